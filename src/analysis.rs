@@ -1,0 +1,905 @@
+//! What a file binds and creates, computed once per file and shared by every transform: the modules it imports and
+//! under which local names, the Express apps it creates, every `.use(...)` registration, where imports end, and
+//! the file's style. Transforms read these facts; they never walk the tree themselves.
+
+use std::collections::{BTreeMap, HashSet};
+use std::ops::Range;
+
+use swc_common::Spanned;
+use swc_ecma_ast::*;
+use swc_ecma_visit::{Visit, VisitWith};
+
+use crate::parse::{range, range_of, Parsed};
+use crate::source::{ExtensionModule, SourceFile, SourceKind};
+use crate::style::{Style, StyleVotes};
+
+/// How the file loads other modules, which decides how new imports are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModuleSystem {
+    /// `require()`.
+    CommonJs,
+    /// `import ... from` (ES modules and TypeScript).
+    Esm,
+}
+
+/// What a local name is bound to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportKind {
+    /// The module itself: `require('m')`, `import x from 'm'`, `import * as x from 'm'`, `import x = require('m')`.
+    Module,
+    /// One export of it: `import { a as x } from 'm'`, `const { a: x } = require('m')`, `require('m').a`.
+    Named(String),
+}
+
+/// A local name bound by an import or a require.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModuleBinding {
+    /// The local name.
+    pub local: String,
+    /// The module specifier (`express`, `helmet`, `./config`).
+    pub module: String,
+    /// What of the module it holds.
+    pub kind: ImportKind,
+    /// The whole statement that binds it.
+    pub stmt: Range<usize>,
+    /// Whether that statement is at the top level of the file.
+    pub top_level: bool,
+}
+
+/// How to reach an app or other receiver: a path written with identifiers (`app`, `exports.app`, `this.app`), or
+/// the creating call itself when the app is used without a name (`express().use(...)`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Receiver {
+    /// A normalised path such as `module.exports` (no spaces, `?.` read as `.`).
+    Path(String),
+    /// The start offset of the `express()` call.
+    Creation(usize),
+    /// Something else (a call result, a computed member).
+    Other,
+}
+
+/// Where code that configures a newly created app can go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AppSite {
+    /// The app is created by a statement in a statement list: new statements go after it, on their own line.
+    AfterStatement {
+        /// The creating statement.
+        stmt: Range<usize>,
+        /// Source text to call methods on (`app`, `exports.app`).
+        receiver: String,
+    },
+    /// The app is created inside an expression (`return express()`, `http.createServer(express())`): a call is
+    /// chained directly onto the creation, `express().use(...)`, which returns the same app.
+    Chain,
+}
+
+/// An Express application created by this file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExpressApp {
+    /// The `express()` call.
+    pub creation: Range<usize>,
+    /// Every path the app is known by in this file.
+    pub names: Vec<String>,
+    /// Where configuration goes.
+    pub site: AppSite,
+    /// The function body (or the whole file) the app is created in: registrations elsewhere name another app.
+    pub scope: Range<usize>,
+}
+
+/// One middleware argument of a `.use(...)` call (arrays are flattened).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Middleware {
+    /// A call `f(...)` where `f` is a local name bound by an import (e.g. `helmet({...})`).
+    CallOf {
+        /// The binding that was called.
+        binding: ModuleBinding,
+        /// Top-level keys of an object literal first argument whose value is `false`.
+        disabled: Vec<String>,
+    },
+    /// A call `ns.member(...)` where `ns` is bound to a module (e.g. `helmet.hsts()`).
+    MemberCallOf {
+        /// The binding of `ns`.
+        binding: ModuleBinding,
+        /// The member called.
+        member: String,
+    },
+    /// A call of an inline `require('m')(...)`.
+    RequireCall {
+        /// The module required.
+        module: String,
+    },
+    /// A bare identifier (resolved through [`FileFacts::values`]).
+    Ident(String),
+    /// Anything else.
+    Other,
+}
+
+/// A `receiver.use(...)` call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UseCall {
+    /// The object the middleware is registered on, with chains like `app.use(a).use(b)` followed back to `app`.
+    pub receiver: Receiver,
+    /// The middleware arguments (a leading path string is skipped).
+    pub middleware: Vec<Middleware>,
+    /// The whole call.
+    pub range: Range<usize>,
+}
+
+/// A route or middleware registration (`app.get('/x', h)`, `app.use(...)`, `app.post(...)`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Registration {
+    /// Receiver as for [`UseCall`].
+    pub receiver: Receiver,
+    /// The method (`use`, `get`, ...).
+    pub method: String,
+    /// The whole call.
+    pub range: Range<usize>,
+}
+
+/// Facts about one file.
+#[derive(Debug, Clone)]
+pub struct FileFacts {
+    /// How the file imports modules.
+    pub module_system: ModuleSystem,
+    /// The file's own style.
+    pub style: Style,
+    /// Every local name bound by an import or require of a package or file.
+    pub bindings: Vec<ModuleBinding>,
+    /// Local names initialised with a call of a module binding (`const security = helmet()`), so middleware passed by
+    /// name can be recognised. Maps the name to the middleware the initialiser is.
+    pub values: BTreeMap<String, Middleware>,
+    /// Every name declared anywhere in the file (to pick names that do not clash).
+    pub declared: HashSet<String>,
+    /// Express apps the file creates.
+    pub apps: Vec<ExpressApp>,
+    /// Every `.use(...)` call.
+    pub uses: Vec<UseCall>,
+    /// Every route or middleware registration.
+    pub registrations: Vec<Registration>,
+    /// Ranges of the top-level statements that import or require something, in order.
+    pub top_level_imports: Vec<Range<usize>>,
+    /// Where new top-level code may start when the file has no imports: after the shebang and directive prologue
+    /// (`'use strict'`), at the first statement.
+    pub prologue_end: Option<Range<usize>>,
+    /// Start of the first top-level statement that is not an import or directive.
+    pub first_statement: Option<usize>,
+    /// Byte ranges of all comments, sorted.
+    pub comments: Vec<Range<usize>>,
+}
+
+impl FileFacts {
+    /// Bindings of a module (any kind).
+    pub fn bindings_of<'a>(&'a self, module: &'a str) -> impl Iterator<Item = &'a ModuleBinding> + 'a {
+        self.bindings.iter().filter(move |b| b.module == module)
+    }
+
+    /// Local names bound to the module itself (`express`, `e`, ...).
+    pub fn module_names<'a>(&'a self, module: &'a str) -> Vec<&'a str> {
+        self.bindings_of(module)
+            .filter(|b| b.kind == ImportKind::Module)
+            .map(|b| b.local.as_str())
+            .collect()
+    }
+
+    /// A local name not used anywhere in the file, trying `preferred` first.
+    pub fn unused_name(&self, preferred: &[&str]) -> String {
+        for name in preferred {
+            if !self.declared.contains(*name) {
+                return (*name).to_string();
+            }
+        }
+        let base = preferred.first().copied().unwrap_or("value");
+        (2..)
+            .map(|n| format!("{base}{n}"))
+            .find(|n| !self.declared.contains(n))
+            .unwrap_or_else(|| base.to_string())
+    }
+
+    /// The middleware a bare identifier stands for, following `const x = helmet()`.
+    pub fn resolve<'a>(&'a self, middleware: &'a Middleware) -> &'a Middleware {
+        match middleware {
+            Middleware::Ident(name) => self.values.get(name).unwrap_or(middleware),
+            other => other,
+        }
+    }
+
+    /// Whether `receiver` (as seen at `at`) names `app`.
+    pub fn is_app(&self, app: &ExpressApp, receiver: &Receiver, at: usize) -> bool {
+        match receiver {
+            Receiver::Creation(start) => *start == app.creation.start,
+            Receiver::Path(path) => {
+                app.names.iter().any(|n| n == path) && app.scope.start <= at && at <= app.scope.end
+            }
+            Receiver::Other => false,
+        }
+    }
+}
+
+/// Computes the facts of a parsed file.
+pub fn analyse(file: &SourceFile, parsed: &Parsed) -> FileFacts {
+    let code = file.code.as_str();
+    let mut bindings = BindingCollector { bindings: Vec::new(), declared: HashSet::new(), depth: 0 };
+    parsed.program.visit_with(&mut bindings);
+
+    let mut collector = Collector {
+        code,
+        bindings: &bindings.bindings,
+        votes: StyleVotes::default(),
+        values: BTreeMap::new(),
+        apps: Vec::new(),
+        claimed: HashSet::new(),
+        uses: Vec::new(),
+        registrations: Vec::new(),
+        scopes: vec![0..code.len()],
+        class_prop: None,
+    };
+    parsed.program.visit_with(&mut collector);
+
+    let (items, is_module): (Vec<&ModuleItem>, bool) = match &parsed.program {
+        Program::Module(m) => (m.body.iter().collect(), true),
+        Program::Script(_) => (Vec::new(), false),
+    };
+    let script_stmts: Vec<&Stmt> = match &parsed.program {
+        Program::Script(s) => s.body.iter().collect(),
+        Program::Module(_) => Vec::new(),
+    };
+    let mut top_level_imports = Vec::new();
+    let mut prologue_end = None;
+    let mut first_statement = None;
+    let mut has_esm_syntax = false;
+    let mut in_prologue = true;
+    let mut visit_top = |r: Range<usize>, is_import: bool, is_directive: bool| {
+        if in_prologue && is_directive {
+            prologue_end = Some(r.clone());
+            return;
+        }
+        in_prologue = false;
+        if is_import {
+            top_level_imports.push(r);
+        } else if first_statement.is_none() {
+            first_statement = Some(r.start);
+        }
+    };
+    if is_module {
+        for item in &items {
+            let r = range_of(*item);
+            match item {
+                ModuleItem::ModuleDecl(decl) => {
+                    let is_import = matches!(decl, ModuleDecl::Import(_) | ModuleDecl::TsImportEquals(_));
+                    if !matches!(decl, ModuleDecl::TsImportEquals(_)) {
+                        has_esm_syntax = true;
+                    }
+                    visit_top(r, is_import, false);
+                }
+                ModuleItem::Stmt(stmt) => visit_top(r, is_require_stmt(stmt), is_directive(stmt)),
+            }
+        }
+    } else {
+        for stmt in &script_stmts {
+            visit_top(range_of(*stmt), is_require_stmt(stmt), is_directive(stmt));
+        }
+    }
+    let has_import_equals = bindings.bindings.iter().any(|b| {
+        b.top_level && code.get(b.stmt.clone()).is_some_and(|t| t.starts_with("import ") || t.starts_with("export import"))
+    });
+    let module_system = match file.ext_module {
+        ExtensionModule::Esm => ModuleSystem::Esm,
+        ExtensionModule::CommonJs => ModuleSystem::CommonJs,
+        ExtensionModule::Either if has_esm_syntax || has_import_equals => ModuleSystem::Esm,
+        ExtensionModule::Either => ModuleSystem::CommonJs,
+    };
+    // `.cts` files still write `import x from` in TypeScript; only plain JavaScript CommonJS uses require.
+    let module_system = if module_system == ModuleSystem::CommonJs
+        && file.kind != SourceKind::JavaScript
+        && (has_esm_syntax || has_import_equals)
+    {
+        ModuleSystem::Esm
+    } else {
+        module_system
+    };
+
+    let Collector { votes, values, apps, uses, registrations, .. } = collector;
+    FileFacts {
+        module_system,
+        style: votes.finish(code),
+        bindings: bindings.bindings,
+        values,
+        declared: bindings.declared,
+        apps,
+        uses,
+        registrations,
+        top_level_imports,
+        prologue_end,
+        first_statement,
+        comments: parsed.comments.clone(),
+    }
+}
+
+fn is_directive(stmt: &Stmt) -> bool {
+    matches!(stmt, Stmt::Expr(ExprStmt { expr, .. }) if matches!(&**expr, Expr::Lit(Lit::Str(_))))
+}
+
+fn is_require_stmt(stmt: &Stmt) -> bool {
+    match stmt {
+        Stmt::Decl(Decl::Var(var)) => var.decls.iter().any(|d| d.init.as_deref().is_some_and(contains_require)),
+        Stmt::Expr(ExprStmt { expr, .. }) => require_source(expr).is_some(),
+        _ => false,
+    }
+}
+
+/// `require('x')`, `require('x').y`, `require('x')(...)` at the head of an expression.
+fn contains_require(expr: &Expr) -> bool {
+    match unwrap(expr) {
+        Expr::Call(call) => {
+            require_source(unwrap(expr)).is_some()
+                || matches!(&call.callee, Callee::Expr(callee) if contains_require(callee))
+        }
+        Expr::Member(m) => contains_require(&m.obj),
+        _ => false,
+    }
+}
+
+/// Strips parentheses and TypeScript-only wrappers.
+pub fn unwrap(expr: &Expr) -> &Expr {
+    match expr {
+        Expr::Paren(p) => unwrap(&p.expr),
+        Expr::TsAs(e) => unwrap(&e.expr),
+        Expr::TsNonNull(e) => unwrap(&e.expr),
+        Expr::TsSatisfies(e) => unwrap(&e.expr),
+        Expr::TsTypeAssertion(e) => unwrap(&e.expr),
+        Expr::TsConstAssertion(e) => unwrap(&e.expr),
+        other => other,
+    }
+}
+
+/// The module of a `require('m')` call.
+pub fn require_source(expr: &Expr) -> Option<String> {
+    let Expr::Call(call) = unwrap(expr) else { return None };
+    let Callee::Expr(callee) = &call.callee else { return None };
+    let Expr::Ident(id) = unwrap(callee) else { return None };
+    if id.sym != *"require" || call.args.len() != 1 {
+        return None;
+    }
+    match &*call.args[0].expr {
+        Expr::Lit(Lit::Str(s)) => s.value.as_str().map(str::to_string),
+        Expr::Tpl(t) if t.exprs.is_empty() && t.quasis.len() == 1 => {
+            t.quasis[0].cooked.as_ref().and_then(|c| c.as_str().map(str::to_string))
+        }
+        _ => None,
+    }
+}
+
+fn prop_name(name: &PropName) -> Option<String> {
+    match name {
+        PropName::Ident(i) => Some(i.sym.to_string()),
+        PropName::Str(s) => s.value.as_str().map(str::to_string),
+        _ => None,
+    }
+}
+
+/// First pass: imports and requires, and every declared name.
+struct BindingCollector {
+    bindings: Vec<ModuleBinding>,
+    declared: HashSet<String>,
+    depth: usize,
+}
+
+impl BindingCollector {
+    fn add(&mut self, local: &str, module: &str, kind: ImportKind, stmt: Range<usize>) {
+        self.bindings.push(ModuleBinding {
+            local: local.to_string(),
+            module: module.to_string(),
+            kind,
+            stmt,
+            top_level: self.depth == 0,
+        });
+    }
+
+    fn var_decl(&mut self, var: &VarDecl) {
+        let stmt = range_of(var);
+        for decl in &var.decls {
+            let Some(init) = decl.init.as_deref() else { continue };
+            // `require('m')` or `require('m').name`
+            let (module, member) = match unwrap(init) {
+                Expr::Member(m) => match (require_source(&m.obj), &m.prop) {
+                    (Some(module), MemberProp::Ident(p)) => (module, Some(p.sym.to_string())),
+                    _ => continue,
+                },
+                other => match require_source(other) {
+                    Some(module) => (module, None),
+                    None => continue,
+                },
+            };
+            match (&decl.name, member) {
+                (Pat::Ident(id), None) => self.add(&id.id.sym, &module, ImportKind::Module, stmt.clone()),
+                (Pat::Ident(id), Some(m)) if m == "default" => {
+                    self.add(&id.id.sym, &module, ImportKind::Module, stmt.clone())
+                }
+                (Pat::Ident(id), Some(m)) => self.add(&id.id.sym, &module, ImportKind::Named(m), stmt.clone()),
+                (Pat::Object(obj), None) => {
+                    for prop in &obj.props {
+                        match prop {
+                            ObjectPatProp::Assign(a) => {
+                                let name = a.key.sym.to_string();
+                                let kind = if name == "default" { ImportKind::Module } else { ImportKind::Named(name) };
+                                self.add(&a.key.sym, &module, kind, stmt.clone());
+                            }
+                            ObjectPatProp::KeyValue(kv) => {
+                                if let (Some(key), Pat::Ident(id)) = (prop_name(&kv.key), &*kv.value) {
+                                    let kind =
+                                        if key == "default" { ImportKind::Module } else { ImportKind::Named(key) };
+                                    self.add(&id.id.sym, &module, kind, stmt.clone());
+                                }
+                            }
+                            ObjectPatProp::Rest(_) => {}
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+impl Visit for BindingCollector {
+    fn visit_import_decl(&mut self, decl: &ImportDecl) {
+        if decl.type_only {
+            return;
+        }
+        let Some(module) = decl.src.value.as_str() else { return };
+        let stmt = range_of(decl);
+        for spec in &decl.specifiers {
+            match spec {
+                ImportSpecifier::Default(d) => {
+                    self.declared.insert(d.local.sym.to_string());
+                    self.add(&d.local.sym, module, ImportKind::Module, stmt.clone());
+                }
+                ImportSpecifier::Namespace(n) => {
+                    self.declared.insert(n.local.sym.to_string());
+                    self.add(&n.local.sym, module, ImportKind::Module, stmt.clone());
+                }
+                ImportSpecifier::Named(n) => {
+                    self.declared.insert(n.local.sym.to_string());
+                    if n.is_type_only {
+                        continue;
+                    }
+                    let imported = match &n.imported {
+                        Some(ModuleExportName::Ident(i)) => i.sym.to_string(),
+                        Some(ModuleExportName::Str(s)) => s.value.as_str().unwrap_or_default().to_string(),
+                        None => n.local.sym.to_string(),
+                    };
+                    let kind = if imported == "default" { ImportKind::Module } else { ImportKind::Named(imported) };
+                    self.add(&n.local.sym, module, kind, stmt.clone());
+                }
+            }
+        }
+    }
+
+    fn visit_ts_import_equals_decl(&mut self, decl: &TsImportEqualsDecl) {
+        self.declared.insert(decl.id.sym.to_string());
+        if decl.is_type_only {
+            return;
+        }
+        if let TsModuleRef::TsExternalModuleRef(ext) = &decl.module_ref {
+            if let Some(module) = ext.expr.value.as_str() {
+                self.add(&decl.id.sym, module, ImportKind::Module, range_of(decl));
+            }
+        }
+    }
+
+    fn visit_var_decl(&mut self, var: &VarDecl) {
+        self.var_decl(var);
+        var.visit_children_with(self);
+    }
+
+    fn visit_binding_ident(&mut self, id: &BindingIdent) {
+        self.declared.insert(id.id.sym.to_string());
+    }
+
+    fn visit_fn_decl(&mut self, f: &FnDecl) {
+        self.declared.insert(f.ident.sym.to_string());
+        f.visit_children_with(self);
+    }
+
+    fn visit_class_decl(&mut self, c: &ClassDecl) {
+        self.declared.insert(c.ident.sym.to_string());
+        c.visit_children_with(self);
+    }
+
+    fn visit_assign_pat_prop(&mut self, p: &AssignPatProp) {
+        self.declared.insert(p.key.sym.to_string());
+        p.visit_children_with(self);
+    }
+
+    fn visit_function(&mut self, f: &Function) {
+        self.depth += 1;
+        f.visit_children_with(self);
+        self.depth -= 1;
+    }
+
+    fn visit_arrow_expr(&mut self, f: &ArrowExpr) {
+        self.depth += 1;
+        f.visit_children_with(self);
+        self.depth -= 1;
+    }
+
+    fn visit_block_stmt(&mut self, b: &BlockStmt) {
+        self.depth += 1;
+        b.visit_children_with(self);
+        self.depth -= 1;
+    }
+
+    fn visit_class(&mut self, c: &Class) {
+        self.depth += 1;
+        c.visit_children_with(self);
+        self.depth -= 1;
+    }
+}
+
+/// Second pass: apps, registrations, values, style votes.
+struct Collector<'a> {
+    code: &'a str,
+    bindings: &'a [ModuleBinding],
+    votes: StyleVotes,
+    values: BTreeMap<String, Middleware>,
+    apps: Vec<ExpressApp>,
+    /// Creation calls already registered by their statement.
+    claimed: HashSet<usize>,
+    uses: Vec<UseCall>,
+    registrations: Vec<Registration>,
+    scopes: Vec<Range<usize>>,
+    /// Name of the class property being visited (`app = express()` in a class body is `this.app`).
+    class_prop: Option<String>,
+}
+
+const ROUTE_METHODS: [&str; 10] = ["use", "get", "post", "put", "delete", "del", "patch", "all", "options", "head"];
+
+impl<'a> Collector<'a> {
+    fn binding(&self, name: &str) -> Option<&'a ModuleBinding> {
+        self.bindings.iter().find(|b| b.local == name)
+    }
+
+    /// Whether `expr` creates an Express app: `express()` through any local name bound to the express module, or
+    /// `require('express')()`.
+    fn is_creation(&self, expr: &Expr) -> bool {
+        matches!(unwrap(expr), Expr::Call(call) if self.is_creation_call(call))
+    }
+
+    fn is_creation_call(&self, call: &CallExpr) -> bool {
+        let Callee::Expr(callee) = &call.callee else { return false };
+        match unwrap(callee) {
+            Expr::Ident(id) => self
+                .binding(&id.sym)
+                .is_some_and(|b| b.module == "express" && b.kind == ImportKind::Module),
+            other => require_source(other).as_deref() == Some("express"),
+        }
+    }
+
+    /// A receiver path written with identifiers, `this` and dotted names.
+    fn path_of(&self, expr: &Expr) -> Option<String> {
+        match unwrap(expr) {
+            Expr::Ident(id) => Some(id.sym.to_string()),
+            Expr::This(_) => Some("this".to_string()),
+            Expr::Member(m) => match &m.prop {
+                MemberProp::Ident(p) => Some(format!("{}.{}", self.path_of(&m.obj)?, p.sym)),
+                MemberProp::Computed(c) => match &*c.expr {
+                    Expr::Lit(Lit::Str(s)) if s.value.as_str().is_some_and(crate::codegen::is_identifier) => {
+                        Some(format!("{}.{}", self.path_of(&m.obj)?, s.value.as_str()?))
+                    }
+                    _ => None,
+                },
+                MemberProp::PrivateName(_) => None,
+            },
+            _ => None,
+        }
+    }
+
+    fn receiver_of(&self, expr: &Expr) -> Receiver {
+        let expr = unwrap(expr);
+        if self.is_creation(expr) {
+            return Receiver::Creation(range_of(expr).start);
+        }
+        if let Expr::Call(call) = expr {
+            // `app.use(a).use(b)`: registration methods return the app.
+            if let Callee::Expr(callee) = &call.callee {
+                if let Expr::Member(m) = unwrap(callee) {
+                    if let MemberProp::Ident(p) = &m.prop {
+                        let chainable = ROUTE_METHODS.contains(&p.sym.as_ref())
+                            || ["set", "enable", "disable", "engine", "param"].contains(&p.sym.as_ref());
+                        if chainable {
+                            return self.receiver_of(&m.obj);
+                        }
+                    }
+                }
+            }
+            return Receiver::Other;
+        }
+        match self.path_of(expr) {
+            Some(p) => Receiver::Path(p),
+            None => Receiver::Other,
+        }
+    }
+
+    fn middleware(&self, expr: &Expr, out: &mut Vec<Middleware>) {
+        match unwrap(expr) {
+            Expr::Array(arr) => {
+                for e in arr.elems.iter().flatten() {
+                    self.middleware(&e.expr, out);
+                }
+            }
+            Expr::Ident(id) => out.push(Middleware::Ident(id.sym.to_string())),
+            other => out.push(self.classify_call(other)),
+        }
+    }
+
+    fn classify_call(&self, expr: &Expr) -> Middleware {
+        let Expr::Call(call) = unwrap(expr) else { return Middleware::Other };
+        let Callee::Expr(callee) = &call.callee else { return Middleware::Other };
+        match unwrap(callee) {
+            Expr::Ident(id) => match self.binding(&id.sym) {
+                Some(b) => Middleware::CallOf { binding: b.clone(), disabled: disabled_keys(call) },
+                None => Middleware::Other,
+            },
+            Expr::Member(m) => {
+                let (Expr::Ident(obj), MemberProp::Ident(p)) = (unwrap(&m.obj), &m.prop) else {
+                    return Middleware::Other;
+                };
+                match self.binding(&obj.sym) {
+                    Some(b) if b.kind == ImportKind::Module && p.sym == *"default" => {
+                        Middleware::CallOf { binding: b.clone(), disabled: disabled_keys(call) }
+                    }
+                    Some(b) if b.kind == ImportKind::Module => {
+                        Middleware::MemberCallOf { binding: b.clone(), member: p.sym.to_string() }
+                    }
+                    _ => Middleware::Other,
+                }
+            }
+            other => match require_source(other) {
+                Some(module) => Middleware::RequireCall { module },
+                None => Middleware::Other,
+            },
+        }
+    }
+
+    fn scope(&self) -> Range<usize> {
+        self.scopes.last().cloned().unwrap_or(0..self.code.len())
+    }
+
+    /// Follows `a = b = express()` and returns the creating call and the assigned paths.
+    fn assignment_chain<'e>(&self, expr: &'e Expr, names: &mut Vec<String>) -> Option<&'e Expr> {
+        match unwrap(expr) {
+            Expr::Assign(assign) if assign.op == AssignOp::Assign => {
+                let target = match &assign.left {
+                    AssignTarget::Simple(SimpleAssignTarget::Ident(id)) => Some(id.id.sym.to_string()),
+                    AssignTarget::Simple(SimpleAssignTarget::Member(m)) => self.path_of(&Expr::Member(m.clone())),
+                    _ => None,
+                };
+                names.extend(target);
+                self.assignment_chain(&assign.right, names)
+            }
+            other if self.is_creation(other) => Some(other),
+            _ => None,
+        }
+    }
+
+    /// Registers apps created by a statement that sits in a statement list.
+    fn statement_app(&mut self, stmt_range: Range<usize>, var: Option<&VarDecl>, expr: Option<&Expr>) {
+        let mut found: Vec<(Range<usize>, Vec<String>)> = Vec::new();
+        if let Some(var) = var {
+            for decl in &var.decls {
+                let Some(init) = decl.init.as_deref() else { continue };
+                let mut names = Vec::new();
+                if let Pat::Ident(id) = &decl.name {
+                    names.push(id.id.sym.to_string());
+                }
+                if let Some(creation) = self.assignment_chain(init, &mut names) {
+                    found.push((range_of(creation), names));
+                }
+            }
+        }
+        if let Some(expr) = expr {
+            let mut names = Vec::new();
+            if let Some(creation) = self.assignment_chain(expr, &mut names) {
+                found.push((range_of(creation), names));
+            }
+        }
+        for (creation, names) in found {
+            let Some(receiver) = names.first().cloned() else { continue };
+            self.claimed.insert(creation.start);
+            self.apps.push(ExpressApp {
+                creation,
+                names,
+                site: AppSite::AfterStatement { stmt: stmt_range.clone(), receiver },
+                scope: self.scope(),
+            });
+        }
+    }
+
+    fn stmt_in_list(&mut self, stmt: &Stmt) {
+        match stmt {
+            Stmt::Decl(Decl::Var(var)) => self.statement_app(range_of(stmt), Some(var), None),
+            Stmt::Expr(e) => self.statement_app(range_of(stmt), None, Some(&e.expr)),
+            _ => {}
+        }
+        self.vote_statement(stmt);
+    }
+
+    fn vote_statement(&mut self, stmt: &Stmt) {
+        let votes = matches!(
+            stmt,
+            Stmt::Expr(_)
+                | Stmt::Decl(Decl::Var(_))
+                | Stmt::Return(_)
+                | Stmt::Throw(_)
+                | Stmt::Break(_)
+                | Stmt::Continue(_)
+                | Stmt::DoWhile(_)
+        );
+        if votes {
+            if let Some(text) = self.code.get(range_of(stmt)) {
+                self.votes.statement(text);
+            }
+        }
+    }
+
+    fn with_scope(&mut self, scope: Range<usize>, f: impl FnOnce(&mut Self)) {
+        self.scopes.push(scope);
+        f(self);
+        self.scopes.pop();
+    }
+}
+
+/// Top-level keys set to `false` in an object literal first argument (`helmet({ contentSecurityPolicy: false })`).
+fn disabled_keys(call: &CallExpr) -> Vec<String> {
+    let Some(first) = call.args.first() else { return Vec::new() };
+    let Expr::Object(obj) = unwrap(&first.expr) else { return Vec::new() };
+    obj.props
+        .iter()
+        .filter_map(|p| match p {
+            PropOrSpread::Prop(prop) => match &**prop {
+                Prop::KeyValue(kv) if matches!(unwrap(&kv.value), Expr::Lit(Lit::Bool(b)) if !b.value) => {
+                    prop_name(&kv.key)
+                }
+                _ => None,
+            },
+            PropOrSpread::Spread(_) => None,
+        })
+        .collect()
+}
+
+impl Visit for Collector<'_> {
+    fn visit_stmts(&mut self, stmts: &[Stmt]) {
+        for stmt in stmts {
+            self.stmt_in_list(stmt);
+            stmt.visit_with(self);
+        }
+    }
+
+    fn visit_module_items(&mut self, items: &[ModuleItem]) {
+        for item in items {
+            match item {
+                ModuleItem::Stmt(stmt) => self.stmt_in_list(stmt),
+                ModuleItem::ModuleDecl(ModuleDecl::ExportDecl(ExportDecl { decl: Decl::Var(var), .. })) => {
+                    self.statement_app(range_of(item), Some(var), None);
+                    if let Some(text) = self.code.get(range_of(item)) {
+                        self.votes.statement(text);
+                    }
+                }
+                ModuleItem::ModuleDecl(
+                    ModuleDecl::Import(_) | ModuleDecl::ExportNamed(_) | ModuleDecl::ExportDefaultExpr(_),
+                ) => {
+                    if let Some(text) = self.code.get(range_of(item)) {
+                        self.votes.statement(text);
+                    }
+                }
+                _ => {}
+            }
+            item.visit_with(self);
+        }
+    }
+
+    fn visit_str(&mut self, s: &Str) {
+        if let Some(raw) = &s.raw {
+            self.votes.string_literal(raw);
+        }
+    }
+
+    fn visit_jsx_attr_value(&mut self, _: &JSXAttrValue) {
+        // JSX attributes are conventionally double-quoted whatever the code's quote style: they do not vote.
+    }
+
+    fn visit_function(&mut self, f: &Function) {
+        let scope = f.body.as_ref().map_or(range_of(f), range_of);
+        self.with_scope(scope, |this| f.visit_children_with(this));
+    }
+
+    fn visit_arrow_expr(&mut self, f: &ArrowExpr) {
+        let scope = range_of(&*f.body);
+        self.with_scope(scope, |this| f.visit_children_with(this));
+    }
+
+    fn visit_class(&mut self, c: &Class) {
+        // `this.app` inside any member of the class names the same app.
+        self.with_scope(range_of(c), |this| {
+            for member in &c.body {
+                match member {
+                    ClassMember::Constructor(ctor) => {
+                        ctor.params.visit_with(this);
+                        if let Some(body) = &ctor.body {
+                            body.stmts.visit_with(this);
+                        }
+                    }
+                    ClassMember::Method(m) => {
+                        m.key.visit_with(this);
+                        m.function.params.visit_with(this);
+                        m.function.decorators.visit_with(this);
+                        if let Some(body) = &m.function.body {
+                            body.stmts.visit_with(this);
+                        }
+                    }
+                    ClassMember::ClassProp(p) => {
+                        this.class_prop = match &p.key {
+                            PropName::Ident(i) => Some(format!("this.{}", i.sym)),
+                            _ => None,
+                        };
+                        p.visit_with(this);
+                        this.class_prop = None;
+                    }
+                    other => other.visit_with(this),
+                }
+            }
+        });
+    }
+
+    fn visit_var_declarator(&mut self, decl: &VarDeclarator) {
+        if let (Pat::Ident(id), Some(init)) = (&decl.name, decl.init.as_deref()) {
+            let mw = self.classify_call(init);
+            if !matches!(mw, Middleware::Other) {
+                self.values.insert(id.id.sym.to_string(), mw);
+            }
+        }
+        decl.visit_children_with(self);
+    }
+
+    fn visit_call_expr(&mut self, call: &CallExpr) {
+        let start = range_of(call).start;
+        if self.is_creation_call(call) && !self.claimed.contains(&start) {
+            self.claimed.insert(start);
+            self.apps.push(ExpressApp {
+                creation: range_of(call),
+                names: self.class_prop.iter().cloned().collect(),
+                site: AppSite::Chain,
+                scope: self.scope(),
+            });
+        }
+        if let Callee::Expr(callee) = &call.callee {
+            if let Expr::Member(m) = unwrap(callee) {
+                if let MemberProp::Ident(p) = &m.prop {
+                    let method = p.sym.as_ref();
+                    // `app.get('env')` reads a setting; a route has a handler after the path.
+                    let is_route = method == "use" || (ROUTE_METHODS.contains(&method) && call.args.len() >= 2);
+                    if is_route {
+                        let receiver = self.receiver_of(&m.obj);
+                        self.registrations.push(Registration {
+                            receiver: receiver.clone(),
+                            method: method.to_string(),
+                            range: range(call.span()),
+                        });
+                        if method == "use" {
+                            let mut middleware = Vec::new();
+                            for (i, arg) in call.args.iter().enumerate() {
+                                // A leading mount path is not middleware.
+                                if i == 0 && matches!(unwrap(&arg.expr), Expr::Lit(Lit::Str(_)) | Expr::Tpl(_)) {
+                                    continue;
+                                }
+                                self.middleware(&arg.expr, &mut middleware);
+                            }
+                            self.uses.push(UseCall { receiver, middleware, range: range(call.span()) });
+                        }
+                    }
+                }
+            }
+        }
+        call.visit_children_with(self);
+    }
+}

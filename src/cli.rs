@@ -1,0 +1,238 @@
+//! The command line: flags, transform selection, output and exit codes.
+//!
+//! Exit codes: 0 nothing to do or success; 1 changes are due (`--check` only); 2 an error (a file that could not
+//! be handled, files with uncommitted changes under `--write`, bad usage).
+
+use std::io::{IsTerminal, Write as _};
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::discover::display_path;
+use crate::pipeline::{self, FileError, RunResult};
+use crate::report::{self, Mode};
+use crate::transform::{self, Transform};
+use crate::write;
+
+/// Exit code: nothing to do, or everything done.
+pub const EXIT_OK: i32 = 0;
+/// Exit code: `--check` found changes to make.
+pub const EXIT_CHANGES: i32 = 1;
+/// Exit code: something could not be handled, or bad usage.
+pub const EXIT_ERROR: i32 = 2;
+
+/// Fixes the security posture of Express apps in their code: helmet, session stores, cookie flags, Express
+/// upgrades. Shows a diff (dry run) unless --write is given.
+#[derive(Debug, Parser)]
+#[command(name = "express-harden", version, args_conflicts_with_subcommands = true)]
+#[command(after_help = "Exit codes: 0 nothing to do or success; 1 changes due (--check); 2 errors or bad usage.")]
+pub struct Cli {
+    /// Files or folders to fix (folders are walked, honouring .gitignore and skipping node_modules).
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+
+    /// Apply the changes (atomically) and print what was written.
+    #[arg(long, conflicts_with = "check")]
+    pub write: bool,
+
+    /// Write nothing; exit 1 when anything would change (a CI gate).
+    #[arg(long)]
+    pub check: bool,
+
+    /// With --write, also change files that have uncommitted changes in git.
+    #[arg(long, requires = "write")]
+    pub allow_dirty: bool,
+
+    /// Run only these transforms (comma-separated ids; see `express-harden list`).
+    #[arg(long, value_delimiter = ',', value_name = "ID,...")]
+    pub only: Vec<String>,
+
+    /// Skip these transforms (comma-separated ids).
+    #[arg(long, value_delimiter = ',', value_name = "ID,...")]
+    pub skip: Vec<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Colour the diff and summary.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the transforms with their ids, titles, rationales and documentation links.
+    List,
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Unified diffs and a summary.
+    Text,
+    /// One JSON document (schema: docs/output-schema.json).
+    Json,
+}
+
+/// When to colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless NO_COLOR is set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// Picks the transforms `--only` and `--skip` ask for; an unknown id is an error listing the valid ones.
+pub fn select_transforms(only: &[String], skip: &[String]) -> Result<Vec<Box<dyn Transform>>, String> {
+    let valid = transform::all_ids();
+    for (flag, ids) in [("--only", only), ("--skip", skip)] {
+        for id in ids {
+            if !valid.contains(&id.as_str()) {
+                return Err(format!("unknown transform `{id}` in {flag}; valid ids: {}", valid.join(", ")));
+            }
+        }
+    }
+    Ok(transform::registry()
+        .into_iter()
+        .filter(|t| only.is_empty() || only.iter().any(|id| id == t.info().id))
+        .filter(|t| !skip.iter().any(|id| id == t.info().id))
+        .collect())
+}
+
+/// Runs the command line and returns the exit code.
+pub fn main_with(cli: Cli) -> i32 {
+    if let Some(Command::List) = cli.command {
+        print_list();
+        return EXIT_OK;
+    }
+    let transforms = match select_transforms(&cli.only, &cli.skip) {
+        Ok(t) => t,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return EXIT_ERROR;
+        }
+    };
+    let color = match cli.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let mode = if cli.write {
+        Mode::Write
+    } else if cli.check {
+        Mode::Check
+    } else {
+        Mode::DryRun
+    };
+
+    let mut result = pipeline::run(&cli.paths, &transforms);
+    let mut written: Vec<PathBuf> = Vec::new();
+    if mode == Mode::Write && !result.changes.is_empty() {
+        match write_all(&mut result, cli.allow_dirty) {
+            Ok(paths) => written = paths,
+            Err(refusal) => {
+                eprintln!("{refusal}");
+                return EXIT_ERROR;
+            }
+        }
+    }
+
+    let mut stdout = std::io::stdout().lock();
+    match cli.format {
+        Format::Json => {
+            let doc = report::json(&result, mode, &|c| written.contains(&c.path));
+            let _ = stdout.write_all(doc.as_bytes());
+        }
+        Format::Text => {
+            for change in &result.changes {
+                match mode {
+                    Mode::DryRun => {
+                        let diff = report::unified_diff(change);
+                        let diff = if color { report::colorize(&diff) } else { diff };
+                        let _ = stdout.write_all(diff.as_bytes());
+                    }
+                    Mode::Check => {
+                        let _ = writeln!(stdout, "would change {} ({})", display_path(&change.path), change.transforms.join(", "));
+                    }
+                    Mode::Write if written.contains(&change.path) => {
+                        let (added, removed) = report::line_counts(change);
+                        let _ = writeln!(
+                            stdout,
+                            "wrote {} ({}; +{added} -{removed})",
+                            display_path(&change.path),
+                            change.transforms.join(", ")
+                        );
+                    }
+                    Mode::Write => {}
+                }
+            }
+            let _ = stdout.flush();
+            eprint!("{}", report::summary(&result, mode, color && std::io::stderr().is_terminal()));
+        }
+    }
+
+    if !result.errors.is_empty() {
+        EXIT_ERROR
+    } else if mode == Mode::Check && !result.changes.is_empty() {
+        EXIT_CHANGES
+    } else {
+        EXIT_OK
+    }
+}
+
+/// Writes every change, or nothing when some target has uncommitted changes (unless allowed): writing half of a
+/// change (the code without its package.json entry) would leave an app that does not start.
+fn write_all(result: &mut RunResult, allow_dirty: bool) -> Result<Vec<PathBuf>, String> {
+    if !allow_dirty {
+        let targets: Vec<PathBuf> = result.changes.iter().map(|c| c.path.clone()).collect();
+        let dirty = write::dirty_files(&targets);
+        if !dirty.is_empty() {
+            let list: Vec<String> = dirty.iter().map(|p| format!("  {}", display_path(p))).collect();
+            return Err(format!(
+                "error: nothing was written: these files have uncommitted changes in git:\n{}\ncommit or stash them \
+                 first so that the tool's changes can be reviewed on their own, or pass --allow-dirty",
+                list.join("\n")
+            ));
+        }
+    }
+    let mut written = Vec::new();
+    for change in &result.changes {
+        // Guard against a file edited between planning and writing: never overwrite what we did not read.
+        match std::fs::read_to_string(&change.path) {
+            Ok(now) if now == change.original => {}
+            Ok(_) => {
+                result.errors.push(FileError {
+                    path: change.path.clone(),
+                    message: "changed on disk while express-harden ran; not written, run again".to_string(),
+                });
+                continue;
+            }
+            Err(err) => {
+                result.errors.push(FileError { path: change.path.clone(), message: format!("cannot be read: {err}") });
+                continue;
+            }
+        }
+        match write::write_atomic(&change.path, &change.updated) {
+            Ok(()) => written.push(change.path.clone()),
+            Err(err) => result
+                .errors
+                .push(FileError { path: change.path.clone(), message: format!("could not be written: {err}") }),
+        }
+    }
+    Ok(written)
+}
+
+fn print_list() {
+    for t in transform::registry() {
+        let info = t.info();
+        println!("{}\n  {}\n  why: {}\n  docs: {} ({})\n", info.id, info.title, info.rationale, info.docs, info.upstream);
+    }
+}

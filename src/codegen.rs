@@ -1,0 +1,227 @@
+//! Prints only the new code with swc_ecma_codegen, then fits it to the file's style: quotes (set on each string
+//! literal before printing), semicolons, indentation unit, base indentation and line ending.
+
+use swc_common::{sync::Lrc, SourceMap, SyntaxContext, DUMMY_SP};
+use swc_ecma_ast::*;
+use swc_ecma_codegen::{text_writer::JsWriter, Config, Emitter};
+
+use crate::style::Style;
+
+/// swc's printer indents with four spaces; [`fit`] maps each group of four to the file's unit.
+const PRINTER_INDENT: &str = "    ";
+
+/// Prints module items (statements, imports) exactly as swc prints them.
+pub fn print_items(items: Vec<ModuleItem>) -> String {
+    let module = Module { span: DUMMY_SP, body: items, shebang: None };
+    let cm: Lrc<SourceMap> = Default::default();
+    let mut buf = Vec::new();
+    {
+        let mut emitter = Emitter {
+            cfg: Config::default().with_target(crate::parse::PRINT_TARGET),
+            cm: cm.clone(),
+            comments: None,
+            wr: JsWriter::new(cm, "\n", &mut buf, None),
+        };
+        // Writing into a Vec cannot fail; an error here would be a bug in the printer.
+        if emitter.emit_module(&module).is_err() {
+            return String::new();
+        }
+    }
+    String::from_utf8_lossy(&buf).trim_end().to_string()
+}
+
+/// Prints one statement in the file's style. Lines after the first get `base_indent` in front, so the result can be
+/// spliced at a position that already carries the indentation of the first line.
+pub fn print_stmt(stmt: Stmt, style: &Style, base_indent: &str) -> String {
+    fit(&print_items(vec![ModuleItem::Stmt(stmt)]), style, base_indent)
+}
+
+/// Prints one module item (an import) in the file's style.
+pub fn print_item(item: ModuleItem, style: &Style) -> String {
+    fit(&print_items(vec![item]), style, "")
+}
+
+/// Adapts printed code to a style.
+pub fn fit(printed: &str, style: &Style, base_indent: &str) -> String {
+    let mut out = String::with_capacity(printed.len() + 16);
+    for (i, line) in printed.split('\n').enumerate() {
+        if i > 0 {
+            out.push_str(style.eol);
+            if !line.is_empty() {
+                out.push_str(base_indent);
+            }
+        }
+        let mut rest = line;
+        while let Some(stripped) = rest.strip_prefix(PRINTER_INDENT) {
+            out.push_str(&style.indent_unit);
+            rest = stripped;
+        }
+        out.push_str(rest);
+    }
+    if !style.semicolons && out.ends_with(';') {
+        out.pop();
+    }
+    out
+}
+
+/// An identifier.
+pub fn ident(name: &str) -> Ident {
+    Ident::new(name.into(), DUMMY_SP, SyntaxContext::empty())
+}
+
+/// An identifier expression.
+pub fn ident_expr(name: &str) -> Box<Expr> {
+    Box::new(Expr::Ident(ident(name)))
+}
+
+/// A string literal written with the style's quote.
+pub fn str_lit(value: &str, quote: char) -> Str {
+    let mut raw = String::with_capacity(value.len() + 2);
+    raw.push(quote);
+    for c in value.chars() {
+        match c {
+            '\\' => raw.push_str("\\\\"),
+            '\n' => raw.push_str("\\n"),
+            '\r' => raw.push_str("\\r"),
+            c if c == quote => {
+                raw.push('\\');
+                raw.push(c);
+            }
+            c => raw.push(c),
+        }
+    }
+    raw.push(quote);
+    Str { span: DUMMY_SP, value: value.into(), raw: Some(raw.into()) }
+}
+
+/// A string literal expression.
+pub fn str_expr(value: &str, quote: char) -> Box<Expr> {
+    Box::new(Expr::Lit(Lit::Str(str_lit(value, quote))))
+}
+
+/// `callee(args...)`.
+pub fn call(callee: Box<Expr>, args: Vec<Box<Expr>>) -> Box<Expr> {
+    Box::new(Expr::Call(CallExpr {
+        span: DUMMY_SP,
+        ctxt: SyntaxContext::empty(),
+        callee: Callee::Expr(callee),
+        args: args.into_iter().map(|expr| ExprOrSpread { spread: None, expr }).collect(),
+        type_args: None,
+    }))
+}
+
+/// `obj.prop`.
+pub fn member(obj: Box<Expr>, prop: &str) -> Box<Expr> {
+    Box::new(Expr::Member(MemberExpr {
+        span: DUMMY_SP,
+        obj,
+        prop: MemberProp::Ident(IdentName { span: DUMMY_SP, sym: prop.into() }),
+    }))
+}
+
+/// An expression statement.
+pub fn expr_stmt(expr: Box<Expr>) -> Stmt {
+    Stmt::Expr(ExprStmt { span: DUMMY_SP, expr })
+}
+
+/// `const name = require('module');`
+pub fn require_decl(name: &str, module: &str, quote: char) -> Stmt {
+    let init = call(ident_expr("require"), vec![str_expr(module, quote)]);
+    Stmt::Decl(Decl::Var(Box::new(VarDecl {
+        span: DUMMY_SP,
+        ctxt: SyntaxContext::empty(),
+        kind: VarDeclKind::Const,
+        declare: false,
+        decls: vec![VarDeclarator {
+            span: DUMMY_SP,
+            name: Pat::Ident(BindingIdent { id: ident(name), type_ann: None }),
+            init: Some(init),
+            definite: false,
+        }],
+    })))
+}
+
+/// `import name from 'module';`
+pub fn import_default(name: &str, module: &str, quote: char) -> ModuleItem {
+    ModuleItem::ModuleDecl(ModuleDecl::Import(ImportDecl {
+        span: DUMMY_SP,
+        specifiers: vec![ImportSpecifier::Default(ImportDefaultSpecifier { span: DUMMY_SP, local: ident(name) })],
+        src: Box::new(str_lit(module, quote)),
+        type_only: false,
+        with: None,
+        phase: Default::default(),
+    }))
+}
+
+/// An object literal from `(key, value)` pairs; keys that are not identifiers are quoted.
+pub fn object(props: Vec<(String, Box<Expr>)>, quote: char) -> Box<Expr> {
+    Box::new(Expr::Object(ObjectLit {
+        span: DUMMY_SP,
+        props: props
+            .into_iter()
+            .map(|(key, value)| {
+                let key = if is_identifier(&key) {
+                    PropName::Ident(IdentName { span: DUMMY_SP, sym: key.as_str().into() })
+                } else {
+                    PropName::Str(str_lit(&key, quote))
+                };
+                PropOrSpread::Prop(Box::new(Prop::KeyValue(KeyValueProp { key, value })))
+            })
+            .collect(),
+    }))
+}
+
+/// An array literal of string literals.
+pub fn string_array(values: &[String], quote: char) -> Box<Expr> {
+    Box::new(Expr::Array(ArrayLit {
+        span: DUMMY_SP,
+        elems: values
+            .iter()
+            .map(|v| Some(ExprOrSpread { spread: None, expr: str_expr(v, quote) }))
+            .collect(),
+    }))
+}
+
+/// Whether `name` can be written as a bare identifier.
+pub fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn style(quote: char, semicolons: bool, indent: &str, eol: &'static str) -> Style {
+        Style { quote, semicolons, indent_unit: indent.to_string(), eol }
+    }
+
+    #[test]
+    fn require_in_each_style() {
+        let s = style('\'', true, "  ", "\n");
+        assert_eq!(print_stmt(require_decl("helmet", "helmet", '\''), &s, ""), "const helmet = require('helmet');");
+        let s = style('"', false, "  ", "\n");
+        assert_eq!(print_stmt(require_decl("helmet", "helmet", '"'), &s, ""), "const helmet = require(\"helmet\")");
+    }
+
+    #[test]
+    fn import_default_prints() {
+        let s = Style::default();
+        assert_eq!(print_item(import_default("helmet", "helmet", '\''), &s), "import helmet from 'helmet';");
+    }
+
+    #[test]
+    fn nested_objects_follow_indent_and_eol() {
+        let s = style('"', true, "\t", "\r\n");
+        let directives = object(vec![("scriptSrc".into(), string_array(&["'self'".into()], '"'))], '"');
+        let opts = object(vec![("contentSecurityPolicy".into(), object(vec![("directives".into(), directives)], '"'))], '"');
+        let stmt = expr_stmt(call(member(ident_expr("app"), "use"), vec![call(ident_expr("helmet"), vec![opts])]));
+        let printed = print_stmt(stmt, &s, "\t");
+        assert!(printed.starts_with("app.use(helmet({\r\n\t\tcontentSecurityPolicy: {\r\n"), "{printed:?}");
+        assert!(printed.contains("scriptSrc: [\r\n") || printed.contains("scriptSrc: ["), "{printed:?}");
+        assert!(printed.contains("\"'self'\""), "{printed:?}");
+        assert!(printed.ends_with("}));"), "{printed:?}");
+        assert!(!printed.replace("\r\n", "").contains('\n'));
+    }
+}

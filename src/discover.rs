@@ -1,0 +1,99 @@
+//! Finds the files to look at: a parallel, .gitignore-aware walk of the given paths that skips dependencies and
+//! build output.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use ignore::{WalkBuilder, WalkState};
+
+use crate::source::is_source_file;
+use crate::views::is_view_file;
+
+/// Folders that hold installed dependencies or generated code, never sources to fix.
+pub const SKIPPED_DIRS: [&str; 11] =
+    ["node_modules", "bower_components", "dist", "build", "coverage", ".next", ".nuxt", ".output", ".turbo", ".cache", ".git"];
+
+/// What the walk found, sorted by path so that every report is stable.
+#[derive(Debug, Default)]
+pub struct Discovered {
+    /// JavaScript and TypeScript files.
+    pub sources: Vec<PathBuf>,
+    /// Templates and static HTML (read for the Content-Security-Policy check).
+    pub views: Vec<PathBuf>,
+    /// Paths that could not be walked, with the reason.
+    pub errors: Vec<(PathBuf, String)>,
+}
+
+/// Walks `paths` (files or folders) in parallel.
+pub fn discover(paths: &[PathBuf]) -> Discovered {
+    let found = Mutex::new(Discovered::default());
+    let mut roots = Vec::new();
+    for path in paths {
+        if path.exists() {
+            roots.push(path.clone());
+        } else {
+            lock(&found).errors.push((path.clone(), "no such file or folder".to_string()));
+        }
+    }
+    let Some((first, rest)) = roots.split_first() else {
+        return found.into_inner().unwrap_or_else(|e| e.into_inner());
+    };
+    let mut builder = WalkBuilder::new(first);
+    for root in rest {
+        builder.add(root);
+    }
+    // .gitignore rules apply even outside a git checkout (a project copied out of its repository).
+    builder.require_git(false).filter_entry(|entry| {
+        let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+        !(is_dir && entry.depth() > 0 && entry.file_name().to_str().is_some_and(|n| SKIPPED_DIRS.contains(&n)))
+    });
+    builder.build_parallel().run(|| {
+        Box::new(|entry| {
+            match entry {
+                Ok(entry) => {
+                    if entry.file_type().is_some_and(|t| t.is_file()) {
+                        let path = clean(entry.path());
+                        if is_source_file(&path) {
+                            lock(&found).sources.push(path);
+                        } else if is_view_file(&path) {
+                            lock(&found).views.push(path);
+                        }
+                    }
+                }
+                Err(err) => {
+                    let path = match &err {
+                        ignore::Error::WithPath { path, .. } => path.clone(),
+                        _ => PathBuf::new(),
+                    };
+                    lock(&found).errors.push((path, err.to_string()));
+                }
+            }
+            WalkState::Continue
+        })
+    });
+    let mut found = found.into_inner().unwrap_or_else(|e| e.into_inner());
+    found.sources.sort();
+    found.sources.dedup();
+    found.views.sort();
+    found.views.dedup();
+    found
+}
+
+fn lock(found: &Mutex<Discovered>) -> std::sync::MutexGuard<'_, Discovered> {
+    found.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// `./src/app.js` -> `src/app.js`: paths read the same way in diffs whatever the user typed.
+fn clean(path: &Path) -> PathBuf {
+    path.strip_prefix(".").map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// A path as shown to users: forward slashes, no leading `./`.
+pub fn display_path(path: &Path) -> String {
+    let shown = clean(path).to_string_lossy().replace('\\', "/");
+    if shown.is_empty() {
+        ".".to_string()
+    } else {
+        shown
+    }
+}

@@ -1,0 +1,74 @@
+//! Where new lines go in existing text: after a statement (past a comment that trails it on the same line) or
+//! before one, with the file's indentation and line ending.
+
+use std::ops::Range;
+
+use crate::style::Style;
+
+/// A place to insert a new statement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InsertPoint {
+    /// Byte offset.
+    pub offset: usize,
+    /// Whether the new statement gets its own line (otherwise the line already holds more code and the new
+    /// statement follows on it, after a space).
+    pub own_line: bool,
+}
+
+/// The point after the statement ending at `end`: the end of its line, past spaces and comments that trail it. When
+/// other code follows on the same line, right after the statement instead.
+pub fn after_statement(code: &str, comments: &[Range<usize>], end: usize) -> InsertPoint {
+    let bytes = code.as_bytes();
+    let mut pos = end;
+    loop {
+        while pos < bytes.len() && (bytes[pos] == b' ' || bytes[pos] == b'\t') {
+            pos += 1;
+        }
+        if pos >= bytes.len() || bytes[pos] == b'\n' || bytes[pos] == b'\r' {
+            return InsertPoint { offset: pos, own_line: true };
+        }
+        match comments.binary_search_by_key(&pos, |c| c.start) {
+            Ok(i) if !code[comments[i].clone()].contains('\n') => pos = comments[i].end,
+            _ => return InsertPoint { offset: end, own_line: false },
+        }
+    }
+}
+
+/// Text to insert at `point` so that `snippet` becomes a statement of its own after the previous one.
+pub fn statement_after(point: InsertPoint, snippet: &str, indent: &str, style: &Style) -> String {
+    if point.own_line {
+        format!("{}{indent}{snippet}", style.eol)
+    } else {
+        format!(" {snippet}")
+    }
+}
+
+/// The start of the line holding `start` when only whitespace precedes it there; `None` when code does.
+pub fn line_start_before(code: &str, start: usize) -> Option<usize> {
+    let line_start = code[..start].rfind('\n').map_or(0, |i| i + 1);
+    code[line_start..start].trim().is_empty().then_some(line_start)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn after_statement_skips_trailing_comments() {
+        let code = "a(); // x\nb();";
+        let p = after_statement(code, &[5..9], 4);
+        assert_eq!(p, InsertPoint { offset: 9, own_line: true });
+        let code = "a(); /* x */ b();";
+        assert_eq!(after_statement(code, &[5..12], 4), InsertPoint { offset: 4, own_line: false });
+        let code = "a();\r\nb();";
+        assert_eq!(after_statement(code, &[], 4), InsertPoint { offset: 4, own_line: true });
+        let code = "a()";
+        assert_eq!(after_statement(code, &[], 3), InsertPoint { offset: 3, own_line: true });
+    }
+
+    #[test]
+    fn line_start_only_when_blank_before() {
+        assert_eq!(line_start_before("x;\n  y;", 5), Some(3));
+        assert_eq!(line_start_before("x; y;", 3), None);
+    }
+}

@@ -1,0 +1,20 @@
+//! express-harden: a codemod that fixes the security posture of Express apps in their code, with minimal,
+//! style-preserving span edits. See `docs/architecture.md` for the flow.
+
+pub mod analysis;
+pub mod cli;
+pub mod codegen;
+pub mod discover;
+pub mod edit;
+pub mod layout;
+pub mod manifest;
+pub mod parse;
+pub mod pipeline;
+pub mod project;
+pub mod report;
+pub mod source;
+pub mod style;
+pub mod transform;
+pub mod transforms;
+pub mod views;
+pub mod write;

@@ -1,0 +1,153 @@
+//! Parsing with swc. The tree is only used to learn where things are: every offset handed out is a byte offset
+//! into [`SourceFile::code`].
+
+use std::ops::Range;
+
+use swc_common::comments::SingleThreadedComments;
+use swc_common::{BytePos, Span, Spanned};
+use swc_ecma_ast::{EsVersion, Program};
+use swc_ecma_parser::{EsSyntax, Parser, StringInput, Syntax, TsSyntax};
+
+use crate::source::{SourceFile, SourceKind};
+
+/// swc reserves position 0 for "no position", so the text starts at 1 and every span is shifted by one.
+const BASE: u32 = 1;
+
+/// A parsed file: the tree and where its comments are.
+pub struct Parsed {
+    /// The program (a module when it has `import`/`export`, a script otherwise).
+    pub program: Program,
+    /// Byte ranges of every comment, sorted by start.
+    pub comments: Vec<Range<usize>>,
+}
+
+/// Why a file could not be parsed, with the position a user can jump to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// swc's message.
+    pub message: String,
+}
+
+impl std::fmt::Display for ParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "syntax error at {}:{}: {}", self.line, self.column, self.message)
+    }
+}
+
+/// The swc syntax for a kind of file.
+pub fn syntax_for(kind: SourceKind) -> Syntax {
+    match kind {
+        SourceKind::JavaScript => Syntax::Es(EsSyntax {
+            jsx: true,
+            decorators: true,
+            import_attributes: true,
+            allow_return_outside_function: true,
+            explicit_resource_management: true,
+            ..Default::default()
+        }),
+        SourceKind::TypeScript => Syntax::Typescript(TsSyntax { decorators: true, ..Default::default() }),
+        SourceKind::Tsx => Syntax::Typescript(TsSyntax { tsx: true, decorators: true, ..Default::default() }),
+    }
+}
+
+/// Parses `code` as a file of `kind`. Recoverable errors count as errors: a file swc has doubts about is not one we
+/// should edit.
+pub fn parse(file: &SourceFile, code: &str) -> Result<Parsed, ParseError> {
+    let comments = SingleThreadedComments::default();
+    let end = BASE + u32::try_from(code.len()).unwrap_or(u32::MAX - BASE);
+    let input = StringInput::new(code, BytePos(BASE), BytePos(end));
+    let mut parser = Parser::new(syntax_for(file.kind), input, Some(&comments));
+    let result = parser.parse_program();
+    let recovered = parser.take_errors();
+    let to_error = |span: Span, message: String| {
+        let (line, column) = file_line_col(code, offset(span.lo));
+        ParseError { line, column, message }
+    };
+    let program = match result {
+        Ok(program) => program,
+        Err(err) => return Err(to_error(err.span(), err.kind().msg().to_string())),
+    };
+    if let Some(err) = recovered.first() {
+        return Err(to_error(err.span(), err.kind().msg().to_string()));
+    }
+    let (leading, trailing) = comments.take_all();
+    let mut ranges: Vec<Range<usize>> = leading
+        .borrow()
+        .values()
+        .chain(trailing.borrow().values())
+        .flatten()
+        .map(|c| range(c.span))
+        .collect();
+    ranges.sort_by_key(|r| r.start);
+    ranges.dedup();
+    Ok(Parsed { program, comments: ranges })
+}
+
+/// Target used when the engine prints new code.
+pub const PRINT_TARGET: EsVersion = EsVersion::EsNext;
+
+/// Byte offset of a position.
+pub fn offset(pos: BytePos) -> usize {
+    pos.0.saturating_sub(BASE) as usize
+}
+
+/// Byte range of a span.
+pub fn range(span: Span) -> Range<usize> {
+    offset(span.lo)..offset(span.hi)
+}
+
+/// Byte range of any node.
+pub fn range_of<T: Spanned>(node: &T) -> Range<usize> {
+    range(node.span())
+}
+
+fn file_line_col(code: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(code.len());
+    let before = code.get(..offset).unwrap_or(code);
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(name: &str, code: &str) -> SourceFile {
+        SourceFile::new(name.into(), code.to_string())
+    }
+
+    #[test]
+    fn spans_are_byte_offsets_into_the_code() {
+        let f = file("a.js", "const é = 1; // c\nfoo();\n");
+        let parsed = parse(&f, &f.code).expect("parses");
+        let Program::Script(script) = &parsed.program else { panic!("script expected") };
+        let r = range_of(&script.body[1]);
+        assert_eq!(&f.code[r], "foo();");
+        assert_eq!(parsed.comments.len(), 1);
+        assert_eq!(&f.code[parsed.comments[0].clone()], "// c");
+    }
+
+    #[test]
+    fn syntax_errors_carry_a_position() {
+        let f = file("a.js", "function (\n");
+        let err = parse(&f, &f.code).err().expect("fails");
+        assert_eq!(err.line, 1);
+        assert!(err.to_string().starts_with("syntax error at 1:"));
+    }
+
+    #[test]
+    fn typescript_and_jsx_parse() {
+        let f = file("a.ts", "import e = require('express');\nconst app: e.Express = e();\n");
+        assert!(parse(&f, &f.code).is_ok());
+        let f = file("a.jsx", "const x = <App a=\"1\" />;\n");
+        assert!(parse(&f, &f.code).is_ok());
+        let f = file("a.tsx", "const x = <App<string> a={1} />;\n");
+        assert!(parse(&f, &f.code).is_ok());
+    }
+}

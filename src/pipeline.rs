@@ -1,0 +1,442 @@
+//! The flow: discover -> prefilter -> parse -> analyse -> plan -> merge -> verify, then the package.json changes the
+//! planned code needs. Nothing here writes to disk: [`crate::write`] does, when asked.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::analysis::analyse;
+use crate::discover::{discover, display_path};
+use crate::edit::{self, Edit};
+use crate::manifest::{self, DepSection, ManifestInfo};
+use crate::parse::parse;
+use crate::project::{NodeTarget, Project};
+use crate::source::SourceFile;
+use crate::transform::{DependencyRequest, FileContext, FilePlan, Finding, Severity, Transform};
+use crate::views;
+
+/// A file the run would change.
+#[derive(Debug, Clone)]
+pub struct FileChange {
+    /// Path as discovered.
+    pub path: PathBuf,
+    /// Whether it is a package.json.
+    pub is_manifest: bool,
+    /// The full text on disk (BOM included).
+    pub original: String,
+    /// The full new text.
+    pub updated: String,
+    /// Ids of the transforms that changed it.
+    pub transforms: Vec<&'static str>,
+    /// The edits, as offsets into the text after the BOM (empty for manifests).
+    pub edits: Vec<Edit>,
+}
+
+/// A file that could not be handled, and why. The file is left alone; the others proceed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileError {
+    /// The file.
+    pub path: PathBuf,
+    /// The reason, phrased for a user.
+    pub message: String,
+}
+
+/// One dependency added or changed in a manifest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DependencyChange {
+    /// The package.json.
+    pub manifest: PathBuf,
+    /// The section (`dependencies`, ...).
+    pub section: DepSection,
+    /// Package name.
+    pub package: String,
+    /// The spec before (`null` when added).
+    pub from: Option<String>,
+    /// The spec after.
+    pub to: String,
+    /// The transform that needed it.
+    pub transform: &'static str,
+}
+
+/// Everything a run found and planned.
+#[derive(Debug, Default)]
+pub struct RunResult {
+    /// Changed files (sources first, then manifests), sorted by path.
+    pub changes: Vec<FileChange>,
+    /// Findings, sorted by path and line.
+    pub findings: Vec<Finding>,
+    /// Files that could not be handled.
+    pub errors: Vec<FileError>,
+    /// Manifest changes.
+    pub dependencies: Vec<DependencyChange>,
+    /// Source files seen by the walk.
+    pub files_scanned: usize,
+    /// Source files parsed (the others could not matter to any selected transform).
+    pub files_parsed: usize,
+    /// Things the user must do after applying the changes.
+    pub next_steps: Vec<String>,
+}
+
+struct Planned {
+    change: Option<FileChange>,
+    findings: Vec<Finding>,
+    dependencies: Vec<(Option<PathBuf>, DependencyRequest, PathBuf)>,
+    error: Option<FileError>,
+    parsed: bool,
+}
+
+/// Runs every transform in `transforms` over `paths`.
+pub fn run(paths: &[PathBuf], transforms: &[Box<dyn Transform>]) -> RunResult {
+    let found = discover(paths);
+    let mut result = RunResult { files_scanned: found.sources.len(), ..RunResult::default() };
+    result.errors.extend(found.errors.iter().map(|(path, message)| FileError {
+        path: path.clone(),
+        message: message.clone(),
+    }));
+
+    let manifests = ManifestIndex::build(found.sources.iter().chain(&found.views));
+    let projects = build_projects(&manifests, &found.views, &mut result.errors);
+    let no_project = Project::default();
+
+    let needles: Vec<&str> = transforms.iter().flat_map(|t| t.needles().iter().copied()).collect();
+    let planned: Vec<Planned> = found
+        .sources
+        .par_iter()
+        .map(|path| {
+            let manifest = manifests.nearest(path);
+            let project = manifest.as_ref().and_then(|m| projects.get(m)).unwrap_or(&no_project);
+            plan_file(path, project, manifest, transforms, &needles)
+        })
+        .collect();
+
+    let mut requests: BTreeMap<Option<PathBuf>, Vec<(DependencyRequest, PathBuf)>> = BTreeMap::new();
+    for p in planned {
+        result.files_parsed += usize::from(p.parsed);
+        result.changes.extend(p.change);
+        result.findings.extend(p.findings);
+        result.errors.extend(p.error);
+        for (manifest, request, source) in p.dependencies {
+            requests.entry(manifest).or_default().push((request, source));
+        }
+    }
+    for (manifest, requests) in requests {
+        match manifest {
+            Some(manifest) => apply_requests(&manifest, &requests, &mut result),
+            None => report_missing_manifest(&requests, &mut result),
+        }
+    }
+
+    result.changes.sort_by(|a, b| (a.is_manifest, &a.path).cmp(&(b.is_manifest, &b.path)));
+    result.findings.sort_by(|a, b| (&a.path, a.line, a.column, &a.rule).cmp(&(&b.path, b.line, b.column, &b.rule)));
+    result.findings.dedup();
+    result.errors.sort_by(|a, b| a.path.cmp(&b.path));
+    result.next_steps = next_steps(&result);
+    result
+}
+
+/// Plans one source file. Errors stay with the file; they never stop the run.
+fn plan_file(
+    path: &Path,
+    project: &Project,
+    manifest: Option<PathBuf>,
+    transforms: &[Box<dyn Transform>],
+    needles: &[&str],
+) -> Planned {
+    let mut planned = Planned { change: None, findings: Vec::new(), dependencies: Vec::new(), error: None, parsed: false };
+    let fail = |message: String| FileError { path: path.to_path_buf(), message };
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            planned.error = Some(fail(format!("cannot be read: {err}")));
+            return planned;
+        }
+    };
+    // The prefilter: a file that mentions none of the needles cannot matter, and is not even decoded.
+    if !needles.iter().any(|n| memfind(&bytes, n.as_bytes())) {
+        return planned;
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => {
+            let at = err.utf8_error().valid_up_to();
+            planned.error = Some(fail(format!("is not UTF-8 text (invalid byte at offset {at}); left alone")));
+            return planned;
+        }
+    };
+    let file = SourceFile::new(path.to_path_buf(), text);
+    planned.parsed = true;
+    let parsed = match parse(&file, &file.code) {
+        Ok(parsed) => parsed,
+        Err(err) => {
+            planned.error = Some(fail(format!("does not parse ({err}); left alone")));
+            return planned;
+        }
+    };
+    let facts = analyse(&file, &parsed);
+    drop(parsed);
+    let cx = FileContext { file: &file, facts: &facts, project };
+    let mut plan = FilePlan::default();
+    for transform in transforms {
+        transform.plan(&cx, &mut plan);
+    }
+    planned.findings = plan.findings;
+    for request in plan.dependencies {
+        planned.dependencies.push((manifest.clone(), request, path.to_path_buf()));
+    }
+    if plan.edits.is_empty() {
+        return planned;
+    }
+    let updated = match edit::apply(&file.code, &plan.edits) {
+        Ok(updated) => updated,
+        Err(conflict) => {
+            planned.error = Some(fail(format!(
+                "the {} and {} transforms want to change the same code (offset {}); left alone, run them one at a \
+                 time with --only",
+                conflict.first, conflict.second, conflict.at
+            )));
+            planned.dependencies.clear();
+            return planned;
+        }
+    };
+    // Verify: what we show or write must parse.
+    if let Err(err) = parse(&file, &updated) {
+        planned.error = Some(fail(format!(
+            "the rewritten file would not parse ({err}); left alone. This is a bug in express-harden: please report it"
+        )));
+        planned.dependencies.clear();
+        return planned;
+    }
+    let mut ids: Vec<&'static str> = plan.edits.iter().map(|e| e.transform).collect();
+    ids.sort();
+    ids.dedup();
+    planned.change = Some(FileChange {
+        path: path.to_path_buf(),
+        is_manifest: false,
+        original: file.full_text(&file.code),
+        updated: file.full_text(&updated),
+        transforms: ids,
+        edits: plan.edits,
+    });
+    planned
+}
+
+fn memfind(haystack: &[u8], needle: &[u8]) -> bool {
+    needle.is_empty() || haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Nearest package.json of every folder that holds a discovered file, looked up once per folder.
+struct ManifestIndex {
+    by_dir: HashMap<PathBuf, Option<PathBuf>>,
+}
+
+impl ManifestIndex {
+    fn build<'a>(files: impl Iterator<Item = &'a PathBuf>) -> ManifestIndex {
+        let dirs: BTreeSet<PathBuf> = files.map(|f| parent_dir(f)).collect();
+        let by_dir = dirs
+            .into_par_iter()
+            .map(|dir| {
+                let found = manifest::find_nearest_manifest(&dir).map(|m| relative_to_cwd(&m));
+                (dir, found)
+            })
+            .collect();
+        ManifestIndex { by_dir }
+    }
+
+    fn nearest(&self, file: &Path) -> Option<PathBuf> {
+        self.by_dir.get(&parent_dir(file)).cloned().flatten()
+    }
+}
+
+fn parent_dir(file: &Path) -> PathBuf {
+    match file.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Manifests found by walking up from a relative folder come back as `src/../package.json`-free paths relative to
+/// where the user stands when possible, so that diffs name them the way the user would.
+fn relative_to_cwd(path: &Path) -> PathBuf {
+    let Ok(cwd) = std::env::current_dir() else { return path.to_path_buf() };
+    let absolute = if path.is_absolute() { path.to_path_buf() } else { cwd.join(path) };
+    let normal = normalize(&absolute);
+    normal.strip_prefix(&cwd).map(Path::to_path_buf).unwrap_or(normal)
+}
+
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+fn build_projects(
+    manifests: &ManifestIndex,
+    view_files: &[PathBuf],
+    errors: &mut Vec<FileError>,
+) -> HashMap<PathBuf, Project> {
+    let mut projects: HashMap<PathBuf, Project> = HashMap::new();
+    let unique: BTreeSet<&PathBuf> = manifests.by_dir.values().flatten().collect();
+    for manifest_path in unique {
+        let dir = parent_dir(manifest_path);
+        let manifest = match std::fs::read_to_string(manifest_path) {
+            Ok(text) => match ManifestInfo::parse(&text) {
+                Ok(info) => Some(info),
+                Err(err) => {
+                    errors.push(FileError { path: manifest_path.clone(), message: format!("is not usable: {err}") });
+                    None
+                }
+            },
+            Err(err) => {
+                errors.push(FileError { path: manifest_path.clone(), message: format!("cannot be read: {err}") });
+                None
+            }
+        };
+        let node = NodeTarget::detect(&dir, manifest.as_ref());
+        projects.insert(
+            manifest_path.clone(),
+            Project { dir, manifest_path: Some(manifest_path.clone()), manifest, node, views: Vec::new() },
+        );
+    }
+    let scans: Vec<(PathBuf, Option<PathBuf>, views::ViewScan)> = view_files
+        .par_iter()
+        .filter_map(|path| {
+            let text = std::fs::read(path).ok()?;
+            let text = String::from_utf8_lossy(&text);
+            let scan = views::scan_view(path, &text);
+            let empty = scan.inline.is_empty() && scan.external.is_empty();
+            (!empty).then(|| (path.clone(), manifests.nearest(path), scan))
+        })
+        .collect();
+    for (path, manifest, scan) in scans {
+        if let Some(project) = manifest.and_then(|m| projects.get_mut(&m)) {
+            project.views.push((path, scan));
+        }
+    }
+    projects
+}
+
+/// Adds what the planned code needs to one manifest; a package it already lists (in any section) is reused.
+fn apply_requests(manifest: &Path, requests: &[(DependencyRequest, PathBuf)], result: &mut RunResult) {
+    let original = match std::fs::read_to_string(manifest) {
+        Ok(text) => text,
+        Err(err) => {
+            result.errors.push(FileError { path: manifest.to_path_buf(), message: format!("cannot be read: {err}") });
+            return;
+        }
+    };
+    let mut text = original.clone();
+    let mut ids = BTreeSet::new();
+    let mut seen = BTreeSet::new();
+    for (request, _) in requests {
+        if !seen.insert(request.package.clone()) {
+            continue;
+        }
+        let info = match ManifestInfo::parse(&text) {
+            Ok(info) => info,
+            Err(err) => {
+                result.errors.push(FileError {
+                    path: manifest.to_path_buf(),
+                    message: format!("is not usable ({err}); add {} {} yourself", request.package, request.spec),
+                });
+                return;
+            }
+        };
+        if info.dependency(&request.package).is_some() {
+            continue;
+        }
+        match manifest::set_dependency(&text, request.section, &request.package, &request.spec) {
+            Ok(updated) => {
+                text = updated;
+                ids.insert(request.transform);
+                result.dependencies.push(DependencyChange {
+                    manifest: manifest.to_path_buf(),
+                    section: request.section,
+                    package: request.package.clone(),
+                    from: None,
+                    to: request.spec.clone(),
+                    transform: request.transform,
+                });
+            }
+            Err(err) => result.errors.push(FileError {
+                path: manifest.to_path_buf(),
+                message: format!("cannot be edited ({err}); add {} {} yourself", request.package, request.spec),
+            }),
+        }
+    }
+    if text != original {
+        result.changes.push(FileChange {
+            path: manifest.to_path_buf(),
+            is_manifest: true,
+            original,
+            updated: text,
+            transforms: ids.into_iter().collect(),
+            edits: Vec::new(),
+        });
+    }
+}
+
+fn report_missing_manifest(requests: &[(DependencyRequest, PathBuf)], result: &mut RunResult) {
+    for (request, source) in requests {
+        result.findings.push(Finding {
+            rule: "engine/no-manifest".to_string(),
+            transform: request.transform,
+            path: source.clone(),
+            line: 1,
+            column: 1,
+            message: format!(
+                "no package.json above this file: install {} yourself (npm install {}@{})",
+                request.package, request.package, request.spec
+            ),
+            severity: Severity::Warning,
+        });
+    }
+}
+
+/// The package manager a project uses, from its lockfile.
+pub fn install_command(manifest_dir: &Path) -> &'static str {
+    let mut dir = Some(manifest_dir);
+    while let Some(d) = dir {
+        if d.join("pnpm-lock.yaml").exists() {
+            return "pnpm install";
+        }
+        if d.join("yarn.lock").exists() {
+            return "yarn install";
+        }
+        if d.join("package-lock.json").exists() || d.join("npm-shrinkwrap.json").exists() {
+            return "npm install";
+        }
+        dir = d.parent().filter(|p| !p.as_os_str().is_empty());
+    }
+    "npm install"
+}
+
+fn next_steps(result: &RunResult) -> Vec<String> {
+    let mut steps = Vec::new();
+    let manifests: BTreeSet<&PathBuf> = result.dependencies.iter().map(|d| &d.manifest).collect();
+    for manifest in manifests {
+        let dir = parent_dir(manifest);
+        let packages: Vec<String> = result
+            .dependencies
+            .iter()
+            .filter(|d| &d.manifest == manifest)
+            .map(|d| format!("{}@{}", d.package, d.to))
+            .collect();
+        steps.push(format!(
+            "install the added packages ({}): run `{}` in {}",
+            packages.join(", "),
+            install_command(&dir),
+            display_path(&dir)
+        ));
+    }
+    steps
+}

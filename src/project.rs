@@ -1,0 +1,90 @@
+//! The project a source file belongs to: its nearest package.json, the Node version it runs on, and what its views
+//! and static HTML load (for the Content-Security-Policy).
+
+use std::path::{Path, PathBuf};
+
+use nodejs_semver::Range as NpmRange;
+
+use crate::manifest::ManifestInfo;
+use crate::views::ViewScan;
+
+/// Node versions assumed when a project declares none (`engines.node`, `.nvmrc`, `.node-version`).
+pub const DEFAULT_NODE: &str = "^20.0.0";
+
+/// A project: everything below one package.json (or, without one, below a path the user gave).
+#[derive(Debug, Default)]
+pub struct Project {
+    /// Folder of the manifest (or the walk root when there is none).
+    pub dir: PathBuf,
+    /// The nearest package.json, if any.
+    pub manifest_path: Option<PathBuf>,
+    /// Its parsed content, if it parsed.
+    pub manifest: Option<ManifestInfo>,
+    /// The Node versions the project runs on, as an npm range, and where that came from.
+    pub node: NodeTarget,
+    /// Views and static HTML files with what they load.
+    pub views: Vec<(PathBuf, ViewScan)>,
+}
+
+/// Node versions a project runs on.
+#[derive(Debug, Clone)]
+pub struct NodeTarget {
+    /// An npm range (`>=18`, `20.x`).
+    pub range: String,
+    /// `engines.node`, `.nvmrc`, `.node-version` or `default`.
+    pub source: &'static str,
+}
+
+impl Default for NodeTarget {
+    fn default() -> Self {
+        NodeTarget { range: DEFAULT_NODE.to_string(), source: "default" }
+    }
+}
+
+impl NodeTarget {
+    /// Reads the Node target of the project in `dir`.
+    pub fn detect(dir: &Path, manifest: Option<&ManifestInfo>) -> NodeTarget {
+        if let Some(range) = manifest.and_then(ManifestInfo::engines_node) {
+            if NpmRange::parse(&range).is_ok() {
+                return NodeTarget { range, source: "engines.node" };
+            }
+        }
+        for (file, source) in [(".nvmrc", ".nvmrc"), (".node-version", ".node-version")] {
+            let Ok(text) = std::fs::read_to_string(dir.join(file)) else { continue };
+            let version = text.trim().trim_start_matches('v');
+            // `lts/*` and names cannot be turned into numbers offline.
+            if version.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+                let range = if version.contains('.') { version.to_string() } else { format!("{version}.x") };
+                if NpmRange::parse(&range).is_ok() {
+                    return NodeTarget { range, source };
+                }
+            }
+        }
+        NodeTarget::default()
+    }
+
+    /// Whether a package needing `needs` (an engines range) runs on every Node version of this target.
+    pub fn supports(&self, needs: &str) -> bool {
+        match (NpmRange::parse(needs), NpmRange::parse(&self.range)) {
+            (Ok(needs), Ok(target)) => needs.allows_all(&target),
+            _ => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn supports_compares_ranges() {
+        let t = NodeTarget { range: ">=16".into(), source: "engines.node" };
+        assert!(!t.supports(">=18.0.0"));
+        assert!(t.supports(">=16.0.0"));
+        let t = NodeTarget::default();
+        assert!(t.supports(">=18.0.0"));
+        assert!(!t.supports(">=22"));
+        let t = NodeTarget { range: "^20 || ^22".into(), source: "engines.node" };
+        assert!(t.supports(">=18.0.0"));
+    }
+}

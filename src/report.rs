@@ -1,0 +1,265 @@
+//! What the user reads: unified diffs, the summary and next steps (text), or the versioned JSON document (bots).
+//! The JSON schema is `docs/output-schema.json`, described in `docs/output.md`.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde::Serialize;
+use similar::{ChangeTag, TextDiff};
+
+use crate::discover::display_path;
+use crate::pipeline::{FileChange, RunResult};
+use crate::transform::Severity;
+
+/// Version of the JSON document; bumped on any incompatible change.
+pub const JSON_SCHEMA_VERSION: u32 = 1;
+
+/// What the run did with the changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Mode {
+    /// Showed them.
+    DryRun,
+    /// Showed nothing but whether there are any (`--check`).
+    Check,
+    /// Wrote them.
+    Write,
+}
+
+/// A unified diff with `a/` and `b/` prefixes, three lines of context.
+pub fn unified_diff(change: &FileChange) -> String {
+    let path = display_path(&change.path);
+    let diff = TextDiff::from_lines(&change.original, &change.updated);
+    diff.unified_diff().context_radius(3).header(&format!("a/{path}"), &format!("b/{path}")).to_string()
+}
+
+/// Colours a unified diff for a terminal.
+pub fn colorize(diff: &str) -> String {
+    let mut out = String::with_capacity(diff.len() + 256);
+    for line in diff.split_inclusive('\n') {
+        let color = if line.starts_with("+++") || line.starts_with("---") {
+            "\x1b[1m"
+        } else if line.starts_with('+') {
+            "\x1b[32m"
+        } else if line.starts_with('-') {
+            "\x1b[31m"
+        } else if line.starts_with("@@") {
+            "\x1b[36m"
+        } else {
+            ""
+        };
+        if color.is_empty() {
+            out.push_str(line);
+        } else {
+            let body = line.trim_end_matches(['\n', '\r']);
+            let _ = write!(out, "{color}{body}\x1b[0m{}", &line[body.len()..]);
+        }
+    }
+    out
+}
+
+/// Lines added and removed.
+pub fn line_counts(change: &FileChange) -> (usize, usize) {
+    let diff = TextDiff::from_lines(&change.original, &change.updated);
+    diff.iter_all_changes().fold((0, 0), |(a, r), c| match c.tag() {
+        ChangeTag::Insert => (a + 1, r),
+        ChangeTag::Delete => (a, r + 1),
+        ChangeTag::Equal => (a, r),
+    })
+}
+
+/// The summary printed after the diffs (or after the list of written files).
+pub fn summary(result: &RunResult, mode: Mode, color: bool) -> String {
+    let paint = |code: &str, text: &str| if color { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() };
+    let mut out = String::new();
+    let verb = match mode {
+        Mode::Write => "changed",
+        _ => "would change",
+    };
+    let _ = writeln!(
+        out,
+        "{} {} of {} files scanned ({} parsed)",
+        paint("1", &format!("express-harden: {verb}")),
+        result.changes.len(),
+        result.files_scanned,
+        result.files_parsed
+    );
+    let mut per_transform: BTreeMap<&str, usize> = BTreeMap::new();
+    for change in &result.changes {
+        for id in &change.transforms {
+            *per_transform.entry(id).or_default() += 1;
+        }
+    }
+    for (id, count) in &per_transform {
+        let _ = writeln!(out, "  {id}: {count} file{}", if *count == 1 { "" } else { "s" });
+    }
+    for dep in &result.dependencies {
+        let from = dep.from.as_deref().unwrap_or("(new)");
+        let _ = writeln!(
+            out,
+            "  {}: {} {} {from} -> {}",
+            display_path(&dep.manifest),
+            dep.section.key(),
+            dep.package,
+            dep.to
+        );
+    }
+    if !result.findings.is_empty() {
+        let _ = writeln!(out, "\nfindings ({}):", result.findings.len());
+        for f in &result.findings {
+            let label = match f.severity {
+                Severity::Error => paint("31", "error"),
+                Severity::Warning => paint("33", "warning"),
+                Severity::Info => paint("36", "info"),
+            };
+            let _ = writeln!(out, "  {}:{}:{}: {label} [{}] {}", display_path(&f.path), f.line, f.column, f.rule, f.message);
+        }
+    }
+    if !result.errors.is_empty() {
+        let _ = writeln!(out, "\nerrors ({}):", result.errors.len());
+        for e in &result.errors {
+            let _ = writeln!(out, "  {}: {} {}", paint("31", "error"), display_path(&e.path), e.message);
+        }
+    }
+    let mut steps = result.next_steps.clone();
+    if mode == Mode::DryRun && !result.changes.is_empty() {
+        steps.push("review the diff above, then run again with --write to apply it".to_string());
+    }
+    if mode == Mode::Check && !result.changes.is_empty() {
+        steps.push("run express-harden to see the diff, and with --write to apply it".to_string());
+    }
+    if !steps.is_empty() {
+        let _ = writeln!(out, "\nnext steps:");
+        for step in steps {
+            let _ = writeln!(out, "  - {step}");
+        }
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct JsonDocument<'a> {
+    schema_version: u32,
+    tool: JsonTool,
+    mode: Mode,
+    files: Vec<JsonFile>,
+    dependency_changes: Vec<JsonDependency<'a>>,
+    findings: Vec<JsonFinding<'a>>,
+    errors: Vec<JsonError<'a>>,
+    next_steps: &'a [String],
+    summary: JsonSummary<'a>,
+}
+
+#[derive(Serialize)]
+struct JsonTool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct JsonFile {
+    path: String,
+    kind: &'static str,
+    transforms: Vec<&'static str>,
+    diff: String,
+    written: bool,
+}
+
+#[derive(Serialize)]
+struct JsonDependency<'a> {
+    manifest: String,
+    section: &'static str,
+    package: &'a str,
+    from: Option<&'a str>,
+    to: &'a str,
+    transform: &'static str,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule: &'a str,
+    transform: &'static str,
+    path: String,
+    line: usize,
+    column: usize,
+    message: &'a str,
+    severity: Severity,
+}
+
+#[derive(Serialize)]
+struct JsonError<'a> {
+    path: String,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonSummary<'a> {
+    files_scanned: usize,
+    files_parsed: usize,
+    files_changed: usize,
+    transforms: BTreeMap<&'a str, usize>,
+    findings: usize,
+    errors: usize,
+}
+
+/// The JSON document for a run. `written` says, per file, whether it was written.
+pub fn json(result: &RunResult, mode: Mode, written: &dyn Fn(&FileChange) -> bool) -> String {
+    let mut transforms: BTreeMap<&str, usize> = BTreeMap::new();
+    for change in &result.changes {
+        for id in &change.transforms {
+            *transforms.entry(id).or_default() += 1;
+        }
+    }
+    let doc = JsonDocument {
+        schema_version: JSON_SCHEMA_VERSION,
+        tool: JsonTool { name: env!("CARGO_PKG_NAME"), version: env!("CARGO_PKG_VERSION") },
+        mode,
+        files: result
+            .changes
+            .iter()
+            .map(|c| JsonFile {
+                path: display_path(&c.path),
+                kind: if c.is_manifest { "manifest" } else { "source" },
+                transforms: c.transforms.clone(),
+                diff: unified_diff(c),
+                written: written(c),
+            })
+            .collect(),
+        dependency_changes: result
+            .dependencies
+            .iter()
+            .map(|d| JsonDependency {
+                manifest: display_path(&d.manifest),
+                section: d.section.key(),
+                package: &d.package,
+                from: d.from.as_deref(),
+                to: &d.to,
+                transform: d.transform,
+            })
+            .collect(),
+        findings: result
+            .findings
+            .iter()
+            .map(|f| JsonFinding {
+                rule: &f.rule,
+                transform: f.transform,
+                path: display_path(&f.path),
+                line: f.line,
+                column: f.column,
+                message: &f.message,
+                severity: f.severity,
+            })
+            .collect(),
+        errors: result.errors.iter().map(|e| JsonError { path: display_path(&e.path), message: &e.message }).collect(),
+        next_steps: &result.next_steps,
+        summary: JsonSummary {
+            files_scanned: result.files_scanned,
+            files_parsed: result.files_parsed,
+            files_changed: result.changes.len(),
+            transforms,
+            findings: result.findings.len(),
+            errors: result.errors.len(),
+        },
+    };
+    serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}")) + "\n"
+}

@@ -1,0 +1,161 @@
+//! A source file as read from disk: its text, the bytes that must stay first (BOM), its syntax, and a line index
+//! for turning byte offsets into the line and column a user sees.
+
+use std::path::{Path, PathBuf};
+
+/// The syntax a file is parsed with, decided by its extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceKind {
+    /// `.js`, `.cjs`, `.mjs`, `.jsx`: JavaScript with JSX enabled (JSX is harmless for plain JS).
+    JavaScript,
+    /// `.ts`, `.cts`, `.mts`.
+    TypeScript,
+    /// `.tsx`.
+    Tsx,
+}
+
+/// The module system a file's extension forces, when it forces one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExtensionModule {
+    /// `.mjs`, `.mts`: always an ES module.
+    Esm,
+    /// `.cjs`, `.cts`: always CommonJS.
+    CommonJs,
+    /// Decided by the file's own syntax (and package.json `type`).
+    Either,
+}
+
+/// Extensions the tool reads as code.
+pub const SOURCE_EXTENSIONS: [&str; 8] = ["js", "cjs", "mjs", "jsx", "ts", "cts", "mts", "tsx"];
+
+/// Whether `path` is a source file the tool handles (`.d.ts` declaration files are not).
+pub fn is_source_file(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    if name.ends_with(".d.ts") || name.ends_with(".d.mts") || name.ends_with(".d.cts") {
+        return false;
+    }
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|ext| SOURCE_EXTENSIONS.contains(&ext))
+}
+
+/// Syntax and forced module system for a source path.
+pub fn kind_of(path: &Path) -> (SourceKind, ExtensionModule) {
+    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "ts" => (SourceKind::TypeScript, ExtensionModule::Either),
+        "mts" => (SourceKind::TypeScript, ExtensionModule::Esm),
+        "cts" => (SourceKind::TypeScript, ExtensionModule::CommonJs),
+        "tsx" => (SourceKind::Tsx, ExtensionModule::Either),
+        "mjs" => (SourceKind::JavaScript, ExtensionModule::Esm),
+        "cjs" => (SourceKind::JavaScript, ExtensionModule::CommonJs),
+        _ => (SourceKind::JavaScript, ExtensionModule::Either),
+    }
+}
+
+/// The UTF-8 byte order mark.
+pub const BOM: &str = "\u{feff}";
+
+/// A file's text split into the BOM (kept aside so that it stays first) and the code the parser sees.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The path as the user named it (relative paths stay relative so that diffs read well).
+    pub path: PathBuf,
+    /// Whether the file starts with a UTF-8 BOM; `code` does not include it.
+    pub bom: bool,
+    /// The text after the BOM. Every byte offset in the engine is an offset into this string.
+    pub code: String,
+    /// Syntax chosen from the extension.
+    pub kind: SourceKind,
+    /// Module system forced by the extension.
+    pub ext_module: ExtensionModule,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    /// Builds a source file from its full text (BOM included, if any).
+    pub fn new(path: PathBuf, text: String) -> SourceFile {
+        let (bom, code) = match text.strip_prefix(BOM) {
+            Some(rest) => (true, rest.to_string()),
+            None => (false, text),
+        };
+        let (kind, ext_module) = kind_of(&path);
+        let line_starts = line_starts(&code);
+        SourceFile { path, bom, code, kind, ext_module, line_starts }
+    }
+
+    /// The full text as it is on disk for `code` (the BOM put back first).
+    pub fn full_text(&self, code: &str) -> String {
+        if self.bom {
+            format!("{BOM}{code}")
+        } else {
+            code.to_string()
+        }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset into `code`.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let line = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        let start = self.line_starts[line];
+        let end = offset.min(self.code.len());
+        let column = self.code.get(start..end).map_or(0, |s| s.chars().count());
+        (line + 1, column + 1)
+    }
+
+    /// Byte offset where the line holding `offset` starts.
+    pub fn line_start_of(&self, offset: usize) -> usize {
+        match self.line_starts.binary_search(&offset) {
+            Ok(i) => self.line_starts[i],
+            Err(i) => self.line_starts[i.saturating_sub(1)],
+        }
+    }
+
+    /// The leading whitespace of the line holding `offset`.
+    pub fn indent_at(&self, offset: usize) -> &str {
+        let start = self.line_start_of(offset);
+        let rest = &self.code[start..];
+        let len = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+        &rest[..len]
+    }
+}
+
+fn line_starts(code: &str) -> Vec<usize> {
+    let mut starts = vec![0];
+    starts.extend(code.match_indices('\n').map(|(i, _)| i + 1));
+    starts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn declaration_files_are_not_sources() {
+        assert!(is_source_file(Path::new("src/app.ts")));
+        assert!(is_source_file(Path::new("a.cjs")));
+        assert!(!is_source_file(Path::new("types/express.d.ts")));
+        assert!(!is_source_file(Path::new("views/index.ejs")));
+    }
+
+    #[test]
+    fn bom_is_kept_aside_and_put_back() {
+        let file = SourceFile::new("a.js".into(), format!("{BOM}let a = 1;\n"));
+        assert!(file.bom);
+        assert_eq!(file.code, "let a = 1;\n");
+        assert_eq!(file.full_text("x"), format!("{BOM}x"));
+    }
+
+    #[test]
+    fn line_and_column_are_one_based() {
+        let file = SourceFile::new("a.js".into(), "ab\ncé\nx".to_string());
+        assert_eq!(file.line_col(0), (1, 1));
+        assert_eq!(file.line_col(3), (2, 1));
+        assert_eq!(file.line_col(6), (2, 3));
+        assert_eq!(file.line_col(7), (3, 1));
+        assert_eq!(file.indent_at(7), "");
+    }
+}

@@ -1,0 +1,152 @@
+//! The file's own style, so that inserted code looks as if its author wrote it: quote character, semicolons,
+//! indentation unit and line ending.
+
+/// How a file writes code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Style {
+    /// `'` or `"`.
+    pub quote: char,
+    /// Whether statements end with `;`.
+    pub semicolons: bool,
+    /// One level of indentation: a tab or some spaces.
+    pub indent_unit: String,
+    /// `"\n"` or `"\r\n"`.
+    pub eol: &'static str,
+}
+
+impl Default for Style {
+    fn default() -> Self {
+        Style { quote: '\'', semicolons: true, indent_unit: "  ".to_string(), eol: "\n" }
+    }
+}
+
+/// Votes gathered while the analysis walks the tree; ties keep the defaults (single quotes, semicolons).
+#[derive(Debug, Default, Clone)]
+pub struct StyleVotes {
+    /// String literals written with `'`.
+    pub single_quotes: usize,
+    /// String literals written with `"`.
+    pub double_quotes: usize,
+    /// Statements that end with `;`.
+    pub with_semicolon: usize,
+    /// Statements that could end with `;` but do not.
+    pub without_semicolon: usize,
+}
+
+impl StyleVotes {
+    /// Counts a string literal by its first raw character.
+    pub fn string_literal(&mut self, raw: &str) {
+        match raw.as_bytes().first() {
+            Some(b'\'') => self.single_quotes += 1,
+            Some(b'"') => self.double_quotes += 1,
+            _ => {}
+        }
+    }
+
+    /// Counts a statement by its last byte.
+    pub fn statement(&mut self, text: &str) {
+        if text.trim_end().ends_with(';') {
+            self.with_semicolon += 1;
+        } else {
+            self.without_semicolon += 1;
+        }
+    }
+
+    /// Decides the style of `code` from the votes and the text itself.
+    pub fn finish(&self, code: &str) -> Style {
+        Style {
+            quote: if self.double_quotes > self.single_quotes { '"' } else { '\'' },
+            semicolons: self.with_semicolon >= self.without_semicolon,
+            indent_unit: detect_indent_unit(code),
+            eol: detect_eol(code),
+        }
+    }
+}
+
+/// `"\r\n"` when most line breaks are CRLF.
+pub fn detect_eol(code: &str) -> &'static str {
+    let lf = code.matches('\n').count();
+    let crlf = code.matches("\r\n").count();
+    if crlf > 0 && crlf * 2 >= lf {
+        "\r\n"
+    } else {
+        "\n"
+    }
+}
+
+/// The indentation unit: a tab when most indented lines start with one, otherwise the most common increase in
+/// leading spaces between consecutive lines (2 when the file gives no evidence).
+pub fn detect_indent_unit(code: &str) -> String {
+    let mut tabs = 0usize;
+    let mut spaces = 0usize;
+    let mut deltas = [0usize; 9];
+    let mut previous = 0usize;
+    for line in code.lines() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let trimmed = line.trim_start_matches([' ', '\t']);
+        let lead = &line[..line.len() - trimmed.len()];
+        // Continuation lines of block comments (` * foo`) are aligned, not indented.
+        if trimmed.starts_with('*') {
+            continue;
+        }
+        if lead.starts_with('\t') {
+            tabs += 1;
+            previous = 0;
+            continue;
+        }
+        let width = lead.len();
+        if width > 0 {
+            spaces += 1;
+        }
+        if width > previous && width - previous <= 8 {
+            deltas[width - previous] += 1;
+        }
+        previous = width;
+    }
+    if tabs > spaces {
+        return "\t".to_string();
+    }
+    let best = (1..deltas.len())
+        .filter(|&d| deltas[d] > 0)
+        .max_by_key(|&d| (deltas[d], std::cmp::Reverse(d)))
+        .unwrap_or(2);
+    " ".repeat(best)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn indentation_units() {
+        assert_eq!(detect_indent_unit("a {\n  b {\n    c\n  }\n}\n"), "  ");
+        assert_eq!(detect_indent_unit("a {\n    b {\n        c\n    }\n}\n"), "    ");
+        assert_eq!(detect_indent_unit("a {\n\tb {\n\t\tc\n\t}\n}\n"), "\t");
+        assert_eq!(detect_indent_unit("a\nb\n"), "  ");
+        assert_eq!(detect_indent_unit("/**\n * doc\n */\nf {\n    x\n}\n"), "    ");
+    }
+
+    #[test]
+    fn line_endings() {
+        assert_eq!(detect_eol("a\r\nb\r\n"), "\r\n");
+        assert_eq!(detect_eol("a\nb\n"), "\n");
+        assert_eq!(detect_eol("a\r\nb\nc\n"), "\r\n");
+        assert_eq!(detect_eol("a\r\nb\nc\nd\n"), "\n");
+    }
+
+    #[test]
+    fn votes() {
+        let mut v = StyleVotes::default();
+        v.string_literal("\"a\"");
+        v.string_literal("\"b\"");
+        v.string_literal("'c'");
+        v.statement("a()");
+        v.statement("b()");
+        v.statement("c();");
+        let s = v.finish("x\n");
+        assert_eq!(s.quote, '"');
+        assert!(!s.semicolons);
+    }
+}

@@ -1,0 +1,155 @@
+//! What a transform is: a unit with a stable id, a title, a rationale and a documentation link, that looks at one
+//! file's facts and plans edits, dependency changes and findings. Transforms never touch the file system.
+
+use std::ops::Range;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::analysis::FileFacts;
+use crate::edit::Edit;
+use crate::manifest::DepSection;
+use crate::project::Project;
+use crate::source::SourceFile;
+
+/// What a user reads about a transform (`express-harden list`, reports).
+#[derive(Debug, Clone, Serialize)]
+pub struct TransformInfo {
+    /// Stable id used by `--only`/`--skip` and in every report.
+    pub id: &'static str,
+    /// One line.
+    pub title: String,
+    /// Why the change is worth making, for a reviewer.
+    pub rationale: String,
+    /// Our documentation of the transform.
+    pub docs: String,
+    /// The upstream documentation of what it installs.
+    pub upstream: String,
+}
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Something that is very likely a vulnerability and was not fixed.
+    Error,
+    /// Something a human must look at.
+    Warning,
+    /// Context for a change that was made.
+    Info,
+}
+
+impl Severity {
+    /// The word shown to users.
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// Something the tool reports rather than fixes (or explains about a fix).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// `transform/rule`, e.g. `helmet/partial`.
+    pub rule: String,
+    /// The transform that reported it.
+    pub transform: &'static str,
+    /// File it is about.
+    pub path: PathBuf,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// What is wrong and what to do.
+    pub message: String,
+    /// How serious it is.
+    pub severity: Severity,
+}
+
+/// A package the planned code needs in the nearest package.json.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DependencyRequest {
+    /// npm package name.
+    pub package: String,
+    /// Range to add when the manifest does not list the package in any section.
+    pub spec: String,
+    /// Section to add it to.
+    pub section: DepSection,
+    /// Transform asking for it.
+    pub transform: &'static str,
+}
+
+/// Everything a transform wants for one file.
+#[derive(Debug, Default, Clone)]
+pub struct FilePlan {
+    /// Source edits.
+    pub edits: Vec<Edit>,
+    /// Packages the new code needs.
+    pub dependencies: Vec<DependencyRequest>,
+    /// Findings.
+    pub findings: Vec<Finding>,
+}
+
+/// What a transform sees of one file.
+pub struct FileContext<'a> {
+    /// The file.
+    pub file: &'a SourceFile,
+    /// Facts from the analysis.
+    pub facts: &'a FileFacts,
+    /// The project the file belongs to (its nearest package.json, views, Node version).
+    pub project: &'a Project,
+}
+
+impl FileContext<'_> {
+    /// A finding at a byte offset of this file.
+    pub fn finding(
+        &self,
+        transform: &'static str,
+        rule: &str,
+        at: usize,
+        severity: Severity,
+        message: String,
+    ) -> Finding {
+        let (line, column) = self.file.line_col(at);
+        Finding {
+            rule: format!("{transform}/{rule}"),
+            transform,
+            path: self.file.path.clone(),
+            line,
+            column,
+            message,
+            severity,
+        }
+    }
+
+    /// Source text of a range.
+    pub fn text(&self, range: Range<usize>) -> &str {
+        self.file.code.get(range).unwrap_or("")
+    }
+}
+
+/// One transform.
+pub trait Transform: Send + Sync {
+    /// Id, title, rationale, links.
+    fn info(&self) -> &TransformInfo;
+
+    /// Strings one of which a file must contain for the transform to possibly apply: files that contain none of
+    /// any selected transform's needles are never parsed.
+    fn needles(&self) -> &'static [&'static str];
+
+    /// Plans the changes for one file.
+    fn plan(&self, cx: &FileContext<'_>, plan: &mut FilePlan);
+}
+
+/// Every transform, in the order their edits are planned.
+pub fn registry() -> Vec<Box<dyn Transform>> {
+    vec![Box::new(crate::transforms::helmet::Helmet::new())]
+}
+
+/// Ids of all transforms.
+pub fn all_ids() -> Vec<&'static str> {
+    registry().iter().map(|t| t.info().id).collect()
+}

@@ -1,0 +1,28 @@
+//! Data a transform reads from `transforms/<id>/data.json` (embedded at build time, so a version bump is a data
+//! change and the binary still works offline).
+
+use serde::Deserialize;
+
+use crate::project::NodeTarget;
+
+/// A package version a transform may add, with the Node versions it runs on.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PackageVersion {
+    /// The range written to package.json.
+    pub spec: String,
+    /// The package's `engines.node`.
+    pub node: String,
+}
+
+/// The newest version in `versions` (newest first) that runs on every Node of `target`; `None` when none does.
+pub fn pick_version<'a>(versions: &'a [PackageVersion], target: &NodeTarget) -> Option<&'a PackageVersion> {
+    versions.iter().find(|v| target.supports(&v.node))
+}
+
+/// Parses embedded data; the tests of each transform parse it, so a broken file fails the build's tests.
+pub fn parse<T: for<'de> Deserialize<'de>>(id: &str, json: &str) -> T {
+    match serde_json::from_str(json) {
+        Ok(data) => data,
+        Err(err) => panic!("transforms/{id}/data.json is invalid: {err}"),
+    }
+}

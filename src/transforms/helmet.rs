@@ -1,0 +1,447 @@
+//! `helmet`: registers helmet on every Express app a file creates.
+//!
+//! ```js
+//! // before
+//! const express = require('express');
+//! const app = express();
+//! app.get('/', home);
+//!
+//! // after
+//! const express = require('express');
+//! const helmet = require('helmet');
+//! const app = express();
+//! app.use(helmet());
+//! app.get('/', home);
+//! ```
+//!
+//! Not applicable (left alone, sometimes with a finding): files that create no app (routers), apps that already
+//! use helmet in any form, apps that use only some of helmet's sub-middlewares (reported with what is missing).
+//! Data: `transforms/helmet/data.json`. Description: `transforms/helmet/README.md`. Fixtures:
+//! `tests/fixtures/helmet/`.
+
+use std::collections::BTreeSet;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use crate::analysis::{AppSite, ExpressApp, FileFacts, ImportKind, Middleware, ModuleSystem};
+use crate::codegen;
+use crate::edit::Edit;
+use crate::layout;
+use crate::manifest::DepSection;
+use crate::transform::{DependencyRequest, FileContext, FilePlan, Severity, Transform, TransformInfo};
+use crate::transforms::data::{self, PackageVersion};
+use crate::views;
+
+const ID: &str = "helmet";
+
+#[derive(Debug, Deserialize)]
+struct HelmetData {
+    title: String,
+    rationale: String,
+    docs: String,
+    upstream: String,
+    package: String,
+    local_name: String,
+    versions: Vec<PackageVersion>,
+    middlewares: Vec<SubMiddleware>,
+}
+
+/// One of helmet's sub-middlewares (`helmet.hsts()` is `strictTransportSecurity` under an old name).
+#[derive(Debug, Deserialize)]
+struct SubMiddleware {
+    name: String,
+    aliases: Vec<String>,
+    header: String,
+    default: bool,
+}
+
+fn data() -> &'static HelmetData {
+    static DATA: OnceLock<HelmetData> = OnceLock::new();
+    DATA.get_or_init(|| data::parse(ID, include_str!("../../transforms/helmet/data.json")))
+}
+
+/// The helmet transform.
+pub struct Helmet {
+    info: TransformInfo,
+}
+
+impl Helmet {
+    /// Builds the transform from its data.
+    pub fn new() -> Helmet {
+        let d = data();
+        Helmet {
+            info: TransformInfo {
+                id: ID,
+                title: d.title.clone(),
+                rationale: d.rationale.clone(),
+                docs: d.docs.clone(),
+                upstream: d.upstream.clone(),
+            },
+        }
+    }
+}
+
+impl Default for Helmet {
+    fn default() -> Self {
+        Helmet::new()
+    }
+}
+
+/// How helmet is applied to one app.
+#[derive(Debug, Default)]
+struct Applied {
+    /// Offset of the first `.use(helmet(...))`.
+    full_at: Option<usize>,
+    /// Protections switched off in helmet's options.
+    disabled: Vec<String>,
+    /// Sub-middlewares used on their own (canonical names).
+    subs: BTreeSet<String>,
+}
+
+fn canonical(name: &str) -> Option<&'static SubMiddleware> {
+    data().middlewares.iter().find(|m| m.name == name || m.aliases.iter().any(|a| a == name))
+}
+
+fn applied_to(facts: &FileFacts, app: &ExpressApp) -> Applied {
+    let mut applied = Applied::default();
+    for call in facts.uses.iter().filter(|u| facts.is_app(app, &u.receiver, u.range.start)) {
+        for mw in &call.middleware {
+            match facts.resolve(mw) {
+                Middleware::CallOf { binding, disabled } if binding.module == ID => match &binding.kind {
+                    ImportKind::Module => {
+                        applied.full_at.get_or_insert(call.range.start);
+                        applied.disabled.extend(disabled.iter().cloned());
+                    }
+                    ImportKind::Named(name) => {
+                        applied.subs.extend(canonical(name).map(|m| m.name.clone()));
+                    }
+                },
+                Middleware::MemberCallOf { binding, member } if binding.module == ID => {
+                    applied.subs.extend(canonical(member).map(|m| m.name.clone()));
+                }
+                Middleware::RequireCall { module } if module == ID => {
+                    applied.full_at.get_or_insert(call.range.start);
+                }
+                _ => {}
+            }
+        }
+    }
+    applied
+}
+
+/// Whether helmet is applied somewhere in the file on something that is not a known app (another name for it,
+/// perhaps): then adding it again could apply it twice.
+fn applied_elsewhere(facts: &FileFacts) -> Option<usize> {
+    facts
+        .uses
+        .iter()
+        .filter(|u| !facts.apps.iter().any(|app| facts.is_app(app, &u.receiver, u.range.start)))
+        .find(|u| {
+            u.middleware.iter().any(|mw| match facts.resolve(mw) {
+                Middleware::CallOf { binding, .. } => binding.module == ID && binding.kind == ImportKind::Module,
+                Middleware::RequireCall { module } => module == ID,
+                _ => false,
+            })
+        })
+        .map(|u| u.range.start)
+}
+
+impl Transform for Helmet {
+    fn info(&self) -> &TransformInfo {
+        &self.info
+    }
+
+    fn needles(&self) -> &'static [&'static str] {
+        &["express"]
+    }
+
+    fn plan(&self, cx: &FileContext<'_>, plan: &mut FilePlan) {
+        let facts = cx.facts;
+        let mut missing: Vec<&ExpressApp> = Vec::new();
+        for app in &facts.apps {
+            let applied = applied_to(facts, app);
+            if let Some(at) = applied.full_at {
+                report_disabled(cx, plan, &applied, at);
+                report_late(cx, plan, app, at);
+            } else if !applied.subs.is_empty() {
+                report_partial(cx, plan, app, &applied);
+            } else {
+                missing.push(app);
+            }
+        }
+        if missing.is_empty() {
+            return;
+        }
+        if let Some(at) = applied_elsewhere(facts) {
+            plan.findings.push(cx.finding(
+                ID,
+                "unverified",
+                at,
+                Severity::Info,
+                "helmet is registered here on an object not recognised as an app created in this file; no helmet \
+                 was added, check that every app is covered"
+                    .to_string(),
+            ));
+            return;
+        }
+
+        let d = data();
+        let style = &facts.style;
+        let existing = facts
+            .bindings_of(&d.package)
+            .find(|b| b.kind == ImportKind::Module && b.top_level)
+            .map(|b| b.local.clone());
+        let name = existing.clone().unwrap_or_else(|| facts.unused_name(&[&d.local_name, "helmetMiddleware"]));
+        if existing.is_none() {
+            plan.edits.push(import_edit(cx, &name));
+        }
+
+        let directives = views::csp_directives(cx.project.views.iter().map(|(_, scan)| scan));
+        for app in &missing {
+            let helmet_call = helmet_call(&name, &directives, style.quote);
+            match &app.site {
+                AppSite::AfterStatement { stmt, receiver } => {
+                    let call = codegen::call(codegen::member(receiver_expr(receiver), "use"), vec![helmet_call]);
+                    let indent = cx.file.indent_at(stmt.start).to_string();
+                    let snippet = codegen::print_stmt(codegen::expr_stmt(call), style, &indent);
+                    let point = layout::after_statement(&cx.file.code, &facts.comments, stmt.end);
+                    plan.edits.push(Edit::insert(
+                        point.offset,
+                        layout::statement_after(point, &snippet, &indent, style),
+                        ID,
+                    ));
+                }
+                AppSite::Chain => {
+                    let printed = codegen::fit(
+                        &codegen::print_items(vec![swc_ecma_ast::ModuleItem::Stmt(codegen::expr_stmt(helmet_call))]),
+                        &crate::style::Style { semicolons: false, ..style.clone() },
+                        cx.file.indent_at(app.creation.start),
+                    );
+                    let printed = printed.trim_end_matches(';');
+                    plan.edits.push(Edit::insert(app.creation.end, format!(".use({printed})"), ID));
+                }
+            }
+        }
+        report_views(cx, plan, missing[0], &directives);
+
+        let version = data::pick_version(&d.versions, &cx.project.node);
+        let spec = match version {
+            Some(v) => v.spec.clone(),
+            None => {
+                let oldest = d.versions.last().map_or_else(|| "*".to_string(), |v| v.spec.clone());
+                plan.findings.push(cx.finding(
+                    ID,
+                    "node",
+                    missing[0].creation.start,
+                    Severity::Warning,
+                    format!(
+                        "no helmet version is known to run on Node {} ({}); added {oldest}, which needs a newer Node",
+                        cx.project.node.range, cx.project.node.source
+                    ),
+                ));
+                oldest
+            }
+        };
+        plan.dependencies.push(DependencyRequest {
+            package: d.package.clone(),
+            spec,
+            section: DepSection::Dependencies,
+            transform: ID,
+        });
+    }
+}
+
+/// `helmet()` or, when the views load resources from other hosts, `helmet({ contentSecurityPolicy: { directives } })`.
+fn helmet_call(name: &str, directives: &[(String, Vec<String>)], quote: char) -> Box<swc_ecma_ast::Expr> {
+    if directives.is_empty() {
+        return codegen::call(codegen::ident_expr(name), vec![]);
+    }
+    let directives = codegen::object(
+        directives.iter().map(|(key, sources)| (key.clone(), codegen::string_array(sources, quote))).collect(),
+        quote,
+    );
+    let csp = codegen::object(vec![("directives".to_string(), directives)], quote);
+    let options = codegen::object(vec![("contentSecurityPolicy".to_string(), csp)], quote);
+    codegen::call(codegen::ident_expr(name), vec![options])
+}
+
+/// `app`, `exports.app`, `this.app` as an expression.
+fn receiver_expr(path: &str) -> Box<swc_ecma_ast::Expr> {
+    let mut parts = path.split('.');
+    let first = parts.next().unwrap_or(path);
+    let mut expr = if first == "this" {
+        Box::new(swc_ecma_ast::Expr::This(swc_ecma_ast::ThisExpr { span: swc_common::DUMMY_SP }))
+    } else {
+        codegen::ident_expr(first)
+    };
+    for part in parts {
+        expr = codegen::member(expr, part);
+    }
+    expr
+}
+
+/// The helmet import, next to the express import (or the other imports).
+fn import_edit(cx: &FileContext<'_>, name: &str) -> Edit {
+    let facts = cx.facts;
+    let d = data();
+    let style = &facts.style;
+    let snippet = match facts.module_system {
+        ModuleSystem::Esm => codegen::print_item(codegen::import_default(name, &d.package, style.quote), style),
+        ModuleSystem::CommonJs => codegen::print_stmt(codegen::require_decl(name, &d.package, style.quote), style, ""),
+    };
+    let anchor = facts
+        .bindings_of("express")
+        .filter(|b| b.top_level)
+        .map(|b| b.stmt.clone())
+        .last()
+        .or_else(|| facts.top_level_imports.last().cloned())
+        .or_else(|| facts.prologue_end.clone());
+    if let Some(anchor) = anchor {
+        let indent = cx.file.indent_at(anchor.start).to_string();
+        let point = layout::after_statement(&cx.file.code, &facts.comments, anchor.end);
+        return Edit::insert(point.offset, layout::statement_after(point, &snippet, &indent, style), ID);
+    }
+    let first = facts.first_statement.unwrap_or(0);
+    match layout::line_start_before(&cx.file.code, first) {
+        Some(line_start) => Edit::insert(line_start, format!("{snippet}{}", style.eol), ID),
+        None => Edit::insert(first, format!("{snippet} "), ID),
+    }
+}
+
+fn report_disabled(cx: &FileContext<'_>, plan: &mut FilePlan, applied: &Applied, at: usize) {
+    let disabled: Vec<&str> = applied
+        .disabled
+        .iter()
+        .filter_map(|name| canonical(name))
+        .filter(|m| m.default)
+        .map(|m| m.header.as_str())
+        .collect();
+    if disabled.is_empty() {
+        return;
+    }
+    plan.findings.push(cx.finding(
+        ID,
+        "disabled",
+        at,
+        Severity::Info,
+        format!("helmet is applied with these protections switched off: {}", disabled.join(", ")),
+    ));
+}
+
+fn report_late(cx: &FileContext<'_>, plan: &mut FilePlan, app: &ExpressApp, helmet_at: usize) {
+    let facts = cx.facts;
+    let earlier = facts
+        .registrations
+        .iter()
+        .filter(|r| r.range.start < helmet_at && facts.is_app(app, &r.receiver, r.range.start))
+        .min_by_key(|r| r.range.start);
+    if let Some(first) = earlier {
+        let (line, _) = cx.file.line_col(first.range.start);
+        plan.findings.push(cx.finding(
+            ID,
+            "late",
+            helmet_at,
+            Severity::Warning,
+            format!(
+                "helmet is registered after other middleware or routes (line {line}): their responses are sent \
+                 without its headers; move it directly after the app is created"
+            ),
+        ));
+    }
+}
+
+fn report_partial(cx: &FileContext<'_>, plan: &mut FilePlan, app: &ExpressApp, applied: &Applied) {
+    let missing: Vec<&str> = data()
+        .middlewares
+        .iter()
+        .filter(|m| m.default && !applied.subs.contains(&m.name))
+        .map(|m| m.header.as_str())
+        .collect();
+    let used: Vec<&str> = applied.subs.iter().map(String::as_str).collect();
+    plan.findings.push(cx.finding(
+        ID,
+        "partial",
+        app.creation.start,
+        Severity::Warning,
+        format!(
+            "only some of helmet's protections are applied ({}); missing: {}. Use helmet() and switch off single \
+             protections in its options if needed",
+            used.join(", "),
+            missing.join(", ")
+        ),
+    ));
+}
+
+fn report_views(cx: &FileContext<'_>, plan: &mut FilePlan, app: &ExpressApp, directives: &[(String, Vec<String>)]) {
+    let mut inline = Vec::new();
+    let mut hosts = BTreeSet::new();
+    for (path, scan) in &cx.project.views {
+        for code in &scan.inline {
+            let what = match code.kind {
+                views::InlineKind::Script => "inline <script>",
+                views::InlineKind::EventHandler => "inline event handler",
+                views::InlineKind::JavascriptUrl => "javascript: URL",
+            };
+            inline.push(format!("{}:{} ({what})", path.display(), code.line));
+        }
+        for ext in &scan.external {
+            hosts.insert((ext.origin.clone(), path.display().to_string()));
+        }
+    }
+    if !inline.is_empty() {
+        plan.findings.push(cx.finding(
+            ID,
+            "csp-inline",
+            app.creation.start,
+            Severity::Warning,
+            format!(
+                "helmet's default Content-Security-Policy blocks inline scripts and event handlers, used at {}; \
+                 move them into script files served by the app, or allow them with hashes or a nonce in scriptSrc",
+                inline.join(", ")
+            ),
+        ));
+    }
+    if !directives.is_empty() {
+        let allowed: BTreeSet<&str> = directives
+            .iter()
+            .flat_map(|(_, sources)| sources.iter().map(String::as_str))
+            .filter(|s| s.contains("://"))
+            .collect();
+        let files: BTreeSet<&str> =
+            hosts.iter().filter(|(o, _)| allowed.contains(o.as_str())).map(|(_, f)| f.as_str()).collect();
+        plan.findings.push(cx.finding(
+            ID,
+            "csp-hosts",
+            app.creation.start,
+            Severity::Info,
+            format!(
+                "the Content-Security-Policy allows {} because {} load resources from there",
+                allowed.into_iter().collect::<Vec<_>>().join(", "),
+                files.into_iter().collect::<Vec<_>>().join(", ")
+            ),
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_parses_and_aliases_resolve() {
+        assert_eq!(data().package, "helmet");
+        assert_eq!(canonical("hsts").map(|m| m.name.as_str()), Some("strictTransportSecurity"));
+        assert_eq!(canonical("noSniff").map(|m| m.header.as_str()), Some("X-Content-Type-Options"));
+        assert!(canonical("nope").is_none());
+    }
+
+    #[test]
+    fn version_follows_node() {
+        let d = data();
+        let node = crate::project::NodeTarget { range: ">=16".into(), source: "engines.node" };
+        assert_eq!(data::pick_version(&d.versions, &node).map(|v| v.spec.as_str()), Some("^7.2.0"));
+        let node = crate::project::NodeTarget::default();
+        assert_eq!(data::pick_version(&d.versions, &node).map(|v| v.spec.as_str()), Some("^8.3.0"));
+    }
+}

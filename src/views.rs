@@ -1,0 +1,1811 @@
+//! What helmet's default Content-Security-Policy would break in an app's views.
+//!
+//! Adding `app.use(helmet())` is a one-line change, but helmet 8's default CSP
+//! (`script-src 'self'`, `script-src-attr 'none'`, `img-src 'self' data:`, ...)
+//! silently breaks pages that use inline scripts, inline event handlers or
+//! resources from other hosts. The helmet transform uses this module to tell the
+//! user, before they merge, which files and lines will stop working, and to
+//! propose the `contentSecurityPolicy.directives` that keep external hosts working.
+//!
+//! The scanners are deliberately small and forgiving rather than full HTML or Pug
+//! parsers: views are templates, full of `<%= %>` / `{{ }}` / `#{}` fragments that
+//! no real parser accepts, and a report that misses an odd corner is still far
+//! better than one that gives up on the whole file. They work on bytes and only cut
+//! text at ASCII delimiters, so any input is safe, including truncated files.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// Extensions of the view engines Express apps commonly use, plus static HTML.
+const VIEW_EXTENSIONS: [&str; 9] = [
+    "html",
+    "htm",
+    "ejs",
+    "pug",
+    "jade",
+    "hbs",
+    "handlebars",
+    "njk",
+    "mustache",
+];
+
+/// File types scanned: .html .htm .ejs .pug .jade .hbs .handlebars .njk .mustache
+#[must_use]
+pub fn is_view_file(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| VIEW_EXTENSIONS.iter().any(|v| v.eq_ignore_ascii_case(e)))
+}
+
+/// The kind of fetch a resource is, because each is governed by its own CSP
+/// directive (`script-src`, `style-src`, `img-src`, `font-src`, `frame-src`,
+/// `media-src`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ResourceKind {
+    /// `<script src>`, `<link rel=modulepreload>`, `<link rel=preload as=script>`.
+    Script,
+    /// `<link rel=stylesheet>`, preloaded styles and CSS `@import`.
+    Style,
+    /// `<img src/srcset>`, `<video poster>`, icons, and CSS `url()` outside `@font-face`.
+    Image,
+    /// Preloaded fonts and `url()` inside CSS `@font-face`.
+    Font,
+    /// `<iframe src>` and `<frame src>`.
+    Frame,
+    /// `<video>`, `<audio>`, `<source src>` and `<track>`.
+    Media,
+}
+
+/// A resource loaded from another origin, which helmet's defaults may block.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ExternalResource {
+    /// 1-based line of the attribute (or CSS `url()`, or `srcset` candidate) that names it.
+    pub line: usize,
+    /// Which directive governs it.
+    pub kind: ResourceKind,
+    /// scheme + host (+ port), e.g. `"https://cdn.jsdelivr.net"`; protocol-relative `//host/x.js` gives `"https://host"`
+    pub origin: String,
+}
+
+/// Inline code, which helmet's default CSP blocks and no host list can allow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InlineKind {
+    /// A `<script>` with a body and no `src` (blocked by `script-src 'self'`).
+    Script,
+    /// An `on*=` attribute such as `onclick` (blocked by `script-src-attr 'none'`).
+    EventHandler,
+    /// A `javascript:` URL in `href`, `src`, `action` or `formaction`.
+    JavascriptUrl,
+}
+
+/// One piece of inline code in a view.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct InlineCode {
+    /// 1-based line where the `<script>` tag, or the attribute, starts.
+    pub line: usize,
+    /// What kind of inline code it is.
+    pub kind: InlineKind,
+}
+
+/// Everything in one view that helmet's default CSP would block, each list in line order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ViewScan {
+    /// Inline scripts, event handlers and `javascript:` URLs.
+    pub inline: Vec<InlineCode>,
+    /// Resources from other origins, including ones helmet's defaults allow
+    /// (https styles and fonts), so a report can still list every host.
+    pub external: Vec<ExternalResource>,
+}
+
+/// Scans one template or HTML file's text. `path` only selects the syntax (pug/jade vs HTML-like); never reads the disk.
+#[must_use]
+pub fn scan_view(path: &Path, text: &str) -> ViewScan {
+    let pug = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("pug") || e.eq_ignore_ascii_case("jade"));
+    let mut scanner = Scanner::new(text);
+    if pug {
+        scanner.pug();
+    } else {
+        scanner.html();
+    }
+    let mut out = scanner.out;
+    // Findings come out in scan order, which for nested or embedded markup is
+    // not always line order; a stable sort keeps same-line findings as written.
+    out.inline.sort_by_key(|f| f.line);
+    out.external.sort_by_key(|f| f.line);
+    out
+}
+
+/// The helmet `contentSecurityPolicy.directives` needed so that helmet's defaults do not block the external resources found, as (camelCase directive name as helmet accepts it, e.g. "scriptSrc", sources in order: the default sources of that directive first, then the origins sorted and deduplicated). Only directives that need a change; empty when helmet's defaults already allow everything found (e.g. https stylesheets and fonts are allowed by default; http:// ones are not).
+///
+/// helmet replaces a directive wholesale when one is given, which is why each
+/// one repeats helmet's default sources. Inline code has no entry: allowing it
+/// would take `'unsafe-inline'`, which defeats the point of the policy, so it is
+/// left to the report to tell the user to move it into files.
+#[must_use]
+pub fn csp_directives<'a>(
+    scans: impl IntoIterator<Item = &'a ViewScan>,
+) -> Vec<(String, Vec<String>)> {
+    let mut needed: BTreeMap<&'static str, (&'static [&'static str], BTreeSet<&'a str>)> =
+        BTreeMap::new();
+    for scan in scans {
+        for resource in &scan.external {
+            let (name, defaults) = directive(resource.kind);
+            if defaults.contains(&"https:") && resource.origin.starts_with("https://") {
+                continue;
+            }
+            needed
+                .entry(name)
+                .or_insert_with(|| (defaults, BTreeSet::new()))
+                .1
+                .insert(&resource.origin);
+        }
+    }
+    needed
+        .into_iter()
+        .map(|(name, (defaults, origins))| {
+            let sources = defaults
+                .iter()
+                .copied()
+                .chain(origins)
+                .map(str::to_string)
+                .collect();
+            (name.to_string(), sources)
+        })
+        .collect()
+}
+
+/// helmet 8's effective sources for each kind: frame-src and media-src are not
+/// set by helmet, so they fall back to its `default-src 'self'`.
+fn directive(kind: ResourceKind) -> (&'static str, &'static [&'static str]) {
+    match kind {
+        ResourceKind::Script => ("scriptSrc", &["'self'"]),
+        ResourceKind::Style => ("styleSrc", &["'self'", "https:", "'unsafe-inline'"]),
+        ResourceKind::Image => ("imgSrc", &["'self'", "data:"]),
+        ResourceKind::Font => ("fontSrc", &["'self'", "https:", "data:"]),
+        ResourceKind::Frame => ("frameSrc", &["'self'"]),
+        ResourceKind::Media => ("mediaSrc", &["'self'"]),
+    }
+}
+
+/// Template delimiters of EJS, Handlebars/Mustache and Nunjucks. Their contents
+/// are code, not markup: skipping them keeps `<% if (a > b) { %>` from ending a
+/// tag and `<%# <script> %>` from counting as a script. Handlebars' `{{!-- --}}`
+/// comes first because it may contain `}}`. All are honoured in every HTML-like
+/// file because `.html` views are routinely rendered by EJS or Nunjucks.
+const TEMPLATES: [(&[u8], &[u8]); 5] = [
+    (b"{{!--", b"--}}"),
+    (b"<%", b"%>"),
+    (b"{{", b"}}"),
+    (b"{%", b"%}"),
+    (b"{#", b"#}"),
+];
+
+/// Pug keywords that start a line like a tag name would but are not elements.
+const PUG_KEYWORDS: [&str; 17] = [
+    "append", "block", "case", "default", "doctype", "each", "else", "extends", "for", "if",
+    "include", "mixin", "prepend", "unless", "when", "while", "yield",
+];
+
+/// Attributes whose `javascript:` value runs code when followed or submitted.
+const URL_ATTRIBUTES: [&str; 5] = ["href", "src", "action", "formaction", "xlink:href"];
+
+/// The HTML standard's JavaScript MIME types; any other `type` makes a script a
+/// data block the browser never runs, so the CSP does not care about it.
+const JS_MIME_TYPES: [&str; 16] = [
+    "application/ecmascript",
+    "application/javascript",
+    "application/x-ecmascript",
+    "application/x-javascript",
+    "text/ecmascript",
+    "text/javascript",
+    "text/javascript1.0",
+    "text/javascript1.1",
+    "text/javascript1.2",
+    "text/javascript1.3",
+    "text/javascript1.4",
+    "text/javascript1.5",
+    "text/jscript",
+    "text/livescript",
+    "text/x-ecmascript",
+    "text/x-javascript",
+];
+
+/// Where a Pug line's indented block goes: its contents are text, not Pug.
+#[derive(Clone, Copy)]
+enum Block {
+    /// A comment or a filter: nothing in it reaches the browser as markup.
+    Opaque,
+    /// The body of the `<script>` that starts at this offset.
+    Script(usize),
+    Css,
+    /// Pug's `tag.` text is emitted unescaped, so it can hold raw HTML.
+    Html,
+}
+
+/// What follows a Pug tag and its attributes on the same line.
+enum Tail {
+    Nothing,
+    /// `tag.`: the indented block below is text.
+    Dot,
+    /// `tag text`: text starting at this offset.
+    Text(usize),
+    /// `tag= expr` / `tag!= expr`.
+    Code,
+    /// `tag: child`: the child tag starts at this offset.
+    Chain(usize),
+}
+
+/// An attribute as written; `off` is where its name starts, for line numbers.
+struct Attr {
+    name: String,
+    off: usize,
+    value: Option<Value>,
+}
+
+/// An attribute value as a byte range of the source. `literal` is false for
+/// Pug expressions such as `cdn + '/x.js'`, whose value is unknown; `complete`
+/// is false when a Pug string literal is only the start of a longer expression,
+/// so a host in it may continue past the literal.
+#[derive(Clone, Copy)]
+struct Value {
+    off: usize,
+    len: usize,
+    literal: bool,
+    complete: bool,
+}
+
+struct Scanner<'a> {
+    text: &'a str,
+    b: &'a [u8],
+    line_starts: Vec<usize>,
+    /// Last search for each template closer: (searched from, found at). An
+    /// unclosed `{{` repeated through a large file would otherwise make each
+    /// occurrence rescan to the end.
+    closers: [(usize, Option<usize>); TEMPLATES.len()],
+    out: ViewScan,
+}
+
+impl<'a> Scanner<'a> {
+    fn new(text: &'a str) -> Self {
+        let b = text.as_bytes();
+        let mut line_starts = vec![0];
+        line_starts.extend(
+            b.iter()
+                .enumerate()
+                .filter(|&(_, &c)| c == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        Scanner {
+            text,
+            b,
+            line_starts,
+            closers: [(usize::MAX, None); TEMPLATES.len()],
+            out: ViewScan::default(),
+        }
+    }
+
+    fn line(&self, off: usize) -> usize {
+        self.line_starts.partition_point(|&s| s <= off)
+    }
+
+    fn inline(&mut self, off: usize, kind: InlineKind) {
+        let line = self.line(off);
+        self.out.inline.push(InlineCode { line, kind });
+    }
+
+    fn external(&mut self, off: usize, kind: ResourceKind, url: &str, complete: bool) {
+        if let Some(origin) = origin_of(url, complete) {
+            let line = self.line(off);
+            self.out
+                .external
+                .push(ExternalResource { line, kind, origin });
+        }
+    }
+
+    fn value_text(&self, v: &Value) -> Cow<'a, str> {
+        let b: &'a [u8] = self.b;
+        String::from_utf8_lossy(&b[v.off..v.off + v.len])
+    }
+
+    fn attr_text(&self, attrs: &[Attr], name: &str) -> Option<Cow<'a, str>> {
+        let v = find_attr(attrs, name)?.value.as_ref()?;
+        v.literal.then(|| self.value_text(v))
+    }
+
+    /// If a template tag starts at `i`, the offset just past its end.
+    fn template_end(&mut self, i: usize) -> Option<usize> {
+        let rest = self.b.get(i..)?;
+        let k = TEMPLATES
+            .iter()
+            .position(|(open, _)| rest.starts_with(open))?;
+        let (open, close) = TEMPLATES[k];
+        let from = i + open.len();
+        let (searched, found) = self.closers[k];
+        let found = if from >= searched && found.is_none_or(|f| from <= f) {
+            found
+        } else {
+            let f = find(self.b, from, close);
+            self.closers[k] = (from, f);
+            f
+        };
+        found.map(|f| f + close.len())
+    }
+
+    // ---- HTML-like syntaxes ----
+
+    fn html(&mut self) {
+        let b = self.b;
+        let mut i = 0;
+        while i < b.len() {
+            i = match b[i] {
+                b'<' if b[i..].starts_with(b"<!--") => {
+                    find(b, i + 4, b"-->").map_or(b.len(), |p| p + 3)
+                }
+                b'<' if b.get(i + 1).is_some_and(u8::is_ascii_alphabetic) => self.html_tag(i),
+                b'<' | b'{' => self.template_end(i).unwrap_or(i + 1),
+                _ => i + 1,
+            };
+        }
+    }
+
+    /// Scans the tag starting at `start` (`<` then a letter); returns where scanning goes on.
+    fn html_tag(&mut self, start: usize) -> usize {
+        let b = self.b;
+        let n = b.len();
+        let mut i = start + 1;
+        while i < n && (b[i].is_ascii_alphanumeric() || matches!(b[i], b'-' | b':' | b'_')) {
+            i += 1;
+        }
+        let name = lower(&b[start + 1..i]);
+        let mut attrs = Vec::new();
+        loop {
+            if i >= n {
+                // Browsers drop a tag that the end of the file cuts off.
+                return n;
+            }
+            let c = b[i];
+            if c == b'>' {
+                i += 1;
+                break;
+            }
+            if c.is_ascii_whitespace() || c == b'/' {
+                i += 1;
+                continue;
+            }
+            if let Some(end) = self.template_end(i) {
+                i = end;
+                continue;
+            }
+            let name_start = i;
+            while i < n && !is_attr_name_stop(b, i) {
+                i += 1;
+            }
+            if i == name_start {
+                i += 1;
+                continue;
+            }
+            let attr_name = lower(&b[name_start..i]);
+            let j = skip_ws(b, i);
+            let value = if b.get(j) == Some(&b'=') {
+                let (v, next) = self.html_value(skip_ws(b, j + 1));
+                i = next;
+                Some(v)
+            } else {
+                None
+            };
+            attrs.push(Attr {
+                name: attr_name,
+                off: name_start,
+                value,
+            });
+        }
+        self.tag_findings(&name, &attrs);
+        // Raw-text elements: their contents are not markup, so `<` inside them
+        // must not start tags.
+        match name.as_str() {
+            "script" => {
+                let end = find_ci(b, i, b"</script").unwrap_or(n);
+                self.script(start, &attrs, has_non_ws(&b[i..end]));
+                end
+            }
+            "style" => {
+                let end = find_ci(b, i, b"</style").unwrap_or(n);
+                self.css(i, end);
+                end
+            }
+            "textarea" | "title" | "xmp" => {
+                find_ci(b, i, format!("</{name}").as_bytes()).unwrap_or(n)
+            }
+            _ => i,
+        }
+    }
+
+    /// Reads an attribute value at `j`; returns it and the offset after it.
+    fn html_value(&mut self, j: usize) -> (Value, usize) {
+        let b = self.b;
+        let n = b.len();
+        let quote = b.get(j).copied().filter(|&c| c == b'"' || c == b'\'');
+        let start = if quote.is_some() { j + 1 } else { j };
+        let mut k = start;
+        while k < n {
+            let c = b[k];
+            let stop = match quote {
+                Some(q) => c == q,
+                None => c.is_ascii_whitespace() || c == b'>',
+            };
+            if stop {
+                break;
+            }
+            // A template tag may hold quotes or `>`: `src="<%= url("x") %>"`.
+            k = if c == b'<' || c == b'{' {
+                self.template_end(k).unwrap_or(k + 1)
+            } else {
+                k + 1
+            };
+        }
+        let k = k.min(n);
+        let next = if quote.is_some() && k < n { k + 1 } else { k };
+        let value = Value {
+            off: start,
+            len: k - start,
+            literal: true,
+            complete: true,
+        };
+        (value, next)
+    }
+
+    // ---- shared by both syntaxes ----
+
+    /// Findings that depend only on the tag and its attributes (not on its body).
+    fn tag_findings(&mut self, tag: &str, attrs: &[Attr]) {
+        for a in attrs {
+            let value = a.value.as_ref();
+            // Pug drops an attribute whose value is false, null or undefined.
+            let dropped = value.is_some_and(|v| {
+                !v.literal && matches!(self.value_text(v).trim(), "false" | "null" | "undefined")
+            });
+            if is_event_handler(&a.name) && !dropped {
+                self.inline(a.off, InlineKind::EventHandler);
+            }
+            if URL_ATTRIBUTES.contains(&a.name.as_str())
+                && value.is_some_and(|v| v.literal && is_javascript_url(&self.value_text(v)))
+            {
+                self.inline(a.off, InlineKind::JavascriptUrl);
+            }
+            if let Some(v) = value.filter(|v| a.name == "style" && v.literal) {
+                self.css(v.off, v.off + v.len);
+            }
+        }
+        let attr = |name: &str| find_attr(attrs, name);
+        match tag {
+            "link" => self.link(attrs),
+            "img" => {
+                self.resource(attr("src"), ResourceKind::Image);
+                self.srcset(attr("srcset"), ResourceKind::Image);
+            }
+            "source" => {
+                // In <picture> a source has srcset (images); in <video>/<audio>, src.
+                self.resource(attr("src"), ResourceKind::Media);
+                self.srcset(attr("srcset"), ResourceKind::Image);
+            }
+            "video" => {
+                self.resource(attr("src"), ResourceKind::Media);
+                self.resource(attr("poster"), ResourceKind::Image);
+            }
+            "audio" | "track" => self.resource(attr("src"), ResourceKind::Media),
+            "iframe" | "frame" => self.resource(attr("src"), ResourceKind::Frame),
+            "input"
+                if self
+                    .attr_text(attrs, "type")
+                    .is_some_and(|t| t.trim().eq_ignore_ascii_case("image")) =>
+            {
+                self.resource(attr("src"), ResourceKind::Image);
+            }
+            // SVG <image>.
+            "image" => self.resource(attr("href").or(attr("xlink:href")), ResourceKind::Image),
+            _ => {}
+        }
+    }
+
+    /// True when this `<script>` would run a body of its own.
+    fn inline_script_possible(&self, attrs: &[Attr]) -> bool {
+        find_attr(attrs, "src").is_none() && self.executable(attrs)
+    }
+
+    fn executable(&self, attrs: &[Attr]) -> bool {
+        let Some(v) = find_attr(attrs, "type").and_then(|a| a.value.as_ref()) else {
+            return true;
+        };
+        if !v.literal {
+            // Unknown at scan time: report rather than stay silent.
+            return true;
+        }
+        let t = self.value_text(v).trim().to_ascii_lowercase();
+        let essence = t.split(';').next().unwrap_or("").trim();
+        essence.is_empty()
+            || starts_with_template(essence)
+            // importmap and speculationrules are JSON, but CSP treats them as inline scripts.
+            || matches!(essence, "module" | "importmap" | "speculationrules")
+            || JS_MIME_TYPES.contains(&essence)
+    }
+
+    fn script(&mut self, tag_off: usize, attrs: &[Attr], has_body: bool) {
+        if !self.executable(attrs) {
+            return;
+        }
+        match find_attr(attrs, "src") {
+            // A script with src ignores its body.
+            Some(src) => self.resource(Some(src), ResourceKind::Script),
+            None if has_body => self.inline(tag_off, InlineKind::Script),
+            None => {}
+        }
+    }
+
+    fn link(&mut self, attrs: &[Attr]) {
+        let lowered = |name| {
+            self.attr_text(attrs, name)
+                .map(|t| t.to_ascii_lowercase())
+                .unwrap_or_default()
+        };
+        let rel = lowered("rel");
+        let rel: Vec<&str> = rel.split_ascii_whitespace().collect();
+        let kind = if rel.contains(&"stylesheet") {
+            Some(ResourceKind::Style)
+        } else if rel.contains(&"modulepreload") {
+            Some(ResourceKind::Script)
+        } else if rel.contains(&"preload") {
+            match lowered("as").trim() {
+                "font" => Some(ResourceKind::Font),
+                "script" => Some(ResourceKind::Script),
+                "style" => Some(ResourceKind::Style),
+                "image" => Some(ResourceKind::Image),
+                "audio" | "video" | "track" => Some(ResourceKind::Media),
+                _ => None,
+            }
+        } else if rel.iter().any(|r| r.ends_with("icon")) {
+            // icon, apple-touch-icon, mask-icon: fetched under img-src.
+            Some(ResourceKind::Image)
+        } else {
+            None
+        };
+        if let Some(kind) = kind {
+            self.resource(find_attr(attrs, "href"), kind);
+            if kind == ResourceKind::Image {
+                self.srcset(find_attr(attrs, "imagesrcset"), kind);
+            }
+        }
+    }
+
+    fn resource(&mut self, attr: Option<&Attr>, kind: ResourceKind) {
+        let Some((attr, v)) = attr.and_then(|a| Some((a, a.value?))) else {
+            return;
+        };
+        if v.literal {
+            self.external(attr.off, kind, &self.value_text(&v), v.complete);
+        }
+    }
+
+    fn srcset(&mut self, attr: Option<&Attr>, kind: ResourceKind) {
+        let Some(v) = attr.and_then(|a| a.value).filter(|v| v.literal) else {
+            return;
+        };
+        let b: &'a [u8] = self.b;
+        let bytes = &b[v.off..v.off + v.len];
+        for (s, e) in srcset_candidates(bytes) {
+            self.external(
+                v.off + s,
+                kind,
+                &String::from_utf8_lossy(&bytes[s..e]),
+                v.complete,
+            );
+        }
+    }
+
+    /// Finds `url()` and `@import` in CSS between `from` and `to`.
+    fn css(&mut self, from: usize, to: usize) {
+        let all: &'a [u8] = self.b;
+        let b = &all[..to.min(all.len())];
+        let mut i = from;
+        let mut depth = 0usize;
+        // Brace depth of the @font-face block we are in: its url()s are fonts.
+        let mut font_face: Option<usize> = None;
+        let mut font_face_next = false;
+        while i < b.len() {
+            match b[i] {
+                b'/' if b.get(i + 1) == Some(&b'*') => {
+                    i = find(b, i + 2, b"*/").map_or(b.len(), |p| p + 2);
+                }
+                q @ (b'"' | b'\'') => i = css_string_end(b, i + 1, q).1,
+                b'{' => {
+                    depth += 1;
+                    if font_face_next {
+                        font_face = Some(depth);
+                        font_face_next = false;
+                    }
+                    i += 1;
+                }
+                b'}' => {
+                    if font_face == Some(depth) {
+                        font_face = None;
+                    }
+                    depth = depth.saturating_sub(1);
+                    i += 1;
+                }
+                b'@' => {
+                    let mut e = i + 1;
+                    while e < b.len() && (b[e].is_ascii_alphanumeric() || b[e] == b'-') {
+                        e += 1;
+                    }
+                    let keyword = lower(&b[i + 1..e]);
+                    i = e;
+                    if keyword == "font-face" {
+                        font_face_next = true;
+                    } else if keyword == "import" {
+                        let j = skip_ws(b, e);
+                        let url = if starts_with_ci(b, j, b"url(") {
+                            Some(css_url(b, j + 4))
+                        } else if let Some(&q @ (b'"' | b'\'')) = b.get(j) {
+                            let (end, next) = css_string_end(b, j + 1, q);
+                            Some((j + 1, end, next))
+                        } else {
+                            None
+                        };
+                        if let Some((s, e, next)) = url {
+                            self.external(
+                                s,
+                                ResourceKind::Style,
+                                &String::from_utf8_lossy(&b[s..e]),
+                                true,
+                            );
+                            i = next;
+                        }
+                    }
+                }
+                b'u' | b'U'
+                    if starts_with_ci(b, i, b"url(")
+                        && (i == from
+                            || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'-')) =>
+                {
+                    let (s, e, next) = css_url(b, i + 4);
+                    let kind = if font_face.is_some() {
+                        ResourceKind::Font
+                    } else {
+                        ResourceKind::Image
+                    };
+                    self.external(s, kind, &String::from_utf8_lossy(&b[s..e]), true);
+                    i = next;
+                }
+                _ => i += 1,
+            }
+        }
+    }
+
+    /// Scans raw HTML that sits inside a Pug file (Pug passes `<...>` lines and
+    /// plain text through unescaped), keeping this file's line numbers.
+    fn embedded_html(&mut self, from: usize, to: usize) {
+        let Some(text) = self.text.get(from..to.min(self.text.len())) else {
+            return;
+        };
+        if !text.contains('<') {
+            return;
+        }
+        let mut sub = Scanner::new(text);
+        sub.html();
+        let shift = self.line(from) - 1;
+        for mut f in sub.out.inline {
+            f.line += shift;
+            self.out.inline.push(f);
+        }
+        for mut f in sub.out.external {
+            f.line += shift;
+            self.out.external.push(f);
+        }
+    }
+
+    // ---- Pug / Jade ----
+
+    fn pug(&mut self) {
+        let b = self.b;
+        let n = b.len();
+        let mut pos = 0;
+        while pos < n {
+            let eol = line_end(b, pos);
+            let content = skip_indent(b, pos, eol);
+            if !has_non_ws(&b[content..eol]) {
+                pos = eol + 1;
+                continue;
+            }
+            let indent = content - pos;
+            let (end, block) = self.pug_line(content, eol);
+            // A statement may run over several lines (multi-line attributes).
+            pos = (line_end(b, end.min(n)) + 1).min(n);
+            if let Some(block) = block {
+                pos = self.pug_block(pos, indent, block);
+            }
+        }
+    }
+
+    /// Handles the block of lines indented deeper than `base` from `from`;
+    /// returns where the next statement starts.
+    fn pug_block(&mut self, from: usize, base: usize, block: Block) -> usize {
+        let b = self.b;
+        let n = b.len();
+        let from = from.min(n);
+        let mut pos = from;
+        while pos < n {
+            let eol = line_end(b, pos);
+            let content = skip_indent(b, pos, eol);
+            if has_non_ws(&b[content..eol]) && content - pos <= base {
+                break;
+            }
+            pos = eol + 1;
+        }
+        let end = pos.min(n);
+        match block {
+            Block::Opaque => {}
+            Block::Script(tag_off) => {
+                if has_non_ws(&b[from..end]) {
+                    self.inline(tag_off, InlineKind::Script);
+                }
+            }
+            Block::Css => self.css(from, end),
+            Block::Html => self.embedded_html(from, end),
+        }
+        end
+    }
+
+    /// Handles one statement whose text starts at `start`; returns the offset
+    /// where it ends and the kind of the indented block that belongs to it.
+    fn pug_line(&mut self, start: usize, eol: usize) -> (usize, Option<Block>) {
+        let b = self.b;
+        match b[start] {
+            // `//` comments render as HTML comments and `//-` not at all;
+            // `:filter` blocks are some other language.
+            b'/' if b.get(start + 1) == Some(&b'/') => (eol, Some(Block::Opaque)),
+            b':' => (eol, Some(Block::Opaque)),
+            // A lone `-` opens a block of server-side JavaScript.
+            b'-' if !has_non_ws(&b[start + 1..eol]) => (eol, Some(Block::Opaque)),
+            b'|' => {
+                self.embedded_html(start + 1, eol);
+                (eol, None)
+            }
+            b'<' => {
+                self.embedded_html(start, eol);
+                (eol, None)
+            }
+            c if c.is_ascii_alphabetic() || c == b'.' || c == b'#' => self.pug_tag(start, eol),
+            _ => (eol, None),
+        }
+    }
+
+    fn pug_tag(&mut self, start: usize, eol: usize) -> (usize, Option<Block>) {
+        let b = self.b;
+        let n = b.len();
+        let mut i = start;
+        let name = if b[i].is_ascii_alphabetic() {
+            while i < n
+                && (b[i].is_ascii_alphanumeric()
+                    || matches!(b[i], b'-' | b'_')
+                    || (b[i] == b':' && b.get(i + 1).is_some_and(u8::is_ascii_alphanumeric)))
+            {
+                i += 1;
+            }
+            lower(&b[start..i])
+        } else {
+            // `.class` or `#id` alone means a div.
+            "div".to_string()
+        };
+        if PUG_KEYWORDS.contains(&name.as_str()) {
+            return (eol, None);
+        }
+        let mut attrs = Vec::new();
+        while i < n {
+            match b[i] {
+                b'.' | b'#' if b.get(i + 1).is_some_and(|&c| is_ident(c)) => {
+                    i += 1;
+                    while i < n && is_ident(b[i]) {
+                        i += 1;
+                    }
+                }
+                b'(' => i = self.pug_attrs(i + 1, &mut attrs),
+                b'&' if b[i..].starts_with(b"&attributes(") => {
+                    i = skip_parens(b, i + "&attributes".len());
+                }
+                _ => break,
+            }
+        }
+        let i = i.min(n);
+        let le = line_end(b, i);
+        self.tag_findings(&name, &attrs);
+
+        let tail = match b.get(i) {
+            _ if i >= le => Tail::Nothing,
+            Some(b'.') if !has_non_ws(&b[i + 1..le]) => Tail::Dot,
+            Some(b':') if b.get(i + 1).is_some_and(u8::is_ascii_whitespace) => {
+                Tail::Chain(skip_ws(&b[..le], i + 1))
+            }
+            Some(b'=') => Tail::Code,
+            Some(b'!') if b.get(i + 1) == Some(&b'=') => Tail::Code,
+            Some(b' ' | b'\t') if has_non_ws(&b[i..le]) => Tail::Text(i + 1),
+            _ => Tail::Nothing,
+        };
+        match name.as_str() {
+            "script" => {
+                self.script(start, &attrs, matches!(tail, Tail::Text(_) | Tail::Code));
+                match tail {
+                    // Jade's `script` + indented block and Pug's `script.` are both text.
+                    Tail::Nothing | Tail::Dot if self.inline_script_possible(&attrs) => {
+                        (le, Some(Block::Script(start)))
+                    }
+                    Tail::Nothing | Tail::Dot => (le, Some(Block::Opaque)),
+                    _ => (le, None),
+                }
+            }
+            "style" => match tail {
+                Tail::Text(t) => {
+                    self.css(t, le);
+                    (le, None)
+                }
+                Tail::Nothing | Tail::Dot => (le, Some(Block::Css)),
+                _ => (le, None),
+            },
+            _ => match tail {
+                Tail::Chain(j) if j < le => self.pug_tag(j, le),
+                Tail::Text(t) => {
+                    self.embedded_html(t, le);
+                    (le, None)
+                }
+                Tail::Dot => (le, Some(Block::Html)),
+                _ => (le, None),
+            },
+        }
+    }
+
+    /// Reads Pug attributes after `(`; returns the offset after `)`.
+    fn pug_attrs(&mut self, mut i: usize, attrs: &mut Vec<Attr>) -> usize {
+        let b = self.b;
+        let n = b.len();
+        loop {
+            while i < n && (b[i].is_ascii_whitespace() || b[i] == b',') {
+                i += 1;
+            }
+            if i >= n {
+                return n;
+            }
+            if b[i] == b')' {
+                return i + 1;
+            }
+            let name_start = i;
+            let name = if let q @ (b'"' | b'\'') = b[i] {
+                let e = find(b, i + 1, &[q]).unwrap_or(n);
+                i = (e + 1).min(n);
+                lower(&b[name_start + 1..e])
+            } else {
+                while i < n
+                    && !(b[i].is_ascii_whitespace()
+                        || matches!(b[i], b',' | b')' | b'(' | b'=')
+                        || (b[i] == b'!' && b.get(i + 1) == Some(&b'=')))
+                {
+                    i += 1;
+                }
+                lower(&b[name_start..i])
+            };
+            if i == name_start {
+                i += 1;
+                continue;
+            }
+            let j = skip_ws(b, i);
+            let value_start = if b.get(j) == Some(&b'=') {
+                Some(j + 1)
+            } else if b[j..].starts_with(b"!=") {
+                Some(j + 2)
+            } else {
+                None
+            };
+            let value = value_start.map(|s| {
+                let s = skip_ws(b, s);
+                let e = js_expr_end(b, s);
+                i = e;
+                pug_value(b, s, e)
+            });
+            attrs.push(Attr {
+                name,
+                off: name_start,
+                value,
+            });
+        }
+    }
+}
+
+fn find_attr<'x>(attrs: &'x [Attr], name: &str) -> Option<&'x Attr> {
+    attrs.iter().find(|a| a.name == name)
+}
+
+fn lower(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).to_ascii_lowercase()
+}
+
+fn find(h: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    h.get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| p + from)
+}
+
+fn find_ci(h: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    h.get(from..)?
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
+        .map(|p| p + from)
+}
+
+fn starts_with_ci(h: &[u8], at: usize, prefix: &[u8]) -> bool {
+    h.get(at..at + prefix.len())
+        .is_some_and(|w| w.eq_ignore_ascii_case(prefix))
+}
+
+fn skip_ws(b: &[u8], mut i: usize) -> usize {
+    while i < b.len() && b[i].is_ascii_whitespace() {
+        i += 1;
+    }
+    i.min(b.len())
+}
+
+fn skip_indent(b: &[u8], mut i: usize, eol: usize) -> usize {
+    while i < eol && matches!(b[i], b' ' | b'\t') {
+        i += 1;
+    }
+    i
+}
+
+fn line_end(b: &[u8], from: usize) -> usize {
+    find(b, from, b"\n").unwrap_or(b.len())
+}
+
+fn has_non_ws(b: &[u8]) -> bool {
+    b.iter().any(|c| !c.is_ascii_whitespace())
+}
+
+fn is_ident(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'-' || c == b'_'
+}
+
+fn is_attr_name_stop(b: &[u8], i: usize) -> bool {
+    let c = b[i];
+    c.is_ascii_whitespace()
+        || matches!(c, b'/' | b'>' | b'=' | b'<')
+        || (c == b'{' && matches!(b.get(i + 1), Some(b'{' | b'%' | b'#')))
+}
+
+/// `onclick`, `onload`, ...: `on` and at least three letters, so that the
+/// handful of real attributes like `one` or `only` in custom markup are not counted.
+fn is_event_handler(name: &str) -> bool {
+    name.len() >= 5
+        && name.starts_with("on")
+        && name.bytes().skip(2).all(|c| c.is_ascii_lowercase())
+}
+
+/// Browsers ignore leading control characters and spaces and strip tabs and
+/// newlines anywhere in a URL, so `" java\tscript:"` still runs.
+fn is_javascript_url(value: &str) -> bool {
+    let scheme: String = value
+        .trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .take("javascript:".len())
+        .collect();
+    scheme.eq_ignore_ascii_case("javascript:")
+}
+
+fn starts_with_template(s: &str) -> bool {
+    ["<%", "{{", "{%", "${", "#{", "!{"]
+        .iter()
+        .any(|t| s.starts_with(t))
+}
+
+/// The origin a CSP source must name for `url`, or None when the URL is
+/// relative, not http(s), or its host is not known at scan time (a template
+/// expression, or a Pug string literal that ends before the host does).
+fn origin_of(url: &str, complete: bool) -> Option<String> {
+    let url = url.trim_matches(|c: char| c.is_ascii_whitespace());
+    let strip = |prefix: &str| {
+        url.get(..prefix.len())
+            .filter(|p| p.eq_ignore_ascii_case(prefix))
+            .map(|_| &url[prefix.len()..])
+    };
+    let (scheme, rest) = if let Some(rest) = strip("https://") {
+        ("https", rest)
+    } else if let Some(rest) = strip("http://") {
+        ("http", rest)
+    } else if let Some(rest) = url.strip_prefix("//") {
+        // Express apps are served over https once helmet's HSTS is on.
+        ("https", rest)
+    } else {
+        return None;
+    };
+    let authority = match rest.find(['/', '?', '#', '\\']) {
+        Some(e) => &rest[..e],
+        None if complete => rest,
+        None => return None,
+    };
+    let authority = authority.rsplit('@').next().unwrap_or(authority);
+    let (host, port) = if authority.starts_with('[') {
+        let close = authority.find(']')?;
+        let port = &authority[close + 1..];
+        let port = if port.is_empty() {
+            ""
+        } else {
+            port.strip_prefix(':')?
+        };
+        let host = &authority[..=close];
+        let inner_ok = host[1..host.len() - 1]
+            .bytes()
+            .all(|c| c.is_ascii_hexdigit() || c == b':' || c == b'.');
+        if !inner_ok || host.len() == 2 {
+            return None;
+        }
+        (host, port)
+    } else {
+        let (host, port) = authority.rsplit_once(':').unwrap_or((authority, ""));
+        let host_ok = !host.is_empty()
+            && !host.starts_with('.')
+            && host
+                .bytes()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_'));
+        if !host_ok {
+            return None;
+        }
+        (host, port)
+    };
+    if !port.bytes().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let default_port = if scheme == "https" { "443" } else { "80" };
+    let host = host.to_ascii_lowercase();
+    Some(if port.is_empty() || port == default_port {
+        format!("{scheme}://{host}")
+    } else {
+        format!("{scheme}://{host}:{port}")
+    })
+}
+
+/// Byte ranges of the URLs in a `srcset`, following the HTML standard's
+/// splitting: a URL runs to whitespace (trailing commas are not part of it),
+/// and descriptors run to the next comma outside parentheses.
+fn srcset_candidates(v: &[u8]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    loop {
+        while i < v.len() && (v[i].is_ascii_whitespace() || v[i] == b',') {
+            i += 1;
+        }
+        if i >= v.len() {
+            return out;
+        }
+        let start = i;
+        while i < v.len() && !v[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let mut end = i;
+        while end > start && v[end - 1] == b',' {
+            end -= 1;
+        }
+        out.push((start, end));
+        if end < i {
+            continue;
+        }
+        let mut depth = 0usize;
+        while i < v.len() {
+            match v[i] {
+                b'(' => depth += 1,
+                b')' => depth = depth.saturating_sub(1),
+                b',' if depth == 0 => break,
+                _ => {}
+            }
+            i += 1;
+        }
+    }
+}
+
+/// A CSS string starting after quote `q` at `i`: (end of contents, offset after it).
+/// CSS strings cannot span lines, so an unclosed one stops at the newline.
+fn css_string_end(b: &[u8], mut i: usize, q: u8) -> (usize, usize) {
+    while i < b.len() && b[i] != q && b[i] != b'\n' {
+        i += if b[i] == b'\\' { 2 } else { 1 };
+    }
+    let end = i.min(b.len());
+    (
+        end,
+        if end < b.len() && b[end] == q {
+            end + 1
+        } else {
+            end
+        },
+    )
+}
+
+/// The URL of a CSS `url(` whose contents start at `i`: (start, end, offset after).
+fn css_url(b: &[u8], i: usize) -> (usize, usize, usize) {
+    let i = skip_ws(b, i);
+    if let Some(&q @ (b'"' | b'\'')) = b.get(i) {
+        let (end, next) = css_string_end(b, i + 1, q);
+        return (i + 1, end, next);
+    }
+    let mut e = i;
+    while e < b.len() && b[e] != b')' && !b[e].is_ascii_whitespace() {
+        e += 1;
+    }
+    (i, e, e)
+}
+
+/// Operators that let a Pug attribute's JavaScript value go on past whitespace
+/// (`src='/a' + b`); without one, whitespace starts the next attribute.
+fn is_js_operator(c: u8) -> bool {
+    b"+-*/%?:|&<>=!^~.".contains(&c)
+}
+
+/// The end of the JavaScript expression of a Pug attribute value starting at `start`.
+fn js_expr_end(b: &[u8], start: usize) -> usize {
+    let n = b.len();
+    let mut i = start;
+    let mut depth = 0usize;
+    let mut quote: Option<u8> = None;
+    while i < n {
+        let c = b[i];
+        if let Some(q) = quote {
+            if c == b'\\' {
+                i += 2;
+                continue;
+            }
+            if c == q {
+                quote = None;
+            }
+            i += 1;
+            continue;
+        }
+        match c {
+            b'\'' | b'"' | b'`' => quote = Some(c),
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => {
+                if depth == 0 {
+                    return i;
+                }
+                depth -= 1;
+            }
+            b',' if depth == 0 => return i,
+            c if depth == 0 && c.is_ascii_whitespace() => {
+                let next = skip_ws(b, i);
+                let prev = b[start..i].iter().rev().find(|c| !c.is_ascii_whitespace());
+                let goes_on = next < n
+                    && (is_js_operator(b[next]) || prev.is_some_and(|&p| is_js_operator(p)));
+                if !goes_on {
+                    return i;
+                }
+                i = next;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    n
+}
+
+/// A Pug attribute value: a string literal's contents when it starts with one
+/// (`'https://cdn/x.js'`, also `'https://cdn/' + path`), else the raw expression.
+fn pug_value(b: &[u8], start: usize, end: usize) -> Value {
+    let mut s = start;
+    let mut e = end.min(b.len());
+    while s < e && b[s].is_ascii_whitespace() {
+        s += 1;
+    }
+    while e > s && b[e - 1].is_ascii_whitespace() {
+        e -= 1;
+    }
+    if let Some(&q @ (b'\'' | b'"' | b'`')) = b.get(s).filter(|_| s < e) {
+        let mut k = s + 1;
+        while k < e && b[k] != q {
+            k += if b[k] == b'\\' { 2 } else { 1 };
+        }
+        let k = k.min(e);
+        return Value {
+            off: s + 1,
+            len: k - (s + 1),
+            literal: true,
+            complete: k + 1 == e,
+        };
+    }
+    Value {
+        off: s,
+        len: e - s,
+        literal: false,
+        complete: false,
+    }
+}
+
+/// The offset after the parenthesised group whose `(` is at `open`.
+fn skip_parens(b: &[u8], open: usize) -> usize {
+    let end = js_expr_end(b, open + 1);
+    // js_expr_end stops at top-level whitespace too; keep going to the `)`.
+    let mut i = end;
+    while i < b.len() && b[i] != b')' {
+        i = js_expr_end(b, i + 1);
+    }
+    (i + 1).min(b.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+    use InlineKind as I;
+    use ResourceKind as R;
+
+    struct Case {
+        name: &'static str,
+        file: &'static str,
+        text: &'static str,
+        inline: &'static [(usize, InlineKind)],
+        external: &'static [(usize, ResourceKind, &'static str)],
+    }
+
+    const CASES: &[Case] = &[
+        Case {
+            name: "inline script body, line of the tag",
+            file: "index.html",
+            text: "<p>hi</p>\n<script>\n  alert(1)\n</script>\n<script>  \n </script>",
+            inline: &[(2, I::Script)],
+            external: &[],
+        },
+        Case {
+            name: "CDN script",
+            file: "layout.ejs",
+            text: "<script src=\"https://cdn.jsdelivr.net/npm/vue@3/dist/vue.js\"></script>",
+            inline: &[],
+            external: &[(1, R::Script, "https://cdn.jsdelivr.net")],
+        },
+        Case {
+            name: "relative scripts are same-origin",
+            file: "a.html",
+            text: "<script src=\"/js/app.js\"></script><script src='js/b.js'></script><img src=\"data:image/png;base64,AAA\">",
+            inline: &[],
+            external: &[],
+        },
+        Case {
+            name: "EJS expression as src is not a known host, and not inline",
+            file: "a.ejs",
+            text: "<script src=\"<%= cdn %>/x.js\"></script>\n<script src=\"<%= url(\"a\") %>\"></script>\n<img src=\"https://<%= host %>/a.png\">",
+            inline: &[],
+            external: &[],
+        },
+        Case {
+            name: "Handlebars and Nunjucks expressions as src",
+            file: "a.hbs",
+            text: "<script src=\"{{cdn}}/x.js\"></script><script src=\"{{{cdn}}}/y.js\"></script><img src='{% static \"a.png\" %}'>",
+            inline: &[],
+            external: &[],
+        },
+        Case {
+            name: "data blocks are not scripts",
+            file: "a.html",
+            text: "<script type=\"application/ld+json\">{\"@type\":\"Org\"}</script>\n<script type=\"text/template\"><b>x</b></script>\n<script type='text/x-template'>x</script>\n<script type=\"text/html\">x</script>\n<script type=\"text/template\" src=\"https://t.example.com/a\"></script>",
+            inline: &[],
+            external: &[],
+        },
+        Case {
+            name: "importmap, module and JS MIME types are inline scripts",
+            file: "a.html",
+            text: "<script type=\"importmap\">{\"imports\":{}}</script>\n<script type=\"module\">import './a.js'</script>\n<script type=\"text/javascript\">x()</script>\n<script TYPE=\"Application/JavaScript\">y()</script>",
+            inline: &[(1, I::Script), (2, I::Script), (3, I::Script), (4, I::Script)],
+            external: &[],
+        },
+        Case {
+            name: "scripts inside HTML, EJS and Handlebars comments",
+            file: "a.hbs",
+            text: "<!-- <script src=\"https://evil.example.com/x.js\"></script>\n<script>alert(1)</script> -->\n<%# <script>alert(2)</script> %>\n{{!-- <script src=\"https://x.example.com/a.js\"></script> --}}\n<p>ok</p>",
+            inline: &[],
+            external: &[],
+        },
+        Case {
+            name: "event handler on a later line of a multi-line tag",
+            file: "a.html",
+            text: "<button\n  class=\"b\"\n  onclick=\"go()\">Go</button>\n<body onLoad='init()'>",
+            inline: &[(3, I::EventHandler), (4, I::EventHandler)],
+            external: &[],
+        },
+        Case {
+            name: "onclick in text, in data-*, and lookalike attributes are not handlers",
+            file: "a.html",
+            text: "<p>Use onclick=\"x()\" carefully; a < b and c > d</p>\n<div data-onclick=\"x\" one=\"1\" on=\"2\"></div>\n<textarea><script>alert(1)</script> onclick=\"y\"</textarea>\n<title><script>t()</script></title>",
+            inline: &[],
+            external: &[],
+        },
+        Case {
+            name: "data-src is not fetched",
+            file: "a.html",
+            text: "<img data-src=\"https://cdn.example.com/a.png\" src=\"/a.png\">",
+            inline: &[],
+            external: &[],
+        },
+        Case {
+            name: "javascript: URLs",
+            file: "a.html",
+            text: "<a href=\"javascript:void(0)\">x</a>\n<a href=\" JavaScript:go()\">y</a>\n<a href=\"java\tscript:go()\">z</a>\n<form action=\"javascript:send()\"></form>\n<a href=\"/javascript:no\">n</a>",
+            inline: &[(1, I::JavascriptUrl), (2, I::JavascriptUrl), (3, I::JavascriptUrl), (4, I::JavascriptUrl)],
+            external: &[],
+        },
+        Case {
+            name: "stylesheets: https and http, quoted and unquoted",
+            file: "a.html",
+            text: "<link rel=\"stylesheet\" href=\"https://fonts.googleapis.com/css2?family=Inter\">\n<link rel=stylesheet href=http://old.example.com/s.css>\n<link rel=\"alternate stylesheet\" href='https://alt.example.com/a.css'>\n<link rel=\"canonical\" href=\"https://me.example.com/\">",
+            inline: &[],
+            external: &[
+                (1, R::Style, "https://fonts.googleapis.com"),
+                (2, R::Style, "http://old.example.com"),
+                (3, R::Style, "https://alt.example.com"),
+            ],
+        },
+        Case {
+            name: "preload as font, script and style; modulepreload; icons",
+            file: "a.njk",
+            text: "<link rel=\"preload\" as=\"font\" href=\"https://fonts.gstatic.com/f.woff2\" crossorigin>\n<link rel=preload as=script href=\"https://s.example.com/a.js\">\n<link rel=\"preload\" as=\"style\" href=\"http://st.example.com/a.css\">\n<link rel=\"modulepreload\" href=\"https://m.example.com/m.js\">\n<link rel=\"shortcut icon\" href=\"https://i.example.com/favicon.ico\">\n<link rel=\"preconnect\" href=\"https://p.example.com\">",
+            inline: &[],
+            external: &[
+                (1, R::Font, "https://fonts.gstatic.com"),
+                (2, R::Script, "https://s.example.com"),
+                (3, R::Style, "http://st.example.com"),
+                (4, R::Script, "https://m.example.com"),
+                (5, R::Image, "https://i.example.com"),
+            ],
+        },
+        Case {
+            name: "img src and srcset candidates on their own lines",
+            file: "a.html",
+            text: "<img src=\"https://img.example.com/a.png\"\n  srcset=\"https://img.example.com/a.png 1x,\n  //img2.example.com/b,c.png 2x, /local.png 3x\">",
+            inline: &[],
+            external: &[
+                (1, R::Image, "https://img.example.com"),
+                (2, R::Image, "https://img.example.com"),
+                (3, R::Image, "https://img2.example.com"),
+            ],
+        },
+        Case {
+            name: "iframe is a frame",
+            file: "a.html",
+            text: "<p>video</p>\n<iframe width=560 src=\"https://www.youtube.com/embed/x\" allowfullscreen></iframe>",
+            inline: &[],
+            external: &[(2, R::Frame, "https://www.youtube.com")],
+        },
+        Case {
+            name: "video, poster, source, audio with a port, picture source srcset",
+            file: "a.html",
+            text: "<video src=\"https://media.example.com/v.mp4\" poster=\"https://img.example.com/p.jpg\">\n<source src=\"https://media.example.com/v.webm\"></video>\n<audio src=\"http://radio.example.com:8000/stream\"></audio>\n<picture><source srcset=\"https://img.example.com/a.avif\"></picture>",
+            inline: &[],
+            external: &[
+                (1, R::Media, "https://media.example.com"),
+                (1, R::Image, "https://img.example.com"),
+                (2, R::Media, "https://media.example.com"),
+                (3, R::Media, "http://radio.example.com:8000"),
+                (4, R::Image, "https://img.example.com"),
+            ],
+        },
+        Case {
+            name: "protocol-relative, ports, default ports, case and userinfo",
+            file: "a.html",
+            text: "<SCRIPT SRC=\"//CDN.Example.com:8080/x.js\"></SCRIPT>\n<script src=\"https://a.example.com:443/x.js\"></script>\n<script src=\"http://b.example.com:80\"></script>\n<script src=\"https://u:p@c.example.com/x.js\"></script>\n<script src=\"https://[::1]:3000/x.js\"></script>",
+            inline: &[],
+            external: &[
+                (1, R::Script, "https://cdn.example.com:8080"),
+                (2, R::Script, "https://a.example.com"),
+                (3, R::Script, "http://b.example.com"),
+                (4, R::Script, "https://c.example.com"),
+                (5, R::Script, "https://[::1]:3000"),
+            ],
+        },
+        Case {
+            name: "template tags inside a tag do not end it",
+            file: "a.ejs",
+            text: "<input <% if (a > b) { %>onclick=\"x()\"<% } %> value=\"<%= v > 1 ? 'a' : 'b' %>\">\n<img {% if big %}class=\"big\"{% endif %} src=\"https://img.example.com/a.png\">\n<% if (a<b) { %><p>x</p><% } %>",
+            inline: &[(1, I::EventHandler)],
+            external: &[(2, R::Image, "https://img.example.com")],
+        },
+        Case {
+            name: "a tag cut off at the end of the file is dropped",
+            file: "a.html",
+            text: "<p>ok</p><script src=\"https://cdn.example.com/x.js",
+            inline: &[],
+            external: &[],
+        },
+        Case {
+            name: "multi-byte text around findings",
+            file: "a.html",
+            text: "<p>héllo ✓ 日本</p>\n<img alt=\"ü\" src=\"https://bild.example.de/ä.png\">\n<script>var s = \"日本\";</script>",
+            inline: &[(3, I::Script)],
+            external: &[(2, R::Image, "https://bild.example.de")],
+        },
+        Case {
+            name: "CSS: @import, @font-face and background url()",
+            file: "a.html",
+            text: "<style>\n@import url(\"http://fonts.example.com/a.css\");\n@font-face { font-family: X; src: url(https://fonts.example.com/f.woff2) }\nbody { background: url('https://img.example.com/bg.png') }\n/* url(https://no.example.com/a.png) */\n</style>\n<div style=\"background-image: url(//img.example.com/x.png)\"></div>",
+            inline: &[],
+            external: &[
+                (2, R::Style, "http://fonts.example.com"),
+                (3, R::Font, "https://fonts.example.com"),
+                (4, R::Image, "https://img.example.com"),
+                (7, R::Image, "https://img.example.com"),
+            ],
+        },
+        Case {
+            name: "Mustache file is HTML-like",
+            file: "page.mustache",
+            text: "{{#user}}<a href=\"javascript:logout()\">{{name}}</a>{{/user}}\n<script src=\"https://code.jquery.com/jquery.js\"></script>",
+            inline: &[(1, I::JavascriptUrl)],
+            external: &[(2, R::Script, "https://code.jquery.com")],
+        },
+        Case {
+            name: "pug: script src, links, img, iframe with both quote styles and separators",
+            file: "layout.pug",
+            text: "doctype html\nhtml\n  head\n    script(src='https://cdn.jsdelivr.net/npm/vue.js')\n    link(rel='stylesheet', href=\"http://cdn.example.com/s.css\")\n    link(rel=\"stylesheet\" href='https://ok.example.com/s.css')\n  body\n    img(src=\"//img.example.com/a.png\" alt='x')\n    iframe(src='https://www.youtube.com/embed/1')",
+            inline: &[],
+            external: &[
+                (4, R::Script, "https://cdn.jsdelivr.net"),
+                (5, R::Style, "http://cdn.example.com"),
+                (6, R::Style, "https://ok.example.com"),
+                (8, R::Image, "https://img.example.com"),
+                (9, R::Frame, "https://www.youtube.com"),
+            ],
+        },
+        Case {
+            name: "pug: inline script forms",
+            file: "a.pug",
+            text: "script.\n  var a = 1;\np after\nscript\n  | alert(1)\nscript console.log(1)\nscript= data\nscript(src='/js/app.js')\nscript.\np empty script above",
+            inline: &[(1, I::Script), (4, I::Script), (6, I::Script), (7, I::Script)],
+            external: &[],
+        },
+        Case {
+            name: "pug: event handlers and javascript: URLs",
+            file: "a.pug",
+            text: "button(onclick='go()') Go\na(href='javascript:void(0)', class='x') link\nbutton(onclick=false) dropped\nbutton.btn#b(type='button' onmouseover=\"hi()\")",
+            inline: &[(1, I::EventHandler), (2, I::JavascriptUrl), (4, I::EventHandler)],
+            external: &[],
+        },
+        Case {
+            name: "pug: comments and their blocks",
+            file: "a.pug",
+            text: "//- script(src='https://evil.example.com/x.js')\n//\n  script alert(1)\n  img(src='https://img.example.com/a.png')\np ok\n:markdown-it\n  <script>x()</script>",
+            inline: &[],
+            external: &[],
+        },
+        Case {
+            name: "pug: unknown and relative values, data blocks, handler text",
+            file: "a.pug",
+            text: "script(src=cdn + '/x.js')\nscript(src='#{cdn}/x.js')\nscript(src='https://' + host + '/x.js')\nscript(type='application/ld+json').\n  {\"a\": 1}\nimg(src='/img/a.png')\np onclick=\"text\" is text\ninclude ../partials/head",
+            inline: &[],
+            external: &[],
+        },
+        Case {
+            name: "pug: string concatenation keeps a complete host",
+            file: "a.pug",
+            text: "script(src='https://cdn.example.com/' + version + '/x.js' async)",
+            inline: &[],
+            external: &[(1, R::Script, "https://cdn.example.com")],
+        },
+        Case {
+            name: "pug: multi-line attributes and tag chains",
+            file: "a.pug",
+            text: "div\n  script(\n    src='https://a.example.com/x.js'\n    async\n  )\n  li: a(href='javascript:go()') x\n  div: script(src=\"https://b.example.com/y.js\")",
+            inline: &[(6, I::JavascriptUrl)],
+            external: &[(3, R::Script, "https://a.example.com"), (7, R::Script, "https://b.example.com")],
+        },
+        Case {
+            name: "pug: raw HTML in text blocks, piped text and literal lines",
+            file: "a.pug",
+            text: "div.\n  <script src=\"https://c.example.com/z.js\"></script>\n  <button onclick=\"x()\">x</button>\n| <img src=\"https://img.example.com/p.png\">\n<iframe src=\"https://f.example.com/\"></iframe>\np see <a onclick=\"y()\">here</a>",
+            inline: &[(3, I::EventHandler), (6, I::EventHandler)],
+            external: &[
+                (2, R::Script, "https://c.example.com"),
+                (4, R::Image, "https://img.example.com"),
+                (5, R::Frame, "https://f.example.com"),
+            ],
+        },
+        Case {
+            name: "pug: style blocks and attributes",
+            file: "a.pug",
+            text: "style.\n  body { background: url(https://img.example.com/bg.png) }\ndiv(style='background: url(http://img.example.com/x.png)')",
+            inline: &[],
+            external: &[(2, R::Image, "https://img.example.com"), (3, R::Image, "http://img.example.com")],
+        },
+        Case {
+            name: "jade extension uses the pug scanner",
+            file: "old.JADE",
+            text: "html\n  body\n    script\n      alert(1)\n    img(src='https://img.example.com/a.png')",
+            inline: &[(3, I::Script)],
+            external: &[(5, R::Image, "https://img.example.com")],
+        },
+    ];
+
+    #[test]
+    fn scan_cases() {
+        assert!(CASES.len() >= 25);
+        for case in CASES {
+            let got = scan_view(Path::new(case.file), case.text);
+            let want = ViewScan {
+                inline: case
+                    .inline
+                    .iter()
+                    .map(|&(line, kind)| InlineCode { line, kind })
+                    .collect(),
+                external: case
+                    .external
+                    .iter()
+                    .map(|&(line, kind, origin)| ExternalResource {
+                        line,
+                        kind,
+                        origin: origin.into(),
+                    })
+                    .collect(),
+            };
+            assert_eq!(got, want, "case: {}", case.name);
+        }
+    }
+
+    fn ext(kind: ResourceKind, origin: &str) -> ExternalResource {
+        ExternalResource {
+            line: 1,
+            kind,
+            origin: origin.into(),
+        }
+    }
+
+    fn directives(list: &[(&str, &[&str])]) -> Vec<(String, Vec<String>)> {
+        list.iter()
+            .map(|(name, sources)| {
+                (
+                    name.to_string(),
+                    sources.iter().map(ToString::to_string).collect(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn csp_directives_for_a_mix() {
+        let a = ViewScan {
+            inline: vec![InlineCode {
+                line: 1,
+                kind: InlineKind::Script,
+            }],
+            external: vec![
+                ext(R::Script, "https://z.example.com"),
+                ext(R::Script, "https://cdn.jsdelivr.net"),
+                ext(R::Style, "https://fonts.googleapis.com"),
+                ext(R::Style, "http://old.example.com"),
+                ext(R::Image, "https://img.example.com"),
+                ext(R::Font, "https://fonts.gstatic.com"),
+            ],
+        };
+        let b = ViewScan {
+            inline: vec![],
+            external: vec![
+                ext(R::Script, "https://cdn.jsdelivr.net"),
+                ext(R::Frame, "https://www.youtube.com"),
+                ext(R::Media, "http://radio.example.com:8000"),
+                ext(R::Font, "http://f.example.com"),
+                ext(R::Image, "https://img.example.com"),
+            ],
+        };
+        assert_eq!(
+            csp_directives([&a, &b]),
+            directives(&[
+                (
+                    "fontSrc",
+                    &["'self'", "https:", "data:", "http://f.example.com"]
+                ),
+                ("frameSrc", &["'self'", "https://www.youtube.com"]),
+                ("imgSrc", &["'self'", "data:", "https://img.example.com"]),
+                ("mediaSrc", &["'self'", "http://radio.example.com:8000"]),
+                (
+                    "scriptSrc",
+                    &[
+                        "'self'",
+                        "https://cdn.jsdelivr.net",
+                        "https://z.example.com"
+                    ]
+                ),
+                (
+                    "styleSrc",
+                    &[
+                        "'self'",
+                        "https:",
+                        "'unsafe-inline'",
+                        "http://old.example.com"
+                    ]
+                ),
+            ])
+        );
+    }
+
+    #[test]
+    fn csp_directives_empty_when_defaults_allow_everything() {
+        let scan = scan_view(
+            Path::new("a.html"),
+            "<link rel=stylesheet href=\"https://fonts.googleapis.com/css\">\n<script>inline()</script>\n<button onclick=\"x()\">x</button>\n<style>@font-face { src: url(https://fonts.gstatic.com/a.woff2) }</style>",
+        );
+        assert_eq!(scan.external.len(), 2);
+        assert!(csp_directives([&scan]).is_empty());
+        assert!(csp_directives(std::iter::empty::<&ViewScan>()).is_empty());
+    }
+
+    #[test]
+    fn csp_directives_from_scanned_views() {
+        let scans = [
+            scan_view(Path::new("a.ejs"), "<script src=\"https://code.jquery.com/jquery.js\"></script>\n<img src=\"http://img.example.com/a.png\">"),
+            scan_view(Path::new("b.pug"), "script(src='//code.jquery.com/ui.js')\nlink(rel='stylesheet' href='http://css.example.com/a.css')"),
+        ];
+        assert_eq!(
+            csp_directives(&scans),
+            directives(&[
+                ("imgSrc", &["'self'", "data:", "http://img.example.com"]),
+                ("scriptSrc", &["'self'", "https://code.jquery.com"]),
+                (
+                    "styleSrc",
+                    &[
+                        "'self'",
+                        "https:",
+                        "'unsafe-inline'",
+                        "http://css.example.com"
+                    ]
+                ),
+            ])
+        );
+    }
+
+    #[test]
+    fn view_file_extensions() {
+        for yes in [
+            "a.html",
+            "b.HTM",
+            "views/c.ejs",
+            "d.pug",
+            "e.jade",
+            "f.hbs",
+            "g.handlebars",
+            "h.njk",
+            "i.mustache",
+            "x.html.ejs",
+        ] {
+            assert!(is_view_file(Path::new(yes)), "{yes}");
+        }
+        for no in ["a.js", "b.css", "html", "c.ejs.bak", "d", ".pug/x.txt"] {
+            assert!(!is_view_file(Path::new(no)), "{no}");
+        }
+    }
+
+    #[test]
+    fn origins() {
+        let cases: &[(&str, bool, Option<&str>)] = &[
+            (
+                "https://cdn.jsdelivr.net/npm/x",
+                true,
+                Some("https://cdn.jsdelivr.net"),
+            ),
+            ("  HTTP://A.B:8080?x", true, Some("http://a.b:8080")),
+            ("//a.b", true, Some("https://a.b")),
+            ("https://a.b", false, None),
+            ("https://a.b/", false, Some("https://a.b")),
+            ("///x", true, None),
+            ("https://", true, None),
+            ("https://a.b:x/", true, None),
+            ("https://{{host}}/a", true, None),
+            ("https://a.b<%= p %>", true, None),
+            ("/js/app.js", true, None),
+            ("data:image/png;base64,AA", true, None),
+            ("ftp://a.b/", true, None),
+            ("https://é.example/", true, None),
+            ("https://[zz]/", true, None),
+        ];
+        for &(url, complete, want) in cases {
+            assert_eq!(origin_of(url, complete).as_deref(), want, "{url}");
+        }
+    }
+
+    #[test]
+    fn serializes_kinds_in_kebab_case() {
+        let scan = scan_view(Path::new("a.html"), "<a onclick=\"x\" href=\"javascript:y\"></a><iframe src=\"https://f.example.com\"></iframe>");
+        let json = serde_json::to_string(&scan).unwrap();
+        assert_eq!(
+            json,
+            r#"{"inline":[{"line":1,"kind":"event-handler"},{"line":1,"kind":"javascript-url"}],"external":[{"line":1,"kind":"frame","origin":"https://f.example.com"}]}"#
+        );
+    }
+
+    /// Every prefix (at char boundaries) of documents full of multi-byte text
+    /// and half-written tags, and pseudo-random mixes of fragments, through
+    /// every syntax: nothing may panic, and lines stay within the text.
+    #[test]
+    fn never_panics_on_odd_input() {
+        let docs = [
+            "<script src=\"https:",
+            "<script src=\"https://cdn.example.com/x.js",
+            "<!-- <script>",
+            "<%= <script src='x' %",
+            "{{!-- {{ {% {# <% <script>",
+            "<img srcset=\", ,,, (  \" src=//>",
+            "<a href=\"jävascript:ü\" onclïck=\"ä\">日本</a><script>日本",
+            "<style>@import url(\"http://ä.example.com/a.css\nbody{background:url('",
+            "<style>@font-face{{{}}}}}} url( url(' @import \"",
+            "<link rel=preload as=font href=https://é.com/ä.woff2><link rel=",
+            "<input type=image src=\"//[::1\"><image href=",
+            "script(src='https://cdn.example.com/ü.js'\n  async\n  onclick=\"ä\n",
+            "script.\n  日本\n    ü\n//-\n  x\n-\n  y\n:f\n",
+            "div: li: a(href=`javascript:${x}`\n| <script src=\"https:\n<img src='",
+            "a(&attributes({x: 'ü' \n  ,\n\tb(\"'`\\",
+            "p.\n  <a onclick=x>ü\nstyle\n  a{b:url(\"//x\nstyle ü url(\n",
+            "\u{feff}\r\n<\r\n\t<script\r\n>\r\n日\r\n</script\r\n",
+            "script(src=\n",
+            "img(srcset='a.png 1x, https://x.example.com/b.png 2x' src=)",
+            "<<<<>>>>\"\"''{{}}%%##  \u{0}\u{7f}é",
+        ];
+        let paths = ["x.html", "x.ejs", "x.hbs", "x.pug"];
+        for doc in docs {
+            for (i, _) in doc.char_indices().chain([(doc.len(), ' ')]) {
+                let prefix = &doc[..i];
+                for p in paths {
+                    check_lines(prefix, &scan_view(Path::new(p), prefix));
+                }
+            }
+        }
+        // A deterministic mix of fragments, so tags, templates and quotes
+        // collide in ways no hand-written case does.
+        let fragments: Vec<&str> = docs
+            .iter()
+            .flat_map(|d| d.split_inclusive(['"', '<', '\n', '(', '{', ' ']))
+            .collect();
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..300 {
+            let mut text = String::new();
+            for _ in 0..12 {
+                seed = seed
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                text.push_str(fragments[(seed >> 33) as usize % fragments.len()]);
+            }
+            for p in paths {
+                check_lines(&text, &scan_view(Path::new(p), &text));
+            }
+        }
+    }
+
+    fn check_lines(text: &str, scan: &ViewScan) {
+        let lines = text.split('\n').count();
+        for line in scan
+            .inline
+            .iter()
+            .map(|f| f.line)
+            .chain(scan.external.iter().map(|f| f.line))
+        {
+            assert!(
+                (1..=lines).contains(&line),
+                "line {line} of {lines} in {text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn path_only_selects_syntax() {
+        let text = "script(src='https://a.example.com/x.js')";
+        assert_eq!(
+            scan_view(&PathBuf::from("/no/such/dir/v.pug"), text)
+                .external
+                .len(),
+            1
+        );
+        assert!(scan_view(Path::new("v.html"), text).external.is_empty());
+    }
+}

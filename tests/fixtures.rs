@@ -1,0 +1,157 @@
+//! Fixture cases: every folder under `tests/fixtures/<transform>/<case>/` is a small project. The transform runs
+//! over it alone, and the snapshot `snapshots/<transform>__<case>.snap` holds the diff, findings and errors a user
+//! would see. Over every case the test also checks the engine's promises: the output re-parses, bytes outside the
+//! edits are identical, and a second run changes nothing.
+
+use std::path::{Path, PathBuf};
+
+use express_harden::cli::select_transforms;
+use express_harden::discover::display_path;
+use express_harden::edit::untouched_outside_edits;
+use express_harden::parse::parse;
+use express_harden::pipeline::{run, RunResult};
+use express_harden::report::unified_diff;
+use express_harden::source::SourceFile;
+
+fn cases(transform: &str) -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(transform);
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.expect("dir entry").path())
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    cases
+}
+
+fn relative(path: &Path, root: &Path) -> String {
+    display_path(path.strip_prefix(root).unwrap_or(path))
+}
+
+/// What a user sees, with paths relative to the case folder.
+fn render(result: &RunResult, root: &Path) -> String {
+    let mut out = String::new();
+    let prefix = display_path(root);
+    for change in &result.changes {
+        let diff = unified_diff(change).replace(&format!("a/{prefix}/"), "a/").replace(&format!("b/{prefix}/"), "b/");
+        out.push_str(&diff.replace('\r', "␍"));
+        if !diff.ends_with('\n') {
+            out.push('\n');
+        }
+    }
+    for dep in &result.dependencies {
+        out.push_str(&format!(
+            "dependency: {} {} {} {:?} -> {}\n",
+            relative(&dep.manifest, root),
+            dep.section.key(),
+            dep.package,
+            dep.from,
+            dep.to
+        ));
+    }
+    for f in &result.findings {
+        out.push_str(&format!(
+            "finding: {}:{}:{} {} [{}] {}\n",
+            relative(&f.path, root),
+            f.line,
+            f.column,
+            f.severity.label(),
+            f.rule,
+            f.message.replace(&format!("{prefix}/"), "")
+        ));
+    }
+    for e in &result.errors {
+        out.push_str(&format!("error: {} {}\n", relative(&e.path, root), e.message));
+    }
+    if out.is_empty() {
+        out.push_str("(no change, no finding)\n");
+    }
+    out
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read_dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// The promises of the engine, checked on one case.
+fn check_properties(transform: &str, case: &Path, result: &RunResult) -> Result<(), String> {
+    for change in result.changes.iter().filter(|c| !c.is_manifest) {
+        let file = SourceFile::new(change.path.clone(), change.original.clone());
+        let updated = SourceFile::new(change.path.clone(), change.updated.clone());
+        if file.bom != updated.bom {
+            return Err(format!("{}: BOM not kept", change.path.display()));
+        }
+        parse(&updated, &updated.code).map_err(|e| format!("{}: output does not parse: {e}", change.path.display()))?;
+        if !untouched_outside_edits(&file.code, &updated.code, &change.edits) {
+            return Err(format!("{}: bytes outside the edits changed", change.path.display()));
+        }
+    }
+    // A second run over the written result changes nothing.
+    let tmp = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let copy = tmp.path().join("case");
+    copy_dir(case, &copy);
+    for change in &result.changes {
+        let rel = change.path.strip_prefix(case).map_err(|e| e.to_string())?;
+        std::fs::write(copy.join(rel), &change.updated).map_err(|e| e.to_string())?;
+    }
+    let transforms = select_transforms(&[transform.to_string()], &[]).map_err(|e| e.to_string())?;
+    let second = run(&[copy.clone()], &transforms);
+    if !second.changes.is_empty() {
+        return Err(format!("second run changed {}", render(&second, &copy)));
+    }
+    if second.errors.len() != result.errors.len() {
+        return Err(format!("second run errors differ: {:?}", second.errors));
+    }
+    Ok(())
+}
+
+fn run_fixtures(transform: &str) {
+    let mut failures = Vec::new();
+    let all = cases(transform);
+    assert!(!all.is_empty(), "no fixture cases for {transform}");
+    for case in all {
+        let name = case.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+        let transforms = select_transforms(&[transform.to_string()], &[]).expect("known transform");
+        // Relative paths, as a user would type them, so diffs and findings read naturally.
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let rel_case = case.strip_prefix(root).unwrap_or(&case).to_path_buf();
+        let result = run(&[rel_case.clone()], &transforms);
+        let rendered = render(&result, &rel_case);
+        if let Err(problem) = check_properties(transform, &rel_case, &result) {
+            failures.push(format!("{name}: {problem}"));
+        }
+        let snapshot = std::panic::catch_unwind(|| {
+            insta::with_settings!({
+                snapshot_path => root.join("snapshots"),
+                prepend_module_to_snapshot => false,
+                omit_expression => true,
+                description => format!("tests/fixtures/{transform}/{name}"),
+            }, {
+                insta::assert_snapshot!(format!("{transform}__{name}"), rendered);
+            });
+        });
+        if snapshot.is_err() {
+            failures.push(format!("{name}: snapshot differs"));
+        }
+    }
+    assert!(failures.is_empty(), "fixture failures:\n{}", failures.join("\n"));
+}
+
+#[test]
+fn helmet_fixtures() {
+    run_fixtures("helmet");
+}
+
+#[test]
+fn helmet_has_at_least_25_cases() {
+    assert!(cases("helmet").len() >= 25);
+}
