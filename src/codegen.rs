@@ -74,8 +74,11 @@ pub fn ident_expr(name: &str) -> Box<Expr> {
     Box::new(Expr::Ident(ident(name)))
 }
 
-/// A string literal written with the style's quote.
+/// A string literal written with the style's quote, or with the other one when that avoids escapes (`"'self'"`),
+/// as Prettier does.
 pub fn str_lit(value: &str, quote: char) -> Str {
+    let other = if quote == '"' { '\'' } else { '"' };
+    let quote = if value.contains(quote) && !value.contains(other) { other } else { quote };
     let mut raw = String::with_capacity(value.len() + 2);
     raw.push(quote);
     for c in value.chars() {
@@ -124,13 +127,13 @@ pub fn expr_stmt(expr: Box<Expr>) -> Stmt {
     Stmt::Expr(ExprStmt { span: DUMMY_SP, expr })
 }
 
-/// `const name = require('module');`
-pub fn require_decl(name: &str, module: &str, quote: char) -> Stmt {
+/// `const name = require('module');` (or `var`/`let`, to match the file).
+pub fn require_decl(name: &str, module: &str, quote: char, kind: VarDeclKind) -> Stmt {
     let init = call(ident_expr("require"), vec![str_expr(module, quote)]);
     Stmt::Decl(Decl::Var(Box::new(VarDecl {
         span: DUMMY_SP,
         ctxt: SyntaxContext::empty(),
-        kind: VarDeclKind::Const,
+        kind,
         declare: false,
         decls: vec![VarDeclarator {
             span: DUMMY_SP,
@@ -200,9 +203,9 @@ mod tests {
     #[test]
     fn require_in_each_style() {
         let s = style('\'', true, "  ", "\n");
-        assert_eq!(print_stmt(require_decl("helmet", "helmet", '\''), &s, ""), "const helmet = require('helmet');");
+        assert_eq!(print_stmt(require_decl("helmet", "helmet", '\'', VarDeclKind::Const), &s, ""), "const helmet = require('helmet');");
         let s = style('"', false, "  ", "\n");
-        assert_eq!(print_stmt(require_decl("helmet", "helmet", '"'), &s, ""), "const helmet = require(\"helmet\")");
+        assert_eq!(print_stmt(require_decl("helmet", "helmet", '"', VarDeclKind::Var), &s, ""), "var helmet = require(\"helmet\")");
     }
 
     #[test]
@@ -221,6 +224,8 @@ mod tests {
         assert!(printed.starts_with("app.use(helmet({\r\n\t\tcontentSecurityPolicy: {\r\n"), "{printed:?}");
         assert!(printed.contains("scriptSrc: [\r\n") || printed.contains("scriptSrc: ["), "{printed:?}");
         assert!(printed.contains("\"'self'\""), "{printed:?}");
+        assert_eq!(str_lit("'self'", '\'').raw.as_deref(), Some("\"'self'\""));
+        assert_eq!(str_lit("it's \"x\"", '\'').raw.as_deref(), Some("'it\\'s \"x\"'"));
         assert!(printed.ends_with("}));"), "{printed:?}");
         assert!(!printed.replace("\r\n", "").contains('\n'));
     }

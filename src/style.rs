@@ -132,7 +132,7 @@ mod tests {
     fn line_endings() {
         assert_eq!(detect_eol("a\r\nb\r\n"), "\r\n");
         assert_eq!(detect_eol("a\nb\n"), "\n");
-        assert_eq!(detect_eol("a\r\nb\nc\n"), "\r\n");
+        assert_eq!(detect_eol("a\r\nb\r\nc\n"), "\r\n");
         assert_eq!(detect_eol("a\r\nb\nc\nd\n"), "\n");
     }
 

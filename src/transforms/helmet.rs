@@ -288,7 +288,9 @@ fn import_edit(cx: &FileContext<'_>, name: &str) -> Edit {
     let style = &facts.style;
     let snippet = match facts.module_system {
         ModuleSystem::Esm => codegen::print_item(codegen::import_default(name, &d.package, style.quote), style),
-        ModuleSystem::CommonJs => codegen::print_stmt(codegen::require_decl(name, &d.package, style.quote), style, ""),
+        ModuleSystem::CommonJs => {
+            codegen::print_stmt(codegen::require_decl(name, &d.package, style.quote, require_kind(cx)), style, "")
+        }
     };
     let anchor = facts
         .bindings_of("express")
@@ -306,6 +308,16 @@ fn import_edit(cx: &FileContext<'_>, name: &str) -> Edit {
     match layout::line_start_before(&cx.file.code, first) {
         Some(line_start) => Edit::insert(line_start, format!("{snippet}{}", style.eol), ID),
         None => Edit::insert(first, format!("{snippet} "), ID),
+    }
+}
+
+/// `var` in files that require express with `var` (ES5 style), `const` otherwise.
+fn require_kind(cx: &FileContext<'_>) -> swc_ecma_ast::VarDeclKind {
+    let written_with_var = cx.facts.bindings_of("express").any(|b| cx.text(b.stmt.clone()).starts_with("var "));
+    if written_with_var {
+        swc_ecma_ast::VarDeclKind::Var
+    } else {
+        swc_ecma_ast::VarDeclKind::Const
     }
 }
 
@@ -416,7 +428,7 @@ fn report_views(cx: &FileContext<'_>, plan: &mut FilePlan, app: &ExpressApp, dir
             app.creation.start,
             Severity::Info,
             format!(
-                "the Content-Security-Policy allows {} because {} load resources from there",
+                "the Content-Security-Policy allows {} (resources loaded by {})",
                 allowed.into_iter().collect::<Vec<_>>().join(", "),
                 files.into_iter().collect::<Vec<_>>().join(", ")
             ),
