@@ -175,10 +175,7 @@ impl FileFacts {
 
     /// Local names bound to the module itself (`express`, `e`, ...).
     pub fn module_names<'a>(&'a self, module: &'a str) -> Vec<&'a str> {
-        self.bindings_of(module)
-            .filter(|b| b.kind == ImportKind::Module)
-            .map(|b| b.local.as_str())
-            .collect()
+        self.bindings_of(module).filter(|b| b.kind == ImportKind::Module).map(|b| b.local.as_str()).collect()
     }
 
     /// A local name not used anywhere in the file, trying `preferred` first.
@@ -189,10 +186,7 @@ impl FileFacts {
             }
         }
         let base = preferred.first().copied().unwrap_or("value");
-        (2..)
-            .map(|n| format!("{base}{n}"))
-            .find(|n| !self.declared.contains(n))
-            .unwrap_or_else(|| base.to_string())
+        (2..).map(|n| format!("{base}{n}")).find(|n| !self.declared.contains(n)).unwrap_or_else(|| base.to_string())
     }
 
     /// The middleware a bare identifier stands for, following `const x = helmet()`.
@@ -207,9 +201,7 @@ impl FileFacts {
     pub fn is_app(&self, app: &ExpressApp, receiver: &Receiver, at: usize) -> bool {
         match receiver {
             Receiver::Creation(start) => *start == app.creation.start,
-            Receiver::Path(path) => {
-                app.names.iter().any(|n| n == path) && app.scope.start <= at && at <= app.scope.end
-            }
+            Receiver::Path(path) => app.names.iter().any(|n| n == path) && app.scope.start <= at && at <= app.scope.end,
             Receiver::Other => false,
         }
     }
@@ -230,7 +222,7 @@ pub fn analyse(file: &SourceFile, parsed: &Parsed) -> FileFacts {
         claimed: HashSet::new(),
         uses: Vec::new(),
         registrations: Vec::new(),
-        scopes: vec![0..code.len()],
+        scopes: std::iter::once(0..code.len()).collect(),
         class_prop: None,
     };
     parsed.program.visit_with(&mut collector);
@@ -280,7 +272,8 @@ pub fn analyse(file: &SourceFile, parsed: &Parsed) -> FileFacts {
         }
     }
     let has_import_equals = bindings.bindings.iter().any(|b| {
-        b.top_level && code.get(b.stmt.clone()).is_some_and(|t| t.starts_with("import ") || t.starts_with("export import"))
+        b.top_level
+            && code.get(b.stmt.clone()).is_some_and(|t| t.starts_with("import ") || t.starts_with("export import"))
     });
     let module_system = match file.ext_module {
         ExtensionModule::Esm => ModuleSystem::Esm,
@@ -568,9 +561,9 @@ impl<'a> Collector<'a> {
     fn is_creation_call(&self, call: &CallExpr) -> bool {
         let Callee::Expr(callee) = &call.callee else { return false };
         match unwrap(callee) {
-            Expr::Ident(id) => self
-                .binding(&id.sym)
-                .is_some_and(|b| b.module == "express" && b.kind == ImportKind::Module),
+            Expr::Ident(id) => {
+                self.binding(&id.sym).is_some_and(|b| b.module == "express" && b.kind == ImportKind::Module)
+            }
             other => require_source(other).as_deref() == Some("express"),
         }
     }

@@ -160,7 +160,12 @@ pub fn main_with(cli: Cli) -> i32 {
                         let _ = stdout.write_all(diff.as_bytes());
                     }
                     Mode::Check => {
-                        let _ = writeln!(stdout, "would change {} ({})", display_path(&change.path), change.transforms.join(", "));
+                        let _ = writeln!(
+                            stdout,
+                            "would change {} ({})",
+                            display_path(&change.path),
+                            change.transforms.join(", ")
+                        );
                     }
                     Mode::Write if written.contains(&change.path) => {
                         let (added, removed) = report::line_counts(change);
@@ -233,6 +238,9 @@ fn write_all(result: &mut RunResult, allow_dirty: bool) -> Result<Vec<PathBuf>, 
 fn print_list() {
     for t in transform::registry() {
         let info = t.info();
-        println!("{}\n  {}\n  why: {}\n  docs: {} ({})\n", info.id, info.title, info.rationale, info.docs, info.upstream);
+        println!(
+            "{}\n  {}\n  why: {}\n  docs: {} ({})\n",
+            info.id, info.title, info.rationale, info.docs, info.upstream
+        );
     }
 }

@@ -178,10 +178,7 @@ pub fn object(props: Vec<(String, Box<Expr>)>, quote: char) -> Box<Expr> {
 pub fn string_array(values: &[String], quote: char) -> Box<Expr> {
     Box::new(Expr::Array(ArrayLit {
         span: DUMMY_SP,
-        elems: values
-            .iter()
-            .map(|v| Some(ExprOrSpread { spread: None, expr: str_expr(v, quote) }))
-            .collect(),
+        elems: values.iter().map(|v| Some(ExprOrSpread { spread: None, expr: str_expr(v, quote) })).collect(),
     }))
 }
 
@@ -203,9 +200,15 @@ mod tests {
     #[test]
     fn require_in_each_style() {
         let s = style('\'', true, "  ", "\n");
-        assert_eq!(print_stmt(require_decl("helmet", "helmet", '\'', VarDeclKind::Const), &s, ""), "const helmet = require('helmet');");
+        assert_eq!(
+            print_stmt(require_decl("helmet", "helmet", '\'', VarDeclKind::Const), &s, ""),
+            "const helmet = require('helmet');"
+        );
         let s = style('"', false, "  ", "\n");
-        assert_eq!(print_stmt(require_decl("helmet", "helmet", '"', VarDeclKind::Var), &s, ""), "var helmet = require(\"helmet\")");
+        assert_eq!(
+            print_stmt(require_decl("helmet", "helmet", '"', VarDeclKind::Var), &s, ""),
+            "var helmet = require(\"helmet\")"
+        );
     }
 
     #[test]
@@ -218,7 +221,8 @@ mod tests {
     fn nested_objects_follow_indent_and_eol() {
         let s = style('"', true, "\t", "\r\n");
         let directives = object(vec![("scriptSrc".into(), string_array(&["'self'".into()], '"'))], '"');
-        let opts = object(vec![("contentSecurityPolicy".into(), object(vec![("directives".into(), directives)], '"'))], '"');
+        let opts =
+            object(vec![("contentSecurityPolicy".into(), object(vec![("directives".into(), directives)], '"'))], '"');
         let stmt = expr_stmt(call(member(ident_expr("app"), "use"), vec![call(ident_expr("helmet"), vec![opts])]));
         let printed = print_stmt(stmt, &s, "\t");
         assert!(printed.starts_with("app.use(helmet({\r\n\t\tcontentSecurityPolicy: {\r\n"), "{printed:?}");

@@ -10,8 +10,19 @@ use crate::source::is_source_file;
 use crate::views::is_view_file;
 
 /// Folders that hold installed dependencies or generated code, never sources to fix.
-pub const SKIPPED_DIRS: [&str; 11] =
-    ["node_modules", "bower_components", "dist", "build", "coverage", ".next", ".nuxt", ".output", ".turbo", ".cache", ".git"];
+pub const SKIPPED_DIRS: [&str; 11] = [
+    "node_modules",
+    "bower_components",
+    "dist",
+    "build",
+    "coverage",
+    ".next",
+    ".nuxt",
+    ".output",
+    ".turbo",
+    ".cache",
+    ".git",
+];
 
 /// What the walk found, sorted by path so that every report is stable.
 #[derive(Debug, Default)]

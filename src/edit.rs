@@ -95,11 +95,7 @@ mod tests {
     #[test]
     fn splices_in_order_and_keeps_the_rest() {
         let code = "abcdef";
-        let edits = vec![
-            Edit::replace(4..5, "E", "t"),
-            Edit::insert(1, "1", "t"),
-            Edit::insert(1, "2", "t"),
-        ];
+        let edits = vec![Edit::replace(4..5, "E", "t"), Edit::insert(1, "1", "t"), Edit::insert(1, "2", "t")];
         let out = apply(code, &edits).expect("no conflict");
         assert_eq!(out, "a12bcdEf");
         assert!(untouched_outside_edits(code, &out, &edits));

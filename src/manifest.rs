@@ -77,9 +77,7 @@ pub struct ManifestError {
 
 impl ManifestError {
     fn new(message: impl Into<String>) -> ManifestError {
-        ManifestError {
-            message: message.into(),
-        }
+        ManifestError { message: message.into() }
     }
 }
 
@@ -98,10 +96,7 @@ impl std::error::Error for ManifestError {}
 /// directory on the way has a `package.json` file.
 pub fn find_nearest_manifest(start_dir: &Path) -> Option<PathBuf> {
     let start = std::path::absolute(start_dir).unwrap_or_else(|_| start_dir.to_path_buf());
-    start
-        .ancestors()
-        .map(|dir| dir.join("package.json"))
-        .find(|candidate| candidate.is_file())
+    start.ancestors().map(|dir| dir.join("package.json")).find(|candidate| candidate.is_file())
 }
 
 /// Parsed, read-only view of a manifest, for transforms that decide what to change.
@@ -182,12 +177,7 @@ impl ManifestInfo {
 ///
 /// # Errors
 /// The text is not a JSON object (see [`ManifestInfo::parse`]) or `section` is not an object.
-pub fn set_dependency(
-    text: &str,
-    section: DepSection,
-    package: &str,
-    spec: &str,
-) -> Result<String, ManifestError> {
+pub fn set_dependency(text: &str, section: DepSection, package: &str, spec: &str) -> Result<String, ManifestError> {
     let (bom, body) = split_bom(text);
     let root = parse_root(body)?;
     let style = FileStyle::detect(body, &root);
@@ -210,15 +200,9 @@ pub fn set_dependency(
                 let index = sorted_insert_index(&names, package).unwrap_or(names.len());
                 let layout = match Layout::of(body, deps, &style) {
                     // `"dependencies": {}` in a multi-line file opens up like its siblings.
-                    Layout::Inline { .. }
-                        if deps.properties.is_empty() && root_layout.is_multiline() =>
-                    {
+                    Layout::Inline { .. } if deps.properties.is_empty() && root_layout.is_multiline() => {
                         Layout::Multiline {
-                            indent: format!(
-                                "{}{}",
-                                line_indent(body, deps.range.start),
-                                style.indent_unit
-                            ),
+                            indent: format!("{}{}", line_indent(body, deps.range.start), style.indent_unit),
                         }
                     }
                     layout => layout,
@@ -252,11 +236,7 @@ pub fn set_dependency(
 ///
 /// # Errors
 /// The text is not a JSON object (see [`ManifestInfo::parse`]) or `section` is not an object.
-pub fn remove_dependency(
-    text: &str,
-    section: DepSection,
-    package: &str,
-) -> Result<String, ManifestError> {
+pub fn remove_dependency(text: &str, section: DepSection, package: &str) -> Result<String, ManifestError> {
     let (bom, body) = split_bom(text);
     let mut current = body.to_string();
     let mut changed = false;
@@ -297,30 +277,16 @@ pub fn remove_dependency(
 /// Where a missing section goes among the root keys: `dependencies` before the other dependency
 /// sections (where npm writes it), any other section after the last dependency section.
 fn new_section_index(root: &Object<'_>, section: DepSection) -> usize {
-    let position = |s: DepSection| {
-        root.properties
-            .iter()
-            .rposition(|p| prop_name(p) == s.key())
-    };
+    let position = |s: DepSection| root.properties.iter().rposition(|p| prop_name(p) == s.key());
     let end = root.properties.len();
     if section == DepSection::Dependencies {
         return position(DepSection::DevDependencies)
             .or_else(|| {
-                [
-                    DepSection::PeerDependencies,
-                    DepSection::OptionalDependencies,
-                ]
-                .into_iter()
-                .filter_map(position)
-                .min()
+                [DepSection::PeerDependencies, DepSection::OptionalDependencies].into_iter().filter_map(position).min()
             })
             .unwrap_or(end);
     }
-    DepSection::ALL
-        .into_iter()
-        .filter_map(position)
-        .max()
-        .map_or(end, |i| i + 1)
+    DepSection::ALL.into_iter().filter_map(position).max().map_or(end, |i| i + 1)
 }
 
 /// Where `name` goes if `names` are sorted (by npm's order or by plain byte order, whichever
@@ -328,15 +294,8 @@ fn new_section_index(root: &Object<'_>, section: DepSection) -> usize {
 fn sorted_insert_index(names: &[&str], name: &str) -> Option<usize> {
     let orders: [fn(&str, &str) -> Ordering; 2] = [npm_order, |a: &str, b: &str| a.cmp(b)];
     orders.into_iter().find_map(|order| {
-        let sorted = names
-            .windows(2)
-            .all(|pair| order(pair[0], pair[1]) != Ordering::Greater);
-        sorted.then(|| {
-            names
-                .iter()
-                .position(|n| order(name, n) == Ordering::Less)
-                .unwrap_or(names.len())
-        })
+        let sorted = names.windows(2).all(|pair| order(pair[0], pair[1]) != Ordering::Greater);
+        sorted.then(|| names.iter().position(|n| order(name, n) == Ordering::Less).unwrap_or(names.len()))
     })
 }
 
@@ -359,11 +318,7 @@ fn npm_order(a: &str, b: &str) -> Ordering {
     a.chars()
         .map(primary)
         .cmp(b.chars().map(primary))
-        .then_with(|| {
-            a.chars()
-                .map(char::is_uppercase)
-                .cmp(b.chars().map(char::is_uppercase))
-        })
+        .then_with(|| a.chars().map(char::is_uppercase).cmp(b.chars().map(char::is_uppercase)))
         .then_with(|| a.cmp(b))
 }
 
@@ -404,9 +359,7 @@ fn parse_root(body: &str) -> Result<Object<'_>, ManifestError> {
     match parsed.value {
         Some(Value::Object(root)) => Ok(root),
         Some(_) => Err(ManifestError::new("the top-level value is not an object")),
-        None => Err(ManifestError::new(
-            "the file is empty; a package.json holds a JSON object",
-        )),
+        None => Err(ManifestError::new("the file is empty; a package.json holds a JSON object")),
     }
 }
 
@@ -431,11 +384,7 @@ fn prop_name<'b>(prop: &'b ObjectProp<'_>) -> &'b str {
 
 /// The property `JSON.parse` would keep: the last one with that name.
 fn last_prop<'o, 'a>(object: &'o Object<'a>, name: &str) -> Option<&'o ObjectProp<'a>> {
-    object
-        .properties
-        .iter()
-        .rev()
-        .find(|p| prop_name(p) == name)
+    object.properties.iter().rev().find(|p| prop_name(p) == name)
 }
 
 fn string_value(value: &Value<'_>) -> Option<String> {
@@ -503,19 +452,12 @@ impl Splice {
     }
 
     fn insert(at: usize, text: String) -> Splice {
-        Splice {
-            range: Range::new(at, at),
-            text,
-        }
+        Splice { range: Range::new(at, at), text }
     }
 
     fn apply(&self, body: &str) -> Result<String, ManifestError> {
-        let (Some(before), Some(after)) =
-            (body.get(..self.range.start), body.get(self.range.end..))
-        else {
-            return Err(ManifestError::new(
-                "internal error: an edit fell outside the file; it was left unchanged",
-            ));
+        let (Some(before), Some(after)) = (body.get(..self.range.start), body.get(self.range.end..)) else {
+            return Err(ManifestError::new("internal error: an edit fell outside the file; it was left unchanged"));
         };
         Ok(format!("{before}{}{after}", self.text))
     }
@@ -534,10 +476,7 @@ impl FileStyle {
             _ => "\n",
         };
         let indent_unit = indent_unit(body, root).unwrap_or_else(|| "  ".to_string());
-        FileStyle {
-            newline,
-            indent_unit,
-        }
+        FileStyle { newline, indent_unit }
     }
 
     /// What stands between a key and its value, copied from the first of `objects` that has an
@@ -547,9 +486,7 @@ impl FileStyle {
             .iter()
             .find_map(|object| object.properties.first())
             .and_then(|prop| body.get(prop.name_range().end..prop.value_range().start))
-            .filter(|sep| {
-                sep.contains(':') && sep.chars().all(|c| c == ':' || c == ' ' || c == '\t')
-            })
+            .filter(|sep| sep.contains(':') && sep.chars().all(|c| c == ':' || c == ' ' || c == '\t'))
             .unwrap_or(": ")
     }
 }
@@ -584,8 +521,7 @@ fn line_indent(body: &str, pos: usize) -> &str {
 }
 
 fn gap_has_newline(body: &str, start: usize, end: usize) -> bool {
-    body.get(start..end)
-        .is_some_and(|gap| gap.contains(['\n', '\r']))
+    body.get(start..end).is_some_and(|gap| gap.contains(['\n', '\r']))
 }
 
 /// How the entries of one object are laid out.
@@ -609,9 +545,7 @@ impl Layout {
         }
         gaps.push((previous_end, close));
 
-        let multiline = gaps
-            .iter()
-            .any(|&(start, end)| gap_has_newline(body, start, end));
+        let multiline = gaps.iter().any(|&(start, end)| gap_has_newline(body, start, end));
         if multiline {
             // Indentation of the first entry that starts its own line; an empty object gets one
             // step more than the line it opens on.
@@ -620,13 +554,7 @@ impl Layout {
                 .zip(&gaps)
                 .find(|(_, (start, end))| gap_has_newline(body, *start, *end))
                 .map(|(prop, _)| line_indent(body, prop.range.start).to_string())
-                .unwrap_or_else(|| {
-                    format!(
-                        "{}{}",
-                        line_indent(body, object.range.start),
-                        style.indent_unit
-                    )
-                });
+                .unwrap_or_else(|| format!("{}{}", line_indent(body, object.range.start), style.indent_unit));
             return Layout::Multiline { indent };
         }
         let blank = |s: &str| s.chars().all(|c| c == ' ' || c == '\t');
@@ -639,12 +567,7 @@ impl Layout {
         let gap = match props.get(1) {
             Some(second) => body
                 .get(props[0].range.end..second.range.start)
-                .map(|between| {
-                    between
-                        .trim_start_matches([' ', '\t'])
-                        .trim_start_matches(',')
-                        .to_string()
-                })
+                .map(|between| between.trim_start_matches([' ', '\t']).trim_start_matches(',').to_string())
                 .filter(|s| blank(s))
                 .unwrap_or_default(),
             None => pad.clone(),
@@ -675,10 +598,7 @@ fn insert_property(
         let inner = Range::new(object.range.start + 1, object.range.end.saturating_sub(1));
         let text = match layout {
             Layout::Multiline { indent } => {
-                format!(
-                    "{nl}{indent}{entry}{nl}{}",
-                    line_indent(body, object.range.start)
-                )
+                format!("{nl}{indent}{entry}{nl}{}", line_indent(body, object.range.start))
             }
             Layout::Inline { pad, .. } => format!("{pad}{entry}{pad}"),
         };
@@ -689,10 +609,8 @@ fn insert_property(
         (Some(next), Layout::Multiline { .. }) => {
             // The new entry takes `next`'s place, and `next` moves to a line of its own with the
             // indentation it had.
-            let previous_end = index
-                .checked_sub(1)
-                .and_then(|i| props.get(i))
-                .map_or(object.range.start + 1, |p| p.range.end);
+            let previous_end =
+                index.checked_sub(1).and_then(|i| props.get(i)).map_or(object.range.start + 1, |p| p.range.end);
             let separator = if gap_has_newline(body, previous_end, next.range.start) {
                 format!("{nl}{}", line_indent(body, next.range.start))
             } else {
@@ -700,15 +618,9 @@ fn insert_property(
             };
             Splice::insert(next.range.start, format!("{entry},{separator}"))
         }
-        (Some(next), Layout::Inline { gap, .. }) => {
-            Splice::insert(next.range.start, format!("{entry},{gap}"))
-        }
-        (None, Layout::Multiline { indent }) => {
-            Splice::insert(last.range.end, format!(",{nl}{indent}{entry}"))
-        }
-        (None, Layout::Inline { gap, .. }) => {
-            Splice::insert(last.range.end, format!(",{gap}{entry}"))
-        }
+        (Some(next), Layout::Inline { gap, .. }) => Splice::insert(next.range.start, format!("{entry},{gap}")),
+        (None, Layout::Multiline { indent }) => Splice::insert(last.range.end, format!(",{nl}{indent}{entry}")),
+        (None, Layout::Inline { gap, .. }) => Splice::insert(last.range.end, format!(",{gap}{entry}")),
     }
 }
 
@@ -720,8 +632,7 @@ mod tests {
     /// Sets `package` and checks the result is valid JSON that lists it with `spec`.
     fn set(before: &str, section: DepSection, package: &str, spec: &str) -> String {
         let after = set_dependency(before, section, package, spec).expect("edit succeeds");
-        let value: serde_json::Value =
-            serde_json::from_str(after.trim_start_matches('\u{feff}')).expect("valid JSON");
+        let value: serde_json::Value = serde_json::from_str(after.trim_start_matches('\u{feff}')).expect("valid JSON");
         assert_eq!(value[section.key()][package], spec, "{after}");
         after
     }
@@ -753,8 +664,7 @@ mod tests {
 
     #[test]
     fn inserts_at_the_start_with_tabs() {
-        let before =
-            "{\n\t\"name\": \"app\",\n\t\"dependencies\": {\n\t\t\"express\": \"^5.3.0\"\n\t}\n}\n";
+        let before = "{\n\t\"name\": \"app\",\n\t\"dependencies\": {\n\t\t\"express\": \"^5.3.0\"\n\t}\n}\n";
         assert_eq!(
             set(before, Dependencies, "cookie-parser", "^1.4.7"),
             "{\n\t\"name\": \"app\",\n\t\"dependencies\": {\n\t\t\"cookie-parser\": \"^1.4.7\",\n\t\t\"express\": \"^5.3.0\"\n\t}\n}\n"
@@ -800,8 +710,7 @@ mod tests {
 
     #[test]
     fn follows_byte_order_when_the_file_does() {
-        let before =
-            "{\n  \"dependencies\": {\n    \"Zed\": \"1\",\n    \"apple\": \"1\"\n  }\n}\n";
+        let before = "{\n  \"dependencies\": {\n    \"Zed\": \"1\",\n    \"apple\": \"1\"\n  }\n}\n";
         assert_eq!(
             set(before, Dependencies, "Beta", "2"),
             "{\n  \"dependencies\": {\n    \"Beta\": \"2\",\n    \"Zed\": \"1\",\n    \"apple\": \"1\"\n  }\n}\n"
@@ -814,39 +723,24 @@ mod tests {
 
     #[test]
     fn keeps_crlf_line_endings() {
-        let before = "{\r\n  \"name\": \"app\",\r\n  \"dependencies\": {\r\n    \"express\": \"^4.18.2\"\r\n  }\r\n}\r\n";
+        let before =
+            "{\r\n  \"name\": \"app\",\r\n  \"dependencies\": {\r\n    \"express\": \"^4.18.2\"\r\n  }\r\n}\r\n";
         let after = set(before, Dependencies, "helmet", "^8.3.0");
         assert_eq!(
             after,
             "{\r\n  \"name\": \"app\",\r\n  \"dependencies\": {\r\n    \"express\": \"^4.18.2\",\r\n    \"helmet\": \"^8.3.0\"\r\n  }\r\n}\r\n"
         );
-        assert_eq!(
-            after.matches('\n').count(),
-            after.matches("\r\n").count(),
-            "no bare LF"
-        );
+        assert_eq!(after.matches('\n').count(), after.matches("\r\n").count(), "no bare LF");
 
         let created = set(before, DevDependencies, "supertest", "^7.0.0");
         assert_eq!(
             created,
             "{\r\n  \"name\": \"app\",\r\n  \"dependencies\": {\r\n    \"express\": \"^4.18.2\"\r\n  },\r\n  \"devDependencies\": {\r\n    \"supertest\": \"^7.0.0\"\r\n  }\r\n}\r\n"
         );
-        assert_eq!(
-            created.matches('\n').count(),
-            created.matches("\r\n").count(),
-            "no bare LF"
-        );
+        assert_eq!(created.matches('\n').count(), created.matches("\r\n").count(), "no bare LF");
 
-        let emptied = set(
-            "{\r\n  \"dependencies\": {}\r\n}\r\n",
-            Dependencies,
-            "helmet",
-            "1",
-        );
-        assert_eq!(
-            emptied,
-            "{\r\n  \"dependencies\": {\r\n    \"helmet\": \"1\"\r\n  }\r\n}\r\n"
-        );
+        let emptied = set("{\r\n  \"dependencies\": {}\r\n}\r\n", Dependencies, "helmet", "1");
+        assert_eq!(emptied, "{\r\n  \"dependencies\": {\r\n    \"helmet\": \"1\"\r\n  }\r\n}\r\n");
     }
 
     #[test]
@@ -868,12 +762,7 @@ mod tests {
     #[test]
     fn empty_section_opens_up_in_the_file_style() {
         assert_eq!(
-            set(
-                "{\n  \"name\": \"app\",\n  \"dependencies\": {}\n}\n",
-                Dependencies,
-                "helmet",
-                "^8.3.0"
-            ),
+            set("{\n  \"name\": \"app\",\n  \"dependencies\": {}\n}\n", Dependencies, "helmet", "^8.3.0"),
             "{\n  \"name\": \"app\",\n  \"dependencies\": {\n    \"helmet\": \"^8.3.0\"\n  }\n}\n"
         );
         assert_eq!(
@@ -881,21 +770,11 @@ mod tests {
             "{\n    \"dependencies\": {\n        \"helmet\": \"^8.3.0\"\n    },\n    \"license\": \"MIT\"\n}"
         );
         assert_eq!(
-            set(
-                "{\n\t\"dependencies\": { }\n}\n",
-                Dependencies,
-                "helmet",
-                "^8.3.0"
-            ),
+            set("{\n\t\"dependencies\": { }\n}\n", Dependencies, "helmet", "^8.3.0"),
             "{\n\t\"dependencies\": {\n\t\t\"helmet\": \"^8.3.0\"\n\t}\n}\n"
         );
         assert_eq!(
-            set(
-                "{\n  \"dependencies\": {\n  }\n}\n",
-                Dependencies,
-                "helmet",
-                "^8.3.0"
-            ),
+            set("{\n  \"dependencies\": {\n  }\n}\n", Dependencies, "helmet", "^8.3.0"),
             "{\n  \"dependencies\": {\n    \"helmet\": \"^8.3.0\"\n  }\n}\n"
         );
     }
@@ -911,8 +790,7 @@ mod tests {
 
     #[test]
     fn missing_dependencies_goes_before_peer_or_optional_else_at_the_end() {
-        let with_peer =
-            "{\n  \"name\": \"lib\",\n  \"peerDependencies\": {\n    \"express\": \"*\"\n  }\n}\n";
+        let with_peer = "{\n  \"name\": \"lib\",\n  \"peerDependencies\": {\n    \"express\": \"*\"\n  }\n}\n";
         assert_eq!(
             set(with_peer, Dependencies, "helmet", "^8.3.0"),
             "{\n  \"name\": \"lib\",\n  \"dependencies\": {\n    \"helmet\": \"^8.3.0\"\n  },\n  \"peerDependencies\": {\n    \"express\": \"*\"\n  }\n}\n"
@@ -926,29 +804,20 @@ mod tests {
 
     #[test]
     fn other_missing_sections_go_after_the_last_dependency_section() {
-        let before =
-            "{\n  \"dependencies\": {\n    \"express\": \"1\"\n  },\n  \"license\": \"MIT\"\n}\n";
+        let before = "{\n  \"dependencies\": {\n    \"express\": \"1\"\n  },\n  \"license\": \"MIT\"\n}\n";
         assert_eq!(
             set(before, DevDependencies, "jest", "2"),
             "{\n  \"dependencies\": {\n    \"express\": \"1\"\n  },\n  \"devDependencies\": {\n    \"jest\": \"2\"\n  },\n  \"license\": \"MIT\"\n}\n"
         );
         assert_eq!(
-            set(
-                "{\n  \"name\": \"x\"\n}",
-                OptionalDependencies,
-                "fsevents",
-                "2"
-            ),
+            set("{\n  \"name\": \"x\"\n}", OptionalDependencies, "fsevents", "2"),
             "{\n  \"name\": \"x\",\n  \"optionalDependencies\": {\n    \"fsevents\": \"2\"\n  }\n}"
         );
     }
 
     #[test]
     fn empty_root_object() {
-        assert_eq!(
-            set("{}", Dependencies, "helmet", "1"),
-            "{\"dependencies\": {\"helmet\": \"1\"}}"
-        );
+        assert_eq!(set("{}", Dependencies, "helmet", "1"), "{\"dependencies\": {\"helmet\": \"1\"}}");
         assert_eq!(
             set("{\n}\n", Dependencies, "helmet", "1"),
             "{\n  \"dependencies\": {\n    \"helmet\": \"1\"\n  }\n}\n"
@@ -970,12 +839,7 @@ mod tests {
             "{\"name\":\"x\",\"dependencies\":{\"express\":\"1\",\"helmet\":\"2\",\"morgan\":\"1\"}}"
         );
         assert_eq!(
-            set(
-                "{\"name\":\"x\",\"dependencies\":{}}",
-                Dependencies,
-                "helmet",
-                "2"
-            ),
+            set("{\"name\":\"x\",\"dependencies\":{}}", Dependencies, "helmet", "2"),
             "{\"name\":\"x\",\"dependencies\":{\"helmet\":\"2\"}}"
         );
         assert_eq!(
@@ -999,21 +863,9 @@ mod tests {
 
     /// `after` is `before` with one run of text inserted and nothing else changed.
     fn assert_pure_insertion(before: &str, after: &str) {
-        let prefix = before
-            .bytes()
-            .zip(after.bytes())
-            .take_while(|(a, b)| a == b)
-            .count();
-        let suffix = before
-            .bytes()
-            .rev()
-            .zip(after.bytes().rev())
-            .take_while(|(a, b)| a == b)
-            .count();
-        assert!(
-            prefix + suffix >= before.len(),
-            "more than an insertion:\n{before}\n---\n{after}"
-        );
+        let prefix = before.bytes().zip(after.bytes()).take_while(|(a, b)| a == b).count();
+        let suffix = before.bytes().rev().zip(after.bytes().rev()).take_while(|(a, b)| a == b).count();
+        assert!(prefix + suffix >= before.len(), "more than an insertion:\n{before}\n---\n{after}");
     }
 
     #[test]
@@ -1049,19 +901,13 @@ mod tests {
     fn setting_the_same_spec_changes_nothing() {
         // The literal may be written with escapes; equal decoded values mean no edit at all.
         let before = "{\"dependencies\": {\"helmet\": \"\\u005e8.3.0\"}}";
-        assert_eq!(
-            set_dependency(before, Dependencies, "helmet", "^8.3.0").unwrap(),
-            before
-        );
+        assert_eq!(set_dependency(before, Dependencies, "helmet", "^8.3.0").unwrap(), before);
     }
 
     #[test]
     fn replaces_the_entry_npm_reads_when_duplicated() {
         let before = "{\"dependencies\": {\"a\": \"1\", \"a\": \"2\"}}";
-        assert_eq!(
-            set(before, Dependencies, "a", "3"),
-            "{\"dependencies\": {\"a\": \"1\", \"a\": \"3\"}}"
-        );
+        assert_eq!(set(before, Dependencies, "a", "3"), "{\"dependencies\": {\"a\": \"1\", \"a\": \"3\"}}");
     }
 
     #[test]
@@ -1076,10 +922,7 @@ mod tests {
     #[test]
     fn new_names_and_specs_are_escaped() {
         let after = set("{}", Dependencies, "we\"ird\\", "tab\there\u{1}");
-        assert_eq!(
-            after,
-            "{\"dependencies\": {\"we\\\"ird\\\\\": \"tab\\there\\u0001\"}}"
-        );
+        assert_eq!(after, "{\"dependencies\": {\"we\\\"ird\\\\\": \"tab\\there\\u0001\"}}");
         assert_eq!(json_string("é/ü"), serde_json::to_string("é/ü").unwrap());
     }
 
@@ -1095,15 +938,9 @@ mod tests {
     #[test]
     fn keeps_a_byte_order_mark() {
         let after = set("\u{feff}{\"name\":\"x\"}", Dependencies, "a", "1");
+        assert_eq!(after, "\u{feff}{\"name\":\"x\",\"dependencies\":{\"a\":\"1\"}}");
         assert_eq!(
-            after,
-            "\u{feff}{\"name\":\"x\",\"dependencies\":{\"a\":\"1\"}}"
-        );
-        assert_eq!(
-            ManifestInfo::parse("\u{feff}{\"type\":\"module\"}")
-                .unwrap()
-                .module_type()
-                .as_deref(),
+            ManifestInfo::parse("\u{feff}{\"type\":\"module\"}").unwrap().module_type().as_deref(),
             Some("module")
         );
     }
@@ -1123,48 +960,28 @@ mod tests {
 
     #[test]
     fn removes_the_last_entry() {
-        let before =
-            "{\r\n  \"dependencies\": {\r\n    \"a\": \"1\",\r\n    \"b\": \"2\"\r\n  }\r\n}";
-        assert_eq!(
-            remove(before, Dependencies, "b"),
-            "{\r\n  \"dependencies\": {\r\n    \"a\": \"1\"\r\n  }\r\n}"
-        );
+        let before = "{\r\n  \"dependencies\": {\r\n    \"a\": \"1\",\r\n    \"b\": \"2\"\r\n  }\r\n}";
+        assert_eq!(remove(before, Dependencies, "b"), "{\r\n  \"dependencies\": {\r\n    \"a\": \"1\"\r\n  }\r\n}");
     }
 
     #[test]
     fn removing_the_only_entry_leaves_an_empty_section() {
-        let before =
-            "{\n  \"dependencies\": {\n    \"a\": \"1\"\n  },\n  \"license\": \"MIT\"\n}\n";
-        assert_eq!(
-            remove(before, Dependencies, "a"),
-            "{\n  \"dependencies\": {},\n  \"license\": \"MIT\"\n}\n"
-        );
+        let before = "{\n  \"dependencies\": {\n    \"a\": \"1\"\n  },\n  \"license\": \"MIT\"\n}\n";
+        assert_eq!(remove(before, Dependencies, "a"), "{\n  \"dependencies\": {},\n  \"license\": \"MIT\"\n}\n");
     }
 
     #[test]
     fn removes_on_a_single_line_and_all_duplicates() {
         assert_eq!(
-            remove(
-                "{\"dependencies\":{\"a\":\"1\",\"b\":\"2\"}}",
-                Dependencies,
-                "a"
-            ),
+            remove("{\"dependencies\":{\"a\":\"1\",\"b\":\"2\"}}", Dependencies, "a"),
             "{\"dependencies\":{\"b\":\"2\"}}"
         );
         assert_eq!(
-            remove(
-                "{ \"dependencies\": { \"a\": \"1\", \"b\": \"2\" } }",
-                Dependencies,
-                "b"
-            ),
+            remove("{ \"dependencies\": { \"a\": \"1\", \"b\": \"2\" } }", Dependencies, "b"),
             "{ \"dependencies\": { \"a\": \"1\" } }"
         );
         assert_eq!(
-            remove(
-                "{\"dependencies\":{\"a\":\"1\",\"b\":\"2\",\"a\":\"3\"}}",
-                Dependencies,
-                "a"
-            ),
+            remove("{\"dependencies\":{\"a\":\"1\",\"b\":\"2\",\"a\":\"3\"}}", Dependencies, "a"),
             "{\"dependencies\":{\"b\":\"2\"}}"
         );
     }
@@ -1172,20 +989,11 @@ mod tests {
     #[test]
     fn removing_what_is_absent_changes_nothing() {
         let before = "{\n  \"dependencies\": {\n    \"a\": \"1\"\n  }\n}";
-        assert_eq!(
-            remove_dependency(before, Dependencies, "b").unwrap(),
-            before
-        );
-        assert_eq!(
-            remove_dependency(before, DevDependencies, "a").unwrap(),
-            before
-        );
+        assert_eq!(remove_dependency(before, Dependencies, "b").unwrap(), before);
+        assert_eq!(remove_dependency(before, DevDependencies, "a").unwrap(), before);
         // Only the named section is touched.
         let both = "{\"dependencies\":{\"a\":\"1\"},\"devDependencies\":{\"a\":\"1\"}}";
-        assert_eq!(
-            remove(both, DevDependencies, "a"),
-            "{\"dependencies\":{\"a\":\"1\"},\"devDependencies\":{}}"
-        );
+        assert_eq!(remove(both, DevDependencies, "a"), "{\"dependencies\":{\"a\":\"1\"},\"devDependencies\":{}}");
     }
 
     #[test]
@@ -1200,20 +1008,10 @@ mod tests {
 }"#,
         )
         .unwrap();
-        assert_eq!(
-            info.dependency("express"),
-            Some((Dependencies, "^4.18.2".to_string()))
-        );
-        assert_eq!(
-            info.dependency("jest"),
-            Some((DevDependencies, "^29.0.0".to_string()))
-        );
+        assert_eq!(info.dependency("express"), Some((Dependencies, "^4.18.2".to_string())));
+        assert_eq!(info.dependency("jest"), Some((DevDependencies, "^29.0.0".to_string())));
         assert_eq!(info.dependency("helmet"), None);
-        assert_eq!(
-            info.dependency("bad"),
-            None,
-            "a spec that is not a string is no spec"
-        );
+        assert_eq!(info.dependency("bad"), None, "a spec that is not a string is no spec");
         assert_eq!(
             info.dependency_all("express"),
             vec![
@@ -1233,46 +1031,29 @@ mod tests {
 
     #[test]
     fn manifest_info_uses_the_last_duplicate_like_json_parse() {
-        let info = ManifestInfo::parse("{\"type\":\"commonjs\",\"type\":\"module\",\"dependencies\":{\"a\":\"1\",\"a\":\"2\"}}").unwrap();
+        let info = ManifestInfo::parse(
+            "{\"type\":\"commonjs\",\"type\":\"module\",\"dependencies\":{\"a\":\"1\",\"a\":\"2\"}}",
+        )
+        .unwrap();
         assert_eq!(info.module_type().as_deref(), Some("module"));
         assert_eq!(info.dependency("a"), Some((Dependencies, "2".to_string())));
     }
 
     #[test]
     fn invalid_json_is_an_error_with_a_position() {
-        let err = set_dependency(
-            "{\n  \"name\": \"x\"\n  \"version\": \"1\"\n}",
-            Dependencies,
-            "a",
-            "1",
-        )
-        .unwrap_err();
+        let err = set_dependency("{\n  \"name\": \"x\"\n  \"version\": \"1\"\n}", Dependencies, "a", "1").unwrap_err();
         assert!(err.message.starts_with("not valid JSON: "), "{err}");
         // The parser reports where the missing comma belongs: after `"x"`.
-        assert_eq!(
-            err.message,
-            "not valid JSON: Expected comma at line 2 column 14"
-        );
+        assert_eq!(err.message, "not valid JSON: Expected comma at line 2 column 14");
 
         let trailing = ManifestInfo::parse("{\"name\": \"x\",}").unwrap_err();
         assert!(trailing.message.contains("line 1 column"), "{trailing}");
 
-        let commented =
-            remove_dependency("{\n  // hi\n  \"dependencies\": {}\n}", Dependencies, "a")
-                .unwrap_err();
-        assert_eq!(
-            commented.message,
-            "not valid JSON: Comments are not allowed at line 2 column 3"
-        );
+        let commented = remove_dependency("{\n  // hi\n  \"dependencies\": {}\n}", Dependencies, "a").unwrap_err();
+        assert_eq!(commented.message, "not valid JSON: Comments are not allowed at line 2 column 3");
 
-        assert_eq!(
-            ManifestInfo::parse("[1]").unwrap_err().message,
-            "the top-level value is not an object"
-        );
-        assert!(ManifestInfo::parse("")
-            .unwrap_err()
-            .message
-            .contains("empty"));
+        assert_eq!(ManifestInfo::parse("[1]").unwrap_err().message, "the top-level value is not an object");
+        assert!(ManifestInfo::parse("").unwrap_err().message.contains("empty"));
         assert!(ManifestInfo::parse("{\"a\": \"\\q\"}").is_err());
         assert!(ManifestInfo::parse("{\"a\": 1} x").is_err());
     }
@@ -1281,20 +1062,14 @@ mod tests {
     fn a_section_that_is_not_an_object_is_an_error_to_edit() {
         let err = set_dependency("{\"dependencies\": []}", Dependencies, "a", "1").unwrap_err();
         assert_eq!(err.to_string(), "\"dependencies\" is not an object");
-        let err =
-            remove_dependency("{\"devDependencies\": null}", DevDependencies, "a").unwrap_err();
+        let err = remove_dependency("{\"devDependencies\": null}", DevDependencies, "a").unwrap_err();
         assert_eq!(err.message, "\"devDependencies\" is not an object");
     }
 
     #[test]
     fn a_spec_that_is_not_a_string_is_replaced_whole() {
         assert_eq!(
-            set(
-                "{\"dependencies\":{\"a\":{\"x\":1},\"b\":\"1\"}}",
-                Dependencies,
-                "a",
-                "^2.0.0"
-            ),
+            set("{\"dependencies\":{\"a\":{\"x\":1},\"b\":\"1\"}}", Dependencies, "a", "^2.0.0"),
             "{\"dependencies\":{\"a\":\"^2.0.0\",\"b\":\"1\"}}"
         );
     }
@@ -1306,14 +1081,8 @@ mod tests {
         for (end, _) in full.char_indices().take_while(|&(i, _)| i <= closing_brace) {
             let text = &full[..end];
             assert!(ManifestInfo::parse(text).is_err(), "{text:?}");
-            assert!(
-                set_dependency(text, Dependencies, "a", "1").is_err(),
-                "{text:?}"
-            );
-            assert!(
-                remove_dependency(text, Dependencies, "b").is_err(),
-                "{text:?}"
-            );
+            assert!(set_dependency(text, Dependencies, "a", "1").is_err(), "{text:?}");
+            assert!(remove_dependency(text, Dependencies, "b").is_err(), "{text:?}");
         }
         assert!(set_dependency(full, Dependencies, "a", "1").is_ok());
     }
@@ -1341,20 +1110,9 @@ mod tests {
     #[test]
     fn section_keys_and_serialization() {
         let keys: Vec<&str> = DepSection::ALL.iter().map(|s| s.key()).collect();
-        assert_eq!(
-            keys,
-            [
-                "dependencies",
-                "devDependencies",
-                "peerDependencies",
-                "optionalDependencies"
-            ]
-        );
+        assert_eq!(keys, ["dependencies", "devDependencies", "peerDependencies", "optionalDependencies"]);
         for section in DepSection::ALL {
-            assert_eq!(
-                serde_json::to_string(&section).unwrap(),
-                format!("\"{}\"", section.key())
-            );
+            assert_eq!(serde_json::to_string(&section).unwrap(), format!("\"{}\"", section.key()));
         }
     }
 
@@ -1372,19 +1130,10 @@ mod tests {
         // A directory named package.json is not a manifest.
         std::fs::create_dir_all(base.join("app/src/package.json")).unwrap();
 
-        assert_eq!(
-            find_nearest_manifest(&nested),
-            Some(base.join("app/package.json"))
-        );
-        assert_eq!(
-            find_nearest_manifest(&base.join("app")),
-            Some(base.join("app/package.json"))
-        );
+        assert_eq!(find_nearest_manifest(&nested), Some(base.join("app/package.json")));
+        assert_eq!(find_nearest_manifest(&base.join("app")), Some(base.join("app/package.json")));
         std::fs::remove_file(base.join("app/package.json")).unwrap();
-        assert_eq!(
-            find_nearest_manifest(&nested),
-            Some(base.join("package.json"))
-        );
+        assert_eq!(find_nearest_manifest(&nested), Some(base.join("package.json")));
         std::fs::remove_dir_all(&base).unwrap();
     }
 }

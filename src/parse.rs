@@ -75,13 +75,8 @@ pub fn parse(file: &SourceFile, code: &str) -> Result<Parsed, ParseError> {
         return Err(to_error(err.span(), err.kind().msg().to_string()));
     }
     let (leading, trailing) = comments.take_all();
-    let mut ranges: Vec<Range<usize>> = leading
-        .borrow()
-        .values()
-        .chain(trailing.borrow().values())
-        .flatten()
-        .map(|c| range(c.span))
-        .collect();
+    let mut ranges: Vec<Range<usize>> =
+        leading.borrow().values().chain(trailing.borrow().values()).flatten().map(|c| range(c.span)).collect();
     ranges.sort_by_key(|r| r.start);
     ranges.dedup();
     Ok(Parsed { program, comments: ranges })

@@ -91,10 +91,9 @@ struct Planned {
 pub fn run(paths: &[PathBuf], transforms: &[Box<dyn Transform>]) -> RunResult {
     let found = discover(paths);
     let mut result = RunResult { files_scanned: found.sources.len(), ..RunResult::default() };
-    result.errors.extend(found.errors.iter().map(|(path, message)| FileError {
-        path: path.clone(),
-        message: message.clone(),
-    }));
+    result
+        .errors
+        .extend(found.errors.iter().map(|(path, message)| FileError { path: path.clone(), message: message.clone() }));
 
     let manifests = ManifestIndex::build(found.sources.iter().chain(&found.views));
     let projects = build_projects(&manifests, &found.views, &mut result.errors);
@@ -144,7 +143,8 @@ fn plan_file(
     transforms: &[Box<dyn Transform>],
     needles: &[&str],
 ) -> Planned {
-    let mut planned = Planned { change: None, findings: Vec::new(), dependencies: Vec::new(), error: None, parsed: false };
+    let mut planned =
+        Planned { change: None, findings: Vec::new(), dependencies: Vec::new(), error: None, parsed: false };
     let fail = |message: String| FileError { path: path.to_path_buf(), message };
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,

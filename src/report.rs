@@ -112,7 +112,15 @@ pub fn summary(result: &RunResult, mode: Mode, color: bool) -> String {
                 Severity::Warning => paint("33", "warning"),
                 Severity::Info => paint("36", "info"),
             };
-            let _ = writeln!(out, "  {}:{}:{}: {label} [{}] {}", display_path(&f.path), f.line, f.column, f.rule, f.message);
+            let _ = writeln!(
+                out,
+                "  {}:{}:{}: {label} [{}] {}",
+                display_path(&f.path),
+                f.line,
+                f.column,
+                f.rule,
+                f.message
+            );
         }
     }
     if !result.errors.is_empty() {

@@ -36,9 +36,7 @@ pub fn is_source_file(path: &Path) -> bool {
     if name.ends_with(".d.ts") || name.ends_with(".d.mts") || name.ends_with(".d.cts") {
         return false;
     }
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|ext| SOURCE_EXTENSIONS.contains(&ext))
+    path.extension().and_then(|e| e.to_str()).is_some_and(|ext| SOURCE_EXTENSIONS.contains(&ext))
 }
 
 /// Syntax and forced module system for a source path.

@@ -108,10 +108,8 @@ pub fn detect_indent_unit(code: &str) -> String {
     if tabs > spaces {
         return "\t".to_string();
     }
-    let best = (1..deltas.len())
-        .filter(|&d| deltas[d] > 0)
-        .max_by_key(|&d| (deltas[d], std::cmp::Reverse(d)))
-        .unwrap_or(2);
+    let best =
+        (1..deltas.len()).filter(|&d| deltas[d] > 0).max_by_key(|&d| (deltas[d], std::cmp::Reverse(d))).unwrap_or(2);
     " ".repeat(best)
 }
 

@@ -18,24 +18,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// Extensions of the view engines Express apps commonly use, plus static HTML.
-const VIEW_EXTENSIONS: [&str; 9] = [
-    "html",
-    "htm",
-    "ejs",
-    "pug",
-    "jade",
-    "hbs",
-    "handlebars",
-    "njk",
-    "mustache",
-];
+const VIEW_EXTENSIONS: [&str; 9] = ["html", "htm", "ejs", "pug", "jade", "hbs", "handlebars", "njk", "mustache"];
 
 /// File types scanned: .html .htm .ejs .pug .jade .hbs .handlebars .njk .mustache
 #[must_use]
 pub fn is_view_file(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| VIEW_EXTENSIONS.iter().any(|v| v.eq_ignore_ascii_case(e)))
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| VIEW_EXTENSIONS.iter().any(|v| v.eq_ignore_ascii_case(e)))
 }
 
 /// The kind of fetch a resource is, because each is governed by its own CSP
@@ -128,33 +116,21 @@ pub fn scan_view(path: &Path, text: &str) -> ViewScan {
 /// would take `'unsafe-inline'`, which defeats the point of the policy, so it is
 /// left to the report to tell the user to move it into files.
 #[must_use]
-pub fn csp_directives<'a>(
-    scans: impl IntoIterator<Item = &'a ViewScan>,
-) -> Vec<(String, Vec<String>)> {
-    let mut needed: BTreeMap<&'static str, (&'static [&'static str], BTreeSet<&'a str>)> =
-        BTreeMap::new();
+pub fn csp_directives<'a>(scans: impl IntoIterator<Item = &'a ViewScan>) -> Vec<(String, Vec<String>)> {
+    let mut needed: BTreeMap<&'static str, (&'static [&'static str], BTreeSet<&'a str>)> = BTreeMap::new();
     for scan in scans {
         for resource in &scan.external {
             let (name, defaults) = directive(resource.kind);
             if defaults.contains(&"https:") && resource.origin.starts_with("https://") {
                 continue;
             }
-            needed
-                .entry(name)
-                .or_insert_with(|| (defaults, BTreeSet::new()))
-                .1
-                .insert(&resource.origin);
+            needed.entry(name).or_insert_with(|| (defaults, BTreeSet::new())).1.insert(&resource.origin);
         }
     }
     needed
         .into_iter()
         .map(|(name, (defaults, origins))| {
-            let sources = defaults
-                .iter()
-                .copied()
-                .chain(origins)
-                .map(str::to_string)
-                .collect();
+            let sources = defaults.iter().copied().chain(origins).map(str::to_string).collect();
             (name.to_string(), sources)
         })
         .collect()
@@ -178,18 +154,13 @@ fn directive(kind: ResourceKind) -> (&'static str, &'static [&'static str]) {
 /// tag and `<%# <script> %>` from counting as a script. Handlebars' `{{!-- --}}`
 /// comes first because it may contain `}}`. All are honoured in every HTML-like
 /// file because `.html` views are routinely rendered by EJS or Nunjucks.
-const TEMPLATES: [(&[u8], &[u8]); 5] = [
-    (b"{{!--", b"--}}"),
-    (b"<%", b"%>"),
-    (b"{{", b"}}"),
-    (b"{%", b"%}"),
-    (b"{#", b"#}"),
-];
+const TEMPLATES: [(&[u8], &[u8]); 5] =
+    [(b"{{!--", b"--}}"), (b"<%", b"%>"), (b"{{", b"}}"), (b"{%", b"%}"), (b"{#", b"#}")];
 
 /// Pug keywords that start a line like a tag name would but are not elements.
 const PUG_KEYWORDS: [&str; 17] = [
-    "append", "block", "case", "default", "doctype", "each", "else", "extends", "for", "if",
-    "include", "mixin", "prepend", "unless", "when", "while", "yield",
+    "append", "block", "case", "default", "doctype", "each", "else", "extends", "for", "if", "include", "mixin",
+    "prepend", "unless", "when", "while", "yield",
 ];
 
 /// Attributes whose `javascript:` value runs code when followed or submitted.
@@ -275,19 +246,8 @@ impl<'a> Scanner<'a> {
     fn new(text: &'a str) -> Self {
         let b = text.as_bytes();
         let mut line_starts = vec![0];
-        line_starts.extend(
-            b.iter()
-                .enumerate()
-                .filter(|&(_, &c)| c == b'\n')
-                .map(|(i, _)| i + 1),
-        );
-        Scanner {
-            text,
-            b,
-            line_starts,
-            closers: [(usize::MAX, None); TEMPLATES.len()],
-            out: ViewScan::default(),
-        }
+        line_starts.extend(b.iter().enumerate().filter(|&(_, &c)| c == b'\n').map(|(i, _)| i + 1));
+        Scanner { text, b, line_starts, closers: [(usize::MAX, None); TEMPLATES.len()], out: ViewScan::default() }
     }
 
     fn line(&self, off: usize) -> usize {
@@ -302,9 +262,7 @@ impl<'a> Scanner<'a> {
     fn external(&mut self, off: usize, kind: ResourceKind, url: &str, complete: bool) {
         if let Some(origin) = origin_of(url, complete) {
             let line = self.line(off);
-            self.out
-                .external
-                .push(ExternalResource { line, kind, origin });
+            self.out.external.push(ExternalResource { line, kind, origin });
         }
     }
 
@@ -321,9 +279,7 @@ impl<'a> Scanner<'a> {
     /// If a template tag starts at `i`, the offset just past its end.
     fn template_end(&mut self, i: usize) -> Option<usize> {
         let rest = self.b.get(i..)?;
-        let k = TEMPLATES
-            .iter()
-            .position(|(open, _)| rest.starts_with(open))?;
+        let k = TEMPLATES.iter().position(|(open, _)| rest.starts_with(open))?;
         let (open, close) = TEMPLATES[k];
         let from = i + open.len();
         let (searched, found) = self.closers[k];
@@ -344,9 +300,7 @@ impl<'a> Scanner<'a> {
         let mut i = 0;
         while i < b.len() {
             i = match b[i] {
-                b'<' if b[i..].starts_with(b"<!--") => {
-                    find(b, i + 4, b"-->").map_or(b.len(), |p| p + 3)
-                }
+                b'<' if b[i..].starts_with(b"<!--") => find(b, i + 4, b"-->").map_or(b.len(), |p| p + 3),
                 b'<' if b.get(i + 1).is_some_and(u8::is_ascii_alphabetic) => self.html_tag(i),
                 b'<' | b'{' => self.template_end(i).unwrap_or(i + 1),
                 _ => i + 1,
@@ -399,11 +353,7 @@ impl<'a> Scanner<'a> {
             } else {
                 None
             };
-            attrs.push(Attr {
-                name: attr_name,
-                off: name_start,
-                value,
-            });
+            attrs.push(Attr { name: attr_name, off: name_start, value });
         }
         self.tag_findings(&name, &attrs);
         // Raw-text elements: their contents are not markup, so `<` inside them
@@ -419,9 +369,7 @@ impl<'a> Scanner<'a> {
                 self.css(i, end);
                 end
             }
-            "textarea" | "title" | "xmp" => {
-                find_ci(b, i, format!("</{name}").as_bytes()).unwrap_or(n)
-            }
+            "textarea" | "title" | "xmp" => find_ci(b, i, format!("</{name}").as_bytes()).unwrap_or(n),
             _ => i,
         }
     }
@@ -443,20 +391,11 @@ impl<'a> Scanner<'a> {
                 break;
             }
             // A template tag may hold quotes or `>`: `src="<%= url("x") %>"`.
-            k = if c == b'<' || c == b'{' {
-                self.template_end(k).unwrap_or(k + 1)
-            } else {
-                k + 1
-            };
+            k = if c == b'<' || c == b'{' { self.template_end(k).unwrap_or(k + 1) } else { k + 1 };
         }
         let k = k.min(n);
         let next = if quote.is_some() && k < n { k + 1 } else { k };
-        let value = Value {
-            off: start,
-            len: k - start,
-            literal: true,
-            complete: true,
-        };
+        let value = Value { off: start, len: k - start, literal: true, complete: true };
         (value, next)
     }
 
@@ -467,9 +406,8 @@ impl<'a> Scanner<'a> {
         for a in attrs {
             let value = a.value.as_ref();
             // Pug drops an attribute whose value is false, null or undefined.
-            let dropped = value.is_some_and(|v| {
-                !v.literal && matches!(self.value_text(v).trim(), "false" | "null" | "undefined")
-            });
+            let dropped = value
+                .is_some_and(|v| !v.literal && matches!(self.value_text(v).trim(), "false" | "null" | "undefined"));
             if is_event_handler(&a.name) && !dropped {
                 self.inline(a.off, InlineKind::EventHandler);
             }
@@ -500,11 +438,7 @@ impl<'a> Scanner<'a> {
             }
             "audio" | "track" => self.resource(attr("src"), ResourceKind::Media),
             "iframe" | "frame" => self.resource(attr("src"), ResourceKind::Frame),
-            "input"
-                if self
-                    .attr_text(attrs, "type")
-                    .is_some_and(|t| t.trim().eq_ignore_ascii_case("image")) =>
-            {
+            "input" if self.attr_text(attrs, "type").is_some_and(|t| t.trim().eq_ignore_ascii_case("image")) => {
                 self.resource(attr("src"), ResourceKind::Image);
             }
             // SVG <image>.
@@ -548,11 +482,7 @@ impl<'a> Scanner<'a> {
     }
 
     fn link(&mut self, attrs: &[Attr]) {
-        let lowered = |name| {
-            self.attr_text(attrs, name)
-                .map(|t| t.to_ascii_lowercase())
-                .unwrap_or_default()
-        };
+        let lowered = |name| self.attr_text(attrs, name).map(|t| t.to_ascii_lowercase()).unwrap_or_default();
         let rel = lowered("rel");
         let rel: Vec<&str> = rel.split_ascii_whitespace().collect();
         let kind = if rel.contains(&"stylesheet") {
@@ -598,12 +528,7 @@ impl<'a> Scanner<'a> {
         let b: &'a [u8] = self.b;
         let bytes = &b[v.off..v.off + v.len];
         for (s, e) in srcset_candidates(bytes) {
-            self.external(
-                v.off + s,
-                kind,
-                &String::from_utf8_lossy(&bytes[s..e]),
-                v.complete,
-            );
+            self.external(v.off + s, kind, &String::from_utf8_lossy(&bytes[s..e]), v.complete);
         }
     }
 
@@ -657,27 +582,17 @@ impl<'a> Scanner<'a> {
                             None
                         };
                         if let Some((s, e, next)) = url {
-                            self.external(
-                                s,
-                                ResourceKind::Style,
-                                &String::from_utf8_lossy(&b[s..e]),
-                                true,
-                            );
+                            self.external(s, ResourceKind::Style, &String::from_utf8_lossy(&b[s..e]), true);
                             i = next;
                         }
                     }
                 }
                 b'u' | b'U'
                     if starts_with_ci(b, i, b"url(")
-                        && (i == from
-                            || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'-')) =>
+                        && (i == from || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'-')) =>
                 {
                     let (s, e, next) = css_url(b, i + 4);
-                    let kind = if font_face.is_some() {
-                        ResourceKind::Font
-                    } else {
-                        ResourceKind::Image
-                    };
+                    let kind = if font_face.is_some() { ResourceKind::Font } else { ResourceKind::Image };
                     self.external(s, kind, &String::from_utf8_lossy(&b[s..e]), true);
                     i = next;
                 }
@@ -827,9 +742,7 @@ impl<'a> Scanner<'a> {
         let tail = match b.get(i) {
             _ if i >= le => Tail::Nothing,
             Some(b'.') if !has_non_ws(&b[i + 1..le]) => Tail::Dot,
-            Some(b':') if b.get(i + 1).is_some_and(u8::is_ascii_whitespace) => {
-                Tail::Chain(skip_ws(&b[..le], i + 1))
-            }
+            Some(b':') if b.get(i + 1).is_some_and(u8::is_ascii_whitespace) => Tail::Chain(skip_ws(&b[..le], i + 1)),
             Some(b'=') => Tail::Code,
             Some(b'!') if b.get(i + 1) == Some(&b'=') => Tail::Code,
             Some(b' ' | b'\t') if has_non_ws(&b[i..le]) => Tail::Text(i + 1),
@@ -914,11 +827,7 @@ impl<'a> Scanner<'a> {
                 i = e;
                 pug_value(b, s, e)
             });
-            attrs.push(Attr {
-                name,
-                off: name_start,
-                value,
-            });
+            attrs.push(Attr { name, off: name_start, value });
         }
     }
 }
@@ -932,22 +841,15 @@ fn lower(bytes: &[u8]) -> String {
 }
 
 fn find(h: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    h.get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|p| p + from)
+    h.get(from..)?.windows(needle.len()).position(|w| w == needle).map(|p| p + from)
 }
 
 fn find_ci(h: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    h.get(from..)?
-        .windows(needle.len())
-        .position(|w| w.eq_ignore_ascii_case(needle))
-        .map(|p| p + from)
+    h.get(from..)?.windows(needle.len()).position(|w| w.eq_ignore_ascii_case(needle)).map(|p| p + from)
 }
 
 fn starts_with_ci(h: &[u8], at: usize, prefix: &[u8]) -> bool {
-    h.get(at..at + prefix.len())
-        .is_some_and(|w| w.eq_ignore_ascii_case(prefix))
+    h.get(at..at + prefix.len()).is_some_and(|w| w.eq_ignore_ascii_case(prefix))
 }
 
 fn skip_ws(b: &[u8], mut i: usize) -> usize {
@@ -986,9 +888,7 @@ fn is_attr_name_stop(b: &[u8], i: usize) -> bool {
 /// `onclick`, `onload`, ...: `on` and at least three letters, so that the
 /// handful of real attributes like `one` or `only` in custom markup are not counted.
 fn is_event_handler(name: &str) -> bool {
-    name.len() >= 5
-        && name.starts_with("on")
-        && name.bytes().skip(2).all(|c| c.is_ascii_lowercase())
+    name.len() >= 5 && name.starts_with("on") && name.bytes().skip(2).all(|c| c.is_ascii_lowercase())
 }
 
 /// Browsers ignore leading control characters and spaces and strip tabs and
@@ -1004,9 +904,7 @@ fn is_javascript_url(value: &str) -> bool {
 }
 
 fn starts_with_template(s: &str) -> bool {
-    ["<%", "{{", "{%", "${", "#{", "!{"]
-        .iter()
-        .any(|t| s.starts_with(t))
+    ["<%", "{{", "{%", "${", "#{", "!{"].iter().any(|t| s.starts_with(t))
 }
 
 /// The origin a CSP source must name for `url`, or None when the URL is
@@ -1014,11 +912,8 @@ fn starts_with_template(s: &str) -> bool {
 /// expression, or a Pug string literal that ends before the host does).
 fn origin_of(url: &str, complete: bool) -> Option<String> {
     let url = url.trim_matches(|c: char| c.is_ascii_whitespace());
-    let strip = |prefix: &str| {
-        url.get(..prefix.len())
-            .filter(|p| p.eq_ignore_ascii_case(prefix))
-            .map(|_| &url[prefix.len()..])
-    };
+    let strip =
+        |prefix: &str| url.get(..prefix.len()).filter(|p| p.eq_ignore_ascii_case(prefix)).map(|_| &url[prefix.len()..]);
     let (scheme, rest) = if let Some(rest) = strip("https://") {
         ("https", rest)
     } else if let Some(rest) = strip("http://") {
@@ -1038,15 +933,9 @@ fn origin_of(url: &str, complete: bool) -> Option<String> {
     let (host, port) = if authority.starts_with('[') {
         let close = authority.find(']')?;
         let port = &authority[close + 1..];
-        let port = if port.is_empty() {
-            ""
-        } else {
-            port.strip_prefix(':')?
-        };
+        let port = if port.is_empty() { "" } else { port.strip_prefix(':')? };
         let host = &authority[..=close];
-        let inner_ok = host[1..host.len() - 1]
-            .bytes()
-            .all(|c| c.is_ascii_hexdigit() || c == b':' || c == b'.');
+        let inner_ok = host[1..host.len() - 1].bytes().all(|c| c.is_ascii_hexdigit() || c == b':' || c == b'.');
         if !inner_ok || host.len() == 2 {
             return None;
         }
@@ -1055,9 +944,7 @@ fn origin_of(url: &str, complete: bool) -> Option<String> {
         let (host, port) = authority.rsplit_once(':').unwrap_or((authority, ""));
         let host_ok = !host.is_empty()
             && !host.starts_with('.')
-            && host
-                .bytes()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_'));
+            && host.bytes().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_'));
         if !host_ok {
             return None;
         }
@@ -1120,14 +1007,7 @@ fn css_string_end(b: &[u8], mut i: usize, q: u8) -> (usize, usize) {
         i += if b[i] == b'\\' { 2 } else { 1 };
     }
     let end = i.min(b.len());
-    (
-        end,
-        if end < b.len() && b[end] == q {
-            end + 1
-        } else {
-            end
-        },
-    )
+    (end, if end < b.len() && b[end] == q { end + 1 } else { end })
 }
 
 /// The URL of a CSS `url(` whose contents start at `i`: (start, end, offset after).
@@ -1182,8 +1062,7 @@ fn js_expr_end(b: &[u8], start: usize) -> usize {
             c if depth == 0 && c.is_ascii_whitespace() => {
                 let next = skip_ws(b, i);
                 let prev = b[start..i].iter().rev().find(|c| !c.is_ascii_whitespace());
-                let goes_on = next < n
-                    && (is_js_operator(b[next]) || prev.is_some_and(|&p| is_js_operator(p)));
+                let goes_on = next < n && (is_js_operator(b[next]) || prev.is_some_and(|&p| is_js_operator(p)));
                 if !goes_on {
                     return i;
                 }
@@ -1214,19 +1093,9 @@ fn pug_value(b: &[u8], start: usize, end: usize) -> Value {
             k += if b[k] == b'\\' { 2 } else { 1 };
         }
         let k = k.min(e);
-        return Value {
-            off: s + 1,
-            len: k - (s + 1),
-            literal: true,
-            complete: k + 1 == e,
-        };
+        return Value { off: s + 1, len: k - (s + 1), literal: true, complete: k + 1 == e };
     }
-    Value {
-        off: s,
-        len: e - s,
-        literal: false,
-        complete: false,
-    }
+    Value { off: s, len: e - s, literal: false, complete: false }
 }
 
 /// The offset after the parenthesised group whose `(` is at `open`.
@@ -1536,19 +1405,11 @@ mod tests {
         for case in CASES {
             let got = scan_view(Path::new(case.file), case.text);
             let want = ViewScan {
-                inline: case
-                    .inline
-                    .iter()
-                    .map(|&(line, kind)| InlineCode { line, kind })
-                    .collect(),
+                inline: case.inline.iter().map(|&(line, kind)| InlineCode { line, kind }).collect(),
                 external: case
                     .external
                     .iter()
-                    .map(|&(line, kind, origin)| ExternalResource {
-                        line,
-                        kind,
-                        origin: origin.into(),
-                    })
+                    .map(|&(line, kind, origin)| ExternalResource { line, kind, origin: origin.into() })
                     .collect(),
             };
             assert_eq!(got, want, "case: {}", case.name);
@@ -1556,31 +1417,19 @@ mod tests {
     }
 
     fn ext(kind: ResourceKind, origin: &str) -> ExternalResource {
-        ExternalResource {
-            line: 1,
-            kind,
-            origin: origin.into(),
-        }
+        ExternalResource { line: 1, kind, origin: origin.into() }
     }
 
     fn directives(list: &[(&str, &[&str])]) -> Vec<(String, Vec<String>)> {
         list.iter()
-            .map(|(name, sources)| {
-                (
-                    name.to_string(),
-                    sources.iter().map(ToString::to_string).collect(),
-                )
-            })
+            .map(|(name, sources)| (name.to_string(), sources.iter().map(ToString::to_string).collect()))
             .collect()
     }
 
     #[test]
     fn csp_directives_for_a_mix() {
         let a = ViewScan {
-            inline: vec![InlineCode {
-                line: 1,
-                kind: InlineKind::Script,
-            }],
+            inline: vec![InlineCode { line: 1, kind: InlineKind::Script }],
             external: vec![
                 ext(R::Script, "https://z.example.com"),
                 ext(R::Script, "https://cdn.jsdelivr.net"),
@@ -1603,30 +1452,12 @@ mod tests {
         assert_eq!(
             csp_directives([&a, &b]),
             directives(&[
-                (
-                    "fontSrc",
-                    &["'self'", "https:", "data:", "http://f.example.com"]
-                ),
+                ("fontSrc", &["'self'", "https:", "data:", "http://f.example.com"]),
                 ("frameSrc", &["'self'", "https://www.youtube.com"]),
                 ("imgSrc", &["'self'", "data:", "https://img.example.com"]),
                 ("mediaSrc", &["'self'", "http://radio.example.com:8000"]),
-                (
-                    "scriptSrc",
-                    &[
-                        "'self'",
-                        "https://cdn.jsdelivr.net",
-                        "https://z.example.com"
-                    ]
-                ),
-                (
-                    "styleSrc",
-                    &[
-                        "'self'",
-                        "https:",
-                        "'unsafe-inline'",
-                        "http://old.example.com"
-                    ]
-                ),
+                ("scriptSrc", &["'self'", "https://cdn.jsdelivr.net", "https://z.example.com"]),
+                ("styleSrc", &["'self'", "https:", "'unsafe-inline'", "http://old.example.com"]),
             ])
         );
     }
@@ -1653,15 +1484,7 @@ mod tests {
             directives(&[
                 ("imgSrc", &["'self'", "data:", "http://img.example.com"]),
                 ("scriptSrc", &["'self'", "https://code.jquery.com"]),
-                (
-                    "styleSrc",
-                    &[
-                        "'self'",
-                        "https:",
-                        "'unsafe-inline'",
-                        "http://css.example.com"
-                    ]
-                ),
+                ("styleSrc", &["'self'", "https:", "'unsafe-inline'", "http://css.example.com"]),
             ])
         );
     }
@@ -1690,11 +1513,7 @@ mod tests {
     #[test]
     fn origins() {
         let cases: &[(&str, bool, Option<&str>)] = &[
-            (
-                "https://cdn.jsdelivr.net/npm/x",
-                true,
-                Some("https://cdn.jsdelivr.net"),
-            ),
+            ("https://cdn.jsdelivr.net/npm/x", true, Some("https://cdn.jsdelivr.net")),
             ("  HTTP://A.B:8080?x", true, Some("http://a.b:8080")),
             ("//a.b", true, Some("https://a.b")),
             ("https://a.b", false, None),
@@ -1717,7 +1536,10 @@ mod tests {
 
     #[test]
     fn serializes_kinds_in_kebab_case() {
-        let scan = scan_view(Path::new("a.html"), "<a onclick=\"x\" href=\"javascript:y\"></a><iframe src=\"https://f.example.com\"></iframe>");
+        let scan = scan_view(
+            Path::new("a.html"),
+            "<a onclick=\"x\" href=\"javascript:y\"></a><iframe src=\"https://f.example.com\"></iframe>",
+        );
         let json = serde_json::to_string(&scan).unwrap();
         assert_eq!(
             json,
@@ -1763,17 +1585,13 @@ mod tests {
         }
         // A deterministic mix of fragments, so tags, templates and quotes
         // collide in ways no hand-written case does.
-        let fragments: Vec<&str> = docs
-            .iter()
-            .flat_map(|d| d.split_inclusive(['"', '<', '\n', '(', '{', ' ']))
-            .collect();
+        let fragments: Vec<&str> =
+            docs.iter().flat_map(|d| d.split_inclusive(['"', '<', '\n', '(', '{', ' '])).collect();
         let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
         for _ in 0..300 {
             let mut text = String::new();
             for _ in 0..12 {
-                seed = seed
-                    .wrapping_mul(6_364_136_223_846_793_005)
-                    .wrapping_add(1_442_695_040_888_963_407);
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
                 text.push_str(fragments[(seed >> 33) as usize % fragments.len()]);
             }
             for p in paths {
@@ -1784,28 +1602,15 @@ mod tests {
 
     fn check_lines(text: &str, scan: &ViewScan) {
         let lines = text.split('\n').count();
-        for line in scan
-            .inline
-            .iter()
-            .map(|f| f.line)
-            .chain(scan.external.iter().map(|f| f.line))
-        {
-            assert!(
-                (1..=lines).contains(&line),
-                "line {line} of {lines} in {text:?}"
-            );
+        for line in scan.inline.iter().map(|f| f.line).chain(scan.external.iter().map(|f| f.line)) {
+            assert!((1..=lines).contains(&line), "line {line} of {lines} in {text:?}");
         }
     }
 
     #[test]
     fn path_only_selects_syntax() {
         let text = "script(src='https://a.example.com/x.js')";
-        assert_eq!(
-            scan_view(&PathBuf::from("/no/such/dir/v.pug"), text)
-                .external
-                .len(),
-            1
-        );
+        assert_eq!(scan_view(&PathBuf::from("/no/such/dir/v.pug"), text).external.len(), 1);
         assert!(scan_view(Path::new("v.html"), text).external.is_empty());
     }
 }

@@ -104,7 +104,7 @@ fn check_properties(transform: &str, case: &Path, result: &RunResult) -> Result<
         std::fs::write(copy.join(rel), &change.updated).map_err(|e| e.to_string())?;
     }
     let transforms = select_transforms(&[transform.to_string()], &[]).map_err(|e| e.to_string())?;
-    let second = run(&[copy.clone()], &transforms);
+    let second = run(std::slice::from_ref(&copy), &transforms);
     if !second.changes.is_empty() {
         return Err(format!("second run changed {}", render(&second, &copy)));
     }
@@ -124,7 +124,7 @@ fn run_fixtures(transform: &str) {
         // Relative paths, as a user would type them, so diffs and findings read naturally.
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let rel_case = case.strip_prefix(root).unwrap_or(&case).to_path_buf();
-        let result = run(&[rel_case.clone()], &transforms);
+        let result = run(std::slice::from_ref(&rel_case), &transforms);
         let rendered = render(&result, &rel_case);
         if let Err(problem) = check_properties(transform, &rel_case, &result) {
             failures.push(format!("{name}: {problem}"));

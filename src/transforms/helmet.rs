@@ -174,15 +174,17 @@ impl Transform for Helmet {
             return;
         }
         if let Some(at) = applied_elsewhere(facts) {
-            plan.findings.push(cx.finding(
-                ID,
-                "unverified",
-                at,
-                Severity::Info,
-                "helmet is registered here on an object not recognised as an app created in this file; no helmet \
+            plan.findings.push(
+                cx.finding(
+                    ID,
+                    "unverified",
+                    at,
+                    Severity::Info,
+                    "helmet is registered here on an object not recognised as an app created in this file; no helmet \
                  was added, check that every app is covered"
-                    .to_string(),
-            ));
+                        .to_string(),
+                ),
+            );
             return;
         }
 
