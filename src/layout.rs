@@ -57,10 +57,10 @@ mod tests {
     #[test]
     fn after_statement_skips_trailing_comments() {
         let code = "a(); // x\nb();";
-        let p = after_statement(code, &vec![5..9], 4);
+        let p = after_statement(code, &[5..9], 4);
         assert_eq!(p, InsertPoint { offset: 9, own_line: true });
         let code = "a(); /* x */ b();";
-        assert_eq!(after_statement(code, &vec![5..12], 4), InsertPoint { offset: 4, own_line: false });
+        assert_eq!(after_statement(code, &[5..12], 4), InsertPoint { offset: 4, own_line: false });
         let code = "a();\r\nb();";
         assert_eq!(after_statement(code, &[], 4), InsertPoint { offset: 4, own_line: true });
         let code = "a()";
