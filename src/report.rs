@@ -76,11 +76,14 @@ pub fn summary(result: &RunResult, mode: Mode, color: bool) -> String {
         Mode::Write => "changed",
         _ => "would change",
     };
+    let manifests = result.changes.iter().filter(|c| c.is_manifest).count();
+    let sources = result.changes.len() - manifests;
     let _ = writeln!(
         out,
-        "{} {} of {} files scanned ({} parsed)",
+        "{} {} file{} ({sources} source, {manifests} package.json); scanned {} source files, parsed {}",
         paint("1", &format!("express-harden: {verb}")),
         result.changes.len(),
+        if result.changes.len() == 1 { "" } else { "s" },
         result.files_scanned,
         result.files_parsed
     );

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs what the tests need, then runs every check and test (the same command CI runs).
+#   - Node.js and npm: the end-to-end test starts the fixed app with node and installs its packages with `npm ci`.
+#   - git: the dirty-tree tests create repositories.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
+command -v npm >/dev/null 2>&1 || need_apt+=(npm)
+command -v git >/dev/null 2>&1 || need_apt+=(git)
+if [ "${#need_apt[@]}" -gt 0 ]; then
+  echo "installing ${need_apt[*]} from Debian's packages"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
+fi
+echo "node $(node --version), npm $(npm --version), $(git --version)"
+
+cargo fmt --check
+cargo clippy --locked --all-targets -- -D warnings
+cargo test --locked --all-targets
