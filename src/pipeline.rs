@@ -154,7 +154,7 @@ fn plan_file(
         }
     };
     // The prefilter: a file that mentions none of the needles cannot matter, and is not even decoded.
-    if !needles.iter().any(|n| memfind(&bytes, n.as_bytes())) {
+    if !needles.iter().any(|n| memchr::memmem::find(&bytes, n.as_bytes()).is_some()) {
         return planned;
     }
     let text = match String::from_utf8(bytes) {
@@ -220,10 +220,6 @@ fn plan_file(
         edits: plan.edits,
     });
     planned
-}
-
-fn memfind(haystack: &[u8], needle: &[u8]) -> bool {
-    needle.is_empty() || haystack.windows(needle.len()).any(|w| w == needle)
 }
 
 /// Nearest package.json of every folder that holds a discovered file, looked up once per folder.
