@@ -2,7 +2,7 @@
 //! under which local names, the Express apps it creates, every `.use(...)` registration, where imports end, and
 //! the file's style. Transforms read these facts; they never walk the tree themselves.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 
 use swc_common::Spanned;
@@ -12,6 +12,7 @@ use swc_ecma_visit::{Visit, VisitWith};
 use crate::parse::{range, range_of, Parsed};
 use crate::source::{ExtensionModule, SourceFile, SourceKind};
 use crate::style::{Style, StyleVotes};
+use crate::values::{CallFacts, Describer, Value};
 
 /// How the file loads other modules, which decides how new imports are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -165,6 +166,52 @@ pub struct FileFacts {
     pub first_statement: Option<usize>,
     /// Byte ranges of all comments, sorted.
     pub comments: Vec<Range<usize>>,
+    /// Calls and constructions of imported things (`session({...})`, `new session.MemoryStore()`,
+    /// `require('m')(x)`), described.
+    pub calls: Vec<CallSite>,
+    /// Variable declarations with a single name, in order.
+    pub declarations: Vec<Declaration>,
+    /// How many times each name is read (not declared) in the file.
+    pub references: HashMap<String, usize>,
+}
+
+/// The statement (in a statement list) that holds something: new statements can go before or after it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StmtSite {
+    /// The statement.
+    pub range: Range<usize>,
+    /// Whether it is a statement of the file's top level.
+    pub top_level: bool,
+}
+
+/// A call or `new` of something imported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallSite {
+    /// The call.
+    pub call: CallFacts,
+    /// `new X()` rather than `X()`.
+    pub is_new: bool,
+    /// The statement holding it.
+    pub stmt: Option<StmtSite>,
+}
+
+/// `const name = init` (or `let`/`var`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Declaration {
+    /// The declared name.
+    pub name: String,
+    /// `const`, `let` or `var`.
+    pub kind: &'static str,
+    /// The declarator (`name = init`, with a type annotation if any).
+    pub declarator: Range<usize>,
+    /// The whole statement.
+    pub stmt: Range<usize>,
+    /// Whether the statement declares only this name.
+    pub single: bool,
+    /// The initialiser.
+    pub init: Option<Value>,
+    /// Whether it is at the top level of the file.
+    pub top_level: bool,
 }
 
 impl FileFacts {
@@ -197,6 +244,16 @@ impl FileFacts {
         }
     }
 
+    /// The declaration of `name` visible at `at`: the last one before it (good enough for the single-scope
+    /// patterns transforms follow).
+    pub fn declaration(&self, name: &str, at: usize) -> Option<&Declaration> {
+        self.declarations
+            .iter()
+            .rev()
+            .find(|d| d.name == name && d.declarator.start <= at)
+            .or_else(|| self.declarations.iter().find(|d| d.name == name))
+    }
+
     /// Whether `receiver` (as seen at `at`) names `app`.
     pub fn is_app(&self, app: &ExpressApp, receiver: &Receiver, at: usize) -> bool {
         match receiver {
@@ -224,6 +281,11 @@ pub fn analyse(file: &SourceFile, parsed: &Parsed) -> FileFacts {
         registrations: Vec::new(),
         scopes: std::iter::once(0..code.len()).collect(),
         class_prop: None,
+        calls: Vec::new(),
+        declarations: Vec::new(),
+        references: HashMap::new(),
+        stmts: Vec::new(),
+        list_depth: 0,
     };
     parsed.program.visit_with(&mut collector);
 
@@ -291,7 +353,7 @@ pub fn analyse(file: &SourceFile, parsed: &Parsed) -> FileFacts {
         module_system
     };
 
-    let Collector { votes, values, apps, uses, registrations, .. } = collector;
+    let Collector { votes, values, apps, uses, registrations, calls, declarations, references, .. } = collector;
     FileFacts {
         module_system,
         style: votes.finish(code),
@@ -305,6 +367,9 @@ pub fn analyse(file: &SourceFile, parsed: &Parsed) -> FileFacts {
         prologue_end,
         first_statement,
         comments: parsed.comments.clone(),
+        calls,
+        declarations,
+        references,
     }
 }
 
@@ -543,6 +608,12 @@ struct Collector<'a> {
     scopes: Vec<Range<usize>>,
     /// Name of the class property being visited (`app = express()` in a class body is `this.app`).
     class_prop: Option<String>,
+    calls: Vec<CallSite>,
+    declarations: Vec<Declaration>,
+    references: HashMap<String, usize>,
+    /// The statements being visited, innermost last, with whether each is at the top level.
+    stmts: Vec<StmtSite>,
+    list_depth: usize,
 }
 
 const ROUTE_METHODS: [&str; 10] = ["use", "get", "post", "put", "delete", "del", "patch", "all", "options", "head"];
@@ -735,6 +806,21 @@ impl<'a> Collector<'a> {
         }
     }
 
+    /// Records a call or `new` whose callee is imported (a module binding, a member of one, an inline require).
+    fn record_call(&mut self, range: Range<usize>, callee: &Expr, args: &[&Expr], is_new: bool) {
+        let describer = Describer { bindings: self.bindings };
+        let Some(callee_ref) = describer.callee(callee) else { return };
+        if callee_ref.binding.is_none() && callee_ref.inline_require.is_none() {
+            return;
+        }
+        let args: Vec<Value> = args.iter().map(|a| describer.value(a)).collect();
+        self.calls.push(CallSite {
+            call: CallFacts { range, callee: Some(callee_ref), callee_range: range_of(callee), args },
+            is_new,
+            stmt: self.stmts.last().cloned(),
+        });
+    }
+
     fn with_scope(&mut self, scope: Range<usize>, f: impl FnOnce(&mut Self)) {
         self.scopes.push(scope);
         f(self);
@@ -762,14 +848,20 @@ fn disabled_keys(call: &CallExpr) -> Vec<String> {
 
 impl Visit for Collector<'_> {
     fn visit_stmts(&mut self, stmts: &[Stmt]) {
+        self.list_depth += 1;
         for stmt in stmts {
             self.stmt_in_list(stmt);
+            self.stmts.push(StmtSite { range: range_of(stmt), top_level: self.list_depth == 1 });
             stmt.visit_with(self);
+            self.stmts.pop();
         }
+        self.list_depth -= 1;
     }
 
     fn visit_module_items(&mut self, items: &[ModuleItem]) {
+        self.list_depth += 1;
         for item in items {
+            self.stmts.push(StmtSite { range: range_of(item), top_level: self.list_depth == 1 });
             match item {
                 ModuleItem::Stmt(stmt) => self.stmt_in_list(stmt),
                 ModuleItem::ModuleDecl(ModuleDecl::ExportDecl(ExportDecl { decl: Decl::Var(var), .. })) => {
@@ -788,7 +880,52 @@ impl Visit for Collector<'_> {
                 _ => {}
             }
             item.visit_with(self);
+            self.stmts.pop();
         }
+        self.list_depth -= 1;
+    }
+
+    fn visit_var_decl(&mut self, var: &VarDecl) {
+        let kind = match var.kind {
+            VarDeclKind::Var => "var",
+            VarDeclKind::Let => "let",
+            VarDeclKind::Const => "const",
+        };
+        let stmt = self.stmts.last().cloned();
+        for decl in &var.decls {
+            if let Pat::Ident(id) = &decl.name {
+                let describer = Describer { bindings: self.bindings };
+                self.declarations.push(Declaration {
+                    name: id.id.sym.to_string(),
+                    kind,
+                    declarator: range_of(decl),
+                    stmt: stmt.as_ref().map_or_else(|| range_of(var), |s| s.range.clone()),
+                    single: var.decls.len() == 1,
+                    init: decl.init.as_deref().map(|e| describer.value(e)),
+                    top_level: stmt.as_ref().is_some_and(|s| s.top_level) && self.scopes.len() == 1,
+                });
+            }
+        }
+        var.visit_children_with(self);
+    }
+
+    fn visit_expr(&mut self, expr: &Expr) {
+        match expr {
+            Expr::Ident(id) => *self.references.entry(id.sym.to_string()).or_default() += 1,
+            Expr::New(new) => {
+                let args: Vec<&Expr> = new.args.iter().flatten().map(|a| &*a.expr).collect();
+                self.record_call(range_of(expr), new.callee.as_ref(), &args, true)
+            }
+            _ => {}
+        }
+        expr.visit_children_with(self);
+    }
+
+    fn visit_prop(&mut self, prop: &Prop) {
+        if let Prop::Shorthand(id) = prop {
+            *self.references.entry(id.sym.to_string()).or_default() += 1;
+        }
+        prop.visit_children_with(self);
     }
 
     fn visit_str(&mut self, s: &Str) {
@@ -855,6 +992,10 @@ impl Visit for Collector<'_> {
     }
 
     fn visit_call_expr(&mut self, call: &CallExpr) {
+        if let Callee::Expr(callee) = &call.callee {
+            let args: Vec<&Expr> = call.args.iter().map(|a| &*a.expr).collect();
+            self.record_call(range_of(call), callee, &args, false);
+        }
         let start = range_of(call).start;
         if self.is_creation_call(call) && !self.claimed.contains(&start) {
             self.claimed.insert(start);

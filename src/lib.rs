@@ -16,5 +16,6 @@ pub mod source;
 pub mod style;
 pub mod transform;
 pub mod transforms;
+pub mod values;
 pub mod views;
 pub mod write;

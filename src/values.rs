@@ -1,0 +1,271 @@
+//! Descriptions of expressions that transforms need to reason about without the tree: object literals with their
+//! properties and exact byte ranges, literals, `new X(...)` and `f(...)` with what `X` and `f` are bound to.
+
+use std::ops::Range;
+
+use swc_ecma_ast::*;
+
+use crate::analysis::{require_source, unwrap, ModuleBinding};
+use crate::parse::range_of;
+
+/// What a callee or constructor is: a path of names (`session.MemoryStore`), with the import its root is bound to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CalleeRef {
+    /// The path as written, normalised (`session.MemoryStore`, `MemoryStore`).
+    pub path: String,
+    /// The import or require the first name is bound to, if any.
+    pub binding: Option<ModuleBinding>,
+    /// The names after the first (`["MemoryStore"]` for `session.MemoryStore`).
+    pub members: Vec<String>,
+    /// For an inline `require('m')` callee (`require('m')(...)`, `new (require('m'))()`), the module.
+    pub inline_require: Option<String>,
+}
+
+impl CalleeRef {
+    /// Whether this is `module` itself (any local name, or an inline require of it).
+    pub fn is_module(&self, module: &str) -> bool {
+        match (&self.binding, &self.inline_require) {
+            (_, Some(m)) => m == module && self.members.is_empty(),
+            (Some(b), None) => {
+                b.module == module && b.kind == crate::analysis::ImportKind::Module && self.members.is_empty()
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether this is `module`'s export `name`: `m.name` through a module binding, or a name imported as `name`.
+    pub fn is_export(&self, module: &str, name: &str) -> bool {
+        let Some(b) = &self.binding else { return false };
+        if b.module != module {
+            return false;
+        }
+        match &b.kind {
+            crate::analysis::ImportKind::Module => self.members.len() == 1 && self.members[0] == name,
+            crate::analysis::ImportKind::Named(n) => n == name && self.members.is_empty(),
+        }
+    }
+}
+
+/// One property of an object literal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Property {
+    /// The key (`store`, `'cookie'` read as `cookie`); `None` for computed keys and methods.
+    pub key: Option<String>,
+    /// The whole property, key to value.
+    pub range: Range<usize>,
+    /// The value (for shorthand `{ store }`, the identifier).
+    pub value: Value,
+    /// Whether it is written as a shorthand `{ store }`.
+    pub shorthand: bool,
+}
+
+/// An object literal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectFacts {
+    /// From `{` to `}`.
+    pub range: Range<usize>,
+    /// Properties in order (spreads are not listed; see `spreads`).
+    pub props: Vec<Property>,
+    /// Ranges of `...spread` elements.
+    pub spreads: Vec<Range<usize>>,
+}
+
+impl ObjectFacts {
+    /// The last property with this key (later keys win in JavaScript).
+    pub fn get(&self, key: &str) -> Option<&Property> {
+        self.props.iter().rev().find(|p| p.key.as_deref() == Some(key))
+    }
+}
+
+/// What an expression is, as far as transforms care.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    /// An object literal.
+    Object(Box<ObjectFacts>),
+    /// A string literal (or a template literal without expressions), with its range.
+    Str(String, Range<usize>),
+    /// `true` / `false`.
+    Bool(bool, Range<usize>),
+    /// An array literal of values.
+    Array(Vec<Value>, Range<usize>),
+    /// `undefined` or `null`.
+    Nothing(Range<usize>),
+    /// A name.
+    Ident(String, Range<usize>),
+    /// `new Callee(args)`.
+    New(Box<CallFacts>),
+    /// `callee(args)`.
+    Call(Box<CallFacts>),
+    /// A choice made at run time: `a ? b : c`, `a ?? b`, `a || b`, `a && b`.
+    Conditional(Range<usize>),
+    /// Anything else (member expressions, arithmetic, functions, ...).
+    Other(Range<usize>),
+}
+
+impl Value {
+    /// The bytes the value spans.
+    pub fn range(&self) -> Range<usize> {
+        match self {
+            Value::Object(o) => o.range.clone(),
+            Value::New(c) | Value::Call(c) => c.range.clone(),
+            Value::Str(_, r)
+            | Value::Bool(_, r)
+            | Value::Array(_, r)
+            | Value::Nothing(r)
+            | Value::Ident(_, r)
+            | Value::Conditional(r)
+            | Value::Other(r) => r.clone(),
+        }
+    }
+}
+
+/// A call or construction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallFacts {
+    /// The whole expression.
+    pub range: Range<usize>,
+    /// What is called; `None` when it is not a path of names (`getStore()()`).
+    pub callee: Option<CalleeRef>,
+    /// The callee's bytes.
+    pub callee_range: Range<usize>,
+    /// The arguments.
+    pub args: Vec<Value>,
+}
+
+/// Describes expressions, resolving names against the file's imports.
+pub struct Describer<'a> {
+    /// The file's imports and requires.
+    pub bindings: &'a [ModuleBinding],
+}
+
+impl Describer<'_> {
+    /// Describes one expression.
+    pub fn value(&self, expr: &Expr) -> Value {
+        let r = range_of(expr);
+        match unwrap(expr) {
+            Expr::Object(obj) => Value::Object(Box::new(self.object(obj))),
+            Expr::Lit(Lit::Str(s)) => Value::Str(s.value.to_string_lossy().into_owned(), r),
+            Expr::Tpl(t) if t.exprs.is_empty() && t.quasis.len() == 1 => {
+                Value::Str(t.quasis[0].cooked.as_ref().map(|c| c.to_string_lossy().into_owned()).unwrap_or_default(), r)
+            }
+            Expr::Lit(Lit::Bool(b)) => Value::Bool(b.value, r),
+            Expr::Lit(Lit::Null(_)) => Value::Nothing(r),
+            Expr::Ident(id) if id.sym == *"undefined" => Value::Nothing(r),
+            Expr::Ident(id) => Value::Ident(id.sym.to_string(), r),
+            Expr::Array(arr) => Value::Array(arr.elems.iter().flatten().map(|e| self.value(&e.expr)).collect(), r),
+            Expr::New(new) => Value::New(Box::new(CallFacts {
+                range: r,
+                callee: self.callee(&new.callee),
+                callee_range: range_of(&*new.callee),
+                args: new.args.iter().flatten().map(|a| self.value(&a.expr)).collect(),
+            })),
+            Expr::Call(call) => match &call.callee {
+                Callee::Expr(callee) => Value::Call(Box::new(CallFacts {
+                    range: r,
+                    callee: self.callee(callee),
+                    callee_range: range_of(&**callee),
+                    args: call.args.iter().map(|a| self.value(&a.expr)).collect(),
+                })),
+                _ => Value::Other(r),
+            },
+            Expr::Cond(_) => Value::Conditional(r),
+            Expr::Bin(b)
+                if matches!(b.op, BinaryOp::NullishCoalescing | BinaryOp::LogicalOr | BinaryOp::LogicalAnd) =>
+            {
+                Value::Conditional(r)
+            }
+            _ => Value::Other(r),
+        }
+    }
+
+    /// Describes an object literal.
+    pub fn object(&self, obj: &ObjectLit) -> ObjectFacts {
+        let mut props = Vec::new();
+        let mut spreads = Vec::new();
+        for p in &obj.props {
+            match p {
+                PropOrSpread::Spread(s) => spreads.push(range_of(s)),
+                PropOrSpread::Prop(prop) => match &**prop {
+                    Prop::KeyValue(kv) => props.push(Property {
+                        key: prop_key(&kv.key),
+                        range: range_of(&**prop),
+                        value: self.value(&kv.value),
+                        shorthand: false,
+                    }),
+                    Prop::Shorthand(id) => props.push(Property {
+                        key: Some(id.sym.to_string()),
+                        range: range_of(&**prop),
+                        value: Value::Ident(id.sym.to_string(), range_of(id)),
+                        shorthand: true,
+                    }),
+                    other => {
+                        let key = match other {
+                            Prop::Method(m) => prop_key(&m.key),
+                            Prop::Getter(g) => prop_key(&g.key),
+                            Prop::Setter(s) => prop_key(&s.key),
+                            _ => None,
+                        };
+                        props.push(Property {
+                            key,
+                            range: range_of(&**prop),
+                            value: Value::Other(range_of(&**prop)),
+                            shorthand: false,
+                        })
+                    }
+                },
+            }
+        }
+        ObjectFacts { range: range_of(obj), props, spreads }
+    }
+
+    /// A callee written as a path of names, or an inline require.
+    pub fn callee(&self, expr: &Expr) -> Option<CalleeRef> {
+        if let Some(module) = require_source(expr) {
+            return Some(CalleeRef {
+                path: format!("require('{module}')"),
+                binding: None,
+                members: Vec::new(),
+                inline_require: Some(module),
+            });
+        }
+        let mut members = Vec::new();
+        let mut cur = unwrap(expr);
+        loop {
+            match cur {
+                Expr::Member(m) => {
+                    let MemberProp::Ident(p) = &m.prop else { return None };
+                    members.push(p.sym.to_string());
+                    cur = unwrap(&m.obj);
+                }
+                Expr::Ident(id) => {
+                    members.reverse();
+                    let root = id.sym.to_string();
+                    let path =
+                        std::iter::once(root.clone()).chain(members.iter().cloned()).collect::<Vec<_>>().join(".");
+                    let binding = self.bindings.iter().find(|b| b.local == root).cloned();
+                    return Some(CalleeRef { path, binding, members, inline_require: None });
+                }
+                other => {
+                    // `require('m').x(...)`
+                    let module = require_source(other)?;
+                    members.reverse();
+                    return Some(CalleeRef {
+                        path: format!("require('{module}').{}", members.join(".")),
+                        binding: None,
+                        members,
+                        inline_require: Some(module),
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// The name of a non-computed key.
+pub fn prop_key(name: &PropName) -> Option<String> {
+    match name {
+        PropName::Ident(i) => Some(i.sym.to_string()),
+        PropName::Str(s) => Some(s.value.to_string_lossy().into_owned()),
+        _ => None,
+    }
+}
