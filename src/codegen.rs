@@ -4,6 +4,7 @@
 use swc_common::{sync::Lrc, SourceMap, SyntaxContext, DUMMY_SP};
 use swc_ecma_ast::*;
 use swc_ecma_codegen::{text_writer::JsWriter, Config, Emitter};
+use swc_ecma_visit::{VisitMut, VisitMutWith};
 
 use crate::style::Style;
 
@@ -41,8 +42,65 @@ pub fn print_item(item: ModuleItem, style: &Style) -> String {
     fit(&print_items(vec![item]), style, "")
 }
 
+/// Longest line (in characters, before re-indentation) that a collapsed object or array may make, as Prettier's
+/// default print width.
+const PRINT_WIDTH: usize = 80;
+
+/// swc prints every object literal over several lines; people write short ones on one line
+/// (`new RedisStore({ client: redisClient })`). Innermost bracket groups whose one-line form fits the print width are
+/// joined, repeatedly, as Prettier would print them.
+pub fn collapse_short_groups(printed: &str) -> String {
+    let mut lines: Vec<String> = printed.split('\n').map(str::to_string).collect();
+    loop {
+        let mut changed = false;
+        let mut i = 0;
+        while i < lines.len() {
+            let open = lines[i].trim_end();
+            let opener = open.chars().last();
+            if !matches!(opener, Some('{') | Some('[')) {
+                i += 1;
+                continue;
+            }
+            let close_char = if opener == Some('{') { '}' } else { ']' };
+            let indent = lines[i].len() - lines[i].trim_start().len();
+            let Some(end) = (i + 1..lines.len()).find(|&j| {
+                let l = &lines[j];
+                l.len() - l.trim_start().len() <= indent && !l.trim().is_empty()
+            }) else {
+                i += 1;
+                continue;
+            };
+            let inner = &lines[i + 1..end];
+            let innermost = inner.iter().all(|l| {
+                let t = l.trim_end();
+                !t.ends_with('{') && !t.ends_with('[') && !t.ends_with('(')
+            });
+            let closes = lines[end].trim_start().starts_with(close_char);
+            if !innermost || !closes || inner.is_empty() {
+                i += 1;
+                continue;
+            }
+            let body = inner.iter().map(|l| l.trim()).collect::<Vec<_>>().join(" ");
+            let joined = if close_char == '}' {
+                format!("{open} {body} {}", lines[end].trim_start())
+            } else {
+                format!("{open}{body}{}", lines[end].trim_start())
+            };
+            if joined.chars().count() <= PRINT_WIDTH {
+                lines.splice(i..=end, std::iter::once(joined));
+                changed = true;
+            }
+            i += 1;
+        }
+        if !changed {
+            return lines.join("\n");
+        }
+    }
+}
+
 /// Adapts printed code to a style.
 pub fn fit(printed: &str, style: &Style, base_indent: &str) -> String {
+    let printed = collapse_short_groups(printed);
     let mut out = String::with_capacity(printed.len() + 16);
     for (i, line) in printed.split('\n').enumerate() {
         if i > 0 {
@@ -62,6 +120,76 @@ pub fn fit(printed: &str, style: &Style, base_indent: &str) -> String {
         out.pop();
     }
     out
+}
+
+/// A transform's code template (JavaScript text under `transforms/<id>/data.json`) made concrete: every identifier
+/// `$name` is replaced by the expression `vars` gives for it (in a binding position, by that name), and every string
+/// literal is written with the file's quote. Returns the module items, ready for [`print_items`] and [`fit`].
+pub fn template(source: &str, vars: &[(&str, &str)], quote: char) -> Result<Vec<ModuleItem>, String> {
+    let mut module = crate::parse::parse_snippet(source).map_err(|e| format!("template `{source}`: {e}"))?;
+    let mut exprs = Vec::new();
+    for (name, value) in vars {
+        let parsed = crate::parse::parse_snippet(&format!("({value});"))
+            .map_err(|e| format!("template value `{value}`: {e}"))?;
+        let expr = match parsed.body.into_iter().next() {
+            Some(ModuleItem::Stmt(Stmt::Expr(ExprStmt { expr, .. }))) => match *expr {
+                Expr::Paren(p) => p.expr,
+                other => Box::new(other),
+            },
+            _ => return Err(format!("template value `{value}` is not an expression")),
+        };
+        exprs.push((format!("${name}"), (*value).to_string(), expr));
+    }
+    let mut filler = TemplateFiller { vars: exprs, quote, missing: None };
+    module.visit_mut_with(&mut filler);
+    if let Some(missing) = filler.missing {
+        return Err(format!("template `{source}` uses {missing}, which has no value"));
+    }
+    Ok(module.body)
+}
+
+struct TemplateFiller {
+    vars: Vec<(String, String, Box<Expr>)>,
+    quote: char,
+    missing: Option<String>,
+}
+
+impl TemplateFiller {
+    fn lookup(&mut self, sym: &str) -> Option<&(String, String, Box<Expr>)> {
+        if !sym.starts_with('$') {
+            return None;
+        }
+        let found = self.vars.iter().position(|(n, _, _)| n == sym);
+        if found.is_none() {
+            self.missing = Some(sym.to_string());
+        }
+        found.map(|i| &self.vars[i])
+    }
+}
+
+impl VisitMut for TemplateFiller {
+    fn visit_mut_expr(&mut self, expr: &mut Expr) {
+        if let Expr::Ident(id) = expr {
+            let sym = id.sym.to_string();
+            if let Some((_, _, value)) = self.lookup(&sym) {
+                *expr = (**value).clone();
+                return;
+            }
+        }
+        expr.visit_mut_children_with(self);
+    }
+
+    fn visit_mut_ident(&mut self, id: &mut Ident) {
+        let sym = id.sym.to_string();
+        if let Some((_, text, _)) = self.lookup(&sym) {
+            id.sym = text.as_str().into();
+        }
+    }
+
+    fn visit_mut_str(&mut self, s: &mut Str) {
+        let value = s.value.to_string_lossy().into_owned();
+        *s = str_lit(&value, self.quote);
+    }
 }
 
 /// An identifier.
@@ -212,6 +340,23 @@ mod tests {
     }
 
     #[test]
+    fn templates_fill_names_and_quotes() {
+        let items = template(
+            "const $client = createClient({ url: process.env.REDIS_URL || \"redis://localhost:6379\" });",
+            &[("client", "redisClient")],
+            '\'',
+        )
+        .expect("template");
+        assert_eq!(
+            fit(&print_items(items), &Style::default(), ""),
+            "const redisClient = createClient({\n  url: process.env.REDIS_URL || 'redis://localhost:6379'\n});"
+        );
+        let items = template("new PgStore({ pool: $pool })", &[("pool", "db.pool")], '"').expect("template");
+        assert_eq!(fit(&print_items(items), &Style::default(), ""), "new PgStore({ pool: db.pool });");
+        assert!(template("f($nope)", &[], '\'').is_err());
+    }
+
+    #[test]
     fn import_default_prints() {
         let s = Style::default();
         assert_eq!(print_item(import_default("helmet", "helmet", '\''), &s), "import helmet from 'helmet';");
@@ -225,7 +370,7 @@ mod tests {
             object(vec![("contentSecurityPolicy".into(), object(vec![("directives".into(), directives)], '"'))], '"');
         let stmt = expr_stmt(call(member(ident_expr("app"), "use"), vec![call(ident_expr("helmet"), vec![opts])]));
         let printed = print_stmt(stmt, &s, "\t");
-        assert!(printed.starts_with("app.use(helmet({\r\n\t\tcontentSecurityPolicy: {\r\n"), "{printed:?}");
+        assert!(printed.starts_with("app.use(helmet({\r\n\t\tcontentSecurityPolicy: {"), "{printed:?}");
         assert!(printed.contains("scriptSrc: [\r\n") || printed.contains("scriptSrc: ["), "{printed:?}");
         assert!(printed.contains("\"'self'\""), "{printed:?}");
         assert_eq!(str_lit("'self'", '\'').raw.as_deref(), Some("\"'self'\""));

@@ -82,6 +82,18 @@ pub fn parse(file: &SourceFile, code: &str) -> Result<Parsed, ParseError> {
     Ok(Parsed { program, comments: ranges })
 }
 
+/// Parses a snippet of new code (a transform's template) as an ES module.
+pub fn parse_snippet(code: &str) -> Result<swc_ecma_ast::Module, String> {
+    let end = BASE + u32::try_from(code.len()).unwrap_or(u32::MAX - BASE);
+    let input = StringInput::new(code, BytePos(BASE), BytePos(end));
+    let mut parser = Parser::new(syntax_for(SourceKind::TypeScript), input, None);
+    let module = parser.parse_module().map_err(|e| e.kind().msg().to_string())?;
+    match parser.take_errors().first() {
+        Some(err) => Err(err.kind().msg().to_string()),
+        None => Ok(module),
+    }
+}
+
 /// Target used when the engine prints new code.
 pub const PRINT_TARGET: EsVersion = EsVersion::EsNext;
 
