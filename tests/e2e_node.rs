@@ -124,7 +124,8 @@ fn helmet_headers_appear_after_the_fix() {
     let (status, headers, _) = get(before.port, "/");
     assert!(status.contains(" 200 "), "{status}");
     assert_eq!(header(&headers, "x-powered-by"), Some("Express"));
-    for absent in ["content-security-policy", "strict-transport-security", "x-content-type-options", "x-frame-options"] {
+    for absent in ["content-security-policy", "strict-transport-security", "x-content-type-options", "x-frame-options"]
+    {
         assert_eq!(header(&headers, absent), None, "{absent} before the fix");
     }
     drop(before);
