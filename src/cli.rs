@@ -14,6 +14,9 @@ use crate::report::{self, Mode};
 use crate::transform::{self, Transform};
 use crate::write;
 
+/// The error recorded for each file that a `--write` refused to touch.
+const DIRTY: &str = "has uncommitted changes in git; nothing was written (commit or stash, or pass --allow-dirty)";
+
 /// Exit code: nothing to do, or everything done.
 pub const EXIT_OK: i32 = 0;
 /// Exit code: `--check` found changes to make.
@@ -90,6 +93,17 @@ pub enum ColorChoice {
     Never,
 }
 
+impl ColorChoice {
+    /// Whether to colour a stream that is (or is not) a terminal.
+    pub fn enabled(self, is_terminal: bool) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => is_terminal && std::env::var_os("NO_COLOR").is_none(),
+        }
+    }
+}
+
 /// Picks the transforms `--only` and `--skip` ask for; an unknown id is an error listing the valid ones.
 pub fn select_transforms(only: &[String], skip: &[String]) -> Result<Vec<Box<dyn Transform>>, String> {
     let valid = transform::all_ids();
@@ -120,11 +134,8 @@ pub fn main_with(cli: Cli) -> i32 {
             return EXIT_ERROR;
         }
     };
-    let color = match cli.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-    };
+    let color = cli.color.enabled(std::io::stdout().is_terminal());
+    let color_summary = cli.color.enabled(std::io::stderr().is_terminal());
     let mode = if cli.write {
         Mode::Write
     } else if cli.check {
@@ -136,13 +147,7 @@ pub fn main_with(cli: Cli) -> i32 {
     let mut result = pipeline::run(&cli.paths, &transforms);
     let mut written: Vec<PathBuf> = Vec::new();
     if mode == Mode::Write && !result.changes.is_empty() {
-        match write_all(&mut result, cli.allow_dirty) {
-            Ok(paths) => written = paths,
-            Err(refusal) => {
-                eprintln!("{refusal}");
-                return EXIT_ERROR;
-            }
-        }
+        written = write_all(&mut result, cli.allow_dirty);
     }
 
     let mut stdout = std::io::stdout().lock();
@@ -180,7 +185,17 @@ pub fn main_with(cli: Cli) -> i32 {
                 }
             }
             let _ = stdout.flush();
-            eprint!("{}", report::summary(&result, mode, color && std::io::stderr().is_terminal()));
+            let refused: Vec<&FileError> = result.errors.iter().filter(|e| e.message == DIRTY).collect();
+            if !refused.is_empty() {
+                let list: Vec<String> = refused.iter().map(|e| format!("  {}", display_path(&e.path))).collect();
+                eprintln!(
+                    "error: nothing was written: these files have uncommitted changes in git:\n{}\ncommit or stash \
+                     them first so that the tool's changes can be reviewed on their own, or pass --allow-dirty",
+                    list.join("\n")
+                );
+            }
+            let shown = if mode == Mode::Write { pipeline::only_written(&result, &written) } else { result.clone() };
+            eprint!("{}", report::summary(&shown, mode, color_summary));
         }
     }
 
@@ -195,17 +210,15 @@ pub fn main_with(cli: Cli) -> i32 {
 
 /// Writes every change, or nothing when some target has uncommitted changes (unless allowed): writing half of a
 /// change (the code without its package.json entry) would leave an app that does not start.
-fn write_all(result: &mut RunResult, allow_dirty: bool) -> Result<Vec<PathBuf>, String> {
+fn write_all(result: &mut RunResult, allow_dirty: bool) -> Vec<PathBuf> {
     if !allow_dirty {
         let targets: Vec<PathBuf> = result.changes.iter().map(|c| c.path.clone()).collect();
         let dirty = write::dirty_files(&targets);
         if !dirty.is_empty() {
-            let list: Vec<String> = dirty.iter().map(|p| format!("  {}", display_path(p))).collect();
-            return Err(format!(
-                "error: nothing was written: these files have uncommitted changes in git:\n{}\ncommit or stash them \
-                 first so that the tool's changes can be reviewed on their own, or pass --allow-dirty",
-                list.join("\n")
-            ));
+            for path in dirty {
+                result.errors.push(FileError { path, message: DIRTY.to_string() });
+            }
+            return Vec::new();
         }
     }
     let mut written = Vec::new();
@@ -232,7 +245,7 @@ fn write_all(result: &mut RunResult, allow_dirty: bool) -> Result<Vec<PathBuf>, 
                 .push(FileError { path: change.path.clone(), message: format!("could not be written: {err}") }),
         }
     }
-    Ok(written)
+    written
 }
 
 fn print_list() {

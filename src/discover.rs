@@ -99,12 +99,94 @@ fn clean(path: &Path) -> PathBuf {
     path.strip_prefix(".").map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
 }
 
-/// A path as shown to users: forward slashes, no leading `./`.
+/// A path as shown to users: relative to the current folder (with `..` where needed, so that every path of a run
+/// reads the same way and a diff applies with `git apply`), forward slashes, no leading `./`.
 pub fn display_path(path: &Path) -> String {
-    let shown = clean(path).to_string_lossy().replace('\\', "/");
+    let shown = relative_to_cwd(path).to_string_lossy().replace('\\', "/");
     if shown.is_empty() {
         ".".to_string()
     } else {
         shown
+    }
+}
+
+/// `path` relative to the current folder, normalised (`a/../b` is `b`); unchanged when the current folder is unknown.
+pub fn relative_to_cwd(path: &Path) -> PathBuf {
+    static CWD: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    let Some(cwd) = CWD.get_or_init(|| std::env::current_dir().ok()) else { return clean(path) };
+    let absolute = normalize(&if path.is_absolute() { path.to_path_buf() } else { cwd.join(path) });
+    let cwd = normalize(cwd);
+    let common = absolute.components().zip(cwd.components()).take_while(|(a, b)| a == b).count();
+    // Paths on another root (a different drive) stay absolute.
+    if common == 0 {
+        return absolute;
+    }
+    let mut out = PathBuf::new();
+    for _ in common..cwd.components().count() {
+        out.push("..");
+    }
+    for part in absolute.components().skip(common) {
+        out.push(part.as_os_str());
+    }
+    out
+}
+
+/// Removes `.` and resolves `..` textually.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_shown_relative_to_the_current_folder() {
+        let cwd = std::env::current_dir().expect("cwd");
+        assert_eq!(display_path(&cwd.join("src/app.js")), "src/app.js");
+        assert_eq!(display_path(Path::new("./src/app.js")), "src/app.js");
+        assert_eq!(display_path(Path::new("src/../lib/a.js")), "lib/a.js");
+        let parent_file = cwd.parent().expect("parent").join("x.js");
+        assert_eq!(display_path(&parent_file), "../x.js");
+        assert_eq!(display_path(Path::new("../x.js")), "../x.js");
+    }
+
+    #[test]
+    fn walk_skips_dependencies_and_declaration_files_and_honours_gitignore() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        for (path, text) in [
+            ("app.js", "x"),
+            ("types.d.ts", "x"),
+            ("node_modules/express/index.js", "x"),
+            ("dist/app.js", "x"),
+            ("generated/out.js", "x"),
+            (".gitignore", "generated/\n"),
+            ("views/index.ejs", "x"),
+            ("src/a.mts", "x"),
+        ] {
+            let p = root.join(path);
+            std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+            std::fs::write(p, text).expect("write");
+        }
+        let found = discover(&[root.to_path_buf()]);
+        let names: Vec<String> =
+            found.sources.iter().map(|p| p.strip_prefix(root).expect("under root").display().to_string()).collect();
+        assert_eq!(names, ["app.js", "src/a.mts"]);
+        assert_eq!(found.views.len(), 1);
+        let missing = discover(&[root.join("nope")]);
+        assert_eq!(missing.errors.len(), 1);
     }
 }

@@ -8,6 +8,7 @@ pub mod discover;
 pub mod edit;
 pub mod layout;
 pub mod manifest;
+pub mod objects;
 pub mod parse;
 pub mod pipeline;
 pub mod project;

@@ -61,7 +61,7 @@ pub struct DependencyChange {
 }
 
 /// Everything a run found and planned.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct RunResult {
     /// Changed files (sources first, then manifests), sorted by path.
     pub changes: Vec<FileChange>,
@@ -233,7 +233,7 @@ impl ManifestIndex {
         let by_dir = dirs
             .into_par_iter()
             .map(|dir| {
-                let found = manifest::find_nearest_manifest(&dir).map(|m| relative_to_cwd(&m));
+                let found = manifest::find_nearest_manifest(&dir).map(|m| crate::discover::relative_to_cwd(&m));
                 (dir, found)
             })
             .collect();
@@ -250,29 +250,6 @@ fn parent_dir(file: &Path) -> PathBuf {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     }
-}
-
-/// Manifests found by walking up from a relative folder come back as `src/../package.json`-free paths relative to
-/// where the user stands when possible, so that diffs name them the way the user would.
-fn relative_to_cwd(path: &Path) -> PathBuf {
-    let Ok(cwd) = std::env::current_dir() else { return path.to_path_buf() };
-    let absolute = if path.is_absolute() { path.to_path_buf() } else { cwd.join(path) };
-    let normal = normalize(&absolute);
-    normal.strip_prefix(&cwd).map(Path::to_path_buf).unwrap_or(normal)
-}
-
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for part in path.components() {
-        match part {
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            std::path::Component::CurDir => {}
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
 }
 
 fn build_projects(
@@ -414,6 +391,16 @@ pub fn install_command(manifest_dir: &Path) -> &'static str {
         dir = d.parent().filter(|p| !p.as_os_str().is_empty());
     }
     "npm install"
+}
+
+/// The part of a run that was written: changes to files not in `written` (and their dependency changes and next
+/// steps) are dropped, so that a summary after `--write` tells only what happened.
+pub fn only_written(result: &RunResult, written: &[PathBuf]) -> RunResult {
+    let mut kept = result.clone();
+    kept.changes.retain(|c| written.contains(&c.path));
+    kept.dependencies.retain(|d| written.contains(&d.manifest));
+    kept.next_steps = next_steps(&kept);
+    kept
 }
 
 fn next_steps(result: &RunResult) -> Vec<String> {

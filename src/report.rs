@@ -78,12 +78,15 @@ pub fn summary(result: &RunResult, mode: Mode, color: bool) -> String {
     };
     let manifests = result.changes.iter().filter(|c| c.is_manifest).count();
     let sources = result.changes.len() - manifests;
+    let changed = match result.changes.len() {
+        0 => "no files".to_string(),
+        1 => format!("1 file ({sources} source, {manifests} package.json)"),
+        n => format!("{n} files ({sources} source, {manifests} package.json)"),
+    };
     let _ = writeln!(
         out,
-        "{} {} file{} ({sources} source, {manifests} package.json); scanned {} source files, parsed {}",
+        "{} {changed}; scanned {} source files, parsed {}",
         paint("1", &format!("express-harden: {verb}")),
-        result.changes.len(),
-        if result.changes.len() == 1 { "" } else { "s" },
         result.files_scanned,
         result.files_parsed
     );

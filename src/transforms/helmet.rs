@@ -26,6 +26,7 @@ use serde::Deserialize;
 
 use crate::analysis::{AppSite, ExpressApp, FileFacts, ImportKind, Middleware, ModuleSystem};
 use crate::codegen;
+use crate::discover::display_path;
 use crate::edit::Edit;
 use crate::layout;
 use crate::manifest::DepSection;
@@ -97,6 +98,8 @@ struct Applied {
     disabled: Vec<String>,
     /// Sub-middlewares used on their own (canonical names).
     subs: BTreeSet<String>,
+    /// Offset of the first registration of a sub-middleware.
+    first_sub_at: Option<usize>,
 }
 
 fn canonical(name: &str) -> Option<&'static SubMiddleware> {
@@ -115,10 +118,12 @@ fn applied_to(facts: &FileFacts, app: &ExpressApp) -> Applied {
                     }
                     ImportKind::Named(name) => {
                         applied.subs.extend(canonical(name).map(|m| m.name.clone()));
+                        applied.first_sub_at.get_or_insert(call.range.start);
                     }
                 },
                 Middleware::MemberCallOf { binding, member } if binding.module == ID => {
                     applied.subs.extend(canonical(member).map(|m| m.name.clone()));
+                    applied.first_sub_at.get_or_insert(call.range.start);
                 }
                 Middleware::RequireCall { module } if module == ID => {
                     applied.full_at.get_or_insert(call.range.start);
@@ -376,7 +381,7 @@ fn report_partial(cx: &FileContext<'_>, plan: &mut FilePlan, app: &ExpressApp, a
     plan.findings.push(cx.finding(
         ID,
         "partial",
-        app.creation.start,
+        applied.first_sub_at.unwrap_or(app.creation.start),
         Severity::Warning,
         format!(
             "only some of helmet's protections are applied ({}); missing: {}. Use helmet() and switch off single \
@@ -397,10 +402,10 @@ fn report_views(cx: &FileContext<'_>, plan: &mut FilePlan, app: &ExpressApp, dir
                 views::InlineKind::EventHandler => "inline event handler",
                 views::InlineKind::JavascriptUrl => "javascript: URL",
             };
-            inline.push(format!("{}:{} ({what})", path.display(), code.line));
+            inline.push(format!("{}:{} ({what})", display_path(path), code.line));
         }
         for ext in &scan.external {
-            hosts.insert((ext.origin.clone(), path.display().to_string()));
+            hosts.insert((ext.origin.clone(), display_path(path)));
         }
     }
     if !inline.is_empty() {

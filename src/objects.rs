@@ -1,0 +1,167 @@
+//! Edits inside object literals in the file's own layout: a new property goes after the last one, on its own line
+//! in a multi-line object (with the siblings' indentation, keeping or not keeping a trailing comma as the object
+//! does) or inline in a one-line object; a value is replaced in place.
+
+use std::ops::Range;
+
+use crate::edit::Edit;
+use crate::style::Style;
+use crate::values::ObjectFacts;
+
+/// Edits that add `prop` (already in the file's style, e.g. `store: new RedisStore({ client })`; it may span lines,
+/// later lines being indented relative to the property) as the last property of `obj`.
+pub fn add_property(
+    code: &str,
+    comments: &[Range<usize>],
+    obj: &ObjectFacts,
+    prop: &str,
+    style: &Style,
+    transform: &'static str,
+) -> Vec<Edit> {
+    let open = obj.range.start + 1;
+    let close = obj.range.end.saturating_sub(1);
+    let last_end = obj.props.iter().map(|p| p.range.end).chain(obj.spreads.iter().map(|s| s.end)).max();
+    let Some(last_end) = last_end else {
+        // `{}` or `{ }`: write `{ prop }` unless the braces hold comments, which we keep.
+        let inner = &code[open..close];
+        if inner.trim().is_empty() {
+            return vec![Edit::replace(open..close, format!(" {prop} "), transform)];
+        }
+        return vec![Edit::insert(close, format!(" {prop} "), transform)];
+    };
+    let first_start = obj.props.iter().map(|p| p.range.start).chain(obj.spreads.iter().map(|s| s.start)).min();
+    let multiline = first_start.is_some_and(|s| code[open..s].contains('\n'));
+    let comma = trailing_comma(code, comments, last_end, close);
+    if !multiline {
+        return match comma {
+            Some(c) => vec![Edit::insert(c + 1, format!(" {prop},"), transform)],
+            None => vec![Edit::insert(last_end, format!(", {prop}"), transform)],
+        };
+    }
+    let last_start =
+        obj.props.iter().map(|p| p.range.start).chain(obj.spreads.iter().map(|s| s.start)).max().unwrap_or(open);
+    let indent = indent_of_line(code, last_start);
+    let prop = reindent(prop, &indent, style);
+    match comma {
+        Some(c) => {
+            let at = end_of_line(code, comments, c + 1);
+            vec![Edit::insert(at, format!("{}{indent}{prop},", style.eol), transform)]
+        }
+        None => {
+            let at = end_of_line(code, comments, last_end);
+            if at == last_end {
+                vec![Edit::insert(last_end, format!(",{}{indent}{prop}", style.eol), transform)]
+            } else {
+                vec![
+                    Edit::insert(last_end, ",", transform),
+                    Edit::insert(at, format!("{}{indent}{prop}", style.eol), transform),
+                ]
+            }
+        }
+    }
+}
+
+/// The offset of a comma after `after` and before `close`, skipping whitespace and comments.
+fn trailing_comma(code: &str, comments: &[Range<usize>], after: usize, close: usize) -> Option<usize> {
+    let mut pos = after;
+    while pos < close {
+        if let Some(c) = comments.iter().find(|c| c.start == pos) {
+            pos = c.end;
+            continue;
+        }
+        match code.as_bytes()[pos] {
+            b',' => return Some(pos),
+            b' ' | b'\t' | b'\r' | b'\n' => pos += 1,
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// The end of the line holding `from`, past spaces and one-line comments; `from` itself when code follows.
+fn end_of_line(code: &str, comments: &[Range<usize>], from: usize) -> usize {
+    let point = crate::layout::after_statement(code, comments, from);
+    if point.own_line {
+        point.offset
+    } else {
+        from
+    }
+}
+
+/// Leading whitespace of the line holding `at`.
+pub fn indent_of_line(code: &str, at: usize) -> String {
+    let start = code[..at].rfind('\n').map_or(0, |i| i + 1);
+    let rest = &code[start..];
+    rest[..rest.len() - rest.trim_start_matches([' ', '\t']).len()].to_string()
+}
+
+/// Indents the second and later lines of `text` by `indent` and uses the style's line ending.
+pub fn reindent(text: &str, indent: &str, style: &Style) -> String {
+    text.replace("\r\n", "\n").split('\n').collect::<Vec<_>>().join(&format!("{}{indent}", style.eol))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::analyse;
+    use crate::parse::parse;
+    use crate::source::SourceFile;
+    use crate::values::Value;
+
+    /// Adds `store: x` to the options object of the `session(...)` call in `code`.
+    fn add(code: &str) -> String {
+        let file = SourceFile::new("a.js".into(), code.to_string());
+        let parsed = parse(&file, &file.code).expect("parses");
+        let facts = analyse(&file, &parsed);
+        let call = facts.calls.iter().find(|c| c.call.callee.as_ref().is_some_and(|c| c.path == "session"));
+        let Some(Value::Object(obj)) = call.and_then(|c| c.call.args.first()) else { panic!("no object") };
+        let edits = add_property(&file.code, &facts.comments, obj, "store: x", &facts.style, "t");
+        let out = crate::edit::apply(&file.code, &edits).expect("applies");
+        parse(&file, &out).expect("still parses");
+        out
+    }
+
+    const HEAD: &str = "const session = require('express-session');\n";
+
+    #[test]
+    fn multiline_without_trailing_comma() {
+        let code = format!("{HEAD}app.use(session({{\n  secret: 's',\n  resave: false\n}}));\n");
+        assert_eq!(
+            add(&code),
+            format!("{HEAD}app.use(session({{\n  secret: 's',\n  resave: false,\n  store: x\n}}));\n")
+        );
+    }
+
+    #[test]
+    fn multiline_with_trailing_comma_and_comment() {
+        let code = format!("{HEAD}app.use(session({{\n    secret: 's', // signs\n    resave: false, // no\n}}));\n");
+        assert_eq!(
+            add(&code),
+            format!(
+                "{HEAD}app.use(session({{\n    secret: 's', // signs\n    resave: false, // no\n    store: x,\n}}));\n"
+            )
+        );
+    }
+
+    #[test]
+    fn multiline_last_property_with_comment_and_no_comma() {
+        let code = format!("{HEAD}app.use(session({{\n\tsecret: 's' // signs\n}}));\n");
+        assert_eq!(add(&code), format!("{HEAD}app.use(session({{\n\tsecret: 's', // signs\n\tstore: x\n}}));\n"));
+    }
+
+    #[test]
+    fn single_line_objects() {
+        let code = format!("{HEAD}app.use(session({{ secret: 's' }}));\n");
+        assert_eq!(add(&code), format!("{HEAD}app.use(session({{ secret: 's', store: x }}));\n"));
+        let code = format!("{HEAD}app.use(session({{}}));\n");
+        assert_eq!(add(&code), format!("{HEAD}app.use(session({{ store: x }}));\n"));
+    }
+
+    #[test]
+    fn crlf_objects() {
+        let code = format!("{HEAD}app.use(session({{\r\n  secret: 's'\r\n}}));\r\n")
+            .replace(HEAD, &HEAD.replace('\n', "\r\n"));
+        let out = add(&code);
+        assert!(out.contains("secret: 's',\r\n  store: x\r\n}"), "{out:?}");
+    }
+}
