@@ -164,6 +164,8 @@ pub struct FileFacts {
     pub prologue_end: Option<Range<usize>>,
     /// Start of the first top-level statement that is not an import or directive.
     pub first_statement: Option<usize>,
+    /// Every top-level statement, in order.
+    pub top_level_stmts: Vec<Range<usize>>,
     /// Byte ranges of all comments, sorted.
     pub comments: Vec<Range<usize>>,
     /// Calls and constructions of imported things (`session({...})`, `new session.MemoryStore()`,
@@ -244,6 +246,12 @@ impl FileFacts {
         }
     }
 
+    /// The top-level statement that holds offset `at`.
+    pub fn top_level_stmt_at(&self, at: usize) -> Option<Range<usize>> {
+        let i = self.top_level_stmts.partition_point(|r| r.end <= at);
+        self.top_level_stmts.get(i).filter(|r| r.start <= at).cloned()
+    }
+
     /// The declaration of `name` visible at `at`: the last one before it (good enough for the single-scope
     /// patterns transforms follow).
     pub fn declaration(&self, name: &str, at: usize) -> Option<&Declaration> {
@@ -302,7 +310,9 @@ pub fn analyse(file: &SourceFile, parsed: &Parsed) -> FileFacts {
     let mut first_statement = None;
     let mut has_esm_syntax = false;
     let mut in_prologue = true;
+    let mut top_level_stmts = Vec::new();
     let mut visit_top = |r: Range<usize>, is_import: bool, is_directive: bool| {
+        top_level_stmts.push(r.clone());
         if in_prologue && is_directive {
             prologue_end = Some(r.clone());
             return;
@@ -366,6 +376,7 @@ pub fn analyse(file: &SourceFile, parsed: &Parsed) -> FileFacts {
         top_level_imports,
         prologue_end,
         first_statement,
+        top_level_stmts,
         comments: parsed.comments.clone(),
         calls,
         declarations,

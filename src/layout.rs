@@ -43,6 +43,26 @@ pub fn statement_after(point: InsertPoint, snippet: &str, indent: &str, style: &
     }
 }
 
+/// Where new statements go before the statement starting at `start`: the start of its line, or of the comment
+/// lines directly above it (a comment about a statement stays with it).
+pub fn before_statement(code: &str, comments: &[Range<usize>], start: usize) -> Option<usize> {
+    let mut at = line_start_before(code, start)?;
+    loop {
+        let i = comments.partition_point(|c| c.end <= at);
+        let Some(previous) = i.checked_sub(1).map(|i| &comments[i]) else { return Some(at) };
+        let between = &code[previous.end..at];
+        // Only whitespace and exactly one line break between the comment and the statement's line.
+        if between.trim().is_empty() && between.matches('\n').count() == 1 {
+            match line_start_before(code, previous.start) {
+                Some(line) => at = line,
+                None => return Some(at),
+            }
+        } else {
+            return Some(at);
+        }
+    }
+}
+
 /// The start of the line holding `start` when only whitespace precedes it there; `None` when code does.
 pub fn line_start_before(code: &str, start: usize) -> Option<usize> {
     let line_start = code[..start].rfind('\n').map_or(0, |i| i + 1);
@@ -65,6 +85,18 @@ mod tests {
         assert_eq!(after_statement(code, &[], 4), InsertPoint { offset: 4, own_line: true });
         let code = "a()";
         assert_eq!(after_statement(code, &[], 3), InsertPoint { offset: 3, own_line: true });
+    }
+
+    #[test]
+    fn before_statement_keeps_comments_with_their_statement() {
+        let code = "a();\n\n// about b\n/* more */\nb();\n";
+        let b = code.find("b();").expect("b");
+        let comments = [
+            code.find("//").expect("c1")..code.find("about b").expect("c1") + 7,
+            code.find("/*").expect("c2")..code.find("*/").expect("c2") + 2,
+        ];
+        assert_eq!(before_statement(code, &comments, b), Some(code.find("// about").expect("c1")));
+        assert_eq!(before_statement("x();\ny();", &[], 5), Some(5));
     }
 
     #[test]

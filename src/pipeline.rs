@@ -14,7 +14,7 @@ use crate::manifest::{self, DepSection, ManifestInfo};
 use crate::parse::parse;
 use crate::project::{NodeTarget, Project};
 use crate::source::SourceFile;
-use crate::transform::{DependencyRequest, FileContext, FilePlan, Finding, Severity, Transform};
+use crate::transform::{DependencyRequest, FileContext, FilePlan, Finding, Options, Severity, Transform};
 use crate::views;
 
 /// A file the run would change.
@@ -77,18 +77,26 @@ pub struct RunResult {
     pub files_parsed: usize,
     /// Things the user must do after applying the changes.
     pub next_steps: Vec<String>,
+    /// The transforms' own next steps (part of `next_steps`), kept to recompute it for what was written.
+    pub transform_steps: Vec<String>,
 }
 
 struct Planned {
     change: Option<FileChange>,
     findings: Vec<Finding>,
     dependencies: Vec<(Option<PathBuf>, DependencyRequest, PathBuf)>,
+    next_steps: Vec<String>,
     error: Option<FileError>,
     parsed: bool,
 }
 
-/// Runs every transform in `transforms` over `paths`.
+/// Runs every transform in `transforms` over `paths` with default options.
 pub fn run(paths: &[PathBuf], transforms: &[Box<dyn Transform>]) -> RunResult {
+    run_with(paths, transforms, &Options::default())
+}
+
+/// Runs every transform in `transforms` over `paths`.
+pub fn run_with(paths: &[PathBuf], transforms: &[Box<dyn Transform>], options: &Options) -> RunResult {
     let found = discover(paths);
     let mut result = RunResult { files_scanned: found.sources.len(), ..RunResult::default() };
     result
@@ -106,12 +114,16 @@ pub fn run(paths: &[PathBuf], transforms: &[Box<dyn Transform>]) -> RunResult {
         .map(|path| {
             let manifest = manifests.nearest(path);
             let project = manifest.as_ref().and_then(|m| projects.get(m)).unwrap_or(&no_project);
-            plan_file(path, project, manifest, transforms, &needles)
+            plan_file(path, project, manifest, transforms, &needles, options)
         })
         .collect();
 
     let mut requests: BTreeMap<Option<PathBuf>, Vec<(DependencyRequest, PathBuf)>> = BTreeMap::new();
+    let mut transform_steps = BTreeSet::new();
     for p in planned {
+        if p.change.is_some() {
+            transform_steps.extend(p.next_steps);
+        }
         result.files_parsed += usize::from(p.parsed);
         result.changes.extend(p.change);
         result.findings.extend(p.findings);
@@ -131,6 +143,7 @@ pub fn run(paths: &[PathBuf], transforms: &[Box<dyn Transform>]) -> RunResult {
     result.findings.sort_by(|a, b| (&a.path, a.line, a.column, &a.rule).cmp(&(&b.path, b.line, b.column, &b.rule)));
     result.findings.dedup();
     result.errors.sort_by(|a, b| a.path.cmp(&b.path));
+    result.transform_steps = transform_steps.into_iter().collect();
     result.next_steps = next_steps(&result);
     result
 }
@@ -142,9 +155,16 @@ fn plan_file(
     manifest: Option<PathBuf>,
     transforms: &[Box<dyn Transform>],
     needles: &[&str],
+    options: &Options,
 ) -> Planned {
-    let mut planned =
-        Planned { change: None, findings: Vec::new(), dependencies: Vec::new(), error: None, parsed: false };
+    let mut planned = Planned {
+        change: None,
+        findings: Vec::new(),
+        dependencies: Vec::new(),
+        next_steps: Vec::new(),
+        error: None,
+        parsed: false,
+    };
     let fail = |message: String| FileError { path: path.to_path_buf(), message };
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
@@ -176,12 +196,13 @@ fn plan_file(
     };
     let facts = analyse(&file, &parsed);
     drop(parsed);
-    let cx = FileContext { file: &file, facts: &facts, project };
+    let cx = FileContext { file: &file, facts: &facts, project, options };
     let mut plan = FilePlan::default();
     for transform in transforms {
         transform.plan(&cx, &mut plan);
     }
     planned.findings = plan.findings;
+    planned.next_steps = plan.next_steps;
     for request in plan.dependencies {
         planned.dependencies.push((manifest.clone(), request, path.to_path_buf()));
     }
@@ -404,7 +425,10 @@ pub fn only_written(result: &RunResult, written: &[PathBuf]) -> RunResult {
 }
 
 fn next_steps(result: &RunResult) -> Vec<String> {
-    let mut steps = Vec::new();
+    if result.changes.is_empty() {
+        return Vec::new();
+    }
+    let mut steps = result.transform_steps.clone();
     let manifests: BTreeSet<&PathBuf> = result.dependencies.iter().map(|d| &d.manifest).collect();
     for manifest in manifests {
         let dir = parent_dir(manifest);

@@ -91,6 +91,8 @@ pub struct FilePlan {
     pub dependencies: Vec<DependencyRequest>,
     /// Findings.
     pub findings: Vec<Finding>,
+    /// What the operator must do once the change is applied (`set SESSION_SECRET`, `provide a Redis at REDIS_URL`).
+    pub next_steps: Vec<String>,
 }
 
 /// What a transform sees of one file.
@@ -101,6 +103,15 @@ pub struct FileContext<'a> {
     pub facts: &'a FileFacts,
     /// The project the file belongs to (its nearest package.json, views, Node version).
     pub project: &'a Project,
+    /// Choices the user made on the command line.
+    pub options: &'a Options,
+}
+
+/// Choices that change what transforms generate.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// `--store`: the session store backend to use instead of the one guessed from package.json.
+    pub store: Option<String>,
 }
 
 impl FileContext<'_> {
