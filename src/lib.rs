@@ -13,6 +13,7 @@ pub mod parse;
 pub mod pipeline;
 pub mod project;
 pub mod report;
+pub mod session;
 pub mod source;
 pub mod style;
 pub mod transform;

@@ -1,0 +1,130 @@
+//! Recognition of session middleware, shared by the transforms that change its store and its cookie: the
+//! `session(...)` calls of express-session (or cookie-session) under any local name or as an inline require, and
+//! where their options object is written (inline, or in a variable of the same file, typed or not).
+
+use std::ops::Range;
+
+use crate::analysis::{CallSite, Declaration, FileFacts};
+use crate::values::{ObjectFacts, Value};
+
+/// express-session's package name.
+pub const EXPRESS_SESSION: &str = "express-session";
+/// cookie-session's package name.
+pub const COOKIE_SESSION: &str = "cookie-session";
+
+/// Where a middleware's options are.
+#[derive(Debug, Clone, Copy)]
+pub enum SessionOptions<'a> {
+    /// `session({ ... })`.
+    Inline(&'a ObjectFacts),
+    /// `session(sessionOptions)` with `const sessionOptions = { ... }` in the same file.
+    Variable {
+        /// The declaration.
+        decl: &'a Declaration,
+        /// Its object literal.
+        object: &'a ObjectFacts,
+    },
+    /// `session()`.
+    Missing,
+    /// Built some other way (a call, an import, a member expression): not visible in this file.
+    Opaque(&'a Value),
+}
+
+/// One `session(...)` call.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionUse<'a> {
+    /// The call.
+    pub site: &'a CallSite,
+    /// Its options.
+    pub options: SessionOptions<'a>,
+}
+
+impl SessionUse<'_> {
+    /// The options object, wherever it is written.
+    pub fn object(&self) -> Option<&ObjectFacts> {
+        match self.options {
+            SessionOptions::Inline(o) | SessionOptions::Variable { object: o, .. } => Some(o),
+            _ => None,
+        }
+    }
+
+    /// Where a finding about the options should point.
+    pub fn at(&self) -> usize {
+        self.site.call.range.start
+    }
+}
+
+/// Every call of `module`'s middleware factory in the file.
+pub fn session_uses<'a>(facts: &'a FileFacts, module: &str) -> Vec<SessionUse<'a>> {
+    facts
+        .calls
+        .iter()
+        .filter(|site| !site.is_new && site.call.callee.as_ref().is_some_and(|c| c.is_module(module)))
+        .map(|site| SessionUse { site, options: options_of(facts, site) })
+        .collect()
+}
+
+fn options_of<'a>(facts: &'a FileFacts, site: &'a CallSite) -> SessionOptions<'a> {
+    match site.call.args.first() {
+        None => SessionOptions::Missing,
+        Some(Value::Object(obj)) => SessionOptions::Inline(obj),
+        Some(value @ Value::Ident(name, r)) => match facts.declaration(name, r.start) {
+            Some(decl @ Declaration { init: Some(Value::Object(object)), .. }) => {
+                SessionOptions::Variable { decl, object }
+            }
+            _ => SessionOptions::Opaque(value),
+        },
+        Some(other) => SessionOptions::Opaque(other),
+    }
+}
+
+/// How to refer to the session module in new code at the site of `use_`: the local name it is bound to, or an inline
+/// require when the call itself is one (`require('express-session')({...})`).
+pub fn module_expr(facts: &FileFacts, use_: &SessionUse<'_>, module: &str) -> String {
+    match use_.site.call.callee.as_ref().and_then(|c| c.binding.as_ref()) {
+        Some(binding) => binding.local.clone(),
+        None => facts
+            .module_names(module)
+            .first()
+            .map(|n| (*n).to_string())
+            .unwrap_or_else(|| format!("require('{module}')")),
+    }
+}
+
+/// The byte range of a property's value, for replacing it.
+pub fn value_range(obj: &ObjectFacts, key: &str) -> Option<Range<usize>> {
+    obj.get(key).map(|p| p.value.range())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::analyse;
+    use crate::parse::parse;
+    use crate::source::SourceFile;
+
+    fn facts(code: &str) -> FileFacts {
+        let file = SourceFile::new("a.ts".into(), code.to_string());
+        let parsed = parse(&file, &file.code).expect("parses");
+        analyse(&file, &parsed)
+    }
+
+    #[test]
+    fn recognises_every_form() {
+        let f = facts(
+            "import expressSession from 'express-session';\n\
+             const opts: expressSession.SessionOptions = { secret: 'x' };\n\
+             app.use(expressSession(opts));\n\
+             app.use(expressSession({ secret: 'y', store: s }));\n\
+             app.use(require('express-session')());\n\
+             export const mw = expressSession(build());\n",
+        );
+        let uses = session_uses(&f, EXPRESS_SESSION);
+        assert_eq!(uses.len(), 4);
+        assert!(matches!(uses[0].options, SessionOptions::Variable { decl, .. } if decl.name == "opts"));
+        assert!(matches!(uses[1].options, SessionOptions::Inline(o) if o.get("store").is_some()));
+        assert!(matches!(uses[2].options, SessionOptions::Missing));
+        assert_eq!(module_expr(&f, &uses[2], EXPRESS_SESSION), "expressSession");
+        assert!(matches!(uses[3].options, SessionOptions::Opaque(_)));
+    }
+}
