@@ -11,7 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::discover::display_path;
 use crate::pipeline::{self, FileError, RunResult};
 use crate::report::{self, Mode};
-use crate::transform::{self, Transform};
+use crate::transform::{self, Options, Transform};
 use crate::write;
 
 /// The error recorded for each file that a `--write` refused to touch.
@@ -53,6 +53,11 @@ pub struct Cli {
     /// Skip these transforms (comma-separated ids).
     #[arg(long, value_delimiter = ',', value_name = "ID,...")]
     pub skip: Vec<String>,
+
+    /// Session store backend for the session-store transform: redis, mongo, postgres, mysql, sequelize or knex
+    /// (default: from the database clients in package.json, else redis).
+    #[arg(long, value_name = "BACKEND")]
+    pub store: Option<String>,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -134,6 +139,14 @@ pub fn main_with(cli: Cli) -> i32 {
             return EXIT_ERROR;
         }
     };
+    if let Some(store) = &cli.store {
+        let valid = crate::transforms::session_store::store_flags();
+        if !valid.contains(&store.as_str()) {
+            eprintln!("error: unknown store `{store}` in --store; valid values: {}", valid.join(", "));
+            return EXIT_ERROR;
+        }
+    }
+    let options = Options { store: cli.store.clone() };
     let color = cli.color.enabled(std::io::stdout().is_terminal());
     let color_summary = cli.color.enabled(std::io::stderr().is_terminal());
     let mode = if cli.write {
@@ -144,7 +157,7 @@ pub fn main_with(cli: Cli) -> i32 {
         Mode::DryRun
     };
 
-    let mut result = pipeline::run(&cli.paths, &transforms);
+    let mut result = pipeline::run_with(&cli.paths, &transforms, &options);
     let mut written: Vec<PathBuf> = Vec::new();
     if mode == Mode::Write && !result.changes.is_empty() {
         written = write_all(&mut result, cli.allow_dirty);

@@ -186,6 +186,18 @@ impl VisitMut for TemplateFiller {
         }
     }
 
+    fn visit_mut_prop(&mut self, prop: &mut Prop) {
+        prop.visit_mut_children_with(self);
+        // `{ pool: pool }` reads as `{ pool }` once the placeholder is filled in.
+        if let Prop::KeyValue(kv) = prop {
+            if let (PropName::Ident(key), Expr::Ident(value)) = (&kv.key, &*kv.value) {
+                if key.sym == value.sym {
+                    *prop = Prop::Shorthand(value.clone());
+                }
+            }
+        }
+    }
+
     fn visit_mut_str(&mut self, s: &mut Str) {
         let value = s.value.to_string_lossy().into_owned();
         *s = str_lit(&value, self.quote);
@@ -354,6 +366,8 @@ mod tests {
         let items = template("new PgStore({ pool: $pool })", &[("pool", "db.pool")], '"').expect("template");
         assert_eq!(fit(&print_items(items), &Style::default(), ""), "new PgStore({ pool: db.pool });");
         assert!(template("f($nope)", &[], '\'').is_err());
+        let items = template("new PgStore({ pool: $pool })", &[("pool", "pool")], '\'').expect("template");
+        assert_eq!(fit(&print_items(items), &Style::default(), ""), "new PgStore({ pool });");
     }
 
     #[test]

@@ -61,6 +61,35 @@ pub fn add_property(
     }
 }
 
+/// Edits that add `prop` as the first property of `obj` (before any comment lines that belong to the current first
+/// one): no trailing-comma question arises, and the new property reads first, as in most documentation.
+pub fn add_first_property(
+    code: &str,
+    comments: &[Range<usize>],
+    obj: &ObjectFacts,
+    prop: &str,
+    style: &Style,
+    transform: &'static str,
+) -> Vec<Edit> {
+    let open = obj.range.start + 1;
+    let first = obj.props.iter().map(|p| p.range.start).chain(obj.spreads.iter().map(|s| s.start)).min();
+    let Some(first) = first else {
+        return add_property(code, comments, obj, prop, style, transform);
+    };
+    // A comment between `{` and the first property that starts on the brace's line stays there.
+    let multiline = code[open..first].contains('\n');
+    if !multiline {
+        return vec![Edit::insert(first, format!("{prop}, "), transform)];
+    }
+    let indent = indent_of_line(code, first);
+    let prop = reindent(prop, &indent, style);
+    let at = crate::layout::before_statement(code, comments, first).filter(|&at| at > open).unwrap_or(first);
+    if at == first {
+        return vec![Edit::insert(first, format!("{prop},{}{indent}", style.eol), transform)];
+    }
+    vec![Edit::insert(at, format!("{indent}{prop},{}", style.eol), transform)]
+}
+
 /// The offset of a comma after `after` and before `close`, skipping whitespace and comments.
 fn trailing_comma(code: &str, comments: &[Range<usize>], after: usize, close: usize) -> Option<usize> {
     let mut pos = after;
@@ -155,6 +184,31 @@ mod tests {
         assert_eq!(add(&code), format!("{HEAD}app.use(session({{ secret: 's', store: x }}));\n"));
         let code = format!("{HEAD}app.use(session({{}}));\n");
         assert_eq!(add(&code), format!("{HEAD}app.use(session({{ store: x }}));\n"));
+    }
+
+    fn add_first(code: &str) -> String {
+        let file = SourceFile::new("a.js".into(), code.to_string());
+        let parsed = parse(&file, &file.code).expect("parses");
+        let facts = analyse(&file, &parsed);
+        let call = facts.calls.iter().find(|c| c.call.callee.as_ref().is_some_and(|c| c.path == "session"));
+        let Some(Value::Object(obj)) = call.and_then(|c| c.call.args.first()) else { panic!("no object") };
+        let edits = add_first_property(&file.code, &facts.comments, obj, "store: x", &facts.style, "t");
+        let out = crate::edit::apply(&file.code, &edits).expect("applies");
+        parse(&file, &out).expect("still parses");
+        out
+    }
+
+    #[test]
+    fn first_property_in_each_layout() {
+        let code = format!("{HEAD}app.use(session({{\n  // signs cookies\n  secret: 's',\n}}));\n");
+        assert_eq!(
+            add_first(&code),
+            format!("{HEAD}app.use(session({{\n  store: x,\n  // signs cookies\n  secret: 's',\n}}));\n")
+        );
+        let code = format!("{HEAD}app.use(session({{ secret: 's' }}));\n");
+        assert_eq!(add_first(&code), format!("{HEAD}app.use(session({{ store: x, secret: 's' }}));\n"));
+        let code = format!("{HEAD}app.use(session({{ ...base,\n  secret: 's' }}));\n");
+        assert_eq!(add_first(&code), format!("{HEAD}app.use(session({{ store: x, ...base,\n  secret: 's' }}));\n"));
     }
 
     #[test]

@@ -8,8 +8,9 @@ use nodejs_semver::Range as NpmRange;
 use crate::manifest::ManifestInfo;
 use crate::views::ViewScan;
 
-/// Node versions assumed when a project declares none (`engines.node`, `.nvmrc`, `.node-version`).
-pub const DEFAULT_NODE: &str = "^20.0.0";
+/// Node versions assumed when a project declares none (`engines.node`, `.nvmrc`, `.node-version`): a current Node 20
+/// (packages such as connect-mongo 6 need 20.8 or later).
+pub const DEFAULT_NODE: &str = "^20.19.0";
 
 /// A project: everything below one package.json (or, without one, below a path the user gave).
 #[derive(Debug, Default)]

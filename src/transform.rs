@@ -157,7 +157,10 @@ pub trait Transform: Send + Sync {
 
 /// Every transform, in the order their edits are planned.
 pub fn registry() -> Vec<Box<dyn Transform>> {
-    vec![Box::new(crate::transforms::helmet::Helmet::new())]
+    vec![
+        Box::new(crate::transforms::helmet::Helmet::new()),
+        Box::new(crate::transforms::session_store::SessionStore::new()),
+    ]
 }
 
 /// Ids of all transforms.

@@ -3,3 +3,4 @@
 
 pub mod data;
 pub mod helmet;
+pub mod session_store;

@@ -1,0 +1,637 @@
+//! `session-store`: replaces express-session's in-process MemoryStore with a persistent store.
+//!
+//! ```js
+//! // before
+//! const session = require('express-session');
+//! app.use(session({ secret: process.env.SESSION_SECRET }));
+//!
+//! // after (no database client in package.json: Redis)
+//! const session = require('express-session');
+//! const { RedisStore } = require('connect-redis');
+//! const { createClient } = require('redis');
+//! const redisClient = createClient({ url: process.env.REDIS_URL || 'redis://localhost:6379' });
+//! redisClient.connect().catch(console.error);
+//!
+//! app.use(session({ store: new RedisStore({ client: redisClient }), secret: process.env.SESSION_SECRET }));
+//! ```
+//!
+//! Recognised memory stores: no `store` key, `store: undefined`, `new session.MemoryStore()`, `new MemoryStore()`
+//! bound from express-session, a variable holding one (replaced at its declaration so that every user shares the new
+//! store), and the `memorystore` package. Left alone: persistent or custom stores. Reported: stores chosen at run
+//! time, options built outside the file, backends that need the app's own database instance when the file has none.
+//! Data: `transforms/session-store/data.json`. Description: `transforms/session-store/README.md`. Fixtures:
+//! `tests/fixtures/session-store/`.
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use nodejs_semver::{Range as NpmRange, Version};
+use serde::Deserialize;
+
+use crate::analysis::{CallSite, Declaration, FileFacts, ModuleSystem};
+use crate::codegen;
+use crate::edit::Edit;
+use crate::layout;
+use crate::manifest::DepSection;
+use crate::objects;
+use crate::session::{self, SessionOptions, SessionUse, EXPRESS_SESSION};
+use crate::source::SourceKind;
+use crate::transform::{DependencyRequest, FileContext, FilePlan, Severity, Transform, TransformInfo};
+use crate::transforms::data::{self, PackageVersion};
+use crate::values::{CalleeRef, Value};
+
+const ID: &str = "session-store";
+
+#[derive(Debug, Deserialize)]
+struct StoreData {
+    title: String,
+    rationale: String,
+    docs: String,
+    upstream: String,
+    default_backend: String,
+    backends: Vec<Backend>,
+}
+
+/// One way to store sessions: a store package, how to import it, how to build it, and its database client.
+#[derive(Debug, Deserialize)]
+struct Backend {
+    id: String,
+    flag: String,
+    detect: Vec<String>,
+    package: String,
+    versions: Vec<StoreVersion>,
+    #[serde(default)]
+    legacy_client: Option<LegacyClient>,
+    #[serde(default)]
+    types: Option<TypesPackage>,
+    imports: Imports,
+    store: String,
+    #[serde(default)]
+    store_without_client: Option<String>,
+    #[serde(default)]
+    store_setup: Option<String>,
+    client: Client,
+}
+
+#[derive(Debug, Deserialize)]
+struct StoreVersion {
+    spec: String,
+    node: String,
+    #[serde(default)]
+    imports: Option<Imports>,
+}
+
+/// Older client majors that need an older store major (connect-redis 9+ needs node-redis 5).
+#[derive(Debug, Deserialize)]
+struct LegacyClient {
+    below: String,
+    versions: Vec<StoreVersion>,
+}
+
+#[derive(Debug, Deserialize)]
+struct TypesPackage {
+    package: String,
+    spec: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct Imports {
+    cjs: String,
+    esm: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct Client {
+    package: Option<String>,
+    #[serde(default)]
+    versions: Vec<PackageVersion>,
+    #[serde(default)]
+    imports: Option<Imports>,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    setup: Option<String>,
+    #[serde(default)]
+    required: bool,
+    reuse: Vec<ReuseRule>,
+    operator: String,
+}
+
+/// A client the file may already create: `new Pool(...)`, `createClient(...)`, `mongoose.connect(...)`.
+#[derive(Debug, Deserialize)]
+struct ReuseRule {
+    module: String,
+    export: Option<String>,
+    new: bool,
+    /// How to reach the client from the module's local name (`$module.connection.getClient()`); by default, the
+    /// variable the call is assigned to.
+    #[serde(default)]
+    expr: Option<String>,
+    /// Whether reusing it type-checks in TypeScript (a second copy of the driver's types can make it fail).
+    #[serde(default = "yes")]
+    typescript: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn data() -> &'static StoreData {
+    static DATA: OnceLock<StoreData> = OnceLock::new();
+    DATA.get_or_init(|| data::parse(ID, include_str!("../../transforms/session-store/data.json")))
+}
+
+/// The values `--store` accepts.
+pub fn store_flags() -> Vec<&'static str> {
+    let mut flags: Vec<&'static str> = data().backends.iter().map(|b| b.flag.as_str()).collect();
+    flags.dedup();
+    flags
+}
+
+/// The session-store transform.
+pub struct SessionStore {
+    info: TransformInfo,
+}
+
+impl SessionStore {
+    /// Builds the transform from its data.
+    pub fn new() -> SessionStore {
+        let d = data();
+        SessionStore {
+            info: TransformInfo {
+                id: ID,
+                title: d.title.clone(),
+                rationale: d.rationale.clone(),
+                docs: d.docs.clone(),
+                upstream: d.upstream.clone(),
+            },
+        }
+    }
+}
+
+impl Default for SessionStore {
+    fn default() -> Self {
+        SessionStore::new()
+    }
+}
+
+/// What to do with one session middleware's store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Action {
+    /// No `store` key: add one to this object.
+    Add(Range<usize>),
+    /// Replace this memory-store expression (the value, or the initialiser of a shared variable).
+    Replace(Range<usize>),
+}
+
+impl Action {
+    fn at(&self) -> usize {
+        match self {
+            Action::Add(r) | Action::Replace(r) => r.start,
+        }
+    }
+}
+
+impl Transform for SessionStore {
+    fn info(&self) -> &TransformInfo {
+        &self.info
+    }
+
+    fn needles(&self) -> &'static [&'static str] {
+        &["express-session"]
+    }
+
+    fn plan(&self, cx: &FileContext<'_>, plan: &mut FilePlan) {
+        let facts = cx.facts;
+        let uses = session::session_uses(facts, EXPRESS_SESSION);
+        let mut actions: Vec<(Action, SessionUse<'_>)> = Vec::new();
+        for use_ in &uses {
+            if let Some(action) = action_for(cx, plan, use_) {
+                if !actions.iter().any(|(a, _)| *a == action) {
+                    actions.push((action, *use_));
+                }
+            }
+        }
+        let Some((first_action, first_use)) = actions.iter().min_by_key(|(a, _)| a.at()).cloned() else {
+            return;
+        };
+        let Some(backend) = choose_backend(cx) else { return };
+        let is_ts = cx.file.kind != SourceKind::JavaScript;
+        let client = find_client(facts, backend, is_ts, first_action.at());
+        if client.is_none() && backend.client.required {
+            for (_, use_) in &actions {
+                plan.findings.push(cx.finding(
+                    ID,
+                    "needs-instance",
+                    use_.at(),
+                    Severity::Warning,
+                    format!(
+                        "express-session uses its default MemoryStore, which leaks memory and loses sessions on \
+                         restart; {} needs the app's own {} instance, which this file does not create: pass it to \
+                         the store yourself",
+                        backend.package, backend.id
+                    ),
+                ));
+            }
+            return;
+        }
+
+        let style = &facts.style;
+        let mut vars: Vec<(&str, String)> = vec![("session", session::module_expr(facts, &first_use, EXPRESS_SESSION))];
+        let mut imports: Vec<String> = Vec::new();
+        let mut setup: Vec<String> = Vec::new();
+        let version = store_version(cx, backend);
+        imports.push(pick_imports(&version.imports.clone().unwrap_or(backend.imports.clone()), facts));
+        let store_template = match &client {
+            Some(ClientRef::Existing(expr)) => {
+                vars.push(("client", expr.clone()));
+                backend.store.clone()
+            }
+            None => match (&backend.client.setup, &backend.store_without_client) {
+                (Some(client_setup), _) => {
+                    let name = facts.unused_name(&[backend.client.name.as_deref().unwrap_or("client")]);
+                    vars.push(("client", name));
+                    if let Some(client_imports) = &backend.client.imports {
+                        imports.push(pick_imports(client_imports, facts));
+                    }
+                    setup.push(client_setup.clone());
+                    backend.store.clone()
+                }
+                (None, Some(without)) => without.clone(),
+                (None, None) => backend.store.clone(),
+            },
+        };
+        if let Some(store_setup) = &backend.store_setup {
+            vars.push(("store", facts.unused_name(&["sessionStore"])));
+            setup.push(store_setup.clone());
+        }
+        let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        // Each statement is printed and fitted on its own, so that a semicolon-free file gets none on any line.
+        let render = |source: &str| -> Option<String> {
+            match codegen::template(source, &vars, style.quote) {
+                Ok(items) => Some(
+                    items
+                        .into_iter()
+                        .map(|item| codegen::fit(&codegen::print_items(vec![item]), style, ""))
+                        .collect::<Vec<_>>()
+                        .join(style.eol),
+                ),
+                Err(err) => {
+                    // A template that does not parse is a bug in our data, not in the user's code.
+                    eprintln!("express-harden: internal error in transforms/{ID}/data.json: {err}");
+                    None
+                }
+            }
+        };
+
+        // Imports, next to express-session's.
+        // Import statements go next to express-session's import; other statements of the import template (the
+        // `const PgStore = connectPgSimple(session)` of ES modules) after the whole import block.
+        let (import_lines, factory_lines): (Vec<String>, Vec<String>) = imports
+            .iter()
+            .flat_map(|s| s.lines())
+            .filter(|l| !l.trim().is_empty())
+            .map(str::to_string)
+            .partition(|l| l.starts_with("import ") || l.contains("require("));
+        let Some(store_expr) = render(&store_template).map(|s| s.trim_end_matches(';').to_string()) else { return };
+        let import_text: Vec<String> = import_lines.iter().filter_map(|s| render(s)).collect();
+        let factory_text: Vec<String> = factory_lines.iter().filter_map(|s| render(s)).collect();
+        let setup_text: Vec<String> = setup.iter().filter_map(|s| render(s)).collect();
+        if !import_text.is_empty() {
+            plan.edits.push(import_edit(cx, &import_text.join(style.eol), false));
+        }
+        if !factory_text.is_empty() {
+            plan.edits.push(import_edit(cx, &factory_text.join(style.eol), true));
+        }
+        if !setup_text.is_empty() {
+            let anchor = facts.top_level_stmt_at(first_action.at()).map_or(first_action.at(), |r| r.start);
+            let at = layout::before_statement(&cx.file.code, &facts.comments, anchor).unwrap_or(anchor);
+            let indent = cx.file.indent_at(anchor).to_string();
+            let block = objects::reindent(&setup_text.join(style.eol), &indent, style);
+            // The block stands apart: a blank line before it (unless there is one) and after it.
+            let line_before = cx.file.code[..at].trim_end_matches(['\n', '\r']).rsplit('\n').next().unwrap_or("");
+            let gap = if at == 0 || line_before.trim().is_empty() { "" } else { style.eol };
+            plan.edits.push(Edit::insert(at, format!("{gap}{indent}{block}{}{}", style.eol, style.eol), ID));
+        }
+        for (action, _) in &actions {
+            match action {
+                Action::Add(obj_range) => {
+                    let Some(obj) = uses.iter().filter_map(SessionUse::object).find(|o| o.range == *obj_range) else {
+                        continue;
+                    };
+                    plan.edits.extend(objects::add_first_property(
+                        &cx.file.code,
+                        &facts.comments,
+                        obj,
+                        &format!("store: {store_expr}"),
+                        style,
+                        ID,
+                    ));
+                }
+                Action::Replace(range) => {
+                    let indent = objects::indent_of_line(&cx.file.code, range.start);
+                    plan.edits.push(Edit::replace(range.clone(), objects::reindent(&store_expr, &indent, style), ID));
+                }
+            }
+        }
+
+        report_unused_memorystore(cx, plan, &actions);
+        request_dependencies(cx, plan, backend, version, client.is_none());
+        plan.next_steps.push(match &client {
+            Some(ClientRef::Existing(expr)) => format!(
+                "sessions are now stored with {} through the existing client `{expr}`: its database must be \
+                 reachable in every environment",
+                backend.package
+            ),
+            None => backend.client.operator.clone(),
+        });
+    }
+}
+
+/// Decides what to do with one middleware, reporting what cannot be decided.
+fn action_for(cx: &FileContext<'_>, plan: &mut FilePlan, use_: &SessionUse<'_>) -> Option<Action> {
+    let facts = cx.facts;
+    let obj = match use_.options {
+        SessionOptions::Inline(o) | SessionOptions::Variable { object: o, .. } => o,
+        SessionOptions::Missing => return None,
+        SessionOptions::Opaque(value) => {
+            plan.findings.push(
+                cx.finding(
+                    ID,
+                    "opaque-options",
+                    value.range().start,
+                    Severity::Info,
+                    "the session options are built outside this file or by a function: check that they set a \
+                 persistent store, or express-session uses its MemoryStore"
+                        .to_string(),
+                ),
+            );
+            return None;
+        }
+    };
+    let Some(prop) = obj.get("store") else {
+        if let Some(spread) = obj.spreads.first() {
+            plan.findings.push(
+                cx.finding(
+                    ID,
+                    "spread-options",
+                    spread.start,
+                    Severity::Info,
+                    "the session options are partly spread from another object: if it sets no store, express-session \
+                 uses its MemoryStore"
+                        .to_string(),
+                ),
+            );
+            return None;
+        }
+        return Some(Action::Add(obj.range.clone()));
+    };
+    match &prop.value {
+        Value::Nothing(r) => Some(Action::Replace(r.clone())),
+        Value::New(call) if is_memory_store(facts, call.callee.as_ref()) => Some(Action::Replace(call.range.clone())),
+        Value::Ident(name, r) => match facts.declaration(name, r.start) {
+            Some(Declaration { init: Some(Value::New(call)), .. }) if is_memory_store(facts, call.callee.as_ref()) => {
+                Some(Action::Replace(call.range.clone()))
+            }
+            _ => None,
+        },
+        Value::Conditional(r) => {
+            plan.findings.push(cx.finding(
+                ID,
+                "runtime-store",
+                prop.range.start,
+                Severity::Warning,
+                format!(
+                    "the session store is chosen at run time (`{}`): when it resolves to undefined, express-session \
+                     falls back to its MemoryStore, which leaks memory and loses sessions on restart",
+                    cx.text(r.clone()).split_whitespace().collect::<Vec<_>>().join(" ")
+                ),
+            ));
+            None
+        }
+        _ => None,
+    }
+}
+
+/// `session.MemoryStore`, a `MemoryStore` imported from express-session, or the class made by the `memorystore`
+/// package (`require('memorystore')(session)`).
+fn is_memory_store(facts: &FileFacts, callee: Option<&CalleeRef>) -> bool {
+    let Some(callee) = callee else { return false };
+    if callee.is_export(EXPRESS_SESSION, "MemoryStore") {
+        return true;
+    }
+    if callee.inline_require.as_deref() == Some(EXPRESS_SESSION) && callee.members == ["MemoryStore"] {
+        return true;
+    }
+    if !callee.members.is_empty() {
+        return false;
+    }
+    let root = callee.path.as_str();
+    matches!(
+        facts.declaration(root, usize::MAX).and_then(|d| d.init.as_ref()),
+        Some(Value::Call(c)) if c.callee.as_ref().is_some_and(|c| c.is_module("memorystore"))
+    )
+}
+
+/// After `new MemoryStore(...)` of the memorystore package is replaced, its require may have no other use.
+fn report_unused_memorystore(cx: &FileContext<'_>, plan: &mut FilePlan, actions: &[(Action, SessionUse<'_>)]) {
+    let facts = cx.facts;
+    let Some(decl) = facts.declarations.iter().find(
+        |d| matches!(&d.init, Some(Value::Call(c)) if c.callee.as_ref().is_some_and(|c| c.is_module("memorystore"))),
+    ) else {
+        return;
+    };
+    let replaced = actions.iter().filter(|(a, _)| matches!(a, Action::Replace(_))).count();
+    if facts.references.get(&decl.name).copied().unwrap_or(0) <= replaced {
+        plan.findings.push(cx.finding(
+            ID,
+            "memorystore-unused",
+            decl.declarator.start,
+            Severity::Info,
+            format!(
+                "`{}` (the memorystore package) is no longer used in this file: remove it, and the memorystore \
+                 dependency if nothing else uses it",
+                decl.name
+            ),
+        ));
+    }
+}
+
+/// `--store`, else the first backend whose client the project depends on, else the default.
+fn choose_backend<'a>(cx: &FileContext<'_>) -> Option<&'a Backend> {
+    let d = data();
+    let depends = |pkg: &str| cx.project.manifest.as_ref().is_some_and(|m| m.dependency(pkg).is_some());
+    if let Some(flag) = &cx.options.store {
+        let candidates: Vec<&Backend> = d.backends.iter().filter(|b| &b.flag == flag).collect();
+        return candidates.iter().find(|b| b.detect.iter().any(|p| depends(p))).or_else(|| candidates.first()).copied();
+    }
+    d.backends
+        .iter()
+        .find(|b| b.detect.iter().any(|p| depends(p)))
+        .or_else(|| d.backends.iter().find(|b| b.id == d.default_backend))
+}
+
+/// How new code reaches the database client.
+#[derive(Debug, Clone)]
+enum ClientRef {
+    /// An expression for a client the file already creates.
+    Existing(String),
+}
+
+/// A client of the backend's kind that the file creates at its top level, before `before`.
+fn find_client(facts: &FileFacts, backend: &Backend, is_ts: bool, before: usize) -> Option<ClientRef> {
+    for rule in &backend.client.reuse {
+        if is_ts && !rule.typescript {
+            continue;
+        }
+        for site in facts.calls.iter().filter(|s| s.is_new == rule.new && s.call.range.start < before) {
+            let Some(callee) = &site.call.callee else { continue };
+            let matches = match &rule.export {
+                Some(export) => callee.is_export(&rule.module, export),
+                None => callee.is_module(&rule.module),
+            };
+            if !matches {
+                continue;
+            }
+            if let Some(expr) = &rule.expr {
+                if site.stmt.as_ref().is_some_and(|s| s.top_level) {
+                    let module = callee.binding.as_ref().map_or("", |b| b.local.as_str());
+                    return Some(ClientRef::Existing(expr.replace("$module", module)));
+                }
+                continue;
+            }
+            if let Some(decl) = declared_by(facts, site) {
+                return Some(ClientRef::Existing(decl.name.clone()));
+            }
+        }
+    }
+    None
+}
+
+/// The top-level declaration whose initialiser is this call.
+fn declared_by<'a>(facts: &'a FileFacts, site: &CallSite) -> Option<&'a Declaration> {
+    facts.declarations.iter().find(|d| d.top_level && d.init.as_ref().is_some_and(|v| v.range() == site.call.range))
+}
+
+/// The imports of a template that the file does not have yet (one line per statement).
+fn pick_imports(imports: &Imports, facts: &FileFacts) -> String {
+    let template = match facts.module_system {
+        ModuleSystem::CommonJs => &imports.cjs,
+        ModuleSystem::Esm => &imports.esm,
+    };
+    template
+        .lines()
+        .filter(|line| {
+            // `const { RedisStore } = require('connect-redis');` is not added twice.
+            let module = line.split(['\'', '"']).nth(1).unwrap_or("");
+            let already = facts.bindings_of(module).any(|b| line.contains(&b.local));
+            !already || module.is_empty()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Inserts `text` after the express-session import (or, with `after_all`, after the last import).
+fn import_edit(cx: &FileContext<'_>, text: &str, after_all: bool) -> Edit {
+    let facts = cx.facts;
+    let style = &facts.style;
+    let session_import = facts.bindings_of(EXPRESS_SESSION).filter(|b| b.top_level).map(|b| b.stmt.clone()).last();
+    let anchor = if after_all { None } else { session_import }
+        .or_else(|| facts.top_level_imports.last().cloned())
+        .or_else(|| facts.prologue_end.clone());
+    if let Some(anchor) = anchor {
+        let point = layout::after_statement(&cx.file.code, &facts.comments, anchor.end);
+        let indent = cx.file.indent_at(anchor.start).to_string();
+        return Edit::insert(point.offset, layout::statement_after(point, text, &indent, style), ID);
+    }
+    let first = facts.first_statement.unwrap_or(0);
+    let at = layout::line_start_before(&cx.file.code, first).unwrap_or(first);
+    Edit::insert(at, format!("{text}{}", style.eol), ID)
+}
+
+/// The store version for the project's Node (and its client's major).
+fn store_version<'a>(cx: &FileContext<'_>, backend: &'a Backend) -> &'a StoreVersion {
+    let mut versions = &backend.versions;
+    if let (Some(legacy), Some(client)) = (&backend.legacy_client, &backend.client.package) {
+        let spec = cx.project.manifest.as_ref().and_then(|m| m.dependency(client)).map(|(_, spec)| spec);
+        if let (Some(spec), Ok(below)) = (spec, Version::parse(&legacy.below)) {
+            let newer = NpmRange::parse(format!(">={below}")).ok();
+            let allows_newer = match (NpmRange::parse(&spec), newer) {
+                (Ok(range), Some(newer)) => range.allows_any(&newer),
+                _ => true,
+            };
+            if !allows_newer {
+                versions = &legacy.versions;
+            }
+        }
+    }
+    versions
+        .iter()
+        .find(|v| cx.project.node.supports(&v.node))
+        .or_else(|| versions.last())
+        .unwrap_or(&backend.versions[0])
+}
+
+fn request_dependencies(
+    cx: &FileContext<'_>,
+    plan: &mut FilePlan,
+    backend: &Backend,
+    version: &StoreVersion,
+    creates_client: bool,
+) {
+    plan.dependencies.push(DependencyRequest {
+        package: backend.package.clone(),
+        spec: version.spec.clone(),
+        section: DepSection::Dependencies,
+        transform: ID,
+    });
+    if creates_client {
+        if let Some(package) = &backend.client.package {
+            if let Some(v) =
+                data::pick_version(&backend.client.versions, &cx.project.node).or(backend.client.versions.last())
+            {
+                plan.dependencies.push(DependencyRequest {
+                    package: package.clone(),
+                    spec: v.spec.clone(),
+                    section: DepSection::Dependencies,
+                    transform: ID,
+                });
+            }
+        }
+    }
+    if cx.file.kind != SourceKind::JavaScript {
+        if let Some(types) = &backend.types {
+            plan.dependencies.push(DependencyRequest {
+                package: types.package.clone(),
+                spec: types.spec.clone(),
+                section: DepSection::DevDependencies,
+                transform: ID,
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_parses_and_every_template_parses() {
+        let d = data();
+        assert!(d.backends.iter().any(|b| b.id == d.default_backend));
+        assert_eq!(store_flags(), ["redis", "mongo", "postgres", "mysql", "sequelize", "knex"]);
+        let vars = [("session", "session"), ("client", "client"), ("store", "store")];
+        for b in &d.backends {
+            let mut templates = vec![b.imports.cjs.clone(), b.imports.esm.clone(), b.store.clone()];
+            templates.extend(b.store_without_client.clone());
+            templates.extend(b.store_setup.clone());
+            templates.extend(b.client.setup.clone());
+            if let Some(i) = &b.client.imports {
+                templates.extend([i.cjs.clone(), i.esm.clone()]);
+            }
+            for t in templates {
+                assert!(codegen::template(&t, &vars, '\'').is_ok(), "{}: {t}", b.id);
+            }
+        }
+    }
+}
