@@ -600,7 +600,7 @@ fn an_unknown_id_in_only_is_a_usage_error_listing_the_valid_ids() {
     let out = run(project.path(), &["--only", "nope"]);
 
     assert_eq!(out.code, 2, "{out:?}");
-    assert_eq!(out.stderr, "error: unknown transform `nope` in --only; valid ids: helmet\n");
+    assert_eq!(out.stderr, "error: unknown transform `nope` in --only; valid ids: helmet, session-store\n");
     assert_eq!(out.stdout, "");
 }
 
@@ -611,7 +611,7 @@ fn an_unknown_id_in_skip_is_a_usage_error_listing_the_valid_ids() {
     let out = run(project.path(), &["--skip", "nope"]);
 
     assert_eq!(out.code, 2, "{out:?}");
-    assert_eq!(out.stderr, "error: unknown transform `nope` in --skip; valid ids: helmet\n");
+    assert_eq!(out.stderr, "error: unknown transform `nope` in --skip; valid ids: helmet, session-store\n");
 }
 
 #[test]
@@ -625,7 +625,7 @@ fn only_helmet_runs_helmet() {
 }
 
 #[test]
-fn skip_helmet_runs_no_transform_and_changes_nothing() {
+fn skip_helmet_leaves_an_app_without_sessions_alone() {
     let project = Project::express_app();
     let before = project.tree();
 
@@ -971,4 +971,42 @@ fn bug_an_absolute_path_gives_usable_and_consistent_paths() {
     assert!(headers.iter().all(|h| !h.starts_with("--- a//")), "{headers:?}");
     let dirs: Vec<&str> = headers.iter().map(|h| h.rsplit_once('/').map_or("", |(dir, _)| dir)).collect();
     assert!(dirs.windows(2).all(|w| w[0] == w[1]), "app.js and package.json are siblings: {headers:?}");
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// --store.
+
+#[test]
+fn an_unknown_store_is_a_usage_error_listing_the_backends() {
+    let project = Project::express_app();
+
+    let out = run(project.path(), &["--store", "dynamo"]);
+
+    assert_eq!(out.code, 2, "{out:?}");
+    assert_eq!(
+        out.stderr,
+        "error: unknown store `dynamo` in --store; valid values: redis, mongo, postgres, mysql, sequelize, knex\n"
+    );
+    assert_eq!(out.stdout, "");
+}
+
+#[test]
+fn store_flag_overrides_the_backend_guessed_from_package_json() {
+    let project = Project::empty()
+        .with("package.json", "{\n  \"name\": \"s\",\n  \"dependencies\": {\n    \"express-session\": \"^1.18.1\",\n    \"pg\": \"^8.13.1\"\n  }\n}\n")
+        .with(
+            "app.js",
+            "const session = require('express-session');\n\nmodule.exports = session({ secret: process.env.S });\n",
+        );
+
+    let guessed = run(project.path(), &["--only", "session-store"]);
+    let chosen = run(project.path(), &["--only", "session-store", "--store", "mongo"]);
+
+    assert_eq!(guessed.code, 0, "{guessed:?}");
+    assert!(guessed.stdout.contains("+const PgStore = require('connect-pg-simple')(session);"), "{}", guessed.stdout);
+    assert!(guessed.stderr.contains("provide a PostgreSQL database at DATABASE_URL"), "{}", guessed.stderr);
+    assert_eq!(chosen.code, 0, "{chosen:?}");
+    assert!(chosen.stdout.contains("+const { MongoStore } = require('connect-mongo');"), "{}", chosen.stdout);
+    assert!(chosen.stdout.contains("+    \"connect-mongo\": \"^6.0.0\","), "{}", chosen.stdout);
+    assert!(chosen.stderr.contains("provide a MongoDB server at MONGODB_URI"), "{}", chosen.stderr);
 }
