@@ -155,3 +155,13 @@ fn helmet_fixtures() {
 fn helmet_has_at_least_25_cases() {
     assert!(cases("helmet").len() >= 25);
 }
+
+#[test]
+fn session_store_fixtures() {
+    run_fixtures("session-store");
+}
+
+#[test]
+fn session_store_has_at_least_30_cases() {
+    assert!(cases("session-store").len() >= 30);
+}
