@@ -2,6 +2,7 @@
 # Installs what the tests need, then runs every check and test (the same command CI runs).
 #   - Node.js and npm: the end-to-end test starts the fixed app with node and installs its packages with `npm ci`.
 #   - git: the dirty-tree tests create repositories.
+#   - redis-server: the session-store end-to-end test starts its own Redis on a free port.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,12 +10,13 @@ need_apt=()
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
 command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 command -v git >/dev/null 2>&1 || need_apt+=(git)
+command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
 if [ "${#need_apt[@]}" -gt 0 ]; then
   echo "installing ${need_apt[*]} from Debian's packages"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
 fi
-echo "node $(node --version), npm $(npm --version), $(git --version)"
+echo "node $(node --version), npm $(npm --version), $(git --version), $(redis-server --version | cut -d' ' -f1-3)"
 
 cargo fmt --check
 cargo clippy --locked --all-targets -- -D warnings
