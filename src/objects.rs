@@ -137,17 +137,27 @@ mod tests {
     use crate::source::SourceFile;
     use crate::values::Value;
 
-    /// Adds `store: x` to the options object of the `session(...)` call in `code`.
-    fn add(code: &str) -> String {
+    type AddFn = fn(&str, &[Range<usize>], &ObjectFacts, &str, &Style, &'static str) -> Vec<Edit>;
+
+    /// Adds `store: x` with `add_fn` to the options object of the `session(...)` call in `code`.
+    fn apply_to_options(code: &str, add_fn: AddFn) -> String {
         let file = SourceFile::new("a.js".into(), code.to_string());
         let parsed = parse(&file, &file.code).expect("parses");
         let facts = analyse(&file, &parsed);
         let call = facts.calls.iter().find(|c| c.call.callee.as_ref().is_some_and(|c| c.path == "session"));
         let Some(Value::Object(obj)) = call.and_then(|c| c.call.args.first()) else { panic!("no object") };
-        let edits = add_property(&file.code, &facts.comments, obj, "store: x", &facts.style, "t");
+        let edits = add_fn(&file.code, &facts.comments, obj, "store: x", &facts.style, "t");
         let out = crate::edit::apply(&file.code, &edits).expect("applies");
         parse(&file, &out).expect("still parses");
         out
+    }
+
+    fn add(code: &str) -> String {
+        apply_to_options(code, add_property)
+    }
+
+    fn add_first(code: &str) -> String {
+        apply_to_options(code, add_first_property)
     }
 
     const HEAD: &str = "const session = require('express-session');\n";
@@ -184,18 +194,6 @@ mod tests {
         assert_eq!(add(&code), format!("{HEAD}app.use(session({{ secret: 's', store: x }}));\n"));
         let code = format!("{HEAD}app.use(session({{}}));\n");
         assert_eq!(add(&code), format!("{HEAD}app.use(session({{ store: x }}));\n"));
-    }
-
-    fn add_first(code: &str) -> String {
-        let file = SourceFile::new("a.js".into(), code.to_string());
-        let parsed = parse(&file, &file.code).expect("parses");
-        let facts = analyse(&file, &parsed);
-        let call = facts.calls.iter().find(|c| c.call.callee.as_ref().is_some_and(|c| c.path == "session"));
-        let Some(Value::Object(obj)) = call.and_then(|c| c.call.args.first()) else { panic!("no object") };
-        let edits = add_first_property(&file.code, &facts.comments, obj, "store: x", &facts.style, "t");
-        let out = crate::edit::apply(&file.code, &edits).expect("applies");
-        parse(&file, &out).expect("still parses");
-        out
     }
 
     #[test]

@@ -2,6 +2,8 @@
 //! the tests check what would be noticed: stdout, stderr, exit codes, the bytes on disk and the JSON document,
 //! which must validate against `docs/output-schema.json`.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -131,7 +133,7 @@ impl Project {
     /// A copy of `tests/fixtures/helmet/<case>/`.
     fn fixture(case: &str) -> Project {
         let project = Project::empty();
-        copy_dir(&Path::new(REPO).join("tests/fixtures/helmet").join(case), project.path());
+        common::copy_dir(&Path::new(REPO).join("tests/fixtures/helmet").join(case), project.path());
         project
     }
 
@@ -198,19 +200,6 @@ impl Project {
         }
         self.git(&["add", "--all"]);
         self.git(&["commit", "--quiet", "--message", "snapshot"]);
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).unwrap_or_else(|e| panic!("{}: {e}", from.display())) {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
     }
 }
 

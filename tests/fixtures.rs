@@ -3,6 +3,8 @@
 //! would see. Over every case the test also checks the engine's promises: the output re-parses, bytes outside the
 //! edits are identical, and a second run changes nothing.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use express_harden::cli::select_transforms;
@@ -69,19 +71,6 @@ fn render(result: &RunResult, root: &Path) -> String {
     out
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read_dir") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
-}
-
 /// The promises of the engine, checked on one case.
 fn check_properties(transform: &str, case: &Path, result: &RunResult) -> Result<(), String> {
     for change in result.changes.iter().filter(|c| !c.is_manifest) {
@@ -98,7 +87,7 @@ fn check_properties(transform: &str, case: &Path, result: &RunResult) -> Result<
     // A second run over the written result changes nothing.
     let tmp = tempfile::tempdir().map_err(|e| e.to_string())?;
     let copy = tmp.path().join("case");
-    copy_dir(case, &copy);
+    common::copy_dir(case, &copy);
     for change in &result.changes {
         let rel = change.path.strip_prefix(case).map_err(|e| e.to_string())?;
         std::fs::write(copy.join(rel), &change.updated).map_err(|e| e.to_string())?;

@@ -4,6 +4,33 @@
 use serde::Deserialize;
 
 use crate::project::NodeTarget;
+use crate::transform::TransformInfo;
+
+/// What every transform's data file says about it for users (`express-harden list`, reports).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Described {
+    /// One line.
+    pub title: String,
+    /// Why the change is worth making.
+    pub rationale: String,
+    /// Our description of the transform.
+    pub docs: String,
+    /// The upstream documentation of what it installs.
+    pub upstream: String,
+}
+
+impl Described {
+    /// The transform's info under `id`.
+    pub fn info(&self, id: &'static str) -> TransformInfo {
+        TransformInfo {
+            id,
+            title: self.title.clone(),
+            rationale: self.rationale.clone(),
+            docs: self.docs.clone(),
+            upstream: self.upstream.clone(),
+        }
+    }
+}
 
 /// A package version a transform may add, with the Node versions it runs on.
 #[derive(Debug, Clone, Deserialize)]

@@ -38,10 +38,8 @@ const ID: &str = "helmet";
 
 #[derive(Debug, Deserialize)]
 struct HelmetData {
-    title: String,
-    rationale: String,
-    docs: String,
-    upstream: String,
+    #[serde(flatten)]
+    described: data::Described,
     package: String,
     local_name: String,
     versions: Vec<PackageVersion>,
@@ -70,16 +68,7 @@ pub struct Helmet {
 impl Helmet {
     /// Builds the transform from its data.
     pub fn new() -> Helmet {
-        let d = data();
-        Helmet {
-            info: TransformInfo {
-                id: ID,
-                title: d.title.clone(),
-                rationale: d.rationale.clone(),
-                docs: d.docs.clone(),
-                upstream: d.upstream.clone(),
-            },
-        }
+        Helmet { info: data().described.info(ID) }
     }
 }
 

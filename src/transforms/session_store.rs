@@ -44,10 +44,8 @@ const ID: &str = "session-store";
 
 #[derive(Debug, Deserialize)]
 struct StoreData {
-    title: String,
-    rationale: String,
-    docs: String,
-    upstream: String,
+    #[serde(flatten)]
+    described: data::Described,
     default_backend: String,
     backends: Vec<Backend>,
 }
@@ -156,16 +154,7 @@ pub struct SessionStore {
 impl SessionStore {
     /// Builds the transform from its data.
     pub fn new() -> SessionStore {
-        let d = data();
-        SessionStore {
-            info: TransformInfo {
-                id: ID,
-                title: d.title.clone(),
-                rationale: d.rationale.clone(),
-                docs: d.docs.clone(),
-                upstream: d.upstream.clone(),
-            },
-        }
+        SessionStore { info: data().described.info(ID) }
     }
 }
 

@@ -17,7 +17,8 @@ pub fn copy_app(name: &str) -> (tempfile::TempDir, PathBuf) {
     (tmp, app)
 }
 
-fn copy_dir(from: &Path, to: &Path) {
+/// Copies a folder recursively, leaving out node_modules.
+pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("mkdir");
     for entry in std::fs::read_dir(from).expect("read_dir") {
         let entry = entry.expect("entry");
