@@ -26,7 +26,8 @@ fn helmet_headers_appear_after_the_fix() {
     let response = get(before.port, "/", &[]);
     assert!(response.status.contains(" 200 "), "{}", response.status);
     assert_eq!(response.header("x-powered-by"), Some("Express"));
-    for absent in ["content-security-policy", "strict-transport-security", "x-content-type-options", "x-frame-options"] {
+    for absent in ["content-security-policy", "strict-transport-security", "x-content-type-options", "x-frame-options"]
+    {
         assert_eq!(response.header(absent), None, "{absent} before the fix");
     }
     drop(before);
