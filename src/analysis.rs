@@ -135,7 +135,47 @@ pub struct Registration {
     pub method: String,
     /// The whole call.
     pub range: Range<usize>,
+    /// The functions it registers: written inline, or passed by name.
+    pub handlers: Vec<HandlerArg>,
 }
+
+/// A function passed to a registration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HandlerArg {
+    /// `app.get('/', (req, res) => ...)`: the function's range.
+    Inline(Range<usize>),
+    /// `app.get('/', home)`.
+    Named(String),
+}
+
+/// A function (declaration, expression or arrow), with its parameter names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FunctionFacts {
+    /// The name it is declared or assigned under, if any.
+    pub name: Option<String>,
+    /// The whole function.
+    pub range: Range<usize>,
+    /// Its body.
+    pub body: Range<usize>,
+    /// Parameter names (`None` for destructured or rest parameters).
+    pub params: Vec<Option<String>>,
+}
+
+/// `object.method(args)` for the few methods transforms look at ([`TRACKED_METHODS`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberCall {
+    /// The object, as a path (`res`, `app`, `this.app`).
+    pub object: String,
+    /// The method.
+    pub method: String,
+    /// The whole call.
+    pub range: Range<usize>,
+    /// The arguments.
+    pub args: Vec<Value>,
+}
+
+/// Methods whose calls are recorded as [`MemberCall`]s.
+pub const TRACKED_METHODS: [&str; 3] = ["cookie", "set", "clearCookie"];
 
 /// Facts about one file.
 #[derive(Debug, Clone)]
@@ -175,6 +215,10 @@ pub struct FileFacts {
     pub declarations: Vec<Declaration>,
     /// How many times each name is read (not declared) in the file.
     pub references: HashMap<String, usize>,
+    /// Every function, in source order.
+    pub functions: Vec<FunctionFacts>,
+    /// Calls of [`TRACKED_METHODS`].
+    pub member_calls: Vec<MemberCall>,
 }
 
 /// The statement (in a statement list) that holds something: new statements can go before or after it.
@@ -294,6 +338,9 @@ pub fn analyse(file: &SourceFile, parsed: &Parsed) -> FileFacts {
         references: HashMap::new(),
         stmts: Vec::new(),
         list_depth: 0,
+        functions: Vec::new(),
+        member_calls: Vec::new(),
+        pending_fn_name: None,
     };
     parsed.program.visit_with(&mut collector);
 
@@ -363,7 +410,19 @@ pub fn analyse(file: &SourceFile, parsed: &Parsed) -> FileFacts {
         module_system
     };
 
-    let Collector { votes, values, apps, uses, registrations, calls, declarations, references, .. } = collector;
+    let Collector {
+        votes,
+        values,
+        apps,
+        uses,
+        registrations,
+        calls,
+        declarations,
+        references,
+        functions,
+        member_calls,
+        ..
+    } = collector;
     FileFacts {
         module_system,
         style: votes.finish(code),
@@ -381,6 +440,8 @@ pub fn analyse(file: &SourceFile, parsed: &Parsed) -> FileFacts {
         calls,
         declarations,
         references,
+        functions,
+        member_calls,
     }
 }
 
@@ -625,9 +686,14 @@ struct Collector<'a> {
     /// The statements being visited, innermost last, with whether each is at the top level.
     stmts: Vec<StmtSite>,
     list_depth: usize,
+    functions: Vec<FunctionFacts>,
+    member_calls: Vec<MemberCall>,
+    /// The name the next function visited is declared under.
+    pending_fn_name: Option<String>,
 }
 
-const ROUTE_METHODS: [&str; 10] = ["use", "get", "post", "put", "delete", "del", "patch", "all", "options", "head"];
+/// Methods that register middleware or routes.
+pub const ROUTE_METHODS: [&str; 10] = ["use", "get", "post", "put", "delete", "del", "patch", "all", "options", "head"];
 
 impl<'a> Collector<'a> {
     fn binding(&self, name: &str) -> Option<&'a ModuleBinding> {
@@ -680,7 +746,7 @@ impl<'a> Collector<'a> {
                 if let Expr::Member(m) = unwrap(callee) {
                     if let MemberProp::Ident(p) = &m.prop {
                         let chainable = ROUTE_METHODS.contains(&p.sym.as_ref())
-                            || ["set", "enable", "disable", "engine", "param"].contains(&p.sym.as_ref());
+                            || ["set", "enable", "disable", "engine", "param", "route"].contains(&p.sym.as_ref());
                         if chainable {
                             return self.receiver_of(&m.obj);
                         }
@@ -832,10 +898,23 @@ impl<'a> Collector<'a> {
         });
     }
 
+    fn record_function(&mut self, range: Range<usize>, body: Range<usize>, params: Vec<Option<String>>) {
+        let name = self.pending_fn_name.take();
+        self.functions.push(FunctionFacts { name, range, body, params });
+    }
+
     fn with_scope(&mut self, scope: Range<usize>, f: impl FnOnce(&mut Self)) {
         self.scopes.push(scope);
         f(self);
         self.scopes.pop();
+    }
+}
+
+fn param_name(pat: &Pat) -> Option<String> {
+    match pat {
+        Pat::Ident(id) => Some(id.id.sym.to_string()),
+        Pat::Assign(a) => param_name(&a.left),
+        _ => None,
     }
 }
 
@@ -951,12 +1030,21 @@ impl Visit for Collector<'_> {
 
     fn visit_function(&mut self, f: &Function) {
         let scope = f.body.as_ref().map_or(range_of(f), range_of);
+        let params = f.params.iter().map(|p| param_name(&p.pat)).collect();
+        self.record_function(range_of(f), scope.clone(), params);
         self.with_scope(scope, |this| f.visit_children_with(this));
     }
 
     fn visit_arrow_expr(&mut self, f: &ArrowExpr) {
         let scope = range_of(&*f.body);
+        let params = f.params.iter().map(param_name).collect();
+        self.record_function(range_of(f), scope.clone(), params);
         self.with_scope(scope, |this| f.visit_children_with(this));
+    }
+
+    fn visit_fn_decl(&mut self, f: &FnDecl) {
+        self.pending_fn_name = Some(f.ident.sym.to_string());
+        f.visit_children_with(self);
     }
 
     fn visit_class(&mut self, c: &Class) {
@@ -994,6 +1082,9 @@ impl Visit for Collector<'_> {
 
     fn visit_var_declarator(&mut self, decl: &VarDeclarator) {
         if let (Pat::Ident(id), Some(init)) = (&decl.name, decl.init.as_deref()) {
+            if matches!(unwrap(init), Expr::Fn(_) | Expr::Arrow(_)) {
+                self.pending_fn_name = Some(id.id.sym.to_string());
+            }
             let mw = self.classify_call(init);
             if !matches!(mw, Middleware::Other) {
                 self.values.insert(id.id.sym.to_string(), mw);
@@ -1023,12 +1114,33 @@ impl Visit for Collector<'_> {
                     let method = p.sym.as_ref();
                     // `app.get('env')` reads a setting; a route has a handler after the path.
                     let is_route = method == "use" || (ROUTE_METHODS.contains(&method) && call.args.len() >= 2);
+                    if TRACKED_METHODS.contains(&method) {
+                        if let Some(object) = self.path_of(&m.obj) {
+                            let describer = Describer { bindings: self.bindings };
+                            self.member_calls.push(MemberCall {
+                                object,
+                                method: method.to_string(),
+                                range: range(call.span()),
+                                args: call.args.iter().map(|a| describer.value(&a.expr)).collect(),
+                            });
+                        }
+                    }
                     if is_route {
                         let receiver = self.receiver_of(&m.obj);
+                        let handlers = call
+                            .args
+                            .iter()
+                            .filter_map(|a| match unwrap(&a.expr) {
+                                Expr::Fn(_) | Expr::Arrow(_) => Some(HandlerArg::Inline(range_of(unwrap(&a.expr)))),
+                                Expr::Ident(id) => Some(HandlerArg::Named(id.sym.to_string())),
+                                _ => None,
+                            })
+                            .collect();
                         self.registrations.push(Registration {
                             receiver: receiver.clone(),
                             method: method.to_string(),
                             range: range(call.span()),
+                            handlers,
                         });
                         if method == "use" {
                             let mut middleware = Vec::new();

@@ -11,7 +11,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::discover::display_path;
 use crate::pipeline::{self, FileError, RunResult};
 use crate::report::{self, Mode};
-use crate::transform::{self, Options, Transform};
+use crate::transform::{self, Options, SecurePolicy, Transform};
+use crate::transforms::secrets::EnvNames;
 use crate::write;
 
 /// The error recorded for each file that a `--write` refused to touch.
@@ -59,6 +60,36 @@ pub struct Cli {
     #[arg(long, value_name = "BACKEND")]
     pub store: Option<String>,
 
+    /// sameSite value added to cookies that have none.
+    #[arg(long, value_enum, default_value_t = SameSite::Lax)]
+    pub same_site: SameSite,
+
+    /// How `secure` is set on cookies that lack it: always, production (secure when NODE_ENV is production, so
+    /// plain HTTP keeps working in development) or auto (secure when the request is).
+    #[arg(long, value_enum, default_value_t = SecurePolicy::Production)]
+    pub secure_cookies: SecurePolicy,
+
+    /// The app runs behind N TLS-terminating proxies: `app.set('trust proxy', N)` is added so that secure cookies
+    /// are sent.
+    #[arg(long, value_name = "N")]
+    pub behind_proxy: Option<u32>,
+
+    /// Name given to session cookies that use a default name (`connect.sid`, `session`).
+    #[arg(long, value_name = "NAME", default_value = "sid")]
+    pub session_cookie_name: String,
+
+    /// Environment variable for express-session's (and cookie-session's) secret.
+    #[arg(long, value_name = "NAME", default_value = "SESSION_SECRET")]
+    pub session_secret_env: String,
+
+    /// Environment variable for cookie-session's keys (comma-separated).
+    #[arg(long, value_name = "NAME", default_value = "SESSION_KEYS")]
+    pub session_keys_env: String,
+
+    /// Environment variable for cookie-parser's secret.
+    #[arg(long, value_name = "NAME", default_value = "COOKIE_SECRET")]
+    pub cookie_secret_env: String,
+
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -76,6 +107,15 @@ pub struct Cli {
 pub enum Command {
     /// List the transforms with their ids, titles, rationales and documentation links.
     List,
+}
+
+/// sameSite values the tool adds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SameSite {
+    /// Sent on top-level navigations from other sites (OAuth redirects and links keep working).
+    Lax,
+    /// Never sent from other sites.
+    Strict,
 }
 
 /// Output formats.
@@ -146,7 +186,21 @@ pub fn main_with(cli: Cli) -> i32 {
             return EXIT_ERROR;
         }
     }
-    let options = Options { store: cli.store.clone() };
+    let options = Options {
+        store: cli.store.clone(),
+        same_site: match cli.same_site {
+            SameSite::Lax => "lax".to_string(),
+            SameSite::Strict => "strict".to_string(),
+        },
+        secure_cookies: cli.secure_cookies,
+        behind_proxy: cli.behind_proxy,
+        session_cookie_name: cli.session_cookie_name.clone(),
+        env: EnvNames {
+            session_secret: cli.session_secret_env.clone(),
+            session_keys: cli.session_keys_env.clone(),
+            cookie_secret: cli.cookie_secret_env.clone(),
+        },
+    };
     let color = cli.color.enabled(std::io::stdout().is_terminal());
     let color_summary = cli.color.enabled(std::io::stderr().is_terminal());
     let mode = if cli.write {

@@ -148,6 +148,12 @@ pub fn template(source: &str, vars: &[(&str, &str)], quote: char) -> Result<Vec<
     Ok(module.body)
 }
 
+/// An expression written as JavaScript text (`process.env.NODE_ENV === 'production'`), printed in the file's style.
+pub fn render_expr(source: &str, style: &Style) -> Result<String, String> {
+    let items = template(source, &[], style.quote)?;
+    Ok(fit(&print_items(items), &Style { semicolons: false, ..style.clone() }, "").trim_end_matches(';').to_string())
+}
+
 struct TemplateFiller {
     vars: Vec<(String, String, Box<Expr>)>,
     quote: char,

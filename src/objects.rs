@@ -61,6 +61,57 @@ pub fn add_property(
     }
 }
 
+/// Whether the object's properties start on a line after its `{`.
+pub fn is_multiline(code: &str, obj: &ObjectFacts) -> bool {
+    let open = obj.range.start + 1;
+    let first = obj.props.iter().map(|p| p.range.start).chain(obj.spreads.iter().map(|s| s.start)).min();
+    match first {
+        Some(first) => code[open..first].contains('\n'),
+        None => code[open..obj.range.end.saturating_sub(1)].contains('\n'),
+    }
+}
+
+/// Whether the object ends with a comma after its last property (`{ a, b, }`).
+pub fn has_trailing_comma(code: &str, comments: &[Range<usize>], obj: &ObjectFacts) -> bool {
+    let last_end = obj.props.iter().map(|p| p.range.end).chain(obj.spreads.iter().map(|s| s.end)).max();
+    last_end.is_some_and(|end| trailing_comma(code, comments, end, obj.range.end.saturating_sub(1)).is_some())
+}
+
+/// An object literal holding `props`, laid out like `parent`: over several lines (one level deeper, with the
+/// parent's trailing-comma habit) when the parent is, on one line otherwise.
+pub fn nested_object(
+    code: &str,
+    comments: &[Range<usize>],
+    parent: &ObjectFacts,
+    props: &[String],
+    style: &Style,
+) -> String {
+    if !is_multiline(code, parent) {
+        return format!("{{ {} }}", props.join(", "));
+    }
+    let unit = &style.indent_unit;
+    let trailing = if has_trailing_comma(code, comments, parent) { "," } else { "" };
+    let body: Vec<String> = props.iter().map(|p| format!("{unit}{p}")).collect();
+    format!("{{\n{}{trailing}\n}}", body.join(",\n"))
+}
+
+/// Edits that add several properties after the last one: one per line in a multi-line object, comma-separated in
+/// a one-line object.
+pub fn add_properties(
+    code: &str,
+    comments: &[Range<usize>],
+    obj: &ObjectFacts,
+    props: &[String],
+    style: &Style,
+    transform: &'static str,
+) -> Vec<Edit> {
+    if props.is_empty() {
+        return Vec::new();
+    }
+    let separator = if is_multiline(code, obj) && !obj.props.is_empty() { ",\n" } else { ", " };
+    add_property(code, comments, obj, &props.join(separator), style, transform)
+}
+
 /// Edits that add `prop` as the first property of `obj` (before any comment lines that belong to the current first
 /// one): no trailing-comma question arises, and the new property reads first, as in most documentation.
 pub fn add_first_property(
@@ -207,6 +258,29 @@ mod tests {
         assert_eq!(add_first(&code), format!("{HEAD}app.use(session({{ store: x, secret: 's' }}));\n"));
         let code = format!("{HEAD}app.use(session({{ ...base,\n  secret: 's' }}));\n");
         assert_eq!(add_first(&code), format!("{HEAD}app.use(session({{ store: x, ...base,\n  secret: 's' }}));\n"));
+    }
+
+    #[test]
+    fn several_properties_follow_the_layout() {
+        let file = SourceFile::new(
+            "a.js".into(),
+            format!("{HEAD}a(session({{\n  secret: 's',\n}}));\nb(session({{ secret: 's' }}));\n"),
+        );
+        let parsed = parse(&file, &file.code).expect("parses");
+        let facts = analyse(&file, &parsed);
+        let objects: Vec<&ObjectFacts> = facts
+            .calls
+            .iter()
+            .filter_map(|c| match c.call.args.first() {
+                Some(Value::Object(o)) => Some(&**o),
+                _ => None,
+            })
+            .collect();
+        let props = ["a: 1".to_string(), "b: 2".to_string()];
+        let mut edits = add_properties(&file.code, &facts.comments, objects[0], &props, &facts.style, "t");
+        edits.extend(add_properties(&file.code, &facts.comments, objects[1], &props, &facts.style, "t"));
+        let out = crate::edit::apply(&file.code, &edits).expect("applies");
+        assert_eq!(out, format!("{HEAD}a(session({{\n  secret: 's',\n  a: 1,\n  b: 2,\n}}));\nb(session({{ secret: 's', a: 1, b: 2 }}));\n"));
     }
 
     #[test]

@@ -128,3 +128,11 @@ mod tests {
         assert!(matches!(uses[3].options, SessionOptions::Opaque(_)));
     }
 }
+
+/// The object literal a same-file declaration of `name` (visible at `at`) is initialised with.
+pub fn declared_object<'a>(facts: &'a FileFacts, name: &str, at: usize) -> Option<&'a ObjectFacts> {
+    match facts.declaration(name, at) {
+        Some(Declaration { init: Some(Value::Object(object)), .. }) => Some(object),
+        _ => None,
+    }
+}

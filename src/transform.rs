@@ -108,10 +108,55 @@ pub struct FileContext<'a> {
 }
 
 /// Choices that change what transforms generate.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Options {
     /// `--store`: the session store backend to use instead of the one guessed from package.json.
     pub store: Option<String>,
+    /// `--same-site`: the `sameSite` value added to cookies (`lax` or `strict`).
+    pub same_site: String,
+    /// `--secure-cookies`: how `secure` is set where it is missing or false.
+    pub secure_cookies: SecurePolicy,
+    /// `--behind-proxy N`: the app runs behind N TLS-terminating proxies; `trust proxy` is set to N.
+    pub behind_proxy: Option<u32>,
+    /// `--session-cookie-name`: the name given to session cookies that use a default name.
+    pub session_cookie_name: String,
+    /// Environment variables literal secrets move to.
+    pub env: crate::transforms::secrets::EnvNames,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            store: None,
+            same_site: "lax".to_string(),
+            secure_cookies: SecurePolicy::Production,
+            behind_proxy: None,
+            session_cookie_name: "sid".to_string(),
+            env: crate::transforms::secrets::default_env(),
+        }
+    }
+}
+
+/// How `secure` is set on cookies that lack it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SecurePolicy {
+    /// `secure: true`: cookies are only sent over HTTPS, in development too.
+    Always,
+    /// `secure: process.env.NODE_ENV === 'production'`: plain HTTP keeps working in development.
+    Production,
+    /// `secure: 'auto'`: secure when the request is (express-session and cookie-session only read it from the request).
+    Auto,
+}
+
+impl SecurePolicy {
+    /// The JavaScript expression for the policy.
+    pub fn expression(self) -> &'static str {
+        match self {
+            SecurePolicy::Always => "true",
+            SecurePolicy::Production => "process.env.NODE_ENV === 'production'",
+            SecurePolicy::Auto => "'auto'",
+        }
+    }
 }
 
 impl FileContext<'_> {
@@ -160,6 +205,10 @@ pub fn registry() -> Vec<Box<dyn Transform>> {
     vec![
         Box::new(crate::transforms::helmet::Helmet::new()),
         Box::new(crate::transforms::session_store::SessionStore::new()),
+        Box::new(crate::transforms::session_cookie::SessionCookie::new()),
+        Box::new(crate::transforms::cookie_session::CookieSession::new()),
+        Box::new(crate::transforms::res_cookie::ResCookie::new()),
+        Box::new(crate::transforms::secrets::Secrets::new()),
     ]
 }
 

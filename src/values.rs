@@ -71,6 +71,11 @@ pub struct ObjectFacts {
 }
 
 impl ObjectFacts {
+    /// An object with no properties (options that do not exist yet: everything is missing from them).
+    pub fn empty() -> ObjectFacts {
+        ObjectFacts { range: 0..0, props: Vec::new(), spreads: Vec::new() }
+    }
+
     /// The last property with this key (later keys win in JavaScript).
     pub fn get(&self, key: &str) -> Option<&Property> {
         self.props.iter().rev().find(|p| p.key.as_deref() == Some(key))

@@ -1,0 +1,126 @@
+//! `cookie-session`: hardens cookie-session's cookie (its options are the cookie's: flat, no nested `cookie`).
+//!
+//! ```js
+//! // before
+//! app.use(cookieSession({ keys: [process.env.KEY] }));
+//! // after
+//! app.use(cookieSession({ keys: [process.env.KEY], name: 'sid', httpOnly: true, secure: process.env.NODE_ENV === 'production', sameSite: 'lax' }));
+//! ```
+//!
+//! Same flag policy as `session-cookie`; the default name `session` becomes a neutral one; no `maxAge` is reported.
+//! cookie-session has no `'auto'` for `secure`: under `--secure-cookies auto` it follows NODE_ENV. Data:
+//! `transforms/cookie-session/data.json`. Fixtures: `tests/fixtures/cookie-session/`.
+
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use crate::edit::Edit;
+use crate::session::{self, SessionOptions, COOKIE_SESSION};
+use crate::transform::{FileContext, FilePlan, SecurePolicy, Severity, Transform, TransformInfo};
+use crate::transforms::cookie_flags::{self, Wanted};
+use crate::transforms::data;
+use crate::values::Value;
+
+const ID: &str = "cookie-session";
+
+#[derive(Debug, Deserialize)]
+struct CookieSessionData {
+    #[serde(flatten)]
+    described: data::Described,
+    default_names: Vec<String>,
+}
+
+fn data() -> &'static CookieSessionData {
+    static DATA: OnceLock<CookieSessionData> = OnceLock::new();
+    DATA.get_or_init(|| data::parse(ID, include_str!("../../transforms/cookie-session/data.json")))
+}
+
+/// The cookie-session transform.
+pub struct CookieSession {
+    info: TransformInfo,
+}
+
+impl CookieSession {
+    /// Builds the transform from its data.
+    pub fn new() -> CookieSession {
+        CookieSession { info: data().described.info(ID) }
+    }
+}
+
+impl Default for CookieSession {
+    fn default() -> Self {
+        CookieSession::new()
+    }
+}
+
+impl Transform for CookieSession {
+    fn info(&self) -> &TransformInfo {
+        &self.info
+    }
+
+    fn needles(&self) -> &'static [&'static str] {
+        &["cookie-session"]
+    }
+
+    fn plan(&self, cx: &FileContext<'_>, plan: &mut FilePlan) {
+        let mut seen = Vec::new();
+        let mut renamed = false;
+        let secure = match cx.options.secure_cookies {
+            SecurePolicy::Auto => SecurePolicy::Production.expression(),
+            other => other.expression(),
+        };
+        for use_ in session::session_uses(cx.facts, COOKIE_SESSION) {
+            let obj =
+                match use_.options {
+                    SessionOptions::Inline(o) | SessionOptions::Variable { object: o, .. } => o,
+                    SessionOptions::Missing => continue,
+                    SessionOptions::Opaque(value) => {
+                        plan.findings.push(cx.finding(
+                        ID,
+                        "opaque-options",
+                        value.range().start,
+                        Severity::Info,
+                        "the cookie-session options are built outside this file or by a function: check httpOnly, \
+                         secure, sameSite, name and maxAge by hand"
+                            .to_string(),
+                    ));
+                        continue;
+                    }
+                };
+            if seen.contains(&obj.range) {
+                continue;
+            }
+            seen.push(obj.range.clone());
+            let mut add = Vec::new();
+            match obj.get("name").map(|p| &p.value) {
+                None => {
+                    add.push(format!("name: {}", cookie_flags::quoted(cx, &cx.options.session_cookie_name)));
+                    renamed = true;
+                }
+                Some(Value::Str(name, range)) if data().default_names.contains(name) => {
+                    plan.edits.push(Edit::replace(
+                        range.clone(),
+                        cookie_flags::quoted(cx, &cx.options.session_cookie_name),
+                        ID,
+                    ));
+                    renamed = true;
+                }
+                Some(_) => {}
+            }
+            let (flags, done) = cookie_flags::harden(cx, plan, obj, &Wanted { http_only: true, secure }, ID);
+            add.extend(flags);
+            cookie_flags::add_to(cx, plan, obj, &add, ID);
+            if done.secure_on {
+                cookie_flags::trust_proxy(cx, plan, ID, use_.at());
+            }
+            cookie_flags::max_age(cx, plan, Some(obj), ID, use_.at());
+        }
+        if renamed {
+            plan.next_steps.push(format!(
+                "the cookie-session cookie is renamed to {}: every user is logged out once when this is deployed",
+                cx.options.session_cookie_name
+            ));
+        }
+    }
+}

@@ -1,0 +1,207 @@
+//! `res-cookie`: adds `sameSite` and `secure` to cookies set with `res.cookie()`, and `httpOnly` to credential
+//! cookies.
+//!
+//! ```js
+//! // before
+//! app.post('/login', (req, res) => { res.cookie('remember_token', token); });
+//! // after
+//! app.post('/login', (req, res) => { res.cookie('remember_token', token, { httpOnly: true, secure: process.env.NODE_ENV === 'production', sameSite: 'lax' }); });
+//! ```
+//!
+//! Only calls on Express responses are touched: the response parameter of handlers registered on an app or router
+//! created in the file (inline, or a function of the file passed by name). `httpOnly` is added only when the cookie's
+//! name contains a credential word (`transforms/res-cookie/data.json`); other cookies get a finding, since client
+//! code may read them. Options held in a variable are reported, not rewritten. Fixtures: `tests/fixtures/res-cookie/`.
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use crate::analysis::{FileFacts, HandlerArg, Receiver, ROUTE_METHODS};
+use crate::edit::Edit;
+use crate::session;
+use crate::transform::{FileContext, FilePlan, SecurePolicy, Severity, Transform, TransformInfo};
+use crate::transforms::cookie_flags::{self, Wanted};
+use crate::transforms::data;
+use crate::values::{ObjectFacts, Value};
+
+const ID: &str = "res-cookie";
+
+#[derive(Debug, Deserialize)]
+struct ResCookieData {
+    #[serde(flatten)]
+    described: data::Described,
+    credential_words: Vec<String>,
+}
+
+fn data() -> &'static ResCookieData {
+    static DATA: OnceLock<ResCookieData> = OnceLock::new();
+    DATA.get_or_init(|| data::parse(ID, include_str!("../../transforms/res-cookie/data.json")))
+}
+
+/// The res-cookie transform.
+pub struct ResCookie {
+    info: TransformInfo,
+}
+
+impl ResCookie {
+    /// Builds the transform from its data.
+    pub fn new() -> ResCookie {
+        ResCookie { info: data().described.info(ID) }
+    }
+}
+
+impl Default for ResCookie {
+    fn default() -> Self {
+        ResCookie::new()
+    }
+}
+
+/// A handler's response (and request) parameter names and the body they are visible in.
+struct ResponseScope {
+    req: Option<String>,
+    res: String,
+    body: Range<usize>,
+}
+
+/// Whether a cookie name marks a credential.
+pub fn is_credential(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    data().credential_words.iter().any(|w| lower.contains(w.as_str()))
+}
+
+impl Transform for ResCookie {
+    fn info(&self) -> &TransformInfo {
+        &self.info
+    }
+
+    fn needles(&self) -> &'static [&'static str] {
+        &[".cookie("]
+    }
+
+    fn plan(&self, cx: &FileContext<'_>, plan: &mut FilePlan) {
+        let facts = cx.facts;
+        let scopes = response_scopes(facts);
+        if scopes.is_empty() {
+            return;
+        }
+        for call in facts.member_calls.iter().filter(|c| c.method == "cookie") {
+            let Some(scope) = scopes
+                .iter()
+                .filter(|s| s.res == call.object && s.body.start <= call.range.start && call.range.end <= s.body.end)
+                .min_by_key(|s| s.body.len())
+            else {
+                continue;
+            };
+            let name = match call.args.first() {
+                Some(Value::Str(name, _)) => Some(name.as_str()),
+                _ => None,
+            };
+            let credential = name.is_some_and(is_credential);
+            let secure = match (cx.options.secure_cookies, &scope.req) {
+                (SecurePolicy::Auto, Some(req)) => format!("{req}.secure"),
+                (SecurePolicy::Auto, None) => SecurePolicy::Production.expression().to_string(),
+                (policy, _) => policy.expression().to_string(),
+            };
+            let wanted = Wanted { http_only: credential, secure: &secure };
+            let secure_on =
+                match call.args.get(2) {
+                    None => {
+                        let Some(value) = call.args.get(1) else { continue };
+                        let (props, done) = cookie_flags::harden(cx, plan, &ObjectFacts::empty(), &wanted, ID);
+                        plan.edits.push(Edit::insert(value.range().end, format!(", {{ {} }}", props.join(", ")), ID));
+                        report_http_only(cx, plan, done.http_only_missing, name, call.range.start);
+                        done.secure_on
+                    }
+                    Some(Value::Object(obj)) => {
+                        let (props, done) = cookie_flags::harden(cx, plan, obj, &wanted, ID);
+                        cookie_flags::add_to(cx, plan, obj, &props, ID);
+                        report_http_only(cx, plan, done.http_only_missing, name, call.range.start);
+                        done.secure_on
+                    }
+                    Some(Value::Ident(var, r)) if session::declared_object(facts, var, r.start).is_some() => {
+                        let Some(obj) = session::declared_object(facts, var, r.start) else { continue };
+                        let (props, done) = cookie_flags::harden(cx, plan, obj, &wanted, ID);
+                        cookie_flags::add_to(cx, plan, obj, &props, ID);
+                        report_http_only(cx, plan, done.http_only_missing, name, call.range.start);
+                        done.secure_on
+                    }
+                    Some(other) => {
+                        plan.findings.push(cx.finding(
+                        ID,
+                        "opaque-options",
+                        other.range().start,
+                        Severity::Info,
+                        "the cookie options are not an object literal of this file: check httpOnly, secure and \
+                         sameSite by hand"
+                            .to_string(),
+                    ));
+                        false
+                    }
+                };
+            if secure_on {
+                cookie_flags::trust_proxy(cx, plan, ID, call.range.start);
+            }
+        }
+    }
+}
+
+fn report_http_only(cx: &FileContext<'_>, plan: &mut FilePlan, missing: bool, name: Option<&str>, at: usize) {
+    if !missing {
+        return;
+    }
+    let name = name.map_or_else(|| "this cookie".to_string(), |n| format!("`{n}`"));
+    plan.findings.push(cx.finding(
+        ID,
+        "http-only",
+        at,
+        Severity::Info,
+        format!(
+            "{name} is not marked httpOnly: its name does not look like a credential, and client-side code may read \
+             it. If no script needs it, add httpOnly: true"
+        ),
+    ));
+}
+
+/// The response parameters of every handler registered on an app or router of this file.
+fn response_scopes(facts: &FileFacts) -> Vec<ResponseScope> {
+    let routers: Vec<&str> = facts
+        .declarations
+        .iter()
+        .filter(|d| {
+            matches!(&d.init, Some(Value::Call(c)) if c.callee.as_ref().is_some_and(|c| {
+                c.is_export("express", "Router")
+                    || (c.inline_require.as_deref() == Some("express") && c.members == ["Router"])
+            }))
+        })
+        .map(|d| d.name.as_str())
+        .collect();
+    let is_express_receiver = |receiver: &Receiver, at: usize| match receiver {
+        Receiver::Path(path) if routers.contains(&path.as_str()) => true,
+        other => facts.apps.iter().any(|app| facts.is_app(app, other, at)),
+    };
+    let mut scopes = Vec::new();
+    for registration in &facts.registrations {
+        if !ROUTE_METHODS.contains(&registration.method.as_str())
+            || !is_express_receiver(&registration.receiver, registration.range.start)
+        {
+            continue;
+        }
+        for handler in &registration.handlers {
+            let function = match handler {
+                HandlerArg::Inline(range) => {
+                    facts.functions.iter().find(|f| range.start <= f.range.start && f.range.end <= range.end)
+                }
+                HandlerArg::Named(name) => facts.functions.iter().find(|f| f.name.as_deref() == Some(name)),
+            };
+            let Some(function) = function else { continue };
+            // `(req, res, next)`, or `(err, req, res, next)` for error handlers.
+            let (req, res) = if function.params.len() == 4 { (1, 2) } else { (0, 1) };
+            let Some(Some(res_name)) = function.params.get(res) else { continue };
+            let req_name = function.params.get(req).cloned().flatten();
+            scopes.push(ResponseScope { req: req_name, res: res_name.clone(), body: function.body.clone() });
+        }
+    }
+    scopes
+}

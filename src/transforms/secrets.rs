@@ -1,0 +1,206 @@
+//! `secrets`: moves literal cookie-signing secrets into environment variables.
+//!
+//! ```js
+//! // before
+//! app.use(session({ secret: 'keyboard cat' }));
+//! // after
+//! function requiredSecret(name) { /* the value of process.env[name]; in production, stop when it is missing */ }
+//! app.use(session({ secret: requiredSecret('SESSION_SECRET') }));
+//! ```
+//!
+//! Literal secrets (a string, an array of strings, or a constant of the file initialised with one) given to
+//! express-session `secret`, cookie-session `keys`/`secret` or `cookieParser(secret)` are replaced; lists read a
+//! comma-separated variable. In production a missing variable stops the app at start with a message naming it; in
+//! development a fixed development-only value keeps the app working without set-up. Secrets that already come from
+//! the environment, a config object or an import are left alone. Data: `transforms/secrets/data.json`. Fixtures:
+//! `tests/fixtures/secrets/`.
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use crate::analysis::FileFacts;
+use crate::codegen;
+use crate::edit::Edit;
+use crate::layout;
+use crate::session::{self, COOKIE_SESSION, EXPRESS_SESSION};
+use crate::source::SourceKind;
+use crate::transform::{FileContext, FilePlan, Transform, TransformInfo};
+use crate::transforms::data;
+use crate::values::{ObjectFacts, Value};
+
+const ID: &str = "secrets";
+
+#[derive(Debug, Deserialize)]
+struct SecretsData {
+    #[serde(flatten)]
+    described: data::Described,
+    helper: Helper,
+    env: EnvNames,
+}
+
+#[derive(Debug, Deserialize)]
+struct Helper {
+    js: String,
+    ts: String,
+}
+
+/// Default environment variable names (the command line can change them).
+#[derive(Debug, Clone, Deserialize)]
+pub struct EnvNames {
+    /// express-session `secret`, cookie-session `secret`.
+    pub session_secret: String,
+    /// cookie-session `keys`.
+    pub session_keys: String,
+    /// `cookieParser(secret)`.
+    pub cookie_secret: String,
+}
+
+fn data() -> &'static SecretsData {
+    static DATA: OnceLock<SecretsData> = OnceLock::new();
+    DATA.get_or_init(|| data::parse(ID, include_str!("../../transforms/secrets/data.json")))
+}
+
+/// The default variable names.
+pub fn default_env() -> EnvNames {
+    data().env.clone()
+}
+
+/// The secrets transform.
+pub struct Secrets {
+    info: TransformInfo,
+}
+
+impl Secrets {
+    /// Builds the transform from its data.
+    pub fn new() -> Secrets {
+        Secrets { info: data().described.info(ID) }
+    }
+}
+
+impl Default for Secrets {
+    fn default() -> Self {
+        Secrets::new()
+    }
+}
+
+/// One literal to replace.
+struct Replacement {
+    range: Range<usize>,
+    env: String,
+    list: bool,
+}
+
+impl Transform for Secrets {
+    fn info(&self) -> &TransformInfo {
+        &self.info
+    }
+
+    fn needles(&self) -> &'static [&'static str] {
+        &["express-session", "cookie-session", "cookie-parser"]
+    }
+
+    fn plan(&self, cx: &FileContext<'_>, plan: &mut FilePlan) {
+        let facts = cx.facts;
+        let env = &cx.options.env;
+        let mut found: Vec<Replacement> = Vec::new();
+        let mut add = |facts: &FileFacts, value: Option<&Value>, name: &str, list_only: bool| {
+            if let Some((range, list)) = literal_secret(facts, value) {
+                if !found.iter().any(|r| r.range == range) {
+                    found.push(Replacement { range, env: name.to_string(), list: list || list_only });
+                }
+            }
+        };
+        for use_ in session::session_uses(facts, EXPRESS_SESSION) {
+            if let Some(obj) = use_.object() {
+                add(facts, prop_value(obj, "secret"), &env.session_secret, false);
+            }
+        }
+        for use_ in session::session_uses(facts, COOKIE_SESSION) {
+            if let Some(obj) = use_.object() {
+                add(facts, prop_value(obj, "keys"), &env.session_keys, true);
+                add(facts, prop_value(obj, "secret"), &env.session_secret, false);
+            }
+        }
+        for site in facts.calls.iter().filter(|s| !s.is_new) {
+            if site.call.callee.as_ref().is_some_and(|c| c.is_module("cookie-parser")) {
+                add(facts, site.call.args.first(), &env.cookie_secret, false);
+            }
+        }
+        if found.is_empty() {
+            return;
+        }
+
+        let helper = facts.unused_name(&["requiredSecret"]);
+        let quote = |s: &str| codegen::str_lit(s, facts.style.quote).raw.map(|r| r.to_string()).unwrap_or_default();
+        for r in &found {
+            let call = format!("{helper}({})", quote(&r.env));
+            let text = if r.list { format!("{call}.split({})", quote(",")) } else { call };
+            plan.edits.push(Edit::replace(r.range.clone(), text, ID));
+        }
+        let source = if cx.file.kind == SourceKind::JavaScript { &data().helper.js } else { &data().helper.ts };
+        let Ok(items) = codegen::template(source, &[("helper", &helper)], facts.style.quote) else { return };
+        let printed = codegen::fit(&codegen::print_items(items), &facts.style, "");
+        plan.edits.push(helper_edit(cx, &printed));
+
+        let mut names: Vec<(&str, bool)> = found.iter().map(|r| (r.env.as_str(), r.list)).collect();
+        names.sort();
+        names.dedup();
+        for (name, list) in names {
+            plan.next_steps.push(if list {
+                format!(
+                    "set {name} in production to a comma-separated list of long random keys (the first signs, all \
+                     verify); without it the app stops at start"
+                )
+            } else {
+                format!(
+                    "set {name} in production to a long random value (e.g. `openssl rand -hex 32`); without it the \
+                     app stops at start"
+                )
+            });
+        }
+        plan.next_steps.push(
+            "the secrets that were in the code are still in the git history: treat them as leaked and use new values \
+             (users are logged out once)"
+                .to_string(),
+        );
+    }
+}
+
+fn prop_value<'a>(obj: &'a ObjectFacts, key: &str) -> Option<&'a Value> {
+    obj.get(key).map(|p| &p.value)
+}
+
+/// The range of a literal secret (the value itself, or the initialiser of the constant it names), and whether it
+/// is a list.
+fn literal_secret(facts: &FileFacts, value: Option<&Value>) -> Option<(Range<usize>, bool)> {
+    match value? {
+        Value::Str(_, range) => Some((range.clone(), false)),
+        Value::Array(items, range) if !items.is_empty() && items.iter().all(|i| matches!(i, Value::Str(..))) => {
+            Some((range.clone(), true))
+        }
+        Value::Ident(name, at) => {
+            let decl = facts.declaration(name, at.start)?;
+            if decl.kind != "const" {
+                return None;
+            }
+            literal_secret(facts, decl.init.as_ref())
+        }
+        _ => None,
+    }
+}
+
+/// The helper goes after the imports, as a paragraph of its own.
+fn helper_edit(cx: &FileContext<'_>, printed: &str) -> Edit {
+    let facts = cx.facts;
+    let eol = facts.style.eol;
+    let anchor = facts.top_level_imports.last().cloned().or_else(|| facts.prologue_end.clone());
+    if let Some(anchor) = anchor {
+        let point = layout::after_statement(&cx.file.code, &facts.comments, anchor.end);
+        return Edit::insert(point.offset, format!("{eol}{eol}{printed}"), ID);
+    }
+    let first = facts.first_statement.unwrap_or(0);
+    let at = layout::line_start_before(&cx.file.code, first).unwrap_or(first);
+    Edit::insert(at, format!("{printed}{eol}{eol}"), ID)
+}

@@ -1,0 +1,197 @@
+//! `session-cookie`: hardens express-session's cookie and options.
+//!
+//! ```js
+//! // before
+//! app.use(session({ secret: process.env.SESSION_SECRET }));
+//! // after
+//! app.use(session({ secret: process.env.SESSION_SECRET, name: 'sid', resave: false, saveUninitialized: false, cookie: { httpOnly: true, secure: process.env.NODE_ENV === 'production', sameSite: 'lax' } }));
+//! ```
+//!
+//! `httpOnly` is made explicit (`false` becomes `true`, with a finding); `secure` follows `--secure-cookies` where it
+//! is absent or `false` (`true`, `'auto'` and computed values are left alone); `sameSite` is added where absent; the
+//! default name `connect.sid` (also under the legacy `key`) becomes a neutral one; `resave` and `saveUninitialized`
+//! become explicit `false`. Reported: no `maxAge`, secure cookies without `trust proxy`, options not visible in the
+//! file. Data: `transforms/session-cookie/data.json`. Fixtures: `tests/fixtures/session-cookie/`.
+
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use crate::session::{self, SessionOptions, EXPRESS_SESSION};
+use crate::transform::{FileContext, FilePlan, Severity, Transform, TransformInfo};
+use crate::transforms::cookie_flags::{self, Wanted};
+use crate::transforms::data;
+use crate::values::{ObjectFacts, Value};
+
+const ID: &str = "session-cookie";
+
+#[derive(Debug, Deserialize)]
+struct CookieData {
+    #[serde(flatten)]
+    described: data::Described,
+    default_names: Vec<String>,
+}
+
+fn data() -> &'static CookieData {
+    static DATA: OnceLock<CookieData> = OnceLock::new();
+    DATA.get_or_init(|| data::parse(ID, include_str!("../../transforms/session-cookie/data.json")))
+}
+
+/// The session-cookie transform.
+pub struct SessionCookie {
+    info: TransformInfo,
+}
+
+impl SessionCookie {
+    /// Builds the transform from its data.
+    pub fn new() -> SessionCookie {
+        SessionCookie { info: data().described.info(ID) }
+    }
+}
+
+impl Default for SessionCookie {
+    fn default() -> Self {
+        SessionCookie::new()
+    }
+}
+
+impl Transform for SessionCookie {
+    fn info(&self) -> &TransformInfo {
+        &self.info
+    }
+
+    fn needles(&self) -> &'static [&'static str] {
+        &["express-session"]
+    }
+
+    fn plan(&self, cx: &FileContext<'_>, plan: &mut FilePlan) {
+        let mut seen = Vec::new();
+        let mut renamed = false;
+        let mut explicit = false;
+        for use_ in session::session_uses(cx.facts, EXPRESS_SESSION) {
+            let obj = match use_.options {
+                SessionOptions::Inline(o) | SessionOptions::Variable { object: o, .. } => o,
+                SessionOptions::Missing => continue,
+                SessionOptions::Opaque(value) => {
+                    plan.findings.push(
+                        cx.finding(
+                            ID,
+                            "opaque-options",
+                            value.range().start,
+                            Severity::Info,
+                            "the session options are built outside this file or by a function: check their cookie \
+                         flags (httpOnly, secure, sameSite), name, resave and saveUninitialized by hand"
+                                .to_string(),
+                        ),
+                    );
+                    continue;
+                }
+            };
+            // Two middlewares sharing one options object are fixed once.
+            if seen.contains(&obj.range) {
+                continue;
+            }
+            seen.push(obj.range.clone());
+            if let Some(spread) = obj.spreads.first() {
+                plan.findings.push(
+                    cx.finding(
+                        ID,
+                        "spread-options",
+                        spread.start,
+                        Severity::Info,
+                        "the session options spread another object: keys were added to the visible object, and a \
+                     spread written after them would override them"
+                            .to_string(),
+                    ),
+                );
+            }
+
+            let mut add = Vec::new();
+            let name_prop = obj.get("name").or_else(|| obj.get("key"));
+            match name_prop.map(|p| &p.value) {
+                None => {
+                    add.push(format!("name: {}", cookie_flags::quoted(cx, &cx.options.session_cookie_name)));
+                    renamed = true;
+                }
+                Some(Value::Str(name, range)) if data().default_names.contains(name) => {
+                    plan.edits.push(crate::edit::Edit::replace(
+                        range.clone(),
+                        cookie_flags::quoted(cx, &cx.options.session_cookie_name),
+                        ID,
+                    ));
+                    renamed = true;
+                }
+                Some(_) => {}
+            }
+            for key in ["resave", "saveUninitialized"] {
+                if obj.get(key).is_none() {
+                    add.push(format!("{key}: false"));
+                    explicit = true;
+                }
+            }
+            let wanted = Wanted { http_only: true, secure: cookie_flags::secure_expr(cx) };
+            let cookie = obj.get("cookie");
+            let cookie_obj = match cookie.map(|p| &p.value) {
+                None => {
+                    let (props, done) = cookie_flags::harden(cx, plan, &ObjectFacts::empty(), &wanted, ID);
+                    let nested =
+                        crate::objects::nested_object(&cx.file.code, &cx.facts.comments, obj, &props, &cx.facts.style);
+                    add.push(format!("cookie: {nested}"));
+                    if done.secure_on {
+                        cookie_flags::trust_proxy(cx, plan, ID, use_.at());
+                    }
+                    None
+                }
+                Some(Value::Object(inner)) => Some(&**inner),
+                Some(Value::Ident(name, r)) => match session::declared_object(cx.facts, name, r.start) {
+                    Some(inner) => Some(inner),
+                    None => {
+                        report_opaque_cookie(cx, plan, r.start);
+                        continue;
+                    }
+                },
+                Some(other) => {
+                    report_opaque_cookie(cx, plan, other.range().start);
+                    None
+                }
+            };
+            if let Some(inner) = cookie_obj {
+                let (props, done) = cookie_flags::harden(cx, plan, inner, &wanted, ID);
+                cookie_flags::add_to(cx, plan, inner, &props, ID);
+                if done.secure_on {
+                    cookie_flags::trust_proxy(cx, plan, ID, use_.at());
+                }
+            }
+            if cookie.is_none() || cookie_obj.is_some() {
+                cookie_flags::max_age(cx, plan, cookie_obj, ID, cookie.map_or(use_.at(), |p| p.range.start));
+            }
+            cookie_flags::add_to(cx, plan, obj, &add, ID);
+        }
+        if renamed {
+            plan.next_steps.push(format!(
+                "the session cookie is renamed to {}: every user is logged out once when this is deployed",
+                cx.options.session_cookie_name
+            ));
+        }
+        if explicit {
+            plan.next_steps.push(
+                "express-session's resave and saveUninitialized are now explicitly false: sessions are saved only \
+                 when they change, and no empty session is stored for visitors who never log in (check that your \
+                 store implements touch, as connect-redis, connect-mongo and connect-pg-simple do)"
+                    .to_string(),
+            );
+        }
+    }
+}
+
+fn report_opaque_cookie(cx: &FileContext<'_>, plan: &mut FilePlan, at: usize) {
+    plan.findings.push(cx.finding(
+        ID,
+        "opaque-cookie",
+        at,
+        Severity::Info,
+        "the cookie options are not an object literal in this file: check httpOnly, secure, sameSite and maxAge by \
+         hand"
+            .to_string(),
+    ));
+}
