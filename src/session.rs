@@ -96,6 +96,14 @@ pub fn value_range(obj: &ObjectFacts, key: &str) -> Option<Range<usize>> {
     obj.get(key).map(|p| p.value.range())
 }
 
+/// The object literal a same-file declaration of `name` (visible at `at`) is initialised with.
+pub fn declared_object<'a>(facts: &'a FileFacts, name: &str, at: usize) -> Option<&'a ObjectFacts> {
+    match facts.declaration(name, at) {
+        Some(Declaration { init: Some(Value::Object(object)), .. }) => Some(object),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,13 +134,5 @@ mod tests {
         assert!(matches!(uses[2].options, SessionOptions::Missing));
         assert_eq!(module_expr(&f, &uses[2], EXPRESS_SESSION), "expressSession");
         assert!(matches!(uses[3].options, SessionOptions::Opaque(_)));
-    }
-}
-
-/// The object literal a same-file declaration of `name` (visible at `at`) is initialised with.
-pub fn declared_object<'a>(facts: &'a FileFacts, name: &str, at: usize) -> Option<&'a ObjectFacts> {
-    match facts.declaration(name, at) {
-        Some(Declaration { init: Some(Value::Object(object)), .. }) => Some(object),
-        _ => None,
     }
 }
