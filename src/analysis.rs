@@ -910,6 +910,18 @@ impl<'a> Collector<'a> {
     }
 }
 
+/// `app.route('/x')` or a call chained on it (`app.route('/x').get(h)`): its methods take handlers only.
+fn is_route_chain(expr: &Expr) -> bool {
+    let Expr::Call(call) = unwrap(expr) else { return false };
+    let Callee::Expr(callee) = &call.callee else { return false };
+    let Expr::Member(m) = unwrap(callee) else { return false };
+    match &m.prop {
+        MemberProp::Ident(p) if p.sym == *"route" => true,
+        MemberProp::Ident(p) if ROUTE_METHODS.contains(&p.sym.as_ref()) => is_route_chain(&m.obj),
+        _ => false,
+    }
+}
+
 fn param_name(pat: &Pat) -> Option<String> {
     match pat {
         Pat::Ident(id) => Some(id.id.sym.to_string()),
@@ -1113,7 +1125,8 @@ impl Visit for Collector<'_> {
                 if let MemberProp::Ident(p) = &m.prop {
                     let method = p.sym.as_ref();
                     // `app.get('env')` reads a setting; a route has a handler after the path.
-                    let is_route = method == "use" || (ROUTE_METHODS.contains(&method) && call.args.len() >= 2);
+                    let is_route = method == "use"
+                        || (ROUTE_METHODS.contains(&method) && (call.args.len() >= 2 || is_route_chain(&m.obj)));
                     if TRACKED_METHODS.contains(&method) {
                         if let Some(object) = self.path_of(&m.obj) {
                             let describer = Describer { bindings: self.bindings };

@@ -98,7 +98,8 @@ pub fn collapse_short_groups(printed: &str) -> String {
     }
 }
 
-/// Adapts printed code to a style.
+/// Adapts printed code to a style. In a semicolon-free file every statement loses its `;` (the printed snippets never
+/// start a line with `(`, `[` or a template, where that would need one).
 pub fn fit(printed: &str, style: &Style, base_indent: &str) -> String {
     let printed = collapse_short_groups(printed);
     let mut out = String::with_capacity(printed.len() + 16);
@@ -114,10 +115,8 @@ pub fn fit(printed: &str, style: &Style, base_indent: &str) -> String {
             out.push_str(&style.indent_unit);
             rest = stripped;
         }
+        let rest = if style.semicolons { rest } else { rest.strip_suffix(';').unwrap_or(rest) };
         out.push_str(rest);
-    }
-    if !style.semicolons && out.ends_with(';') {
-        out.pop();
     }
     out
 }

@@ -122,23 +122,48 @@ pub fn add_first_property(
     style: &Style,
     transform: &'static str,
 ) -> Vec<Edit> {
-    let open = obj.range.start + 1;
     let first = obj.props.iter().map(|p| p.range.start).chain(obj.spreads.iter().map(|s| s.start)).min();
-    let Some(first) = first else {
-        return add_property(code, comments, obj, prop, style, transform);
-    };
-    // A comment between `{` and the first property that starts on the brace's line stays there.
-    let multiline = code[open..first].contains('\n');
-    if !multiline {
-        return vec![Edit::insert(first, format!("{prop}, "), transform)];
+    match first {
+        Some(first) => add_before(code, comments, obj, first, &[prop.to_string()], style, transform),
+        None => add_property(code, comments, obj, prop, style, transform),
     }
-    let indent = indent_of_line(code, first);
-    let prop = reindent(prop, &indent, style);
-    let at = crate::layout::before_statement(code, comments, first).filter(|&at| at > open).unwrap_or(first);
-    if at == first {
-        return vec![Edit::insert(first, format!("{prop},{}{indent}", style.eol), transform)];
+}
+
+/// Edits that add `props` right before the element of `obj` starting at `element` (a property or a spread), each
+/// followed by a comma: on lines of their own in a multi-line object (above the comment lines that belong to the
+/// element), inline otherwise.
+pub fn add_before(
+    code: &str,
+    comments: &[Range<usize>],
+    obj: &ObjectFacts,
+    element: usize,
+    props: &[String],
+    style: &Style,
+    transform: &'static str,
+) -> Vec<Edit> {
+    if props.is_empty() {
+        return Vec::new();
     }
-    vec![Edit::insert(at, format!("{indent}{prop},{}", style.eol), transform)]
+    let open = obj.range.start + 1;
+    if !code[open..element].contains('\n') {
+        let text: String = props.iter().map(|p| format!("{p}, ")).collect();
+        return vec![Edit::insert(element, text, transform)];
+    }
+    let indent = indent_of_line(code, element);
+    let at = crate::layout::before_statement(code, comments, element).filter(|&at| at > open);
+    let lines: Vec<String> = props.iter().map(|p| format!("{},", reindent(p, &indent, style))).collect();
+    match at {
+        Some(at) => {
+            let text: String = lines.iter().map(|l| format!("{indent}{l}{}", style.eol)).collect();
+            vec![Edit::insert(at, text, transform)]
+        }
+        // Code before the element on its line (`{ a,\n  ...spread }`): the new lines go after that code's line.
+        None => vec![Edit::insert(
+            element,
+            format!("{}{}{indent}", lines.join(&format!("{}{indent}", style.eol)), style.eol),
+            transform,
+        )],
+    }
 }
 
 /// The offset of a comma after `after` and before `close`, skipping whitespace and comments.

@@ -154,3 +154,30 @@ fn session_store_fixtures() {
 fn session_store_has_at_least_30_cases() {
     assert!(cases("session-store").len() >= 30);
 }
+
+#[test]
+fn session_cookie_fixtures() {
+    run_fixtures("session-cookie");
+}
+
+#[test]
+fn cookie_session_fixtures() {
+    run_fixtures("cookie-session");
+}
+
+#[test]
+fn res_cookie_fixtures() {
+    run_fixtures("res-cookie");
+}
+
+#[test]
+fn secrets_fixtures() {
+    run_fixtures("secrets");
+}
+
+#[test]
+fn cookie_transforms_have_at_least_35_cases() {
+    let total: usize =
+        ["session-cookie", "cookie-session", "res-cookie", "secrets"].iter().map(|t| cases(t).len()).sum();
+    assert!(total >= 35, "{total}");
+}

@@ -16,13 +16,16 @@ pub struct Wanted<'a> {
     pub http_only: bool,
     /// The expression for `secure` (the policy, or `req.secure` for res.cookie under `auto`).
     pub secure: &'a str,
+    /// Write `sameSite: 'lax' as const`: in TypeScript, an object with no contextual type (an unannotated variable)
+    /// widens `'lax'` to `string`, which the cookie types reject.
+    pub as_const: bool,
 }
 
 /// What [`harden`] did.
 #[derive(Debug, Default)]
 pub struct Hardened {
-    /// `secure` is now on in production (added, turned on, or already `true`): the app needs `trust proxy` behind
-    /// a TLS-terminating proxy.
+    /// This transform wrote `secure` (added it, or replaced `false`): the app needs `trust proxy` behind a
+    /// TLS-terminating proxy. A `secure` the app already had is the app's own business.
     pub secure_on: bool,
     /// `httpOnly` was absent and was not wanted.
     pub http_only_missing: bool,
@@ -37,6 +40,17 @@ pub fn prop(cx: &FileContext<'_>, key: &str, value: &str) -> String {
 /// A string literal in the file's quote style.
 pub fn quoted(cx: &FileContext<'_>, value: &str) -> String {
     codegen::str_lit(value, cx.facts.style.quote).raw.map(|r| r.to_string()).unwrap_or_default()
+}
+
+/// Whether a TypeScript object literal initialising `decl` has no contextual type (no annotation on the variable),
+/// so that `'lax'` would widen to `string`.
+pub fn needs_as_const(cx: &FileContext<'_>, decl: Option<&crate::analysis::Declaration>) -> bool {
+    if cx.file.kind == crate::source::SourceKind::JavaScript {
+        return false;
+    }
+    let Some(decl) = decl else { return false };
+    let Some(init) = &decl.init else { return false };
+    !cx.text(decl.declarator.start..init.range().start).contains(':')
 }
 
 /// The `secure` expression of the user's policy.
@@ -82,11 +96,11 @@ pub fn harden(
             plan.edits.push(Edit::replace(range.clone(), value, id));
             done.secure_on = wanted.secure != "'auto'";
         }
-        Some(Value::Bool(true, _)) => done.secure_on = true,
         Some(_) => {}
     }
     if obj.get("sameSite").is_none() {
-        add.push(format!("sameSite: {}", quoted(cx, &cx.options.same_site)));
+        let suffix = if wanted.as_const { " as const" } else { "" };
+        add.push(format!("sameSite: {}{suffix}", quoted(cx, &cx.options.same_site)));
     }
     (add, done)
 }

@@ -108,7 +108,12 @@ impl Transform for CookieSession {
                 }
                 Some(_) => {}
             }
-            let (flags, done) = cookie_flags::harden(cx, plan, obj, &Wanted { http_only: true, secure }, ID);
+            let decl = match use_.options {
+                SessionOptions::Variable { decl, .. } => Some(decl),
+                _ => None,
+            };
+            let wanted = Wanted { http_only: true, secure, as_const: cookie_flags::needs_as_const(cx, decl) };
+            let (flags, done) = cookie_flags::harden(cx, plan, obj, &wanted, ID);
             add.extend(flags);
             cookie_flags::add_to(cx, plan, obj, &add, ID);
             if done.secure_on {

@@ -33,6 +33,7 @@ struct ResCookieData {
     #[serde(flatten)]
     described: data::Described,
     credential_words: Vec<String>,
+    readable_words: Vec<String>,
 }
 
 fn data() -> &'static ResCookieData {
@@ -65,10 +66,33 @@ struct ResponseScope {
     body: Range<usize>,
 }
 
-/// Whether a cookie name marks a credential.
+/// Whether a cookie name marks a credential: one of its words (split at `_`, `-`, `.` and camelCase) is a credential
+/// word, and none marks a cookie page scripts must read (a CSRF double-submit token such as `XSRF-TOKEN`).
 pub fn is_credential(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    data().credential_words.iter().any(|w| lower.contains(w.as_str()))
+    let words = words(name);
+    let d = data();
+    words.iter().any(|w| d.credential_words.contains(w)) && !words.iter().any(|w| d.readable_words.contains(w))
+}
+
+/// `refreshToken` -> `refresh`, `token`; `XSRF-TOKEN` -> `xsrf`, `token`; `connect.sid` -> `connect`, `sid`.
+fn words(name: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let mut previous_lower = false;
+    for c in name.chars() {
+        if !c.is_ascii_alphanumeric() {
+            words.extend((!current.is_empty()).then(|| std::mem::take(&mut current)));
+            previous_lower = false;
+            continue;
+        }
+        if c.is_ascii_uppercase() && previous_lower {
+            words.push(std::mem::take(&mut current));
+        }
+        previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        current.push(c.to_ascii_lowercase());
+    }
+    words.extend((!current.is_empty()).then_some(current));
+    words
 }
 
 impl Transform for ResCookie {
@@ -104,7 +128,12 @@ impl Transform for ResCookie {
                 (SecurePolicy::Auto, None) => SecurePolicy::Production.expression().to_string(),
                 (policy, _) => policy.expression().to_string(),
             };
-            let wanted = Wanted { http_only: credential, secure: &secure };
+            let variable = match call.args.get(2) {
+                Some(Value::Ident(var, r)) => facts.declaration(var, r.start),
+                _ => None,
+            };
+            let wanted =
+                Wanted { http_only: credential, secure: &secure, as_const: cookie_flags::needs_as_const(cx, variable) };
             let secure_on =
                 match call.args.get(2) {
                     None => {
@@ -204,4 +233,19 @@ fn response_scopes(facts: &FileFacts) -> Vec<ResponseScope> {
         }
     }
     scopes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credential_names_are_matched_by_word() {
+        for name in ["remember_token", "refreshToken", "connect.sid", "session", "jwt", "AUTH", "user-session-id"] {
+            assert!(is_credential(name), "{name}");
+        }
+        for name in ["sidebar", "theme", "visitor_id", "XSRF-TOKEN", "csrfToken", "authorName"] {
+            assert!(!is_credential(name), "{name}");
+        }
+    }
 }

@@ -99,8 +99,8 @@ impl Transform for SessionCookie {
                         "spread-options",
                         spread.start,
                         Severity::Info,
-                        "the session options spread another object: keys were added to the visible object, and a \
-                     spread written after them would override them"
+                        "the session options spread an object this file does not show: the added keys go before the \
+                     spread, so its own name, resave, saveUninitialized and cookie still win; check them"
                             .to_string(),
                     ),
                 );
@@ -129,7 +129,15 @@ impl Transform for SessionCookie {
                     explicit = true;
                 }
             }
-            let wanted = Wanted { http_only: true, secure: cookie_flags::secure_expr(cx) };
+            let options_decl = match use_.options {
+                SessionOptions::Variable { decl, .. } => Some(decl),
+                _ => None,
+            };
+            let untyped_options = cookie_flags::needs_as_const(cx, options_decl);
+            let mut wanted =
+                Wanted { http_only: true, secure: cookie_flags::secure_expr(cx), as_const: untyped_options };
+            // With `proxy: true`, express-session reads X-Forwarded-Proto itself: no `trust proxy` needed.
+            let proxy_option = matches!(obj.get("proxy").map(|p| &p.value), Some(Value::Bool(true, _)));
             let cookie = obj.get("cookie");
             let cookie_obj = match cookie.map(|p| &p.value) {
                 None => {
@@ -137,14 +145,17 @@ impl Transform for SessionCookie {
                     let nested =
                         crate::objects::nested_object(&cx.file.code, &cx.facts.comments, obj, &props, &cx.facts.style);
                     add.push(format!("cookie: {nested}"));
-                    if done.secure_on {
+                    if done.secure_on && !proxy_option {
                         cookie_flags::trust_proxy(cx, plan, ID, use_.at());
                     }
                     None
                 }
                 Some(Value::Object(inner)) => Some(&**inner),
                 Some(Value::Ident(name, r)) => match session::declared_object(cx.facts, name, r.start) {
-                    Some(inner) => Some(inner),
+                    Some(inner) => {
+                        wanted.as_const = cookie_flags::needs_as_const(cx, cx.facts.declaration(name, r.start));
+                        Some(inner)
+                    }
                     None => {
                         report_opaque_cookie(cx, plan, r.start);
                         continue;
@@ -158,14 +169,27 @@ impl Transform for SessionCookie {
             if let Some(inner) = cookie_obj {
                 let (props, done) = cookie_flags::harden(cx, plan, inner, &wanted, ID);
                 cookie_flags::add_to(cx, plan, inner, &props, ID);
-                if done.secure_on {
+                if done.secure_on && !proxy_option {
                     cookie_flags::trust_proxy(cx, plan, ID, use_.at());
                 }
             }
-            if cookie.is_none() || cookie_obj.is_some() {
+            // A spread may bring the cookie's maxAge.
+            if (cookie.is_none() && obj.spreads.is_empty()) || cookie_obj.is_some() {
                 cookie_flags::max_age(cx, plan, cookie_obj, ID, cookie.map_or(use_.at(), |p| p.range.start));
             }
-            cookie_flags::add_to(cx, plan, obj, &add, ID);
+            // Added before a spread, the new keys are defaults the spread object can still override.
+            match obj.spreads.first() {
+                Some(spread) => plan.edits.extend(crate::objects::add_before(
+                    &cx.file.code,
+                    &cx.facts.comments,
+                    obj,
+                    spread.start,
+                    &add,
+                    &cx.facts.style,
+                    ID,
+                )),
+                None => cookie_flags::add_to(cx, plan, obj, &add, ID),
+            }
         }
         if renamed {
             plan.next_steps.push(format!(
