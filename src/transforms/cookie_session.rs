@@ -8,7 +8,8 @@
 //! ```
 //!
 //! Same flag policy as `session-cookie`; the default name `session` becomes a neutral one; no `maxAge` is reported.
-//! cookie-session has no `'auto'` for `secure`: under `--secure-cookies auto` it follows NODE_ENV. Data:
+//! cookie-session has no `'auto'` for `secure`, but its default already is "secure when the request is": under
+//! `--secure-cookies auto`, `secure` is left unset. Data:
 //! `transforms/cookie-session/data.json`. Fixtures: `tests/fixtures/cookie-session/`.
 
 use std::sync::OnceLock;
@@ -66,10 +67,10 @@ impl Transform for CookieSession {
     fn plan(&self, cx: &FileContext<'_>, plan: &mut FilePlan) {
         let mut seen = Vec::new();
         let mut renamed = false;
-        let secure = match cx.options.secure_cookies {
-            SecurePolicy::Auto => SecurePolicy::Production.expression(),
-            other => other.expression(),
-        };
+        // cookie-session has no `'auto'` (it would act as `true`), but left unset its cookie is already secure
+        // whenever the request is: under `--secure-cookies auto`, `secure` is not written.
+        let auto = cx.options.secure_cookies == SecurePolicy::Auto;
+        let secure = cx.options.secure_cookies.expression();
         for use_ in session::session_uses(cx.facts, COOKIE_SESSION) {
             let obj =
                 match use_.options {
@@ -114,7 +115,7 @@ impl Transform for CookieSession {
             };
             let wanted = Wanted { http_only: true, secure, as_const: cookie_flags::needs_as_const(cx, decl) };
             let (flags, done) = cookie_flags::harden(cx, plan, obj, &wanted, ID);
-            add.extend(flags);
+            add.extend(flags.into_iter().filter(|p| !(auto && p.starts_with("secure:"))));
             cookie_flags::add_to(cx, plan, obj, &add, ID);
             if done.secure_on {
                 cookie_flags::trust_proxy(cx, plan, ID, use_.at());

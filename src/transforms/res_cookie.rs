@@ -134,27 +134,14 @@ impl Transform for ResCookie {
             };
             let wanted =
                 Wanted { http_only: credential, secure: &secure, as_const: cookie_flags::needs_as_const(cx, variable) };
-            let secure_on =
+            // res.cookie writes `Secure` whatever the request looks like: unlike the session middlewares, it needs
+            // no `trust proxy`.
+            let options =
                 match call.args.get(2) {
-                    None => {
-                        let Some(value) = call.args.get(1) else { continue };
-                        let (props, done) = cookie_flags::harden(cx, plan, &ObjectFacts::empty(), &wanted, ID);
-                        plan.edits.push(Edit::insert(value.range().end, format!(", {{ {} }}", props.join(", ")), ID));
-                        report_http_only(cx, plan, done.http_only_missing, name, call.range.start);
-                        done.secure_on
-                    }
-                    Some(Value::Object(obj)) => {
-                        let (props, done) = cookie_flags::harden(cx, plan, obj, &wanted, ID);
-                        cookie_flags::add_to(cx, plan, obj, &props, ID);
-                        report_http_only(cx, plan, done.http_only_missing, name, call.range.start);
-                        done.secure_on
-                    }
+                    None => None,
+                    Some(Value::Object(obj)) => Some(&**obj),
                     Some(Value::Ident(var, r)) if session::declared_object(facts, var, r.start).is_some() => {
-                        let Some(obj) = session::declared_object(facts, var, r.start) else { continue };
-                        let (props, done) = cookie_flags::harden(cx, plan, obj, &wanted, ID);
-                        cookie_flags::add_to(cx, plan, obj, &props, ID);
-                        report_http_only(cx, plan, done.http_only_missing, name, call.range.start);
-                        done.secure_on
+                        session::declared_object(facts, var, r.start)
                     }
                     Some(other) => {
                         plan.findings.push(cx.finding(
@@ -166,12 +153,23 @@ impl Transform for ResCookie {
                          sameSite by hand"
                             .to_string(),
                     ));
-                        false
+                        continue;
                     }
                 };
-            if secure_on {
-                cookie_flags::trust_proxy(cx, plan, ID, call.range.start);
-            }
+            let done = match options {
+                Some(obj) => {
+                    let (props, done) = cookie_flags::harden(cx, plan, obj, &wanted, ID);
+                    cookie_flags::add_to(cx, plan, obj, &props, ID);
+                    done
+                }
+                None => {
+                    let Some(value) = call.args.get(1) else { continue };
+                    let (props, done) = cookie_flags::harden(cx, plan, &ObjectFacts::empty(), &wanted, ID);
+                    plan.edits.push(Edit::insert(value.range().end, format!(", {{ {} }}", props.join(", ")), ID));
+                    done
+                }
+            };
+            report_http_only(cx, plan, done.http_only_missing, name, call.range.start);
         }
     }
 }

@@ -99,6 +99,36 @@ pub fn start_node(dir: &Path, script: &str, env: &[(&str, &str)]) -> Service {
     service
 }
 
+/// Runs `node script` to its end (at most 20 seconds) and returns its exit code and stderr: for apps that must refuse
+/// to start.
+pub fn run_node_to_exit(dir: &Path, script: &str, env: &[(&str, &str)]) -> (Option<i32>, String) {
+    let mut child = Command::new("node")
+        .arg(script)
+        .current_dir(dir)
+        .env("PORT", free_port().to_string())
+        .envs(env.iter().copied())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("node must be installed (scripts/test.sh installs it)");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Ok(Some(status)) = child.try_wait() {
+            let mut stderr = String::new();
+            if let Some(mut pipe) = child.stderr.take() {
+                let _ = pipe.read_to_string(&mut stderr);
+            }
+            return (status.code(), stderr);
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{script} was expected to stop by itself but kept running");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 /// Starts a throw-away Redis server (no persistence to disk) on a free port.
 pub fn start_redis() -> Service {
     let port = free_port();
@@ -130,6 +160,16 @@ impl Response {
     /// The first header of that name.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    /// Every Set-Cookie header.
+    pub fn set_cookies(&self) -> Vec<&str> {
+        self.headers.iter().filter(|(k, _)| k == "set-cookie").map(|(_, v)| v.as_str()).collect()
+    }
+
+    /// The Set-Cookie header of the cookie called `name`.
+    pub fn set_cookie(&self, name: &str) -> Option<&str> {
+        self.set_cookies().into_iter().find(|c| c.starts_with(&format!("{name}=")))
     }
 
     /// `name=value` of the first Set-Cookie, for sending it back.

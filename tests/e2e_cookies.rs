@@ -1,0 +1,55 @@
+//! End to end for the cookie transforms: the app under `tests/e2e/cookie-app` (express-session with
+//! `secret: 'keyboard cat'` and default cookie flags, plus `res.cookie` calls) is fixed with `--write` and
+//! `--behind-proxy 1`, installed with `npm ci`, and started with Node: in development over plain HTTP it still logs
+//! in with hardened cookies under the new name; in production it refuses to start without SESSION_SECRET, and with
+//! it, a request that came through a TLS proxy gets Secure cookies.
+
+mod common;
+
+use common::{copy_app, express_harden, get, npm_ci, run_node_to_exit, start_node};
+
+#[test]
+fn cookies_are_hardened_and_the_secret_leaves_the_code() {
+    let (_tmp, app) = copy_app("cookie-app");
+    let only = "session-cookie,res-cookie,secrets";
+    let out =
+        express_harden(&app, &["--write", "--only", only, "--behind-proxy", "1", "--color", "never", "server.js"]);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("set SESSION_SECRET in production"), "the operator is told: {stderr}");
+    assert!(stderr.contains("the session cookie is renamed to sid"), "{stderr}");
+    let fixed = std::fs::read_to_string(app.join("server.js")).expect("read");
+    assert!(!fixed.contains("keyboard cat"), "the literal secret is gone: {fixed}");
+    assert!(fixed.contains("app.set('trust proxy', 1);"), "{fixed}");
+    npm_ci(&app);
+
+    // Development, plain HTTP: the login works and the cookies carry the new flags.
+    let dev = start_node(&app, "server.js", &[]);
+    let login = get(dev.port, "/login?user=alice", &[]);
+    assert!(login.status.contains(" 200 "), "{}", login.status);
+    let sid = login.set_cookie("sid").expect("the session cookie is named sid");
+    assert!(sid.contains("HttpOnly") && sid.contains("SameSite=Lax") && !sid.contains("Secure"), "{sid}");
+    assert!(login.set_cookie("connect.sid").is_none(), "{:?}", login.set_cookies());
+    let remember = login.set_cookie("remember_token").expect("remember_token");
+    assert!(remember.contains("HttpOnly") && remember.contains("SameSite=Lax"), "{remember}");
+    let cookie = sid.split(';').next().unwrap_or_default().to_string();
+    let me = get(dev.port, "/me", &[("Cookie", &cookie)]);
+    assert!(me.body.contains("\"user\":\"alice\""), "{}", me.body);
+    let theme = get(dev.port, "/theme", &[]);
+    let theme = theme.set_cookie("theme").expect("theme");
+    assert!(theme.contains("SameSite=Lax") && !theme.contains("HttpOnly"), "page scripts may read it: {theme}");
+    drop(dev);
+
+    // Production without the secret: the app stops at start and names the variable.
+    let (code, stderr) = run_node_to_exit(&app, "server.js", &[("NODE_ENV", "production")]);
+    assert_ne!(code, Some(0), "{stderr}");
+    assert!(stderr.contains("SESSION_SECRET must be set in production"), "{stderr}");
+
+    // Production with the secret, behind a TLS-terminating proxy: the cookies are Secure.
+    let prod = start_node(&app, "server.js", &[("NODE_ENV", "production"), ("SESSION_SECRET", "a-long-random-value")]);
+    let login = get(prod.port, "/login?user=bob", &[("X-Forwarded-Proto", "https")]);
+    let sid = login.set_cookie("sid").expect("a session cookie behind the proxy");
+    assert!(sid.contains("Secure") && sid.contains("HttpOnly"), "{sid}");
+    let remember = login.set_cookie("remember_token").expect("remember_token");
+    assert!(remember.contains("Secure"), "{remember}");
+}
