@@ -999,3 +999,77 @@ fn store_flag_overrides_the_backend_guessed_from_package_json() {
     assert!(chosen.stdout.contains("+    \"connect-mongo\": \"^6.0.0\","), "{}", chosen.stdout);
     assert!(chosen.stderr.contains("provide a MongoDB server at MONGODB_URI"), "{}", chosen.stderr);
 }
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Cookie policy flags.
+
+/// An app with a bare express-session middleware, for the cookie flags.
+fn session_app() -> Project {
+    Project::empty().with("package.json", PACKAGE_JSON).with(
+        "app.js",
+        "const express = require('express');\nconst session = require('express-session');\n\nconst app = express();\n\
+         app.use(session({ secret: process.env.SESSION_SECRET }));\n\nmodule.exports = app;\n",
+    )
+}
+
+#[test]
+fn cookie_flags_choose_same_site_secure_name_and_trust_proxy() {
+    let project = session_app();
+
+    let defaults = run(project.path(), &["--only", "session-cookie"]);
+    let chosen = run(
+        project.path(),
+        &[
+            "--only",
+            "session-cookie",
+            "--same-site",
+            "strict",
+            "--secure-cookies",
+            "always",
+            "--session-cookie-name",
+            "app.sid",
+            "--behind-proxy",
+            "2",
+        ],
+    );
+
+    assert_eq!(defaults.code, 0, "{defaults:?}");
+    assert!(
+        defaults.stdout.contains(
+            "+app.use(session({ secret: process.env.SESSION_SECRET, name: 'sid', resave: false, saveUninitialized: \
+             false, cookie: { httpOnly: true, secure: process.env.NODE_ENV === 'production', sameSite: 'lax' } }));"
+        ),
+        "{}",
+        defaults.stdout
+    );
+    assert!(defaults.stderr.contains("[session-cookie/trust-proxy]"), "{}", defaults.stderr);
+    assert_eq!(chosen.code, 0, "{chosen:?}");
+    assert!(
+        chosen.stdout.contains(
+            "+app.use(session({ secret: process.env.SESSION_SECRET, name: 'app.sid', resave: false, \
+             saveUninitialized: false, cookie: { httpOnly: true, secure: true, sameSite: 'strict' } }));"
+        ),
+        "{}",
+        chosen.stdout
+    );
+    assert!(chosen.stdout.contains("+app.set('trust proxy', 2);\n+app.use(session("), "{}", chosen.stdout);
+    assert!(!chosen.stderr.contains("trust-proxy"), "the flag replaces the finding: {}", chosen.stderr);
+}
+
+#[test]
+fn secret_env_names_can_be_chosen() {
+    let project = Project::empty().with("package.json", PACKAGE_JSON).with(
+        "app.js",
+        "const session = require('express-session');\n\nmodule.exports = session({ secret: 'keyboard cat' });\n",
+    );
+
+    let out = run(project.path(), &["--only", "secrets", "--session-secret-env", "APP_SESSION_KEY"]);
+
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stdout.contains("+module.exports = session({ secret: requiredSecret('APP_SESSION_KEY') });"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stderr.contains("set APP_SESSION_KEY in production"), "{}", out.stderr);
+}
