@@ -2,8 +2,11 @@
 //! under which local names, the Express apps it creates, every `.use(...)` registration, where imports end, and
 //! the file's style. Transforms read these facts; they never walk the tree themselves.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::ops::Range;
+use swc_atoms::Atom;
 
 use swc_common::Spanned;
 use swc_ecma_ast::*;
@@ -214,7 +217,7 @@ pub struct FileFacts {
     /// Variable declarations with a single name, in order.
     pub declarations: Vec<Declaration>,
     /// How many times each name is read (not declared) in the file.
-    pub references: HashMap<String, usize>,
+    pub references: HashMap<Atom, usize>,
     /// Every function, in source order.
     pub functions: Vec<FunctionFacts>,
     /// Calls of [`TRACKED_METHODS`].
@@ -319,7 +322,7 @@ impl FileFacts {
 /// Computes the facts of a parsed file.
 pub fn analyse(file: &SourceFile, parsed: &Parsed) -> FileFacts {
     let code = file.code.as_str();
-    let mut bindings = BindingCollector { bindings: Vec::new(), declared: HashSet::new(), depth: 0 };
+    let mut bindings = BindingCollector { bindings: Vec::new(), declared: HashSet::default(), depth: 0 };
     parsed.program.visit_with(&mut bindings);
 
     let mut collector = Collector {
@@ -328,14 +331,14 @@ pub fn analyse(file: &SourceFile, parsed: &Parsed) -> FileFacts {
         votes: StyleVotes::default(),
         values: BTreeMap::new(),
         apps: Vec::new(),
-        claimed: HashSet::new(),
+        claimed: HashSet::default(),
         uses: Vec::new(),
         registrations: Vec::new(),
         scopes: std::iter::once(0..code.len()).collect(),
         class_prop: None,
         calls: Vec::new(),
         declarations: Vec::new(),
-        references: HashMap::new(),
+        references: HashMap::default(),
         stmts: Vec::new(),
         list_depth: 0,
         functions: Vec::new(),
@@ -682,7 +685,7 @@ struct Collector<'a> {
     class_prop: Option<String>,
     calls: Vec<CallSite>,
     declarations: Vec<Declaration>,
-    references: HashMap<String, usize>,
+    references: HashMap<Atom, usize>,
     /// The statements being visited, innermost last, with whether each is at the top level.
     stmts: Vec<StmtSite>,
     list_depth: usize,
@@ -885,6 +888,10 @@ impl<'a> Collector<'a> {
 
     /// Records a call or `new` whose callee is imported (a module binding, a member of one, an inline require).
     fn record_call(&mut self, range: Range<usize>, callee: &Expr, args: &[&Expr], is_new: bool) {
+        // Most calls (`res.json`, `console.log`) start from nothing imported: skip them before building paths.
+        if !self.rooted_in_import(callee) {
+            return;
+        }
         let describer = Describer { bindings: self.bindings };
         let Some(callee_ref) = describer.callee(callee) else { return };
         if callee_ref.binding.is_none() && callee_ref.inline_require.is_none() {
@@ -901,6 +908,19 @@ impl<'a> Collector<'a> {
     fn record_function(&mut self, range: Range<usize>, body: Range<usize>, params: Vec<Option<String>>) {
         let name = self.pending_fn_name.take();
         self.functions.push(FunctionFacts { name, range, body, params });
+    }
+
+    /// Whether the member chain `callee` starts from an imported name or an inline `require(...)`.
+    fn rooted_in_import(&self, callee: &Expr) -> bool {
+        let mut cur = unwrap(callee);
+        loop {
+            match cur {
+                Expr::Member(m) => cur = unwrap(&m.obj),
+                Expr::Ident(id) => return self.bindings.iter().any(|b| b.local == *id.sym),
+                Expr::Call(_) => return require_source(cur).is_some(),
+                _ => return false,
+            }
+        }
     }
 
     fn with_scope(&mut self, scope: Range<usize>, f: impl FnOnce(&mut Self)) {
@@ -1013,7 +1033,7 @@ impl Visit for Collector<'_> {
 
     fn visit_expr(&mut self, expr: &Expr) {
         match expr {
-            Expr::Ident(id) => *self.references.entry(id.sym.to_string()).or_default() += 1,
+            Expr::Ident(id) => *self.references.entry(id.sym.clone()).or_default() += 1,
             Expr::New(new) => {
                 let args: Vec<&Expr> = new.args.iter().flatten().map(|a| &*a.expr).collect();
                 self.record_call(range_of(expr), new.callee.as_ref(), &args, true)
@@ -1025,7 +1045,7 @@ impl Visit for Collector<'_> {
 
     fn visit_prop(&mut self, prop: &Prop) {
         if let Prop::Shorthand(id) = prop {
-            *self.references.entry(id.sym.to_string()).or_default() += 1;
+            *self.references.entry(id.sym.clone()).or_default() += 1;
         }
         prop.visit_children_with(self);
     }

@@ -1,6 +1,11 @@
 //! express-harden: a codemod that fixes the security posture of Express apps in their code, with minimal,
 //! style-preserving span edits. See `docs/architecture.md` for the flow.
 
+/// swc allocates a node for every piece of syntax; mimalloc makes that a third cheaper than the system allocator.
+/// Set here, in the library, so that every binary (the command line and the benchmark) runs with it.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 pub mod analysis;
 pub mod cli;
 pub mod codegen;

@@ -123,7 +123,7 @@ impl SourceFile {
 
 fn line_starts(code: &str) -> Vec<usize> {
     let mut starts = vec![0];
-    starts.extend(code.match_indices('\n').map(|(i, _)| i + 1));
+    starts.extend(memchr::memchr_iter(b'\n', code.as_bytes()).map(|i| i + 1));
     starts
 }
 

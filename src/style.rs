@@ -65,8 +65,12 @@ impl StyleVotes {
 
 /// `"\r\n"` when most line breaks are CRLF.
 pub fn detect_eol(code: &str) -> &'static str {
-    let lf = code.matches('\n').count();
-    let crlf = code.matches("\r\n").count();
+    let bytes = code.as_bytes();
+    let (mut lf, mut crlf) = (0usize, 0usize);
+    for i in memchr::memchr_iter(b'\n', bytes) {
+        lf += 1;
+        crlf += usize::from(i > 0 && bytes[i - 1] == b'\r');
+    }
     if crlf > 0 && crlf * 2 >= lf {
         "\r\n"
     } else {

@@ -431,7 +431,7 @@ fn report_unused_memorystore(cx: &FileContext<'_>, plan: &mut FilePlan, actions:
         return;
     };
     let replaced = actions.iter().filter(|(a, _)| matches!(a, Action::Replace(_))).count();
-    if facts.references.get(&decl.name).copied().unwrap_or(0) <= replaced {
+    if facts.references.get(&swc_atoms::Atom::from(decl.name.as_str())).copied().unwrap_or(0) <= replaced {
         plan.findings.push(cx.finding(
             ID,
             "memorystore-unused",
