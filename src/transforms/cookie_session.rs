@@ -37,23 +37,7 @@ fn data() -> &'static CookieSessionData {
     DATA.get_or_init(|| data::parse(ID, include_str!("../../transforms/cookie-session/data.json")))
 }
 
-/// The cookie-session transform.
-pub struct CookieSession {
-    info: TransformInfo,
-}
-
-impl CookieSession {
-    /// Builds the transform from its data.
-    pub fn new() -> CookieSession {
-        CookieSession { info: data().described.info(ID) }
-    }
-}
-
-impl Default for CookieSession {
-    fn default() -> Self {
-        CookieSession::new()
-    }
-}
+transform_struct!(CookieSession, "The cookie-session transform.");
 
 impl Transform for CookieSession {
     fn info(&self) -> &TransformInfo {

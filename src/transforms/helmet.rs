@@ -60,23 +60,7 @@ fn data() -> &'static HelmetData {
     DATA.get_or_init(|| data::parse(ID, include_str!("../../transforms/helmet/data.json")))
 }
 
-/// The helmet transform.
-pub struct Helmet {
-    info: TransformInfo,
-}
-
-impl Helmet {
-    /// Builds the transform from its data.
-    pub fn new() -> Helmet {
-        Helmet { info: data().described.info(ID) }
-    }
-}
-
-impl Default for Helmet {
-    fn default() -> Self {
-        Helmet::new()
-    }
-}
+transform_struct!(Helmet, "The helmet transform.");
 
 /// How helmet is applied to one app.
 #[derive(Debug, Default)]

@@ -41,23 +41,7 @@ fn data() -> &'static ResCookieData {
     DATA.get_or_init(|| data::parse(ID, include_str!("../../transforms/res-cookie/data.json")))
 }
 
-/// The res-cookie transform.
-pub struct ResCookie {
-    info: TransformInfo,
-}
-
-impl ResCookie {
-    /// Builds the transform from its data.
-    pub fn new() -> ResCookie {
-        ResCookie { info: data().described.info(ID) }
-    }
-}
-
-impl Default for ResCookie {
-    fn default() -> Self {
-        ResCookie::new()
-    }
-}
+transform_struct!(ResCookie, "The res-cookie transform.");
 
 /// A handler's response (and request) parameter names and the body they are visible in.
 struct ResponseScope {

@@ -67,23 +67,7 @@ pub fn default_env() -> EnvNames {
     data().env.clone()
 }
 
-/// The secrets transform.
-pub struct Secrets {
-    info: TransformInfo,
-}
-
-impl Secrets {
-    /// Builds the transform from its data.
-    pub fn new() -> Secrets {
-        Secrets { info: data().described.info(ID) }
-    }
-}
-
-impl Default for Secrets {
-    fn default() -> Self {
-        Secrets::new()
-    }
-}
+transform_struct!(Secrets, "The secrets transform.");
 
 /// One literal to replace.
 struct Replacement {

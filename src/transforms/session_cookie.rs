@@ -37,23 +37,7 @@ fn data() -> &'static CookieData {
     DATA.get_or_init(|| data::parse(ID, include_str!("../../transforms/session-cookie/data.json")))
 }
 
-/// The session-cookie transform.
-pub struct SessionCookie {
-    info: TransformInfo,
-}
-
-impl SessionCookie {
-    /// Builds the transform from its data.
-    pub fn new() -> SessionCookie {
-        SessionCookie { info: data().described.info(ID) }
-    }
-}
-
-impl Default for SessionCookie {
-    fn default() -> Self {
-        SessionCookie::new()
-    }
-}
+transform_struct!(SessionCookie, "The session-cookie transform.");
 
 impl Transform for SessionCookie {
     fn info(&self) -> &TransformInfo {

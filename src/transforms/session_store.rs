@@ -146,23 +146,7 @@ pub fn store_flags() -> Vec<&'static str> {
     flags
 }
 
-/// The session-store transform.
-pub struct SessionStore {
-    info: TransformInfo,
-}
-
-impl SessionStore {
-    /// Builds the transform from its data.
-    pub fn new() -> SessionStore {
-        SessionStore { info: data().described.info(ID) }
-    }
-}
-
-impl Default for SessionStore {
-    fn default() -> Self {
-        SessionStore::new()
-    }
-}
+transform_struct!(SessionStore, "The session-store transform.");
 
 /// What to do with one session middleware's store.
 #[derive(Debug, Clone, PartialEq, Eq)]
