@@ -43,6 +43,11 @@ pub struct Cli {
     #[arg(long)]
     pub check: bool,
 
+    /// With --write: afterwards, update each changed manifest's lockfile with its package manager (lockfile only,
+    /// scripts off).
+    #[arg(long, requires = "write")]
+    pub lockfile: bool,
+
     /// With --write, also change files that have uncommitted changes in git.
     #[arg(long, requires = "write")]
     pub allow_dirty: bool,
@@ -89,6 +94,10 @@ pub struct Cli {
     /// Environment variable for cookie-parser's secret.
     #[arg(long, value_name = "NAME", default_value = "COOKIE_SECRET")]
     pub cookie_secret_env: String,
+
+    /// Move Express to this major (4 or 5); by default the current major is kept (3 goes to 4).
+    #[arg(long, value_name = "MAJOR", value_parser = clap::value_parser!(u64).range(4..=5))]
+    pub express: Option<u64>,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -200,6 +209,7 @@ pub fn main_with(cli: Cli) -> i32 {
             session_keys: cli.session_keys_env.clone(),
             cookie_secret: cli.cookie_secret_env.clone(),
         },
+        express_major: cli.express,
     };
     let color = cli.color.enabled(std::io::stdout().is_terminal());
     let color_summary = cli.color.enabled(std::io::stderr().is_terminal());
@@ -213,8 +223,12 @@ pub fn main_with(cli: Cli) -> i32 {
 
     let mut result = pipeline::run_with(&cli.paths, &transforms, &options);
     let mut written: Vec<PathBuf> = Vec::new();
+    let mut lockfile_lines = Vec::new();
     if mode == Mode::Write && !result.changes.is_empty() {
         written = write_all(&mut result, cli.allow_dirty);
+        if cli.lockfile {
+            lockfile_lines = update_lockfiles(&mut result, &written);
+        }
     }
 
     let mut stdout = std::io::stdout().lock();
@@ -250,6 +264,9 @@ pub fn main_with(cli: Cli) -> i32 {
                     }
                     Mode::Write => {}
                 }
+            }
+            for line in &lockfile_lines {
+                let _ = writeln!(stdout, "{line}");
             }
             let _ = stdout.flush();
             let refused: Vec<&FileError> = result.errors.iter().filter(|e| e.message == DIRTY).collect();
@@ -313,6 +330,31 @@ fn write_all(result: &mut RunResult, allow_dirty: bool) -> Vec<PathBuf> {
         }
     }
     written
+}
+
+/// Runs the lockfile-only update of every written manifest's lockfile; failures become errors (the written files
+/// stay written).
+fn update_lockfiles(result: &mut RunResult, written: &[PathBuf]) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut done: Vec<PathBuf> = Vec::new();
+    for change in result.changes.iter().filter(|c| c.is_manifest && written.contains(&c.path)) {
+        let dir = change.path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+        let Some(lock) = crate::lockfile::find(dir) else { continue };
+        if done.contains(&lock.path) {
+            continue;
+        }
+        done.push(lock.path.clone());
+        let packages: Vec<String> =
+            result.dependencies.iter().filter(|d| d.manifest == change.path).map(|d| d.package.clone()).collect();
+        match crate::lockfile::update(&lock, &packages) {
+            Ok(summary) => {
+                lines.push(format!("updated {} ({summary})", display_path(&lock.path)));
+                result.updated_lockfiles.push(lock.path.clone());
+            }
+            Err(message) => result.errors.push(FileError { path: lock.path.clone(), message }),
+        }
+    }
+    lines
 }
 
 fn print_list() {

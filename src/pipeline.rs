@@ -14,7 +14,10 @@ use crate::manifest::{self, DepSection, ManifestInfo};
 use crate::parse::parse;
 use crate::project::{NodeTarget, Project};
 use crate::source::SourceFile;
-use crate::transform::{DependencyRequest, FileContext, FilePlan, Finding, Options, Severity, Transform};
+use crate::transform::{
+    DependencyRequest, FileContext, FilePlan, Finding, ManifestContext, ManifestPlan, ManifestRequest, Options,
+    Severity, Transform,
+};
 use crate::views;
 
 /// A file the run would change.
@@ -79,6 +82,8 @@ pub struct RunResult {
     pub next_steps: Vec<String>,
     /// The transforms' own next steps (part of `next_steps`), kept to recompute it for what was written.
     pub transform_steps: Vec<String>,
+    /// Lockfiles brought up to date by `--lockfile`.
+    pub updated_lockfiles: Vec<PathBuf>,
 }
 
 struct Planned {
@@ -132,11 +137,38 @@ pub fn run_with(paths: &[PathBuf], transforms: &[Box<dyn Transform>], options: &
             requests.entry(manifest).or_default().push((request, source));
         }
     }
+    // Manifest-level plans (version bumps), for every project found.
+    let mut bumps: BTreeMap<PathBuf, Vec<ManifestRequest>> = BTreeMap::new();
+    let mut manifest_paths: Vec<&PathBuf> = projects.keys().collect();
+    manifest_paths.sort();
+    for path in manifest_paths {
+        let project = &projects[path];
+        let (Some(info), Ok(text)) = (&project.manifest, std::fs::read_to_string(path)) else { continue };
+        let cx = ManifestContext { path, text: &text, info, project, options };
+        let mut plan = ManifestPlan::default();
+        for transform in transforms {
+            transform.plan_manifest(&cx, &mut plan);
+        }
+        result.findings.extend(plan.findings);
+        if !plan.changes.is_empty() {
+            transform_steps.extend(plan.next_steps);
+            bumps.insert(path.clone(), plan.changes);
+        }
+    }
+    let mut additions: BTreeMap<PathBuf, Vec<(DependencyRequest, PathBuf)>> = BTreeMap::new();
     for (manifest, requests) in requests {
         match manifest {
-            Some(manifest) => apply_requests(&manifest, &requests, &mut result),
+            Some(manifest) => {
+                additions.insert(manifest, requests);
+            }
             None => report_missing_manifest(&requests, &mut result),
         }
+    }
+    let touched: BTreeSet<PathBuf> = bumps.keys().chain(additions.keys()).cloned().collect();
+    for manifest in touched {
+        let changes = bumps.remove(&manifest).unwrap_or_default();
+        let added = additions.remove(&manifest).unwrap_or_default();
+        apply_manifest(&manifest, &changes, &added, &mut result);
     }
 
     result.changes.sort_by(|a, b| (a.is_manifest, &a.path).cmp(&(b.is_manifest, &b.path)));
@@ -319,8 +351,14 @@ fn build_projects(
     projects
 }
 
-/// Adds what the planned code needs to one manifest; a package it already lists (in any section) is reused.
-fn apply_requests(manifest: &Path, requests: &[(DependencyRequest, PathBuf)], result: &mut RunResult) {
+/// Changes one manifest: first the version bumps of listed dependencies, then what the planned code needs (a package
+/// the manifest already lists, in any section, is reused).
+fn apply_manifest(
+    manifest: &Path,
+    changes: &[ManifestRequest],
+    requests: &[(DependencyRequest, PathBuf)],
+    result: &mut RunResult,
+) {
     let original = match std::fs::read_to_string(manifest) {
         Ok(text) => text,
         Err(err) => {
@@ -330,6 +368,30 @@ fn apply_requests(manifest: &Path, requests: &[(DependencyRequest, PathBuf)], re
     };
     let mut text = original.clone();
     let mut ids = BTreeSet::new();
+    for change in changes {
+        let from = ManifestInfo::parse(&text).ok().and_then(|info| {
+            info.dependency_all(&change.package).into_iter().find(|(s, _)| *s == change.section).map(|(_, spec)| spec)
+        });
+        match manifest::set_dependency(&text, change.section, &change.package, &change.to) {
+            Ok(updated) if updated != text => {
+                text = updated;
+                ids.insert(change.transform);
+                result.dependencies.push(DependencyChange {
+                    manifest: manifest.to_path_buf(),
+                    section: change.section,
+                    package: change.package.clone(),
+                    from,
+                    to: change.to.clone(),
+                    transform: change.transform,
+                });
+            }
+            Ok(_) => {}
+            Err(err) => result.errors.push(FileError {
+                path: manifest.to_path_buf(),
+                message: format!("cannot be edited ({err}); set {} to {} yourself", change.package, change.to),
+            }),
+        }
+    }
     let mut seen = BTreeSet::new();
     for (request, _) in requests {
         if !seen.insert(request.package.clone()) {
@@ -396,27 +458,10 @@ fn report_missing_manifest(requests: &[(DependencyRequest, PathBuf)], result: &m
     }
 }
 
-/// The package manager a project uses, from its lockfile.
-pub fn install_command(manifest_dir: &Path) -> &'static str {
-    let mut dir = Some(manifest_dir);
-    while let Some(d) = dir {
-        if d.join("pnpm-lock.yaml").exists() {
-            return "pnpm install";
-        }
-        if d.join("yarn.lock").exists() {
-            return "yarn install";
-        }
-        if d.join("package-lock.json").exists() || d.join("npm-shrinkwrap.json").exists() {
-            return "npm install";
-        }
-        dir = d.parent().filter(|p| !p.as_os_str().is_empty());
-    }
-    "npm install"
-}
-
 /// The part of a run that was written: changes to files not in `written` (and their dependency changes and next
 /// steps) are dropped, so that a summary after `--write` tells only what happened.
 pub fn only_written(result: &RunResult, written: &[PathBuf]) -> RunResult {
+    // (Lockfiles updated by `--lockfile` are in `updated_lockfiles`, so their step no longer says they are stale.)
     let mut kept = result.clone();
     kept.changes.retain(|c| written.contains(&c.path));
     kept.dependencies.retain(|d| written.contains(&d.manifest));
@@ -438,12 +483,29 @@ fn next_steps(result: &RunResult) -> Vec<String> {
             .filter(|d| &d.manifest == manifest)
             .map(|d| format!("{}@{}", d.package, d.to))
             .collect();
-        steps.push(format!(
-            "install the added packages ({}): run `{}` in {}",
-            packages.join(", "),
-            install_command(&dir),
-            display_path(&dir)
-        ));
+        steps.push(match crate::lockfile::find(&dir) {
+            Some(lock) if result.updated_lockfiles.contains(&lock.path) => {
+                format!(
+                    "install the changed packages ({}): run `npm ci` (or your package manager's install) in {}",
+                    packages.join(", "),
+                    display_path(&lock.dir)
+                )
+            }
+            Some(lock) => format!(
+                "{} changed ({}), so {} is stale and `npm ci` would fail: run `{}` in {} (or use --write --lockfile), \
+                 then install",
+                display_path(manifest),
+                packages.join(", "),
+                display_path(&lock.path),
+                lock.command_line(),
+                display_path(&lock.dir)
+            ),
+            None => format!(
+                "install the changed packages ({}): run `npm install` in {}",
+                packages.join(", "),
+                display_path(&dir)
+            ),
+        });
     }
     steps
 }

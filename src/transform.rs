@@ -122,6 +122,8 @@ pub struct Options {
     pub session_cookie_name: String,
     /// Environment variables literal secrets move to.
     pub env: crate::transforms::secrets::EnvNames,
+    /// `--express N`: the Express major to move to (the current one is kept otherwise; 3 goes to 4).
+    pub express_major: Option<u64>,
 }
 
 impl Default for Options {
@@ -133,6 +135,7 @@ impl Default for Options {
             behind_proxy: None,
             session_cookie_name: "sid".to_string(),
             env: crate::transforms::secrets::default_env(),
+            express_major: None,
         }
     }
 }
@@ -187,6 +190,70 @@ impl FileContext<'_> {
     }
 }
 
+/// A dependency a transform wants changed in a manifest that lists it (a version bump).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManifestRequest {
+    /// The section the package is listed in.
+    pub section: DepSection,
+    /// npm package name.
+    pub package: String,
+    /// The new spec.
+    pub to: String,
+    /// Transform asking for it.
+    pub transform: &'static str,
+}
+
+/// What a transform wants for one manifest.
+#[derive(Debug, Default, Clone)]
+pub struct ManifestPlan {
+    /// Changes to dependencies already listed.
+    pub changes: Vec<ManifestRequest>,
+    /// Findings about the manifest.
+    pub findings: Vec<Finding>,
+    /// What the operator must do once the change is applied.
+    pub next_steps: Vec<String>,
+}
+
+/// What a transform sees of one manifest (package.json).
+pub struct ManifestContext<'a> {
+    /// The manifest's path.
+    pub path: &'a std::path::Path,
+    /// Its text.
+    pub text: &'a str,
+    /// Parsed.
+    pub info: &'a crate::manifest::ManifestInfo,
+    /// Its project (Node target).
+    pub project: &'a Project,
+    /// Choices the user made on the command line.
+    pub options: &'a Options,
+}
+
+impl ManifestContext<'_> {
+    /// A finding on the line where `package` is listed (the first line otherwise).
+    pub fn finding(
+        &self,
+        transform: &'static str,
+        rule: &str,
+        package: &str,
+        severity: Severity,
+        message: String,
+    ) -> Finding {
+        let needle = format!("\"{package}\"");
+        let offset = self.text.find(&needle).unwrap_or(0);
+        let line = self.text[..offset].matches('\n').count() + 1;
+        let column = self.text[..offset].rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        Finding {
+            rule: format!("{transform}/{rule}"),
+            transform,
+            path: self.path.to_path_buf(),
+            line,
+            column,
+            message,
+            severity,
+        }
+    }
+}
+
 /// One transform.
 pub trait Transform: Send + Sync {
     /// Id, title, rationale, links.
@@ -198,6 +265,9 @@ pub trait Transform: Send + Sync {
 
     /// Plans the changes for one file.
     fn plan(&self, cx: &FileContext<'_>, plan: &mut FilePlan);
+
+    /// Plans changes to a project's manifest itself (version bumps). Most transforms have none.
+    fn plan_manifest(&self, _cx: &ManifestContext<'_>, _plan: &mut ManifestPlan) {}
 }
 
 /// Every transform, in the order their edits are planned.
@@ -209,6 +279,7 @@ pub fn registry() -> Vec<Box<dyn Transform>> {
         Box::new(crate::transforms::cookie_session::CookieSession::new()),
         Box::new(crate::transforms::res_cookie::ResCookie::new()),
         Box::new(crate::transforms::secrets::Secrets::new()),
+        Box::new(crate::transforms::express_version::ExpressVersion::new()),
     ]
 }
 

@@ -47,7 +47,7 @@ const PACKAGE_JSON: &str = r#"{
   "name": "demo",
   "version": "1.0.0",
   "dependencies": {
-    "express": "^4.21.2"
+    "express": "^4.22.3"
   }
 }
 "#;
@@ -56,7 +56,7 @@ const PACKAGE_JSON_HARDENED: &str = r#"{
   "name": "demo",
   "version": "1.0.0",
   "dependencies": {
-    "express": "^4.21.2",
+    "express": "^4.22.3",
     "helmet": "^8.3.0"
   }
 }
@@ -80,8 +80,8 @@ const DEMO_DIFF: &str = r#"--- a/app.js
    "name": "demo",
    "version": "1.0.0",
    "dependencies": {
--    "express": "^4.21.2"
-+    "express": "^4.21.2",
+-    "express": "^4.22.3"
++    "express": "^4.22.3",
 +    "helmet": "^8.3.0"
    }
  }
@@ -589,7 +589,7 @@ fn an_unknown_id_in_only_is_a_usage_error_listing_the_valid_ids() {
     let out = run(project.path(), &["--only", "nope"]);
 
     assert_eq!(out.code, 2, "{out:?}");
-    assert_eq!(out.stderr, "error: unknown transform `nope` in --only; valid ids: helmet, session-store, session-cookie, cookie-session, res-cookie, secrets\n");
+    assert_eq!(out.stderr, "error: unknown transform `nope` in --only; valid ids: helmet, session-store, session-cookie, cookie-session, res-cookie, secrets, express-version\n");
     assert_eq!(out.stdout, "");
 }
 
@@ -600,7 +600,7 @@ fn an_unknown_id_in_skip_is_a_usage_error_listing_the_valid_ids() {
     let out = run(project.path(), &["--skip", "nope"]);
 
     assert_eq!(out.code, 2, "{out:?}");
-    assert_eq!(out.stderr, "error: unknown transform `nope` in --skip; valid ids: helmet, session-store, session-cookie, cookie-session, res-cookie, secrets\n");
+    assert_eq!(out.stderr, "error: unknown transform `nope` in --skip; valid ids: helmet, session-store, session-cookie, cookie-session, res-cookie, secrets, express-version\n");
 }
 
 #[test]
@@ -1072,4 +1072,33 @@ fn secret_env_names_can_be_chosen() {
         out.stdout
     );
     assert!(out.stderr.contains("set APP_SESSION_KEY in production"), "{}", out.stderr);
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// --lockfile.
+
+#[test]
+fn a_missing_package_manager_is_reported_and_the_manifest_is_still_written() {
+    let project = Project::empty()
+        .with("package.json", "{\n  \"name\": \"p\",\n  \"dependencies\": {\n    \"express\": \"^4.18.2\"\n  }\n}\n")
+        .with("pnpm-lock.yaml", "lockfileVersion: '9.0'\n")
+        .with("app.js", "const express = require('express');\n\nmodule.exports = express.Router();\n");
+
+    let out = Command::new(BIN)
+        .args(["--write", "--lockfile", "--only", "express-version"])
+        .current_dir(project.path())
+        .env("PATH", "/nonexistent")
+        .output()
+        .expect("run");
+
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "pnpm-lock.yaml pnpm is not installed, so the lockfile was not updated: run `pnpm install --lockfile-only \
+             --ignore-scripts` where it is"
+        ),
+        "{stderr}"
+    );
+    assert!(project.read("package.json").contains("\"express\": \"^4.22.3\""));
 }

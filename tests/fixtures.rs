@@ -181,3 +181,8 @@ fn cookie_transforms_have_at_least_35_cases() {
         ["session-cookie", "cookie-session", "res-cookie", "secrets"].iter().map(|t| cases(t).len()).sum();
     assert!(total >= 35, "{total}");
 }
+
+#[test]
+fn express_version_fixtures() {
+    run_fixtures("express-version");
+}

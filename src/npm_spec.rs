@@ -1,0 +1,161 @@
+//! Classification of npm dependency specs before anything parses them as ranges: only some specs are ranges
+//! (`^4.16.0`, `~4.17.1`, `4.12.4`, `4.x`, `>=4 <5`); others are tags (`latest`), "anything" (`*`, ``), or not
+//! versions at all (`npm:express@^4`, git URLs, `workspace:*`, `file:`), and those are never rewritten.
+
+use nodejs_semver::{Range, Version};
+
+/// The operator of a one-comparator spec, kept when the version is raised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operator {
+    /// `^1.2.3`
+    Caret,
+    /// `~1.2.3`
+    Tilde,
+    /// `1.2.3` (or `=1.2.3`, `v1.2.3`)
+    Exact,
+}
+
+/// What a spec is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Spec {
+    /// `^x.y.z`, `~x.y.z` or an exact version: the version can be raised keeping the operator.
+    Simple {
+        /// The operator.
+        op: Operator,
+        /// The version written (partial versions are filled with zeros).
+        version: Version,
+    },
+    /// Any other range npm accepts (`4.x`, `>=4 <5`, `4.16 - 4.18`, `^4 || ^5`).
+    Range(Range),
+    /// Anything goes: `*`, `x`, `latest`, the empty string.
+    Any,
+    /// Not a version range: an alias, a URL, a path, a workspace reference, another dist-tag.
+    Other(&'static str),
+}
+
+/// Classifies a spec.
+pub fn classify(spec: &str) -> Spec {
+    let s = spec.trim();
+    if s.is_empty() || s == "*" || s.eq_ignore_ascii_case("x") || s == "latest" {
+        return Spec::Any;
+    }
+    let other = [
+        ("npm:", "an npm alias"),
+        ("workspace:", "a workspace reference"),
+        ("file:", "a local path"),
+        ("link:", "a local link"),
+        ("git+", "a git URL"),
+        ("git:", "a git URL"),
+        ("git@", "a git URL"),
+        ("http:", "a URL"),
+        ("https:", "a URL"),
+        ("github:", "a GitHub reference"),
+        ("gitlab:", "a GitLab reference"),
+        ("bitbucket:", "a Bitbucket reference"),
+        ("./", "a local path"),
+        ("../", "a local path"),
+        ("/", "a local path"),
+        ("~/", "a local path"),
+    ];
+    if let Some((_, what)) = other.iter().find(|(prefix, _)| s.starts_with(prefix)) {
+        return Spec::Other(what);
+    }
+    // `user/repo` is a GitHub shorthand.
+    if s.contains('/') {
+        return Spec::Other("a GitHub reference");
+    }
+    let (op, rest) = match s.as_bytes()[0] {
+        b'^' => (Some(Operator::Caret), &s[1..]),
+        b'~' => (Some(Operator::Tilde), s[1..].trim_start_matches('>')),
+        b'=' => (Some(Operator::Exact), &s[1..]),
+        b'0'..=b'9' | b'v' => (Some(Operator::Exact), s.trim_start_matches('v')),
+        _ => (None, s),
+    };
+    if let Some(op) = op {
+        let rest = rest.trim();
+        let numeric =
+            !rest.is_empty() && rest.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+        let parts = rest.split('.').count();
+        if numeric && (parts == 3 || (op != Operator::Exact && parts < 3)) {
+            let full = match parts {
+                1 => format!("{rest}.0.0"),
+                2 => format!("{rest}.0"),
+                _ => rest.to_string(),
+            };
+            if let Ok(version) = Version::parse(&full) {
+                return Spec::Simple { op, version };
+            }
+        }
+    }
+    match Range::parse(s) {
+        Ok(range) => Spec::Range(range),
+        Err(_) => Spec::Other("a dist-tag or a spec npm does not read as a range"),
+    }
+}
+
+/// `op` applied to `version` as text (`^4.22.3`).
+pub fn write(op: Operator, version: &str) -> String {
+    match op {
+        Operator::Caret => format!("^{version}"),
+        Operator::Tilde => format!("~{version}"),
+        Operator::Exact => version.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind(spec: &str) -> String {
+        match classify(spec) {
+            Spec::Simple { op, version } => format!("{op:?} {version}"),
+            Spec::Range(_) => "range".to_string(),
+            Spec::Any => "any".to_string(),
+            Spec::Other(what) => format!("other: {what}"),
+        }
+    }
+
+    #[test]
+    fn specs_seen_in_real_manifests() {
+        let table = [
+            ("^4.16.0", "Caret 4.16.0"),
+            ("~4.17.1", "Tilde 4.17.1"),
+            ("4.12.4", "Exact 4.12.4"),
+            ("=4.12.4", "Exact 4.12.4"),
+            ("v4.12.4", "Exact 4.12.4"),
+            ("^4", "Caret 4.0.0"),
+            ("~4.17", "Tilde 4.17.0"),
+            ("4", "range"),
+            ("4.x", "range"),
+            ("4.17.x", "range"),
+            (">=4 <5", "range"),
+            (">=4.16.0", "range"),
+            ("4.16 - 4.18", "range"),
+            ("^4.0.0 || ^5.0.0", "range"),
+            ("*", "any"),
+            ("x", "any"),
+            ("latest", "any"),
+            ("", "any"),
+            ("npm:express@^4", "other: an npm alias"),
+            ("git+https://github.com/expressjs/express.git", "other: a git URL"),
+            ("github:expressjs/express", "other: a GitHub reference"),
+            ("expressjs/express#4.x", "other: a GitHub reference"),
+            ("https://example.com/express.tgz", "other: a URL"),
+            ("workspace:*", "other: a workspace reference"),
+            ("file:../express", "other: a local path"),
+            ("next", "other: a dist-tag or a spec npm does not read as a range"),
+            ("^3.21.2", "Caret 3.21.2"),
+            ("~>4.1.0", "Tilde 4.1.0"),
+        ];
+        for (spec, expected) in table {
+            assert_eq!(kind(spec), expected, "{spec:?}");
+        }
+    }
+
+    #[test]
+    fn writes_keep_the_operator() {
+        assert_eq!(write(Operator::Caret, "4.22.3"), "^4.22.3");
+        assert_eq!(write(Operator::Tilde, "4.22.3"), "~4.22.3");
+        assert_eq!(write(Operator::Exact, "4.22.3"), "4.22.3");
+    }
+}

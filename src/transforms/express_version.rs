@@ -1,0 +1,297 @@
+//! `express-version`: raises Express in package.json to its newest patched version, keeping the author's range
+//! style, and moves `@types/express` with the major it describes.
+//!
+//! ```json
+//! // before                         // after
+//! "express": "^4.16.0"              "express": "^4.22.3"
+//! "express": "~4.17.1"              "express": "~4.22.3"
+//! "express": "4.12.4"               "express": "4.22.3"
+//! "express": "4.x"                  unchanged; a note says the lockfile must move
+//! "express": "*"                    "express": "^5.3.0", with a finding
+//! "express": "npm:@x/express@4"     unchanged, reported
+//! ```
+//!
+//! The major is kept (3 goes to 4) unless `--express 5` asks for 5. A change of major needs its code migration
+//! (`express4`, `express5`, not written yet): until then it is reported, not made. Versions:
+//! `transforms/express-version/data.json`.
+
+use std::sync::OnceLock;
+
+use nodejs_semver::Version;
+use serde::Deserialize;
+
+use crate::manifest::DepSection;
+use crate::npm_spec::{self, Operator, Spec};
+use crate::transform::{
+    FileContext, FilePlan, ManifestContext, ManifestPlan, ManifestRequest, Severity, Transform, TransformInfo,
+};
+use crate::transforms::data;
+
+const ID: &str = "express-version";
+
+#[derive(Debug, Deserialize)]
+struct VersionData {
+    #[serde(flatten)]
+    described: data::Described,
+    package: String,
+    majors: Vec<Major>,
+    types_package: String,
+}
+
+/// The newest release of one Express major, the Node it needs, and the matching `@types/express`.
+#[derive(Debug, Deserialize)]
+struct Major {
+    major: u64,
+    newest: String,
+    node: String,
+    types: String,
+}
+
+fn data() -> &'static VersionData {
+    static DATA: OnceLock<VersionData> = OnceLock::new();
+    DATA.get_or_init(|| data::parse(ID, include_str!("../../transforms/express-version/data.json")))
+}
+
+fn major(n: u64) -> Option<&'static Major> {
+    data().majors.iter().find(|m| m.major == n)
+}
+
+transform_struct!(ExpressVersion, "The express-version transform.");
+
+/// What to write for one spec.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Decision {
+    /// Replace the spec.
+    Set(String),
+    /// Leave it; the range already admits the newest patch but the lockfile may hold an older one.
+    LockfileMustMove,
+    /// Leave it: nothing to do.
+    Keep,
+    /// Replace a non-range spec (`*`, `latest`) with an explicit range.
+    Pin(String),
+    /// Not a range: never rewritten.
+    Unclassifiable(&'static str),
+    /// The target is another major: its code migration must come with it, so the bump is reported, not made, until
+    /// the migration transform exists.
+    MajorChange(String),
+}
+
+/// The decision for an Express spec, given the major the user asked for (if any) and the newest major the project's
+/// Node runs.
+pub fn decide(spec: &str, requested_major: Option<u64>, newest_runnable: u64) -> Decision {
+    // Never down: 3 goes to 4, a requested major is honoured when Node allows it, a newer major stays.
+    let target_for = |current: u64| -> u64 {
+        let wanted = requested_major.unwrap_or(0).max(current).max(4);
+        wanted.min(newest_runnable.max(current.max(4)))
+    };
+    match npm_spec::classify(spec) {
+        Spec::Other(what) => Decision::Unclassifiable(what),
+        Spec::Any => {
+            let target = requested_major.unwrap_or(newest_runnable).min(newest_runnable);
+            match major(target) {
+                Some(m) => Decision::Pin(npm_spec::write(Operator::Caret, &m.newest)),
+                None => Decision::Keep,
+            }
+        }
+        Spec::Simple { op, version } => {
+            let Some(target) = major(target_for(version.major)) else { return Decision::Keep };
+            let Ok(newest) = Version::parse(&target.newest) else { return Decision::Keep };
+            if version.major != target.major {
+                return Decision::MajorChange(npm_spec::write(op, &target.newest));
+            }
+            if version >= newest {
+                return Decision::Keep;
+            }
+            Decision::Set(npm_spec::write(op, &target.newest))
+        }
+        Spec::Range(range) => {
+            let Some(min) = range.min_version() else { return Decision::Keep };
+            let Some(target) = major(target_for(min.major)) else { return Decision::Keep };
+            let Ok(newest) = Version::parse(&target.newest) else { return Decision::Keep };
+            if min.major != target.major {
+                return Decision::MajorChange(npm_spec::write(Operator::Caret, &target.newest));
+            }
+            if range.satisfies(&newest) {
+                if min < newest {
+                    Decision::LockfileMustMove
+                } else {
+                    Decision::Keep
+                }
+            } else {
+                Decision::Set(npm_spec::write(Operator::Caret, &target.newest))
+            }
+        }
+    }
+}
+
+impl Transform for ExpressVersion {
+    fn info(&self) -> &TransformInfo {
+        &self.info
+    }
+
+    fn needles(&self) -> &'static [&'static str] {
+        // Works on package.json only: no source file needs parsing for it.
+        &[]
+    }
+
+    fn plan(&self, _cx: &FileContext<'_>, _plan: &mut FilePlan) {}
+
+    fn plan_manifest(&self, cx: &ManifestContext<'_>, plan: &mut ManifestPlan) {
+        let d = data();
+        let newest_runnable =
+            d.majors.iter().filter(|m| cx.project.node.supports(&m.node)).map(|m| m.major).max().unwrap_or(4);
+        if let Some(requested) = cx.options.express_major {
+            if requested > newest_runnable {
+                plan.findings.push(cx.finding(
+                    ID,
+                    "node",
+                    &d.package,
+                    Severity::Warning,
+                    format!(
+                        "Express {requested} needs Node {} but the project runs on {} ({}): Express stays on {}",
+                        major(requested).map_or("", |m| m.node.as_str()),
+                        cx.project.node.range,
+                        cx.project.node.source,
+                        newest_runnable
+                    ),
+                ));
+            }
+        }
+        let mut new_major = None;
+        for (section, spec) in cx.info.dependency_all(&d.package) {
+            let decision = match decide(&spec, cx.options.express_major, newest_runnable) {
+                // A peer range states what the package works with: broad on purpose, no lockfile behind it.
+                Decision::LockfileMustMove if section == DepSection::PeerDependencies => Decision::Keep,
+                other => other,
+            };
+            match decision {
+                Decision::MajorChange(to) => plan.findings.push(cx.finding(
+                    ID,
+                    "major-change",
+                    &d.package,
+                    Severity::Warning,
+                    format!(
+                        "express `{spec}` should move to {to}, a new major whose API changes need a code migration \
+                         that express-harden does not automate yet: not rewritten"
+                    ),
+                )),
+                Decision::Set(to) => {
+                    new_major = npm_spec_major(&to);
+                    plan.changes.push(change(section, &d.package, to));
+                }
+                Decision::Pin(to) => {
+                    new_major = npm_spec_major(&to);
+                    plan.findings.push(cx.finding(
+                        ID,
+                        "not-a-range",
+                        &d.package,
+                        Severity::Warning,
+                        format!(
+                            "express was `{spec}`, which installs whatever is newest on the day: pinned to {to}, the \
+                             newest release that runs on the project's Node"
+                        ),
+                    ));
+                    plan.changes.push(change(section, &d.package, to));
+                }
+                Decision::LockfileMustMove => plan.findings.push(cx.finding(
+                    ID,
+                    "lockfile-must-move",
+                    &d.package,
+                    Severity::Info,
+                    format!(
+                        "express `{spec}` already admits the newest patched release, but a lockfile may still hold \
+                         an older one: run `npm update express` (or your package manager's equivalent)"
+                    ),
+                )),
+                Decision::Keep => {}
+                Decision::Unclassifiable(what) => plan.findings.push(cx.finding(
+                    ID,
+                    "unclassifiable",
+                    &d.package,
+                    Severity::Warning,
+                    format!(
+                        "express is `{spec}`, {what}: not rewritten; make sure it resolves to a patched release \
+                         (4.22.3 or 5.3.0 or newer)"
+                    ),
+                )),
+            }
+        }
+        // @types/express describes one Express major: it follows the new one.
+        let Some(target) = new_major.and_then(major) else { return };
+        for (section, spec) in cx.info.dependency_all(&d.types_package) {
+            if let Spec::Simple { op, version } = npm_spec::classify(&spec) {
+                if version.major != target.major {
+                    plan.changes.push(change(section, &d.types_package, npm_spec::write(op, &target.types)));
+                }
+            }
+        }
+        if new_major.is_some() {
+            plan.next_steps.push(
+                "Express was raised in package.json: update the lockfile and run the app's tests against the new \
+                 version"
+                    .to_string(),
+            );
+        }
+    }
+}
+
+fn change(section: DepSection, package: &str, to: String) -> ManifestRequest {
+    ManifestRequest { section, package: package.to_string(), to, transform: ID }
+}
+
+fn npm_spec_major(spec: &str) -> Option<u64> {
+    match npm_spec::classify(spec) {
+        Spec::Simple { version, .. } => Some(version.major),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decisions_for_specs_seen_in_real_manifests() {
+        let set = |s: &str| Decision::Set(s.to_string());
+        let table: Vec<(&str, Option<u64>, Decision)> = vec![
+            ("^4.16.0", None, set("^4.22.3")),
+            ("~4.17.1", None, set("~4.22.3")),
+            ("4.12.4", None, set("4.22.3")),
+            ("=4.12.4", None, set("4.22.3")),
+            ("^4", None, set("^4.22.3")),
+            ("^4.22.3", None, Decision::Keep),
+            ("4.22.3", None, Decision::Keep),
+            ("^4.23.0", None, Decision::Keep),
+            ("4.x", None, Decision::LockfileMustMove),
+            (">=4 <5", None, Decision::LockfileMustMove),
+            ("4", None, Decision::LockfileMustMove),
+            (">=4.16.0 <4.20.0", None, set("^4.22.3")),
+            ("^3.21.2", None, Decision::MajorChange("^4.22.3".to_string())),
+            ("3.x", None, Decision::MajorChange("^4.22.3".to_string())),
+            ("~3.4.8", Some(5), Decision::MajorChange("~5.3.0".to_string())),
+            ("^4.16.0", Some(5), Decision::MajorChange("^5.3.0".to_string())),
+            ("^5.0.0", None, set("^5.3.0")),
+            ("^5.3.0", None, Decision::Keep),
+            ("5.x", None, Decision::LockfileMustMove),
+            ("*", None, Decision::Pin("^5.3.0".to_string())),
+            ("latest", None, Decision::Pin("^5.3.0".to_string())),
+            ("", None, Decision::Pin("^5.3.0".to_string())),
+            ("*", Some(4), Decision::Pin("^4.22.3".to_string())),
+            ("^5.1.0", Some(4), set("^5.3.0")),
+            ("npm:express@^4", None, Decision::Unclassifiable("an npm alias")),
+            ("git+https://github.com/expressjs/express.git", None, Decision::Unclassifiable("a git URL")),
+            ("workspace:*", None, Decision::Unclassifiable("a workspace reference")),
+            ("file:../express", None, Decision::Unclassifiable("a local path")),
+        ];
+        assert!(table.len() >= 25);
+        for (spec, requested, expected) in table {
+            assert_eq!(decide(spec, requested, 5), expected, "{spec:?} with --express {requested:?}");
+        }
+    }
+
+    #[test]
+    fn old_node_keeps_express_4() {
+        assert_eq!(decide("^4.16.0", Some(5), 4), Decision::Set("^4.22.3".to_string()));
+        assert_eq!(decide("*", None, 4), Decision::Pin("^4.22.3".to_string()));
+    }
+}
