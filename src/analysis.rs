@@ -175,10 +175,26 @@ pub struct MemberCall {
     pub range: Range<usize>,
     /// The arguments.
     pub args: Vec<Value>,
+    /// The statement holding the call.
+    pub stmt: Option<StmtSite>,
 }
 
 /// Methods whose calls are recorded as [`MemberCall`]s.
-pub const TRACKED_METHODS: [&str; 3] = ["cookie", "set", "clearCookie"];
+pub const TRACKED_METHODS: [&str; 5] = ["cookie", "set", "clearCookie", "configure", "use"];
+
+/// Properties whose reads are recorded as [`PropertyRead`]s (APIs Express renamed or removed).
+pub const TRACKED_PROPERTIES: [&str; 5] = ["headerSent", "accepted", "acceptedLanguages", "acceptedCharsets", "router"];
+
+/// `object.property` for one of [`TRACKED_PROPERTIES`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PropertyRead {
+    /// The object as a path, when it is one.
+    pub object: Option<String>,
+    /// The property.
+    pub property: String,
+    /// The property name's bytes.
+    pub range: Range<usize>,
+}
 
 /// Facts about one file.
 #[derive(Debug, Clone)]
@@ -222,6 +238,8 @@ pub struct FileFacts {
     pub functions: Vec<FunctionFacts>,
     /// Calls of [`TRACKED_METHODS`].
     pub member_calls: Vec<MemberCall>,
+    /// Reads of [`TRACKED_PROPERTIES`].
+    pub property_reads: Vec<PropertyRead>,
 }
 
 /// The statement (in a statement list) that holds something: new statements can go before or after it.
@@ -343,6 +361,7 @@ pub fn analyse(file: &SourceFile, parsed: &Parsed) -> FileFacts {
         list_depth: 0,
         functions: Vec::new(),
         member_calls: Vec::new(),
+        property_reads: Vec::new(),
         pending_fn_name: None,
     };
     parsed.program.visit_with(&mut collector);
@@ -424,6 +443,7 @@ pub fn analyse(file: &SourceFile, parsed: &Parsed) -> FileFacts {
         references,
         functions,
         member_calls,
+        property_reads,
         ..
     } = collector;
     FileFacts {
@@ -445,6 +465,7 @@ pub fn analyse(file: &SourceFile, parsed: &Parsed) -> FileFacts {
         references,
         functions,
         member_calls,
+        property_reads,
     }
 }
 
@@ -691,6 +712,7 @@ struct Collector<'a> {
     list_depth: usize,
     functions: Vec<FunctionFacts>,
     member_calls: Vec<MemberCall>,
+    property_reads: Vec<PropertyRead>,
     /// The name the next function visited is declared under.
     pending_fn_name: Option<String>,
 }
@@ -1043,6 +1065,19 @@ impl Visit for Collector<'_> {
         expr.visit_children_with(self);
     }
 
+    fn visit_member_expr(&mut self, m: &MemberExpr) {
+        if let MemberProp::Ident(p) = &m.prop {
+            if TRACKED_PROPERTIES.contains(&p.sym.as_ref()) {
+                self.property_reads.push(PropertyRead {
+                    object: self.path_of(&m.obj),
+                    property: p.sym.to_string(),
+                    range: range_of(p),
+                });
+            }
+        }
+        m.visit_children_with(self);
+    }
+
     fn visit_prop(&mut self, prop: &Prop) {
         if let Prop::Shorthand(id) = prop {
             *self.references.entry(id.sym.clone()).or_default() += 1;
@@ -1155,6 +1190,7 @@ impl Visit for Collector<'_> {
                                 method: method.to_string(),
                                 range: range(call.span()),
                                 args: call.args.iter().map(|a| describer.value(&a.expr)).collect(),
+                                stmt: self.stmts.last().cloned(),
                             });
                         }
                     }

@@ -210,6 +210,7 @@ pub fn main_with(cli: Cli) -> i32 {
             cookie_secret: cli.cookie_secret_env.clone(),
         },
         express_major: cli.express,
+        selected: Vec::new(),
     };
     let color = cli.color.enabled(std::io::stdout().is_terminal());
     let color_summary = cli.color.enabled(std::io::stderr().is_terminal());

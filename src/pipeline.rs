@@ -102,6 +102,7 @@ pub fn run(paths: &[PathBuf], transforms: &[Box<dyn Transform>]) -> RunResult {
 
 /// Runs every transform in `transforms` over `paths`.
 pub fn run_with(paths: &[PathBuf], transforms: &[Box<dyn Transform>], options: &Options) -> RunResult {
+    let options = &Options { selected: transforms.iter().map(|t| t.info().id).collect(), ..options.clone() };
     let found = discover(paths);
     let mut result = RunResult { files_scanned: found.sources.len(), ..RunResult::default() };
     result

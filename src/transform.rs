@@ -124,6 +124,8 @@ pub struct Options {
     pub env: crate::transforms::secrets::EnvNames,
     /// `--express N`: the Express major to move to (the current one is kept otherwise; 3 goes to 4).
     pub express_major: Option<u64>,
+    /// Ids of the transforms that run (a version bump across a major happens only with its code migration).
+    pub selected: Vec<&'static str>,
 }
 
 impl Default for Options {
@@ -136,6 +138,7 @@ impl Default for Options {
             session_cookie_name: "sid".to_string(),
             env: crate::transforms::secrets::default_env(),
             express_major: None,
+            selected: Vec::new(),
         }
     }
 }
@@ -280,6 +283,7 @@ pub fn registry() -> Vec<Box<dyn Transform>> {
         Box::new(crate::transforms::res_cookie::ResCookie::new()),
         Box::new(crate::transforms::secrets::Secrets::new()),
         Box::new(crate::transforms::express_version::ExpressVersion::new()),
+        Box::new(crate::transforms::express4::Express4::new()),
     ]
 }
 

@@ -164,6 +164,17 @@ impl Transform for ExpressVersion {
                 Decision::LockfileMustMove if section == DepSection::PeerDependencies => Decision::Keep,
                 other => other,
             };
+            // Express 3 -> 4 happens together with its code migration, when the express4 transform runs.
+            let decision = match decision {
+                Decision::MajorChange(to)
+                    if npm_spec_major(&to) == Some(4)
+                        && spec_major(&spec) == Some(3)
+                        && cx.options.selected.contains(&"express4") =>
+                {
+                    Decision::Set(to)
+                }
+                other => other,
+            };
             match decision {
                 Decision::MajorChange(to) => plan.findings.push(cx.finding(
                     ID,
@@ -237,6 +248,15 @@ impl Transform for ExpressVersion {
 
 fn change(section: DepSection, package: &str, to: String) -> ManifestRequest {
     ManifestRequest { section, package: package.to_string(), to, transform: ID }
+}
+
+/// The major a spec starts at (ranges included).
+fn spec_major(spec: &str) -> Option<u64> {
+    match npm_spec::classify(spec) {
+        Spec::Simple { version, .. } => Some(version.major),
+        Spec::Range(range) => range.min_version().map(|v| v.major),
+        _ => None,
+    }
 }
 
 fn npm_spec_major(spec: &str) -> Option<u64> {

@@ -28,6 +28,7 @@ macro_rules! transform_struct {
 pub mod cookie_flags;
 pub mod cookie_session;
 pub mod data;
+pub mod express4;
 pub mod express_version;
 pub mod helmet;
 pub mod res_cookie;

@@ -1,0 +1,438 @@
+//! `express4`: migrates Express 3 code to Express 4, in files whose nearest package.json is on Express 3 (the
+//! `express-version` transform moves the range itself).
+//!
+//! ```js
+//! // before (Express 3)
+//! app.configure(function () {
+//!   app.use(express.logger('dev'));
+//!   app.use(express.bodyParser());
+//!   app.use(app.router);
+//! });
+//! // after (Express 4)
+//! const morgan = require('morgan');
+//! const bodyParser = require('body-parser');
+//! app.use(morgan('dev'));
+//! app.use(bodyParser.json());
+//! app.use(bodyParser.urlencoded({ extended: true }));
+//! ```
+//!
+//! Bundled middleware becomes its own package (imported in the file's style, added to package.json);
+//! `app.configure(fn)` is unwrapped and `app.configure('env', fn)` becomes `if (app.get('env') === 'env')`;
+//! `app.use(app.router)` goes; `res.headerSent` becomes `res.headersSent`; store factories that took `express` take
+//! the session module. Reported: `req.accepted*`, removed middleware (`limit`, `multipart`, `staticCache`),
+//! `methodOverride` and `csrf` caveats. Data: `transforms/express4/data.json`. Fixtures: `tests/fixtures/express4/`.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use crate::analysis::{CallSite, FileFacts, ModuleSystem};
+use crate::codegen;
+use crate::edit::Edit;
+use crate::layout;
+use crate::manifest::DepSection;
+use crate::npm_spec::{self, Spec};
+use crate::transform::{DependencyRequest, FileContext, FilePlan, Severity, Transform, TransformInfo};
+use crate::transforms::data;
+use crate::values::Value;
+
+const ID: &str = "express4";
+
+#[derive(Debug, Deserialize)]
+struct Express4Data {
+    #[serde(flatten)]
+    described: data::Described,
+    middleware: Vec<Bundled>,
+    removed: BTreeMap<String, String>,
+}
+
+/// A middleware Express 3 bundled (`express.cookieParser`) and the package it lives in now.
+#[derive(Debug, Deserialize)]
+struct Bundled {
+    name: String,
+    package: String,
+    spec: String,
+    local: String,
+    /// `express.bodyParser()` is two middlewares in Express 4.
+    #[serde(default)]
+    split: Vec<String>,
+    /// Arguments to pass when the Express 3 call had none (`morgan('combined')`).
+    #[serde(default)]
+    default_args: Option<String>,
+    /// A caveat reported where it is used.
+    #[serde(default)]
+    note: Option<String>,
+}
+
+fn data() -> &'static Express4Data {
+    static DATA: OnceLock<Express4Data> = OnceLock::new();
+    DATA.get_or_init(|| data::parse(ID, include_str!("../../transforms/express4/data.json")))
+}
+
+transform_struct!(Express4, "The express4 transform.");
+
+/// Whether the project's manifest is on Express 3.
+pub fn on_express3(cx: &FileContext<'_>) -> bool {
+    let Some(manifest) = &cx.project.manifest else { return false };
+    manifest.dependency_all("express").iter().any(|(_, spec)| match npm_spec::classify(spec) {
+        Spec::Simple { version, .. } => version.major == 3,
+        Spec::Range(range) => range.min_version().is_some_and(|v| v.major == 3),
+        _ => false,
+    })
+}
+
+impl Transform for Express4 {
+    fn info(&self) -> &TransformInfo {
+        &self.info
+    }
+
+    fn needles(&self) -> &'static [&'static str] {
+        &["express", "headerSent"]
+    }
+
+    fn plan(&self, cx: &FileContext<'_>, plan: &mut FilePlan) {
+        if !on_express3(cx) {
+            return;
+        }
+        let facts = cx.facts;
+        let mut imports: Vec<(&Bundled, String)> = Vec::new();
+        for site in facts.calls.iter().filter(|s| !s.is_new) {
+            let Some(callee) = &site.call.callee else { continue };
+            let Some(binding) = &callee.binding else { continue };
+            if binding.module != "express" || callee.members.len() != 1 {
+                continue;
+            }
+            let name = callee.members[0].as_str();
+            if let Some(message) = data().removed.get(name) {
+                plan.findings.push(cx.finding(
+                    ID,
+                    "removed",
+                    site.call.range.start,
+                    Severity::Warning,
+                    message.clone(),
+                ));
+                continue;
+            }
+            let Some(bundled) = data().middleware.iter().find(|m| m.name == name) else { continue };
+            if bundled.name == "favicon" && site.call.args.is_empty() {
+                drop_default_favicon(cx, plan, site);
+                continue;
+            }
+            let local = local_name(facts, bundled, &mut imports);
+            migrate_call(cx, plan, site, bundled, &local);
+        }
+        store_factories(cx, plan, &mut imports);
+        app_router(cx, plan);
+        renamed_properties(cx, plan);
+        // Last: the dedent of unwrapped bodies skips lines other edits remove.
+        configure(cx, plan);
+        if !imports.is_empty() {
+            plan.edits.push(import_edit(cx, &imports));
+            for (bundled, _) in &imports {
+                plan.dependencies.push(DependencyRequest {
+                    package: bundled.package.clone(),
+                    spec: bundled.spec.clone(),
+                    section: DepSection::Dependencies,
+                    transform: ID,
+                });
+            }
+        }
+        if !plan.edits.iter().any(|e| e.transform == ID) {
+            return;
+        }
+        plan.next_steps.push(
+            "the code was migrated to Express 4: run the app's tests, and read the migration guide for behaviour \
+             changes no tool can see (https://expressjs.com/en/guide/migrating-4.html)"
+                .to_string(),
+        );
+    }
+}
+
+/// The local name for a bundled middleware's package: the file's own import of it, or a new one.
+fn local_name<'a>(facts: &FileFacts, bundled: &'a Bundled, imports: &mut Vec<(&'a Bundled, String)>) -> String {
+    if let Some(existing) = facts.module_names(&bundled.package).first() {
+        return (*existing).to_string();
+    }
+    if let Some((_, local)) = imports.iter().find(|(b, _)| b.package == bundled.package) {
+        return local.clone();
+    }
+    let local = facts.unused_name(&[&bundled.local]);
+    imports.push((bundled, local.clone()));
+    local
+}
+
+/// `express.cookieParser(x)` -> `cookieParser(x)`; `app.use(express.bodyParser())` -> two `app.use` statements.
+fn migrate_call(cx: &FileContext<'_>, plan: &mut FilePlan, site: &CallSite, bundled: &Bundled, local: &str) {
+    let code = &cx.file.code;
+    let call = &site.call;
+    let args_text = code.get(call.callee_range.end..call.range.end).unwrap_or("()");
+    if let Some(note) = &bundled.note {
+        plan.findings.push(cx.finding(ID, "caveat", call.range.start, Severity::Info, note.clone()));
+    }
+    if !bundled.split.is_empty() {
+        let parts: Vec<String> = bundled.split.iter().map(|p| quote_fit(cx, &format!("{local}.{p}"))).collect();
+        // A whole `app.use(express.bodyParser());` statement becomes one statement per part.
+        if let Some(stmt) = &site.stmt {
+            let text = code.get(stmt.range.clone()).unwrap_or("");
+            let call_text = code.get(call.range.clone()).unwrap_or("");
+            let semi = if text.trim_end().ends_with(';') { ";" } else { "" };
+            let inner = text.trim_end().trim_end_matches(';').trim_end();
+            if let Some(receiver) = inner.strip_suffix(&format!(".use({call_text})")) {
+                if receiver.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '$' || c == '.') {
+                    // The indentation the statement will have once enclosing `configure` bodies are unwrapped.
+                    let indent = cx.file.indent_at(stmt.range.start);
+                    let unit = &cx.facts.style.indent_unit;
+                    let mut indent = indent;
+                    for _ in 0..unwrap_depth(cx, stmt.range.start) {
+                        indent = indent.strip_prefix(unit.as_str()).unwrap_or(indent);
+                    }
+                    let indent = indent.to_string();
+                    let statements: Vec<String> = parts.iter().map(|p| format!("{receiver}.use({p}){semi}")).collect();
+                    let joined = statements.join(&format!("{}{indent}", cx.facts.style.eol));
+                    plan.edits.push(Edit::replace(stmt.range.clone(), joined, ID));
+                    return;
+                }
+            }
+        }
+        plan.edits.push(Edit::replace(call.range.clone(), format!("[{}]", parts.join(", ")), ID));
+        return;
+    }
+    let args = match (&bundled.default_args, call.args.is_empty()) {
+        (Some(default), true) => format!("({})", quote_fit(cx, default)),
+        _ => args_text.to_string(),
+    };
+    plan.edits.push(Edit::replace(call.range.clone(), format!("{local}{args}"), ID));
+}
+
+/// `express.favicon()` without a path served Connect's own icon; serve-favicon needs a file. A whole
+/// `app.use(express.favicon());` line is removed (the site simply has no icon, instead of failing at start on Express
+/// 4); elsewhere the call is reported.
+fn drop_default_favicon(cx: &FileContext<'_>, plan: &mut FilePlan, site: &CallSite) {
+    let code = &cx.file.code;
+    let whole = site.stmt.as_ref().and_then(|stmt| {
+        let text = code.get(stmt.range.clone())?.trim_end().trim_end_matches(';').trim_end();
+        let call_text = code.get(site.call.range.clone())?;
+        text.ends_with(&format!(".use({call_text})")).then(|| whole_line(code, stmt.range.clone())).flatten()
+    });
+    let message = match whole {
+        Some(line) => {
+            plan.edits.push(Edit::replace(line, "", ID));
+            "express.favicon() with no path served Connect's default icon, which Express 4 does not have: removed. \
+             To serve your own, add app.use(favicon(path.join(__dirname, 'public', 'favicon.ico'))) with serve-favicon"
+        }
+        None => {
+            "express.favicon() with no path served Connect's default icon, which Express 4 does not have: \
+             replace it with serve-favicon and the path of your icon"
+        }
+    };
+    plan.findings.push(cx.finding(ID, "favicon", site.call.range.start, Severity::Warning, message.to_string()));
+}
+
+/// How many `configure(fn)` bodies that are unwrapped hold offset `at`.
+fn unwrap_depth(cx: &FileContext<'_>, at: usize) -> usize {
+    cx.facts
+        .member_calls
+        .iter()
+        .filter(|c| c.method == "configure" && c.args.len() == 1)
+        .filter_map(|c| match c.args.first() {
+            Some(Value::Other(range)) => cx.facts.functions.iter().find(|f| f.range == *range),
+            _ => None,
+        })
+        .filter(|f| f.body.start < at && at < f.body.end)
+        .count()
+}
+
+/// A snippet of data (`json()`, `'combined'`) with the file's quotes.
+fn quote_fit(cx: &FileContext<'_>, source: &str) -> String {
+    codegen::render_expr(source, &cx.facts.style).unwrap_or_else(|_| source.to_string())
+}
+
+/// `require('connect-mongo')(express)` -> `(session)`: Express 4 has no bundled session.
+fn store_factories(cx: &FileContext<'_>, plan: &mut FilePlan, imports: &mut Vec<(&Bundled, String)>) {
+    let facts = cx.facts;
+    let express_names = facts.module_names("express");
+    for site in facts.calls.iter().filter(|s| !s.is_new) {
+        let Some(callee) = &site.call.callee else { continue };
+        let is_store = ["connect-mongo", "connect-redis", "connect-pg-simple", "connect-mysql", "connect-sqlite3"]
+            .iter()
+            .any(|m| callee.is_module(m));
+        let Some(Value::Ident(arg, range)) = site.call.args.first() else { continue };
+        if !is_store || !express_names.contains(&arg.as_str()) {
+            continue;
+        }
+        let Some(session) = data().middleware.iter().find(|m| m.package == "express-session") else { continue };
+        let local = local_name(facts, session, imports);
+        plan.edits.push(Edit::replace(range.clone(), local, ID));
+    }
+}
+
+/// `app.configure(fn)` unwrapped; `app.configure('env', ..., fn)` as an `if` on `app.get('env')`.
+fn configure(cx: &FileContext<'_>, plan: &mut FilePlan) {
+    let facts = cx.facts;
+    let code = &cx.file.code;
+    let unit = facts.style.indent_unit.clone();
+    // Lines to dedent: how many unwrapped configure bodies hold them.
+    let mut dedent: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut removed_lines: Vec<Range<usize>> = Vec::new();
+    for call in facts.member_calls.iter().filter(|c| c.method == "configure") {
+        let Some(stmt) = &call.stmt else { continue };
+        let Some(Value::Other(fn_range)) = call.args.last() else { continue };
+        let Some(function) = facts.functions.iter().find(|f| f.range == *fn_range) else { continue };
+        let body = &function.body;
+        // The statement must be exactly the call (`app.configure(...);`).
+        if !code.get(stmt.range.clone()).unwrap_or("").starts_with(&format!("{}.configure(", call.object)) {
+            continue;
+        }
+        let envs: Vec<&str> = call.args[..call.args.len() - 1]
+            .iter()
+            .filter_map(|a| match a {
+                Value::Str(env, _) => Some(env.as_str()),
+                _ => None,
+            })
+            .collect();
+        if envs.len() + 1 != call.args.len() {
+            continue;
+        }
+        let header = stmt.range.start..body.start + 1;
+        let footer = body.end - 1..stmt.range.end;
+        if envs.is_empty() {
+            let header_line = whole_line(code, header.clone());
+            let footer_line = whole_line(code, footer.clone());
+            let (Some(header_line), Some(footer_line)) = (header_line, footer_line) else {
+                // A one-line configure: its body's statements replace it.
+                let inner = code.get(body.start + 1..body.end - 1).unwrap_or("").trim();
+                plan.edits.push(Edit::replace(stmt.range.clone(), inner.to_string(), ID));
+                continue;
+            };
+            for line_start in line_starts_between(code, header_line.end, footer_line.start) {
+                *dedent.entry(line_start).or_default() += 1;
+            }
+            plan.edits.push(Edit::replace(header_line.clone(), "", ID));
+            plan.edits.push(Edit::replace(footer_line.clone(), "", ID));
+            removed_lines.push(header_line);
+            removed_lines.push(footer_line);
+        } else {
+            let q = |s: &str| codegen::str_lit(s, facts.style.quote).raw.map(|r| r.to_string()).unwrap_or_default();
+            let test: Vec<String> =
+                envs.iter().map(|env| format!("{}.get({}) === {}", call.object, q("env"), q(env))).collect();
+            plan.edits.push(Edit::replace(header, format!("if ({}) {{", test.join(" || ")), ID));
+            plan.edits.push(Edit::replace(footer, "}", ID));
+        }
+    }
+    for (line_start, levels) in dedent {
+        let removed = removed_lines.iter().any(|r| r.start <= line_start && line_start < r.end)
+            || plan.edits.iter().any(|e| e.range.start <= line_start && line_start < e.range.end);
+        if removed {
+            continue;
+        }
+        let mut end = line_start;
+        for _ in 0..levels {
+            if code[end..].starts_with(&unit) {
+                end += unit.len();
+            }
+        }
+        if end > line_start {
+            plan.edits.push(Edit::replace(line_start..end, "", ID));
+        }
+    }
+}
+
+/// The whole line(s) holding `range` (with its line break) when nothing else is on them.
+fn whole_line(code: &str, range: Range<usize>) -> Option<Range<usize>> {
+    let start = layout::line_start_before(code, range.start)?;
+    let rest = &code[range.end..];
+    let line_end = rest.find('\n').map_or(code.len(), |i| range.end + i + 1);
+    code[range.end..line_end].trim().is_empty().then_some(start..line_end)
+}
+
+/// Starts of the lines from `from` (a line start) up to `to`.
+fn line_starts_between(code: &str, from: usize, to: usize) -> Vec<usize> {
+    let mut starts = Vec::new();
+    let mut at = from;
+    while at < to {
+        if !code[at..].starts_with('\n') && !code[at..].starts_with("\r\n") {
+            starts.push(at);
+        }
+        match code[at..to].find('\n') {
+            Some(i) => at += i + 1,
+            None => break,
+        }
+    }
+    starts
+}
+
+/// `app.use(app.router);` goes: Express 4 routes in registration order.
+fn app_router(cx: &FileContext<'_>, plan: &mut FilePlan) {
+    let code = &cx.file.code;
+    for call in cx.facts.member_calls.iter().filter(|c| c.method == "use" && c.args.len() == 1) {
+        let Some(arg) = code.get(call.args[0].range()) else { continue };
+        if arg != format!("{}.router", call.object) {
+            continue;
+        }
+        let Some(stmt) = &call.stmt else { continue };
+        if code.get(stmt.range.clone()).is_some_and(|t| t.trim_end_matches(';').trim_end() == &code[call.range.clone()])
+        {
+            match whole_line(code, stmt.range.clone()) {
+                Some(line) => plan.edits.push(Edit::replace(line, "", ID)),
+                None => plan.edits.push(Edit::replace(stmt.range.clone(), "", ID)),
+            }
+        }
+    }
+}
+
+/// `res.headerSent` -> `res.headersSent`; `req.accepted*` reported.
+fn renamed_properties(cx: &FileContext<'_>, plan: &mut FilePlan) {
+    for read in &cx.facts.property_reads {
+        match read.property.as_str() {
+            "headerSent" => plan.edits.push(Edit::replace(read.range.clone(), "headersSent", ID)),
+            "accepted" | "acceptedLanguages" | "acceptedCharsets" => plan.findings.push(cx.finding(
+                ID,
+                "accepted",
+                read.range.start,
+                Severity::Warning,
+                format!(
+                    "req.{} is gone in Express 4: use req.accepts(), req.acceptsLanguages() or req.acceptsCharsets()",
+                    read.property
+                ),
+            )),
+            _ => {}
+        }
+    }
+}
+
+/// The new imports, after the express import, in the file's module system.
+fn import_edit(cx: &FileContext<'_>, imports: &[(&Bundled, String)]) -> Edit {
+    let facts = cx.facts;
+    let style = &facts.style;
+    let kind = match facts.bindings_of("express").find(|b| b.top_level) {
+        Some(b) if cx.text(b.stmt.clone()).starts_with("var") => swc_ecma_ast::VarDeclKind::Var,
+        _ => swc_ecma_ast::VarDeclKind::Const,
+    };
+    let lines: Vec<String> = imports
+        .iter()
+        .map(|(bundled, local)| match facts.module_system {
+            ModuleSystem::Esm => {
+                codegen::print_item(codegen::import_default(local, &bundled.package, style.quote), style)
+            }
+            ModuleSystem::CommonJs => {
+                codegen::print_stmt(codegen::require_decl(local, &bundled.package, style.quote, kind), style, "")
+            }
+        })
+        .collect();
+    let text = lines.join(style.eol);
+    let anchor = facts
+        .bindings_of("express")
+        .filter(|b| b.top_level)
+        .map(|b| b.stmt.clone())
+        .last()
+        .or_else(|| facts.top_level_imports.last().cloned());
+    match anchor {
+        Some(anchor) => {
+            let point = layout::after_statement(&cx.file.code, &facts.comments, anchor.end);
+            Edit::insert(point.offset, layout::statement_after(point, &text, "", style), ID)
+        }
+        None => Edit::insert(0, format!("{text}{}", style.eol), ID),
+    }
+}
