@@ -186,3 +186,13 @@ fn cookie_transforms_have_at_least_35_cases() {
 fn express_version_fixtures() {
     run_fixtures("express-version");
 }
+
+#[test]
+fn express4_fixtures() {
+    run_fixtures("express4");
+}
+
+#[test]
+fn express4_has_at_least_20_cases() {
+    assert!(cases("express4").len() >= 20);
+}

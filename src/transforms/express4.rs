@@ -98,13 +98,25 @@ impl Transform for Express4 {
         }
         let facts = cx.facts;
         let mut imports: Vec<(&Bundled, String)> = Vec::new();
-        for site in facts.calls.iter().filter(|s| !s.is_new) {
+        for site in &facts.calls {
             let Some(callee) = &site.call.callee else { continue };
             let Some(binding) = &callee.binding else { continue };
-            if binding.module != "express" || callee.members.len() != 1 {
+            if binding.module != "express" || callee.members.is_empty() {
                 continue;
             }
             let name = callee.members[0].as_str();
+            // `new express.session.MemoryStore()`: the middleware's namespace moved with it.
+            if site.is_new || callee.members.len() > 1 {
+                if let Some(bundled) = data().middleware.iter().find(|m| m.name == name && callee.members.len() > 1) {
+                    let local = local_name(facts, bundled, &mut imports);
+                    let prefix = format!("{}.{name}", binding.local);
+                    let start = site.call.callee_range.start;
+                    if cx.text(start..start + prefix.len()) == prefix {
+                        plan.edits.push(Edit::replace(start..start + prefix.len(), local, ID));
+                    }
+                }
+                continue;
+            }
             if let Some(message) = data().removed.get(name) {
                 plan.findings.push(cx.finding(
                     ID,
@@ -363,7 +375,8 @@ fn line_starts_between(code: &str, from: usize, to: usize) -> Vec<usize> {
     starts
 }
 
-/// `app.use(app.router);` goes: Express 4 routes in registration order.
+/// `app.use(app.router);` goes: Express 4 routes in registration order. That changes the order: middleware registered
+/// after `app.router` (static files, error handlers) now runs before routes declared later, so it is reported.
 fn app_router(cx: &FileContext<'_>, plan: &mut FilePlan) {
     let code = &cx.file.code;
     for call in cx.facts.member_calls.iter().filter(|c| c.method == "use" && c.args.len() == 1) {
@@ -378,6 +391,18 @@ fn app_router(cx: &FileContext<'_>, plan: &mut FilePlan) {
                 Some(line) => plan.edits.push(Edit::replace(line, "", ID)),
                 None => plan.edits.push(Edit::replace(stmt.range.clone(), "", ID)),
             }
+            plan.findings.push(
+                cx.finding(
+                    ID,
+                    "router-order",
+                    call.range.start,
+                    Severity::Warning,
+                    "app.use(app.router) was removed: Express 4 runs routes where they are declared, so middleware \
+                 registered after app.router (express.static, a 404 or error handler) now runs before the routes \
+                 declared later in the file: move such handlers after the routes"
+                        .to_string(),
+                ),
+            );
         }
     }
 }

@@ -96,6 +96,9 @@ pub fn start_node(dir: &Path, script: &str, env: &[(&str, &str)]) -> Service {
             panic!("{script} did not start (status {status:?})");
         }
     }
+    // Keep reading what the app logs (morgan logs every request): with the pipe closed, its next write would fail with
+    // EPIPE and take the process down.
+    std::thread::spawn(move || std::io::copy(&mut reader, &mut std::io::sink()));
     service
 }
 
@@ -180,16 +183,34 @@ impl Response {
 
 /// A GET with optional extra header lines.
 pub fn get(port: u16, path: &str, extra: &[(&str, &str)]) -> Response {
+    request(port, "GET", path, extra, "")
+}
+
+/// A POST of a URL-encoded form.
+pub fn post_form(port: u16, path: &str, extra: &[(&str, &str)], form: &str) -> Response {
+    let mut headers = extra.to_vec();
+    headers.push(("Content-Type", "application/x-www-form-urlencoded"));
+    request(port, "POST", path, &headers, form)
+}
+
+/// One HTTP/1.1 request with `Connection: close`.
+pub fn request(port: u16, method: &str, path: &str, extra: &[(&str, &str)], body: &str) -> Response {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
     stream.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
-    let mut request = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n");
+    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n");
     for (name, value) in extra {
         request.push_str(&format!("{name}: {value}\r\n"));
     }
+    if !body.is_empty() {
+        request.push_str(&format!("Content-Length: {}\r\n", body.len()));
+    }
     request.push_str("\r\n");
+    request.push_str(body);
     stream.write_all(request.as_bytes()).expect("send");
-    let mut response = String::new();
-    stream.read_to_string(&mut response).expect("read");
+    let mut bytes = Vec::new();
+    stream.read_to_end(&mut bytes).expect("read");
+    // Binary bodies (an icon) are read too; the tests look only at text.
+    let response = String::from_utf8_lossy(&bytes).into_owned();
     let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
     let mut lines = head.lines();
     let status = lines.next().unwrap_or_default().to_string();
