@@ -145,7 +145,9 @@ pub fn run_with(paths: &[PathBuf], transforms: &[Box<dyn Transform>], options: &
     for path in manifest_paths {
         let project = &projects[path];
         let (Some(info), Ok(text)) = (&project.manifest, std::fs::read_to_string(path)) else { continue };
-        let cx = ManifestContext { path, text: &text, info, project, options };
+        let source_errors =
+            result.errors.iter().any(|e| e.path.starts_with(&project.dir) || project.dir == Path::new("."));
+        let cx = ManifestContext { path, text: &text, info, project, options, source_errors };
         let mut plan = ManifestPlan::default();
         for transform in transforms {
             transform.plan_manifest(&cx, &mut plan);

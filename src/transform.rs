@@ -229,6 +229,8 @@ pub struct ManifestContext<'a> {
     pub project: &'a Project,
     /// Choices the user made on the command line.
     pub options: &'a Options,
+    /// Whether a source file of the project could not be handled in this run (a code migration may be incomplete).
+    pub source_errors: bool,
 }
 
 impl ManifestContext<'_> {

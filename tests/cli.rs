@@ -1102,3 +1102,27 @@ fn a_missing_package_manager_is_reported_and_the_manifest_is_still_written() {
     );
     assert!(project.read("package.json").contains("\"express\": \"^4.22.3\""));
 }
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Express 3 -> 4.
+
+#[test]
+fn express_3_moves_to_4_only_with_its_code() {
+    let manifest = "{\n  \"name\": \"old\",\n  \"dependencies\": {\n    \"express\": \"~3.21.2\"\n  }\n}\n";
+    let app = "var express = require('express');\nvar app = express();\napp.use(express.cookieParser());\n";
+    let project = Project::empty().with("package.json", manifest).with("app.js", app);
+
+    let version_only = run(project.path(), &["--only", "express-version"]);
+    let both = run(project.path(), &["--only", "express-version,express4"]);
+    let broken =
+        Project::empty().with("package.json", manifest).with("app.js", app).with("lib.js", "var express = {\n");
+    let with_errors = run(broken.path(), &["--only", "express-version,express4"]);
+
+    assert!(!version_only.stdout.contains("\"express\": \"~4.22.3\""), "{}", version_only.stdout);
+    assert!(version_only.stderr.contains("[express-version/major-change]"), "{}", version_only.stderr);
+    assert!(both.stdout.contains("+    \"express\": \"~4.22.3\""), "{}", both.stdout);
+    assert!(both.stdout.contains("+app.use(cookieParser());"), "{}", both.stdout);
+    assert_eq!(with_errors.code, 2);
+    assert!(!with_errors.stdout.contains("\"express\": \"~4.22.3\""), "{}", with_errors.stdout);
+    assert!(with_errors.stderr.contains("could not be migrated"), "{}", with_errors.stderr);
+}

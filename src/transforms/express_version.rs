@@ -169,7 +169,8 @@ impl Transform for ExpressVersion {
                 Decision::MajorChange(to)
                     if npm_spec_major(&to) == Some(4)
                         && spec_major(&spec) == Some(3)
-                        && cx.options.selected.contains(&"express4") =>
+                        && cx.options.selected.contains(&"express4")
+                        && !cx.source_errors =>
                 {
                     Decision::Set(to)
                 }
@@ -181,10 +182,18 @@ impl Transform for ExpressVersion {
                     "major-change",
                     &d.package,
                     Severity::Warning,
-                    format!(
-                        "express `{spec}` should move to {to}, a new major whose API changes need a code migration \
-                         that express-harden does not automate yet: not rewritten"
-                    ),
+                    if cx.source_errors && cx.options.selected.contains(&"express4") {
+                        format!(
+                            "express `{spec}` should move to {to}, but some files of the project could not be \
+                             migrated (see the errors): not rewritten, so the code and the version stay together"
+                        )
+                    } else {
+                        format!(
+                            "express `{spec}` should move to {to}, a new major whose API changes need a code \
+                             migration that this run does not make: not rewritten (the 3 -> 4 migration runs with the \
+                             express4 transform)"
+                        )
+                    },
                 )),
                 Decision::Set(to) => {
                     new_major = npm_spec_major(&to);
