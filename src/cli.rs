@@ -95,6 +95,10 @@ pub struct Cli {
     #[arg(long, value_name = "NAME", default_value = "COOKIE_SECRET")]
     pub cookie_secret_env: String,
 
+    /// Read the newest Express versions from the npm registry (through `npm view`) instead of the bundled table.
+    #[arg(long)]
+    pub latest: bool,
+
     /// Move Express to this major (4 or 5); by default the current major is kept (3 goes to 4).
     #[arg(long, value_name = "MAJOR", value_parser = clap::value_parser!(u64).range(4..=5))]
     pub express: Option<u64>,
@@ -211,6 +215,18 @@ pub fn main_with(cli: Cli) -> i32 {
         },
         express_major: cli.express,
         selected: Vec::new(),
+        latest: None,
+    };
+    let options = if cli.latest {
+        match latest_versions() {
+            Ok(latest) => Options { latest: Some(latest), ..options },
+            Err(message) => {
+                eprintln!("error: {message}");
+                return EXIT_ERROR;
+            }
+        }
+    } else {
+        options
     };
     let color = cli.color.enabled(std::io::stdout().is_terminal());
     let color_summary = cli.color.enabled(std::io::stderr().is_terminal());
@@ -356,6 +372,30 @@ fn update_lockfiles(result: &mut RunResult, written: &[PathBuf]) -> Vec<String> 
         }
     }
     lines
+}
+
+/// The newest Express and `@types/express` of each major, from the npm registry's metadata (`npm view`).
+fn latest_versions() -> Result<std::collections::BTreeMap<u64, (String, Option<String>)>, String> {
+    let versions = |package: &str| -> Result<Vec<String>, String> {
+        let out =
+            std::process::Command::new("npm").args(["view", package, "versions", "--json"]).output().map_err(|e| {
+                format!(
+                    "--latest needs npm to read the registry ({e}); run without --latest to use the bundled versions"
+                )
+            })?;
+        if !out.status.success() {
+            return Err(format!(
+                "--latest could not read {package}'s versions from the npm registry: {}; run without --latest to use \
+                 the bundled versions",
+                String::from_utf8_lossy(&out.stderr).lines().next().unwrap_or("npm failed")
+            ));
+        }
+        serde_json::from_slice::<Vec<String>>(&out.stdout)
+            .map_err(|e| format!("--latest: unexpected answer from npm: {e}"))
+    };
+    let express = crate::transforms::express_version::newest_per_major(&versions("express")?);
+    let types = crate::transforms::express_version::newest_per_major(&versions("@types/express")?);
+    Ok(express.into_iter().map(|(major, newest)| (major, (newest, types.get(&major).cloned()))).collect())
 }
 
 fn print_list() {

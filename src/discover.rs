@@ -31,6 +31,8 @@ pub struct Discovered {
     pub sources: Vec<PathBuf>,
     /// Templates and static HTML (read for the Content-Security-Policy check).
     pub views: Vec<PathBuf>,
+    /// package.json files (a project may have no source file the walk reaches, and still a version to raise).
+    pub manifests: Vec<PathBuf>,
     /// Paths that could not be walked, with the reason.
     pub errors: Vec<(PathBuf, String)>,
 }
@@ -68,6 +70,8 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
                             lock(&found).sources.push(path);
                         } else if is_view_file(&path) {
                             lock(&found).views.push(path);
+                        } else if path.file_name().is_some_and(|n| n == "package.json") {
+                            lock(&found).manifests.push(path);
                         }
                     }
                 }
@@ -87,6 +91,8 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
     found.sources.dedup();
     found.views.sort();
     found.views.dedup();
+    found.manifests.sort();
+    found.manifests.dedup();
     found
 }
 

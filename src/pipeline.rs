@@ -110,7 +110,7 @@ pub fn run_with(paths: &[PathBuf], transforms: &[Box<dyn Transform>], options: &
         .extend(found.errors.iter().map(|(path, message)| FileError { path: path.clone(), message: message.clone() }));
 
     let manifests = ManifestIndex::build(found.sources.iter().chain(&found.views));
-    let projects = build_projects(&manifests, &found.views, &mut result.errors);
+    let projects = build_projects(&manifests, &found.manifests, &found.views, &mut result.errors);
     let no_project = Project::default();
 
     let needles: Vec<&str> = transforms.iter().flat_map(|t| t.needles().iter().copied()).collect();
@@ -310,11 +310,13 @@ fn parent_dir(file: &Path) -> PathBuf {
 
 fn build_projects(
     manifests: &ManifestIndex,
+    walked_manifests: &[PathBuf],
     view_files: &[PathBuf],
     errors: &mut Vec<FileError>,
 ) -> HashMap<PathBuf, Project> {
     let mut projects: HashMap<PathBuf, Project> = HashMap::new();
-    let unique: BTreeSet<&PathBuf> = manifests.by_dir.values().flatten().collect();
+    let walked: Vec<PathBuf> = walked_manifests.iter().map(|m| crate::discover::relative_to_cwd(m)).collect();
+    let unique: BTreeSet<&PathBuf> = manifests.by_dir.values().flatten().chain(walked.iter()).collect();
     for manifest_path in unique {
         let dir = parent_dir(manifest_path);
         let manifest = match std::fs::read_to_string(manifest_path) {

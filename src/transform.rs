@@ -126,6 +126,8 @@ pub struct Options {
     pub express_major: Option<u64>,
     /// Ids of the transforms that run (a version bump across a major happens only with its code migration).
     pub selected: Vec<&'static str>,
+    /// `--latest`: the newest Express (and `@types/express`) of each major, read from the npm registry.
+    pub latest: Option<std::collections::BTreeMap<u64, (String, Option<String>)>>,
 }
 
 impl Default for Options {
@@ -139,6 +141,7 @@ impl Default for Options {
             env: crate::transforms::secrets::default_env(),
             express_major: None,
             selected: Vec::new(),
+            latest: None,
         }
     }
 }

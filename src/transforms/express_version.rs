@@ -39,12 +39,16 @@ struct VersionData {
 }
 
 /// The newest release of one Express major, the Node it needs, and the matching `@types/express`.
-#[derive(Debug, Deserialize)]
-struct Major {
-    major: u64,
-    newest: String,
-    node: String,
-    types: String,
+#[derive(Debug, Clone, Deserialize)]
+pub struct Major {
+    /// The major.
+    pub major: u64,
+    /// Its newest release.
+    pub newest: String,
+    /// The Node it needs.
+    pub node: String,
+    /// The newest `@types/express` of that major.
+    pub types: String,
 }
 
 fn data() -> &'static VersionData {
@@ -52,8 +56,36 @@ fn data() -> &'static VersionData {
     DATA.get_or_init(|| data::parse(ID, include_str!("../../transforms/express-version/data.json")))
 }
 
-fn major(n: u64) -> Option<&'static Major> {
-    data().majors.iter().find(|m| m.major == n)
+/// The versions to move to: the bundled table, or the registry's newest (`--latest`).
+fn table(cx: &ManifestContext<'_>) -> Vec<Major> {
+    let mut majors = data().majors.clone();
+    if let Some(latest) = &cx.options.latest {
+        for m in &mut majors {
+            if let Some((newest, types)) = latest.get(&m.major) {
+                m.newest.clone_from(newest);
+                if let Some(types) = types {
+                    m.types.clone_from(types);
+                }
+            }
+        }
+    }
+    majors
+}
+
+fn major(table: &[Major], n: u64) -> Option<&Major> {
+    table.iter().find(|m| m.major == n)
+}
+
+/// The newest version of each major in a list of published versions (pre-releases left out).
+pub fn newest_per_major(versions: &[String]) -> std::collections::BTreeMap<u64, String> {
+    let mut newest: std::collections::BTreeMap<u64, Version> = std::collections::BTreeMap::new();
+    for v in versions.iter().filter_map(|v| Version::parse(v).ok()).filter(|v| v.pre_release.is_empty()) {
+        let slot = newest.entry(v.major).or_insert_with(|| v.clone());
+        if v > *slot {
+            *slot = v;
+        }
+    }
+    newest.into_iter().map(|(k, v)| (k, v.to_string())).collect()
 }
 
 transform_struct!(ExpressVersion, "The express-version transform.");
@@ -78,7 +110,7 @@ pub enum Decision {
 
 /// The decision for an Express spec, given the major the user asked for (if any) and the newest major the project's
 /// Node runs.
-pub fn decide(spec: &str, requested_major: Option<u64>, newest_runnable: u64) -> Decision {
+pub fn decide(spec: &str, requested_major: Option<u64>, newest_runnable: u64, table: &[Major]) -> Decision {
     // Never down: 3 goes to 4, a requested major is honoured when Node allows it, a newer major stays.
     let target_for = |current: u64| -> u64 {
         let wanted = requested_major.unwrap_or(0).max(current).max(4);
@@ -88,13 +120,13 @@ pub fn decide(spec: &str, requested_major: Option<u64>, newest_runnable: u64) ->
         Spec::Other(what) => Decision::Unclassifiable(what),
         Spec::Any => {
             let target = requested_major.unwrap_or(newest_runnable).min(newest_runnable);
-            match major(target) {
+            match major(table, target) {
                 Some(m) => Decision::Pin(npm_spec::write(Operator::Caret, &m.newest)),
                 None => Decision::Keep,
             }
         }
         Spec::Simple { op, version } => {
-            let Some(target) = major(target_for(version.major)) else { return Decision::Keep };
+            let Some(target) = major(table, target_for(version.major)) else { return Decision::Keep };
             let Ok(newest) = Version::parse(&target.newest) else { return Decision::Keep };
             if version.major != target.major {
                 return Decision::MajorChange(npm_spec::write(op, &target.newest));
@@ -106,7 +138,7 @@ pub fn decide(spec: &str, requested_major: Option<u64>, newest_runnable: u64) ->
         }
         Spec::Range(range) => {
             let Some(min) = range.min_version() else { return Decision::Keep };
-            let Some(target) = major(target_for(min.major)) else { return Decision::Keep };
+            let Some(target) = major(table, target_for(min.major)) else { return Decision::Keep };
             let Ok(newest) = Version::parse(&target.newest) else { return Decision::Keep };
             if min.major != target.major {
                 return Decision::MajorChange(npm_spec::write(Operator::Caret, &target.newest));
@@ -138,6 +170,7 @@ impl Transform for ExpressVersion {
 
     fn plan_manifest(&self, cx: &ManifestContext<'_>, plan: &mut ManifestPlan) {
         let d = data();
+        let table = table(cx);
         let newest_runnable =
             d.majors.iter().filter(|m| cx.project.node.supports(&m.node)).map(|m| m.major).max().unwrap_or(4);
         if let Some(requested) = cx.options.express_major {
@@ -149,7 +182,7 @@ impl Transform for ExpressVersion {
                     Severity::Warning,
                     format!(
                         "Express {requested} needs Node {} but the project runs on {} ({}): Express stays on {}",
-                        major(requested).map_or("", |m| m.node.as_str()),
+                        major(&table, requested).map_or("", |m| m.node.as_str()),
                         cx.project.node.range,
                         cx.project.node.source,
                         newest_runnable
@@ -159,7 +192,7 @@ impl Transform for ExpressVersion {
         }
         let mut new_major = None;
         for (section, spec) in cx.info.dependency_all(&d.package) {
-            let decision = match decide(&spec, cx.options.express_major, newest_runnable) {
+            let decision = match decide(&spec, cx.options.express_major, newest_runnable, &table) {
                 // A peer range states what the package works with: broad on purpose, no lockfile behind it.
                 Decision::LockfileMustMove if section == DepSection::PeerDependencies => Decision::Keep,
                 other => other,
@@ -237,7 +270,7 @@ impl Transform for ExpressVersion {
             }
         }
         // @types/express describes one Express major: it follows the new one.
-        let Some(target) = new_major.and_then(major) else { return };
+        let Some(target) = new_major.and_then(|n| major(&table, n)) else { return };
         for (section, spec) in cx.info.dependency_all(&d.types_package) {
             if let Spec::Simple { op, version } = npm_spec::classify(&spec) {
                 if version.major != target.major {
@@ -314,13 +347,26 @@ mod tests {
         ];
         assert!(table.len() >= 25);
         for (spec, requested, expected) in table {
-            assert_eq!(decide(spec, requested, 5), expected, "{spec:?} with --express {requested:?}");
+            assert_eq!(decide(spec, requested, 5, &data().majors), expected, "{spec:?} with --express {requested:?}");
         }
     }
 
     #[test]
     fn old_node_keeps_express_4() {
-        assert_eq!(decide("^4.16.0", Some(5), 4), Decision::Set("^4.22.3".to_string()));
-        assert_eq!(decide("*", None, 4), Decision::Pin("^4.22.3".to_string()));
+        let t = &data().majors;
+        assert_eq!(decide("^4.16.0", Some(5), 4, t), Decision::Set("^4.22.3".to_string()));
+        assert_eq!(decide("*", None, 4, t), Decision::Pin("^4.22.3".to_string()));
+    }
+
+    #[test]
+    fn newest_per_major_ignores_pre_releases() {
+        let versions: Vec<String> = ["4.21.2", "4.22.3", "4.9.9", "5.0.0-beta.3", "5.3.0", "5.10.0-rc.1", "3.21.2"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let newest = newest_per_major(&versions);
+        assert_eq!(newest.get(&4).map(String::as_str), Some("4.22.3"));
+        assert_eq!(newest.get(&5).map(String::as_str), Some("5.3.0"));
+        assert_eq!(newest.get(&3).map(String::as_str), Some("3.21.2"));
     }
 }
