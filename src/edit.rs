@@ -88,6 +88,29 @@ pub fn untouched_outside_edits(original: &str, edited: &str, edits: &[Edit]) -> 
     edited.get(new_cursor..) == Some(&original[orig_cursor..])
 }
 
+/// Edits that turn `before` into `after`, from a character diff (used when several phases of transforms changed a
+/// file, so that the result can still be checked against "every byte outside an edit is unchanged").
+pub fn diff_edits(before: &str, after: &str) -> Vec<Edit> {
+    let diff = similar::TextDiff::from_chars(before, after);
+    let mut edits: Vec<Edit> = Vec::new();
+    for op in diff.ops() {
+        let old = op.old_range();
+        let new = op.new_range();
+        if op.tag() == similar::DiffTag::Equal {
+            continue;
+        }
+        let start = char_to_byte(before, old.start);
+        let end = char_to_byte(before, old.end);
+        let text: String = after.chars().skip(new.start).take(new.len()).collect();
+        edits.push(Edit::replace(start..end, text, "merged"));
+    }
+    edits
+}
+
+fn char_to_byte(text: &str, chars: usize) -> usize {
+    text.char_indices().nth(chars).map_or(text.len(), |(i, _)| i)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,6 +132,15 @@ mod tests {
         assert_eq!((err.first, err.second, err.at), ("a", "b", 3));
         let inside = vec![Edit::replace(1..4, "x", "a"), Edit::insert(2, "y", "b")];
         assert!(apply("abcdef", &inside).is_err());
+    }
+
+    #[test]
+    fn diff_edits_reproduce_the_change() {
+        let before = "const a = 1;\né();\n";
+        let after = "const a = 2;\nextra();\né();\n";
+        let edits = diff_edits(before, after);
+        assert_eq!(apply(before, &edits).expect("applies"), after);
+        assert!(untouched_outside_edits(before, after, &edits));
     }
 
     #[test]

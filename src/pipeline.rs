@@ -231,50 +231,75 @@ fn plan_file(
     };
     let facts = analyse(&file, &parsed);
     drop(parsed);
-    let cx = FileContext { file: &file, facts: &facts, project, options };
-    let mut plan = FilePlan::default();
-    for transform in transforms {
-        transform.plan(&cx, &mut plan);
-    }
-    planned.findings = plan.findings;
-    planned.next_steps = plan.next_steps;
-    for request in plan.dependencies {
-        planned.dependencies.push((manifest.clone(), request, path.to_path_buf()));
-    }
-    if plan.edits.is_empty() {
-        return planned;
-    }
-    let updated = match edit::apply(&file.code, &plan.edits) {
-        Ok(updated) => updated,
-        Err(conflict) => {
-            planned.error = Some(fail(format!(
-                "the {} and {} transforms want to change the same code (offset {}); left alone, run them one at a \
-                 time with --only",
-                conflict.first, conflict.second, conflict.at
-            )));
-            planned.dependencies.clear();
-            return planned;
+
+    // Transforms run in phases: code migrations first, then the others on the migrated code (a session hardened
+    // inside `app.configure(...)` must be hardened where the migration puts it). Each phase's result is verified.
+    let mut phases: Vec<u8> = transforms.iter().map(|t| t.phase()).collect();
+    phases.sort_unstable();
+    phases.dedup();
+    let mut current = file.clone();
+    let mut current_facts = facts;
+    let mut all_edits: Vec<Edit> = Vec::new();
+    let mut ids: Vec<&'static str> = Vec::new();
+    let mut phases_with_edits = 0;
+    for (index, phase) in phases.iter().enumerate() {
+        let cx = FileContext { file: &current, facts: &current_facts, project, options };
+        let mut plan = FilePlan::default();
+        for transform in transforms.iter().filter(|t| t.phase() == *phase) {
+            transform.plan(&cx, &mut plan);
         }
-    };
-    // Verify: what we show or write must parse.
-    if let Err(err) = parse(&file, &updated) {
-        planned.error = Some(fail(format!(
-            "the rewritten file would not parse ({err}); left alone. This is a bug in express-harden: please report it"
-        )));
-        planned.dependencies.clear();
+        planned.findings.extend(plan.findings);
+        planned.next_steps.extend(plan.next_steps);
+        for request in plan.dependencies {
+            planned.dependencies.push((manifest.clone(), request, path.to_path_buf()));
+        }
+        if plan.edits.is_empty() {
+            continue;
+        }
+        let updated = match edit::apply(&current.code, &plan.edits) {
+            Ok(updated) => updated,
+            Err(conflict) => {
+                planned.error = Some(fail(format!(
+                    "the {} and {} transforms want to change the same code (offset {}); left alone, run them one \
+                     at a time with --only",
+                    conflict.first, conflict.second, conflict.at
+                )));
+                planned.dependencies.clear();
+                return planned;
+            }
+        };
+        // Verify: what we show or write must parse.
+        let next = SourceFile::new(path.to_path_buf(), current.full_text(&updated));
+        let reparsed = match parse(&next, &next.code) {
+            Ok(reparsed) => reparsed,
+            Err(err) => {
+                planned.error = Some(fail(format!(
+                    "the rewritten file would not parse ({err}); left alone. This is a bug in express-harden: please \
+                     report it"
+                )));
+                planned.dependencies.clear();
+                return planned;
+            }
+        };
+        ids.extend(plan.edits.iter().map(|e| e.transform));
+        all_edits = plan.edits;
+        phases_with_edits += 1;
+        if index + 1 < phases.len() {
+            current_facts = analyse(&next, &reparsed);
+        }
+        current = next;
+    }
+    if phases_with_edits == 0 {
         return planned;
     }
-    let mut ids: Vec<&'static str> = plan.edits.iter().map(|e| e.transform).collect();
     ids.sort();
     ids.dedup();
-    planned.change = Some(FileChange {
-        path: path.to_path_buf(),
-        is_manifest: false,
-        original: file.full_text(&file.code),
-        updated: file.full_text(&updated),
-        transforms: ids,
-        edits: plan.edits,
-    });
+    let original = file.full_text(&file.code);
+    let updated = current.full_text(&current.code);
+    // With one phase the edits are offsets into the original; after several, they are recomputed from the texts.
+    let edits = if phases_with_edits == 1 { all_edits } else { edit::diff_edits(&file.code, &current.code) };
+    planned.change =
+        Some(FileChange { path: path.to_path_buf(), is_manifest: false, original, updated, transforms: ids, edits });
     planned
 }
 

@@ -54,12 +54,25 @@ impl SessionUse<'_> {
     }
 }
 
-/// Every call of `module`'s middleware factory in the file.
+/// Every call of `module`'s middleware factory in the file, including Express 3's bundled `express.session(...)` and
+/// `express.cookieSession(...)`.
 pub fn session_uses<'a>(facts: &'a FileFacts, module: &str) -> Vec<SessionUse<'a>> {
+    let bundled = match module {
+        EXPRESS_SESSION => Some("session"),
+        COOKIE_SESSION => Some("cookieSession"),
+        _ => None,
+    };
     facts
         .calls
         .iter()
-        .filter(|site| !site.is_new && site.call.callee.as_ref().is_some_and(|c| c.is_module(module)))
+        .filter(|site| {
+            !site.is_new
+                && site
+                    .call
+                    .callee
+                    .as_ref()
+                    .is_some_and(|c| c.is_module(module) || bundled.is_some_and(|name| c.is_export("express", name)))
+        })
         .map(|site| SessionUse { site, options: options_of(facts, site) })
         .collect()
 }

@@ -274,6 +274,12 @@ pub trait Transform: Send + Sync {
     /// Plans the changes for one file.
     fn plan(&self, cx: &FileContext<'_>, plan: &mut FilePlan);
 
+    /// When the transform runs: code migrations (phase 0) run before the others (phase 1), which then see the
+    /// migrated code.
+    fn phase(&self) -> u8 {
+        1
+    }
+
     /// Plans changes to a project's manifest itself (version bumps). Most transforms have none.
     fn plan_manifest(&self, _cx: &ManifestContext<'_>, _plan: &mut ManifestPlan) {}
 }

@@ -92,6 +92,10 @@ impl Transform for Express4 {
         &["express", "headerSent"]
     }
 
+    fn phase(&self) -> u8 {
+        0
+    }
+
     fn plan(&self, cx: &FileContext<'_>, plan: &mut FilePlan) {
         if !on_express3(cx) {
             return;
@@ -211,11 +215,17 @@ fn migrate_call(cx: &FileContext<'_>, plan: &mut FilePlan, site: &CallSite, bund
         plan.edits.push(Edit::replace(call.range.clone(), format!("[{}]", parts.join(", ")), ID));
         return;
     }
-    let args = match (&bundled.default_args, call.args.is_empty()) {
-        (Some(default), true) => format!("({})", quote_fit(cx, default)),
-        _ => args_text.to_string(),
-    };
-    plan.edits.push(Edit::replace(call.range.clone(), format!("{local}{args}"), ID));
+    // Only the callee changes (`express.session` -> `session`): other transforms may edit the arguments in the same
+    // run (the session options), and their edits must not overlap this one.
+    plan.edits.push(Edit::replace(call.callee_range.clone(), local.to_string(), ID));
+    if let (Some(default), true) = (&bundled.default_args, call.args.is_empty()) {
+        let _ = args_text;
+        plan.edits.push(Edit::replace(
+            call.callee_range.end..call.range.end,
+            format!("({})", quote_fit(cx, default)),
+            ID,
+        ));
+    }
 }
 
 /// `express.favicon()` without a path served Connect's own icon; serve-favicon needs a file. A whole

@@ -240,12 +240,21 @@ impl Transform for SessionStore {
         }
         let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
         // Each statement is printed and fitted on its own, so that a semicolon-free file gets none on any line.
+        // Files written with `var` (Express 3 era code) get `var` declarations.
+        let var_style = ["express-session", "express"]
+            .iter()
+            .filter_map(|m| facts.bindings_of(m).find(|b| b.top_level))
+            .any(|b| cx.text(b.stmt.clone()).starts_with("var "));
         let render = |source: &str| -> Option<String> {
             match codegen::template(source, &vars, style.quote) {
                 Ok(items) => Some(
                     items
                         .into_iter()
                         .map(|item| codegen::fit(&codegen::print_items(vec![item]), style, ""))
+                        .map(|line| match line.strip_prefix("const ") {
+                            Some(rest) if var_style => format!("var {rest}"),
+                            _ => line,
+                        })
                         .collect::<Vec<_>>()
                         .join(style.eol),
                 ),
