@@ -196,3 +196,22 @@ fn express4_fixtures() {
 fn express4_has_at_least_20_cases() {
     assert!(cases("express4").len() >= 20);
 }
+
+/// Every transform together over every fixture: the combined output re-parses (the engine verifies it) and a second
+/// run changes nothing, which is what a developer fixing a project in one go relies on.
+#[test]
+fn all_transforms_together_are_idempotent() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path().join("fixtures");
+    common::copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"), &root);
+    let transforms = select_transforms(&[], &[]).expect("all transforms");
+    let first = run(std::slice::from_ref(&root), &transforms);
+    assert!(first.changes.len() > 100, "{}", first.changes.len());
+    for change in &first.changes {
+        std::fs::write(&change.path, &change.updated).expect("write");
+    }
+    let second = run(std::slice::from_ref(&root), &transforms);
+    let again: Vec<String> = second.changes.iter().map(|c| c.path.display().to_string()).collect();
+    assert!(again.is_empty(), "a second run changed {again:?}");
+    assert_eq!(second.errors.len(), first.errors.len(), "{:?}", second.errors);
+}
