@@ -140,6 +140,9 @@ pub struct Registration {
     pub range: Range<usize>,
     /// The functions it registers: written inline, or passed by name.
     pub handlers: Vec<HandlerArg>,
+    /// The route path when the first argument is a string literal (for `.route('/x').get(h)`, the route's path), with
+    /// the literal's range.
+    pub path: Option<(String, Range<usize>)>,
 }
 
 /// A function passed to a registration.
@@ -171,6 +174,8 @@ pub struct MemberCall {
     pub object: String,
     /// The method.
     pub method: String,
+    /// The method name's bytes.
+    pub method_range: Range<usize>,
     /// The whole call.
     pub range: Range<usize>,
     /// The arguments.
@@ -180,10 +185,33 @@ pub struct MemberCall {
 }
 
 /// Methods whose calls are recorded as [`MemberCall`]s.
-pub const TRACKED_METHODS: [&str; 5] = ["cookie", "set", "clearCookie", "configure", "use"];
+pub const TRACKED_METHODS: [&str; 21] = [
+    "cookie",
+    "set",
+    "clearCookie",
+    "configure",
+    "use",
+    "send",
+    "json",
+    "jsonp",
+    "sendfile",
+    "redirect",
+    "location",
+    "acceptsCharset",
+    "acceptsEncoding",
+    "acceptsLanguage",
+    "param",
+    "del",
+    "status",
+    "vary",
+    "listen",
+    "get",
+    "delete",
+];
 
 /// Properties whose reads are recorded as [`PropertyRead`]s (APIs Express renamed or removed).
-pub const TRACKED_PROPERTIES: [&str; 5] = ["headerSent", "accepted", "acceptedLanguages", "acceptedCharsets", "router"];
+pub const TRACKED_PROPERTIES: [&str; 8] =
+    ["headerSent", "accepted", "acceptedLanguages", "acceptedCharsets", "router", "host", "params", "query"];
 
 /// `object.property` for one of [`TRACKED_PROPERTIES`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -952,6 +980,21 @@ impl<'a> Collector<'a> {
     }
 }
 
+/// The path of `app.route('/x')` (or of the route a chained call is made on).
+fn route_path(expr: &Expr) -> Option<(String, Range<usize>)> {
+    let Expr::Call(call) = unwrap(expr) else { return None };
+    let Callee::Expr(callee) = &call.callee else { return None };
+    let Expr::Member(m) = unwrap(callee) else { return None };
+    match &m.prop {
+        MemberProp::Ident(p) if p.sym == *"route" => match call.args.first().map(|a| unwrap(&a.expr)) {
+            Some(Expr::Lit(Lit::Str(s))) => Some((s.value.to_string_lossy().into_owned(), range_of(s))),
+            _ => None,
+        },
+        MemberProp::Ident(p) if ROUTE_METHODS.contains(&p.sym.as_ref()) => route_path(&m.obj),
+        _ => None,
+    }
+}
+
 /// `app.route('/x')` or a call chained on it (`app.route('/x').get(h)`): its methods take handlers only.
 fn is_route_chain(expr: &Expr) -> bool {
     let Expr::Call(call) = unwrap(expr) else { return false };
@@ -1066,6 +1109,18 @@ impl Visit for Collector<'_> {
     }
 
     fn visit_member_expr(&mut self, m: &MemberExpr) {
+        // `req.params[0]`: the unnamed wildcard Express 5 names.
+        if let (MemberProp::Computed(c), Expr::Member(inner)) = (&m.prop, unwrap(&m.obj)) {
+            if let (MemberProp::Ident(p), Expr::Lit(Lit::Num(n))) = (&inner.prop, unwrap(&c.expr)) {
+                if p.sym == *"params" {
+                    self.property_reads.push(PropertyRead {
+                        object: self.path_of(&inner.obj),
+                        property: format!("params[{}]", n.value),
+                        range: range_of(m),
+                    });
+                }
+            }
+        }
         if let MemberProp::Ident(p) = &m.prop {
             if TRACKED_PROPERTIES.contains(&p.sym.as_ref()) {
                 self.property_reads.push(PropertyRead {
@@ -1188,6 +1243,7 @@ impl Visit for Collector<'_> {
                             self.member_calls.push(MemberCall {
                                 object,
                                 method: method.to_string(),
+                                method_range: range_of(p),
                                 range: range(call.span()),
                                 args: call.args.iter().map(|a| describer.value(&a.expr)).collect(),
                                 stmt: self.stmts.last().cloned(),
@@ -1205,11 +1261,16 @@ impl Visit for Collector<'_> {
                                 _ => None,
                             })
                             .collect();
+                        let path = match call.args.first().map(|a| unwrap(&a.expr)) {
+                            Some(Expr::Lit(Lit::Str(s))) => Some((s.value.to_string_lossy().into_owned(), range_of(s))),
+                            _ => route_path(&m.obj),
+                        };
                         self.registrations.push(Registration {
                             receiver: receiver.clone(),
                             method: method.to_string(),
                             range: range(call.span()),
                             handlers,
+                            path,
                         });
                         if method == "use" {
                             let mut middleware = Vec::new();

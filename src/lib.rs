@@ -11,6 +11,7 @@ pub mod cli;
 pub mod codegen;
 pub mod discover;
 pub mod edit;
+pub mod handlers;
 pub mod layout;
 pub mod lockfile;
 pub mod manifest;

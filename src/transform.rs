@@ -295,6 +295,7 @@ pub fn registry() -> Vec<Box<dyn Transform>> {
         Box::new(crate::transforms::secrets::Secrets::new()),
         Box::new(crate::transforms::express_version::ExpressVersion::new()),
         Box::new(crate::transforms::express4::Express4::new()),
+        Box::new(crate::transforms::express5::Express5::new()),
     ]
 }
 

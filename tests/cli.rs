@@ -589,7 +589,7 @@ fn an_unknown_id_in_only_is_a_usage_error_listing_the_valid_ids() {
     let out = run(project.path(), &["--only", "nope"]);
 
     assert_eq!(out.code, 2, "{out:?}");
-    assert_eq!(out.stderr, "error: unknown transform `nope` in --only; valid ids: helmet, session-store, session-cookie, cookie-session, res-cookie, secrets, express-version, express4\n");
+    assert_eq!(out.stderr, "error: unknown transform `nope` in --only; valid ids: helmet, session-store, session-cookie, cookie-session, res-cookie, secrets, express-version, express4, express5\n");
     assert_eq!(out.stdout, "");
 }
 
@@ -600,7 +600,7 @@ fn an_unknown_id_in_skip_is_a_usage_error_listing_the_valid_ids() {
     let out = run(project.path(), &["--skip", "nope"]);
 
     assert_eq!(out.code, 2, "{out:?}");
-    assert_eq!(out.stderr, "error: unknown transform `nope` in --skip; valid ids: helmet, session-store, session-cookie, cookie-session, res-cookie, secrets, express-version, express4\n");
+    assert_eq!(out.stderr, "error: unknown transform `nope` in --skip; valid ids: helmet, session-store, session-cookie, cookie-session, res-cookie, secrets, express-version, express4, express5\n");
 }
 
 #[test]

@@ -200,9 +200,12 @@ impl Transform for ExpressVersion {
             // Express 3 -> 4 happens together with its code migration, when the express4 transform runs.
             let decision = match decision {
                 Decision::MajorChange(to)
-                    if npm_spec_major(&to) == Some(4)
+                    if ((npm_spec_major(&to) == Some(4)
                         && spec_major(&spec) == Some(3)
-                        && cx.options.selected.contains(&"express4")
+                        && cx.options.selected.contains(&"express4"))
+                        || (npm_spec_major(&to) == Some(5)
+                            && spec_major(&spec) == Some(4)
+                            && cx.options.selected.contains(&"express5")))
                         && !cx.source_errors =>
                 {
                     Decision::Set(to)

@@ -29,6 +29,7 @@ pub mod cookie_flags;
 pub mod cookie_session;
 pub mod data;
 pub mod express4;
+pub mod express5;
 pub mod express_version;
 pub mod helmet;
 pub mod res_cookie;

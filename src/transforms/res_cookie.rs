@@ -13,12 +13,10 @@
 //! name contains a credential word (`transforms/res-cookie/data.json`); other cookies get a finding, since client
 //! code may read them. Options held in a variable are reported, not rewritten. Fixtures: `tests/fixtures/res-cookie/`.
 
-use std::ops::Range;
 use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-use crate::analysis::{FileFacts, HandlerArg, Receiver, ROUTE_METHODS};
 use crate::edit::Edit;
 use crate::session;
 use crate::transform::{FileContext, FilePlan, SecurePolicy, Severity, Transform, TransformInfo};
@@ -42,13 +40,6 @@ fn data() -> &'static ResCookieData {
 }
 
 transform_struct!(ResCookie, "The res-cookie transform.");
-
-/// A handler's response (and request) parameter names and the body they are visible in.
-struct ResponseScope {
-    req: Option<String>,
-    res: String,
-    body: Range<usize>,
-}
 
 /// Whether a cookie name marks a credential: one of its words (split at `_`, `-`, `.` and camelCase) is a credential
 /// word, and none marks a cookie page scripts must read (a CSRF double-submit token such as `XSRF-TOKEN`).
@@ -90,16 +81,12 @@ impl Transform for ResCookie {
 
     fn plan(&self, cx: &FileContext<'_>, plan: &mut FilePlan) {
         let facts = cx.facts;
-        let scopes = response_scopes(facts);
-        if scopes.is_empty() {
+        let handlers = crate::handlers::handlers(facts);
+        if handlers.is_empty() {
             return;
         }
         for call in facts.member_calls.iter().filter(|c| c.method == "cookie") {
-            let Some(scope) = scopes
-                .iter()
-                .filter(|s| s.res == call.object && s.body.start <= call.range.start && call.range.end <= s.body.end)
-                .min_by_key(|s| s.body.len())
-            else {
+            let Some(scope) = crate::handlers::response_at(&handlers, &call.object, call.range.start) else {
                 continue;
             };
             let name = match call.args.first() {
@@ -173,48 +160,6 @@ fn report_http_only(cx: &FileContext<'_>, plan: &mut FilePlan, missing: bool, na
              it. If no script needs it, add httpOnly: true"
         ),
     ));
-}
-
-/// The response parameters of every handler registered on an app or router of this file.
-fn response_scopes(facts: &FileFacts) -> Vec<ResponseScope> {
-    let routers: Vec<&str> = facts
-        .declarations
-        .iter()
-        .filter(|d| {
-            matches!(&d.init, Some(Value::Call(c)) if c.callee.as_ref().is_some_and(|c| {
-                c.is_export("express", "Router")
-                    || (c.inline_require.as_deref() == Some("express") && c.members == ["Router"])
-            }))
-        })
-        .map(|d| d.name.as_str())
-        .collect();
-    let is_express_receiver = |receiver: &Receiver, at: usize| match receiver {
-        Receiver::Path(path) if routers.contains(&path.as_str()) => true,
-        other => facts.apps.iter().any(|app| facts.is_app(app, other, at)),
-    };
-    let mut scopes = Vec::new();
-    for registration in &facts.registrations {
-        if !ROUTE_METHODS.contains(&registration.method.as_str())
-            || !is_express_receiver(&registration.receiver, registration.range.start)
-        {
-            continue;
-        }
-        for handler in &registration.handlers {
-            let function = match handler {
-                HandlerArg::Inline(range) => {
-                    facts.functions.iter().find(|f| range.start <= f.range.start && f.range.end <= range.end)
-                }
-                HandlerArg::Named(name) => facts.functions.iter().find(|f| f.name.as_deref() == Some(name)),
-            };
-            let Some(function) = function else { continue };
-            // `(req, res, next)`, or `(err, req, res, next)` for error handlers.
-            let (req, res) = if function.params.len() == 4 { (1, 2) } else { (0, 1) };
-            let Some(Some(res_name)) = function.params.get(res) else { continue };
-            let req_name = function.params.get(req).cloned().flatten();
-            scopes.push(ResponseScope { req: req_name, res: res_name.clone(), body: function.body.clone() });
-        }
-    }
-    scopes
 }
 
 #[cfg(test)]

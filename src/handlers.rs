@@ -1,0 +1,97 @@
+//! Express objects in a file: the apps and routers it creates, and the handlers registered on them with their request
+//! and response parameters. Transforms that rewrite `res.*`/`req.*` calls use this so that they touch Express
+//! objects only (`ws.send(200)` is not a response).
+
+use std::ops::Range;
+
+use crate::analysis::{FileFacts, HandlerArg, Receiver, ROUTE_METHODS};
+use crate::values::Value;
+
+/// A handler registered on an app or router of the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Handler {
+    /// The request parameter's name.
+    pub req: Option<String>,
+    /// The response parameter's name.
+    pub res: Option<String>,
+    /// The function's body.
+    pub body: Range<usize>,
+    /// The route path of the registration, if it is a string literal.
+    pub path: Option<(String, Range<usize>)>,
+}
+
+impl Handler {
+    /// Whether `object` (a path) is this handler's response, used at `at`.
+    pub fn is_res(&self, object: &str, at: usize) -> bool {
+        self.res.as_deref() == Some(object) && self.body.start <= at && at <= self.body.end
+    }
+
+    /// Whether `object` is this handler's request, used at `at`.
+    pub fn is_req(&self, object: &str, at: usize) -> bool {
+        self.req.as_deref() == Some(object) && self.body.start <= at && at <= self.body.end
+    }
+}
+
+/// Names of the routers the file creates (`express.Router()`, `Router()` imported from express).
+pub fn routers(facts: &FileFacts) -> Vec<&str> {
+    facts
+        .declarations
+        .iter()
+        .filter(|d| {
+            matches!(&d.init, Some(Value::Call(c)) if c.callee.as_ref().is_some_and(|c| {
+                c.is_export("express", "Router")
+                    || (c.inline_require.as_deref() == Some("express") && c.members == ["Router"])
+            }))
+        })
+        .map(|d| d.name.as_str())
+        .collect()
+}
+
+/// Whether a receiver (seen at `at`) is an app or router the file creates.
+pub fn is_express_receiver(facts: &FileFacts, routers: &[&str], receiver: &Receiver, at: usize) -> bool {
+    match receiver {
+        Receiver::Path(path) if routers.contains(&path.as_str()) => true,
+        other => facts.apps.iter().any(|app| facts.is_app(app, other, at)),
+    }
+}
+
+/// Every handler registered on an app or router of the file (inline, or a function of the file passed by name).
+pub fn handlers(facts: &FileFacts) -> Vec<Handler> {
+    let routers = routers(facts);
+    let mut found = Vec::new();
+    for registration in &facts.registrations {
+        if !ROUTE_METHODS.contains(&registration.method.as_str())
+            || !is_express_receiver(facts, &routers, &registration.receiver, registration.range.start)
+        {
+            continue;
+        }
+        for handler in &registration.handlers {
+            let function = match handler {
+                HandlerArg::Inline(range) => {
+                    facts.functions.iter().find(|f| range.start <= f.range.start && f.range.end <= range.end)
+                }
+                HandlerArg::Named(name) => facts.functions.iter().find(|f| f.name.as_deref() == Some(name)),
+            };
+            let Some(function) = function else { continue };
+            // `(req, res, next)`, or `(err, req, res, next)` for error handlers.
+            let (req, res) = if function.params.len() == 4 { (1, 2) } else { (0, 1) };
+            found.push(Handler {
+                req: function.params.get(req).cloned().flatten(),
+                res: function.params.get(res).cloned().flatten(),
+                body: function.body.clone(),
+                path: registration.path.clone(),
+            });
+        }
+    }
+    found
+}
+
+/// The innermost handler whose response is `object` at `at`.
+pub fn response_at<'a>(handlers: &'a [Handler], object: &str, at: usize) -> Option<&'a Handler> {
+    handlers.iter().filter(|h| h.is_res(object, at)).min_by_key(|h| h.body.len())
+}
+
+/// The innermost handler whose request is `object` at `at`.
+pub fn request_at<'a>(handlers: &'a [Handler], object: &str, at: usize) -> Option<&'a Handler> {
+    handlers.iter().filter(|h| h.is_req(object, at)).min_by_key(|h| h.body.len())
+}

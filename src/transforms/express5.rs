@@ -1,0 +1,497 @@
+//! `express5`: migrates Express 4 code to Express 5, with `--express 5` (the `express-version` transform moves the
+//! range in the same run).
+//!
+//! ```js
+//! // before (Express 4)                       // after (Express 5)
+//! app.del('/items/:id', remove);              app.delete('/items/:id', remove);
+//! res.send(404);                              res.sendStatus(404);
+//! res.json({ ok: true }, 201);                res.status(201).json({ ok: true });
+//! res.redirect('/login', 301);                res.redirect(301, '/login');
+//! res.redirect('back');                       res.redirect(req.get('Referrer') || '/');
+//! app.get('/files/*', h);                     app.get('/files/*splat', h);
+//! app.get('/users/:id?', h);                  app.get('/users{/:id}', h);
+//! ```
+//!
+//! Only Express objects are rewritten: the request and response parameters of handlers registered on the file's apps
+//! and routers, and those apps and routers. Reported, not rewritten: `app.param(fn)`, `req.host`, non-integer
+//! statuses, `res.vary()`, `app.listen` callbacks without an error argument, route strings with reserved characters.
+//! Data: `transforms/express5/data.json`. Fixtures: `tests/fixtures/express5/`.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use crate::analysis::{MemberCall, Receiver};
+use crate::codegen;
+use crate::edit::Edit;
+use crate::handlers::{self, Handler};
+use crate::npm_spec::{self, Spec};
+use crate::transform::{FileContext, FilePlan, Severity, Transform, TransformInfo};
+use crate::transforms::data;
+use crate::values::Value;
+
+const ID: &str = "express5";
+
+#[derive(Debug, Deserialize)]
+struct Express5Data {
+    #[serde(flatten)]
+    described: data::Described,
+    renames: BTreeMap<String, String>,
+    status_names: Vec<String>,
+}
+
+fn data() -> &'static Express5Data {
+    static DATA: OnceLock<Express5Data> = OnceLock::new();
+    DATA.get_or_init(|| data::parse(ID, include_str!("../../transforms/express5/data.json")))
+}
+
+transform_struct!(Express5, "The express5 transform.");
+
+/// Whether the project's manifest is on Express 4.
+fn on_express4(cx: &FileContext<'_>) -> bool {
+    let Some(manifest) = &cx.project.manifest else { return false };
+    manifest.dependency_all("express").iter().any(|(_, spec)| match npm_spec::classify(spec) {
+        Spec::Simple { version, .. } => version.major == 4,
+        Spec::Range(range) => range.min_version().is_some_and(|v| v.major == 4),
+        _ => false,
+    })
+}
+
+impl Transform for Express5 {
+    fn info(&self) -> &TransformInfo {
+        &self.info
+    }
+
+    fn needles(&self) -> &'static [&'static str] {
+        &["express"]
+    }
+
+    fn phase(&self) -> u8 {
+        0
+    }
+
+    fn plan(&self, cx: &FileContext<'_>, plan: &mut FilePlan) {
+        if cx.options.express_major != Some(5) || !on_express4(cx) {
+            return;
+        }
+        let facts = cx.facts;
+        let handlers = handlers::handlers(facts);
+        let routers = handlers::routers(facts);
+        for call in &facts.member_calls {
+            let at = call.range.start;
+            let res = handlers::response_at(&handlers, &call.object, at);
+            let req = handlers::request_at(&handlers, &call.object, at);
+            let app_or_router =
+                handlers::is_express_receiver(facts, &routers, &Receiver::Path(call.object.clone()), at);
+            match call.method.as_str() {
+                "del" if app_or_router => rename(plan, call),
+                "param" if app_or_router && matches!(call.args.as_slice(), [Value::Other(_)]) => report(
+                    cx,
+                    plan,
+                    "app-param",
+                    at,
+                    "app.param(fn) is gone in Express 5: use app.param(name, fn) for each parameter",
+                ),
+                "listen" if app_or_router => listen_callback(cx, plan, call),
+                "sendfile" if res.is_some() => rename(plan, call),
+                "acceptsCharset" | "acceptsEncoding" | "acceptsLanguage" if req.is_some() => rename(plan, call),
+                "send" | "json" | "jsonp" => {
+                    if let Some(handler) = res {
+                        status_first(cx, plan, call, handler);
+                    }
+                }
+                "redirect" | "location" => {
+                    if let Some(handler) = res {
+                        redirect(cx, plan, call, handler);
+                    }
+                }
+                "param" => {
+                    if let Some(handler) = req {
+                        req_param(cx, plan, call, handler);
+                    }
+                }
+                "clearCookie" if res.is_some() => clear_cookie(cx, plan, call),
+                "status" if res.is_some() => {
+                    let integer =
+                        call.args.first().is_some_and(|a| cx.text(a.range()).bytes().all(|b| b.is_ascii_digit()));
+                    if matches!(call.args.first(), Some(Value::Str(..)))
+                        || (!integer && is_number_text(cx, call.args.first()))
+                    {
+                        report(
+                            cx,
+                            plan,
+                            "status",
+                            at,
+                            "res.status() takes an integer in Express 5 (a string or a fraction throws)",
+                        );
+                    }
+                }
+                "vary" if res.is_some() && call.args.is_empty() => {
+                    report(cx, plan, "vary", at, "res.vary() with no field throws in Express 5: name the header")
+                }
+                _ => {}
+            }
+        }
+        route_strings(cx, plan, &handlers);
+        wildcard_reads(cx, plan, &handlers);
+        host_reads(cx, plan, &handlers);
+        urlencoded(cx, plan);
+        if plan.edits.iter().any(|e| e.transform == ID) {
+            plan.next_steps.push(
+                "the code was migrated to Express 5: run the app's tests, and read the migration guide for behaviour \
+                 changes no tool can see (https://expressjs.com/en/guide/migrating-5.html)"
+                    .to_string(),
+            );
+        }
+    }
+}
+
+fn report(cx: &FileContext<'_>, plan: &mut FilePlan, rule: &str, at: usize, message: &str) {
+    plan.findings.push(cx.finding(ID, rule, at, Severity::Warning, message.to_string()));
+}
+
+fn rename(plan: &mut FilePlan, call: &MemberCall) {
+    if let Some(to) = data().renames.get(&call.method) {
+        plan.edits.push(Edit::replace(call.method_range.clone(), to.clone(), ID));
+    }
+}
+
+fn is_number_text(cx: &FileContext<'_>, value: Option<&Value>) -> bool {
+    value.is_some_and(|v| {
+        let t = cx.text(v.range());
+        !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+    })
+}
+
+/// A status argument: an integer literal, or a name that says it is one.
+fn is_status(cx: &FileContext<'_>, value: &Value) -> bool {
+    let text = cx.text(value.range());
+    let integer = text.len() == 3 && text.bytes().all(|b| b.is_ascii_digit());
+    integer || matches!(value, Value::Ident(name, _) if data().status_names.contains(name))
+}
+
+/// `res.send(404)` -> `res.sendStatus(404)`; `res.json(obj, 201)` / `res.json(201, obj)` -> `res.status(201).json(obj)`.
+fn status_first(cx: &FileContext<'_>, plan: &mut FilePlan, call: &MemberCall, _handler: &Handler) {
+    match call.args.as_slice() {
+        [only]
+            if call.method == "send"
+                && cx.text(only.range()).bytes().all(|b| b.is_ascii_digit())
+                && !cx.text(only.range()).is_empty() =>
+        {
+            plan.edits.push(Edit::replace(call.method_range.clone(), "sendStatus", ID));
+        }
+        [a, b] => {
+            let (status, body) = match (is_status(cx, a), is_status(cx, b)) {
+                (false, true) => (b, a),
+                (true, false) => (a, b),
+                (true, true) => {
+                    report(
+                        cx,
+                        plan,
+                        "ambiguous-status",
+                        call.range.start,
+                        "both arguments look like a status: rewrite as res.status(code).send(body) by hand",
+                    );
+                    return;
+                }
+                (false, false) => return,
+            };
+            // Small edits (insert `status(S).`, drop the status argument) leave the body argument's bytes alone, so
+            // that other rewrites inside it (`req.param('id')`) still apply.
+            let status_text = cx.text(status.range()).to_string();
+            plan.edits.push(Edit::insert(call.method_range.start, format!("status({status_text})."), ID));
+            let removed = if status.range().start > body.range().start {
+                body.range().end..status.range().end
+            } else {
+                status.range().start..body.range().start
+            };
+            plan.edits.push(Edit::replace(removed, "", ID));
+        }
+        _ => {}
+    }
+}
+
+/// `res.redirect(url, 301)` -> `res.redirect(301, url)`; `'back'` -> the Referrer header with a `'/'` fallback.
+fn redirect(cx: &FileContext<'_>, plan: &mut FilePlan, call: &MemberCall, handler: &Handler) {
+    let back = |value: &Value| matches!(value, Value::Str(s, _) if s == "back");
+    let referrer = || -> Option<String> {
+        let req = handler.req.as_deref()?;
+        codegen::render_expr(&format!("{req}.get('Referrer') || '/'"), &cx.facts.style).ok()
+    };
+    match call.args.as_slice() {
+        [only] if back(only) => match referrer() {
+            Some(text) => plan.edits.push(Edit::replace(only.range(), text, ID)),
+            None => report(cx, plan, "back", call.range.start, "'back' is gone in Express 5: use the Referrer header"),
+        },
+        [url, status] if call.method == "redirect" && is_status(cx, status) && !is_status(cx, url) => {
+            let url_text = if back(url) { referrer().unwrap_or_default() } else { cx.text(url.range()).to_string() };
+            if url_text.is_empty() {
+                return;
+            }
+            let range = url.range().start..status.range().end;
+            plan.edits.push(Edit::replace(range, format!("{}, {url_text}", cx.text(status.range())), ID));
+        }
+        [status, url] if call.method == "redirect" && back(url) && is_status(cx, status) => {
+            if let Some(text) = referrer() {
+                plan.edits.push(Edit::replace(url.range(), text, ID));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `req.param('id')` -> `req.params.id` when the route has `:id`, else Express 4's lookup order spelled out.
+fn req_param(cx: &FileContext<'_>, plan: &mut FilePlan, call: &MemberCall, handler: &Handler) {
+    let [Value::Str(name, _)] = call.args.as_slice() else {
+        report(
+            cx,
+            plan,
+            "req-param",
+            call.range.start,
+            "req.param() is gone in Express 5: read req.params, req.body or req.query",
+        );
+        return;
+    };
+    let req = &call.object;
+    let key = |object: &str| {
+        if codegen::is_identifier(name) {
+            format!("{object}.{name}")
+        } else {
+            format!("{object}[{}]", cookie_quote(cx, name))
+        }
+    };
+    let in_route = handler.path.as_ref().is_some_and(|(path, _)| {
+        path.split(['/', '-', '.'])
+            .any(|segment| segment.trim_start_matches(':').trim_end_matches('?') == name && segment.starts_with(':'))
+    });
+    let text = if in_route {
+        key(&format!("{req}.params"))
+    } else {
+        let body = if codegen::is_identifier(name) {
+            format!("{req}.body?.{name}")
+        } else {
+            format!("{req}.body?.[{}]", cookie_quote(cx, name))
+        };
+        format!("({} ?? {body} ?? {})", key(&format!("{req}.params")), key(&format!("{req}.query")))
+    };
+    plan.edits.push(Edit::replace(call.range.clone(), text, ID));
+}
+
+fn cookie_quote(cx: &FileContext<'_>, s: &str) -> String {
+    codegen::str_lit(s, cx.facts.style.quote).raw.map(|r| r.to_string()).unwrap_or_default()
+}
+
+/// `res.clearCookie(name, { maxAge, expires })`: Express 5 ignores both; they go.
+fn clear_cookie(cx: &FileContext<'_>, plan: &mut FilePlan, call: &MemberCall) {
+    let Some(Value::Object(options)) = call.args.get(1) else { return };
+    let code = &cx.file.code;
+    for prop in options.props.iter().filter(|p| matches!(p.key.as_deref(), Some("maxAge") | Some("expires"))) {
+        // The property and the comma and spaces after it (or before it, for the last one).
+        let mut end = prop.range.end;
+        let rest = &code[end..options.range.end - 1];
+        let trimmed = rest.trim_start();
+        if let Some(after_comma) = trimmed.strip_prefix(',') {
+            end += rest.len() - trimmed.len() + 1;
+            end += after_comma.len() - after_comma.trim_start().len();
+            plan.edits.push(Edit::replace(prop.range.start..end, "", ID));
+        } else {
+            let before = &code[options.range.start + 1..prop.range.start];
+            let start = before.rfind(',').map_or(prop.range.start, |i| options.range.start + 1 + i);
+            plan.edits.push(Edit::replace(start..prop.range.end, "", ID));
+        }
+    }
+}
+
+/// `app.listen(port, () => ...)`: in Express 5 the callback receives errors.
+fn listen_callback(cx: &FileContext<'_>, plan: &mut FilePlan, call: &MemberCall) {
+    let Some(last) = call.args.last() else { return };
+    let Some(function) = cx.facts.functions.iter().find(|f| f.range == last.range()) else { return };
+    if function.params.is_empty() {
+        report(
+            cx,
+            plan,
+            "listen-error",
+            call.range.start,
+            "in Express 5 the app.listen callback receives the error (a port in use no longer throws): take an error \
+             argument and handle it",
+        );
+    }
+}
+
+/// Route strings: `*` named, `:id?` as `{/:id}`, reserved characters reported.
+fn route_strings(cx: &FileContext<'_>, plan: &mut FilePlan, _handlers: &[Handler]) {
+    let facts = cx.facts;
+    let routers = handlers::routers(facts);
+    let mut seen = Vec::new();
+    for registration in &facts.registrations {
+        let Some((path, range)) = &registration.path else { continue };
+        if seen.contains(range)
+            || !handlers::is_express_receiver(facts, &routers, &registration.receiver, registration.range.start)
+        {
+            continue;
+        }
+        seen.push(range.clone());
+        match rewrite_path(path) {
+            PathRewrite::Same => {}
+            PathRewrite::New(new) => {
+                let raw = cx.text(range.clone());
+                let quote = raw.chars().next().unwrap_or('\'');
+                plan.edits.push(Edit::replace(range.clone(), format!("{quote}{new}{quote}"), ID));
+            }
+            PathRewrite::Reserved => report(
+                cx,
+                plan,
+                "reserved",
+                range.start,
+                "this route uses characters path-to-regexp 8 reserves (( ) [ ] ? + !): rewrite it by hand (escape them, \
+                 or split it into an array of paths)",
+            ),
+        }
+    }
+}
+
+/// What becomes of a route path.
+#[derive(Debug, PartialEq, Eq)]
+pub enum PathRewrite {
+    /// Nothing to do.
+    Same,
+    /// The Express 5 spelling.
+    New(String),
+    /// Reserved characters whose meaning is not certain.
+    Reserved,
+}
+
+/// `'*'` -> `'/*splat'`, `'/files/*'` -> `'/files/*splat'`, `'/users/:id?'` -> `'/users{/:id}'`.
+pub fn rewrite_path(path: &str) -> PathRewrite {
+    let mut out = String::new();
+    let mut changed = false;
+    if path == "*" {
+        return PathRewrite::New("/*splat".to_string());
+    }
+    let segments: Vec<&str> = path.split('/').collect();
+    for (i, segment) in segments.iter().enumerate() {
+        if i > 0 {
+            // An optional parameter takes its slash into the braces.
+            if segment.starts_with(':')
+                && segment.ends_with('?')
+                && !segment[1..segment.len() - 1].contains(['?', '(', '*'])
+            {
+                out.push_str(&format!("{{/{}}}", &segment[..segment.len() - 1]));
+                changed = true;
+                continue;
+            }
+            out.push('/');
+        }
+        if *segment == "*" {
+            out.push_str("*splat");
+            changed = true;
+            continue;
+        }
+        if segment.contains(['(', ')', '[', ']', '?', '+', '!', '*']) {
+            return PathRewrite::Reserved;
+        }
+        out.push_str(segment);
+    }
+    if changed {
+        PathRewrite::New(out)
+    } else {
+        PathRewrite::Same
+    }
+}
+
+/// `req.params[0]` in handlers of a rewritten wildcard route reads the named wildcard (an array in Express 5).
+fn wildcard_reads(cx: &FileContext<'_>, plan: &mut FilePlan, handlers: &[Handler]) {
+    for read in cx.facts.property_reads.iter().filter(|r| r.property == "params[0]") {
+        let Some(object) = &read.object else { continue };
+        let Some(handler) = handlers::request_at(handlers, object, read.range.start) else { continue };
+        let wildcard = handler
+            .path
+            .as_ref()
+            .is_some_and(|(p, _)| matches!(rewrite_path(p), PathRewrite::New(n) if n.contains("*splat")));
+        if !wildcard {
+            continue;
+        }
+        plan.edits.push(Edit::replace(read.range.clone(), format!("{object}.params.splat.join('/')"), ID));
+        plan.findings.push(cx.finding(
+            ID,
+            "wildcard",
+            read.range.start,
+            Severity::Info,
+            "the wildcard is named splat in Express 5 and its value is an array of segments: joined with '/' here to \
+             keep Express 4's string"
+                .to_string(),
+        ));
+    }
+}
+
+/// `req.host` keeps the port in Express 5.
+fn host_reads(cx: &FileContext<'_>, plan: &mut FilePlan, handlers: &[Handler]) {
+    for read in cx.facts.property_reads.iter().filter(|r| r.property == "host") {
+        let Some(object) = &read.object else { continue };
+        if handlers::request_at(handlers, object, read.range.start).is_some() {
+            report(
+                cx,
+                plan,
+                "req-host",
+                read.range.start,
+                "req.host keeps the port in Express 5: use req.hostname for the name alone",
+            );
+        }
+    }
+}
+
+/// `express.urlencoded()` without `extended`: Express 5 defaults to false; Express 4's `true` is kept explicitly.
+fn urlencoded(cx: &FileContext<'_>, plan: &mut FilePlan) {
+    for site in cx.facts.calls.iter().filter(|s| !s.is_new) {
+        let Some(callee) = &site.call.callee else { continue };
+        if !(callee.is_export("express", "urlencoded") || callee.is_export("body-parser", "urlencoded")) {
+            continue;
+        }
+        match site.call.args.first() {
+            None => {
+                let open = site.call.callee_range.end;
+                plan.edits.push(Edit::replace(open..site.call.range.end, "({ extended: true })", ID));
+            }
+            Some(Value::Object(obj)) if obj.get("extended").is_none() => {
+                plan.edits.extend(crate::objects::add_properties(
+                    &cx.file.code,
+                    &cx.facts.comments,
+                    obj,
+                    &["extended: true".to_string()],
+                    &cx.facts.style,
+                    ID,
+                ));
+            }
+            _ => continue,
+        }
+        plan.findings.push(cx.finding(
+            ID,
+            "urlencoded-extended",
+            site.call.range.start,
+            Severity::Info,
+            "Express 5's urlencoded parser defaults to extended: false (no nested objects from qs); extended: true keeps \
+             Express 4's behaviour"
+                .to_string(),
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn route_paths() {
+        let new = |s: &str| PathRewrite::New(s.to_string());
+        assert_eq!(rewrite_path("*"), new("/*splat"));
+        assert_eq!(rewrite_path("/files/*"), new("/files/*splat"));
+        assert_eq!(rewrite_path("/users/:id?"), new("/users{/:id}"));
+        assert_eq!(rewrite_path("/a/:b?/c"), new("/a{/:b}/c"));
+        assert_eq!(rewrite_path("/users/:id"), PathRewrite::Same);
+        assert_eq!(rewrite_path("/"), PathRewrite::Same);
+        assert_eq!(rewrite_path("/ab+cd"), PathRewrite::Reserved);
+        assert_eq!(rewrite_path("/user/:id(\\\\d+)"), PathRewrite::Reserved);
+        assert_eq!(rewrite_path("/files/*.js"), PathRewrite::Reserved);
+    }
+}
