@@ -11,7 +11,8 @@ use express_harden::cli::select_transforms;
 use express_harden::discover::display_path;
 use express_harden::edit::untouched_outside_edits;
 use express_harden::parse::parse;
-use express_harden::pipeline::{run, RunResult};
+use express_harden::pipeline::{run_with, RunResult};
+use express_harden::transform::Options;
 use express_harden::report::unified_diff;
 use express_harden::source::SourceFile;
 
@@ -72,7 +73,7 @@ fn render(result: &RunResult, root: &Path) -> String {
 }
 
 /// The promises of the engine, checked on one case.
-fn check_properties(transform: &str, case: &Path, result: &RunResult) -> Result<(), String> {
+fn check_properties(transform: &str, case: &Path, result: &RunResult, options: &Options) -> Result<(), String> {
     for change in result.changes.iter().filter(|c| !c.is_manifest) {
         let file = SourceFile::new(change.path.clone(), change.original.clone());
         let updated = SourceFile::new(change.path.clone(), change.updated.clone());
@@ -93,7 +94,7 @@ fn check_properties(transform: &str, case: &Path, result: &RunResult) -> Result<
         std::fs::write(copy.join(rel), &change.updated).map_err(|e| e.to_string())?;
     }
     let transforms = select_transforms(&[transform.to_string()], &[]).map_err(|e| e.to_string())?;
-    let second = run(std::slice::from_ref(&copy), &transforms);
+    let second = run_with(std::slice::from_ref(&copy), &transforms, options);
     if !second.changes.is_empty() {
         return Err(format!("second run changed {}", render(&second, &copy)));
     }
@@ -104,6 +105,10 @@ fn check_properties(transform: &str, case: &Path, result: &RunResult) -> Result<
 }
 
 fn run_fixtures(transform: &str) {
+    run_fixtures_with(transform, &Options::default());
+}
+
+fn run_fixtures_with(transform: &str, options: &Options) {
     let mut failures = Vec::new();
     let all = cases(transform);
     assert!(!all.is_empty(), "no fixture cases for {transform}");
@@ -113,9 +118,9 @@ fn run_fixtures(transform: &str) {
         // Relative paths, as a user would type them, so diffs and findings read naturally.
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let rel_case = case.strip_prefix(root).unwrap_or(&case).to_path_buf();
-        let result = run(std::slice::from_ref(&rel_case), &transforms);
+        let result = run_with(std::slice::from_ref(&rel_case), &transforms, options);
         let rendered = render(&result, &rel_case);
-        if let Err(problem) = check_properties(transform, &rel_case, &result) {
+        if let Err(problem) = check_properties(transform, &rel_case, &result, options) {
             failures.push(format!("{name}: {problem}"));
         }
         let snapshot = std::panic::catch_unwind(|| {
@@ -205,13 +210,24 @@ fn all_transforms_together_are_idempotent() {
     let root = tmp.path().join("fixtures");
     common::copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"), &root);
     let transforms = select_transforms(&[], &[]).expect("all transforms");
-    let first = run(std::slice::from_ref(&root), &transforms);
+    let first = run_with(std::slice::from_ref(&root), &transforms, &Options::default());
     assert!(first.changes.len() > 100, "{}", first.changes.len());
     for change in &first.changes {
         std::fs::write(&change.path, &change.updated).expect("write");
     }
-    let second = run(std::slice::from_ref(&root), &transforms);
+    let second = run_with(std::slice::from_ref(&root), &transforms, &Options::default());
     let again: Vec<String> = second.changes.iter().map(|c| c.path.display().to_string()).collect();
     assert!(again.is_empty(), "a second run changed {again:?}");
     assert_eq!(second.errors.len(), first.errors.len(), "{:?}", second.errors);
+}
+
+/// express5 runs with `--express 5`.
+#[test]
+fn express5_fixtures() {
+    run_fixtures_with("express5", &Options { express_major: Some(5), ..Options::default() });
+}
+
+#[test]
+fn express5_has_at_least_40_cases() {
+    assert!(cases("express5").len() >= 40);
 }
