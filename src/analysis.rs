@@ -210,8 +210,8 @@ pub const TRACKED_METHODS: [&str; 21] = [
 ];
 
 /// Properties whose reads are recorded as [`PropertyRead`]s (APIs Express renamed or removed).
-pub const TRACKED_PROPERTIES: [&str; 8] =
-    ["headerSent", "accepted", "acceptedLanguages", "acceptedCharsets", "router", "host", "params", "query"];
+pub const TRACKED_PROPERTIES: [&str; 9] =
+    ["headerSent", "accepted", "acceptedLanguages", "acceptedCharsets", "router", "host", "params", "query", "mime"];
 
 /// `object.property` for one of [`TRACKED_PROPERTIES`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -936,6 +936,18 @@ impl<'a> Collector<'a> {
         }
     }
 
+    /// A write to `x.query` or `x.query.y` (Express 5 makes `req.query` a getter: writes are lost).
+    fn query_write(&mut self, m: &MemberExpr) {
+        let Some(path) = self.path_of(&Expr::Member(m.clone())) else { return };
+        let mut parts = path.split('.');
+        let (Some(root), Some("query")) = (parts.next(), parts.next()) else { return };
+        self.property_reads.push(PropertyRead {
+            object: Some(root.to_string()),
+            property: "query-write".to_string(),
+            range: range_of(m),
+        });
+    }
+
     /// Records a call or `new` whose callee is imported (a module binding, a member of one, an inline require).
     fn record_call(&mut self, range: Range<usize>, callee: &Expr, args: &[&Expr], is_new: bool) {
         // Most calls (`res.json`, `console.log`) start from nothing imported: skip them before building paths.
@@ -1106,6 +1118,22 @@ impl Visit for Collector<'_> {
             _ => {}
         }
         expr.visit_children_with(self);
+    }
+
+    fn visit_assign_expr(&mut self, a: &AssignExpr) {
+        if let AssignTarget::Simple(SimpleAssignTarget::Member(m)) = &a.left {
+            self.query_write(m);
+        }
+        a.visit_children_with(self);
+    }
+
+    fn visit_unary_expr(&mut self, u: &UnaryExpr) {
+        if u.op == UnaryOp::Delete {
+            if let Expr::Member(m) = unwrap(&u.arg) {
+                self.query_write(m);
+            }
+        }
+        u.visit_children_with(self);
     }
 
     fn visit_member_expr(&mut self, m: &MemberExpr) {

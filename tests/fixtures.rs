@@ -12,9 +12,9 @@ use express_harden::discover::display_path;
 use express_harden::edit::untouched_outside_edits;
 use express_harden::parse::parse;
 use express_harden::pipeline::{run_with, RunResult};
-use express_harden::transform::Options;
 use express_harden::report::unified_diff;
 use express_harden::source::SourceFile;
+use express_harden::transform::Options;
 
 fn cases(transform: &str) -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(transform);

@@ -136,6 +136,7 @@ impl Transform for Express5 {
         route_strings(cx, plan, &handlers);
         wildcard_reads(cx, plan, &handlers);
         host_reads(cx, plan, &handlers);
+        removed_reads(cx, plan, &handlers);
         urlencoded(cx, plan);
         if plan.edits.iter().any(|e| e.transform == ID) {
             plan.next_steps.push(
@@ -195,7 +196,17 @@ fn status_first(cx: &FileContext<'_>, plan: &mut FilePlan, call: &MemberCall, _h
                     );
                     return;
                 }
-                (false, false) => return,
+                (false, false) => {
+                    report(
+                        cx,
+                        plan,
+                        "two-arguments",
+                        call.range.start,
+                        "res.send/json/jsonp with two arguments is gone in Express 5 and neither argument is certainly \
+                         the status: rewrite as res.status(code).send(body) by hand",
+                    );
+                    return;
+                }
             };
             // Small edits (insert `status(S).`, drop the status argument) leave the body argument's bytes alone, so
             // that other rewrites inside it (`req.param('id')`) still apply.
@@ -229,8 +240,9 @@ fn redirect(cx: &FileContext<'_>, plan: &mut FilePlan, call: &MemberCall, handle
             if url_text.is_empty() {
                 return;
             }
-            let range = url.range().start..status.range().end;
-            plan.edits.push(Edit::replace(range, format!("{}, {url_text}", cx.text(status.range())), ID));
+            // The two arguments trade places, each keeping its own layout.
+            plan.edits.push(Edit::replace(url.range(), cx.text(status.range()).to_string(), ID));
+            plan.edits.push(Edit::replace(status.range(), url_text, ID));
         }
         [status, url] if call.method == "redirect" && back(url) && is_status(cx, status) => {
             if let Some(text) = referrer() {
@@ -286,6 +298,16 @@ fn cookie_quote(cx: &FileContext<'_>, s: &str) -> String {
 fn clear_cookie(cx: &FileContext<'_>, plan: &mut FilePlan, call: &MemberCall) {
     let Some(Value::Object(options)) = call.args.get(1) else { return };
     let code = &cx.file.code;
+    let dropped = |p: &crate::values::Property| matches!(p.key.as_deref(), Some("maxAge") | Some("expires"));
+    // Nothing would be left: the whole options argument goes.
+    if options.spreads.is_empty()
+        && !options.props.is_empty()
+        && options.props.iter().all(dropped)
+        && call.args.len() == 2
+    {
+        plan.edits.push(Edit::replace(call.args[0].range().end..options.range.end, "", ID));
+        return;
+    }
     for prop in options.props.iter().filter(|p| matches!(p.key.as_deref(), Some("maxAge") | Some("expires"))) {
         // The property and the comma and spaces after it (or before it, for the last one).
         let mut end = prop.range.end;
@@ -412,7 +434,8 @@ fn wildcard_reads(cx: &FileContext<'_>, plan: &mut FilePlan, handlers: &[Handler
         if !wildcard {
             continue;
         }
-        plan.edits.push(Edit::replace(read.range.clone(), format!("{object}.params.splat.join('/')"), ID));
+        let slash = cookie_quote(cx, "/");
+        plan.edits.push(Edit::replace(read.range.clone(), format!("{object}.params.splat.join({slash})"), ID));
         plan.findings.push(cx.finding(
             ID,
             "wildcard",
@@ -422,6 +445,29 @@ fn wildcard_reads(cx: &FileContext<'_>, plan: &mut FilePlan, handlers: &[Handler
              keep Express 4's string"
                 .to_string(),
         ));
+    }
+}
+
+/// `express.static.mime` and send's `mime` are gone; writes to `req.query` are lost in Express 5.
+fn removed_reads(cx: &FileContext<'_>, plan: &mut FilePlan, handlers: &[Handler]) {
+    let facts = cx.facts;
+    let express = facts.module_names("express");
+    let send = facts.module_names("send");
+    for read in &facts.property_reads {
+        let Some(object) = &read.object else { continue };
+        match read.property.as_str() {
+            "mime" if express.iter().any(|e| *object == format!("{e}.static")) || send.contains(&object.as_str()) => {
+                report(cx, plan, "mime", read.range.start, "express.static.mime and send.mime are gone in Express 5: use the mime-types package")
+            }
+            "query-write" if handlers::request_at(handlers, object, read.range.start).is_some() => report(
+                cx,
+                plan,
+                "query-write",
+                read.range.start,
+                "req.query is a getter in Express 5: writes to it are lost; keep the values in a variable or on res.locals",
+            ),
+            _ => {}
+        }
     }
 }
 
