@@ -8,6 +8,7 @@
 //! res.json({ ok: true }, 201);                res.status(201).json({ ok: true });
 //! res.redirect('/login', 301);                res.redirect(301, '/login');
 //! res.redirect('back');                       res.redirect(req.get('Referrer') || '/');
+//! app.get('*', h);                            app.get('/{*splat}', h);
 //! app.get('/files/*', h);                     app.get('/files/*splat', h);
 //! app.get('/users/:id?', h);                  app.get('/users{/:id}', h);
 //! ```
@@ -138,6 +139,7 @@ impl Transform for Express5 {
         host_reads(cx, plan, &handlers);
         removed_reads(cx, plan, &handlers);
         urlencoded(cx, plan);
+        static_dotfiles(cx, plan);
         if plan.edits.iter().any(|e| e.transform == ID) {
             plan.next_steps.push(
                 "the code was migrated to Express 5: run the app's tests, and read the migration guide for behaviour \
@@ -388,8 +390,9 @@ pub enum PathRewrite {
 pub fn rewrite_path(path: &str) -> PathRewrite {
     let mut out = String::new();
     let mut changed = false;
+    // A bare `*` matched every path, the root included: `/{*splat}` still does (`/*splat` would not match `/`).
     if path == "*" {
-        return PathRewrite::New("/*splat".to_string());
+        return PathRewrite::New("/{*splat}".to_string());
     }
     let segments: Vec<&str> = path.split('/').collect();
     for (i, segment) in segments.iter().enumerate() {
@@ -487,6 +490,31 @@ fn host_reads(cx: &FileContext<'_>, plan: &mut FilePlan, handlers: &[Handler]) {
     }
 }
 
+/// `express.static` serves no dotfiles in Express 5 (`.well-known/` included): reported where no `dotfiles` option
+/// says what is wanted.
+fn static_dotfiles(cx: &FileContext<'_>, plan: &mut FilePlan) {
+    for site in cx.facts.calls.iter().filter(|s| !s.is_new) {
+        let Some(callee) = &site.call.callee else { continue };
+        if !callee.is_export("express", "static") {
+            continue;
+        }
+        let has_option = matches!(site.call.args.get(1), Some(Value::Object(o)) if o.get("dotfiles").is_some());
+        if !has_option {
+            plan.findings.push(
+                cx.finding(
+                    ID,
+                    "static-dotfiles",
+                    site.call.range.start,
+                    Severity::Info,
+                    "express.static no longer serves dotfiles in Express 5 (a .well-known folder, for one): pass \
+                 { dotfiles: 'allow' } if the app relies on them"
+                        .to_string(),
+                ),
+            );
+        }
+    }
+}
+
 /// `express.urlencoded()` without `extended`: Express 5 defaults to false; Express 4's `true` is kept explicitly.
 fn urlencoded(cx: &FileContext<'_>, plan: &mut FilePlan) {
     for site in cx.facts.calls.iter().filter(|s| !s.is_new) {
@@ -530,7 +558,7 @@ mod tests {
     #[test]
     fn route_paths() {
         let new = |s: &str| PathRewrite::New(s.to_string());
-        assert_eq!(rewrite_path("*"), new("/*splat"));
+        assert_eq!(rewrite_path("*"), new("/{*splat}"));
         assert_eq!(rewrite_path("/files/*"), new("/files/*splat"));
         assert_eq!(rewrite_path("/users/:id?"), new("/users{/:id}"));
         assert_eq!(rewrite_path("/a/:b?/c"), new("/a{/:b}/c"));

@@ -11,7 +11,8 @@ use std::time::{Duration, Instant};
 /// Copies a test app (without node_modules) to a fresh temporary folder; returns the folder guard and the app path.
 pub fn copy_app(name: &str) -> (tempfile::TempDir, PathBuf) {
     let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e").join(name);
-    let tmp = tempfile::tempdir().expect("tempdir");
+    // Not tempfile's default `.tmpXXXX`: Express 5's send ignores files under a dot folder anywhere in the path.
+    let tmp = tempfile::Builder::new().prefix("express-harden-e2e-").tempdir().expect("tempdir");
     let app = tmp.path().join(name);
     copy_dir(&source, &app);
     (tmp, app)
