@@ -113,7 +113,7 @@ pub fn run_with(paths: &[PathBuf], transforms: &[Box<dyn Transform>], options: &
     let projects = build_projects(&manifests, &found.manifests, &found.views, &mut result.errors);
     let no_project = Project::default();
 
-    let needles: Vec<&str> = transforms.iter().flat_map(|t| t.needles().iter().copied()).collect();
+    let needles: Vec<&str> = transforms.iter().flat_map(|t| t.needles(options).iter().copied()).collect();
     let planned: Vec<Planned> = found
         .sources
         .par_iter()

@@ -232,7 +232,8 @@ pub struct ManifestContext<'a> {
     pub project: &'a Project,
     /// Choices the user made on the command line.
     pub options: &'a Options,
-    /// Whether a source file of the project could not be handled in this run (a code migration may be incomplete).
+    /// Whether a source file of the project could not be handled in this run, or holds calls a migration could not
+    /// prove safe to rewrite: a code migration may be incomplete.
     pub source_errors: bool,
 }
 
@@ -269,7 +270,7 @@ pub trait Transform: Send + Sync {
 
     /// Strings one of which a file must contain for the transform to possibly apply: files that contain none of
     /// any selected transform's needles are never parsed.
-    fn needles(&self) -> &'static [&'static str];
+    fn needles(&self, options: &Options) -> &'static [&'static str];
 
     /// Plans the changes for one file.
     fn plan(&self, cx: &FileContext<'_>, plan: &mut FilePlan);

@@ -18,7 +18,7 @@ use serde::Deserialize;
 
 use crate::edit::Edit;
 use crate::session::{self, SessionOptions, COOKIE_SESSION};
-use crate::transform::{FileContext, FilePlan, SecurePolicy, Severity, Transform, TransformInfo};
+use crate::transform::{FileContext, FilePlan, Options, SecurePolicy, Severity, Transform, TransformInfo};
 use crate::transforms::cookie_flags::{self, Wanted};
 use crate::transforms::data;
 use crate::values::Value;
@@ -44,7 +44,7 @@ impl Transform for CookieSession {
         &self.info
     }
 
-    fn needles(&self) -> &'static [&'static str] {
+    fn needles(&self, _options: &Options) -> &'static [&'static str] {
         &["cookie-session"]
     }
 

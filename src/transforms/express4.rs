@@ -34,7 +34,7 @@ use crate::edit::Edit;
 use crate::layout;
 use crate::manifest::DepSection;
 use crate::npm_spec::{self, Spec};
-use crate::transform::{DependencyRequest, FileContext, FilePlan, Severity, Transform, TransformInfo};
+use crate::transform::{DependencyRequest, FileContext, FilePlan, Options, Severity, Transform, TransformInfo};
 use crate::transforms::data;
 use crate::values::Value;
 
@@ -88,7 +88,7 @@ impl Transform for Express4 {
         &self.info
     }
 
-    fn needles(&self) -> &'static [&'static str] {
+    fn needles(&self, _options: &Options) -> &'static [&'static str] {
         &["express", "headerSent"]
     }
 

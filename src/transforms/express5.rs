@@ -28,7 +28,7 @@ use crate::codegen;
 use crate::edit::Edit;
 use crate::handlers::{self, Handler};
 use crate::npm_spec::{self, Spec};
-use crate::transform::{FileContext, FilePlan, Severity, Transform, TransformInfo};
+use crate::transform::{FileContext, FilePlan, Options, Severity, Transform, TransformInfo};
 use crate::transforms::data;
 use crate::values::Value;
 
@@ -64,8 +64,14 @@ impl Transform for Express5 {
         &self.info
     }
 
-    fn needles(&self) -> &'static [&'static str] {
-        &["express"]
+    fn needles(&self, options: &Options) -> &'static [&'static str] {
+        // Only with --express 5; then handler files that never name express (controllers) are read too, to report
+        // what cannot be proved Express there.
+        if options.express_major == Some(5) {
+            &["express", ".send(", ".json(", ".jsonp(", ".sendfile(", ".redirect(", ".del(", ".param("]
+        } else {
+            &[]
+        }
     }
 
     fn phase(&self) -> u8 {
@@ -85,6 +91,21 @@ impl Transform for Express5 {
             let req = handlers::request_at(&handlers, &call.object, at);
             let app_or_router =
                 handlers::is_express_receiver(facts, &routers, &Receiver::Path(call.object.clone()), at);
+            if res.is_none() && req.is_none() && !app_or_router && looks_deprecated(cx, call) {
+                report(
+                    cx,
+                    plan,
+                    "unverified",
+                    at,
+                    &format!(
+                        "`{}.{}(...)` looks like an Express call whose signature Express 5 removed, but this file does \
+                         not show that `{}` is an Express object (a handler of an app or router created here): not \
+                         rewritten, migrate it by hand",
+                        call.object, call.method, call.object
+                    ),
+                );
+                continue;
+            }
             match call.method.as_str() {
                 "del" if app_or_router => rename(plan, call),
                 "param" if app_or_router && matches!(call.args.as_slice(), [Value::Other(_)]) => report(
@@ -109,7 +130,7 @@ impl Transform for Express5 {
                 }
                 "param" => {
                     if let Some(handler) = req {
-                        req_param(cx, plan, call, handler);
+                        req_param(cx, plan, call, handler, &handlers);
                     }
                 }
                 "clearCookie" if res.is_some() => clear_cookie(cx, plan, call),
@@ -147,6 +168,26 @@ impl Transform for Express5 {
                     .to_string(),
             );
         }
+    }
+}
+
+/// A call on something named like an Express object (`res`, `req`, `app`, `router`) with a signature Express 5
+/// removed: worth a finding when the file cannot prove what the object is.
+fn looks_deprecated(cx: &FileContext<'_>, call: &MemberCall) -> bool {
+    let back = |v: &Value| matches!(v, Value::Str(s, _) if s == "back");
+    let numeric = |v: &Value| {
+        let t = cx.text(v.range());
+        !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit())
+    };
+    match (call.object.as_str(), call.method.as_str(), call.args.as_slice()) {
+        ("res" | "response", "send", [only]) => numeric(only),
+        ("res" | "response", "send" | "json" | "jsonp", [_, _]) => true,
+        ("res" | "response", "sendfile", _) => true,
+        ("res" | "response", "redirect", [_, _]) => true,
+        ("res" | "response", "redirect" | "location", [only]) => back(only),
+        ("req" | "request", "param" | "acceptsCharset" | "acceptsEncoding" | "acceptsLanguage", _) => true,
+        ("app" | "router", "del", _) => true,
+        _ => false,
     }
 }
 
@@ -256,16 +297,20 @@ fn redirect(cx: &FileContext<'_>, plan: &mut FilePlan, call: &MemberCall, handle
 }
 
 /// `req.param('id')` -> `req.params.id` when the route has `:id`, else Express 4's lookup order spelled out.
-fn req_param(cx: &FileContext<'_>, plan: &mut FilePlan, call: &MemberCall, handler: &Handler) {
-    let [Value::Str(name, _)] = call.args.as_slice() else {
-        report(
-            cx,
-            plan,
-            "req-param",
-            call.range.start,
-            "req.param() is gone in Express 5: read req.params, req.body or req.query",
-        );
-        return;
+fn req_param(cx: &FileContext<'_>, plan: &mut FilePlan, call: &MemberCall, handler: &Handler, all: &[Handler]) {
+    let (name, default) = match call.args.as_slice() {
+        [Value::Str(name, _)] => (name, None),
+        [Value::Str(name, _), default] => (name, Some(cx.text(default.range()).to_string())),
+        _ => {
+            report(
+                cx,
+                plan,
+                "req-param",
+                call.range.start,
+                "req.param() is gone in Express 5: read req.params, req.body or req.query",
+            );
+            return;
+        }
     };
     let req = &call.object;
     let key = |object: &str| {
@@ -275,19 +320,28 @@ fn req_param(cx: &FileContext<'_>, plan: &mut FilePlan, call: &MemberCall, handl
             format!("{object}[{}]", cookie_quote(cx, name))
         }
     };
-    let in_route = handler.path.as_ref().is_some_and(|(path, _)| {
-        path.split(['/', '-', '.'])
-            .any(|segment| segment.trim_start_matches(':').trim_end_matches('?') == name && segment.starts_with(':'))
-    });
+    // A handler registered on several routes reads `req.params.x` only when every one of them declares `:x`.
+    let declares = |h: &Handler| {
+        h.path.as_ref().is_some_and(|(path, _)| {
+            path.split(['/', '-', '.']).any(|segment| {
+                segment.starts_with(':') && segment.trim_start_matches(':').trim_end_matches('?') == name
+            })
+        })
+    };
+    let in_route = all.iter().filter(|h| h.body == handler.body).all(declares);
     let text = if in_route {
-        key(&format!("{req}.params"))
+        match &default {
+            Some(d) => format!("({} ?? {d})", key(&format!("{req}.params"))),
+            None => key(&format!("{req}.params")),
+        }
     } else {
         let body = if codegen::is_identifier(name) {
             format!("{req}.body?.{name}")
         } else {
             format!("{req}.body?.[{}]", cookie_quote(cx, name))
         };
-        format!("({} ?? {body} ?? {})", key(&format!("{req}.params")), key(&format!("{req}.query")))
+        let fallback = default.as_ref().map(|d| format!(" ?? {d}")).unwrap_or_default();
+        format!("({} ?? {body} ?? {}{fallback})", key(&format!("{req}.params")), key(&format!("{req}.query")))
     };
     plan.edits.push(Edit::replace(call.range.clone(), text, ID));
 }
@@ -438,7 +492,13 @@ fn wildcard_reads(cx: &FileContext<'_>, plan: &mut FilePlan, handlers: &[Handler
             continue;
         }
         let slash = cookie_quote(cx, "/");
-        plan.edits.push(Edit::replace(read.range.clone(), format!("{object}.params.splat.join({slash})"), ID));
+        // @types/express 5 types a param as `string | string[]`: TypeScript needs to be told it is the array.
+        let splat = if cx.file.kind == crate::source::SourceKind::JavaScript {
+            format!("{object}.params.splat")
+        } else {
+            format!("({object}.params.splat as string[])")
+        };
+        plan.edits.push(Edit::replace(read.range.clone(), format!("{splat}.join({slash})"), ID));
         plan.findings.push(cx.finding(
             ID,
             "wildcard",

@@ -23,7 +23,7 @@ use serde::Deserialize;
 use crate::manifest::DepSection;
 use crate::npm_spec::{self, Operator, Spec};
 use crate::transform::{
-    FileContext, FilePlan, ManifestContext, ManifestPlan, ManifestRequest, Severity, Transform, TransformInfo,
+    FileContext, FilePlan, ManifestContext, ManifestPlan, ManifestRequest, Options, Severity, Transform, TransformInfo,
 };
 use crate::transforms::data;
 
@@ -161,7 +161,7 @@ impl Transform for ExpressVersion {
         &self.info
     }
 
-    fn needles(&self) -> &'static [&'static str] {
+    fn needles(&self, _options: &Options) -> &'static [&'static str] {
         // Works on package.json only: no source file needs parsing for it.
         &[]
     }
@@ -218,10 +218,13 @@ impl Transform for ExpressVersion {
                     "major-change",
                     &d.package,
                     Severity::Warning,
-                    if cx.source_errors && cx.options.selected.contains(&"express4") {
+                    if cx.source_errors
+                        && (cx.options.selected.contains(&"express4") || cx.options.selected.contains(&"express5"))
+                    {
                         format!(
                             "express `{spec}` should move to {to}, but some files of the project could not be \
-                             migrated (see the errors): not rewritten, so the code and the version stay together"
+                             migrated (see the errors and the unverified findings): not rewritten, so the code and \
+                             the version stay together"
                         )
                     } else {
                         format!(

@@ -30,7 +30,7 @@ use crate::discover::display_path;
 use crate::edit::Edit;
 use crate::layout;
 use crate::manifest::DepSection;
-use crate::transform::{DependencyRequest, FileContext, FilePlan, Severity, Transform, TransformInfo};
+use crate::transform::{DependencyRequest, FileContext, FilePlan, Options, Severity, Transform, TransformInfo};
 use crate::transforms::data::{self, PackageVersion};
 use crate::views;
 
@@ -130,7 +130,7 @@ impl Transform for Helmet {
         &self.info
     }
 
-    fn needles(&self) -> &'static [&'static str] {
+    fn needles(&self, _options: &Options) -> &'static [&'static str] {
         &["express"]
     }
 

@@ -19,7 +19,7 @@ use serde::Deserialize;
 
 use crate::edit::Edit;
 use crate::session;
-use crate::transform::{FileContext, FilePlan, SecurePolicy, Severity, Transform, TransformInfo};
+use crate::transform::{FileContext, FilePlan, Options, SecurePolicy, Severity, Transform, TransformInfo};
 use crate::transforms::cookie_flags::{self, Wanted};
 use crate::transforms::data;
 use crate::values::{ObjectFacts, Value};
@@ -75,7 +75,7 @@ impl Transform for ResCookie {
         &self.info
     }
 
-    fn needles(&self) -> &'static [&'static str] {
+    fn needles(&self, _options: &Options) -> &'static [&'static str] {
         &[".cookie("]
     }
 

@@ -26,7 +26,7 @@ use crate::edit::Edit;
 use crate::layout;
 use crate::session::{self, COOKIE_SESSION, EXPRESS_SESSION};
 use crate::source::SourceKind;
-use crate::transform::{FileContext, FilePlan, Transform, TransformInfo};
+use crate::transform::{FileContext, FilePlan, Options, Transform, TransformInfo};
 use crate::transforms::data;
 use crate::values::{ObjectFacts, Value};
 
@@ -81,7 +81,7 @@ impl Transform for Secrets {
         &self.info
     }
 
-    fn needles(&self) -> &'static [&'static str] {
+    fn needles(&self, _options: &Options) -> &'static [&'static str] {
         &["express-session", "cookie-session", "cookie-parser"]
     }
 

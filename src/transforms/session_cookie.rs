@@ -18,7 +18,7 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 
 use crate::session::{self, SessionOptions, EXPRESS_SESSION};
-use crate::transform::{FileContext, FilePlan, Severity, Transform, TransformInfo};
+use crate::transform::{FileContext, FilePlan, Options, Severity, Transform, TransformInfo};
 use crate::transforms::cookie_flags::{self, Wanted};
 use crate::transforms::data;
 use crate::values::{ObjectFacts, Value};
@@ -44,7 +44,7 @@ impl Transform for SessionCookie {
         &self.info
     }
 
-    fn needles(&self) -> &'static [&'static str] {
+    fn needles(&self, _options: &Options) -> &'static [&'static str] {
         &["express-session"]
     }
 

@@ -36,7 +36,7 @@ use crate::manifest::DepSection;
 use crate::objects;
 use crate::session::{self, SessionOptions, SessionUse, EXPRESS_SESSION};
 use crate::source::SourceKind;
-use crate::transform::{DependencyRequest, FileContext, FilePlan, Severity, Transform, TransformInfo};
+use crate::transform::{DependencyRequest, FileContext, FilePlan, Options, Severity, Transform, TransformInfo};
 use crate::transforms::data::{self, PackageVersion};
 use crate::values::{CalleeRef, Value};
 
@@ -170,7 +170,7 @@ impl Transform for SessionStore {
         &self.info
     }
 
-    fn needles(&self) -> &'static [&'static str] {
+    fn needles(&self, _options: &Options) -> &'static [&'static str] {
         &["express-session"]
     }
 
