@@ -417,6 +417,12 @@ fn route_strings(cx: &FileContext<'_>, plan: &mut FilePlan, _handlers: &[Handler
                 let quote = raw.chars().next().unwrap_or('\'');
                 plan.edits.push(Edit::replace(range.clone(), format!("{quote}{new}{quote}"), ID));
             }
+            PathRewrite::Paths(paths) => {
+                let raw = cx.text(range.clone());
+                let quote = raw.chars().next().unwrap_or('\'');
+                let items: Vec<String> = paths.iter().map(|p| format!("{quote}{p}{quote}")).collect();
+                plan.edits.push(Edit::replace(range.clone(), format!("[{}]", items.join(", ")), ID));
+            }
             PathRewrite::Reserved => report(
                 cx,
                 plan,
@@ -436,6 +442,8 @@ pub enum PathRewrite {
     Same,
     /// The Express 5 spelling.
     New(String),
+    /// Several paths (an array literal) that together match what the old string matched.
+    Paths(Vec<String>),
     /// Reserved characters whose meaning is not certain.
     Reserved,
 }
@@ -468,7 +476,7 @@ pub fn rewrite_path(path: &str) -> PathRewrite {
             continue;
         }
         if segment.contains(['(', ')', '[', ']', '?', '+', '!', '*']) {
-            return PathRewrite::Reserved;
+            return optional_character(path);
         }
         out.push_str(segment);
     }
@@ -477,6 +485,27 @@ pub fn rewrite_path(path: &str) -> PathRewrite {
     } else {
         PathRewrite::Same
     }
+}
+
+/// `'/colou?r'`: one optional literal character is certain: the two paths it matched, as an array.
+fn optional_character(path: &str) -> PathRewrite {
+    let reserved = |c: char| "()[]?+!*".contains(c);
+    if path.matches('?').count() != 1 || path.chars().filter(|c| reserved(*c)).count() != 1 {
+        return PathRewrite::Reserved;
+    }
+    let Some(at) = path.find('?') else { return PathRewrite::Reserved };
+    let before = &path[..at];
+    let Some(optional) = before.chars().last().filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_') else {
+        return PathRewrite::Reserved;
+    };
+    // `:name?` is a parameter, handled above; a character of a parameter name is not literal.
+    let segment_start = before.rfind('/').map_or(0, |i| i + 1);
+    if before[segment_start..].starts_with(':') {
+        return PathRewrite::Reserved;
+    }
+    let without = format!("{}{}", &before[..before.len() - optional.len_utf8()], &path[at + 1..]);
+    let with = format!("{before}{}", &path[at + 1..]);
+    PathRewrite::Paths(vec![without, with])
 }
 
 /// `req.params[0]` in handlers of a rewritten wildcard route reads the named wildcard (an array in Express 5).
@@ -625,6 +654,9 @@ mod tests {
         assert_eq!(rewrite_path("/users/:id"), PathRewrite::Same);
         assert_eq!(rewrite_path("/"), PathRewrite::Same);
         assert_eq!(rewrite_path("/ab+cd"), PathRewrite::Reserved);
+        assert_eq!(rewrite_path("/colou?r"), PathRewrite::Paths(vec!["/color".into(), "/colour".into()]));
+        assert_eq!(rewrite_path("/ab?cd/:id"), PathRewrite::Paths(vec!["/acd/:id".into(), "/abcd/:id".into()]));
+        assert_eq!(rewrite_path("/a(b)?c"), PathRewrite::Reserved);
         assert_eq!(rewrite_path("/user/:id(\\\\d+)"), PathRewrite::Reserved);
         assert_eq!(rewrite_path("/files/*.js"), PathRewrite::Reserved);
     }
