@@ -103,6 +103,10 @@ pub struct Cli {
     #[arg(long, value_name = "MAJOR", value_parser = clap::value_parser!(u64).range(4..=5))]
     pub express: Option<u64>,
 
+    /// Also write the whole change as one unified diff (a/ and b/ prefixes) to this file, for `git apply`.
+    #[arg(long, value_name = "PATH")]
+    pub diff_file: Option<PathBuf>,
+
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -248,6 +252,12 @@ pub fn main_with(cli: Cli) -> i32 {
         }
     }
 
+    if let Some(path) = &cli.diff_file {
+        let patch: String = result.changes.iter().map(report::unified_diff).collect();
+        if let Err(err) = std::fs::write(path, patch) {
+            result.errors.push(FileError { path: path.clone(), message: format!("could not be written: {err}") });
+        }
+    }
     let mut stdout = std::io::stdout().lock();
     match cli.format {
         Format::Json => {

@@ -352,6 +352,25 @@ fn the_dry_run_diff_applies_with_git_apply_and_gives_what_write_writes() {
     assert_eq!(project.read("package.json"), written.read("package.json"));
 }
 
+#[test]
+fn diff_file_holds_the_patch_that_git_apply_turns_into_what_write_writes() {
+    let project = Project::express_app();
+    let written = Project::express_app();
+    assert_eq!(run(written.path(), &["--write"]).code, 0);
+    let patch_dir = tempfile::tempdir().expect("tempdir");
+    let patch = patch_dir.path().join("change.diff");
+    let patch_arg = patch.to_str().expect("UTF-8 path");
+
+    let out = run(project.path(), &["--diff-file", patch_arg, "--format", "json"]);
+
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(project.read("app.js"), APP_JS, "a dry run with --diff-file writes nothing in the project");
+    project.git(&["init", "--quiet"]);
+    project.git(&["apply", patch_arg]);
+    assert_eq!(project.read("app.js"), written.read("app.js"));
+    assert_eq!(project.read("package.json"), written.read("package.json"));
+}
+
 // ---------------------------------------------------------------------------------------------------------------------
 // --check.
 
