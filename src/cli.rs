@@ -124,6 +124,13 @@ pub struct Cli {
 pub enum Command {
     /// List the transforms with their ids, titles, rationales and documentation links.
     List,
+    /// Print shell completions (bash, zsh, fish, elvish, powershell) generated from the command line's definition.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), generated from the command line's definition.
+    Man,
 }
 
 /// sameSite values the tool adds.
@@ -185,9 +192,27 @@ pub fn select_transforms(only: &[String], skip: &[String]) -> Result<Vec<Box<dyn
 
 /// Runs the command line and returns the exit code.
 pub fn main_with(cli: Cli) -> i32 {
-    if let Some(Command::List) = cli.command {
-        print_list();
-        return EXIT_OK;
+    match cli.command {
+        Some(Command::List) => {
+            print_list();
+            return EXIT_OK;
+        }
+        Some(Command::Completions { shell }) => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut command, "express-harden", &mut std::io::stdout());
+            return EXIT_OK;
+        }
+        Some(Command::Man) => {
+            let page = clap_mangen::Man::new(<Cli as clap::CommandFactory>::command());
+            return match page.render(&mut std::io::stdout()) {
+                Ok(()) => EXIT_OK,
+                Err(err) => {
+                    eprintln!("error: could not print the man page: {err}");
+                    EXIT_ERROR
+                }
+            };
+        }
+        None => {}
     }
     let transforms = match select_transforms(&cli.only, &cli.skip) {
         Ok(t) => t,

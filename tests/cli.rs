@@ -1145,3 +1145,27 @@ fn express_3_moves_to_4_only_with_its_code() {
     assert!(!with_errors.stdout.contains("\"express\": \"~4.22.3\""), "{}", with_errors.stdout);
     assert!(with_errors.stderr.contains("could not be migrated"), "{}", with_errors.stderr);
 }
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Completions and man page.
+
+#[test]
+fn completions_and_man_page_come_from_the_command_line_definition() {
+    let project = Project::empty();
+
+    let bash = run(project.path(), &["completions", "bash"]);
+    let man = run(project.path(), &["man"]);
+
+    assert_eq!(bash.code, 0, "{bash:?}");
+    assert!(bash.stdout.contains("_express__harden()") && bash.stdout.contains("--allow-dirty"), "{}", bash.stdout);
+    assert_eq!(man.code, 0, "{man:?}");
+    assert!(
+        man.stdout.starts_with(".ie") || man.stdout.contains(".TH express-harden"),
+        "{}",
+        &man.stdout[..200.min(man.stdout.len())]
+    );
+    assert!(
+        man.stdout.contains("secure\\-cookies") || man.stdout.contains("secure-cookies"),
+        "the flags are documented"
+    );
+}
