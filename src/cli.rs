@@ -4,7 +4,7 @@
 //! be handled, files with uncommitted changes under `--write`, bad usage).
 
 use std::io::{IsTerminal, Write as _};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -31,8 +31,8 @@ pub const EXIT_ERROR: i32 = 2;
 #[command(name = "express-harden", version, args_conflicts_with_subcommands = true)]
 #[command(after_help = "Exit codes: 0 nothing to do or success; 1 changes due (--check); 2 errors or bad usage.")]
 pub struct Cli {
-    /// Files or folders to fix (folders are walked, honouring .gitignore and skipping node_modules).
-    #[arg(default_value = ".")]
+    /// Files or folders to fix (folders are walked, honouring .gitignore and skipping node_modules). Default: the
+    /// configuration's paths.include, else the current folder.
     pub paths: Vec<PathBuf>,
 
     /// Apply the changes (atomically) and print what was written.
@@ -66,13 +66,13 @@ pub struct Cli {
     pub store: Option<String>,
 
     /// sameSite value added to cookies that have none.
-    #[arg(long, value_enum, default_value_t = SameSite::Lax)]
-    pub same_site: SameSite,
+    #[arg(long, value_enum)]
+    pub same_site: Option<SameSite>,
 
     /// How `secure` is set on cookies that lack it: always, production (secure when NODE_ENV is production, so
     /// plain HTTP keeps working in development) or auto (secure when the request is).
-    #[arg(long, value_enum, default_value_t = SecurePolicy::Production)]
-    pub secure_cookies: SecurePolicy,
+    #[arg(long, value_enum)]
+    pub secure_cookies: Option<SecurePolicy>,
 
     /// The app runs behind N TLS-terminating proxies: `app.set('trust proxy', N)` is added so that secure cookies
     /// are sent.
@@ -80,20 +80,20 @@ pub struct Cli {
     pub behind_proxy: Option<u32>,
 
     /// Name given to session cookies that use a default name (`connect.sid`, `session`).
-    #[arg(long, value_name = "NAME", default_value = "sid")]
-    pub session_cookie_name: String,
+    #[arg(long, value_name = "NAME")]
+    pub session_cookie_name: Option<String>,
 
     /// Environment variable for express-session's (and cookie-session's) secret.
-    #[arg(long, value_name = "NAME", default_value = "SESSION_SECRET")]
-    pub session_secret_env: String,
+    #[arg(long, value_name = "NAME")]
+    pub session_secret_env: Option<String>,
 
     /// Environment variable for cookie-session's keys (comma-separated).
-    #[arg(long, value_name = "NAME", default_value = "SESSION_KEYS")]
-    pub session_keys_env: String,
+    #[arg(long, value_name = "NAME")]
+    pub session_keys_env: Option<String>,
 
     /// Environment variable for cookie-parser's secret.
-    #[arg(long, value_name = "NAME", default_value = "COOKIE_SECRET")]
-    pub cookie_secret_env: String,
+    #[arg(long, value_name = "NAME")]
+    pub cookie_secret_env: Option<String>,
 
     /// Read the newest Express versions from the npm registry (through `npm view`) instead of the bundled table.
     #[arg(long)]
@@ -214,37 +214,72 @@ pub fn main_with(cli: Cli) -> i32 {
         }
         None => {}
     }
-    let transforms = match select_transforms(&cli.only, &cli.skip) {
+    // The configuration file, under the flags: a flag given on the command line wins.
+    let config = match crate::config::load(Path::new(".")) {
+        Ok(found) => found.map(|(config, _)| config).unwrap_or_default(),
+        Err(message) => {
+            eprintln!("error: {message}");
+            return EXIT_ERROR;
+        }
+    };
+    let only = if cli.only.is_empty() { config.transforms.only.clone() } else { cli.only.clone() };
+    let skip = if cli.skip.is_empty() { config.transforms.skip.clone() } else { cli.skip.clone() };
+    let paths: Vec<PathBuf> = match (&cli.paths[..], &config.paths.include[..]) {
+        ([], []) => vec![PathBuf::from(".")],
+        ([], include) => include.to_vec(),
+        (given, _) => given.to_vec(),
+    };
+    let store = cli.store.clone().or(config.store.clone());
+    let transforms = match select_transforms(&only, &skip) {
         Ok(t) => t,
         Err(message) => {
             eprintln!("error: {message}");
             return EXIT_ERROR;
         }
     };
-    if let Some(store) = &cli.store {
+    if let Some(store) = &store {
         let valid = crate::transforms::session_store::store_flags();
         if !valid.contains(&store.as_str()) {
             eprintln!("error: unknown store `{store}` in --store; valid values: {}", valid.join(", "));
             return EXIT_ERROR;
         }
     }
+    let defaults = Options::default();
+    let same_site = match (cli.same_site, config.cookies.same_site) {
+        (Some(SameSite::Strict), _) | (None, Some(crate::config::SameSiteValue::Strict)) => "strict",
+        _ => "lax",
+    };
     let options = Options {
-        store: cli.store.clone(),
-        same_site: match cli.same_site {
-            SameSite::Lax => "lax".to_string(),
-            SameSite::Strict => "strict".to_string(),
-        },
-        secure_cookies: cli.secure_cookies,
-        behind_proxy: cli.behind_proxy,
-        session_cookie_name: cli.session_cookie_name.clone(),
+        store,
+        same_site: same_site.to_string(),
+        secure_cookies: cli.secure_cookies.or(config.cookies.secure.map(Into::into)).unwrap_or(defaults.secure_cookies),
+        behind_proxy: cli.behind_proxy.or(config.cookies.behind_proxy),
+        session_cookie_name: cli
+            .session_cookie_name
+            .clone()
+            .or(config.cookies.name.clone())
+            .unwrap_or(defaults.session_cookie_name),
         env: EnvNames {
-            session_secret: cli.session_secret_env.clone(),
-            session_keys: cli.session_keys_env.clone(),
-            cookie_secret: cli.cookie_secret_env.clone(),
+            session_secret: cli
+                .session_secret_env
+                .clone()
+                .or(config.env.session_secret.clone())
+                .unwrap_or(defaults.env.session_secret),
+            session_keys: cli
+                .session_keys_env
+                .clone()
+                .or(config.env.session_keys.clone())
+                .unwrap_or(defaults.env.session_keys),
+            cookie_secret: cli
+                .cookie_secret_env
+                .clone()
+                .or(config.env.cookie_secret.clone())
+                .unwrap_or(defaults.env.cookie_secret),
         },
-        express_major: cli.express,
+        express_major: cli.express.or(config.express),
         selected: Vec::new(),
         latest: None,
+        exclude: config.paths.exclude.clone(),
     };
     let options = if cli.latest {
         match latest_versions() {
@@ -267,7 +302,7 @@ pub fn main_with(cli: Cli) -> i32 {
         Mode::DryRun
     };
 
-    let mut result = pipeline::run_with(&cli.paths, &transforms, &options);
+    let mut result = pipeline::run_with(&paths, &transforms, &options);
     let mut written: Vec<PathBuf> = Vec::new();
     let mut lockfile_lines = Vec::new();
     if mode == Mode::Write && !result.changes.is_empty() {

@@ -39,6 +39,11 @@ pub struct Discovered {
 
 /// Walks `paths` (files or folders) in parallel.
 pub fn discover(paths: &[PathBuf]) -> Discovered {
+    discover_excluding(paths, &[])
+}
+
+/// Walks `paths`, leaving out what matches `exclude` (gitignore-style globs relative to the current folder).
+pub fn discover_excluding(paths: &[PathBuf], exclude: &[String]) -> Discovered {
     let found = Mutex::new(Discovered::default());
     let mut roots = Vec::new();
     for path in paths {
@@ -54,6 +59,16 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
     let mut builder = WalkBuilder::new(first);
     for root in rest {
         builder.add(root);
+    }
+    if !exclude.is_empty() {
+        let mut overrides = ignore::overrides::OverrideBuilder::new(".");
+        for pattern in exclude {
+            // Checked when the configuration was read; a pattern that still fails is left out.
+            let _ = overrides.add(&format!("!{pattern}"));
+        }
+        if let Ok(overrides) = overrides.build() {
+            builder.overrides(overrides);
+        }
     }
     // .gitignore rules apply even outside a git checkout (a project copied out of its repository).
     builder.require_git(false).filter_entry(|entry| {

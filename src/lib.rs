@@ -9,6 +9,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 pub mod analysis;
 pub mod cli;
 pub mod codegen;
+pub mod config;
 pub mod discover;
 pub mod edit;
 pub mod handlers;

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::analysis::analyse;
-use crate::discover::{discover, display_path};
+use crate::discover::display_path;
 use crate::edit::{self, Edit};
 use crate::manifest::{self, DepSection, ManifestInfo};
 use crate::parse::parse;
@@ -103,7 +103,7 @@ pub fn run(paths: &[PathBuf], transforms: &[Box<dyn Transform>]) -> RunResult {
 /// Runs every transform in `transforms` over `paths`.
 pub fn run_with(paths: &[PathBuf], transforms: &[Box<dyn Transform>], options: &Options) -> RunResult {
     let options = &Options { selected: transforms.iter().map(|t| t.info().id).collect(), ..options.clone() };
-    let found = discover(paths);
+    let found = crate::discover::discover_excluding(paths, &options.exclude);
     let mut result = RunResult { files_scanned: found.sources.len(), ..RunResult::default() };
     result
         .errors

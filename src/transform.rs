@@ -128,6 +128,8 @@ pub struct Options {
     pub selected: Vec<&'static str>,
     /// `--latest`: the newest Express (and `@types/express`) of each major, read from the npm registry.
     pub latest: Option<std::collections::BTreeMap<u64, (String, Option<String>)>>,
+    /// Glob patterns (gitignore syntax, from the configuration's paths.exclude) of paths to leave out.
+    pub exclude: Vec<String>,
 }
 
 impl Default for Options {
@@ -142,6 +144,7 @@ impl Default for Options {
             express_major: None,
             selected: Vec::new(),
             latest: None,
+            exclude: Vec::new(),
         }
     }
 }

@@ -1169,3 +1169,59 @@ fn completions_and_man_page_come_from_the_command_line_definition() {
         "the flags are documented"
     );
 }
+
+// ---------------------------------------------------------------------------------------------------------------------
+// The configuration file.
+
+#[test]
+fn the_configuration_file_sets_options_and_flags_override_it() {
+    let project = session_app().with(
+        "express-harden.json",
+        r#"{ "transforms": { "only": ["session-cookie"] }, "cookies": { "name": "shop.sid", "sameSite": "strict" } }"#,
+    );
+
+    let configured = run(project.path(), &[]);
+    let overridden = run(project.path(), &["--session-cookie-name", "flag.sid"]);
+
+    assert_eq!(configured.code, 0, "{configured:?}");
+    assert!(configured.stdout.contains("name: 'shop.sid'") && configured.stdout.contains("sameSite: 'strict'"));
+    assert!(!configured.stdout.contains("helmet"), "only session-cookie runs: {}", configured.stdout);
+    assert!(overridden.stdout.contains("name: 'flag.sid'") && overridden.stdout.contains("sameSite: 'strict'"));
+}
+
+#[test]
+fn a_package_json_key_works_like_the_file_and_excludes_paths() {
+    let manifest = "{\n  \"name\": \"p\",\n  \"dependencies\": {\n    \"express\": \"^4.22.3\"\n  },\n  \
+                    \"express-harden\": { \"transforms\": { \"only\": [\"helmet\"] }, \"paths\": { \"exclude\": [\"legacy/**\"] } }\n}\n";
+    let app = "const express = require('express');\n\nconst app = express();\n\nmodule.exports = app;\n";
+    let project = Project::empty().with("package.json", manifest).with("app.js", app).with("legacy/old.js", app);
+
+    let out = run(project.path(), &[]);
+
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("+++ b/app.js"), "{}", out.stdout);
+    assert!(!out.stdout.contains("legacy/old.js"), "excluded: {}", out.stdout);
+}
+
+#[test]
+fn configuration_errors_name_the_file_the_key_and_the_accepted_values() {
+    let unknown = Project::express_app().with("express-harden.json", r#"{ "cookie": { "name": "x" } }"#);
+    let bad = Project::express_app().with("express-harden.json", r#"{ "cookies": { "secure": "sometimes" } }"#);
+
+    let unknown_out = run(unknown.path(), &[]);
+    let bad_out = run(bad.path(), &[]);
+
+    assert_eq!(unknown_out.code, 2);
+    assert!(
+        unknown_out.stderr.starts_with("error: express-harden.json: unknown field `cookie`, expected one of"),
+        "{}",
+        unknown_out.stderr
+    );
+    assert!(unknown_out.stderr.contains("`cookies`"), "{}", unknown_out.stderr);
+    assert_eq!(bad_out.code, 2);
+    assert!(
+        bad_out.stderr.contains("unknown variant `sometimes`, expected one of `always`, `production`, `auto`"),
+        "{}",
+        bad_out.stderr
+    );
+}
