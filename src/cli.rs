@@ -149,6 +149,8 @@ pub enum Format {
     Text,
     /// One JSON document (schema: docs/output-schema.json).
     Json,
+    /// A pull-request body: changes, dependencies, follow-ups, open findings, the diff.
+    Markdown,
 }
 
 /// When to colour.
@@ -323,6 +325,10 @@ pub fn main_with(cli: Cli) -> i32 {
         Format::Json => {
             let doc = report::json(&result, mode, &|c| written.contains(&c.path));
             let _ = stdout.write_all(doc.as_bytes());
+        }
+        Format::Markdown => {
+            let shown = if mode == Mode::Write { pipeline::only_written(&result, &written) } else { result.clone() };
+            let _ = stdout.write_all(crate::markdown::body(&shown).as_bytes());
         }
         Format::Text => {
             for change in &result.changes {

@@ -16,6 +16,7 @@ pub mod handlers;
 pub mod layout;
 pub mod lockfile;
 pub mod manifest;
+pub mod markdown;
 pub mod npm_spec;
 pub mod objects;
 pub mod parse;

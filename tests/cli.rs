@@ -1225,3 +1225,24 @@ fn configuration_errors_name_the_file_the_key_and_the_accepted_values() {
         bad_out.stderr
     );
 }
+
+// ---------------------------------------------------------------------------------------------------------------------
+// --format markdown.
+
+#[test]
+fn the_markdown_pull_request_body_is_stable() {
+    let project = session_app().with("views/index.html", "<script>alert(1)</script>\n");
+
+    let first = run(project.path(), &["--format", "markdown"]);
+    let second = run(project.path(), &["--format", "markdown"]);
+
+    assert_eq!(first.code, 0, "{first:?}");
+    assert_eq!(first.stdout, second.stdout, "a bot re-running on an unchanged repository posts the same body");
+    insta::with_settings!({
+        snapshot_path => Path::new(REPO).join("snapshots"),
+        prepend_module_to_snapshot => false,
+        omit_expression => true,
+    }, {
+        insta::assert_snapshot!("markdown__session_app", first.stdout);
+    });
+}

@@ -1,0 +1,92 @@
+//! `--format markdown`: a pull-request body a bot can post, stable for an unchanged repository (sorted, no times).
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use crate::discover::display_path;
+use crate::pipeline::RunResult;
+use crate::report::unified_diff;
+use crate::transform::{self, Severity};
+
+/// Escapes a table cell (pipes break the table, angle brackets would be read as HTML).
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// The pull-request body for a run.
+pub fn body(result: &RunResult) -> String {
+    let mut out = String::new();
+    let mut per_transform: BTreeMap<&str, usize> = BTreeMap::new();
+    for change in &result.changes {
+        for id in &change.transforms {
+            *per_transform.entry(id).or_default() += 1;
+        }
+    }
+    let files = result.changes.len();
+    let _ = writeln!(out, "# express-harden: security fixes in {files} file{}\n", if files == 1 { "" } else { "s" });
+    if files == 0 {
+        out.push_str("Nothing to change.\n");
+    }
+    if !per_transform.is_empty() {
+        out.push_str("## Changes\n\n| transform | files | what and why | upstream |\n|---|---|---|---|\n");
+        let infos = transform::registry();
+        for (id, count) in &per_transform {
+            let Some(t) = infos.iter().find(|t| t.info().id == *id) else { continue };
+            let info = t.info();
+            let _ = writeln!(out, "| `{id}` | {count} | {} | [docs]({}) |", cell(&info.title), cell(&info.upstream));
+        }
+        out.push('\n');
+    }
+    if !result.dependencies.is_empty() {
+        out.push_str("## Dependencies\n\n| package | manifest | from | to |\n|---|---|---|---|\n");
+        for dep in &result.dependencies {
+            let _ = writeln!(
+                out,
+                "| `{}` | `{}` | {} | `{}` |",
+                dep.package,
+                display_path(&dep.manifest),
+                dep.from.as_deref().map_or_else(|| "(new)".to_string(), |f| format!("`{f}`")),
+                dep.to
+            );
+        }
+        out.push('\n');
+    }
+    if !result.next_steps.is_empty() {
+        out.push_str("## Follow-ups\n\n");
+        for step in &result.next_steps {
+            let _ = writeln!(out, "- [ ] {step}");
+        }
+        out.push('\n');
+    }
+    let open: Vec<_> = result.findings.iter().filter(|f| f.severity != Severity::Info).collect();
+    if !open.is_empty() {
+        out.push_str("## Findings not fixed\n\n| severity | rule | where | message |\n|---|---|---|---|\n");
+        for f in open {
+            let _ = writeln!(
+                out,
+                "| {} | `{}` | `{}:{}` | {} |",
+                f.severity.label(),
+                f.rule,
+                display_path(&f.path),
+                f.line,
+                cell(&f.message)
+            );
+        }
+        out.push('\n');
+    }
+    if !result.errors.is_empty() {
+        out.push_str("## Files that could not be handled\n\n");
+        for e in &result.errors {
+            let _ = writeln!(out, "- `{}`: {}", display_path(&e.path), e.message);
+        }
+        out.push('\n');
+    }
+    if files > 0 {
+        out.push_str("<details>\n<summary>Full diff</summary>\n\n```diff\n");
+        for change in &result.changes {
+            out.push_str(&unified_diff(change).replace("\r\n", "\n"));
+        }
+        out.push_str("```\n\n</details>\n");
+    }
+    out
+}
