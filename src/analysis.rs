@@ -184,7 +184,8 @@ pub struct MemberCall {
     pub stmt: Option<StmtSite>,
 }
 
-/// Methods whose calls are recorded as [`MemberCall`]s.
+/// Every method whose calls can be recorded as [`MemberCall`]s (each transform asks for those it reads:
+/// [`crate::transform::Transform::tracked_methods`]).
 pub const TRACKED_METHODS: [&str; 21] = [
     "cookie",
     "set",
@@ -365,8 +366,14 @@ impl FileFacts {
     }
 }
 
-/// Computes the facts of a parsed file.
+/// Computes the facts of a parsed file, recording calls of every method in [`TRACKED_METHODS`].
 pub fn analyse(file: &SourceFile, parsed: &Parsed) -> FileFacts {
+    analyse_tracking(file, parsed, &TRACKED_METHODS)
+}
+
+/// Computes the facts of a parsed file, recording [`MemberCall`]s only of `methods` (what the selected transforms ask
+/// for: `res.json(...)` is everywhere, and describing its arguments costs when nobody reads them).
+pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: &[&str]) -> FileFacts {
     let code = file.code.as_str();
     let mut bindings = BindingCollector { bindings: Vec::new(), declared: HashSet::default(), depth: 0 };
     parsed.program.visit_with(&mut bindings);
@@ -391,6 +398,7 @@ pub fn analyse(file: &SourceFile, parsed: &Parsed) -> FileFacts {
         member_calls: Vec::new(),
         property_reads: Vec::new(),
         pending_fn_name: None,
+        tracked: methods,
     };
     parsed.program.visit_with(&mut collector);
 
@@ -743,6 +751,8 @@ struct Collector<'a> {
     property_reads: Vec<PropertyRead>,
     /// The name the next function visited is declared under.
     pending_fn_name: Option<String>,
+    /// Methods whose calls are recorded.
+    tracked: &'a [&'a str],
 }
 
 /// Methods that register middleware or routes.
@@ -1265,7 +1275,7 @@ impl Visit for Collector<'_> {
                     // `app.get('env')` reads a setting; a route has a handler after the path.
                     let is_route = method == "use"
                         || (ROUTE_METHODS.contains(&method) && (call.args.len() >= 2 || is_route_chain(&m.obj)));
-                    if TRACKED_METHODS.contains(&method) {
+                    if self.tracked.contains(&method) {
                         if let Some(object) = self.path_of(&m.obj) {
                             let describer = Describer { bindings: self.bindings };
                             self.member_calls.push(MemberCall {

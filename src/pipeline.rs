@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::analysis::analyse;
+use crate::analysis::analyse_tracking;
 use crate::discover::display_path;
 use crate::edit::{self, Edit};
 use crate::manifest::{self, DepSection, ManifestInfo};
@@ -229,7 +229,10 @@ fn plan_file(
             return planned;
         }
     };
-    let facts = analyse(&file, &parsed);
+    let mut tracked: Vec<&str> = transforms.iter().flat_map(|t| t.tracked_methods(options).iter().copied()).collect();
+    tracked.sort_unstable();
+    tracked.dedup();
+    let facts = analyse_tracking(&file, &parsed, &tracked);
     drop(parsed);
 
     // Transforms run in phases: code migrations first, then the others on the migrated code (a session hardened
@@ -285,7 +288,7 @@ fn plan_file(
         all_edits = plan.edits;
         phases_with_edits += 1;
         if index + 1 < phases.len() {
-            current_facts = analyse(&next, &reparsed);
+            current_facts = analyse_tracking(&next, &reparsed, &tracked);
         }
         current = next;
     }

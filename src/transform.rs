@@ -278,6 +278,11 @@ pub trait Transform: Send + Sync {
     /// Plans the changes for one file.
     fn plan(&self, cx: &FileContext<'_>, plan: &mut FilePlan);
 
+    /// The methods whose calls (`x.method(...)`) the transform reads from [`FileFacts::member_calls`].
+    fn tracked_methods(&self, _options: &Options) -> &'static [&'static str] {
+        &[]
+    }
+
     /// When the transform runs: code migrations (phase 0) run before the others (phase 1), which then see the
     /// migrated code.
     fn phase(&self) -> u8 {

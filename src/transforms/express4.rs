@@ -88,6 +88,10 @@ impl Transform for Express4 {
         &self.info
     }
 
+    fn tracked_methods(&self, _options: &Options) -> &'static [&'static str] {
+        &["configure", "use"]
+    }
+
     fn needles(&self, _options: &Options) -> &'static [&'static str] {
         &["express", "headerSent"]
     }

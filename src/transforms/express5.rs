@@ -64,6 +64,31 @@ impl Transform for Express5 {
         &self.info
     }
 
+    fn tracked_methods(&self, options: &Options) -> &'static [&'static str] {
+        // Only with --express 5: these are the most common calls in any Express file.
+        if options.express_major == Some(5) {
+            &[
+                "send",
+                "json",
+                "jsonp",
+                "sendfile",
+                "redirect",
+                "location",
+                "acceptsCharset",
+                "acceptsEncoding",
+                "acceptsLanguage",
+                "param",
+                "del",
+                "status",
+                "vary",
+                "listen",
+                "clearCookie",
+            ]
+        } else {
+            &[]
+        }
+    }
+
     fn needles(&self, options: &Options) -> &'static [&'static str] {
         // Only with --express 5; then handler files that never name express (controllers) are read too, to report
         // what cannot be proved Express there.

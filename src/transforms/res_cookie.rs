@@ -75,6 +75,10 @@ impl Transform for ResCookie {
         &self.info
     }
 
+    fn tracked_methods(&self, _options: &Options) -> &'static [&'static str] {
+        &["cookie", "set"]
+    }
+
     fn needles(&self, _options: &Options) -> &'static [&'static str] {
         &[".cookie("]
     }

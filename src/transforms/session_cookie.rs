@@ -44,6 +44,10 @@ impl Transform for SessionCookie {
         &self.info
     }
 
+    fn tracked_methods(&self, _options: &Options) -> &'static [&'static str] {
+        &["set"]
+    }
+
     fn needles(&self, _options: &Options) -> &'static [&'static str] {
         &["express-session"]
     }
