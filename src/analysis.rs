@@ -261,7 +261,7 @@ pub struct FileFacts {
     pub calls: Vec<CallSite>,
     /// Variable declarations with a single name, in order.
     pub declarations: Vec<Declaration>,
-    /// How many times each name is read (not declared) in the file.
+    /// How many times names declared from a require (or a call of one) are read in the file.
     pub references: HashMap<Atom, usize>,
     /// Every function, in source order.
     pub functions: Vec<FunctionFacts>,
@@ -375,7 +375,8 @@ pub fn analyse(file: &SourceFile, parsed: &Parsed) -> FileFacts {
 /// for: `res.json(...)` is everywhere, and describing its arguments costs when nobody reads them).
 pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: &[&str]) -> FileFacts {
     let code = file.code.as_str();
-    let mut bindings = BindingCollector { bindings: Vec::new(), declared: HashSet::default(), depth: 0 };
+    let mut bindings =
+        BindingCollector { bindings: Vec::new(), declared: HashSet::default(), depth: 0, counted: HashSet::default() };
     parsed.program.visit_with(&mut bindings);
 
     let mut collector = Collector {
@@ -392,6 +393,7 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: &[&str]) ->
         calls: Vec::new(),
         declarations: Vec::new(),
         references: HashMap::default(),
+        counted: &bindings.counted,
         stmts: Vec::new(),
         list_depth: 0,
         functions: Vec::new(),
@@ -572,6 +574,9 @@ struct BindingCollector {
     bindings: Vec<ModuleBinding>,
     declared: HashSet<String>,
     depth: usize,
+    /// Names declared from a require or a call of one (`const MemoryStore = require('memorystore')(session)`): the
+    /// only names whose reads [`FileFacts::references`] counts.
+    counted: HashSet<Atom>,
 }
 
 impl BindingCollector {
@@ -589,6 +594,9 @@ impl BindingCollector {
         let stmt = range_of(var);
         for decl in &var.decls {
             let Some(init) = decl.init.as_deref() else { continue };
+            if let (Pat::Ident(id), true) = (&decl.name, contains_require(init)) {
+                self.counted.insert(id.id.sym.clone());
+            }
             // `require('m')` or `require('m').name`
             let (module, member) = match unwrap(init) {
                 Expr::Member(m) => match (require_source(&m.obj), &m.prop) {
@@ -743,6 +751,7 @@ struct Collector<'a> {
     calls: Vec<CallSite>,
     declarations: Vec<Declaration>,
     references: HashMap<Atom, usize>,
+    counted: &'a HashSet<Atom>,
     /// The statements being visited, innermost last, with whether each is at the top level.
     stmts: Vec<StmtSite>,
     list_depth: usize,
@@ -1120,7 +1129,9 @@ impl Visit for Collector<'_> {
 
     fn visit_expr(&mut self, expr: &Expr) {
         match expr {
-            Expr::Ident(id) => *self.references.entry(id.sym.clone()).or_default() += 1,
+            Expr::Ident(id) if self.counted.contains(&id.sym) => {
+                *self.references.entry(id.sym.clone()).or_default() += 1
+            }
             Expr::New(new) => {
                 let args: Vec<&Expr> = new.args.iter().flatten().map(|a| &*a.expr).collect();
                 self.record_call(range_of(expr), new.callee.as_ref(), &args, true)
@@ -1173,7 +1184,9 @@ impl Visit for Collector<'_> {
 
     fn visit_prop(&mut self, prop: &Prop) {
         if let Prop::Shorthand(id) = prop {
-            *self.references.entry(id.sym.clone()).or_default() += 1;
+            if self.counted.contains(&id.sym) {
+                *self.references.entry(id.sym.clone()).or_default() += 1;
+            }
         }
         prop.visit_children_with(self);
     }

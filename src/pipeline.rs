@@ -240,13 +240,15 @@ fn plan_file(
     let mut phases: Vec<u8> = transforms.iter().map(|t| t.phase()).collect();
     phases.sort_unstable();
     phases.dedup();
-    let mut current = file.clone();
+    // The file as the previous phases left it (the original until a phase changes it: no copy before then).
+    let mut rewritten: Option<SourceFile> = None;
     let mut current_facts = facts;
     let mut all_edits: Vec<Edit> = Vec::new();
     let mut ids: Vec<&'static str> = Vec::new();
     let mut phases_with_edits = 0;
     for (index, phase) in phases.iter().enumerate() {
-        let cx = FileContext { file: &current, facts: &current_facts, project, options };
+        let current = rewritten.as_ref().unwrap_or(&file);
+        let cx = FileContext { file: current, facts: &current_facts, project, options };
         let mut plan = FilePlan::default();
         for transform in transforms.iter().filter(|t| t.phase() == *phase) {
             transform.plan(&cx, &mut plan);
@@ -290,7 +292,7 @@ fn plan_file(
         if index + 1 < phases.len() {
             current_facts = analyse_tracking(&next, &reparsed, &tracked);
         }
-        current = next;
+        rewritten = Some(next);
     }
     if phases_with_edits == 0 {
         return planned;
@@ -298,6 +300,7 @@ fn plan_file(
     ids.sort();
     ids.dedup();
     let original = file.full_text(&file.code);
+    let current = rewritten.as_ref().unwrap_or(&file);
     let updated = current.full_text(&current.code);
     // With one phase the edits are offsets into the original; after several, they are recomputed from the texts.
     let edits = if phases_with_edits == 1 { all_edits } else { edit::diff_edits(&file.code, &current.code) };
