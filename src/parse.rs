@@ -82,8 +82,26 @@ pub fn parse(file: &SourceFile, code: &str) -> Result<Parsed, ParseError> {
     Ok(Parsed { program, comments: ranges })
 }
 
-/// Parses a snippet of new code (a transform's template) as an ES module.
+/// Parses a snippet of new code (a transform's template) as an ES module. Snippets come from a few templates, so each
+/// distinct text is parsed once and cloned afterwards.
 pub fn parse_snippet(code: &str) -> Result<swc_ecma_ast::Module, String> {
+    type Cache = std::sync::Mutex<std::collections::HashMap<String, Result<swc_ecma_ast::Module, String>>>;
+    static CACHE: std::sync::OnceLock<Cache> = std::sync::OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(hit) = cache.lock().ok().and_then(|c| c.get(code).cloned()) {
+        return hit;
+    }
+    let parsed = parse_snippet_uncached(code);
+    if let Ok(mut c) = cache.lock() {
+        // Bounded: templates and the names filled into them are few; anything beyond is parsed every time.
+        if c.len() < 4096 {
+            c.insert(code.to_string(), parsed.clone());
+        }
+    }
+    parsed
+}
+
+fn parse_snippet_uncached(code: &str) -> Result<swc_ecma_ast::Module, String> {
     let end = BASE + u32::try_from(code.len()).unwrap_or(u32::MAX - BASE);
     let input = StringInput::new(code, BytePos(BASE), BytePos(end));
     let mut parser = Parser::new(syntax_for(SourceKind::TypeScript), input, None);

@@ -1,7 +1,9 @@
 //! The flow: discover -> prefilter -> parse -> analyse -> plan -> merge -> verify, then the package.json changes the
 //! planned code needs. Nothing here writes to disk: [`crate::write`] does, when asked.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use rustc_hash::FxHashMap as HashMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -316,8 +318,12 @@ struct ManifestIndex {
 
 impl ManifestIndex {
     fn build<'a>(files: impl Iterator<Item = &'a PathBuf>) -> ManifestIndex {
-        let dirs: BTreeSet<PathBuf> = files.map(|f| parent_dir(f)).collect();
+        // A hash set: ordering thousands of paths compares them component by component, which costs more than the
+        // lookups themselves.
+        let dirs: rustc_hash::FxHashSet<PathBuf> = files.map(|f| parent_dir(f)).collect();
         let by_dir = dirs
+            .into_iter()
+            .collect::<Vec<_>>()
             .into_par_iter()
             .map(|dir| {
                 let found = manifest::find_nearest_manifest(&dir).map(|m| crate::discover::relative_to_cwd(&m));
@@ -345,7 +351,7 @@ fn build_projects(
     view_files: &[PathBuf],
     errors: &mut Vec<FileError>,
 ) -> HashMap<PathBuf, Project> {
-    let mut projects: HashMap<PathBuf, Project> = HashMap::new();
+    let mut projects: HashMap<PathBuf, Project> = HashMap::default();
     let walked: Vec<PathBuf> = walked_manifests.iter().map(|m| crate::discover::relative_to_cwd(m)).collect();
     let unique: BTreeSet<&PathBuf> = manifests.by_dir.values().flatten().chain(walked.iter()).collect();
     for manifest_path in unique {

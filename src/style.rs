@@ -81,33 +81,35 @@ pub fn detect_eol(code: &str) -> &'static str {
 /// The indentation unit: a tab when most indented lines start with one, otherwise the most common increase in
 /// leading spaces between consecutive lines (2 when the file gives no evidence).
 pub fn detect_indent_unit(code: &str) -> String {
+    // Byte-wise: this runs on every parsed file.
+    let bytes = code.as_bytes();
     let mut tabs = 0usize;
     let mut spaces = 0usize;
     let mut deltas = [0usize; 9];
     let mut previous = 0usize;
-    for line in code.lines() {
-        if line.trim().is_empty() {
+    let mut start = 0usize;
+    while start < bytes.len() {
+        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
+        let line = &bytes[start..end];
+        start = end + 1;
+        let lead = line.iter().take_while(|b| **b == b' ' || **b == b'\t').count();
+        let rest = &line[lead..];
+        // Blank lines say nothing; continuation lines of block comments (` * foo`) are aligned, not indented.
+        if rest.iter().all(|b| b.is_ascii_whitespace()) || rest.first() == Some(&b'*') {
             continue;
         }
-        let trimmed = line.trim_start_matches([' ', '\t']);
-        let lead = &line[..line.len() - trimmed.len()];
-        // Continuation lines of block comments (` * foo`) are aligned, not indented.
-        if trimmed.starts_with('*') {
-            continue;
-        }
-        if lead.starts_with('\t') {
+        if line.first() == Some(&b'\t') {
             tabs += 1;
             previous = 0;
             continue;
         }
-        let width = lead.len();
-        if width > 0 {
+        if lead > 0 {
             spaces += 1;
         }
-        if width > previous && width - previous <= 8 {
-            deltas[width - previous] += 1;
+        if lead > previous && lead - previous <= 8 {
+            deltas[lead - previous] += 1;
         }
-        previous = width;
+        previous = lead;
     }
     if tabs > spaces {
         return "\t".to_string();
