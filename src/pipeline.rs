@@ -37,6 +37,8 @@ pub struct FileChange {
     pub transforms: Vec<&'static str>,
     /// The edits, as offsets into the text after the BOM (empty for manifests).
     pub edits: Vec<Edit>,
+    /// The unified diff, computed with the rest of the file's work (in parallel) so that printing it costs nothing.
+    pub diff: Option<String>,
 }
 
 /// A file that could not be handled, and why. The file is left alone; the others proceed.
@@ -306,8 +308,17 @@ fn plan_file(
     let updated = current.full_text(&current.code);
     // With one phase the edits are offsets into the original; after several, they are recomputed from the texts.
     let edits = if phases_with_edits == 1 { all_edits } else { edit::diff_edits(&file.code, &current.code) };
-    planned.change =
-        Some(FileChange { path: path.to_path_buf(), is_manifest: false, original, updated, transforms: ids, edits });
+    let mut change = FileChange {
+        path: path.to_path_buf(),
+        is_manifest: false,
+        original,
+        updated,
+        transforms: ids,
+        edits,
+        diff: None,
+    };
+    change.diff = Some(crate::report::unified_diff(&change));
+    planned.change = Some(change);
     planned
 }
 
@@ -479,6 +490,7 @@ fn apply_manifest(
             updated: text,
             transforms: ids.into_iter().collect(),
             edits: Vec::new(),
+            diff: None,
         });
     }
 }

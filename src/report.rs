@@ -28,6 +28,9 @@ pub enum Mode {
 
 /// A unified diff with `a/` and `b/` prefixes, three lines of context.
 pub fn unified_diff(change: &FileChange) -> String {
+    if let Some(diff) = &change.diff {
+        return diff.clone();
+    }
     let path = display_path(&change.path);
     let diff = TextDiff::from_lines(&change.original, &change.updated);
     diff.unified_diff().context_radius(3).header(&format!("a/{path}"), &format!("b/{path}")).to_string()
