@@ -167,7 +167,7 @@ pub struct FunctionFacts {
     pub params: Vec<Option<String>>,
 }
 
-/// `object.method(args)` for the few methods transforms look at ([`TRACKED_METHODS`]).
+/// `object.method(args)` for the methods the selected transforms look at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MemberCall {
     /// The object, as a path (`res`, `app`, `this.app`).
@@ -183,32 +183,6 @@ pub struct MemberCall {
     /// The statement holding the call.
     pub stmt: Option<StmtSite>,
 }
-
-/// Every method whose calls can be recorded as [`MemberCall`]s (each transform asks for those it reads:
-/// [`crate::transform::Transform::tracked_methods`]).
-pub const TRACKED_METHODS: [&str; 21] = [
-    "cookie",
-    "set",
-    "clearCookie",
-    "configure",
-    "use",
-    "send",
-    "json",
-    "jsonp",
-    "sendfile",
-    "redirect",
-    "location",
-    "acceptsCharset",
-    "acceptsEncoding",
-    "acceptsLanguage",
-    "param",
-    "del",
-    "status",
-    "vary",
-    "listen",
-    "get",
-    "delete",
-];
 
 /// Properties whose reads are recorded as [`PropertyRead`]s (APIs Express renamed or removed).
 pub const TRACKED_PROPERTIES: [&str; 9] =
@@ -265,7 +239,7 @@ pub struct FileFacts {
     pub references: HashMap<Atom, usize>,
     /// Every function, in source order.
     pub functions: Vec<FunctionFacts>,
-    /// Calls of [`TRACKED_METHODS`].
+    /// Calls of the tracked methods.
     pub member_calls: Vec<MemberCall>,
     /// Reads of [`TRACKED_PROPERTIES`].
     pub property_reads: Vec<PropertyRead>,
@@ -366,14 +340,15 @@ impl FileFacts {
     }
 }
 
-/// Computes the facts of a parsed file, recording calls of every method in [`TRACKED_METHODS`].
+/// Computes the facts of a parsed file, recording every [`MemberCall`].
 pub fn analyse(file: &SourceFile, parsed: &Parsed) -> FileFacts {
-    analyse_tracking(file, parsed, &TRACKED_METHODS)
+    analyse_tracking(file, parsed, None)
 }
 
-/// Computes the facts of a parsed file, recording [`MemberCall`]s only of `methods` (what the selected transforms ask
-/// for: `res.json(...)` is everywhere, and describing its arguments costs when nobody reads them).
-pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: &[&str]) -> FileFacts {
+/// Computes the facts of a parsed file, recording [`MemberCall`]s only of `methods` when given (what the selected
+/// transforms ask for, [`crate::transform::Transform::tracked_methods`]: `res.json(...)` is everywhere, and describing
+/// its arguments costs when nobody reads them).
+pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&str]>) -> FileFacts {
     let code = file.code.as_str();
     let mut bindings =
         BindingCollector { bindings: Vec::new(), declared: HashSet::default(), depth: 0, counted: HashSet::default() };
@@ -760,8 +735,8 @@ struct Collector<'a> {
     property_reads: Vec<PropertyRead>,
     /// The name the next function visited is declared under.
     pending_fn_name: Option<String>,
-    /// Methods whose calls are recorded.
-    tracked: &'a [&'a str],
+    /// Methods whose calls are recorded (all when `None`).
+    tracked: Option<&'a [&'a str]>,
 }
 
 /// Methods that register middleware or routes.
@@ -1288,7 +1263,7 @@ impl Visit for Collector<'_> {
                     // `app.get('env')` reads a setting; a route has a handler after the path.
                     let is_route = method == "use"
                         || (ROUTE_METHODS.contains(&method) && (call.args.len() >= 2 || is_route_chain(&m.obj)));
-                    if self.tracked.contains(&method) {
+                    if self.tracked.is_none_or(|t| t.contains(&method)) {
                         if let Some(object) = self.path_of(&m.obj) {
                             let describer = Describer { bindings: self.bindings };
                             self.member_calls.push(MemberCall {

@@ -236,7 +236,7 @@ fn plan_file(
     let mut tracked: Vec<&str> = transforms.iter().flat_map(|t| t.tracked_methods(options).iter().copied()).collect();
     tracked.sort_unstable();
     tracked.dedup();
-    let facts = analyse_tracking(&file, &parsed, &tracked);
+    let facts = analyse_tracking(&file, &parsed, Some(&tracked));
     drop(parsed);
 
     // Transforms run in phases: code migrations first, then the others on the migrated code (a session hardened
@@ -294,7 +294,7 @@ fn plan_file(
         all_edits = plan.edits;
         phases_with_edits += 1;
         if index + 1 < phases.len() {
-            current_facts = analyse_tracking(&next, &reparsed, &tracked);
+            current_facts = analyse_tracking(&next, &reparsed, Some(&tracked));
         }
         rewritten = Some(next);
     }
