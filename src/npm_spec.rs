@@ -93,6 +93,15 @@ pub fn classify(spec: &str) -> Spec {
     }
 }
 
+/// The major a spec starts at (`^4.16.0`, `4.x`, `>=4 <5` -> 4); `None` for anything that is not a range.
+pub fn start_major(spec: &str) -> Option<u64> {
+    match classify(spec) {
+        Spec::Simple { version, .. } => Some(version.major),
+        Spec::Range(range) => range.min_version().map(|v| v.major),
+        Spec::Any | Spec::Other(_) => None,
+    }
+}
+
 /// `op` applied to `version` as text (`^4.22.3`).
 pub fn write(op: Operator, version: &str) -> String {
     match op {

@@ -27,6 +27,15 @@ pub struct Project {
     pub views: Vec<(PathBuf, ViewScan)>,
 }
 
+impl Project {
+    /// Whether the manifest lists `package` (in any section) with a range that starts at `major`.
+    pub fn lists_major(&self, package: &str, major: u64) -> bool {
+        self.manifest.as_ref().is_some_and(|m| {
+            m.dependency_all(package).iter().any(|(_, spec)| crate::npm_spec::start_major(spec) == Some(major))
+        })
+    }
+}
+
 /// Node versions a project runs on.
 #[derive(Debug, Clone)]
 pub struct NodeTarget {

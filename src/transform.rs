@@ -193,6 +193,11 @@ impl FileContext<'_> {
         }
     }
 
+    /// A string literal in the file's quote style (the other quote when that avoids escapes).
+    pub fn quoted(&self, value: &str) -> String {
+        crate::codegen::str_lit(value, self.facts.style.quote).raw.map(|r| r.to_string()).unwrap_or_default()
+    }
+
     /// Source text of a range.
     pub fn text(&self, range: Range<usize>) -> &str {
         self.file.code.get(range).unwrap_or("")

@@ -37,11 +37,6 @@ pub fn prop(cx: &FileContext<'_>, key: &str, value: &str) -> String {
     format!("{key}: {value}")
 }
 
-/// A string literal in the file's quote style.
-pub fn quoted(cx: &FileContext<'_>, value: &str) -> String {
-    codegen::str_lit(value, cx.facts.style.quote).raw.map(|r| r.to_string()).unwrap_or_default()
-}
-
 /// Whether a TypeScript object literal initialising `decl` has no contextual type (no annotation on the variable),
 /// so that `'lax'` would widen to `string`.
 pub fn needs_as_const(cx: &FileContext<'_>, decl: Option<&crate::analysis::Declaration>) -> bool {
@@ -100,7 +95,7 @@ pub fn harden(
     }
     if obj.get("sameSite").is_none() {
         let suffix = if wanted.as_const { " as const" } else { "" };
-        add.push(format!("sameSite: {}{suffix}", quoted(cx, &cx.options.same_site)));
+        add.push(format!("sameSite: {}{suffix}", cx.quoted(&cx.options.same_site)));
     }
     (add, done)
 }
@@ -131,7 +126,7 @@ pub fn trust_proxy(cx: &FileContext<'_>, plan: &mut FilePlan, id: &'static str, 
             let AppSite::AfterStatement { stmt, receiver } = &app.site else { continue };
             let indent = cx.file.indent_at(stmt.start).to_string();
             let semi = if facts.style.semicolons { ";" } else { "" };
-            let snippet = format!("{receiver}.set({}, {hops}){semi}", quoted(cx, "trust proxy"));
+            let snippet = format!("{receiver}.set({}, {hops}){semi}", cx.quoted("trust proxy"));
             let point = layout::after_statement(&cx.file.code, &facts.comments, stmt.end);
             let text = layout::statement_after(point, &snippet, &indent, &facts.style);
             if !plan.edits.iter().any(|e| e.range.start == point.offset && e.text == text) {

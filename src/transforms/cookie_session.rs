@@ -84,15 +84,11 @@ impl Transform for CookieSession {
             let mut add = Vec::new();
             match obj.get("name").map(|p| &p.value) {
                 None => {
-                    add.push(format!("name: {}", cookie_flags::quoted(cx, &cx.options.session_cookie_name)));
+                    add.push(format!("name: {}", cx.quoted(&cx.options.session_cookie_name)));
                     renamed = true;
                 }
                 Some(Value::Str(name, range)) if data().default_names.contains(name) => {
-                    plan.edits.push(Edit::replace(
-                        range.clone(),
-                        cookie_flags::quoted(cx, &cx.options.session_cookie_name),
-                        ID,
-                    ));
+                    plan.edits.push(Edit::replace(range.clone(), cx.quoted(&cx.options.session_cookie_name), ID));
                     renamed = true;
                 }
                 Some(_) => {}

@@ -33,7 +33,6 @@ use crate::codegen;
 use crate::edit::Edit;
 use crate::layout;
 use crate::manifest::DepSection;
-use crate::npm_spec::{self, Spec};
 use crate::transform::{DependencyRequest, FileContext, FilePlan, Options, Severity, Transform, TransformInfo};
 use crate::transforms::data;
 use crate::values::Value;
@@ -75,12 +74,7 @@ transform_struct!(Express4, "The express4 transform.");
 
 /// Whether the project's manifest is on Express 3.
 pub fn on_express3(cx: &FileContext<'_>) -> bool {
-    let Some(manifest) = &cx.project.manifest else { return false };
-    manifest.dependency_all("express").iter().any(|(_, spec)| match npm_spec::classify(spec) {
-        Spec::Simple { version, .. } => version.major == 3,
-        Spec::Range(range) => range.min_version().is_some_and(|v| v.major == 3),
-        _ => false,
-    })
+    cx.project.lists_major("express", 3)
 }
 
 impl Transform for Express4 {
@@ -187,7 +181,6 @@ fn local_name<'a>(facts: &FileFacts, bundled: &'a Bundled, imports: &mut Vec<(&'
 fn migrate_call(cx: &FileContext<'_>, plan: &mut FilePlan, site: &CallSite, bundled: &Bundled, local: &str) {
     let code = &cx.file.code;
     let call = &site.call;
-    let args_text = code.get(call.callee_range.end..call.range.end).unwrap_or("()");
     if let Some(note) = &bundled.note {
         plan.findings.push(cx.finding(ID, "caveat", call.range.start, Severity::Info, note.clone()));
     }
@@ -223,7 +216,6 @@ fn migrate_call(cx: &FileContext<'_>, plan: &mut FilePlan, site: &CallSite, bund
     // run (the session options), and their edits must not overlap this one.
     plan.edits.push(Edit::replace(call.callee_range.clone(), local.to_string(), ID));
     if let (Some(default), true) = (&bundled.default_args, call.args.is_empty()) {
-        let _ = args_text;
         plan.edits.push(Edit::replace(
             call.callee_range.end..call.range.end,
             format!("({})", quote_fit(cx, default)),
@@ -340,9 +332,10 @@ fn configure(cx: &FileContext<'_>, plan: &mut FilePlan) {
             removed_lines.push(header_line);
             removed_lines.push(footer_line);
         } else {
-            let q = |s: &str| codegen::str_lit(s, facts.style.quote).raw.map(|r| r.to_string()).unwrap_or_default();
-            let test: Vec<String> =
-                envs.iter().map(|env| format!("{}.get({}) === {}", call.object, q("env"), q(env))).collect();
+            let test: Vec<String> = envs
+                .iter()
+                .map(|env| format!("{}.get({}) === {}", call.object, cx.quoted("env"), cx.quoted(env)))
+                .collect();
             plan.edits.push(Edit::replace(header, format!("if ({}) {{", test.join(" || ")), ID));
             plan.edits.push(Edit::replace(footer, "}", ID));
         }

@@ -27,7 +27,6 @@ use crate::analysis::{MemberCall, Receiver};
 use crate::codegen;
 use crate::edit::Edit;
 use crate::handlers::{self, Handler};
-use crate::npm_spec::{self, Spec};
 use crate::transform::{FileContext, FilePlan, Options, Severity, Transform, TransformInfo};
 use crate::transforms::data;
 use crate::values::Value;
@@ -51,12 +50,7 @@ transform_struct!(Express5, "The express5 transform.");
 
 /// Whether the project's manifest is on Express 4.
 fn on_express4(cx: &FileContext<'_>) -> bool {
-    let Some(manifest) = &cx.project.manifest else { return false };
-    manifest.dependency_all("express").iter().any(|(_, spec)| match npm_spec::classify(spec) {
-        Spec::Simple { version, .. } => version.major == 4,
-        Spec::Range(range) => range.min_version().is_some_and(|v| v.major == 4),
-        _ => false,
-    })
+    cx.project.lists_major("express", 4)
 }
 
 impl Transform for Express5 {
@@ -143,11 +137,7 @@ impl Transform for Express5 {
                 "listen" if app_or_router => listen_callback(cx, plan, call),
                 "sendfile" if res.is_some() => rename(plan, call),
                 "acceptsCharset" | "acceptsEncoding" | "acceptsLanguage" if req.is_some() => rename(plan, call),
-                "send" | "json" | "jsonp" => {
-                    if let Some(handler) = res {
-                        status_first(cx, plan, call, handler);
-                    }
-                }
+                "send" | "json" | "jsonp" if res.is_some() => status_first(cx, plan, call),
                 "redirect" | "location" => {
                     if let Some(handler) = res {
                         redirect(cx, plan, call, handler);
@@ -180,7 +170,7 @@ impl Transform for Express5 {
                 _ => {}
             }
         }
-        route_strings(cx, plan, &handlers);
+        route_strings(cx, plan, &routers);
         wildcard_reads(cx, plan, &handlers);
         host_reads(cx, plan, &handlers);
         removed_reads(cx, plan, &handlers);
@@ -241,7 +231,7 @@ fn is_status(cx: &FileContext<'_>, value: &Value) -> bool {
 }
 
 /// `res.send(404)` -> `res.sendStatus(404)`; `res.json(obj, 201)` / `res.json(201, obj)` -> `res.status(201).json(obj)`.
-fn status_first(cx: &FileContext<'_>, plan: &mut FilePlan, call: &MemberCall, _handler: &Handler) {
+fn status_first(cx: &FileContext<'_>, plan: &mut FilePlan, call: &MemberCall) {
     match call.args.as_slice() {
         [only]
             if call.method == "send"
@@ -342,7 +332,7 @@ fn req_param(cx: &FileContext<'_>, plan: &mut FilePlan, call: &MemberCall, handl
         if codegen::is_identifier(name) {
             format!("{object}.{name}")
         } else {
-            format!("{object}[{}]", cookie_quote(cx, name))
+            format!("{object}[{}]", cx.quoted(name))
         }
     };
     // A handler registered on several routes reads `req.params.x` only when every one of them declares `:x`.
@@ -363,16 +353,12 @@ fn req_param(cx: &FileContext<'_>, plan: &mut FilePlan, call: &MemberCall, handl
         let body = if codegen::is_identifier(name) {
             format!("{req}.body?.{name}")
         } else {
-            format!("{req}.body?.[{}]", cookie_quote(cx, name))
+            format!("{req}.body?.[{}]", cx.quoted(name))
         };
         let fallback = default.as_ref().map(|d| format!(" ?? {d}")).unwrap_or_default();
         format!("({} ?? {body} ?? {}{fallback})", key(&format!("{req}.params")), key(&format!("{req}.query")))
     };
     plan.edits.push(Edit::replace(call.range.clone(), text, ID));
-}
-
-fn cookie_quote(cx: &FileContext<'_>, s: &str) -> String {
-    codegen::str_lit(s, cx.facts.style.quote).raw.map(|r| r.to_string()).unwrap_or_default()
 }
 
 /// `res.clearCookie(name, { maxAge, expires })`: Express 5 ignores both; they go.
@@ -423,14 +409,13 @@ fn listen_callback(cx: &FileContext<'_>, plan: &mut FilePlan, call: &MemberCall)
 }
 
 /// Route strings: `*` named, `:id?` as `{/:id}`, reserved characters reported.
-fn route_strings(cx: &FileContext<'_>, plan: &mut FilePlan, _handlers: &[Handler]) {
+fn route_strings(cx: &FileContext<'_>, plan: &mut FilePlan, routers: &[&str]) {
     let facts = cx.facts;
-    let routers = handlers::routers(facts);
     let mut seen = Vec::new();
     for registration in &facts.registrations {
         let Some((path, range)) = &registration.path else { continue };
         if seen.contains(range)
-            || !handlers::is_express_receiver(facts, &routers, &registration.receiver, registration.range.start)
+            || !handlers::is_express_receiver(facts, routers, &registration.receiver, registration.range.start)
         {
             continue;
         }
@@ -545,7 +530,7 @@ fn wildcard_reads(cx: &FileContext<'_>, plan: &mut FilePlan, handlers: &[Handler
         if !wildcard {
             continue;
         }
-        let slash = cookie_quote(cx, "/");
+        let slash = cx.quoted("/");
         // @types/express 5 types a param as `string | string[]`: TypeScript needs to be told it is the array.
         let splat = if cx.file.kind == crate::source::SourceKind::JavaScript {
             format!("{object}.params.splat")

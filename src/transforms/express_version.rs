@@ -200,11 +200,11 @@ impl Transform for ExpressVersion {
             // Express 3 -> 4 happens together with its code migration, when the express4 transform runs.
             let decision = match decision {
                 Decision::MajorChange(to)
-                    if ((npm_spec_major(&to) == Some(4)
-                        && spec_major(&spec) == Some(3)
+                    if ((npm_spec::start_major(&to) == Some(4)
+                        && npm_spec::start_major(&spec) == Some(3)
                         && cx.options.selected.contains(&"express4"))
-                        || (npm_spec_major(&to) == Some(5)
-                            && spec_major(&spec) == Some(4)
+                        || (npm_spec::start_major(&to) == Some(5)
+                            && npm_spec::start_major(&spec) == Some(4)
                             && cx.options.selected.contains(&"express5")))
                         && !cx.source_errors =>
                 {
@@ -235,11 +235,11 @@ impl Transform for ExpressVersion {
                     },
                 )),
                 Decision::Set(to) => {
-                    new_major = npm_spec_major(&to);
+                    new_major = npm_spec::start_major(&to);
                     plan.changes.push(change(section, &d.package, to));
                 }
                 Decision::Pin(to) => {
-                    new_major = npm_spec_major(&to);
+                    new_major = npm_spec::start_major(&to);
                     plan.findings.push(cx.finding(
                         ID,
                         "not-a-range",
@@ -296,22 +296,6 @@ impl Transform for ExpressVersion {
 
 fn change(section: DepSection, package: &str, to: String) -> ManifestRequest {
     ManifestRequest { section, package: package.to_string(), to, transform: ID }
-}
-
-/// The major a spec starts at (ranges included).
-fn spec_major(spec: &str) -> Option<u64> {
-    match npm_spec::classify(spec) {
-        Spec::Simple { version, .. } => Some(version.major),
-        Spec::Range(range) => range.min_version().map(|v| v.major),
-        _ => None,
-    }
-}
-
-fn npm_spec_major(spec: &str) -> Option<u64> {
-    match npm_spec::classify(spec) {
-        Spec::Simple { version, .. } => Some(version.major),
-        _ => None,
-    }
 }
 
 #[cfg(test)]

@@ -117,10 +117,9 @@ impl Transform for Secrets {
         }
 
         let helper = facts.unused_name(&["requiredSecret"]);
-        let quote = |s: &str| codegen::str_lit(s, facts.style.quote).raw.map(|r| r.to_string()).unwrap_or_default();
         for r in &found {
-            let call = format!("{helper}({})", quote(&r.env));
-            let text = if r.list { format!("{call}.split({})", quote(",")) } else { call };
+            let call = format!("{helper}({})", cx.quoted(&r.env));
+            let text = if r.list { format!("{call}.split({})", cx.quoted(",")) } else { call };
             plan.edits.push(Edit::replace(r.range.clone(), text, ID));
         }
         let source = if cx.file.kind == SourceKind::JavaScript { &data().helper.js } else { &data().helper.ts };

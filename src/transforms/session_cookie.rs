@@ -98,13 +98,13 @@ impl Transform for SessionCookie {
             let name_prop = obj.get("name").or_else(|| obj.get("key"));
             match name_prop.map(|p| &p.value) {
                 None => {
-                    add.push(format!("name: {}", cookie_flags::quoted(cx, &cx.options.session_cookie_name)));
+                    add.push(format!("name: {}", cx.quoted(&cx.options.session_cookie_name)));
                     renamed = true;
                 }
                 Some(Value::Str(name, range)) if data().default_names.contains(name) => {
                     plan.edits.push(crate::edit::Edit::replace(
                         range.clone(),
-                        cookie_flags::quoted(cx, &cx.options.session_cookie_name),
+                        cx.quoted(&cx.options.session_cookie_name),
                         ID,
                     ));
                     renamed = true;
