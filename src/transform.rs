@@ -25,6 +25,8 @@ pub struct TransformInfo {
     pub docs: String,
     /// The upstream documentation of what it installs.
     pub upstream: String,
+    /// The kinds of findings it reports: rule (without the `<id>/` prefix) -> one-line description.
+    pub findings: std::collections::BTreeMap<String, String>,
 }
 
 /// How serious a finding is.

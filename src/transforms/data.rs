@@ -17,6 +17,9 @@ pub struct Described {
     pub docs: String,
     /// The upstream documentation of what it installs.
     pub upstream: String,
+    /// The kinds of findings the transform reports: rule (without the `<id>/` prefix) -> one-line description.
+    #[serde(default)]
+    pub findings: std::collections::BTreeMap<String, String>,
 }
 
 impl Described {
@@ -28,6 +31,7 @@ impl Described {
             rationale: self.rationale.clone(),
             docs: self.docs.clone(),
             upstream: self.upstream.clone(),
+            findings: self.findings.clone(),
         }
     }
 }
