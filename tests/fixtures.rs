@@ -5,7 +5,9 @@
 
 mod common;
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use express_harden::cli::select_transforms;
 use express_harden::discover::display_path;
@@ -14,7 +16,7 @@ use express_harden::parse::parse;
 use express_harden::pipeline::{run_with, RunResult};
 use express_harden::report::unified_diff;
 use express_harden::source::SourceFile;
-use express_harden::transform::Options;
+use express_harden::transform::{all_ids, registry, Options};
 
 fn cases(transform: &str) -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(transform);
@@ -104,8 +106,16 @@ fn check_properties(transform: &str, case: &Path, result: &RunResult, options: &
     Ok(())
 }
 
+/// The options a fixture suite runs with: express5's cases need `--express 5`.
+fn suite_options(transform: &str) -> Options {
+    match transform {
+        "express5" => Options { express_major: Some(5), ..Options::default() },
+        _ => Options::default(),
+    }
+}
+
 fn run_fixtures(transform: &str) {
-    run_fixtures_with(transform, &Options::default());
+    run_fixtures_with(transform, &suite_options(transform));
 }
 
 fn run_fixtures_with(transform: &str, options: &Options) {
@@ -224,10 +234,96 @@ fn all_transforms_together_are_idempotent() {
 /// express5 runs with `--express 5`.
 #[test]
 fn express5_fixtures() {
-    run_fixtures_with("express5", &Options { express_major: Some(5), ..Options::default() });
+    run_fixtures("express5");
 }
 
 #[test]
 fn express5_has_at_least_40_cases() {
     assert!(cases("express5").len() >= 40);
+}
+
+/// Every finding rule the fixture cases produce, with the cases that produce it. Each case runs as its suite runs it
+/// (its transform alone, with the suite's options) and with every transform together, with the default options and
+/// with the suite's: some rules are reported by whichever transform comes first (`trust-proxy`) or only when another
+/// transform is not selected (`express-version/major-change`).
+fn emitted_rules() -> &'static BTreeMap<String, BTreeSet<String>> {
+    static RULES: OnceLock<BTreeMap<String, BTreeSet<String>>> = OnceLock::new();
+    RULES.get_or_init(|| {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let all = select_transforms(&[], &[]).expect("all transforms");
+        let mut rules: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for suite in all_ids() {
+            let alone = select_transforms(&[suite.to_string()], &[]).expect("known transform");
+            let runs = [(&alone, suite_options(suite)), (&all, Options::default()), (&all, suite_options(suite))];
+            for case in cases(suite) {
+                let rel_case = case.strip_prefix(root).unwrap_or(&case).to_path_buf();
+                let name = format!("{suite}/{}", case.file_name().and_then(|n| n.to_str()).unwrap_or_default());
+                for (transforms, options) in &runs {
+                    let result = run_with(std::slice::from_ref(&rel_case), transforms, options);
+                    for f in &result.findings {
+                        rules.entry(f.rule.clone()).or_default().insert(name.clone());
+                    }
+                }
+            }
+        }
+        rules
+    })
+}
+
+/// Each `transform/rule` a fixture produces is described in that transform's data.json `findings` (the SARIF rules
+/// come from there); the engine's own rules (`engine/...`) belong to no transform.
+#[test]
+fn every_emitted_finding_is_in_its_transform_catalog() {
+    let transforms = registry();
+    let mut missing = Vec::new();
+    for (rule, cases) in emitted_rules() {
+        let from = cases.iter().take(3).cloned().collect::<Vec<_>>().join(", ");
+        let Some((id, name)) = rule.split_once('/') else {
+            missing.push(format!("{rule}: no `transform/` prefix (from {from})"));
+            continue;
+        };
+        if id == "engine" {
+            continue;
+        }
+        match transforms.iter().find(|t| t.info().id == id) {
+            Some(t) if t.info().findings.contains_key(name) => {}
+            Some(_) => missing.push(format!("{rule}: not in transforms/{id}/data.json findings (from {from})")),
+            None => missing.push(format!("{rule}: no transform `{id}` (from {from})")),
+        }
+    }
+    assert!(missing.is_empty(), "findings missing from the catalogs:\n{}", missing.join("\n"));
+}
+
+/// Each rule of a catalog is produced by at least one fixture case, so that no catalog entry describes a finding that
+/// cannot happen (or was renamed).
+#[test]
+fn every_catalog_finding_is_emitted_by_a_fixture() {
+    let emitted = emitted_rules();
+    let mut unused = Vec::new();
+    for t in registry() {
+        let info = t.info();
+        for name in info.findings.keys() {
+            let rule = format!("{}/{name}", info.id);
+            if !emitted.contains_key(&rule) {
+                unused.push(rule);
+            }
+        }
+    }
+    assert!(unused.is_empty(), "catalog rules no fixture case produces:\n{}", unused.join("\n"));
+}
+
+/// Catalog descriptions are SARIF short descriptions: one line of at most 160 characters, ending with a period.
+#[test]
+fn catalog_descriptions_are_one_short_sentence() {
+    let mut bad = Vec::new();
+    for t in registry() {
+        let info = t.info();
+        for (name, text) in &info.findings {
+            let chars = text.chars().count();
+            if text.trim().is_empty() || chars > 160 || text.contains('\n') || !text.ends_with('.') {
+                bad.push(format!("{}/{name} ({chars} chars): {text:?}", info.id));
+            }
+        }
+    }
+    assert!(bad.is_empty(), "catalog descriptions that are not one short sentence:\n{}", bad.join("\n"));
 }
