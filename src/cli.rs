@@ -151,6 +151,8 @@ pub enum Format {
     Json,
     /// A pull-request body: changes, dependencies, follow-ups, open findings, the diff.
     Markdown,
+    /// A SARIF 2.1.0 log for code scanning: a rule per transform and kind of finding, the changes as fixes.
+    Sarif,
 }
 
 /// When to colour.
@@ -324,6 +326,10 @@ pub fn main_with(cli: Cli) -> i32 {
     match cli.format {
         Format::Json => {
             let doc = report::json(&result, mode, &|c| written.contains(&c.path));
+            let _ = stdout.write_all(doc.as_bytes());
+        }
+        Format::Sarif => {
+            let doc = crate::sarif::log(&result, &transforms, mode, &|c| written.contains(&c.path));
             let _ = stdout.write_all(doc.as_bytes());
         }
         Format::Markdown => {

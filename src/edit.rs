@@ -11,17 +11,19 @@ pub struct Edit {
     pub text: String,
     /// Id of the transform that asked for it.
     pub transform: &'static str,
+    /// Other transforms whose changes were merged into this edit (their edits touched the same text).
+    pub merged: Vec<&'static str>,
 }
 
 impl Edit {
     /// An insertion at `at`.
     pub fn insert(at: usize, text: impl Into<String>, transform: &'static str) -> Edit {
-        Edit { range: at..at, text: text.into(), transform }
+        Edit { range: at..at, text: text.into(), transform, merged: Vec::new() }
     }
 
     /// A replacement of `range`.
     pub fn replace(range: Range<usize>, text: impl Into<String>, transform: &'static str) -> Edit {
-        Edit { range, text: text.into(), transform }
+        Edit { range, text: text.into(), transform, merged: Vec::new() }
     }
 }
 
@@ -107,6 +109,134 @@ pub fn diff_edits(before: &str, after: &str) -> Vec<Edit> {
     edits
 }
 
+/// Edits that turn `before` into `after`, whole lines at a time (readable edits for small files such as
+/// package.json, where a character diff would splice inside words).
+pub fn line_diff_edits(before: &str, after: &str) -> Vec<Edit> {
+    let line_starts =
+        |text: &str| -> Vec<usize> { std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect() };
+    let (old_starts, new_starts) = (line_starts(before), line_starts(after));
+    let at =
+        |starts: &[usize], text: &str, line: usize| starts.get(line).copied().unwrap_or(text.len()).min(text.len());
+    let diff = similar::TextDiff::from_lines(before, after);
+    diff.ops()
+        .iter()
+        .filter(|op| op.tag() != similar::DiffTag::Equal)
+        .map(|op| {
+            let (old, new) = (op.old_range(), op.new_range());
+            let range = at(&old_starts, before, old.start)..at(&old_starts, before, old.end);
+            let text = &after[at(&new_starts, after, new.start)..at(&new_starts, after, new.end)];
+            Edit::replace(range, text, "merged")
+        })
+        .collect()
+}
+
+/// Composes two rounds of edits into one list on `original`, each edit still attributed to the transform that made
+/// it: `first` applies to `original`, `second` to the text `first` produced. A second edit that touches text the
+/// first round inserted is merged with it into one edit (attributed to the first round's transform). `None` when the
+/// composition would not reproduce the text (the caller then falls back to [`diff_edits`]).
+pub fn compose(original: &str, first: &[Edit], second: &[Edit]) -> Option<Vec<Edit>> {
+    let mut first = first.to_vec();
+    sort_edits(&mut first);
+    let mut second = second.to_vec();
+    sort_edits(&mut second);
+    let intermediate = apply(original, &first).ok()?;
+    let expected = apply(&intermediate, &second).ok()?;
+    // Where each first edit's text lies in the intermediate text, and how much it moved what follows.
+    let mut spans: Vec<(usize, usize, isize)> = Vec::with_capacity(first.len());
+    let mut shift: isize = 0;
+    for edit in &first {
+        let start = edit.range.start.checked_add_signed(shift)?;
+        let growth = edit.text.len() as isize - edit.range.len() as isize;
+        spans.push((start, start + edit.text.len(), growth));
+        shift += growth;
+    }
+    // An intermediate offset outside the first edits' texts, as an offset into the original. A deletion (an empty
+    // span) at the offset counts as before it when `after_deletions`.
+    let to_original = |at: usize, after_deletions: bool| -> Option<usize> {
+        let moved: isize = spans
+            .iter()
+            .filter(|(start, end, _)| *end < at || (*end == at && (after_deletions || start < end)))
+            .map(|(_, _, growth)| growth)
+            .sum();
+        at.checked_add_signed(-moved)
+    };
+    // Items in intermediate offsets, grouped where they overlap.
+    #[derive(Clone, Copy)]
+    enum Item {
+        First(usize),
+        Second(usize),
+    }
+    let mut items: Vec<(usize, usize, Item)> =
+        spans.iter().enumerate().map(|(i, s)| (s.0, s.1, Item::First(i))).collect();
+    items.extend(second.iter().enumerate().map(|(j, e)| (e.range.start, e.range.end, Item::Second(j))));
+    items.sort_by_key(|(start, end, item)| (*start, *end, matches!(item, Item::Second(_))));
+    let mut groups: Vec<(usize, usize, Vec<Item>)> = Vec::new();
+    for (start, end, item) in items {
+        match groups.last_mut() {
+            Some((_, group_end, members)) if start < *group_end => {
+                *group_end = (*group_end).max(end);
+                members.push(item);
+            }
+            _ => groups.push((start, end, vec![item])),
+        }
+    }
+    let mut out = Vec::with_capacity(groups.len());
+    for (start, end, members) in groups {
+        match members[..] {
+            [Item::First(i)] => out.push(first[i].clone()),
+            [Item::Second(j)] => {
+                let edit = &second[j];
+                let from = to_original(edit.range.start, true)?;
+                let to = if edit.range.is_empty() { from } else { to_original(edit.range.end, false)? };
+                out.push(Edit::replace(from..to, edit.text.clone(), edit.transform));
+            }
+            _ => {
+                let mut from = usize::MAX;
+                let mut to = 0;
+                let mut inner = Vec::new();
+                let mut transform = None;
+                let mut merged: Vec<&'static str> = Vec::new();
+                for item in &members {
+                    match *item {
+                        Item::First(i) => {
+                            from = from.min(first[i].range.start);
+                            to = to.max(first[i].range.end);
+                            transform = transform.or(Some(first[i].transform));
+                            merged.push(first[i].transform);
+                            merged.extend(&first[i].merged);
+                        }
+                        Item::Second(j) => {
+                            let e = &second[j];
+                            merged.push(e.transform);
+                            merged.extend(&e.merged);
+                            // Ends inside a first edit's text are covered by that edit's range.
+                            let inside = |at: usize| spans.iter().any(|(s, t, _)| *s < at && at < *t);
+                            if !inside(e.range.start) {
+                                from = from.min(to_original(e.range.start, true)?);
+                            }
+                            if !inside(e.range.end) {
+                                to = to.max(to_original(e.range.end, false)?);
+                            }
+                            inner.push(Edit::replace(
+                                e.range.start - start..e.range.end - start,
+                                e.text.clone(),
+                                e.transform,
+                            ));
+                        }
+                    }
+                }
+                let text = apply(intermediate.get(start..end)?, &inner).ok()?;
+                let transform = transform.unwrap_or("merged");
+                merged.sort_unstable();
+                merged.dedup();
+                merged.retain(|t| *t != transform);
+                out.push(Edit { merged, ..Edit::replace(from..to, text, transform) });
+            }
+        }
+    }
+    (apply(original, &out).ok()? == expected).then_some(out)
+}
+
 fn char_to_byte(text: &str, chars: usize) -> usize {
     text.char_indices().nth(chars).map_or(text.len(), |(i, _)| i)
 }
@@ -141,6 +271,38 @@ mod tests {
         let edits = diff_edits(before, after);
         assert_eq!(apply(before, &edits).expect("applies"), after);
         assert!(untouched_outside_edits(before, after, &edits));
+    }
+
+    #[test]
+    fn line_diff_edits_replace_whole_lines() {
+        let before = "{\n  \"a\": \"1\",\n  \"b\": \"2\"\n}";
+        let after = "{\n  \"a\": \"1\",\n  \"b\": \"3\",\n  \"c\": \"4\"\n}";
+        let edits = line_diff_edits(before, after);
+        assert_eq!(edits, [Edit::replace(14..25, "  \"b\": \"3\",\n  \"c\": \"4\"\n", "merged")]);
+        assert_eq!(apply(before, &edits).expect("applies"), after);
+        assert_eq!(apply("x", &line_diff_edits("x", "x\ny")).expect("applies"), "x\ny");
+    }
+
+    #[test]
+    fn composed_edits_keep_their_transforms_and_reproduce_both_rounds() {
+        let original = "let a = 1;\nlet b = 2;\nlet c = 3;\n";
+        // Round one replaces `1` and inserts a line; round two edits the inserted line and the kept `3`.
+        let first = vec![Edit::replace(8..9, "10", "one"), Edit::insert(11, "x();\n", "one")];
+        let middle = apply(original, &first).expect("applies");
+        assert_eq!(middle, "let a = 10;\nx();\nlet b = 2;\nlet c = 3;\n");
+        let second = vec![Edit::replace(12..13, "y", "two"), Edit::replace(36..37, "30", "two")];
+        let last = apply(&middle, &second).expect("applies");
+        let composed = compose(original, &first, &second).expect("composes");
+        assert_eq!(apply(original, &composed).expect("applies"), last);
+        let owners: Vec<&str> = composed.iter().map(|e| e.transform).collect();
+        assert_eq!(owners, ["one", "one", "two"]);
+        assert_eq!(composed[1], Edit::insert(11, "y();\n", "one"));
+        assert_eq!(composed[2], Edit::replace(30..31, "30", "two"));
+        // Insertions next to a deletion land on the right side of it.
+        let deleted = vec![Edit::replace(0..11, "", "one")];
+        let after = vec![Edit::insert(0, "// hi\n", "two")];
+        let composed = compose(original, &deleted, &after).expect("composes");
+        assert_eq!(apply(original, &composed).expect("applies"), "// hi\nlet b = 2;\nlet c = 3;\n");
     }
 
     #[test]

@@ -23,6 +23,7 @@ pub mod parse;
 pub mod pipeline;
 pub mod project;
 pub mod report;
+pub mod sarif;
 pub mod session;
 pub mod source;
 pub mod style;

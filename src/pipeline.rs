@@ -35,7 +35,7 @@ pub struct FileChange {
     pub updated: String,
     /// Ids of the transforms that changed it.
     pub transforms: Vec<&'static str>,
-    /// The edits, as offsets into the text after the BOM (empty for manifests).
+    /// The edits, as offsets into the text after the BOM, each attributed to its transform.
     pub edits: Vec<Edit>,
     /// The unified diff, computed with the rest of the file's work (in parallel) so that printing it costs nothing.
     pub diff: Option<String>,
@@ -291,7 +291,12 @@ fn plan_file(
             }
         };
         ids.extend(plan.edits.iter().map(|e| e.transform));
-        all_edits = plan.edits;
+        // The edits so far, on the original text, each still owned by its transform (reports group them so).
+        all_edits = if phases_with_edits == 0 {
+            plan.edits
+        } else {
+            edit::compose(&file.code, &all_edits, &plan.edits).unwrap_or_else(|| edit::diff_edits(&file.code, &updated))
+        };
         phases_with_edits += 1;
         if index + 1 < phases.len() {
             current_facts = analyse_tracking(&next, &reparsed, Some(&tracked));
@@ -306,8 +311,7 @@ fn plan_file(
     let original = file.full_text(&file.code);
     let current = rewritten.as_ref().unwrap_or(&file);
     let updated = current.full_text(&current.code);
-    // With one phase the edits are offsets into the original; after several, they are recomputed from the texts.
-    let edits = if phases_with_edits == 1 { all_edits } else { edit::diff_edits(&file.code, &current.code) };
+    let edits = all_edits;
     let mut change = FileChange {
         path: path.to_path_buf(),
         is_manifest: false,
@@ -421,12 +425,14 @@ fn apply_manifest(
     };
     let mut text = original.clone();
     let mut ids = BTreeSet::new();
+    let mut edits: Vec<Edit> = Vec::new();
     for change in changes {
         let from = ManifestInfo::parse(&text).ok().and_then(|info| {
             info.dependency_all(&change.package).into_iter().find(|(s, _)| *s == change.section).map(|(_, spec)| spec)
         });
         match manifest::set_dependency(&text, change.section, &change.package, &change.to) {
             Ok(updated) if updated != text => {
+                record_step(&original, &text, &updated, change.transform, &mut edits);
                 text = updated;
                 ids.insert(change.transform);
                 result.dependencies.push(DependencyChange {
@@ -465,6 +471,7 @@ fn apply_manifest(
         }
         match manifest::set_dependency(&text, request.section, &request.package, &request.spec) {
             Ok(updated) => {
+                record_step(&original, &text, &updated, request.transform, &mut edits);
                 text = updated;
                 ids.insert(request.transform);
                 result.dependencies.push(DependencyChange {
@@ -489,10 +496,18 @@ fn apply_manifest(
             original,
             updated: text,
             transforms: ids.into_iter().collect(),
-            edits: Vec::new(),
+            edits,
             diff: None,
         });
     }
+}
+
+/// Adds one manifest edit step (`before` -> `after`, by `transform`) to the edits on the original text.
+fn record_step(original: &str, before: &str, after: &str, transform: &'static str, edits: &mut Vec<Edit>) {
+    let strip = |t: &str| t.strip_prefix(crate::source::BOM).unwrap_or(t).to_string();
+    let (original, before, after) = (strip(original), strip(before), strip(after));
+    let step: Vec<Edit> = edit::line_diff_edits(&before, &after).into_iter().map(|e| Edit { transform, ..e }).collect();
+    *edits = edit::compose(&original, edits, &step).unwrap_or_else(|| edit::diff_edits(&original, &after));
 }
 
 fn report_missing_manifest(requests: &[(DependencyRequest, PathBuf)], result: &mut RunResult) {

@@ -1,0 +1,256 @@
+//! `--format sarif`: a SARIF 2.1.0 log for code scanning. One rule per transform (its proposed changes) and one per
+//! kind of finding (from each transform's data file); results with locations; each change's edits as a SARIF `fix`.
+//! Nothing here knows a transform by name: rules, results and fixes all come from the run and the registry.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value};
+
+use crate::discover::display_path;
+use crate::pipeline::{FileChange, RunResult};
+use crate::report::Mode;
+use crate::source::SourceFile;
+use crate::transform::{Severity, Transform};
+
+/// Rules the engine itself reports, outside any transform.
+const ENGINE_RULES: [(&str, &str); 1] =
+    [("engine/no-manifest", "A change needs a package, but no package.json was found above the file to add it to.")];
+
+/// The SARIF schema URI written into the log.
+pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/// The SARIF log of a run over `transforms` (their rules are listed whether or not they have results, so that a code
+/// scanning service sees a stable rule set).
+pub fn log(
+    result: &RunResult,
+    transforms: &[Box<dyn Transform>],
+    mode: Mode,
+    written: &dyn Fn(&FileChange) -> bool,
+) -> String {
+    let mut rules: Vec<Value> = Vec::new();
+    let mut index: BTreeMap<String, usize> = BTreeMap::new();
+    let mut add_rule = |id: String, rule: Value| {
+        index.insert(id, rules.len());
+        rules.push(rule);
+    };
+    for transform in transforms {
+        let info = transform.info();
+        let mut rule = json!({
+                "id": info.id,
+                "shortDescription": { "text": info.title },
+                "fullDescription": { "text": info.rationale },
+                "helpUri": info.upstream,
+                "help": { "text": format!("{} See {} in express-harden.", info.rationale, info.docs) },
+                "defaultConfiguration": { "level": "warning" },
+                "properties": { "tags": ["security", "express", "fix-available"] },
+        });
+        // SARIF wants no `name` that merely repeats the id.
+        if info.id.contains('-') {
+            rule["name"] = json!(pascal_case(info.id));
+        }
+        add_rule(info.id.to_string(), rule);
+        for (kind, description) in &info.findings {
+            let id = format!("{}/{kind}", info.id);
+            add_rule(
+                id.clone(),
+                json!({
+                    "id": id,
+                    "name": pascal_case(&id),
+                    "shortDescription": { "text": description },
+                    "helpUri": info.upstream,
+                    "help": { "text": format!("{description} Reported by the {} transform; see {}.", info.id, info.docs) },
+                    "defaultConfiguration": { "level": "warning" },
+                    "properties": { "tags": ["security", "express"] },
+                }),
+            );
+        }
+    }
+    for (id, description) in ENGINE_RULES {
+        add_rule(
+            id.to_string(),
+            json!({
+                "id": id,
+                "name": pascal_case(id),
+                "shortDescription": { "text": description },
+                "defaultConfiguration": { "level": "warning" },
+            }),
+        );
+    }
+
+    let mut results: Vec<Value> = Vec::new();
+    for change in &result.changes {
+        let file = SourceFile::new(change.path.clone(), change.original.clone());
+        let uri = uri(&change.path);
+        // Results in the order of their first edit, which is the order the tool applies the edits in.
+        let mut in_order = change.edits.clone();
+        crate::edit::sort_edits(&mut in_order);
+        let mut ids: Vec<&&'static str> = change.transforms.iter().collect();
+        ids.sort_by_key(|id| in_order.iter().position(|e| e.transform == **id).unwrap_or(usize::MAX));
+        for id in ids {
+            let edits: Vec<&crate::edit::Edit> = change.edits.iter().filter(|e| e.transform == *id).collect();
+            // A transform whose every edit was merged into another's (they touched the same text) has no fix of
+            // its own: the result points at the merged edit and says whose fix holds it.
+            let shared = change.edits.iter().find(|e| e.merged.contains(id));
+            let Some(&rule_index) = index.get(*id) else { continue };
+            let title =
+                transforms.iter().find(|t| t.info().id == *id).map_or(String::new(), |t| t.info().title.clone());
+            let deps: Vec<String> = result
+                .dependencies
+                .iter()
+                .filter(|d| d.manifest == change.path && d.transform == *id)
+                .map(|d| match &d.from {
+                    Some(from) => format!("{} {from} -> {} ({})", d.package, d.to, d.section.key()),
+                    None => format!("{} {} added to {}", d.package, d.to, d.section.key()),
+                })
+                .collect();
+            let what = if deps.is_empty() { title.clone() } else { format!("{title}: {}", deps.join("; ")) };
+            let status = match (written(change), edits.is_empty(), shared) {
+                (true, _, _) => "fixed by express-harden --write".to_string(),
+                (false, true, Some(edit)) => format!("fix proposed as part of the {} fix", edit.transform),
+                (false, _, _) => "fix proposed".to_string(),
+            };
+            let at = edits.first().or(shared.as_ref()).map_or(0, |e| e.range.start);
+            let (line, column) = file.line_col(at);
+            let mut entry = json!({
+                "ruleId": id,
+                "ruleIndex": rule_index,
+                "level": "warning",
+                "kind": "fail",
+                "message": { "text": format!("{what} ({status}).") },
+                "locations": [location(&uri, json!({ "startLine": line, "startColumn": column }))],
+            });
+            if !edits.is_empty() {
+                let replacements: Vec<Value> = edits
+                    .iter()
+                    .map(|e| {
+                        let (start_line, start_column) = file.line_col(e.range.start);
+                        let (end_line, end_column) = file.line_col(e.range.end);
+                        json!({
+                            "deletedRegion": {
+                                "startLine": start_line,
+                                "startColumn": start_column,
+                                "endLine": end_line,
+                                "endColumn": end_column,
+                            },
+                            "insertedContent": { "text": e.text },
+                            // Where the replacement comes in the file's whole change: insertions of two results at
+                            // one point apply in this order (SARIF itself orders only the replacements of one fix).
+                            "properties": { "order": in_order.iter().position(|o| o == *e).unwrap_or(0) },
+                        })
+                    })
+                    .collect();
+                entry["fixes"] = json!([{
+                    "description": { "text": title },
+                    "artifactChanges": [{ "artifactLocation": artifact(&uri), "replacements": replacements }],
+                }]);
+            }
+            results.push(entry);
+        }
+    }
+    for finding in &result.findings {
+        let Some(&rule_index) = index.get(&finding.rule) else { continue };
+        results.push(json!({
+            "ruleId": finding.rule,
+            "ruleIndex": rule_index,
+            "level": level(finding.severity),
+            "message": { "text": finding.message },
+            "locations": [location(
+                &uri(&finding.path),
+                json!({ "startLine": finding.line, "startColumn": finding.column }),
+            )],
+        }));
+    }
+    let notifications: Vec<Value> = result
+        .errors
+        .iter()
+        .map(|e| {
+            json!({
+                "level": "error",
+                "message": { "text": format!("{} {}", display_path(&e.path), e.message) },
+                "locations": [{ "physicalLocation": { "artifactLocation": artifact(&uri(&e.path)) } }],
+            })
+        })
+        .collect();
+    let mut invocation = json!({ "executionSuccessful": result.errors.is_empty() });
+    if !notifications.is_empty() {
+        invocation["toolExecutionNotifications"] = Value::Array(notifications);
+    }
+    let doc = json!({
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": env!("CARGO_PKG_NAME"),
+                "version": env!("CARGO_PKG_VERSION"),
+                "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "rules": rules,
+            } },
+            "invocations": [invocation],
+            "columnKind": "unicodeCodePoints",
+            "properties": { "mode": mode },
+            "results": results,
+        }],
+    });
+    serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}")) + "\n"
+}
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// A path as a relative URI reference (forward slashes, percent-encoded where a URI needs it), against the folder
+/// the tool ran in.
+fn uri(path: &std::path::Path) -> String {
+    let shown = display_path(path).replace('\\', "/");
+    let shown = shown.strip_prefix("./").unwrap_or(&shown).to_string();
+    let mut out = String::with_capacity(shown.len());
+    for byte in shown.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' | b'@' | b'+' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+/// An artifact: relative to `%SRCROOT%` (the folder the tool ran in), or a `file:` URI for a path outside it.
+fn artifact(uri: &str) -> Value {
+    if uri.starts_with('/') {
+        json!({ "uri": format!("file://{uri}") })
+    } else {
+        json!({ "uri": uri, "uriBaseId": "%SRCROOT%" })
+    }
+}
+
+fn location(uri: &str, region: Value) -> Value {
+    json!({ "physicalLocation": { "artifactLocation": artifact(uri), "region": region } })
+}
+
+/// `session-store/opaque-options` -> `SessionStoreOpaqueOptions` (SARIF's rule `name`).
+fn pascal_case(id: &str) -> String {
+    id.split(['-', '/'])
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut chars = w.chars();
+            chars.next().map_or(String::new(), |c| c.to_ascii_uppercase().to_string() + chars.as_str())
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_become_relative_uri_references() {
+        assert_eq!(uri(std::path::Path::new("./src/app.js")), "src/app.js");
+        assert_eq!(uri(std::path::Path::new("my app/ä.js")), "my%20app/%C3%A4.js");
+        assert_eq!(pascal_case("session-store/opaque-options"), "SessionStoreOpaqueOptions");
+    }
+}

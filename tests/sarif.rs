@@ -1,0 +1,322 @@
+//! `--format sarif`: a golden file, the official SARIF 2.1.0 schema (from the npm package @microsoft/jest-sarif),
+//! Microsoft's SARIF validator (the npm package @microsoft/sarif-multitool-linux), and the fixes applied by hand
+//! giving exactly what `--write` writes. The npm packages are installed from tests/sarif-validate's lockfile.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+const REPO: &str = env!("CARGO_MANIFEST_DIR");
+
+/// tests/sarif-validate with its npm packages installed (once per test run).
+fn validators() -> &'static Path {
+    static READY: OnceLock<PathBuf> = OnceLock::new();
+    READY.get_or_init(|| {
+        let dir = Path::new(REPO).join("tests/sarif-validate");
+        if !dir.join("node_modules/@microsoft/jest-sarif").is_dir()
+            || !dir.join("node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool").is_file()
+        {
+            common::npm_ci(&dir);
+        }
+        // The package's postinstall script (skipped by --ignore-scripts) only makes the validator executable.
+        let tool = dir.join("node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool");
+        let status = Command::new("chmod").arg("u+x").arg(&tool).status().expect("chmod");
+        assert!(status.success());
+        dir
+    })
+}
+
+fn schema() -> Value {
+    let path = validators().join("node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut schema: Value = serde_json::from_str(&text).expect("the SARIF schema is JSON");
+    // One pattern of the schema (`language`, which the tool never writes) has a stray `]` that JavaScript reads
+    // as a literal and Rust's regex engine rejects; it is given its intended form. Every other byte is the schema's.
+    let mut patched = 0;
+    for definition in ["run", "toolComponent"] {
+        let language = &mut schema["definitions"][definition]["properties"]["language"]["pattern"];
+        if language == "^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$" {
+            *language = "^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}\\]?$".into();
+            patched += 1;
+        }
+    }
+    assert_eq!(patched, 2, "the schema changed: review this patch");
+    schema
+}
+
+fn schema_errors(doc: &Value) -> Vec<String> {
+    let schema = schema();
+    let validator = jsonschema::validator_for(&schema).expect("the SARIF schema compiles");
+    validator.iter_errors(doc).map(|e| format!("{}: {e}", e.instance_path())).collect()
+}
+
+/// What Microsoft's validator says about a log: `(rule id, level, message)` for each of its results.
+fn multitool(doc: &str) -> Vec<(String, String, String)> {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let input = tmp.path().join("log.sarif");
+    let output = tmp.path().join("validation.sarif");
+    std::fs::write(&input, doc).expect("write");
+    let tool = validators().join("node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool");
+    let run = Command::new(&tool)
+        .arg("validate")
+        .arg(&input)
+        .arg("-o")
+        .arg(&output)
+        .env("DOTNET_SYSTEM_GLOBALIZATION_INVARIANT", "1")
+        .output()
+        .expect("run the SARIF multitool");
+    let report = std::fs::read_to_string(&output).unwrap_or_else(|e| {
+        panic!(
+            "the validator wrote no report ({e}): {}\n{}",
+            String::from_utf8_lossy(&run.stdout),
+            String::from_utf8_lossy(&run.stderr)
+        )
+    });
+    let report: Value = serde_json::from_str(&report).expect("the validator's report is JSON");
+    let mut found = Vec::new();
+    for run in report["runs"].as_array().into_iter().flatten() {
+        for result in run["results"].as_array().into_iter().flatten() {
+            found.push((
+                result["ruleId"].as_str().unwrap_or("").to_string(),
+                result["level"].as_str().unwrap_or("warning").to_string(),
+                result["message"]["arguments"].to_string(),
+            ));
+        }
+        for notification in run["invocations"][0]["toolExecutionNotifications"].as_array().into_iter().flatten() {
+            if notification["level"] == "error" {
+                found.push(("notification".to_string(), "error".to_string(), notification["message"].to_string()));
+            }
+        }
+    }
+    found
+}
+
+/// A copy of an app (examples/ or tests/e2e/) in a temporary folder.
+fn copy(from: &str) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::Builder::new().prefix("express-harden-sarif-").tempdir().expect("tempdir");
+    let app = tmp.path().join("app");
+    common::copy_dir(&Path::new(REPO).join(from), &app);
+    (tmp, app)
+}
+
+fn sarif(dir: &Path, args: &[&str]) -> String {
+    let mut all = vec!["--format", "sarif"];
+    all.extend_from_slice(args);
+    let out = common::express_harden(dir, &all);
+    assert!(out.status.code() == Some(0) || out.status.code() == Some(2), "{out:?}");
+    String::from_utf8(out.stdout).expect("UTF-8")
+}
+
+/// Every text file under `dir` (node_modules left out), by relative path.
+fn tree(dir: &Path) -> BTreeMap<PathBuf, String> {
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, String>) {
+        for entry in std::fs::read_dir(dir).expect("read_dir").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                if entry.file_name() != "node_modules" {
+                    walk(root, &path, out);
+                }
+            } else if let Ok(text) = std::fs::read_to_string(&path) {
+                out.insert(path.strip_prefix(root).expect("inside").to_path_buf(), text);
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+/// Byte offset of a SARIF (1-based line, 1-based column in code points) position in `text`.
+fn offset(text: &str, line: u64, column: u64) -> usize {
+    let mut start = 0;
+    for _ in 1..line {
+        start += text[start..].find('\n').expect("the line exists") + 1;
+    }
+    let rest = &text[start..];
+    start + rest.char_indices().nth(column as usize - 1).map_or(rest.len(), |(i, _)| i)
+}
+
+/// Applies every fix of every result of a log to the files under `dir` together.
+fn apply_fixes(dir: &Path, log: &Value) {
+    let mut by_file: BTreeMap<String, Vec<(usize, usize, usize, String)>> = BTreeMap::new();
+    let mut texts: BTreeMap<String, String> = BTreeMap::new();
+    for result in log["runs"][0]["results"].as_array().expect("results") {
+        for fix in result["fixes"].as_array().into_iter().flatten() {
+            for change in fix["artifactChanges"].as_array().expect("artifactChanges") {
+                let uri = change["artifactLocation"]["uri"].as_str().expect("uri").to_string();
+                assert_eq!(change["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+                let text = texts.entry(uri.clone()).or_insert_with(|| {
+                    let full = std::fs::read_to_string(dir.join(&uri)).expect("the fixed file exists");
+                    full.strip_prefix('\u{feff}').unwrap_or(&full).to_string()
+                });
+                for replacement in change["replacements"].as_array().expect("replacements") {
+                    let region = &replacement["deletedRegion"];
+                    let n = |key: &str| region[key].as_u64().expect("line and column regions");
+                    let from = offset(text, n("startLine"), n("startColumn"));
+                    let to = offset(text, n("endLine"), n("endColumn"));
+                    let inserted = replacement["insertedContent"]["text"].as_str().unwrap_or("").to_string();
+                    let order = replacement["properties"]["order"].as_u64().expect("order") as usize;
+                    by_file.entry(uri.clone()).or_default().push((order, from, to, inserted));
+                }
+            }
+        }
+    }
+    for (uri, mut replacements) in by_file {
+        let text = &texts[&uri];
+        // The tool's order (insertions of two results at one point are otherwise unordered).
+        replacements.sort_by_key(|(order, _, _, _)| *order);
+        let mut out = String::new();
+        let mut cursor = 0;
+        for (_, from, to, inserted) in replacements {
+            assert!(from >= cursor, "{uri}: the fixes of two results overlap at byte {from}");
+            out.push_str(&text[cursor..from]);
+            out.push_str(&inserted);
+            cursor = to;
+        }
+        out.push_str(&text[cursor..]);
+        let full = std::fs::read_to_string(dir.join(&uri)).expect("read");
+        let bom = if full.starts_with('\u{feff}') { "\u{feff}" } else { "" };
+        std::fs::write(dir.join(&uri), format!("{bom}{out}")).expect("write");
+    }
+}
+
+#[test]
+fn the_sarif_log_is_stable_valid_against_the_schema_and_matches_its_golden_file() {
+    let (_tmp, app) = copy("examples/basic-app");
+    let first = sarif(&app, &[]);
+    let second = sarif(&app, &[]);
+    assert_eq!(first, second, "an unchanged repository gives the same log");
+    let doc: Value = serde_json::from_str(&first).expect("JSON");
+    let errors = schema_errors(&doc);
+    assert!(errors.is_empty(), "not valid SARIF 2.1.0:\n{}", errors.join("\n"));
+    insta::with_settings!({
+        snapshot_path => Path::new(REPO).join("snapshots"),
+        prepend_module_to_snapshot => false,
+        omit_expression => true,
+    }, {
+        insta::assert_snapshot!("sarif__basic_app", first);
+    });
+}
+
+#[test]
+fn the_schema_check_rejects_broken_logs() {
+    let (_tmp, app) = copy("examples/basic-app");
+    let doc: Value = serde_json::from_str(&sarif(&app, &[])).expect("JSON");
+    let mut bad_level = doc.clone();
+    bad_level["runs"][0]["results"][0]["level"] = "severe".into();
+    let mut no_version = doc.clone();
+    no_version.as_object_mut().expect("object").remove("version");
+    let mut bad_region = doc.clone();
+    bad_region["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] = 0.into();
+    for broken in [bad_level, no_version, bad_region] {
+        assert!(!schema_errors(&broken).is_empty(), "the schema check must catch a broken log");
+    }
+}
+
+#[test]
+fn every_transform_and_kind_of_finding_is_a_rule_and_every_result_points_at_its_rule() {
+    let (_tmp, app) = copy("examples/basic-app");
+    let doc: Value = serde_json::from_str(&sarif(&app, &[])).expect("JSON");
+    let rules = doc["runs"][0]["tool"]["driver"]["rules"].as_array().expect("rules");
+    let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().expect("id")).collect();
+    for transform in express_harden::transform::registry() {
+        let info = transform.info();
+        assert!(ids.contains(&info.id), "no rule for the {} transform", info.id);
+        for kind in info.findings.keys() {
+            assert!(ids.contains(&format!("{}/{kind}", info.id).as_str()), "no rule for {}/{kind}", info.id);
+        }
+    }
+    let results = doc["runs"][0]["results"].as_array().expect("results");
+    assert!(results.len() >= 8, "changes and findings are results: {results:#?}");
+    for result in results {
+        let index = result["ruleIndex"].as_u64().expect("ruleIndex") as usize;
+        assert_eq!(rules[index]["id"], result["ruleId"]);
+        assert!(result["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64().is_some());
+    }
+    // Both files of the app are there, with fixes: the code and its package.json.
+    let fixed: Vec<&str> = results
+        .iter()
+        .filter(|r| r["fixes"].is_array())
+        .map(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str().expect("uri"))
+        .collect();
+    assert!(fixed.contains(&"app.js") && fixed.contains(&"package.json"), "{fixed:?}");
+}
+
+#[test]
+fn microsofts_sarif_validator_accepts_the_logs() {
+    let (_tmp, app) = copy("examples/basic-app");
+    std::fs::write(app.join("broken.js"), "const express = require('express');\nconst app = express(;\n")
+        .expect("write");
+    let (_tmp3, express3) = copy("tests/e2e/express3-app");
+    for log in [sarif(&app, &[]), sarif(&express3, &[])] {
+        let complaints: Vec<_> = multitool(&log)
+            .into_iter()
+            // The tool has no public home page to name in `informationUri` (a recommendation, not a requirement).
+            .filter(|(rule, _, _)| rule != "SARIF2005")
+            .collect();
+        assert!(complaints.is_empty(), "the SARIF validator complains: {complaints:#?}\n{log}");
+    }
+    let doc: Value = serde_json::from_str(&sarif(&app, &[])).expect("JSON");
+    let invocation = &doc["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false, "a file that could not be handled fails the run");
+    let notification = &invocation["toolExecutionNotifications"][0];
+    assert_eq!(notification["level"], "error");
+    assert_eq!(notification["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "broken.js");
+}
+
+#[test]
+fn applying_every_fix_gives_exactly_what_write_writes() {
+    // The second app is migrated from Express 3 first: its edits come from two phases and are composed.
+    for (from, args) in [("examples/basic-app", &[][..]), ("tests/e2e/express3-app", &[][..])] {
+        let (_a, fixed) = copy(from);
+        let (_b, written) = copy(from);
+        let log: Value = serde_json::from_str(&sarif(&fixed, args)).expect("JSON");
+        // Every transform that changed a file owns at least one of its edits.
+        for result in log["runs"][0]["results"].as_array().expect("results") {
+            let message = result["message"]["text"].as_str().expect("message");
+            if result["kind"] == "fail" && !message.contains("as part of the") {
+                assert!(result["fixes"][0]["artifactChanges"][0]["replacements"][0].is_object(), "{result:#}");
+            }
+        }
+        // Each fix also applies on its own (a reviewer may take one alert's fix and not another's): the file stays
+        // valid JavaScript or JSON.
+        for (n, result) in log["runs"][0]["results"].as_array().expect("results").iter().enumerate() {
+            if !result["fixes"].is_array() {
+                continue;
+            }
+            let (_c, alone) = copy(from);
+            let single = serde_json::json!({ "runs": [{ "results": [result] }] });
+            apply_fixes(&alone, &single);
+            let uri = result["fixes"][0]["artifactChanges"][0]["artifactLocation"]["uri"].as_str().expect("uri");
+            let text = std::fs::read_to_string(alone.join(uri)).expect("read");
+            if uri.ends_with(".json") {
+                assert!(serde_json::from_str::<Value>(&text).is_ok(), "result {n}'s fix alone breaks {uri}");
+            } else {
+                let check =
+                    Command::new("node").arg("--check").arg(alone.join(uri)).output().expect("node is installed");
+                assert!(check.status.success(), "result {n}'s fix alone breaks {uri}: {check:?}");
+            }
+        }
+        apply_fixes(&fixed, &log);
+        let mut write_args = vec!["--write"];
+        write_args.extend_from_slice(args);
+        let out = common::express_harden(&written, &write_args);
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        let (fixed_tree, written_tree) = (tree(&fixed), tree(&written));
+        for (path, text) in &written_tree {
+            assert_eq!(
+                fixed_tree.get(path),
+                Some(text),
+                "{from}: the SARIF fixes of {} differ from --write",
+                path.display()
+            );
+        }
+        assert_eq!(fixed_tree.len(), written_tree.len());
+        assert_ne!(tree(&fixed), tree(&Path::new(REPO).join(from)), "{from}: nothing was fixed");
+    }
+}
