@@ -43,13 +43,18 @@ pub struct Cli {
     #[arg(long)]
     pub check: bool,
 
-    /// With --write: afterwards, update each changed manifest's lockfile with its package manager (lockfile only,
-    /// scripts off).
-    #[arg(long, requires = "write")]
+    /// Show each change (a transform's part of a file, a version bump) and ask: yes, no, all remaining, quit. Then
+    /// write what was accepted, with only the packages that code needs. Needs a terminal.
+    #[arg(short, long, conflicts_with_all = ["write", "check"])]
+    pub interactive: bool,
+
+    /// With --write or --interactive: afterwards, update each changed manifest's lockfile with its package manager
+    /// (lockfile only, scripts off).
+    #[arg(long)]
     pub lockfile: bool,
 
-    /// With --write, also change files that have uncommitted changes in git.
-    #[arg(long, requires = "write")]
+    /// With --write or --interactive, also change files that have uncommitted changes in git.
+    #[arg(long)]
     pub allow_dirty: bool,
 
     /// Run only these transforms (comma-separated ids; see `express-harden list`).
@@ -218,6 +223,23 @@ pub fn main_with(cli: Cli) -> i32 {
         }
         None => {}
     }
+    for (given, flag) in [(cli.lockfile, "--lockfile"), (cli.allow_dirty, "--allow-dirty")] {
+        if given && !cli.write && !cli.interactive {
+            eprintln!("error: {flag} needs --write or --interactive (it applies to writing)");
+            return EXIT_ERROR;
+        }
+    }
+    if cli.interactive && cli.format != Format::Text {
+        eprintln!("error: --interactive shows diffs and asks on a terminal: it works with --format text only");
+        return EXIT_ERROR;
+    }
+    if cli.interactive && !std::io::stdin().is_terminal() {
+        eprintln!(
+            "error: --interactive asks on a terminal, and standard input is not one; nothing was written (use \
+             --write to apply every change, or --only/--skip to choose transforms)"
+        );
+        return EXIT_ERROR;
+    }
     // The configuration file, under the flags: a flag given on the command line wins.
     let config = match crate::config::load(Path::new(".")) {
         Ok(found) => found.map(|(config, _)| config).unwrap_or_default(),
@@ -298,7 +320,7 @@ pub fn main_with(cli: Cli) -> i32 {
     };
     let color = cli.color.enabled(std::io::stdout().is_terminal());
     let color_summary = cli.color.enabled(std::io::stderr().is_terminal());
-    let mode = if cli.write {
+    let mode = if cli.write || cli.interactive {
         Mode::Write
     } else if cli.check {
         Mode::Check
@@ -309,6 +331,40 @@ pub fn main_with(cli: Cli) -> i32 {
     let mut result = pipeline::run_with(&paths, &transforms, &options);
     let mut written: Vec<PathBuf> = Vec::new();
     let mut lockfile_lines = Vec::new();
+    if cli.interactive && !result.changes.is_empty() {
+        // Refuse before asking anything, rather than after the review.
+        if !cli.allow_dirty && refuse_dirty(&mut result) {
+            print_dirty(&result);
+            eprint!("{}", report::summary(&pipeline::only_written(&result, &[]), mode, color_summary));
+            return EXIT_ERROR;
+        }
+        let stdin = std::io::stdin();
+        let review = crate::interactive::review(
+            &paths,
+            &transforms,
+            &options,
+            &result,
+            color,
+            &mut stdin.lock(),
+            &mut std::io::stdout(),
+        );
+        match review {
+            Ok(review) => {
+                let _ = writeln!(
+                    std::io::stdout(),
+                    "{} accepted, {} declined{}",
+                    review.accepted,
+                    review.declined,
+                    if review.quit { " (quit: the rest left out)" } else { "" }
+                );
+                result = pipeline::run_selected(&paths, &transforms, &options, &review.selection);
+            }
+            Err(err) => {
+                eprintln!("error: the review stopped ({err}); nothing was written");
+                return EXIT_ERROR;
+            }
+        }
+    }
     if mode == Mode::Write && !result.changes.is_empty() {
         written = write_all(&mut result, cli.allow_dirty);
         if cli.lockfile {
@@ -368,15 +424,7 @@ pub fn main_with(cli: Cli) -> i32 {
                 let _ = writeln!(stdout, "{line}");
             }
             let _ = stdout.flush();
-            let refused: Vec<&FileError> = result.errors.iter().filter(|e| e.message == DIRTY).collect();
-            if !refused.is_empty() {
-                let list: Vec<String> = refused.iter().map(|e| format!("  {}", display_path(&e.path))).collect();
-                eprintln!(
-                    "error: nothing was written: these files have uncommitted changes in git:\n{}\ncommit or stash \
-                     them first so that the tool's changes can be reviewed on their own, or pass --allow-dirty",
-                    list.join("\n")
-                );
-            }
+            print_dirty(&result);
             let shown = if mode == Mode::Write { pipeline::only_written(&result, &written) } else { result.clone() };
             eprint!("{}", report::summary(&shown, mode, color_summary));
         }
@@ -391,18 +439,35 @@ pub fn main_with(cli: Cli) -> i32 {
     }
 }
 
+/// Records an error for each changed file with uncommitted changes in git; whether there was one.
+fn refuse_dirty(result: &mut RunResult) -> bool {
+    let targets: Vec<PathBuf> = result.changes.iter().map(|c| c.path.clone()).collect();
+    let dirty = write::dirty_files(&targets);
+    let any = !dirty.is_empty();
+    for path in dirty {
+        result.errors.push(FileError { path, message: DIRTY.to_string() });
+    }
+    any
+}
+
+/// Tells which files blocked a write because of uncommitted changes.
+fn print_dirty(result: &RunResult) {
+    let refused: Vec<&FileError> = result.errors.iter().filter(|e| e.message == DIRTY).collect();
+    if !refused.is_empty() {
+        let list: Vec<String> = refused.iter().map(|e| format!("  {}", display_path(&e.path))).collect();
+        eprintln!(
+            "error: nothing was written: these files have uncommitted changes in git:\n{}\ncommit or stash them \
+             first so that the tool's changes can be reviewed on their own, or pass --allow-dirty",
+            list.join("\n")
+        );
+    }
+}
+
 /// Writes every change, or nothing when some target has uncommitted changes (unless allowed): writing half of a
 /// change (the code without its package.json entry) would leave an app that does not start.
 fn write_all(result: &mut RunResult, allow_dirty: bool) -> Vec<PathBuf> {
-    if !allow_dirty {
-        let targets: Vec<PathBuf> = result.changes.iter().map(|c| c.path.clone()).collect();
-        let dirty = write::dirty_files(&targets);
-        if !dirty.is_empty() {
-            for path in dirty {
-                result.errors.push(FileError { path, message: DIRTY.to_string() });
-            }
-            return Vec::new();
-        }
+    if !allow_dirty && refuse_dirty(result) {
+        return Vec::new();
     }
     let mut written = Vec::new();
     for change in &result.changes {

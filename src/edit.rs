@@ -296,7 +296,7 @@ mod tests {
         assert_eq!(apply(original, &composed).expect("applies"), last);
         let owners: Vec<&str> = composed.iter().map(|e| e.transform).collect();
         assert_eq!(owners, ["one", "one", "two"]);
-        assert_eq!(composed[1], Edit::insert(11, "y();\n", "one"));
+        assert_eq!(composed[1], Edit { merged: vec!["two"], ..Edit::insert(11, "y();\n", "one") });
         assert_eq!(composed[2], Edit::replace(30..31, "30", "two"));
         // Insertions next to a deletion land on the right side of it.
         let deleted = vec![Edit::replace(0..11, "", "one")];

@@ -13,6 +13,7 @@ pub mod config;
 pub mod discover;
 pub mod edit;
 pub mod handlers;
+pub mod interactive;
 pub mod layout;
 pub mod lockfile;
 pub mod manifest;

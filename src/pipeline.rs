@@ -106,6 +106,59 @@ pub fn run(paths: &[PathBuf], transforms: &[Box<dyn Transform>]) -> RunResult {
 
 /// Runs every transform in `transforms` over `paths`.
 pub fn run_with(paths: &[PathBuf], transforms: &[Box<dyn Transform>], options: &Options) -> RunResult {
+    run_selected(paths, transforms, options, &Selection::default())
+}
+
+/// The parts of a run a reviewer kept (`--interactive`). By default everything runs.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Selection {
+    /// Files limited to some transforms: a file listed here is changed by these only.
+    pub allowed: BTreeMap<PathBuf, Vec<&'static str>>,
+    /// `(file, transform id)` parts the reviewer declined. For a package.json only its version bumps are asked about:
+    /// the packages that accepted code needs are added with that code.
+    pub declined: BTreeSet<(PathBuf, &'static str)>,
+}
+
+impl Selection {
+    /// Whether the transform `id` runs on `path`.
+    pub fn keeps(&self, path: &Path, id: &'static str) -> bool {
+        self.allowed.get(path).is_none_or(|ids| ids.contains(&id)) && !self.declined.contains(&(path.to_path_buf(), id))
+    }
+
+    fn is_empty(&self) -> bool {
+        self.allowed.is_empty() && self.declined.is_empty()
+    }
+
+    /// The options one file (or manifest) is planned with: `selected` lists only the transforms that run on it, and,
+    /// for a manifest, a code migration declined in any file of its project counts as not selected (the major
+    /// version moves only together with its migration).
+    fn options_for(&self, path: &Path, project_dir: Option<&Path>, options: &Options) -> Option<Options> {
+        if self.is_empty() {
+            return None;
+        }
+        let migration_declined = |id: &str| {
+            project_dir.is_some_and(|dir| {
+                self.declined.iter().any(|(p, t)| *t == id && (p.starts_with(dir) || dir == Path::new(".")))
+            })
+        };
+        let selected = options
+            .selected
+            .iter()
+            .copied()
+            .filter(|id| self.keeps(path, id))
+            .filter(|id| !(["express4", "express5"].contains(id) && migration_declined(id)))
+            .collect();
+        Some(Options { selected, ..options.clone() })
+    }
+}
+
+/// Runs the transforms over `paths`, keeping only the parts in `selection`.
+pub fn run_selected(
+    paths: &[PathBuf],
+    transforms: &[Box<dyn Transform>],
+    options: &Options,
+    selection: &Selection,
+) -> RunResult {
     let options = &Options { selected: transforms.iter().map(|t| t.info().id).collect(), ..options.clone() };
     let found = crate::discover::discover_excluding(paths, &options.exclude);
     let mut result = RunResult { files_scanned: found.sources.len(), ..RunResult::default() };
@@ -124,7 +177,10 @@ pub fn run_with(paths: &[PathBuf], transforms: &[Box<dyn Transform>], options: &
         .map(|path| {
             let manifest = manifests.nearest(path);
             let project = manifest.as_ref().and_then(|m| projects.get(m)).unwrap_or(&no_project);
-            plan_file(path, project, manifest, transforms, &needles, options)
+            let chosen: Vec<&dyn Transform> =
+                transforms.iter().map(|t| t.as_ref()).filter(|t| selection.keeps(path, t.info().id)).collect();
+            let own = selection.options_for(path, None, options);
+            plan_file(path, project, manifest, &chosen, &needles, own.as_ref().unwrap_or(options))
         })
         .collect();
 
@@ -151,9 +207,11 @@ pub fn run_with(paths: &[PathBuf], transforms: &[Box<dyn Transform>], options: &
         let (Some(info), Ok(text)) = (&project.manifest, std::fs::read_to_string(path)) else { continue };
         let source_errors =
             result.errors.iter().any(|e| e.path.starts_with(&project.dir) || project.dir == Path::new("."));
+        let own = selection.options_for(path, Some(&project.dir), options);
+        let options = own.as_ref().unwrap_or(options);
         let cx = ManifestContext { path, text: &text, info, project, options, source_errors };
         let mut plan = ManifestPlan::default();
-        for transform in transforms {
+        for transform in transforms.iter().filter(|t| options.selected.contains(&t.info().id)) {
             transform.plan_manifest(&cx, &mut plan);
         }
         result.findings.extend(plan.findings);
@@ -192,7 +250,7 @@ fn plan_file(
     path: &Path,
     project: &Project,
     manifest: Option<PathBuf>,
-    transforms: &[Box<dyn Transform>],
+    transforms: &[&dyn Transform],
     needles: &[&str],
     options: &Options,
 ) -> Planned {

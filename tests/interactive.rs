@@ -1,0 +1,199 @@
+//! `--interactive` through a pseudo-terminal (rexpect), as a reviewer uses it: accept one change, decline one, quit;
+//! accept all remaining; help on a bad answer; end of input; and the refusals (no terminal, uncommitted changes).
+//! What is written is compared with what `--write --only/--skip` writes for the same choice.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use nix::sys::wait::WaitStatus;
+use rexpect::session::{spawn_command, PtySession};
+
+const REPO: &str = env!("CARGO_MANIFEST_DIR");
+
+fn copy_example() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::Builder::new().prefix("express-harden-interactive-").tempdir().expect("tempdir");
+    let app = tmp.path().join("app");
+    common::copy_dir(&Path::new(REPO).join("examples/basic-app"), &app);
+    (tmp, app)
+}
+
+fn start(dir: &Path, args: &[&str]) -> PtySession {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_express-harden"));
+    command.arg("--interactive").args(args).current_dir(dir).env("NO_COLOR", "1");
+    spawn_command(command, Some(30_000)).expect("start express-harden in a pseudo-terminal")
+}
+
+/// Waits for question `n` about `what` (`app.js (helmet)`), and answers it.
+fn answer(session: &mut PtySession, n: usize, what: &str, reply: &str) -> String {
+    let shown = session.exp_string(&format!("[{n}/")).expect("the question number");
+    let rest = session.exp_string("[?] help: ").unwrap_or_else(|e| panic!("no prompt for question {n}: {e}"));
+    assert!(rest.contains(what), "question {n} is not about {what}:\n{rest}");
+    session.send_line(reply).expect("answer");
+    shown + &rest
+}
+
+fn finish(mut session: PtySession) -> (i32, String) {
+    let rest = session.exp_eof().expect("the tool ends");
+    let code = match session.process_mut().wait().expect("exit status") {
+        WaitStatus::Exited(_, code) => code,
+        other => panic!("express-harden did not exit normally: {other:?}"),
+    };
+    (code, rest)
+}
+
+/// Every file under `dir` (node_modules left out), by relative path.
+fn tree(dir: &Path) -> BTreeMap<PathBuf, String> {
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, String>) {
+        for entry in std::fs::read_dir(dir).expect("read_dir").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                if entry.file_name() != "node_modules" && entry.file_name() != ".git" {
+                    walk(root, &path, out);
+                }
+            } else {
+                let text = std::fs::read_to_string(&path).unwrap_or_default();
+                out.insert(path.strip_prefix(root).expect("inside").to_path_buf(), text);
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+/// What `--write` with these flags writes on a fresh copy of the example.
+fn written_with(args: &[&str]) -> BTreeMap<PathBuf, String> {
+    let (_tmp, app) = copy_example();
+    let mut all = vec!["--write"];
+    all.extend_from_slice(args);
+    let out = common::express_harden(&app, &all);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    tree(&app)
+}
+
+#[test]
+fn accept_one_decline_one_then_quit_writes_only_the_accepted_change_and_its_package() {
+    let (_tmp, app) = copy_example();
+    let before = tree(&app);
+    let mut session = start(&app, &[]);
+
+    let first = answer(&mut session, 1, "app.js (helmet)", "y");
+    assert!(first.contains("+app.use(helmet("), "the diff is shown before the question:\n{first}");
+    assert!(first.contains("(with helmet ^8.3.0 added to package.json"), "{first}");
+    let second = answer(&mut session, 2, "app.js (session-store)", "n");
+    assert!(!second.contains("+app.use(helmet("), "a part is shown on top of the accepted ones:\n{second}");
+    answer(&mut session, 3, "app.js (secrets)", "q");
+    let (code, rest) = finish(session);
+
+    assert_eq!(code, 0, "{rest}");
+    assert!(rest.contains("1 accepted, "), "{rest}");
+    assert!(rest.contains("quit"), "{rest}");
+    assert_ne!(tree(&app), before, "the accepted change is written");
+    // Exactly what applying the helmet transform alone writes: its code, and helmet in package.json, nothing else.
+    assert_eq!(tree(&app), written_with(&["--only", "helmet"]));
+}
+
+#[test]
+fn all_remaining_accepts_the_rest_without_asking() {
+    let (_tmp, app) = copy_example();
+    let mut session = start(&app, &[]);
+
+    answer(&mut session, 1, "app.js (helmet)", "n");
+    answer(&mut session, 2, "app.js (session-store)", "a");
+    let (code, rest) = finish(session);
+
+    assert_eq!(code, 0, "{rest}");
+    assert!(!rest.contains("[3/"), "nothing more is asked after `all`:\n{rest}");
+    assert_eq!(tree(&app), written_with(&["--skip", "helmet"]));
+}
+
+#[test]
+fn a_bad_answer_shows_the_help_and_asks_again() {
+    let (_tmp, app) = copy_example();
+    let before = tree(&app);
+    let mut session = start(&app, &[]);
+
+    answer(&mut session, 1, "app.js (helmet)", "maybe");
+    session.exp_string("a - apply this change and all the remaining ones").expect("the help");
+    session.exp_string("[?] help: ").expect("the same question again");
+    session.send_line("q").expect("quit");
+    let (code, rest) = finish(session);
+
+    assert_eq!(code, 0, "{rest}");
+    assert!(rest.contains("0 accepted"), "{rest}");
+    assert_eq!(tree(&app), before, "quitting at the first question writes nothing");
+}
+
+#[test]
+fn end_of_input_quits_and_writes_nothing() {
+    let (_tmp, app) = copy_example();
+    let before = tree(&app);
+    let mut session = start(&app, &[]);
+
+    session.exp_string("[?] help: ").expect("the first question");
+    session.send_control('d').expect("Ctrl-D");
+    let (code, _) = finish(session);
+
+    assert_eq!(code, 0);
+    assert_eq!(tree(&app), before);
+}
+
+#[test]
+fn without_a_terminal_it_refuses_and_writes_nothing() {
+    let (_tmp, app) = copy_example();
+    let before = tree(&app);
+
+    let out = Command::new(env!("CARGO_BIN_EXE_express-harden"))
+        .arg("--interactive")
+        .current_dir(&app)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run");
+
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--interactive asks on a terminal") && stderr.contains("nothing was written"), "{stderr}");
+    assert_eq!(tree(&app), before);
+}
+
+#[test]
+fn uncommitted_changes_are_refused_before_any_question() {
+    let (_tmp, app) = copy_example();
+    let git = |args: &[&str]| {
+        let out = Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .current_dir(&app)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .output()
+            .expect("git is installed (scripts/test.sh installs it)");
+        assert!(out.status.success(), "git {args:?}: {out:?}");
+    };
+    git(&["init", "-q", "-b", "main"]);
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "app"]);
+    std::fs::write(app.join("app.js"), std::fs::read_to_string(app.join("app.js")).expect("read") + "\n// wip\n")
+        .expect("write");
+    let before = tree(&app);
+
+    let session = start(&app, &[]);
+    let (code, rest) = finish(session);
+
+    assert_eq!(code, 2, "{rest}");
+    assert!(!rest.contains("[1/"), "no question is asked:\n{rest}");
+    assert!(rest.contains("uncommitted changes"), "{rest}");
+    assert_eq!(tree(&app), before);
+}
+
+#[test]
+fn interactive_needs_the_text_format_and_lockfile_needs_a_write() {
+    let (_tmp, app) = copy_example();
+    let out = common::express_harden(&app, &["--interactive", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = common::express_harden(&app, &["--lockfile"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--lockfile needs --write or --interactive"));
+}
