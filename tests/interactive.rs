@@ -197,3 +197,37 @@ fn interactive_needs_the_text_format_and_lockfile_needs_a_write() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--lockfile needs --write or --interactive"));
 }
+
+#[test]
+fn a_version_bump_in_package_json_is_its_own_question() {
+    let (_tmp, app) = copy_example();
+    let mut session = start(&app, &[]);
+
+    for (n, what) in [(1, "helmet"), (2, "session-store"), (3, "secrets"), (4, "session-cookie"), (5, "res-cookie")] {
+        answer(&mut session, n, &format!("app.js ({what})"), "n");
+    }
+    let bump = answer(&mut session, 6, "package.json (express-version)", "y");
+    assert!(bump.contains("+    \"express\": \"^4.22.3\""), "{bump}");
+    let (code, rest) = finish(session);
+
+    assert_eq!(code, 0, "{rest}");
+    assert_eq!(tree(&app), written_with(&["--only", "express-version"]));
+}
+
+#[test]
+fn declining_a_migration_holds_back_its_major_version() {
+    let tmp = tempfile::Builder::new().prefix("express-harden-interactive-").tempdir().expect("tempdir");
+    let app = tmp.path().join("app");
+    common::copy_dir(&Path::new(REPO).join("tests/e2e/express3-app"), &app);
+    std::fs::remove_file(app.join("EXPECTED-app.js")).expect("only the app");
+    let mut session = start(&app, &["--only", "express4,express-version"]);
+
+    answer(&mut session, 1, "app.js (express4)", "n");
+    let (code, rest) = finish(session);
+
+    assert_eq!(code, 0, "{rest}");
+    assert!(!rest.contains("[2/"), "the bump to Express 4 is not offered without its migration:\n{rest}");
+    assert!(rest.contains("express-version/major-change"), "the reviewer is told why:\n{rest}");
+    let manifest = std::fs::read_to_string(app.join("package.json")).expect("read");
+    assert!(manifest.contains("\"express\": \"~3."), "{manifest}");
+}
