@@ -49,8 +49,10 @@ fn data() -> &'static Express5Data {
 transform_struct!(Express5, "The express5 transform.");
 
 /// Whether the project's manifest is on Express 4.
+/// The project lists Express 4 and its Node can run Express 5 (otherwise express-version keeps Express 4, and
+/// says why, so the code must stay on 4 too).
 fn on_express4(cx: &FileContext<'_>) -> bool {
-    cx.project.lists_major("express", 4)
+    cx.project.lists_major("express", 4) && crate::transforms::express_version::runs_on(5, &cx.project.node)
 }
 
 impl Transform for Express5 {

@@ -108,6 +108,12 @@ pub enum Decision {
     MajorChange(String),
 }
 
+/// Whether Express `major` runs on the project's Node (per the bundled table): a code migration to a major the
+/// project cannot run would leave code and version apart.
+pub fn runs_on(major: u64, node: &crate::project::NodeTarget) -> bool {
+    data().majors.iter().any(|m| m.major == major && node.supports(&m.node))
+}
+
 /// The decision for an Express spec, given the major the user asked for (if any) and the newest major the project's
 /// Node runs.
 pub fn decide(spec: &str, requested_major: Option<u64>, newest_runnable: u64, table: &[Major]) -> Decision {
@@ -286,8 +292,8 @@ impl Transform for ExpressVersion {
         }
         if new_major.is_some() {
             plan.next_steps.push(
-                "Express was raised in package.json: update the lockfile and run the app's tests against the new \
-                 version"
+                "Express was raised in package.json: once it is installed (see the lockfile step), run the app's \
+                 tests against the new version"
                     .to_string(),
             );
         }
