@@ -49,7 +49,9 @@ read -r -a paths <<<"$HARDEN_PATHS"
 # The number of the open pull request whose head is BRANCH, or nothing.
 open_pr() {
   local number
-  number=$("${gh_cmd[@]}" pr list --head "$BRANCH" --state open --json number --jq '.[0].number') || return 1
+  # `--head` matches the branch name in forks too: a fork's pull request must never get this body.
+  number=$("${gh_cmd[@]}" pr list --head "$BRANCH" --state open --json number,isCrossRepository \
+    --jq 'map(select(.isCrossRepository | not)) | .[0].number') || return 1
   if [ "$number" != "null" ]; then
     printf '%s' "$number"
   fi
@@ -165,7 +167,7 @@ say "committed on $BRANCH ($(git rev-parse --short=12 HEAD)) on top of $BASE"
 remote_sha=$(git ls-remote --heads "$REMOTE" "refs/heads/$BRANCH" | cut -f1)
 same=""
 if [ -n "$remote_sha" ]; then
-  git fetch -q "$REMOTE" "refs/heads/$BRANCH"
+  git fetch -q "$REMOTE" "refs/heads/$BRANCH" || fail "could not fetch $BRANCH from $REMOTE"
   if [ "$(git rev-parse "$remote_sha^{tree}")" = "$(git rev-parse "HEAD^{tree}")" ] \
     && [ "$(git rev-parse -q --verify "$remote_sha^" || true)" = "$base_sha" ] \
     && ! git rev-parse -q --verify "$remote_sha^2" >/dev/null; then

@@ -3,6 +3,7 @@
 #   - Node.js and npm: the end-to-end test starts the fixed app with node and installs its packages with `npm ci`.
 #   - git: the dirty-tree tests create repositories.
 #   - redis-server: the session-store end-to-end test starts its own Redis on a free port.
+#   - jq: the fake GitHub CLI of the pull-request workflow test filters its answers with the script's own --jq.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +12,7 @@ command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
 command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 command -v git >/dev/null 2>&1 || need_apt+=(git)
 command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
+command -v jq >/dev/null 2>&1 || need_apt+=(jq)
 if [ "${#need_apt[@]}" -gt 0 ]; then
   echo "installing ${need_apt[*]} from Debian's packages"
   apt-get update -qq

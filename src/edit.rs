@@ -110,22 +110,27 @@ pub fn diff_edits(before: &str, after: &str) -> Vec<Edit> {
 }
 
 /// Edits that turn `before` into `after`, whole lines at a time (readable edits for small files such as
-/// package.json, where a character diff would splice inside words).
+/// package.json, where a character diff would splice inside words). Lines end at `\n`, `\r\n` or a lone `\r`, as
+/// the diff splits them.
 pub fn line_diff_edits(before: &str, after: &str) -> Vec<Edit> {
-    let line_starts =
-        |text: &str| -> Vec<usize> { std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect() };
-    let (old_starts, new_starts) = (line_starts(before), line_starts(after));
-    let at =
-        |starts: &[usize], text: &str, line: usize| starts.get(line).copied().unwrap_or(text.len()).min(text.len());
     let diff = similar::TextDiff::from_lines(before, after);
+    let starts = |slices: &[&str]| -> Vec<usize> {
+        let mut at = Vec::with_capacity(slices.len() + 1);
+        let mut offset = 0;
+        at.push(0);
+        for slice in slices {
+            offset += slice.len();
+            at.push(offset);
+        }
+        at
+    };
+    let (old, new) = (starts(diff.old_slices()), starts(diff.new_slices()));
     diff.ops()
         .iter()
         .filter(|op| op.tag() != similar::DiffTag::Equal)
         .map(|op| {
-            let (old, new) = (op.old_range(), op.new_range());
-            let range = at(&old_starts, before, old.start)..at(&old_starts, before, old.end);
-            let text = &after[at(&new_starts, after, new.start)..at(&new_starts, after, new.end)];
-            Edit::replace(range, text, "merged")
+            let (o, n) = (op.old_range(), op.new_range());
+            Edit::replace(old[o.start]..old[o.end], &after[new[n.start]..new[n.end]], "merged")
         })
         .collect()
 }
@@ -281,6 +286,9 @@ mod tests {
         assert_eq!(edits, [Edit::replace(14..25, "  \"b\": \"3\",\n  \"c\": \"4\"\n", "merged")]);
         assert_eq!(apply(before, &edits).expect("applies"), after);
         assert_eq!(apply("x", &line_diff_edits("x", "x\ny")).expect("applies"), "x\ny");
+        // Old Mac line endings: the offsets follow the diff's own lines.
+        let (before, after) = ("a\rb\rc\r", "a\rB\rc\rd\r");
+        assert_eq!(apply(before, &line_diff_edits(before, after)).expect("applies"), after);
     }
 
     #[test]

@@ -1,10 +1,12 @@
-//! `--interactive`: each change (a transform's part of a file, or a version bump in a package.json) is shown as a
-//! diff and the reviewer answers yes, no, all remaining or quit. Nothing is written until every question is answered;
-//! then the run is planned again with the declined parts left out, so what is written is exactly what was accepted,
-//! and a package.json gets only the packages the accepted code needs.
+//! `--interactive`: each change is shown as a diff and the reviewer answers yes, no, all remaining or quit. The
+//! questions: first each code migration (`express4`, `express5`) over all the files it changes, with the Express
+//! version that moves with it; then each transform's part of each source file, with the packages it adds to
+//! package.json; then the version bumps that no migration carries. Nothing is written until every question is
+//! answered; then the run is planned again with only the accepted parts, so what is written is exactly what was
+//! accepted, and a package.json gets only the packages the accepted code needs.
 //!
-//! A part is shown on top of the parts of the same file already accepted (as `git add -p` does), so the diffs that
-//! were shown, applied in order, are the change that is written.
+//! A part is shown on top of the parts already accepted (as `git add -p` does), and both sides of its diff are planned
+//! over the whole run, so the diffs that were shown, applied in order, are the change that is written.
 
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
@@ -13,15 +15,28 @@ use crate::discover::display_path;
 use crate::pipeline::{run_selected, RunResult, Selection};
 use crate::transform::{Options, Transform};
 
-/// One question: a transform's part of one file.
+/// What a question is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A code migration (a phase-0 transform) in every file it changes, with the major version bump that goes with
+    /// it: asked first, as one question, because the other transforms build on the migrated code and the version
+    /// must move together with the code.
+    Migration,
+    /// A transform's part of one source file (the packages it needs come with it).
+    Code,
+    /// A version bump in one package.json that no migration of its project carries.
+    Bump,
+}
+
+/// One question.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Part {
-    /// The file.
-    pub path: PathBuf,
+    /// The files: one, or every file a migration changes.
+    pub paths: Vec<PathBuf>,
     /// The transform.
     pub transform: &'static str,
-    /// Whether the file is a package.json (its version bumps; added packages follow the code that needs them).
-    pub manifest: bool,
+    /// What it is.
+    pub kind: Kind,
 }
 
 /// How the review ended.
@@ -37,28 +52,44 @@ pub struct Review {
     pub quit: bool,
 }
 
-/// The parts of a run's changes, in the order they are asked: source files first (each file's transforms in the
-/// order of their first edit), then the version bumps of each package.json.
-pub fn parts(result: &RunResult) -> Vec<Part> {
-    let mut out = Vec::new();
-    for change in &result.changes {
-        if change.is_manifest {
-            let mut bumps: Vec<&'static str> = Vec::new();
-            for dep in result.dependencies.iter().filter(|d| d.manifest == change.path && d.from.is_some()) {
-                if !bumps.contains(&dep.transform) {
-                    bumps.push(dep.transform);
-                }
+/// The parts of a run's changes, in the order they are asked: the code migrations, then each source file's
+/// transforms (in the order of their first edit), then the version bumps no migration carries.
+pub fn parts(result: &RunResult, transforms: &[Box<dyn Transform>]) -> Vec<Part> {
+    let is_migration = |id: &str| transforms.iter().any(|t| t.info().id == id && t.phase() == 0);
+    let mut migrations: Vec<Part> = Vec::new();
+    let mut code = Vec::new();
+    let mut bumps = Vec::new();
+    for change in result.changes.iter().filter(|c| !c.is_manifest) {
+        let mut edits = change.edits.clone();
+        crate::edit::sort_edits(&mut edits);
+        let mut ids: Vec<&'static str> = change.transforms.clone();
+        ids.sort_by_key(|id| edits.iter().position(|e| e.transform == *id).unwrap_or(usize::MAX));
+        for id in ids {
+            if !is_migration(id) {
+                code.push(Part { paths: vec![change.path.clone()], transform: id, kind: Kind::Code });
+            } else if let Some(group) = migrations.iter_mut().find(|m| m.transform == id) {
+                group.paths.push(change.path.clone());
+            } else {
+                migrations.push(Part { paths: vec![change.path.clone()], transform: id, kind: Kind::Migration });
             }
-            out.extend(bumps.into_iter().map(|id| Part { path: change.path.clone(), transform: id, manifest: true }));
-        } else {
-            let mut edits = change.edits.clone();
-            crate::edit::sort_edits(&mut edits);
-            let mut ids: Vec<&'static str> = change.transforms.clone();
-            ids.sort_by_key(|id| edits.iter().position(|e| e.transform == *id).unwrap_or(usize::MAX));
-            out.extend(ids.into_iter().map(|id| Part { path: change.path.clone(), transform: id, manifest: false }));
         }
     }
-    out
+    for change in result.changes.iter().filter(|c| c.is_manifest) {
+        let dir = match change.path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let carried = migrations.iter().flat_map(|m| &m.paths).any(|p| p.starts_with(&dir) || dir.as_os_str() == ".");
+        if carried {
+            continue;
+        }
+        for dep in result.dependencies.iter().filter(|d| d.manifest == change.path && d.from.is_some()) {
+            if !bumps.iter().any(|b: &Part| b.paths[0] == change.path && b.transform == dep.transform) {
+                bumps.push(Part { paths: vec![change.path.clone()], transform: dep.transform, kind: Kind::Bump });
+            }
+        }
+    }
+    migrations.into_iter().chain(code).chain(bumps).collect()
 }
 
 enum Answer {
@@ -83,11 +114,13 @@ pub fn review(
     input: &mut dyn BufRead,
     output: &mut dyn Write,
 ) -> std::io::Result<Review> {
-    let parts = parts(initial);
+    let parts = parts(initial, transforms);
     let mut selection = Selection::default();
     // Every file with parts is limited to the transforms accepted for it (none until one is).
-    for part in parts.iter().filter(|p| !p.manifest) {
-        selection.allowed.entry(part.path.clone()).or_default();
+    for part in parts.iter().filter(|p| p.kind != Kind::Bump) {
+        for path in &part.paths {
+            selection.allowed.entry(path.clone()).or_default();
+        }
     }
     let (mut accepted, mut declined) = (0, 0);
     let mut accept_rest = false;
@@ -99,11 +132,12 @@ pub fn review(
             Answer::Yes
         } else if let Some(preview) = preview(paths, transforms, options, &parts[n..], &selection) {
             let title = transforms.iter().find(|t| t.info().id == part.transform).map(|t| t.info().title.clone());
+            let files: Vec<String> = part.paths.iter().map(|p| display_path(p)).collect();
             let header = format!(
                 "[{}/{}] {} ({}): {}",
                 n + 1,
                 parts.len(),
-                display_path(&part.path),
+                files.join(", "),
                 part.transform,
                 title.unwrap_or_default()
             );
@@ -116,18 +150,21 @@ pub fn review(
             // Nothing of its own left to show (it built on a part that was declined): nothing to ask.
             continue;
         };
-        match answer {
-            Answer::Yes | Answer::All => {
-                accepted += 1;
-                accept_rest |= matches!(answer, Answer::All);
-                if !part.manifest {
-                    selection.allowed.entry(part.path.clone()).or_default().push(part.transform);
+        let accept = matches!(answer, Answer::Yes | Answer::All);
+        accept_rest |= matches!(answer, Answer::All);
+        quit |= matches!(answer, Answer::Quit);
+        if accept {
+            accepted += 1;
+        } else {
+            declined += 1;
+        }
+        for path in &part.paths {
+            match (accept, part.kind) {
+                (true, Kind::Bump) => {}
+                (true, _) => selection.allowed.entry(path.clone()).or_default().push(part.transform),
+                (false, _) => {
+                    selection.declined.insert((path.clone(), part.transform));
                 }
-            }
-            Answer::No | Answer::Quit => {
-                declined += 1;
-                quit |= matches!(answer, Answer::Quit);
-                selection.declined.insert((part.path.clone(), part.transform));
             }
         }
     }
@@ -154,8 +191,10 @@ fn ask(input: &mut dyn BufRead, output: &mut dyn Write) -> std::io::Result<Answe
     }
 }
 
-/// The diff of the first of `parts` on top of the answers so far (for a source file: the transforms accepted for it),
-/// with the packages it adds; `None` when it changes nothing any more.
+/// The diff the first of `parts` makes on top of the answers so far, over every file (a source part also shows the
+/// packages it adds to package.json); `None` when it changes nothing any more. Both sides are planned over the whole
+/// run, so what a file's change depends on elsewhere (the views behind helmet's CSP) is the same as when it is
+/// written.
 fn preview(
     paths: &[PathBuf],
     transforms: &[Box<dyn Transform>],
@@ -164,50 +203,54 @@ fn preview(
     selection: &Selection,
 ) -> Option<String> {
     let part = &parts[0];
-    // Without the part and with it; the parts after it are left out of both, so the difference is this part's alone.
-    let mut without = selection.clone();
-    for later in parts.iter().filter(|p| p.manifest) {
-        without.declined.insert((later.path.clone(), later.transform));
+    // The parts after this one are left out of both sides (source parts are, as long as they are not accepted).
+    let mut base = selection.clone();
+    for later in parts[1..].iter().filter(|p| p.kind != Kind::Code) {
+        for path in &later.paths {
+            base.declined.insert((path.clone(), later.transform));
+        }
     }
-    let mut with = without.clone();
-    if part.manifest {
-        with.declined.remove(&(part.path.clone(), part.transform));
-    } else {
-        with.allowed.entry(part.path.clone()).or_default().push(part.transform);
-    }
-    // A source file is planned on its own; a version bump needs the whole run (its migration must be complete).
-    let scope: Vec<PathBuf> = if part.manifest { paths.to_vec() } else { vec![part.path.clone()] };
-    let before = run_selected(&scope, transforms, options, &without);
-    let after = run_selected(&scope, transforms, options, &with);
-    let text = |result: &RunResult| {
-        result
-            .changes
-            .iter()
-            .find(|c| c.path == part.path)
-            .map(|c| c.updated.clone())
-            .or_else(|| std::fs::read_to_string(&part.path).ok())
-    };
-    let (old, new) = (text(&before)?, text(&after)?);
-    if old == new {
-        return None;
-    }
-    let shown = display_path(&part.path);
-    let mut diff = similar::TextDiff::from_lines(&old, &new)
-        .unified_diff()
-        .context_radius(3)
-        .header(&format!("a/{shown}"), &format!("b/{shown}"))
-        .to_string();
-    if !part.manifest {
-        for dep in after.dependencies.iter().filter(|d| d.from.is_none()) {
-            if !before.dependencies.iter().any(|b| b.package == dep.package && b.manifest == dep.manifest) {
-                diff.push_str(&format!(
-                    "(with {} {} added to {}: this code needs it)\n",
-                    dep.package,
-                    dep.to,
-                    display_path(&dep.manifest)
-                ));
+    let (mut without, mut with) = (base.clone(), base);
+    for path in &part.paths {
+        match part.kind {
+            Kind::Code => with.allowed.entry(path.clone()).or_default().push(part.transform),
+            Kind::Migration => {
+                without.declined.insert((path.clone(), part.transform));
+                with.allowed.entry(path.clone()).or_default().push(part.transform);
+            }
+            Kind::Bump => {
+                without.declined.insert((path.clone(), part.transform));
             }
         }
     }
-    Some(diff)
+    let before = run_selected(paths, transforms, options, &without);
+    let after = run_selected(paths, transforms, options, &with);
+    let mut files: Vec<(bool, &PathBuf)> =
+        before.changes.iter().chain(&after.changes).map(|c| (c.is_manifest, &c.path)).collect();
+    files.sort();
+    files.dedup();
+    let text = |result: &RunResult, path: &PathBuf| {
+        result
+            .changes
+            .iter()
+            .find(|c| &c.path == path)
+            .map(|c| c.updated.clone())
+            .or_else(|| std::fs::read_to_string(path).ok())
+    };
+    let mut diff = String::new();
+    for (_, path) in files {
+        let (Some(old), Some(new)) = (text(&before, path), text(&after, path)) else { continue };
+        if old != new {
+            let shown = display_path(path);
+            let file_diff = similar::TextDiff::from_lines(&old, &new);
+            diff.push_str(
+                &file_diff
+                    .unified_diff()
+                    .context_radius(3)
+                    .header(&format!("a/{shown}"), &format!("b/{shown}"))
+                    .to_string(),
+            );
+        }
+    }
+    (!diff.is_empty()).then_some(diff)
 }

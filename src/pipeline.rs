@@ -122,7 +122,8 @@ pub struct Selection {
 impl Selection {
     /// Whether the transform `id` runs on `path`.
     pub fn keeps(&self, path: &Path, id: &'static str) -> bool {
-        self.allowed.get(path).is_none_or(|ids| ids.contains(&id)) && !self.declined.contains(&(path.to_path_buf(), id))
+        self.allowed.get(path).is_none_or(|ids| ids.contains(&id))
+            && (self.declined.is_empty() || !self.declined.contains(&(path.to_path_buf(), id)))
     }
 
     fn is_empty(&self) -> bool {
@@ -353,7 +354,19 @@ fn plan_file(
         all_edits = if phases_with_edits == 0 {
             plan.edits
         } else {
-            edit::compose(&file.code, &all_edits, &plan.edits).unwrap_or_else(|| edit::diff_edits(&file.code, &updated))
+            edit::compose(&file.code, &all_edits, &plan.edits).unwrap_or_else(|| {
+                // Cannot happen for edits that apply (the tests check every fixture); whole: owned by the first.
+                let mut owners: Vec<&'static str> = all_edits.iter().chain(&plan.edits).map(|e| e.transform).collect();
+                owners.dedup();
+                let first = owners.first().copied().unwrap_or("merged");
+                owners.retain(|t| *t != first);
+                owners.sort_unstable();
+                owners.dedup();
+                edit::diff_edits(&file.code, &updated)
+                    .into_iter()
+                    .map(|e| Edit { transform: first, merged: owners.clone(), ..e })
+                    .collect()
+            })
         };
         phases_with_edits += 1;
         if index + 1 < phases.len() {
@@ -565,7 +578,22 @@ fn record_step(original: &str, before: &str, after: &str, transform: &'static st
     let strip = |t: &str| t.strip_prefix(crate::source::BOM).unwrap_or(t).to_string();
     let (original, before, after) = (strip(original), strip(before), strip(after));
     let step: Vec<Edit> = edit::line_diff_edits(&before, &after).into_iter().map(|e| Edit { transform, ..e }).collect();
-    *edits = edit::compose(&original, edits, &step).unwrap_or_else(|| edit::diff_edits(&original, &after));
+    let composed = match edit::apply(&before, &step) {
+        Ok(text) if text == after => edit::compose(&original, edits, &step),
+        _ => None,
+    };
+    *edits = composed.unwrap_or_else(|| {
+        // Whole lines from the original, owned by this step's transform and listing the earlier ones.
+        let mut earlier: Vec<&'static str> =
+            edits.iter().flat_map(|e| std::iter::once(e.transform).chain(e.merged.iter().copied())).collect();
+        earlier.sort_unstable();
+        earlier.dedup();
+        earlier.retain(|t| *t != transform);
+        edit::line_diff_edits(&original, &after)
+            .into_iter()
+            .map(|e| Edit { transform, merged: earlier.clone(), ..e })
+            .collect()
+    });
 }
 
 fn report_missing_manifest(requests: &[(DependencyRequest, PathBuf)], result: &mut RunResult) {

@@ -9,7 +9,6 @@ use serde_json::{json, Value};
 use crate::discover::display_path;
 use crate::pipeline::{FileChange, RunResult};
 use crate::report::Mode;
-use crate::source::SourceFile;
 use crate::transform::{Severity, Transform};
 
 /// Rules the engine itself reports, outside any transform.
@@ -79,7 +78,8 @@ pub fn log(
 
     let mut results: Vec<Value> = Vec::new();
     for change in &result.changes {
-        let file = SourceFile::new(change.path.clone(), change.original.clone());
+        let code = change.original.strip_prefix(crate::source::BOM).unwrap_or(&change.original);
+        let lines = Lines::new(code);
         let uri = uri(&change.path);
         // Results in the order of their first edit, which is the order the tool applies the edits in.
         let mut in_order = change.edits.clone();
@@ -104,27 +104,31 @@ pub fn log(
                 })
                 .collect();
             let what = if deps.is_empty() { title.clone() } else { format!("{title}: {}", deps.join("; ")) };
-            let status = match (written(change), edits.is_empty(), shared) {
+            let written = written(change);
+            let status = match (written, edits.is_empty(), shared) {
                 (true, _, _) => "fixed by express-harden --write".to_string(),
                 (false, true, Some(edit)) => format!("fix proposed as part of the {} fix", edit.transform),
                 (false, _, _) => "fix proposed".to_string(),
             };
             let at = edits.first().or(shared.as_ref()).map_or(0, |e| e.range.start);
-            let (line, column) = file.line_col(at);
+            let (line, column) = lines.at(at);
+            // After a write the file is fixed: the result says so (`pass`), without a fix whose regions would point
+            // into the text as it was before.
+            let (kind, level) = if written { ("pass", "none") } else { ("fail", "warning") };
             let mut entry = json!({
                 "ruleId": id,
                 "ruleIndex": rule_index,
-                "level": "warning",
-                "kind": "fail",
+                "level": level,
+                "kind": kind,
                 "message": { "text": format!("{what} ({status}).") },
                 "locations": [location(&uri, json!({ "startLine": line, "startColumn": column }))],
             });
-            if !edits.is_empty() {
+            if !edits.is_empty() && !written {
                 let replacements: Vec<Value> = edits
                     .iter()
                     .map(|e| {
-                        let (start_line, start_column) = file.line_col(e.range.start);
-                        let (end_line, end_column) = file.line_col(e.range.end);
+                        let (start_line, start_column) = lines.at(e.range.start);
+                        let (end_line, end_column) = lines.at(e.range.end);
                         json!({
                             "deletedRegion": {
                                 "startLine": start_line,
@@ -148,7 +152,16 @@ pub fn log(
         }
     }
     for finding in &result.findings {
-        let Some(&rule_index) = index.get(&finding.rule) else { continue };
+        // A kind missing from its transform's catalog (the fixture tests keep this from happening) still gets a rule.
+        if !index.contains_key(&finding.rule) {
+            index.insert(finding.rule.clone(), rules.len());
+            rules.push(json!({
+                "id": finding.rule,
+                "shortDescription": { "text": format!("A finding of the {} transform.", finding.transform) },
+                "defaultConfiguration": { "level": "warning" },
+            }));
+        }
+        let rule_index = index[&finding.rule];
         results.push(json!({
             "ruleId": finding.rule,
             "ruleIndex": rule_index,
@@ -202,10 +215,47 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
+/// SARIF line and column numbers of byte offsets: lines end at `\n`, `\r\n` or a lone `\r` (as JavaScript and
+/// SARIF viewers count them); columns count Unicode code points (`run.columnKind`).
+struct Lines<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> Lines<'a> {
+    fn new(text: &'a str) -> Lines<'a> {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        for (i, b) in bytes.iter().enumerate() {
+            if *b == b'\n' || (*b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+                starts.push(i + 1);
+            }
+        }
+        Lines { text, starts }
+    }
+
+    /// 1-based line and column of `offset`.
+    fn at(&self, offset: usize) -> (usize, usize) {
+        let line = match self.starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        let start = self.starts[line];
+        let column = self.text.get(start..offset.min(self.text.len())).map_or(0, |s| s.chars().count());
+        (line + 1, column + 1)
+    }
+}
+
 /// A path as a relative URI reference (forward slashes, percent-encoded where a URI needs it), against the folder
 /// the tool ran in.
 fn uri(path: &std::path::Path) -> String {
-    let shown = display_path(path).replace('\\', "/");
+    let mut shown = display_path(path).replace('\\', "/");
+    // Outside the folder the tool ran in: an absolute path (made a `file:` URI by `artifact`).
+    if shown == ".." || shown.starts_with("../") {
+        if let Ok(absolute) = path.canonicalize().or_else(|_| std::path::absolute(path)) {
+            shown = absolute.to_string_lossy().replace('\\', "/");
+        }
+    }
     let shown = shown.strip_prefix("./").unwrap_or(&shown).to_string();
     let mut out = String::with_capacity(shown.len());
     for byte in shown.bytes() {
@@ -252,5 +302,16 @@ mod tests {
         assert_eq!(uri(std::path::Path::new("./src/app.js")), "src/app.js");
         assert_eq!(uri(std::path::Path::new("my app/ä.js")), "my%20app/%C3%A4.js");
         assert_eq!(pascal_case("session-store/opaque-options"), "SessionStoreOpaqueOptions");
+        assert!(uri(std::path::Path::new("../elsewhere/app.js")).starts_with('/'));
+    }
+
+    #[test]
+    fn lines_end_at_lf_crlf_and_a_lone_cr() {
+        let lines = Lines::new("a\r\nb\rc\nä d");
+        assert_eq!(lines.at(0), (1, 1));
+        assert_eq!(lines.at(3), (2, 1));
+        assert_eq!(lines.at(5), (3, 1));
+        assert_eq!(lines.at(7), (4, 1));
+        assert_eq!(lines.at(10), (4, 3));
     }
 }

@@ -82,7 +82,7 @@ fn accept_one_decline_one_then_quit_writes_only_the_accepted_change_and_its_pack
 
     let first = answer(&mut session, 1, "app.js (helmet)", "y");
     assert!(first.contains("+app.use(helmet("), "the diff is shown before the question:\n{first}");
-    assert!(first.contains("(with helmet ^8.3.0 added to package.json"), "{first}");
+    assert!(first.contains("+    \"helmet\": \"^8.3.0\""), "the package the code needs is shown with it:\n{first}");
     let second = answer(&mut session, 2, "app.js (session-store)", "n");
     assert!(!second.contains("+app.use(helmet("), "a part is shown on top of the accepted ones:\n{second}");
     answer(&mut session, 3, "app.js (secrets)", "q");
@@ -230,4 +230,44 @@ fn declining_a_migration_holds_back_its_major_version() {
     assert!(rest.contains("express-version/major-change"), "the reviewer is told why:\n{rest}");
     let manifest = std::fs::read_to_string(app.join("package.json")).expect("read");
     assert!(manifest.contains("\"express\": \"~3."), "{manifest}");
+}
+
+#[test]
+fn the_preview_is_what_is_written_even_where_it_depends_on_other_files() {
+    // helmet's CSP comes from the app's views: the preview must be planned with them, as the write is.
+    let tmp = tempfile::Builder::new().prefix("express-harden-interactive-").tempdir().expect("tempdir");
+    let app = tmp.path().join("app");
+    common::copy_dir(&Path::new(REPO).join("tests/fixtures/helmet/34-ejs-inline-and-cdn-scripts"), &app);
+    let reference = tmp.path().join("reference");
+    common::copy_dir(&app, &reference);
+    let mut session = start(&app, &["--only", "helmet"]);
+
+    let shown = answer(&mut session, 1, "(helmet)", "y");
+    let (code, rest) = finish(session);
+
+    assert_eq!(code, 0, "{rest}");
+    assert!(shown.contains("https://cdn.jsdelivr.net"), "the CSP built from the views is in the preview:\n{shown}");
+    let out = common::express_harden(&reference, &["--write", "--only", "helmet"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(tree(&app), tree(&reference));
+}
+
+#[test]
+fn a_migration_is_one_question_that_carries_its_version_bump() {
+    let tmp = tempfile::Builder::new().prefix("express-harden-interactive-").tempdir().expect("tempdir");
+    let app = tmp.path().join("app");
+    common::copy_dir(&Path::new(REPO).join("tests/e2e/express3-app"), &app);
+    let reference = tmp.path().join("reference");
+    common::copy_dir(&app, &reference);
+    let mut session = start(&app, &[]);
+
+    let migration = answer(&mut session, 1, "] app.js (express4)", "y");
+    assert!(migration.contains("+    \"express\": \"~4."), "the bump is shown with its migration:\n{migration}");
+    answer(&mut session, 2, "(helmet)", "q");
+    let (code, rest) = finish(session);
+
+    assert_eq!(code, 0, "{rest}");
+    let out = common::express_harden(&reference, &["--write", "--only", "express4,express-version"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(tree(&app), tree(&reference));
 }

@@ -23,15 +23,25 @@ dir="$(dirname "$0")/.."
 printf '%s\n' "$*" >>"$dir/gh.log"
 case "$1 $2" in
   "pr list")
-    if [ -f "$dir/gh.state" ]; then cat "$dir/gh.state"; fi ;;
+    # The open pull requests as GitHub lists them (a JSON array), filtered with the caller's --jq.
+    filter=.
+    while [ $# -gt 0 ]; do
+      if [ "$1" = --jq ]; then filter=$2; fi
+      shift
+    done
+    if [ -f "$dir/gh.prs" ]; then jq -r "$filter" "$dir/gh.prs"; else echo '[]' | jq -r "$filter"; fi ;;
   "pr create" | "pr edit")
+    sub=$2
     while [ $# -gt 0 ]; do
       if [ "$1" = --body-file ]; then cp "$2" "$dir/gh.body"; fi
       shift
     done
-    if [ ! -f "$dir/gh.state" ]; then
-      echo 1 >"$dir/gh.state"
-      echo https://github.com/owner/app/pull/1
+    if [ "$sub" = create ]; then
+      number=$(( $(jq '[.[].number] | max // 0' "$dir/gh.prs" 2>/dev/null || echo 0) + 1 ))
+      jq -n --argjson n "$number" --slurpfile old <(cat "$dir/gh.prs" 2>/dev/null || echo '[]') \
+        '$old[0] + [{number: $n, isCrossRepository: false}]' >"$dir/gh.prs.new"
+      mv "$dir/gh.prs.new" "$dir/gh.prs"
+      echo "https://github.com/owner/app/pull/$number"
     fi ;;
   *)
     echo "fake gh: unexpected call: $*" >&2
@@ -333,4 +343,32 @@ fn a_body_over_the_limit_loses_its_full_diff() {
     let fixes = sb.origin_sha(BRANCH).expect("pushed");
     assert_eq!(sb.git(&sb.origin, &["log", "-1", "--format=%s", &fixes]), "Harden the app");
     assert_eq!(sb.git(&sb.origin, &["diff", "--name-only", "main", &fixes]), "app.js\npackage.json");
+}
+
+#[test]
+fn a_pull_request_from_a_fork_with_the_same_branch_name_is_never_edited() {
+    let sb = Sandbox::new(false);
+    // `gh pr list --head` matches the branch name in forks too.
+    std::fs::write(sb.root.join("gh.prs"), r#"[{"number": 7, "isCrossRepository": true}]"#).expect("write");
+
+    let out = sb.run_script(&[]);
+    assert_ran(&out);
+
+    assert!(sb.gh_calls_of("edit").is_empty(), "the fork's pull request was edited: {:?}", sb.gh_calls());
+    assert_eq!(sb.gh_calls_of("create").len(), 1, "{:?}", sb.gh_calls());
+    assert_eq!(sb.outputs(), "changed=true\npushed=true\npull-request=8\n");
+}
+
+#[test]
+fn a_base_branch_behind_or_ahead_of_the_remote_is_refused() {
+    let sb = Sandbox::new(false);
+    std::fs::write(sb.work.join("notes.txt"), "local only\n").expect("write");
+    sb.commit_all("not pushed");
+
+    let out = sb.run_script(&[]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "stdout: {}\nstderr: {stderr}", text(&out.stdout));
+    assert!(stderr.contains("pull or push first"), "{stderr}");
+    assert_eq!(sb.origin_sha(BRANCH), None);
+    assert!(sb.gh_calls().is_empty(), "{:?}", sb.gh_calls());
 }

@@ -131,11 +131,14 @@ fn tree(dir: &Path) -> BTreeMap<PathBuf, String> {
     out
 }
 
-/// Byte offset of a SARIF (1-based line, 1-based column in code points) position in `text`.
+/// Byte offset of a SARIF (1-based line, 1-based column in code points) position in `text`; lines end at `\n`,
+/// `\r\n` or a lone `\r`.
 fn offset(text: &str, line: u64, column: u64) -> usize {
+    let bytes = text.as_bytes();
     let mut start = 0;
     for _ in 1..line {
-        start += text[start..].find('\n').expect("the line exists") + 1;
+        let end = bytes[start..].iter().position(|b| *b == b'\n' || *b == b'\r').expect("the line exists") + start;
+        start = if bytes[end] == b'\r' && bytes.get(end + 1) == Some(&b'\n') { end + 2 } else { end + 1 };
     }
     let rest = &text[start..];
     start + rest.char_indices().nth(column as usize - 1).map_or(rest.len(), |(i, _)| i)
@@ -267,6 +270,97 @@ fn microsofts_sarif_validator_accepts_the_logs() {
     let notification = &invocation["toolExecutionNotifications"][0];
     assert_eq!(notification["level"], "error");
     assert_eq!(notification["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "broken.js");
+}
+
+/// Runs `--format sarif` and `--write` on two copies of `from`, applies the fixes to the first, and compares.
+fn fixes_equal_write(from: &Path, args: &[&str]) -> bool {
+    let tmp = tempfile::Builder::new().prefix("express-harden-sarif-").tempdir().expect("tempdir");
+    let (fixed, written) = (tmp.path().join("fixed"), tmp.path().join("written"));
+    common::copy_dir(from, &fixed);
+    common::copy_dir(from, &written);
+    let log: Value = serde_json::from_str(&sarif(&fixed, args)).expect("JSON");
+    apply_fixes(&fixed, &log);
+    let mut write_args = vec!["--write"];
+    write_args.extend_from_slice(args);
+    let out = common::express_harden(&written, &write_args);
+    assert!(matches!(out.status.code(), Some(0 | 2)), "{out:?}");
+    let same = tree(&fixed) == tree(&written);
+    if !same {
+        eprintln!("{}: the SARIF fixes differ from --write", from.display());
+    }
+    same
+}
+
+#[test]
+fn over_every_fixture_the_fixes_give_what_write_writes() {
+    let root = Path::new(REPO).join("tests/fixtures");
+    let mut suites: Vec<PathBuf> = std::fs::read_dir(&root).expect("fixtures").flatten().map(|e| e.path()).collect();
+    suites.sort();
+    let mut cases = 0;
+    let mut differ = Vec::new();
+    for suite in suites.iter().filter(|s| s.is_dir()) {
+        let args: &[&str] = if suite.ends_with("express5") { &["--express", "5"] } else { &[] };
+        let mut dirs: Vec<PathBuf> = std::fs::read_dir(suite).expect("suite").flatten().map(|e| e.path()).collect();
+        dirs.sort();
+        for case in dirs.iter().filter(|d| d.is_dir()) {
+            cases += 1;
+            if !fixes_equal_write(case, args) {
+                differ.push(case.display().to_string());
+            }
+        }
+    }
+    assert!(cases > 200, "only {cases} fixture cases found");
+    assert!(differ.is_empty(), "the SARIF fixes differ from --write in:\n{}", differ.join("\n"));
+}
+
+#[test]
+fn line_endings_bom_and_non_ascii_text_keep_the_regions_right() {
+    let tmp = tempfile::Builder::new().prefix("express-harden-sarif-").tempdir().expect("tempdir");
+    let convert = |name: &str, change: &dyn Fn(&str) -> String| {
+        let app = tmp.path().join(name);
+        common::copy_dir(&Path::new(REPO).join("examples/basic-app"), &app);
+        for file in ["app.js", "package.json"] {
+            let text = std::fs::read_to_string(app.join(file)).expect("read");
+            std::fs::write(app.join(file), change(&text)).expect("write");
+        }
+        app
+    };
+    let variants = [
+        convert("crlf", &|t| t.replace('\n', "\r\n")),
+        convert("cr", &|t| t.replace('\n', "\r")),
+        convert("bom", &|t| format!("\u{feff}{t}")),
+        convert("non-ascii", &|t| {
+            if t.starts_with('{') {
+                t.replace("\"description\": \"", "\"description\": \"Grüße, 日本語 ✓ ")
+            } else {
+                format!("// Grüße, 日本語 ✓\n{t}").replace("'keyboard cat'", "'ключ'")
+            }
+        }),
+    ];
+    for app in &variants {
+        let log: Value = serde_json::from_str(&sarif(app, &[])).expect("JSON");
+        let fixes = log["runs"][0]["results"].as_array().expect("results").iter().filter(|r| r["fixes"].is_array());
+        assert!(fixes.count() >= 6, "{}: the app is fixed in both files", app.display());
+        assert!(fixes_equal_write(app, &[]), "{}", app.display());
+    }
+}
+
+#[test]
+fn after_a_write_the_results_say_fixed_and_carry_no_fix() {
+    let (_tmp, app) = copy("examples/basic-app");
+    let out = common::express_harden(&app, &["--write", "--format", "sarif"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let log: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let changes: Vec<&Value> =
+        log["runs"][0]["results"].as_array().expect("results").iter().filter(|r| r["kind"].is_string()).collect();
+    assert!(!changes.is_empty());
+    for result in changes {
+        assert_eq!(result["kind"], "pass", "{result:#}");
+        assert_eq!(result["level"], "none");
+        assert!(result["fixes"].is_null(), "a fix would point into the text before the write: {result:#}");
+        assert!(result["message"]["text"].as_str().expect("text").contains("fixed by express-harden --write"));
+    }
+    assert!(schema_errors(&log).is_empty());
 }
 
 #[test]

@@ -292,8 +292,8 @@ impl Transform for ExpressVersion {
         }
         if new_major.is_some() {
             plan.next_steps.push(
-                "Express was raised in package.json: once it is installed (see the lockfile step), run the app's \
-                 tests against the new version"
+                "Express was raised in package.json: once the changed packages are installed, run the app's tests \
+                 against the new version"
                     .to_string(),
             );
         }
