@@ -133,7 +133,13 @@ impl Selection {
     /// The options one file (or manifest) is planned with: `selected` lists only the transforms that run on it, and,
     /// for a manifest, a code migration declined in any file of its project counts as not selected (the major
     /// version moves only together with its migration).
-    fn options_for(&self, path: &Path, project_dir: Option<&Path>, options: &Options) -> Option<Options> {
+    fn options_for(
+        &self,
+        path: &Path,
+        project_dir: Option<&Path>,
+        migrations: &[&str],
+        options: &Options,
+    ) -> Option<Options> {
         if self.is_empty() {
             return None;
         }
@@ -147,7 +153,7 @@ impl Selection {
             .iter()
             .copied()
             .filter(|id| self.keeps(path, id))
-            .filter(|id| !(["express4", "express5"].contains(id) && migration_declined(id)))
+            .filter(|id| !(migrations.contains(id) && migration_declined(id)))
             .collect();
         Some(Options { selected, ..options.clone() })
     }
@@ -172,6 +178,8 @@ pub fn run_selected(
     let no_project = Project::default();
 
     let needles: Vec<&str> = transforms.iter().flat_map(|t| t.needles(options).iter().copied()).collect();
+    // Code migrations: a version bump waits for its migration (a declined one counts as not selected).
+    let migrations: Vec<&str> = transforms.iter().filter(|t| t.phase() == 0).map(|t| t.info().id).collect();
     let planned: Vec<Planned> = found
         .sources
         .par_iter()
@@ -180,7 +188,7 @@ pub fn run_selected(
             let project = manifest.as_ref().and_then(|m| projects.get(m)).unwrap_or(&no_project);
             let chosen: Vec<&dyn Transform> =
                 transforms.iter().map(|t| t.as_ref()).filter(|t| selection.keeps(path, t.info().id)).collect();
-            let own = selection.options_for(path, None, options);
+            let own = selection.options_for(path, None, &[], options);
             plan_file(path, project, manifest, &chosen, &needles, own.as_ref().unwrap_or(options))
         })
         .collect();
@@ -208,7 +216,7 @@ pub fn run_selected(
         let (Some(info), Ok(text)) = (&project.manifest, std::fs::read_to_string(path)) else { continue };
         let source_errors =
             result.errors.iter().any(|e| e.path.starts_with(&project.dir) || project.dir == Path::new("."));
-        let own = selection.options_for(path, Some(&project.dir), options);
+        let own = selection.options_for(path, Some(&project.dir), &migrations, options);
         let options = own.as_ref().unwrap_or(options);
         let cx = ManifestContext { path, text: &text, info, project, options, source_errors };
         let mut plan = ManifestPlan::default();
