@@ -95,7 +95,10 @@ pub fn detect_indent_unit(code: &str) -> String {
         let lead = line.iter().take_while(|b| **b == b' ' || **b == b'\t').count();
         let rest = &line[lead..];
         // Blank lines say nothing; continuation lines of block comments (` * foo`) are aligned, not indented.
-        if rest.iter().all(|b| b.is_ascii_whitespace()) || rest.first() == Some(&b'*') {
+        // (A line is blank when what follows its spaces and tabs is whitespace too: only such lines are scanned.)
+        let blank =
+            rest.first().is_none_or(|b| b.is_ascii_whitespace() && rest.iter().all(|b| b.is_ascii_whitespace()));
+        if blank || rest.first() == Some(&b'*') {
             continue;
         }
         if line.first() == Some(&b'\t') {
