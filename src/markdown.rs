@@ -22,7 +22,8 @@ pub fn body(result: &RunResult) -> String {
             *per_transform.entry(id).or_default() += 1;
         }
     }
-    let files = result.changes.len();
+    // Lockfiles that `--lockfile` brought up to date are part of the change (and of the commit a bot makes).
+    let files = result.changes.len() + result.updated_lockfiles.len();
     let _ = writeln!(out, "# express-harden: security fixes in {files} file{}\n", if files == 1 { "" } else { "s" });
     if files == 0 {
         out.push_str("Nothing to change.\n");
@@ -48,6 +49,10 @@ pub fn body(result: &RunResult) -> String {
                 dep.from.as_deref().map_or_else(|| "(new)".to_string(), |f| format!("`{f}`")),
                 dep.to
             );
+        }
+        for lock in &result.updated_lockfiles {
+            let _ =
+                writeln!(out, "\n`{}` was updated to match (lockfile only, no install scripts).", display_path(lock));
         }
         out.push('\n');
     }

@@ -223,7 +223,8 @@ fn opens_one_pull_request_updates_it_without_churn_and_stops_when_nothing_change
     let sb = Sandbox::new(true);
     let main_1 = sb.origin_sha("main").expect("main pushed");
     let (expected_clone, markdown, expected_tree) = sb.expected("expected-1");
-    assert!(markdown.starts_with("# express-harden"), "{markdown}");
+    assert!(markdown.starts_with("# express-harden: security fixes in 3 files\n"), "the lockfile counts:\n{markdown}");
+    assert!(markdown.contains("`package-lock.json` was updated to match"), "{markdown}");
 
     // First run: the branch is pushed and one pull request is opened.
     let stdout = assert_ran(&sb.run_script(&[]));
