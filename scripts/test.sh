@@ -3,6 +3,9 @@
 #   - Node.js and npm: the end-to-end test starts the fixed app with node and installs its packages with `npm ci`.
 #   - git: the dirty-tree tests create repositories.
 #   - redis-server: the session-store end-to-end test starts its own Redis on a free port.
+#   - postgresql: the session-store end-to-end test with connect-pg-simple starts its own PostgreSQL server (initdb in a
+#     temporary folder, a free port; as the postgres user under root), from /usr/lib/postgresql/<version>/bin. The
+#     package's own cluster on port 5432, if the package starts one, is not used.
 #   - jq: the fake GitHub CLI of the pull-request workflow test filters its answers with the script's own --jq.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,13 +15,16 @@ command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
 command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 command -v git >/dev/null 2>&1 || need_apt+=(git)
 command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need_apt+=(postgresql)
 command -v jq >/dev/null 2>&1 || need_apt+=(jq)
 if [ "${#need_apt[@]}" -gt 0 ]; then
   echo "installing ${need_apt[*]} from Debian's packages"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
 fi
-echo "node $(node --version), npm $(npm --version), $(git --version), $(redis-server --version | cut -d' ' -f1-3)"
+postgres=$(compgen -G '/usr/lib/postgresql/*/bin/postgres' | sort -V | tail -n 1)
+echo "node $(node --version), npm $(npm --version), $(git --version), $(redis-server --version | cut -d' ' -f1-3)," \
+  "$("$postgres" --version)"
 
 cargo fmt --check
 cargo clippy --locked --all-targets -- -D warnings

@@ -221,3 +221,182 @@ pub fn request(port: u16, method: &str, path: &str, extra: &[(&str, &str)], body
         .collect();
     Response { status, headers, body: body.to_string() }
 }
+
+/// A throw-away PostgreSQL server (see [`start_postgres`]): its postmaster, data folder and socket folder. Dropping it
+/// shuts the server down (fast shutdown, then immediate, then a kill) and removes the folder.
+pub struct Postgres {
+    child: Child,
+    bin: PathBuf,
+    /// The port it listens on, on 127.0.0.1.
+    pub port: u16,
+    /// The database made for the test.
+    pub database: String,
+    // Last: removed after the server has stopped.
+    dir: tempfile::TempDir,
+}
+
+impl Postgres {
+    /// `postgres://postgres@127.0.0.1:PORT/DATABASE` (the test cluster trusts local connections: no password).
+    pub fn url(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/{}", self.port, self.database)
+    }
+
+    /// Runs `sql` with psql over TCP in the test database and returns its unaligned, tuples-only output.
+    pub fn psql(&self, sql: &str) -> String {
+        let out = Command::new(self.bin.join("psql"))
+            .args(["-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-U", "postgres"])
+            .args(["-p", &self.port.to_string(), "-d", &self.database, "-c", sql])
+            .output()
+            .expect("run psql");
+        assert!(out.status.success(), "psql -c {sql:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
+    /// What the server logged so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("postgres.log")).unwrap_or_default()
+    }
+}
+
+impl Drop for Postgres {
+    fn drop(&mut self) {
+        use nix::sys::signal::{kill, Signal};
+        use nix::unistd::Pid;
+        let pid = Pid::from_raw(self.child.id() as i32);
+        // SIGINT: fast shutdown (clients disconnected, no wait for them); SIGQUIT: immediate; then SIGKILL.
+        for signal in [Signal::SIGINT, Signal::SIGQUIT] {
+            if kill(pid, signal).is_err() {
+                break;
+            }
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while Instant::now() < deadline {
+                if let Ok(Some(_)) = self.child.try_wait() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The folder of PostgreSQL's server programs: Debian's `/usr/lib/postgresql/<major>/bin` (the newest major), else
+/// wherever `initdb` is on the PATH.
+fn postgres_bin_dir() -> PathBuf {
+    let mut debian: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| Some((e.file_name().to_str()?.parse::<u32>().ok()?, e.path().join("bin"))))
+        .filter(|(_, bin)| bin.join("initdb").is_file())
+        .collect();
+    debian.sort();
+    if let Some((_, bin)) = debian.pop() {
+        return bin;
+    }
+    std::env::var_os("PATH")
+        .iter()
+        .flat_map(std::env::split_paths)
+        .find(|dir| dir.join("initdb").is_file() && dir.join("postgres").is_file())
+        .unwrap_or_else(|| {
+            panic!(
+                "PostgreSQL is not installed: no /usr/lib/postgresql/<version>/bin/initdb and no initdb on the PATH \
+                 (scripts/test.sh installs Debian's postgresql package)"
+            )
+        })
+}
+
+/// The numeric id `id` prints for the `postgres` system user (`-u`) or its group (`-g`).
+fn postgres_id(flag: &str) -> u32 {
+    let out = Command::new("id").args([flag, "postgres"]).output().expect("run id");
+    assert!(
+        out.status.success(),
+        "running as root, PostgreSQL must run as the postgres user, which does not exist (Debian's postgresql package \
+         creates it): {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().parse().expect("a numeric id")
+}
+
+/// Starts a throw-away PostgreSQL server on a free port of 127.0.0.1, with its data and socket folders in a new
+/// temporary folder (no fsync), and creates the database `app` in it. Local connections are trusted, as user
+/// `postgres`. initdb and postgres refuse to run as root: under root (as in CI) they run as the `postgres` system user,
+/// which owns the folder. Debian's own cluster (port 5432), if any, is neither used nor touched.
+pub fn start_postgres() -> Postgres {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    use std::os::unix::process::CommandExt;
+
+    let bin = postgres_bin_dir();
+    let dir = tempfile::Builder::new().prefix("express-harden-pg-").tempdir().expect("tempdir");
+    // The folder is ours: owned by root means we are root.
+    let as_user = if std::fs::metadata(dir.path()).expect("stat").uid() == 0 {
+        let (uid, gid) = (postgres_id("-u"), postgres_id("-g"));
+        std::os::unix::fs::chown(dir.path(), Some(uid), Some(gid)).expect("chown the folder to postgres");
+        Some((uid, gid))
+    } else {
+        None
+    };
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o700)).expect("chmod");
+    let command = |program: &str| {
+        let mut command = Command::new(bin.join(program));
+        command.current_dir(dir.path()).env("LC_ALL", "C").env_remove("PGDATA");
+        if let Some((uid, gid)) = as_user {
+            // std drops root's supplementary groups before setuid.
+            command.uid(uid).gid(gid);
+        }
+        command
+    };
+    let data = dir.path().join("data");
+    let sockets = dir.path().join("sockets");
+
+    let initdb = command("initdb")
+        .arg("-D")
+        .arg(&data)
+        .args(["-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync", "--no-instructions"])
+        .output()
+        .expect("run initdb");
+    assert!(initdb.status.success(), "initdb failed: {}", String::from_utf8_lossy(&initdb.stderr));
+    // The socket folder belongs to the server's user too.
+    std::fs::create_dir(&sockets).expect("mkdir sockets");
+    if let Some((uid, gid)) = as_user {
+        std::os::unix::fs::chown(&sockets, Some(uid), Some(gid)).expect("chown the socket folder to postgres");
+    }
+
+    let port = free_port();
+    let log = std::fs::File::create(dir.path().join("postgres.log")).expect("log file");
+    let child = command("postgres")
+        .arg("-D")
+        .arg(&data)
+        .arg("-k")
+        .arg(&sockets)
+        .args(["-p", &port.to_string(), "-c", "listen_addresses=127.0.0.1"])
+        .args(["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::from(log))
+        .spawn()
+        .expect("start postgres");
+    let mut server = Postgres { child, bin, port, database: "postgres".to_string(), dir };
+
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Ok(Some(status)) = server.child.try_wait() {
+            panic!("postgres exited ({status}) before accepting connections:\n{}", server.log());
+        }
+        let ready = Command::new(server.bin.join("pg_isready"))
+            .args(["-q", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-p", &port.to_string()])
+            .status()
+            .expect("run pg_isready");
+        if ready.success() {
+            break;
+        }
+        assert!(Instant::now() < deadline, "postgres did not accept connections on port {port}:\n{}", server.log());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // A real query, then the test's own database.
+    assert_eq!(server.psql("SELECT 1 + 1"), "2");
+    server.psql("CREATE DATABASE app");
+    server.database = "app".to_string();
+    server
+}
