@@ -1172,6 +1172,20 @@ impl Visit for Collector<'_> {
         }
     }
 
+    fn visit_object_lit(&mut self, obj: &ObjectLit) {
+        if let Some(last) = obj.props.last() {
+            self.votes.closing(self.code, range_of(last).end, range_of(obj).end);
+        }
+        obj.visit_children_with(self);
+    }
+
+    fn visit_array_lit(&mut self, array: &ArrayLit) {
+        if let Some(Some(last)) = array.elems.last() {
+            self.votes.closing(self.code, range_of(last).end, range_of(array).end);
+        }
+        array.visit_children_with(self);
+    }
+
     fn visit_jsx_attr_value(&mut self, _: &JSXAttrValue) {
         // JSX attributes are conventionally double-quoted whatever the code's quote style: they do not vote.
     }

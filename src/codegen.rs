@@ -98,10 +98,43 @@ pub fn collapse_short_groups(printed: &str) -> String {
     }
 }
 
+/// Adds a comma after the last element of every multi-line object and array literal of printed code (for files
+/// whose literals have one, as Prettier's default `trailingComma` writes them). Blocks (function bodies, `if`, class
+/// bodies) and destructuring patterns are left alone: a literal is a bracket opened after `(`, `[`, `=`, `:`, `,`,
+/// `?` or `return`, or on a line of its own.
+fn add_trailing_commas(printed: &str) -> String {
+    let mut lines: Vec<String> = printed.split('\n').map(str::to_string).collect();
+    let indent = |line: &str| line.len() - line.trim_start().len();
+    for close in 1..lines.len() {
+        let closing = lines[close].trim_start();
+        let Some(bracket) = closing.chars().next().filter(|c| matches!(c, '}' | ']')) else { continue };
+        let open_char = if bracket == '}' { '{' } else { '[' };
+        let depth = indent(&lines[close]);
+        let Some(open) = (0..close).rev().find(|&k| indent(&lines[k]) <= depth) else { continue };
+        let opener = lines[open].trim_end();
+        if indent(&lines[open]) != depth || !opener.ends_with(open_char) || open + 1 == close {
+            continue;
+        }
+        let before = opener[..opener.len() - 1].trim_end();
+        let literal = before.trim_start().is_empty()
+            || before.ends_with(['(', '[', '=', ':', ',', '?'])
+            || before.ends_with(" return")
+            || before.trim_start() == "return";
+        let last = lines[close - 1].trim_end();
+        if literal && !last.ends_with([',', '{', '[', '(']) && indent(&lines[close - 1]) > depth {
+            let kept = last.len();
+            lines[close - 1].truncate(kept);
+            lines[close - 1].push(',');
+        }
+    }
+    lines.join("\n")
+}
+
 /// Adapts printed code to a style. In a semicolon-free file every statement loses its `;` (the printed snippets never
 /// start a line with `(`, `[` or a template, where that would need one).
 pub fn fit(printed: &str, style: &Style, base_indent: &str) -> String {
     let printed = collapse_short_groups(printed);
+    let printed = if style.trailing_commas { add_trailing_commas(&printed) } else { printed };
     let mut out = String::with_capacity(printed.len() + 16);
     for (i, line) in printed.split('\n').enumerate() {
         if i > 0 {
@@ -339,7 +372,7 @@ mod tests {
     use super::*;
 
     fn style(quote: char, semicolons: bool, indent: &str, eol: &'static str) -> Style {
-        Style { quote, semicolons, indent_unit: indent.to_string(), eol }
+        Style { quote, semicolons, indent_unit: indent.to_string(), eol, trailing_commas: false }
     }
 
     #[test]
@@ -379,6 +412,14 @@ mod tests {
     fn import_default_prints() {
         let s = Style::default();
         assert_eq!(print_item(import_default("helmet", "helmet", '\''), &s), "import helmet from 'helmet';");
+    }
+
+    #[test]
+    fn trailing_commas_go_after_the_last_element_of_literals_only() {
+        let printed = "app.use(session({\n    store: new PgStore({\n        conString: url,\n        createTableIfMissing: true\n    }),\n    list: [\n        a,\n        b\n    ]\n}));\nfunction f() {\n    return {\n        x: 1\n    };\n}\nif (x) {\n    y();\n}\nconst {\n    a\n} = require('m');";
+        let expected = "app.use(session({\n    store: new PgStore({\n        conString: url,\n        createTableIfMissing: true,\n    }),\n    list: [\n        a,\n        b,\n    ],\n}));\nfunction f() {\n    return {\n        x: 1,\n    };\n}\nif (x) {\n    y();\n}\nconst {\n    a\n} = require('m');";
+        assert_eq!(add_trailing_commas(printed), expected);
+        assert_eq!(add_trailing_commas("f({});"), "f({});");
     }
 
     #[test]

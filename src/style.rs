@@ -12,11 +12,14 @@ pub struct Style {
     pub indent_unit: String,
     /// `"\n"` or `"\r\n"`.
     pub eol: &'static str,
+    /// Whether multi-line object and array literals end with a comma after their last element (Prettier's
+    /// `trailingComma`).
+    pub trailing_commas: bool,
 }
 
 impl Default for Style {
     fn default() -> Self {
-        Style { quote: '\'', semicolons: true, indent_unit: "  ".to_string(), eol: "\n" }
+        Style { quote: '\'', semicolons: true, indent_unit: "  ".to_string(), eol: "\n", trailing_commas: false }
     }
 }
 
@@ -31,6 +34,10 @@ pub struct StyleVotes {
     pub with_semicolon: usize,
     /// Statements that could end with `;` but do not.
     pub without_semicolon: usize,
+    /// Multi-line object and array literals with a comma after their last element.
+    pub with_trailing_comma: usize,
+    /// Multi-line object and array literals without one.
+    pub without_trailing_comma: usize,
 }
 
 impl StyleVotes {
@@ -52,6 +59,20 @@ impl StyleVotes {
         }
     }
 
+    /// Counts a literal whose last element ends at `last_end` and which closes just before `end`, when its closing
+    /// bracket is on a line of its own (a one-line literal says nothing about trailing commas).
+    pub fn closing(&mut self, code: &str, last_end: usize, end: usize) {
+        let Some(between) = code.get(last_end..end.saturating_sub(1)) else { return };
+        if !between.contains('\n') {
+            return;
+        }
+        if between.trim_start().starts_with(',') {
+            self.with_trailing_comma += 1;
+        } else {
+            self.without_trailing_comma += 1;
+        }
+    }
+
     /// Decides the style of `code` from the votes and the text itself.
     pub fn finish(&self, code: &str) -> Style {
         Style {
@@ -59,6 +80,7 @@ impl StyleVotes {
             semicolons: self.with_semicolon >= self.without_semicolon,
             indent_unit: detect_indent_unit(code),
             eol: detect_eol(code),
+            trailing_commas: self.with_trailing_comma > self.without_trailing_comma,
         }
     }
 }
