@@ -57,6 +57,7 @@ impl Transform for CookieSession {
         let mut renamed = false;
         // cookie-session has no `'auto'` (it would act as `true`), but left unset its cookie is already secure
         // whenever the request is: under `--secure-cookies auto`, `secure` is not written.
+        let name = cookie_name(cx);
         let auto = cx.options.secure_cookies == SecurePolicy::Auto;
         let secure = cx.options.secure_cookies.expression();
         for use_ in session::session_uses(cx.facts, COOKIE_SESSION) {
@@ -84,11 +85,11 @@ impl Transform for CookieSession {
             let mut add = Vec::new();
             match obj.get("name").map(|p| &p.value) {
                 None => {
-                    add.push(format!("name: {}", cx.quoted(&cx.options.session_cookie_name)));
+                    add.push(format!("name: {}", cx.quoted(&name)));
                     renamed = true;
                 }
-                Some(Value::Str(name, range)) if data().default_names.contains(name) => {
-                    plan.edits.push(Edit::replace(range.clone(), cx.quoted(&cx.options.session_cookie_name), ID));
+                Some(Value::Str(old, range)) if data().default_names.contains(old) => {
+                    plan.edits.push(Edit::replace(range.clone(), cx.quoted(&name), ID));
                     renamed = true;
                 }
                 Some(_) => {}
@@ -108,9 +109,27 @@ impl Transform for CookieSession {
         }
         if renamed {
             plan.next_steps.push(format!(
-                "the cookie-session cookie is renamed to {}: every user is logged out once when this is deployed",
-                cx.options.session_cookie_name
+                "the cookie-session cookie is renamed to {name}: every user is logged out once when this is deployed"
             ));
         }
+    }
+}
+
+/// The name cookie-session's cookie gets: the chosen session cookie name, unless express-session's cookie in the same
+/// file has (or is given) that name, when both would overwrite each other: then `<name>-cs`.
+fn cookie_name(cx: &FileContext<'_>) -> String {
+    let wanted = &cx.options.session_cookie_name;
+    let renames = cx.options.selected.contains(&"session-cookie");
+    let taken = session::session_uses(cx.facts, session::EXPRESS_SESSION).iter().any(|use_| {
+        match use_.object().and_then(|o| o.get("name").or_else(|| o.get("key"))).map(|p| &p.value) {
+            None => renames,
+            Some(Value::Str(name, _)) => name == wanted || (renames && name == "connect.sid"),
+            Some(_) => false,
+        }
+    });
+    if taken {
+        format!("{wanted}-cs")
+    } else {
+        wanted.clone()
     }
 }
