@@ -13,6 +13,8 @@
 #   PR_TITLE        the title           (default: the first line of the markdown body without its "# ")
 #   GH              the GitHub CLI command                                                  (default: gh)
 #   MAX_BODY        longest body in bytes; past it the full diff is left out           (default: 65536)
+#   SARIF_FILE      also write the dry run's SARIF log here, for code scanning   (default: none; a path outside
+#                   the work tree, or one .gitignore covers, so that it is not committed)
 #
 # Exit codes: 0 done (pull request opened or updated, or nothing to change); 1 an error, with its reason on stderr.
 set -euo pipefail
@@ -26,6 +28,7 @@ REMOTE=${REMOTE:-origin}
 PR_TITLE=${PR_TITLE:-}
 GH=${GH:-gh}
 MAX_BODY=${MAX_BODY:-65536}
+SARIF_FILE=${SARIF_FILE:-}
 
 DEFAULT_NAME="express-harden"
 DEFAULT_EMAIL="express-harden@users.noreply.github.com"
@@ -103,6 +106,18 @@ body=$tmp_dir/body.md
 # --- the tool ---
 
 status=0
+if [ -n "$SARIF_FILE" ]; then
+  # Before anything is written: the findings and the proposed fixes, as code scanning shows them.
+  "$EXPRESS_HARDEN" --format sarif ${extra_args[@]+"${extra_args[@]}"} -- ${paths[@]+"${paths[@]}"} \
+    >"$SARIF_FILE" 2>"$tmp_dir/stderr" || status=$?
+  if [ "$status" -gt 2 ] || [ ! -s "$SARIF_FILE" ]; then
+    sed 's/^/  | /' "$tmp_dir/stderr" >&2
+    fail "express-harden --format sarif exited with code $status (its messages are above)"
+  fi
+  say "wrote the SARIF log to $SARIF_FILE"
+  output sarif-file "$SARIF_FILE"
+  status=0
+fi
 "$EXPRESS_HARDEN" --write --lockfile --format markdown ${extra_args[@]+"${extra_args[@]}"} -- ${paths[@]+"${paths[@]}"} \
   >"$body" 2>"$tmp_dir/stderr" || status=$?
 if [ "$status" -ne 0 ]; then

@@ -373,3 +373,23 @@ fn a_base_branch_behind_or_ahead_of_the_remote_is_refused() {
     assert_eq!(sb.origin_sha(BRANCH), None);
     assert!(sb.gh_calls().is_empty(), "{:?}", sb.gh_calls());
 }
+
+#[test]
+fn the_sarif_log_of_the_dry_run_is_written_before_the_change_when_asked() {
+    let sb = Sandbox::new(false);
+    let sarif = sb.root.join("express-harden.sarif");
+
+    let out = sb.run_script(&[("SARIF_FILE", sarif.to_str().expect("UTF-8 path")), ("HARDEN_ARGS", "--only helmet")]);
+    let stdout = assert_ran(&out);
+
+    assert!(stdout.contains("harden-pr: wrote the SARIF log to"), "{stdout}");
+    let log: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&sarif).expect("the log is written")).expect("JSON");
+    assert_eq!(log["version"], "2.1.0");
+    let results = log["runs"][0]["results"].as_array().expect("results");
+    // The dry run's: the helmet change is still a proposed fix (`fail`), not a done one.
+    assert!(results.iter().any(|r| r["ruleId"] == "helmet" && r["kind"] == "fail" && r["fixes"].is_array()));
+    assert!(sb.outputs().contains(&format!("sarif-file={}\n", sarif.display())), "{}", sb.outputs());
+    let fixes = sb.origin_sha(BRANCH).expect("pushed");
+    assert_eq!(sb.git(&sb.origin, &["diff", "--name-only", "main", &fixes]), "app.js\npackage.json");
+}
