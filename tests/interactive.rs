@@ -26,6 +26,15 @@ fn start(dir: &Path, args: &[&str]) -> PtySession {
     spawn_command(command, Some(30_000)).expect("start express-harden in a pseudo-terminal")
 }
 
+/// Two copies of a folder of the repository: one to review interactively, one for the reference run.
+fn two_copies(from: &str) -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let tmp = tempfile::Builder::new().prefix("express-harden-interactive-").tempdir().expect("tempdir");
+    let (app, reference) = (tmp.path().join("app"), tmp.path().join("reference"));
+    common::copy_dir(&Path::new(REPO).join(from), &app);
+    common::copy_dir(&app, &reference);
+    (tmp, app, reference)
+}
+
 /// Waits for question `n` about `what` (`app.js (helmet)`), and answers it.
 fn answer(session: &mut PtySession, n: usize, what: &str, reply: &str) -> String {
     let shown = session.exp_string(&format!("[{n}/")).expect("the question number");
@@ -235,11 +244,7 @@ fn declining_a_migration_holds_back_its_major_version() {
 #[test]
 fn the_preview_is_what_is_written_even_where_it_depends_on_other_files() {
     // helmet's CSP comes from the app's views: the preview must be planned with them, as the write is.
-    let tmp = tempfile::Builder::new().prefix("express-harden-interactive-").tempdir().expect("tempdir");
-    let app = tmp.path().join("app");
-    common::copy_dir(&Path::new(REPO).join("tests/fixtures/helmet/34-ejs-inline-and-cdn-scripts"), &app);
-    let reference = tmp.path().join("reference");
-    common::copy_dir(&app, &reference);
+    let (_tmp, app, reference) = two_copies("tests/fixtures/helmet/34-ejs-inline-and-cdn-scripts");
     let mut session = start(&app, &["--only", "helmet"]);
 
     let shown = answer(&mut session, 1, "(helmet)", "y");
@@ -254,11 +259,7 @@ fn the_preview_is_what_is_written_even_where_it_depends_on_other_files() {
 
 #[test]
 fn a_migration_is_one_question_that_carries_its_version_bump() {
-    let tmp = tempfile::Builder::new().prefix("express-harden-interactive-").tempdir().expect("tempdir");
-    let app = tmp.path().join("app");
-    common::copy_dir(&Path::new(REPO).join("tests/e2e/express3-app"), &app);
-    let reference = tmp.path().join("reference");
-    common::copy_dir(&app, &reference);
+    let (_tmp, app, reference) = two_copies("tests/e2e/express3-app");
     let mut session = start(&app, &[]);
 
     let migration = answer(&mut session, 1, "] app.js (express4)", "y");
