@@ -5,6 +5,7 @@
 use std::ops::Range;
 
 use crate::analysis::{CallSite, Declaration, FileFacts};
+use crate::transform::{FileContext, FilePlan, Severity};
 use crate::values::{ObjectFacts, Value};
 
 /// express-session's package name.
@@ -51,6 +52,34 @@ impl SessionUse<'_> {
     /// Where a finding about the options should point.
     pub fn at(&self) -> usize {
         self.site.call.range.start
+    }
+}
+
+impl<'a> SessionUse<'a> {
+    /// The options object written in this file. Options built elsewhere (a function call, an import) cannot be
+    /// hardened here: they get an `opaque-options` finding of `transform` with `message` (what to check by hand); no
+    /// options at all give `None` silently.
+    pub fn object_or_report(
+        &self,
+        cx: &FileContext<'_>,
+        plan: &mut FilePlan,
+        transform: &'static str,
+        message: &str,
+    ) -> Option<&'a ObjectFacts> {
+        match self.options {
+            SessionOptions::Inline(o) | SessionOptions::Variable { object: o, .. } => Some(o),
+            SessionOptions::Missing => None,
+            SessionOptions::Opaque(value) => {
+                plan.findings.push(cx.finding(
+                    transform,
+                    "opaque-options",
+                    value.range().start,
+                    Severity::Info,
+                    message.to_string(),
+                ));
+                None
+            }
+        }
     }
 }
 

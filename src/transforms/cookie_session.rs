@@ -18,7 +18,7 @@ use serde::Deserialize;
 
 use crate::edit::Edit;
 use crate::session::{self, SessionOptions, COOKIE_SESSION};
-use crate::transform::{FileContext, FilePlan, Options, SecurePolicy, Severity, Transform, TransformInfo};
+use crate::transform::{FileContext, FilePlan, Options, SecurePolicy, Transform, TransformInfo};
 use crate::transforms::cookie_flags::{self, Wanted};
 use crate::transforms::data;
 use crate::values::Value;
@@ -61,23 +61,9 @@ impl Transform for CookieSession {
         let auto = cx.options.secure_cookies == SecurePolicy::Auto;
         let secure = cx.options.secure_cookies.expression();
         for use_ in session::session_uses(cx.facts, COOKIE_SESSION) {
-            let obj =
-                match use_.options {
-                    SessionOptions::Inline(o) | SessionOptions::Variable { object: o, .. } => o,
-                    SessionOptions::Missing => continue,
-                    SessionOptions::Opaque(value) => {
-                        plan.findings.push(cx.finding(
-                        ID,
-                        "opaque-options",
-                        value.range().start,
-                        Severity::Info,
-                        "the cookie-session options are built outside this file or by a function: check httpOnly, \
-                         secure, sameSite, name and maxAge by hand"
-                            .to_string(),
-                    ));
-                        continue;
-                    }
-                };
+            let message = "the cookie-session options are built outside this file or by a function: check httpOnly, \
+                           secure, sameSite, name and maxAge by hand";
+            let Some(obj) = use_.object_or_report(cx, plan, ID, message) else { continue };
             if seen.contains(&obj.range) {
                 continue;
             }

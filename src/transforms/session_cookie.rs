@@ -57,24 +57,9 @@ impl Transform for SessionCookie {
         let mut renamed = false;
         let mut explicit = false;
         for use_ in session::session_uses(cx.facts, EXPRESS_SESSION) {
-            let obj = match use_.options {
-                SessionOptions::Inline(o) | SessionOptions::Variable { object: o, .. } => o,
-                SessionOptions::Missing => continue,
-                SessionOptions::Opaque(value) => {
-                    plan.findings.push(
-                        cx.finding(
-                            ID,
-                            "opaque-options",
-                            value.range().start,
-                            Severity::Info,
-                            "the session options are built outside this file or by a function: check their cookie \
-                         flags (httpOnly, secure, sameSite), name, resave and saveUninitialized by hand"
-                                .to_string(),
-                        ),
-                    );
-                    continue;
-                }
-            };
+            let message = "the session options are built outside this file or by a function: check their cookie \
+                           flags (httpOnly, secure, sameSite), name, resave and saveUninitialized by hand";
+            let Some(obj) = use_.object_or_report(cx, plan, ID, message) else { continue };
             // Two middlewares sharing one options object are fixed once.
             if seen.contains(&obj.range) {
                 continue;

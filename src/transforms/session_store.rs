@@ -34,7 +34,7 @@ use crate::edit::Edit;
 use crate::layout;
 use crate::manifest::DepSection;
 use crate::objects;
-use crate::session::{self, SessionOptions, SessionUse, EXPRESS_SESSION};
+use crate::session::{self, SessionUse, EXPRESS_SESSION};
 use crate::source::SourceKind;
 use crate::transform::{DependencyRequest, FileContext, FilePlan, Options, Severity, Transform, TransformInfo};
 use crate::transforms::data::{self, PackageVersion};
@@ -333,24 +333,9 @@ impl Transform for SessionStore {
 /// Decides what to do with one middleware, reporting what cannot be decided.
 fn action_for(cx: &FileContext<'_>, plan: &mut FilePlan, use_: &SessionUse<'_>) -> Option<Action> {
     let facts = cx.facts;
-    let obj = match use_.options {
-        SessionOptions::Inline(o) | SessionOptions::Variable { object: o, .. } => o,
-        SessionOptions::Missing => return None,
-        SessionOptions::Opaque(value) => {
-            plan.findings.push(
-                cx.finding(
-                    ID,
-                    "opaque-options",
-                    value.range().start,
-                    Severity::Info,
-                    "the session options are built outside this file or by a function: check that they set a \
-                 persistent store, or express-session uses its MemoryStore"
-                        .to_string(),
-                ),
-            );
-            return None;
-        }
-    };
+    let message = "the session options are built outside this file or by a function: check that they set a \
+                   persistent store, or express-session uses its MemoryStore";
+    let obj = use_.object_or_report(cx, plan, ID, message)?;
     let Some(prop) = obj.get("store") else {
         if let Some(spread) = obj.spreads.first() {
             plan.findings.push(
