@@ -135,6 +135,17 @@ pub fn line_diff_edits(before: &str, after: &str) -> Vec<Edit> {
         .collect()
 }
 
+/// `edits` (computed from the texts when [`compose`] could not keep the rounds apart) owned by `owner`, with every
+/// other transform of `contributors` listed in `merged`.
+pub fn owned_by(edits: Vec<Edit>, owner: &'static str, contributors: &[Edit]) -> Vec<Edit> {
+    let mut others: Vec<&'static str> =
+        contributors.iter().flat_map(|e| std::iter::once(e.transform).chain(e.merged.iter().copied())).collect();
+    others.sort_unstable();
+    others.dedup();
+    others.retain(|t| *t != owner);
+    edits.into_iter().map(|e| Edit { transform: owner, merged: others.clone(), ..e }).collect()
+}
+
 /// Composes two rounds of edits into one list on `original`, each edit still attributed to the transform that made
 /// it: `first` applies to `original`, `second` to the text `first` produced. A second edit that touches text the
 /// first round inserted is merged with it into one edit (attributed to the first round's transform). `None` when the

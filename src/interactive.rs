@@ -60,11 +60,7 @@ pub fn parts(result: &RunResult, transforms: &[Box<dyn Transform>]) -> Vec<Part>
     let mut code = Vec::new();
     let mut bumps = Vec::new();
     for change in result.changes.iter().filter(|c| !c.is_manifest) {
-        let mut edits = change.edits.clone();
-        crate::edit::sort_edits(&mut edits);
-        let mut ids: Vec<&'static str> = change.transforms.clone();
-        ids.sort_by_key(|id| edits.iter().position(|e| e.transform == *id).unwrap_or(usize::MAX));
-        for id in ids {
+        for id in change.transforms_in_edit_order() {
             if !is_migration(id) {
                 code.push(Part { paths: vec![change.path.clone()], transform: id, kind: Kind::Code });
             } else if let Some(group) = migrations.iter_mut().find(|m| m.transform == id) {
@@ -241,15 +237,7 @@ fn preview(
     for (_, path) in files {
         let (Some(old), Some(new)) = (text(&before, path), text(&after, path)) else { continue };
         if old != new {
-            let shown = display_path(path);
-            let file_diff = similar::TextDiff::from_lines(&old, &new);
-            diff.push_str(
-                &file_diff
-                    .unified_diff()
-                    .context_radius(3)
-                    .header(&format!("a/{shown}"), &format!("b/{shown}"))
-                    .to_string(),
-            );
+            diff.push_str(&crate::report::unified_diff_of(path, &old, &new));
         }
     }
     (!diff.is_empty()).then_some(diff)

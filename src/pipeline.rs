@@ -41,6 +41,24 @@ pub struct FileChange {
     pub diff: Option<String>,
 }
 
+impl FileChange {
+    /// The edits in the order they apply (by position; insertions at one point keep their planned order).
+    pub fn edits_in_order(&self) -> Vec<Edit> {
+        let mut edits = self.edits.clone();
+        edit::sort_edits(&mut edits);
+        edits
+    }
+
+    /// The transforms that changed the file, in the order of their first edit (a transform whose edits were all
+    /// merged into another's comes last).
+    pub fn transforms_in_edit_order(&self) -> Vec<&'static str> {
+        let edits = self.edits_in_order();
+        let mut ids = self.transforms.clone();
+        ids.sort_by_key(|id| edits.iter().position(|e| e.transform == *id).unwrap_or(usize::MAX));
+        ids
+    }
+}
+
 /// A file that could not be handled, and why. The file is left alone; the others proceed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FileError {
@@ -364,16 +382,9 @@ fn plan_file(
         } else {
             edit::compose(&file.code, &all_edits, &plan.edits).unwrap_or_else(|| {
                 // Cannot happen for edits that apply (the tests check every fixture); whole: owned by the first.
-                let mut owners: Vec<&'static str> = all_edits.iter().chain(&plan.edits).map(|e| e.transform).collect();
-                owners.dedup();
-                let first = owners.first().copied().unwrap_or("merged");
-                owners.retain(|t| *t != first);
-                owners.sort_unstable();
-                owners.dedup();
-                edit::diff_edits(&file.code, &updated)
-                    .into_iter()
-                    .map(|e| Edit { transform: first, merged: owners.clone(), ..e })
-                    .collect()
+                let first = all_edits.first().map_or("merged", |e| e.transform);
+                let contributors: Vec<Edit> = all_edits.iter().chain(&plan.edits).cloned().collect();
+                edit::owned_by(edit::diff_edits(&file.code, &updated), first, &contributors)
             })
         };
         phases_with_edits += 1;
@@ -502,27 +513,24 @@ fn apply_manifest(
             return;
         }
     };
-    let mut text = original.clone();
-    let mut ids = BTreeSet::new();
-    let mut edits: Vec<Edit> = Vec::new();
+    let mut m = ManifestEdit { text: original.clone(), original, edits: Vec::new(), ids: BTreeSet::new() };
     for change in changes {
-        let from = ManifestInfo::parse(&text).ok().and_then(|info| {
+        let from = ManifestInfo::parse(&m.text).ok().and_then(|info| {
             info.dependency_all(&change.package).into_iter().find(|(s, _)| *s == change.section).map(|(_, spec)| spec)
         });
-        match manifest::set_dependency(&text, change.section, &change.package, &change.to) {
-            Ok(updated) if updated != text => {
-                record_step(&original, &text, &updated, change.transform, &mut edits);
-                text = updated;
-                ids.insert(change.transform);
-                result.dependencies.push(DependencyChange {
+        match manifest::set_dependency(&m.text, change.section, &change.package, &change.to) {
+            Ok(updated) if updated != m.text => m.step(
+                updated,
+                DependencyChange {
                     manifest: manifest.to_path_buf(),
                     section: change.section,
                     package: change.package.clone(),
                     from,
                     to: change.to.clone(),
                     transform: change.transform,
-                });
-            }
+                },
+                &mut result.dependencies,
+            ),
             Ok(_) => {}
             Err(err) => result.errors.push(FileError {
                 path: manifest.to_path_buf(),
@@ -535,7 +543,7 @@ fn apply_manifest(
         if !seen.insert(request.package.clone()) {
             continue;
         }
-        let info = match ManifestInfo::parse(&text) {
+        let info = match ManifestInfo::parse(&m.text) {
             Ok(info) => info,
             Err(err) => {
                 result.errors.push(FileError {
@@ -548,60 +556,67 @@ fn apply_manifest(
         if info.dependency(&request.package).is_some() {
             continue;
         }
-        match manifest::set_dependency(&text, request.section, &request.package, &request.spec) {
-            Ok(updated) => {
-                record_step(&original, &text, &updated, request.transform, &mut edits);
-                text = updated;
-                ids.insert(request.transform);
-                result.dependencies.push(DependencyChange {
+        match manifest::set_dependency(&m.text, request.section, &request.package, &request.spec) {
+            Ok(updated) => m.step(
+                updated,
+                DependencyChange {
                     manifest: manifest.to_path_buf(),
                     section: request.section,
                     package: request.package.clone(),
                     from: None,
                     to: request.spec.clone(),
                     transform: request.transform,
-                });
-            }
+                },
+                &mut result.dependencies,
+            ),
             Err(err) => result.errors.push(FileError {
                 path: manifest.to_path_buf(),
                 message: format!("cannot be edited ({err}); add {} {} yourself", request.package, request.spec),
             }),
         }
     }
-    if text != original {
+    if m.text != m.original {
         result.changes.push(FileChange {
             path: manifest.to_path_buf(),
             is_manifest: true,
-            original,
-            updated: text,
-            transforms: ids.into_iter().collect(),
-            edits,
+            original: m.original,
+            updated: m.text,
+            transforms: m.ids.into_iter().collect(),
+            edits: m.edits,
             diff: None,
         });
     }
 }
 
+/// A package.json edited step by step, each step owned by the transform that asked for it.
+struct ManifestEdit {
+    original: String,
+    text: String,
+    edits: Vec<Edit>,
+    ids: BTreeSet<&'static str>,
+}
+
+impl ManifestEdit {
+    /// Takes the text after one dependency change, and records the change.
+    fn step(&mut self, updated: String, change: DependencyChange, dependencies: &mut Vec<DependencyChange>) {
+        record_step(&self.original, &self.text, &updated, change.transform, &mut self.edits);
+        self.text = updated;
+        self.ids.insert(change.transform);
+        dependencies.push(change);
+    }
+}
+
 /// Adds one manifest edit step (`before` -> `after`, by `transform`) to the edits on the original text.
 fn record_step(original: &str, before: &str, after: &str, transform: &'static str, edits: &mut Vec<Edit>) {
-    let strip = |t: &str| t.strip_prefix(crate::source::BOM).unwrap_or(t).to_string();
-    let (original, before, after) = (strip(original), strip(before), strip(after));
-    let step: Vec<Edit> = edit::line_diff_edits(&before, &after).into_iter().map(|e| Edit { transform, ..e }).collect();
-    let composed = match edit::apply(&before, &step) {
-        Ok(text) if text == after => edit::compose(&original, edits, &step),
+    use crate::source::without_bom;
+    let (original, before, after) = (without_bom(original), without_bom(before), without_bom(after));
+    let step = edit::owned_by(edit::line_diff_edits(before, after), transform, &[]);
+    let composed = match edit::apply(before, &step) {
+        Ok(text) if text == after => edit::compose(original, edits, &step),
         _ => None,
     };
-    *edits = composed.unwrap_or_else(|| {
-        // Whole lines from the original, owned by this step's transform and listing the earlier ones.
-        let mut earlier: Vec<&'static str> =
-            edits.iter().flat_map(|e| std::iter::once(e.transform).chain(e.merged.iter().copied())).collect();
-        earlier.sort_unstable();
-        earlier.dedup();
-        earlier.retain(|t| *t != transform);
-        edit::line_diff_edits(&original, &after)
-            .into_iter()
-            .map(|e| Edit { transform, merged: earlier.clone(), ..e })
-            .collect()
-    });
+    // Otherwise: whole lines from the original, owned by this step's transform and listing the earlier ones.
+    *edits = composed.unwrap_or_else(|| edit::owned_by(edit::line_diff_edits(original, after), transform, edits));
 }
 
 fn report_missing_manifest(requests: &[(DependencyRequest, PathBuf)], result: &mut RunResult) {

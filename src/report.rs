@@ -31,15 +31,20 @@ pub fn unified_diff(change: &FileChange) -> String {
     if let Some(diff) = &change.diff {
         return diff.clone();
     }
-    let path = display_path(&change.path);
+    unified_diff_of(&change.path, &change.original, &change.updated)
+}
+
+/// The unified diff of `path` from `original` to `updated` (`a/` and `b/` prefixes, three lines of context).
+pub fn unified_diff_of(path: &std::path::Path, original: &str, updated: &str) -> String {
+    let path = display_path(path);
     let header = (format!("a/{path}"), format!("b/{path}"));
-    match (lines(&change.original), lines(&change.updated)) {
+    match (lines(original), lines(updated)) {
         // The same lines as `from_lines` makes, split with memchr (the diff's own tokenizer is a quarter of its cost).
         (Some(old), Some(new)) => {
             let diff = TextDiff::configure().newline_terminated(true).diff_slices(&old, &new);
             diff.unified_diff().context_radius(3).header(&header.0, &header.1).to_string()
         }
-        _ => TextDiff::from_lines(&change.original, &change.updated)
+        _ => TextDiff::from_lines(original, updated)
             .unified_diff()
             .context_radius(3)
             .header(&header.0, &header.1)

@@ -26,47 +26,40 @@ pub fn log(
     mode: Mode,
     written: &dyn Fn(&FileChange) -> bool,
 ) -> String {
-    let mut rules: Vec<Value> = Vec::new();
-    let mut index: BTreeMap<String, usize> = BTreeMap::new();
-    let mut add_rule = |id: String, rule: Value| {
-        index.insert(id, rules.len());
-        rules.push(rule);
-    };
+    let mut rules = Rules::default();
     for transform in transforms {
         let info = transform.info();
         let mut rule = json!({
-                "id": info.id,
-                "shortDescription": { "text": info.title },
-                "fullDescription": { "text": info.rationale },
-                "helpUri": info.upstream,
-                "help": { "text": format!("{} See {} in express-harden.", info.rationale, info.docs) },
-                "defaultConfiguration": { "level": "warning" },
-                "properties": { "tags": ["security", "express", "fix-available"] },
+            "id": info.id,
+            "shortDescription": { "text": info.title },
+            "fullDescription": { "text": info.rationale },
+            "helpUri": info.upstream,
+            "help": { "text": format!("{} See {} in express-harden.", info.rationale, info.docs) },
+            "defaultConfiguration": { "level": "warning" },
+            "properties": { "tags": ["security", "express", "fix-available"] },
         });
         // SARIF wants no `name` that merely repeats the id.
         if info.id.contains('-') {
             rule["name"] = json!(pascal_case(info.id));
         }
-        add_rule(info.id.to_string(), rule);
+        rules.add(info.id, rule);
         for (kind, description) in &info.findings {
             let id = format!("{}/{kind}", info.id);
-            add_rule(
-                id.clone(),
-                json!({
-                    "id": id,
-                    "name": pascal_case(&id),
-                    "shortDescription": { "text": description },
-                    "helpUri": info.upstream,
-                    "help": { "text": format!("{description} Reported by the {} transform; see {}.", info.id, info.docs) },
-                    "defaultConfiguration": { "level": "warning" },
-                    "properties": { "tags": ["security", "express"] },
-                }),
-            );
+            let rule = json!({
+                "id": id,
+                "name": pascal_case(&id),
+                "shortDescription": { "text": description },
+                "helpUri": info.upstream,
+                "help": { "text": format!("{description} Reported by the {} transform; see {}.", info.id, info.docs) },
+                "defaultConfiguration": { "level": "warning" },
+                "properties": { "tags": ["security", "express"] },
+            });
+            rules.add(&id, rule);
         }
     }
     for (id, description) in ENGINE_RULES {
-        add_rule(
-            id.to_string(),
+        rules.add(
+            id,
             json!({
                 "id": id,
                 "name": pascal_case(id),
@@ -78,20 +71,17 @@ pub fn log(
 
     let mut results: Vec<Value> = Vec::new();
     for change in &result.changes {
-        let code = change.original.strip_prefix(crate::source::BOM).unwrap_or(&change.original);
+        let code = crate::source::without_bom(&change.original);
         let lines = Lines::new(code);
         let uri = uri(&change.path);
         // Results in the order of their first edit, which is the order the tool applies the edits in.
-        let mut in_order = change.edits.clone();
-        crate::edit::sort_edits(&mut in_order);
-        let mut ids: Vec<&&'static str> = change.transforms.iter().collect();
-        ids.sort_by_key(|id| in_order.iter().position(|e| e.transform == **id).unwrap_or(usize::MAX));
-        for id in ids {
+        let in_order = change.edits_in_order();
+        for id in &change.transforms_in_edit_order() {
             let edits: Vec<&crate::edit::Edit> = change.edits.iter().filter(|e| e.transform == *id).collect();
             // A transform whose every edit was merged into another's (they touched the same text) has no fix of
             // its own: the result points at the merged edit and says whose fix holds it.
             let shared = change.edits.iter().find(|e| e.merged.contains(id));
-            let Some(&rule_index) = index.get(*id) else { continue };
+            let Some(rule_index) = rules.index(id) else { continue };
             let title =
                 transforms.iter().find(|t| t.info().id == *id).map_or(String::new(), |t| t.info().title.clone());
             let deps: Vec<String> = result
@@ -153,15 +143,17 @@ pub fn log(
     }
     for finding in &result.findings {
         // A kind missing from its transform's catalog (the fixture tests keep this from happening) still gets a rule.
-        if !index.contains_key(&finding.rule) {
-            index.insert(finding.rule.clone(), rules.len());
-            rules.push(json!({
-                "id": finding.rule,
-                "shortDescription": { "text": format!("A finding of the {} transform.", finding.transform) },
-                "defaultConfiguration": { "level": "warning" },
-            }));
-        }
-        let rule_index = index[&finding.rule];
+        let rule_index = match rules.index(&finding.rule) {
+            Some(index) => index,
+            None => rules.add(
+                &finding.rule,
+                json!({
+                    "id": finding.rule,
+                    "shortDescription": { "text": format!("A finding of the {} transform.", finding.transform) },
+                    "defaultConfiguration": { "level": "warning" },
+                }),
+            ),
+        };
         results.push(json!({
             "ruleId": finding.rule,
             "ruleIndex": rule_index,
@@ -196,7 +188,7 @@ pub fn log(
                 "name": env!("CARGO_PKG_NAME"),
                 "version": env!("CARGO_PKG_VERSION"),
                 "semanticVersion": env!("CARGO_PKG_VERSION"),
-                "rules": rules,
+                "rules": rules.list,
             } },
             "invocations": [invocation],
             "columnKind": "unicodeCodePoints",
@@ -205,6 +197,26 @@ pub fn log(
         }],
     });
     serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}")) + "\n"
+}
+
+/// The rules of the log, and where each id is in the list (`ruleIndex`).
+#[derive(Default)]
+struct Rules {
+    list: Vec<Value>,
+    index: BTreeMap<String, usize>,
+}
+
+impl Rules {
+    /// Adds a rule; its index.
+    fn add(&mut self, id: &str, rule: Value) -> usize {
+        self.index.insert(id.to_string(), self.list.len());
+        self.list.push(rule);
+        self.list.len() - 1
+    }
+
+    fn index(&self, id: &str) -> Option<usize> {
+        self.index.get(id).copied()
+    }
 }
 
 fn level(severity: Severity) -> &'static str {

@@ -55,6 +55,11 @@ pub fn kind_of(path: &Path) -> (SourceKind, ExtensionModule) {
 /// The UTF-8 byte order mark.
 pub const BOM: &str = "\u{feff}";
 
+/// `text` without its UTF-8 byte order mark, if it has one: the text every edit offset counts in.
+pub fn without_bom(text: &str) -> &str {
+    text.strip_prefix(BOM).unwrap_or(text)
+}
+
 /// A file's text split into the BOM (kept aside so that it stays first) and the code the parser sees.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
