@@ -53,26 +53,6 @@ fn finish(mut session: PtySession) -> (i32, String) {
     (code, rest)
 }
 
-/// Every file under `dir` (node_modules left out), by relative path.
-fn tree(dir: &Path) -> BTreeMap<PathBuf, String> {
-    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, String>) {
-        for entry in std::fs::read_dir(dir).expect("read_dir").flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                if entry.file_name() != "node_modules" && entry.file_name() != ".git" {
-                    walk(root, &path, out);
-                }
-            } else {
-                let text = std::fs::read_to_string(&path).unwrap_or_default();
-                out.insert(path.strip_prefix(root).expect("inside").to_path_buf(), text);
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, dir, &mut out);
-    out
-}
-
 /// What `--write` with these flags writes on a fresh copy of the example.
 fn written_with(args: &[&str]) -> BTreeMap<PathBuf, String> {
     let (_tmp, app) = copy_example();
@@ -80,13 +60,13 @@ fn written_with(args: &[&str]) -> BTreeMap<PathBuf, String> {
     all.extend_from_slice(args);
     let out = common::express_harden(&app, &all);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
-    tree(&app)
+    common::tree(&app)
 }
 
 #[test]
 fn accept_one_decline_one_then_quit_writes_only_the_accepted_change_and_its_package() {
     let (_tmp, app) = copy_example();
-    let before = tree(&app);
+    let before = common::tree(&app);
     let mut session = start(&app, &[]);
 
     let first = answer(&mut session, 1, "app.js (helmet)", "y");
@@ -100,9 +80,9 @@ fn accept_one_decline_one_then_quit_writes_only_the_accepted_change_and_its_pack
     assert_eq!(code, 0, "{rest}");
     assert!(rest.contains("1 accepted, "), "{rest}");
     assert!(rest.contains("quit"), "{rest}");
-    assert_ne!(tree(&app), before, "the accepted change is written");
+    assert_ne!(common::tree(&app), before, "the accepted change is written");
     // Exactly what applying the helmet transform alone writes: its code, and helmet in package.json, nothing else.
-    assert_eq!(tree(&app), written_with(&["--only", "helmet"]));
+    assert_eq!(common::tree(&app), written_with(&["--only", "helmet"]));
 }
 
 #[test]
@@ -116,13 +96,13 @@ fn all_remaining_accepts_the_rest_without_asking() {
 
     assert_eq!(code, 0, "{rest}");
     assert!(!rest.contains("[3/"), "nothing more is asked after `all`:\n{rest}");
-    assert_eq!(tree(&app), written_with(&["--skip", "helmet"]));
+    assert_eq!(common::tree(&app), written_with(&["--skip", "helmet"]));
 }
 
 #[test]
 fn a_bad_answer_shows_the_help_and_asks_again() {
     let (_tmp, app) = copy_example();
-    let before = tree(&app);
+    let before = common::tree(&app);
     let mut session = start(&app, &[]);
 
     answer(&mut session, 1, "app.js (helmet)", "maybe");
@@ -133,13 +113,13 @@ fn a_bad_answer_shows_the_help_and_asks_again() {
 
     assert_eq!(code, 0, "{rest}");
     assert!(rest.contains("0 accepted"), "{rest}");
-    assert_eq!(tree(&app), before, "quitting at the first question writes nothing");
+    assert_eq!(common::tree(&app), before, "quitting at the first question writes nothing");
 }
 
 #[test]
 fn end_of_input_quits_and_writes_nothing() {
     let (_tmp, app) = copy_example();
-    let before = tree(&app);
+    let before = common::tree(&app);
     let mut session = start(&app, &[]);
 
     session.exp_string("[?] help: ").expect("the first question");
@@ -147,13 +127,13 @@ fn end_of_input_quits_and_writes_nothing() {
     let (code, _) = finish(session);
 
     assert_eq!(code, 0);
-    assert_eq!(tree(&app), before);
+    assert_eq!(common::tree(&app), before);
 }
 
 #[test]
 fn without_a_terminal_it_refuses_and_writes_nothing() {
     let (_tmp, app) = copy_example();
-    let before = tree(&app);
+    let before = common::tree(&app);
 
     let out = Command::new(env!("CARGO_BIN_EXE_express-harden"))
         .arg("--interactive")
@@ -165,7 +145,7 @@ fn without_a_terminal_it_refuses_and_writes_nothing() {
     assert_eq!(out.status.code(), Some(2), "{out:?}");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("--interactive asks on a terminal") && stderr.contains("nothing was written"), "{stderr}");
-    assert_eq!(tree(&app), before);
+    assert_eq!(common::tree(&app), before);
 }
 
 #[test]
@@ -186,7 +166,7 @@ fn uncommitted_changes_are_refused_before_any_question() {
     git(&["commit", "-q", "-m", "app"]);
     std::fs::write(app.join("app.js"), std::fs::read_to_string(app.join("app.js")).expect("read") + "\n// wip\n")
         .expect("write");
-    let before = tree(&app);
+    let before = common::tree(&app);
 
     let session = start(&app, &[]);
     let (code, rest) = finish(session);
@@ -194,7 +174,7 @@ fn uncommitted_changes_are_refused_before_any_question() {
     assert_eq!(code, 2, "{rest}");
     assert!(!rest.contains("[1/"), "no question is asked:\n{rest}");
     assert!(rest.contains("uncommitted changes"), "{rest}");
-    assert_eq!(tree(&app), before);
+    assert_eq!(common::tree(&app), before);
 }
 
 #[test]
@@ -220,7 +200,7 @@ fn a_version_bump_in_package_json_is_its_own_question() {
     let (code, rest) = finish(session);
 
     assert_eq!(code, 0, "{rest}");
-    assert_eq!(tree(&app), written_with(&["--only", "express-version"]));
+    assert_eq!(common::tree(&app), written_with(&["--only", "express-version"]));
 }
 
 #[test]
@@ -254,7 +234,7 @@ fn the_preview_is_what_is_written_even_where_it_depends_on_other_files() {
     assert!(shown.contains("https://cdn.jsdelivr.net"), "the CSP built from the views is in the preview:\n{shown}");
     let out = common::express_harden(&reference, &["--write", "--only", "helmet"]);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
-    assert_eq!(tree(&app), tree(&reference));
+    assert_eq!(common::tree(&app), common::tree(&reference));
 }
 
 #[test]
@@ -270,5 +250,5 @@ fn a_migration_is_one_question_that_carries_its_version_bump() {
     assert_eq!(code, 0, "{rest}");
     let out = common::express_harden(&reference, &["--write", "--only", "express4,express-version"]);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
-    assert_eq!(tree(&app), tree(&reference));
+    assert_eq!(common::tree(&app), common::tree(&reference));
 }

@@ -112,25 +112,6 @@ fn sarif(dir: &Path, args: &[&str]) -> String {
     String::from_utf8(out.stdout).expect("UTF-8")
 }
 
-/// Every text file under `dir` (node_modules left out), by relative path.
-fn tree(dir: &Path) -> BTreeMap<PathBuf, String> {
-    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, String>) {
-        for entry in std::fs::read_dir(dir).expect("read_dir").flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                if entry.file_name() != "node_modules" {
-                    walk(root, &path, out);
-                }
-            } else if let Ok(text) = std::fs::read_to_string(&path) {
-                out.insert(path.strip_prefix(root).expect("inside").to_path_buf(), text);
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, dir, &mut out);
-    out
-}
-
 /// Byte offset of a SARIF (1-based line, 1-based column in code points) position in `text`; lines end at `\n`,
 /// `\r\n` or a lone `\r`.
 fn offset(text: &str, line: u64, column: u64) -> usize {
@@ -284,7 +265,7 @@ fn fixes_equal_write(from: &Path, args: &[&str]) -> bool {
     write_args.extend_from_slice(args);
     let out = common::express_harden(&written, &write_args);
     assert!(matches!(out.status.code(), Some(0 | 2)), "{out:?}");
-    let same = tree(&fixed) == tree(&written);
+    let same = common::tree(&fixed) == common::tree(&written);
     if !same {
         eprintln!("{}: the SARIF fixes differ from --write", from.display());
     }
@@ -401,7 +382,7 @@ fn applying_every_fix_gives_exactly_what_write_writes() {
         write_args.extend_from_slice(args);
         let out = common::express_harden(&written, &write_args);
         assert_eq!(out.status.code(), Some(0), "{out:?}");
-        let (fixed_tree, written_tree) = (tree(&fixed), tree(&written));
+        let (fixed_tree, written_tree) = (common::tree(&fixed), common::tree(&written));
         for (path, text) in &written_tree {
             assert_eq!(
                 fixed_tree.get(path),
@@ -411,6 +392,6 @@ fn applying_every_fix_gives_exactly_what_write_writes() {
             );
         }
         assert_eq!(fixed_tree.len(), written_tree.len());
-        assert_ne!(tree(&fixed), tree(&Path::new(REPO).join(from)), "{from}: nothing was fixed");
+        assert_ne!(common::tree(&fixed), common::tree(&Path::new(REPO).join(from)), "{from}: nothing was fixed");
     }
 }

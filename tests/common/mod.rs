@@ -35,6 +35,27 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// Every file under `dir` (node_modules and .git left out) by relative path, as text (invalid UTF-8 replaced, so that
+/// such files still compare).
+pub fn tree(dir: &Path) -> std::collections::BTreeMap<PathBuf, String> {
+    fn walk(root: &Path, dir: &Path, out: &mut std::collections::BTreeMap<PathBuf, String>) {
+        for entry in std::fs::read_dir(dir).expect("read_dir").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                if entry.file_name() != "node_modules" && entry.file_name() != ".git" {
+                    walk(root, &path, out);
+                }
+            } else {
+                let text = String::from_utf8_lossy(&std::fs::read(&path).expect("read")).into_owned();
+                out.insert(path.strip_prefix(root).expect("inside").to_path_buf(), text);
+            }
+        }
+    }
+    let mut out = std::collections::BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
 /// Runs express-harden in `dir`.
 pub fn express_harden(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_express-harden")).args(args).current_dir(dir).output().expect("run express-harden")
