@@ -240,83 +240,12 @@ pub fn main_with(cli: Cli) -> i32 {
         );
         return EXIT_ERROR;
     }
-    // The configuration file, under the flags: a flag given on the command line wins.
-    let config = match crate::config::load(Path::new(".")) {
-        Ok(found) => found.map(|(config, _)| config).unwrap_or_default(),
+    let Resolved { paths, transforms, options } = match resolve(&cli, Path::new(".")) {
+        Ok(resolved) => resolved,
         Err(message) => {
             eprintln!("error: {message}");
             return EXIT_ERROR;
         }
-    };
-    let only = if cli.only.is_empty() { config.transforms.only.clone() } else { cli.only.clone() };
-    let skip = if cli.skip.is_empty() { config.transforms.skip.clone() } else { cli.skip.clone() };
-    let paths: Vec<PathBuf> = match (&cli.paths[..], &config.paths.include[..]) {
-        ([], []) => vec![PathBuf::from(".")],
-        ([], include) => include.to_vec(),
-        (given, _) => given.to_vec(),
-    };
-    let store = cli.store.clone().or(config.store.clone());
-    let transforms = match select_transforms(&only, &skip) {
-        Ok(t) => t,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return EXIT_ERROR;
-        }
-    };
-    if let Some(store) = &store {
-        let valid = crate::transforms::session_store::store_flags();
-        if !valid.contains(&store.as_str()) {
-            eprintln!("error: unknown store `{store}` in --store; valid values: {}", valid.join(", "));
-            return EXIT_ERROR;
-        }
-    }
-    let defaults = Options::default();
-    let same_site = match (cli.same_site, config.cookies.same_site) {
-        (Some(SameSite::Strict), _) | (None, Some(crate::config::SameSiteValue::Strict)) => "strict",
-        _ => "lax",
-    };
-    let options = Options {
-        store,
-        same_site: same_site.to_string(),
-        secure_cookies: cli.secure_cookies.or(config.cookies.secure.map(Into::into)).unwrap_or(defaults.secure_cookies),
-        behind_proxy: cli.behind_proxy.or(config.cookies.behind_proxy),
-        session_cookie_name: cli
-            .session_cookie_name
-            .clone()
-            .or(config.cookies.name.clone())
-            .unwrap_or(defaults.session_cookie_name),
-        env: EnvNames {
-            session_secret: cli
-                .session_secret_env
-                .clone()
-                .or(config.env.session_secret.clone())
-                .unwrap_or(defaults.env.session_secret),
-            session_keys: cli
-                .session_keys_env
-                .clone()
-                .or(config.env.session_keys.clone())
-                .unwrap_or(defaults.env.session_keys),
-            cookie_secret: cli
-                .cookie_secret_env
-                .clone()
-                .or(config.env.cookie_secret.clone())
-                .unwrap_or(defaults.env.cookie_secret),
-        },
-        express_major: cli.express.or(config.express),
-        selected: Vec::new(),
-        latest: None,
-        exclude: config.paths.exclude.clone(),
-    };
-    let options = if cli.latest {
-        match latest_versions() {
-            Ok(latest) => Options { latest: Some(latest), ..options },
-            Err(message) => {
-                eprintln!("error: {message}");
-                return EXIT_ERROR;
-            }
-        }
-    } else {
-        options
     };
     let color = cli.color.enabled(std::io::stdout().is_terminal());
     let color_summary = cli.color.enabled(std::io::stderr().is_terminal());
@@ -437,6 +366,91 @@ pub fn main_with(cli: Cli) -> i32 {
     } else {
         EXIT_OK
     }
+}
+
+/// What a command line asks for, resolved against the configuration file: the paths, the transforms (configured)
+/// and the engine's options.
+pub struct Resolved {
+    /// What to fix.
+    pub paths: Vec<PathBuf>,
+    /// The transforms to run, in registry order.
+    pub transforms: Vec<Box<dyn Transform>>,
+    /// The engine's options.
+    pub options: Options,
+}
+
+/// Parses a command line (without the program name) as the tool does, with the configuration of the current
+/// folder, and resolves it. The fixture tests run each suite through this.
+pub fn resolve_args<I, S>(args: I) -> Result<Resolved, String>
+where
+    I: IntoIterator<Item = S>,
+    S: Into<std::ffi::OsString> + Clone,
+{
+    let cli = Cli::try_parse_from(
+        std::iter::once(std::ffi::OsString::from("express-harden")).chain(args.into_iter().map(Into::into)),
+    )
+    .map_err(|e| e.to_string())?;
+    resolve(&cli, Path::new("."))
+}
+
+/// Resolves the command line against the configuration file of `dir` (a flag given on the command line wins).
+pub fn resolve(cli: &Cli, dir: &Path) -> Result<Resolved, String> {
+    // The configuration file, under the flags: a flag given on the command line wins.
+    let config = crate::config::load(dir)?.map(|(config, _)| config).unwrap_or_default();
+    let only = if cli.only.is_empty() { config.transforms.only.clone() } else { cli.only.clone() };
+    let skip = if cli.skip.is_empty() { config.transforms.skip.clone() } else { cli.skip.clone() };
+    let paths: Vec<PathBuf> = match (&cli.paths[..], &config.paths.include[..]) {
+        ([], []) => vec![PathBuf::from(".")],
+        ([], include) => include.to_vec(),
+        (given, _) => given.to_vec(),
+    };
+    let store = cli.store.clone().or(config.store.clone());
+    let transforms = select_transforms(&only, &skip)?;
+    if let Some(store) = &store {
+        let valid = crate::transforms::session_store::store_flags();
+        if !valid.contains(&store.as_str()) {
+            return Err(format!("unknown store `{store}` in --store; valid values: {}", valid.join(", ")));
+        }
+    }
+    let defaults = Options::default();
+    let same_site = match (cli.same_site, config.cookies.same_site) {
+        (Some(SameSite::Strict), _) | (None, Some(crate::config::SameSiteValue::Strict)) => "strict",
+        _ => "lax",
+    };
+    let options = Options {
+        store,
+        same_site: same_site.to_string(),
+        secure_cookies: cli.secure_cookies.or(config.cookies.secure.map(Into::into)).unwrap_or(defaults.secure_cookies),
+        behind_proxy: cli.behind_proxy.or(config.cookies.behind_proxy),
+        session_cookie_name: cli
+            .session_cookie_name
+            .clone()
+            .or(config.cookies.name.clone())
+            .unwrap_or(defaults.session_cookie_name),
+        env: EnvNames {
+            session_secret: cli
+                .session_secret_env
+                .clone()
+                .or(config.env.session_secret.clone())
+                .unwrap_or(defaults.env.session_secret),
+            session_keys: cli
+                .session_keys_env
+                .clone()
+                .or(config.env.session_keys.clone())
+                .unwrap_or(defaults.env.session_keys),
+            cookie_secret: cli
+                .cookie_secret_env
+                .clone()
+                .or(config.env.cookie_secret.clone())
+                .unwrap_or(defaults.env.cookie_secret),
+        },
+        express_major: cli.express.or(config.express),
+        selected: Vec::new(),
+        latest: None,
+        exclude: config.paths.exclude.clone(),
+    };
+    let options = if cli.latest { Options { latest: Some(latest_versions()?), ..options } } else { options };
+    Ok(Resolved { paths, transforms, options })
 }
 
 /// Records an error for each changed file with uncommitted changes in git; whether there was one.
