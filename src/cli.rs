@@ -6,13 +6,14 @@
 use std::io::{IsTerminal, Write as _};
 use std::path::{Path, PathBuf};
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::discover::display_path;
 use crate::pipeline::{self, FileError, RunResult};
 use crate::report::{self, Mode};
-use crate::transform::{self, Options, SecurePolicy, Transform};
-use crate::transforms::secrets::EnvNames;
+use crate::settings::{self, SettingsInput};
+use crate::transform::{Options, Transform};
+use crate::transforms::registry;
 use crate::write;
 
 /// The error recorded for each file that a `--write` refused to touch.
@@ -65,49 +66,6 @@ pub struct Cli {
     #[arg(long, value_delimiter = ',', value_name = "ID,...")]
     pub skip: Vec<String>,
 
-    /// Session store backend for the session-store transform: redis, mongo, postgres, mysql, sequelize or knex
-    /// (default: from the database clients in package.json, else redis).
-    #[arg(long, value_name = "BACKEND")]
-    pub store: Option<String>,
-
-    /// sameSite value added to cookies that have none.
-    #[arg(long, value_enum)]
-    pub same_site: Option<SameSite>,
-
-    /// How `secure` is set on cookies that lack it: always, production (secure when NODE_ENV is production, so
-    /// plain HTTP keeps working in development) or auto (secure when the request is).
-    #[arg(long, value_enum)]
-    pub secure_cookies: Option<SecurePolicy>,
-
-    /// The app runs behind N TLS-terminating proxies: `app.set('trust proxy', N)` is added so that secure cookies
-    /// are sent.
-    #[arg(long, value_name = "N")]
-    pub behind_proxy: Option<u32>,
-
-    /// Name given to session cookies that use a default name (`connect.sid`, `session`).
-    #[arg(long, value_name = "NAME")]
-    pub session_cookie_name: Option<String>,
-
-    /// Environment variable for express-session's (and cookie-session's) secret.
-    #[arg(long, value_name = "NAME")]
-    pub session_secret_env: Option<String>,
-
-    /// Environment variable for cookie-session's keys (comma-separated).
-    #[arg(long, value_name = "NAME")]
-    pub session_keys_env: Option<String>,
-
-    /// Environment variable for cookie-parser's secret.
-    #[arg(long, value_name = "NAME")]
-    pub cookie_secret_env: Option<String>,
-
-    /// Read the newest Express versions from the npm registry (through `npm view`) instead of the bundled table.
-    #[arg(long)]
-    pub latest: bool,
-
-    /// Move Express to this major (4 or 5); by default the current major is kept (3 goes to 4).
-    #[arg(long, value_name = "MAJOR", value_parser = clap::value_parser!(u64).range(4..=5))]
-    pub express: Option<u64>,
-
     /// Also write the whole change as one unified diff (a/ and b/ prefixes) to this file, for `git apply`.
     #[arg(long, value_name = "PATH")]
     pub diff_file: Option<PathBuf>,
@@ -136,15 +94,6 @@ pub enum Command {
     },
     /// Print the man page (roff), generated from the command line's definition.
     Man,
-}
-
-/// sameSite values the tool adds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum SameSite {
-    /// Sent on top-level navigations from other sites (OAuth redirects and links keep working).
-    Lax,
-    /// Never sent from other sites.
-    Strict,
 }
 
 /// Output formats.
@@ -182,9 +131,20 @@ impl ColorChoice {
     }
 }
 
-/// Picks the transforms `--only` and `--skip` ask for; an unknown id is an error listing the valid ones.
+/// The command line: the engine's flags ([`Cli`]) and the flags of every registered transform's settings.
+pub fn command() -> clap::Command {
+    settings::groups_of(&registry()).iter().fold(Cli::command(), |command, group| (group.augment)(command))
+}
+
+/// Picks the transforms `--only` and `--skip` ask for, with default settings; an unknown id is an error listing the
+/// valid ones.
 pub fn select_transforms(only: &[String], skip: &[String]) -> Result<Vec<Box<dyn Transform>>, String> {
-    let valid = transform::all_ids();
+    select(registry(), only, skip)
+}
+
+/// Keeps the transforms of `all` that `--only` and `--skip` ask for.
+fn select(all: Vec<Box<dyn Transform>>, only: &[String], skip: &[String]) -> Result<Vec<Box<dyn Transform>>, String> {
+    let valid: Vec<&str> = all.iter().map(|t| t.info().id).collect();
     for (flag, ids) in [("--only", only), ("--skip", skip)] {
         for id in ids {
             if !valid.contains(&id.as_str()) {
@@ -192,27 +152,36 @@ pub fn select_transforms(only: &[String], skip: &[String]) -> Result<Vec<Box<dyn
             }
         }
     }
-    Ok(transform::registry()
+    Ok(all
         .into_iter()
         .filter(|t| only.is_empty() || only.iter().any(|id| id == t.info().id))
         .filter(|t| !skip.iter().any(|id| id == t.info().id))
         .collect())
 }
 
+/// Parses the process's command line (exiting with clap's message on bad usage) and runs it.
+pub fn main() -> i32 {
+    let matches = command().get_matches();
+    match Cli::from_arg_matches(&matches) {
+        Ok(cli) => main_with(cli, &matches),
+        Err(err) => err.exit(),
+    }
+}
+
 /// Runs the command line and returns the exit code.
-pub fn main_with(cli: Cli) -> i32 {
+pub fn main_with(cli: Cli, matches: &clap::ArgMatches) -> i32 {
     match cli.command {
         Some(Command::List) => {
             print_list();
             return EXIT_OK;
         }
         Some(Command::Completions { shell }) => {
-            let mut command = <Cli as clap::CommandFactory>::command();
+            let mut command = command();
             clap_complete::generate(shell, &mut command, "express-harden", &mut std::io::stdout());
             return EXIT_OK;
         }
         Some(Command::Man) => {
-            let page = clap_mangen::Man::new(<Cli as clap::CommandFactory>::command());
+            let page = clap_mangen::Man::new(command());
             return match page.render(&mut std::io::stdout()) {
                 Ok(()) => EXIT_OK,
                 Err(err) => {
@@ -240,7 +209,7 @@ pub fn main_with(cli: Cli) -> i32 {
         );
         return EXIT_ERROR;
     }
-    let Resolved { paths, transforms, options } = match resolve(&cli, Path::new(".")) {
+    let Resolved { paths, transforms, options } = match resolve(&cli, Some(matches), Path::new(".")) {
         Ok(resolved) => resolved,
         Err(message) => {
             eprintln!("error: {message}");
@@ -319,7 +288,7 @@ pub fn main_with(cli: Cli) -> i32 {
         }
         Format::Markdown => {
             let shown = if mode == Mode::Write { pipeline::only_written(&result, &written) } else { result.clone() };
-            let _ = stdout.write_all(crate::markdown::body(&shown).as_bytes());
+            let _ = stdout.write_all(crate::markdown::body(&shown, &transforms).as_bytes());
         }
         Format::Text => {
             for change in &result.changes {
@@ -386,17 +355,19 @@ where
     I: IntoIterator<Item = S>,
     S: Into<std::ffi::OsString> + Clone,
 {
-    let cli = Cli::try_parse_from(
-        std::iter::once(std::ffi::OsString::from("express-harden")).chain(args.into_iter().map(Into::into)),
-    )
-    .map_err(|e| e.to_string())?;
-    resolve(&cli, Path::new("."))
+    let program = std::iter::once(std::ffi::OsString::from("express-harden"));
+    let matches =
+        command().try_get_matches_from(program.chain(args.into_iter().map(Into::into))).map_err(|e| e.to_string())?;
+    let cli = Cli::from_arg_matches(&matches).map_err(|e| e.to_string())?;
+    resolve(&cli, Some(&matches), Path::new("."))
 }
 
-/// Resolves the command line against the configuration file of `dir` (a flag given on the command line wins).
-pub fn resolve(cli: &Cli, dir: &Path) -> Result<Resolved, String> {
-    // The configuration file, under the flags: a flag given on the command line wins.
-    let config = crate::config::load(dir)?.map(|(config, _)| config).unwrap_or_default();
+/// Resolves the command line against the configuration file of `dir` (a flag given on the command line wins): the
+/// paths, and the selected transforms, each configured from its settings.
+pub fn resolve(cli: &Cli, matches: Option<&clap::ArgMatches>, dir: &Path) -> Result<Resolved, String> {
+    let mut all = registry();
+    let known = settings::Known::of(&all);
+    let config = crate::config::load(dir, &known)?.map(|(config, _)| config).unwrap_or_default();
     let only = if cli.only.is_empty() { config.transforms.only.clone() } else { cli.only.clone() };
     let skip = if cli.skip.is_empty() { config.transforms.skip.clone() } else { cli.skip.clone() };
     let paths: Vec<PathBuf> = match (&cli.paths[..], &config.paths.include[..]) {
@@ -404,52 +375,13 @@ pub fn resolve(cli: &Cli, dir: &Path) -> Result<Resolved, String> {
         ([], include) => include.to_vec(),
         (given, _) => given.to_vec(),
     };
-    let store = cli.store.clone().or(config.store.clone());
-    let transforms = select_transforms(&only, &skip)?;
-    if let Some(store) = &store {
-        let valid = crate::transforms::session_store::store_flags();
-        if !valid.contains(&store.as_str()) {
-            return Err(format!("unknown store `{store}` in --store; valid values: {}", valid.join(", ")));
-        }
+    // Every transform reads its settings, run or not: a bad flag is an error whatever `--only` says.
+    let input = SettingsInput { matches, config: Some(&config.settings) };
+    for transform in &mut all {
+        transform.configure(&input)?;
     }
-    let defaults = Options::default();
-    let same_site = match (cli.same_site, config.cookies.same_site) {
-        (Some(SameSite::Strict), _) | (None, Some(crate::config::SameSiteValue::Strict)) => "strict",
-        _ => "lax",
-    };
-    let options = Options {
-        store,
-        same_site: same_site.to_string(),
-        secure_cookies: cli.secure_cookies.or(config.cookies.secure.map(Into::into)).unwrap_or(defaults.secure_cookies),
-        behind_proxy: cli.behind_proxy.or(config.cookies.behind_proxy),
-        session_cookie_name: cli
-            .session_cookie_name
-            .clone()
-            .or(config.cookies.name.clone())
-            .unwrap_or(defaults.session_cookie_name),
-        env: EnvNames {
-            session_secret: cli
-                .session_secret_env
-                .clone()
-                .or(config.env.session_secret.clone())
-                .unwrap_or(defaults.env.session_secret),
-            session_keys: cli
-                .session_keys_env
-                .clone()
-                .or(config.env.session_keys.clone())
-                .unwrap_or(defaults.env.session_keys),
-            cookie_secret: cli
-                .cookie_secret_env
-                .clone()
-                .or(config.env.cookie_secret.clone())
-                .unwrap_or(defaults.env.cookie_secret),
-        },
-        express_major: cli.express.or(config.express),
-        selected: Vec::new(),
-        latest: None,
-        exclude: config.paths.exclude.clone(),
-    };
-    let options = if cli.latest { Options { latest: Some(latest_versions()?), ..options } } else { options };
+    let transforms = select(all, &only, &skip)?;
+    let options = Options { selected: Vec::new(), exclude: config.paths.exclude.clone() };
     Ok(Resolved { paths, transforms, options })
 }
 
@@ -535,32 +467,8 @@ fn update_lockfiles(result: &mut RunResult, written: &[PathBuf]) -> Vec<String> 
     lines
 }
 
-/// The newest Express and `@types/express` of each major, from the npm registry's metadata (`npm view`).
-fn latest_versions() -> Result<std::collections::BTreeMap<u64, (String, Option<String>)>, String> {
-    let versions = |package: &str| -> Result<Vec<String>, String> {
-        let out =
-            std::process::Command::new("npm").args(["view", package, "versions", "--json"]).output().map_err(|e| {
-                format!(
-                    "--latest needs npm to read the registry ({e}); run without --latest to use the bundled versions"
-                )
-            })?;
-        if !out.status.success() {
-            return Err(format!(
-                "--latest could not read {package}'s versions from the npm registry: {}; run without --latest to use \
-                 the bundled versions",
-                String::from_utf8_lossy(&out.stderr).lines().next().unwrap_or("npm failed")
-            ));
-        }
-        serde_json::from_slice::<Vec<String>>(&out.stdout)
-            .map_err(|e| format!("--latest: unexpected answer from npm: {e}"))
-    };
-    let express = crate::transforms::express_version::newest_per_major(&versions("express")?);
-    let types = crate::transforms::express_version::newest_per_major(&versions("@types/express")?);
-    Ok(express.into_iter().map(|(major, newest)| (major, (newest, types.get(&major).cloned()))).collect())
-}
-
 fn print_list() {
-    for t in transform::registry() {
+    for t in registry() {
         let info = t.info();
         println!(
             "{}\n  {}\n  why: {}\n  docs: {} ({})\n",

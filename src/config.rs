@@ -6,29 +6,22 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::transform::SecurePolicy;
+use crate::settings::Known;
 
-/// The file's content.
-#[derive(Debug, Default, Clone, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+/// The file's content: the engine's own keys, and the keys of the transforms' settings groups (each checked by its
+/// group, and read by the transforms that own it).
+#[derive(Debug, Default, Clone)]
 pub struct Config {
     /// Which transforms run.
-    #[serde(default)]
     pub transforms: TransformsConfig,
-    /// The session store backend (`redis`, `mongo`, `postgres`, `mysql`, `sequelize`, `knex`).
-    pub store: Option<String>,
-    /// Environment variable names for moved secrets.
-    #[serde(default)]
-    pub env: EnvConfig,
-    /// The cookie policy.
-    #[serde(default)]
-    pub cookies: CookiesConfig,
-    /// The Express major to move to (4 or 5).
-    pub express: Option<u64>,
     /// Paths to fix and to leave out.
-    #[serde(default)]
     pub paths: PathsConfig,
+    /// The settings groups' keys (`"cookies"`, `"store"`, ...), as written.
+    pub settings: serde_json::Map<String, serde_json::Value>,
 }
+
+/// The engine's own top-level keys.
+const ENGINE_KEYS: [&str; 2] = ["transforms", "paths"];
 
 /// `"transforms": { "only": [...], "skip": [...] }`.
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -40,64 +33,6 @@ pub struct TransformsConfig {
     /// Skip these ids.
     #[serde(default)]
     pub skip: Vec<String>,
-}
-
-/// `"env": { "sessionSecret": ..., "sessionKeys": ..., "cookieSecret": ... }`.
-#[derive(Debug, Default, Clone, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct EnvConfig {
-    /// For express-session's (and cookie-session's) secret.
-    pub session_secret: Option<String>,
-    /// For cookie-session's keys.
-    pub session_keys: Option<String>,
-    /// For cookie-parser's secret.
-    pub cookie_secret: Option<String>,
-}
-
-/// `"cookies": { "secure": ..., "sameSite": ..., "name": ..., "behindProxy": N }`.
-#[derive(Debug, Default, Clone, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct CookiesConfig {
-    /// `always`, `production` or `auto`.
-    pub secure: Option<SecureValue>,
-    /// `lax` or `strict`.
-    pub same_site: Option<SameSiteValue>,
-    /// The neutral session cookie name.
-    pub name: Option<String>,
-    /// TLS-terminating proxies in front of the app.
-    pub behind_proxy: Option<u32>,
-}
-
-/// `cookies.secure`.
-#[derive(Debug, Clone, Copy, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SecureValue {
-    /// `secure: true`.
-    Always,
-    /// `secure: process.env.NODE_ENV === 'production'`.
-    Production,
-    /// `secure: 'auto'`.
-    Auto,
-}
-
-impl From<SecureValue> for SecurePolicy {
-    fn from(value: SecureValue) -> SecurePolicy {
-        match value {
-            SecureValue::Always => SecurePolicy::Always,
-            SecureValue::Production => SecurePolicy::Production,
-            SecureValue::Auto => SecurePolicy::Auto,
-        }
-    }
-}
-
-/// `cookies.sameSite`.
-#[derive(Debug, Clone, Copy, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SameSiteValue {
-    /// `'lax'`.
-    Lax,
-    /// `'strict'`.
-    Strict,
 }
 
 /// `"paths": { "include": [...], "exclude": [...] }`.
@@ -117,45 +52,62 @@ pub const FILE_NAME: &str = "express-harden.json";
 
 /// Reads the configuration of the folder `dir`: `express-harden.json`, else package.json's `"express-harden"` key.
 /// `Ok(None)` when there is none; an error names the file, the key and what it accepts.
-pub fn load(dir: &Path) -> Result<Option<(Config, PathBuf)>, String> {
+pub fn load(dir: &Path, known: &Known) -> Result<Option<(Config, PathBuf)>, String> {
     let file = dir.join(FILE_NAME);
     if file.exists() {
         let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: cannot be read: {e}", file.display()))?;
-        let config = parse(&text).map_err(|e| format!("{}: {e}", crate::discover::display_path(&file)))?;
+        let config = parse(&text, known).map_err(|e| format!("{}: {e}", crate::discover::display_path(&file)))?;
         return Ok(Some((config, file)));
     }
     let manifest = dir.join("package.json");
     let Ok(text) = std::fs::read_to_string(&manifest) else { return Ok(None) };
     let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else { return Ok(None) };
     let Some(section) = json.get("express-harden") else { return Ok(None) };
-    let config = serde_json::from_value::<Config>(section.clone())
-        .map_err(|e| format!("{} (key \"express-harden\"): {e}", crate::discover::display_path(&manifest)))?;
-    validate(&config)
+    let config = from_value(section.clone(), known)
         .map_err(|e| format!("{} (key \"express-harden\"): {e}", crate::discover::display_path(&manifest)))?;
     Ok(Some((config, manifest)))
 }
 
 /// Parses and validates a configuration file's text.
-pub fn parse(text: &str) -> Result<Config, String> {
-    let config: Config = serde_json::from_str(text).map_err(|e| e.to_string())?;
-    validate(&config)?;
+pub fn parse(text: &str, known: &Known) -> Result<Config, String> {
+    from_value(serde_json::from_str(text).map_err(|e| e.to_string())?, known)
+}
+
+/// Reads and validates a configuration object.
+fn from_value(value: serde_json::Value, known: &Known) -> Result<Config, String> {
+    let serde_json::Value::Object(object) = value else {
+        return Err("expected an object of settings".to_string());
+    };
+    let mut config = Config::default();
+    for (key, value) in object {
+        match key.as_str() {
+            "transforms" => {
+                config.transforms = TransformsConfig::deserialize(value).map_err(|e| format!("\"{key}\": {e}"))?
+            }
+            "paths" => config.paths = PathsConfig::deserialize(value).map_err(|e| format!("\"{key}\": {e}"))?,
+            _ => match known.groups.iter().find(|g| g.key == key) {
+                Some(group) => {
+                    (group.check)(&value).map_err(|e| format!("\"{key}\": {e}"))?;
+                    config.settings.insert(key, value);
+                }
+                None => {
+                    let keys: Vec<String> = ENGINE_KEYS
+                        .iter()
+                        .chain(known.groups.iter().map(|g| &g.key))
+                        .map(|k| format!("`{k}`"))
+                        .collect();
+                    return Err(format!("unknown field `{key}`, expected one of {}", keys.join(", ")));
+                }
+            },
+        }
+    }
+    validate(&config, known)?;
     Ok(config)
 }
 
 /// The checks serde's types cannot express.
-fn validate(config: &Config) -> Result<(), String> {
-    if let Some(store) = &config.store {
-        let valid = crate::transforms::session_store::store_flags();
-        if !valid.contains(&store.as_str()) {
-            return Err(format!("\"store\": unknown store `{store}`, expected one of {}", valid.join(", ")));
-        }
-    }
-    if let Some(major) = config.express {
-        if !(4..=5).contains(&major) {
-            return Err(format!("\"express\": {major} is not a major express-harden moves to, expected 4 or 5"));
-        }
-    }
-    let ids = crate::transform::all_ids();
+fn validate(config: &Config, known: &Known) -> Result<(), String> {
+    let ids = &known.ids;
     for (key, list) in [("transforms.only", &config.transforms.only), ("transforms.skip", &config.transforms.skip)] {
         if let Some(unknown) = list.iter().find(|id| !ids.contains(&id.as_str())) {
             return Err(format!("\"{key}\": unknown transform `{unknown}`, expected one of {}", ids.join(", ")));
@@ -172,6 +124,10 @@ fn validate(config: &Config) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn parse(text: &str) -> Result<Config, String> {
+        super::parse(text, &Known::of(&crate::transforms::registry()))
+    }
 
     #[test]
     fn unknown_keys_and_bad_values_name_the_key_and_the_accepted_values() {
@@ -202,8 +158,8 @@ mod tests {
             }"#,
         )
         .expect("valid");
-        assert_eq!(config.store.as_deref(), Some("postgres"));
-        assert_eq!(config.cookies.behind_proxy, Some(1));
+        assert_eq!(config.settings["store"], "postgres");
+        assert_eq!(config.settings["cookies"]["behindProxy"], 1);
         assert_eq!(config.paths.exclude, ["legacy/**"]);
     }
 }

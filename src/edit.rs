@@ -9,7 +9,7 @@ pub struct Edit {
     pub range: Range<usize>,
     /// Replacement text, already in the file's style.
     pub text: String,
-    /// Id of the transform that asked for it.
+    /// Id of the transform that asked for it (set by the engine when the transform's plan returns).
     pub transform: &'static str,
     /// Other transforms whose changes were merged into this edit (their edits touched the same text).
     pub merged: Vec<&'static str>,
@@ -17,13 +17,18 @@ pub struct Edit {
 
 impl Edit {
     /// An insertion at `at`.
-    pub fn insert(at: usize, text: impl Into<String>, transform: &'static str) -> Edit {
-        Edit { range: at..at, text: text.into(), transform, merged: Vec::new() }
+    pub fn insert(at: usize, text: impl Into<String>) -> Edit {
+        Edit { range: at..at, text: text.into(), transform: "", merged: Vec::new() }
     }
 
     /// A replacement of `range`.
-    pub fn replace(range: Range<usize>, text: impl Into<String>, transform: &'static str) -> Edit {
-        Edit { range, text: text.into(), transform, merged: Vec::new() }
+    pub fn replace(range: Range<usize>, text: impl Into<String>) -> Edit {
+        Edit { range, text: text.into(), transform: "", merged: Vec::new() }
+    }
+
+    /// The same edit, attributed to `transform`.
+    pub fn by(self, transform: &'static str) -> Edit {
+        Edit { transform, ..self }
     }
 }
 
@@ -104,7 +109,7 @@ pub fn diff_edits(before: &str, after: &str) -> Vec<Edit> {
         let start = char_to_byte(before, old.start);
         let end = char_to_byte(before, old.end);
         let text: String = after.chars().skip(new.start).take(new.len()).collect();
-        edits.push(Edit::replace(start..end, text, "merged"));
+        edits.push(Edit::replace(start..end, text).by("merged"));
     }
     edits
 }
@@ -130,7 +135,7 @@ pub fn line_diff_edits(before: &str, after: &str) -> Vec<Edit> {
         .filter(|op| op.tag() != similar::DiffTag::Equal)
         .map(|op| {
             let (o, n) = (op.old_range(), op.new_range());
-            Edit::replace(old[o.start]..old[o.end], &after[new[n.start]..new[n.end]], "merged")
+            Edit::replace(old[o.start]..old[o.end], &after[new[n.start]..new[n.end]]).by("merged")
         })
         .collect()
 }
@@ -204,7 +209,7 @@ pub fn compose(original: &str, first: &[Edit], second: &[Edit]) -> Option<Vec<Ed
                 let edit = &second[j];
                 let from = to_original(edit.range.start, true)?;
                 let to = if edit.range.is_empty() { from } else { to_original(edit.range.end, false)? };
-                out.push(Edit::replace(from..to, edit.text.clone(), edit.transform));
+                out.push(Edit::replace(from..to, edit.text.clone()).by(edit.transform));
             }
             _ => {
                 let mut from = usize::MAX;
@@ -233,11 +238,10 @@ pub fn compose(original: &str, first: &[Edit], second: &[Edit]) -> Option<Vec<Ed
                             if !inside(e.range.end) {
                                 to = to.max(to_original(e.range.end, false)?);
                             }
-                            inner.push(Edit::replace(
-                                e.range.start - start..e.range.end - start,
-                                e.text.clone(),
-                                e.transform,
-                            ));
+                            inner.push(
+                                Edit::replace(e.range.start - start..e.range.end - start, e.text.clone())
+                                    .by(e.transform),
+                            );
                         }
                     }
                 }
@@ -246,7 +250,7 @@ pub fn compose(original: &str, first: &[Edit], second: &[Edit]) -> Option<Vec<Ed
                 merged.sort_unstable();
                 merged.dedup();
                 merged.retain(|t| *t != transform);
-                out.push(Edit { merged, ..Edit::replace(from..to, text, transform) });
+                out.push(Edit { merged, transform, ..Edit::replace(from..to, text) });
             }
         }
     }
@@ -264,7 +268,7 @@ mod tests {
     #[test]
     fn splices_in_order_and_keeps_the_rest() {
         let code = "abcdef";
-        let edits = vec![Edit::replace(4..5, "E", "t"), Edit::insert(1, "1", "t"), Edit::insert(1, "2", "t")];
+        let edits = vec![Edit::replace(4..5, "E").by("t"), Edit::insert(1, "1").by("t"), Edit::insert(1, "2").by("t")];
         let out = apply(code, &edits).expect("no conflict");
         assert_eq!(out, "a12bcdEf");
         assert!(untouched_outside_edits(code, &out, &edits));
@@ -273,10 +277,10 @@ mod tests {
 
     #[test]
     fn overlapping_edits_are_refused() {
-        let edits = vec![Edit::replace(1..4, "x", "a"), Edit::replace(3..5, "y", "b")];
+        let edits = vec![Edit::replace(1..4, "x").by("a"), Edit::replace(3..5, "y").by("b")];
         let err = apply("abcdef", &edits).expect_err("conflict");
         assert_eq!((err.first, err.second, err.at), ("a", "b", 3));
-        let inside = vec![Edit::replace(1..4, "x", "a"), Edit::insert(2, "y", "b")];
+        let inside = vec![Edit::replace(1..4, "x").by("a"), Edit::insert(2, "y").by("b")];
         assert!(apply("abcdef", &inside).is_err());
     }
 
@@ -294,7 +298,7 @@ mod tests {
         let before = "{\n  \"a\": \"1\",\n  \"b\": \"2\"\n}";
         let after = "{\n  \"a\": \"1\",\n  \"b\": \"3\",\n  \"c\": \"4\"\n}";
         let edits = line_diff_edits(before, after);
-        assert_eq!(edits, [Edit::replace(14..25, "  \"b\": \"3\",\n  \"c\": \"4\"\n", "merged")]);
+        assert_eq!(edits, [Edit::replace(14..25, "  \"b\": \"3\",\n  \"c\": \"4\"\n").by("merged")]);
         assert_eq!(apply(before, &edits).expect("applies"), after);
         assert_eq!(apply("x", &line_diff_edits("x", "x\ny")).expect("applies"), "x\ny");
         // Old Mac line endings: the offsets follow the diff's own lines.
@@ -306,26 +310,26 @@ mod tests {
     fn composed_edits_keep_their_transforms_and_reproduce_both_rounds() {
         let original = "let a = 1;\nlet b = 2;\nlet c = 3;\n";
         // Round one replaces `1` and inserts a line; round two edits the inserted line and the kept `3`.
-        let first = vec![Edit::replace(8..9, "10", "one"), Edit::insert(11, "x();\n", "one")];
+        let first = vec![Edit::replace(8..9, "10").by("one"), Edit::insert(11, "x();\n").by("one")];
         let middle = apply(original, &first).expect("applies");
         assert_eq!(middle, "let a = 10;\nx();\nlet b = 2;\nlet c = 3;\n");
-        let second = vec![Edit::replace(12..13, "y", "two"), Edit::replace(36..37, "30", "two")];
+        let second = vec![Edit::replace(12..13, "y").by("two"), Edit::replace(36..37, "30").by("two")];
         let last = apply(&middle, &second).expect("applies");
         let composed = compose(original, &first, &second).expect("composes");
         assert_eq!(apply(original, &composed).expect("applies"), last);
         let owners: Vec<&str> = composed.iter().map(|e| e.transform).collect();
         assert_eq!(owners, ["one", "one", "two"]);
-        assert_eq!(composed[1], Edit { merged: vec!["two"], ..Edit::insert(11, "y();\n", "one") });
-        assert_eq!(composed[2], Edit::replace(30..31, "30", "two"));
+        assert_eq!(composed[1], Edit { merged: vec!["two"], ..Edit::insert(11, "y();\n").by("one") });
+        assert_eq!(composed[2], Edit::replace(30..31, "30").by("two"));
         // Insertions next to a deletion land on the right side of it.
-        let deleted = vec![Edit::replace(0..11, "", "one")];
-        let after = vec![Edit::insert(0, "// hi\n", "two")];
+        let deleted = vec![Edit::replace(0..11, "").by("one")];
+        let after = vec![Edit::insert(0, "// hi\n").by("two")];
         let composed = compose(original, &deleted, &after).expect("composes");
         assert_eq!(apply(original, &composed).expect("applies"), "// hi\nlet b = 2;\nlet c = 3;\n");
     }
 
     #[test]
     fn out_of_range_edit_is_refused_not_a_panic() {
-        assert!(apply("ab", &[Edit::insert(5, "x", "t")]).is_err());
+        assert!(apply("ab", &[Edit::insert(5, "x").by("t")]).is_err());
     }
 }

@@ -55,7 +55,8 @@ pub struct Review {
 /// The parts of a run's changes, in the order they are asked: the code migrations, then each source file's
 /// transforms (in the order of their first edit), then the version bumps no migration carries.
 pub fn parts(result: &RunResult, transforms: &[Box<dyn Transform>]) -> Vec<Part> {
-    let is_migration = |id: &str| transforms.iter().any(|t| t.info().id == id && t.phase() == 0);
+    let is_migration =
+        |id: &str| transforms.iter().any(|t| t.info().id == id && t.phase() == crate::transform::Phase::Migration);
     let mut migrations: Vec<Part> = Vec::new();
     let mut code = Vec::new();
     let mut bumps = Vec::new();

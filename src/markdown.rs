@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use crate::discover::display_path;
 use crate::pipeline::RunResult;
 use crate::report::unified_diff;
-use crate::transform::{self, Severity};
+use crate::transform::{Severity, Transform};
 
 /// Escapes a table cell (pipes break the table, angle brackets would be read as HTML).
 fn cell(text: &str) -> String {
@@ -14,7 +14,7 @@ fn cell(text: &str) -> String {
 }
 
 /// The pull-request body for a run.
-pub fn body(result: &RunResult) -> String {
+pub fn body(result: &RunResult, transforms: &[Box<dyn Transform>]) -> String {
     let mut out = String::new();
     let mut per_transform: BTreeMap<&str, usize> = BTreeMap::new();
     for change in &result.changes {
@@ -30,7 +30,7 @@ pub fn body(result: &RunResult) -> String {
     }
     if !per_transform.is_empty() {
         out.push_str("## Changes\n\n| transform | files | what and why | upstream |\n|---|---|---|---|\n");
-        let infos = transform::registry();
+        let infos = transforms;
         for (id, count) in &per_transform {
             let Some(t) = infos.iter().find(|t| t.info().id == *id) else { continue };
             let info = t.info();

@@ -10,14 +10,7 @@ use crate::values::ObjectFacts;
 
 /// Edits that add `prop` (already in the file's style, e.g. `store: new RedisStore({ client })`; it may span lines,
 /// later lines being indented relative to the property) as the last property of `obj`.
-pub fn add_property(
-    code: &str,
-    comments: &[Range<usize>],
-    obj: &ObjectFacts,
-    prop: &str,
-    style: &Style,
-    transform: &'static str,
-) -> Vec<Edit> {
+pub fn add_property(code: &str, comments: &[Range<usize>], obj: &ObjectFacts, prop: &str, style: &Style) -> Vec<Edit> {
     let open = obj.range.start + 1;
     let close = obj.range.end.saturating_sub(1);
     let last_end = obj.props.iter().map(|p| p.range.end).chain(obj.spreads.iter().map(|s| s.end)).max();
@@ -25,17 +18,17 @@ pub fn add_property(
         // `{}` or `{ }`: write `{ prop }` unless the braces hold comments, which we keep.
         let inner = &code[open..close];
         if inner.trim().is_empty() {
-            return vec![Edit::replace(open..close, format!(" {prop} "), transform)];
+            return vec![Edit::replace(open..close, format!(" {prop} "))];
         }
-        return vec![Edit::insert(close, format!(" {prop} "), transform)];
+        return vec![Edit::insert(close, format!(" {prop} "))];
     };
     let first_start = obj.props.iter().map(|p| p.range.start).chain(obj.spreads.iter().map(|s| s.start)).min();
     let multiline = first_start.is_some_and(|s| code[open..s].contains('\n'));
     let comma = trailing_comma(code, comments, last_end, close);
     if !multiline {
         return match comma {
-            Some(c) => vec![Edit::insert(c + 1, format!(" {prop},"), transform)],
-            None => vec![Edit::insert(last_end, format!(", {prop}"), transform)],
+            Some(c) => vec![Edit::insert(c + 1, format!(" {prop},"))],
+            None => vec![Edit::insert(last_end, format!(", {prop}"))],
         };
     }
     let last_start =
@@ -45,17 +38,14 @@ pub fn add_property(
     match comma {
         Some(c) => {
             let at = end_of_line(code, comments, c + 1);
-            vec![Edit::insert(at, format!("{}{indent}{prop},", style.eol), transform)]
+            vec![Edit::insert(at, format!("{}{indent}{prop},", style.eol))]
         }
         None => {
             let at = end_of_line(code, comments, last_end);
             if at == last_end {
-                vec![Edit::insert(last_end, format!(",{}{indent}{prop}", style.eol), transform)]
+                vec![Edit::insert(last_end, format!(",{}{indent}{prop}", style.eol))]
             } else {
-                vec![
-                    Edit::insert(last_end, ",", transform),
-                    Edit::insert(at, format!("{}{indent}{prop}", style.eol), transform),
-                ]
+                vec![Edit::insert(last_end, ","), Edit::insert(at, format!("{}{indent}{prop}", style.eol))]
             }
         }
     }
@@ -103,13 +93,12 @@ pub fn add_properties(
     obj: &ObjectFacts,
     props: &[String],
     style: &Style,
-    transform: &'static str,
 ) -> Vec<Edit> {
     if props.is_empty() {
         return Vec::new();
     }
     let separator = if is_multiline(code, obj) && !obj.props.is_empty() { ",\n" } else { ", " };
-    add_property(code, comments, obj, &props.join(separator), style, transform)
+    add_property(code, comments, obj, &props.join(separator), style)
 }
 
 /// Edits that add `prop` as the first property of `obj` (before any comment lines that belong to the current first
@@ -120,12 +109,11 @@ pub fn add_first_property(
     obj: &ObjectFacts,
     prop: &str,
     style: &Style,
-    transform: &'static str,
 ) -> Vec<Edit> {
     let first = obj.props.iter().map(|p| p.range.start).chain(obj.spreads.iter().map(|s| s.start)).min();
     match first {
-        Some(first) => add_before(code, comments, obj, first, &[prop.to_string()], style, transform),
-        None => add_property(code, comments, obj, prop, style, transform),
+        Some(first) => add_before(code, comments, obj, first, &[prop.to_string()], style),
+        None => add_property(code, comments, obj, prop, style),
     }
 }
 
@@ -139,7 +127,6 @@ pub fn add_before(
     element: usize,
     props: &[String],
     style: &Style,
-    transform: &'static str,
 ) -> Vec<Edit> {
     if props.is_empty() {
         return Vec::new();
@@ -147,7 +134,7 @@ pub fn add_before(
     let open = obj.range.start + 1;
     if !code[open..element].contains('\n') {
         let text: String = props.iter().map(|p| format!("{p}, ")).collect();
-        return vec![Edit::insert(element, text, transform)];
+        return vec![Edit::insert(element, text)];
     }
     let indent = indent_of_line(code, element);
     let at = crate::layout::before_statement(code, comments, element).filter(|&at| at > open);
@@ -155,13 +142,12 @@ pub fn add_before(
     match at {
         Some(at) => {
             let text: String = lines.iter().map(|l| format!("{indent}{l}{}", style.eol)).collect();
-            vec![Edit::insert(at, text, transform)]
+            vec![Edit::insert(at, text)]
         }
         // Code before the element on its line (`{ a,\n  ...spread }`): the new lines go after that code's line.
         None => vec![Edit::insert(
             element,
             format!("{}{}{indent}", lines.join(&format!("{}{indent}", style.eol)), style.eol),
-            transform,
         )],
     }
 }
@@ -213,7 +199,7 @@ mod tests {
     use crate::source::SourceFile;
     use crate::values::Value;
 
-    type AddFn = fn(&str, &[Range<usize>], &ObjectFacts, &str, &Style, &'static str) -> Vec<Edit>;
+    type AddFn = fn(&str, &[Range<usize>], &ObjectFacts, &str, &Style) -> Vec<Edit>;
 
     /// Adds `store: x` with `add_fn` to the options object of the `session(...)` call in `code`.
     fn apply_to_options(code: &str, add_fn: AddFn) -> String {
@@ -222,7 +208,7 @@ mod tests {
         let facts = analyse(&file, &parsed);
         let call = facts.calls.iter().find(|c| c.call.callee.as_ref().is_some_and(|c| c.path == "session"));
         let Some(Value::Object(obj)) = call.and_then(|c| c.call.args.first()) else { panic!("no object") };
-        let edits = add_fn(&file.code, &facts.comments, obj, "store: x", &facts.style, "t");
+        let edits = add_fn(&file.code, &facts.comments, obj, "store: x", &facts.style);
         let out = crate::edit::apply(&file.code, &edits).expect("applies");
         parse(&file, &out).expect("still parses");
         out
@@ -302,8 +288,8 @@ mod tests {
             })
             .collect();
         let props = ["a: 1".to_string(), "b: 2".to_string()];
-        let mut edits = add_properties(&file.code, &facts.comments, objects[0], &props, &facts.style, "t");
-        edits.extend(add_properties(&file.code, &facts.comments, objects[1], &props, &facts.style, "t"));
+        let mut edits = add_properties(&file.code, &facts.comments, objects[0], &props, &facts.style);
+        edits.extend(add_properties(&file.code, &facts.comments, objects[1], &props, &facts.style));
         let out = crate::edit::apply(&file.code, &edits).expect("applies");
         assert_eq!(out, format!("{HEAD}a(session({{\n  secret: 's',\n  a: 1,\n  b: 2,\n}}));\nb(session({{ secret: 's', a: 1, b: 2 }}));\n"));
     }

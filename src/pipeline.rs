@@ -17,7 +17,7 @@ use crate::parse::parse;
 use crate::project::{NodeTarget, Project};
 use crate::source::SourceFile;
 use crate::transform::{
-    DependencyRequest, FileContext, FilePlan, Finding, ManifestContext, ManifestPlan, ManifestRequest, Options,
+    DependencyRequest, FileContext, FilePlan, Finding, ManifestContext, ManifestPlan, ManifestRequest, Options, Phase,
     Severity, Transform,
 };
 use crate::views;
@@ -195,9 +195,11 @@ pub fn run_selected(
     let projects = build_projects(&manifests, &found.manifests, &found.views, &mut result.errors);
     let no_project = Project::default();
 
-    let needles: Vec<&str> = transforms.iter().flat_map(|t| t.needles(options).iter().copied()).collect();
+    let needles: Vec<String> = transforms.iter().flat_map(|t| t.watch().iter().filter_map(|w| w.needle())).collect();
+    let needles: Vec<&str> = needles.iter().map(String::as_str).collect();
     // Code migrations: a version bump waits for its migration (a declined one counts as not selected).
-    let migrations: Vec<&str> = transforms.iter().filter(|t| t.phase() == 0).map(|t| t.info().id).collect();
+    let migrations: Vec<&str> =
+        transforms.iter().filter(|t| t.phase() == Phase::Migration).map(|t| t.info().id).collect();
     let planned: Vec<Planned> = found
         .sources
         .par_iter()
@@ -236,10 +238,14 @@ pub fn run_selected(
             result.errors.iter().any(|e| e.path.starts_with(&project.dir) || project.dir == Path::new("."));
         let own = selection.options_for(path, Some(&project.dir), &migrations, options);
         let options = own.as_ref().unwrap_or(options);
-        let cx = ManifestContext { path, text: &text, info, project, options, source_errors };
         let mut plan = ManifestPlan::default();
         for transform in transforms.iter().filter(|t| options.selected.contains(&t.info().id)) {
+            let id = transform.info().id;
+            let cx = ManifestContext { transform: id, path, text: &text, info, project, options, source_errors };
+            let before = (plan.changes.len(), plan.findings.len());
             transform.plan_manifest(&cx, &mut plan);
+            plan.changes[before.0..].iter_mut().for_each(|c| c.transform = id);
+            plan.findings[before.1..].iter_mut().for_each(|f| f.transform = id);
         }
         result.findings.extend(plan.findings);
         if !plan.changes.is_empty() {
@@ -318,7 +324,7 @@ fn plan_file(
             return planned;
         }
     };
-    let mut tracked: Vec<&str> = transforms.iter().flat_map(|t| t.tracked_methods(options).iter().copied()).collect();
+    let mut tracked: Vec<&str> = transforms.iter().flat_map(|t| t.watch().iter().filter_map(|w| w.method())).collect();
     tracked.sort_unstable();
     tracked.dedup();
     let facts = analyse_tracking(&file, &parsed, Some(&tracked));
@@ -326,7 +332,7 @@ fn plan_file(
 
     // Transforms run in phases: code migrations first, then the others on the migrated code (a session hardened
     // inside `app.configure(...)` must be hardened where the migration puts it). Each phase's result is verified.
-    let mut phases: Vec<u8> = transforms.iter().map(|t| t.phase()).collect();
+    let mut phases: Vec<Phase> = transforms.iter().map(|t| t.phase()).collect();
     phases.sort_unstable();
     phases.dedup();
     // The file as the previous phases left it (the original until a phase changes it: no copy before then).
@@ -337,10 +343,15 @@ fn plan_file(
     let mut phases_with_edits = 0;
     for (index, phase) in phases.iter().enumerate() {
         let current = rewritten.as_ref().unwrap_or(&file);
-        let cx = FileContext { file: current, facts: &current_facts, project, options };
         let mut plan = FilePlan::default();
         for transform in transforms.iter().filter(|t| t.phase() == *phase) {
+            // The engine attributes what the transform planned: transforms never pass their id around.
+            let id = transform.info().id;
+            let cx = FileContext { transform: id, file: current, facts: &current_facts, project, options };
+            let before = (plan.edits.len(), plan.dependencies.len());
             transform.plan(&cx, &mut plan);
+            plan.edits[before.0..].iter_mut().for_each(|e| e.transform = id);
+            plan.dependencies[before.1..].iter_mut().for_each(|d| d.transform = id);
         }
         planned.findings.extend(plan.findings);
         planned.next_steps.extend(plan.next_steps);

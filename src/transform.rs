@@ -10,6 +10,7 @@ use crate::analysis::FileFacts;
 use crate::edit::Edit;
 use crate::manifest::DepSection;
 use crate::project::Project;
+use crate::settings::{SettingsGroup, SettingsInput};
 use crate::source::SourceFile;
 
 /// What a user reads about a transform (`express-harden list`, reports).
@@ -80,7 +81,7 @@ pub struct DependencyRequest {
     pub spec: String,
     /// Section to add it to.
     pub section: DepSection,
-    /// Transform asking for it.
+    /// Transform asking for it (set by the engine).
     pub transform: &'static str,
 }
 
@@ -99,94 +100,36 @@ pub struct FilePlan {
 
 /// What a transform sees of one file.
 pub struct FileContext<'a> {
+    /// The transform that is planning: findings made through this context are its own.
+    pub transform: &'static str,
     /// The file.
     pub file: &'a SourceFile,
     /// Facts from the analysis.
     pub facts: &'a FileFacts,
     /// The project the file belongs to (its nearest package.json, views, Node version).
     pub project: &'a Project,
-    /// Choices the user made on the command line.
+    /// The run's options.
     pub options: &'a Options,
 }
 
-/// Choices that change what transforms generate.
-#[derive(Debug, Clone)]
+/// What the engine itself is asked to do in a run (each transform's own settings live in the transform, see
+/// [`Transform::configure`]).
+#[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// `--store`: the session store backend to use instead of the one guessed from package.json.
-    pub store: Option<String>,
-    /// `--same-site`: the `sameSite` value added to cookies (`lax` or `strict`).
-    pub same_site: String,
-    /// `--secure-cookies`: how `secure` is set where it is missing or false.
-    pub secure_cookies: SecurePolicy,
-    /// `--behind-proxy N`: the app runs behind N TLS-terminating proxies; `trust proxy` is set to N.
-    pub behind_proxy: Option<u32>,
-    /// `--session-cookie-name`: the name given to session cookies that use a default name.
-    pub session_cookie_name: String,
-    /// Environment variables literal secrets move to.
-    pub env: crate::transforms::secrets::EnvNames,
-    /// `--express N`: the Express major to move to (the current one is kept otherwise; 3 goes to 4).
-    pub express_major: Option<u64>,
-    /// Ids of the transforms that run (a version bump across a major happens only with its code migration).
+    /// Ids of the transforms that run on the file or manifest being planned (a version bump across a major happens
+    /// only with its code migration).
     pub selected: Vec<&'static str>,
-    /// `--latest`: the newest Express (and `@types/express`) of each major, read from the npm registry.
-    pub latest: Option<std::collections::BTreeMap<u64, (String, Option<String>)>>,
     /// Glob patterns (gitignore syntax, from the configuration's paths.exclude) of paths to leave out.
     pub exclude: Vec<String>,
 }
 
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            store: None,
-            same_site: "lax".to_string(),
-            secure_cookies: SecurePolicy::Production,
-            behind_proxy: None,
-            session_cookie_name: "sid".to_string(),
-            env: crate::transforms::secrets::default_env(),
-            express_major: None,
-            selected: Vec::new(),
-            latest: None,
-            exclude: Vec::new(),
-        }
-    }
-}
-
-/// How `secure` is set on cookies that lack it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum SecurePolicy {
-    /// `secure: true`: cookies are only sent over HTTPS, in development too.
-    Always,
-    /// `secure: process.env.NODE_ENV === 'production'`: plain HTTP keeps working in development.
-    Production,
-    /// `secure: 'auto'`: secure when the request is (express-session and cookie-session only read it from the request).
-    Auto,
-}
-
-impl SecurePolicy {
-    /// The JavaScript expression for the policy.
-    pub fn expression(self) -> &'static str {
-        match self {
-            SecurePolicy::Always => "true",
-            SecurePolicy::Production => "process.env.NODE_ENV === 'production'",
-            SecurePolicy::Auto => "'auto'",
-        }
-    }
-}
-
 impl FileContext<'_> {
-    /// A finding at a byte offset of this file.
-    pub fn finding(
-        &self,
-        transform: &'static str,
-        rule: &str,
-        at: usize,
-        severity: Severity,
-        message: String,
-    ) -> Finding {
+    /// A finding of the planning transform at a byte offset of this file.
+    pub fn finding(&self, rule: &str, at: usize, severity: Severity, message: String) -> Finding {
         let (line, column) = self.file.line_col(at);
         Finding {
-            rule: format!("{transform}/{rule}"),
-            transform,
+            rule: format!("{}/{rule}", self.transform),
+            transform: self.transform,
             path: self.file.path.clone(),
             line,
             column,
@@ -215,7 +158,7 @@ pub struct ManifestRequest {
     pub package: String,
     /// The new spec.
     pub to: String,
-    /// Transform asking for it.
+    /// Transform asking for it (set by the engine).
     pub transform: &'static str,
 }
 
@@ -232,6 +175,8 @@ pub struct ManifestPlan {
 
 /// What a transform sees of one manifest (package.json).
 pub struct ManifestContext<'a> {
+    /// The transform that is planning: findings made through this context are its own.
+    pub transform: &'static str,
     /// The manifest's path.
     pub path: &'a std::path::Path,
     /// Its text.
@@ -248,15 +193,9 @@ pub struct ManifestContext<'a> {
 }
 
 impl ManifestContext<'_> {
-    /// A finding on the line where `package` is listed (the first line otherwise).
-    pub fn finding(
-        &self,
-        transform: &'static str,
-        rule: &str,
-        package: &str,
-        severity: Severity,
-        message: String,
-    ) -> Finding {
+    /// A finding of the planning transform on the line where `package` is listed (the first line otherwise).
+    pub fn finding(&self, rule: &str, package: &str, severity: Severity, message: String) -> Finding {
+        let transform = self.transform;
         let needle = format!("\"{package}\"");
         let offset = self.text.find(&needle).unwrap_or(0);
         let line = self.text[..offset].matches('\n').count() + 1;
@@ -273,49 +212,76 @@ impl ManifestContext<'_> {
     }
 }
 
-/// One transform.
+/// When a transform runs. Code migrations run first; the other transforms then see the migrated code (a session
+/// hardened inside `app.configure(...)` must be hardened where the migration puts it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Phase {
+    /// Moves code to another major version of a package (express4, express5).
+    Migration,
+    /// Everything else.
+    Harden,
+}
+
+/// What a transform reads in a file, as one list: the engine derives from it both the prefilter (a file that
+/// mentions none of the transform's [`Watch::Text`] or [`Watch::Call`] needles is not parsed for it) and the member
+/// calls the analysis records ([`Watch::Call`] and [`Watch::AlsoCall`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Watch {
+    /// Text a file must contain for the transform to apply (a package name: `"express-session"`).
+    Text(&'static str),
+    /// Calls `x.NAME(...)` the transform reads; a file that contains `.NAME(` is read for it.
+    Call(&'static str),
+    /// Calls `x.NAME(...)` the transform reads in files that are read for another reason (`app.set(...)` next to a
+    /// session); their text alone does not make a file worth reading.
+    AlsoCall(&'static str),
+}
+
+impl Watch {
+    /// The text whose presence makes a file worth parsing, if this entry has one.
+    pub fn needle(self) -> Option<String> {
+        match self {
+            Watch::Text(text) => Some(text.to_string()),
+            Watch::Call(name) => Some(format!(".{name}(")),
+            Watch::AlsoCall(_) => None,
+        }
+    }
+
+    /// The method whose calls the analysis records, if this entry has one.
+    pub fn method(self) -> Option<&'static str> {
+        match self {
+            Watch::Text(_) => None,
+            Watch::Call(name) | Watch::AlsoCall(name) => Some(name),
+        }
+    }
+}
+
+/// One transform. The registry (`crate::transforms::registry`) lists them all; nothing else in the engine names
+/// one.
 pub trait Transform: Send + Sync {
-    /// Id, title, rationale, links.
+    /// Id, title, rationale, links, finding kinds.
     fn info(&self) -> &TransformInfo;
 
-    /// Strings one of which a file must contain for the transform to possibly apply: files that contain none of
-    /// any selected transform's needles are never parsed.
-    fn needles(&self, options: &Options) -> &'static [&'static str];
+    /// What the transform reads in source files (empty: it reads no source file).
+    fn watch(&self) -> &'static [Watch];
 
     /// Plans the changes for one file.
     fn plan(&self, cx: &FileContext<'_>, plan: &mut FilePlan);
 
-    /// The methods whose calls (`x.method(...)`) the transform reads from [`FileFacts::member_calls`].
-    fn tracked_methods(&self, _options: &Options) -> &'static [&'static str] {
-        &[]
-    }
-
-    /// When the transform runs: code migrations (phase 0) run before the others (phase 1), which then see the
-    /// migrated code.
-    fn phase(&self) -> u8 {
-        1
+    /// When the transform runs.
+    fn phase(&self) -> Phase {
+        Phase::Harden
     }
 
     /// Plans changes to a project's manifest itself (version bumps). Most transforms have none.
     fn plan_manifest(&self, _cx: &ManifestContext<'_>, _plan: &mut ManifestPlan) {}
-}
 
-/// Every transform, in the order their edits are planned.
-pub fn registry() -> Vec<Box<dyn Transform>> {
-    vec![
-        Box::new(crate::transforms::helmet::Helmet::new()),
-        Box::new(crate::transforms::session_store::SessionStore::new()),
-        Box::new(crate::transforms::session_cookie::SessionCookie::new()),
-        Box::new(crate::transforms::cookie_session::CookieSession::new()),
-        Box::new(crate::transforms::res_cookie::ResCookie::new()),
-        Box::new(crate::transforms::secrets::Secrets::new()),
-        Box::new(crate::transforms::express_version::ExpressVersion::new()),
-        Box::new(crate::transforms::express4::Express4::new()),
-        Box::new(crate::transforms::express5::Express5::new()),
-    ]
-}
+    /// The settings groups the transform reads (its flags and configuration keys).
+    fn settings(&self) -> Vec<&'static SettingsGroup> {
+        Vec::new()
+    }
 
-/// Ids of all transforms.
-pub fn all_ids() -> Vec<&'static str> {
-    registry().iter().map(|t| t.info().id).collect()
+    /// Reads the transform's settings; an error is a usage error that names the flag or key.
+    fn configure(&mut self, _input: &SettingsInput<'_>) -> Result<(), String> {
+        Ok(())
+    }
 }

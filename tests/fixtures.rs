@@ -16,7 +16,8 @@ use express_harden::parse::parse;
 use express_harden::pipeline::{run_with, RunResult};
 use express_harden::report::unified_diff;
 use express_harden::source::SourceFile;
-use express_harden::transform::{all_ids, registry, Options};
+use express_harden::transform::Options;
+use express_harden::transforms::{all_ids, registry};
 
 fn cases(transform: &str) -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(transform);
@@ -95,7 +96,7 @@ fn check_properties(transform: &str, case: &Path, result: &RunResult, options: &
         let rel = change.path.strip_prefix(case).map_err(|e| e.to_string())?;
         std::fs::write(copy.join(rel), &change.updated).map_err(|e| e.to_string())?;
     }
-    let transforms = select_transforms(&[transform.to_string()], &[]).map_err(|e| e.to_string())?;
+    let transforms = configured(Some(transform), transform);
     let second = run_with(std::slice::from_ref(&copy), &transforms, options);
     if !second.changes.is_empty() {
         return Err(format!("second run changed {}", render(&second, &copy)));
@@ -106,12 +107,23 @@ fn check_properties(transform: &str, case: &Path, result: &RunResult, options: &
     Ok(())
 }
 
-/// The options a fixture suite runs with: express5's cases need `--express 5`.
-fn suite_options(transform: &str) -> Options {
+/// The command-line options a fixture suite runs with: express5's cases need `--express 5`. (Temporary, until the
+/// discovered harness reads suite options from files.)
+fn suite_args(transform: &str) -> Vec<String> {
     match transform {
-        "express5" => Options { express_major: Some(5), ..Options::default() },
-        _ => Options::default(),
+        "express5" => vec!["--express".to_string(), "5".to_string()],
+        _ => Vec::new(),
     }
+}
+
+/// The transform alone (or every transform), configured with the suite's options.
+fn configured(transform: Option<&str>, suite: &str) -> Vec<Box<dyn express_harden::transform::Transform>> {
+    let only: Vec<String> = transform.map(|t| vec!["--only".to_string(), t.to_string()]).unwrap_or_default();
+    express_harden::cli::resolve_args(only.into_iter().chain(suite_args(suite))).expect("suite options").transforms
+}
+
+fn suite_options(_transform: &str) -> Options {
+    Options::default()
 }
 
 fn run_fixtures(transform: &str) {
@@ -124,7 +136,7 @@ fn run_fixtures_with(transform: &str, options: &Options) {
     assert!(!all.is_empty(), "no fixture cases for {transform}");
     for case in all {
         let name = case.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
-        let transforms = select_transforms(&[transform.to_string()], &[]).expect("known transform");
+        let transforms = configured(Some(transform), transform);
         // Relative paths, as a user would type them, so diffs and findings read naturally.
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let rel_case = case.strip_prefix(root).unwrap_or(&case).to_path_buf();
@@ -253,8 +265,9 @@ fn emitted_rules() -> &'static BTreeMap<String, BTreeSet<String>> {
         let all = select_transforms(&[], &[]).expect("all transforms");
         let mut rules: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         for suite in all_ids() {
-            let alone = select_transforms(&[suite.to_string()], &[]).expect("known transform");
-            let runs = [(&alone, suite_options(suite)), (&all, Options::default()), (&all, suite_options(suite))];
+            let alone = configured(Some(suite), suite);
+            let all_suite = configured(None, suite);
+            let runs = [(&alone, Options::default()), (&all, Options::default()), (&all_suite, Options::default())];
             for case in cases(suite) {
                 let rel_case = case.strip_prefix(root).unwrap_or(&case).to_path_buf();
                 let name = format!("{suite}/{}", case.file_name().and_then(|n| n.to_str()).unwrap_or_default());

@@ -208,7 +208,7 @@ fn every_transform_and_kind_of_finding_is_a_rule_and_every_result_points_at_its_
     let doc: Value = serde_json::from_str(&sarif(&app, &[])).expect("JSON");
     let rules = doc["runs"][0]["tool"]["driver"]["rules"].as_array().expect("rules");
     let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().expect("id")).collect();
-    for transform in express_harden::transform::registry() {
+    for transform in express_harden::transforms::registry() {
         let info = transform.info();
         assert!(ids.contains(&info.id), "no rule for the {} transform", info.id);
         for kind in info.findings.keys() {

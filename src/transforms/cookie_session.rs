@@ -17,10 +17,11 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 
 use crate::edit::Edit;
-use crate::session::{self, SessionOptions, COOKIE_SESSION};
-use crate::transform::{FileContext, FilePlan, Options, SecurePolicy, Transform, TransformInfo};
-use crate::transforms::cookie_flags::{self, Wanted};
+use crate::settings::{SettingsGroup, SettingsInput};
+use crate::transform::{FileContext, FilePlan, Transform, TransformInfo, Watch};
 use crate::transforms::data;
+use crate::transforms::shared::cookie_flags::{self, CookiePolicy, SecurePolicy, Wanted, COOKIES};
+use crate::transforms::shared::session::{self, SessionOptions, COOKIE_SESSION};
 use crate::values::Value;
 
 const ID: &str = "cookie-session";
@@ -37,19 +38,24 @@ fn data() -> &'static CookieSessionData {
     DATA.get_or_init(|| data::parse(ID, include_str!("../../transforms/cookie-session/data.json")))
 }
 
-transform_struct!(CookieSession, "The cookie-session transform.");
+transform_struct!(CookieSession, "The cookie-session transform.", policy: CookiePolicy = CookiePolicy::default());
 
 impl Transform for CookieSession {
     fn info(&self) -> &TransformInfo {
         &self.info
     }
 
-    fn tracked_methods(&self, _options: &Options) -> &'static [&'static str] {
-        &["set"]
+    fn watch(&self) -> &'static [Watch] {
+        &[Watch::Text("cookie-session"), Watch::AlsoCall("set")]
     }
 
-    fn needles(&self, _options: &Options) -> &'static [&'static str] {
-        &["cookie-session"]
+    fn settings(&self) -> Vec<&'static SettingsGroup> {
+        vec![&COOKIES]
+    }
+
+    fn configure(&mut self, input: &SettingsInput<'_>) -> Result<(), String> {
+        self.policy = CookiePolicy::read(input)?;
+        Ok(())
     }
 
     fn plan(&self, cx: &FileContext<'_>, plan: &mut FilePlan) {
@@ -57,13 +63,13 @@ impl Transform for CookieSession {
         let mut renamed = false;
         // cookie-session has no `'auto'` (it would act as `true`), but left unset its cookie is already secure
         // whenever the request is: under `--secure-cookies auto`, `secure` is not written.
-        let name = cookie_name(cx);
-        let auto = cx.options.secure_cookies == SecurePolicy::Auto;
-        let secure = cx.options.secure_cookies.expression();
+        let name = cookie_name(cx, &self.policy);
+        let auto = self.policy.secure == SecurePolicy::Auto;
+        let secure = self.policy.secure.expression();
         for use_ in session::session_uses(cx.facts, COOKIE_SESSION) {
             let message = "the cookie-session options are built outside this file or by a function: check httpOnly, \
                            secure, sameSite, name and maxAge by hand";
-            let Some(obj) = use_.object_or_report(cx, plan, ID, message) else { continue };
+            let Some(obj) = use_.object_or_report(cx, plan, message) else { continue };
             if seen.contains(&obj.range) {
                 continue;
             }
@@ -75,7 +81,7 @@ impl Transform for CookieSession {
                     renamed = true;
                 }
                 Some(Value::Str(old, range)) if data().default_names.contains(old) => {
-                    plan.edits.push(Edit::replace(range.clone(), cx.quoted(&name), ID));
+                    plan.edits.push(Edit::replace(range.clone(), cx.quoted(&name)));
                     renamed = true;
                 }
                 Some(_) => {}
@@ -84,14 +90,19 @@ impl Transform for CookieSession {
                 SessionOptions::Variable { decl, .. } => Some(decl),
                 _ => None,
             };
-            let wanted = Wanted { http_only: true, secure, as_const: cookie_flags::needs_as_const(cx, decl) };
-            let (flags, done) = cookie_flags::harden(cx, plan, obj, &wanted, ID);
+            let wanted = Wanted {
+                same_site: self.policy.same_site,
+                http_only: true,
+                secure,
+                as_const: cookie_flags::needs_as_const(cx, decl),
+            };
+            let (flags, done) = cookie_flags::harden(cx, plan, obj, &wanted);
             add.extend(flags.into_iter().filter(|p| !(auto && p.starts_with("secure:"))));
-            cookie_flags::add_to(cx, plan, obj, &add, ID);
+            cookie_flags::add_to(cx, plan, obj, &add);
             if done.secure_on {
-                cookie_flags::trust_proxy(cx, plan, ID, use_.at());
+                cookie_flags::trust_proxy(cx, plan, &self.policy, use_.at());
             }
-            cookie_flags::max_age(cx, plan, Some(obj), ID, use_.at());
+            cookie_flags::max_age(cx, plan, Some(obj), use_.at());
         }
         if renamed {
             plan.next_steps.push(format!(
@@ -103,8 +114,8 @@ impl Transform for CookieSession {
 
 /// The name cookie-session's cookie gets: the chosen session cookie name, unless express-session's cookie in the same
 /// file has (or is given) that name, when both would overwrite each other: then `<name>-cs`.
-fn cookie_name(cx: &FileContext<'_>) -> String {
-    let wanted = &cx.options.session_cookie_name;
+fn cookie_name(cx: &FileContext<'_>, policy: &CookiePolicy) -> String {
+    let wanted = &policy.session_cookie_name;
     let renames = cx.options.selected.contains(&"session-cookie");
     let taken = session::session_uses(cx.facts, session::EXPRESS_SESSION).iter().any(|use_| {
         match use_.object().and_then(|o| o.get("name").or_else(|| o.get("key"))).map(|p| &p.value) {

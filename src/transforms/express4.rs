@@ -33,7 +33,7 @@ use crate::codegen;
 use crate::edit::Edit;
 use crate::layout;
 use crate::manifest::DepSection;
-use crate::transform::{DependencyRequest, FileContext, FilePlan, Options, Severity, Transform, TransformInfo};
+use crate::transform::{DependencyRequest, FileContext, FilePlan, Phase, Severity, Transform, TransformInfo, Watch};
 use crate::transforms::data;
 use crate::values::Value;
 
@@ -82,16 +82,12 @@ impl Transform for Express4 {
         &self.info
     }
 
-    fn tracked_methods(&self, _options: &Options) -> &'static [&'static str] {
-        &["configure", "use"]
+    fn watch(&self) -> &'static [Watch] {
+        &[Watch::Text("express"), Watch::Text("headerSent"), Watch::AlsoCall("configure"), Watch::AlsoCall("use")]
     }
 
-    fn needles(&self, _options: &Options) -> &'static [&'static str] {
-        &["express", "headerSent"]
-    }
-
-    fn phase(&self) -> u8 {
-        0
+    fn phase(&self) -> Phase {
+        Phase::Migration
     }
 
     fn plan(&self, cx: &FileContext<'_>, plan: &mut FilePlan) {
@@ -114,19 +110,13 @@ impl Transform for Express4 {
                     let prefix = format!("{}.{name}", binding.local);
                     let start = site.call.callee_range.start;
                     if cx.text(start..start + prefix.len()) == prefix {
-                        plan.edits.push(Edit::replace(start..start + prefix.len(), local, ID));
+                        plan.edits.push(Edit::replace(start..start + prefix.len(), local));
                     }
                 }
                 continue;
             }
             if let Some(message) = data().removed.get(name) {
-                plan.findings.push(cx.finding(
-                    ID,
-                    "removed",
-                    site.call.range.start,
-                    Severity::Warning,
-                    message.clone(),
-                ));
+                plan.findings.push(cx.finding("removed", site.call.range.start, Severity::Warning, message.clone()));
                 continue;
             }
             let Some(bundled) = data().middleware.iter().find(|m| m.name == name) else { continue };
@@ -182,7 +172,7 @@ fn migrate_call(cx: &FileContext<'_>, plan: &mut FilePlan, site: &CallSite, bund
     let code = &cx.file.code;
     let call = &site.call;
     if let Some(note) = &bundled.note {
-        plan.findings.push(cx.finding(ID, "caveat", call.range.start, Severity::Info, note.clone()));
+        plan.findings.push(cx.finding("caveat", call.range.start, Severity::Info, note.clone()));
     }
     if !bundled.split.is_empty() {
         let parts: Vec<String> = bundled.split.iter().map(|p| quote_fit(cx, &format!("{local}.{p}"))).collect();
@@ -204,23 +194,19 @@ fn migrate_call(cx: &FileContext<'_>, plan: &mut FilePlan, site: &CallSite, bund
                     let indent = indent.to_string();
                     let statements: Vec<String> = parts.iter().map(|p| format!("{receiver}.use({p}){semi}")).collect();
                     let joined = statements.join(&format!("{}{indent}", cx.facts.style.eol));
-                    plan.edits.push(Edit::replace(stmt.range.clone(), joined, ID));
+                    plan.edits.push(Edit::replace(stmt.range.clone(), joined));
                     return;
                 }
             }
         }
-        plan.edits.push(Edit::replace(call.range.clone(), format!("[{}]", parts.join(", ")), ID));
+        plan.edits.push(Edit::replace(call.range.clone(), format!("[{}]", parts.join(", "))));
         return;
     }
     // Only the callee changes (`express.session` -> `session`): other transforms may edit the arguments in the same
     // run (the session options), and their edits must not overlap this one.
-    plan.edits.push(Edit::replace(call.callee_range.clone(), local.to_string(), ID));
+    plan.edits.push(Edit::replace(call.callee_range.clone(), local.to_string()));
     if let (Some(default), true) = (&bundled.default_args, call.args.is_empty()) {
-        plan.edits.push(Edit::replace(
-            call.callee_range.end..call.range.end,
-            format!("({})", quote_fit(cx, default)),
-            ID,
-        ));
+        plan.edits.push(Edit::replace(call.callee_range.end..call.range.end, format!("({})", quote_fit(cx, default))));
     }
 }
 
@@ -236,7 +222,7 @@ fn drop_default_favicon(cx: &FileContext<'_>, plan: &mut FilePlan, site: &CallSi
     });
     let message = match whole {
         Some(line) => {
-            plan.edits.push(Edit::replace(line, "", ID));
+            plan.edits.push(Edit::replace(line, ""));
             "express.favicon() with no path served Connect's default icon, which Express 4 does not have: removed. \
              To serve your own, add app.use(favicon(path.join(__dirname, 'public', 'favicon.ico'))) with serve-favicon"
         }
@@ -245,7 +231,7 @@ fn drop_default_favicon(cx: &FileContext<'_>, plan: &mut FilePlan, site: &CallSi
              replace it with serve-favicon and the path of your icon"
         }
     };
-    plan.findings.push(cx.finding(ID, "favicon", site.call.range.start, Severity::Warning, message.to_string()));
+    plan.findings.push(cx.finding("favicon", site.call.range.start, Severity::Warning, message.to_string()));
 }
 
 /// How many `configure(fn)` bodies that are unwrapped hold offset `at`.
@@ -282,7 +268,7 @@ fn store_factories(cx: &FileContext<'_>, plan: &mut FilePlan, imports: &mut Vec<
         }
         let Some(session) = data().middleware.iter().find(|m| m.package == "express-session") else { continue };
         let local = local_name(facts, session, imports);
-        plan.edits.push(Edit::replace(range.clone(), local, ID));
+        plan.edits.push(Edit::replace(range.clone(), local));
     }
 }
 
@@ -321,14 +307,14 @@ fn configure(cx: &FileContext<'_>, plan: &mut FilePlan) {
             let (Some(header_line), Some(footer_line)) = (header_line, footer_line) else {
                 // A one-line configure: its body's statements replace it.
                 let inner = code.get(body.start + 1..body.end - 1).unwrap_or("").trim();
-                plan.edits.push(Edit::replace(stmt.range.clone(), inner.to_string(), ID));
+                plan.edits.push(Edit::replace(stmt.range.clone(), inner.to_string()));
                 continue;
             };
             for line_start in line_starts_between(code, header_line.end, footer_line.start) {
                 *dedent.entry(line_start).or_default() += 1;
             }
-            plan.edits.push(Edit::replace(header_line.clone(), "", ID));
-            plan.edits.push(Edit::replace(footer_line.clone(), "", ID));
+            plan.edits.push(Edit::replace(header_line.clone(), ""));
+            plan.edits.push(Edit::replace(footer_line.clone(), ""));
             removed_lines.push(header_line);
             removed_lines.push(footer_line);
         } else {
@@ -336,8 +322,8 @@ fn configure(cx: &FileContext<'_>, plan: &mut FilePlan) {
                 .iter()
                 .map(|env| format!("{}.get({}) === {}", call.object, cx.quoted("env"), cx.quoted(env)))
                 .collect();
-            plan.edits.push(Edit::replace(header, format!("if ({}) {{", test.join(" || ")), ID));
-            plan.edits.push(Edit::replace(footer, "}", ID));
+            plan.edits.push(Edit::replace(header, format!("if ({}) {{", test.join(" || "))));
+            plan.edits.push(Edit::replace(footer, "}"));
         }
     }
     for (line_start, levels) in dedent {
@@ -353,7 +339,7 @@ fn configure(cx: &FileContext<'_>, plan: &mut FilePlan) {
             }
         }
         if end > line_start {
-            plan.edits.push(Edit::replace(line_start..end, "", ID));
+            plan.edits.push(Edit::replace(line_start..end, ""));
         }
     }
 }
@@ -395,12 +381,11 @@ fn app_router(cx: &FileContext<'_>, plan: &mut FilePlan) {
         if code.get(stmt.range.clone()).is_some_and(|t| t.trim_end_matches(';').trim_end() == &code[call.range.clone()])
         {
             match whole_line(code, stmt.range.clone()) {
-                Some(line) => plan.edits.push(Edit::replace(line, "", ID)),
-                None => plan.edits.push(Edit::replace(stmt.range.clone(), "", ID)),
+                Some(line) => plan.edits.push(Edit::replace(line, "")),
+                None => plan.edits.push(Edit::replace(stmt.range.clone(), "")),
             }
             plan.findings.push(
                 cx.finding(
-                    ID,
                     "router-order",
                     call.range.start,
                     Severity::Warning,
@@ -418,9 +403,8 @@ fn app_router(cx: &FileContext<'_>, plan: &mut FilePlan) {
 fn renamed_properties(cx: &FileContext<'_>, plan: &mut FilePlan) {
     for read in &cx.facts.property_reads {
         match read.property.as_str() {
-            "headerSent" => plan.edits.push(Edit::replace(read.range.clone(), "headersSent", ID)),
+            "headerSent" => plan.edits.push(Edit::replace(read.range.clone(), "headersSent")),
             "accepted" | "acceptedLanguages" | "acceptedCharsets" => plan.findings.push(cx.finding(
-                ID,
                 "accepted",
                 read.range.start,
                 Severity::Warning,
@@ -463,8 +447,8 @@ fn import_edit(cx: &FileContext<'_>, imports: &[(&Bundled, String)]) -> Edit {
     match anchor {
         Some(anchor) => {
             let point = layout::after_statement(&cx.file.code, &facts.comments, anchor.end);
-            Edit::insert(point.offset, layout::statement_after(point, &text, "", style), ID)
+            Edit::insert(point.offset, layout::statement_after(point, &text, "", style))
         }
-        None => Edit::insert(0, format!("{text}{}", style.eol), ID),
+        None => Edit::insert(0, format!("{text}{}", style.eol)),
     }
 }

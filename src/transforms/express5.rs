@@ -26,9 +26,11 @@ use serde::Deserialize;
 use crate::analysis::{MemberCall, Receiver};
 use crate::codegen;
 use crate::edit::Edit;
-use crate::handlers::{self, Handler};
-use crate::transform::{FileContext, FilePlan, Options, Severity, Transform, TransformInfo};
+use crate::settings::{SettingsGroup, SettingsInput};
+use crate::transform::{FileContext, FilePlan, Phase, Severity, Transform, TransformInfo, Watch};
 use crate::transforms::data;
+use crate::transforms::shared::express_target::{ExpressTarget, EXPRESS};
+use crate::transforms::shared::handlers::{self, Handler};
 use crate::values::Value;
 
 const ID: &str = "express5";
@@ -46,7 +48,7 @@ fn data() -> &'static Express5Data {
     DATA.get_or_init(|| data::parse(ID, include_str!("../../transforms/express5/data.json")))
 }
 
-transform_struct!(Express5, "The express5 transform.");
+transform_struct!(Express5, "The express5 transform.", target: ExpressTarget = ExpressTarget::default());
 
 /// Whether the project's manifest is on Express 4.
 /// The project lists Express 4 and its Node can run Express 5 (otherwise express-version keeps Express 4, and
@@ -60,47 +62,47 @@ impl Transform for Express5 {
         &self.info
     }
 
-    fn tracked_methods(&self, options: &Options) -> &'static [&'static str] {
-        // Only with --express 5: these are the most common calls in any Express file.
-        if options.express_major == Some(5) {
-            &[
-                "send",
-                "json",
-                "jsonp",
-                "sendfile",
-                "redirect",
-                "location",
-                "acceptsCharset",
-                "acceptsEncoding",
-                "acceptsLanguage",
-                "param",
-                "del",
-                "status",
-                "vary",
-                "listen",
-                "clearCookie",
-            ]
-        } else {
-            &[]
+    fn watch(&self) -> &'static [Watch] {
+        // Only with --express 5: these are the most common calls in any Express file. Handler files that never name
+        // express (controllers) are read too, to report what cannot be proved Express there.
+        if self.target.major != Some(5) {
+            return &[];
         }
+        &[
+            Watch::Text("express"),
+            Watch::Call("send"),
+            Watch::Call("json"),
+            Watch::Call("jsonp"),
+            Watch::Call("sendfile"),
+            Watch::Call("redirect"),
+            Watch::Call("del"),
+            Watch::Call("param"),
+            Watch::AlsoCall("location"),
+            Watch::AlsoCall("acceptsCharset"),
+            Watch::AlsoCall("acceptsEncoding"),
+            Watch::AlsoCall("acceptsLanguage"),
+            Watch::AlsoCall("status"),
+            Watch::AlsoCall("vary"),
+            Watch::AlsoCall("listen"),
+            Watch::AlsoCall("clearCookie"),
+        ]
     }
 
-    fn needles(&self, options: &Options) -> &'static [&'static str] {
-        // Only with --express 5; then handler files that never name express (controllers) are read too, to report
-        // what cannot be proved Express there.
-        if options.express_major == Some(5) {
-            &["express", ".send(", ".json(", ".jsonp(", ".sendfile(", ".redirect(", ".del(", ".param("]
-        } else {
-            &[]
-        }
+    fn phase(&self) -> Phase {
+        Phase::Migration
     }
 
-    fn phase(&self) -> u8 {
-        0
+    fn settings(&self) -> Vec<&'static SettingsGroup> {
+        vec![&EXPRESS]
+    }
+
+    fn configure(&mut self, input: &SettingsInput<'_>) -> Result<(), String> {
+        self.target = ExpressTarget::read(input)?;
+        Ok(())
     }
 
     fn plan(&self, cx: &FileContext<'_>, plan: &mut FilePlan) {
-        if cx.options.express_major != Some(5) || !on_express4(cx) {
+        if self.target.major != Some(5) || !on_express4(cx) {
             return;
         }
         let facts = cx.facts;
@@ -209,12 +211,12 @@ fn looks_deprecated(cx: &FileContext<'_>, call: &MemberCall) -> bool {
 }
 
 fn report(cx: &FileContext<'_>, plan: &mut FilePlan, rule: &str, at: usize, message: &str) {
-    plan.findings.push(cx.finding(ID, rule, at, Severity::Warning, message.to_string()));
+    plan.findings.push(cx.finding(rule, at, Severity::Warning, message.to_string()));
 }
 
 fn rename(plan: &mut FilePlan, call: &MemberCall) {
     if let Some(to) = data().renames.get(&call.method) {
-        plan.edits.push(Edit::replace(call.method_range.clone(), to.clone(), ID));
+        plan.edits.push(Edit::replace(call.method_range.clone(), to.clone()));
     }
 }
 
@@ -240,7 +242,7 @@ fn status_first(cx: &FileContext<'_>, plan: &mut FilePlan, call: &MemberCall) {
                 && cx.text(only.range()).bytes().all(|b| b.is_ascii_digit())
                 && !cx.text(only.range()).is_empty() =>
         {
-            plan.edits.push(Edit::replace(call.method_range.clone(), "sendStatus", ID));
+            plan.edits.push(Edit::replace(call.method_range.clone(), "sendStatus"));
         }
         [a, b] => {
             let (status, body) = match (is_status(cx, a), is_status(cx, b)) {
@@ -271,13 +273,13 @@ fn status_first(cx: &FileContext<'_>, plan: &mut FilePlan, call: &MemberCall) {
             // Small edits (insert `status(S).`, drop the status argument) leave the body argument's bytes alone, so
             // that other rewrites inside it (`req.param('id')`) still apply.
             let status_text = cx.text(status.range()).to_string();
-            plan.edits.push(Edit::insert(call.method_range.start, format!("status({status_text})."), ID));
+            plan.edits.push(Edit::insert(call.method_range.start, format!("status({status_text}).")));
             let removed = if status.range().start > body.range().start {
                 body.range().end..status.range().end
             } else {
                 status.range().start..body.range().start
             };
-            plan.edits.push(Edit::replace(removed, "", ID));
+            plan.edits.push(Edit::replace(removed, ""));
         }
         _ => {}
     }
@@ -292,7 +294,7 @@ fn redirect(cx: &FileContext<'_>, plan: &mut FilePlan, call: &MemberCall, handle
     };
     match call.args.as_slice() {
         [only] if back(only) => match referrer() {
-            Some(text) => plan.edits.push(Edit::replace(only.range(), text, ID)),
+            Some(text) => plan.edits.push(Edit::replace(only.range(), text)),
             None => report(cx, plan, "back", call.range.start, "'back' is gone in Express 5: use the Referrer header"),
         },
         [url, status] if call.method == "redirect" && is_status(cx, status) && !is_status(cx, url) => {
@@ -301,12 +303,12 @@ fn redirect(cx: &FileContext<'_>, plan: &mut FilePlan, call: &MemberCall, handle
                 return;
             }
             // The two arguments trade places, each keeping its own layout.
-            plan.edits.push(Edit::replace(url.range(), cx.text(status.range()).to_string(), ID));
-            plan.edits.push(Edit::replace(status.range(), url_text, ID));
+            plan.edits.push(Edit::replace(url.range(), cx.text(status.range()).to_string()));
+            plan.edits.push(Edit::replace(status.range(), url_text));
         }
         [status, url] if call.method == "redirect" && back(url) && is_status(cx, status) => {
             if let Some(text) = referrer() {
-                plan.edits.push(Edit::replace(url.range(), text, ID));
+                plan.edits.push(Edit::replace(url.range(), text));
             }
         }
         _ => {}
@@ -360,7 +362,7 @@ fn req_param(cx: &FileContext<'_>, plan: &mut FilePlan, call: &MemberCall, handl
         let fallback = default.as_ref().map(|d| format!(" ?? {d}")).unwrap_or_default();
         format!("({} ?? {body} ?? {}{fallback})", key(&format!("{req}.params")), key(&format!("{req}.query")))
     };
-    plan.edits.push(Edit::replace(call.range.clone(), text, ID));
+    plan.edits.push(Edit::replace(call.range.clone(), text));
 }
 
 /// `res.clearCookie(name, { maxAge, expires })`: Express 5 ignores both; they go.
@@ -374,7 +376,7 @@ fn clear_cookie(cx: &FileContext<'_>, plan: &mut FilePlan, call: &MemberCall) {
         && options.props.iter().all(dropped)
         && call.args.len() == 2
     {
-        plan.edits.push(Edit::replace(call.args[0].range().end..options.range.end, "", ID));
+        plan.edits.push(Edit::replace(call.args[0].range().end..options.range.end, ""));
         return;
     }
     for prop in options.props.iter().filter(|p| matches!(p.key.as_deref(), Some("maxAge") | Some("expires"))) {
@@ -385,11 +387,11 @@ fn clear_cookie(cx: &FileContext<'_>, plan: &mut FilePlan, call: &MemberCall) {
         if let Some(after_comma) = trimmed.strip_prefix(',') {
             end += rest.len() - trimmed.len() + 1;
             end += after_comma.len() - after_comma.trim_start().len();
-            plan.edits.push(Edit::replace(prop.range.start..end, "", ID));
+            plan.edits.push(Edit::replace(prop.range.start..end, ""));
         } else {
             let before = &code[options.range.start + 1..prop.range.start];
             let start = before.rfind(',').map_or(prop.range.start, |i| options.range.start + 1 + i);
-            plan.edits.push(Edit::replace(start..prop.range.end, "", ID));
+            plan.edits.push(Edit::replace(start..prop.range.end, ""));
         }
     }
 }
@@ -427,13 +429,13 @@ fn route_strings(cx: &FileContext<'_>, plan: &mut FilePlan, routers: &[&str]) {
             PathRewrite::New(new) => {
                 let raw = cx.text(range.clone());
                 let quote = raw.chars().next().unwrap_or('\'');
-                plan.edits.push(Edit::replace(range.clone(), format!("{quote}{new}{quote}"), ID));
+                plan.edits.push(Edit::replace(range.clone(), format!("{quote}{new}{quote}")));
             }
             PathRewrite::Paths(paths) => {
                 let raw = cx.text(range.clone());
                 let quote = raw.chars().next().unwrap_or('\'');
                 let items: Vec<String> = paths.iter().map(|p| format!("{quote}{p}{quote}")).collect();
-                plan.edits.push(Edit::replace(range.clone(), format!("[{}]", items.join(", ")), ID));
+                plan.edits.push(Edit::replace(range.clone(), format!("[{}]", items.join(", "))));
             }
             PathRewrite::Reserved => report(
                 cx,
@@ -539,9 +541,8 @@ fn wildcard_reads(cx: &FileContext<'_>, plan: &mut FilePlan, handlers: &[Handler
         } else {
             format!("({object}.params.splat as string[])")
         };
-        plan.edits.push(Edit::replace(read.range.clone(), format!("{splat}.join({slash})"), ID));
+        plan.edits.push(Edit::replace(read.range.clone(), format!("{splat}.join({slash})")));
         plan.findings.push(cx.finding(
-            ID,
             "wildcard",
             read.range.start,
             Severity::Info,
@@ -603,7 +604,6 @@ fn static_dotfiles(cx: &FileContext<'_>, plan: &mut FilePlan) {
         if !has_option {
             plan.findings.push(
                 cx.finding(
-                    ID,
                     "static-dotfiles",
                     site.call.range.start,
                     Severity::Info,
@@ -626,7 +626,7 @@ fn urlencoded(cx: &FileContext<'_>, plan: &mut FilePlan) {
         match site.call.args.first() {
             None => {
                 let open = site.call.callee_range.end;
-                plan.edits.push(Edit::replace(open..site.call.range.end, "({ extended: true })", ID));
+                plan.edits.push(Edit::replace(open..site.call.range.end, "({ extended: true })"));
             }
             Some(Value::Object(obj)) if obj.get("extended").is_none() => {
                 plan.edits.extend(crate::objects::add_properties(
@@ -635,13 +635,11 @@ fn urlencoded(cx: &FileContext<'_>, plan: &mut FilePlan) {
                     obj,
                     &["extended: true".to_string()],
                     &cx.facts.style,
-                    ID,
                 ));
             }
             _ => continue,
         }
         plan.findings.push(cx.finding(
-            ID,
             "urlencoded-extended",
             site.call.range.start,
             Severity::Info,

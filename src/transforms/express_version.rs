@@ -22,10 +22,12 @@ use serde::Deserialize;
 
 use crate::manifest::DepSection;
 use crate::npm_spec::{self, Operator, Spec};
+use crate::settings::{SettingsGroup, SettingsInput};
 use crate::transform::{
-    FileContext, FilePlan, ManifestContext, ManifestPlan, ManifestRequest, Options, Severity, Transform, TransformInfo,
+    FileContext, FilePlan, ManifestContext, ManifestPlan, ManifestRequest, Severity, Transform, TransformInfo, Watch,
 };
 use crate::transforms::data;
+use crate::transforms::shared::express_target::{ExpressTarget, EXPRESS};
 
 const ID: &str = "express-version";
 
@@ -56,10 +58,13 @@ fn data() -> &'static VersionData {
     DATA.get_or_init(|| data::parse(ID, include_str!("../../transforms/express-version/data.json")))
 }
 
+/// The newest Express and `@types/express` of each major, read from the registry (`--latest`).
+type Latest = std::collections::BTreeMap<u64, (String, Option<String>)>;
+
 /// The versions to move to: the bundled table, or the registry's newest (`--latest`).
-fn table(cx: &ManifestContext<'_>) -> Vec<Major> {
+fn table(latest: Option<&Latest>) -> Vec<Major> {
     let mut majors = data().majors.clone();
-    if let Some(latest) = &cx.options.latest {
+    if let Some(latest) = latest {
         for m in &mut majors {
             if let Some((newest, types)) = latest.get(&m.major) {
                 m.newest.clone_from(newest);
@@ -88,7 +93,12 @@ pub fn newest_per_major(versions: &[String]) -> std::collections::BTreeMap<u64, 
     newest.into_iter().map(|(k, v)| (k, v.to_string())).collect()
 }
 
-transform_struct!(ExpressVersion, "The express-version transform.");
+transform_struct!(
+    ExpressVersion,
+    "The express-version transform.",
+    target: ExpressTarget = ExpressTarget::default(),
+    latest: Option<Latest> = None,
+);
 
 /// What to write for one spec.
 #[derive(Debug, PartialEq, Eq)]
@@ -167,22 +177,31 @@ impl Transform for ExpressVersion {
         &self.info
     }
 
-    fn needles(&self, _options: &Options) -> &'static [&'static str] {
+    fn watch(&self) -> &'static [Watch] {
         // Works on package.json only: no source file needs parsing for it.
         &[]
+    }
+
+    fn settings(&self) -> Vec<&'static SettingsGroup> {
+        vec![&EXPRESS]
+    }
+
+    fn configure(&mut self, input: &SettingsInput<'_>) -> Result<(), String> {
+        self.target = ExpressTarget::read(input)?;
+        self.latest = if self.target.latest { Some(latest_versions()?) } else { None };
+        Ok(())
     }
 
     fn plan(&self, _cx: &FileContext<'_>, _plan: &mut FilePlan) {}
 
     fn plan_manifest(&self, cx: &ManifestContext<'_>, plan: &mut ManifestPlan) {
         let d = data();
-        let table = table(cx);
+        let table = table(self.latest.as_ref());
         let newest_runnable =
             d.majors.iter().filter(|m| cx.project.node.supports(&m.node)).map(|m| m.major).max().unwrap_or(4);
-        if let Some(requested) = cx.options.express_major {
+        if let Some(requested) = self.target.major {
             if requested > newest_runnable {
                 plan.findings.push(cx.finding(
-                    ID,
                     "node",
                     &d.package,
                     Severity::Warning,
@@ -198,7 +217,7 @@ impl Transform for ExpressVersion {
         }
         let mut new_major = None;
         for (section, spec) in cx.info.dependency_all(&d.package) {
-            let decision = match decide(&spec, cx.options.express_major, newest_runnable, &table) {
+            let decision = match decide(&spec, self.target.major, newest_runnable, &table) {
                 // A peer range states what the package works with: broad on purpose, no lockfile behind it.
                 Decision::LockfileMustMove if section == DepSection::PeerDependencies => Decision::Keep,
                 other => other,
@@ -220,7 +239,6 @@ impl Transform for ExpressVersion {
             };
             match decision {
                 Decision::MajorChange(to) => plan.findings.push(cx.finding(
-                    ID,
                     "major-change",
                     &d.package,
                     Severity::Warning,
@@ -247,7 +265,6 @@ impl Transform for ExpressVersion {
                 Decision::Pin(to) => {
                     new_major = npm_spec::start_major(&to);
                     plan.findings.push(cx.finding(
-                        ID,
                         "not-a-range",
                         &d.package,
                         Severity::Warning,
@@ -259,7 +276,6 @@ impl Transform for ExpressVersion {
                     plan.changes.push(change(section, &d.package, to));
                 }
                 Decision::LockfileMustMove => plan.findings.push(cx.finding(
-                    ID,
                     "lockfile-must-move",
                     &d.package,
                     Severity::Info,
@@ -270,7 +286,6 @@ impl Transform for ExpressVersion {
                 )),
                 Decision::Keep => {}
                 Decision::Unclassifiable(what) => plan.findings.push(cx.finding(
-                    ID,
                     "unclassifiable",
                     &d.package,
                     Severity::Warning,
@@ -302,6 +317,30 @@ impl Transform for ExpressVersion {
 
 fn change(section: DepSection, package: &str, to: String) -> ManifestRequest {
     ManifestRequest { section, package: package.to_string(), to, transform: ID }
+}
+
+/// The newest Express and `@types/express` of each major, from the npm registry's metadata (`npm view`).
+fn latest_versions() -> Result<Latest, String> {
+    let versions = |package: &str| -> Result<Vec<String>, String> {
+        let out =
+            std::process::Command::new("npm").args(["view", package, "versions", "--json"]).output().map_err(|e| {
+                format!(
+                    "--latest needs npm to read the registry ({e}); run without --latest to use the bundled versions"
+                )
+            })?;
+        if !out.status.success() {
+            return Err(format!(
+                "--latest could not read {package}'s versions from the npm registry: {}; run without --latest to use \
+                 the bundled versions",
+                String::from_utf8_lossy(&out.stderr).lines().next().unwrap_or("npm failed")
+            ));
+        }
+        serde_json::from_slice::<Vec<String>>(&out.stdout)
+            .map_err(|e| format!("--latest: unexpected answer from npm: {e}"))
+    };
+    let express = newest_per_major(&versions("express")?);
+    let types = newest_per_major(&versions("@types/express")?);
+    Ok(express.into_iter().map(|(major, newest)| (major, (newest, types.get(&major).cloned()))).collect())
 }
 
 #[cfg(test)]

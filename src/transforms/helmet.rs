@@ -30,7 +30,7 @@ use crate::discover::display_path;
 use crate::edit::Edit;
 use crate::layout;
 use crate::manifest::DepSection;
-use crate::transform::{DependencyRequest, FileContext, FilePlan, Options, Severity, Transform, TransformInfo};
+use crate::transform::{DependencyRequest, FileContext, FilePlan, Severity, Transform, TransformInfo, Watch};
 use crate::transforms::data::{self, PackageVersion};
 use crate::views;
 
@@ -130,8 +130,8 @@ impl Transform for Helmet {
         &self.info
     }
 
-    fn needles(&self, _options: &Options) -> &'static [&'static str] {
-        &["express"]
+    fn watch(&self) -> &'static [Watch] {
+        &[Watch::Text("express")]
     }
 
     fn plan(&self, cx: &FileContext<'_>, plan: &mut FilePlan) {
@@ -154,7 +154,6 @@ impl Transform for Helmet {
         if let Some(at) = applied_elsewhere(facts) {
             plan.findings.push(
                 cx.finding(
-                    ID,
                     "unverified",
                     at,
                     Severity::Info,
@@ -186,11 +185,8 @@ impl Transform for Helmet {
                     let indent = cx.file.indent_at(stmt.start).to_string();
                     let snippet = codegen::print_stmt(codegen::expr_stmt(call), style, &indent);
                     let point = layout::after_statement(&cx.file.code, &facts.comments, stmt.end);
-                    plan.edits.push(Edit::insert(
-                        point.offset,
-                        layout::statement_after(point, &snippet, &indent, style),
-                        ID,
-                    ));
+                    plan.edits
+                        .push(Edit::insert(point.offset, layout::statement_after(point, &snippet, &indent, style)));
                 }
                 AppSite::Chain => {
                     let printed = codegen::fit(
@@ -199,7 +195,7 @@ impl Transform for Helmet {
                         cx.file.indent_at(app.creation.start),
                     );
                     let printed = printed.trim_end_matches(';');
-                    plan.edits.push(Edit::insert(app.creation.end, format!(".use({printed})"), ID));
+                    plan.edits.push(Edit::insert(app.creation.end, format!(".use({printed})")));
                 }
             }
         }
@@ -211,7 +207,6 @@ impl Transform for Helmet {
             None => {
                 let oldest = d.versions.last().map_or_else(|| "*".to_string(), |v| v.spec.clone());
                 plan.findings.push(cx.finding(
-                    ID,
                     "node",
                     missing[0].creation.start,
                     Severity::Warning,
@@ -282,12 +277,12 @@ fn import_edit(cx: &FileContext<'_>, name: &str) -> Edit {
     if let Some(anchor) = anchor {
         let indent = cx.file.indent_at(anchor.start).to_string();
         let point = layout::after_statement(&cx.file.code, &facts.comments, anchor.end);
-        return Edit::insert(point.offset, layout::statement_after(point, &snippet, &indent, style), ID);
+        return Edit::insert(point.offset, layout::statement_after(point, &snippet, &indent, style));
     }
     let first = facts.first_statement.unwrap_or(0);
     match layout::line_start_before(&cx.file.code, first) {
-        Some(line_start) => Edit::insert(line_start, format!("{snippet}{}", style.eol), ID),
-        None => Edit::insert(first, format!("{snippet} "), ID),
+        Some(line_start) => Edit::insert(line_start, format!("{snippet}{}", style.eol)),
+        None => Edit::insert(first, format!("{snippet} ")),
     }
 }
 
@@ -313,7 +308,6 @@ fn report_disabled(cx: &FileContext<'_>, plan: &mut FilePlan, applied: &Applied,
         return;
     }
     plan.findings.push(cx.finding(
-        ID,
         "disabled",
         at,
         Severity::Info,
@@ -331,7 +325,6 @@ fn report_late(cx: &FileContext<'_>, plan: &mut FilePlan, app: &ExpressApp, helm
     if let Some(first) = earlier {
         let (line, _) = cx.file.line_col(first.range.start);
         plan.findings.push(cx.finding(
-            ID,
             "late",
             helmet_at,
             Severity::Warning,
@@ -352,7 +345,6 @@ fn report_partial(cx: &FileContext<'_>, plan: &mut FilePlan, app: &ExpressApp, a
         .collect();
     let used: Vec<&str> = applied.subs.iter().map(String::as_str).collect();
     plan.findings.push(cx.finding(
-        ID,
         "partial",
         applied.first_sub_at.unwrap_or(app.creation.start),
         Severity::Warning,
@@ -383,7 +375,6 @@ fn report_views(cx: &FileContext<'_>, plan: &mut FilePlan, app: &ExpressApp, dir
     }
     if !inline.is_empty() {
         plan.findings.push(cx.finding(
-            ID,
             "csp-inline",
             app.creation.start,
             Severity::Warning,
@@ -403,7 +394,6 @@ fn report_views(cx: &FileContext<'_>, plan: &mut FilePlan, app: &ExpressApp, dir
         let files: BTreeSet<&str> =
             hosts.iter().filter(|(o, _)| allowed.contains(o.as_str())).map(|(_, f)| f.as_str()).collect();
         plan.findings.push(cx.finding(
-            ID,
             "csp-hosts",
             app.creation.start,
             Severity::Info,

@@ -18,10 +18,11 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 
 use crate::edit::Edit;
-use crate::session;
-use crate::transform::{FileContext, FilePlan, Options, SecurePolicy, Severity, Transform, TransformInfo};
-use crate::transforms::cookie_flags::{self, Wanted};
+use crate::settings::{SettingsGroup, SettingsInput};
+use crate::transform::{FileContext, FilePlan, Severity, Transform, TransformInfo, Watch};
 use crate::transforms::data;
+use crate::transforms::shared::cookie_flags::{self, CookiePolicy, SecurePolicy, Wanted, COOKIES};
+use crate::transforms::shared::session;
 use crate::values::{ObjectFacts, Value};
 
 const ID: &str = "res-cookie";
@@ -39,7 +40,7 @@ fn data() -> &'static ResCookieData {
     DATA.get_or_init(|| data::parse(ID, include_str!("../../transforms/res-cookie/data.json")))
 }
 
-transform_struct!(ResCookie, "The res-cookie transform.");
+transform_struct!(ResCookie, "The res-cookie transform.", policy: CookiePolicy = CookiePolicy::default());
 
 /// Whether a cookie name marks a credential: one of its words (split at `_`, `-`, `.` and camelCase) is a credential
 /// word, and none marks a cookie page scripts must read (a CSRF double-submit token such as `XSRF-TOKEN`).
@@ -75,22 +76,29 @@ impl Transform for ResCookie {
         &self.info
     }
 
-    fn tracked_methods(&self, _options: &Options) -> &'static [&'static str] {
-        &["cookie", "set"]
+    fn watch(&self) -> &'static [Watch] {
+        &[Watch::Call("cookie"), Watch::AlsoCall("set")]
     }
 
-    fn needles(&self, _options: &Options) -> &'static [&'static str] {
-        &[".cookie("]
+    fn settings(&self) -> Vec<&'static SettingsGroup> {
+        vec![&COOKIES]
+    }
+
+    fn configure(&mut self, input: &SettingsInput<'_>) -> Result<(), String> {
+        self.policy = CookiePolicy::read(input)?;
+        Ok(())
     }
 
     fn plan(&self, cx: &FileContext<'_>, plan: &mut FilePlan) {
         let facts = cx.facts;
-        let handlers = crate::handlers::handlers(facts);
+        let handlers = crate::transforms::shared::handlers::handlers(facts);
         if handlers.is_empty() {
             return;
         }
         for call in facts.member_calls.iter().filter(|c| c.method == "cookie") {
-            let Some(scope) = crate::handlers::response_at(&handlers, &call.object, call.range.start) else {
+            let Some(scope) =
+                crate::transforms::shared::handlers::response_at(&handlers, &call.object, call.range.start)
+            else {
                 continue;
             };
             let name = match call.args.first() {
@@ -98,7 +106,7 @@ impl Transform for ResCookie {
                 _ => None,
             };
             let credential = name.is_some_and(is_credential);
-            let secure = match (cx.options.secure_cookies, &scope.req) {
+            let secure = match (self.policy.secure, &scope.req) {
                 (SecurePolicy::Auto, Some(req)) => format!("{req}.secure"),
                 (SecurePolicy::Auto, None) => SecurePolicy::Production.expression().to_string(),
                 (policy, _) => policy.expression().to_string(),
@@ -107,8 +115,12 @@ impl Transform for ResCookie {
                 Some(Value::Ident(var, r)) => facts.declaration(var, r.start),
                 _ => None,
             };
-            let wanted =
-                Wanted { http_only: credential, secure: &secure, as_const: cookie_flags::needs_as_const(cx, variable) };
+            let wanted = Wanted {
+                same_site: self.policy.same_site,
+                http_only: credential,
+                secure: &secure,
+                as_const: cookie_flags::needs_as_const(cx, variable),
+            };
             // res.cookie writes `Secure` whatever the request looks like: unlike the session middlewares, it needs
             // no `trust proxy`.
             let options =
@@ -120,7 +132,6 @@ impl Transform for ResCookie {
                     }
                     Some(other) => {
                         plan.findings.push(cx.finding(
-                        ID,
                         "opaque-options",
                         other.range().start,
                         Severity::Info,
@@ -133,14 +144,14 @@ impl Transform for ResCookie {
                 };
             let done = match options {
                 Some(obj) => {
-                    let (props, done) = cookie_flags::harden(cx, plan, obj, &wanted, ID);
-                    cookie_flags::add_to(cx, plan, obj, &props, ID);
+                    let (props, done) = cookie_flags::harden(cx, plan, obj, &wanted);
+                    cookie_flags::add_to(cx, plan, obj, &props);
                     done
                 }
                 None => {
                     let Some(value) = call.args.get(1) else { continue };
-                    let (props, done) = cookie_flags::harden(cx, plan, &ObjectFacts::empty(), &wanted, ID);
-                    plan.edits.push(Edit::insert(value.range().end, format!(", {{ {} }}", props.join(", ")), ID));
+                    let (props, done) = cookie_flags::harden(cx, plan, &ObjectFacts::empty(), &wanted);
+                    plan.edits.push(Edit::insert(value.range().end, format!(", {{ {} }}", props.join(", "))));
                     done
                 }
             };
@@ -155,7 +166,6 @@ fn report_http_only(cx: &FileContext<'_>, plan: &mut FilePlan, missing: bool, na
     }
     let name = name.map_or_else(|| "this cookie".to_string(), |n| format!("`{n}`"));
     plan.findings.push(cx.finding(
-        ID,
         "http-only",
         at,
         Severity::Info,

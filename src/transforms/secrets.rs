@@ -24,10 +24,11 @@ use crate::analysis::FileFacts;
 use crate::codegen;
 use crate::edit::Edit;
 use crate::layout;
-use crate::session::{self, COOKIE_SESSION, EXPRESS_SESSION};
+use crate::settings::{SettingsGroup, SettingsInput};
 use crate::source::SourceKind;
-use crate::transform::{FileContext, FilePlan, Options, Transform, TransformInfo};
+use crate::transform::{FileContext, FilePlan, Transform, TransformInfo, Watch};
 use crate::transforms::data;
+use crate::transforms::shared::session::{self, COOKIE_SESSION, EXPRESS_SESSION};
 use crate::values::{ObjectFacts, Value};
 
 const ID: &str = "secrets";
@@ -46,7 +47,8 @@ struct Helper {
     ts: String,
 }
 
-/// Default environment variable names (the command line can change them).
+/// Environment variable names for moved secrets: defaults from data.json, flags `--session-secret-env`,
+/// `--session-keys-env` and `--cookie-secret-env`, key `"env"` of the configuration file.
 #[derive(Debug, Clone, Deserialize)]
 pub struct EnvNames {
     /// express-session `secret`, cookie-session `secret`.
@@ -62,12 +64,40 @@ fn data() -> &'static SecretsData {
     DATA.get_or_init(|| data::parse(ID, include_str!("../../transforms/secrets/data.json")))
 }
 
-/// The default variable names.
-pub fn default_env() -> EnvNames {
-    data().env.clone()
+transform_struct!(Secrets, "The secrets transform.", env: EnvNames = data().env.clone());
+
+/// The group's flags.
+#[derive(Debug, Default, clap::Args)]
+#[command(next_help_heading = "Secrets (secrets)")]
+pub struct EnvFlags {
+    /// Environment variable for express-session's (and cookie-session's) secret.
+    #[arg(long, value_name = "NAME")]
+    pub session_secret_env: Option<String>,
+
+    /// Environment variable for cookie-session's keys (comma-separated).
+    #[arg(long, value_name = "NAME")]
+    pub session_keys_env: Option<String>,
+
+    /// Environment variable for cookie-parser's secret.
+    #[arg(long, value_name = "NAME")]
+    pub cookie_secret_env: Option<String>,
 }
 
-transform_struct!(Secrets, "The secrets transform.");
+/// `"env": { "sessionSecret": ..., "sessionKeys": ..., "cookieSecret": ... }` in the configuration file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct EnvConfig {
+    session_secret: Option<String>,
+    session_keys: Option<String>,
+    cookie_secret: Option<String>,
+}
+
+/// The variable names' flags and configuration key.
+pub static ENV: SettingsGroup = SettingsGroup {
+    key: "env",
+    augment: <EnvFlags as clap::Args>::augment_args,
+    check: SettingsGroup::check_as::<EnvConfig>,
+};
 
 /// One literal to replace.
 struct Replacement {
@@ -81,13 +111,32 @@ impl Transform for Secrets {
         &self.info
     }
 
-    fn needles(&self, _options: &Options) -> &'static [&'static str] {
-        &["express-session", "cookie-session", "cookie-parser"]
+    fn watch(&self) -> &'static [Watch] {
+        &[Watch::Text("express-session"), Watch::Text("cookie-session"), Watch::Text("cookie-parser")]
+    }
+
+    fn settings(&self) -> Vec<&'static SettingsGroup> {
+        vec![&ENV]
+    }
+
+    fn configure(&mut self, input: &SettingsInput<'_>) -> Result<(), String> {
+        let flags: EnvFlags = input.flags()?;
+        let config: EnvConfig = input.config(ENV.key)?.unwrap_or_default();
+        let defaults = &data().env;
+        self.env = EnvNames {
+            session_secret: flags
+                .session_secret_env
+                .or(config.session_secret)
+                .unwrap_or(defaults.session_secret.clone()),
+            session_keys: flags.session_keys_env.or(config.session_keys).unwrap_or(defaults.session_keys.clone()),
+            cookie_secret: flags.cookie_secret_env.or(config.cookie_secret).unwrap_or(defaults.cookie_secret.clone()),
+        };
+        Ok(())
     }
 
     fn plan(&self, cx: &FileContext<'_>, plan: &mut FilePlan) {
         let facts = cx.facts;
-        let env = &cx.options.env;
+        let env = &self.env;
         let mut found: Vec<Replacement> = Vec::new();
         let mut add = |facts: &FileFacts, value: Option<&Value>, name: &str, list_only: bool| {
             if let Some((range, list)) = literal_secret(facts, value) {
@@ -120,7 +169,7 @@ impl Transform for Secrets {
         for r in &found {
             let call = format!("{helper}({})", cx.quoted(&r.env));
             let text = if r.list { format!("{call}.split({})", cx.quoted(",")) } else { call };
-            plan.edits.push(Edit::replace(r.range.clone(), text, ID));
+            plan.edits.push(Edit::replace(r.range.clone(), text));
         }
         let source = if cx.file.kind == SourceKind::JavaScript { &data().helper.js } else { &data().helper.ts };
         let Ok(items) = codegen::template(source, &[("helper", &helper)], facts.style.quote) else { return };
@@ -181,9 +230,9 @@ fn helper_edit(cx: &FileContext<'_>, printed: &str) -> Edit {
     let anchor = facts.top_level_imports.last().cloned().or_else(|| facts.prologue_end.clone());
     if let Some(anchor) = anchor {
         let point = layout::after_statement(&cx.file.code, &facts.comments, anchor.end);
-        return Edit::insert(point.offset, format!("{eol}{eol}{printed}"), ID);
+        return Edit::insert(point.offset, format!("{eol}{eol}{printed}"));
     }
     let first = facts.first_statement.unwrap_or(0);
     let at = layout::line_start_before(&cx.file.code, first).unwrap_or(first);
-    Edit::insert(at, format!("{printed}{eol}{eol}"), ID)
+    Edit::insert(at, format!("{printed}{eol}{eol}"))
 }

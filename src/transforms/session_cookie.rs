@@ -17,10 +17,11 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-use crate::session::{self, SessionOptions, EXPRESS_SESSION};
-use crate::transform::{FileContext, FilePlan, Options, Severity, Transform, TransformInfo};
-use crate::transforms::cookie_flags::{self, Wanted};
+use crate::settings::{SettingsGroup, SettingsInput};
+use crate::transform::{FileContext, FilePlan, Severity, Transform, TransformInfo, Watch};
 use crate::transforms::data;
+use crate::transforms::shared::cookie_flags::{self, CookiePolicy, Wanted, COOKIES};
+use crate::transforms::shared::session::{self, SessionOptions, EXPRESS_SESSION};
 use crate::values::{ObjectFacts, Value};
 
 const ID: &str = "session-cookie";
@@ -37,19 +38,24 @@ fn data() -> &'static CookieData {
     DATA.get_or_init(|| data::parse(ID, include_str!("../../transforms/session-cookie/data.json")))
 }
 
-transform_struct!(SessionCookie, "The session-cookie transform.");
+transform_struct!(SessionCookie, "The session-cookie transform.", policy: CookiePolicy = CookiePolicy::default());
 
 impl Transform for SessionCookie {
     fn info(&self) -> &TransformInfo {
         &self.info
     }
 
-    fn tracked_methods(&self, _options: &Options) -> &'static [&'static str] {
-        &["set"]
+    fn watch(&self) -> &'static [Watch] {
+        &[Watch::Text("express-session"), Watch::AlsoCall("set")]
     }
 
-    fn needles(&self, _options: &Options) -> &'static [&'static str] {
-        &["express-session"]
+    fn settings(&self) -> Vec<&'static SettingsGroup> {
+        vec![&COOKIES]
+    }
+
+    fn configure(&mut self, input: &SettingsInput<'_>) -> Result<(), String> {
+        self.policy = CookiePolicy::read(input)?;
+        Ok(())
     }
 
     fn plan(&self, cx: &FileContext<'_>, plan: &mut FilePlan) {
@@ -59,7 +65,7 @@ impl Transform for SessionCookie {
         for use_ in session::session_uses(cx.facts, EXPRESS_SESSION) {
             let message = "the session options are built outside this file or by a function: check their cookie \
                            flags (httpOnly, secure, sameSite), name, resave and saveUninitialized by hand";
-            let Some(obj) = use_.object_or_report(cx, plan, ID, message) else { continue };
+            let Some(obj) = use_.object_or_report(cx, plan, message) else { continue };
             // Two middlewares sharing one options object are fixed once.
             if seen.contains(&obj.range) {
                 continue;
@@ -68,7 +74,6 @@ impl Transform for SessionCookie {
             if let Some(spread) = obj.spreads.first() {
                 plan.findings.push(
                     cx.finding(
-                        ID,
                         "spread-options",
                         spread.start,
                         Severity::Info,
@@ -83,15 +88,12 @@ impl Transform for SessionCookie {
             let name_prop = obj.get("name").or_else(|| obj.get("key"));
             match name_prop.map(|p| &p.value) {
                 None => {
-                    add.push(format!("name: {}", cx.quoted(&cx.options.session_cookie_name)));
+                    add.push(format!("name: {}", cx.quoted(&self.policy.session_cookie_name)));
                     renamed = true;
                 }
                 Some(Value::Str(name, range)) if data().default_names.contains(name) => {
-                    plan.edits.push(crate::edit::Edit::replace(
-                        range.clone(),
-                        cx.quoted(&cx.options.session_cookie_name),
-                        ID,
-                    ));
+                    plan.edits
+                        .push(crate::edit::Edit::replace(range.clone(), cx.quoted(&self.policy.session_cookie_name)));
                     renamed = true;
                 }
                 Some(_) => {}
@@ -107,19 +109,23 @@ impl Transform for SessionCookie {
                 _ => None,
             };
             let untyped_options = cookie_flags::needs_as_const(cx, options_decl);
-            let mut wanted =
-                Wanted { http_only: true, secure: cookie_flags::secure_expr(cx), as_const: untyped_options };
+            let mut wanted = Wanted {
+                same_site: self.policy.same_site,
+                http_only: true,
+                secure: self.policy.secure.expression(),
+                as_const: untyped_options,
+            };
             // With `proxy: true`, express-session reads X-Forwarded-Proto itself: no `trust proxy` needed.
             let proxy_option = matches!(obj.get("proxy").map(|p| &p.value), Some(Value::Bool(true, _)));
             let cookie = obj.get("cookie");
             let cookie_obj = match cookie.map(|p| &p.value) {
                 None => {
-                    let (props, done) = cookie_flags::harden(cx, plan, &ObjectFacts::empty(), &wanted, ID);
+                    let (props, done) = cookie_flags::harden(cx, plan, &ObjectFacts::empty(), &wanted);
                     let nested =
                         crate::objects::nested_object(&cx.file.code, &cx.facts.comments, obj, &props, &cx.facts.style);
                     add.push(format!("cookie: {nested}"));
                     if done.secure_on && !proxy_option {
-                        cookie_flags::trust_proxy(cx, plan, ID, use_.at());
+                        cookie_flags::trust_proxy(cx, plan, &self.policy, use_.at());
                     }
                     None
                 }
@@ -140,15 +146,15 @@ impl Transform for SessionCookie {
                 }
             };
             if let Some(inner) = cookie_obj {
-                let (props, done) = cookie_flags::harden(cx, plan, inner, &wanted, ID);
-                cookie_flags::add_to(cx, plan, inner, &props, ID);
+                let (props, done) = cookie_flags::harden(cx, plan, inner, &wanted);
+                cookie_flags::add_to(cx, plan, inner, &props);
                 if done.secure_on && !proxy_option {
-                    cookie_flags::trust_proxy(cx, plan, ID, use_.at());
+                    cookie_flags::trust_proxy(cx, plan, &self.policy, use_.at());
                 }
             }
             // A spread may bring the cookie's maxAge.
             if (cookie.is_none() && obj.spreads.is_empty()) || cookie_obj.is_some() {
-                cookie_flags::max_age(cx, plan, cookie_obj, ID, cookie.map_or(use_.at(), |p| p.range.start));
+                cookie_flags::max_age(cx, plan, cookie_obj, cookie.map_or(use_.at(), |p| p.range.start));
             }
             // Added before a spread, the new keys are defaults the spread object can still override.
             match obj.spreads.first() {
@@ -159,15 +165,14 @@ impl Transform for SessionCookie {
                     spread.start,
                     &add,
                     &cx.facts.style,
-                    ID,
                 )),
-                None => cookie_flags::add_to(cx, plan, obj, &add, ID),
+                None => cookie_flags::add_to(cx, plan, obj, &add),
             }
         }
         if renamed {
             plan.next_steps.push(format!(
                 "the session cookie is renamed to {}: every user is logged out once when this is deployed",
-                cx.options.session_cookie_name
+                self.policy.session_cookie_name
             ));
         }
         if explicit {
@@ -183,7 +188,6 @@ impl Transform for SessionCookie {
 
 fn report_opaque_cookie(cx: &FileContext<'_>, plan: &mut FilePlan, at: usize) {
     plan.findings.push(cx.finding(
-        ID,
         "opaque-cookie",
         at,
         Severity::Info,

@@ -34,10 +34,11 @@ use crate::edit::Edit;
 use crate::layout;
 use crate::manifest::DepSection;
 use crate::objects;
-use crate::session::{self, SessionUse, EXPRESS_SESSION};
+use crate::settings::{SettingsGroup, SettingsInput};
 use crate::source::SourceKind;
-use crate::transform::{DependencyRequest, FileContext, FilePlan, Options, Severity, Transform, TransformInfo};
+use crate::transform::{DependencyRequest, FileContext, FilePlan, Severity, Transform, TransformInfo, Watch};
 use crate::transforms::data::{self, PackageVersion};
+use crate::transforms::shared::session::{self, SessionUse, EXPRESS_SESSION};
 use crate::values::{CalleeRef, Value};
 
 const ID: &str = "session-store";
@@ -146,7 +147,32 @@ pub fn store_flags() -> Vec<&'static str> {
     flags
 }
 
-transform_struct!(SessionStore, "The session-store transform.");
+transform_struct!(SessionStore, "The session-store transform.", store: Option<String> = None);
+
+/// The group's flags.
+#[derive(Debug, Default, clap::Args)]
+#[command(next_help_heading = "Session store (session-store)")]
+pub struct StoreFlags {
+    /// Session store backend for the session-store transform: redis, mongo, postgres, mysql, sequelize or knex
+    /// (default: from the database clients in package.json, else redis).
+    #[arg(long, value_name = "BACKEND")]
+    pub store: Option<String>,
+}
+
+/// The session store's flag and configuration key (`"store": "postgres"`).
+pub static STORE: SettingsGroup = SettingsGroup {
+    key: "store",
+    augment: <StoreFlags as clap::Args>::augment_args,
+    check: |value| {
+        let store = String::deserialize(value).map_err(|e| e.to_string())?;
+        let valid = store_flags();
+        if valid.contains(&store.as_str()) {
+            Ok(())
+        } else {
+            Err(format!("unknown store `{store}`, expected one of {}", valid.join(", ")))
+        }
+    },
+};
 
 /// What to do with one session middleware's store.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -170,8 +196,24 @@ impl Transform for SessionStore {
         &self.info
     }
 
-    fn needles(&self, _options: &Options) -> &'static [&'static str] {
-        &["express-session"]
+    fn watch(&self) -> &'static [Watch] {
+        &[Watch::Text("express-session")]
+    }
+
+    fn settings(&self) -> Vec<&'static SettingsGroup> {
+        vec![&STORE]
+    }
+
+    fn configure(&mut self, input: &SettingsInput<'_>) -> Result<(), String> {
+        let flags: StoreFlags = input.flags()?;
+        if let Some(store) = &flags.store {
+            let valid = store_flags();
+            if !valid.contains(&store.as_str()) {
+                return Err(format!("unknown store `{store}` in --store; valid values: {}", valid.join(", ")));
+            }
+        }
+        self.store = flags.store.or(input.config(STORE.key)?);
+        Ok(())
     }
 
     fn plan(&self, cx: &FileContext<'_>, plan: &mut FilePlan) {
@@ -188,13 +230,12 @@ impl Transform for SessionStore {
         let Some((first_action, first_use)) = actions.iter().min_by_key(|(a, _)| a.at()).cloned() else {
             return;
         };
-        let Some(backend) = choose_backend(cx) else { return };
+        let Some(backend) = choose_backend(cx, self.store.as_deref()) else { return };
         let is_ts = cx.file.kind != SourceKind::JavaScript;
         let client = find_client(facts, backend, is_ts, first_action.at());
         if client.is_none() && backend.client.required {
             for (_, use_) in &actions {
                 plan.findings.push(cx.finding(
-                    ID,
                     "needs-instance",
                     use_.at(),
                     Severity::Warning,
@@ -293,7 +334,7 @@ impl Transform for SessionStore {
             // The block stands apart: a blank line before it (unless there is one) and after it.
             let line_before = cx.file.code[..at].trim_end_matches(['\n', '\r']).rsplit('\n').next().unwrap_or("");
             let gap = if at == 0 || line_before.trim().is_empty() { "" } else { style.eol };
-            plan.edits.push(Edit::insert(at, format!("{gap}{indent}{block}{}{}", style.eol, style.eol), ID));
+            plan.edits.push(Edit::insert(at, format!("{gap}{indent}{block}{}{}", style.eol, style.eol)));
         }
         for (action, _) in &actions {
             match action {
@@ -307,12 +348,11 @@ impl Transform for SessionStore {
                         obj,
                         &format!("store: {store_expr}"),
                         style,
-                        ID,
                     ));
                 }
                 Action::Replace(range) => {
                     let indent = objects::indent_of_line(&cx.file.code, range.start);
-                    plan.edits.push(Edit::replace(range.clone(), objects::reindent(&store_expr, &indent, style), ID));
+                    plan.edits.push(Edit::replace(range.clone(), objects::reindent(&store_expr, &indent, style)));
                 }
             }
         }
@@ -335,12 +375,11 @@ fn action_for(cx: &FileContext<'_>, plan: &mut FilePlan, use_: &SessionUse<'_>) 
     let facts = cx.facts;
     let message = "the session options are built outside this file or by a function: check that they set a \
                    persistent store, or express-session uses its MemoryStore";
-    let obj = use_.object_or_report(cx, plan, ID, message)?;
+    let obj = use_.object_or_report(cx, plan, message)?;
     let Some(prop) = obj.get("store") else {
         if let Some(spread) = obj.spreads.first() {
             plan.findings.push(
                 cx.finding(
-                    ID,
                     "spread-options",
                     spread.start,
                     Severity::Info,
@@ -364,7 +403,6 @@ fn action_for(cx: &FileContext<'_>, plan: &mut FilePlan, use_: &SessionUse<'_>) 
         },
         Value::Conditional(r) => {
             plan.findings.push(cx.finding(
-                ID,
                 "runtime-store",
                 prop.range.start,
                 Severity::Warning,
@@ -411,7 +449,6 @@ fn report_unused_memorystore(cx: &FileContext<'_>, plan: &mut FilePlan, actions:
     let replaced = actions.iter().filter(|(a, _)| matches!(a, Action::Replace(_))).count();
     if facts.references.get(&swc_atoms::Atom::from(decl.name.as_str())).copied().unwrap_or(0) <= replaced {
         plan.findings.push(cx.finding(
-            ID,
             "memorystore-unused",
             decl.declarator.start,
             Severity::Info,
@@ -425,11 +462,11 @@ fn report_unused_memorystore(cx: &FileContext<'_>, plan: &mut FilePlan, actions:
 }
 
 /// `--store`, else the first backend whose client the project depends on, else the default.
-fn choose_backend<'a>(cx: &FileContext<'_>) -> Option<&'a Backend> {
+fn choose_backend<'a>(cx: &FileContext<'_>, store: Option<&str>) -> Option<&'a Backend> {
     let d = data();
     let depends = |pkg: &str| cx.project.manifest.as_ref().is_some_and(|m| m.dependency(pkg).is_some());
-    if let Some(flag) = &cx.options.store {
-        let candidates: Vec<&Backend> = d.backends.iter().filter(|b| &b.flag == flag).collect();
+    if let Some(flag) = store {
+        let candidates: Vec<&Backend> = d.backends.iter().filter(|b| b.flag == flag).collect();
         return candidates.iter().find(|b| b.detect.iter().any(|p| depends(p))).or_else(|| candidates.first()).copied();
     }
     d.backends
@@ -509,11 +546,11 @@ fn import_edit(cx: &FileContext<'_>, text: &str, after_all: bool) -> Edit {
     if let Some(anchor) = anchor {
         let point = layout::after_statement(&cx.file.code, &facts.comments, anchor.end);
         let indent = cx.file.indent_at(anchor.start).to_string();
-        return Edit::insert(point.offset, layout::statement_after(point, text, &indent, style), ID);
+        return Edit::insert(point.offset, layout::statement_after(point, text, &indent, style));
     }
     let first = facts.first_statement.unwrap_or(0);
     let at = layout::line_start_before(&cx.file.code, first).unwrap_or(first);
-    Edit::insert(at, format!("{text}{}", style.eol), ID)
+    Edit::insert(at, format!("{text}{}", style.eol))
 }
 
 /// The store version for the project's Node (and its client's major).

@@ -63,7 +63,6 @@ impl<'a> SessionUse<'a> {
         &self,
         cx: &FileContext<'_>,
         plan: &mut FilePlan,
-        transform: &'static str,
         message: &str,
     ) -> Option<&'a ObjectFacts> {
         match self.options {
@@ -71,7 +70,6 @@ impl<'a> SessionUse<'a> {
             SessionOptions::Missing => None,
             SessionOptions::Opaque(value) => {
                 plan.findings.push(cx.finding(
-                    transform,
                     "opaque-options",
                     value.range().start,
                     Severity::Info,

@@ -7,8 +7,132 @@ use crate::codegen;
 use crate::edit::Edit;
 use crate::layout;
 use crate::objects;
-use crate::transform::{FileContext, FilePlan, SecurePolicy, Severity};
+use crate::settings::{SettingsGroup, SettingsInput};
+use crate::transform::{FileContext, FilePlan, Severity};
 use crate::values::{ObjectFacts, Value};
+
+/// The cookie policy the user chose: flags `--same-site`, `--secure-cookies`, `--behind-proxy` and
+/// `--session-cookie-name`, key `"cookies"` of the configuration file. Read by every cookie transform.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CookiePolicy {
+    /// The `sameSite` value added to cookies (`lax` or `strict`).
+    pub same_site: SameSite,
+    /// How `secure` is set where it is missing or false.
+    pub secure: SecurePolicy,
+    /// The app runs behind N TLS-terminating proxies: `trust proxy` is set to N.
+    pub behind_proxy: Option<u32>,
+    /// The name given to session cookies that use a default name.
+    pub session_cookie_name: String,
+}
+
+impl Default for CookiePolicy {
+    fn default() -> Self {
+        CookiePolicy {
+            same_site: SameSite::Lax,
+            secure: SecurePolicy::Production,
+            behind_proxy: None,
+            session_cookie_name: "sid".to_string(),
+        }
+    }
+}
+
+/// The group's flags.
+#[derive(Debug, Default, clap::Args)]
+#[command(next_help_heading = "Cookies (session-cookie, cookie-session, res-cookie)")]
+pub struct CookieFlags {
+    /// sameSite value added to cookies that have none.
+    #[arg(long, value_enum)]
+    pub same_site: Option<SameSite>,
+
+    /// How `secure` is set on cookies that lack it: always, production (secure when NODE_ENV is production, so
+    /// plain HTTP keeps working in development) or auto (secure when the request is).
+    #[arg(long, value_enum)]
+    pub secure_cookies: Option<SecurePolicy>,
+
+    /// The app runs behind N TLS-terminating proxies: `app.set('trust proxy', N)` is added so that secure cookies
+    /// are sent.
+    #[arg(long, value_name = "N")]
+    pub behind_proxy: Option<u32>,
+
+    /// Name given to session cookies that use a default name (`connect.sid`, `session`).
+    #[arg(long, value_name = "NAME")]
+    pub session_cookie_name: Option<String>,
+}
+
+/// `"cookies": { "secure": ..., "sameSite": ..., "name": ..., "behindProxy": N }` in the configuration file.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct CookiesConfig {
+    secure: Option<SecurePolicy>,
+    same_site: Option<SameSite>,
+    name: Option<String>,
+    behind_proxy: Option<u32>,
+}
+
+/// The cookie policy's flags and configuration key.
+pub static COOKIES: SettingsGroup = SettingsGroup {
+    key: "cookies",
+    augment: <CookieFlags as clap::Args>::augment_args,
+    check: SettingsGroup::check_as::<CookiesConfig>,
+};
+
+impl CookiePolicy {
+    /// The policy the command line and the configuration file ask for (a flag wins).
+    pub fn read(input: &SettingsInput<'_>) -> Result<CookiePolicy, String> {
+        let flags: CookieFlags = input.flags()?;
+        let config: CookiesConfig = input.config(COOKIES.key)?.unwrap_or_default();
+        let defaults = CookiePolicy::default();
+        Ok(CookiePolicy {
+            same_site: flags.same_site.or(config.same_site).unwrap_or(defaults.same_site),
+            secure: flags.secure_cookies.or(config.secure).unwrap_or(defaults.secure),
+            behind_proxy: flags.behind_proxy.or(config.behind_proxy),
+            session_cookie_name: flags.session_cookie_name.or(config.name).unwrap_or(defaults.session_cookie_name),
+        })
+    }
+}
+
+/// sameSite values the tool adds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SameSite {
+    /// Sent on top-level navigations from other sites (OAuth redirects and links keep working).
+    Lax,
+    /// Never sent from other sites.
+    Strict,
+}
+
+impl SameSite {
+    /// The value as written in code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SameSite::Lax => "lax",
+            SameSite::Strict => "strict",
+        }
+    }
+}
+
+/// How `secure` is set on cookies that lack it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SecurePolicy {
+    /// `secure: true`: cookies are only sent over HTTPS, in development too.
+    Always,
+    /// `secure: process.env.NODE_ENV === 'production'`: plain HTTP keeps working in development.
+    Production,
+    /// `secure: 'auto'`: secure when the request is (express-session and cookie-session only read it from the request).
+    Auto,
+}
+
+impl SecurePolicy {
+    /// The JavaScript expression for the policy.
+    pub fn expression(self) -> &'static str {
+        match self {
+            SecurePolicy::Always => "true",
+            SecurePolicy::Production => "process.env.NODE_ENV === 'production'",
+            SecurePolicy::Auto => "'auto'",
+        }
+    }
+}
 
 /// Which flags a transform wants on an object, and how to write `secure`.
 pub struct Wanted<'a> {
@@ -16,6 +140,8 @@ pub struct Wanted<'a> {
     pub http_only: bool,
     /// The expression for `secure` (the policy, or `req.secure` for res.cookie under `auto`).
     pub secure: &'a str,
+    /// The `sameSite` value to add.
+    pub same_site: SameSite,
     /// Write `sameSite: 'lax' as const`: in TypeScript, an object with no contextual type (an unannotated variable)
     /// widens `'lax'` to `string`, which the cookie types reject.
     pub as_const: bool,
@@ -48,11 +174,6 @@ pub fn needs_as_const(cx: &FileContext<'_>, decl: Option<&crate::analysis::Decla
     !cx.text(decl.declarator.start..init.range().start).contains(':')
 }
 
-/// The `secure` expression of the user's policy.
-pub fn secure_expr(cx: &FileContext<'_>) -> &'static str {
-    cx.options.secure_cookies.expression()
-}
-
 /// Makes `httpOnly`, `secure` and `sameSite` explicit in a cookie options object. Returns the properties to add (the
 /// caller may add more to the same object in one go); replacements of `false` values are pushed as edits.
 pub fn harden(
@@ -60,7 +181,6 @@ pub fn harden(
     plan: &mut FilePlan,
     obj: &ObjectFacts,
     wanted: &Wanted<'_>,
-    id: &'static str,
 ) -> (Vec<String>, Hardened) {
     let mut add = Vec::new();
     let mut done = Hardened::default();
@@ -68,10 +188,8 @@ pub fn harden(
         None if wanted.http_only => add.push(prop(cx, "httpOnly", "true")),
         None => done.http_only_missing = true,
         Some(Value::Bool(false, range)) => {
-            plan.edits.push(Edit::replace(range.clone(), "true", id));
-            plan.findings.push(cx.finding(
-                id,
-                "http-only-false",
+            plan.edits.push(Edit::replace(range.clone(), "true"));
+            plan.findings.push(cx.finding("http-only-false",
                 range.start,
                 Severity::Warning,
                 "httpOnly was false, so page scripts (and any XSS) could read this cookie; it is now true. If client \
@@ -88,29 +206,29 @@ pub fn harden(
         }
         Some(Value::Bool(false, range)) => {
             let value = codegen::render_expr(wanted.secure, &cx.facts.style).unwrap_or_default();
-            plan.edits.push(Edit::replace(range.clone(), value, id));
+            plan.edits.push(Edit::replace(range.clone(), value));
             done.secure_on = wanted.secure != "'auto'";
         }
         Some(_) => {}
     }
     if obj.get("sameSite").is_none() {
         let suffix = if wanted.as_const { " as const" } else { "" };
-        add.push(format!("sameSite: {}{suffix}", cx.quoted(&cx.options.same_site)));
+        add.push(format!("sameSite: {}{suffix}", cx.quoted(wanted.same_site.as_str())));
     }
     (add, done)
 }
 
 /// Adds properties after the last one of `obj`, in its layout.
-pub fn add_to(cx: &FileContext<'_>, plan: &mut FilePlan, obj: &ObjectFacts, props: &[String], id: &'static str) {
-    plan.edits.extend(objects::add_properties(&cx.file.code, &cx.facts.comments, obj, props, &cx.facts.style, id));
+pub fn add_to(cx: &FileContext<'_>, plan: &mut FilePlan, obj: &ObjectFacts, props: &[String]) {
+    plan.edits.extend(objects::add_properties(&cx.file.code, &cx.facts.comments, obj, props, &cx.facts.style));
 }
 
 /// Secure cookies are only sent when Express sees the request as HTTPS: behind a TLS-terminating proxy that needs
 /// `trust proxy`. With `--behind-proxy N`, it is set right after each app is created; otherwise a finding explains
 /// it. Done once per file whichever cookie transform asks first.
-pub fn trust_proxy(cx: &FileContext<'_>, plan: &mut FilePlan, id: &'static str, at: usize) {
+pub fn trust_proxy(cx: &FileContext<'_>, plan: &mut FilePlan, policy: &CookiePolicy, at: usize) {
     let facts = cx.facts;
-    if cx.options.secure_cookies == SecurePolicy::Auto && cx.options.behind_proxy.is_none() {
+    if policy.secure == SecurePolicy::Auto && policy.behind_proxy.is_none() {
         return;
     }
     let already = facts
@@ -120,7 +238,7 @@ pub fn trust_proxy(cx: &FileContext<'_>, plan: &mut FilePlan, id: &'static str, 
     if already || plan.findings.iter().any(|f| f.rule.ends_with("/trust-proxy")) {
         return;
     }
-    if let Some(hops) = cx.options.behind_proxy {
+    if let Some(hops) = policy.behind_proxy {
         let mut placed = false;
         for app in &facts.apps {
             let AppSite::AfterStatement { stmt, receiver } = &app.site else { continue };
@@ -130,7 +248,7 @@ pub fn trust_proxy(cx: &FileContext<'_>, plan: &mut FilePlan, id: &'static str, 
             let point = layout::after_statement(&cx.file.code, &facts.comments, stmt.end);
             let text = layout::statement_after(point, &snippet, &indent, &facts.style);
             if !plan.edits.iter().any(|e| e.range.start == point.offset && e.text == text) {
-                plan.edits.push(Edit::insert(point.offset, text, id));
+                plan.edits.push(Edit::insert(point.offset, text));
             }
             placed = true;
         }
@@ -138,9 +256,7 @@ pub fn trust_proxy(cx: &FileContext<'_>, plan: &mut FilePlan, id: &'static str, 
             return;
         }
     }
-    plan.findings.push(cx.finding(
-        id,
-        "trust-proxy",
+    plan.findings.push(cx.finding("trust-proxy",
         at,
         Severity::Warning,
         "secure cookies are sent only when Express sees the request as HTTPS: behind a TLS-terminating proxy or load \
@@ -151,13 +267,12 @@ pub fn trust_proxy(cx: &FileContext<'_>, plan: &mut FilePlan, id: &'static str, 
 }
 
 /// A finding when neither `maxAge` nor `expires` bounds the cookie's lifetime.
-pub fn max_age(cx: &FileContext<'_>, plan: &mut FilePlan, obj: Option<&ObjectFacts>, id: &'static str, at: usize) {
+pub fn max_age(cx: &FileContext<'_>, plan: &mut FilePlan, obj: Option<&ObjectFacts>, at: usize) {
     if obj.is_some_and(|o| o.get("maxAge").is_some() || o.get("expires").is_some()) {
         return;
     }
     plan.findings.push(
         cx.finding(
-            id,
             "max-age",
             at,
             Severity::Info,

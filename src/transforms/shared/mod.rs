@@ -1,0 +1,7 @@
+//! Helpers that several transforms share: recognising sessions and handlers, the cookie flag policy, the Express
+//! version target, inserting imports. The engine uses none of them.
+
+pub mod cookie_flags;
+pub mod express_target;
+pub mod handlers;
+pub mod session;
