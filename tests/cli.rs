@@ -1170,6 +1170,27 @@ fn completions_and_man_page_come_from_the_command_line_definition() {
     );
 }
 
+/// The transforms' flags come from their settings groups, each under its own heading, and the tool's description
+/// stays the tool's (a group's doc comment must not replace it).
+#[test]
+fn help_lists_each_transforms_flags_under_its_heading() {
+    let project = Project::empty();
+    let help = run(project.path(), &["--help"]);
+    assert_eq!(help.code, 0, "{help:?}");
+    assert!(help.stdout.starts_with("Fixes the security posture of Express apps"), "{}", help.stdout);
+    for (heading, flag) in [
+        ("Session store (session-store):", "--store <BACKEND>"),
+        ("Cookies (session-cookie, cookie-session, res-cookie):", "--same-site <SAME_SITE>"),
+        ("Secrets (secrets):", "--session-secret-env <NAME>"),
+        ("Express version (express-version, express4, express5):", "--express <MAJOR>"),
+    ] {
+        let at = help.stdout.find(heading).unwrap_or_else(|| panic!("no heading {heading}: {}", help.stdout));
+        assert!(help.stdout[at..].contains(flag), "{flag} under {heading}");
+    }
+    let bash = run(project.path(), &["completions", "bash"]);
+    assert!(bash.stdout.contains("--session-cookie-name") && bash.stdout.contains("--latest"), "{}", bash.stdout);
+}
+
 // ---------------------------------------------------------------------------------------------------------------------
 // The configuration file.
 

@@ -66,7 +66,7 @@ fn data() -> &'static SecretsData {
 
 transform_struct!(Secrets, "The secrets transform.", env: EnvNames = data().env.clone());
 
-/// The group's flags.
+// The group's flags (no doc comment: clap would make it the command's description).
 #[derive(Debug, Default, clap::Args)]
 #[command(next_help_heading = "Secrets (secrets)")]
 pub struct EnvFlags {

@@ -149,7 +149,7 @@ pub fn store_flags() -> Vec<&'static str> {
 
 transform_struct!(SessionStore, "The session-store transform.", store: Option<String> = None);
 
-/// The group's flags.
+// The group's flags (no doc comment: clap would make it the command's description).
 #[derive(Debug, Default, clap::Args)]
 #[command(next_help_heading = "Session store (session-store)")]
 pub struct StoreFlags {

@@ -36,7 +36,7 @@ impl Default for CookiePolicy {
     }
 }
 
-/// The group's flags.
+// The group's flags (no doc comment: clap would make it the command's description).
 #[derive(Debug, Default, clap::Args)]
 #[command(next_help_heading = "Cookies (session-cookie, cookie-session, res-cookie)")]
 pub struct CookieFlags {

@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use crate::settings::{SettingsGroup, SettingsInput};
 
-/// The group's flags.
+// The group's flags (no doc comment: clap would make it the command's description).
 #[derive(Debug, Default, clap::Args)]
 #[command(next_help_heading = "Express version (express-version, express4, express5)")]
 pub struct ExpressFlags {
