@@ -535,7 +535,19 @@ fn parse_assertion(line: &str, rules: &BTreeSet<String>) -> Result<Assertion, St
         }
         ["finding", ..] => Err("expected `finding RULE [FILE:LINE]`".to_string()),
         ["no", "finding"] => Ok(Assertion::NoFinding(None)),
-        ["no", "finding", name] => Ok(Assertion::NoFinding(Some(rule(name)?))),
+        // A kind of finding that another transform reports may be ruled out for this one (`no finding
+        // res-cookie/trust-proxy`: only the session transforms report it); the transform and the kind must both
+        // exist, so that a typo cannot pass.
+        ["no", "finding", name] => match name.split_once('/') {
+            Some((id, kind))
+                if id == "engine"
+                    || (rules.iter().any(|r| r.starts_with(&format!("{id}/")))
+                        && rules.iter().any(|r| r.ends_with(&format!("/{kind}")))) =>
+            {
+                Ok(Assertion::NoFinding(Some(name.to_string())))
+            }
+            _ => Err(format!("`{name}` is no rule of a transform's catalog (transforms/<id>/data.json `findings`)")),
+        },
         ["error", path] => Ok(Assertion::Error(file(path))),
         ["no", "error"] => Ok(Assertion::NoError),
         _ => Err("not an assertion (see the table in tests/fixtures/README.md)".to_string()),
