@@ -1,5 +1,6 @@
 //! `--format sarif`: a SARIF 2.1.0 log for code scanning. One rule per transform (its proposed changes) and one per
-//! kind of finding (from each transform's data file); results with locations; each change's edits as a SARIF `fix`.
+//! kind of finding (from each transform's data file, whose severity is the rule's default level); results with
+//! locations; each change's edits as a SARIF `fix`.
 //! Nothing here knows a transform by name: rules, results and fixes all come from the run and the registry.
 
 use std::collections::BTreeMap;
@@ -51,7 +52,8 @@ pub fn log(
                 "shortDescription": { "text": description },
                 "helpUri": info.upstream,
                 "help": { "text": format!("{description} Reported by the {} transform; see {}.", info.id, info.docs) },
-                "defaultConfiguration": { "level": "warning" },
+                // The severity the catalogue gives the kind (each result still has the level of its own finding).
+                "defaultConfiguration": { "level": info.severity_of(kind).map_or("warning", level) },
                 "properties": { "tags": ["security", "express"] },
             });
             rules.add(&id, rule);

@@ -4,7 +4,7 @@
 use std::ops::Range;
 use std::path::PathBuf;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::analysis::FileFacts;
 use crate::edit::Edit;
@@ -28,10 +28,19 @@ pub struct TransformInfo {
     pub upstream: String,
     /// The kinds of findings it reports: rule (without the `<id>/` prefix) -> one-line description.
     pub findings: std::collections::BTreeMap<String, String>,
+    /// The severity of each kind of finding (same keys as `findings`).
+    pub severities: std::collections::BTreeMap<String, Severity>,
+}
+
+impl TransformInfo {
+    /// The catalogue severity of a kind of finding (`rule` without the `<id>/` prefix); `None` when it is not listed.
+    pub fn severity_of(&self, rule: &str) -> Option<Severity> {
+        self.severities.get(rule).copied()
+    }
 }
 
 /// How serious a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Something that is very likely a vulnerability and was not fixed.

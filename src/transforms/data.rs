@@ -4,7 +4,7 @@
 use serde::Deserialize;
 
 use crate::project::NodeTarget;
-use crate::transform::TransformInfo;
+use crate::transform::{Severity, TransformInfo};
 
 /// What every transform's data file says about it for users (`express-harden list`, reports).
 #[derive(Debug, Clone, Deserialize)]
@@ -17,9 +17,20 @@ pub struct Described {
     pub docs: String,
     /// The upstream documentation of what it installs.
     pub upstream: String,
-    /// The kinds of findings the transform reports: rule (without the `<id>/` prefix) -> one-line description.
+    /// The kinds of findings the transform reports: rule (without the `<id>/` prefix) -> its severity and one-line
+    /// description.
     #[serde(default)]
-    pub findings: std::collections::BTreeMap<String, String>,
+    pub findings: std::collections::BTreeMap<String, FindingKind>,
+}
+
+/// A kind of finding in a transform's catalogue.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FindingKind {
+    /// The severity the transform reports it with (the default level of its SARIF rule).
+    pub severity: Severity,
+    /// One line (SARIF's short description).
+    pub description: String,
 }
 
 impl Described {
@@ -31,7 +42,8 @@ impl Described {
             rationale: self.rationale.clone(),
             docs: self.docs.clone(),
             upstream: self.upstream.clone(),
-            findings: self.findings.clone(),
+            findings: self.findings.iter().map(|(rule, kind)| (rule.clone(), kind.description.clone())).collect(),
+            severities: self.findings.iter().map(|(rule, kind)| (rule.clone(), kind.severity)).collect(),
         }
     }
 }
