@@ -241,7 +241,15 @@ pub fn run_selected(
         let mut plan = ManifestPlan::default();
         for transform in transforms.iter().filter(|t| options.selected.contains(&t.info().id)) {
             let id = transform.info().id;
-            let cx = ManifestContext { transform: id, path, text: &text, info, project, options, source_errors };
+            let cx = ManifestContext {
+                transform: transform.info(),
+                path,
+                text: &text,
+                info,
+                project,
+                options,
+                source_errors,
+            };
             let before = (plan.changes.len(), plan.findings.len());
             transform.plan_manifest(&cx, &mut plan);
             plan.changes[before.0..].iter_mut().for_each(|c| c.transform = id);
@@ -347,7 +355,8 @@ fn plan_file(
         for transform in transforms.iter().filter(|t| t.phase() == *phase) {
             // The engine attributes what the transform planned: transforms never pass their id around.
             let id = transform.info().id;
-            let cx = FileContext { transform: id, file: current, facts: &current_facts, project, options };
+            let cx =
+                FileContext { transform: transform.info(), file: current, facts: &current_facts, project, options };
             let before = (plan.edits.len(), plan.dependencies.len());
             transform.plan(&cx, &mut plan);
             plan.edits[before.0..].iter_mut().for_each(|e| e.transform = id);

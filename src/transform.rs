@@ -37,6 +37,12 @@ impl TransformInfo {
     pub fn severity_of(&self, rule: &str) -> Option<Severity> {
         self.severities.get(rule).copied()
     }
+
+    /// The severity of a finding the transform reports: the catalogue's (a kind missing from the catalogue counts as
+    /// a warning; the fixture tests fail on it).
+    pub fn severity(&self, rule: &str) -> Severity {
+        self.severity_of(rule).unwrap_or(Severity::Warning)
+    }
 }
 
 /// How serious a finding is.
@@ -109,8 +115,9 @@ pub struct FilePlan {
 
 /// What a transform sees of one file.
 pub struct FileContext<'a> {
-    /// The transform that is planning: findings made through this context are its own.
-    pub transform: &'static str,
+    /// The transform that is planning: findings made through this context are its own, with the severity its
+    /// catalogue gives them.
+    pub transform: &'a TransformInfo,
     /// The file.
     pub file: &'a SourceFile,
     /// Facts from the analysis.
@@ -133,12 +140,13 @@ pub struct Options {
 }
 
 impl FileContext<'_> {
-    /// A finding of the planning transform at a byte offset of this file.
-    pub fn finding(&self, rule: &str, at: usize, severity: Severity, message: String) -> Finding {
+    /// A finding of the planning transform at a byte offset of this file; its severity is the catalogue's.
+    pub fn finding(&self, rule: &str, at: usize, message: String) -> Finding {
         let (line, column) = self.file.line_col(at);
+        let severity = self.transform.severity(rule);
         Finding {
-            rule: format!("{}/{rule}", self.transform),
-            transform: self.transform,
+            rule: format!("{}/{rule}", self.transform.id),
+            transform: self.transform.id,
             path: self.file.path.clone(),
             line,
             column,
@@ -184,8 +192,9 @@ pub struct ManifestPlan {
 
 /// What a transform sees of one manifest (package.json).
 pub struct ManifestContext<'a> {
-    /// The transform that is planning: findings made through this context are its own.
-    pub transform: &'static str,
+    /// The transform that is planning: findings made through this context are its own, with the severity its
+    /// catalogue gives them.
+    pub transform: &'a TransformInfo,
     /// The manifest's path.
     pub path: &'a std::path::Path,
     /// Its text.
@@ -203,8 +212,9 @@ pub struct ManifestContext<'a> {
 
 impl ManifestContext<'_> {
     /// A finding of the planning transform on the line where `package` is listed (the first line otherwise).
-    pub fn finding(&self, rule: &str, package: &str, severity: Severity, message: String) -> Finding {
-        let transform = self.transform;
+    pub fn finding(&self, rule: &str, package: &str, message: String) -> Finding {
+        let transform = self.transform.id;
+        let severity = self.transform.severity(rule);
         let needle = format!("\"{package}\"");
         let offset = self.text.find(&needle).unwrap_or(0);
         let line = self.text[..offset].matches('\n').count() + 1;

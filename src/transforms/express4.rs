@@ -33,7 +33,7 @@ use crate::codegen;
 use crate::edit::Edit;
 use crate::layout;
 use crate::manifest::DepSection;
-use crate::transform::{DependencyRequest, FileContext, FilePlan, Phase, Severity, Transform, TransformInfo, Watch};
+use crate::transform::{DependencyRequest, FileContext, FilePlan, Phase, Transform, TransformInfo, Watch};
 use crate::transforms::data;
 use crate::values::Value;
 
@@ -116,7 +116,7 @@ impl Transform for Express4 {
                 continue;
             }
             if let Some(message) = data().removed.get(name) {
-                plan.findings.push(cx.finding("removed", site.call.range.start, Severity::Warning, message.clone()));
+                plan.findings.push(cx.finding("removed", site.call.range.start, message.clone()));
                 continue;
             }
             let Some(bundled) = data().middleware.iter().find(|m| m.name == name) else { continue };
@@ -172,7 +172,7 @@ fn migrate_call(cx: &FileContext<'_>, plan: &mut FilePlan, site: &CallSite, bund
     let code = &cx.file.code;
     let call = &site.call;
     if let Some(note) = &bundled.note {
-        plan.findings.push(cx.finding("caveat", call.range.start, Severity::Info, note.clone()));
+        plan.findings.push(cx.finding("caveat", call.range.start, note.clone()));
     }
     if !bundled.split.is_empty() {
         let parts: Vec<String> = bundled.split.iter().map(|p| quote_fit(cx, &format!("{local}.{p}"))).collect();
@@ -231,7 +231,7 @@ fn drop_default_favicon(cx: &FileContext<'_>, plan: &mut FilePlan, site: &CallSi
              replace it with serve-favicon and the path of your icon"
         }
     };
-    plan.findings.push(cx.finding("favicon", site.call.range.start, Severity::Warning, message.to_string()));
+    plan.findings.push(cx.finding("favicon", site.call.range.start, message.to_string()));
 }
 
 /// How many `configure(fn)` bodies that are unwrapped hold offset `at`.
@@ -388,7 +388,6 @@ fn app_router(cx: &FileContext<'_>, plan: &mut FilePlan) {
                 cx.finding(
                     "router-order",
                     call.range.start,
-                    Severity::Warning,
                     "app.use(app.router) was removed: Express 4 runs routes where they are declared, so middleware \
                  registered after app.router (express.static, a 404 or error handler) now runs before the routes \
                  declared later in the file: move such handlers after the routes"
@@ -407,7 +406,6 @@ fn renamed_properties(cx: &FileContext<'_>, plan: &mut FilePlan) {
             "accepted" | "acceptedLanguages" | "acceptedCharsets" => plan.findings.push(cx.finding(
                 "accepted",
                 read.range.start,
-                Severity::Warning,
                 format!(
                     "req.{} is gone in Express 4: use req.accepts(), req.acceptsLanguages() or req.acceptsCharsets()",
                     read.property

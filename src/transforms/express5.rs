@@ -27,7 +27,7 @@ use crate::analysis::{MemberCall, Receiver};
 use crate::codegen;
 use crate::edit::Edit;
 use crate::settings::{SettingsGroup, SettingsInput};
-use crate::transform::{FileContext, FilePlan, Phase, Severity, Transform, TransformInfo, Watch};
+use crate::transform::{FileContext, FilePlan, Phase, Transform, TransformInfo, Watch};
 use crate::transforms::data;
 use crate::transforms::shared::express_target::{ExpressTarget, EXPRESS};
 use crate::transforms::shared::handlers::{self, Handler};
@@ -211,7 +211,7 @@ fn looks_deprecated(cx: &FileContext<'_>, call: &MemberCall) -> bool {
 }
 
 fn report(cx: &FileContext<'_>, plan: &mut FilePlan, rule: &str, at: usize, message: &str) {
-    plan.findings.push(cx.finding(rule, at, Severity::Warning, message.to_string()));
+    plan.findings.push(cx.finding(rule, at, message.to_string()));
 }
 
 fn rename(plan: &mut FilePlan, call: &MemberCall) {
@@ -545,7 +545,6 @@ fn wildcard_reads(cx: &FileContext<'_>, plan: &mut FilePlan, handlers: &[Handler
         plan.findings.push(cx.finding(
             "wildcard",
             read.range.start,
-            Severity::Info,
             "the wildcard is named splat in Express 5 and its value is an array of segments: joined with '/' here to \
              keep Express 4's string"
                 .to_string(),
@@ -606,7 +605,6 @@ fn static_dotfiles(cx: &FileContext<'_>, plan: &mut FilePlan) {
                 cx.finding(
                     "static-dotfiles",
                     site.call.range.start,
-                    Severity::Info,
                     "express.static no longer serves dotfiles in Express 5 (a .well-known folder, for one): pass \
                  { dotfiles: 'allow' } if the app relies on them"
                         .to_string(),
@@ -642,7 +640,6 @@ fn urlencoded(cx: &FileContext<'_>, plan: &mut FilePlan) {
         plan.findings.push(cx.finding(
             "urlencoded-extended",
             site.call.range.start,
-            Severity::Info,
             "Express 5's urlencoded parser defaults to extended: false (no nested objects from qs); extended: true keeps \
              Express 4's behaviour"
                 .to_string(),

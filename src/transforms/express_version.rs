@@ -24,7 +24,7 @@ use crate::manifest::DepSection;
 use crate::npm_spec::{self, Operator, Spec};
 use crate::settings::{SettingsGroup, SettingsInput};
 use crate::transform::{
-    FileContext, FilePlan, ManifestContext, ManifestPlan, ManifestRequest, Severity, Transform, TransformInfo, Watch,
+    FileContext, FilePlan, ManifestContext, ManifestPlan, ManifestRequest, Transform, TransformInfo, Watch,
 };
 use crate::transforms::data;
 use crate::transforms::shared::express_target::{ExpressTarget, EXPRESS};
@@ -204,7 +204,6 @@ impl Transform for ExpressVersion {
                 plan.findings.push(cx.finding(
                     "node",
                     &d.package,
-                    Severity::Warning,
                     format!(
                         "Express {requested} needs Node {} but the project runs on {} ({}): Express stays on {}",
                         major(&table, requested).map_or("", |m| m.node.as_str()),
@@ -241,7 +240,6 @@ impl Transform for ExpressVersion {
                 Decision::MajorChange(to) => plan.findings.push(cx.finding(
                     "major-change",
                     &d.package,
-                    Severity::Warning,
                     if cx.source_errors
                         && (cx.options.selected.contains(&"express4") || cx.options.selected.contains(&"express5"))
                     {
@@ -267,7 +265,6 @@ impl Transform for ExpressVersion {
                     plan.findings.push(cx.finding(
                         "not-a-range",
                         &d.package,
-                        Severity::Warning,
                         format!(
                             "express was `{spec}`, which installs whatever is newest on the day: pinned to {to}, the \
                              newest release that runs on the project's Node"
@@ -278,7 +275,6 @@ impl Transform for ExpressVersion {
                 Decision::LockfileMustMove => plan.findings.push(cx.finding(
                     "lockfile-must-move",
                     &d.package,
-                    Severity::Info,
                     format!(
                         "express `{spec}` already admits the newest patched release, but a lockfile may still hold \
                          an older one: run `npm update express` (or your package manager's equivalent)"
@@ -288,7 +284,6 @@ impl Transform for ExpressVersion {
                 Decision::Unclassifiable(what) => plan.findings.push(cx.finding(
                     "unclassifiable",
                     &d.package,
-                    Severity::Warning,
                     format!(
                         "express is `{spec}`, {what}: not rewritten; make sure it resolves to a patched release \
                          (4.22.3 or 5.3.0 or newer)"

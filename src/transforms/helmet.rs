@@ -30,7 +30,7 @@ use crate::discover::display_path;
 use crate::edit::Edit;
 use crate::layout;
 use crate::manifest::DepSection;
-use crate::transform::{DependencyRequest, FileContext, FilePlan, Severity, Transform, TransformInfo, Watch};
+use crate::transform::{DependencyRequest, FileContext, FilePlan, Transform, TransformInfo, Watch};
 use crate::transforms::data::{self, PackageVersion};
 use crate::views;
 
@@ -156,7 +156,6 @@ impl Transform for Helmet {
                 cx.finding(
                     "unverified",
                     at,
-                    Severity::Info,
                     "helmet is registered here on an object not recognised as an app created in this file; no helmet \
                  was added, check that every app is covered"
                         .to_string(),
@@ -209,7 +208,6 @@ impl Transform for Helmet {
                 plan.findings.push(cx.finding(
                     "node",
                     missing[0].creation.start,
-                    Severity::Warning,
                     format!(
                         "no helmet version is known to run on Node {} ({}); added {oldest}, which needs a newer Node",
                         cx.project.node.range, cx.project.node.source
@@ -310,7 +308,6 @@ fn report_disabled(cx: &FileContext<'_>, plan: &mut FilePlan, applied: &Applied,
     plan.findings.push(cx.finding(
         "disabled",
         at,
-        Severity::Info,
         format!("helmet is applied with these protections switched off: {}", disabled.join(", ")),
     ));
 }
@@ -327,7 +324,6 @@ fn report_late(cx: &FileContext<'_>, plan: &mut FilePlan, app: &ExpressApp, helm
         plan.findings.push(cx.finding(
             "late",
             helmet_at,
-            Severity::Warning,
             format!(
                 "helmet is registered after other middleware or routes (line {line}): their responses are sent \
                  without its headers; move it directly after the app is created"
@@ -347,7 +343,6 @@ fn report_partial(cx: &FileContext<'_>, plan: &mut FilePlan, app: &ExpressApp, a
     plan.findings.push(cx.finding(
         "partial",
         applied.first_sub_at.unwrap_or(app.creation.start),
-        Severity::Warning,
         format!(
             "only some of helmet's protections are applied ({}); missing: {}. Use helmet() and switch off single \
              protections in its options if needed",
@@ -377,7 +372,6 @@ fn report_views(cx: &FileContext<'_>, plan: &mut FilePlan, app: &ExpressApp, dir
         plan.findings.push(cx.finding(
             "csp-inline",
             app.creation.start,
-            Severity::Warning,
             format!(
                 "helmet's default Content-Security-Policy blocks inline scripts and event handlers, used at {}; \
                  move them into script files served by the app, or allow them with hashes or a nonce in scriptSrc",
@@ -396,7 +390,6 @@ fn report_views(cx: &FileContext<'_>, plan: &mut FilePlan, app: &ExpressApp, dir
         plan.findings.push(cx.finding(
             "csp-hosts",
             app.creation.start,
-            Severity::Info,
             format!(
                 "the Content-Security-Policy allows {} (resources loaded by {})",
                 allowed.into_iter().collect::<Vec<_>>().join(", "),

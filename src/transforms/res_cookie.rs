@@ -19,7 +19,7 @@ use serde::Deserialize;
 
 use crate::edit::Edit;
 use crate::settings::{SettingsGroup, SettingsInput};
-use crate::transform::{FileContext, FilePlan, Severity, Transform, TransformInfo, Watch};
+use crate::transform::{FileContext, FilePlan, Transform, TransformInfo, Watch};
 use crate::transforms::data;
 use crate::transforms::shared::cookie_flags::{self, CookiePolicy, SecurePolicy, Wanted, COOKIES};
 use crate::transforms::shared::session;
@@ -134,7 +134,6 @@ impl Transform for ResCookie {
                         plan.findings.push(cx.finding(
                         "opaque-options",
                         other.range().start,
-                        Severity::Info,
                         "the cookie options are not an object literal of this file: check httpOnly, secure and \
                          sameSite by hand"
                             .to_string(),
@@ -168,7 +167,6 @@ fn report_http_only(cx: &FileContext<'_>, plan: &mut FilePlan, missing: bool, na
     plan.findings.push(cx.finding(
         "http-only",
         at,
-        Severity::Info,
         format!(
             "{name} is not marked httpOnly: its name does not look like a credential, and client-side code may read \
              it. If no script needs it, add httpOnly: true"

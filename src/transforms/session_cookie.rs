@@ -18,7 +18,7 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 
 use crate::settings::{SettingsGroup, SettingsInput};
-use crate::transform::{FileContext, FilePlan, Severity, Transform, TransformInfo, Watch};
+use crate::transform::{FileContext, FilePlan, Transform, TransformInfo, Watch};
 use crate::transforms::data;
 use crate::transforms::shared::cookie_flags::{self, CookiePolicy, Wanted, COOKIES};
 use crate::transforms::shared::session::{self, SessionOptions, EXPRESS_SESSION};
@@ -76,7 +76,6 @@ impl Transform for SessionCookie {
                     cx.finding(
                         "spread-options",
                         spread.start,
-                        Severity::Info,
                         "the session options spread an object this file does not show: the added keys go before the \
                      spread, so its own name, resave, saveUninitialized and cookie still win; check them"
                             .to_string(),
@@ -190,7 +189,6 @@ fn report_opaque_cookie(cx: &FileContext<'_>, plan: &mut FilePlan, at: usize) {
     plan.findings.push(cx.finding(
         "opaque-cookie",
         at,
-        Severity::Info,
         "the cookie options are not an object literal in this file: check httpOnly, secure, sameSite and maxAge by \
          hand"
             .to_string(),

@@ -36,7 +36,7 @@ use crate::manifest::DepSection;
 use crate::objects;
 use crate::settings::{SettingsGroup, SettingsInput};
 use crate::source::SourceKind;
-use crate::transform::{DependencyRequest, FileContext, FilePlan, Severity, Transform, TransformInfo, Watch};
+use crate::transform::{DependencyRequest, FileContext, FilePlan, Transform, TransformInfo, Watch};
 use crate::transforms::data::{self, PackageVersion};
 use crate::transforms::shared::session::{self, SessionUse, EXPRESS_SESSION};
 use crate::values::{CalleeRef, Value};
@@ -238,7 +238,6 @@ impl Transform for SessionStore {
                 plan.findings.push(cx.finding(
                     "needs-instance",
                     use_.at(),
-                    Severity::Warning,
                     format!(
                         "express-session uses its default MemoryStore, which leaks memory and loses sessions on \
                          restart; {} needs the app's own {} instance, which this file does not create: pass it to \
@@ -382,7 +381,6 @@ fn action_for(cx: &FileContext<'_>, plan: &mut FilePlan, use_: &SessionUse<'_>) 
                 cx.finding(
                     "spread-options",
                     spread.start,
-                    Severity::Info,
                     "the session options are partly spread from another object: if it sets no store, express-session \
                  uses its MemoryStore"
                         .to_string(),
@@ -405,7 +403,6 @@ fn action_for(cx: &FileContext<'_>, plan: &mut FilePlan, use_: &SessionUse<'_>) 
             plan.findings.push(cx.finding(
                 "runtime-store",
                 prop.range.start,
-                Severity::Warning,
                 format!(
                     "the session store is chosen at run time (`{}`): when it resolves to undefined, express-session \
                      falls back to its MemoryStore, which leaks memory and loses sessions on restart",
@@ -451,7 +448,6 @@ fn report_unused_memorystore(cx: &FileContext<'_>, plan: &mut FilePlan, actions:
         plan.findings.push(cx.finding(
             "memorystore-unused",
             decl.declarator.start,
-            Severity::Info,
             format!(
                 "`{}` (the memorystore package) is no longer used in this file: remove it, and the memorystore \
                  dependency if nothing else uses it",

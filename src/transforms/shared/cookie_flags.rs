@@ -8,7 +8,7 @@ use crate::edit::Edit;
 use crate::layout;
 use crate::objects;
 use crate::settings::{SettingsGroup, SettingsInput};
-use crate::transform::{FileContext, FilePlan, Severity};
+use crate::transform::{FileContext, FilePlan};
 use crate::values::{ObjectFacts, Value};
 
 /// The cookie policy the user chose: flags `--same-site`, `--secure-cookies`, `--behind-proxy` and
@@ -191,7 +191,6 @@ pub fn harden(
             plan.edits.push(Edit::replace(range.clone(), "true"));
             plan.findings.push(cx.finding("http-only-false",
                 range.start,
-                Severity::Warning,
                 "httpOnly was false, so page scripts (and any XSS) could read this cookie; it is now true. If client \
                  code really reads it, revert this line"
                     .to_string(),
@@ -258,7 +257,6 @@ pub fn trust_proxy(cx: &FileContext<'_>, plan: &mut FilePlan, policy: &CookiePol
     }
     plan.findings.push(cx.finding("trust-proxy",
         at,
-        Severity::Warning,
         "secure cookies are sent only when Express sees the request as HTTPS: behind a TLS-terminating proxy or load \
          balancer, set app.set('trust proxy', 1) where the app is created (or run express-harden with \
          --behind-proxy 1), or the cookie is never sent and logins silently fail"
@@ -275,7 +273,6 @@ pub fn max_age(cx: &FileContext<'_>, plan: &mut FilePlan, obj: Option<&ObjectFac
         cx.finding(
             "max-age",
             at,
-            Severity::Info,
             "the cookie sets no maxAge (or expires): the session lasts until the browser closes and a stolen cookie \
          never expires on its own; set cookie.maxAge to the longest session you want"
                 .to_string(),

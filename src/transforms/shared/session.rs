@@ -5,7 +5,7 @@
 use std::ops::Range;
 
 use crate::analysis::{CallSite, Declaration, FileFacts};
-use crate::transform::{FileContext, FilePlan, Severity};
+use crate::transform::{FileContext, FilePlan};
 use crate::values::{ObjectFacts, Value};
 
 /// express-session's package name.
@@ -69,12 +69,7 @@ impl<'a> SessionUse<'a> {
             SessionOptions::Inline(o) | SessionOptions::Variable { object: o, .. } => Some(o),
             SessionOptions::Missing => None,
             SessionOptions::Opaque(value) => {
-                plan.findings.push(cx.finding(
-                    "opaque-options",
-                    value.range().start,
-                    Severity::Info,
-                    message.to_string(),
-                ));
+                plan.findings.push(cx.finding("opaque-options", value.range().start, message.to_string()));
                 None
             }
         }
