@@ -35,6 +35,7 @@ use crate::layout;
 use crate::manifest::DepSection;
 use crate::transform::{DependencyRequest, FileContext, FilePlan, Phase, Transform, TransformInfo, Watch};
 use crate::transforms::data;
+use crate::transforms::shared::imports;
 use crate::values::Value;
 
 const ID: &str = "express4";
@@ -435,18 +436,5 @@ fn import_edit(cx: &FileContext<'_>, imports: &[(&Bundled, String)]) -> Edit {
             }
         })
         .collect();
-    let text = lines.join(style.eol);
-    let anchor = facts
-        .bindings_of("express")
-        .filter(|b| b.top_level)
-        .map(|b| b.stmt.clone())
-        .last()
-        .or_else(|| facts.top_level_imports.last().cloned());
-    match anchor {
-        Some(anchor) => {
-            let point = layout::after_statement(&cx.file.code, &facts.comments, anchor.end);
-            Edit::insert(point.offset, layout::statement_after(point, &text, "", style))
-        }
-        None => Edit::insert(0, format!("{text}{}", style.eol)),
-    }
+    imports::insert(cx, &lines.join(style.eol), Some("express"))
 }

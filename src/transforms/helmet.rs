@@ -32,6 +32,7 @@ use crate::layout;
 use crate::manifest::DepSection;
 use crate::transform::{DependencyRequest, FileContext, FilePlan, Transform, TransformInfo, Watch};
 use crate::transforms::data::{self, PackageVersion};
+use crate::transforms::shared::imports;
 use crate::views;
 
 const ID: &str = "helmet";
@@ -254,34 +255,17 @@ fn receiver_expr(path: &str) -> Box<swc_ecma_ast::Expr> {
     expr
 }
 
-/// The helmet import, next to the express import (or the other imports).
+/// The helmet import in the file's module system, next to the express import (or the other imports).
 fn import_edit(cx: &FileContext<'_>, name: &str) -> Edit {
-    let facts = cx.facts;
-    let d = data();
-    let style = &facts.style;
-    let snippet = match facts.module_system {
-        ModuleSystem::Esm => codegen::print_item(codegen::import_default(name, &d.package, style.quote), style),
+    let style = &cx.facts.style;
+    let package = &data().package;
+    let snippet = match cx.facts.module_system {
+        ModuleSystem::Esm => codegen::print_item(codegen::import_default(name, package, style.quote), style),
         ModuleSystem::CommonJs => {
-            codegen::print_stmt(codegen::require_decl(name, &d.package, style.quote, require_kind(cx)), style, "")
+            codegen::print_stmt(codegen::require_decl(name, package, style.quote, require_kind(cx)), style, "")
         }
     };
-    let anchor = facts
-        .bindings_of("express")
-        .filter(|b| b.top_level)
-        .map(|b| b.stmt.clone())
-        .last()
-        .or_else(|| facts.top_level_imports.last().cloned())
-        .or_else(|| facts.prologue_end.clone());
-    if let Some(anchor) = anchor {
-        let indent = cx.file.indent_at(anchor.start).to_string();
-        let point = layout::after_statement(&cx.file.code, &facts.comments, anchor.end);
-        return Edit::insert(point.offset, layout::statement_after(point, &snippet, &indent, style));
-    }
-    let first = facts.first_statement.unwrap_or(0);
-    match layout::line_start_before(&cx.file.code, first) {
-        Some(line_start) => Edit::insert(line_start, format!("{snippet}{}", style.eol)),
-        None => Edit::insert(first, format!("{snippet} ")),
-    }
+    imports::insert(cx, &snippet, Some("express"))
 }
 
 /// `var` in files that require express with `var` (ES5 style), `const` otherwise.

@@ -23,11 +23,11 @@ use serde::Deserialize;
 use crate::analysis::FileFacts;
 use crate::codegen;
 use crate::edit::Edit;
-use crate::layout;
 use crate::settings::{SettingsGroup, SettingsInput};
 use crate::source::SourceKind;
 use crate::transform::{FileContext, FilePlan, Transform, TransformInfo, Watch};
 use crate::transforms::data;
+use crate::transforms::shared::imports;
 use crate::transforms::shared::session::{self, COOKIE_SESSION, EXPRESS_SESSION};
 use crate::values::{ObjectFacts, Value};
 
@@ -174,7 +174,7 @@ impl Transform for Secrets {
         let source = if cx.file.kind == SourceKind::JavaScript { &data().helper.js } else { &data().helper.ts };
         let Ok(items) = codegen::template(source, &[("helper", &helper)], facts.style.quote) else { return };
         let printed = codegen::fit(&codegen::print_items(items), &facts.style, "");
-        plan.edits.push(helper_edit(cx, &printed));
+        plan.edits.push(imports::insert_paragraph(cx, &printed));
 
         let mut names: Vec<(&str, bool)> = found.iter().map(|r| (r.env.as_str(), r.list)).collect();
         names.sort();
@@ -221,18 +221,4 @@ fn literal_secret(facts: &FileFacts, value: Option<&Value>) -> Option<(Range<usi
         }
         _ => None,
     }
-}
-
-/// The helper goes after the imports, as a paragraph of its own.
-fn helper_edit(cx: &FileContext<'_>, printed: &str) -> Edit {
-    let facts = cx.facts;
-    let eol = facts.style.eol;
-    let anchor = facts.top_level_imports.last().cloned().or_else(|| facts.prologue_end.clone());
-    if let Some(anchor) = anchor {
-        let point = layout::after_statement(&cx.file.code, &facts.comments, anchor.end);
-        return Edit::insert(point.offset, format!("{eol}{eol}{printed}"));
-    }
-    let first = facts.first_statement.unwrap_or(0);
-    let at = layout::line_start_before(&cx.file.code, first).unwrap_or(first);
-    Edit::insert(at, format!("{printed}{eol}{eol}"))
 }

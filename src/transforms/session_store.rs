@@ -38,6 +38,7 @@ use crate::settings::{SettingsGroup, SettingsInput};
 use crate::source::SourceKind;
 use crate::transform::{DependencyRequest, FileContext, FilePlan, Transform, TransformInfo, Watch};
 use crate::transforms::data::{self, PackageVersion};
+use crate::transforms::shared::imports;
 use crate::transforms::shared::session::{self, SessionUse, EXPRESS_SESSION};
 use crate::values::{CalleeRef, Value};
 
@@ -320,10 +321,10 @@ impl Transform for SessionStore {
         let factory_text: Vec<String> = factory_lines.iter().filter_map(|s| render(s)).collect();
         let setup_text: Vec<String> = setup.iter().filter_map(|s| render(s)).collect();
         if !import_text.is_empty() {
-            plan.edits.push(import_edit(cx, &import_text.join(style.eol), false));
+            plan.edits.push(imports::insert(cx, &import_text.join(style.eol), Some(EXPRESS_SESSION)));
         }
         if !factory_text.is_empty() {
-            plan.edits.push(import_edit(cx, &factory_text.join(style.eol), true));
+            plan.edits.push(imports::insert(cx, &factory_text.join(style.eol), None));
         }
         if !setup_text.is_empty() {
             let anchor = facts.top_level_stmt_at(first_action.at()).map_or(first_action.at(), |r| r.start);
@@ -529,24 +530,6 @@ fn pick_imports(imports: &Imports, facts: &FileFacts) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-/// Inserts `text` after the express-session import (or, with `after_all`, after the last import).
-fn import_edit(cx: &FileContext<'_>, text: &str, after_all: bool) -> Edit {
-    let facts = cx.facts;
-    let style = &facts.style;
-    let session_import = facts.bindings_of(EXPRESS_SESSION).filter(|b| b.top_level).map(|b| b.stmt.clone()).last();
-    let anchor = if after_all { None } else { session_import }
-        .or_else(|| facts.top_level_imports.last().cloned())
-        .or_else(|| facts.prologue_end.clone());
-    if let Some(anchor) = anchor {
-        let point = layout::after_statement(&cx.file.code, &facts.comments, anchor.end);
-        let indent = cx.file.indent_at(anchor.start).to_string();
-        return Edit::insert(point.offset, layout::statement_after(point, text, &indent, style));
-    }
-    let first = facts.first_statement.unwrap_or(0);
-    let at = layout::line_start_before(&cx.file.code, first).unwrap_or(first);
-    Edit::insert(at, format!("{text}{}", style.eol))
 }
 
 /// The store version for the project's Node (and its client's major).

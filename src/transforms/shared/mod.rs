@@ -4,4 +4,5 @@
 pub mod cookie_flags;
 pub mod express_target;
 pub mod handlers;
+pub mod imports;
 pub mod session;

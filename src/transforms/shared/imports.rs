@@ -1,0 +1,54 @@
+//! Where new top-level code goes (imports, requires, helpers): one rule for every transform. After the last
+//! top-level import of a given module when the file has one (helmet's import next to express's), else after the
+//! last top-level import, else after the prologue (a shebang, `'use strict'` and other directives stay first), else
+//! before the first statement.
+
+use std::ops::Range;
+
+use crate::edit::Edit;
+use crate::layout;
+use crate::transform::FileContext;
+
+/// The statement new top-level code follows, if any: the last top-level import of `module` (when given and
+/// present), else the last top-level import, else the prologue.
+fn anchor(cx: &FileContext<'_>, module: Option<&str>) -> Option<Range<usize>> {
+    let facts = cx.facts;
+    module
+        .and_then(|module| facts.bindings_of(module).filter(|b| b.top_level).map(|b| b.stmt.clone()).last())
+        .or_else(|| facts.top_level_imports.last().cloned())
+        .or_else(|| facts.prologue_end.clone())
+}
+
+/// Inserts `text` (statements printed in the file's style, several joined by its line ending) on its own line(s)
+/// where new top-level code goes, next to the imports of `module` when it is given.
+pub fn insert(cx: &FileContext<'_>, text: &str, module: Option<&str>) -> Edit {
+    let facts = cx.facts;
+    let style = &facts.style;
+    if let Some(anchor) = anchor(cx, module) {
+        let point = layout::after_statement(&cx.file.code, &facts.comments, anchor.end);
+        let indent = cx.file.indent_at(anchor.start).to_string();
+        return Edit::insert(point.offset, layout::statement_after(point, text, &indent, style));
+    }
+    before_first_statement(cx, text, style.eol)
+}
+
+/// Inserts `text` as a paragraph of its own (a blank line before and after) after the imports.
+pub fn insert_paragraph(cx: &FileContext<'_>, text: &str) -> Edit {
+    let facts = cx.facts;
+    let eol = facts.style.eol;
+    if let Some(anchor) = anchor(cx, None) {
+        let point = layout::after_statement(&cx.file.code, &facts.comments, anchor.end);
+        return Edit::insert(point.offset, format!("{eol}{eol}{text}"));
+    }
+    before_first_statement(cx, text, &format!("{eol}{eol}"))
+}
+
+/// A file with no import and no prologue: the text goes on the line of the first statement, before it (after
+/// anything else on that line, such as a comment, it goes first with a space).
+fn before_first_statement(cx: &FileContext<'_>, text: &str, separator: &str) -> Edit {
+    let first = cx.facts.first_statement.unwrap_or(0);
+    match layout::line_start_before(&cx.file.code, first) {
+        Some(line_start) => Edit::insert(line_start, format!("{text}{separator}")),
+        None => Edit::insert(first, format!("{text} ")),
+    }
+}
