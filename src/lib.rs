@@ -14,6 +14,7 @@ pub mod discover;
 pub mod edit;
 pub mod interactive;
 pub mod layout;
+pub mod lines;
 pub mod lockfile;
 pub mod manifest;
 pub mod markdown;

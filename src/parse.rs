@@ -131,12 +131,7 @@ pub fn range_of<T: Spanned>(node: &T) -> Range<usize> {
 }
 
 fn file_line_col(code: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(code.len());
-    let before = code.get(..offset).unwrap_or(code);
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = before[line_start..].chars().count() + 1;
-    (line, column)
+    crate::lines::line_col(code, offset)
 }
 
 #[cfg(test)]

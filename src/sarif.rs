@@ -74,7 +74,7 @@ pub fn log(
     let mut results: Vec<Value> = Vec::new();
     for change in &result.changes {
         let code = crate::source::without_bom(&change.original);
-        let lines = Lines::new(code);
+        let lines = crate::lines::LineIndex::new(code);
         let uri = uri(&change.path);
         // Results in the order of their first edit, which is the order the tool applies the edits in.
         let in_order = change.edits_in_order();
@@ -103,7 +103,7 @@ pub fn log(
                 (false, _, _) => "fix proposed".to_string(),
             };
             let at = edits.first().or(shared.as_ref()).map_or(0, |e| e.range.start);
-            let (line, column) = lines.at(at);
+            let (line, column) = lines.line_col(code, at);
             // After a write the file is fixed: the result says so (`pass`), without a fix whose regions would point
             // into the text as it was before.
             let (kind, level) = if written { ("pass", "none") } else { ("fail", "warning") };
@@ -119,8 +119,8 @@ pub fn log(
                 let replacements: Vec<Value> = edits
                     .iter()
                     .map(|e| {
-                        let (start_line, start_column) = lines.at(e.range.start);
-                        let (end_line, end_column) = lines.at(e.range.end);
+                        let (start_line, start_column) = lines.line_col(code, e.range.start);
+                        let (end_line, end_column) = lines.line_col(code, e.range.end);
                         json!({
                             "deletedRegion": {
                                 "startLine": start_line,
@@ -229,37 +229,6 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
-/// SARIF line and column numbers of byte offsets: lines end at `\n`, `\r\n` or a lone `\r` (as JavaScript and
-/// SARIF viewers count them); columns count Unicode code points (`run.columnKind`).
-struct Lines<'a> {
-    text: &'a str,
-    starts: Vec<usize>,
-}
-
-impl<'a> Lines<'a> {
-    fn new(text: &'a str) -> Lines<'a> {
-        let bytes = text.as_bytes();
-        let mut starts = vec![0];
-        for (i, b) in bytes.iter().enumerate() {
-            if *b == b'\n' || (*b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
-                starts.push(i + 1);
-            }
-        }
-        Lines { text, starts }
-    }
-
-    /// 1-based line and column of `offset`.
-    fn at(&self, offset: usize) -> (usize, usize) {
-        let line = match self.starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
-        };
-        let start = self.starts[line];
-        let column = self.text.get(start..offset.min(self.text.len())).map_or(0, |s| s.chars().count());
-        (line + 1, column + 1)
-    }
-}
-
 /// A path as a relative URI reference (forward slashes, percent-encoded where a URI needs it), against the folder
 /// the tool ran in.
 fn uri(path: &std::path::Path) -> String {
@@ -317,15 +286,5 @@ mod tests {
         assert_eq!(uri(std::path::Path::new("my app/ä.js")), "my%20app/%C3%A4.js");
         assert_eq!(pascal_case("session-store/opaque-options"), "SessionStoreOpaqueOptions");
         assert!(uri(std::path::Path::new("../elsewhere/app.js")).starts_with('/'));
-    }
-
-    #[test]
-    fn lines_end_at_lf_crlf_and_a_lone_cr() {
-        let lines = Lines::new("a\r\nb\rc\nä d");
-        assert_eq!(lines.at(0), (1, 1));
-        assert_eq!(lines.at(3), (2, 1));
-        assert_eq!(lines.at(5), (3, 1));
-        assert_eq!(lines.at(7), (4, 1));
-        assert_eq!(lines.at(10), (4, 3));
     }
 }

@@ -73,7 +73,7 @@ pub struct SourceFile {
     pub kind: SourceKind,
     /// Module system forced by the extension.
     pub ext_module: ExtensionModule,
-    line_starts: Vec<usize>,
+    lines: crate::lines::LineIndex,
 }
 
 impl SourceFile {
@@ -84,8 +84,8 @@ impl SourceFile {
             None => (false, text),
         };
         let (kind, ext_module) = kind_of(&path);
-        let line_starts = line_starts(&code);
-        SourceFile { path, bom, code, kind, ext_module, line_starts }
+        let lines = crate::lines::LineIndex::new(&code);
+        SourceFile { path, bom, code, kind, ext_module, lines }
     }
 
     /// The full text as it is on disk for `code` (the BOM put back first).
@@ -99,22 +99,12 @@ impl SourceFile {
 
     /// 1-based line and column (in characters) of a byte offset into `code`.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let line = match self.line_starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
-        };
-        let start = self.line_starts[line];
-        let end = offset.min(self.code.len());
-        let column = self.code.get(start..end).map_or(0, |s| s.chars().count());
-        (line + 1, column + 1)
+        self.lines.line_col(&self.code, offset)
     }
 
     /// Byte offset where the line holding `offset` starts.
     pub fn line_start_of(&self, offset: usize) -> usize {
-        match self.line_starts.binary_search(&offset) {
-            Ok(i) => self.line_starts[i],
-            Err(i) => self.line_starts[i.saturating_sub(1)],
-        }
+        self.lines.line_start(offset)
     }
 
     /// The leading whitespace of the line holding `offset`.
@@ -124,12 +114,6 @@ impl SourceFile {
         let len = rest.len() - rest.trim_start_matches([' ', '\t']).len();
         &rest[..len]
     }
-}
-
-fn line_starts(code: &str) -> Vec<usize> {
-    let mut starts = vec![0];
-    starts.extend(memchr::memchr_iter(b'\n', code.as_bytes()).map(|i| i + 1));
-    starts
 }
 
 #[cfg(test)]

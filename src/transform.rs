@@ -217,8 +217,7 @@ impl ManifestContext<'_> {
         let severity = self.transform.severity(rule);
         let needle = format!("\"{package}\"");
         let offset = self.text.find(&needle).unwrap_or(0);
-        let line = self.text[..offset].matches('\n').count() + 1;
-        let column = self.text[..offset].rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        let (line, column) = crate::lines::line_col(self.text, offset);
         Finding {
             rule: format!("{transform}/{rule}"),
             transform,

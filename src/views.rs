@@ -234,7 +234,7 @@ struct Value {
 struct Scanner<'a> {
     text: &'a str,
     b: &'a [u8],
-    line_starts: Vec<usize>,
+    lines: crate::lines::LineIndex,
     /// Last search for each template closer: (searched from, found at). An
     /// unclosed `{{` repeated through a large file would otherwise make each
     /// occurrence rescan to the end.
@@ -245,13 +245,12 @@ struct Scanner<'a> {
 impl<'a> Scanner<'a> {
     fn new(text: &'a str) -> Self {
         let b = text.as_bytes();
-        let mut line_starts = vec![0];
-        line_starts.extend(b.iter().enumerate().filter(|&(_, &c)| c == b'\n').map(|(i, _)| i + 1));
-        Scanner { text, b, line_starts, closers: [(usize::MAX, None); TEMPLATES.len()], out: ViewScan::default() }
+        let lines = crate::lines::LineIndex::new(text);
+        Scanner { text, b, lines, closers: [(usize::MAX, None); TEMPLATES.len()], out: ViewScan::default() }
     }
 
     fn line(&self, off: usize) -> usize {
-        self.line_starts.partition_point(|&s| s <= off)
+        self.lines.line(off)
     }
 
     fn inline(&mut self, off: usize, kind: InlineKind) {

@@ -1170,6 +1170,33 @@ fn completions_and_man_page_come_from_the_command_line_definition() {
     );
 }
 
+/// A file whose lines end with a lone CR (classic Mac) has its findings on the right line in every output: one
+/// definition of a line (LF, CRLF or a lone CR) serves text, JSON, markdown and SARIF.
+#[test]
+fn lone_cr_lines_are_counted_in_every_format() {
+    let project =
+        Project::empty().with("package.json", r#"{"dependencies":{"express":"^4.22.3","helmet":"^8.1.0"}}"#).with(
+            "app.js",
+            "const express = require('express');\rconst helmet = require('helmet');\r\rconst app = express();\r\
+             app.get('/', (req, res) => res.send('hi'));\rapp.use(helmet());\rapp.listen(3000);\r",
+        );
+    let text = run(project.path(), &["--only", "helmet"]);
+    assert!(text.stderr.contains("app.js:6:1: warning [helmet/late]"), "{}", text.stderr);
+    let json: serde_json::Value =
+        serde_json::from_str(&run(project.path(), &["--only", "helmet", "--format", "json"]).stdout).expect("json");
+    let late = json["findings"].as_array().and_then(|f| f.iter().find(|f| f["rule"] == "helmet/late")).expect("late");
+    assert_eq!((late["line"].as_u64(), late["column"].as_u64()), (Some(6), Some(1)), "{late}");
+    let markdown = run(project.path(), &["--only", "helmet", "--format", "markdown"]).stdout;
+    assert!(markdown.contains("| `helmet/late` | `app.js:6` |"), "{markdown}");
+    let sarif: serde_json::Value =
+        serde_json::from_str(&run(project.path(), &["--only", "helmet", "--format", "sarif"]).stdout).expect("sarif");
+    let result = sarif["runs"][0]["results"]
+        .as_array()
+        .and_then(|r| r.iter().find(|r| r["ruleId"] == "helmet/late"))
+        .expect("a result");
+    assert_eq!(result["locations"][0]["physicalLocation"]["region"]["startLine"], 6, "{result}");
+}
+
 /// The transforms' flags come from their settings groups, each under its own heading, and the tool's description
 /// stays the tool's (a group's doc comment must not replace it).
 #[test]

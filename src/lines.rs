@@ -1,0 +1,73 @@
+//! Line and column numbers, with one definition of a line for every output (text, JSON, markdown, SARIF): a line
+//! ends at `\n`, `\r\n` or a lone `\r`, as JavaScript and editors count them. Lines and columns are 1-based and
+//! columns count characters (Unicode code points), as SARIF's `columnKind` says.
+
+/// Where each line of a text starts.
+#[derive(Debug, Clone, Default)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Indexes `text`.
+    pub fn new(text: &str) -> LineIndex {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+            // A `\r` followed by `\n` ends its line at the `\n`.
+            if bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n') {
+                starts.push(i + 1);
+            }
+        }
+        LineIndex { starts }
+    }
+
+    /// The 0-based number of the line holding byte `offset`.
+    fn index_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&start| start <= offset).saturating_sub(1)
+    }
+
+    /// The 1-based line holding byte `offset`.
+    pub fn line(&self, offset: usize) -> usize {
+        self.index_of(offset) + 1
+    }
+
+    /// Byte offset where the line holding `offset` starts.
+    pub fn line_start(&self, offset: usize) -> usize {
+        self.starts[self.index_of(offset)]
+    }
+
+    /// 1-based line and column (in characters) of byte `offset` of `text` (the text this index was made of).
+    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let line = self.index_of(offset);
+        let start = self.starts[line];
+        let column = text.get(start..offset.min(text.len())).map_or(0, |s| s.chars().count());
+        (line + 1, column + 1)
+    }
+}
+
+/// 1-based line and column of one offset, for a text read once (an index pays off from the second look-up).
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    LineIndex::new(text.get(..offset.min(text.len())).unwrap_or(text)).line_col(text, offset)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_end_at_lf_crlf_and_lone_cr() {
+        let text = "a\r\nb\rc\nä d";
+        let index = LineIndex::new(text);
+        assert_eq!(index.line_col(text, 0), (1, 1));
+        assert_eq!(index.line_col(text, 1), (1, 2), "the \\r of a \\r\\n is still on line 1");
+        assert_eq!(index.line_col(text, 3), (2, 1));
+        assert_eq!(index.line_col(text, 5), (3, 1));
+        assert_eq!(index.line_col(text, 7), (4, 1));
+        assert_eq!(index.line_col(text, 10), (4, 3), "columns count characters, not bytes");
+        assert_eq!(index.line_start(10), 7);
+        assert_eq!(line_col(text, 10), (4, 3));
+        assert_eq!(line_col(text, 99), (4, 4), "past the end: the end");
+        assert_eq!(LineIndex::new("").line_col("", 0), (1, 1));
+    }
+}
