@@ -12,6 +12,7 @@ use swc_common::Spanned;
 use swc_ecma_ast::*;
 use swc_ecma_visit::{Visit, VisitWith};
 
+pub use crate::bindings::{require_source, unwrap, ImportKind, ModuleBinding};
 use crate::parse::{range, range_of, Parsed};
 use crate::source::{ExtensionModule, SourceFile, SourceKind};
 use crate::style::{Style, StyleVotes};
@@ -24,30 +25,6 @@ pub enum ModuleSystem {
     CommonJs,
     /// `import ... from` (ES modules and TypeScript).
     Esm,
-}
-
-/// What a local name is bound to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ImportKind {
-    /// The module itself: `require('m')`, `import x from 'm'`, `import * as x from 'm'`, `import x = require('m')`.
-    Module,
-    /// One export of it: `import { a as x } from 'm'`, `const { a: x } = require('m')`, `require('m').a`.
-    Named(String),
-}
-
-/// A local name bound by an import or a require.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ModuleBinding {
-    /// The local name.
-    pub local: String,
-    /// The module specifier (`express`, `helmet`, `./config`).
-    pub module: String,
-    /// What of the module it holds.
-    pub kind: ImportKind,
-    /// The whole statement that binds it.
-    pub stmt: Range<usize>,
-    /// Whether that statement is at the top level of the file.
-    pub top_level: bool,
 }
 
 /// How to reach an app or other receiver: a path written with identifiers (`app`, `exports.app`, `this.app`), or
@@ -346,7 +323,7 @@ pub fn analyse(file: &SourceFile, parsed: &Parsed) -> FileFacts {
 }
 
 /// Computes the facts of a parsed file, recording [`MemberCall`]s only of `methods` when given (what the selected
-/// transforms ask for, [`crate::transform::Transform::tracked_methods`]: `res.json(...)` is everywhere, and describing
+/// transforms ask for, the [`crate::transform::Watch`] lists of the selected transforms: `res.json(...)` is everywhere, and describing
 /// its arguments costs when nobody reads them).
 pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&str]>) -> FileFacts {
     let code = file.code.as_str();
@@ -503,36 +480,6 @@ fn contains_require(expr: &Expr) -> bool {
         }
         Expr::Member(m) => contains_require(&m.obj),
         _ => false,
-    }
-}
-
-/// Strips parentheses and TypeScript-only wrappers.
-pub fn unwrap(expr: &Expr) -> &Expr {
-    match expr {
-        Expr::Paren(p) => unwrap(&p.expr),
-        Expr::TsAs(e) => unwrap(&e.expr),
-        Expr::TsNonNull(e) => unwrap(&e.expr),
-        Expr::TsSatisfies(e) => unwrap(&e.expr),
-        Expr::TsTypeAssertion(e) => unwrap(&e.expr),
-        Expr::TsConstAssertion(e) => unwrap(&e.expr),
-        other => other,
-    }
-}
-
-/// The module of a `require('m')` call.
-pub fn require_source(expr: &Expr) -> Option<String> {
-    let Expr::Call(call) = unwrap(expr) else { return None };
-    let Callee::Expr(callee) = &call.callee else { return None };
-    let Expr::Ident(id) = unwrap(callee) else { return None };
-    if id.sym != *"require" || call.args.len() != 1 {
-        return None;
-    }
-    match &*call.args[0].expr {
-        Expr::Lit(Lit::Str(s)) => s.value.as_str().map(str::to_string),
-        Expr::Tpl(t) if t.exprs.is_empty() && t.quasis.len() == 1 => {
-            t.quasis[0].cooked.as_ref().and_then(|c| c.as_str().map(str::to_string))
-        }
-        _ => None,
     }
 }
 

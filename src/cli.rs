@@ -9,15 +9,13 @@ use std::path::{Path, PathBuf};
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::discover::display_path;
-use crate::pipeline::{self, FileError, RunResult};
+use crate::outcome::{ErrorKind, FileError, RunResult};
+use crate::pipeline;
 use crate::report::{self, Mode};
-use crate::settings::{self, SettingsInput};
+use crate::settings::{SettingsGroup, SettingsInput};
 use crate::transform::{Options, Transform};
 use crate::transforms::registry;
 use crate::write;
-
-/// The error recorded for each file that a `--write` refused to touch.
-const DIRTY: &str = "has uncommitted changes in git; nothing was written (commit or stash, or pass --allow-dirty)";
 
 /// Exit code: nothing to do, or everything done.
 pub const EXIT_OK: i32 = 0;
@@ -133,7 +131,23 @@ impl ColorChoice {
 
 /// The command line: the engine's flags ([`Cli`]) and the flags of every registered transform's settings.
 pub fn command() -> clap::Command {
-    settings::groups_of(&registry()).iter().fold(Cli::command(), |command, group| (group.augment)(command))
+    groups_of(&registry()).iter().fold(Cli::command(), |command, group| (group.augment)(command))
+}
+
+/// The settings groups of `transforms`, each once, in the order the transforms list them.
+fn groups_of(transforms: &[Box<dyn Transform>]) -> Vec<&'static SettingsGroup> {
+    let mut groups: Vec<&'static SettingsGroup> = Vec::new();
+    for group in transforms.iter().flat_map(|t| t.settings()) {
+        if !groups.iter().any(|g| g.key == group.key) {
+            groups.push(group);
+        }
+    }
+    groups
+}
+
+/// What the configuration file may name, given the transforms (the whole registry).
+pub fn known(transforms: &[Box<dyn Transform>]) -> crate::config::Known {
+    crate::config::Known { ids: transforms.iter().map(|t| t.info().id).collect(), groups: groups_of(transforms) }
 }
 
 /// Picks the transforms `--only` and `--skip` ask for, with default settings; an unknown id is an error listing the
@@ -192,103 +206,162 @@ pub fn main_with(cli: Cli, matches: &clap::ArgMatches) -> i32 {
         }
         None => {}
     }
-    for (given, flag) in [(cli.lockfile, "--lockfile"), (cli.allow_dirty, "--allow-dirty")] {
-        if given && !cli.write && !cli.interactive {
-            eprintln!("error: {flag} needs --write or --interactive (it applies to writing)");
-            return EXIT_ERROR;
-        }
-    }
-    if cli.interactive && cli.format != Format::Text {
-        eprintln!("error: --interactive shows diffs and asks on a terminal: it works with --format text only");
+    if let Err(message) = check_usage(&cli) {
+        eprintln!("error: {message}");
         return EXIT_ERROR;
     }
-    if cli.interactive && !std::io::stdin().is_terminal() {
-        eprintln!(
-            "error: --interactive asks on a terminal, and standard input is not one; nothing was written (use \
-             --write to apply every change, or --only/--skip to choose transforms)"
-        );
-        return EXIT_ERROR;
-    }
-    let Resolved { paths, transforms, options } = match resolve(&cli, Some(matches), Path::new(".")) {
+    // Resolve -> run -> apply -> emit.
+    let resolved = match resolve(&cli, Some(matches), Path::new(".")) {
         Ok(resolved) => resolved,
         Err(message) => {
             eprintln!("error: {message}");
             return EXIT_ERROR;
         }
     };
-    let color = cli.color.enabled(std::io::stdout().is_terminal());
-    let color_summary = cli.color.enabled(std::io::stderr().is_terminal());
-    let mode = if cli.write || cli.interactive {
-        Mode::Write
-    } else if cli.check {
-        Mode::Check
+    let output = Output::of(&cli);
+    let Some(mut result) = run(&cli, &resolved, &output) else { return EXIT_ERROR };
+    let applied = apply(&cli, &mut result);
+    emit(&cli, &resolved, &output, &mut result, &applied);
+    if !result.errors.is_empty() {
+        EXIT_ERROR
+    } else if output.mode == Mode::Check && !result.changes.is_empty() {
+        EXIT_CHANGES
     } else {
-        Mode::DryRun
-    };
+        EXIT_OK
+    }
+}
 
-    let mut result = pipeline::run_with(&paths, &transforms, &options);
-    let mut written: Vec<PathBuf> = Vec::new();
-    let mut lockfile_lines = Vec::new();
-    if cli.interactive && !result.changes.is_empty() {
-        // Refuse before asking anything, rather than after the review.
-        if !cli.allow_dirty && refuse_dirty(&mut result) {
-            print_dirty(&result);
-            eprint!("{}", report::summary(&pipeline::only_written(&result, &[]), mode, color_summary));
-            return EXIT_ERROR;
-        }
-        let stdin = std::io::stdin();
-        let review = crate::interactive::review(
-            &paths,
-            &transforms,
-            &options,
-            &result,
-            color,
-            &mut stdin.lock(),
-            &mut std::io::stdout(),
-        );
-        match review {
-            Ok(review) => {
-                let _ = writeln!(
-                    std::io::stdout(),
-                    "{} accepted, {} declined{}",
-                    review.accepted,
-                    review.declined,
-                    if review.quit { " (quit: the rest left out)" } else { "" }
-                );
-                result = pipeline::run_selected(&paths, &transforms, &options, &review.selection);
-            }
-            Err(err) => {
-                eprintln!("error: the review stopped ({err}); nothing was written");
-                return EXIT_ERROR;
-            }
+/// Combinations of flags that make no sense, refused before anything runs.
+fn check_usage(cli: &Cli) -> Result<(), String> {
+    for (given, flag) in [(cli.lockfile, "--lockfile"), (cli.allow_dirty, "--allow-dirty")] {
+        if given && !cli.write && !cli.interactive {
+            return Err(format!("{flag} needs --write or --interactive (it applies to writing)"));
         }
     }
-    if mode == Mode::Write && !result.changes.is_empty() {
-        written = write_all(&mut result, cli.allow_dirty);
+    if cli.interactive && cli.format != Format::Text {
+        return Err("--interactive shows diffs and asks on a terminal: it works with --format text only".to_string());
+    }
+    if cli.interactive && !std::io::stdin().is_terminal() {
+        return Err("--interactive asks on a terminal, and standard input is not one; nothing was written (use \
+                    --write to apply every change, or --only/--skip to choose transforms)"
+            .to_string());
+    }
+    Ok(())
+}
+
+/// How the run is shown.
+struct Output {
+    mode: Mode,
+    /// Colour the diff (stdout).
+    color: bool,
+    /// Colour the summary (stderr).
+    color_summary: bool,
+}
+
+impl Output {
+    fn of(cli: &Cli) -> Output {
+        let mode = if cli.write || cli.interactive {
+            Mode::Write
+        } else if cli.check {
+            Mode::Check
+        } else {
+            Mode::DryRun
+        };
+        Output {
+            mode,
+            color: cli.color.enabled(std::io::stdout().is_terminal()),
+            color_summary: cli.color.enabled(std::io::stderr().is_terminal()),
+        }
+    }
+}
+
+/// Plans the run; with `--interactive`, asks about each part and plans again with what was accepted. `None` when
+/// the run stopped (a refusal or a review that failed; the reason is printed).
+fn run(cli: &Cli, resolved: &Resolved, output: &Output) -> Option<RunResult> {
+    let Resolved { paths, transforms, options } = resolved;
+    let mut result = pipeline::run_with(paths, transforms, options);
+    if !cli.interactive || result.changes.is_empty() {
+        return Some(result);
+    }
+    // Refuse before asking anything, rather than after the review.
+    if !cli.allow_dirty && write::refuse_dirty(&mut result) {
+        print_dirty(&result);
+        eprint!("{}", report::summary(&pipeline::only_written(&result, &[]), output.mode, output.color_summary));
+        return None;
+    }
+    let stdin = std::io::stdin();
+    let review = crate::interactive::review(
+        paths,
+        transforms,
+        options,
+        &result,
+        output.color,
+        &mut stdin.lock(),
+        &mut std::io::stdout(),
+    );
+    match review {
+        Ok(review) => {
+            let _ = writeln!(
+                std::io::stdout(),
+                "{} accepted, {} declined{}",
+                review.accepted,
+                review.declined,
+                if review.quit { " (quit: the rest left out)" } else { "" }
+            );
+            Some(pipeline::run_selected(paths, transforms, options, &review.selection))
+        }
+        Err(err) => {
+            eprintln!("error: the review stopped ({err}); nothing was written");
+            None
+        }
+    }
+}
+
+/// What applying the run did.
+#[derive(Default)]
+struct Applied {
+    /// The files written.
+    written: Vec<PathBuf>,
+    /// One line per lockfile brought up to date.
+    lockfile_lines: Vec<String>,
+}
+
+/// Writes the changes (with `--write` or after a review), updates the lockfiles (`--lockfile`) and writes the
+/// patch file (`--diff-file`); failures become errors of the result.
+fn apply(cli: &Cli, result: &mut RunResult) -> Applied {
+    let mut applied = Applied::default();
+    if (cli.write || cli.interactive) && !result.changes.is_empty() {
+        applied.written = write::write_changes(result, cli.allow_dirty);
         if cli.lockfile {
-            lockfile_lines = update_lockfiles(&mut result, &written);
+            applied.lockfile_lines = crate::lockfile::update_written(result, &applied.written);
         }
     }
-
     if let Some(path) = &cli.diff_file {
         let patch: String = result.changes.iter().map(report::unified_diff).collect();
         if let Err(err) = std::fs::write(path, patch) {
-            result.errors.push(FileError { path: path.clone(), message: format!("could not be written: {err}") });
+            result.errors.push(FileError::new(path, ErrorKind::WriteFailed, format!("could not be written: {err}")));
         }
     }
+    applied
+}
+
+/// Prints the run in the chosen format.
+fn emit(cli: &Cli, resolved: &Resolved, output: &Output, result: &mut RunResult, applied: &Applied) {
+    let Output { mode, color, color_summary } = *output;
+    let written = &applied.written;
     let mut stdout = std::io::stdout().lock();
     match cli.format {
         Format::Json => {
-            let doc = report::json(&result, mode, &|c| written.contains(&c.path));
+            let doc = report::json(result, mode, &|c| written.contains(&c.path));
             let _ = stdout.write_all(doc.as_bytes());
         }
         Format::Sarif => {
-            let doc = crate::sarif::log(&result, &transforms, mode, &|c| written.contains(&c.path));
+            let doc = crate::sarif::log(result, &resolved.transforms, mode, &|c| written.contains(&c.path));
             let _ = stdout.write_all(doc.as_bytes());
         }
         Format::Markdown => {
-            let shown = if mode == Mode::Write { pipeline::only_written(&result, &written) } else { result.clone() };
-            let _ = stdout.write_all(crate::markdown::body(&shown, &transforms).as_bytes());
+            let shown = if mode == Mode::Write { pipeline::only_written(result, written) } else { result.clone() };
+            let _ = stdout.write_all(crate::markdown::body(&shown, &resolved.transforms).as_bytes());
         }
         Format::Text => {
             for change in &result.changes {
@@ -318,22 +391,14 @@ pub fn main_with(cli: Cli, matches: &clap::ArgMatches) -> i32 {
                     Mode::Write => {}
                 }
             }
-            for line in &lockfile_lines {
+            for line in &applied.lockfile_lines {
                 let _ = writeln!(stdout, "{line}");
             }
             let _ = stdout.flush();
-            print_dirty(&result);
-            let shown = if mode == Mode::Write { pipeline::only_written(&result, &written) } else { result.clone() };
+            print_dirty(result);
+            let shown = if mode == Mode::Write { pipeline::only_written(result, written) } else { result.clone() };
             eprint!("{}", report::summary(&shown, mode, color_summary));
         }
-    }
-
-    if !result.errors.is_empty() {
-        EXIT_ERROR
-    } else if mode == Mode::Check && !result.changes.is_empty() {
-        EXIT_CHANGES
-    } else {
-        EXIT_OK
     }
 }
 
@@ -366,7 +431,7 @@ where
 /// paths, and the selected transforms, each configured from its settings.
 pub fn resolve(cli: &Cli, matches: Option<&clap::ArgMatches>, dir: &Path) -> Result<Resolved, String> {
     let mut all = registry();
-    let known = settings::Known::of(&all);
+    let known = known(&all);
     let config = crate::config::load(dir, &known)?.map(|(config, _)| config).unwrap_or_default();
     let only = if cli.only.is_empty() { config.transforms.only.clone() } else { cli.only.clone() };
     let skip = if cli.skip.is_empty() { config.transforms.skip.clone() } else { cli.skip.clone() };
@@ -385,20 +450,9 @@ pub fn resolve(cli: &Cli, matches: Option<&clap::ArgMatches>, dir: &Path) -> Res
     Ok(Resolved { paths, transforms, options })
 }
 
-/// Records an error for each changed file with uncommitted changes in git; whether there was one.
-fn refuse_dirty(result: &mut RunResult) -> bool {
-    let targets: Vec<PathBuf> = result.changes.iter().map(|c| c.path.clone()).collect();
-    let dirty = write::dirty_files(&targets);
-    let any = !dirty.is_empty();
-    for path in dirty {
-        result.errors.push(FileError { path, message: DIRTY.to_string() });
-    }
-    any
-}
-
 /// Tells which files blocked a write because of uncommitted changes.
 fn print_dirty(result: &RunResult) {
-    let refused: Vec<&FileError> = result.errors.iter().filter(|e| e.message == DIRTY).collect();
+    let refused: Vec<&FileError> = result.errors.iter().filter(|e| e.kind == ErrorKind::Dirty).collect();
     if !refused.is_empty() {
         let list: Vec<String> = refused.iter().map(|e| format!("  {}", display_path(&e.path))).collect();
         eprintln!(
@@ -407,64 +461,6 @@ fn print_dirty(result: &RunResult) {
             list.join("\n")
         );
     }
-}
-
-/// Writes every change, or nothing when some target has uncommitted changes (unless allowed): writing half of a
-/// change (the code without its package.json entry) would leave an app that does not start.
-fn write_all(result: &mut RunResult, allow_dirty: bool) -> Vec<PathBuf> {
-    if !allow_dirty && refuse_dirty(result) {
-        return Vec::new();
-    }
-    let mut written = Vec::new();
-    for change in &result.changes {
-        // Guard against a file edited between planning and writing: never overwrite what we did not read.
-        match std::fs::read_to_string(&change.path) {
-            Ok(now) if now == change.original => {}
-            Ok(_) => {
-                result.errors.push(FileError {
-                    path: change.path.clone(),
-                    message: "changed on disk while express-harden ran; not written, run again".to_string(),
-                });
-                continue;
-            }
-            Err(err) => {
-                result.errors.push(FileError { path: change.path.clone(), message: format!("cannot be read: {err}") });
-                continue;
-            }
-        }
-        match write::write_atomic(&change.path, &change.updated) {
-            Ok(()) => written.push(change.path.clone()),
-            Err(err) => result
-                .errors
-                .push(FileError { path: change.path.clone(), message: format!("could not be written: {err}") }),
-        }
-    }
-    written
-}
-
-/// Runs the lockfile-only update of every written manifest's lockfile; failures become errors (the written files
-/// stay written).
-fn update_lockfiles(result: &mut RunResult, written: &[PathBuf]) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut done: Vec<PathBuf> = Vec::new();
-    for change in result.changes.iter().filter(|c| c.is_manifest && written.contains(&c.path)) {
-        let dir = change.path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
-        let Some(lock) = crate::lockfile::find(dir) else { continue };
-        if done.contains(&lock.path) {
-            continue;
-        }
-        done.push(lock.path.clone());
-        let packages: Vec<String> =
-            result.dependencies.iter().filter(|d| d.manifest == change.path).map(|d| d.package.clone()).collect();
-        match crate::lockfile::update(&lock, &packages) {
-            Ok(summary) => {
-                lines.push(format!("updated {} ({summary})", display_path(&lock.path)));
-                result.updated_lockfiles.push(lock.path.clone());
-            }
-            Err(message) => result.errors.push(FileError { path: lock.path.clone(), message }),
-        }
-    }
-    lines
 }
 
 fn print_list() {

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::settings::Known;
+use crate::settings::SettingsGroup;
 
 /// The file's content: the engine's own keys, and the keys of the transforms' settings groups (each checked by its
 /// group, and read by the transforms that own it).
@@ -18,6 +18,15 @@ pub struct Config {
     pub paths: PathsConfig,
     /// The settings groups' keys (`"cookies"`, `"store"`, ...), as written.
     pub settings: serde_json::Map<String, serde_json::Value>,
+}
+
+/// What the configuration file may name: the transforms' ids and their settings groups (the command line gives
+/// them, from the registry).
+pub struct Known {
+    /// Transform ids, for `transforms.only` and `transforms.skip`.
+    pub ids: Vec<&'static str>,
+    /// The settings groups, whose keys are the file's other top-level keys.
+    pub groups: Vec<&'static SettingsGroup>,
 }
 
 /// The engine's own top-level keys.
@@ -126,7 +135,7 @@ mod tests {
     use super::*;
 
     fn parse(text: &str) -> Result<Config, String> {
-        super::parse(text, &Known::of(&crate::transforms::registry()))
+        super::parse(text, &crate::cli::known(&crate::transforms::registry()))
     }
 
     #[test]

@@ -12,7 +12,8 @@ use std::io::{BufRead, Write};
 use std::path::PathBuf;
 
 use crate::discover::display_path;
-use crate::pipeline::{run_selected, RunResult, Selection};
+use crate::outcome::RunResult;
+use crate::pipeline::{run_selected, Selection};
 use crate::transform::{Options, Transform};
 
 /// What a question is about.

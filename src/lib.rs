@@ -7,6 +7,7 @@
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 pub mod analysis;
+pub mod bindings;
 pub mod cli;
 pub mod codegen;
 pub mod config;
@@ -20,6 +21,7 @@ pub mod manifest;
 pub mod markdown;
 pub mod npm_spec;
 pub mod objects;
+pub mod outcome;
 pub mod parse;
 pub mod pipeline;
 pub mod project;

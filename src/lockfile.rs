@@ -5,6 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::outcome::{ErrorKind, FileError, RunResult};
+
 /// A lockfile and the package manager that owns it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Lockfile {
@@ -107,6 +109,31 @@ fn npm_locked_version(lock: &str, package: &str) -> Option<String> {
     let json: serde_json::Value = serde_json::from_str(lock).ok()?;
     let key = format!("node_modules/{package}");
     json.get("packages")?.get(&key)?.get("version")?.as_str().map(str::to_string)
+}
+
+/// Runs the lockfile-only update of every written manifest's lockfile; failures become errors (the written files
+/// stay written).
+pub fn update_written(result: &mut RunResult, written: &[PathBuf]) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut done: Vec<PathBuf> = Vec::new();
+    for change in result.changes.iter().filter(|c| c.is_manifest && written.contains(&c.path)) {
+        let dir = change.path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+        let Some(lock) = find(dir) else { continue };
+        if done.contains(&lock.path) {
+            continue;
+        }
+        done.push(lock.path.clone());
+        let packages: Vec<String> =
+            result.dependencies.iter().filter(|d| d.manifest == change.path).map(|d| d.package.clone()).collect();
+        match update(&lock, &packages) {
+            Ok(summary) => {
+                lines.push(format!("updated {} ({summary})", crate::discover::display_path(&lock.path)));
+                result.updated_lockfiles.push(lock.path.clone());
+            }
+            Err(message) => result.errors.push(FileError::new(&lock.path, ErrorKind::Lockfile, message)),
+        }
+    }
+    lines
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use crate::discover::display_path;
-use crate::pipeline::RunResult;
+use crate::outcome::RunResult;
 use crate::report::unified_diff;
 use crate::transform::{Severity, Transform};
 

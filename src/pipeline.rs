@@ -7,12 +7,11 @@ use rustc_hash::FxHashMap as HashMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use serde::Serialize;
 
 use crate::analysis::analyse_tracking;
 use crate::discover::display_path;
 use crate::edit::{self, Edit};
-use crate::manifest::{self, DepSection, ManifestInfo};
+use crate::manifest::{self, ManifestInfo};
 use crate::parse::parse;
 use crate::project::{NodeTarget, Project};
 use crate::source::SourceFile;
@@ -22,91 +21,7 @@ use crate::transform::{
 };
 use crate::views;
 
-/// A file the run would change.
-#[derive(Debug, Clone)]
-pub struct FileChange {
-    /// Path as discovered.
-    pub path: PathBuf,
-    /// Whether it is a package.json.
-    pub is_manifest: bool,
-    /// The full text on disk (BOM included).
-    pub original: String,
-    /// The full new text.
-    pub updated: String,
-    /// Ids of the transforms that changed it.
-    pub transforms: Vec<&'static str>,
-    /// The edits, as offsets into the text after the BOM, each attributed to its transform.
-    pub edits: Vec<Edit>,
-    /// The unified diff, computed with the rest of the file's work (in parallel) so that printing it costs nothing.
-    pub diff: Option<String>,
-}
-
-impl FileChange {
-    /// The edits in the order they apply (by position; insertions at one point keep their planned order).
-    pub fn edits_in_order(&self) -> Vec<Edit> {
-        let mut edits = self.edits.clone();
-        edit::sort_edits(&mut edits);
-        edits
-    }
-
-    /// The transforms that changed the file, in the order of their first edit (a transform whose edits were all
-    /// merged into another's comes last).
-    pub fn transforms_in_edit_order(&self) -> Vec<&'static str> {
-        let edits = self.edits_in_order();
-        let mut ids = self.transforms.clone();
-        ids.sort_by_key(|id| edits.iter().position(|e| e.transform == *id).unwrap_or(usize::MAX));
-        ids
-    }
-}
-
-/// A file that could not be handled, and why. The file is left alone; the others proceed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FileError {
-    /// The file.
-    pub path: PathBuf,
-    /// The reason, phrased for a user.
-    pub message: String,
-}
-
-/// One dependency added or changed in a manifest.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct DependencyChange {
-    /// The package.json.
-    pub manifest: PathBuf,
-    /// The section (`dependencies`, ...).
-    pub section: DepSection,
-    /// Package name.
-    pub package: String,
-    /// The spec before (`null` when added).
-    pub from: Option<String>,
-    /// The spec after.
-    pub to: String,
-    /// The transform that needed it.
-    pub transform: &'static str,
-}
-
-/// Everything a run found and planned.
-#[derive(Debug, Default, Clone)]
-pub struct RunResult {
-    /// Changed files (sources first, then manifests), sorted by path.
-    pub changes: Vec<FileChange>,
-    /// Findings, sorted by path and line.
-    pub findings: Vec<Finding>,
-    /// Files that could not be handled.
-    pub errors: Vec<FileError>,
-    /// Manifest changes.
-    pub dependencies: Vec<DependencyChange>,
-    /// Source files seen by the walk.
-    pub files_scanned: usize,
-    /// Source files parsed (the others could not matter to any selected transform).
-    pub files_parsed: usize,
-    /// Things the user must do after applying the changes.
-    pub next_steps: Vec<String>,
-    /// The transforms' own next steps (part of `next_steps`), kept to recompute it for what was written.
-    pub transform_steps: Vec<String>,
-    /// Lockfiles brought up to date by `--lockfile`.
-    pub updated_lockfiles: Vec<PathBuf>,
-}
+pub use crate::outcome::{DependencyChange, ErrorKind, FileChange, FileError, RunResult};
 
 struct Planned {
     change: Option<FileChange>,
@@ -187,9 +102,9 @@ pub fn run_selected(
     let options = &Options { selected: transforms.iter().map(|t| t.info().id).collect(), ..options.clone() };
     let found = crate::discover::discover_excluding(paths, &options.exclude);
     let mut result = RunResult { files_scanned: found.sources.len(), ..RunResult::default() };
-    result
-        .errors
-        .extend(found.errors.iter().map(|(path, message)| FileError { path: path.clone(), message: message.clone() }));
+    result.errors.extend(
+        found.errors.iter().map(|(path, message)| FileError::new(path.clone(), ErrorKind::Unreadable, message.clone())),
+    );
 
     let manifests = ManifestIndex::build(found.sources.iter().chain(&found.views));
     let projects = build_projects(&manifests, &found.manifests, &found.views, &mut result.errors);
@@ -303,11 +218,11 @@ fn plan_file(
         error: None,
         parsed: false,
     };
-    let fail = |message: String| FileError { path: path.to_path_buf(), message };
+    let fail = |kind: ErrorKind, message: String| FileError::new(path, kind, message);
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(err) => {
-            planned.error = Some(fail(format!("cannot be read: {err}")));
+            planned.error = Some(fail(ErrorKind::Unreadable, format!("cannot be read: {err}")));
             return planned;
         }
     };
@@ -319,7 +234,8 @@ fn plan_file(
         Ok(text) => text,
         Err(err) => {
             let at = err.utf8_error().valid_up_to();
-            planned.error = Some(fail(format!("is not UTF-8 text (invalid byte at offset {at}); left alone")));
+            planned.error =
+                Some(fail(ErrorKind::NotUtf8, format!("is not UTF-8 text (invalid byte at offset {at}); left alone")));
             return planned;
         }
     };
@@ -328,7 +244,7 @@ fn plan_file(
     let parsed = match parse(&file, &file.code) {
         Ok(parsed) => parsed,
         Err(err) => {
-            planned.error = Some(fail(format!("does not parse ({err}); left alone")));
+            planned.error = Some(fail(ErrorKind::Syntax, format!("does not parse ({err}); left alone")));
             return planned;
         }
     };
@@ -373,11 +289,14 @@ fn plan_file(
         let updated = match edit::apply(&current.code, &plan.edits) {
             Ok(updated) => updated,
             Err(conflict) => {
-                planned.error = Some(fail(format!(
-                    "the {} and {} transforms want to change the same code (offset {}); left alone, run them one \
+                planned.error = Some(fail(
+                    ErrorKind::Conflict,
+                    format!(
+                        "the {} and {} transforms want to change the same code (offset {}); left alone, run them one \
                      at a time with --only",
-                    conflict.first, conflict.second, conflict.at
-                )));
+                        conflict.first, conflict.second, conflict.at
+                    ),
+                ));
                 planned.dependencies.clear();
                 return planned;
             }
@@ -387,10 +306,13 @@ fn plan_file(
         let reparsed = match parse(&next, &next.code) {
             Ok(reparsed) => reparsed,
             Err(err) => {
-                planned.error = Some(fail(format!(
+                planned.error = Some(fail(
+                    ErrorKind::Unverified,
+                    format!(
                     "the rewritten file would not parse ({err}); left alone. This is a bug in express-harden: please \
                      report it"
-                )));
+                ),
+                ));
                 planned.dependencies.clear();
                 return planned;
             }
@@ -485,12 +407,20 @@ fn build_projects(
             Ok(text) => match ManifestInfo::parse(&text) {
                 Ok(info) => Some(info),
                 Err(err) => {
-                    errors.push(FileError { path: manifest_path.clone(), message: format!("is not usable: {err}") });
+                    errors.push(FileError::new(
+                        manifest_path.clone(),
+                        ErrorKind::BadManifest,
+                        format!("is not usable: {err}"),
+                    ));
                     None
                 }
             },
             Err(err) => {
-                errors.push(FileError { path: manifest_path.clone(), message: format!("cannot be read: {err}") });
+                errors.push(FileError::new(
+                    manifest_path.clone(),
+                    ErrorKind::Unreadable,
+                    format!("cannot be read: {err}"),
+                ));
                 None
             }
         };
@@ -529,7 +459,7 @@ fn apply_manifest(
     let original = match std::fs::read_to_string(manifest) {
         Ok(text) => text,
         Err(err) => {
-            result.errors.push(FileError { path: manifest.to_path_buf(), message: format!("cannot be read: {err}") });
+            result.errors.push(FileError::new(manifest, ErrorKind::Unreadable, format!("cannot be read: {err}")));
             return;
         }
     };
@@ -552,10 +482,11 @@ fn apply_manifest(
                 &mut result.dependencies,
             ),
             Ok(_) => {}
-            Err(err) => result.errors.push(FileError {
-                path: manifest.to_path_buf(),
-                message: format!("cannot be edited ({err}); set {} to {} yourself", change.package, change.to),
-            }),
+            Err(err) => result.errors.push(FileError::new(
+                manifest,
+                ErrorKind::BadManifest,
+                format!("cannot be edited ({err}); set {} to {} yourself", change.package, change.to),
+            )),
         }
     }
     let mut seen = BTreeSet::new();
@@ -566,10 +497,11 @@ fn apply_manifest(
         let info = match ManifestInfo::parse(&m.text) {
             Ok(info) => info,
             Err(err) => {
-                result.errors.push(FileError {
-                    path: manifest.to_path_buf(),
-                    message: format!("is not usable ({err}); add {} {} yourself", request.package, request.spec),
-                });
+                result.errors.push(FileError::new(
+                    manifest,
+                    ErrorKind::BadManifest,
+                    format!("is not usable ({err}); add {} {} yourself", request.package, request.spec),
+                ));
                 return;
             }
         };
@@ -589,10 +521,11 @@ fn apply_manifest(
                 },
                 &mut result.dependencies,
             ),
-            Err(err) => result.errors.push(FileError {
-                path: manifest.to_path_buf(),
-                message: format!("cannot be edited ({err}); add {} {} yourself", request.package, request.spec),
-            }),
+            Err(err) => result.errors.push(FileError::new(
+                manifest,
+                ErrorKind::BadManifest,
+                format!("cannot be edited ({err}); add {} {} yourself", request.package, request.spec),
+            )),
         }
     }
     if m.text != m.original {

@@ -8,7 +8,7 @@ use serde::Serialize;
 use similar::{ChangeTag, TextDiff};
 
 use crate::discover::display_path;
-use crate::pipeline::{FileChange, RunResult};
+use crate::outcome::{FileChange, RunResult};
 use crate::transform::Severity;
 
 /// Version of the JSON document; bumped on any incompatible change.

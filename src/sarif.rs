@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 
 use crate::discover::display_path;
-use crate::pipeline::{FileChange, RunResult};
+use crate::outcome::{FileChange, RunResult};
 use crate::report::Mode;
 use crate::transform::{Severity, Transform};
 

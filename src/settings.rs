@@ -53,29 +53,3 @@ impl SettingsInput<'_> {
         }
     }
 }
-
-/// The settings groups of `transforms`, each once, in the order the transforms list them.
-pub fn groups_of(transforms: &[Box<dyn crate::transform::Transform>]) -> Vec<&'static SettingsGroup> {
-    let mut groups: Vec<&'static SettingsGroup> = Vec::new();
-    for group in transforms.iter().flat_map(|t| t.settings()) {
-        if !groups.iter().any(|g| g.key == group.key) {
-            groups.push(group);
-        }
-    }
-    groups
-}
-
-/// What the configuration file may name: the transforms' ids and their settings groups.
-pub struct Known {
-    /// Transform ids, for `transforms.only` and `transforms.skip`.
-    pub ids: Vec<&'static str>,
-    /// The settings groups, whose keys are the file's other top-level keys.
-    pub groups: Vec<&'static SettingsGroup>,
-}
-
-impl Known {
-    /// What the given transforms (normally the whole registry) make known.
-    pub fn of(transforms: &[Box<dyn crate::transform::Transform>]) -> Known {
-        Known { ids: transforms.iter().map(|t| t.info().id).collect(), groups: groups_of(transforms) }
-    }
-}

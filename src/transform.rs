@@ -273,8 +273,7 @@ impl Watch {
     }
 }
 
-/// One transform. The registry (`crate::transforms::registry`) lists them all; nothing else in the engine names
-/// one.
+/// One transform. The registry in `src/transforms/mod.rs` lists them all; nothing else in the engine names one.
 pub trait Transform: Send + Sync {
     /// Id, title, rationale, links, finding kinds.
     fn info(&self) -> &TransformInfo;

@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use swc_ecma_ast::*;
 
-use crate::analysis::{require_source, unwrap, ModuleBinding};
+use crate::bindings::{require_source, unwrap, ImportKind, ModuleBinding};
 use crate::parse::range_of;
 
 /// What a callee or constructor is: a path of names (`session.MemoryStore`), with the import its root is bound to.
@@ -26,9 +26,7 @@ impl CalleeRef {
     pub fn is_module(&self, module: &str) -> bool {
         match (&self.binding, &self.inline_require) {
             (_, Some(m)) => m == module && self.members.is_empty(),
-            (Some(b), None) => {
-                b.module == module && b.kind == crate::analysis::ImportKind::Module && self.members.is_empty()
-            }
+            (Some(b), None) => b.module == module && b.kind == ImportKind::Module && self.members.is_empty(),
             _ => false,
         }
     }
@@ -40,8 +38,8 @@ impl CalleeRef {
             return false;
         }
         match &b.kind {
-            crate::analysis::ImportKind::Module => self.members.len() == 1 && self.members[0] == name,
-            crate::analysis::ImportKind::Named(n) => n == name && self.members.is_empty(),
+            ImportKind::Module => self.members.len() == 1 && self.members[0] == name,
+            ImportKind::Named(n) => n == name && self.members.is_empty(),
         }
     }
 }

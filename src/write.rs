@@ -6,6 +6,62 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::outcome::{ErrorKind, FileError, RunResult};
+
+/// The error recorded for each file that a `--write` refused to touch.
+const DIRTY: &str = "has uncommitted changes in git; nothing was written (commit or stash, or pass --allow-dirty)";
+
+/// Records an error for each changed file with uncommitted changes in git; whether there was one.
+pub fn refuse_dirty(result: &mut RunResult) -> bool {
+    let targets: Vec<PathBuf> = result.changes.iter().map(|c| c.path.clone()).collect();
+    let dirty = dirty_files(&targets);
+    let any = !dirty.is_empty();
+    for path in dirty {
+        result.errors.push(FileError::new(path, ErrorKind::Dirty, DIRTY));
+    }
+    any
+}
+
+/// Writes every change, or nothing when some target has uncommitted changes (unless allowed): writing half of a
+/// change (the code without its package.json entry) would leave an app that does not start.
+pub fn write_changes(result: &mut RunResult, allow_dirty: bool) -> Vec<PathBuf> {
+    if !allow_dirty && refuse_dirty(result) {
+        return Vec::new();
+    }
+    let mut written = Vec::new();
+    for change in &result.changes {
+        // Guard against a file edited between planning and writing: never overwrite what we did not read.
+        match std::fs::read_to_string(&change.path) {
+            Ok(now) if now == change.original => {}
+            Ok(_) => {
+                result.errors.push(FileError::new(
+                    &change.path,
+                    ErrorKind::ChangedOnDisk,
+                    "changed on disk while express-harden ran; not written, run again",
+                ));
+                continue;
+            }
+            Err(err) => {
+                result.errors.push(FileError::new(
+                    &change.path,
+                    ErrorKind::Unreadable,
+                    format!("cannot be read: {err}"),
+                ));
+                continue;
+            }
+        }
+        match write_atomic(&change.path, &change.updated) {
+            Ok(()) => written.push(change.path.clone()),
+            Err(err) => result.errors.push(FileError::new(
+                &change.path,
+                ErrorKind::WriteFailed,
+                format!("could not be written: {err}"),
+            )),
+        }
+    }
+    written
+}
+
 /// Replaces `path`'s content with `text` atomically: readers see the old file or the new one, never half of it.
 pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
     let dir = match path.parent() {

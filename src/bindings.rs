@@ -1,0 +1,60 @@
+//! What a local name is bound to by an import or a require, and the two expression helpers that reading them needs.
+//! Below both the analysis and the value descriptions, which use it.
+
+use std::ops::Range;
+
+use swc_ecma_ast::*;
+
+/// What a local name is bound to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportKind {
+    /// The module itself: `require('m')`, `import x from 'm'`, `import * as x from 'm'`, `import x = require('m')`.
+    Module,
+    /// One export of it: `import { a as x } from 'm'`, `const { a: x } = require('m')`, `require('m').a`.
+    Named(String),
+}
+
+/// A local name bound by an import or a require.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModuleBinding {
+    /// The local name.
+    pub local: String,
+    /// The module specifier (`express`, `helmet`, `./config`).
+    pub module: String,
+    /// What of the module it holds.
+    pub kind: ImportKind,
+    /// The whole statement that binds it.
+    pub stmt: Range<usize>,
+    /// Whether that statement is at the top level of the file.
+    pub top_level: bool,
+}
+
+/// Strips parentheses and TypeScript-only wrappers.
+pub fn unwrap(expr: &Expr) -> &Expr {
+    match expr {
+        Expr::Paren(p) => unwrap(&p.expr),
+        Expr::TsAs(e) => unwrap(&e.expr),
+        Expr::TsNonNull(e) => unwrap(&e.expr),
+        Expr::TsSatisfies(e) => unwrap(&e.expr),
+        Expr::TsTypeAssertion(e) => unwrap(&e.expr),
+        Expr::TsConstAssertion(e) => unwrap(&e.expr),
+        other => other,
+    }
+}
+
+/// The module of a `require('m')` call.
+pub fn require_source(expr: &Expr) -> Option<String> {
+    let Expr::Call(call) = unwrap(expr) else { return None };
+    let Callee::Expr(callee) = &call.callee else { return None };
+    let Expr::Ident(id) = unwrap(callee) else { return None };
+    if id.sym != *"require" || call.args.len() != 1 {
+        return None;
+    }
+    match &*call.args[0].expr {
+        Expr::Lit(Lit::Str(s)) => s.value.as_str().map(str::to_string),
+        Expr::Tpl(t) if t.exprs.is_empty() && t.quasis.len() == 1 => {
+            t.quasis[0].cooked.as_ref().and_then(|c| c.as_str().map(str::to_string))
+        }
+        _ => None,
+    }
+}

@@ -1,0 +1,131 @@
+//! What a run found and planned: the changed files, the dependency changes, the files that could not be handled.
+//! The pipeline produces it; reports, writing and the command line read it.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::edit::{self, Edit};
+use crate::manifest::DepSection;
+use crate::transform::Finding;
+
+/// A file the run would change.
+#[derive(Debug, Clone)]
+pub struct FileChange {
+    /// Path as discovered.
+    pub path: PathBuf,
+    /// Whether it is a package.json.
+    pub is_manifest: bool,
+    /// The full text on disk (BOM included).
+    pub original: String,
+    /// The full new text.
+    pub updated: String,
+    /// Ids of the transforms that changed it.
+    pub transforms: Vec<&'static str>,
+    /// The edits, as offsets into the text after the BOM, each attributed to its transform.
+    pub edits: Vec<Edit>,
+    /// The unified diff, computed with the rest of the file's work (in parallel) so that printing it costs nothing.
+    pub diff: Option<String>,
+}
+
+impl FileChange {
+    /// The edits in the order they apply (by position; insertions at one point keep their planned order).
+    pub fn edits_in_order(&self) -> Vec<Edit> {
+        let mut edits = self.edits.clone();
+        edit::sort_edits(&mut edits);
+        edits
+    }
+
+    /// The transforms that changed the file, in the order of their first edit (a transform whose edits were all
+    /// merged into another's comes last).
+    pub fn transforms_in_edit_order(&self) -> Vec<&'static str> {
+        let edits = self.edits_in_order();
+        let mut ids = self.transforms.clone();
+        ids.sort_by_key(|id| edits.iter().position(|e| e.transform == *id).unwrap_or(usize::MAX));
+        ids
+    }
+}
+
+/// A file that could not be handled, and why. The file is left alone; the others proceed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileError {
+    /// The file.
+    pub path: PathBuf,
+    /// What kind of failure it is (the output shows the message; the tool decides by the kind).
+    #[serde(skip)]
+    pub kind: ErrorKind,
+    /// The reason, phrased for a user.
+    pub message: String,
+}
+
+impl FileError {
+    /// An error of `kind` about `path`.
+    pub fn new(path: impl Into<PathBuf>, kind: ErrorKind, message: impl Into<String>) -> FileError {
+        FileError { path: path.into(), kind, message: message.into() }
+    }
+}
+
+/// The kinds of failure a run can meet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// A path given on the command line or met by the walk could not be listed or read.
+    Unreadable,
+    /// A source file is not UTF-8 text.
+    NotUtf8,
+    /// A source file does not parse.
+    Syntax,
+    /// A package.json is not valid JSON or not an object.
+    BadManifest,
+    /// Two transforms want to change the same code.
+    Conflict,
+    /// The planned result would not parse: a bug of the tool.
+    Unverified,
+    /// `--write` refused: the file has uncommitted changes in git.
+    Dirty,
+    /// The file changed on disk between planning and writing.
+    ChangedOnDisk,
+    /// Writing a file failed.
+    WriteFailed,
+    /// A lockfile could not be brought up to date.
+    Lockfile,
+}
+
+/// One dependency added or changed in a manifest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DependencyChange {
+    /// The package.json.
+    pub manifest: PathBuf,
+    /// The section (`dependencies`, ...).
+    pub section: DepSection,
+    /// Package name.
+    pub package: String,
+    /// The spec before (`null` when added).
+    pub from: Option<String>,
+    /// The spec after.
+    pub to: String,
+    /// The transform that needed it.
+    pub transform: &'static str,
+}
+
+/// Everything a run found and planned.
+#[derive(Debug, Default, Clone)]
+pub struct RunResult {
+    /// Changed files (sources first, then manifests), sorted by path.
+    pub changes: Vec<FileChange>,
+    /// Findings, sorted by path and line.
+    pub findings: Vec<Finding>,
+    /// Files that could not be handled.
+    pub errors: Vec<FileError>,
+    /// Manifest changes.
+    pub dependencies: Vec<DependencyChange>,
+    /// Source files seen by the walk.
+    pub files_scanned: usize,
+    /// Source files parsed (the others could not matter to any selected transform).
+    pub files_parsed: usize,
+    /// Things the user must do after applying the changes.
+    pub next_steps: Vec<String>,
+    /// The transforms' own next steps (part of `next_steps`), kept to recompute it for what was written.
+    pub transform_steps: Vec<String>,
+    /// Lockfiles brought up to date by `--lockfile`.
+    pub updated_lockfiles: Vec<PathBuf>,
+}
