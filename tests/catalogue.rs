@@ -194,21 +194,26 @@ fn example(text: &str) -> Option<Example> {
     None
 }
 
-/// What an example needs besides its code: the `express` range of the package.json next to it (the Express the
-/// transform migrates from: express4 runs on Express 3 projects) and the transform's options (express5 runs with
-/// `--express 5`, as its README's title says).
-fn example_setup(id: &str) -> (&'static str, &'static [&'static str]) {
-    match id {
-        "express4" => ("~3.21.2", &[]),
-        "express5" => ("^4.22.3", &["--express", "5"]),
-        _ => ("^4.22.3", &[]),
-    }
+/// The `express` range of the package.json next to an example: `^4.22.3`, unless the README says otherwise in a
+/// comment before the example (`<!-- example: express ~3.21.2 -->`: express4 migrates Express 3 projects).
+fn example_express(readme: &str) -> String {
+    readme
+        .lines()
+        .find_map(|l| {
+            l.trim().strip_prefix("<!-- example: express ")?.strip_suffix("-->").map(|v| v.trim().to_string())
+        })
+        .unwrap_or_else(|| "^4.22.3".to_string())
 }
 
-/// Runs transform `id` alone (as `express-harden --only <id>` with the example's options) over `dir`.
+/// The options the transform's fixture suite runs with (`tests/fixtures/<id>/args`: express5 needs `--express 5`).
+fn suite_args(id: &str) -> Vec<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(id).join("args");
+    std::fs::read_to_string(path).map(|a| a.split_whitespace().map(str::to_string).collect()).unwrap_or_default()
+}
+
+/// Runs transform `id` alone (as `express-harden --only <id>` with its suite's options) over `dir`.
 fn run_alone(id: &str, dir: &Path) -> RunResult {
-    let (_, extra) = example_setup(id);
-    let args = ["--only", id].into_iter().chain(extra.iter().copied());
+    let args = ["--only".to_string(), id.to_string()].into_iter().chain(suite_args(id));
     let resolved = express_harden::cli::resolve_args(args).unwrap_or_else(|e| panic!("{id}: {e}"));
     run_with(&[dir.to_path_buf()], &resolved.transforms, &resolved.options)
 }
@@ -239,7 +244,7 @@ fn every_readme_example_is_what_the_transform_writes() {
             ));
             continue;
         };
-        let (express, _) = example_setup(id);
+        let express = example_express(&text);
         let manifest = format!("{{\n  \"dependencies\": {{\n    \"express\": \"{express}\"\n  }}\n}}\n");
         let mut files = vec![(example.file, example.before.as_str())];
         if example.file != "package.json" {
