@@ -46,6 +46,13 @@ impl LineIndex {
     }
 }
 
+/// Whether most line breaks of `text` are a lone CR (classic Mac line endings).
+pub fn mostly_lone_cr(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let lone_cr = memchr::memchr_iter(b'\r', bytes).filter(|&i| bytes.get(i + 1) != Some(&b'\n')).count();
+    lone_cr > 0 && lone_cr > memchr::memchr_iter(b'\n', bytes).count()
+}
+
 /// 1-based line and column of one offset, for a text read once (an index pays off from the second look-up).
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     LineIndex::new(text.get(..offset.min(text.len())).unwrap_or(text)).line_col(text, offset)
@@ -69,5 +76,13 @@ mod tests {
         assert_eq!(line_col(text, 10), (4, 3));
         assert_eq!(line_col(text, 99), (4, 4), "past the end: the end");
         assert_eq!(LineIndex::new("").line_col("", 0), (1, 1));
+    }
+
+    #[test]
+    fn classic_mac_files_are_told_apart() {
+        assert!(mostly_lone_cr("a\rb\rc"));
+        assert!(!mostly_lone_cr("a\r\nb\r\n"));
+        assert!(!mostly_lone_cr("a\nb\n// stray \r in a comment\n"));
+        assert!(!mostly_lone_cr(""));
     }
 }

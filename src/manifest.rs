@@ -471,8 +471,10 @@ struct FileStyle {
 
 impl FileStyle {
     fn detect(body: &str, root: &Object<'_>) -> FileStyle {
-        let newline = match body.find('\n') {
-            Some(i) if i > 0 && body.as_bytes().get(i - 1) == Some(&b'\r') => "\r\n",
+        let newline = match body.find(['\n', '\r']) {
+            Some(i) if body[i..].starts_with("\r\n") => "\r\n",
+            // Classic Mac line ends: a lone CR.
+            Some(i) if body[i..].starts_with('\r') => "\r",
             _ => "\n",
         };
         let indent_unit = indent_unit(body, root).unwrap_or_else(|| "  ".to_string());
@@ -719,6 +721,18 @@ mod tests {
             set(before, Dependencies, "mango", "2"),
             "{\n  \"dependencies\": {\n    \"Zed\": \"1\",\n    \"apple\": \"1\",\n    \"mango\": \"2\"\n  }\n}\n"
         );
+    }
+
+    #[test]
+    fn keeps_lone_cr_line_endings() {
+        let before = "{\r  \"dependencies\": {\r    \"express\": \"^4.18.2\"\r  }\r}\r";
+        let after = set(before, Dependencies, "helmet", "^8.3.0");
+        assert_eq!(
+            after,
+            "{\r  \"dependencies\": {\r    \"express\": \"^4.18.2\",\r    \"helmet\": \"^8.3.0\"\r  }\r}\r"
+        );
+        let created = set(before, DevDependencies, "supertest", "^7.0.0");
+        assert!(!created.contains('\n'), "{created:?}");
     }
 
     #[test]

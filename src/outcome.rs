@@ -88,6 +88,8 @@ pub enum ErrorKind {
     WriteFailed,
     /// A lockfile could not be brought up to date.
     Lockfile,
+    /// The file is of a kind the tool does not edit (lone-CR line endings).
+    Unsupported,
 }
 
 /// One dependency added or changed in a manifest.

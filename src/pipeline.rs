@@ -338,6 +338,18 @@ fn plan_file(
     if phases_with_edits == 0 {
         return planned;
     }
+    if crate::lines::mostly_lone_cr(&file.code) {
+        // The layout of new code (indentation, line starts) is read at LF; rather than guess, such files are not
+        // edited. Their findings stand (lines are counted at CR too).
+        planned.error = Some(fail(
+            ErrorKind::Unsupported,
+            "ends its lines with a lone CR (classic Mac line endings), which express-harden does not edit; left \
+             alone: convert it to LF or CRLF (for example `dos2unix -c mac FILE`) and run again"
+                .to_string(),
+        ));
+        planned.dependencies.clear();
+        return planned;
+    }
     ids.sort();
     ids.dedup();
     let original = file.full_text(&file.code);

@@ -37,27 +37,67 @@ pub fn unified_diff(change: &FileChange) -> String {
 /// The unified diff of `path` from `original` to `updated` (`a/` and `b/` prefixes, three lines of context).
 pub fn unified_diff_of(path: &std::path::Path, original: &str, updated: &str) -> String {
     let path = display_path(path);
-    let header = (format!("a/{path}"), format!("b/{path}"));
-    match (lines(original), lines(updated)) {
-        // The same lines as `from_lines` makes, split with memchr (the diff's own tokenizer is a quarter of its cost).
-        (Some(old), Some(new)) => {
-            let diff = TextDiff::configure().newline_terminated(true).diff_slices(&old, &new);
-            diff.unified_diff().context_radius(3).header(&header.0, &header.1).to_string()
+    let header = (git_quoted(&format!("a/{path}")), git_quoted(&format!("b/{path}")));
+    // Lines as git splits them (at LF only), so that `git apply` takes the patch: a lone CR stays inside its line.
+    let (old, new) = (lines(original), lines(updated));
+    let diff = TextDiff::configure().newline_terminated(true).diff_slices(&old, &new);
+    let mut out = String::new();
+    let mut unified = diff.unified_diff();
+    // similar counts a final `\r` as a line end; git does not, so the "no newline" marker is ours.
+    unified.context_radius(3).missing_newline_hint(false);
+    for (i, hunk) in unified.iter_hunks().enumerate() {
+        if i == 0 {
+            let _ = write!(out, "--- {}\n+++ {}\n", header.0, header.1);
         }
-        _ => TextDiff::from_lines(original, updated)
-            .unified_diff()
-            .context_radius(3)
-            .header(&header.0, &header.1)
-            .to_string(),
+        let _ = writeln!(out, "{}", hunk.header());
+        for change in hunk.iter_changes() {
+            let sign = match change.tag() {
+                ChangeTag::Delete => '-',
+                ChangeTag::Insert => '+',
+                ChangeTag::Equal => ' ',
+            };
+            let line = change.value();
+            out.push(sign);
+            out.push_str(line);
+            if !line.ends_with('\n') {
+                out.push_str("\n\\ No newline at end of file\n");
+            }
+        }
     }
+    out
 }
 
-/// `text`'s lines, each with its `\n` or `\r\n`; `None` when a lone `\r` also ends a line (as it does for the diff).
-fn lines(text: &str) -> Option<Vec<&str>> {
-    let bytes = text.as_bytes();
-    if memchr::memchr_iter(b'\r', bytes).any(|i| bytes.get(i + 1) != Some(&b'\n')) {
-        return None;
+/// A path in a diff header as git writes it: in double quotes with C escapes when it holds a control character, a
+/// quote or a backslash (a name with a newline would otherwise end the header line).
+fn git_quoted(path: &str) -> String {
+    if !path.chars().any(|c| c.is_control() || c == '"' || c == '\\') {
+        return path.to_string();
     }
+    let mut out = String::from("\"");
+    for c in path.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => {
+                let mut bytes = [0u8; 4];
+                for byte in c.encode_utf8(&mut bytes).bytes() {
+                    let _ = write!(out, "\\{byte:03o}");
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// `text`'s lines as git splits them, each with its `\n` (or `\r\n`), split with memchr (the diff's own tokenizer
+/// is a quarter of its cost).
+fn lines(text: &str) -> Vec<&str> {
+    let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(text.len() / 32 + 1);
     let mut start = 0;
     for end in memchr::memchr_iter(b'\n', bytes) {
@@ -67,7 +107,7 @@ fn lines(text: &str) -> Option<Vec<&str>> {
     if start < text.len() {
         out.push(&text[start..]);
     }
-    Some(out)
+    out
 }
 
 /// Colours a unified diff for a terminal.
@@ -97,7 +137,8 @@ pub fn colorize(diff: &str) -> String {
 
 /// Lines added and removed.
 pub fn line_counts(change: &FileChange) -> (usize, usize) {
-    let diff = TextDiff::from_lines(&change.original, &change.updated);
+    let (old, new) = (lines(&change.original), lines(&change.updated));
+    let diff = TextDiff::configure().newline_terminated(true).diff_slices(&old, &new);
     diff.iter_all_changes().fold((0, 0), |(a, r), c| match c.tag() {
         ChangeTag::Insert => (a + 1, r),
         ChangeTag::Delete => (a, r + 1),
@@ -327,7 +368,6 @@ mod tests {
             ("a\r\nb\r\n", "a\r\nx\r\nb\r\n"),
             ("one\ntwo\n", "one\ntwo"),
             ("", "new\n"),
-            ("a\rb\r", "a\rc\r"),
         ];
         for (original, updated) in cases {
             let change = FileChange {
@@ -346,5 +386,8 @@ mod tests {
                 .to_string();
             assert_eq!(unified_diff(&change), reference, "{original:?} -> {updated:?}");
         }
+        // A lone CR does not end a line for git: the patch keeps it inside the line, so `git apply` takes it.
+        let diff = unified_diff_of(std::path::Path::new("f.js"), "a\rb\r", "a\rc\r");
+        assert_eq!(diff, "--- a/f.js\n+++ b/f.js\n@@ -1 +1 @@\n-a\rb\r\n\\ No newline at end of file\n+a\rc\r\n\\ No newline at end of file\n");
     }
 }

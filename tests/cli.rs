@@ -371,6 +371,62 @@ fn diff_file_holds_the_patch_that_git_apply_turns_into_what_write_writes() {
     assert_eq!(project.read("package.json"), written.read("package.json"));
 }
 
+/// A lone CR inside a line (here in a block comment) is no line end for git: the diff keeps it in its line, so the
+/// patch applies and gives what --write writes.
+#[test]
+fn a_stray_lone_cr_does_not_break_the_patch() {
+    let app =
+        "const express = require('express'); /* a \r in a comment */\nconst app = express();\napp.listen(3000);\n";
+    let project = Project::express_app().with("app.js", app);
+    let written = Project::express_app().with("app.js", app);
+    assert_eq!(run(written.path(), &["--write"]).code, 0);
+    let patch = run(project.path(), &[]).stdout;
+    assert!(patch.lines().all(|l| !l.contains('\r') || l.starts_with(' ')), "{patch:?}");
+    project.write("changes.patch", &patch);
+    project.git(&["init", "--quiet"]);
+    project.git(&["apply", "changes.patch"]);
+    assert_eq!(project.read("app.js"), written.read("app.js"));
+    assert!(written.read("app.js").contains("a \r in a comment"));
+}
+
+/// Odd file names (a newline, a quote, a tab) are quoted in the diff's headers as git quotes them, so the patch
+/// still applies.
+#[test]
+fn odd_file_names_are_quoted_in_the_patch() {
+    let name = "we\nird \"app\"\t.js";
+    let project = Project::express_app().with(name, APP_JS);
+    std::fs::remove_file(project.path().join("app.js")).expect("rm");
+    let written = Project::express_app().with(name, APP_JS);
+    std::fs::remove_file(written.path().join("app.js")).expect("rm");
+    assert_eq!(run(written.path(), &["--write"]).code, 0);
+    let patch_dir = tempfile::tempdir().expect("tempdir");
+    let patch = patch_dir.path().join("change.diff");
+    let out = run(project.path(), &["--diff-file", patch.to_str().expect("UTF-8")]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let text = std::fs::read_to_string(&patch).expect("patch");
+    assert!(text.contains("--- \"a/we\\nird \\\"app\\\"\\t.js\"\n"), "{text}");
+    project.git(&["init", "--quiet"]);
+    project.git(&["apply", patch.to_str().expect("UTF-8")]);
+    assert_eq!(project.read(name), written.read(name));
+    assert_eq!(project.read("package.json"), written.read("package.json"));
+}
+
+/// A file whose lines end with a lone CR (classic Mac) is not edited: new code would be laid out at LF. It is named
+/// with the reason, nothing is written, the exit code says so, and its findings still carry the right lines.
+#[test]
+fn a_classic_mac_file_is_left_alone_with_a_reason() {
+    let app =
+        "const express = require('express');\r\rconst app = express();\rapp.get('/', (req, res) => res.send('hi'));\r\
+               app.listen(3000);\r";
+    let manifest = "{\r  \"dependencies\": {\r    \"express\": \"^4.22.3\"\r  }\r}\r";
+    let project = Project::empty().with("app.js", app).with("package.json", manifest);
+    let out = run(project.path(), &["--write"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("app.js ends its lines with a lone CR (classic Mac line endings)"), "{}", out.stderr);
+    assert_eq!(project.read("app.js"), app);
+    assert_eq!(project.read("package.json"), manifest, "no package added for code that was not written");
+}
+
 // ---------------------------------------------------------------------------------------------------------------------
 // --check.
 
