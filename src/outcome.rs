@@ -90,6 +90,8 @@ pub enum ErrorKind {
     Lockfile,
     /// The file is of a kind the tool does not edit (lone-CR line endings).
     Unsupported,
+    /// The tool (or its parser) failed on the file: a bug.
+    Internal,
 }
 
 /// One dependency added or changed in a manifest.

@@ -32,6 +32,25 @@ struct Planned {
     parsed: bool,
 }
 
+impl Planned {
+    /// A file the tool failed on: nothing planned, the file named.
+    fn failed(path: &Path, kind: ErrorKind) -> Planned {
+        Planned {
+            change: None,
+            findings: Vec::new(),
+            dependencies: Vec::new(),
+            next_steps: Vec::new(),
+            error: Some(FileError::new(
+                path,
+                kind,
+                "could not be handled: express-harden failed on it (a bug: please report it with this file); left \
+                 alone",
+            )),
+            parsed: true,
+        }
+    }
+}
+
 /// Runs every transform in `transforms` over `paths` with default options.
 pub fn run(paths: &[PathBuf], transforms: &[Box<dyn Transform>]) -> RunResult {
     run_with(paths, transforms, &Options::default())
@@ -78,7 +97,9 @@ impl Selection {
         }
         let migration_declined = |id: &str| {
             project_dir.is_some_and(|dir| {
-                self.declined.iter().any(|(p, t)| *t == id && (p.starts_with(dir) || dir == Path::new(".")))
+                self.declined.iter().any(|(p, t)| {
+                    *t == id && (crate::discover::relative_to_cwd(p).starts_with(dir) || dir == Path::new("."))
+                })
             })
         };
         let selected = options
@@ -124,7 +145,13 @@ pub fn run_selected(
             let chosen: Vec<&dyn Transform> =
                 transforms.iter().map(|t| t.as_ref()).filter(|t| selection.keeps(path, t.info().id)).collect();
             let own = selection.options_for(path, None, &[], options);
-            plan_file(path, project, manifest, &chosen, &needles, own.as_ref().unwrap_or(options))
+            let options = own.as_ref().unwrap_or(options);
+            // One file must never cost the run: a panic while planning it (a bug here or in the parser) leaves that
+            // file alone, named, and the others go on.
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                plan_file(path, project, manifest, &chosen, &needles, options)
+            }))
+            .unwrap_or_else(|_| Planned::failed(path, ErrorKind::Internal))
         })
         .collect();
 
@@ -149,8 +176,11 @@ pub fn run_selected(
     for path in manifest_paths {
         let project = &projects[path];
         let (Some(info), Ok(text)) = (&project.manifest, std::fs::read_to_string(path)) else { continue };
-        let source_errors =
-            result.errors.iter().any(|e| e.path.starts_with(&project.dir) || project.dir == Path::new("."));
+        // Error paths are as the walk found them (absolute when the user gave an absolute path), project folders
+        // relative to the current folder: compare them alike, or a failed migration would not hold the bump back.
+        let source_errors = result.errors.iter().any(|e| {
+            crate::discover::relative_to_cwd(&e.path).starts_with(&project.dir) || project.dir == Path::new(".")
+        });
         let own = selection.options_for(path, Some(&project.dir), &migrations, options);
         let options = own.as_ref().unwrap_or(options);
         let mut plan = ManifestPlan::default();

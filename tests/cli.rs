@@ -1200,6 +1200,15 @@ fn express_3_moves_to_4_only_with_its_code() {
     assert_eq!(with_errors.code, 2);
     assert!(!with_errors.stdout.contains("\"express\": \"~4.22.3\""), "{}", with_errors.stdout);
     assert!(with_errors.stderr.contains("could not be migrated"), "{}", with_errors.stderr);
+
+    // The same, with the project named by its absolute path from another folder: the failed file still holds the
+    // major back (error paths and project folders were compared as written, so the bump went through).
+    let elsewhere = tempfile::tempdir().expect("tempdir");
+    let absolute = broken.path().to_str().expect("UTF-8 path");
+    let from_elsewhere = run(elsewhere.path(), &["--only", "express-version,express4", absolute]);
+    assert_eq!(from_elsewhere.code, 2, "{from_elsewhere:?}");
+    assert!(!from_elsewhere.stdout.contains("\"express\": \"~4.22.3\""), "{}", from_elsewhere.stdout);
+    assert!(from_elsewhere.stderr.contains("could not be migrated"), "{}", from_elsewhere.stderr);
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
