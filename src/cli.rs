@@ -284,7 +284,7 @@ fn run(cli: &Cli, resolved: &Resolved, output: &Output) -> Option<RunResult> {
         return Some(result);
     }
     // Refuse before asking anything, rather than after the review.
-    if !cli.allow_dirty && write::refuse_dirty(&mut result) {
+    if write::refuse(&mut result, cli.allow_dirty) {
         print_dirty(&result);
         eprint!("{}", report::summary(&pipeline::only_written(&result, &[]), output.mode, output.color_summary));
         return None;
@@ -322,6 +322,8 @@ fn run(cli: &Cli, resolved: &Resolved, output: &Output) -> Option<RunResult> {
 struct Applied {
     /// The files written.
     written: Vec<PathBuf>,
+    /// Notes about the write (links written through, stale temporary files removed), shown on stderr.
+    notes: Vec<String>,
     /// One line per lockfile brought up to date.
     lockfile_lines: Vec<String>,
 }
@@ -331,7 +333,9 @@ struct Applied {
 fn apply(cli: &Cli, result: &mut RunResult) -> Applied {
     let mut applied = Applied::default();
     if (cli.write || cli.interactive) && !result.changes.is_empty() {
-        applied.written = write::write_changes(result, cli.allow_dirty);
+        let written = write::write_changes(result, cli.allow_dirty);
+        applied.written = written.paths;
+        applied.notes = written.notes;
         if cli.lockfile {
             applied.lockfile_lines = crate::lockfile::update_written(result, &applied.written);
         }
@@ -349,6 +353,9 @@ fn apply(cli: &Cli, result: &mut RunResult) -> Applied {
 fn emit(cli: &Cli, resolved: &Resolved, output: &Output, result: &mut RunResult, applied: &Applied) {
     let Output { mode, color, color_summary } = *output;
     let written = &applied.written;
+    for note in &applied.notes {
+        eprintln!("note: {note}");
+    }
     let mut stdout = std::io::stdout().lock();
     match cli.format {
         Format::Json => {
