@@ -515,30 +515,25 @@ mod tests {
 
         let removed = remove_stale_temp_files(dir.path());
 
-        let names: Vec<String> =
+        let names: BTreeSet<String> =
             removed.iter().map(|p| p.file_name().expect("name").to_string_lossy().into_owned()).collect();
-        assert_eq!(
-            names,
-            [
-                ".app.js.express-harden-2147483646.tmp".to_string(),
-                ".express-harden-2147483647-killed.tmp".to_string(),
-                format!(".express-harden-{live}-old123.tmp"),
-            ]
-        );
-        let mut left: Vec<String> = std::fs::read_dir(dir.path())
+        let expected = [
+            ".app.js.express-harden-2147483646.tmp".to_string(),
+            ".express-harden-2147483647-killed.tmp".to_string(),
+            format!(".express-harden-{live}-old123.tmp"),
+        ];
+        assert_eq!(names, expected.into_iter().collect());
+        let left: BTreeSet<String> = std::fs::read_dir(dir.path())
             .expect("ls")
             .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
             .collect();
-        left.sort();
-        assert_eq!(
-            left,
-            [
-                ".express-harden-1-linked.tmp".to_string(),
-                format!(".express-harden-{live}-fresh1.tmp"),
-                ".express-harden-notes.tmp".to_string(),
-                "app.js".to_string(),
-            ]
-        );
+        let expected = [
+            ".express-harden-1-linked.tmp".to_string(),
+            format!(".express-harden-{live}-fresh1.tmp"),
+            ".express-harden-notes.tmp".to_string(),
+            "app.js".to_string(),
+        ];
+        assert_eq!(left, expected.into_iter().collect());
     }
 
     #[test]
