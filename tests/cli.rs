@@ -1520,3 +1520,93 @@ fn the_dirty_check_runs_no_fsmonitor_program_of_the_repository() {
     assert_eq!(written.code, 0, "{written:?}");
     assert!(!marker.exists(), "express-harden ran the repository's core.fsmonitor program");
 }
+
+// ---------------------------------------------------------------------------------------------------------------------
+// --lockfile: the package manager sees no secret and is never a program of the repository's.
+
+/// A fake package manager that records its arguments and environment, in a folder of its own on PATH.
+#[cfg(unix)]
+fn fake_package_manager(dir: &Path, name: &str) -> PathBuf {
+    let bin = dir.join("bin");
+    std::fs::create_dir_all(&bin).expect("mkdir");
+    let program = bin.join(name);
+    let log = dir.join(format!("{name}.log"));
+    std::fs::write(&program, format!("#!/bin/sh\nprintf '%s\\n' \"$*\" >'{0}'\nenv >>'{0}'\n", log.display()))
+        .expect("write");
+    chmod(&program, 0o755);
+    bin
+}
+
+#[cfg(unix)]
+#[test]
+fn the_package_manager_sees_no_tokens_and_keeps_the_registry_settings() {
+    let project = Project::express_app().with("package-lock.json", "{}\n");
+    let tools = tempfile::tempdir().expect("tempdir");
+    let bin = fake_package_manager(tools.path(), "npm");
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    let secrets = [
+        "GH_TOKEN",
+        "GITHUB_TOKEN",
+        "NPM_TOKEN",
+        "NODE_AUTH_TOKEN",
+        "ACTIONS_RUNTIME_TOKEN",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_ACCESS_KEY_ID",
+        "SESSION_SECRET",
+        "DEPLOY_KEY",
+    ];
+    let kept = [
+        ("HTTPS_PROXY", "http://proxy.invalid:3128"),
+        ("npm_config_registry", "https://registry.invalid/"),
+        ("NODE_EXTRA_CA_CERTS", "/etc/ssl/extra.pem"),
+    ];
+
+    let out = Command::new(BIN)
+        .args(["--write", "--lockfile", "--only", "helmet"])
+        .current_dir(project.path())
+        .envs(isolated_git_env(project.path()))
+        .env("PATH", &path)
+        .envs(secrets.iter().map(|name| (*name, "s3cr3t-value")))
+        .envs(kept.iter().copied())
+        .output()
+        .expect("run");
+
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let log = std::fs::read_to_string(tools.path().join("npm.log")).expect("npm ran");
+    let (args, env) = log.split_once('\n').expect("arguments, then the environment");
+    let git = common::which("git");
+    assert_eq!(args, format!("install --package-lock-only --ignore-scripts --no-audit --git={}", git.display()));
+    assert!(!env.contains("s3cr3t-value"), "a secret reached npm:\n{env}");
+    for (name, value) in kept {
+        assert!(env.lines().any(|l| l == format!("{name}={value}")), "{name} is kept:\n{env}");
+    }
+    assert!(env.lines().any(|l| l == format!("PATH={path}")), "{env}");
+    assert!(env.lines().any(|l| l.starts_with("HOME=")), "{env}");
+}
+
+/// `Command::new("npm")` looks PATH up in the folder the child starts in: with `.` (or `node_modules/.bin`) on PATH,
+/// the repository's own `npm` would run. Only absolute entries of PATH are searched.
+#[cfg(unix)]
+#[test]
+fn a_package_manager_shipped_by_the_repository_is_never_run() {
+    let project = Project::express_app().with("package-lock.json", "{}\n");
+    let marker = project.path().join("MARKER");
+    for program in ["npm", "node_modules/.bin/npm", "git"] {
+        project.write(program, format!("#!/bin/sh\ntouch '{}'\n", marker.display()));
+        chmod(&project.path().join(program), 0o755);
+    }
+
+    let out = Command::new(BIN)
+        .args(["--write", "--lockfile", "--only", "helmet"])
+        .current_dir(project.path())
+        .envs(isolated_git_env(project.path()))
+        .env("PATH", ".:node_modules/.bin")
+        .output()
+        .expect("run");
+
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("npm is not installed, so the lockfile was not updated"), "{stderr}");
+    assert!(!marker.exists(), "a program of the repository ran");
+    assert_eq!(project.read("app.js"), APP_JS_HARDENED);
+}
