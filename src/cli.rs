@@ -68,6 +68,11 @@ pub struct Cli {
     #[arg(long, value_name = "PATH")]
     pub diff_file: Option<PathBuf>,
 
+    /// With --write or --interactive: also write the paths of the files written and of the lockfiles updated to this
+    /// file (relative to the current folder, each followed by a NUL byte): what a bot should commit, and nothing else.
+    #[arg(long, value_name = "PATH")]
+    pub written_list: Option<PathBuf>,
+
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -233,7 +238,11 @@ pub fn main_with(cli: Cli, matches: &clap::ArgMatches) -> i32 {
 
 /// Combinations of flags that make no sense, refused before anything runs.
 fn check_usage(cli: &Cli) -> Result<(), String> {
-    for (given, flag) in [(cli.lockfile, "--lockfile"), (cli.allow_dirty, "--allow-dirty")] {
+    for (given, flag) in [
+        (cli.lockfile, "--lockfile"),
+        (cli.allow_dirty, "--allow-dirty"),
+        (cli.written_list.is_some(), "--written-list"),
+    ] {
         if given && !cli.write && !cli.interactive {
             return Err(format!("{flag} needs --write or --interactive (it applies to writing)"));
         }
@@ -338,6 +347,13 @@ fn apply(cli: &Cli, result: &mut RunResult) -> Applied {
         applied.notes = written.notes;
         if cli.lockfile {
             applied.lockfile_lines = crate::lockfile::update_written(result, &applied.written);
+        }
+    }
+    if let Some(path) = &cli.written_list {
+        let list: String =
+            applied.written.iter().chain(&result.updated_lockfiles).map(|p| format!("{}\0", display_path(p))).collect();
+        if let Err(err) = std::fs::write(path, list) {
+            result.errors.push(FileError::new(path, ErrorKind::WriteFailed, format!("could not be written: {err}")));
         }
     }
     if let Some(path) = &cli.diff_file {

@@ -1521,6 +1521,28 @@ fn the_dirty_check_runs_no_fsmonitor_program_of_the_repository() {
     assert!(!marker.exists(), "express-harden ran the repository's core.fsmonitor program");
 }
 
+/// `--written-list` holds what a bot should commit: the files written (a link's target, not the link), each followed
+/// by a NUL byte; empty when nothing was written.
+#[cfg(unix)]
+#[test]
+fn the_written_list_names_the_files_written_and_nothing_else() {
+    let project = Project::empty().with("src/main.js", APP_JS).with("package.json", PACKAGE_JSON);
+    std::os::unix::fs::symlink("src/main.js", project.path().join("app.js")).expect("link");
+    let list = project.path().join("written.list");
+
+    let out = run(project.path(), &["--write", "--written-list", "written.list", "app.js"]);
+    let listed = std::fs::read(&list).expect("read");
+    let again = run(project.path(), &["--write", "--written-list", "written.list", "app.js"]);
+    let usage = run(project.path(), &["--written-list", "written.list"]);
+
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(listed, b"src/main.js\0package.json\0");
+    assert_eq!(again.code, 0, "{again:?}");
+    assert_eq!(std::fs::read(&list).expect("read"), b"", "the second run wrote nothing");
+    assert_eq!(usage.code, 2);
+    assert!(usage.stderr.contains("--written-list needs --write or --interactive"), "{}", usage.stderr);
+}
+
 // ---------------------------------------------------------------------------------------------------------------------
 // --lockfile: the package manager sees no secret and is never a program of the repository's.
 
