@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs express-harden on the git repository in the current folder and opens (or updates) one pull request with its
 # markdown body, on a fixed branch. When nothing changes, nothing is pushed and no pull request is opened.
+# The commit holds exactly the files express-harden reports as written (its --written-list) and the lockfiles it
+# updated: never whatever else the run left in the work tree (a package manager's node_modules, a stray file).
 # Runs the same in GitHub Actions (action.yml calls it) and locally. See docs/github-action.md.
 #
 # Inputs (environment variables):
@@ -34,6 +36,8 @@ DEFAULT_NAME="express-harden"
 DEFAULT_EMAIL="express-harden@users.noreply.github.com"
 
 say() { printf 'harden-pr: %s\n' "$*"; }
+# git without the repository's programs: no core.fsmonitor hook (git status would start it), no hooks, no pager.
+git() { command git --no-pager -c core.fsmonitor=false -c core.hooksPath=/dev/null "$@"; }
 fail() {
   printf 'harden-pr: error: %s\n' "$*" >&2
   exit 1
@@ -118,8 +122,9 @@ if [ -n "$SARIF_FILE" ]; then
   output sarif-file "$SARIF_FILE"
   status=0
 fi
-"$EXPRESS_HARDEN" --write --lockfile --format markdown ${extra_args[@]+"${extra_args[@]}"} -- ${paths[@]+"${paths[@]}"} \
-  >"$body" 2>"$tmp_dir/stderr" || status=$?
+written_list=$tmp_dir/written
+"$EXPRESS_HARDEN" --write --lockfile --format markdown --written-list "$written_list" \
+  ${extra_args[@]+"${extra_args[@]}"} -- ${paths[@]+"${paths[@]}"} >"$body" 2>"$tmp_dir/stderr" || status=$?
 if [ "$status" -ne 0 ]; then
   sed 's/^/  | /' "$tmp_dir/stderr" >&2
   if [ -n "$(git status --porcelain)" ]; then
@@ -128,8 +133,38 @@ if [ "$status" -ne 0 ]; then
   fail "express-harden exited with code $status (its messages are above)"
 fi
 
-changes=$(git status --porcelain)
-if [ -z "$changes" ]; then
+# Stage what the tool wrote (paths relative to here, each ended by a NUL byte), and nothing else. A file git does not
+# track (ignored, or outside the work tree) is left out.
+staged=()
+untracked=()
+if [ -f "$written_list" ]; then
+  while IFS= read -r -d '' file; do
+    if git --literal-pathspecs ls-files --error-unmatch -- "$file" >/dev/null 2>&1; then
+      staged+=("$file")
+    else
+      untracked+=("$file")
+    fi
+  done <"$written_list"
+fi
+for file in ${untracked[@]+"${untracked[@]}"}; do
+  say "not committed: $file was written but git does not track it"
+done
+if [ "${#staged[@]}" -gt 0 ]; then
+  git --literal-pathspecs add -- "${staged[@]}"
+fi
+# What else the run left (a package manager's node_modules, a stray file) stays out of the commit; say so.
+left=$(git status --porcelain --untracked-files=normal | grep -v '^[MADRC] ' || true)
+if [ -n "$left" ]; then
+  say "left in the work tree, not committed (express-harden did not write these):"
+  # (sed reads everything: head would leave printf writing to a closed pipe, which pipefail turns into a failure.)
+  printf '%s\n' "$left" | sed -n '1,20s/^/  /p'
+  lines=$(printf '%s\n' "$left" | wc -l | tr -d ' ')
+  if [ "$lines" -gt 20 ]; then
+    say "... and $((lines - 20)) more"
+  fi
+fi
+
+if git diff --cached --quiet; then
   say "no changes: no pull request"
   output changed false
   # Leave an open pull request as it is, but say so: it may be stale once the base holds the same fixes.
@@ -139,7 +174,7 @@ if [ -z "$changes" ]; then
   fi
   exit 0
 fi
-say "express-harden changed $(printf '%s\n' "$changes" | wc -l | tr -d ' ') file(s)"
+say "express-harden changed $(git diff --cached --name-only | wc -l | tr -d ' ') file(s)"
 output changed true
 
 title=$PR_TITLE
@@ -170,9 +205,9 @@ if [ -z "$(git config user.email || true)" ] && [ -z "${GIT_AUTHOR_EMAIL:-}" ]; 
   identity+=(-c "user.email=$DEFAULT_EMAIL")
 fi
 
+# The staged changes come along to the new branch (made at HEAD).
 git checkout -q -B "$BRANCH"
 switched=1
-git add -A
 command_line="express-harden --write --lockfile${HARDEN_ARGS:+ $HARDEN_ARGS}${HARDEN_PATHS:+ $HARDEN_PATHS}"
 git ${identity[@]+"${identity[@]}"} commit -q --no-verify -m "$title" -m "Made by \`$command_line\`."
 say "committed on $BRANCH ($(git rev-parse --short=12 HEAD)) on top of $BASE"

@@ -7,6 +7,8 @@
 #     temporary folder, a free port; as the postgres user under root), from /usr/lib/postgresql/<version>/bin. The
 #     package's own cluster on port 5432, if the package starts one, is not used.
 #   - jq: the fake GitHub CLI of the pull-request workflow test filters its answers with the script's own --jq.
+#   - pnpm 9 and Yarn 1 (from the npm registry, with npm): the --lockfile tests check that neither runs a program the
+#     repository names (a pnpmfile, .yarnrc's yarn-path) and that Yarn 1 leaves no node_modules.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,8 +24,15 @@ if [ "${#need_apt[@]}" -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
 fi
+need_npm=()
+command -v pnpm >/dev/null 2>&1 || need_npm+=(pnpm@9)
+command -v yarn >/dev/null 2>&1 || need_npm+=(yarn@1)
+if [ "${#need_npm[@]}" -gt 0 ]; then
+  echo "installing ${need_npm[*]} from the npm registry"
+  npm install --global --no-audit --no-fund "${need_npm[@]}"
+fi
 postgres=$(compgen -G '/usr/lib/postgresql/*/bin/postgres' | sort -V | tail -n 1)
-echo "node $(node --version), npm $(npm --version), $(git --version), $(redis-server --version | cut -d' ' -f1-3)," \
+echo "node $(node --version), npm $(npm --version), pnpm $(pnpm --version), yarn $(yarn --version), $(git --version), $(redis-server --version | cut -d' ' -f1-3)," \
   "$("$postgres" --version)"
 
 cargo fmt --check

@@ -68,6 +68,11 @@ pub struct Cli {
     #[arg(long, value_name = "PATH")]
     pub diff_file: Option<PathBuf>,
 
+    /// With --write or --interactive: also write the paths of the files written and of the lockfiles updated to this
+    /// file (relative to the current folder, each followed by a NUL byte): what a bot should commit, and nothing else.
+    #[arg(long, value_name = "PATH")]
+    pub written_list: Option<PathBuf>,
+
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -233,7 +238,11 @@ pub fn main_with(cli: Cli, matches: &clap::ArgMatches) -> i32 {
 
 /// Combinations of flags that make no sense, refused before anything runs.
 fn check_usage(cli: &Cli) -> Result<(), String> {
-    for (given, flag) in [(cli.lockfile, "--lockfile"), (cli.allow_dirty, "--allow-dirty")] {
+    for (given, flag) in [
+        (cli.lockfile, "--lockfile"),
+        (cli.allow_dirty, "--allow-dirty"),
+        (cli.written_list.is_some(), "--written-list"),
+    ] {
         if given && !cli.write && !cli.interactive {
             return Err(format!("{flag} needs --write or --interactive (it applies to writing)"));
         }
@@ -284,7 +293,7 @@ fn run(cli: &Cli, resolved: &Resolved, output: &Output) -> Option<RunResult> {
         return Some(result);
     }
     // Refuse before asking anything, rather than after the review.
-    if !cli.allow_dirty && write::refuse_dirty(&mut result) {
+    if write::refuse(&mut result, cli.allow_dirty) {
         print_dirty(&result);
         eprint!("{}", report::summary(&pipeline::only_written(&result, &[]), output.mode, output.color_summary));
         return None;
@@ -322,6 +331,8 @@ fn run(cli: &Cli, resolved: &Resolved, output: &Output) -> Option<RunResult> {
 struct Applied {
     /// The files written.
     written: Vec<PathBuf>,
+    /// Notes about the write (links written through, stale temporary files removed), shown on stderr.
+    notes: Vec<String>,
     /// One line per lockfile brought up to date.
     lockfile_lines: Vec<String>,
 }
@@ -331,9 +342,18 @@ struct Applied {
 fn apply(cli: &Cli, result: &mut RunResult) -> Applied {
     let mut applied = Applied::default();
     if (cli.write || cli.interactive) && !result.changes.is_empty() {
-        applied.written = write::write_changes(result, cli.allow_dirty);
+        let written = write::write_changes(result, cli.allow_dirty);
+        applied.written = written.paths;
+        applied.notes = written.notes;
         if cli.lockfile {
             applied.lockfile_lines = crate::lockfile::update_written(result, &applied.written);
+        }
+    }
+    if let Some(path) = &cli.written_list {
+        let list: String =
+            applied.written.iter().chain(&result.updated_lockfiles).map(|p| format!("{}\0", display_path(p))).collect();
+        if let Err(err) = std::fs::write(path, list) {
+            result.errors.push(FileError::new(path, ErrorKind::WriteFailed, format!("could not be written: {err}")));
         }
     }
     if let Some(path) = &cli.diff_file {
@@ -349,6 +369,9 @@ fn apply(cli: &Cli, result: &mut RunResult) -> Applied {
 fn emit(cli: &Cli, resolved: &Resolved, output: &Output, result: &mut RunResult, applied: &Applied) {
     let Output { mode, color, color_summary } = *output;
     let written = &applied.written;
+    for note in &applied.notes {
+        eprintln!("note: {note}");
+    }
     let mut stdout = std::io::stdout().lock();
     match cli.format {
         Format::Json => {

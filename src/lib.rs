@@ -8,6 +8,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 pub mod analysis;
 pub mod bindings;
+pub mod child;
 pub mod cli;
 pub mod codegen;
 pub mod config;

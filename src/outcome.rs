@@ -82,6 +82,9 @@ pub enum ErrorKind {
     Unverified,
     /// `--write` refused: the file has uncommitted changes in git.
     Dirty,
+    /// `--write` refused: the file cannot be written safely (a symbolic link out of the project, hard links,
+    /// read-only, another user's).
+    Unsafe,
     /// The file changed on disk between planning and writing.
     ChangedOnDisk,
     /// Writing a file failed.

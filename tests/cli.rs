@@ -1359,3 +1359,341 @@ fn the_markdown_pull_request_body_is_stable() {
         insta::assert_snapshot!("markdown__session_app", first.stdout);
     });
 }
+
+// ---------------------------------------------------------------------------------------------------------------------
+// --write: temporary files, links, owners, read-only files, and git's programs (issue 18).
+
+/// Makes `path` executable (a script a test plants).
+#[cfg(unix)]
+fn chmod(path: &Path, mode: u32) {
+    std::fs::set_permissions(path, std::os::unix::fs::PermissionsExt::from_mode(mode)).expect("chmod");
+}
+
+/// Older versions named their temporary file `.<file>.express-harden-<pid>.tmp` and opened it with `File::create`,
+/// which follows a link: a repository committing links at those names (a range of process ids) made `--write`
+/// overwrite and chmod a file anywhere. Every name the run's process id could give is planted here; the run must
+/// write app.js and package.json as regular files and leave the victim and the links alone.
+#[cfg(target_os = "linux")]
+#[test]
+fn links_planted_at_the_old_temporary_names_do_not_redirect_the_write() {
+    use std::os::unix::fs::PermissionsExt;
+    let project = Project::express_app();
+    let elsewhere = tempfile::tempdir().expect("tempdir");
+    let victim = elsewhere.path().join("victim");
+    std::fs::write(&victim, "precious\n").expect("write");
+    chmod(&victim, 0o600);
+    let last: u32 = std::fs::read_to_string("/proc/sys/kernel/ns_last_pid")
+        .expect("Linux tells the last process id")
+        .trim()
+        .parse()
+        .expect("a number");
+    let max: u32 = std::fs::read_to_string("/proc/sys/kernel/pid_max").expect("pid_max").trim().parse().expect("n");
+    // The next ids, wrapping past the largest to the first ones the kernel hands out again.
+    let pids: Vec<u32> = (1..=3000).map(|i| if last + i <= max { last + i } else { last + i - max + 299 }).collect();
+    for pid in &pids {
+        for name in ["app.js", "package.json"] {
+            let planted = project.path().join(format!(".{name}.express-harden-{pid}.tmp"));
+            std::os::unix::fs::symlink(&victim, planted).expect("plant a link");
+        }
+    }
+
+    let child = Command::new(BIN)
+        .arg("--write")
+        .current_dir(project.path())
+        .envs(isolated_git_env(project.path()))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start express-harden");
+    let pid = child.id();
+    let out = child.wait_with_output().expect("wait");
+
+    assert!(pids.contains(&pid), "the run's id {pid} was not among the planted names: the test proves nothing");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(std::fs::read_to_string(&victim).expect("read"), "precious\n");
+    assert_eq!(std::fs::metadata(&victim).expect("stat").permissions().mode() & 0o777, 0o600);
+    for (name, text) in [("app.js", APP_JS_HARDENED), ("package.json", PACKAGE_JSON_HARDENED)] {
+        let meta = std::fs::symlink_metadata(project.path().join(name)).expect("stat");
+        assert!(meta.file_type().is_file(), "{name} is a regular file");
+        assert_eq!(project.read(name), text);
+        let planted = project.path().join(format!(".{name}.express-harden-{pid}.tmp"));
+        assert!(std::fs::symlink_metadata(planted).expect("left").file_type().is_symlink(), "the link is left");
+    }
+}
+
+/// A SIGKILL during `--write` leaves a temporary file behind: the next run removes this tool's stale ones in the
+/// folders it writes to (the writer's process is gone), and nothing else.
+#[cfg(unix)]
+#[test]
+fn the_next_write_removes_the_temporary_files_an_interrupted_run_left() {
+    let project = Project::express_app()
+        // Process ids above the kernel's largest: no process has them, so their files are provably stale.
+        .with(".express-harden-2147483647-Xy12Ab.tmp", "")
+        .with(".app.js.express-harden-2147483646.tmp", "const express")
+        .with("lib/.express-harden-2147483647-Xy12Ab.tmp", "")
+        .with(".express-harden-notes.tmp", "mine");
+    std::os::unix::fs::symlink("app.js", project.path().join(".express-harden-2147483645-linked.tmp")).expect("link");
+
+    let out = run(project.path(), &["--write"]);
+
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stderr.contains("note: removed 2 temporary files left by an interrupted run in .\n"), "{}", out.stderr);
+    assert!(!project.path().join(".express-harden-2147483647-Xy12Ab.tmp").exists());
+    assert!(!project.path().join(".app.js.express-harden-2147483646.tmp").exists());
+    // Not a folder the run wrote to; not this tool's name; a link: all left alone.
+    assert!(project.path().join("lib/.express-harden-2147483647-Xy12Ab.tmp").exists());
+    assert_eq!(project.read(".express-harden-notes.tmp"), "mine");
+    assert!(std::fs::symlink_metadata(project.path().join(".express-harden-2147483645-linked.tmp")).is_ok());
+    assert_eq!(project.read("app.js"), APP_JS_HARDENED);
+}
+
+/// A symbolic link to a file inside the project is written through: the target gets the new text, the link stays a
+/// link, and the run names the target (the file that changed) in what it prints after writing.
+#[cfg(unix)]
+#[test]
+fn a_link_inside_the_project_is_written_through_and_the_run_names_its_target() {
+    let project = Project::empty().with("src/main.js", APP_JS).with("config/package.json", PACKAGE_JSON);
+    std::os::unix::fs::symlink("src/main.js", project.path().join("app.js")).expect("link");
+    std::os::unix::fs::symlink("config/package.json", project.path().join("package.json")).expect("link");
+
+    let out = run(project.path(), &["--write", "--format", "json", "app.js"]);
+
+    assert_eq!(out.code, 0, "{out:?}");
+    let doc = out.json();
+    assert_valid(&doc);
+    let files: Vec<(&str, bool)> = doc["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .map(|f| (f["path"].as_str().expect("path"), f["written"].as_bool().expect("written")))
+        .collect();
+    assert_eq!(files, [("src/main.js", true), ("config/package.json", true)]);
+    assert_eq!(doc["dependency_changes"][0]["manifest"], "config/package.json");
+    assert!(out
+        .stderr
+        .contains("note: app.js is a symbolic link (or lies under one): its target src/main.js was written"));
+    assert_eq!(project.read("src/main.js"), APP_JS_HARDENED);
+    assert_eq!(project.read("config/package.json"), PACKAGE_JSON_HARDENED);
+    for link in ["app.js", "package.json"] {
+        assert!(std::fs::symlink_metadata(project.path().join(link)).expect("stat").file_type().is_symlink());
+    }
+}
+
+/// A link out of the project (a repository can commit `package.json -> /home/you/.bashrc`), a file with another hard
+/// link, a read-only file: each stops the whole write, with its reason, as uncommitted changes do.
+#[cfg(unix)]
+#[test]
+fn links_out_of_the_project_hard_links_and_read_only_files_stop_the_write() {
+    let elsewhere = tempfile::tempdir().expect("tempdir");
+    let outside = elsewhere.path().join("package.json");
+
+    // A symbolic link out of the project.
+    let linked = Project::empty().with("app.js", APP_JS);
+    std::fs::write(&outside, PACKAGE_JSON).expect("write");
+    std::os::unix::fs::symlink(&outside, linked.path().join("package.json")).expect("link");
+    let out = run(linked.path(), &["--write"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr.contains(&format!(
+            "error: package.json is a symbolic link (or lies under one) to {}, outside the project",
+            outside.canonicalize().expect("canonical").display()
+        )),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("nothing was written"), "{}", out.stderr);
+    assert_eq!(std::fs::read_to_string(&outside).expect("read"), PACKAGE_JSON);
+    assert_eq!(linked.read("app.js"), APP_JS, "half of the change is not written");
+
+    // A hard link (to a file outside the project, so that one name is out of the tool's sight).
+    let hard = Project::empty().with("app.js", APP_JS);
+    let other = elsewhere.path().join("other-name.json");
+    std::fs::write(&other, PACKAGE_JSON).expect("write");
+    std::fs::hard_link(&other, hard.path().join("package.json")).expect("hard link");
+    let out = run(hard.path(), &["--write"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("error: package.json has 2 hard links: a new file would break them"), "{}", out.stderr);
+    assert_eq!(std::fs::read_to_string(&other).expect("read"), PACKAGE_JSON);
+    assert_eq!(hard.read("app.js"), APP_JS);
+
+    // A read-only file (even for root, who could write it).
+    let read_only = Project::express_app();
+    chmod(&read_only.path().join("app.js"), 0o444);
+    let out = run(read_only.path(), &["--write"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr.contains("error: app.js is read-only (its owner may not write it); left alone"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(read_only.read("app.js"), APP_JS);
+    assert_eq!(read_only.read("package.json"), PACKAGE_JSON);
+}
+
+/// Run as root, `--write` used to hand the files it rewrote to root: the new file keeps the old one's owner and
+/// group (and its mode, set-group-ID bit included).
+#[cfg(unix)]
+#[test]
+fn run_as_root_a_write_keeps_each_files_owner_and_group() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let project = Project::express_app();
+    let probe = std::fs::metadata(project.path().join("app.js")).expect("stat");
+    if probe.uid() != 0 {
+        eprintln!("skipped: only root can give files to other users (scripts/test.sh runs as root in CI)");
+        return;
+    }
+    for (name, uid, gid) in [("app.js", 1234, 5678), ("package.json", 4321, 0)] {
+        std::os::unix::fs::chown(project.path().join(name), Some(uid), Some(gid)).expect("chown");
+    }
+    chmod(&project.path().join("app.js"), 0o2754);
+
+    let out = run(project.path(), &["--write"]);
+
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(project.read("app.js"), APP_JS_HARDENED);
+    let meta = |name: &str| std::fs::metadata(project.path().join(name)).expect("stat");
+    assert_eq!((meta("app.js").uid(), meta("app.js").gid()), (1234, 5678));
+    assert_eq!(meta("app.js").permissions().mode() & 0o7777, 0o2754);
+    assert_eq!((meta("package.json").uid(), meta("package.json").gid()), (4321, 0));
+}
+
+/// `git status` (the dirty-tree check) starts the program the repository's `core.fsmonitor` names: the tool runs git
+/// with `core.fsmonitor=false` (and no hooks), so the repository's program never runs.
+#[cfg(unix)]
+#[test]
+fn the_dirty_check_runs_no_fsmonitor_program_of_the_repository() {
+    let project = Project::express_app();
+    project.commit_all();
+    let elsewhere = tempfile::tempdir().expect("tempdir");
+    let marker = elsewhere.path().join("fsmonitor-ran");
+    let hook = elsewhere.path().join("fsmonitor.sh");
+    std::fs::write(&hook, format!("#!/bin/sh\ntouch '{}'\n", marker.display())).expect("write");
+    chmod(&hook, 0o755);
+    project.git(&["config", "core.fsmonitor", hook.to_str().expect("UTF-8")]);
+    project.git(&["config", "core.hooksPath", elsewhere.path().to_str().expect("UTF-8")]);
+    // The vector is live: git itself runs the program.
+    project.git(&["status", "--porcelain"]);
+    assert!(marker.exists(), "git status should run core.fsmonitor (otherwise this test proves nothing)");
+    std::fs::remove_file(&marker).expect("rm");
+    project.write("app.js", format!("{APP_JS}// work in progress\n"));
+
+    let refused = run(project.path(), &["--write"]);
+    let written = run(project.path(), &["--write", "--allow-dirty"]);
+
+    assert_eq!(refused.code, 2, "the dirty check still works: {refused:?}");
+    assert!(refused.stderr.contains("\n  app.js\n"), "{}", refused.stderr);
+    assert_eq!(written.code, 0, "{written:?}");
+    assert!(!marker.exists(), "express-harden ran the repository's core.fsmonitor program");
+}
+
+/// `--written-list` holds what a bot should commit: the files written (a link's target, not the link), each followed
+/// by a NUL byte; empty when nothing was written.
+#[cfg(unix)]
+#[test]
+fn the_written_list_names_the_files_written_and_nothing_else() {
+    let project = Project::empty().with("src/main.js", APP_JS).with("package.json", PACKAGE_JSON);
+    std::os::unix::fs::symlink("src/main.js", project.path().join("app.js")).expect("link");
+    let list = project.path().join("written.list");
+
+    let out = run(project.path(), &["--write", "--written-list", "written.list", "app.js"]);
+    let listed = std::fs::read(&list).expect("read");
+    let again = run(project.path(), &["--write", "--written-list", "written.list", "app.js"]);
+    let usage = run(project.path(), &["--written-list", "written.list"]);
+
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(listed, b"src/main.js\0package.json\0");
+    assert_eq!(again.code, 0, "{again:?}");
+    assert_eq!(std::fs::read(&list).expect("read"), b"", "the second run wrote nothing");
+    assert_eq!(usage.code, 2);
+    assert!(usage.stderr.contains("--written-list needs --write or --interactive"), "{}", usage.stderr);
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// --lockfile: the package manager sees no secret and is never a program of the repository's.
+
+/// A fake package manager that records its arguments and environment, in a folder of its own on PATH.
+#[cfg(unix)]
+fn fake_package_manager(dir: &Path, name: &str) -> PathBuf {
+    let bin = dir.join("bin");
+    std::fs::create_dir_all(&bin).expect("mkdir");
+    let program = bin.join(name);
+    let log = dir.join(format!("{name}.log"));
+    std::fs::write(&program, format!("#!/bin/sh\nprintf '%s\\n' \"$*\" >'{0}'\nenv >>'{0}'\n", log.display()))
+        .expect("write");
+    chmod(&program, 0o755);
+    bin
+}
+
+#[cfg(unix)]
+#[test]
+fn the_package_manager_sees_no_tokens_and_keeps_the_registry_settings() {
+    let project = Project::express_app().with("package-lock.json", "{}\n");
+    let tools = tempfile::tempdir().expect("tempdir");
+    let bin = fake_package_manager(tools.path(), "npm");
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    let secrets = [
+        "GH_TOKEN",
+        "GITHUB_TOKEN",
+        "NPM_TOKEN",
+        "NODE_AUTH_TOKEN",
+        "ACTIONS_RUNTIME_TOKEN",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_ACCESS_KEY_ID",
+        "SESSION_SECRET",
+        "DEPLOY_KEY",
+    ];
+    let kept = [
+        ("HTTPS_PROXY", "http://proxy.invalid:3128"),
+        ("npm_config_registry", "https://registry.invalid/"),
+        ("NODE_EXTRA_CA_CERTS", "/etc/ssl/extra.pem"),
+    ];
+
+    let out = Command::new(BIN)
+        .args(["--write", "--lockfile", "--only", "helmet"])
+        .current_dir(project.path())
+        .envs(isolated_git_env(project.path()))
+        .env("PATH", &path)
+        .envs(secrets.iter().map(|name| (*name, "s3cr3t-value")))
+        .envs(kept.iter().copied())
+        .output()
+        .expect("run");
+
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let log = std::fs::read_to_string(tools.path().join("npm.log")).expect("npm ran");
+    let (args, env) = log.split_once('\n').expect("arguments, then the environment");
+    let git = common::which("git");
+    assert_eq!(args, format!("install --package-lock-only --ignore-scripts --no-audit --git={}", git.display()));
+    assert!(!env.contains("s3cr3t-value"), "a secret reached npm:\n{env}");
+    for (name, value) in kept {
+        assert!(env.lines().any(|l| l == format!("{name}={value}")), "{name} is kept:\n{env}");
+    }
+    assert!(env.lines().any(|l| l == format!("PATH={path}")), "{env}");
+    assert!(env.lines().any(|l| l.starts_with("HOME=")), "{env}");
+}
+
+/// `Command::new("npm")` looks PATH up in the folder the child starts in: with `.` (or `node_modules/.bin`) on PATH,
+/// the repository's own `npm` would run. Only absolute entries of PATH are searched.
+#[cfg(unix)]
+#[test]
+fn a_package_manager_shipped_by_the_repository_is_never_run() {
+    let project = Project::express_app().with("package-lock.json", "{}\n");
+    let marker = project.path().join("MARKER");
+    for program in ["npm", "node_modules/.bin/npm", "git"] {
+        project.write(program, format!("#!/bin/sh\ntouch '{}'\n", marker.display()));
+        chmod(&project.path().join(program), 0o755);
+    }
+
+    let out = Command::new(BIN)
+        .args(["--write", "--lockfile", "--only", "helmet"])
+        .current_dir(project.path())
+        .envs(isolated_git_env(project.path()))
+        .env("PATH", ".:node_modules/.bin")
+        .output()
+        .expect("run");
+
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("npm is not installed, so the lockfile was not updated"), "{stderr}");
+    assert!(!marker.exists(), "a program of the repository ran");
+    assert_eq!(project.read("app.js"), APP_JS_HARDENED);
+}

@@ -1,8 +1,16 @@
 //! Lockfiles: a project whose package-lock.json pins Express 4.18.2 is bumped with `--write --lockfile`; the lockfile
 //! is updated with npm (lockfile only, scripts off), and `npm ci` then succeeds and installs the patched Express.
 //! Without `--lockfile`, the summary names the stale lockfile and the command to run.
+//!
+//! Also: npm, pnpm and Yarn 1 never run a program the repository names (a control run of each package manager's own
+//! command shows the marker the repository's program writes; `--write --lockfile` leaves none), and Yarn 1 (no
+//! lockfile-only mode) leaves no node_modules. Needs npm, pnpm and yarn 1 (scripts/test.sh installs them), and the
+//! registry for the npm and Yarn 1 updates.
 
 mod common;
+
+use std::path::Path;
+use std::process::Command;
 
 use common::{copy_app, express_harden, npm_ci};
 
@@ -36,4 +44,196 @@ fn the_lockfile_follows_the_bump() {
 
     npm_ci(&app);
     assert_eq!(installed_express(&app), "4.22.3");
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// The package managers run none of the repository's code (issue 18). Each repository names a program that writes a
+// marker; a control run of the package manager's own command shows that the vector is live, then
+// `--write --lockfile` must leave no marker. The registry is unreachable (no network needed): the update fails, and
+// the failure is reported.
+
+const APP_JS: &str = "const express = require('express');\n\nconst app = express();\napp.listen(3000);\n";
+
+/// Panics with a clear message when a package manager the test needs is missing (no silent skip).
+fn require(program: &str) {
+    let found = Command::new(program).arg("--version").output().is_ok_and(|o| o.status.success());
+    assert!(found, "{program} is needed by tests/e2e_lockfile.rs and is not installed (scripts/test.sh installs it)");
+}
+
+/// A project in a fresh temporary folder: app.js, and `files`.
+fn project(files: &[(&str, &str)]) -> (tempfile::TempDir, std::path::PathBuf) {
+    let tmp = tempfile::Builder::new().prefix("express-harden-lock-").tempdir().expect("tempdir");
+    let dir = tmp.path().join("app");
+    std::fs::create_dir(&dir).expect("mkdir");
+    for (name, text) in std::iter::once(&("app.js", APP_JS)).chain(files) {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&path, text).expect("write");
+        if name.ends_with(".sh") {
+            std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755)).expect("chmod");
+        }
+    }
+    (tmp, dir)
+}
+
+/// A script (shell for `.sh`, else JavaScript) that writes `MARKER` next to itself.
+fn marker_script(name: &str) -> String {
+    if name.ends_with(".sh") {
+        "#!/bin/sh\ntouch \"$(dirname \"$0\")/MARKER\"\nexit 1\n".to_string()
+    } else {
+        "require('fs').writeFileSync(require('path').join(__dirname, 'MARKER'), 'ran');\nmodule.exports = {};\n"
+            .to_string()
+    }
+}
+
+/// An unreachable registry, tried once.
+const OFFLINE: [(&str, &str); 3] = [
+    ("npm_config_registry", "http://127.0.0.1:9/"),
+    ("npm_config_fetch_retries", "0"),
+    ("YARN_REGISTRY", "http://127.0.0.1:9/"),
+];
+
+/// Runs the package manager's command as a user would, in a copy of the project: the marker must appear.
+fn control(files: &[(&str, &str)], command: &[&str]) {
+    let (_tmp, dir) = project(files);
+    let _ = Command::new(command[0]).args(&command[1..]).current_dir(&dir).envs(OFFLINE).output().expect("run");
+    assert!(dir.join("MARKER").exists(), "`{}` should run the repository's program here", command.join(" "));
+}
+
+/// `--write --lockfile --only helmet` in the project; returns stderr.
+fn harden(dir: &Path) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_express-harden"))
+        .args(["--write", "--lockfile", "--only", "helmet", "--color", "never"])
+        .current_dir(dir)
+        .envs(OFFLINE)
+        .output()
+        .expect("run express-harden");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "the lockfile update cannot succeed offline: {stderr}");
+    assert!(std::fs::read_to_string(dir.join("app.js")).expect("read").contains("helmet()"), "{stderr}");
+    stderr
+}
+
+#[test]
+fn npm_never_runs_the_git_program_of_the_repositorys_npmrc() {
+    require("npm");
+    let manifest = r#"{
+  "name": "p",
+  "dependencies": {
+    "express": "^4.22.3",
+    "x": "git+file:///nonexistent/x.git"
+  }
+}
+"#;
+    let files = [
+        ("package.json", manifest),
+        ("package-lock.json", "{}\n"),
+        (".npmrc", "git=./evil.sh\n"),
+        ("evil.sh", &marker_script("evil.sh")),
+    ];
+    control(&files, &["npm", "install", "--package-lock-only", "--ignore-scripts", "--no-audit"]);
+    let (_tmp, dir) = project(&files);
+
+    let stderr = harden(&dir);
+
+    assert!(stderr.contains("package-lock.json `npm install --package-lock-only --ignore-scripts --no-audit` failed"));
+    assert!(!dir.join("MARKER").exists(), "npm ran the repository's git=: {stderr}");
+}
+
+#[test]
+fn pnpm_never_runs_the_repositorys_pnpmfile() {
+    require("pnpm");
+    let manifest = "{\n  \"name\": \"p\",\n  \"dependencies\": {\n    \"express\": \"^4.22.3\"\n  }\n}\n";
+    let lock = "lockfileVersion: '9.0'\n";
+    for (pnpmfile, config) in [(".pnpmfile.cjs", ""), ("hooks.cjs", "pnpmfile=hooks.cjs\n")] {
+        let script = marker_script(pnpmfile);
+        let files = [("package.json", manifest), ("pnpm-lock.yaml", lock), (pnpmfile, &script), (".npmrc", config)];
+        control(&files, &["pnpm", "install", "--lockfile-only", "--ignore-scripts"]);
+        let (_tmp, dir) = project(&files);
+
+        let stderr = harden(&dir);
+
+        assert!(stderr.contains("pnpm-lock.yaml the project has a pnpmfile"), "{stderr}");
+        assert!(stderr.contains("the lockfile was not updated"), "{stderr}");
+        assert!(!dir.join("MARKER").exists(), "pnpm ran the repository's {pnpmfile}: {stderr}");
+    }
+}
+
+#[test]
+fn yarn_1_never_runs_the_yarn_path_of_the_repositorys_yarnrc() {
+    require("yarn");
+    let manifest = "{\n  \"name\": \"p\",\n  \"dependencies\": {\n    \"express\": \"^4.22.3\"\n  }\n}\n";
+    let files = [
+        ("package.json", manifest),
+        ("yarn.lock", "# yarn lockfile v1\n"),
+        (".yarnrc", "yarn-path \"./evil.js\"\n"),
+        ("evil.js", &marker_script("evil.js")),
+    ];
+    control(&files, &["yarn", "install", "--ignore-scripts"]);
+    let (_tmp, dir) = project(&files);
+
+    let stderr = harden(&dir);
+
+    assert!(stderr.contains("yarn.lock `yarn install --ignore-scripts` failed"), "{stderr}");
+    assert!(!dir.join("MARKER").exists(), "yarn ran the repository's yarn-path: {stderr}");
+    assert!(!dir.join("node_modules").exists());
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Yarn 1 has no lockfile-only mode: `--lockfile` installs into a temporary folder and leaves no node_modules, in the
+// project or in its workspaces; the lockfile is the one a normal install makes (a frozen install accepts it).
+
+/// Runs yarn 1 in `dir` with its modules in a throwaway folder, then removes the node_modules it still makes in the
+/// workspace (whether there was one); panics unless it succeeds.
+fn yarn(dir: &Path, args: &[&str]) -> bool {
+    let modules = tempfile::tempdir().expect("tempdir");
+    let out = Command::new("yarn")
+        .args(args)
+        .args(["--ignore-scripts", "--non-interactive", "--modules-folder"])
+        .arg(modules.path())
+        .current_dir(dir)
+        .env("YARN_IGNORE_PATH", "1")
+        .output()
+        .expect("run yarn");
+    assert!(out.status.success(), "yarn {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    std::fs::remove_dir_all(dir.join("packages/a/node_modules")).is_ok()
+}
+
+#[test]
+fn yarn_1_updates_only_the_lockfile() {
+    require("yarn");
+    let root = r#"{
+  "name": "root",
+  "private": true,
+  "workspaces": ["packages/*"],
+  "dependencies": {
+    "express": "^4.22.3",
+    "ms": "^2.1.3"
+  }
+}
+"#;
+    // Another ms than the root's: Yarn cannot hoist it and would put it in packages/a/node_modules.
+    let workspace =
+        "{\n  \"name\": \"a\",\n  \"version\": \"1.0.0\",\n  \"dependencies\": {\n    \"ms\": \"2.0.0\"\n  }\n}\n";
+    let (_tmp, dir) = project(&[("package.json", root), ("packages/a/package.json", workspace)]);
+    assert!(yarn(&dir, &["install"]), "Yarn 1 makes node_modules in the workspace (else this test proves less)");
+    assert!(!dir.join("node_modules").exists());
+    let before = std::fs::read_to_string(dir.join("yarn.lock")).expect("yarn made its lockfile");
+    assert!(!before.contains("helmet@"));
+
+    let out = Command::new(env!("CARGO_BIN_EXE_express-harden"))
+        .args(["--write", "--lockfile", "--only", "helmet", "--color", "never"])
+        .current_dir(&dir)
+        .output()
+        .expect("run express-harden");
+
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("updated yarn.lock ("), "{stdout}");
+    let after = std::fs::read_to_string(dir.join("yarn.lock")).expect("read");
+    assert!(after.contains("\nhelmet@^8.3.0:\n"), "{after}");
+    assert!(!dir.join("node_modules").exists(), "Yarn installed into the project");
+    assert!(!dir.join("packages/a/node_modules").exists(), "Yarn installed into the workspace");
+    // The lockfile matches package.json: a frozen install accepts it.
+    let _ = yarn(&dir, &["install", "--frozen-lockfile"]);
 }

@@ -8,7 +8,9 @@
 //! clone) and opens one pull request with the tool's markdown; a second run pushes nothing and edits pull request #1;
 //! after the base moves on, the branch is rebuilt on the new base and pushed again; once the base holds the fixes,
 //! "no changes: no pull request" and nothing is pushed, created or edited. Also: a dirty work tree and a tool error
-//! are refused with a clear message, and a body over the size limit loses its full diff.
+//! are refused with a clear message, a body over the size limit loses its full diff, only the files the tool wrote
+//! are committed (not a stray file or a node_modules/ the run left), and no core.fsmonitor program or hook of the
+//! repository runs.
 
 mod common;
 
@@ -392,4 +394,61 @@ fn the_sarif_log_of_the_dry_run_is_written_before_the_change_when_asked() {
     assert!(sb.outputs().contains(&format!("sarif-file={}\n", sarif.display())), "{}", sb.outputs());
     let fixes = sb.origin_sha(BRANCH).expect("pushed");
     assert_eq!(sb.git(&sb.origin, &["diff", "--name-only", "main", &fixes]), "app.js\npackage.json");
+}
+
+/// The commit holds what express-harden wrote and nothing else: a package manager's node_modules or a stray file the
+/// run left (here a wrapper around the tool leaves both, as Yarn 1's install used to) stays out, and is named.
+#[test]
+fn only_the_files_the_tool_wrote_are_committed() {
+    let sb = Sandbox::new(false);
+    let wrapper = sb.root.join("bin/harden-and-litter");
+    std::fs::write(
+        &wrapper,
+        "#!/bin/sh\n\"$REAL_EXPRESS_HARDEN\" \"$@\"\nstatus=$?\necho stray >stray.txt\nmkdir -p node_modules/left-pad\n\
+         echo 'module.exports = 1;' >node_modules/left-pad/index.js\nexit $status\n",
+    )
+    .expect("write the wrapper");
+    std::fs::set_permissions(&wrapper, std::os::unix::fs::PermissionsExt::from_mode(0o755)).expect("chmod");
+
+    let out = sb.run_script(&[
+        ("EXPRESS_HARDEN", wrapper.to_str().expect("UTF-8 path")),
+        ("REAL_EXPRESS_HARDEN", env!("CARGO_BIN_EXE_express-harden")),
+        ("HARDEN_ARGS", "--only helmet"),
+    ]);
+
+    let stdout = assert_ran(&out);
+    let fixes = sb.origin_sha(BRANCH).expect("pushed");
+    assert_eq!(sb.git(&sb.origin, &["diff", "--name-only", "main", &fixes]), "app.js\npackage.json");
+    assert!(stdout.contains("harden-pr: express-harden changed 2 file(s)"), "{stdout}");
+    assert!(stdout.contains("left in the work tree, not committed (express-harden did not write these):"), "{stdout}");
+    assert!(stdout.contains("  ?? node_modules/\n") && stdout.contains("  ?? stray.txt\n"), "{stdout}");
+    assert!(sb.work.join("stray.txt").exists(), "left for the user to look at, not deleted");
+}
+
+/// git starts the program `core.fsmonitor` names (git status) and the hooks of `core.hooksPath` (a post-checkout hook
+/// on each checkout): the script runs git without them.
+#[test]
+fn the_script_runs_no_fsmonitor_program_or_hook_of_the_repository() {
+    let sb = Sandbox::new(false);
+    let marker = sb.root.join("MARKER");
+    let hooks = sb.root.join("hooks");
+    std::fs::create_dir(&hooks).expect("mkdir");
+    for script in [sb.root.join("fsmonitor.sh"), hooks.join("post-checkout"), hooks.join("pre-push")] {
+        std::fs::write(&script, format!("#!/bin/sh\necho \"$0\" >>'{}'\n", marker.display())).expect("write");
+        std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).expect("chmod");
+    }
+    sb.git(&sb.work, &["config", "core.fsmonitor", sb.root.join("fsmonitor.sh").to_str().expect("UTF-8")]);
+    sb.git(&sb.work, &["config", "core.hooksPath", hooks.to_str().expect("UTF-8")]);
+    // The vectors are live: git itself runs them.
+    sb.git(&sb.work, &["status", "--porcelain"]);
+    sb.git(&sb.work, &["checkout", "-q", "main"]);
+    let ran = std::fs::read_to_string(&marker).expect("git ran the repository's programs");
+    assert!(ran.contains("fsmonitor.sh") && ran.contains("post-checkout"), "{ran}");
+    std::fs::remove_file(&marker).expect("rm");
+
+    let out = sb.run_script(&[("HARDEN_ARGS", "--only helmet")]);
+
+    assert_ran(&out);
+    assert!(sb.origin_sha(BRANCH).is_some(), "pushed");
+    assert_eq!(std::fs::read_to_string(&marker).unwrap_or_default(), "", "a program of the repository ran");
 }

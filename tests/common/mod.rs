@@ -421,3 +421,13 @@ pub fn start_postgres() -> Postgres {
     server.database = "app".to_string();
     server
 }
+
+/// The absolute path of `program` in an absolute entry of PATH, as express-harden finds it.
+pub fn which(program: &str) -> PathBuf {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .filter(|dir| dir.is_absolute())
+        .map(|dir| dir.join(program))
+        .find(|p| p.is_file())
+        .unwrap_or_else(|| panic!("{program} must be installed (scripts/test.sh installs it)"))
+}
