@@ -12,7 +12,8 @@
 const fs = require('fs');
 const path = require('path');
 const vm = require('vm');
-const { spawnSync } = require('child_process');
+const os = require('os');
+const { execFile } = require('child_process');
 
 const [listFile, flag] = process.argv.slice(2);
 const exact = flag === '--exact';
@@ -55,13 +56,31 @@ function compiles(file) {
 }
 
 function nodeCheck(file) {
-  const run = spawnSync(process.execPath, ['--check', file], { encoding: 'utf8' });
-  if (run.status === 0) return { file, ok: true };
-  const line = (run.stderr || '').split('\n').find((l) => /Error/.test(l)) || run.stderr || `exit ${run.status}`;
-  return { file, ok: false, message: line.trim() };
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--check', file], { encoding: 'utf8' }, (error, _stdout, stderr) => {
+      if (!error) return resolve({ file, ok: true });
+      const line = (stderr || '').split('\n').find((l) => /Error/.test(l)) || stderr || String(error);
+      resolve({ file, ok: false, message: line.trim() });
+    });
+  });
 }
 
-for (const file of files) {
-  const result = !exact && compiles(file) ? { file, ok: true } : nodeCheck(file);
-  process.stdout.write(JSON.stringify(result) + '\n');
+async function main() {
+  const results = new Array(files.length);
+  const pending = [];
+  files.forEach((file, i) => {
+    if (!exact && compiles(file)) results[i] = { file, ok: true };
+    else pending.push(i);
+  });
+  // The `node --check` runs, a few at a time.
+  const workers = Array.from({ length: Math.max(1, Math.min(4, os.cpus().length)) }, async () => {
+    while (pending.length > 0) {
+      const i = pending.shift();
+      results[i] = await nodeCheck(files[i]);
+    }
+  });
+  await Promise.all(workers);
+  for (const result of results) process.stdout.write(JSON.stringify(result) + '\n');
 }
+
+main();
