@@ -13,6 +13,7 @@ use swc_ecma_ast::*;
 use swc_ecma_visit::{Visit, VisitWith};
 
 pub use crate::bindings::{require_source, unwrap, ImportKind, ModuleBinding};
+use crate::early_errors::COMMONJS_PARAMETERS;
 use crate::parse::{range, range_of, Parsed};
 use crate::source::{ExtensionModule, SourceFile, SourceKind};
 use crate::style::{Style, StyleVotes};
@@ -188,8 +189,9 @@ pub struct FileFacts {
     /// Local names initialised with a call of a module binding (`const security = helmet()`), so middleware passed by
     /// name can be recognised. Maps the name to the middleware the initialiser is.
     pub values: BTreeMap<String, Middleware>,
-    /// Every name declared anywhere in the file (to pick names that do not clash).
-    pub declared: HashSet<String>,
+    /// Every identifier the file declares or refers to, in any scope, types and type-only imports included (new
+    /// bindings avoid them all: see [`FileFacts::free_name`]).
+    pub names: HashSet<String>,
     /// Express apps the file creates.
     pub apps: Vec<ExpressApp>,
     /// Every `.use(...)` call.
@@ -272,15 +274,29 @@ impl FileFacts {
         self.bindings_of(module).filter(|b| b.kind == ImportKind::Module).map(|b| b.local.as_str()).collect()
     }
 
-    /// A local name not used anywhere in the file, trying `preferred` first.
-    pub fn unused_name(&self, preferred: &[&str]) -> String {
-        for name in preferred {
-            if !self.declared.contains(*name) {
-                return (*name).to_string();
-            }
+    /// Whether a new binding named `name` could clash with or change the meaning of anything in the file: the file
+    /// declares or mentions it anywhere (any scope, later in the file, as a type, a type-only import, an undeclared
+    /// global), or it is a reserved word or a name Node gives every CommonJS module (`require`, `module`, ...).
+    pub fn name_taken(&self, name: &str) -> bool {
+        self.names.contains(name)
+            || RESERVED_NAMES.split_whitespace().any(|w| w == name)
+            || COMMONJS_PARAMETERS.contains(&name)
+    }
+
+    /// A name for a new binding that is free everywhere in the file: `preferred`, else the first free one of
+    /// `alternatives` (more specific names), else the last of them (or `preferred`) numbered from 2.
+    pub fn free_name(&self, preferred: &str, alternatives: &[&str]) -> String {
+        self.free_name_besides(preferred, alternatives, &[])
+    }
+
+    /// [`FileFacts::free_name`], also avoiding `chosen` (names already picked for other new bindings).
+    pub fn free_name_besides(&self, preferred: &str, alternatives: &[&str], chosen: &[String]) -> String {
+        let free = |name: &str| !self.name_taken(name) && !chosen.iter().any(|c| c == name);
+        if let Some(name) = std::iter::once(preferred).chain(alternatives.iter().copied()).find(|n| free(n)) {
+            return name.to_string();
         }
-        let base = preferred.first().copied().unwrap_or("value");
-        (2..).map(|n| format!("{base}{n}")).find(|n| !self.declared.contains(n)).unwrap_or_else(|| base.to_string())
+        let base = alternatives.last().copied().unwrap_or(preferred);
+        (2..).map(|n| format!("{base}{n}")).find(|n| free(n)).unwrap_or_else(|| base.to_string())
     }
 
     /// The middleware a bare identifier stands for, following `const x = helmet()`.
@@ -317,6 +333,13 @@ impl FileFacts {
     }
 }
 
+/// Words a binding cannot be named (reserved words, strict mode's, and globals no one should shadow), separated by
+/// spaces.
+const RESERVED_NAMES: &str = "await break case catch class const continue debugger default delete do else enum export \
+    extends false finally for function if import in instanceof new null return super switch this throw true try typeof \
+    var void while with yield let static implements interface package private protected public arguments eval \
+    undefined NaN Infinity";
+
 /// Computes the facts of a parsed file, recording every [`MemberCall`].
 pub fn analyse(file: &SourceFile, parsed: &Parsed) -> FileFacts {
     analyse_tracking(file, parsed, None)
@@ -328,7 +351,7 @@ pub fn analyse(file: &SourceFile, parsed: &Parsed) -> FileFacts {
 pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&str]>) -> FileFacts {
     let code = file.code.as_str();
     let mut bindings =
-        BindingCollector { bindings: Vec::new(), declared: HashSet::default(), depth: 0, counted: HashSet::default() };
+        BindingCollector { bindings: Vec::new(), names: HashSet::default(), depth: 0, counted: HashSet::default() };
     parsed.program.visit_with(&mut bindings);
 
     let mut collector = Collector {
@@ -441,7 +464,7 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
         style: votes.finish(code),
         bindings: bindings.bindings,
         values,
-        declared: bindings.declared,
+        names: bindings.names,
         apps,
         uses,
         registrations,
@@ -491,10 +514,10 @@ fn prop_name(name: &PropName) -> Option<String> {
     }
 }
 
-/// First pass: imports and requires, and every declared name.
+/// First pass: imports and requires, and every name the file declares or mentions.
 struct BindingCollector {
     bindings: Vec<ModuleBinding>,
-    declared: HashSet<String>,
+    names: HashSet<String>,
     depth: usize,
     /// Names declared from a require or a call of one (`const MemoryStore = require('memorystore')(session)`): the
     /// only names whose reads [`FileFacts::references`] counts.
@@ -502,6 +525,12 @@ struct BindingCollector {
 }
 
 impl BindingCollector {
+    fn name(&mut self, name: &str) {
+        if !self.names.contains(name) {
+            self.names.insert(name.to_string());
+        }
+    }
+
     fn add(&mut self, local: &str, module: &str, kind: ImportKind, stmt: Range<usize>) {
         self.bindings.push(ModuleBinding {
             local: local.to_string(),
@@ -563,6 +592,13 @@ impl BindingCollector {
 
 impl Visit for BindingCollector {
     fn visit_import_decl(&mut self, decl: &ImportDecl) {
+        for spec in &decl.specifiers {
+            match spec {
+                ImportSpecifier::Default(d) => self.name(&d.local.sym),
+                ImportSpecifier::Namespace(n) => self.name(&n.local.sym),
+                ImportSpecifier::Named(n) => self.name(&n.local.sym),
+            }
+        }
         if decl.type_only {
             return;
         }
@@ -571,15 +607,12 @@ impl Visit for BindingCollector {
         for spec in &decl.specifiers {
             match spec {
                 ImportSpecifier::Default(d) => {
-                    self.declared.insert(d.local.sym.to_string());
                     self.add(&d.local.sym, module, ImportKind::Module, stmt.clone());
                 }
                 ImportSpecifier::Namespace(n) => {
-                    self.declared.insert(n.local.sym.to_string());
                     self.add(&n.local.sym, module, ImportKind::Module, stmt.clone());
                 }
                 ImportSpecifier::Named(n) => {
-                    self.declared.insert(n.local.sym.to_string());
                     if n.is_type_only {
                         continue;
                     }
@@ -596,7 +629,7 @@ impl Visit for BindingCollector {
     }
 
     fn visit_ts_import_equals_decl(&mut self, decl: &TsImportEqualsDecl) {
-        self.declared.insert(decl.id.sym.to_string());
+        self.name(&decl.id.sym);
         if decl.is_type_only {
             return;
         }
@@ -613,21 +646,18 @@ impl Visit for BindingCollector {
     }
 
     fn visit_binding_ident(&mut self, id: &BindingIdent) {
-        self.declared.insert(id.id.sym.to_string());
+        self.name(&id.id.sym);
+        id.type_ann.visit_with(self);
     }
 
-    fn visit_fn_decl(&mut self, f: &FnDecl) {
-        self.declared.insert(f.ident.sym.to_string());
-        f.visit_children_with(self);
-    }
-
-    fn visit_class_decl(&mut self, c: &ClassDecl) {
-        self.declared.insert(c.ident.sym.to_string());
-        c.visit_children_with(self);
+    /// Every other identifier: references (to globals too), function and class names, labels, and TypeScript's
+    /// types, interfaces, enums and namespaces and the names they mention.
+    fn visit_ident(&mut self, id: &Ident) {
+        self.name(&id.sym);
     }
 
     fn visit_assign_pat_prop(&mut self, p: &AssignPatProp) {
-        self.declared.insert(p.key.sym.to_string());
+        self.name(&p.key.sym);
         p.visit_children_with(self);
     }
 

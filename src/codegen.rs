@@ -158,7 +158,23 @@ pub fn fit(printed: &str, style: &Style, base_indent: &str) -> String {
 /// `$name` is replaced by the expression `vars` gives for it (in a binding position, by that name), and every string
 /// literal is written with the file's quote. Returns the module items, ready for [`print_items`] and [`fit`].
 pub fn template(source: &str, vars: &[(&str, &str)], quote: char) -> Result<Vec<ModuleItem>, String> {
+    template_renamed(source, &[], vars, quote)
+}
+
+/// [`template`], with the template's own names renamed first (`renames` holds `(name, new name)` pairs): a binding
+/// the template imports under a name the file already uses gets an alias (`const { createClient: createRedisClient }
+/// = require('redis')`, `import { RedisStore as ConnectRedisStore } from 'connect-redis'`), and every use of it the
+/// new name. The `$name` values are filled in afterwards, so that names in them are never renamed.
+pub fn template_renamed(
+    source: &str,
+    renames: &[(String, String)],
+    vars: &[(&str, &str)],
+    quote: char,
+) -> Result<Vec<ModuleItem>, String> {
     let mut module = crate::parse::parse_snippet(source).map_err(|e| format!("template `{source}`: {e}"))?;
+    if !renames.is_empty() {
+        module.visit_mut_with(&mut Renamer { renames });
+    }
     let mut exprs = Vec::new();
     for (name, value) in vars {
         let parsed = crate::parse::parse_snippet(&format!("({value});"))
@@ -239,6 +255,79 @@ impl VisitMut for TemplateFiller {
     fn visit_mut_str(&mut self, s: &mut Str) {
         let value = s.value.to_string_lossy().into_owned();
         *s = str_lit(&value, self.quote);
+    }
+}
+
+/// Renames identifiers (bindings and their uses; never property names) in new code, keeping what an import or a
+/// destructuring binds: a renamed `{ a }` becomes `{ a: b }` (`{ a as b }` in an import), a shorthand property
+/// `{ a }` becomes `{ a: b }`.
+struct Renamer<'a> {
+    renames: &'a [(String, String)],
+}
+
+impl Renamer<'_> {
+    fn new_name(&self, sym: &str) -> Option<&str> {
+        self.renames.iter().find(|(old, _)| old == sym).map(|(_, new)| new.as_str())
+    }
+}
+
+impl VisitMut for Renamer<'_> {
+    fn visit_mut_ident(&mut self, id: &mut Ident) {
+        if let Some(new) = self.new_name(&id.sym) {
+            id.sym = new.into();
+        }
+    }
+
+    fn visit_mut_import_named_specifier(&mut self, spec: &mut ImportNamedSpecifier) {
+        if let Some(new) = self.new_name(&spec.local.sym) {
+            if spec.imported.is_none() {
+                spec.imported = Some(ModuleExportName::Ident(spec.local.clone()));
+            }
+            spec.local.sym = new.into();
+        }
+    }
+
+    fn visit_mut_export_named_specifier(&mut self, spec: &mut ExportNamedSpecifier) {
+        // `export { a }` keeps exporting `a` under its name.
+        if let ModuleExportName::Ident(orig) = &mut spec.orig {
+            if let Some(new) = self.new_name(&orig.sym) {
+                if spec.exported.is_none() {
+                    spec.exported = Some(ModuleExportName::Ident(orig.clone()));
+                }
+                orig.sym = new.into();
+            }
+        }
+    }
+
+    fn visit_mut_object_pat_prop(&mut self, prop: &mut ObjectPatProp) {
+        if let ObjectPatProp::Assign(assign) = prop {
+            if let Some(new) = self.new_name(&assign.key.sym) {
+                let binding = Pat::Ident(BindingIdent { id: ident(new), type_ann: assign.key.type_ann.clone() });
+                let value = match assign.value.take() {
+                    Some(default) => {
+                        let mut default = default;
+                        default.visit_mut_with(self);
+                        Pat::Assign(AssignPat { span: DUMMY_SP, left: Box::new(binding), right: default })
+                    }
+                    None => binding,
+                };
+                let key = PropName::Ident(IdentName { span: DUMMY_SP, sym: assign.key.sym.clone() });
+                *prop = ObjectPatProp::KeyValue(KeyValuePatProp { key, value: Box::new(value) });
+                return;
+            }
+        }
+        prop.visit_mut_children_with(self);
+    }
+
+    fn visit_mut_prop(&mut self, prop: &mut Prop) {
+        if let Prop::Shorthand(id) = prop {
+            if let Some(new) = self.new_name(&id.sym) {
+                let key = PropName::Ident(IdentName { span: DUMMY_SP, sym: id.sym.clone() });
+                *prop = Prop::KeyValue(KeyValueProp { key, value: ident_expr(new) });
+                return;
+            }
+        }
+        prop.visit_mut_children_with(self);
     }
 }
 
@@ -406,6 +495,45 @@ mod tests {
         assert!(template("f($nope)", &[], '\'').is_err());
         let items = template("new PgStore({ pool: $pool })", &[("pool", "pool")], '\'').expect("template");
         assert_eq!(fit(&print_items(items), &Style::default(), ""), "new PgStore({ pool });");
+    }
+
+    #[test]
+    fn renamed_templates_alias_what_they_import() {
+        let renames = vec![
+            ("createClient".to_string(), "createRedisClient".to_string()),
+            ("RedisStore".to_string(), "ConnectRedisStore".to_string()),
+            ("client".to_string(), "redisClient2".to_string()),
+        ];
+        let print = |source: &str, vars: &[(&str, &str)]| {
+            let items = template_renamed(source, &renames, vars, '\'').expect("template");
+            fit(&print_items(items), &Style::default(), "")
+        };
+        assert_eq!(
+            print("const { createClient } = require('redis');", &[]),
+            "const { createClient: createRedisClient } = require('redis');"
+        );
+        assert_eq!(
+            print("import { RedisStore } from 'connect-redis';", &[]),
+            "import { RedisStore as ConnectRedisStore } from 'connect-redis';"
+        );
+        assert_eq!(
+            print("import { RedisStore as R } from 'connect-redis';", &[]),
+            "import { RedisStore as R } from 'connect-redis';"
+        );
+        assert_eq!(print("import createClient from 'redis';", &[]), "import createRedisClient from 'redis';");
+        // Property names stay; the values filled in afterwards are never renamed.
+        assert_eq!(
+            print("new RedisStore({ client: $client, createClient: x.createClient })", &[("client", "client")]),
+            "new ConnectRedisStore({ client, createClient: x.createClient });"
+        );
+        assert_eq!(
+            print("const $c = createClient({ client });", &[("c", "redisClient")]),
+            "const redisClient = createRedisClient({ client: redisClient2 });"
+        );
+        assert_eq!(
+            print("const { createClient = f } = require('redis');", &[]),
+            "const { createClient: createRedisClient = f } = require('redis');"
+        );
     }
 
     #[test]

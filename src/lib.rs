@@ -13,6 +13,7 @@ pub mod cli;
 pub mod codegen;
 pub mod config;
 pub mod discover;
+pub mod early_errors;
 pub mod edit;
 pub mod interactive;
 pub mod layout;

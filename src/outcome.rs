@@ -78,7 +78,8 @@ pub enum ErrorKind {
     BadManifest,
     /// Two transforms want to change the same code.
     Conflict,
-    /// The planned result would not parse: a bug of the tool.
+    /// The planned result would not parse, or Node would refuse it (an early error the original does not have): a
+    /// bug of the tool.
     Unverified,
     /// `--write` refused: the file has uncommitted changes in git.
     Dirty,

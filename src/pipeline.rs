@@ -10,11 +10,12 @@ use rayon::prelude::*;
 
 use crate::analysis::analyse_tracking;
 use crate::discover::display_path;
+use crate::early_errors::{self, EarlyError};
 use crate::edit::{self, Edit};
 use crate::manifest::{self, ManifestInfo};
 use crate::parse::parse;
 use crate::project::{NodeTarget, Project};
-use crate::source::SourceFile;
+use crate::source::{ExtensionModule, SourceFile, SourceKind};
 use crate::transform::{
     DependencyRequest, FileContext, FilePlan, Finding, ManifestContext, ManifestPlan, ManifestRequest, Options, Phase,
     Severity, Transform,
@@ -282,7 +283,9 @@ fn plan_file(
     tracked.sort_unstable();
     tracked.dedup();
     let facts = analyse_tracking(&file, &parsed, Some(&tracked));
-    drop(parsed);
+    // The original's early errors are looked up once, when a phase has a result to compare them with.
+    let mut original_parsed = Some(parsed);
+    let mut original_early: Option<Vec<EarlyError>> = None;
 
     // Transforms run in phases: code migrations first, then the others on the migrated code (a session hardened
     // inside `app.configure(...)` must be hardened where the migration puts it). Each phase's result is verified.
@@ -347,6 +350,27 @@ fn plan_file(
                 return planned;
             }
         };
+        // Verify: what we show or write must load in Node, unless the original did not either (a name the original
+        // already declares twice is the file's own problem, as before).
+        let original_errors = original_early.get_or_insert_with(|| match original_parsed.take() {
+            Some(parsed) => early_errors::check(&parsed.program, early_mode(&file, &parsed.program)),
+            None => Vec::new(),
+        });
+        let new_error = early_errors::check(&reparsed.program, early_mode(&next, &reparsed.program))
+            .into_iter()
+            .find(|e| !original_errors.iter().any(|o| o.kind == e.kind && o.name == e.name));
+        if let Some(early) = new_error {
+            let (line, column) = next.line_col(early.at);
+            planned.error = Some(fail(
+                ErrorKind::Unverified,
+                format!(
+                    "the rewritten file would not load in Node ({early}, at {line}:{column} of the result); left \
+                     alone. This is a bug in express-harden: please report it"
+                ),
+            ));
+            planned.dependencies.clear();
+            return planned;
+        }
         ids.extend(plan.edits.iter().map(|e| e.transform));
         // The edits so far, on the original text, each still owned by its transform (reports group them so).
         all_edits = if phases_with_edits == 0 {
@@ -398,6 +422,16 @@ fn plan_file(
     change.diff = Some(crate::report::unified_diff(&change));
     planned.change = Some(change);
     planned
+}
+
+/// How Node reads a file: as an ES module when its extension says so or it has `import`/`export` (a `.js` file of a
+/// `"type": "module"` package without either reads as a script here: that only matters for a function declared
+/// twice at its top level, which the original would then show too).
+fn early_mode(file: &SourceFile, program: &swc_ecma_ast::Program) -> early_errors::Mode {
+    early_errors::Mode {
+        module: file.ext_module == ExtensionModule::Esm || matches!(program, swc_ecma_ast::Program::Module(_)),
+        typescript: file.kind != SourceKind::JavaScript,
+    }
 }
 
 /// Nearest package.json of every folder that holds a discovered file, looked up once per folder.
@@ -681,4 +715,85 @@ fn next_steps(result: &RunResult) -> Vec<String> {
         });
     }
     steps
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::transform::{TransformInfo, Watch};
+
+    /// Inserts its text at the start of every file: a stand-in for a transform that declares a name.
+    struct Prepend {
+        info: TransformInfo,
+        text: &'static str,
+    }
+
+    impl Prepend {
+        fn boxed(text: &'static str) -> Box<dyn Transform> {
+            let info = TransformInfo {
+                id: "prepend",
+                title: String::new(),
+                rationale: String::new(),
+                docs: String::new(),
+                upstream: String::new(),
+                findings: Default::default(),
+                severities: Default::default(),
+            };
+            Box::new(Prepend { info, text })
+        }
+    }
+
+    impl Transform for Prepend {
+        fn info(&self) -> &TransformInfo {
+            &self.info
+        }
+
+        fn watch(&self) -> &'static [Watch] {
+            &[Watch::Text("")]
+        }
+
+        fn plan(&self, _cx: &FileContext<'_>, plan: &mut FilePlan) {
+            plan.edits.push(Edit::insert(0, self.text));
+        }
+    }
+
+    fn run_on(name: &str, code: &str, insert: &'static str) -> RunResult {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join(name);
+        std::fs::write(&path, code).expect("write");
+        run(&[path], &[Prepend::boxed(insert)])
+    }
+
+    #[test]
+    fn a_result_node_would_refuse_is_not_planned() {
+        let result = run_on("a.js", "const x = 1;\nlet y;\n", "const { x } = require('x');\n");
+        assert!(result.changes.is_empty(), "{:?}", result.changes);
+        assert_eq!(result.errors.len(), 1);
+        assert_eq!(result.errors[0].kind, ErrorKind::Unverified);
+        assert_eq!(
+            result.errors[0].message,
+            "the rewritten file would not load in Node (`x` is declared twice in the same scope, at 2:7 of the \
+             result); left alone. This is a bug in express-harden: please report it"
+        );
+
+        let result = run_on("a.mjs", "export const a = 1;\n", "const b = 2;\nexport { b as a };\n");
+        assert!(result.changes.is_empty());
+        assert!(result.errors[0].message.contains("`a` is exported twice"), "{:?}", result.errors);
+
+        let result = run_on("a.js", "function f() {\n  { var z; }\n}\n", "let z;\n");
+        assert!(result.errors.is_empty(), "{:?}", result.errors);
+        assert_eq!(result.changes.len(), 1);
+    }
+
+    #[test]
+    fn the_originals_own_early_errors_are_not_blamed_on_the_tool() {
+        // The original already declares `a` twice: Node refuses it either way, and the new `b` is fine.
+        let result = run_on("a.js", "let a;\nlet a;\n", "let b;\n");
+        assert!(result.errors.is_empty(), "{:?}", result.errors);
+        assert_eq!(result.changes.len(), 1);
+        // A new clash is still the tool's.
+        let result = run_on("a.js", "let a;\nlet a;\nconst c = 1;\n", "let c;\n");
+        assert!(result.changes.is_empty());
+        assert!(result.errors[0].message.contains("`c` is declared twice"), "{:?}", result.errors);
+    }
 }

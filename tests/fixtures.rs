@@ -35,6 +35,7 @@ fn main() -> ExitCode {
 fn trials() -> Vec<Trial> {
     let mut trials = vec![
         trial("all_transforms_together_are_idempotent", all_transforms_together_are_idempotent),
+        trial("every_written_output_loads_in_node", every_written_output_loads_in_node),
         trial("every_emitted_finding_is_in_its_transform_catalog", every_emitted_finding_is_in_its_transform_catalog),
         trial("every_catalog_finding_is_emitted_by_a_fixture", every_catalog_finding_is_emitted_by_a_fixture),
         trial("catalog_descriptions_are_one_short_sentence", catalog_descriptions_are_one_short_sentence),
@@ -914,6 +915,95 @@ fn all_transforms_together_are_idempotent() -> Result<(), String> {
         return Err(format!("the second run's errors differ: {:?}", second.errors));
     }
     Ok(())
+}
+
+/// A written file that Node refuses is a bug: every JavaScript file the tool writes over the fixtures (all
+/// transforms together with the default options and with each suite's options, and each suite's transform alone as
+/// its cases run it) is checked as `node --check` would check it, and must load whenever its original does.
+/// TypeScript and JSX files are left out: Node cannot read them. One Node process checks every file
+/// (`tests/node-check/check.js`).
+fn every_written_output_loads_in_node() -> Result<(), String> {
+    let (suites, _) = suites()?;
+    let tmp = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let defaults = resolve_args::<[&str; 0], &str>([])?;
+    // (what ran, the folder it ran over (relative to FIXTURES), the transforms and options).
+    let mut runs: Vec<(String, PathBuf, Resolved)> = vec![("every transform".to_string(), PathBuf::new(), defaults)];
+    for suite in &suites {
+        let args = suite_args(&suite.id)?;
+        if !args.is_empty() {
+            runs.push((
+                format!("every transform with {}", args.join(" ")),
+                PathBuf::from(&suite.id),
+                resolve_args(&args)?,
+            ));
+        }
+        runs.push((format!("{} alone", suite.id), PathBuf::from(&suite.id), resolve_suite(&suite.id)?));
+    }
+    // Each written file, with the run that wrote it and its original.
+    let mut written: Vec<(String, PathBuf, PathBuf)> = Vec::new();
+    for (i, (what, dir, Resolved { transforms, options, .. })) in runs.iter().enumerate() {
+        let copy = tmp.path().join(format!("run-{i}"));
+        common::copy_dir(&root().join(FIXTURES).join(dir), &copy);
+        let result = run_with(std::slice::from_ref(&copy), transforms, options);
+        for change in result.changes.iter().filter(|c| !c.is_manifest) {
+            let ext = change.path.extension().and_then(|e| e.to_str()).unwrap_or("");
+            if !["js", "mjs", "cjs"].contains(&ext) {
+                continue;
+            }
+            std::fs::write(&change.path, &change.updated).map_err(|e| e.to_string())?;
+            let rel = change.path.strip_prefix(&copy).map_err(|e| e.to_string())?;
+            written.push((what.clone(), change.path.clone(), root().join(FIXTURES).join(dir).join(rel)));
+        }
+    }
+    if written.len() < 100 {
+        return Err(format!("only {} JavaScript files written over every fixture", written.len()));
+    }
+    let mut files: Vec<&PathBuf> = written.iter().flat_map(|(_, out, original)| [out, original]).collect();
+    files.sort();
+    files.dedup();
+    let verdicts = node_check(&files, tmp.path())?;
+    let mut refused = Vec::new();
+    for (what, out, original) in &written {
+        let (Some(before), Some(after)) = (verdicts.get(original), verdicts.get(out)) else {
+            return Err(format!("no verdict for {} or {}", original.display(), out.display()));
+        };
+        if let (Ok(()), Err(message)) = (before, after) {
+            refused.push(format!("{} ({what}): {message}", relative(original, root())));
+        }
+    }
+    if refused.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("Node refuses files the tool wrote (their originals load):\n{}", refused.join("\n")))
+    }
+}
+
+/// Node's verdict on each file (`Err` holds its message), from one `node` process running
+/// `tests/node-check/check.js`.
+fn node_check(files: &[&PathBuf], scratch: &Path) -> Result<BTreeMap<PathBuf, Result<(), String>>, String> {
+    let list = scratch.join("node-check-list.txt");
+    let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+    std::fs::write(&list, names.join("\n")).map_err(|e| e.to_string())?;
+    let out = std::process::Command::new("node")
+        .args(["--experimental-vm-modules", "--no-warnings"])
+        .arg(root().join("tests/node-check/check.js"))
+        .arg(&list)
+        .output()
+        .map_err(|e| format!("node must be installed (Node 20 or later): {e}"))?;
+    if !out.status.success() {
+        return Err(format!("tests/node-check/check.js failed: {}", String::from_utf8_lossy(&out.stderr)));
+    }
+    let mut verdicts = BTreeMap::new();
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        let v: serde_json::Value = serde_json::from_str(line).map_err(|e| format!("{e}: {line}"))?;
+        let file = PathBuf::from(v["file"].as_str().unwrap_or_default());
+        let verdict = match v["ok"].as_bool() {
+            Some(true) => Ok(()),
+            _ => Err(v["message"].as_str().unwrap_or("refused").to_string()),
+        };
+        verdicts.insert(file, verdict);
+    }
+    Ok(verdicts)
 }
 
 /// Every finding rule the fixture cases produce, with the cases that produce it. Each case runs as its suite runs it

@@ -163,7 +163,8 @@ fn local_name<'a>(facts: &FileFacts, bundled: &'a Bundled, imports: &mut Vec<(&'
     if let Some((_, local)) = imports.iter().find(|(b, _)| b.package == bundled.package) {
         return local.clone();
     }
-    let local = facts.unused_name(&[&bundled.local]);
+    let chosen: Vec<String> = imports.iter().map(|(_, local)| local.clone()).collect();
+    let local = facts.free_name_besides(&bundled.local, &[], &chosen);
     imports.push((bundled, local.clone()));
     local
 }

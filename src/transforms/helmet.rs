@@ -171,7 +171,7 @@ impl Transform for Helmet {
             .bindings_of(&d.package)
             .find(|b| b.kind == ImportKind::Module && b.top_level)
             .map(|b| b.local.clone());
-        let name = existing.clone().unwrap_or_else(|| facts.unused_name(&[&d.local_name, "helmetMiddleware"]));
+        let name = existing.clone().unwrap_or_else(|| facts.free_name(&d.local_name, &["helmetMiddleware"]));
         if existing.is_none() {
             plan.edits.push(import_edit(cx, &name));
         }

@@ -165,16 +165,28 @@ impl Transform for Secrets {
             return;
         }
 
-        let helper = facts.unused_name(&["requiredSecret"]);
+        let source = if cx.file.kind == SourceKind::JavaScript { &data().helper.js } else { &data().helper.ts };
+        let render = |name: &str| -> Option<String> {
+            let items = codegen::template(source, &[("helper", name)], facts.style.quote).ok()?;
+            Some(codegen::fit(&codegen::print_items(items), &facts.style, ""))
+        };
+        // The helper an earlier run added (under whatever name it got then), else a new one under a free name.
+        let (helper, new_helper) = match existing_helper(cx, &render) {
+            Some(name) => (name, None),
+            None => {
+                let name = facts.free_name("requiredSecret", &[]);
+                let Some(printed) = render(&name) else { return };
+                (name, Some(printed))
+            }
+        };
         for r in &found {
             let call = format!("{helper}({})", cx.quoted(&r.env));
             let text = if r.list { format!("{call}.split({})", cx.quoted(",")) } else { call };
             plan.edits.push(Edit::replace(r.range.clone(), text));
         }
-        let source = if cx.file.kind == SourceKind::JavaScript { &data().helper.js } else { &data().helper.ts };
-        let Ok(items) = codegen::template(source, &[("helper", &helper)], facts.style.quote) else { return };
-        let printed = codegen::fit(&codegen::print_items(items), &facts.style, "");
-        plan.edits.push(imports::insert_paragraph(cx, &printed));
+        if let Some(printed) = new_helper {
+            plan.edits.push(imports::insert_paragraph(cx, &printed));
+        }
 
         let mut names: Vec<(&str, bool)> = found.iter().map(|r| (r.env.as_str(), r.list)).collect();
         names.sort();
@@ -198,6 +210,20 @@ impl Transform for Secrets {
                 .to_string(),
         );
     }
+}
+
+/// The name of a top-level function of the file that is this transform's helper, as `render` prints it for that
+/// name (whitespace and semicolons aside).
+fn existing_helper(cx: &FileContext<'_>, render: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+    let squeeze = |text: &str| text.chars().filter(|c| !c.is_whitespace() && *c != ';').collect::<String>();
+    cx.facts.top_level_stmts.iter().find_map(|stmt| {
+        let text = cx.text(stmt.clone());
+        let name = text.strip_prefix("function ")?.split('(').next()?.trim();
+        if !codegen::is_identifier(name) {
+            return None;
+        }
+        (squeeze(text) == squeeze(&render(name)?)).then(|| name.to_string())
+    })
 }
 
 fn prop_value<'a>(obj: &'a ObjectFacts, key: &str) -> Option<&'a Value> {

@@ -28,7 +28,7 @@ use std::sync::OnceLock;
 use nodejs_semver::{Range as NpmRange, Version};
 use serde::Deserialize;
 
-use crate::analysis::{CallSite, Declaration, FileFacts, ModuleSystem};
+use crate::analysis::{CallSite, Declaration, FileFacts, ImportKind, ModuleSystem};
 use crate::codegen;
 use crate::edit::Edit;
 use crate::layout;
@@ -39,6 +39,7 @@ use crate::source::SourceKind;
 use crate::transform::{DependencyRequest, FileContext, FilePlan, Transform, TransformInfo, Watch};
 use crate::transforms::data::{self, PackageVersion};
 use crate::transforms::shared::imports;
+use crate::transforms::shared::names::{self, NewNames};
 use crate::transforms::shared::session::{self, SessionUse, EXPRESS_SESSION};
 use crate::values::{CalleeRef, Value};
 
@@ -50,6 +51,8 @@ struct StoreData {
     described: data::Described,
     default_backend: String,
     backends: Vec<Backend>,
+    /// More specific names for what the templates bind, for files that already use a template's name.
+    aliases: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 /// One way to store sessions: a store package, how to import it, how to build it, and its database client.
@@ -252,10 +255,12 @@ impl Transform for SessionStore {
 
         let style = &facts.style;
         let mut vars: Vec<(&str, String)> = vec![("session", session::module_expr(facts, &first_use, EXPRESS_SESSION))];
-        let mut imports: Vec<String> = Vec::new();
+        let mut import_templates: Vec<&str> = Vec::new();
         let mut setup: Vec<String> = Vec::new();
         let version = store_version(cx, backend);
-        imports.push(pick_imports(&version.imports.clone().unwrap_or(backend.imports.clone()), facts));
+        let store_imports = version.imports.as_ref().unwrap_or(&backend.imports);
+        import_templates.extend(template_lines(store_imports, facts));
+        let mut client_name = None;
         let store_template = match &client {
             Some(ClientRef::Existing(expr)) => {
                 vars.push(("client", expr.clone()));
@@ -263,10 +268,9 @@ impl Transform for SessionStore {
             }
             None => match (&backend.client.setup, &backend.store_without_client) {
                 (Some(client_setup), _) => {
-                    let name = facts.unused_name(&[backend.client.name.as_deref().unwrap_or("client")]);
-                    vars.push(("client", name));
+                    client_name = Some(backend.client.name.as_deref().unwrap_or("client"));
                     if let Some(client_imports) = &backend.client.imports {
-                        imports.push(pick_imports(client_imports, facts));
+                        import_templates.extend(template_lines(client_imports, facts));
                     }
                     setup.push(client_setup.clone());
                     backend.store.clone()
@@ -275,8 +279,14 @@ impl Transform for SessionStore {
                 (None, None) => backend.store.clone(),
             },
         };
+        // Every name the new code binds is free in the file, or is the file's own binding of the same thing.
+        let mut names = NewNames::new(facts);
+        let (imports, renames) = plan_imports(cx, &import_templates, first_action.at(), &mut names);
+        if let Some(preferred) = client_name {
+            vars.push(("client", names.pick(preferred, &aliases(preferred))));
+        }
         if let Some(store_setup) = &backend.store_setup {
-            vars.push(("store", facts.unused_name(&["sessionStore"])));
+            vars.push(("store", names.pick("sessionStore", &aliases("sessionStore"))));
             setup.push(store_setup.clone());
         }
         let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
@@ -287,7 +297,7 @@ impl Transform for SessionStore {
             .filter_map(|m| facts.bindings_of(m).find(|b| b.top_level))
             .any(|b| cx.text(b.stmt.clone()).starts_with("var "));
         let render = |source: &str| -> Option<String> {
-            match codegen::template(source, &vars, style.quote) {
+            match codegen::template_renamed(source, &renames, &vars, style.quote) {
                 Ok(items) => Some(
                     items
                         .into_iter()
@@ -310,12 +320,8 @@ impl Transform for SessionStore {
         // Imports, next to express-session's.
         // Import statements go next to express-session's import; other statements of the import template (the
         // `const PgStore = connectPgSimple(session)` of ES modules) after the whole import block.
-        let (import_lines, factory_lines): (Vec<String>, Vec<String>) = imports
-            .iter()
-            .flat_map(|s| s.lines())
-            .filter(|l| !l.trim().is_empty())
-            .map(str::to_string)
-            .partition(|l| l.starts_with("import ") || l.contains("require("));
+        let (import_lines, factory_lines): (Vec<&str>, Vec<&str>) =
+            imports.iter().copied().partition(|l| l.starts_with("import ") || l.contains("require("));
         let Some(store_expr) = render(&store_template).map(|s| s.trim_end_matches(';').to_string()) else { return };
         let import_text: Vec<String> = import_lines.iter().filter_map(|s| render(s)).collect();
         let factory_text: Vec<String> = factory_lines.iter().filter_map(|s| render(s)).collect();
@@ -514,22 +520,106 @@ fn declared_by<'a>(facts: &'a FileFacts, site: &CallSite) -> Option<&'a Declarat
     facts.declarations.iter().find(|d| d.top_level && d.init.as_ref().is_some_and(|v| v.range() == site.call.range))
 }
 
-/// The imports of a template that the file does not have yet (one line per statement).
-fn pick_imports(imports: &Imports, facts: &FileFacts) -> String {
+/// The statements of an import template for the file's module system (one per line).
+fn template_lines<'a>(imports: &'a Imports, facts: &FileFacts) -> impl Iterator<Item = &'a str> {
     let template = match facts.module_system {
         ModuleSystem::CommonJs => &imports.cjs,
         ModuleSystem::Esm => &imports.esm,
     };
-    template
-        .lines()
-        .filter(|line| {
-            // `const { RedisStore } = require('connect-redis');` is not added twice.
-            let module = line.split(['\'', '"']).nth(1).unwrap_or("");
-            let already = facts.bindings_of(module).any(|b| line.contains(&b.local));
-            !already || module.is_empty()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    template.lines().filter(|l| !l.trim().is_empty())
+}
+
+/// Better names for the bindings the templates declare, when theirs are taken (`transforms/session-store/data.json`,
+/// `aliases`).
+fn aliases(name: &str) -> Vec<&'static str> {
+    data().aliases.get(name).map(|a| a.iter().map(String::as_str).collect()).unwrap_or_default()
+}
+
+/// Which import statements the new code needs (the templates' lines, `template_lines`), and the renames that make
+/// every name they bind free in the file. A statement that imports what the file already imports at its top level
+/// (with `import`, or with a require before `before`, where the store is used) is dropped and the file's name used
+/// instead; so is a store class the file already makes from the store package before `before`
+/// (`const PgStore = require('connect-pg-simple')(session)`). Every other name a statement declares gets a free one
+/// (`{ createClient: createRedisClient }` when the file has a `createClient` of its own).
+fn plan_imports<'a>(
+    cx: &FileContext<'_>,
+    templates: &[&'a str],
+    before: usize,
+    names: &mut NewNames<'_>,
+) -> (Vec<&'a str>, Vec<(String, String)>) {
+    let facts = cx.facts;
+    let mut kept = Vec::new();
+    let mut renames: Vec<(String, String)> = Vec::new();
+    // The modules the templates' own names stand for (`connectPgSimple` -> connect-pg-simple).
+    let mut modules: Vec<(String, String)> = Vec::new();
+    fn rename(from: &str, to: &str, renames: &mut Vec<(String, String)>) {
+        if from != to && !renames.iter().any(|(f, _)| f == from) {
+            renames.push((from.to_string(), to.to_string()));
+        }
+    }
+    for &line in templates {
+        let Some(item) = crate::parse::parse_snippet(line).ok().and_then(|m| m.body.into_iter().next()) else {
+            continue;
+        };
+        let imported = names::imported_by(&item);
+        if !imported.is_empty() {
+            modules.extend(
+                imported.iter().filter(|(_, _, k)| *k == ImportKind::Module).map(|(l, m, _)| (l.clone(), m.clone())),
+            );
+            let existing: Option<Vec<String>> = imported
+                .iter()
+                .map(|(_, module, kind)| {
+                    // (An `import` is bound before any code runs; a require only from its line on.)
+                    facts
+                        .bindings_of(module)
+                        .find(|b| {
+                            let hoisted = cx.text(b.stmt.clone()).starts_with("import ");
+                            b.top_level && b.kind == *kind && (b.stmt.end <= before || hoisted)
+                        })
+                        .map(|b| b.local.clone())
+                })
+                .collect();
+            if let Some(locals) = existing {
+                for ((local, _, _), existing) in imported.iter().zip(&locals) {
+                    names.keep(existing);
+                    rename(local, existing, &mut renames);
+                }
+                continue;
+            }
+        } else if let Some((declared, module)) = store_factory(&item, &modules) {
+            let existing = facts.declarations.iter().find(|d| {
+                d.top_level
+                    && d.declarator.end <= before
+                    && matches!(&d.init, Some(Value::Call(c)) if c.callee.as_ref().is_some_and(|c| c.is_module(&module)))
+            });
+            if let Some(existing) = existing {
+                names.keep(&existing.name);
+                rename(&declared, &existing.name, &mut renames);
+                continue;
+            }
+        }
+        for local in names::declared_by(&item) {
+            let name = names.pick(&local, &aliases(&local));
+            rename(&local, &name, &mut renames);
+        }
+        kept.push(line);
+    }
+    (kept, renames)
+}
+
+/// `const Store = require('m')(...)` or `const Store = m(...)` (`m` a template's import of the module itself): the
+/// name declared and the module.
+fn store_factory(item: &swc_ecma_ast::ModuleItem, modules: &[(String, String)]) -> Option<(String, String)> {
+    use swc_ecma_ast::{Callee, Decl, Expr, ModuleItem, Pat, Stmt};
+    let ModuleItem::Stmt(Stmt::Decl(Decl::Var(var))) = item else { return None };
+    let [decl] = var.decls.as_slice() else { return None };
+    let (Pat::Ident(id), Some(Expr::Call(call))) = (&decl.name, decl.init.as_deref()) else { return None };
+    let Callee::Expr(callee) = &call.callee else { return None };
+    let module = match &**callee {
+        Expr::Ident(f) => modules.iter().find(|(local, _)| *local == *f.sym).map(|(_, m)| m.clone())?,
+        other => crate::bindings::require_source(other)?,
+    };
+    Some((id.id.sym.to_string(), module))
 }
 
 /// The store version for the project's Node (and its client's major).
@@ -614,6 +704,29 @@ mod tests {
             }
             for t in templates {
                 assert!(codegen::template(&t, &vars, '\'').is_ok(), "{}: {t}", b.id);
+            }
+        }
+    }
+
+    #[test]
+    fn every_name_the_templates_bind_has_an_alias() {
+        let d = data();
+        let mut imports: Vec<&Imports> = Vec::new();
+        for b in &d.backends {
+            imports.push(&b.imports);
+            imports.extend(b.versions.iter().filter_map(|v| v.imports.as_ref()));
+            imports.extend(b.legacy_client.iter().flat_map(|l| l.versions.iter().filter_map(|v| v.imports.as_ref())));
+            imports.extend(b.client.imports.as_ref());
+            let client = b.client.name.as_deref().unwrap_or("client");
+            assert!(b.client.setup.is_none() || !aliases(client).is_empty(), "{}: {client}", b.id);
+        }
+        assert!(!aliases("sessionStore").is_empty());
+        for i in imports {
+            for line in i.cjs.lines().chain(i.esm.lines()) {
+                let module = crate::parse::parse_snippet(line).expect("parses");
+                for name in names::declared_by(&module.body[0]) {
+                    assert!(!aliases(&name).is_empty(), "no alias for {name} ({line})");
+                }
             }
         }
     }
