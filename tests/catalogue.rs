@@ -119,6 +119,27 @@ fn every_readme_findings_table_matches_the_catalogue() {
     assert!(problems.is_empty(), "README findings tables out of step with data.json:\n{}", problems.join("\n"));
 }
 
+/// Each data file names its transform (`id`) and its README (`docs`: what `express-harden list` and SARIF link to).
+#[test]
+fn every_data_file_names_its_transform_and_readme() {
+    let mut problems = Vec::new();
+    for transform in registry() {
+        let info = transform.info();
+        let id = info.id;
+        let path = Path::new(REPO).join("transforms").join(id).join("data.json");
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let data: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        if data["id"] != id {
+            problems.push(format!("transforms/{id}/data.json: `id` is {}, not \"{id}\"", data["id"]));
+        }
+        let readme = format!("transforms/{id}/README.md");
+        if info.docs != readme {
+            problems.push(format!("transforms/{id}/data.json: `docs` is {:?}, not {readme:?}", info.docs));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 /// Every finding the fixture snapshots record (`finding: path:line:col SEVERITY [rule] message`) has the severity
 /// its catalogue gives its rule: the catalogue (and so SARIF's default levels) says what the code does.
 #[test]

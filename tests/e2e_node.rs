@@ -1,6 +1,7 @@
-//! End to end with real Node: the app under `tests/e2e/helmet-app` is fixed with `--write`, its dependencies are
-//! installed with `npm ci` from the lockfile committed beside it (which fails unless the tool's package.json edit is
-//! exactly what npm expects), and both versions of the app are started and asked over HTTP for their headers.
+//! End to end with real Node: the app under `tests/e2e/helmet-app` is fixed with `--write --only helmet`, its
+//! dependencies are installed with `npm ci` from the lockfile committed beside it (which fails unless the tool's
+//! package.json edit is exactly what npm expects: another transform adding a package would break it, hence `--only`),
+//! and both versions of the app are started and asked over HTTP for their headers.
 
 mod common;
 
@@ -11,7 +12,7 @@ fn helmet_headers_appear_after_the_fix() {
     let (_tmp, app) = copy_app("helmet-app");
     std::fs::copy(app.join("server.js"), app.join("server.before.js")).expect("keep the original");
 
-    let out = express_harden(&app, &["--write", "--color", "never", "server.js"]);
+    let out = express_harden(&app, &["--write", "--only", "helmet", "--color", "never", "server.js"]);
     assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("wrote server.js (helmet"), "{stdout}");

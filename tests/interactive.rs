@@ -1,6 +1,9 @@
 //! `--interactive` through a pseudo-terminal (rexpect), as a reviewer uses it: accept one change, decline one, quit;
 //! accept all remaining; help on a bad answer; end of input; and the refusals (no terminal, uncommitted changes).
 //! What is written is compared with what `--write --only/--skip` writes for the same choice.
+//!
+//! A test that expects questions in a given order names the transforms it runs (`--only`), so that adding a
+//! transform changes none of them; the tests that run every transform find their questions by what they are about.
 
 mod common;
 
@@ -35,6 +38,21 @@ fn two_copies(from: &str) -> (tempfile::TempDir, PathBuf, PathBuf) {
     (tmp, app, reference)
 }
 
+/// The transforms that change examples/basic-app, in the order of their questions there.
+const BASIC_APP: [&str; 6] = ["helmet", "session-store", "secrets", "session-cookie", "res-cookie", "express-version"];
+
+/// Waits for the next question, and returns its header (`[n/N] app.js (helmet): title`) and all it showed.
+fn next_question(session: &mut PtySession) -> (String, String) {
+    let shown = session.exp_string("[?] help: ").expect("a question");
+    let header = shown
+        .lines()
+        .map(str::trim)
+        .rfind(|l| l.strip_prefix('[').and_then(|l| l.split_once('/')).is_some_and(|(n, _)| n.parse::<usize>().is_ok()))
+        .unwrap_or_else(|| panic!("no question header in:\n{shown}"))
+        .to_string();
+    (header, shown)
+}
+
 /// Waits for question `n` about `what` (`app.js (helmet)`), and answers it.
 fn answer(session: &mut PtySession, n: usize, what: &str, reply: &str) -> String {
     let shown = session.exp_string(&format!("[{n}/")).expect("the question number");
@@ -67,7 +85,7 @@ fn written_with(args: &[&str]) -> BTreeMap<PathBuf, String> {
 fn accept_one_decline_one_then_quit_writes_only_the_accepted_change_and_its_package() {
     let (_tmp, app) = copy_example();
     let before = common::tree(&app);
-    let mut session = start(&app, &[]);
+    let mut session = start(&app, &["--only", &BASIC_APP.join(",")]);
 
     let first = answer(&mut session, 1, "app.js (helmet)", "y");
     assert!(first.contains("+app.use(helmet("), "the diff is shown before the question:\n{first}");
@@ -88,7 +106,7 @@ fn accept_one_decline_one_then_quit_writes_only_the_accepted_change_and_its_pack
 #[test]
 fn all_remaining_accepts_the_rest_without_asking() {
     let (_tmp, app) = copy_example();
-    let mut session = start(&app, &[]);
+    let mut session = start(&app, &["--only", &BASIC_APP.join(",")]);
 
     answer(&mut session, 1, "app.js (helmet)", "n");
     answer(&mut session, 2, "app.js (session-store)", "a");
@@ -96,14 +114,14 @@ fn all_remaining_accepts_the_rest_without_asking() {
 
     assert_eq!(code, 0, "{rest}");
     assert!(!rest.contains("[3/"), "nothing more is asked after `all`:\n{rest}");
-    assert_eq!(common::tree(&app), written_with(&["--skip", "helmet"]));
+    assert_eq!(common::tree(&app), written_with(&["--only", &BASIC_APP[1..].join(",")]));
 }
 
 #[test]
 fn a_bad_answer_shows_the_help_and_asks_again() {
     let (_tmp, app) = copy_example();
     let before = common::tree(&app);
-    let mut session = start(&app, &[]);
+    let mut session = start(&app, &["--only", "helmet"]);
 
     answer(&mut session, 1, "app.js (helmet)", "maybe");
     session.exp_string("a - apply this change and all the remaining ones").expect("the help");
@@ -187,19 +205,33 @@ fn interactive_needs_the_text_format_and_lockfile_needs_a_write() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("--lockfile needs --write or --interactive"));
 }
 
+/// Every transform runs: each question is declined (whichever transforms ask them) until the version bump, which comes
+/// after the code questions as a question of its own about package.json.
 #[test]
 fn a_version_bump_in_package_json_is_its_own_question() {
     let (_tmp, app) = copy_example();
     let mut session = start(&app, &[]);
 
-    for (n, what) in [(1, "helmet"), (2, "session-store"), (3, "secrets"), (4, "session-cookie"), (5, "res-cookie")] {
-        answer(&mut session, n, &format!("app.js ({what})"), "n");
-    }
-    let bump = answer(&mut session, 6, "package.json (express-version)", "y");
+    let mut declined = Vec::new();
+    let bump = loop {
+        let (header, shown) = next_question(&mut session);
+        if header.contains("] package.json (express-version)") {
+            session.send_line("y").expect("answer");
+            break shown;
+        }
+        session.send_line("n").expect("answer");
+        declined.push(header);
+    };
     assert!(bump.contains("+    \"express\": \"^4.22.3\""), "{bump}");
     let (code, rest) = finish(session);
 
     assert_eq!(code, 0, "{rest}");
+    for id in &BASIC_APP[..5] {
+        assert!(
+            declined.iter().any(|h| h.contains(&format!("] app.js ({id})"))),
+            "no question about {id}: {declined:?}"
+        );
+    }
     assert_eq!(common::tree(&app), written_with(&["--only", "express-version"]));
 }
 
@@ -244,7 +276,10 @@ fn a_migration_is_one_question_that_carries_its_version_bump() {
 
     let migration = answer(&mut session, 1, "] app.js (express4)", "y");
     assert!(migration.contains("+    \"express\": \"~4."), "the bump is shown with its migration:\n{migration}");
-    answer(&mut session, 2, "(helmet)", "q");
+    // The questions of the other transforms (every transform runs) come after the migration: quit at the first.
+    let (header, _) = next_question(&mut session);
+    assert!(header.starts_with("[2/") && !header.contains("express-version"), "{header}");
+    session.send_line("q").expect("quit");
     let (code, rest) = finish(session);
 
     assert_eq!(code, 0, "{rest}");
