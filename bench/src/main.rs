@@ -1,0 +1,447 @@
+//! `bench`: measures the full dry run against a parse-only pass over the same synthetic project.
+//!
+//! ```text
+//! scripts/bench.sh [--files 2000] [--runs 3] [--dir PATH] [--keep]
+//! cargo run --release -p express-harden-bench -- [--files 2000] [--runs 3] [--dir PATH] [--keep]
+//! ```
+//!
+//! The parent generates a deterministic corpus of Express-style and plain modules, then re-invokes itself once per
+//! measured phase (`--phase run|parse DIR`, hidden) so that each phase's peak memory is its own. A child times only
+//! its work (not process start), reads its peak RSS (`VmHWM`) at the end and prints one JSON line; the parent
+//! reports medians. See `docs/benchmark.md` for what each figure means.
+//!
+//! This is a workspace member of its own (`bench/`, not published), so that installing express-harden installs the
+//! tool only; the corpus generator is in [`generator`], the JavaScript it writes in `bench/corpus/`.
+
+mod generator;
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+use clap::{Parser, ValueEnum};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use express_harden::report::{self, Mode};
+use express_harden::source::SourceFile;
+use express_harden::{cli, discover, parse, pipeline};
+
+use generator::{CorpusStats, MARKER};
+
+/// Target from the issue: the dry run within this factor of the parse-only time.
+const RATIO_TARGET: f64 = 1.5;
+/// Target from the issue: peak memory of the dry run below this many MB.
+const MEMORY_TARGET_MB: f64 = 200.0;
+/// Prefix of the one line a child prints for its parent.
+const RESULT_PREFIX: &str = "bench-result ";
+
+/// Benchmarks the full dry run against a parse-only pass over a generated project.
+#[derive(Debug, Parser)]
+#[command(name = "bench")]
+struct Args {
+    /// Number of source files to generate.
+    #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u32).range(1..))]
+    files: u32,
+
+    /// Timed runs of each phase (the median is reported), after one untimed warm-up of each.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
+    runs: u32,
+
+    /// Generate the corpus here (a new or empty folder, or one a previous `--dir` run made) and keep it.
+    #[arg(long, value_name = "PATH")]
+    dir: Option<PathBuf>,
+
+    /// Keep the generated corpus (its path is printed).
+    #[arg(long)]
+    keep: bool,
+
+    /// Internal: measure one phase over DIR and print one JSON line.
+    #[arg(long, value_enum, hide = true, requires = "phase_dir")]
+    phase: Option<Phase>,
+
+    /// Internal: the corpus a `--phase` child measures.
+    #[arg(hide = true, requires = "phase")]
+    phase_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum Phase {
+    /// The full dry run, as the CLI does it.
+    Run,
+    /// Discover, read and parse every source file, nothing else.
+    Parse,
+}
+
+impl Phase {
+    fn arg(self) -> &'static str {
+        match self {
+            Phase::Run => "run",
+            Phase::Parse => "parse",
+        }
+    }
+}
+
+/// What a child reports.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Measurement {
+    phase: Phase,
+    /// Wall time of the work only.
+    elapsed_ms: f64,
+    /// Source files discovered.
+    files: usize,
+    /// Source files parsed.
+    parsed: usize,
+    /// Bytes of the discovered source files.
+    bytes: u64,
+    /// Run: files that could not be handled. Parse: files that did not parse.
+    errors: usize,
+    /// The first of those errors, for the report.
+    first_error: Option<String>,
+    /// Run: files the dry run would change (sources and manifests).
+    changes: usize,
+    /// Run: bytes of diff and summary the dry run prints.
+    output_bytes: usize,
+    /// Peak resident set size of the child, from `/proc/self/status` (`VmHWM`).
+    peak_rss_kb: Option<u64>,
+}
+
+/// `println!` that does not panic when stdout is closed early (`bench | head`): the corpus is still cleaned up.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let outcome = match (args.phase, &args.phase_dir) {
+        (Some(phase), Some(dir)) => measure_phase(phase, dir),
+        _ => bench(&args),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("bench: error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Child: one phase.
+
+fn measure_phase(phase: Phase, dir: &Path) -> Result<(), String> {
+    let measurement = match phase {
+        Phase::Run => measure_run(dir)?,
+        Phase::Parse => measure_parse(dir),
+    };
+    let line = serde_json::to_string(&measurement).map_err(|e| format!("cannot encode the result: {e}"))?;
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{RESULT_PREFIX}{line}").map_err(|e| format!("cannot print the result: {e}"))
+}
+
+/// The dry run exactly as `express-harden DIR` does it: run every transform, render every diff and the summary.
+fn measure_run(dir: &Path) -> Result<Measurement, String> {
+    let transforms = cli::select_transforms(&[], &[])?;
+    let paths = [dir.to_path_buf()];
+    let start = Instant::now();
+    let result = pipeline::run(&paths, &transforms);
+    // The CLI writes these to stdout and stderr; counting them is the sink.
+    let mut output_bytes = 0;
+    for change in &result.changes {
+        output_bytes += std::hint::black_box(report::unified_diff(change)).len();
+    }
+    output_bytes += std::hint::black_box(report::summary(&result, Mode::DryRun, false)).len();
+    let elapsed_ms = start.elapsed().as_secs_f64() * 1000.0;
+
+    // Outside the timing: the size of what was scanned, for the report.
+    let bytes =
+        discover::discover(&paths).sources.iter().filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum();
+    Ok(Measurement {
+        phase: Phase::Run,
+        elapsed_ms,
+        files: result.files_scanned,
+        parsed: result.files_parsed,
+        bytes,
+        errors: result.errors.len(),
+        first_error: result.errors.first().map(|e| format!("{}: {}", e.path.display(), e.message)),
+        changes: result.changes.len(),
+        output_bytes,
+        peak_rss_kb: peak_rss_kb(),
+    })
+}
+
+/// The honest baseline: the same walk, then read and parse every source file in parallel, with no prefilter.
+fn measure_parse(dir: &Path) -> Measurement {
+    let start = Instant::now();
+    let found = discover::discover(&[dir.to_path_buf()]);
+    let outcomes: Vec<(u64, Option<String>)> = found
+        .sources
+        .par_iter()
+        .map(|path| {
+            let text = match std::fs::read_to_string(path) {
+                Ok(text) => text,
+                Err(err) => return (0, Some(format!("{}: cannot be read: {err}", path.display()))),
+            };
+            let bytes = text.len() as u64;
+            let file = SourceFile::new(path.clone(), text);
+            let error = parse::parse(&file, &file.code).err().map(|e| format!("{}: {e}", path.display()));
+            (bytes, error)
+        })
+        .collect();
+    let elapsed_ms = start.elapsed().as_secs_f64() * 1000.0;
+
+    let errors: Vec<&String> = outcomes.iter().filter_map(|(_, e)| e.as_ref()).collect();
+    Measurement {
+        phase: Phase::Parse,
+        elapsed_ms,
+        files: found.sources.len(),
+        parsed: outcomes.len() - errors.len(),
+        bytes: outcomes.iter().map(|(b, _)| b).sum(),
+        errors: errors.len(),
+        first_error: errors.first().map(|e| e.to_string()),
+        changes: 0,
+        output_bytes: 0,
+        peak_rss_kb: peak_rss_kb(),
+    }
+}
+
+/// Peak resident set size of this process in kB, when the platform tells (Linux).
+fn peak_rss_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.trim_start_matches("VmHWM:").trim().trim_end_matches("kB").trim().parse().ok()
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Parent: generate, measure, report.
+
+fn bench(args: &Args) -> Result<(), String> {
+    let corpus = Corpus::create(args)?;
+    let outcome = bench_in(args, &corpus);
+    drop(corpus);
+    outcome
+}
+
+fn bench_in(args: &Args, corpus: &Corpus) -> Result<(), String> {
+    let started = Instant::now();
+    let stats = generator::generate(&corpus.dir, args.files as usize)?;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    say!(
+        "express-harden benchmark: {} source files, {:.2} MB ({} threads available)",
+        stats.files,
+        mb(stats.bytes),
+        threads
+    );
+    say!("corpus: {} (generated in {:.1} s)", corpus.dir.display(), started.elapsed().as_secs_f64());
+    say!("  {}", stats.composition());
+    say!("");
+
+    // Two cores shared with a build or a test run give figures that say more about the neighbours.
+    if let Some(load) = load_average().filter(|l| *l >= 0.5) {
+        say!("note: the load average is {load:.2} before the measurement; other processes may skew the figures");
+        say!("");
+    }
+    let exe = std::env::current_exe().map_err(|e| format!("cannot find the bench binary itself: {e}"))?;
+    // The warm-up fills the file cache and checks that both phases work before anything is timed.
+    for phase in [Phase::Parse, Phase::Run] {
+        let warm = run_child(&exe, phase, &corpus.dir)?;
+        check(&warm, &stats)?;
+    }
+    let mut parse_runs = Vec::new();
+    let mut dry_runs = Vec::new();
+    for _ in 0..args.runs {
+        parse_runs.push(run_child(&exe, Phase::Parse, &corpus.dir)?);
+        dry_runs.push(run_child(&exe, Phase::Run, &corpus.dir)?);
+    }
+    for m in parse_runs.iter().chain(&dry_runs) {
+        check(m, &stats)?;
+    }
+
+    let parse = Summary::of(&parse_runs);
+    let run = Summary::of(&dry_runs);
+    say!("{:<12} {:>10} {:>10} {:>8} {:>13}   runs (ms)", "phase", "median ms", "files/s", "MB/s", "peak RSS MB");
+    for (name, s) in [("parse-only", &parse), ("dry run", &run)] {
+        say!(
+            "{:<12} {:>10.1} {:>10.0} {:>8.2} {:>13}   {}",
+            name,
+            s.median_ms,
+            stats.files as f64 / (s.median_ms / 1000.0),
+            mb(stats.bytes) / (s.median_ms / 1000.0),
+            s.peak_rss_mb.map_or("n/a".to_string(), |m| format!("{m:.1}")),
+            s.runs_ms.iter().map(|t| format!("{t:.0}")).collect::<Vec<_>>().join(", ")
+        );
+    }
+    say!("");
+    if let Some(last) = dry_runs.last() {
+        say!(
+            "dry run: {} files scanned, {} parsed (prefilter skipped {}), {} would change, {} errors, {:.2} MB of diff \
+             and summary",
+            last.files,
+            last.parsed,
+            last.files.saturating_sub(last.parsed),
+            last.changes,
+            last.errors,
+            mb(last.output_bytes as u64)
+        );
+        if let Some(error) = &last.first_error {
+            say!("  first error: {error}");
+        }
+    }
+
+    let ratio = run.median_ms / parse.median_ms;
+    say!(
+        "ratio dry run / parse-only: {ratio:.2}x (target <= {RATIO_TARGET}x): {} (fastest runs: {:.2}x)",
+        if ratio <= RATIO_TARGET { "ok" } else { "MISSED" },
+        run.fastest_ms / parse.fastest_ms
+    );
+    match run.peak_rss_mb {
+        Some(peak) => say!(
+            "peak memory of the dry run: {peak:.0} MB (target < {MEMORY_TARGET_MB:.0} MB): {}",
+            if peak < MEMORY_TARGET_MB { "ok" } else { "MISSED" }
+        ),
+        None => say!("peak memory of the dry run: not available on this platform (needs /proc/self/status)"),
+    }
+    if corpus.keep {
+        say!("corpus kept at {}", corpus.dir.display());
+    }
+    Ok(())
+}
+
+/// A measurement that does not cover the generated files means the figures would be about something else.
+fn check(m: &Measurement, stats: &CorpusStats) -> Result<(), String> {
+    if m.files != stats.files {
+        return Err(format!(
+            "the {} phase found {} source files, {} were generated (is the corpus folder inside a .gitignored or \
+             skipped folder such as target/ or build/? pick another --dir)",
+            m.phase.arg(),
+            m.files,
+            stats.files
+        ));
+    }
+    if m.phase == Phase::Parse && m.errors > 0 {
+        return Err(format!(
+            "{} generated files do not parse, so the baseline would be wrong (a bug in the generator): {}",
+            m.errors,
+            m.first_error.as_deref().unwrap_or("no detail")
+        ));
+    }
+    Ok(())
+}
+
+fn run_child(exe: &Path, phase: Phase, dir: &Path) -> Result<Measurement, String> {
+    let output = Command::new(exe)
+        .arg("--phase")
+        .arg(phase.arg())
+        .arg(dir)
+        .output()
+        .map_err(|e| format!("cannot start {} for the {} phase: {e}", exe.display(), phase.arg()))?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let line = stdout.lines().find_map(|l| l.strip_prefix(RESULT_PREFIX));
+    match line {
+        Some(line) if output.status.success() => serde_json::from_str(line)
+            .map_err(|e| format!("the {} phase printed a result that cannot be read ({e}): {line}", phase.arg())),
+        _ => Err(format!(
+            "the {} phase failed ({}): {}",
+            phase.arg(),
+            output.status,
+            String::from_utf8_lossy(&output.stderr).trim()
+        )),
+    }
+}
+
+struct Summary {
+    median_ms: f64,
+    /// The least disturbed run: when the machine is busy, the ratio of these says more than the medians.
+    fastest_ms: f64,
+    runs_ms: Vec<f64>,
+    /// The highest peak over the timed runs (memory is reported conservatively).
+    peak_rss_mb: Option<f64>,
+}
+
+impl Summary {
+    fn of(runs: &[Measurement]) -> Summary {
+        let runs_ms: Vec<f64> = runs.iter().map(|m| m.elapsed_ms).collect();
+        let mut sorted = runs_ms.clone();
+        sorted.sort_by(f64::total_cmp);
+        let median_ms = match sorted.len() {
+            0 => f64::NAN,
+            n if n % 2 == 1 => sorted[n / 2],
+            n => (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0,
+        };
+        let peak_rss_mb = runs.iter().filter_map(|m| m.peak_rss_kb).max().map(|kb| mb(kb * 1024));
+        let fastest_ms = sorted.first().copied().unwrap_or(f64::NAN);
+        Summary { median_ms, fastest_ms, runs_ms, peak_rss_mb }
+    }
+}
+
+/// The one-minute load average, where the platform tells (Linux).
+fn load_average() -> Option<f64> {
+    std::fs::read_to_string("/proc/loadavg").ok()?.split_whitespace().next()?.parse().ok()
+}
+
+/// Megabytes of 10^6 bytes, for data and memory alike.
+fn mb(bytes: u64) -> f64 {
+    bytes as f64 / 1_000_000.0
+}
+
+/// The folder the corpus is generated in; removed on drop unless kept.
+struct Corpus {
+    dir: PathBuf,
+    keep: bool,
+}
+
+impl Corpus {
+    fn create(args: &Args) -> Result<Corpus, String> {
+        match &args.dir {
+            Some(dir) => {
+                prepare_dir(dir)?;
+                Ok(Corpus { dir: absolute(dir)?, keep: true })
+            }
+            None => {
+                let stamp =
+                    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+                let dir = std::env::temp_dir().join(format!("express-harden-bench-{}-{stamp}", std::process::id()));
+                std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+                Ok(Corpus { dir, keep: args.keep })
+            }
+        }
+    }
+}
+
+impl Drop for Corpus {
+    fn drop(&mut self) {
+        if !self.keep {
+            if let Err(err) = std::fs::remove_dir_all(&self.dir) {
+                eprintln!("bench: could not delete the corpus {}: {err}", self.dir.display());
+            }
+        }
+    }
+}
+
+/// `--dir` must be new, empty, or a corpus this tool generated before (then it is regenerated from scratch).
+fn prepare_dir(dir: &Path) -> Result<(), String> {
+    if dir.exists() {
+        if !dir.is_dir() {
+            return Err(format!("--dir {} is not a folder", dir.display()));
+        }
+        let mut entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read --dir {}: {e}", dir.display()))?;
+        if entries.next().is_some() {
+            if !dir.join(MARKER).is_file() {
+                return Err(format!(
+                    "--dir {} is not empty and was not made by this benchmark; pick a new or empty folder",
+                    dir.display()
+                ));
+            }
+            std::fs::remove_dir_all(dir).map_err(|e| format!("cannot clear the old corpus {}: {e}", dir.display()))?;
+        }
+    }
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create --dir {}: {e}", dir.display()))
+}
+
+fn absolute(dir: &Path) -> Result<PathBuf, String> {
+    std::fs::canonicalize(dir).map_err(|e| format!("cannot resolve {}: {e}", dir.display()))
+}
