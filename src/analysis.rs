@@ -191,7 +191,7 @@ pub struct FileFacts {
     pub values: BTreeMap<String, Middleware>,
     /// Every identifier the file declares or refers to, in any scope, types and type-only imports included (new
     /// bindings avoid them all: see [`FileFacts::free_name`]).
-    pub names: HashSet<String>,
+    pub names: HashSet<Atom>,
     /// Express apps the file creates.
     pub apps: Vec<ExpressApp>,
     /// Every `.use(...)` call.
@@ -278,7 +278,7 @@ impl FileFacts {
     /// declares or mentions it anywhere (any scope, later in the file, as a type, a type-only import, an undeclared
     /// global), or it is a reserved word or a name Node gives every CommonJS module (`require`, `module`, ...).
     pub fn name_taken(&self, name: &str) -> bool {
-        self.names.contains(name)
+        self.names.contains(&Atom::from(name))
             || RESERVED_NAMES.split_whitespace().any(|w| w == name)
             || COMMONJS_PARAMETERS.contains(&name)
     }
@@ -517,7 +517,9 @@ fn prop_name(name: &PropName) -> Option<String> {
 /// First pass: imports and requires, and every name the file declares or mentions.
 struct BindingCollector {
     bindings: Vec<ModuleBinding>,
-    names: HashSet<String>,
+    /// Atoms, not strings: every identifier of the file passes here, and an atom carries its hash and clones without
+    /// allocating.
+    names: HashSet<Atom>,
     depth: usize,
     /// Names declared from a require or a call of one (`const MemoryStore = require('memorystore')(session)`): the
     /// only names whose reads [`FileFacts::references`] counts.
@@ -525,9 +527,9 @@ struct BindingCollector {
 }
 
 impl BindingCollector {
-    fn name(&mut self, name: &str) {
+    fn name(&mut self, name: &Atom) {
         if !self.names.contains(name) {
-            self.names.insert(name.to_string());
+            self.names.insert(name.clone());
         }
     }
 

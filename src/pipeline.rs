@@ -283,8 +283,9 @@ fn plan_file(
     tracked.sort_unstable();
     tracked.dedup();
     let facts = analyse_tracking(&file, &parsed, Some(&tracked));
-    // The original's early errors are looked up once, when a phase has a result to compare them with.
-    let mut original_parsed = Some(parsed);
+    drop(parsed);
+    // The original's early errors, looked up only when a result has some (parsing it again is cheaper than keeping
+    // every file's tree for a case that should not happen).
     let mut original_early: Option<Vec<EarlyError>> = None;
 
     // Transforms run in phases: code migrations first, then the others on the migrated code (a session hardened
@@ -352,13 +353,16 @@ fn plan_file(
         };
         // Verify: what we show or write must load in Node, unless the original did not either (a name the original
         // already declares twice is the file's own problem, as before).
-        let original_errors = original_early.get_or_insert_with(|| match original_parsed.take() {
-            Some(parsed) => early_errors::check(&parsed.program, early_mode(&file, &parsed.program)),
-            None => Vec::new(),
-        });
-        let new_error = early_errors::check(&reparsed.program, early_mode(&next, &reparsed.program))
-            .into_iter()
-            .find(|e| !original_errors.iter().any(|o| o.kind == e.kind && o.name == e.name));
+        let result_errors = early_errors::check(&reparsed.program, early_mode(&next, &reparsed.program));
+        let new_error = if result_errors.is_empty() {
+            None
+        } else {
+            let original_errors = original_early.get_or_insert_with(|| match parse(&file, &file.code) {
+                Ok(parsed) => early_errors::check(&parsed.program, early_mode(&file, &parsed.program)),
+                Err(_) => Vec::new(),
+            });
+            result_errors.into_iter().find(|e| !original_errors.iter().any(|o| o.kind == e.kind && o.name == e.name))
+        };
         if let Some(early) = new_error {
             let (line, column) = next.line_col(early.at);
             planned.error = Some(fail(
