@@ -330,6 +330,11 @@ fn render(result: &RunResult, root: &Path) -> String {
     for e in &result.errors {
         out.push_str(&format!("error: {} {}\n", relative(&e.path, root), e.message));
     }
+    // The transforms' own next steps (what the operator must do: provide a Redis, set a variable, run the tests
+    // after a migration); the engine's generic ones (install the packages, review the diff) are left out.
+    for step in &result.transform_steps {
+        out.push_str(&format!("next step: {}\n", step.replace(&format!("{prefix}/"), "").replace(&prefix, ".")));
+    }
     if out.is_empty() {
         out.push_str("(no change, no finding)\n");
     }

@@ -95,6 +95,8 @@ impl Transform for Express4 {
         if !on_express3(cx) {
             return;
         }
+        // Edits of the other migration of this phase may be in the plan already: only this transform's count.
+        let edits_before = plan.edits.len();
         let facts = cx.facts;
         let mut imports: Vec<(&Bundled, String)> = Vec::new();
         for site in &facts.calls {
@@ -144,7 +146,7 @@ impl Transform for Express4 {
                 });
             }
         }
-        if !plan.edits.iter().any(|e| e.transform == ID) {
+        if plan.edits.len() == edits_before {
             return;
         }
         plan.next_steps.push(

@@ -105,6 +105,8 @@ impl Transform for Express5 {
         if self.target.major != Some(5) || !on_express4(cx) {
             return;
         }
+        // Edits of the other migration of this phase may be in the plan already: only this transform's count.
+        let edits_before = plan.edits.len();
         let facts = cx.facts;
         let handlers = handlers::handlers(facts);
         let routers = handlers::routers(facts);
@@ -180,7 +182,7 @@ impl Transform for Express5 {
         removed_reads(cx, plan, &handlers);
         urlencoded(cx, plan);
         static_dotfiles(cx, plan);
-        if plan.edits.iter().any(|e| e.transform == ID) {
+        if plan.edits.len() > edits_before {
             plan.next_steps.push(
                 "the code was migrated to Express 5: run the app's tests, and read the migration guide for behaviour \
                  changes no tool can see (https://expressjs.com/en/guide/migrating-5.html)"
