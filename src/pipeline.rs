@@ -89,7 +89,7 @@ impl Selection {
     fn options_for(
         &self,
         path: &Path,
-        project_dir: Option<&Path>,
+        in_project: Option<&dyn Fn(&Path) -> bool>,
         migrations: &[&str],
         options: &Options,
     ) -> Option<Options> {
@@ -97,11 +97,7 @@ impl Selection {
             return None;
         }
         let migration_declined = |id: &str| {
-            project_dir.is_some_and(|dir| {
-                self.declined.iter().any(|(p, t)| {
-                    *t == id && (crate::discover::relative_to_cwd(p).starts_with(dir) || dir == Path::new("."))
-                })
-            })
+            in_project.is_some_and(|in_project| self.declined.iter().any(|(p, t)| *t == id && in_project(p)))
         };
         let selected = options
             .selected
@@ -177,12 +173,11 @@ pub fn run_selected(
     for path in manifest_paths {
         let project = &projects[path];
         let (Some(info), Ok(text)) = (&project.manifest, std::fs::read_to_string(path)) else { continue };
-        // Error paths are as the walk found them (absolute when the user gave an absolute path), project folders
-        // relative to the current folder: compare them alike, or a failed migration would not hold the bump back.
-        let source_errors = result.errors.iter().any(|e| {
-            crate::discover::relative_to_cwd(&e.path).starts_with(&project.dir) || project.dir == Path::new(".")
-        });
-        let own = selection.options_for(path, Some(&project.dir), &migrations, options);
+        // An error belongs to the project whose manifest is the file's nearest (not to every project above it, and
+        // whatever the spelling of the paths: absolute, or relative to a folder below the project).
+        let source_errors = result.errors.iter().any(|e| manifests.owner(&e.path).as_deref() == Some(path.as_path()));
+        let owns = |file: &Path| manifests.owner(file).as_deref() == Some(path.as_path());
+        let own = selection.options_for(path, Some(&owns), &migrations, options);
         let options = own.as_ref().unwrap_or(options);
         let mut plan = ManifestPlan::default();
         for transform in transforms.iter().filter(|t| options.selected.contains(&t.info().id)) {
@@ -462,6 +457,15 @@ impl ManifestIndex {
 
     fn nearest(&self, file: &Path) -> Option<PathBuf> {
         self.by_dir.get(&parent_dir(file)).cloned().flatten()
+    }
+
+    /// The manifest of the project a path belongs to (as the manifests are keyed: relative to the current folder),
+    /// for a discovered file or any other path.
+    fn owner(&self, path: &Path) -> Option<PathBuf> {
+        match self.by_dir.get(&parent_dir(path)) {
+            Some(found) => found.clone(),
+            None => manifest::find_nearest_manifest(&parent_dir(path)).map(|m| crate::discover::relative_to_cwd(&m)),
+        }
     }
 }
 

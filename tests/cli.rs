@@ -1298,6 +1298,17 @@ fn express_3_moves_to_4_only_with_its_code() {
     assert_eq!(from_elsewhere.code, 2, "{from_elsewhere:?}");
     assert!(!from_elsewhere.stdout.contains("\"express\": \"~4.22.3\""), "{}", from_elsewhere.stdout);
     assert!(from_elsewhere.stderr.contains("could not be migrated"), "{}", from_elsewhere.stderr);
+
+    // And from a folder below the project (the project's manifest is above the current folder).
+    let nested = Project::empty()
+        .with("package.json", manifest)
+        .with("app.js", app)
+        .with("src/bad.js", "var express = {\n")
+        .with("src/ok.js", "var express = require('express');\n");
+    let from_below = run(&nested.path().join("src"), &["--only", "express-version,express4", "."]);
+    assert_eq!(from_below.code, 2, "{from_below:?}");
+    assert!(!from_below.stdout.contains("\"express\": \"~4.22.3\""), "{}", from_below.stdout);
+    assert!(from_below.stderr.contains("could not be migrated"), "{}", from_below.stderr);
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
