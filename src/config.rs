@@ -95,6 +95,8 @@ fn from_value(value: serde_json::Value, known: &Known) -> Result<Config, String>
             }
             "paths" => config.paths = PathsConfig::deserialize(value).map_err(|e| format!("\"{key}\": {e}"))?,
             _ => match known.groups.iter().find(|g| g.key == key) {
+                // `null` leaves the setting unset, as it always did.
+                Some(_) if value.is_null() => {}
                 Some(group) => {
                     (group.check)(&value).map_err(|e| format!("\"{key}\": {e}"))?;
                     config.settings.insert(key, value);
@@ -152,6 +154,12 @@ mod tests {
         assert!(err.contains("\"transforms.only\": unknown transform `helmut`"), "{err}");
         let err = parse(r#"{ "cookies": { "sameSite": "none" } }"#).expect_err("none is not offered");
         assert!(err.contains("expected `lax` or `strict`"), "{err}");
+    }
+
+    #[test]
+    fn null_leaves_a_setting_unset() {
+        let config = parse(r#"{ "store": null, "express": null, "cookies": { "name": null } }"#).expect("valid");
+        assert!(!config.settings.contains_key("store") && !config.settings.contains_key("express"));
     }
 
     #[test]

@@ -393,7 +393,7 @@ fn plan_file(
     }
     if crate::lines::mostly_lone_cr(&file.code) {
         // The layout of new code (indentation, line starts) is read at LF; rather than guess, such files are not
-        // edited. Their findings stand (lines are counted at CR too).
+        // edited. Their findings go too: several explain a change that is not made (the error says why).
         planned.error = Some(fail(
             ErrorKind::Unsupported,
             "ends its lines with a lone CR (classic Mac line endings), which express-harden does not edit; left \
@@ -401,6 +401,8 @@ fn plan_file(
                 .to_string(),
         ));
         planned.dependencies.clear();
+        planned.findings.clear();
+        planned.next_steps.clear();
         return planned;
     }
     ids.sort();

@@ -473,6 +473,7 @@ fn a_classic_mac_file_is_left_alone_with_a_reason() {
     assert!(out.stderr.contains("app.js ends its lines with a lone CR (classic Mac line endings)"), "{}", out.stderr);
     assert_eq!(project.read("app.js"), app);
     assert_eq!(project.read("package.json"), manifest, "no package added for code that was not written");
+    assert!(!out.stderr.contains("findings ("), "no finding explains a change that was not made: {}", out.stderr);
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
