@@ -109,7 +109,7 @@ impl Transform for Express4 {
             // `new express.session.MemoryStore()`: the middleware's namespace moved with it.
             if site.is_new || callee.members.len() > 1 {
                 if let Some(bundled) = data().middleware.iter().find(|m| m.name == name && callee.members.len() > 1) {
-                    let local = local_name(facts, bundled, &mut imports);
+                    let local = local_name(facts, bundled, &mut imports, site.call.range.start);
                     let prefix = format!("{}.{name}", binding.local);
                     let start = site.call.callee_range.start;
                     if cx.text(start..start + prefix.len()) == prefix {
@@ -127,7 +127,7 @@ impl Transform for Express4 {
                 drop_default_favicon(cx, plan, site);
                 continue;
             }
-            let local = local_name(facts, bundled, &mut imports);
+            let local = local_name(facts, bundled, &mut imports, site.call.range.start);
             migrate_call(cx, plan, site, bundled, &local);
         }
         store_factories(cx, plan, &mut imports);
@@ -158,9 +158,20 @@ impl Transform for Express4 {
 }
 
 /// The local name for a bundled middleware's package: the file's own import of it, or a new one.
-fn local_name<'a>(facts: &FileFacts, bundled: &'a Bundled, imports: &mut Vec<(&'a Bundled, String)>) -> String {
-    if let Some(existing) = facts.module_names(&bundled.package).first() {
-        return (*existing).to_string();
+///
+/// The file's own import is reused only when the code at `at` can see it: a top-level binding declared before that
+/// point (a `require` inside another function, or one further down, would be a ReferenceError at start).
+fn local_name<'a>(
+    facts: &FileFacts,
+    bundled: &'a Bundled,
+    imports: &mut Vec<(&'a Bundled, String)>,
+    at: usize,
+) -> String {
+    let visible = facts
+        .bindings_of(&bundled.package)
+        .find(|b| b.kind == crate::analysis::ImportKind::Module && b.top_level && b.stmt.end <= at);
+    if let Some(existing) = visible {
+        return existing.local.clone();
     }
     if let Some((_, local)) = imports.iter().find(|(b, _)| b.package == bundled.package) {
         return local.clone();
@@ -271,7 +282,7 @@ fn store_factories(cx: &FileContext<'_>, plan: &mut FilePlan, imports: &mut Vec<
             continue;
         }
         let Some(session) = data().middleware.iter().find(|m| m.package == "express-session") else { continue };
-        let local = local_name(facts, session, imports);
+        let local = local_name(facts, session, imports, site.call.range.start);
         plan.edits.push(Edit::replace(range.clone(), local));
     }
 }
