@@ -468,7 +468,10 @@ pub fn resolve(cli: &Cli, matches: Option<&clap::ArgMatches>, dir: &Path) -> Res
     for transform in &mut all {
         transform.configure(&input)?;
     }
-    let transforms = select(all, &only, &skip)?;
+    let mut transforms = select(all, &only, &skip)?;
+    for transform in &mut transforms {
+        transform.prepare()?;
+    }
     let options = Options { selected: Vec::new(), exclude: config.paths.exclude.clone() };
     Ok(Resolved { paths, transforms, options })
 }

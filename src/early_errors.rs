@@ -13,6 +13,7 @@
 
 use std::fmt;
 
+use rustc_hash::FxHashMap as HashMap;
 use swc_atoms::Atom;
 use swc_ecma_ast::*;
 use swc_ecma_visit::{Visit, VisitWith};
@@ -155,24 +156,29 @@ impl Checker {
     fn pop(&mut self) {
         let Some(frame) = self.frames.pop() else { return };
         let sloppy_block = !frame.strict && !matches!(frame.kind, Kind::Var { .. });
-        for (i, d) in frame.lexical.iter().enumerate() {
-            let earlier = frame.lexical[..i].iter().filter(|e| e.name == d.name);
-            let mut earlier = earlier.peekable();
-            if earlier.peek().is_some() {
-                let annex_b = sloppy_block && d.function && earlier.all(|e| e.function);
+        // Linear in the scope's declarations (a file with tens of thousands of top-level `let`s is checked as fast as
+        // it is parsed): the first `var`/parameter of each name, and whether all earlier lexical declarations of a
+        // name were functions (sloppy-mode blocks allow repeated function declarations).
+        let mut others: HashMap<&Atom, usize> = HashMap::default();
+        let catch_params: &[(Atom, usize)] = match &frame.kind {
+            Kind::Catch { params, .. } => params,
+            _ => &[],
+        };
+        for (name, at) in frame.vars.iter().chain(&frame.params).chain(catch_params) {
+            others.entry(name).or_insert(*at);
+        }
+        let mut earlier: HashMap<&Atom, bool> = HashMap::default();
+        for d in &frame.lexical {
+            let all_functions = earlier.get(&d.name).copied();
+            earlier.insert(&d.name, all_functions.unwrap_or(true) && d.function);
+            if let Some(all_functions) = all_functions {
+                let annex_b = sloppy_block && d.function && all_functions;
                 if !annex_b {
                     self.redeclared(&d.name, d.at);
                     continue;
                 }
             }
-            let clash =
-                frame.vars.iter().chain(&frame.params).find(|(name, _)| *name == d.name).or_else(|| {
-                    match &frame.kind {
-                        Kind::Catch { params, .. } => params.iter().find(|(name, _)| *name == d.name),
-                        _ => None,
-                    }
-                });
-            if let Some((_, other)) = clash {
+            if let Some(other) = others.get(&d.name) {
                 self.redeclared(&d.name, d.at.max(*other));
             }
         }

@@ -297,8 +297,15 @@ pub trait Transform: Send + Sync {
         Vec::new()
     }
 
-    /// Reads the transform's settings; an error is a usage error that names the flag or key.
+    /// Reads the transform's settings; an error is a usage error that names the flag or key. Every registered
+    /// transform is configured (so a bad flag fails whatever `--only` says): keep this cheap, with no I/O.
     fn configure(&mut self, _input: &SettingsInput<'_>) -> Result<(), String> {
+        Ok(())
+    }
+
+    /// Prepares a transform that will run, after the command line is checked: the place for slow or outside work its
+    /// settings ask for (`--latest` reads the npm registry). An error stops the run before anything is planned.
+    fn prepare(&mut self) -> Result<(), String> {
         Ok(())
     }
 }

@@ -1727,6 +1727,41 @@ fn fake_package_manager(dir: &Path, name: &str) -> PathBuf {
     bin
 }
 
+/// `--latest` asks the npm registry only once the command line is known to be good, and only for a run where
+/// express-version is selected: a typo in `--only` costs no network call.
+#[cfg(unix)]
+#[test]
+fn latest_reads_the_registry_only_for_a_good_command_line_that_runs_express_version() {
+    let project = Project::express_app();
+    let tools = tempfile::tempdir().expect("tempdir");
+    let bin = fake_package_manager(tools.path(), "npm");
+    let log = tools.path().join("npm.log");
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    let run_with_fake_npm = |args: &[&str]| {
+        Command::new(BIN)
+            .args(args)
+            .current_dir(project.path())
+            .envs(isolated_git_env(project.path()))
+            .env("PATH", &path)
+            .output()
+            .expect("run express-harden")
+    };
+
+    let typo = run_with_fake_npm(&["--latest", "--only", "helmut"]);
+    assert_eq!(typo.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&typo.stderr).contains("unknown transform `helmut`"));
+    assert!(!log.exists(), "npm ran for a command line that was refused");
+
+    let without = run_with_fake_npm(&["--latest", "--only", "helmet"]);
+    assert_eq!(without.status.code(), Some(0), "{without:?}");
+    assert!(!log.exists(), "npm ran although express-version does not run");
+
+    // With express-version, npm is asked (the fake answers nothing usable, which is an error naming --latest).
+    let with = run_with_fake_npm(&["--latest", "--only", "express-version"]);
+    assert!(log.exists(), "npm was not asked");
+    assert!(String::from_utf8_lossy(&with.stderr).contains("--latest"), "{with:?}");
+}
+
 #[cfg(unix)]
 #[test]
 fn the_package_manager_sees_no_tokens_and_keeps_the_registry_settings() {

@@ -188,6 +188,10 @@ impl Transform for ExpressVersion {
 
     fn configure(&mut self, input: &SettingsInput<'_>) -> Result<(), String> {
         self.target = ExpressTarget::read(input)?;
+        Ok(())
+    }
+
+    fn prepare(&mut self) -> Result<(), String> {
         self.latest = if self.target.latest { Some(latest_versions()?) } else { None };
         Ok(())
     }
