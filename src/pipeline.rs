@@ -191,8 +191,22 @@ pub fn run_selected(
                 options,
                 source_errors,
             };
-            let before = (plan.changes.len(), plan.findings.len());
-            transform.plan_manifest(&cx, &mut plan);
+            let before = (plan.changes.len(), plan.findings.len(), plan.next_steps.len());
+            // A panic on one manifest leaves it alone, named; the run goes on.
+            let planned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                transform.plan_manifest(&cx, &mut plan);
+            }));
+            if planned.is_err() {
+                plan.changes.truncate(before.0);
+                plan.findings.truncate(before.1);
+                plan.next_steps.truncate(before.2);
+                result.errors.push(FileError::new(
+                    path,
+                    ErrorKind::Internal,
+                    format!("could not be handled: express-harden's {id} transform failed on it (a bug: please report it with this file); left alone"),
+                ));
+                continue;
+            }
             plan.changes[before.0..].iter_mut().for_each(|c| c.transform = id);
             plan.findings[before.1..].iter_mut().for_each(|f| f.transform = id);
         }
@@ -302,10 +316,11 @@ fn plan_file(
             let id = transform.info().id;
             let cx =
                 FileContext { transform: transform.info(), file: current, facts: &current_facts, project, options };
-            let before = (plan.edits.len(), plan.dependencies.len());
+            let before = (plan.edits.len(), plan.dependencies.len(), plan.findings.len());
             transform.plan(&cx, &mut plan);
             plan.edits[before.0..].iter_mut().for_each(|e| e.transform = id);
             plan.dependencies[before.1..].iter_mut().for_each(|d| d.transform = id);
+            plan.findings[before.2..].iter_mut().for_each(|f| f.transform = id);
         }
         planned.findings.extend(plan.findings);
         planned.next_steps.extend(plan.next_steps);
@@ -521,7 +536,8 @@ fn build_projects(
         .filter_map(|path| {
             let text = std::fs::read(path).ok()?;
             let text = String::from_utf8_lossy(&text);
-            let scan = views::scan_view(path, &text);
+            // A view the scanner fails on only loses its CSP evidence (a panic here must not end the run).
+            let scan = std::panic::catch_unwind(|| views::scan_view(path, &text)).ok()?;
             let empty = scan.inline.is_empty() && scan.external.is_empty();
             (!empty).then(|| (path.clone(), manifests.nearest(path), scan))
         })

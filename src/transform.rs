@@ -100,6 +100,13 @@ pub struct DependencyRequest {
     pub transform: &'static str,
 }
 
+impl DependencyRequest {
+    /// A package the planned code needs (the engine attributes it to the planning transform).
+    pub fn new(package: impl Into<String>, spec: impl Into<String>, section: DepSection) -> DependencyRequest {
+        DependencyRequest { package: package.into(), spec: spec.into(), section, transform: "" }
+    }
+}
+
 /// Everything a transform wants for one file.
 #[derive(Debug, Default, Clone)]
 pub struct FilePlan {
@@ -177,6 +184,13 @@ pub struct ManifestRequest {
     pub to: String,
     /// Transform asking for it (set by the engine).
     pub transform: &'static str,
+}
+
+impl ManifestRequest {
+    /// A change of `package`'s spec in `section` (the engine attributes it to the planning transform).
+    pub fn new(section: DepSection, package: impl Into<String>, to: impl Into<String>) -> ManifestRequest {
+        ManifestRequest { section, package: package.into(), to: to.into(), transform: "" }
+    }
 }
 
 /// What a transform wants for one manifest.

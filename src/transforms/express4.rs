@@ -138,12 +138,11 @@ impl Transform for Express4 {
         if !imports.is_empty() {
             plan.edits.push(import_edit(cx, &imports));
             for (bundled, _) in &imports {
-                plan.dependencies.push(DependencyRequest {
-                    package: bundled.package.clone(),
-                    spec: bundled.spec.clone(),
-                    section: DepSection::Dependencies,
-                    transform: ID,
-                });
+                plan.dependencies.push(DependencyRequest::new(
+                    bundled.package.clone(),
+                    bundled.spec.clone(),
+                    DepSection::Dependencies,
+                ));
             }
         }
         if plan.edits.len() == edits_before {

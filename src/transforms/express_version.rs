@@ -315,7 +315,7 @@ impl Transform for ExpressVersion {
 }
 
 fn change(section: DepSection, package: &str, to: String) -> ManifestRequest {
-    ManifestRequest { section, package: package.to_string(), to, transform: ID }
+    ManifestRequest::new(section, package, to)
 }
 
 /// The newest Express and `@types/express` of each major, from the npm registry's metadata (`npm view`).

@@ -217,12 +217,7 @@ impl Transform for Helmet {
                 oldest
             }
         };
-        plan.dependencies.push(DependencyRequest {
-            package: d.package.clone(),
-            spec,
-            section: DepSection::Dependencies,
-            transform: ID,
-        });
+        plan.dependencies.push(DependencyRequest::new(d.package.clone(), spec, DepSection::Dependencies));
     }
 }
 

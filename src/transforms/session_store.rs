@@ -652,34 +652,31 @@ fn request_dependencies(
     version: &StoreVersion,
     creates_client: bool,
 ) {
-    plan.dependencies.push(DependencyRequest {
-        package: backend.package.clone(),
-        spec: version.spec.clone(),
-        section: DepSection::Dependencies,
-        transform: ID,
-    });
+    plan.dependencies.push(DependencyRequest::new(
+        backend.package.clone(),
+        version.spec.clone(),
+        DepSection::Dependencies,
+    ));
     if creates_client {
         if let Some(package) = &backend.client.package {
             if let Some(v) =
                 data::pick_version(&backend.client.versions, &cx.project.node).or(backend.client.versions.last())
             {
-                plan.dependencies.push(DependencyRequest {
-                    package: package.clone(),
-                    spec: v.spec.clone(),
-                    section: DepSection::Dependencies,
-                    transform: ID,
-                });
+                plan.dependencies.push(DependencyRequest::new(
+                    package.clone(),
+                    v.spec.clone(),
+                    DepSection::Dependencies,
+                ));
             }
         }
     }
     if cx.file.kind != SourceKind::JavaScript {
         if let Some(types) = &backend.types {
-            plan.dependencies.push(DependencyRequest {
-                package: types.package.clone(),
-                spec: types.spec.clone(),
-                section: DepSection::DevDependencies,
-                transform: ID,
-            });
+            plan.dependencies.push(DependencyRequest::new(
+                types.package.clone(),
+                types.spec.clone(),
+                DepSection::DevDependencies,
+            ));
         }
     }
 }
