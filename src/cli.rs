@@ -52,6 +52,12 @@ pub struct Cli {
     #[arg(long)]
     pub lockfile: bool,
 
+    /// With --lockfile: pass this environment variable (repeatable) to the package manager, which otherwise sees none
+    /// that looks like a credential (NPM_TOKEN, NODE_AUTH_TOKEN, ...). A command-line flag only, on purpose: the
+    /// configuration file belongs to the repository, which must not be able to ask for your secrets.
+    #[arg(long, value_name = "NAME", requires = "lockfile")]
+    pub lockfile_env: Vec<std::ffi::OsString>,
+
     /// With --write or --interactive, also change files that have uncommitted changes in git.
     #[arg(long)]
     pub allow_dirty: bool,
@@ -346,7 +352,7 @@ fn apply(cli: &Cli, result: &mut RunResult) -> Applied {
         applied.written = written.paths;
         applied.notes = written.notes;
         if cli.lockfile {
-            applied.lockfile_lines = crate::lockfile::update_written(result, &applied.written);
+            applied.lockfile_lines = crate::lockfile::update_written(result, &applied.written, &cli.lockfile_env);
         }
     }
     if let Some(path) = &cli.written_list {

@@ -4,14 +4,17 @@
 //!
 //! The package manager runs none of the repository's code: `--ignore-scripts` turns the install scripts off, and
 //! the settings by which a repository names a program for the package manager to run are overridden on the command
-//! line (npm: `git=` in `.npmrc`; pnpm: `.pnpmfile.cjs` or `pnpmfile=`; Yarn 1: `yarn-path` in `.yarnrc`). Where
-//! overriding would give a wrong lockfile (pnpm records its pnpmfile's checksum) or the repository ships the package
-//! manager itself (Yarn 2+'s `yarnPath`, its plugins), the lockfile is not updated and the message says why. The
-//! package manager is found by absolute path and does not see the user's tokens ([`crate::child`]).
+//! line (npm: `git=` in `.npmrc`; pnpm: `.pnpmfile.cjs` or `pnpmfile=`, and the `packageManager` version it would
+//! fetch; Yarn 1: `yarn-path` in `.yarnrc`). Where overriding would give a wrong lockfile (pnpm records its
+//! pnpmfile's checksum) or cannot be done (Yarn 2+ loads the plugins and the release its `.yarnrc.yml` files name),
+//! the lockfile is not updated and the message says why and what to run by hand. The package manager is found by
+//! absolute path and does not see the user's tokens unless `--lockfile-env` names them ([`crate::child`] lists every
+//! promise).
 //!
 //! Only the lockfile changes: Yarn 1 has no lockfile-only mode, so it installs into a temporary folder that is deleted
 //! afterwards, and the `node_modules` folders it still makes in the workspaces are removed.
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -27,7 +30,7 @@ pub enum Manager {
     Pnpm,
     /// Yarn 1 (yarn.lock without `__metadata:`).
     Yarn1,
-    /// Yarn 2+ (berry: `__metadata:` in yarn.lock, or a `.yarnrc.yml`).
+    /// Yarn 2+ (berry: `__metadata:` in yarn.lock, or a `.yarnrc.yml` in the lockfile's folder or above).
     YarnBerry,
 }
 
@@ -67,8 +70,9 @@ pub fn find(manifest_dir: &Path) -> Option<Lockfile> {
             }),
             ("pnpm-lock.yaml", |_| (Manager::Pnpm, vec!["pnpm", "install", "--lockfile-only", "--ignore-scripts"])),
             ("yarn.lock", |dir| {
-                // Yarn 2+ (berry) writes `__metadata:` into its lockfile and reads `.yarnrc.yml`.
-                let berry = dir.join(".yarnrc.yml").exists()
+                // Yarn 2+ (berry) writes `__metadata:` into its lockfile and reads the `.yarnrc.yml` of the project and
+                // of its parent folders.
+                let berry = dir.ancestors().any(|d| d.join(".yarnrc.yml").exists())
                     || std::fs::read_to_string(dir.join("yarn.lock")).is_ok_and(|t| t.contains("__metadata:"));
                 if berry {
                     (Manager::YarnBerry, vec!["yarn", "install", "--mode=update-lockfile"])
@@ -109,35 +113,45 @@ fn refusal(lockfile: &Lockfile) -> Option<String> {
                 )
             })
         }
-        Manager::YarnBerry => {
-            let rc = read(".yarnrc.yml");
-            let key = |key: &str| rc.lines().any(|l| l.trim_start().starts_with(key));
-            let shipped = if key("yarnPath:") {
-                Some("runs the Yarn release the repository ships (yarnPath in .yarnrc.yml)")
-            } else if key("plugins:") {
-                Some("loads the plugins the repository ships (plugins in .yarnrc.yml)")
-            } else {
-                None
-            };
-            shipped.map(|what| format!("Yarn 2+ {what}; the lockfile was not updated: {yourself}"))
-        }
+        // Berry loads the plugins (and runs the release) that the `.yarnrc.yml` files of the project and of its
+        // parent folders name, however the YAML spells them; no flag turns the plugins off.
+        Manager::YarnBerry => Some(format!(
+            "this is a Yarn 2+ project: Yarn 2+ always loads the plugins and the Yarn release (yarnPath) named in the \
+             project's .yarnrc.yml files, which are the repository's code, so the lockfile was not updated: {yourself}"
+        )),
     }
 }
 
 /// The command that runs: the one shown, found by absolute path, with the overrides that keep the repository's
-/// programs from running and a cleaned environment.
-fn safe_command(lockfile: &Lockfile, modules: Option<&Path>) -> Result<Command, String> {
+/// programs from running and a cleaned environment (but for the variables in `pass`). Also returns the names of the
+/// variables withheld from it.
+fn safe_command(
+    lockfile: &Lockfile,
+    modules: Option<&Path>,
+    pass: &[OsString],
+) -> Result<(Command, Vec<String>), String> {
     let (program, args) = lockfile.command.split_first().ok_or("empty command")?;
-    let mut command = child::command(program);
+    let (mut command, withheld) = child::command_passing(program, pass)?;
     command.args(args).current_dir(&lockfile.dir);
     match lockfile.manager {
         Manager::Npm => {
-            // The command line beats `git=` in the repository's .npmrc (npm runs it for git dependencies).
-            let git = child::find_program("git").unwrap_or_else(|| PathBuf::from("git"));
+            // The command line beats `git=` in the repository's .npmrc (npm runs it for git dependencies). Only an
+            // absolute path will do: a bare `git` would be looked up in PATH, relative entries included.
+            let git = child::find_program("git").ok_or_else(|| {
+                format!(
+                    "`git` is not on PATH (relative PATH entries are not searched), and npm needs it named by absolute \
+                     path (else the repository's .npmrc could name its own): the lockfile was not updated: run `{}` \
+                     yourself",
+                    lockfile.command_line()
+                )
+            })?;
             command.arg(format!("--git={}", git.display()));
         }
         Manager::Pnpm => {
-            command.arg("--ignore-pnpmfile");
+            // Without the setting off, the `packageManager` field of package.json (with
+            // `manage-package-manager-versions=true` in the repository's .npmrc, the default from pnpm 10) makes pnpm
+            // fetch that pnpm from the registry the repository names, and run it.
+            command.arg("--ignore-pnpmfile").arg("--config.manage-package-manager-versions=false");
         }
         Manager::Yarn1 | Manager::YarnBerry => {
             // Yarn 1 runs the program `yarn-path` names in .yarnrc (or `yarnPath` in .yarnrc.yml) instead of itself.
@@ -147,15 +161,17 @@ fn safe_command(lockfile: &Lockfile, modules: Option<&Path>) -> Result<Command, 
     if let Some(modules) = modules {
         command.arg("--modules-folder").arg(modules).arg("--non-interactive");
     }
-    Ok(command)
+    Ok((command, withheld))
 }
 
-/// The major version of the yarn found on PATH.
-fn yarn_major(lockfile: &Lockfile) -> Option<u32> {
+/// The major version of the yarn found on PATH, asked in the temporary folder (not in the repository, whose
+/// `.yarnrc.yml` a Yarn 2+ would read).
+fn yarn_major() -> Option<u32> {
     let out = child::command("yarn")
+        .ok()?
         .arg("--version")
         .env("YARN_IGNORE_PATH", "1")
-        .current_dir(&lockfile.dir)
+        .current_dir(std::env::temp_dir())
         .output()
         .ok()?;
     String::from_utf8_lossy(&out.stdout).trim().split('.').next()?.parse().ok()
@@ -181,8 +197,9 @@ fn without_node_modules(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// Runs the lockfile-only update. Returns a one-line summary of what moved, or why it could not run.
-pub fn update(lockfile: &Lockfile, packages: &[String]) -> Result<String, String> {
+/// Runs the lockfile-only update, passing the variables named in `pass` (`--lockfile-env`) through to the package
+/// manager. Returns a one-line summary of what moved, or why it could not run.
+pub fn update(lockfile: &Lockfile, packages: &[String], pass: &[OsString]) -> Result<String, String> {
     if let Some(message) = refusal(lockfile) {
         return Err(message);
     }
@@ -196,13 +213,14 @@ pub fn update(lockfile: &Lockfile, packages: &[String]) -> Result<String, String
     if child::find_program(program).is_none() {
         return Err(not_installed());
     }
-    if lockfile.manager == Manager::YarnBerry {
-        match yarn_major(lockfile) {
-            Some(major) if major >= 2 => {}
+    if lockfile.manager == Manager::Yarn1 {
+        // A Yarn 2+ would load the plugins of any `.yarnrc.yml` above the project (and make another lockfile).
+        match yarn_major() {
+            Some(1) => {}
             found => {
                 return Err(format!(
-                    "this is a Yarn 2+ project, and the yarn found is {}: the lockfile was not updated (Yarn 1 \
-                     would install the packages): run `{}` with Yarn 2+",
+                    "this is a Yarn 1 project, and the yarn found is {}: the lockfile was not updated: run `{}` with \
+                     Yarn 1",
                     found.map_or_else(|| "of an unknown version".to_string(), |m| format!("version {m}")),
                     lockfile.command_line()
                 ));
@@ -220,7 +238,8 @@ pub fn update(lockfile: &Lockfile, packages: &[String]) -> Result<String, String
         (None, Vec::new())
     };
     let before = std::fs::read_to_string(&lockfile.path).unwrap_or_default();
-    let output = safe_command(lockfile, modules.as_ref().map(|m| m.path()))?.output();
+    let (mut command, withheld) = safe_command(lockfile, modules.as_ref().map(|m| m.path()), pass)?;
+    let output = command.output();
     // Yarn 1 still makes node_modules in workspaces whose packages it cannot hoist: remove the ones it made.
     for folder in fresh {
         let made = folder.join("node_modules");
@@ -239,7 +258,7 @@ pub fn update(lockfile: &Lockfile, packages: &[String]) -> Result<String, String
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         let tail: Vec<&str> = stderr.lines().rev().take(3).collect::<Vec<_>>().into_iter().rev().collect();
-        return Err(format!("`{}` failed: {}", lockfile.command_line(), tail.join(" / ")));
+        return Err(format!("`{}` failed: {}{}", lockfile.command_line(), tail.join(" / "), withheld_note(&withheld)));
     }
     let after = std::fs::read_to_string(&lockfile.path).unwrap_or_default();
     if before == after {
@@ -266,6 +285,23 @@ pub fn update(lockfile: &Lockfile, packages: &[String]) -> Result<String, String
     Ok(format!("{changed} lines changed"))
 }
 
+/// What a failure message adds when the package manager did not see some variables: which, and how to pass them (the
+/// registry may need a token), with a registry's variable as the example when there is one.
+fn withheld_note(withheld: &[String]) -> String {
+    let registry = |name: &&String| {
+        let name = name.to_ascii_uppercase();
+        ["NPM", "NODE_AUTH", "YARN", "PNPM"].iter().any(|word| name.contains(word))
+    };
+    match withheld.iter().find(registry).or(withheld.first()) {
+        None => String::new(),
+        Some(example) => format!(
+            " (these variables were withheld from it as credentials: {}; if the registry needs one, pass it with \
+             --lockfile-env {example})",
+            withheld.join(", ")
+        ),
+    }
+}
+
 /// The version npm locked for a top-level package.
 fn npm_locked_version(lock: &str, package: &str) -> Option<String> {
     let json: serde_json::Value = serde_json::from_str(lock).ok()?;
@@ -273,9 +309,9 @@ fn npm_locked_version(lock: &str, package: &str) -> Option<String> {
     json.get("packages")?.get(&key)?.get("version")?.as_str().map(str::to_string)
 }
 
-/// Runs the lockfile-only update of every written manifest's lockfile; failures become errors (the written files
-/// stay written).
-pub fn update_written(result: &mut RunResult, written: &[PathBuf]) -> Vec<String> {
+/// Runs the lockfile-only update of every written manifest's lockfile, passing the variables named in `pass` through;
+/// failures become errors (the written files stay written).
+pub fn update_written(result: &mut RunResult, written: &[PathBuf], pass: &[OsString]) -> Vec<String> {
     let mut lines = Vec::new();
     let mut done: Vec<PathBuf> = Vec::new();
     for change in result.changes.iter().filter(|c| c.is_manifest && written.contains(&c.path)) {
@@ -287,7 +323,7 @@ pub fn update_written(result: &mut RunResult, written: &[PathBuf]) -> Vec<String
         done.push(lock.path.clone());
         let packages: Vec<String> =
             result.dependencies.iter().filter(|d| d.manifest == change.path).map(|d| d.package.clone()).collect();
-        match update(&lock, &packages) {
+        match update(&lock, &packages, pass) {
             Ok(summary) => {
                 lines.push(format!("updated {} ({summary})", crate::discover::display_path(&lock.path)));
                 result.updated_lockfiles.push(lock.path.clone());
@@ -322,7 +358,7 @@ mod tests {
 
     /// The arguments of the command that runs (after the program).
     fn args_of(lock: &Lockfile, modules: Option<&Path>) -> Vec<String> {
-        let command = safe_command(lock, modules).expect("command");
+        let (command, _) = safe_command(lock, modules, &[]).expect("command");
         command.get_args().map(|a| a.to_string_lossy().into_owned()).collect()
     }
 
@@ -333,20 +369,23 @@ mod tests {
         let npm = find(dir.path()).expect("npm");
         let args = args_of(&npm, None);
         let git = args.iter().find_map(|a| a.strip_prefix("--git=")).expect("--git= beats .npmrc's git=");
-        assert!(Path::new(git).is_absolute() || git == "git", "{git}");
+        assert!(Path::new(git).is_absolute(), "{git}");
 
         let pnpm = Lockfile { manager: Manager::Pnpm, ..npm.clone() };
-        assert!(args_of(&pnpm, None).contains(&"--ignore-pnpmfile".to_string()));
+        let args = args_of(&pnpm, None);
+        assert!(args.contains(&"--ignore-pnpmfile".to_string()), "{args:?}");
+        // The `packageManager` field does not make pnpm fetch and run another pnpm.
+        assert!(args.contains(&"--config.manage-package-manager-versions=false".to_string()), "{args:?}");
 
         let yarn = Lockfile { manager: Manager::Yarn1, command: vec!["yarn", "install", "--ignore-scripts"], ..npm };
-        let command = safe_command(&yarn, Some(Path::new("/tmp/m"))).expect("command");
+        let (command, _) = safe_command(&yarn, Some(Path::new("/tmp/m")), &[]).expect("command");
         let ignore_path = command.get_envs().find(|(k, _)| *k == "YARN_IGNORE_PATH").and_then(|(_, v)| v);
         assert_eq!(ignore_path, Some(std::ffi::OsStr::new("1")));
         assert_eq!(args_of(&yarn, Some(Path::new("/tmp/m")))[2..], ["--modules-folder", "/tmp/m", "--non-interactive"]);
     }
 
     #[test]
-    fn a_pnpmfile_or_a_shipped_yarn_is_refused() {
+    fn a_pnpmfile_is_refused() {
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::write(dir.path().join("pnpm-lock.yaml"), "lockfileVersion: '9.0'\n").expect("write");
         let pnpm = find(dir.path()).expect("pnpm");
@@ -356,16 +395,44 @@ mod tests {
         std::fs::write(dir.path().join(".pnpmfile.cjs"), "").expect("write");
         let message = refusal(&pnpm).expect("refused");
         assert!(message.starts_with("the project has a pnpmfile (.pnpmfile.cjs), which pnpm would run"), "{message}");
+    }
 
+    /// Yarn 2+ loads the plugins and the release its .yarnrc.yml files name, however they are spelled and wherever
+    /// above the project they are: refused whatever its configuration says.
+    #[test]
+    fn yarn_2_is_always_refused() {
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::write(dir.path().join("yarn.lock"), "__metadata:\n  version: 8\n").expect("write");
         let berry = find(dir.path()).expect("berry");
         assert_eq!(berry.manager, Manager::YarnBerry);
-        assert_eq!(refusal(&berry), None);
-        std::fs::write(dir.path().join(".yarnrc.yml"), "nodeLinker: node-modules\nyarnPath: .yarn/releases/y.cjs\n")
-            .expect("write");
-        let message = refusal(&berry).expect("refused");
-        assert!(message.contains("ships (yarnPath in .yarnrc.yml)"), "{message}");
+        let message = refusal(&berry).expect("refused without any .yarnrc.yml");
+        assert!(message.starts_with("this is a Yarn 2+ project: Yarn 2+ always loads the plugins"), "{message}");
+        assert!(message.ends_with("run `yarn install --mode=update-lockfile` yourself if you trust the repository"));
+        for rc in ["\"plugins\":\n  - path: evil.cjs\n", "plugins :\n  - evil.cjs\n", "{yarnPath: evil.cjs}\n"] {
+            std::fs::write(dir.path().join(".yarnrc.yml"), rc).expect("write");
+            assert!(refusal(&berry).is_some(), "{rc}");
+        }
+
+        // A Yarn 1 lockfile below a folder with a .yarnrc.yml (which Yarn 2+ reads from the parent folders).
+        let dir = tempfile::tempdir().expect("tempdir");
+        let app = dir.path().join("app");
+        std::fs::create_dir(&app).expect("mkdir");
+        std::fs::write(app.join("yarn.lock"), "# yarn lockfile v1\n").expect("write");
+        assert_eq!(find(&app).expect("yarn").manager, Manager::Yarn1);
+        std::fs::write(dir.path().join(".yarnrc.yml"), "plugins:\n  - ../evil.cjs\n").expect("write");
+        let lock = find(&app).expect("yarn");
+        assert_eq!(lock.manager, Manager::YarnBerry);
+        assert!(refusal(&lock).is_some());
+    }
+
+    #[test]
+    fn a_failure_names_the_withheld_variables() {
+        assert_eq!(withheld_note(&[]), "");
+        assert_eq!(
+            withheld_note(&["GH_TOKEN".to_string(), "NPM_TOKEN".to_string()]),
+            " (these variables were withheld from it as credentials: GH_TOKEN, NPM_TOKEN; if the registry needs one, \
+             pass it with --lockfile-env NPM_TOKEN)"
+        );
     }
 
     #[test]

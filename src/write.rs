@@ -394,7 +394,7 @@ pub fn dirty_files(paths: &[PathBuf]) -> Vec<PathBuf> {
 }
 
 fn git_root(dir: &Path) -> Option<PathBuf> {
-    let out = child::git().arg("-C").arg(dir).args(["rev-parse", "--show-toplevel"]).output().ok()?;
+    let out = child::git().ok()?.arg("-C").arg(dir).args(["rev-parse", "--show-toplevel"]).output().ok()?;
     if !out.status.success() {
         return None;
     }
@@ -404,9 +404,10 @@ fn git_root(dir: &Path) -> Option<PathBuf> {
 
 /// Paths (relative to the work tree root) with any change git knows of.
 fn git_status(root: &Path) -> BTreeSet<PathBuf> {
-    let Ok(out) =
-        child::git().arg("-C").arg(root).args(["status", "--porcelain=v1", "-z", "--untracked-files=all"]).output()
-    else {
+    let Ok(out) = child::git().and_then(|mut git| {
+        git.arg("-C").arg(root).args(["status", "--porcelain=v1", "-z", "--untracked-files=all"]);
+        git.output().map_err(|err| err.to_string())
+    }) else {
         return BTreeSet::new();
     };
     let mut paths = BTreeSet::new();

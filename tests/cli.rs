@@ -1714,15 +1714,16 @@ fn the_written_list_names_the_files_written_and_nothing_else() {
 // ---------------------------------------------------------------------------------------------------------------------
 // --lockfile: the package manager sees no secret and is never a program of the repository's.
 
-/// A fake package manager that records its arguments and environment, in a folder of its own on PATH.
+/// A fake package manager that records its arguments and environment, then exits with `code`, in a folder of its own
+/// on PATH.
 #[cfg(unix)]
-fn fake_package_manager(dir: &Path, name: &str) -> PathBuf {
+fn fake_package_manager(dir: &Path, name: &str, code: i32) -> PathBuf {
     let bin = dir.join("bin");
     std::fs::create_dir_all(&bin).expect("mkdir");
     let program = bin.join(name);
     let log = dir.join(format!("{name}.log"));
-    std::fs::write(&program, format!("#!/bin/sh\nprintf '%s\\n' \"$*\" >'{0}'\nenv >>'{0}'\n", log.display()))
-        .expect("write");
+    let script = format!("#!/bin/sh\nprintf '%s\\n' \"$*\" >'{0}'\nenv >>'{0}'\nexit {code}\n", log.display());
+    std::fs::write(&program, script).expect("write");
     chmod(&program, 0o755);
     bin
 }
@@ -1767,7 +1768,7 @@ fn latest_reads_the_registry_only_for_a_good_command_line_that_runs_express_vers
 fn the_package_manager_sees_no_tokens_and_keeps_the_registry_settings() {
     let project = Project::express_app().with("package-lock.json", "{}\n");
     let tools = tempfile::tempdir().expect("tempdir");
-    let bin = fake_package_manager(tools.path(), "npm");
+    let bin = fake_package_manager(tools.path(), "npm", 0);
     let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
     let secrets = [
         "GH_TOKEN",
@@ -1779,11 +1780,17 @@ fn the_package_manager_sees_no_tokens_and_keeps_the_registry_settings() {
         "AWS_ACCESS_KEY_ID",
         "SESSION_SECRET",
         "DEPLOY_KEY",
+        "GITHUB_PAT",
+        "DB_PASS",
+        "MYSQL_PWD",
+        "SENTRY_DSN",
     ];
     let kept = [
         ("HTTPS_PROXY", "http://proxy.invalid:3128"),
         ("npm_config_registry", "https://registry.invalid/"),
         ("NODE_EXTRA_CA_CERTS", "/etc/ssl/extra.pem"),
+        ("GIT_AUTHOR_NAME", "Ada"),
+        ("GIT_AUTHOR_EMAIL", "ada@example.org"),
     ];
 
     let out = Command::new(BIN)
@@ -1807,6 +1814,81 @@ fn the_package_manager_sees_no_tokens_and_keeps_the_registry_settings() {
     }
     assert!(env.lines().any(|l| l == format!("PATH={path}")), "{env}");
     assert!(env.lines().any(|l| l.starts_with("HOME=")), "{env}");
+}
+
+/// The user, not the repository, may let the package manager see a credential: `--lockfile-env NAME` (a flag, no
+/// configuration key). When the package manager fails, the error names what it did not see and how to pass it.
+#[cfg(unix)]
+#[test]
+fn lockfile_env_passes_only_the_named_credentials_and_a_failure_names_the_withheld_ones() {
+    let tools = tempfile::tempdir().expect("tempdir");
+    let bin = fake_package_manager(tools.path(), "npm", 1);
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    let run = |extra: &[&str]| {
+        let project = Project::express_app().with("package-lock.json", "{}\n");
+        let out = Command::new(BIN)
+            .args(["--write", "--lockfile", "--only", "helmet"])
+            .args(extra)
+            .current_dir(project.path())
+            .env_clear() // only these credentials, whatever the environment of the test
+            .envs(isolated_git_env(project.path()))
+            .env("PATH", &path)
+            .env("HOME", tools.path())
+            .env("NPM_TOKEN", "npm-s3cr3t")
+            .env("GH_TOKEN", "gh-s3cr3t")
+            .output()
+            .expect("run");
+        let log = std::fs::read_to_string(tools.path().join("npm.log")).expect("npm ran");
+        (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned(), log)
+    };
+
+    let (code, stderr, log) = run(&[]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(!log.contains("s3cr3t"), "{log}");
+    assert!(
+        stderr.contains(
+            "(these variables were withheld from it as credentials: GH_TOKEN, NPM_TOKEN; if the registry needs one, \
+             pass it with --lockfile-env NPM_TOKEN)"
+        ),
+        "{stderr}"
+    );
+
+    let (code, stderr, log) = run(&["--lockfile-env", "NPM_TOKEN"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(log.lines().any(|l| l == "NPM_TOKEN=npm-s3cr3t"), "{log}");
+    assert!(!log.contains("gh-s3cr3t"), "{log}");
+    assert!(stderr.contains("withheld from it as credentials: GH_TOKEN;"), "{stderr}");
+
+    let usage = Command::new(BIN).args(["--write", "--lockfile-env", "NPM_TOKEN"]).output().expect("run");
+    assert_eq!(usage.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&usage.stderr).contains("--lockfile"), "{usage:?}");
+}
+
+/// npm is told which git to run (`--git=`), else the repository's .npmrc names one: by absolute path only. With no git
+/// in an absolute entry of PATH, npm does not run (a bare `--git=git` would be looked up in PATH, `.` included).
+#[cfg(unix)]
+#[test]
+fn npm_does_not_run_without_git_by_absolute_path() {
+    let project = Project::express_app().with("package-lock.json", "{}\n");
+    let marker = project.path().join("MARKER");
+    project.write("git", format!("#!/bin/sh\necho >'{}'\n", marker.display()));
+    chmod(&project.path().join("git"), 0o755);
+    let tools = tempfile::tempdir().expect("tempdir");
+    let bin = fake_package_manager(tools.path(), "npm", 0);
+
+    let out = Command::new(BIN)
+        .args(["--write", "--lockfile", "--only", "helmet"])
+        .current_dir(project.path())
+        .envs(isolated_git_env(project.path()))
+        .env("PATH", std::env::join_paths([bin.as_path(), Path::new(".")]).expect("join"))
+        .output()
+        .expect("run");
+
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("`git` is not on PATH (relative PATH entries are not searched)"), "{stderr}");
+    assert!(!tools.path().join("npm.log").exists(), "npm ran");
+    assert!(!marker.exists(), "the repository's git ran");
 }
 
 /// `Command::new("npm")` looks PATH up in the folder the child starts in: with `.` (or `node_modules/.bin`) on PATH,

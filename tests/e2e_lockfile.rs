@@ -3,7 +3,8 @@
 //! Without `--lockfile`, the summary names the stale lockfile and the command to run.
 //!
 //! Also: npm, pnpm and Yarn 1 never run a program the repository names (a control run of each package manager's own
-//! command shows the marker the repository's program writes; `--write --lockfile` leaves none), and Yarn 1 (no
+//! command shows the marker the repository's program writes; `--write --lockfile` leaves none; for pnpm also the
+//! pnpm its `packageManager` field would fetch), and Yarn 1 (no
 //! lockfile-only mode) leaves no node_modules. Needs npm, pnpm and yarn 1 (scripts/test.sh installs them), and the
 //! registry for the npm and Yarn 1 updates.
 
@@ -102,10 +103,16 @@ fn control(files: &[(&str, &str)], command: &[&str]) {
 
 /// `--write --lockfile --only helmet` in the project; returns stderr.
 fn harden(dir: &Path) -> String {
+    harden_with(dir, &[])
+}
+
+/// [`harden`] with more environment variables.
+fn harden_with(dir: &Path, envs: &[(&str, &Path)]) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_express-harden"))
         .args(["--write", "--lockfile", "--only", "helmet", "--color", "never"])
         .current_dir(dir)
         .envs(OFFLINE)
+        .envs(envs.iter().copied())
         .output()
         .expect("run express-harden");
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
@@ -157,6 +164,41 @@ fn pnpm_never_runs_the_repositorys_pnpmfile() {
         assert!(stderr.contains("the lockfile was not updated"), "{stderr}");
         assert!(!dir.join("MARKER").exists(), "pnpm ran the repository's {pnpmfile}: {stderr}");
     }
+}
+
+/// With `manage-package-manager-versions` on in the repository's .npmrc (the default from pnpm 10), the
+/// `packageManager` field of package.json makes pnpm fetch that pnpm (from the registry the repository may name) into
+/// `$PNPM_HOME/.tools` and run it. `--lockfile` turns the setting off on the command line.
+#[test]
+fn pnpm_never_fetches_the_pnpm_the_repository_names() {
+    require("pnpm");
+    let manifest = "{\n  \"name\": \"p\",\n  \"packageManager\": \"pnpm@9.1.0\",\n  \"dependencies\": {\n    \
+                    \"express\": \"^4.22.3\"\n  }\n}\n";
+    let files = [
+        ("package.json", manifest),
+        ("pnpm-lock.yaml", "lockfileVersion: '9.0'\n"),
+        (".npmrc", "manage-package-manager-versions=true\n"),
+    ];
+    // The control: pnpm's own command starts fetching pnpm 9.1.0 (the registry is unreachable, the folder is made).
+    let (_tmp, dir) = project(&files);
+    let home = tempfile::tempdir().expect("tempdir");
+    let _ = Command::new("pnpm")
+        .args(["install", "--lockfile-only", "--ignore-scripts"])
+        .current_dir(&dir)
+        .envs(OFFLINE)
+        .env("PNPM_HOME", home.path())
+        .env("XDG_DATA_HOME", home.path())
+        .output()
+        .expect("run pnpm");
+    assert!(home.path().join(".tools").exists(), "pnpm should fetch the pnpm of packageManager here");
+
+    let (_tmp, dir) = project(&files);
+    let home = tempfile::tempdir().expect("tempdir");
+
+    let stderr = harden_with(&dir, &[("PNPM_HOME", home.path()), ("XDG_DATA_HOME", home.path())]);
+
+    assert!(stderr.contains("pnpm-lock.yaml `pnpm install --lockfile-only --ignore-scripts` failed"), "{stderr}");
+    assert!(!home.path().join(".tools").exists(), "pnpm fetched the pnpm the repository names: {stderr}");
 }
 
 #[test]

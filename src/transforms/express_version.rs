@@ -321,9 +321,13 @@ fn change(section: DepSection, package: &str, to: String) -> ManifestRequest {
 /// The newest Express and `@types/express` of each major, from the npm registry's metadata (`npm view`).
 fn latest_versions() -> Result<Latest, String> {
     let versions = |package: &str| -> Result<Vec<String>, String> {
-        let out = crate::child::command("npm").args(["view", package, "versions", "--json"]).output().map_err(|e| {
-            format!("--latest needs npm to read the registry ({e}); run without --latest to use the bundled versions")
-        })?;
+        let out = crate::child::command("npm")
+            .and_then(|mut npm| npm.args(["view", package, "versions", "--json"]).output().map_err(|e| e.to_string()))
+            .map_err(|e| {
+                format!(
+                    "--latest needs npm to read the registry ({e}); run without --latest to use the bundled versions"
+                )
+            })?;
         if !out.status.success() {
             return Err(format!(
                 "--latest could not read {package}'s versions from the npm registry: {}; run without --latest to use \
