@@ -1,15 +1,57 @@
-//! Writing: atomic (a temporary file in the same folder, then a rename), keeping permissions, owner and links, and
-//! refusing files with uncommitted changes in a git work tree unless the user allows it (as `cargo fix` does).
+//! Writing the changes of `--write` (and of an accepted `--interactive` review).
 //!
-//! What is never done: writing through a planted link (temporary files get unpredictable names and are created with
-//! O_EXCL, which never follows a link), writing outside the project through a symbolic link, breaking a hard link,
-//! rewriting a read-only file, or handing someone else's file to the user who runs the tool. A file that cannot be
-//! written safely stops the whole write, as uncommitted changes do: half of a change (the code without its
-//! package.json entry) would leave an app that does not start.
+//! **What is written where.** Only the files the run changes (sources and package.json files), each replaced in its
+//! own folder, plus, for each, a short-lived temporary file in that same folder. Nothing is written elsewhere, and
+//! nothing outside the project: the project is the git work tree of the current folder (else the current folder); a
+//! path given outside it, or found above it (the package.json of a workspace), counts as its own folder's project.
 //!
-//! A symbolic link whose target is inside the project is written through: the target gets the new text and the link
-//! stays a link. The run then names the target (the file that changed) in everything it prints after the write, and
-//! says which link led there.
+//! **Temporary files and renames.** Each new text first goes to `.express-harden-<pid>-<random>.tmp` beside its
+//! target (tempfile: six random letters and digits, created with O_EXCL, so a link planted in the folder is never
+//! followed), gets the old file's permissions (and owner, below), and is synced to disk. Only when every target has
+//! its temporary file ready are they renamed over the targets, so readers see the old file or the new one, never half
+//! of it, and a failure while preparing (a file changed on disk since it was read, a full disk, an owner that cannot
+//! be kept) deletes the temporary files and writes nothing. A rename itself failing halfway is the one failure that
+//! can leave part of a change written; it is reported per file.
+//!
+//! **Symbolic links.** A file that is (or lies under) a symbolic link whose target is inside the project is written
+//! through: the target gets the new text and the link stays a link; the run then names the target (the file that
+//! changed) in everything it prints after the write, and says which link led there. A link whose target is outside
+//! the project (a repository can commit `package.json -> /home/you/.bashrc`) is refused. Two changed paths that lead
+//! to the same file are refused.
+//!
+//! **Hard links.** A file with more than one hard link is refused: a rename would break the link, and writing in
+//! place would change the other names too.
+//!
+//! **Read-only files** (no write bit for the owner) are left alone, with a message, even for root, who could write
+//! them.
+//!
+//! **Other owners.** A user other than root may not rewrite another user's file (the new file would belong to the
+//! user), nor a file whose group the user cannot give (not one of the user's groups, and not inherited from a
+//! set-group-ID folder). Both are refused before anything is written.
+//!
+//! **Ownership as root.** Run as root, the new file is given the old one's owner and group (then its mode, set-ID
+//! bits included), so that files stay their users'. Should the system still refuse that (an id not mapped in a user
+//! namespace), the write stops in the preparing step, with nothing written.
+//!
+//! **Whole-write refusal.** One file that must not be written refuses the whole write, exactly as uncommitted changes
+//! do: half of a change (the code without its package.json entry) leaves an app that does not start. Every check (the
+//! links, hard links, read-only, owner and group, uncommitted changes) runs for every file before any is written, and
+//! each refused file gets an error with its reason.
+//!
+//! **Uncommitted changes.** Unless `--allow-dirty`, a file git reports as modified, staged or untracked is refused
+//! (as `cargo fix` does). A file counts as outside git only when git says "not a git repository" (or, git not being
+//! installed, there is no `.git` in its folder or above); when git fails otherwise (a repository another user owns,
+//! a corrupt index) the write is refused with git's reason and a hint (`git config --global --add safe.directory
+//! PATH`, or `--allow-dirty`, which skips the check and git altogether). git runs with none of the repository's
+//! programs (no fsmonitor, no hooks, no pager), found by absolute path only.
+//!
+//! **Stale temporary files.** A run killed while writing leaves its temporary file behind. Before writing, a run
+//! removes such files, only in the folders it writes to (a leftover elsewhere stays until a run writes there), and
+//! only when all of these hold: the name is this version's pattern exactly (older versions' `.<file>.express-harden-
+//! <pid>.tmp` is never removed: anyone can give a file that name), it is a regular file (not a link), it is empty
+//! and older than a minute or older than ten minutes (a running writer's file is younger; the process id in the name
+//! is not consulted, since it means nothing across containers), and git does not track it (when git fails, nothing in
+//! that repository is removed). Each removed file is named in a note.
 
 use std::collections::{BTreeSet, HashMap};
 use std::io::Write as _;
@@ -45,9 +87,9 @@ pub struct Written {
     pub notes: Vec<String>,
 }
 
-/// Records an error for each changed file that must not be written: uncommitted changes in git (unless
-/// `allow_dirty`), or a file that cannot be written safely (a link out of the project, hard links, read-only,
-/// someone else's). Whether there was one.
+/// Records an error for each changed file that must not be written: uncommitted changes in git, or git unable to
+/// tell (both unless `allow_dirty`), or a file that cannot be written safely (a link out of the project, hard links,
+/// read-only, someone else's, a group the user cannot give). Whether there was one.
 pub fn refuse(result: &mut RunResult, allow_dirty: bool) -> bool {
     targets(result, allow_dirty, project_root().as_deref()).is_none()
 }
@@ -386,7 +428,7 @@ fn is_stale(len: u64, age: Option<Duration>) -> bool {
 /// one): regular files (never links) named as this version names them ([`is_temp_file_name`]), stale
 /// ([`is_stale`]), and not tracked by git (a repository can commit a file of that name; when git cannot tell, nothing
 /// in that repository is removed). Returns what was removed.
-pub fn remove_stale_temp_files(folders: &BTreeSet<PathBuf>) -> Vec<PathBuf> {
+fn remove_stale_temp_files(folders: &BTreeSet<PathBuf>) -> Vec<PathBuf> {
     let now = SystemTime::now();
     let mut candidates: Vec<PathBuf> = Vec::new();
     for folder in folders {
