@@ -12,6 +12,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::{Duration, SystemTime};
 
 use serde_json::Value;
 use tempfile::TempDir;
@@ -1524,25 +1525,38 @@ fn links_planted_at_the_old_temporary_names_do_not_redirect_the_write() {
     }
 }
 
-/// A SIGKILL during `--write` leaves a temporary file behind: the next run removes this tool's stale ones in the
-/// folders it writes to (the writer's process is gone), and nothing else.
+/// A SIGKILL during `--write` leaves a temporary file behind: the next run removes this tool's stale ones (empty, or
+/// old) in the folders it writes to, names each, and leaves everything else alone.
 #[cfg(unix)]
 #[test]
 fn the_next_write_removes_the_temporary_files_an_interrupted_run_left() {
     let project = Project::express_app()
-        // Process ids above the kernel's largest: no process has them, so their files are provably stale.
         .with(".express-harden-2147483647-Xy12Ab.tmp", "")
-        .with(".app.js.express-harden-2147483646.tmp", "const express")
+        .with(".express-harden-2147483646-Cd34Ef.tmp", "const express")
         .with("lib/.express-harden-2147483647-Xy12Ab.tmp", "")
         .with(".express-harden-notes.tmp", "mine");
     std::os::unix::fs::symlink("app.js", project.path().join(".express-harden-2147483645-linked.tmp")).expect("link");
+    for name in [
+        ".express-harden-2147483647-Xy12Ab.tmp",
+        ".express-harden-2147483646-Cd34Ef.tmp",
+        "lib/.express-harden-2147483647-Xy12Ab.tmp",
+        ".express-harden-notes.tmp",
+    ] {
+        let file = std::fs::File::options().write(true).open(project.path().join(name)).expect("open");
+        file.set_modified(SystemTime::now() - Duration::from_secs(3600)).expect("set mtime");
+    }
 
     let out = run(project.path(), &["--write"]);
 
     assert_eq!(out.code, 0, "{out:?}");
-    assert!(out.stderr.contains("note: removed 2 temporary files left by an interrupted run in .\n"), "{}", out.stderr);
-    assert!(!project.path().join(".express-harden-2147483647-Xy12Ab.tmp").exists());
-    assert!(!project.path().join(".app.js.express-harden-2147483646.tmp").exists());
+    for name in [".express-harden-2147483646-Cd34Ef.tmp", ".express-harden-2147483647-Xy12Ab.tmp"] {
+        assert!(
+            out.stderr.contains(&format!("note: removed {name}, a temporary file left by an interrupted run\n")),
+            "{}",
+            out.stderr
+        );
+        assert!(!project.path().join(name).exists());
+    }
     // Not a folder the run wrote to; not this tool's name; a link: all left alone.
     assert!(project.path().join("lib/.express-harden-2147483647-Xy12Ab.tmp").exists());
     assert_eq!(project.read(".express-harden-notes.tmp"), "mine");
@@ -1735,7 +1749,7 @@ fn fake_package_manager(dir: &Path, name: &str, code: i32) -> PathBuf {
 fn latest_reads_the_registry_only_for_a_good_command_line_that_runs_express_version() {
     let project = Project::express_app();
     let tools = tempfile::tempdir().expect("tempdir");
-    let bin = fake_package_manager(tools.path(), "npm");
+    let bin = fake_package_manager(tools.path(), "npm", 0);
     let log = tools.path().join("npm.log");
     let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
     let run_with_fake_npm = |args: &[&str]| {
@@ -1916,4 +1930,179 @@ fn a_package_manager_shipped_by_the_repository_is_never_run() {
     assert!(stderr.contains("npm is not installed, so the lockfile was not updated"), "{stderr}");
     assert!(!marker.exists(), "a program of the repository ran");
     assert_eq!(project.read("app.js"), APP_JS_HARDENED);
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// --write: the dirty check when git fails, the stale-temporary-file cleanup, the group check (issue 18, review).
+
+/// Run as root on a repository another user owns, git refuses to work ("detected dubious ownership"): the dirty check
+/// used to take that for "not a repository" and `--write` overwrote uncommitted work. Now the write is refused with
+/// git's reason and the two ways out.
+#[cfg(unix)]
+#[test]
+fn a_repository_git_refuses_to_read_stops_the_write() {
+    let project = Project::express_app();
+    if !is_root() {
+        eprintln!("skipped: only root can give the repository to another user (scripts/test.sh runs as root in CI)");
+        return;
+    }
+    project.commit_all();
+    project.write("app.js", format!("{APP_JS}// work in progress\n"));
+    chown_tree(&project.path().join(".git"), 65534, 65534);
+    let before = project.tree();
+
+    let out = run(project.path(), &["--only", "helmet", "--write"]);
+
+    assert_eq!(out.code, 2, "{out:?}");
+    assert_eq!(project.tree(), before, "nothing is written when git cannot tell what is uncommitted");
+    assert!(out.stderr.contains("error: app.js cannot be checked for uncommitted changes"), "{}", out.stderr);
+    assert!(out.stderr.contains("detected dubious ownership"), "git's reason is shown: {}", out.stderr);
+    let root = project.path().canonicalize().expect("canonical");
+    assert!(
+        out.stderr.contains(&format!("git config --global --add safe.directory {}", root.display())),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("--allow-dirty"), "{}", out.stderr);
+
+    // --allow-dirty skips the check (and git) altogether.
+    let allowed = run(project.path(), &["--only", "helmet", "--write", "--allow-dirty"]);
+    assert_eq!(allowed.code, 0, "{allowed:?}");
+    assert_eq!(project.read("app.js"), format!("{APP_JS_HARDENED}// work in progress\n"));
+}
+
+/// `git status` failing (here on a corrupt index) used to read as "nothing is uncommitted": its exit status was not
+/// looked at. Now the write is refused with git's reason.
+#[test]
+fn a_git_status_that_fails_stops_the_write() {
+    let project = Project::express_app();
+    project.commit_all();
+    project.write("app.js", format!("{APP_JS}// work in progress\n"));
+    std::fs::write(project.path().join(".git/index"), "not an index").expect("corrupt the index");
+    let before = project.tree();
+
+    let out = run(project.path(), &["--only", "helmet", "--write"]);
+
+    assert_eq!(out.code, 2, "{out:?}");
+    assert_eq!(project.tree(), before);
+    assert!(out.stderr.contains("error: app.js cannot be checked for uncommitted changes"), "{}", out.stderr);
+    assert!(out.stderr.contains("git failed (fatal: .git/index: index file"), "git's reason is shown: {}", out.stderr);
+    assert!(out.stderr.contains("--allow-dirty"), "{}", out.stderr);
+}
+
+/// The cleanup of stale temporary files used to delete any file named like one (older versions' pattern included)
+/// whose process id was not running, which says nothing across containers: committed files went. Now only this
+/// version's names, never a file git tracks, only when empty or old, and each one is named.
+#[cfg(unix)]
+#[test]
+fn the_stale_temporary_file_cleanup_leaves_tracked_and_young_files_alone() {
+    let hour_ago = SystemTime::now() - Duration::from_secs(3600);
+    let project = Project::express_app()
+        .with(".express-harden-4000000-abcdef.tmp", "tracked, this version's pattern")
+        .with(".config.express-harden-4000001.tmp", "tracked, the old pattern");
+    project.commit_all();
+    let age = |name: &str, when: SystemTime| {
+        std::fs::File::options()
+            .write(true)
+            .open(project.path().join(name))
+            .expect("open")
+            .set_modified(when)
+            .expect("set mtime");
+    };
+    age(".express-harden-4000000-abcdef.tmp", hour_ago);
+    age(".config.express-harden-4000001.tmp", hour_ago);
+    // Untracked: an old one and an empty one are removed; a young one with content may be a running writer's; the
+    // old pattern is not this version's.
+    project.write(".express-harden-4000002-Xy12Ab.tmp", "const express");
+    age(".express-harden-4000002-Xy12Ab.tmp", hour_ago);
+    project.write(".express-harden-4000003-Qw34Er.tmp", "");
+    age(".express-harden-4000003-Qw34Er.tmp", SystemTime::now() - Duration::from_secs(120));
+    project.write(".express-harden-4000004-Ty56Ui.tmp", "const express");
+    project.write(".app.js.express-harden-4000005.tmp", "const express");
+    age(".app.js.express-harden-4000005.tmp", hour_ago);
+
+    let out = run(project.path(), &["--only", "helmet", "--write", "--allow-dirty"]);
+
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(project.read("app.js"), APP_JS_HARDENED);
+    assert_eq!(project.read(".express-harden-4000000-abcdef.tmp"), "tracked, this version's pattern");
+    assert_eq!(project.read(".config.express-harden-4000001.tmp"), "tracked, the old pattern");
+    assert!(!project.path().join(".express-harden-4000002-Xy12Ab.tmp").exists());
+    assert!(!project.path().join(".express-harden-4000003-Qw34Er.tmp").exists());
+    assert_eq!(project.read(".express-harden-4000004-Ty56Ui.tmp"), "const express");
+    assert_eq!(project.read(".app.js.express-harden-4000005.tmp"), "const express");
+    for name in [".express-harden-4000002-Xy12Ab.tmp", ".express-harden-4000003-Qw34Er.tmp"] {
+        assert!(
+            out.stderr.contains(&format!("note: removed {name}, a temporary file left by an interrupted run\n")),
+            "{}",
+            out.stderr
+        );
+    }
+}
+
+/// A user who is not in a file's group cannot give the new file that group: the write used to fail there, after the
+/// files before it were written. Now it is refused before anything is written. (Run as root, the test runs the tool
+/// as `nobody`.)
+#[cfg(target_os = "linux")]
+#[test]
+fn a_file_of_a_group_the_user_is_not_in_stops_the_whole_write() {
+    use std::os::unix::fs::PermissionsExt;
+    if !is_root() || child_program("setpriv").is_none() {
+        eprintln!("skipped: needs root and setpriv (scripts/test.sh runs as root in CI)");
+        return;
+    }
+    let project = Project::express_app();
+    // nobody may reach the binary and the project.
+    let bin_dir = tempfile::tempdir().expect("tempdir");
+    std::fs::set_permissions(bin_dir.path(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let bin = bin_dir.path().join("express-harden");
+    std::fs::copy(BIN, &bin).expect("copy the binary");
+    chown_tree(project.path(), 65534, 65534);
+    std::fs::set_permissions(project.path(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    // package.json (written after app.js) keeps group root, which nobody is not in.
+    std::os::unix::fs::chown(project.path().join("package.json"), Some(65534), Some(0)).expect("chown");
+    let before = project.tree();
+
+    let out = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+        .arg(&bin)
+        .args(["--only", "helmet", "--write"])
+        .current_dir(project.path())
+        .envs(isolated_git_env(project.path()))
+        .output()
+        .expect("run setpriv");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(
+            "error: package.json belongs to group 0, which you are not in: a new file would belong to \
+                         another group; nothing was written"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(project.tree(), before, "app.js must not be written without package.json");
+}
+
+#[cfg(unix)]
+fn is_root() -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::metadata(dir.path()).expect("stat").uid() == 0
+}
+
+/// `chown -R uid:gid path` (no links followed).
+#[cfg(unix)]
+fn chown_tree(path: &Path, uid: u32, gid: u32) {
+    std::os::unix::fs::lchown(path, Some(uid), Some(gid)).expect("chown");
+    if std::fs::symlink_metadata(path).expect("stat").is_dir() {
+        for entry in std::fs::read_dir(path).expect("ls") {
+            chown_tree(&entry.expect("entry").path(), uid, gid);
+        }
+    }
+}
+
+/// The absolute path of `program` on PATH.
+fn child_program(program: &str) -> Option<PathBuf> {
+    std::env::split_paths(&std::env::var_os("PATH")?).map(|d| d.join(program)).find(|p| p.is_file())
 }
