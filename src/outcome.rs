@@ -9,6 +9,10 @@ use crate::edit::{self, Edit};
 use crate::manifest::DepSection;
 use crate::transform::Finding;
 
+/// The kinds of findings the engine itself reports, outside any transform: rule and one-line description.
+pub const ENGINE_RULES: [(&str, &str); 1] =
+    [("engine/no-manifest", "A change needs a package, but no package.json was found above the file to add it to.")];
+
 /// A file the run would change.
 #[derive(Debug, Clone)]
 pub struct FileChange {

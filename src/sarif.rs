@@ -12,9 +12,7 @@ use crate::outcome::{FileChange, RunResult};
 use crate::report::Mode;
 use crate::transform::{Severity, Transform};
 
-/// Rules the engine itself reports, outside any transform.
-const ENGINE_RULES: [(&str, &str); 1] =
-    [("engine/no-manifest", "A change needs a package, but no package.json was found above the file to add it to.")];
+use crate::outcome::ENGINE_RULES;
 
 /// The SARIF schema URI written into the log.
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";

@@ -4,11 +4,35 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-/// The module's code without its test module and comment lines.
+/// The module's code without its test module (`#[cfg(test)]` followed by `mod`, which by this crate's convention
+/// closes a file) and comment lines. A `#[cfg(test)]` helper elsewhere does not hide what follows it.
 fn code_of(path: &Path) -> String {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let code = text.split("#[cfg(test)]").next().unwrap_or_default();
-    code.lines().filter(|l| !l.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n")
+    let lines: Vec<&str> = text.lines().collect();
+    let tests = lines
+        .windows(2)
+        .position(|w| w[0].trim() == "#[cfg(test)]" && w[1].trim_start().starts_with("mod "))
+        .unwrap_or(lines.len());
+    lines[..tests].iter().filter(|l| !l.trim_start().starts_with("//")).copied().collect::<Vec<_>>().join("\n")
+}
+
+/// The crate modules `code` uses: `crate::name` paths and the names of `crate::{a, b::c}` groups.
+fn crate_uses(code: &str) -> BTreeSet<String> {
+    let word = |s: &str| -> String { s.chars().take_while(|c| c.is_ascii_lowercase() || *c == '_').collect() };
+    let mut uses = BTreeSet::new();
+    for (at, _) in code.match_indices("crate::") {
+        let rest = &code[at + "crate::".len()..];
+        match rest.strip_prefix('{') {
+            Some(group) => {
+                let group = &group[..group.find('}').unwrap_or(group.len())];
+                uses.extend(group.split(',').map(|item| word(item.trim())).filter(|w| !w.is_empty()));
+            }
+            None => {
+                uses.insert(word(rest));
+            }
+        }
+    }
+    uses
 }
 
 /// The engine's modules: `src/*.rs` but the crate roots.
@@ -26,16 +50,42 @@ fn engine_modules() -> BTreeMap<String, String> {
 }
 
 #[test]
+fn the_checks_read_groups_and_keep_code_after_a_test_helper() {
+    let uses = crate_uses("use crate::{pipeline, report::Mode};\nlet x = crate::edit::Edit::insert(0, \"\");");
+    assert_eq!(uses, ["edit", "pipeline", "report"].map(str::to_string).into());
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let file = tmp.path().join("m.rs");
+    std::fs::write(
+        &file,
+        "#[cfg(test)]\nfn helper() {}\nuse crate::pipeline;\n#[cfg(test)]\nmod tests {\nuse crate::report;\n}\n",
+    )
+    .expect("write");
+    let code = code_of(&file);
+    assert!(code.contains("crate::pipeline") && !code.contains("crate::report"), "{code}");
+}
+
+#[test]
 fn the_engine_names_no_transform() {
     let ids = express_harden::transforms::all_ids();
     let mut named = Vec::new();
     for (module, code) in engine_modules() {
+        // `transforms::{helmet, ...}` groups name transforms too.
+        let grouped: Vec<&str> = code
+            .match_indices("transforms::{")
+            .flat_map(|(at, _)| {
+                let group = &code[at + "transforms::{".len()..];
+                group[..group.find('}').unwrap_or(group.len())].split(',').map(str::trim)
+            })
+            .collect();
         for id in &ids {
             let module_name = id.replace('-', "_");
             for needle in [format!("\"{id}\""), format!("transforms::{module_name}")] {
                 if code.contains(&needle) {
                     named.push(format!("src/{module}.rs names {needle}"));
                 }
+            }
+            if grouped.iter().any(|item| item.split("::").next() == Some(module_name.as_str())) {
+                named.push(format!("src/{module}.rs names transforms::{{{module_name}}}"));
             }
         }
         if code.contains("transforms::shared") {
@@ -51,13 +101,7 @@ fn engine_modules_form_no_cycle() {
     let names: BTreeSet<&String> = modules.keys().collect();
     let mut graph: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
     for (module, code) in &modules {
-        let uses = code
-            .match_indices("crate::")
-            .map(|(at, _)| {
-                code[at + "crate::".len()..].chars().take_while(|c| c.is_ascii_lowercase() || *c == '_').collect()
-            })
-            .filter(|used: &String| used != module && names.contains(used))
-            .collect();
+        let uses = crate_uses(code).into_iter().filter(|used| used != module && names.contains(used)).collect();
         graph.insert(module, uses);
     }
     // Depth-first search; a module met again on the current path closes a cycle.

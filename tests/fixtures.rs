@@ -460,6 +460,7 @@ fn known_rules() -> &'static BTreeSet<String> {
                 let info = t.info();
                 info.findings.keys().map(|name| format!("{}/{name}", info.id)).collect::<Vec<_>>()
             })
+            .chain(express_harden::outcome::ENGINE_RULES.iter().map(|(rule, _)| rule.to_string()))
             .collect()
     })
 }
@@ -494,7 +495,7 @@ fn parse_line(line: &str, rules: &BTreeSet<String>) -> Option<Result<Assertion, 
 fn parse_assertion(line: &str, rules: &BTreeSet<String>) -> Result<Assertion, String> {
     let file = |word: &str| word.strip_prefix("./").unwrap_or(word).to_string();
     let rule = |word: &str| {
-        if rules.contains(word) || word.starts_with("engine/") {
+        if rules.contains(word) {
             Ok(word.to_string())
         } else {
             Err(format!("`{word}` is no rule of a transform's catalog (transforms/<id>/data.json `findings`)"))
@@ -546,7 +547,7 @@ fn parse_assertion(line: &str, rules: &BTreeSet<String>) -> Result<Assertion, St
         // exist, so that a typo cannot pass.
         ["no", "finding", name] => match name.split_once('/') {
             Some((id, kind))
-                if id == "engine"
+                if rules.contains(&name.to_string())
                     || (rules.iter().any(|r| r.starts_with(&format!("{id}/")))
                         && rules.iter().any(|r| r.ends_with(&format!("/{kind}")))) =>
             {
@@ -712,7 +713,7 @@ fn sample_outcome() -> Outcome {
 }
 
 fn sample_rules() -> BTreeSet<String> {
-    ["helmet/partial", "helmet/csp-external"].map(str::to_string).into()
+    ["helmet/partial", "helmet/csp-external", "engine/no-manifest"].map(str::to_string).into()
 }
 
 fn expect_eq<T: std::fmt::Debug + PartialEq>(what: &str, got: T, want: T) -> Result<(), String> {
@@ -751,6 +752,7 @@ fn harness_expect_parser() -> Result<(), String> {
         Some(Ok(Assertion::Finding { rule: "helmet/partial".into(), at: Some(("src/app.js".into(), 12)) })),
     )?;
     expect_eq("engine rule", parse("no finding engine/no-manifest").map(|r| r.is_ok()), Some(true))?;
+    expect_eq("misspelt engine rule", parse("no finding engine/no-manifst").map(|r| r.is_ok()), Some(false))?;
     for bad in [
         "changes app.js",
         "+app.js: x",
