@@ -1,5 +1,6 @@
 //! Line and column numbers, with one definition of a line for every output (text, JSON, markdown, SARIF): a line
-//! ends at `\n`, `\r\n` or a lone `\r`, as JavaScript and editors count them. Lines and columns are 1-based and
+//! ends at `\n`, `\r\n` or a lone `\r`, as editors and SARIF viewers count them (JavaScript also ends lines at
+//! U+2028 and U+2029; editors do not, and neither does this). Lines and columns are 1-based and
 //! columns count characters (Unicode code points), as SARIF's `columnKind` says.
 
 /// Where each line of a text starts.
@@ -55,7 +56,7 @@ pub fn mostly_lone_cr(text: &str) -> bool {
 
 /// 1-based line and column of one offset, for a text read once (an index pays off from the second look-up).
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    LineIndex::new(text.get(..offset.min(text.len())).unwrap_or(text)).line_col(text, offset)
+    LineIndex::new(text).line_col(text, offset)
 }
 
 #[cfg(test)]
@@ -75,6 +76,7 @@ mod tests {
         assert_eq!(index.line_start(10), 7);
         assert_eq!(line_col(text, 10), (4, 3));
         assert_eq!(line_col(text, 99), (4, 4), "past the end: the end");
+        assert_eq!(line_col("a\r\nb", 2), (1, 3), "the \\n of a CRLF ends its own line");
         assert_eq!(LineIndex::new("").line_col("", 0), (1, 1));
     }
 
