@@ -11,6 +11,7 @@ pub mod bindings;
 pub mod cli;
 pub mod codegen;
 pub mod config;
+pub mod depth;
 pub mod discover;
 pub mod edit;
 pub mod interactive;

@@ -72,6 +72,8 @@ pub enum ErrorKind {
     Unreadable,
     /// A source file is not UTF-8 text.
     NotUtf8,
+    /// A source file nests too deeply to be parsed and walked on the stack the tool has.
+    TooDeep,
     /// A source file does not parse.
     Syntax,
     /// A package.json is not valid JSON or not an object.

@@ -92,8 +92,18 @@ impl Selection {
     }
 }
 
-/// Runs the transforms over `paths`, keeping only the parts in `selection`.
+/// Runs the transforms over `paths`, keeping only the parts in `selection`. The work runs on the threads of
+/// [`crate::depth::pool`] (big stacks), the caller waiting.
 pub fn run_selected(
+    paths: &[PathBuf],
+    transforms: &[Box<dyn Transform>],
+    options: &Options,
+    selection: &Selection,
+) -> RunResult {
+    crate::depth::on_big_stack(|| run_on_this_thread(paths, transforms, options, selection))
+}
+
+fn run_on_this_thread(
     paths: &[PathBuf],
     transforms: &[Box<dyn Transform>],
     options: &Options,
@@ -240,6 +250,13 @@ fn plan_file(
         }
     };
     let file = SourceFile::new(path.to_path_buf(), text);
+    // Deep nesting would overflow the stack the parse and the walks below recurse on, and labels nested in labels of
+    // their name would fill memory with the parser's errors (either way the whole process would die): such a file is
+    // left alone.
+    if let Err(too_deep) = crate::depth::check(&file.code, file.kind, &crate::depth::pool().1) {
+        planned.error = Some(fail(ErrorKind::TooDeep, format!("{too_deep}; left alone")));
+        return planned;
+    }
     planned.parsed = true;
     let parsed = match parse(&file, &file.code) {
         Ok(parsed) => parsed,
