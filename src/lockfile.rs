@@ -28,10 +28,26 @@ impl Lockfile {
 /// The lockfile-only command for a lockfile in a folder.
 type CommandFor = fn(&Path) -> Vec<&'static str>;
 
-/// The lockfile of the project whose manifest is in `manifest_dir`: there, or in a workspace root above it.
-pub fn find(manifest_dir: &Path) -> Option<Lockfile> {
-    let mut dir = Some(manifest_dir);
-    while let Some(d) = dir {
+/// The lockfile of the project whose manifest is in `manifest_dir`: there, or in a workspace root above it, no higher
+/// than the project `root` (see [`crate::root::folders_up_to`]).
+pub fn find(manifest_dir: &Path, root: Option<&Path>) -> Option<Lockfile> {
+    let dirs: Vec<PathBuf> = match root {
+        // Without a root, the folders of the path as given (a relative one stops at the current folder).
+        None => std::iter::successors(Some(manifest_dir), |d| d.parent().filter(|p| !p.as_os_str().is_empty()))
+            .map(Path::to_path_buf)
+            .collect(),
+        Some(_) => {
+            let relative = !manifest_dir.is_absolute();
+            crate::root::folders_up_to(manifest_dir, root)
+                .into_iter()
+                // Shown as the manifest was (relative to the current folder when it was).
+                .map(|d| if relative { crate::discover::relative_to_cwd(&d) } else { d })
+                .map(|d| if d.as_os_str().is_empty() { PathBuf::from(".") } else { d })
+                .collect()
+        }
+    };
+    for d in &dirs {
+        let d = d.as_path();
         let candidates: [(&str, CommandFor); 4] = [
             ("package-lock.json", |_| vec!["npm", "install", "--package-lock-only", "--ignore-scripts", "--no-audit"]),
             ("npm-shrinkwrap.json", |_| {
@@ -41,7 +57,7 @@ pub fn find(manifest_dir: &Path) -> Option<Lockfile> {
             ("yarn.lock", |dir| {
                 // Yarn 2+ (berry) writes `__metadata:` into its lockfile and reads `.yarnrc.yml`.
                 let berry = dir.join(".yarnrc.yml").exists()
-                    || std::fs::read_to_string(dir.join("yarn.lock")).is_ok_and(|t| t.contains("__metadata:"));
+                    || read_lockfile(&dir.join("yarn.lock")).is_some_and(|t| t.contains("__metadata:"));
                 if berry {
                     vec!["yarn", "install", "--mode=update-lockfile"]
                 } else {
@@ -55,14 +71,18 @@ pub fn find(manifest_dir: &Path) -> Option<Lockfile> {
                 return Some(Lockfile { path, dir: d.to_path_buf(), command: command(d) });
             }
         }
-        dir = d.parent().filter(|p| !p.as_os_str().is_empty());
     }
     None
 }
 
+/// A lockfile's text, when it is a regular file of at most [`crate::fsread::LOCKFILE_LIMIT`].
+fn read_lockfile(path: &Path) -> Option<String> {
+    crate::fsread::read_text(path, crate::fsread::LOCKFILE_LIMIT, None).ok()
+}
+
 /// Runs the lockfile-only update. Returns a one-line summary of what moved, or why it could not run.
 pub fn update(lockfile: &Lockfile, packages: &[String]) -> Result<String, String> {
-    let before = std::fs::read_to_string(&lockfile.path).unwrap_or_default();
+    let before = read_lockfile(&lockfile.path).unwrap_or_default();
     let (program, args) = lockfile.command.split_first().ok_or("empty command")?;
     let output = Command::new(program).args(args).current_dir(&lockfile.dir).output().map_err(|err| {
         if err.kind() == std::io::ErrorKind::NotFound {
@@ -79,7 +99,7 @@ pub fn update(lockfile: &Lockfile, packages: &[String]) -> Result<String, String
         let tail: Vec<&str> = stderr.lines().rev().take(3).collect::<Vec<_>>().into_iter().rev().collect();
         return Err(format!("`{}` failed: {}", lockfile.command_line(), tail.join(" / ")));
     }
-    let after = std::fs::read_to_string(&lockfile.path).unwrap_or_default();
+    let after = read_lockfile(&lockfile.path).unwrap_or_default();
     if before == after {
         return Ok("unchanged".to_string());
     }
@@ -118,7 +138,7 @@ pub fn update_written(result: &mut RunResult, written: &[PathBuf]) -> Vec<String
     let mut done: Vec<PathBuf> = Vec::new();
     for change in result.changes.iter().filter(|c| c.is_manifest && written.contains(&c.path)) {
         let dir = change.path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
-        let Some(lock) = find(dir) else { continue };
+        let Some(lock) = find(dir, result.root.as_deref()) else { continue };
         if done.contains(&lock.path) {
             continue;
         }
@@ -145,15 +165,18 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let app = dir.path().join("packages/api");
         std::fs::create_dir_all(&app).expect("mkdir");
-        assert_eq!(find(&app), None);
+        assert_eq!(find(&app, None), None);
         std::fs::write(dir.path().join("yarn.lock"), "# yarn lockfile v1\n").expect("write");
-        let lock = find(&app).expect("workspace root lockfile");
+        let lock = find(&app, None).expect("workspace root lockfile");
         assert_eq!(lock.dir, dir.path());
         assert_eq!(lock.command_line(), "yarn install --ignore-scripts");
         std::fs::write(dir.path().join("yarn.lock"), "__metadata:\n  version: 8\n").expect("write");
-        assert_eq!(find(&app).expect("berry").command_line(), "yarn install --mode=update-lockfile");
+        assert_eq!(find(&app, None).expect("berry").command_line(), "yarn install --mode=update-lockfile");
+        // Never above the project root.
+        let root = dir.path().join("packages").canonicalize().expect("canonical");
+        assert_eq!(find(&app, Some(&root)), None);
         std::fs::write(app.join("package-lock.json"), "{}").expect("write");
-        let lock = find(&app).expect("npm");
+        let lock = find(&app, None).expect("npm");
         assert_eq!(lock.command_line(), "npm install --package-lock-only --ignore-scripts --no-audit");
         assert_eq!(lock.dir, app);
     }

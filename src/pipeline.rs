@@ -110,14 +110,14 @@ fn run_on_this_thread(
     selection: &Selection,
 ) -> RunResult {
     let options = &Options { selected: transforms.iter().map(|t| t.info().id).collect(), ..options.clone() };
-    let found = crate::discover::discover_excluding(paths, &options.exclude);
-    let mut result = RunResult { files_scanned: found.sources.len(), ..RunResult::default() };
-    result.errors.extend(
-        found.errors.iter().map(|(path, message)| FileError::new(path.clone(), ErrorKind::Unreadable, message.clone())),
-    );
+    let root = options.root.as_deref();
+    let found = crate::discover::discover_excluding(paths, &options.exclude, root);
+    let mut result =
+        RunResult { files_scanned: found.sources.len(), root: options.root.clone(), ..RunResult::default() };
+    result.errors.extend(found.errors);
 
-    let manifests = ManifestIndex::build(found.sources.iter().chain(&found.views));
-    let projects = build_projects(&manifests, &found.manifests, &found.views, &mut result.errors);
+    let manifests = ManifestIndex::build(found.sources.iter().chain(&found.views), root);
+    let projects = build_projects(&manifests, &found.manifests, &found.views, root, &mut result.errors);
     let no_project = Project::default();
 
     let needles: Vec<String> = transforms.iter().flat_map(|t| t.watch().iter().filter_map(|w| w.needle())).collect();
@@ -158,7 +158,8 @@ fn run_on_this_thread(
     manifest_paths.sort();
     for path in manifest_paths {
         let project = &projects[path];
-        let (Some(info), Ok(text)) = (&project.manifest, std::fs::read_to_string(path)) else { continue };
+        // (A manifest that cannot be read was reported when its project was built.)
+        let (Some(info), Ok(text)) = (&project.manifest, read_manifest(path, root)) else { continue };
         let source_errors =
             result.errors.iter().any(|e| e.path.starts_with(&project.dir) || project.dir == Path::new("."));
         let own = selection.options_for(path, Some(&project.dir), &migrations, options);
@@ -199,13 +200,16 @@ fn run_on_this_thread(
     for manifest in touched {
         let changes = bumps.remove(&manifest).unwrap_or_default();
         let added = additions.remove(&manifest).unwrap_or_default();
-        apply_manifest(&manifest, &changes, &added, &mut result);
+        apply_manifest(&manifest, &changes, &added, root, &mut result);
     }
 
     result.changes.sort_by(|a, b| (a.is_manifest, &a.path).cmp(&(b.is_manifest, &b.path)));
     result.findings.sort_by(|a, b| (&a.path, a.line, a.column, &a.rule).cmp(&(&b.path, b.line, b.column, &b.rule)));
     result.findings.dedup();
     result.errors.sort_by(|a, b| a.path.cmp(&b.path));
+    // A manifest that cannot be read is met both when its project is built and when it is to be edited.
+    let mut seen = BTreeSet::new();
+    result.errors.retain(|e| seen.insert((e.path.clone(), e.message.clone())));
     result.transform_steps = transform_steps.into_iter().collect();
     result.next_steps = next_steps(&result);
     result
@@ -229,10 +233,10 @@ fn plan_file(
         parsed: false,
     };
     let fail = |kind: ErrorKind, message: String| FileError::new(path, kind, message);
-    let bytes = match std::fs::read(path) {
+    let bytes = match crate::fsread::read(path, crate::fsread::SOURCE_LIMIT, options.root.as_deref()) {
         Ok(bytes) => bytes,
         Err(err) => {
-            planned.error = Some(fail(ErrorKind::Unreadable, format!("cannot be read: {err}")));
+            planned.error = Some(FileError::unread(path, &err));
             return planned;
         }
     };
@@ -381,7 +385,7 @@ struct ManifestIndex {
 }
 
 impl ManifestIndex {
-    fn build<'a>(files: impl Iterator<Item = &'a PathBuf>) -> ManifestIndex {
+    fn build<'a>(files: impl Iterator<Item = &'a PathBuf>, root: Option<&Path>) -> ManifestIndex {
         // A hash set: ordering thousands of paths compares them component by component, which costs more than the
         // lookups themselves.
         let dirs: rustc_hash::FxHashSet<PathBuf> = files.map(|f| parent_dir(f)).collect();
@@ -390,7 +394,7 @@ impl ManifestIndex {
             .collect::<Vec<_>>()
             .into_par_iter()
             .map(|dir| {
-                let found = manifest::find_nearest_manifest(&dir).map(|m| crate::discover::relative_to_cwd(&m));
+                let found = manifest::find_nearest_manifest(&dir, root).map(|m| crate::discover::relative_to_cwd(&m));
                 (dir, found)
             })
             .collect();
@@ -413,6 +417,7 @@ fn build_projects(
     manifests: &ManifestIndex,
     walked_manifests: &[PathBuf],
     view_files: &[PathBuf],
+    root: Option<&Path>,
     errors: &mut Vec<FileError>,
 ) -> HashMap<PathBuf, Project> {
     let mut projects: HashMap<PathBuf, Project> = HashMap::default();
@@ -420,7 +425,7 @@ fn build_projects(
     let unique: BTreeSet<&PathBuf> = manifests.by_dir.values().flatten().chain(walked.iter()).collect();
     for manifest_path in unique {
         let dir = parent_dir(manifest_path);
-        let manifest = match std::fs::read_to_string(manifest_path) {
+        let manifest = match read_manifest(manifest_path, root) {
             Ok(text) => match ManifestInfo::parse(&text) {
                 Ok(info) => Some(info),
                 Err(err) => {
@@ -433,31 +438,34 @@ fn build_projects(
                 }
             },
             Err(err) => {
-                errors.push(FileError::new(
-                    manifest_path.clone(),
-                    ErrorKind::Unreadable,
-                    format!("cannot be read: {err}"),
-                ));
+                errors.push(FileError::unread(manifest_path.clone(), &err));
                 None
             }
         };
-        let node = NodeTarget::detect(&dir, manifest.as_ref());
+        let (node, unread) = NodeTarget::detect(&dir, manifest.as_ref(), root);
+        errors.extend(unread.iter().map(|(path, err)| FileError::unread(path.clone(), err)));
         projects.insert(
             manifest_path.clone(),
             Project { dir, manifest_path: Some(manifest_path.clone()), manifest, node, views: Vec::new() },
         );
     }
-    let scans: Vec<(PathBuf, Option<PathBuf>, views::ViewScan)> = view_files
+    type Scanned = (PathBuf, Option<PathBuf>, views::ViewScan);
+    let scans: Vec<Result<Scanned, FileError>> = view_files
         .par_iter()
         .filter_map(|path| {
-            let text = std::fs::read(path).ok()?;
+            let text = match crate::fsread::read(path, crate::fsread::SOURCE_LIMIT, root) {
+                Ok(text) => text,
+                Err(err) => return Some(Err(FileError::unread(path, &err))),
+            };
             let text = String::from_utf8_lossy(&text);
             let scan = views::scan_view(path, &text);
             let empty = scan.inline.is_empty() && scan.external.is_empty();
-            (!empty).then(|| (path.clone(), manifests.nearest(path), scan))
+            (!empty).then(|| Ok((path.clone(), manifests.nearest(path), scan)))
         })
         .collect();
-    for (path, manifest, scan) in scans {
+    let (scans, unread): (Vec<_>, Vec<_>) = scans.into_iter().partition(Result::is_ok);
+    errors.extend(unread.into_iter().filter_map(Result::err));
+    for (path, manifest, scan) in scans.into_iter().filter_map(Result::ok) {
         if let Some(project) = manifest.and_then(|m| projects.get_mut(&m)) {
             project.views.push((path, scan));
         }
@@ -471,12 +479,13 @@ fn apply_manifest(
     manifest: &Path,
     changes: &[ManifestRequest],
     requests: &[(DependencyRequest, PathBuf)],
+    root: Option<&Path>,
     result: &mut RunResult,
 ) {
-    let original = match std::fs::read_to_string(manifest) {
+    let original = match read_manifest(manifest, root) {
         Ok(text) => text,
         Err(err) => {
-            result.errors.push(FileError::new(manifest, ErrorKind::Unreadable, format!("cannot be read: {err}")));
+            result.errors.push(FileError::unread(manifest, &err));
             return;
         }
     };
@@ -558,6 +567,12 @@ fn apply_manifest(
     }
 }
 
+/// A package.json's text (a regular file of at most [`crate::fsread::TEXT_LIMIT`], not read through a link out of
+/// the root).
+fn read_manifest(path: &Path, root: Option<&Path>) -> Result<String, crate::fsread::ReadError> {
+    crate::fsread::read_text(path, crate::fsread::TEXT_LIMIT, root)
+}
+
 /// A package.json edited step by step, each step owned by the transform that asked for it.
 struct ManifestEdit {
     original: String,
@@ -631,7 +646,7 @@ fn next_steps(result: &RunResult) -> Vec<String> {
             .filter(|d| &d.manifest == manifest)
             .map(|d| format!("{}@{}", d.package, d.to))
             .collect();
-        steps.push(match crate::lockfile::find(&dir) {
+        steps.push(match crate::lockfile::find(&dir, result.root.as_deref()) {
             Some(lock) if result.updated_lockfiles.contains(&lock.path) => {
                 format!(
                     "install the changed packages ({}): run `npm ci` (or your package manager's install) in {}",

@@ -1296,7 +1296,7 @@ fn the_markdown_pull_request_body_is_stable() {
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
-// Reading safely (issue 18): deep nesting.
+// Reading safely (issue 18): deep nesting, files that are not regular, the project root, odd names.
 
 /// Runs the tool like [`run`], but fails the test instead of hanging when the tool does not finish in time (a FIFO
 /// read without care blocks forever).
@@ -1424,4 +1424,197 @@ fn a_file_nested_too_deeply_is_named_and_left_alone_while_the_rest_is_fixed() {
     let after = project.tree();
     let changed: Vec<&PathBuf> = after.keys().filter(|p| before.get(*p) != after.get(*p)).collect();
     assert_eq!(changed, [Path::new("app.js"), Path::new("package.json")], "only the app was written");
+}
+
+/// Makes a FIFO (a named pipe): opening one for reading blocks until a writer comes.
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    let status = Command::new("mkfifo").arg(path).status().expect("mkfifo is installed");
+    assert!(status.success(), "mkfifo {}", path.display());
+}
+
+/// Before: a FIFO named package.json or express-harden.json blocked the run forever, and a package.json linked to
+/// /dev/zero was read until memory ran out. Now only regular files are opened; anything else is an error naming the
+/// file, and (but for the configuration file, without which the run cannot know its settings) the run goes on.
+#[cfg(unix)]
+#[test]
+fn fifos_and_devices_are_never_read() {
+    let manifest_fifo = Project::empty().with("app.js", APP_JS).with("lib/other.js", APP_JS);
+    mkfifo(&manifest_fifo.path().join("package.json"));
+    mkfifo(&manifest_fifo.path().join("lib/.nvmrc"));
+    std::fs::write(manifest_fifo.path().join("lib/package.json"), PACKAGE_JSON).expect("write");
+    mkfifo(&manifest_fifo.path().join("views.ejs"));
+    let out = run_bounded(manifest_fifo.path(), &[]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("error: package.json is not a regular file (a FIFO); left alone"), "{}", out.stderr);
+    assert!(out.stderr.contains("error: lib/.nvmrc is not a regular file (a FIFO); left alone"), "{}", out.stderr);
+    assert!(out.stderr.contains("error: views.ejs is not a regular file (a FIFO); left alone"), "{}", out.stderr);
+    assert!(out.stdout.contains("+++ b/lib/other.js"), "the other project is fixed: {}", out.stdout);
+
+    let config_fifo = Project::express_app();
+    mkfifo(&config_fifo.path().join("express-harden.json"));
+    let out = run_bounded(config_fifo.path(), &[]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert_eq!(out.stderr, "error: express-harden.json: is not a regular file (a FIFO)\n");
+
+    let zero = Project::empty().with("app.js", APP_JS);
+    std::os::unix::fs::symlink("/dev/zero", zero.path().join("package.json")).expect("symlink");
+    let out = run_bounded(zero.path(), &[]);
+    assert_eq!(out.code, 2, "{out:?}");
+    let refused = "error: package.json is a symbolic link to /dev/zero, outside the project root";
+    assert_eq!(out.stderr.matches(refused).count(), 1, "once: {}", out.stderr);
+    assert!(out.stdout.contains("+++ b/app.js"), "{}", out.stdout);
+}
+
+/// A FIFO among the ignore files: the walk reads a folder's .gitignore before it lists the folder, so that folder is
+/// left alone, and the others are walked.
+#[cfg(unix)]
+#[test]
+fn a_fifo_gitignore_leaves_its_folder_alone() {
+    let project = Project::express_app().with("sub/app.js", APP_JS);
+    mkfifo(&project.path().join("sub/.gitignore"));
+
+    let out = run_bounded(project.path(), &[]);
+
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr.contains("error: sub/.gitignore is not a regular file (a FIFO), so its folder sub is not walked"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stdout.contains("+++ b/app.js") && !out.stdout.contains("sub/app.js"), "{}", out.stdout);
+}
+
+/// Files are read up to a size: 16 MiB for sources and views, 4 MiB for package.json, the configuration file,
+/// `.nvmrc` and `.node-version`.
+#[test]
+fn oversized_files_are_named_with_the_limit() {
+    let mut big = String::from(APP_JS);
+    while big.len() <= 16 << 20 {
+        big.push_str(&format!("// {}\n", "x".repeat(1_000)));
+    }
+    let manifest = format!("{{\"name\": \"big\", \"description\": \"{}\"}}\n", "x".repeat(4 << 20));
+    let project =
+        Project::express_app().with("big.js", &big).with("other/package.json", &manifest).with("other/app.js", APP_JS);
+
+    let out = run_bounded(project.path(), &[]);
+
+    assert_eq!(out.code, 2, "{out:?}");
+    let too_large = |name: &str, size: usize, limit: &str| {
+        format!("error: {name} is too large to read ({size} bytes, more than the {limit} limit); left alone")
+    };
+    assert!(out.stderr.contains(&too_large("big.js", big.len(), "16 MiB")), "{}", out.stderr);
+    assert!(out.stderr.contains(&too_large("other/package.json", manifest.len(), "4 MiB")), "{}", out.stderr);
+    assert!(out.stdout.contains("+++ b/app.js"), "{}", out.stdout);
+}
+
+/// The project root is the git work tree of the folder the tool runs in. Before: a repository without a package.json
+/// had the nearest one above it (outside the repository) edited. Now the lookup stops at the root: the dependency is
+/// left to the user (a finding says so), and nothing above is read or written.
+#[test]
+fn the_manifest_above_the_repository_is_never_edited() {
+    let outer = Project::empty().with("package.json", PACKAGE_JSON).with("repo/app.js", APP_JS);
+    let repo = outer.path().join("repo");
+    std::fs::create_dir_all(repo.join(".git")).expect("a work tree marker");
+
+    let out = run_bounded(&repo, &["--write"]);
+
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stderr.contains("no package.json above this file: install helmet yourself"), "{}", out.stderr);
+    assert_eq!(std::fs::read_to_string(repo.join("app.js")).expect("read"), APP_JS_HARDENED);
+    assert_eq!(outer.read("package.json"), PACKAGE_JSON, "the manifest outside the repository was changed");
+}
+
+/// Outside a git work tree the root is the folder the tool runs in: the same holds for a project that is not in git.
+#[test]
+fn without_git_the_root_is_the_current_folder() {
+    let outer = Project::empty().with("package.json", PACKAGE_JSON).with("app/app.js", APP_JS);
+
+    let out = run_bounded(&outer.path().join("app"), &["--write"]);
+
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(outer.read("package.json"), PACKAGE_JSON);
+    assert_eq!(outer.read("app/app.js"), APP_JS_HARDENED);
+}
+
+/// Paths that resolve outside the root (`..`, an absolute path, a symbolic link to a folder outside, the
+/// configuration's `paths.include`) are refused with an error naming them, and nothing there is written.
+#[test]
+fn paths_outside_the_project_root_are_refused() {
+    let outer = Project::empty().with("other/app.js", APP_JS).with("other/package.json", PACKAGE_JSON);
+    let repo = outer.path().join("repo");
+    std::fs::create_dir_all(repo.join(".git")).expect("mkdir");
+    std::fs::write(repo.join("app.js"), APP_JS).expect("write");
+    std::fs::write(repo.join("package.json"), PACKAGE_JSON).expect("write");
+    let other = outer.path().join("other").canonicalize().expect("canonical");
+    let root = repo.canonicalize().expect("canonical");
+    let refused = |shown: &str| format!("error: {shown} is outside the project root {}", root.display());
+
+    let dotdot = run_bounded(&repo, &["--write", "../other", "app.js"]);
+    let absolute = run_bounded(&repo, &["--write", other.to_str().expect("UTF-8")]);
+
+    assert_eq!(dotdot.code, 2, "{dotdot:?}");
+    assert!(dotdot.stderr.contains(&format!("{}; left alone", refused("../other"))), "{}", dotdot.stderr);
+    assert!(dotdot.stdout.contains("wrote app.js"), "the paths inside are still fixed: {}", dotdot.stdout);
+    assert_eq!(absolute.code, 2, "{absolute:?}");
+    assert!(absolute.stderr.contains(&refused("../other")), "{}", absolute.stderr);
+
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(&other, repo.join("linked")).expect("symlink");
+        let linked = run_bounded(&repo, &["--write", "linked"]);
+        assert_eq!(linked.code, 2, "{linked:?}");
+        let through = format!("{} (a symbolic link to {}); left alone", refused("linked"), other.display());
+        assert!(linked.stderr.contains(&through), "{}", linked.stderr);
+        // Met by the walk, the link is not followed.
+        let walked = run_bounded(&repo, &["--check"]);
+        assert!(!walked.stdout.contains("linked/app.js") && !walked.stderr.contains("linked/"), "{walked:?}");
+    }
+
+    std::fs::write(repo.join("express-harden.json"), r#"{ "paths": { "include": ["../other", "."] } }"#)
+        .expect("write");
+    let included = run_bounded(&repo, &["--write"]);
+    assert_eq!(included.code, 2, "{included:?}");
+    assert!(included.stderr.contains(&refused("../other")), "{}", included.stderr);
+
+    assert_eq!(outer.read("other/app.js"), APP_JS, "a file outside the root was written");
+    assert_eq!(outer.read("other/package.json"), PACKAGE_JSON);
+}
+
+/// A source with a name that is not UTF-8 used to be skipped without a word; it is now an error naming it (lossily).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_name_that_is_not_utf8_is_reported() {
+    use std::os::unix::ffi::OsStrExt as _;
+    let project = Project::express_app();
+    let name = std::ffi::OsStr::from_bytes(b"caf\xe9.js");
+    std::fs::write(project.path().join(name), APP_JS).expect("a Latin-1 name");
+
+    let out = run_bounded(project.path(), &["--format", "json"]);
+
+    assert_eq!(out.code, 2, "{out:?}");
+    let doc = out.json();
+    assert_valid(&doc);
+    assert_eq!(doc["errors"][0]["path"], "caf\u{fffd}.js");
+    assert_eq!(doc["errors"][0]["message"], "has a name that is not UTF-8; left alone");
+    assert!(out.stdout.contains("app.js"), "the others are still fixed: {}", out.stdout);
+}
+
+/// A configuration file that starts with a byte order mark is read like one without (package.json already was).
+#[test]
+fn a_configuration_file_with_a_bom_is_accepted() {
+    let config = "\u{feff}{ \"transforms\": { \"only\": [\"session-cookie\"] } }";
+    let project = session_app().with("express-harden.json", config);
+
+    let out = run_bounded(project.path(), &[]);
+
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("+++ b/app.js") && !out.stdout.contains("helmet"), "{}", out.stdout);
+
+    let key = "\u{feff}{\"name\": \"p\", \"dependencies\": {\"express\": \"^4.22.3\"}, \"express-harden\": \
+               {\"transforms\": {\"only\": [\"session-cookie\"]}}}\n";
+    let in_manifest = session_app().with("package.json", key);
+    let out = run_bounded(in_manifest.path(), &[]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(!out.stdout.contains("helmet"), "the package.json key was read: {}", out.stdout);
 }
