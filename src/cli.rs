@@ -222,13 +222,15 @@ pub fn main_with(cli: Cli, matches: &clap::ArgMatches) -> i32 {
         return EXIT_ERROR;
     }
     // Resolve -> run -> apply -> emit.
-    let resolved = match resolve(&cli, Some(matches), Path::new(".")) {
+    let mut resolved = match resolve(&cli, Some(matches), Path::new(".")) {
         Ok(resolved) => resolved,
         Err(message) => {
             eprintln!("error: {message}");
             return EXIT_ERROR;
         }
     };
+    // The tool reads and writes nothing outside the project root of the folder it runs in.
+    resolved.options.root = Some(resolved.root.clone());
     let output = Output::of(&cli);
     let Some(mut result) = run(&cli, &resolved, &output) else { return EXIT_ERROR };
     let applied = apply(&cli, &mut result);
@@ -293,7 +295,7 @@ impl Output {
 /// Plans the run; with `--interactive`, asks about each part and plans again with what was accepted. `None` when
 /// the run stopped (a refusal or a review that failed; the reason is printed).
 fn run(cli: &Cli, resolved: &Resolved, output: &Output) -> Option<RunResult> {
-    let Resolved { paths, transforms, options } = resolved;
+    let Resolved { paths, transforms, options, .. } = resolved;
     let mut result = pipeline::run_with(paths, transforms, options);
     if !cli.interactive || result.changes.is_empty() {
         return Some(result);
@@ -438,8 +440,11 @@ pub struct Resolved {
     pub paths: Vec<PathBuf>,
     /// The transforms to run, in registry order.
     pub transforms: Vec<Box<dyn Transform>>,
-    /// The engine's options.
+    /// The engine's options. Their `root` is left unset: [`main_with`] confines the run to [`Resolved::root`];
+    /// other callers of [`resolve_args`] (the fixture tests, whose cases are copied to temporary folders) choose.
     pub options: Options,
+    /// The project root of the folder resolved against ([`crate::root::project_root`]).
+    pub root: PathBuf,
 }
 
 /// Parses a command line (without the program name) as the tool does, with the configuration of the current
@@ -461,7 +466,8 @@ where
 pub fn resolve(cli: &Cli, matches: Option<&clap::ArgMatches>, dir: &Path) -> Result<Resolved, String> {
     let mut all = registry();
     let known = known(&all);
-    let config = crate::config::load(dir, &known)?.map(|(config, _)| config).unwrap_or_default();
+    let root = crate::root::project_root(dir);
+    let config = crate::config::load(dir, &known, Some(&root))?.map(|(config, _)| config).unwrap_or_default();
     let only = if cli.only.is_empty() { config.transforms.only.clone() } else { cli.only.clone() };
     let skip = if cli.skip.is_empty() { config.transforms.skip.clone() } else { cli.skip.clone() };
     let paths: Vec<PathBuf> = match (&cli.paths[..], &config.paths.include[..]) {
@@ -478,8 +484,8 @@ pub fn resolve(cli: &Cli, matches: Option<&clap::ArgMatches>, dir: &Path) -> Res
     for transform in &mut transforms {
         transform.prepare()?;
     }
-    let options = Options { selected: Vec::new(), exclude: config.paths.exclude.clone() };
-    Ok(Resolved { paths, transforms, options })
+    let options = Options { selected: Vec::new(), exclude: config.paths.exclude.clone(), root: None };
+    Ok(Resolved { paths, transforms, options, root })
 }
 
 /// Tells which files blocked a write because of uncommitted changes.

@@ -60,17 +60,25 @@ pub struct PathsConfig {
 pub const FILE_NAME: &str = "express-harden.json";
 
 /// Reads the configuration of the folder `dir`: `express-harden.json`, else package.json's `"express-harden"` key.
-/// `Ok(None)` when there is none; an error names the file, the key and what it accepts.
-pub fn load(dir: &Path, known: &Known) -> Result<Option<(Config, PathBuf)>, String> {
+/// `Ok(None)` when there is none; an error names the file, the key and what it accepts. Both files are read through
+/// [`crate::fsread`] (a regular file of at most 4 MiB, not through a link out of `root`); a BOM is allowed.
+pub fn load(dir: &Path, known: &Known, root: Option<&Path>) -> Result<Option<(Config, PathBuf)>, String> {
+    let read = |path: &Path| crate::fsread::read_text(path, crate::fsread::TEXT_LIMIT, root);
     let file = dir.join(FILE_NAME);
-    if file.exists() {
-        let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: cannot be read: {e}", file.display()))?;
-        let config = parse(&text, known).map_err(|e| format!("{}: {e}", crate::discover::display_path(&file)))?;
-        return Ok(Some((config, file)));
+    match read(&file) {
+        Ok(text) => {
+            let config = parse(&text, known).map_err(|e| format!("{}: {e}", crate::discover::display_path(&file)))?;
+            return Ok(Some((config, file)));
+        }
+        Err(err) if err.is_missing() => {}
+        Err(err) => return Err(format!("{}: {err}", crate::discover::display_path(&file))),
     }
     let manifest = dir.join("package.json");
-    let Ok(text) = std::fs::read_to_string(&manifest) else { return Ok(None) };
-    let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else { return Ok(None) };
+    // A package.json that cannot be read or parsed is reported by the run, if it is part of it.
+    let Ok(text) = read(&manifest) else { return Ok(None) };
+    let Ok(json) = serde_json::from_str::<serde_json::Value>(crate::source::without_bom(&text)) else {
+        return Ok(None);
+    };
     let Some(section) = json.get("express-harden") else { return Ok(None) };
     let config = from_value(section.clone(), known)
         .map_err(|e| format!("{} (key \"express-harden\"): {e}", crate::discover::display_path(&manifest)))?;
@@ -79,7 +87,7 @@ pub fn load(dir: &Path, known: &Known) -> Result<Option<(Config, PathBuf)>, Stri
 
 /// Parses and validates a configuration file's text.
 pub fn parse(text: &str, known: &Known) -> Result<Config, String> {
-    from_value(serde_json::from_str(text).map_err(|e| e.to_string())?, known)
+    from_value(serde_json::from_str(crate::source::without_bom(text)).map_err(|e| e.to_string())?, known)
 }
 
 /// Reads and validates a configuration object.
@@ -178,5 +186,11 @@ mod tests {
         assert_eq!(config.settings["store"], "postgres");
         assert_eq!(config.settings["cookies"]["behindProxy"], 1);
         assert_eq!(config.paths.exclude, ["legacy/**"]);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_allowed() {
+        let config = parse("\u{feff}{ \"transforms\": { \"only\": [\"helmet\"] } }").expect("a BOM is fine");
+        assert_eq!(config.transforms.only, ["helmet"]);
     }
 }

@@ -6,6 +6,8 @@ use std::sync::Mutex;
 
 use ignore::{WalkBuilder, WalkState};
 
+use crate::outcome::{ErrorKind, FileError};
+pub use crate::root::{normalize, project_root};
 use crate::source::is_source_file;
 use crate::views::is_view_file;
 
@@ -33,24 +35,31 @@ pub struct Discovered {
     pub views: Vec<PathBuf>,
     /// package.json files (a project may have no source file the walk reaches, and still a version to raise).
     pub manifests: Vec<PathBuf>,
-    /// Paths that could not be walked, with the reason.
-    pub errors: Vec<(PathBuf, String)>,
+    /// Paths that could not be walked or are left alone (outside the project root, a name that is not UTF-8, a
+    /// candidate that is not a regular file), with the reason.
+    pub errors: Vec<FileError>,
 }
 
 /// Walks `paths` (files or folders) in parallel.
 pub fn discover(paths: &[PathBuf]) -> Discovered {
-    discover_excluding(paths, &[])
+    discover_excluding(paths, &[], None)
 }
 
-/// Walks `paths`, leaving out what matches `exclude` (gitignore-style globs relative to the current folder).
-pub fn discover_excluding(paths: &[PathBuf], exclude: &[String]) -> Discovered {
+/// Walks `paths`, leaving out what matches `exclude` (gitignore-style globs relative to the current folder). With a
+/// project `root` (canonical, see [`project_root`]), a path that resolves outside it (through `..`, an absolute path
+/// or a symbolic link) is refused; the walk itself never follows symbolic links.
+pub fn discover_excluding(paths: &[PathBuf], exclude: &[String], root: Option<&Path>) -> Discovered {
     let found = Mutex::new(Discovered::default());
     let mut roots = Vec::new();
     for path in paths {
-        if path.exists() {
-            roots.push(path.clone());
+        if !path.exists() {
+            lock(&found).errors.push(FileError::new(path, ErrorKind::Unreadable, "no such file or folder"));
+        } else if let Some(outside) = root.and_then(|root| outside_root(path, root)) {
+            lock(&found).errors.push(outside);
+        } else if let Some(blocked) = blocking_ignore_file_above(path) {
+            lock(&found).errors.push(blocked);
         } else {
-            lock(&found).errors.push((path.clone(), "no such file or folder".to_string()));
+            roots.push(path.clone());
         }
     }
     let Some((first, rest)) = roots.split_first() else {
@@ -71,22 +80,51 @@ pub fn discover_excluding(paths: &[PathBuf], exclude: &[String]) -> Discovered {
         }
     }
     // .gitignore rules apply even outside a git checkout (a project copied out of its repository).
-    builder.require_git(false).filter_entry(|entry| {
+    let blocked = std::sync::Arc::new(Mutex::new(Vec::new()));
+    let blocked_in_walk = std::sync::Arc::clone(&blocked);
+    builder.require_git(false).filter_entry(move |entry| {
         let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-        !(is_dir && entry.depth() > 0 && entry.file_name().to_str().is_some_and(|n| SKIPPED_DIRS.contains(&n)))
+        if !is_dir || entry.depth() == 0 {
+            return true;
+        }
+        if entry.file_name().to_str().is_some_and(|n| SKIPPED_DIRS.contains(&n)) {
+            return false;
+        }
+        // The walk reads a folder's ignore files before it lists the folder: one that is a FIFO would block it.
+        match blocking_ignore_file(entry.path()) {
+            Some(error) => {
+                blocked_in_walk.lock().unwrap_or_else(|e| e.into_inner()).push(error);
+                false
+            }
+            None => true,
+        }
     });
     builder.build_parallel().run(|| {
         Box::new(|entry| {
             match entry {
                 Ok(entry) => {
-                    if entry.file_type().is_some_and(|t| t.is_file()) {
-                        let path = clean(entry.path());
-                        if is_source_file(&path) {
-                            lock(&found).sources.push(path);
-                        } else if is_view_file(&path) {
-                            lock(&found).views.push(path);
-                        } else if path.file_name().is_some_and(|n| n == "package.json") {
-                            lock(&found).manifests.push(path);
+                    let Some(file_type) = entry.file_type() else { return WalkState::Continue };
+                    // Symbolic links are not followed (the walk's default): a link is not read through.
+                    if file_type.is_dir() || file_type.is_symlink() {
+                        return WalkState::Continue;
+                    }
+                    let path = clean(entry.path());
+                    let Some(candidate) = Candidate::of(&path) else { return WalkState::Continue };
+                    if path.to_str().is_none() {
+                        let lossy = PathBuf::from(path.to_string_lossy().into_owned());
+                        let message = "has a name that is not UTF-8; left alone";
+                        lock(&found).errors.push(FileError::new(lossy, ErrorKind::BadName, message));
+                    } else if !file_type.is_file() {
+                        // A FIFO, a device or a socket with a source's name: never opened.
+                        let err = crate::fsread::check_regular(&path, u64::MAX).err();
+                        let err = err.unwrap_or(crate::fsread::ReadError::NotRegular("not a file"));
+                        lock(&found).errors.push(FileError::unread(path, &err));
+                    } else {
+                        let mut found = lock(&found);
+                        match candidate {
+                            Candidate::Source => found.sources.push(path),
+                            Candidate::View => found.views.push(path),
+                            Candidate::Manifest => found.manifests.push(path),
                         }
                     }
                 }
@@ -95,13 +133,14 @@ pub fn discover_excluding(paths: &[PathBuf], exclude: &[String]) -> Discovered {
                         ignore::Error::WithPath { path, .. } => path.clone(),
                         _ => PathBuf::new(),
                     };
-                    lock(&found).errors.push((path, err.to_string()));
+                    lock(&found).errors.push(FileError::new(path, ErrorKind::Unreadable, err.to_string()));
                 }
             }
             WalkState::Continue
         })
     });
     let mut found = found.into_inner().unwrap_or_else(|e| e.into_inner());
+    found.errors.extend(std::mem::take(&mut *blocked.lock().unwrap_or_else(|e| e.into_inner())));
     found.sources.sort();
     found.sources.dedup();
     found.views.sort();
@@ -109,6 +148,77 @@ pub fn discover_excluding(paths: &[PathBuf], exclude: &[String]) -> Discovered {
     found.manifests.sort();
     found.manifests.dedup();
     found
+}
+
+/// What the walk collects a file as, judged by its name (a name that is not UTF-8 is judged on its lossy form).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Candidate {
+    Source,
+    View,
+    Manifest,
+}
+
+impl Candidate {
+    fn of(path: &Path) -> Option<Candidate> {
+        let lossy;
+        let path = match path.to_str() {
+            Some(_) => path,
+            None => {
+                lossy = PathBuf::from(path.to_string_lossy().into_owned());
+                &lossy
+            }
+        };
+        if is_source_file(path) {
+            Some(Candidate::Source)
+        } else if is_view_file(path) {
+            Some(Candidate::View)
+        } else if path.file_name().is_some_and(|n| n == "package.json") {
+            Some(Candidate::Manifest)
+        } else {
+            None
+        }
+    }
+}
+
+/// The ignore files the walk reads in a folder (`ignore` reads them whole, blocking on a FIFO).
+const IGNORE_FILES: [&str; 3] = [".gitignore", ".ignore", ".git/info/exclude"];
+
+/// The error for a folder whose ignore files the walk cannot read safely (not a regular file, or bigger than
+/// [`crate::fsread::TEXT_LIMIT`]): the folder is left alone.
+fn blocking_ignore_file(dir: &Path) -> Option<FileError> {
+    IGNORE_FILES.iter().find_map(|name| {
+        let file = dir.join(name);
+        match crate::fsread::check_regular(&file, crate::fsread::TEXT_LIMIT) {
+            Err(err @ (crate::fsread::ReadError::NotRegular(_) | crate::fsread::ReadError::TooLarge { .. })) => {
+                let message = format!("{err}, so its folder {} is not walked; left alone", display_path(dir));
+                Some(FileError::new(file, ErrorKind::Unreadable, message))
+            }
+            _ => None,
+        }
+    })
+}
+
+/// The same check for a path to walk: its own folder and every folder above it (the walk reads their ignore
+/// files too).
+fn blocking_ignore_file_above(path: &Path) -> Option<FileError> {
+    let absolute = path.canonicalize().ok()?;
+    let start = if absolute.is_dir() { absolute.as_path() } else { absolute.parent()? };
+    start.ancestors().find_map(blocking_ignore_file)
+}
+
+/// The error for `path` (which exists) when it resolves outside `root`, else `None`.
+pub fn outside_root(path: &Path, root: &Path) -> Option<FileError> {
+    let canonical = path.canonicalize().ok()?;
+    if canonical.starts_with(root) {
+        return None;
+    }
+    let through_link = path.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink());
+    let message = format!(
+        "is outside the project root {}{}; left alone",
+        root.display(),
+        if through_link { format!(" (a symbolic link to {})", canonical.display()) } else { String::new() }
+    );
+    Some(FileError::new(path, ErrorKind::OutsideRoot, message))
 }
 
 fn lock(found: &Mutex<Discovered>) -> std::sync::MutexGuard<'_, Discovered> {
@@ -148,23 +258,6 @@ pub fn relative_to_cwd(path: &Path) -> PathBuf {
     }
     for part in absolute.components().skip(common) {
         out.push(part.as_os_str());
-    }
-    out
-}
-
-/// Removes `.` and resolves `..` textually.
-pub fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for part in path.components() {
-        match part {
-            std::path::Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            std::path::Component::CurDir => {}
-            other => out.push(other.as_os_str()),
-        }
     }
     out
 }
@@ -209,5 +302,16 @@ mod tests {
         assert_eq!(found.views.len(), 1);
         let missing = discover(&[root.join("nope")]);
         assert_eq!(missing.errors.len(), 1);
+    }
+
+    #[test]
+    fn paths_outside_the_root_are_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let base = dir.path().canonicalize().expect("canonical");
+        std::fs::create_dir_all(base.join("repo/app")).expect("mkdir");
+        std::fs::create_dir_all(base.join("loose")).expect("mkdir");
+        assert!(outside_root(&base.join("repo/app"), &base.join("repo")).is_none());
+        let err = outside_root(&base.join("repo/app/../../loose"), &base.join("repo")).expect("outside");
+        assert_eq!(err.message, format!("is outside the project root {}; left alone", base.join("repo").display()));
     }
 }

@@ -233,7 +233,7 @@ fn preview(
             .iter()
             .find(|c| &c.path == path)
             .map(|c| c.updated.clone())
-            .or_else(|| std::fs::read_to_string(path).ok())
+            .or_else(|| crate::fsread::read_text(path, crate::fsread::SOURCE_LIMIT, options.root.as_deref()).ok())
     };
     let mut diff = String::new();
     for (_, path) in files {

@@ -57,10 +57,26 @@ impl Lockfile {
 /// The lockfile-only command for a lockfile in a folder.
 type CommandFor = fn(&Path) -> (Manager, Vec<&'static str>);
 
-/// The lockfile of the project whose manifest is in `manifest_dir`: there, or in a workspace root above it.
-pub fn find(manifest_dir: &Path) -> Option<Lockfile> {
-    let mut dir = Some(manifest_dir);
-    while let Some(d) = dir {
+/// The lockfile of the project whose manifest is in `manifest_dir`: there, or in a workspace root above it, no higher
+/// than the project `root` (see [`crate::root::folders_up_to`]).
+pub fn find(manifest_dir: &Path, root: Option<&Path>) -> Option<Lockfile> {
+    let dirs: Vec<PathBuf> = match root {
+        // Without a root, the folders of the path as given (a relative one stops at the current folder).
+        None => std::iter::successors(Some(manifest_dir), |d| d.parent().filter(|p| !p.as_os_str().is_empty()))
+            .map(Path::to_path_buf)
+            .collect(),
+        Some(_) => {
+            let relative = !manifest_dir.is_absolute();
+            crate::root::folders_up_to(manifest_dir, root)
+                .into_iter()
+                // Shown as the manifest was (relative to the current folder when it was).
+                .map(|d| if relative { crate::discover::relative_to_cwd(&d) } else { d })
+                .map(|d| if d.as_os_str().is_empty() { PathBuf::from(".") } else { d })
+                .collect()
+        }
+    };
+    for d in &dirs {
+        let d = d.as_path();
         let candidates: [(&str, CommandFor); 4] = [
             ("package-lock.json", |_| {
                 (Manager::Npm, vec!["npm", "install", "--package-lock-only", "--ignore-scripts", "--no-audit"])
@@ -73,7 +89,7 @@ pub fn find(manifest_dir: &Path) -> Option<Lockfile> {
                 // Yarn 2+ (berry) writes `__metadata:` into its lockfile and reads the `.yarnrc.yml` of the project and
                 // of its parent folders.
                 let berry = dir.ancestors().any(|d| d.join(".yarnrc.yml").exists())
-                    || std::fs::read_to_string(dir.join("yarn.lock")).is_ok_and(|t| t.contains("__metadata:"));
+                    || read_lockfile(&dir.join("yarn.lock")).is_some_and(|t| t.contains("__metadata:"));
                 if berry {
                     (Manager::YarnBerry, vec!["yarn", "install", "--mode=update-lockfile"])
                 } else {
@@ -88,16 +104,21 @@ pub fn find(manifest_dir: &Path) -> Option<Lockfile> {
                 return Some(Lockfile { path, dir: d.to_path_buf(), command, manager });
             }
         }
-        dir = d.parent().filter(|p| !p.as_os_str().is_empty());
     }
     None
+}
+
+/// A lockfile's text, when it is a regular file of at most [`crate::fsread::LOCKFILE_LIMIT`].
+fn read_lockfile(path: &Path) -> Option<String> {
+    crate::fsread::read_text(path, crate::fsread::LOCKFILE_LIMIT, None).ok()
 }
 
 /// Why running the package manager in `lockfile.dir` would run the repository's code in a way no flag turns off
 /// without giving a wrong lockfile; `None` when it is safe with [`safe_command`]'s overrides.
 fn refusal(lockfile: &Lockfile) -> Option<String> {
     let dir = &lockfile.dir;
-    let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap_or_default();
+    let read =
+        |name: &str| crate::fsread::read_text(&dir.join(name), crate::fsread::TEXT_LIMIT, None).unwrap_or_default();
     let yourself = format!("run `{}` yourself if you trust the repository", lockfile.command_line());
     match lockfile.manager {
         Manager::Npm | Manager::Yarn1 => None,
@@ -237,7 +258,7 @@ pub fn update(lockfile: &Lockfile, packages: &[String], pass: &[OsString]) -> Re
     } else {
         (None, Vec::new())
     };
-    let before = std::fs::read_to_string(&lockfile.path).unwrap_or_default();
+    let before = read_lockfile(&lockfile.path).unwrap_or_default();
     let (mut command, withheld) = safe_command(lockfile, modules.as_ref().map(|m| m.path()), pass)?;
     let output = command.output();
     // Yarn 1 still makes node_modules in workspaces whose packages it cannot hoist: remove the ones it made.
@@ -260,7 +281,7 @@ pub fn update(lockfile: &Lockfile, packages: &[String], pass: &[OsString]) -> Re
         let tail: Vec<&str> = stderr.lines().rev().take(3).collect::<Vec<_>>().into_iter().rev().collect();
         return Err(format!("`{}` failed: {}{}", lockfile.command_line(), tail.join(" / "), withheld_note(&withheld)));
     }
-    let after = std::fs::read_to_string(&lockfile.path).unwrap_or_default();
+    let after = read_lockfile(&lockfile.path).unwrap_or_default();
     if before == after {
         return Ok("unchanged".to_string());
     }
@@ -316,7 +337,7 @@ pub fn update_written(result: &mut RunResult, written: &[PathBuf], pass: &[OsStr
     let mut done: Vec<PathBuf> = Vec::new();
     for change in result.changes.iter().filter(|c| c.is_manifest && written.contains(&c.path)) {
         let dir = change.path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
-        let Some(lock) = find(dir) else { continue };
+        let Some(lock) = find(dir, result.root.as_deref()) else { continue };
         if done.contains(&lock.path) {
             continue;
         }
@@ -343,15 +364,18 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let app = dir.path().join("packages/api");
         std::fs::create_dir_all(&app).expect("mkdir");
-        assert_eq!(find(&app), None);
+        assert_eq!(find(&app, None), None);
         std::fs::write(dir.path().join("yarn.lock"), "# yarn lockfile v1\n").expect("write");
-        let lock = find(&app).expect("workspace root lockfile");
+        let lock = find(&app, None).expect("workspace root lockfile");
         assert_eq!(lock.dir, dir.path());
         assert_eq!(lock.command_line(), "yarn install --ignore-scripts");
         std::fs::write(dir.path().join("yarn.lock"), "__metadata:\n  version: 8\n").expect("write");
-        assert_eq!(find(&app).expect("berry").command_line(), "yarn install --mode=update-lockfile");
+        assert_eq!(find(&app, None).expect("berry").command_line(), "yarn install --mode=update-lockfile");
+        // Never above the project root.
+        let root = dir.path().join("packages").canonicalize().expect("canonical");
+        assert_eq!(find(&app, Some(&root)), None);
         std::fs::write(app.join("package-lock.json"), "{}").expect("write");
-        let lock = find(&app).expect("npm");
+        let lock = find(&app, None).expect("npm");
         assert_eq!(lock.command_line(), "npm install --package-lock-only --ignore-scripts --no-audit");
         assert_eq!(lock.dir, app);
     }
@@ -366,7 +390,7 @@ mod tests {
     fn the_repository_cannot_name_a_program_for_the_package_manager() {
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::write(dir.path().join("package-lock.json"), "{}").expect("write");
-        let npm = find(dir.path()).expect("npm");
+        let npm = find(dir.path(), None).expect("npm");
         let args = args_of(&npm, None);
         let git = args.iter().find_map(|a| a.strip_prefix("--git=")).expect("--git= beats .npmrc's git=");
         assert!(Path::new(git).is_absolute(), "{git}");
@@ -388,7 +412,7 @@ mod tests {
     fn a_pnpmfile_is_refused() {
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::write(dir.path().join("pnpm-lock.yaml"), "lockfileVersion: '9.0'\n").expect("write");
-        let pnpm = find(dir.path()).expect("pnpm");
+        let pnpm = find(dir.path(), None).expect("pnpm");
         assert_eq!(refusal(&pnpm), None);
         std::fs::write(dir.path().join(".npmrc"), "pnpmfile=hooks.cjs\n").expect("write");
         assert!(refusal(&pnpm).is_some_and(|m| m.contains("set in its configuration")));
@@ -403,7 +427,7 @@ mod tests {
     fn yarn_2_is_always_refused() {
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::write(dir.path().join("yarn.lock"), "__metadata:\n  version: 8\n").expect("write");
-        let berry = find(dir.path()).expect("berry");
+        let berry = find(dir.path(), None).expect("berry");
         assert_eq!(berry.manager, Manager::YarnBerry);
         let message = refusal(&berry).expect("refused without any .yarnrc.yml");
         assert!(message.starts_with("this is a Yarn 2+ project: Yarn 2+ always loads the plugins"), "{message}");
@@ -418,9 +442,9 @@ mod tests {
         let app = dir.path().join("app");
         std::fs::create_dir(&app).expect("mkdir");
         std::fs::write(app.join("yarn.lock"), "# yarn lockfile v1\n").expect("write");
-        assert_eq!(find(&app).expect("yarn").manager, Manager::Yarn1);
+        assert_eq!(find(&app, None).expect("yarn").manager, Manager::Yarn1);
         std::fs::write(dir.path().join(".yarnrc.yml"), "plugins:\n  - ../evil.cjs\n").expect("write");
-        let lock = find(&app).expect("yarn");
+        let lock = find(&app, None).expect("yarn");
         assert_eq!(lock.manager, Manager::YarnBerry);
         assert!(refusal(&lock).is_some());
     }

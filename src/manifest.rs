@@ -89,14 +89,14 @@ impl fmt::Display for ManifestError {
 
 impl std::error::Error for ManifestError {}
 
-/// Nearest `package.json` at or above `start_dir`, walking up to the filesystem root.
-///
-/// A relative `start_dir` is made absolute first (without resolving symlinks), so the walk can go
-/// above the current directory; the returned path is then absolute too. Returns `None` when no
-/// directory on the way has a `package.json` file.
-pub fn find_nearest_manifest(start_dir: &Path) -> Option<PathBuf> {
-    let start = std::path::absolute(start_dir).unwrap_or_else(|_| start_dir.to_path_buf());
-    start.ancestors().map(|dir| dir.join("package.json")).find(|candidate| candidate.is_file())
+/// The nearest `package.json` at or above `start_dir`, looking no higher than `root` (see
+/// [`crate::root::folders_up_to`]). Anything but a folder named package.json counts (a FIFO, a link, a device):
+/// reading it says why it cannot be used, rather than a manifest further up being used instead.
+pub fn find_nearest_manifest(start_dir: &Path, root: Option<&Path>) -> Option<PathBuf> {
+    crate::root::folders_up_to(start_dir, root)
+        .into_iter()
+        .map(|dir| dir.join("package.json"))
+        .find(|candidate| std::fs::symlink_metadata(candidate).is_ok_and(|m| !m.is_dir()))
 }
 
 /// Parsed, read-only view of a manifest, for transforms that decide what to change.
@@ -1144,10 +1144,13 @@ mod tests {
         // A directory named package.json is not a manifest.
         std::fs::create_dir_all(base.join("app/src/package.json")).unwrap();
 
-        assert_eq!(find_nearest_manifest(&nested), Some(base.join("app/package.json")));
-        assert_eq!(find_nearest_manifest(&base.join("app")), Some(base.join("app/package.json")));
+        assert_eq!(find_nearest_manifest(&nested, None), Some(base.join("app/package.json")));
+        assert_eq!(find_nearest_manifest(&base.join("app"), None), Some(base.join("app/package.json")));
         std::fs::remove_file(base.join("app/package.json")).unwrap();
-        assert_eq!(find_nearest_manifest(&nested), Some(base.join("package.json")));
+        assert_eq!(find_nearest_manifest(&nested, None), Some(base.join("package.json")));
+        // Never above the project root.
+        let root = base.join("app").canonicalize().unwrap();
+        assert_eq!(find_nearest_manifest(&nested, Some(&root)), None);
         std::fs::remove_dir_all(&base).unwrap();
     }
 }

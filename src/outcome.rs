@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use crate::edit::{self, Edit};
+use crate::fsread::ReadError;
 use crate::manifest::DepSection;
 use crate::transform::Finding;
 
@@ -67,6 +68,17 @@ impl FileError {
     pub fn new(path: impl Into<PathBuf>, kind: ErrorKind, message: impl Into<String>) -> FileError {
         FileError { path: path.into(), kind, message: message.into() }
     }
+
+    /// The error for a file [`crate::fsread`] did not read.
+    pub fn unread(path: impl Into<PathBuf>, err: &ReadError) -> FileError {
+        let kind = match err {
+            ReadError::OutsideRoot { .. } => ErrorKind::OutsideRoot,
+            ReadError::NotUtf8(_) => ErrorKind::NotUtf8,
+            _ => ErrorKind::Unreadable,
+        };
+        let message = if err.is_refusal() { format!("{err}; left alone") } else { err.to_string() };
+        FileError::new(path, kind, message)
+    }
 }
 
 /// The kinds of failure a run can meet.
@@ -76,6 +88,12 @@ pub enum ErrorKind {
     Unreadable,
     /// A source file is not UTF-8 text.
     NotUtf8,
+    /// A file's name (or a folder's on its path) is not UTF-8.
+    BadName,
+    /// A path resolves outside the project root (through `..`, an absolute path or a symbolic link).
+    OutsideRoot,
+    /// A source file nests too deeply to be parsed and walked on the stack the tool has.
+    TooDeep,
     /// A source file does not parse.
     Syntax,
     /// A package.json is not valid JSON or not an object.
@@ -140,4 +158,31 @@ pub struct RunResult {
     pub transform_steps: Vec<String>,
     /// Lockfiles brought up to date by `--lockfile`.
     pub updated_lockfiles: Vec<PathBuf>,
+    /// The project root the run was confined to ([`crate::transform::Options::root`]; canonical): nothing outside
+    /// it was read, and a writer must write nothing outside it (see [`RunResult::inside_root`]). `None`: the run had
+    /// no bound (a library caller that passes its own paths).
+    pub root: Option<PathBuf>,
+}
+
+impl RunResult {
+    /// Whether `path` may be written: it resolves (its folder's symbolic links followed, and its own when it is one)
+    /// inside the root, or the run had no root. A path whose folder does not exist is not inside.
+    pub fn inside_root(&self, path: &std::path::Path) -> bool {
+        let Some(root) = &self.root else { return true };
+        let resolved = match path.canonicalize() {
+            Ok(resolved) => resolved,
+            Err(_) => {
+                let Some(name) = path.file_name() else { return false };
+                let folder = match path.parent() {
+                    Some(p) if !p.as_os_str().is_empty() => p,
+                    _ => std::path::Path::new("."),
+                };
+                match folder.canonicalize() {
+                    Ok(folder) => folder.join(name),
+                    Err(_) => return false,
+                }
+            }
+        };
+        resolved.starts_with(root)
+    }
 }

@@ -110,22 +110,32 @@ impl Selection {
     }
 }
 
-/// Runs the transforms over `paths`, keeping only the parts in `selection`.
+/// Runs the transforms over `paths`, keeping only the parts in `selection`. The work runs on the threads of
+/// [`crate::depth::pool`] (big stacks), the caller waiting.
 pub fn run_selected(
     paths: &[PathBuf],
     transforms: &[Box<dyn Transform>],
     options: &Options,
     selection: &Selection,
 ) -> RunResult {
-    let options = &Options { selected: transforms.iter().map(|t| t.info().id).collect(), ..options.clone() };
-    let found = crate::discover::discover_excluding(paths, &options.exclude);
-    let mut result = RunResult { files_scanned: found.sources.len(), ..RunResult::default() };
-    result.errors.extend(
-        found.errors.iter().map(|(path, message)| FileError::new(path.clone(), ErrorKind::Unreadable, message.clone())),
-    );
+    crate::depth::on_big_stack(|| run_on_this_thread(paths, transforms, options, selection))
+}
 
-    let manifests = ManifestIndex::build(found.sources.iter().chain(&found.views));
-    let projects = build_projects(&manifests, &found.manifests, &found.views, &mut result.errors);
+fn run_on_this_thread(
+    paths: &[PathBuf],
+    transforms: &[Box<dyn Transform>],
+    options: &Options,
+    selection: &Selection,
+) -> RunResult {
+    let options = &Options { selected: transforms.iter().map(|t| t.info().id).collect(), ..options.clone() };
+    let root = options.root.as_deref();
+    let found = crate::discover::discover_excluding(paths, &options.exclude, root);
+    let mut result =
+        RunResult { files_scanned: found.sources.len(), root: options.root.clone(), ..RunResult::default() };
+    result.errors.extend(found.errors);
+
+    let manifests = ManifestIndex::build(found.sources.iter().chain(&found.views), root);
+    let projects = build_projects(&manifests, &found.manifests, &found.views, root, &mut result.errors);
     let no_project = Project::default();
 
     let needles: Vec<String> = transforms.iter().flat_map(|t| t.watch().iter().filter_map(|w| w.needle())).collect();
@@ -172,7 +182,8 @@ pub fn run_selected(
     manifest_paths.sort();
     for path in manifest_paths {
         let project = &projects[path];
-        let (Some(info), Ok(text)) = (&project.manifest, std::fs::read_to_string(path)) else { continue };
+        // (A manifest that cannot be read was reported when its project was built.)
+        let (Some(info), Ok(text)) = (&project.manifest, read_manifest(path, root)) else { continue };
         // An error belongs to the project whose manifest is the file's nearest (not to every project above it, and
         // whatever the spelling of the paths: absolute, or relative to a folder below the project).
         let source_errors = result.errors.iter().any(|e| manifests.owner(&e.path).as_deref() == Some(path.as_path()));
@@ -229,13 +240,36 @@ pub fn run_selected(
     for manifest in touched {
         let changes = bumps.remove(&manifest).unwrap_or_default();
         let added = additions.remove(&manifest).unwrap_or_default();
-        apply_manifest(&manifest, &changes, &added, &mut result);
+        let errors_before = result.errors.len();
+        apply_manifest(&manifest, &changes, &added, root, &mut result);
+        // Code whose packages could not be recorded (the manifest cannot be read or edited) is not written either:
+        // half a change (code without its package.json entry) leaves an app that does not start.
+        if result.errors.len() > errors_before {
+            let needing: BTreeSet<&PathBuf> = added.iter().map(|(_, source)| source).collect();
+            let withdrawn: Vec<PathBuf> = result
+                .changes
+                .iter()
+                .filter(|c| !c.is_manifest && needing.contains(&c.path))
+                .map(|c| c.path.clone())
+                .collect();
+            result.changes.retain(|c| c.is_manifest || !needing.contains(&c.path));
+            for path in withdrawn {
+                let message = format!(
+                    "needs packages in {}, which could not be changed (see its error); left alone",
+                    crate::discover::display_path(&manifest)
+                );
+                result.errors.push(FileError::new(path, ErrorKind::BadManifest, message));
+            }
+        }
     }
 
     result.changes.sort_by(|a, b| (a.is_manifest, &a.path).cmp(&(b.is_manifest, &b.path)));
     result.findings.sort_by(|a, b| (&a.path, a.line, a.column, &a.rule).cmp(&(&b.path, b.line, b.column, &b.rule)));
     result.findings.dedup();
     result.errors.sort_by(|a, b| a.path.cmp(&b.path));
+    // A manifest that cannot be read is met both when its project is built and when it is to be edited.
+    let mut seen = BTreeSet::new();
+    result.errors.retain(|e| seen.insert((e.path.clone(), e.message.clone())));
     result.transform_steps = transform_steps.into_iter().collect();
     result.next_steps = next_steps(&result);
     result
@@ -259,10 +293,10 @@ fn plan_file(
         parsed: false,
     };
     let fail = |kind: ErrorKind, message: String| FileError::new(path, kind, message);
-    let bytes = match std::fs::read(path) {
+    let bytes = match crate::fsread::read(path, crate::fsread::SOURCE_LIMIT, options.root.as_deref()) {
         Ok(bytes) => bytes,
         Err(err) => {
-            planned.error = Some(fail(ErrorKind::Unreadable, format!("cannot be read: {err}")));
+            planned.error = Some(FileError::unread(path, &err));
             return planned;
         }
     };
@@ -280,6 +314,13 @@ fn plan_file(
         }
     };
     let file = SourceFile::new(path.to_path_buf(), text);
+    // Deep nesting would overflow the stack the parse and the walks below recurse on, and labels nested in labels of
+    // their name would fill memory with the parser's errors (either way the whole process would die): such a file is
+    // left alone.
+    if let Err(too_deep) = crate::depth::check(&file.code, file.kind, &crate::depth::pool().1) {
+        planned.error = Some(fail(ErrorKind::TooDeep, format!("{too_deep}; left alone")));
+        return planned;
+    }
     planned.parsed = true;
     let parsed = match parse(&file, &file.code) {
         Ok(parsed) => parsed,
@@ -453,10 +494,12 @@ fn early_mode(file: &SourceFile, program: &swc_ecma_ast::Program) -> early_error
 /// Nearest package.json of every folder that holds a discovered file, looked up once per folder.
 struct ManifestIndex {
     by_dir: HashMap<PathBuf, Option<PathBuf>>,
+    /// The project root the lookups stop at.
+    root: Option<PathBuf>,
 }
 
 impl ManifestIndex {
-    fn build<'a>(files: impl Iterator<Item = &'a PathBuf>) -> ManifestIndex {
+    fn build<'a>(files: impl Iterator<Item = &'a PathBuf>, root: Option<&Path>) -> ManifestIndex {
         // A hash set: ordering thousands of paths compares them component by component, which costs more than the
         // lookups themselves.
         let dirs: rustc_hash::FxHashSet<PathBuf> = files.map(|f| parent_dir(f)).collect();
@@ -465,11 +508,11 @@ impl ManifestIndex {
             .collect::<Vec<_>>()
             .into_par_iter()
             .map(|dir| {
-                let found = manifest::find_nearest_manifest(&dir).map(|m| crate::discover::relative_to_cwd(&m));
+                let found = manifest::find_nearest_manifest(&dir, root).map(|m| crate::discover::relative_to_cwd(&m));
                 (dir, found)
             })
             .collect();
-        ManifestIndex { by_dir }
+        ManifestIndex { by_dir, root: root.map(Path::to_path_buf) }
     }
 
     fn nearest(&self, file: &Path) -> Option<PathBuf> {
@@ -481,7 +524,8 @@ impl ManifestIndex {
     fn owner(&self, path: &Path) -> Option<PathBuf> {
         match self.by_dir.get(&parent_dir(path)) {
             Some(found) => found.clone(),
-            None => manifest::find_nearest_manifest(&parent_dir(path)).map(|m| crate::discover::relative_to_cwd(&m)),
+            None => manifest::find_nearest_manifest(&parent_dir(path), self.root.as_deref())
+                .map(|m| crate::discover::relative_to_cwd(&m)),
         }
     }
 }
@@ -497,6 +541,7 @@ fn build_projects(
     manifests: &ManifestIndex,
     walked_manifests: &[PathBuf],
     view_files: &[PathBuf],
+    root: Option<&Path>,
     errors: &mut Vec<FileError>,
 ) -> HashMap<PathBuf, Project> {
     let mut projects: HashMap<PathBuf, Project> = HashMap::default();
@@ -504,7 +549,7 @@ fn build_projects(
     let unique: BTreeSet<&PathBuf> = manifests.by_dir.values().flatten().chain(walked.iter()).collect();
     for manifest_path in unique {
         let dir = parent_dir(manifest_path);
-        let manifest = match std::fs::read_to_string(manifest_path) {
+        let manifest = match read_manifest(manifest_path, root) {
             Ok(text) => match ManifestInfo::parse(&text) {
                 Ok(info) => Some(info),
                 Err(err) => {
@@ -517,32 +562,35 @@ fn build_projects(
                 }
             },
             Err(err) => {
-                errors.push(FileError::new(
-                    manifest_path.clone(),
-                    ErrorKind::Unreadable,
-                    format!("cannot be read: {err}"),
-                ));
+                errors.push(FileError::unread(manifest_path.clone(), &err));
                 None
             }
         };
-        let node = NodeTarget::detect(&dir, manifest.as_ref());
+        let (node, unread) = NodeTarget::detect(&dir, manifest.as_ref(), root);
+        errors.extend(unread.iter().map(|(path, err)| FileError::unread(path.clone(), err)));
         projects.insert(
             manifest_path.clone(),
             Project { dir, manifest_path: Some(manifest_path.clone()), manifest, node, views: Vec::new() },
         );
     }
-    let scans: Vec<(PathBuf, Option<PathBuf>, views::ViewScan)> = view_files
+    type Scanned = (PathBuf, Option<PathBuf>, views::ViewScan);
+    let scans: Vec<Result<Scanned, FileError>> = view_files
         .par_iter()
         .filter_map(|path| {
-            let text = std::fs::read(path).ok()?;
+            let text = match crate::fsread::read(path, crate::fsread::SOURCE_LIMIT, root) {
+                Ok(text) => text,
+                Err(err) => return Some(Err(FileError::unread(path, &err))),
+            };
             let text = String::from_utf8_lossy(&text);
             // A view the scanner fails on only loses its CSP evidence (a panic here must not end the run).
             let scan = std::panic::catch_unwind(|| views::scan_view(path, &text)).ok()?;
             let empty = scan.inline.is_empty() && scan.external.is_empty();
-            (!empty).then(|| (path.clone(), manifests.nearest(path), scan))
+            (!empty).then(|| Ok((path.clone(), manifests.nearest(path), scan)))
         })
         .collect();
-    for (path, manifest, scan) in scans {
+    let (scans, unread): (Vec<_>, Vec<_>) = scans.into_iter().partition(Result::is_ok);
+    errors.extend(unread.into_iter().filter_map(Result::err));
+    for (path, manifest, scan) in scans.into_iter().filter_map(Result::ok) {
         if let Some(project) = manifest.and_then(|m| projects.get_mut(&m)) {
             project.views.push((path, scan));
         }
@@ -556,12 +604,13 @@ fn apply_manifest(
     manifest: &Path,
     changes: &[ManifestRequest],
     requests: &[(DependencyRequest, PathBuf)],
+    root: Option<&Path>,
     result: &mut RunResult,
 ) {
-    let original = match std::fs::read_to_string(manifest) {
+    let original = match read_manifest(manifest, root) {
         Ok(text) => text,
         Err(err) => {
-            result.errors.push(FileError::new(manifest, ErrorKind::Unreadable, format!("cannot be read: {err}")));
+            result.errors.push(FileError::unread(manifest, &err));
             return;
         }
     };
@@ -643,6 +692,12 @@ fn apply_manifest(
     }
 }
 
+/// A package.json's text (a regular file of at most [`crate::fsread::TEXT_LIMIT`], not read through a link out of
+/// the root).
+fn read_manifest(path: &Path, root: Option<&Path>) -> Result<String, crate::fsread::ReadError> {
+    crate::fsread::read_text(path, crate::fsread::TEXT_LIMIT, root)
+}
+
 /// A package.json edited step by step, each step owned by the transform that asked for it.
 struct ManifestEdit {
     original: String,
@@ -716,7 +771,7 @@ fn next_steps(result: &RunResult) -> Vec<String> {
             .filter(|d| &d.manifest == manifest)
             .map(|d| format!("{}@{}", d.package, d.to))
             .collect();
-        steps.push(match crate::lockfile::find(&dir) {
+        steps.push(match crate::lockfile::find(&dir, result.root.as_deref()) {
             Some(lock) if result.updated_lockfiles.contains(&lock.path) => {
                 format!(
                     "install the changed packages ({}): run `npm ci` (or your package manager's install) in {}",

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use nodejs_semver::Range as NpmRange;
 
+use crate::fsread::ReadError;
 use crate::manifest::ManifestInfo;
 use crate::views::ViewScan;
 
@@ -52,25 +53,39 @@ impl Default for NodeTarget {
 }
 
 impl NodeTarget {
-    /// Reads the Node target of the project in `dir`.
-    pub fn detect(dir: &Path, manifest: Option<&ManifestInfo>) -> NodeTarget {
+    /// Reads the Node target of the project in `dir` (`.nvmrc` and `.node-version` are read there only, never above,
+    /// through [`crate::fsread`] and within `root`), with the files that exist but could not be read.
+    pub fn detect(
+        dir: &Path,
+        manifest: Option<&ManifestInfo>,
+        root: Option<&Path>,
+    ) -> (NodeTarget, Vec<(PathBuf, ReadError)>) {
+        let mut unread = Vec::new();
         if let Some(range) = manifest.and_then(ManifestInfo::engines_node) {
             if NpmRange::parse(&range).is_ok() {
-                return NodeTarget { range, source: "engines.node" };
+                return (NodeTarget { range, source: "engines.node" }, unread);
             }
         }
         for (file, source) in [(".nvmrc", ".nvmrc"), (".node-version", ".node-version")] {
-            let Ok(text) = std::fs::read_to_string(dir.join(file)) else { continue };
-            let version = text.trim().trim_start_matches('v');
+            let path = dir.join(file);
+            let text = match crate::fsread::read_text(&path, crate::fsread::TEXT_LIMIT, root) {
+                Ok(text) => text,
+                Err(err) if err.is_missing() => continue,
+                Err(err) => {
+                    unread.push((path, err));
+                    continue;
+                }
+            };
+            let version = crate::source::without_bom(&text).trim().trim_start_matches('v');
             // `lts/*` and names cannot be turned into numbers offline.
             if version.chars().next().is_some_and(|c| c.is_ascii_digit()) {
                 let range = if version.contains('.') { version.to_string() } else { format!("{version}.x") };
                 if NpmRange::parse(&range).is_ok() {
-                    return NodeTarget { range, source };
+                    return (NodeTarget { range, source }, unread);
                 }
             }
         }
-        NodeTarget::default()
+        (NodeTarget::default(), unread)
     }
 
     /// Whether a package needing `needs` (an engines range) runs on every Node version of this target.

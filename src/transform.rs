@@ -144,6 +144,11 @@ pub struct Options {
     pub selected: Vec<&'static str>,
     /// Glob patterns (gitignore syntax, from the configuration's paths.exclude) of paths to leave out.
     pub exclude: Vec<String>,
+    /// The project root (canonical; the command line sets it to [`crate::discover::project_root`] of the folder it
+    /// runs in): paths that resolve outside it are refused, manifests and lockfiles are looked up no higher, and no
+    /// file is read through a symbolic link that leads out of it. `None`: no bound. The run's result carries it
+    /// ([`crate::outcome::RunResult::root`]) for the writer.
+    pub root: Option<std::path::PathBuf>,
 }
 
 impl FileContext<'_> {

@@ -1292,22 +1292,36 @@ fn express_3_moves_to_4_only_with_its_code() {
     assert!(!with_errors.stdout.contains("\"express\": \"~4.22.3\""), "{}", with_errors.stdout);
     assert!(with_errors.stderr.contains("could not be migrated"), "{}", with_errors.stderr);
 
-    // The same, with the project named by its absolute path from another folder: the failed file still holds the
-    // major back (error paths and project folders were compared as written, so the bump went through).
-    let elsewhere = tempfile::tempdir().expect("tempdir");
-    let absolute = broken.path().to_str().expect("UTF-8 path");
-    let from_elsewhere = run(elsewhere.path(), &["--only", "express-version,express4", absolute]);
+    // The same, with the project named by its absolute path from the folder above it: the failed file still holds
+    // the major back (error paths and project folders were compared as written, so the bump went through).
+    let outer = tempfile::tempdir().expect("tempdir");
+    common::copy_dir(broken.path(), &outer.path().join("app"));
+    let absolute = outer.path().join("app");
+    let absolute = absolute.to_str().expect("UTF-8 path");
+    let from_elsewhere = run(outer.path(), &["--only", "express-version,express4", absolute]);
     assert_eq!(from_elsewhere.code, 2, "{from_elsewhere:?}");
     assert!(!from_elsewhere.stdout.contains("\"express\": \"~4.22.3\""), "{}", from_elsewhere.stdout);
     assert!(from_elsewhere.stderr.contains("could not be migrated"), "{}", from_elsewhere.stderr);
 
-    // And from a folder below the project (the project's manifest is above the current folder).
+    // And from a folder below the project, in a git work tree (whose root bounds the manifest lookup): the project's
+    // manifest is above the current folder.
     let nested = Project::empty()
         .with("package.json", manifest)
         .with("app.js", app)
         .with("src/bad.js", "var express = {\n")
         .with("src/ok.js", "var express = require('express');\n");
-    let from_below = run(&nested.path().join("src"), &["--only", "express-version,express4", "."]);
+    nested.git(&["init", "--quiet"]);
+    let out = Command::new(BIN)
+        .args(["--only", "express-version,express4", "."])
+        .current_dir(nested.path().join("src"))
+        .envs(isolated_git_env(nested.path()))
+        .output()
+        .expect("run express-harden");
+    let from_below = Run {
+        code: out.status.code().expect("exited normally"),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
     assert_eq!(from_below.code, 2, "{from_below:?}");
     assert!(!from_below.stdout.contains("\"express\": \"~4.22.3\""), "{}", from_below.stdout);
     assert!(from_below.stderr.contains("could not be migrated"), "{}", from_below.stderr);
@@ -1610,15 +1624,20 @@ fn links_out_of_the_project_hard_links_and_read_only_files_stop_the_write() {
     std::os::unix::fs::symlink(&outside, linked.path().join("package.json")).expect("link");
     let out = run(linked.path(), &["--write"]);
     assert_eq!(out.code, 2, "{out:?}");
+    // (The link is not even read: the reading side refuses it, and the code that needs a package in it goes too.)
     assert!(
         out.stderr.contains(&format!(
-            "error: package.json is a symbolic link (or lies under one) to {}, outside the project",
+            "error: package.json is a symbolic link to {}, outside the project root",
             outside.canonicalize().expect("canonical").display()
         )),
         "{}",
         out.stderr
     );
-    assert!(out.stderr.contains("nothing was written"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("error: app.js needs packages in package.json, which could not be changed"),
+        "{}",
+        out.stderr
+    );
     assert_eq!(std::fs::read_to_string(&outside).expect("read"), PACKAGE_JSON);
     assert_eq!(linked.read("app.js"), APP_JS, "half of the change is not written");
 
@@ -2105,4 +2124,330 @@ fn chown_tree(path: &Path, uid: u32, gid: u32) {
 /// The absolute path of `program` on PATH.
 fn child_program(program: &str) -> Option<PathBuf> {
     std::env::split_paths(&std::env::var_os("PATH")?).map(|d| d.join(program)).find(|p| p.is_file())
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Reading safely (issue 18): deep nesting, files that are not regular, the project root, odd names.
+
+/// Runs the tool like [`run`], but fails the test instead of hanging when the tool does not finish in time (a FIFO
+/// read without care blocks forever).
+fn run_bounded(dir: &Path, args: &[&str]) -> Run {
+    use std::io::Read as _;
+    let mut child = Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .envs(isolated_git_env(dir))
+        .env_remove("NO_COLOR")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run express-harden");
+    let mut stdout = child.stdout.take().expect("stdout");
+    let mut stderr = child.stderr.take().expect("stderr");
+    let out = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stdout.read_to_string(&mut text);
+        text
+    });
+    let err = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text);
+        text
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("express-harden {args:?} did not finish within 120 s (it blocked)");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let code = status.code().unwrap_or_else(|| panic!("killed by a signal ({status}): a crash"));
+    Run { code, stdout: out.join().expect("stdout"), stderr: err.join().expect("stderr") }
+}
+
+/// An app file (it needs helmet) whose last statement nests `depth` levels in one of the shapes that used to overflow
+/// the stack.
+fn deep_app(shape: &str, depth: usize) -> String {
+    let head = "const express = require('express');\n\nconst app = express();\n\n";
+    let body = match shape {
+        "parens" => format!("const x = {}1{};\n", "(".repeat(depth), ")".repeat(depth)),
+        "arrows" => format!("const x = {}1;\n", "() => ".repeat(depth)),
+        "functions" => format!("{}{}\n", "function f() {".repeat(depth), "}".repeat(depth)),
+        "arrays" => format!("const x = {}{};\n", "[".repeat(depth), "]".repeat(depth)),
+        "use-chain" => format!("app{};\n", ".use(a)".repeat(depth)),
+        "plus-chain" => format!("const x = a{};\n", "+a".repeat(depth)),
+        other => panic!("no shape {other}"),
+    };
+    format!("{head}{body}\napp.listen(3000);\n")
+}
+
+/// Before: about 650 nested parentheses or arrow functions, 800 functions, 1,000 arrays, a 2,500-link `.use()`
+/// chain or a 12,000-term `a+a+...` chain overflowed a rayon worker's stack in a multi-file run and aborted it (exit
+/// 134, no file named, nothing written). The per-file work now runs on 256 MiB stacks, and the guard allows 39,475
+/// levels (`src/depth.rs`; measured: the whole pipeline takes at most 3,362 bytes of stack per level in a debug build
+/// and 3,265 in a release build, so about 80,000 levels fit in either). These depths, several times the old limits, are
+/// parsed, fixed and verified like any file, next to a plain app.
+#[test]
+fn deeply_nested_files_of_every_shape_are_fixed_with_the_rest() {
+    let shapes = [
+        ("parens", 10_000),
+        ("arrows", 10_000),
+        ("functions", 10_000),
+        ("arrays", 10_000),
+        ("use-chain", 5_000),
+        ("plus-chain", 30_000),
+    ];
+    let mut project = Project::express_app();
+    for (shape, depth) in shapes {
+        project = project.with(&format!("deep/{shape}.js"), deep_app(shape, depth));
+    }
+
+    let out = run_bounded(project.path(), &["--only", "helmet", "--write"]);
+
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(project.read("app.js"), APP_JS_HARDENED);
+    for (shape, depth) in shapes {
+        let written = project.read(&format!("deep/{shape}.js"));
+        assert!(written.contains("app.use(helmet());"), "deep/{shape}.js ({depth} levels) was not fixed");
+        assert!(out.stdout.contains(&format!("wrote deep/{shape}.js")), "{}", out.stdout);
+    }
+}
+
+/// A file nested deeper than the guard allows (39,475 levels, see above) is left alone with an error naming it
+/// (exit 2), and the rest of the run goes on. So is a chain of labels of one name (`l: l: l: ...`), a syntax error
+/// for which swc records an error per pair of labels: 5,000 of them took 1.9 GB.
+#[test]
+fn a_file_nested_too_deeply_is_named_and_left_alone_while_the_rest_is_fixed() {
+    let shapes = [
+        ("parens", 100_000),
+        ("arrows", 50_000),
+        ("functions", 50_000),
+        ("arrays", 100_000),
+        ("use-chain", 50_000),
+        ("plus-chain", 100_000),
+    ];
+    let labels = format!("const express = require('express');\n{}x;\n", "l: ".repeat(5_000));
+    let mut project = Project::express_app().with("deep/labels.js", labels);
+    for (shape, depth) in shapes {
+        project = project.with(&format!("deep/{shape}.js"), deep_app(shape, depth));
+    }
+    let before = project.tree();
+
+    let out = run_bounded(project.path(), &["--write"]);
+
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    for (shape, _) in shapes {
+        let named = format!("error: deep/{shape}.js is nested too deeply to analyse safely (");
+        assert!(out.stderr.contains(&named), "{named}\n{}", out.stderr);
+    }
+    assert!(out
+        .stderr
+        .contains("error: deep/plus-chain.js is nested too deeply to analyse safely (100001 levels); left alone"));
+    assert!(out.stderr.contains("error: deep/labels.js nests labels in labels of the same name (12497500 times)"));
+    assert_eq!(project.read("app.js"), APP_JS_HARDENED);
+    assert_eq!(project.read("package.json"), PACKAGE_JSON_HARDENED);
+    let after = project.tree();
+    let changed: Vec<&PathBuf> = after.keys().filter(|p| before.get(*p) != after.get(*p)).collect();
+    assert_eq!(changed, [Path::new("app.js"), Path::new("package.json")], "only the app was written");
+}
+
+/// Makes a FIFO (a named pipe): opening one for reading blocks until a writer comes.
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    let status = Command::new("mkfifo").arg(path).status().expect("mkfifo is installed");
+    assert!(status.success(), "mkfifo {}", path.display());
+}
+
+/// Before: a FIFO named package.json or express-harden.json blocked the run forever, and a package.json linked to
+/// /dev/zero was read until memory ran out. Now only regular files are opened; anything else is an error naming the
+/// file, and (but for the configuration file, without which the run cannot know its settings) the run goes on.
+#[cfg(unix)]
+#[test]
+fn fifos_and_devices_are_never_read() {
+    let manifest_fifo = Project::empty().with("app.js", APP_JS).with("lib/other.js", APP_JS);
+    mkfifo(&manifest_fifo.path().join("package.json"));
+    mkfifo(&manifest_fifo.path().join("lib/.nvmrc"));
+    std::fs::write(manifest_fifo.path().join("lib/package.json"), PACKAGE_JSON).expect("write");
+    mkfifo(&manifest_fifo.path().join("views.ejs"));
+    let out = run_bounded(manifest_fifo.path(), &[]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("error: package.json is not a regular file (a FIFO); left alone"), "{}", out.stderr);
+    assert!(out.stderr.contains("error: lib/.nvmrc is not a regular file (a FIFO); left alone"), "{}", out.stderr);
+    assert!(out.stderr.contains("error: views.ejs is not a regular file (a FIFO); left alone"), "{}", out.stderr);
+    assert!(out.stdout.contains("+++ b/lib/other.js"), "the other project is fixed: {}", out.stdout);
+
+    let config_fifo = Project::express_app();
+    mkfifo(&config_fifo.path().join("express-harden.json"));
+    let out = run_bounded(config_fifo.path(), &[]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert_eq!(out.stderr, "error: express-harden.json: is not a regular file (a FIFO)\n");
+
+    let zero = Project::empty().with("app.js", APP_JS);
+    std::os::unix::fs::symlink("/dev/zero", zero.path().join("package.json")).expect("symlink");
+    let out = run_bounded(zero.path(), &[]);
+    assert_eq!(out.code, 2, "{out:?}");
+    let refused = "error: package.json is a symbolic link to /dev/zero, outside the project root";
+    assert_eq!(out.stderr.matches(refused).count(), 1, "once: {}", out.stderr);
+    // The code that needs a package in it is not shown as a change either: half a change would not start.
+    assert!(out.stderr.contains("error: app.js needs packages in package.json"), "{}", out.stderr);
+    assert!(!out.stdout.contains("+++ b/app.js"), "{}", out.stdout);
+}
+
+/// A FIFO among the ignore files: the walk reads a folder's .gitignore before it lists the folder, so that folder is
+/// left alone, and the others are walked.
+#[cfg(unix)]
+#[test]
+fn a_fifo_gitignore_leaves_its_folder_alone() {
+    let project = Project::express_app().with("sub/app.js", APP_JS);
+    mkfifo(&project.path().join("sub/.gitignore"));
+
+    let out = run_bounded(project.path(), &[]);
+
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr.contains("error: sub/.gitignore is not a regular file (a FIFO), so its folder sub is not walked"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stdout.contains("+++ b/app.js") && !out.stdout.contains("sub/app.js"), "{}", out.stdout);
+}
+
+/// Files are read up to a size: 16 MiB for sources and views, 4 MiB for package.json, the configuration file,
+/// `.nvmrc` and `.node-version`.
+#[test]
+fn oversized_files_are_named_with_the_limit() {
+    let mut big = String::from(APP_JS);
+    while big.len() <= 16 << 20 {
+        big.push_str(&format!("// {}\n", "x".repeat(1_000)));
+    }
+    let manifest = format!("{{\"name\": \"big\", \"description\": \"{}\"}}\n", "x".repeat(4 << 20));
+    let project =
+        Project::express_app().with("big.js", &big).with("other/package.json", &manifest).with("other/app.js", APP_JS);
+
+    let out = run_bounded(project.path(), &[]);
+
+    assert_eq!(out.code, 2, "{out:?}");
+    let too_large = |name: &str, size: usize, limit: &str| {
+        format!("error: {name} is too large to read ({size} bytes, more than the {limit} limit); left alone")
+    };
+    assert!(out.stderr.contains(&too_large("big.js", big.len(), "16 MiB")), "{}", out.stderr);
+    assert!(out.stderr.contains(&too_large("other/package.json", manifest.len(), "4 MiB")), "{}", out.stderr);
+    assert!(out.stdout.contains("+++ b/app.js"), "{}", out.stdout);
+}
+
+/// The project root is the git work tree of the folder the tool runs in. Before: a repository without a package.json
+/// had the nearest one above it (outside the repository) edited. Now the lookup stops at the root: the dependency is
+/// left to the user (a finding says so), and nothing above is read or written.
+#[test]
+fn the_manifest_above_the_repository_is_never_edited() {
+    let outer = Project::empty().with("package.json", PACKAGE_JSON).with("repo/app.js", APP_JS);
+    let repo = outer.path().join("repo");
+    std::fs::create_dir_all(repo.join(".git")).expect("a work tree marker");
+
+    let out = run_bounded(&repo, &["--write"]);
+
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stderr.contains("no package.json above this file: install helmet yourself"), "{}", out.stderr);
+    assert_eq!(std::fs::read_to_string(repo.join("app.js")).expect("read"), APP_JS_HARDENED);
+    assert_eq!(outer.read("package.json"), PACKAGE_JSON, "the manifest outside the repository was changed");
+}
+
+/// Outside a git work tree the root is the folder the tool runs in: the same holds for a project that is not in git.
+#[test]
+fn without_git_the_root_is_the_current_folder() {
+    let outer = Project::empty().with("package.json", PACKAGE_JSON).with("app/app.js", APP_JS);
+
+    let out = run_bounded(&outer.path().join("app"), &["--write"]);
+
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(outer.read("package.json"), PACKAGE_JSON);
+    assert_eq!(outer.read("app/app.js"), APP_JS_HARDENED);
+}
+
+/// Paths that resolve outside the root (`..`, an absolute path, a symbolic link to a folder outside, the
+/// configuration's `paths.include`) are refused with an error naming them, and nothing there is written.
+#[test]
+fn paths_outside_the_project_root_are_refused() {
+    let outer = Project::empty().with("other/app.js", APP_JS).with("other/package.json", PACKAGE_JSON);
+    let repo = outer.path().join("repo");
+    std::fs::create_dir_all(repo.join(".git")).expect("mkdir");
+    std::fs::write(repo.join("app.js"), APP_JS).expect("write");
+    std::fs::write(repo.join("package.json"), PACKAGE_JSON).expect("write");
+    let other = outer.path().join("other").canonicalize().expect("canonical");
+    let root = repo.canonicalize().expect("canonical");
+    let refused = |shown: &str| format!("error: {shown} is outside the project root {}", root.display());
+
+    let dotdot = run_bounded(&repo, &["--write", "../other", "app.js"]);
+    let absolute = run_bounded(&repo, &["--write", other.to_str().expect("UTF-8")]);
+
+    assert_eq!(dotdot.code, 2, "{dotdot:?}");
+    assert!(dotdot.stderr.contains(&format!("{}; left alone", refused("../other"))), "{}", dotdot.stderr);
+    assert!(dotdot.stdout.contains("wrote app.js"), "the paths inside are still fixed: {}", dotdot.stdout);
+    assert_eq!(absolute.code, 2, "{absolute:?}");
+    assert!(absolute.stderr.contains(&refused("../other")), "{}", absolute.stderr);
+
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(&other, repo.join("linked")).expect("symlink");
+        let linked = run_bounded(&repo, &["--write", "linked"]);
+        assert_eq!(linked.code, 2, "{linked:?}");
+        let through = format!("{} (a symbolic link to {}); left alone", refused("linked"), other.display());
+        assert!(linked.stderr.contains(&through), "{}", linked.stderr);
+        // Met by the walk, the link is not followed.
+        let walked = run_bounded(&repo, &["--check"]);
+        assert!(!walked.stdout.contains("linked/app.js") && !walked.stderr.contains("linked/"), "{walked:?}");
+    }
+
+    std::fs::write(repo.join("express-harden.json"), r#"{ "paths": { "include": ["../other", "."] } }"#)
+        .expect("write");
+    let included = run_bounded(&repo, &["--write"]);
+    assert_eq!(included.code, 2, "{included:?}");
+    assert!(included.stderr.contains(&refused("../other")), "{}", included.stderr);
+
+    assert_eq!(outer.read("other/app.js"), APP_JS, "a file outside the root was written");
+    assert_eq!(outer.read("other/package.json"), PACKAGE_JSON);
+}
+
+/// A source with a name that is not UTF-8 used to be skipped without a word; it is now an error naming it (lossily).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_name_that_is_not_utf8_is_reported() {
+    use std::os::unix::ffi::OsStrExt as _;
+    let project = Project::express_app();
+    let name = std::ffi::OsStr::from_bytes(b"caf\xe9.js");
+    std::fs::write(project.path().join(name), APP_JS).expect("a Latin-1 name");
+
+    let out = run_bounded(project.path(), &["--format", "json"]);
+
+    assert_eq!(out.code, 2, "{out:?}");
+    let doc = out.json();
+    assert_valid(&doc);
+    assert_eq!(doc["errors"][0]["path"], "caf\u{fffd}.js");
+    assert_eq!(doc["errors"][0]["message"], "has a name that is not UTF-8; left alone");
+    assert!(out.stdout.contains("app.js"), "the others are still fixed: {}", out.stdout);
+}
+
+/// A configuration file that starts with a byte order mark is read like one without (package.json already was).
+#[test]
+fn a_configuration_file_with_a_bom_is_accepted() {
+    let config = "\u{feff}{ \"transforms\": { \"only\": [\"session-cookie\"] } }";
+    let project = session_app().with("express-harden.json", config);
+
+    let out = run_bounded(project.path(), &[]);
+
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("+++ b/app.js") && !out.stdout.contains("helmet"), "{}", out.stdout);
+
+    let key = "\u{feff}{\"name\": \"p\", \"dependencies\": {\"express\": \"^4.22.3\"}, \"express-harden\": \
+               {\"transforms\": {\"only\": [\"session-cookie\"]}}}\n";
+    let in_manifest = session_app().with("package.json", key);
+    let out = run_bounded(in_manifest.path(), &[]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(!out.stdout.contains("helmet"), "the package.json key was read: {}", out.stdout);
 }

@@ -1,0 +1,63 @@
+//! The project root: the folder the tool confines itself to (it reads and writes nothing outside it). It is the git
+//! work tree that contains the folder the tool runs in, or that folder itself outside a work tree.
+
+use std::path::{Path, PathBuf};
+
+/// The project root of the folder `dir`: the git work tree that contains it (the nearest folder, `dir` included,
+/// that holds a `.git` entry, not looking into a `GIT_CEILING_DIRECTORIES` folder or above, as git does), else `dir`
+/// itself. Canonical (symbolic links resolved), so that canonical paths can be compared with it.
+pub fn project_root(dir: &Path) -> PathBuf {
+    let start = dir.canonicalize().unwrap_or_else(|_| normalize(&std::path::absolute(dir).unwrap_or_default()));
+    let ceilings: Vec<PathBuf> = std::env::var_os("GIT_CEILING_DIRECTORIES")
+        .map(|v| std::env::split_paths(&v).filter_map(|p| p.canonicalize().ok()).collect())
+        .unwrap_or_default();
+    let mut candidates = start.ancestors();
+    let first = candidates.next().into_iter();
+    let above = candidates.take_while(|dir| !ceilings.iter().any(|c| c == dir));
+    first.chain(above).find(|dir| dir.join(".git").symlink_metadata().is_ok()).unwrap_or(&start).to_path_buf()
+}
+
+/// The folders from `start` up to `root` (both included), nearest first: where a file's manifest or lockfile may be.
+/// Without a root, up to the file system's root. Lexical when `start` is below `root` as written (so that a folder
+/// named through a symbolic link keeps its name), else on the canonical path.
+pub fn folders_up_to(start: &Path, root: Option<&Path>) -> Vec<PathBuf> {
+    let absolute = normalize(&std::path::absolute(start).unwrap_or_else(|_| start.to_path_buf()));
+    let Some(root) = root else { return absolute.ancestors().map(Path::to_path_buf).collect() };
+    let start = if absolute.starts_with(root) { absolute } else { start.canonicalize().unwrap_or(absolute) };
+    start.ancestors().take_while(|dir| dir.starts_with(root)).map(Path::to_path_buf).collect()
+}
+
+/// Removes `.` and resolves `..` textually.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_root_is_the_git_work_tree_or_the_folder() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let base = dir.path().canonicalize().expect("canonical");
+        std::fs::create_dir_all(base.join("repo/.git")).expect("mkdir");
+        std::fs::create_dir_all(base.join("repo/app/src")).expect("mkdir");
+        std::fs::create_dir_all(base.join("loose/src")).expect("mkdir");
+        assert_eq!(project_root(&base.join("repo/app/src")), base.join("repo"));
+        assert_eq!(project_root(&base.join("loose/src")), base.join("loose/src"));
+        let up = folders_up_to(&base.join("repo/app/src"), Some(&base.join("repo")));
+        assert_eq!(up, [base.join("repo/app/src"), base.join("repo/app"), base.join("repo")]);
+    }
+}
