@@ -95,6 +95,8 @@ enum Mutation {
     Repeat(usize, usize, usize),
     Insert(usize, &'static str),
     LineEnds(&'static str),
+    /// Deep nesting: `depth` brackets of one kind opened, a value, and closed again (the stack and depth guard).
+    Nest(usize, usize, &'static str),
 }
 
 fn mutation() -> impl Strategy<Value = Mutation> {
@@ -104,6 +106,8 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         (any::<usize>(), 1usize..200, any::<usize>()).prop_map(|(at, len, to)| Mutation::Repeat(at, len, to)),
         (any::<usize>(), proptest::sample::select(TOKENS)).prop_map(|(at, t)| Mutation::Insert(at, t)),
         proptest::sample::select(&["\r\n", "\r"][..]).prop_map(Mutation::LineEnds),
+        (any::<usize>(), 1usize..5000, proptest::sample::select(&["(", "[", "{a:", "x=>", "f(", "a+"][..]))
+            .prop_map(|(at, depth, open)| Mutation::Nest(at, depth, open)),
     ]
 }
 
@@ -137,6 +141,19 @@ fn apply(text: &str, mutations: &[Mutation]) -> String {
                 format!("{}{token}{}", &text[..at], &text[at..])
             }
             Mutation::LineEnds(eol) => text.replace("\r\n", "\n").replace('\n', eol),
+            Mutation::Nest(at, depth, open) => {
+                let at = boundary(&text, at);
+                let close: String = open
+                    .chars()
+                    .filter_map(|c| match c {
+                        '(' => Some(')'),
+                        '[' => Some(']'),
+                        '{' => Some('}'),
+                        _ => None,
+                    })
+                    .collect();
+                format!("{}{}0{}{}", &text[..at], open.repeat(depth), close.repeat(depth), &text[at..])
+            }
         };
     }
     text
@@ -199,8 +216,16 @@ fn mutated_fixtures_keep_the_engines_promises() {
         ran.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let (case, file) = &inputs[index];
         let original = std::fs::read_to_string(file).map_err(|e| TestCaseError::fail(e.to_string()))?;
-        check(case, file, &apply(&original, &mutations), express5)
-            .map_err(|e| TestCaseError::fail(format!("{}: {e}", file.display())))
+        let mutated = apply(&original, &mutations);
+        // The test's own re-parse of deep outputs needs the stack the engine gives its workers.
+        let (case, file) = (case.clone(), file.clone());
+        std::thread::Builder::new()
+            .stack_size(256 << 20)
+            .spawn(move || check(&case, &file, &mutated, express5).map_err(|e| format!("{}: {e}", file.display())))
+            .map_err(|e| TestCaseError::fail(e.to_string()))?
+            .join()
+            .map_err(|_| TestCaseError::fail("the check panicked"))?
+            .map_err(TestCaseError::fail)
     });
     eprintln!("fuzz: {} mutated cases in {seconds} s", ran.into_inner());
     if let Err(err) = result {
