@@ -233,7 +233,9 @@ fn clean(path: &Path) -> PathBuf {
 /// A path as shown to users: relative to the current folder (with `..` where needed, so that every path of a run
 /// reads the same way and a diff applies with `git apply`), forward slashes, no leading `./`.
 pub fn display_path(path: &Path) -> String {
-    let shown = relative_to_cwd(path).to_string_lossy().replace('\\', "/");
+    let shown = relative_to_cwd(path).to_string_lossy().into_owned();
+    // Windows separates with `\`, shown as `/` like git does; elsewhere a `\` is part of a file's name.
+    let shown = if cfg!(windows) { shown.replace('\\', "/") } else { shown };
     if shown.is_empty() {
         ".".to_string()
     } else {

@@ -442,7 +442,7 @@ fn a_stray_lone_cr_does_not_break_the_patch() {
 /// still applies.
 #[test]
 fn odd_file_names_are_quoted_in_the_patch() {
-    let name = "we\nird \"app\"\t.js";
+    let name = "we\nird \"app\"\t\\.js";
     let project = Project::express_app().with(name, APP_JS);
     std::fs::remove_file(project.path().join("app.js")).expect("rm");
     let written = Project::express_app().with(name, APP_JS);
@@ -453,7 +453,7 @@ fn odd_file_names_are_quoted_in_the_patch() {
     let out = run(project.path(), &["--diff-file", patch.to_str().expect("UTF-8")]);
     assert_eq!(out.code, 0, "{out:?}");
     let text = std::fs::read_to_string(&patch).expect("patch");
-    assert!(text.contains("--- \"a/we\\nird \\\"app\\\"\\t.js\"\n"), "{text}");
+    assert!(text.contains("--- \"a/we\\nird \\\"app\\\"\\t\\\\.js\"\n"), "{text}");
     project.git(&["init", "--quiet"]);
     project.git(&["apply", patch.to_str().expect("UTF-8")]);
     assert_eq!(project.read(name), written.read(name));
