@@ -320,3 +320,51 @@ fn every_readme_example_is_what_the_transform_writes() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
 }
+
+/// The before -> after example each transform's module opens with (its doc comment, the rust-analyzer way) is what
+/// the transform writes too, in a project set up as for its README's example: the two examples cannot drift from
+/// the tool (nor from each other's truth).
+#[test]
+fn every_module_doc_example_is_what_the_transform_writes() {
+    let mut problems = Vec::new();
+    for transform in registry() {
+        let id = transform.info().id;
+        let module =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("src/transforms").join(format!("{}.rs", id.replace('-', "_")));
+        let source = std::fs::read_to_string(&module).unwrap_or_else(|e| panic!("{}: {e}", module.display()));
+        let doc: String = source
+            .lines()
+            .take_while(|l| l.starts_with("//!"))
+            .map(|l| format!("{}\n", l.strip_prefix("//! ").or_else(|| l.strip_prefix("//!")).unwrap_or(l)))
+            .collect();
+        let shown = format!("src/transforms/{}.rs", id.replace('-', "_"));
+        let Some(example) = example(&doc) else {
+            problems.push(format!(
+                "{shown}: the module doc has no ```js/```ts/```jsonc block with `// before` and `// after`"
+            ));
+            continue;
+        };
+        let express = example_express(&readme(id));
+        let manifest = format!("{{\n  \"dependencies\": {{\n    \"express\": \"{express}\"\n  }}\n}}\n");
+        let mut files = vec![(example.file, example.before.as_str())];
+        if example.file != "package.json" {
+            files.push(("package.json", manifest.as_str()));
+        }
+        let (_tmp, dir) = temp_project(&files);
+        let result = run_alone(id, &dir);
+        let target = dir.join(example.file).canonicalize().expect("written");
+        let written = result
+            .changes
+            .iter()
+            .find(|c| c.path.canonicalize().is_ok_and(|p| p == target))
+            .map(|c| c.updated.as_str())
+            .unwrap_or(&example.before);
+        if written != example.after {
+            problems.push(format!(
+                "{shown}: the module doc's after part is not what the tool writes.\n--- doc\n{}--- tool\n{written}---",
+                example.after
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n\n"));
+}

@@ -2,8 +2,16 @@
 //!
 //! ```js
 //! // before
+//! const express = require('express');
+//! const cookieSession = require('cookie-session');
+//!
+//! const app = express();
 //! app.use(cookieSession({ keys: [process.env.KEY] }));
 //! // after
+//! const express = require('express');
+//! const cookieSession = require('cookie-session');
+//!
+//! const app = express();
 //! app.use(cookieSession({ keys: [process.env.KEY], name: 'sid', httpOnly: true, secure: process.env.NODE_ENV === 'production', sameSite: 'lax' }));
 //! ```
 //!

@@ -2,18 +2,45 @@
 //! `express-version` transform moves the range itself).
 //!
 //! ```js
-//! // before (Express 3)
+//! // before (package.json on Express 3)
+//! var express = require('express');
+//!
+//! var app = express();
+//!
 //! app.configure(function () {
 //!   app.use(express.logger('dev'));
 //!   app.use(express.bodyParser());
 //!   app.use(app.router);
+//!   app.use(express.static(__dirname + '/public'));
 //! });
-//! // after (Express 4)
-//! const morgan = require('morgan');
-//! const bodyParser = require('body-parser');
+//!
+//! app.configure('development', function () {
+//!   app.use(express.errorHandler());
+//! });
+//!
+//! app.get('/', function (req, res) {
+//!   res.send(res.headerSent ? 'sent' : 'hello');
+//! });
+//! // after
+//! var express = require('express');
+//! var morgan = require('morgan');
+//! var bodyParser = require('body-parser');
+//! var errorHandler = require('errorhandler');
+//!
+//! var app = express();
+//!
 //! app.use(morgan('dev'));
 //! app.use(bodyParser.json());
 //! app.use(bodyParser.urlencoded({ extended: true }));
+//! app.use(express.static(__dirname + '/public'));
+//!
+//! if (app.get('env') === 'development') {
+//!   app.use(errorHandler());
+//! }
+//!
+//! app.get('/', function (req, res) {
+//!   res.send(res.headersSent ? 'sent' : 'hello');
+//! });
 //! ```
 //!
 //! Bundled middleware becomes its own package (imported in the file's style, added to package.json);

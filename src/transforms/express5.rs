@@ -2,15 +2,42 @@
 //! range in the same run).
 //!
 //! ```js
-//! // before (Express 4)                       // after (Express 5)
-//! app.del('/items/:id', remove);              app.delete('/items/:id', remove);
-//! res.send(404);                              res.sendStatus(404);
-//! res.json({ ok: true }, 201);                res.status(201).json({ ok: true });
-//! res.redirect('/login', 301);                res.redirect(301, '/login');
-//! res.redirect('back');                       res.redirect(req.get('Referrer') || '/');
-//! app.get('*', h);                            app.get('/{*splat}', h);
-//! app.get('/files/*', h);                     app.get('/files/*splat', h);
-//! app.get('/users/:id?', h);                  app.get('/users{/:id}', h);
+//! // before (package.json on Express 4; run with --express 5)
+//! const express = require('express');
+//!
+//! const app = express();
+//! app.use(express.urlencoded());
+//!
+//! app.get('/users/:id?', (req, res) => {
+//!   if (!req.params.id) return res.send(400);
+//!   res.json({ id: req.param('id') }, 200);
+//! });
+//!
+//! app.del('/users/:id', (req, res) => {
+//!   res.redirect('back');
+//! });
+//!
+//! app.get('*', (req, res) => {
+//!   res.sendfile(__dirname + '/public/' + req.params[0]);
+//! });
+//! // after
+//! const express = require('express');
+//!
+//! const app = express();
+//! app.use(express.urlencoded({ extended: true }));
+//!
+//! app.get('/users{/:id}', (req, res) => {
+//!   if (!req.params.id) return res.sendStatus(400);
+//!   res.status(200).json({ id: req.params.id });
+//! });
+//!
+//! app.delete('/users/:id', (req, res) => {
+//!   res.redirect(req.get('Referrer') || '/');
+//! });
+//!
+//! app.get('/{*splat}', (req, res) => {
+//!   res.sendFile(__dirname + '/public/' + req.params.splat.join('/'));
+//! });
 //! ```
 //!
 //! Only Express objects are rewritten: the request and response parameters of handlers registered on the file's apps

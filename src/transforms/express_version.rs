@@ -1,14 +1,21 @@
 //! `express-version`: raises Express in package.json to its newest patched version, keeping the author's range
 //! style, and moves `@types/express` with the major it describes.
 //!
-//! ```json
-//! // before                         // after
-//! "express": "^4.16.0"              "express": "^4.22.3"
-//! "express": "~4.17.1"              "express": "~4.22.3"
-//! "express": "4.12.4"               "express": "4.22.3"
-//! "express": "4.x"                  unchanged; a note says the lockfile must move
-//! "express": "*"                    "express": "^5.3.0", with a finding
-//! "express": "npm:@x/express@4"     unchanged, reported
+//! ```jsonc
+//! // before
+//! {
+//!   "name": "shop",
+//!   "dependencies": {
+//!     "express": "^4.16.0"
+//!   }
+//! }
+//! // after
+//! {
+//!   "name": "shop",
+//!   "dependencies": {
+//!     "express": "^4.22.3"
+//!   }
+//! }
 //! ```
 //!
 //! The major is kept (3 goes to 4) unless `--express 5` asks for 5. A change of major needs its code migration

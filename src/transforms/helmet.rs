@@ -3,12 +3,14 @@
 //! ```js
 //! // before
 //! const express = require('express');
+//!
 //! const app = express();
 //! app.get('/', home);
 //!
 //! // after
 //! const express = require('express');
 //! const helmet = require('helmet');
+//!
 //! const app = express();
 //! app.use(helmet());
 //! app.get('/', home);

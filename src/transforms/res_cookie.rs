@@ -3,9 +3,19 @@
 //!
 //! ```js
 //! // before
-//! app.post('/login', (req, res) => { res.cookie('remember_token', token); });
+//! const express = require('express');
+//!
+//! const app = express();
+//! app.post('/login', (req, res) => {
+//!   res.cookie('remember_token', token);
+//! });
 //! // after
-//! app.post('/login', (req, res) => { res.cookie('remember_token', token, { httpOnly: true, secure: process.env.NODE_ENV === 'production', sameSite: 'lax' }); });
+//! const express = require('express');
+//!
+//! const app = express();
+//! app.post('/login', (req, res) => {
+//!   res.cookie('remember_token', token, { httpOnly: true, secure: process.env.NODE_ENV === 'production', sameSite: 'lax' });
+//! });
 //! ```
 //!
 //! Only calls on Express responses are touched: the response parameter of handlers registered on an app or router

@@ -2,10 +2,34 @@
 //!
 //! ```js
 //! // before
+//! const express = require('express');
+//! const session = require('express-session');
+//! const cookieSession = require('cookie-session');
+//! const cookieParser = require('cookie-parser');
+//!
+//! const app = express();
 //! app.use(session({ secret: 'keyboard cat' }));
+//! app.use(cookieSession({ keys: ['old key', 'new key'] }));
+//! app.use(cookieParser('s3cr3t'));
 //! // after
-//! function requiredSecret(name) { /* the value of process.env[name]; in production, stop when it is missing */ }
+//! const express = require('express');
+//! const session = require('express-session');
+//! const cookieSession = require('cookie-session');
+//! const cookieParser = require('cookie-parser');
+//!
+//! function requiredSecret(name) {
+//!   const value = process.env[name];
+//!   if (value) return value;
+//!   if (process.env.NODE_ENV === 'production') {
+//!     throw new Error(`${name} must be set in production`);
+//!   }
+//!   return `dev-only-${name.toLowerCase()}`;
+//! }
+//!
+//! const app = express();
 //! app.use(session({ secret: requiredSecret('SESSION_SECRET') }));
+//! app.use(cookieSession({ keys: requiredSecret('SESSION_KEYS').split(',') }));
+//! app.use(cookieParser(requiredSecret('COOKIE_SECRET')));
 //! ```
 //!
 //! Literal secrets (a string, an array of strings, or a constant of the file initialised with one) given to

@@ -2,9 +2,29 @@
 //!
 //! ```js
 //! // before
-//! app.use(session({ secret: process.env.SESSION_SECRET }));
+//! const express = require('express');
+//! const session = require('express-session');
+//!
+//! const app = express();
+//! app.use(session({
+//!   secret: process.env.SESSION_SECRET,
+//! }));
 //! // after
-//! app.use(session({ secret: process.env.SESSION_SECRET, name: 'sid', resave: false, saveUninitialized: false, cookie: { httpOnly: true, secure: process.env.NODE_ENV === 'production', sameSite: 'lax' } }));
+//! const express = require('express');
+//! const session = require('express-session');
+//!
+//! const app = express();
+//! app.use(session({
+//!   secret: process.env.SESSION_SECRET,
+//!   name: 'sid',
+//!   resave: false,
+//!   saveUninitialized: false,
+//!   cookie: {
+//!     httpOnly: true,
+//!     secure: process.env.NODE_ENV === 'production',
+//!     sameSite: 'lax',
+//!   },
+//! }));
 //! ```
 //!
 //! `httpOnly` is made explicit (`false` becomes `true`, with a finding); `secure` follows `--secure-cookies` where it

@@ -2,17 +2,34 @@
 //!
 //! ```js
 //! // before
+//! const express = require('express');
 //! const session = require('express-session');
-//! app.use(session({ secret: process.env.SESSION_SECRET }));
 //!
-//! // after (no database client in package.json: Redis)
+//! const app = express();
+//! app.use(session({
+//!   secret: process.env.SESSION_SECRET,
+//!   resave: false,
+//!   saveUninitialized: false
+//! }));
+//! // after (package.json has no database client: Redis)
+//! const express = require('express');
 //! const session = require('express-session');
 //! const { RedisStore } = require('connect-redis');
 //! const { createClient } = require('redis');
-//! const redisClient = createClient({ url: process.env.REDIS_URL || 'redis://localhost:6379' });
+//!
+//! const app = express();
+//!
+//! const redisClient = createClient({
+//!   url: process.env.REDIS_URL || 'redis://localhost:6379'
+//! });
 //! redisClient.connect().catch(console.error);
 //!
-//! app.use(session({ store: new RedisStore({ client: redisClient }), secret: process.env.SESSION_SECRET }));
+//! app.use(session({
+//!   store: new RedisStore({ client: redisClient }),
+//!   secret: process.env.SESSION_SECRET,
+//!   resave: false,
+//!   saveUninitialized: false
+//! }));
 //! ```
 //!
 //! Recognised memory stores: no `store` key, `store: undefined`, `new session.MemoryStore()`, `new MemoryStore()`
