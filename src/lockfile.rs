@@ -52,6 +52,16 @@ impl Lockfile {
     pub fn command_line(&self) -> String {
         self.command.join(" ")
     }
+
+    /// The install that refuses a stale lockfile (what CI runs), in this package manager's words.
+    pub fn frozen_install(&self) -> &'static str {
+        match self.manager {
+            Manager::Npm => "npm ci",
+            Manager::Pnpm => "pnpm install --frozen-lockfile",
+            Manager::Yarn1 => "yarn install --frozen-lockfile",
+            Manager::YarnBerry => "yarn install --immutable",
+        }
+    }
 }
 
 /// The lockfile-only command for a lockfile in a folder.

@@ -774,17 +774,19 @@ fn next_steps(result: &RunResult) -> Vec<String> {
         steps.push(match crate::lockfile::find(&dir, result.root.as_deref()) {
             Some(lock) if result.updated_lockfiles.contains(&lock.path) => {
                 format!(
-                    "install the changed packages ({}): run `npm ci` (or your package manager's install) in {}",
+                    "install the changed packages ({}): run `{}` in {}",
                     packages.join(", "),
+                    lock.frozen_install(),
                     display_path(&lock.dir)
                 )
             }
             Some(lock) => format!(
-                "{} changed ({}), so {} is stale and `npm ci` would fail: run `{}` in {} (or use --write --lockfile), \
+                "{} changed ({}), so {} is stale and `{}` would fail: run `{}` in {} (or use --write --lockfile), \
                  then install",
                 display_path(manifest),
                 packages.join(", "),
                 display_path(&lock.path),
+                lock.frozen_install(),
                 lock.command_line(),
                 display_path(&lock.dir)
             ),
