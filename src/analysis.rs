@@ -551,16 +551,7 @@ impl BindingCollector {
                 self.counted.insert(id.id.sym.clone());
             }
             // `require('m')` or `require('m').name`
-            let (module, member) = match unwrap(init) {
-                Expr::Member(m) => match (require_source(&m.obj), &m.prop) {
-                    (Some(module), MemberProp::Ident(p)) => (module, Some(p.sym.to_string())),
-                    _ => continue,
-                },
-                other => match require_source(other) {
-                    Some(module) => (module, None),
-                    None => continue,
-                },
-            };
+            let Some((module, member)) = crate::bindings::required(init) else { continue };
             match (&decl.name, member) {
                 (Pat::Ident(id), None) => self.add(&id.id.sym, &module, ImportKind::Module, stmt.clone()),
                 (Pat::Ident(id), Some(m)) if m == "default" => {

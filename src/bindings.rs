@@ -58,3 +58,15 @@ pub fn require_source(expr: &Expr) -> Option<String> {
         _ => None,
     }
 }
+
+/// The module and export a declarator's initialiser requires: `require('m')` is `('m', None)`, `require('m').name`
+/// is `('m', Some("name"))`; `None` for anything else.
+pub fn required(init: &Expr) -> Option<(String, Option<String>)> {
+    match unwrap(init) {
+        Expr::Member(m) => match (require_source(&m.obj), &m.prop) {
+            (Some(module), MemberProp::Ident(p)) => Some((module, Some(p.sym.to_string()))),
+            _ => None,
+        },
+        other => require_source(other).map(|module| (module, None)),
+    }
+}

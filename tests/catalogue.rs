@@ -250,6 +250,27 @@ fn temp_project(files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
     (tmp, dir)
 }
 
+/// Runs transform `id` alone over an example's before part, next to a minimal package.json naming `express` (unless
+/// the example is the package.json): the run, and the text it gives the example's file (the before part when it
+/// changes nothing). The temporary folder lives as long as the first value.
+fn run_example(id: &str, example: &Example, express: &str) -> (tempfile::TempDir, RunResult, String) {
+    let manifest = format!("{{\n  \"dependencies\": {{\n    \"express\": \"{express}\"\n  }}\n}}\n");
+    let mut files = vec![(example.file, example.before.as_str())];
+    if example.file != "package.json" {
+        files.push(("package.json", manifest.as_str()));
+    }
+    let (tmp, dir) = temp_project(&files);
+    let result = run_alone(id, &dir);
+    // (Paths come back as the pipeline shows them: a manifest's relative to the current folder.)
+    let target = dir.join(example.file).canonicalize().expect("written");
+    let written = result
+        .changes
+        .iter()
+        .find(|c| c.path.canonicalize().is_ok_and(|p| p == target))
+        .map_or_else(|| example.before.clone(), |c| c.updated.clone());
+    (tmp, result, written)
+}
+
 /// Each README's before/after example is what the transform writes: the before part, in a project with a minimal
 /// package.json, run through the transform alone, gives exactly the after part. Where the README's Findings table
 /// lists engine rules, the example without any package.json gives each of them with the listed severity.
@@ -265,25 +286,10 @@ fn every_readme_example_is_what_the_transform_writes() {
             ));
             continue;
         };
-        let express = example_express(&text);
-        let manifest = format!("{{\n  \"dependencies\": {{\n    \"express\": \"{express}\"\n  }}\n}}\n");
-        let mut files = vec![(example.file, example.before.as_str())];
-        if example.file != "package.json" {
-            files.push(("package.json", manifest.as_str()));
-        }
-        let (_tmp, dir) = temp_project(&files);
-        let result = run_alone(id, &dir);
+        let (_tmp, result, written) = run_example(id, &example, &example_express(&text));
         if !result.errors.is_empty() {
             problems.push(format!("transforms/{id}/README.md: the example could not be handled: {:?}", result.errors));
         }
-        // (Paths come back as the pipeline shows them: a manifest's relative to the current folder.)
-        let target = dir.join(example.file).canonicalize().expect("written");
-        let written = result
-            .changes
-            .iter()
-            .find(|c| c.path.canonicalize().is_ok_and(|p| p == target))
-            .map(|c| c.updated.as_str());
-        let written = written.unwrap_or(&example.before);
         if written != example.after {
             problems.push(format!(
                 "transforms/{id}/README.md: the example's after part is not what the tool writes.\n--- README\n{}--- tool\n{written}---",
@@ -344,21 +350,7 @@ fn every_module_doc_example_is_what_the_transform_writes() {
             ));
             continue;
         };
-        let express = example_express(&readme(id));
-        let manifest = format!("{{\n  \"dependencies\": {{\n    \"express\": \"{express}\"\n  }}\n}}\n");
-        let mut files = vec![(example.file, example.before.as_str())];
-        if example.file != "package.json" {
-            files.push(("package.json", manifest.as_str()));
-        }
-        let (_tmp, dir) = temp_project(&files);
-        let result = run_alone(id, &dir);
-        let target = dir.join(example.file).canonicalize().expect("written");
-        let written = result
-            .changes
-            .iter()
-            .find(|c| c.path.canonicalize().is_ok_and(|p| p == target))
-            .map(|c| c.updated.as_str())
-            .unwrap_or(&example.before);
+        let (_tmp, _, written) = run_example(id, &example, &example_express(&readme(id)));
         if written != example.after {
             problems.push(format!(
                 "{shown}: the module doc's after part is not what the tool writes.\n--- doc\n{}--- tool\n{written}---",

@@ -5,7 +5,7 @@
 use swc_ecma_ast::*;
 
 use crate::analysis::{FileFacts, ImportKind};
-use crate::bindings::require_source;
+use crate::bindings::required;
 
 /// The names one plan gives its new bindings.
 pub struct NewNames<'a> {
@@ -62,16 +62,7 @@ pub fn imported_by(item: &ModuleItem) -> Vec<(String, String, ImportKind)> {
         ModuleItem::Stmt(Stmt::Decl(Decl::Var(var))) => {
             for decl in &var.decls {
                 let Some(init) = decl.init.as_deref() else { continue };
-                let (module, member) = match init {
-                    Expr::Member(m) => match (require_source(&m.obj), &m.prop) {
-                        (Some(module), MemberProp::Ident(p)) => (module, Some(p.sym.to_string())),
-                        _ => continue,
-                    },
-                    other => match require_source(other) {
-                        Some(module) => (module, None),
-                        None => continue,
-                    },
-                };
+                let Some((module, member)) = required(init) else { continue };
                 match (&decl.name, member) {
                     (Pat::Ident(id), None) => out.push((id.id.sym.to_string(), module, ImportKind::Module)),
                     (Pat::Ident(id), Some(m)) if m == "default" => {
