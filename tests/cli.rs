@@ -2451,3 +2451,24 @@ fn a_configuration_file_with_a_bom_is_accepted() {
     assert_eq!(out.code, 0, "{out:?}");
     assert!(!out.stdout.contains("helmet"), "the package.json key was read: {}", out.stdout);
 }
+
+/// `--behind-proxy N` on an app whose cookies were hardened before: `trust proxy` is still added (the secure cookie
+/// is never sent behind a TLS-terminating proxy without it), and a second run changes nothing.
+#[test]
+fn behind_proxy_adds_trust_proxy_to_an_already_hardened_app() {
+    let app = "const express = require('express');\nconst session = require('express-session');\n\nconst app = \
+               express();\n\napp.use(session({\n  name: 'sid',\n  secret: process.env.SESSION_SECRET,\n  resave: \
+               false,\n  saveUninitialized: false,\n  cookie: { httpOnly: true, secure: true, sameSite: 'lax', \
+               maxAge: 3600000 },\n}));\n\napp.listen(3000);\n";
+    let manifest = r#"{"dependencies":{"express":"^4.22.3","express-session":"^1.18.0"}}"#;
+    let project = Project::empty().with("package.json", manifest).with("app.js", app);
+    let out = run(project.path(), &["--only", "session-cookie", "--behind-proxy", "1", "--write"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        project.read("app.js").contains("const app = express();\napp.set('trust proxy', 1);\n"),
+        "{}",
+        project.read("app.js")
+    );
+    let again = run(project.path(), &["--only", "session-cookie", "--behind-proxy", "1", "--check"]);
+    assert_eq!(again.code, 0, "a second run changes nothing: {again:?}");
+}

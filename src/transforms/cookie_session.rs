@@ -107,7 +107,8 @@ impl Transform for CookieSession {
             let (flags, done) = cookie_flags::harden(cx, plan, obj, &wanted);
             add.extend(flags.into_iter().filter(|p| !(auto && p.starts_with("secure:"))));
             cookie_flags::add_to(cx, plan, obj, &add);
-            if done.secure_on {
+            // With --behind-proxy the app needs `trust proxy` whether its cookie was made secure now or before.
+            if done.secure_on || self.policy.behind_proxy.is_some() {
                 cookie_flags::trust_proxy(cx, plan, &self.policy, use_.at());
             }
             cookie_flags::max_age(cx, plan, Some(obj), use_.at());

@@ -143,7 +143,7 @@ impl Transform for SessionCookie {
                     let nested =
                         crate::objects::nested_object(&cx.file.code, &cx.facts.comments, obj, &props, &cx.facts.style);
                     add.push(format!("cookie: {nested}"));
-                    if done.secure_on && !proxy_option {
+                    if (done.secure_on || self.policy.behind_proxy.is_some()) && !proxy_option {
                         cookie_flags::trust_proxy(cx, plan, &self.policy, use_.at());
                     }
                     None
@@ -167,7 +167,7 @@ impl Transform for SessionCookie {
             if let Some(inner) = cookie_obj {
                 let (props, done) = cookie_flags::harden(cx, plan, inner, &wanted);
                 cookie_flags::add_to(cx, plan, inner, &props);
-                if done.secure_on && !proxy_option {
+                if (done.secure_on || self.policy.behind_proxy.is_some()) && !proxy_option {
                     cookie_flags::trust_proxy(cx, plan, &self.policy, use_.at());
                 }
             }
