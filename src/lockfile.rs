@@ -337,7 +337,9 @@ fn withheld_note(withheld: &[String]) -> String {
 fn npm_locked_version(lock: &str, package: &str) -> Option<String> {
     let json: serde_json::Value = serde_json::from_str(lock).ok()?;
     let key = format!("node_modules/{package}");
-    json.get("packages")?.get(&key)?.get("version")?.as_str().map(str::to_string)
+    // lockfileVersion 2 and 3 list `packages` by path; version 1 has only `dependencies` by name.
+    let entry = json.get("packages").and_then(|p| p.get(&key)).or_else(|| json.get("dependencies")?.get(package))?;
+    entry.get("version")?.as_str().map(str::to_string)
 }
 
 /// Runs the lockfile-only update of every written manifest's lockfile, passing the variables named in `pass` through;
@@ -474,5 +476,9 @@ mod tests {
         let lock = r#"{"packages": {"": {}, "node_modules/express": {"version": "4.22.3"}}}"#;
         assert_eq!(npm_locked_version(lock, "express").as_deref(), Some("4.22.3"));
         assert_eq!(npm_locked_version(lock, "helmet"), None);
+        // lockfileVersion 1: `dependencies` by name, no `packages`.
+        let v1 = r#"{"lockfileVersion": 1, "dependencies": {"express": {"version": "4.17.1", "resolved": "x"}}}"#;
+        assert_eq!(npm_locked_version(v1, "express").as_deref(), Some("4.17.1"));
+        assert_eq!(npm_locked_version(v1, "helmet"), None);
     }
 }
