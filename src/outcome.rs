@@ -159,30 +159,7 @@ pub struct RunResult {
     /// Lockfiles brought up to date by `--lockfile`.
     pub updated_lockfiles: Vec<PathBuf>,
     /// The project root the run was confined to ([`crate::transform::Options::root`]; canonical): nothing outside
-    /// it was read, and a writer must write nothing outside it (see [`RunResult::inside_root`]). `None`: the run had
+    /// it was read, and the writer writes nothing outside it. `None`: the run had
     /// no bound (a library caller that passes its own paths).
     pub root: Option<PathBuf>,
-}
-
-impl RunResult {
-    /// Whether `path` may be written: it resolves (its folder's symbolic links followed, and its own when it is one)
-    /// inside the root, or the run had no root. A path whose folder does not exist is not inside.
-    pub fn inside_root(&self, path: &std::path::Path) -> bool {
-        let Some(root) = &self.root else { return true };
-        let resolved = match path.canonicalize() {
-            Ok(resolved) => resolved,
-            Err(_) => {
-                let Some(name) = path.file_name() else { return false };
-                let folder = match path.parent() {
-                    Some(p) if !p.as_os_str().is_empty() => p,
-                    _ => std::path::Path::new("."),
-                };
-                match folder.canonicalize() {
-                    Ok(folder) => folder.join(name),
-                    Err(_) => return false,
-                }
-            }
-        };
-        resolved.starts_with(root)
-    }
 }

@@ -32,8 +32,9 @@ pub fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for part in path.components() {
         match part {
+            // Above the file system's root is the root itself; above a relative path's start is `..`.
             std::path::Component::ParentDir => {
-                if !out.pop() {
+                if !out.pop() && !out.has_root() {
                     out.push("..");
                 }
             }

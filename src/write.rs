@@ -55,7 +55,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::io::Write as _;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use crate::child;
@@ -91,7 +91,8 @@ pub struct Written {
 /// tell (both unless `allow_dirty`), or a file that cannot be written safely (a link out of the project, hard links,
 /// read-only, someone else's, a group the user cannot give). Whether there was one.
 pub fn refuse(result: &mut RunResult, allow_dirty: bool) -> bool {
-    targets(result, allow_dirty, project_root().as_deref()).is_none()
+    let root = project_root(result);
+    targets(result, allow_dirty, root.as_deref()).is_none()
 }
 
 /// Writes every change, or nothing when some target has uncommitted changes (unless allowed) or cannot be written
@@ -103,7 +104,8 @@ pub fn refuse(result: &mut RunResult, allow_dirty: bool) -> bool {
 /// be kept) deletes the temporary files and writes nothing.
 pub fn write_changes(result: &mut RunResult, allow_dirty: bool) -> Written {
     let mut written = Written::default();
-    let Some(targets) = targets(result, allow_dirty, project_root().as_deref()) else { return written };
+    let root = project_root(result);
+    let Some(targets) = targets(result, allow_dirty, root.as_deref()) else { return written };
     let folders: BTreeSet<PathBuf> = targets.iter().filter_map(|t| t.parent().map(Path::to_path_buf)).collect();
     for removed in remove_stale_temp_files(&folders) {
         written.notes.push(format!("removed {}, a temporary file left by an interrupted run", display_path(&removed)));
@@ -233,13 +235,10 @@ fn targets(result: &mut RunResult, allow_dirty: bool, root: Option<&Path>) -> Op
     None
 }
 
-/// The project's root: the git work tree of the current folder, else the current folder.
-///
-/// (Computed here until the reading side provides the project root it uses.)
-pub fn project_root() -> Option<PathBuf> {
-    let cwd = std::env::current_dir().ok()?;
-    // When git fails here, the dirty check (which asks again) refuses the write, unless --allow-dirty skips it.
-    git_root(&cwd).ok().flatten().or_else(|| cwd.canonicalize().ok())
+/// The project root the writes are confined to: the run's own ([`RunResult::root`], which the reading side was
+/// confined to), else that of the current folder ([`crate::root::project_root`]: a library caller's run).
+fn project_root(result: &RunResult) -> Option<PathBuf> {
+    result.root.clone().or_else(|| std::env::current_dir().ok().map(|cwd| crate::root::project_root(&cwd)))
 }
 
 /// The file to write for `path`: `path` itself, or, when it is (or lies under) a symbolic link, the link's target,
@@ -248,7 +247,7 @@ pub fn project_root() -> Option<PathBuf> {
 /// The project is `root` when `path` lies in it; a path given outside it (or found above it, as the package.json of
 /// a workspace) has its own folder as its project.
 fn resolve(path: &Path, root: Option<&Path>) -> Result<PathBuf, String> {
-    let lexical = normalize(&std::path::absolute(path).map_err(|err| format!("cannot be read: {err}"))?);
+    let lexical = crate::root::normalize(&std::path::absolute(path).map_err(|err| format!("cannot be read: {err}"))?);
     let target = path.canonicalize().map_err(|err| format!("cannot be read: {err}"))?;
     let project = match root {
         Some(root) if lexical.starts_with(root) => root.to_path_buf(),
@@ -334,21 +333,6 @@ fn check_metadata(meta: &std::fs::Metadata, _folder: Option<&std::fs::Metadata>)
         return Err("is read-only; left alone, and nothing was written".to_string());
     }
     Ok(())
-}
-
-/// `a/./b/../c` -> `a/c`, without looking at the file system.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 /// Replaces `path`'s content with `text` atomically: readers see the old file or the new one, never half of it. The
