@@ -130,6 +130,8 @@ pub enum HandlerArg {
     Inline(Range<usize>),
     /// `app.get('/', home)`.
     Named(String),
+    /// `app.get('/', customers.show)`: a dotted path (resolved through the project's modules).
+    Path(String),
 }
 
 /// A function (declaration, expression or arrow), with its parameter names.
@@ -143,6 +145,8 @@ pub struct FunctionFacts {
     pub body: Range<usize>,
     /// Parameter names (`None` for destructured or rest parameters).
     pub params: Vec<Option<String>>,
+    /// The object literal it returns, when its body is one (`() => ({...})`) or returns one directly.
+    pub returns: Option<Value>,
 }
 
 /// `object.method(args)` for the methods the selected transforms look at.
@@ -175,6 +179,18 @@ pub struct PropertyRead {
     pub property: String,
     /// The property name's bytes.
     pub range: Range<usize>,
+}
+
+/// One thing the file exports, in CommonJS (`module.exports = x`, `exports.a = x`) or ES module syntax.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Export {
+    /// `default` for `module.exports = x`, `export default x` and `export = x`; `*` for `export * from 'm'`; else
+    /// the exported name.
+    pub name: String,
+    /// What is exported: a local name, an object literal, a call, a function (`Other` with the function's range).
+    pub value: Value,
+    /// The module a re-export reads from (`export { a } from './m'`, `export * from './m'`).
+    pub from: Option<String>,
 }
 
 /// Facts about one file.
@@ -222,6 +238,8 @@ pub struct FileFacts {
     pub member_calls: Vec<MemberCall>,
     /// Reads of [`TRACKED_PROPERTIES`].
     pub property_reads: Vec<PropertyRead>,
+    /// What the file exports.
+    pub exports: Vec<Export>,
 }
 
 /// The statement (in a statement list) that holds something: new statements can go before or after it.
@@ -299,6 +317,20 @@ impl FileFacts {
         (2..).map(|n| format!("{base}{n}")).find(|n| free(n)).unwrap_or_else(|| base.to_string())
     }
 
+    /// Names of the routers the file creates (`express.Router()`, `Router()` imported from express).
+    pub fn routers(&self) -> Vec<&str> {
+        self.declarations
+            .iter()
+            .filter(|d| {
+                matches!(&d.init, Some(Value::Call(c)) if c.callee.as_ref().is_some_and(|c| {
+                    c.is_export("express", "Router")
+                        || (c.inline_require.as_deref() == Some("express") && c.members == ["Router"])
+                }))
+            })
+            .map(|d| d.name.as_str())
+            .collect()
+    }
+
     /// The middleware a bare identifier stands for, following `const x = helmet()`.
     pub fn resolve<'a>(&'a self, middleware: &'a Middleware) -> &'a Middleware {
         match middleware {
@@ -374,6 +406,7 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
         functions: Vec::new(),
         member_calls: Vec::new(),
         property_reads: Vec::new(),
+        exports: Vec::new(),
         pending_fn_name: None,
         tracked: methods,
     };
@@ -457,6 +490,7 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
         functions,
         member_calls,
         property_reads,
+        exports,
         ..
     } = collector;
     FileFacts {
@@ -479,6 +513,7 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
         functions,
         member_calls,
         property_reads,
+        exports,
     }
 }
 
@@ -703,6 +738,7 @@ struct Collector<'a> {
     functions: Vec<FunctionFacts>,
     member_calls: Vec<MemberCall>,
     property_reads: Vec<PropertyRead>,
+    exports: Vec<Export>,
     /// The name the next function visited is declared under.
     pending_fn_name: Option<String>,
     /// Methods whose calls are recorded (all when `None`).
@@ -931,9 +967,117 @@ impl<'a> Collector<'a> {
         });
     }
 
-    fn record_function(&mut self, range: Range<usize>, body: Range<usize>, params: Vec<Option<String>>) {
+    fn record_function(
+        &mut self,
+        range: Range<usize>,
+        body: Range<usize>,
+        params: Vec<Option<String>>,
+        returned: Option<&Expr>,
+    ) {
         let name = self.pending_fn_name.take();
-        self.functions.push(FunctionFacts { name, range, body, params });
+        let returns = returned
+            .filter(|e| matches!(unwrap(e), Expr::Object(_)))
+            .map(|e| Describer { bindings: self.bindings }.value(e));
+        self.functions.push(FunctionFacts { name, range, body, params, returns });
+    }
+
+    /// Records what a top-level statement exports in CommonJS: `module.exports = x`, `module.exports.a = x`,
+    /// `exports.a = x` (`module.exports = exports = x` too).
+    fn commonjs_export(&mut self, stmt: &Stmt) {
+        let Stmt::Expr(ExprStmt { expr, .. }) = stmt else { return };
+        let Expr::Assign(assign) = unwrap(expr) else { return };
+        if assign.op != AssignOp::Assign {
+            return;
+        }
+        let AssignTarget::Simple(SimpleAssignTarget::Member(m)) = &assign.left else { return };
+        let Some(target) = self.path_of(&Expr::Member(m.clone())) else { return };
+        let mut value = &*assign.right;
+        // `module.exports = exports = x`, `exports.a = module.exports.a = x`.
+        while let Expr::Assign(inner) = unwrap(value) {
+            if inner.op != AssignOp::Assign {
+                break;
+            }
+            value = &inner.right;
+        }
+        let name = match target.as_str() {
+            "module.exports" => "default",
+            other => match other.strip_prefix("module.exports.").or_else(|| other.strip_prefix("exports.")) {
+                Some(name) if !name.contains('.') => name,
+                _ => return,
+            },
+        };
+        let value = Describer { bindings: self.bindings }.value(value);
+        self.exports.push(Export { name: name.to_string(), value, from: None });
+    }
+
+    /// Records what an ES module declaration exports.
+    fn module_export(&mut self, decl: &ModuleDecl) {
+        let describer = Describer { bindings: self.bindings };
+        let named = |name: &ModuleExportName| match name {
+            ModuleExportName::Ident(id) => id.sym.to_string(),
+            ModuleExportName::Str(s) => s.value.to_string_lossy().into_owned(),
+        };
+        match decl {
+            ModuleDecl::ExportDecl(ExportDecl { decl, .. }) => match decl {
+                Decl::Fn(f) => self.exports.push(Export {
+                    name: f.ident.sym.to_string(),
+                    value: Value::Ident(f.ident.sym.to_string(), range_of(&f.ident)),
+                    from: None,
+                }),
+                Decl::Var(var) => {
+                    for d in &var.decls {
+                        if let (Pat::Ident(id), Some(init)) = (&d.name, d.init.as_deref()) {
+                            self.exports.push(Export {
+                                name: id.id.sym.to_string(),
+                                value: describer.value(init),
+                                from: None,
+                            });
+                        }
+                    }
+                }
+                _ => {}
+            },
+            ModuleDecl::ExportDefaultDecl(d) => {
+                if let DefaultDecl::Fn(f) = &d.decl {
+                    self.exports.push(Export {
+                        name: "default".to_string(),
+                        value: Value::Other(range_of(&*f.function)),
+                        from: None,
+                    });
+                }
+            }
+            ModuleDecl::ExportDefaultExpr(e) => {
+                self.exports.push(Export { name: "default".to_string(), value: describer.value(&e.expr), from: None })
+            }
+            ModuleDecl::TsExportAssignment(e) => {
+                self.exports.push(Export { name: "default".to_string(), value: describer.value(&e.expr), from: None })
+            }
+            ModuleDecl::ExportNamed(n) => {
+                if n.type_only {
+                    return;
+                }
+                let from = n.src.as_ref().map(|s| s.value.to_string_lossy().into_owned());
+                for spec in &n.specifiers {
+                    let (orig, exported, range) = match spec {
+                        ExportSpecifier::Named(s) if !s.is_type_only => {
+                            let orig = named(&s.orig);
+                            let exported = s.exported.as_ref().map_or_else(|| orig.clone(), named);
+                            (orig, exported, range_of(s))
+                        }
+                        ExportSpecifier::Namespace(s) => ("*".to_string(), named(&s.name), range_of(s)),
+                        ExportSpecifier::Default(s) => ("default".to_string(), s.exported.sym.to_string(), range_of(s)),
+                        _ => continue,
+                    };
+                    self.exports.push(Export { name: exported, value: Value::Ident(orig, range), from: from.clone() });
+                }
+            }
+            ModuleDecl::ExportAll(a) if !a.type_only => self.exports.push(Export {
+                name: "*".to_string(),
+                value: Value::Nothing(range_of(a)),
+                from: Some(a.src.value.to_string_lossy().into_owned()),
+            }),
+            _ => {}
+        }
     }
 
     /// Whether the member chain `callee` starts from an imported name or an inline `require(...)`.
@@ -983,6 +1127,18 @@ fn is_route_chain(expr: &Expr) -> bool {
     }
 }
 
+/// The expression a function body returns at its own level (`return x;`), when there is one such statement.
+fn returned_expr(stmts: &[Stmt]) -> Option<&Expr> {
+    let mut returns = stmts.iter().filter_map(|s| match s {
+        Stmt::Return(r) => Some(r.arg.as_deref()),
+        _ => None,
+    });
+    match (returns.next(), returns.next()) {
+        (Some(only), None) => only,
+        _ => None,
+    }
+}
+
 fn param_name(pat: &Pat) -> Option<String> {
     match pat {
         Pat::Ident(id) => Some(id.id.sym.to_string()),
@@ -1013,6 +1169,9 @@ impl Visit for Collector<'_> {
     fn visit_stmts(&mut self, stmts: &[Stmt]) {
         self.list_depth += 1;
         for stmt in stmts {
+            if self.list_depth == 1 {
+                self.commonjs_export(stmt);
+            }
             self.stmt_in_list(stmt);
             self.stmts.push(StmtSite { range: range_of(stmt), top_level: self.list_depth == 1 });
             stmt.visit_with(self);
@@ -1026,6 +1185,10 @@ impl Visit for Collector<'_> {
         for item in items {
             self.stmts.push(StmtSite { range: range_of(item), top_level: self.list_depth == 1 });
             match item {
+                ModuleItem::Stmt(stmt) if self.list_depth == 1 => {
+                    self.commonjs_export(stmt);
+                    self.stmt_in_list(stmt)
+                }
                 ModuleItem::Stmt(stmt) => self.stmt_in_list(stmt),
                 ModuleItem::ModuleDecl(ModuleDecl::ExportDecl(ExportDecl { decl: Decl::Var(var), .. })) => {
                     self.statement_app(range_of(item), Some(var), None);
@@ -1041,6 +1204,9 @@ impl Visit for Collector<'_> {
                     }
                 }
                 _ => {}
+            }
+            if let (ModuleItem::ModuleDecl(decl), 1) = (item, self.list_depth) {
+                self.module_export(decl);
             }
             item.visit_with(self);
             self.stmts.pop();
@@ -1163,14 +1329,19 @@ impl Visit for Collector<'_> {
     fn visit_function(&mut self, f: &Function) {
         let scope = f.body.as_ref().map_or(range_of(f), range_of);
         let params = f.params.iter().map(|p| param_name(&p.pat)).collect();
-        self.record_function(range_of(f), scope.clone(), params);
+        let returned = f.body.as_ref().and_then(|b| returned_expr(&b.stmts));
+        self.record_function(range_of(f), scope.clone(), params, returned);
         self.with_scope(scope, |this| f.visit_children_with(this));
     }
 
     fn visit_arrow_expr(&mut self, f: &ArrowExpr) {
         let scope = range_of(&*f.body);
         let params = f.params.iter().map(param_name).collect();
-        self.record_function(range_of(f), scope.clone(), params);
+        let returned = match &*f.body {
+            ArrowFunctionBody::Expr(e) => Some(&**e),
+            ArrowFunctionBody::FunctionBody(b) => returned_expr(&b.stmts),
+        };
+        self.record_function(range_of(f), scope.clone(), params, returned);
         self.with_scope(scope, |this| f.visit_children_with(this));
     }
 
@@ -1268,6 +1439,7 @@ impl Visit for Collector<'_> {
                             .filter_map(|a| match unwrap(&a.expr) {
                                 Expr::Fn(_) | Expr::Arrow(_) => Some(HandlerArg::Inline(range_of(unwrap(&a.expr)))),
                                 Expr::Ident(id) => Some(HandlerArg::Named(id.sym.to_string())),
+                                member @ Expr::Member(_) => self.path_of(member).map(HandlerArg::Path),
                                 _ => None,
                             })
                             .collect();

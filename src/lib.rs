@@ -20,6 +20,7 @@ pub mod fsread;
 pub mod interactive;
 pub mod layout;
 pub mod lines;
+pub mod links;
 pub mod lockfile;
 pub mod manifest;
 pub mod markdown;

@@ -109,6 +109,8 @@ pub struct ManifestInfo {
     sections: [Vec<(String, Option<String>)>; 4],
     engines_node: Option<String>,
     module_type: Option<String>,
+    name: Option<String>,
+    entry: Option<String>,
 }
 
 impl ManifestInfo {
@@ -135,6 +137,19 @@ impl ManifestInfo {
             info.engines_node = last_prop(engines, "node").and_then(|p| string_value(&p.value));
         }
         info.module_type = last_prop(&root, "type").and_then(|p| string_value(&p.value));
+        info.name = last_prop(&root, "name").and_then(|p| string_value(&p.value));
+        // The entry other packages of a workspace import: `exports` (a string, or `.` of an object, plain or with a
+        // `require`/`import`/`default` condition), else `main`.
+        let exports_entry = last_prop(&root, "exports").and_then(|p| match &p.value {
+            Value::Object(o) => last_prop(o, ".").and_then(|dot| match &dot.value {
+                Value::Object(conditions) => ["require", "import", "node", "default"]
+                    .iter()
+                    .find_map(|c| last_prop(conditions, c).and_then(|p| string_value(&p.value))),
+                other => string_value(other),
+            }),
+            other => string_value(other),
+        });
+        info.entry = exports_entry.or_else(|| last_prop(&root, "main").and_then(|p| string_value(&p.value)));
         Ok(info)
     }
 
@@ -160,6 +175,16 @@ impl ManifestInfo {
     /// `engines.node`, if present and a string.
     pub fn engines_node(&self) -> Option<String> {
         self.engines_node.clone()
+    }
+
+    /// The package's `name`, if present and a string.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The file other packages import (`exports['.']`, else `main`), relative to the package's folder.
+    pub fn entry(&self) -> Option<&str> {
+        self.entry.as_deref()
     }
 
     /// The `type` field (`"module"` / `"commonjs"`), if present and a string.

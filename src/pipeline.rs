@@ -9,9 +9,11 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::analysis::analyse_tracking;
+use crate::analysis::FileFacts;
 use crate::discover::display_path;
 use crate::early_errors::{self, EarlyError};
 use crate::edit::{self, Edit};
+use crate::links::{self, FileLinks};
 use crate::manifest::{self, ManifestInfo};
 use crate::parse::parse;
 use crate::project::{NodeTarget, Project};
@@ -24,6 +26,7 @@ use crate::views;
 
 pub use crate::outcome::{DependencyChange, ErrorKind, FileChange, FileError, RunResult};
 
+#[derive(Default)]
 struct Planned {
     change: Option<FileChange>,
     findings: Vec<Finding>,
@@ -140,27 +143,89 @@ fn run_on_this_thread(
 
     let needles: Vec<String> = transforms.iter().flat_map(|t| t.watch().iter().filter_map(|w| w.needle())).collect();
     let needles: Vec<&str> = needles.iter().map(String::as_str).collect();
+    let mut tracked: Vec<&str> = transforms.iter().flat_map(|t| t.watch().iter().filter_map(|w| w.method())).collect();
+    tracked.sort_unstable();
+    tracked.dedup();
     // Code migrations: a version bump waits for its migration (a declined one counts as not selected).
     let migrations: Vec<&str> =
         transforms.iter().filter(|t| t.phase() == Phase::Migration).map(|t| t.info().id).collect();
-    let planned: Vec<Planned> = found
-        .sources
-        .par_iter()
-        .map(|path| {
+
+    // First pass: every file the prefilter keeps is parsed and analysed.
+    let scan = |path: &PathBuf, needles: Option<&[&str]>| {
+        // One file must never cost the run: a panic while reading it (a bug here or in the parser) leaves that file
+        // alone, named, and the others go on.
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| scan_file(path, needles, &tracked, options)))
+            .unwrap_or_else(|_| Scan::Failed(Box::new(Planned::failed(path, ErrorKind::Internal))))
+    };
+    let mut scans: Vec<Scan> = found.sources.par_iter().map(|path| scan(path, Some(&needles))).collect();
+    // Then the modules they import, even those that name nothing the prefilter looks for (controllers, options
+    // objects, database clients), until no analysed file imports an unread one.
+    let resolver = links::Resolver::new(&found.sources, workspace_packages(&projects));
+    let mut frontier: Vec<usize> = (0..scans.len()).filter(|i| matches!(scans[*i], Scan::Analysed(_))).collect();
+    loop {
+        let wanted: BTreeSet<usize> = frontier
+            .iter()
+            .flat_map(|&i| match &scans[i] {
+                Scan::Analysed(a) => imported_specs(&a.1)
+                    .filter_map(|spec| resolver.resolve(&found.sources[i], spec))
+                    .filter(|t| matches!(scans[*t], Scan::Skipped))
+                    .collect::<Vec<_>>(),
+                _ => Vec::new(),
+            })
+            .collect();
+        if wanted.is_empty() {
+            break;
+        }
+        let newly: Vec<(usize, Scan)> = wanted
+            .into_iter()
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(|i| (i, scan(&found.sources[i], None)))
+            .collect();
+        frontier = newly.iter().filter(|(_, s)| matches!(s, Scan::Analysed(_))).map(|(i, _)| *i).collect();
+        for (i, s) in newly {
+            scans[i] = s;
+        }
+    }
+    // Linking: what each module is to the others.
+    let inputs: Vec<Option<links::LinkInput<'_>>> = scans
+        .iter()
+        .zip(&found.sources)
+        .map(|(s, path)| match s {
+            Scan::Analysed(a) => Some(links::LinkInput { path, file: &a.0, facts: &a.1 }),
+            _ => None,
+        })
+        .collect();
+    let mut project_links = links::link(&inputs, &resolver);
+    drop(inputs);
+    let no_links = FileLinks::default();
+
+    // Second pass: each transform plans each analysed file, knowing its links.
+    let planned: Vec<Planned> = scans
+        .into_par_iter()
+        .zip(found.sources.par_iter())
+        .enumerate()
+        .map(|(i, (scanned, path))| {
+            let analysed = match scanned {
+                Scan::Skipped => return Planned::default(),
+                Scan::Failed(planned) => return *planned,
+                Scan::Analysed(analysed) => analysed,
+            };
             let manifest = manifests.nearest(path);
             let project = manifest.as_ref().and_then(|m| projects.get(m)).unwrap_or(&no_project);
             let chosen: Vec<&dyn Transform> =
                 transforms.iter().map(|t| t.as_ref()).filter(|t| selection.keeps(path, t.info().id)).collect();
             let own = selection.options_for(path, None, &[], options);
             let options = own.as_ref().unwrap_or(options);
-            // One file must never cost the run: a panic while planning it (a bug here or in the parser) leaves that
-            // file alone, named, and the others go on.
+            let file_links = project_links.get(&i).unwrap_or(&no_links);
+            let (file, facts) = *analysed;
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                plan_file(path, project, manifest, &chosen, &needles, options)
+                plan_file(file, facts, file_links, project, manifest, &chosen, &tracked, options)
             }))
             .unwrap_or_else(|_| Planned::failed(path, ErrorKind::Internal))
         })
         .collect();
+    project_links.clear();
 
     let mut requests: BTreeMap<Option<PathBuf>, Vec<(DependencyRequest, PathBuf)>> = BTreeMap::new();
     let mut transform_steps = BTreeSet::new();
@@ -275,42 +340,84 @@ fn run_on_this_thread(
     result
 }
 
-/// Plans one source file. Errors stay with the file; they never stop the run.
-fn plan_file(
-    path: &Path,
-    project: &Project,
-    manifest: Option<PathBuf>,
-    transforms: &[&dyn Transform],
-    needles: &[&str],
-    options: &Options,
-) -> Planned {
-    let mut planned = Planned {
-        change: None,
-        findings: Vec::new(),
-        dependencies: Vec::new(),
-        next_steps: Vec::new(),
-        error: None,
-        parsed: false,
+/// A source file after the first pass.
+enum Scan {
+    /// The prefilter found nothing the transforms look at: not decoded, not parsed.
+    Skipped,
+    /// Could not be analysed (unreadable, not UTF-8, too deep, not parsed): the error, nothing planned.
+    Failed(Box<Planned>),
+    /// Parsed and analysed.
+    Analysed(Box<(SourceFile, FileFacts)>),
+}
+
+/// The specifiers a file imports or requires, in any form the linker follows.
+fn imported_specs(facts: &FileFacts) -> impl Iterator<Item = &str> {
+    let calls = facts.calls.iter().flat_map(|site| {
+        let inline = site.call.callee.as_ref().and_then(|c| c.inline_require.as_deref());
+        let args = site.call.args.iter().filter_map(|arg| match arg {
+            crate::values::Value::Call(c) => match (c.callee.as_ref(), c.args.first()) {
+                (Some(callee), Some(crate::values::Value::Str(spec, _)))
+                    if callee.path == "require" && callee.binding.is_none() =>
+                {
+                    Some(spec.as_str())
+                }
+                _ => None,
+            },
+            _ => None,
+        });
+        inline.into_iter().chain(args)
+    });
+    let uses = facts.uses.iter().flat_map(|u| {
+        u.middleware.iter().filter_map(|m| match m {
+            crate::analysis::Middleware::RequireCall { module } => Some(module.as_str()),
+            _ => None,
+        })
+    });
+    facts
+        .bindings
+        .iter()
+        .map(|b| b.module.as_str())
+        .chain(facts.exports.iter().filter_map(|e| e.from.as_deref()))
+        .chain(calls)
+        .chain(uses)
+        .filter(|spec| !spec.starts_with("node:"))
+}
+
+/// The packages of the project's workspaces: name, folder and entry, from the manifests found.
+fn workspace_packages(projects: &HashMap<PathBuf, Project>) -> Vec<(String, PathBuf, Option<String>)> {
+    projects
+        .values()
+        .filter_map(|p| {
+            let info = p.manifest.as_ref()?;
+            Some((info.name()?.to_string(), p.dir.clone(), info.entry().map(str::to_string)))
+        })
+        .collect()
+}
+
+/// Reads, parses and analyses one source file (when it mentions one of `needles`, if given). Errors stay with the
+/// file; they never stop the run.
+fn scan_file(path: &Path, needles: Option<&[&str]>, tracked: &[&str], options: &Options) -> Scan {
+    let failed = |error: FileError, parsed: bool| {
+        Scan::Failed(Box::new(Planned { error: Some(error), parsed, ..Planned::default() }))
     };
     let fail = |kind: ErrorKind, message: String| FileError::new(path, kind, message);
     let bytes = match crate::fsread::read(path, crate::fsread::SOURCE_LIMIT, options.root.as_deref()) {
         Ok(bytes) => bytes,
-        Err(err) => {
-            planned.error = Some(FileError::unread(path, &err));
-            return planned;
-        }
+        Err(err) => return failed(FileError::unread(path, &err), false),
     };
-    // The prefilter: a file that mentions none of the needles cannot matter, and is not even decoded.
-    if !needles.iter().any(|n| memchr::memmem::find(&bytes, n.as_bytes()).is_some()) {
-        return planned;
+    // The prefilter: a file that mentions none of the needles cannot matter (unless a module that matters imports
+    // it), and is not even decoded.
+    if needles.is_some_and(|needles| !needles.iter().any(|n| memchr::memmem::find(&bytes, n.as_bytes()).is_some())) {
+        return Scan::Skipped;
     }
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(err) => {
             let at = err.utf8_error().valid_up_to();
-            planned.error =
-                Some(fail(ErrorKind::NotUtf8, format!("is not UTF-8 text (invalid byte at offset {at}); left alone")));
-            return planned;
+            return failed(
+                fail(ErrorKind::NotUtf8, format!("is not UTF-8 text (invalid byte at offset {at}); left alone")),
+                false,
+            );
         }
     };
     let file = SourceFile::new(path.to_path_buf(), text);
@@ -318,22 +425,33 @@ fn plan_file(
     // their name would fill memory with the parser's errors (either way the whole process would die): such a file is
     // left alone.
     if let Err(too_deep) = crate::depth::check(&file.code, file.kind, &crate::depth::pool().1) {
-        planned.error = Some(fail(ErrorKind::TooDeep, format!("{too_deep}; left alone")));
-        return planned;
+        return failed(fail(ErrorKind::TooDeep, format!("{too_deep}; left alone")), false);
     }
-    planned.parsed = true;
     let parsed = match parse(&file, &file.code) {
         Ok(parsed) => parsed,
-        Err(err) => {
-            planned.error = Some(fail(ErrorKind::Syntax, format!("does not parse ({err}); left alone")));
-            return planned;
-        }
+        Err(err) => return failed(fail(ErrorKind::Syntax, format!("does not parse ({err}); left alone")), true),
     };
-    let mut tracked: Vec<&str> = transforms.iter().flat_map(|t| t.watch().iter().filter_map(|w| w.method())).collect();
-    tracked.sort_unstable();
-    tracked.dedup();
-    let facts = analyse_tracking(&file, &parsed, Some(&tracked));
+    let facts = analyse_tracking(&file, &parsed, Some(tracked));
     drop(parsed);
+    Scan::Analysed(Box::new((file, facts)))
+}
+
+/// Plans one analysed source file. Errors stay with the file; they never stop the run.
+#[allow(clippy::too_many_arguments)]
+fn plan_file(
+    file: SourceFile,
+    facts: FileFacts,
+    file_links: &FileLinks,
+    project: &Project,
+    manifest: Option<PathBuf>,
+    transforms: &[&dyn Transform],
+    tracked: &[&str],
+    options: &Options,
+) -> Planned {
+    let path = file.path.clone();
+    let path = path.as_path();
+    let mut planned = Planned { parsed: true, ..Planned::default() };
+    let fail = |kind: ErrorKind, message: String| FileError::new(path, kind, message);
     // The original's early errors, looked up only when a result has some (parsing it again is cheaper than keeping
     // every file's tree for a case that should not happen).
     let mut original_early: Option<Vec<EarlyError>> = None;
@@ -346,6 +464,8 @@ fn plan_file(
     // The file as the previous phases left it (the original until a phase changes it: no copy before then).
     let mut rewritten: Option<SourceFile> = None;
     let mut current_facts = facts;
+    // The links' ranges are the original's: after a phase changes the file, they move with its edits.
+    let mut current_links: Option<FileLinks> = None;
     let mut all_edits: Vec<Edit> = Vec::new();
     let mut ids: Vec<&'static str> = Vec::new();
     let mut phases_with_edits = 0;
@@ -355,8 +475,14 @@ fn plan_file(
         for transform in transforms.iter().filter(|t| t.phase() == *phase) {
             // The engine attributes what the transform planned: transforms never pass their id around.
             let id = transform.info().id;
-            let cx =
-                FileContext { transform: transform.info(), file: current, facts: &current_facts, project, options };
+            let cx = FileContext {
+                transform: transform.info(),
+                file: current,
+                facts: &current_facts,
+                links: current_links.as_ref().unwrap_or(file_links),
+                project,
+                options,
+            };
             let before = (plan.edits.len(), plan.dependencies.len(), plan.findings.len());
             transform.plan(&cx, &mut plan);
             plan.edits[before.0..].iter_mut().for_each(|e| e.transform = id);
@@ -440,7 +566,8 @@ fn plan_file(
         };
         phases_with_edits += 1;
         if index + 1 < phases.len() {
-            current_facts = analyse_tracking(&next, &reparsed, Some(&tracked));
+            current_facts = analyse_tracking(&next, &reparsed, Some(tracked));
+            current_links = Some(file_links.shifted(&all_edits));
         }
         rewritten = Some(next);
     }

@@ -129,6 +129,8 @@ pub struct FileContext<'a> {
     pub file: &'a SourceFile,
     /// Facts from the analysis.
     pub facts: &'a FileFacts,
+    /// What the rest of the project does with this file's functions, objects and apps, and what its imports are.
+    pub links: &'a crate::links::FileLinks,
     /// The project the file belongs to (its nearest package.json, views, Node version).
     pub project: &'a Project,
     /// The run's options.

@@ -5,7 +5,6 @@
 use std::ops::Range;
 
 use crate::analysis::{FileFacts, HandlerArg, Receiver, ROUTE_METHODS};
-use crate::values::Value;
 
 /// A handler registered on an app or router of the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,17 +33,7 @@ impl Handler {
 
 /// Names of the routers the file creates (`express.Router()`, `Router()` imported from express).
 pub fn routers(facts: &FileFacts) -> Vec<&str> {
-    facts
-        .declarations
-        .iter()
-        .filter(|d| {
-            matches!(&d.init, Some(Value::Call(c)) if c.callee.as_ref().is_some_and(|c| {
-                c.is_export("express", "Router")
-                    || (c.inline_require.as_deref() == Some("express") && c.members == ["Router"])
-            }))
-        })
-        .map(|d| d.name.as_str())
-        .collect()
+    facts.routers()
 }
 
 /// Whether a receiver (seen at `at`) is an app or router the file creates.
@@ -71,6 +60,7 @@ pub fn handlers(facts: &FileFacts) -> Vec<Handler> {
                     facts.functions.iter().find(|f| range.start <= f.range.start && f.range.end <= range.end)
                 }
                 HandlerArg::Named(name) => facts.functions.iter().find(|f| f.name.as_deref() == Some(name)),
+                HandlerArg::Path(_) => None,
             };
             let Some(function) = function else { continue };
             // `(req, res, next)`, or `(err, req, res, next)` for error handlers.

@@ -1,0 +1,810 @@
+//! The project as a whole: which file each relative import (or workspace package) names, and what crosses module
+//! boundaries. Real apps split the app, its routes, its controllers, its session options and its database clients
+//! into modules; each file's facts say what it exports and what it does with what it imports, and this pass links
+//! them, so that each file is planned knowing what the project does with it:
+//!
+//! - functions registered as route handlers or middleware by another module (`router.get('/x', customers.show)`);
+//! - parameters that receive an Express app or router from another module (`require('./routes')(app)`), and so
+//!   the routes registered on them;
+//! - object literals another module passes to a package's function (`session(require('./config/session'))`);
+//! - middleware another module registers on this file's apps (`require('./config/express')(app)` that calls
+//!   `app.use(helmet())`);
+//! - values imported from another module that a package created (`export const redis = new Redis(url)`).
+//!
+//! The pass reads facts only (no file system, no tree): it is linear in the project's imports, with a fixpoint for
+//! apps handed down through several modules.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+
+use crate::analysis::{FileFacts, HandlerArg, ImportKind, Receiver, ROUTE_METHODS};
+use crate::source::SourceFile;
+use crate::values::{CallFacts, Value};
+
+/// Extensions tried, in order, for an import written without one (Node's, then TypeScript's).
+const EXTENSIONS: [&str; 8] = ["js", "cjs", "mjs", "jsx", "ts", "tsx", "cts", "mts"];
+
+/// How deep a chain of re-exports and names is followed (a cycle stops there).
+const MAX_DEPTH: usize = 12;
+
+/// What the rest of the project says about one file.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct FileLinks {
+    /// Functions of this file (their ranges) that another module registers as route handlers or middleware on an
+    /// app or router.
+    pub handlers: Vec<Range<usize>>,
+    /// Parameters of this file's functions that receive an Express app or router.
+    pub app_params: Vec<AppParam>,
+    /// Object literals of this file that another module passes to a package's function.
+    pub passed_objects: Vec<PassedObject>,
+    /// Arguments of this file's calls (their ranges) whose object literal is written in another module, where it is
+    /// seen (as a [`PassedObject`] of that module).
+    pub objects_elsewhere: Vec<(Range<usize>, PathBuf)>,
+    /// Middleware another module registers on an app this file creates.
+    pub app_middleware: Vec<RemoteMiddleware>,
+    /// Names this file imports from another module whose value a package created.
+    pub imported_instances: Vec<ImportedInstance>,
+}
+
+impl FileLinks {
+    /// Whether `object` (a receiver path) is a parameter that receives an app or router, used at `at`.
+    pub fn is_app_param(&self, object: &str, at: usize) -> bool {
+        self.app_params.iter().any(|p| p.name == object && p.body.start <= at && at <= p.body.end)
+    }
+
+    /// Object literals passed to `module`'s function (as its first argument unless `arg` says otherwise).
+    pub fn objects_passed_to<'a>(&'a self, module: &'a str) -> impl Iterator<Item = &'a PassedObject> + 'a {
+        self.passed_objects.iter().filter(move |o| o.module == module)
+    }
+
+    /// The same links on the file after `edits` (made to the text the links were computed on).
+    pub fn shifted(&self, edits: &[crate::edit::Edit]) -> FileLinks {
+        let at = |offset: usize| {
+            let delta: isize = edits
+                .iter()
+                .filter(|e| e.range.end <= offset && (e.range.start < offset || !e.range.is_empty()))
+                .map(|e| e.text.len() as isize - e.range.len() as isize)
+                .sum();
+            offset.saturating_add_signed(delta)
+        };
+        let range = |r: &Range<usize>| at(r.start)..at(r.end);
+        FileLinks {
+            handlers: self.handlers.iter().map(range).collect(),
+            app_params: self.app_params.iter().map(|p| AppParam { body: range(&p.body), ..p.clone() }).collect(),
+            passed_objects: self
+                .passed_objects
+                .iter()
+                .map(|o| PassedObject { object: range(&o.object), ..o.clone() })
+                .collect(),
+            objects_elsewhere: self.objects_elsewhere.iter().map(|(r, p)| (range(r), p.clone())).collect(),
+            app_middleware: self
+                .app_middleware
+                .iter()
+                .map(|m| RemoteMiddleware { app: at(m.app), ..m.clone() })
+                .collect(),
+            imported_instances: self.imported_instances.clone(),
+        }
+    }
+
+    /// Where the object literal of the argument at `range` is written, when in another module.
+    pub fn object_elsewhere(&self, range: &Range<usize>) -> Option<&Path> {
+        self.objects_elsewhere.iter().find(|(r, _)| r == range).map(|(_, p)| p.as_path())
+    }
+}
+
+/// A function parameter that receives an Express app or router from another module.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppParam {
+    /// The function's body.
+    pub body: Range<usize>,
+    /// The parameter's name.
+    pub name: String,
+    /// A router rather than an app.
+    pub router: bool,
+    /// The app it is, when it is one: the file that creates it and the start of its `express()` call.
+    pub origin: Option<(PathBuf, usize)>,
+}
+
+/// An object literal of this file that another module passes to a package's function.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PassedObject {
+    /// The object literal.
+    pub object: Range<usize>,
+    /// The package whose function receives it (`express-session`).
+    pub module: String,
+    /// The members called on the package (`[]` for the package itself, `["session"]` for `express.session`).
+    pub members: Vec<String>,
+    /// Which argument it is.
+    pub arg: usize,
+    /// Spread into the argument (`session({ ...base, resave: false })`) rather than the argument itself.
+    pub spread: bool,
+    /// The file that makes the call, and the call's line.
+    pub caller: (PathBuf, usize),
+}
+
+/// Middleware registered on one of this file's apps by another module.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteMiddleware {
+    /// Start of the app's `express()` call.
+    pub app: usize,
+    /// The package whose middleware it is (`helmet`).
+    pub module: String,
+    /// Top-level option keys set to `false` (`helmet({ contentSecurityPolicy: false })`).
+    pub disabled: Vec<String>,
+    /// Where it is registered: the file and the line.
+    pub at: (PathBuf, usize),
+}
+
+/// A name imported from another module whose value a package's function or constructor created there
+/// (`export const redis = new Redis(url)`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportedInstance {
+    /// The local name.
+    pub local: String,
+    /// The package (`ioredis`).
+    pub module: String,
+    /// The path called (`Redis`, `redis.createClient`), as written in the other module.
+    pub callee: String,
+    /// The members after the package's binding (`["createClient"]`).
+    pub members: Vec<String>,
+    /// `new X()` rather than `X()`.
+    pub is_new: bool,
+    /// The module that creates it.
+    pub file: PathBuf,
+}
+
+/// One analysed file, as the linker sees it.
+pub struct LinkInput<'a> {
+    /// Its path, as discovered.
+    pub path: &'a Path,
+    /// Its text.
+    pub file: &'a SourceFile,
+    /// Its facts.
+    pub facts: &'a FileFacts,
+}
+
+/// Finds the file an import names among the project's source files.
+pub struct Resolver {
+    /// Every discovered source file, normalised, with its index in the discovered list.
+    by_path: HashMap<PathBuf, usize>,
+    /// Workspace packages by name: their folder and their entry (`main`, or `exports['.']`), if any.
+    packages: HashMap<String, (PathBuf, Option<String>)>,
+}
+
+impl Resolver {
+    /// A resolver over `sources` (the discovered source files) and the workspace packages `packages` (name, folder,
+    /// entry).
+    pub fn new(sources: &[PathBuf], packages: Vec<(String, PathBuf, Option<String>)>) -> Resolver {
+        let by_path = sources.iter().enumerate().map(|(i, p)| (key(p), i)).collect();
+        let packages = packages.into_iter().map(|(name, dir, main)| (name, (key(&dir), main))).collect();
+        Resolver { by_path, packages }
+    }
+
+    /// The index of the source file that `spec`, imported by `importer`, names: a relative path (with Node's and
+    /// TypeScript's extension and `index` rules, and `.js` written for a `.ts` file) or a workspace package.
+    pub fn resolve(&self, importer: &Path, spec: &str) -> Option<usize> {
+        let base = if spec == "." || spec == ".." || spec.starts_with("./") || spec.starts_with("../") {
+            key(&importer.parent().unwrap_or(Path::new("")).join(spec))
+        } else {
+            let (name, rest) = package_name(spec)?;
+            let (dir, main) = self.packages.get(name)?;
+            match rest {
+                Some(rest) => key(&dir.join(rest)),
+                None => key(&dir.join(main.as_deref().unwrap_or("index"))),
+            }
+        };
+        self.file_at(&base)
+    }
+
+    fn file_at(&self, base: &Path) -> Option<usize> {
+        if let Some(&i) = self.by_path.get(base) {
+            return Some(i);
+        }
+        let with = |ext: &str| {
+            let mut s = base.as_os_str().to_owned();
+            s.push(".");
+            s.push(ext);
+            PathBuf::from(s)
+        };
+        for ext in EXTENSIONS {
+            if let Some(&i) = self.by_path.get(&with(ext)) {
+                return Some(i);
+            }
+        }
+        // TypeScript's ES module style: `./routes.js` names `./routes.ts`.
+        if let Some(ext) = base.extension().and_then(|e| e.to_str()) {
+            let typed: &[&str] = match ext {
+                "js" => &["ts", "tsx"],
+                "jsx" => &["tsx"],
+                "mjs" => &["mts"],
+                "cjs" => &["cts"],
+                _ => &[],
+            };
+            for t in typed {
+                if let Some(&i) = self.by_path.get(&base.with_extension(t)) {
+                    return Some(i);
+                }
+            }
+        }
+        for ext in EXTENSIONS {
+            if let Some(&i) = self.by_path.get(&base.join(format!("index.{ext}"))) {
+                return Some(i);
+            }
+        }
+        None
+    }
+}
+
+/// A path as the resolver compares it: lexically normalised.
+fn key(path: &Path) -> PathBuf {
+    crate::root::normalize(path)
+}
+
+/// `@scope/name/sub` -> (`@scope/name`, `sub`); `name` -> (`name`, none).
+fn package_name(spec: &str) -> Option<(&str, Option<&str>)> {
+    if spec.is_empty() || spec.starts_with('/') || spec.contains(':') {
+        return None;
+    }
+    let parts = if spec.starts_with('@') { 2 } else { 1 };
+    let mut cut = spec.len();
+    let mut seen = 0;
+    for (i, c) in spec.char_indices() {
+        if c == '/' {
+            seen += 1;
+            if seen == parts {
+                cut = i;
+                break;
+            }
+        }
+    }
+    let name = &spec[..cut];
+    let rest = spec.get(cut + 1..).filter(|r| !r.is_empty());
+    Some((name, rest))
+}
+
+/// What a value of a module is, once names, re-exports and requires are followed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Resolved {
+    /// A function (its range) of a file.
+    Function(usize, Range<usize>),
+    /// An object literal of a file.
+    Object(usize, Range<usize>),
+    /// A package's function or constructor called in a file.
+    Instance(usize, CallFacts, bool),
+}
+
+/// Links the analysed files. `inputs[i]` is `None` for a discovered file that was not analysed; `resolver` indexes
+/// the same list. Returns each analysed file's links (empty ones are left out).
+pub fn link(inputs: &[Option<LinkInput<'_>>], resolver: &Resolver) -> HashMap<usize, FileLinks> {
+    let linker = Linker { inputs, resolver };
+    let mut links: HashMap<usize, FileLinks> = HashMap::default();
+    // Apps and routers handed to functions of other modules, through as many modules as they go.
+    let mut params: HashMap<usize, Vec<AppParam>> = HashMap::default();
+    let mut work: Vec<usize> = (0..inputs.len()).filter(|i| inputs[*i].is_some()).collect();
+    let mut queued: HashSet<usize> = work.iter().copied().collect();
+    while let Some(i) = work.pop() {
+        queued.remove(&i);
+        for (target, param) in linker.apps_handed_on(i, params.get(&i)) {
+            let known = params.entry(target).or_default();
+            if !known.contains(&param) {
+                known.push(param);
+                if queued.insert(target) {
+                    work.push(target);
+                }
+            }
+        }
+    }
+    for (i, set) in &params {
+        links.entry(*i).or_default().app_params = set.clone();
+    }
+    for (i, input) in inputs.iter().enumerate() {
+        let Some(input) = input else { continue };
+        let own_params = params.get(&i);
+        for (target, range) in linker.handlers_elsewhere(i, own_params) {
+            let entry = links.entry(target).or_default();
+            if !entry.handlers.contains(&range) {
+                entry.handlers.push(range);
+            }
+        }
+        for (target, passed, arg_range) in linker.objects_passed(i) {
+            let there = linker.path(target).to_path_buf();
+            links.entry(i).or_default().objects_elsewhere.push((arg_range, there));
+            let entry = links.entry(target).or_default();
+            if !entry.passed_objects.contains(&passed) {
+                entry.passed_objects.push(passed);
+            }
+        }
+        let instances = linker.imported_instances(i);
+        if !instances.is_empty() {
+            links.entry(i).or_default().imported_instances = instances;
+        }
+        // Middleware this file registers on apps it received.
+        if let Some(own) = own_params {
+            for param in own {
+                let Some((origin_path, app)) = &param.origin else { continue };
+                let Some(origin) = linker.index_of(origin_path) else { continue };
+                for mw in linker.middleware_on(input, param) {
+                    let remote = RemoteMiddleware { app: *app, ..mw };
+                    let entry = links.entry(origin).or_default();
+                    if !entry.app_middleware.contains(&remote) {
+                        entry.app_middleware.push(remote);
+                    }
+                }
+            }
+        }
+    }
+    links.retain(|_, l| *l != FileLinks::default());
+    links
+}
+
+struct Linker<'a, 'b> {
+    inputs: &'a [Option<LinkInput<'b>>],
+    resolver: &'a Resolver,
+}
+
+impl<'b> Linker<'_, 'b> {
+    fn input(&self, i: usize) -> Option<&LinkInput<'b>> {
+        self.inputs.get(i).and_then(Option::as_ref)
+    }
+
+    fn path(&self, i: usize) -> &Path {
+        self.input(i).map_or(Path::new(""), |x| x.path)
+    }
+
+    fn index_of(&self, path: &Path) -> Option<usize> {
+        self.resolver.by_path.get(&key(path)).copied()
+    }
+
+    /// The module a relative (or workspace) specifier of file `i` names, when it was analysed.
+    fn target(&self, i: usize, spec: &str) -> Option<usize> {
+        let t = self.resolver.resolve(self.path(i), spec)?;
+        self.input(t).map(|_| t)
+    }
+
+    /// What export `name` of file `i`, with `members` read from it, is.
+    fn export(&self, i: usize, name: &str, members: &[String], depth: usize) -> Option<Resolved> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let facts = self.input(i)?.facts;
+        if let Some(export) = facts.exports.iter().rev().find(|e| e.name == name) {
+            return match (&export.from, &export.value) {
+                (Some(from), Value::Ident(orig, _)) => {
+                    let t = self.target(i, from)?;
+                    if orig == "*" {
+                        // `export * as ns from './m'`: `ns.a` is `a` of the module.
+                        let (first, rest) = members.split_first()?;
+                        self.export(t, first, rest, depth + 1)
+                    } else {
+                        self.export(t, orig, members, depth + 1)
+                    }
+                }
+                (_, value) => self.value(i, value, members, depth + 1),
+            };
+        }
+        if name != "default" {
+            // `export * from './m'`.
+            for export in facts.exports.iter().filter(|e| e.name == "*") {
+                if let Some(t) = export.from.as_deref().and_then(|f| self.target(i, f)) {
+                    if let Some(found) = self.export(t, name, members, depth + 1) {
+                        return Some(found);
+                    }
+                }
+            }
+            // A CommonJS module's exports object: `module.exports = { show }` exports `show`.
+            let mut path = vec![name.to_string()];
+            path.extend_from_slice(members);
+            return self.export(i, "default", &path, depth + 1);
+        }
+        None
+    }
+
+    /// What `value`, written in file `i`, with `members` read from it, is.
+    fn value(&self, i: usize, value: &Value, members: &[String], depth: usize) -> Option<Resolved> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let input = self.input(i)?;
+        let facts = input.facts;
+        match value {
+            Value::Object(obj) => match members.split_first() {
+                None => Some(Resolved::Object(i, obj.range.clone())),
+                Some((first, rest)) => {
+                    let prop = obj.get(first)?;
+                    self.value(i, &prop.value, rest, depth + 1).or_else(|| {
+                        // A method property, `show(req, res) { ... }`.
+                        if !rest.is_empty() {
+                            return None;
+                        }
+                        self.function_within(i, prop.range.clone())
+                    })
+                }
+            },
+            Value::Ident(name, r) => self.name(i, name, r.start, members, depth),
+            Value::Other(r) if members.is_empty() => {
+                facts.functions.iter().find(|f| f.range == *r).map(|f| Resolved::Function(i, f.range.clone())).or_else(
+                    || {
+                        // A dotted path written as the value (`config.session`).
+                        let text = input.file.code.get(r.clone())?;
+                        let (first, rest) = dotted(text)?;
+                        self.name(i, &first, r.start, &rest, depth)
+                    },
+                )
+            }
+            Value::Other(r) => {
+                let text = input.file.code.get(r.clone())?;
+                let (first, mut rest) = dotted(text)?;
+                rest.extend_from_slice(members);
+                self.name(i, &first, r.start, &rest, depth)
+            }
+            Value::Call(call) => {
+                if let Some(spec) = required_spec(call) {
+                    let t = self.target(i, &spec)?;
+                    return self.export(t, "default", members, depth + 1);
+                }
+                let callee = call.callee.as_ref()?;
+                let binding = callee.binding.as_ref();
+                if binding.is_some_and(|b| !is_relative_or_workspace(self, i, &b.module)) && members.is_empty() {
+                    return Some(Resolved::Instance(i, (**call).clone(), false));
+                }
+                // A function returning an object literal: `session(sessionOptions())`.
+                let first = callee.path.split('.').next()?.to_string();
+                match self.name(i, &first, call.range.start, &callee.members, depth + 1)? {
+                    Resolved::Function(t, range) => {
+                        let f = self.input(t)?.facts.functions.iter().find(|f| f.range == range)?;
+                        let returned = f.returns.as_ref()?;
+                        self.value(t, returned, members, depth + 1)
+                    }
+                    _ => None,
+                }
+            }
+            Value::New(call) if members.is_empty() => {
+                let binding = call.callee.as_ref()?.binding.as_ref()?;
+                if is_relative_or_workspace(self, i, &binding.module) {
+                    return None;
+                }
+                Some(Resolved::Instance(i, (**call).clone(), true))
+            }
+            _ => None,
+        }
+    }
+
+    /// What the name `name` of file `i`, used at `at`, with `members` read from it, is.
+    fn name(&self, i: usize, name: &str, at: usize, members: &[String], depth: usize) -> Option<Resolved> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let facts = self.input(i)?.facts;
+        if let Some(binding) = facts.bindings.iter().find(|b| b.local == name) {
+            let t = self.target(i, &binding.module)?;
+            return match &binding.kind {
+                ImportKind::Module => match members.split_first() {
+                    None => self.export(t, "default", &[], depth + 1),
+                    // `ns.show`: the named export, or a property of the default export.
+                    Some((first, rest)) => self.export(t, first, rest, depth + 1),
+                },
+                ImportKind::Named(export) => self.export(t, export, members, depth + 1),
+            };
+        }
+        if members.is_empty() {
+            if let Some(f) = facts.functions.iter().find(|f| f.name.as_deref() == Some(name)) {
+                return Some(Resolved::Function(i, f.range.clone()));
+            }
+        }
+        let decl = facts.declaration(name, at)?;
+        let init = decl.init.as_ref()?;
+        self.value(i, init, members, depth + 1)
+    }
+
+    /// The outermost function within `range` of file `i`.
+    fn function_within(&self, i: usize, range: Range<usize>) -> Option<Resolved> {
+        let facts = self.input(i)?.facts;
+        facts
+            .functions
+            .iter()
+            .filter(|f| range.start <= f.range.start && f.range.end <= range.end)
+            .min_by_key(|f| f.range.start)
+            .map(|f| Resolved::Function(i, f.range.clone()))
+    }
+
+    /// What `receiver` (at `at` in file `i`) is: an app this file creates (`Some(Some(start))`), a router or an app
+    /// received (`Some(None)` with the router flag), or nothing Express.
+    fn express_receiver(
+        &self,
+        i: usize,
+        own: Option<&Vec<AppParam>>,
+        receiver: &Receiver,
+        at: usize,
+    ) -> Option<(bool, Option<(PathBuf, usize)>)> {
+        let input = self.input(i)?;
+        let facts = input.facts;
+        if let Some(app) = facts.apps.iter().find(|app| facts.is_app(app, receiver, at)) {
+            return Some((false, Some((input.path.to_path_buf(), app.creation.start))));
+        }
+        let Receiver::Path(path) = receiver else { return None };
+        if facts.routers().contains(&path.as_str()) {
+            return Some((true, None));
+        }
+        own.into_iter()
+            .flatten()
+            .find(|p| p.name == *path && p.body.start <= at && at <= p.body.end)
+            .map(|p| (p.router, p.origin.clone()))
+    }
+
+    /// The functions of other modules file `i` hands an app or router to (`require('./routes')(app)`), with the
+    /// parameter that receives it.
+    fn apps_handed_on(&self, i: usize, own: Option<&Vec<AppParam>>) -> Vec<(usize, AppParam)> {
+        let Some(input) = self.input(i) else { return Vec::new() };
+        let mut out = Vec::new();
+        for site in &input.facts.calls {
+            if site.is_new {
+                continue;
+            }
+            let call = &site.call;
+            let express_args: Vec<(usize, bool, Option<(PathBuf, usize)>)> = call
+                .args
+                .iter()
+                .enumerate()
+                .filter_map(|(n, arg)| {
+                    let Value::Ident(name, r) = arg else { return None };
+                    let (router, origin) = self.express_receiver(i, own, &Receiver::Path(name.clone()), r.start)?;
+                    Some((n, router, origin))
+                })
+                .collect();
+            if express_args.is_empty() {
+                continue;
+            }
+            let Some(Resolved::Function(t, range)) = self.callee(i, call) else { continue };
+            let Some(f) = self.input(t).and_then(|x| x.facts.functions.iter().find(|f| f.range == range)) else {
+                continue;
+            };
+            for (n, router, origin) in express_args {
+                let Some(Some(name)) = f.params.get(n) else { continue };
+                out.push((t, AppParam { body: f.body.clone(), name: name.clone(), router, origin }));
+            }
+        }
+        out
+    }
+
+    /// What the callee of a call in file `i` is.
+    fn callee(&self, i: usize, call: &CallFacts) -> Option<Resolved> {
+        let callee = call.callee.as_ref()?;
+        if let Some(spec) = &callee.inline_require {
+            let t = self.target(i, spec)?;
+            return match callee.members.split_first() {
+                None => self.export(t, "default", &[], 1),
+                Some((first, rest)) => self.export(t, first, rest, 1),
+            };
+        }
+        let first = callee.path.split('.').next()?;
+        self.name(i, first, call.range.start, &callee.members, 1)
+    }
+
+    /// The functions of other modules that file `i` registers as handlers, by their file and range.
+    fn handlers_elsewhere(&self, i: usize, own: Option<&Vec<AppParam>>) -> Vec<(usize, Range<usize>)> {
+        let Some(input) = self.input(i) else { return Vec::new() };
+        let facts = input.facts;
+        let mut out = Vec::new();
+        for registration in &facts.registrations {
+            if !ROUTE_METHODS.contains(&registration.method.as_str())
+                || self.express_receiver(i, own, &registration.receiver, registration.range.start).is_none()
+            {
+                continue;
+            }
+            for handler in &registration.handlers {
+                let (first, rest) = match handler {
+                    HandlerArg::Named(name) => {
+                        if facts.functions.iter().any(|f| f.name.as_deref() == Some(name)) {
+                            continue;
+                        }
+                        (name.clone(), Vec::new())
+                    }
+                    HandlerArg::Path(path) => {
+                        let mut parts = path.split('.').map(str::to_string);
+                        let Some(first) = parts.next() else { continue };
+                        (first, parts.collect())
+                    }
+                    HandlerArg::Inline(_) => continue,
+                };
+                if let Some(Resolved::Function(t, range)) = self.name(i, &first, registration.range.start, &rest, 0) {
+                    if t != i {
+                        out.push((t, range));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Object literals of other modules that file `i` passes to a package's function: (their file, what is passed,
+    /// the argument's range in file `i`).
+    fn objects_passed(&self, i: usize) -> Vec<(usize, PassedObject, Range<usize>)> {
+        let Some(input) = self.input(i) else { return Vec::new() };
+        let mut out = Vec::new();
+        for site in &input.facts.calls {
+            let Some(callee) = site.call.callee.as_ref() else { continue };
+            let module = match (&callee.binding, &callee.inline_require) {
+                (_, Some(m)) => m.clone(),
+                (Some(b), None) => b.module.clone(),
+                (None, None) => continue,
+            };
+            if is_relative_or_workspace(self, i, &module) {
+                continue;
+            }
+            let mut members = match &callee.binding {
+                Some(b) => match &b.kind {
+                    ImportKind::Named(name) => vec![name.clone()],
+                    ImportKind::Module => Vec::new(),
+                },
+                None => Vec::new(),
+            };
+            members.extend(callee.members.iter().cloned());
+            let line = input.file.line_col(site.call.range.start).0;
+            for (n, arg) in site.call.args.iter().enumerate() {
+                let mut candidates: Vec<(Value, bool, Range<usize>)> = Vec::new();
+                match arg {
+                    Value::Object(obj) => {
+                        // `{ ...base, resave: false }`: what is spread.
+                        for spread in &obj.spreads {
+                            let inner = spread.start + 3..spread.end;
+                            if input.file.code.get(spread.start..inner.start) == Some("...") {
+                                candidates.push((Value::Other(inner.clone()), true, inner));
+                            }
+                        }
+                    }
+                    Value::Ident(..) | Value::Call(_) | Value::Other(_) => {
+                        candidates.push((arg.clone(), false, arg.range()))
+                    }
+                    _ => {}
+                }
+                for (value, spread, range) in candidates {
+                    if let Some(Resolved::Object(t, object)) = self.value(i, &value, &[], 0) {
+                        if t == i {
+                            continue;
+                        }
+                        let passed = PassedObject {
+                            object,
+                            module: module.clone(),
+                            members: members.clone(),
+                            arg: n,
+                            spread,
+                            caller: (input.path.to_path_buf(), line),
+                        };
+                        out.push((t, passed, range));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Names file `i` imports from other modules whose value a package created there.
+    fn imported_instances(&self, i: usize) -> Vec<ImportedInstance> {
+        let Some(input) = self.input(i) else { return Vec::new() };
+        let mut out = Vec::new();
+        for binding in &input.facts.bindings {
+            if self.target(i, &binding.module).is_none() {
+                continue;
+            }
+            let Some(Resolved::Instance(t, call, is_new)) = self.name(i, &binding.local, binding.stmt.end, &[], 0)
+            else {
+                continue;
+            };
+            let Some(callee) = call.callee.as_ref() else { continue };
+            let Some(created_by) = callee.binding.as_ref() else { continue };
+            let mut members = match &created_by.kind {
+                ImportKind::Named(name) => vec![name.clone()],
+                ImportKind::Module => Vec::new(),
+            };
+            members.extend(callee.members.iter().cloned());
+            out.push(ImportedInstance {
+                local: binding.local.clone(),
+                module: created_by.module.clone(),
+                callee: callee.path.clone(),
+                members,
+                is_new,
+                file: self.path(t).to_path_buf(),
+            });
+        }
+        out
+    }
+
+    /// Middleware packages registered on the received app `param` in `input`.
+    fn middleware_on(&self, input: &LinkInput<'_>, param: &AppParam) -> Vec<RemoteMiddleware> {
+        let facts = input.facts;
+        let mut out = Vec::new();
+        for use_ in &facts.uses {
+            let Receiver::Path(path) = &use_.receiver else { continue };
+            if *path != param.name || use_.range.start < param.body.start || use_.range.end > param.body.end {
+                continue;
+            }
+            for mw in &use_.middleware {
+                if let crate::analysis::Middleware::CallOf { binding, disabled } = facts.resolve(mw) {
+                    if binding.module.starts_with('.') {
+                        continue;
+                    }
+                    out.push(RemoteMiddleware {
+                        app: 0,
+                        module: binding.module.clone(),
+                        disabled: disabled.clone(),
+                        at: (input.path.to_path_buf(), input.file.line_col(use_.range.start).0),
+                    });
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Whether `spec` (imported by file `i`) names a module of the project rather than an installed package.
+fn is_relative_or_workspace(linker: &Linker<'_, '_>, i: usize, spec: &str) -> bool {
+    spec.starts_with('.') || spec.starts_with('/') || linker.resolver.resolve(linker.path(i), spec).is_some()
+}
+
+/// The module of a `require('m')` call.
+fn required_spec(call: &CallFacts) -> Option<String> {
+    let callee = call.callee.as_ref()?;
+    if callee.path != "require" || callee.binding.is_some() || call.args.len() != 1 {
+        return None;
+    }
+    match &call.args[0] {
+        Value::Str(s, _) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+/// `a.b.c` -> (`a`, [`b`, `c`]) when `text` is a dotted path of identifiers.
+fn dotted(text: &str) -> Option<(String, Vec<String>)> {
+    let mut parts = text.split('.').map(str::trim);
+    let first = parts.next()?;
+    let is_ident = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .enumerate()
+                .all(|(n, c)| c == '_' || c == '$' || c.is_alphanumeric() && (n > 0 || !c.is_numeric()))
+    };
+    if !is_ident(first) {
+        return None;
+    }
+    let rest: Vec<String> = parts.map(str::to_string).collect();
+    if !rest.iter().all(|p| is_ident(p)) {
+        return None;
+    }
+    Some((first.to_string(), rest))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn package_names_split() {
+        assert_eq!(package_name("@acme/db/client"), Some(("@acme/db", Some("client"))));
+        assert_eq!(package_name("lib"), Some(("lib", None)));
+        assert_eq!(package_name("lib/x/y"), Some(("lib", Some("x/y"))));
+        assert_eq!(package_name("node:fs"), None);
+    }
+
+    #[test]
+    fn dotted_paths() {
+        assert_eq!(dotted("config.session"), Some(("config".into(), vec!["session".into()])));
+        assert_eq!(dotted("a.b()"), None);
+        assert_eq!(dotted("x"), Some(("x".into(), vec![])));
+    }
+
+    #[test]
+    fn resolves_relative_imports() {
+        let sources: Vec<PathBuf> =
+            ["app.js", "routes/index.js", "config/session.ts", "lib/db.mjs"].iter().map(PathBuf::from).collect();
+        let r = Resolver::new(&sources, vec![("@acme/db".into(), PathBuf::from("lib"), Some("db.mjs".into()))]);
+        assert_eq!(r.resolve(Path::new("app.js"), "./routes"), Some(1));
+        assert_eq!(r.resolve(Path::new("app.js"), "./config/session.js"), Some(2));
+        assert_eq!(r.resolve(Path::new("routes/index.js"), "../config/session"), Some(2));
+        assert_eq!(r.resolve(Path::new("routes/index.js"), "../app.js"), Some(0));
+        assert_eq!(r.resolve(Path::new("app.js"), "@acme/db"), Some(3));
+        assert_eq!(r.resolve(Path::new("app.js"), "express"), None);
+        assert_eq!(r.resolve(Path::new("app.js"), "./missing"), None);
+    }
+}
