@@ -317,6 +317,30 @@ impl FileFacts {
         (2..).map(|n| format!("{base}{n}")).find(|n| free(n)).unwrap_or_else(|| base.to_string())
     }
 
+    /// The object literal at `range`, wherever the analysis described it: an export, a declaration's initialiser, a
+    /// function's returned object, or inside one of those.
+    pub fn object_at(&self, range: &Range<usize>) -> Option<&crate::values::ObjectFacts> {
+        fn find<'v>(value: &'v Value, range: &Range<usize>) -> Option<&'v crate::values::ObjectFacts> {
+            let outer = value.range();
+            if range.start < outer.start || outer.end < range.end {
+                return None;
+            }
+            match value {
+                Value::Object(o) if o.range == *range => Some(o),
+                Value::Object(o) => o.props.iter().find_map(|p| find(&p.value, range)),
+                Value::Array(items, _) => items.iter().find_map(|v| find(v, range)),
+                Value::Call(c) | Value::New(c) => c.args.iter().find_map(|v| find(v, range)),
+                _ => None,
+            }
+        }
+        self.exports
+            .iter()
+            .map(|e| &e.value)
+            .chain(self.declarations.iter().filter_map(|d| d.init.as_ref()))
+            .chain(self.functions.iter().filter_map(|f| f.returns.as_ref()))
+            .find_map(|v| find(v, range))
+    }
+
     /// Names of the routers the file creates (`express.Router()`, `Router()` imported from express).
     pub fn routers(&self) -> Vec<&str> {
         self.declarations

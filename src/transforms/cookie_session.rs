@@ -74,7 +74,7 @@ impl Transform for CookieSession {
         let name = cookie_name(cx, &self.policy);
         let auto = self.policy.secure == SecurePolicy::Auto;
         let secure = self.policy.secure.expression();
-        for use_ in session::session_uses(cx.facts, COOKIE_SESSION) {
+        for use_ in session::session_uses(cx.facts, cx.links, COOKIE_SESSION) {
             let message = "the cookie-session options are built outside this file or by a function: check httpOnly, \
                            secure, sameSite, name and maxAge by hand";
             let Some(obj) = use_.object_or_report(cx, plan, message) else { continue };
@@ -126,7 +126,7 @@ impl Transform for CookieSession {
 fn cookie_name(cx: &FileContext<'_>, policy: &CookiePolicy) -> String {
     let wanted = &policy.session_cookie_name;
     let renames = cx.options.selected.contains(&"session-cookie");
-    let taken = session::session_uses(cx.facts, session::EXPRESS_SESSION).iter().any(|use_| {
+    let taken = session::session_uses(cx.facts, cx.links, session::EXPRESS_SESSION).iter().any(|use_| {
         match use_.object().and_then(|o| o.get("name").or_else(|| o.get("key"))).map(|p| &p.value) {
             None => renames,
             Some(Value::Str(name, _)) => name == wanted || (renames && name == "connect.sid"),

@@ -135,14 +135,14 @@ impl Transform for Express5 {
         // Edits of the other migration of this phase may be in the plan already: only this transform's count.
         let edits_before = plan.edits.len();
         let facts = cx.facts;
-        let handlers = handlers::handlers(facts);
+        let handlers = handlers::handlers(facts, cx.links);
         let routers = handlers::routers(facts);
         for call in &facts.member_calls {
             let at = call.range.start;
             let res = handlers::response_at(&handlers, &call.object, at);
             let req = handlers::request_at(&handlers, &call.object, at);
             let app_or_router =
-                handlers::is_express_receiver(facts, &routers, &Receiver::Path(call.object.clone()), at);
+                handlers::is_express_receiver(facts, cx.links, &routers, &Receiver::Path(call.object.clone()), at);
             if res.is_none() && req.is_none() && !app_or_router && looks_deprecated(cx, call) {
                 report(
                     cx,
@@ -448,7 +448,13 @@ fn route_strings(cx: &FileContext<'_>, plan: &mut FilePlan, routers: &[&str]) {
     for registration in &facts.registrations {
         let Some((path, range)) = &registration.path else { continue };
         if seen.contains(range)
-            || !handlers::is_express_receiver(facts, routers, &registration.receiver, registration.range.start)
+            || !handlers::is_express_receiver(
+                facts,
+                cx.links,
+                routers,
+                &registration.receiver,
+                registration.range.start,
+            )
         {
             continue;
         }

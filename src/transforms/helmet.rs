@@ -17,7 +17,7 @@
 //! ```
 //!
 //! Not applicable (left alone, sometimes with a finding): files that create no app (routers), apps that already
-//! use helmet in any form, apps that use only some of helmet's sub-middlewares (reported with what is missing).
+//! use helmet in any form (in this file, or in a module the app is handed to), apps that use only some of helmet's sub-middlewares (reported with what is missing).
 //! Data: `transforms/helmet/data.json`. Description: `transforms/helmet/README.md`. Fixtures:
 //! `tests/fixtures/helmet/`.
 
@@ -147,7 +147,10 @@ impl Transform for Helmet {
                 report_late(cx, plan, app, at);
             } else if !applied.subs.is_empty() {
                 report_partial(cx, plan, app, &applied);
-            } else {
+            } else if !cx.links.app_middleware.iter().any(|m| m.app == app.creation.start && m.module == data().package)
+            {
+                // (An app handed to another module that registers helmet on it, `require('./config/express')(app)`,
+                // has it.)
                 missing.push(app);
             }
         }

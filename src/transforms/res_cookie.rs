@@ -101,7 +101,7 @@ impl Transform for ResCookie {
 
     fn plan(&self, cx: &FileContext<'_>, plan: &mut FilePlan) {
         let facts = cx.facts;
-        let handlers = crate::transforms::shared::handlers::handlers(facts);
+        let handlers = crate::transforms::shared::handlers::handlers(facts, cx.links);
         if handlers.is_empty() {
             return;
         }

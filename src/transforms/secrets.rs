@@ -169,12 +169,12 @@ impl Transform for Secrets {
                 }
             }
         };
-        for use_ in session::session_uses(facts, EXPRESS_SESSION) {
+        for use_ in session::session_uses(facts, cx.links, EXPRESS_SESSION) {
             if let Some(obj) = use_.object() {
                 add(facts, prop_value(obj, "secret"), &env.session_secret, false);
             }
         }
-        for use_ in session::session_uses(facts, COOKIE_SESSION) {
+        for use_ in session::session_uses(facts, cx.links, COOKIE_SESSION) {
             if let Some(obj) = use_.object() {
                 add(facts, prop_value(obj, "keys"), &env.session_keys, true);
                 add(facts, prop_value(obj, "secret"), &env.session_secret, false);

@@ -82,7 +82,7 @@ impl Transform for SessionCookie {
         let mut seen = Vec::new();
         let mut renamed = false;
         let mut explicit = false;
-        for use_ in session::session_uses(cx.facts, EXPRESS_SESSION) {
+        for use_ in session::session_uses(cx.facts, cx.links, EXPRESS_SESSION) {
             let message = "the session options are built outside this file or by a function: check their cookie \
                            flags (httpOnly, secure, sameSite), name, resave and saveUninitialized by hand";
             let Some(obj) = use_.object_or_report(cx, plan, message) else { continue };

@@ -49,6 +49,7 @@ use crate::analysis::{CallSite, Declaration, FileFacts, ImportKind, ModuleSystem
 use crate::codegen;
 use crate::edit::Edit;
 use crate::layout;
+use crate::links::FileLinks;
 use crate::manifest::DepSection;
 use crate::objects;
 use crate::settings::{SettingsGroup, SettingsInput};
@@ -239,7 +240,7 @@ impl Transform for SessionStore {
 
     fn plan(&self, cx: &FileContext<'_>, plan: &mut FilePlan) {
         let facts = cx.facts;
-        let uses = session::session_uses(facts, EXPRESS_SESSION);
+        let uses = session::session_uses(facts, cx.links, EXPRESS_SESSION);
         let mut actions: Vec<(Action, SessionUse<'_>)> = Vec::new();
         for use_ in &uses {
             if let Some(action) = action_for(cx, plan, use_) {
@@ -253,7 +254,7 @@ impl Transform for SessionStore {
         };
         let Some(backend) = choose_backend(cx, self.store.as_deref()) else { return };
         let is_ts = cx.file.kind != SourceKind::JavaScript;
-        let client = find_client(facts, backend, is_ts, first_action.at());
+        let client = find_client(facts, cx.links, backend, is_ts, first_action.at());
         if client.is_none() && backend.client.required {
             for (_, use_) in &actions {
                 plan.findings.push(cx.finding(
@@ -502,8 +503,15 @@ enum ClientRef {
     Existing(String),
 }
 
-/// A client of the backend's kind that the file creates at its top level, before `before`.
-fn find_client(facts: &FileFacts, backend: &Backend, is_ts: bool, before: usize) -> Option<ClientRef> {
+/// A client of the backend's kind that the file creates at its top level, before `before`, or imports from the
+/// project's own module that creates it (`export const redis = new Redis(url)` in `lib/redis.js`).
+fn find_client(
+    facts: &FileFacts,
+    links: &FileLinks,
+    backend: &Backend,
+    is_ts: bool,
+    before: usize,
+) -> Option<ClientRef> {
     for rule in &backend.client.reuse {
         if is_ts && !rule.typescript {
             continue;
@@ -526,6 +534,30 @@ fn find_client(facts: &FileFacts, backend: &Backend, is_ts: bool, before: usize)
             }
             if let Some(decl) = declared_by(facts, site) {
                 return Some(ClientRef::Existing(decl.name.clone()));
+            }
+        }
+    }
+    for rule in &backend.client.reuse {
+        if is_ts && !rule.typescript {
+            continue;
+        }
+        for instance in &links.imported_instances {
+            let export_matches = match &rule.export {
+                Some(export) => instance.members == [export.as_str()],
+                None => instance.members.is_empty(),
+            };
+            if instance.module != rule.module || instance.is_new != rule.new || !export_matches {
+                continue;
+            }
+            match &rule.expr {
+                // (`mongoose.connect(url)` returns a promise: the client is reached through the module, which this
+                // file must import itself.)
+                Some(expr) => {
+                    if let Some(module) = facts.module_names(&rule.module).first() {
+                        return Some(ClientRef::Existing(expr.replace("$module", module)));
+                    }
+                }
+                None => return Some(ClientRef::Existing(instance.local.clone())),
             }
         }
     }

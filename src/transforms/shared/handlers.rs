@@ -4,7 +4,8 @@
 
 use std::ops::Range;
 
-use crate::analysis::{FileFacts, HandlerArg, Receiver, ROUTE_METHODS};
+use crate::analysis::{FileFacts, FunctionFacts, HandlerArg, Receiver, ROUTE_METHODS};
+use crate::links::FileLinks;
 
 /// A handler registered on an app or router of the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,21 +37,34 @@ pub fn routers(facts: &FileFacts) -> Vec<&str> {
     facts.routers()
 }
 
-/// Whether a receiver (seen at `at`) is an app or router the file creates.
-pub fn is_express_receiver(facts: &FileFacts, routers: &[&str], receiver: &Receiver, at: usize) -> bool {
+/// Whether a receiver (seen at `at`) is an app or router the file creates, or one it receives from another module
+/// (`module.exports = function (app) { ... }` called with an app).
+pub fn is_express_receiver(
+    facts: &FileFacts,
+    links: &FileLinks,
+    routers: &[&str],
+    receiver: &Receiver,
+    at: usize,
+) -> bool {
     match receiver {
-        Receiver::Path(path) if routers.contains(&path.as_str()) => true,
+        Receiver::Path(path) if routers.contains(&path.as_str()) || links.is_app_param(path, at) => true,
         other => facts.apps.iter().any(|app| facts.is_app(app, other, at)),
     }
 }
 
-/// Every handler registered on an app or router of the file (inline, or a function of the file passed by name).
-pub fn handlers(facts: &FileFacts) -> Vec<Handler> {
+/// Every handler registered on an app or router of the file (inline, or a function of the file passed by name),
+/// and every function of the file that another module registers as one (`router.get('/x', customers.show)`).
+pub fn handlers(facts: &FileFacts, links: &FileLinks) -> Vec<Handler> {
     let routers = routers(facts);
     let mut found = Vec::new();
+    for range in &links.handlers {
+        if let Some(function) = facts.functions.iter().find(|f| f.range == *range) {
+            found.push(handler_of(function, None));
+        }
+    }
     for registration in &facts.registrations {
         if !ROUTE_METHODS.contains(&registration.method.as_str())
-            || !is_express_receiver(facts, &routers, &registration.receiver, registration.range.start)
+            || !is_express_receiver(facts, links, &routers, &registration.receiver, registration.range.start)
         {
             continue;
         }
@@ -63,17 +77,21 @@ pub fn handlers(facts: &FileFacts) -> Vec<Handler> {
                 HandlerArg::Path(_) => None,
             };
             let Some(function) = function else { continue };
-            // `(req, res, next)`, or `(err, req, res, next)` for error handlers.
-            let (req, res) = if function.params.len() == 4 { (1, 2) } else { (0, 1) };
-            found.push(Handler {
-                req: function.params.get(req).cloned().flatten(),
-                res: function.params.get(res).cloned().flatten(),
-                body: function.body.clone(),
-                path: registration.path.clone(),
-            });
+            found.push(handler_of(function, registration.path.clone()));
         }
     }
     found
+}
+
+fn handler_of(function: &FunctionFacts, path: Option<(String, Range<usize>)>) -> Handler {
+    // `(req, res, next)`, or `(err, req, res, next)` for error handlers.
+    let (req, res) = if function.params.len() == 4 { (1, 2) } else { (0, 1) };
+    Handler {
+        req: function.params.get(req).cloned().flatten(),
+        res: function.params.get(res).cloned().flatten(),
+        body: function.body.clone(),
+        path,
+    }
 }
 
 /// The innermost handler whose response is `object` at `at`.

@@ -5,6 +5,7 @@
 use std::ops::Range;
 
 use crate::analysis::{CallSite, Declaration, FileFacts};
+use crate::links::FileLinks;
 use crate::transform::{FileContext, FilePlan};
 use crate::values::{ObjectFacts, Value};
 
@@ -27,31 +28,48 @@ pub enum SessionOptions<'a> {
     },
     /// `session()`.
     Missing,
+    /// `session(require('./config/session'))`: an object literal written in another module, which is hardened there
+    /// (the file where it is written sees it as [`SessionOptions::Exported`]).
+    Elsewhere(&'a std::path::Path),
+    /// An object literal of this file that another module passes to the middleware (`module.exports = { ... }` used
+    /// as `session(require('./config/session'))`).
+    Exported {
+        /// The object literal.
+        object: &'a ObjectFacts,
+        /// The file that calls the middleware, and the line.
+        caller: &'a (std::path::PathBuf, usize),
+    },
     /// Built some other way (a call, an import, a member expression): not visible in this file.
     Opaque(&'a Value),
 }
 
-/// One `session(...)` call.
+/// One `session(...)` call, or the options of one written in this file.
 #[derive(Debug, Clone, Copy)]
 pub struct SessionUse<'a> {
-    /// The call.
-    pub site: &'a CallSite,
+    /// The call; `None` for options of this file that another module passes to the middleware.
+    pub site: Option<&'a CallSite>,
     /// Its options.
     pub options: SessionOptions<'a>,
 }
 
 impl SessionUse<'_> {
-    /// The options object, wherever it is written.
+    /// The options object, when it is written in this file.
     pub fn object(&self) -> Option<&ObjectFacts> {
         match self.options {
-            SessionOptions::Inline(o) | SessionOptions::Variable { object: o, .. } => Some(o),
+            SessionOptions::Inline(o)
+            | SessionOptions::Variable { object: o, .. }
+            | SessionOptions::Exported { object: o, .. } => Some(o),
             _ => None,
         }
     }
 
     /// Where a finding about the options should point.
     pub fn at(&self) -> usize {
-        self.site.call.range.start
+        match (self.site, self.options) {
+            (Some(site), _) => site.call.range.start,
+            (None, SessionOptions::Exported { object, .. }) => object.range.start,
+            (None, _) => 0,
+        }
     }
 }
 
@@ -66,8 +84,10 @@ impl<'a> SessionUse<'a> {
         message: &str,
     ) -> Option<&'a ObjectFacts> {
         match self.options {
-            SessionOptions::Inline(o) | SessionOptions::Variable { object: o, .. } => Some(o),
-            SessionOptions::Missing => None,
+            SessionOptions::Inline(o)
+            | SessionOptions::Variable { object: o, .. }
+            | SessionOptions::Exported { object: o, .. } => Some(o),
+            SessionOptions::Missing | SessionOptions::Elsewhere(_) => None,
             SessionOptions::Opaque(value) => {
                 plan.findings.push(cx.finding("opaque-options", value.range().start, message.to_string()));
                 None
@@ -77,13 +97,26 @@ impl<'a> SessionUse<'a> {
 }
 
 /// Every call of `module`'s middleware factory in the file, including Express 3's bundled `express.session(...)` and
-/// `express.cookieSession(...)`.
-pub fn session_uses<'a>(facts: &'a FileFacts, module: &str) -> Vec<SessionUse<'a>> {
+/// `express.cookieSession(...)`, then the options objects of this file that other modules pass to it.
+pub fn session_uses<'a>(facts: &'a FileFacts, links: &'a FileLinks, module: &str) -> Vec<SessionUse<'a>> {
     let bundled = match module {
         EXPRESS_SESSION => Some("session"),
         COOKIE_SESSION => Some("cookieSession"),
         _ => None,
     };
+    let exported = links
+        .passed_objects
+        .iter()
+        .filter(|o| {
+            o.arg == 0
+                && !o.spread
+                && ((o.module == module && o.members.is_empty())
+                    || bundled.is_some_and(|name| o.module == "express" && o.members == [name]))
+        })
+        .filter_map(|o| {
+            let object = facts.object_at(&o.object)?;
+            Some(SessionUse { site: None, options: SessionOptions::Exported { object, caller: &o.caller } })
+        });
     facts
         .calls
         .iter()
@@ -95,11 +128,15 @@ pub fn session_uses<'a>(facts: &'a FileFacts, module: &str) -> Vec<SessionUse<'a
                     .as_ref()
                     .is_some_and(|c| c.is_module(module) || bundled.is_some_and(|name| c.is_export("express", name)))
         })
-        .map(|site| SessionUse { site, options: options_of(facts, site) })
+        .map(|site| SessionUse { site: Some(site), options: options_of(facts, links, site) })
+        .chain(exported)
         .collect()
 }
 
-fn options_of<'a>(facts: &'a FileFacts, site: &'a CallSite) -> SessionOptions<'a> {
+fn options_of<'a>(facts: &'a FileFacts, links: &'a FileLinks, site: &'a CallSite) -> SessionOptions<'a> {
+    if let Some(elsewhere) = site.call.args.first().and_then(|a| links.object_elsewhere(&a.range())) {
+        return SessionOptions::Elsewhere(elsewhere);
+    }
     match site.call.args.first() {
         None => SessionOptions::Missing,
         Some(Value::Object(obj)) => SessionOptions::Inline(obj),
@@ -116,7 +153,7 @@ fn options_of<'a>(facts: &'a FileFacts, site: &'a CallSite) -> SessionOptions<'a
 /// How to refer to the session module in new code at the site of `use_`: the local name it is bound to, or an inline
 /// require when the call itself is one (`require('express-session')({...})`).
 pub fn module_expr(facts: &FileFacts, use_: &SessionUse<'_>, module: &str) -> String {
-    match use_.site.call.callee.as_ref().and_then(|c| c.binding.as_ref()) {
+    match use_.site.and_then(|s| s.call.callee.as_ref()).and_then(|c| c.binding.as_ref()) {
         Some(binding) => binding.local.clone(),
         None => facts
             .module_names(module)
@@ -162,7 +199,7 @@ mod tests {
              app.use(require('express-session')());\n\
              export const mw = expressSession(build());\n",
         );
-        let uses = session_uses(&f, EXPRESS_SESSION);
+        let uses = session_uses(&f, &FileLinks::default(), EXPRESS_SESSION);
         assert_eq!(uses.len(), 4);
         assert!(matches!(uses[0].options, SessionOptions::Variable { decl, .. } if decl.name == "opts"));
         assert!(matches!(uses[1].options, SessionOptions::Inline(o) if o.get("store").is_some()));
