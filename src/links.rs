@@ -155,6 +155,107 @@ pub struct ImportedInstance {
     pub file: PathBuf,
 }
 
+/// A value a module of the project exports that a package's function or constructor created there
+/// (`export const redis = new Redis(url)`, `module.exports = { pool }` with `const pool = new Pool()`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportedInstance {
+    /// The module.
+    pub file: PathBuf,
+    /// The export's name (`default` for `module.exports = x` and `export default x`).
+    pub export: String,
+    /// The name it is declared under in its module, when it has one (a good name for importing it).
+    pub local: Option<String>,
+    /// The package (`ioredis`).
+    pub module: String,
+    /// The members after the package's binding (`["createClient"]`).
+    pub members: Vec<String>,
+    /// `new X()` rather than `X()`.
+    pub is_new: bool,
+}
+
+/// Every value the analysed modules export that a package created in that module, by file index.
+pub fn exported_instances(inputs: &[Option<LinkInput<'_>>], resolver: &Resolver) -> Vec<(usize, ExportedInstance)> {
+    let linker = Linker { inputs, resolver };
+    let mut out = Vec::new();
+    for (i, input) in inputs.iter().enumerate() {
+        let Some(input) = input else { continue };
+        let mut names: Vec<(&str, Option<String>)> = Vec::new();
+        for export in input.facts.exports.iter().filter(|e| e.from.is_none() && e.name != "*") {
+            match (&export.value, export.name.as_str()) {
+                // `module.exports = { redis, pool: pgPool }`: each property is an export.
+                (Value::Object(obj), "default") => {
+                    for prop in &obj.props {
+                        if let Some(key) = &prop.key {
+                            let local = match &prop.value {
+                                Value::Ident(name, _) => Some(name.clone()),
+                                _ => None,
+                            };
+                            names.push((key.as_str(), local));
+                        }
+                    }
+                }
+                (Value::Ident(local, _), name) => names.push((name, Some(local.clone()))),
+                (_, name) => names.push((name, None)),
+            }
+        }
+        for (name, local) in names {
+            let Some(Resolved::Instance(t, call, is_new)) = linker.export(i, name, &[], 0) else { continue };
+            let Some(created_by) = call.callee.as_ref().and_then(|c| c.binding.as_ref().map(|b| (c, b))) else {
+                continue;
+            };
+            if t != i {
+                continue;
+            }
+            let (callee, binding) = created_by;
+            let mut members = match &binding.kind {
+                ImportKind::Named(n) => vec![n.clone()],
+                ImportKind::Module => Vec::new(),
+            };
+            members.extend(callee.members.iter().cloned());
+            out.push((
+                i,
+                ExportedInstance {
+                    file: input.path.to_path_buf(),
+                    export: name.to_string(),
+                    local: local.or_else(|| (name != "default").then(|| name.to_string())),
+                    module: binding.module.clone(),
+                    members,
+                    is_new,
+                },
+            ));
+        }
+    }
+    out
+}
+
+/// The specifier that imports `target` from `importer` (both paths as discovered): `./x`, `../lib/redis`, with the
+/// extension only when `keep_extension` (ES modules in Node need it).
+pub fn relative_specifier(importer: &Path, target: &Path, keep_extension: bool) -> Option<String> {
+    let from = key(importer.parent().unwrap_or(Path::new("")));
+    let to = key(target);
+    let from_parts: Vec<_> = from.components().collect();
+    let to_parts: Vec<_> = to.components().collect();
+    let common = from_parts.iter().zip(&to_parts).take_while(|(a, b)| a == b).count();
+    let mut spec = String::new();
+    for _ in common..from_parts.len() {
+        spec.push_str("../");
+    }
+    if spec.is_empty() {
+        spec.push_str("./");
+    }
+    let rest: Vec<&str> = to_parts[common..].iter().map(|c| c.as_os_str().to_str()).collect::<Option<_>>()?;
+    spec.push_str(&rest.join("/"));
+    if !keep_extension {
+        if let Some(ext) = to.extension().and_then(|e| e.to_str()) {
+            spec.truncate(spec.len() - ext.len() - 1);
+        }
+        if let Some(dir) = spec.strip_suffix("/index") {
+            spec = dir.to_string();
+        }
+    }
+    Some(spec)
+}
+
 /// One analysed file, as the linker sees it.
 pub struct LinkInput<'a> {
     /// Its path, as discovered.
@@ -397,6 +498,12 @@ impl<'b> Linker<'_, 'b> {
             let mut path = vec![name.to_string()];
             path.extend_from_slice(members);
             return self.export(i, "default", &path, depth + 1);
+        }
+        // A CommonJS module without `module.exports = x`: its exports object holds the named exports
+        // (`exports.show = ...` read as `require('./customers').show`).
+        let (first, rest) = members.split_first()?;
+        if facts.exports.iter().any(|e| e.name == *first) {
+            return self.export(i, first, rest, depth + 1);
         }
         None
     }
@@ -792,6 +899,15 @@ mod tests {
         assert_eq!(dotted("config.session"), Some(("config".into(), vec!["session".into()])));
         assert_eq!(dotted("a.b()"), None);
         assert_eq!(dotted("x"), Some(("x".into(), vec![])));
+    }
+
+    #[test]
+    fn relative_specifiers() {
+        let spec = |a: &str, b: &str, ext| relative_specifier(Path::new(a), Path::new(b), ext);
+        assert_eq!(spec("config/session.js", "lib/redis.js", false).as_deref(), Some("../lib/redis"));
+        assert_eq!(spec("app.mjs", "db.mjs", true).as_deref(), Some("./db.mjs"));
+        assert_eq!(spec("app.js", "lib/db/index.js", false).as_deref(), Some("./lib/db"));
+        assert_eq!(spec("./src/app.ts", "src/redis.ts", false).as_deref(), Some("./redis"));
     }
 
     #[test]

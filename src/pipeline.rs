@@ -141,7 +141,11 @@ fn run_on_this_thread(
     let projects = build_projects(&manifests, &found.manifests, &found.views, root, &mut result.errors);
     let no_project = Project::default();
 
-    let needles: Vec<String> = transforms.iter().flat_map(|t| t.watch().iter().filter_map(|w| w.needle())).collect();
+    let mut needles: Vec<String> =
+        transforms.iter().flat_map(|t| t.watch().iter().filter_map(|w| w.needle())).collect();
+    // Apps and routers are created where express is named: the linking starts there (the modules they import are
+    // read after the prefilter, whatever they name), so what they register elsewhere is known to every transform.
+    needles.push("express".to_string());
     let needles: Vec<&str> = needles.iter().map(String::as_str).collect();
     let mut tracked: Vec<&str> = transforms.iter().flat_map(|t| t.watch().iter().filter_map(|w| w.method())).collect();
     tracked.sort_unstable();
@@ -197,7 +201,14 @@ fn run_on_this_thread(
         })
         .collect();
     let mut project_links = links::link(&inputs, &resolver);
+    let mut projects = projects;
+    for (i, instance) in links::exported_instances(&inputs, &resolver) {
+        if let Some(project) = manifests.nearest(&found.sources[i]).and_then(|m| projects.get_mut(&m)) {
+            project.instances.push(instance);
+        }
+    }
     drop(inputs);
+    let projects = projects;
     let no_links = FileLinks::default();
 
     // Second pass: each transform plans each analysed file, knowing its links.
@@ -697,7 +708,14 @@ fn build_projects(
         errors.extend(unread.iter().map(|(path, err)| FileError::unread(path.clone(), err)));
         projects.insert(
             manifest_path.clone(),
-            Project { dir, manifest_path: Some(manifest_path.clone()), manifest, node, views: Vec::new() },
+            Project {
+                dir,
+                manifest_path: Some(manifest_path.clone()),
+                manifest,
+                node,
+                views: Vec::new(),
+                instances: Vec::new(),
+            },
         );
     }
     type Scanned = (PathBuf, Option<PathBuf>, views::ViewScan);

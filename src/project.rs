@@ -26,6 +26,9 @@ pub struct Project {
     pub node: NodeTarget,
     /// Views and static HTML files with what they load.
     pub views: Vec<(PathBuf, ViewScan)>,
+    /// Values the project's modules export that a package created (database clients, for the session store to
+    /// reuse), in path order.
+    pub instances: Vec<crate::links::ExportedInstance>,
 }
 
 impl Project {

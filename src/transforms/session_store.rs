@@ -219,7 +219,18 @@ impl Transform for SessionStore {
     }
 
     fn watch(&self) -> &'static [Watch] {
-        &[Watch::Text("express-session")]
+        // The clients' packages too: a module that creates and exports the app's database client is what the store
+        // reuses.
+        &[
+            Watch::Text("express-session"),
+            Watch::Text("redis"),
+            Watch::Text("mongodb"),
+            Watch::Text("'pg'"),
+            Watch::Text("\"pg\""),
+            Watch::Text("mysql"),
+            Watch::Text("sequelize"),
+            Watch::Text("knex"),
+        ]
     }
 
     fn settings(&self) -> Vec<&'static SettingsGroup> {
@@ -254,7 +265,13 @@ impl Transform for SessionStore {
         };
         let Some(backend) = choose_backend(cx, self.store.as_deref()) else { return };
         let is_ts = cx.file.kind != SourceKind::JavaScript;
-        let client = find_client(facts, cx.links, backend, is_ts, first_action.at());
+        let mut client = find_client(facts, cx.links, backend, is_ts, first_action.at());
+        // A client another module of the project creates and exports (`lib/redis.js`), imported here: one
+        // connection, configured once.
+        let project_client = if client.is_none() { project_client(cx, backend, is_ts) } else { None };
+        if let Some((_, local)) = &project_client {
+            client = Some(ClientRef::Existing(local.clone()));
+        }
         if client.is_none() && backend.client.required {
             for (_, use_) in &actions {
                 plan.findings.push(cx.finding(
@@ -277,6 +294,9 @@ impl Transform for SessionStore {
         let mut setup: Vec<String> = Vec::new();
         let version = store_version(cx, backend);
         let store_imports = version.imports.as_ref().unwrap_or(&backend.imports);
+        if let Some((import, _)) = &project_client {
+            import_templates.push(import.as_str());
+        }
         import_templates.extend(template_lines(store_imports, facts));
         let mut client_name = None;
         let store_template = match &client {
@@ -297,9 +317,36 @@ impl Transform for SessionStore {
                 (None, None) => backend.store.clone(),
             },
         };
+        // Options written in a module that does not import express-session itself (it exports them to the module
+        // that calls the middleware): a store factory that needs the session module gets an import of it.
+        let session_import = match facts.module_system {
+            ModuleSystem::CommonJs => "const session = require('express-session');",
+            ModuleSystem::Esm => "import session from 'express-session';",
+        };
+        let needs_session = first_use.site.is_none()
+            && facts.module_names(EXPRESS_SESSION).is_empty()
+            && (import_templates.iter().any(|t| t.contains("$session")) || store_template.contains("$session"));
+        if needs_session {
+            import_templates.insert(0, session_import);
+            vars[0].1 = "session".to_string();
+        }
         // Every name the new code binds is free in the file, or is the file's own binding of the same thing.
         let mut names = NewNames::new(facts);
         let (imports, renames) = plan_imports(cx, &import_templates, first_action.at(), &mut names);
+        if needs_session {
+            if let Some((_, renamed)) = renames.iter().find(|(from, _)| from == "session") {
+                vars[0].1 = renamed.clone();
+            }
+        }
+        if let Some((_, local)) = &project_client {
+            if let Some((_, renamed)) = renames.iter().find(|(from, _)| from == local) {
+                for (key, value) in vars.iter_mut() {
+                    if *key == "client" {
+                        *value = renamed.clone();
+                    }
+                }
+            }
+        }
         if let Some(preferred) = client_name {
             vars.push(("client", names.pick(preferred, &aliases(preferred))));
         }
@@ -356,7 +403,10 @@ impl Transform for SessionStore {
             let indent = cx.file.indent_at(anchor).to_string();
             let block = objects::reindent(&setup_text.join(style.eol), &indent, style);
             // The block stands apart: a blank line before it (unless there is one) and after it.
-            let line_before = cx.file.code[..at].trim_end_matches(['\n', '\r']).rsplit('\n').next().unwrap_or("");
+            // (The line that ends where the block starts: a blank one already separates it.)
+            let before = &cx.file.code[..at];
+            let before = before.strip_suffix('\n').map_or(before, |b| b.strip_suffix('\r').unwrap_or(b));
+            let line_before = before.rsplit('\n').next().unwrap_or("");
             let gap = if at == 0 || line_before.trim().is_empty() { "" } else { style.eol };
             plan.edits.push(Edit::insert(at, format!("{gap}{indent}{block}{}{}", style.eol, style.eol)));
         }
@@ -560,6 +610,39 @@ fn find_client(
                 None => return Some(ClientRef::Existing(instance.local.clone())),
             }
         }
+    }
+    None
+}
+
+/// A client of the backend's kind that another module of the project creates and exports: the statement that
+/// imports it here, and the name it binds.
+fn project_client(cx: &FileContext<'_>, backend: &Backend, is_ts: bool) -> Option<(String, String)> {
+    let esm = cx.facts.module_system == ModuleSystem::Esm;
+    for rule in backend.client.reuse.iter().filter(|r| r.expr.is_none() && (!is_ts || r.typescript)) {
+        let found = cx.project.instances.iter().find(|instance| {
+            let export_matches = match &rule.export {
+                Some(export) => instance.members == [export.as_str()],
+                None => instance.members.is_empty(),
+            };
+            instance.module == rule.module
+                && instance.is_new == rule.new
+                && export_matches
+                && instance.file != cx.file.path
+        });
+        let Some(instance) = found else { continue };
+        // ES modules in Node name the file with its extension; TypeScript and CommonJS without.
+        let keep_extension = esm && cx.file.kind == SourceKind::JavaScript;
+        let spec = crate::links::relative_specifier(&cx.file.path, &instance.file, keep_extension)?;
+        let local = instance.local.clone().unwrap_or_else(|| backend.client.name.clone().unwrap_or("client".into()));
+        let import = match (esm, instance.export.as_str()) {
+            (false, "default") => format!("const {local} = require('{spec}');"),
+            (false, export) if export == local => format!("const {{ {export} }} = require('{spec}');"),
+            (false, export) => format!("const {{ {export}: {local} }} = require('{spec}');"),
+            (true, "default") => format!("import {local} from '{spec}';"),
+            (true, export) if export == local => format!("import {{ {export} }} from '{spec}';"),
+            (true, export) => format!("import {{ {export} as {local} }} from '{spec}';"),
+        };
+        return Some((import, local));
     }
     None
 }

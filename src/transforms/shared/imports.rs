@@ -29,7 +29,8 @@ pub fn insert(cx: &FileContext<'_>, text: &str, module: Option<&str>) -> Edit {
         let indent = cx.file.indent_at(anchor.start).to_string();
         return Edit::insert(point.offset, layout::statement_after(point, text, &indent, style));
     }
-    before_first_statement(cx, text, style.eol)
+    // The file's first imports: a block of their own, a blank line before its code.
+    before_first_statement(cx, text, &format!("{}{}", style.eol, style.eol))
 }
 
 /// Inserts `text` as a paragraph of its own (a blank line before and after) after the imports.
