@@ -30,8 +30,9 @@ pub const EXIT_ERROR: i32 = 2;
 #[command(name = "express-harden", version, args_conflicts_with_subcommands = true)]
 #[command(after_help = "Exit codes: 0 nothing to do or success; 1 changes due (--check); 2 errors or bad usage.")]
 pub struct Cli {
-    /// Files or folders to fix (folders are walked, honouring .gitignore and skipping node_modules). Default: the
-    /// configuration's paths.include, else the current folder.
+    /// Files or folders to fix (folders are walked, honouring .gitignore and skipping node_modules that git does not
+    /// track, and test code unless --include-tests). Default: the configuration's paths.include, else the current
+    /// folder.
     pub paths: Vec<PathBuf>,
 
     /// Apply the changes (atomically) and print what was written.
@@ -69,6 +70,12 @@ pub struct Cli {
     /// Skip these transforms (comma-separated ids).
     #[arg(long, value_delimiter = ',', value_name = "ID,...")]
     pub skip: Vec<String>,
+
+    /// Also fix test code and fixtures: files under test/, tests/, __tests__/, spec/, fixtures/, __fixtures__/,
+    /// __mocks__/ and files named *.test.* or *.spec.*. Without it they are left alone (the summary counts them),
+    /// unless named as PATHS.
+    #[arg(long)]
+    pub include_tests: bool,
 
     /// Also write the whole change as one unified diff (a/ and b/ prefixes) to this file, for `git apply`.
     #[arg(long, value_name = "PATH")]
@@ -484,7 +491,8 @@ pub fn resolve(cli: &Cli, matches: Option<&clap::ArgMatches>, dir: &Path) -> Res
     for transform in &mut transforms {
         transform.prepare()?;
     }
-    let options = Options { selected: Vec::new(), exclude: config.paths.exclude.clone(), root: None };
+    let include_tests = cli.include_tests || config.include_tests.unwrap_or(false);
+    let options = Options { selected: Vec::new(), exclude: config.paths.exclude.clone(), root: None, include_tests };
     Ok(Resolved { paths, transforms, options, root })
 }
 

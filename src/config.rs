@@ -16,6 +16,8 @@ pub struct Config {
     pub transforms: TransformsConfig,
     /// Paths to fix and to leave out.
     pub paths: PathsConfig,
+    /// `"includeTests": true`: also fix test code and fixtures (`--include-tests`). `None`: not set.
+    pub include_tests: Option<bool>,
     /// The settings groups' keys (`"cookies"`, `"store"`, ...), as written.
     pub settings: serde_json::Map<String, serde_json::Value>,
 }
@@ -30,7 +32,7 @@ pub struct Known {
 }
 
 /// The engine's own top-level keys.
-const ENGINE_KEYS: [&str; 2] = ["transforms", "paths"];
+const ENGINE_KEYS: [&str; 3] = ["transforms", "paths", "includeTests"];
 
 /// `"transforms": { "only": [...], "skip": [...] }`.
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -102,6 +104,9 @@ fn from_value(value: serde_json::Value, known: &Known) -> Result<Config, String>
                 config.transforms = TransformsConfig::deserialize(value).map_err(|e| format!("\"{key}\": {e}"))?
             }
             "paths" => config.paths = PathsConfig::deserialize(value).map_err(|e| format!("\"{key}\": {e}"))?,
+            "includeTests" => {
+                config.include_tests = Option::<bool>::deserialize(value).map_err(|e| format!("\"{key}\": {e}"))?
+            }
             _ => match known.groups.iter().find(|g| g.key == key) {
                 // `null` leaves the setting unset, as it always did.
                 Some(_) if value.is_null() => {}
@@ -162,6 +167,16 @@ mod tests {
         assert!(err.contains("\"transforms.only\": unknown transform `helmut`"), "{err}");
         let err = parse(r#"{ "cookies": { "sameSite": "none" } }"#).expect_err("none is not offered");
         assert!(err.contains("expected `lax` or `strict`"), "{err}");
+        let err = parse(r#"{ "includeTests": "yes" }"#).expect_err("not a boolean");
+        assert!(err.contains("\"includeTests\": invalid type: string \"yes\", expected a boolean"), "{err}");
+    }
+
+    #[test]
+    fn include_tests_is_a_boolean_and_null_leaves_it_unset() {
+        assert_eq!(parse(r#"{ "includeTests": true }"#).expect("valid").include_tests, Some(true));
+        assert_eq!(parse(r#"{ "includeTests": false }"#).expect("valid").include_tests, Some(false));
+        assert_eq!(parse(r#"{ "includeTests": null }"#).expect("valid").include_tests, None);
+        assert_eq!(parse("{}").expect("valid").include_tests, None);
     }
 
     #[test]

@@ -152,6 +152,9 @@ pub struct RunResult {
     pub files_scanned: usize,
     /// Source files parsed (the others could not matter to any selected transform).
     pub files_parsed: usize,
+    /// Source files the walk left alone as test code or fixtures ([`crate::discover::is_test_code`]); 0 with
+    /// [`crate::transform::Options::include_tests`].
+    pub tests_skipped: usize,
     /// Things the user must do after applying the changes.
     pub next_steps: Vec<String>,
     /// The transforms' own next steps (part of `next_steps`), kept to recompute it for what was written.

@@ -132,9 +132,14 @@ fn run_on_this_thread(
 ) -> RunResult {
     let options = &Options { selected: transforms.iter().map(|t| t.info().id).collect(), ..options.clone() };
     let root = options.root.as_deref();
-    let found = crate::discover::discover_excluding(paths, &options.exclude, root);
-    let mut result =
-        RunResult { files_scanned: found.sources.len(), root: options.root.clone(), ..RunResult::default() };
+    let walk = crate::discover::WalkOptions { exclude: &options.exclude, root, include_tests: options.include_tests };
+    let found = crate::discover::discover_with(paths, &walk);
+    let mut result = RunResult {
+        files_scanned: found.sources.len(),
+        tests_skipped: found.tests_skipped.len(),
+        root: options.root.clone(),
+        ..RunResult::default()
+    };
     result.errors.extend(found.errors);
 
     let manifests = ManifestIndex::build(found.sources.iter().chain(&found.views), root);

@@ -11,8 +11,9 @@ use crate::discover::display_path;
 use crate::outcome::{FileChange, RunResult};
 use crate::transform::Severity;
 
-/// Version of the JSON document; bumped on any incompatible change.
-pub const JSON_SCHEMA_VERSION: u32 = 1;
+/// Version of the JSON document's shape; bumped on any change to it, additions included (docs/output.md,
+/// "Versioning"). 2 added `summary.test_files_skipped`.
+pub const JSON_SCHEMA_VERSION: u32 = 2;
 
 /// What the run did with the changes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -161,9 +162,14 @@ pub fn summary(result: &RunResult, mode: Mode, color: bool) -> String {
         1 => format!("1 file ({sources} source, {manifests} package.json)"),
         n => format!("{n} files ({sources} source, {manifests} package.json)"),
     };
+    let tests = match result.tests_skipped {
+        0 => String::new(),
+        1 => "; skipped 1 test file (--include-tests to harden it)".to_string(),
+        n => format!("; skipped {n} test files (--include-tests to harden them)"),
+    };
     let _ = writeln!(
         out,
-        "{} {changed}; scanned {} source files, parsed {}",
+        "{} {changed}; scanned {} source files, parsed {}{tests}",
         paint("1", &format!("express-harden: {verb}")),
         result.files_scanned,
         result.files_parsed
@@ -289,6 +295,7 @@ struct JsonSummary<'a> {
     files_scanned: usize,
     files_parsed: usize,
     files_changed: usize,
+    test_files_skipped: usize,
     transforms: BTreeMap<&'a str, usize>,
     findings: usize,
     errors: usize,
@@ -348,6 +355,7 @@ pub fn json(result: &RunResult, mode: Mode, written: &dyn Fn(&FileChange) -> boo
             files_scanned: result.files_scanned,
             files_parsed: result.files_parsed,
             files_changed: result.changes.len(),
+            test_files_skipped: result.tests_skipped,
             transforms,
             findings: result.findings.len(),
             errors: result.errors.len(),

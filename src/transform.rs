@@ -151,6 +151,11 @@ pub struct Options {
     /// file is read through a symbolic link that leads out of it. `None`: no bound. The run's result carries it
     /// ([`crate::outcome::RunResult::root`]) for the writer.
     pub root: Option<std::path::PathBuf>,
+    /// Also fix test code and fixtures (`--include-tests`, `includeTests`): files under `test/`, `tests/`,
+    /// `__tests__/`, `spec/`, `fixtures/`, `__fixtures__/`, `__mocks__/` and files named `*.test.*` or `*.spec.*`
+    /// ([`crate::discover::is_test_code`]). Without it the walk leaves them alone and counts them
+    /// ([`crate::outcome::RunResult::tests_skipped`]); a path named on the command line that is test code is taken.
+    pub include_tests: bool,
 }
 
 impl FileContext<'_> {

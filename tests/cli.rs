@@ -888,7 +888,7 @@ fn json_dry_run_with_changes_matches_the_schema() {
     assert_eq!(out.stderr, "", "JSON mode prints nothing on stderr");
     let doc = out.json();
     assert_valid(&doc);
-    assert_eq!(doc["schema_version"], 1);
+    assert_eq!(doc["schema_version"], 2);
     assert_eq!(doc["mode"], "dry-run");
     assert_eq!(doc["files"][0]["path"], "app.js");
     assert_eq!(doc["files"][0]["kind"], "source");
@@ -915,6 +915,7 @@ fn json_dry_run_with_changes_matches_the_schema() {
             "files_scanned": 1,
             "files_parsed": 1,
             "files_changed": 2,
+            "test_files_skipped": 0,
             "transforms": {"helmet": 2},
             "findings": 0,
             "errors": 0
@@ -1007,9 +1008,9 @@ fn the_schema_rejects_documents_that_break_the_contract() {
     assert_valid(&doc);
     assert_eq!(doc["findings"].as_array().map(Vec::len), Some(1), "{doc:#}");
 
-    let mutations: [(&str, Mutation); 14] = [
+    let mutations: [(&str, Mutation); 15] = [
         ("schema_version dropped", |d| drop(d.as_object_mut().and_then(|o| o.remove("schema_version")))),
-        ("schema_version 2", |d| d["schema_version"] = 2.into()),
+        ("schema_version 1", |d| d["schema_version"] = 1.into()),
         ("unknown top-level property", |d| d["extra"] = true.into()),
         ("unknown mode", |d| d["mode"] = "apply".into()),
         ("tool.name changed", |d| d["tool"]["name"] = "other".into()),
@@ -1022,6 +1023,9 @@ fn the_schema_rejects_documents_that_break_the_contract() {
         ("unknown dependency section", |d| d["dependency_changes"][0]["section"] = "bundleDependencies".into()),
         ("error with an extra property", |d| d["errors"][0]["code"] = 3.into()),
         ("negative count", |d| d["summary"]["files_scanned"] = (-1).into()),
+        ("skipped tests not counted", |d| {
+            drop(d["summary"].as_object_mut().and_then(|o| o.remove("test_files_skipped")))
+        }),
     ];
     for (what, mutate) in mutations {
         let mut broken = doc.clone();
@@ -1453,6 +1457,120 @@ fn configuration_errors_name_the_file_the_key_and_the_accepted_values() {
         "{}",
         bad_out.stderr
     );
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Test code, and node_modules folders git tracks.
+
+/// A module with a hardcoded session secret: the `secrets` transform moves it to an environment variable.
+const FIXED_SECRET_JS: &str =
+    "const session = require('express-session');\n\nmodule.exports = session({ secret: 'keyboard cat' });\n";
+
+/// The line `secrets` writes in place of the hardcoded secret.
+const MOVED_SECRET: &str = "module.exports = session({ secret: requiredSecret('SESSION_SECRET') });";
+
+/// An app and its test, both with a hardcoded session secret.
+fn app_with_a_test() -> Project {
+    Project::empty()
+        .with("package.json", PACKAGE_JSON)
+        .with("app.js", FIXED_SECRET_JS)
+        .with("test/app.test.js", FIXED_SECRET_JS)
+}
+
+#[test]
+fn test_code_is_left_alone_and_counted() {
+    let project = app_with_a_test();
+
+    let dry = run(project.path(), &["--only", "secrets"]);
+    let json = run(project.path(), &["--only", "secrets", "--format", "json"]);
+    let write = run(project.path(), &["--only", "secrets", "--write"]);
+
+    assert_eq!(dry.code, 0, "{dry:?}");
+    assert!(dry.stdout.contains("+++ b/app.js"), "{}", dry.stdout);
+    assert!(!dry.stdout.contains("test/app.test.js"), "the test is left alone: {}", dry.stdout);
+    assert!(
+        dry.stderr.starts_with(
+            "express-harden: would change 1 file (1 source, 0 package.json); scanned 1 source files, parsed 1; \
+             skipped 1 test file (--include-tests to harden it)\n"
+        ),
+        "{}",
+        dry.stderr
+    );
+    let doc = json.json();
+    assert_valid(&doc);
+    assert_eq!(doc["summary"]["test_files_skipped"], 1);
+    assert_eq!(doc["summary"]["files_scanned"], 1);
+    assert_eq!(write.code, 0, "{write:?}");
+    assert!(project.read("app.js").contains(MOVED_SECRET));
+    assert_eq!(project.read("test/app.test.js"), FIXED_SECRET_JS, "the test keeps its fixed secret");
+}
+
+#[test]
+fn include_tests_as_a_flag_or_a_configuration_key_hardens_test_code() {
+    let flagged = app_with_a_test();
+    let configured = app_with_a_test().with("express-harden.json", r#"{ "includeTests": true }"#);
+
+    let flag = run(flagged.path(), &["--only", "secrets", "--include-tests", "--write"]);
+    let config = run(configured.path(), &["--only", "secrets", "--write"]);
+
+    for (out, project) in [(&flag, &flagged), (&config, &configured)] {
+        assert_eq!(out.code, 0, "{out:?}");
+        assert!(out.stdout.contains("wrote test/app.test.js (secrets;"), "{}", out.stdout);
+        assert!(!out.stderr.contains("skipped"), "{}", out.stderr);
+        assert!(project.read("app.js").contains(MOVED_SECRET));
+        assert!(project.read("test/app.test.js").contains(MOVED_SECRET));
+    }
+}
+
+#[test]
+fn test_code_named_on_the_command_line_is_hardened() {
+    let project = app_with_a_test().with("test/helpers.js", FIXED_SECRET_JS).with("src/app.spec.js", FIXED_SECRET_JS);
+
+    let folder = run(project.path(), &["--only", "secrets", "test"]);
+    let file = run(project.path(), &["--only", "secrets", "src/app.spec.js"]);
+    let src = run(project.path(), &["--only", "secrets", "src", "app.js"]);
+
+    assert_eq!(folder.code, 0, "{folder:?}");
+    assert!(folder.stdout.contains("+++ b/test/app.test.js") && folder.stdout.contains("+++ b/test/helpers.js"));
+    assert!(!folder.stderr.contains("skipped"), "{}", folder.stderr);
+    assert!(file.stdout.contains("+++ b/src/app.spec.js"), "{}", file.stdout);
+    // A folder that is not test code, named: what is test code below it is still left alone.
+    assert!(src.stdout.contains("+++ b/app.js") && !src.stdout.contains("app.spec.js"), "{}", src.stdout);
+    assert!(src.stderr.contains("; skipped 1 test file (--include-tests to harden it)"), "{}", src.stderr);
+}
+
+#[test]
+fn node_modules_that_git_tracks_are_hardened_and_installed_ones_are_not() {
+    let server = "packages/node_modules/@acme/server/index.js";
+    let project = Project::empty()
+        .with("package.json", PACKAGE_JSON)
+        .with(server, FIXED_SECRET_JS)
+        .with("packages/node_modules/@acme/server/scratch.js", FIXED_SECRET_JS)
+        .with("node_modules/x/index.js", FIXED_SECRET_JS);
+    project.git(&["init", "--quiet"]);
+    project.git(&["add", "package.json", server]);
+    project.git(&["commit", "--quiet", "--message", "a monorepo that commits its packages"]);
+
+    let out = run(project.path(), &["--only", "secrets", "--write"]);
+
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.stdout, "wrote packages/node_modules/@acme/server/index.js (secrets; +10 -1)\n");
+    assert!(project.read(server).contains(MOVED_SECRET));
+    assert_eq!(project.read("packages/node_modules/@acme/server/scratch.js"), FIXED_SECRET_JS, "untracked");
+    assert_eq!(project.read("node_modules/x/index.js"), FIXED_SECRET_JS, "an installed package");
+}
+
+#[test]
+fn without_git_every_node_modules_folder_is_skipped() {
+    let project = Project::empty()
+        .with("package.json", PACKAGE_JSON)
+        .with("packages/node_modules/@acme/server/index.js", FIXED_SECRET_JS);
+
+    let out = run(project.path(), &["--only", "secrets"]);
+
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.stdout, "");
+    assert!(out.stderr.starts_with("express-harden: would change no files; scanned 0 source files"), "{}", out.stderr);
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
