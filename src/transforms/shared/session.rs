@@ -199,7 +199,8 @@ mod tests {
              app.use(require('express-session')());\n\
              export const mw = expressSession(build());\n",
         );
-        let uses = session_uses(&f, &FileLinks::default(), EXPRESS_SESSION);
+        let links = FileLinks::default();
+        let uses = session_uses(&f, &links, EXPRESS_SESSION);
         assert_eq!(uses.len(), 4);
         assert!(matches!(uses[0].options, SessionOptions::Variable { decl, .. } if decl.name == "opts"));
         assert!(matches!(uses[1].options, SessionOptions::Inline(o) if o.get("store").is_some()));
