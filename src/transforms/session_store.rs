@@ -355,7 +355,10 @@ impl Transform for SessionStore {
             let indent = cx.file.indent_at(anchor).to_string();
             let block = objects::reindent(&setup_text.join(style.eol), &indent, style);
             // The block stands apart: a blank line before it (unless there is one) and after it.
-            let line_before = cx.file.code[..at].trim_end_matches(['\n', '\r']).rsplit('\n').next().unwrap_or("");
+            // (The line before `at`, which starts a line: its own line ending stripped, not the blank lines above.)
+            let before = &cx.file.code[..at];
+            let before = before.strip_suffix('\n').map_or(before, |b| b.strip_suffix('\r').unwrap_or(b));
+            let line_before = before.rsplit('\n').next().unwrap_or("");
             let gap = if at == 0 || line_before.trim().is_empty() { "" } else { style.eol };
             plan.edits.push(Edit::insert(at, format!("{gap}{indent}{block}{}{}", style.eol, style.eol)));
         }
