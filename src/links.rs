@@ -107,6 +107,10 @@ pub struct AppParam {
     pub origin: Option<(PathBuf, usize)>,
 }
 
+/// The app a parameter receives: the file that creates it and the start of its `express()` call (`None` for a
+/// router, or an app whose creation is not seen).
+type AppOrigin = Option<(PathBuf, usize)>;
+
 /// An object literal of this file that another module passes to a package's function.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PassedObject {
@@ -373,7 +377,7 @@ enum Resolved {
     /// An object literal of a file.
     Object(usize, Range<usize>),
     /// A package's function or constructor called in a file.
-    Instance(usize, CallFacts, bool),
+    Instance(usize, Box<CallFacts>, bool),
 }
 
 /// Links the analysed files. `inputs[i]` is `None` for a discovered file that was not analysed; `resolver` indexes
@@ -554,7 +558,7 @@ impl<'b> Linker<'_, 'b> {
                 let callee = call.callee.as_ref()?;
                 let binding = callee.binding.as_ref();
                 if binding.is_some_and(|b| !is_relative_or_workspace(self, i, &b.module)) && members.is_empty() {
-                    return Some(Resolved::Instance(i, (**call).clone(), false));
+                    return Some(Resolved::Instance(i, call.clone(), false));
                 }
                 // A function returning an object literal: `session(sessionOptions())`.
                 let first = callee.path.split('.').next()?.to_string();
@@ -572,7 +576,7 @@ impl<'b> Linker<'_, 'b> {
                 if is_relative_or_workspace(self, i, &binding.module) {
                     return None;
                 }
-                Some(Resolved::Instance(i, (**call).clone(), true))
+                Some(Resolved::Instance(i, call.clone(), true))
             }
             _ => None,
         }
@@ -650,7 +654,7 @@ impl<'b> Linker<'_, 'b> {
                 continue;
             }
             let call = &site.call;
-            let express_args: Vec<(usize, bool, Option<(PathBuf, usize)>)> = call
+            let express_args: Vec<(usize, bool, AppOrigin)> = call
                 .args
                 .iter()
                 .enumerate()

@@ -152,6 +152,77 @@ pub fn add_before(
     }
 }
 
+/// Properties a transform wants in an object literal that is not written yet: the options of a call made without
+/// arguments (`session()`), to go at `at`, right before its closing parenthesis. Several transforms may each want
+/// some properties in the same new object; they cannot each write `{ ... }` there, so they plan parts, and the engine
+/// writes one object holding every part planned at one point ([`new_object_edits`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectPart {
+    /// Where the object goes.
+    pub at: usize,
+    /// The properties, each in the file's style (`store: new RedisStore({ client })`); a property may span lines,
+    /// its later lines indented relative to its first one.
+    pub props: Vec<String>,
+    /// Whether these properties go before the parts that are not leading (as a store or a secret reads first in
+    /// the options, while the cookie's flags come last); among themselves, parts keep the order they were planned in.
+    pub leading: bool,
+    /// Id of the transform that planned the part (set by the engine, like an edit's).
+    pub transform: &'static str,
+}
+
+impl ObjectPart {
+    /// Properties for the new object at `at`.
+    pub fn new(at: usize, props: Vec<String>, leading: bool) -> ObjectPart {
+        ObjectPart { at, props, leading, transform: "" }
+    }
+}
+
+/// One insertion per point where parts were planned: an object literal holding the properties of every part there,
+/// leading parts first, each part's properties in their order. `{ a }` for a single one-line property; otherwise one
+/// property per line, one level deeper than the line of `at`, with the file's trailing-comma habit. The edit belongs
+/// to the transform of the first part planned there and lists the others as merged.
+pub fn new_object_edits(code: &str, parts: &[ObjectPart], style: &Style) -> Vec<Edit> {
+    let mut points: Vec<usize> = parts.iter().map(|p| p.at).collect();
+    points.sort_unstable();
+    points.dedup();
+    points
+        .into_iter()
+        .filter_map(|at| {
+            let here: Vec<&ObjectPart> = parts.iter().filter(|p| p.at == at).collect();
+            let ordered = here.iter().filter(|p| p.leading).chain(here.iter().filter(|p| !p.leading));
+            let props: Vec<&String> = ordered.flat_map(|p| &p.props).collect();
+            let owner = here.first()?.transform;
+            let mut merged: Vec<&'static str> = here.iter().map(|p| p.transform).filter(|t| *t != owner).collect();
+            merged.sort_unstable();
+            merged.dedup();
+            let text = match props.as_slice() {
+                [] => return None,
+                [only] if !only.contains('\n') => format!("{{ {only} }}"),
+                _ => {
+                    let indent = indent_of_line(code, at);
+                    let inner = format!("{indent}{}", style.indent_unit);
+                    let eol = style.eol;
+                    let lines: Vec<String> =
+                        props.iter().map(|p| format!("{inner}{}", reindent(p, &inner, style))).collect();
+                    let trailing = if style.trailing_commas { "," } else { "" };
+                    format!("{{{eol}{}{trailing}{eol}{indent}}}", lines.join(&format!(",{eol}")))
+                }
+            };
+            Some(Edit { merged, ..Edit::insert(at, text).by(owner) })
+        })
+        .collect()
+}
+
+/// An object literal holding `props`, as a property of an object [`new_object_edits`] writes over several lines:
+/// itself over several lines (one level deeper, later lines relative to the property's first), with the file's
+/// trailing-comma habit.
+pub fn nested_in_new_object(props: &[String], style: &Style) -> String {
+    let unit = &style.indent_unit;
+    let trailing = if style.trailing_commas { "," } else { "" };
+    let body: Vec<String> = props.iter().map(|p| format!("{unit}{p}")).collect();
+    format!("{{\n{}{trailing}\n}}", body.join(",\n"))
+}
+
 /// The offset of a comma after `after` and before `close`, skipping whitespace and comments.
 fn trailing_comma(code: &str, comments: &[Range<usize>], after: usize, close: usize) -> Option<usize> {
     let mut pos = after;
@@ -292,6 +363,48 @@ mod tests {
         edits.extend(add_properties(&file.code, &facts.comments, objects[1], &props, &facts.style));
         let out = crate::edit::apply(&file.code, &edits).expect("applies");
         assert_eq!(out, format!("{HEAD}a(session({{\n  secret: 's',\n  a: 1,\n  b: 2,\n}}));\nb(session({{ secret: 's', a: 1, b: 2 }}));\n"));
+    }
+
+    #[test]
+    fn parts_at_one_point_make_one_object() {
+        let code = "const app = express();\n  app.use(session());\n";
+        let at = code.find("())").expect("call") + 1;
+        let part = |props: &[&str], leading: bool, transform: &'static str| ObjectPart {
+            transform,
+            ..ObjectPart::new(at, props.iter().map(|p| p.to_string()).collect(), leading)
+        };
+        let style = Style::default();
+        // One one-line property: on one line.
+        let edits = new_object_edits(code, &[part(&["secret: s"], true, "b")], &style);
+        assert_eq!(
+            crate::edit::apply(code, &edits).expect("applies"),
+            code.replace("session()", "session({ secret: s })")
+        );
+        assert_eq!((edits[0].transform, edits[0].merged.clone()), ("b", vec![]));
+        // Several parts: leading parts first, each in planned order, one per line below the line's indentation; a
+        // property over several lines is indented with it; the edit is the first planner's, listing the others.
+        let parts = [
+            part(&["store: x"], true, "a"),
+            part(&["name: 'sid'", "cookie: {\n  secure: true\n}"], false, "c"),
+            part(&["secret: s"], true, "b"),
+        ];
+        let edits = new_object_edits(code, &parts, &style);
+        assert_eq!(edits.len(), 1);
+        assert_eq!((edits[0].transform, edits[0].merged.clone()), ("a", vec!["b", "c"]));
+        assert_eq!(
+            crate::edit::apply(code, &edits).expect("applies"),
+            "const app = express();\n  app.use(session({\n    store: x,\n    secret: s,\n    name: 'sid',\n    \
+             cookie: {\n      secure: true\n    }\n  }));\n"
+        );
+        // The file's trailing commas and line endings.
+        let crlf = code.replace('\n', "\r\n");
+        let style = Style { trailing_commas: true, eol: "\r\n", indent_unit: "\t".to_string(), ..Style::default() };
+        let parts = [ObjectPart { at: at + 1, ..part(&["a: 1", "b: 2"], false, "a") }];
+        assert_eq!(
+            crate::edit::apply(&crlf, &new_object_edits(&crlf, &parts, &style)).expect("applies"),
+            "const app = express();\r\n  app.use(session({\r\n  \ta: 1,\r\n  \tb: 2,\r\n  }));\r\n"
+        );
+        assert!(new_object_edits(code, &[part(&[], true, "a")], &Style::default()).is_empty());
     }
 
     #[test]

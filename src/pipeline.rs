@@ -499,12 +499,15 @@ fn plan_file(
                 project,
                 options,
             };
-            let before = (plan.edits.len(), plan.dependencies.len(), plan.findings.len());
+            let before = (plan.edits.len(), plan.dependencies.len(), plan.findings.len(), plan.new_objects.len());
             transform.plan(&cx, &mut plan);
             plan.edits[before.0..].iter_mut().for_each(|e| e.transform = id);
             plan.dependencies[before.1..].iter_mut().for_each(|d| d.transform = id);
             plan.findings[before.2..].iter_mut().for_each(|f| f.transform = id);
+            plan.new_objects[before.3..].iter_mut().for_each(|p| p.transform = id);
         }
+        // The parts several transforms planned for one new object become one object literal.
+        plan.edits.extend(crate::objects::new_object_edits(&current.code, &plan.new_objects, &current_facts.style));
         planned.findings.extend(plan.findings);
         planned.next_steps.extend(plan.next_steps);
         for request in plan.dependencies {
@@ -568,7 +571,8 @@ fn plan_file(
             planned.dependencies.clear();
             return planned;
         }
-        ids.extend(plan.edits.iter().map(|e| e.transform));
+        // (A transform whose part went into another's edit, its properties of a new object, changed the file too.)
+        ids.extend(plan.edits.iter().flat_map(|e| std::iter::once(e.transform).chain(e.merged.iter().copied())));
         // The edits so far, on the original text, each still owned by its transform (reports group them so).
         all_edits = if phases_with_edits == 0 {
             plan.edits
@@ -809,12 +813,13 @@ fn apply_manifest(
         if info.dependency(&request.package).is_some() {
             continue;
         }
-        match manifest::set_dependency(&m.text, request.section, &request.package, &request.spec) {
+        let section = request.section_in(&info);
+        match manifest::set_dependency(&m.text, section, &request.package, &request.spec) {
             Ok(updated) => m.step(
                 updated,
                 DependencyChange {
                     manifest: manifest.to_path_buf(),
-                    section: request.section,
+                    section,
                     package: request.package.clone(),
                     from: None,
                     to: request.spec.clone(),

@@ -94,8 +94,12 @@ pub struct DependencyRequest {
     pub package: String,
     /// Range to add when the manifest does not list the package in any section.
     pub spec: String,
-    /// Section to add it to.
+    /// Section to add it to, unless the package it serves says otherwise (see `serves`).
     pub section: DepSection,
+    /// The package the new one works for (`express` for helmet, `express-session` for a session store): a package
+    /// for `dependencies` goes to `devDependencies` when the manifest lists the one it serves only there (an app
+    /// whose Express is a development tool, such as a test server, gets its helmet where its Express is).
+    pub serves: Option<String>,
     /// Transform asking for it (set by the engine).
     pub transform: &'static str,
 }
@@ -103,7 +107,29 @@ pub struct DependencyRequest {
 impl DependencyRequest {
     /// A package the planned code needs (the engine attributes it to the planning transform).
     pub fn new(package: impl Into<String>, spec: impl Into<String>, section: DepSection) -> DependencyRequest {
-        DependencyRequest { package: package.into(), spec: spec.into(), section, transform: "" }
+        DependencyRequest { package: package.into(), spec: spec.into(), section, serves: None, transform: "" }
+    }
+
+    /// The same request, for a package that serves `package` (it follows that one's section).
+    pub fn serving(self, package: impl Into<String>) -> DependencyRequest {
+        DependencyRequest { serves: Some(package.into()), ..self }
+    }
+
+    /// The section the package goes to in a manifest that does not list it yet: `devDependencies` when the
+    /// requested section is `dependencies` and the manifest lists the package it serves in `devDependencies` and in no
+    /// section installed for the app at run time (`dependencies`, `optionalDependencies`, `peerDependencies`: a
+    /// library whose Express is a peer needs helmet at run time all the same); otherwise the requested one.
+    pub fn section_in(&self, manifest: &crate::manifest::ManifestInfo) -> DepSection {
+        let Some(served) = &self.serves else { return self.section };
+        let listed: Vec<DepSection> = manifest.dependency_all(served).into_iter().map(|(s, _)| s).collect();
+        if self.section == DepSection::Dependencies
+            && !listed.is_empty()
+            && listed.iter().all(|s| *s == DepSection::DevDependencies)
+        {
+            DepSection::DevDependencies
+        } else {
+            self.section
+        }
     }
 }
 
@@ -112,6 +138,9 @@ impl DependencyRequest {
 pub struct FilePlan {
     /// Source edits.
     pub edits: Vec<Edit>,
+    /// Properties for object literals that are not written yet (the options of `session()`): the engine writes one
+    /// object per point for the parts of every transform ([`crate::objects::new_object_edits`]).
+    pub new_objects: Vec<crate::objects::ObjectPart>,
     /// Packages the new code needs.
     pub dependencies: Vec<DependencyRequest>,
     /// Findings.
@@ -333,5 +362,38 @@ pub trait Transform: Send + Sync {
     /// settings ask for (`--latest` reads the npm registry). An error stops the run before anything is planned.
     fn prepare(&mut self) -> Result<(), String> {
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::ManifestInfo;
+
+    fn manifest(sections: &str) -> ManifestInfo {
+        ManifestInfo::parse(&format!("{{ \"name\": \"a\"{sections} }}")).expect("parses")
+    }
+
+    #[test]
+    fn a_package_follows_the_section_of_the_package_it_serves() {
+        let store = || DependencyRequest::new("connect-redis", "^9.0.0", DepSection::Dependencies);
+        let dev_only = manifest(", \"devDependencies\": { \"express-session\": \"^1.19.0\" }");
+        assert_eq!(store().serving("express-session").section_in(&dev_only), DepSection::DevDependencies);
+        // Without `serves`, or serving a package the manifest does not list: the requested section.
+        assert_eq!(store().section_in(&dev_only), DepSection::Dependencies);
+        assert_eq!(store().serving("express").section_in(&dev_only), DepSection::Dependencies);
+        // Listed for run time too (a library's peer, an app's dependency): dependencies.
+        let peer = manifest(
+            ", \"peerDependencies\": { \"express\": \"^4 || ^5\" }, \"devDependencies\": { \"express\": \"^5.3.0\" }",
+        );
+        assert_eq!(store().serving("express").section_in(&peer), DepSection::Dependencies);
+        let both = manifest(
+            ", \"dependencies\": { \"express\": \"^5.3.0\" }, \"devDependencies\": { \"express\": \"^5.3.0\" }",
+        );
+        assert_eq!(store().serving("express").section_in(&both), DepSection::Dependencies);
+        // A types package stays in devDependencies whatever it serves.
+        let types = DependencyRequest::new("@types/connect-pg-simple", "^7.0.3", DepSection::DevDependencies);
+        let runtime = manifest(", \"dependencies\": { \"express-session\": \"^1.19.0\" }");
+        assert_eq!(types.serving("express-session").section_in(&runtime), DepSection::DevDependencies);
     }
 }

@@ -338,6 +338,97 @@ fn the_default_run_applies_every_transform() {
     assert_eq!(check.stdout, "");
 }
 
+/// `session()` with no options, in CommonJS, an ES module and TypeScript, with every transform (the default run): the
+/// store, the secret and the cookie's options are planned by three transforms at the same point, the empty
+/// parentheses, and become one options object; a second run finds nothing to change.
+#[test]
+fn session_without_options_gets_one_options_object_from_every_transform() {
+    let head = "import express from 'express';\nimport session from 'express-session';\n\n";
+    let tail = "export const app = express();\napp.use(session());\n";
+    let project = Project::empty()
+        .with(
+            "app.js",
+            "const express = require('express');\nconst session = require('express-session');\n\n\
+             const app = express();\napp.use(session());\n\napp.get('/', (req, res) => res.send(req.session.id));\n\n\
+             module.exports = app;\n",
+        )
+        .with("server.mjs", format!("{head}{tail}"))
+        .with("src/index.ts", format!("{head}{tail}"))
+        .with(
+            "package.json",
+            "{\n  \"name\": \"bare-session\",\n  \"dependencies\": {\n    \"express\": \"^4.22.3\",\n    \
+             \"express-session\": \"^1.19.0\"\n  }\n}\n",
+        );
+
+    let write = run(project.path(), &["--write"]);
+    let check = run(project.path(), &["--check"]);
+
+    assert_eq!(write.code, 0, "{write:?}");
+    let options = "\
+app.use(session({
+  store: new RedisStore({ client: redisClient }),
+  secret: requiredSecret('SESSION_SECRET'),
+  name: 'sid',
+  resave: false,
+  saveUninitialized: false,
+  cookie: {
+    httpOnly: true,
+    secure: process.env.NODE_ENV === 'production',
+    sameSite: 'lax'
+  }
+}));
+";
+    let app = project.read("app.js");
+    assert_eq!(
+        app,
+        format!(
+            "const express = require('express');
+const helmet = require('helmet');
+const session = require('express-session');
+const {{ RedisStore }} = require('connect-redis');
+const {{ createClient }} = require('redis');
+
+function requiredSecret(name) {{
+  const value = process.env[name];
+  if (value) return value;
+  if (process.env.NODE_ENV === 'production') {{
+    throw new Error(`${{name}} must be set in production`);
+  }}
+  return `dev-only-${{name.toLowerCase()}}`;
+}}
+
+const app = express();
+app.use(helmet());
+
+const redisClient = createClient({{
+  url: process.env.REDIS_URL || 'redis://localhost:6379'
+}});
+redisClient.connect().catch(console.error);
+
+{options}
+app.get('/', (req, res) => res.send(req.session.id));
+
+module.exports = app;
+"
+        )
+    );
+    for file in ["server.mjs", "src/index.ts"] {
+        let written = project.read(file);
+        assert!(
+            written.ends_with(&format!("redisClient.connect().catch(console.error);\n\n{options}")),
+            "{file}:\n{written}"
+        );
+    }
+    for file in ["app.js", "server.mjs", "src/index.ts"] {
+        let line = write.stdout.lines().find(|l| l.starts_with(&format!("wrote {file} ("))).unwrap_or_default();
+        assert!(line.contains("(helmet, secrets, session-cookie, session-store; "), "{}", write.stdout);
+    }
+    assert!(write.stderr.contains("  session-cookie: 3 files\n"), "{}", write.stderr);
+    assert!(write.stderr.contains("app.js:5:9: info [secrets/missing-secret] express-session was given no secret"));
+    assert_eq!(check.code, 0, "nothing is left to change: {check:?}");
+    assert_eq!(check.stdout, "");
+}
+
 #[test]
 fn dry_run_writes_nothing_anywhere() {
     let project = Project::express_app()

@@ -15,7 +15,8 @@
 //! app.use(cookieSession({ keys: [process.env.KEY], name: 'sid', httpOnly: true, secure: process.env.NODE_ENV === 'production', sameSite: 'lax' }));
 //! ```
 //!
-//! Same flag policy as `session-cookie`; the default name `session` becomes a neutral one; no `maxAge` is reported.
+//! Same flag policy as `session-cookie`; the default name `session` becomes a neutral one; `cookieSession()` is
+//! hardened as `cookieSession({})`; no `maxAge` is reported.
 //! cookie-session has no `'auto'` for `secure`, but its default already is "secure when the request is": under
 //! `--secure-cookies auto`, `secure` is left unset. Data:
 //! `transforms/cookie-session/data.json`. Fixtures: `tests/fixtures/cookie-session/`.
@@ -30,7 +31,7 @@ use crate::transform::{FileContext, FilePlan, Transform, TransformInfo, Watch};
 use crate::transforms::data;
 use crate::transforms::shared::cookie_flags::{self, CookiePolicy, SecurePolicy, Wanted, COOKIES};
 use crate::transforms::shared::session::{self, SessionOptions, COOKIE_SESSION};
-use crate::values::Value;
+use crate::values::{ObjectFacts, Value};
 
 const ID: &str = "cookie-session";
 
@@ -74,14 +75,24 @@ impl Transform for CookieSession {
         let name = cookie_name(cx, &self.policy);
         let auto = self.policy.secure == SecurePolicy::Auto;
         let secure = self.policy.secure.expression();
+        // `cookieSession()` is hardened as `cookieSession({})` would be: its part goes into the options object
+        // written there.
+        let no_options = ObjectFacts::empty();
         for use_ in session::session_uses(cx.facts, cx.links, COOKIE_SESSION) {
             let message = "the cookie-session options are built outside this file or by a function: check httpOnly, \
                            secure, sameSite, name and maxAge by hand";
-            let Some(obj) = use_.object_or_report(cx, plan, message) else { continue };
-            if seen.contains(&obj.range) {
-                continue;
-            }
-            seen.push(obj.range.clone());
+            let new_at = use_.new_options_at(&cx.file.code);
+            let obj = match new_at {
+                Some(_) => &no_options,
+                None => {
+                    let Some(obj) = use_.object_or_report(cx, plan, message) else { continue };
+                    if seen.contains(&obj.range) {
+                        continue;
+                    }
+                    seen.push(obj.range.clone());
+                    obj
+                }
+            };
             let mut add = Vec::new();
             match obj.get("name").map(|p| &p.value) {
                 None => {
@@ -106,7 +117,10 @@ impl Transform for CookieSession {
             };
             let (flags, done) = cookie_flags::harden(cx, plan, obj, &wanted);
             add.extend(flags.into_iter().filter(|p| !(auto && p.starts_with("secure:"))));
-            cookie_flags::add_to(cx, plan, obj, &add);
+            match new_at {
+                Some(at) => session::add_to_new_options(plan, at, add, false),
+                None => cookie_flags::add_to(cx, plan, obj, &add),
+            }
             // With --behind-proxy the app needs `trust proxy` whether its cookie was made secure now or before.
             if done.secure_on || self.policy.behind_proxy.is_some() {
                 cookie_flags::trust_proxy(cx, plan, &self.policy, use_.at());

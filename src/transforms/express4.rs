@@ -165,11 +165,11 @@ impl Transform for Express4 {
         if !imports.is_empty() {
             plan.edits.push(import_edit(cx, &imports));
             for (bundled, _) in &imports {
-                plan.dependencies.push(DependencyRequest::new(
-                    bundled.package.clone(),
-                    bundled.spec.clone(),
-                    DepSection::Dependencies,
-                ));
+                // The middleware was part of Express: it goes to the section Express is listed in.
+                plan.dependencies.push(
+                    DependencyRequest::new(bundled.package.clone(), bundled.spec.clone(), DepSection::Dependencies)
+                        .serving("express"),
+                );
             }
         }
         if plan.edits.len() == edits_before {

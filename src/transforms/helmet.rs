@@ -222,7 +222,9 @@ impl Transform for Helmet {
                 oldest
             }
         };
-        plan.dependencies.push(DependencyRequest::new(d.package.clone(), spec, DepSection::Dependencies));
+        // helmet serves Express: it goes to the section Express is listed in.
+        plan.dependencies
+            .push(DependencyRequest::new(d.package.clone(), spec, DepSection::Dependencies).serving("express"));
     }
 }
 

@@ -36,8 +36,10 @@
 //! express-session `secret`, cookie-session `keys`/`secret` or `cookieParser(secret)` are replaced; lists read a
 //! comma-separated variable. In production a missing variable stops the app at start with a message naming it; in
 //! development a fixed development-only value keeps the app working without set-up. Secrets that already come from
-//! the environment, a config object or an import are left alone. Data: `transforms/secrets/data.json`. Fixtures:
-//! `tests/fixtures/secrets/`.
+//! the environment, a config object or an import are left alone. A middleware given no secret at all (`session()`,
+//! inline express-session options without `secret`, `cookieSession()`) gets one from the same variables, with a
+//! `missing-secret` finding; not an express-session in a file that gives cookie-parser a secret, which it then signs
+//! with (`req.secret`). Data: `transforms/secrets/data.json`. Fixtures: `tests/fixtures/secrets/`.
 
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -47,12 +49,13 @@ use serde::Deserialize;
 use crate::analysis::FileFacts;
 use crate::codegen;
 use crate::edit::Edit;
+use crate::objects;
 use crate::settings::{SettingsGroup, SettingsInput};
 use crate::source::SourceKind;
 use crate::transform::{FileContext, FilePlan, Transform, TransformInfo, Watch};
 use crate::transforms::data;
 use crate::transforms::shared::imports;
-use crate::transforms::shared::session::{self, COOKIE_SESSION, EXPRESS_SESSION};
+use crate::transforms::shared::session::{self, SessionOptions, SessionUse, COOKIE_SESSION, EXPRESS_SESSION};
 use crate::values::{ObjectFacts, Value};
 
 const ID: &str = "secrets";
@@ -130,6 +133,28 @@ struct Replacement {
     list: bool,
 }
 
+/// A session middleware given no signing secret at all (`session()`, `session({ resave: false })`,
+/// `cookieSession()`): it gets one from the environment.
+struct Missing<'a> {
+    /// Where the property goes.
+    target: Target<'a>,
+    /// `secret` or `keys`.
+    key: &'static str,
+    env: String,
+    list: bool,
+    /// The call, for the finding.
+    at: usize,
+    /// What the middleware did without one.
+    before: &'static str,
+}
+
+enum Target<'a> {
+    /// The inline options object, which names no secret.
+    Object(&'a ObjectFacts),
+    /// The options object written into `session()` at this point.
+    New(usize),
+}
+
 impl Transform for Secrets {
     fn info(&self) -> &TransformInfo {
         &self.info
@@ -169,9 +194,35 @@ impl Transform for Secrets {
                 }
             }
         };
+        let mut missing: Vec<Missing<'_>> = Vec::new();
+        // Without a secret of its own, express-session signs with the one cookie-parser was given (`req.secret`):
+        // then it works as it is, and is left so.
+        let parser_secret = facts.calls.iter().any(|s| {
+            !s.is_new
+                && !s.call.args.is_empty()
+                && s.call
+                    .callee
+                    .as_ref()
+                    .is_some_and(|c| c.is_module("cookie-parser") || c.is_export("express", "cookieParser"))
+        });
         for use_ in session::session_uses(facts, cx.links, EXPRESS_SESSION) {
             if let Some(obj) = use_.object() {
                 add(facts, prop_value(obj, "secret"), &env.session_secret, false);
+            }
+            if parser_secret {
+                continue;
+            }
+            if let Some(target) = without_secret(cx, &use_, &["secret"]) {
+                missing.push(Missing {
+                    target,
+                    key: "secret",
+                    env: env.session_secret.clone(),
+                    list: false,
+                    at: use_.at(),
+                    before: "express-session was given no secret: the app starts (with the deprecation warning \
+                             `req.secret; provide secret option`), but every request the middleware handles fails \
+                             with `secret option required for sessions`",
+                });
             }
         }
         for use_ in session::session_uses(facts, cx.links, COOKIE_SESSION) {
@@ -179,13 +230,24 @@ impl Transform for Secrets {
                 add(facts, prop_value(obj, "keys"), &env.session_keys, true);
                 add(facts, prop_value(obj, "secret"), &env.session_secret, false);
             }
+            // (`signed: false` needs no keys: any `signed` is left to the app.)
+            if let Some(target) = without_secret(cx, &use_, &["keys", "secret", "signed"]) {
+                missing.push(Missing {
+                    target,
+                    key: "keys",
+                    env: env.session_keys.clone(),
+                    list: true,
+                    at: use_.at(),
+                    before: "cookie-session was given no keys: the app stops at start with `.keys required.`",
+                });
+            }
         }
         for site in facts.calls.iter().filter(|s| !s.is_new) {
             if site.call.callee.as_ref().is_some_and(|c| c.is_module("cookie-parser")) {
                 add(facts, site.call.args.first(), &env.cookie_secret, false);
             }
         }
-        if found.is_empty() {
+        if found.is_empty() && missing.is_empty() {
             return;
         }
 
@@ -203,16 +265,50 @@ impl Transform for Secrets {
                 (name, Some(printed))
             }
         };
+        let read = |env: &str, list: bool| {
+            let call = format!("{helper}({})", cx.quoted(env));
+            if list {
+                format!("{call}.split({})", cx.quoted(","))
+            } else {
+                call
+            }
+        };
         for r in &found {
-            let call = format!("{helper}({})", cx.quoted(&r.env));
-            let text = if r.list { format!("{call}.split({})", cx.quoted(",")) } else { call };
-            plan.edits.push(Edit::replace(r.range.clone(), text));
+            plan.edits.push(Edit::replace(r.range.clone(), read(&r.env, r.list)));
+        }
+        for m in &missing {
+            let prop = format!("{}: {}", m.key, read(&m.env, m.list));
+            match m.target {
+                // First, as a store is: the secret reads before the cookie's details.
+                Target::Object(obj) => plan.edits.extend(objects::add_first_property(
+                    &cx.file.code,
+                    &facts.comments,
+                    obj,
+                    &prop,
+                    &facts.style,
+                )),
+                Target::New(at) => session::add_to_new_options(plan, at, vec![prop], true),
+            }
+            let list = if m.list { "the comma-separated keys of " } else { "" };
+            plan.findings.push(cx.finding(
+                "missing-secret",
+                m.at,
+                format!(
+                    "{}; it now signs its cookie with {list}{}, which must be set in production (in development a \
+                     development-only value is used)",
+                    m.before, m.env
+                ),
+            ));
         }
         if let Some(printed) = new_helper {
             plan.edits.push(imports::insert_paragraph(cx, &printed));
         }
 
-        let mut names: Vec<(&str, bool)> = found.iter().map(|r| (r.env.as_str(), r.list)).collect();
+        let mut names: Vec<(&str, bool)> = found
+            .iter()
+            .map(|r| (r.env.as_str(), r.list))
+            .chain(missing.iter().map(|m| (m.env.as_str(), m.list)))
+            .collect();
         names.sort();
         names.dedup();
         for (name, list) in names {
@@ -228,11 +324,31 @@ impl Transform for Secrets {
                 )
             });
         }
-        plan.next_steps.push(
-            "the secrets that were in the code are still in the git history: treat them as leaked and use new values \
-             (users are logged out once)"
-                .to_string(),
-        );
+        if !found.is_empty() {
+            plan.next_steps.push(
+                "the secrets that were in the code are still in the git history: treat them as leaked and use new \
+                 values (users are logged out once)"
+                    .to_string(),
+            );
+        }
+    }
+}
+
+/// Where a middleware that names none of `keys` in its options gets its secret: the options object written into
+/// a call without arguments, or an inline object literal without spreads or computed keys (either could hold the
+/// secret). Options in a variable are left alone: code elsewhere may set the secret on it.
+fn without_secret<'a>(cx: &FileContext<'_>, use_: &SessionUse<'a>, keys: &[&str]) -> Option<Target<'a>> {
+    if let Some(at) = use_.new_options_at(&cx.file.code) {
+        return Some(Target::New(at));
+    }
+    match use_.options {
+        SessionOptions::Inline(obj)
+            if obj.spreads.is_empty()
+                && obj.props.iter().all(|p| p.key.as_deref().is_some_and(|k| !keys.contains(&k))) =>
+        {
+            Some(Target::Object(obj))
+        }
+        _ => None,
     }
 }
 

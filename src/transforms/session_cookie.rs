@@ -30,8 +30,10 @@
 //! `httpOnly` is made explicit (`false` becomes `true`, with a finding); `secure` follows `--secure-cookies` where it
 //! is absent or `false` (`true`, `'auto'` and computed values are left alone); `sameSite` is added where absent; the
 //! default name `connect.sid` (also under the legacy `key`) becomes a neutral one; `resave` and `saveUninitialized`
-//! become explicit `false`. Reported: no `maxAge`, secure cookies without `trust proxy`, options not visible in the
-//! file. Data: `transforms/session-cookie/data.json`. Fixtures: `tests/fixtures/session-cookie/`.
+//! become explicit `false`. `session()` is hardened as `session({})`: its keys go into the options object the engine
+//! writes there, with the other session transforms' (`shared/session.rs`). Reported: no `maxAge`, secure cookies
+//! without `trust proxy`, options not visible in the file. Data: `transforms/session-cookie/data.json`. Fixtures:
+//! `tests/fixtures/session-cookie/`.
 
 use std::sync::OnceLock;
 
@@ -82,15 +84,24 @@ impl Transform for SessionCookie {
         let mut seen = Vec::new();
         let mut renamed = false;
         let mut explicit = false;
+        // `session()` is hardened as `session({})` would be: its part goes into the options object written there.
+        let no_options = ObjectFacts::empty();
         for use_ in session::session_uses(cx.facts, cx.links, EXPRESS_SESSION) {
             let message = "the session options are built outside this file or by a function: check their cookie \
                            flags (httpOnly, secure, sameSite), name, resave and saveUninitialized by hand";
-            let Some(obj) = use_.object_or_report(cx, plan, message) else { continue };
-            // Two middlewares sharing one options object are fixed once.
-            if seen.contains(&obj.range) {
-                continue;
-            }
-            seen.push(obj.range.clone());
+            let new_at = use_.new_options_at(&cx.file.code);
+            let obj = match new_at {
+                Some(_) => &no_options,
+                None => {
+                    let Some(obj) = use_.object_or_report(cx, plan, message) else { continue };
+                    // Two middlewares sharing one options object are fixed once.
+                    if seen.contains(&obj.range) {
+                        continue;
+                    }
+                    seen.push(obj.range.clone());
+                    obj
+                }
+            };
             if let Some(spread) = obj.spreads.first() {
                 plan.findings.push(
                     cx.finding(
@@ -140,8 +151,16 @@ impl Transform for SessionCookie {
             let cookie_obj = match cookie.map(|p| &p.value) {
                 None => {
                     let (props, done) = cookie_flags::harden(cx, plan, &ObjectFacts::empty(), &wanted);
-                    let nested =
-                        crate::objects::nested_object(&cx.file.code, &cx.facts.comments, obj, &props, &cx.facts.style);
+                    let nested = match new_at {
+                        Some(_) => crate::objects::nested_in_new_object(&props, &cx.facts.style),
+                        None => crate::objects::nested_object(
+                            &cx.file.code,
+                            &cx.facts.comments,
+                            obj,
+                            &props,
+                            &cx.facts.style,
+                        ),
+                    };
                     add.push(format!("cookie: {nested}"));
                     if (done.secure_on || self.policy.behind_proxy.is_some()) && !proxy_option {
                         cookie_flags::trust_proxy(cx, plan, &self.policy, use_.at());
@@ -176,8 +195,9 @@ impl Transform for SessionCookie {
                 cookie_flags::max_age(cx, plan, cookie_obj, cookie.map_or(use_.at(), |p| p.range.start));
             }
             // Added before a spread, the new keys are defaults the spread object can still override.
-            match obj.spreads.first() {
-                Some(spread) => plan.edits.extend(crate::objects::add_before(
+            match (new_at, obj.spreads.first()) {
+                (Some(at), _) => session::add_to_new_options(plan, at, add, false),
+                (None, Some(spread)) => plan.edits.extend(crate::objects::add_before(
                     &cx.file.code,
                     &cx.facts.comments,
                     obj,
@@ -185,7 +205,7 @@ impl Transform for SessionCookie {
                     &add,
                     &cx.facts.style,
                 )),
-                None => cookie_flags::add_to(cx, plan, obj, &add),
+                (None, None) => cookie_flags::add_to(cx, plan, obj, &add),
             }
         }
         if renamed {

@@ -34,8 +34,10 @@
 //!
 //! Recognised memory stores: no `store` key, `store: undefined`, `new session.MemoryStore()`, `new MemoryStore()`
 //! bound from express-session, a variable holding one (replaced at its declaration so that every user shares the new
-//! store), and the `memorystore` package. Left alone: persistent or custom stores. Reported: stores chosen at run
-//! time, options built outside the file, backends that need the app's own database instance when the file has none.
+//! store), the `memorystore` package, and no options at all (`session()` gets `session({ store: ... })`, one object
+//! with what the other session transforms add there). Left alone: persistent or custom stores. Reported: stores
+//! chosen at run time, options built outside the file, backends that need the app's own database instance when the
+//! file has none.
 //! Data: `transforms/session-store/data.json`. Description: `transforms/session-store/README.md`. Fixtures:
 //! `tests/fixtures/session-store/`.
 
@@ -203,12 +205,15 @@ enum Action {
     Add(Range<usize>),
     /// Replace this memory-store expression (the value, or the initialiser of a shared variable).
     Replace(Range<usize>),
+    /// `session()`: the store goes into the options object written at this point.
+    Create(usize),
 }
 
 impl Action {
     fn at(&self) -> usize {
         match self {
             Action::Add(r) | Action::Replace(r) => r.start,
+            Action::Create(at) => *at,
         }
     }
 }
@@ -403,7 +408,7 @@ impl Transform for SessionStore {
             let indent = cx.file.indent_at(anchor).to_string();
             let block = objects::reindent(&setup_text.join(style.eol), &indent, style);
             // The block stands apart: a blank line before it (unless there is one) and after it.
-            // (The line that ends where the block starts: a blank one already separates it.)
+            // (The line before `at`, which starts a line: its own line ending stripped, not the blank lines above.)
             let before = &cx.file.code[..at];
             let before = before.strip_suffix('\n').map_or(before, |b| b.strip_suffix('\r').unwrap_or(b));
             let line_before = before.rsplit('\n').next().unwrap_or("");
@@ -428,6 +433,9 @@ impl Transform for SessionStore {
                     let indent = objects::indent_of_line(&cx.file.code, range.start);
                     plan.edits.push(Edit::replace(range.clone(), objects::reindent(&store_expr, &indent, style)));
                 }
+                Action::Create(at) => {
+                    session::add_to_new_options(plan, *at, vec![format!("store: {store_expr}")], true);
+                }
             }
         }
 
@@ -449,6 +457,10 @@ fn action_for(cx: &FileContext<'_>, plan: &mut FilePlan, use_: &SessionUse<'_>) 
     let facts = cx.facts;
     let message = "the session options are built outside this file or by a function: check that they set a \
                    persistent store, or express-session uses its MemoryStore";
+    // `session()`: no options at all, so the MemoryStore; the store goes into the options object written there.
+    if let Some(at) = use_.new_options_at(&cx.file.code) {
+        return Some(Action::Create(at));
+    }
     let obj = use_.object_or_report(cx, plan, message)?;
     let Some(prop) = obj.get("store") else {
         if let Some(spread) = obj.spreads.first() {
@@ -784,21 +796,20 @@ fn request_dependencies(
     version: &StoreVersion,
     creates_client: bool,
 ) {
-    plan.dependencies.push(DependencyRequest::new(
-        backend.package.clone(),
-        version.spec.clone(),
-        DepSection::Dependencies,
-    ));
+    // The store and its new client serve express-session: they go to the section it is listed in.
+    plan.dependencies.push(
+        DependencyRequest::new(backend.package.clone(), version.spec.clone(), DepSection::Dependencies)
+            .serving(EXPRESS_SESSION),
+    );
     if creates_client {
         if let Some(package) = &backend.client.package {
             if let Some(v) =
                 data::pick_version(&backend.client.versions, &cx.project.node).or(backend.client.versions.last())
             {
-                plan.dependencies.push(DependencyRequest::new(
-                    package.clone(),
-                    v.spec.clone(),
-                    DepSection::Dependencies,
-                ));
+                plan.dependencies.push(
+                    DependencyRequest::new(package.clone(), v.spec.clone(), DepSection::Dependencies)
+                        .serving(EXPRESS_SESSION),
+                );
             }
         }
     }

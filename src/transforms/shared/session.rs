@@ -1,6 +1,7 @@
 //! Recognition of session middleware, shared by the transforms that change its store and its cookie: the
 //! `session(...)` calls of express-session (or cookie-session) under any local name or as an inline require, and
-//! where their options object is written (inline, or in a variable of the same file, typed or not).
+//! where their options object is written (inline, or in a variable of the same file, typed or not), or, for a call
+//! without arguments, where a new one goes (every transform plans its part of it: [`add_to_new_options`]).
 
 use std::ops::Range;
 
@@ -71,12 +72,33 @@ impl SessionUse<'_> {
             (None, _) => 0,
         }
     }
+
+    /// Where the options object of a call without arguments (`session()`) goes: right before its closing
+    /// parenthesis. `None` for a call with arguments (`session(undefined)` included: only a call that passes
+    /// nothing is given options).
+    pub fn new_options_at(&self, code: &str) -> Option<usize> {
+        if !matches!(self.options, SessionOptions::Missing) {
+            return None;
+        }
+        let close = self.site?.call.range.end.checked_sub(1)?;
+        (code.as_bytes().get(close) == Some(&b')')).then_some(close)
+    }
+}
+
+/// Plans `props` for the options object of a call without arguments, at `at` ([`SessionUse::new_options_at`]): every
+/// transform that hardens the options adds its part, and the engine writes one object holding them all
+/// (`session({ store: ..., secret: ..., cookie: {...} })`). `leading` parts (the store, the secret) come first.
+pub fn add_to_new_options(plan: &mut FilePlan, at: usize, props: Vec<String>, leading: bool) {
+    if !props.is_empty() {
+        plan.new_objects.push(crate::objects::ObjectPart::new(at, props, leading));
+    }
 }
 
 impl<'a> SessionUse<'a> {
     /// The options object written in this file. Options built elsewhere (a function call, an import) cannot be
     /// hardened here: they get an `opaque-options` finding of `transform` with `message` (what to check by hand); no
-    /// options at all give `None` silently.
+    /// options at all (`session()`) give `None` silently: the caller plans its part of a new object instead
+    /// ([`add_to_new_options`]).
     pub fn object_or_report(
         &self,
         cx: &FileContext<'_>,
@@ -207,5 +229,16 @@ mod tests {
         assert!(matches!(uses[2].options, SessionOptions::Missing));
         assert_eq!(module_expr(&f, &uses[2], EXPRESS_SESSION), "expressSession");
         assert!(matches!(uses[3].options, SessionOptions::Opaque(_)));
+    }
+
+    #[test]
+    fn only_a_call_without_arguments_gets_new_options() {
+        let code = "const session = require('express-session');\n\
+                    a(session());\nb(session(undefined));\nc(session({}));\nd(session<Options>());\n";
+        let f = facts(code);
+        let at: Vec<Option<usize>> =
+            session_uses(&f, &FileLinks::default(), EXPRESS_SESSION).iter().map(|u| u.new_options_at(code)).collect();
+        let close = |call: &str| code.find(call).map(|i| i + call.len() - 1);
+        assert_eq!(at, [close("a(session()"), None, None, close("d(session<Options>()")]);
     }
 }
