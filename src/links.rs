@@ -33,8 +33,9 @@ const MAX_DEPTH: usize = 12;
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct FileLinks {
     /// Functions of this file (their ranges) that another module registers as route handlers or middleware on an
-    /// app or router.
-    pub handlers: Vec<Range<usize>>,
+    /// app or router, each with the route path of the registration when it is a string literal (one entry per
+    /// registration).
+    pub handlers: Vec<(Range<usize>, Option<String>)>,
     /// Parameters of this file's functions that receive an Express app or router.
     pub app_params: Vec<AppParam>,
     /// Object literals of this file that another module passes to a package's function.
@@ -71,7 +72,7 @@ impl FileLinks {
         };
         let range = |r: &Range<usize>| at(r.start)..at(r.end);
         FileLinks {
-            handlers: self.handlers.iter().map(range).collect(),
+            handlers: self.handlers.iter().map(|(r, path)| (range(r), path.clone())).collect(),
             app_params: self.app_params.iter().map(|p| AppParam { body: range(&p.body), ..p.clone() }).collect(),
             passed_objects: self
                 .passed_objects
@@ -407,10 +408,10 @@ pub fn link(inputs: &[Option<LinkInput<'_>>], resolver: &Resolver) -> HashMap<us
     for (i, input) in inputs.iter().enumerate() {
         let Some(input) = input else { continue };
         let own_params = params.get(&i);
-        for (target, range) in linker.handlers_elsewhere(i, own_params) {
+        for (target, handler) in linker.handlers_elsewhere(i, own_params) {
             let entry = links.entry(target).or_default();
-            if !entry.handlers.contains(&range) {
-                entry.handlers.push(range);
+            if !entry.handlers.contains(&handler) {
+                entry.handlers.push(handler);
             }
         }
         for (target, passed, arg_range) in linker.objects_passed(i) {
@@ -694,7 +695,11 @@ impl<'b> Linker<'_, 'b> {
     }
 
     /// The functions of other modules that file `i` registers as handlers, by their file and range.
-    fn handlers_elsewhere(&self, i: usize, own: Option<&Vec<AppParam>>) -> Vec<(usize, Range<usize>)> {
+    fn handlers_elsewhere(
+        &self,
+        i: usize,
+        own: Option<&Vec<AppParam>>,
+    ) -> Vec<(usize, (Range<usize>, Option<String>))> {
         let Some(input) = self.input(i) else { return Vec::new() };
         let facts = input.facts;
         let mut out = Vec::new();
@@ -721,7 +726,7 @@ impl<'b> Linker<'_, 'b> {
                 };
                 if let Some(Resolved::Function(t, range)) = self.name(i, &first, registration.range.start, &rest, 0) {
                     if t != i {
-                        out.push((t, range));
+                        out.push((t, (range, registration.path.as_ref().map(|(p, _)| p.clone()))));
                     }
                 }
             }

@@ -562,10 +562,11 @@ fn wildcard_reads(cx: &FileContext<'_>, plan: &mut FilePlan, handlers: &[Handler
     for read in cx.facts.property_reads.iter().filter(|r| r.property == "params[0]") {
         let Some(object) = &read.object else { continue };
         let Some(handler) = handlers::request_at(handlers, object, read.range.start) else { continue };
-        let wildcard = handler
-            .path
-            .as_ref()
-            .is_some_and(|(p, _)| matches!(rewrite_path(p), PathRewrite::New(n) if n.contains("*splat")));
+        // A handler registered on several routes (here or in other modules) reads the wildcard only when every one
+        // of them has one.
+        let wildcard = handlers.iter().filter(|h| h.body == handler.body).all(|h| {
+            h.path.as_ref().is_some_and(|(p, _)| matches!(rewrite_path(p), PathRewrite::New(n) if n.contains("*splat")))
+        });
         if !wildcard {
             continue;
         }

@@ -431,3 +431,39 @@ pub fn which(program: &str) -> PathBuf {
         .find(|p| p.is_file())
         .unwrap_or_else(|| panic!("{program} must be installed (scripts/test.sh installs it)"))
 }
+
+/// Starts `server.js` of the app in `dir` (with `env`), sends it every recorded request (`requests.json`: method,
+/// path, headers, body, and the `express4` answer: status, body, Location) and lists the answers that differ from
+/// Express 4's.
+pub fn replay(dir: &Path, requests: &serde_json::Value, env: &[(&str, &str)]) -> Vec<String> {
+    let server = start_node(dir, "server.js", env);
+    let mut mismatches = Vec::new();
+    for r in requests.as_array().expect("a list of requests") {
+        let method = r["method"].as_str().unwrap_or("GET");
+        let path = r["path"].as_str().unwrap_or("/");
+        let headers: Vec<(String, String)> = r["headers"]
+            .as_object()
+            .map(|h| h.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string())).collect())
+            .unwrap_or_default();
+        let header_refs: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let response = request(server.port, method, path, &header_refs, r["body"].as_str().unwrap_or(""));
+        let expected = &r["express4"];
+        let status = expected["status"].as_u64().unwrap_or(0);
+        if !response.status.contains(&format!(" {status} ")) {
+            mismatches.push(format!("{method} {path}: status {} (Express 4: {status})", response.status));
+        }
+        let body = expected["body"].as_str().unwrap_or_default();
+        if response.body != body {
+            mismatches.push(format!("{method} {path}: body {:?} (Express 4: {body:?})", response.body));
+        }
+        if let Some(location) = expected["location"].as_str() {
+            if response.header("location") != Some(location) {
+                mismatches.push(format!(
+                    "{method} {path}: Location {:?} (Express 4: {location})",
+                    response.header("location")
+                ));
+            }
+        }
+    }
+    mismatches
+}

@@ -57,9 +57,10 @@ pub fn is_express_receiver(
 pub fn handlers(facts: &FileFacts, links: &FileLinks) -> Vec<Handler> {
     let routers = routers(facts);
     let mut found = Vec::new();
-    for range in &links.handlers {
+    for (range, path) in &links.handlers {
         if let Some(function) = facts.functions.iter().find(|f| f.range == *range) {
-            found.push(handler_of(function, None));
+            // (The path is written in the module that registers the handler: it has no range here.)
+            found.push(handler_of(function, path.clone().map(|p| (p, 0..0))));
         }
     }
     for registration in &facts.registrations {

@@ -1,0 +1,6 @@
+module.exports = {
+  secret: 'keyboard cat',
+  resave: true,
+  saveUninitialized: true,
+  cookie: { maxAge: 60 * 60 * 1000 }
+};
