@@ -14,7 +14,7 @@ use crate::discover::display_path;
 use crate::early_errors::{self, EarlyError};
 use crate::edit::{self, Edit};
 use crate::links::{self, FileLinks};
-use crate::manifest::{self, ManifestInfo};
+use crate::manifest::{self, DepSection, ManifestInfo};
 use crate::parse::parse;
 use crate::project::{NodeTarget, Project};
 use crate::source::{ExtensionModule, SourceFile, SourceKind};
@@ -754,6 +754,15 @@ fn build_projects(
 
 /// Changes one manifest: first the version bumps of listed dependencies, then what the planned code needs (a package
 /// the manifest already lists, in any section, is reused).
+/// Folders whose code shows how to use the project rather than being it.
+const EXAMPLE_DIRS: [&str; 6] = ["example", "examples", "demo", "demos", "sample", "samples"];
+
+/// Whether `path` (relative to its project's folder) is example code: it lies under an example folder.
+fn is_example_code(path: &Path) -> bool {
+    let mut dirs = path.components().rev().skip(1);
+    dirs.any(|c| c.as_os_str().to_str().is_some_and(|name| EXAMPLE_DIRS.contains(&name)))
+}
+
 fn apply_manifest(
     manifest: &Path,
     changes: &[ManifestRequest],
@@ -813,7 +822,17 @@ fn apply_manifest(
         if info.dependency(&request.package).is_some() {
             continue;
         }
-        let section = request.section_in(&info);
+        let mut section = request.section_in(&info);
+        // Code that only the project's examples or demos use needs the package in development only: it never goes
+        // into the dependencies a published library's users install.
+        let dir = parent_dir(manifest);
+        let only_examples = requests
+            .iter()
+            .filter(|(r, _)| r.package == request.package)
+            .all(|(_, source)| source.strip_prefix(&dir).is_ok_and(is_example_code));
+        if only_examples && section == DepSection::Dependencies {
+            section = DepSection::DevDependencies;
+        }
         match manifest::set_dependency(&m.text, section, &request.package, &request.spec) {
             Ok(updated) => m.step(
                 updated,
@@ -958,6 +977,15 @@ fn next_steps(result: &RunResult) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn example_code_is_recognised_by_its_folder() {
+        assert!(is_example_code(Path::new("examples/basic/app.js")));
+        assert!(is_example_code(Path::new("demo/server.js")));
+        assert!(!is_example_code(Path::new("src/example.js")));
+        assert!(!is_example_code(Path::new("lib/samples.js")));
+        assert!(!is_example_code(Path::new("app.js")));
+    }
     use crate::transform::{TransformInfo, Watch};
 
     /// Inserts its text at the start of every file: a stand-in for a transform that declares a name.
