@@ -38,6 +38,7 @@ pub mod source;
 pub mod style;
 pub mod transform;
 pub mod transforms;
+pub mod tsconfig;
 pub mod values;
 pub mod views;
 pub mod write;

@@ -277,6 +277,8 @@ pub struct Resolver {
     by_path: HashMap<PathBuf, usize>,
     /// Workspace packages by name: their folder and their entry (`main`, or `exports['.']`), if any.
     packages: HashMap<String, (PathBuf, Option<String>)>,
+    /// `baseUrl` and `paths` of the projects' tsconfig.json (or jsconfig.json), deepest folder first.
+    aliases: Vec<crate::tsconfig::PathAliases>,
 }
 
 impl Resolver {
@@ -285,21 +287,38 @@ impl Resolver {
     pub fn new(sources: &[PathBuf], packages: Vec<(String, PathBuf, Option<String>)>) -> Resolver {
         let by_path = sources.iter().enumerate().map(|(i, p)| (key(p), i)).collect();
         let packages = packages.into_iter().map(|(name, dir, main)| (name, (key(&dir), main))).collect();
-        Resolver { by_path, packages }
+        Resolver { by_path, packages, aliases: Vec::new() }
+    }
+
+    /// The same resolver, also following the module aliases of `aliases` (each applies to the files below its
+    /// folder).
+    pub fn with_aliases(mut self, mut aliases: Vec<crate::tsconfig::PathAliases>) -> Resolver {
+        for a in &mut aliases {
+            a.dir = key(&a.dir);
+        }
+        aliases.sort_by_key(|a| std::cmp::Reverse(a.dir.components().count()));
+        self.aliases = aliases;
+        self
     }
 
     /// The index of the source file that `spec`, imported by `importer`, names: a relative path (with Node's and
     /// TypeScript's extension and `index` rules, and `.js` written for a `.ts` file) or a workspace package.
     pub fn resolve(&self, importer: &Path, spec: &str) -> Option<usize> {
-        let base = if spec == "." || spec == ".." || spec.starts_with("./") || spec.starts_with("../") {
-            key(&importer.parent().unwrap_or(Path::new("")).join(spec))
-        } else {
-            let (name, rest) = package_name(spec)?;
-            let (dir, main) = self.packages.get(name)?;
-            match rest {
-                Some(rest) => key(&dir.join(rest)),
-                None => key(&dir.join(main.as_deref().unwrap_or("index"))),
+        if spec == "." || spec == ".." || spec.starts_with("./") || spec.starts_with("../") {
+            return self.file_at(&key(&importer.parent().unwrap_or(Path::new("")).join(spec)));
+        }
+        // tsconfig's `paths` and `baseUrl` first (as TypeScript and its bundlers resolve), for the files below it.
+        let importer_key = key(importer);
+        if let Some(aliases) = self.aliases.iter().find(|a| importer_key.starts_with(&a.dir)) {
+            if let Some(found) = aliases.candidates(spec).iter().find_map(|c| self.file_at(&key(c))) {
+                return Some(found);
             }
+        }
+        let (name, rest) = package_name(spec)?;
+        let (dir, main) = self.packages.get(name)?;
+        let base = match rest {
+            Some(rest) => key(&dir.join(rest)),
+            None => key(&dir.join(main.as_deref().unwrap_or("index"))),
         };
         self.file_at(&base)
     }

@@ -169,7 +169,8 @@ fn run_on_this_thread(
     let mut scans: Vec<Scan> = found.sources.par_iter().map(|path| scan(path, Some(&needles))).collect();
     // Then the modules they import, even those that name nothing the prefilter looks for (controllers, options
     // objects, database clients), until no analysed file imports an unread one.
-    let resolver = links::Resolver::new(&found.sources, workspace_packages(&projects));
+    let aliases: Vec<_> = projects.values().filter_map(|p| crate::tsconfig::read(&p.dir, root)).collect();
+    let resolver = links::Resolver::new(&found.sources, workspace_packages(&projects)).with_aliases(aliases);
     let mut frontier: Vec<usize> = (0..scans.len()).filter(|i| matches!(scans[*i], Scan::Analysed(_))).collect();
     loop {
         let wanted: BTreeSet<usize> = frontier
