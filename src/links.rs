@@ -35,7 +35,7 @@ pub struct FileLinks {
     /// Functions of this file (their ranges) that another module registers as route handlers or middleware on an
     /// app or router, each with the route path of the registration when it is a string literal (one entry per
     /// registration).
-    pub handlers: Vec<(Range<usize>, Option<String>)>,
+    pub handlers: Vec<LinkedHandler>,
     /// Parameters of this file's functions that receive an Express app or router.
     pub app_params: Vec<AppParam>,
     /// Object literals of this file that another module passes to a package's function.
@@ -107,6 +107,9 @@ pub struct AppParam {
     /// The app it is, when it is one: the file that creates it and the start of its `express()` call.
     pub origin: Option<(PathBuf, usize)>,
 }
+
+/// A function registered as a handler by another module: its range, and the route path when it is a literal.
+pub type LinkedHandler = (Range<usize>, Option<String>);
 
 /// The app a parameter receives: the file that creates it and the start of its `express()` call (`None` for a
 /// router, or an app whose creation is not seen).
@@ -718,7 +721,7 @@ impl<'b> Linker<'_, 'b> {
         &self,
         i: usize,
         own: Option<&Vec<AppParam>>,
-    ) -> Vec<(usize, (Range<usize>, Option<String>))> {
+    ) -> Vec<(usize, LinkedHandler)> {
         let Some(input) = self.input(i) else { return Vec::new() };
         let facts = input.facts;
         let mut out = Vec::new();
