@@ -40,9 +40,9 @@ pub struct FileLinks {
     pub app_params: Vec<AppParam>,
     /// Object literals of this file that another module passes to a package's function.
     pub passed_objects: Vec<PassedObject>,
-    /// Arguments of this file's calls (their ranges) whose object literal is written in another module, where it is
-    /// seen (as a [`PassedObject`] of that module).
-    pub objects_elsewhere: Vec<(Range<usize>, PathBuf)>,
+    /// Arguments of this file's calls, or objects spread into them, whose object literal is written in another
+    /// module (where it is seen as a [`PassedObject`]).
+    pub objects_elsewhere: Vec<ObjectElsewhere>,
     /// Middleware another module registers on an app this file creates.
     pub app_middleware: Vec<RemoteMiddleware>,
     /// Names this file imports from another module whose value a package created.
@@ -79,7 +79,11 @@ impl FileLinks {
                 .iter()
                 .map(|o| PassedObject { object: range(&o.object), ..o.clone() })
                 .collect(),
-            objects_elsewhere: self.objects_elsewhere.iter().map(|(r, p)| (range(r), p.clone())).collect(),
+            objects_elsewhere: self
+                .objects_elsewhere
+                .iter()
+                .map(|o| ObjectElsewhere { range: range(&o.range), ..o.clone() })
+                .collect(),
             app_middleware: self
                 .app_middleware
                 .iter()
@@ -89,9 +93,10 @@ impl FileLinks {
         }
     }
 
-    /// Where the object literal of the argument at `range` is written, when in another module.
-    pub fn object_elsewhere(&self, range: &Range<usize>) -> Option<&Path> {
-        self.objects_elsewhere.iter().find(|(r, _)| r == range).map(|(_, p)| p.as_path())
+    /// Where the object literal of the argument (or spread expression) at `range` is written, when in another
+    /// module.
+    pub fn object_elsewhere(&self, range: &Range<usize>) -> Option<&ObjectElsewhere> {
+        self.objects_elsewhere.iter().find(|o| o.range == *range)
     }
 }
 
@@ -130,6 +135,19 @@ pub struct PassedObject {
     pub spread: bool,
     /// The file that makes the call, and the call's line.
     pub caller: (PathBuf, usize),
+}
+
+/// An argument (or spread) of this file whose object literal is written in another module.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectElsewhere {
+    /// The argument's range here (for a spread, the spread expression after `...`).
+    pub range: Range<usize>,
+    /// The module the object literal is written in.
+    pub file: PathBuf,
+    /// The keys it sets (computed keys and its own spreads are not listed).
+    pub keys: Vec<String>,
+    /// Whether it has spreads or computed keys of its own (then `keys` may not be all it sets).
+    pub open: bool,
 }
 
 /// Middleware registered on one of this file's apps by another module.
@@ -437,8 +455,14 @@ pub fn link(inputs: &[Option<LinkInput<'_>>], resolver: &Resolver) -> HashMap<us
             }
         }
         for (target, passed, arg_range) in linker.objects_passed(i) {
-            let there = linker.path(target).to_path_buf();
-            links.entry(i).or_default().objects_elsewhere.push((arg_range, there));
+            let object = linker.input(target).and_then(|x| x.facts.object_at(&passed.object));
+            let elsewhere = ObjectElsewhere {
+                range: arg_range,
+                file: linker.path(target).to_path_buf(),
+                keys: object.map(|o| o.props.iter().filter_map(|p| p.key.clone()).collect()).unwrap_or_default(),
+                open: object.is_none_or(|o| !o.spreads.is_empty() || o.props.iter().any(|p| p.key.is_none())),
+            };
+            links.entry(i).or_default().objects_elsewhere.push(elsewhere);
             let entry = links.entry(target).or_default();
             if !entry.passed_objects.contains(&passed) {
                 entry.passed_objects.push(passed);
@@ -717,11 +741,7 @@ impl<'b> Linker<'_, 'b> {
     }
 
     /// The functions of other modules that file `i` registers as handlers, by their file and range.
-    fn handlers_elsewhere(
-        &self,
-        i: usize,
-        own: Option<&Vec<AppParam>>,
-    ) -> Vec<(usize, LinkedHandler)> {
+    fn handlers_elsewhere(&self, i: usize, own: Option<&Vec<AppParam>>) -> Vec<(usize, LinkedHandler)> {
         let Some(input) = self.input(i) else { return Vec::new() };
         let facts = input.facts;
         let mut out = Vec::new();

@@ -81,6 +81,10 @@ impl Transform for CookieSession {
         for use_ in session::session_uses(cx.facts, cx.links, COOKIE_SESSION) {
             let message = "the cookie-session options are built outside this file or by a function: check httpOnly, \
                            secure, sameSite, name and maxAge by hand";
+            // (Options spread into the ones another module writes are checked there, with the spread.)
+            if use_.is_partial() {
+                continue;
+            }
             let new_at = use_.new_options_at(&cx.file.code);
             let obj = match new_at {
                 Some(_) => &no_options,

@@ -342,7 +342,7 @@ fn without_secret<'a>(cx: &FileContext<'_>, use_: &SessionUse<'a>, keys: &[&str]
         return Some(Target::New(at));
     }
     match use_.options {
-        SessionOptions::Inline(obj)
+        SessionOptions::Inline(obj) | SessionOptions::Exported { object: obj, partial: false, .. }
             if obj.spreads.is_empty()
                 && obj.props.iter().all(|p| p.key.as_deref().is_some_and(|k| !keys.contains(&k))) =>
         {

@@ -102,7 +102,16 @@ impl Transform for SessionCookie {
                     obj
                 }
             };
-            if let Some(spread) = obj.spreads.first() {
+            // Options spread into the ones another module writes: what they set is hardened here (a default cookie
+            // name, the flags of their cookie); what they lack the caller adds.
+            let partial = use_.is_partial();
+            // Objects spread in from modules of the project: what they set is known, and hardened there.
+            let spread = session::spread_keys(cx.links, &cx.file.code, obj);
+            let set_here_or_spread = |key: &str| {
+                obj.get(key).is_some() || partial || spread.as_ref().is_some_and(|keys| keys.contains(&key))
+            };
+            if let (Some(first), None) = (obj.spreads.first(), &spread) {
+                let spread = first;
                 plan.findings.push(
                     cx.finding(
                         "spread-options",
@@ -117,6 +126,7 @@ impl Transform for SessionCookie {
             let mut add = Vec::new();
             let name_prop = obj.get("name").or_else(|| obj.get("key"));
             match name_prop.map(|p| &p.value) {
+                None if set_here_or_spread("name") || set_here_or_spread("key") => {}
                 None => {
                     add.push(format!("name: {}", cx.quoted(&self.policy.session_cookie_name)));
                     renamed = true;
@@ -129,7 +139,7 @@ impl Transform for SessionCookie {
                 Some(_) => {}
             }
             for key in ["resave", "saveUninitialized"] {
-                if obj.get(key).is_none() {
+                if !set_here_or_spread(key) {
                     add.push(format!("{key}: false"));
                     explicit = true;
                 }
@@ -149,6 +159,7 @@ impl Transform for SessionCookie {
             let proxy_option = matches!(obj.get("proxy").map(|p| &p.value), Some(Value::Bool(true, _)));
             let cookie = obj.get("cookie");
             let cookie_obj = match cookie.map(|p| &p.value) {
+                None if set_here_or_spread("cookie") => None,
                 None => {
                     let (props, done) = cookie_flags::harden(cx, plan, &ObjectFacts::empty(), &wanted);
                     let nested = match new_at {
@@ -191,7 +202,7 @@ impl Transform for SessionCookie {
                 }
             }
             // A spread may bring the cookie's maxAge.
-            if (cookie.is_none() && obj.spreads.is_empty()) || cookie_obj.is_some() {
+            if (cookie.is_none() && obj.spreads.is_empty() && !partial) || cookie_obj.is_some() {
                 cookie_flags::max_age(cx, plan, cookie_obj, cookie.map_or(use_.at(), |p| p.range.start));
             }
             // Added before a spread, the new keys are defaults the spread object can still override.

@@ -463,6 +463,16 @@ fn action_for(cx: &FileContext<'_>, plan: &mut FilePlan, use_: &SessionUse<'_>) 
     }
     let obj = use_.object_or_report(cx, plan, message)?;
     let Some(prop) = obj.get("store") else {
+        // Options spread into the ones another module writes get no store of their own: the caller's object does.
+        if use_.is_partial() {
+            return None;
+        }
+        match session::spread_keys(cx.links, &cx.file.code, obj) {
+            // What is spread in (from modules of the project) sets the store: it is handled where it is written.
+            Some(keys) if keys.contains(&"store") => return None,
+            Some(_) => return Some(Action::Add(obj.range.clone())),
+            None => {}
+        }
         if let Some(spread) = obj.spreads.first() {
             plan.findings.push(
                 cx.finding(

@@ -39,6 +39,9 @@ pub enum SessionOptions<'a> {
         object: &'a ObjectFacts,
         /// The file that calls the middleware, and the line.
         caller: &'a (std::path::PathBuf, usize),
+        /// Spread into the options the caller writes (`session({ ...base, secret })`): only part of them. What it
+        /// sets is hardened here; what it lacks is added by the caller.
+        partial: bool,
     },
     /// Built some other way (a call, an import, a member expression): not visible in this file.
     Opaque(&'a Value),
@@ -131,13 +134,15 @@ pub fn session_uses<'a>(facts: &'a FileFacts, links: &'a FileLinks, module: &str
         .iter()
         .filter(|o| {
             o.arg == 0
-                && !o.spread
                 && ((o.module == module && o.members.is_empty())
                     || bundled.is_some_and(|name| o.module == "express" && o.members == [name]))
         })
         .filter_map(|o| {
             let object = facts.object_at(&o.object)?;
-            Some(SessionUse { site: None, options: SessionOptions::Exported { object, caller: &o.caller } })
+            Some(SessionUse {
+                site: None,
+                options: SessionOptions::Exported { object, caller: &o.caller, partial: o.spread },
+            })
         });
     facts
         .calls
@@ -157,7 +162,7 @@ pub fn session_uses<'a>(facts: &'a FileFacts, links: &'a FileLinks, module: &str
 
 fn options_of<'a>(facts: &'a FileFacts, links: &'a FileLinks, site: &'a CallSite) -> SessionOptions<'a> {
     if let Some(elsewhere) = site.call.args.first().and_then(|a| links.object_elsewhere(&a.range())) {
-        return SessionOptions::Elsewhere(elsewhere);
+        return SessionOptions::Elsewhere(&elsewhere.file);
     }
     match site.call.args.first() {
         None => SessionOptions::Missing,
@@ -169,6 +174,29 @@ fn options_of<'a>(facts: &'a FileFacts, links: &'a FileLinks, site: &'a CallSite
             _ => SessionOptions::Opaque(value),
         },
         Some(other) => SessionOptions::Opaque(other),
+    }
+}
+
+/// What the objects spread into `obj` set, when every one of them is an object literal of another module that sets
+/// only keys it names (`session({ ...baseSession, secret })` with `export const baseSession = { ... }`): their keys.
+/// `Some(empty)` without spreads; `None` when a spread cannot be seen through.
+pub fn spread_keys<'a>(links: &'a FileLinks, code: &str, obj: &ObjectFacts) -> Option<Vec<&'a str>> {
+    let mut keys = Vec::new();
+    for spread in &obj.spreads {
+        let inner = spread.start + 3..spread.end;
+        if code.get(spread.start..inner.start) != Some("...") {
+            return None;
+        }
+        let elsewhere = links.object_elsewhere(&inner).filter(|o| !o.open)?;
+        keys.extend(elsewhere.keys.iter().map(String::as_str));
+    }
+    Some(keys)
+}
+
+impl SessionUse<'_> {
+    /// Whether these are options spread into the options another module writes (see [`SessionOptions::Exported`]).
+    pub fn is_partial(&self) -> bool {
+        matches!(self.options, SessionOptions::Exported { partial: true, .. })
     }
 }
 
