@@ -85,17 +85,8 @@ impl Transform for CookieSession {
             if use_.is_partial() {
                 continue;
             }
-            let new_at = use_.new_options_at(&cx.file.code);
-            let obj = match new_at {
-                Some(_) => &no_options,
-                None => {
-                    let Some(obj) = use_.object_or_report(cx, plan, message) else { continue };
-                    if seen.contains(&obj.range) {
-                        continue;
-                    }
-                    seen.push(obj.range.clone());
-                    obj
-                }
+            let Some((obj, new_at)) = session::object_once(&use_, cx, plan, message, &no_options, &mut seen) else {
+                continue;
             };
             let mut add = Vec::new();
             match obj.get("name").map(|p| &p.value) {

@@ -89,18 +89,8 @@ impl Transform for SessionCookie {
         for use_ in session::session_uses(cx.facts, cx.links, EXPRESS_SESSION) {
             let message = "the session options are built outside this file or by a function: check their cookie \
                            flags (httpOnly, secure, sameSite), name, resave and saveUninitialized by hand";
-            let new_at = use_.new_options_at(&cx.file.code);
-            let obj = match new_at {
-                Some(_) => &no_options,
-                None => {
-                    let Some(obj) = use_.object_or_report(cx, plan, message) else { continue };
-                    // Two middlewares sharing one options object are fixed once.
-                    if seen.contains(&obj.range) {
-                        continue;
-                    }
-                    seen.push(obj.range.clone());
-                    obj
-                }
+            let Some((obj, new_at)) = session::object_once(&use_, cx, plan, message, &no_options, &mut seen) else {
+                continue;
             };
             // Options spread into the ones another module writes: what they set is hardened here (a default cookie
             // name, the flags of their cookie); what they lack the caller adds.

@@ -121,6 +121,29 @@ impl<'a> SessionUse<'a> {
     }
 }
 
+/// The options object a transform hardens for `use_`, once per object (two middlewares sharing one are fixed once),
+/// with where a new options object goes: for `session()`, `empty` (everything is missing) and the offset in its
+/// parentheses; else the object written in this file and `None`. `None` when the options are not written here
+/// (reported with `message` when they are opaque) or were seen already.
+pub fn object_once<'o>(
+    use_: &SessionUse<'o>,
+    cx: &FileContext<'_>,
+    plan: &mut FilePlan,
+    message: &str,
+    empty: &'o ObjectFacts,
+    seen: &mut Vec<Range<usize>>,
+) -> Option<(&'o ObjectFacts, Option<usize>)> {
+    if let Some(at) = use_.new_options_at(&cx.file.code) {
+        return Some((empty, Some(at)));
+    }
+    let obj = use_.object_or_report(cx, plan, message)?;
+    if seen.contains(&obj.range) {
+        return None;
+    }
+    seen.push(obj.range.clone());
+    Some((obj, None))
+}
+
 /// Every call of `module`'s middleware factory in the file, including Express 3's bundled `express.session(...)` and
 /// `express.cookieSession(...)`, then the options objects of this file that other modules pass to it.
 pub fn session_uses<'a>(facts: &'a FileFacts, links: &'a FileLinks, module: &str) -> Vec<SessionUse<'a>> {
