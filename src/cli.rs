@@ -1,7 +1,8 @@
 //! The command line: flags, transform selection, output and exit codes.
 //!
 //! Exit codes: 0 nothing to do or success; 1 changes are due (`--check` only); 2 an error (a file that could not
-//! be handled, files with uncommitted changes under `--write`, bad usage).
+//! be handled, files with uncommitted changes under `--write`, bad usage); 3 a requested migration is held back
+//! (code it could not rewrite keeps Express on its major).
 
 use std::io::{IsTerminal, Write as _};
 use std::path::{Path, PathBuf};
@@ -23,12 +24,16 @@ pub const EXIT_OK: i32 = 0;
 pub const EXIT_CHANGES: i32 = 1;
 /// Exit code: something could not be handled, or bad usage.
 pub const EXIT_ERROR: i32 = 2;
+/// Exit code: a migration that was asked for (`--express 5`) is held back in some project: the version stays, and
+/// the `major-change` finding lists what blocks it.
+pub const EXIT_HELD_BACK: i32 = 3;
 
 /// Fixes the security posture of Express apps in their code: helmet, session stores, cookie flags, Express
 /// upgrades. Shows a diff (dry run) unless --write is given.
 #[derive(Debug, Parser)]
 #[command(name = "express-harden", version, args_conflicts_with_subcommands = true)]
-#[command(after_help = "Exit codes: 0 nothing to do or success; 1 changes due (--check); 2 errors or bad usage.")]
+#[command(after_help = "Exit codes: 0 nothing to do or success; 1 changes due (--check); 2 errors or bad usage; 3 a \
+                  requested migration held back (--express).")]
 pub struct Cli {
     /// Files or folders to fix (folders are walked, honouring .gitignore and skipping node_modules that git does not
     /// track, and test code unless --include-tests). Default: the configuration's paths.include, else the current
@@ -244,6 +249,8 @@ pub fn main_with(cli: Cli, matches: &clap::ArgMatches) -> i32 {
     emit(&cli, &resolved, &output, &mut result, &applied);
     if !result.errors.is_empty() {
         EXIT_ERROR
+    } else if !result.held_back.is_empty() {
+        EXIT_HELD_BACK
     } else if output.mode == Mode::Check && !result.changes.is_empty() {
         EXIT_CHANGES
     } else {
@@ -492,7 +499,13 @@ pub fn resolve(cli: &Cli, matches: Option<&clap::ArgMatches>, dir: &Path) -> Res
         transform.prepare()?;
     }
     let include_tests = cli.include_tests || config.include_tests.unwrap_or(false);
-    let options = Options { selected: Vec::new(), exclude: config.paths.exclude.clone(), root: None, include_tests };
+    let options = Options {
+        selected: Vec::new(),
+        exclude: config.paths.exclude.clone(),
+        root: None,
+        include_tests,
+        held_back: false,
+    };
     Ok(Resolved { paths, transforms, options, root })
 }
 

@@ -155,6 +155,10 @@ pub struct RunResult {
     /// Source files the walk left alone as test code or fixtures ([`crate::discover::is_test_code`]); 0 with
     /// [`crate::transform::Options::include_tests`].
     pub tests_skipped: usize,
+    /// Manifests whose requested code migration (`--express 5`, or Express 3 -> 4 with the express4 transform) did
+    /// not happen: the major version is held back because code was left unmigrated (see their `major-change`
+    /// finding).
+    pub held_back: Vec<PathBuf>,
     /// Things the user must do after applying the changes.
     pub next_steps: Vec<String>,
     /// The transforms' own next steps (part of `next_steps`), kept to recompute it for what was written.

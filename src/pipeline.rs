@@ -218,60 +218,75 @@ fn run_on_this_thread(
     let no_links = FileLinks::default();
 
     // Second pass: each transform plans each analysed file, knowing its links.
-    let planned: Vec<Planned> = scans
+    let plan_one = |i: usize, file: SourceFile, facts: FileFacts, held_back: bool| -> Planned {
+        let path = &found.sources[i];
+        let manifest = manifests.nearest(path);
+        let project = manifest.as_ref().and_then(|m| projects.get(m)).unwrap_or(&no_project);
+        let chosen: Vec<&dyn Transform> =
+            transforms.iter().map(|t| t.as_ref()).filter(|t| selection.keeps(path, t.info().id)).collect();
+        let own = selection.options_for(path, None, &[], options);
+        let base = own.as_ref().unwrap_or(options);
+        let held = held_back.then(|| Options { held_back: true, ..base.clone() });
+        let options = held.as_ref().unwrap_or(base);
+        let file_links = project_links.get(&i).unwrap_or(&no_links);
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            plan_file(file, facts, file_links, project, manifest, &chosen, &tracked, options)
+        }))
+        .unwrap_or_else(|_| Planned::failed(path, ErrorKind::Internal))
+    };
+    let mut planned: Vec<Planned> = scans
         .into_par_iter()
-        .zip(found.sources.par_iter())
         .enumerate()
-        .map(|(i, (scanned, path))| {
-            let analysed = match scanned {
-                Scan::Skipped => return Planned::default(),
-                Scan::Failed(planned) => return *planned,
-                Scan::Analysed(analysed) => analysed,
-            };
-            let manifest = manifests.nearest(path);
-            let project = manifest.as_ref().and_then(|m| projects.get(m)).unwrap_or(&no_project);
-            let chosen: Vec<&dyn Transform> =
-                transforms.iter().map(|t| t.as_ref()).filter(|t| selection.keeps(path, t.info().id)).collect();
-            let own = selection.options_for(path, None, &[], options);
-            let options = own.as_ref().unwrap_or(options);
-            let file_links = project_links.get(&i).unwrap_or(&no_links);
-            let (file, facts) = *analysed;
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                plan_file(file, facts, file_links, project, manifest, &chosen, &tracked, options)
-            }))
-            .unwrap_or_else(|_| Planned::failed(path, ErrorKind::Internal))
+        .map(|(i, scanned)| match scanned {
+            Scan::Skipped => Planned::default(),
+            Scan::Failed(planned) => *planned,
+            Scan::Analysed(analysed) => {
+                let (file, facts) = *analysed;
+                plan_one(i, file, facts, false)
+            }
         })
         .collect();
-    project_links.clear();
 
-    let mut requests: BTreeMap<Option<PathBuf>, Vec<(DependencyRequest, PathBuf)>> = BTreeMap::new();
-    let mut transform_steps = BTreeSet::new();
-    for p in planned {
-        if p.change.is_some() {
-            transform_steps.extend(p.next_steps);
-        }
-        result.files_parsed += usize::from(p.parsed);
-        result.changes.extend(p.change);
-        result.findings.extend(p.findings);
-        result.errors.extend(p.error);
-        for (manifest, request, source) in p.dependencies {
-            requests.entry(manifest).or_default().push((request, source));
+    // What holds a migration's major back, per manifest: a file that could not be handled, and the findings of
+    // code migrations that mean code was left unmigrated (an error or a finding belongs to the project whose
+    // manifest is the file's nearest, not to every project above it, whatever the spelling of the paths).
+    let blocking = |f: &Finding| {
+        transforms.iter().any(|t| {
+            t.info().id == f.transform
+                && t.phase() == Phase::Migration
+                && f.rule
+                    .strip_prefix(t.info().id)
+                    .and_then(|r| r.strip_prefix('/'))
+                    .is_some_and(|r| t.info().blocks(r))
+        })
+    };
+    let mut blockers: BTreeMap<PathBuf, Vec<Finding>> = BTreeMap::new();
+    for finding in planned.iter().flat_map(|p| &p.findings).filter(|f| blocking(f)) {
+        if let Some(owner) = manifests.owner(&finding.path) {
+            blockers.entry(owner).or_default().push(finding.clone());
         }
     }
+    for list in blockers.values_mut() {
+        list.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+    }
+    let failed_files: Vec<PathBuf> =
+        result.errors.iter().chain(planned.iter().filter_map(|p| p.error.as_ref())).map(|e| e.path.clone()).collect();
+
     // Manifest-level plans (version bumps), for every project found.
     let mut bumps: BTreeMap<PathBuf, Vec<ManifestRequest>> = BTreeMap::new();
+    let mut held_back: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut transform_steps = BTreeSet::new();
     let mut manifest_paths: Vec<&PathBuf> = projects.keys().collect();
     manifest_paths.sort();
     for path in manifest_paths {
         let project = &projects[path];
         // (A manifest that cannot be read was reported when its project was built.)
         let (Some(info), Ok(text)) = (&project.manifest, read_manifest(path, root)) else { continue };
-        // An error belongs to the project whose manifest is the file's nearest (not to every project above it, and
-        // whatever the spelling of the paths: absolute, or relative to a folder below the project).
-        let source_errors = result.errors.iter().any(|e| manifests.owner(&e.path).as_deref() == Some(path.as_path()));
+        let source_errors = failed_files.iter().any(|f| manifests.owner(f).as_deref() == Some(path.as_path()));
         let owns = |file: &Path| manifests.owner(file).as_deref() == Some(path.as_path());
         let own = selection.options_for(path, Some(&owns), &migrations, options);
         let options = own.as_ref().unwrap_or(options);
+        let project_blockers = blockers.get(path).map_or(&[][..], Vec::as_slice);
         let mut plan = ManifestPlan::default();
         for transform in transforms.iter().filter(|t| options.selected.contains(&t.info().id)) {
             let id = transform.info().id;
@@ -283,6 +298,7 @@ fn run_on_this_thread(
                 project,
                 options,
                 source_errors,
+                blockers: project_blockers,
             };
             let before = (plan.changes.len(), plan.findings.len(), plan.next_steps.len());
             // A panic on one manifest leaves it alone, named; the run goes on.
@@ -304,9 +320,57 @@ fn run_on_this_thread(
             plan.findings[before.1..].iter_mut().for_each(|f| f.transform = id);
         }
         result.findings.extend(plan.findings);
+        if plan.held_back {
+            held_back.insert(path.clone());
+        }
         if !plan.changes.is_empty() {
             transform_steps.extend(plan.next_steps);
             bumps.insert(path.clone(), plan.changes);
+        }
+    }
+    drop(failed_files);
+    result.held_back = held_back.iter().cloned().collect();
+
+    // Where a migration's major is held back, the files its migrations changed are planned again, writing only
+    // what runs on the current major (and claiming no migration).
+    if !held_back.is_empty() {
+        let again: Vec<usize> = (0..planned.len())
+            .filter(|&i| {
+                planned[i].change.as_ref().is_some_and(|c| c.transforms.iter().any(|t| migrations.contains(t)))
+                    && manifests.owner(&found.sources[i]).is_some_and(|m| held_back.contains(&m))
+            })
+            .collect();
+        let replanned: Vec<(usize, Planned)> = again
+            .into_par_iter()
+            .map(|i| {
+                let replanned = match scan_file(&found.sources[i], None, &tracked, options) {
+                    Scan::Analysed(analysed) => {
+                        let (file, facts) = *analysed;
+                        plan_one(i, file, facts, true)
+                    }
+                    Scan::Failed(planned) => *planned,
+                    Scan::Skipped => Planned::default(),
+                };
+                (i, replanned)
+            })
+            .collect();
+        for (i, p) in replanned {
+            planned[i] = p;
+        }
+    }
+    project_links.clear();
+
+    let mut requests: BTreeMap<Option<PathBuf>, Vec<(DependencyRequest, PathBuf)>> = BTreeMap::new();
+    for p in planned {
+        if p.change.is_some() {
+            transform_steps.extend(p.next_steps);
+        }
+        result.files_parsed += usize::from(p.parsed);
+        result.changes.extend(p.change);
+        result.findings.extend(p.findings);
+        result.errors.extend(p.error);
+        for (manifest, request, source) in p.dependencies {
+            requests.entry(manifest).or_default().push((request, source));
         }
     }
     let mut additions: BTreeMap<PathBuf, Vec<(DependencyRequest, PathBuf)>> = BTreeMap::new();
@@ -1005,6 +1069,7 @@ mod tests {
                 upstream: String::new(),
                 findings: Default::default(),
                 severities: Default::default(),
+                blocking: Default::default(),
             };
             Box::new(Prepend { info, text })
         }

@@ -12,7 +12,7 @@ use crate::outcome::{FileChange, RunResult};
 use crate::transform::Severity;
 
 /// Version of the JSON document's shape; bumped on any change to it, additions included (docs/output.md,
-/// "Versioning"). 2 added `summary.test_files_skipped`.
+/// "Versioning"). 2 added `summary.test_files_skipped` and `summary.migrations_held_back`.
 pub const JSON_SCHEMA_VERSION: u32 = 2;
 
 /// What the run did with the changes.
@@ -183,6 +183,13 @@ pub fn summary(result: &RunResult, mode: Mode, color: bool) -> String {
     for (id, count) in &per_transform {
         let _ = writeln!(out, "  {id}: {count} file{}", if *count == 1 { "" } else { "s" });
     }
+    for manifest in &result.held_back {
+        let _ = writeln!(
+            out,
+            "  {}: the requested migration is held back, Express keeps its major (see its major-change finding)",
+            display_path(manifest)
+        );
+    }
     for dep in &result.dependencies {
         let from = dep.from.as_deref().unwrap_or("(new)");
         let _ = writeln!(
@@ -296,6 +303,7 @@ struct JsonSummary<'a> {
     files_parsed: usize,
     files_changed: usize,
     test_files_skipped: usize,
+    migrations_held_back: Vec<String>,
     transforms: BTreeMap<&'a str, usize>,
     findings: usize,
     errors: usize,
@@ -356,6 +364,7 @@ pub fn json(result: &RunResult, mode: Mode, written: &dyn Fn(&FileChange) -> boo
             files_parsed: result.files_parsed,
             files_changed: result.changes.len(),
             test_files_skipped: result.tests_skipped,
+            migrations_held_back: result.held_back.iter().map(|p| display_path(p)).collect(),
             transforms,
             findings: result.findings.len(),
             errors: result.errors.len(),

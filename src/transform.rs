@@ -30,12 +30,20 @@ pub struct TransformInfo {
     pub findings: std::collections::BTreeMap<String, String>,
     /// The severity of each kind of finding (same keys as `findings`).
     pub severities: std::collections::BTreeMap<String, Severity>,
+    /// The kinds of findings of a code migration that mean code was left unmigrated (an Express 5 breaker that stays
+    /// as it is): one of them in a project holds its major version back.
+    pub blocking: std::collections::BTreeSet<String>,
 }
 
 impl TransformInfo {
     /// The catalogue severity of a kind of finding (`rule` without the `<id>/` prefix); `None` when it is not listed.
     pub fn severity_of(&self, rule: &str) -> Option<Severity> {
         self.severities.get(rule).copied()
+    }
+
+    /// Whether a finding of this kind means code was left unmigrated, which holds the major version back.
+    pub fn blocks(&self, rule: &str) -> bool {
+        self.blocking.contains(rule)
     }
 
     /// The severity of a finding the transform reports: the catalogue's (a kind missing from the catalogue counts as
@@ -185,6 +193,10 @@ pub struct Options {
     /// ([`crate::discover::is_test_code`]). Without it the walk leaves them alone and counts them
     /// ([`crate::outcome::RunResult::tests_skipped`]); a path named on the command line that is test code is taken.
     pub include_tests: bool,
+    /// The code migrations' new major is held back for the project being planned ([`ManifestPlan::held_back`]):
+    /// write only changes that also run on the current major (Express 4 reads `'/{*splat}'` literally), and claim
+    /// no migration.
+    pub held_back: bool,
 }
 
 impl FileContext<'_> {
@@ -243,6 +255,10 @@ pub struct ManifestPlan {
     pub findings: Vec<Finding>,
     /// What the operator must do once the change is applied.
     pub next_steps: Vec<String>,
+    /// A code migration's major version was asked for but is held back for this manifest (its code keeps
+    /// something the migration could not rewrite, or a file could not be handled): the engine plans the files the
+    /// manifest serves again with [`Options::held_back`], so that no change that needs the new major is written.
+    pub held_back: bool,
 }
 
 /// What a transform sees of one manifest (package.json).
@@ -260,9 +276,11 @@ pub struct ManifestContext<'a> {
     pub project: &'a Project,
     /// Choices the user made on the command line.
     pub options: &'a Options,
-    /// Whether a source file of the project could not be handled in this run, or holds calls a migration could not
-    /// prove safe to rewrite: a code migration may be incomplete.
+    /// Whether a source file of the project could not be handled in this run: a code migration may be incomplete.
     pub source_errors: bool,
+    /// The findings of code migrations in the files this manifest serves that mean code was left unmigrated
+    /// ([`TransformInfo::blocks`]), in path and line order: each holds the major version back.
+    pub blockers: &'a [Finding],
 }
 
 impl ManifestContext<'_> {

@@ -28,6 +28,7 @@ impl Probe {
                 upstream: String::new(),
                 findings: [("seen".to_string(), "A file the probe saw.".to_string())].into(),
                 severities: [("seen".to_string(), express_harden::transform::Severity::Info)].into(),
+                blocking: Default::default(),
             },
             manifest_panics,
         }

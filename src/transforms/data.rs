@@ -31,6 +31,9 @@ pub struct FindingKind {
     pub severity: Severity,
     /// One line (SARIF's short description).
     pub description: String,
+    /// For a code migration: the finding means code was left unmigrated, and holds the major version back.
+    #[serde(default)]
+    pub blocks: bool,
 }
 
 impl Described {
@@ -44,6 +47,7 @@ impl Described {
             upstream: self.upstream.clone(),
             findings: self.findings.iter().map(|(rule, kind)| (rule.clone(), kind.description.clone())).collect(),
             severities: self.findings.iter().map(|(rule, kind)| (rule.clone(), kind.severity)).collect(),
+            blocking: self.findings.iter().filter(|(_, kind)| kind.blocks).map(|(rule, _)| rule.clone()).collect(),
         }
     }
 }

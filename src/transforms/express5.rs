@@ -210,11 +210,15 @@ impl Transform for Express5 {
         urlencoded(cx, plan);
         static_dotfiles(cx, plan);
         if plan.edits.len() > edits_before {
-            plan.next_steps.push(
+            plan.next_steps.push(if cx.options.held_back {
+                "Express stays on 4 (see the major-change finding): only rewrites that Express 4 runs the same were \
+                 made (res.status(...).send(...), app.delete, ...); the route syntax waits for the move to 5"
+                    .to_string()
+            } else {
                 "the code was migrated to Express 5: run the app's tests, and read the migration guide for behaviour \
                  changes no tool can see (https://expressjs.com/en/guide/migrating-5.html)"
-                    .to_string(),
-            );
+                    .to_string()
+            });
         }
     }
 }
@@ -461,6 +465,9 @@ fn route_strings(cx: &FileContext<'_>, plan: &mut FilePlan, routers: &[&str]) {
         seen.push(range.clone());
         match rewrite_path(path) {
             PathRewrite::Same => {}
+            // Express 4 reads Express 5's route syntax literally (`'/{*splat}'` matches that text only): with the
+            // major held back, the route strings stay as they are.
+            PathRewrite::New(_) | PathRewrite::Paths(_) if cx.options.held_back => {}
             PathRewrite::New(new) => {
                 let raw = cx.text(range.clone());
                 let quote = raw.chars().next().unwrap_or('\'');
@@ -559,6 +566,10 @@ fn optional_character(path: &str) -> PathRewrite {
 
 /// `req.params[0]` in handlers of a rewritten wildcard route reads the named wildcard (an array in Express 5).
 fn wildcard_reads(cx: &FileContext<'_>, plan: &mut FilePlan, handlers: &[Handler]) {
+    if cx.options.held_back {
+        // (The wildcard keeps Express 4's `req.params[0]` while its route keeps Express 4's syntax.)
+        return;
+    }
     for read in cx.facts.property_reads.iter().filter(|r| r.property == "params[0]") {
         let Some(object) = &read.object else { continue };
         let Some(handler) = handlers::request_at(handlers, object, read.range.start) else { continue };

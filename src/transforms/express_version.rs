@@ -232,41 +232,41 @@ impl Transform for ExpressVersion {
                 Decision::LockfileMustMove if section == DepSection::PeerDependencies => Decision::Keep,
                 other => other,
             };
-            // Express 3 -> 4 happens together with its code migration, when the express4 transform runs.
+            // Express 3 -> 4 happens together with its code migration, when the express4 transform runs, and 4 -> 5
+            // with express5's; only when that migration is complete: the version and the code always agree.
+            let migrated = |to: &str| {
+                (npm_spec::start_major(to) == Some(4)
+                    && npm_spec::start_major(&spec) == Some(3)
+                    && cx.options.selected.contains(&"express4"))
+                    || (npm_spec::start_major(to) == Some(5)
+                        && npm_spec::start_major(&spec) == Some(4)
+                        && cx.options.selected.contains(&"express5"))
+            };
+            let blocked = cx.source_errors || !cx.blockers.is_empty();
             let decision = match decision {
-                Decision::MajorChange(to)
-                    if ((npm_spec::start_major(&to) == Some(4)
-                        && npm_spec::start_major(&spec) == Some(3)
-                        && cx.options.selected.contains(&"express4"))
-                        || (npm_spec::start_major(&to) == Some(5)
-                            && npm_spec::start_major(&spec) == Some(4)
-                            && cx.options.selected.contains(&"express5")))
-                        && !cx.source_errors =>
-                {
-                    Decision::Set(to)
+                Decision::MajorChange(to) if migrated(&to) && !blocked => Decision::Set(to),
+                other => other,
+            };
+            // Held back, the version still moves to the newest patched release of its own major.
+            let decision = match decision {
+                Decision::MajorChange(to) if migrated(&to) => {
+                    plan.held_back = true;
+                    plan.findings.push(cx.finding("major-change", &d.package, held_back_message(&spec, &to, cx)));
+                    match decide(&spec, npm_spec::start_major(&spec), newest_runnable, &table) {
+                        Decision::MajorChange(_) => Decision::Keep,
+                        within => within,
+                    }
                 }
                 other => other,
             };
             match decision {
-                Decision::MajorChange(to) => plan.findings.push(cx.finding(
-                    "major-change",
-                    &d.package,
-                    if cx.source_errors
-                        && (cx.options.selected.contains(&"express4") || cx.options.selected.contains(&"express5"))
-                    {
-                        format!(
-                            "express `{spec}` should move to {to}, but some files of the project could not be \
-                             migrated (see the errors and the unverified findings): not rewritten, so the code and \
-                             the version stay together"
-                        )
-                    } else {
-                        format!(
-                            "express `{spec}` should move to {to}, a new major whose API changes need a code \
+                Decision::MajorChange(to) => plan.findings.push(cx.finding("major-change", &d.package, {
+                    format!(
+                        "express `{spec}` should move to {to}, a new major whose API changes need a code \
                              migration that this run does not make: not rewritten (the 3 -> 4 migration runs with the \
                              express4 transform)"
-                        )
-                    },
-                )),
+                    )
+                })),
                 Decision::Set(to) => {
                     new_major = npm_spec::start_major(&to);
                     plan.changes.push(change(section, &d.package, to));
@@ -319,6 +319,39 @@ impl Transform for ExpressVersion {
             );
         }
     }
+}
+
+/// Why a requested major is held back, naming every blocker with its place (at most ten, then how many more).
+fn held_back_message(spec: &str, to: &str, cx: &ManifestContext<'_>) -> String {
+    let current = npm_spec::start_major(spec).map_or_else(|| spec.to_string(), |m| m.to_string());
+    let mut places: Vec<String> = cx
+        .blockers
+        .iter()
+        .take(10)
+        .map(|f| format!("{}:{} {}", crate::discover::display_path(&f.path), f.line, f.rule))
+        .collect();
+    if cx.blockers.len() > 10 {
+        places.push(format!("and {} more", cx.blockers.len() - 10));
+    }
+    let mut reasons = Vec::new();
+    if !cx.blockers.is_empty() {
+        let n = cx.blockers.len();
+        let what = if n == 1 {
+            "1 place the migration could not rewrite".to_string()
+        } else {
+            format!("{n} places the migration could not rewrite")
+        };
+        reasons.push(format!("{what} ({})", places.join(", ")));
+    }
+    if cx.source_errors {
+        reasons.push("files it could not handle (see the errors)".to_string());
+    }
+    format!(
+        "express `{spec}` stays on {current}: the move to {to} is held back, because the code keeps {}; the changes \
+         that only run on the new major are held back too. Migrate those places by hand (see their findings) and run \
+         again",
+        reasons.join(" and ")
+    )
 }
 
 fn change(section: DepSection, package: &str, to: String) -> ManifestRequest {
