@@ -451,15 +451,31 @@ fn route_strings(cx: &FileContext<'_>, plan: &mut FilePlan, routers: &[&str]) {
     let mut seen = Vec::new();
     for registration in &facts.registrations {
         let Some((path, range)) = &registration.path else { continue };
-        if seen.contains(range)
-            || !handlers::is_express_receiver(
-                facts,
-                cx.links,
-                routers,
-                &registration.receiver,
-                registration.range.start,
-            )
-        {
+        if seen.contains(range) {
+            continue;
+        }
+        if !handlers::is_express_receiver(facts, cx.links, routers, &registration.receiver, registration.range.start) {
+            // A route registered with a function on an object this project does not show to be an app or router
+            // (`server.app.get('*', ...)`, an app reached through a getter): its string may throw at start on
+            // Express 5, so it is reported, and holds the major back.
+            let needs_rewrite = !matches!(rewrite_path(path), PathRewrite::Same);
+            if needs_rewrite && !registration.handlers.is_empty() {
+                seen.push(range.clone());
+                let object = match &registration.receiver {
+                    Receiver::Path(p) => format!("`{p}`"),
+                    _ => "the object".to_string(),
+                };
+                report(
+                    cx,
+                    plan,
+                    "unverified",
+                    range.start,
+                    &format!(
+                        "the route `{path}` needs Express 5's route syntax, but this project does not show that \
+                         {object} is an Express app or router: not rewritten, migrate it by hand"
+                    ),
+                );
+            }
             continue;
         }
         seen.push(range.clone());

@@ -148,9 +148,10 @@ impl Transform for Helmet {
             } else if !applied.subs.is_empty() {
                 report_partial(cx, plan, app, &applied);
             } else if !cx.links.app_middleware.iter().any(|m| m.app == app.creation.start && m.module == data().package)
+                && !mounted(cx, app)
             {
                 // (An app handed to another module that registers helmet on it, `require('./config/express')(app)`,
-                // has it.)
+                // has it; so does a sub-app mounted on another app or router, whose headers it sends.)
                 missing.push(app);
             }
         }
@@ -226,6 +227,27 @@ impl Transform for Helmet {
         plan.dependencies
             .push(DependencyRequest::new(d.package.clone(), spec, DepSection::Dependencies).serving("express"));
     }
+}
+
+/// Whether `app` is a sub-app mounted on another app or router (`parent.use(app)`, `parent.use('/blog', app)`), the
+/// parent received from another module or created here: requests reach it through the parent, whose middleware
+/// (helmet among it) runs first.
+fn mounted(cx: &FileContext<'_>, app: &ExpressApp) -> bool {
+    let facts = cx.facts;
+    let routers = crate::transforms::shared::handlers::routers(facts);
+    facts.uses.iter().any(|u| {
+        app.scope.start <= u.range.start
+            && u.range.end <= app.scope.end
+            && !facts.is_app(app, &u.receiver, u.range.start)
+            && u.middleware.iter().any(|m| matches!(m, Middleware::Ident(name) if app.names.contains(name)))
+            && crate::transforms::shared::handlers::is_express_receiver(
+                facts,
+                cx.links,
+                &routers,
+                &u.receiver,
+                u.range.start,
+            )
+    })
 }
 
 /// `helmet()` or, when the views load resources from other hosts, `helmet({ contentSecurityPolicy: { directives } })`.
