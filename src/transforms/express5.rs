@@ -36,7 +36,7 @@
 //! });
 //!
 //! app.get('/{*splat}', (req, res) => {
-//!   res.sendFile(__dirname + '/public/' + req.params.splat.join('/'));
+//!   res.sendFile(__dirname + '/public/' + '/' + (req.params.splat || []).join('/'));
 //! });
 //! ```
 //!
@@ -520,7 +520,8 @@ pub enum PathRewrite {
     Reserved,
 }
 
-/// `'*'` -> `'/*splat'`, `'/files/*'` -> `'/files/*splat'`, `'/users/:id?'` -> `'/users{/:id}'`.
+/// `'*'` -> `'/{*splat}'`, `'/files/*'` -> `'/files/{*splat}'`, `'/a/*/b'` -> `'/a/*splat/b'`, `'/users/:id?'` ->
+/// `'/users{/:id}'`.
 pub fn rewrite_path(path: &str) -> PathRewrite {
     let mut out = String::new();
     let mut changed = false;
@@ -543,7 +544,9 @@ pub fn rewrite_path(path: &str) -> PathRewrite {
             out.push('/');
         }
         if *segment == "*" {
-            out.push_str("*splat");
+            // A final `*` matched nothing too (`/files/*` matched `/files/`, `/*` matched `/`): Express 5's
+            // optional wildcard `{*splat}` keeps that; elsewhere a wildcard names one or more segments.
+            out.push_str(if i + 1 == segments.len() { "{*splat}" } else { "*splat" });
             changed = true;
             continue;
         }
@@ -591,20 +594,31 @@ fn wildcard_reads(cx: &FileContext<'_>, plan: &mut FilePlan, handlers: &[Handler
         let Some(handler) = handlers::request_at(handlers, object, read.range.start) else { continue };
         // A handler registered on several routes (here or in other modules) reads the wildcard only when every one
         // of them has one.
-        let wildcard = handlers.iter().filter(|h| h.body == handler.body).all(|h| {
-            h.path.as_ref().is_some_and(|(p, _)| matches!(rewrite_path(p), PathRewrite::New(n) if n.contains("*splat")))
-        });
+        let rewritten = |h: &Handler| match h.path.as_ref().map(|(p, _)| rewrite_path(p)) {
+            Some(PathRewrite::New(n)) if n.contains("*splat") => Some(n),
+            _ => None,
+        };
+        let routes: Vec<Option<String>> = handlers.iter().filter(|h| h.body == handler.body).map(rewritten).collect();
+        let wildcard = routes.iter().all(Option::is_some);
+        // An optional wildcard (`{*splat}`) is undefined when it matched nothing, where Express 4 gave ''.
+        let optional = routes.iter().flatten().any(|n| n.contains("{*splat}"));
         if !wildcard {
             continue;
         }
         let slash = cx.quoted("/");
         // @types/express 5 types a param as `string | string[]`: TypeScript needs to be told it is the array.
-        let splat = if cx.file.kind == crate::source::SourceKind::JavaScript {
-            format!("{object}.params.splat")
-        } else {
-            format!("({object}.params.splat as string[])")
+        let splat = match (cx.file.kind == crate::source::SourceKind::JavaScript, optional) {
+            (true, false) => format!("{object}.params.splat"),
+            (true, true) => format!("({object}.params.splat || [])"),
+            (false, false) => format!("({object}.params.splat as string[])"),
+            (false, true) => format!("(({object}.params.splat as string[] | undefined) || [])"),
         };
-        plan.edits.push(Edit::replace(read.range.clone(), format!("{splat}.join({slash})")));
+        // Express 4's bare `*` gave the whole path, its leading slash included.
+        let whole_path =
+            handlers.iter().filter(|h| h.body == handler.body).all(|h| h.path.as_ref().is_some_and(|(p, _)| p == "*"));
+        let joined =
+            if whole_path { format!("{slash} + {splat}.join({slash})") } else { format!("{splat}.join({slash})") };
+        plan.edits.push(Edit::replace(read.range.clone(), joined));
         plan.findings.push(cx.finding(
             "wildcard",
             read.range.start,
@@ -718,7 +732,9 @@ mod tests {
     fn route_paths() {
         let new = |s: &str| PathRewrite::New(s.to_string());
         assert_eq!(rewrite_path("*"), new("/{*splat}"));
-        assert_eq!(rewrite_path("/files/*"), new("/files/*splat"));
+        assert_eq!(rewrite_path("/files/*"), new("/files/{*splat}"));
+        assert_eq!(rewrite_path("/*"), new("/{*splat}"));
+        assert_eq!(rewrite_path("/a/*/b"), new("/a/*splat/b"));
         assert_eq!(rewrite_path("/users/:id?"), new("/users{/:id}"));
         assert_eq!(rewrite_path("/a/:b?/c"), new("/a{/:b}/c"));
         assert_eq!(rewrite_path("/users/:id"), PathRewrite::Same);

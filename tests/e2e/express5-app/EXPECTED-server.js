@@ -76,8 +76,8 @@ app.get('/lang', function (req, res) {
   });
 });
 
-app.get('/files/*splat', function (req, res) {
-  res.send('file ' + req.params.splat.join('/'));
+app.get('/files/{*splat}', function (req, res) {
+  res.send('file ' + (req.params.splat || []).join('/'));
 });
 
 app.get('/users{/:id}', function (req, res) {
