@@ -50,7 +50,7 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-use crate::analysis::{MemberCall, Receiver};
+use crate::analysis::{MemberCall, Middleware, Receiver};
 use crate::codegen;
 use crate::edit::Edit;
 use crate::settings::{SettingsGroup, SettingsInput};
@@ -68,6 +68,9 @@ struct Express5Data {
     described: data::Described,
     renames: BTreeMap<String, String>,
     status_names: Vec<String>,
+    /// Middleware packages that assign `req.query`, which Express 5 makes a getter: every request through them
+    /// fails. Package -> why and what to do.
+    query_writers: BTreeMap<String, String>,
 }
 
 fn data() -> &'static Express5Data {
@@ -204,6 +207,7 @@ impl Transform for Express5 {
             }
         }
         route_strings(cx, plan, &routers);
+        query_writing_middleware(cx, plan, &routers);
         wildcard_reads(cx, plan, &handlers);
         host_reads(cx, plan, &handlers);
         removed_reads(cx, plan, &handlers);
@@ -626,6 +630,32 @@ fn wildcard_reads(cx: &FileContext<'_>, plan: &mut FilePlan, handlers: &[Handler
              keep Express 4's string"
                 .to_string(),
         ));
+    }
+}
+
+/// Middleware registered on an app or router of the project that assigns `req.query` (`app.use(mongoSanitize())`):
+/// on Express 5 every request through it fails with "Cannot set property query". Reported (it holds the major back).
+fn query_writing_middleware(cx: &FileContext<'_>, plan: &mut FilePlan, routers: &[&str]) {
+    let facts = cx.facts;
+    for use_ in &facts.uses {
+        if !handlers::is_express_receiver(facts, cx.links, routers, &use_.receiver, use_.range.start) {
+            continue;
+        }
+        for mw in &use_.middleware {
+            let module = match facts.resolve(mw) {
+                Middleware::CallOf { binding, .. } => binding.module.as_str(),
+                Middleware::RequireCall { module } => module.as_str(),
+                _ => continue,
+            };
+            let Some(why) = data().query_writers.get(module) else { continue };
+            report(
+                cx,
+                plan,
+                "query-write",
+                use_.range.start,
+                &format!("{module} makes every request fail on Express 5 (\"Cannot set property query\"): {why}"),
+            );
+        }
     }
 }
 
