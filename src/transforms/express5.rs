@@ -499,7 +499,12 @@ fn route_strings(cx: &FileContext<'_>, plan: &mut FilePlan, routers: &[&str]) {
                 let items: Vec<String> = paths.iter().map(|p| format!("{quote}{p}{quote}")).collect();
                 plan.edits.push(Edit::replace(range.clone(), format!("[{}]", items.join(", "))));
             }
-            PathRewrite::Reserved => report(
+            // The same matches on Express 4 and 5: written whatever the version. A mount path (`.use`) matches a
+            // prefix, which the literal does not say.
+            PathRewrite::Regex(regex) if registration.method != "use" => {
+                plan.edits.push(Edit::replace(range.clone(), regex));
+            }
+            PathRewrite::Regex(_) | PathRewrite::Reserved => report(
                 cx,
                 plan,
                 "reserved",
@@ -520,8 +525,69 @@ pub enum PathRewrite {
     New(String),
     /// Several paths (an array literal) that together match what the old string matched.
     Paths(Vec<String>),
+    /// A regular expression literal with named groups that matches what the old string matched, on Express 4 and 5
+    /// alike (`'/users/:id(\\d+)'` -> `/^\/users\/(?<id>\d+)\/?$/i`): path-to-regexp 8 has no inline patterns.
+    Regex(String),
     /// Reserved characters whose meaning is not certain.
     Reserved,
+}
+
+/// A route with inline parameter patterns (`/users/:id(\\d+)/edit`) as a regular expression literal with the same
+/// matches and the same named parameters: Express 4's path-to-regexp 0.1 matched case-insensitively, with an
+/// optional trailing slash, a parameter without a pattern being `[^/]+?`. `None` when the path has no inline
+/// pattern, or anything this cannot spell exactly (a modifier after a parameter, a nested group, a name that is no
+/// JavaScript identifier, reserved characters outside the patterns).
+fn regex_route(path: &str) -> Option<String> {
+    if !path.starts_with('/') || !path.contains(":") || !path.contains('(') {
+        return None;
+    }
+    let mut out = String::from("/^");
+    let chars: Vec<char> = path.chars().collect();
+    let mut i = 0;
+    let mut names: Vec<String> = Vec::new();
+    while i < chars.len() {
+        let c = chars[i];
+        if c == ':' {
+            let start = i + 1;
+            let mut end = start;
+            while end < chars.len() && (chars[end].is_ascii_alphanumeric() || chars[end] == '_') {
+                end += 1;
+            }
+            let name: String = chars[start..end].iter().collect();
+            if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) || names.contains(&name) {
+                return None;
+            }
+            let mut pattern = String::from("[^\\/]+?");
+            i = end;
+            if chars.get(i) == Some(&'(') {
+                let close = chars[i + 1..].iter().position(|c| *c == ')')? + i + 1;
+                let inner: String = chars[i + 1..close].iter().collect();
+                if inner.is_empty() || inner.contains('(') || inner.contains('/') {
+                    return None;
+                }
+                pattern = inner;
+                i = close + 1;
+            }
+            if matches!(chars.get(i), Some('?' | '*' | '+')) {
+                return None;
+            }
+            out.push_str(&format!("(?<{name}>{pattern})"));
+            names.push(name);
+            continue;
+        }
+        match c {
+            '(' | ')' | '[' | ']' | '?' | '+' | '!' | '*' => return None,
+            '/' => out.push_str("\\/"),
+            '.' | '$' | '^' | '|' | '{' | '}' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            other => out.push(other),
+        }
+        i += 1;
+    }
+    out.push_str("\\/?$/i");
+    Some(out)
 }
 
 /// `'*'` -> `'/{*splat}'`, `'/files/*'` -> `'/files/{*splat}'`, `'/a/*/b'` -> `'/a/*splat/b'`, `'/users/:id?'` ->
@@ -555,6 +621,9 @@ pub fn rewrite_path(path: &str) -> PathRewrite {
             continue;
         }
         if segment.contains(['(', ')', '[', ']', '?', '+', '!', '*']) {
+            if let Some(regex) = regex_route(path) {
+                return PathRewrite::Regex(regex);
+            }
             return optional_character(path);
         }
         out.push_str(segment);
@@ -773,7 +842,16 @@ mod tests {
         assert_eq!(rewrite_path("/colou?r"), PathRewrite::Paths(vec!["/color".into(), "/colour".into()]));
         assert_eq!(rewrite_path("/ab?cd/:id"), PathRewrite::Paths(vec!["/acd/:id".into(), "/abcd/:id".into()]));
         assert_eq!(rewrite_path("/a(b)?c"), PathRewrite::Reserved);
-        assert_eq!(rewrite_path("/user/:id(\\\\d+)"), PathRewrite::Reserved);
+        let regex = |p: &str| PathRewrite::Regex(p.to_string());
+        assert_eq!(rewrite_path("/users/:id(\\d+)"), regex("/^\\/users\\/(?<id>\\d+)\\/?$/i"));
+        assert_eq!(
+            rewrite_path("/posts/:id(\\d+)/edit.:format"),
+            regex("/^\\/posts\\/(?<id>\\d+)\\/edit\\.(?<format>[^\\/]+?)\\/?$/i")
+        );
+        assert_eq!(rewrite_path("/users/:id(\\d+)?"), PathRewrite::Reserved);
+        assert_eq!(rewrite_path("/files/:path((a|b)+)"), PathRewrite::Reserved);
+        // (The pattern as Express 4 read it: two backslashes in the string are a literal one in the pattern.)
+        assert_eq!(rewrite_path("/user/:id(\\\\d+)"), regex("/^\\/user\\/(?<id>\\\\d+)\\/?$/i"));
         assert_eq!(rewrite_path("/files/*.js"), PathRewrite::Reserved);
     }
 }

@@ -80,6 +80,14 @@ app.get('/files/{*splat}', function (req, res) {
   res.send('file ' + (req.params.splat || []).join('/'));
 });
 
+app.get(/^\/orders\/(?<id>\d+)\/?$/i, function (req, res) {
+  res.send('order ' + req.params.id);
+});
+
+app.get('/orders/:slug', function (req, res) {
+  res.send('order named ' + req.params.slug);
+});
+
 app.get('/users{/:id}', function (req, res) {
   if (req.params.id) return res.send('user ' + req.params.id);
   res.send('all users');
