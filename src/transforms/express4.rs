@@ -158,10 +158,13 @@ impl Transform for Express4 {
             migrate_call(cx, plan, site, bundled, &local);
         }
         store_factories(cx, plan, &mut imports);
-        app_router(cx, plan);
+        let moved = app_router(cx, plan);
         renamed_properties(cx, plan);
         // Last: the dedent of unwrapped bodies skips lines other edits remove.
         configure(cx, plan);
+        if let Some(moved) = moved {
+            moved.apply(&cx.file.code, &cx.facts.style, plan);
+        }
         if !imports.is_empty() {
             plan.edits.push(import_edit(cx, &imports));
             for (bundled, _) in &imports {
@@ -409,10 +412,14 @@ fn line_starts_between(code: &str, from: usize, to: usize) -> Vec<usize> {
     starts
 }
 
-/// `app.use(app.router);` goes: Express 4 routes in registration order. That changes the order: middleware registered
-/// after `app.router` (static files, error handlers) now runs before routes declared later, so it is reported.
-fn app_router(cx: &FileContext<'_>, plan: &mut FilePlan) {
+/// `app.use(app.router);` goes: Express 4 routes in registration order. Express 3 ran every route at `app.router`'s
+/// place, wherever it was declared, so the middleware registered after `app.router` (express.static, a 404 or error
+/// handler) ran after the routes. When those `app.use(...)` statements come before routes declared later, they move
+/// after the last of them (a statement that hands the app to a module registering routes counts as one), in their
+/// order: the app answers as it did. Otherwise (nested code) it is reported.
+fn app_router(cx: &FileContext<'_>, plan: &mut FilePlan) -> Option<Move> {
     let code = &cx.file.code;
+    let mut found = None;
     for call in cx.facts.member_calls.iter().filter(|c| c.method == "use" && c.args.len() == 1) {
         let Some(arg) = code.get(call.args[0].range()) else { continue };
         if arg != format!("{}.router", call.object) {
@@ -424,6 +431,18 @@ fn app_router(cx: &FileContext<'_>, plan: &mut FilePlan) {
             match whole_line(code, stmt.range.clone()) {
                 Some(line) => plan.edits.push(Edit::replace(line, "")),
                 None => plan.edits.push(Edit::replace(stmt.range.clone(), "")),
+            }
+            let movable = if stmt.top_level { move_after_routes(cx, &call.object, stmt.range.end) } else { None };
+            if let Some(movable) = movable {
+                found = Some(movable);
+                plan.findings.push(cx.finding(
+                    "router-order",
+                    call.range.start,
+                    "app.use(app.router) was removed: Express 4 runs routes where they are declared, so the middleware \
+                     registered after app.router was moved after the last route, where Express 3 ran it"
+                        .to_string(),
+                ));
+                continue;
             }
             plan.findings.push(
                 cx.finding(
@@ -437,6 +456,123 @@ fn app_router(cx: &FileContext<'_>, plan: &mut FilePlan) {
             );
         }
     }
+    found
+}
+
+/// Statements that move after the last route, with their own edits carried along.
+struct Move {
+    /// The whole lines of each statement.
+    lines: Vec<Range<usize>>,
+    /// The end of the last route's line, where they go.
+    target: usize,
+}
+
+impl Move {
+    /// Removes the statements and inserts them after the last route, with the edits planned inside them applied to
+    /// the moved text (a migrated `app.use(errorHandler())` moves migrated).
+    fn apply(self, code: &str, style: &crate::style::Style, plan: &mut FilePlan) {
+        let inside = |e: &Edit, line: &Range<usize>| line.start <= e.range.start && e.range.end <= line.end;
+        let mut text = String::new();
+        for (i, line) in self.lines.iter().enumerate() {
+            // Statements the file separated with a blank line stay separated.
+            if i > 0 && code[self.lines[i - 1].end..line.start].trim().is_empty() && line.start > self.lines[i - 1].end
+            {
+                text.push_str(style.eol);
+            }
+            let own: Vec<Edit> = plan
+                .edits
+                .iter()
+                .filter(|e| inside(e, line))
+                .map(|e| Edit { range: e.range.start - line.start..e.range.end - line.start, ..e.clone() })
+                .collect();
+            match crate::edit::apply(&code[line.clone()], &own) {
+                Ok(moved) => text.push_str(&moved),
+                Err(_) => return,
+            }
+        }
+        plan.edits.retain(|e| !self.lines.iter().any(|line| inside(e, line)));
+        for line in &self.lines {
+            // A statement that stood between blank lines takes one of them along, so none doubles.
+            let blank_before = code[..line.start].ends_with("\n\n") || code[..line.start].ends_with("\n\r\n");
+            let after = &code[line.end..];
+            let blank_after = after.find('\n').filter(|i| after[..*i].trim().is_empty());
+            let end = match (blank_before, blank_after) {
+                (true, Some(i)) => line.end + i + 1,
+                _ => line.end,
+            };
+            plan.edits.push(Edit::replace(line.start..end, ""));
+        }
+        if !text.ends_with('\n') {
+            text.push_str(style.eol);
+        }
+        // After the last route, a blank line between them as the file separates its statements.
+        plan.edits.push(Edit::insert(self.target, format!("{}{text}", style.eol)));
+    }
+}
+
+/// The top-level `app.use(...)` statements after `after` (where `app.router` was) that precede a route of `app`
+/// declared later, to move just after the last such route. `None` when there is nothing to move, or a statement
+/// cannot be moved whole.
+fn move_after_routes(cx: &FileContext<'_>, app: &str, after: usize) -> Option<Move> {
+    let facts = cx.facts;
+    let code = &cx.file.code;
+    let top: Vec<&Range<usize>> = facts.top_level_stmts.iter().filter(|r| r.start >= after).collect();
+    let is_route = |r: &Range<usize>| {
+        facts.registrations.iter().any(|reg| {
+            reg.method != "use"
+                && matches!(&reg.receiver, crate::analysis::Receiver::Path(p) if p == app)
+                && r.start <= reg.range.start
+                && reg.range.end <= r.end
+        }) || facts.calls.iter().any(|site| {
+            // `require('./routes')(app)`, `routes(app)`: the app handed to a module that registers its routes.
+            r.start <= site.call.range.start
+                && site.call.range.end <= r.end
+                && site.call.args.iter().any(|a| matches!(a, crate::values::Value::Ident(n, _) if n == app))
+                && site.call.callee.as_ref().is_some_and(|c| {
+                    c.inline_require.as_deref().is_some_and(|m| m.starts_with('.'))
+                        || c.binding.as_ref().is_some_and(|b| b.module.starts_with('.'))
+                })
+        })
+    };
+    let last_route = top.iter().rposition(|r| is_route(r))?;
+    let is_use = |r: &Range<usize>| {
+        facts.uses.iter().any(|u| {
+            matches!(&u.receiver, crate::analysis::Receiver::Path(p) if p == app)
+                && u.range.start == r.start
+                && code.get(u.range.end..r.end).is_some_and(|rest| rest.trim() == ";" || rest.trim().is_empty())
+        })
+    };
+    // `if ('development' == app.get('env')) { app.use(express.errorHandler()); }`: a block of app.use calls only.
+    let is_use_block = |r: &Range<usize>| {
+        let text = &code[r.clone()];
+        let (Some(open), Some(close)) = (text.find('{'), text.rfind('}')) else { return false };
+        if !text.starts_with("if") || open > close || text[close + 1..].trim() != "" {
+            return false;
+        }
+        let prefix = format!("{app}.use(");
+        text[open + 1..close]
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .all(|l| l.starts_with("//") || (l.starts_with(&prefix) && (l.ends_with(");") || l.ends_with(')'))))
+            && text[open + 1..close].contains(&prefix)
+    };
+    let moved: Vec<&Range<usize>> =
+        top[..last_route].iter().copied().filter(|r| is_use(r) || is_use_block(r)).collect();
+    if moved.is_empty() {
+        return None;
+    }
+    // Each statement with the comment lines directly above it (a comment about a statement moves with it).
+    let lines: Vec<Range<usize>> = moved
+        .iter()
+        .map(|r| {
+            let line = whole_line(code, (*r).clone())?;
+            let start = layout::before_statement(code, &facts.comments, r.start).unwrap_or(line.start);
+            Some(start.min(line.start)..line.end)
+        })
+        .collect::<Option<_>>()?;
+    let target = whole_line(code, top[last_route].clone())?.end;
+    Some(Move { lines, target })
 }
 
 /// `res.headerSent` -> `res.headersSent`; `req.accepted*` reported.
