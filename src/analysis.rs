@@ -1305,6 +1305,19 @@ impl Visit for Collector<'_> {
                 }
             }
         }
+        // `req.query.filter.name`, `req.query.ids[0]`: a nested query value, which only Express 4's default (qs)
+        // parser builds.
+        if let Expr::Member(inner) = unwrap(&m.obj) {
+            if let Expr::Member(query) = unwrap(&inner.obj) {
+                if matches!(&query.prop, MemberProp::Ident(q) if q.sym == *"query") {
+                    self.property_reads.push(PropertyRead {
+                        object: self.path_of(&query.obj),
+                        property: "query-nested".to_string(),
+                        range: range_of(m),
+                    });
+                }
+            }
+        }
         if let MemberProp::Ident(p) = &m.prop {
             if TRACKED_PROPERTIES.contains(&p.sym.as_ref()) {
                 self.property_reads.push(PropertyRead {

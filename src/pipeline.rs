@@ -213,6 +213,15 @@ fn run_on_this_thread(
             project.instances.push(instance);
         }
     }
+    for (input, path) in inputs.iter().zip(&found.sources) {
+        let Some(input) = input else { continue };
+        let Some(read) = input.facts.property_reads.iter().find(|r| r.property == "query-nested") else { continue };
+        if let Some(project) = manifests.nearest(path).and_then(|m| projects.get_mut(&m)) {
+            if project.nested_query.is_none() {
+                project.nested_query = Some((path.clone(), input.file.line_col(read.range.start).0));
+            }
+        }
+    }
     drop(inputs);
     let projects = projects;
     let no_links = FileLinks::default();
@@ -789,6 +798,7 @@ fn build_projects(
                 node,
                 views: Vec::new(),
                 instances: Vec::new(),
+                nested_query: None,
             },
         );
     }

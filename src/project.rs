@@ -29,6 +29,9 @@ pub struct Project {
     /// Values the project's modules export that a package created (database clients, for the session store to
     /// reuse), in path order.
     pub instances: Vec<crate::links::ExportedInstance>,
+    /// The first place a module of the project reads a nested query value (`req.query.filter.name`), which only a
+    /// `qs`-style query parser builds: the file and its 1-based line.
+    pub nested_query: Option<(PathBuf, usize)>,
 }
 
 impl Project {

@@ -50,9 +50,10 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-use crate::analysis::{MemberCall, Middleware, Receiver};
+use crate::analysis::{AppSite, MemberCall, Middleware, Receiver};
 use crate::codegen;
 use crate::edit::Edit;
+use crate::layout;
 use crate::settings::{SettingsGroup, SettingsInput};
 use crate::transform::{FileContext, FilePlan, Phase, Transform, TransformInfo, Watch};
 use crate::transforms::data;
@@ -115,6 +116,7 @@ impl Transform for Express5 {
             Watch::AlsoCall("vary"),
             Watch::AlsoCall("listen"),
             Watch::AlsoCall("clearCookie"),
+            Watch::AlsoCall("set"),
         ]
     }
 
@@ -212,6 +214,7 @@ impl Transform for Express5 {
         host_reads(cx, plan, &handlers);
         removed_reads(cx, plan, &handlers);
         urlencoded(cx, plan);
+        query_parser(cx, plan);
         static_dotfiles(cx, plan);
         if plan.edits.len() > edits_before {
             plan.next_steps.push(if cx.options.held_back {
@@ -725,6 +728,43 @@ fn query_writing_middleware(cx: &FileContext<'_>, plan: &mut FilePlan, routers: 
                 &format!("{module} makes every request fail on Express 5 (\"Cannot set property query\"): {why}"),
             );
         }
+    }
+}
+
+/// Express 5 parses query strings with the `simple` parser (no nested objects, no `a[]=` arrays), Express 4 used
+/// `extended` (qs). When the project reads nested query values (`req.query.filter.name`), each app this file creates
+/// keeps Express 4's parser: `app.set('query parser', 'extended')` after its creation (the same on Express 4, where
+/// it is the default), unless the app sets a parser itself.
+fn query_parser(cx: &FileContext<'_>, plan: &mut FilePlan) {
+    let Some((file, line)) = &cx.project.nested_query else { return };
+    let facts = cx.facts;
+    for app in &facts.apps {
+        let AppSite::AfterStatement { stmt, receiver } = &app.site else { continue };
+        let sets_parser = facts.member_calls.iter().any(|c| {
+            c.method == "set"
+                && facts.is_app(app, &Receiver::Path(c.object.clone()), c.range.start)
+                && matches!(c.args.first(), Some(Value::Str(s, _)) if s == "query parser")
+        });
+        if sets_parser {
+            continue;
+        }
+        let indent = cx.file.indent_at(stmt.start).to_string();
+        let semi = if facts.style.semicolons { ";" } else { "" };
+        let snippet = format!("{receiver}.set({}, {}){semi}", cx.quoted("query parser"), cx.quoted("extended"));
+        let point = layout::after_statement(&cx.file.code, &facts.comments, stmt.end);
+        plan.edits.push(Edit::insert(point.offset, layout::statement_after(point, &snippet, &indent, &facts.style)));
+        report(
+            cx,
+            plan,
+            "query-parser",
+            app.creation.start,
+            &format!(
+                "Express 5 parses query strings without nested objects or `a[]=` arrays, and the project reads a \
+                 nested query value ({}:{line}): the app keeps Express 4's parser with app.set('query parser', \
+                 'extended')",
+                crate::discover::display_path(file)
+            ),
+        );
     }
 }
 

@@ -3,6 +3,7 @@ var express = require('express');
 var path = require('path');
 
 var app = express();
+app.set('query parser', 'extended');
 var port = process.env.PORT || 3000;
 
 var items = { '1': 'apple', '2': 'pear' };
@@ -86,6 +87,10 @@ app.get(/^\/orders\/(?<id>\d+)\/?$/i, function (req, res) {
 
 app.get('/orders/:slug', function (req, res) {
   res.send('order named ' + req.params.slug);
+});
+
+app.get('/filtered', function (req, res) {
+  res.send('filter ' + (req.query.filter ? req.query.filter.name : 'none'));
 });
 
 app.get('/users{/:id}', function (req, res) {

@@ -88,6 +88,10 @@ app.get('/orders/:slug', function (req, res) {
   res.send('order named ' + req.params.slug);
 });
 
+app.get('/filtered', function (req, res) {
+  res.send('filter ' + (req.query.filter ? req.query.filter.name : 'none'));
+});
+
 app.get('/users/:id?', function (req, res) {
   if (req.params.id) return res.send('user ' + req.params.id);
   res.send('all users');
