@@ -121,6 +121,9 @@ pub struct Registration {
     /// The route path when the first argument is a string literal (for `.route('/x').get(h)`, the route's path), with
     /// the literal's range.
     pub path: Option<(String, Range<usize>)>,
+    /// The paths when the first argument is an array of string literals (`app.get(['/a', '/a/*'], h)`), each with
+    /// its literal's range.
+    pub paths: Vec<(String, Range<usize>)>,
 }
 
 /// A function passed to a registration.
@@ -1484,12 +1487,27 @@ impl Visit for Collector<'_> {
                             Some(Expr::Lit(Lit::Str(s))) => Some((s.value.to_string_lossy().into_owned(), range_of(s))),
                             _ => route_path(&m.obj),
                         };
+                        let paths = match call.args.first().map(|a| unwrap(&a.expr)) {
+                            Some(Expr::Array(array)) => array
+                                .elems
+                                .iter()
+                                .flatten()
+                                .filter_map(|e| match unwrap(&e.expr) {
+                                    Expr::Lit(Lit::Str(s)) => {
+                                        Some((s.value.to_string_lossy().into_owned(), range_of(s)))
+                                    }
+                                    _ => None,
+                                })
+                                .collect(),
+                            _ => Vec::new(),
+                        };
                         self.registrations.push(Registration {
                             receiver: receiver.clone(),
                             method: method.to_string(),
                             range: range(call.span()),
                             handlers,
                             path,
+                            paths,
                         });
                         if method == "use" {
                             let mut middleware = Vec::new();

@@ -457,65 +457,83 @@ fn route_strings(cx: &FileContext<'_>, plan: &mut FilePlan, routers: &[&str]) {
     let facts = cx.facts;
     let mut seen = Vec::new();
     for registration in &facts.registrations {
-        let Some((path, range)) = &registration.path else { continue };
-        if seen.contains(range) {
-            continue;
+        // A path, or each path of an array (`app.get(['/a', '/a/*'], h)`).
+        let in_array = registration.path.is_none();
+        for (path, range) in registration.path.iter().chain(&registration.paths) {
+            if seen.contains(range) {
+                continue;
+            }
+            seen.push(range.clone());
+            route_string(cx, plan, routers, registration, path, range, in_array);
         }
-        if !handlers::is_express_receiver(facts, cx.links, routers, &registration.receiver, registration.range.start) {
-            // A route registered with a function on an object this project does not show to be an app or router
-            // (`server.app.get('*', ...)`, an app reached through a getter): its string may throw at start on
-            // Express 5, so it is reported, and holds the major back.
-            let needs_rewrite = !matches!(rewrite_path(path), PathRewrite::Same);
-            if needs_rewrite && !registration.handlers.is_empty() {
-                seen.push(range.clone());
-                let object = match &registration.receiver {
-                    Receiver::Path(p) => format!("`{p}`"),
-                    _ => "the object".to_string(),
-                };
-                report(
-                    cx,
-                    plan,
-                    "unverified",
-                    range.start,
-                    &format!(
-                        "the route `{path}` needs Express 5's route syntax, but this project does not show that \
-                         {object} is an Express app or router: not rewritten, migrate it by hand"
-                    ),
-                );
-            }
-            continue;
-        }
-        seen.push(range.clone());
-        match rewrite_path(path) {
-            PathRewrite::Same => {}
-            // Express 4 reads Express 5's route syntax literally (`'/{*splat}'` matches that text only): with the
-            // major held back, the route strings stay as they are.
-            PathRewrite::New(_) | PathRewrite::Paths(_) if cx.options.held_back => {}
-            PathRewrite::New(new) => {
-                let raw = cx.text(range.clone());
-                let quote = raw.chars().next().unwrap_or('\'');
-                plan.edits.push(Edit::replace(range.clone(), format!("{quote}{new}{quote}")));
-            }
-            PathRewrite::Paths(paths) => {
-                let raw = cx.text(range.clone());
-                let quote = raw.chars().next().unwrap_or('\'');
-                let items: Vec<String> = paths.iter().map(|p| format!("{quote}{p}{quote}")).collect();
-                plan.edits.push(Edit::replace(range.clone(), format!("[{}]", items.join(", "))));
-            }
-            // The same matches on Express 4 and 5: written whatever the version. A mount path (`.use`) matches a
-            // prefix, which the literal does not say.
-            PathRewrite::Regex(regex) if registration.method != "use" => {
-                plan.edits.push(Edit::replace(range.clone(), regex));
-            }
-            PathRewrite::Regex(_) | PathRewrite::Reserved => report(
+    }
+}
+
+/// One route string of `registration`: rewritten, or reported.
+fn route_string(
+    cx: &FileContext<'_>,
+    plan: &mut FilePlan,
+    routers: &[&str],
+    registration: &crate::analysis::Registration,
+    path: &str,
+    range: &std::ops::Range<usize>,
+    in_array: bool,
+) {
+    let facts = cx.facts;
+    if !handlers::is_express_receiver(facts, cx.links, routers, &registration.receiver, registration.range.start) {
+        // A route registered with a function on an object this project does not show to be an app or router
+        // (`server.app.get('*', ...)`, an app reached through a getter): its string may throw at start on
+        // Express 5, so it is reported, and holds the major back.
+        let needs_rewrite = !matches!(rewrite_path(path), PathRewrite::Same);
+        if needs_rewrite && !registration.handlers.is_empty() {
+            let object = match &registration.receiver {
+                Receiver::Path(p) => format!("`{p}`"),
+                _ => "the object".to_string(),
+            };
+            report(
                 cx,
                 plan,
-                "reserved",
+                "unverified",
                 range.start,
-                "this route uses characters path-to-regexp 8 reserves (( ) [ ] ? + !): rewrite it by hand (escape them, \
-                 or split it into an array of paths)",
-            ),
+                &format!(
+                    "the route `{path}` needs Express 5's route syntax, but this project does not show that {object} \
+                     is an Express app or router: not rewritten, migrate it by hand"
+                ),
+            );
         }
+        return;
+    }
+    match rewrite_path(path) {
+        PathRewrite::Same => {}
+        // Express 4 reads Express 5's route syntax literally (`'/{*splat}'` matches that text only): with the major
+        // held back, the route strings stay as they are.
+        PathRewrite::New(_) | PathRewrite::Paths(_) if cx.options.held_back => {}
+        PathRewrite::New(new) => {
+            let raw = cx.text(range.clone());
+            let quote = raw.chars().next().unwrap_or('\'');
+            plan.edits.push(Edit::replace(range.clone(), format!("{quote}{new}{quote}")));
+        }
+        PathRewrite::Paths(paths) => {
+            let raw = cx.text(range.clone());
+            let quote = raw.chars().next().unwrap_or('\'');
+            let items: Vec<String> = paths.iter().map(|p| format!("{quote}{p}{quote}")).collect();
+            // In an array already, the paths join its elements.
+            let text = if in_array { items.join(", ") } else { format!("[{}]", items.join(", ")) };
+            plan.edits.push(Edit::replace(range.clone(), text));
+        }
+        // The same matches on Express 4 and 5: written whatever the version. A mount path (`.use`) matches a prefix,
+        // which the literal does not say.
+        PathRewrite::Regex(regex) if registration.method != "use" => {
+            plan.edits.push(Edit::replace(range.clone(), regex));
+        }
+        PathRewrite::Regex(_) | PathRewrite::Reserved => report(
+            cx,
+            plan,
+            "reserved",
+            range.start,
+            "this route uses characters path-to-regexp 8 reserves (( ) [ ] ? + !): rewrite it by hand (escape them, \
+             or split it into an array of paths)",
+        ),
     }
 }
 
