@@ -42,3 +42,44 @@ fn an_express4_app_answers_the_same_on_express5_after_the_migration() {
     let mismatches = replay(&app, &requests, &[]);
     assert!(mismatches.is_empty(), "answers that changed on Express 5:\n{}", mismatches.join("\n"));
 }
+
+/// A breaker the migration cannot rewrite (a `req.param(name)` whose name is computed) holds Express on 4: the run
+/// exits 3 and says why, package.json keeps Express 4 (its patched release), the route syntax stays Express 4's, and
+/// with what was rewritten (the forms Express 4 runs the same) the app answers every recorded request as before.
+#[test]
+fn a_breaker_the_migration_cannot_rewrite_keeps_the_app_on_express4_answering_the_same() {
+    let requests: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e/express5-app/requests.json"))
+            .expect("requests.json"),
+    )
+    .expect("requests.json is JSON");
+    let (_tmp, app) = copy_app("express5-app");
+    std::fs::remove_file(app.join("package-lock.json")).expect("the lockfile is for Express 5");
+    let server = std::fs::read_to_string(app.join("server.js")).expect("read");
+    let blocked = server.replace(
+        "app.listen(port,",
+        "app.get('/field/:name', function (req, res) {\n  var key = 'na' + 'me';\n  res.send('field ' + req.param(key));\n});\n\napp.listen(port,",
+    );
+    std::fs::write(app.join("server.js"), &blocked).expect("write");
+
+    let out = express_harden(&app, &["--write", "--express", "5", "--only", "express5,express-version", "server.js"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "a held-back migration exits 3: {stderr}");
+    assert!(stderr.contains("[express5/req-param]") && stderr.contains("stays on 4"), "{stderr}");
+    let manifest = std::fs::read_to_string(app.join("package.json")).expect("read");
+    assert!(manifest.contains("\"express\": \"^4.22.3\""), "{manifest}");
+    let migrated = std::fs::read_to_string(app.join("server.js")).expect("read");
+    assert!(migrated.contains("app.get('/files/*',") && migrated.contains("app.get('*',"), "routes stay: {migrated}");
+    assert!(migrated.contains("app.delete("), "what Express 4 runs the same is rewritten: {migrated}");
+
+    let npm = Command::new("npm")
+        .args(["install", "--ignore-scripts", "--no-audit", "--no-fund", "--no-package-lock"])
+        .current_dir(&app)
+        .output()
+        .expect("npm must be installed (scripts/test.sh installs it)");
+    assert!(npm.status.success(), "npm install (Express 4): {}", String::from_utf8_lossy(&npm.stderr));
+    let installed = std::fs::read_to_string(app.join("node_modules/express/package.json")).expect("express");
+    assert!(installed.contains("\"version\": \"4."), "Express 4 is installed");
+    let mismatches = replay(&app, &requests, &[]);
+    assert!(mismatches.is_empty(), "answers that changed on Express 4:\n{}", mismatches.join("\n"));
+}
