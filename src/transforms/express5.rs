@@ -679,26 +679,38 @@ fn optional_character(path: &str) -> PathRewrite {
 
 /// `req.params[0]` in handlers of a rewritten wildcard route reads the named wildcard (an array in Express 5).
 fn wildcard_reads(cx: &FileContext<'_>, plan: &mut FilePlan, handlers: &[Handler]) {
-    if cx.options.held_back {
-        // (The wildcard keeps Express 4's `req.params[0]` while its route keeps Express 4's syntax.)
-        return;
-    }
     for read in cx.facts.property_reads.iter().filter(|r| r.property == "params[0]") {
         let Some(object) = &read.object else { continue };
         let Some(handler) = handlers::request_at(handlers, object, read.range.start) else { continue };
-        // A handler registered on several routes (here or in other modules) reads the wildcard only when every one
-        // of them has one.
-        let rewritten = |h: &Handler| match h.path.as_ref().map(|(p, _)| rewrite_path(p)) {
-            Some(PathRewrite::New(n)) if n.contains("*splat") => Some(n),
-            _ => None,
-        };
-        let routes: Vec<Option<String>> = handlers.iter().filter(|h| h.body == handler.body).map(rewritten).collect();
-        let wildcard = routes.iter().all(Option::is_some);
-        // An optional wildcard (`{*splat}`) is undefined when it matched nothing, where Express 4 gave ''.
-        let optional = routes.iter().flatten().any(|n| n.contains("{*splat}"));
-        if !wildcard {
+        // A handler registered on several routes (here or in other modules, or an array of paths) reads the
+        // wildcard only when every one of them has one; with some that have none, its value was undefined there on
+        // Express 4 and the rewrite cannot keep both: reported.
+        let routes: Vec<(String, PathRewrite)> = handlers
+            .iter()
+            .filter(|h| h.body == handler.body)
+            .flat_map(|h| h.route_paths().into_iter().map(|p| (p.to_string(), rewrite_path(p))))
+            .collect();
+        let with_wildcard = |r: &PathRewrite| matches!(r, PathRewrite::New(n) if n.contains("*splat"));
+        if routes.is_empty() || !routes.iter().any(|(_, r)| with_wildcard(r)) {
             continue;
         }
+        if !routes.iter().all(|(_, r)| with_wildcard(r)) {
+            report(
+                cx,
+                plan,
+                "unverified",
+                read.range.start,
+                "req.params[0] is read by a handler of routes with and without a wildcard: Express 5 names the \
+                 wildcard, so this read must be migrated by hand (req.params.splat is an array of segments)",
+            );
+            continue;
+        }
+        if cx.options.held_back {
+            // (The wildcard keeps Express 4's `req.params[0]` while its route keeps Express 4's syntax.)
+            continue;
+        }
+        // An optional wildcard (`{*splat}`) is undefined when it matched nothing, where Express 4 gave ''.
+        let optional = routes.iter().any(|(_, r)| matches!(r, PathRewrite::New(n) if n.contains("{*splat}")));
         let slash = cx.quoted("/");
         // @types/express 5 types a param as `string | string[]`: TypeScript needs to be told it is the array.
         let splat = match (cx.file.kind == crate::source::SourceKind::JavaScript, optional) {
@@ -708,8 +720,7 @@ fn wildcard_reads(cx: &FileContext<'_>, plan: &mut FilePlan, handlers: &[Handler
             (false, true) => format!("(({object}.params.splat as string[] | undefined) || [])"),
         };
         // Express 4's bare `*` gave the whole path, its leading slash included.
-        let whole_path =
-            handlers.iter().filter(|h| h.body == handler.body).all(|h| h.path.as_ref().is_some_and(|(p, _)| p == "*"));
+        let whole_path = routes.iter().all(|(p, _)| p == "*");
         let joined =
             if whole_path { format!("{slash} + {splat}.join({slash})") } else { format!("{splat}.join({slash})") };
         plan.edits.push(Edit::replace(read.range.clone(), joined));

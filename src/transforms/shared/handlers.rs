@@ -18,6 +18,15 @@ pub struct Handler {
     pub body: Range<usize>,
     /// The route path of the registration, if it is a string literal.
     pub path: Option<(String, Range<usize>)>,
+    /// The route paths of the registration when they are an array of string literals.
+    pub paths: Vec<String>,
+}
+
+impl Handler {
+    /// Every route path the registration names (one, or each of an array).
+    pub fn route_paths(&self) -> Vec<&str> {
+        self.path.iter().map(|(p, _)| p.as_str()).chain(self.paths.iter().map(String::as_str)).collect()
+    }
 }
 
 impl Handler {
@@ -78,7 +87,9 @@ pub fn handlers(facts: &FileFacts, links: &FileLinks) -> Vec<Handler> {
                 HandlerArg::Path(_) => None,
             };
             let Some(function) = function else { continue };
-            found.push(handler_of(function, registration.path.clone()));
+            let mut handler = handler_of(function, registration.path.clone());
+            handler.paths = registration.paths.iter().map(|(p, _)| p.clone()).collect();
+            found.push(handler);
         }
     }
     found
@@ -92,6 +103,7 @@ fn handler_of(function: &FunctionFacts, path: Option<(String, Range<usize>)>) ->
         res: function.params.get(res).cloned().flatten(),
         body: function.body.clone(),
         path,
+        paths: Vec::new(),
     }
 }
 

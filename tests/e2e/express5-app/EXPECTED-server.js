@@ -89,6 +89,10 @@ app.get('/orders/:slug', function (req, res) {
   res.send('order named ' + req.params.slug);
 });
 
+app.get(['/docs/{*splat}', '/guides/{*splat}'], function (req, res) {
+  res.send('page [' + (req.params.splat || []).join('/') + ']');
+});
+
 app.get('/filtered', function (req, res) {
   res.send('filter ' + (req.query.filter ? req.query.filter.name : 'none'));
 });

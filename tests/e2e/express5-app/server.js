@@ -88,6 +88,10 @@ app.get('/orders/:slug', function (req, res) {
   res.send('order named ' + req.params.slug);
 });
 
+app.get(['/docs/*', '/guides/*'], function (req, res) {
+  res.send('page [' + req.params[0] + ']');
+});
+
 app.get('/filtered', function (req, res) {
   res.send('filter ' + (req.query.filter ? req.query.filter.name : 'none'));
 });
