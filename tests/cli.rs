@@ -2741,3 +2741,21 @@ fn express_5_is_held_back_while_code_is_left_unmigrated() {
         "{app}"
     );
 }
+
+#[test]
+fn a_default_run_never_writes_express_5_route_syntax() {
+    // Without --express 5 the project stays on Express 4, whatever else happens (here a file that does not parse):
+    // its route strings keep Express 4's syntax, which Express 4 reads (`'/{*splat}'` would match only that text).
+    let app = "const express = require('express');\nconst app = express();\n\
+               app.options('*', (req, res) => res.sendStatus(204));\napp.get('/files/*', (req, res) => res.send(req.params[0]));\n";
+    let project = Project::empty()
+        .with("package.json", HELD_BACK_MANIFEST)
+        .with("app.js", app)
+        .with("broken.js", "const express = require('express');\nconst x = {\n");
+    let out = run(project.path(), &["--write"]);
+    assert_eq!(out.code, 2, "the file that does not parse is an error: {out:?}");
+    let written = project.read("app.js");
+    assert!(written.contains("app.options('*',") && written.contains("app.get('/files/*',"), "{written}");
+    assert!(!written.contains("splat"), "{written}");
+    assert!(project.read("package.json").contains("\"express\": \"^4."));
+}

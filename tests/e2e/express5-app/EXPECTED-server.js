@@ -93,6 +93,12 @@ app.get(['/docs/{*splat}', '/guides/{*splat}'], function (req, res) {
   res.send('page [' + (req.params.splat || []).join('/') + ']');
 });
 
+var spa = express.Router();
+spa.get('/{*splat}', function (req, res) {
+  res.send('spa shell for [' + (req.params.splat || []).join('/') + ']');
+});
+app.use('/spa', spa);
+
 app.get('/filtered', function (req, res) {
   res.send('filter ' + (req.query.filter ? req.query.filter.name : 'none'));
 });

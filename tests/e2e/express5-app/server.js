@@ -92,6 +92,12 @@ app.get(['/docs/*', '/guides/*'], function (req, res) {
   res.send('page [' + req.params[0] + ']');
 });
 
+var spa = express.Router();
+spa.get('/*', function (req, res) {
+  res.send('spa shell for [' + req.params[0] + ']');
+});
+app.use('/spa', spa);
+
 app.get('/filtered', function (req, res) {
   res.send('filter ' + (req.query.filter ? req.query.filter.name : 'none'));
 });
