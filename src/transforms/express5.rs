@@ -553,6 +553,187 @@ pub enum PathRewrite {
     Reserved,
 }
 
+/// Any Express 4 route string as the regular expression Express 4 itself compiled it to (path-to-regexp 0.1.13's
+/// `pathToRegexp(path, keys, { end: true, strict: false, sensitive: false })`, ported step by step), each named
+/// parameter's group named after it: the same matches and the same `req.params` (named and numbered) on Express 4
+/// and 5. `None` when a parameter name cannot name a group (it starts with a digit, or is used twice).
+pub fn express4_regex(path: &str) -> Option<String> {
+    let chars: Vec<char> = path.chars().collect();
+    let text = |from: usize, to: usize| -> String { chars[from..to].iter().collect() };
+    let word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let mut out = String::new();
+    let mut backtrack = String::new();
+    let mut pos = 0;
+    let mut names: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        // `\\.`: an escaped character.
+        if c == '\\' && i + 1 < chars.len() {
+            let m = text(i, i + 2);
+            backtrack.push_str(&m);
+            pos += 2;
+            out.push_str(&m);
+            i += 2;
+            continue;
+        }
+        // `(\/)?(\.)?:(\w+)(\(.*?\))?(\*)?(\?)?`: a parameter.
+        let mut j = i;
+        let slash = chars.get(j) == Some(&'/');
+        if slash {
+            j += 1;
+        }
+        let format = chars.get(j) == Some(&'.');
+        if format {
+            j += 1;
+        }
+        if chars.get(j) == Some(&':') && chars.get(j + 1).is_some_and(|c| word(*c)) {
+            let key_start = j + 1;
+            let mut k = key_start;
+            while k < chars.len() && word(chars[k]) {
+                k += 1;
+            }
+            let key = text(key_start, k);
+            let mut capture = None;
+            if chars.get(k) == Some(&'(') {
+                if let Some(close) = chars[k + 1..].iter().position(|c| *c == ')') {
+                    capture = Some(text(k, k + 1 + close + 1));
+                    k = k + 1 + close + 1;
+                }
+            }
+            let star = chars.get(k) == Some(&'*');
+            if star {
+                k += 1;
+            }
+            let optional = chars.get(k) == Some(&'?');
+            if optional {
+                k += 1;
+            }
+            if slash || format {
+                backtrack.clear();
+            } else {
+                backtrack.push_str(&text(pos.min(i), i));
+            }
+            pos = k;
+            let format_re = if format { "\\." } else { "" };
+            let capture = match capture {
+                // (`\\.|\*` once, not globally, as path-to-regexp does.)
+                Some(c) => replace_first_star(&c),
+                None if !backtrack.is_empty() => format!("((?:(?!/|{backtrack}).)+?)"),
+                None => format!("([^/{format_re}]+?)"),
+            };
+            if key.starts_with(|c: char| c.is_ascii_digit()) || names.contains(&key) {
+                return None;
+            }
+            // The parameter's group is named after it (a group that opens with `(?` is not one: give up).
+            let named = capture.strip_prefix('(').filter(|rest| !rest.starts_with('?'))?;
+            let star_re = if star { format!("((?:[/{format_re}].+?)?)") } else { String::new() };
+            out.push_str(&format!(
+                "(?:{format_re}{}(?<{key}>{named}{star_re}){}",
+                if slash { "/" } else { "" },
+                if optional { "?" } else { "" }
+            ));
+            names.push(key);
+            backtrack.clear();
+            i = k;
+            continue;
+        }
+        match c {
+            '.' => {
+                backtrack.push_str("\\.");
+                pos += 1;
+                out.push_str("\\.");
+                i += 1;
+            }
+            '*' => {
+                backtrack.clear();
+                pos = i + 1;
+                out.push_str("(.*)");
+                i += 1;
+            }
+            '/' if chars.get(i + 1) == Some(&'(') => {
+                backtrack.push_str(&text(pos.min(i), i));
+                backtrack.push('/');
+                pos = i + 2;
+                out.push_str("/(?:");
+                i += 2;
+            }
+            other => {
+                out.push(other);
+                i += 1;
+            }
+        }
+    }
+    out.push_str(if out.ends_with('/') { "?" } else { "/?" });
+    if !balanced(&out) {
+        // (Express 4 compiled it to something that is no regular expression either.)
+        return None;
+    }
+    // As a literal: every `/` escaped.
+    let mut literal = String::from("/^");
+    let mut escaped = false;
+    for c in out.chars() {
+        if c == '/' && !escaped {
+            literal.push('\\');
+        }
+        escaped = c == '\\' && !escaped;
+        literal.push(c);
+    }
+    literal.push_str("$/i");
+    Some(literal)
+}
+
+/// Whether the groups and classes of a regular expression's source are balanced (escapes skipped).
+fn balanced(source: &str) -> bool {
+    let mut depth = 0usize;
+    let mut in_class = false;
+    let mut chars = source.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '[' if !in_class => in_class = true,
+            ']' if in_class => in_class = false,
+            '(' if !in_class => depth += 1,
+            ')' if !in_class => match depth.checked_sub(1) {
+                Some(d) => depth = d,
+                None => return false,
+            },
+            _ => {}
+        }
+    }
+    depth == 0 && !in_class
+}
+
+/// path-to-regexp 0.1's `capture.replace(/\\.|\*/, ...)`: the first `*` that is not escaped becomes `(.*)`, once.
+fn replace_first_star(capture: &str) -> String {
+    let mut out = String::new();
+    let mut chars = capture.chars().peekable();
+    let mut done = false;
+    while let Some(c) = chars.next() {
+        if done {
+            out.push(c);
+            continue;
+        }
+        match c {
+            '\\' => {
+                out.push(c);
+                if let Some(next) = chars.next() {
+                    out.push(next);
+                }
+                done = true;
+            }
+            '*' => {
+                out.push_str("(.*)");
+                done = true;
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// A route with inline parameter patterns (`/users/:id(\\d+)/edit`) as a regular expression literal with the same
 /// matches and the same named parameters: Express 4's path-to-regexp 0.1 matched case-insensitively, with an
 /// optional trailing slash, a parameter without a pattern being `[^/]+?`. `None` when the path has no inline
@@ -569,6 +750,10 @@ fn regex_route(path: &str) -> Option<String> {
     while i < chars.len() {
         let c = chars[i];
         if c == ':' {
+            // (A parameter after a '.' or inside a segment matches differently: the exact port handles it.)
+            if i == 0 || chars[i - 1] != '/' {
+                return None;
+            }
             let start = i + 1;
             let mut end = start;
             while end < chars.len() && (chars[end].is_ascii_alphanumeric() || chars[end] == '_') {
@@ -614,6 +799,13 @@ fn regex_route(path: &str) -> Option<String> {
 /// `'*'` -> `'/{*splat}'`, `'/files/*'` -> `'/files/{*splat}'`, `'/a/*/b'` -> `'/a/*splat/b'`, `'/users/:id?'` ->
 /// `'/users{/:id}'`.
 pub fn rewrite_path(path: &str) -> PathRewrite {
+    // Express 5's own syntax (`{/:id}`, `*splat`), from an earlier run or written by hand: nothing to do. (Express
+    // 4 apps use neither: braces were regular expression quantifiers, a name after `*` a literal.)
+    let named_wildcard =
+        path.as_bytes().windows(2).any(|w| w[0] == b'*' && (w[1].is_ascii_alphanumeric() || w[1] == b'_'));
+    if path.contains(['{', '}']) || named_wildcard {
+        return PathRewrite::Same;
+    }
     let mut out = String::new();
     let mut changed = false;
     // A bare `*` matched every path, the root included: `/{*splat}` still does (`/*splat` would not match `/`).
@@ -645,7 +837,11 @@ pub fn rewrite_path(path: &str) -> PathRewrite {
             if let Some(regex) = regex_route(path) {
                 return PathRewrite::Regex(regex);
             }
-            return optional_character(path);
+            return match optional_character(path) {
+                // Anything else: the expression Express 4 compiled the string to.
+                PathRewrite::Reserved => express4_regex(path).map_or(PathRewrite::Reserved, PathRewrite::Regex),
+                other => other,
+            };
         }
         out.push_str(segment);
     }
@@ -907,20 +1103,22 @@ mod tests {
         assert_eq!(rewrite_path("/a/:b?/c"), new("/a{/:b}/c"));
         assert_eq!(rewrite_path("/users/:id"), PathRewrite::Same);
         assert_eq!(rewrite_path("/"), PathRewrite::Same);
-        assert_eq!(rewrite_path("/ab+cd"), PathRewrite::Reserved);
+        let regex = |p: &str| PathRewrite::Regex(p.to_string());
+        // Anything else is the expression Express 4 compiled (path-to-regexp 0.1.13, compared with it).
+        assert_eq!(rewrite_path("/ab+cd"), regex("/^\\/ab+cd\\/?$/i"));
         assert_eq!(rewrite_path("/colou?r"), PathRewrite::Paths(vec!["/color".into(), "/colour".into()]));
         assert_eq!(rewrite_path("/ab?cd/:id"), PathRewrite::Paths(vec!["/acd/:id".into(), "/abcd/:id".into()]));
-        assert_eq!(rewrite_path("/a(b)?c"), PathRewrite::Reserved);
-        let regex = |p: &str| PathRewrite::Regex(p.to_string());
+        assert_eq!(rewrite_path("/a(b)?c"), regex("/^\\/a(b)?c\\/?$/i"));
         assert_eq!(rewrite_path("/users/:id(\\d+)"), regex("/^\\/users\\/(?<id>\\d+)\\/?$/i"));
         assert_eq!(
             rewrite_path("/posts/:id(\\d+)/edit.:format"),
-            regex("/^\\/posts\\/(?<id>\\d+)\\/edit\\.(?<format>[^\\/]+?)\\/?$/i")
+            regex("/^\\/posts(?:\\/(?<id>\\d+))\\/edit(?:\\.(?<format>[^\\/\\.]+?))\\/?$/i")
         );
-        assert_eq!(rewrite_path("/users/:id(\\d+)?"), PathRewrite::Reserved);
-        assert_eq!(rewrite_path("/files/:path((a|b)+)"), PathRewrite::Reserved);
+        assert_eq!(rewrite_path("/users/:id(\\d+)?"), regex("/^\\/users(?:\\/(?<id>\\d+))?\\/?$/i"));
+        assert_eq!(rewrite_path("/files/:path((a|b)+)"), regex("/^\\/files(?:\\/(?<path>(a|b))+)\\/?$/i"));
+        assert_eq!(rewrite_path("/files/:path((a|b)"), PathRewrite::Reserved);
         // (The pattern as Express 4 read it: two backslashes in the string are a literal one in the pattern.)
         assert_eq!(rewrite_path("/user/:id(\\\\d+)"), regex("/^\\/user\\/(?<id>\\\\d+)\\/?$/i"));
-        assert_eq!(rewrite_path("/files/*.js"), PathRewrite::Reserved);
+        assert_eq!(rewrite_path("/files/*.js"), regex("/^\\/files\\/(.*)\\.js\\/?$/i"));
     }
 }

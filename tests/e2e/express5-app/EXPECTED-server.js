@@ -99,6 +99,14 @@ spa.get('/{*splat}', function (req, res) {
 });
 app.use('/spa', spa);
 
+app.get(/^\/report(\.csv)?\/?$/i, function (req, res) {
+  res.send('report as ' + (req.params[0] || 'html'));
+});
+
+app.get(/^\/(?:about|contact)\/?$/i, function (req, res) {
+  res.send('static ' + req.path);
+});
+
 app.get('/filtered', function (req, res) {
   res.send('filter ' + (req.query.filter ? req.query.filter.name : 'none'));
 });

@@ -98,6 +98,14 @@ spa.get('/*', function (req, res) {
 });
 app.use('/spa', spa);
 
+app.get('/report(.csv)?', function (req, res) {
+  res.send('report as ' + (req.params[0] || 'html'));
+});
+
+app.get('/(about|contact)', function (req, res) {
+  res.send('static ' + req.path);
+});
+
 app.get('/filtered', function (req, res) {
   res.send('filter ' + (req.query.filter ? req.query.filter.name : 'none'));
 });
