@@ -2737,7 +2737,9 @@ fn express_5_is_held_back_while_code_is_left_unmigrated() {
     assert!(project.read("package.json").contains("\"express\": \"^5.3.0\""));
     let app = project.read("app.js");
     assert!(
-        app.contains("app.get('/files/*splat', (req, res) => res.status(200).send(req.params.splat.join('/')));"),
+        app.contains(
+            "app.get('/files/{*splat}', (req, res) => res.status(200).send((req.params.splat || []).join('/')));"
+        ),
         "{app}"
     );
 }
