@@ -1,7 +1,8 @@
 //! Express 3 -> 4 end to end: the generator-style app under `tests/e2e/express3-app` (app.configure, bodyParser,
 //! cookieParser, session, methodOverride, logger, favicon, app.router) is migrated with `--write`, its dependencies
 //! installed with `npm ci` from the lockfile committed for the migrated package.json, and started on Express 4: a form
-//! post is parsed and the session counter increments.
+//! post is parsed, the session counter increments, and the 404 handler registered after `app.router` still answers
+//! only what no route does.
 
 mod common;
 
@@ -36,6 +37,9 @@ fn an_express3_app_runs_on_express4_after_the_migration() {
     assert!(second.body.contains("\"views\":2"), "the session counter increments: {}", second.body);
     let echo = post_form(server.port, "/echo", &[], "a=1&b=two");
     assert!(echo.body.contains("{\"a\":\"1\",\"b\":\"two\"}"), "the form post is parsed: {}", echo.body);
+    // The 404 handler registered after app.router ran after the routes on Express 3: it still does.
+    let missing = get(server.port, "/nowhere", &[]);
+    assert!(missing.status.contains(" 404 ") && missing.body.contains("Not found"), "{}", missing.status);
     let icon = get(server.port, "/favicon.ico", &[]);
     assert!(icon.status.contains(" 200 "), "serve-favicon serves the icon: {}", icon.status);
 }

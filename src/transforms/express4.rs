@@ -432,7 +432,7 @@ fn app_router(cx: &FileContext<'_>, plan: &mut FilePlan) -> Option<Move> {
                 Some(line) => plan.edits.push(Edit::replace(line, "")),
                 None => plan.edits.push(Edit::replace(stmt.range.clone(), "")),
             }
-            let movable = if stmt.top_level { move_after_routes(cx, &call.object, stmt.range.end) } else { None };
+            let movable = move_after_routes(cx, &call.object, stmt);
             if let Some(movable) = movable {
                 found = Some(movable);
                 plan.findings.push(cx.finding(
@@ -513,9 +513,33 @@ impl Move {
 /// The top-level `app.use(...)` statements after `after` (where `app.router` was) that precede a route of `app`
 /// declared later, to move just after the last such route. `None` when there is nothing to move, or a statement
 /// cannot be moved whole.
-fn move_after_routes(cx: &FileContext<'_>, app: &str, after: usize) -> Option<Move> {
+fn move_after_routes(cx: &FileContext<'_>, app: &str, router: &crate::analysis::StmtSite) -> Option<Move> {
     let facts = cx.facts;
     let code = &cx.file.code;
+    // `app.use(app.router)` at the top level, or inside a top-level `app.configure(function () { ... })` (whose body
+    // the migration unwraps): then the `app.use(...)` lines after it in that body move too.
+    let (after, nested): (usize, Vec<Range<usize>>) = if router.top_level {
+        (router.range.end, Vec::new())
+    } else {
+        let configure = facts.top_level_stmt_at(router.range.start)?;
+        if !code[configure.clone()].starts_with(&format!("{app}.configure(")) {
+            return None;
+        }
+        let lines = facts
+            .uses
+            .iter()
+            .filter(|u| {
+                matches!(&u.receiver, crate::analysis::Receiver::Path(p) if p == app)
+                    && u.range.start > router.range.end
+                    && u.range.end < configure.end
+            })
+            .map(|u| {
+                let end = if code[u.range.end..].starts_with(';') { u.range.end + 1 } else { u.range.end };
+                u.range.start..end
+            })
+            .collect::<Vec<_>>();
+        (configure.end, lines)
+    };
     let top: Vec<&Range<usize>> = facts.top_level_stmts.iter().filter(|r| r.start >= after).collect();
     let is_route = |r: &Range<usize>| {
         facts.registrations.iter().any(|reg| {
@@ -557,8 +581,23 @@ fn move_after_routes(cx: &FileContext<'_>, app: &str, after: usize) -> Option<Mo
             .all(|l| l.starts_with("//") || (l.starts_with(&prefix) && (l.ends_with(");") || l.ends_with(')'))))
             && text[open + 1..close].contains(&prefix)
     };
-    let moved: Vec<&Range<usize>> =
-        top[..last_route].iter().copied().filter(|r| is_use(r) || is_use_block(r)).collect();
+    // `app.configure('development', function () { app.use(...) })`: unwrapped into an `if` block, moved as one.
+    let is_env_configure = |r: &Range<usize>| {
+        let text = &code[r.clone()];
+        let (Some(open), Some(close)) = (text.find('{'), text.rfind('}')) else { return false };
+        let prefix = format!("{app}.use(");
+        (text.starts_with(&format!("{app}.configure('")) || text.starts_with(&format!("{app}.configure(\"")))
+            && open < close
+            && text[open + 1..close]
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .all(|l| l.starts_with("//") || (l.starts_with(&prefix) && (l.ends_with(");") || l.ends_with(')'))))
+    };
+    let moved: Vec<&Range<usize>> = nested
+        .iter()
+        .chain(top[..last_route].iter().copied().filter(|r| is_use(r) || is_use_block(r) || is_env_configure(r)))
+        .collect();
     if moved.is_empty() {
         return None;
     }

@@ -20,6 +20,9 @@ app.configure(function(){
   app.use(express.session({ secret: 'keyboard cat' }));
   app.use(app.router);
   app.use(express.static(path.join(__dirname, 'public')));
+  app.use(function(req, res){
+    res.send(404, 'Not found');
+  });
 });
 
 app.configure('development', function(){
