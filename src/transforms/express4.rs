@@ -32,15 +32,16 @@
 //! app.use(morgan('dev'));
 //! app.use(bodyParser.json());
 //! app.use(bodyParser.urlencoded({ extended: true }));
+//!
+//! app.get('/', function (req, res) {
+//!   res.send(res.headersSent ? 'sent' : 'hello');
+//! });
+//!
 //! app.use(express.static(__dirname + '/public'));
 //!
 //! if (app.get('env') === 'development') {
 //!   app.use(errorHandler());
 //! }
-//!
-//! app.get('/', function (req, res) {
-//!   res.send(res.headersSent ? 'sent' : 'hello');
-//! });
 //! ```
 //!
 //! Bundled middleware becomes its own package (imported in the file's style, added to package.json);
@@ -475,8 +476,8 @@ impl Move {
         let mut text = String::new();
         for (i, line) in self.lines.iter().enumerate() {
             // Statements the file separated with a blank line stay separated.
-            if i > 0 && code[self.lines[i - 1].end..line.start].trim().is_empty() && line.start > self.lines[i - 1].end
-            {
+            let gap = if i > 0 { code.get(self.lines[i - 1].end..line.start).unwrap_or("") } else { "" };
+            if gap.contains("\n\n") || gap.contains("\n\r\n") || gap.starts_with('\n') || gap.starts_with("\r\n") {
                 text.push_str(style.eol);
             }
             let own: Vec<Edit> = plan
