@@ -447,8 +447,10 @@ fn scan_file(path: &Path, needles: Option<&[&str]>, tracked: &[&str], options: &
         Ok(parsed) => parsed,
         Err(err) => return failed(fail(ErrorKind::Syntax, format!("does not parse ({err}); left alone")), true),
     };
-    let facts = analyse_tracking(&file, &parsed, Some(tracked));
+    let mut facts = analyse_tracking(&file, &parsed, Some(tracked));
     drop(parsed);
+    // Kept until the file is planned, after every file is read and linked.
+    facts.shrink_to_fit();
     Scan::Analysed(Box::new((file, facts)))
 }
 
