@@ -285,6 +285,27 @@ pub struct Declaration {
 }
 
 impl FileFacts {
+    /// Gives back the room the lists grew into while the file was walked. The pipeline keeps every analysed file's
+    /// facts from the first pass until the file is planned: without this, a quarter to a third of their top-level
+    /// lists is spare capacity (measured on the benchmark's corpus).
+    pub fn shrink_to_fit(&mut self) {
+        self.bindings.shrink_to_fit();
+        self.names.shrink_to_fit();
+        self.apps.shrink_to_fit();
+        self.uses.shrink_to_fit();
+        self.registrations.shrink_to_fit();
+        self.top_level_imports.shrink_to_fit();
+        self.top_level_stmts.shrink_to_fit();
+        self.comments.shrink_to_fit();
+        self.calls.shrink_to_fit();
+        self.declarations.shrink_to_fit();
+        self.references.shrink_to_fit();
+        self.functions.shrink_to_fit();
+        self.member_calls.shrink_to_fit();
+        self.property_reads.shrink_to_fit();
+        self.exports.shrink_to_fit();
+    }
+
     /// Bindings of a module (any kind).
     pub fn bindings_of<'a>(&'a self, module: &'a str) -> impl Iterator<Item = &'a ModuleBinding> + 'a {
         self.bindings.iter().filter(move |b| b.module == module)

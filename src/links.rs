@@ -16,6 +16,7 @@
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
@@ -294,21 +295,26 @@ pub struct LinkInput<'a> {
 
 /// Finds the file an import names among the project's source files.
 pub struct Resolver {
-    /// Every discovered source file, normalised, with its index in the discovered list.
-    by_path: HashMap<PathBuf, usize>,
+    /// Every discovered source file, normalised, with its index in the discovered list. Keyed by the path's bytes:
+    /// hashing a `Path` walks its components, and a miss tries up to eighteen names.
+    by_path: HashMap<Box<[u8]>, usize>,
     /// Workspace packages by name: their folder and their entry (`main`, or `exports['.']`), if any.
     packages: HashMap<String, (PathBuf, Option<String>)>,
     /// `baseUrl` and `paths` of the projects' tsconfig.json (or jsconfig.json), deepest folder first.
     aliases: Vec<crate::tsconfig::PathAliases>,
+    /// Relative specifiers already resolved, by the importer's folder and the specifier (the folder's bytes, a NUL,
+    /// the specifier): the modules of a folder import the same neighbours, and every import is resolved more than
+    /// once (to read the modules the prefiltered files import, then to link them).
+    seen: Mutex<HashMap<Box<[u8]>, Option<usize>>>,
 }
 
 impl Resolver {
     /// A resolver over `sources` (the discovered source files) and the workspace packages `packages` (name, folder,
     /// entry).
     pub fn new(sources: &[PathBuf], packages: Vec<(String, PathBuf, Option<String>)>) -> Resolver {
-        let by_path = sources.iter().enumerate().map(|(i, p)| (key(p), i)).collect();
+        let by_path = sources.iter().enumerate().map(|(i, p)| (bytes(&key(p)).into(), i)).collect();
         let packages = packages.into_iter().map(|(name, dir, main)| (name, (key(&dir), main))).collect();
-        Resolver { by_path, packages, aliases: Vec::new() }
+        Resolver { by_path, packages, aliases: Vec::new(), seen: Mutex::default() }
     }
 
     /// The same resolver, also following the module aliases of `aliases` (each applies to the files below its
@@ -326,13 +332,15 @@ impl Resolver {
     /// TypeScript's extension and `index` rules, and `.js` written for a `.ts` file) or a workspace package.
     pub fn resolve(&self, importer: &Path, spec: &str) -> Option<usize> {
         if spec == "." || spec == ".." || spec.starts_with("./") || spec.starts_with("../") {
-            return self.file_at(&key(&importer.parent().unwrap_or(Path::new("")).join(spec)));
+            return self.resolve_relative(importer.parent().unwrap_or(Path::new("")), spec);
         }
         // tsconfig's `paths` and `baseUrl` first (as TypeScript and its bundlers resolve), for the files below it.
-        let importer_key = key(importer);
-        if let Some(aliases) = self.aliases.iter().find(|a| importer_key.starts_with(&a.dir)) {
-            if let Some(found) = aliases.candidates(spec).iter().find_map(|c| self.file_at(&key(c))) {
-                return Some(found);
+        if !self.aliases.is_empty() {
+            let importer_key = key(importer);
+            if let Some(aliases) = self.aliases.iter().find(|a| importer_key.starts_with(&a.dir)) {
+                if let Some(found) = aliases.candidates(spec).iter().find_map(|c| self.file_at(&key(c))) {
+                    return Some(found);
+                }
             }
         }
         let (name, rest) = package_name(spec)?;
@@ -344,8 +352,27 @@ impl Resolver {
         self.file_at(&base)
     }
 
+    /// [`Resolver::resolve`] for a relative specifier imported from `folder`, each (folder, specifier) looked up once.
+    fn resolve_relative(&self, folder: &Path, spec: &str) -> Option<usize> {
+        let mut seen_key = Vec::with_capacity(folder.as_os_str().len() + 1 + spec.len());
+        seen_key.extend_from_slice(bytes(folder));
+        seen_key.push(0);
+        seen_key.extend_from_slice(spec.as_bytes());
+        if let Some(&found) = self.seen.lock().unwrap_or_else(|e| e.into_inner()).get(seen_key.as_slice()) {
+            return found;
+        }
+        let found = self.file_at(&key(&folder.join(spec)));
+        self.seen.lock().unwrap_or_else(|e| e.into_inner()).insert(seen_key.into(), found);
+        found
+    }
+
+    /// The source file at `path` (normalised), if any.
+    fn at(&self, path: &Path) -> Option<usize> {
+        self.by_path.get(bytes(path)).copied()
+    }
+
     fn file_at(&self, base: &Path) -> Option<usize> {
-        if let Some(&i) = self.by_path.get(base) {
+        if let Some(i) = self.at(base) {
             return Some(i);
         }
         let with = |ext: &str| {
@@ -355,7 +382,7 @@ impl Resolver {
             PathBuf::from(s)
         };
         for ext in EXTENSIONS {
-            if let Some(&i) = self.by_path.get(&with(ext)) {
+            if let Some(i) = self.at(&with(ext)) {
                 return Some(i);
             }
         }
@@ -369,13 +396,13 @@ impl Resolver {
                 _ => &[],
             };
             for t in typed {
-                if let Some(&i) = self.by_path.get(&base.with_extension(t)) {
+                if let Some(i) = self.at(&base.with_extension(t)) {
                     return Some(i);
                 }
             }
         }
         for ext in EXTENSIONS {
-            if let Some(&i) = self.by_path.get(&base.join(format!("index.{ext}"))) {
+            if let Some(i) = self.at(&base.join(format!("index.{ext}"))) {
                 return Some(i);
             }
         }
@@ -386,6 +413,11 @@ impl Resolver {
 /// A path as the resolver compares it: lexically normalised.
 fn key(path: &Path) -> PathBuf {
     crate::root::normalize(path)
+}
+
+/// The bytes of a path, as the resolver's maps hold them.
+fn bytes(path: &Path) -> &[u8] {
+    path.as_os_str().as_encoded_bytes()
 }
 
 /// `@scope/name/sub` -> (`@scope/name`, `sub`); `name` -> (`name`, none).
@@ -506,7 +538,7 @@ impl<'b> Linker<'_, 'b> {
     }
 
     fn index_of(&self, path: &Path) -> Option<usize> {
-        self.resolver.by_path.get(&key(path)).copied()
+        self.resolver.at(&key(path))
     }
 
     /// The module a relative (or workspace) specifier of file `i` names, when it was analysed.
@@ -973,5 +1005,14 @@ mod tests {
         assert_eq!(r.resolve(Path::new("app.js"), "@acme/db"), Some(3));
         assert_eq!(r.resolve(Path::new("app.js"), "express"), None);
         assert_eq!(r.resolve(Path::new("app.js"), "./missing"), None);
+        // Remembered by folder and specifier: the same specifier from another folder names another file (or none),
+        // and asking again gives the same answer.
+        for _ in 0..2 {
+            assert_eq!(r.resolve(Path::new("lib/x.js"), "./db.mjs"), Some(3));
+            assert_eq!(r.resolve(Path::new("lib/y.js"), "./db.mjs"), Some(3));
+            assert_eq!(r.resolve(Path::new("app.js"), "./db.mjs"), None);
+            assert_eq!(r.resolve(Path::new("routes/index.js"), "."), Some(1));
+            assert_eq!(r.resolve(Path::new("app.js"), "./routes"), Some(1));
+        }
     }
 }

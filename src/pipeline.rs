@@ -210,7 +210,9 @@ fn run_on_this_thread(
     let mut projects = projects;
     for (i, instance) in links::exported_instances(&inputs, &resolver) {
         if let Some(project) = manifests.nearest(&found.sources[i]).and_then(|m| projects.get_mut(&m)) {
-            project.instances.push(instance);
+            if is_pickable(&project.instances, &instance) {
+                project.instances.push(instance);
+            }
         }
     }
     for (input, path) in inputs.iter().zip(&found.sources) {
@@ -473,6 +475,19 @@ fn imported_specs(facts: &FileFacts) -> impl Iterator<Item = &str> {
         .filter(|spec| !spec.starts_with("node:"))
 }
 
+/// Whether a project keeps `instance` among its exported instances, after `kept` (found before it, in path order). A
+/// session store reuses the first instance of a kind (package, members, `new` or not) that is not in the file being
+/// planned: the first one of the first module that exports one, or in that module itself the first one of the second.
+/// Only those two can ever be picked; keeping every other one made each session's lookup scan all the project's
+/// clients (quadratic in a project with thousands of client modules).
+fn is_pickable(kept: &[links::ExportedInstance], instance: &links::ExportedInstance) -> bool {
+    let same_kind: Vec<&links::ExportedInstance> = kept
+        .iter()
+        .filter(|k| k.module == instance.module && k.members == instance.members && k.is_new == instance.is_new)
+        .collect();
+    same_kind.len() < 2 && !same_kind.iter().any(|k| k.file == instance.file)
+}
+
 /// The packages of the project's workspaces: name, folder and entry, from the manifests found.
 fn workspace_packages(projects: &HashMap<PathBuf, Project>) -> Vec<(String, PathBuf, Option<String>)> {
     projects
@@ -521,8 +536,10 @@ fn scan_file(path: &Path, needles: Option<&[&str]>, tracked: &[&str], options: &
         Ok(parsed) => parsed,
         Err(err) => return failed(fail(ErrorKind::Syntax, format!("does not parse ({err}); left alone")), true),
     };
-    let facts = analyse_tracking(&file, &parsed, Some(tracked));
+    let mut facts = analyse_tracking(&file, &parsed, Some(tracked));
     drop(parsed);
+    // Kept until the file is planned, after every file is read and linked.
+    facts.shrink_to_fit();
     Scan::Analysed(Box::new((file, facts)))
 }
 
@@ -1104,6 +1121,35 @@ mod tests {
         let path = dir.path().join(name);
         std::fs::write(&path, code).expect("write");
         run(&[path], &[Prepend::boxed(insert)])
+    }
+
+    #[test]
+    fn only_the_exported_instances_a_session_store_can_pick_are_kept() {
+        let instance = |file: &str, export: &str, module: &str| links::ExportedInstance {
+            file: PathBuf::from(file),
+            export: export.to_string(),
+            local: None,
+            module: module.to_string(),
+            members: Vec::new(),
+            is_new: true,
+        };
+        let found = [
+            instance("a.js", "cache", "ioredis"),
+            instance("a.js", "sessions", "ioredis"),
+            instance("b.js", "default", "pg"),
+            instance("c.js", "default", "ioredis"),
+            instance("d.js", "default", "ioredis"),
+            instance("e.js", "default", "pg"),
+            instance("f.js", "default", "pg"),
+        ];
+        let mut kept: Vec<links::ExportedInstance> = Vec::new();
+        for i in found {
+            if is_pickable(&kept, &i) {
+                kept.push(i);
+            }
+        }
+        let kept: Vec<(&str, &str)> = kept.iter().map(|k| (k.file.to_str().unwrap(), k.export.as_str())).collect();
+        assert_eq!(kept, [("a.js", "cache"), ("b.js", "default"), ("c.js", "default"), ("e.js", "default")]);
     }
 
     #[test]

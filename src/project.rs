@@ -27,7 +27,8 @@ pub struct Project {
     /// Views and static HTML files with what they load.
     pub views: Vec<(PathBuf, ViewScan)>,
     /// Values the project's modules export that a package created (database clients, for the session store to
-    /// reuse), in path order.
+    /// reuse), in path order: of each kind (package, members, `new` or not), the first one of the first two modules
+    /// that export one, the only ones a session store can pick (the first not in the file it plans).
     pub instances: Vec<crate::links::ExportedInstance>,
     /// The first place a module of the project reads a nested query value (`req.query.filter.name`), which only a
     /// `qs`-style query parser builds: the file and its 1-based line.
