@@ -665,7 +665,7 @@ pub fn express4_regex(path: &str) -> Option<String> {
         }
     }
     out.push_str(if out.ends_with('/') { "?" } else { "/?" });
-    if !balanced(&out) {
+    if !balanced(&out) || !valid_regex(&out) {
         // (Express 4 compiled it to something that is no regular expression either.)
         return None;
     }
@@ -681,6 +681,66 @@ pub fn express4_regex(path: &str) -> Option<String> {
     }
     literal.push_str("$/i");
     Some(literal)
+}
+
+/// Whether a regular expression source written here can compile: balanced, and no quantifier with nothing to repeat
+/// (`(*)`, `(?<id>+)`, `|?`), which JavaScript rejects when the file loads (the parser does not check).
+fn valid_regex(source: &str) -> bool {
+    if !balanced(source) {
+        return false;
+    }
+    let chars: Vec<char> = source.chars().collect();
+    let mut i = 0;
+    let mut in_class = false;
+    // Whether the next character starts an atom: at the start, after `(` (and its `?:`/`?<name>` prefix) or `|`.
+    let mut fresh = true;
+    while i < chars.len() {
+        let c = chars[i];
+        if in_class {
+            match c {
+                '\\' => i += 1,
+                ']' => in_class = false,
+                _ => {}
+            }
+            i += 1;
+            fresh = false;
+            continue;
+        }
+        match c {
+            '\\' => {
+                i += 2;
+                fresh = false;
+                continue;
+            }
+            '*' | '+' | '?' | '{' if fresh => return false,
+            '[' => in_class = true,
+            '(' => {
+                // Skip a group prefix: `?:`, `?=`, `?!`, `?<name>`.
+                if chars.get(i + 1) == Some(&'?') {
+                    match chars.get(i + 2) {
+                        Some(':' | '=' | '!') => i += 2,
+                        Some('<') => {
+                            let Some(close) = chars[i..].iter().position(|c| *c == '>') else { return false };
+                            i += close;
+                        }
+                        _ => return false,
+                    }
+                }
+                i += 1;
+                fresh = true;
+                continue;
+            }
+            '|' | '^' => {
+                i += 1;
+                fresh = true;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+        fresh = false;
+    }
+    true
 }
 
 /// Whether the groups and classes of a regular expression's source are balanced (escapes skipped).
@@ -768,7 +828,8 @@ fn regex_route(path: &str) -> Option<String> {
             if chars.get(i) == Some(&'(') {
                 let close = chars[i + 1..].iter().position(|c| *c == ')')? + i + 1;
                 let inner: String = chars[i + 1..close].iter().collect();
-                if inner.is_empty() || inner.contains('(') || inner.contains('/') {
+                // (A `*` in a pattern meant `(.*)` to path-to-regexp 0.1: the exact port handles it.)
+                if inner.is_empty() || inner.contains(['(', '/', '*']) {
                     return None;
                 }
                 pattern = inner;
@@ -793,7 +854,7 @@ fn regex_route(path: &str) -> Option<String> {
         i += 1;
     }
     out.push_str("\\/?$/i");
-    Some(out)
+    valid_regex(&out[1..out.len() - 2]).then_some(out)
 }
 
 /// `'*'` -> `'/{*splat}'`, `'/files/*'` -> `'/files/{*splat}'`, `'/a/*/b'` -> `'/a/*splat/b'`, `'/users/:id?'` ->
@@ -1117,6 +1178,9 @@ mod tests {
         assert_eq!(rewrite_path("/users/:id(\\d+)?"), regex("/^\\/users(?:\\/(?<id>\\d+))?\\/?$/i"));
         assert_eq!(rewrite_path("/files/:path((a|b)+)"), regex("/^\\/files(?:\\/(?<path>(a|b))+)\\/?$/i"));
         assert_eq!(rewrite_path("/files/:path((a|b)"), PathRewrite::Reserved);
+        // `(*)` meant `(.*)` to Express 4: never `(?<file>*)`, which does not compile.
+        assert_eq!(rewrite_path("/files/:file(*)"), regex("/^\\/files(?:\\/(?<file>(.*)))\\/?$/i"));
+        assert!(!valid_regex("^a(?<x>*)$") && !valid_regex("(+)") && valid_regex("^\\/a(?:\\/(?<b>[^\\/]+?))?\\/?$"));
         // (The pattern as Express 4 read it: two backslashes in the string are a literal one in the pattern.)
         assert_eq!(rewrite_path("/user/:id(\\\\d+)"), regex("/^\\/user\\/(?<id>\\\\d+)\\/?$/i"));
         assert_eq!(rewrite_path("/files/*.js"), regex("/^\\/files\\/(.*)\\.js\\/?$/i"));
