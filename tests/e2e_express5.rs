@@ -6,27 +6,23 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
-use common::{copy_app, express_harden, npm_ci, replay};
+use common::{copy_app, express_harden, npm_ci, npm_install_fresh, replay};
+
+/// The requests recorded against the app on Express 4 (`tests/e2e/express5-app/requests.json`).
+fn recorded_requests() -> serde_json::Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e/express5-app/requests.json");
+    serde_json::from_str(&std::fs::read_to_string(path).expect("requests.json")).expect("requests.json is JSON")
+}
 
 #[test]
 fn an_express4_app_answers_the_same_on_express5_after_the_migration() {
-    let requests: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e/express5-app/requests.json"))
-            .expect("requests.json"),
-    )
-    .expect("requests.json is JSON");
+    let requests = recorded_requests();
 
     // Before: the original app on Express 4 gives the recorded answers.
     let (_before_tmp, before) = copy_app("express5-app");
     std::fs::remove_file(before.join("package-lock.json")).expect("the lockfile is for Express 5");
-    let npm = Command::new("npm")
-        .args(["install", "--ignore-scripts", "--no-audit", "--no-fund", "--no-package-lock"])
-        .current_dir(&before)
-        .output()
-        .expect("npm must be installed (scripts/test.sh installs it)");
-    assert!(npm.status.success(), "npm install (Express 4): {}", String::from_utf8_lossy(&npm.stderr));
+    npm_install_fresh(&before);
     let on_express4 = replay(&before, &requests, &[]);
     assert!(on_express4.is_empty(), "requests.json does not match Express 4:\n{}", on_express4.join("\n"));
 
@@ -48,11 +44,7 @@ fn an_express4_app_answers_the_same_on_express5_after_the_migration() {
 /// with what was rewritten (the forms Express 4 runs the same) the app answers every recorded request as before.
 #[test]
 fn a_breaker_the_migration_cannot_rewrite_keeps_the_app_on_express4_answering_the_same() {
-    let requests: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e/express5-app/requests.json"))
-            .expect("requests.json"),
-    )
-    .expect("requests.json is JSON");
+    let requests = recorded_requests();
     let (_tmp, app) = copy_app("express5-app");
     std::fs::remove_file(app.join("package-lock.json")).expect("the lockfile is for Express 5");
     let server = std::fs::read_to_string(app.join("server.js")).expect("read");
@@ -72,12 +64,7 @@ fn a_breaker_the_migration_cannot_rewrite_keeps_the_app_on_express4_answering_th
     assert!(migrated.contains("app.get('/files/*',") && migrated.contains("app.get('*',"), "routes stay: {migrated}");
     assert!(migrated.contains("app.delete("), "what Express 4 runs the same is rewritten: {migrated}");
 
-    let npm = Command::new("npm")
-        .args(["install", "--ignore-scripts", "--no-audit", "--no-fund", "--no-package-lock"])
-        .current_dir(&app)
-        .output()
-        .expect("npm must be installed (scripts/test.sh installs it)");
-    assert!(npm.status.success(), "npm install (Express 4): {}", String::from_utf8_lossy(&npm.stderr));
+    npm_install_fresh(&app);
     let installed = std::fs::read_to_string(app.join("node_modules/express/package.json")).expect("express");
     assert!(installed.contains("\"version\": \"4."), "Express 4 is installed");
     let mismatches = replay(&app, &requests, &[]);

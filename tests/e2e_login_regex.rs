@@ -6,19 +6,8 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
-use common::{copy_app, express_harden, get, post_form, start_node};
-
-/// Installs the app's packages from the registry (no lockfile: the test pins nothing but the manifest's ranges).
-fn npm_install(dir: &Path) {
-    let npm = Command::new("npm")
-        .args(["install", "--ignore-scripts", "--no-audit", "--no-fund", "--no-package-lock"])
-        .current_dir(dir)
-        .output()
-        .expect("npm must be installed (scripts/test.sh installs it)");
-    assert!(npm.status.success(), "npm install: {}", String::from_utf8_lossy(&npm.stderr));
-}
+use common::{copy_app, express_harden, get, npm_install_fresh, post_form, start_node};
 
 /// Plays the session and returns every answer as `status line | Location | body`.
 fn session(dir: &Path) -> Vec<String> {
@@ -46,7 +35,7 @@ fn session(dir: &Path) -> Vec<String> {
 #[test]
 fn a_login_app_with_inline_regex_routes_works_the_same_on_express5() {
     let (_before_tmp, before) = copy_app("login-regex-app");
-    npm_install(&before);
+    npm_install_fresh(&before);
     let on_express4 = session(&before);
     assert_eq!(on_express4[4], "200 |  | alice: milk", "{on_express4:?}");
     assert_eq!(on_express4[6], "200 |  | alice: bread", "{on_express4:?}");
@@ -60,7 +49,7 @@ fn a_login_app_with_inline_regex_routes_works_the_same_on_express5() {
     assert!(migrated.contains("app.post(/^\\/records\\/(?<id>\\d+)\\/edit\\/?$/i, requireLogin,"), "{migrated}");
     let manifest = std::fs::read_to_string(app.join("package.json")).expect("read");
     assert!(manifest.contains("\"express\": \"^5.3.0\""), "{manifest}");
-    npm_install(&app);
+    npm_install_fresh(&app);
     let installed = std::fs::read_to_string(app.join("node_modules/express/package.json")).expect("express");
     assert!(installed.contains("\"version\": \"5."), "Express 5 is installed");
 

@@ -597,6 +597,18 @@ fn capitalized(word: &str) -> String {
     chars.next().map_or(String::new(), |c| c.to_uppercase().chain(chars).collect())
 }
 
+/// The variables of an app's route factories (`$FACTORY`, `$MODULE`), in the order the app calls them.
+fn factory_vars<'a>(file: &Planned, plan: &[Planned]) -> Vec<Vars<'a>> {
+    file.factories
+        .iter()
+        .enumerate()
+        .map(|(n, &f)| {
+            let name = format!("{}Routes{n}", singular(RESOURCES[plan[f].resource]));
+            vec![("$FACTORY", name), ("$MODULE", specifier(file, &plan[f]))]
+        })
+        .collect()
+}
+
 /// The specifier `from` imports `to` with: relative, with the extension in ES modules (Node needs it), without it in
 /// CommonJS `.js` and TypeScript; a barrel by its folder where Node or TypeScript finds its `index` so.
 fn specifier(from: &Planned, to: &Planned) -> String {
@@ -885,15 +897,7 @@ fn generate_file(rng: &mut Rng, plan: &[Planned], index: usize, routers: &[&Plan
                 Flavor::CommonJs => APP_FOOTER_CJS,
                 Flavor::Esm | Flavor::TypeScript => APP_FOOTER_ESM,
             };
-            let factories: Vec<Vars<'_>> = file
-                .factories
-                .iter()
-                .enumerate()
-                .map(|(n, &f)| {
-                    let name = format!("{}Routes{n}", singular(RESOURCES[plan[f].resource]));
-                    vec![("$FACTORY", name), ("$MODULE", specifier(file, &plan[f]))]
-                })
-                .collect();
+            let factories = factory_vars(file, plan);
             let mut text = String::new();
             expand_lines(&mut text, template, &[("factories", !factories.is_empty())], &[("factory", &factories)]);
             render(&mut out, &text, style, &[("$REQ", req), ("$RES", res), ("$NEXT", next), ("$ERR", err)]);
@@ -1065,15 +1069,7 @@ fn app_header(out: &mut String, plan: &[Planned], file: &Planned, session: bool,
             ]
         })
         .collect();
-    let factories: Vec<Vars<'_>> = file
-        .factories
-        .iter()
-        .enumerate()
-        .map(|(n, &f)| {
-            let name = format!("{}Routes{n}", singular(RESOURCES[plan[f].resource]));
-            vec![("$FACTORY", name), ("$MODULE", specifier(file, &plan[f]))]
-        })
-        .collect();
+    let factories = factory_vars(file, plan);
     let imports = match style.flavor {
         Flavor::CommonJs => APP_IMPORTS_CJS,
         Flavor::Esm => APP_IMPORTS_ESM,

@@ -75,6 +75,17 @@ pub fn npm_ci(dir: &Path) {
     );
 }
 
+/// `npm install` from the registry without a lockfile (the manifest's ranges decide): for an app's "before" state,
+/// or a manifest the committed lockfile was not made for.
+pub fn npm_install_fresh(dir: &Path) {
+    let npm = Command::new("npm")
+        .args(["install", "--ignore-scripts", "--no-audit", "--no-fund", "--no-package-lock"])
+        .current_dir(dir)
+        .output()
+        .expect("npm must be installed (scripts/test.sh installs it)");
+    assert!(npm.status.success(), "npm install: {}", String::from_utf8_lossy(&npm.stderr));
+}
+
 /// A port nothing listens on right now.
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
