@@ -509,21 +509,17 @@ fn route_string(
         // held back, the route strings stay as they are.
         PathRewrite::New(_) | PathRewrite::Paths(_) if cx.options.held_back => {}
         PathRewrite::New(new) => {
-            let raw = cx.text(range.clone());
-            let quote = raw.chars().next().unwrap_or('\'');
-            plan.edits.push(Edit::replace(range.clone(), format!("{quote}{new}{quote}")));
+            plan.edits.push(Edit::replace(range.clone(), literal(cx, range, &new)));
         }
         PathRewrite::Paths(paths) => {
-            let raw = cx.text(range.clone());
-            let quote = raw.chars().next().unwrap_or('\'');
-            let items: Vec<String> = paths.iter().map(|p| format!("{quote}{p}{quote}")).collect();
+            let items: Vec<String> = paths.iter().map(|p| literal(cx, range, p)).collect();
             // In an array already, the paths join its elements.
             let text = if in_array { items.join(", ") } else { format!("[{}]", items.join(", ")) };
             plan.edits.push(Edit::replace(range.clone(), text));
         }
         // The same matches on Express 4 and 5: written whatever the version. A mount path (`.use`) matches a prefix,
         // which the literal does not say.
-        PathRewrite::Regex(regex) if registration.method != "use" => {
+        PathRewrite::Regex(regex) if registration.method != "use" && !routing_options(cx) => {
             plan.edits.push(Edit::replace(range.clone(), regex));
         }
         PathRewrite::Regex(_) | PathRewrite::Reserved => report(
@@ -537,6 +533,36 @@ fn route_string(
     }
 }
 
+/// Whether the file sets case-sensitive or strict routing (`app.set('case sensitive routing', true)`,
+/// `express.Router({ strict: true })`): the expressions written for Express 4's strings assume its defaults
+/// (case-insensitive, an optional trailing slash), so such routes are reported instead.
+fn routing_options(cx: &FileContext<'_>) -> bool {
+    let code = &cx.file.code;
+    ["case sensitive routing", "strict routing", "caseSensitive", "strict:"].iter().any(|s| code.contains(s))
+}
+
+/// `value` as a string literal in the quote of the literal at `range` (escaped: a route's `\\:` or `'` stays what it
+/// was).
+fn literal(cx: &FileContext<'_>, range: &std::ops::Range<usize>, value: &str) -> String {
+    let quote = cx.text(range.clone()).chars().next().filter(|q| *q == '"' || *q == '\'').unwrap_or('\'');
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push(quote);
+    for c in value.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
+}
+
 /// What becomes of a route path.
 #[derive(Debug, PartialEq, Eq)]
 pub enum PathRewrite {
@@ -547,7 +573,7 @@ pub enum PathRewrite {
     /// Several paths (an array literal) that together match what the old string matched.
     Paths(Vec<String>),
     /// A regular expression literal with named groups that matches what the old string matched, on Express 4 and 5
-    /// alike (`'/users/:id(\\d+)'` -> `/^\/users\/(?<id>\d+)\/?$/i`): path-to-regexp 8 has no inline patterns.
+    /// alike (`'/users/:id(\\d+)'` -> `/^\/users(?:\/(?<id>\d+))\/?$/i`): path-to-regexp 8 has no inline patterns.
     Regex(String),
     /// Reserved characters whose meaning is not certain.
     Reserved,
@@ -558,6 +584,10 @@ pub enum PathRewrite {
 /// parameter's group named after it: the same matches and the same `req.params` (named and numbered) on Express 4
 /// and 5. `None` when a parameter name cannot name a group (it starts with a digit, or is used twice).
 pub fn express4_regex(path: &str) -> Option<String> {
+    // Express 5's router counts an escaped `\\(` as a group, and would number the parameters after it wrongly.
+    if path.contains("\\(") {
+        return None;
+    }
     let chars: Vec<char> = path.chars().collect();
     let text = |from: usize, to: usize| -> String { chars[from..to].iter().collect() };
     let word = |c: char| c.is_ascii_alphanumeric() || c == '_';
@@ -713,6 +743,10 @@ fn valid_regex(source: &str) -> bool {
                 continue;
             }
             '*' | '+' | '?' | '{' if fresh => return false,
+            // `++`, `*+`: a quantifier of a quantifier (`*?`, `+?`, `??` are lazy, and fine).
+            '*' | '+' if i > 0 && matches!(chars[i - 1], '*' | '+' | '?') && !(i > 1 && chars[i - 2] == '\\') => {
+                return false
+            }
             '[' => in_class = true,
             '(' => {
                 // Skip a group prefix: `?:`, `?=`, `?!`, `?<name>`.
@@ -794,125 +828,89 @@ fn replace_first_star(capture: &str) -> String {
     out
 }
 
-/// A route with inline parameter patterns (`/users/:id(\\d+)/edit`) as a regular expression literal with the same
-/// matches and the same named parameters: Express 4's path-to-regexp 0.1 matched case-insensitively, with an
-/// optional trailing slash, a parameter without a pattern being `[^/]+?`. `None` when the path has no inline
-/// pattern, or anything this cannot spell exactly (a modifier after a parameter, a nested group, a name that is no
-/// JavaScript identifier, reserved characters outside the patterns).
-fn regex_route(path: &str) -> Option<String> {
-    if !path.starts_with('/') || !path.contains(":") || !path.contains('(') {
-        return None;
-    }
-    let mut out = String::from("/^");
-    let chars: Vec<char> = path.chars().collect();
-    let mut i = 0;
-    let mut names: Vec<String> = Vec::new();
-    while i < chars.len() {
-        let c = chars[i];
-        if c == ':' {
-            // (A parameter after a '.' or inside a segment matches differently: the exact port handles it.)
-            if i == 0 || chars[i - 1] != '/' {
-                return None;
-            }
-            let start = i + 1;
-            let mut end = start;
-            while end < chars.len() && (chars[end].is_ascii_alphanumeric() || chars[end] == '_') {
-                end += 1;
-            }
-            let name: String = chars[start..end].iter().collect();
-            if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) || names.contains(&name) {
-                return None;
-            }
-            let mut pattern = String::from("[^\\/]+?");
-            i = end;
-            if chars.get(i) == Some(&'(') {
-                let close = chars[i + 1..].iter().position(|c| *c == ')')? + i + 1;
-                let inner: String = chars[i + 1..close].iter().collect();
-                // (A `*` in a pattern meant `(.*)` to path-to-regexp 0.1: the exact port handles it.)
-                if inner.is_empty() || inner.contains(['(', '/', '*']) {
-                    return None;
-                }
-                pattern = inner;
-                i = close + 1;
-            }
-            if matches!(chars.get(i), Some('?' | '*' | '+')) {
-                return None;
-            }
-            out.push_str(&format!("(?<{name}>{pattern})"));
-            names.push(name);
-            continue;
-        }
-        match c {
-            '(' | ')' | '[' | ']' | '?' | '+' | '!' | '*' => return None,
-            '/' => out.push_str("\\/"),
-            '.' | '$' | '^' | '|' | '{' | '}' | '\\' => {
-                out.push('\\');
-                out.push(c);
-            }
-            other => out.push(other),
-        }
-        i += 1;
-    }
-    out.push_str("\\/?$/i");
-    valid_regex(&out[1..out.len() - 2]).then_some(out)
-}
-
 /// `'*'` -> `'/{*splat}'`, `'/files/*'` -> `'/files/{*splat}'`, `'/a/*/b'` -> `'/a/*splat/b'`, `'/users/:id?'` ->
 /// `'/users{/:id}'`.
 pub fn rewrite_path(path: &str) -> PathRewrite {
-    // Express 5's own syntax (`{/:id}`, `*splat`), from an earlier run or written by hand: nothing to do. (Express
-    // 4 apps use neither: braces were regular expression quantifiers, a name after `*` a literal.)
-    let named_wildcard =
-        path.as_bytes().windows(2).any(|w| w[0] == b'*' && (w[1].is_ascii_alphanumeric() || w[1] == b'_'));
-    if path.contains(['{', '}']) || named_wildcard {
+    if is_express5_syntax(path) {
         return PathRewrite::Same;
     }
-    let mut out = String::new();
-    let mut changed = false;
     // A bare `*` matched every path, the root included: `/{*splat}` still does (`/*splat` would not match `/`).
     if path == "*" {
         return PathRewrite::New("/{*splat}".to_string());
     }
     let segments: Vec<&str> = path.split('/').collect();
-    for (i, segment) in segments.iter().enumerate() {
-        if i > 0 {
-            // An optional parameter takes its slash into the braces.
-            if segment.starts_with(':')
-                && segment.ends_with('?')
-                && !segment[1..segment.len() - 1].contains(['?', '(', '*'])
-            {
-                out.push_str(&format!("{{/{}}}", &segment[..segment.len() - 1]));
-                changed = true;
-                continue;
-            }
-            out.push('/');
-        }
-        if *segment == "*" {
-            // A final `*` matched nothing too (`/files/*` matched `/files/`, `/*` matched `/`): Express 5's
-            // optional wildcard `{*splat}` keeps that; elsewhere a wildcard names one or more segments.
-            out.push_str(if i + 1 == segments.len() { "{*splat}" } else { "*splat" });
-            changed = true;
-            continue;
-        }
-        if segment.contains(['(', ')', '[', ']', '?', '+', '!', '*']) {
-            if let Some(regex) = regex_route(path) {
-                return PathRewrite::Regex(regex);
-            }
-            return match optional_character(path) {
-                // Anything else: the expression Express 4 compiled the string to.
-                PathRewrite::Reserved => express4_regex(path).map_or(PathRewrite::Reserved, PathRewrite::Regex),
-                other => other,
-            };
-        }
-        out.push_str(segment);
+    let word = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let stars = path.matches('*').count();
+    let simple_optional = |s: &str| s.len() > 2 && s.starts_with(':') && s.ends_with('?') && word(&s[1..s.len() - 1]);
+    let optionals = segments.iter().skip(1).filter(|s| simple_optional(s)).count();
+    // Express 5's spelling for the simple cases only: one final `*` segment (it matched nothing too: `/files/*`
+    // matched `/files/`, `/{*splat}` and `/files/{*splat}` still do), or `:name?` segments without a wildcard.
+    let final_star = stars == 1 && segments.len() > 1 && segments.last() == Some(&"*");
+    let others_plain = |skip_last: bool| {
+        let n = segments.len() - usize::from(skip_last);
+        segments[..n].iter().enumerate().all(|(i, s)| {
+            (i > 0 && simple_optional(s) && !final_star)
+                || (!s.contains(['(', ')', '[', ']', '?', '+', '!', '*', '.', '-', '\\', '$', '^', '|'])
+                    && (!s.contains(':') || (s.starts_with(':') && word(&s[1..]))))
+        })
+    };
+    if final_star && others_plain(true) && optionals == 0 {
+        let head = &path[..path.len() - 1];
+        return PathRewrite::New(format!("{head}{{*splat}}"));
     }
-    if changed {
-        PathRewrite::New(out)
-    } else {
-        PathRewrite::Same
+    if stars == 0 && optionals > 0 && others_plain(false) {
+        let mut out = String::new();
+        for (i, segment) in segments.iter().enumerate() {
+            if i > 0 && simple_optional(segment) {
+                // An optional parameter takes its slash into the braces.
+                out.push_str(&format!("{{/{}}}", &segment[..segment.len() - 1]));
+            } else {
+                if i > 0 {
+                    out.push('/');
+                }
+                out.push_str(segment);
+            }
+        }
+        return PathRewrite::New(out);
+    }
+    let special =
+        |s: &str| s.contains(['(', ')', '[', ']', '?', '+', '!', '*']) || s.contains(".:") || s.contains("-:");
+    if !segments.iter().any(|s| special(s)) {
+        return PathRewrite::Same;
+    }
+    match optional_character(path) {
+        // Anything else: the expression Express 4 compiled the string to.
+        PathRewrite::Reserved => express4_regex(path).map_or(PathRewrite::Reserved, PathRewrite::Regex),
+        other => other,
     }
 }
 
+/// Whether a route string is written in Express 5's syntax already (from an earlier run, or by hand): braces outside
+/// an inline pattern (`{/:id}`, `/{*splat}`), or a named wildcard starting a segment (`/*splat`).
+fn is_express5_syntax(path: &str) -> bool {
+    let mut depth = 0usize;
+    let mut chars = path.chars().peekable();
+    let mut previous = '/';
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            '{' | '}' if depth == 0 => return true,
+            '*' if depth == 0
+                && previous == '/'
+                && chars.peek().is_some_and(|n| n.is_ascii_alphabetic() || *n == '_') =>
+            {
+                return true
+            }
+            _ => {}
+        }
+        previous = c;
+    }
+    false
+}
 /// `'/colou?r'`: one optional literal character is certain: the two paths it matched, as an array.
 fn optional_character(path: &str) -> PathRewrite {
     let reserved = |c: char| "()[]?+!*".contains(c);
@@ -924,9 +922,9 @@ fn optional_character(path: &str) -> PathRewrite {
     let Some(optional) = before.chars().last().filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_') else {
         return PathRewrite::Reserved;
     };
-    // `:name?` is a parameter, handled above; a character of a parameter name is not literal.
+    // `:name?` is a parameter, handled above; a character of a parameter name (`/users.:format?`) is not literal.
     let segment_start = before.rfind('/').map_or(0, |i| i + 1);
-    if before[segment_start..].starts_with(':') {
+    if before[segment_start..].contains(':') {
         return PathRewrite::Reserved;
     }
     let without = format!("{}{}", &before[..before.len() - optional.len_utf8()], &path[at + 1..]);
@@ -1159,7 +1157,19 @@ mod tests {
         assert_eq!(rewrite_path("*"), new("/{*splat}"));
         assert_eq!(rewrite_path("/files/*"), new("/files/{*splat}"));
         assert_eq!(rewrite_path("/*"), new("/{*splat}"));
-        assert_eq!(rewrite_path("/a/*/b"), new("/a/*splat/b"));
+        // A wildcard between segments (it matched an empty one too), several wildcards, a trailing slash: exact.
+        assert_eq!(rewrite_path("/a/*/b"), PathRewrite::Regex("/^\\/a\\/(.*)\\/b\\/?$/i".into()));
+        assert_eq!(rewrite_path("/two/*/x/*"), PathRewrite::Regex("/^\\/two\\/(.*)\\/x\\/(.*)\\/?$/i".into()));
+        assert_eq!(rewrite_path("/files/*/"), PathRewrite::Regex("/^\\/files\\/(.*)\\/?$/i".into()));
+        // Already Express 5's syntax; braces inside an inline pattern are Express 4's.
+        assert_eq!(rewrite_path("/users{/:id}"), PathRewrite::Same);
+        assert_eq!(rewrite_path("/files/*splat"), PathRewrite::Same);
+        assert!(matches!(rewrite_path("/books/:id([0-9a-f]{24})"), PathRewrite::Regex(_)));
+        assert!(matches!(rewrite_path("/ab*cd"), PathRewrite::Regex(_)));
+        // Optional parameters that are not a whole segment: exact.
+        assert!(matches!(rewrite_path("/:file.:ext?"), PathRewrite::Regex(_)));
+        assert!(matches!(rewrite_path("/users.:format?"), PathRewrite::Regex(_)));
+        assert!(matches!(rewrite_path("/u.:fmt"), PathRewrite::Regex(_)));
         assert_eq!(rewrite_path("/users/:id?"), new("/users{/:id}"));
         assert_eq!(rewrite_path("/a/:b?/c"), new("/a{/:b}/c"));
         assert_eq!(rewrite_path("/users/:id"), PathRewrite::Same);
@@ -1170,7 +1180,7 @@ mod tests {
         assert_eq!(rewrite_path("/colou?r"), PathRewrite::Paths(vec!["/color".into(), "/colour".into()]));
         assert_eq!(rewrite_path("/ab?cd/:id"), PathRewrite::Paths(vec!["/acd/:id".into(), "/abcd/:id".into()]));
         assert_eq!(rewrite_path("/a(b)?c"), regex("/^\\/a(b)?c\\/?$/i"));
-        assert_eq!(rewrite_path("/users/:id(\\d+)"), regex("/^\\/users\\/(?<id>\\d+)\\/?$/i"));
+        assert_eq!(rewrite_path("/users/:id(\\d+)"), regex("/^\\/users(?:\\/(?<id>\\d+))\\/?$/i"));
         assert_eq!(
             rewrite_path("/posts/:id(\\d+)/edit.:format"),
             regex("/^\\/posts(?:\\/(?<id>\\d+))\\/edit(?:\\.(?<format>[^\\/\\.]+?))\\/?$/i")
@@ -1182,7 +1192,7 @@ mod tests {
         assert_eq!(rewrite_path("/files/:file(*)"), regex("/^\\/files(?:\\/(?<file>(.*)))\\/?$/i"));
         assert!(!valid_regex("^a(?<x>*)$") && !valid_regex("(+)") && valid_regex("^\\/a(?:\\/(?<b>[^\\/]+?))?\\/?$"));
         // (The pattern as Express 4 read it: two backslashes in the string are a literal one in the pattern.)
-        assert_eq!(rewrite_path("/user/:id(\\\\d+)"), regex("/^\\/user\\/(?<id>\\\\d+)\\/?$/i"));
+        assert_eq!(rewrite_path("/user/:id(\\\\d+)"), regex("/^\\/user(?:\\/(?<id>\\\\d+))\\/?$/i"));
         assert_eq!(rewrite_path("/files/*.js"), regex("/^\\/files\\/(.*)\\.js\\/?$/i"));
     }
 }

@@ -81,7 +81,7 @@ app.get('/files/{*splat}', function (req, res) {
   res.send('file ' + (req.params.splat || []).join('/'));
 });
 
-app.get(/^\/orders\/(?<id>\d+)\/?$/i, function (req, res) {
+app.get(/^\/orders(?:\/(?<id>\d+))\/?$/i, function (req, res) {
   res.send('order ' + req.params.id);
 });
 
