@@ -124,6 +124,9 @@ pub struct Registration {
     /// The paths when the first argument is an array of string literals (`app.get(['/a', '/a/*'], h)`), each with
     /// its literal's range.
     pub paths: Vec<(String, Range<usize>)>,
+    /// Whether the route is not only string literals (a RegExp, a variable, an array holding one): what it matches
+    /// and which parameters it names is not known here.
+    pub opaque_path: bool,
 }
 
 /// A function passed to a registration.
@@ -1508,6 +1511,17 @@ impl Visit for Collector<'_> {
                             Some(Expr::Lit(Lit::Str(s))) => Some((s.value.to_string_lossy().into_owned(), range_of(s))),
                             _ => route_path(&m.obj),
                         };
+                        let opaque_path = match call.args.first().map(|a| unwrap(&a.expr)) {
+                            Some(Expr::Lit(Lit::Str(_))) => false,
+                            Some(Expr::Array(array)) => array
+                                .elems
+                                .iter()
+                                .any(|e| !matches!(e.as_ref().map(|e| unwrap(&e.expr)), Some(Expr::Lit(Lit::Str(_))))),
+                            // A handler passed first (`app.use(fn)`), or a route chain's path.
+                            Some(Expr::Fn(_) | Expr::Arrow(_)) => false,
+                            Some(_) => route_path(&m.obj).is_none() && method != "use",
+                            None => false,
+                        };
                         let paths = match call.args.first().map(|a| unwrap(&a.expr)) {
                             Some(Expr::Array(array)) => array
                                 .elems
@@ -1529,6 +1543,7 @@ impl Visit for Collector<'_> {
                             handlers,
                             path,
                             paths,
+                            opaque_path,
                         });
                         if method == "use" {
                             let mut middleware = Vec::new();

@@ -668,6 +668,10 @@ impl<'b> Linker<'_, 'b> {
         }
         let facts = self.input(i)?.facts;
         if let Some(binding) = facts.bindings.iter().find(|b| b.local == name) {
+            // A parameter or a local of an enclosing function with that name hides a top-level binding.
+            if binding.top_level && shadowed(facts, name, at) {
+                return None;
+            }
             let t = self.target(i, &binding.module)?;
             return match &binding.kind {
                 ImportKind::Module => match members.split_first() {
@@ -926,6 +930,22 @@ impl<'b> Linker<'_, 'b> {
         }
         out
     }
+}
+
+/// Whether `name`, used at `at`, is a parameter of a function around `at` or declared inside one (a local that
+/// hides the file's top-level binding of the name).
+fn shadowed(facts: &FileFacts, name: &str, at: usize) -> bool {
+    let around = |body: &Range<usize>| body.start <= at && at <= body.end;
+    facts.functions.iter().any(|f| {
+        around(&f.body)
+            && (f.params.iter().flatten().any(|p| p == name)
+                || facts.declarations.iter().any(|d| {
+                    !d.top_level
+                        && d.name == name
+                        && f.body.start <= d.declarator.start
+                        && d.declarator.end <= f.body.end
+                }))
+    })
 }
 
 /// Whether `spec` (imported by file `i`) names a module of the project rather than an installed package.

@@ -949,14 +949,18 @@ fn wildcard_reads(cx: &FileContext<'_>, plan: &mut FilePlan, handlers: &[Handler
         if routes.is_empty() || !routes.iter().any(|(_, r)| with_wildcard(r)) {
             continue;
         }
-        if !routes.iter().all(|(_, r)| with_wildcard(r)) {
+        // A route of the handler whose parameters are not known here (a RegExp, a path from another module) still
+        // reads `req.params[0]` as before.
+        let opaque = handlers.iter().filter(|h| h.body == handler.body).any(|h| h.opaque_path);
+        if opaque || !routes.iter().all(|(_, r)| with_wildcard(r)) {
             report(
                 cx,
                 plan,
                 "unverified",
                 read.range.start,
-                "req.params[0] is read by a handler of routes with and without a wildcard: Express 5 names the \
-                 wildcard, so this read must be migrated by hand (req.params.splat is an array of segments)",
+                "req.params[0] is read by a handler of routes with and without a wildcard (or of a route not shown \
+                 here): Express 5 names the wildcard, so this read must be migrated by hand (req.params.splat is an \
+                 array of segments)",
             );
             continue;
         }

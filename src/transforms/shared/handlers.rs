@@ -20,6 +20,9 @@ pub struct Handler {
     pub path: Option<(String, Range<usize>)>,
     /// The route paths of the registration when they are an array of string literals.
     pub paths: Vec<String>,
+    /// The registration's route is not only string literals (a RegExp, a variable), or is not known here (a handler
+    /// registered by another module without a literal path).
+    pub opaque_path: bool,
 }
 
 impl Handler {
@@ -69,7 +72,9 @@ pub fn handlers(facts: &FileFacts, links: &FileLinks) -> Vec<Handler> {
     for (range, path) in &links.handlers {
         if let Some(function) = facts.functions.iter().find(|f| f.range == *range) {
             // (The path is written in the module that registers the handler: it has no range here.)
-            found.push(handler_of(function, path.clone().map(|p| (p, 0..0))));
+            let mut handler = handler_of(function, path.clone().map(|p| (p, 0..0)));
+            handler.opaque_path = path.is_none();
+            found.push(handler);
         }
     }
     for registration in &facts.registrations {
@@ -89,6 +94,7 @@ pub fn handlers(facts: &FileFacts, links: &FileLinks) -> Vec<Handler> {
             let Some(function) = function else { continue };
             let mut handler = handler_of(function, registration.path.clone());
             handler.paths = registration.paths.iter().map(|(p, _)| p.clone()).collect();
+            handler.opaque_path = registration.opaque_path;
             found.push(handler);
         }
     }
@@ -104,6 +110,7 @@ fn handler_of(function: &FunctionFacts, path: Option<(String, Range<usize>)>) ->
         body: function.body.clone(),
         path,
         paths: Vec::new(),
+        opaque_path: false,
     }
 }
 
