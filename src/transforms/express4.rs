@@ -541,6 +541,23 @@ fn move_after_routes(cx: &FileContext<'_>, app: &str, router: &crate::analysis::
             .collect::<Vec<_>>();
         (configure.end, lines)
     };
+    // Routes registered inside a function (called who knows when), or `app.router` used twice: the order cannot be
+    // read off the file, so nothing moves (it is reported).
+    let routes_in_functions = facts.registrations.iter().any(|reg| {
+        reg.method != "use"
+            && matches!(&reg.receiver, crate::analysis::Receiver::Path(p) if p == app)
+            && facts.functions.iter().any(|f| f.body.start <= reg.range.start && reg.range.end <= f.body.end)
+    });
+    let routers = facts
+        .member_calls
+        .iter()
+        .filter(|c| {
+            c.method == "use" && c.args.len() == 1 && code.get(c.args[0].range()) == Some(&format!("{app}.router"))
+        })
+        .count();
+    if routes_in_functions || routers > 1 {
+        return None;
+    }
     let top: Vec<&Range<usize>> = facts.top_level_stmts.iter().filter(|r| r.start >= after).collect();
     let is_route = |r: &Range<usize>| {
         facts.registrations.iter().any(|reg| {
