@@ -169,7 +169,11 @@ fn run_on_this_thread(
     let mut scans: Vec<Scan> = found.sources.par_iter().map(|path| scan(path, Some(&needles))).collect();
     // Then the modules they import, even those that name nothing the prefilter looks for (controllers, options
     // objects, database clients), until no analysed file imports an unread one.
-    let aliases: Vec<_> = projects.values().filter_map(|p| crate::tsconfig::read(&p.dir, root)).collect();
+    let tsconfigs: Vec<(PathBuf, crate::tsconfig::PathAliases)> = projects
+        .iter()
+        .filter_map(|(manifest, p)| Some((manifest.clone(), crate::tsconfig::read(&p.dir, root)?)))
+        .collect();
+    let aliases = tsconfigs.iter().map(|(_, t)| t.clone()).collect();
     let resolver = links::Resolver::new(&found.sources, workspace_packages(&projects)).with_aliases(aliases);
     let mut frontier: Vec<usize> = (0..scans.len()).filter(|i| matches!(scans[*i], Scan::Analysed(_))).collect();
     loop {
@@ -208,6 +212,11 @@ fn run_on_this_thread(
         .collect();
     let mut project_links = links::link(&inputs, &resolver);
     let mut projects = projects;
+    for (manifest, tsconfig) in tsconfigs {
+        if let Some(project) = projects.get_mut(&manifest) {
+            project.ts_before_es2018 = tsconfig.target_before_es2018();
+        }
+    }
     for (i, instance) in links::exported_instances(&inputs, &resolver) {
         if let Some(project) = manifests.nearest(&found.sources[i]).and_then(|m| projects.get_mut(&m)) {
             if is_pickable(&project.instances, &instance) {
@@ -816,6 +825,7 @@ fn build_projects(
                 views: Vec::new(),
                 instances: Vec::new(),
                 nested_query: None,
+                ts_before_es2018: false,
             },
         );
     }

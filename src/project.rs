@@ -33,6 +33,9 @@ pub struct Project {
     /// The first place a module of the project reads a nested query value (`req.query.filter.name`), which only a
     /// `qs`-style query parser builds: the file and its 1-based line.
     pub nested_query: Option<(PathBuf, usize)>,
+    /// The project's tsconfig.json compiles to a target older than ES2018 (regular expressions without named
+    /// groups: TypeScript refuses `(?<id>...)`).
+    pub ts_before_es2018: bool,
 }
 
 impl Project {

@@ -17,6 +17,19 @@ pub struct PathAliases {
     pub base_url: Option<PathBuf>,
     /// `paths`, in order: a pattern with at most one `*`, and its targets.
     pub paths: Vec<(String, Vec<String>)>,
+    /// `compilerOptions.target`, lower-cased (`es2017`, `esnext`), when given.
+    pub target: Option<String>,
+}
+
+impl PathAliases {
+    /// Whether the compiler's target predates ES2018, where regular expressions got named groups (TypeScript then
+    /// refuses `(?<id>...)` with TS1503). TypeScript's default target is ES5.
+    pub fn target_before_es2018(&self) -> bool {
+        match self.target.as_deref() {
+            None => true,
+            Some(t) => matches!(t, "es3" | "es5" | "es6" | "es2015" | "es2016" | "es2017"),
+        }
+    }
 }
 
 impl PathAliases {
@@ -54,13 +67,17 @@ pub fn read(dir: &Path, root: Option<&Path>) -> Option<PathAliases> {
 pub fn parse(dir: &Path, text: &str) -> Option<PathAliases> {
     let parsed = parse_to_ast(text, &CollectOptions::default(), &ParseOptions::default()).ok()?;
     let Some(Value::Object(root)) = parsed.value else { return None };
-    let Some(Value::Object(options)) = prop(&root, "compilerOptions") else { return None };
-    let base_url = match prop(options, "baseUrl") {
+    let options = match prop(&root, "compilerOptions") {
+        Some(Value::Object(options)) => Some(options),
+        _ => None,
+    };
+    let option = |key: &str| options.and_then(|o| prop(o, key));
+    let base_url = match option("baseUrl") {
         Some(Value::StringLit(s)) => Some(crate::root::normalize(&dir.join(s.value.as_ref()))),
         _ => None,
     };
     let mut paths = Vec::new();
-    if let Some(Value::Object(map)) = prop(options, "paths") {
+    if let Some(Value::Object(map)) = option("paths") {
         for p in &map.properties {
             let Value::Array(targets) = &p.value else { continue };
             let targets: Vec<String> = targets
@@ -74,10 +91,11 @@ pub fn parse(dir: &Path, text: &str) -> Option<PathAliases> {
             paths.push((name(&p.name).to_string(), targets));
         }
     }
-    if base_url.is_none() && paths.is_empty() {
-        return None;
-    }
-    Some(PathAliases { dir: dir.to_path_buf(), base_url, paths })
+    let target = match option("target") {
+        Some(Value::StringLit(s)) => Some(s.value.to_ascii_lowercase()),
+        _ => None,
+    };
+    Some(PathAliases { dir: dir.to_path_buf(), base_url, paths, target })
 }
 
 fn name<'b>(name: &'b ObjectPropName<'_>) -> &'b str {
@@ -108,6 +126,9 @@ mod tests {
             [PathBuf::from("app/src/config/session"), PathBuf::from("app/src/@/config/session")]
         );
         assert_eq!(aliases.candidates("~db")[0], PathBuf::from("app/src/lib/db.ts"));
-        assert_eq!(parse(Path::new("."), r#"{ "compilerOptions": { "strict": true } }"#), None);
+        let plain = parse(Path::new("."), r#"{ "compilerOptions": { "strict": true, "target": "ES2017" } }"#);
+        assert!(plain.as_ref().is_some_and(|p| p.paths.is_empty() && p.target_before_es2018()));
+        let modern = parse(Path::new("."), r#"{ "compilerOptions": { "target": "es2022" } }"#);
+        assert!(modern.is_some_and(|p| !p.target_before_es2018()));
     }
 }

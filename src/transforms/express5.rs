@@ -519,7 +519,13 @@ fn route_string(
         }
         // The same matches on Express 4 and 5: written whatever the version. A mount path (`.use`) matches a prefix,
         // which the literal does not say.
-        PathRewrite::Regex(regex) if registration.method != "use" && !routing_options(cx) => {
+        PathRewrite::Regex(regex)
+            if registration.method != "use"
+                && !routing_options(cx)
+                && !(cx.file.kind != crate::source::SourceKind::JavaScript
+                    && cx.project.ts_before_es2018
+                    && regex.contains("(?<")) =>
+        {
             plan.edits.push(Edit::replace(range.clone(), regex));
         }
         PathRewrite::Regex(_) | PathRewrite::Reserved => report(
