@@ -189,9 +189,15 @@ fn select(all: Vec<Box<dyn Transform>>, only: &[String], skip: &[String]) -> Res
             }
         }
     }
+    // A selected transform's companions come along (a migration and the version bump its code needs), unless
+    // skipped by name.
+    let mut wanted: Vec<&str> = only.iter().map(String::as_str).collect();
+    for t in all.iter().filter(|t| only.iter().any(|id| id == t.info().id)) {
+        wanted.extend(t.companions());
+    }
     Ok(all
         .into_iter()
-        .filter(|t| only.is_empty() || only.iter().any(|id| id == t.info().id))
+        .filter(|t| only.is_empty() || wanted.contains(&t.info().id))
         .filter(|t| !skip.iter().any(|id| id == t.info().id))
         .collect())
 }

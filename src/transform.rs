@@ -362,6 +362,12 @@ pub trait Transform: Send + Sync {
         Phase::Harden
     }
 
+    /// Transforms that run whenever this one is selected, unless skipped by name: a code migration brings the
+    /// version bump that makes its code run (`--only express5` raises Express too).
+    fn companions(&self) -> &'static [&'static str] {
+        &[]
+    }
+
     /// Plans changes to a project's manifest itself (version bumps). Most transforms have none.
     fn plan_manifest(&self, _cx: &ManifestContext<'_>, _plan: &mut ManifestPlan) {}
 

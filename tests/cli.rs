@@ -2761,3 +2761,18 @@ fn a_default_run_never_writes_express_5_route_syntax() {
     assert!(!written.contains("splat"), "{written}");
     assert!(project.read("package.json").contains("\"express\": \"^4."));
 }
+
+#[test]
+fn selecting_the_migration_brings_the_version_bump_and_skipping_it_holds_the_route_syntax_back() {
+    let app = "const express = require('express');\nconst app = express();\napp.get('/files/*', (req, res) => res.send('x'));\n";
+    let project = Project::empty().with("package.json", HELD_BACK_MANIFEST).with("app.js", app);
+    // `--only express5` runs express-version with it: the version and the code move together.
+    let together = run(project.path(), &["--express", "5", "--only", "express5"]);
+    assert_eq!(together.code, 0, "{together:?}");
+    assert!(together.stdout.contains("+    \"express\": \"^5.3.0\"") && together.stdout.contains("'/files/{*splat}'"));
+    // Skipped by name, the version stays: so does Express 4's route syntax (exit 3, and the output says why).
+    let skipped = run(project.path(), &["--express", "5", "--only", "express5", "--skip", "express-version"]);
+    assert_eq!(skipped.code, 3, "{skipped:?}");
+    assert!(!skipped.stdout.contains("splat"), "{}", skipped.stdout);
+    assert!(skipped.stderr.contains("[express5/version-skipped]"), "{}", skipped.stderr);
+}

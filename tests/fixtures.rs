@@ -156,8 +156,8 @@ fn suite_args(id: &str) -> Result<Vec<String>, String> {
     Ok(text.split_whitespace().map(str::to_string).collect())
 }
 
-/// The transform `id` alone with the suite's options, as `express-harden --only <id> <args>` would run it. Options
-/// that do not exist, paths and transform selections in `args` are errors.
+/// The transform `id` alone (with its companions) and the suite's options, as `express-harden --only <id> <args>`
+/// would run it. Options that do not exist, paths and transform selections in `args` are errors.
 fn resolve_suite(id: &str) -> Result<Resolved, String> {
     let args = suite_args(id)?;
     let file = format!("{FIXTURES}/{id}/args");
@@ -167,8 +167,11 @@ fn resolve_suite(id: &str) -> Result<Resolved, String> {
     if resolved.paths != defaults.paths {
         return Err(format!("{file}: holds something that is no option (paths are not allowed): {}", args.join(" ")));
     }
+    // The transform alone, with the companions it brings (a migration and its version bump).
     let selected: Vec<&str> = resolved.transforms.iter().map(|t| t.info().id).collect();
-    if selected != [id] {
+    let companions: Vec<&str> =
+        resolved.transforms.iter().find(|t| t.info().id == id).map(|t| t.companions().to_vec()).unwrap_or_default();
+    if !selected.contains(&id) || selected.iter().any(|s| *s != id && !companions.contains(s)) {
         return Err(format!("{file}: selects transforms ({}); the suite runs `{id}` alone", selected.join(", ")));
     }
     Ok(resolved)
@@ -1015,8 +1018,9 @@ fn node_check(files: &[&PathBuf], scratch: &Path) -> Result<BTreeMap<PathBuf, Re
 
 /// Every finding rule the fixture cases produce, with the cases that produce it. Each case runs as its suite runs it
 /// (its transform alone, with the suite's options) and with every transform together, with the default options and
-/// with the suite's: some rules are reported by whichever transform comes first (`trust-proxy`) or only when another
-/// transform is not selected (`express-version/major-change`). A suite whose options are wrong is left out (its
+/// with the suite's, and without the transform's companions (skipped by name): some rules are reported by whichever
+/// transform comes first (`trust-proxy`) or only when another transform is not selected
+/// (`express-version/major-change`, `express5/version-skipped`). A suite whose options are wrong is left out (its
 /// `suite/<id>` test fails).
 fn emitted_rules() -> &'static BTreeMap<String, BTreeSet<String>> {
     static RULES: OnceLock<BTreeMap<String, BTreeSet<String>>> = OnceLock::new();
@@ -1028,6 +1032,18 @@ fn emitted_rules() -> &'static BTreeMap<String, BTreeSet<String>> {
             let mut runs = vec![resolve_suite(&suite.id), resolve_args::<[&str; 0], &str>([])];
             if !args.is_empty() {
                 runs.push(resolve_args(&args));
+            }
+            // The transform without its companions, skipped by name (`--skip express-version`).
+            let companions: Vec<String> = registry()
+                .iter()
+                .find(|t| t.info().id == suite.id)
+                .map(|t| t.companions().iter().map(|c| c.to_string()).collect())
+                .unwrap_or_default();
+            if !companions.is_empty() {
+                let mut alone =
+                    vec!["--only".to_string(), suite.id.clone(), "--skip".to_string(), companions.join(",")];
+                alone.extend(args.iter().cloned());
+                runs.push(resolve_args(&alone));
             }
             let runs: Vec<Resolved> = runs.into_iter().filter_map(Result::ok).collect();
             for case in &suite.cases {

@@ -119,6 +119,11 @@ impl Transform for Express4 {
         Phase::Migration
     }
 
+    fn companions(&self) -> &'static [&'static str] {
+        // The version moves with the migration (and is held back with it).
+        &["express-version"]
+    }
+
     fn plan(&self, cx: &FileContext<'_>, plan: &mut FilePlan) {
         if !on_express3(cx) {
             return;

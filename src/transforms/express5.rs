@@ -55,7 +55,7 @@ use crate::codegen;
 use crate::edit::Edit;
 use crate::layout;
 use crate::settings::{SettingsGroup, SettingsInput};
-use crate::transform::{FileContext, FilePlan, Phase, Transform, TransformInfo, Watch};
+use crate::transform::{FileContext, FilePlan, ManifestContext, ManifestPlan, Phase, Transform, TransformInfo, Watch};
 use crate::transforms::data;
 use crate::transforms::shared::express_target::{ExpressTarget, EXPRESS};
 use crate::transforms::shared::handlers::{self, Handler};
@@ -122,6 +122,31 @@ impl Transform for Express5 {
 
     fn phase(&self) -> Phase {
         Phase::Migration
+    }
+
+    fn companions(&self) -> &'static [&'static str] {
+        // The version moves with the migration (and is held back with it).
+        &["express-version"]
+    }
+
+    fn plan_manifest(&self, cx: &ManifestContext<'_>, plan: &mut ManifestPlan) {
+        // With express-version skipped by name, nothing moves Express to 5: the code keeps Express 4's route syntax
+        // (the engine plans the project again, held back), and the output says why.
+        if self.target.major != Some(5)
+            || cx.options.selected.contains(&"express-version")
+            || !cx.project.lists_major("express", 4)
+            || !crate::transforms::express_version::runs_on(5, &cx.project.node)
+        {
+            return;
+        }
+        plan.held_back = true;
+        plan.findings.push(cx.finding(
+            "version-skipped",
+            "express",
+            "express-version is skipped, so package.json keeps Express 4: the migration writes only what Express 4 \
+             runs the same, and the route syntax waits for the move to 5 (run without --skip express-version)"
+                .to_string(),
+        ));
     }
 
     fn settings(&self) -> Vec<&'static SettingsGroup> {
