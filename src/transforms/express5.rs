@@ -573,25 +573,10 @@ fn routing_options(cx: &FileContext<'_>) -> bool {
 }
 
 /// `value` as a string literal in the quote of the literal at `range` (escaped: a route's `\\:` or `'` stays what it
-/// was).
+/// was; the other quote when that avoids an escape).
 fn literal(cx: &FileContext<'_>, range: &std::ops::Range<usize>, value: &str) -> String {
     let quote = cx.text(range.clone()).chars().next().filter(|q| *q == '"' || *q == '\'').unwrap_or('\'');
-    let mut out = String::with_capacity(value.len() + 2);
-    out.push(quote);
-    for c in value.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            c if c == quote => {
-                out.push('\\');
-                out.push(c);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push(quote);
-    out
+    codegen::str_lit(value, quote).raw.map(|r| r.to_string()).unwrap_or_default()
 }
 
 /// What becomes of a route path.
