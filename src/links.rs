@@ -227,18 +227,12 @@ pub fn exported_instances(inputs: &[Option<LinkInput<'_>>], resolver: &Resolver)
         }
         for (name, local) in names {
             let Some(Resolved::Instance(t, call, is_new)) = linker.export(i, name, &[], 0) else { continue };
-            let Some(created_by) = call.callee.as_ref().and_then(|c| c.binding.as_ref().map(|b| (c, b))) else {
-                continue;
-            };
+            let Some(callee) = call.callee.as_ref() else { continue };
+            let Some(binding) = callee.binding.as_ref() else { continue };
             if t != i {
                 continue;
             }
-            let (callee, binding) = created_by;
-            let mut members = match &binding.kind {
-                ImportKind::Named(n) => vec![n.clone()],
-                ImportKind::Module => Vec::new(),
-            };
-            members.extend(callee.members.iter().cloned());
+            let members = package_members(callee);
             out.push((
                 i,
                 ExportedInstance {
@@ -827,14 +821,7 @@ impl<'b> Linker<'_, 'b> {
             if is_relative_or_workspace(self, i, &module) {
                 continue;
             }
-            let mut members = match &callee.binding {
-                Some(b) => match &b.kind {
-                    ImportKind::Named(name) => vec![name.clone()],
-                    ImportKind::Module => Vec::new(),
-                },
-                None => Vec::new(),
-            };
-            members.extend(callee.members.iter().cloned());
+            let members = package_members(callee);
             let line = input.file.line_col(site.call.range.start).0;
             for (n, arg) in site.call.args.iter().enumerate() {
                 let mut candidates: Vec<(Value, bool, Range<usize>)> = Vec::new();
@@ -888,11 +875,7 @@ impl<'b> Linker<'_, 'b> {
             };
             let Some(callee) = call.callee.as_ref() else { continue };
             let Some(created_by) = callee.binding.as_ref() else { continue };
-            let mut members = match &created_by.kind {
-                ImportKind::Named(name) => vec![name.clone()],
-                ImportKind::Module => Vec::new(),
-            };
-            members.extend(callee.members.iter().cloned());
+            let members = package_members(callee);
             out.push(ImportedInstance {
                 local: binding.local.clone(),
                 module: created_by.module.clone(),
@@ -951,6 +934,17 @@ fn shadowed(facts: &FileFacts, name: &str, at: usize) -> bool {
 /// Whether `spec` (imported by file `i`) names a module of the project rather than an installed package.
 fn is_relative_or_workspace(linker: &Linker<'_, '_>, i: usize, spec: &str) -> bool {
     spec.starts_with('.') || spec.starts_with('/') || linker.resolver.resolve(linker.path(i), spec).is_some()
+}
+
+/// The members of a package a callee reaches, after the package's binding: the export a named import binds
+/// (`import { createClient } from 'redis'`), then the path's own (`redis.createClient`).
+fn package_members(callee: &crate::values::CalleeRef) -> Vec<String> {
+    let mut members = match callee.binding.as_ref().map(|b| &b.kind) {
+        Some(ImportKind::Named(name)) => vec![name.clone()],
+        _ => Vec::new(),
+    };
+    members.extend(callee.members.iter().cloned());
+    members
 }
 
 /// The module of a `require('m')` call.

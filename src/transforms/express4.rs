@@ -590,32 +590,30 @@ fn move_after_routes(cx: &FileContext<'_>, app: &str, router: &crate::analysis::
         })
     };
     // `if ('development' == app.get('env')) { app.use(express.errorHandler()); }`: a block of app.use calls only.
-    let is_use_block = |r: &Range<usize>| {
-        let text = &code[r.clone()];
-        let (Some(open), Some(close)) = (text.find('{'), text.rfind('}')) else { return false };
-        if !text.starts_with("if") || open > close || text[close + 1..].trim() != "" {
-            return false;
-        }
-        let prefix = format!("{app}.use(");
-        text[open + 1..close]
-            .lines()
+    // The lines between a block's outer braces are `app.use(...)` calls and comments only.
+    let prefix = format!("{app}.use(");
+    let uses_only = |body: &str| {
+        body.lines()
             .map(str::trim)
             .filter(|l| !l.is_empty())
             .all(|l| l.starts_with("//") || (l.starts_with(&prefix) && (l.ends_with(");") || l.ends_with(')'))))
+    };
+    let braces = |text: &str| Some((text.find('{')?, text.rfind('}')?)).filter(|(open, close)| open < close);
+    // `if ('development' == app.get('env')) { app.use(express.errorHandler()); }`: a block of app.use calls only.
+    let is_use_block = |r: &Range<usize>| {
+        let text = &code[r.clone()];
+        let Some((open, close)) = braces(text) else { return false };
+        text.starts_with("if")
+            && text[close + 1..].trim().is_empty()
+            && uses_only(&text[open + 1..close])
             && text[open + 1..close].contains(&prefix)
     };
     // `app.configure('development', function () { app.use(...) })`: unwrapped into an `if` block, moved as one.
     let is_env_configure = |r: &Range<usize>| {
         let text = &code[r.clone()];
-        let (Some(open), Some(close)) = (text.find('{'), text.rfind('}')) else { return false };
-        let prefix = format!("{app}.use(");
+        let Some((open, close)) = braces(text) else { return false };
         (text.starts_with(&format!("{app}.configure('")) || text.starts_with(&format!("{app}.configure(\"")))
-            && open < close
-            && text[open + 1..close]
-                .lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty())
-                .all(|l| l.starts_with("//") || (l.starts_with(&prefix) && (l.ends_with(");") || l.ends_with(')'))))
+            && uses_only(&text[open + 1..close])
     };
     let moved: Vec<&Range<usize>> = nested
         .iter()

@@ -53,12 +53,12 @@ use serde::Deserialize;
 use crate::analysis::{AppSite, MemberCall, Middleware, Receiver};
 use crate::codegen;
 use crate::edit::Edit;
-use crate::layout;
 use crate::settings::{SettingsGroup, SettingsInput};
 use crate::transform::{FileContext, FilePlan, ManifestContext, ManifestPlan, Phase, Transform, TransformInfo, Watch};
 use crate::transforms::data;
 use crate::transforms::shared::express_target::{ExpressTarget, EXPRESS};
 use crate::transforms::shared::handlers::{self, Handler};
+use crate::transforms::shared::imports;
 use crate::values::Value;
 
 const ID: &str = "express5";
@@ -1052,11 +1052,7 @@ fn query_parser(cx: &FileContext<'_>, plan: &mut FilePlan) {
         if sets_parser {
             continue;
         }
-        let indent = cx.file.indent_at(stmt.start).to_string();
-        let semi = if facts.style.semicolons { ";" } else { "" };
-        let snippet = format!("{receiver}.set({}, {}){semi}", cx.quoted("query parser"), cx.quoted("extended"));
-        let point = layout::after_statement(&cx.file.code, &facts.comments, stmt.end);
-        plan.edits.push(Edit::insert(point.offset, layout::statement_after(point, &snippet, &indent, &facts.style)));
+        plan.edits.push(imports::app_setting(cx, stmt, receiver, "query parser", &cx.quoted("extended")));
         report(
             cx,
             plan,

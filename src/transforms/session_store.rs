@@ -159,6 +159,18 @@ fn yes() -> bool {
     true
 }
 
+impl ReuseRule {
+    /// Whether a value `module` created (through `members` of its binding, with `new` or not) is a client this rule
+    /// reuses.
+    fn matches(&self, module: &str, members: &[String], is_new: bool) -> bool {
+        let export_matches = match &self.export {
+            Some(export) => members == [export.as_str()],
+            None => members.is_empty(),
+        };
+        module == self.module && is_new == self.new && export_matches
+    }
+}
+
 fn data() -> &'static StoreData {
     static DATA: OnceLock<StoreData> = OnceLock::new();
     DATA.get_or_init(|| data::parse(ID, include_str!("../../transforms/session-store/data.json")))
@@ -614,11 +626,7 @@ fn find_client(
             continue;
         }
         for instance in &links.imported_instances {
-            let export_matches = match &rule.export {
-                Some(export) => instance.members == [export.as_str()],
-                None => instance.members.is_empty(),
-            };
-            if instance.module != rule.module || instance.is_new != rule.new || !export_matches {
+            if !rule.matches(&instance.module, &instance.members, instance.is_new) {
                 continue;
             }
             match &rule.expr {
@@ -642,14 +650,7 @@ fn project_client(cx: &FileContext<'_>, backend: &Backend, is_ts: bool) -> Optio
     let esm = cx.facts.module_system == ModuleSystem::Esm;
     for rule in backend.client.reuse.iter().filter(|r| r.expr.is_none() && (!is_ts || r.typescript)) {
         let found = cx.project.instances.iter().find(|instance| {
-            let export_matches = match &rule.export {
-                Some(export) => instance.members == [export.as_str()],
-                None => instance.members.is_empty(),
-            };
-            instance.module == rule.module
-                && instance.is_new == rule.new
-                && export_matches
-                && instance.file != cx.file.path
+            rule.matches(&instance.module, &instance.members, instance.is_new) && instance.file != cx.file.path
         });
         let Some(instance) = found else { continue };
         // ES modules in Node name the file with its extension; TypeScript and CommonJS without.

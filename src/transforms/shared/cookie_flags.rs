@@ -5,10 +5,10 @@
 use crate::analysis::AppSite;
 use crate::codegen;
 use crate::edit::Edit;
-use crate::layout;
 use crate::objects;
 use crate::settings::{SettingsGroup, SettingsInput};
 use crate::transform::{FileContext, FilePlan};
+use crate::transforms::shared::imports;
 use crate::values::{ObjectFacts, Value};
 
 /// The cookie policy the user chose: flags `--same-site`, `--secure-cookies`, `--behind-proxy` and
@@ -241,13 +241,9 @@ pub fn trust_proxy(cx: &FileContext<'_>, plan: &mut FilePlan, policy: &CookiePol
         let mut placed = false;
         for app in &facts.apps {
             let AppSite::AfterStatement { stmt, receiver } = &app.site else { continue };
-            let indent = cx.file.indent_at(stmt.start).to_string();
-            let semi = if facts.style.semicolons { ";" } else { "" };
-            let snippet = format!("{receiver}.set({}, {hops}){semi}", cx.quoted("trust proxy"));
-            let point = layout::after_statement(&cx.file.code, &facts.comments, stmt.end);
-            let text = layout::statement_after(point, &snippet, &indent, &facts.style);
-            if !plan.edits.iter().any(|e| e.range.start == point.offset && e.text == text) {
-                plan.edits.push(Edit::insert(point.offset, text));
+            let edit = imports::app_setting(cx, stmt, receiver, "trust proxy", &hops.to_string());
+            if !plan.edits.iter().any(|e| e.range == edit.range && e.text == edit.text) {
+                plan.edits.push(edit);
             }
             placed = true;
         }

@@ -33,6 +33,17 @@ pub fn insert(cx: &FileContext<'_>, text: &str, module: Option<&str>) -> Edit {
     before_first_statement(cx, text, &format!("{}{}", style.eol, style.eol))
 }
 
+/// `receiver.set(name, value)` on its own line right after `stmt` (the statement that creates an app), at its
+/// indentation and in the file's style: an app setting (`'trust proxy'`, `'query parser'`). `value` is source text.
+pub fn app_setting(cx: &FileContext<'_>, stmt: &Range<usize>, receiver: &str, name: &str, value: &str) -> Edit {
+    let facts = cx.facts;
+    let indent = cx.file.indent_at(stmt.start).to_string();
+    let semi = if facts.style.semicolons { ";" } else { "" };
+    let snippet = format!("{receiver}.set({}, {value}){semi}", cx.quoted(name));
+    let point = layout::after_statement(&cx.file.code, &facts.comments, stmt.end);
+    Edit::insert(point.offset, layout::statement_after(point, &snippet, &indent, &facts.style))
+}
+
 /// Inserts `text` as a paragraph of its own (a blank line before and after) after the imports.
 pub fn insert_paragraph(cx: &FileContext<'_>, text: &str) -> Edit {
     let facts = cx.facts;
