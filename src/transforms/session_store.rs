@@ -41,10 +41,11 @@
 //! Data: `transforms/session-store/data.json`. Description: `transforms/session-store/README.md`. Fixtures:
 //! `tests/fixtures/session-store/`.
 
+use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use nodejs_semver::{Range as NpmRange, Version};
+use nodejs_semver::Range as NpmRange;
 use serde::Deserialize;
 
 use crate::analysis::{CallSite, Declaration, FileFacts, ImportKind, ModuleSystem};
@@ -72,7 +73,25 @@ struct StoreData {
     default_backend: String,
     backends: Vec<Backend>,
     /// More specific names for what the templates bind, for files that already use a template's name.
-    aliases: std::collections::BTreeMap<String, Vec<String>>,
+    aliases: BTreeMap<String, Vec<String>>,
+    /// Packages that bring their own copy of a driver (mongoose and mongodb), with the driver each major depends on:
+    /// the store must accept the driver the app's client is made by.
+    bundled_drivers: BTreeMap<String, BundledDriver>,
+}
+
+/// A package that depends on a database driver (`npm view mongoose@<major> dependencies.mongodb`).
+#[derive(Debug, Deserialize)]
+struct BundledDriver {
+    driver: String,
+    versions: Vec<BundledVersion>,
+}
+
+#[derive(Debug, Deserialize)]
+struct BundledVersion {
+    /// Versions of the bundling package.
+    range: String,
+    /// The driver versions they depend on.
+    driver: String,
 }
 
 /// One way to store sessions: a store package, how to import it, how to build it, and its database client.
@@ -82,9 +101,8 @@ struct Backend {
     flag: String,
     detect: Vec<String>,
     package: String,
+    /// Newest first; the first one that fits the project is written.
     versions: Vec<StoreVersion>,
-    #[serde(default)]
-    legacy_client: Option<LegacyClient>,
     #[serde(default)]
     types: Option<TypesPackage>,
     imports: Imports,
@@ -93,22 +111,42 @@ struct Backend {
     store_without_client: Option<String>,
     #[serde(default)]
     store_setup: Option<String>,
+    /// The URL `$url` stands for in a store made without a client, when the app connects with none of its own.
+    #[serde(default)]
+    url: Option<String>,
     client: Client,
 }
 
+/// One major of the store package, from the registry (`npm view <package>@<version> peerDependencies engines
+/// dependencies`), with what its code looks like when it differs from the newest's.
 #[derive(Debug, Deserialize)]
 struct StoreVersion {
     spec: String,
+    /// Its `engines.node` (and that of the driver it bundles).
     node: String,
+    /// The versions of each database driver it works with: its peer dependency, or the driver it depends on itself
+    /// for the clients it is handed (connect-mongo 3 bundles mongodb 3).
+    #[serde(default)]
+    drivers: BTreeMap<String, String>,
     #[serde(default)]
     imports: Option<Imports>,
+    #[serde(default)]
+    store: Option<String>,
+    #[serde(default)]
+    store_without_client: Option<String>,
+    /// How this major reuses the app's clients, when it differs (connect-mongo 3 takes `mongooseConnection`).
+    #[serde(default)]
+    reuse: Option<Vec<ReuseRule>>,
 }
 
-/// Older client majors that need an older store major (connect-redis 9+ needs node-redis 5).
+/// A version of the client package the store creates a client with, and the setup when it differs (node-redis 3
+/// connects by itself and names its options in snake case).
 #[derive(Debug, Deserialize)]
-struct LegacyClient {
-    below: String,
-    versions: Vec<StoreVersion>,
+struct ClientVersion {
+    #[serde(flatten)]
+    package: PackageVersion,
+    #[serde(default)]
+    setup: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -127,7 +165,7 @@ struct Imports {
 struct Client {
     package: Option<String>,
     #[serde(default)]
-    versions: Vec<PackageVersion>,
+    versions: Vec<ClientVersion>,
     #[serde(default)]
     imports: Option<Imports>,
     #[serde(default)]
@@ -153,6 +191,9 @@ struct ReuseRule {
     /// Whether reusing it type-checks in TypeScript (a second copy of the driver's types can make it fail).
     #[serde(default = "yes")]
     typescript: bool,
+    /// The store built on it, when not the version's own template.
+    #[serde(default)]
+    store: Option<String>,
 }
 
 fn yes() -> bool {
@@ -282,12 +323,29 @@ impl Transform for SessionStore {
         };
         let Some(backend) = choose_backend(cx, self.store.as_deref()) else { return };
         let is_ts = cx.file.kind != SourceKind::JavaScript;
-        let mut client = find_client(facts, cx.links, backend, is_ts, first_action.at());
-        // A client another module of the project creates and exports (`lib/redis.js`), imported here: one
-        // connection, configured once.
-        let project_client = if client.is_none() { project_client(cx, backend, is_ts) } else { None };
-        if let Some((_, local)) = &project_client {
-            client = Some(ClientRef::Existing(local.clone()));
+        // The app's own client (in this file, else created and exported by another module of the project, such as
+        // `lib/redis.js`, and imported here: one connection, configured once).
+        let existing_client = |rules: &[ReuseRule]| {
+            let client = find_client(facts, cx.links, rules, is_ts, first_action.at());
+            let project_client = if client.is_none() { project_client(cx, backend, rules, is_ts) } else { None };
+            match &project_client {
+                Some((_, local, store)) => (Some(ClientRef::Existing(local.clone(), store.clone())), project_client),
+                None => (client, None),
+            }
+        };
+        let (mut client, mut project_client) = existing_client(&backend.client.reuse);
+        let creates_client = client.is_none() && backend.client.setup.is_some();
+        let (version, client_version) = match choose_version(cx, backend, creates_client) {
+            Ok(choice) => choice,
+            Err(reason) => {
+                for (_, use_) in &actions {
+                    plan.findings.push(cx.finding("no-compatible-version", use_.at(), reason.clone()));
+                }
+                return;
+            }
+        };
+        if let Some(rules) = &version.reuse {
+            (client, project_client) = existing_client(rules);
         }
         if client.is_none() && backend.client.required {
             for (_, use_) in &actions {
@@ -309,31 +367,39 @@ impl Transform for SessionStore {
         let mut vars: Vec<(&str, String)> = vec![("session", session::module_expr(facts, &first_use, EXPRESS_SESSION))];
         let mut import_templates: Vec<&str> = Vec::new();
         let mut setup: Vec<String> = Vec::new();
-        let version = store_version(cx, backend);
         let store_imports = version.imports.as_ref().unwrap_or(&backend.imports);
-        if let Some((import, _)) = &project_client {
+        if let Some((import, _, _)) = &project_client {
             import_templates.push(import.as_str());
         }
         import_templates.extend(template_lines(store_imports, facts));
         let mut client_name = None;
+        let version_store = version.store.as_ref().unwrap_or(&backend.store);
         let store_template = match &client {
-            Some(ClientRef::Existing(expr)) => {
+            Some(ClientRef::Existing(expr, store)) => {
                 vars.push(("client", expr.clone()));
-                backend.store.clone()
+                store.as_ref().unwrap_or(version_store).clone()
             }
-            None => match (&backend.client.setup, &backend.store_without_client) {
+            None => match (&backend.client.setup, version.store_without_client.as_ref().or(backend.store_without_client.as_ref())) {
                 (Some(client_setup), _) => {
                     client_name = Some(backend.client.name.as_deref().unwrap_or("client"));
                     if let Some(client_imports) = &backend.client.imports {
                         import_templates.extend(template_lines(client_imports, facts));
                     }
-                    setup.push(client_setup.clone());
-                    backend.store.clone()
+                    setup.push(client_version.and_then(|v| v.setup.clone()).unwrap_or_else(|| client_setup.clone()));
+                    version_store.clone()
                 }
-                (None, Some(without)) => without.clone(),
-                (None, None) => backend.store.clone(),
+                (None, Some(without)) => {
+                    if without.contains("$url") {
+                        vars.push(("url", app_url(cx, backend)));
+                    }
+                    without.clone()
+                }
+                (None, None) => version_store.clone(),
             },
         };
+        let db = database_name(cx);
+        let store_template = store_template.replace("$db", &db);
+        let mut setup: Vec<String> = setup.iter().map(|s| s.replace("$db", &db)).collect();
         // Options written in a module that does not import express-session itself (it exports them to the module
         // that calls the middleware): a store factory that needs the session module gets an import of it.
         let session_import = match facts.module_system {
@@ -355,7 +421,7 @@ impl Transform for SessionStore {
                 vars[0].1 = renamed.clone();
             }
         }
-        if let Some((_, local)) = &project_client {
+        if let Some((_, local, _)) = &project_client {
             if let Some((_, renamed)) = renames.iter().find(|(from, _)| from == local) {
                 for (key, value) in vars.iter_mut() {
                     if *key == "client" {
@@ -452,14 +518,14 @@ impl Transform for SessionStore {
         }
 
         report_unused_memorystore(cx, plan, &actions);
-        request_dependencies(cx, plan, backend, version, client.is_none());
+        request_dependencies(cx, plan, backend, version, client_version.filter(|_| client.is_none()));
         plan.next_steps.push(match &client {
-            Some(ClientRef::Existing(expr)) => format!(
+            Some(ClientRef::Existing(expr, _)) => format!(
                 "sessions are now stored with {} through the existing client `{expr}`: its database must be \
                  reachable in every environment",
                 backend.package
             ),
-            None => backend.client.operator.clone(),
+            None => backend.client.operator.replace("$db", &db),
         });
     }
 }
@@ -583,8 +649,8 @@ fn choose_backend<'a>(cx: &FileContext<'_>, store: Option<&str>) -> Option<&'a B
 /// How new code reaches the database client.
 #[derive(Debug, Clone)]
 enum ClientRef {
-    /// An expression for a client the file already creates.
-    Existing(String),
+    /// An expression for a client the file already creates, and the store template its reuse rule asks for.
+    Existing(String, Option<String>),
 }
 
 /// A client of the backend's kind that the file creates at its top level, before `before`, or imports from the
@@ -592,11 +658,11 @@ enum ClientRef {
 fn find_client(
     facts: &FileFacts,
     links: &FileLinks,
-    backend: &Backend,
+    rules: &[ReuseRule],
     is_ts: bool,
     before: usize,
 ) -> Option<ClientRef> {
-    for rule in &backend.client.reuse {
+    for rule in rules {
         if is_ts && !rule.typescript {
             continue;
         }
@@ -612,16 +678,16 @@ fn find_client(
             if let Some(expr) = &rule.expr {
                 if site.stmt.as_ref().is_some_and(|s| s.top_level) {
                     let module = callee.binding.as_ref().map_or("", |b| b.local.as_str());
-                    return Some(ClientRef::Existing(expr.replace("$module", module)));
+                    return Some(ClientRef::Existing(expr.replace("$module", module), rule.store.clone()));
                 }
                 continue;
             }
             if let Some(decl) = declared_by(facts, site) {
-                return Some(ClientRef::Existing(decl.name.clone()));
+                return Some(ClientRef::Existing(decl.name.clone(), rule.store.clone()));
             }
         }
     }
-    for rule in &backend.client.reuse {
+    for rule in rules {
         if is_ts && !rule.typescript {
             continue;
         }
@@ -634,10 +700,10 @@ fn find_client(
                 // file must import itself.)
                 Some(expr) => {
                     if let Some(module) = facts.module_names(&rule.module).first() {
-                        return Some(ClientRef::Existing(expr.replace("$module", module)));
+                        return Some(ClientRef::Existing(expr.replace("$module", module), rule.store.clone()));
                     }
                 }
-                None => return Some(ClientRef::Existing(instance.local.clone())),
+                None => return Some(ClientRef::Existing(instance.local.clone(), rule.store.clone())),
             }
         }
     }
@@ -645,10 +711,15 @@ fn find_client(
 }
 
 /// A client of the backend's kind that another module of the project creates and exports: the statement that
-/// imports it here, and the name it binds.
-fn project_client(cx: &FileContext<'_>, backend: &Backend, is_ts: bool) -> Option<(String, String)> {
+/// imports it here, the name it binds, and the store template its reuse rule asks for.
+fn project_client(
+    cx: &FileContext<'_>,
+    backend: &Backend,
+    rules: &[ReuseRule],
+    is_ts: bool,
+) -> Option<(String, String, Option<String>)> {
     let esm = cx.facts.module_system == ModuleSystem::Esm;
-    for rule in backend.client.reuse.iter().filter(|r| r.expr.is_none() && (!is_ts || r.typescript)) {
+    for rule in rules.iter().filter(|r| r.expr.is_none() && (!is_ts || r.typescript)) {
         let found = cx.project.instances.iter().find(|instance| {
             rule.matches(&instance.module, &instance.members, instance.is_new) && instance.file != cx.file.path
         });
@@ -665,7 +736,7 @@ fn project_client(cx: &FileContext<'_>, backend: &Backend, is_ts: bool) -> Optio
             (true, export) if export == local => format!("import {{ {export} }} from '{spec}';"),
             (true, export) => format!("import {{ {export} as {local} }} from '{spec}';"),
         };
-        return Some((import, local));
+        return Some((import, local, rule.store.clone()));
     }
     None
 }
@@ -777,27 +848,163 @@ fn store_factory(item: &swc_ecma_ast::ModuleItem, modules: &[(String, String)]) 
     Some((id.id.sym.to_string(), module))
 }
 
-/// The store version for the project's Node (and its client's major).
-fn store_version<'a>(cx: &FileContext<'_>, backend: &'a Backend) -> &'a StoreVersion {
-    let mut versions = &backend.versions;
-    if let (Some(legacy), Some(client)) = (&backend.legacy_client, &backend.client.package) {
-        let spec = cx.project.manifest.as_ref().and_then(|m| m.dependency(client)).map(|(_, spec)| spec);
-        if let (Some(spec), Ok(below)) = (spec, Version::parse(&legacy.below)) {
-            let newer = NpmRange::parse(format!(">={below}")).ok();
-            let allows_newer = match (NpmRange::parse(&spec), newer) {
-                (Ok(range), Some(newer)) => range.allows_any(&newer),
-                _ => true,
+/// A spec as an npm range, when it is one (`latest`, `*`, git URLs and aliases say nothing about the version).
+fn npm_range(spec: &str) -> Option<NpmRange> {
+    match crate::npm_spec::classify(spec) {
+        crate::npm_spec::Spec::Simple { .. } | crate::npm_spec::Spec::Range(_) => NpmRange::parse(spec.trim()).ok(),
+        _ => None,
+    }
+}
+
+/// Whether some version is in both ranges (a spec that is no range is taken to fit).
+fn overlaps(a: &str, b: &str) -> bool {
+    match (npm_range(a), npm_range(b)) {
+        (Some(a), Some(b)) => a.allows_any(&b),
+        _ => true,
+    }
+}
+
+/// The versions of each database driver the project's clients are made by: the driver's own entry in package.json
+/// (`"mongodb": "^3.6.0"`), or the driver a listed package depends on (`"mongoose": "^5.13.0"`: mongodb 3), with the
+/// package it was read from.
+fn project_drivers(cx: &FileContext<'_>, backend: &Backend) -> Vec<(String, String, String)> {
+    let Some(manifest) = cx.project.manifest.as_ref() else { return Vec::new() };
+    let mut drivers: Vec<&String> = backend.versions.iter().flat_map(|v| v.drivers.keys()).collect();
+    drivers.sort();
+    drivers.dedup();
+    let mut found = Vec::new();
+    for driver in drivers {
+        if let Some((_, spec)) = manifest.dependency(driver).filter(|(_, spec)| npm_range(spec).is_some()) {
+            found.push((driver.clone(), spec.clone(), driver.clone()));
+        }
+        for (package, bundled) in data().bundled_drivers.iter().filter(|(_, b)| b.driver == *driver) {
+            let Some((_, spec)) = manifest.dependency(package).filter(|(_, spec)| npm_range(spec).is_some()) else {
+                continue;
             };
-            if !allows_newer {
-                versions = &legacy.versions;
+            let ranges: Vec<&str> =
+                bundled.versions.iter().filter(|v| overlaps(&v.range, &spec)).map(|v| v.driver.as_str()).collect();
+            if !ranges.is_empty() {
+                found.push((driver.clone(), ranges.join(" || "), format!("{package} {spec}")));
             }
         }
     }
-    versions
-        .iter()
-        .find(|v| cx.project.node.supports(&v.node))
-        .or_else(|| versions.last())
-        .unwrap_or(&backend.versions[0])
+    found
+}
+
+/// The newest store version that fits the project: the major package.json already lists, else one that runs on the
+/// project's Node; in both cases one that accepts the project's database drivers. With a new client, also the
+/// client version (the one listed, else the newest that runs on the project's Node and that the store accepts).
+/// `Err` says why none fits.
+fn choose_version<'a>(
+    cx: &FileContext<'_>,
+    backend: &'a Backend,
+    creates_client: bool,
+) -> Result<(&'a StoreVersion, Option<&'a ClientVersion>), String> {
+    let manifest = cx.project.manifest.as_ref();
+    let listed = |package: &str| manifest.and_then(|m| m.dependency(package)).map(|(_, spec)| spec);
+    let listed_store = listed(&backend.package).filter(|spec| npm_range(spec).is_some());
+    let drivers = project_drivers(cx, backend);
+    let client_package = backend.client.package.as_deref().filter(|_| creates_client);
+    let listed_client = client_package.and_then(listed);
+    for version in &backend.versions {
+        let fits = match &listed_store {
+            Some(spec) => overlaps(&version.spec, spec),
+            None => cx.project.node.supports(&version.node),
+        };
+        let accepts = |driver: &str, range: &str| version.drivers.get(driver).is_none_or(|a| overlaps(a, range));
+        if !fits || !drivers.iter().all(|(driver, range, _)| accepts(driver, range)) {
+            continue;
+        }
+        let Some(package) = client_package else { return Ok((version, None)) };
+        let client = backend.client.versions.iter().find(|v| match &listed_client {
+            Some(spec) => overlaps(&v.package.spec, spec),
+            None => cx.project.node.supports(&v.package.node) && accepts(package, &v.package.spec),
+        });
+        if let Some(client) = client {
+            return Ok((version, Some(client)));
+        }
+    }
+    let node = &cx.project.node;
+    let mut needs = match &listed_store {
+        Some(spec) => format!("the {} {spec} package.json lists has no code in the bundled table", backend.package),
+        None => format!("no {} version runs on the project's Node ({}, from {})", backend.package, node.range, node.source),
+    };
+    for (driver, range, from) in &drivers {
+        let from = if from == driver { String::new() } else { format!(", from {from}") };
+        needs.push_str(&format!(" with {driver} {range}{from}"));
+    }
+    if let (Some(package), Some(spec)) = (client_package, &listed_client) {
+        needs.push_str(&format!(" and {package} {spec}"));
+    }
+    Err(format!(
+        "express-session uses its default MemoryStore, which leaks memory and loses sessions on restart; {needs}: \
+         choose a store yourself (transforms/session-store/data.json lists the versions and what each needs)"
+    ))
+}
+
+/// How the new store reaches the app's database when the app has no client to reuse: the URL the app itself connects
+/// with in this file (`mongoose.connect(process.env.MONGODB_URI || config.db)`), when it reads only environment
+/// variables, literals and names bound before, else a new environment variable with a local default for development
+/// named after the app.
+fn app_url(cx: &FileContext<'_>, backend: &Backend) -> String {
+    let facts = cx.facts;
+    let connects = |site: &&CallSite| {
+        let Some(callee) = &site.call.callee else { return false };
+        backend.detect.iter().any(|module| {
+            callee.is_export(module, "connect")
+                || callee.is_export(module, "createConnection")
+                || (callee.binding.as_ref().is_some_and(|b| &b.module == module)
+                    && callee.members.len() == 2
+                    && callee.members[1] == "connect")
+                || (site.is_new && callee.is_export(module, "MongoClient"))
+        })
+    };
+    let url = facts.calls.iter().filter(|s| s.stmt.as_ref().is_some_and(|s| s.top_level)).find(connects);
+    if let Some(arg) = url.and_then(|site| site.call.args.first()) {
+        let text = cx.text(arg.range());
+        if url_is_portable(facts, text, arg.range().start) {
+            return text.to_string();
+        }
+    }
+    backend.url.as_deref().unwrap_or_default().replace("$db", &database_name(cx))
+}
+
+/// Whether the text of a URL expression reads only `process.env`, string literals and names bound at the top level
+/// before `at`: so that it can be written again where the store is.
+fn url_is_portable(facts: &FileFacts, text: &str, at: usize) -> bool {
+    use swc_ecma_visit::{Visit, VisitWith};
+    struct Names(Vec<String>, bool);
+    impl Visit for Names {
+        fn visit_ident(&mut self, id: &swc_ecma_ast::Ident) {
+            self.0.push(id.sym.to_string());
+        }
+        // A function or class would run later, or anywhere: not a plain value.
+        fn visit_function(&mut self, _: &swc_ecma_ast::Function) {
+            self.1 = false;
+        }
+        fn visit_arrow_expr(&mut self, _: &swc_ecma_ast::ArrowExpr) {
+            self.1 = false;
+        }
+    }
+    let Ok(module) = crate::parse::parse_snippet(&format!("({text});")) else { return false };
+    let mut names = Names(Vec::new(), true);
+    module.visit_with(&mut names);
+    names.1
+        && names.0.iter().filter(|n| *n != "process").all(|n| {
+            facts.declarations.iter().any(|d| d.top_level && d.name == *n && d.stmt.end <= at)
+                || facts.bindings.iter().any(|b| b.top_level && b.local == *n && b.stmt.end <= at)
+        })
+}
+
+/// The database name written in local defaults: the app's package name (`@acme/shop-api` gives `shop_api`), else its
+/// folder's name; never a made-up one.
+fn database_name(cx: &FileContext<'_>) -> String {
+    let folder = cx.project.dir.canonicalize().ok().and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()));
+    let name = cx.project.manifest.as_ref().and_then(|m| m.name().map(str::to_string)).or(folder).unwrap_or_default();
+    let name = name.rsplit('/').next().unwrap_or_default();
+    let db: String = name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect();
+    let db = db.trim_matches('_');
+    if db.is_empty() { "sessions".to_string() } else { db.to_string() }
 }
 
 fn request_dependencies(
@@ -805,24 +1012,18 @@ fn request_dependencies(
     plan: &mut FilePlan,
     backend: &Backend,
     version: &StoreVersion,
-    creates_client: bool,
+    new_client: Option<&ClientVersion>,
 ) {
     // The store and its new client serve express-session: they go to the section it is listed in.
     plan.dependencies.push(
         DependencyRequest::new(backend.package.clone(), version.spec.clone(), DepSection::Dependencies)
             .serving(EXPRESS_SESSION),
     );
-    if creates_client {
-        if let Some(package) = &backend.client.package {
-            if let Some(v) =
-                data::pick_version(&backend.client.versions, &cx.project.node).or(backend.client.versions.last())
-            {
-                plan.dependencies.push(
-                    DependencyRequest::new(package.clone(), v.spec.clone(), DepSection::Dependencies)
-                        .serving(EXPRESS_SESSION),
-                );
-            }
-        }
+    if let (Some(package), Some(v)) = (&backend.client.package, new_client) {
+        plan.dependencies.push(
+            DependencyRequest::new(package.clone(), v.package.spec.clone(), DepSection::Dependencies)
+                .serving(EXPRESS_SESSION),
+        );
     }
     if cx.file.kind != SourceKind::JavaScript {
         if let Some(types) = &backend.types {
@@ -844,12 +1045,21 @@ mod tests {
         let d = data();
         assert!(d.backends.iter().any(|b| b.id == d.default_backend));
         assert_eq!(store_flags(), ["redis", "mongo", "postgres", "mysql", "sequelize", "knex"]);
-        let vars = [("session", "session"), ("client", "client"), ("store", "store")];
+        let vars = [("session", "session"), ("client", "client"), ("store", "store"), ("url", "url")];
         for b in &d.backends {
             let mut templates = vec![b.imports.cjs.clone(), b.imports.esm.clone(), b.store.clone()];
             templates.extend(b.store_without_client.clone());
             templates.extend(b.store_setup.clone());
             templates.extend(b.client.setup.clone());
+            templates.extend(b.client.versions.iter().filter_map(|v| v.setup.clone()));
+            for v in &b.versions {
+                templates.extend(v.store.clone());
+                templates.extend(v.store_without_client.clone());
+                if let Some(i) = &v.imports {
+                    templates.extend([i.cjs.clone(), i.esm.clone()]);
+                }
+                templates.extend(v.reuse.iter().flatten().filter_map(|r| r.store.clone()));
+            }
             if let Some(i) = &b.client.imports {
                 templates.extend([i.cjs.clone(), i.esm.clone()]);
             }
@@ -866,7 +1076,6 @@ mod tests {
         for b in &d.backends {
             imports.push(&b.imports);
             imports.extend(b.versions.iter().filter_map(|v| v.imports.as_ref()));
-            imports.extend(b.legacy_client.iter().flat_map(|l| l.versions.iter().filter_map(|v| v.imports.as_ref())));
             imports.extend(b.client.imports.as_ref());
             let client = b.client.name.as_deref().unwrap_or("client");
             assert!(b.client.setup.is_none() || !aliases(client).is_empty(), "{}: {client}", b.id);
