@@ -9,7 +9,7 @@ use crate::fsread::ReadError;
 use crate::manifest::ManifestInfo;
 use crate::views::ViewScan;
 
-/// Node versions assumed when a project declares none (`engines.node`, `.nvmrc`, `.node-version`): a current Node 20
+/// Node versions assumed when a project declares none (`engines.node`, `volta.node`, `.nvmrc`, `.node-version`): a current Node 20
 /// (packages such as connect-mongo 6 need 20.8 or later).
 pub const DEFAULT_NODE: &str = "^20.19.0";
 
@@ -52,7 +52,7 @@ impl Project {
 pub struct NodeTarget {
     /// An npm range (`>=18`, `20.x`).
     pub range: String,
-    /// `engines.node`, `.nvmrc`, `.node-version` or `default`.
+    /// `engines.node`, `volta.node`, `.nvmrc`, `.node-version` or `default`.
     pub source: &'static str,
 }
 
@@ -74,6 +74,12 @@ impl NodeTarget {
         if let Some(range) = manifest.and_then(ManifestInfo::engines_node) {
             if NpmRange::parse(&range).is_ok() {
                 return (NodeTarget { range, source: "engines.node" }, unread);
+            }
+        }
+        // Volta pins one version (`"volta": { "node": "18.17.0" }`).
+        if let Some(range) = manifest.and_then(ManifestInfo::volta_node) {
+            if NpmRange::parse(&range).is_ok() {
+                return (NodeTarget { range, source: "volta.node" }, unread);
             }
         }
         for (file, source) in [(".nvmrc", ".nvmrc"), (".node-version", ".node-version")] {

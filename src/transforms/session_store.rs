@@ -373,13 +373,17 @@ impl Transform for SessionStore {
         }
         import_templates.extend(template_lines(store_imports, facts));
         let mut client_name = None;
+        let mut url_from_app = None;
         let version_store = version.store.as_ref().unwrap_or(&backend.store);
         let store_template = match &client {
             Some(ClientRef::Existing(expr, store)) => {
                 vars.push(("client", expr.clone()));
                 store.as_ref().unwrap_or(version_store).clone()
             }
-            None => match (&backend.client.setup, version.store_without_client.as_ref().or(backend.store_without_client.as_ref())) {
+            None => match (
+                &backend.client.setup,
+                version.store_without_client.as_ref().or(backend.store_without_client.as_ref()),
+            ) {
                 (Some(client_setup), _) => {
                     client_name = Some(backend.client.name.as_deref().unwrap_or("client"));
                     if let Some(client_imports) = &backend.client.imports {
@@ -390,7 +394,10 @@ impl Transform for SessionStore {
                 }
                 (None, Some(without)) => {
                     if without.contains("$url") {
-                        vars.push(("url", app_url(cx, backend)));
+                        url_from_app = app_url(cx, backend);
+                        let default_url = || backend.url.as_ref().map(|u| u.replace("$db", &database_name(cx)));
+                        let url = url_from_app.clone().or_else(default_url).unwrap_or_default();
+                        vars.push(("url", url));
                     }
                     without.clone()
                 }
@@ -525,7 +532,14 @@ impl Transform for SessionStore {
                  reachable in every environment",
                 backend.package
             ),
-            None => backend.client.operator.replace("$db", &db),
+            None => match &url_from_app {
+                Some(url) => format!(
+                    "sessions are now stored with {} at the URL the app connects with (`{url}`): its database must \
+                     be reachable in every environment",
+                    backend.package
+                ),
+                None => backend.client.operator.replace("$db", &db),
+            },
         });
     }
 }
@@ -927,7 +941,9 @@ fn choose_version<'a>(
     let node = &cx.project.node;
     let mut needs = match &listed_store {
         Some(spec) => format!("the {} {spec} package.json lists has no code in the bundled table", backend.package),
-        None => format!("no {} version runs on the project's Node ({}, from {})", backend.package, node.range, node.source),
+        None => {
+            format!("no {} version runs on the project's Node ({}, from {})", backend.package, node.range, node.source)
+        }
     };
     for (driver, range, from) in &drivers {
         let from = if from == driver { String::new() } else { format!(", from {from}") };
@@ -944,9 +960,9 @@ fn choose_version<'a>(
 
 /// How the new store reaches the app's database when the app has no client to reuse: the URL the app itself connects
 /// with in this file (`mongoose.connect(process.env.MONGODB_URI || config.db)`), when it reads only environment
-/// variables, literals and names bound before, else a new environment variable with a local default for development
-/// named after the app.
-fn app_url(cx: &FileContext<'_>, backend: &Backend) -> String {
+/// variables, literals and names bound before. `None`: the backend's own `url` (a new environment variable with a
+/// local default for development named after the app).
+fn app_url(cx: &FileContext<'_>, backend: &Backend) -> Option<String> {
     let facts = cx.facts;
     let connects = |site: &&CallSite| {
         let Some(callee) = &site.call.callee else { return false };
@@ -960,13 +976,9 @@ fn app_url(cx: &FileContext<'_>, backend: &Backend) -> String {
         })
     };
     let url = facts.calls.iter().filter(|s| s.stmt.as_ref().is_some_and(|s| s.top_level)).find(connects);
-    if let Some(arg) = url.and_then(|site| site.call.args.first()) {
-        let text = cx.text(arg.range());
-        if url_is_portable(facts, text, arg.range().start) {
-            return text.to_string();
-        }
-    }
-    backend.url.as_deref().unwrap_or_default().replace("$db", &database_name(cx))
+    let arg = url.and_then(|site| site.call.args.first())?;
+    let text = cx.text(arg.range());
+    url_is_portable(facts, text, arg.range().start).then(|| text.to_string())
 }
 
 /// Whether the text of a URL expression reads only `process.env`, string literals and names bound at the top level
@@ -999,12 +1011,18 @@ fn url_is_portable(facts: &FileFacts, text: &str, at: usize) -> bool {
 /// The database name written in local defaults: the app's package name (`@acme/shop-api` gives `shop_api`), else its
 /// folder's name; never a made-up one.
 fn database_name(cx: &FileContext<'_>) -> String {
-    let folder = cx.project.dir.canonicalize().ok().and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()));
+    let folder =
+        cx.project.dir.canonicalize().ok().and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()));
     let name = cx.project.manifest.as_ref().and_then(|m| m.name().map(str::to_string)).or(folder).unwrap_or_default();
     let name = name.rsplit('/').next().unwrap_or_default();
-    let db: String = name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect();
+    let db: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect();
     let db = db.trim_matches('_');
-    if db.is_empty() { "sessions".to_string() } else { db.to_string() }
+    if db.is_empty() {
+        "sessions".to_string()
+    } else {
+        db.to_string()
+    }
 }
 
 fn request_dependencies(

@@ -1,0 +1,74 @@
+//! End to end with a real Redis that is down, then up: the app under `tests/e2e/session-redis-app` (express-session
+//! with its MemoryStore) is fixed with `--write --only session-store`, installed with `npm ci` from the committed
+//! lockfile, and started while nothing listens at REDIS_URL. A request that needs the session must get an error
+//! response within seconds (not hang); once Redis starts, the same process must serve sessions again; with
+//! `NODE_ENV=production` the app must stop at start, naming the store and the variable; and a process that loads
+//! the app and closes its server must exit by itself.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{copy_app, express_harden, free_port, get, npm_ci, run_node_to_exit, start_node, start_redis_on};
+
+#[test]
+fn redis_down_fails_fast_and_the_app_recovers_without_a_restart() {
+    let (_tmp, app) = copy_app("session-redis-app");
+    let out = express_harden(&app, &["--write", "--only", "session-store", "--color", "never", "app.js"]);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    let manifest = std::fs::read_to_string(app.join("package.json")).expect("read");
+    assert!(manifest.contains("\"connect-redis\": \"^9.0.0\",") && manifest.contains("\"redis\": \"^6.3.1\""));
+    npm_ci(&app);
+
+    // Nothing listens there yet.
+    let redis_port = free_port();
+    let url = format!("redis://127.0.0.1:{redis_port}");
+    let env = [("REDIS_URL", url.as_str())];
+    let server = start_node(&app, "server.js", &env);
+
+    // The login sets a cookie (the session cannot be saved); the next request needs the store to read it.
+    let started = Instant::now();
+    let login = get(server.port, "/login?user=alice", &[]);
+    let cookie = login.cookie().expect("the login sets a session cookie");
+    let me = get(server.port, "/me", &[("Cookie", &cookie)]);
+    let elapsed = started.elapsed();
+    assert!(me.status.contains(" 500 "), "Redis down: an error response, not a session: {} {}", me.status, me.body);
+    assert!(elapsed < Duration::from_secs(5), "Redis down: the answers took {elapsed:?}");
+
+    // Redis comes up: the same process serves sessions again (the client reconnects by itself).
+    let redis = start_redis_on(redis_port);
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let user = loop {
+        let login = get(server.port, "/login?user=alice", &[]);
+        if let Some(cookie) = login.cookie().filter(|_| login.status.contains(" 200 ")) {
+            let me = get(server.port, "/me", &[("Cookie", &cookie)]);
+            if me.status.contains(" 200 ") {
+                break me.body;
+            }
+        }
+        assert!(Instant::now() < deadline, "sessions did not work again within 15 s of Redis starting");
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert!(user.contains("\"user\":\"alice\""), "after Redis started: {user}");
+
+    // Down again: an error response within seconds, then back to work.
+    drop(redis);
+    let started = Instant::now();
+    let me = get(server.port, "/me", &[("Cookie", &cookie)]);
+    assert!(me.status.contains(" 500 ") && started.elapsed() < Duration::from_secs(5), "{}", me.status);
+    drop(server);
+
+    // Production without its store: the app stops at start and says which store and which variable.
+    let down = format!("redis://127.0.0.1:{}", free_port());
+    let (code, stderr) = run_node_to_exit(&app, "server.js", &[("REDIS_URL", &down), ("NODE_ENV", "production")]);
+    assert_eq!(code, Some(1), "stderr: {stderr}");
+    assert!(stderr.contains("Redis session store at REDIS_URL is unreachable"), "{stderr}");
+
+    // A test runner loads the app, serves and closes its server: the Redis client does not keep it alive.
+    let redis = start_redis_on(redis_port);
+    let started = Instant::now();
+    let (code, stderr) = run_node_to_exit(&app, "load-and-close.js", &env);
+    assert_eq!(code, Some(0), "stderr: {stderr}");
+    assert!(started.elapsed() < Duration::from_secs(10), "took {:?}", started.elapsed());
+    drop(redis);
+}
