@@ -407,10 +407,14 @@ fn run_on_this_thread(
         let changes = bumps.remove(&manifest).unwrap_or_default();
         let added = additions.remove(&manifest).unwrap_or_default();
         let errors_before = result.errors.len();
-        apply_manifest(&manifest, &changes, &added, root, &mut result);
+        // A manifest that could not be read or parsed was reported when its project was built: once is enough.
+        let unusable = projects.get(&manifest).is_some_and(|p| p.manifest.is_none());
+        if !unusable {
+            apply_manifest(&manifest, &changes, &added, root, &mut result);
+        }
         // Code whose packages could not be recorded (the manifest cannot be read or edited) is not written either:
         // half a change (code without its package.json entry) leaves an app that does not start.
-        if result.errors.len() > errors_before {
+        if unusable || result.errors.len() > errors_before {
             let needing: BTreeSet<&PathBuf> = added.iter().map(|(_, source)| source).collect();
             let withdrawn: Vec<PathBuf> = result
                 .changes
@@ -921,7 +925,28 @@ fn apply_manifest(
                 return;
             }
         };
-        if info.dependency(&request.package).is_some() {
+        if let Some((listed_section, listed)) = info.dependency(&request.package) {
+            if request.raises_listed && !crate::npm_spec::overlaps(&listed, &request.spec) {
+                match manifest::set_dependency(&m.text, listed_section, &request.package, &request.spec) {
+                    Ok(updated) => m.step(
+                        updated,
+                        DependencyChange {
+                            manifest: manifest.to_path_buf(),
+                            section: listed_section,
+                            package: request.package.clone(),
+                            from: Some(listed),
+                            to: request.spec.clone(),
+                            transform: request.transform,
+                        },
+                        &mut result.dependencies,
+                    ),
+                    Err(err) => result.errors.push(FileError::new(
+                        manifest,
+                        ErrorKind::BadManifest,
+                        format!("cannot be edited ({err}); set {} to {} yourself", request.package, request.spec),
+                    )),
+                }
+            }
             continue;
         }
         let mut section = request.section_in(&info);

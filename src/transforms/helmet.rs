@@ -224,8 +224,12 @@ impl Transform for Helmet {
             }
         };
         // helmet serves Express: it goes to the section Express is listed in.
-        plan.dependencies
-            .push(DependencyRequest::new(d.package.clone(), spec, DepSection::Dependencies).serving("express"));
+        // (A listed helmet too old for the code written here, `helmet ^2.3.0`, is raised to it.)
+        plan.dependencies.push(
+            DependencyRequest::new(d.package.clone(), spec, DepSection::Dependencies)
+                .serving("express")
+                .raising_listed(),
+        );
     }
 }
 

@@ -45,7 +45,6 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use nodejs_semver::Range as NpmRange;
 use serde::Deserialize;
 
 use crate::analysis::{CallSite, Declaration, FileFacts, ImportKind, ModuleSystem};
@@ -54,6 +53,7 @@ use crate::edit::Edit;
 use crate::layout;
 use crate::links::FileLinks;
 use crate::manifest::DepSection;
+use crate::npm_spec::{npm_range, overlaps};
 use crate::objects;
 use crate::settings::{SettingsGroup, SettingsInput};
 use crate::source::SourceKind;
@@ -860,22 +860,6 @@ fn store_factory(item: &swc_ecma_ast::ModuleItem, modules: &[(String, String)]) 
         other => crate::bindings::require_source(other)?,
     };
     Some((id.id.sym.to_string(), module))
-}
-
-/// A spec as an npm range, when it is one (`latest`, `*`, git URLs and aliases say nothing about the version).
-fn npm_range(spec: &str) -> Option<NpmRange> {
-    match crate::npm_spec::classify(spec) {
-        crate::npm_spec::Spec::Simple { .. } | crate::npm_spec::Spec::Range(_) => NpmRange::parse(spec.trim()).ok(),
-        _ => None,
-    }
-}
-
-/// Whether some version is in both ranges (a spec that is no range is taken to fit).
-fn overlaps(a: &str, b: &str) -> bool {
-    match (npm_range(a), npm_range(b)) {
-        (Some(a), Some(b)) => a.allows_any(&b),
-        _ => true,
-    }
 }
 
 /// The versions of each database driver the project's clients are made by: the driver's own entry in package.json
