@@ -45,8 +45,23 @@ struct HelmetData {
     described: data::Described,
     package: String,
     local_name: String,
-    versions: Vec<PackageVersion>,
+    /// Newest first.
+    versions: Vec<HelmetVersion>,
     middlewares: Vec<SubMiddleware>,
+}
+
+/// A helmet major, and whether it reads the Content-Security-Policy directives written here on top of its defaults
+/// (helmet 4 replaces its defaults with them, and then needs a `default-src` of its own).
+#[derive(Debug, Deserialize)]
+struct HelmetVersion {
+    #[serde(flatten)]
+    package: PackageVersion,
+    #[serde(default = "yes")]
+    directives: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// One of helmet's sub-middlewares (`helmet.hsts()` is `strictTransportSecurity` under an old name).
@@ -172,6 +187,24 @@ impl Transform for Helmet {
         }
 
         let d = data();
+        let directives = views::csp_directives(cx.project.views.iter().map(|(_, scan)| scan));
+        // Every package added runs on the project's Node: with no helmet that does, none is written.
+        let runs =
+            |v: &&HelmetVersion| cx.project.node.supports(&v.package.node) && (directives.is_empty() || v.directives);
+        let Some(version) = d.versions.iter().find(runs) else {
+            plan.findings.push(cx.finding(
+                "node",
+                missing[0].creation.start,
+                format!(
+                    "no helmet version is known to run on Node {} ({}){}: helmet was not added; raise the project's \
+                     Node, then run again",
+                    cx.project.node.range,
+                    cx.project.node.source,
+                    if directives.is_empty() { "" } else { " with the Content-Security-Policy directives it needs" }
+                ),
+            ));
+            return;
+        };
         let style = &facts.style;
         let existing = facts
             .bindings_of(&d.package)
@@ -182,7 +215,6 @@ impl Transform for Helmet {
             plan.edits.push(import_edit(cx, &name));
         }
 
-        let directives = views::csp_directives(cx.project.views.iter().map(|(_, scan)| scan));
         for app in &missing {
             let helmet_call = helmet_call(&name, &directives, style.quote);
             match &app.site {
@@ -207,22 +239,7 @@ impl Transform for Helmet {
         }
         report_views(cx, plan, missing[0], &directives);
 
-        let version = data::pick_version(&d.versions, &cx.project.node);
-        let spec = match version {
-            Some(v) => v.spec.clone(),
-            None => {
-                let oldest = d.versions.last().map_or_else(|| "*".to_string(), |v| v.spec.clone());
-                plan.findings.push(cx.finding(
-                    "node",
-                    missing[0].creation.start,
-                    format!(
-                        "no helmet version is known to run on Node {} ({}); added {oldest}, which needs a newer Node",
-                        cx.project.node.range, cx.project.node.source
-                    ),
-                ));
-                oldest
-            }
-        };
+        let spec = version.package.spec.clone();
         // helmet serves Express: it goes to the section Express is listed in.
         // (A listed helmet too old for the code written here, `helmet ^2.3.0`, is raised to it.)
         plan.dependencies.push(
@@ -426,9 +443,14 @@ mod tests {
     #[test]
     fn version_follows_node() {
         let d = data();
-        let node = crate::project::NodeTarget { range: ">=16".into(), source: "engines.node" };
-        assert_eq!(data::pick_version(&d.versions, &node).map(|v| v.spec.as_str()), Some("^7.2.0"));
-        let node = crate::project::NodeTarget::default();
-        assert_eq!(data::pick_version(&d.versions, &node).map(|v| v.spec.as_str()), Some("^8.3.0"));
+        let pick = |range: &str| {
+            let node = crate::project::NodeTarget { range: range.into(), source: "engines.node" };
+            d.versions.iter().find(|v| node.supports(&v.package.node)).map(|v| v.package.spec.as_str())
+        };
+        assert_eq!(pick(">=16"), Some("^7.2.0"));
+        assert_eq!(pick(crate::project::DEFAULT_NODE), Some("^8.3.0"));
+        assert_eq!(pick(">=10"), Some("^4.6.0"));
+        assert_eq!(pick(">=8"), None);
+        assert!(!d.versions.iter().find(|v| v.package.spec == "^4.6.0").is_some_and(|v| v.directives));
     }
 }
