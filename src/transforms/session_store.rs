@@ -20,8 +20,18 @@
 //! const app = express();
 //!
 //! const redisClient = createClient({
-//!   url: process.env.REDIS_URL || 'redis://localhost:6379'
+//!   url: process.env.REDIS_URL || 'redis://localhost:6379',
+//!   disableOfflineQueue: true
 //! });
+//! redisClient.on('error', (err) => console.error('Redis session store (REDIS_URL):', err.message));
+//! if (process.env.NODE_ENV === 'production') {
+//!   const stopWithoutRedis = (err) => {
+//!     console.error(`The Redis session store at REDIS_URL is unreachable (${err.message}): not starting.`);
+//!     process.exit(1);
+//!   };
+//!   redisClient.once('error', stopWithoutRedis).once('ready', () => redisClient.off('error', stopWithoutRedis));
+//! }
+//! redisClient.unref();
 //! redisClient.connect().catch(console.error);
 //!
 //! app.use(session({
