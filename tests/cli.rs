@@ -401,9 +401,18 @@ const app = express();
 app.use(helmet());
 
 const redisClient = createClient({{
-  url: process.env.REDIS_URL || 'redis://localhost:6379'
+  url: process.env.REDIS_URL || 'redis://localhost:6379',
+  disableOfflineQueue: true
 }});
+redisClient.on('error', (err) => console.error('Redis session store (REDIS_URL):', err.message));
+redisClient.unref();
 redisClient.connect().catch(console.error);
+if (process.env.NODE_ENV === 'production') {{
+  new Promise((resolve, reject) => redisClient.once('ready', resolve).once('error', reject)).catch((err) => {{
+    console.error(`The Redis session store at REDIS_URL is unreachable (${{err.message}}): not starting.`);
+    process.exit(1);
+  }});
+}}
 
 {options}
 app.get('/', (req, res) => res.send(req.session.id));
@@ -414,10 +423,7 @@ module.exports = app;
     );
     for file in ["server.mjs", "src/index.ts"] {
         let written = project.read(file);
-        assert!(
-            written.ends_with(&format!("redisClient.connect().catch(console.error);\n\n{options}")),
-            "{file}:\n{written}"
-        );
+        assert!(written.ends_with(&format!("    process.exit(1);\n  }});\n}}\n\n{options}")), "{file}:\n{written}");
     }
     for file in ["app.js", "server.mjs", "src/index.ts"] {
         let line = write.stdout.lines().find(|l| l.starts_with(&format!("wrote {file} ("))).unwrap_or_default();

@@ -24,15 +24,14 @@
 //!   disableOfflineQueue: true
 //! });
 //! redisClient.on('error', (err) => console.error('Redis session store (REDIS_URL):', err.message));
-//! if (process.env.NODE_ENV === 'production') {
-//!   const stopWithoutRedis = (err) => {
-//!     console.error(`The Redis session store at REDIS_URL is unreachable (${err.message}): not starting.`);
-//!     process.exit(1);
-//!   };
-//!   redisClient.once('error', stopWithoutRedis).once('ready', () => redisClient.off('error', stopWithoutRedis));
-//! }
 //! redisClient.unref();
 //! redisClient.connect().catch(console.error);
+//! if (process.env.NODE_ENV === 'production') {
+//!   new Promise((resolve, reject) => redisClient.once('ready', resolve).once('error', reject)).catch((err) => {
+//!     console.error(`The Redis session store at REDIS_URL is unreachable (${err.message}): not starting.`);
+//!     process.exit(1);
+//!   });
+//! }
 //!
 //! app.use(session({
 //!   store: new RedisStore({ client: redisClient }),
