@@ -226,6 +226,9 @@ fn run_on_this_thread(
     }
     for (input, path) in inputs.iter().zip(&found.sources) {
         let Some(input) = input else { continue };
+        if let Some(project) = manifests.nearest(path).and_then(|m| projects.get_mut(&m)) {
+            project.package_calls.extend(package_calls(input.facts));
+        }
         let Some(read) = input.facts.property_reads.iter().find(|r| r.property == "query-nested") else { continue };
         if let Some(project) = manifests.nearest(path).and_then(|m| projects.get_mut(&m)) {
             if project.nested_query.is_none() {
@@ -486,6 +489,24 @@ fn imported_specs(facts: &FileFacts) -> impl Iterator<Item = &str> {
         .chain(calls)
         .chain(uses)
         .filter(|spec| !spec.starts_with("node:"))
+}
+
+/// The package functions a file calls (`mongoose.connect(...)`, `connect(...)` imported from mongoose), anywhere in
+/// it: package and function name.
+fn package_calls(facts: &FileFacts) -> impl Iterator<Item = (String, String)> + '_ {
+    facts.calls.iter().filter_map(|site| {
+        let callee = site.call.callee.as_ref()?;
+        let binding = callee.binding.as_ref()?;
+        if binding.module.starts_with('.') || binding.module.starts_with('/') {
+            return None;
+        }
+        let function = match (&binding.kind, callee.members.as_slice()) {
+            (crate::bindings::ImportKind::Module, [member]) => member.clone(),
+            (crate::bindings::ImportKind::Named(name), []) => name.clone(),
+            _ => return None,
+        };
+        Some((binding.module.clone(), function))
+    })
 }
 
 /// Whether a project keeps `instance` among its exported instances, after `kept` (found before it, in path order). A
@@ -829,6 +850,7 @@ fn build_projects(
                 views: Vec::new(),
                 instances: Vec::new(),
                 nested_query: None,
+                package_calls: Default::default(),
                 ts_before_es2018: false,
             },
         );

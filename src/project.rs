@@ -33,6 +33,11 @@ pub struct Project {
     /// The first place a module of the project reads a nested query value (`req.query.filter.name`), which only a
     /// `qs`-style query parser builds: the file and its 1-based line.
     pub nested_query: Option<(PathBuf, usize)>,
+    /// The functions of packages that some module of the project calls, anywhere in it (`("mongoose", "connect")`
+    /// for `mongoose.connect(url)` inside a `connectDb()` function): a session store can reach a connection a
+    /// package keeps for the whole process (mongoose's default connection) without an import of the module that
+    /// opens it.
+    pub package_calls: std::collections::BTreeSet<(String, String)>,
     /// The project's tsconfig.json compiles to a target older than ES2018 (regular expressions without named
     /// groups: TypeScript refuses `(?<id>...)`).
     pub ts_before_es2018: bool,

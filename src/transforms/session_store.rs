@@ -203,6 +203,14 @@ struct ReuseRule {
     /// The store built on it, when not the version's own template.
     #[serde(default)]
     store: Option<String>,
+    /// A connection the package keeps for the whole process (mongoose's default connection), opened by a call in any
+    /// module of the project (`mongoose.connect(url)` in `db.js`): this file imports the package and reaches it through
+    /// `expr`.
+    #[serde(default)]
+    elsewhere: bool,
+    /// What the next step calls the client, when `expr` is too long to quote (`$module.connection`).
+    #[serde(default)]
+    label: Option<String>,
 }
 
 fn yes() -> bool {
@@ -292,6 +300,7 @@ impl Transform for SessionStore {
             Watch::Text("express-session"),
             Watch::Text("redis"),
             Watch::Text("mongodb"),
+            Watch::Text("mongoose"),
             Watch::Text("'pg'"),
             Watch::Text("\"pg\""),
             Watch::Text("mysql"),
@@ -336,9 +345,12 @@ impl Transform for SessionStore {
         // `lib/redis.js`, and imported here: one connection, configured once).
         let existing_client = |rules: &[ReuseRule]| {
             let client = find_client(facts, cx.links, rules, is_ts, first_action.at());
-            let project_client = if client.is_none() { project_client(cx, backend, rules, is_ts) } else { None };
+            let project_client = match client {
+                None => project_client(cx, backend, rules, is_ts).or_else(|| process_client(cx, rules, is_ts)),
+                Some(_) => None,
+            };
             match &project_client {
-                Some((_, local, store)) => (Some(ClientRef::Existing(local.clone(), store.clone())), project_client),
+                Some((_, local, store, _)) => (Some(ClientRef::Existing(local.clone(), store.clone())), project_client),
                 None => (client, None),
             }
         };
@@ -377,7 +389,7 @@ impl Transform for SessionStore {
         let mut import_templates: Vec<&str> = Vec::new();
         let mut setup: Vec<String> = Vec::new();
         let store_imports = version.imports.as_ref().unwrap_or(&backend.imports);
-        if let Some((import, _, _)) = &project_client {
+        if let Some((import, ..)) = &project_client {
             import_templates.push(import.as_str());
         }
         import_templates.extend(template_lines(store_imports, facts));
@@ -437,13 +449,16 @@ impl Transform for SessionStore {
                 vars[0].1 = renamed.clone();
             }
         }
-        if let Some((_, local, _)) = &project_client {
-            if let Some((_, renamed)) = renames.iter().find(|(from, _)| from == local) {
-                for (key, value) in vars.iter_mut() {
-                    if *key == "client" {
-                        *value = renamed.clone();
-                    }
+        // The imported client (or `$module`, the package reaching it) under the name the import got.
+        let mut client_label = None;
+        if let Some((import, _, _, label)) = &project_client {
+            let declared = crate::parse::parse_snippet(import).ok().and_then(|m| m.body.first().map(names::declared_by));
+            if let Some(local) = declared.and_then(|d| d.into_iter().next()) {
+                let name = renames.iter().find(|(from, _)| *from == local).map_or(local.clone(), |(_, to)| to.clone());
+                for (_, value) in vars.iter_mut().filter(|(key, _)| *key == "client") {
+                    *value = if *value == local { name.clone() } else { value.replace("$module", &name) };
                 }
+                client_label = label.as_ref().map(|l| l.replace("$module", &name));
             }
         }
         if let Some(preferred) = client_name {
@@ -537,9 +552,10 @@ impl Transform for SessionStore {
         request_dependencies(cx, plan, backend, version, client_version.filter(|_| client.is_none()));
         plan.next_steps.push(match &client {
             Some(ClientRef::Existing(expr, _)) => format!(
-                "sessions are now stored with {} through the existing client `{expr}`: its database must be \
+                "sessions are now stored with {} through the existing client `{}`: its database must be \
                  reachable in every environment",
-                backend.package
+                backend.package,
+                client_label.as_ref().unwrap_or(expr)
             ),
             None => match &url_from_app {
                 Some(url) => format!(
@@ -685,7 +701,7 @@ fn find_client(
     is_ts: bool,
     before: usize,
 ) -> Option<ClientRef> {
-    for rule in rules {
+    for rule in rules.iter().filter(|r| !r.elsewhere) {
         if is_ts && !rule.typescript {
             continue;
         }
@@ -710,7 +726,7 @@ fn find_client(
             }
         }
     }
-    for rule in rules {
+    for rule in rules.iter().filter(|r| !r.elsewhere) {
         if is_ts && !rule.typescript {
             continue;
         }
@@ -733,16 +749,16 @@ fn find_client(
     None
 }
 
+/// A client reached through an import the store adds: the import statement, the expression for the client (the
+/// name the import binds, or an expression of `$module`, that name), the store template its rule asks for, and what
+/// the next step calls it.
+type ImportedClient = (String, String, Option<String>, Option<String>);
+
 /// A client of the backend's kind that another module of the project creates and exports: the statement that
 /// imports it here, the name it binds, and the store template its reuse rule asks for.
-fn project_client(
-    cx: &FileContext<'_>,
-    backend: &Backend,
-    rules: &[ReuseRule],
-    is_ts: bool,
-) -> Option<(String, String, Option<String>)> {
+fn project_client(cx: &FileContext<'_>, backend: &Backend, rules: &[ReuseRule], is_ts: bool) -> Option<ImportedClient> {
     let esm = cx.facts.module_system == ModuleSystem::Esm;
-    for rule in rules.iter().filter(|r| r.expr.is_none() && (!is_ts || r.typescript)) {
+    for rule in rules.iter().filter(|r| r.expr.is_none() && !r.elsewhere && (!is_ts || r.typescript)) {
         let found = cx.project.instances.iter().find(|instance| {
             rule.matches(&instance.module, &instance.members, instance.is_new) && instance.file != cx.file.path
         });
@@ -759,9 +775,26 @@ fn project_client(
             (true, export) if export == local => format!("import {{ {export} }} from '{spec}';"),
             (true, export) => format!("import {{ {export} as {local} }} from '{spec}';"),
         };
-        return Some((import, local, rule.store.clone()));
+        return Some((import, local, rule.store.clone(), None));
     }
     None
+}
+
+/// A connection a package keeps for the whole process, opened somewhere in the project (`mongoose.connect(url)` in a
+/// `connectDb()` of `db.js`): the import of the package here (the file's own, when it has one), the expression that
+/// reaches the connection, and the store template its rule asks for.
+fn process_client(cx: &FileContext<'_>, rules: &[ReuseRule], is_ts: bool) -> Option<ImportedClient> {
+    let rule = rules.iter().filter(|r| r.elsewhere && (!is_ts || r.typescript)).find(|r| {
+        let export = r.export.clone().unwrap_or_default();
+        cx.project.package_calls.contains(&(r.module.clone(), export))
+    })?;
+    let module = &rule.module;
+    let import = match cx.facts.module_system {
+        ModuleSystem::CommonJs => format!("const {module} = require('{module}');"),
+        ModuleSystem::Esm => format!("import {module} from '{module}';"),
+    };
+    let expr = rule.expr.clone().unwrap_or("$module".to_string());
+    Some((import, expr, rule.store.clone(), rule.label.clone()))
 }
 
 /// The top-level declaration whose initialiser is this call.
