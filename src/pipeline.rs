@@ -910,26 +910,19 @@ fn apply_manifest(
         let from = ManifestInfo::parse(&m.text).ok().and_then(|info| {
             info.dependency_all(&change.package).into_iter().find(|(s, _)| *s == change.section).map(|(_, spec)| spec)
         });
-        match manifest::set_dependency(&m.text, change.section, &change.package, &change.to) {
-            Ok(updated) if updated != m.text => m.step(
-                updated,
-                DependencyChange {
-                    manifest: manifest.to_path_buf(),
-                    section: change.section,
-                    package: change.package.clone(),
-                    from,
-                    to: change.to.clone(),
-                    transform: change.transform,
-                },
-                &mut result.dependencies,
-            ),
-            Ok(_) => {}
-            Err(err) => result.errors.push(FileError::new(
-                manifest,
-                ErrorKind::BadManifest,
-                format!("cannot be edited ({err}); set {} to {} yourself", change.package, change.to),
-            )),
-        }
+        let fix = format!("set {} to {}", change.package, change.to);
+        m.set(
+            DependencyChange {
+                manifest: manifest.to_path_buf(),
+                section: change.section,
+                package: change.package.clone(),
+                from,
+                to: change.to.clone(),
+                transform: change.transform,
+            },
+            &fix,
+            result,
+        );
     }
     let mut seen = BTreeSet::new();
     for (request, _) in requests {
@@ -949,25 +942,8 @@ fn apply_manifest(
         };
         if let Some((listed_section, listed)) = info.dependency(&request.package) {
             if request.raises_listed && !crate::npm_spec::overlaps(&listed, &request.spec) {
-                match manifest::set_dependency(&m.text, listed_section, &request.package, &request.spec) {
-                    Ok(updated) => m.step(
-                        updated,
-                        DependencyChange {
-                            manifest: manifest.to_path_buf(),
-                            section: listed_section,
-                            package: request.package.clone(),
-                            from: Some(listed),
-                            to: request.spec.clone(),
-                            transform: request.transform,
-                        },
-                        &mut result.dependencies,
-                    ),
-                    Err(err) => result.errors.push(FileError::new(
-                        manifest,
-                        ErrorKind::BadManifest,
-                        format!("cannot be edited ({err}); set {} to {} yourself", request.package, request.spec),
-                    )),
-                }
+                let fix = format!("set {} to {}", request.package, request.spec);
+                m.set(requested(request, manifest, listed_section, Some(listed)), &fix, result);
             }
             continue;
         }
@@ -982,25 +958,8 @@ fn apply_manifest(
         if only_examples && section == DepSection::Dependencies {
             section = DepSection::DevDependencies;
         }
-        match manifest::set_dependency(&m.text, section, &request.package, &request.spec) {
-            Ok(updated) => m.step(
-                updated,
-                DependencyChange {
-                    manifest: manifest.to_path_buf(),
-                    section,
-                    package: request.package.clone(),
-                    from: None,
-                    to: request.spec.clone(),
-                    transform: request.transform,
-                },
-                &mut result.dependencies,
-            ),
-            Err(err) => result.errors.push(FileError::new(
-                manifest,
-                ErrorKind::BadManifest,
-                format!("cannot be edited ({err}); add {} {} yourself", request.package, request.spec),
-            )),
-        }
+        let fix = format!("add {} {}", request.package, request.spec);
+        m.set(requested(request, manifest, section, None), &fix, result);
     }
     if m.text != m.original {
         result.changes.push(FileChange {
@@ -1012,6 +971,23 @@ fn apply_manifest(
             edits: m.edits,
             diff: None,
         });
+    }
+}
+
+/// The change that sets a requested package to its spec in `section` of `manifest` (`from`: what was there).
+fn requested(
+    request: &DependencyRequest,
+    manifest: &Path,
+    section: DepSection,
+    from: Option<String>,
+) -> DependencyChange {
+    DependencyChange {
+        manifest: manifest.to_path_buf(),
+        section,
+        package: request.package.clone(),
+        from,
+        to: request.spec.clone(),
+        transform: request.transform,
     }
 }
 
@@ -1030,6 +1006,20 @@ struct ManifestEdit {
 }
 
 impl ManifestEdit {
+    /// Makes one dependency change (nothing when the text already says it); a manifest that cannot be edited is an
+    /// error saying what to do by hand (`fix`: "add helmet ^8.3.0").
+    fn set(&mut self, change: DependencyChange, fix: &str, result: &mut RunResult) {
+        match manifest::set_dependency(&self.text, change.section, &change.package, &change.to) {
+            Ok(updated) if updated != self.text => self.step(updated, change, &mut result.dependencies),
+            Ok(_) => {}
+            Err(err) => result.errors.push(FileError::new(
+                &change.manifest,
+                ErrorKind::BadManifest,
+                format!("cannot be edited ({err}); {fix} yourself"),
+            )),
+        }
+    }
+
     /// Takes the text after one dependency change, and records the change.
     fn step(&mut self, updated: String, change: DependencyChange, dependencies: &mut Vec<DependencyChange>) {
         record_step(&self.original, &self.text, &updated, change.transform, &mut self.edits);

@@ -452,7 +452,8 @@ impl Transform for SessionStore {
         // The imported client (or `$module`, the package reaching it) under the name the import got.
         let mut client_label = None;
         if let Some((import, _, _, label)) = &project_client {
-            let declared = crate::parse::parse_snippet(import).ok().and_then(|m| m.body.first().map(names::declared_by));
+            let declared =
+                crate::parse::parse_snippet(import).ok().and_then(|m| m.body.first().map(names::declared_by));
             if let Some(local) = declared.and_then(|d| d.into_iter().next()) {
                 let name = renames.iter().find(|(from, _)| *from == local).map_or(local.clone(), |(_, to)| to.clone());
                 for (_, value) in vars.iter_mut().filter(|(key, _)| *key == "client") {
