@@ -158,3 +158,43 @@ fn a_mongoose_5_app_gets_a_store_that_installs_and_loads() {
     let stdout = String::from_utf8_lossy(&load.stdout);
     assert!(load.status.success() && stdout.contains("loaded"), "{stdout}{}", String::from_utf8_lossy(&load.stderr));
 }
+
+/// `--latest` reads each major of the table from the registry (its newest release, engines and peer dependencies)
+/// instead of the bundled values; the choice follows the same rules, and what it picks resolves with npm.
+#[test]
+fn latest_reads_the_table_from_the_registry() {
+    let tmp = tempfile::Builder::new().prefix("express-harden-e2e-").tempdir().expect("tempdir");
+    let case = Case {
+        name: "latest-mongodb-4",
+        dependency: Some(("mongodb", "^4.17.0")),
+        node: None,
+        client: "",
+        expect: &[],
+    };
+    let dir = tmp.path().join(case.name);
+    write_case(&dir, &case);
+    let out = express_harden(&dir, &["--latest", "--write", "--only", "session-store", "--color", "never", "app.js"]);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("package.json")).expect("read")).expect("json");
+    // connect-mongo 4.6.0 is the last 4.x: the one whose peer takes mongodb 4.
+    assert_eq!(manifest["dependencies"]["connect-mongo"], "^4.6.0", "{manifest}");
+
+    let plain = Case { name: "latest-default", dependency: None, node: None, client: "", expect: &[] };
+    let dir = tmp.path().join(plain.name);
+    write_case(&dir, &plain);
+    let out = express_harden(&dir, &["--latest", "--write", "--only", "session-store", "--color", "never", "app.js"]);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("package.json")).expect("read")).expect("json");
+    let store = manifest["dependencies"]["connect-redis"].as_str().unwrap_or_default();
+    let client = manifest["dependencies"]["redis"].as_str().unwrap_or_default();
+    // On the default Node 20: connect-redis 10 needs 22, so the newest 9.x, with the newest redis that runs on 20.
+    assert!(store.starts_with("^9.") && client.starts_with('^'), "{manifest}");
+    let npm = Command::new("npm")
+        .args(["install", "--package-lock-only", "--ignore-scripts", "--no-audit", "--no-fund"])
+        .current_dir(&dir)
+        .output()
+        .expect("npm");
+    assert!(npm.status.success(), "{}", String::from_utf8_lossy(&npm.stderr));
+}

@@ -68,8 +68,10 @@ use crate::settings::{SettingsGroup, SettingsInput};
 use crate::source::SourceKind;
 use crate::transform::{DependencyRequest, FileContext, FilePlan, Transform, TransformInfo, Watch};
 use crate::transforms::data::{self, PackageVersion};
+use crate::transforms::shared::express_target::{ExpressTarget, EXPRESS};
 use crate::transforms::shared::imports;
 use crate::transforms::shared::names::{self, NewNames};
+use crate::transforms::shared::registry;
 use crate::transforms::shared::session::{self, SessionUse, EXPRESS_SESSION};
 use crate::values::{CalleeRef, Value};
 
@@ -241,7 +243,101 @@ pub fn store_flags() -> Vec<&'static str> {
     flags
 }
 
-transform_struct!(SessionStore, "The session-store transform.", store: Option<String> = None);
+transform_struct!(
+    SessionStore,
+    "The session-store transform.",
+    store: Option<String> = None,
+    latest: bool = false,
+    fresh: Fresh = Fresh::default(),
+);
+
+/// With `--latest`, what the registry says now of each major in the table (`npm view`): package and major -> the
+/// newest version, its `engines.node`, and its peer and own dependencies.
+type Fresh = BTreeMap<(String, u64), Published>;
+
+/// One published version.
+#[derive(Debug, Clone, Default, Deserialize)]
+struct Published {
+    version: String,
+    #[serde(default)]
+    engines: Option<serde_json::Value>,
+    #[serde(default, rename = "peerDependencies")]
+    peers: BTreeMap<String, String>,
+    #[serde(default)]
+    dependencies: BTreeMap<String, String>,
+}
+
+impl Published {
+    fn node(&self) -> Option<&str> {
+        self.engines.as_ref()?.get("node")?.as_str()
+    }
+}
+
+/// The registry's view of every major the table lists, for the store and client packages.
+fn read_registry() -> Result<Fresh, String> {
+    let mut majors: BTreeMap<&str, Vec<u64>> = BTreeMap::new();
+    for b in &data().backends {
+        let store = b.versions.iter().map(|v| v.spec.as_str());
+        majors.entry(&b.package).or_default().extend(store.filter_map(crate::npm_spec::start_major));
+        if let Some(client) = &b.client.package {
+            let specs = b.client.versions.iter().map(|v| v.package.spec.as_str());
+            majors.entry(client).or_default().extend(specs.filter_map(crate::npm_spec::start_major));
+        }
+    }
+    // (About forty `npm view` calls: in parallel.)
+    use rayon::prelude::*;
+    let found: Vec<Vec<((String, u64), Published)>> = majors
+        .into_par_iter()
+        .map(|(package, wanted)| {
+            let newest = registry::newest_of_each_major(package)?;
+            let wanted: Vec<(u64, &String)> = wanted.iter().filter_map(|m| Some((*m, newest.get(m)?))).collect();
+            wanted
+                .into_par_iter()
+                .map(|(major, version)| {
+                    let fields = ["version", "engines", "peerDependencies", "dependencies"];
+                    let answer = registry::view(&format!("{package}@{version}"), &fields)?;
+                    let published: Published = serde_json::from_value(answer)
+                        .map_err(|e| format!("--latest: unexpected answer from npm for {package}@{version}: {e}"))?;
+                    Ok(((package.to_string(), major), published))
+                })
+                .collect::<Result<Vec<_>, String>>()
+        })
+        .collect::<Result<_, String>>()?;
+    Ok(found.into_iter().flatten().collect())
+}
+
+/// A version of the table as the registry has it now (with `--latest`): the newest release of its major, with its
+/// engines and the driver ranges of its peer (or own) dependencies; the bundled values where the registry says
+/// nothing.
+fn refreshed(fresh: &Fresh, package: &str, spec: &str, node: &str, drivers: &BTreeMap<String, String>) -> Fitted {
+    let found = crate::npm_spec::start_major(spec).and_then(|major| fresh.get(&(package.to_string(), major)));
+    let Some(published) = found else {
+        return Fitted { spec: spec.to_string(), node: node.to_string(), drivers: drivers.clone() };
+    };
+    let drivers = drivers
+        .iter()
+        .map(|(driver, range)| {
+            let now = published.peers.get(driver).or_else(|| published.dependencies.get(driver));
+            (driver.clone(), now.unwrap_or(range).clone())
+        })
+        .collect();
+    Fitted { spec: format!("^{}", published.version), node: published.node().unwrap_or(node).to_string(), drivers }
+}
+
+/// The versions chosen for a file: the store's row of the table and what is written for it, and a new client's.
+struct Choice<'a> {
+    version: &'a StoreVersion,
+    store: Fitted,
+    client: Option<(Fitted, &'a ClientVersion)>,
+}
+
+/// A store or client version as it is chosen: its range, the Node it needs, the drivers it accepts.
+#[derive(Debug, Clone)]
+struct Fitted {
+    spec: String,
+    node: String,
+    drivers: BTreeMap<String, String>,
+}
 
 // The group's flags (no doc comment: clap would make it the command's description).
 #[derive(Debug, Default, clap::Args)]
@@ -310,7 +406,7 @@ impl Transform for SessionStore {
     }
 
     fn settings(&self) -> Vec<&'static SettingsGroup> {
-        vec![&STORE]
+        vec![&STORE, &EXPRESS]
     }
 
     fn configure(&mut self, input: &SettingsInput<'_>) -> Result<(), String> {
@@ -322,6 +418,14 @@ impl Transform for SessionStore {
             }
         }
         self.store = flags.store.or(input.config(STORE.key)?);
+        self.latest = ExpressTarget::read(input)?.latest;
+        Ok(())
+    }
+
+    fn prepare(&mut self) -> Result<(), String> {
+        if self.latest {
+            self.fresh = read_registry()?;
+        }
         Ok(())
     }
 
@@ -356,15 +460,16 @@ impl Transform for SessionStore {
         };
         let (mut client, mut project_client) = existing_client(&backend.client.reuse);
         let creates_client = client.is_none() && backend.client.setup.is_some();
-        let (version, client_version) = match choose_version(cx, backend, creates_client) {
-            Ok(choice) => choice,
-            Err(reason) => {
-                for (_, use_) in &actions {
-                    plan.findings.push(cx.finding("no-compatible-version", use_.at(), reason.clone()));
+        let Choice { version, store: store_fitted, client: new_client } =
+            match choose_version(cx, backend, creates_client, &self.fresh) {
+                Ok(choice) => choice,
+                Err(reason) => {
+                    for (_, use_) in &actions {
+                        plan.findings.push(cx.finding("no-compatible-version", use_.at(), reason.clone()));
+                    }
+                    return;
                 }
-                return;
-            }
-        };
+            };
         if let Some(rules) = &version.reuse {
             (client, project_client) = existing_client(rules);
         }
@@ -410,7 +515,9 @@ impl Transform for SessionStore {
                     if let Some(client_imports) = &backend.client.imports {
                         import_templates.extend(template_lines(client_imports, facts));
                     }
-                    setup.push(client_version.and_then(|v| v.setup.clone()).unwrap_or_else(|| client_setup.clone()));
+                    setup.push(
+                        new_client.as_ref().and_then(|(_, v)| v.setup.clone()).unwrap_or_else(|| client_setup.clone()),
+                    );
                     version_store.clone()
                 }
                 (None, Some(without)) => {
@@ -550,7 +657,8 @@ impl Transform for SessionStore {
         }
 
         report_unused_memorystore(cx, plan, &actions);
-        request_dependencies(cx, plan, backend, version, client_version.filter(|_| client.is_none()));
+        let client_fitted = new_client.map(|(fitted, _)| fitted).filter(|_| client.is_none());
+        request_dependencies(cx, plan, backend, &store_fitted, client_fitted);
         plan.next_steps.push(match &client {
             Some(ClientRef::Existing(expr, _)) => format!(
                 "sessions are now stored with {} through the existing client `{}`: its database must be \
@@ -935,34 +1043,41 @@ fn project_drivers(cx: &FileContext<'_>, backend: &Backend) -> Vec<(String, Stri
 /// The newest store version that fits the project: the major package.json already lists, else one that runs on the
 /// project's Node; in both cases one that accepts the project's database drivers. With a new client, also the
 /// client version (the one listed, else the newest that runs on the project's Node and that the store accepts).
-/// `Err` says why none fits.
+/// Versions are the bundled table's, or the registry's with `--latest` (`fresh`). `Err` says why none fits.
 fn choose_version<'a>(
     cx: &FileContext<'_>,
     backend: &'a Backend,
     creates_client: bool,
-) -> Result<(&'a StoreVersion, Option<&'a ClientVersion>), String> {
+    fresh: &Fresh,
+) -> Result<Choice<'a>, String> {
     let manifest = cx.project.manifest.as_ref();
     let listed = |package: &str| manifest.and_then(|m| m.dependency(package)).map(|(_, spec)| spec);
     let listed_store = listed(&backend.package).filter(|spec| npm_range(spec).is_some());
     let drivers = project_drivers(cx, backend);
     let client_package = backend.client.package.as_deref().filter(|_| creates_client);
     let listed_client = client_package.and_then(listed);
+    let none = BTreeMap::new();
     for version in &backend.versions {
+        let fitted = refreshed(fresh, &backend.package, &version.spec, &version.node, &version.drivers);
         let fits = match &listed_store {
-            Some(spec) => overlaps(&version.spec, spec),
-            None => cx.project.node.supports(&version.node),
+            Some(spec) => overlaps(&fitted.spec, spec),
+            None => cx.project.node.supports(&fitted.node),
         };
-        let accepts = |driver: &str, range: &str| version.drivers.get(driver).is_none_or(|a| overlaps(a, range));
+        let accepts = |driver: &str, range: &str| fitted.drivers.get(driver).is_none_or(|a| overlaps(a, range));
         if !fits || !drivers.iter().all(|(driver, range, _)| accepts(driver, range)) {
             continue;
         }
-        let Some(package) = client_package else { return Ok((version, None)) };
-        let client = backend.client.versions.iter().find(|v| match &listed_client {
-            Some(spec) => overlaps(&v.package.spec, spec),
-            None => cx.project.node.supports(&v.package.node) && accepts(package, &v.package.spec),
+        let Some(package) = client_package else { return Ok(Choice { version, store: fitted, client: None }) };
+        let client = backend.client.versions.iter().find_map(|v| {
+            let client = refreshed(fresh, package, &v.package.spec, &v.package.node, &none);
+            let fits = match &listed_client {
+                Some(spec) => overlaps(&client.spec, spec),
+                None => cx.project.node.supports(&client.node) && accepts(package, &client.spec),
+            };
+            fits.then_some((client, v))
         });
-        if let Some(client) = client {
-            return Ok((version, Some(client)));
+        if client.is_some() {
+            return Ok(Choice { version, store: fitted, client });
         }
     }
     let node = &cx.project.node;
@@ -1056,8 +1171,8 @@ fn request_dependencies(
     cx: &FileContext<'_>,
     plan: &mut FilePlan,
     backend: &Backend,
-    version: &StoreVersion,
-    new_client: Option<&ClientVersion>,
+    version: &Fitted,
+    new_client: Option<Fitted>,
 ) {
     // The store and its new client serve express-session: they go to the section it is listed in.
     plan.dependencies.push(
@@ -1065,10 +1180,8 @@ fn request_dependencies(
             .serving(EXPRESS_SESSION),
     );
     if let (Some(package), Some(v)) = (&backend.client.package, new_client) {
-        plan.dependencies.push(
-            DependencyRequest::new(package.clone(), v.package.spec.clone(), DepSection::Dependencies)
-                .serving(EXPRESS_SESSION),
-        );
+        plan.dependencies
+            .push(DependencyRequest::new(package.clone(), v.spec, DepSection::Dependencies).serving(EXPRESS_SESSION));
     }
     if cx.file.kind != SourceKind::JavaScript {
         if let Some(types) = &backend.types {
