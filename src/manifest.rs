@@ -176,6 +176,11 @@ impl ManifestInfo {
             .collect()
     }
 
+    /// The names of every package the manifest lists, in any section.
+    pub fn dependency_names(&self) -> impl Iterator<Item = &str> {
+        self.sections.iter().flatten().map(|(name, _)| name.as_str())
+    }
+
     /// `engines.node`, if present and a string.
     pub fn engines_node(&self) -> Option<String> {
         self.engines_node.clone()

@@ -839,6 +839,9 @@ fn build_projects(
             }
         };
         let (node, unread) = NodeTarget::detect(&dir, manifest.as_ref(), root);
+        let locked = manifest.as_ref().map_or_else(Default::default, |m| {
+            crate::lockfile::npm_locked_versions(&dir, root, m.dependency_names())
+        });
         errors.extend(unread.iter().map(|(path, err)| FileError::unread(path.clone(), err)));
         projects.insert(
             manifest_path.clone(),
@@ -846,6 +849,7 @@ fn build_projects(
                 dir,
                 manifest_path: Some(manifest_path.clone()),
                 manifest,
+                locked,
                 node,
                 views: Vec::new(),
                 instances: Vec::new(),

@@ -22,6 +22,9 @@ pub struct Project {
     pub manifest_path: Option<PathBuf>,
     /// Its parsed content, if it parsed.
     pub manifest: Option<ManifestInfo>,
+    /// The versions the project's npm lockfile locks for the packages the manifest lists (what is installed, where
+    /// the manifest gives only a range).
+    pub locked: std::collections::BTreeMap<String, String>,
     /// The Node versions the project runs on, as an npm range, and where that came from.
     pub node: NodeTarget,
     /// Views and static HTML files with what they load.

@@ -1017,19 +1017,16 @@ fn store_factory(item: &swc_ecma_ast::ModuleItem, modules: &[(String, String)]) 
 /// (`"mongodb": "^3.6.0"`), or the driver a listed package depends on (`"mongoose": "^5.13.0"`: mongodb 3), with the
 /// package it was read from.
 fn project_drivers(cx: &FileContext<'_>, backend: &Backend) -> Vec<(String, String, String)> {
-    let Some(manifest) = cx.project.manifest.as_ref() else { return Vec::new() };
     let mut drivers: Vec<&String> = backend.versions.iter().flat_map(|v| v.drivers.keys()).collect();
     drivers.sort();
     drivers.dedup();
     let mut found = Vec::new();
     for driver in drivers {
-        if let Some((_, spec)) = manifest.dependency(driver).filter(|(_, spec)| npm_range(spec).is_some()) {
-            found.push((driver.clone(), spec.clone(), driver.clone()));
+        if let Some(spec) = installed(cx, driver) {
+            found.push((driver.clone(), spec, driver.clone()));
         }
         for (package, bundled) in data().bundled_drivers.iter().filter(|(_, b)| b.driver == *driver) {
-            let Some((_, spec)) = manifest.dependency(package).filter(|(_, spec)| npm_range(spec).is_some()) else {
-                continue;
-            };
+            let Some(spec) = installed(cx, package) else { continue };
             let ranges: Vec<&str> =
                 bundled.versions.iter().filter(|v| overlaps(&v.range, &spec)).map(|v| v.driver.as_str()).collect();
             if !ranges.is_empty() {
@@ -1038,6 +1035,13 @@ fn project_drivers(cx: &FileContext<'_>, backend: &Backend) -> Vec<(String, Stri
         }
     }
     found
+}
+
+/// The versions of `package` the project runs: the one its npm lockfile locks, else the range package.json lists
+/// (`None` when it lists none, or no range).
+fn installed(cx: &FileContext<'_>, package: &str) -> Option<String> {
+    let listed = cx.project.manifest.as_ref()?.dependency(package)?.1;
+    cx.project.locked.get(package).cloned().or(Some(listed).filter(|spec| npm_range(spec).is_some()))
 }
 
 /// The newest store version that fits the project: the major package.json already lists, else one that runs on the
@@ -1050,12 +1054,10 @@ fn choose_version<'a>(
     creates_client: bool,
     fresh: &Fresh,
 ) -> Result<Choice<'a>, String> {
-    let manifest = cx.project.manifest.as_ref();
-    let listed = |package: &str| manifest.and_then(|m| m.dependency(package)).map(|(_, spec)| spec);
-    let listed_store = listed(&backend.package).filter(|spec| npm_range(spec).is_some());
+    let listed_store = installed(cx, &backend.package);
     let drivers = project_drivers(cx, backend);
     let client_package = backend.client.package.as_deref().filter(|_| creates_client);
-    let listed_client = client_package.and_then(listed);
+    let listed_client = client_package.and_then(|package| installed(cx, package));
     let none = BTreeMap::new();
     for version in &backend.versions {
         let fitted = refreshed(fresh, &backend.package, &version.spec, &version.node, &version.drivers);
@@ -1082,7 +1084,7 @@ fn choose_version<'a>(
     }
     let node = &cx.project.node;
     let mut needs = match &listed_store {
-        Some(spec) => format!("the {} {spec} package.json lists has no code in the bundled table", backend.package),
+        Some(spec) => format!("the {} {spec} the project uses has no code in the bundled table", backend.package),
         None => {
             format!("no {} version runs on the project's Node ({}, from {})", backend.package, node.range, node.source)
         }
