@@ -341,7 +341,9 @@ pub fn npm_locked_versions<'a>(
     root: Option<&Path>,
     packages: impl Iterator<Item = &'a str>,
 ) -> std::collections::BTreeMap<String, String> {
-    let Some(lockfile) = find(manifest_dir, root).filter(|l| l.manager == Manager::Npm) else { return Default::default() };
+    let Some(lockfile) = find(manifest_dir, root).filter(|l| l.manager == Manager::Npm) else {
+        return Default::default();
+    };
     let Some(text) = read_lockfile(&lockfile.path) else { return Default::default() };
     let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else { return Default::default() };
     packages.filter_map(|p| Some((p.to_string(), locked_in(&json, p)?))).collect()

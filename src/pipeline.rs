@@ -839,9 +839,9 @@ fn build_projects(
             }
         };
         let (node, unread) = NodeTarget::detect(&dir, manifest.as_ref(), root);
-        let locked = manifest.as_ref().map_or_else(Default::default, |m| {
-            crate::lockfile::npm_locked_versions(&dir, root, m.dependency_names())
-        });
+        let locked = manifest
+            .as_ref()
+            .map_or_else(Default::default, |m| crate::lockfile::npm_locked_versions(&dir, root, m.dependency_names()));
         errors.extend(unread.iter().map(|(path, err)| FileError::unread(path.clone(), err)));
         projects.insert(
             manifest_path.clone(),
