@@ -402,7 +402,7 @@ app.use(helmet());
 
 const redisClient = createClient({{
   url: process.env.REDIS_URL || 'redis://localhost:6379',
-  disableOfflineQueue: true
+  commandOptions: {{ timeout: 2000 }}
 }});
 redisClient.on('error', (err) => console.error('Redis session store (REDIS_URL):', err.message));
 redisClient.unref();

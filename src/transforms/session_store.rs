@@ -21,7 +21,7 @@
 //!
 //! const redisClient = createClient({
 //!   url: process.env.REDIS_URL || 'redis://localhost:6379',
-//!   disableOfflineQueue: true
+//!   commandOptions: { timeout: 2000 }
 //! });
 //! redisClient.on('error', (err) => console.error('Redis session store (REDIS_URL):', err.message));
 //! redisClient.unref();
@@ -1155,8 +1155,13 @@ fn url_is_portable(facts: &FileFacts, text: &str, at: usize) -> bool {
 /// The database name written in local defaults: the app's package name (`@acme/shop-api` gives `shop_api`), else its
 /// folder's name; never a made-up one.
 fn database_name(cx: &FileContext<'_>) -> String {
-    let folder =
-        cx.project.dir.canonicalize().ok().and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()));
+    // (`std::path::absolute` reads no file: the folder `.` is named after the current one.)
+    let folder = std::path::absolute(&cx.project.dir).ok().and_then(|d| {
+        d.components().rev().find_map(|c| match c {
+            std::path::Component::Normal(name) => Some(name.to_string_lossy().into_owned()),
+            _ => None,
+        })
+    });
     let name = cx.project.manifest.as_ref().and_then(|m| m.name().map(str::to_string)).or(folder).unwrap_or_default();
     let name = name.rsplit('/').next().unwrap_or_default();
     let db: String =
