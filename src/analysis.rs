@@ -368,6 +368,13 @@ impl FileFacts {
             .find_map(|v| find(v, range))
     }
 
+    /// The first function (in source order) inside `range`: the function itself when `range` is one. A binary
+    /// search: functions are recorded in source order, by their start.
+    pub fn function_within(&self, range: &Range<usize>) -> Option<&FunctionFacts> {
+        let first = self.functions.partition_point(|f| f.range.start < range.start);
+        self.functions[first..].iter().take_while(|f| f.range.start <= range.end).find(|f| f.range.end <= range.end)
+    }
+
     /// Names of the routers the file creates (`express.Router()`, `Router()` imported from express).
     pub fn routers(&self) -> Vec<&str> {
         self.declarations
@@ -981,9 +988,7 @@ impl<'a> Collector<'a> {
                 | Stmt::DoWhile(_)
         );
         if votes {
-            if let Some(text) = self.code.get(range_of(stmt)) {
-                self.votes.statement(text);
-            }
+            self.votes.statement(self.code, range_of(stmt));
         }
     }
 
@@ -1243,17 +1248,11 @@ impl Visit for Collector<'_> {
                 ModuleItem::Stmt(stmt) => self.stmt_in_list(stmt),
                 ModuleItem::ModuleDecl(ModuleDecl::ExportDecl(ExportDecl { decl: Decl::Var(var), .. })) => {
                     self.statement_app(range_of(item), Some(var), None);
-                    if let Some(text) = self.code.get(range_of(item)) {
-                        self.votes.statement(text);
-                    }
+                    self.votes.statement(self.code, range_of(item));
                 }
                 ModuleItem::ModuleDecl(
                     ModuleDecl::Import(_) | ModuleDecl::ExportNamed(_) | ModuleDecl::ExportDefaultExpr(_),
-                ) => {
-                    if let Some(text) = self.code.get(range_of(item)) {
-                        self.votes.statement(text);
-                    }
-                }
+                ) => self.votes.statement(self.code, range_of(item)),
                 _ => {}
             }
             if let (ModuleItem::ModuleDecl(decl), 1) = (item, self.list_depth) {

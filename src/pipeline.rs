@@ -515,14 +515,37 @@ fn scan_file(path: &Path, needles: Option<&[&str]>, tracked: &[&str], options: &
         Scan::Failed(Box::new(Planned { error: Some(error), parsed, ..Planned::default() }))
     };
     let fail = |kind: ErrorKind, message: String| FileError::new(path, kind, message);
-    let bytes = match crate::fsread::read(path, crate::fsread::SOURCE_LIMIT, options.root.as_deref()) {
+    // Not read at all above the size limit: a bundle or generated code (like Biome's files.maxSize), named.
+    let limit = options.max_file_size.0;
+    let bytes = match crate::fsread::read(path, limit, options.root.as_deref()) {
         Ok(bytes) => bytes,
+        Err(crate::fsread::ReadError::TooLarge { size, .. }) => {
+            let message = format!(
+                "not analysed: {} is over the {} limit for one source file (a bundle or generated code, most likely); \
+                 to include it, pass --max-file-size {} or set \"maxFileSize\" in express-harden.json",
+                crate::fsread::human(size),
+                crate::fsread::amount(limit),
+                crate::fsread::amount_flag(size),
+            );
+            return skipped(path, "engine/too-large", message);
+        }
         Err(err) => return failed(FileError::unread(path, &err), false),
     };
     // The prefilter: a file that mentions none of the needles cannot matter (unless a module that matters imports
     // it), and is not even decoded.
     if needles.is_some_and(|needles| !needles.iter().any(|n| memchr::memmem::find(&bytes, n.as_bytes()).is_some())) {
         return Scan::Skipped;
+    }
+    if !options.include_minified {
+        if let Some(layout) = crate::source::minified(path, &bytes) {
+            let message = format!(
+                "not analysed: it looks minified (lines of {} bytes on average, the longest {}): a bundle is rebuilt \
+                 from its sources, which are the ones to fix; to include it, pass --include-minified or set \
+                 \"includeMinified\": true in express-harden.json",
+                layout.average, layout.longest
+            );
+            return skipped(path, "engine/minified", message);
+        }
     }
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
@@ -550,6 +573,21 @@ fn scan_file(path: &Path, needles: Option<&[&str]>, tracked: &[&str], options: &
     // Kept until the file is planned, after every file is read and linked.
     facts.shrink_to_fit();
     Scan::Analysed(Box::new((file, facts)))
+}
+
+/// A source file left unread or unparsed on purpose, with the engine's finding that names it and says how to include
+/// it.
+fn skipped(path: &Path, rule: &str, message: String) -> Scan {
+    let finding = Finding {
+        rule: rule.to_string(),
+        transform: "engine",
+        path: path.to_path_buf(),
+        line: 1,
+        column: 1,
+        message,
+        severity: crate::outcome::engine_severity(rule),
+    };
+    Scan::Failed(Box::new(Planned { findings: vec![finding], ..Planned::default() }))
 }
 
 /// Plans one analysed source file. Errors stay with the file; they never stop the run.
