@@ -389,12 +389,16 @@ const {{ RedisStore }} = require('connect-redis');
 const {{ createClient }} = require('redis');
 
 function requiredSecret(name) {{
-  const value = process.env[name];
-  if (value) return value;
-  if (process.env.NODE_ENV === 'production') {{
-    throw new Error(`${{name}} must be set in production`);
+  let value = process.env[name];
+  if (!value) {{
+    if (process.env.NODE_ENV === 'production') {{
+      throw new Error(`${{name}} must be set in production`);
+    }}
+    value = require('crypto').randomBytes(32).toString('hex');
+    process.env[name] = value;
+    console.warn(`${{name}} is not set: using a random value until the app restarts`);
   }}
-  return `dev-only-${{name.toLowerCase()}}`;
+  return value;
 }}
 
 const app = express();
