@@ -115,7 +115,9 @@ impl Transform for ResCookie {
                 Some(Value::Str(name, _)) => Some(name.as_str()),
                 _ => None,
             };
-            let credential = name.is_some_and(is_credential);
+            // A credential cookie that client code in the repository reads keeps working: no httpOnly, reported.
+            let read_by = name.filter(|n| is_credential(n)).and_then(|n| cx.project.client_cookies.reader_of(n));
+            let credential = name.is_some_and(is_credential) && read_by.is_none();
             let secure = match (self.policy.secure, &scope.req) {
                 (SecurePolicy::Auto, Some(req)) => format!("{req}.secure"),
                 (SecurePolicy::Auto, None) => SecurePolicy::Production.expression().to_string(),
@@ -128,6 +130,7 @@ impl Transform for ResCookie {
             let wanted = Wanted {
                 same_site: self.policy.same_site,
                 http_only: credential,
+                http_only_default: false,
                 secure: &secure,
                 as_const: cookie_flags::needs_as_const(cx, variable),
             };
@@ -164,7 +167,19 @@ impl Transform for ResCookie {
                     done
                 }
             };
-            report_http_only(cx, plan, done.http_only_missing, name, call.range.start);
+            match (read_by, name) {
+                (Some((path, line)), Some(name)) if done.http_only_missing => plan.findings.push(cx.finding(
+                    "client-read",
+                    call.range.start,
+                    format!(
+                        "`{name}` looks like a credential, but client code reads it ({}:{line}), so no httpOnly was \
+                         added (page scripts, and any XSS, can read it). Once the client no longer needs it (send it \
+                         in a header from memory, or let the browser send the cookie), add httpOnly: true",
+                        crate::discover::display_path(path)
+                    ),
+                )),
+                _ => report_http_only(cx, plan, done.http_only_missing, name, call.range.start),
+            }
         }
     }
 }

@@ -142,6 +142,7 @@ impl Transform for SessionCookie {
             let mut wanted = Wanted {
                 same_site: self.policy.same_site,
                 http_only: true,
+                http_only_default: true,
                 secure: self.policy.secure.expression(),
                 as_const: untyped_options,
             };
