@@ -18,12 +18,16 @@
 //! const cookieParser = require('cookie-parser');
 //!
 //! function requiredSecret(name) {
-//!   const value = process.env[name];
-//!   if (value) return value;
-//!   if (process.env.NODE_ENV === 'production') {
-//!     throw new Error(`${name} must be set in production`);
+//!   let value = process.env[name];
+//!   if (!value) {
+//!     if (process.env.NODE_ENV === 'production') {
+//!       throw new Error(`${name} must be set in production`);
+//!     }
+//!     value = require('crypto').randomBytes(32).toString('hex');
+//!     process.env[name] = value;
+//!     console.warn(`${name} is not set: using a random value until the app restarts`);
 //!   }
-//!   return `dev-only-${name.toLowerCase()}`;
+//!   return value;
 //! }
 //!
 //! const app = express();
@@ -32,11 +36,14 @@
 //! app.use(cookieParser(requiredSecret('COOKIE_SECRET')));
 //! ```
 //!
-//! Literal secrets (a string, an array of strings, or a constant of the file initialised with one) given to
-//! express-session `secret`, cookie-session `keys`/`secret` or `cookieParser(secret)` are replaced; lists read a
-//! comma-separated variable. In production a missing variable stops the app at start with a message naming it; in
-//! development a fixed development-only value keeps the app working without set-up. Secrets that already come from
-//! the environment, a config object or an import are left alone. A middleware given no secret at all (`session()`,
+//! Literal secrets (a string, an array of strings, `process.env.X || 'literal'`, or a constant of the file
+//! initialised with one) given to express-session `secret`, cookie-session `keys`/`secret`, `cookieParser(secret)`,
+//! jsonwebtoken's `sign`/`verify`, express-jwt's `secret` or passport-jwt's `secretOrKey` are replaced; lists read a
+//! comma-separated variable. In production a missing variable stops the app at start with a message naming it;
+//! elsewhere the helper makes up a random value, keeps it in `process.env` (so every module of the process agrees)
+//! and says so once on stderr: no secret anyone can read in the code signs anything. Secrets that already come from
+//! the environment without a fallback, a config object or an import are left alone; one read from package.json is
+//! reported. A middleware given no secret at all (`session()`,
 //! inline express-session options without `secret`, `cookieSession()`) gets one from the same variables, with a
 //! `missing-secret` finding; not an express-session in a file that gives cookie-parser a secret, which it then signs
 //! with (`req.secret`). Data: `transforms/secrets/data.json`. Fixtures: `tests/fixtures/secrets/`.
