@@ -311,6 +311,24 @@ impl Transform for Secrets {
                 add(prop_value(obj, key), &env.jwt_secret, false, false);
             }
         }
+        // passport-jwt's README sets the secret on an options object: `opts.secretOrKey = 'secret'`.
+        if facts.bindings_of("passport-jwt").next().is_some() {
+            for read in facts.property_reads.iter().filter(|r| r.property == "secretOrKey=") {
+                add(Some(&assigned_value(cx, &read.range)), &env.jwt_secret, false, false);
+            }
+        }
+        // A configuration module that exports the JWT secret (`module.exports = { secretOrKey: '...' }`,
+        // `exports.jwtSecret = '...'`) for the modules that sign and verify.
+        for export in &facts.exports {
+            if is_jwt_secret_name(&export.name) {
+                add(Some(&export.value), &env.jwt_secret, false, false);
+            }
+            if let Value::Object(obj) = &export.value {
+                for prop in obj.props.iter().filter(|p| p.key.as_deref().is_some_and(is_jwt_secret_name)) {
+                    add(Some(&prop.value), &env.jwt_secret, false, false);
+                }
+            }
+        }
         for (at, name) in public {
             let what = if name == env.jwt_secret { "tokens" } else { "cookies" };
             plan.findings.push(cx.finding(
@@ -560,6 +578,25 @@ fn env_with_fallback(text: &str) -> Option<String> {
         MemberProp::PrivateName(_) => return None,
     };
     codegen::is_identifier(&name).then_some(name)
+}
+
+/// The value assigned at `range` (recorded by the analysis as a range only), described as far as a literal secret
+/// needs: a string, a name, or a choice made at run time; its range is `range`.
+fn assigned_value(cx: &FileContext<'_>, range: &Range<usize>) -> Value {
+    let range = range.clone();
+    match expression(cx.text(range.clone())).as_deref().map(unwrap) {
+        Some(Expr::Lit(Lit::Str(s))) => Value::Str(s.value.to_string_lossy().into_owned(), range),
+        Some(Expr::Ident(id)) => Value::Ident(id.sym.to_string(), range),
+        Some(Expr::Bin(_)) => Value::Conditional(range),
+        _ => Value::Other(range),
+    }
+}
+
+/// Whether an exported name or a property of an exported object names a JSON Web Token secret: passport-jwt's
+/// `secretOrKey`, or a name with `jwt` and `secret` or `key` in it (`jwtSecret`, `JWT_SECRET`, `jwt_key`).
+fn is_jwt_secret_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    name == "secretOrKey" || (lower.contains("jwt") && (lower.contains("secret") || lower.contains("key")))
 }
 
 /// An expression of the file (its text) as a tree.
