@@ -68,7 +68,7 @@ impl Transform for SessionCookie {
     }
 
     fn watch(&self) -> &'static [Watch] {
-        &[Watch::Text("express-session"), Watch::AlsoCall("set")]
+        &[Watch::Text("express-session"), Watch::AlsoCall("set"), Watch::AlsoCall("clearCookie")]
     }
 
     fn settings(&self) -> Vec<&'static SettingsGroup> {
@@ -83,6 +83,8 @@ impl Transform for SessionCookie {
     fn plan(&self, cx: &FileContext<'_>, plan: &mut FilePlan) {
         let mut seen = Vec::new();
         let mut renamed = false;
+        // The default names the file's session cookies had before they were renamed.
+        let mut old_names: Vec<&str> = Vec::new();
         let mut explicit = false;
         // `session()` is hardened as `session({})` would be: its part goes into the options object written there.
         let no_options = ObjectFacts::empty();
@@ -120,11 +122,13 @@ impl Transform for SessionCookie {
                 None => {
                     add.push(format!("name: {}", cx.quoted(&self.policy.session_cookie_name)));
                     renamed = true;
+                    old_names.extend(data().default_names.first().map(String::as_str));
                 }
                 Some(Value::Str(name, range)) if data().default_names.contains(name) => {
                     plan.edits
                         .push(crate::edit::Edit::replace(range.clone(), cx.quoted(&self.policy.session_cookie_name)));
                     renamed = true;
+                    old_names.push(name);
                 }
                 Some(_) => {}
             }
@@ -208,6 +212,16 @@ impl Transform for SessionCookie {
                     &cx.facts.style,
                 )),
                 (None, None) => cookie_flags::add_to(cx, plan, obj, &add),
+            }
+        }
+        // A logout that clears the cookie by its old name (`res.clearCookie('connect.sid')`) would leave the renamed
+        // one behind: it clears the new name.
+        for call in cx.facts.member_calls.iter().filter(|c| c.method == "clearCookie") {
+            if let Some(Value::Str(name, range)) = call.args.first() {
+                if old_names.contains(&name.as_str()) {
+                    plan.edits
+                        .push(crate::edit::Edit::replace(range.clone(), cx.quoted(&self.policy.session_cookie_name)));
+                }
             }
         }
         if renamed {
