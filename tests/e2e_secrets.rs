@@ -1,5 +1,5 @@
 //! End to end for the secrets transform: the app under `tests/e2e/secrets-app` signs its cookie-session cookie with
-//! `keys: ['keyboard cat']` and its JSON Web Tokens with `const JWT_SECRET = 'change-me'`. Two checkouts of it (two
+//! `keys: ['keyboard cat']` and its JSON Web Tokens with `'change-me'`, written in the handlers that sign and verify. Two checkouts of it (two
 //! developers, two deployments that forgot NODE_ENV=production) accept each other's cookies and tokens, since anyone
 //! who has the code has the secrets. After `--write`, run without SESSION_KEYS and JWT_SECRET, each process signs with
 //! a random value of its own (said once on stderr): a cookie or token from one checkout is refused by the other and
@@ -86,7 +86,8 @@ fn two_checkouts_without_the_variables_do_not_accept_each_others_cookies_or_toke
     assert_eq!(who(again.port, &cookie, &token).0, r#"{"user":null}"#);
     drop(again);
 
-    // Production without the variables: the app stops at start and names the first one it reads.
+    // Production without the variables: the app stops at start and names the first one it reads (the JWT secret,
+    // written in the handlers, is read once at the top level: the app does not start and then fail requests).
     let (code, stderr) = run_node_to_exit(&a, "server.js", &[("NODE_ENV", "production")]);
     assert_ne!(code, Some(0), "{stderr}");
     assert!(stderr.contains("JWT_SECRET must be set in production"), "{stderr}");

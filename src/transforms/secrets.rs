@@ -376,9 +376,47 @@ impl Transform for Secrets {
                 call
             }
         };
+        // A secret read inside a function (`jwt.sign(payload, 'literal')` in a route) would be checked only when the
+        // function runs: in production without the variable the app would start and then fail requests. It is read
+        // once at the top level instead (`const jwtSecret = requiredSecret('JWT_SECRET');`), so the app stops at start.
+        let in_function = |range: &Range<usize>| {
+            facts.functions.iter().any(|f| f.body.start <= range.start && range.end <= f.body.end)
+        };
+        // Top-level constants of the file that now hold a variable's value (`const JWT_SECRET = 'x'` replaced at its
+        // declaration) serve too.
+        let constants: Vec<(String, String)> = found
+            .iter()
+            .filter_map(|r| {
+                let decl = facts.declarations.iter().find(|d| {
+                    d.top_level && d.kind == "const" && d.init.as_ref().is_some_and(|i| i.range() == r.range)
+                })?;
+                // (Not when a function declares the name again: it would read its own.)
+                if facts.declarations.iter().filter(|d| d.name == decl.name).count() > 1 {
+                    return None;
+                }
+                Some((decl.name.clone(), read(&r.env, r.list)))
+            })
+            .collect();
+        let mut top_level: Vec<(String, String)> = Vec::new();
         for r in &found {
-            plan.edits.push(Edit::replace(r.range.clone(), read(&r.env, r.list)));
+            let read = read(&r.env, r.list);
+            let text = if in_function(&r.range) {
+                match constants.iter().chain(&top_level).find(|(_, value)| *value == read) {
+                    Some((name, _)) => name.clone(),
+                    None => {
+                        let name = names.pick(&camel_case(&r.env), &[]);
+                        top_level.push((name.clone(), read));
+                        name
+                    }
+                }
+            } else {
+                read
+            };
+            plan.edits.push(Edit::replace(r.range.clone(), text));
         }
+        let semi = if facts.style.semicolons { ";" } else { "" };
+        let consts: Vec<String> =
+            top_level.iter().map(|(name, value)| format!("const {name} = {value}{semi}")).collect();
         for m in &missing {
             let prop = format!("{}: {}", m.key, read(&m.env, m.list));
             match m.target {
@@ -406,8 +444,15 @@ impl Transform for Secrets {
         if let Some(import) = random_import {
             plan.edits.push(imports::insert(cx, &import, None));
         }
-        if let Some(printed) = new_helper {
-            plan.edits.push(imports::insert_paragraph(cx, &printed));
+        let eol = facts.style.eol;
+        let paragraph = match (new_helper, consts.is_empty()) {
+            (Some(helper), true) => Some(helper),
+            (Some(helper), false) => Some(format!("{helper}{eol}{eol}{}", consts.join(eol))),
+            (None, false) => Some(consts.join(eol)),
+            (None, true) => None,
+        };
+        if let Some(paragraph) = paragraph {
+            plan.edits.push(imports::insert_paragraph(cx, &paragraph));
         }
 
         let mut vars: Vec<(&str, bool)> = found
@@ -439,6 +484,25 @@ impl Transform for Secrets {
                     .to_string(),
             );
         }
+    }
+}
+
+/// `jwtSecret` for `JWT_SECRET`: the name of the constant that holds a variable's value.
+fn camel_case(env: &str) -> String {
+    let mut out = String::new();
+    for (i, word) in env.split('_').filter(|w| !w.is_empty()).enumerate() {
+        let word = word.to_ascii_lowercase();
+        let mut chars = word.chars();
+        match (i, chars.next()) {
+            (0, Some(first)) => out.extend(std::iter::once(first).chain(chars)),
+            (_, Some(first)) => out.extend(std::iter::once(first.to_ascii_uppercase()).chain(chars)),
+            _ => {}
+        }
+    }
+    if codegen::is_identifier(&out) {
+        out
+    } else {
+        "secret".to_string()
     }
 }
 

@@ -2,8 +2,6 @@ const express = require('express');
 const cookieSession = require('cookie-session');
 const jwt = require('jsonwebtoken');
 
-const JWT_SECRET = 'change-me';
-
 const port = process.env.PORT;
 if (!port) {
   console.error('PORT is not set: run as PORT=3000 node server.js');
@@ -23,7 +21,7 @@ app.get('/login', (req, res) => {
     return res.status(400).json({ error: 'user is required' });
   }
   req.session.user = user;
-  res.json({ user, token: jwt.sign({ user }, JWT_SECRET) });
+  res.json({ user, token: jwt.sign({ user }, 'change-me') });
 });
 
 app.get('/me', (req, res) => {
@@ -32,7 +30,7 @@ app.get('/me', (req, res) => {
 
 app.get('/api/me', (req, res) => {
   try {
-    const payload = jwt.verify(String(req.query.token || ''), JWT_SECRET);
+    const payload = jwt.verify(String(req.query.token || ''), 'change-me');
     res.json({ user: payload.user });
   } catch (err) {
     res.status(401).json({ error: err.message });
