@@ -158,6 +158,9 @@ struct Replacement {
     range: Range<usize>,
     env: String,
     list: bool,
+    /// A JSON Web Token secret: read where tokens are signed and verified (in route handlers, when a request comes),
+    /// so read once at the top level instead, where a missing variable stops the app at start.
+    at_top_level: bool,
 }
 
 /// A session middleware given no signing secret at all (`session()`, `session({ resave: false })`,
@@ -223,12 +226,14 @@ impl Transform for Secrets {
         let env = &self.env;
         let mut found: Vec<Replacement> = Vec::new();
         let mut public: Vec<(usize, String)> = Vec::new();
-        let mut add = |value: Option<&Value>, name: &str, list_only: bool, lists: bool| {
+        // `jwt`: a JSON Web Token secret (never a list).
+        let mut add = |value: Option<&Value>, name: &str, list_only: bool, jwt: bool| {
             let Some(value) = value else { return };
-            if let Some(secret) = literal_secret(cx, value).filter(|s| lists || !s.list) {
+            if let Some(secret) = literal_secret(cx, value).filter(|s| !jwt || !s.list) {
                 if !found.iter().any(|r| r.range == secret.range) {
                     let env = secret.env.unwrap_or_else(|| name.to_string());
-                    found.push(Replacement { range: secret.range, env, list: secret.list || list_only });
+                    let list = secret.list || list_only;
+                    found.push(Replacement { range: secret.range, env, list, at_top_level: jwt });
                 }
             } else if let Some(at) = public_secret(cx, value) {
                 public.push((at, name.to_string()));
@@ -247,7 +252,7 @@ impl Transform for Secrets {
         });
         for use_ in session::session_uses(facts, cx.links, EXPRESS_SESSION) {
             if let Some(obj) = use_.object() {
-                add(prop_value(obj, "secret"), &env.session_secret, false, true);
+                add(prop_value(obj, "secret"), &env.session_secret, false, false);
             }
             if parser_secret {
                 continue;
@@ -267,8 +272,8 @@ impl Transform for Secrets {
         }
         for use_ in session::session_uses(facts, cx.links, COOKIE_SESSION) {
             if let Some(obj) = use_.object() {
-                add(prop_value(obj, "keys"), &env.session_keys, true, true);
-                add(prop_value(obj, "secret"), &env.session_secret, false, true);
+                add(prop_value(obj, "keys"), &env.session_keys, true, false);
+                add(prop_value(obj, "secret"), &env.session_secret, false, false);
             }
             // (`signed: false` needs no keys: any `signed` is left to the app.)
             if let Some(target) = without_secret(cx, &use_, &["keys", "secret", "signed"]) {
@@ -282,52 +287,13 @@ impl Transform for Secrets {
                 });
             }
         }
-        for site in &facts.calls {
-            let Some(callee) = &site.call.callee else { continue };
-            let args = &site.call.args;
-            if !site.is_new && callee.is_module("cookie-parser") {
-                add(args.first(), &env.cookie_secret, false, true);
-            }
-            // jsonwebtoken's `sign(payload, secret, ...)` and `verify(token, secret, ...)`.
-            if !site.is_new && JWT_CALLS.iter().any(|(module, name)| callee.is_export(module, name)) {
-                add(args.get(1), &env.jwt_secret, false, false);
-            }
-            // express-jwt's middleware (`expressjwt` since 7, the module itself before) takes `{ secret }`;
-            // passport-jwt's `new Strategy({ secretOrKey }, verify)`.
-            let key =
-                if !site.is_new && (callee.is_module("express-jwt") || callee.is_export("express-jwt", "expressjwt")) {
-                    "secret"
-                } else if site.is_new && callee.is_export("passport-jwt", "Strategy") {
-                    "secretOrKey"
-                } else {
-                    continue;
-                };
-            let options = match args.first() {
-                Some(Value::Object(obj)) => Some(&**obj),
-                Some(Value::Ident(name, r)) => session::declared_object(facts, name, r.start),
-                _ => None,
-            };
-            if let Some(obj) = options {
-                add(prop_value(obj, key), &env.jwt_secret, false, false);
+        for site in facts.calls.iter().filter(|s| !s.is_new) {
+            if site.call.callee.as_ref().is_some_and(|c| c.is_module("cookie-parser")) {
+                add(site.call.args.first(), &env.cookie_secret, false, false);
             }
         }
-        // passport-jwt's README sets the secret on an options object: `opts.secretOrKey = 'secret'`.
-        if facts.bindings_of("passport-jwt").next().is_some() {
-            for read in facts.property_reads.iter().filter(|r| r.property == "secretOrKey=") {
-                add(Some(&assigned_value(cx, &read.range)), &env.jwt_secret, false, false);
-            }
-        }
-        // A configuration module that exports the JWT secret (`module.exports = { secretOrKey: '...' }`,
-        // `exports.jwtSecret = '...'`) for the modules that sign and verify.
-        for export in &facts.exports {
-            if is_jwt_secret_name(&export.name) {
-                add(Some(&export.value), &env.jwt_secret, false, false);
-            }
-            if let Value::Object(obj) = &export.value {
-                for prop in obj.props.iter().filter(|p| p.key.as_deref().is_some_and(is_jwt_secret_name)) {
-                    add(Some(&prop.value), &env.jwt_secret, false, false);
-                }
-            }
+        for value in jwt_secrets(cx) {
+            add(Some(&value), &env.jwt_secret, false, true);
         }
         for (at, name) in public {
             let what = if name == env.jwt_secret { "tokens" } else { "cookies" };
@@ -376,9 +342,10 @@ impl Transform for Secrets {
                 call
             }
         };
-        // A secret read inside a function (`jwt.sign(payload, 'literal')` in a route) would be checked only when the
-        // function runs: in production without the variable the app would start and then fail requests. It is read
-        // once at the top level instead (`const jwtSecret = requiredSecret('JWT_SECRET');`), so the app stops at start.
+        // A JWT secret read inside a function (`jwt.sign(payload, 'literal')` in a route) would be checked only when
+        // the function runs: in production without the variable the app would start and then fail requests. It is
+        // read once at the top level instead (`const jwtSecret = requiredSecret('JWT_SECRET');`), so the app stops at
+        // start. (Session and cookie secrets are read where the middleware is set up, at start.)
         let in_function = |range: &Range<usize>| {
             facts.functions.iter().any(|f| f.body.start <= range.start && range.end <= f.body.end)
         };
@@ -400,7 +367,7 @@ impl Transform for Secrets {
         let mut top_level: Vec<(String, String)> = Vec::new();
         for r in &found {
             let read = read(&r.env, r.list);
-            let text = if in_function(&r.range) {
+            let text = if r.at_top_level && in_function(&r.range) {
                 match constants.iter().chain(&top_level).find(|(_, value)| *value == read) {
                     Some((name, _)) => name.clone(),
                     None => {
@@ -504,6 +471,52 @@ fn camel_case(env: &str) -> String {
     } else {
         "secret".to_string()
     }
+}
+
+/// The values this file gives as JSON Web Token secrets: the second argument of jsonwebtoken's `sign` and `verify`,
+/// express-jwt's `secret` (`expressjwt` since 7, the module itself before), passport-jwt's `secretOrKey` (in `new
+/// Strategy(options, verify)`, or assigned: `opts.secretOrKey = ...`, as its README does), and what a configuration
+/// module exports under a JWT secret's name (`module.exports = { secretOrKey: '...' }`, `exports.jwtSecret = ...`)
+/// for the modules that sign and verify.
+fn jwt_secrets(cx: &FileContext<'_>) -> Vec<Value> {
+    let facts = cx.facts;
+    let mut out = Vec::new();
+    for site in &facts.calls {
+        let Some(callee) = &site.call.callee else { continue };
+        let args = &site.call.args;
+        if !site.is_new && JWT_CALLS.iter().any(|(module, name)| callee.is_export(module, name)) {
+            out.extend(args.get(1).cloned());
+            continue;
+        }
+        let key = if !site.is_new && (callee.is_module("express-jwt") || callee.is_export("express-jwt", "expressjwt"))
+        {
+            "secret"
+        } else if site.is_new && callee.is_export("passport-jwt", "Strategy") {
+            "secretOrKey"
+        } else {
+            continue;
+        };
+        let options = match args.first() {
+            Some(Value::Object(obj)) => Some(&**obj),
+            Some(Value::Ident(name, r)) => session::declared_object(facts, name, r.start),
+            _ => None,
+        };
+        out.extend(options.and_then(|o| prop_value(o, key)).cloned());
+    }
+    if facts.bindings_of("passport-jwt").next().is_some() {
+        let assigned = facts.property_reads.iter().filter(|r| r.property == "secretOrKey=");
+        out.extend(assigned.map(|read| assigned_value(cx, &read.range)));
+    }
+    for export in &facts.exports {
+        if is_jwt_secret_name(&export.name) {
+            out.push(export.value.clone());
+        }
+        if let Value::Object(obj) = &export.value {
+            let props = obj.props.iter().filter(|p| p.key.as_deref().is_some_and(is_jwt_secret_name));
+            out.extend(props.map(|p| p.value.clone()));
+        }
+    }
+    out
 }
 
 /// jsonwebtoken's functions that take a secret as their second argument.
