@@ -68,7 +68,7 @@ impl Transform for SessionCookie {
     }
 
     fn watch(&self) -> &'static [Watch] {
-        &[Watch::Text("express-session"), Watch::AlsoCall("set"), Watch::AlsoCall("clearCookie")]
+        &[Watch::Text("express-session"), Watch::AlsoCall("set"), Watch::Call("clearCookie")]
     }
 
     fn settings(&self) -> Vec<&'static SettingsGroup> {
@@ -86,9 +86,11 @@ impl Transform for SessionCookie {
         // The default names the file's session cookies had before they were renamed.
         let mut old_names: Vec<&str> = Vec::new();
         let mut explicit = false;
+        let uses = session::session_uses(cx.facts, cx.links, EXPRESS_SESSION);
+        let no_session_here = uses.is_empty();
         // `session()` is hardened as `session({})` would be: its part goes into the options object written there.
         let no_options = ObjectFacts::empty();
-        for use_ in session::session_uses(cx.facts, cx.links, EXPRESS_SESSION) {
+        for use_ in uses {
             let message = "the session options are built outside this file or by a function: check their cookie \
                            flags (httpOnly, secure, sameSite), name, resave and saveUninitialized by hand";
             let Some((obj, new_at)) = session::object_once(&use_, cx, plan, message, &no_options, &mut seen) else {
@@ -217,11 +219,21 @@ impl Transform for SessionCookie {
         // A logout that clears the cookie by its old name (`res.clearCookie('connect.sid')`) would leave the renamed
         // one behind: it clears the new name.
         for call in cx.facts.member_calls.iter().filter(|c| c.method == "clearCookie") {
-            if let Some(Value::Str(name, range)) = call.args.first() {
-                if old_names.contains(&name.as_str()) {
-                    plan.edits
-                        .push(crate::edit::Edit::replace(range.clone(), cx.quoted(&self.policy.session_cookie_name)));
-                }
+            let Some(Value::Str(name, range)) = call.args.first() else { continue };
+            if old_names.contains(&name.as_str()) {
+                plan.edits.push(crate::edit::Edit::replace(range.clone(), cx.quoted(&self.policy.session_cookie_name)));
+            } else if no_session_here && data().default_names.contains(name) {
+                // The session is set up in another module, which this run may rename: say so where it is cleared.
+                plan.findings.push(cx.finding(
+                    "clear-default-name",
+                    call.range.start,
+                    format!(
+                        "this clears express-session's default cookie `{name}`; a session cookie without a name is \
+                         renamed to {} (see the summary): if this app's was, clear {} here, or logging out leaves \
+                         the session cookie in the browser",
+                        self.policy.session_cookie_name, self.policy.session_cookie_name
+                    ),
+                ));
             }
         }
         if renamed {
