@@ -20,8 +20,10 @@
 //!
 //! Only calls on Express responses are touched: the response parameter of handlers registered on an app or router
 //! created in the file (inline, or a function of the file passed by name). `httpOnly` is added only when the cookie's
-//! name contains a credential word (`transforms/res-cookie/data.json`); other cookies get a finding, since client
-//! code may read them. Options held in a variable are reported, not rewritten. Fixtures: `tests/fixtures/res-cookie/`.
+//! name contains a credential word (`transforms/res-cookie/data.json`) and no client code of the repository reads it
+//! (`crate::client_cookies`: a credential the page reads is reported instead); other cookies get a finding, since
+//! client code may read them. An explicit `httpOnly: false` or `secure: false` is kept and reported. Options held in a
+//! variable are reported, not rewritten. Fixtures: `tests/fixtures/res-cookie/`.
 
 use std::sync::OnceLock;
 

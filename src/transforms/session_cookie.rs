@@ -27,13 +27,15 @@
 //! }));
 //! ```
 //!
-//! `httpOnly` is made explicit (`false` becomes `true`, with a finding); `secure` follows `--secure-cookies` where it
-//! is absent or `false` (`true`, `'auto'` and computed values are left alone); `sameSite` is added where absent; the
+//! `httpOnly` is made explicit where absent; `secure` follows `--secure-cookies` where it is absent (`true`, `'auto'`
+//! and computed values are left alone); `sameSite` is added where absent; the
 //! default name `connect.sid` (also under the legacy `key`) becomes a neutral one; `resave` and `saveUninitialized`
 //! become explicit `false`. `session()` is hardened as `session({})`: its keys go into the options object the engine
 //! writes there, with the other session transforms' (`shared/session.rs`). Reported: no `maxAge`, secure cookies
-//! without `trust proxy`, options not visible in the file. Data: `transforms/session-cookie/data.json`. Fixtures:
-//! `tests/fixtures/session-cookie/`.
+//! without `trust proxy`, options not visible in the file. A renamed cookie is cleared by its new name in the same
+//! file (`res.clearCookie('connect.sid')`); a module without the session setup that clears the default name is
+//! reported. An explicit `httpOnly: false` or `secure: false` is the author's decision: kept, and reported. Data:
+//! `transforms/session-cookie/data.json`. Fixtures: `tests/fixtures/session-cookie/`.
 
 use std::sync::OnceLock;
 
