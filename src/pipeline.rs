@@ -145,7 +145,10 @@ fn run_on_this_thread(
 
     let manifests = ManifestIndex::build(found.sources.iter().chain(&found.views), root);
     let mut projects = build_projects(&manifests, &found.manifests, &found.views, root, &mut result.errors);
-    let client_cookies = std::sync::Arc::new(ClientCookies::scan(found.sources.iter().chain(&found.views), root));
+    let client_cookies = std::sync::Arc::new(ClientCookies::scan(
+        found.sources.iter().chain(&found.views).chain(&found.components),
+        root,
+    ));
     for project in projects.values_mut() {
         project.client_cookies = std::sync::Arc::clone(&client_cookies);
     }
