@@ -34,6 +34,7 @@ use crate::settings::{SettingsGroup, SettingsInput};
 use crate::transform::{FileContext, FilePlan, Transform, TransformInfo, Watch};
 use crate::transforms::data;
 use crate::transforms::shared::cookie_flags::{self, CookiePolicy, SecurePolicy, Wanted, COOKIES};
+use crate::transforms::shared::names;
 use crate::transforms::shared::session;
 use crate::values::{ObjectFacts, Value};
 
@@ -57,30 +58,9 @@ transform_struct!(ResCookie, "The res-cookie transform.", policy: CookiePolicy =
 /// Whether a cookie name marks a credential: one of its words (split at `_`, `-`, `.` and camelCase) is a credential
 /// word, and none marks a cookie page scripts must read (a CSRF double-submit token such as `XSRF-TOKEN`).
 pub fn is_credential(name: &str) -> bool {
-    let words = words(name);
+    let words = names::words(name);
     let d = data();
     words.iter().any(|w| d.credential_words.contains(w)) && !words.iter().any(|w| d.readable_words.contains(w))
-}
-
-/// `refreshToken` -> `refresh`, `token`; `XSRF-TOKEN` -> `xsrf`, `token`; `connect.sid` -> `connect`, `sid`.
-fn words(name: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut current = String::new();
-    let mut previous_lower = false;
-    for c in name.chars() {
-        if !c.is_ascii_alphanumeric() {
-            words.extend((!current.is_empty()).then(|| std::mem::take(&mut current)));
-            previous_lower = false;
-            continue;
-        }
-        if c.is_ascii_uppercase() && previous_lower {
-            words.push(std::mem::take(&mut current));
-        }
-        previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-        current.push(c.to_ascii_lowercase());
-    }
-    words.extend((!current.is_empty()).then_some(current));
-    words
 }
 
 impl Transform for ResCookie {

@@ -64,7 +64,7 @@ use crate::source::SourceKind;
 use crate::transform::{FileContext, FilePlan, Transform, TransformInfo, Watch};
 use crate::transforms::data;
 use crate::transforms::shared::imports;
-use crate::transforms::shared::names::NewNames;
+use crate::transforms::shared::names::{self, NewNames};
 use crate::transforms::shared::session::{self, SessionOptions, SessionUse, COOKIE_SESSION, EXPRESS_SESSION};
 use crate::values::{ObjectFacts, Value};
 
@@ -670,10 +670,15 @@ fn assigned_value(cx: &FileContext<'_>, range: &Range<usize>) -> Value {
 }
 
 /// Whether an exported name or a property of an exported object names a JSON Web Token secret: passport-jwt's
-/// `secretOrKey`, or a name with `jwt` and `secret` or `key` in it (`jwtSecret`, `JWT_SECRET`, `jwt_key`).
+/// `secretOrKey`, or a name with the word `jwt` that ends in `secret` or `key` and is not a public key (`jwtSecret`,
+/// `JWT_SECRET_KEY`, `jwt_key`; not `jwtKeyId`, `jwtPublicKey`, `JWT_EXPIRES_IN`).
 fn is_jwt_secret_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    name == "secretOrKey" || (lower.contains("jwt") && (lower.contains("secret") || lower.contains("key")))
+    let words = names::words(name);
+    let last = words.last().map(String::as_str);
+    name == "secretOrKey"
+        || (words.iter().any(|w| w == "jwt")
+            && matches!(last, Some("secret" | "key"))
+            && !words.iter().any(|w| w == "public"))
 }
 
 /// An expression of the file (its text) as a tree.
@@ -712,5 +717,31 @@ fn public_secret(cx: &FileContext<'_>, value: &Value) -> Option<usize> {
             public_secret(cx, decl.init.as_ref()?).map(|_| at.start)
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jwt_secret_names() {
+        for name in ["secretOrKey", "jwtSecret", "JWT_SECRET", "JWT_SECRET_KEY", "jwt_key", "jwtPrivateKey"] {
+            assert!(is_jwt_secret_name(name), "{name}");
+        }
+        for name in ["secret", "jwtKeyId", "jwtPublicKey", "JWT_EXPIRES_IN", "sessionSecret", "jwtIssuer"] {
+            assert!(!is_jwt_secret_name(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn environment_variables_with_a_literal_fallback() {
+        assert_eq!(env_with_fallback("process.env.SESSION_SECRET || 'dev'").as_deref(), Some("SESSION_SECRET"));
+        assert_eq!(env_with_fallback("process.env['JWT_KEY'] ?? `dev`").as_deref(), Some("JWT_KEY"));
+        for text in ["process.env.A || other", "config.secret || 'x'", "process.env.A && 'x'", "'x' || process.env.A"] {
+            assert_eq!(env_with_fallback(text), None, "{text}");
+        }
+        assert_eq!(camel_case("JWT_SECRET"), "jwtSecret");
+        assert_eq!(camel_case("SESSION_KEYS"), "sessionKeys");
     }
 }
