@@ -1,9 +1,10 @@
 //! End to end for the secrets transform: the app under `tests/e2e/secrets-app` signs its cookie-session cookie with
-//! `keys: ['keyboard cat']` and its JSON Web Tokens with `'change-me'`, written in the handlers that sign and verify. Two checkouts of it (two
-//! developers, two deployments that forgot NODE_ENV=production) accept each other's cookies and tokens, since anyone
-//! who has the code has the secrets. After `--write`, run without SESSION_KEYS and JWT_SECRET, each process signs with
-//! a random value of its own (said once on stderr): a cookie or token from one checkout is refused by the other and
-//! still accepted by its own. In production without the variables the app stops at start.
+//! `secret: 'keyboard cat'` and its JSON Web Tokens with `'change-me'`, written in the handlers that sign and
+//! verify. Two checkouts of it (two developers, two deployments that forgot NODE_ENV=production) accept each
+//! other's cookies and tokens, since anyone who has the code has the secrets. After `--write`, run without
+//! SESSION_SECRET and JWT_SECRET, each process signs with a random value of its own (said once on stderr): a cookie
+//! or token from one checkout is refused by the other and still accepted by its own. In production without the
+//! variables the app stops at start.
 
 mod common;
 
@@ -53,7 +54,7 @@ fn two_checkouts_without_the_variables_do_not_accept_each_others_cookies_or_toke
         let out = express_harden(app, &["--write", "--only", "secrets", "--color", "never", "server.js"]);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(0), "{stderr}");
-        assert!(stderr.contains("set SESSION_KEYS in production") && stderr.contains("set JWT_SECRET"), "{stderr}");
+        assert!(stderr.contains("set SESSION_SECRET in production") && stderr.contains("set JWT_SECRET"), "{stderr}");
         let fixed = std::fs::read_to_string(app.join("server.js")).expect("read");
         assert!(!fixed.contains("keyboard cat") && !fixed.contains("change-me"), "the literals are gone: {fixed}");
         assert!(!fixed.contains("dev-only"), "no development value in the code: {fixed}");
@@ -74,7 +75,7 @@ fn two_checkouts_without_the_variables_do_not_accept_each_others_cookies_or_toke
     // Each says once, at start, which variables it made up.
     for log in [&first_log, &second_log] {
         let log = log.lock().expect("log").clone();
-        for name in ["SESSION_KEYS", "JWT_SECRET"] {
+        for name in ["SESSION_SECRET", "JWT_SECRET"] {
             let said = format!("{name} is not set: using a random value until the app restarts");
             assert_eq!(log.matches(&said).count(), 1, "{name} once: {log}");
         }
@@ -93,10 +94,14 @@ fn two_checkouts_without_the_variables_do_not_accept_each_others_cookies_or_toke
     assert!(stderr.contains("JWT_SECRET must be set in production"), "{stderr}");
     let (code, stderr) = run_node_to_exit(&a, "server.js", &[("NODE_ENV", "production"), ("JWT_SECRET", "j")]);
     assert_ne!(code, Some(0), "{stderr}");
-    assert!(stderr.contains("SESSION_KEYS must be set in production"), "{stderr}");
+    assert!(stderr.contains("SESSION_SECRET must be set in production"), "{stderr}");
 
     // With the variables set (the operator's values), both checkouts agree again, and nothing is said.
-    let env = [("NODE_ENV", "production"), ("SESSION_KEYS", "k2,k1"), ("JWT_SECRET", "a-long-random-value")];
+    let env = [
+        ("NODE_ENV", "production"),
+        ("SESSION_SECRET", "a-long-random-session-secret"),
+        ("JWT_SECRET", "a-long-random-value"),
+    ];
     let (first, first_log) = start_node_logged(&a, "server.js", &env);
     let second = start_node(&b, "server.js", &env);
     let (cookie, token) = login(first.port, "carol");

@@ -12,7 +12,7 @@ const app = express();
 
 app.use(cookieSession({
   name: 'session',
-  keys: ['keyboard cat'],
+  secret: 'keyboard cat',
 }));
 
 app.get('/login', (req, res) => {
