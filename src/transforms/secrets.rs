@@ -307,7 +307,8 @@ impl Transform for Secrets {
                 ),
             ));
         }
-        if found.is_empty() && missing.is_empty() {
+        // With nothing to move, only a helper of an earlier version (its development value in the code) is work.
+        if found.is_empty() && missing.is_empty() && !cx.file.code.contains("`dev-only-") {
             return;
         }
 
@@ -322,12 +323,14 @@ impl Transform for Secrets {
         // The helper an earlier run added (under whatever name it got then), else a new one under a free name. A
         // helper of an earlier version (whose development value was written in the code) is brought up to date.
         let (helper, new_helper) = match existing_helper(cx, &render) {
+            Some((_, None)) if found.is_empty() && missing.is_empty() => return,
             Some((name, None)) => (name, None),
             Some((name, Some(outdated))) => {
                 let Some(printed) = render(source, &name) else { return };
                 plan.edits.push(Edit::replace(outdated, printed));
                 (name, None)
             }
+            None if found.is_empty() && missing.is_empty() => return,
             None => {
                 let name = names.pick("requiredSecret", &[]);
                 let Some(printed) = render(source, &name) else { return };
