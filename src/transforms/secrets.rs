@@ -345,48 +345,7 @@ impl Transform for Secrets {
                 call
             }
         };
-        // A JWT secret read inside a function (`jwt.sign(payload, 'literal')` in a route) would be checked only when
-        // the function runs: in production without the variable the app would start and then fail requests. It is
-        // read once at the top level instead (`const jwtSecret = requiredSecret('JWT_SECRET');`), so the app stops at
-        // start. (Session and cookie secrets are read where the middleware is set up, at start.)
-        let in_function = |range: &Range<usize>| {
-            facts.functions.iter().any(|f| f.body.start <= range.start && range.end <= f.body.end)
-        };
-        // Top-level constants of the file that now hold a variable's value (`const JWT_SECRET = 'x'` replaced at its
-        // declaration) serve too.
-        let constants: Vec<(String, String)> = found
-            .iter()
-            .filter_map(|r| {
-                let decl = facts.declarations.iter().find(|d| {
-                    d.top_level && d.kind == "const" && d.init.as_ref().is_some_and(|i| i.range() == r.range)
-                })?;
-                // (Not when a function declares the name again: it would read its own.)
-                if facts.declarations.iter().filter(|d| d.name == decl.name).count() > 1 {
-                    return None;
-                }
-                Some((decl.name.clone(), read(&r.env, r.list)))
-            })
-            .collect();
-        let mut top_level: Vec<(String, String)> = Vec::new();
-        for r in &found {
-            let read = read(&r.env, r.list);
-            let text = if r.at_top_level && in_function(&r.range) {
-                match constants.iter().chain(&top_level).find(|(_, value)| *value == read) {
-                    Some((name, _)) => name.clone(),
-                    None => {
-                        let name = names.pick(&camel_case(&r.env), &[]);
-                        top_level.push((name.clone(), read));
-                        name
-                    }
-                }
-            } else {
-                read
-            };
-            plan.edits.push(Edit::replace(r.range.clone(), text));
-        }
-        let semi = if facts.style.semicolons { ";" } else { "" };
-        let consts: Vec<String> =
-            top_level.iter().map(|(name, value)| format!("const {name} = {value}{semi}")).collect();
+        let consts = replace_literals(cx, plan, &found, &mut names, &read);
         for m in &missing {
             let prop = format!("{}: {}", m.key, read(&m.env, m.list));
             match m.target {
@@ -425,36 +384,95 @@ impl Transform for Secrets {
             plan.edits.push(imports::insert_paragraph(cx, &paragraph));
         }
 
-        let mut vars: Vec<(&str, bool)> = found
-            .iter()
-            .map(|r| (r.env.as_str(), r.list))
-            .chain(missing.iter().map(|m| (m.env.as_str(), m.list)))
-            .collect();
-        vars.sort();
-        vars.dedup();
-        for (name, list) in vars {
-            plan.next_steps.push(if list {
-                format!(
-                    "set {name} in production to a comma-separated list of long random keys without commas (the \
-                     first signs, all verify); without it the app stops at start, and NODE_ENV must be production \
-                     there (elsewhere a random value is used until the app restarts)"
-                )
-            } else {
-                format!(
-                    "set {name} in production to a long random value (e.g. `openssl rand -hex 32`); without it the \
-                     app stops at start, and NODE_ENV must be production there (elsewhere a random value is used \
-                     until the app restarts)"
-                )
-            });
-        }
-        if !found.is_empty() {
-            plan.next_steps.push(
-                "the secrets that were in the code are still in the git history: treat them as leaked and use new \
-                 values (users are logged out once)"
-                    .to_string(),
-            );
-        }
+        next_steps(plan, &found, &missing);
     }
+}
+
+/// What the operator must do: set each variable (in production; NODE_ENV must say so there), and, when literals
+/// were moved, treat them as leaked.
+fn next_steps(plan: &mut FilePlan, found: &[Replacement], missing: &[Missing<'_>]) {
+    let mut vars: Vec<(&str, bool)> = found
+        .iter()
+        .map(|r| (r.env.as_str(), r.list))
+        .chain(missing.iter().map(|m| (m.env.as_str(), m.list)))
+        .collect();
+    vars.sort();
+    vars.dedup();
+    for (name, list) in vars {
+        plan.next_steps.push(if list {
+            format!(
+                "set {name} in production to a comma-separated list of long random keys without commas (the \
+                 first signs, all verify); without it the app stops at start, and NODE_ENV must be production \
+                 there (elsewhere a random value is used until the app restarts)"
+            )
+        } else {
+            format!(
+                "set {name} in production to a long random value (e.g. `openssl rand -hex 32`); without it the \
+                 app stops at start, and NODE_ENV must be production there (elsewhere a random value is used \
+                 until the app restarts)"
+            )
+        });
+    }
+    if !found.is_empty() {
+        plan.next_steps.push(
+            "the secrets that were in the code are still in the git history: treat them as leaked and use new \
+             values (users are logged out once)"
+                .to_string(),
+        );
+    }
+}
+
+/// Replaces each literal secret by its read of the environment (`read(variable, list)`), and returns the `const`
+/// statements to add at the top level for the JWT secrets written inside functions.
+fn replace_literals(
+    cx: &FileContext<'_>,
+    plan: &mut FilePlan,
+    found: &[Replacement],
+    names: &mut NewNames<'_>,
+    read: &dyn Fn(&str, bool) -> String,
+) -> Vec<String> {
+    let facts = cx.facts;
+    // A JWT secret read inside a function (`jwt.sign(payload, 'literal')` in a route) would be checked only when
+    // the function runs: in production without the variable the app would start and then fail requests. It is
+    // read once at the top level instead (`const jwtSecret = requiredSecret('JWT_SECRET');`), so the app stops at
+    // start. (Session and cookie secrets are read where the middleware is set up, at start.)
+    let in_function =
+        |range: &Range<usize>| facts.functions.iter().any(|f| f.body.start <= range.start && range.end <= f.body.end);
+    // Top-level constants of the file that now hold a variable's value (`const JWT_SECRET = 'x'` replaced at its
+    // declaration) serve too.
+    let constants: Vec<(String, String)> = found
+        .iter()
+        .filter_map(|r| {
+            let decl = facts
+                .declarations
+                .iter()
+                .find(|d| d.top_level && d.kind == "const" && d.init.as_ref().is_some_and(|i| i.range() == r.range))?;
+            // (Not when a function declares the name again: it would read its own.)
+            if facts.declarations.iter().filter(|d| d.name == decl.name).count() > 1 {
+                return None;
+            }
+            Some((decl.name.clone(), read(&r.env, r.list)))
+        })
+        .collect();
+    let mut top_level: Vec<(String, String)> = Vec::new();
+    for r in found {
+        let read = read(&r.env, r.list);
+        let text = if r.at_top_level && in_function(&r.range) {
+            match constants.iter().chain(&top_level).find(|(_, value)| *value == read) {
+                Some((name, _)) => name.clone(),
+                None => {
+                    let name = names.pick(&camel_case(&r.env), &[]);
+                    top_level.push((name.clone(), read));
+                    name
+                }
+            }
+        } else {
+            read
+        };
+        plan.edits.push(Edit::replace(r.range.clone(), text));
+    }
+    let semi = if facts.style.semicolons { ";" } else { "" };
+    top_level.iter().map(|(name, value)| format!("const {name} = {value}{semi}")).collect()
 }
 
 /// `jwtSecret` for `JWT_SECRET`: the name of the constant that holds a variable's value.
