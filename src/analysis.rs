@@ -176,7 +176,11 @@ pub struct MemberCall {
 pub const TRACKED_PROPERTIES: [&str; 9] =
     ["headerSent", "accepted", "acceptedLanguages", "acceptedCharsets", "router", "host", "params", "query", "mime"];
 
-/// `object.property` for one of [`TRACKED_PROPERTIES`].
+/// Properties whose assignments (`opts.secretOrKey = 'secret'`, passport-jwt's documented way to give its secret)
+/// are recorded as [`PropertyRead`]s named `property=`, with the range of the assigned value.
+pub const TRACKED_ASSIGNMENTS: [&str; 1] = ["secretOrKey"];
+
+/// `object.property` for one of [`TRACKED_PROPERTIES`] (or an assignment to one of [`TRACKED_ASSIGNMENTS`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PropertyRead {
     /// The object as a path, when it is one.
@@ -1305,6 +1309,16 @@ impl Visit for Collector<'_> {
     fn visit_assign_expr(&mut self, a: &AssignExpr) {
         if let AssignTarget::Simple(SimpleAssignTarget::Member(m)) = &a.left {
             self.query_write(m);
+            match &m.prop {
+                MemberProp::Ident(p) if a.op == AssignOp::Assign && TRACKED_ASSIGNMENTS.contains(&p.sym.as_ref()) => {
+                    self.property_reads.push(PropertyRead {
+                        object: self.path_of(&m.obj),
+                        property: format!("{}=", p.sym),
+                        range: range_of(&*a.right),
+                    });
+                }
+                _ => {}
+            }
         }
         a.visit_children_with(self);
     }

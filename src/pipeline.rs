@@ -10,6 +10,7 @@ use rayon::prelude::*;
 
 use crate::analysis::analyse_tracking;
 use crate::analysis::FileFacts;
+use crate::client_cookies::ClientCookies;
 use crate::discover::display_path;
 use crate::early_errors::{self, EarlyError};
 use crate::edit::{self, Edit};
@@ -143,8 +144,15 @@ fn run_on_this_thread(
     result.errors.extend(found.errors);
 
     let manifests = ManifestIndex::build(found.sources.iter().chain(&found.views), root);
-    let projects = build_projects(&manifests, &found.manifests, &found.views, root, &mut result.errors);
-    let no_project = Project::default();
+    let mut projects = build_projects(&manifests, &found.manifests, &found.views, root, &mut result.errors);
+    let client_cookies = std::sync::Arc::new(ClientCookies::scan(
+        found.sources.iter().chain(&found.views).chain(&found.components),
+        root,
+    ));
+    for project in projects.values_mut() {
+        project.client_cookies = std::sync::Arc::clone(&client_cookies);
+    }
+    let no_project = Project { client_cookies: std::sync::Arc::clone(&client_cookies), ..Project::default() };
 
     let mut needles: Vec<String> =
         transforms.iter().flat_map(|t| t.watch().iter().filter_map(|w| w.needle())).collect();
@@ -211,7 +219,6 @@ fn run_on_this_thread(
         })
         .collect();
     let mut project_links = links::link(&inputs, &resolver);
-    let mut projects = projects;
     for (manifest, tsconfig) in tsconfigs {
         if let Some(project) = projects.get_mut(&manifest) {
             project.ts_before_es2018 = tsconfig.target_before_es2018();
@@ -864,6 +871,7 @@ fn build_projects(
                 instances: Vec::new(),
                 nested_query: None,
                 ts_before_es2018: false,
+                client_cookies: Default::default(),
             },
         );
     }

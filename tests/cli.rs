@@ -389,12 +389,16 @@ const {{ RedisStore }} = require('connect-redis');
 const {{ createClient }} = require('redis');
 
 function requiredSecret(name) {{
-  const value = process.env[name];
-  if (value) return value;
-  if (process.env.NODE_ENV === 'production') {{
-    throw new Error(`${{name}} must be set in production`);
+  let value = process.env[name];
+  if (!value) {{
+    if (process.env.NODE_ENV === 'production') {{
+      throw new Error(`${{name}} must be set in production`);
+    }}
+    value = require('crypto').randomBytes(32).toString('hex');
+    process.env[name] = value;
+    console.warn(`${{name}} is not set: using a random value until the app restarts`);
   }}
-  return `dev-only-${{name.toLowerCase()}}`;
+  return value;
 }}
 
 const app = express();
@@ -1652,7 +1656,7 @@ fn node_modules_that_git_tracks_are_hardened_and_installed_ones_are_not() {
     let out = run(project.path(), &["--only", "secrets", "--write"]);
 
     assert_eq!(out.code, 0, "{out:?}");
-    assert_eq!(out.stdout, "wrote packages/node_modules/@acme/server/index.js (secrets; +10 -1)\n");
+    assert_eq!(out.stdout, "wrote packages/node_modules/@acme/server/index.js (secrets; +14 -1)\n");
     assert!(project.read(server).contains(MOVED_SECRET));
     assert_eq!(project.read("packages/node_modules/@acme/server/scratch.js"), FIXED_SECRET_JS, "untracked");
     assert_eq!(project.read("node_modules/x/index.js"), FIXED_SECRET_JS, "an installed package");
