@@ -70,30 +70,45 @@ fn write_case(dir: &Path, case: &Case) {
     std::fs::write(dir.join("app.js"), app).expect("write");
 }
 
-/// Fixes the case and resolves its tree; returns what went wrong, if anything.
-fn check(root: &Path, case: &Case) -> Result<(), String> {
+/// Writes the case under `root`, fixes it (with `flags` too) and returns its folder and the package.json written.
+fn fix(root: &Path, case: &Case, flags: &[&str]) -> Result<(std::path::PathBuf, serde_json::Value), String> {
     let dir = root.join(case.name);
     write_case(&dir, case);
-    let out = express_harden(&dir, &["--write", "--only", "session-store", "--color", "never", "app.js"]);
+    let args: Vec<&str> =
+        flags.iter().copied().chain(["--write", "--only", "session-store", "--color", "never", "app.js"]).collect();
+    let out = express_harden(&dir, &args);
     if out.status.code() != Some(0) {
         return Err(format!("express-harden failed: {}", String::from_utf8_lossy(&out.stderr)));
     }
-    let manifest: serde_json::Value =
+    let manifest =
         serde_json::from_str(&std::fs::read_to_string(dir.join("package.json")).expect("read")).expect("json");
+    Ok((dir, manifest))
+}
+
+/// `npm install --package-lock-only --ignore-scripts` in `dir`: the tree npm resolves from the registry.
+fn resolve(dir: &Path) -> Result<(), String> {
+    let npm = Command::new("npm")
+        .args(["install", "--package-lock-only", "--ignore-scripts", "--no-audit", "--no-fund"])
+        .current_dir(dir)
+        .output()
+        .expect("npm must be installed (scripts/test.sh installs it)");
+    if npm.status.success() {
+        Ok(())
+    } else {
+        Err(format!("npm could not resolve the tree:\n{}", String::from_utf8_lossy(&npm.stderr)))
+    }
+}
+
+/// Fixes the case and resolves its tree; returns what went wrong, if anything.
+fn check(root: &Path, case: &Case) -> Result<(), String> {
+    let (dir, manifest) = fix(root, case, &[])?;
     for (package, spec) in case.expect {
         let written = manifest["dependencies"][package].as_str().unwrap_or("(missing)");
         if written != *spec {
             return Err(format!("{package} {written}, expected {spec}"));
         }
     }
-    let npm = Command::new("npm")
-        .args(["install", "--package-lock-only", "--ignore-scripts", "--no-audit", "--no-fund"])
-        .current_dir(&dir)
-        .output()
-        .expect("npm must be installed (scripts/test.sh installs it)");
-    if !npm.status.success() {
-        return Err(format!("npm could not resolve the tree:\n{}", String::from_utf8_lossy(&npm.stderr)));
-    }
+    resolve(&dir)?;
     let Some(node) = case.node else { return Ok(()) };
     // Every package of the tree runs on the project's Node.
     let target = Range::parse(node).expect("range");
@@ -171,30 +186,15 @@ fn latest_reads_the_table_from_the_registry() {
         client: "",
         expect: &[],
     };
-    let dir = tmp.path().join(case.name);
-    write_case(&dir, &case);
-    let out = express_harden(&dir, &["--latest", "--write", "--only", "session-store", "--color", "never", "app.js"]);
-    assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
-    let manifest: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("package.json")).expect("read")).expect("json");
+    let (_, manifest) = fix(tmp.path(), &case, &["--latest"]).expect("fixed");
     // connect-mongo 4.6.0 is the last 4.x: the one whose peer takes mongodb 4.
     assert_eq!(manifest["dependencies"]["connect-mongo"], "^4.6.0", "{manifest}");
 
     let plain = Case { name: "latest-default", dependency: None, node: None, client: "", expect: &[] };
-    let dir = tmp.path().join(plain.name);
-    write_case(&dir, &plain);
-    let out = express_harden(&dir, &["--latest", "--write", "--only", "session-store", "--color", "never", "app.js"]);
-    assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
-    let manifest: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("package.json")).expect("read")).expect("json");
+    let (dir, manifest) = fix(tmp.path(), &plain, &["--latest"]).expect("fixed");
     let store = manifest["dependencies"]["connect-redis"].as_str().unwrap_or_default();
     let client = manifest["dependencies"]["redis"].as_str().unwrap_or_default();
     // On the default Node 20: connect-redis 10 needs 22, so the newest 9.x, with the newest redis that runs on 20.
     assert!(store.starts_with("^9.") && client.starts_with('^'), "{manifest}");
-    let npm = Command::new("npm")
-        .args(["install", "--package-lock-only", "--ignore-scripts", "--no-audit", "--no-fund"])
-        .current_dir(&dir)
-        .output()
-        .expect("npm");
-    assert!(npm.status.success(), "{}", String::from_utf8_lossy(&npm.stderr));
+    resolve(&dir).expect("resolves");
 }
