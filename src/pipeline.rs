@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use rustc_hash::FxHashMap as HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
@@ -146,14 +147,6 @@ fn run_on_this_thread(
 
     let manifests = ManifestIndex::build(found.sources.iter().chain(&found.views), root);
     let mut projects = build_projects(&manifests, &found.manifests, &found.views, root, &mut result.errors);
-    let client_cookies = std::sync::Arc::new(ClientCookies::scan(
-        found.sources.iter().chain(&found.views).chain(&found.components),
-        root,
-    ));
-    for project in projects.values_mut() {
-        project.client_cookies = std::sync::Arc::clone(&client_cookies);
-    }
-    let no_project = Project { client_cookies: std::sync::Arc::clone(&client_cookies), ..Project::default() };
 
     let mut needles: Vec<String> =
         transforms.iter().flat_map(|t| t.watch().iter().filter_map(|w| w.needle())).collect();
@@ -169,14 +162,25 @@ fn run_on_this_thread(
         transforms.iter().filter(|t| t.phase() == Phase::Migration).map(|t| t.info().id).collect();
 
     // First pass: every file the prefilter keeps is parsed and analysed.
-    let scan = |path: &PathBuf, needles: Option<&[&str]>| {
+    // Client code that reads cookies, met while the sources are read (res-cookie must not make them httpOnly).
+    let client_code: Mutex<Vec<(PathBuf, String)>> = Mutex::default();
+    let scan = |path: &PathBuf, needles: Option<&[&str]>, client: Option<&Mutex<Vec<(PathBuf, String)>>>| {
         // One file must never cost the run: a panic while reading it (a bug here or in the parser) leaves that file
         // alone, named, and the others go on.
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| scan_file(path, needles, &tracked, options)))
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| scan_file(path, needles, client, &tracked, options)))
             .unwrap_or_else(|_| Scan::Failed(Box::new(Planned::failed(path, ErrorKind::Internal))))
     };
     timings.phase("discovery and manifests");
-    let mut scans: Vec<Scan> = found.sources.par_iter().map(|path| scan(path, Some(&needles))).collect();
+    let mut scans: Vec<Scan> =
+        found.sources.par_iter().map(|path| scan(path, Some(&needles), Some(&client_code))).collect();
+    let client_cookies = std::sync::Arc::new(
+        ClientCookies::scan(found.views.iter().chain(&found.components), root)
+            .with(client_code.into_inner().unwrap_or_else(|e| e.into_inner())),
+    );
+    for project in projects.values_mut() {
+        project.client_cookies = std::sync::Arc::clone(&client_cookies);
+    }
+    let no_project = Project { client_cookies: std::sync::Arc::clone(&client_cookies), ..Project::default() };
     timings.phase("first pass (prefilter, parse, analyse)");
     // Then the modules they import, even those that name nothing the prefilter looks for (controllers, options
     // objects, database clients), until no analysed file imports an unread one.
@@ -205,7 +209,7 @@ fn run_on_this_thread(
             .into_iter()
             .collect::<Vec<_>>()
             .into_par_iter()
-            .map(|i| (i, scan(&found.sources[i], None)))
+            .map(|i| (i, scan(&found.sources[i], None, None)))
             .collect();
         frontier = newly.iter().filter(|(_, s)| matches!(s, Scan::Analysed(_))).map(|(i, _)| *i).collect();
         for (i, s) in newly {
@@ -377,7 +381,7 @@ fn run_on_this_thread(
         let replanned: Vec<(usize, Planned)> = again
             .into_par_iter()
             .map(|i| {
-                let replanned = match scan_file(&found.sources[i], None, &tracked, options) {
+                let replanned = match scan_file(&found.sources[i], None, None, &tracked, options) {
                     Scan::Analysed(analysed) => {
                         let (file, facts) = *analysed;
                         plan_one(i, file, facts, true)
@@ -543,7 +547,21 @@ fn workspace_packages(projects: &HashMap<PathBuf, Project>) -> Vec<(String, Path
 
 /// Reads, parses and analyses one source file (when it mentions one of `needles`, if given). Errors stay with the
 /// file; they never stop the run.
-fn scan_file(path: &Path, needles: Option<&[&str]>, tracked: &[&str], options: &Options) -> Scan {
+/// The first pass over one source file. With `client`, a file that uses a client-side cookie API is recorded there
+/// (whatever the prefilter and the size limit say: client code is rarely the server's).
+fn scan_file(
+    path: &Path,
+    needles: Option<&[&str]>,
+    client: Option<&Mutex<Vec<(PathBuf, String)>>>,
+    tracked: &[&str],
+    options: &Options,
+) -> Scan {
+    let record_client = |bytes: &[u8]| {
+        if let Some(client) = client.filter(|_| crate::client_cookies::is_client_code(bytes)) {
+            let text = String::from_utf8_lossy(bytes).into_owned();
+            client.lock().unwrap_or_else(|e| e.into_inner()).push((path.to_path_buf(), text));
+        }
+    };
     let failed = |error: FileError, parsed: bool| {
         Scan::Failed(Box::new(Planned { error: Some(error), parsed, ..Planned::default() }))
     };
@@ -551,8 +569,17 @@ fn scan_file(path: &Path, needles: Option<&[&str]>, tracked: &[&str], options: &
     // Not read at all above the size limit: a bundle or generated code (like Biome's files.maxSize), named.
     let limit = options.max_file_size.0;
     let bytes = match crate::fsread::read(path, limit, options.root.as_deref()) {
-        Ok(bytes) => bytes,
+        Ok(bytes) => {
+            record_client(&bytes);
+            bytes
+        }
         Err(crate::fsread::ReadError::TooLarge { size, .. }) => {
+            // (A client bundle bigger than the limit may still read a cookie: looked at, not analysed.)
+            if client.is_some() {
+                if let Ok(bytes) = crate::fsread::read(path, crate::fsread::SOURCE_LIMIT, options.root.as_deref()) {
+                    record_client(&bytes);
+                }
+            }
             let message = format!(
                 "not analysed: {} is over the {} limit for one source file (a bundle or generated code, most likely); \
                  to include it, pass --max-file-size {} or set \"maxFileSize\" in express-harden.json",
