@@ -250,7 +250,8 @@ fn mounted(cx: &FileContext<'_>, app: &ExpressApp) -> bool {
     })
 }
 
-/// `helmet()` or, when the views load resources from other hosts, `helmet({ contentSecurityPolicy: { directives } })`.
+/// `helmet()` or, when the views load resources from other hosts or run inline code, `helmet({ contentSecurityPolicy:
+/// { directives } })`.
 fn helmet_call(name: &str, directives: &[(String, Vec<String>)], quote: char) -> Box<swc_ecma_ast::Expr> {
     if directives.is_empty() {
         return codegen::call(codegen::ident_expr(name), vec![]);
@@ -361,38 +362,67 @@ fn report_partial(cx: &FileContext<'_>, plan: &mut FilePlan, app: &ExpressApp, a
 }
 
 fn report_views(cx: &FileContext<'_>, plan: &mut FilePlan, app: &ExpressApp, directives: &[(String, Vec<String>)]) {
-    let mut inline = Vec::new();
+    let mut hashed = Vec::new();
+    let mut varying = Vec::new();
+    let mut handlers = Vec::new();
     let mut hosts = BTreeSet::new();
     for (path, scan) in &cx.project.views {
         for code in &scan.inline {
-            let what = match code.kind {
-                views::InlineKind::Script => "inline <script>",
-                views::InlineKind::EventHandler => "inline event handler",
-                views::InlineKind::JavascriptUrl => "javascript: URL",
-            };
-            inline.push(format!("{}:{} ({what})", display_path(path), code.line));
+            let at = format!("{}:{}", display_path(path), code.line);
+            match (code.kind, &code.hash) {
+                (views::InlineKind::Script, Some(_)) => hashed.push(at),
+                (views::InlineKind::Script, None) => varying.push(format!("{at} (inline <script> whose text varies)")),
+                (views::InlineKind::JavascriptUrl, _) => varying.push(format!("{at} (javascript: URL)")),
+                (views::InlineKind::EventHandler, _) => handlers.push(at),
+            }
         }
         for ext in &scan.external {
             hosts.insert((ext.origin.clone(), display_path(path)));
         }
     }
-    if !inline.is_empty() {
+    if !hashed.is_empty() && varying.is_empty() {
+        plan.findings.push(cx.finding(
+            "csp-hashes",
+            app.creation.start,
+            format!(
+                "the Content-Security-Policy allows the inline scripts at {} by their hashes in scriptSrc: after a \
+                 change to one of them, put its new hash there (the browser console names it), or move the scripts \
+                 into files served by the app and drop the hashes",
+                hashed.join(", ")
+            ),
+        ));
+    }
+    if !varying.is_empty() {
         plan.findings.push(cx.finding(
             "csp-inline",
             app.creation.start,
             format!(
-                "helmet's default Content-Security-Policy blocks inline scripts and event handlers, used at {}; \
-                 move them into script files served by the app, or allow them with hashes or a nonce in scriptSrc",
-                inline.join(", ")
+                "helmet's default Content-Security-Policy would block the inline code at {}{}, so scriptSrc allows \
+                 'unsafe-inline'; to tighten it, move that code into script files served by the app (or give each \
+                 inline script a per-response nonce) and remove 'unsafe-inline'",
+                varying.join(", "),
+                if hashed.is_empty() { String::new() } else { format!(" and {}", hashed.join(", ")) }
             ),
         ));
     }
-    if !directives.is_empty() {
-        let allowed: BTreeSet<&str> = directives
-            .iter()
-            .flat_map(|(_, sources)| sources.iter().map(String::as_str))
-            .filter(|s| s.contains("://"))
-            .collect();
+    if !handlers.is_empty() {
+        plan.findings.push(cx.finding(
+            "csp-inline",
+            app.creation.start,
+            format!(
+                "helmet's default Content-Security-Policy would block the inline event handlers at {}, so \
+                 scriptSrcAttr allows 'unsafe-inline'; to tighten it, attach them with addEventListener in a script \
+                 file and remove scriptSrcAttr",
+                handlers.join(", ")
+            ),
+        ));
+    }
+    let allowed: BTreeSet<&str> = directives
+        .iter()
+        .flat_map(|(_, sources)| sources.iter().map(String::as_str))
+        .filter(|s| s.contains("://"))
+        .collect();
+    if !allowed.is_empty() {
         let files: BTreeSet<&str> =
             hosts.iter().filter(|(o, _)| allowed.contains(o.as_str())).map(|(_, f)| f.as_str()).collect();
         plan.findings.push(cx.finding(

@@ -1,0 +1,222 @@
+//! HTML that the app's code builds and sends (`res.send('<script>...</script>')`, template literals, strings joined
+//! with `+`): its inline scripts and event handlers meet the Content-Security-Policy as a view's do.
+//!
+//! Each string or template literal that holds markup is scanned with the views' HTML scanner ([`views::scan_view`]),
+//! its lines counted from the literal's. What the code puts into the markup at run time (`${name}`, `'<p>' + name`)
+//! is unknown: it stands as a template fragment, so a script with such a part is one whose text varies (no hash).
+
+use swc_ecma_ast::{BinExpr, BinaryOp, Expr, Lit, Str, TaggedTpl, Tpl};
+use swc_ecma_visit::{Visit, VisitWith};
+
+use crate::parse::{parse, range_of};
+use crate::source::SourceFile;
+use crate::views::{self, ViewScan};
+
+/// What stands for a part of the markup only known at run time: a template fragment to the scanner.
+const RUNTIME_PART: &str = "<%%>";
+
+/// Whether the text may hold markup with inline code: the cheap test before a file is parsed for it.
+fn may_hold_inline_code(code: &str) -> bool {
+    let lower = code.to_ascii_lowercase();
+    lower.contains("<script") || lower.contains("javascript:") || has_handler_attribute(lower.as_bytes())
+}
+
+/// ` onclick=` and the like: `on`, letters, optional spaces, `=`, after a space or quote.
+fn has_handler_attribute(b: &[u8]) -> bool {
+    memchr::memmem::find_iter(b, b"on").any(|i| {
+        if i == 0 || !(b[i - 1].is_ascii_whitespace() || b[i - 1] == b'"' || b[i - 1] == b'\'') {
+            return false;
+        }
+        let mut j = i + 2;
+        while j < b.len() && b[j].is_ascii_lowercase() {
+            j += 1;
+        }
+        while j < b.len() && b[j] == b' ' {
+            j += 1;
+        }
+        j > i + 2 && b.get(j) == Some(&b'=')
+    })
+}
+
+/// The inline code of the markup `file`'s literals build (only inline code: an origin in a string is too often not a
+/// resource the page loads). `None` when there is none, or the file does not parse (it is reported elsewhere).
+#[must_use]
+pub fn scan(file: &SourceFile) -> Option<ViewScan> {
+    if !may_hold_inline_code(&file.code) {
+        return None;
+    }
+    let parsed = parse(file, &file.code).ok()?;
+    let mut collector = Collector { file, out: ViewScan::default() };
+    parsed.program.visit_with(&mut collector);
+    let mut out = collector.out;
+    out.inline.sort_by_key(|c| c.line);
+    (!out.inline.is_empty()).then_some(out)
+}
+
+struct Collector<'a> {
+    file: &'a SourceFile,
+    out: ViewScan,
+}
+
+impl Collector<'_> {
+    /// Scans the markup `text` of the literal that starts at `at`.
+    fn markup(&mut self, text: &str, at: usize) {
+        if !text.contains('<') {
+            return;
+        }
+        let scan = views::scan_view(std::path::Path::new("code.html"), text);
+        let (line, _) = self.file.line_col(at);
+        self.out.inline.extend(scan.inline.into_iter().map(|mut c| {
+            c.line += line - 1;
+            c
+        }));
+    }
+
+    /// `'<p>' + name + '</p>'`: the parts of a chain of `+`, literal text or a run-time part, when one is a string.
+    fn joined(bin: &BinExpr) -> Option<String> {
+        let mut list = Vec::new();
+        operands(bin, &mut list);
+        let mut any_string = false;
+        let mut text = String::new();
+        for part in list {
+            match part {
+                Expr::Lit(Lit::Str(s)) => {
+                    any_string = true;
+                    text.push_str(&string_value(s));
+                }
+                Expr::Tpl(t) => {
+                    any_string = true;
+                    text.push_str(&template_text(t));
+                }
+                _ => text.push_str(RUNTIME_PART),
+            }
+        }
+        any_string.then_some(text)
+    }
+}
+
+fn string_value(s: &Str) -> String {
+    s.value.to_string_lossy().into_owned()
+}
+
+/// A template literal's text as it is at run time, each `${}` a run-time part.
+fn template_text(t: &Tpl) -> String {
+    let mut text = String::new();
+    for (i, quasi) in t.quasis.iter().enumerate() {
+        if i > 0 {
+            text.push_str(RUNTIME_PART);
+        }
+        match &quasi.cooked {
+            Some(cooked) => text.push_str(&cooked.to_string_lossy()),
+            None => text.push_str(RUNTIME_PART),
+        }
+    }
+    text
+}
+
+impl Visit for Collector<'_> {
+    fn visit_bin_expr(&mut self, bin: &BinExpr) {
+        if bin.op == BinaryOp::Add {
+            if let Some(text) = Self::joined(bin) {
+                self.markup(&text, range_of(bin).start);
+                // The literals were scanned as part of the whole; the other parts may hold markup of their own.
+                let mut list = Vec::new();
+                operands(bin, &mut list);
+                for part in list {
+                    match part {
+                        Expr::Lit(Lit::Str(_)) => {}
+                        Expr::Tpl(t) => t.exprs.iter().for_each(|e| e.visit_with(self)),
+                        other => other.visit_with(self),
+                    }
+                }
+                return;
+            }
+        }
+        bin.visit_children_with(self);
+    }
+
+    fn visit_str(&mut self, s: &Str) {
+        self.markup(&string_value(s), range_of(s).start);
+    }
+
+    fn visit_tpl(&mut self, t: &Tpl) {
+        self.markup(&template_text(t), range_of(t).start);
+        for e in &t.exprs {
+            e.visit_with(self);
+        }
+    }
+
+    fn visit_tagged_tpl(&mut self, t: &TaggedTpl) {
+        // html`...` and the like: the tag may escape what goes in, not the literal markup around it.
+        self.visit_tpl(&t.tpl);
+    }
+}
+
+/// The operands of a chain of `+` (through parentheses), in order.
+fn operands<'e>(bin: &'e BinExpr, out: &mut Vec<&'e Expr>) {
+    for side in [&bin.left, &bin.right] {
+        match &**side {
+            Expr::Bin(b) if b.op == BinaryOp::Add => operands(b, out),
+            Expr::Paren(p) => match &*p.expr {
+                Expr::Bin(b) if b.op == BinaryOp::Add => operands(b, out),
+                other => out.push(other),
+            },
+            other => out.push(other),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::views::InlineKind;
+    use std::path::PathBuf;
+
+    fn scan_js(code: &str) -> Vec<(usize, InlineKind, Option<String>)> {
+        let file = SourceFile::new(PathBuf::from("routes.js"), code.to_string());
+        scan(&file).map(|s| s.inline.into_iter().map(|c| (c.line, c.kind, c.hash)).collect()).unwrap_or_default()
+    }
+
+    #[test]
+    fn string_with_a_fixed_script_is_hashed() {
+        let got = scan_js("app.get('/', (req, res) => {\n  res.send('<p>x</p><script>go()</script>');\n});\n");
+        assert_eq!(got, vec![(2, InlineKind::Script, Some(views::csp_hash("go()")))]);
+    }
+
+    #[test]
+    fn escapes_are_read_as_the_runtime_string() {
+        let got = scan_js("res.send(\"<script>a()\\nb()</script>\");");
+        assert_eq!(got, vec![(1, InlineKind::Script, Some(views::csp_hash("a()\nb()")))]);
+    }
+
+    #[test]
+    fn template_literal_lines_and_runtime_parts() {
+        let code = "res.send(`<html>\n<body>\n<button onclick=\"save()\">s</button>\n<script>const id = ${id};</script>\n<script>ready()</script>`);";
+        let got = scan_js(code);
+        assert_eq!(
+            got,
+            vec![
+                (3, InlineKind::EventHandler, None),
+                (4, InlineKind::Script, None),
+                (5, InlineKind::Script, Some(views::csp_hash("ready()"))),
+            ]
+        );
+    }
+
+    #[test]
+    fn concatenation_is_one_piece_of_markup() {
+        let got = scan_js("res.send('<script>var user = ' + JSON.stringify(user) + ';</script>');");
+        assert_eq!(got, vec![(1, InlineKind::Script, None)]);
+        let got = scan_js("const a = '<a href=\"javascript:void(0)\">' + label + '</a>';");
+        assert_eq!(got, vec![(1, InlineKind::JavascriptUrl, None)]);
+    }
+
+    #[test]
+    fn code_without_markup_is_not_parsed() {
+        assert!(!may_hold_inline_code("const a = 'on the road'; x.on('data', f);"));
+        assert!(may_hold_inline_code("x = '<b onclick=\"f()\">'"));
+        assert!(scan_js("const s = '<p>only text</p>'; const on = 1;").is_empty());
+        // Not valid JavaScript: nothing rather than a panic.
+        assert!(scan_js("res.send('<script>x</script>' +").is_empty());
+    }
+}
