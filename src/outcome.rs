@@ -10,9 +10,19 @@ use crate::fsread::ReadError;
 use crate::manifest::DepSection;
 use crate::transform::Finding;
 
-/// The kinds of findings the engine itself reports, outside any transform: rule and one-line description.
-pub const ENGINE_RULES: [(&str, &str); 1] =
-    [("engine/no-manifest", "A change needs a package, but no package.json was found above the file to add it to.")];
+/// The kinds of findings the engine itself reports, outside any transform: rule, one-line description and severity.
+pub const ENGINE_RULES: [(&str, &str, crate::transform::Severity); 2] = [
+    (
+        "engine/no-manifest",
+        "A change needs a package, but no package.json was found above the file to add it to.",
+        crate::transform::Severity::Warning,
+    ),
+    (
+        crate::ignore::RULE,
+        "A change was not made because an express-harden-ignore comment on the line above asks so.",
+        crate::transform::Severity::Info,
+    ),
+];
 
 /// A file the run would change.
 #[derive(Debug, Clone)]

@@ -603,6 +603,14 @@ fn plan_file(
     for (index, phase) in phases.iter().enumerate() {
         let current = rewritten.as_ref().unwrap_or(&file);
         let mut plan = FilePlan::default();
+        let ignores = crate::ignore::find(current, &current_facts.comments);
+        // Insertions up to here are what other code needs (imports, helpers): see `ignore::apply`.
+        let support_end = current_facts
+            .top_level_imports
+            .last()
+            .map(|r| r.end)
+            .or(current_facts.first_statement)
+            .unwrap_or(0);
         for transform in transforms.iter().filter(|t| t.phase() == *phase) {
             // The engine attributes what the transform planned: transforms never pass their id around.
             let id = transform.info().id;
@@ -620,6 +628,9 @@ fn plan_file(
             plan.dependencies[before.1..].iter_mut().for_each(|d| d.transform = id);
             plan.findings[before.2..].iter_mut().for_each(|f| f.transform = id);
             plan.new_objects[before.3..].iter_mut().for_each(|p| p.transform = id);
+            if !ignores.is_empty() {
+                crate::ignore::apply(current, &ignores, id, &mut plan, (before.0, before.3, before.1), support_end);
+            }
         }
         // The parts several transforms planned for one new object become one object literal.
         plan.edits.extend(crate::objects::new_object_edits(&current.code, &plan.new_objects, &current_facts.style));

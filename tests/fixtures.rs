@@ -463,7 +463,7 @@ fn known_rules() -> &'static BTreeSet<String> {
                 let info = t.info();
                 info.findings.keys().map(|name| format!("{}/{name}", info.id)).collect::<Vec<_>>()
             })
-            .chain(express_harden::outcome::ENGINE_RULES.iter().map(|(rule, _)| rule.to_string()))
+            .chain(express_harden::outcome::ENGINE_RULES.iter().map(|(rule, _, _)| rule.to_string()))
             .collect()
     })
 }

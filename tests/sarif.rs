@@ -248,6 +248,7 @@ fn the_rules_are_those_of_the_selected_transforms() {
     let mut expected = vec!["helmet".to_string()];
     expected.extend(helmet.info().findings.keys().map(|kind| format!("helmet/{kind}")));
     expected.push("engine/no-manifest".to_string());
+    expected.push("engine/ignored".to_string());
     assert_eq!(ids, expected);
 }
 
