@@ -189,15 +189,24 @@ mod tests {
     fn ignores(code: &str) -> Vec<(Vec<String>, usize, String)> {
         let file = SourceFile::new(PathBuf::from("a.js"), code.to_string());
         let comments = parse(&file, &file.code).map(|p| p.comments).unwrap_or_default();
-        find(&file, &comments).into_iter().map(|i| (i.ids, i.line, file.code[i.target..i.covers.end].to_string())).collect()
+        find(&file, &comments)
+            .into_iter()
+            .map(|i| (i.ids, i.line, file.code[i.target..i.covers.end].to_string()))
+            .collect()
     }
 
     #[test]
     fn directive_forms() {
         assert_eq!(directive_ids("// express-harden-ignore"), Some(vec![]));
         assert_eq!(directive_ids("//express-harden-ignore res-cookie"), Some(vec!["res-cookie".to_string()]));
-        assert_eq!(directive_ids("/* express-harden-ignore helmet,res-cookie */"), Some(vec!["helmet".into(), "res-cookie".into()]));
-        assert_eq!(directive_ids("// express-harden-ignore: helmet -- embedded page"), Some(vec!["helmet".to_string()]));
+        assert_eq!(
+            directive_ids("/* express-harden-ignore helmet,res-cookie */"),
+            Some(vec!["helmet".into(), "res-cookie".into()])
+        );
+        assert_eq!(
+            directive_ids("// express-harden-ignore: helmet -- embedded page"),
+            Some(vec!["helmet".to_string()])
+        );
         assert_eq!(directive_ids("// express-harden-ignored"), None);
         assert_eq!(directive_ids("// see express-harden-ignore"), None);
         assert_eq!(directive_ids("/** express-harden-ignore */"), Some(vec![]));
@@ -205,7 +214,8 @@ mod tests {
 
     #[test]
     fn covers_the_statement_below_to_the_end_of_its_line() {
-        let code = "const a = 1;\n// express-harden-ignore res-cookie\nres.cookie('t', v, {\n  maxAge: 1,\n});\nnext();\n";
+        let code =
+            "const a = 1;\n// express-harden-ignore res-cookie\nres.cookie('t', v, {\n  maxAge: 1,\n});\nnext();\n";
         assert_eq!(
             ignores(code),
             vec![(vec!["res-cookie".to_string()], 2, "res.cookie('t', v, {\n  maxAge: 1,\n});\n".to_string())]

@@ -173,7 +173,9 @@ pub fn csp_directives<'a>(scans: impl IntoIterator<Item = &'a ViewScan>) -> Vec<
     }
     let mut directives: BTreeMap<&'static str, Vec<String>> = needed
         .into_iter()
-        .map(|(name, (defaults, origins))| (name, defaults.iter().copied().chain(origins).map(str::to_string).collect()))
+        .map(|(name, (defaults, origins))| {
+            (name, defaults.iter().copied().chain(origins).map(str::to_string).collect())
+        })
         .collect();
     if unsafe_script || !hashes.is_empty() {
         let (name, defaults) = directive(ResourceKind::Script);
