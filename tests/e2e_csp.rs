@@ -6,6 +6,7 @@
 
 mod common;
 
+use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -14,9 +15,8 @@ use common::{copy_app, express_harden, get, npm_ci, start_node, which};
 
 /// The DOM of `url` after its load event, as headless Chromium renders it (a fresh profile each time).
 fn dump_dom(url: &str) -> String {
-    let chromium = which("chromium");
     let profile = tempfile::tempdir().expect("profile dir");
-    let mut child = Command::new(chromium)
+    let mut child = Command::new(which("chromium"))
         .args([
             "--headless",
             "--no-sandbox",
@@ -33,26 +33,68 @@ fn dump_dom(url: &str) -> String {
         .stderr(Stdio::null())
         .spawn()
         .expect("start chromium");
+    // Read while it runs, so that a large page never fills the pipe.
+    let mut stdout = child.stdout.take().expect("stdout");
+    let reader = std::thread::spawn(move || {
+        let mut dom = String::new();
+        let _ = stdout.read_to_string(&mut dom);
+        dom
+    });
     let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        match child.try_wait().expect("wait for chromium") {
-            Some(_) => break,
-            None if Instant::now() > deadline => {
-                let _ = child.kill();
-                panic!("chromium did not finish loading {url} within 60 s");
-            }
-            None => std::thread::sleep(Duration::from_millis(100)),
+    while child.try_wait().expect("wait for chromium").is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("chromium did not finish loading {url} within 60 s");
         }
+        std::thread::sleep(Duration::from_millis(100));
     }
-    let out = child.wait_with_output().expect("chromium output");
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    reader.join().expect("chromium output")
 }
 
-/// The text of the element `<p id="{id}">` in a dumped DOM.
-fn text_of<'a>(dom: &'a str, id: &str) -> Option<&'a str> {
-    let open = format!("<p id=\"{id}\">");
-    let start = dom.find(&open)? + open.len();
-    Some(&dom[start..start + dom[start..].find("</p>")?])
+/// A page as the browser ran it: the Content-Security-Policy it was sent with, and the texts of `<p id="script">`
+/// and `<p id="handler">` (what its inline script and handler write) in the DOM after its load event.
+struct Loaded {
+    csp: String,
+    script: Option<String>,
+    handler: Option<String>,
+    dom: String,
+}
+
+/// Starts `server` of the app and loads `page` from it in Chromium.
+fn load(app: &Path, server: &str, page: &str) -> Loaded {
+    let node = start_node(app, server, &[]);
+    let csp = get(node.port, page, &[]).header("content-security-policy").unwrap_or_default().to_string();
+    let dom = dump_dom(&format!("http://127.0.0.1:{}{page}", node.port));
+    let text_of = |id: &str| {
+        let open = format!("<p id=\"{id}\">");
+        let start = dom.find(&open)? + open.len();
+        Some(dom[start..start + dom[start..].find("</p>")?].to_string())
+    };
+    Loaded { csp, script: text_of("script"), handler: text_of("handler"), dom }
+}
+
+/// Loads `page` served as before the change, as after it and under helmet's default policy (what the tool used to
+/// write): its inline script and handler write `ran` before and after the change (the response after it carrying
+/// each of `csp_has` and helmet's `default-src 'self'`), and neither runs under the default policy.
+fn check_page(app: &Path, page: &str, ran: (&str, &str), csp_has: &[&str]) {
+    let expect = |server: &str, want: (&str, &str)| {
+        let loaded = load(app, server, page);
+        assert_eq!(
+            (loaded.script.as_deref(), loaded.handler.as_deref()),
+            (Some(want.0), Some(want.1)),
+            "{page} served by {server} (Content-Security-Policy: {}): {}",
+            loaded.csp,
+            loaded.dom
+        );
+        loaded.csp
+    };
+    expect("server.before.js", ran);
+    let csp = expect("server.js", ran);
+    for part in csp_has.iter().chain(&["default-src 'self'"]) {
+        assert!(csp.contains(part), "{page}: {csp}");
+    }
+    expect("server.default.js", ("no", "no"));
 }
 
 /// Runs the tool on the app, installs it, and returns the fixed server.js.
@@ -84,28 +126,7 @@ fn inline_scripts_and_handlers_still_run_under_the_written_policy() {
     with_default_policy(&app, &fixed);
 
     for page in ["/", "/built"] {
-        let before = start_node(&app, "server.before.js", &[]);
-        let dom = dump_dom(&format!("http://127.0.0.1:{}{page}", before.port));
-        assert_eq!(text_of(&dom, "script"), Some("yes"), "{page} before the change: {dom}");
-        assert_eq!(text_of(&dom, "handler"), Some("yes"), "{page} before the change: {dom}");
-        drop(before);
-
-        let after = start_node(&app, "server.js", &[]);
-        let response = get(after.port, page, &[]);
-        let csp = response.header("content-security-policy").unwrap_or_default().to_string();
-        assert!(csp.contains("script-src 'self' 'sha256-"), "{page}: {csp}");
-        assert!(csp.contains("script-src-attr 'unsafe-inline'"), "{page}: {csp}");
-        assert!(csp.contains("default-src 'self'"), "{page}: {csp}");
-        let dom = dump_dom(&format!("http://127.0.0.1:{}{page}", after.port));
-        assert_eq!(text_of(&dom, "script"), Some("yes"), "{page} after the change ({csp}): {dom}");
-        assert_eq!(text_of(&dom, "handler"), Some("yes"), "{page} after the change ({csp}): {dom}");
-        drop(after);
-
-        // What a plain helmet() does to the same page: both are blocked.
-        let default = start_node(&app, "server.default.js", &[]);
-        let dom = dump_dom(&format!("http://127.0.0.1:{}{page}", default.port));
-        assert_eq!(text_of(&dom, "script"), Some("no"), "{page} under helmet's default policy: {dom}");
-        assert_eq!(text_of(&dom, "handler"), Some("no"), "{page} under helmet's default policy: {dom}");
+        check_page(&app, page, ("yes", "yes"), &["script-src 'self' 'sha256-", "script-src-attr 'unsafe-inline'"]);
     }
 }
 
@@ -118,22 +139,5 @@ fn a_script_carrying_request_data_still_runs_under_the_written_policy() {
     assert!(!fixed.contains("'sha256-"), "{fixed}");
     with_default_policy(&app, &fixed);
 
-    let page = "/?name=Ada";
-    let before = start_node(&app, "server.before.js", &[]);
-    let dom = dump_dom(&format!("http://127.0.0.1:{}{page}", before.port));
-    assert_eq!(text_of(&dom, "script"), Some("hello Ada"), "before the change: {dom}");
-    assert_eq!(text_of(&dom, "handler"), Some("bye Ada"), "before the change: {dom}");
-    drop(before);
-
-    let after = start_node(&app, "server.js", &[]);
-    let csp = get(after.port, page, &[]).header("content-security-policy").unwrap_or_default().to_string();
-    assert!(csp.contains("script-src 'self' 'unsafe-inline';"), "{csp}");
-    let dom = dump_dom(&format!("http://127.0.0.1:{}{page}", after.port));
-    assert_eq!(text_of(&dom, "script"), Some("hello Ada"), "after the change ({csp}): {dom}");
-    assert_eq!(text_of(&dom, "handler"), Some("bye Ada"), "after the change ({csp}): {dom}");
-    drop(after);
-
-    let default = start_node(&app, "server.default.js", &[]);
-    let dom = dump_dom(&format!("http://127.0.0.1:{}{page}", default.port));
-    assert_eq!(text_of(&dom, "script"), Some("no"), "under helmet's default policy: {dom}");
+    check_page(&app, "/?name=Ada", ("hello Ada", "bye Ada"), &["script-src 'self' 'unsafe-inline';"]);
 }

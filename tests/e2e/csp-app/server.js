@@ -1,12 +1,6 @@
 const path = require('path');
 const express = require('express');
 
-const port = process.env.PORT;
-if (!port) {
-  console.error('PORT is not set: run as PORT=3000 node server.js');
-  process.exit(1);
-}
-
 const app = express();
 
 // A page built in code around a fixed inline script and an inline handler.
@@ -18,6 +12,6 @@ app.get('/built', (req, res) => {
 
 app.use(express.static(path.join(__dirname, 'public')));
 
-app.listen(port, () => {
-  console.log(`listening on ${port}`);
+const server = app.listen(process.env.PORT || 3000, () => {
+  console.log(`listening on ${server.address().port}`);
 });
