@@ -1,11 +1,13 @@
-//! HTML that the app's code builds and sends (`res.send('<script>...</script>')`, template literals, strings joined
-//! with `+`): its inline scripts and event handlers meet the Content-Security-Policy as a view's do.
+//! What the app's code sends that helmet's headers must fit: the HTML it builds (`res.send('<script>...</script>')`,
+//! template literals, strings joined with `+`), whose inline scripts and event handlers meet the
+//! Content-Security-Policy as a view's do; and the `X-Frame-Options` header it sets itself (an app that decides
+//! who may frame it, as apps meant to be embedded do).
 //!
 //! Each string or template literal that holds markup is scanned with the views' HTML scanner ([`views::scan_view`]),
 //! its lines counted from the literal's. What the code puts into the markup at run time (`${name}`, `'<p>' + name`)
 //! is unknown: it stands as a template fragment, so a script with such a part is one whose text varies (no hash).
 
-use swc_ecma_ast::{BinExpr, BinaryOp, Expr, Lit, Str, TaggedTpl, Tpl};
+use swc_ecma_ast::{BinExpr, BinaryOp, CallExpr, Callee, Expr, Lit, MemberProp, Str, TaggedTpl, Tpl};
 use swc_ecma_visit::{Visit, VisitWith};
 
 use crate::parse::{parse, range_of};
@@ -38,24 +40,45 @@ fn has_handler_attribute(b: &[u8]) -> bool {
     })
 }
 
-/// The inline code of the markup `file`'s literals build (only inline code: an origin in a string is too often not a
-/// resource the page loads). `None` when there is none, or the file does not parse (it is reported elsewhere).
+/// The header that says who may put the app's pages in a frame.
+const FRAME_OPTIONS: &str = "x-frame-options";
+
+/// What one source file's code sends.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct CodeScan {
+    /// The inline code of the markup its literals build (only inline code: an origin in a string is too often not a
+    /// resource the page loads); `None` when there is none.
+    pub html: Option<ViewScan>,
+    /// The 1-based line of the first place it sets `X-Frame-Options` itself (`res.setHeader('X-Frame-Options', v)`,
+    /// `res.set(...)`, `res.header(...)`, `res.append(...)`).
+    pub sets_frame_options: Option<usize>,
+}
+
+/// What `file`'s code sends; `None` when it is nothing of the above, or the file does not parse (that is reported
+/// elsewhere).
 #[must_use]
-pub fn scan(file: &SourceFile) -> Option<ViewScan> {
-    if !may_hold_inline_code(&file.code) {
+pub fn scan(file: &SourceFile) -> Option<CodeScan> {
+    let frame_options = file.code.to_ascii_lowercase().contains(FRAME_OPTIONS);
+    if !frame_options && !may_hold_inline_code(&file.code) {
         return None;
     }
     let parsed = parse(file, &file.code).ok()?;
-    let mut collector = Collector { file, out: ViewScan::default() };
+    let mut collector = Collector { file, out: ViewScan::default(), frame_options: None };
     parsed.program.visit_with(&mut collector);
-    let mut out = collector.out;
-    out.inline.sort_by_key(|c| c.line);
-    (!out.inline.is_empty()).then_some(out)
+    let mut html = collector.out;
+    html.inline.sort_by_key(|c| c.line);
+    let found = CodeScan {
+        html: (!html.inline.is_empty()).then_some(html),
+        sets_frame_options: collector.frame_options.map(|at| file.line_col(at).0),
+    };
+    (found != CodeScan::default()).then_some(found)
 }
 
 struct Collector<'a> {
     file: &'a SourceFile,
     out: ViewScan,
+    /// Where the first call that sets X-Frame-Options starts.
+    frame_options: Option<usize>,
 }
 
 impl Collector<'_> {
@@ -115,6 +138,31 @@ fn template_text(t: &Tpl) -> String {
 }
 
 impl Visit for Collector<'_> {
+    fn visit_call_expr(&mut self, call: &CallExpr) {
+        let method = match &call.callee {
+            Callee::Expr(callee) => match &**callee {
+                Expr::Member(m) => match &m.prop {
+                    MemberProp::Ident(name) => Some(name.sym.as_str()),
+                    _ => None,
+                },
+                _ => None,
+            },
+            _ => None,
+        };
+        let header = call.args.first().and_then(|arg| match &*arg.expr {
+            Expr::Lit(Lit::Str(s)) => Some(string_value(s)),
+            _ => None,
+        });
+        if self.frame_options.is_none()
+            && call.args.len() >= 2
+            && matches!(method, Some("setHeader" | "set" | "header" | "append"))
+            && header.is_some_and(|h| h.eq_ignore_ascii_case(FRAME_OPTIONS))
+        {
+            self.frame_options = Some(range_of(call).start);
+        }
+        call.visit_children_with(self);
+    }
+
     fn visit_bin_expr(&mut self, bin: &BinExpr) {
         if bin.op == BinaryOp::Add {
             if let Some(text) = Self::joined(bin) {
@@ -174,7 +222,25 @@ mod tests {
 
     fn scan_js(code: &str) -> Vec<(usize, InlineKind, Option<String>)> {
         let file = SourceFile::new(PathBuf::from("routes.js"), code.to_string());
-        scan(&file).map(|s| s.inline.into_iter().map(|c| (c.line, c.kind, c.hash)).collect()).unwrap_or_default()
+        scan(&file)
+            .and_then(|s| s.html)
+            .map(|s| s.inline.into_iter().map(|c| (c.line, c.kind, c.hash)).collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn x_frame_options_set_by_the_code() {
+        let frame = |code: &str| scan(&SourceFile::new(PathBuf::from("a.js"), code.to_string()))?.sets_frame_options;
+        let conditional = "const app = express();\nif (!process.env.ALLOW_EMBEDDING) {\n  app.use((req, res, next) => {\n    res.setHeader('X-Frame-Options', 'SAMEORIGIN');\n    next();\n  });\n}\n";
+        assert_eq!(frame(conditional), Some(4));
+        assert_eq!(frame("res.set(\"x-frame-options\", 'DENY');"), Some(1));
+        assert_eq!(frame("res.header('X-Frame-Options', mode);"), Some(1));
+        // Read, or only named: the app does not set it.
+        assert_eq!(frame("const v = req.get('X-Frame-Options');"), None);
+        assert_eq!(
+            frame("// X-Frame-Options comes from nginx\nres.setHeader('X-Content-Type-Options', 'nosniff');"),
+            None
+        );
     }
 
     #[test]

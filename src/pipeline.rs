@@ -224,9 +224,9 @@ fn run_on_this_thread(
             }
         }
     }
-    // HTML the code builds and sends: its inline code meets the Content-Security-Policy as a view's does (a file the
+    // What the code sends (HTML with inline code, its own X-Frame-Options): helmet's headers must fit it (a file the
     // scanner fails on only loses that evidence).
-    let built: Vec<(usize, views::ViewScan)> = inputs
+    let built: Vec<(usize, crate::code_html::CodeScan)> = inputs
         .par_iter()
         .enumerate()
         .filter_map(|(i, input)| {
@@ -236,7 +236,12 @@ fn run_on_this_thread(
         .collect();
     for (i, scan) in built {
         if let Some(project) = manifests.nearest(&found.sources[i]).and_then(|m| projects.get_mut(&m)) {
-            project.views.push((found.sources[i].clone(), scan));
+            if let Some(line) = scan.sets_frame_options {
+                project.frame_options_set.get_or_insert_with(|| (found.sources[i].clone(), line));
+            }
+            if let Some(html) = scan.html {
+                project.views.push((found.sources[i].clone(), html));
+            }
         }
     }
     for (input, path) in inputs.iter().zip(&found.sources) {
@@ -845,6 +850,7 @@ fn build_projects(
                 manifest,
                 node,
                 views: Vec::new(),
+                frame_options_set: None,
                 instances: Vec::new(),
                 nested_query: None,
                 ts_before_es2018: false,

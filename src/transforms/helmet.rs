@@ -183,8 +183,20 @@ impl Transform for Helmet {
         }
 
         let directives = views::csp_directives(cx.project.views.iter().map(|(_, scan)| scan));
+        let version = data::pick_version(&d.versions, &cx.project.node);
         for app in &missing {
-            let helmet_call = helmet_call(&name, &directives, style.quote);
+            let fit = Fit {
+                directives: &directives,
+                framing: cx.project.frame_options_set.as_ref(),
+                cross_origin: uses_cors(cx, app),
+                // `xFrameOptions` from helmet 6 on; `frameguard`, its old name, is what helmet 5 reads.
+                x_frame_options: if version.is_none_or(|v| crate::npm_spec::start_major(&v.spec) >= Some(6)) {
+                    "xFrameOptions"
+                } else {
+                    "frameguard"
+                },
+            };
+            let helmet_call = helmet_call(&name, &fit, style.quote);
             match &app.site {
                 AppSite::AfterStatement { stmt, receiver } => {
                     let call = codegen::call(codegen::member(receiver_expr(receiver), "use"), vec![helmet_call]);
@@ -206,8 +218,8 @@ impl Transform for Helmet {
             }
         }
         report_views(cx, plan, missing[0], &directives);
+        report_fit(cx, plan, &missing);
 
-        let version = data::pick_version(&d.versions, &cx.project.node);
         let spec = match version {
             Some(v) => v.spec.clone(),
             None => {
@@ -250,19 +262,100 @@ fn mounted(cx: &FileContext<'_>, app: &ExpressApp) -> bool {
     })
 }
 
-/// `helmet()` or, when the views load resources from other hosts or run inline code, `helmet({ contentSecurityPolicy:
-/// { directives } })`.
-fn helmet_call(name: &str, directives: &[(String, Vec<String>)], quote: char) -> Box<swc_ecma_ast::Expr> {
-    if directives.is_empty() {
-        return codegen::call(codegen::ident_expr(name), vec![]);
+/// What helmet's defaults are changed for, so that they do not break what the project does.
+struct Fit<'a> {
+    /// The Content-Security-Policy directives the views need ([`views::csp_directives`]).
+    directives: &'a [(String, Vec<String>)],
+    /// Where the app's code sets X-Frame-Options itself: it decides who may frame its pages, so helmet's
+    /// X-Frame-Options and CSP `frame-ancestors 'self'` (which would forbid what the app allows) are left out.
+    framing: Option<&'a (std::path::PathBuf, usize)>,
+    /// The app lets every origin read its responses (`cors()`, see [`uses_cors`]): Cross-Origin-Resource-Policy
+    /// `cross-origin` instead of helmet's `same-origin`.
+    cross_origin: bool,
+    /// The name of the X-Frame-Options option in the helmet version written.
+    x_frame_options: &'static str,
+}
+
+/// `helmet()`, or with the options that fit the project: `helmet({ contentSecurityPolicy: { directives },
+/// crossOriginResourcePolicy, xFrameOptions })`.
+fn helmet_call(name: &str, fit: &Fit<'_>, quote: char) -> Box<swc_ecma_ast::Expr> {
+    let mut directives: Vec<(String, Box<swc_ecma_ast::Expr>)> =
+        fit.directives.iter().map(|(key, sources)| (key.clone(), codegen::string_array(sources, quote))).collect();
+    if fit.framing.is_some() {
+        // (`null` drops a default directive, in helmet 5 to 8.)
+        directives.push(("frameAncestors".to_string(), codegen::null_expr()));
     }
-    let directives = codegen::object(
-        directives.iter().map(|(key, sources)| (key.clone(), codegen::string_array(sources, quote))).collect(),
-        quote,
-    );
-    let csp = codegen::object(vec![("directives".to_string(), directives)], quote);
-    let options = codegen::object(vec![("contentSecurityPolicy".to_string(), csp)], quote);
-    codegen::call(codegen::ident_expr(name), vec![options])
+    let mut options = Vec::new();
+    if !directives.is_empty() {
+        let csp = codegen::object(vec![("directives".to_string(), codegen::object(directives, quote))], quote);
+        options.push(("contentSecurityPolicy".to_string(), csp));
+    }
+    if fit.cross_origin {
+        let policy = codegen::object(vec![("policy".to_string(), codegen::str_expr("cross-origin", quote))], quote);
+        options.push(("crossOriginResourcePolicy".to_string(), policy));
+    }
+    if fit.framing.is_some() {
+        options.push((fit.x_frame_options.to_string(), codegen::bool_expr(false)));
+    }
+    let args = if options.is_empty() { vec![] } else { vec![codegen::object(options, quote)] };
+    codegen::call(codegen::ident_expr(name), args)
+}
+
+/// Whether `cors()` is registered on `app` in this file open to every origin (no options, or `origin` `'*'` or
+/// `true`): every site may already read its responses, so Cross-Origin-Resource-Policy `same-origin` protects
+/// nothing and only stops other sites from loading them as images, scripts or media. (A `cors` limited to some
+/// origins, or configured in another module, keeps helmet's default.)
+fn uses_cors(cx: &FileContext<'_>, app: &ExpressApp) -> bool {
+    let facts = cx.facts;
+    let open = |args: &[crate::values::Value]| match args.first() {
+        None => true,
+        Some(crate::values::Value::Object(options)) if options.spreads.is_empty() => {
+            match options.get("origin").map(|p| &p.value) {
+                None => true,
+                Some(crate::values::Value::Str(origin, _)) => origin == "*",
+                Some(crate::values::Value::Bool(reflect, _)) => *reflect,
+                _ => false,
+            }
+        }
+        _ => false,
+    };
+    facts.uses.iter().filter(|u| facts.is_app(app, &u.receiver, u.range.start)).any(|u| {
+        facts.calls.iter().any(|site| {
+            u.range.start <= site.call.range.start
+                && site.call.range.end <= u.range.end
+                && !site.is_new
+                && site.call.callee.as_ref().is_some_and(|c| c.is_module("cors") && c.members.is_empty())
+                && open(&site.call.args)
+        })
+    })
+}
+
+/// The findings that say which of helmet's defaults were changed to fit what the project does.
+fn report_fit(cx: &FileContext<'_>, plan: &mut FilePlan, apps: &[&ExpressApp]) {
+    if let Some((path, line)) = &cx.project.frame_options_set {
+        plan.findings.push(cx.finding(
+            "framing",
+            apps[0].creation.start,
+            format!(
+                "the app sets X-Frame-Options itself ({}:{line}), so helmet leaves framing to it: no X-Frame-Options \
+                 and no frame-ancestors from helmet, which would forbid the framing the app allows; to tighten it, \
+                 set frameAncestors to the sites that may embed the app",
+                display_path(path)
+            ),
+        ));
+    }
+    for app in apps.iter().filter(|app| uses_cors(cx, app)) {
+        plan.findings.push(
+            cx.finding(
+                "cross-origin",
+                app.creation.start,
+                "cors lets every origin read the app's responses, so its Cross-Origin-Resource-Policy is cross-origin \
+             rather than helmet's same-origin, which would only stop other sites from loading them as images, \
+             scripts or media; to tighten it, limit cors to your origins and remove crossOriginResourcePolicy"
+                    .to_string(),
+            ),
+        );
+    }
 }
 
 /// `app`, `exports.app`, `this.app` as an expression.
