@@ -46,8 +46,8 @@ const FRAME_OPTIONS: &str = "x-frame-options";
 /// What one source file's code sends.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct CodeScan {
-    /// The inline code of the markup its literals build (only inline code: an origin in a string is too often not a
-    /// resource the page loads); `None` when there is none.
+    /// The inline code of the markup its literals build, and what its tags load from other hosts (a URL in a string
+    /// that is no tag's counts for nothing); `None` when there is neither.
     pub html: Option<ViewScan>,
     /// The 1-based line of the first place it sets `X-Frame-Options` itself (`res.setHeader('X-Frame-Options', v)`,
     /// `res.set(...)`, `res.header(...)`, `res.append(...)`).
@@ -67,8 +67,9 @@ pub fn scan(file: &SourceFile) -> Option<CodeScan> {
     parsed.program.visit_with(&mut collector);
     let mut html = collector.out;
     html.inline.sort_by_key(|c| c.line);
+    html.external.sort_by_key(|r| r.line);
     let found = CodeScan {
-        html: (!html.inline.is_empty()).then_some(html),
+        html: (!html.inline.is_empty() || !html.external.is_empty()).then_some(html),
         sets_frame_options: collector.frame_options.map(|at| file.line_col(at).0),
     };
     (found != CodeScan::default()).then_some(found)
@@ -92,6 +93,10 @@ impl Collector<'_> {
         self.out.inline.extend(scan.inline.into_iter().map(|mut c| {
             c.line += line - 1;
             c
+        }));
+        self.out.external.extend(scan.external.into_iter().map(|mut r| {
+            r.line += line - 1;
+            r
         }));
     }
 
@@ -267,6 +272,18 @@ mod tests {
                 (5, InlineKind::Script, Some(views::csp_hash("ready()"))),
             ]
         );
+    }
+
+    #[test]
+    fn tags_in_code_load_from_other_hosts() {
+        let file = SourceFile::new(
+            PathBuf::from("analytics.js"),
+            "const url = 'https://not.a.tag.example.com/x.js';\nreturn `\n  <script async src=\"https://www.googletagmanager.com/gtag/js?id=${id}\"></script>\n  <script>gtag('config', '${id}');</script>`;".to_string(),
+        );
+        let html = scan(&file).and_then(|s| s.html).expect("markup");
+        let origins: Vec<(usize, &str)> = html.external.iter().map(|r| (r.line, r.origin.as_str())).collect();
+        assert_eq!(origins, vec![(3, "https://www.googletagmanager.com")]);
+        assert_eq!(html.inline.iter().map(|c| (c.line, c.hash.is_some())).collect::<Vec<_>>(), vec![(4, false)]);
     }
 
     #[test]
