@@ -121,52 +121,84 @@ impl Visit for Starts {
     }
 }
 
-/// Drops from `plan` what transform `id` planned (its edits from `first_edit`, its new-object parts from
-/// `first_part`) inside code an opt-out comment covers for it, and reports each comment that kept something. When
-/// only supporting edits are left (insertions among the imports, before the first other statement: the import or
-/// helper the dropped code needed: up to the end of the line of `support_end`), they go too, with the transform's
-/// packages from `first_dependency`.
+/// Where one transform's part of a [`FilePlan`] starts: the lengths of its lists before the transform planned.
+#[derive(Debug, Clone, Copy)]
+pub struct PlanStart {
+    edits: usize,
+    new_objects: usize,
+    dependencies: usize,
+    findings: usize,
+    next_steps: usize,
+}
+
+impl PlanStart {
+    /// The current end of each of `plan`'s lists.
+    #[must_use]
+    pub fn of(plan: &FilePlan) -> PlanStart {
+        PlanStart {
+            edits: plan.edits.len(),
+            new_objects: plan.new_objects.len(),
+            dependencies: plan.dependencies.len(),
+            findings: plan.findings.len(),
+            next_steps: plan.next_steps.len(),
+        }
+    }
+}
+
+/// Drops from `plan` what transform `id` planned after `start` inside code an opt-out comment covers for it (its
+/// edits, its new-object parts, its findings there), and reports each comment that kept something. When only
+/// supporting edits are left (insertions among the imports, before the first other statement: the import or helper
+/// the dropped code needed; up to the end of the line of `support_end`), they go too, with the transform's packages
+/// and next steps.
 pub fn apply(
     file: &SourceFile,
     ignores: &[Ignore],
     id: &'static str,
     plan: &mut FilePlan,
-    (first_edit, first_part, first_dependency): (usize, usize, usize),
+    start: PlanStart,
     support_end: usize,
 ) {
     let support_end = line_end(&file.code, support_end);
     let covering = |at: usize| ignores.iter().find(|i| i.applies_to(id) && i.covers.contains(&at));
     let mut used: Vec<&Ignore> = Vec::new();
     let mut kept_edits: Vec<Edit> = Vec::new();
-    let mut dropped = false;
-    for edit in plan.edits.drain(first_edit..) {
+    for edit in plan.edits.drain(start.edits..) {
         match covering(edit.range.start) {
-            Some(ignore) => {
-                dropped = true;
-                used.push(ignore);
-            }
+            Some(ignore) => used.push(ignore),
             None => kept_edits.push(edit),
         }
     }
     let mut kept_parts = Vec::new();
-    for part in plan.new_objects.drain(first_part..) {
+    for part in plan.new_objects.drain(start.new_objects..) {
         match covering(part.at) {
-            Some(ignore) => {
-                dropped = true;
-                used.push(ignore);
-            }
+            Some(ignore) => used.push(ignore),
             None => kept_parts.push(part),
         }
     }
-    if dropped && kept_parts.is_empty() && kept_edits.iter().all(|e| e.range.is_empty() && e.range.start <= support_end)
-    {
+    if used.is_empty() {
+        plan.edits.extend(kept_edits);
+        plan.new_objects.extend(kept_parts);
+        return;
+    }
+    if kept_parts.is_empty() && kept_edits.iter().all(|e| e.range.is_empty() && e.range.start <= support_end) {
         kept_edits.clear();
-        plan.dependencies.truncate(first_dependency);
+        plan.dependencies.truncate(start.dependencies);
+        plan.next_steps.truncate(start.next_steps);
     }
     plan.edits.extend(kept_edits);
     plan.new_objects.extend(kept_parts);
     used.sort_by_key(|i| i.line);
     used.dedup();
+    // What the transform says about the code it was asked to leave alone (a flag it would have added) goes too.
+    let lines: Vec<(usize, usize)> = used
+        .iter()
+        .map(|i| (file.line_col(i.covers.start).0, file.line_col(i.covers.end.saturating_sub(1)).0))
+        .collect();
+    let mut index = 0;
+    plan.findings.retain(|f| {
+        index += 1;
+        index <= start.findings || !lines.iter().any(|(first, last)| (*first..=*last).contains(&f.line))
+    });
     for ignore in used {
         let (line, column) = file.line_col(ignore.target);
         plan.findings.push(Finding {

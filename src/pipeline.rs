@@ -624,13 +624,14 @@ fn plan_file(
                 options,
             };
             let before = (plan.edits.len(), plan.dependencies.len(), plan.findings.len(), plan.new_objects.len());
+            let start = crate::ignore::PlanStart::of(&plan);
             transform.plan(&cx, &mut plan);
             plan.edits[before.0..].iter_mut().for_each(|e| e.transform = id);
             plan.dependencies[before.1..].iter_mut().for_each(|d| d.transform = id);
             plan.findings[before.2..].iter_mut().for_each(|f| f.transform = id);
             plan.new_objects[before.3..].iter_mut().for_each(|p| p.transform = id);
             if !ignores.is_empty() {
-                crate::ignore::apply(current, &ignores, id, &mut plan, (before.0, before.3, before.1), support_end);
+                crate::ignore::apply(current, &ignores, id, &mut plan, start, support_end);
             }
         }
         // The parts several transforms planned for one new object become one object literal.
