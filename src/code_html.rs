@@ -7,6 +7,9 @@
 //! its lines counted from the literal's. What the code puts into the markup at run time (`${name}`, `'<p>' + name`)
 //! is unknown: it stands as a template fragment, so a script with such a part is one whose text varies (no hash).
 
+use std::sync::OnceLock;
+
+use memchr::memmem::Finder;
 use swc_ecma_ast::{BinExpr, BinaryOp, CallExpr, Callee, Expr, Lit, MemberProp, Str, TaggedTpl, Tpl};
 use swc_ecma_visit::{Visit, VisitWith};
 
@@ -17,26 +20,49 @@ use crate::views::{self, ViewScan};
 /// What stands for a part of the markup only known at run time: a template fragment to the scanner.
 const RUNTIME_PART: &str = "<%%>";
 
-/// Whether the text may hold markup with inline code: the cheap test before a file is parsed for it.
-fn may_hold_inline_code(code: &str) -> bool {
-    let lower = code.to_ascii_lowercase();
-    lower.contains("<script") || lower.contains("javascript:") || has_handler_attribute(lower.as_bytes())
+/// The searches of the cheap test, each built once.
+struct Needles {
+    markup: [Finder<'static>; 3],
+    frame_options: [Finder<'static>; 3],
+    attribute_values: [Finder<'static>; 3],
 }
 
-/// ` onclick=` and the like: `on`, letters, optional spaces, `=`, after a space or quote.
+fn needles() -> &'static Needles {
+    static NEEDLES: OnceLock<Needles> = OnceLock::new();
+    NEEDLES.get_or_init(|| Needles {
+        markup: [Finder::new(b"<script"), Finder::new(b"<SCRIPT"), Finder::new(b"javascript:")].map(Finder::into_owned),
+        frame_options: [Finder::new(b"Frame-Options"), Finder::new(b"frame-options"), Finder::new(b"FRAME-OPTIONS")]
+            .map(Finder::into_owned),
+        attribute_values: [Finder::new(b"=\""), Finder::new(b"='"), Finder::new(b"=\\\"")].map(Finder::into_owned),
+    })
+}
+
+/// Whether the code may hold markup with inline code or tags: the cheap test (no copy of the text, SIMD searches for
+/// the usual spellings) before a file is parsed for it.
+fn may_hold_markup(code: &[u8]) -> bool {
+    let n = needles();
+    n.markup.iter().any(|f| f.find(code).is_some()) || has_handler_attribute(code)
+}
+
+/// Whether the code may set X-Frame-Options (`X-Frame-Options`, `x-frame-options`, `X-FRAME-OPTIONS`).
+fn may_set_frame_options(code: &[u8]) -> bool {
+    needles().frame_options.iter().any(|f| f.find(code).is_some())
+}
+
+/// ` onclick="` and the like: a quoted (or escaped-quoted) attribute value whose name is `on` and letters, after a
+/// space or a quote.
 fn has_handler_attribute(b: &[u8]) -> bool {
-    memchr::memmem::find_iter(b, b"on").any(|i| {
-        if i == 0 || !(b[i - 1].is_ascii_whitespace() || b[i - 1] == b'"' || b[i - 1] == b'\'') {
-            return false;
-        }
-        let mut j = i + 2;
-        while j < b.len() && b[j].is_ascii_lowercase() {
-            j += 1;
-        }
-        while j < b.len() && b[j] == b' ' {
-            j += 1;
-        }
-        j > i + 2 && b.get(j) == Some(&b'=')
+    needles().attribute_values.iter().any(|f| {
+        f.find_iter(b).any(|eq| {
+            let mut start = eq;
+            while start > 0 && b[start - 1].is_ascii_alphabetic() {
+                start -= 1;
+            }
+            eq - start > 2
+                && b[start..start + 2].eq_ignore_ascii_case(b"on")
+                && start > 0
+                && (b[start - 1].is_ascii_whitespace() || b[start - 1] == b'"' || b[start - 1] == b'\'')
+        })
     })
 }
 
@@ -58,8 +84,8 @@ pub struct CodeScan {
 /// elsewhere).
 #[must_use]
 pub fn scan(file: &SourceFile) -> Option<CodeScan> {
-    let frame_options = file.code.to_ascii_lowercase().contains(FRAME_OPTIONS);
-    if !frame_options && !may_hold_inline_code(&file.code) {
+    let code = file.code.as_bytes();
+    if !may_set_frame_options(code) && !may_hold_markup(code) {
         return None;
     }
     let parsed = parse(file, &file.code).ok()?;
@@ -296,8 +322,13 @@ mod tests {
 
     #[test]
     fn code_without_markup_is_not_parsed() {
-        assert!(!may_hold_inline_code("const a = 'on the road'; x.on('data', f);"));
-        assert!(may_hold_inline_code("x = '<b onclick=\"f()\">'"));
+        let may = |code: &str| may_hold_markup(code.as_bytes());
+        assert!(!may("const a = 'on the road'; x.on('data', f); let one = 1; if (a < b) {}"));
+        assert!(!may("return <button onClick={save}>s</button>;"));
+        assert!(may("x = '<b onclick=\"f()\">'"));
+        assert!(may("x = '<b onClick=\"f()\">'"));
+        assert!(may("x = \"<b onclick=\\\"f()\\\">\""));
+        assert!(may("x = '<SCRIPT>go()</SCRIPT>'"));
         assert!(scan_js("const s = '<p>only text</p>'; const on = 1;").is_empty());
         // Not valid JavaScript: nothing rather than a panic.
         assert!(scan_js("res.send('<script>x</script>' +").is_empty());
