@@ -95,11 +95,13 @@ pub fn csp_hash(text: &str) -> String {
 
 /// Whether a script's text holds a template fragment (`<% %>`, `{{ }}`, `{% %}`, `{# #}`, Pug's `#{}` / `!{}`), so
 /// that what the browser receives varies with the render and cannot be hashed ahead of time. A NUL, which the HTML
-/// parser replaces, counts too.
+/// parser replaces, counts too, and so does U+FFFD: in a file that is not UTF-8 it stands for bytes the browser
+/// decodes otherwise (and hashes as what it decoded).
 fn varies(text: &[u8]) -> bool {
     TEMPLATES.iter().any(|(open, _)| find(text, 0, open).is_some())
         || find(text, 0, b"#{").is_some()
         || find(text, 0, b"!{").is_some()
+        || find(text, 0, "\u{FFFD}".as_bytes()).is_some()
         || text.contains(&0)
 }
 
@@ -1579,6 +1581,9 @@ mod tests {
         assert_eq!(hashes("a.ejs", "<script>var u = <%- json %>;</script>"), vec![None]);
         assert_eq!(hashes("a.hbs", "<script>var u = {{json}};</script>"), vec![None]);
         assert_eq!(hashes("a.njk", "<script>{% if x %}go(){% endif %}</script>"), vec![None]);
+        // A file that is not UTF-8, read with replacement characters: the browser hashes what it decodes.
+        let latin1 = String::from_utf8_lossy(b"<script>var e = '\xe9';</script>").into_owned();
+        assert_eq!(hashes("a.html", &latin1), vec![None]);
         // Cut off by the end of the file: never runs as written.
         assert_eq!(hashes("a.html", "<script>go()"), vec![None]);
         // Pug reflows script text.
