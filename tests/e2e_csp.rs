@@ -2,7 +2,8 @@
 //! built in code, a script carrying request data) are fixed with `--write --only helmet`, installed with `npm ci`
 //! from the lockfile committed beside them, started with Node and loaded in headless Chromium (Debian's `chromium`,
 //! `--dump-dom`): what ran before the change still runs after it, the response carries the Content-Security-Policy
-//! the tool wrote, and helmet's default policy (what the tool used to apply) would have stopped it.
+//! the tool wrote, and helmet's default policy (what the tool used to apply) would have stopped it. The app that sets
+//! X-Frame-Options itself still allows embedding where it did.
 
 mod common;
 
@@ -128,6 +129,22 @@ fn inline_scripts_and_handlers_still_run_under_the_written_policy() {
     for page in ["/", "/built"] {
         check_page(&app, page, ("yes", "yes"), &["script-src 'self' 'sha256-", "script-src-attr 'unsafe-inline'"]);
     }
+
+    // The app sets X-Frame-Options itself unless embedding is allowed: helmet leaves framing to it, where its default
+    // (X-Frame-Options SAMEORIGIN, frame-ancestors 'self' on every response) would forbid the embedding allowed.
+    assert!(fixed.contains("frameAncestors: null"), "{fixed}");
+    assert!(fixed.contains("xFrameOptions: false"), "{fixed}");
+    let headers = |server: &str, env: &[(&str, &str)]| {
+        let node = start_node(&app, server, env);
+        let response = get(node.port, "/", &[]);
+        let csp = response.header("content-security-policy").unwrap_or_default().to_string();
+        (response.header("x-frame-options").map(str::to_string), csp.contains("frame-ancestors"))
+    };
+    let allowed = [("ALLOW_EMBEDDING", "true")];
+    assert_eq!(headers("server.before.js", &allowed), (None, false));
+    assert_eq!(headers("server.js", &allowed), (None, false));
+    assert_eq!(headers("server.js", &[]), (Some("SAMEORIGIN".to_string()), false));
+    assert_eq!(headers("server.default.js", &allowed), (Some("SAMEORIGIN".to_string()), true));
 }
 
 #[test]

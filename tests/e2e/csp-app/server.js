@@ -2,6 +2,13 @@ const path = require('path');
 const express = require('express');
 
 const app = express();
+// Pages may be embedded in other sites only where the operator allows it.
+if (process.env.ALLOW_EMBEDDING !== 'true') {
+  app.use((req, res, next) => {
+    res.setHeader('X-Frame-Options', 'SAMEORIGIN');
+    next();
+  });
+}
 
 // A page built in code around a fixed inline script and an inline handler.
 app.get('/built', (req, res) => {
