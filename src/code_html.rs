@@ -101,6 +101,18 @@ pub fn scan(file: &SourceFile) -> Option<CodeScan> {
     (found != CodeScan::default()).then_some(found)
 }
 
+/// [`scan`] of a source file the run did not analyse (front-end code that builds markup with inline handlers, as
+/// `el.innerHTML = '<li onclick="pick(1)">'` does, names nothing the prefilter looks for): read from disk, the
+/// cheap test first. `None` when it cannot be read or decoded (the file is left alone; nothing else needs it).
+#[must_use]
+pub fn scan_unanalysed(path: &std::path::Path, root: Option<&std::path::Path>) -> Option<CodeScan> {
+    let bytes = crate::fsread::read(path, crate::fsread::SOURCE_LIMIT, root).ok()?;
+    if !may_set_frame_options(&bytes) && !may_hold_markup(&bytes) {
+        return None;
+    }
+    scan(&SourceFile::new(path.to_path_buf(), String::from_utf8(bytes).ok()?))
+}
+
 struct Collector<'a> {
     file: &'a SourceFile,
     out: ViewScan,

@@ -230,8 +230,11 @@ fn run_on_this_thread(
         .par_iter()
         .enumerate()
         .filter_map(|(i, input)| {
-            let file = input.as_ref()?.file;
-            Some((i, std::panic::catch_unwind(|| crate::code_html::scan(file)).ok()??))
+            let scanned = std::panic::catch_unwind(|| match input {
+                Some(input) => crate::code_html::scan(input.file),
+                None => crate::code_html::scan_unanalysed(&found.sources[i], root),
+            });
+            Some((i, scanned.ok()??))
         })
         .collect();
     for (i, scan) in built {
