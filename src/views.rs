@@ -150,8 +150,11 @@ pub fn scan_view(path: &Path, text: &str) -> ViewScan {
 ///   makes browsers ignore its `'unsafe-inline'` (CSP3, "Does a source list allow all inline behavior for type?").
 /// - Inline event handlers: `scriptSrcAttr: ['unsafe-inline']` (helmet's default is `'none'`). Hashes would need
 ///   `'unsafe-hashes'`, and a handler written in a view's template varies as its script would.
+///
+/// `hashable`: false when something rewrites the HTML on its way out (a minifier), so that a script's text in the
+/// file may not be what the browser hashes: every inline script then counts as one that varies.
 #[must_use]
-pub fn csp_directives<'a>(scans: impl IntoIterator<Item = &'a ViewScan>) -> Vec<(String, Vec<String>)> {
+pub fn csp_directives<'a>(scans: impl IntoIterator<Item = &'a ViewScan>, hashable: bool) -> Vec<(String, Vec<String>)> {
     let mut needed: BTreeMap<&'static str, (&'static [&'static str], BTreeSet<&'a str>)> = BTreeMap::new();
     let mut hashes: BTreeSet<&'a str> = BTreeSet::new();
     let (mut unsafe_script, mut unsafe_attr) = (false, false);
@@ -165,7 +168,7 @@ pub fn csp_directives<'a>(scans: impl IntoIterator<Item = &'a ViewScan>) -> Vec<
         }
         for code in &scan.inline {
             match (code.kind, &code.hash) {
-                (InlineKind::Script, Some(hash)) => {
+                (InlineKind::Script, Some(hash)) if hashable => {
                     hashes.insert(hash);
                 }
                 (InlineKind::Script | InlineKind::JavascriptUrl, _) => unsafe_script = true,
@@ -1523,7 +1526,7 @@ mod tests {
             ],
         };
         assert_eq!(
-            csp_directives([&a, &b]),
+            csp_directives([&a, &b], true),
             directives(&[
                 ("fontSrc", &["'self'", "https:", "data:", "http://f.example.com"]),
                 ("frameSrc", &["'self'", "https://www.youtube.com"]),
@@ -1542,8 +1545,8 @@ mod tests {
             "<link rel=stylesheet href=\"https://fonts.googleapis.com/css\">\n<script src=\"/js/app.js\"></script>\n<style>@font-face { src: url(https://fonts.gstatic.com/a.woff2) }</style>",
         );
         assert_eq!(scan.external.len(), 2);
-        assert!(csp_directives([&scan]).is_empty());
-        assert!(csp_directives(std::iter::empty::<&ViewScan>()).is_empty());
+        assert!(csp_directives([&scan], true).is_empty());
+        assert!(csp_directives(std::iter::empty::<&ViewScan>(), true).is_empty());
     }
 
     #[test]
@@ -1553,7 +1556,7 @@ mod tests {
             scan_view(Path::new("b.pug"), "script(src='//code.jquery.com/ui.js')\nlink(rel='stylesheet' href='http://css.example.com/a.css')"),
         ];
         assert_eq!(
-            csp_directives(&scans),
+            csp_directives(&scans, true),
             directives(&[
                 ("imgSrc", &["'self'", "data:", "http://img.example.com"]),
                 ("scriptSrc", &["'self'", "https://code.jquery.com"]),
@@ -1603,22 +1606,24 @@ mod tests {
         let mut both = [csp_hash("one()"), csp_hash("two()")];
         both.sort();
         assert_eq!(
-            csp_directives([&hashed, &cdn]),
+            csp_directives([&hashed, &cdn], true),
             vec![(
                 "scriptSrc".to_string(),
                 ["'self'", "https://cdn.example.com", &both[0], &both[1]].map(String::from).to_vec()
             )]
         );
-        assert_eq!(csp_directives([&handler]), directives(&[("scriptSrcAttr", &["'unsafe-inline'"])]));
+        assert_eq!(csp_directives([&handler], true), directives(&[("scriptSrcAttr", &["'unsafe-inline'"])]));
         // One script that cannot be hashed: 'unsafe-inline', and no hash, which would switch it off.
         assert_eq!(
-            csp_directives([&hashed, &varying, &cdn, &handler]),
+            csp_directives([&hashed, &varying, &cdn, &handler], true),
             directives(&[
                 ("scriptSrc", &["'self'", "'unsafe-inline'", "https://cdn.example.com"]),
                 ("scriptSrcAttr", &["'unsafe-inline'"]),
             ])
         );
-        assert_eq!(csp_directives([&url]), directives(&[("scriptSrc", &["'self'", "'unsafe-inline'"])]));
+        assert_eq!(csp_directives([&url], true), directives(&[("scriptSrc", &["'self'", "'unsafe-inline'"])]));
+        // HTML rewritten on its way out: the file's text is not what the browser hashes.
+        assert_eq!(csp_directives([&hashed], false), directives(&[("scriptSrc", &["'self'", "'unsafe-inline'"])]));
     }
 
     #[test]

@@ -47,6 +47,8 @@ struct HelmetData {
     local_name: String,
     versions: Vec<PackageVersion>,
     middlewares: Vec<SubMiddleware>,
+    /// Packages that rewrite HTML on its way out (minifiers): with one listed, inline scripts are not hashed.
+    html_rewriters: Vec<String>,
 }
 
 /// One of helmet's sub-middlewares (`helmet.hsts()` is `strictTransportSecurity` under an old name).
@@ -182,7 +184,8 @@ impl Transform for Helmet {
             plan.edits.push(import_edit(cx, &name));
         }
 
-        let directives = views::csp_directives(cx.project.views.iter().map(|(_, scan)| scan));
+        let rewriter = html_rewriter(cx);
+        let directives = views::csp_directives(cx.project.views.iter().map(|(_, scan)| scan), rewriter.is_none());
         let version = data::pick_version(&d.versions, &cx.project.node);
         for app in &missing {
             let fit = Fit {
@@ -217,7 +220,7 @@ impl Transform for Helmet {
                 }
             }
         }
-        report_views(cx, plan, missing[0], &directives);
+        report_views(cx, plan, missing[0], &directives, rewriter);
         report_fit(cx, plan, &missing);
 
         let spec = match version {
@@ -454,7 +457,20 @@ fn report_partial(cx: &FileContext<'_>, plan: &mut FilePlan, app: &ExpressApp, a
     ));
 }
 
-fn report_views(cx: &FileContext<'_>, plan: &mut FilePlan, app: &ExpressApp, directives: &[(String, Vec<String>)]) {
+/// The package the project lists that rewrites HTML on its way out (a minifier, which may rewrite inline scripts), if
+/// any.
+fn html_rewriter<'a>(cx: &FileContext<'a>) -> Option<&'a str> {
+    let manifest = cx.project.manifest.as_ref()?;
+    data().html_rewriters.iter().map(String::as_str).find(|p| !manifest.dependency_all(p).is_empty())
+}
+
+fn report_views(
+    cx: &FileContext<'_>,
+    plan: &mut FilePlan,
+    app: &ExpressApp,
+    directives: &[(String, Vec<String>)],
+    rewriter: Option<&str>,
+) {
     let mut hashed = Vec::new();
     let mut varying = Vec::new();
     let mut handlers = Vec::new();
@@ -463,7 +479,10 @@ fn report_views(cx: &FileContext<'_>, plan: &mut FilePlan, app: &ExpressApp, dir
         for code in &scan.inline {
             let at = format!("{}:{}", display_path(path), code.line);
             match (code.kind, &code.hash) {
-                (views::InlineKind::Script, Some(_)) => hashed.push(at),
+                (views::InlineKind::Script, Some(_)) => match rewriter {
+                    None => hashed.push(at),
+                    Some(package) => varying.push(format!("{at} (inline <script> that {package} may rewrite)")),
+                },
                 (views::InlineKind::Script, None) => varying.push(format!("{at} (inline <script> whose text varies)")),
                 (views::InlineKind::JavascriptUrl, _) => varying.push(format!("{at} (javascript: URL)")),
                 (views::InlineKind::EventHandler, _) => handlers.push(at),
