@@ -66,16 +66,23 @@ pub fn find(file: &SourceFile, comments: &[Range<usize>]) -> Vec<Ignore> {
                 .iter()
                 .filter(|(r, _)| r.start >= comment.end && file.line_col(r.start).0 <= end_line + 1)
                 .min_by_key(|(r, _)| (r.start, std::cmp::Reverse(r.end)))?;
-            let start = file.code[..comment.start].rfind('\n').map_or(0, |n| n + 1);
+            let start = file.line_start_of(comment.start);
             let end = if *property { target.end } else { line_end(&file.code, target.end) };
             Some(Ignore { ids, line, target: target.start, covers: start..end })
         })
         .collect()
 }
 
-/// The offset after the line break that ends the line holding `at` (the end of the text on the last line).
+/// The offset after the line break (`\n`, `\r\n` or a lone `\r`) that ends the line holding `at` (the end of the
+/// text on the last line).
 fn line_end(code: &str, at: usize) -> usize {
-    code.get(at..).and_then(|rest| rest.find('\n')).map_or(code.len(), |n| at + n + 1)
+    let Some(n) = code.get(at..).and_then(|rest| rest.find(['\n', '\r'])) else { return code.len() };
+    let after = at + n + 1;
+    if code.as_bytes()[at + n] == b'\r' && code.as_bytes().get(after) == Some(&b'\n') {
+        after + 1
+    } else {
+        after
+    }
 }
 
 /// The transform ids of an opt-out comment (`//` or `/* */` with its delimiters), or `None` when it is not one.
@@ -260,6 +267,14 @@ mod tests {
         let got = ignores(code);
         assert_eq!(got[0], (vec![], 2, "cookie: { secure: false }".to_string()));
         assert_eq!(got[1], (vec!["helmet".to_string()], 6, "const app2 = express();\n".to_string()));
+    }
+
+    #[test]
+    fn line_breaks_of_every_kind() {
+        for eol in ["\n", "\r\n", "\r"] {
+            let code = ["f();", "// express-harden-ignore", "g(1);", "h();", ""].join(eol);
+            assert_eq!(ignores(&code), vec![(vec![], 2, format!("g(1);{eol}"))], "{eol:?}");
+        }
     }
 
     #[test]
