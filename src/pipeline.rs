@@ -293,14 +293,16 @@ fn run_on_this_thread(
     // What holds a migration's major back, per manifest: a file that could not be handled, and the findings of
     // code migrations that mean code was left unmigrated (an error or a finding belongs to the project whose
     // manifest is the file's nearest, not to every project above it, whatever the spelling of the paths).
+    // (A migration's change an opt-out comment kept from being made is code left unmigrated too.)
     let blocking = |f: &Finding| {
         transforms.iter().any(|t| {
             t.info().id == f.transform
                 && t.phase() == Phase::Migration
-                && f.rule
-                    .strip_prefix(t.info().id)
-                    .and_then(|r| r.strip_prefix('/'))
-                    .is_some_and(|r| t.info().blocks(r))
+                && (f.rule == crate::ignore::RULE
+                    || f.rule
+                        .strip_prefix(t.info().id)
+                        .and_then(|r| r.strip_prefix('/'))
+                        .is_some_and(|r| t.info().blocks(r)))
         })
     };
     let mut blockers: BTreeMap<PathBuf, Vec<Finding>> = BTreeMap::new();
@@ -397,7 +399,15 @@ fn run_on_this_thread(
                 (i, replanned)
             })
             .collect();
-        for (i, p) in replanned {
+        for (i, mut p) in replanned {
+            // A change an opt-out comment kept from being made may be why the major is held back: it stays reported.
+            let kept: Vec<Finding> = planned[i]
+                .findings
+                .iter()
+                .filter(|f| f.rule == crate::ignore::RULE && !p.findings.contains(f))
+                .cloned()
+                .collect();
+            p.findings.extend(kept);
             planned[i] = p;
         }
     }
