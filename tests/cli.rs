@@ -623,6 +623,18 @@ fn check_passes_on_changes_kept_by_an_ignore_comment() {
     assert_eq!(out.code, 1, "{out:?}");
 }
 
+/// An Express 5 rewrite kept from being made by an opt-out comment holds the major back: exit 3, package.json unchanged.
+#[test]
+fn an_ignored_migration_change_holds_the_major_back() {
+    let app = "const express = require('express');\nconst app = express();\n// express-harden-ignore express5\napp.get('/files/*', (req, res) => res.send(req.params[0]));\nmodule.exports = app;\n";
+    let project = Project::empty().with("app.js", app).with("package.json", PACKAGE_JSON);
+
+    let out = run(project.path(), &["--express", "5", "--only", "express5", "--color", "never"]);
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(!out.stdout.contains("package.json"), "{}", out.stdout);
+    assert!(out.stderr.contains("(app.js:4 engine/ignored)"), "{}", out.stderr);
+}
+
 #[test]
 fn check_exits_2_when_a_file_does_not_parse_and_names_it() {
     let project = Project::hardened_app().with("admin.js", BROKEN_JS);
