@@ -8,21 +8,37 @@ use serde::Serialize;
 use crate::edit::{self, Edit};
 use crate::fsread::ReadError;
 use crate::manifest::DepSection;
-use crate::transform::Finding;
+use crate::transform::{Finding, Severity};
 
-/// The kinds of findings the engine itself reports, outside any transform: rule, one-line description and severity.
-pub const ENGINE_RULES: [(&str, &str, crate::transform::Severity); 2] = [
+/// The kinds of findings the engine itself reports, outside any transform: rule, one-line description, severity.
+pub const ENGINE_RULES: [(&str, &str, Severity); 4] = [
     (
         "engine/no-manifest",
         "A change needs a package, but no package.json was found above the file to add it to.",
-        crate::transform::Severity::Warning,
+        Severity::Warning,
+    ),
+    (
+        "engine/too-large",
+        "A source file over the size limit (--max-file-size, 1 MiB by default) was not analysed.",
+        Severity::Warning,
+    ),
+    // (A vendored library such as jquery.min.js is the usual one: nothing to look at.)
+    (
+        "engine/minified",
+        "A source file that looks minified was not analysed (--include-minified to include it).",
+        Severity::Info,
     ),
     (
         crate::ignore::RULE,
         "A change was not made because an express-harden-ignore comment on the line above asks so.",
-        crate::transform::Severity::Info,
+        Severity::Info,
     ),
 ];
+
+/// The severity of an engine rule of [`ENGINE_RULES`].
+pub fn engine_severity(rule: &str) -> Severity {
+    ENGINE_RULES.iter().find(|(r, ..)| *r == rule).map_or(Severity::Warning, |(.., severity)| *severity)
+}
 
 /// A file the run would change.
 #[derive(Debug, Clone)]
