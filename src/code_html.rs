@@ -103,11 +103,21 @@ pub fn scan(file: &SourceFile) -> Option<CodeScan> {
 
 /// [`scan`] of a source file the run did not analyse (front-end code that builds markup with inline handlers, as
 /// `el.innerHTML = '<li onclick="pick(1)">'` does, names nothing the prefilter looks for): read from disk, the
-/// cheap test first. `None` when it cannot be read or decoded (the file is left alone; nothing else needs it).
+/// cheap test first. `None` when it cannot be read or decoded (the file is left alone; nothing else needs it), or is
+/// one the run leaves out: over `limit` bytes, or minified unless `include_minified` (a vendored library's strings
+/// are not the app's pages).
 #[must_use]
-pub fn scan_unanalysed(path: &std::path::Path, root: Option<&std::path::Path>) -> Option<CodeScan> {
-    let bytes = crate::fsread::read(path, crate::fsread::SOURCE_LIMIT, root).ok()?;
+pub fn scan_unanalysed(
+    path: &std::path::Path,
+    root: Option<&std::path::Path>,
+    limit: u64,
+    include_minified: bool,
+) -> Option<CodeScan> {
+    let bytes = crate::fsread::read(path, limit, root).ok()?;
     if !may_set_frame_options(&bytes) && !may_hold_markup(&bytes) {
+        return None;
+    }
+    if !include_minified && crate::source::minified(path, &bytes).is_some() {
         return None;
     }
     scan(&SourceFile::new(path.to_path_buf(), String::from_utf8(bytes).ok()?))

@@ -239,7 +239,12 @@ fn run_on_this_thread(
         .filter_map(|(i, input)| {
             let scanned = std::panic::catch_unwind(|| match input {
                 Some(input) => crate::code_html::scan(input.file),
-                None => crate::code_html::scan_unanalysed(&found.sources[i], root),
+                None => crate::code_html::scan_unanalysed(
+                    &found.sources[i],
+                    root,
+                    options.max_file_size.0,
+                    options.include_minified,
+                ),
             });
             Some((i, scanned.ok()??))
         })
