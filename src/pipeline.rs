@@ -132,6 +132,7 @@ fn run_on_this_thread(
     selection: &Selection,
 ) -> RunResult {
     let options = &Options { selected: transforms.iter().map(|t| t.info().id).collect(), ..options.clone() };
+    let mut timings = Timings::from_env();
     let root = options.root.as_deref();
     let walk = crate::discover::WalkOptions { exclude: &options.exclude, root, include_tests: options.include_tests };
     let found = crate::discover::discover_with(paths, &walk);
@@ -174,7 +175,9 @@ fn run_on_this_thread(
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| scan_file(path, needles, &tracked, options)))
             .unwrap_or_else(|_| Scan::Failed(Box::new(Planned::failed(path, ErrorKind::Internal))))
     };
+    timings.phase("discovery and manifests");
     let mut scans: Vec<Scan> = found.sources.par_iter().map(|path| scan(path, Some(&needles))).collect();
+    timings.phase("first pass (prefilter, parse, analyse)");
     // Then the modules they import, even those that name nothing the prefilter looks for (controllers, options
     // objects, database clients), until no analysed file imports an unread one.
     let tsconfigs: Vec<(PathBuf, crate::tsconfig::PathAliases)> = projects
@@ -218,7 +221,9 @@ fn run_on_this_thread(
             _ => None,
         })
         .collect();
+    timings.phase("imported modules (rounds)");
     let mut project_links = links::link(&inputs, &resolver);
+    timings.phase("links::link");
     for (manifest, tsconfig) in tsconfigs {
         if let Some(project) = projects.get_mut(&manifest) {
             project.ts_before_es2018 = tsconfig.target_before_es2018();
@@ -289,6 +294,7 @@ fn run_on_this_thread(
         }))
         .unwrap_or_else(|_| Planned::failed(path, ErrorKind::Internal))
     };
+    timings.phase("project facts (instances, query, tsconfig)");
     let mut planned: Vec<Planned> = scans
         .into_par_iter()
         .enumerate()
@@ -305,6 +311,7 @@ fn run_on_this_thread(
     // What holds a migration's major back, per manifest: a file that could not be handled, and the findings of
     // code migrations that mean code was left unmigrated (an error or a finding belongs to the project whose
     // manifest is the file's nearest, not to every project above it, whatever the spelling of the paths).
+    timings.phase("planning (plan, verify, diff)");
     // (A migration's change an opt-out comment kept from being made is code left unmigrated too.)
     let blocking = |f: &Finding| {
         transforms.iter().any(|t| {
@@ -425,6 +432,7 @@ fn run_on_this_thread(
     }
     project_links.clear();
 
+    timings.phase("manifests planned, held-back files planned again");
     let mut requests: BTreeMap<Option<PathBuf>, Vec<(DependencyRequest, PathBuf)>> = BTreeMap::new();
     for p in planned {
         if p.change.is_some() {
@@ -483,7 +491,25 @@ fn run_on_this_thread(
     result.errors.retain(|e| seen.insert((e.path.clone(), e.message.clone())));
     result.transform_steps = transform_steps.into_iter().collect();
     result.next_steps = next_steps(&result);
+    timings.phase("package.json edits, results gathered and sorted");
     result
+}
+
+/// With `EXPRESS_HARDEN_TIMINGS` set, the wall time of each phase of a run, printed on stderr as it ends (for the
+/// benchmark and profiling; like rustc's `-Z time-passes`).
+struct Timings(Option<std::time::Instant>);
+
+impl Timings {
+    fn from_env() -> Timings {
+        Timings(std::env::var_os("EXPRESS_HARDEN_TIMINGS").map(|_| std::time::Instant::now()))
+    }
+
+    fn phase(&mut self, name: &str) {
+        if let Some(start) = self.0.as_mut() {
+            eprintln!("timing: {:>8.1} ms  {name}", start.elapsed().as_secs_f64() * 1000.0);
+            *start = std::time::Instant::now();
+        }
+    }
 }
 
 /// A source file after the first pass.
