@@ -240,6 +240,34 @@ fn run_on_this_thread(
             }
         }
     }
+    // What the code sends (HTML with inline code, its own X-Frame-Options): helmet's headers must fit it (a file the
+    // scanner fails on only loses that evidence).
+    let built: Vec<(usize, crate::code_html::CodeScan)> = inputs
+        .par_iter()
+        .enumerate()
+        .filter_map(|(i, input)| {
+            let scanned = std::panic::catch_unwind(|| match input {
+                Some(input) => crate::code_html::scan(input.file),
+                None => crate::code_html::scan_unanalysed(
+                    &found.sources[i],
+                    root,
+                    options.max_file_size.0,
+                    options.include_minified,
+                ),
+            });
+            Some((i, scanned.ok()??))
+        })
+        .collect();
+    for (i, scan) in built {
+        if let Some(project) = manifests.nearest(&found.sources[i]).and_then(|m| projects.get_mut(&m)) {
+            if let Some(line) = scan.sets_frame_options {
+                project.frame_options_set.get_or_insert_with(|| (found.sources[i].clone(), line));
+            }
+            if let Some(html) = scan.html {
+                project.views.push((found.sources[i].clone(), html));
+            }
+        }
+    }
     for (input, path) in inputs.iter().zip(&found.sources) {
         let Some(input) = input else { continue };
         let Some(read) = input.facts.property_reads.iter().find(|r| r.property == "query-nested") else { continue };
@@ -288,14 +316,16 @@ fn run_on_this_thread(
     // code migrations that mean code was left unmigrated (an error or a finding belongs to the project whose
     // manifest is the file's nearest, not to every project above it, whatever the spelling of the paths).
     timings.phase("planning (plan, verify, diff)");
+    // (A migration's change an opt-out comment kept from being made is code left unmigrated too.)
     let blocking = |f: &Finding| {
         transforms.iter().any(|t| {
             t.info().id == f.transform
                 && t.phase() == Phase::Migration
-                && f.rule
-                    .strip_prefix(t.info().id)
-                    .and_then(|r| r.strip_prefix('/'))
-                    .is_some_and(|r| t.info().blocks(r))
+                && (f.rule == crate::ignore::RULE
+                    || f.rule
+                        .strip_prefix(t.info().id)
+                        .and_then(|r| r.strip_prefix('/'))
+                        .is_some_and(|r| t.info().blocks(r)))
         })
     };
     let mut blockers: BTreeMap<PathBuf, Vec<Finding>> = BTreeMap::new();
@@ -392,7 +422,15 @@ fn run_on_this_thread(
                 (i, replanned)
             })
             .collect();
-        for (i, p) in replanned {
+        for (i, mut p) in replanned {
+            // A change an opt-out comment kept from being made may be why the major is held back: it stays reported.
+            let kept: Vec<Finding> = planned[i]
+                .findings
+                .iter()
+                .filter(|f| f.rule == crate::ignore::RULE && !p.findings.contains(f))
+                .cloned()
+                .collect();
+            p.findings.extend(kept);
             planned[i] = p;
         }
     }
@@ -686,6 +724,10 @@ fn plan_file(
     for (index, phase) in phases.iter().enumerate() {
         let current = rewritten.as_ref().unwrap_or(&file);
         let mut plan = FilePlan::default();
+        let ignores = crate::ignore::find(current, &current_facts.comments);
+        // Insertions up to here are what other code needs (imports, helpers): see `ignore::apply`.
+        let support_end =
+            current_facts.top_level_imports.last().map(|r| r.end).or(current_facts.first_statement).unwrap_or(0);
         for transform in transforms.iter().filter(|t| t.phase() == *phase) {
             // The engine attributes what the transform planned: transforms never pass their id around.
             let id = transform.info().id;
@@ -698,11 +740,15 @@ fn plan_file(
                 options,
             };
             let before = (plan.edits.len(), plan.dependencies.len(), plan.findings.len(), plan.new_objects.len());
+            let start = crate::ignore::PlanStart::of(&plan);
             transform.plan(&cx, &mut plan);
             plan.edits[before.0..].iter_mut().for_each(|e| e.transform = id);
             plan.dependencies[before.1..].iter_mut().for_each(|d| d.transform = id);
             plan.findings[before.2..].iter_mut().for_each(|f| f.transform = id);
             plan.new_objects[before.3..].iter_mut().for_each(|p| p.transform = id);
+            if !ignores.is_empty() {
+                crate::ignore::apply(current, &ignores, id, &mut plan, start, support_end);
+            }
         }
         // The parts several transforms planned for one new object become one object literal.
         plan.edits.extend(crate::objects::new_object_edits(&current.code, &plan.new_objects, &current_facts.style));
@@ -921,6 +967,7 @@ fn build_projects(
                 manifest,
                 node,
                 views: Vec::new(),
+                frame_options_set: None,
                 instances: Vec::new(),
                 nested_query: None,
                 ts_before_es2018: false,
