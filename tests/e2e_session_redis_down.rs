@@ -3,7 +3,7 @@
 //! lockfile, and started while nothing listens at REDIS_URL. A request that needs the session must get an error
 //! response within seconds (not hang); once Redis starts, the same process must serve sessions again; with
 //! `NODE_ENV=production` the app must stop at start, naming the store and the variable; and a process that loads
-//! the app and closes its server must exit by itself.
+//! the app and closes its server must exit by itself, with Redis down or up.
 
 mod common;
 
@@ -99,6 +99,13 @@ fn down_then_up(app: &Path) {
     let (code, stderr) = run_node_to_exit(app, "server.js", &[("REDIS_URL", &down), ("NODE_ENV", "production")]);
     assert_eq!(code, Some(1), "stderr: {stderr}");
     assert!(stderr.contains("Redis session store at REDIS_URL is unreachable"), "{stderr}");
+
+    // A test runner loads the app, serves and closes its server while Redis is down: the client's reconnection
+    // timer does not keep it alive.
+    let started = Instant::now();
+    let (code, stderr) = run_node_to_exit(app, "load-and-close.js", &[("REDIS_URL", &down)]);
+    assert_eq!(code, Some(0), "stderr: {stderr}");
+    assert!(started.elapsed() < Duration::from_secs(10), "Redis down: exited after {:?}", started.elapsed());
 
     // A test runner loads the app, serves and closes its server: the Redis client does not keep it alive.
     let redis = start_redis_on(redis_port);
