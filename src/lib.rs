@@ -18,6 +18,7 @@ pub mod discover;
 pub mod early_errors;
 pub mod edit;
 pub mod fsread;
+pub mod inventory;
 pub mod interactive;
 pub mod layout;
 pub mod lines;
