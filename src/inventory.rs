@@ -262,6 +262,13 @@ impl Graph {
             }
             parents[to].push(Dependent { parent: from, kind, range });
         }
+        // Projects first, then packages, each in order.
+        for list in &mut parents {
+            list.sort_by_key(|d| match d.parent {
+                Parent::Root(r) => (0, r),
+                Parent::Package(p) => (1, p),
+            });
+        }
         for edges in &by_root {
             root_edges.extend(edges);
         }
@@ -472,7 +479,7 @@ fn npm(text: &str, manifests: &Manifests<'_>) -> Result<(String, Graph), String>
     let lock: NpmLock = serde_json::from_str(text).map_err(|e| format!("is not a valid npm lockfile: {e}"))?;
     let version = lock.lockfile_version.ok_or("is not a valid npm lockfile: it has no lockfileVersion")?;
     match (version, lock.packages) {
-        (2 | 3, Some(packages)) => Ok((version.to_string(), npm_packages(packages))),
+        (2 | 3, Some(packages)) => Ok((version.to_string(), npm_packages(packages, manifests))),
         (1, _) => Ok(("1".to_string(), npm_v1(lock.dependencies, lock.name, manifests))),
         (2 | 3, None) => Err(format!("has lockfileVersion {version} but no \"packages\"")),
         _ => Err(format!("has lockfileVersion {version}, which this tool does not read (it reads 1, 2 and 3)")),
@@ -480,7 +487,7 @@ fn npm(text: &str, manifests: &Manifests<'_>) -> Result<(String, Graph), String>
 }
 
 /// lockfileVersion 2 and 3: `packages` by folder, `""` the root project, `link` entries pointing at workspaces.
-fn npm_packages(packages: Ordered<NpmEntry>) -> Graph {
+fn npm_packages(packages: Ordered<NpmEntry>, manifests: &Manifests<'_>) -> Graph {
     let mut graph = Graph::default();
     // Folder -> package index; folder -> root index for projects (the root and the workspaces links point to).
     let mut index: HashMap<&str, usize> = HashMap::new();
@@ -495,7 +502,10 @@ fn npm_packages(packages: Ordered<NpmEntry>) -> Graph {
     let by_location: HashMap<&str, &NpmEntry> = packages.0.iter().map(|(l, e)| (l.as_str(), e)).collect();
     for location in projects {
         roots.insert(location, graph.roots.len());
-        let name = by_location.get(location).and_then(|e| e.name.0.clone());
+        let name = by_location
+            .get(location)
+            .and_then(|e| e.name.0.clone())
+            .or_else(|| manifests.read(location).and_then(|m| m.name().map(str::to_string)));
         graph.roots.push(Root { path: location.to_string(), name });
     }
     for (location, entry) in &packages.0 {
@@ -668,20 +678,21 @@ fn yarn(text: &str, manifests: &Manifests<'_>) -> Result<(String, Graph), String
         let mut deps: Vec<(DepKind, String, String)> = Vec::new();
         match (berry, workspaces.iter().find(|(f, _)| f == folder)) {
             (true, Some(&(_, e))) => {
-                // Berry merges devDependencies into the workspace's dependencies: the manifest tells them apart.
+                // Berry merges devDependencies and optionalDependencies into the workspace's dependencies: the
+                // manifest (and `dependenciesMeta`) tells them apart.
                 let entry = &lock.entries[e];
                 let section = |name: &str| {
-                    manifest.as_ref().and_then(|m| {
-                        let all = m.dependency_all(name);
-                        let only_dev = !all.is_empty() && all.iter().all(|(s, _)| *s == DepSection::DevDependencies);
-                        only_dev.then_some(DepKind::Dev)
-                    })
+                    let all = manifest.as_ref().map(|m| m.dependency_all(name)).unwrap_or_default();
+                    if yarn_optional(entry, name) || all.iter().any(|(s, _)| *s == DepSection::OptionalDependencies) {
+                        DepKind::Optional
+                    } else if !all.is_empty() && all.iter().all(|(s, _)| *s == DepSection::DevDependencies) {
+                        DepKind::Dev
+                    } else {
+                        DepKind::Prod
+                    }
                 };
-                for &(name, range) in &entry.dependencies {
-                    deps.push(declared(section(name).unwrap_or(DepKind::Prod), name, range));
-                }
-                for &(name, range) in &entry.optional_dependencies {
-                    deps.push(declared(DepKind::Optional, name, range));
+                for &(name, range) in entry.dependencies.iter().chain(&entry.optional_dependencies) {
+                    deps.push(declared(section(name), name, range));
                 }
             }
             _ => {
@@ -707,14 +718,51 @@ fn yarn(text: &str, manifests: &Manifests<'_>) -> Result<(String, Graph), String
                 if kind == DepKind::Prod && entry.optional_dependencies.iter().any(|(n, _)| *n == name) {
                     continue;
                 }
+                let kind = if yarn_optional(entry, name) { DepKind::Optional } else { kind };
                 if let Some(to) = resolve(name, range).and_then(|t| node_of[t]) {
                     graph.edges.push((Parent::Package(from), to, kind, Some(range.to_string())));
                 }
             }
         }
     }
+    // A peer is what the package's parent provides (Berry records the peers, not what they resolve to).
+    let mut peers = Vec::new();
+    for (e, entry) in lock.entries.iter().enumerate() {
+        let Some(from) = node_of[e] else { continue };
+        for &(name, range) in &entry.peer_dependencies {
+            let provided: Vec<usize> = graph
+                .edges
+                .iter()
+                .filter(|edge| edge.1 == from)
+                .filter_map(|edge| {
+                    graph.edges.iter().find(|e| e.0 == edge.0 && graph.nodes[e.1].0 == name).map(|e| e.1)
+                })
+                .collect();
+            for to in provided {
+                if !peers.iter().any(|p: &(Parent, usize, DepKind, Option<String>)| p.1 == to && p.0 == Parent::Package(from)) {
+                    peers.push((Parent::Package(from), to, DepKind::Peer, Some(range.to_string())));
+                }
+            }
+        }
+    }
+    graph.edges.extend(peers);
+    if berry {
+        // Berry writes a registry range with its protocol (`npm:^4.18.2`); the manifest's is `^4.18.2`.
+        for edge in &mut graph.edges {
+            if let Some(range) = edge.3.as_mut() {
+                if let Some(plain) = range.strip_prefix("npm:").filter(|r| split_name(r).is_none()) {
+                    *range = plain.to_string();
+                }
+            }
+        }
+    }
     let version = if berry { lock.version.to_string() } else { "1".to_string() };
     Ok((version, graph))
+}
+
+/// Whether Berry's `dependenciesMeta` marks a dependency optional (it lists optional dependencies among the others).
+fn yarn_optional(entry: &yarn_lock_parser::Entry<'_>, name: &str) -> bool {
+    entry.dependencies_meta.iter().any(|(n, meta)| *n == name && meta.optional == Some(true))
 }
 
 /// The parser's reason, in a line.
@@ -767,6 +815,7 @@ struct PnpmPackage {
     version: Text,
     dependencies: Ordered<Text>,
     optional_dependencies: Ordered<Text>,
+    peer_dependencies: Ordered<Text>,
     dev: Option<bool>,
     optional: bool,
 }
@@ -854,10 +903,16 @@ fn pnpm(text: &str, manifests: &Manifests<'_>) -> Result<(String, Graph), String
     }
     for (key, entry) in &nodes.0 {
         let from = index[key.as_str()];
+        let plain = key.find('(').map_or(key.as_str(), |at| &key[..at]);
+        let peers = &metadata.get(plain).copied().unwrap_or(entry).peer_dependencies;
         for (kind, deps) in [(DepKind::Prod, &entry.dependencies), (DepKind::Optional, &entry.optional_dependencies)] {
             for (name, reference) in pairs(deps) {
-                if let Some(to) = resolve(name, reference) {
-                    graph.edges.push((Parent::Package(from), to, kind, None));
+                let Some(to) = resolve(name, reference) else { continue };
+                // A resolved peer is listed among the dependencies; its range is the package's (recorded, unlike the
+                // others').
+                match pairs(peers).find(|(peer, _)| *peer == name) {
+                    Some((_, range)) => graph.edges.push((Parent::Package(from), to, DepKind::Peer, Some(range.to_string()))),
+                    None => graph.edges.push((Parent::Package(from), to, kind, None)),
                 }
             }
         }

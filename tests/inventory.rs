@@ -1,0 +1,247 @@
+//! The inventory of every lockfile format (issue 15): the fixture projects under `tests/inventory/` were made by the
+//! package managers themselves (npm 11, Yarn 1.22, Yarn 4, pnpm 8 and 9; npm-v1 is npm-v2's `dependencies` section,
+//! which is lockfileVersion 1's format), each with the same dependencies: a nested copy (ms 2.0.0 under debug,
+//! ms 2.1.3 at the top), an alias (`cookie-old`: `npm:cookie@0.3.1`), a development, an optional and a peer
+//! dependency, and a workspace. Their inventory is compared with a snapshot; the package-lock one with what npm itself
+//! says of a real install (`npm ls --all --json`).
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use express_harden::inventory::{DepKind, Inventory, Parent};
+use express_harden::lockfile::Manager;
+
+const REPO: &str = env!("CARGO_MANIFEST_DIR");
+
+fn case(name: &str) -> PathBuf {
+    Path::new(REPO).join("tests/inventory").join(name)
+}
+
+fn snapshot(name: &str, lockfile: &str, manager: Manager, version: &str) {
+    let inventory = Inventory::read(&case(name).join(lockfile), None).expect("the lockfile is read");
+    assert_eq!((inventory.manager, inventory.version.as_str()), (manager, version));
+    // Found from the workspace's folder as --lockfile finds it.
+    let api = case(name).join("packages/api");
+    if api.is_dir() {
+        let found = Inventory::for_manifest(&api, None).expect("a lockfile above the workspace").expect("read");
+        assert_eq!(found, inventory);
+    }
+    insta::with_settings!({
+        snapshot_path => Path::new(REPO).join("snapshots"),
+        prepend_module_to_snapshot => false,
+        omit_expression => true,
+    }, {
+        insta::assert_snapshot!(format!("inventory__{name}"), inventory.render());
+    });
+}
+
+#[test]
+fn npm_lockfile_version_1() {
+    snapshot("npm-v1", "package-lock.json", Manager::Npm, "1");
+}
+
+#[test]
+fn npm_lockfile_version_2() {
+    snapshot("npm-v2", "package-lock.json", Manager::Npm, "2");
+}
+
+#[test]
+fn npm_lockfile_version_3() {
+    snapshot("npm-v3", "package-lock.json", Manager::Npm, "3");
+}
+
+#[test]
+fn npm_shrinkwrap() {
+    snapshot("npm-shrinkwrap", "npm-shrinkwrap.json", Manager::Npm, "3");
+}
+
+#[test]
+fn yarn_1() {
+    snapshot("yarn-v1", "yarn.lock", Manager::Yarn1, "1");
+}
+
+#[test]
+fn yarn_berry() {
+    snapshot("yarn-berry", "yarn.lock", Manager::YarnBerry, "10");
+}
+
+#[test]
+fn pnpm_lockfile_version_6() {
+    snapshot("pnpm-v6", "pnpm-lock.yaml", Manager::Pnpm, "6.0");
+}
+
+#[test]
+fn pnpm_lockfile_version_9() {
+    snapshot("pnpm-v9", "pnpm-lock.yaml", Manager::Pnpm, "9.0");
+}
+
+/// The same project, whatever wrote its lockfile, resolves the same packages with the same parents and flags (Yarn 1
+/// records no peer dependencies).
+#[test]
+fn every_format_agrees_on_the_packages_and_their_parents() {
+    let edges = |name: &str, lockfile: &str| -> BTreeSet<(String, String, String)> {
+        let inventory = Inventory::read(&case(name).join(lockfile), None).expect("read");
+        let mut out = BTreeSet::new();
+        for (i, package) in inventory.packages.iter().enumerate() {
+            for d in &package.parents {
+                let parent = match d.parent {
+                    Parent::Root(r) => inventory.roots[r].path.clone(),
+                    other => inventory.describe(other),
+                };
+                let flags = format!("{:?} dev={} optional={}", d.kind, package.dev, package.optional);
+                out.insert((parent, inventory.describe(Parent::Package(i)), flags));
+            }
+        }
+        out
+    };
+    let npm = edges("npm-v3", "package-lock.json");
+    assert!(npm.iter().any(|(p, c, _)| p == "debug@2.6.9" && c == "ms@2.0.0"), "{npm:#?}");
+    assert!(npm.iter().any(|(p, c, _)| p == "packages/api" && c == "cookie@0.3.1"), "the alias by its real name");
+    assert_eq!(edges("npm-v2", "package-lock.json"), npm);
+    assert_eq!(edges("yarn-v1", "yarn.lock"), npm.iter().filter(|e| !e.2.starts_with("Peer")).cloned().collect());
+    assert_eq!(edges("yarn-berry", "yarn.lock"), npm);
+    assert_eq!(edges("pnpm-v9", "pnpm-lock.yaml"), npm);
+    let single = edges("npm-shrinkwrap", "npm-shrinkwrap.json");
+    assert_eq!(edges("npm-v1", "package-lock.json"), single);
+    assert_eq!(edges("pnpm-v6", "pnpm-lock.yaml"), single);
+}
+
+#[test]
+fn a_malformed_lockfile_is_an_error_naming_the_file_and_the_reason() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cases: [(&str, &str, &str); 9] = [
+        ("package-lock.json", "{\"lockfileVersion\": 3, \"packages\": {", "is not a valid npm lockfile: EOF while parsing"),
+        ("package-lock.json", "\"text\"", "is not a valid npm lockfile: invalid type: string \"text\", expected struct"),
+        ("package-lock.json", "{\"name\": \"x\"}", "is not a valid npm lockfile: it has no lockfileVersion"),
+        ("package-lock.json", "{\"lockfileVersion\": 4, \"packages\": {}}", "has lockfileVersion 4, which this tool does not read (it reads 1, 2 and 3)"),
+        ("npm-shrinkwrap.json", "{\"lockfileVersion\": 3}", "has lockfileVersion 3 but no \"packages\""),
+        ("pnpm-lock.yaml", "lockfileVersion: '5.4'\n", "has lockfileVersion 5.4, which this tool does not read (it reads 6 to 9)"),
+        ("pnpm-lock.yaml", "lockfileVersion: '9.0'\nimporters: [1\n", "is not a valid pnpm lockfile: "),
+        ("pnpm-lock.yaml", "lockfileVersion: '9.0'\nsnapshots:\n  nonsense: {}\n", "has a package key pnpm does not write: `nonsense`"),
+        ("yarn.lock", "# yarn lockfile v1\n\n\"express@^4\":\n  resolved \"x\"\n", "is not a valid yarn.lock: "),
+    ];
+    for (file, text, reason) in cases {
+        let path = dir.path().join(file);
+        std::fs::write(&path, text).expect("write");
+        let err = Inventory::read(&path, None).expect_err(text);
+        assert_eq!(err.path, path);
+        assert!(err.message.starts_with(reason), "{file} {text:?}: {}", err.message);
+        assert!(err.to_string().ends_with(&format!("{file}: {}", err.message)), "{err}");
+        std::fs::remove_file(&path).expect("rm");
+    }
+    // Not a regular file, and not a lockfile's name.
+    std::fs::create_dir(dir.path().join("yarn.lock")).expect("mkdir");
+    let err = Inventory::read(&dir.path().join("yarn.lock"), None).expect_err("a folder");
+    assert_eq!(err.message, "is not a regular file (a folder)");
+    let err = Inventory::read(&dir.path().join("bun.lockb"), None).expect_err("bun");
+    assert!(err.message.starts_with("is not a lockfile this tool reads"), "{}", err.message);
+}
+
+/// Garbage never panics: every prefix of every fixture lockfile, and byte-flipped copies.
+#[test]
+fn truncated_and_corrupted_lockfiles_never_panic() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let files = [
+        ("npm-v1", "package-lock.json"),
+        ("npm-v3", "package-lock.json"),
+        ("yarn-v1", "yarn.lock"),
+        ("yarn-berry", "yarn.lock"),
+        ("pnpm-v6", "pnpm-lock.yaml"),
+        ("pnpm-v9", "pnpm-lock.yaml"),
+    ];
+    for (name, file) in files {
+        let text = std::fs::read_to_string(case(name).join(file)).expect("fixture");
+        let path = dir.path().join(file);
+        let step = (text.len() / 97).max(1);
+        for cut in (0..text.len()).step_by(step).filter(|&c| text.is_char_boundary(c)) {
+            std::fs::write(&path, &text[..cut]).expect("write");
+            let _ = Inventory::read(&path, None);
+            let mut flipped = text.clone().into_bytes();
+            flipped[cut] = match flipped[cut] {
+                b':' => b' ',
+                b'"' => b'\n',
+                b'\n' => b':',
+                _ => b'@',
+            };
+            std::fs::write(&path, &flipped).expect("write");
+            let _ = Inventory::read(&path, None);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// The package-lock inventory against npm's own view of a real install.
+
+fn npm(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::new("npm").args(args).current_dir(dir).output().expect("npm must be installed (scripts/test.sh installs it)")
+}
+
+/// Every (parent, child) pair of `npm ls --all --json`: `name@version` for packages (the name of its folder: an alias
+/// is listed under its alias), the project's folder for projects.
+fn npm_ls_edges(node: &serde_json::Value, parent: &str, out: &mut BTreeSet<(String, String)>) {
+    let Some(children) = node.get("dependencies").and_then(|d| d.as_object()) else { return };
+    for (name, child) in children {
+        let Some(version) = child.get("version").and_then(|v| v.as_str()) else { continue };
+        // A workspace is a project of its own (its `resolved` is `file:../packages/api`).
+        if let Some(folder) = child.get("resolved").and_then(|r| r.as_str()).and_then(|r| r.strip_prefix("file:../")) {
+            npm_ls_edges(child, folder, out);
+            continue;
+        }
+        let id = format!("{name}@{version}");
+        out.insert((parent.to_string(), id.clone()));
+        npm_ls_edges(child, &id, out);
+    }
+}
+
+#[test]
+fn the_package_lock_inventory_is_what_npm_ls_says_of_a_real_install() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = case("npm-v3");
+    for file in ["package.json", "package-lock.json", "packages/api/package.json"] {
+        std::fs::create_dir_all(dir.path().join(file).parent().expect("folder")).expect("mkdir");
+        std::fs::copy(app.join(file), dir.path().join(file)).expect("copy");
+    }
+    let ci = npm(dir.path(), &["ci", "--ignore-scripts", "--no-audit", "--no-fund"]);
+    assert!(ci.status.success(), "npm ci: {}", String::from_utf8_lossy(&ci.stderr));
+    let ls = npm(dir.path(), &["ls", "--all", "--json"]);
+    assert!(ls.status.success(), "npm ls: {}", String::from_utf8_lossy(&ls.stderr));
+    let tree: serde_json::Value = serde_json::from_slice(&ls.stdout).expect("npm ls --json");
+    let mut expected = BTreeSet::new();
+    npm_ls_edges(&tree, "", &mut expected);
+
+    let inventory = Inventory::read(&dir.path().join("package-lock.json"), None).expect("read");
+    // Packages by their folder's name and version, as npm ls shows them.
+    let folder = |i: usize| {
+        let package = &inventory.packages[i];
+        let name = package.key.rsplit_once("node_modules/").map_or(package.key.as_str(), |(_, n)| n);
+        format!("{name}@{}", package.version)
+    };
+    let mut actual = BTreeSet::new();
+    for (i, package) in inventory.packages.iter().enumerate() {
+        for d in &package.parents {
+            let parent = match d.parent {
+                Parent::Root(r) => inventory.roots[r].path.clone(),
+                Parent::Package(p) => folder(p),
+            };
+            actual.insert((parent, folder(i)));
+        }
+    }
+    assert!(actual.contains(&("packages/api".to_string(), "cookie-old@0.3.1".to_string())), "{actual:?}");
+    assert_eq!(actual, expected);
+    // Every package npm installed is in the inventory, at its folder, with its version.
+    for package in &inventory.packages {
+        let manifest = dir.path().join(&package.key).join("package.json");
+        let installed: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&manifest).expect("installed")).expect("json");
+        assert_eq!(installed["version"].as_str(), Some(package.version.as_str()), "{}", package.key);
+        assert_eq!(installed["name"].as_str(), Some(package.name.as_str()), "{}", package.key);
+    }
+    // npm's dev and optional flags are kept; computed from the graph they are the same.
+    let dev: Vec<&str> = inventory.packages.iter().filter(|p| p.dev).map(|p| p.key.as_str()).collect();
+    assert_eq!(dev, ["node_modules/ms"]);
+    let optional: Vec<&str> = inventory.packages.iter().filter(|p| p.optional).map(|p| p.key.as_str()).collect();
+    assert_eq!(optional, ["node_modules/bytes"]);
+    let kinds: Vec<DepKind> = inventory.packages.iter().flat_map(|p| p.parents.iter().map(|d| d.kind)).collect();
+    assert!(kinds.contains(&DepKind::Peer), "react is use-sync-external-store's peer");
+}
