@@ -177,7 +177,8 @@ impl Inventory {
 
     fn read_as(path: &Path, manager: Manager, root: Option<&Path>) -> Result<Inventory, InventoryError> {
         let fail = |message: String| InventoryError { path: path.to_path_buf(), message };
-        let text = crate::fsread::read_text(path, crate::fsread::LOCKFILE_LIMIT, root).map_err(|e| fail(e.to_string()))?;
+        let text =
+            crate::fsread::read_text(path, crate::fsread::LOCKFILE_LIMIT, root).map_err(|e| fail(e.to_string()))?;
         let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         let manifests = Manifests { dir, root };
         let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
@@ -201,7 +202,9 @@ impl Inventory {
         match node {
             Parent::Root(i) => {
                 let root = &self.roots[i];
-                root.name.clone().unwrap_or_else(|| if root.path.is_empty() { ".".to_string() } else { root.path.clone() })
+                root.name
+                    .clone()
+                    .unwrap_or_else(|| if root.path.is_empty() { ".".to_string() } else { root.path.clone() })
             }
             Parent::Package(i) => format!("{}@{}", self.packages[i].name, self.packages[i].version),
         }
@@ -222,7 +225,10 @@ impl Inventory {
             };
             out.push_str(&format!("{}{flags}\n  at {}\n", self.describe(Parent::Package(i)), package.key));
             let chain: Vec<String> = package.chain.iter().map(|&n| self.describe(n)).collect();
-            out.push_str(&format!("  via {}\n", if chain.is_empty() { "(nothing)".to_string() } else { chain.join(" > ") }));
+            out.push_str(&format!(
+                "  via {}\n",
+                if chain.is_empty() { "(nothing)".to_string() } else { chain.join(" > ") }
+            ));
             for d in &package.parents {
                 let range = d.range.as_deref().map_or_else(String::new, |r| format!(" {r}"));
                 out.push_str(&format!("  <- {} ({:?}{range})\n", self.describe(d.parent), d.kind));
@@ -331,7 +337,8 @@ struct Manifests<'a> {
 impl Manifests<'_> {
     /// The manifest of the project in `folder` (relative to the lockfile's), when it is there and valid.
     fn read(&self, folder: &str) -> Option<ManifestInfo> {
-        let path = if folder.is_empty() { self.dir.join("package.json") } else { self.dir.join(folder).join("package.json") };
+        let path =
+            if folder.is_empty() { self.dir.join("package.json") } else { self.dir.join(folder).join("package.json") };
         let text = crate::fsread::read_text(&path, crate::fsread::TEXT_LIMIT, self.root).ok()?;
         ManifestInfo::parse(&text).ok()
     }
@@ -400,11 +407,46 @@ struct Text(Option<String>);
 
 impl<'de> Deserialize<'de> for Text {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Ok(Text(match serde_json::Value::deserialize(deserializer)? {
-            serde_json::Value::String(s) => Some(s),
-            serde_json::Value::Number(n) => Some(n.to_string()),
-            _ => None,
-        }))
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Text;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Text, E> {
+                Ok(Text(Some(v.to_string())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Text, E> {
+                Ok(Text(Some(v)))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Text, E> {
+                Ok(Text(Some(v.to_string())))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Text, E> {
+                Ok(Text(Some(v.to_string())))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Text, E> {
+                Ok(Text(Some(v.to_string())))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Text, E> {
+                Ok(Text(None))
+            }
+            fn visit_unit<E>(self) -> Result<Text, E> {
+                Ok(Text(None))
+            }
+            fn visit_none<E>(self) -> Result<Text, E> {
+                Ok(Text(None))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Text, A::Error> {
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(Text(None))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Text, A::Error> {
+                while map.next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?.is_some() {}
+                Ok(Text(None))
+            }
+        }
+        deserializer.deserialize_any(V)
     }
 }
 
@@ -550,13 +592,20 @@ fn npm_packages(packages: Ordered<NpmEntry>, manifests: &Manifests<'_>) -> Graph
 fn npm_v1(dependencies: Ordered<NpmV1Entry>, name: Option<String>, manifests: &Manifests<'_>) -> Graph {
     let mut graph = Graph::default();
     let manifest = manifests.read("");
-    graph.roots.push(Root { path: String::new(), name: manifest.as_ref().and_then(|m| m.name().map(str::to_string)).or(name) });
+    graph.roots.push(Root {
+        path: String::new(),
+        name: manifest.as_ref().and_then(|m| m.name().map(str::to_string)).or(name),
+    });
     // Flatten into folders, parents before children.
     let mut flat: Vec<(String, &NpmV1Entry)> = Vec::new();
     let mut stack: Vec<(String, &Ordered<NpmV1Entry>)> = vec![(String::new(), &dependencies)];
     while let Some((prefix, map)) = stack.pop() {
         for (name, entry) in &map.0 {
-            let location = if prefix.is_empty() { format!("node_modules/{name}") } else { format!("{prefix}/node_modules/{name}") };
+            let location = if prefix.is_empty() {
+                format!("node_modules/{name}")
+            } else {
+                format!("{prefix}/node_modules/{name}")
+            };
             flat.push((location.clone(), entry));
             stack.push((location, &entry.dependencies));
         }
@@ -588,7 +637,9 @@ fn npm_v1(dependencies: Ordered<NpmV1Entry>, name: Option<String>, manifests: &M
         let from = index[location.as_str()];
         for (name, range) in pairs(&entry.requires) {
             if let Some(to) = npm_resolve(&index, location, name) {
-                let kind = if graph.nodes[to].3.is_some_and(|(_, optional)| optional) && !graph.nodes[from].3.is_some_and(|(_, o)| o) {
+                let kind = if graph.nodes[to].3.is_some_and(|(_, optional)| optional)
+                    && !graph.nodes[from].3.is_some_and(|(_, o)| o)
+                {
                     DepKind::Optional
                 } else {
                     DepKind::Prod
@@ -625,8 +676,18 @@ fn split_name(spec: &str) -> Option<(&str, &str)> {
 // Yarn
 
 fn yarn(text: &str, manifests: &Manifests<'_>) -> Result<(String, Graph), String> {
-    // yarn-lock-parser finds the format from the header lines: Yarn 1 writes `# yarn lockfile v1` on the second.
-    let lock = yarn_lock_parser::parse_str(text).map_err(|e| format!("is not a valid yarn.lock: {}", yarn_reason(&e)))?;
+    // yarn-lock-parser skips the first two lines (the header Yarn writes) and finds Yarn 1 by its second line
+    // (`# yarn lockfile v1`): the header is written again, so that a lockfile without it (or with another comment)
+    // reads the same.
+    let body = text.trim_start_matches(|c: char| c.is_whitespace());
+    let mut body = body;
+    while body.starts_with('#') {
+        body = body.split_once('\n').map_or("", |(_, rest)| rest).trim_start_matches(|c: char| c.is_whitespace());
+    }
+    let header = if body.starts_with("__metadata:") { "#\n#\n\n" } else { "#\n# yarn lockfile v1\n\n" };
+    let text = format!("{header}{body}");
+    let lock =
+        yarn_lock_parser::parse_str(&text).map_err(|e| format!("is not a valid yarn.lock: {}", yarn_reason(&e)))?;
     let berry = lock.version != 1;
     let mut graph = Graph::default();
     // (name, range) -> entry; Berry's ranges carry their protocol (`npm:^4.18.2`).
@@ -648,7 +709,11 @@ fn yarn(text: &str, manifests: &Manifests<'_>) -> Result<(String, Graph), String
         let name = if berry {
             split_name(entry.resolved).map_or(entry.name, |(n, _)| n)
         } else {
-            entry.descriptors.iter().find_map(|(_, r)| r.strip_prefix("npm:").and_then(split_name)).map_or(entry.name, |(n, _)| n)
+            entry
+                .descriptors
+                .iter()
+                .find_map(|(_, r)| r.strip_prefix("npm:").and_then(split_name))
+                .map_or(entry.name, |(n, _)| n)
         };
         let key = if berry { entry.resolved.to_string() } else { format!("{}@{}", entry.name, entry.version) };
         node_of.push(Some(graph.node(name, entry.version, &key, None)));
@@ -667,7 +732,13 @@ fn yarn(text: &str, manifests: &Manifests<'_>) -> Result<(String, Graph), String
         }
         folders
     };
-    let mut folders: Vec<(String, Option<ManifestInfo>)> = folders.into_iter().map(|f| { let m = manifests.read(&f); (f, m) }).collect();
+    let mut folders: Vec<(String, Option<ManifestInfo>)> = folders
+        .into_iter()
+        .map(|f| {
+            let m = manifests.read(&f);
+            (f, m)
+        })
+        .collect();
     folders.sort_by(|a, b| (!a.0.is_empty(), &a.0).cmp(&(!b.0.is_empty(), &b.0)));
     for (folder, manifest) in &folders {
         let name = manifest.as_ref().and_then(|m| m.name().map(str::to_string));
@@ -696,7 +767,8 @@ fn yarn(text: &str, manifests: &Manifests<'_>) -> Result<(String, Graph), String
                 }
             }
             _ => {
-                for section in [DepSection::Dependencies, DepSection::DevDependencies, DepSection::OptionalDependencies] {
+                for section in [DepSection::Dependencies, DepSection::DevDependencies, DepSection::OptionalDependencies]
+                {
                     for (name, range) in manifest.iter().flat_map(|m| m.dependencies(section)) {
                         deps.push(declared(DepKind::of(section), name, range));
                     }
@@ -726,23 +798,27 @@ fn yarn(text: &str, manifests: &Manifests<'_>) -> Result<(String, Graph), String
         }
     }
     // A peer is what the package's parent provides (Berry records the peers, not what they resolve to).
-    let mut peers = Vec::new();
+    let mut children: HashMap<Parent, Vec<usize>> = HashMap::new();
+    let mut dependents: HashMap<usize, Vec<Parent>> = HashMap::new();
+    for &(from, to, _, _) in &graph.edges {
+        children.entry(from).or_default().push(to);
+        dependents.entry(to).or_default().push(from);
+    }
+    let mut peers: Vec<(Parent, usize, DepKind, Option<String>)> = Vec::new();
     for (e, entry) in lock.entries.iter().enumerate() {
         let Some(from) = node_of[e] else { continue };
         for &(name, range) in &entry.peer_dependencies {
-            let provided: Vec<usize> = graph
-                .edges
-                .iter()
-                .filter(|edge| edge.1 == from)
-                .filter_map(|edge| {
-                    graph.edges.iter().find(|e| e.0 == edge.0 && graph.nodes[e.1].0 == name).map(|e| e.1)
-                })
+            let mut provided: Vec<usize> = dependents
+                .get(&from)
+                .into_iter()
+                .flatten()
+                .filter_map(|parent| children.get(parent)?.iter().copied().find(|&c| graph.nodes[c].0 == name))
                 .collect();
-            for to in provided {
-                if !peers.iter().any(|p: &(Parent, usize, DepKind, Option<String>)| p.1 == to && p.0 == Parent::Package(from)) {
-                    peers.push((Parent::Package(from), to, DepKind::Peer, Some(range.to_string())));
-                }
-            }
+            provided.sort_unstable();
+            provided.dedup();
+            peers.extend(
+                provided.into_iter().map(|to| (Parent::Package(from), to, DepKind::Peer, Some(range.to_string()))),
+            );
         }
     }
     graph.edges.extend(peers);
@@ -771,7 +847,8 @@ fn yarn_reason(err: &yarn_lock_parser::YarnLockError) -> String {
     match source {
         nom::Err::Incomplete(_) => "it ends early".to_string(),
         nom::Err::Error(e) | nom::Err::Failure(e) => {
-            let (at, kind) = e.errors.first().map_or((String::new(), String::new()), |(i, k)| (i.clone(), format!("{k:?}")));
+            let (at, kind) =
+                e.errors.first().map_or((String::new(), String::new()), |(i, k)| (i.clone(), format!("{k:?}")));
             let line = at.lines().next().unwrap_or("").trim();
             format!("{kind} at `{line}`")
         }
@@ -787,8 +864,9 @@ struct PnpmLock {
     lockfile_version: Text,
     importers: Option<Ordered<PnpmImporter>>,
     /// A single project's importer, at the top level (lockfile version 6 without workspaces).
-    #[serde(flatten)]
-    top: PnpmImporter,
+    dependencies: Ordered<PnpmImporterDep>,
+    dev_dependencies: Ordered<PnpmImporterDep>,
+    optional_dependencies: Ordered<PnpmImporterDep>,
     packages: Ordered<PnpmPackage>,
     snapshots: Option<Ordered<PnpmPackage>>,
 }
@@ -828,7 +906,14 @@ fn pnpm_split_key(key: &str) -> Option<(&str, &str)> {
 }
 
 fn pnpm(text: &str, manifests: &Manifests<'_>) -> Result<(String, Graph), String> {
-    let lock: PnpmLock = serde_saphyr::from_str(text).map_err(|e| {
+    // serde-saphyr's budget guards against documents that cost more than their size (aliases that expand, deep
+    // nesting); its node and event counts are sized for configuration files, a lockfile has as many as its bytes.
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_nodes = budget.max_nodes.max(text.len());
+    budget.max_events = budget.max_events.max(text.len().saturating_mul(2));
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    let lock: PnpmLock = serde_saphyr::from_str_with_options(text, options).map_err(|e| {
         let message = e.to_string();
         format!("is not a valid pnpm lockfile: {}", message.lines().next().unwrap_or(&message))
     })?;
@@ -872,16 +957,19 @@ fn pnpm(text: &str, manifests: &Manifests<'_>) -> Result<(String, Graph), String
         }
         let plain = reference.find('(').map_or(reference, |at| &reference[..at]);
         let alias = plain.starts_with('/') || split_name(plain).is_some_and(|(n, _)| !n.is_empty());
-        let key = if alias {
-            reference.to_string()
-        } else {
-            format!("{leading}{name}@{reference}")
-        };
+        let key = if alias { reference.to_string() } else { format!("{leading}{name}@{reference}") };
         index.get(key.as_str()).or_else(|| index.get(reference)).copied()
     };
     let importers: Vec<(String, PnpmImporter)> = match lock.importers {
         Some(importers) => importers.0,
-        None => vec![(".".to_string(), lock.top)],
+        None => vec![(
+            ".".to_string(),
+            PnpmImporter {
+                dependencies: lock.dependencies,
+                dev_dependencies: lock.dev_dependencies,
+                optional_dependencies: lock.optional_dependencies,
+            },
+        )],
     };
     let mut importers: Vec<(String, PnpmImporter)> =
         importers.into_iter().map(|(path, i)| (if path == "." { String::new() } else { path }, i)).collect();
@@ -911,7 +999,9 @@ fn pnpm(text: &str, manifests: &Manifests<'_>) -> Result<(String, Graph), String
                 // A resolved peer is listed among the dependencies; its range is the package's (recorded, unlike the
                 // others').
                 match pairs(peers).find(|(peer, _)| *peer == name) {
-                    Some((_, range)) => graph.edges.push((Parent::Package(from), to, DepKind::Peer, Some(range.to_string()))),
+                    Some((_, range)) => {
+                        graph.edges.push((Parent::Package(from), to, DepKind::Peer, Some(range.to_string())))
+                    }
                     None => graph.edges.push((Parent::Package(from), to, kind, None)),
                 }
             }

@@ -491,8 +491,7 @@ pub fn link(inputs: &[Option<LinkInput<'_>>], resolver: &Resolver) -> HashMap<us
                         keys: object
                             .map(|o| o.props.iter().filter_map(|p| p.key.clone()).collect())
                             .unwrap_or_default(),
-                        open: object
-                            .is_none_or(|o| !o.spreads.is_empty() || o.props.iter().any(|p| p.key.is_none())),
+                        open: object.is_none_or(|o| !o.spreads.is_empty() || o.props.iter().any(|p| p.key.is_none())),
                     };
                     (target, passed, elsewhere)
                 })

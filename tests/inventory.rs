@@ -111,14 +111,34 @@ fn every_format_agrees_on_the_packages_and_their_parents() {
 fn a_malformed_lockfile_is_an_error_naming_the_file_and_the_reason() {
     let dir = tempfile::tempdir().expect("tempdir");
     let cases: [(&str, &str, &str); 9] = [
-        ("package-lock.json", "{\"lockfileVersion\": 3, \"packages\": {", "is not a valid npm lockfile: EOF while parsing"),
-        ("package-lock.json", "\"text\"", "is not a valid npm lockfile: invalid type: string \"text\", expected struct"),
+        (
+            "package-lock.json",
+            "{\"lockfileVersion\": 3, \"packages\": {",
+            "is not a valid npm lockfile: EOF while parsing",
+        ),
+        (
+            "package-lock.json",
+            "\"text\"",
+            "is not a valid npm lockfile: invalid type: string \"text\", expected struct",
+        ),
         ("package-lock.json", "{\"name\": \"x\"}", "is not a valid npm lockfile: it has no lockfileVersion"),
-        ("package-lock.json", "{\"lockfileVersion\": 4, \"packages\": {}}", "has lockfileVersion 4, which this tool does not read (it reads 1, 2 and 3)"),
+        (
+            "package-lock.json",
+            "{\"lockfileVersion\": 4, \"packages\": {}}",
+            "has lockfileVersion 4, which this tool does not read (it reads 1, 2 and 3)",
+        ),
         ("npm-shrinkwrap.json", "{\"lockfileVersion\": 3}", "has lockfileVersion 3 but no \"packages\""),
-        ("pnpm-lock.yaml", "lockfileVersion: '5.4'\n", "has lockfileVersion 5.4, which this tool does not read (it reads 6 to 9)"),
+        (
+            "pnpm-lock.yaml",
+            "lockfileVersion: '5.4'\n",
+            "has lockfileVersion 5.4, which this tool does not read (it reads 6 to 9)",
+        ),
         ("pnpm-lock.yaml", "lockfileVersion: '9.0'\nimporters: [1\n", "is not a valid pnpm lockfile: "),
-        ("pnpm-lock.yaml", "lockfileVersion: '9.0'\nsnapshots:\n  nonsense: {}\n", "has a package key pnpm does not write: `nonsense`"),
+        (
+            "pnpm-lock.yaml",
+            "lockfileVersion: '9.0'\nsnapshots:\n  nonsense: {}\n",
+            "has a package key pnpm does not write: `nonsense`",
+        ),
         ("yarn.lock", "# yarn lockfile v1\n\n\"express@^4\":\n  resolved \"x\"\n", "is not a valid yarn.lock: "),
     ];
     for (file, text, reason) in cases {
@@ -174,7 +194,11 @@ fn truncated_and_corrupted_lockfiles_never_panic() {
 // The package-lock inventory against npm's own view of a real install.
 
 fn npm(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::new("npm").args(args).current_dir(dir).output().expect("npm must be installed (scripts/test.sh installs it)")
+    Command::new("npm")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("npm must be installed (scripts/test.sh installs it)")
 }
 
 /// Every (parent, child) pair of `npm ls --all --json`: `name@version` for packages (the name of its folder: an alias
