@@ -113,6 +113,10 @@ pub enum DepKind {
     Peer,
 }
 
+/// The sections of a project's manifest that are installed (peers are not, by Yarn 1; npm's lockfile lists them).
+const INSTALLED: [DepSection; 3] =
+    [DepSection::Dependencies, DepSection::DevDependencies, DepSection::OptionalDependencies];
+
 impl DepKind {
     fn of(section: DepSection) -> DepKind {
         match section {
@@ -238,19 +242,26 @@ impl Inventory {
     }
 }
 
+/// A package being read: name, version, key, and the lockfile's own (dev, optional) flags when it has them.
+struct Node {
+    name: String,
+    version: String,
+    key: String,
+    flags: Option<(bool, bool)>,
+}
+
 /// The graph being read: packages and edges, finished into an [`Inventory`].
 #[derive(Default)]
 struct Graph {
     roots: Vec<Root>,
-    /// Name, version, key, and the lockfile's own (dev, optional) flags when it has them.
-    nodes: Vec<(String, String, String, Option<(bool, bool)>)>,
+    nodes: Vec<Node>,
     /// (from, to, kind, range).
     edges: Vec<(Parent, usize, DepKind, Option<String>)>,
 }
 
 impl Graph {
     fn node(&mut self, name: &str, version: &str, key: &str, flags: Option<(bool, bool)>) -> usize {
-        self.nodes.push((name.to_string(), version.to_string(), key.to_string(), flags));
+        self.nodes.push(Node { name: name.to_string(), version: version.to_string(), key: key.to_string(), flags });
         self.nodes.len() - 1
     }
 
@@ -319,7 +330,7 @@ impl Graph {
             .zip(parents)
             .zip(chains)
             .enumerate()
-            .map(|(i, (((name, version, key, flags), parents), chain))| {
+            .map(|(i, ((Node { name, version, key, flags }, parents), chain))| {
                 let (dev, optional) = flags.unwrap_or((!not_dev[i], !required[i]));
                 Package { name, version, key, dev, optional, parents, chain }
             })
@@ -621,24 +632,19 @@ fn npm_v1(dependencies: Ordered<NpmV1Entry>, name: Option<String>, manifests: &M
         };
         index.insert(location, graph.node(name, version, location, Some((entry.dev, entry.optional))));
     }
-    match &manifest {
-        Some(manifest) => {
-            for section in [DepSection::Dependencies, DepSection::DevDependencies, DepSection::OptionalDependencies] {
-                for (name, range) in manifest.dependencies(section) {
-                    if let Some(to) = npm_resolve(&index, "", name) {
-                        graph.edges.push((Parent::Root(0), to, DepKind::of(section), Some(range.to_string())));
-                    }
-                }
+    for section in INSTALLED {
+        for (name, range) in manifest.iter().flat_map(|m| m.dependencies(section)) {
+            if let Some(to) = npm_resolve(&index, "", name) {
+                graph.edges.push((Parent::Root(0), to, DepKind::of(section), Some(range.to_string())));
             }
         }
-        None => {}
     }
     for (location, entry) in &flat {
         let from = index[location.as_str()];
         for (name, range) in pairs(&entry.requires) {
             if let Some(to) = npm_resolve(&index, location, name) {
-                let kind = if graph.nodes[to].3.is_some_and(|(_, optional)| optional)
-                    && !graph.nodes[from].3.is_some_and(|(_, o)| o)
+                let kind = if graph.nodes[to].flags.is_some_and(|(_, optional)| optional)
+                    && !graph.nodes[from].flags.is_some_and(|(_, o)| o)
                 {
                     DepKind::Optional
                 } else {
@@ -654,7 +660,7 @@ fn npm_v1(dependencies: Ordered<NpmV1Entry>, name: Option<String>, manifests: &M
         for (location, _) in &flat {
             let i = index[location.as_str()];
             if !location.contains("/node_modules/") && !required.contains(&i) {
-                let kind = match graph.nodes[i].3 {
+                let kind = match graph.nodes[i].flags {
                     Some((true, _)) => DepKind::Dev,
                     Some((_, true)) => DepKind::Optional,
                     _ => DepKind::Prod,
@@ -767,8 +773,7 @@ fn yarn(text: &str, manifests: &Manifests<'_>) -> Result<(String, Graph), String
                 }
             }
             _ => {
-                for section in [DepSection::Dependencies, DepSection::DevDependencies, DepSection::OptionalDependencies]
-                {
+                for section in INSTALLED {
                     for (name, range) in manifest.iter().flat_map(|m| m.dependencies(section)) {
                         deps.push(declared(DepKind::of(section), name, range));
                     }
@@ -812,7 +817,7 @@ fn yarn(text: &str, manifests: &Manifests<'_>) -> Result<(String, Graph), String
                 .get(&from)
                 .into_iter()
                 .flatten()
-                .filter_map(|parent| children.get(parent)?.iter().copied().find(|&c| graph.nodes[c].0 == name))
+                .filter_map(|parent| children.get(parent)?.iter().copied().find(|&c| graph.nodes[c].name == name))
                 .collect();
             provided.sort_unstable();
             provided.dedup();
@@ -952,7 +957,7 @@ fn pnpm(text: &str, manifests: &Manifests<'_>) -> Result<(String, Graph), String
     // A dependency's reference: a version (`1.2.3`, `1.2.3(peer@1.0.0)`), an alias (`lodash@4.17.21`, version 6:
     // `/lodash@4.17.21`), a key of its own (`github.com/...`), or a link to a project (`link:../b`).
     let resolve = |name: &str, reference: &str| -> Option<usize> {
-        if reference.starts_with("link:") || reference.starts_with("file:") && index.get(reference).is_none() {
+        if reference.starts_with("link:") {
             return None;
         }
         let plain = reference.find('(').map_or(reference, |at| &reference[..at]);

@@ -160,17 +160,22 @@ fn pnpm(n: usize) -> String {
     out + &packages + &snapshots
 }
 
+/// Writes a lockfile of a number of packages.
+type Generator = fn(usize) -> String;
+
+/// The formats: name, lockfile, generator.
+const FORMATS: [(&str, &str, Generator); 4] = [
+    ("npm", "package-lock.json", npm),
+    ("yarn1", "yarn.lock", yarn1),
+    ("berry", "yarn.lock", berry),
+    ("pnpm", "pnpm-lock.yaml", pnpm),
+];
+
 /// Writes each format's lockfile for `n` packages into `dir`, times its inventory (the median of `runs`, after one
 /// untimed read) and prints one line a format.
 pub fn bench(dir: &Path, n: usize, runs: u32) -> Result<(), String> {
-    let formats: [(&str, &str, fn(usize) -> String); 4] = [
-        ("npm", "package-lock.json", npm),
-        ("yarn1", "yarn.lock", yarn1),
-        ("berry", "yarn.lock", berry),
-        ("pnpm", "pnpm-lock.yaml", pnpm),
-    ];
     println!("inventory of a lockfile of {n} packages (median of {runs} runs):");
-    for (name, file, generate) in formats {
+    for (name, file, generate) in FORMATS {
         let folder = dir.join(name);
         std::fs::create_dir_all(&folder).map_err(|e| format!("{}: {e}", folder.display()))?;
         std::fs::write(folder.join("package.json"), "{\"name\": \"bench\", \"dependencies\": {\"p0\": \"^1.0.0\"}}")
@@ -206,12 +211,7 @@ mod tests {
     fn the_generated_lockfiles_agree() {
         let dir = tempfile::tempdir().expect("tempdir");
         let mut seen = Vec::new();
-        for (name, file, generate) in [
-            ("npm", "package-lock.json", super::npm as fn(usize) -> String),
-            ("yarn1", "yarn.lock", super::yarn1),
-            ("berry", "yarn.lock", super::berry),
-            ("pnpm", "pnpm-lock.yaml", super::pnpm),
-        ] {
+        for (name, file, generate) in super::FORMATS {
             let folder = dir.path().join(name);
             std::fs::create_dir_all(&folder).expect("mkdir");
             std::fs::write(
