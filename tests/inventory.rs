@@ -269,3 +269,91 @@ fn the_package_lock_inventory_is_what_npm_ls_says_of_a_real_install() {
     let kinds: Vec<DepKind> = inventory.packages.iter().flat_map(|p| p.parents.iter().map(|d| d.kind)).collect();
     assert!(kinds.contains(&DepKind::Peer), "react is use-sync-external-store's peer");
 }
+
+/// Writes `files` into a new folder and reads the inventory of its lockfile `lockfile`.
+fn inventory_of(files: &[(&str, &str)], lockfile: &str) -> (tempfile::TempDir, Inventory) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, text) in files {
+        std::fs::create_dir_all(dir.path().join(name).parent().expect("folder")).expect("mkdir");
+        std::fs::write(dir.path().join(name), text).expect("write");
+    }
+    let inventory = Inventory::read(&dir.path().join(lockfile), None).expect("read");
+    (dir, inventory)
+}
+
+#[test]
+fn a_yarn_lock_without_its_header_and_with_scoped_packages() {
+    let lock = "\"@scope/a@^1.0.0\", \"@scope/a@^1.1.0\":\n  version \"1.2.0\"\n  resolved \"https://r/a.tgz\"\n  \
+                dependencies:\n    ms \"^2.0.0\"\n\nms@^2.0.0:\n  version \"2.1.3\"\n  resolved \"https://r/ms.tgz\"\n";
+    let manifest = r#"{"name": "app", "devDependencies": {"@scope/a": "^1.1.0"}}"#;
+    let (_dir, inventory) = inventory_of(&[("yarn.lock", lock), ("package.json", manifest)], "yarn.lock");
+    assert_eq!(inventory.manager, Manager::Yarn1);
+    let rendered = inventory.render();
+    assert_eq!(
+        rendered,
+        "Yarn1 lockfile version 1\nproject \"\" app\n\
+         @scope/a@1.2.0 [dev]\n  at @scope/a@1.2.0\n  via app > @scope/a@1.2.0\n  <- app (Dev ^1.1.0)\n\
+         ms@2.1.3 [dev]\n  at ms@2.1.3\n  via app > @scope/a@1.2.0 > ms@2.1.3\n  <- @scope/a@1.2.0 (Prod ^2.0.0)\n"
+    );
+}
+
+/// lockfileVersion 1 without the project's package.json: the top-level packages nothing requires are the project's,
+/// of the kind npm flagged them.
+#[test]
+fn npm_v1_without_its_manifest() {
+    let lock = r#"{"lockfileVersion": 1, "dependencies": {
+        "a": {"version": "1.0.0", "requires": {"b": "^2.0.0"}, "dependencies": {"b": {"version": "2.0.0"}}},
+        "b": {"version": "1.0.0", "dev": true},
+        "@s/c": {"version": "npm:real@3.0.0", "optional": true}
+    }}"#;
+    let (_dir, inventory) = inventory_of(&[("package-lock.json", lock)], "package-lock.json");
+    let rendered = inventory.render();
+    assert!(
+        rendered.contains(
+            "b@2.0.0\n  at node_modules/a/node_modules/b\n  via . > a@1.0.0 > b@2.0.0\n  <- a@1.0.0 (Prod ^2.0.0)\n"
+        ),
+        "{rendered}"
+    );
+    assert!(rendered.contains("b@1.0.0 [dev]\n  at node_modules/b\n  via . > b@1.0.0\n  <- . (Dev)\n"), "{rendered}");
+    assert!(
+        rendered.contains("real@3.0.0 [optional]\n  at node_modules/@s/c\n  via . > real@3.0.0\n  <- . (Optional)\n"),
+        "{rendered}"
+    );
+}
+
+/// A workspace depending on another (`link:` in pnpm, `workspace:` in Berry, a link entry in npm) depends on a
+/// project, not a package: the projects' own dependencies are reached from each project.
+#[test]
+fn workspaces_depending_on_each_other() {
+    let pnpm = "lockfileVersion: '9.0'\nimporters:\n  .:\n    dependencies:\n      b:\n        specifier: workspace:*\n        \
+                version: link:packages/b\n  packages/b:\n    dependencies:\n      ms:\n        specifier: ^2.1.0\n        \
+                version: 2.1.3\npackages:\n  ms@2.1.3:\n    resolution: {integrity: sha512-x}\nsnapshots:\n  ms@2.1.3: {}\n";
+    let (_dir, inventory) =
+        inventory_of(&[("pnpm-lock.yaml", pnpm), ("packages/b/package.json", r#"{"name": "b"}"#)], "pnpm-lock.yaml");
+    assert_eq!(inventory.render(), "Pnpm lockfile version 9.0\nproject \"\" (no name)\nproject \"packages/b\" b\nms@2.1.3\n  at ms@2.1.3\n  via b > ms@2.1.3\n  <- b (Prod ^2.1.0)\n");
+
+    let npm = r#"{"lockfileVersion": 3, "packages": {
+        "": {"name": "root", "workspaces": ["packages/*"], "dependencies": {"b": "*"}},
+        "node_modules/b": {"resolved": "packages/b", "link": true},
+        "packages/b": {"name": "b", "version": "1.0.0", "dependencies": {"ms": "^2.1.0"}},
+        "node_modules/ms": {"version": "2.1.3"}
+    }}"#;
+    let (_dir, inventory) = inventory_of(&[("package-lock.json", npm)], "package-lock.json");
+    assert_eq!(inventory.render(), "Npm lockfile version 3\nproject \"\" root\nproject \"packages/b\" b\nms@2.1.3\n  at node_modules/ms\n  via b > ms@2.1.3\n  <- b (Prod ^2.1.0)\n");
+}
+
+/// A YAML document that costs more than its size (aliases expanding exponentially) is refused, quickly.
+#[test]
+fn a_pnpm_lockfile_of_expanding_aliases_is_refused() {
+    let mut yaml = String::from("lockfileVersion: '9.0'\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..30 {
+        let prev = format!("*a{}", i - 1);
+        yaml.push_str(&format!("a{i}: &a{i} [{}]\n", vec![prev; 10].join(", ")));
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("pnpm-lock.yaml"), &yaml).expect("write");
+    let start = std::time::Instant::now();
+    let err = Inventory::read(&dir.path().join("pnpm-lock.yaml"), None).expect_err("refused");
+    assert!(err.message.starts_with("is not a valid pnpm lockfile: "), "{}", err.message);
+    assert!(start.elapsed() < std::time::Duration::from_secs(5));
+}
