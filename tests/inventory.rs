@@ -218,11 +218,11 @@ fn npm_ls_edges(node: &serde_json::Value, parent: &str, out: &mut BTreeSet<(Stri
     }
 }
 
-#[test]
-fn the_package_lock_inventory_is_what_npm_ls_says_of_a_real_install() {
+/// The inventory of `case`'s package-lock.json against npm ls of its install (`npm ci` from the committed lockfile).
+fn compare_with_npm_ls(case_name: &str, files: &[&str]) -> Inventory {
     let dir = tempfile::tempdir().expect("tempdir");
-    let app = case("npm-v3");
-    for file in ["package.json", "package-lock.json", "packages/api/package.json"] {
+    let app = case(case_name);
+    for file in files {
         std::fs::create_dir_all(dir.path().join(file).parent().expect("folder")).expect("mkdir");
         std::fs::copy(app.join(file), dir.path().join(file)).expect("copy");
     }
@@ -235,14 +235,16 @@ fn the_package_lock_inventory_is_what_npm_ls_says_of_a_real_install() {
     npm_ls_edges(&tree, "", &mut expected);
 
     let inventory = Inventory::read(&dir.path().join("package-lock.json"), None).expect("read");
-    // Packages by their folder's name and version, as npm ls shows them.
+    // Packages by their folder's name and version, as npm ls shows them; those npm did not install on this platform
+    // (an optional dependency for another OS) left out, as npm ls leaves them out.
+    let installed = |i: usize| dir.path().join(&inventory.packages[i].key).join("package.json").is_file();
     let folder = |i: usize| {
         let package = &inventory.packages[i];
         let name = package.key.rsplit_once("node_modules/").map_or(package.key.as_str(), |(_, n)| n);
         format!("{name}@{}", package.version)
     };
     let mut actual = BTreeSet::new();
-    for (i, package) in inventory.packages.iter().enumerate() {
+    for (i, package) in inventory.packages.iter().enumerate().filter(|&(i, _)| installed(i)) {
         for d in &package.parents {
             let parent = match d.parent {
                 Parent::Root(r) => inventory.roots[r].path.clone(),
@@ -251,23 +253,49 @@ fn the_package_lock_inventory_is_what_npm_ls_says_of_a_real_install() {
             actual.insert((parent, folder(i)));
         }
     }
-    assert!(actual.contains(&("packages/api".to_string(), "cookie-old@0.3.1".to_string())), "{actual:?}");
     assert_eq!(actual, expected);
-    // Every package npm installed is in the inventory, at its folder, with its version.
-    for package in &inventory.packages {
+    // Every package npm installed is in the inventory, at its folder, with its name and version.
+    for package in inventory.packages.iter().enumerate().filter(|&(i, _)| installed(i)).map(|(_, p)| p) {
         let manifest = dir.path().join(&package.key).join("package.json");
         let installed: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(&manifest).expect("installed")).expect("json");
         assert_eq!(installed["version"].as_str(), Some(package.version.as_str()), "{}", package.key);
         assert_eq!(installed["name"].as_str(), Some(package.name.as_str()), "{}", package.key);
     }
-    // npm's dev and optional flags are kept; computed from the graph they are the same.
-    let dev: Vec<&str> = inventory.packages.iter().filter(|p| p.dev).map(|p| p.key.as_str()).collect();
-    assert_eq!(dev, ["node_modules/ms"]);
-    let optional: Vec<&str> = inventory.packages.iter().filter(|p| p.optional).map(|p| p.key.as_str()).collect();
-    assert_eq!(optional, ["node_modules/bytes"]);
+    inventory
+}
+
+#[test]
+fn the_package_lock_inventory_is_what_npm_ls_says_of_a_real_install() {
+    let files = ["package.json", "package-lock.json", "packages/api/package.json"];
+    let inventory = compare_with_npm_ls("npm-v3", &files);
+    let flagged = |flag: fn(&express_harden::inventory::Package) -> bool| -> Vec<&str> {
+        inventory.packages.iter().filter(|p| flag(p)).map(|p| p.key.as_str()).collect()
+    };
+    assert_eq!(flagged(|p| p.dev), ["node_modules/ms"]);
+    assert_eq!(flagged(|p| p.optional), ["node_modules/bytes"]);
+    assert!(flagged(|p| p.key.contains("/node_modules/")).contains(&"node_modules/debug/node_modules/ms"));
     let kinds: Vec<DepKind> = inventory.packages.iter().flat_map(|p| p.parents.iter().map(|d| d.kind)).collect();
     assert!(kinds.contains(&DepKind::Peer), "react is use-sync-external-store's peer");
+}
+
+/// The Express app (Express 4.18.2, body-parser, cookie-parser and ejs at vulnerable versions, nodemon for
+/// development): 110 packages, seven of them nested, one optional for another OS.
+#[test]
+fn the_express_app_inventory_is_what_npm_ls_says_of_its_install() {
+    let inventory = compare_with_npm_ls("npm-express", &["package.json", "package-lock.json"]);
+    assert_eq!(inventory.packages.len(), 110);
+    let find = |key: &str| inventory.packages.iter().find(|p| p.key == key).expect(key);
+    // cookie-parser's cookie at the top, Express's own nested under it.
+    assert_eq!(find("node_modules/cookie").version, "0.4.1");
+    let cookie = find("node_modules/express/node_modules/cookie");
+    assert_eq!((cookie.version.as_str(), cookie.dev), ("0.5.0", false));
+    let chain: Vec<String> = cookie.chain.iter().map(|&n| inventory.describe(n)).collect();
+    assert_eq!(chain, ["express-app", "express@4.18.2", "cookie@0.5.0"]);
+    assert_eq!(cookie.parents.len(), 1);
+    assert_eq!(cookie.parents[0].range.as_deref(), Some("0.5.0"));
+    assert!(find("node_modules/fsevents").optional && find("node_modules/fsevents").dev);
+    assert!(find("node_modules/nodemon").dev);
 }
 
 /// Writes `files` into a new folder and reads the inventory of its lockfile `lockfile`.
