@@ -20,9 +20,10 @@
 //! - pnpm: the projects (`importers`) with their ranges (`specifier`), and each package's dependencies by resolved
 //!   version only: a package's declared range is not recorded ([`Dependent::range`] is `None`).
 //!
-//! Where the lockfile has no `dev`/`optional` flags (Yarn, pnpm 9), they are computed as npm computes them: a
-//! package is `dev` when only the projects' `devDependencies` lead to it, `optional` when every path to it passes
-//! an optional dependency.
+//! Where the lockfile has no `dev`/`optional` flags (Yarn, pnpm 9, an npm lockfile with none at all), they are
+//! computed as npm computes them: a package is `dev` when only the projects' `devDependencies` lead to it, `optional`
+//! when every path to it passes an optional dependency (on the Express app of `tests/inventory.rs`, exactly npm's
+//! flags).
 
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
@@ -487,6 +488,7 @@ struct NpmEntry {
     link: bool,
     dev: bool,
     optional: bool,
+    dev_optional: bool,
     dependencies: Ordered<Text>,
     optional_dependencies: Ordered<Text>,
     peer_dependencies: Ordered<Text>,
@@ -552,6 +554,9 @@ fn npm_packages(packages: Ordered<NpmEntry>, manifests: &Manifests<'_>) -> Graph
         .map(|(location, _)| location.as_str())
         .collect();
     projects.sort_by_key(|p| (!p.is_empty(), *p));
+    // npm flags every package that only development or optional dependencies bring in; a lockfile without a single
+    // flag (written by another tool, or by hand) has them computed from the graph.
+    let flagged = packages.0.iter().any(|(_, e)| e.dev || e.optional || e.dev_optional);
     let by_location: HashMap<&str, &NpmEntry> = packages.0.iter().map(|(l, e)| (l.as_str(), e)).collect();
     for location in projects {
         roots.insert(location, graph.roots.len());
@@ -571,7 +576,7 @@ fn npm_packages(packages: Ordered<NpmEntry>, manifests: &Manifests<'_>) -> Graph
         }
         let name = entry.name.0.as_deref().unwrap_or_else(|| npm_folder_name(location));
         let version = entry.version.0.as_deref().or(entry.resolved.0.as_deref()).unwrap_or("");
-        let i = graph.node(name, version, location, Some((entry.dev, entry.optional)));
+        let i = graph.node(name, version, location, flagged.then_some((entry.dev, entry.optional)));
         index.insert(location, i);
     }
     for (location, entry) in &packages.0 {

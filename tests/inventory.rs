@@ -385,3 +385,25 @@ fn a_pnpm_lockfile_of_expanding_aliases_is_refused() {
     assert!(err.message.starts_with("is not a valid pnpm lockfile: "), "{}", err.message);
     assert!(start.elapsed() < std::time::Duration::from_secs(5));
 }
+
+/// Where a lockfile has no flags (Yarn, pnpm 9), `dev` and `optional` are computed from the graph: on the Express app,
+/// without npm's flags, the computation gives npm's (`devOptional`, needed unless both are left out, is neither).
+#[test]
+fn dev_and_optional_computed_from_the_graph_are_npms() {
+    let text = std::fs::read_to_string(case("npm-express").join("package-lock.json")).expect("fixture");
+    let mut lock: serde_json::Value = serde_json::from_str(&text).expect("json");
+    let mut flags = Vec::new();
+    for (key, entry) in lock["packages"].as_object_mut().expect("packages").iter_mut().filter(|(k, _)| !k.is_empty()) {
+        let entry = entry.as_object_mut().expect("entry");
+        let flag = |name: &str| entry.get(name).and_then(|v| v.as_bool()).unwrap_or(false);
+        flags.push((key.clone(), flag("dev"), flag("optional")));
+        for name in ["dev", "optional", "devOptional"] {
+            entry.remove(name);
+        }
+    }
+    assert!(flags.iter().any(|f| f.1) && flags.iter().any(|f| f.2), "the app has both kinds");
+    let (_dir, inventory) = inventory_of(&[("package-lock.json", &lock.to_string())], "package-lock.json");
+    let computed: Vec<(String, bool, bool)> =
+        inventory.packages.iter().map(|p| (p.key.clone(), p.dev, p.optional)).collect();
+    assert_eq!(computed, flags);
+}
