@@ -102,7 +102,7 @@ pub enum Parent {
 }
 
 /// The section a dependency is declared in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DepKind {
     /// `dependencies`.
     Prod,
@@ -273,7 +273,9 @@ impl Graph {
         let mut root_edges: Vec<(usize, DepKind)> = Vec::new();
         // Each root's edges, roots in order; then the packages' (the order makes the chains deterministic).
         let mut by_root: Vec<Vec<(usize, DepKind)>> = vec![Vec::new(); self.roots.len()];
-        for (from, to, kind, range) in self.edges {
+        // A dependency listed twice (Yarn 1 lists optional ones in two maps, some lockfiles repeat) counts once.
+        let mut seen = std::collections::HashSet::new();
+        for (from, to, kind, range) in self.edges.into_iter().filter(|e| seen.insert((e.0, e.1, e.2))) {
             match from {
                 Parent::Root(r) => by_root[r].push((to, kind)),
                 Parent::Package(p) => out[p].push((to, kind)),
@@ -716,6 +718,11 @@ fn yarn(text: &str, manifests: &Manifests<'_>) -> Result<(String, Graph), String
             node_of.push(None);
             continue;
         }
+        // A patched package: see below.
+        if berry && entry.descriptors.iter().any(|(_, r)| r.starts_with("patch:")) {
+            node_of.push(None);
+            continue;
+        }
         // The registry name: Berry's resolution, or Yarn 1's alias range `npm:lodash@^4`.
         let name = if berry {
             split_name(entry.resolved).map_or(entry.name, |(n, _)| n)
@@ -728,6 +735,28 @@ fn yarn(text: &str, manifests: &Manifests<'_>) -> Result<(String, Graph), String
         };
         let key = if berry { entry.resolved.to_string() } else { format!("{}@{}", entry.name, entry.version) };
         node_of.push(Some(graph.node(name, entry.version, &key, None)));
+    }
+    // Berry's patched packages (`resolve@patch:resolve@npm%3A^1.22.0#optional!builtin<compat/resolve>`, its built-in
+    // patches of resolve and TypeScript, or the project's): the package they patch, whose patched copy Yarn installs
+    // (one package, its dependencies the same); one it cannot find is a package of its own.
+    let mut patches = vec![false; lock.entries.len()];
+    for (e, entry) in lock.entries.iter().enumerate() {
+        let Some(inner) = entry.descriptors.iter().find_map(|(_, r)| r.strip_prefix("patch:")).filter(|_| berry) else {
+            continue;
+        };
+        let inner = inner.split('#').next().unwrap_or(inner).replace("%3A", ":");
+        let base =
+            split_name(&inner).and_then(|(name, range)| by_descriptor.get(&(name, range))).and_then(|&b| node_of[b]);
+        node_of[e] = match base {
+            Some(node) => {
+                patches[e] = true;
+                Some(node)
+            }
+            None => {
+                let name = split_name(entry.resolved).map_or(entry.name, |(n, _)| n);
+                Some(graph.node(name, entry.version, entry.resolved, None))
+            }
+        };
     }
     let resolve = |name: &str, range: &str| -> Option<usize> {
         let found = by_descriptor.get(&(name, range)).copied();
@@ -791,7 +820,7 @@ fn yarn(text: &str, manifests: &Manifests<'_>) -> Result<(String, Graph), String
             }
         }
     }
-    for (e, entry) in lock.entries.iter().enumerate() {
+    for (e, entry) in lock.entries.iter().enumerate().filter(|&(e, _)| !patches[e]) {
         let Some(from) = node_of[e] else { continue };
         let sections = [(DepKind::Prod, &entry.dependencies), (DepKind::Optional, &entry.optional_dependencies)];
         for (kind, list) in sections {
@@ -815,7 +844,7 @@ fn yarn(text: &str, manifests: &Manifests<'_>) -> Result<(String, Graph), String
         dependents.entry(to).or_default().push(from);
     }
     let mut peers: Vec<(Parent, usize, DepKind, Option<String>)> = Vec::new();
-    for (e, entry) in lock.entries.iter().enumerate() {
+    for (e, entry) in lock.entries.iter().enumerate().filter(|&(e, _)| !patches[e]) {
         let Some(from) = node_of[e] else { continue };
         for &(name, range) in &entry.peer_dependencies {
             let mut provided: Vec<usize> = dependents

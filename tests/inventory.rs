@@ -66,6 +66,12 @@ fn yarn_berry() {
     snapshot("yarn-berry", "yarn.lock", Manager::YarnBerry, "10");
 }
 
+/// Yarn's built-in patches of resolve and TypeScript: the patched entry is the package it patches (one package).
+#[test]
+fn yarn_berry_patched_packages() {
+    snapshot("yarn-berry-patch", "yarn.lock", Manager::YarnBerry, "10");
+}
+
 #[test]
 fn pnpm_lockfile_version_6() {
     snapshot("pnpm-v6", "pnpm-lock.yaml", Manager::Pnpm, "6.0");
