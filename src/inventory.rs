@@ -357,14 +357,17 @@ impl Manifests<'_> {
         ManifestInfo::parse(&text).ok()
     }
 
-    /// The folders (relative to the lockfile's) of the workspaces the manifest names: literal folders and `dir/*`
-    /// patterns (`**` and other globs are matched as `dir/*`: one level).
+    /// The folders (relative to the lockfile's) of the workspaces the manifest names that hold a package.json: literal
+    /// folders and `dir/*` patterns (`**` and other globs are matched as `dir/*`: one level), less the `!folder`
+    /// exclusions.
     fn workspaces(&self, manifest: &ManifestInfo) -> Vec<String> {
         let mut folders = Vec::new();
-        for pattern in manifest.workspaces() {
+        let excluded: Vec<&str> = manifest.workspaces().iter().filter_map(|p| p.strip_prefix('!')).collect();
+        for pattern in manifest.workspaces().iter().filter(|p| !p.starts_with('!')) {
             let pattern = pattern.trim_start_matches("./").trim_end_matches('/');
             match pattern.find(['*', '?', '[', '{']) {
-                None => folders.push(pattern.to_string()),
+                None if self.dir.join(pattern).join("package.json").is_file() => folders.push(pattern.to_string()),
+                None => {}
                 Some(at) => {
                     let base = pattern[..at].trim_end_matches('/');
                     let Ok(entries) = std::fs::read_dir(self.dir.join(base)) else { continue };
@@ -377,6 +380,7 @@ impl Manifests<'_> {
                 }
             }
         }
+        folders.retain(|f| !excluded.iter().any(|x| x.trim_start_matches("./").trim_end_matches('/') == f));
         folders.sort();
         folders.dedup();
         folders

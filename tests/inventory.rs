@@ -413,3 +413,26 @@ fn dev_and_optional_computed_from_the_graph_are_npms() {
         inventory.packages.iter().map(|p| (p.key.clone(), p.dev, p.optional)).collect();
     assert_eq!(computed, flags);
 }
+
+/// Yarn 1's workspaces: literal folders and `dir/*` patterns, less the `!` exclusions and the folders without a
+/// package.json.
+#[test]
+fn yarn_1_workspaces_from_the_manifest() {
+    let manifest = r#"{"name": "mono", "workspaces": {"packages": ["apps/*", "tools/cli", "docs", "!apps/legacy"]}}"#;
+    let lock = "# yarn lockfile v1\n\nms@^2.1.0:\n  version \"2.1.3\"\n";
+    let files = [
+        ("package.json", manifest),
+        ("yarn.lock", lock),
+        ("apps/web/package.json", r#"{"name": "web", "devDependencies": {"ms": "^2.1.0"}}"#),
+        ("apps/legacy/package.json", r#"{"name": "legacy", "dependencies": {"ms": "^2.1.0"}}"#),
+        ("apps/notes/README.md", "not a workspace"),
+        ("tools/cli/package.json", r#"{"name": "cli"}"#),
+    ];
+    let (_dir, inventory) = inventory_of(&files, "yarn.lock");
+    let roots: Vec<(&str, Option<&str>)> =
+        inventory.roots.iter().map(|r| (r.path.as_str(), r.name.as_deref())).collect();
+    assert_eq!(roots, [("", Some("mono")), ("apps/web", Some("web")), ("tools/cli", Some("cli"))]);
+    let ms = &inventory.packages[0];
+    assert!(ms.dev, "only web's devDependencies bring it in (legacy is excluded)");
+    assert_eq!(ms.parents.len(), 1);
+}
