@@ -158,6 +158,8 @@ struct Replacement {
     range: Range<usize>,
     env: String,
     list: bool,
+    /// The constant the secret was read through (`jwt.sign(p, ACCESS_TOKEN_SECRET)`), if any.
+    through: Option<String>,
     /// A JSON Web Token secret: read where tokens are signed and verified (in route handlers, when a request comes),
     /// so read once at the top level instead, where a missing variable stops the app at start.
     at_top_level: bool,
@@ -233,7 +235,11 @@ impl Transform for Secrets {
                 if !found.iter().any(|r| r.range == secret.range) {
                     let env = secret.env.unwrap_or_else(|| name.to_string());
                     let list = secret.list || list_only;
-                    found.push(Replacement { range: secret.range, env, list, at_top_level: jwt });
+                    let through = match value {
+                        Value::Ident(name, _) => Some(name.clone()),
+                        _ => None,
+                    };
+                    found.push(Replacement { range: secret.range, env, list, through, at_top_level: jwt });
                 }
             } else if let Some(at) = public_secret(cx, value) {
                 public.push((at, name.to_string()));
@@ -295,6 +301,7 @@ impl Transform for Secrets {
         for value in jwt_secrets(cx) {
             add(Some(&value), &env.jwt_secret, false, true);
         }
+        separate_jwt_secrets(cx, &mut found, &env.jwt_secret);
         for (at, name) in public {
             let what = if name == env.jwt_secret { "tokens" } else { "cookies" };
             plan.findings.push(cx.finding(
@@ -473,6 +480,52 @@ fn replace_literals(
     }
     let semi = if facts.style.semicolons { ";" } else { "" };
     top_level.iter().map(|(name, value)| format!("const {name} = {value}{semi}")).collect()
+}
+
+/// Different JWT secrets stay different: an access token must not verify as a refresh or password-reset token once
+/// both secrets come from the environment. The same value (signed here, verified there) keeps one variable; with
+/// several values, each read through a constant of its own name keeps that name (`ACCESS_TOKEN_SECRET`,
+/// `refreshTokenSecret` -> `REFRESH_TOKEN_SECRET`), the first other one gets the configured name (`JWT_SECRET`) and
+/// the next ones a number (`JWT_SECRET_2`).
+fn separate_jwt_secrets(cx: &FileContext<'_>, found: &mut [Replacement], configured: &str) {
+    let value = |r: &Replacement| cx.text(r.range.clone()).trim_matches(['\'', '"', '`']).to_string();
+    let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+    for (i, r) in found.iter().enumerate().filter(|(_, r)| r.at_top_level && r.env == configured) {
+        let value = value(r);
+        match groups.iter_mut().find(|(v, _)| *v == value) {
+            Some((_, members)) => members.push(i),
+            None => groups.push((value, vec![i])),
+        }
+    }
+    if groups.len() < 2 {
+        return;
+    }
+    let generic = ["jwt", "secret", "key", "token", "signing", "private"];
+    let mut taken: Vec<String> = Vec::new();
+    let mut unnamed = 0;
+    for (_, members) in &groups {
+        let own = members.iter().filter_map(|&i| found[i].through.as_deref()).find_map(|name| {
+            let words = names::words(name);
+            let specific = words.iter().any(|w| !generic.contains(&w.as_str()));
+            let env = words.join("_").to_ascii_uppercase();
+            (specific && codegen::is_identifier(&env) && !taken.contains(&env)).then_some(env)
+        });
+        let env = own.unwrap_or_else(|| {
+            unnamed += 1;
+            let mut n = unnamed;
+            loop {
+                let env = if n == 1 { configured.to_string() } else { format!("{configured}_{n}") };
+                if !taken.contains(&env) {
+                    break env;
+                }
+                n += 1;
+            }
+        });
+        for &i in members {
+            found[i].env = env.clone();
+        }
+        taken.push(env);
+    }
 }
 
 /// `jwtSecret` for `JWT_SECRET`: the name of the constant that holds a variable's value.
