@@ -1,5 +1,5 @@
 //! The per-line opt-out: a comment `// express-harden-ignore` (or `/* express-harden-ignore */`) on the line above a
-//! statement or property keeps every transform from changing it; `// express-harden-ignore res-cookie helmet` keeps
+//! statement or property, or after it on its line, keeps every transform from changing it; `// express-harden-ignore res-cookie helmet` keeps
 //! only the transforms it names. The engine drops what a transform planned there, with a finding that says so, so a
 //! second run and `--check` leave it as it is.
 
@@ -59,14 +59,26 @@ pub fn find(file: &SourceFile, comments: &[Range<usize>]) -> Vec<Ignore> {
         .filter_map(|(ids, comment)| {
             let (line, _) = file.line_col(comment.start);
             let (end_line, _) = file.line_col(comment.end);
-            // The first statement or property that starts after the comment, on its last line or the next one;
-            // the outermost of those that start there.
-            let (target, property) = starts
-                .ranges
-                .iter()
-                .filter(|(r, _)| r.start >= comment.end && file.line_col(r.start).0 <= end_line + 1)
-                .min_by_key(|(r, _)| (r.start, std::cmp::Reverse(r.end)))?;
-            let start = file.line_start_of(comment.start);
+            let line_start = file.line_start_of(comment.start);
+            let trailing = !file.code[line_start..comment.start].trim().is_empty();
+            let (target, property) = if trailing {
+                // After code on its line (`res.cookie(...); // express-harden-ignore`): the statement or property
+                // it trails, the one that ends last before it on that line (the outermost of those).
+                starts
+                    .ranges
+                    .iter()
+                    .filter(|(r, _)| r.end <= comment.start && file.line_col(r.end).0 == line)
+                    .max_by_key(|(r, _)| (r.end, std::cmp::Reverse(r.start)))?
+            } else {
+                // The first statement or property that starts after the comment, on its last line or the next one;
+                // the outermost of those that start there.
+                starts
+                    .ranges
+                    .iter()
+                    .filter(|(r, _)| r.start >= comment.end && file.line_col(r.start).0 <= end_line + 1)
+                    .min_by_key(|(r, _)| (r.start, std::cmp::Reverse(r.end)))?
+            };
+            let start = if trailing { file.line_start_of(target.start) } else { line_start };
             let end = if *property { target.end } else { line_end(&file.code, target.end) };
             Some(Ignore { ids, line, target: target.start, covers: start..end })
         })
@@ -278,8 +290,24 @@ mod tests {
     }
 
     #[test]
+    fn a_trailing_comment_covers_the_code_it_trails_not_the_next_line() {
+        let code = "res.cookie('token', 't', { maxAge: 1000 }); // express-harden-ignore res-cookie\nres.cookie('jwt', 't');\n";
+        let found = ignores(code);
+        assert_eq!(found.len(), 1);
+        let (ids, line, covered) = &found[0];
+        assert_eq!((ids.as_slice(), *line), (["res-cookie".to_string()].as_slice(), 1));
+        assert!(covered.starts_with("res.cookie('token'") && !covered.contains("jwt"), "{covered:?}");
+        let object =
+            "app.use(session({\n  secret: 'keyboard cat', // express-harden-ignore secrets\n  resave: false,\n}));\n";
+        let found = ignores(object);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].2, "secret: 'keyboard cat'");
+    }
+
+    #[test]
     fn a_comment_with_nothing_below_it_covers_nothing() {
         assert!(ignores("f();\n// express-harden-ignore\n\n\ng();\n").is_empty());
-        assert!(ignores("f(); // express-harden-ignore\n").is_empty());
+        // (A comment after code on its line is about that code.)
+        assert_eq!(ignores("f(); // express-harden-ignore\n").len(), 1);
     }
 }
