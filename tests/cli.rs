@@ -406,7 +406,13 @@ app.use(helmet());
 
 const redisClient = createClient({{
   url: process.env.REDIS_URL || 'redis://localhost:6379',
-  commandOptions: {{ timeout: 2000 }}
+  commandOptions: {{ timeout: 2000 }},
+  socket: {{
+    reconnectStrategy: () => {{
+      setTimeout(() => redisClient.connect().catch(() => {{}}), 1000).unref();
+      return false;
+    }}
+  }}
 }});
 redisClient.on('error', (err) => console.error('Redis session store (REDIS_URL):', err.message));
 redisClient.unref();
