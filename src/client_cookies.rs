@@ -84,11 +84,26 @@ fn named_at(text: &str, name: &str) -> Option<usize> {
         let Some(&before) = at.checked_sub(1).and_then(|i| bytes.get(i)) else { return false };
         let after = bytes.get(at + name.len()).copied();
         let quoted = matches!(before, b'\'' | b'"') && after == Some(before);
+        // `jwt=`, and in a regular expression `jwt\s*\=` (MDN's document.cookie recipe).
+        let rest = &text[at + name.len()..];
+        let rest = ["\\s*", "\\s+", "\\s?"].iter().find_map(|s| rest.strip_prefix(s)).unwrap_or(rest);
+        let rest = rest.strip_prefix('\\').unwrap_or(rest);
         let assigned = matches!(before, b'\'' | b'"' | b'`' | b'/' | b' ' | b';' | b'(' | b')' | b'^' | b'|')
-            && after == Some(b'=')
-            && bytes.get(at + name.len() + 1) != Some(&b'=');
-        (quoted || assigned) && !set_by_server(&text[..at - 1])
+            && rest.starts_with('=')
+            && !rest.starts_with("==");
+        (quoted || assigned) && !set_by_server(&text[..at - 1]) && !in_line_comment(text, at)
     })
+}
+
+/// Whether `at` is inside a `//` comment, or on a line of a block comment that starts with `*` (a note about the
+/// code, not code that reads the cookie). A `//` right after a `:` is a URL's, not a comment.
+fn in_line_comment(text: &str, at: usize) -> bool {
+    let line = &text[text[..at].rfind('\n').map_or(0, |i| i + 1)..at];
+    let trimmed = line.trim_start();
+    trimmed.starts_with("//")
+        || trimmed.starts_with("/*")
+        || trimmed.starts_with('*')
+        || line.match_indices("//").any(|(i, _)| !line[..i].ends_with(':'))
 }
 
 /// Whether the text before a quoted cookie name is the server setting or reading it (`res.cookie('jwt'`,
@@ -114,6 +129,8 @@ mod tests {
             "document.cookie.split('; ').find((row) => row.startsWith('jwt='))",
             "const v = `; ${document.cookie}`.split(`; jwt=`);",
             "$.cookie('jwt')",
+            "document.cookie.replace(/(?:(?:^|.*;\\s*)jwt\\s*\\=\\s*([^;]*).*$)|^.*$/, \"$1\")",
+            "fetch('https://api.example.com/me', { headers: { Authorization: Cookies.get('jwt') } })",
         ] {
             assert!(named_at(text, "jwt").is_some(), "{text}");
         }
@@ -125,6 +142,8 @@ mod tests {
             "res.cookie('jwt', token); document.cookie;",
             "res.clearCookie( 'jwt' )",
             "const t = req.signedCookies['jwt'];",
+            "// TODO: Cookies.get('jwt') was used here before",
+            "  * Cookies.get('jwt') is gone",
         ] {
             assert!(named_at(text, "jwt").is_none(), "{text}");
         }
