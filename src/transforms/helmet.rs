@@ -208,6 +208,30 @@ impl Transform for Helmet {
             ));
             return;
         };
+        // Code elsewhere in the project that calls a middleware the written helmet no longer has (`helmet.noCache()`,
+        // gone in helmet 4) would stop the app once helmet is raised: nothing is written.
+        let gone: Vec<&str> = cx
+            .project
+            .package_calls
+            .iter()
+            .filter(|(module, function)| *module == d.package && canonical(function).is_none())
+            .map(|(_, function)| function.as_str())
+            .collect();
+        if !gone.is_empty() {
+            plan.findings.push(cx.finding(
+                "old-api",
+                missing[0].creation.start,
+                format!(
+                    "the project calls {} of an older helmet, which helmet {} (the version this app would get) no \
+                     longer has: adding helmet here would raise the project's helmet and that call would stop the \
+                     app at start, so helmet was not added. Replace the call (helmet 4 removed noCache, hpkp and \
+                     featurePolicy; helmet 7 removed expectCt), then run again",
+                    gone.iter().map(|f| format!("`helmet.{f}()`")).collect::<Vec<_>>().join(", "),
+                    version.package.spec.trim_start_matches('^'),
+                ),
+            ));
+            return;
+        }
         let style = &facts.style;
         let existing = facts
             .bindings_of(&d.package)
