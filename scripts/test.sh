@@ -12,6 +12,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Runs a command as root: itself when this is root, else through sudo (which asks for a password if it must).
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then
+    "$@"
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo "$@"
+  else
+    echo "scripts/test.sh: '$*' needs root, and sudo is not installed: run it as root, then this script again" >&2
+    exit 1
+  fi
+}
+
 need_apt=()
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
 command -v npm >/dev/null 2>&1 || need_apt+=(npm)
@@ -21,15 +33,20 @@ compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need_apt+=(postgresq
 command -v jq >/dev/null 2>&1 || need_apt+=(jq)
 if [ "${#need_apt[@]}" -gt 0 ]; then
   echo "installing ${need_apt[*]} from Debian's packages"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
 fi
 need_npm=()
 command -v pnpm >/dev/null 2>&1 || need_npm+=(pnpm@9)
 command -v yarn >/dev/null 2>&1 || need_npm+=(yarn@1)
 if [ "${#need_npm[@]}" -gt 0 ]; then
   echo "installing ${need_npm[*]} from the npm registry"
-  npm install --global --no-audit --no-fund "${need_npm[@]}"
+  # npm's global folder is root's unless npm was set up for the user (nvm, a prefix in ~/.npmrc).
+  if [ -w "$(npm prefix --global)" ]; then
+    npm install --global --no-audit --no-fund "${need_npm[@]}"
+  else
+    as_root npm install --global --no-audit --no-fund "${need_npm[@]}"
+  fi
 fi
 postgres=$(compgen -G '/usr/lib/postgresql/*/bin/postgres' | sort -V | tail -n 1)
 echo "node $(node --version), npm $(npm --version), pnpm $(pnpm --version), yarn $(yarn --version), $(git --version), $(redis-server --version | cut -d' ' -f1-3)," \

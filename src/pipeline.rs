@@ -33,7 +33,6 @@ struct Planned {
     dependencies: Vec<(Option<PathBuf>, DependencyRequest, PathBuf)>,
     next_steps: Vec<String>,
     error: Option<FileError>,
-    parsed: bool,
 }
 
 impl Planned {
@@ -50,7 +49,6 @@ impl Planned {
                 "could not be handled: express-harden failed on it (a bug: please report it with this file); left \
                  alone",
             )),
-            parsed: true,
         }
     }
 }
@@ -237,6 +235,18 @@ fn run_on_this_thread(
     let projects = projects;
     let no_links = FileLinks::default();
 
+    // What became of each file the walk found (the rest could not be read: their errors say why).
+    for scanned in &scans {
+        match scanned {
+            Scan::Skipped => result.files_skipped += 1,
+            Scan::Analysed(_) => result.files_parsed += 1,
+            Scan::Failed(p) if p.error.as_ref().is_some_and(|e| e.kind == ErrorKind::Syntax) => {
+                result.files_unparsable += 1;
+            }
+            Scan::Failed(_) => {}
+        }
+    }
+
     // Second pass: each transform plans each analysed file, knowing its links.
     let plan_one = |i: usize, file: SourceFile, facts: FileFacts, held_back: bool| -> Planned {
         let path = &found.sources[i];
@@ -385,7 +395,6 @@ fn run_on_this_thread(
         if p.change.is_some() {
             transform_steps.extend(p.next_steps);
         }
-        result.files_parsed += usize::from(p.parsed);
         result.changes.extend(p.change);
         result.findings.extend(p.findings);
         result.errors.extend(p.error);
@@ -511,13 +520,11 @@ fn workspace_packages(projects: &HashMap<PathBuf, Project>) -> Vec<(String, Path
 /// Reads, parses and analyses one source file (when it mentions one of `needles`, if given). Errors stay with the
 /// file; they never stop the run.
 fn scan_file(path: &Path, needles: Option<&[&str]>, tracked: &[&str], options: &Options) -> Scan {
-    let failed = |error: FileError, parsed: bool| {
-        Scan::Failed(Box::new(Planned { error: Some(error), parsed, ..Planned::default() }))
-    };
+    let failed = |error: FileError| Scan::Failed(Box::new(Planned { error: Some(error), ..Planned::default() }));
     let fail = |kind: ErrorKind, message: String| FileError::new(path, kind, message);
     let bytes = match crate::fsread::read(path, crate::fsread::SOURCE_LIMIT, options.root.as_deref()) {
         Ok(bytes) => bytes,
-        Err(err) => return failed(FileError::unread(path, &err), false),
+        Err(err) => return failed(FileError::unread(path, &err)),
     };
     // The prefilter: a file that mentions none of the needles cannot matter (unless a module that matters imports
     // it), and is not even decoded.
@@ -528,10 +535,10 @@ fn scan_file(path: &Path, needles: Option<&[&str]>, tracked: &[&str], options: &
         Ok(text) => text,
         Err(err) => {
             let at = err.utf8_error().valid_up_to();
-            return failed(
-                fail(ErrorKind::NotUtf8, format!("is not UTF-8 text (invalid byte at offset {at}); left alone")),
-                false,
-            );
+            return failed(fail(
+                ErrorKind::NotUtf8,
+                format!("is not UTF-8 text (invalid byte at offset {at}); left alone"),
+            ));
         }
     };
     let file = SourceFile::new(path.to_path_buf(), text);
@@ -539,11 +546,11 @@ fn scan_file(path: &Path, needles: Option<&[&str]>, tracked: &[&str], options: &
     // their name would fill memory with the parser's errors (either way the whole process would die): such a file is
     // left alone.
     if let Err(too_deep) = crate::depth::check(&file.code, file.kind, &crate::depth::pool().1) {
-        return failed(fail(ErrorKind::TooDeep, format!("{too_deep}; left alone")), false);
+        return failed(fail(ErrorKind::TooDeep, format!("{too_deep}; left alone")));
     }
     let parsed = match parse(&file, &file.code) {
         Ok(parsed) => parsed,
-        Err(err) => return failed(fail(ErrorKind::Syntax, format!("does not parse ({err}); left alone")), true),
+        Err(err) => return failed(fail(ErrorKind::Syntax, format!("does not parse ({err}); left alone"))),
     };
     let mut facts = analyse_tracking(&file, &parsed, Some(tracked));
     drop(parsed);
@@ -566,7 +573,7 @@ fn plan_file(
 ) -> Planned {
     let path = file.path.clone();
     let path = path.as_path();
-    let mut planned = Planned { parsed: true, ..Planned::default() };
+    let mut planned = Planned::default();
     let fail = |kind: ErrorKind, message: String| FileError::new(path, kind, message);
     // The original's early errors, looked up only when a result has some (parsing it again is cheaper than keeping
     // every file's tree for a case that should not happen).
