@@ -260,7 +260,8 @@ fn files_of<'a>(changes: impl Iterator<Item = &'a FileChange>) -> String {
 /// (they name nothing the transforms look for), 1 failed to parse", and the test files left alone.
 fn scanned(result: &RunResult) -> String {
     let mut out = format!("scanned {}", count(result.files_scanned, "source file", "source files"));
-    let unread = result.files_scanned.saturating_sub(result.files_parsed + result.files_skipped + result.files_unparsable);
+    let unread =
+        result.files_scanned.saturating_sub(result.files_parsed + result.files_skipped + result.files_unparsable);
     let parts: Vec<String> = [
         (result.files_parsed, "parsed".to_string()),
         (result.files_skipped, "skipped by the prefilter (they name nothing the transforms look for)".to_string()),

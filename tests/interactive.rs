@@ -25,7 +25,7 @@ fn copy_example() -> (tempfile::TempDir, PathBuf) {
 
 fn start(dir: &Path, args: &[&str]) -> PtySession {
     let mut command = Command::new(env!("CARGO_BIN_EXE_express-harden"));
-    command.arg("--interactive").args(args).current_dir(dir).env("NO_COLOR", "1");
+    command.args(["--interactive", "--allow-no-vcs"]).args(args).current_dir(dir).env("NO_COLOR", "1");
     spawn_command(command, Some(30_000)).expect("start express-harden in a pseudo-terminal")
 }
 
@@ -74,7 +74,7 @@ fn finish(mut session: PtySession) -> (i32, String) {
 /// What `--write` with these flags writes on a fresh copy of the example.
 fn written_with(args: &[&str]) -> BTreeMap<PathBuf, String> {
     let (_tmp, app) = copy_example();
-    let mut all = vec!["--write"];
+    let mut all = vec!["--write", "--allow-no-vcs"];
     all.extend_from_slice(args);
     let out = common::express_harden(&app, &all);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
@@ -264,7 +264,7 @@ fn the_preview_is_what_is_written_even_where_it_depends_on_other_files() {
 
     assert_eq!(code, 0, "{rest}");
     assert!(shown.contains("https://cdn.jsdelivr.net"), "the CSP built from the views is in the preview:\n{shown}");
-    let out = common::express_harden(&reference, &["--write", "--only", "helmet"]);
+    let out = common::express_harden(&reference, &["--write", "--allow-no-vcs", "--only", "helmet"]);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     assert_eq!(common::tree(&app), common::tree(&reference));
 }
@@ -283,7 +283,7 @@ fn a_migration_is_one_question_that_carries_its_version_bump() {
     let (code, rest) = finish(session);
 
     assert_eq!(code, 0, "{rest}");
-    let out = common::express_harden(&reference, &["--write", "--only", "express4,express-version"]);
+    let out = common::express_harden(&reference, &["--write", "--allow-no-vcs", "--only", "express4,express-version"]);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     assert_eq!(common::tree(&app), common::tree(&reference));
 }
