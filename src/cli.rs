@@ -348,6 +348,8 @@ struct Output {
     color: bool,
     /// Colour the summary (stderr).
     color_summary: bool,
+    /// Show a progress bar on stderr while the run is planned (when it lasts): in the text format, on a terminal.
+    progress: bool,
 }
 
 impl Output {
@@ -363,6 +365,7 @@ impl Output {
             mode,
             color: cli.color.enabled(std::io::stdout().is_terminal()),
             color_summary: cli.color.enabled(std::io::stderr().is_terminal()),
+            progress: cli.format == Format::Text && std::io::stderr().is_terminal(),
         }
     }
 }
@@ -371,7 +374,15 @@ impl Output {
 /// the run stopped (a refusal or a review that failed; the reason is printed).
 fn run(cli: &Cli, resolved: &Resolved, output: &Output) -> Option<RunResult> {
     let Resolved { paths, transforms, options, .. } = resolved;
-    let mut result = pipeline::run_with(paths, transforms, options);
+    let mut result = if output.progress {
+        let progress = std::sync::Arc::new(crate::progress::Progress::default());
+        let bar = crate::progress::Bar::start(std::sync::Arc::clone(&progress));
+        let result = pipeline::run_with(paths, transforms, &Options { progress: Some(progress), ..options.clone() });
+        bar.finish();
+        result
+    } else {
+        pipeline::run_with(paths, transforms, options)
+    };
     if !cli.interactive || result.changes.is_empty() {
         return Some(result);
     }
@@ -450,7 +461,7 @@ fn apply(cli: &Cli, result: &mut RunResult) -> Applied {
 
 /// Prints the run in the chosen format.
 fn emit(cli: &Cli, resolved: &Resolved, output: &Output, result: &mut RunResult, applied: &Applied) {
-    let Output { mode, color, color_summary } = *output;
+    let Output { mode, color, color_summary, .. } = *output;
     let written = &applied.written;
     for note in &applied.notes {
         eprintln!("note: {note}");
@@ -566,6 +577,7 @@ pub fn resolve(cli: &Cli, matches: Option<&clap::ArgMatches>, dir: &Path) -> Res
         root: None,
         include_tests,
         held_back: false,
+        progress: None,
     };
     Ok(Resolved { paths, transforms, options, root })
 }

@@ -29,6 +29,7 @@ pub mod objects;
 pub mod outcome;
 pub mod parse;
 pub mod pipeline;
+pub mod progress;
 pub mod project;
 pub mod report;
 pub mod root;

@@ -132,6 +132,10 @@ fn run_on_this_thread(
     let root = options.root.as_deref();
     let walk = crate::discover::WalkOptions { exclude: &options.exclude, root, include_tests: options.include_tests };
     let found = crate::discover::discover_with(paths, &walk);
+    let progress = options.progress.as_deref();
+    if let Some(progress) = progress {
+        progress.add_total(2 * found.sources.len());
+    }
     let mut result = RunResult {
         files_scanned: found.sources.len(),
         tests_skipped: found.tests_skipped.len(),
@@ -161,8 +165,13 @@ fn run_on_this_thread(
     let scan = |path: &PathBuf, needles: Option<&[&str]>| {
         // One file must never cost the run: a panic while reading it (a bug here or in the parser) leaves that file
         // alone, named, and the others go on.
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| scan_file(path, needles, &tracked, options)))
-            .unwrap_or_else(|_| Scan::Failed(Box::new(Planned::failed(path, ErrorKind::Internal))))
+        let scanned =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| scan_file(path, needles, &tracked, options)))
+                .unwrap_or_else(|_| Scan::Failed(Box::new(Planned::failed(path, ErrorKind::Internal))));
+        if let (Some(progress), Some(_)) = (progress, needles) {
+            progress.advance();
+        }
+        scanned
     };
     let mut scans: Vec<Scan> = found.sources.par_iter().map(|path| scan(path, Some(&needles))).collect();
     // Then the modules they import, even those that name nothing the prefilter looks for (controllers, options
@@ -267,13 +276,19 @@ fn run_on_this_thread(
     let mut planned: Vec<Planned> = scans
         .into_par_iter()
         .enumerate()
-        .map(|(i, scanned)| match scanned {
-            Scan::Skipped => Planned::default(),
-            Scan::Failed(planned) => *planned,
-            Scan::Analysed(analysed) => {
-                let (file, facts) = *analysed;
-                plan_one(i, file, facts, false)
+        .map(|(i, scanned)| {
+            let planned = match scanned {
+                Scan::Skipped => Planned::default(),
+                Scan::Failed(planned) => *planned,
+                Scan::Analysed(analysed) => {
+                    let (file, facts) = *analysed;
+                    plan_one(i, file, facts, false)
+                }
+            };
+            if let Some(progress) = progress {
+                progress.advance();
             }
+            planned
         })
         .collect();
 

@@ -197,6 +197,8 @@ pub struct Options {
     /// write only changes that also run on the current major (Express 4 reads `'/{*splat}'` literally), and claim
     /// no migration.
     pub held_back: bool,
+    /// Counts the files read and planned, for a progress bar ([`crate::progress`]); `None`: nobody is watching.
+    pub progress: Option<std::sync::Arc<crate::progress::Progress>>,
 }
 
 impl FileContext<'_> {

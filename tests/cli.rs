@@ -627,6 +627,51 @@ fn only_and_skip_complete_transform_ids() {
     assert!(unknown.stderr.contains(&format!("valid ids: {}", ids.replace(' ', ", "))), "{}", unknown.stderr);
 }
 
+/// Runs the binary in a pseudo-terminal (stdout and stderr both terminals), with the progress bar's delay set to 0
+/// (as if the run were long) unless `long` is false; returns everything it printed.
+fn run_on_a_terminal(dir: &Path, args: &[&str], long: bool) -> String {
+    let mut command = Command::new(BIN);
+    command.args(args).current_dir(dir).envs(isolated_git_env(dir)).env_remove("EXPRESS_HARDEN_PROGRESS_DELAY_MS");
+    if long {
+        command.env("EXPRESS_HARDEN_PROGRESS_DELAY_MS", "0");
+    }
+    let mut session = rexpect::session::spawn_command(command, Some(30_000)).expect("start in a pseudo-terminal");
+    let printed = session.exp_eof().expect("the tool ends");
+    let _ = session.process_mut().wait();
+    printed
+}
+
+#[test]
+fn a_progress_bar_shows_on_a_terminal_in_the_text_format_only() {
+    let project = Project::express_app();
+    let bar = "planning 1/1 files [";
+
+    let text = run_on_a_terminal(project.path(), &["--only", "helmet"], true);
+    assert!(text.contains(bar), "a long run on a terminal shows the bar:\n{text}");
+    // Cleared before the diff and the summary are printed.
+    assert!(text.find(bar) < text.find("--- a/app.js"), "{text}");
+    assert!(text.contains("\x1b[2K"), "the bar's line is cleared: {text:?}");
+    // A run shorter than the delay (a second) shows none.
+    let short = run_on_a_terminal(project.path(), &["--only", "helmet"], false);
+    assert!(!short.contains("planning ") && short.contains("--- a/app.js"), "{short}");
+
+    for format in ["json", "sarif", "markdown"] {
+        let out = run_on_a_terminal(project.path(), &["--only", "helmet", "--format", format], true);
+        assert!(!out.contains("planning "), "no bar with --format {format}:\n{out}");
+    }
+    // stderr not a terminal: no bar, whatever the delay.
+    let piped = Command::new(BIN)
+        .args(["--only", "helmet"])
+        .current_dir(project.path())
+        .envs(isolated_git_env(project.path()))
+        .env("EXPRESS_HARDEN_PROGRESS_DELAY_MS", "0")
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&piped.stderr);
+    assert!(stderr.starts_with("express-harden: would change"), "no bar before the summary: {stderr:?}");
+    assert!(!stderr.contains("planning "), "{stderr:?}");
+}
+
 /// A file whose lines end with a lone CR (classic Mac) is not edited: new code would be laid out at LF. It is named
 /// with the reason, nothing is written, the exit code says so, and its findings still carry the right lines.
 #[test]
