@@ -9,6 +9,8 @@
 #   - jq: the fake GitHub CLI of the pull-request workflow test filters its answers with the script's own --jq.
 #   - pnpm 9 and Yarn 1 (from the npm registry, with npm): the --lockfile tests check that neither runs a program the
 #     repository names (a pnpmfile, .yarnrc's yarn-path) and that Yarn 1 leaves no node_modules.
+# Installing needs root: as another user, apt-get (and npm's global install into a root-owned folder) run through
+# sudo. `bash scripts/test.sh --install-only` installs and stops there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -48,6 +50,7 @@ if [ "${#need_npm[@]}" -gt 0 ]; then
     as_root npm install --global --no-audit --no-fund "${need_npm[@]}"
   fi
 fi
+[ "${1:-}" = --install-only ] && exit 0
 postgres=$(compgen -G '/usr/lib/postgresql/*/bin/postgres' | sort -V | tail -n 1)
 echo "node $(node --version), npm $(npm --version), pnpm $(pnpm --version), yarn $(yarn --version), $(git --version), $(redis-server --version | cut -d' ' -f1-3)," \
   "$("$postgres" --version)"

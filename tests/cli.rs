@@ -3017,3 +3017,85 @@ fn express_4_asked_on_an_app_on_express_5_is_reported_not_ignored() {
     );
     assert_eq!(project.tree(), before);
 }
+
+// ---------------------------------------------------------------------------------------------------------------------
+// scripts/test.sh installs through sudo when not root.
+
+/// Runs `scripts/test.sh --install-only` with a PATH of stand-ins only: `id` says uid 1000 (0 with `root`), `sudo`
+/// runs its command as "root", `apt-get` fails unless run as root, `npm` has a global folder that is not writable.
+/// node, git, redis-server, jq, pnpm and yarn are missing, so all of them are installed. Returns the exit code and
+/// the log of the commands the stand-ins saw, each with the user it ran as.
+fn test_sh_install(root: bool) -> (i32, String, String) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bin = dir.path().join("bin");
+    let log = dir.path().join("log");
+    std::fs::create_dir_all(&bin).expect("mkdir");
+    let stand_ins = [
+        ("id", "#!/bin/sh\nif [ -n \"$FAKE_ROOT\" ]; then echo 0; else echo 1000; fi\n".to_string()),
+        ("sudo", format!("#!/bin/sh\necho \"sudo $*\" >>'{}'\nFAKE_ROOT=1 exec \"$@\"\n", log.display())),
+        (
+            "apt-get",
+            format!(
+                "#!/bin/sh\nif [ \"$(id -u)\" != 0 ]; then echo 'E: permission denied' >&2; exit 100; fi\n\
+                 echo \"apt-get $* (as root, DEBIAN_FRONTEND=$DEBIAN_FRONTEND)\" >>'{}'\n",
+                log.display()
+            ),
+        ),
+        (
+            "npm",
+            format!(
+                "#!/bin/sh\nif [ \"$1 $2\" = 'prefix --global' ]; then echo /nonexistent/npm-global; exit 0; fi\n\
+                 echo \"npm $* (as uid $(id -u))\" >>'{}'\n",
+                log.display()
+            ),
+        ),
+    ];
+    for (name, script) in stand_ins {
+        std::fs::write(bin.join(name), script).expect("write a stand-in");
+        std::fs::set_permissions(bin.join(name), std::os::unix::fs::PermissionsExt::from_mode(0o755)).expect("chmod");
+    }
+    for tool in ["env", "dirname"] {
+        let real = ["/usr/bin", "/bin"].iter().map(|d| Path::new(d).join(tool)).find(|p| p.exists()).expect(tool);
+        std::os::unix::fs::symlink(real, bin.join(tool)).expect("link");
+    }
+    let mut command = Command::new("/bin/bash");
+    command.arg(Path::new(REPO).join("scripts/test.sh")).arg("--install-only").env_clear().env("PATH", &bin);
+    if root {
+        command.env("FAKE_ROOT", "1");
+    }
+    let out = command.output().expect("run scripts/test.sh");
+    let log = std::fs::read_to_string(&log).unwrap_or_default();
+    (out.status.code().unwrap_or(-1), log, String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn test_sh_installs_through_sudo_when_not_root() {
+    let (code, log, stderr) = test_sh_install(false);
+
+    assert_eq!(code, 0, "{stderr}\n{log}");
+    let lines: Vec<&str> = log.lines().collect();
+    assert_eq!(lines[0], "sudo apt-get update -qq");
+    assert_eq!(lines[1], "apt-get update -qq (as root, DEBIAN_FRONTEND=)");
+    assert!(
+        lines[2].starts_with("sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs git "),
+        "{log}"
+    );
+    assert!(lines[3].starts_with("apt-get install -y -qq nodejs git redis-server"), "{log}");
+    assert!(lines[3].ends_with("jq (as root, DEBIAN_FRONTEND=noninteractive)"), "{log}");
+    assert_eq!(
+        lines[4..],
+        [
+            "sudo npm install --global --no-audit --no-fund pnpm@9 yarn@1",
+            "npm install --global --no-audit --no-fund pnpm@9 yarn@1 (as uid 0)"
+        ]
+    );
+
+    // As root: the same commands, without sudo.
+    let (code, log, stderr) = test_sh_install(true);
+    assert_eq!(code, 0, "{stderr}\n{log}");
+    assert!(!log.contains("sudo"), "{log}");
+    assert!(
+        log.starts_with("apt-get update -qq (as root, DEBIAN_FRONTEND=)\napt-get install -y -qq nodejs git "),
+        "{log}"
+    );
+}

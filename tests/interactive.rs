@@ -196,6 +196,22 @@ fn uncommitted_changes_are_refused_before_any_question() {
 }
 
 #[test]
+fn outside_a_git_repository_it_refuses_before_any_question_unless_allow_no_vcs() {
+    let (_tmp, app) = copy_example();
+    let before = common::tree(&app);
+
+    let mut command = Command::new(env!("CARGO_BIN_EXE_express-harden"));
+    command.arg("--interactive").current_dir(&app).env("NO_COLOR", "1");
+    let session = spawn_command(command, Some(30_000)).expect("start express-harden in a pseudo-terminal");
+    let (code, rest) = finish(session);
+
+    assert_eq!(code, 2, "{rest}");
+    assert!(!rest.contains("[1/"), "no question is asked:\n{rest}");
+    assert!(rest.contains("is not in a git repository") && rest.contains("--allow-no-vcs"), "{rest}");
+    assert_eq!(common::tree(&app), before);
+}
+
+#[test]
 fn interactive_needs_the_text_format_and_lockfile_needs_a_write() {
     let (_tmp, app) = copy_example();
     let out = common::express_harden(&app, &["--interactive", "--format", "json"]);
