@@ -607,17 +607,11 @@ fn list() -> String {
             info.id,
             info.title,
             info.rationale,
-            docs_url(&info.docs),
+            info.docs_url(),
             info.upstream
         );
     }
     out
-}
-
-/// The web address of a file of the repository (`transforms/helmet/README.md`) as of this version's release tag: an
-/// installed binary has no checkout to open the path in.
-pub fn docs_url(path: &str) -> String {
-    format!("{}/blob/v{}/{path}", env!("CARGO_PKG_REPOSITORY"), env!("CARGO_PKG_VERSION"))
 }
 
 /// Writes `bytes` to standard output. A closed pipe (`express-harden list | head -1`) is not an error: the reader

@@ -36,6 +36,12 @@ pub struct TransformInfo {
 }
 
 impl TransformInfo {
+    /// The web address of [`TransformInfo::docs`] (a file of the repository) as of this version's release tag: an
+    /// installed binary has no checkout to open the path in.
+    pub fn docs_url(&self) -> String {
+        format!("{}/blob/v{}/{}", env!("CARGO_PKG_REPOSITORY"), env!("CARGO_PKG_VERSION"), self.docs)
+    }
+
     /// The catalogue severity of a kind of finding (`rule` without the `<id>/` prefix); `None` when it is not listed.
     pub fn severity_of(&self, rule: &str) -> Option<Severity> {
         self.severities.get(rule).copied()
