@@ -486,7 +486,11 @@ fn emit(cli: &Cli, resolved: &Resolved, output: &Output, result: &mut RunResult,
                     Mode::DryRun => {
                         let diff = report::unified_diff(change);
                         let diff = if color { report::colorize(&diff) } else { diff };
-                        let _ = stdout.write_all(diff.as_bytes());
+                        // The reader has gone (`| head`): the other diffs would go nowhere; the summary still goes.
+                        if stdout.write_all(diff.as_bytes()).is_err_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+                        {
+                            break;
+                        }
                     }
                     Mode::Check => {
                         let _ = writeln!(
