@@ -266,7 +266,7 @@ fn scanned(result: &RunResult) -> String {
         (result.files_parsed, "parsed".to_string()),
         (result.files_skipped, "skipped by the prefilter (they name nothing the transforms look for)".to_string()),
         (result.files_unparsable, "failed to parse".to_string()),
-        (unread, "could not be read".to_string()),
+        (unread, "could not be handled (see the errors)".to_string()),
     ]
     .into_iter()
     .filter(|(n, _)| *n > 0)

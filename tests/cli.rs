@@ -729,6 +729,7 @@ fn the_summary_says_what_it_counts() {
         .with("lib/math.js", "module.exports = (a, b) => a + b;\n")
         .with("lib/strings.js", "module.exports = (s) => s.trim();\n")
         .with("admin.js", BROKEN_JS)
+        .with("latin1.js", NOT_UTF8)
         .with("test/app.test.js", APP_JS);
 
     let out = run(project.path(), &["--only", "helmet"]);
@@ -737,15 +738,17 @@ fn the_summary_says_what_it_counts() {
     assert_eq!(out.code, 2, "admin.js does not parse: {out:?}");
     assert!(
         out.stderr.starts_with(
-            "express-harden: would change 1 source file, 1 package.json\n  scanned 4 source files: 1 parsed, 2 skipped \
-             by the prefilter (they name nothing the transforms look for), 1 failed to parse; 1 test file left alone \
-             (--include-tests to harden it)\n  helmet: 1 source file, 1 package.json\n"
+            "express-harden: would change 1 source file, 1 package.json\n  scanned 5 source files: 1 parsed, 2 skipped \
+             by the prefilter (they name nothing the transforms look for), 1 failed to parse, 1 could not be handled \
+             (see the errors); 1 test file left alone (--include-tests to harden it)\n  helmet: 1 source file, 1 \
+             package.json\n"
         ),
         "{}",
         out.stderr
     );
     assert!(out.stderr.contains("error: admin.js does not parse"), "{}", out.stderr);
-    assert_eq!(json["summary"]["files_scanned"], 4);
+    assert!(out.stderr.contains("error: latin1.js is not UTF-8 text"), "{}", out.stderr);
+    assert_eq!(json["summary"]["files_scanned"], 5);
     assert_eq!(json["summary"]["files_parsed"], 1, "a file that failed to parse is not counted as parsed");
 }
 
