@@ -6,7 +6,8 @@
 #
 #   scripts/npm-package.sh [--binary PATH] [--target TRIPLE] [--platform-only | --launcher-only] OUTDIR
 #
-#   --binary PATH      the binary to package (default: `cargo build --release --locked`, for --target if given)
+#   --binary PATH      the binary to package (default: built with `cargo build --release --locked`, for --target if
+#                      given)
 #   --target TRIPLE    the Rust target the binary is for, which picks its platform package from
 #                      npm/express-harden/platforms.json (default: this machine's OS, CPU and C library, found the
 #                      way the launcher finds them)
@@ -24,7 +25,7 @@ while [ "$#" -gt 0 ]; do
     --target) target=${2:?--target needs a Rust target triple}; shift 2 ;;
     --platform-only) platform_only=true; shift ;;
     --launcher-only) launcher_only=true; shift ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     -*) echo "npm-package.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     *) [ -z "$outdir" ] || { echo "npm-package.sh: one OUTDIR only" >&2; exit 2; }; outdir=$1; shift ;;
   esac
@@ -57,9 +58,14 @@ platform_package() {
   ' "$launcher")
 
   if [ -z "$binary" ]; then
-    rust_target=$(node -e 'console.log(JSON.parse(process.argv[1]).target)' "$entry")
-    (cd "$root" && cargo build --release --locked --target "$rust_target")
-    binary="$root/target/$rust_target/release/$(node -e 'console.log(JSON.parse(process.argv[1]).binary)' "$entry")"
+    name=$(node -e 'console.log(JSON.parse(process.argv[1]).binary)' "$entry")
+    if [ -n "$target" ]; then
+      (cd "$root" && cargo build --release --locked -p express-harden --bin express-harden --target "$target")
+      binary="$root/target/$target/release/$name"
+    else
+      (cd "$root" && cargo build --release --locked -p express-harden --bin express-harden)
+      binary="$root/target/release/$name"
+    fi
   fi
   [ -f "$binary" ] || { echo "npm-package.sh: no binary at $binary" >&2; exit 1; }
 
