@@ -12,8 +12,10 @@ use crate::outcome::{FileChange, RunResult};
 use crate::transform::Severity;
 
 /// Version of the JSON document's shape; bumped on any change to it, additions included (docs/output.md,
-/// "Versioning"). 2 added `summary.test_files_skipped` and `summary.migrations_held_back`.
-pub const JSON_SCHEMA_VERSION: u32 = 2;
+/// "Versioning"). 2 added `summary.test_files_skipped` and `summary.migrations_held_back`; 3 added
+/// `summary.files_skipped` and `summary.files_unparsable`, and no longer counts a file that does not parse in
+/// `summary.files_parsed`.
+pub const JSON_SCHEMA_VERSION: u32 = 3;
 
 /// What the run did with the changes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -344,6 +346,8 @@ struct JsonError<'a> {
 struct JsonSummary<'a> {
     files_scanned: usize,
     files_parsed: usize,
+    files_skipped: usize,
+    files_unparsable: usize,
     files_changed: usize,
     test_files_skipped: usize,
     migrations_held_back: Vec<String>,
@@ -405,6 +409,8 @@ pub fn json(result: &RunResult, mode: Mode, written: &dyn Fn(&FileChange) -> boo
         summary: JsonSummary {
             files_scanned: result.files_scanned,
             files_parsed: result.files_parsed,
+            files_skipped: result.files_skipped,
+            files_unparsable: result.files_unparsable,
             files_changed: result.changes.len(),
             test_files_skipped: result.tests_skipped,
             migrations_held_back: result.held_back.iter().map(|p| display_path(p)).collect(),

@@ -750,6 +750,10 @@ fn the_summary_says_what_it_counts() {
     assert!(out.stderr.contains("error: latin1.js is not UTF-8 text"), "{}", out.stderr);
     assert_eq!(json["summary"]["files_scanned"], 5);
     assert_eq!(json["summary"]["files_parsed"], 1, "a file that failed to parse is not counted as parsed");
+    assert_eq!(
+        (json["summary"]["files_skipped"].as_u64(), json["summary"]["files_unparsable"].as_u64()),
+        (Some(2), Some(1))
+    );
 }
 
 #[test]
@@ -1195,7 +1199,7 @@ fn json_dry_run_with_changes_matches_the_schema() {
     assert_eq!(out.stderr, "", "JSON mode prints nothing on stderr");
     let doc = out.json();
     assert_valid(&doc);
-    assert_eq!(doc["schema_version"], 2);
+    assert_eq!(doc["schema_version"], 3);
     assert_eq!(doc["mode"], "dry-run");
     assert_eq!(doc["files"][0]["path"], "app.js");
     assert_eq!(doc["files"][0]["kind"], "source");
@@ -1221,6 +1225,8 @@ fn json_dry_run_with_changes_matches_the_schema() {
         serde_json::json!({
             "files_scanned": 1,
             "files_parsed": 1,
+            "files_skipped": 0,
+            "files_unparsable": 0,
             "files_changed": 2,
             "test_files_skipped": 0,
             "migrations_held_back": [],
