@@ -6,6 +6,7 @@
 #   - postgresql: the session-store end-to-end test with connect-pg-simple starts its own PostgreSQL server (initdb in a
 #     temporary folder, a free port; as the postgres user under root), from /usr/lib/postgresql/<version>/bin. The
 #     package's own cluster on port 5432, if the package starts one, is not used.
+#   - chromium: the end-to-end test of a cookie the page reads renders the fixed app's page headless (--dump-dom).
 #   - jq: the fake GitHub CLI of the pull-request workflow test filters its answers with the script's own --jq.
 #   - pnpm 9 and Yarn 1 (from the npm registry, with npm): the --lockfile tests check that neither runs a program the
 #     repository names (a pnpmfile, .yarnrc's yarn-path) and that Yarn 1 leaves no node_modules.
@@ -33,6 +34,7 @@ command -v git >/dev/null 2>&1 || need_apt+=(git)
 command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need_apt+=(postgresql)
 command -v jq >/dev/null 2>&1 || need_apt+=(jq)
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 if [ "${#need_apt[@]}" -gt 0 ]; then
   echo "installing ${need_apt[*]} from Debian's packages"
   as_root apt-get update -qq

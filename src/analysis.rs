@@ -176,7 +176,11 @@ pub struct MemberCall {
 pub const TRACKED_PROPERTIES: [&str; 9] =
     ["headerSent", "accepted", "acceptedLanguages", "acceptedCharsets", "router", "host", "params", "query", "mime"];
 
-/// `object.property` for one of [`TRACKED_PROPERTIES`].
+/// Properties whose assignments (`opts.secretOrKey = 'secret'`, passport-jwt's documented way to give its secret)
+/// are recorded as [`PropertyRead`]s named `property=`, with the range of the assigned value.
+pub const TRACKED_ASSIGNMENTS: [&str; 1] = ["secretOrKey"];
+
+/// `object.property` for one of [`TRACKED_PROPERTIES`] (or an assignment to one of [`TRACKED_ASSIGNMENTS`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PropertyRead {
     /// The object as a path, when it is one.
@@ -366,6 +370,13 @@ impl FileFacts {
             .chain(self.declarations.iter().filter_map(|d| d.init.as_ref()))
             .chain(self.functions.iter().filter_map(|f| f.returns.as_ref()))
             .find_map(|v| find(v, range))
+    }
+
+    /// The first function (in source order) inside `range`: the function itself when `range` is one. A binary
+    /// search: functions are recorded in source order, by their start.
+    pub fn function_within(&self, range: &Range<usize>) -> Option<&FunctionFacts> {
+        let first = self.functions.partition_point(|f| f.range.start < range.start);
+        self.functions[first..].iter().take_while(|f| f.range.start <= range.end).find(|f| f.range.end <= range.end)
     }
 
     /// Names of the routers the file creates (`express.Router()`, `Router()` imported from express).
@@ -981,9 +992,7 @@ impl<'a> Collector<'a> {
                 | Stmt::DoWhile(_)
         );
         if votes {
-            if let Some(text) = self.code.get(range_of(stmt)) {
-                self.votes.statement(text);
-            }
+            self.votes.statement(self.code, range_of(stmt));
         }
     }
 
@@ -1243,17 +1252,11 @@ impl Visit for Collector<'_> {
                 ModuleItem::Stmt(stmt) => self.stmt_in_list(stmt),
                 ModuleItem::ModuleDecl(ModuleDecl::ExportDecl(ExportDecl { decl: Decl::Var(var), .. })) => {
                     self.statement_app(range_of(item), Some(var), None);
-                    if let Some(text) = self.code.get(range_of(item)) {
-                        self.votes.statement(text);
-                    }
+                    self.votes.statement(self.code, range_of(item));
                 }
                 ModuleItem::ModuleDecl(
                     ModuleDecl::Import(_) | ModuleDecl::ExportNamed(_) | ModuleDecl::ExportDefaultExpr(_),
-                ) => {
-                    if let Some(text) = self.code.get(range_of(item)) {
-                        self.votes.statement(text);
-                    }
-                }
+                ) => self.votes.statement(self.code, range_of(item)),
                 _ => {}
             }
             if let (ModuleItem::ModuleDecl(decl), 1) = (item, self.list_depth) {
@@ -1306,6 +1309,16 @@ impl Visit for Collector<'_> {
     fn visit_assign_expr(&mut self, a: &AssignExpr) {
         if let AssignTarget::Simple(SimpleAssignTarget::Member(m)) = &a.left {
             self.query_write(m);
+            match &m.prop {
+                MemberProp::Ident(p) if a.op == AssignOp::Assign && TRACKED_ASSIGNMENTS.contains(&p.sym.as_ref()) => {
+                    self.property_reads.push(PropertyRead {
+                        object: self.path_of(&m.obj),
+                        property: format!("{}=", p.sym),
+                        range: range_of(&*a.right),
+                    });
+                }
+                _ => {}
+            }
         }
         a.visit_children_with(self);
     }

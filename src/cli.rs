@@ -92,6 +92,16 @@ pub struct Cli {
     #[arg(long)]
     pub include_tests: bool,
 
+    /// Source files bigger than this are not analysed (each is named in a finding, engine/too-large): bytes, or a
+    /// number with K, M or G (1024-based). Default: the configuration's maxFileSize, else 1M.
+    #[arg(long, value_name = "SIZE", value_parser = crate::transform::FileSizeLimit::parse)]
+    pub max_file_size: Option<crate::transform::FileSizeLimit>,
+
+    /// Also analyse files that look minified (named *.min.js, or lines over 110 bytes on average with one over 500).
+    /// Without it each is named in a finding (engine/minified) and left alone.
+    #[arg(long)]
+    pub include_minified: bool,
+
     /// Also write the whole change as one unified diff (a/ and b/ prefixes) to this file, for `git apply`.
     #[arg(long, value_name = "PATH")]
     pub diff_file: Option<PathBuf>,
@@ -582,6 +592,8 @@ pub fn resolve(cli: &Cli, matches: Option<&clap::ArgMatches>, dir: &Path) -> Res
         include_tests,
         held_back: false,
         progress: None,
+        max_file_size: cli.max_file_size.or(config.max_file_size).unwrap_or_default(),
+        include_minified: cli.include_minified || config.include_minified.unwrap_or(false),
     };
     Ok(Resolved { paths, transforms, options, root })
 }

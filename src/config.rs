@@ -18,6 +18,10 @@ pub struct Config {
     pub paths: PathsConfig,
     /// `"includeTests": true`: also fix test code and fixtures (`--include-tests`). `None`: not set.
     pub include_tests: Option<bool>,
+    /// `"maxFileSize": 2097152` or `"2M"`: source files bigger than this are not analysed (`--max-file-size`).
+    pub max_file_size: Option<crate::transform::FileSizeLimit>,
+    /// `"includeMinified": true`: also analyse files that look minified (`--include-minified`). `None`: not set.
+    pub include_minified: Option<bool>,
     /// The settings groups' keys (`"cookies"`, `"store"`, ...), as written.
     pub settings: serde_json::Map<String, serde_json::Value>,
 }
@@ -32,7 +36,7 @@ pub struct Known {
 }
 
 /// The engine's own top-level keys.
-const ENGINE_KEYS: [&str; 3] = ["transforms", "paths", "includeTests"];
+const ENGINE_KEYS: [&str; 5] = ["transforms", "paths", "includeTests", "maxFileSize", "includeMinified"];
 
 /// `"transforms": { "only": [...], "skip": [...] }`.
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -106,6 +110,22 @@ fn from_value(value: serde_json::Value, known: &Known) -> Result<Config, String>
             "paths" => config.paths = PathsConfig::deserialize(value).map_err(|e| format!("\"{key}\": {e}"))?,
             "includeTests" => {
                 config.include_tests = Option::<bool>::deserialize(value).map_err(|e| format!("\"{key}\": {e}"))?
+            }
+            "includeMinified" => {
+                config.include_minified = Option::<bool>::deserialize(value).map_err(|e| format!("\"{key}\": {e}"))?
+            }
+            "maxFileSize" => {
+                config.max_file_size = match value {
+                    serde_json::Value::Null => None,
+                    serde_json::Value::Number(n) => Some(
+                        crate::transform::FileSizeLimit::parse(&n.to_string())
+                            .map_err(|e| format!("\"{key}\": {e}"))?,
+                    ),
+                    serde_json::Value::String(s) => {
+                        Some(crate::transform::FileSizeLimit::parse(&s).map_err(|e| format!("\"{key}\": {e}"))?)
+                    }
+                    other => return Err(format!("\"{key}\": expected bytes or a size such as \"2M\", not {other}")),
+                }
             }
             _ => match known.groups.iter().find(|g| g.key == key) {
                 // `null` leaves the setting unset, as it always did.

@@ -63,6 +63,9 @@ pub struct Discovered {
     pub views: Vec<PathBuf>,
     /// package.json files (a project may have no source file the walk reaches, and still a version to raise).
     pub manifests: Vec<PathBuf>,
+    /// Front-end components (`.vue`, `.svelte`, `.astro`): never changed, read for the cookies client code reads
+    /// ([`crate::client_cookies`]).
+    pub components: Vec<PathBuf>,
     /// Paths that could not be walked or are left alone (outside the project root, a name that is not UTF-8, a
     /// candidate that is not a regular file), with the reason.
     pub errors: Vec<FileError>,
@@ -212,6 +215,7 @@ pub fn discover_with(paths: &[PathBuf], options: &WalkOptions<'_>) -> Discovered
                             Candidate::Source => found.sources.push(path),
                             Candidate::View => found.views.push(path),
                             Candidate::Manifest => found.manifests.push(path),
+                            Candidate::Component => found.components.push(path),
                         }
                     }
                 }
@@ -233,6 +237,8 @@ pub fn discover_with(paths: &[PathBuf], options: &WalkOptions<'_>) -> Discovered
     found.views.sort();
     found.views.dedup();
     found.manifests.sort();
+    found.components.sort();
+    found.components.dedup();
     found.manifests.dedup();
     found.tests_skipped.sort();
     found.tests_skipped.dedup();
@@ -357,6 +363,7 @@ enum Candidate {
     Source,
     View,
     Manifest,
+    Component,
 }
 
 impl Candidate {
@@ -375,11 +382,16 @@ impl Candidate {
             Some(Candidate::View)
         } else if path.file_name().is_some_and(|n| n == "package.json") {
             Some(Candidate::Manifest)
+        } else if path.extension().and_then(|e| e.to_str()).is_some_and(|e| COMPONENT_EXTENSIONS.contains(&e)) {
+            Some(Candidate::Component)
         } else {
             None
         }
     }
 }
+
+/// Single-file components of front-end frameworks: client code, read only for the cookies it reads.
+const COMPONENT_EXTENSIONS: [&str; 3] = ["vue", "svelte", "astro"];
 
 /// The ignore files the walk reads in a folder (`ignore` reads them whole, blocking on a FIFO).
 const IGNORE_FILES: [&str; 3] = [".gitignore", ".ignore", ".git/info/exclude"];

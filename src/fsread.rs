@@ -71,8 +71,28 @@ impl ReadError {
     }
 }
 
+/// The smallest whole number of MiB (KiB under 1 MiB) that holds `bytes`, as `--max-file-size` reads it.
+pub fn amount_flag(bytes: u64) -> String {
+    if bytes < 1 << 20 {
+        format!("{}K", bytes.div_ceil(1 << 10))
+    } else {
+        format!("{}M", bytes.div_ceil(1 << 20))
+    }
+}
+
+/// A size to read: `1.3 MiB`, `812 KiB`, `512 bytes`.
+pub fn human(bytes: u64) -> String {
+    if bytes >= 1 << 20 {
+        format!("{:.1} MiB", bytes as f64 / f64::from(1 << 20))
+    } else if bytes >= 1 << 10 {
+        format!("{} KiB", bytes >> 10)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
 /// `16 MiB`, or bytes when not a whole number of MiB.
-fn amount(bytes: u64) -> String {
+pub fn amount(bytes: u64) -> String {
     if bytes >= 1 << 20 && bytes.is_multiple_of(1 << 20) {
         format!("{} MiB", bytes >> 20)
     } else {

@@ -34,12 +34,15 @@ pub fn after_statement(code: &str, comments: &[Range<usize>], end: usize) -> Ins
     }
 }
 
-/// Text to insert at `point` so that `snippet` becomes a statement of its own after the previous one.
+/// Text to insert at `point` so that `snippet` becomes a statement of its own after the previous one. On a line that
+/// holds more code after it, the snippet ends with a semicolon whatever the file's style (`a() b()` does not parse).
 pub fn statement_after(point: InsertPoint, snippet: &str, indent: &str, style: &Style) -> String {
     if point.own_line {
         format!("{}{indent}{snippet}", style.eol)
-    } else {
+    } else if snippet.ends_with(';') {
         format!(" {snippet}")
+    } else {
+        format!(" {snippet};")
     }
 }
 

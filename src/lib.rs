@@ -10,6 +10,7 @@ pub mod analysis;
 pub mod bindings;
 pub mod child;
 pub mod cli;
+pub mod client_cookies;
 pub mod codegen;
 pub mod config;
 pub mod depth;

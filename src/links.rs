@@ -18,6 +18,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::analysis::{FileFacts, HandlerArg, ImportKind, Receiver, ROUTE_METHODS};
@@ -296,9 +297,9 @@ pub struct Resolver {
     packages: HashMap<String, (PathBuf, Option<String>)>,
     /// `baseUrl` and `paths` of the projects' tsconfig.json (or jsconfig.json), deepest folder first.
     aliases: Vec<crate::tsconfig::PathAliases>,
-    /// Relative specifiers already resolved, by the importer's folder and the specifier (the folder's bytes, a NUL,
-    /// the specifier): the modules of a folder import the same neighbours, and every import is resolved more than
-    /// once (to read the modules the prefiltered files import, then to link them).
+    /// Specifiers already resolved, by the importer's folder and the specifier (the folder's bytes, a NUL, the
+    /// specifier): the modules of a folder import the same neighbours and packages, and every import is resolved
+    /// more than once (to read the modules the prefiltered files import, then to link them).
     seen: Mutex<HashMap<Box<[u8]>, Option<usize>>>,
 }
 
@@ -325,13 +326,28 @@ impl Resolver {
     /// The index of the source file that `spec`, imported by `importer`, names: a relative path (with Node's and
     /// TypeScript's extension and `index` rules, and `.js` written for a `.ts` file) or a workspace package.
     pub fn resolve(&self, importer: &Path, spec: &str) -> Option<usize> {
+        let folder = importer.parent().unwrap_or(Path::new(""));
+        let mut seen_key = Vec::with_capacity(folder.as_os_str().len() + 1 + spec.len());
+        seen_key.extend_from_slice(bytes(folder));
+        seen_key.push(0);
+        seen_key.extend_from_slice(spec.as_bytes());
+        if let Some(&found) = self.seen.lock().unwrap_or_else(|e| e.into_inner()).get(seen_key.as_slice()) {
+            return found;
+        }
+        let found = self.resolve_in(folder, spec);
+        self.seen.lock().unwrap_or_else(|e| e.into_inner()).insert(seen_key.into(), found);
+        found
+    }
+
+    /// [`Resolver::resolve`] for a specifier imported by a module of `folder`, not remembered.
+    fn resolve_in(&self, folder: &Path, spec: &str) -> Option<usize> {
         if spec == "." || spec == ".." || spec.starts_with("./") || spec.starts_with("../") {
-            return self.resolve_relative(importer.parent().unwrap_or(Path::new("")), spec);
+            return self.file_at(&key(&folder.join(spec)));
         }
         // tsconfig's `paths` and `baseUrl` first (as TypeScript and its bundlers resolve), for the files below it.
         if !self.aliases.is_empty() {
-            let importer_key = key(importer);
-            if let Some(aliases) = self.aliases.iter().find(|a| importer_key.starts_with(&a.dir)) {
+            let folder_key = key(folder);
+            if let Some(aliases) = self.aliases.iter().find(|a| folder_key.starts_with(&a.dir)) {
                 if let Some(found) = aliases.candidates(spec).iter().find_map(|c| self.file_at(&key(c))) {
                     return Some(found);
                 }
@@ -344,20 +360,6 @@ impl Resolver {
             None => key(&dir.join(main.as_deref().unwrap_or("index"))),
         };
         self.file_at(&base)
-    }
-
-    /// [`Resolver::resolve`] for a relative specifier imported from `folder`, each (folder, specifier) looked up once.
-    fn resolve_relative(&self, folder: &Path, spec: &str) -> Option<usize> {
-        let mut seen_key = Vec::with_capacity(folder.as_os_str().len() + 1 + spec.len());
-        seen_key.extend_from_slice(bytes(folder));
-        seen_key.push(0);
-        seen_key.extend_from_slice(spec.as_bytes());
-        if let Some(&found) = self.seen.lock().unwrap_or_else(|e| e.into_inner()).get(seen_key.as_slice()) {
-            return found;
-        }
-        let found = self.file_at(&key(&folder.join(spec)));
-        self.seen.lock().unwrap_or_else(|e| e.into_inner()).insert(seen_key.into(), found);
-        found
     }
 
     /// The source file at `path` (normalised), if any.
@@ -471,50 +473,83 @@ pub fn link(inputs: &[Option<LinkInput<'_>>], resolver: &Resolver) -> HashMap<us
     for (i, set) in &params {
         links.entry(*i).or_default().app_params = set.clone();
     }
-    for (i, input) in inputs.iter().enumerate() {
-        let Some(input) = input else { continue };
-        let own_params = params.get(&i);
-        for (target, handler) in linker.handlers_elsewhere(i, own_params) {
+    // What each file says of the others, found in parallel, then recorded in file order (as one loop would).
+    let found: Vec<FoundLinks> = inputs
+        .par_iter()
+        .enumerate()
+        .filter_map(|(i, input)| {
+            let input = input.as_ref()?;
+            let own_params = params.get(&i);
+            let objects = linker
+                .objects_passed(i)
+                .into_iter()
+                .map(|(target, passed, arg_range)| {
+                    let object = linker.input(target).and_then(|x| x.facts.object_at(&passed.object));
+                    let elsewhere = ObjectElsewhere {
+                        range: arg_range,
+                        file: linker.path(target).to_path_buf(),
+                        keys: object
+                            .map(|o| o.props.iter().filter_map(|p| p.key.clone()).collect())
+                            .unwrap_or_default(),
+                        open: object.is_none_or(|o| !o.spreads.is_empty() || o.props.iter().any(|p| p.key.is_none())),
+                    };
+                    (target, passed, elsewhere)
+                })
+                .collect();
+            // Middleware this file registers on apps it received.
+            let mut middleware = Vec::new();
+            for param in own_params.into_iter().flatten() {
+                let Some((origin_path, app)) = &param.origin else { continue };
+                let Some(origin) = linker.index_of(origin_path) else { continue };
+                for mw in linker.middleware_on(input, param) {
+                    middleware.push((origin, RemoteMiddleware { app: *app, ..mw }));
+                }
+            }
+            Some(FoundLinks {
+                file: i,
+                handlers: linker.handlers_elsewhere(i, own_params),
+                objects,
+                instances: linker.imported_instances(i),
+                middleware,
+            })
+        })
+        .collect();
+    for found in found {
+        let i = found.file;
+        for (target, handler) in found.handlers {
             let entry = links.entry(target).or_default();
             if !entry.handlers.contains(&handler) {
                 entry.handlers.push(handler);
             }
         }
-        for (target, passed, arg_range) in linker.objects_passed(i) {
-            let object = linker.input(target).and_then(|x| x.facts.object_at(&passed.object));
-            let elsewhere = ObjectElsewhere {
-                range: arg_range,
-                file: linker.path(target).to_path_buf(),
-                keys: object.map(|o| o.props.iter().filter_map(|p| p.key.clone()).collect()).unwrap_or_default(),
-                open: object.is_none_or(|o| !o.spreads.is_empty() || o.props.iter().any(|p| p.key.is_none())),
-            };
+        for (target, passed, elsewhere) in found.objects {
             links.entry(i).or_default().objects_elsewhere.push(elsewhere);
             let entry = links.entry(target).or_default();
             if !entry.passed_objects.contains(&passed) {
                 entry.passed_objects.push(passed);
             }
         }
-        let instances = linker.imported_instances(i);
-        if !instances.is_empty() {
-            links.entry(i).or_default().imported_instances = instances;
+        if !found.instances.is_empty() {
+            links.entry(i).or_default().imported_instances = found.instances;
         }
-        // Middleware this file registers on apps it received.
-        if let Some(own) = own_params {
-            for param in own {
-                let Some((origin_path, app)) = &param.origin else { continue };
-                let Some(origin) = linker.index_of(origin_path) else { continue };
-                for mw in linker.middleware_on(input, param) {
-                    let remote = RemoteMiddleware { app: *app, ..mw };
-                    let entry = links.entry(origin).or_default();
-                    if !entry.app_middleware.contains(&remote) {
-                        entry.app_middleware.push(remote);
-                    }
-                }
+        for (origin, remote) in found.middleware {
+            let entry = links.entry(origin).or_default();
+            if !entry.app_middleware.contains(&remote) {
+                entry.app_middleware.push(remote);
             }
         }
     }
     links.retain(|_, l| *l != FileLinks::default());
     links
+}
+
+/// What one file's code says of other files (and of its own imports), before it is recorded.
+struct FoundLinks {
+    file: usize,
+    handlers: Vec<(usize, LinkedHandler)>,
+    objects: Vec<(usize, PassedObject, ObjectElsewhere)>,
+    instances: Vec<ImportedInstance>,
+    middleware: Vec<(usize, RemoteMiddleware)>,
 }
 
 struct Linker<'a, 'b> {

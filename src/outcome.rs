@@ -8,11 +8,32 @@ use serde::Serialize;
 use crate::edit::{self, Edit};
 use crate::fsread::ReadError;
 use crate::manifest::DepSection;
-use crate::transform::Finding;
+use crate::transform::{Finding, Severity};
 
-/// The kinds of findings the engine itself reports, outside any transform: rule and one-line description.
-pub const ENGINE_RULES: [(&str, &str); 1] =
-    [("engine/no-manifest", "A change needs a package, but no package.json was found above the file to add it to.")];
+/// The kinds of findings the engine itself reports, outside any transform: rule, one-line description, severity.
+pub const ENGINE_RULES: [(&str, &str, Severity); 3] = [
+    (
+        "engine/no-manifest",
+        "A change needs a package, but no package.json was found above the file to add it to.",
+        Severity::Warning,
+    ),
+    (
+        "engine/too-large",
+        "A source file over the size limit (--max-file-size, 1 MiB by default) was not analysed.",
+        Severity::Warning,
+    ),
+    // (A vendored library such as jquery.min.js is the usual one: nothing to look at.)
+    (
+        "engine/minified",
+        "A source file that looks minified was not analysed (--include-minified to include it).",
+        Severity::Info,
+    ),
+];
+
+/// The severity of an engine rule of [`ENGINE_RULES`].
+pub fn engine_severity(rule: &str) -> Severity {
+    ENGINE_RULES.iter().find(|(r, ..)| *r == rule).map_or(Severity::Warning, |(.., severity)| *severity)
+}
 
 /// A file the run would change.
 #[derive(Debug, Clone)]
@@ -157,6 +178,8 @@ pub struct RunResult {
     pub files_skipped: usize,
     /// Source files that do not parse (each has its error).
     pub files_unparsable: usize,
+    /// Source files left alone on purpose, too large or minified (each has its `engine/` finding).
+    pub files_set_aside: usize,
     /// Source files the walk left alone as test code or fixtures ([`crate::discover::is_test_code`]); 0 with
     /// [`crate::transform::Options::include_tests`].
     pub tests_skipped: usize,

@@ -10,6 +10,7 @@ use rayon::prelude::*;
 
 use crate::analysis::analyse_tracking;
 use crate::analysis::FileFacts;
+use crate::client_cookies::ClientCookies;
 use crate::discover::display_path;
 use crate::early_errors::{self, EarlyError};
 use crate::edit::{self, Edit};
@@ -145,8 +146,15 @@ fn run_on_this_thread(
     result.errors.extend(found.errors);
 
     let manifests = ManifestIndex::build(found.sources.iter().chain(&found.views), root);
-    let projects = build_projects(&manifests, &found.manifests, &found.views, root, &mut result.errors);
-    let no_project = Project::default();
+    let mut projects = build_projects(&manifests, &found.manifests, &found.views, root, &mut result.errors);
+    let client_cookies = std::sync::Arc::new(ClientCookies::scan(
+        found.sources.iter().chain(&found.views).chain(&found.components),
+        root,
+    ));
+    for project in projects.values_mut() {
+        project.client_cookies = std::sync::Arc::clone(&client_cookies);
+    }
+    let no_project = Project { client_cookies: std::sync::Arc::clone(&client_cookies), ..Project::default() };
 
     let mut needles: Vec<String> =
         transforms.iter().flat_map(|t| t.watch().iter().filter_map(|w| w.needle())).collect();
@@ -218,7 +226,6 @@ fn run_on_this_thread(
         })
         .collect();
     let mut project_links = links::link(&inputs, &resolver);
-    let mut projects = projects;
     for (manifest, tsconfig) in tsconfigs {
         if let Some(project) = projects.get_mut(&manifest) {
             project.ts_before_es2018 = tsconfig.target_before_es2018();
@@ -252,6 +259,8 @@ fn run_on_this_thread(
             Scan::Failed(p) if p.error.as_ref().is_some_and(|e| e.kind == ErrorKind::Syntax) => {
                 result.files_unparsable += 1;
             }
+            // Left alone on purpose (too large, minified), with the finding that says so.
+            Scan::Failed(p) if p.error.is_none() => result.files_set_aside += 1,
             Scan::Failed(_) => {}
         }
     }
@@ -537,14 +546,37 @@ fn workspace_packages(projects: &HashMap<PathBuf, Project>) -> Vec<(String, Path
 fn scan_file(path: &Path, needles: Option<&[&str]>, tracked: &[&str], options: &Options) -> Scan {
     let failed = |error: FileError| Scan::Failed(Box::new(Planned { error: Some(error), ..Planned::default() }));
     let fail = |kind: ErrorKind, message: String| FileError::new(path, kind, message);
-    let bytes = match crate::fsread::read(path, crate::fsread::SOURCE_LIMIT, options.root.as_deref()) {
+    // Not read at all above the size limit: a bundle or generated code (like Biome's files.maxSize), named.
+    let limit = options.max_file_size.0;
+    let bytes = match crate::fsread::read(path, limit, options.root.as_deref()) {
         Ok(bytes) => bytes,
+        Err(crate::fsread::ReadError::TooLarge { size, .. }) => {
+            let message = format!(
+                "not analysed: {} is over the {} limit for one source file (a bundle or generated code, most likely); \
+                 to include it, pass --max-file-size {} or set \"maxFileSize\" in express-harden.json",
+                crate::fsread::human(size),
+                crate::fsread::amount(limit),
+                crate::fsread::amount_flag(size),
+            );
+            return skipped(path, "engine/too-large", message);
+        }
         Err(err) => return failed(FileError::unread(path, &err)),
     };
     // The prefilter: a file that mentions none of the needles cannot matter (unless a module that matters imports
     // it), and is not even decoded.
     if needles.is_some_and(|needles| !needles.iter().any(|n| memchr::memmem::find(&bytes, n.as_bytes()).is_some())) {
         return Scan::Skipped;
+    }
+    if !options.include_minified {
+        if let Some(layout) = crate::source::minified(path, &bytes) {
+            let message = format!(
+                "not analysed: it looks minified (lines of {} bytes on average, the longest {}): a bundle is rebuilt \
+                 from its sources, which are the ones to fix; to include it, pass --include-minified or set \
+                 \"includeMinified\": true in express-harden.json",
+                layout.average, layout.longest
+            );
+            return skipped(path, "engine/minified", message);
+        }
     }
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
@@ -572,6 +604,21 @@ fn scan_file(path: &Path, needles: Option<&[&str]>, tracked: &[&str], options: &
     // Kept until the file is planned, after every file is read and linked.
     facts.shrink_to_fit();
     Scan::Analysed(Box::new((file, facts)))
+}
+
+/// A source file left unread or unparsed on purpose, with the engine's finding that names it and says how to include
+/// it.
+fn skipped(path: &Path, rule: &str, message: String) -> Scan {
+    let finding = Finding {
+        rule: rule.to_string(),
+        transform: "engine",
+        path: path.to_path_buf(),
+        line: 1,
+        column: 1,
+        message,
+        severity: crate::outcome::engine_severity(rule),
+    };
+    Scan::Failed(Box::new(Planned { findings: vec![finding], ..Planned::default() }))
 }
 
 /// Plans one analysed source file. Errors stay with the file; they never stop the run.
@@ -848,6 +895,7 @@ fn build_projects(
                 instances: Vec::new(),
                 nested_query: None,
                 ts_before_es2018: false,
+                client_cookies: Default::default(),
             },
         );
     }

@@ -36,6 +36,9 @@ pub struct Project {
     /// The project's tsconfig.json compiles to a target older than ES2018 (regular expressions without named
     /// groups: TypeScript refuses `(?<id>...)`).
     pub ts_before_es2018: bool,
+    /// The cookies the repository's client code reads (the same for every project of a run: a front end often
+    /// lives in a package of its own).
+    pub client_cookies: std::sync::Arc<crate::client_cookies::ClientCookies>,
 }
 
 impl Project {

@@ -13,7 +13,7 @@ use crate::transform::Severity;
 
 /// Version of the JSON document's shape; bumped on any change to it, additions included (docs/output.md,
 /// "Versioning"). 2 added `summary.test_files_skipped` and `summary.migrations_held_back`; 3 added
-/// `summary.files_skipped` and `summary.files_unparsable`, and no longer counts a file that does not parse in
+/// `summary.files_skipped`, `summary.files_unparsable` and `summary.files_set_aside`, and no longer counts a file that does not parse in
 /// `summary.files_parsed`.
 pub const JSON_SCHEMA_VERSION: u32 = 3;
 
@@ -262,12 +262,14 @@ fn files_of<'a>(changes: impl Iterator<Item = &'a FileChange>) -> String {
 /// (they name nothing the transforms look for), 1 failed to parse", and the test files left alone.
 fn scanned(result: &RunResult) -> String {
     let mut out = format!("scanned {}", count(result.files_scanned, "source file", "source files"));
-    let unread =
-        result.files_scanned.saturating_sub(result.files_parsed + result.files_skipped + result.files_unparsable);
+    let unread = result
+        .files_scanned
+        .saturating_sub(result.files_parsed + result.files_skipped + result.files_unparsable + result.files_set_aside);
     let parts: Vec<String> = [
         (result.files_parsed, "parsed".to_string()),
         (result.files_skipped, "skipped by the prefilter (they name nothing the transforms look for)".to_string()),
         (result.files_unparsable, "failed to parse".to_string()),
+        (result.files_set_aside, "set aside as too large or minified (see the findings)".to_string()),
         (unread, "could not be handled (see the errors)".to_string()),
     ]
     .into_iter()
@@ -348,6 +350,7 @@ struct JsonSummary<'a> {
     files_parsed: usize,
     files_skipped: usize,
     files_unparsable: usize,
+    files_set_aside: usize,
     files_changed: usize,
     test_files_skipped: usize,
     migrations_held_back: Vec<String>,
@@ -411,6 +414,7 @@ pub fn json(result: &RunResult, mode: Mode, written: &dyn Fn(&FileChange) -> boo
             files_parsed: result.files_parsed,
             files_skipped: result.files_skipped,
             files_unparsable: result.files_unparsable,
+            files_set_aside: result.files_set_aside,
             files_changed: result.changes.len(),
             test_files_skipped: result.tests_skipped,
             migrations_held_back: result.held_back.iter().map(|p| display_path(p)).collect(),

@@ -57,14 +57,14 @@ pub fn log(
             rules.add(&id, rule);
         }
     }
-    for (id, description) in ENGINE_RULES {
+    for (id, description, severity) in ENGINE_RULES {
         rules.add(
             id,
             json!({
                 "id": id,
                 "name": pascal_case(id),
                 "shortDescription": { "text": description },
-                "defaultConfiguration": { "level": "warning" },
+                "defaultConfiguration": { "level": level(severity) },
             }),
         );
     }

@@ -60,6 +60,41 @@ pub fn without_bom(text: &str) -> &str {
     text.strip_prefix(BOM).unwrap_or(text)
 }
 
+/// How a file that looks minified is laid out (see [`minified`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Minified {
+    /// Bytes per line, on average.
+    pub average: usize,
+    /// The longest line, in bytes.
+    pub longest: usize,
+}
+
+/// Whether a source file looks minified (a bundle or generated code, not source a person edits): named `*.min.js`
+/// (`.mjs`, `.cjs`), or lines over 110 bytes on average (GitHub Linguist's rule for minified JavaScript) with one
+/// over 500. Linear in the file, on bytes (before decoding).
+pub fn minified(path: &Path, bytes: &[u8]) -> Option<Minified> {
+    let named = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| [".min.js", ".min.mjs", ".min.cjs"].iter().any(|ext| n.ends_with(ext)));
+    let (mut lines, mut total, mut longest, mut start) = (0, 0, 0, 0);
+    // Lines end at LF, CRLF or a lone CR (classic Mac files are not minified).
+    for end in memchr::memchr2_iter(b'\n', b'\r', bytes).chain(std::iter::once(bytes.len())) {
+        if end == start && end > 0 && bytes.get(end) == Some(&b'\n') && bytes[end - 1] == b'\r' {
+            start = end + 1;
+            continue;
+        }
+        if end > start || end < bytes.len() {
+            lines += 1;
+        }
+        total += end - start;
+        longest = longest.max(end - start);
+        start = end + 1;
+    }
+    let average = total / lines.max(1);
+    (named || (average > 110 && longest > 500)).then_some(Minified { average, longest })
+}
+
 /// A file's text split into the BOM (kept aside so that it stays first) and the code the parser sees.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
@@ -119,6 +154,26 @@ impl SourceFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn minified_files_are_told_by_name_or_by_long_lines_whatever_their_line_ends() {
+        let app = Path::new("app.js");
+        let source = "const express = require('express');\n".repeat(40);
+        assert_eq!(minified(app, source.as_bytes()), None);
+        assert_eq!(minified(app, source.replace('\n', "\r\n").as_bytes()), None, "CRLF");
+        assert_eq!(minified(app, source.replace('\n', "\r").as_bytes()), None, "lone CR");
+        let bundle = format!("{}\n", "var a=1;".repeat(100));
+        assert_eq!(minified(app, bundle.as_bytes()), Some(Minified { average: 800, longest: 800 }));
+        assert_eq!(
+            minified(app, bundle.replace('\n', "\r\n").as_bytes()),
+            Some(Minified { average: 800, longest: 800 })
+        );
+        // One long line among many short ones (a data URL, a long string) is source, not a bundle.
+        let long_string = format!("{source}const logo = '{}';\n{source}", "A".repeat(5_000));
+        assert_eq!(minified(app, long_string.as_bytes()), None);
+        assert!(minified(Path::new("public/vendor.min.js"), b"var a;\n").is_some(), "by name");
+        assert_eq!(minified(app, b""), None);
+    }
 
     #[test]
     fn declaration_files_are_not_sources() {

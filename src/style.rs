@@ -50,11 +50,17 @@ impl StyleVotes {
         }
     }
 
-    /// Counts a statement by its last byte.
-    pub fn statement(&mut self, text: &str) {
+    /// Counts the statement at `range` of `code` by its last byte. One without a semicolon counts only when a line
+    /// break (or a comment, or the end of the file) follows it: before a `}` on its line the semicolon is optional
+    /// whatever the style (`if (a) { return b }`, and every block of a minified file), so it says nothing.
+    pub fn statement(&mut self, code: &str, range: std::ops::Range<usize>) {
+        let Some(text) = code.get(range.clone()) else { return };
         if text.trim_end().ends_with(';') {
             self.with_semicolon += 1;
-        } else {
+            return;
+        }
+        let after = code.get(range.end..).unwrap_or("").trim_start_matches([' ', '\t']);
+        if !after.starts_with('}') {
             self.without_semicolon += 1;
         }
     }
@@ -171,11 +177,25 @@ mod tests {
         v.string_literal("\"a\"");
         v.string_literal("\"b\"");
         v.string_literal("'c'");
-        v.statement("a()");
-        v.statement("b()");
-        v.statement("c();");
+        let code = "a()\nb()\nc();\n";
+        v.statement(code, 0..3);
+        v.statement(code, 4..7);
+        v.statement(code, 8..12);
         let s = v.finish("x\n");
         assert_eq!(s.quote, '"');
         assert!(!s.semicolons);
+    }
+
+    #[test]
+    fn a_statement_closed_by_its_block_on_the_same_line_casts_no_vote() {
+        // Minified code, and one-line blocks in a file with semicolons: the semicolon before `}` is optional.
+        let code = "f();function a(b){if(b){return [b]}return b}g();h();";
+        let mut v = StyleVotes::default();
+        v.statement(code, 0..4);
+        v.statement(code, 24..34);
+        v.statement(code, 35..43);
+        v.statement(code, 44..48);
+        assert!(v.finish(code).semicolons);
+        assert_eq!((v.with_semicolon, v.without_semicolon), (2, 0));
     }
 }

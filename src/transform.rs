@@ -205,6 +205,47 @@ pub struct Options {
     pub held_back: bool,
     /// Counts the files read and planned, for a progress bar ([`crate::progress`]); `None`: nobody is watching.
     pub progress: Option<std::sync::Arc<crate::progress::Progress>>,
+    /// Source files bigger than this are not read (`--max-file-size`, `maxFileSize`): each gets an
+    /// `engine/too-large` finding naming it.
+    pub max_file_size: FileSizeLimit,
+    /// Also read files that look minified (`--include-minified`, `includeMinified`); without it each gets an
+    /// `engine/minified` finding ([`crate::source::minified`]).
+    pub include_minified: bool,
+}
+
+/// The size above which a source file is not read: 1 MiB unless set (like Biome's `files.maxSize`: bigger is
+/// generated code or a bundle, not an app's source).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileSizeLimit(pub u64);
+
+impl Default for FileSizeLimit {
+    fn default() -> Self {
+        FileSizeLimit(1 << 20)
+    }
+}
+
+impl FileSizeLimit {
+    /// Reads `1048576`, `512K`, `512KiB`, `2M`, `2MB`, `1G` (the units are 1024-based, as ripgrep's
+    /// `--max-filesize` reads them; any case).
+    pub fn parse(text: &str) -> Result<FileSizeLimit, String> {
+        let text = text.trim();
+        let not_a_size = || format!("`{text}` is not a size: write bytes, or a number with K, M or G (1024-based)");
+        let digits = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+        let (number, unit) = text.split_at(digits);
+        let shift = match unit.to_ascii_lowercase().as_str() {
+            "" | "b" => 0,
+            "k" | "kb" | "kib" => 10,
+            "m" | "mb" | "mib" => 20,
+            "g" | "gb" | "gib" => 30,
+            _ => return Err(not_a_size()),
+        };
+        let number: u64 = number.parse().map_err(|_| not_a_size())?;
+        number
+            .checked_mul(1 << shift)
+            .filter(|bytes| *bytes > 0)
+            .map(FileSizeLimit)
+            .ok_or_else(|| format!("`{text}` is not a size above zero"))
+    }
 }
 
 impl FileContext<'_> {

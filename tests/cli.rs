@@ -389,12 +389,16 @@ const {{ RedisStore }} = require('connect-redis');
 const {{ createClient }} = require('redis');
 
 function requiredSecret(name) {{
-  const value = process.env[name];
-  if (value) return value;
-  if (process.env.NODE_ENV === 'production') {{
-    throw new Error(`${{name}} must be set in production`);
+  let value = process.env[name];
+  if (!value) {{
+    if (process.env.NODE_ENV === 'production') {{
+      throw new Error(`${{name}} must be set in production`);
+    }}
+    value = require('crypto').randomBytes(32).toString('hex');
+    process.env[name] = value;
+    console.warn(`${{name}} is not set: using a random value until the app restarts`);
   }}
-  return `dev-only-${{name.toLowerCase()}}`;
+  return value;
 }}
 
 const app = express();
@@ -730,6 +734,7 @@ fn the_summary_says_what_it_counts() {
         .with("lib/strings.js", "module.exports = (s) => s.trim();\n")
         .with("admin.js", BROKEN_JS)
         .with("latin1.js", NOT_UTF8)
+        .with("vendor.min.js", "var express=require('express');\n")
         .with("test/app.test.js", APP_JS);
 
     let out = run(project.path(), &["--only", "helmet"]);
@@ -738,17 +743,18 @@ fn the_summary_says_what_it_counts() {
     assert_eq!(out.code, 2, "admin.js does not parse: {out:?}");
     assert!(
         out.stderr.starts_with(
-            "express-harden: would change 1 source file, 1 package.json\n  scanned 5 source files: 1 parsed, 2 skipped \
-             by the prefilter (they name nothing the transforms look for), 1 failed to parse, 1 could not be handled \
-             (see the errors); 1 test file left alone (--include-tests to harden it)\n  helmet: 1 source file, 1 \
-             package.json\n"
+            "express-harden: would change 1 source file, 1 package.json\n  scanned 6 source files: 1 parsed, 2 skipped \
+             by the prefilter (they name nothing the transforms look for), 1 failed to parse, 1 set aside as too large \
+             or minified (see the findings), 1 could not be handled (see the errors); 1 test file left alone \
+             (--include-tests to harden it)\n  helmet: 1 source file, 1 package.json\n"
         ),
         "{}",
         out.stderr
     );
     assert!(out.stderr.contains("error: admin.js does not parse"), "{}", out.stderr);
     assert!(out.stderr.contains("error: latin1.js is not UTF-8 text"), "{}", out.stderr);
-    assert_eq!(json["summary"]["files_scanned"], 5);
+    assert_eq!(json["summary"]["files_scanned"], 6);
+    assert_eq!(json["summary"]["files_set_aside"], 1);
     assert_eq!(json["summary"]["files_parsed"], 1, "a file that failed to parse is not counted as parsed");
     assert_eq!(
         (json["summary"]["files_skipped"].as_u64(), json["summary"]["files_unparsable"].as_u64()),
@@ -1227,6 +1233,7 @@ fn json_dry_run_with_changes_matches_the_schema() {
             "files_parsed": 1,
             "files_skipped": 0,
             "files_unparsable": 0,
+            "files_set_aside": 0,
             "files_changed": 2,
             "test_files_skipped": 0,
             "migrations_held_back": [],
@@ -1874,7 +1881,7 @@ fn node_modules_that_git_tracks_are_hardened_and_installed_ones_are_not() {
     let out = run(project.path(), &["--only", "secrets", "--write", "--allow-no-vcs"]);
 
     assert_eq!(out.code, 0, "{out:?}");
-    assert_eq!(out.stdout, "wrote packages/node_modules/@acme/server/index.js (secrets; +10 -1)\n");
+    assert_eq!(out.stdout, "wrote packages/node_modules/@acme/server/index.js (secrets; +14 -1)\n");
     assert!(project.read(server).contains(MOVED_SECRET));
     assert_eq!(project.read("packages/node_modules/@acme/server/scratch.js"), FIXED_SECRET_JS, "untracked");
     assert_eq!(project.read("node_modules/x/index.js"), FIXED_SECRET_JS, "an installed package");
@@ -2651,7 +2658,8 @@ fn deeply_nested_files_of_every_shape_are_fixed_with_the_rest() {
         project = project.with(&format!("deep/{shape}.js"), deep_app(shape, depth));
     }
 
-    let out = run_bounded(project.path(), &["--only", "helmet", "--write", "--allow-no-vcs"]);
+    // (Each nesting is one long line: the files look minified, which is not what is tested here.)
+    let out = run_bounded(project.path(), &["--only", "helmet", "--write", "--allow-no-vcs", "--include-minified"]);
 
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(project.read("app.js"), APP_JS_HARDENED);
@@ -2682,7 +2690,7 @@ fn a_file_nested_too_deeply_is_named_and_left_alone_while_the_rest_is_fixed() {
     }
     let before = project.tree();
 
-    let out = run_bounded(project.path(), &["--write", "--allow-no-vcs"]);
+    let out = run_bounded(project.path(), &["--write", "--allow-no-vcs", "--include-minified"]);
 
     assert_eq!(out.code, 2, "{}", out.stderr);
     for (shape, _) in shapes {
@@ -2761,8 +2769,8 @@ fn a_fifo_gitignore_leaves_its_folder_alone() {
     assert!(out.stdout.contains("+++ b/app.js") && !out.stdout.contains("sub/app.js"), "{}", out.stdout);
 }
 
-/// Files are read up to a size: 16 MiB for sources and views, 4 MiB for package.json, the configuration file,
-/// `.nvmrc` and `.node-version`.
+/// Files are read up to a size: 16 MiB for views, 4 MiB for package.json, the configuration file, `.nvmrc` and
+/// `.node-version` (an error each); a source file over `--max-file-size` (1 MiB unless set) is a warning.
 #[test]
 fn oversized_files_are_named_with_the_limit() {
     let mut big = String::from(APP_JS);
@@ -2779,7 +2787,10 @@ fn oversized_files_are_named_with_the_limit() {
     let too_large = |name: &str, size: usize, limit: &str| {
         format!("error: {name} is too large to read ({size} bytes, more than the {limit} limit); left alone")
     };
-    assert!(out.stderr.contains(&too_large("big.js", big.len(), "16 MiB")), "{}", out.stderr);
+    let skipped =
+        "big.js:1:1: warning [engine/too-large] not analysed: 16.0 MiB is over the 1 MiB limit for one source \
+                   file (a bundle or generated code, most likely); to include it, pass --max-file-size 17M";
+    assert!(out.stderr.contains(skipped), "{}", out.stderr);
     assert!(out.stderr.contains(&too_large("other/package.json", manifest.len(), "4 MiB")), "{}", out.stderr);
     assert!(out.stdout.contains("+++ b/app.js"), "{}", out.stdout);
 }
@@ -3106,5 +3117,102 @@ fn test_sh_installs_through_sudo_when_not_root() {
     assert!(
         log.starts_with("apt-get update -qq (as root, DEBIAN_FRONTEND=)\napt-get install -y -qq nodejs git "),
         "{log}"
+    );
+}
+
+/// A source file over the size limit (1 MiB unless set) is not read: a warning names it and says how to include it
+/// (exit 0, the file untouched), and the rest of the project is fixed. `--max-file-size` and `"maxFileSize"` include
+/// it; a size that is not one is refused.
+#[test]
+fn a_file_over_the_size_limit_is_named_and_left_alone_unless_included() {
+    let big = format!(
+        "const express = require('express');\nconst app = express();\n{}app.listen(3000);\n",
+        "exports.value = 1;\n".repeat(60_000)
+    );
+    assert!(big.len() > 1 << 20 && big.len() < 2 << 20);
+    let project = Project::express_app().with("server/big.js", &big);
+
+    let out = run(project.path(), &["--only", "helmet", "--write", "--allow-no-vcs"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let named = "server/big.js:1:1: warning [engine/too-large] not analysed: 1.1 MiB is over the 1 MiB limit for one \
+                 source file (a bundle or generated code, most likely); to include it, pass --max-file-size 2M or set \
+                 \"maxFileSize\" in express-harden.json";
+    assert!(out.stderr.contains(named), "{}", out.stderr);
+    assert_eq!(project.read("server/big.js"), big);
+    assert_eq!(project.read("app.js"), APP_JS_HARDENED);
+
+    let out = run(project.path(), &["--only", "helmet", "--max-file-size", "2M"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(!out.stderr.contains("engine/too-large"), "{}", out.stderr);
+    assert!(out.stdout.contains("+++ b/server/big.js\n"), "included with the flag");
+
+    project.write("express-harden.json", r#"{ "maxFileSize": 2097152 }"#);
+    let out = run(project.path(), &["--only", "helmet"]);
+    assert!(!out.stderr.contains("engine/too-large"), "{}", out.stderr);
+    assert!(out.stdout.contains("+++ b/server/big.js\n"), "included with the configuration");
+
+    let out = run(project.path(), &["--only", "helmet", "--max-file-size", "2X"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("`2X` is not a size: write bytes, or a number with K, M or G"), "{}", out.stderr);
+}
+
+/// A minified file (named `*.min.js`, or long lines) is not analysed: a warning names it, unless
+/// `--include-minified` (or `"includeMinified": true`). Included, it is fixed like any file, and the result parses: a
+/// statement added on a line that holds more code ends with a semicolon, and a block's last statement without one
+/// (every block of minified code) does not make the file look semicolon-free.
+#[test]
+fn a_minified_file_is_named_and_left_alone_unless_included() {
+    let minified = format!(
+        "const express=require(\"express\");const app=express();{}app.listen(3000);",
+        (0..40)
+            .map(|i| format!(
+                "function f{i}(a){{if(a){{return [a]}}return app.get(\"/r{i}\",function(q,r){{r.send(\"x\")}})}}"
+            ))
+            .collect::<String>()
+    );
+    let project =
+        Project::express_app().with("public/bundle.js", &minified).with("public/vendor.min.js", "var express;\n");
+
+    let out = run(project.path(), &["--only", "helmet"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stderr.contains("public/bundle.js:1:1: info [engine/minified] not analysed: it looks minified (lines of"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("public/vendor.min.js:1:1: info [engine/minified]"), "{}", out.stderr);
+    assert!(out
+        .stderr
+        .contains("to include it, pass --include-minified or set \"includeMinified\": true in express-harden.json"));
+    assert!(!out.stdout.contains("public/bundle.js"), "{}", out.stdout);
+
+    let out = run(project.path(), &["--only", "helmet", "--include-minified", "--write", "--allow-no-vcs"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(!out.stderr.contains("engine/minified"), "{}", out.stderr);
+    let written = project.read("public/bundle.js");
+    assert!(
+        written.starts_with("const express=require(\"express\"); const helmet = require(\"helmet\");const app=express(); app.use(helmet());function f0(a)"),
+        "{}",
+        &written[..200]
+    );
+    assert_eq!(
+        run(project.path(), &["--only", "helmet", "--include-minified", "--check"]).code,
+        0,
+        "a second run changes nothing"
+    );
+}
+
+/// In a file without semicolons, a statement added after one that shares its line with more code gets a semicolon
+/// (before: `app.use(helmet()) app.listen(3000)`, which does not parse, reported as a bug and left alone).
+#[test]
+fn a_statement_added_on_a_shared_line_of_a_semicolon_free_file_parses() {
+    let app = "const express = require('express')\n\nconst app = express(); app.listen(3000)\napp.get('/', (req, res) => res.send('hi'))\n";
+    let project = Project::express_app().with("app.js", app);
+
+    let out = run(project.path(), &["--only", "helmet", "--write", "--allow-no-vcs"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(
+        project.read("app.js"),
+        "const express = require('express')\nconst helmet = require('helmet')\n\nconst app = express(); app.use(helmet()); app.listen(3000)\napp.get('/', (req, res) => res.send('hi'))\n"
     );
 }

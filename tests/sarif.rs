@@ -247,7 +247,7 @@ fn the_rules_are_those_of_the_selected_transforms() {
     let helmet = express_harden::transforms::registry().into_iter().find(|t| t.info().id == "helmet").expect("helmet");
     let mut expected = vec!["helmet".to_string()];
     expected.extend(helmet.info().findings.keys().map(|kind| format!("helmet/{kind}")));
-    expected.push("engine/no-manifest".to_string());
+    expected.extend(express_harden::outcome::ENGINE_RULES.iter().map(|(rule, ..)| rule.to_string()));
     assert_eq!(ids, expected);
 }
 

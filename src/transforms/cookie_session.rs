@@ -107,6 +107,7 @@ impl Transform for CookieSession {
             let wanted = Wanted {
                 same_site: self.policy.same_site,
                 http_only: true,
+                http_only_default: true,
                 secure,
                 as_const: cookie_flags::needs_as_const(cx, decl),
             };

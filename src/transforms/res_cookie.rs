@@ -20,8 +20,10 @@
 //!
 //! Only calls on Express responses are touched: the response parameter of handlers registered on an app or router
 //! created in the file (inline, or a function of the file passed by name). `httpOnly` is added only when the cookie's
-//! name contains a credential word (`transforms/res-cookie/data.json`); other cookies get a finding, since client
-//! code may read them. Options held in a variable are reported, not rewritten. Fixtures: `tests/fixtures/res-cookie/`.
+//! name contains a credential word (`transforms/res-cookie/data.json`) and no client code of the repository reads it
+//! (`crate::client_cookies`: a credential the page reads is reported instead); other cookies get a finding, since
+//! client code may read them. An explicit `httpOnly: false` or `secure: false` is kept and reported. Options held in a
+//! variable are reported, not rewritten. Fixtures: `tests/fixtures/res-cookie/`.
 
 use std::sync::OnceLock;
 
@@ -32,6 +34,7 @@ use crate::settings::{SettingsGroup, SettingsInput};
 use crate::transform::{FileContext, FilePlan, Transform, TransformInfo, Watch};
 use crate::transforms::data;
 use crate::transforms::shared::cookie_flags::{self, CookiePolicy, SecurePolicy, Wanted, COOKIES};
+use crate::transforms::shared::names;
 use crate::transforms::shared::session;
 use crate::values::{ObjectFacts, Value};
 
@@ -55,30 +58,9 @@ transform_struct!(ResCookie, "The res-cookie transform.", policy: CookiePolicy =
 /// Whether a cookie name marks a credential: one of its words (split at `_`, `-`, `.` and camelCase) is a credential
 /// word, and none marks a cookie page scripts must read (a CSRF double-submit token such as `XSRF-TOKEN`).
 pub fn is_credential(name: &str) -> bool {
-    let words = words(name);
+    let words = names::words(name);
     let d = data();
     words.iter().any(|w| d.credential_words.contains(w)) && !words.iter().any(|w| d.readable_words.contains(w))
-}
-
-/// `refreshToken` -> `refresh`, `token`; `XSRF-TOKEN` -> `xsrf`, `token`; `connect.sid` -> `connect`, `sid`.
-fn words(name: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut current = String::new();
-    let mut previous_lower = false;
-    for c in name.chars() {
-        if !c.is_ascii_alphanumeric() {
-            words.extend((!current.is_empty()).then(|| std::mem::take(&mut current)));
-            previous_lower = false;
-            continue;
-        }
-        if c.is_ascii_uppercase() && previous_lower {
-            words.push(std::mem::take(&mut current));
-        }
-        previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-        current.push(c.to_ascii_lowercase());
-    }
-    words.extend((!current.is_empty()).then_some(current));
-    words
 }
 
 impl Transform for ResCookie {
@@ -115,7 +97,9 @@ impl Transform for ResCookie {
                 Some(Value::Str(name, _)) => Some(name.as_str()),
                 _ => None,
             };
-            let credential = name.is_some_and(is_credential);
+            // A credential cookie that client code in the repository reads keeps working: no httpOnly, reported.
+            let read_by = name.filter(|n| is_credential(n)).and_then(|n| cx.project.client_cookies.reader_of(n));
+            let credential = name.is_some_and(is_credential) && read_by.is_none();
             let secure = match (self.policy.secure, &scope.req) {
                 (SecurePolicy::Auto, Some(req)) => format!("{req}.secure"),
                 (SecurePolicy::Auto, None) => SecurePolicy::Production.expression().to_string(),
@@ -128,6 +112,7 @@ impl Transform for ResCookie {
             let wanted = Wanted {
                 same_site: self.policy.same_site,
                 http_only: credential,
+                http_only_default: false,
                 secure: &secure,
                 as_const: cookie_flags::needs_as_const(cx, variable),
             };
@@ -164,7 +149,19 @@ impl Transform for ResCookie {
                     done
                 }
             };
-            report_http_only(cx, plan, done.http_only_missing, name, call.range.start);
+            match (read_by, name) {
+                (Some((path, line)), Some(name)) if done.http_only_missing => plan.findings.push(cx.finding(
+                    "client-read",
+                    call.range.start,
+                    format!(
+                        "`{name}` looks like a credential, but client code reads it ({}:{line}), so no httpOnly was \
+                         added (page scripts, and any XSS, can read it). Once the client no longer needs it (send it \
+                         in a header from memory, or let the browser send the cookie), add httpOnly: true",
+                        crate::discover::display_path(path)
+                    ),
+                )),
+                _ => report_http_only(cx, plan, done.http_only_missing, name, call.range.start),
+            }
         }
     }
 }

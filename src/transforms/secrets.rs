@@ -18,12 +18,16 @@
 //! const cookieParser = require('cookie-parser');
 //!
 //! function requiredSecret(name) {
-//!   const value = process.env[name];
-//!   if (value) return value;
-//!   if (process.env.NODE_ENV === 'production') {
-//!     throw new Error(`${name} must be set in production`);
+//!   let value = process.env[name];
+//!   if (!value) {
+//!     if (process.env.NODE_ENV === 'production') {
+//!       throw new Error(`${name} must be set in production`);
+//!     }
+//!     value = require('crypto').randomBytes(32).toString('hex');
+//!     process.env[name] = value;
+//!     console.warn(`${name} is not set: using a random value until the app restarts`);
 //!   }
-//!   return `dev-only-${name.toLowerCase()}`;
+//!   return value;
 //! }
 //!
 //! const app = express();
@@ -32,11 +36,14 @@
 //! app.use(cookieParser(requiredSecret('COOKIE_SECRET')));
 //! ```
 //!
-//! Literal secrets (a string, an array of strings, or a constant of the file initialised with one) given to
-//! express-session `secret`, cookie-session `keys`/`secret` or `cookieParser(secret)` are replaced; lists read a
-//! comma-separated variable. In production a missing variable stops the app at start with a message naming it; in
-//! development a fixed development-only value keeps the app working without set-up. Secrets that already come from
-//! the environment, a config object or an import are left alone. A middleware given no secret at all (`session()`,
+//! Literal secrets (a string, an array of strings, `process.env.X || 'literal'`, or a constant of the file
+//! initialised with one) given to express-session `secret`, cookie-session `keys`/`secret`, `cookieParser(secret)`,
+//! jsonwebtoken's `sign`/`verify`, express-jwt's `secret` or passport-jwt's `secretOrKey` are replaced; lists read a
+//! comma-separated variable. In production a missing variable stops the app at start with a message naming it;
+//! elsewhere the helper makes up a random value, keeps it in `process.env` (so every module of the process agrees)
+//! and says so once on stderr: no secret anyone can read in the code signs anything. Secrets that already come from
+//! the environment without a fallback, a config object or an import are left alone; one read from package.json is
+//! reported. A middleware given no secret at all (`session()`,
 //! inline express-session options without `secret`, `cookieSession()`) gets one from the same variables, with a
 //! `missing-secret` finding; not an express-session in a file that gives cookie-parser a secret, which it then signs
 //! with (`req.secret`). Data: `transforms/secrets/data.json`. Fixtures: `tests/fixtures/secrets/`.
@@ -45,8 +52,10 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use serde::Deserialize;
+use swc_ecma_ast::{BinaryOp, Expr, Lit, MemberProp, ModuleItem, Stmt};
 
-use crate::analysis::FileFacts;
+use crate::analysis::{ImportKind, ModuleSystem};
+use crate::bindings::{require_source, unwrap};
 use crate::codegen;
 use crate::edit::Edit;
 use crate::objects;
@@ -55,6 +64,7 @@ use crate::source::SourceKind;
 use crate::transform::{FileContext, FilePlan, Transform, TransformInfo, Watch};
 use crate::transforms::data;
 use crate::transforms::shared::imports;
+use crate::transforms::shared::names::{self, NewNames};
 use crate::transforms::shared::session::{self, SessionOptions, SessionUse, COOKIE_SESSION, EXPRESS_SESSION};
 use crate::values::{ObjectFacts, Value};
 
@@ -72,6 +82,15 @@ struct SecretsData {
 struct Helper {
     js: String,
     ts: String,
+    /// The helper as earlier versions wrote it (their development value was in the code): replaced.
+    #[serde(default)]
+    previous: Vec<PreviousHelper>,
+}
+
+#[derive(Debug, Deserialize)]
+struct PreviousHelper {
+    js: String,
+    ts: String,
 }
 
 /// Environment variable names for moved secrets: defaults from data.json, flags `--session-secret-env`,
@@ -84,6 +103,8 @@ pub struct EnvNames {
     pub session_keys: String,
     /// `cookieParser(secret)`.
     pub cookie_secret: String,
+    /// jsonwebtoken's `sign`/`verify`, express-jwt's `secret`, passport-jwt's `secretOrKey`.
+    pub jwt_secret: String,
 }
 
 fn data() -> &'static SecretsData {
@@ -108,15 +129,21 @@ pub struct EnvFlags {
     /// Environment variable for cookie-parser's secret.
     #[arg(long, value_name = "NAME")]
     pub cookie_secret_env: Option<String>,
+
+    /// Environment variable for JSON Web Token secrets (jsonwebtoken, express-jwt, passport-jwt).
+    #[arg(long, value_name = "NAME")]
+    pub jwt_secret_env: Option<String>,
 }
 
-/// `"env": { "sessionSecret": ..., "sessionKeys": ..., "cookieSecret": ... }` in the configuration file.
+/// `"env": { "sessionSecret": ..., "sessionKeys": ..., "cookieSecret": ..., "jwtSecret": ... }` in the configuration
+/// file.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct EnvConfig {
     session_secret: Option<String>,
     session_keys: Option<String>,
     cookie_secret: Option<String>,
+    jwt_secret: Option<String>,
 }
 
 /// The variable names' flags and configuration key.
@@ -131,6 +158,9 @@ struct Replacement {
     range: Range<usize>,
     env: String,
     list: bool,
+    /// A JSON Web Token secret: read where tokens are signed and verified (in route handlers, when a request comes),
+    /// so read once at the top level instead, where a missing variable stops the app at start.
+    at_top_level: bool,
 }
 
 /// A session middleware given no signing secret at all (`session()`, `session({ resave: false })`,
@@ -161,7 +191,14 @@ impl Transform for Secrets {
     }
 
     fn watch(&self) -> &'static [Watch] {
-        &[Watch::Text("express-session"), Watch::Text("cookie-session"), Watch::Text("cookie-parser")]
+        &[
+            Watch::Text("express-session"),
+            Watch::Text("cookie-session"),
+            Watch::Text("cookie-parser"),
+            Watch::Text("jsonwebtoken"),
+            Watch::Text("express-jwt"),
+            Watch::Text("passport-jwt"),
+        ]
     }
 
     fn settings(&self) -> Vec<&'static SettingsGroup> {
@@ -179,6 +216,7 @@ impl Transform for Secrets {
                 .unwrap_or(defaults.session_secret.clone()),
             session_keys: flags.session_keys_env.or(config.session_keys).unwrap_or(defaults.session_keys.clone()),
             cookie_secret: flags.cookie_secret_env.or(config.cookie_secret).unwrap_or(defaults.cookie_secret.clone()),
+            jwt_secret: flags.jwt_secret_env.or(config.jwt_secret).unwrap_or(defaults.jwt_secret.clone()),
         };
         Ok(())
     }
@@ -187,11 +225,18 @@ impl Transform for Secrets {
         let facts = cx.facts;
         let env = &self.env;
         let mut found: Vec<Replacement> = Vec::new();
-        let mut add = |facts: &FileFacts, value: Option<&Value>, name: &str, list_only: bool| {
-            if let Some((range, list)) = literal_secret(facts, value) {
-                if !found.iter().any(|r| r.range == range) {
-                    found.push(Replacement { range, env: name.to_string(), list: list || list_only });
+        let mut public: Vec<(usize, String)> = Vec::new();
+        // `jwt`: a JSON Web Token secret (never a list).
+        let mut add = |value: Option<&Value>, name: &str, list_only: bool, jwt: bool| {
+            let Some(value) = value else { return };
+            if let Some(secret) = literal_secret(cx, value).filter(|s| !jwt || !s.list) {
+                if !found.iter().any(|r| r.range == secret.range) {
+                    let env = secret.env.unwrap_or_else(|| name.to_string());
+                    let list = secret.list || list_only;
+                    found.push(Replacement { range: secret.range, env, list, at_top_level: jwt });
                 }
+            } else if let Some(at) = public_secret(cx, value) {
+                public.push((at, name.to_string()));
             }
         };
         let mut missing: Vec<Missing<'_>> = Vec::new();
@@ -207,7 +252,7 @@ impl Transform for Secrets {
         });
         for use_ in session::session_uses(facts, cx.links, EXPRESS_SESSION) {
             if let Some(obj) = use_.object() {
-                add(facts, prop_value(obj, "secret"), &env.session_secret, false);
+                add(prop_value(obj, "secret"), &env.session_secret, false, false);
             }
             if parser_secret {
                 continue;
@@ -227,8 +272,8 @@ impl Transform for Secrets {
         }
         for use_ in session::session_uses(facts, cx.links, COOKIE_SESSION) {
             if let Some(obj) = use_.object() {
-                add(facts, prop_value(obj, "keys"), &env.session_keys, true);
-                add(facts, prop_value(obj, "secret"), &env.session_secret, false);
+                add(prop_value(obj, "keys"), &env.session_keys, true, false);
+                add(prop_value(obj, "secret"), &env.session_secret, false, false);
             }
             // (`signed: false` needs no keys: any `signed` is left to the app.)
             if let Some(target) = without_secret(cx, &use_, &["keys", "secret", "signed"]) {
@@ -244,24 +289,51 @@ impl Transform for Secrets {
         }
         for site in facts.calls.iter().filter(|s| !s.is_new) {
             if site.call.callee.as_ref().is_some_and(|c| c.is_module("cookie-parser")) {
-                add(facts, site.call.args.first(), &env.cookie_secret, false);
+                add(site.call.args.first(), &env.cookie_secret, false, false);
             }
         }
-        if found.is_empty() && missing.is_empty() {
+        for value in jwt_secrets(cx) {
+            add(Some(&value), &env.jwt_secret, false, true);
+        }
+        for (at, name) in public {
+            let what = if name == env.jwt_secret { "tokens" } else { "cookies" };
+            plan.findings.push(cx.finding(
+                "public-secret",
+                at,
+                format!(
+                    "this secret is read from package.json, which anyone who has the code can read: whoever knows it \
+                     can forge the {what} it signs. Read it from an environment variable ({name}) set to a long \
+                     random value"
+                ),
+            ));
+        }
+        // With nothing to move, only a helper of an earlier version (its development value in the code) is work.
+        if found.is_empty() && missing.is_empty() && !cx.file.code.contains("`dev-only-") {
             return;
         }
 
         let source = if cx.file.kind == SourceKind::JavaScript { &data().helper.js } else { &data().helper.ts };
-        let render = |name: &str| -> Option<String> {
-            let items = codegen::template(source, &[("helper", name)], facts.style.quote).ok()?;
+        let mut names = NewNames::new(facts);
+        let (random, random_import) = random_bytes(cx, &mut names);
+        let render = |template: &str, name: &str| -> Option<String> {
+            let vars = [("helper", name), ("random", random.as_str())];
+            let items = codegen::template(template, &vars, facts.style.quote).ok()?;
             Some(codegen::fit(&codegen::print_items(items), &facts.style, ""))
         };
-        // The helper an earlier run added (under whatever name it got then), else a new one under a free name.
+        // The helper an earlier run added (under whatever name it got then), else a new one under a free name. A
+        // helper of an earlier version (whose development value was written in the code) is brought up to date.
         let (helper, new_helper) = match existing_helper(cx, &render) {
-            Some(name) => (name, None),
+            Some((_, None)) if found.is_empty() && missing.is_empty() => return,
+            Some((name, None)) => (name, None),
+            Some((name, Some(outdated))) => {
+                let Some(printed) = render(source, &name) else { return };
+                plan.edits.push(Edit::replace(outdated, printed));
+                (name, None)
+            }
+            None if found.is_empty() && missing.is_empty() => return,
             None => {
-                let name = facts.free_name("requiredSecret", &[]);
-                let Some(printed) = render(&name) else { return };
+                let name = names.pick("requiredSecret", &[]);
+                let Some(printed) = render(source, &name) else { return };
                 (name, Some(printed))
             }
         };
@@ -273,9 +345,7 @@ impl Transform for Secrets {
                 call
             }
         };
-        for r in &found {
-            plan.edits.push(Edit::replace(r.range.clone(), read(&r.env, r.list)));
-        }
+        let consts = replace_literals(cx, plan, &found, &mut names, &read);
         for m in &missing {
             let prop = format!("{}: {}", m.key, read(&m.env, m.list));
             match m.target {
@@ -295,43 +365,211 @@ impl Transform for Secrets {
                 m.at,
                 format!(
                     "{}; it now signs its cookie with {list}{}, which must be set in production (in development a \
-                     development-only value is used)",
+                     random value is used until the app restarts)",
                     m.before, m.env
                 ),
             ));
         }
-        if let Some(printed) = new_helper {
-            plan.edits.push(imports::insert_paragraph(cx, &printed));
+        if let Some(import) = random_import {
+            plan.edits.push(imports::insert(cx, &import, None));
+        }
+        let eol = facts.style.eol;
+        let paragraph = match (new_helper, consts.is_empty()) {
+            (Some(helper), true) => Some(helper),
+            (Some(helper), false) => Some(format!("{helper}{eol}{eol}{}", consts.join(eol))),
+            (None, false) => Some(consts.join(eol)),
+            (None, true) => None,
+        };
+        if let Some(paragraph) = paragraph {
+            plan.edits.push(imports::insert_paragraph(cx, &paragraph));
         }
 
-        let mut names: Vec<(&str, bool)> = found
-            .iter()
-            .map(|r| (r.env.as_str(), r.list))
-            .chain(missing.iter().map(|m| (m.env.as_str(), m.list)))
-            .collect();
-        names.sort();
-        names.dedup();
-        for (name, list) in names {
-            plan.next_steps.push(if list {
-                format!(
-                    "set {name} in production to a comma-separated list of long random keys (the first signs, all \
-                     verify); without it the app stops at start"
-                )
-            } else {
-                format!(
-                    "set {name} in production to a long random value (e.g. `openssl rand -hex 32`); without it the \
-                     app stops at start"
-                )
-            });
-        }
-        if !found.is_empty() {
-            plan.next_steps.push(
-                "the secrets that were in the code are still in the git history: treat them as leaked and use new \
-                 values (users are logged out once)"
-                    .to_string(),
-            );
+        next_steps(plan, &found, &missing);
+    }
+}
+
+/// What the operator must do: set each variable (in production; NODE_ENV must say so there), and, when literals
+/// were moved, treat them as leaked.
+fn next_steps(plan: &mut FilePlan, found: &[Replacement], missing: &[Missing<'_>]) {
+    let mut vars: Vec<(&str, bool)> = found
+        .iter()
+        .map(|r| (r.env.as_str(), r.list))
+        .chain(missing.iter().map(|m| (m.env.as_str(), m.list)))
+        .collect();
+    vars.sort();
+    vars.dedup();
+    for (name, list) in vars {
+        plan.next_steps.push(if list {
+            format!(
+                "set {name} in production to a comma-separated list of long random keys without commas (the \
+                 first signs, all verify); without it the app stops at start, and NODE_ENV must be production \
+                 there (elsewhere a random value is used until the app restarts)"
+            )
+        } else {
+            format!(
+                "set {name} in production to a long random value (e.g. `openssl rand -hex 32`); without it the \
+                 app stops at start, and NODE_ENV must be production there (elsewhere a random value is used \
+                 until the app restarts)"
+            )
+        });
+    }
+    if !found.is_empty() {
+        plan.next_steps.push(
+            "the secrets that were in the code are still in the git history: treat them as leaked and use new \
+             values (users are logged out once)"
+                .to_string(),
+        );
+    }
+}
+
+/// Replaces each literal secret by its read of the environment (`read(variable, list)`), and returns the `const`
+/// statements to add at the top level for the JWT secrets written inside functions.
+fn replace_literals(
+    cx: &FileContext<'_>,
+    plan: &mut FilePlan,
+    found: &[Replacement],
+    names: &mut NewNames<'_>,
+    read: &dyn Fn(&str, bool) -> String,
+) -> Vec<String> {
+    let facts = cx.facts;
+    // A JWT secret read inside a function (`jwt.sign(payload, 'literal')` in a route) would be checked only when
+    // the function runs: in production without the variable the app would start and then fail requests. It is
+    // read once at the top level instead (`const jwtSecret = requiredSecret('JWT_SECRET');`), so the app stops at
+    // start. (Session and cookie secrets are read where the middleware is set up, at start.)
+    let in_function =
+        |range: &Range<usize>| facts.functions.iter().any(|f| f.body.start <= range.start && range.end <= f.body.end);
+    // Top-level constants of the file that now hold a variable's value (`const JWT_SECRET = 'x'` replaced at its
+    // declaration) serve too.
+    let constants: Vec<(String, String)> = found
+        .iter()
+        .filter_map(|r| {
+            let decl = facts
+                .declarations
+                .iter()
+                .find(|d| d.top_level && d.kind == "const" && d.init.as_ref().is_some_and(|i| i.range() == r.range))?;
+            // (Not when a function declares the name again: it would read its own.)
+            if facts.declarations.iter().filter(|d| d.name == decl.name).count() > 1 {
+                return None;
+            }
+            Some((decl.name.clone(), read(&r.env, r.list)))
+        })
+        .collect();
+    let mut top_level: Vec<(String, String)> = Vec::new();
+    for r in found {
+        let read = read(&r.env, r.list);
+        let text = if r.at_top_level && in_function(&r.range) {
+            match constants.iter().chain(&top_level).find(|(_, value)| *value == read) {
+                Some((name, _)) => name.clone(),
+                None => {
+                    let name = names.pick(&camel_case(&r.env), &[]);
+                    top_level.push((name.clone(), read));
+                    name
+                }
+            }
+        } else {
+            read
+        };
+        plan.edits.push(Edit::replace(r.range.clone(), text));
+    }
+    let semi = if facts.style.semicolons { ";" } else { "" };
+    top_level.iter().map(|(name, value)| format!("const {name} = {value}{semi}")).collect()
+}
+
+/// `jwtSecret` for `JWT_SECRET`: the name of the constant that holds a variable's value.
+fn camel_case(env: &str) -> String {
+    let mut out = String::new();
+    for (i, word) in env.split('_').filter(|w| !w.is_empty()).enumerate() {
+        let word = word.to_ascii_lowercase();
+        let mut chars = word.chars();
+        match (i, chars.next()) {
+            (0, Some(first)) => out.extend(std::iter::once(first).chain(chars)),
+            (_, Some(first)) => out.extend(std::iter::once(first.to_ascii_uppercase()).chain(chars)),
+            _ => {}
         }
     }
+    if codegen::is_identifier(&out) {
+        out
+    } else {
+        "secret".to_string()
+    }
+}
+
+/// The values this file gives as JSON Web Token secrets: the second argument of jsonwebtoken's `sign` and `verify`,
+/// express-jwt's `secret` (`expressjwt` since 7, the module itself before), passport-jwt's `secretOrKey` (in `new
+/// Strategy(options, verify)`, or assigned: `opts.secretOrKey = ...`, as its README does), and what a configuration
+/// module exports under a JWT secret's name (`module.exports = { secretOrKey: '...' }`, `exports.jwtSecret = ...`)
+/// for the modules that sign and verify.
+fn jwt_secrets(cx: &FileContext<'_>) -> Vec<Value> {
+    let facts = cx.facts;
+    let mut out = Vec::new();
+    for site in &facts.calls {
+        let Some(callee) = &site.call.callee else { continue };
+        let args = &site.call.args;
+        if !site.is_new && JWT_CALLS.iter().any(|(module, name)| callee.is_export(module, name)) {
+            out.extend(args.get(1).cloned());
+            continue;
+        }
+        let key = if !site.is_new && (callee.is_module("express-jwt") || callee.is_export("express-jwt", "expressjwt"))
+        {
+            "secret"
+        } else if site.is_new && callee.is_export("passport-jwt", "Strategy") {
+            "secretOrKey"
+        } else {
+            continue;
+        };
+        let options = match args.first() {
+            Some(Value::Object(obj)) => Some(&**obj),
+            Some(Value::Ident(name, r)) => session::declared_object(facts, name, r.start),
+            _ => None,
+        };
+        out.extend(options.and_then(|o| prop_value(o, key)).cloned());
+    }
+    if facts.bindings_of("passport-jwt").next().is_some() {
+        let assigned = facts.property_reads.iter().filter(|r| r.property == "secretOrKey=");
+        out.extend(assigned.map(|read| assigned_value(cx, &read.range)));
+    }
+    for export in &facts.exports {
+        if is_jwt_secret_name(&export.name) {
+            out.push(export.value.clone());
+        }
+        if let Value::Object(obj) = &export.value {
+            let props = obj.props.iter().filter(|p| p.key.as_deref().is_some_and(is_jwt_secret_name));
+            out.extend(props.map(|p| p.value.clone()));
+        }
+    }
+    out
+}
+
+/// jsonwebtoken's functions that take a secret as their second argument.
+const JWT_CALLS: [(&str, &str); 2] = [("jsonwebtoken", "sign"), ("jsonwebtoken", "verify")];
+
+/// The expression the helper calls for random bytes. In CommonJS, `require('crypto').randomBytes`: called when
+/// the helper runs, it cannot meet a `const` not yet initialised (code above the imports may call the hoisted
+/// helper). In an ES module (imports are hoisted), the file's own top-level import of `crypto`'s `randomBytes` (or
+/// of the module), else a new import under a free name (returned as its statement, printed in the file's style).
+fn random_bytes(cx: &FileContext<'_>, names: &mut NewNames<'_>) -> (String, Option<String>) {
+    let facts = cx.facts;
+    if facts.module_system == ModuleSystem::CommonJs {
+        return (format!("require({}).randomBytes", cx.quoted("crypto")), None);
+    }
+    let own = ["crypto", "node:crypto"].iter().flat_map(|m| facts.bindings_of(m)).filter(|b| b.top_level);
+    for binding in own {
+        match &binding.kind {
+            ImportKind::Named(name) if name == "randomBytes" => return (binding.local.clone(), None),
+            ImportKind::Module => return (format!("{}.randomBytes", binding.local), None),
+            ImportKind::Named(_) => {}
+        }
+    }
+    let name = names.pick("randomBytes", &[]);
+    let spec = if name == "randomBytes" {
+        "import { randomBytes } from 'crypto';".to_string()
+    } else {
+        format!("import {{ randomBytes as {name} }} from 'crypto';")
+    };
+    let printed = codegen::template(&spec, &[], facts.style.quote)
+        .map(|items| codegen::fit(&codegen::print_items(items), &facts.style, ""))
+        .unwrap_or(spec);
+    (name, Some(printed))
 }
 
 /// Where a middleware that names none of `keys` in its options gets its secret: the options object written into
@@ -353,16 +591,26 @@ fn without_secret<'a>(cx: &FileContext<'_>, use_: &SessionUse<'a>, keys: &[&str]
 }
 
 /// The name of a top-level function of the file that is this transform's helper, as `render` prints it for that
-/// name (whitespace and semicolons aside).
-fn existing_helper(cx: &FileContext<'_>, render: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+/// name (whitespace and semicolons aside), and, when it is a helper of an earlier version, its range (to replace).
+fn existing_helper(
+    cx: &FileContext<'_>,
+    render: &dyn Fn(&str, &str) -> Option<String>,
+) -> Option<(String, Option<Range<usize>>)> {
     let squeeze = |text: &str| text.chars().filter(|c| !c.is_whitespace() && *c != ';').collect::<String>();
+    let helper = &data().helper;
+    let is_ts = cx.file.kind != SourceKind::JavaScript;
     cx.facts.top_level_stmts.iter().find_map(|stmt| {
         let text = cx.text(stmt.clone());
         let name = text.strip_prefix("function ")?.split('(').next()?.trim();
         if !codegen::is_identifier(name) {
             return None;
         }
-        (squeeze(text) == squeeze(&render(name)?)).then(|| name.to_string())
+        let is = |template: &str| render(template, name).is_some_and(|r| squeeze(&r) == squeeze(text));
+        if is(if is_ts { &helper.ts } else { &helper.js }) {
+            return Some((name.to_string(), None));
+        }
+        let outdated = helper.previous.iter().any(|p| is(if is_ts { &p.ts } else { &p.js }));
+        outdated.then(|| (name.to_string(), Some(stmt.clone())))
     })
 }
 
@@ -370,21 +618,151 @@ fn prop_value<'a>(obj: &'a ObjectFacts, key: &str) -> Option<&'a Value> {
     obj.get(key).map(|p| &p.value)
 }
 
-/// The range of a literal secret (the value itself, or the initialiser of the constant it names), and whether it
-/// is a list.
-fn literal_secret(facts: &FileFacts, value: Option<&Value>) -> Option<(Range<usize>, bool)> {
-    match value? {
-        Value::Str(_, range) => Some((range.clone(), false)),
+/// A literal secret found: the range to replace, whether it is a list, and the variable it already names
+/// (`process.env.X || 'literal'`).
+struct Literal {
+    range: Range<usize>,
+    list: bool,
+    env: Option<String>,
+}
+
+/// The literal secret a value is (the value itself, or the initialiser of the constant it names): a string, an
+/// array of strings, or an environment variable with a literal fallback (`process.env.X || 'literal'`, `??`).
+fn literal_secret(cx: &FileContext<'_>, value: &Value) -> Option<Literal> {
+    match value {
+        Value::Str(_, range) => Some(Literal { range: range.clone(), list: false, env: None }),
         Value::Array(items, range) if !items.is_empty() && items.iter().all(|i| matches!(i, Value::Str(..))) => {
-            Some((range.clone(), true))
+            Some(Literal { range: range.clone(), list: true, env: None })
+        }
+        Value::Conditional(range) => {
+            let env = env_with_fallback(cx.text(range.clone()))?;
+            Some(Literal { range: range.clone(), list: false, env: Some(env) })
         }
         Value::Ident(name, at) => {
-            let decl = facts.declaration(name, at.start)?;
+            let decl = cx.facts.declaration(name, at.start)?;
             if decl.kind != "const" {
                 return None;
             }
-            literal_secret(facts, decl.init.as_ref())
+            literal_secret(cx, decl.init.as_ref()?)
         }
         _ => None,
+    }
+}
+
+/// `X` for `process.env.X || 'literal'` (or `??`, `process.env['X']`, a template literal without substitutions).
+fn env_with_fallback(text: &str) -> Option<String> {
+    let expr = expression(text)?;
+    let Expr::Bin(bin) = unwrap(&expr) else { return None };
+    if !matches!(bin.op, BinaryOp::LogicalOr | BinaryOp::NullishCoalescing) {
+        return None;
+    }
+    match unwrap(&bin.right) {
+        Expr::Lit(Lit::Str(_)) => {}
+        Expr::Tpl(t) if t.exprs.is_empty() => {}
+        _ => return None,
+    }
+    let Expr::Member(read) = unwrap(&bin.left) else { return None };
+    let Expr::Member(env) = unwrap(&read.obj) else { return None };
+    let process = matches!(unwrap(&env.obj), Expr::Ident(i) if i.sym == *"process");
+    if !process || !matches!(&env.prop, MemberProp::Ident(p) if p.sym == *"env") {
+        return None;
+    }
+    let name = match &read.prop {
+        MemberProp::Ident(p) => p.sym.to_string(),
+        MemberProp::Computed(c) => match unwrap(&c.expr) {
+            Expr::Lit(Lit::Str(s)) => s.value.to_string_lossy().into_owned(),
+            _ => return None,
+        },
+        MemberProp::PrivateName(_) => return None,
+    };
+    codegen::is_identifier(&name).then_some(name)
+}
+
+/// The value assigned at `range` (recorded by the analysis as a range only), described as far as a literal secret
+/// needs: a string, a name, or a choice made at run time; its range is `range`.
+fn assigned_value(cx: &FileContext<'_>, range: &Range<usize>) -> Value {
+    let range = range.clone();
+    match expression(cx.text(range.clone())).as_deref().map(unwrap) {
+        Some(Expr::Lit(Lit::Str(s))) => Value::Str(s.value.to_string_lossy().into_owned(), range),
+        Some(Expr::Ident(id)) => Value::Ident(id.sym.to_string(), range),
+        Some(Expr::Bin(_)) => Value::Conditional(range),
+        _ => Value::Other(range),
+    }
+}
+
+/// Whether an exported name or a property of an exported object names a JSON Web Token secret: passport-jwt's
+/// `secretOrKey`, or a name with the word `jwt` that ends in `secret` or `key` and is not a public key (`jwtSecret`,
+/// `JWT_SECRET_KEY`, `jwt_key`; not `jwtKeyId`, `jwtPublicKey`, `JWT_EXPIRES_IN`).
+fn is_jwt_secret_name(name: &str) -> bool {
+    let words = names::words(name);
+    let last = words.last().map(String::as_str);
+    name == "secretOrKey"
+        || (words.iter().any(|w| w == "jwt")
+            && matches!(last, Some("secret" | "key"))
+            && !words.iter().any(|w| w == "public"))
+}
+
+/// An expression of the file (its text) as a tree.
+fn expression(text: &str) -> Option<Box<Expr>> {
+    let module = crate::parse::parse_snippet(&format!("({text});")).ok()?;
+    match module.body.into_iter().next() {
+        Some(ModuleItem::Stmt(Stmt::Expr(stmt))) => Some(stmt.expr),
+        _ => None,
+    }
+}
+
+/// Where a secret read from package.json is (`secret: pkg.name`, `require('./package.json').name`, or a constant
+/// of the file initialised with one): public to anyone who has the code.
+fn public_secret(cx: &FileContext<'_>, value: &Value) -> Option<usize> {
+    match value {
+        Value::Other(range) => {
+            let expr = expression(cx.text(range.clone()))?;
+            let Expr::Member(read) = unwrap(&expr) else { return None };
+            let module = match unwrap(&read.obj) {
+                Expr::Ident(id) => cx
+                    .facts
+                    .bindings
+                    .iter()
+                    .find(|b| b.top_level && id.sym == *b.local && b.kind == ImportKind::Module)
+                    .map(|b| b.module.clone()),
+                other => require_source(other),
+            }?;
+            let last = module.rsplit('/').next().unwrap_or(&module);
+            (module.starts_with('.') && (last == "package.json" || last == "package")).then_some(range.start)
+        }
+        Value::Ident(name, at) => {
+            let decl = cx.facts.declaration(name, at.start)?;
+            if decl.kind != "const" {
+                return None;
+            }
+            public_secret(cx, decl.init.as_ref()?).map(|_| at.start)
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jwt_secret_names() {
+        for name in ["secretOrKey", "jwtSecret", "JWT_SECRET", "JWT_SECRET_KEY", "jwt_key", "jwtPrivateKey"] {
+            assert!(is_jwt_secret_name(name), "{name}");
+        }
+        for name in ["secret", "jwtKeyId", "jwtPublicKey", "JWT_EXPIRES_IN", "sessionSecret", "jwtIssuer"] {
+            assert!(!is_jwt_secret_name(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn environment_variables_with_a_literal_fallback() {
+        assert_eq!(env_with_fallback("process.env.SESSION_SECRET || 'dev'").as_deref(), Some("SESSION_SECRET"));
+        assert_eq!(env_with_fallback("process.env['JWT_KEY'] ?? `dev`").as_deref(), Some("JWT_KEY"));
+        for text in ["process.env.A || other", "config.secret || 'x'", "process.env.A && 'x'", "'x' || process.env.A"] {
+            assert_eq!(env_with_fallback(text), None, "{text}");
+        }
+        assert_eq!(camel_case("JWT_SECRET"), "jwtSecret");
+        assert_eq!(camel_case("SESSION_KEYS"), "sessionKeys");
     }
 }

@@ -27,13 +27,15 @@
 //! }));
 //! ```
 //!
-//! `httpOnly` is made explicit (`false` becomes `true`, with a finding); `secure` follows `--secure-cookies` where it
-//! is absent or `false` (`true`, `'auto'` and computed values are left alone); `sameSite` is added where absent; the
+//! `httpOnly` is made explicit where absent; `secure` follows `--secure-cookies` where it is absent (`true`, `'auto'`
+//! and computed values are left alone); `sameSite` is added where absent; the
 //! default name `connect.sid` (also under the legacy `key`) becomes a neutral one; `resave` and `saveUninitialized`
 //! become explicit `false`. `session()` is hardened as `session({})`: its keys go into the options object the engine
 //! writes there, with the other session transforms' (`shared/session.rs`). Reported: no `maxAge`, secure cookies
-//! without `trust proxy`, options not visible in the file. Data: `transforms/session-cookie/data.json`. Fixtures:
-//! `tests/fixtures/session-cookie/`.
+//! without `trust proxy`, options not visible in the file. A renamed cookie is cleared by its new name in the same
+//! file (`res.clearCookie('connect.sid')`); a module without the session setup that clears the default name is
+//! reported. An explicit `httpOnly: false` or `secure: false` is the author's decision: kept, and reported. Data:
+//! `transforms/session-cookie/data.json`. Fixtures: `tests/fixtures/session-cookie/`.
 
 use std::sync::OnceLock;
 
@@ -68,7 +70,7 @@ impl Transform for SessionCookie {
     }
 
     fn watch(&self) -> &'static [Watch] {
-        &[Watch::Text("express-session"), Watch::AlsoCall("set")]
+        &[Watch::Text("express-session"), Watch::AlsoCall("set"), Watch::Call("clearCookie")]
     }
 
     fn settings(&self) -> Vec<&'static SettingsGroup> {
@@ -83,10 +85,14 @@ impl Transform for SessionCookie {
     fn plan(&self, cx: &FileContext<'_>, plan: &mut FilePlan) {
         let mut seen = Vec::new();
         let mut renamed = false;
+        // The default names the file's session cookies had before they were renamed.
+        let mut old_names: Vec<&str> = Vec::new();
         let mut explicit = false;
+        let uses = session::session_uses(cx.facts, cx.links, EXPRESS_SESSION);
+        let no_session_here = uses.is_empty();
         // `session()` is hardened as `session({})` would be: its part goes into the options object written there.
         let no_options = ObjectFacts::empty();
-        for use_ in session::session_uses(cx.facts, cx.links, EXPRESS_SESSION) {
+        for use_ in uses {
             let message = "the session options are built outside this file or by a function: check their cookie \
                            flags (httpOnly, secure, sameSite), name, resave and saveUninitialized by hand";
             let Some((obj, new_at)) = session::object_once(&use_, cx, plan, message, &no_options, &mut seen) else {
@@ -120,11 +126,13 @@ impl Transform for SessionCookie {
                 None => {
                     add.push(format!("name: {}", cx.quoted(&self.policy.session_cookie_name)));
                     renamed = true;
+                    old_names.extend(data().default_names.first().map(String::as_str));
                 }
                 Some(Value::Str(name, range)) if data().default_names.contains(name) => {
                     plan.edits
                         .push(crate::edit::Edit::replace(range.clone(), cx.quoted(&self.policy.session_cookie_name)));
                     renamed = true;
+                    old_names.push(name);
                 }
                 Some(_) => {}
             }
@@ -142,6 +150,7 @@ impl Transform for SessionCookie {
             let mut wanted = Wanted {
                 same_site: self.policy.same_site,
                 http_only: true,
+                http_only_default: true,
                 secure: self.policy.secure.expression(),
                 as_const: untyped_options,
             };
@@ -207,6 +216,26 @@ impl Transform for SessionCookie {
                     &cx.facts.style,
                 )),
                 (None, None) => cookie_flags::add_to(cx, plan, obj, &add),
+            }
+        }
+        // A logout that clears the cookie by its old name (`res.clearCookie('connect.sid')`) would leave the renamed
+        // one behind: it clears the new name.
+        for call in cx.facts.member_calls.iter().filter(|c| c.method == "clearCookie") {
+            let Some(Value::Str(name, range)) = call.args.first() else { continue };
+            if old_names.contains(&name.as_str()) {
+                plan.edits.push(crate::edit::Edit::replace(range.clone(), cx.quoted(&self.policy.session_cookie_name)));
+            } else if no_session_here && data().default_names.contains(name) {
+                // The session is set up in another module, which this run may rename: say so where it is cleared.
+                plan.findings.push(cx.finding(
+                    "clear-default-name",
+                    call.range.start,
+                    format!(
+                        "this clears express-session's default cookie `{name}`; a session cookie without a name is \
+                         renamed to {} (see the summary): if this app's was, clear {} here, or logging out leaves \
+                         the session cookie in the browser",
+                        self.policy.session_cookie_name, self.policy.session_cookie_name
+                    ),
+                ));
             }
         }
         if renamed {

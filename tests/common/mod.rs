@@ -6,6 +6,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// Copies a test app (without node_modules) to a fresh temporary folder; returns the folder guard and the app path.
@@ -107,6 +108,15 @@ impl Drop for Service {
 
 /// Starts `node script` with `PORT` set (and `env`), and waits for it to print `listening on`.
 pub fn start_node(dir: &Path, script: &str, env: &[(&str, &str)]) -> Service {
+    launch_node(dir, script, env, false).0
+}
+
+/// [`start_node`], keeping everything the app writes to stderr in the returned buffer.
+pub fn start_node_logged(dir: &Path, script: &str, env: &[(&str, &str)]) -> (Service, Arc<Mutex<String>>) {
+    launch_node(dir, script, env, true)
+}
+
+fn launch_node(dir: &Path, script: &str, env: &[(&str, &str)], keep_stderr: bool) -> (Service, Arc<Mutex<String>>) {
     let port = free_port();
     let mut child = Command::new("node")
         .arg(script)
@@ -114,9 +124,21 @@ pub fn start_node(dir: &Path, script: &str, env: &[(&str, &str)]) -> Service {
         .env("PORT", port.to_string())
         .envs(env.iter().copied())
         .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
+        .stderr(if keep_stderr { Stdio::piped() } else { Stdio::inherit() })
         .spawn()
         .expect("node must be installed (scripts/test.sh installs it)");
+    let log = Arc::new(Mutex::new(String::new()));
+    if let Some(stderr) = child.stderr.take() {
+        let log = Arc::clone(&log);
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Ok(mut log) = log.lock() {
+                    log.push_str(&line);
+                    log.push('\n');
+                }
+            }
+        });
+    }
     let stdout = child.stdout.take().expect("stdout");
     let mut service = Service { child, port };
     let mut line = String::new();
@@ -132,7 +154,7 @@ pub fn start_node(dir: &Path, script: &str, env: &[(&str, &str)]) -> Service {
     // Keep reading what the app logs (morgan logs every request): with the pipe closed, its next write would fail with
     // EPIPE and take the process down.
     std::thread::spawn(move || std::io::copy(&mut reader, &mut std::io::sink()));
-    service
+    (service, log)
 }
 
 /// Runs `node script` to its end (at most 20 seconds) and returns its exit code and stderr: for apps that must refuse

@@ -4,7 +4,6 @@
 
 use crate::analysis::AppSite;
 use crate::codegen;
-use crate::edit::Edit;
 use crate::objects;
 use crate::settings::{SettingsGroup, SettingsInput};
 use crate::transform::{FileContext, FilePlan};
@@ -138,6 +137,8 @@ impl SecurePolicy {
 pub struct Wanted<'a> {
     /// Whether `httpOnly: true` is wanted (res-cookie wants it only on credential cookies).
     pub http_only: bool,
+    /// Whether the cookie is httpOnly when the options say nothing (the session middlewares' cookies are).
+    pub http_only_default: bool,
     /// The expression for `secure` (the policy, or `req.secure` for res.cookie under `auto`).
     pub secure: &'a str,
     /// The `sameSite` value to add.
@@ -175,7 +176,8 @@ pub fn needs_as_const(cx: &FileContext<'_>, decl: Option<&crate::analysis::Decla
 }
 
 /// Makes `httpOnly`, `secure` and `sameSite` explicit in a cookie options object. Returns the properties to add (the
-/// caller may add more to the same object in one go); replacements of `false` values are pushed as edits.
+/// caller may add more to the same object in one go). An explicit `httpOnly: false` or `secure: false` is the
+/// author's decision: kept, and reported.
 pub fn harden(
     cx: &FileContext<'_>,
     plan: &mut FilePlan,
@@ -187,15 +189,16 @@ pub fn harden(
     match obj.get("httpOnly").map(|p| &p.value) {
         None if wanted.http_only => add.push(prop(cx, "httpOnly", "true")),
         None => done.http_only_missing = true,
-        Some(Value::Bool(false, range)) => {
-            plan.edits.push(Edit::replace(range.clone(), "true"));
-            plan.findings.push(cx.finding("http-only-false",
-                range.start,
-                "httpOnly was false, so page scripts (and any XSS) could read this cookie; it is now true. If client \
-                 code really reads it, revert this line"
-                    .to_string(),
-            ));
-        }
+        // An explicit `false` is the author's decision (client code may read the cookie): kept, and reported.
+        Some(Value::Bool(false, range)) => plan.findings.push(cx.finding(
+            "http-only-false",
+            range.start,
+            format!(
+                "httpOnly: false is kept, as written: page scripts, and any XSS, can read this cookie. If no client \
+                 code reads it, {}",
+                if wanted.http_only_default { "remove the line (the default is httpOnly)" } else { "make it true" }
+            ),
+        )),
         Some(_) => {}
     }
     match obj.get("secure").map(|p| &p.value) {
@@ -205,8 +208,15 @@ pub fn harden(
         }
         Some(Value::Bool(false, range)) => {
             let value = codegen::render_expr(wanted.secure, &cx.facts.style).unwrap_or_default();
-            plan.edits.push(Edit::replace(range.clone(), value));
-            done.secure_on = wanted.secure != "'auto'";
+            plan.findings.push(cx.finding(
+                "secure-false",
+                range.start,
+                format!(
+                    "secure: false is kept, as written: the cookie is also sent over plain HTTP, where anyone on the \
+                     network can read it. If it is there for development without HTTPS, `secure: {value}` keeps that \
+                     working and protects production"
+                ),
+            ));
         }
         Some(_) => {}
     }

@@ -2,6 +2,7 @@
 //! and response parameters. Transforms that rewrite `res.*`/`req.*` calls use this so that they touch Express
 //! objects only (`ws.send(200)` is not a response).
 
+use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 
 use crate::analysis::{FileFacts, FunctionFacts, HandlerArg, Receiver, ROUTE_METHODS};
@@ -69,8 +70,15 @@ pub fn is_express_receiver(
 pub fn handlers(facts: &FileFacts, links: &FileLinks) -> Vec<Handler> {
     let routers = routers(facts);
     let mut found = Vec::new();
+    // (Looked up by name once: a file may register thousands of named handlers.)
+    let mut named: HashMap<&str, &FunctionFacts> = HashMap::default();
+    for function in &facts.functions {
+        if let Some(name) = function.name.as_deref() {
+            named.entry(name).or_insert(function);
+        }
+    }
     for (range, path) in &links.handlers {
-        if let Some(function) = facts.functions.iter().find(|f| f.range == *range) {
+        if let Some(function) = facts.function_within(range).filter(|f| f.range == *range) {
             // (The path is written in the module that registers the handler: it has no range here.)
             let mut handler = handler_of(function, path.clone().map(|p| (p, 0..0)));
             handler.opaque_path = path.is_none();
@@ -85,10 +93,8 @@ pub fn handlers(facts: &FileFacts, links: &FileLinks) -> Vec<Handler> {
         }
         for handler in &registration.handlers {
             let function = match handler {
-                HandlerArg::Inline(range) => {
-                    facts.functions.iter().find(|f| range.start <= f.range.start && f.range.end <= range.end)
-                }
-                HandlerArg::Named(name) => facts.functions.iter().find(|f| f.name.as_deref() == Some(name)),
+                HandlerArg::Inline(range) => facts.function_within(range),
+                HandlerArg::Named(name) => named.get(name.as_str()).copied(),
                 HandlerArg::Path(_) => None,
             };
             let Some(function) = function else { continue };

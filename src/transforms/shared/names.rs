@@ -142,6 +142,28 @@ pub fn declared_by(item: &ModuleItem) -> Vec<String> {
     out
 }
 
+/// The words of a name, lower-cased: split at `_`, `-`, `.` (any character that is not a letter or digit) and at
+/// camelCase humps. `refreshToken` -> `refresh`, `token`; `XSRF-TOKEN` -> `xsrf`, `token`; `connect.sid` -> `connect`, `sid`.
+pub fn words(name: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let mut previous_lower = false;
+    for c in name.chars() {
+        if !c.is_ascii_alphanumeric() {
+            words.extend((!current.is_empty()).then(|| std::mem::take(&mut current)));
+            previous_lower = false;
+            continue;
+        }
+        if c.is_ascii_uppercase() && previous_lower {
+            words.push(std::mem::take(&mut current));
+        }
+        previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        current.push(c.to_ascii_lowercase());
+    }
+    words.extend((!current.is_empty()).then_some(current));
+    words
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,12 +2,16 @@ const express = require('express');
 const session = require('express-session');
 
 function requiredSecret(name) {
-  const value = process.env[name];
-  if (value) return value;
-  if (process.env.NODE_ENV === 'production') {
-    throw new Error(`${name} must be set in production`);
+  let value = process.env[name];
+  if (!value) {
+    if (process.env.NODE_ENV === 'production') {
+      throw new Error(`${name} must be set in production`);
+    }
+    value = require('crypto').randomBytes(32).toString('hex');
+    process.env[name] = value;
+    console.warn(`${name} is not set: using a random value until the app restarts`);
   }
-  return `dev-only-${name.toLowerCase()}`;
+  return value;
 }
 
 const port = process.env.PORT;
@@ -24,7 +28,11 @@ app.use(session({
   name: 'sid',
   resave: false,
   saveUninitialized: false,
-  cookie: { httpOnly: true, secure: process.env.NODE_ENV === 'production', sameSite: 'lax' },
+  cookie: {
+    httpOnly: true,
+    secure: process.env.NODE_ENV === 'production',
+    sameSite: 'lax',
+  },
 }));
 
 app.get('/login', (req, res) => {
