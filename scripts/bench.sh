@@ -5,5 +5,5 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # Not `cd`: a relative --dir stays relative to where the user stands.
-cargo build --release --package express-harden-bench --bin bench --manifest-path "$root/Cargo.toml"
+cargo build --release --package express-harden-bench --bin bench --package express-harden --bin express-harden --manifest-path "$root/Cargo.toml"
 exec "${CARGO_TARGET_DIR:-$root/target}/release/bench" "$@"

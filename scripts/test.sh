@@ -6,7 +6,8 @@
 #   - postgresql: the session-store end-to-end test with connect-pg-simple starts its own PostgreSQL server (initdb in a
 #     temporary folder, a free port; as the postgres user under root), from /usr/lib/postgresql/<version>/bin. The
 #     package's own cluster on port 5432, if the package starts one, is not used.
-#   - chromium: the end-to-end test of a cookie the page reads renders the fixed app's page headless (--dump-dom).
+#   - chromium: end-to-end tests render the fixed apps' pages headless (--dump-dom): a cookie the page reads, and pages
+#     whose inline scripts and event handlers must still run under the Content-Security-Policy.
 #   - jq: the fake GitHub CLI of the pull-request workflow test filters its answers with the script's own --jq.
 #   - pnpm 9 and Yarn 1 (from the npm registry, with npm): the --lockfile tests check that neither runs a program the
 #     repository names (a pnpmfile, .yarnrc's yarn-path) and that Yarn 1 leaves no node_modules.
@@ -55,7 +56,7 @@ fi
 [ "${1:-}" = --install-only ] && exit 0
 postgres=$(compgen -G '/usr/lib/postgresql/*/bin/postgres' | sort -V | tail -n 1)
 echo "node $(node --version), npm $(npm --version), pnpm $(pnpm --version), yarn $(yarn --version), $(git --version), $(redis-server --version | cut -d' ' -f1-3)," \
-  "$("$postgres" --version)"
+  "$("$postgres" --version), $(chromium --version 2>/dev/null)"
 
 cargo fmt --check
 cargo clippy --locked --all-targets -- -D warnings

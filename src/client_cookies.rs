@@ -34,22 +34,34 @@ pub struct ClientCookies {
     files: Vec<(PathBuf, String)>,
 }
 
+/// Whether a file's bytes use a client-side cookie API (one search for `ookie`, which every API names, rules most
+/// files out).
+pub fn is_client_code(bytes: &[u8]) -> bool {
+    memchr::memmem::find(bytes, b"ookie").is_some()
+        && CLIENT_COOKIE_APIS.iter().any(|api| memchr::memmem::find(bytes, api.as_bytes()).is_some())
+}
+
 impl ClientCookies {
-    /// Scans `files` (sources and views; each read through [`crate::fsread`], within `root`). A file that cannot be
-    /// read is skipped here: the source and view passes report it.
+    /// Scans `files` (views and components; each read through [`crate::fsread`], within `root`). A file that cannot
+    /// be read is skipped here: the view pass reports it. Source files are looked at while the pipeline reads them
+    /// ([`ClientCookies::with`]).
     pub fn scan<'a>(files: impl IntoIterator<Item = &'a PathBuf>, root: Option<&Path>) -> ClientCookies {
         let files: Vec<&PathBuf> = files.into_iter().collect();
-        let mut found: Vec<(PathBuf, String)> = files
+        let found: Vec<(PathBuf, String)> = files
             .par_iter()
             .filter_map(|path| {
                 let bytes = crate::fsread::read(path, crate::fsread::SOURCE_LIMIT, root).ok()?;
-                let marked =
-                    CLIENT_COOKIE_APIS.iter().any(|api| memchr::memmem::find(&bytes, api.as_bytes()).is_some());
-                marked.then(|| ((*path).clone(), String::from_utf8_lossy(&bytes).into_owned()))
+                is_client_code(&bytes).then(|| ((*path).clone(), String::from_utf8_lossy(&bytes).into_owned()))
             })
             .collect();
-        found.sort_by(|a, b| a.0.cmp(&b.0));
-        ClientCookies { files: found }
+        ClientCookies::default().with(found)
+    }
+
+    /// These and `files` (client code found elsewhere: path and text), in path order.
+    pub fn with(mut self, files: Vec<(PathBuf, String)>) -> ClientCookies {
+        self.files.extend(files);
+        self.files.sort_by(|a, b| a.0.cmp(&b.0));
+        self
     }
 
     /// Where client code reads the cookie `name`: the file and the 1-based line.

@@ -441,6 +441,16 @@ pub fn object(props: Vec<(String, Box<Expr>)>, quote: char) -> Box<Expr> {
     }))
 }
 
+/// `true`, `false`.
+pub fn bool_expr(value: bool) -> Box<Expr> {
+    Box::new(Expr::Lit(Lit::Bool(Bool { span: DUMMY_SP, value })))
+}
+
+/// `null`.
+pub fn null_expr() -> Box<Expr> {
+    Box::new(Expr::Lit(Lit::Null(Null { span: DUMMY_SP })))
+}
+
 /// An array literal of string literals.
 pub fn string_array(values: &[String], quote: char) -> Box<Expr> {
     Box::new(Expr::Array(ArrayLit {

@@ -11,7 +11,7 @@ use crate::manifest::DepSection;
 use crate::transform::{Finding, Severity};
 
 /// The kinds of findings the engine itself reports, outside any transform: rule, one-line description, severity.
-pub const ENGINE_RULES: [(&str, &str, Severity); 3] = [
+pub const ENGINE_RULES: [(&str, &str, Severity); 4] = [
     (
         "engine/no-manifest",
         "A change needs a package, but no package.json was found above the file to add it to.",
@@ -26,6 +26,11 @@ pub const ENGINE_RULES: [(&str, &str, Severity); 3] = [
     (
         "engine/minified",
         "A source file that looks minified was not analysed (--include-minified to include it).",
+        Severity::Info,
+    ),
+    (
+        crate::ignore::RULE,
+        "A change was not made because an express-harden-ignore comment on the line above asks so.",
         Severity::Info,
     ),
 ];

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use rustc_hash::FxHashMap as HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
@@ -130,6 +131,7 @@ fn run_on_this_thread(
     selection: &Selection,
 ) -> RunResult {
     let options = &Options { selected: transforms.iter().map(|t| t.info().id).collect(), ..options.clone() };
+    let mut timings = Timings::from_env();
     let root = options.root.as_deref();
     let walk = crate::discover::WalkOptions { exclude: &options.exclude, root, include_tests: options.include_tests };
     let found = crate::discover::discover_with(paths, &walk);
@@ -147,14 +149,6 @@ fn run_on_this_thread(
 
     let manifests = ManifestIndex::build(found.sources.iter().chain(&found.views), root);
     let mut projects = build_projects(&manifests, &found.manifests, &found.views, root, &mut result.errors);
-    let client_cookies = std::sync::Arc::new(ClientCookies::scan(
-        found.sources.iter().chain(&found.views).chain(&found.components),
-        root,
-    ));
-    for project in projects.values_mut() {
-        project.client_cookies = std::sync::Arc::clone(&client_cookies);
-    }
-    let no_project = Project { client_cookies: std::sync::Arc::clone(&client_cookies), ..Project::default() };
 
     let mut needles: Vec<String> =
         transforms.iter().flat_map(|t| t.watch().iter().filter_map(|w| w.needle())).collect();
@@ -170,18 +164,32 @@ fn run_on_this_thread(
         transforms.iter().filter(|t| t.phase() == Phase::Migration).map(|t| t.info().id).collect();
 
     // First pass: every file the prefilter keeps is parsed and analysed.
-    let scan = |path: &PathBuf, needles: Option<&[&str]>| {
+    // Client code that reads cookies, met while the sources are read (res-cookie must not make them httpOnly).
+    let client_code: Mutex<Vec<(PathBuf, String)>> = Mutex::default();
+    let scan = |path: &PathBuf, needles: Option<&[&str]>, client: Option<&Mutex<Vec<(PathBuf, String)>>>| {
         // One file must never cost the run: a panic while reading it (a bug here or in the parser) leaves that file
         // alone, named, and the others go on.
-        let scanned =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| scan_file(path, needles, &tracked, options)))
-                .unwrap_or_else(|_| Scan::Failed(Box::new(Planned::failed(path, ErrorKind::Internal))));
+        let scanned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            scan_file(path, needles, client, &tracked, options)
+        }))
+        .unwrap_or_else(|_| Scan::Failed(Box::new(Planned::failed(path, ErrorKind::Internal))));
         if let (Some(progress), Some(_)) = (progress, needles) {
             progress.advance();
         }
         scanned
     };
-    let mut scans: Vec<Scan> = found.sources.par_iter().map(|path| scan(path, Some(&needles))).collect();
+    timings.phase("discovery and manifests");
+    let mut scans: Vec<Scan> =
+        found.sources.par_iter().map(|path| scan(path, Some(&needles), Some(&client_code))).collect();
+    let client_cookies = std::sync::Arc::new(
+        ClientCookies::scan(found.views.iter().chain(&found.components), root)
+            .with(client_code.into_inner().unwrap_or_else(|e| e.into_inner())),
+    );
+    for project in projects.values_mut() {
+        project.client_cookies = std::sync::Arc::clone(&client_cookies);
+    }
+    let no_project = Project { client_cookies: std::sync::Arc::clone(&client_cookies), ..Project::default() };
+    timings.phase("first pass (prefilter, parse, analyse)");
     // Then the modules they import, even those that name nothing the prefilter looks for (controllers, options
     // objects, database clients), until no analysed file imports an unread one.
     let tsconfigs: Vec<(PathBuf, crate::tsconfig::PathAliases)> = projects
@@ -209,7 +217,7 @@ fn run_on_this_thread(
             .into_iter()
             .collect::<Vec<_>>()
             .into_par_iter()
-            .map(|i| (i, scan(&found.sources[i], None)))
+            .map(|i| (i, scan(&found.sources[i], None, None)))
             .collect();
         frontier = newly.iter().filter(|(_, s)| matches!(s, Scan::Analysed(_))).map(|(i, _)| *i).collect();
         for (i, s) in newly {
@@ -225,7 +233,9 @@ fn run_on_this_thread(
             _ => None,
         })
         .collect();
+    timings.phase("imported modules (rounds)");
     let mut project_links = links::link(&inputs, &resolver);
+    timings.phase("links::link");
     for (manifest, tsconfig) in tsconfigs {
         if let Some(project) = projects.get_mut(&manifest) {
             project.ts_before_es2018 = tsconfig.target_before_es2018();
@@ -235,6 +245,34 @@ fn run_on_this_thread(
         if let Some(project) = manifests.nearest(&found.sources[i]).and_then(|m| projects.get_mut(&m)) {
             if is_pickable(&project.instances, &instance) {
                 project.instances.push(instance);
+            }
+        }
+    }
+    // What the code sends (HTML with inline code, its own X-Frame-Options): helmet's headers must fit it (a file the
+    // scanner fails on only loses that evidence).
+    let built: Vec<(usize, crate::code_html::CodeScan)> = inputs
+        .par_iter()
+        .enumerate()
+        .filter_map(|(i, input)| {
+            let scanned = std::panic::catch_unwind(|| match input {
+                Some(input) => crate::code_html::scan(input.file),
+                None => crate::code_html::scan_unanalysed(
+                    &found.sources[i],
+                    root,
+                    options.max_file_size.0,
+                    options.include_minified,
+                ),
+            });
+            Some((i, scanned.ok()??))
+        })
+        .collect();
+    for (i, scan) in built {
+        if let Some(project) = manifests.nearest(&found.sources[i]).and_then(|m| projects.get_mut(&m)) {
+            if let Some(line) = scan.sets_frame_options {
+                project.frame_options_set.get_or_insert_with(|| (found.sources[i].clone(), line));
+            }
+            if let Some(html) = scan.html {
+                project.views.push((found.sources[i].clone(), html));
             }
         }
     }
@@ -282,6 +320,7 @@ fn run_on_this_thread(
         }))
         .unwrap_or_else(|_| Planned::failed(path, ErrorKind::Internal))
     };
+    timings.phase("project facts (instances, query, tsconfig)");
     let mut planned: Vec<Planned> = scans
         .into_par_iter()
         .enumerate()
@@ -304,14 +343,17 @@ fn run_on_this_thread(
     // What holds a migration's major back, per manifest: a file that could not be handled, and the findings of
     // code migrations that mean code was left unmigrated (an error or a finding belongs to the project whose
     // manifest is the file's nearest, not to every project above it, whatever the spelling of the paths).
+    timings.phase("planning (plan, verify, diff)");
+    // (A migration's change an opt-out comment kept from being made is code left unmigrated too.)
     let blocking = |f: &Finding| {
         transforms.iter().any(|t| {
             t.info().id == f.transform
                 && t.phase() == Phase::Migration
-                && f.rule
-                    .strip_prefix(t.info().id)
-                    .and_then(|r| r.strip_prefix('/'))
-                    .is_some_and(|r| t.info().blocks(r))
+                && (f.rule == crate::ignore::RULE
+                    || f.rule
+                        .strip_prefix(t.info().id)
+                        .and_then(|r| r.strip_prefix('/'))
+                        .is_some_and(|r| t.info().blocks(r)))
         })
     };
     let mut blockers: BTreeMap<PathBuf, Vec<Finding>> = BTreeMap::new();
@@ -397,7 +439,7 @@ fn run_on_this_thread(
         let replanned: Vec<(usize, Planned)> = again
             .into_par_iter()
             .map(|i| {
-                let replanned = match scan_file(&found.sources[i], None, &tracked, options) {
+                let replanned = match scan_file(&found.sources[i], None, None, &tracked, options) {
                     Scan::Analysed(analysed) => {
                         let (file, facts) = *analysed;
                         plan_one(i, file, facts, true)
@@ -408,12 +450,21 @@ fn run_on_this_thread(
                 (i, replanned)
             })
             .collect();
-        for (i, p) in replanned {
+        for (i, mut p) in replanned {
+            // A change an opt-out comment kept from being made may be why the major is held back: it stays reported.
+            let kept: Vec<Finding> = planned[i]
+                .findings
+                .iter()
+                .filter(|f| f.rule == crate::ignore::RULE && !p.findings.contains(f))
+                .cloned()
+                .collect();
+            p.findings.extend(kept);
             planned[i] = p;
         }
     }
     project_links.clear();
 
+    timings.phase("manifests planned, held-back files planned again");
     let mut requests: BTreeMap<Option<PathBuf>, Vec<(DependencyRequest, PathBuf)>> = BTreeMap::new();
     for p in planned {
         if p.change.is_some() {
@@ -471,7 +522,25 @@ fn run_on_this_thread(
     result.errors.retain(|e| seen.insert((e.path.clone(), e.message.clone())));
     result.transform_steps = transform_steps.into_iter().collect();
     result.next_steps = next_steps(&result);
+    timings.phase("package.json edits, results gathered and sorted");
     result
+}
+
+/// With `EXPRESS_HARDEN_TIMINGS` set, the wall time of each phase of a run, printed on stderr as it ends (for the
+/// benchmark and profiling; like rustc's `-Z time-passes`).
+struct Timings(Option<std::time::Instant>);
+
+impl Timings {
+    fn from_env() -> Timings {
+        Timings(std::env::var_os("EXPRESS_HARDEN_TIMINGS").map(|_| std::time::Instant::now()))
+    }
+
+    fn phase(&mut self, name: &str) {
+        if let Some(start) = self.0.as_mut() {
+            eprintln!("timing: {:>8.1} ms  {name}", start.elapsed().as_secs_f64() * 1000.0);
+            *start = std::time::Instant::now();
+        }
+    }
 }
 
 /// A source file after the first pass.
@@ -543,14 +612,37 @@ fn workspace_packages(projects: &HashMap<PathBuf, Project>) -> Vec<(String, Path
 
 /// Reads, parses and analyses one source file (when it mentions one of `needles`, if given). Errors stay with the
 /// file; they never stop the run.
-fn scan_file(path: &Path, needles: Option<&[&str]>, tracked: &[&str], options: &Options) -> Scan {
+/// The first pass over one source file. With `client`, a file that uses a client-side cookie API is recorded there
+/// (whatever the prefilter and the size limit say: client code is rarely the server's).
+fn scan_file(
+    path: &Path,
+    needles: Option<&[&str]>,
+    client: Option<&Mutex<Vec<(PathBuf, String)>>>,
+    tracked: &[&str],
+    options: &Options,
+) -> Scan {
+    let record_client = |bytes: &[u8]| {
+        if let Some(client) = client.filter(|_| crate::client_cookies::is_client_code(bytes)) {
+            let text = String::from_utf8_lossy(bytes).into_owned();
+            client.lock().unwrap_or_else(|e| e.into_inner()).push((path.to_path_buf(), text));
+        }
+    };
     let failed = |error: FileError| Scan::Failed(Box::new(Planned { error: Some(error), ..Planned::default() }));
     let fail = |kind: ErrorKind, message: String| FileError::new(path, kind, message);
     // Not read at all above the size limit: a bundle or generated code (like Biome's files.maxSize), named.
     let limit = options.max_file_size.0;
     let bytes = match crate::fsread::read(path, limit, options.root.as_deref()) {
-        Ok(bytes) => bytes,
+        Ok(bytes) => {
+            record_client(&bytes);
+            bytes
+        }
         Err(crate::fsread::ReadError::TooLarge { size, .. }) => {
+            // (A client bundle bigger than the limit may still read a cookie: looked at, not analysed.)
+            if client.is_some() {
+                if let Ok(bytes) = crate::fsread::read(path, crate::fsread::SOURCE_LIMIT, options.root.as_deref()) {
+                    record_client(&bytes);
+                }
+            }
             let message = format!(
                 "not analysed: {} is over the {} limit for one source file (a bundle or generated code, most likely); \
                  to include it, pass --max-file-size {} or set \"maxFileSize\" in express-harden.json",
@@ -657,6 +749,10 @@ fn plan_file(
     for (index, phase) in phases.iter().enumerate() {
         let current = rewritten.as_ref().unwrap_or(&file);
         let mut plan = FilePlan::default();
+        let ignores = crate::ignore::find(current, &current_facts.comments);
+        // Insertions up to here are what other code needs (imports, helpers): see `ignore::apply`.
+        let support_end =
+            current_facts.top_level_imports.last().map(|r| r.end).or(current_facts.first_statement).unwrap_or(0);
         for transform in transforms.iter().filter(|t| t.phase() == *phase) {
             // The engine attributes what the transform planned: transforms never pass their id around.
             let id = transform.info().id;
@@ -669,11 +765,15 @@ fn plan_file(
                 options,
             };
             let before = (plan.edits.len(), plan.dependencies.len(), plan.findings.len(), plan.new_objects.len());
+            let start = crate::ignore::PlanStart::of(&plan);
             transform.plan(&cx, &mut plan);
             plan.edits[before.0..].iter_mut().for_each(|e| e.transform = id);
             plan.dependencies[before.1..].iter_mut().for_each(|d| d.transform = id);
             plan.findings[before.2..].iter_mut().for_each(|f| f.transform = id);
             plan.new_objects[before.3..].iter_mut().for_each(|p| p.transform = id);
+            if !ignores.is_empty() {
+                crate::ignore::apply(current, &ignores, id, &mut plan, start, support_end);
+            }
         }
         // The parts several transforms planned for one new object become one object literal.
         plan.edits.extend(crate::objects::new_object_edits(&current.code, &plan.new_objects, &current_facts.style));
@@ -892,6 +992,7 @@ fn build_projects(
                 manifest,
                 node,
                 views: Vec::new(),
+                frame_options_set: None,
                 instances: Vec::new(),
                 nested_query: None,
                 ts_before_es2018: false,

@@ -24,8 +24,10 @@ pub struct Project {
     pub manifest: Option<ManifestInfo>,
     /// The Node versions the project runs on, as an npm range, and where that came from.
     pub node: NodeTarget,
-    /// Views and static HTML files with what they load.
+    /// Views and static HTML files with what they load, and the source files whose code builds HTML with inline code.
     pub views: Vec<(PathBuf, ViewScan)>,
+    /// The first place the project's code sets `X-Frame-Options` itself: the file and its 1-based line.
+    pub frame_options_set: Option<(PathBuf, usize)>,
     /// Values the project's modules export that a package created (database clients, for the session store to
     /// reuse), in path order: of each kind (package, members, `new` or not), the first one of the first two modules
     /// that export one, the only ones a session store can pick (the first not in the file it plans).

@@ -76,6 +76,33 @@ pub struct InlineCode {
     pub line: usize,
     /// What kind of inline code it is.
     pub kind: InlineKind,
+    /// For an inline `<script>` whose text is the same on every render (no template fragment in it; not Pug, which
+    /// reflows its text): the CSP hash source a browser matches it with, `'sha256-<base64>'` ([`csp_hash`]). `None`
+    /// for text that varies, and for handlers and URLs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hash: Option<String>,
+}
+
+/// The CSP hash source of an inline script's text, computed as browsers do: SHA-256 over the UTF-8 text between the
+/// tags, after the HTML parser's newline normalisation (CR LF and lone CR become LF), in base64.
+#[must_use]
+pub fn csp_hash(text: &str) -> String {
+    use sha2::Digest;
+    let normalized = text.replace("\r\n", "\n").replace('\r', "\n");
+    let digest = sha2::Sha256::digest(normalized.as_bytes());
+    format!("'sha256-{}'", data_encoding::BASE64.encode(&digest))
+}
+
+/// Whether a script's text holds a template fragment (`<% %>`, `{{ }}`, `{% %}`, `{# #}`, Pug's `#{}` / `!{}`), so
+/// that what the browser receives varies with the render and cannot be hashed ahead of time. A NUL, which the HTML
+/// parser replaces, counts too, and so does U+FFFD: in a file that is not UTF-8 it stands for bytes the browser
+/// decodes otherwise (and hashes as what it decoded).
+fn varies(text: &[u8]) -> bool {
+    TEMPLATES.iter().any(|(open, _)| find(text, 0, open).is_some())
+        || find(text, 0, b"#{").is_some()
+        || find(text, 0, b"!{").is_some()
+        || find(text, 0, "\u{FFFD}".as_bytes()).is_some()
+        || text.contains(&0)
 }
 
 /// Everything in one view that helmet's default CSP would block, each list in line order.
@@ -109,15 +136,28 @@ pub fn scan_view(path: &Path, text: &str) -> ViewScan {
     out
 }
 
-/// The helmet `contentSecurityPolicy.directives` needed so that helmet's defaults do not block the external resources found, as (camelCase directive name as helmet accepts it, e.g. "scriptSrc", sources in order: the default sources of that directive first, then the origins sorted and deduplicated). Only directives that need a change; empty when helmet's defaults already allow everything found (e.g. https stylesheets and fonts are allowed by default; http:// ones are not).
+/// The helmet `contentSecurityPolicy.directives` that keep what the views do working under helmet's defaults, as
+/// (camelCase directive name as helmet accepts it, e.g. "scriptSrc", sources in order). Only directives that need a
+/// change; empty when helmet's defaults already allow everything found (https stylesheets and fonts are allowed by
+/// default; http:// ones are not). helmet replaces a directive wholesale when one is given, which is why each one
+/// repeats helmet's default sources first.
 ///
-/// helmet replaces a directive wholesale when one is given, which is why each
-/// one repeats helmet's default sources. Inline code has no entry: allowing it
-/// would take `'unsafe-inline'`, which defeats the point of the policy, so it is
-/// left to the report to tell the user to move it into files.
+/// - Resources from other origins: the origins, sorted and deduplicated, in the directive that governs their kind.
+/// - Inline `<script>`s whose text is fixed: each one's hash in `scriptSrc`, after the origins.
+/// - An inline `<script>` whose text varies with the render, or a `javascript:` URL (CSP3 checks its navigation
+///   against `script-src-elem`, which falls back to `script-src`; hashing it needs `'unsafe-hashes'`, which not every
+///   browser applies to URLs): `'unsafe-inline'` in `scriptSrc`, and no hash, since a hash or nonce in a directive
+///   makes browsers ignore its `'unsafe-inline'` (CSP3, "Does a source list allow all inline behavior for type?").
+/// - Inline event handlers: `scriptSrcAttr: ['unsafe-inline']` (helmet's default is `'none'`). Hashes would need
+///   `'unsafe-hashes'`, and a handler written in a view's template varies as its script would.
+///
+/// `hashable`: false when something rewrites the HTML on its way out (a minifier), so that a script's text in the
+/// file may not be what the browser hashes: every inline script then counts as one that varies.
 #[must_use]
-pub fn csp_directives<'a>(scans: impl IntoIterator<Item = &'a ViewScan>) -> Vec<(String, Vec<String>)> {
+pub fn csp_directives<'a>(scans: impl IntoIterator<Item = &'a ViewScan>, hashable: bool) -> Vec<(String, Vec<String>)> {
     let mut needed: BTreeMap<&'static str, (&'static [&'static str], BTreeSet<&'a str>)> = BTreeMap::new();
+    let mut hashes: BTreeSet<&'a str> = BTreeSet::new();
+    let (mut unsafe_script, mut unsafe_attr) = (false, false);
     for scan in scans {
         for resource in &scan.external {
             let (name, defaults) = directive(resource.kind);
@@ -126,15 +166,39 @@ pub fn csp_directives<'a>(scans: impl IntoIterator<Item = &'a ViewScan>) -> Vec<
             }
             needed.entry(name).or_insert_with(|| (defaults, BTreeSet::new())).1.insert(&resource.origin);
         }
+        for code in &scan.inline {
+            match (code.kind, &code.hash) {
+                (InlineKind::Script, Some(hash)) if hashable => {
+                    hashes.insert(hash);
+                }
+                (InlineKind::Script | InlineKind::JavascriptUrl, _) => unsafe_script = true,
+                (InlineKind::EventHandler, _) => unsafe_attr = true,
+            }
+        }
     }
-    needed
+    let mut directives: BTreeMap<&'static str, Vec<String>> = needed
         .into_iter()
         .map(|(name, (defaults, origins))| {
-            let sources = defaults.iter().copied().chain(origins).map(str::to_string).collect();
-            (name.to_string(), sources)
+            (name, defaults.iter().copied().chain(origins).map(str::to_string).collect())
         })
-        .collect()
+        .collect();
+    if unsafe_script || !hashes.is_empty() {
+        let (name, defaults) = directive(ResourceKind::Script);
+        let sources = directives.entry(name).or_insert_with(|| defaults.iter().map(ToString::to_string).collect());
+        if unsafe_script {
+            sources.insert(defaults.len(), UNSAFE_INLINE.to_string());
+        } else {
+            sources.extend(hashes.into_iter().map(str::to_string));
+        }
+    }
+    if unsafe_attr {
+        directives.insert("scriptSrcAttr", vec![UNSAFE_INLINE.to_string()]);
+    }
+    directives.into_iter().map(|(name, sources)| (name.to_string(), sources)).collect()
 }
+
+/// The CSP keyword that allows every inline script (or handler) of a directive's kind.
+pub const UNSAFE_INLINE: &str = "'unsafe-inline'";
 
 /// helmet 8's effective sources for each kind: frame-src and media-src are not
 /// set by helmet, so they fall back to its `default-src 'self'`.
@@ -255,7 +319,7 @@ impl<'a> Scanner<'a> {
 
     fn inline(&mut self, off: usize, kind: InlineKind) {
         let line = self.line(off);
-        self.out.inline.push(InlineCode { line, kind });
+        self.out.inline.push(InlineCode { line, kind, hash: None });
     }
 
     fn external(&mut self, off: usize, kind: ResourceKind, url: &str, complete: bool) {
@@ -360,7 +424,10 @@ impl<'a> Scanner<'a> {
         match name.as_str() {
             "script" => {
                 let end = find_ci(b, i, b"</script").unwrap_or(n);
-                self.script(start, &attrs, has_non_ws(&b[i..end]));
+                // (A script the end of the file cuts off never runs: no hash for it.)
+                let text: &'a str = self.text;
+                let fixed = (end < n && !varies(&b[i..end])).then(|| &text[i..end]);
+                self.script(start, &attrs, has_non_ws(&b[i..end]), fixed);
                 end
             }
             "style" => {
@@ -468,14 +535,20 @@ impl<'a> Scanner<'a> {
             || JS_MIME_TYPES.contains(&essence)
     }
 
-    fn script(&mut self, tag_off: usize, attrs: &[Attr], has_body: bool) {
+    /// A `<script>` tag at `tag_off`; `fixed` is its text when that is the same on every render.
+    fn script(&mut self, tag_off: usize, attrs: &[Attr], has_body: bool, fixed: Option<&str>) {
         if !self.executable(attrs) {
             return;
         }
         match find_attr(attrs, "src") {
             // A script with src ignores its body.
             Some(src) => self.resource(Some(src), ResourceKind::Script),
-            None if has_body => self.inline(tag_off, InlineKind::Script),
+            None if has_body => {
+                self.inline(tag_off, InlineKind::Script);
+                if let Some(last) = self.out.inline.last_mut() {
+                    last.hash = fixed.map(csp_hash);
+                }
+            }
             None => {}
         }
     }
@@ -614,6 +687,8 @@ impl<'a> Scanner<'a> {
         let shift = self.line(from) - 1;
         for mut f in sub.out.inline {
             f.line += shift;
+            // Pug reflows the text it passes through (indentation, line breaks): its hash is not predictable.
+            f.hash = None;
             self.out.inline.push(f);
         }
         for mut f in sub.out.external {
@@ -749,7 +824,7 @@ impl<'a> Scanner<'a> {
         };
         match name.as_str() {
             "script" => {
-                self.script(start, &attrs, matches!(tail, Tail::Text(_) | Tail::Code));
+                self.script(start, &attrs, matches!(tail, Tail::Text(_) | Tail::Code), None);
                 match tail {
                     // Jade's `script` + indented block and Pug's `script.` are both text.
                     Tail::Nothing | Tail::Dot if self.inline_script_possible(&attrs) => {
@@ -1402,9 +1477,11 @@ mod tests {
     fn scan_cases() {
         assert!(CASES.len() >= 25);
         for case in CASES {
-            let got = scan_view(Path::new(case.file), case.text);
+            let mut got = scan_view(Path::new(case.file), case.text);
+            // (Hashes have tests of their own.)
+            got.inline.iter_mut().for_each(|c| c.hash = None);
             let want = ViewScan {
-                inline: case.inline.iter().map(|&(line, kind)| InlineCode { line, kind }).collect(),
+                inline: case.inline.iter().map(|&(line, kind)| InlineCode { line, kind, hash: None }).collect(),
                 external: case
                     .external
                     .iter()
@@ -1428,7 +1505,7 @@ mod tests {
     #[test]
     fn csp_directives_for_a_mix() {
         let a = ViewScan {
-            inline: vec![InlineCode { line: 1, kind: InlineKind::Script }],
+            inline: vec![],
             external: vec![
                 ext(R::Script, "https://z.example.com"),
                 ext(R::Script, "https://cdn.jsdelivr.net"),
@@ -1449,7 +1526,7 @@ mod tests {
             ],
         };
         assert_eq!(
-            csp_directives([&a, &b]),
+            csp_directives([&a, &b], true),
             directives(&[
                 ("fontSrc", &["'self'", "https:", "data:", "http://f.example.com"]),
                 ("frameSrc", &["'self'", "https://www.youtube.com"]),
@@ -1465,11 +1542,11 @@ mod tests {
     fn csp_directives_empty_when_defaults_allow_everything() {
         let scan = scan_view(
             Path::new("a.html"),
-            "<link rel=stylesheet href=\"https://fonts.googleapis.com/css\">\n<script>inline()</script>\n<button onclick=\"x()\">x</button>\n<style>@font-face { src: url(https://fonts.gstatic.com/a.woff2) }</style>",
+            "<link rel=stylesheet href=\"https://fonts.googleapis.com/css\">\n<script src=\"/js/app.js\"></script>\n<style>@font-face { src: url(https://fonts.gstatic.com/a.woff2) }</style>",
         );
         assert_eq!(scan.external.len(), 2);
-        assert!(csp_directives([&scan]).is_empty());
-        assert!(csp_directives(std::iter::empty::<&ViewScan>()).is_empty());
+        assert!(csp_directives([&scan], true).is_empty());
+        assert!(csp_directives(std::iter::empty::<&ViewScan>(), true).is_empty());
     }
 
     #[test]
@@ -1479,13 +1556,74 @@ mod tests {
             scan_view(Path::new("b.pug"), "script(src='//code.jquery.com/ui.js')\nlink(rel='stylesheet' href='http://css.example.com/a.css')"),
         ];
         assert_eq!(
-            csp_directives(&scans),
+            csp_directives(&scans, true),
             directives(&[
                 ("imgSrc", &["'self'", "data:", "http://img.example.com"]),
                 ("scriptSrc", &["'self'", "https://code.jquery.com"]),
                 ("styleSrc", &["'self'", "https:", "'unsafe-inline'", "http://css.example.com"]),
             ])
         );
+    }
+
+    #[test]
+    fn hash_is_the_browsers() {
+        // Values a browser reports for these texts (checked with `printf 'alert(1)' | openssl dgst -sha256 -binary |
+        // base64`); CR LF and lone CR count as LF, as after the HTML parser.
+        assert_eq!(csp_hash("alert(1)"), "'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI='");
+        assert_eq!(csp_hash("\r\nalert(1)\r"), csp_hash("\nalert(1)\n"));
+        assert_eq!(csp_hash(""), "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='");
+    }
+
+    #[test]
+    fn fixed_scripts_get_hashes_and_varying_ones_do_not() {
+        let hashes = |file: &str, text: &str| -> Vec<Option<String>> {
+            scan_view(Path::new(file), text).inline.into_iter().map(|c| c.hash).collect()
+        };
+        assert_eq!(hashes("a.html", "<script>\n  go();\n</script>"), vec![Some(csp_hash("\n  go();\n"))]);
+        assert_eq!(hashes("a.html", "<SCRIPT type=module>go()</Script >"), vec![Some(csp_hash("go()"))]);
+        assert_eq!(hashes("a.ejs", "<script>var u = <%- json %>;</script>"), vec![None]);
+        assert_eq!(hashes("a.hbs", "<script>var u = {{json}};</script>"), vec![None]);
+        assert_eq!(hashes("a.njk", "<script>{% if x %}go(){% endif %}</script>"), vec![None]);
+        // A file that is not UTF-8, read with replacement characters: the browser hashes what it decodes.
+        let latin1 = String::from_utf8_lossy(b"<script>var e = '\xe9';</script>").into_owned();
+        assert_eq!(hashes("a.html", &latin1), vec![None]);
+        // Cut off by the end of the file: never runs as written.
+        assert_eq!(hashes("a.html", "<script>go()"), vec![None]);
+        // Pug reflows script text.
+        assert_eq!(hashes("a.pug", "script.\n  go()"), vec![None]);
+        assert_eq!(hashes("a.pug", "div.\n  <script>go()</script>"), vec![None]);
+        // Handlers and URLs are never hashed.
+        assert_eq!(hashes("a.html", "<a href=\"javascript:go()\" onclick=\"go()\">x</a>"), vec![None, None]);
+    }
+
+    #[test]
+    fn csp_directives_for_inline_code() {
+        let hashed = scan_view(Path::new("a.html"), "<script>one()</script><script>two()</script>");
+        let handler = scan_view(Path::new("b.html"), "<button onclick=\"go()\">x</button>");
+        let varying = scan_view(Path::new("c.ejs"), "<script>var u = <%- json %>;</script>");
+        let url = scan_view(Path::new("d.html"), "<a href=\"javascript:go()\">x</a>");
+        let cdn = scan_view(Path::new("e.html"), "<script src=\"https://cdn.example.com/x.js\"></script>");
+        let mut both = [csp_hash("one()"), csp_hash("two()")];
+        both.sort();
+        assert_eq!(
+            csp_directives([&hashed, &cdn], true),
+            vec![(
+                "scriptSrc".to_string(),
+                ["'self'", "https://cdn.example.com", &both[0], &both[1]].map(String::from).to_vec()
+            )]
+        );
+        assert_eq!(csp_directives([&handler], true), directives(&[("scriptSrcAttr", &["'unsafe-inline'"])]));
+        // One script that cannot be hashed: 'unsafe-inline', and no hash, which would switch it off.
+        assert_eq!(
+            csp_directives([&hashed, &varying, &cdn, &handler], true),
+            directives(&[
+                ("scriptSrc", &["'self'", "'unsafe-inline'", "https://cdn.example.com"]),
+                ("scriptSrcAttr", &["'unsafe-inline'"]),
+            ])
+        );
+        assert_eq!(csp_directives([&url], true), directives(&[("scriptSrc", &["'self'", "'unsafe-inline'"])]));
+        // HTML rewritten on its way out: the file's text is not what the browser hashes.
+        assert_eq!(csp_directives([&hashed], false), directives(&[("scriptSrc", &["'self'", "'unsafe-inline'"])]));
     }
 
     #[test]

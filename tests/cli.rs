@@ -773,6 +773,46 @@ fn check_exits_0_on_a_project_that_is_already_hardened() {
     assert_eq!(out.stderr, "express-harden: would change no files\n  scanned 1 source file: 1 parsed\n");
 }
 
+/// `// express-harden-ignore <id>` keeps the change below it from being made: `--check` passes (exit 0, the finding
+/// saying why nothing changed), `--write` leaves the file as it is; without the comment the same project fails.
+#[test]
+fn check_passes_on_changes_kept_by_an_ignore_comment() {
+    let ignored = "const express = require('express');\n\n// express-harden-ignore helmet -- embedded in a partner site\nconst app = express();\n\nmodule.exports = app;\n";
+    let project = Project::empty().with("app.js", ignored).with("package.json", PACKAGE_JSON);
+    let before = project.tree();
+
+    let out = run(project.path(), &["--check"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.stdout, "");
+    assert!(
+        out.stderr.contains(
+            "app.js:4:1: info [engine/ignored] the helmet change here was skipped by the express-harden-ignore comment on line 3"
+        ),
+        "{}",
+        out.stderr
+    );
+    let write = run(project.path(), &["--write", "--allow-dirty"]);
+    assert_eq!(write.code, 0, "{write:?}");
+    assert_eq!(project.tree(), before);
+
+    // The same app without the comment is not hardened yet.
+    project.write("app.js", ignored.replace("// express-harden-ignore helmet -- embedded in a partner site\n", ""));
+    let out = run(project.path(), &["--check"]);
+    assert_eq!(out.code, 1, "{out:?}");
+}
+
+/// An Express 5 rewrite kept from being made by an opt-out comment holds the major back: exit 3, package.json unchanged.
+#[test]
+fn an_ignored_migration_change_holds_the_major_back() {
+    let app = "const express = require('express');\nconst app = express();\n// express-harden-ignore express5\napp.get('/files/*', (req, res) => res.send(req.params[0]));\nmodule.exports = app;\n";
+    let project = Project::empty().with("app.js", app).with("package.json", PACKAGE_JSON);
+
+    let out = run(project.path(), &["--express", "5", "--only", "express5", "--color", "never"]);
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(!out.stdout.contains("package.json"), "{}", out.stdout);
+    assert!(out.stderr.contains("(app.js:4 engine/ignored)"), "{}", out.stderr);
+}
+
 #[test]
 fn check_exits_2_when_a_file_does_not_parse_and_names_it() {
     let project = Project::hardened_app().with("admin.js", BROKEN_JS);

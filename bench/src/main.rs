@@ -28,10 +28,15 @@ use express_harden::report::{self, Mode};
 use express_harden::source::SourceFile;
 use express_harden::{cli, discover, parse, pipeline};
 
-use generator::{CorpusStats, MARKER};
+use generator::{CorpusStats, Layout, MARKER};
 
 /// Target from the issue: the dry run within this factor of the parse-only time.
 const RATIO_TARGET: f64 = 1.5;
+/// Targets for whole processes (issue 17): the dry run within these factors of the parse-only process, on the mixed
+/// corpus and when every file changes, with both cores busy (CPU time over wall time).
+const PROCESS_RATIO_TARGET_MIXED: f64 = 1.25;
+const PROCESS_RATIO_TARGET_CHANGING: f64 = 2.0;
+const UTILISATION_TARGET: f64 = 1.6;
 /// Target from the issue: peak memory of the dry run below this many MB.
 const MEMORY_TARGET_MB: f64 = 200.0;
 /// Prefix of the one line a child prints for its parent.
@@ -56,6 +61,11 @@ struct Args {
     /// Keep the generated corpus (its path is printed).
     #[arg(long)]
     keep: bool,
+
+    /// The corpus: `mixed` (apps split into modules, a quarter of the files change) or `changing` (every file is an
+    /// app that the dry run changes).
+    #[arg(long, value_enum, default_value_t = Layout::Mixed)]
+    corpus: Layout,
 
     /// Internal: measure one phase over DIR and print one JSON line.
     #[arg(long, value_enum, hide = true, requires = "phase_dir")]
@@ -228,7 +238,7 @@ fn bench(args: &Args) -> Result<(), String> {
 
 fn bench_in(args: &Args, corpus: &Corpus) -> Result<(), String> {
     let started = Instant::now();
-    let stats = generator::generate(&corpus.dir, args.files as usize)?;
+    let stats = generator::generate(&corpus.dir, args.files as usize, args.corpus)?;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     say!(
         "express-harden benchmark: {} source files, {:.2} MB ({} threads available)",
@@ -251,12 +261,26 @@ fn bench_in(args: &Args, corpus: &Corpus) -> Result<(), String> {
         let warm = run_child(&exe, phase, &corpus.dir)?;
         check(&warm, &stats)?;
     }
+    let cli = exe.with_file_name(format!("express-harden{}", std::env::consts::EXE_SUFFIX));
+    if !cli.is_file() {
+        return Err(format!(
+            "{} is missing: build it too (`cargo build --release --bin express-harden`, as scripts/bench.sh does)",
+            cli.display()
+        ));
+    }
+    let output = corpus.dir.with_extension("out");
     let mut parse_runs = Vec::new();
     let mut dry_runs = Vec::new();
+    let mut parse_processes = Vec::new();
+    let mut cli_processes = Vec::new();
     for _ in 0..args.runs {
         parse_runs.push(run_child(&exe, Phase::Parse, &corpus.dir)?);
         dry_runs.push(run_child(&exe, Phase::Run, &corpus.dir)?);
+        parse_processes.push(whole_process(Command::new(&exe).args(["--phase", "parse"]).arg(&corpus.dir), None)?);
+        // Run in the corpus, as a user would (a path outside the folder the tool runs in is refused).
+        cli_processes.push(whole_process(Command::new(&cli).arg(".").current_dir(&corpus.dir), Some(&output))?);
     }
+    let _ = std::fs::remove_file(&output);
     for m in parse_runs.iter().chain(&dry_runs) {
         check(m, &stats)?;
     }
@@ -305,10 +329,117 @@ fn bench_in(args: &Args, corpus: &Corpus) -> Result<(), String> {
         ),
         None => say!("peak memory of the dry run: not available on this platform (needs /proc/self/status)"),
     }
+
+    // What a user waits for: whole processes, start to exit, the dry run's output written to a file.
+    say!("");
+    say!("whole processes (start to exit; the CLI's output written to a file):");
+    say!("{:<26} {:>10} {:>10} {:>13} {:>13}", "process", "wall ms", "CPU ms", "CPU / wall", "peak RSS MB");
+    let parse_p = ProcessSummary::of(&parse_processes);
+    let cli_p = ProcessSummary::of(&cli_processes);
+    for (name, s) in [("parse-only (bench --phase)", &parse_p), ("express-harden DIR", &cli_p)] {
+        say!(
+            "{:<26} {:>10.1} {:>10.1} {:>13.2} {:>13.1}",
+            name,
+            s.wall_ms,
+            s.cpu_ms,
+            s.cpu_ms / s.wall_ms,
+            s.peak_rss_mb
+        );
+    }
+    let (target, corpus_name) = match args.corpus {
+        Layout::Mixed => (PROCESS_RATIO_TARGET_MIXED, "mixed corpus"),
+        Layout::Changing => (PROCESS_RATIO_TARGET_CHANGING, "every file changes"),
+    };
+    let process_ratio = cli_p.wall_ms / parse_p.wall_ms;
+    say!(
+        "ratio express-harden / parse-only, whole processes ({corpus_name}): {process_ratio:.2}x wall (target <= \
+         {target}x): {}; {:.2}x CPU",
+        if process_ratio <= target { "ok" } else { "MISSED" },
+        cli_p.cpu_ms / parse_p.cpu_ms
+    );
+    let utilisation = cli_p.cpu_ms / cli_p.wall_ms;
+    say!(
+        "CPU utilisation of express-harden: {utilisation:.2} of {threads} threads (target >= {UTILISATION_TARGET} on 2 \
+         cores): {}",
+        if utilisation >= UTILISATION_TARGET { "ok" } else { "MISSED" }
+    );
     if corpus.keep {
         say!("corpus kept at {}", corpus.dir.display());
     }
     Ok(())
+}
+
+/// A whole process as the parent sees it.
+struct Process {
+    wall_ms: f64,
+    /// User and system time.
+    cpu_ms: f64,
+    peak_rss_kb: u64,
+}
+
+/// Runs `command` to its end (stdout and stderr to `output`, or discarded) and measures it: wall time from spawn to
+/// exit, and the process's own CPU time and peak memory (`wait4`).
+fn whole_process(command: &mut Command, output: Option<&Path>) -> Result<Process, String> {
+    let sink = |file: Option<&Path>| -> Result<std::process::Stdio, String> {
+        match file {
+            Some(path) => std::fs::File::create(path)
+                .map(std::process::Stdio::from)
+                .map_err(|e| format!("cannot create {}: {e}", path.display())),
+            None => Ok(std::process::Stdio::null()),
+        }
+    };
+    let start = Instant::now();
+    let child = command
+        .stdout(sink(output)?)
+        .stderr(sink(output.map(|p| p.with_extension("err")).as_deref())?)
+        .spawn()
+        .map_err(|e| format!("cannot start {command:?}: {e}"))?;
+    let pid = libc::pid_t::try_from(child.id()).map_err(|_| "a process id out of range".to_string())?;
+    let mut status = 0;
+    // SAFETY: `usage` is a plain C struct that wait4 fills; the child is ours and not waited for elsewhere.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let wall_ms = start.elapsed().as_secs_f64() * 1000.0;
+    let errors = output.map(|p| p.with_extension("err"));
+    let stderr = errors.as_ref().and_then(|p| std::fs::read_to_string(p).ok()).unwrap_or_default();
+    if let Some(path) = &errors {
+        let _ = std::fs::remove_file(path);
+    }
+    if waited != pid || !libc::WIFEXITED(status) || libc::WEXITSTATUS(status) > 1 {
+        let tail: Vec<&str> = stderr.lines().rev().take(5).collect();
+        return Err(format!("{command:?} failed (wait status {status}): {}", tail.join(" / ")));
+    }
+    let ms = |t: libc::timeval| t.tv_sec as f64 * 1000.0 + t.tv_usec as f64 / 1000.0;
+    Ok(Process {
+        wall_ms,
+        cpu_ms: ms(usage.ru_utime) + ms(usage.ru_stime),
+        peak_rss_kb: u64::try_from(usage.ru_maxrss).unwrap_or(0),
+    })
+}
+
+/// Medians of whole processes (the highest peak memory).
+struct ProcessSummary {
+    wall_ms: f64,
+    cpu_ms: f64,
+    peak_rss_mb: f64,
+}
+
+impl ProcessSummary {
+    fn of(runs: &[Process]) -> ProcessSummary {
+        let median = |mut values: Vec<f64>| {
+            values.sort_by(f64::total_cmp);
+            match values.len() {
+                0 => f64::NAN,
+                n if n % 2 == 1 => values[n / 2],
+                n => (values[n / 2 - 1] + values[n / 2]) / 2.0,
+            }
+        };
+        ProcessSummary {
+            wall_ms: median(runs.iter().map(|p| p.wall_ms).collect()),
+            cpu_ms: median(runs.iter().map(|p| p.cpu_ms).collect()),
+            peak_rss_mb: runs.iter().map(|p| mb(p.peak_rss_kb * 1024)).fold(0.0, f64::max),
+        }
+    }
 }
 
 /// A measurement that does not cover the generated files means the figures would be about something else.

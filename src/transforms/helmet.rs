@@ -47,6 +47,8 @@ struct HelmetData {
     local_name: String,
     versions: Vec<PackageVersion>,
     middlewares: Vec<SubMiddleware>,
+    /// Packages that rewrite HTML on its way out (minifiers): with one listed, inline scripts are not hashed.
+    html_rewriters: Vec<String>,
 }
 
 /// One of helmet's sub-middlewares (`helmet.hsts()` is `strictTransportSecurity` under an old name).
@@ -182,9 +184,22 @@ impl Transform for Helmet {
             plan.edits.push(import_edit(cx, &name));
         }
 
-        let directives = views::csp_directives(cx.project.views.iter().map(|(_, scan)| scan));
+        let rewriter = html_rewriter(cx);
+        let directives = views::csp_directives(cx.project.views.iter().map(|(_, scan)| scan), rewriter.is_none());
+        let version = data::pick_version(&d.versions, &cx.project.node);
         for app in &missing {
-            let helmet_call = helmet_call(&name, &directives, style.quote);
+            let fit = Fit {
+                directives: &directives,
+                framing: cx.project.frame_options_set.as_ref(),
+                cross_origin: uses_cors(cx, app),
+                // `xFrameOptions` from helmet 6 on; `frameguard`, its old name, is what helmet 5 reads.
+                x_frame_options: if version.is_none_or(|v| crate::npm_spec::start_major(&v.spec) >= Some(6)) {
+                    "xFrameOptions"
+                } else {
+                    "frameguard"
+                },
+            };
+            let helmet_call = helmet_call(&name, &fit, style.quote);
             match &app.site {
                 AppSite::AfterStatement { stmt, receiver } => {
                     let call = codegen::call(codegen::member(receiver_expr(receiver), "use"), vec![helmet_call]);
@@ -205,9 +220,9 @@ impl Transform for Helmet {
                 }
             }
         }
-        report_views(cx, plan, missing[0], &directives);
+        report_views(cx, plan, missing[0], &directives, rewriter);
+        report_fit(cx, plan, &missing);
 
-        let version = data::pick_version(&d.versions, &cx.project.node);
         let spec = match version {
             Some(v) => v.spec.clone(),
             None => {
@@ -250,18 +265,100 @@ fn mounted(cx: &FileContext<'_>, app: &ExpressApp) -> bool {
     })
 }
 
-/// `helmet()` or, when the views load resources from other hosts, `helmet({ contentSecurityPolicy: { directives } })`.
-fn helmet_call(name: &str, directives: &[(String, Vec<String>)], quote: char) -> Box<swc_ecma_ast::Expr> {
-    if directives.is_empty() {
-        return codegen::call(codegen::ident_expr(name), vec![]);
+/// What helmet's defaults are changed for, so that they do not break what the project does.
+struct Fit<'a> {
+    /// The Content-Security-Policy directives the views need ([`views::csp_directives`]).
+    directives: &'a [(String, Vec<String>)],
+    /// Where the app's code sets X-Frame-Options itself: it decides who may frame its pages, so helmet's
+    /// X-Frame-Options and CSP `frame-ancestors 'self'` (which would forbid what the app allows) are left out.
+    framing: Option<&'a (std::path::PathBuf, usize)>,
+    /// The app lets every origin read its responses (`cors()`, see [`uses_cors`]): Cross-Origin-Resource-Policy
+    /// `cross-origin` instead of helmet's `same-origin`.
+    cross_origin: bool,
+    /// The name of the X-Frame-Options option in the helmet version written.
+    x_frame_options: &'static str,
+}
+
+/// `helmet()`, or with the options that fit the project: `helmet({ contentSecurityPolicy: { directives },
+/// crossOriginResourcePolicy, xFrameOptions })`.
+fn helmet_call(name: &str, fit: &Fit<'_>, quote: char) -> Box<swc_ecma_ast::Expr> {
+    let mut directives: Vec<(String, Box<swc_ecma_ast::Expr>)> =
+        fit.directives.iter().map(|(key, sources)| (key.clone(), codegen::string_array(sources, quote))).collect();
+    if fit.framing.is_some() {
+        // (`null` drops a default directive, in helmet 5 to 8.)
+        directives.push(("frameAncestors".to_string(), codegen::null_expr()));
     }
-    let directives = codegen::object(
-        directives.iter().map(|(key, sources)| (key.clone(), codegen::string_array(sources, quote))).collect(),
-        quote,
-    );
-    let csp = codegen::object(vec![("directives".to_string(), directives)], quote);
-    let options = codegen::object(vec![("contentSecurityPolicy".to_string(), csp)], quote);
-    codegen::call(codegen::ident_expr(name), vec![options])
+    let mut options = Vec::new();
+    if !directives.is_empty() {
+        let csp = codegen::object(vec![("directives".to_string(), codegen::object(directives, quote))], quote);
+        options.push(("contentSecurityPolicy".to_string(), csp));
+    }
+    if fit.cross_origin {
+        let policy = codegen::object(vec![("policy".to_string(), codegen::str_expr("cross-origin", quote))], quote);
+        options.push(("crossOriginResourcePolicy".to_string(), policy));
+    }
+    if fit.framing.is_some() {
+        options.push((fit.x_frame_options.to_string(), codegen::bool_expr(false)));
+    }
+    let args = if options.is_empty() { vec![] } else { vec![codegen::object(options, quote)] };
+    codegen::call(codegen::ident_expr(name), args)
+}
+
+/// Whether `cors()` is registered on `app` in this file open to every origin (no options, or `origin` `'*'` or
+/// `true`): every site may already read its responses, so Cross-Origin-Resource-Policy `same-origin` protects
+/// nothing and only stops other sites from loading them as images, scripts or media. (A `cors` limited to some
+/// origins, or configured in another module, keeps helmet's default.)
+fn uses_cors(cx: &FileContext<'_>, app: &ExpressApp) -> bool {
+    let facts = cx.facts;
+    let open = |args: &[crate::values::Value]| match args.first() {
+        None => true,
+        Some(crate::values::Value::Object(options)) if options.spreads.is_empty() => {
+            match options.get("origin").map(|p| &p.value) {
+                None => true,
+                Some(crate::values::Value::Str(origin, _)) => origin == "*",
+                Some(crate::values::Value::Bool(reflect, _)) => *reflect,
+                _ => false,
+            }
+        }
+        _ => false,
+    };
+    facts.uses.iter().filter(|u| facts.is_app(app, &u.receiver, u.range.start)).any(|u| {
+        facts.calls.iter().any(|site| {
+            u.range.start <= site.call.range.start
+                && site.call.range.end <= u.range.end
+                && !site.is_new
+                && site.call.callee.as_ref().is_some_and(|c| c.is_module("cors") && c.members.is_empty())
+                && open(&site.call.args)
+        })
+    })
+}
+
+/// The findings that say which of helmet's defaults were changed to fit what the project does.
+fn report_fit(cx: &FileContext<'_>, plan: &mut FilePlan, apps: &[&ExpressApp]) {
+    if let Some((path, line)) = &cx.project.frame_options_set {
+        plan.findings.push(cx.finding(
+            "framing",
+            apps[0].creation.start,
+            format!(
+                "the app sets X-Frame-Options itself ({}:{line}), so helmet leaves framing to it: no X-Frame-Options \
+                 and no frame-ancestors from helmet, which would forbid the framing the app allows; to tighten it, \
+                 set frameAncestors to the sites that may embed the app",
+                display_path(path)
+            ),
+        ));
+    }
+    for app in apps.iter().filter(|app| uses_cors(cx, app)) {
+        plan.findings.push(
+            cx.finding(
+                "cross-origin",
+                app.creation.start,
+                "cors lets every origin read the app's responses, so its Cross-Origin-Resource-Policy is cross-origin \
+             rather than helmet's same-origin, which would only stop other sites from loading them as images, \
+             scripts or media; to tighten it, limit cors to your origins and remove crossOriginResourcePolicy"
+                    .to_string(),
+            ),
+        );
+    }
 }
 
 /// `app`, `exports.app`, `this.app` as an expression.
@@ -360,39 +457,84 @@ fn report_partial(cx: &FileContext<'_>, plan: &mut FilePlan, app: &ExpressApp, a
     ));
 }
 
-fn report_views(cx: &FileContext<'_>, plan: &mut FilePlan, app: &ExpressApp, directives: &[(String, Vec<String>)]) {
-    let mut inline = Vec::new();
+/// The package the project lists that rewrites HTML on its way out (a minifier, which may rewrite inline scripts), if
+/// any.
+fn html_rewriter<'a>(cx: &FileContext<'a>) -> Option<&'a str> {
+    let manifest = cx.project.manifest.as_ref()?;
+    data().html_rewriters.iter().map(String::as_str).find(|p| !manifest.dependency_all(p).is_empty())
+}
+
+fn report_views(
+    cx: &FileContext<'_>,
+    plan: &mut FilePlan,
+    app: &ExpressApp,
+    directives: &[(String, Vec<String>)],
+    rewriter: Option<&str>,
+) {
+    let mut hashed = Vec::new();
+    let mut varying = Vec::new();
+    let mut handlers = Vec::new();
     let mut hosts = BTreeSet::new();
     for (path, scan) in &cx.project.views {
         for code in &scan.inline {
-            let what = match code.kind {
-                views::InlineKind::Script => "inline <script>",
-                views::InlineKind::EventHandler => "inline event handler",
-                views::InlineKind::JavascriptUrl => "javascript: URL",
-            };
-            inline.push(format!("{}:{} ({what})", display_path(path), code.line));
+            let at = format!("{}:{}", display_path(path), code.line);
+            match (code.kind, &code.hash) {
+                (views::InlineKind::Script, Some(_)) => match rewriter {
+                    None => hashed.push(at),
+                    Some(package) => varying.push(format!("{at} (inline <script> that {package} may rewrite)")),
+                },
+                (views::InlineKind::Script, None) => varying.push(format!("{at} (inline <script> whose text varies)")),
+                (views::InlineKind::JavascriptUrl, _) => varying.push(format!("{at} (javascript: URL)")),
+                (views::InlineKind::EventHandler, _) => handlers.push(at),
+            }
         }
         for ext in &scan.external {
             hosts.insert((ext.origin.clone(), display_path(path)));
         }
     }
-    if !inline.is_empty() {
+    if !hashed.is_empty() && varying.is_empty() {
+        plan.findings.push(cx.finding(
+            "csp-hashes",
+            app.creation.start,
+            format!(
+                "the Content-Security-Policy allows the inline scripts at {} by their hashes in scriptSrc: after a \
+                 change to one of them, put its new hash there (the browser console names it), or move the scripts \
+                 into files served by the app and drop the hashes",
+                hashed.join(", ")
+            ),
+        ));
+    }
+    if !varying.is_empty() {
         plan.findings.push(cx.finding(
             "csp-inline",
             app.creation.start,
             format!(
-                "helmet's default Content-Security-Policy blocks inline scripts and event handlers, used at {}; \
-                 move them into script files served by the app, or allow them with hashes or a nonce in scriptSrc",
-                inline.join(", ")
+                "helmet's default Content-Security-Policy would block the inline code at {}{}, so scriptSrc allows \
+                 'unsafe-inline'; to tighten it, move that code into script files served by the app (or give each \
+                 inline script a per-response nonce) and remove 'unsafe-inline'",
+                varying.join(", "),
+                if hashed.is_empty() { String::new() } else { format!(" and {}", hashed.join(", ")) }
             ),
         ));
     }
-    if !directives.is_empty() {
-        let allowed: BTreeSet<&str> = directives
-            .iter()
-            .flat_map(|(_, sources)| sources.iter().map(String::as_str))
-            .filter(|s| s.contains("://"))
-            .collect();
+    if !handlers.is_empty() {
+        plan.findings.push(cx.finding(
+            "csp-inline",
+            app.creation.start,
+            format!(
+                "helmet's default Content-Security-Policy would block the inline event handlers at {}, so \
+                 scriptSrcAttr allows 'unsafe-inline'; to tighten it, attach them with addEventListener in a script \
+                 file and remove scriptSrcAttr",
+                handlers.join(", ")
+            ),
+        ));
+    }
+    let allowed: BTreeSet<&str> = directives
+        .iter()
+        .flat_map(|(_, sources)| sources.iter().map(String::as_str))
+        .filter(|s| s.contains("://"))
+        .collect();
+    if !allowed.is_empty() {
         let files: BTreeSet<&str> =
             hosts.iter().filter(|(o, _)| allowed.contains(o.as_str())).map(|(_, f)| f.as_str()).collect();
         plan.findings.push(cx.finding(

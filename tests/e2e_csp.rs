@@ -1,0 +1,155 @@
+//! End to end in a real browser: apps whose pages run inline scripts and inline event handlers (static HTML, HTML
+//! built in code, a script carrying request data) are fixed with `--write --only helmet`, installed with `npm ci`
+//! from the lockfile committed beside them, started with Node and loaded in headless Chromium (Debian's `chromium`,
+//! `--dump-dom`): what ran before the change still runs after it, the response carries the Content-Security-Policy
+//! the tool wrote, and helmet's default policy (what the tool used to apply) would have stopped it. The app that sets
+//! X-Frame-Options itself still allows embedding where it did.
+
+mod common;
+
+use std::io::Read;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{copy_app, express_harden, get, npm_ci, start_node, which};
+
+/// The DOM of `url` after its load event, as headless Chromium renders it (a fresh profile each time).
+fn dump_dom(url: &str) -> String {
+    let profile = tempfile::tempdir().expect("profile dir");
+    let mut child = Command::new(which("chromium"))
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        // (Virtual time runs the tasks the load queued, such as following a javascript: link, before the dump.)
+        .args(["--virtual-time-budget=3000", "--dump-dom", url])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start chromium");
+    // Read while it runs, so that a large page never fills the pipe.
+    let mut stdout = child.stdout.take().expect("stdout");
+    let reader = std::thread::spawn(move || {
+        let mut dom = String::new();
+        let _ = stdout.read_to_string(&mut dom);
+        dom
+    });
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while child.try_wait().expect("wait for chromium").is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("chromium did not finish loading {url} within 60 s");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    reader.join().expect("chromium output")
+}
+
+/// Starts `server` of the app, loads `page` from it in Chromium and returns the Content-Security-Policy it was sent
+/// with and the DOM after its load event.
+fn load(app: &Path, server: &str, page: &str) -> (String, String) {
+    let node = start_node(app, server, &[]);
+    let csp = get(node.port, page, &[]).header("content-security-policy").unwrap_or_default().to_string();
+    (csp, dump_dom(&format!("http://127.0.0.1:{}{page}", node.port)))
+}
+
+/// The text of `<p id="{id}">` in a DOM.
+fn text_of<'a>(dom: &'a str, id: &str) -> Option<&'a str> {
+    let open = format!("<p id=\"{id}\">");
+    let start = dom.find(&open)? + open.len();
+    Some(&dom[start..start + dom[start..].find("</p>")?])
+}
+
+/// Loads `page` served as before the change, as after it and under helmet's default policy (what the tool used to
+/// write). Each `(id, text)` of `ran` is what the page's inline code writes into `<p id>` (which says `no` until
+/// then): before and after the change it is there (the response after it carrying each of `csp_has` and helmet's
+/// `default-src 'self'`), and under the default policy none of it runs.
+fn check_page(app: &Path, page: &str, ran: &[(&str, &str)], csp_has: &[&str]) {
+    let expect = |server: &str, runs: bool| {
+        let (csp, dom) = load(app, server, page);
+        for (id, text) in ran {
+            let want = if runs { *text } else { "no" };
+            assert_eq!(text_of(&dom, id), Some(want), "#{id} of {page} served by {server} (CSP: {csp}): {dom}");
+        }
+        csp
+    };
+    expect("server.before.js", true);
+    let csp = expect("server.js", true);
+    for part in csp_has.iter().chain(&["default-src 'self'"]) {
+        assert!(csp.contains(part), "{page}: {csp}");
+    }
+    expect("server.default.js", false);
+}
+
+/// Runs the tool on the app, installs it, and returns the fixed server.js.
+fn fix_and_install(app: &Path) -> String {
+    std::fs::copy(app.join("server.js"), app.join("server.before.js")).expect("keep the original");
+    let out = express_harden(app, &["--write", "--only", "helmet", "--color", "never"]);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    npm_ci(app);
+    std::fs::read_to_string(app.join("server.js")).expect("read")
+}
+
+/// A copy of the fixed server with helmet's default policy instead of the written one.
+fn with_default_policy(app: &Path, fixed: &str) {
+    let start = fixed.find("app.use(helmet({").expect("helmet with options");
+    let end = start + fixed[start..].find("}));\n").expect("end of the helmet call") + "}));\n".len();
+    let default = format!("{}app.use(helmet());\n{}", &fixed[..start], &fixed[end..]);
+    std::fs::write(app.join("server.default.js"), default).expect("write");
+}
+
+#[test]
+fn inline_scripts_and_handlers_still_run_under_the_written_policy() {
+    let (_tmp, app) = copy_app("csp-app");
+    let fixed = fix_and_install(&app);
+    // Fixed inline scripts (two in static HTML, one in a string the code sends) are allowed by their hashes, the
+    // handlers by script-src-attr; no 'unsafe-inline' for scripts.
+    assert_eq!(fixed.matches("'sha256-").count(), 3, "{fixed}");
+    assert!(fixed.contains("scriptSrcAttr: [\"'unsafe-inline'\"]"), "{fixed}");
+    assert!(!fixed.contains("scriptSrc: [\"'self'\", \"'unsafe-inline'\""), "{fixed}");
+    with_default_policy(&app, &fixed);
+
+    for page in ["/", "/built"] {
+        let ran = [("script", "yes"), ("handler", "yes")];
+        check_page(&app, page, &ran, &["script-src 'self' 'sha256-", "script-src-attr 'unsafe-inline'"]);
+    }
+
+    // The app sets X-Frame-Options itself unless embedding is allowed: helmet leaves framing to it, where its default
+    // (X-Frame-Options SAMEORIGIN, frame-ancestors 'self' on every response) would forbid the embedding allowed.
+    assert!(fixed.contains("frameAncestors: null"), "{fixed}");
+    assert!(fixed.contains("xFrameOptions: false"), "{fixed}");
+    let headers = |server: &str, env: &[(&str, &str)]| {
+        let node = start_node(&app, server, env);
+        let response = get(node.port, "/", &[]);
+        let csp = response.header("content-security-policy").unwrap_or_default().to_string();
+        (response.header("x-frame-options").map(str::to_string), csp.contains("frame-ancestors"))
+    };
+    let allowed = [("ALLOW_EMBEDDING", "true")];
+    assert_eq!(headers("server.before.js", &allowed), (None, false));
+    assert_eq!(headers("server.js", &allowed), (None, false));
+    assert_eq!(headers("server.js", &[]), (Some("SAMEORIGIN".to_string()), false));
+    assert_eq!(headers("server.default.js", &allowed), (Some("SAMEORIGIN".to_string()), true));
+}
+
+#[test]
+fn a_script_carrying_request_data_and_a_javascript_url_still_run_under_the_written_policy() {
+    let (_tmp, app) = copy_app("csp-templated-app");
+    let fixed = fix_and_install(&app);
+    // Its text changes with each request, and a javascript: URL is checked against script-src: no hash can allow
+    // them, and a hash would switch 'unsafe-inline' off.
+    assert!(fixed.contains("scriptSrc: [\"'self'\", \"'unsafe-inline'\"]"), "{fixed}");
+    assert!(!fixed.contains("'sha256-"), "{fixed}");
+    with_default_policy(&app, &fixed);
+
+    let ran = [("script", "hello Ada"), ("handler", "bye Ada"), ("link", "followed")];
+    check_page(&app, "/?name=Ada", &ran, &["script-src 'self' 'unsafe-inline';"]);
+}
