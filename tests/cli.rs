@@ -791,7 +791,7 @@ fn check_passes_on_changes_kept_by_an_ignore_comment() {
         "{}",
         out.stderr
     );
-    let write = run(project.path(), &["--write", "--allow-dirty"]);
+    let write = run(project.path(), &["--write", "--allow-no-vcs", "--allow-dirty"]);
     assert_eq!(write.code, 0, "{write:?}");
     assert_eq!(project.tree(), before);
 
