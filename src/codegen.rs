@@ -28,7 +28,43 @@ pub fn print_items(items: Vec<ModuleItem>) -> String {
             return String::new();
         }
     }
-    String::from_utf8_lossy(&buf).trim_end().to_string()
+    space_arrows(String::from_utf8_lossy(&buf).trim_end())
+}
+
+/// swc's printer writes arrow functions as `(err)=>body`; code is written `(err) => body`. Outside string and
+/// template literals, each `=>` gets a space on both sides.
+fn space_arrows(printed: &str) -> String {
+    let mut out = String::with_capacity(printed.len() + 8);
+    let mut quote: Option<char> = None;
+    let mut chars = printed.chars().peekable();
+    while let Some(c) = chars.next() {
+        match quote {
+            Some(q) => {
+                out.push(c);
+                if c == '\\' {
+                    out.extend(chars.next());
+                } else if c == q {
+                    quote = None;
+                }
+            }
+            None if c == '\'' || c == '"' || c == '`' => {
+                quote = Some(c);
+                out.push(c);
+            }
+            None if c == '=' && chars.peek() == Some(&'>') => {
+                chars.next();
+                if !out.ends_with(' ') {
+                    out.push(' ');
+                }
+                out.push_str("=>");
+                if chars.peek().is_some_and(|n| *n != ' ' && *n != '\n') {
+                    out.push(' ');
+                }
+            }
+            None => out.push(c),
+        }
+    }
+    out
 }
 
 /// Prints one statement in the file's style. Lines after the first get `base_indent` in front, so the result can be
@@ -469,6 +505,12 @@ pub fn is_identifier(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn arrows_are_spaced_outside_literals() {
+        assert_eq!(space_arrows("f((err)=>g(err), '=>', `a=>${b}`)"), "f((err) => g(err), '=>', `a=>${b}`)");
+        assert_eq!(space_arrows("x.on('e', ()=>{\n    y();\n})"), "x.on('e', () => {\n    y();\n})");
+    }
 
     fn style(quote: char, semicolons: bool, indent: &str, eol: &'static str) -> Style {
         Style { quote, semicolons, indent_unit: indent.to_string(), eol, trailing_commas: false }

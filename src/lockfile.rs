@@ -333,9 +333,29 @@ fn withheld_note(withheld: &[String]) -> String {
     }
 }
 
+/// The versions the project's npm lockfile (package-lock.json or npm-shrinkwrap.json, found as [`find`] does) locks
+/// for `packages` at the top level: what `npm ci` installs, and what the project's code runs against. Empty without
+/// one.
+pub fn npm_locked_versions<'a>(
+    manifest_dir: &Path,
+    root: Option<&Path>,
+    packages: impl Iterator<Item = &'a str>,
+) -> std::collections::BTreeMap<String, String> {
+    let Some(lockfile) = find(manifest_dir, root).filter(|l| l.manager == Manager::Npm) else {
+        return Default::default();
+    };
+    let Some(text) = read_lockfile(&lockfile.path) else { return Default::default() };
+    let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else { return Default::default() };
+    packages.filter_map(|p| Some((p.to_string(), locked_in(&json, p)?))).collect()
+}
+
 /// The version npm locked for a top-level package.
 fn npm_locked_version(lock: &str, package: &str) -> Option<String> {
-    let json: serde_json::Value = serde_json::from_str(lock).ok()?;
+    locked_in(&serde_json::from_str(lock).ok()?, package)
+}
+
+/// The version a parsed npm lockfile locks for a top-level package.
+fn locked_in(json: &serde_json::Value, package: &str) -> Option<String> {
     let key = format!("node_modules/{package}");
     // lockfileVersion 2 and 3 list `packages` by path; version 1 has only `dependencies` by name.
     let entry = json.get("packages").and_then(|p| p.get(&key)).or_else(|| json.get("dependencies")?.get(package))?;

@@ -108,6 +108,7 @@ pub struct ManifestInfo {
     /// that is not a string, which npm cannot install and we never report as a spec.
     sections: [Vec<(String, Option<String>)>; 4],
     engines_node: Option<String>,
+    volta_node: Option<String>,
     module_type: Option<String>,
     name: Option<String>,
     entry: Option<String>,
@@ -135,6 +136,9 @@ impl ManifestInfo {
         }
         if let Some(Value::Object(engines)) = last_prop(&root, "engines").map(|p| &p.value) {
             info.engines_node = last_prop(engines, "node").and_then(|p| string_value(&p.value));
+        }
+        if let Some(Value::Object(volta)) = last_prop(&root, "volta").map(|p| &p.value) {
+            info.volta_node = last_prop(volta, "node").and_then(|p| string_value(&p.value));
         }
         info.module_type = last_prop(&root, "type").and_then(|p| string_value(&p.value));
         info.name = last_prop(&root, "name").and_then(|p| string_value(&p.value));
@@ -172,9 +176,19 @@ impl ManifestInfo {
             .collect()
     }
 
+    /// The names of every package the manifest lists, in any section.
+    pub fn dependency_names(&self) -> impl Iterator<Item = &str> {
+        self.sections.iter().flatten().map(|(name, _)| name.as_str())
+    }
+
     /// `engines.node`, if present and a string.
     pub fn engines_node(&self) -> Option<String> {
         self.engines_node.clone()
+    }
+
+    /// `volta.node` (the Node version Volta pins for the project), if present and a string.
+    pub fn volta_node(&self) -> Option<String> {
+        self.volta_node.clone()
     }
 
     /// The package's `name`, if present and a string.

@@ -33,6 +33,22 @@ pub enum Spec {
     Other(&'static str),
 }
 
+/// A spec as an npm range, when it is one (`latest`, `*`, git URLs and aliases say nothing about the version).
+pub fn npm_range(spec: &str) -> Option<Range> {
+    match classify(spec) {
+        Spec::Simple { .. } | Spec::Range(_) => Range::parse(spec.trim()).ok(),
+        _ => None,
+    }
+}
+
+/// Whether some version is in both specs (a spec that is no range is taken to fit: nothing is known against it).
+pub fn overlaps(a: &str, b: &str) -> bool {
+    match (npm_range(a), npm_range(b)) {
+        (Some(a), Some(b)) => a.allows_any(&b),
+        _ => true,
+    }
+}
+
 /// Classifies a spec.
 pub fn classify(spec: &str) -> Spec {
     let s = spec.trim();

@@ -278,6 +278,9 @@ fn run_on_this_thread(
     }
     for (input, path) in inputs.iter().zip(&found.sources) {
         let Some(input) = input else { continue };
+        if let Some(project) = manifests.nearest(path).and_then(|m| projects.get_mut(&m)) {
+            project.package_calls.extend(package_calls(input.facts));
+        }
         let Some(read) = input.facts.property_reads.iter().find(|r| r.property == "query-nested") else { continue };
         if let Some(project) = manifests.nearest(path).and_then(|m| projects.get_mut(&m)) {
             if project.nested_query.is_none() {
@@ -491,10 +494,14 @@ fn run_on_this_thread(
         let changes = bumps.remove(&manifest).unwrap_or_default();
         let added = additions.remove(&manifest).unwrap_or_default();
         let errors_before = result.errors.len();
-        apply_manifest(&manifest, &changes, &added, root, &mut result);
+        // A manifest that could not be read or parsed was reported when its project was built: once is enough.
+        let unusable = projects.get(&manifest).is_some_and(|p| p.manifest.is_none());
+        if !unusable {
+            apply_manifest(&manifest, &changes, &added, root, &mut result);
+        }
         // Code whose packages could not be recorded (the manifest cannot be read or edited) is not written either:
         // half a change (code without its package.json entry) leaves an app that does not start.
-        if result.errors.len() > errors_before {
+        if unusable || result.errors.len() > errors_before {
             let needing: BTreeSet<&PathBuf> = added.iter().map(|(_, source)| source).collect();
             let withdrawn: Vec<PathBuf> = result
                 .changes
@@ -584,6 +591,24 @@ fn imported_specs(facts: &FileFacts) -> impl Iterator<Item = &str> {
         .chain(calls)
         .chain(uses)
         .filter(|spec| !spec.starts_with("node:"))
+}
+
+/// The package functions a file calls (`mongoose.connect(...)`, `connect(...)` imported from mongoose), anywhere in
+/// it: package and function name.
+fn package_calls(facts: &FileFacts) -> impl Iterator<Item = (String, String)> + '_ {
+    facts.calls.iter().filter_map(|site| {
+        let callee = site.call.callee.as_ref()?;
+        let binding = callee.binding.as_ref()?;
+        if binding.module.starts_with('.') || binding.module.starts_with('/') {
+            return None;
+        }
+        let function = match (&binding.kind, callee.members.as_slice()) {
+            (crate::bindings::ImportKind::Module, [member]) => member.clone(),
+            (crate::bindings::ImportKind::Named(name), []) => name.clone(),
+            _ => return None,
+        };
+        Some((binding.module.clone(), function))
+    })
 }
 
 /// Whether a project keeps `instance` among its exported instances, after `kept` (found before it, in path order). A
@@ -983,6 +1008,9 @@ fn build_projects(
             }
         };
         let (node, unread) = NodeTarget::detect(&dir, manifest.as_ref(), root);
+        let locked = manifest
+            .as_ref()
+            .map_or_else(Default::default, |m| crate::lockfile::npm_locked_versions(&dir, root, m.dependency_names()));
         errors.extend(unread.iter().map(|(path, err)| FileError::unread(path.clone(), err)));
         projects.insert(
             manifest_path.clone(),
@@ -990,11 +1018,13 @@ fn build_projects(
                 dir,
                 manifest_path: Some(manifest_path.clone()),
                 manifest,
+                locked,
                 node,
                 views: Vec::new(),
                 frame_options_set: None,
                 instances: Vec::new(),
                 nested_query: None,
+                package_calls: Default::default(),
                 ts_before_es2018: false,
                 client_cookies: Default::default(),
             },
@@ -1055,26 +1085,19 @@ fn apply_manifest(
         let from = ManifestInfo::parse(&m.text).ok().and_then(|info| {
             info.dependency_all(&change.package).into_iter().find(|(s, _)| *s == change.section).map(|(_, spec)| spec)
         });
-        match manifest::set_dependency(&m.text, change.section, &change.package, &change.to) {
-            Ok(updated) if updated != m.text => m.step(
-                updated,
-                DependencyChange {
-                    manifest: manifest.to_path_buf(),
-                    section: change.section,
-                    package: change.package.clone(),
-                    from,
-                    to: change.to.clone(),
-                    transform: change.transform,
-                },
-                &mut result.dependencies,
-            ),
-            Ok(_) => {}
-            Err(err) => result.errors.push(FileError::new(
-                manifest,
-                ErrorKind::BadManifest,
-                format!("cannot be edited ({err}); set {} to {} yourself", change.package, change.to),
-            )),
-        }
+        let fix = format!("set {} to {}", change.package, change.to);
+        m.set(
+            DependencyChange {
+                manifest: manifest.to_path_buf(),
+                section: change.section,
+                package: change.package.clone(),
+                from,
+                to: change.to.clone(),
+                transform: change.transform,
+            },
+            &fix,
+            result,
+        );
     }
     let mut seen = BTreeSet::new();
     for (request, _) in requests {
@@ -1092,7 +1115,11 @@ fn apply_manifest(
                 return;
             }
         };
-        if info.dependency(&request.package).is_some() {
+        if let Some((listed_section, listed)) = info.dependency(&request.package) {
+            if request.raises_listed && !crate::npm_spec::overlaps(&listed, &request.spec) {
+                let fix = format!("set {} to {}", request.package, request.spec);
+                m.set(requested(request, manifest, listed_section, Some(listed)), &fix, result);
+            }
             continue;
         }
         let mut section = request.section_in(&info);
@@ -1106,25 +1133,8 @@ fn apply_manifest(
         if only_examples && section == DepSection::Dependencies {
             section = DepSection::DevDependencies;
         }
-        match manifest::set_dependency(&m.text, section, &request.package, &request.spec) {
-            Ok(updated) => m.step(
-                updated,
-                DependencyChange {
-                    manifest: manifest.to_path_buf(),
-                    section,
-                    package: request.package.clone(),
-                    from: None,
-                    to: request.spec.clone(),
-                    transform: request.transform,
-                },
-                &mut result.dependencies,
-            ),
-            Err(err) => result.errors.push(FileError::new(
-                manifest,
-                ErrorKind::BadManifest,
-                format!("cannot be edited ({err}); add {} {} yourself", request.package, request.spec),
-            )),
-        }
+        let fix = format!("add {} {}", request.package, request.spec);
+        m.set(requested(request, manifest, section, None), &fix, result);
     }
     if m.text != m.original {
         result.changes.push(FileChange {
@@ -1136,6 +1146,23 @@ fn apply_manifest(
             edits: m.edits,
             diff: None,
         });
+    }
+}
+
+/// The change that sets a requested package to its spec in `section` of `manifest` (`from`: what was there).
+fn requested(
+    request: &DependencyRequest,
+    manifest: &Path,
+    section: DepSection,
+    from: Option<String>,
+) -> DependencyChange {
+    DependencyChange {
+        manifest: manifest.to_path_buf(),
+        section,
+        package: request.package.clone(),
+        from,
+        to: request.spec.clone(),
+        transform: request.transform,
     }
 }
 
@@ -1154,6 +1181,20 @@ struct ManifestEdit {
 }
 
 impl ManifestEdit {
+    /// Makes one dependency change (nothing when the text already says it); a manifest that cannot be edited is an
+    /// error saying what to do by hand (`fix`: "add helmet ^8.3.0").
+    fn set(&mut self, change: DependencyChange, fix: &str, result: &mut RunResult) {
+        match manifest::set_dependency(&self.text, change.section, &change.package, &change.to) {
+            Ok(updated) if updated != self.text => self.step(updated, change, &mut result.dependencies),
+            Ok(_) => {}
+            Err(err) => result.errors.push(FileError::new(
+                &change.manifest,
+                ErrorKind::BadManifest,
+                format!("cannot be edited ({err}); {fix} yourself"),
+            )),
+        }
+    }
+
     /// Takes the text after one dependency change, and records the change.
     fn step(&mut self, updated: String, change: DependencyChange, dependencies: &mut Vec<DependencyChange>) {
         record_step(&self.original, &self.text, &updated, change.transform, &mut self.edits);

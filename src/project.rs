@@ -9,7 +9,7 @@ use crate::fsread::ReadError;
 use crate::manifest::ManifestInfo;
 use crate::views::ViewScan;
 
-/// Node versions assumed when a project declares none (`engines.node`, `.nvmrc`, `.node-version`): a current Node 20
+/// Node versions assumed when a project declares none (`engines.node`, `volta.node`, `.nvmrc`, `.node-version`): a current Node 20
 /// (packages such as connect-mongo 6 need 20.8 or later).
 pub const DEFAULT_NODE: &str = "^20.19.0";
 
@@ -22,6 +22,9 @@ pub struct Project {
     pub manifest_path: Option<PathBuf>,
     /// Its parsed content, if it parsed.
     pub manifest: Option<ManifestInfo>,
+    /// The versions the project's npm lockfile locks for the packages the manifest lists (what is installed, where
+    /// the manifest gives only a range).
+    pub locked: std::collections::BTreeMap<String, String>,
     /// The Node versions the project runs on, as an npm range, and where that came from.
     pub node: NodeTarget,
     /// Views and static HTML files with what they load, and the source files whose code builds HTML with inline code.
@@ -35,6 +38,11 @@ pub struct Project {
     /// The first place a module of the project reads a nested query value (`req.query.filter.name`), which only a
     /// `qs`-style query parser builds: the file and its 1-based line.
     pub nested_query: Option<(PathBuf, usize)>,
+    /// The functions of packages that some module of the project calls, anywhere in it (`("mongoose", "connect")`
+    /// for `mongoose.connect(url)` inside a `connectDb()` function): a session store can reach a connection a
+    /// package keeps for the whole process (mongoose's default connection) without an import of the module that
+    /// opens it.
+    pub package_calls: std::collections::BTreeSet<(String, String)>,
     /// The project's tsconfig.json compiles to a target older than ES2018 (regular expressions without named
     /// groups: TypeScript refuses `(?<id>...)`).
     pub ts_before_es2018: bool,
@@ -57,7 +65,7 @@ impl Project {
 pub struct NodeTarget {
     /// An npm range (`>=18`, `20.x`).
     pub range: String,
-    /// `engines.node`, `.nvmrc`, `.node-version` or `default`.
+    /// `engines.node`, `volta.node`, `.nvmrc`, `.node-version` or `default`.
     pub source: &'static str,
 }
 
@@ -79,6 +87,12 @@ impl NodeTarget {
         if let Some(range) = manifest.and_then(ManifestInfo::engines_node) {
             if NpmRange::parse(&range).is_ok() {
                 return (NodeTarget { range, source: "engines.node" }, unread);
+            }
+        }
+        // Volta pins one version (`"volta": { "node": "18.17.0" }`).
+        if let Some(range) = manifest.and_then(ManifestInfo::volta_node) {
+            if NpmRange::parse(&range).is_ok() {
+                return (NodeTarget { range, source: "volta.node" }, unread);
             }
         }
         for (file, source) in [(".nvmrc", ".nvmrc"), (".node-version", ".node-version")] {

@@ -114,6 +114,9 @@ pub struct DependencyRequest {
     /// for `dependencies` goes to `devDependencies` when the manifest lists the one it serves only there (an app
     /// whose Express is a development tool, such as a test server, gets its helmet where its Express is).
     pub serves: Option<String>,
+    /// The planned code needs the versions `spec` names: a listed range with no version in common with it (helmet
+    /// `^2.3.0` under code written for helmet 8) is raised to `spec`, where it is listed.
+    pub raises_listed: bool,
     /// Transform asking for it (set by the engine).
     pub transform: &'static str,
 }
@@ -121,12 +124,24 @@ pub struct DependencyRequest {
 impl DependencyRequest {
     /// A package the planned code needs (the engine attributes it to the planning transform).
     pub fn new(package: impl Into<String>, spec: impl Into<String>, section: DepSection) -> DependencyRequest {
-        DependencyRequest { package: package.into(), spec: spec.into(), section, serves: None, transform: "" }
+        DependencyRequest {
+            package: package.into(),
+            spec: spec.into(),
+            section,
+            serves: None,
+            raises_listed: false,
+            transform: "",
+        }
     }
 
     /// The same request, for a package that serves `package` (it follows that one's section).
     pub fn serving(self, package: impl Into<String>) -> DependencyRequest {
         DependencyRequest { serves: Some(package.into()), ..self }
+    }
+
+    /// The same request, for code that runs only on the versions `spec` names (see `raises_listed`).
+    pub fn raising_listed(self) -> DependencyRequest {
+        DependencyRequest { raises_listed: true, ..self }
     }
 
     /// The section the package goes to in a manifest that does not list it yet: `devDependencies` when the

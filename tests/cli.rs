@@ -405,9 +405,18 @@ const app = express();
 app.use(helmet());
 
 const redisClient = createClient({{
-  url: process.env.REDIS_URL || 'redis://localhost:6379'
+  url: process.env.REDIS_URL || 'redis://localhost:6379',
+  commandOptions: {{ timeout: 2000 }}
 }});
+redisClient.on('error', (err) => console.error('Redis session store (REDIS_URL):', err.message));
+redisClient.unref();
 redisClient.connect().catch(console.error);
+if (process.env.NODE_ENV === 'production') {{
+  new Promise((resolve, reject) => redisClient.once('ready', resolve).once('error', reject)).catch((err) => {{
+    console.error(`The Redis session store at REDIS_URL is unreachable (${{err.message}}): not starting.`);
+    process.exit(1);
+  }});
+}}
 
 {options}
 app.get('/', (req, res) => res.send(req.session.id));
@@ -418,10 +427,7 @@ module.exports = app;
     );
     for file in ["server.mjs", "src/index.ts"] {
         let written = project.read(file);
-        assert!(
-            written.ends_with(&format!("redisClient.connect().catch(console.error);\n\n{options}")),
-            "{file}:\n{written}"
-        );
+        assert!(written.ends_with(&format!("    process.exit(1);\n  }});\n}}\n\n{options}")), "{file}:\n{written}");
     }
     for file in ["app.js", "server.mjs", "src/index.ts"] {
         let line = write.stdout.lines().find(|l| l.starts_with(&format!("wrote {file} ("))).unwrap_or_default();
@@ -3158,6 +3164,30 @@ fn test_sh_installs_through_sudo_when_not_root() {
         log.starts_with("apt-get update -qq (as root, DEBIAN_FRONTEND=)\napt-get install -y -qq nodejs git "),
         "{log}"
     );
+}
+
+/// A package.json that does not parse stops every source file needing a package from it (the code would get
+/// `require('helmet')` with no dependency declared); files needing none are still written; the parse error is printed
+/// once.
+#[test]
+fn a_broken_manifest_stops_the_files_that_need_packages_and_is_reported_once() {
+    const BROKEN: &str = "{ \"name\": \"shop\", \"dependencies\": { \"express\": \"^4.22.3\", } }\n";
+    const COOKIE_JS: &str = "const express = require('express');\n\nconst router = express.Router();\n\n\
+                             router.get('/', (req, res) => res.cookie('theme', 'dark').send('ok'));\n\n\
+                             module.exports = router;\n";
+    let project = Project::empty().with("package.json", BROKEN).with("app.js", APP_JS).with("routes.js", COOKIE_JS);
+    let out = run(project.path(), &["--write", "--allow-no-vcs", "--allow-dirty"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert_eq!(
+        out.stderr.matches("package.json is not usable: not valid JSON").count(),
+        1,
+        "the manifest's error, once: {}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("error: app.js needs packages in package.json"), "{}", out.stderr);
+    assert_eq!(project.read("app.js"), APP_JS, "no require('helmet') without its dependency");
+    assert_eq!(project.read("package.json"), BROKEN);
+    assert!(project.read("routes.js").contains("sameSite: 'lax'"), "a change needing no package is written");
 }
 
 /// A source file over the size limit (1 MiB unless set) is not read: a warning names it and says how to include it

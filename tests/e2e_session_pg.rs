@@ -55,7 +55,10 @@ fn sessions_survive_a_restart_in_postgresql_after_the_fix() {
     assert!(stderr.contains("with connect-pg-simple through the existing client `pool`"), "{stderr}");
     let fixed = std::fs::read_to_string(app.join("server.js")).expect("read");
     assert!(fixed.contains("const PgStore = require('connect-pg-simple')(session);"), "{fixed}");
-    assert!(fixed.contains("conString: process.env.DATABASE_URL || 'postgres://localhost:5432/app',"), "{fixed}");
+    assert!(
+        fixed.contains("conString: process.env.DATABASE_URL || 'postgres://localhost:5432/session_pg_app',"),
+        "{fixed}"
+    );
     assert!(fixed.contains("createTableIfMissing: true"), "{fixed}");
     let fixed_pool = std::fs::read_to_string(app.join("pool-server.js")).expect("read");
     assert!(fixed_pool.contains("store: new PgStore({ pool, createTableIfMissing: true }),"), "{fixed_pool}");

@@ -35,6 +35,7 @@ use crate::transform::{
 };
 use crate::transforms::data;
 use crate::transforms::shared::express_target::{ExpressTarget, EXPRESS};
+use crate::transforms::shared::registry;
 
 const ID: &str = "express-version";
 
@@ -86,18 +87,6 @@ fn table(latest: Option<&Latest>) -> Vec<Major> {
 
 fn major(table: &[Major], n: u64) -> Option<&Major> {
     table.iter().find(|m| m.major == n)
-}
-
-/// The newest version of each major in a list of published versions (pre-releases left out).
-pub fn newest_per_major(versions: &[String]) -> std::collections::BTreeMap<u64, String> {
-    let mut newest: std::collections::BTreeMap<u64, Version> = std::collections::BTreeMap::new();
-    for v in versions.iter().filter_map(|v| Version::parse(v).ok()).filter(|v| v.pre_release.is_empty()) {
-        let slot = newest.entry(v.major).or_insert_with(|| v.clone());
-        if v > *slot {
-            *slot = v;
-        }
-    }
-    newest.into_iter().map(|(k, v)| (k, v.to_string())).collect()
 }
 
 transform_struct!(
@@ -373,26 +362,8 @@ fn change(section: DepSection, package: &str, to: String) -> ManifestRequest {
 
 /// The newest Express and `@types/express` of each major, from the npm registry's metadata (`npm view`).
 fn latest_versions() -> Result<Latest, String> {
-    let versions = |package: &str| -> Result<Vec<String>, String> {
-        let out = crate::child::command("npm")
-            .and_then(|mut npm| npm.args(["view", package, "versions", "--json"]).output().map_err(|e| e.to_string()))
-            .map_err(|e| {
-                format!(
-                    "--latest needs npm to read the registry ({e}); run without --latest to use the bundled versions"
-                )
-            })?;
-        if !out.status.success() {
-            return Err(format!(
-                "--latest could not read {package}'s versions from the npm registry: {}; run without --latest to use \
-                 the bundled versions",
-                String::from_utf8_lossy(&out.stderr).lines().next().unwrap_or("npm failed")
-            ));
-        }
-        serde_json::from_slice::<Vec<String>>(&out.stdout)
-            .map_err(|e| format!("--latest: unexpected answer from npm: {e}"))
-    };
-    let express = newest_per_major(&versions("express")?);
-    let types = newest_per_major(&versions("@types/express")?);
+    let express = registry::newest_of_each_major("express")?;
+    let types = registry::newest_of_each_major("@types/express")?;
     Ok(express.into_iter().map(|(major, newest)| (major, (newest, types.get(&major).cloned()))).collect())
 }
 
@@ -444,17 +415,5 @@ mod tests {
         let t = &data().majors;
         assert_eq!(decide("^4.16.0", Some(5), 4, t), Decision::Set("^4.22.3".to_string()));
         assert_eq!(decide("*", None, 4, t), Decision::Pin("^4.22.3".to_string()));
-    }
-
-    #[test]
-    fn newest_per_major_ignores_pre_releases() {
-        let versions: Vec<String> = ["4.21.2", "4.22.3", "4.9.9", "5.0.0-beta.3", "5.3.0", "5.10.0-rc.1", "3.21.2"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        let newest = newest_per_major(&versions);
-        assert_eq!(newest.get(&4).map(String::as_str), Some("4.22.3"));
-        assert_eq!(newest.get(&5).map(String::as_str), Some("5.3.0"));
-        assert_eq!(newest.get(&3).map(String::as_str), Some("3.21.2"));
     }
 }

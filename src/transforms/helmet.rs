@@ -45,10 +45,25 @@ struct HelmetData {
     described: data::Described,
     package: String,
     local_name: String,
-    versions: Vec<PackageVersion>,
+    /// Newest first.
+    versions: Vec<HelmetVersion>,
     middlewares: Vec<SubMiddleware>,
     /// Packages that rewrite HTML on its way out (minifiers): with one listed, inline scripts are not hashed.
     html_rewriters: Vec<String>,
+}
+
+/// A helmet major, and whether it reads the Content-Security-Policy directives written here on top of its defaults
+/// (helmet 4 replaces its defaults with them, and then needs a `default-src` of its own).
+#[derive(Debug, Deserialize)]
+struct HelmetVersion {
+    #[serde(flatten)]
+    package: PackageVersion,
+    #[serde(default = "yes")]
+    directives: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// One of helmet's sub-middlewares (`helmet.hsts()` is `strictTransportSecurity` under an old name).
@@ -174,6 +189,25 @@ impl Transform for Helmet {
         }
 
         let d = data();
+        let rewriter = html_rewriter(cx);
+        let directives = views::csp_directives(cx.project.views.iter().map(|(_, scan)| scan), rewriter.is_none());
+        // Every package added runs on the project's Node: with no helmet that does, none is written.
+        let runs =
+            |v: &&HelmetVersion| cx.project.node.supports(&v.package.node) && (directives.is_empty() || v.directives);
+        let Some(version) = d.versions.iter().find(runs) else {
+            plan.findings.push(cx.finding(
+                "node",
+                missing[0].creation.start,
+                format!(
+                    "no helmet version is known to run on Node {} ({}){}: helmet was not added; raise the project's \
+                     Node, then run again",
+                    cx.project.node.range,
+                    cx.project.node.source,
+                    if directives.is_empty() { "" } else { " with the Content-Security-Policy directives it needs" }
+                ),
+            ));
+            return;
+        };
         let style = &facts.style;
         let existing = facts
             .bindings_of(&d.package)
@@ -184,16 +218,13 @@ impl Transform for Helmet {
             plan.edits.push(import_edit(cx, &name));
         }
 
-        let rewriter = html_rewriter(cx);
-        let directives = views::csp_directives(cx.project.views.iter().map(|(_, scan)| scan), rewriter.is_none());
-        let version = data::pick_version(&d.versions, &cx.project.node);
         for app in &missing {
             let fit = Fit {
                 directives: &directives,
                 framing: cx.project.frame_options_set.as_ref(),
                 cross_origin: uses_cors(cx, app),
                 // `xFrameOptions` from helmet 6 on; `frameguard`, its old name, is what helmet 5 reads.
-                x_frame_options: if version.is_none_or(|v| crate::npm_spec::start_major(&v.spec) >= Some(6)) {
+                x_frame_options: if crate::npm_spec::start_major(&version.package.spec) >= Some(6) {
                     "xFrameOptions"
                 } else {
                     "frameguard"
@@ -223,24 +254,14 @@ impl Transform for Helmet {
         report_views(cx, plan, missing[0], &directives, rewriter);
         report_fit(cx, plan, &missing);
 
-        let spec = match version {
-            Some(v) => v.spec.clone(),
-            None => {
-                let oldest = d.versions.last().map_or_else(|| "*".to_string(), |v| v.spec.clone());
-                plan.findings.push(cx.finding(
-                    "node",
-                    missing[0].creation.start,
-                    format!(
-                        "no helmet version is known to run on Node {} ({}); added {oldest}, which needs a newer Node",
-                        cx.project.node.range, cx.project.node.source
-                    ),
-                ));
-                oldest
-            }
-        };
+        let spec = version.package.spec.clone();
         // helmet serves Express: it goes to the section Express is listed in.
-        plan.dependencies
-            .push(DependencyRequest::new(d.package.clone(), spec, DepSection::Dependencies).serving("express"));
+        // (A listed helmet too old for the code written here, `helmet ^2.3.0`, is raised to it.)
+        plan.dependencies.push(
+            DependencyRequest::new(d.package.clone(), spec, DepSection::Dependencies)
+                .serving("express")
+                .raising_listed(),
+        );
     }
 }
 
@@ -564,9 +585,14 @@ mod tests {
     #[test]
     fn version_follows_node() {
         let d = data();
-        let node = crate::project::NodeTarget { range: ">=16".into(), source: "engines.node" };
-        assert_eq!(data::pick_version(&d.versions, &node).map(|v| v.spec.as_str()), Some("^7.2.0"));
-        let node = crate::project::NodeTarget::default();
-        assert_eq!(data::pick_version(&d.versions, &node).map(|v| v.spec.as_str()), Some("^8.3.0"));
+        let pick = |range: &str| {
+            let node = crate::project::NodeTarget { range: range.into(), source: "engines.node" };
+            d.versions.iter().find(|v| node.supports(&v.package.node)).map(|v| v.package.spec.as_str())
+        };
+        assert_eq!(pick(">=16"), Some("^7.2.0"));
+        assert_eq!(pick(crate::project::DEFAULT_NODE), Some("^8.3.0"));
+        assert_eq!(pick(">=10"), Some("^4.6.0"));
+        assert_eq!(pick(">=8"), None);
+        assert!(!d.versions.iter().find(|v| v.package.spec == "^4.6.0").is_some_and(|v| v.directives));
     }
 }

@@ -20,9 +20,18 @@
 //! const app = express();
 //!
 //! const redisClient = createClient({
-//!   url: process.env.REDIS_URL || 'redis://localhost:6379'
+//!   url: process.env.REDIS_URL || 'redis://localhost:6379',
+//!   commandOptions: { timeout: 2000 }
 //! });
+//! redisClient.on('error', (err) => console.error('Redis session store (REDIS_URL):', err.message));
+//! redisClient.unref();
 //! redisClient.connect().catch(console.error);
+//! if (process.env.NODE_ENV === 'production') {
+//!   new Promise((resolve, reject) => redisClient.once('ready', resolve).once('error', reject)).catch((err) => {
+//!     console.error(`The Redis session store at REDIS_URL is unreachable (${err.message}): not starting.`);
+//!     process.exit(1);
+//!   });
+//! }
 //!
 //! app.use(session({
 //!   store: new RedisStore({ client: redisClient }),
@@ -41,10 +50,10 @@
 //! Data: `transforms/session-store/data.json`. Description: `transforms/session-store/README.md`. Fixtures:
 //! `tests/fixtures/session-store/`.
 
+use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use nodejs_semver::{Range as NpmRange, Version};
 use serde::Deserialize;
 
 use crate::analysis::{CallSite, Declaration, FileFacts, ImportKind, ModuleSystem};
@@ -53,13 +62,16 @@ use crate::edit::Edit;
 use crate::layout;
 use crate::links::FileLinks;
 use crate::manifest::DepSection;
+use crate::npm_spec::{npm_range, overlaps};
 use crate::objects;
 use crate::settings::{SettingsGroup, SettingsInput};
 use crate::source::SourceKind;
 use crate::transform::{DependencyRequest, FileContext, FilePlan, Transform, TransformInfo, Watch};
 use crate::transforms::data::{self, PackageVersion};
+use crate::transforms::shared::express_target::{ExpressTarget, EXPRESS};
 use crate::transforms::shared::imports;
 use crate::transforms::shared::names::{self, NewNames};
+use crate::transforms::shared::registry;
 use crate::transforms::shared::session::{self, SessionUse, EXPRESS_SESSION};
 use crate::values::{CalleeRef, Value};
 
@@ -72,7 +84,25 @@ struct StoreData {
     default_backend: String,
     backends: Vec<Backend>,
     /// More specific names for what the templates bind, for files that already use a template's name.
-    aliases: std::collections::BTreeMap<String, Vec<String>>,
+    aliases: BTreeMap<String, Vec<String>>,
+    /// Packages that bring their own copy of a driver (mongoose and mongodb), with the driver each major depends on:
+    /// the store must accept the driver the app's client is made by.
+    bundled_drivers: BTreeMap<String, BundledDriver>,
+}
+
+/// A package that depends on a database driver (`npm view mongoose@<major> dependencies.mongodb`).
+#[derive(Debug, Deserialize)]
+struct BundledDriver {
+    driver: String,
+    versions: Vec<BundledVersion>,
+}
+
+#[derive(Debug, Deserialize)]
+struct BundledVersion {
+    /// Versions of the bundling package.
+    range: String,
+    /// The driver versions they depend on.
+    driver: String,
 }
 
 /// One way to store sessions: a store package, how to import it, how to build it, and its database client.
@@ -82,9 +112,8 @@ struct Backend {
     flag: String,
     detect: Vec<String>,
     package: String,
+    /// Newest first; the first one that fits the project is written.
     versions: Vec<StoreVersion>,
-    #[serde(default)]
-    legacy_client: Option<LegacyClient>,
     #[serde(default)]
     types: Option<TypesPackage>,
     imports: Imports,
@@ -93,22 +122,42 @@ struct Backend {
     store_without_client: Option<String>,
     #[serde(default)]
     store_setup: Option<String>,
+    /// The URL `$url` stands for in a store made without a client, when the app connects with none of its own.
+    #[serde(default)]
+    url: Option<String>,
     client: Client,
 }
 
+/// One major of the store package, from the registry (`npm view <package>@<version> peerDependencies engines
+/// dependencies`), with what its code looks like when it differs from the newest's.
 #[derive(Debug, Deserialize)]
 struct StoreVersion {
     spec: String,
+    /// Its `engines.node` (and that of the driver it bundles).
     node: String,
+    /// The versions of each database driver it works with: its peer dependency, or the driver it depends on itself
+    /// for the clients it is handed (connect-mongo 3 bundles mongodb 3).
+    #[serde(default)]
+    drivers: BTreeMap<String, String>,
     #[serde(default)]
     imports: Option<Imports>,
+    #[serde(default)]
+    store: Option<String>,
+    #[serde(default)]
+    store_without_client: Option<String>,
+    /// How this major reuses the app's clients, when it differs (connect-mongo 3 takes `mongooseConnection`).
+    #[serde(default)]
+    reuse: Option<Vec<ReuseRule>>,
 }
 
-/// Older client majors that need an older store major (connect-redis 9+ needs node-redis 5).
+/// A version of the client package the store creates a client with, and the setup when it differs (node-redis 3
+/// connects by itself and names its options in snake case).
 #[derive(Debug, Deserialize)]
-struct LegacyClient {
-    below: String,
-    versions: Vec<StoreVersion>,
+struct ClientVersion {
+    #[serde(flatten)]
+    package: PackageVersion,
+    #[serde(default)]
+    setup: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -127,7 +176,7 @@ struct Imports {
 struct Client {
     package: Option<String>,
     #[serde(default)]
-    versions: Vec<PackageVersion>,
+    versions: Vec<ClientVersion>,
     #[serde(default)]
     imports: Option<Imports>,
     #[serde(default)]
@@ -153,6 +202,17 @@ struct ReuseRule {
     /// Whether reusing it type-checks in TypeScript (a second copy of the driver's types can make it fail).
     #[serde(default = "yes")]
     typescript: bool,
+    /// The store built on it, when not the version's own template.
+    #[serde(default)]
+    store: Option<String>,
+    /// A connection the package keeps for the whole process (mongoose's default connection), opened by a call in any
+    /// module of the project (`mongoose.connect(url)` in `db.js`): this file imports the package and reaches it through
+    /// `expr`.
+    #[serde(default)]
+    elsewhere: bool,
+    /// What the next step calls the client, when `expr` is too long to quote (`$module.connection`).
+    #[serde(default)]
+    label: Option<String>,
 }
 
 fn yes() -> bool {
@@ -183,7 +243,101 @@ pub fn store_flags() -> Vec<&'static str> {
     flags
 }
 
-transform_struct!(SessionStore, "The session-store transform.", store: Option<String> = None);
+transform_struct!(
+    SessionStore,
+    "The session-store transform.",
+    store: Option<String> = None,
+    latest: bool = false,
+    fresh: Fresh = Fresh::default(),
+);
+
+/// With `--latest`, what the registry says now of each major in the table (`npm view`): package and major -> the
+/// newest version, its `engines.node`, and its peer and own dependencies.
+type Fresh = BTreeMap<(String, u64), Published>;
+
+/// One published version.
+#[derive(Debug, Clone, Default, Deserialize)]
+struct Published {
+    version: String,
+    #[serde(default)]
+    engines: Option<serde_json::Value>,
+    #[serde(default, rename = "peerDependencies")]
+    peers: BTreeMap<String, String>,
+    #[serde(default)]
+    dependencies: BTreeMap<String, String>,
+}
+
+impl Published {
+    fn node(&self) -> Option<&str> {
+        self.engines.as_ref()?.get("node")?.as_str()
+    }
+}
+
+/// The registry's view of every major the table lists, for the store and client packages.
+fn read_registry() -> Result<Fresh, String> {
+    let mut majors: BTreeMap<&str, Vec<u64>> = BTreeMap::new();
+    for b in &data().backends {
+        let store = b.versions.iter().map(|v| v.spec.as_str());
+        majors.entry(&b.package).or_default().extend(store.filter_map(crate::npm_spec::start_major));
+        if let Some(client) = &b.client.package {
+            let specs = b.client.versions.iter().map(|v| v.package.spec.as_str());
+            majors.entry(client).or_default().extend(specs.filter_map(crate::npm_spec::start_major));
+        }
+    }
+    // (About forty `npm view` calls: in parallel.)
+    use rayon::prelude::*;
+    let found: Vec<Vec<((String, u64), Published)>> = majors
+        .into_par_iter()
+        .map(|(package, wanted)| {
+            let newest = registry::newest_of_each_major(package)?;
+            let wanted: Vec<(u64, &String)> = wanted.iter().filter_map(|m| Some((*m, newest.get(m)?))).collect();
+            wanted
+                .into_par_iter()
+                .map(|(major, version)| {
+                    let fields = ["version", "engines", "peerDependencies", "dependencies"];
+                    let answer = registry::view(&format!("{package}@{version}"), &fields)?;
+                    let published: Published = serde_json::from_value(answer)
+                        .map_err(|e| format!("--latest: unexpected answer from npm for {package}@{version}: {e}"))?;
+                    Ok(((package.to_string(), major), published))
+                })
+                .collect::<Result<Vec<_>, String>>()
+        })
+        .collect::<Result<_, String>>()?;
+    Ok(found.into_iter().flatten().collect())
+}
+
+/// A version of the table as the registry has it now (with `--latest`): the newest release of its major, with its
+/// engines and the driver ranges of its peer (or own) dependencies; the bundled values where the registry says
+/// nothing.
+fn refreshed(fresh: &Fresh, package: &str, spec: &str, node: &str, drivers: &BTreeMap<String, String>) -> Fitted {
+    let found = crate::npm_spec::start_major(spec).and_then(|major| fresh.get(&(package.to_string(), major)));
+    let Some(published) = found else {
+        return Fitted { spec: spec.to_string(), node: node.to_string(), drivers: drivers.clone() };
+    };
+    let drivers = drivers
+        .iter()
+        .map(|(driver, range)| {
+            let now = published.peers.get(driver).or_else(|| published.dependencies.get(driver));
+            (driver.clone(), now.unwrap_or(range).clone())
+        })
+        .collect();
+    Fitted { spec: format!("^{}", published.version), node: published.node().unwrap_or(node).to_string(), drivers }
+}
+
+/// The versions chosen for a file: the store's row of the table and what is written for it, and a new client's.
+struct Choice<'a> {
+    version: &'a StoreVersion,
+    store: Fitted,
+    client: Option<(Fitted, &'a ClientVersion)>,
+}
+
+/// A store or client version as it is chosen: its range, the Node it needs, the drivers it accepts.
+#[derive(Debug, Clone)]
+struct Fitted {
+    spec: String,
+    node: String,
+    drivers: BTreeMap<String, String>,
+}
 
 // The group's flags (no doc comment: clap would make it the command's description).
 #[derive(Debug, Default, clap::Args)]
@@ -242,6 +396,7 @@ impl Transform for SessionStore {
             Watch::Text("express-session"),
             Watch::Text("redis"),
             Watch::Text("mongodb"),
+            Watch::Text("mongoose"),
             Watch::Text("'pg'"),
             Watch::Text("\"pg\""),
             Watch::Text("mysql"),
@@ -251,7 +406,7 @@ impl Transform for SessionStore {
     }
 
     fn settings(&self) -> Vec<&'static SettingsGroup> {
-        vec![&STORE]
+        vec![&STORE, &EXPRESS]
     }
 
     fn configure(&mut self, input: &SettingsInput<'_>) -> Result<(), String> {
@@ -263,6 +418,14 @@ impl Transform for SessionStore {
             }
         }
         self.store = flags.store.or(input.config(STORE.key)?);
+        self.latest = ExpressTarget::read(input)?.latest;
+        Ok(())
+    }
+
+    fn prepare(&mut self) -> Result<(), String> {
+        if self.latest {
+            self.fresh = read_registry()?;
+        }
         Ok(())
     }
 
@@ -282,12 +445,33 @@ impl Transform for SessionStore {
         };
         let Some(backend) = choose_backend(cx, self.store.as_deref()) else { return };
         let is_ts = cx.file.kind != SourceKind::JavaScript;
-        let mut client = find_client(facts, cx.links, backend, is_ts, first_action.at());
-        // A client another module of the project creates and exports (`lib/redis.js`), imported here: one
-        // connection, configured once.
-        let project_client = if client.is_none() { project_client(cx, backend, is_ts) } else { None };
-        if let Some((_, local)) = &project_client {
-            client = Some(ClientRef::Existing(local.clone()));
+        // The app's own client (in this file, else created and exported by another module of the project, such as
+        // `lib/redis.js`, and imported here: one connection, configured once).
+        let existing_client = |rules: &[ReuseRule]| {
+            let client = find_client(facts, cx.links, rules, is_ts, first_action.at());
+            let project_client = match client {
+                None => project_client(cx, backend, rules, is_ts).or_else(|| process_client(cx, rules, is_ts)),
+                Some(_) => None,
+            };
+            match &project_client {
+                Some((_, local, store, _)) => (Some(ClientRef::Existing(local.clone(), store.clone())), project_client),
+                None => (client, None),
+            }
+        };
+        let (mut client, mut project_client) = existing_client(&backend.client.reuse);
+        let creates_client = client.is_none() && backend.client.setup.is_some();
+        let Choice { version, store: store_fitted, client: new_client } =
+            match choose_version(cx, backend, creates_client, &self.fresh) {
+                Ok(choice) => choice,
+                Err(reason) => {
+                    for (_, use_) in &actions {
+                        plan.findings.push(cx.finding("no-compatible-version", use_.at(), reason.clone()));
+                    }
+                    return;
+                }
+            };
+        if let Some(rules) = &version.reuse {
+            (client, project_client) = existing_client(rules);
         }
         if client.is_none() && backend.client.required {
             for (_, use_) in &actions {
@@ -309,31 +493,48 @@ impl Transform for SessionStore {
         let mut vars: Vec<(&str, String)> = vec![("session", session::module_expr(facts, &first_use, EXPRESS_SESSION))];
         let mut import_templates: Vec<&str> = Vec::new();
         let mut setup: Vec<String> = Vec::new();
-        let version = store_version(cx, backend);
         let store_imports = version.imports.as_ref().unwrap_or(&backend.imports);
-        if let Some((import, _)) = &project_client {
+        if let Some((import, ..)) = &project_client {
             import_templates.push(import.as_str());
         }
         import_templates.extend(template_lines(store_imports, facts));
         let mut client_name = None;
+        let mut url_from_app = None;
+        let version_store = version.store.as_ref().unwrap_or(&backend.store);
         let store_template = match &client {
-            Some(ClientRef::Existing(expr)) => {
+            Some(ClientRef::Existing(expr, store)) => {
                 vars.push(("client", expr.clone()));
-                backend.store.clone()
+                store.as_ref().unwrap_or(version_store).clone()
             }
-            None => match (&backend.client.setup, &backend.store_without_client) {
+            None => match (
+                &backend.client.setup,
+                version.store_without_client.as_ref().or(backend.store_without_client.as_ref()),
+            ) {
                 (Some(client_setup), _) => {
                     client_name = Some(backend.client.name.as_deref().unwrap_or("client"));
                     if let Some(client_imports) = &backend.client.imports {
                         import_templates.extend(template_lines(client_imports, facts));
                     }
-                    setup.push(client_setup.clone());
-                    backend.store.clone()
+                    setup.push(
+                        new_client.as_ref().and_then(|(_, v)| v.setup.clone()).unwrap_or_else(|| client_setup.clone()),
+                    );
+                    version_store.clone()
                 }
-                (None, Some(without)) => without.clone(),
-                (None, None) => backend.store.clone(),
+                (None, Some(without)) => {
+                    if without.contains("$url") {
+                        url_from_app = app_url(cx, backend);
+                        let default_url = || backend.url.as_ref().map(|u| u.replace("$db", &database_name(cx)));
+                        let url = url_from_app.clone().or_else(default_url).unwrap_or_default();
+                        vars.push(("url", url));
+                    }
+                    without.clone()
+                }
+                (None, None) => version_store.clone(),
             },
         };
+        let db = database_name(cx);
+        let store_template = store_template.replace("$db", &db);
+        let mut setup: Vec<String> = setup.iter().map(|s| s.replace("$db", &db)).collect();
         // Options written in a module that does not import express-session itself (it exports them to the module
         // that calls the middleware): a store factory that needs the session module gets an import of it.
         let session_import = match facts.module_system {
@@ -355,13 +556,17 @@ impl Transform for SessionStore {
                 vars[0].1 = renamed.clone();
             }
         }
-        if let Some((_, local)) = &project_client {
-            if let Some((_, renamed)) = renames.iter().find(|(from, _)| from == local) {
-                for (key, value) in vars.iter_mut() {
-                    if *key == "client" {
-                        *value = renamed.clone();
-                    }
+        // The imported client (or `$module`, the package reaching it) under the name the import got.
+        let mut client_label = None;
+        if let Some((import, _, _, label)) = &project_client {
+            let declared =
+                crate::parse::parse_snippet(import).ok().and_then(|m| m.body.first().map(names::declared_by));
+            if let Some(local) = declared.and_then(|d| d.into_iter().next()) {
+                let name = renames.iter().find(|(from, _)| *from == local).map_or(local.clone(), |(_, to)| to.clone());
+                for (_, value) in vars.iter_mut().filter(|(key, _)| *key == "client") {
+                    *value = if *value == local { name.clone() } else { value.replace("$module", &name) };
                 }
+                client_label = label.as_ref().map(|l| l.replace("$module", &name));
             }
         }
         if let Some(preferred) = client_name {
@@ -452,14 +657,23 @@ impl Transform for SessionStore {
         }
 
         report_unused_memorystore(cx, plan, &actions);
-        request_dependencies(cx, plan, backend, version, client.is_none());
+        let client_fitted = new_client.map(|(fitted, _)| fitted).filter(|_| client.is_none());
+        request_dependencies(cx, plan, backend, &store_fitted, client_fitted);
         plan.next_steps.push(match &client {
-            Some(ClientRef::Existing(expr)) => format!(
-                "sessions are now stored with {} through the existing client `{expr}`: its database must be \
+            Some(ClientRef::Existing(expr, _)) => format!(
+                "sessions are now stored with {} through the existing client `{}`: its database must be \
                  reachable in every environment",
-                backend.package
+                backend.package,
+                client_label.as_ref().unwrap_or(expr)
             ),
-            None => backend.client.operator.clone(),
+            None => match &url_from_app {
+                Some(url) => format!(
+                    "sessions are now stored with {} at the URL the app connects with (`{url}`): its database must \
+                     be reachable in every environment",
+                    backend.package
+                ),
+                None => backend.client.operator.replace("$db", &db),
+            },
         });
     }
 }
@@ -583,8 +797,8 @@ fn choose_backend<'a>(cx: &FileContext<'_>, store: Option<&str>) -> Option<&'a B
 /// How new code reaches the database client.
 #[derive(Debug, Clone)]
 enum ClientRef {
-    /// An expression for a client the file already creates.
-    Existing(String),
+    /// An expression for a client the file already creates, and the store template its reuse rule asks for.
+    Existing(String, Option<String>),
 }
 
 /// A client of the backend's kind that the file creates at its top level, before `before`, or imports from the
@@ -592,11 +806,11 @@ enum ClientRef {
 fn find_client(
     facts: &FileFacts,
     links: &FileLinks,
-    backend: &Backend,
+    rules: &[ReuseRule],
     is_ts: bool,
     before: usize,
 ) -> Option<ClientRef> {
-    for rule in &backend.client.reuse {
+    for rule in rules.iter().filter(|r| !r.elsewhere) {
         if is_ts && !rule.typescript {
             continue;
         }
@@ -612,16 +826,16 @@ fn find_client(
             if let Some(expr) = &rule.expr {
                 if site.stmt.as_ref().is_some_and(|s| s.top_level) {
                     let module = callee.binding.as_ref().map_or("", |b| b.local.as_str());
-                    return Some(ClientRef::Existing(expr.replace("$module", module)));
+                    return Some(ClientRef::Existing(expr.replace("$module", module), rule.store.clone()));
                 }
                 continue;
             }
             if let Some(decl) = declared_by(facts, site) {
-                return Some(ClientRef::Existing(decl.name.clone()));
+                return Some(ClientRef::Existing(decl.name.clone(), rule.store.clone()));
             }
         }
     }
-    for rule in &backend.client.reuse {
+    for rule in rules.iter().filter(|r| !r.elsewhere) {
         if is_ts && !rule.typescript {
             continue;
         }
@@ -634,21 +848,26 @@ fn find_client(
                 // file must import itself.)
                 Some(expr) => {
                     if let Some(module) = facts.module_names(&rule.module).first() {
-                        return Some(ClientRef::Existing(expr.replace("$module", module)));
+                        return Some(ClientRef::Existing(expr.replace("$module", module), rule.store.clone()));
                     }
                 }
-                None => return Some(ClientRef::Existing(instance.local.clone())),
+                None => return Some(ClientRef::Existing(instance.local.clone(), rule.store.clone())),
             }
         }
     }
     None
 }
 
+/// A client reached through an import the store adds: the import statement, the expression for the client (the
+/// name the import binds, or an expression of `$module`, that name), the store template its rule asks for, and what
+/// the next step calls it.
+type ImportedClient = (String, String, Option<String>, Option<String>);
+
 /// A client of the backend's kind that another module of the project creates and exports: the statement that
-/// imports it here, and the name it binds.
-fn project_client(cx: &FileContext<'_>, backend: &Backend, is_ts: bool) -> Option<(String, String)> {
+/// imports it here, the name it binds, and the store template its reuse rule asks for.
+fn project_client(cx: &FileContext<'_>, backend: &Backend, rules: &[ReuseRule], is_ts: bool) -> Option<ImportedClient> {
     let esm = cx.facts.module_system == ModuleSystem::Esm;
-    for rule in backend.client.reuse.iter().filter(|r| r.expr.is_none() && (!is_ts || r.typescript)) {
+    for rule in rules.iter().filter(|r| r.expr.is_none() && !r.elsewhere && (!is_ts || r.typescript)) {
         let found = cx.project.instances.iter().find(|instance| {
             rule.matches(&instance.module, &instance.members, instance.is_new) && instance.file != cx.file.path
         });
@@ -665,9 +884,26 @@ fn project_client(cx: &FileContext<'_>, backend: &Backend, is_ts: bool) -> Optio
             (true, export) if export == local => format!("import {{ {export} }} from '{spec}';"),
             (true, export) => format!("import {{ {export} as {local} }} from '{spec}';"),
         };
-        return Some((import, local));
+        return Some((import, local, rule.store.clone(), None));
     }
     None
+}
+
+/// A connection a package keeps for the whole process, opened somewhere in the project (`mongoose.connect(url)` in a
+/// `connectDb()` of `db.js`): the import of the package here (the file's own, when it has one), the expression that
+/// reaches the connection, and the store template its rule asks for.
+fn process_client(cx: &FileContext<'_>, rules: &[ReuseRule], is_ts: bool) -> Option<ImportedClient> {
+    let rule = rules.iter().filter(|r| r.elsewhere && (!is_ts || r.typescript)).find(|r| {
+        let export = r.export.clone().unwrap_or_default();
+        cx.project.package_calls.contains(&(r.module.clone(), export))
+    })?;
+    let module = &rule.module;
+    let import = match cx.facts.module_system {
+        ModuleSystem::CommonJs => format!("const {module} = require('{module}');"),
+        ModuleSystem::Esm => format!("import {module} from '{module}';"),
+    };
+    let expr = rule.expr.clone().unwrap_or("$module".to_string());
+    Some((import, expr, rule.store.clone(), rule.label.clone()))
 }
 
 /// The top-level declaration whose initialiser is this call.
@@ -777,52 +1013,182 @@ fn store_factory(item: &swc_ecma_ast::ModuleItem, modules: &[(String, String)]) 
     Some((id.id.sym.to_string(), module))
 }
 
-/// The store version for the project's Node (and its client's major).
-fn store_version<'a>(cx: &FileContext<'_>, backend: &'a Backend) -> &'a StoreVersion {
-    let mut versions = &backend.versions;
-    if let (Some(legacy), Some(client)) = (&backend.legacy_client, &backend.client.package) {
-        let spec = cx.project.manifest.as_ref().and_then(|m| m.dependency(client)).map(|(_, spec)| spec);
-        if let (Some(spec), Ok(below)) = (spec, Version::parse(&legacy.below)) {
-            let newer = NpmRange::parse(format!(">={below}")).ok();
-            let allows_newer = match (NpmRange::parse(&spec), newer) {
-                (Ok(range), Some(newer)) => range.allows_any(&newer),
-                _ => true,
-            };
-            if !allows_newer {
-                versions = &legacy.versions;
+/// The versions of each database driver the project's clients are made by: the driver's own entry in package.json
+/// (`"mongodb": "^3.6.0"`), or the driver a listed package depends on (`"mongoose": "^5.13.0"`: mongodb 3), with the
+/// package it was read from.
+fn project_drivers(cx: &FileContext<'_>, backend: &Backend) -> Vec<(String, String, String)> {
+    let mut drivers: Vec<&String> = backend.versions.iter().flat_map(|v| v.drivers.keys()).collect();
+    drivers.sort();
+    drivers.dedup();
+    let mut found = Vec::new();
+    for driver in drivers {
+        if let Some(spec) = installed(cx, driver) {
+            found.push((driver.clone(), spec, driver.clone()));
+        }
+        for (package, bundled) in data().bundled_drivers.iter().filter(|(_, b)| b.driver == *driver) {
+            let Some(spec) = installed(cx, package) else { continue };
+            let ranges: Vec<&str> =
+                bundled.versions.iter().filter(|v| overlaps(&v.range, &spec)).map(|v| v.driver.as_str()).collect();
+            if !ranges.is_empty() {
+                found.push((driver.clone(), ranges.join(" || "), format!("{package} {spec}")));
             }
         }
     }
-    versions
-        .iter()
-        .find(|v| cx.project.node.supports(&v.node))
-        .or_else(|| versions.last())
-        .unwrap_or(&backend.versions[0])
+    found
+}
+
+/// The versions of `package` the project runs: the one its npm lockfile locks, else the range package.json lists
+/// (`None` when it lists none, or no range).
+fn installed(cx: &FileContext<'_>, package: &str) -> Option<String> {
+    let listed = cx.project.manifest.as_ref()?.dependency(package)?.1;
+    cx.project.locked.get(package).cloned().or(Some(listed).filter(|spec| npm_range(spec).is_some()))
+}
+
+/// The newest store version that fits the project: the major package.json already lists, else one that runs on the
+/// project's Node; in both cases one that accepts the project's database drivers. With a new client, also the
+/// client version (the one listed, else the newest that runs on the project's Node and that the store accepts).
+/// Versions are the bundled table's, or the registry's with `--latest` (`fresh`). `Err` says why none fits.
+fn choose_version<'a>(
+    cx: &FileContext<'_>,
+    backend: &'a Backend,
+    creates_client: bool,
+    fresh: &Fresh,
+) -> Result<Choice<'a>, String> {
+    let listed_store = installed(cx, &backend.package);
+    let drivers = project_drivers(cx, backend);
+    let client_package = backend.client.package.as_deref().filter(|_| creates_client);
+    let listed_client = client_package.and_then(|package| installed(cx, package));
+    let none = BTreeMap::new();
+    for version in &backend.versions {
+        let fitted = refreshed(fresh, &backend.package, &version.spec, &version.node, &version.drivers);
+        let fits = match &listed_store {
+            Some(spec) => overlaps(&fitted.spec, spec),
+            None => cx.project.node.supports(&fitted.node),
+        };
+        let accepts = |driver: &str, range: &str| fitted.drivers.get(driver).is_none_or(|a| overlaps(a, range));
+        if !fits || !drivers.iter().all(|(driver, range, _)| accepts(driver, range)) {
+            continue;
+        }
+        let Some(package) = client_package else { return Ok(Choice { version, store: fitted, client: None }) };
+        let client = backend.client.versions.iter().find_map(|v| {
+            let client = refreshed(fresh, package, &v.package.spec, &v.package.node, &none);
+            let fits = match &listed_client {
+                Some(spec) => overlaps(&client.spec, spec),
+                None => cx.project.node.supports(&client.node) && accepts(package, &client.spec),
+            };
+            fits.then_some((client, v))
+        });
+        if client.is_some() {
+            return Ok(Choice { version, store: fitted, client });
+        }
+    }
+    let node = &cx.project.node;
+    let mut needs = match &listed_store {
+        Some(spec) => format!("the {} {spec} the project uses has no code in the bundled table", backend.package),
+        None => {
+            format!("no {} version runs on the project's Node ({}, from {})", backend.package, node.range, node.source)
+        }
+    };
+    for (driver, range, from) in &drivers {
+        let from = if from == driver { String::new() } else { format!(", from {from}") };
+        needs.push_str(&format!(" with {driver} {range}{from}"));
+    }
+    if let (Some(package), Some(spec)) = (client_package, &listed_client) {
+        needs.push_str(&format!(" and {package} {spec}"));
+    }
+    Err(format!(
+        "express-session uses its default MemoryStore, which leaks memory and loses sessions on restart; {needs}: \
+         choose a store yourself (transforms/session-store/data.json lists the versions and what each needs)"
+    ))
+}
+
+/// How the new store reaches the app's database when the app has no client to reuse: the URL the app itself connects
+/// with in this file (`mongoose.connect(process.env.MONGODB_URI || config.db)`), when it reads only environment
+/// variables, literals and names bound before. `None`: the backend's own `url` (a new environment variable with a
+/// local default for development named after the app).
+fn app_url(cx: &FileContext<'_>, backend: &Backend) -> Option<String> {
+    let facts = cx.facts;
+    let connects = |site: &&CallSite| {
+        let Some(callee) = &site.call.callee else { return false };
+        backend.detect.iter().any(|module| {
+            callee.is_export(module, "connect")
+                || callee.is_export(module, "createConnection")
+                || (callee.binding.as_ref().is_some_and(|b| &b.module == module)
+                    && callee.members.len() == 2
+                    && callee.members[1] == "connect")
+                || (site.is_new && callee.is_export(module, "MongoClient"))
+        })
+    };
+    let url = facts.calls.iter().filter(|s| s.stmt.as_ref().is_some_and(|s| s.top_level)).find(connects);
+    let arg = url.and_then(|site| site.call.args.first())?;
+    let text = cx.text(arg.range());
+    url_is_portable(facts, text, arg.range().start).then(|| text.to_string())
+}
+
+/// Whether the text of a URL expression reads only `process.env`, string literals and names bound at the top level
+/// before `at`: so that it can be written again where the store is.
+fn url_is_portable(facts: &FileFacts, text: &str, at: usize) -> bool {
+    use swc_ecma_visit::{Visit, VisitWith};
+    struct Names(Vec<String>, bool);
+    impl Visit for Names {
+        fn visit_ident(&mut self, id: &swc_ecma_ast::Ident) {
+            self.0.push(id.sym.to_string());
+        }
+        // A function or class would run later, or anywhere: not a plain value.
+        fn visit_function(&mut self, _: &swc_ecma_ast::Function) {
+            self.1 = false;
+        }
+        fn visit_arrow_expr(&mut self, _: &swc_ecma_ast::ArrowExpr) {
+            self.1 = false;
+        }
+    }
+    let Ok(module) = crate::parse::parse_snippet(&format!("({text});")) else { return false };
+    let mut names = Names(Vec::new(), true);
+    module.visit_with(&mut names);
+    names.1
+        && names.0.iter().filter(|n| *n != "process").all(|n| {
+            facts.declarations.iter().any(|d| d.top_level && d.name == *n && d.stmt.end <= at)
+                || facts.bindings.iter().any(|b| b.top_level && b.local == *n && b.stmt.end <= at)
+        })
+}
+
+/// The database name written in local defaults: the app's package name (`@acme/shop-api` gives `shop_api`), else its
+/// folder's name; never a made-up one.
+fn database_name(cx: &FileContext<'_>) -> String {
+    // (`std::path::absolute` reads no file: the folder `.` is named after the current one.)
+    let folder = std::path::absolute(&cx.project.dir).ok().and_then(|d| {
+        d.components().rev().find_map(|c| match c {
+            std::path::Component::Normal(name) => Some(name.to_string_lossy().into_owned()),
+            _ => None,
+        })
+    });
+    let name = cx.project.manifest.as_ref().and_then(|m| m.name().map(str::to_string)).or(folder).unwrap_or_default();
+    let name = name.rsplit('/').next().unwrap_or_default();
+    let db: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect();
+    let db = db.trim_matches('_');
+    if db.is_empty() {
+        "sessions".to_string()
+    } else {
+        db.to_string()
+    }
 }
 
 fn request_dependencies(
     cx: &FileContext<'_>,
     plan: &mut FilePlan,
     backend: &Backend,
-    version: &StoreVersion,
-    creates_client: bool,
+    version: &Fitted,
+    new_client: Option<Fitted>,
 ) {
     // The store and its new client serve express-session: they go to the section it is listed in.
     plan.dependencies.push(
         DependencyRequest::new(backend.package.clone(), version.spec.clone(), DepSection::Dependencies)
             .serving(EXPRESS_SESSION),
     );
-    if creates_client {
-        if let Some(package) = &backend.client.package {
-            if let Some(v) =
-                data::pick_version(&backend.client.versions, &cx.project.node).or(backend.client.versions.last())
-            {
-                plan.dependencies.push(
-                    DependencyRequest::new(package.clone(), v.spec.clone(), DepSection::Dependencies)
-                        .serving(EXPRESS_SESSION),
-                );
-            }
-        }
+    if let (Some(package), Some(v)) = (&backend.client.package, new_client) {
+        plan.dependencies
+            .push(DependencyRequest::new(package.clone(), v.spec, DepSection::Dependencies).serving(EXPRESS_SESSION));
     }
     if cx.file.kind != SourceKind::JavaScript {
         if let Some(types) = &backend.types {
@@ -844,12 +1210,21 @@ mod tests {
         let d = data();
         assert!(d.backends.iter().any(|b| b.id == d.default_backend));
         assert_eq!(store_flags(), ["redis", "mongo", "postgres", "mysql", "sequelize", "knex"]);
-        let vars = [("session", "session"), ("client", "client"), ("store", "store")];
+        let vars = [("session", "session"), ("client", "client"), ("store", "store"), ("url", "url")];
         for b in &d.backends {
             let mut templates = vec![b.imports.cjs.clone(), b.imports.esm.clone(), b.store.clone()];
             templates.extend(b.store_without_client.clone());
             templates.extend(b.store_setup.clone());
             templates.extend(b.client.setup.clone());
+            templates.extend(b.client.versions.iter().filter_map(|v| v.setup.clone()));
+            for v in &b.versions {
+                templates.extend(v.store.clone());
+                templates.extend(v.store_without_client.clone());
+                if let Some(i) = &v.imports {
+                    templates.extend([i.cjs.clone(), i.esm.clone()]);
+                }
+                templates.extend(v.reuse.iter().flatten().filter_map(|r| r.store.clone()));
+            }
             if let Some(i) = &b.client.imports {
                 templates.extend([i.cjs.clone(), i.esm.clone()]);
             }
@@ -866,7 +1241,6 @@ mod tests {
         for b in &d.backends {
             imports.push(&b.imports);
             imports.extend(b.versions.iter().filter_map(|v| v.imports.as_ref()));
-            imports.extend(b.legacy_client.iter().flat_map(|l| l.versions.iter().filter_map(|v| v.imports.as_ref())));
             imports.extend(b.client.imports.as_ref());
             let client = b.client.name.as_deref().unwrap_or("client");
             assert!(b.client.setup.is_none() || !aliases(client).is_empty(), "{}: {client}", b.id);

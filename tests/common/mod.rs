@@ -189,7 +189,11 @@ pub fn run_node_to_exit(dir: &Path, script: &str, env: &[(&str, &str)]) -> (Opti
 
 /// Starts a throw-away Redis server (no persistence to disk) on a free port.
 pub fn start_redis() -> Service {
-    let port = free_port();
+    start_redis_on(free_port())
+}
+
+/// Starts a throw-away Redis server on `port` (an app may already be trying to reach it there).
+pub fn start_redis_on(port: u16) -> Service {
     let child = Command::new("redis-server")
         .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
         .stdout(Stdio::null())

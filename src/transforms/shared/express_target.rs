@@ -13,7 +13,8 @@ pub struct ExpressFlags {
     #[arg(long, value_name = "MAJOR", value_parser = clap::value_parser!(u64).range(4..=5))]
     pub express: Option<u64>,
 
-    /// Read the newest Express versions from the npm registry (through `npm view`) instead of the bundled table.
+    /// Read the newest versions from the npm registry (through `npm view`) instead of the bundled tables: Express's,
+    /// and each session store major's (its newest release, engines and peer dependencies).
     #[arg(long)]
     pub latest: bool,
 }
