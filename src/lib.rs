@@ -21,6 +21,7 @@ pub mod edit;
 pub mod fsread;
 pub mod ignore;
 pub mod interactive;
+pub mod inventory;
 pub mod layout;
 pub mod lines;
 pub mod links;

@@ -112,6 +112,7 @@ pub struct ManifestInfo {
     module_type: Option<String>,
     name: Option<String>,
     entry: Option<String>,
+    workspaces: Vec<String>,
 }
 
 impl ManifestInfo {
@@ -154,6 +155,14 @@ impl ManifestInfo {
             other => string_value(other),
         });
         info.entry = exports_entry.or_else(|| last_prop(&root, "main").and_then(|p| string_value(&p.value)));
+        // `workspaces`: an array of patterns, or Yarn 1's `{ "packages": [...] }`.
+        let workspaces = last_prop(&root, "workspaces").and_then(|p| match &p.value {
+            Value::Object(o) => last_prop(o, "packages").map(|p| &p.value),
+            other => Some(other),
+        });
+        if let Some(Value::Array(patterns)) = workspaces {
+            info.workspaces = patterns.elements.iter().filter_map(string_value).collect();
+        }
         Ok(info)
     }
 
@@ -174,6 +183,21 @@ impl ManifestInfo {
                 Some((section, spec.clone()?))
             })
             .collect()
+    }
+
+    /// The entries of `section` in file order (a name listed twice keeps its last spec, as `JSON.parse` does), but
+    /// for the specs that are not strings.
+    pub fn dependencies(&self, section: DepSection) -> impl Iterator<Item = (&str, &str)> {
+        let entries = &self.sections[DepSection::ALL.iter().position(|&s| s == section).unwrap_or_default()];
+        entries.iter().enumerate().filter_map(move |(i, (name, spec))| {
+            let last = !entries[i + 1..].iter().any(|(later, _)| later == name);
+            Some((name.as_str(), spec.as_deref()?)).filter(|_| last)
+        })
+    }
+
+    /// The `workspaces` patterns (an array, or the `packages` of an object), strings only.
+    pub fn workspaces(&self) -> &[String] {
+        &self.workspaces
     }
 
     /// The names of every package the manifest lists, in any section.

@@ -14,6 +14,7 @@
 //! tool only; the corpus generator is in [`generator`], the JavaScript it writes in `bench/corpus/`.
 
 mod generator;
+mod lockfiles;
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -66,6 +67,11 @@ struct Args {
     /// app that the dry run changes).
     #[arg(long, value_enum, default_value_t = Layout::Mixed)]
     corpus: Layout,
+
+    /// Instead of the dry run: time the inventory of generated lockfiles of this many packages, in each format
+    /// (issue 15; in --dir when given).
+    #[arg(long, value_name = "PACKAGES")]
+    inventory: Option<u32>,
 
     /// Internal: measure one phase over DIR and print one JSON line.
     #[arg(long, value_enum, hide = true, requires = "phase_dir")]
@@ -129,6 +135,7 @@ fn main() -> ExitCode {
     let args = Args::parse();
     let outcome = match (args.phase, &args.phase_dir) {
         (Some(phase), Some(dir)) => measure_phase(phase, dir),
+        _ if args.inventory.is_some() => inventory(&args),
         _ => bench(&args),
     };
     match outcome {
@@ -228,6 +235,12 @@ fn peak_rss_kb() -> Option<u64> {
 
 // ---------------------------------------------------------------------------------------------------------------
 // Parent: generate, measure, report.
+
+/// `--inventory N`: the lockfiles in a temporary folder (or `--dir`), timed.
+fn inventory(args: &Args) -> Result<(), String> {
+    let corpus = Corpus::create(args)?;
+    lockfiles::bench(&corpus.dir, args.inventory.unwrap_or_default() as usize, args.runs)
+}
 
 fn bench(args: &Args) -> Result<(), String> {
     let corpus = Corpus::create(args)?;
