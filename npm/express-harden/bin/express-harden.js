@@ -74,9 +74,9 @@ function fail(message) {
 
 function main() {
   const program = binary();
-  const child = spawn(program, process.argv.slice(2), { stdio: 'inherit', windowsHide: false });
   // A signal sent to this process (kill, a CI runner's timeout) goes to the tool too; Ctrl-C reaches both anyway,
-  // as they share the terminal's process group.
+  // as they share the terminal's process group. The handlers are in place before the tool starts.
+  let child;
   const forwarded = process.platform === 'win32' ? ['SIGINT', 'SIGTERM'] : ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
   const forward = (signal) => {
     try {
@@ -86,6 +86,7 @@ function main() {
     }
   };
   for (const signal of forwarded) process.on(signal, forward);
+  child = spawn(program, process.argv.slice(2), { stdio: 'inherit', windowsHide: false });
   child.on('error', (err) => {
     fail(`express-harden: could not run ${program}: ${err.message}`);
   });
