@@ -68,7 +68,7 @@ open_pr() {
 
 git rev-parse --is-inside-work-tree >/dev/null 2>&1 || fail "$(pwd) is not inside a git work tree"
 command -v "$EXPRESS_HARDEN" >/dev/null 2>&1 \
-  || fail "express-harden not found ('$EXPRESS_HARDEN'): install it (cargo install --path .) or set EXPRESS_HARDEN"
+  || fail "express-harden not found ('$EXPRESS_HARDEN'): install it (npm install --global express-harden, or cargo install express-harden) or set EXPRESS_HARDEN"
 
 current=$(git symbolic-ref --quiet --short HEAD || true)
 if [ -z "$BASE" ]; then

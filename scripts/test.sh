@@ -11,8 +11,22 @@
 #   - jq: the fake GitHub CLI of the pull-request workflow test filters its answers with the script's own --jq.
 #   - pnpm 9 and Yarn 1 (from the npm registry, with npm): the --lockfile tests check that neither runs a program the
 #     repository names (a pnpmfile, .yarnrc's yarn-path) and that Yarn 1 leaves no node_modules.
+# Installing needs root: as another user, apt-get (and npm's global install into a root-owned folder) run through
+# sudo. `bash scripts/test.sh --install-only` installs and stops there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# Runs a command as root: itself when this is root, else through sudo (which asks for a password if it must).
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then
+    "$@"
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo "$@"
+  else
+    echo "scripts/test.sh: '$*' needs root, and sudo is not installed: run it as root, then this script again" >&2
+    exit 1
+  fi
+}
 
 need_apt=()
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
@@ -24,16 +38,22 @@ command -v jq >/dev/null 2>&1 || need_apt+=(jq)
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 if [ "${#need_apt[@]}" -gt 0 ]; then
   echo "installing ${need_apt[*]} from Debian's packages"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
 fi
 need_npm=()
 command -v pnpm >/dev/null 2>&1 || need_npm+=(pnpm@9)
 command -v yarn >/dev/null 2>&1 || need_npm+=(yarn@1)
 if [ "${#need_npm[@]}" -gt 0 ]; then
   echo "installing ${need_npm[*]} from the npm registry"
-  npm install --global --no-audit --no-fund "${need_npm[@]}"
+  # npm's global folder is root's unless npm was set up for the user (nvm, a prefix in ~/.npmrc).
+  if [ -w "$(npm prefix --global)" ]; then
+    npm install --global --no-audit --no-fund "${need_npm[@]}"
+  else
+    as_root npm install --global --no-audit --no-fund "${need_npm[@]}"
+  fi
 fi
+[ "${1:-}" = --install-only ] && exit 0
 postgres=$(compgen -G '/usr/lib/postgresql/*/bin/postgres' | sort -V | tail -n 1)
 echo "node $(node --version), npm $(npm --version), pnpm $(pnpm --version), yarn $(yarn --version), $(git --version), $(redis-server --version | cut -d' ' -f1-3)," \
   "$("$postgres" --version), $(chromium --version 2>/dev/null)"

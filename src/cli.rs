@@ -4,6 +4,7 @@
 //! be handled, files with uncommitted changes under `--write`, bad usage); 3 a requested migration is held back
 //! (code it could not rewrite keeps Express on its major).
 
+use std::fmt::Write as _;
 use std::io::{IsTerminal, Write as _};
 use std::path::{Path, PathBuf};
 
@@ -48,6 +49,10 @@ pub struct Cli {
     #[arg(long)]
     pub check: bool,
 
+    /// Show the diff and write nothing: the default, accepted so that a script can say so.
+    #[arg(long, conflicts_with_all = ["write", "check", "interactive"])]
+    pub dry_run: bool,
+
     /// Show each change (a transform's part of a file, a version bump) and ask: yes, no, all remaining, quit. Then
     /// write what was accepted, with only the packages that code needs. Needs a terminal.
     #[arg(short, long, conflicts_with_all = ["write", "check"])]
@@ -67,6 +72,11 @@ pub struct Cli {
     /// With --write or --interactive, also change files that have uncommitted changes in git.
     #[arg(long)]
     pub allow_dirty: bool,
+
+    /// With --write or --interactive, also write outside a git repository, where the changes cannot be reviewed with
+    /// `git diff` nor undone with `git checkout`.
+    #[arg(long)]
+    pub allow_no_vcs: bool,
 
     /// Run only these transforms (comma-separated ids; see `express-harden list`).
     #[arg(long, value_delimiter = ',', value_name = "ID,...")]
@@ -164,7 +174,36 @@ impl ColorChoice {
 
 /// The command line: the engine's flags ([`Cli`]) and the flags of every registered transform's settings.
 pub fn command() -> clap::Command {
-    groups_of(&registry()).iter().fold(Cli::command(), |command, group| (group.augment)(command))
+    let all = registry();
+    let ids: Vec<&'static str> = all.iter().map(|t| t.info().id).collect();
+    groups_of(&all)
+        .iter()
+        .fold(Cli::command(), |command, group| (group.augment)(command))
+        .mut_arg("only", |arg| arg.value_parser(TransformIds(ids.clone())))
+        .mut_arg("skip", |arg| arg.value_parser(TransformIds(ids)))
+}
+
+/// The values of `--only` and `--skip`: any text (an unknown id is refused by [`select`], which lists the valid
+/// ones, for the configuration file's lists too), with the transform ids as the possible values that shell
+/// completions offer.
+#[derive(Clone)]
+struct TransformIds(Vec<&'static str>);
+
+impl clap::builder::TypedValueParser for TransformIds {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(self.0.iter().map(|id| clap::builder::PossibleValue::new(*id))))
+    }
 }
 
 /// The settings groups of `transforms`, each once, in the order the transforms list them.
@@ -224,19 +263,16 @@ pub fn main() -> i32 {
 /// Runs the command line and returns the exit code.
 pub fn main_with(cli: Cli, matches: &clap::ArgMatches) -> i32 {
     match cli.command {
-        Some(Command::List) => {
-            print_list();
-            return EXIT_OK;
-        }
+        Some(Command::List) => return print_stdout(list().as_bytes()),
         Some(Command::Completions { shell }) => {
-            let mut command = command();
-            clap_complete::generate(shell, &mut command, "express-harden", &mut std::io::stdout());
-            return EXIT_OK;
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut command(), "express-harden", &mut script);
+            return print_stdout(&script);
         }
         Some(Command::Man) => {
-            let page = clap_mangen::Man::new(command());
-            return match page.render(&mut std::io::stdout()) {
-                Ok(()) => EXIT_OK,
+            let mut page = Vec::new();
+            return match clap_mangen::Man::new(command()).render(&mut page) {
+                Ok(()) => print_stdout(&page),
                 Err(err) => {
                     eprintln!("error: could not print the man page: {err}");
                     EXIT_ERROR
@@ -259,6 +295,10 @@ pub fn main_with(cli: Cli, matches: &clap::ArgMatches) -> i32 {
     };
     // The tool reads and writes nothing outside the project root of the folder it runs in.
     resolved.options.root = Some(resolved.root.clone());
+    if let Err(message) = check_vcs(&cli, &resolved.root) {
+        eprintln!("error: {message}");
+        return EXIT_ERROR;
+    }
     let output = Output::of(&cli);
     let Some(mut result) = run(&cli, &resolved, &output) else { return EXIT_ERROR };
     let applied = apply(&cli, &mut result);
@@ -279,6 +319,7 @@ fn check_usage(cli: &Cli) -> Result<(), String> {
     for (given, flag) in [
         (cli.lockfile, "--lockfile"),
         (cli.allow_dirty, "--allow-dirty"),
+        (cli.allow_no_vcs, "--allow-no-vcs"),
         (cli.written_list.is_some(), "--written-list"),
     ] {
         if given && !cli.write && !cli.interactive {
@@ -296,6 +337,20 @@ fn check_usage(cli: &Cli) -> Result<(), String> {
     Ok(())
 }
 
+/// Like `cargo fix`, `--write` and `--interactive` refuse to change files outside a git work tree (`root`, the
+/// project root, holds no `.git`), where the change could be neither reviewed nor undone, unless `--allow-no-vcs`.
+fn check_vcs(cli: &Cli, root: &Path) -> Result<(), String> {
+    if !(cli.write || cli.interactive) || cli.allow_no_vcs || root.join(".git").symlink_metadata().is_ok() {
+        return Ok(());
+    }
+    Err(format!(
+        "nothing was written: {} is not in a git repository, so the changes could not be reviewed (git diff) nor \
+         undone (git checkout). Run express-harden in a git work tree with the files committed, or pass \
+         --allow-no-vcs to write anyway",
+        root.display()
+    ))
+}
+
 /// How the run is shown.
 struct Output {
     mode: Mode,
@@ -303,6 +358,8 @@ struct Output {
     color: bool,
     /// Colour the summary (stderr).
     color_summary: bool,
+    /// Show a progress bar on stderr while the run is planned (when it lasts): in the text format, on a terminal.
+    progress: bool,
 }
 
 impl Output {
@@ -318,6 +375,7 @@ impl Output {
             mode,
             color: cli.color.enabled(std::io::stdout().is_terminal()),
             color_summary: cli.color.enabled(std::io::stderr().is_terminal()),
+            progress: cli.format == Format::Text && std::io::stderr().is_terminal(),
         }
     }
 }
@@ -326,7 +384,15 @@ impl Output {
 /// the run stopped (a refusal or a review that failed; the reason is printed).
 fn run(cli: &Cli, resolved: &Resolved, output: &Output) -> Option<RunResult> {
     let Resolved { paths, transforms, options, .. } = resolved;
-    let mut result = pipeline::run_with(paths, transforms, options);
+    let mut result = if output.progress {
+        let progress = std::sync::Arc::new(crate::progress::Progress::default());
+        let bar = crate::progress::Bar::start(std::sync::Arc::clone(&progress));
+        let result = pipeline::run_with(paths, transforms, &Options { progress: Some(progress), ..options.clone() });
+        bar.finish();
+        result
+    } else {
+        pipeline::run_with(paths, transforms, options)
+    };
     if !cli.interactive || result.changes.is_empty() {
         return Some(result);
     }
@@ -405,7 +471,7 @@ fn apply(cli: &Cli, result: &mut RunResult) -> Applied {
 
 /// Prints the run in the chosen format.
 fn emit(cli: &Cli, resolved: &Resolved, output: &Output, result: &mut RunResult, applied: &Applied) {
-    let Output { mode, color, color_summary } = *output;
+    let Output { mode, color, color_summary, .. } = *output;
     let written = &applied.written;
     for note in &applied.notes {
         eprintln!("note: {note}");
@@ -430,7 +496,11 @@ fn emit(cli: &Cli, resolved: &Resolved, output: &Output, result: &mut RunResult,
                     Mode::DryRun => {
                         let diff = report::unified_diff(change);
                         let diff = if color { report::colorize(&diff) } else { diff };
-                        let _ = stdout.write_all(diff.as_bytes());
+                        // The reader has gone (`| head`): the other diffs would go nowhere; the summary still goes.
+                        if stdout.write_all(diff.as_bytes()).is_err_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+                        {
+                            break;
+                        }
                     }
                     Mode::Check => {
                         let _ = writeln!(
@@ -521,6 +591,7 @@ pub fn resolve(cli: &Cli, matches: Option<&clap::ArgMatches>, dir: &Path) -> Res
         root: None,
         include_tests,
         held_back: false,
+        progress: None,
         max_file_size: cli.max_file_size.or(config.max_file_size).unwrap_or_default(),
         include_minified: cli.include_minified || config.include_minified.unwrap_or(false),
     };
@@ -540,12 +611,35 @@ fn print_dirty(result: &RunResult) {
     }
 }
 
-fn print_list() {
+/// `express-harden list`: each transform with its title, rationale, and documentation links (the README in the
+/// repository at this version's tag, and upstream).
+fn list() -> String {
+    let mut out = String::new();
     for t in registry() {
         let info = t.info();
-        println!(
+        let _ = writeln!(
+            out,
             "{}\n  {}\n  why: {}\n  docs: {} ({})\n",
-            info.id, info.title, info.rationale, info.docs, info.upstream
+            info.id,
+            info.title,
+            info.rationale,
+            info.docs_url(),
+            info.upstream
         );
+    }
+    out
+}
+
+/// Writes `bytes` to standard output. A closed pipe (`express-harden list | head -1`) is not an error: the reader
+/// had what it wanted, so the run ends quietly with exit 0, as ripgrep does.
+fn print_stdout(bytes: &[u8]) -> i32 {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Ok(()) => EXIT_OK,
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
+        Err(err) => {
+            eprintln!("error: could not write to standard output: {err}");
+            EXIT_ERROR
+        }
     }
 }

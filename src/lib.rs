@@ -33,6 +33,7 @@ pub mod objects;
 pub mod outcome;
 pub mod parse;
 pub mod pipeline;
+pub mod progress;
 pub mod project;
 pub mod report;
 pub mod root;

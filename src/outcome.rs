@@ -176,8 +176,15 @@ pub struct RunResult {
     pub dependencies: Vec<DependencyChange>,
     /// Source files seen by the walk.
     pub files_scanned: usize,
-    /// Source files parsed (the others could not matter to any selected transform).
+    /// Source files parsed and analysed.
     pub files_parsed: usize,
+    /// Source files the prefilter left alone: they name nothing a selected transform looks for (nor does a module
+    /// that matters import them), so they were not even decoded.
+    pub files_skipped: usize,
+    /// Source files that do not parse (each has its error).
+    pub files_unparsable: usize,
+    /// Source files left alone on purpose, too large or minified (each has its `engine/` finding).
+    pub files_set_aside: usize,
     /// Source files the walk left alone as test code or fixtures ([`crate::discover::is_test_code`]); 0 with
     /// [`crate::transform::Options::include_tests`].
     pub tests_skipped: usize,

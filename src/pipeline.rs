@@ -35,7 +35,6 @@ struct Planned {
     dependencies: Vec<(Option<PathBuf>, DependencyRequest, PathBuf)>,
     next_steps: Vec<String>,
     error: Option<FileError>,
-    parsed: bool,
 }
 
 impl Planned {
@@ -52,7 +51,6 @@ impl Planned {
                 "could not be handled: express-harden failed on it (a bug: please report it with this file); left \
                  alone",
             )),
-            parsed: true,
         }
     }
 }
@@ -137,6 +135,10 @@ fn run_on_this_thread(
     let root = options.root.as_deref();
     let walk = crate::discover::WalkOptions { exclude: &options.exclude, root, include_tests: options.include_tests };
     let found = crate::discover::discover_with(paths, &walk);
+    let progress = options.progress.as_deref();
+    if let Some(progress) = progress {
+        progress.add_total(2 * found.sources.len());
+    }
     let mut result = RunResult {
         files_scanned: found.sources.len(),
         tests_skipped: found.tests_skipped.len(),
@@ -167,8 +169,14 @@ fn run_on_this_thread(
     let scan = |path: &PathBuf, needles: Option<&[&str]>, client: Option<&Mutex<Vec<(PathBuf, String)>>>| {
         // One file must never cost the run: a panic while reading it (a bug here or in the parser) leaves that file
         // alone, named, and the others go on.
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| scan_file(path, needles, client, &tracked, options)))
-            .unwrap_or_else(|_| Scan::Failed(Box::new(Planned::failed(path, ErrorKind::Internal))))
+        let scanned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            scan_file(path, needles, client, &tracked, options)
+        }))
+        .unwrap_or_else(|_| Scan::Failed(Box::new(Planned::failed(path, ErrorKind::Internal))));
+        if let (Some(progress), Some(_)) = (progress, needles) {
+            progress.advance();
+        }
+        scanned
     };
     timings.phase("discovery and manifests");
     let mut scans: Vec<Scan> =
@@ -284,6 +292,20 @@ fn run_on_this_thread(
     let projects = projects;
     let no_links = FileLinks::default();
 
+    // What became of each file the walk found (the rest could not be read: their errors say why).
+    for scanned in &scans {
+        match scanned {
+            Scan::Skipped => result.files_skipped += 1,
+            Scan::Analysed(_) => result.files_parsed += 1,
+            Scan::Failed(p) if p.error.as_ref().is_some_and(|e| e.kind == ErrorKind::Syntax) => {
+                result.files_unparsable += 1;
+            }
+            // Left alone on purpose (too large, minified), with the finding that says so.
+            Scan::Failed(p) if p.error.is_none() => result.files_set_aside += 1,
+            Scan::Failed(_) => {}
+        }
+    }
+
     // Second pass: each transform plans each analysed file, knowing its links.
     let plan_one = |i: usize, file: SourceFile, facts: FileFacts, held_back: bool| -> Planned {
         let path = &found.sources[i];
@@ -305,13 +327,19 @@ fn run_on_this_thread(
     let mut planned: Vec<Planned> = scans
         .into_par_iter()
         .enumerate()
-        .map(|(i, scanned)| match scanned {
-            Scan::Skipped => Planned::default(),
-            Scan::Failed(planned) => *planned,
-            Scan::Analysed(analysed) => {
-                let (file, facts) = *analysed;
-                plan_one(i, file, facts, false)
+        .map(|(i, scanned)| {
+            let planned = match scanned {
+                Scan::Skipped => Planned::default(),
+                Scan::Failed(planned) => *planned,
+                Scan::Analysed(analysed) => {
+                    let (file, facts) = *analysed;
+                    plan_one(i, file, facts, false)
+                }
+            };
+            if let Some(progress) = progress {
+                progress.advance();
             }
+            planned
         })
         .collect();
 
@@ -445,7 +473,6 @@ fn run_on_this_thread(
         if p.change.is_some() {
             transform_steps.extend(p.next_steps);
         }
-        result.files_parsed += usize::from(p.parsed);
         result.changes.extend(p.change);
         result.findings.extend(p.findings);
         result.errors.extend(p.error);
@@ -625,9 +652,7 @@ fn scan_file(
             client.lock().unwrap_or_else(|e| e.into_inner()).push((path.to_path_buf(), text));
         }
     };
-    let failed = |error: FileError, parsed: bool| {
-        Scan::Failed(Box::new(Planned { error: Some(error), parsed, ..Planned::default() }))
-    };
+    let failed = |error: FileError| Scan::Failed(Box::new(Planned { error: Some(error), ..Planned::default() }));
     let fail = |kind: ErrorKind, message: String| FileError::new(path, kind, message);
     // Not read at all above the size limit: a bundle or generated code (like Biome's files.maxSize), named.
     let limit = options.max_file_size.0;
@@ -652,7 +677,7 @@ fn scan_file(
             );
             return skipped(path, "engine/too-large", message);
         }
-        Err(err) => return failed(FileError::unread(path, &err), false),
+        Err(err) => return failed(FileError::unread(path, &err)),
     };
     // The prefilter: a file that mentions none of the needles cannot matter (unless a module that matters imports
     // it), and is not even decoded.
@@ -674,10 +699,10 @@ fn scan_file(
         Ok(text) => text,
         Err(err) => {
             let at = err.utf8_error().valid_up_to();
-            return failed(
-                fail(ErrorKind::NotUtf8, format!("is not UTF-8 text (invalid byte at offset {at}); left alone")),
-                false,
-            );
+            return failed(fail(
+                ErrorKind::NotUtf8,
+                format!("is not UTF-8 text (invalid byte at offset {at}); left alone"),
+            ));
         }
     };
     let file = SourceFile::new(path.to_path_buf(), text);
@@ -685,11 +710,11 @@ fn scan_file(
     // their name would fill memory with the parser's errors (either way the whole process would die): such a file is
     // left alone.
     if let Err(too_deep) = crate::depth::check(&file.code, file.kind, &crate::depth::pool().1) {
-        return failed(fail(ErrorKind::TooDeep, format!("{too_deep}; left alone")), false);
+        return failed(fail(ErrorKind::TooDeep, format!("{too_deep}; left alone")));
     }
     let parsed = match parse(&file, &file.code) {
         Ok(parsed) => parsed,
-        Err(err) => return failed(fail(ErrorKind::Syntax, format!("does not parse ({err}); left alone")), true),
+        Err(err) => return failed(fail(ErrorKind::Syntax, format!("does not parse ({err}); left alone"))),
     };
     let mut facts = analyse_tracking(&file, &parsed, Some(tracked));
     drop(parsed);
@@ -727,7 +752,7 @@ fn plan_file(
 ) -> Planned {
     let path = file.path.clone();
     let path = path.as_path();
-    let mut planned = Planned { parsed: true, ..Planned::default() };
+    let mut planned = Planned::default();
     let fail = |kind: ErrorKind, message: String| FileError::new(path, kind, message);
     // The original's early errors, looked up only when a result has some (parsing it again is cheaper than keeping
     // every file's tree for a case that should not happen).

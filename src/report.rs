@@ -12,8 +12,10 @@ use crate::outcome::{FileChange, RunResult};
 use crate::transform::Severity;
 
 /// Version of the JSON document's shape; bumped on any change to it, additions included (docs/output.md,
-/// "Versioning"). 2 added `summary.test_files_skipped` and `summary.migrations_held_back`.
-pub const JSON_SCHEMA_VERSION: u32 = 2;
+/// "Versioning"). 2 added `summary.test_files_skipped` and `summary.migrations_held_back`; 3 added
+/// `summary.files_skipped`, `summary.files_unparsable` and `summary.files_set_aside`, and no longer counts a file that does not parse in
+/// `summary.files_parsed`.
+pub const JSON_SCHEMA_VERSION: u32 = 3;
 
 /// What the run did with the changes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -155,33 +157,22 @@ pub fn summary(result: &RunResult, mode: Mode, color: bool) -> String {
         Mode::Write => "changed",
         _ => "would change",
     };
-    let manifests = result.changes.iter().filter(|c| c.is_manifest).count();
-    let sources = result.changes.len() - manifests;
-    let changed = match result.changes.len() {
-        0 => "no files".to_string(),
-        1 => format!("1 file ({sources} source, {manifests} package.json)"),
-        n => format!("{n} files ({sources} source, {manifests} package.json)"),
-    };
-    let tests = match result.tests_skipped {
-        0 => String::new(),
-        1 => "; skipped 1 test file (--include-tests to harden it)".to_string(),
-        n => format!("; skipped {n} test files (--include-tests to harden them)"),
-    };
+    let changed = files_of(result.changes.iter());
     let _ = writeln!(
         out,
-        "{} {changed}; scanned {} source files, parsed {}{tests}",
+        "{} {}",
         paint("1", &format!("express-harden: {verb}")),
-        result.files_scanned,
-        result.files_parsed
+        if changed.is_empty() { "no files".to_string() } else { changed }
     );
-    let mut per_transform: BTreeMap<&str, usize> = BTreeMap::new();
+    let _ = writeln!(out, "  {}", scanned(result));
+    let mut per_transform: BTreeMap<&str, Vec<&FileChange>> = BTreeMap::new();
     for change in &result.changes {
         for id in &change.transforms {
-            *per_transform.entry(id).or_default() += 1;
+            per_transform.entry(id).or_default().push(change);
         }
     }
-    for (id, count) in &per_transform {
-        let _ = writeln!(out, "  {id}: {count} file{}", if *count == 1 { "" } else { "s" });
+    for (id, changes) in &per_transform {
+        let _ = writeln!(out, "  {id}: {}", files_of(changes.iter().copied()));
     }
     for manifest in &result.held_back {
         let _ = writeln!(
@@ -237,6 +228,62 @@ pub fn summary(result: &RunResult, mode: Mode, color: bool) -> String {
         let _ = writeln!(out, "\nnext steps:");
         for step in steps {
             let _ = writeln!(out, "  - {step}");
+        }
+    }
+    out
+}
+
+/// `n` and the noun, singular or plural: "1 source file", "2 source files".
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The changed files by kind: "1 source file, 1 package.json" (empty for none).
+fn files_of<'a>(changes: impl Iterator<Item = &'a FileChange>) -> String {
+    let (mut sources, mut manifests) = (0, 0);
+    for change in changes {
+        if change.is_manifest {
+            manifests += 1;
+        } else {
+            sources += 1;
+        }
+    }
+    let mut parts = Vec::new();
+    if sources > 0 {
+        parts.push(count(sources, "source file", "source files"));
+    }
+    if manifests > 0 {
+        parts.push(count(manifests, "package.json", "package.json files"));
+    }
+    parts.join(", ")
+}
+
+/// What became of the source files the walk found: "scanned 6 source files: 2 parsed, 4 skipped by the prefilter
+/// (they name nothing the transforms look for), 1 failed to parse", and the test files left alone.
+fn scanned(result: &RunResult) -> String {
+    let mut out = format!("scanned {}", count(result.files_scanned, "source file", "source files"));
+    let unread = result
+        .files_scanned
+        .saturating_sub(result.files_parsed + result.files_skipped + result.files_unparsable + result.files_set_aside);
+    let parts: Vec<String> = [
+        (result.files_parsed, "parsed".to_string()),
+        (result.files_skipped, "skipped by the prefilter (they name nothing the transforms look for)".to_string()),
+        (result.files_unparsable, "failed to parse".to_string()),
+        (result.files_set_aside, "set aside as too large or minified (see the findings)".to_string()),
+        (unread, "could not be handled (see the errors)".to_string()),
+    ]
+    .into_iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, what)| format!("{n} {what}"))
+    .collect();
+    if !parts.is_empty() {
+        let _ = write!(out, ": {}", parts.join(", "));
+    }
+    match result.tests_skipped {
+        0 => {}
+        1 => out.push_str("; 1 test file left alone (--include-tests to harden it)"),
+        n => {
+            let _ = write!(out, "; {n} test files left alone (--include-tests to harden them)");
         }
     }
     out
@@ -301,6 +348,9 @@ struct JsonError<'a> {
 struct JsonSummary<'a> {
     files_scanned: usize,
     files_parsed: usize,
+    files_skipped: usize,
+    files_unparsable: usize,
+    files_set_aside: usize,
     files_changed: usize,
     test_files_skipped: usize,
     migrations_held_back: Vec<String>,
@@ -362,6 +412,9 @@ pub fn json(result: &RunResult, mode: Mode, written: &dyn Fn(&FileChange) -> boo
         summary: JsonSummary {
             files_scanned: result.files_scanned,
             files_parsed: result.files_parsed,
+            files_skipped: result.files_skipped,
+            files_unparsable: result.files_unparsable,
+            files_set_aside: result.files_set_aside,
             files_changed: result.changes.len(),
             test_files_skipped: result.tests_skipped,
             migrations_held_back: result.held_back.iter().map(|p| display_path(p)).collect(),

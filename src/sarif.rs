@@ -33,7 +33,7 @@ pub fn log(
             "shortDescription": { "text": info.title },
             "fullDescription": { "text": info.rationale },
             "helpUri": info.upstream,
-            "help": { "text": format!("{} See {} in express-harden.", info.rationale, info.docs) },
+            "help": { "text": format!("{} See {}", info.rationale, info.docs_url()) },
             "defaultConfiguration": { "level": "warning" },
             "properties": { "tags": ["security", "express", "fix-available"] },
         });
@@ -49,7 +49,7 @@ pub fn log(
                 "name": pascal_case(&id),
                 "shortDescription": { "text": description },
                 "helpUri": info.upstream,
-                "help": { "text": format!("{description} Reported by the {} transform; see {}.", info.id, info.docs) },
+                "help": { "text": format!("{description} Reported by the {} transform; see {}", info.id, info.docs_url()) },
                 // The severity the catalogue gives the kind (each result still has the level of its own finding).
                 "defaultConfiguration": { "level": info.severity_of(kind).map_or("warning", level) },
                 "properties": { "tags": ["security", "express"] },

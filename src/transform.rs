@@ -36,6 +36,12 @@ pub struct TransformInfo {
 }
 
 impl TransformInfo {
+    /// The web address of [`TransformInfo::docs`] (a file of the repository) as of this version's release tag: an
+    /// installed binary has no checkout to open the path in.
+    pub fn docs_url(&self) -> String {
+        format!("{}/blob/v{}/{}", env!("CARGO_PKG_REPOSITORY"), env!("CARGO_PKG_VERSION"), self.docs)
+    }
+
     /// The catalogue severity of a kind of finding (`rule` without the `<id>/` prefix); `None` when it is not listed.
     pub fn severity_of(&self, rule: &str) -> Option<Severity> {
         self.severities.get(rule).copied()
@@ -212,6 +218,8 @@ pub struct Options {
     /// write only changes that also run on the current major (Express 4 reads `'/{*splat}'` literally), and claim
     /// no migration.
     pub held_back: bool,
+    /// Counts the files read and planned, for a progress bar ([`crate::progress`]); `None`: nobody is watching.
+    pub progress: Option<std::sync::Arc<crate::progress::Progress>>,
     /// Source files bigger than this are not read (`--max-file-size`, `maxFileSize`): each gets an
     /// `engine/too-large` finding naming it.
     pub max_file_size: FileSizeLimit,

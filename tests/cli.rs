@@ -295,9 +295,9 @@ fn dry_run_prints_the_diff_on_stdout_and_the_summary_on_stderr() {
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(out.stdout, HELMET_DIFF);
     let summary_head =
-        "express-harden: would change 2 files (1 source, 1 package.json); scanned 1 source files, parsed 1\n";
+        "express-harden: would change 1 source file, 1 package.json\n  scanned 1 source file: 1 parsed\n";
     assert!(out.stderr.starts_with(summary_head), "{}", out.stderr);
-    assert!(out.stderr.contains("  helmet: 2 files\n"), "{}", out.stderr);
+    assert!(out.stderr.contains("  helmet: 1 source file, 1 package.json\n"), "{}", out.stderr);
     assert!(out.stderr.contains("  package.json: dependencies helmet (new) -> ^8.3.0\n"), "{}", out.stderr);
     assert!(out.stderr.contains("run `npm install` in ."), "{}", out.stderr);
     assert!(out.stderr.contains("then run again with --write to apply it"), "{}", out.stderr);
@@ -311,7 +311,7 @@ fn the_default_run_applies_every_transform() {
     let project = Project::example("basic-app");
 
     let dry = run(project.path(), &[]);
-    let write = run(project.path(), &["--write"]);
+    let write = run(project.path(), &["--write", "--allow-no-vcs"]);
     let check = run(project.path(), &["--check"]);
 
     assert_eq!(dry.code, 0, "{dry:?}");
@@ -360,7 +360,7 @@ fn session_without_options_gets_one_options_object_from_every_transform() {
              \"express-session\": \"^1.19.0\"\n  }\n}\n",
         );
 
-    let write = run(project.path(), &["--write"]);
+    let write = run(project.path(), &["--write", "--allow-no-vcs"]);
     let check = run(project.path(), &["--check"]);
 
     assert_eq!(write.code, 0, "{write:?}");
@@ -439,7 +439,7 @@ module.exports = app;
         let line = write.stdout.lines().find(|l| l.starts_with(&format!("wrote {file} ("))).unwrap_or_default();
         assert!(line.contains("(helmet, secrets, session-cookie, session-store; "), "{}", write.stdout);
     }
-    assert!(write.stderr.contains("  session-cookie: 3 files\n"), "{}", write.stderr);
+    assert!(write.stderr.contains("  session-cookie: 3 source files\n"), "{}", write.stderr);
     assert!(write.stderr.contains("app.js:5:9: info [secrets/missing-secret] express-session was given no secret"));
     assert_eq!(check.code, 0, "nothing is left to change: {check:?}");
     assert_eq!(check.stdout, "");
@@ -498,7 +498,7 @@ fn the_dry_run_diff_applies_with_git_apply_and_gives_what_write_writes() {
     let project = Project::express_app();
     let patch = run(project.path(), &[]).stdout;
     let written = Project::express_app();
-    assert_eq!(run(written.path(), &["--write"]).code, 0);
+    assert_eq!(run(written.path(), &["--write", "--allow-no-vcs"]).code, 0);
     project.write("changes.patch", &patch);
 
     project.git(&["init", "--quiet"]);
@@ -512,7 +512,7 @@ fn the_dry_run_diff_applies_with_git_apply_and_gives_what_write_writes() {
 fn diff_file_holds_the_patch_that_git_apply_turns_into_what_write_writes() {
     let project = Project::express_app();
     let written = Project::express_app();
-    assert_eq!(run(written.path(), &["--write"]).code, 0);
+    assert_eq!(run(written.path(), &["--write", "--allow-no-vcs"]).code, 0);
     let patch_dir = tempfile::tempdir().expect("tempdir");
     let patch = patch_dir.path().join("change.diff");
     let patch_arg = patch.to_str().expect("UTF-8 path");
@@ -535,7 +535,7 @@ fn a_stray_lone_cr_does_not_break_the_patch() {
         "const express = require('express'); /* a \r in a comment */\nconst app = express();\napp.listen(3000);\n";
     let project = Project::express_app().with("app.js", app);
     let written = Project::express_app().with("app.js", app);
-    assert_eq!(run(written.path(), &["--write"]).code, 0);
+    assert_eq!(run(written.path(), &["--write", "--allow-no-vcs"]).code, 0);
     let patch = run(project.path(), &[]).stdout;
     assert!(patch.lines().all(|l| !l.contains('\r') || l.starts_with(' ')), "{patch:?}");
     project.write("changes.patch", &patch);
@@ -554,7 +554,7 @@ fn odd_file_names_are_quoted_in_the_patch() {
     std::fs::remove_file(project.path().join("app.js")).expect("rm");
     let written = Project::express_app().with(name, APP_JS);
     std::fs::remove_file(written.path().join("app.js")).expect("rm");
-    assert_eq!(run(written.path(), &["--write"]).code, 0);
+    assert_eq!(run(written.path(), &["--write", "--allow-no-vcs"]).code, 0);
     let patch_dir = tempfile::tempdir().expect("tempdir");
     let patch = patch_dir.path().join("change.diff");
     let out = run(project.path(), &["--diff-file", patch.to_str().expect("UTF-8")]);
@@ -567,6 +567,127 @@ fn odd_file_names_are_quoted_in_the_patch() {
     assert_eq!(project.read("package.json"), written.read("package.json"));
 }
 
+/// Runs the binary with `args` and its standard output a pipe whose reading end is already closed (as after
+/// `| head -1` has read its line): every write to it fails with a broken pipe.
+fn run_into_closed_pipe(dir: &Path, args: &[&str]) -> Run {
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    let out = Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .envs(isolated_git_env(dir))
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .expect("run express-harden");
+    Run {
+        code: out.status.code().expect("exited normally, not by a signal"),
+        stdout: String::new(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn a_closed_standard_output_ends_the_run_quietly() {
+    let project = Project::express_app();
+
+    for args in [&["list"][..], &["completions", "bash"], &["completions", "zsh"], &["man"]] {
+        let out = run_into_closed_pipe(project.path(), args);
+        assert_eq!((out.code, out.stderr.as_str()), (0, ""), "{args:?}: exit 0 and nothing on stderr");
+    }
+    // The dry run's diff goes to the closed pipe: no panic, the exit code of the run, the summary still on stderr.
+    let out = run_into_closed_pipe(project.path(), &["--only", "helmet"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
+    assert!(out.stderr.starts_with("express-harden: would change 1 source file, 1 package.json\n"), "{}", out.stderr);
+}
+
+#[test]
+fn a_reader_that_stops_early_is_no_error() {
+    // `| head -1` as a user types it: the reader exits after the first line, whenever the tool writes the rest.
+    let project = Project::empty();
+    for command in ["list", "completions bash", "man"] {
+        let script = format!("'{BIN}' {command} | head -n 1 >/dev/null; echo \"${{PIPESTATUS[0]}}\"");
+        for _ in 0..5 {
+            let out = Command::new("bash").arg("-c").arg(&script).current_dir(project.path()).output().expect("bash");
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(String::from_utf8_lossy(&out.stdout), "0\n", "{command} | head -1: {stderr}");
+            assert_eq!(stderr, "", "{command} | head -1");
+        }
+    }
+}
+
+#[test]
+fn only_and_skip_complete_transform_ids() {
+    let project = Project::empty();
+    let ids = express_harden::transforms::all_ids().join(" ");
+
+    let bash = run(project.path(), &["completions", "bash"]);
+    let fish = run(project.path(), &["completions", "fish"]);
+
+    for flag in ["--only", "--skip"] {
+        let case = format!(
+            "                {flag})\n                    COMPREPLY=($(compgen -W \"{ids}\" -- \"${{cur}}\"))\n"
+        );
+        assert!(bash.stdout.contains(&case), "bash completes {flag} with the ids:\n{}", bash.stdout);
+    }
+    for flag in ["-l only ", "-l skip "] {
+        let at = fish.stdout.find(flag).unwrap_or_else(|| panic!("{flag}: {}", fish.stdout));
+        let line = fish.stdout[at..].split("\ncomplete ").next().unwrap_or_default();
+        assert!(line.contains(" -r -f -a \"helmet"), "fish completes {flag}with the ids, no file names: {line}");
+        assert!(line.contains("\nexpress5"), "{line}");
+    }
+    // Still any text on the command line: an unknown id is the tool's error, listing the valid ones.
+    let unknown = run(project.path(), &["--only", "nope"]);
+    assert_eq!(unknown.code, 2);
+    assert!(unknown.stderr.contains(&format!("valid ids: {}", ids.replace(' ', ", "))), "{}", unknown.stderr);
+}
+
+/// Runs the binary in a pseudo-terminal (stdout and stderr both terminals), with the progress bar's delay set to 0
+/// (as if the run were long) unless `long` is false; returns everything it printed.
+fn run_on_a_terminal(dir: &Path, args: &[&str], long: bool) -> String {
+    let mut command = Command::new(BIN);
+    command.args(args).current_dir(dir).envs(isolated_git_env(dir)).env_remove("EXPRESS_HARDEN_PROGRESS_DELAY_MS");
+    if long {
+        command.env("EXPRESS_HARDEN_PROGRESS_DELAY_MS", "0");
+    }
+    let mut session = rexpect::session::spawn_command(command, Some(30_000)).expect("start in a pseudo-terminal");
+    let printed = session.exp_eof().expect("the tool ends");
+    let _ = session.process_mut().wait();
+    printed
+}
+
+#[test]
+fn a_progress_bar_shows_on_a_terminal_in_the_text_format_only() {
+    let project = Project::express_app();
+    let bar = "planning 1/1 files [";
+
+    let text = run_on_a_terminal(project.path(), &["--only", "helmet"], true);
+    assert!(text.contains(bar), "a long run on a terminal shows the bar:\n{text}");
+    // Cleared before the diff and the summary are printed.
+    assert!(text.find(bar) < text.find("--- a/app.js"), "{text}");
+    assert!(text.contains("\x1b[2K"), "the bar's line is cleared: {text:?}");
+    // A run shorter than the delay (a second) shows none.
+    let short = run_on_a_terminal(project.path(), &["--only", "helmet"], false);
+    assert!(!short.contains("planning ") && short.contains("--- a/app.js"), "{short}");
+
+    for format in ["json", "sarif", "markdown"] {
+        let out = run_on_a_terminal(project.path(), &["--only", "helmet", "--format", format], true);
+        assert!(!out.contains("planning "), "no bar with --format {format}:\n{out}");
+    }
+    // stderr not a terminal: no bar, whatever the delay.
+    let piped = Command::new(BIN)
+        .args(["--only", "helmet"])
+        .current_dir(project.path())
+        .envs(isolated_git_env(project.path()))
+        .env("EXPRESS_HARDEN_PROGRESS_DELAY_MS", "0")
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&piped.stderr);
+    assert!(stderr.starts_with("express-harden: would change"), "no bar before the summary: {stderr:?}");
+    assert!(!stderr.contains("planning "), "{stderr:?}");
+}
+
 /// A file whose lines end with a lone CR (classic Mac) is not edited: new code would be laid out at LF. It is named
 /// with the reason, nothing is written, the exit code says so, and its findings still carry the right lines.
 #[test]
@@ -576,7 +697,7 @@ fn a_classic_mac_file_is_left_alone_with_a_reason() {
                app.listen(3000);\r";
     let manifest = "{\r  \"dependencies\": {\r    \"express\": \"^4.22.3\"\r  }\r}\r";
     let project = Project::empty().with("app.js", app).with("package.json", manifest);
-    let out = run(project.path(), &["--only", "helmet", "--write"]);
+    let out = run(project.path(), &["--only", "helmet", "--write", "--allow-no-vcs"]);
     assert_eq!(out.code, 2, "{out:?}");
     assert!(out.stderr.contains("app.js ends its lines with a lone CR (classic Mac line endings)"), "{}", out.stderr);
     assert_eq!(project.read("app.js"), app);
@@ -601,6 +722,59 @@ fn check_exits_1_when_changes_are_due_and_writes_nothing() {
 }
 
 #[test]
+fn dry_run_flag_is_the_default_made_explicit() {
+    let project = Project::express_app();
+    let before = project.tree();
+
+    let implicit = run(project.path(), &["--only", "helmet"]);
+    let explicit = run(project.path(), &["--only", "helmet", "--dry-run"]);
+
+    assert_eq!(explicit.code, 0, "{explicit:?}");
+    assert_eq!((explicit.stdout.as_str(), explicit.stderr.as_str()), (HELMET_DIFF, implicit.stderr.as_str()));
+    assert_eq!(project.tree(), before);
+    for other in ["--write", "--check"] {
+        let both = run(project.path(), &["--dry-run", other]);
+        assert_eq!(both.code, 2, "--dry-run {other}: {both:?}");
+        assert!(both.stderr.contains("cannot be used with"), "{}", both.stderr);
+    }
+}
+
+#[test]
+fn the_summary_says_what_it_counts() {
+    let project = Project::express_app()
+        .with("lib/math.js", "module.exports = (a, b) => a + b;\n")
+        .with("lib/strings.js", "module.exports = (s) => s.trim();\n")
+        .with("admin.js", BROKEN_JS)
+        .with("latin1.js", NOT_UTF8)
+        .with("vendor.min.js", "var express=require('express');\n")
+        .with("test/app.test.js", APP_JS);
+
+    let out = run(project.path(), &["--only", "helmet"]);
+    let json = run(project.path(), &["--only", "helmet", "--format", "json"]).json();
+
+    assert_eq!(out.code, 2, "admin.js does not parse: {out:?}");
+    assert!(
+        out.stderr.starts_with(
+            "express-harden: would change 1 source file, 1 package.json\n  scanned 6 source files: 1 parsed, 2 skipped \
+             by the prefilter (they name nothing the transforms look for), 1 failed to parse, 1 set aside as too large \
+             or minified (see the findings), 1 could not be handled (see the errors); 1 test file left alone \
+             (--include-tests to harden it)\n  helmet: 1 source file, 1 package.json\n"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("error: admin.js does not parse"), "{}", out.stderr);
+    assert!(out.stderr.contains("error: latin1.js is not UTF-8 text"), "{}", out.stderr);
+    assert_eq!(json["summary"]["files_scanned"], 6);
+    assert_eq!(json["summary"]["files_set_aside"], 1);
+    assert_eq!(json["summary"]["files_parsed"], 1, "a file that failed to parse is not counted as parsed");
+    assert_eq!(
+        (json["summary"]["files_skipped"].as_u64(), json["summary"]["files_unparsable"].as_u64()),
+        (Some(2), Some(1))
+    );
+}
+
+#[test]
 fn check_exits_0_on_a_project_that_is_already_hardened() {
     let project = Project::hardened_app();
 
@@ -608,7 +782,7 @@ fn check_exits_0_on_a_project_that_is_already_hardened() {
 
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(out.stdout, "");
-    assert_eq!(out.stderr, "express-harden: would change no files; scanned 1 source files, parsed 1\n");
+    assert_eq!(out.stderr, "express-harden: would change no files\n  scanned 1 source file: 1 parsed\n");
 }
 
 /// `// express-harden-ignore <id>` keeps the change below it from being made: `--check` passes (exit 0, the finding
@@ -629,7 +803,7 @@ fn check_passes_on_changes_kept_by_an_ignore_comment() {
         "{}",
         out.stderr
     );
-    let write = run(project.path(), &["--write", "--allow-dirty"]);
+    let write = run(project.path(), &["--write", "--allow-no-vcs", "--allow-dirty"]);
     assert_eq!(write.code, 0, "{write:?}");
     assert_eq!(project.tree(), before);
 
@@ -680,7 +854,7 @@ fn check_together_with_write_is_a_usage_error() {
     let project = Project::express_app();
     let before = project.tree();
 
-    let out = run(project.path(), &["--check", "--write"]);
+    let out = run(project.path(), &["--check", "--write", "--allow-no-vcs"]);
 
     assert_eq!(out.code, 2, "{out:?}");
     assert!(out.stderr.contains("'--check' cannot be used with '--write'"), "{}", out.stderr);
@@ -694,11 +868,11 @@ fn check_together_with_write_is_a_usage_error() {
 fn write_writes_the_expected_files_and_says_so() {
     let project = Project::express_app();
 
-    let out = run(project.path(), &["--only", "helmet", "--write"]);
+    let out = run(project.path(), &["--only", "helmet", "--write", "--allow-no-vcs"]);
 
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(out.stdout, "wrote app.js (helmet; +2 -0)\nwrote package.json (helmet; +2 -1)\n");
-    assert!(out.stderr.starts_with("express-harden: changed 2 files (1 source, 1 package.json);"), "{}", out.stderr);
+    assert!(out.stderr.starts_with("express-harden: changed 1 source file, 1 package.json\n"), "{}", out.stderr);
     assert_eq!(project.read("app.js"), APP_JS_HARDENED);
     assert_eq!(project.read("package.json"), PACKAGE_JSON_HARDENED);
 }
@@ -706,11 +880,11 @@ fn write_writes_the_expected_files_and_says_so() {
 #[test]
 fn write_is_idempotent() {
     let project = Project::express_app();
-    assert_eq!(run(project.path(), &["--only", "helmet", "--write"]).code, 0);
+    assert_eq!(run(project.path(), &["--only", "helmet", "--write", "--allow-no-vcs"]).code, 0);
     let after_first = project.tree();
 
     let check = run(project.path(), &["--only", "helmet", "--check"]);
-    let second = run(project.path(), &["--only", "helmet", "--write"]);
+    let second = run(project.path(), &["--only", "helmet", "--write", "--allow-no-vcs"]);
 
     assert_eq!(check.code, 0, "{check:?}");
     assert_eq!(check.stdout, "");
@@ -724,7 +898,7 @@ fn write_leaves_no_temporary_file() {
     let project = Project::express_app().with("routes/admin.js", "const e = require('express');\nconst a = e();\n");
     let files_before: Vec<PathBuf> = project.tree().into_keys().collect();
 
-    let out = run(project.path(), &["--only", "helmet", "--write"]);
+    let out = run(project.path(), &["--only", "helmet", "--write", "--allow-no-vcs"]);
 
     assert_eq!(out.code, 0, "{out:?}");
     let files_after: Vec<PathBuf> = project.tree().into_keys().collect();
@@ -744,7 +918,7 @@ fn write_keeps_file_permissions() {
     chmod("app.js", 0o755);
     chmod("package.json", 0o640);
 
-    let out = run(project.path(), &["--only", "helmet", "--write"]);
+    let out = run(project.path(), &["--only", "helmet", "--write", "--allow-no-vcs"]);
 
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(project.read("app.js"), APP_JS_HARDENED);
@@ -756,7 +930,7 @@ fn write_keeps_file_permissions() {
 fn a_file_that_is_not_utf8_is_an_error_and_the_others_are_still_written() {
     let project = Project::express_app().with("latin1.js", NOT_UTF8);
 
-    let out = run(project.path(), &["--only", "helmet", "--write"]);
+    let out = run(project.path(), &["--only", "helmet", "--write", "--allow-no-vcs"]);
 
     assert_eq!(out.code, 2, "{out:?}");
     assert!(out.stderr.contains("error: latin1.js is not UTF-8 text"), "{}", out.stderr);
@@ -851,6 +1025,49 @@ fn write_in_a_clean_committed_tree_works() {
     assert_eq!(project.git(&["status", "--porcelain"]), " M app.js\n M package.json\n");
 }
 
+#[test]
+fn write_outside_a_git_repository_is_refused_unless_allow_no_vcs() {
+    let project = Project::express_app();
+    let before = project.tree();
+
+    let refused = run(project.path(), &["--only", "helmet", "--write"]);
+
+    assert_eq!(refused.code, 2, "{refused:?}");
+    assert_eq!(refused.stdout, "");
+    assert!(refused.stderr.starts_with("error: nothing was written: "), "{}", refused.stderr);
+    assert!(refused.stderr.contains("is not in a git repository"), "{}", refused.stderr);
+    assert!(refused.stderr.contains("pass --allow-no-vcs to write anyway"), "{}", refused.stderr);
+    assert_eq!(project.tree(), before, "nothing is written");
+
+    let allowed = run(project.path(), &["--only", "helmet", "--write", "--allow-no-vcs"]);
+    assert_eq!(allowed.code, 0, "{allowed:?}");
+    assert_eq!(project.read("app.js"), APP_JS_HARDENED);
+
+    // A dry run and --check need no repository; --allow-no-vcs alone is a usage error, as --allow-dirty is.
+    let fresh = Project::express_app();
+    assert_eq!(run(fresh.path(), &["--only", "helmet"]).code, 0);
+    assert_eq!(run(fresh.path(), &["--only", "helmet", "--check"]).code, 1);
+    let usage = run(fresh.path(), &["--allow-no-vcs"]);
+    assert_eq!(usage.code, 2, "{usage:?}");
+    assert!(usage.stderr.contains("--allow-no-vcs needs --write or --interactive"), "{}", usage.stderr);
+}
+
+#[test]
+fn write_in_a_subfolder_of_a_git_work_tree_needs_no_flag() {
+    let project = Project::empty().with("app/app.js", APP_JS).with("app/package.json", PACKAGE_JSON);
+    project.commit_all();
+
+    let out = Command::new(BIN)
+        .args(["--only", "helmet", "--write"])
+        .current_dir(project.path().join("app"))
+        .envs(isolated_git_env(project.path()))
+        .output()
+        .expect("run express-harden");
+
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(project.read("app/app.js"), APP_JS_HARDENED);
+}
+
 // ---------------------------------------------------------------------------------------------------------------------
 // Choosing transforms.
 
@@ -905,7 +1122,8 @@ fn skip_helmet_leaves_an_app_without_sessions_alone() {
 
     // helmet and session-store without helmet: session-store has nothing to do in an app without sessions.
     let check = run(project.path(), &["--only", "helmet,session-store", "--skip", "helmet", "--check"]);
-    let write = run(project.path(), &["--only", "helmet,session-store", "--skip", "helmet", "--write"]);
+    let write =
+        run(project.path(), &["--only", "helmet,session-store", "--skip", "helmet", "--write", "--allow-no-vcs"]);
 
     assert_eq!(check.code, 0, "{check:?}");
     assert_eq!(check.stdout, "");
@@ -914,7 +1132,7 @@ fn skip_helmet_leaves_an_app_without_sessions_alone() {
     assert_eq!(project.tree(), before);
 
     // Every transform but helmet: whatever the others do, helmet is not added.
-    let rest = run(project.path(), &["--skip", "helmet", "--write"]);
+    let rest = run(project.path(), &["--skip", "helmet", "--write", "--allow-no-vcs"]);
 
     assert_eq!(rest.code, 0, "{rest:?}");
     assert!(!rest.stdout.contains("helmet"), "{}", rest.stdout);
@@ -936,7 +1154,11 @@ fn list_shows_each_transform_with_its_title_and_docs() {
     );
     assert!(out.stdout.contains("\n  why: "), "{}", out.stdout);
     assert!(
-        out.stdout.contains("\n  docs: transforms/helmet/README.md (https://helmetjs.github.io/)\n"),
+        out.stdout.contains(&format!(
+            "\n  docs: https://github.com/express-harden/express-harden/blob/v{}/transforms/helmet/README.md \
+             (https://helmetjs.github.io/)\n",
+            env!("CARGO_PKG_VERSION")
+        )),
         "{}",
         out.stdout
     );
@@ -1035,7 +1257,7 @@ fn json_dry_run_with_changes_matches_the_schema() {
     assert_eq!(out.stderr, "", "JSON mode prints nothing on stderr");
     let doc = out.json();
     assert_valid(&doc);
-    assert_eq!(doc["schema_version"], 2);
+    assert_eq!(doc["schema_version"], 3);
     assert_eq!(doc["mode"], "dry-run");
     assert_eq!(doc["files"][0]["path"], "app.js");
     assert_eq!(doc["files"][0]["kind"], "source");
@@ -1061,6 +1283,9 @@ fn json_dry_run_with_changes_matches_the_schema() {
         serde_json::json!({
             "files_scanned": 1,
             "files_parsed": 1,
+            "files_skipped": 0,
+            "files_unparsable": 0,
+            "files_set_aside": 0,
             "files_changed": 2,
             "test_files_skipped": 0,
             "migrations_held_back": [],
@@ -1109,7 +1334,7 @@ fn json_with_an_error_matches_the_schema() {
 fn json_after_write_marks_the_written_files() {
     let project = Project::express_app();
 
-    let out = run(project.path(), &["--only", "helmet", "--format", "json", "--write"]);
+    let out = run(project.path(), &["--only", "helmet", "--format", "json", "--write", "--allow-no-vcs"]);
 
     assert_eq!(out.code, 0, "{out:?}");
     let doc = out.json();
@@ -1403,7 +1628,7 @@ fn a_missing_package_manager_is_reported_and_the_manifest_is_still_written() {
         .with("app.js", "const express = require('express');\n\nmodule.exports = express.Router();\n");
 
     let out = Command::new(BIN)
-        .args(["--write", "--lockfile", "--only", "express-version"])
+        .args(["--write", "--allow-no-vcs", "--lockfile", "--only", "express-version"])
         .current_dir(project.path())
         .env("PATH", "/nonexistent")
         .output()
@@ -1637,15 +1862,15 @@ fn test_code_is_left_alone_and_counted() {
 
     let dry = run(project.path(), &["--only", "secrets"]);
     let json = run(project.path(), &["--only", "secrets", "--format", "json"]);
-    let write = run(project.path(), &["--only", "secrets", "--write"]);
+    let write = run(project.path(), &["--only", "secrets", "--write", "--allow-no-vcs"]);
 
     assert_eq!(dry.code, 0, "{dry:?}");
     assert!(dry.stdout.contains("+++ b/app.js"), "{}", dry.stdout);
     assert!(!dry.stdout.contains("test/app.test.js"), "the test is left alone: {}", dry.stdout);
     assert!(
         dry.stderr.starts_with(
-            "express-harden: would change 1 file (1 source, 0 package.json); scanned 1 source files, parsed 1; \
-             skipped 1 test file (--include-tests to harden it)\n"
+            "express-harden: would change 1 source file\n  scanned 1 source file: 1 parsed; 1 test file left alone \
+             (--include-tests to harden it)\n"
         ),
         "{}",
         dry.stderr
@@ -1664,8 +1889,8 @@ fn include_tests_as_a_flag_or_a_configuration_key_hardens_test_code() {
     let flagged = app_with_a_test();
     let configured = app_with_a_test().with("express-harden.json", r#"{ "includeTests": true }"#);
 
-    let flag = run(flagged.path(), &["--only", "secrets", "--include-tests", "--write"]);
-    let config = run(configured.path(), &["--only", "secrets", "--write"]);
+    let flag = run(flagged.path(), &["--only", "secrets", "--include-tests", "--write", "--allow-no-vcs"]);
+    let config = run(configured.path(), &["--only", "secrets", "--write", "--allow-no-vcs"]);
 
     for (out, project) in [(&flag, &flagged), (&config, &configured)] {
         assert_eq!(out.code, 0, "{out:?}");
@@ -1686,11 +1911,11 @@ fn test_code_named_on_the_command_line_is_hardened() {
 
     assert_eq!(folder.code, 0, "{folder:?}");
     assert!(folder.stdout.contains("+++ b/test/app.test.js") && folder.stdout.contains("+++ b/test/helpers.js"));
-    assert!(!folder.stderr.contains("skipped"), "{}", folder.stderr);
+    assert!(!folder.stderr.contains("test file"), "{}", folder.stderr);
     assert!(file.stdout.contains("+++ b/src/app.spec.js"), "{}", file.stdout);
     // A folder that is not test code, named: what is test code below it is still left alone.
     assert!(src.stdout.contains("+++ b/app.js") && !src.stdout.contains("app.spec.js"), "{}", src.stdout);
-    assert!(src.stderr.contains("; skipped 1 test file (--include-tests to harden it)"), "{}", src.stderr);
+    assert!(src.stderr.contains("; 1 test file left alone (--include-tests to harden it)"), "{}", src.stderr);
 }
 
 #[test]
@@ -1705,7 +1930,7 @@ fn node_modules_that_git_tracks_are_hardened_and_installed_ones_are_not() {
     project.git(&["add", "package.json", server]);
     project.git(&["commit", "--quiet", "--message", "a monorepo that commits its packages"]);
 
-    let out = run(project.path(), &["--only", "secrets", "--write"]);
+    let out = run(project.path(), &["--only", "secrets", "--write", "--allow-no-vcs"]);
 
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(out.stdout, "wrote packages/node_modules/@acme/server/index.js (secrets; +14 -1)\n");
@@ -1724,7 +1949,11 @@ fn without_git_every_node_modules_folder_is_skipped() {
 
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(out.stdout, "");
-    assert!(out.stderr.starts_with("express-harden: would change no files; scanned 0 source files"), "{}", out.stderr);
+    assert!(
+        out.stderr.starts_with("express-harden: would change no files\n  scanned 0 source files\n"),
+        "{}",
+        out.stderr
+    );
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -1788,7 +2017,7 @@ fn links_planted_at_the_old_temporary_names_do_not_redirect_the_write() {
     }
 
     let child = Command::new(BIN)
-        .arg("--write")
+        .args(["--write", "--allow-no-vcs"])
         .current_dir(project.path())
         .envs(isolated_git_env(project.path()))
         .stdout(std::process::Stdio::piped())
@@ -1832,7 +2061,7 @@ fn the_next_write_removes_the_temporary_files_an_interrupted_run_left() {
         file.set_modified(SystemTime::now() - Duration::from_secs(3600)).expect("set mtime");
     }
 
-    let out = run(project.path(), &["--write"]);
+    let out = run(project.path(), &["--write", "--allow-no-vcs"]);
 
     assert_eq!(out.code, 0, "{out:?}");
     for name in [".express-harden-2147483646-Cd34Ef.tmp", ".express-harden-2147483647-Xy12Ab.tmp"] {
@@ -1859,7 +2088,7 @@ fn a_link_inside_the_project_is_written_through_and_the_run_names_its_target() {
     std::os::unix::fs::symlink("src/main.js", project.path().join("app.js")).expect("link");
     std::os::unix::fs::symlink("config/package.json", project.path().join("package.json")).expect("link");
 
-    let out = run(project.path(), &["--write", "--format", "json", "app.js"]);
+    let out = run(project.path(), &["--write", "--allow-no-vcs", "--format", "json", "app.js"]);
 
     assert_eq!(out.code, 0, "{out:?}");
     let doc = out.json();
@@ -1894,7 +2123,7 @@ fn links_out_of_the_project_hard_links_and_read_only_files_stop_the_write() {
     let linked = Project::empty().with("app.js", APP_JS);
     std::fs::write(&outside, PACKAGE_JSON).expect("write");
     std::os::unix::fs::symlink(&outside, linked.path().join("package.json")).expect("link");
-    let out = run(linked.path(), &["--write"]);
+    let out = run(linked.path(), &["--write", "--allow-no-vcs"]);
     assert_eq!(out.code, 2, "{out:?}");
     // (The link is not even read: the reading side refuses it, and the code that needs a package in it goes too.)
     assert!(
@@ -1918,7 +2147,7 @@ fn links_out_of_the_project_hard_links_and_read_only_files_stop_the_write() {
     let other = elsewhere.path().join("other-name.json");
     std::fs::write(&other, PACKAGE_JSON).expect("write");
     std::fs::hard_link(&other, hard.path().join("package.json")).expect("hard link");
-    let out = run(hard.path(), &["--write"]);
+    let out = run(hard.path(), &["--write", "--allow-no-vcs"]);
     assert_eq!(out.code, 2, "{out:?}");
     assert!(out.stderr.contains("error: package.json has 2 hard links: a new file would break them"), "{}", out.stderr);
     assert_eq!(std::fs::read_to_string(&other).expect("read"), PACKAGE_JSON);
@@ -1927,7 +2156,7 @@ fn links_out_of_the_project_hard_links_and_read_only_files_stop_the_write() {
     // A read-only file (even for root, who could write it).
     let read_only = Project::express_app();
     chmod(&read_only.path().join("app.js"), 0o444);
-    let out = run(read_only.path(), &["--write"]);
+    let out = run(read_only.path(), &["--write", "--allow-no-vcs"]);
     assert_eq!(out.code, 2, "{out:?}");
     assert!(
         out.stderr.contains("error: app.js is read-only (its owner may not write it); left alone"),
@@ -1955,7 +2184,7 @@ fn run_as_root_a_write_keeps_each_files_owner_and_group() {
     }
     chmod(&project.path().join("app.js"), 0o2754);
 
-    let out = run(project.path(), &["--write"]);
+    let out = run(project.path(), &["--write", "--allow-no-vcs"]);
 
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(project.read("app.js"), APP_JS_HARDENED);
@@ -2003,9 +2232,9 @@ fn the_written_list_names_the_files_written_and_nothing_else() {
     std::os::unix::fs::symlink("src/main.js", project.path().join("app.js")).expect("link");
     let list = project.path().join("written.list");
 
-    let out = run(project.path(), &["--write", "--written-list", "written.list", "app.js"]);
+    let out = run(project.path(), &["--write", "--allow-no-vcs", "--written-list", "written.list", "app.js"]);
     let listed = std::fs::read(&list).expect("read");
-    let again = run(project.path(), &["--write", "--written-list", "written.list", "app.js"]);
+    let again = run(project.path(), &["--write", "--allow-no-vcs", "--written-list", "written.list", "app.js"]);
     let usage = run(project.path(), &["--written-list", "written.list"]);
 
     assert_eq!(out.code, 0, "{out:?}");
@@ -2099,7 +2328,7 @@ fn the_package_manager_sees_no_tokens_and_keeps_the_registry_settings() {
     ];
 
     let out = Command::new(BIN)
-        .args(["--write", "--lockfile", "--only", "helmet"])
+        .args(["--write", "--allow-no-vcs", "--lockfile", "--only", "helmet"])
         .current_dir(project.path())
         .envs(isolated_git_env(project.path()))
         .env("PATH", &path)
@@ -2132,7 +2361,7 @@ fn lockfile_env_passes_only_the_named_credentials_and_a_failure_names_the_withhe
     let run = |extra: &[&str]| {
         let project = Project::express_app().with("package-lock.json", "{}\n");
         let out = Command::new(BIN)
-            .args(["--write", "--lockfile", "--only", "helmet"])
+            .args(["--write", "--allow-no-vcs", "--lockfile", "--only", "helmet"])
             .args(extra)
             .current_dir(project.path())
             .env_clear() // only these credentials, whatever the environment of the test
@@ -2164,7 +2393,8 @@ fn lockfile_env_passes_only_the_named_credentials_and_a_failure_names_the_withhe
     assert!(!log.contains("gh-s3cr3t"), "{log}");
     assert!(stderr.contains("withheld from it as credentials: GH_TOKEN;"), "{stderr}");
 
-    let usage = Command::new(BIN).args(["--write", "--lockfile-env", "NPM_TOKEN"]).output().expect("run");
+    let usage =
+        Command::new(BIN).args(["--write", "--allow-no-vcs", "--lockfile-env", "NPM_TOKEN"]).output().expect("run");
     assert_eq!(usage.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&usage.stderr).contains("--lockfile"), "{usage:?}");
 }
@@ -2182,7 +2412,7 @@ fn npm_does_not_run_without_git_by_absolute_path() {
     let bin = fake_package_manager(tools.path(), "npm", 0);
 
     let out = Command::new(BIN)
-        .args(["--write", "--lockfile", "--only", "helmet"])
+        .args(["--write", "--allow-no-vcs", "--lockfile", "--only", "helmet"])
         .current_dir(project.path())
         .envs(isolated_git_env(project.path()))
         .env("PATH", std::env::join_paths([bin.as_path(), Path::new(".")]).expect("join"))
@@ -2209,7 +2439,7 @@ fn a_package_manager_shipped_by_the_repository_is_never_run() {
     }
 
     let out = Command::new(BIN)
-        .args(["--write", "--lockfile", "--only", "helmet"])
+        .args(["--write", "--allow-no-vcs", "--lockfile", "--only", "helmet"])
         .current_dir(project.path())
         .envs(isolated_git_env(project.path()))
         .env("PATH", ".:node_modules/.bin")
@@ -2357,7 +2587,7 @@ fn a_file_of_a_group_the_user_is_not_in_stops_the_whole_write() {
     let out = Command::new("setpriv")
         .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
         .arg(&bin)
-        .args(["--only", "helmet", "--write"])
+        .args(["--only", "helmet", "--write", "--allow-no-vcs"])
         .current_dir(project.path())
         .envs(isolated_git_env(project.path()))
         .output()
@@ -2481,7 +2711,7 @@ fn deeply_nested_files_of_every_shape_are_fixed_with_the_rest() {
     }
 
     // (Each nesting is one long line: the files look minified, which is not what is tested here.)
-    let out = run_bounded(project.path(), &["--only", "helmet", "--write", "--include-minified"]);
+    let out = run_bounded(project.path(), &["--only", "helmet", "--write", "--allow-no-vcs", "--include-minified"]);
 
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(project.read("app.js"), APP_JS_HARDENED);
@@ -2512,7 +2742,7 @@ fn a_file_nested_too_deeply_is_named_and_left_alone_while_the_rest_is_fixed() {
     }
     let before = project.tree();
 
-    let out = run_bounded(project.path(), &["--write", "--include-minified"]);
+    let out = run_bounded(project.path(), &["--write", "--allow-no-vcs", "--include-minified"]);
 
     assert_eq!(out.code, 2, "{}", out.stderr);
     for (shape, _) in shapes {
@@ -2626,7 +2856,7 @@ fn the_manifest_above_the_repository_is_never_edited() {
     let repo = outer.path().join("repo");
     std::fs::create_dir_all(repo.join(".git")).expect("a work tree marker");
 
-    let out = run_bounded(&repo, &["--write"]);
+    let out = run_bounded(&repo, &["--write", "--allow-no-vcs"]);
 
     assert_eq!(out.code, 0, "{out:?}");
     assert!(out.stderr.contains("no package.json above this file: install helmet yourself"), "{}", out.stderr);
@@ -2639,7 +2869,7 @@ fn the_manifest_above_the_repository_is_never_edited() {
 fn without_git_the_root_is_the_current_folder() {
     let outer = Project::empty().with("package.json", PACKAGE_JSON).with("app/app.js", APP_JS);
 
-    let out = run_bounded(&outer.path().join("app"), &["--write"]);
+    let out = run_bounded(&outer.path().join("app"), &["--write", "--allow-no-vcs"]);
 
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(outer.read("package.json"), PACKAGE_JSON);
@@ -2659,8 +2889,8 @@ fn paths_outside_the_project_root_are_refused() {
     let root = repo.canonicalize().expect("canonical");
     let refused = |shown: &str| format!("error: {shown} is outside the project root {}", root.display());
 
-    let dotdot = run_bounded(&repo, &["--write", "../other", "app.js"]);
-    let absolute = run_bounded(&repo, &["--write", other.to_str().expect("UTF-8")]);
+    let dotdot = run_bounded(&repo, &["--write", "--allow-no-vcs", "../other", "app.js"]);
+    let absolute = run_bounded(&repo, &["--write", "--allow-no-vcs", other.to_str().expect("UTF-8")]);
 
     assert_eq!(dotdot.code, 2, "{dotdot:?}");
     assert!(dotdot.stderr.contains(&format!("{}; left alone", refused("../other"))), "{}", dotdot.stderr);
@@ -2671,7 +2901,7 @@ fn paths_outside_the_project_root_are_refused() {
     #[cfg(unix)]
     {
         std::os::unix::fs::symlink(&other, repo.join("linked")).expect("symlink");
-        let linked = run_bounded(&repo, &["--write", "linked"]);
+        let linked = run_bounded(&repo, &["--write", "--allow-no-vcs", "linked"]);
         assert_eq!(linked.code, 2, "{linked:?}");
         let through = format!("{} (a symbolic link to {}); left alone", refused("linked"), other.display());
         assert!(linked.stderr.contains(&through), "{}", linked.stderr);
@@ -2682,7 +2912,7 @@ fn paths_outside_the_project_root_are_refused() {
 
     std::fs::write(repo.join("express-harden.json"), r#"{ "paths": { "include": ["../other", "."] } }"#)
         .expect("write");
-    let included = run_bounded(&repo, &["--write"]);
+    let included = run_bounded(&repo, &["--write", "--allow-no-vcs"]);
     assert_eq!(included.code, 2, "{included:?}");
     assert!(included.stderr.contains(&refused("../other")), "{}", included.stderr);
 
@@ -2738,7 +2968,7 @@ fn behind_proxy_adds_trust_proxy_to_an_already_hardened_app() {
                maxAge: 3600000 },\n}));\n\napp.listen(3000);\n";
     let manifest = r#"{"dependencies":{"express":"^4.22.3","express-session":"^1.18.0"}}"#;
     let project = Project::empty().with("package.json", manifest).with("app.js", app);
-    let out = run(project.path(), &["--only", "session-cookie", "--behind-proxy", "1", "--write"]);
+    let out = run(project.path(), &["--only", "session-cookie", "--behind-proxy", "1", "--write", "--allow-no-vcs"]);
     assert_eq!(out.code, 0, "{out:?}");
     assert!(
         project.read("app.js").contains("const app = express();\napp.set('trust proxy', 1);\n"),
@@ -2778,7 +3008,8 @@ fn express_5_is_held_back_while_code_is_left_unmigrated() {
          too. Migrate those places by hand (see their findings) and run again"
     );
 
-    let written = run(project.path(), &["--write", "--express", "5", "--only", "express5,express-version"]);
+    let written =
+        run(project.path(), &["--write", "--allow-no-vcs", "--express", "5", "--only", "express5,express-version"]);
     assert_eq!(written.code, 3, "{written:?}");
     // Express 4 reads Express 5's route syntax literally: the route and its wildcard read stay as they were, while
     // the rewrite Express 4 runs the same is made; the version moves to the patched 4.
@@ -2792,7 +3023,8 @@ fn express_5_is_held_back_while_code_is_left_unmigrated() {
     // Once the last place is migrated by hand, the move happens, with the route syntax.
     let fixed = project.read("app.js").replace("res.send(200, 'not registered')", "res.status(200).send('x')");
     std::fs::write(project.path().join("app.js"), fixed).expect("write");
-    let moved = run(project.path(), &["--write", "--express", "5", "--only", "express5,express-version"]);
+    let moved =
+        run(project.path(), &["--write", "--allow-no-vcs", "--express", "5", "--only", "express5,express-version"]);
     assert_eq!(moved.code, 0, "{moved:?}");
     assert!(project.read("package.json").contains("\"express\": \"^5.3.0\""));
     let app = project.read("app.js");
@@ -2814,7 +3046,7 @@ fn a_default_run_never_writes_express_5_route_syntax() {
         .with("package.json", HELD_BACK_MANIFEST)
         .with("app.js", app)
         .with("broken.js", "const express = require('express');\nconst x = {\n");
-    let out = run(project.path(), &["--write"]);
+    let out = run(project.path(), &["--write", "--allow-no-vcs"]);
     assert_eq!(out.code, 2, "the file that does not parse is an error: {out:?}");
     let written = project.read("app.js");
     assert!(written.contains("app.options('*',") && written.contains("app.get('/files/*',"), "{written}");
@@ -2837,6 +3069,109 @@ fn selecting_the_migration_brings_the_version_bump_and_skipping_it_holds_the_rou
     assert!(skipped.stderr.contains("[express5/version-skipped]"), "{}", skipped.stderr);
 }
 
+#[test]
+fn express_4_asked_on_an_app_on_express_5_is_reported_not_ignored() {
+    let project =
+        Project::empty().with("app.js", APP_JS).with("package.json", PACKAGE_JSON.replace("^4.22.3", "^5.3.0"));
+    let before = project.tree();
+
+    let out = run(project.path(), &["--express", "4", "--only", "express-version"]);
+
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.stdout, "", "nothing to change");
+    assert!(
+        out.stderr.contains(
+            "package.json:5:5: info [express-version/newer-than-requested] express `^5.3.0` is already on Express 5, \
+             newer than the 4 asked for with --express: kept on 5 (express-harden never moves a major down)"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(project.tree(), before);
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// scripts/test.sh installs through sudo when not root.
+
+/// Runs `scripts/test.sh --install-only` with a PATH of stand-ins only: `id` says uid 1000 (0 with `root`), `sudo`
+/// runs its command as "root", `apt-get` fails unless run as root, `npm` has a global folder that is not writable.
+/// node, git, redis-server, jq, pnpm and yarn are missing, so all of them are installed. Returns the exit code and
+/// the log of the commands the stand-ins saw, each with the user it ran as.
+fn test_sh_install(root: bool) -> (i32, String, String) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bin = dir.path().join("bin");
+    let log = dir.path().join("log");
+    std::fs::create_dir_all(&bin).expect("mkdir");
+    let stand_ins = [
+        ("id", "#!/bin/sh\nif [ -n \"$FAKE_ROOT\" ]; then echo 0; else echo 1000; fi\n".to_string()),
+        ("sudo", format!("#!/bin/sh\necho \"sudo $*\" >>'{}'\nFAKE_ROOT=1 exec \"$@\"\n", log.display())),
+        (
+            "apt-get",
+            format!(
+                "#!/bin/sh\nif [ \"$(id -u)\" != 0 ]; then echo 'E: permission denied' >&2; exit 100; fi\n\
+                 echo \"apt-get $* (as root, DEBIAN_FRONTEND=$DEBIAN_FRONTEND)\" >>'{}'\n",
+                log.display()
+            ),
+        ),
+        (
+            "npm",
+            format!(
+                "#!/bin/sh\nif [ \"$1 $2\" = 'prefix --global' ]; then echo /nonexistent/npm-global; exit 0; fi\n\
+                 echo \"npm $* (as uid $(id -u))\" >>'{}'\n",
+                log.display()
+            ),
+        ),
+    ];
+    for (name, script) in stand_ins {
+        std::fs::write(bin.join(name), script).expect("write a stand-in");
+        std::fs::set_permissions(bin.join(name), std::os::unix::fs::PermissionsExt::from_mode(0o755)).expect("chmod");
+    }
+    for tool in ["env", "dirname"] {
+        let real = ["/usr/bin", "/bin"].iter().map(|d| Path::new(d).join(tool)).find(|p| p.exists()).expect(tool);
+        std::os::unix::fs::symlink(real, bin.join(tool)).expect("link");
+    }
+    let mut command = Command::new("/bin/bash");
+    command.arg(Path::new(REPO).join("scripts/test.sh")).arg("--install-only").env_clear().env("PATH", &bin);
+    if root {
+        command.env("FAKE_ROOT", "1");
+    }
+    let out = command.output().expect("run scripts/test.sh");
+    let log = std::fs::read_to_string(&log).unwrap_or_default();
+    (out.status.code().unwrap_or(-1), log, String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn test_sh_installs_through_sudo_when_not_root() {
+    let (code, log, stderr) = test_sh_install(false);
+
+    assert_eq!(code, 0, "{stderr}\n{log}");
+    let lines: Vec<&str> = log.lines().collect();
+    assert_eq!(lines[0], "sudo apt-get update -qq");
+    assert_eq!(lines[1], "apt-get update -qq (as root, DEBIAN_FRONTEND=)");
+    assert!(
+        lines[2].starts_with("sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs git "),
+        "{log}"
+    );
+    assert!(lines[3].starts_with("apt-get install -y -qq nodejs git redis-server"), "{log}");
+    assert!(lines[3].contains(" jq") && lines[3].ends_with(" (as root, DEBIAN_FRONTEND=noninteractive)"), "{log}");
+    assert_eq!(
+        lines[4..],
+        [
+            "sudo npm install --global --no-audit --no-fund pnpm@9 yarn@1",
+            "npm install --global --no-audit --no-fund pnpm@9 yarn@1 (as uid 0)"
+        ]
+    );
+
+    // As root: the same commands, without sudo.
+    let (code, log, stderr) = test_sh_install(true);
+    assert_eq!(code, 0, "{stderr}\n{log}");
+    assert!(!log.contains("sudo"), "{log}");
+    assert!(
+        log.starts_with("apt-get update -qq (as root, DEBIAN_FRONTEND=)\napt-get install -y -qq nodejs git "),
+        "{log}"
+    );
+}
+
 /// A package.json that does not parse stops every source file needing a package from it (the code would get
 /// `require('helmet')` with no dependency declared); files needing none are still written; the parse error is printed
 /// once.
@@ -2847,7 +3182,7 @@ fn a_broken_manifest_stops_the_files_that_need_packages_and_is_reported_once() {
                              router.get('/', (req, res) => res.cookie('theme', 'dark').send('ok'));\n\n\
                              module.exports = router;\n";
     let project = Project::empty().with("package.json", BROKEN).with("app.js", APP_JS).with("routes.js", COOKIE_JS);
-    let out = run(project.path(), &["--write", "--allow-dirty"]);
+    let out = run(project.path(), &["--write", "--allow-no-vcs", "--allow-dirty"]);
     assert_eq!(out.code, 2, "{out:?}");
     assert_eq!(
         out.stderr.matches("package.json is not usable: not valid JSON").count(),
@@ -2873,7 +3208,7 @@ fn a_file_over_the_size_limit_is_named_and_left_alone_unless_included() {
     assert!(big.len() > 1 << 20 && big.len() < 2 << 20);
     let project = Project::express_app().with("server/big.js", &big);
 
-    let out = run(project.path(), &["--only", "helmet", "--write"]);
+    let out = run(project.path(), &["--only", "helmet", "--write", "--allow-no-vcs"]);
     assert_eq!(out.code, 0, "{out:?}");
     let named = "server/big.js:1:1: warning [engine/too-large] not analysed: 1.1 MiB is over the 1 MiB limit for one \
                  source file (a bundle or generated code, most likely); to include it, pass --max-file-size 2M or set \
@@ -2927,7 +3262,7 @@ fn a_minified_file_is_named_and_left_alone_unless_included() {
         .contains("to include it, pass --include-minified or set \"includeMinified\": true in express-harden.json"));
     assert!(!out.stdout.contains("public/bundle.js"), "{}", out.stdout);
 
-    let out = run(project.path(), &["--only", "helmet", "--include-minified", "--write"]);
+    let out = run(project.path(), &["--only", "helmet", "--include-minified", "--write", "--allow-no-vcs"]);
     assert_eq!(out.code, 0, "{out:?}");
     assert!(!out.stderr.contains("engine/minified"), "{}", out.stderr);
     let written = project.read("public/bundle.js");
@@ -2950,7 +3285,7 @@ fn a_statement_added_on_a_shared_line_of_a_semicolon_free_file_parses() {
     let app = "const express = require('express')\n\nconst app = express(); app.listen(3000)\napp.get('/', (req, res) => res.send('hi'))\n";
     let project = Project::express_app().with("app.js", app);
 
-    let out = run(project.path(), &["--only", "helmet", "--write"]);
+    let out = run(project.path(), &["--only", "helmet", "--write", "--allow-no-vcs"]);
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(
         project.read("app.js"),

@@ -44,7 +44,7 @@ fn a_cookie_the_page_reads_stays_readable() {
         assert_eq!((paragraph(&dom, "who"), paragraph(&dom, "cookies")), ("alice".into(), "jwt,session_id".into()));
     }
 
-    let out = express_harden(&app, &["--write", "--only", "res-cookie", "--color", "never", "."]);
+    let out = express_harden(&app, &["--write", "--allow-no-vcs", "--only", "res-cookie", "--color", "never", "."]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(

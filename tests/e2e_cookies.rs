@@ -12,8 +12,10 @@ use common::{copy_app, express_harden, get, npm_ci, run_node_to_exit, start_node
 fn cookies_are_hardened_and_the_secret_leaves_the_code() {
     let (_tmp, app) = copy_app("cookie-app");
     let only = "session-cookie,res-cookie,secrets";
-    let out =
-        express_harden(&app, &["--write", "--only", only, "--behind-proxy", "1", "--color", "never", "server.js"]);
+    let out = express_harden(
+        &app,
+        &["--write", "--allow-no-vcs", "--only", only, "--behind-proxy", "1", "--color", "never", "server.js"],
+    );
     assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("set SESSION_SECRET in production"), "the operator is told: {stderr}");

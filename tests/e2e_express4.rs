@@ -13,7 +13,10 @@ fn an_express3_app_runs_on_express4_after_the_migration() {
     let (_tmp, app) = copy_app("express3-app");
     std::fs::copy(app.join("app.js"), app.join("app.express3.js")).expect("keep the original");
 
-    let out = express_harden(&app, &["--write", "--only", "express-version,express4", "--color", "never", "app.js"]);
+    let out = express_harden(
+        &app,
+        &["--write", "--allow-no-vcs", "--only", "express-version,express4", "--color", "never", "app.js"],
+    );
     assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
     let manifest = std::fs::read_to_string(app.join("package.json")).expect("read");
     assert!(manifest.contains("\"express\": \"~4.22.3\""), "{manifest}");

@@ -27,7 +27,10 @@ fn an_express4_app_answers_the_same_on_express5_after_the_migration() {
     assert!(on_express4.is_empty(), "requests.json does not match Express 4:\n{}", on_express4.join("\n"));
 
     let (_tmp, app) = copy_app("express5-app");
-    let out = express_harden(&app, &["--write", "--express", "5", "--only", "express5,express-version", "server.js"]);
+    let out = express_harden(
+        &app,
+        &["--write", "--allow-no-vcs", "--express", "5", "--only", "express5,express-version", "server.js"],
+    );
     assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
     let manifest = std::fs::read_to_string(app.join("package.json")).expect("read");
     assert!(manifest.contains("\"express\": \"^5.3.0\""), "{manifest}");
@@ -54,7 +57,10 @@ fn a_breaker_the_migration_cannot_rewrite_keeps_the_app_on_express4_answering_th
     );
     std::fs::write(app.join("server.js"), &blocked).expect("write");
 
-    let out = express_harden(&app, &["--write", "--express", "5", "--only", "express5,express-version", "server.js"]);
+    let out = express_harden(
+        &app,
+        &["--write", "--allow-no-vcs", "--express", "5", "--only", "express5,express-version", "server.js"],
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(3), "a held-back migration exits 3: {stderr}");
     assert!(stderr.contains("[express5/req-param]") && stderr.contains("stays on 4"), "{stderr}");

@@ -35,7 +35,10 @@ fn the_lockfile_follows_the_bump() {
         "{stderr}"
     );
 
-    let out = express_harden(&app, &["--write", "--lockfile", "--only", "express-version", "--color", "never"]);
+    let out = express_harden(
+        &app,
+        &["--write", "--allow-no-vcs", "--lockfile", "--only", "express-version", "--color", "never"],
+    );
     assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("wrote package.json (express-version; +1 -1)"), "{stdout}");
@@ -109,7 +112,7 @@ fn harden(dir: &Path) -> String {
 /// [`harden`] with more environment variables.
 fn harden_with(dir: &Path, envs: &[(&str, &Path)]) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_express-harden"))
-        .args(["--write", "--lockfile", "--only", "helmet", "--color", "never"])
+        .args(["--write", "--allow-no-vcs", "--lockfile", "--only", "helmet", "--color", "never"])
         .current_dir(dir)
         .envs(OFFLINE)
         .envs(envs.iter().copied())
@@ -264,7 +267,7 @@ fn yarn_1_updates_only_the_lockfile() {
     assert!(!before.contains("helmet@"));
 
     let out = Command::new(env!("CARGO_BIN_EXE_express-harden"))
-        .args(["--write", "--lockfile", "--only", "helmet", "--color", "never"])
+        .args(["--write", "--allow-no-vcs", "--lockfile", "--only", "helmet", "--color", "never"])
         .current_dir(&dir)
         .output()
         .expect("run express-harden");

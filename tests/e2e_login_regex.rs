@@ -42,7 +42,8 @@ fn a_login_app_with_inline_regex_routes_works_the_same_on_express5() {
     assert_eq!(on_express4[8], "200 |  | no record called latest", "{on_express4:?}");
 
     let (_tmp, app) = copy_app("login-regex-app");
-    let out = express_harden(&app, &["--write", "--express", "5", "--only", "express5,express-version"]);
+    let out =
+        express_harden(&app, &["--write", "--allow-no-vcs", "--express", "5", "--only", "express5,express-version"]);
     assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
     let migrated = std::fs::read_to_string(app.join("server.js")).expect("read");
     assert!(migrated.contains("app.get(/^\\/records(?:\\/(?<id>\\d+))\\/?$/i, requireLogin,"), "{migrated}");

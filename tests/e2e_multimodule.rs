@@ -55,7 +55,7 @@ fn a_multi_module_app_is_hardened_and_migrated_and_answers_as_before() {
 
     // The fix, across the modules.
     let (_tmp, app) = copy_app("multimodule-app");
-    let out = express_harden(&app, &["--write", "--express", "5", "--color", "never"]);
+    let out = express_harden(&app, &["--write", "--allow-no-vcs", "--express", "5", "--color", "never"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "stderr: {stderr}");
     let options = read(&app, "config/session.js");

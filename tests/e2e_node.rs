@@ -12,7 +12,7 @@ fn helmet_headers_appear_after_the_fix() {
     let (_tmp, app) = copy_app("helmet-app");
     std::fs::copy(app.join("server.js"), app.join("server.before.js")).expect("keep the original");
 
-    let out = express_harden(&app, &["--write", "--only", "helmet", "--color", "never", "server.js"]);
+    let out = express_harden(&app, &["--write", "--allow-no-vcs", "--only", "helmet", "--color", "never", "server.js"]);
     assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("wrote server.js (helmet"), "{stdout}");

@@ -51,7 +51,8 @@ fn two_checkouts_without_the_variables_do_not_accept_each_others_cookies_or_toke
     }
 
     for app in [&a, &b] {
-        let out = express_harden(app, &["--write", "--only", "secrets", "--color", "never", "server.js"]);
+        let out =
+            express_harden(app, &["--write", "--allow-no-vcs", "--only", "secrets", "--color", "never", "server.js"]);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(0), "{stderr}");
         assert!(stderr.contains("set SESSION_SECRET in production") && stderr.contains("set JWT_SECRET"), "{stderr}");

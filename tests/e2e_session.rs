@@ -30,7 +30,10 @@ fn sessions_survive_a_restart_after_the_fix() {
     let (_tmp, app) = copy_app("session-app");
     std::fs::copy(app.join("server.js"), app.join("server.before.js")).expect("keep the original");
 
-    let out = express_harden(&app, &["--write", "--only", "session-store", "--color", "never", "server.js"]);
+    let out = express_harden(
+        &app,
+        &["--write", "--allow-no-vcs", "--only", "session-store", "--color", "never", "server.js"],
+    );
     assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("provide a Redis server at REDIS_URL"), "the operator is told: {stderr}");

@@ -47,7 +47,7 @@ fn sessions_survive_a_restart_in_postgresql_after_the_fix() {
 
     let out = express_harden(
         &app,
-        &["--write", "--only", "session-store", "--color", "never", "server.js", "pool-server.js"],
+        &["--write", "--allow-no-vcs", "--only", "session-store", "--color", "never", "server.js", "pool-server.js"],
     );
     assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
     let stderr = String::from_utf8_lossy(&out.stderr);

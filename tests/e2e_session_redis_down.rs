@@ -19,7 +19,8 @@ use common::{
 #[test]
 fn redis_down_fails_fast_and_the_app_recovers_without_a_restart() {
     let (_tmp, app) = copy_app("session-redis-app");
-    let out = express_harden(&app, &["--write", "--only", "session-store", "--color", "never", "app.js"]);
+    let out =
+        express_harden(&app, &["--write", "--allow-no-vcs", "--only", "session-store", "--color", "never", "app.js"]);
     assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
     let manifest = std::fs::read_to_string(app.join("package.json")).expect("read");
     assert!(manifest.contains("\"connect-redis\": \"^9.0.0\",") && manifest.contains("\"redis\": \"^6.3.1\""));
@@ -36,7 +37,8 @@ fn with_ioredis_too() {
         .replace("\"express-session\": \"^1.18.1\"", "\"express-session\": \"^1.18.1\",\n    \"ioredis\": \"^5.4.0\"");
     std::fs::write(app.join("package.json"), manifest).expect("write");
     std::fs::remove_file(app.join("package-lock.json")).expect("the lockfile is node-redis's");
-    let out = express_harden(&app, &["--write", "--only", "session-store", "--color", "never", "app.js"]);
+    let out =
+        express_harden(&app, &["--write", "--allow-no-vcs", "--only", "session-store", "--color", "never", "app.js"]);
     assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
     let fixed = std::fs::read_to_string(app.join("app.js")).expect("read");
     assert!(fixed.contains("new Redis(") && fixed.contains("maxRetriesPerRequest: 1"), "{fixed}");

@@ -74,8 +74,11 @@ fn write_case(dir: &Path, case: &Case) {
 fn fix(root: &Path, case: &Case, flags: &[&str]) -> Result<(std::path::PathBuf, serde_json::Value), String> {
     let dir = root.join(case.name);
     write_case(&dir, case);
-    let args: Vec<&str> =
-        flags.iter().copied().chain(["--write", "--only", "session-store", "--color", "never", "app.js"]).collect();
+    let args: Vec<&str> = flags
+        .iter()
+        .copied()
+        .chain(["--write", "--allow-no-vcs", "--only", "session-store", "--color", "never", "app.js"])
+        .collect();
     let out = express_harden(&dir, &args);
     if out.status.code() != Some(0) {
         return Err(format!("express-harden failed: {}", String::from_utf8_lossy(&out.stderr)));
@@ -153,7 +156,8 @@ fn every_chosen_store_resolves_against_the_driver_and_runs_on_the_node() {
 #[test]
 fn a_mongoose_5_app_gets_a_store_that_installs_and_loads() {
     let (_tmp, app) = copy_app("mongoose5-app");
-    let out = express_harden(&app, &["--write", "--only", "session-store", "--color", "never", "app.js"]);
+    let out =
+        express_harden(&app, &["--write", "--allow-no-vcs", "--only", "session-store", "--color", "never", "app.js"]);
     assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
     let manifest = std::fs::read_to_string(app.join("package.json")).expect("read");
     assert!(manifest.contains("\"connect-mongo\": \"^3.2.0\","), "{manifest}");

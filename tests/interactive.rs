@@ -25,7 +25,7 @@ fn copy_example() -> (tempfile::TempDir, PathBuf) {
 
 fn start(dir: &Path, args: &[&str]) -> PtySession {
     let mut command = Command::new(env!("CARGO_BIN_EXE_express-harden"));
-    command.arg("--interactive").args(args).current_dir(dir).env("NO_COLOR", "1");
+    command.args(["--interactive", "--allow-no-vcs"]).args(args).current_dir(dir).env("NO_COLOR", "1");
     spawn_command(command, Some(30_000)).expect("start express-harden in a pseudo-terminal")
 }
 
@@ -74,7 +74,7 @@ fn finish(mut session: PtySession) -> (i32, String) {
 /// What `--write` with these flags writes on a fresh copy of the example.
 fn written_with(args: &[&str]) -> BTreeMap<PathBuf, String> {
     let (_tmp, app) = copy_example();
-    let mut all = vec!["--write"];
+    let mut all = vec!["--write", "--allow-no-vcs"];
     all.extend_from_slice(args);
     let out = common::express_harden(&app, &all);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
@@ -196,6 +196,22 @@ fn uncommitted_changes_are_refused_before_any_question() {
 }
 
 #[test]
+fn outside_a_git_repository_it_refuses_before_any_question_unless_allow_no_vcs() {
+    let (_tmp, app) = copy_example();
+    let before = common::tree(&app);
+
+    let mut command = Command::new(env!("CARGO_BIN_EXE_express-harden"));
+    command.arg("--interactive").current_dir(&app).env("NO_COLOR", "1");
+    let session = spawn_command(command, Some(30_000)).expect("start express-harden in a pseudo-terminal");
+    let (code, rest) = finish(session);
+
+    assert_eq!(code, 2, "{rest}");
+    assert!(!rest.contains("[1/"), "no question is asked:\n{rest}");
+    assert!(rest.contains("is not in a git repository") && rest.contains("--allow-no-vcs"), "{rest}");
+    assert_eq!(common::tree(&app), before);
+}
+
+#[test]
 fn interactive_needs_the_text_format_and_lockfile_needs_a_write() {
     let (_tmp, app) = copy_example();
     let out = common::express_harden(&app, &["--interactive", "--format", "json"]);
@@ -264,7 +280,7 @@ fn the_preview_is_what_is_written_even_where_it_depends_on_other_files() {
 
     assert_eq!(code, 0, "{rest}");
     assert!(shown.contains("https://cdn.jsdelivr.net"), "the CSP built from the views is in the preview:\n{shown}");
-    let out = common::express_harden(&reference, &["--write", "--only", "helmet"]);
+    let out = common::express_harden(&reference, &["--write", "--allow-no-vcs", "--only", "helmet"]);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     assert_eq!(common::tree(&app), common::tree(&reference));
 }
@@ -283,7 +299,7 @@ fn a_migration_is_one_question_that_carries_its_version_bump() {
     let (code, rest) = finish(session);
 
     assert_eq!(code, 0, "{rest}");
-    let out = common::express_harden(&reference, &["--write", "--only", "express4,express-version"]);
+    let out = common::express_harden(&reference, &["--write", "--allow-no-vcs", "--only", "express4,express-version"]);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     assert_eq!(common::tree(&app), common::tree(&reference));
 }

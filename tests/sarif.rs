@@ -281,7 +281,7 @@ fn fixes_equal_write(from: &Path, args: &[&str]) -> bool {
     common::copy_dir(from, &written);
     let log: Value = serde_json::from_str(&sarif(&fixed, args)).expect("JSON");
     apply_fixes(&fixed, &log);
-    let mut write_args = vec!["--write"];
+    let mut write_args = vec!["--write", "--allow-no-vcs"];
     write_args.extend_from_slice(args);
     let out = common::express_harden(&written, &write_args);
     assert!(matches!(out.status.code(), Some(0 | 2 | 3)), "{out:?}");
@@ -361,7 +361,7 @@ fn line_endings_bom_and_non_ascii_text_keep_the_regions_right() {
 #[test]
 fn after_a_write_the_results_say_fixed_and_carry_no_fix() {
     let (_tmp, app) = copy("examples/basic-app");
-    let out = common::express_harden(&app, &["--write", "--format", "sarif"]);
+    let out = common::express_harden(&app, &["--write", "--allow-no-vcs", "--format", "sarif"]);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     let log: Value = serde_json::from_slice(&out.stdout).expect("JSON");
     let changes: Vec<&Value> =
@@ -410,7 +410,7 @@ fn applying_every_fix_gives_exactly_what_write_writes() {
             }
         }
         apply_fixes(&fixed, &log);
-        let mut write_args = vec!["--write"];
+        let mut write_args = vec!["--write", "--allow-no-vcs"];
         write_args.extend_from_slice(args);
         let out = common::express_harden(&written, &write_args);
         assert_eq!(out.status.code(), Some(0), "{out:?}");

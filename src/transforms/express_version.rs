@@ -216,6 +216,19 @@ impl Transform for ExpressVersion {
         }
         let mut new_major = None;
         for (section, spec) in cx.info.dependency_all(&d.package) {
+            // Never down: an older major asked for is not made, and the run says so.
+            if let (Some(requested), Some(current)) = (self.target.major, npm_spec::start_major(&spec)) {
+                if current > requested {
+                    plan.findings.push(cx.finding(
+                        "newer-than-requested",
+                        &d.package,
+                        format!(
+                            "express `{spec}` is already on Express {current}, newer than the {requested} asked for \
+                             with --express: kept on {current} (express-harden never moves a major down)"
+                        ),
+                    ));
+                }
+            }
             let decision = match decide(&spec, self.target.major, newest_runnable, &table) {
                 // A peer range states what the package works with: broad on purpose, no lockfile behind it.
                 Decision::LockfileMustMove if section == DepSection::PeerDependencies => Decision::Keep,
