@@ -439,17 +439,9 @@ struct ProcessSummary {
 
 impl ProcessSummary {
     fn of(runs: &[Process]) -> ProcessSummary {
-        let median = |mut values: Vec<f64>| {
-            values.sort_by(f64::total_cmp);
-            match values.len() {
-                0 => f64::NAN,
-                n if n % 2 == 1 => values[n / 2],
-                n => (values[n / 2 - 1] + values[n / 2]) / 2.0,
-            }
-        };
         ProcessSummary {
-            wall_ms: median(runs.iter().map(|p| p.wall_ms).collect()),
-            cpu_ms: median(runs.iter().map(|p| p.cpu_ms).collect()),
+            wall_ms: median(&sorted(runs.iter().map(|p| p.wall_ms))),
+            cpu_ms: median(&sorted(runs.iter().map(|p| p.cpu_ms))),
             peak_rss_mb: runs.iter().map(|p| mb(p.peak_rss_kb * 1024)).fold(0.0, f64::max),
         }
     }
@@ -506,16 +498,27 @@ struct Summary {
     peak_rss_mb: Option<f64>,
 }
 
+/// `values` in increasing order.
+fn sorted(values: impl Iterator<Item = f64>) -> Vec<f64> {
+    let mut values: Vec<f64> = values.collect();
+    values.sort_by(f64::total_cmp);
+    values
+}
+
+/// The median of sorted values (NaN for none).
+fn median(sorted: &[f64]) -> f64 {
+    match sorted.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => sorted[n / 2],
+        n => (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0,
+    }
+}
+
 impl Summary {
     fn of(runs: &[Measurement]) -> Summary {
         let runs_ms: Vec<f64> = runs.iter().map(|m| m.elapsed_ms).collect();
-        let mut sorted = runs_ms.clone();
-        sorted.sort_by(f64::total_cmp);
-        let median_ms = match sorted.len() {
-            0 => f64::NAN,
-            n if n % 2 == 1 => sorted[n / 2],
-            n => (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0,
-        };
+        let sorted = sorted(runs_ms.iter().copied());
+        let median_ms = median(&sorted);
         let peak_rss_mb = runs.iter().filter_map(|m| m.peak_rss_kb).max().map(|kb| mb(kb * 1024));
         let fastest_ms = sorted.first().copied().unwrap_or(f64::NAN);
         Summary { median_ms, fastest_ms, runs_ms, peak_rss_mb }
