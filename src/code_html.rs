@@ -70,7 +70,7 @@ fn has_handler_attribute(b: &[u8]) -> bool {
 const FRAME_OPTIONS: &str = "x-frame-options";
 
 /// What one source file's code sends.
-#[derive(Debug, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CodeScan {
     /// The inline code of the markup its literals build, and what its tags load from other hosts (a URL in a string
     /// that is no tag's counts for nothing); `None` when there is neither.
@@ -101,19 +101,13 @@ pub fn scan(file: &SourceFile) -> Option<CodeScan> {
     (found != CodeScan::default()).then_some(found)
 }
 
-/// [`scan`] of a source file the run did not analyse (front-end code that builds markup with inline handlers, as
-/// `el.innerHTML = '<li onclick="pick(1)">'` does, names nothing the prefilter looks for): read from disk, the
-/// cheap test first. `None` when it cannot be read or decoded (the file is left alone; nothing else needs it), or is
-/// one the run leaves out: over `limit` bytes, or minified unless `include_minified` (a vendored library's strings
-/// are not the app's pages).
+/// [`scan`] of a source file the run does not analyse (front-end code that builds markup with inline handlers, as
+/// `el.innerHTML = '<li onclick="pick(1)">'` does, names nothing the prefilter looks for), from the bytes the first
+/// pass read (within the size limit), the cheap test first. `None` when it cannot be decoded (the file is left alone;
+/// nothing else needs it), or is minified unless `include_minified` (a vendored library's strings are not the app's
+/// pages).
 #[must_use]
-pub fn scan_unanalysed(
-    path: &std::path::Path,
-    root: Option<&std::path::Path>,
-    limit: u64,
-    include_minified: bool,
-) -> Option<CodeScan> {
-    let bytes = crate::fsread::read(path, limit, root).ok()?;
+pub fn scan_unanalysed(path: &std::path::Path, bytes: Vec<u8>, include_minified: bool) -> Option<CodeScan> {
     if !may_set_frame_options(&bytes) && !may_hold_markup(&bytes) {
         return None;
     }

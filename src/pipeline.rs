@@ -205,7 +205,7 @@ fn run_on_this_thread(
             .flat_map(|&i| match &scans[i] {
                 Scan::Analysed(a) => imported_specs(&a.1)
                     .filter_map(|spec| resolver.resolve(&found.sources[i], spec))
-                    .filter(|t| matches!(scans[*t], Scan::Skipped))
+                    .filter(|t| matches!(scans[*t], Scan::Skipped(_)))
                     .collect::<Vec<_>>(),
                 _ => Vec::new(),
             })
@@ -254,16 +254,14 @@ fn run_on_this_thread(
         .par_iter()
         .enumerate()
         .filter_map(|(i, input)| {
-            let scanned = std::panic::catch_unwind(|| match input {
-                Some(input) => crate::code_html::scan(input.file),
-                None => crate::code_html::scan_unanalysed(
-                    &found.sources[i],
-                    root,
-                    options.max_file_size.0,
-                    options.include_minified,
-                ),
-            });
-            Some((i, scanned.ok()??))
+            let scanned = match input {
+                Some(input) => std::panic::catch_unwind(|| crate::code_html::scan(input.file)).ok()?,
+                None => match &scans[i] {
+                    Scan::Skipped(found) => found.as_deref().cloned(),
+                    _ => None,
+                },
+            };
+            Some((i, scanned?))
         })
         .collect();
     for (i, scan) in built {
@@ -295,7 +293,7 @@ fn run_on_this_thread(
     // What became of each file the walk found (the rest could not be read: their errors say why).
     for scanned in &scans {
         match scanned {
-            Scan::Skipped => result.files_skipped += 1,
+            Scan::Skipped(_) => result.files_skipped += 1,
             Scan::Analysed(_) => result.files_parsed += 1,
             Scan::Failed(p) if p.error.as_ref().is_some_and(|e| e.kind == ErrorKind::Syntax) => {
                 result.files_unparsable += 1;
@@ -329,7 +327,7 @@ fn run_on_this_thread(
         .enumerate()
         .map(|(i, scanned)| {
             let planned = match scanned {
-                Scan::Skipped => Planned::default(),
+                Scan::Skipped(_) => Planned::default(),
                 Scan::Failed(planned) => *planned,
                 Scan::Analysed(analysed) => {
                     let (file, facts) = *analysed;
@@ -448,7 +446,7 @@ fn run_on_this_thread(
                         plan_one(i, file, facts, true)
                     }
                     Scan::Failed(planned) => *planned,
-                    Scan::Skipped => Planned::default(),
+                    Scan::Skipped(_) => Planned::default(),
                 };
                 (i, replanned)
             })
@@ -552,8 +550,9 @@ impl Timings {
 
 /// A source file after the first pass.
 enum Scan {
-    /// The prefilter found nothing the transforms look at: not decoded, not parsed.
-    Skipped,
+    /// The prefilter found nothing the transforms look at: not analysed. What markup its code builds, if any (it is
+    /// decoded and parsed only when the cheap test of [`crate::code_html`] finds some).
+    Skipped(Option<Box<crate::code_html::CodeScan>>),
     /// Could not be analysed (unreadable, not UTF-8, too deep, not parsed): the error, nothing planned.
     Failed(Box<Planned>),
     /// Parsed and analysed.
@@ -636,8 +635,7 @@ fn workspace_packages(projects: &HashMap<PathBuf, Project>) -> Vec<(String, Path
 }
 
 /// Reads, parses and analyses one source file (when it mentions one of `needles`, if given). Errors stay with the
-/// file; they never stop the run.
-/// The first pass over one source file. With `client`, a file that uses a client-side cookie API is recorded there
+/// file; they never stop the run. With `client`, a file that uses a client-side cookie API is recorded there
 /// (whatever the prefilter and the size limit say: client code is rarely the server's).
 fn scan_file(
     path: &Path,
@@ -682,7 +680,12 @@ fn scan_file(
     // The prefilter: a file that mentions none of the needles cannot matter (unless a module that matters imports
     // it), and is not even decoded.
     if needles.is_some_and(|needles| !needles.iter().any(|n| memchr::memmem::find(&bytes, n.as_bytes()).is_some())) {
-        return Scan::Skipped;
+        // (What markup its code builds is all helmet needs of it, from the bytes read here; a file the scanner fails
+        // on only loses that evidence.)
+        let markup = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            crate::code_html::scan_unanalysed(path, bytes, options.include_minified)
+        }));
+        return Scan::Skipped(markup.ok().flatten().map(Box::new));
     }
     if !options.include_minified {
         if let Some(layout) = crate::source::minified(path, &bytes) {
