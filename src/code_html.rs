@@ -25,6 +25,8 @@ struct Needles {
     markup: [Finder<'static>; 3],
     frame_options: [Finder<'static>; 3],
     attribute_values: [Finder<'static>; 3],
+    /// What the code serves and how (folders, files, the views' folder, EJS's options, its own CORS header).
+    serving: [Finder<'static>; 10],
 }
 
 fn needles() -> &'static Needles {
@@ -34,6 +36,19 @@ fn needles() -> &'static Needles {
         frame_options: [Finder::new(b"Frame-Options"), Finder::new(b"frame-options"), Finder::new(b"FRAME-OPTIONS")]
             .map(Finder::into_owned),
         attribute_values: [Finder::new(b"=\""), Finder::new(b"='"), Finder::new(b"=\\\"")].map(Finder::into_owned),
+        serving: [
+            Finder::new(b"static"),
+            Finder::new(b"Static"),
+            Finder::new(b"views"),
+            Finder::new(b"sendFile"),
+            Finder::new(b"sendfile"),
+            Finder::new(b"readFile"),
+            Finder::new(b"ReadStream"),
+            Finder::new(b"rmWhitespace"),
+            Finder::new(b"Allow-Origin"),
+            Finder::new(b"allow-origin"),
+        ]
+        .map(Finder::into_owned),
     })
 }
 
@@ -42,6 +57,11 @@ fn needles() -> &'static Needles {
 fn may_hold_markup(code: &[u8]) -> bool {
     let n = needles();
     n.markup.iter().any(|f| f.find(code).is_some()) || has_handler_attribute(code)
+}
+
+/// Whether the code may name what it serves ([`Served`]), EJS's `rmWhitespace` or the CORS header.
+fn may_serve(code: &[u8]) -> bool {
+    needles().serving.iter().any(|f| f.find(code).is_some())
 }
 
 /// Whether the code may set X-Frame-Options (`X-Frame-Options`, `x-frame-options`, `X-FRAME-OPTIONS`).
@@ -69,6 +89,35 @@ fn has_handler_attribute(b: &[u8]) -> bool {
 /// The header that says who may put the app's pages in a frame.
 const FRAME_OPTIONS: &str = "x-frame-options";
 
+/// EJS's option that trims every line of a template.
+const RM_WHITESPACE: &str = "rmWhitespace";
+
+/// The header that says which origins may read the app's responses.
+const ALLOW_ORIGIN: &str = "access-control-allow-origin";
+
+/// What a path the code names is relative to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Base {
+    /// The folder of the file (`__dirname`).
+    FileDir,
+    /// The process's working folder (a relative string, `process.cwd()`), taken as the project's folder, where
+    /// `npm start` runs.
+    Cwd,
+}
+
+/// A folder or file the code hands to Express to serve or render from: `express.static(dir)`, `serveStatic(dir)`,
+/// `app.set('views', dir)` (or a list), `nunjucks.configure(dir)`, `hbs.registerPartials(dir)`, `res.sendFile(file)`
+/// (or its `root`), `fs.readFile(file)`, `fs.createReadStream(file)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Served {
+    /// A path known from the code: its base, the path under it (`/` separated, maybe with `..`), and whether it names
+    /// a file rather than a folder.
+    Known { base: Base, path: String, file: bool },
+    /// A path the code computes at run time (`express.static(config.publicDir)`), at this 1-based line: anything may
+    /// be served.
+    Unknown(usize),
+}
+
 /// What one source file's code sends.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CodeScan {
@@ -78,6 +127,14 @@ pub struct CodeScan {
     /// The 1-based line of the first place it sets `X-Frame-Options` itself (`res.setHeader('X-Frame-Options', v)`,
     /// `res.set(...)`, `res.header(...)`, `res.append(...)`).
     pub sets_frame_options: Option<usize>,
+    /// The folders and files it serves or renders from.
+    pub served: Vec<Served>,
+    /// The 1-based line of the first place it lets every origin read a response itself
+    /// (`res.setHeader('Access-Control-Allow-Origin', '*')`, `res.set({ 'Access-Control-Allow-Origin': '*' })`, ...).
+    pub allows_every_origin: Option<usize>,
+    /// The 1-based line of the first place it turns EJS's `rmWhitespace` on (`app.set('view options', { rmWhitespace:
+    /// true })`, `app.locals.rmWhitespace = true`, a render's options): a value other than `false`.
+    pub rm_whitespace: Option<usize>,
 }
 
 /// What `file`'s code sends; `None` when it is nothing of the above, or the file does not parse (that is reported
@@ -85,18 +142,20 @@ pub struct CodeScan {
 #[must_use]
 pub fn scan(file: &SourceFile) -> Option<CodeScan> {
     let code = file.code.as_bytes();
-    if !may_set_frame_options(code) && !may_hold_markup(code) {
+    if !may_set_frame_options(code) && !may_hold_markup(code) && !may_serve(code) {
         return None;
     }
     let parsed = parse(file, &file.code).ok()?;
-    let mut collector = Collector { file, out: ViewScan::default(), frame_options: None };
+    let mut collector = Collector { file, out: ViewScan::default(), frame_options: None, found: CodeScan::default() };
     parsed.program.visit_with(&mut collector);
     let mut html = collector.out;
     html.inline.sort_by_key(|c| c.line);
     html.external.sort_by_key(|r| r.line);
+    html.runtime_hosts.sort_by_key(|r| r.line);
     let found = CodeScan {
-        html: (!html.inline.is_empty() || !html.external.is_empty()).then_some(html),
+        html: (!html.is_empty()).then_some(html),
         sets_frame_options: collector.frame_options.map(|at| file.line_col(at).0),
+        ..collector.found
     };
     (found != CodeScan::default()).then_some(found)
 }
@@ -108,7 +167,7 @@ pub fn scan(file: &SourceFile) -> Option<CodeScan> {
 /// pages).
 #[must_use]
 pub fn scan_unanalysed(path: &std::path::Path, bytes: Vec<u8>, include_minified: bool) -> Option<CodeScan> {
-    if !may_set_frame_options(&bytes) && !may_hold_markup(&bytes) {
+    if !may_set_frame_options(&bytes) && !may_hold_markup(&bytes) && !may_serve(&bytes) {
         return None;
     }
     if !include_minified && crate::source::minified(path, &bytes).is_some() {
@@ -122,6 +181,8 @@ struct Collector<'a> {
     out: ViewScan,
     /// Where the first call that sets X-Frame-Options starts.
     frame_options: Option<usize>,
+    /// What it serves, its CORS header and EJS's `rmWhitespace` ([`CodeScan`]).
+    found: CodeScan,
 }
 
 impl Collector<'_> {
@@ -130,7 +191,8 @@ impl Collector<'_> {
         if !text.contains('<') {
             return;
         }
-        let scan = views::scan_view(std::path::Path::new("code.html"), text);
+        // (No extension: HTML, which no view engine renders.)
+        let scan = views::scan_view(std::path::Path::new("code"), text);
         let (line, _) = self.file.line_col(at);
         self.out.inline.extend(scan.inline.into_iter().map(|mut c| {
             c.line += line - 1;
@@ -140,6 +202,102 @@ impl Collector<'_> {
             r.line += line - 1;
             r
         }));
+        self.out.runtime_hosts.extend(scan.runtime_hosts.into_iter().map(|mut r| {
+            r.line += line - 1;
+            r
+        }));
+    }
+
+    fn line(&self, at: usize) -> usize {
+        self.file.line_col(at).0
+    }
+
+    /// `rmWhitespace` set to `value` at `at`: on unless it is `false` (or `0`, `null`, `undefined`, `''`).
+    fn rm_whitespace(&mut self, value: &Expr, at: usize) {
+        let off = match value {
+            Expr::Lit(Lit::Bool(b)) => !b.value,
+            Expr::Lit(Lit::Null(_)) => true,
+            Expr::Lit(Lit::Num(n)) => n.value == 0.0,
+            Expr::Lit(Lit::Str(s)) => s.value.is_empty(),
+            Expr::Ident(id) => id.sym == *"undefined",
+            _ => false,
+        };
+        if !off && self.found.rm_whitespace.is_none() {
+            self.found.rm_whitespace = Some(self.line(at));
+        }
+    }
+
+    /// Records what a call serves: `method` is the called name (`static` of `express.static`, `sendFile`).
+    fn serving(&mut self, call: &CallExpr, method: &str, object: Option<&str>) {
+        let arg = |i: usize| call.args.get(i).filter(|a| a.spread.is_none()).map(|a| &*a.expr);
+        let key = arg(0).and_then(string_of);
+        let at = self.line(range_of(call).start);
+        let (paths, file): (Vec<&Expr>, bool) = match (method, object) {
+            ("static", _) | ("serveStatic", None) | ("registerPartials", _) => (arg(0).into_iter().collect(), false),
+            ("configure", Some("nunjucks")) => (arg(0).map(list_items).unwrap_or_default(), false),
+            ("set", _) if key.as_deref() == Some("views") && call.args.len() >= 2 => {
+                (arg(1).map(list_items).unwrap_or_default(), false)
+            }
+            ("sendFile" | "sendfile", _) => {
+                let root = arg(1).and_then(|o| match o {
+                    Expr::Object(o) => o.props.iter().find_map(|p| match p {
+                        swc_ecma_ast::PropOrSpread::Prop(p) => match &**p {
+                            swc_ecma_ast::Prop::KeyValue(kv) if prop_name(&kv.key).as_deref() == Some("root") => {
+                                Some(&*kv.value)
+                            }
+                            _ => None,
+                        },
+                        _ => None,
+                    }),
+                    _ => None,
+                });
+                match root {
+                    // (The file is under its root: the root counts whole.)
+                    Some(root) => (vec![root], false),
+                    None => (arg(0).into_iter().collect(), true),
+                }
+            }
+            ("readFile" | "readFileSync" | "createReadStream", _) => (arg(0).into_iter().collect(), true),
+            _ => return,
+        };
+        for expr in paths {
+            self.found.served.push(match path_of(expr) {
+                Some((base, path)) => Served::Known { base, path, file },
+                None => Served::Unknown(at),
+            });
+        }
+    }
+
+    /// `'Access-Control-Allow-Origin', '*'` (or a value computed at run time, such as the request's origin) set as a
+    /// header.
+    fn allow_origin(&mut self, call: &CallExpr, method: &str) {
+        if self.found.allows_every_origin.is_some() {
+            return;
+        }
+        let arg = |i: usize| call.args.get(i).map(|a| &*a.expr);
+        let open = |value: Option<&Expr>| value.is_some_and(|v| string_of(v).is_none_or(|s| s.trim() == "*"));
+        let header = match (method, arg(0)) {
+            ("setHeader" | "set" | "header" | "append", Some(name)) if call.args.len() >= 2 => {
+                string_of(name).is_some_and(|h| h.eq_ignore_ascii_case(ALLOW_ORIGIN)) && open(arg(1))
+            }
+            ("set" | "header" | "writeHead", _) => call.args.iter().any(|a| match &*a.expr {
+                Expr::Object(o) => o.props.iter().any(|p| match p {
+                    swc_ecma_ast::PropOrSpread::Prop(p) => match &**p {
+                        swc_ecma_ast::Prop::KeyValue(kv) => {
+                            prop_name(&kv.key).is_some_and(|k| k.eq_ignore_ascii_case(ALLOW_ORIGIN))
+                                && open(Some(&kv.value))
+                        }
+                        _ => false,
+                    },
+                    _ => false,
+                }),
+                _ => false,
+            }),
+            _ => false,
+        };
+        if header {
+            self.found.allows_every_origin = Some(self.line(range_of(call).start));
+        }
     }
 
     /// `'<p>' + name + '</p>'`: the parts of a chain of `+`, literal text or a run-time part, when one is a string.
@@ -167,6 +325,85 @@ impl Collector<'_> {
 
 fn string_value(s: &Str) -> String {
     s.value.to_string_lossy().into_owned()
+}
+
+/// The string an expression is when it is a literal (a template literal without `${}` included).
+fn string_of(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::Lit(Lit::Str(s)) => Some(string_value(s)),
+        Expr::Tpl(t) if t.exprs.is_empty() => {
+            t.quasis.first()?.cooked.as_ref().map(|c| c.to_string_lossy().into_owned())
+        }
+        Expr::Paren(p) => string_of(&p.expr),
+        _ => None,
+    }
+}
+
+/// A property's name when it is written as a name or a string.
+fn prop_name(key: &swc_ecma_ast::PropName) -> Option<String> {
+    match key {
+        swc_ecma_ast::PropName::Ident(id) => Some(id.sym.to_string()),
+        swc_ecma_ast::PropName::Str(s) => Some(string_value(s)),
+        _ => None,
+    }
+}
+
+/// The items of an array literal, or the expression itself.
+fn list_items(expr: &Expr) -> Vec<&Expr> {
+    match expr {
+        Expr::Array(a) => a.elems.iter().flatten().map(|e| &*e.expr).collect(),
+        other => vec![other],
+    }
+}
+
+/// The path an expression names, when the code shows it: `'public'`, `__dirname`, `process.cwd()`,
+/// `path.join(__dirname, 'public')`, `path.resolve(...)`, `__dirname + '/public'`, `` `${__dirname}/public` ``.
+/// `None` for anything computed otherwise, and for an absolute path (outside what the project shows).
+fn path_of(expr: &Expr) -> Option<(Base, String)> {
+    match expr {
+        Expr::Paren(p) => path_of(&p.expr),
+        Expr::Ident(id) if id.sym == *"__dirname" => Some((Base::FileDir, String::new())),
+        Expr::Call(call) => {
+            let Callee::Expr(callee) = &call.callee else { return None };
+            let name = match &**callee {
+                Expr::Member(m) => match &m.prop {
+                    MemberProp::Ident(p) => (m.obj.as_ident().map(|o| o.sym.to_string()), p.sym.to_string()),
+                    _ => return None,
+                },
+                Expr::Ident(id) => (None, id.sym.to_string()),
+                _ => return None,
+            };
+            match (name.0.as_deref(), name.1.as_str()) {
+                (Some("process"), "cwd") if call.args.is_empty() => Some((Base::Cwd, String::new())),
+                (Some("path") | None, "join" | "resolve") => {
+                    let mut parts = call.args.iter().map(|a| if a.spread.is_some() { None } else { Some(&*a.expr) });
+                    let (base, mut path) = path_of(parts.next()??)?;
+                    for part in parts {
+                        let part = string_of(part?)?;
+                        // (`path.resolve` starts again at an absolute part; `path.join` does not.)
+                        if part.starts_with('/') && name.1 == "resolve" {
+                            return None;
+                        }
+                        path = format!("{path}/{part}");
+                    }
+                    Some((base, path))
+                }
+                _ => None,
+            }
+        }
+        Expr::Bin(bin) if bin.op == BinaryOp::Add => {
+            let (base, path) = path_of(&bin.left)?;
+            Some((base, format!("{path}{}", string_of(&bin.right)?)))
+        }
+        Expr::Tpl(t) if t.exprs.len() == 1 && t.quasis.len() == 2 && t.quasis[0].cooked.as_ref()?.is_empty() => {
+            let (base, path) = path_of(&t.exprs[0])?;
+            Some((base, format!("{path}{}", t.quasis[1].cooked.as_ref()?.to_string_lossy())))
+        }
+        other => {
+            let text = string_of(other)?;
+            (!text.starts_with('/')).then_some((Base::Cwd, text))
+        }
+    }
 }
 
 /// A template literal's text as it is at run time, each `${}` a run-time part.
@@ -207,7 +444,40 @@ impl Visit for Collector<'_> {
         {
             self.frame_options = Some(range_of(call).start);
         }
+        let object = match &call.callee {
+            Callee::Expr(callee) => match &**callee {
+                Expr::Member(m) => m.obj.as_ident().map(|o| o.sym.to_string()),
+                _ => None,
+            },
+            _ => None,
+        };
+        let called = method.map(str::to_string).or_else(|| match &call.callee {
+            Callee::Expr(callee) => callee.as_ident().map(|id| id.sym.to_string()),
+            _ => None,
+        });
+        if let Some(called) = called {
+            self.serving(call, &called, object.as_deref());
+            if let Some(method) = method {
+                self.allow_origin(call, method);
+            }
+        }
         call.visit_children_with(self);
+    }
+
+    fn visit_key_value_prop(&mut self, kv: &swc_ecma_ast::KeyValueProp) {
+        if prop_name(&kv.key).as_deref() == Some(RM_WHITESPACE) {
+            self.rm_whitespace(&kv.value, range_of(kv).start);
+        }
+        kv.visit_children_with(self);
+    }
+
+    fn visit_assign_expr(&mut self, assign: &swc_ecma_ast::AssignExpr) {
+        if let swc_ecma_ast::AssignTarget::Simple(swc_ecma_ast::SimpleAssignTarget::Member(m)) = &assign.left {
+            if matches!(&m.prop, MemberProp::Ident(p) if p.sym == *RM_WHITESPACE) {
+                self.rm_whitespace(&assign.right, range_of(assign).start);
+            }
+        }
+        assign.visit_children_with(self);
     }
 
     fn visit_bin_expr(&mut self, bin: &BinExpr) {

@@ -264,14 +264,57 @@ fn run_on_this_thread(
             Some((i, scanned?))
         })
         .collect();
+    // What each project serves: its view files count only where it serves or renders them.
+    let mut served: HashMap<PathBuf, Option<Vec<(PathBuf, bool)>>> = HashMap::default();
+    let mut built_html = Vec::new();
     for (i, scan) in built {
-        if let Some(project) = manifests.nearest(&found.sources[i]).and_then(|m| projects.get_mut(&m)) {
-            if let Some(line) = scan.sets_frame_options {
-                project.frame_options_set.get_or_insert_with(|| (found.sources[i].clone(), line));
+        let path = &found.sources[i];
+        let Some(manifest) = manifests.nearest(path) else { continue };
+        let Some(project) = projects.get_mut(&manifest) else { continue };
+        if let Some(line) = scan.sets_frame_options {
+            project.frame_options_set.get_or_insert_with(|| (path.clone(), line));
+        }
+        if let Some(line) = scan.allows_every_origin {
+            project.allows_every_origin.get_or_insert_with(|| (path.clone(), line));
+        }
+        if let Some(line) = scan.rm_whitespace {
+            project.rm_whitespace.get_or_insert_with(|| (path.clone(), line));
+        }
+        let known = served.entry(manifest.clone()).or_insert_with(|| Some(Vec::new()));
+        for item in scan.served {
+            match (item, known.as_mut()) {
+                (crate::code_html::Served::Known { base, path: rel, file }, Some(list)) => {
+                    let from = match base {
+                        crate::code_html::Base::FileDir => parent_dir(path),
+                        crate::code_html::Base::Cwd => project.dir.clone(),
+                    };
+                    // (`__dirname + '/public'`: the path is under the base whatever its first character.)
+                    list.push((crate::root::normalize(&from.join(rel.trim_start_matches('/'))), file));
+                }
+                (crate::code_html::Served::Unknown(_), _) => *known = None,
+                _ => {}
             }
-            if let Some(html) = scan.html {
-                project.views.push((found.sources[i].clone(), html));
-            }
+        }
+        if let Some(html) = scan.html {
+            built_html.push((manifest, path.clone(), html));
+        }
+    }
+    // (A file that could not be read or parsed may serve anything.)
+    for (i, scanned) in scans.iter().enumerate() {
+        if let (Scan::Failed(_), Some(manifest)) = (scanned, manifests.nearest(&found.sources[i])) {
+            served.insert(manifest, None);
+        }
+    }
+    for (manifest, project) in &mut projects {
+        match served.get(manifest) {
+            Some(Some(list)) => keep_served_views(project, list),
+            None => keep_served_views(project, &[]),
+            Some(None) => {}
+        }
+    }
+    for (manifest, path, html) in built_html {
+        if let Some(project) = projects.get_mut(&manifest) {
+            project.views.push((path, html));
         }
     }
     for (input, path) in inputs.iter().zip(&found.sources) {
@@ -1025,6 +1068,8 @@ fn build_projects(
                 node,
                 views: Vec::new(),
                 frame_options_set: None,
+                allows_every_origin: None,
+                rm_whitespace: None,
                 instances: Vec::new(),
                 nested_query: None,
                 package_calls: Default::default(),
@@ -1056,6 +1101,23 @@ fn build_projects(
         }
     }
     projects
+}
+
+/// Keeps the view files (HTML and templates) of `project` that the app can send: those under a folder it serves or
+/// renders views from (`served`, normalised, each with whether it names a file; Express's default views folder,
+/// `views` in the project's folder, always counts), or a file it sends. HTML the app never sends (`docs/index.html`,
+/// a README's assets) says nothing of the pages the Content-Security-Policy must fit. A served folder that is not in
+/// the checkout (a build's output, which copies HTML from elsewhere) leaves every file counted.
+fn keep_served_views(project: &mut Project, served: &[(PathBuf, bool)]) {
+    if served.iter().any(|(path, file)| !file && !path.is_dir()) {
+        return;
+    }
+    let views_dir = crate::root::normalize(&project.dir.join("views"));
+    project.views.retain(|(path, _)| {
+        let path = crate::root::normalize(path);
+        path.starts_with(&views_dir)
+            || served.iter().any(|(served, file)| if *file { &path == served } else { path.starts_with(served) })
+    });
 }
 
 /// Changes one manifest: first the version bumps of listed dependencies, then what the planned code needs (a package

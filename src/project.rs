@@ -31,6 +31,11 @@ pub struct Project {
     pub views: Vec<(PathBuf, ViewScan)>,
     /// The first place the project's code sets `X-Frame-Options` itself: the file and its 1-based line.
     pub frame_options_set: Option<(PathBuf, usize)>,
+    /// The first place the project's code lets every origin read a response itself (`Access-Control-Allow-Origin:
+    /// *` set by hand, as badge services do): the file and its 1-based line.
+    pub allows_every_origin: Option<(PathBuf, usize)>,
+    /// The first place the project's code turns EJS's `rmWhitespace` on: the file and its 1-based line.
+    pub rm_whitespace: Option<(PathBuf, usize)>,
     /// Values the project's modules export that a package created (database clients, for the session store to
     /// reuse), in path order: of each kind (package, members, `new` or not), the first one of the first two modules
     /// that export one, the only ones a session store can pick (the first not in the file it plans).

@@ -44,6 +44,8 @@ pub enum ResourceKind {
     Frame,
     /// `<video>`, `<audio>`, `<source src>` and `<track>`.
     Media,
+    /// Where a `<form action>` (or a button's `formaction`) submits to: `form-action`, `'self'` in helmet's defaults.
+    Form,
 }
 
 /// A resource loaded from another origin, which helmet's defaults may block.
@@ -55,6 +57,17 @@ pub struct ExternalResource {
     pub kind: ResourceKind,
     /// scheme + host (+ port), e.g. `"https://cdn.jsdelivr.net"`; protocol-relative `//host/x.js` gives `"https://host"`
     pub origin: String,
+}
+
+/// A resource whose host is known only at run time: its URL starts with a template fragment (`<%= cdn %>/app.js`,
+/// `{{cdn}}/app.css`, a Pug expression `cdn + '/app.js'`, a run-time part of markup built in code), or names a scheme
+/// whose host is one (`https://<%= host %>/x.js`). No list of hosts can be written for it ahead of time.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RuntimeHost {
+    /// 1-based line of the attribute (or CSS `url()`) that names it.
+    pub line: usize,
+    /// Which directive governs it.
+    pub kind: ResourceKind,
 }
 
 /// Inline code, which helmet's default CSP blocks and no host list can allow.
@@ -81,6 +94,10 @@ pub struct InlineCode {
     /// for text that varies, and for handlers and URLs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hash: Option<String>,
+    /// For a hashed script of a view EJS may render (`.ejs`, `.html`, `.htm`): the hash of the text EJS sends when its
+    /// `rmWhitespace` option is on ([`ejs_rm_whitespace`]), when that differs from the text in the file.
+    #[serde(skip)]
+    pub trimmed_hash: Option<String>,
 }
 
 /// The CSP hash source of an inline script's text, computed as browsers do: SHA-256 over the UTF-8 text between the
@@ -113,6 +130,17 @@ pub struct ViewScan {
     /// Resources from other origins, including ones helmet's defaults allow
     /// (https styles and fonts), so a report can still list every host.
     pub external: Vec<ExternalResource>,
+    /// Resources whose host is known only at run time.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub runtime_hosts: Vec<RuntimeHost>,
+}
+
+impl ViewScan {
+    /// Whether nothing in it meets the Content-Security-Policy.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.inline.is_empty() && self.external.is_empty() && self.runtime_hosts.is_empty()
+    }
 }
 
 /// Scans one template or HTML file's text. `path` only selects the syntax (pug/jade vs HTML-like); never reads the disk.
@@ -122,7 +150,12 @@ pub fn scan_view(path: &Path, text: &str) -> ViewScan {
         .extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("pug") || e.eq_ignore_ascii_case("jade"));
+    let ejs = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| ["ejs", "html", "htm"].iter().any(|x| e.eq_ignore_ascii_case(x)));
     let mut scanner = Scanner::new(text);
+    scanner.ejs = ejs;
     if pug {
         scanner.pug();
     } else {
@@ -133,6 +166,68 @@ pub fn scan_view(path: &Path, text: &str) -> ViewScan {
     // not always line order; a stable sort keeps same-line findings as written.
     out.inline.sort_by_key(|f| f.line);
     out.external.sort_by_key(|f| f.line);
+    out.runtime_hosts.sort_by_key(|f| f.line);
+    out
+}
+
+/// The text EJS sends for `text` (the whole of a `<script>`'s body, between `>` and `</script`) when its
+/// `rmWhitespace` option is on. EJS (lib/ejs.js, `Template.generateSource`, the same from 3.x to 6.x) runs
+/// `templateText.replace(/[\r\n]+/g, '\n').replace(/^\s+|\s+$/gm, '')` over the whole template: runs of line breaks
+/// become one `\n`, and whitespace (JavaScript's `\s`) at the start or end of a line goes, line breaks of blank lines
+/// with it. The script's body starts after `>` and ends before `<`, never whitespace, so no match crosses its ends and
+/// the body alone gives the same result.
+#[must_use]
+pub fn ejs_rm_whitespace(text: &str) -> String {
+    let mut collapsed = String::with_capacity(text.len());
+    for c in text.chars() {
+        let c = if c == '\r' { '\n' } else { c };
+        if !(c == '\n' && collapsed.ends_with('\n')) {
+            collapsed.push(c);
+        }
+    }
+    let c: Vec<char> = collapsed.chars().collect();
+    let n = c.len();
+    // JavaScript's line terminators (`^` and `$` with the m flag) and `\s`.
+    let terminator = |ch: char| matches!(ch, '\n' | '\r' | '\u{2028}' | '\u{2029}');
+    let space = |ch: char| {
+        matches!(ch, '\t' | '\n' | '\u{0B}' | '\u{0C}' | '\r' | ' ' | '\u{A0}' | '\u{1680}' | '\u{2000}'..='\u{200A}')
+            || matches!(ch, '\u{2028}' | '\u{2029}' | '\u{202F}' | '\u{205F}' | '\u{3000}' | '\u{FEFF}')
+    };
+    // (Index 0 follows the tag's `>`, index n precedes `<`: neither is a line's start or end.)
+    let line_start = |i: usize| i > 0 && terminator(c[i - 1]);
+    let line_end = |i: usize| i < n && terminator(c[i]);
+    let mut out = String::with_capacity(collapsed.len());
+    let mut i = 0;
+    while i < n {
+        if !space(c[i]) {
+            out.push(c[i]);
+            i += 1;
+            continue;
+        }
+        let mut run = i;
+        while run < n && space(c[run]) {
+            run += 1;
+        }
+        if line_start(i) {
+            // `^\s+`, greedy.
+            i = run;
+            continue;
+        }
+        // `\s+$`: the longest match that ends at a line's end.
+        if let Some(end) = (i + 1..=run).rev().find(|&k| line_end(k)) {
+            i = end;
+            continue;
+        }
+        // No match from here; none from later in the run either, unless a line starts there (after a terminator at
+        // `i`, the only one the run can hold).
+        if terminator(c[i]) {
+            out.push(c[i]);
+            i += 1;
+        } else {
+            out.extend(&c[i..run]);
+            i = run;
+        }
+    }
     out
 }
 
@@ -151,10 +246,19 @@ pub fn scan_view(path: &Path, text: &str) -> ViewScan {
 /// - Inline event handlers: `scriptSrcAttr: ['unsafe-inline']` (helmet's default is `'none'`). Hashes would need
 ///   `'unsafe-hashes'`, and a handler written in a view's template varies as its script would.
 ///
+/// - Resources whose host is known only at run time ([`RuntimeHost`]): `*` in their directive (every host), since any
+///   list would block the one the app is configured with.
+///
 /// `hashable`: false when something rewrites the HTML on its way out (a minifier), so that a script's text in the
-/// file may not be what the browser hashes: every inline script then counts as one that varies.
+/// file may not be what the browser hashes: every inline script then counts as one that varies. `rm_whitespace`: EJS
+/// renders with `rmWhitespace` (somewhere): the hash of each script's text as EJS then sends it goes with the one of
+/// its text as written (which a view rendered without the option, or served as a static file, sends).
 #[must_use]
-pub fn csp_directives<'a>(scans: impl IntoIterator<Item = &'a ViewScan>, hashable: bool) -> Vec<(String, Vec<String>)> {
+pub fn csp_directives<'a>(
+    scans: impl IntoIterator<Item = &'a ViewScan>,
+    hashable: bool,
+    rm_whitespace: bool,
+) -> Vec<(String, Vec<String>)> {
     let mut needed: BTreeMap<&'static str, (&'static [&'static str], BTreeSet<&'a str>)> = BTreeMap::new();
     let mut hashes: BTreeSet<&'a str> = BTreeSet::new();
     let (mut unsafe_script, mut unsafe_attr) = (false, false);
@@ -166,10 +270,17 @@ pub fn csp_directives<'a>(scans: impl IntoIterator<Item = &'a ViewScan>, hashabl
             }
             needed.entry(name).or_insert_with(|| (defaults, BTreeSet::new())).1.insert(&resource.origin);
         }
+        for resource in &scan.runtime_hosts {
+            let (name, defaults) = directive(resource.kind);
+            needed.entry(name).or_insert_with(|| (defaults, BTreeSet::new())).1.insert(ANY_HOST);
+        }
         for code in &scan.inline {
             match (code.kind, &code.hash) {
                 (InlineKind::Script, Some(hash)) if hashable => {
                     hashes.insert(hash);
+                    if let Some(trimmed) = code.trimmed_hash.as_deref().filter(|_| rm_whitespace) {
+                        hashes.insert(trimmed);
+                    }
                 }
                 (InlineKind::Script | InlineKind::JavascriptUrl, _) => unsafe_script = true,
                 (InlineKind::EventHandler, _) => unsafe_attr = true,
@@ -178,7 +289,11 @@ pub fn csp_directives<'a>(scans: impl IntoIterator<Item = &'a ViewScan>, hashabl
     }
     let mut directives: BTreeMap<&'static str, Vec<String>> = needed
         .into_iter()
-        .map(|(name, (defaults, origins))| {
+        .map(|(name, (defaults, mut origins))| {
+            // (Every host: no other is worth naming.)
+            if origins.contains(ANY_HOST) {
+                origins.retain(|o| *o == ANY_HOST);
+            }
             (name, defaults.iter().copied().chain(origins).map(str::to_string).collect())
         })
         .collect();
@@ -200,8 +315,17 @@ pub fn csp_directives<'a>(scans: impl IntoIterator<Item = &'a ViewScan>, hashabl
 /// The CSP keyword that allows every inline script (or handler) of a directive's kind.
 pub const UNSAFE_INLINE: &str = "'unsafe-inline'";
 
+/// The CSP source that matches every host (of the http(s) and ws(s) schemes).
+pub const ANY_HOST: &str = "*";
+
+/// The name of the helmet directive (camelCase) that governs resources of `kind`.
+#[must_use]
+pub fn directive_of(kind: ResourceKind) -> &'static str {
+    directive(kind).0
+}
+
 /// helmet 8's effective sources for each kind: frame-src and media-src are not
-/// set by helmet, so they fall back to its `default-src 'self'`.
+/// set by helmet, so they fall back to its `default-src 'self'`; form-action is `'self'`.
 fn directive(kind: ResourceKind) -> (&'static str, &'static [&'static str]) {
     match kind {
         ResourceKind::Script => ("scriptSrc", &["'self'"]),
@@ -210,6 +334,7 @@ fn directive(kind: ResourceKind) -> (&'static str, &'static [&'static str]) {
         ResourceKind::Font => ("fontSrc", &["'self'", "https:", "data:"]),
         ResourceKind::Frame => ("frameSrc", &["'self'"]),
         ResourceKind::Media => ("mediaSrc", &["'self'"]),
+        ResourceKind::Form => ("formAction", &["'self'"]),
     }
 }
 
@@ -304,13 +429,15 @@ struct Scanner<'a> {
     /// occurrence rescan to the end.
     closers: [(usize, Option<usize>); TEMPLATES.len()],
     out: ViewScan,
+    /// The file is one EJS may render: its fixed scripts also get the hash of their text after `rmWhitespace`.
+    ejs: bool,
 }
 
 impl<'a> Scanner<'a> {
     fn new(text: &'a str) -> Self {
         let b = text.as_bytes();
         let lines = crate::lines::LineIndex::new(text);
-        Scanner { text, b, lines, closers: [(usize::MAX, None); TEMPLATES.len()], out: ViewScan::default() }
+        Scanner { text, b, lines, closers: [(usize::MAX, None); TEMPLATES.len()], out: ViewScan::default(), ejs: false }
     }
 
     fn line(&self, off: usize) -> usize {
@@ -319,14 +446,21 @@ impl<'a> Scanner<'a> {
 
     fn inline(&mut self, off: usize, kind: InlineKind) {
         let line = self.line(off);
-        self.out.inline.push(InlineCode { line, kind, hash: None });
+        self.out.inline.push(InlineCode { line, kind, hash: None, trimmed_hash: None });
     }
 
     fn external(&mut self, off: usize, kind: ResourceKind, url: &str, complete: bool) {
         if let Some(origin) = origin_of(url, complete) {
             let line = self.line(off);
             self.out.external.push(ExternalResource { line, kind, origin });
+        } else if runtime_host(url, complete) {
+            self.runtime_host(off, kind);
         }
+    }
+
+    fn runtime_host(&mut self, off: usize, kind: ResourceKind) {
+        let line = self.line(off);
+        self.out.runtime_hosts.push(RuntimeHost { line, kind });
     }
 
     fn value_text(&self, v: &Value) -> Cow<'a, str> {
@@ -504,12 +638,16 @@ impl<'a> Scanner<'a> {
             }
             "audio" | "track" => self.resource(attr("src"), ResourceKind::Media),
             "iframe" | "frame" => self.resource(attr("src"), ResourceKind::Frame),
+            "form" => self.resource(attr("action"), ResourceKind::Form),
             "input" if self.attr_text(attrs, "type").is_some_and(|t| t.trim().eq_ignore_ascii_case("image")) => {
                 self.resource(attr("src"), ResourceKind::Image);
             }
             // SVG <image>.
             "image" => self.resource(attr("href").or(attr("xlink:href")), ResourceKind::Image),
             _ => {}
+        }
+        if matches!(tag, "button" | "input") {
+            self.resource(attr("formaction"), ResourceKind::Form);
         }
     }
 
@@ -545,8 +683,10 @@ impl<'a> Scanner<'a> {
             Some(src) => self.resource(Some(src), ResourceKind::Script),
             None if has_body => {
                 self.inline(tag_off, InlineKind::Script);
+                let trimmed = fixed.filter(|_| self.ejs).map(|text| csp_hash(&ejs_rm_whitespace(text)));
                 if let Some(last) = self.out.inline.last_mut() {
                     last.hash = fixed.map(csp_hash);
+                    last.trimmed_hash = trimmed.filter(|t| last.hash.as_ref() != Some(t));
                 }
             }
             None => {}
@@ -590,6 +730,9 @@ impl<'a> Scanner<'a> {
         };
         if v.literal {
             self.external(attr.off, kind, &self.value_text(&v), v.complete);
+        } else if !matches!(self.value_text(&v).trim(), "false" | "null" | "undefined") {
+            // A Pug expression (`cdn + '/app.js'`): its host is known at run time only.
+            self.runtime_host(attr.off, kind);
         }
     }
 
@@ -975,6 +1118,23 @@ fn is_javascript_url(value: &str) -> bool {
         .take("javascript:".len())
         .collect();
     scheme.eq_ignore_ascii_case("javascript:")
+}
+
+/// Whether `url` loads from a host known only at run time: it starts with a template fragment (`<%= cdn %>/app.js`),
+/// or its host holds one (`https://{{host}}/x.js`), or a Pug string literal ends before the host does.
+fn runtime_host(url: &str, complete: bool) -> bool {
+    let url = url.trim_matches(|c: char| c.is_ascii_whitespace());
+    if starts_with_template(url) {
+        return true;
+    }
+    let rest = ["https://", "http://", "//"]
+        .iter()
+        .find_map(|p| url.get(..p.len()).filter(|s| s.eq_ignore_ascii_case(p)).map(|_| &url[p.len()..]));
+    let Some(rest) = rest else { return false };
+    match rest.find(['/', '?', '#', '\\']) {
+        Some(e) => rest[..e].contains(['<', '{', '$']),
+        None => !complete || rest.contains(['<', '{', '$']),
+    }
 }
 
 fn starts_with_template(s: &str) -> bool {
@@ -1479,14 +1639,21 @@ mod tests {
         for case in CASES {
             let mut got = scan_view(Path::new(case.file), case.text);
             // (Hashes have tests of their own.)
-            got.inline.iter_mut().for_each(|c| c.hash = None);
+            got.inline.iter_mut().for_each(|c| (c.hash, c.trimmed_hash) = (None, None));
+            // (Run-time hosts too.)
+            got.runtime_hosts.clear();
             let want = ViewScan {
-                inline: case.inline.iter().map(|&(line, kind)| InlineCode { line, kind, hash: None }).collect(),
+                inline: case
+                    .inline
+                    .iter()
+                    .map(|&(line, kind)| InlineCode { line, kind, hash: None, trimmed_hash: None })
+                    .collect(),
                 external: case
                     .external
                     .iter()
                     .map(|&(line, kind, origin)| ExternalResource { line, kind, origin: origin.into() })
                     .collect(),
+                runtime_hosts: Vec::new(),
             };
             assert_eq!(got, want, "case: {}", case.name);
         }
@@ -1514,6 +1681,7 @@ mod tests {
                 ext(R::Image, "https://img.example.com"),
                 ext(R::Font, "https://fonts.gstatic.com"),
             ],
+            runtime_hosts: vec![],
         };
         let b = ViewScan {
             inline: vec![],
@@ -1524,9 +1692,10 @@ mod tests {
                 ext(R::Font, "http://f.example.com"),
                 ext(R::Image, "https://img.example.com"),
             ],
+            runtime_hosts: vec![],
         };
         assert_eq!(
-            csp_directives([&a, &b], true),
+            csp_directives([&a, &b], true, false),
             directives(&[
                 ("fontSrc", &["'self'", "https:", "data:", "http://f.example.com"]),
                 ("frameSrc", &["'self'", "https://www.youtube.com"]),
@@ -1545,8 +1714,8 @@ mod tests {
             "<link rel=stylesheet href=\"https://fonts.googleapis.com/css\">\n<script src=\"/js/app.js\"></script>\n<style>@font-face { src: url(https://fonts.gstatic.com/a.woff2) }</style>",
         );
         assert_eq!(scan.external.len(), 2);
-        assert!(csp_directives([&scan], true).is_empty());
-        assert!(csp_directives(std::iter::empty::<&ViewScan>(), true).is_empty());
+        assert!(csp_directives([&scan], true, false).is_empty());
+        assert!(csp_directives(std::iter::empty::<&ViewScan>(), true, false).is_empty());
     }
 
     #[test]
@@ -1556,7 +1725,7 @@ mod tests {
             scan_view(Path::new("b.pug"), "script(src='//code.jquery.com/ui.js')\nlink(rel='stylesheet' href='http://css.example.com/a.css')"),
         ];
         assert_eq!(
-            csp_directives(&scans, true),
+            csp_directives(&scans, true, false),
             directives(&[
                 ("imgSrc", &["'self'", "data:", "http://img.example.com"]),
                 ("scriptSrc", &["'self'", "https://code.jquery.com"]),
@@ -1606,24 +1775,102 @@ mod tests {
         let mut both = [csp_hash("one()"), csp_hash("two()")];
         both.sort();
         assert_eq!(
-            csp_directives([&hashed, &cdn], true),
+            csp_directives([&hashed, &cdn], true, false),
             vec![(
                 "scriptSrc".to_string(),
                 ["'self'", "https://cdn.example.com", &both[0], &both[1]].map(String::from).to_vec()
             )]
         );
-        assert_eq!(csp_directives([&handler], true), directives(&[("scriptSrcAttr", &["'unsafe-inline'"])]));
+        assert_eq!(csp_directives([&handler], true, false), directives(&[("scriptSrcAttr", &["'unsafe-inline'"])]));
         // One script that cannot be hashed: 'unsafe-inline', and no hash, which would switch it off.
         assert_eq!(
-            csp_directives([&hashed, &varying, &cdn, &handler], true),
+            csp_directives([&hashed, &varying, &cdn, &handler], true, false),
             directives(&[
                 ("scriptSrc", &["'self'", "'unsafe-inline'", "https://cdn.example.com"]),
                 ("scriptSrcAttr", &["'unsafe-inline'"]),
             ])
         );
-        assert_eq!(csp_directives([&url], true), directives(&[("scriptSrc", &["'self'", "'unsafe-inline'"])]));
+        assert_eq!(csp_directives([&url], true, false), directives(&[("scriptSrc", &["'self'", "'unsafe-inline'"])]));
         // HTML rewritten on its way out: the file's text is not what the browser hashes.
-        assert_eq!(csp_directives([&hashed], false), directives(&[("scriptSrc", &["'self'", "'unsafe-inline'"])]));
+        assert_eq!(
+            csp_directives([&hashed], false, false),
+            directives(&[("scriptSrc", &["'self'", "'unsafe-inline'"])])
+        );
+    }
+
+    #[test]
+    fn rm_whitespace_is_ejs_own() {
+        // (Each expected text is what ejs 3.1.10's render(`<script>${text}</script>`, {}, { rmWhitespace: true })
+        // gave between the tags.)
+        let cases = [
+            ("\n    a();\n    b();\n", "\na();\nb();\n"),
+            ("  x = 1;   \n\n\n   \t \n  y = 2;  ", "  x = 1;\ny = 2;  "),
+            ("\r\n  a\r\n\r\n  b \u{a0}\n", "\na\nb\n"),
+            ("a  b\n  c  d  \n", "a  b\nc  d\n"),
+            (" \n \n ", "\n"),
+            ("x\u{2028}  y\u{2029} z\n", "x\u{2028}y\u{2029}z\n"),
+            ("\t\n\tz\t", "\nz\t"),
+            ("", ""),
+            ("  lead", "  lead"),
+            ("trail  \n", "trail\n"),
+        ];
+        for (text, sent) in cases {
+            assert_eq!(ejs_rm_whitespace(text), sent, "{text:?}");
+        }
+        // A script of an EJS view carries both hashes; a Pug view's and HTML built in code carry none.
+        let scan = scan_view(Path::new("v.ejs"), "<script>\n  go();\n</script>");
+        assert_eq!(scan.inline[0].hash, Some(csp_hash("\n  go();\n")));
+        assert_eq!(scan.inline[0].trimmed_hash, Some(csp_hash("\ngo();\n")));
+        assert_eq!(scan_view(Path::new("v.ejs"), "<script>go();</script>").inline[0].trimmed_hash, None);
+        assert_eq!(scan_view(Path::new("code"), "<script>\n  go();\n</script>").inline[0].trimmed_hash, None);
+        let both = [csp_hash("\n  go();\n"), csp_hash("\ngo();\n")];
+        let mut sorted = both.clone();
+        sorted.sort();
+        assert_eq!(
+            csp_directives([&scan], true, true),
+            vec![("scriptSrc".to_string(), vec!["'self'".to_string(), sorted[0].clone(), sorted[1].clone()])]
+        );
+        assert_eq!(
+            csp_directives([&scan], true, false),
+            vec![("scriptSrc".to_string(), vec!["'self'".to_string(), both[0].clone()])]
+        );
+    }
+
+    #[test]
+    fn runtime_hosts_and_form_targets() {
+        let scan = scan_view(
+            Path::new("v.ejs"),
+            "<script src=\"<%= cdn %>/app.js\"></script>\n<link rel=\"stylesheet\" href=\"{{cdn}}/a.css\">\n\
+             <img src=\"https://<%= host %>/a.png\"><img src=\"/<%= p %>.png\">\n\
+             <form action=\"https://pay.example.com/go\"></form><form action=\"/login\"></form>\n\
+             <button formaction=\"<%= next %>\">x</button>",
+        );
+        let kinds: Vec<(usize, ResourceKind)> = scan.runtime_hosts.iter().map(|h| (h.line, h.kind)).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                (1, ResourceKind::Script),
+                (2, ResourceKind::Style),
+                (3, ResourceKind::Image),
+                (5, ResourceKind::Form)
+            ]
+        );
+        assert_eq!(
+            scan.external,
+            vec![ExternalResource { line: 4, kind: ResourceKind::Form, origin: "https://pay.example.com".into() }]
+        );
+        let pug =
+            scan_view(Path::new("v.pug"), "script(src=cdn + '/app.js')\nscript(src='/js/' + v)\nimg(src=undefined)");
+        assert_eq!(pug.runtime_hosts, vec![RuntimeHost { line: 1, kind: ResourceKind::Script }]);
+        assert_eq!(
+            csp_directives([&scan], true, false),
+            directives(&[
+                ("formAction", &["'self'", "*"]),
+                ("imgSrc", &["'self'", "data:", "*"]),
+                ("scriptSrc", &["'self'", "*"]),
+                ("styleSrc", &["'self'", "https:", "'unsafe-inline'", "*"]),
+            ])
+        );
     }
 
     #[test]

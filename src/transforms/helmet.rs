@@ -21,7 +21,7 @@
 //! Data: `transforms/helmet/data.json`. Description: `transforms/helmet/README.md`. Fixtures:
 //! `tests/fixtures/helmet/`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
 use serde::Deserialize;
@@ -190,7 +190,11 @@ impl Transform for Helmet {
 
         let d = data();
         let rewriter = html_rewriter(cx);
-        let directives = views::csp_directives(cx.project.views.iter().map(|(_, scan)| scan), rewriter.is_none());
+        let directives = views::csp_directives(
+            cx.project.views.iter().map(|(_, scan)| scan),
+            rewriter.is_none(),
+            cx.project.rm_whitespace.is_some(),
+        );
         // Every package added runs on the project's Node: with no helmet that does, none is written.
         let runs =
             |v: &&HelmetVersion| cx.project.node.supports(&v.package.node) && (directives.is_empty() || v.directives);
@@ -246,7 +250,7 @@ impl Transform for Helmet {
             let fit = Fit {
                 directives: &directives,
                 framing: cx.project.frame_options_set.as_ref(),
-                cross_origin: uses_cors(cx, app),
+                cross_origin: uses_cors(cx, app).is_some() || cx.project.allows_every_origin.is_some(),
                 // `xFrameOptions` from helmet 6 on; `frameguard`, its old name, is what helmet 5 reads.
                 x_frame_options: if crate::npm_spec::start_major(&version.package.spec) >= Some(6) {
                     "xFrameOptions"
@@ -349,33 +353,40 @@ fn helmet_call(name: &str, fit: &Fit<'_>, quote: char) -> Box<swc_ecma_ast::Expr
     codegen::call(codegen::ident_expr(name), args)
 }
 
-/// Whether `cors()` is registered on `app` in this file open to every origin (no options, or `origin` `'*'` or
-/// `true`): every site may already read its responses, so Cross-Origin-Resource-Policy `same-origin` protects
-/// nothing and only stops other sites from loading them as images, scripts or media. (A `cors` limited to some
-/// origins, or configured in another module, keeps helmet's default.)
-fn uses_cors(cx: &FileContext<'_>, app: &ExpressApp) -> bool {
+/// Which origins `cors()` registered on `app` in this file (as middleware, or on a route: `app.get('/badge.svg',
+/// cors(), badge)`) lets read its responses: `Some(true)` every origin (no options, `origin` `'*'` or `true`),
+/// `Some(false)` some (a list, a string, a pattern, a function). The sites it serves load its resources: helmet's
+/// Cross-Origin-Resource-Policy `same-origin` would stop them from using them as images, scripts or media, so it
+/// becomes `cross-origin`. `None` without one (or with `origin: false`, which turns CORS off; a `cors` configured in
+/// another module keeps helmet's default).
+fn uses_cors(cx: &FileContext<'_>, app: &ExpressApp) -> Option<bool> {
+    use crate::values::Value;
     let facts = cx.facts;
-    let open = |args: &[crate::values::Value]| match args.first() {
-        None => true,
-        Some(crate::values::Value::Object(options)) if options.spreads.is_empty() => {
-            match options.get("origin").map(|p| &p.value) {
-                None => true,
-                Some(crate::values::Value::Str(origin, _)) => origin == "*",
-                Some(crate::values::Value::Bool(reflect, _)) => *reflect,
-                _ => false,
-            }
-        }
-        _ => false,
+    let open = |args: &[Value]| match args.first() {
+        None => Some(true),
+        Some(Value::Object(options)) if options.spreads.is_empty() => match options.get("origin").map(|p| &p.value) {
+            None => Some(true),
+            Some(Value::Str(origin, _)) => Some(origin == "*"),
+            Some(Value::Bool(reflect, _)) => reflect.then_some(true),
+            Some(Value::Nothing(_)) => Some(true),
+            Some(_) => Some(false),
+        },
+        _ => Some(false),
     };
-    facts.uses.iter().filter(|u| facts.is_app(app, &u.receiver, u.range.start)).any(|u| {
-        facts.calls.iter().any(|site| {
-            u.range.start <= site.call.range.start
-                && site.call.range.end <= u.range.end
-                && !site.is_new
-                && site.call.callee.as_ref().is_some_and(|c| c.is_module("cors") && c.members.is_empty())
-                && open(&site.call.args)
+    facts
+        .registrations
+        .iter()
+        .filter(|r| facts.is_app(app, &r.receiver, r.range.start))
+        .flat_map(|r| {
+            facts.calls.iter().filter(|site| {
+                r.range.start <= site.call.range.start
+                    && site.call.range.end <= r.range.end
+                    && !site.is_new
+                    && site.call.callee.as_ref().is_some_and(|c| c.is_module("cors") && c.members.is_empty())
+            })
         })
-    })
+        .filter_map(|site| open(&site.call.args))
+        .max()
 }
 
 /// The findings that say which of helmet's defaults were changed to fit what the project does.
@@ -392,17 +403,26 @@ fn report_fit(cx: &FileContext<'_>, plan: &mut FilePlan, apps: &[&ExpressApp]) {
             ),
         ));
     }
-    for app in apps.iter().filter(|app| uses_cors(cx, app)) {
-        plan.findings.push(
-            cx.finding(
-                "cross-origin",
-                app.creation.start,
-                "cors lets every origin read the app's responses, so its Cross-Origin-Resource-Policy is cross-origin \
-             rather than helmet's same-origin, which would only stop other sites from loading them as images, \
-             scripts or media; to tighten it, limit cors to your origins and remove crossOriginResourcePolicy"
-                    .to_string(),
+    for app in apps {
+        let why = match (uses_cors(cx, app), &cx.project.allows_every_origin) {
+            (Some(true), _) => "cors lets every origin read the app's responses".to_string(),
+            (_, Some((path, line))) => format!(
+                "the app lets every origin read its responses itself (Access-Control-Allow-Origin at {}:{line})",
+                display_path(path)
             ),
-        );
+            (Some(false), None) => "cors lets other origins read the app's responses".to_string(),
+            (None, None) => continue,
+        };
+        plan.findings.push(cx.finding(
+            "cross-origin",
+            app.creation.start,
+            format!(
+                "{why}, so its Cross-Origin-Resource-Policy is cross-origin rather than helmet's same-origin, which \
+                 would stop those sites from loading its responses as images, scripts or media (badges, embeds); to \
+                 tighten it, set crossOriginResourcePolicy to same-site if they are all on your site, or keep \
+                 cross-origin only on the routes they load"
+            ),
+        ));
     }
 }
 
@@ -520,12 +540,24 @@ fn report_views(
     let mut varying = Vec::new();
     let mut handlers = Vec::new();
     let mut hosts = BTreeSet::new();
+    let mut runtime: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    let mut trimmed = false;
     for (path, scan) in &cx.project.views {
+        for host in &scan.runtime_hosts {
+            runtime.entry(views::directive_of(host.kind)).or_default().push(format!(
+                "{}:{}",
+                display_path(path),
+                host.line
+            ));
+        }
         for code in &scan.inline {
             let at = format!("{}:{}", display_path(path), code.line);
             match (code.kind, &code.hash) {
                 (views::InlineKind::Script, Some(_)) => match rewriter {
-                    None => hashed.push(at),
+                    None => {
+                        trimmed |= code.trimmed_hash.is_some();
+                        hashed.push(at);
+                    }
                     Some(package) => varying.push(format!("{at} (inline <script> that {package} may rewrite)")),
                 },
                 (views::InlineKind::Script, None) => varying.push(format!("{at} (inline <script> whose text varies)")),
@@ -542,10 +574,18 @@ fn report_views(
             "csp-hashes",
             app.creation.start,
             format!(
-                "the Content-Security-Policy allows the inline scripts at {} by their hashes in scriptSrc: after a \
+                "the Content-Security-Policy allows the inline scripts at {} by their hashes in scriptSrc{}: after a \
                  change to one of them, put its new hash there (the browser console names it), or move the scripts \
                  into files served by the app and drop the hashes",
-                hashed.join(", ")
+                hashed.join(", "),
+                match (&cx.project.rm_whitespace, trimmed) {
+                    (Some((path, line)), true) => format!(
+                        " (those whose lines EJS trims also by the hash of the text it sends with rmWhitespace, set \
+                         at {}:{line})",
+                        display_path(path)
+                    ),
+                    _ => String::new(),
+                }
             ),
         ));
     }
@@ -571,6 +611,18 @@ fn report_views(
                  scriptSrcAttr allows 'unsafe-inline'; to tighten it, attach them with addEventListener in a script \
                  file and remove scriptSrcAttr",
                 handlers.join(", ")
+            ),
+        ));
+    }
+    for (name, places) in runtime {
+        plan.findings.push(cx.finding(
+            "csp-runtime-host",
+            app.creation.start,
+            format!(
+                "the resources at {} load from a host known only when the app runs (a template value such as <%= cdn %>), so {name} \
+                 allows every host ('*') rather than block it; to tighten it, replace '*' with the origins the app \
+                 is configured with",
+                places.join(", ")
             ),
         ));
     }
