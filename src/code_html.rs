@@ -560,6 +560,65 @@ mod tests {
         );
     }
 
+    fn code_scan(code: &str) -> CodeScan {
+        scan(&SourceFile::new(PathBuf::from("a.js"), code.to_string())).unwrap_or_default()
+    }
+
+    #[test]
+    fn what_the_code_serves() {
+        let known = |base, path: &str, file| Served::Known { base, path: path.to_string(), file };
+        let got = code_scan(
+            "app.use(express.static('public'));\n\
+             app.use('/s', express.static(path.join(__dirname, '..', 'site')));\n\
+             app.use(serveStatic(__dirname + '/assets'));\n\
+             app.set('views', [path.resolve(__dirname, 'views'), `${__dirname}/shared`]);\n\
+             nunjucks.configure(process.cwd(), { express: app });\n\
+             res.sendFile(path.join(__dirname, 'index.html'));\n\
+             res.sendFile('page.html', { root: 'pages' });\n\
+             app.use(express.static(config.dir));\n\
+             app.set('view engine', 'ejs');\n",
+        );
+        assert_eq!(
+            got.served,
+            vec![
+                known(Base::Cwd, "public", false),
+                known(Base::FileDir, "/../site", false),
+                known(Base::FileDir, "/assets", false),
+                known(Base::FileDir, "/views", false),
+                known(Base::FileDir, "/shared", false),
+                known(Base::Cwd, "", false),
+                known(Base::FileDir, "/index.html", true),
+                known(Base::Cwd, "pages", false),
+                Served::Unknown(8),
+            ]
+        );
+        // An absolute path, a name the code computes: unknown.
+        assert_eq!(
+            code_scan("fs.readFile(path.resolve(__dirname, '/etc/x.html'), cb);").served,
+            vec![Served::Unknown(1)]
+        );
+        assert_eq!(code_scan("fs.readFile(file, cb);").served, vec![Served::Unknown(1)]);
+    }
+
+    #[test]
+    fn allow_origin_and_rm_whitespace_set_by_the_code() {
+        let open = |code: &str| code_scan(code).allows_every_origin;
+        assert_eq!(open("res.set('Access-Control-Allow-Origin', '*');"), Some(1));
+        assert_eq!(open("\nres.setHeader('access-control-allow-origin', req.headers.origin);"), Some(2));
+        assert_eq!(open("res.set({ 'Access-Control-Allow-Origin': '*', 'Cache-Control': 'no-cache' });"), Some(1));
+        assert_eq!(open("res.writeHead(200, { 'Access-Control-Allow-Origin': '*' });"), Some(1));
+        assert_eq!(open("res.set('Access-Control-Allow-Origin', 'https://app.example.com');"), None);
+        assert_eq!(open("const h = req.get('Access-Control-Allow-Origin');"), None);
+        let trims = |code: &str| code_scan(code).rm_whitespace;
+        assert_eq!(trims("app.set('view options', { rmWhitespace: true });"), Some(1));
+        assert_eq!(trims("\napp.locals.rmWhitespace = true;"), Some(2));
+        assert_eq!(
+            trims("res.render('index', { user, rmWhitespace: process.env.NODE_ENV === 'production' });"),
+            Some(1)
+        );
+        assert_eq!(trims("app.set('view options', { rmWhitespace: false });"), None);
+    }
+
     #[test]
     fn string_with_a_fixed_script_is_hashed() {
         let got = scan_js("app.get('/', (req, res) => {\n  res.send('<p>x</p><script>go()</script>');\n});\n");
