@@ -89,6 +89,9 @@ fn has_handler_attribute(b: &[u8]) -> bool {
 /// The header that says who may put the app's pages in a frame.
 const FRAME_OPTIONS: &str = "x-frame-options";
 
+/// What the calls that open connections are named ([`views::connect_targets`]).
+const CONNECTS: [&str; 5] = ["fetch(", "WebSocket(", "EventSource(", "sendBeacon(", ".open("];
+
 /// EJS's option that trims every line of a template.
 const RM_WHITESPACE: &str = "rmWhitespace";
 
@@ -129,6 +132,9 @@ pub struct CodeScan {
     pub sets_frame_options: Option<usize>,
     /// The folders and files it serves or renders from.
     pub served: Vec<Served>,
+    /// What it connects to when it runs in a browser (`fetch`, `XMLHttpRequest`, `WebSocket`, `EventSource`): counted
+    /// only for a file the app serves.
+    pub connect: Option<ViewScan>,
     /// The 1-based line of the first place it lets every origin read a response itself
     /// (`res.setHeader('Access-Control-Allow-Origin', '*')`, `res.set({ 'Access-Control-Allow-Origin': '*' })`, ...).
     pub allows_every_origin: Option<usize>,
@@ -142,8 +148,9 @@ pub struct CodeScan {
 #[must_use]
 pub fn scan(file: &SourceFile) -> Option<CodeScan> {
     let code = file.code.as_bytes();
+    let connect = Some(views::scan_connects(&file.code)).filter(|c| !c.is_empty());
     if !may_set_frame_options(code) && !may_hold_markup(code) && !may_serve(code) {
-        return None;
+        return connect.map(|connect| CodeScan { connect: Some(connect), ..CodeScan::default() });
     }
     let parsed = parse(file, &file.code).ok()?;
     let mut collector = Collector { file, out: ViewScan::default(), frame_options: None, found: CodeScan::default() };
@@ -155,6 +162,7 @@ pub fn scan(file: &SourceFile) -> Option<CodeScan> {
     let found = CodeScan {
         html: (!html.is_empty()).then_some(html),
         sets_frame_options: collector.frame_options.map(|at| file.line_col(at).0),
+        connect,
         ..collector.found
     };
     (found != CodeScan::default()).then_some(found)
@@ -167,7 +175,8 @@ pub fn scan(file: &SourceFile) -> Option<CodeScan> {
 /// pages).
 #[must_use]
 pub fn scan_unanalysed(path: &std::path::Path, bytes: Vec<u8>, include_minified: bool) -> Option<CodeScan> {
-    if !may_set_frame_options(&bytes) && !may_hold_markup(&bytes) && !may_serve(&bytes) {
+    let connects = |b: &[u8]| CONNECTS.iter().any(|c| memchr::memmem::find(b, c.as_bytes()).is_some());
+    if !may_set_frame_options(&bytes) && !may_hold_markup(&bytes) && !may_serve(&bytes) && !connects(&bytes) {
         return None;
     }
     if !include_minified && crate::source::minified(path, &bytes).is_some() {

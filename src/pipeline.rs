@@ -250,7 +250,7 @@ fn run_on_this_thread(
     }
     // What the code sends (HTML with inline code, its own X-Frame-Options): helmet's headers must fit it (a file the
     // scanner fails on only loses that evidence).
-    let built: Vec<(usize, crate::code_html::CodeScan)> = inputs
+    let built: Vec<(usize, bool, crate::code_html::CodeScan)> = inputs
         .par_iter()
         .enumerate()
         .filter_map(|(i, input)| {
@@ -261,13 +261,14 @@ fn run_on_this_thread(
                     _ => None,
                 },
             };
-            Some((i, scanned?))
+            Some((i, input.is_none(), scanned?))
         })
         .collect();
     // What each project serves: its view files count only where it serves or renders them.
     let mut served: HashMap<PathBuf, Option<Vec<(PathBuf, bool)>>> = HashMap::default();
     let mut built_html = Vec::new();
-    for (i, scan) in built {
+    let mut connects = Vec::new();
+    for (i, front_end, scan) in built {
         let path = &found.sources[i];
         let Some(manifest) = manifests.nearest(path) else { continue };
         let Some(project) = projects.get_mut(&manifest) else { continue };
@@ -295,6 +296,9 @@ fn run_on_this_thread(
                 _ => {}
             }
         }
+        if let Some(connect) = scan.connect {
+            connects.push((manifest.clone(), path.clone(), front_end, connect));
+        }
         if let Some(html) = scan.html {
             built_html.push((manifest, path.clone(), html));
         }
@@ -310,6 +314,21 @@ fn run_on_this_thread(
             Some(Some(list)) => keep_served_views(project, list),
             None => keep_served_views(project, &[]),
             Some(None) => {}
+        }
+    }
+    // What scripts connect to counts for the files the app serves (where that is unknown, the front-end files: those
+    // the analysis skipped).
+    for (manifest, path, front_end, connect) in connects {
+        let served_here = match served.get(&manifest) {
+            Some(Some(list)) => {
+                let path = crate::root::normalize(&path);
+                list.iter().any(|(dir, file)| !file && path.starts_with(dir))
+            }
+            Some(None) => front_end,
+            None => false,
+        };
+        if served_here {
+            built_html.push((manifest, path, connect));
         }
     }
     for (manifest, path, html) in built_html {

@@ -46,6 +46,10 @@ pub enum ResourceKind {
     Media,
     /// Where a `<form action>` (or a button's `formaction`) submits to: `form-action`, `'self'` in helmet's defaults.
     Form,
+    /// What a page's scripts connect to: `fetch(url)`, `XMLHttpRequest`'s `open(method, url)`, `new WebSocket(url)`,
+    /// `new EventSource(url)`, `navigator.sendBeacon(url)` (`connect-src`, which falls back to helmet's
+    /// `default-src 'self'`).
+    Connect,
 }
 
 /// A resource loaded from another origin, which helmet's defaults may block.
@@ -168,6 +172,15 @@ pub fn scan_view(path: &Path, text: &str) -> ViewScan {
     out.external.sort_by_key(|f| f.line);
     out.runtime_hosts.sort_by_key(|f| f.line);
     out
+}
+
+/// What the script file `text` connects to ([`connect_targets`]), as a scan of its own: hosts in `external`, computed
+/// URLs in `runtime_hosts`, all of kind [`ResourceKind::Connect`].
+#[must_use]
+pub fn scan_connects(text: &str) -> ViewScan {
+    let mut scanner = Scanner::new(text);
+    scanner.connects(0, text.len());
+    scanner.out
 }
 
 /// The text EJS sends for `text` (the whole of a `<script>`'s body, between `>` and `</script`) when its
@@ -335,6 +348,7 @@ fn directive(kind: ResourceKind) -> (&'static str, &'static [&'static str]) {
         ResourceKind::Frame => ("frameSrc", &["'self'"]),
         ResourceKind::Media => ("mediaSrc", &["'self'"]),
         ResourceKind::Form => ("formAction", &["'self'"]),
+        ResourceKind::Connect => ("connectSrc", &["'self'"]),
     }
 }
 
@@ -458,6 +472,17 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// What the script text between `from` and `to` connects to ([`connect_targets`]).
+    fn connects(&mut self, from: usize, to: usize) {
+        let Some(text) = self.text.get(from..to) else { return };
+        for (at, url) in connect_targets(text) {
+            match url {
+                Some((url, complete)) => self.external(from + at, ResourceKind::Connect, &url, complete),
+                None => self.runtime_host(from + at, ResourceKind::Connect),
+            }
+        }
+    }
+
     fn runtime_host(&mut self, off: usize, kind: ResourceKind) {
         let line = self.line(off);
         self.out.runtime_hosts.push(RuntimeHost { line, kind });
@@ -562,6 +587,9 @@ impl<'a> Scanner<'a> {
                 let text: &'a str = self.text;
                 let fixed = (end < n && !varies(&b[i..end])).then(|| &text[i..end]);
                 self.script(start, &attrs, has_non_ws(&b[i..end]), fixed);
+                if self.inline_script_possible(&attrs) {
+                    self.connects(i, end);
+                }
                 end
             }
             "style" => {
@@ -884,6 +912,7 @@ impl<'a> Scanner<'a> {
             Block::Script(tag_off) => {
                 if has_non_ws(&b[from..end]) {
                     self.inline(tag_off, InlineKind::Script);
+                    self.connects(from, end);
                 }
             }
             Block::Css => self.css(from, end),
@@ -1118,6 +1147,86 @@ fn is_javascript_url(value: &str) -> bool {
         .take("javascript:".len())
         .collect();
     scheme.eq_ignore_ascii_case("javascript:")
+}
+
+/// The calls in script text that open connections: `fetch(`, `new WebSocket(`, `new EventSource(`,
+/// `sendBeacon(`, and `.open(` with an HTTP method first (`XMLHttpRequest`'s, not `window.open`), each with the offset
+/// of its URL argument and the URL: `Some((text, complete))` when it starts with a string literal (as far as the
+/// literal goes; `complete` when the literal is the whole argument), `None` when it is computed (`fetch(apiBase +
+/// '/x')`, `` fetch(`${api}/x`) ``). A `ws:`/`wss:` URL is given with its `http:`/`https:` counterpart, which CSP
+/// matches the same way. The search is textual (a view's script is often no valid JavaScript before it is rendered),
+/// so a call named in a comment counts too: it can only add a host.
+#[must_use]
+pub fn connect_targets(text: &str) -> Vec<(usize, Option<(String, bool)>)> {
+    const CALLS: [&str; 5] = ["fetch(", "WebSocket(", "EventSource(", "sendBeacon(", ".open("];
+    const METHODS: [&str; 7] = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"];
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    for call in CALLS {
+        let mut from = 0;
+        while let Some(p) = find(b, from, call.as_bytes()) {
+            from = p + call.len();
+            let named = call.starts_with('.') || p == 0 || !(is_ident(b[p - 1]) || b[p - 1] == b'$');
+            if !named {
+                continue;
+            }
+            let mut arg = skip_ws(b, from);
+            if call == ".open(" {
+                // `xhr.open('GET', url)`.
+                let Some((method, _, next)) = js_string(text, arg) else { continue };
+                if !METHODS.iter().any(|m| m.eq_ignore_ascii_case(method.trim())) {
+                    continue;
+                }
+                let next = skip_ws(b, next);
+                if b.get(next) != Some(&b',') {
+                    continue;
+                }
+                arg = skip_ws(b, next + 1);
+            }
+            if arg >= b.len() || b[arg] == b')' {
+                continue;
+            }
+            // (A template literal that starts with `${`: computed.)
+            let literal = js_string(text, arg).filter(|(literal, whole, _)| *whole || !literal.trim().is_empty());
+            let url = literal.map(|(literal, whole, next)| {
+                let rest = skip_ws(b, next);
+                let complete = whole && matches!(b.get(rest), Some(b')' | b','));
+                let url = literal.trim_start();
+                let url = ["ws://", "wss://"]
+                    .iter()
+                    .zip(["http://", "https://"])
+                    .find_map(|(ws, http)| {
+                        url.get(..ws.len()).filter(|s| s.eq_ignore_ascii_case(ws)).map(|_| format!("{http}{}", &url[ws.len()..]))
+                    })
+                    .unwrap_or_else(|| url.to_string());
+                (url, complete)
+            });
+            out.push((arg, url));
+        }
+    }
+    out.sort_by_key(|(at, _)| *at);
+    out
+}
+
+/// The JavaScript string literal at `at` (quoted or a template literal up to its first `${`): its text (escapes
+/// left as written, enough for a URL's start), whether it is the whole literal, and the offset after it.
+fn js_string(text: &str, at: usize) -> Option<(&str, bool, usize)> {
+    let b = text.as_bytes();
+    let q = *b.get(at)?;
+    if !matches!(q, b'"' | b'\'' | b'`') {
+        return None;
+    }
+    let mut i = at + 1;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 2,
+            c if c == q => return Some((text.get(at + 1..i)?, true, i + 1)),
+            b'$' if q == b'`' && b.get(i + 1) == Some(&b'{') => return Some((text.get(at + 1..i)?, false, i)),
+            b'\n' if q != b'`' => return None,
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 /// Whether `url` loads from a host known only at run time: it starts with a template fragment (`<%= cdn %>/app.js`),

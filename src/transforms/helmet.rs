@@ -619,7 +619,7 @@ fn report_views(
             "csp-runtime-host",
             app.creation.start,
             format!(
-                "the resources at {} load from a host known only when the app runs (a template value such as <%= cdn %>), so {name} \
+                "the resources at {} load from or connect to a host known only when the app runs (a template value such as <%= cdn %>, a URL its script computes), so {name} \
                  allows every host ('*') rather than block it; to tighten it, replace '*' with the origins the app \
                  is configured with",
                 places.join(", ")
