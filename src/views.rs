@@ -1196,7 +1196,9 @@ pub fn connect_targets(text: &str) -> Vec<(usize, Option<(String, bool)>)> {
                     .iter()
                     .zip(["http://", "https://"])
                     .find_map(|(ws, http)| {
-                        url.get(..ws.len()).filter(|s| s.eq_ignore_ascii_case(ws)).map(|_| format!("{http}{}", &url[ws.len()..]))
+                        url.get(..ws.len())
+                            .filter(|s| s.eq_ignore_ascii_case(ws))
+                            .map(|_| format!("{http}{}", &url[ws.len()..]))
                     })
                     .unwrap_or_else(|| url.to_string());
                 (url, complete)
