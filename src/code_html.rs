@@ -26,7 +26,7 @@ struct Needles {
     frame_options: [Finder<'static>; 3],
     attribute_values: [Finder<'static>; 3],
     /// What the code serves and how (folders, files, the views' folder, EJS's options, its own CORS header).
-    serving: [Finder<'static>; 10],
+    serving: [Finder<'static>; 14],
 }
 
 fn needles() -> &'static Needles {
@@ -37,16 +37,20 @@ fn needles() -> &'static Needles {
             .map(Finder::into_owned),
         attribute_values: [Finder::new(b"=\""), Finder::new(b"='"), Finder::new(b"=\\\"")].map(Finder::into_owned),
         serving: [
-            Finder::new(b"static"),
-            Finder::new(b"Static"),
-            Finder::new(b"views"),
-            Finder::new(b"sendFile"),
-            Finder::new(b"sendfile"),
+            Finder::new(b".static("),
+            Finder::new(b"serveStatic("),
+            Finder::new(b"'views'"),
+            Finder::new(b"\"views\""),
+            Finder::new(b"sendFile("),
+            Finder::new(b"sendfile("),
             Finder::new(b"readFile"),
-            Finder::new(b"ReadStream"),
+            Finder::new(b"createReadStream("),
+            Finder::new(b"configure("),
+            Finder::new(b"registerPartials("),
             Finder::new(b"rmWhitespace"),
             Finder::new(b"Allow-Origin"),
             Finder::new(b"allow-origin"),
+            Finder::new(b"ALLOW-ORIGIN"),
         ]
         .map(Finder::into_owned),
     })

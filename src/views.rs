@@ -1163,9 +1163,8 @@ pub fn connect_targets(text: &str) -> Vec<(usize, Option<(String, bool)>)> {
     let b = text.as_bytes();
     let mut out = Vec::new();
     for call in CALLS {
-        let mut from = 0;
-        while let Some(p) = find(b, from, call.as_bytes()) {
-            from = p + call.len();
+        for p in memchr::memmem::find_iter(b, call.as_bytes()) {
+            let from = p + call.len();
             let named = call.starts_with('.') || p == 0 || !(is_ident(b[p - 1]) || b[p - 1] == b'$');
             if !named {
                 continue;
