@@ -26,7 +26,7 @@ struct Needles {
     frame_options: [Finder<'static>; 3],
     attribute_values: [Finder<'static>; 3],
     /// What the code serves and how (folders, files, the views' folder, EJS's options, its own CORS header).
-    serving: [Finder<'static>; 14],
+    serving: [Finder<'static>; 15],
 }
 
 fn needles() -> &'static Needles {
@@ -51,6 +51,7 @@ fn needles() -> &'static Needles {
             Finder::new(b"Allow-Origin"),
             Finder::new(b"allow-origin"),
             Finder::new(b"ALLOW-ORIGIN"),
+            Finder::new(b"elimiter"),
         ]
         .map(Finder::into_owned),
     })
@@ -145,6 +146,10 @@ pub struct CodeScan {
     /// The 1-based line of the first place it turns EJS's `rmWhitespace` on (`app.set('view options', { rmWhitespace:
     /// true })`, `app.locals.rmWhitespace = true`, a render's options): a value other than `false`.
     pub rm_whitespace: Option<usize>,
+    /// The 1-based line of the first place it gives EJS delimiters of its own (`delimiter`, `openDelimiter`,
+    /// `closeDelimiter` in the view options or a render's options, `ejs.delimiter = '?'`): the views' template code is
+    /// then not written `<% %>`.
+    pub ejs_delimiters: Option<usize>,
 }
 
 /// What `file`'s code sends; `None` when it is nothing of the above, or the file does not parse (that is reported
@@ -225,6 +230,12 @@ impl Collector<'_> {
         self.file.line_col(at).0
     }
 
+    fn ejs_delimiters(&mut self, at: usize) {
+        if self.found.ejs_delimiters.is_none() {
+            self.found.ejs_delimiters = Some(self.line(at));
+        }
+    }
+
     /// `rmWhitespace` set to `value` at `at`: on unless it is `false` (or `0`, `null`, `undefined`, `''`).
     fn rm_whitespace(&mut self, value: &Expr, at: usize) {
         let off = match value {
@@ -271,6 +282,23 @@ impl Collector<'_> {
                 }
             }
             ("readFile" | "readFileSync" | "createReadStream", _) => (arg(0).into_iter().collect(), true),
+            // EJS's options: `app.set('view options', { delimiter: '?' })`, `res.render(view, { delimiter: '?' })`.
+            ("set" | "render" | "renderFile", _) => {
+                let options = if method == "set" && key.as_deref() != Some("view options") { None } else { arg(1) };
+                if let Some(Expr::Object(o)) = options {
+                    let named = |p: &swc_ecma_ast::PropOrSpread| match p {
+                        swc_ecma_ast::PropOrSpread::Prop(p) => match &**p {
+                            swc_ecma_ast::Prop::KeyValue(kv) => prop_name(&kv.key).as_deref() == Some("delimiter"),
+                            _ => false,
+                        },
+                        _ => false,
+                    };
+                    if o.props.iter().any(named) {
+                        self.ejs_delimiters(range_of(call).start);
+                    }
+                }
+                return;
+            }
             _ => return,
         };
         for expr in paths {
@@ -478,8 +506,10 @@ impl Visit for Collector<'_> {
     }
 
     fn visit_key_value_prop(&mut self, kv: &swc_ecma_ast::KeyValueProp) {
-        if prop_name(&kv.key).as_deref() == Some(RM_WHITESPACE) {
-            self.rm_whitespace(&kv.value, range_of(kv).start);
+        match prop_name(&kv.key).as_deref() {
+            Some(RM_WHITESPACE) => self.rm_whitespace(&kv.value, range_of(kv).start),
+            Some("openDelimiter" | "closeDelimiter") => self.ejs_delimiters(range_of(kv).start),
+            _ => {}
         }
         kv.visit_children_with(self);
     }
@@ -488,6 +518,10 @@ impl Visit for Collector<'_> {
         if let swc_ecma_ast::AssignTarget::Simple(swc_ecma_ast::SimpleAssignTarget::Member(m)) = &assign.left {
             if matches!(&m.prop, MemberProp::Ident(p) if p.sym == *RM_WHITESPACE) {
                 self.rm_whitespace(&assign.right, range_of(assign).start);
+            }
+            let on_ejs = m.obj.as_ident().is_some_and(|o| o.sym == *"ejs");
+            if on_ejs && matches!(&m.prop, MemberProp::Ident(p) if p.sym.ends_with("elimiter")) {
+                self.ejs_delimiters(range_of(assign).start);
             }
         }
         assign.visit_children_with(self);
@@ -630,6 +664,12 @@ mod tests {
             Some(1)
         );
         assert_eq!(trims("app.set('view options', { rmWhitespace: false });"), None);
+        let delimiters = |code: &str| code_scan(code).ejs_delimiters;
+        assert_eq!(delimiters("app.set('view options', { delimiter: '?' });"), Some(1));
+        assert_eq!(delimiters("\nejs.openDelimiter = '[';"), Some(2));
+        assert_eq!(delimiters("res.render('index', { user, delimiter: '$' });"), Some(1));
+        // A CSV parser's delimiter is not EJS's.
+        assert_eq!(delimiters("parse(text, { delimiter: ';' });"), None);
     }
 
     #[test]

@@ -281,6 +281,9 @@ fn run_on_this_thread(
         if let Some(line) = scan.rm_whitespace {
             project.rm_whitespace.get_or_insert_with(|| (path.clone(), line));
         }
+        if let Some(line) = scan.ejs_delimiters {
+            project.ejs_delimiters.get_or_insert_with(|| (path.clone(), line));
+        }
         let known = served.entry(manifest.clone()).or_insert_with(|| Some(Vec::new()));
         for item in scan.served {
             match (item, known.as_mut()) {
@@ -310,6 +313,14 @@ fn run_on_this_thread(
         }
     }
     for (manifest, project) in &mut projects {
+        if project.ejs_delimiters.is_some() {
+            // EJS's template code is not written `<% %>`: no script of a view it may render is known to be fixed.
+            for (path, scan) in &mut project.views {
+                if crate::views::may_be_ejs(path) {
+                    scan.inline.iter_mut().for_each(|code| (code.hash, code.trimmed_hash) = (None, None));
+                }
+            }
+        }
         match served.get(manifest) {
             Some(Some(list)) => keep_served_views(project, list),
             None => keep_served_views(project, &[]),
@@ -1089,6 +1100,7 @@ fn build_projects(
                 frame_options_set: None,
                 allows_every_origin: None,
                 rm_whitespace: None,
+                ejs_delimiters: None,
                 instances: Vec::new(),
                 nested_query: None,
                 package_calls: Default::default(),

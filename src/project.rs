@@ -36,6 +36,8 @@ pub struct Project {
     pub allows_every_origin: Option<(PathBuf, usize)>,
     /// The first place the project's code turns EJS's `rmWhitespace` on: the file and its 1-based line.
     pub rm_whitespace: Option<(PathBuf, usize)>,
+    /// The first place the project's code gives EJS delimiters of its own: the file and its 1-based line.
+    pub ejs_delimiters: Option<(PathBuf, usize)>,
     /// Values the project's modules export that a package created (database clients, for the session store to
     /// reuse), in path order: of each kind (package, members, `new` or not), the first one of the first two modules
     /// that export one, the only ones a session store can pick (the first not in the file it plans).

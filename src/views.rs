@@ -154,12 +154,8 @@ pub fn scan_view(path: &Path, text: &str) -> ViewScan {
         .extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("pug") || e.eq_ignore_ascii_case("jade"));
-    let ejs = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| ["ejs", "html", "htm"].iter().any(|x| e.eq_ignore_ascii_case(x)));
     let mut scanner = Scanner::new(text);
-    scanner.ejs = ejs;
+    scanner.ejs = may_be_ejs(path);
     if pug {
         scanner.pug();
     } else {
@@ -242,6 +238,14 @@ pub fn ejs_rm_whitespace(text: &str) -> String {
         }
     }
     out
+}
+
+/// Whether EJS may render the file: `.ejs`, and `.html` or `.htm` (`app.engine('html', ejs.renderFile)`).
+#[must_use]
+pub fn may_be_ejs(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| ["ejs", "html", "htm"].iter().any(|x| e.eq_ignore_ascii_case(x)))
 }
 
 /// The helmet `contentSecurityPolicy.directives` that keep what the views do working under helmet's defaults, as

@@ -594,11 +594,19 @@ fn report_views(
             "csp-inline",
             app.creation.start,
             format!(
-                "helmet's default Content-Security-Policy would block the inline code at {}{}, so scriptSrc allows \
+                "helmet's default Content-Security-Policy would block the inline code at {}{}{}, so scriptSrc allows \
                  'unsafe-inline'; to tighten it, move that code into script files served by the app (or give each \
                  inline script a per-response nonce) and remove 'unsafe-inline'",
                 varying.join(", "),
-                if hashed.is_empty() { String::new() } else { format!(" and {}", hashed.join(", ")) }
+                if hashed.is_empty() { String::new() } else { format!(" and {}", hashed.join(", ")) },
+                match &cx.project.ejs_delimiters {
+                    Some((path, line)) => format!(
+                        " (EJS renders with delimiters of the app's own, set at {}:{line}: the template code in a \
+                         view's script is not known, so none is hashed)",
+                        display_path(path)
+                    ),
+                    None => String::new(),
+                }
             ),
         ));
     }
