@@ -306,9 +306,11 @@ fn run_on_this_thread(
             built_html.push((manifest, path.clone(), html));
         }
     }
-    // (A file that could not be read or parsed may serve anything.)
+    // (A file that could not be read or parsed may serve anything; one set aside on purpose, a minified bundle, is no
+    // server code.)
     for (i, scanned) in scans.iter().enumerate() {
-        if let (Scan::Failed(_), Some(manifest)) = (scanned, manifests.nearest(&found.sources[i])) {
+        let unread = matches!(scanned, Scan::Failed(p) if p.error.is_some());
+        if let (true, Some(manifest)) = (unread, manifests.nearest(&found.sources[i])) {
             served.insert(manifest, None);
         }
     }
