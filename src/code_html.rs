@@ -10,7 +10,7 @@
 use std::sync::OnceLock;
 
 use memchr::memmem::Finder;
-use swc_ecma_ast::{BinExpr, BinaryOp, CallExpr, Callee, Expr, Lit, MemberProp, Str, TaggedTpl, Tpl};
+use swc_ecma_ast::{BinExpr, BinaryOp, CallExpr, Callee, Expr, Lit, MemberProp, Program, Str, TaggedTpl, Tpl};
 use swc_ecma_visit::{Visit, VisitWith};
 
 use crate::parse::{parse, range_of};
@@ -156,14 +156,28 @@ pub struct CodeScan {
 /// elsewhere).
 #[must_use]
 pub fn scan(file: &SourceFile) -> Option<CodeScan> {
+    scan_with(file, || parse(file, &file.code).ok().map(|parsed| parsed.program))
+}
+
+/// [`scan`] of a file already parsed (the first pass's analysis): the cheap test, then a walk of `program`.
+#[must_use]
+pub fn scan_parsed(file: &SourceFile, program: &Program) -> Option<CodeScan> {
+    scan_with(file, || Some(program))
+}
+
+/// [`scan`], with the program (parsed only when the cheap test finds something to look for).
+fn scan_with<P: std::borrow::Borrow<Program>>(
+    file: &SourceFile,
+    program: impl FnOnce() -> Option<P>,
+) -> Option<CodeScan> {
     let code = file.code.as_bytes();
     let connect = Some(views::scan_connects(&file.code)).filter(|c| !c.is_empty());
     if !may_set_frame_options(code) && !may_hold_markup(code) && !may_serve(code) {
         return connect.map(|connect| CodeScan { connect: Some(connect), ..CodeScan::default() });
     }
-    let parsed = parse(file, &file.code).ok()?;
+    let program = program()?;
     let mut collector = Collector { file, out: ViewScan::default(), frame_options: None, found: CodeScan::default() };
-    parsed.program.visit_with(&mut collector);
+    program.borrow().visit_with(&mut collector);
     let mut html = collector.out;
     html.inline.sort_by_key(|c| c.line);
     html.external.sort_by_key(|r| r.line);

@@ -254,12 +254,10 @@ fn run_on_this_thread(
         .par_iter()
         .enumerate()
         .filter_map(|(i, input)| {
-            let scanned = match input {
-                Some(input) => std::panic::catch_unwind(|| crate::code_html::scan(input.file)).ok()?,
-                None => match &scans[i] {
-                    Scan::Skipped(found) => found.as_deref().cloned(),
-                    _ => None,
-                },
+            let scanned = match &scans[i] {
+                Scan::Analysed(a) => a.2.clone(),
+                Scan::Skipped(found) => found.as_deref().cloned(),
+                Scan::Failed(_) => None,
             };
             Some((i, input.is_none(), scanned?))
         })
@@ -405,7 +403,7 @@ fn run_on_this_thread(
                 Scan::Skipped(_) => Planned::default(),
                 Scan::Failed(planned) => *planned,
                 Scan::Analysed(analysed) => {
-                    let (file, facts) = *analysed;
+                    let (file, facts, _) = *analysed;
                     plan_one(i, file, facts, false)
                 }
             };
@@ -517,7 +515,7 @@ fn run_on_this_thread(
             .map(|i| {
                 let replanned = match scan_file(&found.sources[i], None, None, &tracked, options) {
                     Scan::Analysed(analysed) => {
-                        let (file, facts) = *analysed;
+                        let (file, facts, _) = *analysed;
                         plan_one(i, file, facts, true)
                     }
                     Scan::Failed(planned) => *planned,
@@ -635,8 +633,8 @@ enum Scan {
     Skipped(Option<Box<crate::code_html::CodeScan>>),
     /// Could not be analysed (unreadable, not UTF-8, too deep, not parsed): the error, nothing planned.
     Failed(Box<Planned>),
-    /// Parsed and analysed.
-    Analysed(Box<(SourceFile, FileFacts)>),
+    /// Parsed and analysed, with what its code sends ([`crate::code_html::scan_parsed`]).
+    Analysed(Box<(SourceFile, FileFacts, Option<crate::code_html::CodeScan>)>),
 }
 
 /// The specifiers a file imports or requires, in any form the linker follows.
@@ -800,10 +798,17 @@ fn scan_file(
         Err(err) => return failed(fail(ErrorKind::Syntax, format!("does not parse ({err}); left alone"))),
     };
     let mut facts = analyse_tracking(&file, &parsed, Some(tracked));
+    // What its code sends (markup, headers, what it serves), from the same tree; a file the scanner fails on only loses
+    // that evidence.
+    let sends = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        crate::code_html::scan_parsed(&file, &parsed.program)
+    }))
+    .ok()
+    .flatten();
     drop(parsed);
     // Kept until the file is planned, after every file is read and linked.
     facts.shrink_to_fit();
-    Scan::Analysed(Box::new((file, facts)))
+    Scan::Analysed(Box::new((file, facts, sends)))
 }
 
 /// A source file left unread or unparsed on purpose, with the engine's finding that names it and says how to include
