@@ -94,6 +94,25 @@ fn has_handler_attribute(b: &[u8]) -> bool {
 /// The header that says who may put the app's pages in a frame.
 const FRAME_OPTIONS: &str = "x-frame-options";
 
+/// The calls [`Collector::serving`] looks at.
+const SERVING_CALLS: [&str; 12] = [
+    "static",
+    "serveStatic",
+    "registerPartials",
+    "configure",
+    "set",
+    "sendFile",
+    "sendfile",
+    "readFile",
+    "readFileSync",
+    "createReadStream",
+    "render",
+    "renderFile",
+];
+
+/// The methods that set response headers ([`Collector::allow_origin`]).
+const HEADER_CALLS: [&str; 5] = ["setHeader", "set", "header", "append", "writeHead"];
+
 /// What the calls that open connections are named ([`views::connect_targets`]).
 const CONNECTS: [&str; 5] = ["fetch(", "WebSocket(", "EventSource(", "sendBeacon(", ".open("];
 
@@ -268,8 +287,7 @@ impl Collector<'_> {
     /// Records what a call serves: `method` is the called name (`static` of `express.static`, `sendFile`).
     fn serving(&mut self, call: &CallExpr, method: &str, object: Option<&str>) {
         let arg = |i: usize| call.args.get(i).filter(|a| a.spread.is_none()).map(|a| &*a.expr);
-        let key = arg(0).and_then(string_of);
-        let at = self.line(range_of(call).start);
+        let key = if matches!(method, "set") { arg(0).and_then(string_of) } else { None };
         let (paths, file): (Vec<&Expr>, bool) = match (method, object) {
             ("static", _) | ("serveStatic", None) | ("registerPartials", _) => (arg(0).into_iter().collect(), false),
             ("configure", Some("nunjucks")) => (arg(0).map(list_items).unwrap_or_default(), false),
@@ -316,10 +334,11 @@ impl Collector<'_> {
             _ => return,
         };
         for expr in paths {
-            self.found.served.push(match path_of(expr) {
+            let served = match path_of(expr) {
                 Some((base, path)) => Served::Known { base, path, file },
-                None => Served::Unknown(at),
-            });
+                None => Served::Unknown(self.line(range_of(call).start)),
+            };
+            self.found.served.push(served);
         }
     }
 
@@ -499,22 +518,19 @@ impl Visit for Collector<'_> {
         {
             self.frame_options = Some(range_of(call).start);
         }
-        let object = match &call.callee {
+        let (object, called) = match &call.callee {
             Callee::Expr(callee) => match &**callee {
-                Expr::Member(m) => m.obj.as_ident().map(|o| o.sym.to_string()),
-                _ => None,
+                Expr::Member(m) => (m.obj.as_ident().map(|o| o.sym.as_str()), method),
+                Expr::Ident(id) => (None, Some(id.sym.as_str())),
+                _ => (None, None),
             },
-            _ => None,
+            _ => (None, None),
         };
-        let called = method.map(str::to_string).or_else(|| match &call.callee {
-            Callee::Expr(callee) => callee.as_ident().map(|id| id.sym.to_string()),
-            _ => None,
-        });
-        if let Some(called) = called {
-            self.serving(call, &called, object.as_deref());
-            if let Some(method) = method {
-                self.allow_origin(call, method);
-            }
+        if let Some(called) = called.filter(|c| SERVING_CALLS.contains(c)) {
+            self.serving(call, called, object);
+        }
+        if let Some(method) = method.filter(|m| HEADER_CALLS.contains(m)) {
+            self.allow_origin(call, method);
         }
         call.visit_children_with(self);
     }

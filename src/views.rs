@@ -174,6 +174,9 @@ pub fn scan_view(path: &Path, text: &str) -> ViewScan {
 /// URLs in `runtime_hosts`, all of kind [`ResourceKind::Connect`].
 #[must_use]
 pub fn scan_connects(text: &str) -> ViewScan {
+    if connect_targets(text).is_empty() {
+        return ViewScan::default();
+    }
     let mut scanner = Scanner::new(text);
     scanner.connects(0, text.len());
     scanner.out
