@@ -27,9 +27,6 @@ struct Needles {
     attribute_values: [Finder<'static>; 3],
     /// What the code serves and how (folders, files, the views' folder, EJS's options, its own CORS header).
     serving: [Finder<'static>; 15],
-    /// Every needle above and the connecting calls ([`views::CONNECT_CALLS`]), in one automaton: a file with none of them is
-    /// looked at no further, in one pass.
-    any: aho_corasick::AhoCorasick,
 }
 
 fn needles() -> &'static Needles {
@@ -39,14 +36,24 @@ fn needles() -> &'static Needles {
         frame_options: [Finder::new(b"Frame-Options"), Finder::new(b"frame-options"), Finder::new(b"FRAME-OPTIONS")]
             .map(Finder::into_owned),
         attribute_values: [Finder::new(b"=\""), Finder::new(b"='"), Finder::new(b"=\\\"")].map(Finder::into_owned),
-        serving: SERVING_NEEDLES.map(|n| Finder::new(n.as_bytes()).into_owned()),
-        any: {
-            let mut all: Vec<&[u8]> = vec![b"<script", b"<SCRIPT", b"javascript:", b"=\"", b"='", b"=\\\""];
-            all.extend([&b"Frame-Options"[..], b"frame-options", b"FRAME-OPTIONS"]);
-            all.extend(SERVING_NEEDLES.iter().map(|n| n.as_bytes()));
-            all.extend(views::CONNECT_CALLS.iter().map(|n| n.as_bytes()));
-            aho_corasick::AhoCorasick::new(all).unwrap_or_else(|_| unreachable!("a few short needles"))
-        },
+        serving: [
+            Finder::new(b".static("),
+            Finder::new(b"serveStatic("),
+            Finder::new(b"'views'"),
+            Finder::new(b"\"views\""),
+            Finder::new(b"sendFile("),
+            Finder::new(b"sendfile("),
+            Finder::new(b"readFile"),
+            Finder::new(b"createReadStream("),
+            Finder::new(b"configure("),
+            Finder::new(b"registerPartials("),
+            Finder::new(b"rmWhitespace"),
+            Finder::new(b"Allow-Origin"),
+            Finder::new(b"allow-origin"),
+            Finder::new(b"ALLOW-ORIGIN"),
+            Finder::new(b"elimiter"),
+        ]
+        .map(Finder::into_owned),
     })
 }
 
@@ -55,31 +62,6 @@ fn needles() -> &'static Needles {
 fn may_hold_markup(code: &[u8]) -> bool {
     let n = needles();
     n.markup.iter().any(|f| f.find(code).is_some()) || has_handler_attribute(code)
-}
-
-/// What a file that names what it serves ([`Served`]), EJS's `rmWhitespace` or delimiters, or the CORS header
-/// mentions.
-const SERVING_NEEDLES: [&str; 15] = [
-    ".static(",
-    "serveStatic(",
-    "'views'",
-    "\"views\"",
-    "sendFile(",
-    "sendfile(",
-    "readFile",
-    "createReadStream(",
-    "configure(",
-    "registerPartials(",
-    "rmWhitespace",
-    "Allow-Origin",
-    "allow-origin",
-    "ALLOW-ORIGIN",
-    "elimiter",
-];
-
-/// Whether the code holds any needle of the cheap test, in one pass.
-fn worth_a_look(code: &[u8]) -> bool {
-    needles().any.is_match(code)
 }
 
 /// Whether the code may name what it serves ([`Served`]), EJS's `rmWhitespace` or the CORS header.
@@ -130,6 +112,9 @@ const SERVING_CALLS: [&str; 12] = [
 
 /// The methods that set response headers ([`Collector::allow_origin`]).
 const HEADER_CALLS: [&str; 5] = ["setHeader", "set", "header", "append", "writeHead"];
+
+/// What the calls that open connections are named ([`views::connect_targets`]).
+const CONNECTS: [&str; 5] = ["fetch(", "WebSocket(", "EventSource(", "sendBeacon(", ".open("];
 
 /// EJS's option that trims every line of a template.
 const RM_WHITESPACE: &str = "rmWhitespace";
@@ -205,9 +190,6 @@ fn scan_with<P: std::borrow::Borrow<Program>>(
     program: impl FnOnce() -> Option<P>,
 ) -> Option<CodeScan> {
     let code = file.code.as_bytes();
-    if !worth_a_look(code) {
-        return None;
-    }
     let connect = Some(views::scan_connects(&file.code)).filter(|c| !c.is_empty());
     if !may_set_frame_options(code) && !may_hold_markup(code) && !may_serve(code) {
         return connect.map(|connect| CodeScan { connect: Some(connect), ..CodeScan::default() });
@@ -235,7 +217,8 @@ fn scan_with<P: std::borrow::Borrow<Program>>(
 /// pages).
 #[must_use]
 pub fn scan_unanalysed(path: &std::path::Path, bytes: Vec<u8>, include_minified: bool) -> Option<CodeScan> {
-    if !worth_a_look(&bytes) {
+    let connects = |b: &[u8]| CONNECTS.iter().any(|c| memchr::memmem::find(b, c.as_bytes()).is_some());
+    if !may_set_frame_options(&bytes) && !may_hold_markup(&bytes) && !may_serve(&bytes) && !connects(&bytes) {
         return None;
     }
     if !include_minified && crate::source::minified(path, &bytes).is_some() {

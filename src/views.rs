@@ -1156,9 +1156,6 @@ fn is_javascript_url(value: &str) -> bool {
     scheme.eq_ignore_ascii_case("javascript:")
 }
 
-/// How the calls that open connections are written ([`connect_targets`]).
-pub const CONNECT_CALLS: [&str; 5] = ["fetch(", "WebSocket(", "EventSource(", "sendBeacon(", ".open("];
-
 /// The calls in script text that open connections: `fetch(`, `new WebSocket(`, `new EventSource(`,
 /// `sendBeacon(`, and `.open(` with an HTTP method first (`XMLHttpRequest`'s, not `window.open`), each with the offset
 /// of its URL argument and the URL: `Some((text, complete))` when it starts with a string literal (as far as the
@@ -1168,20 +1165,19 @@ pub const CONNECT_CALLS: [&str; 5] = ["fetch(", "WebSocket(", "EventSource(", "s
 /// so a call named in a comment counts too: it can only add a host.
 #[must_use]
 pub fn connect_targets(text: &str) -> Vec<(usize, Option<(String, bool)>)> {
-    static FINDERS: std::sync::OnceLock<[memchr::memmem::Finder<'static>; 5]> = std::sync::OnceLock::new();
-    let finders = FINDERS.get_or_init(|| CONNECT_CALLS.map(|c| memchr::memmem::Finder::new(c.as_bytes()).into_owned()));
+    const CALLS: [&str; 5] = ["fetch(", "WebSocket(", "EventSource(", "sendBeacon(", ".open("];
     const METHODS: [&str; 7] = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"];
     let b = text.as_bytes();
     let mut out = Vec::new();
-    for (call, finder) in CONNECT_CALLS.iter().zip(finders) {
-        for p in finder.find_iter(b) {
+    for call in CALLS {
+        for p in memchr::memmem::find_iter(b, call.as_bytes()) {
             let from = p + call.len();
             let named = call.starts_with('.') || p == 0 || !(is_ident(b[p - 1]) || b[p - 1] == b'$');
             if !named {
                 continue;
             }
             let mut arg = skip_ws(b, from);
-            if *call == ".open(" {
+            if call == ".open(" {
                 // `xhr.open('GET', url)`.
                 let Some((method, _, next)) = js_string(text, arg) else { continue };
                 if !METHODS.iter().any(|m| m.eq_ignore_ascii_case(method.trim())) {
