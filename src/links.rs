@@ -49,6 +49,10 @@ pub struct FileLinks {
     pub app_middleware: Vec<RemoteMiddleware>,
     /// Names this file imports from another module whose value a package created.
     pub imported_instances: Vec<ImportedInstance>,
+    /// Values written in this file (a string, a choice such as `process.env.X || 'dev'`) that another module passes
+    /// to a package's function, as an argument or a property of an inline options object
+    /// (`jwt.sign(payload, config.secret)` with `module.exports = { secret: '...' }` here).
+    pub passed_values: Vec<PassedValue>,
 }
 
 impl FileLinks {
@@ -92,6 +96,11 @@ impl FileLinks {
                 .map(|m| RemoteMiddleware { app: at(m.app), ..m.clone() })
                 .collect(),
             imported_instances: self.imported_instances.clone(),
+            passed_values: self
+                .passed_values
+                .iter()
+                .map(|v| PassedValue { value: range(&v.value), ..v.clone() })
+                .collect(),
         }
     }
 
@@ -150,6 +159,23 @@ pub struct ObjectElsewhere {
     pub keys: Vec<String>,
     /// Whether it has spreads or computed keys of its own (then `keys` may not be all it sets).
     pub open: bool,
+}
+
+/// A value of this file that another module passes to a package's function.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PassedValue {
+    /// The value's range here (a string literal, a template literal, or a choice made at run time).
+    pub value: Range<usize>,
+    /// The package's function, as the caller names it (`jwt.sign`, bound to `jsonwebtoken`).
+    pub callee: crate::values::CalleeRef,
+    /// `new X()` rather than `X()`.
+    pub is_new: bool,
+    /// Which argument it is, or holds it.
+    pub arg: usize,
+    /// The property of the inline object argument it is the value of (`{ secret: config.secret }`), if any.
+    pub key: Option<String>,
+    /// The file that makes the call, and the call's line.
+    pub caller: (PathBuf, usize),
 }
 
 /// Middleware registered on one of this file's apps by another module.
@@ -447,6 +473,8 @@ enum Resolved {
     Object(usize, Range<usize>),
     /// A package's function or constructor called in a file.
     Instance(usize, Box<CallFacts>, bool),
+    /// A string or template literal, or a choice made at run time (`process.env.X || 'dev'`), of a file.
+    Literal(usize, Range<usize>),
 }
 
 /// Links the analysed files. `inputs[i]` is `None` for a discovered file that was not analysed; `resolver` indexes
@@ -510,6 +538,7 @@ pub fn link(inputs: &[Option<LinkInput<'_>>], resolver: &Resolver) -> HashMap<us
                 handlers: linker.handlers_elsewhere(i, own_params),
                 objects,
                 instances: linker.imported_instances(i),
+                values: linker.values_passed(i),
                 middleware,
             })
         })
@@ -527,6 +556,12 @@ pub fn link(inputs: &[Option<LinkInput<'_>>], resolver: &Resolver) -> HashMap<us
             let entry = links.entry(target).or_default();
             if !entry.passed_objects.contains(&passed) {
                 entry.passed_objects.push(passed);
+            }
+        }
+        for (target, passed) in found.values {
+            let entry = links.entry(target).or_default();
+            if !entry.passed_values.contains(&passed) {
+                entry.passed_values.push(passed);
             }
         }
         if !found.instances.is_empty() {
@@ -549,6 +584,7 @@ struct FoundLinks {
     handlers: Vec<(usize, LinkedHandler)>,
     objects: Vec<(usize, PassedObject, ObjectElsewhere)>,
     instances: Vec<ImportedInstance>,
+    values: Vec<(usize, PassedValue)>,
     middleware: Vec<(usize, RemoteMiddleware)>,
 }
 
@@ -632,16 +668,20 @@ impl<'b> Linker<'_, 'b> {
                 None => Some(Resolved::Object(i, obj.range.clone())),
                 Some((first, rest)) => {
                     let prop = obj.get(first)?;
-                    self.value(i, &prop.value, rest, depth + 1).or_else(|| {
-                        // A method property, `show(req, res) { ... }`.
-                        if !rest.is_empty() {
-                            return None;
+                    match self.value(i, &prop.value, rest, depth + 1) {
+                        // A method property, `show(req, res) { ... }` (or a function in a choice).
+                        found @ (None | Some(Resolved::Literal(..))) if rest.is_empty() => {
+                            self.function_within(i, prop.range.clone()).or(found)
                         }
-                        self.function_within(i, prop.range.clone())
-                    })
+                        found => found,
+                    }
                 }
             },
             Value::Ident(name, r) => self.name(i, name, r.start, members, depth),
+            Value::Str(_, r) | Value::Conditional(r) if members.is_empty() => Some(Resolved::Literal(i, r.clone())),
+            Value::Other(r) if members.is_empty() && input.file.code.get(r.clone()).is_some_and(|t| t.starts_with('`')) => {
+                Some(Resolved::Literal(i, r.clone()))
+            }
             Value::Other(r) if members.is_empty() => {
                 facts.functions.iter().find(|f| f.range == *r).map(|f| Resolved::Function(i, f.range.clone())).or_else(
                     || {
@@ -890,6 +930,53 @@ impl<'b> Linker<'_, 'b> {
                         };
                         out.push((t, passed, range));
                     }
+                }
+            }
+        }
+        out
+    }
+
+    /// Literal values of other modules that file `i` passes to a package's function, as an argument
+    /// (`jwt.sign(payload, config.secret)`) or a property of an inline object argument (`expressjwt({ secret:
+    /// config.secret })`): (their file, what is passed).
+    fn values_passed(&self, i: usize) -> Vec<(usize, PassedValue)> {
+        let Some(input) = self.input(i) else { return Vec::new() };
+        let mut out = Vec::new();
+        for site in &input.facts.calls {
+            let Some(callee) = site.call.callee.as_ref() else { continue };
+            let module = match (&callee.binding, &callee.inline_require) {
+                (_, Some(m)) => m,
+                (Some(b), None) => &b.module,
+                (None, None) => continue,
+            };
+            if is_relative_or_workspace(self, i, module) {
+                continue;
+            }
+            for (n, arg) in site.call.args.iter().enumerate() {
+                let mut candidates: Vec<(&Value, Option<String>)> = Vec::new();
+                match arg {
+                    Value::Object(obj) => candidates.extend(
+                        obj.props.iter().filter_map(|p| Some((&p.value, Some(p.key.clone()?)))),
+                    ),
+                    _ => candidates.push((arg, None)),
+                }
+                for (value, key) in candidates {
+                    if !matches!(value, Value::Ident(..) | Value::Other(_)) {
+                        continue;
+                    }
+                    let Some(Resolved::Literal(t, range)) = self.value(i, value, &[], 0) else { continue };
+                    if t == i {
+                        continue;
+                    }
+                    let passed = PassedValue {
+                        value: range,
+                        callee: callee.clone(),
+                        is_new: site.is_new,
+                        arg: n,
+                        key,
+                        caller: (input.path.to_path_buf(), input.file.line_col(site.call.range.start).0),
+                    };
+                    out.push((t, passed));
                 }
             }
         }

@@ -66,7 +66,7 @@ use crate::transforms::data;
 use crate::transforms::shared::imports;
 use crate::transforms::shared::names::{self, NewNames};
 use crate::transforms::shared::session::{self, SessionOptions, SessionUse, COOKIE_SESSION, EXPRESS_SESSION};
-use crate::values::{ObjectFacts, Value};
+use crate::values::{CalleeRef, ObjectFacts, Value};
 
 const ID: &str = "secrets";
 
@@ -158,6 +158,9 @@ struct Replacement {
     range: Range<usize>,
     env: String,
     list: bool,
+    /// Elements of an array that also holds other values (`keys: [process.env.OLD_KEY, 'k1', 'k2']`): the list is
+    /// spread in their place (`...requiredSecret('SESSION_KEYS').split(',')`), so the order is kept.
+    spread: bool,
     /// The constant the secret was read through (`jwt.sign(p, ACCESS_TOKEN_SECRET)`), if any.
     through: Option<String>,
     /// A JSON Web Token secret: read where tokens are signed and verified (in route handlers, when a request comes),
@@ -231,15 +234,24 @@ impl Transform for Secrets {
         // `jwt`: a JSON Web Token secret (never a list).
         let mut add = |value: Option<&Value>, name: &str, list_only: bool, jwt: bool| {
             let Some(value) = value else { return };
-            if let Some(secret) = literal_secret(cx, value).filter(|s| !jwt || !s.list) {
-                if !found.iter().any(|r| r.range == secret.range) {
+            let secrets = match literal_secret(cx, value).filter(|s| !jwt || !s.list) {
+                Some(secret) => vec![secret],
+                None if !jwt => mixed_array(cx, value, name),
+                None => Vec::new(),
+            };
+            if !secrets.is_empty() {
+                for secret in secrets {
+                    if found.iter().any(|r| r.range == secret.range) {
+                        continue;
+                    }
                     let env = secret.env.unwrap_or_else(|| name.to_string());
-                    let list = secret.list || list_only;
+                    let list = secret.list || (list_only && !secret.element);
                     let through = match value {
                         Value::Ident(name, _) => Some(name.clone()),
                         _ => None,
                     };
-                    found.push(Replacement { range: secret.range, env, list, through, at_top_level: jwt });
+                    let spread = secret.spread;
+                    found.push(Replacement { range: secret.range, env, list, spread, through, at_top_level: jwt });
                 }
             } else if let Some(at) = public_secret(cx, value) {
                 public.push((at, name.to_string()));
@@ -473,6 +485,8 @@ fn replace_literals(
                     name
                 }
             }
+        } else if r.spread {
+            format!("...{read}")
         } else {
             read
         };
@@ -558,24 +572,32 @@ fn jwt_secrets(cx: &FileContext<'_>) -> Vec<Value> {
     for site in &facts.calls {
         let Some(callee) = &site.call.callee else { continue };
         let args = &site.call.args;
-        if !site.is_new && JWT_CALLS.iter().any(|(module, name)| callee.is_export(module, name)) {
-            out.extend(args.get(1).cloned());
-            continue;
+        let options = match jwt_sink(callee, site.is_new) {
+            None => continue,
+            Some(JwtSink::Argument(n)) => {
+                out.extend(args.get(n).cloned());
+                continue;
+            }
+            Some(JwtSink::Option(key)) => match args.first() {
+                Some(Value::Object(obj)) => Some(&**obj),
+                Some(Value::Ident(name, r)) => session::declared_object(facts, name, r.start),
+                _ => None,
+            }
+            .and_then(|o| prop_value(o, key)),
+        };
+        out.extend(options.cloned());
+    }
+    // Values of this module another passes as a secret (`module.exports = { secret: '...' }` read as
+    // `jwt.sign(payload, config.secret)` there).
+    for passed in &cx.links.passed_values {
+        let sink = match (jwt_sink(&passed.callee, passed.is_new), &passed.key) {
+            (Some(JwtSink::Argument(n)), None) => n == passed.arg,
+            (Some(JwtSink::Option(key)), Some(k)) => passed.arg == 0 && key == k,
+            _ => false,
+        };
+        if sink {
+            out.push(assigned_value(cx, &passed.value));
         }
-        let key = if !site.is_new && (callee.is_module("express-jwt") || callee.is_export("express-jwt", "expressjwt"))
-        {
-            "secret"
-        } else if site.is_new && callee.is_export("passport-jwt", "Strategy") {
-            "secretOrKey"
-        } else {
-            continue;
-        };
-        let options = match args.first() {
-            Some(Value::Object(obj)) => Some(&**obj),
-            Some(Value::Ident(name, r)) => session::declared_object(facts, name, r.start),
-            _ => None,
-        };
-        out.extend(options.and_then(|o| prop_value(o, key)).cloned());
     }
     if facts.bindings_of("passport-jwt").next().is_some() {
         let assigned = facts.property_reads.iter().filter(|r| r.property == "secretOrKey=");
@@ -591,6 +613,28 @@ fn jwt_secrets(cx: &FileContext<'_>) -> Vec<Value> {
         }
     }
     out
+}
+
+/// Where a JSON Web Token function takes its secret.
+enum JwtSink {
+    /// This argument (jsonwebtoken's `sign` and `verify`: the second).
+    Argument(usize),
+    /// This property of the options object, the first argument (express-jwt's `secret`, passport-jwt's
+    /// `secretOrKey`).
+    Option(&'static str),
+}
+
+/// Whether a call (`new` when `is_new`) of `callee` takes a JSON Web Token secret, and where.
+fn jwt_sink(callee: &CalleeRef, is_new: bool) -> Option<JwtSink> {
+    if !is_new && JWT_CALLS.iter().any(|(module, name)| callee.is_export(module, name)) {
+        Some(JwtSink::Argument(1))
+    } else if !is_new && (callee.is_module("express-jwt") || callee.is_export("express-jwt", "expressjwt")) {
+        Some(JwtSink::Option("secret"))
+    } else if is_new && callee.is_export("passport-jwt", "Strategy") {
+        Some(JwtSink::Option("secretOrKey"))
+    } else {
+        None
+    }
 }
 
 /// jsonwebtoken's functions that take a secret as their second argument.
@@ -677,19 +721,24 @@ struct Literal {
     range: Range<usize>,
     list: bool,
     env: Option<String>,
+    /// Literal elements of a mixed array, spread as a list in their place.
+    spread: bool,
+    /// One element of a mixed array (`process.env.X || 'literal'`): a single value even where the sink takes a list.
+    element: bool,
 }
 
 /// The literal secret a value is (the value itself, or the initialiser of the constant it names): a string, an
 /// array of strings, or an environment variable with a literal fallback (`process.env.X || 'literal'`, `??`).
 fn literal_secret(cx: &FileContext<'_>, value: &Value) -> Option<Literal> {
     match value {
-        Value::Str(_, range) => Some(Literal { range: range.clone(), list: false, env: None }),
+        Value::Str(_, range) => Some(Literal { range: range.clone(), list: false, env: None, spread: false, element: false }),
         Value::Array(items, range) if !items.is_empty() && items.iter().all(|i| matches!(i, Value::Str(..))) => {
-            Some(Literal { range: range.clone(), list: true, env: None })
+            Some(Literal { range: range.clone(), list: true, env: None, spread: false, element: false })
         }
-        Value::Conditional(range) => {
+        // (Or a template literal of one: `${process.env.X || 'dev'}`.)
+        Value::Conditional(range) | Value::Other(range) => {
             let env = env_with_fallback(cx.text(range.clone()))?;
-            Some(Literal { range: range.clone(), list: false, env: Some(env) })
+            Some(Literal { range: range.clone(), list: false, env: Some(env), spread: false, element: false })
         }
         Value::Ident(name, at) => {
             let decl = cx.facts.declaration(name, at.start)?;
@@ -702,10 +751,58 @@ fn literal_secret(cx: &FileContext<'_>, value: &Value) -> Option<Literal> {
     }
 }
 
-/// `X` for `process.env.X || 'literal'` (or `??`, `process.env['X']`, a template literal without substitutions).
+/// The literal parts of an array of secrets that also holds other values (`[process.env.OLD_KEY || 'k0', 'k1',
+/// 'k2', process.env.NEW_KEY]`, or a constant of the file initialised with one): each environment variable with a
+/// literal fallback reads its variable, and each run of string literals is spread from a comma-separated variable
+/// (`name`, then `name_2`, ...) in its place. Only the literals move; the order of the keys is kept.
+fn mixed_array(cx: &FileContext<'_>, value: &Value, name: &str) -> Vec<Literal> {
+    let items = match value {
+        Value::Array(items, _) => items,
+        Value::Ident(ident, at) => match cx.facts.declaration(ident, at.start) {
+            Some(decl) if decl.kind == "const" => match &decl.init {
+                Some(init @ Value::Array(..)) => return mixed_array(cx, init, name),
+                _ => return Vec::new(),
+            },
+            _ => return Vec::new(),
+        },
+        _ => return Vec::new(),
+    };
+    let mut out = Vec::new();
+    let mut run: Option<Range<usize>> = None;
+    let mut runs = 0;
+    let mut close = |run: &mut Option<Range<usize>>, out: &mut Vec<Literal>| {
+        if let Some(range) = run.take() {
+            runs += 1;
+            let env = if runs == 1 { name.to_string() } else { format!("{name}_{runs}") };
+            out.push(Literal { range, list: true, env: Some(env), spread: true, element: false });
+        }
+    };
+    for item in items {
+        match item {
+            Value::Str(_, r) => run = Some(run.map_or(r.clone(), |open| open.start..r.end)),
+            Value::Conditional(r) | Value::Other(r) => {
+                close(&mut run, &mut out);
+                if let Some(env) = env_with_fallback(cx.text(r.clone())) {
+                    out.push(Literal { range: r.clone(), list: false, env: Some(env), spread: false, element: true });
+                }
+            }
+            _ => close(&mut run, &mut out),
+        }
+    }
+    close(&mut run, &mut out);
+    out
+}
+
+/// `X` for `process.env.X || 'literal'` (or `??`, `process.env['X']`, a template literal without substitutions as
+/// the fallback, the whole in a template literal of its own: `` `${process.env.X || 'dev'}` ``).
 fn env_with_fallback(text: &str) -> Option<String> {
     let expr = expression(text)?;
-    let Expr::Bin(bin) = unwrap(&expr) else { return None };
+    let expr = match unwrap(&expr) {
+        // `${process.env.X || 'dev'}`: the template literal is its one substitution.
+        Expr::Tpl(t) if t.exprs.len() == 1 && t.quasis.iter().all(|q| q.raw.is_empty()) => &t.exprs[0],
+        _ => &expr,
+    };
+    let Expr::Bin(bin) = unwrap(expr) else { return None };
     if !matches!(bin.op, BinaryOp::LogicalOr | BinaryOp::NullishCoalescing) {
         return None;
     }
@@ -812,6 +909,8 @@ mod tests {
     fn environment_variables_with_a_literal_fallback() {
         assert_eq!(env_with_fallback("process.env.SESSION_SECRET || 'dev'").as_deref(), Some("SESSION_SECRET"));
         assert_eq!(env_with_fallback("process.env['JWT_KEY'] ?? `dev`").as_deref(), Some("JWT_KEY"));
+        assert_eq!(env_with_fallback("`${process.env.JWT_KEY || 'dev'}`").as_deref(), Some("JWT_KEY"));
+        assert_eq!(env_with_fallback("`v1-${process.env.JWT_KEY || 'dev'}`"), None);
         for text in ["process.env.A || other", "config.secret || 'x'", "process.env.A && 'x'", "'x' || process.env.A"] {
             assert_eq!(env_with_fallback(text), None, "{text}");
         }
