@@ -188,7 +188,7 @@ fn run_on_this_thread(
     for project in projects.values_mut() {
         project.client_cookies = std::sync::Arc::clone(&client_cookies);
     }
-    let no_project = Project { client_cookies: std::sync::Arc::clone(&client_cookies), ..Project::default() };
+    let mut no_project = Project { client_cookies: std::sync::Arc::clone(&client_cookies), ..Project::default() };
     timings.phase("first pass (prefilter, parse, analyse)");
     // Then the modules they import, even those that name nothing the prefilter looks for (controllers, options
     // objects, database clients), until no analysed file imports an unread one.
@@ -286,9 +286,49 @@ fn run_on_this_thread(
             }
         }
     }
+    // What the transforms note about each file for choices across the project (`Transform::survey`), recorded in
+    // path order whatever the threads' order.
+    let no_links = FileLinks::default();
+    let surveyed: Vec<(usize, &'static str, Vec<String>)> = inputs
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(i, input)| {
+            let path = &found.sources[i];
+            let project = manifests.nearest(path).and_then(|m| projects.get(&m)).unwrap_or(&no_project);
+            let notes: Vec<(usize, &'static str, Vec<String>)> = match input {
+                Some(input) => transforms
+                    .iter()
+                    .filter(|t| selection.keeps(path, t.info().id))
+                    .filter_map(|t| {
+                        let cx = FileContext {
+                            transform: t.info(),
+                            file: input.file,
+                            facts: input.facts,
+                            links: project_links.get(&i).unwrap_or(&no_links),
+                            project,
+                            options,
+                        };
+                        let notes = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| t.survey(&cx))).ok()?;
+                        (!notes.is_empty()).then_some((i, t.info().id, notes))
+                    })
+                    .collect(),
+                None => Vec::new(),
+            };
+            notes
+        })
+        .collect();
+    for (i, id, notes) in surveyed {
+        let path = &found.sources[i];
+        let project = match manifests.nearest(path) {
+            Some(m) => projects.get_mut(&m),
+            None => None,
+        }
+        .unwrap_or(&mut no_project);
+        project.surveys.entry(id).or_default().push((path.clone(), notes));
+    }
     drop(inputs);
     let projects = projects;
-    let no_links = FileLinks::default();
+    let no_project = no_project;
 
     // What became of each file the walk found (the rest could not be read: their errors say why).
     for scanned in &scans {
@@ -1030,6 +1070,7 @@ fn build_projects(
                 package_calls: Default::default(),
                 ts_before_es2018: false,
                 client_cookies: Default::default(),
+                surveys: Default::default(),
             },
         );
     }

@@ -49,9 +49,17 @@ pub struct Project {
     /// The cookies the repository's client code reads (the same for every project of a run: a front end often
     /// lives in a package of its own).
     pub client_cookies: std::sync::Arc<crate::client_cookies::ClientCookies>,
+    /// What each transform noted about the project's analysed files before planning (`Transform::survey`): by
+    /// transform id, each file with notes, in path order.
+    pub surveys: std::collections::BTreeMap<&'static str, Vec<(PathBuf, Vec<String>)>>,
 }
 
 impl Project {
+    /// What transform `id` noted about the project's files (`Transform::survey`), in path order.
+    pub fn survey(&self, id: &str) -> &[(PathBuf, Vec<String>)] {
+        self.surveys.get(id).map_or(&[], Vec::as_slice)
+    }
+
     /// Whether the manifest lists `package` (in any section) with a range that starts at `major`.
     pub fn lists_major(&self, package: &str, major: u64) -> bool {
         self.manifest.as_ref().is_some_and(|m| {

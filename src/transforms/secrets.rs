@@ -190,43 +190,16 @@ enum Target<'a> {
     New(usize),
 }
 
-impl Transform for Secrets {
-    fn info(&self) -> &TransformInfo {
-        &self.info
-    }
+/// What a file holds: the literal secrets to move, the secrets read from package.json (where, and the variable to
+/// use), and the session middleware given no secret.
+struct Collected<'a> {
+    found: Vec<Replacement>,
+    public: Vec<(usize, String)>,
+    missing: Vec<Missing<'a>>,
+}
 
-    fn watch(&self) -> &'static [Watch] {
-        &[
-            Watch::Text("express-session"),
-            Watch::Text("cookie-session"),
-            Watch::Text("cookie-parser"),
-            Watch::Text("jsonwebtoken"),
-            Watch::Text("express-jwt"),
-            Watch::Text("passport-jwt"),
-        ]
-    }
-
-    fn settings(&self) -> Vec<&'static SettingsGroup> {
-        vec![&ENV]
-    }
-
-    fn configure(&mut self, input: &SettingsInput<'_>) -> Result<(), String> {
-        let flags: EnvFlags = input.flags()?;
-        let config: EnvConfig = input.config(ENV.key)?.unwrap_or_default();
-        let defaults = &data().env;
-        self.env = EnvNames {
-            session_secret: flags
-                .session_secret_env
-                .or(config.session_secret)
-                .unwrap_or(defaults.session_secret.clone()),
-            session_keys: flags.session_keys_env.or(config.session_keys).unwrap_or(defaults.session_keys.clone()),
-            cookie_secret: flags.cookie_secret_env.or(config.cookie_secret).unwrap_or(defaults.cookie_secret.clone()),
-            jwt_secret: flags.jwt_secret_env.or(config.jwt_secret).unwrap_or(defaults.jwt_secret.clone()),
-        };
-        Ok(())
-    }
-
-    fn plan(&self, cx: &FileContext<'_>, plan: &mut FilePlan) {
+impl Secrets {
+    fn collect<'a>(&self, cx: &FileContext<'a>) -> Collected<'a> {
         let facts = cx.facts;
         let env = &self.env;
         let mut found: Vec<Replacement> = Vec::new();
@@ -313,6 +286,61 @@ impl Transform for Secrets {
         for value in jwt_secrets(cx) {
             add(Some(&value), &env.jwt_secret, false, true);
         }
+        Collected { found, public, missing }
+    }
+}
+
+impl Transform for Secrets {
+    fn info(&self) -> &TransformInfo {
+        &self.info
+    }
+
+    fn watch(&self) -> &'static [Watch] {
+        &[
+            Watch::Text("express-session"),
+            Watch::Text("cookie-session"),
+            Watch::Text("cookie-parser"),
+            Watch::Text("jsonwebtoken"),
+            Watch::Text("express-jwt"),
+            Watch::Text("passport-jwt"),
+        ]
+    }
+
+    fn settings(&self) -> Vec<&'static SettingsGroup> {
+        vec![&ENV]
+    }
+
+    fn configure(&mut self, input: &SettingsInput<'_>) -> Result<(), String> {
+        let flags: EnvFlags = input.flags()?;
+        let config: EnvConfig = input.config(ENV.key)?.unwrap_or_default();
+        let defaults = &data().env;
+        self.env = EnvNames {
+            session_secret: flags
+                .session_secret_env
+                .or(config.session_secret)
+                .unwrap_or(defaults.session_secret.clone()),
+            session_keys: flags.session_keys_env.or(config.session_keys).unwrap_or(defaults.session_keys.clone()),
+            cookie_secret: flags.cookie_secret_env.or(config.cookie_secret).unwrap_or(defaults.cookie_secret.clone()),
+            jwt_secret: flags.jwt_secret_env.or(config.jwt_secret).unwrap_or(defaults.jwt_secret.clone()),
+        };
+        Ok(())
+    }
+
+    fn survey(&self, cx: &FileContext<'_>) -> Vec<String> {
+        // The JWT secrets that would read the configured variable: their names are chosen across the project.
+        let Collected { found, .. } = self.collect(cx);
+        let configured = &self.env.jwt_secret;
+        found
+            .iter()
+            .filter(|r| r.at_top_level && r.env == *configured)
+            .map(|r| format!("{}\t{}", r.through.as_deref().unwrap_or(""), literal_text(cx, r)))
+            .collect()
+    }
+
+    fn plan(&self, cx: &FileContext<'_>, plan: &mut FilePlan) {
+        let facts = cx.facts;
+        let env = &self.env;
+        let Collected { mut found, public, missing } = self.collect(cx);
         separate_jwt_secrets(cx, &mut found, &env.jwt_secret);
         for (at, name) in public {
             let what = if name == env.jwt_secret { "tokens" } else { "cookies" };
@@ -497,18 +525,25 @@ fn replace_literals(
 }
 
 /// Different JWT secrets stay different: an access token must not verify as a refresh or password-reset token once
-/// both secrets come from the environment. The same value (signed here, verified there) keeps one variable; with
-/// several values, each read through a constant of its own name keeps that name (`ACCESS_TOKEN_SECRET`,
-/// `refreshTokenSecret` -> `REFRESH_TOKEN_SECRET`), the first other one gets the configured name (`JWT_SECRET`) and
-/// the next ones a number (`JWT_SECRET_2`).
+/// both secrets come from the environment. The names are chosen across the project, from what every module holds
+/// (the secrets transform's survey, in path order), so that they do not depend on which file is planned first: the
+/// same value (signed in one module, verified in another) keeps one variable; with several values, each read through
+/// a constant of its own name keeps that name (`ACCESS_TOKEN_SECRET`, `refreshTokenSecret` ->
+/// `REFRESH_TOKEN_SECRET`), the first other one gets the configured name (`JWT_SECRET`) and the next ones a number
+/// (`JWT_SECRET_2`).
 fn separate_jwt_secrets(cx: &FileContext<'_>, found: &mut [Replacement], configured: &str) {
-    let value = |r: &Replacement| cx.text(r.range.clone()).trim_matches(['\'', '"', '`']).to_string();
-    let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
-    for (i, r) in found.iter().enumerate().filter(|(_, r)| r.at_top_level && r.env == configured) {
-        let value = value(r);
+    // (constant read through, value) of the project's modules, then of this file (when it was not surveyed).
+    let surveyed = cx.project.survey(ID).iter().flat_map(|(_, notes)| notes).filter_map(|note| note.split_once('\t'));
+    let own: Vec<(String, String)> = found
+        .iter()
+        .filter(|r| r.at_top_level && r.env == configured)
+        .map(|r| (r.through.clone().unwrap_or_default(), literal_text(cx, r)))
+        .collect();
+    let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
+    for (through, value) in surveyed.chain(own.iter().map(|(t, v)| (t.as_str(), v.as_str()))) {
         match groups.iter_mut().find(|(v, _)| *v == value) {
-            Some((_, members)) => members.push(i),
-            None => groups.push((value, vec![i])),
+            Some((_, throughs)) => throughs.push(through),
+            None => groups.push((value, vec![through])),
         }
     }
     if groups.len() < 2 {
@@ -517,8 +552,9 @@ fn separate_jwt_secrets(cx: &FileContext<'_>, found: &mut [Replacement], configu
     let generic = ["jwt", "secret", "key", "token", "signing", "private"];
     let mut taken: Vec<String> = Vec::new();
     let mut unnamed = 0;
-    for (_, members) in &groups {
-        let own = members.iter().filter_map(|&i| found[i].through.as_deref()).find_map(|name| {
+    let mut named: Vec<(&str, String)> = Vec::new();
+    for (value, throughs) in &groups {
+        let own = throughs.iter().filter(|t| !t.is_empty()).find_map(|name| {
             let words = names::words(name);
             let specific = words.iter().any(|w| !generic.contains(&w.as_str()));
             let env = words.join("_").to_ascii_uppercase();
@@ -535,11 +571,20 @@ fn separate_jwt_secrets(cx: &FileContext<'_>, found: &mut [Replacement], configu
                 n += 1;
             }
         });
-        for &i in members {
-            found[i].env = env.clone();
-        }
-        taken.push(env);
+        taken.push(env.clone());
+        named.push((value, env));
     }
+    for r in found.iter_mut().filter(|r| r.at_top_level && r.env == configured) {
+        let value = literal_text(cx, r);
+        if let Some((_, env)) = named.iter().find(|(v, _)| *v == value) {
+            r.env = env.clone();
+        }
+    }
+}
+
+/// The value of a literal secret as written, without its quotes (what tells two secrets apart).
+fn literal_text(cx: &FileContext<'_>, r: &Replacement) -> String {
+    cx.text(r.range.clone()).trim_matches(['\'', '"', '`']).to_string()
 }
 
 /// `jwtSecret` for `JWT_SECRET`: the name of the constant that holds a variable's value.
