@@ -548,12 +548,19 @@ fn run_on_this_thread(
                 .map(|c| c.path.clone())
                 .collect();
             result.changes.retain(|c| c.is_manifest || !needing.contains(&c.path));
-            for path in withdrawn {
-                let message = format!(
-                    "needs packages in {}, which could not be changed (see its error); left alone",
-                    crate::discover::display_path(&manifest)
-                );
-                result.errors.push(FileError::new(path, ErrorKind::BadManifest, message));
+            // Said once, with the manifest's own error: the files are the consequence, not other errors.
+            if !withdrawn.is_empty() {
+                let files: Vec<String> = withdrawn.iter().map(|p| crate::discover::display_path(p)).collect();
+                let (need, are) = if files.len() == 1 { ("needs", "is") } else { ("need", "are") };
+                let left = format!("{} {need} packages from it and {are} left alone", files.join(", "));
+                match result.errors.iter_mut().find(|e| e.path == manifest) {
+                    Some(error) => error.message = format!("{}; {left}", error.message),
+                    None => result.errors.push(FileError::new(
+                        manifest.clone(),
+                        ErrorKind::BadManifest,
+                        format!("could not be changed; {left}"),
+                    )),
+                }
             }
         }
     }
@@ -797,6 +804,14 @@ fn plan_file(
     let path = path.as_path();
     let mut planned = Planned::default();
     let fail = |kind: ErrorKind, message: String| FileError::new(path, kind, message);
+    // An opt-out comment that names no transform keeps nothing: said once per file, on the original.
+    if file.code.contains(crate::ignore::DIRECTIVE) {
+        let mut known = crate::transforms::all_ids();
+        known.extend(transforms.iter().map(|t| t.info().id));
+        known.sort_unstable();
+        known.dedup();
+        planned.findings.extend(crate::ignore::unknown_ids(&file, &facts.comments, &known));
+    }
     // The original's early errors, looked up only when a result has some (parsing it again is cheaper than keeping
     // every file's tree for a case that should not happen).
     let mut original_early: Option<Vec<EarlyError>> = None;

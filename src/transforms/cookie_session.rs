@@ -26,6 +26,7 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 
 use crate::edit::Edit;
+use crate::objects;
 use crate::settings::{SettingsGroup, SettingsInput};
 use crate::transform::{FileContext, FilePlan, Transform, TransformInfo, Watch};
 use crate::transforms::data;
@@ -115,7 +116,14 @@ impl Transform for CookieSession {
             add.extend(flags.into_iter().filter(|p| !(auto && p.starts_with("secure:"))));
             match new_at {
                 Some(at) => session::add_to_new_options(plan, at, add, false),
-                None => cookie_flags::add_to(cx, plan, obj, &add),
+                // (A long one-line call is written over several lines rather than made longer.)
+                None => plan.edits.extend(objects::add_properties_within_width(
+                    &cx.file.code,
+                    &cx.facts.comments,
+                    obj,
+                    &add,
+                    &cx.facts.style,
+                )),
             }
             // With --behind-proxy the app needs `trust proxy` whether its cookie was made secure now or before.
             if done.secure_on || self.policy.behind_proxy.is_some() {

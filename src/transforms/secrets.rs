@@ -812,13 +812,25 @@ fn mixed_array(cx: &FileContext<'_>, value: &Value, name: &str) -> Vec<Literal> 
         },
         _ => return Vec::new(),
     };
+    // The variables the array already reads (`process.env.SESSION_SECRET`) are not the literals' ones.
+    let read: Vec<&str> = items
+        .iter()
+        .filter(|i| !matches!(i, Value::Str(..)))
+        .flat_map(|i| cx.text(i.range()).split("process.env.").skip(1))
+        .map(|rest| rest.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '$')).next().unwrap_or(""))
+        .collect();
     let mut out = Vec::new();
     let mut run: Option<Range<usize>> = None;
-    let mut runs = 0;
+    let mut runs = 1;
     let mut close = |run: &mut Option<Range<usize>>, out: &mut Vec<Literal>| {
         if let Some(range) = run.take() {
-            runs += 1;
-            let env = if runs == 1 { name.to_string() } else { format!("{name}_{runs}") };
+            let env = loop {
+                let env = if runs == 1 { name.to_string() } else { format!("{name}_{runs}") };
+                runs += 1;
+                if !read.contains(&env.as_str()) {
+                    break env;
+                }
+            };
             out.push(Literal { range, list: true, env: Some(env), spread: true, element: false });
         }
     };
