@@ -813,6 +813,30 @@ fn check_passes_on_changes_kept_by_an_ignore_comment() {
     assert_eq!(out.code, 1, "{out:?}");
 }
 
+/// An opt-out comment whose id names no transform (`helmet` misspelt) keeps nothing: the change is made (so `--check`
+/// fails), and a warning names the file, the line, the unknown id and the ids there are. Fixed, `--check` passes.
+#[test]
+fn an_unknown_id_in_an_ignore_comment_is_reported() {
+    let misspelt = "const express = require('express');\n\n// express-harden-ignore helmut\nconst app = express();\n\nmodule.exports = app;\n";
+    let project = Project::empty().with("app.js", misspelt).with("package.json", PACKAGE_JSON);
+
+    let out = run(project.path(), &["--check", "--color", "never"]);
+    assert_eq!(out.code, 1, "the comment keeps nothing: {out:?}");
+    assert!(
+        out.stderr.contains(
+            "app.js:3:1: warning [engine/unknown-ignore-id] this express-harden-ignore comment names `helmut`, which is \
+             not a transform id (it keeps no change from being made); the ids are: cookie-session, express-version, \
+             express4, express5, helmet, res-cookie, secrets, session-cookie, session-store"
+        ),
+        "{}",
+        out.stderr
+    );
+    project.write("app.js", misspelt.replace("helmut", "helmet"));
+    let out = run(project.path(), &["--check", "--color", "never"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(!out.stderr.contains("unknown-ignore-id"), "{}", out.stderr);
+}
+
 /// An Express 5 rewrite kept from being made by an opt-out comment holds the major back: exit 3, package.json unchanged.
 #[test]
 fn an_ignored_migration_change_holds_the_major_back() {
@@ -2135,7 +2159,7 @@ fn links_out_of_the_project_hard_links_and_read_only_files_stop_the_write() {
         out.stderr
     );
     assert!(
-        out.stderr.contains("outside the project root; app.js needs packages from it and is left alone"),
+        out.stderr.contains("; left alone; app.js needs packages from it and is left alone"),
         "{}",
         out.stderr
     );
@@ -3181,7 +3205,11 @@ fn a_broken_manifest_stops_the_files_that_need_packages_and_is_reported_once() {
     const COOKIE_JS: &str = "const express = require('express');\n\nconst router = express.Router();\n\n\
                              router.get('/', (req, res) => res.cookie('theme', 'dark').send('ok'));\n\n\
                              module.exports = router;\n";
-    let project = Project::empty().with("package.json", BROKEN).with("app.js", APP_JS).with("routes.js", COOKIE_JS);
+    let project = Project::empty()
+        .with("package.json", BROKEN)
+        .with("app.js", APP_JS)
+        .with("admin.js", APP_JS)
+        .with("routes.js", COOKIE_JS);
     let out = run(project.path(), &["--write", "--allow-no-vcs", "--allow-dirty"]);
     assert_eq!(out.code, 2, "{out:?}");
     assert_eq!(
@@ -3192,8 +3220,9 @@ fn a_broken_manifest_stops_the_files_that_need_packages_and_is_reported_once() {
     );
     // The files it stops are named in that one error, not in one more error each.
     assert_eq!(out.stderr.matches("error: ").count(), 1, "{}", out.stderr);
-    assert!(out.stderr.contains("; app.js needs packages from it and is left alone"), "{}", out.stderr);
+    assert!(out.stderr.contains("; admin.js, app.js need packages from it and are left alone"), "{}", out.stderr);
     assert_eq!(project.read("app.js"), APP_JS, "no require('helmet') without its dependency");
+    assert_eq!(project.read("admin.js"), APP_JS);
     assert_eq!(project.read("package.json"), BROKEN);
     assert!(project.read("routes.js").contains("sameSite: 'lax'"), "a change needing no package is written");
 }
