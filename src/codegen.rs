@@ -80,7 +80,7 @@ pub fn print_item(item: ModuleItem, style: &Style) -> String {
 
 /// Longest line (in characters, before re-indentation) that a collapsed object or array may make, as Prettier's
 /// default print width; also the longest line a one-line object may grow to when properties are added to it
-/// (`objects::add_properties_within_width`).
+/// (`objects::past_print_width`).
 pub const PRINT_WIDTH: usize = 80;
 
 /// swc prints every object literal over several lines; people write short ones on one line

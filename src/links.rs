@@ -679,7 +679,9 @@ impl<'b> Linker<'_, 'b> {
             },
             Value::Ident(name, r) => self.name(i, name, r.start, members, depth),
             Value::Str(_, r) | Value::Conditional(r) if members.is_empty() => Some(Resolved::Literal(i, r.clone())),
-            Value::Other(r) if members.is_empty() && input.file.code.get(r.clone()).is_some_and(|t| t.starts_with('`')) => {
+            Value::Other(r)
+                if members.is_empty() && input.file.code.get(r.clone()).is_some_and(|t| t.starts_with('`')) =>
+            {
                 Some(Resolved::Literal(i, r.clone()))
             }
             Value::Other(r) if members.is_empty() => {
@@ -955,9 +957,9 @@ impl<'b> Linker<'_, 'b> {
             for (n, arg) in site.call.args.iter().enumerate() {
                 let mut candidates: Vec<(&Value, Option<String>)> = Vec::new();
                 match arg {
-                    Value::Object(obj) => candidates.extend(
-                        obj.props.iter().filter_map(|p| Some((&p.value, Some(p.key.clone()?)))),
-                    ),
+                    Value::Object(obj) => {
+                        candidates.extend(obj.props.iter().filter_map(|p| Some((&p.value, Some(p.key.clone()?)))))
+                    }
                     _ => candidates.push((arg, None)),
                 }
                 for (value, key) in candidates {

@@ -2158,11 +2158,7 @@ fn links_out_of_the_project_hard_links_and_read_only_files_stop_the_write() {
         "{}",
         out.stderr
     );
-    assert!(
-        out.stderr.contains("; left alone; app.js needs packages from it and is left alone"),
-        "{}",
-        out.stderr
-    );
+    assert!(out.stderr.contains("; left alone; app.js needs packages from it and is left alone"), "{}", out.stderr);
     assert_eq!(std::fs::read_to_string(&outside).expect("read"), PACKAGE_JSON);
     assert_eq!(linked.read("app.js"), APP_JS, "half of the change is not written");
 

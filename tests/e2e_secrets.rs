@@ -154,7 +154,12 @@ fn jwt_secrets_of_a_config_module_and_of_another_module_move_apart_and_still_sig
     assert!(stderr.contains("set JWT_SECRET in production") && stderr.contains("set JWT_SECRET_2"), "{stderr}");
 
     let again = express_harden(&app, &["--check", "--only", "secrets", "--color", "never"]);
-    assert_eq!(again.status.code(), Some(0), "a second run changes nothing: {}", String::from_utf8_lossy(&again.stderr));
+    assert_eq!(
+        again.status.code(),
+        Some(0),
+        "a second run changes nothing: {}",
+        String::from_utf8_lossy(&again.stderr)
+    );
 
     // In development without the variables: a random value each, and the app signs and verifies with them.
     let (server, log) = start_node_logged(&app, "server.js", &[]);

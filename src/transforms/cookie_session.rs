@@ -26,7 +26,6 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 
 use crate::edit::Edit;
-use crate::objects;
 use crate::settings::{SettingsGroup, SettingsInput};
 use crate::transform::{FileContext, FilePlan, Transform, TransformInfo, Watch};
 use crate::transforms::data;
@@ -117,13 +116,7 @@ impl Transform for CookieSession {
             match new_at {
                 Some(at) => session::add_to_new_options(plan, at, add, false),
                 // (A long one-line call is written over several lines rather than made longer.)
-                None => plan.edits.extend(objects::add_properties_within_width(
-                    &cx.file.code,
-                    &cx.facts.comments,
-                    obj,
-                    &add,
-                    &cx.facts.style,
-                )),
+                None => cookie_flags::add_within_width(cx, plan, obj, &add),
             }
             // With --behind-proxy the app needs `trust proxy` whether its cookie was made secure now or before.
             if done.secure_on || self.policy.behind_proxy.is_some() {

@@ -327,7 +327,11 @@ impl Transform for Secrets {
     }
 
     fn survey(&self, cx: &FileContext<'_>) -> Vec<String> {
-        // The JWT secrets that would read the configured variable: their names are chosen across the project.
+        // The JWT secrets that would read the configured variable: their names are chosen across the project. (Most
+        // files give no JWT function a secret: a cheap look first.)
+        if jwt_secrets(cx).is_empty() {
+            return Vec::new();
+        }
         let Collected { found, .. } = self.collect(cx);
         let configured = &self.env.jwt_secret;
         found
@@ -776,7 +780,9 @@ struct Literal {
 /// array of strings, or an environment variable with a literal fallback (`process.env.X || 'literal'`, `??`).
 fn literal_secret(cx: &FileContext<'_>, value: &Value) -> Option<Literal> {
     match value {
-        Value::Str(_, range) => Some(Literal { range: range.clone(), list: false, env: None, spread: false, element: false }),
+        Value::Str(_, range) => {
+            Some(Literal { range: range.clone(), list: false, env: None, spread: false, element: false })
+        }
         Value::Array(items, range) if !items.is_empty() && items.iter().all(|i| matches!(i, Value::Str(..))) => {
             Some(Literal { range: range.clone(), list: true, env: None, spread: false, element: false })
         }
