@@ -837,6 +837,53 @@ fn an_unknown_id_in_an_ignore_comment_is_reported() {
     assert!(!out.stderr.contains("unknown-ignore-id"), "{}", out.stderr);
 }
 
+/// JWT secrets written in many modules get their variables from the whole project, in path order, whatever the
+/// number of threads and their order: the same literal reads one variable in every module, different literals
+/// different ones, and the diff is the same run after run.
+#[test]
+fn jwt_secret_names_are_chosen_across_modules_the_same_way_whatever_the_threads() {
+    let mut project = Project::empty().with(
+        "package.json",
+        "{ \"name\": \"tokens\", \"dependencies\": { \"express\": \"^4.22.3\", \"jsonwebtoken\": \"^9.0.2\" } }\n",
+    );
+    // m00 and m06 hold 'secret-0', m01 and m07 'secret-1', ...: six values over twelve modules.
+    for n in 0..12 {
+        let module = format!(
+            "const jwt = require('jsonwebtoken');\n\nexports.sign = (id) => jwt.sign({{ id }}, 'secret-{}');\n",
+            n % 6
+        );
+        project = project.with(&format!("m{n:02}.js"), &module);
+    }
+    let diff = |threads: &str| {
+        let out = Command::new(BIN)
+            .args(["--only", "secrets", "--color", "never"])
+            .current_dir(project.path())
+            .envs(isolated_git_env(project.path()))
+            .env("RAYON_NUM_THREADS", threads)
+            .output()
+            .expect("run express-harden");
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let first = diff("1");
+    for n in 0..12 {
+        let variable = match n % 6 {
+            0 => "JWT_SECRET".to_string(),
+            k => format!("JWT_SECRET_{}", k + 1),
+        };
+        let read = format!(
+            "+const jwtSecret{} = requiredSecret('{variable}');",
+            variable.trim_start_matches("JWT_SECRET").replace('_', "")
+        );
+        let file = format!("+++ b/m{n:02}.js");
+        let section = first.split("--- a/").find(|s| s.contains(&file)).unwrap_or_else(|| panic!("{file}: {first}"));
+        assert!(section.contains(&read), "m{n:02}.js reads {variable}: {section}");
+    }
+    for threads in ["2", "4", "8", "2", "8"] {
+        assert_eq!(diff(threads), first, "the same diff with {threads} threads");
+    }
+}
+
 /// An Express 5 rewrite kept from being made by an opt-out comment holds the major back: exit 3, package.json unchanged.
 #[test]
 fn an_ignored_migration_change_holds_the_major_back() {
