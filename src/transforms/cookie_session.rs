@@ -12,7 +12,13 @@
 //! const cookieSession = require('cookie-session');
 //!
 //! const app = express();
-//! app.use(cookieSession({ keys: [process.env.KEY], name: 'sid', httpOnly: true, secure: process.env.NODE_ENV === 'production', sameSite: 'lax' }));
+//! app.use(cookieSession({
+//!   keys: [process.env.KEY],
+//!   name: 'sid',
+//!   httpOnly: true,
+//!   secure: process.env.NODE_ENV === 'production',
+//!   sameSite: 'lax'
+//! }));
 //! ```
 //!
 //! Same flag policy as `session-cookie`; the default name `session` becomes a neutral one; `cookieSession()` is
