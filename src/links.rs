@@ -172,7 +172,8 @@ pub struct PassedValue {
     pub is_new: bool,
     /// Which argument it is, or holds it.
     pub arg: usize,
-    /// The property of the inline object argument it is the value of (`{ secret: config.secret }`), if any.
+    /// The property of the object argument it is the value of (`{ secret: config.secret }`, inline or an object
+    /// literal of the caller the argument names), if any.
     pub key: Option<String>,
     /// The file that makes the call, and the call's line.
     pub caller: (PathBuf, usize),
@@ -939,8 +940,9 @@ impl<'b> Linker<'_, 'b> {
     }
 
     /// Literal values of other modules that file `i` passes to a package's function, as an argument
-    /// (`jwt.sign(payload, config.secret)`) or a property of an inline object argument (`expressjwt({ secret:
-    /// config.secret })`): (their file, what is passed).
+    /// (`jwt.sign(payload, config.secret)`) or a property of an object argument, inline (`expressjwt({ secret:
+    /// config.secret })`) or an object literal of the file (`new JwtStrategy(opts, verify)`): (their file, what is
+    /// passed).
     fn values_passed(&self, i: usize) -> Vec<(usize, PassedValue)> {
         let Some(input) = self.input(i) else { return Vec::new() };
         let mut out = Vec::new();
@@ -956,11 +958,21 @@ impl<'b> Linker<'_, 'b> {
             }
             for (n, arg) in site.call.args.iter().enumerate() {
                 let mut candidates: Vec<(&Value, Option<String>)> = Vec::new();
-                match arg {
-                    Value::Object(obj) => {
+                // The options inline, or in an object literal of this file the argument names (`const opts = {
+                // secretOrKey: config.secret }; new JwtStrategy(opts, verify)`).
+                let object = match arg {
+                    Value::Object(obj) => Some(&**obj),
+                    Value::Ident(..) => match self.value(i, arg, &[], 0) {
+                        Some(Resolved::Object(t, range)) if t == i => input.facts.object_at(&range),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                match object {
+                    Some(obj) => {
                         candidates.extend(obj.props.iter().filter_map(|p| Some((&p.value, Some(p.key.clone()?)))))
                     }
-                    _ => candidates.push((arg, None)),
+                    None => candidates.push((arg, None)),
                 }
                 for (value, key) in candidates {
                     if !matches!(value, Value::Ident(..) | Value::Other(_)) {
