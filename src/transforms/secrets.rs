@@ -283,6 +283,21 @@ impl Secrets {
                 add(site.call.args.first(), &env.cookie_secret, false, false);
             }
         }
+        // Values of this module another passes to a session middleware or cookie-parser (`session({ secret:
+        // config.sessionSecret })` with `sessionSecret: '...'` here).
+        for passed in &cx.links.passed_values {
+            let (callee, key) = (&passed.callee, passed.key.as_deref());
+            let sink = match (key, passed.arg) {
+                (Some("secret"), 0) if callee.is_module(EXPRESS_SESSION) => Some((&env.session_secret, false)),
+                (Some("keys"), 0) if callee.is_module(COOKIE_SESSION) => Some((&env.session_keys, true)),
+                (Some("secret"), 0) if callee.is_module(COOKIE_SESSION) => Some((&env.session_secret, false)),
+                (None, 0) if callee.is_module("cookie-parser") => Some((&env.cookie_secret, false)),
+                _ => None,
+            };
+            if let Some((name, list)) = sink.filter(|_| !passed.is_new) {
+                add(Some(&assigned_value(cx, &passed.value)), name, list, false);
+            }
+        }
         for value in jwt_secrets(cx) {
             add(Some(&value), &env.jwt_secret, false, true);
         }
