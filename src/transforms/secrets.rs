@@ -42,8 +42,11 @@
 //! comma-separated variable. In production a missing variable stops the app at start with a message naming it;
 //! elsewhere the helper makes up a random value, keeps it in `process.env` (so every module of the process agrees)
 //! and says so once on stderr: no secret anyone can read in the code signs anything. Secrets that already come from
-//! the environment without a fallback, a config object or an import are left alone; one read from package.json is
-//! reported. A middleware given no secret at all (`session()`,
+//! the environment without a fallback, a config object or an import are left alone, but a literal another module
+//! passes from a config object (`jwt.sign(payload, config.secret)`, `session({ secret: config.sessionSecret })`) moves
+//! where it is written (`FileLinks::passed_values`); one read from package.json is reported. JWT secrets get their
+//! variables across the project (`Transform::survey`): the same literal one variable, different literals different
+//! ones. Arrays that mix the environment and literals move only their literals, in order. A middleware given no secret at all (`session()`,
 //! inline express-session options without `secret`, `cookieSession()`) gets one from the same variables, with a
 //! `missing-secret` finding; not an express-session in a file that gives cookie-parser a secret, which it then signs
 //! with (`req.secret`). Data: `transforms/secrets/data.json`. Fixtures: `tests/fixtures/secrets/`.
