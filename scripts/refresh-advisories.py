@@ -16,6 +16,7 @@ import datetime
 import io
 import json
 import os
+import re
 import sys
 import tempfile
 import urllib.request
@@ -76,6 +77,15 @@ def parse(where, raw):
     return record
 
 
+def full_version(kind, value):
+    """A version npm's semver reads: a few records give a partial one ("1.0" for 1.0.0); "0" starts at the start."""
+    if kind == "introduced" and value == "0":
+        return value
+    if re.fullmatch(r"\d+(\.\d+)?", value):
+        return ".".join((value.split(".") + ["0", "0"])[:3])
+    return value
+
+
 def one_line(text):
     return " ".join(text.split())
 
@@ -106,7 +116,7 @@ def entries_of(where, record, packages):
                 kept = [(k, v) for k, v in event.items() if k in EVENTS]
                 if len(kept) != 1 or not isinstance(kept[0][1], str):
                     raise Bad(f"{where}: {record['id']}: an event of {name} is not one of {', '.join(EVENTS)}")
-                events.append({kept[0][0]: kept[0][1]})
+                events.append({kept[0][0]: full_version(*kept[0])})
             if events:
                 entry["ranges"].append(events)
         if not ranges:
