@@ -3,6 +3,7 @@
 
     scripts/refresh-advisories.py                  # download osv.dev's npm export and rewrite data.json
     scripts/refresh-advisories.py --osv all.zip    # the same from an export (or a folder of OSV records) on disk
+    scripts/refresh-advisories.py --records tests/advisories/osv   # and keep the records used (the test reads them)
 
 Keeps the GitHub-reviewed advisories (database_specific.github_reviewed) of the packages the table covers (its
 `packages` list, unchanged), one entry per (advisory, package), and writes them in the table's order and layout, so
@@ -183,7 +184,40 @@ def sort_key(entry):
     return (entry["package"], entry["published"] or "", entry["id"])
 
 
-def refresh(current, records, compiled, source):
+def trimmed(record):
+    """The part of a record the table is made from, to keep beside it (tests/advisories/osv/)."""
+    out = {key: record[key] for key in ("schema_version", "id", "published", "withdrawn") if key in record}
+    out["aliases"] = record.get("aliases") or []
+    out["summary"] = record.get("summary") or ""
+    if not out["summary"] and record.get("details"):
+        out["details"] = record["details"]
+    affected = []
+    for a in record.get("affected") or []:
+        kept = {"package": a.get("package")}
+        if "ranges" in a:
+            kept["ranges"] = [{"type": r.get("type"), "events": r.get("events")} for r in a["ranges"]]
+        if "versions" in a:
+            kept["versions"] = a["versions"]
+        affected.append(kept)
+    out["affected"] = affected
+    specific = record.get("database_specific") or {}
+    out["database_specific"] = {"severity": specific.get("severity"), "github_reviewed": specific.get("github_reviewed")}
+    return out
+
+
+def write_records(folder, used):
+    os.makedirs(folder, exist_ok=True)
+    names = {record["id"] + ".json" for record in used}
+    for name in os.listdir(folder):
+        if name.endswith(".json") and name not in names:
+            os.remove(os.path.join(folder, name))
+    for record in used:
+        with open(os.path.join(folder, record["id"] + ".json"), "w", encoding="utf-8", newline="\n") as f:
+            json.dump(trimmed(record), f, indent=2, ensure_ascii=False)
+            f.write("\n")
+
+
+def refresh(current, records, compiled, source, used=None):
     packages = sorted(set(current["packages"]))
     covered = set(packages)
     api = {}
@@ -199,6 +233,8 @@ def refresh(current, records, compiled, source):
             seen.add(key)
             entry["api"] = api.get(key, [])
             advisories.append(entry)
+            if used is not None and (not used or used[-1] is not record):
+                used.append(record)
     advisories.sort(key=sort_key)
     return {"compiled": compiled, "source": source, "packages": packages, "advisories": advisories}
 
@@ -209,6 +245,7 @@ def main(argv):
     parser.add_argument("--data", default=DATA, help="the table to rewrite (its packages and api are kept)")
     parser.add_argument("--compiled", default=datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d"))
     parser.add_argument("--source", default=SOURCE, help="the table's `source` line")
+    parser.add_argument("--records", help="also write the records the table is made from to this folder, trimmed")
     args = parser.parse_args(argv)
     try:
         with open(args.data, encoding="utf-8") as f:
@@ -220,7 +257,8 @@ def main(argv):
         print(f"refresh-advisories: {args.data}: no `packages` list", file=sys.stderr)
         return 2
     try:
-        table = refresh(current, read_records(args.osv), args.compiled, args.source)
+        used = []
+        table = refresh(current, read_records(args.osv), args.compiled, args.source, used)
     except (Bad, OSError) as e:
         print(f"refresh-advisories: {e}", file=sys.stderr)
         return 1
@@ -229,6 +267,8 @@ def main(argv):
     with open(tmp, "w", encoding="utf-8", newline="\n") as f:
         f.write(text)
     os.replace(tmp, args.data)
+    if args.records:
+        write_records(args.records, used)
     print(f"refresh-advisories: {args.data}: {len(table['advisories'])} entries, {len(table['packages'])} packages")
     return 0
 

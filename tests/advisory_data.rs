@@ -357,16 +357,21 @@ fn zip(python: &str, dir: &Path, files: &[(String, Vec<u8>)]) -> PathBuf {
     out
 }
 
-fn refresh(python: &str, osv: &Path, data: &Path, compiled: &str, source: &str) -> std::process::Output {
-    Command::new(python)
-        .arg(Path::new(REPO).join("scripts/refresh-advisories.py"))
-        .arg("--osv")
-        .arg(osv)
-        .arg("--data")
-        .arg(data)
-        .args(["--compiled", compiled, "--source", source])
-        .output()
-        .expect("scripts/refresh-advisories.py runs")
+fn refresh(
+    python: &str,
+    osv: &Path,
+    data: &Path,
+    compiled: &str,
+    source: &str,
+    records: Option<&Path>,
+) -> std::process::Output {
+    let mut command = Command::new(python);
+    command.arg(Path::new(REPO).join("scripts/refresh-advisories.py")).arg("--osv").arg(osv).arg("--data").arg(data);
+    command.args(["--compiled", compiled, "--source", source]);
+    if let Some(records) = records {
+        command.arg("--records").arg(records);
+    }
+    command.output().expect("scripts/refresh-advisories.py runs")
 }
 
 #[test]
@@ -397,10 +402,17 @@ fn the_refresh_script_writes_the_table_again_from_its_records() {
     std::fs::write(&data, &original).expect("a copy of the table");
     let compiled = table["compiled"].as_str().expect("compiled");
     let source = table["source"].as_str().expect("source");
-    let out = refresh(python, &osv, &data, compiled, source);
+    let kept = dir.path().join("kept");
+    let out = refresh(python, &osv, &data, compiled, source, Some(&kept));
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let written = std::fs::read_to_string(&data).expect("the rewritten table");
     assert_eq!(written, String::from_utf8_lossy(&original), "the table written again from its records");
+    // The records it keeps (--records) are the ones it was given, written the same way.
+    for (name, bytes) in &records {
+        let again = std::fs::read(kept.join(name)).unwrap_or_else(|e| panic!("{name} kept: {e}"));
+        assert_eq!(String::from_utf8_lossy(&again), String::from_utf8_lossy(bytes), "{name} kept as it was");
+    }
+    assert_eq!(std::fs::read_dir(&kept).expect("the kept records").count(), records.len());
 }
 
 #[test]
@@ -466,13 +478,36 @@ fn the_refresh_script_converts_osv_records() {
     let current = json!({"compiled": "2026-01-01", "source": "old", "packages": ["ms", "cookie"], "advisories": [
         {"id": "GHSA-pxg6-pf52-xh8x", "package": "cookie", "api": ["res.cookie", "cookie.serialize"]}]});
     std::fs::write(&data, serde_json::to_vec(&current).expect("JSON")).expect("the current table");
-    let out = refresh(python, &osv, &data, "2026-12-01", "the test's records");
+    let kept = dir.path().join("kept");
+    std::fs::create_dir_all(&kept).expect("a folder for the kept records");
+    std::fs::write(kept.join("GHSA-gone-gone-gone.json"), "{}").expect("a record no longer used");
+    let out = refresh(python, &osv, &data, "2026-12-01", "the test's records", Some(&kept));
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
         format!("refresh-advisories: {}: 3 entries, 2 packages\n", data.display())
     );
     let written = std::fs::read_to_string(&data).expect("the rewritten table");
+    let mut kept_names: Vec<String> = std::fs::read_dir(&kept)
+        .expect("kept")
+        .map(|e| e.expect("an entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    kept_names.sort();
+    assert_eq!(
+        kept_names,
+        ["GHSA-aaaa-bbbb-cccc.json", "GHSA-pxg6-pf52-xh8x.json"],
+        "the records used, and only those"
+    );
+    let trimmed: Value =
+        serde_json::from_slice(&std::fs::read(kept.join("GHSA-pxg6-pf52-xh8x.json")).expect("kept")).expect("JSON");
+    assert_eq!(
+        trimmed,
+        json!({"schema_version": "1.4.0", "id": "GHSA-pxg6-pf52-xh8x", "published": "2024-10-04T20:31:00Z",
+            "aliases": ["CVE-2024-47764"], "summary": "cookie accepts cookie name, path, and domain with out of bounds characters",
+            "affected": [{"package": {"ecosystem": "npm", "name": "cookie"},
+                "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "0.7.0"}]}]}],
+            "database_specific": {"severity": "LOW", "github_reviewed": true}})
+    );
     assert_eq!(
         written,
         r#"{
@@ -531,7 +566,7 @@ fn the_refresh_script_names_what_it_cannot_read() {
     let current = br#"{"compiled": "2026-01-01", "source": "old", "packages": ["cookie"], "advisories": []}"#;
     std::fs::write(&data, current).expect("the current table");
     let bad = zip(python, dir.path(), &[("GHSA-xxxx-yyyy-zzzz.json".to_string(), b"{not json".to_vec())]);
-    let out = refresh(python, &bad, &data, "2026-12-01", "x");
+    let out = refresh(python, &bad, &data, "2026-12-01", "x", None);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -539,7 +574,7 @@ fn the_refresh_script_names_what_it_cannot_read() {
         "{stderr}"
     );
     assert_eq!(std::fs::read(&data).expect("the table"), current, "the table is left as it was");
-    let missing = refresh(python, &dir.path().join("missing.zip"), &data, "2026-12-01", "x");
+    let missing = refresh(python, &dir.path().join("missing.zip"), &data, "2026-12-01", "x", None);
     assert_eq!(missing.status.code(), Some(1));
     assert!(
         String::from_utf8_lossy(&missing.stderr).contains("missing.zip"),
