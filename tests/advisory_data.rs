@@ -251,6 +251,19 @@ fn the_table_has_the_shape_the_reader_expects() {
     assert!(problems.is_empty(), "transforms/advisories/data.json:\n{}", problems.join("\n"));
 }
 
+/// transforms/advisories/README.md says how many entries the table has: the numbers are the table's.
+#[test]
+fn the_readme_counts_are_the_tables() {
+    let table = table();
+    let advisories = table["advisories"].as_array().expect("advisories");
+    let ids: BTreeSet<&str> = advisories.iter().filter_map(|e| e["id"].as_str()).collect();
+    let packages = table["packages"].as_array().expect("packages").len();
+    let readme = std::fs::read_to_string(Path::new(REPO).join("transforms/advisories/README.md")).expect("the README");
+    let said = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+    let want = format!("holds {} entries ({} advisories) for {packages} packages", advisories.len(), ids.len());
+    assert!(said.contains(&want), "transforms/advisories/README.md does not say {want:?}");
+}
+
 fn entry<'a>(table: &'a Value, id: &str, package: &str) -> &'a Value {
     let found =
         table["advisories"].as_array().expect("advisories").iter().find(|e| e["id"] == id && e["package"] == package);
