@@ -187,6 +187,10 @@ struct Client {
     imports: Option<Imports>,
     #[serde(default)]
     name: Option<String>,
+    /// The name of the variable a new client's setup keeps its state in (`$down`: whether the store is unreachable,
+    /// so that an outage is logged once, not once per retry).
+    #[serde(default)]
+    state: Option<String>,
     #[serde(default)]
     setup: Option<String>,
     #[serde(default)]
@@ -578,6 +582,9 @@ impl Transform for SessionStore {
         if let Some(preferred) = client_name {
             vars.push(("client", names.pick(preferred, &aliases(preferred))));
         }
+        if let Some(preferred) = backend.client.state.as_deref().filter(|_| setup.iter().any(|s| s.contains("$down"))) {
+            vars.push(("down", names.pick(preferred, &aliases(preferred))));
+        }
         if let Some(store_setup) = &backend.store_setup {
             vars.push(("store", names.pick("sessionStore", &aliases("sessionStore"))));
             setup.push(store_setup.clone());
@@ -595,7 +602,7 @@ impl Transform for SessionStore {
                     items
                         .into_iter()
                         .map(|item| codegen::fit(&codegen::print_items(vec![item]), style, ""))
-                        .map(|line| match line.strip_prefix("const ") {
+                        .map(|line| match line.strip_prefix("const ").or_else(|| line.strip_prefix("let ")) {
                             Some(rest) if var_style => format!("var {rest}"),
                             _ => line,
                         })
@@ -1216,7 +1223,7 @@ mod tests {
         let d = data();
         assert!(d.backends.iter().any(|b| b.id == d.default_backend));
         assert_eq!(store_flags(), ["redis", "mongo", "postgres", "mysql", "sequelize", "knex"]);
-        let vars = [("session", "session"), ("client", "client"), ("store", "store"), ("url", "url")];
+        let vars = [("session", "session"), ("client", "client"), ("store", "store"), ("url", "url"), ("down", "down")];
         for b in &d.backends {
             let mut templates = vec![b.imports.cjs.clone(), b.imports.esm.clone(), b.store.clone()];
             templates.extend(b.store_without_client.clone());
@@ -1250,6 +1257,9 @@ mod tests {
             imports.extend(b.client.imports.as_ref());
             let client = b.client.name.as_deref().unwrap_or("client");
             assert!(b.client.setup.is_none() || !aliases(client).is_empty(), "{}: {client}", b.id);
+            assert!(b.client.state.as_deref().is_none_or(|state| !aliases(state).is_empty()), "{}", b.id);
+            let setups = b.client.setup.iter().chain(b.client.versions.iter().filter_map(|v| v.setup.as_ref()));
+            assert!(setups.filter(|s| s.contains("$down")).all(|_| b.client.state.is_some()), "{}: no state name", b.id);
         }
         assert!(!aliases("sessionStore").is_empty());
         for i in imports {
