@@ -1259,7 +1259,11 @@ mod tests {
             assert!(b.client.setup.is_none() || !aliases(client).is_empty(), "{}: {client}", b.id);
             assert!(b.client.state.as_deref().is_none_or(|state| !aliases(state).is_empty()), "{}", b.id);
             let setups = b.client.setup.iter().chain(b.client.versions.iter().filter_map(|v| v.setup.as_ref()));
-            assert!(setups.filter(|s| s.contains("$down")).all(|_| b.client.state.is_some()), "{}: no state name", b.id);
+            assert!(
+                setups.filter(|s| s.contains("$down")).all(|_| b.client.state.is_some()),
+                "{}: no state name",
+                b.id
+            );
         }
         assert!(!aliases("sessionStore").is_empty());
         for i in imports {
