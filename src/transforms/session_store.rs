@@ -79,7 +79,7 @@ use crate::transforms::shared::imports;
 use crate::transforms::shared::names::{self, NewNames};
 use crate::transforms::shared::registry;
 use crate::transforms::shared::session::{self, SessionUse, EXPRESS_SESSION};
-use crate::values::{CalleeRef, Value};
+use crate::values::{CalleeRef, ObjectFacts, Value};
 
 const ID: &str = "session-store";
 
@@ -147,6 +147,10 @@ struct StoreVersion {
     drivers: BTreeMap<String, String>,
     #[serde(default)]
     imports: Option<Imports>,
+    /// The store's option that names the database (connect-mongo's `dbName`), written when the app selects one that
+    /// the client or URL handed to the store does not carry itself.
+    #[serde(default)]
+    db_option: Option<String>,
     #[serde(default)]
     store: Option<String>,
     #[serde(default)]
@@ -412,6 +416,8 @@ impl Transform for SessionStore {
             Watch::Text("mysql"),
             Watch::Text("sequelize"),
             Watch::Text("knex"),
+            // `client.db(name)`: the database the app uses on a MongoDB client the store reuses.
+            Watch::AlsoCall("db"),
         ]
     }
 
@@ -543,7 +549,36 @@ impl Transform for SessionStore {
             },
         };
         let db = database_name(cx);
-        let store_template = store_template.replace("$db", &db);
+        let mut store_template = store_template.replace("$db", &db);
+        // The app's own database on a shared client or URL (`client.db(name)`, mongoose's `dbName`), which the store
+        // would not find by itself.
+        let app_db = version.db_option.as_deref().filter(|_| !store_template.contains("mongooseConnection")).and_then(
+            |option| {
+                Some((option, app_database(cx, backend, client.as_ref(), url_from_app.is_some(), first_action.at())?))
+            },
+        );
+        match app_db {
+            Some((option, Ok(expr))) => {
+                if let Some(end) = store_template.rfind(" })") {
+                    store_template = format!("{}, {option}: $dbname{}", &store_template[..end], &store_template[end..]);
+                    vars.push(("dbname", expr));
+                }
+            }
+            Some((option, Err(text))) => {
+                for (_, use_) in &actions {
+                    plan.findings.push(cx.finding(
+                        "database-unknown",
+                        use_.at(),
+                        format!(
+                            "the app selects its database on the client the store shares with `{text}`, which \
+                             cannot be written here: pass the same name as the store's `{option}`, or the sessions \
+                             go to the database of the client's URL (`test` when it names none)"
+                        ),
+                    ));
+                }
+            }
+            None => {}
+        }
         let mut setup: Vec<String> = setup.iter().map(|s| s.replace("$db", &db)).collect();
         // Options written in a module that does not import express-session itself (it exports them to the module
         // that calls the middleware): a store factory that needs the session module gets an import of it.
@@ -1138,9 +1173,74 @@ fn app_url(cx: &FileContext<'_>, backend: &Backend) -> Option<String> {
     url_is_portable(facts, text, arg.range().start).then(|| text.to_string())
 }
 
+/// The database the app uses on the client the store reuses (or at the URL it copies), as an expression that can be
+/// written where the store is (at `at`): the argument of `client.db(name)` on a reused MongoDB client (in this file,
+/// else in the module that creates it), else the `dbName` of the mongoose connection the store shares or whose URL it
+/// copies (`mongoose.connect(url, { dbName })`, in this file, else in any module). mongoose keeps `dbName` to itself:
+/// the client it hands out, and a new connection to its URL, would use the URL's database (or `test`). What another
+/// module writes is taken only when it reads nothing but `process.env` and literals; `Err` holds the text of one that
+/// cannot be written here.
+fn app_database(
+    cx: &FileContext<'_>,
+    backend: &Backend,
+    client: Option<&ClientRef>,
+    copies_url: bool,
+    at: usize,
+) -> Option<Result<String, String>> {
+    let facts = cx.facts;
+    let here =
+        |text: &str| Some(if url_is_portable(facts, text, at) { Ok(text.to_string()) } else { Err(text.to_string()) });
+    let elsewhere =
+        |text: &str| Some(if reads_only(text, |_| false) { Ok(text.to_string()) } else { Err(text.to_string()) });
+    let shares_connection = match client {
+        Some(ClientRef::Existing(expr, _)) if expr.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '$') => {
+            let own = facts.member_calls.iter().filter(|m| m.object == *expr && m.method == "db");
+            if let Some(arg) = own.filter_map(|m| m.args.first()).next() {
+                return here(cx.text(arg.range()));
+            }
+            let imported = cx.links.imported_instances.iter().find(|i| i.local == *expr).and_then(|i| i.db.as_deref());
+            let exported = || {
+                let mut found = cx.project.instances.iter().filter(|i| i.file != cx.file.path);
+                found.find(|i| i.local.as_deref() == Some(expr.as_str())).and_then(|i| i.db.as_deref())
+            };
+            return imported.or_else(exported).and_then(elsewhere);
+        }
+        Some(ClientRef::Existing(expr, _)) => expr.contains(".connection"),
+        None => copies_url,
+    };
+    if !shares_connection {
+        return None;
+    }
+    let option = |options: &ObjectFacts| options.get("dbName").map(|p| p.value.range());
+    let connects = |site: &&CallSite| {
+        let Some(callee) = &site.call.callee else { return false };
+        backend.detect.iter().any(|m| callee.is_export(m, "connect"))
+    };
+    let own = facts.calls.iter().filter(connects).find_map(|site| {
+        site.call.args.iter().find_map(|a| match a {
+            Value::Object(o) => option(o),
+            _ => None,
+        })
+    });
+    if let Some(range) = own {
+        return here(cx.text(range));
+    }
+    let calls =
+        backend.detect.iter().filter_map(|m| cx.project.package_call_options.get(&(m.clone(), "connect".into())));
+    calls.flatten().find(|(key, _)| key == "dbName").and_then(|(_, text)| elsewhere(text))
+}
+
 /// Whether the text of a URL expression reads only `process.env`, string literals and names bound at the top level
 /// before `at`: so that it can be written again where the store is.
 fn url_is_portable(facts: &FileFacts, text: &str, at: usize) -> bool {
+    reads_only(text, |n| {
+        facts.declarations.iter().any(|d| d.top_level && d.name == n && d.stmt.end <= at)
+            || facts.bindings.iter().any(|b| b.top_level && b.local == n && b.stmt.end <= at)
+    })
+}
+
+/// Whether an expression's text reads only `process.env`, literals and names `bound` accepts (no function).
+fn reads_only(text: &str, bound: impl Fn(&str) -> bool) -> bool {
     use swc_ecma_visit::{Visit, VisitWith};
     struct Names(Vec<String>, bool);
     impl Visit for Names {
@@ -1158,11 +1258,7 @@ fn url_is_portable(facts: &FileFacts, text: &str, at: usize) -> bool {
     let Ok(module) = crate::parse::parse_snippet(&format!("({text});")) else { return false };
     let mut names = Names(Vec::new(), true);
     module.visit_with(&mut names);
-    names.1
-        && names.0.iter().filter(|n| *n != "process").all(|n| {
-            facts.declarations.iter().any(|d| d.top_level && d.name == *n && d.stmt.end <= at)
-                || facts.bindings.iter().any(|b| b.top_level && b.local == *n && b.stmt.end <= at)
-        })
+    names.1 && names.0.iter().filter(|n| *n != "process").all(|n| bound(n))
 }
 
 /// The database name written in local defaults: the app's package name (`@acme/shop-api` gives `shop_api`), else its
