@@ -1156,17 +1156,7 @@ fn choose_version<'a>(
 /// local default for development named after the app).
 fn app_url(cx: &FileContext<'_>, backend: &Backend) -> Option<String> {
     let facts = cx.facts;
-    let connects = |site: &&CallSite| {
-        let Some(callee) = &site.call.callee else { return false };
-        backend.detect.iter().any(|module| {
-            callee.is_export(module, "connect")
-                || callee.is_export(module, "createConnection")
-                || (callee.binding.as_ref().is_some_and(|b| &b.module == module)
-                    && callee.members.len() == 2
-                    && callee.members[1] == "connect")
-                || (site.is_new && callee.is_export(module, "MongoClient"))
-        })
-    };
+    let connects = |site: &&CallSite| connects_to(backend, site);
     let url = facts.calls.iter().filter(|s| s.stmt.as_ref().is_some_and(|s| s.top_level)).find(connects);
     let arg = url.and_then(|site| site.call.args.first())?;
     let text = cx.text(arg.range());
@@ -1212,11 +1202,7 @@ fn app_database(
         return None;
     }
     let option = |options: &ObjectFacts| options.get("dbName").map(|p| p.value.range());
-    let connects = |site: &&CallSite| {
-        let Some(callee) = &site.call.callee else { return false };
-        backend.detect.iter().any(|m| callee.is_export(m, "connect"))
-    };
-    let own = facts.calls.iter().filter(connects).find_map(|site| {
+    let own = facts.calls.iter().filter(|site| connects_to(backend, site)).find_map(|site| {
         site.call.args.iter().find_map(|a| match a {
             Value::Object(o) => option(o),
             _ => None,
@@ -1228,6 +1214,20 @@ fn app_database(
     let calls =
         backend.detect.iter().filter_map(|m| cx.project.package_call_options.get(&(m.clone(), "connect".into())));
     calls.flatten().find(|(key, _)| key == "dbName").and_then(|(_, text)| elsewhere(text))
+}
+
+/// Whether a call opens a connection with one of the backend's packages: `mongoose.connect(url)`,
+/// `createConnection(url)`, `MongoClient.connect(url)`, `new MongoClient(url)`.
+fn connects_to(backend: &Backend, site: &CallSite) -> bool {
+    let Some(callee) = &site.call.callee else { return false };
+    backend.detect.iter().any(|module| {
+        callee.is_export(module, "connect")
+            || callee.is_export(module, "createConnection")
+            || (callee.binding.as_ref().is_some_and(|b| &b.module == module)
+                && callee.members.len() == 2
+                && callee.members[1] == "connect")
+            || (site.is_new && callee.is_export(module, "MongoClient"))
+    })
 }
 
 /// Whether the text of a URL expression reads only `process.env`, string literals and names bound at the top level
