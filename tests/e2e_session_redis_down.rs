@@ -43,12 +43,7 @@ fn with_ioredis_too() {
 /// (`retry_strategy`, no `connect()`) differs from 4+'s: it must behave the same.
 #[test]
 fn with_node_redis_3() {
-    let (_tmp, app) = copy_app("session-redis-app");
-    let fixed = fix_with(&app, "\"express-session\": \"^1.18.1\"\n  },\n  \"engines\": { \"node\": \">=12\" ");
-    assert!(fixed.contains("retry_strategy") && fixed.contains("require('connect-redis')(session)"), "{fixed}");
-    let manifest = std::fs::read_to_string(app.join("package.json")).expect("read");
-    assert!(manifest.contains("\"connect-redis\": \"^6.1.3\",") && manifest.contains("\"redis\": \"^3.1.2\""));
-    down_then_up(&app);
+    legacy_node_redis(">=12", "^6.1.3", "^3.1.2");
 }
 
 /// A project for Node 8 gets connect-redis 3.4.2 and node-redis 2.8.0: it must behave the same (connect-redis 3
@@ -56,11 +51,19 @@ fn with_node_redis_3() {
 /// handler fails: still an error response at once).
 #[test]
 fn with_node_redis_2() {
+    legacy_node_redis(">=8", "^3.4.2", "^2.8.0");
+}
+
+/// The app of a project for Node `node` gets connect-redis `store` (its `(session)` factory) and a new node-redis
+/// `client` with a `retry_strategy`, then goes through Redis down and up.
+fn legacy_node_redis(node: &str, store: &str, client: &str) {
     let (_tmp, app) = copy_app("session-redis-app");
-    let fixed = fix_with(&app, "\"express-session\": \"^1.18.1\"\n  },\n  \"engines\": { \"node\": \">=8\" ");
-    assert!(fixed.contains("retry_strategy"), "{fixed}");
+    let engines = format!("\"express-session\": \"^1.18.1\"\n  }},\n  \"engines\": {{ \"node\": \"{node}\" ");
+    let fixed = fix_with(&app, &engines);
+    assert!(fixed.contains("retry_strategy") && fixed.contains("require('connect-redis')(session)"), "{fixed}");
     let manifest = std::fs::read_to_string(app.join("package.json")).expect("read");
-    assert!(manifest.contains("\"connect-redis\": \"^3.4.2\",") && manifest.contains("\"redis\": \"^2.8.0\""));
+    assert!(manifest.contains(&format!("\"connect-redis\": \"{store}\",")), "{manifest}");
+    assert!(manifest.contains(&format!("\"redis\": \"{client}\"")), "{manifest}");
     down_then_up(&app);
 }
 
