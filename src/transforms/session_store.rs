@@ -29,7 +29,7 @@
 //!     }
 //!   }
 //! });
-//! //! let redisDown = false;
+//! let redisDown = false;
 //! redisClient.on('error', (err) => {
 //!   if (!redisDown) console.error('Redis session store (REDIS_URL) unreachable:', err.message);
 //!   redisDown = true;
