@@ -39,6 +39,18 @@ fn with_ioredis_too() {
     down_then_up(&app);
 }
 
+/// A project for Node 18.0 gets connect-redis 8 and node-redis 4.7 (5.12 needs 18.19), which has no client-wide
+/// command timeout (`disableOfflineQueue` instead): it must behave the same.
+#[test]
+fn with_node_redis_4() {
+    let (_tmp, app) = copy_app("session-redis-app");
+    let fixed = fix_with(&app, "\"express-session\": \"^1.18.1\"\n  },\n  \"engines\": { \"node\": \">=18\" ");
+    assert!(fixed.contains("disableOfflineQueue: true"), "{fixed}");
+    let manifest = std::fs::read_to_string(app.join("package.json")).expect("read");
+    assert!(manifest.contains("\"connect-redis\": \"^8.1.0\",") && manifest.contains("\"redis\": \"^4.7.1\""));
+    down_then_up(&app);
+}
+
 /// A project for Node 12 gets connect-redis 6 and node-redis 3.1.2 (redis 4 needs Node 14), whose reconnection
 /// (`retry_strategy`, no `connect()`) differs from 4+'s: it must behave the same.
 #[test]
