@@ -208,6 +208,9 @@ pub struct ImportedInstance {
     pub is_new: bool,
     /// The module that creates it.
     pub file: PathBuf,
+    /// The database its module selects on it: the source text of the first argument of `name.db(arg)` (a MongoDB
+    /// client's `db()`) on the name the module declares it under, as written there.
+    pub db: Option<String>,
 }
 
 /// A value a module of the project exports that a package's function or constructor created there
@@ -226,6 +229,9 @@ pub struct ExportedInstance {
     pub members: Vec<String>,
     /// `new X()` rather than `X()`.
     pub is_new: bool,
+    /// The database its module selects on it: the source text of the first argument of `name.db(arg)` (a MongoDB
+    /// client's `db()`) on the name the module declares it under, as written there.
+    pub db: Option<String>,
 }
 
 /// Every value the analysed modules export that a package created in that module, by file index.
@@ -270,11 +276,23 @@ pub fn exported_instances(inputs: &[Option<LinkInput<'_>>], resolver: &Resolver)
                     module: binding.module.clone(),
                     members,
                     is_new,
+                    db: selected_db(input, &call),
                 },
             ));
         }
     }
     out
+}
+
+/// The database module `input` selects on the value `call` creates there: the text of the first argument of the first
+/// `name.db(arg)` call (a MongoDB client), where `name` is the top-level variable the call initialises.
+fn selected_db(input: &LinkInput<'_>, call: &CallFacts) -> Option<String> {
+    let facts = input.facts;
+    let name =
+        facts.declarations.iter().find(|d| d.top_level && d.init.as_ref().is_some_and(|v| v.range() == call.range))?;
+    let arg =
+        facts.member_calls.iter().filter(|m| m.object == name.name && m.method == "db").find_map(|m| m.args.first())?;
+    input.file.code.get(arg.range()).map(str::to_string)
 }
 
 /// The specifier that imports `target` from `importer` (both paths as discovered): `./x`, `../lib/redis`, with the
@@ -1019,6 +1037,7 @@ impl<'b> Linker<'_, 'b> {
                 members,
                 is_new,
                 file: self.path(t).to_path_buf(),
+                db: self.input(t).and_then(|input| selected_db(input, &call)),
             });
         }
         out

@@ -10,7 +10,7 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 
 use crate::analysis::analyse_tracking;
-use crate::analysis::FileFacts;
+use crate::analysis::{CallSite, FileFacts};
 use crate::client_cookies::ClientCookies;
 use crate::discover::display_path;
 use crate::early_errors::{self, EarlyError};
@@ -24,6 +24,7 @@ use crate::transform::{
     DependencyRequest, FileContext, FilePlan, Finding, ManifestContext, ManifestPlan, ManifestRequest, Options, Phase,
     Severity, Transform,
 };
+use crate::values::Value;
 use crate::views;
 
 pub use crate::outcome::{DependencyChange, ErrorKind, FileChange, FileError, RunResult};
@@ -277,7 +278,18 @@ fn run_on_this_thread(
     for (input, path) in inputs.iter().zip(&found.sources) {
         let Some(input) = input else { continue };
         if let Some(project) = manifests.nearest(path).and_then(|m| projects.get_mut(&m)) {
-            project.package_calls.extend(package_calls(input.facts));
+            for (call, site) in package_calls(input.facts) {
+                let options = site.call.args.iter().find_map(|a| match a {
+                    Value::Object(o) => Some(o),
+                    _ => None,
+                });
+                if let Some(options) = options.filter(|_| !project.package_call_options.contains_key(&call)) {
+                    let text = |v: &Value| input.file.code.get(v.range()).unwrap_or_default().to_string();
+                    let props = options.props.iter().filter_map(|p| Some((p.key.clone()?, text(&p.value))));
+                    project.package_call_options.insert(call.clone(), props.collect());
+                }
+                project.package_calls.insert(call);
+            }
         }
         let Some(read) = input.facts.property_reads.iter().find(|r| r.property == "query-nested") else { continue };
         if let Some(project) = manifests.nearest(path).and_then(|m| projects.get_mut(&m)) {
@@ -646,7 +658,7 @@ fn imported_specs(facts: &FileFacts) -> impl Iterator<Item = &str> {
 
 /// The package functions a file calls (`mongoose.connect(...)`, `connect(...)` imported from mongoose), anywhere in
 /// it: package and function name.
-fn package_calls(facts: &FileFacts) -> impl Iterator<Item = (String, String)> + '_ {
+fn package_calls(facts: &FileFacts) -> impl Iterator<Item = ((String, String), &CallSite)> + '_ {
     facts.calls.iter().filter_map(|site| {
         let callee = site.call.callee.as_ref()?;
         let binding = callee.binding.as_ref()?;
@@ -658,7 +670,7 @@ fn package_calls(facts: &FileFacts) -> impl Iterator<Item = (String, String)> + 
             (crate::bindings::ImportKind::Named(name), []) => name.clone(),
             _ => return None,
         };
-        Some((binding.module.clone(), function))
+        Some(((binding.module.clone(), function), site))
     })
 }
 
@@ -1088,6 +1100,7 @@ fn build_projects(
                 instances: Vec::new(),
                 nested_query: None,
                 package_calls: Default::default(),
+                package_call_options: Default::default(),
                 ts_before_es2018: false,
                 client_cookies: Default::default(),
                 surveys: Default::default(),
@@ -1418,6 +1431,7 @@ mod tests {
             module: module.to_string(),
             members: Vec::new(),
             is_new: true,
+            db: None,
         };
         let found = [
             instance("a.js", "cache", "ioredis"),

@@ -43,6 +43,10 @@ pub struct Project {
     /// package keeps for the whole process (mongoose's default connection) without an import of the module that
     /// opens it.
     pub package_calls: std::collections::BTreeSet<(String, String)>,
+    /// The properties of the options object (an object literal argument) of the first call of each of those
+    /// functions that passes one, with the source text of each value (`("dbName", "process.env.MONGODB_DB")` for
+    /// `mongoose.connect(url, { dbName: process.env.MONGODB_DB })`): what the connection it opens is set to.
+    pub package_call_options: std::collections::BTreeMap<(String, String), Vec<(String, String)>>,
     /// The project's tsconfig.json compiles to a target older than ES2018 (regular expressions without named
     /// groups: TypeScript refuses `(?<id>...)`).
     pub ts_before_es2018: bool,

@@ -414,9 +414,17 @@ const redisClient = createClient({{
     }}
   }}
 }});
-redisClient.on('error', (err) => console.error('Redis session store (REDIS_URL):', err.message));
+let redisDown = false;
+redisClient.on('error', (err) => {{
+  if (!redisDown) console.error('Redis session store (REDIS_URL) unreachable:', err.message);
+  redisDown = true;
+}});
+redisClient.on('ready', () => {{
+  if (redisDown) console.error('Redis session store (REDIS_URL) reconnected');
+  redisDown = false;
+}});
 redisClient.unref();
-redisClient.connect().catch(console.error);
+redisClient.connect().catch(() => {{}});
 if (process.env.NODE_ENV === 'production') {{
   new Promise((resolve, reject) => redisClient.once('ready', resolve).once('error', reject)).catch((err) => {{
     console.error(`The Redis session store at REDIS_URL is unreachable (${{err.message}}): not starting.`);
