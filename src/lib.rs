@@ -6,6 +6,7 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+pub mod advisories;
 pub mod analysis;
 pub mod bindings;
 pub mod child;

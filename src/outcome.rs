@@ -202,4 +202,97 @@ pub struct RunResult {
     /// it was read, and the writer writes nothing outside it. `None`: the run had
     /// no bound (a library caller that passes its own paths).
     pub root: Option<PathBuf>,
+    /// Known advisories affecting installed packages, one per (advisory, lockfile, package version), in lockfile,
+    /// package and id order.
+    pub advisories: Vec<AdvisoryReport>,
+}
+
+/// Whether the project's code calls what an advisory concerns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Reachability {
+    /// Some module calls it.
+    Called,
+    /// No module of the project does.
+    NotCalled,
+    /// What the advisory concerns is not known, or the code could not tell.
+    Unknown,
+}
+
+impl Reachability {
+    /// The words shown to users.
+    pub fn label(self) -> &'static str {
+        match self {
+            Reachability::Called => "called",
+            Reachability::NotCalled => "not called",
+            Reachability::Unknown => "unknown",
+        }
+    }
+}
+
+/// How an advisory is fixed, least risky first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FixKind {
+    /// The lockfile moves the package to a patched version its parents' ranges already admit.
+    LockfileRefresh,
+    /// The project's own dependency is raised (its range style kept).
+    Bump,
+    /// An override (npm `overrides`, Yarn `resolutions`) forces the patched version, outside a parent's range.
+    Override,
+    /// No fix is made: the description says why.
+    None,
+}
+
+/// The fix planned for an advisory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AdvisoryFix {
+    /// Which kind of fix.
+    pub kind: FixKind,
+    /// What is done, or why nothing is, in a sentence.
+    pub description: String,
+}
+
+/// One advisory affecting one installed package version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AdvisoryReport {
+    /// The GHSA id.
+    pub id: String,
+    /// Its CVE ids.
+    pub aliases: Vec<String>,
+    /// The package.
+    pub package: String,
+    /// The installed version.
+    pub installed: String,
+    /// The first version that fixes it after the installed one; `None` when no fix is known.
+    pub patched: Option<String>,
+    /// GitHub's severity (`low`, `moderate`, `high`, `critical`); `None` when the source gives none.
+    pub severity: Option<String>,
+    /// One line.
+    pub summary: String,
+    /// Its page (`https://osv.dev/vulnerability/<id>`).
+    pub url: String,
+    /// The lockfile that installs the package.
+    #[serde(serialize_with = "crate::outcome::display")]
+    pub lockfile: PathBuf,
+    /// The manifest the report is attached to (the lockfile's project).
+    #[serde(serialize_with = "crate::outcome::display")]
+    pub manifest: PathBuf,
+    /// The line of the manifest that lists the direct dependency leading to it (1 when none does).
+    pub line: usize,
+    /// The dependency chains to it, `project > a@1.0.0 > b@2.0.0`, one per installed copy.
+    pub paths: Vec<String>,
+    /// Whether the project's code calls what it concerns.
+    pub reachability: Reachability,
+    /// Why that verdict, in a few words.
+    pub reachability_reason: String,
+    /// The planned fix.
+    pub fix: AdvisoryFix,
+    /// At or above the `--fail-on` severity and not fixed by the run: `--check` fails.
+    pub gate: bool,
+}
+
+/// A path as the outputs show it.
+pub fn display<S: serde::Serializer>(path: &std::path::Path, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&crate::discover::display_path(path))
 }

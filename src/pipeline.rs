@@ -278,6 +278,7 @@ fn run_on_this_thread(
         let Some(input) = input else { continue };
         if let Some(project) = manifests.nearest(path).and_then(|m| projects.get_mut(&m)) {
             project.package_calls.extend(package_calls(input.facts));
+            code_use(path, input.file, input.facts, &mut project.code_use);
         }
         let Some(read) = input.facts.property_reads.iter().find(|r| r.property == "query-nested") else { continue };
         if let Some(project) = manifests.nearest(path).and_then(|m| projects.get_mut(&m)) {
@@ -375,6 +376,8 @@ fn run_on_this_thread(
     let mut transform_steps = BTreeSet::new();
     let mut manifest_paths: Vec<&PathBuf> = projects.keys().collect();
     manifest_paths.sort();
+    let manifest_dirs: std::sync::Arc<BTreeSet<PathBuf>> =
+        std::sync::Arc::new(manifest_paths.iter().map(|p| manifest_dir(p).to_path_buf()).collect());
     for path in manifest_paths {
         let project = &projects[path];
         // (A manifest that cannot be read was reported when its project was built.)
@@ -385,6 +388,8 @@ fn run_on_this_thread(
         let options = own.as_ref().unwrap_or(options);
         let project_blockers = blockers.get(path).map_or(&[][..], Vec::as_slice);
         let mut plan = ManifestPlan::default();
+        let inventory =
+            crate::inventory::LazyInventory::new(manifest_dir(path), root, std::sync::Arc::clone(&manifest_dirs));
         for transform in transforms.iter().filter(|t| options.selected.contains(&t.info().id)) {
             let id = transform.info().id;
             let cx = ManifestContext {
@@ -396,8 +401,9 @@ fn run_on_this_thread(
                 options,
                 source_errors,
                 blockers: project_blockers,
+                inventory: &inventory,
             };
-            let before = (plan.changes.len(), plan.findings.len(), plan.next_steps.len());
+            let before = (plan.changes.len(), plan.findings.len(), plan.next_steps.len(), plan.advisories.len());
             // A panic on one manifest leaves it alone, named; the run goes on.
             let planned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 transform.plan_manifest(&cx, &mut plan);
@@ -406,6 +412,7 @@ fn run_on_this_thread(
                 plan.changes.truncate(before.0);
                 plan.findings.truncate(before.1);
                 plan.next_steps.truncate(before.2);
+                plan.advisories.truncate(before.3);
                 result.errors.push(FileError::new(
                     path,
                     ErrorKind::Internal,
@@ -417,6 +424,7 @@ fn run_on_this_thread(
             plan.findings[before.1..].iter_mut().for_each(|f| f.transform = id);
         }
         result.findings.extend(plan.findings);
+        result.advisories.extend(plan.advisories);
         if plan.held_back {
             held_back.insert(path.clone());
         }
@@ -590,6 +598,65 @@ fn imported_specs(facts: &FileFacts) -> impl Iterator<Item = &str> {
         .chain(calls)
         .chain(uses)
         .filter(|spec| !spec.starts_with("node:"))
+}
+
+/// Adds what one analysed file uses to its project's [`crate::project::CodeUse`].
+fn code_use(path: &Path, file: &SourceFile, facts: &FileFacts, out: &mut crate::project::CodeUse) {
+    let package_of = |spec: &str| -> Option<String> {
+        if spec.starts_with('.') || spec.starts_with('/') || spec.starts_with("node:") {
+            return None;
+        }
+        let mut parts = spec.split('/');
+        let first = parts.next()?;
+        Some(match (first.starts_with('@'), parts.next()) {
+            (true, Some(second)) => format!("{first}/{second}"),
+            _ => first.to_string(),
+        })
+    };
+    out.imports.extend(facts.bindings.iter().filter_map(|b| package_of(&b.module)));
+    for site in &facts.calls {
+        let Some(binding) = site.call.callee.as_ref().filter(|c| c.members.is_empty()).and_then(|c| c.binding.as_ref())
+        else {
+            continue;
+        };
+        if binding.kind == crate::bindings::ImportKind::Module {
+            out.default_calls.extend(package_of(&binding.module));
+        }
+    }
+    for call in &facts.member_calls {
+        out.methods.insert(call.method.clone());
+        if let [crate::values::Value::Str(setting, _), crate::values::Value::Str(engine, _), ..] = call.args.as_slice()
+        {
+            if call.method == "set" && setting == "view engine" {
+                out.view_engines.insert(engine.clone());
+            }
+        }
+        if out.request_redirect.is_none() && (call.method == "redirect" || call.method == "location") {
+            let from_request = call.args.iter().any(|arg| {
+                let text = file.code.get(arg.range()).unwrap_or("");
+                matches!(arg, crate::values::Value::Str(s, _) if s == "back")
+                    || ["req.", "request."].iter().any(|r| text.contains(r))
+            });
+            if from_request {
+                out.request_redirect = Some((path.to_path_buf(), file.line_col(call.range.start).0));
+            }
+        }
+    }
+    if out.route_pattern.is_none() {
+        let pattern = |p: &str| p.contains([':', '*', '(', '?', '+']);
+        let found = facts.registrations.iter().find(|r| {
+            r.method != "use"
+                && (r.path.as_ref().is_some_and(|(p, _)| pattern(p)) || r.paths.iter().any(|(p, _)| pattern(p)))
+        });
+        if let Some(r) = found {
+            out.route_pattern = Some((path.to_path_buf(), file.line_col(r.range.start).0));
+        }
+    }
+}
+
+/// The folder of a manifest (`.` for a bare `package.json`).
+fn manifest_dir(path: &Path) -> &Path {
+    path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
 }
 
 /// The package functions a file calls (`mongoose.connect(...)`, `connect(...)` imported from mongoose), anywhere in
@@ -1030,6 +1097,7 @@ fn build_projects(
                 package_calls: Default::default(),
                 ts_before_es2018: false,
                 client_cookies: Default::default(),
+                code_use: Default::default(),
             },
         );
     }
