@@ -159,11 +159,12 @@ fn refusal(lockfile: &Lockfile) -> Option<String> {
 fn safe_command(
     lockfile: &Lockfile,
     modules: Option<&Path>,
+    extra: &[String],
     pass: &[OsString],
 ) -> Result<(Command, Vec<String>), String> {
     let (program, args) = lockfile.command.split_first().ok_or("empty command")?;
     let (mut command, withheld) = child::command_passing(program, pass)?;
-    command.args(args).current_dir(&lockfile.dir);
+    command.args(args).args(extra).current_dir(&lockfile.dir);
     match lockfile.manager {
         Manager::Npm => {
             // The command line beats `git=` in the repository's .npmrc (npm runs it for git dependencies). Only an
@@ -231,6 +232,24 @@ fn without_node_modules(dir: &Path) -> Vec<PathBuf> {
 /// Runs the lockfile-only update, passing the variables named in `pass` (`--lockfile-env`) through to the package
 /// manager. Returns a one-line summary of what moved, or why it could not run.
 pub fn update(lockfile: &Lockfile, packages: &[String], pass: &[OsString]) -> Result<String, String> {
+    run_update(lockfile, &[], packages, pass)
+}
+
+/// Moves `packages` to the newest versions their parents' ranges admit, in an npm lockfile only (`npm update
+/// <packages> --package-lock-only`, scripts off: npm 7+ moves a transitive package too); `None` for the other
+/// package managers, whose commands are left to the user. Returns what moved, or why it could not run.
+pub fn refresh(lockfile: &Lockfile, packages: &[String], pass: &[OsString]) -> Option<Result<String, String>> {
+    (lockfile.manager == Manager::Npm).then(|| {
+        let update = Lockfile {
+            command: vec!["npm", "update", "--package-lock-only", "--ignore-scripts", "--no-audit"],
+            ..lockfile.clone()
+        };
+        run_update(&update, packages, packages, pass)
+    })
+}
+
+/// Runs the lockfile's command with `extra` arguments after its own.
+fn run_update(lockfile: &Lockfile, extra: &[String], packages: &[String], pass: &[OsString]) -> Result<String, String> {
     if let Some(message) = refusal(lockfile) {
         return Err(message);
     }
@@ -269,7 +288,7 @@ pub fn update(lockfile: &Lockfile, packages: &[String], pass: &[OsString]) -> Re
         (None, Vec::new())
     };
     let before = read_lockfile(&lockfile.path).unwrap_or_default();
-    let (mut command, withheld) = safe_command(lockfile, modules.as_ref().map(|m| m.path()), pass)?;
+    let (mut command, withheld) = safe_command(lockfile, modules.as_ref().map(|m| m.path()), extra, pass)?;
     let output = command.output();
     // Yarn 1 still makes node_modules in workspaces whose packages it cannot hoist: remove the ones it made.
     for folder in fresh {
@@ -387,6 +406,38 @@ pub fn update_written(result: &mut RunResult, written: &[PathBuf], pass: &[OsStr
     lines
 }
 
+/// Runs the lockfile refreshes the run's advisories plan ([`crate::outcome::FixKind::LockfileRefresh`]), after the
+/// written manifests' lockfiles are updated: each npm lockfile once, with its packages. Failures become errors.
+pub fn refresh_advised(result: &mut RunResult, pass: &[OsString]) -> Vec<String> {
+    let mut wanted: std::collections::BTreeMap<PathBuf, Vec<String>> = Default::default();
+    for a in result.advisories.iter().filter(|a| a.fix.kind == crate::outcome::FixKind::LockfileRefresh) {
+        let packages = wanted.entry(a.lockfile.clone()).or_default();
+        if !packages.contains(&a.package) {
+            packages.push(a.package.clone());
+        }
+    }
+    let mut lines = Vec::new();
+    for (path, packages) in wanted {
+        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let Some(lock) = find(dir, result.root.as_deref()).filter(|l| l.path == path) else { continue };
+        match refresh(&lock, &packages, pass) {
+            Some(Ok(summary)) => {
+                lines.push(format!(
+                    "refreshed {} for {} ({summary})",
+                    crate::discover::display_path(&lock.path),
+                    packages.join(", ")
+                ));
+                if !result.updated_lockfiles.contains(&lock.path) {
+                    result.updated_lockfiles.push(lock.path.clone());
+                }
+            }
+            Some(Err(message)) => result.errors.push(FileError::new(&lock.path, ErrorKind::Lockfile, message)),
+            None => {}
+        }
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -414,7 +465,7 @@ mod tests {
 
     /// The arguments of the command that runs (after the program).
     fn args_of(lock: &Lockfile, modules: Option<&Path>) -> Vec<String> {
-        let (command, _) = safe_command(lock, modules, &[]).expect("command");
+        let (command, _) = safe_command(lock, modules, &[], &[]).expect("command");
         command.get_args().map(|a| a.to_string_lossy().into_owned()).collect()
     }
 

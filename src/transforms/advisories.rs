@@ -389,11 +389,12 @@ impl Advisories {
             };
         }
         let update = update_command(inventory.manager, name);
+        let runs = if inventory.manager == Manager::Npm { "run by --write --lockfile" } else { "run it yourself" };
         if fits {
             return AdvisoryFix {
                 kind: FixKind::LockfileRefresh,
                 description: format!(
-                    "{target} fits the ranges its parents declare: the lockfile moves it (`{update}`, run by --lockfile)"
+                    "{target} fits the ranges its parents declare: the lockfile moves it (`{update}`, {runs})"
                 ),
             };
         }
