@@ -10,7 +10,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use nodejs_semver::Version;
 use serde::{Deserialize, Serialize};
@@ -306,7 +306,7 @@ impl Database {
     /// Reads OSV records from a folder (every `.json` file in it and below) or a zip (every `.json` entry). A record
     /// that is not OSV JSON is an error naming it; records about other ecosystems are skipped.
     pub fn load_osv(path: &Path) -> Result<Database, String> {
-        let shown = crate::discover::display_path(path);
+        let shown = crate::root::display_path(path);
         let meta = std::fs::metadata(path).map_err(|e| format!("{shown}: cannot read the advisories: {e}"))?;
         let mut db = Database { source: shown.clone(), covered: None, by_package: HashMap::new() };
         if meta.is_dir() {
@@ -315,8 +315,8 @@ impl Database {
             files.sort();
             for file in files {
                 let text = crate::fsread::read_text(&file, crate::fsread::TEXT_LIMIT, None)
-                    .map_err(|e| format!("{}: {e}", crate::discover::display_path(&file)))?;
-                db.add_osv(&text).map_err(|e| format!("{}: {e}", crate::discover::display_path(&file)))?;
+                    .map_err(|e| format!("{}: {e}", crate::root::display_path(&file)))?;
+                db.add_osv(&text).map_err(|e| format!("{}: {e}", crate::root::display_path(&file)))?;
             }
         } else {
             let file = std::fs::File::open(path).map_err(|e| format!("{shown}: cannot read the advisories: {e}"))?;
@@ -433,6 +433,96 @@ struct OsvRange {
 #[derive(Deserialize)]
 struct OsvSpecific {
     severity: Option<String>,
+}
+
+/// Whether the project's code calls what an advisory concerns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Reachability {
+    /// Some module calls it.
+    Called,
+    /// No module of the project does.
+    NotCalled,
+    /// What the advisory concerns is not known, or the code could not tell.
+    Unknown,
+}
+
+impl Reachability {
+    /// The words shown to users.
+    pub fn label(self) -> &'static str {
+        match self {
+            Reachability::Called => "called",
+            Reachability::NotCalled => "not called",
+            Reachability::Unknown => "unknown",
+        }
+    }
+}
+
+/// How an advisory is fixed, least risky first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FixKind {
+    /// The lockfile moves the package to a patched version its parents' ranges already admit.
+    LockfileRefresh,
+    /// The project's own dependency is raised (its range style kept).
+    Bump,
+    /// An override (npm `overrides`, Yarn `resolutions`) forces the patched version, outside a parent's range.
+    Override,
+    /// No fix is made: the description says why.
+    None,
+}
+
+/// The fix planned for an advisory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AdvisoryFix {
+    /// Which kind of fix.
+    pub kind: FixKind,
+    /// What is done, or why nothing is, in a sentence.
+    pub description: String,
+}
+
+/// One advisory affecting one installed package version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AdvisoryReport {
+    /// The GHSA id.
+    pub id: String,
+    /// Its CVE ids.
+    pub aliases: Vec<String>,
+    /// The package.
+    pub package: String,
+    /// The installed version.
+    pub installed: String,
+    /// The first version that fixes it after the installed one; `None` when no fix is known.
+    pub patched: Option<String>,
+    /// GitHub's severity (`low`, `moderate`, `high`, `critical`); `None` when the source gives none.
+    pub severity: Option<String>,
+    /// One line.
+    pub summary: String,
+    /// Its page (`https://osv.dev/vulnerability/<id>`).
+    pub url: String,
+    /// The lockfile that installs the package.
+    #[serde(serialize_with = "display")]
+    pub lockfile: PathBuf,
+    /// The manifest the report is attached to (the lockfile's project).
+    #[serde(serialize_with = "display")]
+    pub manifest: PathBuf,
+    /// The line of the manifest that lists the direct dependency leading to it (1 when none does).
+    pub line: usize,
+    /// The dependency chains to it, `project > a@1.0.0 > b@2.0.0`, one per installed copy.
+    pub paths: Vec<String>,
+    /// Whether the project's code calls what it concerns.
+    pub reachability: Reachability,
+    /// Why that verdict, in a few words.
+    pub reachability_reason: String,
+    /// The planned fix.
+    pub fix: AdvisoryFix,
+    /// At or above the `--fail-on` severity and not fixed by the run: `--check` fails.
+    pub gate: bool,
+}
+
+/// A path as the outputs show it.
+fn display<S: serde::Serializer>(path: &Path, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&crate::root::display_path(path))
 }
 
 #[cfg(test)]

@@ -142,18 +142,11 @@ pub struct InventoryError {
 
 impl fmt::Display for InventoryError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", crate::discover::display_path(&self.path), self.message)
+        write!(f, "{}: {}", crate::root::display_path(&self.path), self.message)
     }
 }
 
 impl std::error::Error for InventoryError {}
-
-impl InventoryError {
-    /// The error as the run reports a file it could not handle.
-    pub fn into_file_error(self) -> crate::outcome::FileError {
-        crate::outcome::FileError::new(self.path, crate::outcome::ErrorKind::Lockfile, self.message)
-    }
-}
 
 impl Inventory {
     /// The lockfile of the project whose manifest is in `manifest_dir` (see [`crate::lockfile::find`]), read;

@@ -36,6 +36,7 @@ pub mod parse;
 pub mod pipeline;
 pub mod progress;
 pub mod project;
+pub mod relock;
 pub mod report;
 pub mod root;
 pub mod sarif;

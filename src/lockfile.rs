@@ -19,7 +19,6 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::child;
-use crate::outcome::{ErrorKind, FileError, RunResult};
 
 /// The package managers, as far as running them safely goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,7 +79,7 @@ pub fn find(manifest_dir: &Path, root: Option<&Path>) -> Option<Lockfile> {
             crate::root::folders_up_to(manifest_dir, root)
                 .into_iter()
                 // Shown as the manifest was (relative to the current folder when it was).
-                .map(|d| if relative { crate::discover::relative_to_cwd(&d) } else { d })
+                .map(|d| if relative { crate::root::relative_to_cwd(&d) } else { d })
                 .map(|d| if d.as_os_str().is_empty() { PathBuf::from(".") } else { d })
                 .collect()
         }
@@ -379,63 +378,6 @@ fn locked_in(json: &serde_json::Value, package: &str) -> Option<String> {
     // lockfileVersion 2 and 3 list `packages` by path; version 1 has only `dependencies` by name.
     let entry = json.get("packages").and_then(|p| p.get(&key)).or_else(|| json.get("dependencies")?.get(package))?;
     entry.get("version")?.as_str().map(str::to_string)
-}
-
-/// Runs the lockfile-only update of every written manifest's lockfile, passing the variables named in `pass` through;
-/// failures become errors (the written files stay written).
-pub fn update_written(result: &mut RunResult, written: &[PathBuf], pass: &[OsString]) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut done: Vec<PathBuf> = Vec::new();
-    for change in result.changes.iter().filter(|c| c.is_manifest && written.contains(&c.path)) {
-        let dir = change.path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
-        let Some(lock) = find(dir, result.root.as_deref()) else { continue };
-        if done.contains(&lock.path) {
-            continue;
-        }
-        done.push(lock.path.clone());
-        let packages: Vec<String> =
-            result.dependencies.iter().filter(|d| d.manifest == change.path).map(|d| d.package.clone()).collect();
-        match update(&lock, &packages, pass) {
-            Ok(summary) => {
-                lines.push(format!("updated {} ({summary})", crate::discover::display_path(&lock.path)));
-                result.updated_lockfiles.push(lock.path.clone());
-            }
-            Err(message) => result.errors.push(FileError::new(&lock.path, ErrorKind::Lockfile, message)),
-        }
-    }
-    lines
-}
-
-/// Runs the lockfile refreshes the run's advisories plan ([`crate::outcome::FixKind::LockfileRefresh`]), after the
-/// written manifests' lockfiles are updated: each npm lockfile once, with its packages. Failures become errors.
-pub fn refresh_advised(result: &mut RunResult, pass: &[OsString]) -> Vec<String> {
-    let mut wanted: std::collections::BTreeMap<PathBuf, Vec<String>> = Default::default();
-    for a in result.advisories.iter().filter(|a| a.fix.kind == crate::outcome::FixKind::LockfileRefresh) {
-        let packages = wanted.entry(a.lockfile.clone()).or_default();
-        if !packages.contains(&a.package) {
-            packages.push(a.package.clone());
-        }
-    }
-    let mut lines = Vec::new();
-    for (path, packages) in wanted {
-        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        let Some(lock) = find(dir, result.root.as_deref()).filter(|l| l.path == path) else { continue };
-        match refresh(&lock, &packages, pass) {
-            Some(Ok(summary)) => {
-                lines.push(format!(
-                    "refreshed {} for {} ({summary})",
-                    crate::discover::display_path(&lock.path),
-                    packages.join(", ")
-                ));
-                if !result.updated_lockfiles.contains(&lock.path) {
-                    result.updated_lockfiles.push(lock.path.clone());
-                }
-            }
-            Some(Err(message)) => result.errors.push(FileError::new(&lock.path, ErrorKind::Lockfile, message)),
-            None => {}
-        }
-    }
-    lines
 }
 
 #[cfg(test)]

@@ -257,12 +257,12 @@ pub fn summary(result: &RunResult, mode: Mode, color: bool) -> String {
 
 /// The advisories in the order a reader acts on them: those the code calls first, then unknown, then not called;
 /// within each, the most severe first.
-pub fn ranked(advisories: &[crate::outcome::AdvisoryReport]) -> Vec<&crate::outcome::AdvisoryReport> {
-    let mut ranked: Vec<&crate::outcome::AdvisoryReport> = advisories.iter().collect();
-    let order = |r: crate::outcome::Reachability| match r {
-        crate::outcome::Reachability::Called => 0,
-        crate::outcome::Reachability::Unknown => 1,
-        crate::outcome::Reachability::NotCalled => 2,
+pub fn ranked(advisories: &[crate::advisories::AdvisoryReport]) -> Vec<&crate::advisories::AdvisoryReport> {
+    let mut ranked: Vec<&crate::advisories::AdvisoryReport> = advisories.iter().collect();
+    let order = |r: crate::advisories::Reachability| match r {
+        crate::advisories::Reachability::Called => 0,
+        crate::advisories::Reachability::Unknown => 1,
+        crate::advisories::Reachability::NotCalled => 2,
     };
     let level = |s: &Option<String>| match s.as_deref() {
         Some("critical") => 0,
@@ -275,12 +275,12 @@ pub fn ranked(advisories: &[crate::outcome::AdvisoryReport]) -> Vec<&crate::outc
 }
 
 /// The fix's kind in words.
-pub fn fix_label(kind: crate::outcome::FixKind) -> &'static str {
+pub fn fix_label(kind: crate::advisories::FixKind) -> &'static str {
     match kind {
-        crate::outcome::FixKind::LockfileRefresh => "lockfile refresh",
-        crate::outcome::FixKind::Bump => "raise",
-        crate::outcome::FixKind::Override => "override",
-        crate::outcome::FixKind::None => "none",
+        crate::advisories::FixKind::LockfileRefresh => "lockfile refresh",
+        crate::advisories::FixKind::Bump => "raise",
+        crate::advisories::FixKind::Override => "override",
+        crate::advisories::FixKind::None => "none",
     }
 }
 
@@ -349,7 +349,7 @@ struct JsonDocument<'a> {
     dependency_changes: Vec<JsonDependency<'a>>,
     findings: Vec<JsonFinding<'a>>,
     errors: Vec<JsonError<'a>>,
-    advisories: &'a [crate::outcome::AdvisoryReport],
+    advisories: &'a [crate::advisories::AdvisoryReport],
     next_steps: &'a [String],
     summary: JsonSummary<'a>,
 }

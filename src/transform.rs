@@ -324,7 +324,7 @@ pub struct ManifestPlan {
     /// manifest serves again with [`Options::held_back`], so that no change that needs the new major is written.
     pub held_back: bool,
     /// Known advisories affecting the packages its lockfile installs.
-    pub advisories: Vec<crate::outcome::AdvisoryReport>,
+    pub advisories: Vec<crate::advisories::AdvisoryReport>,
 }
 
 /// What a transform sees of one manifest (package.json).

@@ -32,12 +32,11 @@ use std::sync::{Arc, OnceLock};
 use nodejs_semver::Version;
 use serde::Deserialize;
 
-use crate::advisories::{Advisory, Database, Level};
+use crate::advisories::{Advisory, AdvisoryFix, AdvisoryReport, Database, FixKind, Level, Reachability};
 use crate::inventory::{Inventory, Parent};
 use crate::lockfile::Manager;
 use crate::manifest::DepSection;
 use crate::npm_spec::{self, Operator, Spec};
-use crate::outcome::{AdvisoryFix, AdvisoryReport, FixKind, Reachability};
 use crate::project::Project;
 use crate::settings::{SettingsGroup, SettingsInput};
 use crate::transform::{FileContext, FilePlan, ManifestContext, ManifestPlan, ManifestRequest, Transform, Watch};
