@@ -516,8 +516,41 @@ pub struct AdvisoryReport {
     pub reachability_reason: String,
     /// The planned fix.
     pub fix: AdvisoryFix,
-    /// At or above the `--fail-on` severity and not fixed by the run: `--check` fails.
+    /// At or above the `--fail-on` severity: `--check` fails.
     pub gate: bool,
+    /// The rule of the finding that reports it (the outputs that list advisories on their own leave it out).
+    #[serde(skip)]
+    pub rule: String,
+    /// That finding's message.
+    #[serde(skip)]
+    pub message: String,
+}
+
+impl AdvisoryReport {
+    /// Whether a finding (rule, file, line, message) is the one that reports this advisory.
+    pub fn reported_by(&self, rule: &str, path: &Path, line: usize, message: &str) -> bool {
+        self.rule == rule && self.manifest == path && self.line == line && self.message == message
+    }
+
+    /// The SARIF level of its severity: error for high and critical, warning for moderate (and unknown), note for
+    /// low.
+    pub fn sarif_level(&self) -> &'static str {
+        match self.severity.as_deref() {
+            Some("critical" | "high") => "error",
+            Some("low") => "note",
+            _ => "warning",
+        }
+    }
+
+    /// GitHub code scanning's `security-severity` for its severity (the middle of each CVSS band).
+    pub fn security_severity(&self) -> &'static str {
+        match self.severity.as_deref() {
+            Some("critical") => "9.5",
+            Some("high") => "8.0",
+            Some("low") => "2.0",
+            _ => "5.5",
+        }
+    }
 }
 
 /// A path as the outputs show it.

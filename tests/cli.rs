@@ -1257,7 +1257,7 @@ fn json_dry_run_with_changes_matches_the_schema() {
     assert_eq!(out.stderr, "", "JSON mode prints nothing on stderr");
     let doc = out.json();
     assert_valid(&doc);
-    assert_eq!(doc["schema_version"], 3);
+    assert_eq!(doc["schema_version"], 4);
     assert_eq!(doc["mode"], "dry-run");
     assert_eq!(doc["files"][0]["path"], "app.js");
     assert_eq!(doc["files"][0]["kind"], "source");
@@ -1291,7 +1291,9 @@ fn json_dry_run_with_changes_matches_the_schema() {
             "migrations_held_back": [],
             "transforms": {"helmet": 2},
             "findings": 0,
-            "errors": 0
+            "errors": 0,
+            "advisories": 0,
+            "advisories_failing": 0
         })
     );
 }

@@ -306,6 +306,8 @@ impl Transform for Advisories {
                     reachability_reason: reason,
                     fix: fix.clone(),
                     gate,
+                    rule: finding.rule.clone(),
+                    message: finding.message.clone(),
                 });
                 plan.findings.push(finding);
             }
