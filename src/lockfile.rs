@@ -427,7 +427,7 @@ mod tests {
         assert!(args.contains(&"--config.manage-package-manager-versions=false".to_string()), "{args:?}");
 
         let yarn = Lockfile { manager: Manager::Yarn1, command: vec!["yarn", "install", "--ignore-scripts"], ..npm };
-        let (command, _) = safe_command(&yarn, Some(Path::new("/tmp/m")), &[]).expect("command");
+        let (command, _) = safe_command(&yarn, Some(Path::new("/tmp/m")), &[], &[]).expect("command");
         let ignore_path = command.get_envs().find(|(k, _)| *k == "YARN_IGNORE_PATH").and_then(|(_, v)| v);
         assert_eq!(ignore_path, Some(std::ffi::OsStr::new("1")));
         assert_eq!(args_of(&yarn, Some(Path::new("/tmp/m")))[2..], ["--modules-folder", "/tmp/m", "--non-interactive"]);

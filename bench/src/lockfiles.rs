@@ -247,7 +247,7 @@ pub fn audit(dir: &Path, n: usize, runs: u32) -> Result<(), String> {
             }
             let transforms: Vec<Box<dyn Transform>> = transforms;
             let loaded = start.elapsed().as_secs_f64() * 1000.0;
-            let result = express_harden::pipeline::run_with(&[folder.clone()], &transforms, &options);
+            let result = express_harden::pipeline::run_with(std::slice::from_ref(&folder), &transforms, &options);
             Ok((start.elapsed().as_secs_f64() * 1000.0, loaded, result.advisories.len()))
         };
         let (_, _, found) = once()?;

@@ -131,7 +131,7 @@ transform_struct!(
 fn watches() -> &'static [Watch] {
     static WATCH: OnceLock<Vec<Watch>> = OnceLock::new();
     WATCH.get_or_init(|| {
-        let mut watch: Vec<Watch> = API_METHODS.iter().map(|m| Watch::Call(*m)).collect();
+        let mut watch: Vec<Watch> = API_METHODS.iter().copied().map(Watch::Call).collect();
         // `app.set('view engine', 'ejs')`: the engine that renders.
         watch.push(Watch::AlsoCall("set"));
         for package in bundled().covered.iter().flatten() {
@@ -225,7 +225,7 @@ impl Transform for Advisories {
         };
         let db = self.database();
         // The installed copies of each affected name@version.
-        let mut affected: BTreeMap<(&str, &str), (Vec<usize>, Vec<&Advisory>)> = BTreeMap::new();
+        let mut affected: BTreeMap<(&str, &str), Copies<'_>> = BTreeMap::new();
         for (i, package) in inventory.packages.iter().enumerate() {
             let hits = db.for_package(&package.name);
             if hits.is_empty() {
@@ -321,6 +321,9 @@ impl Transform for Advisories {
         }
     }
 }
+
+/// The installed copies of one `name@version` (indices into the inventory's packages) and the advisories affecting it.
+type Copies<'a> = (Vec<usize>, Vec<&'a Advisory>);
 
 /// The line of releases a version belongs to, as npm counts breaking changes: the major, or the minor under 1.0.0.
 fn line_of(v: &Version) -> (u64, u64) {
