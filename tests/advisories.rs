@@ -215,3 +215,70 @@ fn sarif_has_a_rule_per_advisory() {
     assert_eq!(critical["level"], "error");
     assert!(!results.iter().any(|r| r["ruleId"] == "advisories/fix-planned"), "no duplicate of an advisory's result");
 }
+
+/// A package-lock.json (v3) in which the project depends on `deps` (name, range, locked version) and nothing else.
+fn lockfile(deps: &[(&str, &str, &str)]) -> String {
+    let mut packages = serde_json::Map::new();
+    let root: serde_json::Map<String, serde_json::Value> =
+        deps.iter().map(|(name, range, _)| (name.to_string(), (*range).into())).collect();
+    packages.insert(String::new(), serde_json::json!({ "name": "styles", "dependencies": root }));
+    for (name, _, version) in deps {
+        packages.insert(format!("node_modules/{name}"), serde_json::json!({ "version": version }));
+    }
+    serde_json::json!({ "name": "styles", "lockfileVersion": 3, "requires": true, "packages": packages }).to_string()
+}
+
+/// The project's own dependencies: a range that admits the fix is a lockfile refresh; otherwise the raise keeps the
+/// author's style (exact stays exact, a complex range becomes a caret) and never crosses a major (a 0.x minor counts
+/// as one). An advisory whose record says nothing of the API it concerns is "unknown".
+#[test]
+fn the_raise_keeps_the_range_style_and_never_crosses_a_major() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("styles");
+    std::fs::create_dir(&dir).expect("mkdir");
+    let deps =
+        [("body-parser", ">=1.18.0 <1.20.0", "1.19.0"), ("cookie", "~0.4.1", "0.4.1"), ("ejs", "^3.1.5", "3.1.5")];
+    let manifest: serde_json::Map<String, serde_json::Value> =
+        deps.iter().map(|(name, range, _)| (name.to_string(), (*range).into())).collect();
+    std::fs::write(
+        dir.join("package.json"),
+        serde_json::to_string_pretty(&serde_json::json!({ "name": "styles", "dependencies": manifest })).expect("json"),
+    )
+    .expect("write");
+    std::fs::write(dir.join("package-lock.json"), lockfile(&deps)).expect("write");
+    let (code, text) = audit(&dir, &[]);
+    assert_eq!(code, 0, "{text}");
+    let kinds: Vec<String> = text
+        .lines()
+        .filter(|l| l.starts_with("GHSA") || l.starts_with("change"))
+        .map(|l| match l.split(" fix=").nth(1) {
+            Some(fix) => format!("{} {}", l.split(' ').nth(1).unwrap_or(l), fix.split(':').next().unwrap_or(fix)),
+            None => l.to_string(),
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "body-parser@1.19.0 bump",
+            "cookie@0.4.1 none",
+            "ejs@3.1.5 lockfile-refresh",
+            "change package.json dependencies body-parser >=1.18.0 <1.20.0 -> ^1.20.3",
+        ],
+        "{text}"
+    );
+    assert!(text.contains("is a new major for `~0.4.1`"), "{text}");
+
+    // The same advisory from a record that names no API (not in the bundled table): its reachability is unknown.
+    let records = tempfile::tempdir().expect("tempdir");
+    let mut record: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(Path::new(&osv()).join("GHSA-phwq-j96m-2c2q.json")).expect("read"),
+    )
+    .expect("json");
+    record["id"] = "GHSA-0000-0000-0000".into();
+    std::fs::write(records.path().join("r.json"), record.to_string()).expect("write");
+    let source = records.path().display().to_string();
+    let out = express_harden(&dir, &["--only", "advisories", "--advisories", &source, "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(doc["advisories"][0]["id"], "GHSA-0000-0000-0000");
+    assert_eq!(doc["advisories"][0]["reachability"], "unknown", "{doc:#}");
+}

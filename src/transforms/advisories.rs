@@ -103,6 +103,13 @@ pub struct AdvisoryFlags {
     pub fail_on: Option<String>,
 }
 
+/// The advisories' flags and configuration key.
+pub static ADVISORIES: SettingsGroup = SettingsGroup {
+    key: "advisories",
+    augment: <AdvisoryFlags as clap::Args>::augment_args,
+    check: SettingsGroup::check_as::<AdvisoryConfig>,
+};
+
 /// The configuration key: `"advisories": { "source": "bundled", "failOn": "high" }`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -110,13 +117,6 @@ struct AdvisoryConfig {
     source: Option<String>,
     fail_on: Option<Level>,
 }
-
-/// The advisories' flags and configuration key.
-pub static ADVISORIES: SettingsGroup = SettingsGroup {
-    key: "advisories",
-    augment: <AdvisoryFlags as clap::Args>::augment_args,
-    check: SettingsGroup::check_as::<AdvisoryConfig>,
-};
 
 transform_struct!(
     Advisories,
