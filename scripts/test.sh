@@ -35,6 +35,8 @@ command -v git >/dev/null 2>&1 || need_apt+=(git)
 command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need_apt+=(postgresql)
 command -v jq >/dev/null 2>&1 || need_apt+=(jq)
+# tests/advisory_data.rs runs scripts/refresh-advisories.py.
+command -v python3 >/dev/null 2>&1 || need_apt+=(python3)
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 if [ "${#need_apt[@]}" -gt 0 ]; then
   echo "installing ${need_apt[*]} from Debian's packages"

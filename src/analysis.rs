@@ -328,7 +328,7 @@ impl FileFacts {
     /// global), or it is a reserved word or a name Node gives every CommonJS module (`require`, `module`, ...).
     pub fn name_taken(&self, name: &str) -> bool {
         self.names.contains(&Atom::from(name))
-            || RESERVED_NAMES.split_whitespace().any(|w| w == name)
+            || RESERVED_NAMES.contains(&name)
             || COMMONJS_PARAMETERS.contains(&name)
     }
 
@@ -427,12 +427,14 @@ impl FileFacts {
     }
 }
 
-/// Words a binding cannot be named (reserved words, strict mode's, and globals no one should shadow), separated by
-/// spaces.
-const RESERVED_NAMES: &str = "await break case catch class const continue debugger default delete do else enum export \
-    extends false finally for function if import in instanceof new null return super switch this throw true try typeof \
-    var void while with yield let static implements interface package private protected public arguments eval \
-    undefined NaN Infinity";
+/// Words a binding cannot be named (reserved words, strict mode's, and globals no one should shadow).
+const RESERVED_NAMES: [&str; 51] = [
+    "await", "break", "case", "catch", "class", "const", "continue", "debugger", "default", "delete", "do", "else",
+    "enum", "export", "extends", "false", "finally", "for", "function", "if", "import", "in", "instanceof", "new",
+    "null", "return", "super", "switch", "this", "throw", "true", "try", "typeof", "var", "void", "while", "with",
+    "yield", "let", "static", "implements", "interface", "package", "private", "protected", "public", "arguments",
+    "eval", "undefined", "NaN", "Infinity",
+];
 
 /// Computes the facts of a parsed file, recording every [`MemberCall`].
 pub fn analyse(file: &SourceFile, parsed: &Parsed) -> FileFacts {

@@ -3,6 +3,7 @@
 
 /// swc allocates a node for every piece of syntax; mimalloc makes that a third cheaper than the system allocator.
 /// Set here, in the library, so that every binary (the command line and the benchmark) runs with it.
+#[cfg(not(feature = "system-alloc"))]
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

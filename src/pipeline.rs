@@ -550,7 +550,12 @@ impl Timings {
 
     fn phase(&mut self, name: &str) {
         if let Some(start) = self.0.as_mut() {
-            eprintln!("timing: {:>8.1} ms  {name}", start.elapsed().as_secs_f64() * 1000.0);
+            // The resident set now (Linux), to see what each phase keeps.
+            let rss = std::fs::read_to_string("/proc/self/statm")
+                .ok()
+                .and_then(|s| s.split_whitespace().nth(1).and_then(|p| p.parse::<u64>().ok()))
+                .map_or_else(String::new, |pages| format!("  rss {:>6} MB", pages * 4096 / 1_000_000));
+            eprintln!("timing: {:>8.1} ms{rss}  {name}", start.elapsed().as_secs_f64() * 1000.0);
             *start = std::time::Instant::now();
         }
     }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use serde::Serialize;
-use similar::{ChangeTag, TextDiff};
+use similar::ChangeTag;
 
 use crate::discover::display_path;
 use crate::outcome::{FileChange, RunResult};
@@ -43,17 +43,14 @@ pub fn unified_diff_of(path: &std::path::Path, original: &str, updated: &str) ->
     let header = (git_quoted(&format!("a/{path}")), git_quoted(&format!("b/{path}")));
     // Lines as git splits them (at LF only), so that `git apply` takes the patch: a lone CR stays inside its line.
     let (old, new) = (lines(original), lines(updated));
-    let diff = TextDiff::configure().newline_terminated(true).diff_slices(&old, &new);
     let mut out = String::new();
-    let mut unified = diff.unified_diff();
-    // similar counts a final `\r` as a line end; git does not, so the "no newline" marker is ours.
-    unified.context_radius(3).missing_newline_hint(false);
-    for (i, hunk) in unified.iter_hunks().enumerate() {
+    for (i, hunk) in similar::group_diff_ops(line_ops(&old, &new), 3).iter().enumerate() {
         if i == 0 {
             let _ = write!(out, "--- {}\n+++ {}\n", header.0, header.1);
         }
-        let _ = writeln!(out, "{}", hunk.header());
-        for change in hunk.iter_changes() {
+        let _ = writeln!(out, "{}", similar::udiff::UnifiedHunkHeader::new(hunk));
+        // (similar counts a final `\r` as a line end; git does not, so the "no newline" marker is ours.)
+        for change in hunk.iter().flat_map(|op| op.iter_changes(&old, &new)) {
             let sign = match change.tag() {
                 ChangeTag::Delete => '-',
                 ChangeTag::Insert => '+',
@@ -68,6 +65,35 @@ pub fn unified_diff_of(path: &std::path::Path, original: &str, updated: &str) ->
         }
     }
     out
+}
+
+/// The line diff of `old` to `new`: the ops similar's `TextDiff` gives (Myers, compacted, replaces merged), without
+/// its cost on the lines every change leaves alone. TextDiff hashes every line of both texts (a third of a dry run's
+/// diff time); the common head and tail are found here by comparing lines, and only the lines between them are
+/// diffed. Myers's first step strips the same head and tail, and the compaction still sees them, so the ops are
+/// the same (a test compares the two).
+fn line_ops(old: &[&str], new: &[&str]) -> Vec<similar::DiffOp> {
+    use similar::algorithms::{myers, Capture, Compact, DiffHook, NoFinishHook, Replace};
+    let head = old.iter().zip(new).take_while(|(a, b)| a == b).count();
+    let tail = old[head..].iter().rev().zip(new[head..].iter().rev()).take_while(|(a, b)| a == b).count();
+    let mut compact = Compact::new(Replace::new(Capture::new()), old, new);
+    // (Capture, Replace and Compact never fail.)
+    if head > 0 {
+        let _ = compact.equal(0, 0, head);
+    }
+    let _ = myers::diff_deadline(
+        &mut NoFinishHook::new(&mut compact),
+        old,
+        head..old.len() - tail,
+        new,
+        head..new.len() - tail,
+        None,
+    );
+    if tail > 0 {
+        let _ = compact.equal(old.len() - tail, new.len() - tail, tail);
+    }
+    let _ = compact.finish();
+    compact.into_inner().into_inner().into_ops()
 }
 
 /// A path in a diff header as git writes it: in double quotes with C escapes when it holds a control character, a
@@ -141,11 +167,12 @@ pub fn colorize(diff: &str) -> String {
 /// Lines added and removed.
 pub fn line_counts(change: &FileChange) -> (usize, usize) {
     let (old, new) = (lines(&change.original), lines(&change.updated));
-    let diff = TextDiff::configure().newline_terminated(true).diff_slices(&old, &new);
-    diff.iter_all_changes().fold((0, 0), |(a, r), c| match c.tag() {
-        ChangeTag::Insert => (a + 1, r),
-        ChangeTag::Delete => (a, r + 1),
-        ChangeTag::Equal => (a, r),
+    line_ops(&old, &new).iter().fold((0, 0), |(a, r), op| {
+        let (removed, added) = (op.old_range().len(), op.new_range().len());
+        match op.tag() {
+            similar::DiffTag::Equal => (a, r),
+            _ => (a + added, r + removed),
+        }
     })
 }
 
@@ -486,6 +513,7 @@ pub fn json(result: &RunResult, mode: Mode, written: &dyn Fn(&FileChange) -> boo
 #[cfg(test)]
 mod tests {
     use super::*;
+    use similar::TextDiff;
 
     #[test]
     fn the_fast_line_split_gives_the_same_diff_as_the_diff_library() {
@@ -512,6 +540,52 @@ mod tests {
                 .header("a/f.js", "b/f.js")
                 .to_string();
             assert_eq!(unified_diff(&change), reference, "{original:?} -> {updated:?}");
+        }
+        // The ops without the common head and tail are similar's own, on texts with many equal lines where Myers has
+        // choices to make (lines from a small alphabet), short and long (over 100 lines similar hashes them).
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        for round in 0..400 {
+            let len = if round % 4 == 0 { 150 + next(100) } else { next(40) };
+            let original: Vec<String> =
+                (0..len).map(|_| format!("{}\n", ["a", "b", "}", ""][next(4) as usize])).collect();
+            let mut updated = original.clone();
+            for _ in 0..=next(5) {
+                let at = next(updated.len() as u64 + 1) as usize;
+                match next(3) {
+                    0 => updated.insert(at, format!("{}\n", ["a", "x", "}"][next(3) as usize])),
+                    1 if at < updated.len() => {
+                        updated.remove(at);
+                    }
+                    _ if at < updated.len() => updated[at] = "y\n".to_string(),
+                    _ => {}
+                }
+            }
+            let (original, updated) = (original.concat(), updated.concat());
+            let reference = TextDiff::from_lines(&original, &updated)
+                .unified_diff()
+                .context_radius(3)
+                .header("a/f.js", "b/f.js")
+                .to_string();
+            assert_eq!(unified_diff_of(std::path::Path::new("f.js"), &original, &updated), reference);
+            let (old, new) = (lines(&original), lines(&updated));
+            let counted =
+                TextDiff::from_lines(&original, &updated).iter_all_changes().fold((0, 0), |(a, r), c| match c.tag() {
+                    ChangeTag::Insert => (a + 1, r),
+                    ChangeTag::Delete => (a, r + 1),
+                    ChangeTag::Equal => (a, r),
+                });
+            let ops = line_ops(&old, &new);
+            let ours = ops.iter().fold((0, 0), |(a, r), op| match op.tag() {
+                similar::DiffTag::Equal => (a, r),
+                _ => (a + op.new_range().len(), r + op.old_range().len()),
+            });
+            assert_eq!(ours, counted);
         }
         // A lone CR does not end a line for git: the patch keeps it inside the line, so `git apply` takes it.
         let diff = unified_diff_of(std::path::Path::new("f.js"), "a\rb\r", "a\rc\r");
