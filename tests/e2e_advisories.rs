@@ -1,7 +1,7 @@
 //! Known advisories, end to end (issue 15): an Express 4.18.2 app whose package.json pins body-parser 1.20.1,
 //! cookie-parser 1.4.6 (with cookie 0.4.1) and ejs 3.1.6, with its package-lock.json, is fixed by the default run
 //! with `--write --lockfile` (the bundled table); `npm ci` then installs only patched versions of every package the
-//! table's advisories name, the app answers over HTTP (cookies set and parsed, a form parsed, an ejs view rendered),
+//! table's advisories for them name (and for Express's own dependencies), the app answers over HTTP (cookies set and parsed, a form parsed, an ejs view rendered),
 //! and a second run reports none of those advisories (`--check` passes). Needs npm and the registry.
 
 mod common;
@@ -31,7 +31,7 @@ fn installed(dir: &Path, names: &[&str], out: &mut Vec<(String, String, String)>
 #[test]
 fn the_app_is_fixed_installed_patched_and_still_works() {
     let (_tmp, app) = copy_app("advisories-app");
-    let names = ["body-parser", "cookie", "ejs"];
+    let names = ["body-parser", "cookie", "ejs", "express", "path-to-regexp", "send", "serve-static"];
 
     // Before: the lockfile installs the vulnerable versions.
     let before = express_harden(&app, &["--only", "advisories", "--format", "json"]);
@@ -57,6 +57,12 @@ fn the_app_is_fixed_installed_patched_and_still_works() {
             "GHSA-pxg6-pf52-xh8x cookie@0.4.1 called",
             "GHSA-pxg6-pf52-xh8x cookie@0.5.0 called",
             "GHSA-phwq-j96m-2c2q ejs@3.1.6 called",
+            "GHSA-ghr5-ch3p-vcr6 ejs@3.1.6 unknown",
+            "GHSA-rv95-896h-c2vc express@4.18.2 not-called",
+            "GHSA-qw6h-vgh9-j6wx express@4.18.2 not-called",
+            "GHSA-9wv6-86v2-598j path-to-regexp@0.1.7 not-called",
+            "GHSA-m6fv-jmcg-4jfg send@0.18.0 not-called",
+            "GHSA-cm22-4g7w-348p serve-static@1.15.0 not-called",
         ]
     );
     let check = express_harden(&app, &["--only", "advisories", "--check"]);
@@ -67,7 +73,8 @@ fn the_app_is_fixed_installed_patched_and_still_works() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}\n{}", String::from_utf8_lossy(&out.stdout));
     let manifest = std::fs::read_to_string(app.join("package.json")).expect("package.json");
-    for written in ["\"body-parser\": \"1.20.3\"", "\"ejs\": \"3.1.7\"", "\"overrides\": {", "\"cookie\": \"~0.7.0\""] {
+    for written in ["\"body-parser\": \"1.20.3\"", "\"ejs\": \"3.1.10\"", "\"overrides\": {", "\"cookie\": \"~0.7.0\""]
+    {
         assert!(manifest.contains(written), "{written} not in\n{manifest}");
     }
 
