@@ -1,8 +1,9 @@
 //! Known advisories, end to end (issue 15): an Express 4.18.2 app whose package.json pins body-parser 1.20.1,
 //! cookie-parser 1.4.6 (with cookie 0.4.1) and ejs 3.1.6, with its package-lock.json, is fixed by the default run
-//! with `--write --lockfile` (the bundled table); `npm ci` then installs only patched versions of every package the
-//! table's advisories for them name (and for Express's own dependencies), the app answers over HTTP (cookies set and parsed, a form parsed, an ejs view rendered),
-//! and a second run reports none of those advisories (`--check` passes). Needs npm and the registry.
+//! with `--write --lockfile` (the bundled table); `npm ci` then installs no copy of those packages, nor of Express
+//! and its own dependencies, that a bundled advisory affects; the app answers over HTTP (cookies set and parsed, a
+//! form parsed, an ejs view rendered), and a second run reports none of those advisories (`--check` passes). Needs
+//! npm and the registry.
 
 mod common;
 
