@@ -155,7 +155,12 @@ fn run_on_this_thread(
     // Apps and routers are created where express is named: the linking starts there (the modules they import are
     // read after the prefilter, whatever they name), so what they register elsewhere is known to every transform.
     needles.push("express".to_string());
-    let needles: Vec<&str> = needles.iter().map(String::as_str).collect();
+    // One automaton for all of them: a file is read once however many needles the transforms watch (the advisories
+    // watch every package their table covers).
+    let needles = match aho_corasick::AhoCorasick::new(&needles) {
+        Ok(needles) => needles,
+        Err(err) => panic!("the prefilter's needles do not build an automaton: {err}"),
+    };
     let mut tracked: Vec<&str> = transforms.iter().flat_map(|t| t.watch().iter().filter_map(|w| w.method())).collect();
     tracked.sort_unstable();
     tracked.dedup();
@@ -166,7 +171,9 @@ fn run_on_this_thread(
     // First pass: every file the prefilter keeps is parsed and analysed.
     // Client code that reads cookies, met while the sources are read (res-cookie must not make them httpOnly).
     let client_code: Mutex<Vec<(PathBuf, String)>> = Mutex::default();
-    let scan = |path: &PathBuf, needles: Option<&[&str]>, client: Option<&Mutex<Vec<(PathBuf, String)>>>| {
+    let scan = |path: &PathBuf,
+                needles: Option<&aho_corasick::AhoCorasick>,
+                client: Option<&Mutex<Vec<(PathBuf, String)>>>| {
         // One file must never cost the run: a panic while reading it (a bug here or in the parser) leaves that file
         // alone, named, and the others go on.
         let scanned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -628,6 +635,7 @@ fn code_use(path: &Path, file: &SourceFile, facts: &FileFacts, out: &mut crate::
             out.default_calls.extend(package_of(&binding.module));
         }
     }
+    out.properties.extend(facts.property_reads.iter().map(|r| r.property.clone()));
     for call in &facts.member_calls {
         out.methods.insert(call.method.clone());
         if let [crate::values::Value::Str(setting, _), crate::values::Value::Str(engine, _), ..] = call.args.as_slice()
@@ -711,7 +719,7 @@ fn workspace_packages(projects: &HashMap<PathBuf, Project>) -> Vec<(String, Path
 /// (whatever the prefilter and the size limit say: client code is rarely the server's).
 fn scan_file(
     path: &Path,
-    needles: Option<&[&str]>,
+    needles: Option<&aho_corasick::AhoCorasick>,
     client: Option<&Mutex<Vec<(PathBuf, String)>>>,
     tracked: &[&str],
     options: &Options,
@@ -751,7 +759,7 @@ fn scan_file(
     };
     // The prefilter: a file that mentions none of the needles cannot matter (unless a module that matters imports
     // it), and is not even decoded.
-    if needles.is_some_and(|needles| !needles.iter().any(|n| memchr::memmem::find(&bytes, n.as_bytes()).is_some())) {
+    if needles.is_some_and(|needles| !needles.is_match(&bytes)) {
         // (What markup its code builds is all helmet needs of it, from the bytes read here; a file the scanner fails
         // on only loses that evidence.)
         let markup = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {

@@ -64,6 +64,8 @@ pub struct CodeUse {
     pub default_calls: std::collections::BTreeSet<String>,
     /// Methods called on some object (`x.cookie(...)`), among those the selected transforms watch.
     pub methods: std::collections::BTreeSet<String>,
+    /// Properties read on some object (`req.query`), among the analysis's tracked ones.
+    pub properties: std::collections::BTreeSet<String>,
     /// The view engines the apps set (`app.set('view engine', 'ejs')`).
     pub view_engines: std::collections::BTreeSet<String>,
     /// The first redirect to a URL taken from the request (`res.redirect(req.query.next)`), file and line.
