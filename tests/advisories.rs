@@ -73,7 +73,7 @@ fn snapshot(name: &str) {
     let (code, text) = audit(&dir, &[]);
     assert_eq!(code, 0, "a dry run exits 0 whatever it finds:\n{text}");
     insta::with_settings!({ snapshot_path => Path::new(REPO).join("snapshots"), prepend_module_to_snapshot => false }, {
-        insta::assert_snapshot!(format!("advisories__{name}"), text);
+        insta::assert_snapshot!(format!("audit__{name}"), text);
     });
 }
 

@@ -528,14 +528,18 @@ fn reachability(advisory: &Advisory, project: &Project, watched: bool) -> (Reach
             Some(uses.default_calls.contains(package))
         } else if let Some((object, member)) = api.split_once('.') {
             match object {
-                "res" | "app" | "express" | "req" => Some(
-                    uses.methods.contains(member)
-                        || project.package_calls.contains(&("express".to_string(), member.to_string())),
-                ),
-                "bodyParser" => Some(
-                    project.package_calls.contains(&("body-parser".to_string(), member.to_string()))
-                        || uses.methods.contains(member),
-                ),
+                // `express.urlencoded(...)`: a call of the express module's export (files naming express are
+                // always read).
+                "express" => Some(project.package_calls.contains(&("express".to_string(), member.to_string()))),
+                "res" | "app" | "req" => {
+                    let seen = uses.methods.contains(member) || uses.properties.contains(member);
+                    // Only the watched methods are looked for in every file: of the others, absence says nothing.
+                    if seen || API_METHODS.contains(&member) {
+                        Some(seen)
+                    } else {
+                        None
+                    }
+                }
                 package => Some(
                     project.package_calls.contains(&(package.to_string(), member.to_string()))
                         || (uses.imports.contains(package) && uses.methods.contains(member)),
