@@ -426,6 +426,7 @@ impl FileFacts {
 }
 
 /// Words a binding cannot be named (reserved words, strict mode's, and globals no one should shadow).
+#[rustfmt::skip]
 const RESERVED_NAMES: [&str; 51] = [
     "await",
     "break",
