@@ -833,8 +833,8 @@ fn an_unknown_id_in_an_ignore_comment_is_reported() {
     assert!(
         out.stderr.contains(
             "app.js:3:1: warning [engine/unknown-ignore-id] this express-harden-ignore comment names `helmut`, which is \
-             not a transform id (it keeps no change from being made); the ids are: cookie-session, express-version, \
-             express4, express5, helmet, res-cookie, secrets, session-cookie, session-store"
+             not a transform id (it keeps no change from being made); the ids are: advisories, cookie-session, \
+             express-version, express4, express5, helmet, res-cookie, secrets, session-cookie, session-store"
         ),
         "{}",
         out.stderr
