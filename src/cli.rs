@@ -307,7 +307,7 @@ pub fn main_with(cli: Cli, matches: &clap::ArgMatches) -> i32 {
         EXIT_ERROR
     } else if !result.held_back.is_empty() {
         EXIT_HELD_BACK
-    } else if output.mode == Mode::Check && !result.changes.is_empty() {
+    } else if output.mode == Mode::Check && (!result.changes.is_empty() || result.advisories.iter().any(|a| a.gate)) {
         EXIT_CHANGES
     } else {
         EXIT_OK
@@ -450,8 +450,12 @@ fn apply(cli: &Cli, result: &mut RunResult) -> Applied {
         applied.written = written.paths;
         applied.notes = written.notes;
         if cli.lockfile {
-            applied.lockfile_lines = crate::lockfile::update_written(result, &applied.written, &cli.lockfile_env);
+            applied.lockfile_lines = crate::relock::update_written(result, &applied.written, &cli.lockfile_env);
         }
+    }
+    // Advisories fixed inside their parents' ranges: the lockfile moves them (with or without a manifest change).
+    if cli.write && cli.lockfile && result.errors.is_empty() {
+        applied.lockfile_lines.extend(crate::relock::refresh_advised(result, &cli.lockfile_env));
     }
     if let Some(path) = &cli.written_list {
         let list: String =

@@ -9,7 +9,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 use ignore::{WalkBuilder, WalkState};
 
 use crate::outcome::{ErrorKind, FileError};
-pub use crate::root::{normalize, project_root};
+use crate::root::clean;
+pub use crate::root::{display_path, normalize, project_root, relative_to_cwd};
 use crate::source::is_source_file;
 use crate::views::is_view_file;
 
@@ -436,45 +437,6 @@ pub fn outside_root(path: &Path, root: &Path) -> Option<FileError> {
 
 fn lock(found: &Mutex<Discovered>) -> std::sync::MutexGuard<'_, Discovered> {
     found.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// `./src/app.js` -> `src/app.js`: paths read the same way in diffs whatever the user typed.
-fn clean(path: &Path) -> PathBuf {
-    path.strip_prefix(".").map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
-}
-
-/// A path as shown to users: relative to the current folder (with `..` where needed, so that every path of a run
-/// reads the same way and a diff applies with `git apply`), forward slashes, no leading `./`.
-pub fn display_path(path: &Path) -> String {
-    let shown = relative_to_cwd(path).to_string_lossy().into_owned();
-    // Windows separates with `\`, shown as `/` like git does; elsewhere a `\` is part of a file's name.
-    let shown = if cfg!(windows) { shown.replace('\\', "/") } else { shown };
-    if shown.is_empty() {
-        ".".to_string()
-    } else {
-        shown
-    }
-}
-
-/// `path` relative to the current folder, normalised (`a/../b` is `b`); unchanged when the current folder is unknown.
-pub fn relative_to_cwd(path: &Path) -> PathBuf {
-    static CWD: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
-    let Some(cwd) = CWD.get_or_init(|| std::env::current_dir().ok()) else { return clean(path) };
-    let absolute = normalize(&if path.is_absolute() { path.to_path_buf() } else { cwd.join(path) });
-    let cwd = normalize(cwd);
-    let common = absolute.components().zip(cwd.components()).take_while(|(a, b)| a == b).count();
-    // Paths on another root (a different drive) stay absolute.
-    if common == 0 {
-        return absolute;
-    }
-    let mut out = PathBuf::new();
-    for _ in common..cwd.components().count() {
-        out.push("..");
-    }
-    for part in absolute.components().skip(common) {
-        out.push(part.as_os_str());
-    }
-    out
 }
 
 #[cfg(test)]

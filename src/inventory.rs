@@ -124,6 +124,8 @@ impl DepKind {
             DepSection::Dependencies => DepKind::Prod,
             DepSection::DevDependencies => DepKind::Dev,
             DepSection::OptionalDependencies => DepKind::Optional,
+            // Not dependency sections: the inventory never reads them as such.
+            DepSection::Overrides | DepSection::Resolutions => DepKind::Prod,
             DepSection::PeerDependencies => DepKind::Peer,
         }
     }
@@ -140,18 +142,11 @@ pub struct InventoryError {
 
 impl fmt::Display for InventoryError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", crate::discover::display_path(&self.path), self.message)
+        write!(f, "{}: {}", crate::root::display_path(&self.path), self.message)
     }
 }
 
 impl std::error::Error for InventoryError {}
-
-impl InventoryError {
-    /// The error as the run reports a file it could not handle.
-    pub fn into_file_error(self) -> crate::outcome::FileError {
-        crate::outcome::FileError::new(self.path, crate::outcome::ErrorKind::Lockfile, self.message)
-    }
-}
 
 impl Inventory {
     /// The lockfile of the project whose manifest is in `manifest_dir` (see [`crate::lockfile::find`]), read;
@@ -240,6 +235,48 @@ impl Inventory {
             }
         }
         out
+    }
+}
+
+/// The inventory of a manifest's project, read the first time a transform asks for it (most runs never do). A
+/// lockfile in a folder above the manifest (a workspace root) that is the folder of another manifest of the run
+/// belongs to that one: asked from the member, it is `None`, so that each lockfile is audited once.
+#[derive(Debug)]
+pub struct LazyInventory {
+    dir: PathBuf,
+    root: Option<PathBuf>,
+    /// The folders of the run's manifests.
+    manifest_dirs: std::sync::Arc<std::collections::BTreeSet<PathBuf>>,
+    cell: std::sync::OnceLock<Option<Result<Inventory, InventoryError>>>,
+}
+
+impl LazyInventory {
+    /// The inventory of the manifest in `dir`, among the run's manifests in `manifest_dirs`.
+    pub fn new(
+        dir: &Path,
+        root: Option<&Path>,
+        manifest_dirs: std::sync::Arc<std::collections::BTreeSet<PathBuf>>,
+    ) -> LazyInventory {
+        LazyInventory {
+            dir: dir.to_path_buf(),
+            root: root.map(Path::to_path_buf),
+            manifest_dirs,
+            cell: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The lockfile's inventory (or why it could not be read); `None` when the project has no lockfile or its
+    /// lockfile belongs to another manifest of the run.
+    pub fn get(&self) -> Option<&Result<Inventory, InventoryError>> {
+        self.cell
+            .get_or_init(|| {
+                let lock = crate::lockfile::find(&self.dir, self.root.as_deref())?;
+                if lock.dir != self.dir && self.manifest_dirs.contains(&lock.dir) {
+                    return None;
+                }
+                Some(Inventory::read_as(&lock.path, lock.manager, self.root.as_deref()))
+            })
+            .as_ref()
     }
 }
 

@@ -7,6 +7,7 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+pub mod advisories;
 pub mod analysis;
 pub mod bindings;
 pub mod child;
@@ -36,6 +37,7 @@ pub mod parse;
 pub mod pipeline;
 pub mod progress;
 pub mod project;
+pub mod relock;
 pub mod report;
 pub mod root;
 pub mod sarif;

@@ -19,7 +19,6 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::child;
-use crate::outcome::{ErrorKind, FileError, RunResult};
 
 /// The package managers, as far as running them safely goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,7 +79,7 @@ pub fn find(manifest_dir: &Path, root: Option<&Path>) -> Option<Lockfile> {
             crate::root::folders_up_to(manifest_dir, root)
                 .into_iter()
                 // Shown as the manifest was (relative to the current folder when it was).
-                .map(|d| if relative { crate::discover::relative_to_cwd(&d) } else { d })
+                .map(|d| if relative { crate::root::relative_to_cwd(&d) } else { d })
                 .map(|d| if d.as_os_str().is_empty() { PathBuf::from(".") } else { d })
                 .collect()
         }
@@ -159,11 +158,12 @@ fn refusal(lockfile: &Lockfile) -> Option<String> {
 fn safe_command(
     lockfile: &Lockfile,
     modules: Option<&Path>,
+    extra: &[String],
     pass: &[OsString],
 ) -> Result<(Command, Vec<String>), String> {
     let (program, args) = lockfile.command.split_first().ok_or("empty command")?;
     let (mut command, withheld) = child::command_passing(program, pass)?;
-    command.args(args).current_dir(&lockfile.dir);
+    command.args(args).args(extra).current_dir(&lockfile.dir);
     match lockfile.manager {
         Manager::Npm => {
             // The command line beats `git=` in the repository's .npmrc (npm runs it for git dependencies). Only an
@@ -231,6 +231,24 @@ fn without_node_modules(dir: &Path) -> Vec<PathBuf> {
 /// Runs the lockfile-only update, passing the variables named in `pass` (`--lockfile-env`) through to the package
 /// manager. Returns a one-line summary of what moved, or why it could not run.
 pub fn update(lockfile: &Lockfile, packages: &[String], pass: &[OsString]) -> Result<String, String> {
+    run_update(lockfile, &[], packages, pass)
+}
+
+/// Moves `packages` to the newest versions their parents' ranges admit, in an npm lockfile only (`npm update
+/// <packages> --package-lock-only`, scripts off: npm 7+ moves a transitive package too); `None` for the other
+/// package managers, whose commands are left to the user. Returns what moved, or why it could not run.
+pub fn refresh(lockfile: &Lockfile, packages: &[String], pass: &[OsString]) -> Option<Result<String, String>> {
+    (lockfile.manager == Manager::Npm).then(|| {
+        let update = Lockfile {
+            command: vec!["npm", "update", "--package-lock-only", "--ignore-scripts", "--no-audit"],
+            ..lockfile.clone()
+        };
+        run_update(&update, packages, packages, pass)
+    })
+}
+
+/// Runs the lockfile's command with `extra` arguments after its own.
+fn run_update(lockfile: &Lockfile, extra: &[String], packages: &[String], pass: &[OsString]) -> Result<String, String> {
     if let Some(message) = refusal(lockfile) {
         return Err(message);
     }
@@ -269,7 +287,7 @@ pub fn update(lockfile: &Lockfile, packages: &[String], pass: &[OsString]) -> Re
         (None, Vec::new())
     };
     let before = read_lockfile(&lockfile.path).unwrap_or_default();
-    let (mut command, withheld) = safe_command(lockfile, modules.as_ref().map(|m| m.path()), pass)?;
+    let (mut command, withheld) = safe_command(lockfile, modules.as_ref().map(|m| m.path()), extra, pass)?;
     let output = command.output();
     // Yarn 1 still makes node_modules in workspaces whose packages it cannot hoist: remove the ones it made.
     for folder in fresh {
@@ -362,31 +380,6 @@ fn locked_in(json: &serde_json::Value, package: &str) -> Option<String> {
     entry.get("version")?.as_str().map(str::to_string)
 }
 
-/// Runs the lockfile-only update of every written manifest's lockfile, passing the variables named in `pass` through;
-/// failures become errors (the written files stay written).
-pub fn update_written(result: &mut RunResult, written: &[PathBuf], pass: &[OsString]) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut done: Vec<PathBuf> = Vec::new();
-    for change in result.changes.iter().filter(|c| c.is_manifest && written.contains(&c.path)) {
-        let dir = change.path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
-        let Some(lock) = find(dir, result.root.as_deref()) else { continue };
-        if done.contains(&lock.path) {
-            continue;
-        }
-        done.push(lock.path.clone());
-        let packages: Vec<String> =
-            result.dependencies.iter().filter(|d| d.manifest == change.path).map(|d| d.package.clone()).collect();
-        match update(&lock, &packages, pass) {
-            Ok(summary) => {
-                lines.push(format!("updated {} ({summary})", crate::discover::display_path(&lock.path)));
-                result.updated_lockfiles.push(lock.path.clone());
-            }
-            Err(message) => result.errors.push(FileError::new(&lock.path, ErrorKind::Lockfile, message)),
-        }
-    }
-    lines
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -414,7 +407,7 @@ mod tests {
 
     /// The arguments of the command that runs (after the program).
     fn args_of(lock: &Lockfile, modules: Option<&Path>) -> Vec<String> {
-        let (command, _) = safe_command(lock, modules, &[]).expect("command");
+        let (command, _) = safe_command(lock, modules, &[], &[]).expect("command");
         command.get_args().map(|a| a.to_string_lossy().into_owned()).collect()
     }
 
@@ -434,7 +427,7 @@ mod tests {
         assert!(args.contains(&"--config.manage-package-manager-versions=false".to_string()), "{args:?}");
 
         let yarn = Lockfile { manager: Manager::Yarn1, command: vec!["yarn", "install", "--ignore-scripts"], ..npm };
-        let (command, _) = safe_command(&yarn, Some(Path::new("/tmp/m")), &[]).expect("command");
+        let (command, _) = safe_command(&yarn, Some(Path::new("/tmp/m")), &[], &[]).expect("command");
         let ignore_path = command.get_envs().find(|(k, _)| *k == "YARN_IGNORE_PATH").and_then(|(_, v)| v);
         assert_eq!(ignore_path, Some(std::ffi::OsStr::new("1")));
         assert_eq!(args_of(&yarn, Some(Path::new("/tmp/m")))[2..], ["--modules-folder", "/tmp/m", "--non-interactive"]);

@@ -45,6 +45,11 @@ pub enum DepSection {
     PeerDependencies,
     /// `optionalDependencies`: installed when possible; a failure does not fail the install.
     OptionalDependencies,
+    /// npm's `overrides`: the version every copy of a package resolves to, whatever its parents declare (not a
+    /// dependency section: [`DepSection::ALL`] leaves it out).
+    Overrides,
+    /// Yarn's `resolutions`: the same for Yarn.
+    Resolutions,
 }
 
 impl DepSection {
@@ -63,6 +68,8 @@ impl DepSection {
             DepSection::DevDependencies => "devDependencies",
             DepSection::PeerDependencies => "peerDependencies",
             DepSection::OptionalDependencies => "optionalDependencies",
+            DepSection::Overrides => "overrides",
+            DepSection::Resolutions => "resolutions",
         }
     }
 }

@@ -63,7 +63,36 @@ pub fn body(result: &RunResult, transforms: &[Box<dyn Transform>]) -> String {
         }
         out.push('\n');
     }
-    let open: Vec<_> = result.findings.iter().filter(|f| f.severity != Severity::Info).collect();
+    if !result.advisories.is_empty() {
+        out.push_str(
+            "## Known advisories\n\n| severity | package | installed | patched | advisory | the code | fix |\n\
+             |---|---|---|---|---|---|---|\n",
+        );
+        for a in crate::report::ranked(&result.advisories) {
+            let aliases = if a.aliases.is_empty() { String::new() } else { format!(" ({})", a.aliases.join(", ")) };
+            let _ = writeln!(
+                out,
+                "| {} | `{}` | {} | {} | [{}]({}){} | {} | {}: {} |",
+                a.severity.as_deref().unwrap_or("unknown"),
+                a.package,
+                a.installed,
+                a.patched.as_deref().unwrap_or("none known"),
+                a.id,
+                a.url,
+                aliases,
+                a.reachability.label(),
+                crate::report::fix_label(a.fix.kind),
+                cell(&a.fix.description)
+            );
+        }
+        out.push('\n');
+    }
+    let open: Vec<_> = result
+        .findings
+        .iter()
+        .filter(|f| f.severity != Severity::Info)
+        .filter(|f| !result.advisories.iter().any(|a| a.reported_by(&f.rule, &f.path, f.line, &f.message)))
+        .collect();
     if !open.is_empty() {
         out.push_str("## Findings not fixed\n\n| severity | rule | where | message |\n|---|---|---|---|\n");
         for f in open {

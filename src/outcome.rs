@@ -207,4 +207,7 @@ pub struct RunResult {
     /// it was read, and the writer writes nothing outside it. `None`: the run had
     /// no bound (a library caller that passes its own paths).
     pub root: Option<PathBuf>,
+    /// Known advisories affecting installed packages, one per (advisory, lockfile, package version), in lockfile,
+    /// package and id order.
+    pub advisories: Vec<crate::advisories::AdvisoryReport>,
 }

@@ -156,7 +156,12 @@ fn run_on_this_thread(
     // Apps and routers are created where express is named: the linking starts there (the modules they import are
     // read after the prefilter, whatever they name), so what they register elsewhere is known to every transform.
     needles.push("express".to_string());
-    let needles: Vec<&str> = needles.iter().map(String::as_str).collect();
+    // One automaton for all of them: a file is read once however many needles the transforms watch (the advisories
+    // watch every package their table covers).
+    let needles = match aho_corasick::AhoCorasick::new(&needles) {
+        Ok(needles) => needles,
+        Err(err) => panic!("the prefilter's needles do not build an automaton: {err}"),
+    };
     let mut tracked: Vec<&str> = transforms.iter().flat_map(|t| t.watch().iter().filter_map(|w| w.method())).collect();
     tracked.sort_unstable();
     tracked.dedup();
@@ -167,7 +172,9 @@ fn run_on_this_thread(
     // First pass: every file the prefilter keeps is parsed and analysed.
     // Client code that reads cookies, met while the sources are read (res-cookie must not make them httpOnly).
     let client_code: Mutex<Vec<(PathBuf, String)>> = Mutex::default();
-    let scan = |path: &PathBuf, needles: Option<&[&str]>, client: Option<&Mutex<Vec<(PathBuf, String)>>>| {
+    let scan = |path: &PathBuf,
+                needles: Option<&aho_corasick::AhoCorasick>,
+                client: Option<&Mutex<Vec<(PathBuf, String)>>>| {
         // One file must never cost the run: a panic while reading it (a bug here or in the parser) leaves that file
         // alone, named, and the others go on.
         let scanned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -351,6 +358,7 @@ fn run_on_this_thread(
     for (input, path) in inputs.iter().zip(&found.sources) {
         let Some(input) = input else { continue };
         if let Some(project) = manifests.nearest(path).and_then(|m| projects.get_mut(&m)) {
+            code_use(path, input.file, input.facts, &mut project.code_use);
             for (call, site) in package_calls(input.facts) {
                 let options = site.call.args.iter().find_map(|a| match a {
                     Value::Object(o) => Some(o),
@@ -500,6 +508,8 @@ fn run_on_this_thread(
     let mut transform_steps = BTreeSet::new();
     let mut manifest_paths: Vec<&PathBuf> = projects.keys().collect();
     manifest_paths.sort();
+    let manifest_dirs: std::sync::Arc<BTreeSet<PathBuf>> =
+        std::sync::Arc::new(manifest_paths.iter().map(|p| manifest_dir(p).to_path_buf()).collect());
     for path in manifest_paths {
         let project = &projects[path];
         // (A manifest that cannot be read was reported when its project was built.)
@@ -510,6 +520,8 @@ fn run_on_this_thread(
         let options = own.as_ref().unwrap_or(options);
         let project_blockers = blockers.get(path).map_or(&[][..], Vec::as_slice);
         let mut plan = ManifestPlan::default();
+        let inventory =
+            crate::inventory::LazyInventory::new(manifest_dir(path), root, std::sync::Arc::clone(&manifest_dirs));
         for transform in transforms.iter().filter(|t| options.selected.contains(&t.info().id)) {
             let id = transform.info().id;
             let cx = ManifestContext {
@@ -521,8 +533,9 @@ fn run_on_this_thread(
                 options,
                 source_errors,
                 blockers: project_blockers,
+                inventory: &inventory,
             };
-            let before = (plan.changes.len(), plan.findings.len(), plan.next_steps.len());
+            let before = (plan.changes.len(), plan.findings.len(), plan.next_steps.len(), plan.advisories.len());
             // A panic on one manifest leaves it alone, named; the run goes on.
             let planned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 transform.plan_manifest(&cx, &mut plan);
@@ -531,6 +544,7 @@ fn run_on_this_thread(
                 plan.changes.truncate(before.0);
                 plan.findings.truncate(before.1);
                 plan.next_steps.truncate(before.2);
+                plan.advisories.truncate(before.3);
                 result.errors.push(FileError::new(
                     path,
                     ErrorKind::Internal,
@@ -542,6 +556,7 @@ fn run_on_this_thread(
             plan.findings[before.1..].iter_mut().for_each(|f| f.transform = id);
         }
         result.findings.extend(plan.findings);
+        result.advisories.extend(plan.advisories);
         if plan.held_back {
             held_back.insert(path.clone());
         }
@@ -729,6 +744,66 @@ fn imported_specs(facts: &FileFacts) -> impl Iterator<Item = &str> {
         .filter(|spec| !spec.starts_with("node:"))
 }
 
+/// Adds what one analysed file uses to its project's [`crate::project::CodeUse`].
+fn code_use(path: &Path, file: &SourceFile, facts: &FileFacts, out: &mut crate::project::CodeUse) {
+    let package_of = |spec: &str| -> Option<String> {
+        if spec.starts_with('.') || spec.starts_with('/') || spec.starts_with("node:") {
+            return None;
+        }
+        let mut parts = spec.split('/');
+        let first = parts.next()?;
+        Some(match (first.starts_with('@'), parts.next()) {
+            (true, Some(second)) => format!("{first}/{second}"),
+            _ => first.to_string(),
+        })
+    };
+    out.imports.extend(facts.bindings.iter().filter_map(|b| package_of(&b.module)));
+    for site in &facts.calls {
+        let Some(binding) = site.call.callee.as_ref().filter(|c| c.members.is_empty()).and_then(|c| c.binding.as_ref())
+        else {
+            continue;
+        };
+        if binding.kind == crate::bindings::ImportKind::Module {
+            out.default_calls.extend(package_of(&binding.module));
+        }
+    }
+    out.properties.extend(facts.property_reads.iter().map(|r| r.property.clone()));
+    for call in &facts.member_calls {
+        out.methods.insert(call.method.clone());
+        if let [crate::values::Value::Str(setting, _), crate::values::Value::Str(engine, _), ..] = call.args.as_slice()
+        {
+            if call.method == "set" && setting == "view engine" {
+                out.view_engines.insert(engine.clone());
+            }
+        }
+        if out.request_redirect.is_none() && (call.method == "redirect" || call.method == "location") {
+            let from_request = call.args.iter().any(|arg| {
+                let text = file.code.get(arg.range()).unwrap_or("");
+                matches!(arg, crate::values::Value::Str(s, _) if s == "back")
+                    || ["req.", "request."].iter().any(|r| text.contains(r))
+            });
+            if from_request {
+                out.request_redirect = Some((path.to_path_buf(), file.line_col(call.range.start).0));
+            }
+        }
+    }
+    if out.route_pattern.is_none() {
+        let pattern = |p: &str| p.contains([':', '*', '(', '?', '+']);
+        let found = facts.registrations.iter().find(|r| {
+            r.method != "use"
+                && (r.path.as_ref().is_some_and(|(p, _)| pattern(p)) || r.paths.iter().any(|(p, _)| pattern(p)))
+        });
+        if let Some(r) = found {
+            out.route_pattern = Some((path.to_path_buf(), file.line_col(r.range.start).0));
+        }
+    }
+}
+
+/// The folder of a manifest (`.` for a bare `package.json`).
+fn manifest_dir(path: &Path) -> &Path {
+    path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
+}
+
 /// The package functions a file calls (`mongoose.connect(...)`, `connect(...)` imported from mongoose), anywhere in
 /// it: package and function name.
 fn package_calls(facts: &FileFacts) -> impl Iterator<Item = ((String, String), &CallSite)> + '_ {
@@ -776,7 +851,7 @@ fn workspace_packages(projects: &HashMap<PathBuf, Project>) -> Vec<(String, Path
 /// (whatever the prefilter and the size limit say: client code is rarely the server's).
 fn scan_file(
     path: &Path,
-    needles: Option<&[&str]>,
+    needles: Option<&aho_corasick::AhoCorasick>,
     client: Option<&Mutex<Vec<(PathBuf, String)>>>,
     tracked: &[&str],
     options: &Options,
@@ -816,7 +891,7 @@ fn scan_file(
     };
     // The prefilter: a file that mentions none of the needles cannot matter (unless a module that matters imports
     // it), and is not even decoded.
-    if needles.is_some_and(|needles| !needles.iter().any(|n| memchr::memmem::find(&bytes, n.as_bytes()).is_some())) {
+    if needles.is_some_and(|needles| !needles.is_match(&bytes)) {
         // (What markup its code builds is all helmet needs of it, from the bytes read here; a file the scanner fails
         // on only loses that evidence.)
         let markup = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -1186,6 +1261,7 @@ fn build_projects(
                 package_call_options: Default::default(),
                 ts_before_es2018: false,
                 client_cookies: Default::default(),
+                code_use: Default::default(),
                 surveys: Default::default(),
             },
         );

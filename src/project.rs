@@ -60,9 +60,32 @@ pub struct Project {
     /// The cookies the repository's client code reads (the same for every project of a run: a front end often
     /// lives in a package of its own).
     pub client_cookies: std::sync::Arc<crate::client_cookies::ClientCookies>,
+    /// What the project's analysed modules use of packages and of Express (for the reachability of advisories).
+    pub code_use: CodeUse,
     /// What each transform noted about the project's analysed files before planning (`Transform::survey`): by
     /// transform id, each file with notes, in path order.
     pub surveys: std::collections::BTreeMap<&'static str, Vec<(PathBuf, Vec<String>)>>,
+}
+
+/// What the analysed modules of a project use: the packages they import, the methods they call, and the Express
+/// usages that advisories concern. Only the files a run analyses are counted: a transform that reads these facts
+/// watches the needles that make a file that has them analysed.
+#[derive(Debug, Clone, Default)]
+pub struct CodeUse {
+    /// Packages imported or required (the specifier's package name: `lodash` for `lodash/template`).
+    pub imports: std::collections::BTreeSet<String>,
+    /// Packages whose default export is called (`multer()`, `fileUpload()`).
+    pub default_calls: std::collections::BTreeSet<String>,
+    /// Methods called on some object (`x.cookie(...)`), among those the selected transforms watch.
+    pub methods: std::collections::BTreeSet<String>,
+    /// Properties read on some object (`req.query`), among the analysis's tracked ones.
+    pub properties: std::collections::BTreeSet<String>,
+    /// The view engines the apps set (`app.set('view engine', 'ejs')`).
+    pub view_engines: std::collections::BTreeSet<String>,
+    /// The first redirect to a URL taken from the request (`res.redirect(req.query.next)`), file and line.
+    pub request_redirect: Option<(PathBuf, usize)>,
+    /// The first route path with a parameter or pattern (`/users/:id`, `/files/*`), file and line.
+    pub route_pattern: Option<(PathBuf, usize)>,
 }
 
 impl Project {

@@ -15,7 +15,7 @@ use crate::transform::Severity;
 /// "Versioning"). 2 added `summary.test_files_skipped` and `summary.migrations_held_back`; 3 added
 /// `summary.files_skipped`, `summary.files_unparsable` and `summary.files_set_aside`, and no longer counts a file that does not parse in
 /// `summary.files_parsed`.
-pub const JSON_SCHEMA_VERSION: u32 = 3;
+pub const JSON_SCHEMA_VERSION: u32 = 4;
 
 /// What the run did with the changes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -238,6 +238,28 @@ pub fn summary(result: &RunResult, mode: Mode, color: bool) -> String {
             );
         }
     }
+    if !result.advisories.is_empty() {
+        let failing = result.advisories.iter().filter(|a| a.gate).count();
+        let _ = writeln!(
+            out,
+            "\nadvisories ({}, {failing} at or above --fail-on), those the code calls first:",
+            result.advisories.len()
+        );
+        for a in ranked(&result.advisories) {
+            let severity = a.severity.as_deref().unwrap_or("unknown");
+            let severity = if a.gate { paint("31", severity) } else { severity.to_string() };
+            let _ = writeln!(
+                out,
+                "  {severity} {} {} -> {} {} [{}] fix: {}",
+                a.package,
+                a.installed,
+                a.patched.as_deref().unwrap_or("(no fix)"),
+                a.id,
+                a.reachability.label(),
+                fix_label(a.fix.kind)
+            );
+        }
+    }
     if !result.errors.is_empty() {
         let _ = writeln!(out, "\nerrors ({}):", result.errors.len());
         for e in &result.errors {
@@ -258,6 +280,35 @@ pub fn summary(result: &RunResult, mode: Mode, color: bool) -> String {
         }
     }
     out
+}
+
+/// The advisories in the order a reader acts on them: those the code calls first, then unknown, then not called;
+/// within each, the most severe first.
+pub fn ranked(advisories: &[crate::advisories::AdvisoryReport]) -> Vec<&crate::advisories::AdvisoryReport> {
+    let mut ranked: Vec<&crate::advisories::AdvisoryReport> = advisories.iter().collect();
+    let order = |r: crate::advisories::Reachability| match r {
+        crate::advisories::Reachability::Called => 0,
+        crate::advisories::Reachability::Unknown => 1,
+        crate::advisories::Reachability::NotCalled => 2,
+    };
+    let level = |s: &Option<String>| match s.as_deref() {
+        Some("critical") => 0,
+        Some("high") => 1,
+        Some("moderate") | None => 2,
+        _ => 3,
+    };
+    ranked.sort_by_key(|a| (order(a.reachability), level(&a.severity)));
+    ranked
+}
+
+/// The fix's kind in words.
+pub fn fix_label(kind: crate::advisories::FixKind) -> &'static str {
+    match kind {
+        crate::advisories::FixKind::LockfileRefresh => "lockfile refresh",
+        crate::advisories::FixKind::Bump => "raise",
+        crate::advisories::FixKind::Override => "override",
+        crate::advisories::FixKind::None => "none",
+    }
 }
 
 /// `n` and the noun, singular or plural: "1 source file", "2 source files".
@@ -325,6 +376,7 @@ struct JsonDocument<'a> {
     dependency_changes: Vec<JsonDependency<'a>>,
     findings: Vec<JsonFinding<'a>>,
     errors: Vec<JsonError<'a>>,
+    advisories: &'a [crate::advisories::AdvisoryReport],
     next_steps: &'a [String],
     summary: JsonSummary<'a>,
 }
@@ -384,6 +436,8 @@ struct JsonSummary<'a> {
     transforms: BTreeMap<&'a str, usize>,
     findings: usize,
     errors: usize,
+    advisories: usize,
+    advisories_failing: usize,
 }
 
 /// The JSON document for a run. `written` says, per file, whether it was written.
@@ -435,6 +489,7 @@ pub fn json(result: &RunResult, mode: Mode, written: &dyn Fn(&FileChange) -> boo
             })
             .collect(),
         errors: result.errors.iter().map(|e| JsonError { path: display_path(&e.path), message: &e.message }).collect(),
+        advisories: &result.advisories,
         next_steps: &result.next_steps,
         summary: JsonSummary {
             files_scanned: result.files_scanned,
@@ -448,6 +503,8 @@ pub fn json(result: &RunResult, mode: Mode, written: &dyn Fn(&FileChange) -> boo
             transforms,
             findings: result.findings.len(),
             errors: result.errors.len(),
+            advisories: result.advisories.len(),
+            advisories_failing: result.advisories.iter().filter(|a| a.gate).count(),
         },
     };
     serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}")) + "\n"

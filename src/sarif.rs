@@ -69,6 +69,24 @@ pub fn log(
         );
     }
 
+    // A rule per advisory the run found, linking to its page.
+    for a in &result.advisories {
+        if rules.index(&a.id).is_none() {
+            rules.add(
+                &a.id,
+                json!({
+                    "id": a.id,
+                    "shortDescription": { "text": format!("{} ({})", a.summary, a.package) },
+                    "fullDescription": { "text": format!("{}: {}. Aliases: {}.", a.id, a.summary, if a.aliases.is_empty() { "none".to_string() } else { a.aliases.join(", ") }) },
+                    "helpUri": a.url,
+                    "help": { "text": format!("{} affects {} before its fixed versions; see {}", a.id, a.package, a.url) },
+                    "defaultConfiguration": { "level": a.sarif_level() },
+                    "properties": { "tags": ["security", "dependency", "vulnerability"], "security-severity": a.security_severity() },
+                }),
+            );
+        }
+    }
+
     let mut results: Vec<Value> = Vec::new();
     for change in &result.changes {
         let code = crate::source::without_bom(&change.original);
@@ -141,7 +159,29 @@ pub fn log(
             results.push(entry);
         }
     }
+    for a in &result.advisories {
+        let Some(rule_index) = rules.index(&a.id) else { continue };
+        results.push(json!({
+            "ruleId": a.id,
+            "ruleIndex": rule_index,
+            "level": a.sarif_level(),
+            "message": { "text": a.message },
+            "locations": [location(&uri(&a.manifest), json!({ "startLine": a.line, "startColumn": 1 }))],
+            "properties": {
+                "package": a.package,
+                "installed": a.installed,
+                "patched": a.patched,
+                "reachability": a.reachability.label(),
+                "fix": a.fix.kind,
+            },
+        }));
+    }
     for finding in &result.findings {
+        // An advisory's finding is its advisory's result (above).
+        if result.advisories.iter().any(|a| a.reported_by(&finding.rule, &finding.path, finding.line, &finding.message))
+        {
+            continue;
+        }
         // A kind missing from its transform's catalog (the fixture tests keep this from happening) still gets a rule.
         let rule_index = match rules.index(&finding.rule) {
             Some(index) => index,

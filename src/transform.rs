@@ -323,6 +323,8 @@ pub struct ManifestPlan {
     /// something the migration could not rewrite, or a file could not be handled): the engine plans the files the
     /// manifest serves again with [`Options::held_back`], so that no change that needs the new major is written.
     pub held_back: bool,
+    /// Known advisories affecting the packages its lockfile installs.
+    pub advisories: Vec<crate::advisories::AdvisoryReport>,
 }
 
 /// What a transform sees of one manifest (package.json).
@@ -345,6 +347,8 @@ pub struct ManifestContext<'a> {
     /// The findings of code migrations in the files this manifest serves that mean code was left unmigrated
     /// ([`TransformInfo::blocks`]), in path and line order: each holds the major version back.
     pub blockers: &'a [Finding],
+    /// The packages its lockfile resolves, read when first asked for ([`crate::inventory::LazyInventory::get`]).
+    pub inventory: &'a crate::inventory::LazyInventory,
 }
 
 impl ManifestContext<'_> {

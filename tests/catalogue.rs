@@ -120,13 +120,16 @@ fn every_readme_findings_table_matches_the_catalogue() {
 }
 
 /// Each data file names its transform (`id`) and its README (`docs`: what `express-harden list` and SARIF link to).
+/// A transform whose data.json is a table in a format of its own (advisories) describes itself in `transform.json`.
 #[test]
 fn every_data_file_names_its_transform_and_readme() {
     let mut problems = Vec::new();
     for transform in registry() {
         let info = transform.info();
         let id = info.id;
-        let path = Path::new(REPO).join("transforms").join(id).join("data.json");
+        let folder = Path::new(REPO).join("transforms").join(id);
+        let own = folder.join("transform.json");
+        let path = if own.is_file() { own } else { folder.join("data.json") };
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let data: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         if data["id"] != id {
@@ -258,6 +261,12 @@ fn run_example(id: &str, example: &Example, express: &str) -> (tempfile::TempDir
     let mut files = vec![(example.file, example.before.as_str())];
     if example.file != "package.json" {
         files.push(("package.json", manifest.as_str()));
+    }
+    // A transform that reads the lockfile (advisories) has the one its example installs beside it.
+    let lock = Path::new(REPO).join("transforms").join(id).join("example-package-lock.json");
+    let lock = std::fs::read_to_string(lock).unwrap_or_default();
+    if !lock.is_empty() {
+        files.push(("package-lock.json", lock.as_str()));
     }
     let (tmp, dir) = temp_project(&files);
     let result = run_alone(id, &dir);

@@ -833,8 +833,8 @@ fn an_unknown_id_in_an_ignore_comment_is_reported() {
     assert!(
         out.stderr.contains(
             "app.js:3:1: warning [engine/unknown-ignore-id] this express-harden-ignore comment names `helmut`, which is \
-             not a transform id (it keeps no change from being made); the ids are: cookie-session, express-version, \
-             express4, express5, helmet, res-cookie, secrets, session-cookie, session-store"
+             not a transform id (it keeps no change from being made); the ids are: advisories, cookie-session, \
+             express-version, express4, express5, helmet, res-cookie, secrets, session-cookie, session-store"
         ),
         "{}",
         out.stderr
@@ -1336,7 +1336,7 @@ fn json_dry_run_with_changes_matches_the_schema() {
     assert_eq!(out.stderr, "", "JSON mode prints nothing on stderr");
     let doc = out.json();
     assert_valid(&doc);
-    assert_eq!(doc["schema_version"], 3);
+    assert_eq!(doc["schema_version"], 4);
     assert_eq!(doc["mode"], "dry-run");
     assert_eq!(doc["files"][0]["path"], "app.js");
     assert_eq!(doc["files"][0]["kind"], "source");
@@ -1370,7 +1370,9 @@ fn json_dry_run_with_changes_matches_the_schema() {
             "migrations_held_back": [],
             "transforms": {"helmet": 2},
             "findings": 0,
-            "errors": 0
+            "errors": 0,
+            "advisories": 0,
+            "advisories_failing": 0
         })
     );
 }

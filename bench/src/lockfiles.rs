@@ -204,6 +204,65 @@ pub fn bench(dir: &Path, n: usize, runs: u32) -> Result<(), String> {
     Ok(())
 }
 
+/// `bench --advisories N`: the whole offline audit of each format's lockfile of `n` packages, as a run does it (the
+/// advisories transform alone through the pipeline: the OSV records loaded, the lockfile read, every package matched,
+/// the fixes planned), with an OSV folder holding an advisory for every tenth package (fixed in its next patch, so
+/// that each is found and fixed). Prints the median of `runs` per format, and how many advisories were found.
+pub fn audit(dir: &Path, n: usize, runs: u32) -> Result<(), String> {
+    use express_harden::transform::{Options, Transform};
+    let osv = dir.join("osv");
+    std::fs::create_dir_all(&osv).map_err(|e| format!("{}: {e}", osv.display()))?;
+    for i in (0..n).step_by(10) {
+        let record = serde_json::json!({
+            "id": format!("GHSA-bench-{i}"),
+            "aliases": [format!("CVE-2026-{i}")],
+            "summary": format!("p{i} is vulnerable"),
+            "affected": [{
+                "package": { "ecosystem": "npm", "name": format!("p{i}") },
+                "ranges": [{ "type": "SEMVER", "events": [{ "introduced": "0" }, { "fixed": format!("1.{i}.1") }] }],
+            }],
+            "database_specific": { "severity": "HIGH" },
+        });
+        std::fs::write(osv.join(format!("GHSA-bench-{i}.json")), record.to_string()).map_err(|e| e.to_string())?;
+    }
+    let config: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_value(serde_json::json!({ "advisories": { "source": osv.display().to_string() } }))
+            .map_err(|e| e.to_string())?;
+    println!("offline audit of a lockfile of {n} packages, {} OSV records (median of {runs} runs):", n.div_ceil(10));
+    for (name, file, generate) in FORMATS {
+        let folder = dir.join(format!("audit-{name}"));
+        std::fs::create_dir_all(&folder).map_err(|e| format!("{}: {e}", folder.display()))?;
+        std::fs::write(folder.join("package.json"), "{\"name\": \"bench\", \"dependencies\": {\"p0\": \"^1.0.0\"}}")
+            .map_err(|e| e.to_string())?;
+        std::fs::write(folder.join(file), generate(n)).map_err(|e| e.to_string())?;
+        let options = Options { selected: vec!["advisories"], ..Options::default() };
+        let once = || -> Result<(f64, f64, usize), String> {
+            let start = Instant::now();
+            let mut transforms = express_harden::transforms::registry();
+            transforms.retain(|t| t.info().id == "advisories");
+            for t in &mut transforms {
+                let input = express_harden::settings::SettingsInput { matches: None, config: Some(&config) };
+                t.configure(&input)?;
+                t.prepare()?;
+            }
+            let transforms: Vec<Box<dyn Transform>> = transforms;
+            let loaded = start.elapsed().as_secs_f64() * 1000.0;
+            let result = express_harden::pipeline::run_with(std::slice::from_ref(&folder), &transforms, &options);
+            Ok((start.elapsed().as_secs_f64() * 1000.0, loaded, result.advisories.len()))
+        };
+        let (_, _, found) = once()?;
+        let mut times = Vec::new();
+        for _ in 0..runs {
+            let (total, loaded, _) = once()?;
+            times.push((total, loaded));
+        }
+        times.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let (total, loaded) = times[times.len() / 2];
+        println!("  {name:6} {found:>5} advisories found: {total:.1} ms ({loaded:.1} ms loading the OSV records)");
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     /// Every format gives the same graph: the same packages and the same parents.

@@ -73,6 +73,11 @@ struct Args {
     #[arg(long, value_name = "PACKAGES")]
     inventory: Option<u32>,
 
+    /// Instead of the dry run: time the whole offline audit (the advisories transform, OSV records from a folder) of
+    /// generated lockfiles of this many packages, in each format (issue 15's target: under 100 ms for 3,000).
+    #[arg(long, value_name = "PACKAGES")]
+    advisories: Option<u32>,
+
     /// Internal: measure one phase over DIR and print one JSON line.
     #[arg(long, value_enum, hide = true, requires = "phase_dir")]
     phase: Option<Phase>,
@@ -136,6 +141,7 @@ fn main() -> ExitCode {
     let outcome = match (args.phase, &args.phase_dir) {
         (Some(phase), Some(dir)) => measure_phase(phase, dir),
         _ if args.inventory.is_some() => inventory(&args),
+        _ if args.advisories.is_some() => audit(&args),
         _ => bench(&args),
     };
     match outcome {
@@ -240,6 +246,12 @@ fn peak_rss_kb() -> Option<u64> {
 fn inventory(args: &Args) -> Result<(), String> {
     let corpus = Corpus::create(args)?;
     lockfiles::bench(&corpus.dir, args.inventory.unwrap_or_default() as usize, args.runs)
+}
+
+/// `--advisories N`: the offline audit of generated lockfiles in a temporary folder (or `--dir`), timed.
+fn audit(args: &Args) -> Result<(), String> {
+    let corpus = Corpus::create(args)?;
+    lockfiles::audit(&corpus.dir, args.advisories.unwrap_or_default() as usize, args.runs)
 }
 
 fn bench(args: &Args) -> Result<(), String> {

@@ -28,6 +28,7 @@ macro_rules! transform_struct {
     };
 }
 
+pub mod advisories;
 pub mod cookie_session;
 pub mod data;
 pub mod express4;
@@ -55,6 +56,7 @@ pub fn registry() -> Vec<Box<dyn Transform>> {
         Box::new(express_version::ExpressVersion::new()),
         Box::new(express4::Express4::new()),
         Box::new(express5::Express5::new()),
+        Box::new(advisories::Advisories::new()),
     ]
 }
 

@@ -1,0 +1,630 @@
+//! Known advisories of npm packages and which installed versions they affect (issue 15). An advisory is read from the
+//! bundled table of the audit's transform or from OSV records (a folder of `.json` files, or a zip such as the
+//! ecosystem export `all.zip` or osv-scanner's offline cache); both become the same [`Advisory`].
+//!
+//! Matching follows the OSV schema: each range's events are sorted by version and walked (`introduced` opens,
+//! `fixed` and `last_affected` close, `limit` bounds), several ranges are alternatives, the explicit `versions` list
+//! counts too, and a withdrawn advisory matches nothing. Versions compare as npm's semver does (`nodejs_semver`:
+//! `1.0.0-rc.1` comes before `1.0.0`). A version that is not semver (a git URL, a `file:` path) matches nothing.
+
+use std::collections::{BTreeSet, HashMap};
+use std::fmt;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use nodejs_semver::Version;
+use serde::{Deserialize, Serialize};
+
+/// GitHub's severity of an advisory (`database_specific.severity`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// low
+    Low,
+    /// moderate (OSV records of other sources say "medium")
+    #[serde(alias = "medium")]
+    Moderate,
+    /// high
+    High,
+    /// critical
+    Critical,
+}
+
+impl Level {
+    /// The word shown to users.
+    pub fn label(self) -> &'static str {
+        match self {
+            Level::Low => "low",
+            Level::Moderate => "moderate",
+            Level::High => "high",
+            Level::Critical => "critical",
+        }
+    }
+
+    /// Reads `low`, `moderate` (or `medium`), `high`, `critical`, in any case.
+    pub fn parse(text: &str) -> Option<Level> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "low" => Some(Level::Low),
+            "moderate" | "medium" => Some(Level::Moderate),
+            "high" => Some(Level::High),
+            "critical" => Some(Level::Critical),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// One event of an OSV range, as written (`{"introduced": "0"}`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Event {
+    /// The versions from this one on are affected (`"0"`: from the start).
+    Introduced(String),
+    /// This version is the first not affected again.
+    Fixed(String),
+    /// The last version affected (the versions after it are not, as far as is known).
+    LastAffected(String),
+    /// No version from this one on is affected by the range.
+    Limit(String),
+}
+
+impl Event {
+    fn version(&self) -> &str {
+        match self {
+            Event::Introduced(v) | Event::Fixed(v) | Event::LastAffected(v) | Event::Limit(v) => v,
+        }
+    }
+}
+
+/// An event with its version parsed (`None`: `"0"`, before every version).
+#[derive(Debug, Clone)]
+struct Parsed {
+    event: Event,
+    at: Option<Version>,
+}
+
+/// An advisory about one package (an advisory about two packages is two of them, with the same id).
+#[derive(Debug, Clone)]
+pub struct Advisory {
+    /// The GHSA id (or the OSV id of another source).
+    pub id: String,
+    /// Its other ids (CVE).
+    pub aliases: Vec<String>,
+    /// The npm package.
+    pub package: String,
+    /// One line.
+    pub summary: String,
+    /// GitHub's severity; `None` when the record gives none.
+    pub severity: Option<Level>,
+    /// The ranges, each its events as written.
+    pub ranges: Vec<Vec<Event>>,
+    /// Versions listed one by one.
+    pub versions: Vec<String>,
+    /// The date it was published.
+    pub published: Option<String>,
+    /// The date it was withdrawn (it then matches nothing).
+    pub withdrawn: Option<String>,
+    /// What of the package it concerns (see the transform's README): empty when unknown.
+    pub api: Vec<String>,
+    /// The ranges with their versions parsed, each sorted by version.
+    sorted: Vec<Vec<Parsed>>,
+}
+
+impl Advisory {
+    /// An advisory from its parts (the ranges are parsed and sorted here). An event version that is not semver is
+    /// an error naming it.
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        id: String,
+        aliases: Vec<String>,
+        package: String,
+        summary: String,
+        severity: Option<Level>,
+        ranges: Vec<Vec<Event>>,
+        versions: Vec<String>,
+        published: Option<String>,
+        withdrawn: Option<String>,
+        api: Vec<String>,
+    ) -> Result<Advisory, String> {
+        let mut sorted = Vec::with_capacity(ranges.len());
+        for range in &ranges {
+            let mut parsed = Vec::with_capacity(range.len());
+            for event in range {
+                let at = match event.version() {
+                    "0" => None,
+                    v => Some(Version::parse(v).map_err(|_| {
+                        format!("advisory {id} ({package}): `{v}` in its ranges is not a semver version")
+                    })?),
+                };
+                parsed.push(Parsed { event: event.clone(), at });
+            }
+            // `None` ("0") sorts first; equal versions keep their order.
+            parsed.sort_by(|a, b| a.at.cmp(&b.at));
+            sorted.push(parsed);
+        }
+        Ok(Advisory { id, aliases, package, summary, severity, ranges, versions, published, withdrawn, api, sorted })
+    }
+
+    /// Whether `version` (of this advisory's package) is affected. A withdrawn advisory affects nothing.
+    pub fn affects(&self, version: &str) -> bool {
+        if self.withdrawn.is_some() {
+            return false;
+        }
+        if self.versions.iter().any(|v| v == version) {
+            return true;
+        }
+        match Version::parse(version) {
+            Ok(v) => self.affects_parsed(&v),
+            Err(_) => false,
+        }
+    }
+
+    fn affects_parsed(&self, v: &Version) -> bool {
+        self.withdrawn.is_none() && self.sorted.iter().any(|range| in_range(v, range))
+    }
+
+    /// The lowest version above `version` that a range fixes and that the advisory does not affect: the patched
+    /// version of the line `version` is on, or of a later one. `None` when no fix is known (only `last_affected`).
+    pub fn patched_after(&self, version: &str) -> Option<Version> {
+        let v = Version::parse(version).ok()?;
+        self.sorted
+            .iter()
+            .flatten()
+            .filter_map(|p| match (&p.event, &p.at) {
+                (Event::Fixed(_), Some(at)) if *at > v => Some(at),
+                _ => None,
+            })
+            .filter(|at| !self.affects_parsed(at) && !self.versions.iter().any(|l| *l == at.to_string()))
+            .min()
+            .cloned()
+    }
+}
+
+/// OSV's evaluation of one range (events sorted by version).
+fn in_range(v: &Version, events: &[Parsed]) -> bool {
+    let mut affected = false;
+    for p in events {
+        let at_or_after = |at: &Option<Version>| at.as_ref().is_none_or(|at| v >= at);
+        match &p.event {
+            Event::Introduced(_) if at_or_after(&p.at) => affected = true,
+            Event::Fixed(_) if at_or_after(&p.at) => affected = false,
+            Event::LastAffected(_) if p.at.as_ref().is_some_and(|at| v > at) => affected = false,
+            Event::Limit(_) if at_or_after(&p.at) => return false,
+            _ => {}
+        }
+    }
+    affected
+}
+
+/// A set of advisories, by package.
+#[derive(Debug, Clone, Default)]
+pub struct Database {
+    /// Where they come from, for messages (`bundled table compiled 2026-12-01`, a path).
+    pub source: String,
+    /// The packages the source covers; `None`: every npm package (an OSV export).
+    pub covered: Option<BTreeSet<String>>,
+    by_package: HashMap<String, Vec<Advisory>>,
+}
+
+/// An entry of the bundled table.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TableEntry {
+    id: String,
+    #[serde(default)]
+    aliases: Vec<String>,
+    package: String,
+    summary: String,
+    severity: Level,
+    ranges: Vec<Vec<Event>>,
+    #[serde(default)]
+    versions: Vec<String>,
+    published: Option<String>,
+    withdrawn: Option<String>,
+    #[serde(default)]
+    api: Vec<String>,
+}
+
+/// The bundled table.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Table {
+    compiled: String,
+    source: String,
+    packages: Vec<String>,
+    advisories: Vec<TableEntry>,
+}
+
+impl Database {
+    /// The advisories about `package`.
+    pub fn for_package(&self, package: &str) -> &[Advisory] {
+        self.by_package.get(package).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether the source says anything about `package` (no advisory for a covered package means none is known).
+    pub fn covers(&self, package: &str) -> bool {
+        self.covered.as_ref().is_none_or(|c| c.contains(package))
+    }
+
+    /// How many advisories (one per package) it holds.
+    pub fn len(&self) -> usize {
+        self.by_package.values().map(Vec::len).sum()
+    }
+
+    /// Whether it holds none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Every advisory, by package then id.
+    pub fn all(&self) -> Vec<&Advisory> {
+        let mut all: Vec<&Advisory> = self.by_package.values().flatten().collect();
+        all.sort_by(|a, b| (&a.package, &a.id).cmp(&(&b.package, &b.id)));
+        all
+    }
+
+    fn add(&mut self, advisory: Advisory) {
+        self.by_package.entry(advisory.package.clone()).or_default().push(advisory);
+    }
+
+    /// Reads the bundled table (its format: the transform's README, "The bundled table").
+    pub fn from_table(json: &str) -> Result<Database, String> {
+        let table: Table = serde_json::from_str(json).map_err(|e| format!("the advisory table is invalid: {e}"))?;
+        let mut db = Database {
+            source: format!("{} (compiled {})", table.source, table.compiled),
+            covered: Some(table.packages.into_iter().collect()),
+            by_package: HashMap::new(),
+        };
+        for e in table.advisories {
+            if !db.covers(&e.package) {
+                return Err(format!(
+                    "the advisory table's {} is about {}, which `packages` does not list",
+                    e.id, e.package
+                ));
+            }
+            db.add(Advisory::new(
+                e.id,
+                e.aliases,
+                e.package,
+                e.summary,
+                Some(e.severity),
+                e.ranges,
+                e.versions,
+                e.published,
+                e.withdrawn,
+                e.api,
+            )?);
+        }
+        Ok(db)
+    }
+
+    /// Reads OSV records from a folder (every `.json` file in it and below) or a zip (every `.json` entry). A record
+    /// that is not OSV JSON is an error naming it; records about other ecosystems are skipped.
+    pub fn load_osv(path: &Path) -> Result<Database, String> {
+        let shown = crate::root::display_path(path);
+        let meta = std::fs::metadata(path).map_err(|e| format!("{shown}: cannot read the advisories: {e}"))?;
+        let mut db = Database { source: shown.clone(), covered: None, by_package: HashMap::new() };
+        if meta.is_dir() {
+            let mut files = Vec::new();
+            json_files(path, &mut files).map_err(|e| format!("{shown}: cannot read the advisories: {e}"))?;
+            files.sort();
+            for file in files {
+                let text = crate::fsread::read_text(&file, crate::fsread::TEXT_LIMIT, None)
+                    .map_err(|e| format!("{}: {e}", crate::root::display_path(&file)))?;
+                db.add_osv(&text).map_err(|e| format!("{}: {e}", crate::root::display_path(&file)))?;
+            }
+        } else {
+            let file = std::fs::File::open(path).map_err(|e| format!("{shown}: cannot read the advisories: {e}"))?;
+            let mut zip = zip::ZipArchive::new(file)
+                .map_err(|e| format!("{shown}: is neither a folder nor a zip of OSV records: {e}"))?;
+            for i in 0..zip.len() {
+                let mut entry = zip.by_index(i).map_err(|e| format!("{shown}: unreadable entry {i}: {e}"))?;
+                let name = entry.name().map_err(|e| format!("{shown}: unreadable entry {i}: {e}"))?.to_string();
+                if !entry.is_file() || !name.ends_with(".json") {
+                    continue;
+                }
+                if entry.size() > crate::fsread::TEXT_LIMIT {
+                    return Err(format!("{shown}: {name} is larger than an OSV record can be"));
+                }
+                let mut text = String::new();
+                entry.read_to_string(&mut text).map_err(|e| format!("{shown}: {name}: {e}"))?;
+                db.add_osv(&text).map_err(|e| format!("{shown}: {name}: {e}"))?;
+            }
+        }
+        Ok(db)
+    }
+
+    /// Adds the npm parts of one OSV record.
+    fn add_osv(&mut self, text: &str) -> Result<(), String> {
+        let record: OsvRecord = serde_json::from_str(text).map_err(|e| format!("not an OSV record: {e}"))?;
+        let severity = record.database_specific.as_ref().and_then(|d| d.severity.as_deref()).and_then(Level::parse);
+        let date = |d: Option<String>| d.map(|d| d.chars().take(10).collect::<String>());
+        for affected in record.affected {
+            let Some(package) = affected.package.filter(|p| p.ecosystem == "npm") else { continue };
+            let ranges: Vec<Vec<Event>> = affected
+                .ranges
+                .into_iter()
+                .filter(|r| r.kind == "SEMVER" || r.kind == "ECOSYSTEM")
+                .map(|r| r.events)
+                .collect();
+            self.add(Advisory::new(
+                record.id.clone(),
+                record.aliases.clone(),
+                package.name,
+                record.summary.clone().unwrap_or_default(),
+                severity,
+                ranges,
+                affected.versions,
+                date(record.published.clone()),
+                date(record.withdrawn.clone()),
+                Vec::new(),
+            )?);
+        }
+        Ok(())
+    }
+
+    /// Fills the `api` of advisories that have none from another database's advisory of the same id and package
+    /// (an OSV record does not say what the advisory concerns; the bundled table does).
+    pub fn take_api_from(&mut self, other: &Database) {
+        for advisory in self.by_package.values_mut().flatten().filter(|a| a.api.is_empty()) {
+            if let Some(known) = other.for_package(&advisory.package).iter().find(|o| o.id == advisory.id) {
+                advisory.api.clone_from(&known.api);
+            }
+        }
+    }
+}
+
+/// The `.json` files under `dir` (symbolic links not followed).
+fn json_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let kind = entry.file_type()?;
+        let path = entry.path();
+        if kind.is_dir() {
+            json_files(&path, out)?;
+        } else if kind.is_file() && path.extension().is_some_and(|e| e == "json") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+#[derive(Deserialize)]
+struct OsvRecord {
+    id: String,
+    #[serde(default)]
+    aliases: Vec<String>,
+    summary: Option<String>,
+    published: Option<String>,
+    withdrawn: Option<String>,
+    #[serde(default)]
+    affected: Vec<OsvAffected>,
+    database_specific: Option<OsvSpecific>,
+}
+
+#[derive(Deserialize)]
+struct OsvAffected {
+    package: Option<OsvPackage>,
+    #[serde(default)]
+    ranges: Vec<OsvRange>,
+    #[serde(default)]
+    versions: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct OsvPackage {
+    ecosystem: String,
+    name: String,
+}
+
+#[derive(Deserialize)]
+struct OsvRange {
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(default)]
+    events: Vec<Event>,
+}
+
+#[derive(Deserialize)]
+struct OsvSpecific {
+    severity: Option<String>,
+}
+
+/// Whether the project's code calls what an advisory concerns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Reachability {
+    /// Some module calls it.
+    Called,
+    /// No module of the project does.
+    NotCalled,
+    /// What the advisory concerns is not known, or the code could not tell.
+    Unknown,
+}
+
+impl Reachability {
+    /// The words shown to users.
+    pub fn label(self) -> &'static str {
+        match self {
+            Reachability::Called => "called",
+            Reachability::NotCalled => "not called",
+            Reachability::Unknown => "unknown",
+        }
+    }
+}
+
+/// How an advisory is fixed, least risky first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FixKind {
+    /// The lockfile moves the package to a patched version its parents' ranges already admit.
+    LockfileRefresh,
+    /// The project's own dependency is raised (its range style kept).
+    Bump,
+    /// An override (npm `overrides`, Yarn `resolutions`) forces the patched version, outside a parent's range.
+    Override,
+    /// No fix is made: the description says why.
+    None,
+}
+
+/// The fix planned for an advisory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AdvisoryFix {
+    /// Which kind of fix.
+    pub kind: FixKind,
+    /// What is done, or why nothing is, in a sentence.
+    pub description: String,
+}
+
+/// One advisory affecting one installed package version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AdvisoryReport {
+    /// The GHSA id.
+    pub id: String,
+    /// Its CVE ids.
+    pub aliases: Vec<String>,
+    /// The package.
+    pub package: String,
+    /// The installed version.
+    pub installed: String,
+    /// The first version that fixes it after the installed one; `None` when no fix is known.
+    pub patched: Option<String>,
+    /// GitHub's severity (`low`, `moderate`, `high`, `critical`); `None` when the source gives none.
+    pub severity: Option<String>,
+    /// One line.
+    pub summary: String,
+    /// Its page (`https://osv.dev/vulnerability/<id>`).
+    pub url: String,
+    /// The lockfile that installs the package.
+    #[serde(serialize_with = "display")]
+    pub lockfile: PathBuf,
+    /// The manifest the report is attached to (the lockfile's project).
+    #[serde(serialize_with = "display")]
+    pub manifest: PathBuf,
+    /// The line of the manifest that lists the direct dependency leading to it (1 when none does).
+    pub line: usize,
+    /// The dependency chains to it, `project > a@1.0.0 > b@2.0.0`, one per installed copy.
+    pub paths: Vec<String>,
+    /// Whether the project's code calls what it concerns.
+    pub reachability: Reachability,
+    /// Why that verdict, in a few words.
+    pub reachability_reason: String,
+    /// The planned fix.
+    pub fix: AdvisoryFix,
+    /// At or above the `--fail-on` severity: `--check` fails.
+    pub gate: bool,
+    /// The rule of the finding that reports it (the outputs that list advisories on their own leave it out).
+    #[serde(skip)]
+    pub rule: String,
+    /// That finding's message.
+    #[serde(skip)]
+    pub message: String,
+}
+
+impl AdvisoryReport {
+    /// Whether a finding (rule, file, line, message) is the one that reports this advisory.
+    pub fn reported_by(&self, rule: &str, path: &Path, line: usize, message: &str) -> bool {
+        self.rule == rule && self.manifest == path && self.line == line && self.message == message
+    }
+
+    /// The SARIF level of its severity: error for high and critical, warning for moderate (and unknown), note for
+    /// low.
+    pub fn sarif_level(&self) -> &'static str {
+        match self.severity.as_deref() {
+            Some("critical" | "high") => "error",
+            Some("low") => "note",
+            _ => "warning",
+        }
+    }
+
+    /// GitHub code scanning's `security-severity` for its severity (the middle of each CVSS band).
+    pub fn security_severity(&self) -> &'static str {
+        match self.severity.as_deref() {
+            Some("critical") => "9.5",
+            Some("high") => "8.0",
+            Some("low") => "2.0",
+            _ => "5.5",
+        }
+    }
+}
+
+/// A path as the outputs show it.
+fn display<S: serde::Serializer>(path: &Path, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&crate::root::display_path(path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn advisory(ranges: Vec<Vec<Event>>, versions: &[&str]) -> Advisory {
+        let versions = versions.iter().map(|v| v.to_string()).collect();
+        Advisory::new("GHSA-x".into(), vec![], "p".into(), String::new(), None, ranges, versions, None, None, vec![])
+            .expect("valid")
+    }
+
+    fn i(v: &str) -> Event {
+        Event::Introduced(v.to_string())
+    }
+    fn f(v: &str) -> Event {
+        Event::Fixed(v.to_string())
+    }
+    fn l(v: &str) -> Event {
+        Event::LastAffected(v.to_string())
+    }
+
+    #[test]
+    fn osv_semantics() {
+        // Two lines, each with its fix, the events written out of order.
+        let a = advisory(vec![vec![f("1.2.3"), i("0")], vec![i("2.0.0"), f("2.1.4")]], &[]);
+        for (v, want) in [
+            ("0.1.0", true),
+            ("1.2.2", true),
+            ("1.2.3", false),
+            ("1.9.0", false),
+            ("2.0.0-beta.1", false),
+            ("2.0.0", true),
+            ("2.1.4-rc.1", true),
+            ("2.1.4", false),
+            ("3.0.0", false),
+            ("not-a-version", false),
+        ] {
+            assert_eq!(a.affects(v), want, "{v}");
+        }
+        assert_eq!(a.patched_after("1.0.0").map(|v| v.to_string()).as_deref(), Some("1.2.3"));
+        assert_eq!(a.patched_after("2.0.5").map(|v| v.to_string()).as_deref(), Some("2.1.4"));
+        // One range with several introduced/fixed pairs.
+        let b = advisory(vec![vec![i("1.0.0"), f("1.0.5"), i("1.1.0"), l("1.1.2")]], &["0.9.9"]);
+        assert!(!b.affects("0.9.0") && b.affects("0.9.9") && b.affects("1.0.4") && !b.affects("1.0.5"));
+        assert!(b.affects("1.1.2") && !b.affects("1.1.3"));
+        assert_eq!(b.patched_after("1.1.0"), None, "last_affected names no fix");
+        // Withdrawn: nothing.
+        let mut c = advisory(vec![vec![i("0")]], &[]);
+        assert!(c.affects("9.9.9"));
+        c.withdrawn = Some("2024-01-01".into());
+        assert!(!c.affects("9.9.9"));
+    }
+
+    #[test]
+    fn a_bad_version_in_a_range_is_named() {
+        let e = Advisory::new(
+            "GHSA-y".into(),
+            vec![],
+            "p".into(),
+            String::new(),
+            None,
+            vec![vec![f("1.x")]],
+            vec![],
+            None,
+            None,
+            vec![],
+        )
+        .expect_err("refused");
+        assert!(e.contains("`1.x`") && e.contains("GHSA-y"), "{e}");
+    }
+}

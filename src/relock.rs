@@ -1,0 +1,67 @@
+//! After a write: the lockfile-only updates `--lockfile` runs, for the written manifests' lockfiles and for the
+//! packages an advisory's fix moves inside their parents' ranges. The commands and their safety are
+//! [`crate::lockfile`]'s; this module applies them to a run's result.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+
+use crate::outcome::{ErrorKind, FileError, RunResult};
+
+/// Runs the lockfile-only update of every written manifest's lockfile, passing the variables named in `pass` through;
+/// failures become errors (the written files stay written).
+pub fn update_written(result: &mut RunResult, written: &[PathBuf], pass: &[OsString]) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut done: Vec<PathBuf> = Vec::new();
+    for change in result.changes.iter().filter(|c| c.is_manifest && written.contains(&c.path)) {
+        let dir = change.path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+        let Some(lock) = crate::lockfile::find(dir, result.root.as_deref()) else { continue };
+        if done.contains(&lock.path) {
+            continue;
+        }
+        done.push(lock.path.clone());
+        let packages: Vec<String> =
+            result.dependencies.iter().filter(|d| d.manifest == change.path).map(|d| d.package.clone()).collect();
+        match crate::lockfile::update(&lock, &packages, pass) {
+            Ok(summary) => {
+                lines.push(format!("updated {} ({summary})", crate::root::display_path(&lock.path)));
+                result.updated_lockfiles.push(lock.path.clone());
+            }
+            Err(message) => result.errors.push(FileError::new(&lock.path, ErrorKind::Lockfile, message)),
+        }
+    }
+    lines
+}
+
+/// Runs the lockfile refreshes the run's advisories plan ([`crate::advisories::FixKind::LockfileRefresh`]), after the
+/// written manifests' lockfiles are updated: each npm lockfile once, with its packages. Failures become errors.
+pub fn refresh_advised(result: &mut RunResult, pass: &[OsString]) -> Vec<String> {
+    let mut wanted: std::collections::BTreeMap<PathBuf, Vec<String>> = Default::default();
+    for a in result.advisories.iter().filter(|a| a.fix.kind == crate::advisories::FixKind::LockfileRefresh) {
+        let packages = wanted.entry(a.lockfile.clone()).or_default();
+        if !packages.contains(&a.package) {
+            packages.push(a.package.clone());
+        }
+    }
+    let mut lines = Vec::new();
+    for (path, packages) in wanted {
+        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let Some(lock) = crate::lockfile::find(dir, result.root.as_deref()).filter(|l| l.path == path) else {
+            continue;
+        };
+        match crate::lockfile::refresh(&lock, &packages, pass) {
+            Some(Ok(summary)) => {
+                lines.push(format!(
+                    "refreshed {} for {} ({summary})",
+                    crate::root::display_path(&lock.path),
+                    packages.join(", ")
+                ));
+                if !result.updated_lockfiles.contains(&lock.path) {
+                    result.updated_lockfiles.push(lock.path.clone());
+                }
+            }
+            Some(Err(message)) => result.errors.push(FileError::new(&lock.path, ErrorKind::Lockfile, message)),
+            None => {}
+        }
+    }
+    lines
+}

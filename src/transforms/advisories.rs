@@ -1,0 +1,570 @@
+//! `advisories`: finds the installed packages that known advisories affect, in every lockfile of the run, ranks
+//! each by whether the project's code calls what it concerns, and fixes it with the smallest safe change.
+//!
+//! ```jsonc
+//! // before
+//! {
+//!   "name": "shop",
+//!   "dependencies": {
+//!     "body-parser": "1.20.1"
+//!   }
+//! }
+//! // after
+//! {
+//!   "name": "shop",
+//!   "dependencies": {
+//!     "body-parser": "1.20.3"
+//!   }
+//! }
+//! ```
+//!
+//! (with a lockfile that installs body-parser 1.20.1, which GHSA-qwcr-r2fm-qrc7 affects.) The fixes, least risky
+//! first: the lockfile moves the package inside the ranges its parents declare (`--lockfile`); the project's own
+//! dependency is raised in its range style, never across a major (a `0.x` minor counts as one); an override (npm
+//! `overrides`, Yarn `resolutions`) forces the patched version outside a parent's range; otherwise a finding says
+//! why nothing is done. The advisories: `transforms/advisories/data.json` (bundled), or OSV records
+//! (`--advisories PATH`).
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+
+use nodejs_semver::Version;
+use serde::Deserialize;
+
+use crate::advisories::{Advisory, AdvisoryFix, AdvisoryReport, Database, FixKind, Level, Reachability};
+use crate::inventory::{Inventory, Parent};
+use crate::lockfile::Manager;
+use crate::manifest::DepSection;
+use crate::npm_spec::{self, Operator, Spec};
+use crate::project::Project;
+use crate::settings::{SettingsGroup, SettingsInput};
+use crate::transform::{FileContext, FilePlan, ManifestContext, ManifestPlan, ManifestRequest, Transform, Watch};
+use crate::transforms::data;
+
+const ID: &str = "advisories";
+
+#[derive(Debug, Deserialize)]
+struct Described {
+    #[serde(flatten)]
+    described: data::Described,
+}
+
+fn data() -> &'static Described {
+    static DATA: OnceLock<Described> = OnceLock::new();
+    DATA.get_or_init(|| data::parse(ID, include_str!("../../transforms/advisories/transform.json")))
+}
+
+/// The bundled table (`transforms/advisories/data.json`).
+pub fn bundled() -> &'static Database {
+    static TABLE: OnceLock<Database> = OnceLock::new();
+    TABLE.get_or_init(|| match Database::from_table(include_str!("../../transforms/advisories/data.json")) {
+        Ok(db) => db,
+        Err(err) => panic!("transforms/advisories/data.json: {err}"),
+    })
+}
+
+/// Where the advisories come from.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Source {
+    /// The bundled table.
+    #[default]
+    Bundled,
+    /// The OSV API.
+    Osv,
+    /// The npm registry's bulk advisory endpoint.
+    Npm,
+    /// A folder or zip of OSV records.
+    Path(PathBuf),
+}
+
+impl Source {
+    fn parse(text: &str) -> Source {
+        match text {
+            "bundled" => Source::Bundled,
+            "osv" => Source::Osv,
+            "npm" => Source::Npm,
+            path => Source::Path(PathBuf::from(path)),
+        }
+    }
+}
+
+// The group's flags (no doc comment: clap would make it the command's description).
+#[derive(Debug, Default, clap::Args)]
+#[command(next_help_heading = "Known advisories (advisories)")]
+pub struct AdvisoryFlags {
+    /// Where the advisories come from: `bundled` (the table built into the tool, offline), or a folder or zip of OSV
+    /// records (an OSV ecosystem export such as npm's all.zip, or osv-scanner's offline cache).
+    #[arg(long = "advisories", value_name = "bundled|PATH")]
+    pub advisories: Option<String>,
+
+    /// With --check, fail on advisories of this severity or above that affect an installed package [default: high].
+    #[arg(long = "fail-on", value_name = "LEVEL", value_parser = ["low", "moderate", "high", "critical"])]
+    pub fail_on: Option<String>,
+}
+
+/// The advisories' flags and configuration key.
+pub static ADVISORIES: SettingsGroup = SettingsGroup {
+    key: "advisories",
+    augment: <AdvisoryFlags as clap::Args>::augment_args,
+    check: SettingsGroup::check_as::<AdvisoryConfig>,
+};
+
+/// The configuration key: `"advisories": { "source": "bundled", "failOn": "high" }`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct AdvisoryConfig {
+    source: Option<String>,
+    fail_on: Option<Level>,
+}
+
+transform_struct!(
+    Advisories,
+    "Finds, ranks and fixes the installed packages known advisories affect.",
+    source: Source = Source::Bundled,
+    fail_on: Level = Level::High,
+    loaded: Option<Arc<Database>> = None,
+);
+
+/// What the transform reads in source files: the calls advisories concern, and the imports of the packages the
+/// bundled table covers (quoted, so that `ms` does not match `items`).
+fn watches() -> &'static [Watch] {
+    static WATCH: OnceLock<Vec<Watch>> = OnceLock::new();
+    WATCH.get_or_init(|| {
+        let mut watch: Vec<Watch> = API_METHODS.iter().copied().map(Watch::Call).collect();
+        // `app.set('view engine', 'ejs')`: the engine that renders.
+        watch.push(Watch::AlsoCall("set"));
+        for package in bundled().covered.iter().flatten() {
+            let package: &'static str = package.as_str();
+            for quoted in [format!("'{package}"), format!("\"{package}")] {
+                watch.push(Watch::Text(Box::leak(quoted.into_boxed_str())));
+            }
+        }
+        watch
+    })
+}
+
+/// The Express methods the `api` vocabulary names (`res.cookie`, `res.redirect`, ...) whose calls every file that
+/// has them is read for, so that "not called" can be said of them. Others (`res.json`, `res.send`, `req.query`: in
+/// too many files to read them all) are "called" where a file read anyway uses them, else "unknown".
+const API_METHODS: [&str; 13] = [
+    "cookie",
+    "clearCookie",
+    "redirect",
+    "location",
+    "sendFile",
+    "download",
+    "render",
+    "urlencoded",
+    "static",
+    "jsonp",
+    "login",
+    "logout",
+    "acceptsLanguages",
+];
+
+impl Advisories {
+    fn database(&self) -> &Database {
+        self.loaded.as_deref().unwrap_or_else(|| bundled())
+    }
+}
+
+impl Transform for Advisories {
+    fn info(&self) -> &crate::transform::TransformInfo {
+        &self.info
+    }
+
+    fn watch(&self) -> &'static [Watch] {
+        watches()
+    }
+
+    fn settings(&self) -> Vec<&'static SettingsGroup> {
+        vec![&ADVISORIES]
+    }
+
+    fn configure(&mut self, input: &SettingsInput<'_>) -> Result<(), String> {
+        let flags: AdvisoryFlags = input.flags()?;
+        let config: AdvisoryConfig = input.config(ADVISORIES.key)?.unwrap_or_default();
+        if let Some(source) = flags.advisories.or(config.source) {
+            self.source = Source::parse(&source);
+        }
+        if let Some(level) = flags.fail_on.as_deref().and_then(Level::parse).or(config.fail_on) {
+            self.fail_on = level;
+        }
+        Ok(())
+    }
+
+    fn prepare(&mut self) -> Result<(), String> {
+        self.loaded =
+            match &self.source {
+                Source::Bundled => None,
+                Source::Osv | Source::Npm => return Err(
+                    "--advisories osv and npm (the network sources) are not available in this version: use `bundled` \
+                     (the default) or a folder or zip of OSV records"
+                        .to_string(),
+                ),
+                Source::Path(path) => {
+                    let mut db = Database::load_osv(path)?;
+                    db.take_api_from(bundled());
+                    Some(Arc::new(db))
+                }
+            };
+        Ok(())
+    }
+
+    fn plan(&self, _cx: &FileContext<'_>, _plan: &mut FilePlan) {}
+
+    fn plan_manifest(&self, cx: &ManifestContext<'_>, plan: &mut ManifestPlan) {
+        let Some(read) = cx.inventory.get() else { return };
+        let inventory = match read {
+            Ok(inventory) => inventory,
+            Err(err) => {
+                plan.findings.push(cx.finding(
+                    "unreadable-lockfile",
+                    "",
+                    format!("{err}: its packages were not checked against known advisories"),
+                ));
+                return;
+            }
+        };
+        let db = self.database();
+        // The installed copies of each affected name@version.
+        let mut affected: BTreeMap<(&str, &str), Copies<'_>> = BTreeMap::new();
+        for (i, package) in inventory.packages.iter().enumerate() {
+            let hits = db.for_package(&package.name);
+            if hits.is_empty() {
+                continue;
+            }
+            let hits: Vec<&Advisory> = hits.iter().filter(|a| a.affects(&package.version)).collect();
+            if hits.is_empty() {
+                continue;
+            }
+            let entry = affected.entry((&package.name, &package.version)).or_default();
+            entry.0.push(i);
+            if entry.1.is_empty() {
+                entry.1 = hits;
+            }
+        }
+        let mut overrides: BTreeMap<String, String> = BTreeMap::new();
+        for ((name, version), (copies, hits)) in affected {
+            let fix = self.fix(cx, inventory, name, version, &copies, &hits, plan, &mut overrides);
+            let direct = copies
+                .iter()
+                .filter_map(|&i| inventory.packages[i].chain.get(1))
+                .find_map(|node| match node {
+                    Parent::Package(p) => Some(inventory.packages[*p].name.as_str()),
+                    Parent::Root(_) => None,
+                })
+                .unwrap_or(name);
+            let paths: Vec<String> = copies
+                .iter()
+                .map(|&i| {
+                    let chain = &inventory.packages[i].chain;
+                    chain.iter().map(|&n| inventory.describe(n)).collect::<Vec<_>>().join(" > ")
+                })
+                .collect();
+            for advisory in hits {
+                let patched = advisory.patched_after(version).map(|v| v.to_string());
+                let (reachability, reason) = reachability(advisory, cx.project, self.watched(&advisory.package));
+                let severity = advisory.severity;
+                let gate = severity.unwrap_or(Level::Moderate) >= self.fail_on;
+                let shown = crate::discover::display_path(&inventory.path);
+                let fixed = fix.kind != FixKind::None;
+                let message = format!(
+                    "{name}@{version} ({shown}) is affected by {} ({}{}): {}. {}; {}. {}",
+                    advisory.id,
+                    severity.map_or("severity unknown", Level::label),
+                    if advisory.aliases.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", {}", advisory.aliases.join(", "))
+                    },
+                    advisory.summary,
+                    patched
+                        .as_ref()
+                        .map_or_else(|| "No fixed version is known".to_string(), |p| format!("Fixed in {p}")),
+                    match reachability {
+                        Reachability::Called => format!("the code calls what it concerns ({reason})"),
+                        Reachability::NotCalled => format!("the code does not call what it concerns ({reason})"),
+                        Reachability::Unknown =>
+                            format!("whether the code calls what it concerns is unknown ({reason})"),
+                    },
+                    fix.description
+                );
+                let rule = if fixed { "fix-planned" } else { "vulnerable" };
+                let finding = cx.finding(rule, direct, message);
+                plan.advisories.push(AdvisoryReport {
+                    id: advisory.id.clone(),
+                    aliases: advisory.aliases.clone(),
+                    package: name.to_string(),
+                    installed: version.to_string(),
+                    patched,
+                    severity: severity.map(|s| s.label().to_string()),
+                    summary: advisory.summary.clone(),
+                    url: format!("https://osv.dev/vulnerability/{}", advisory.id),
+                    lockfile: inventory.path.clone(),
+                    manifest: cx.path.to_path_buf(),
+                    line: finding.line,
+                    paths: paths.clone(),
+                    reachability,
+                    reachability_reason: reason,
+                    fix: fix.clone(),
+                    gate,
+                    rule: finding.rule.clone(),
+                    message: finding.message.clone(),
+                });
+                plan.findings.push(finding);
+            }
+        }
+        for (package, spec) in overrides {
+            let section = match inventory.manager {
+                Manager::Npm => DepSection::Overrides,
+                _ => DepSection::Resolutions,
+            };
+            plan.changes.push(ManifestRequest::new(section, package, spec));
+        }
+    }
+}
+
+/// The installed copies of one `name@version` (indices into the inventory's packages) and the advisories affecting it.
+type Copies<'a> = (Vec<usize>, Vec<&'a Advisory>);
+
+/// The line of releases a version belongs to, as npm counts breaking changes: the major, or the minor under 1.0.0.
+fn line_of(v: &Version) -> (u64, u64) {
+    if v.major == 0 {
+        (0, v.minor)
+    } else {
+        (v.major, 0)
+    }
+}
+
+impl Advisories {
+    /// Whether the prefilter reads the files that import `package` (else "not called" could not be told).
+    fn watched(&self, package: &str) -> bool {
+        bundled().covers(package)
+    }
+
+    /// The fix for the installed copies of `name@version`, planning its manifest change when it has one.
+    #[allow(clippy::too_many_arguments)]
+    fn fix(
+        &self,
+        cx: &ManifestContext<'_>,
+        inventory: &Inventory,
+        name: &str,
+        version: &str,
+        copies: &[usize],
+        hits: &[&Advisory],
+        plan: &mut ManifestPlan,
+        overrides: &mut BTreeMap<String, String>,
+    ) -> AdvisoryFix {
+        let none = |description: String| AdvisoryFix { kind: FixKind::None, description };
+        // The version that fixes every advisory of this copy.
+        let mut target: Option<Version> = None;
+        for advisory in hits {
+            match advisory.patched_after(version) {
+                Some(v) => target = Some(target.map_or(v.clone(), |t| t.max(v))),
+                None => return none(format!("No fixed version of {name} is known for {}: not fixed", advisory.id)),
+            }
+        }
+        let Some(target) = target else { return none("No fixed version is known: not fixed".to_string()) };
+        let Ok(installed) = Version::parse(version) else {
+            return none(format!("{name} {version} is not a registry version: not fixed"));
+        };
+        let express_raised = |parent: &str| parent == "express" && cx.options.selected.contains(&"express-version");
+        // Its own dependency in this manifest.
+        let own: Vec<(DepSection, String)> =
+            cx.info.dependency_all(name).into_iter().filter(|(s, _)| *s != DepSection::PeerDependencies).collect();
+        let is_root_dependency = copies.iter().any(|&i| {
+            inventory.packages[i]
+                .parents
+                .iter()
+                .any(|d| matches!(d.parent, Parent::Root(r) if inventory.roots[r].path.is_empty()))
+        });
+        // Every parent's declared range admits the target: the lockfile moves.
+        let fits = copies.iter().all(|&i| {
+            inventory.packages[i].parents.iter().all(|d| {
+                let parent_raised = match d.parent {
+                    Parent::Package(p) => express_raised(&inventory.packages[p].name),
+                    Parent::Root(_) => false,
+                };
+                parent_raised || d.range.as_deref().and_then(npm_spec::npm_range).is_some_and(|r| target.satisfies(&r))
+            })
+        });
+        if name == "express" && cx.options.selected.contains(&"express-version") && !own.is_empty() {
+            return AdvisoryFix {
+                kind: FixKind::Bump,
+                description: "express is raised to its newest patched release by the express-version transform".into(),
+            };
+        }
+        let update = update_command(inventory.manager, name);
+        let runs = if inventory.manager == Manager::Npm { "run by --write --lockfile" } else { "run it yourself" };
+        if fits {
+            return AdvisoryFix {
+                kind: FixKind::LockfileRefresh,
+                description: format!(
+                    "{target} fits the ranges its parents declare: the lockfile moves it (`{update}`, {runs})"
+                ),
+            };
+        }
+        if is_root_dependency && !own.is_empty() {
+            let mut made = Vec::new();
+            for (section, spec) in &own {
+                let to = match npm_spec::classify(spec) {
+                    Spec::Simple { op, version: from }
+                        if line_of(&from) == line_of(&target)
+                            || op == Operator::Exact && line_of(&installed) == line_of(&target) =>
+                    {
+                        npm_spec::write(op, &target.to_string())
+                    }
+                    Spec::Range(range) if range.min_version().is_some_and(|m| line_of(&m) == line_of(&target)) => {
+                        npm_spec::write(Operator::Caret, &target.to_string())
+                    }
+                    Spec::Simple { .. } | Spec::Range(_) => {
+                        return none(format!(
+                            "the fix, {name} {target}, is a new major for `{spec}` (its API may change): not raised; \
+                             move to it by hand, checking its changelog"
+                        ))
+                    }
+                    Spec::Any => {
+                        return AdvisoryFix {
+                            kind: FixKind::LockfileRefresh,
+                            description: format!(
+                                "`{spec}` admits {target}: the lockfile moves it (`{update}`, run by --lockfile)"
+                            ),
+                        }
+                    }
+                    Spec::Other(what) => return none(format!("{name} is `{spec}`, {what}: not rewritten")),
+                };
+                made.push(to.clone());
+                plan.changes.push(ManifestRequest::new(*section, name, to));
+            }
+            return AdvisoryFix {
+                kind: FixKind::Bump,
+                description: format!("{name} is raised to {} in package.json", made.join(", ")),
+            };
+        }
+        // A transitive package outside a parent's range: an override.
+        let outside: Vec<String> = copies
+            .iter()
+            .flat_map(|&i| &inventory.packages[i].parents)
+            .filter(|d| !d.range.as_deref().and_then(npm_spec::npm_range).is_some_and(|r| target.satisfies(&r)))
+            .map(|d| {
+                format!(
+                    "{} declares {}",
+                    inventory.describe(d.parent),
+                    d.range.as_deref().unwrap_or("a range the lockfile does not record")
+                )
+            })
+            .collect();
+        let spec = if installed.major == 0 { format!("~{target}") } else { format!("^{target}") };
+        match inventory.manager {
+            Manager::Pnpm => none(format!(
+                "{target} is outside what its parents declare ({}): add `\"pnpm\": {{ \"overrides\": {{ \"{name}\": \"{spec}\" }} }}` \
+                 to package.json (pnpm 8+; not written by this tool yet) and check the parents still work",
+                outside.join("; ")
+            )),
+            manager => {
+                let key = if manager == Manager::Npm { "overrides" } else { "resolutions" };
+                overrides.insert(name.to_string(), spec.clone());
+                AdvisoryFix {
+                    kind: FixKind::Override,
+                    description: format!(
+                        "{target} is outside what its parents declare ({}): `{key}` forces {name} {spec}; check the \
+                         parents still work with it",
+                        outside.join("; ")
+                    ),
+                }
+            }
+        }
+    }
+}
+
+/// The package manager's command that moves `package` inside its parents' ranges, lockfile only.
+pub fn update_command(manager: Manager, package: &str) -> String {
+    match manager {
+        Manager::Npm => format!("npm update {package} --package-lock-only --ignore-scripts --no-audit"),
+        Manager::Pnpm => format!("pnpm update {package} --lockfile-only --ignore-scripts"),
+        Manager::Yarn1 => format!("yarn upgrade {package} --ignore-scripts"),
+        Manager::YarnBerry => format!("yarn up -R {package} --mode=update-lockfile"),
+    }
+}
+
+/// Whether the project's code calls what `advisory` concerns, and why that verdict.
+fn reachability(advisory: &Advisory, project: &Project, watched: bool) -> (Reachability, String) {
+    if advisory.api.is_empty() {
+        return (Reachability::Unknown, "the advisory does not say which API it concerns".to_string());
+    }
+    let uses = &project.code_use;
+    let render_engine = |engine: &str| {
+        let ext = match engine {
+            "handlebars" => "hbs",
+            "dust" => "dust",
+            other => other,
+        };
+        uses.view_engines.contains(engine)
+            || uses.view_engines.contains(ext)
+            || uses.methods.contains("render")
+                && project.views.iter().any(|(path, _)| {
+                    path.extension().is_some_and(|e| e == ext || (engine == "handlebars" && e == "handlebars"))
+                })
+    };
+    let mut unknown = Vec::new();
+    for api in &advisory.api {
+        let called = if let Some(engine) = api.strip_prefix("render:") {
+            Some(render_engine(engine) || uses.imports.contains(engine))
+        } else if api == "redirect:request-url" {
+            uses.request_redirect
+                .as_ref()
+                .map(|(path, line)| {
+                    let _ = (path, line);
+                    true
+                })
+                .or(Some(false))
+        } else if api == "route-path" {
+            Some(uses.route_pattern.is_some())
+        } else if api == "import" {
+            Some(uses.imports.contains(&advisory.package))
+        } else if let Some(package) = api.strip_suffix("()") {
+            Some(uses.default_calls.contains(package))
+        } else if let Some((object, member)) = api.split_once('.') {
+            match object {
+                // `express.urlencoded(...)`: a call of the express module's export (files naming express are
+                // always read).
+                "express" => Some(project.package_calls.contains(&("express".to_string(), member.to_string()))),
+                "res" | "app" | "req" => {
+                    let seen = uses.methods.contains(member) || uses.properties.contains(member);
+                    // Only the watched methods are looked for in every file: of the others, absence says nothing.
+                    if seen || API_METHODS.contains(&member) {
+                        Some(seen)
+                    } else {
+                        None
+                    }
+                }
+                package => Some(
+                    project.package_calls.contains(&(package.to_string(), member.to_string()))
+                        || (uses.imports.contains(package) && uses.methods.contains(member)),
+                ),
+            }
+        } else {
+            None
+        };
+        match called {
+            Some(true) => {
+                let place = match api.as_str() {
+                    "redirect:request-url" => uses.request_redirect.as_ref(),
+                    "route-path" => uses.route_pattern.as_ref(),
+                    _ => None,
+                };
+                let at =
+                    place.map_or_else(String::new, |(p, l)| format!(" at {}:{l}", crate::discover::display_path(p)));
+                return (Reachability::Called, format!("{api}{at}"));
+            }
+            Some(false) => {}
+            None => unknown.push(api.as_str()),
+        }
+    }
+    if !unknown.is_empty() || !watched {
+        return (Reachability::Unknown, format!("{} cannot be told from the code", advisory.api.join(", ")));
+    }
+    (Reachability::NotCalled, format!("no module uses {}", advisory.api.join(", ")))
+}

@@ -1,0 +1,286 @@
+//! The advisories transform (issue 15) on the projects of every lockfile format (`tests/inventory/`, made by the
+//! package managers), offline: the advisories are the OSV records under `tests/advisories/osv/` (recorded from the
+//! GitHub advisory database, given with `--advisories PATH`). Each case's findings, planned fixes and JSON entries
+//! are an exact snapshot; `--check` and `--fail-on` are checked by their exit codes, SARIF by its rules.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{copy_dir, express_harden};
+
+const REPO: &str = env!("CARGO_MANIFEST_DIR");
+
+fn osv() -> String {
+    Path::new(REPO).join("tests/advisories/osv").display().to_string()
+}
+
+/// A copy of `tests/inventory/<name>` in a temporary folder.
+fn project(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join(name);
+    copy_dir(&Path::new(REPO).join("tests/inventory").join(name), &dir);
+    (tmp, dir)
+}
+
+/// What a user reads of the run: each advisory (JSON) and each dependency change, one line each.
+fn audit(dir: &Path, extra: &[&str]) -> (i32, String) {
+    let source = osv();
+    let mut args = vec!["--only", "advisories", "--advisories", &source, "--format", "json"];
+    args.extend(extra);
+    let out = express_harden(dir, &args);
+    let doc: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let mut lines = Vec::new();
+    for a in doc["advisories"].as_array().expect("advisories") {
+        lines.push(format!(
+            "{} {}@{} -> {} [{}] {} {}:{} reach={} ({}) fix={}: {}",
+            a["id"].as_str().unwrap_or_default(),
+            a["package"].as_str().unwrap_or_default(),
+            a["installed"].as_str().unwrap_or_default(),
+            a["patched"].as_str().unwrap_or("none"),
+            a["severity"].as_str().unwrap_or("unknown"),
+            if a["gate"] == true { "gate" } else { "-" },
+            a["manifest"].as_str().unwrap_or_default(),
+            a["line"],
+            a["reachability"].as_str().unwrap_or_default(),
+            a["reachability_reason"].as_str().unwrap_or_default(),
+            a["fix"]["kind"].as_str().unwrap_or_default(),
+            a["fix"]["description"].as_str().unwrap_or_default(),
+        ));
+        for path in a["paths"].as_array().expect("paths") {
+            lines.push(format!("  via {}", path.as_str().unwrap_or_default()));
+        }
+    }
+    for d in doc["dependency_changes"].as_array().expect("dependency_changes") {
+        lines.push(format!(
+            "change {} {} {} {} -> {}",
+            d["manifest"].as_str().unwrap_or_default(),
+            d["section"].as_str().unwrap_or_default(),
+            d["package"].as_str().unwrap_or_default(),
+            d["from"].as_str().unwrap_or("(new)"),
+            d["to"].as_str().unwrap_or_default()
+        ));
+    }
+    for e in doc["errors"].as_array().expect("errors") {
+        lines.push(format!("error {}", e));
+    }
+    (out.status.code().unwrap_or(-1), lines.join("\n") + "\n")
+}
+
+fn snapshot(name: &str) {
+    let (_tmp, dir) = project(name);
+    let (code, text) = audit(&dir, &[]);
+    assert_eq!(code, 0, "a dry run exits 0 whatever it finds:\n{text}");
+    insta::with_settings!({ snapshot_path => Path::new(REPO).join("snapshots"), prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!(format!("audit__{name}"), text);
+    });
+}
+
+#[test]
+fn npm_lockfile_version_1() {
+    snapshot("npm-v1");
+}
+
+#[test]
+fn npm_lockfile_version_2() {
+    snapshot("npm-v2");
+}
+
+#[test]
+fn npm_lockfile_version_3() {
+    snapshot("npm-v3");
+}
+
+#[test]
+fn npm_shrinkwrap() {
+    snapshot("npm-shrinkwrap");
+}
+
+#[test]
+fn yarn_1() {
+    snapshot("yarn-v1");
+}
+
+#[test]
+fn yarn_berry() {
+    snapshot("yarn-berry");
+}
+
+#[test]
+fn pnpm_lockfile_version_6() {
+    snapshot("pnpm-v6");
+}
+
+#[test]
+fn pnpm_lockfile_version_9() {
+    snapshot("pnpm-v9");
+}
+
+#[test]
+fn the_express_app() {
+    snapshot("npm-express");
+}
+
+/// `--check` fails on an advisory at or above `--fail-on` (high by default), and only then: in the pnpm project the
+/// only advisory (cookie 0.4.1, low) has no fix this tool writes (pnpm's overrides are named, not written), so no
+/// change is due and the severity alone decides.
+#[test]
+fn check_fails_at_or_above_the_fail_on_severity() {
+    let (_tmp, dir) = project("pnpm-v9");
+    for (extra, expected) in [
+        (&["--check"][..], 0),
+        (&["--check", "--fail-on", "moderate"][..], 0),
+        (&["--check", "--fail-on", "low"][..], 1),
+        (&[][..], 0),
+    ] {
+        let (code, text) = audit(&dir, extra);
+        assert_eq!(code, expected, "{extra:?}:\n{text}");
+    }
+    // The configuration key says the same.
+    std::fs::write(dir.join("express-harden.json"), "{ \"advisories\": { \"failOn\": \"low\" } }").expect("write");
+    assert_eq!(audit(&dir, &["--check"]).0, 1);
+    std::fs::write(dir.join("express-harden.json"), "{ \"advisories\": { \"failOn\": \"severe\" } }").expect("write");
+    let out = express_harden(&dir, &["--only", "advisories", "--check"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("severe"), "{}", String::from_utf8_lossy(&out.stderr));
+    std::fs::remove_file(dir.join("express-harden.json")).expect("remove");
+    let out = express_harden(&dir, &["--only", "advisories", "--fail-on", "severe"]);
+    assert_eq!(out.status.code(), Some(2));
+    // A network source is refused, saying so.
+    let out = express_harden(&dir, &["--only", "advisories", "--advisories", "osv"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not available"), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// The same records in a zip (OSV's ecosystem export, osv-scanner's offline cache) give the same advisories; a
+/// broken record is an error naming it.
+#[test]
+fn osv_records_from_a_zip_and_bad_records() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let zip_path = tmp.path().join("all.zip");
+    {
+        let file = std::fs::File::create(&zip_path).expect("zip");
+        let mut zip = zip::ZipWriter::new(file);
+        for entry in std::fs::read_dir(osv()).expect("osv").flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            zip.start_file(name, zip::write::SimpleFileOptions::default()).expect("entry");
+            std::io::Write::write_all(&mut zip, &std::fs::read(entry.path()).expect("read")).expect("write");
+        }
+        zip.finish().expect("finish");
+    }
+    let from_dir = express_harden_bin::load(Path::new(&osv()));
+    let from_zip = express_harden_bin::load(&zip_path);
+    assert_eq!(from_dir, from_zip);
+    let records = std::fs::read_dir(osv()).expect("osv").count();
+    assert!(from_dir.len() >= records, "every record gives at least one advisory: {} < {records}", from_dir.len());
+
+    let bad = tmp.path().join("bad");
+    std::fs::create_dir(&bad).expect("mkdir");
+    std::fs::write(bad.join("GHSA-bad.json"), "{\"id\": 1}").expect("write");
+    let err = express_harden::advisories::Database::load_osv(&bad).expect_err("refused");
+    assert!(err.contains("GHSA-bad.json") && err.contains("not an OSV record"), "{err}");
+    let (_p, dir) = project("npm-v3");
+    let out = express_harden(&dir, &["--only", "advisories", "--advisories", &bad.display().to_string()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("GHSA-bad.json"));
+    let missing = express_harden(&dir, &["--only", "advisories", "--advisories", "no/such/folder"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no/such/folder"));
+}
+
+mod express_harden_bin {
+    use std::path::Path;
+
+    /// The advisories a source holds, as `package id ranges`, sorted.
+    pub fn load(path: &Path) -> Vec<String> {
+        let db = express_harden::advisories::Database::load_osv(path).expect("loads");
+        db.all().iter().map(|a| format!("{} {} {:?} {:?}", a.package, a.id, a.ranges, a.severity)).collect()
+    }
+}
+
+/// SARIF: a rule per advisory, with its osv.dev page as help URI, and the advisory's result under it.
+#[test]
+fn sarif_has_a_rule_per_advisory() {
+    let (_tmp, dir) = project("npm-express");
+    let source = osv();
+    let out = express_harden(&dir, &["--only", "advisories", "--advisories", &source, "--format", "sarif"]);
+    let log: serde_json::Value = serde_json::from_slice(&out.stdout).expect("sarif");
+    let rules = log["runs"][0]["tool"]["driver"]["rules"].as_array().expect("rules");
+    for id in ["GHSA-qwcr-r2fm-qrc7", "GHSA-pxg6-pf52-xh8x", "GHSA-phwq-j96m-2c2q"] {
+        let rule = rules.iter().find(|r| r["id"] == id).unwrap_or_else(|| panic!("no rule {id}"));
+        assert_eq!(rule["helpUri"], format!("https://osv.dev/vulnerability/{id}"));
+    }
+    let results = log["runs"][0]["results"].as_array().expect("results");
+    let critical = results.iter().find(|r| r["ruleId"] == "GHSA-phwq-j96m-2c2q").expect("ejs result");
+    assert_eq!(critical["level"], "error");
+    assert!(!results.iter().any(|r| r["ruleId"] == "advisories/fix-planned"), "no duplicate of an advisory's result");
+}
+
+/// A package-lock.json (v3) in which the project depends on `deps` (name, range, locked version) and nothing else.
+fn lockfile(deps: &[(&str, &str, &str)]) -> String {
+    let mut packages = serde_json::Map::new();
+    let root: serde_json::Map<String, serde_json::Value> =
+        deps.iter().map(|(name, range, _)| (name.to_string(), (*range).into())).collect();
+    packages.insert(String::new(), serde_json::json!({ "name": "styles", "dependencies": root }));
+    for (name, _, version) in deps {
+        packages.insert(format!("node_modules/{name}"), serde_json::json!({ "version": version }));
+    }
+    serde_json::json!({ "name": "styles", "lockfileVersion": 3, "requires": true, "packages": packages }).to_string()
+}
+
+/// The project's own dependencies: a range that admits the fix is a lockfile refresh; otherwise the raise keeps the
+/// author's style (exact stays exact, a complex range becomes a caret) and never crosses a major (a 0.x minor counts
+/// as one). An advisory whose record says nothing of the API it concerns is "unknown".
+#[test]
+fn the_raise_keeps_the_range_style_and_never_crosses_a_major() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("styles");
+    std::fs::create_dir(&dir).expect("mkdir");
+    let deps =
+        [("body-parser", ">=1.18.0 <1.20.0", "1.19.0"), ("cookie", "~0.4.1", "0.4.1"), ("ejs", "^3.1.5", "3.1.5")];
+    let manifest: serde_json::Map<String, serde_json::Value> =
+        deps.iter().map(|(name, range, _)| (name.to_string(), (*range).into())).collect();
+    std::fs::write(
+        dir.join("package.json"),
+        serde_json::to_string_pretty(&serde_json::json!({ "name": "styles", "dependencies": manifest })).expect("json"),
+    )
+    .expect("write");
+    std::fs::write(dir.join("package-lock.json"), lockfile(&deps)).expect("write");
+    let (code, text) = audit(&dir, &[]);
+    assert_eq!(code, 0, "{text}");
+    let kinds: Vec<String> = text
+        .lines()
+        .filter(|l| l.starts_with("GHSA") || l.starts_with("change"))
+        .map(|l| match l.split(" fix=").nth(1) {
+            Some(fix) => format!("{} {}", l.split(' ').nth(1).unwrap_or(l), fix.split(':').next().unwrap_or(fix)),
+            None => l.to_string(),
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "body-parser@1.19.0 bump",
+            "cookie@0.4.1 none",
+            "ejs@3.1.5 lockfile-refresh",
+            "ejs@3.1.5 lockfile-refresh",
+            "change package.json dependencies body-parser >=1.18.0 <1.20.0 -> ^1.20.3",
+        ],
+        "{text}"
+    );
+    assert!(text.contains("is a new major for `~0.4.1`"), "{text}");
+
+    // The same advisory from a record that names no API (not in the bundled table): its reachability is unknown.
+    let records = tempfile::tempdir().expect("tempdir");
+    let mut record: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(Path::new(&osv()).join("GHSA-phwq-j96m-2c2q.json")).expect("read"),
+    )
+    .expect("json");
+    record["id"] = "GHSA-0000-0000-0000".into();
+    std::fs::write(records.path().join("r.json"), record.to_string()).expect("write");
+    let source = records.path().display().to_string();
+    let out = express_harden(&dir, &["--only", "advisories", "--advisories", &source, "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(doc["advisories"][0]["id"], "GHSA-0000-0000-0000");
+    assert_eq!(doc["advisories"][0]["reachability"], "unknown", "{doc:#}");
+}
