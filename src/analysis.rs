@@ -327,9 +327,7 @@ impl FileFacts {
     /// declares or mentions it anywhere (any scope, later in the file, as a type, a type-only import, an undeclared
     /// global), or it is a reserved word or a name Node gives every CommonJS module (`require`, `module`, ...).
     pub fn name_taken(&self, name: &str) -> bool {
-        self.names.contains(&Atom::from(name))
-            || RESERVED_NAMES.contains(&name)
-            || COMMONJS_PARAMETERS.contains(&name)
+        self.names.contains(&Atom::from(name)) || RESERVED_NAMES.contains(&name) || COMMONJS_PARAMETERS.contains(&name)
     }
 
     /// A name for a new binding that is free everywhere in the file: `preferred`, else the first free one of
@@ -428,12 +426,59 @@ impl FileFacts {
 }
 
 /// Words a binding cannot be named (reserved words, strict mode's, and globals no one should shadow).
+#[rustfmt::skip]
 const RESERVED_NAMES: [&str; 51] = [
-    "await", "break", "case", "catch", "class", "const", "continue", "debugger", "default", "delete", "do", "else",
-    "enum", "export", "extends", "false", "finally", "for", "function", "if", "import", "in", "instanceof", "new",
-    "null", "return", "super", "switch", "this", "throw", "true", "try", "typeof", "var", "void", "while", "with",
-    "yield", "let", "static", "implements", "interface", "package", "private", "protected", "public", "arguments",
-    "eval", "undefined", "NaN", "Infinity",
+    "await",
+    "break",
+    "case",
+    "catch",
+    "class",
+    "const",
+    "continue",
+    "debugger",
+    "default",
+    "delete",
+    "do",
+    "else",
+    "enum",
+    "export",
+    "extends",
+    "false",
+    "finally",
+    "for",
+    "function",
+    "if",
+    "import",
+    "in",
+    "instanceof",
+    "new",
+    "null",
+    "return",
+    "super",
+    "switch",
+    "this",
+    "throw",
+    "true",
+    "try",
+    "typeof",
+    "var",
+    "void",
+    "while",
+    "with",
+    "yield",
+    "let",
+    "static",
+    "implements",
+    "interface",
+    "package",
+    "private",
+    "protected",
+    "public",
+    "arguments",
+    "eval",
+    "undefined",
+    "NaN",
+    "Infinity",
 ];
 
 /// Computes the facts of a parsed file, recording every [`MemberCall`].

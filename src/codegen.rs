@@ -79,8 +79,9 @@ pub fn print_item(item: ModuleItem, style: &Style) -> String {
 }
 
 /// Longest line (in characters, before re-indentation) that a collapsed object or array may make, as Prettier's
-/// default print width.
-const PRINT_WIDTH: usize = 80;
+/// default print width; also the longest line a one-line object may grow to when properties are added to it
+/// (`objects::past_print_width`).
+pub const PRINT_WIDTH: usize = 80;
 
 /// swc prints every object literal over several lines; people write short ones on one line
 /// (`new RedisStore({ client: redisClient })`). Innermost bracket groups whose one-line form fits the print width are

@@ -19,6 +19,45 @@ pub const DIRECTIVE: &str = "express-harden-ignore";
 /// The engine's rule for a change an opt-out comment kept from being made.
 pub const RULE: &str = "engine/ignored";
 
+/// The engine's rule for an opt-out comment that names something that is not a transform (`res-cooky`).
+pub const UNKNOWN_RULE: &str = "engine/unknown-ignore-id";
+
+/// A warning for each opt-out comment of `file` (whose comments are at `comments`) that names an id not in `known`:
+/// a misspelt id keeps nothing from being changed, which a user who wrote it would not notice otherwise.
+#[must_use]
+pub fn unknown_ids(file: &SourceFile, comments: &[Range<usize>], known: &[&str]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for range in comments {
+        let Some(ids) = file.code.get(range.clone()).and_then(directive_ids) else { continue };
+        let (unknown, valid): (Vec<&String>, Vec<&String>) = ids.iter().partition(|id| !known.contains(&id.as_str()));
+        if unknown.is_empty() {
+            continue;
+        }
+        let (line, column) = file.line_col(range.start);
+        let names = unknown.iter().map(|id| format!("`{id}`")).collect::<Vec<_>>().join(", ");
+        let effect = if valid.is_empty() {
+            "it keeps no change from being made".to_string()
+        } else {
+            let valid = valid.iter().map(|id| id.as_str()).collect::<Vec<_>>().join(", ");
+            format!("it keeps only the changes of {valid} from being made")
+        };
+        let what = if unknown.len() == 1 { "is not a transform id" } else { "are not transform ids" };
+        out.push(Finding {
+            rule: UNKNOWN_RULE.to_string(),
+            transform: "engine",
+            path: file.path.clone(),
+            line,
+            column,
+            message: format!(
+                "this {DIRECTIVE} comment names {names}, which {what} ({effect}); the ids are: {}",
+                known.join(", ")
+            ),
+            severity: Severity::Warning,
+        });
+    }
+    out
+}
+
 /// One opt-out comment and the code it covers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ignore {
@@ -244,6 +283,22 @@ mod tests {
             .into_iter()
             .map(|i| (i.ids, i.line, file.code[i.target..i.covers.end].to_string()))
             .collect()
+    }
+
+    #[test]
+    fn unknown_ids_are_reported_with_the_known_ones() {
+        let code = "// express-harden-ignore res-cooky\nres.cookie('a', 'b');\n// express-harden-ignore helmet, nope\nf();\n// express-harden-ignore res-cookie\ng();\n";
+        let file = SourceFile::new(PathBuf::from("a.js"), code.to_string());
+        let comments = parse(&file, &file.code).map(|p| p.comments).unwrap_or_default();
+        let found = unknown_ids(&file, &comments, &["helmet", "res-cookie"]);
+        let got: Vec<(usize, &str)> = found.iter().map(|f| (f.line, f.message.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                (1, "this express-harden-ignore comment names `res-cooky`, which is not a transform id (it keeps no change from being made); the ids are: helmet, res-cookie"),
+                (3, "this express-harden-ignore comment names `nope`, which is not a transform id (it keeps only the changes of helmet from being made); the ids are: helmet, res-cookie"),
+            ]
+        );
     }
 
     #[test]

@@ -49,6 +49,10 @@ pub struct FileLinks {
     pub app_middleware: Vec<RemoteMiddleware>,
     /// Names this file imports from another module whose value a package created.
     pub imported_instances: Vec<ImportedInstance>,
+    /// Values written in this file (a string, a choice such as `process.env.X || 'dev'`) that another module passes
+    /// to a package's function, as an argument or a property of an inline options object
+    /// (`jwt.sign(payload, config.secret)` with `module.exports = { secret: '...' }` here).
+    pub passed_values: Vec<PassedValue>,
 }
 
 impl FileLinks {
@@ -92,6 +96,11 @@ impl FileLinks {
                 .map(|m| RemoteMiddleware { app: at(m.app), ..m.clone() })
                 .collect(),
             imported_instances: self.imported_instances.clone(),
+            passed_values: self
+                .passed_values
+                .iter()
+                .map(|v| PassedValue { value: range(&v.value), ..v.clone() })
+                .collect(),
         }
     }
 
@@ -152,6 +161,24 @@ pub struct ObjectElsewhere {
     pub open: bool,
 }
 
+/// A value of this file that another module passes to a package's function.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PassedValue {
+    /// The value's range here (a string literal, a template literal, or a choice made at run time).
+    pub value: Range<usize>,
+    /// The package's function, as the caller names it (`jwt.sign`, bound to `jsonwebtoken`).
+    pub callee: crate::values::CalleeRef,
+    /// `new X()` rather than `X()`.
+    pub is_new: bool,
+    /// Which argument it is, or holds it.
+    pub arg: usize,
+    /// The property of the object argument it is the value of (`{ secret: config.secret }`, inline or an object
+    /// literal of the caller the argument names), if any.
+    pub key: Option<String>,
+    /// The file that makes the call, and the call's line.
+    pub caller: (PathBuf, usize),
+}
+
 /// Middleware registered on one of this file's apps by another module.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RemoteMiddleware {
@@ -181,6 +208,9 @@ pub struct ImportedInstance {
     pub is_new: bool,
     /// The module that creates it.
     pub file: PathBuf,
+    /// The database its module selects on it: the source text of the first argument of `name.db(arg)` (a MongoDB
+    /// client's `db()`) on the name the module declares it under, as written there.
+    pub db: Option<String>,
 }
 
 /// A value a module of the project exports that a package's function or constructor created there
@@ -199,6 +229,9 @@ pub struct ExportedInstance {
     pub members: Vec<String>,
     /// `new X()` rather than `X()`.
     pub is_new: bool,
+    /// The database its module selects on it: the source text of the first argument of `name.db(arg)` (a MongoDB
+    /// client's `db()`) on the name the module declares it under, as written there.
+    pub db: Option<String>,
 }
 
 /// Every value the analysed modules export that a package created in that module, by file index.
@@ -243,11 +276,23 @@ pub fn exported_instances(inputs: &[Option<LinkInput<'_>>], resolver: &Resolver)
                     module: binding.module.clone(),
                     members,
                     is_new,
+                    db: selected_db(input, &call),
                 },
             ));
         }
     }
     out
+}
+
+/// The database module `input` selects on the value `call` creates there: the text of the first argument of the first
+/// `name.db(arg)` call (a MongoDB client), where `name` is the top-level variable the call initialises.
+fn selected_db(input: &LinkInput<'_>, call: &CallFacts) -> Option<String> {
+    let facts = input.facts;
+    let name =
+        facts.declarations.iter().find(|d| d.top_level && d.init.as_ref().is_some_and(|v| v.range() == call.range))?;
+    let arg =
+        facts.member_calls.iter().filter(|m| m.object == name.name && m.method == "db").find_map(|m| m.args.first())?;
+    input.file.code.get(arg.range()).map(str::to_string)
 }
 
 /// The specifier that imports `target` from `importer` (both paths as discovered): `./x`, `../lib/redis`, with the
@@ -447,6 +492,8 @@ enum Resolved {
     Object(usize, Range<usize>),
     /// A package's function or constructor called in a file.
     Instance(usize, Box<CallFacts>, bool),
+    /// A string or template literal, or a choice made at run time (`process.env.X || 'dev'`), of a file.
+    Literal(usize, Range<usize>),
 }
 
 /// Links the analysed files. `inputs[i]` is `None` for a discovered file that was not analysed; `resolver` indexes
@@ -510,6 +557,7 @@ pub fn link(inputs: &[Option<LinkInput<'_>>], resolver: &Resolver) -> HashMap<us
                 handlers: linker.handlers_elsewhere(i, own_params),
                 objects,
                 instances: linker.imported_instances(i),
+                values: linker.values_passed(i),
                 middleware,
             })
         })
@@ -527,6 +575,12 @@ pub fn link(inputs: &[Option<LinkInput<'_>>], resolver: &Resolver) -> HashMap<us
             let entry = links.entry(target).or_default();
             if !entry.passed_objects.contains(&passed) {
                 entry.passed_objects.push(passed);
+            }
+        }
+        for (target, passed) in found.values {
+            let entry = links.entry(target).or_default();
+            if !entry.passed_values.contains(&passed) {
+                entry.passed_values.push(passed);
             }
         }
         if !found.instances.is_empty() {
@@ -549,6 +603,7 @@ struct FoundLinks {
     handlers: Vec<(usize, LinkedHandler)>,
     objects: Vec<(usize, PassedObject, ObjectElsewhere)>,
     instances: Vec<ImportedInstance>,
+    values: Vec<(usize, PassedValue)>,
     middleware: Vec<(usize, RemoteMiddleware)>,
 }
 
@@ -632,16 +687,22 @@ impl<'b> Linker<'_, 'b> {
                 None => Some(Resolved::Object(i, obj.range.clone())),
                 Some((first, rest)) => {
                     let prop = obj.get(first)?;
-                    self.value(i, &prop.value, rest, depth + 1).or_else(|| {
-                        // A method property, `show(req, res) { ... }`.
-                        if !rest.is_empty() {
-                            return None;
+                    match self.value(i, &prop.value, rest, depth + 1) {
+                        // A method property, `show(req, res) { ... }` (or a function in a choice).
+                        found @ (None | Some(Resolved::Literal(..))) if rest.is_empty() => {
+                            self.function_within(i, prop.range.clone()).or(found)
                         }
-                        self.function_within(i, prop.range.clone())
-                    })
+                        found => found,
+                    }
                 }
             },
             Value::Ident(name, r) => self.name(i, name, r.start, members, depth),
+            Value::Str(_, r) | Value::Conditional(r) if members.is_empty() => Some(Resolved::Literal(i, r.clone())),
+            Value::Other(r)
+                if members.is_empty() && input.file.code.get(r.clone()).is_some_and(|t| t.starts_with('`')) =>
+            {
+                Some(Resolved::Literal(i, r.clone()))
+            }
             Value::Other(r) if members.is_empty() => {
                 facts.functions.iter().find(|f| f.range == *r).map(|f| Resolved::Function(i, f.range.clone())).or_else(
                     || {
@@ -896,6 +957,64 @@ impl<'b> Linker<'_, 'b> {
         out
     }
 
+    /// Literal values of other modules that file `i` passes to a package's function, as an argument
+    /// (`jwt.sign(payload, config.secret)`) or a property of an object argument, inline (`expressjwt({ secret:
+    /// config.secret })`) or an object literal of the file (`new JwtStrategy(opts, verify)`): (their file, what is
+    /// passed).
+    fn values_passed(&self, i: usize) -> Vec<(usize, PassedValue)> {
+        let Some(input) = self.input(i) else { return Vec::new() };
+        let mut out = Vec::new();
+        for site in &input.facts.calls {
+            let Some(callee) = site.call.callee.as_ref() else { continue };
+            let module = match (&callee.binding, &callee.inline_require) {
+                (_, Some(m)) => m,
+                (Some(b), None) => &b.module,
+                (None, None) => continue,
+            };
+            if is_relative_or_workspace(self, i, module) {
+                continue;
+            }
+            for (n, arg) in site.call.args.iter().enumerate() {
+                let mut candidates: Vec<(&Value, Option<String>)> = Vec::new();
+                // The options inline, or in an object literal of this file the argument names (`const opts = {
+                // secretOrKey: config.secret }; new JwtStrategy(opts, verify)`).
+                let object = match arg {
+                    Value::Object(obj) => Some(&**obj),
+                    Value::Ident(..) => match self.value(i, arg, &[], 0) {
+                        Some(Resolved::Object(t, range)) if t == i => input.facts.object_at(&range),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                match object {
+                    Some(obj) => {
+                        candidates.extend(obj.props.iter().filter_map(|p| Some((&p.value, Some(p.key.clone()?)))))
+                    }
+                    None => candidates.push((arg, None)),
+                }
+                for (value, key) in candidates {
+                    if !matches!(value, Value::Ident(..) | Value::Other(_)) {
+                        continue;
+                    }
+                    let Some(Resolved::Literal(t, range)) = self.value(i, value, &[], 0) else { continue };
+                    if t == i {
+                        continue;
+                    }
+                    let passed = PassedValue {
+                        value: range,
+                        callee: callee.clone(),
+                        is_new: site.is_new,
+                        arg: n,
+                        key,
+                        caller: (input.path.to_path_buf(), input.file.line_col(site.call.range.start).0),
+                    };
+                    out.push((t, passed));
+                }
+            }
+        }
+        out
+    }
+
     /// Names file `i` imports from other modules whose value a package created there.
     fn imported_instances(&self, i: usize) -> Vec<ImportedInstance> {
         let Some(input) = self.input(i) else { return Vec::new() };
@@ -918,6 +1037,7 @@ impl<'b> Linker<'_, 'b> {
                 members,
                 is_new,
                 file: self.path(t).to_path_buf(),
+                db: self.input(t).and_then(|input| selected_db(input, &call)),
             });
         }
         out

@@ -101,6 +101,52 @@ pub fn add_properties(
     add_property(code, comments, obj, &props.join(separator), style)
 }
 
+/// When adding `props` to the one-line object `obj` would take its line past the print width
+/// ([`crate::codegen::PRINT_WIDTH`], Prettier's), the edits that write it over several lines instead, one property
+/// per line, as Prettier would print it: the existing properties keep their text (only the spaces between them
+/// change, so other edits inside them still apply), with the file's indentation and trailing-comma habit. `None`
+/// when the line stays short enough, the object is already multi-line, or a comment inside it is in the way.
+pub fn past_print_width(
+    code: &str,
+    obj: &ObjectFacts,
+    props: &[String],
+    comments: &[Range<usize>],
+    style: &Style,
+) -> Option<Vec<Edit>> {
+    if props.is_empty() || is_multiline(code, obj) || props.iter().any(|p| p.contains('\n')) {
+        return None;
+    }
+    let line_start = code[..obj.range.start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = code[obj.range.end..].find(['\n', '\r']).map_or(code.len(), |i| obj.range.end + i);
+    let added: usize = props.iter().map(|p| p.chars().count() + 2).sum();
+    if code[line_start..line_end].chars().count() + added <= crate::codegen::PRINT_WIDTH {
+        return None;
+    }
+    let mut elements: Vec<Range<usize>> =
+        obj.props.iter().map(|p| p.range.clone()).chain(obj.spreads.iter().cloned()).collect();
+    elements.sort_by_key(|r| r.start);
+    let open = obj.range.start + 1;
+    let close = obj.range.end.saturating_sub(1);
+    let (first, last) = (elements.first()?, elements.last()?);
+    // Only spaces and commas between the elements: a comment there keeps the object as it is written.
+    let gaps_plain = elements.windows(2).all(|w| code[w[0].end..w[1].start].trim() == ",")
+        && code[open..first.start].trim().is_empty()
+        && matches!(code[last.end..close].trim(), "" | ",")
+        && !comments.iter().any(|c| obj.range.start < c.start && c.end <= obj.range.end);
+    if !gaps_plain {
+        return None;
+    }
+    let eol = style.eol;
+    let indent = indent_of_line(code, obj.range.start);
+    let inner = format!("{indent}{}", style.indent_unit);
+    let trailing = if style.trailing_commas { "," } else { "" };
+    let mut edits = vec![Edit::replace(open..first.start, format!("{eol}{inner}"))];
+    edits.extend(elements.windows(2).map(|w| Edit::replace(w[0].end..w[1].start, format!(",{eol}{inner}"))));
+    let new: String = props.iter().map(|p| format!(",{eol}{inner}{p}")).collect();
+    edits.push(Edit::replace(last.end..close, format!("{new}{trailing}{eol}{indent}")));
+    Some(edits)
+}
+
 /// Edits that add `prop` as the first property of `obj` (before any comment lines that belong to the current first
 /// one): no trailing-comma question arises, and the new property reads first, as in most documentation.
 pub fn add_first_property(

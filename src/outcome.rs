@@ -11,7 +11,7 @@ use crate::manifest::DepSection;
 use crate::transform::{Finding, Severity};
 
 /// The kinds of findings the engine itself reports, outside any transform: rule, one-line description, severity.
-pub const ENGINE_RULES: [(&str, &str, Severity); 4] = [
+pub const ENGINE_RULES: [(&str, &str, Severity); 5] = [
     (
         "engine/no-manifest",
         "A change needs a package, but no package.json was found above the file to add it to.",
@@ -32,6 +32,11 @@ pub const ENGINE_RULES: [(&str, &str, Severity); 4] = [
         crate::ignore::RULE,
         "A change was not made because an express-harden-ignore comment on the line above asks so.",
         Severity::Info,
+    ),
+    (
+        crate::ignore::UNKNOWN_RULE,
+        "An express-harden-ignore comment names something that is not a transform id; it keeps nothing for that name.",
+        Severity::Warning,
     ),
 ];
 

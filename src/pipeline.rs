@@ -10,7 +10,7 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 
 use crate::analysis::analyse_tracking;
-use crate::analysis::FileFacts;
+use crate::analysis::{CallSite, FileFacts};
 use crate::client_cookies::ClientCookies;
 use crate::discover::display_path;
 use crate::early_errors::{self, EarlyError};
@@ -24,6 +24,7 @@ use crate::transform::{
     DependencyRequest, FileContext, FilePlan, Finding, ManifestContext, ManifestPlan, ManifestRequest, Options, Phase,
     Severity, Transform,
 };
+use crate::values::Value;
 use crate::views;
 
 pub use crate::outcome::{DependencyChange, ErrorKind, FileChange, FileError, RunResult};
@@ -188,7 +189,7 @@ fn run_on_this_thread(
     for project in projects.values_mut() {
         project.client_cookies = std::sync::Arc::clone(&client_cookies);
     }
-    let no_project = Project { client_cookies: std::sync::Arc::clone(&client_cookies), ..Project::default() };
+    let mut no_project = Project { client_cookies: std::sync::Arc::clone(&client_cookies), ..Project::default() };
     timings.phase("first pass (prefilter, parse, analyse)");
     // Then the modules they import, even those that name nothing the prefilter looks for (controllers, options
     // objects, database clients), until no analysed file imports an unread one.
@@ -277,7 +278,18 @@ fn run_on_this_thread(
     for (input, path) in inputs.iter().zip(&found.sources) {
         let Some(input) = input else { continue };
         if let Some(project) = manifests.nearest(path).and_then(|m| projects.get_mut(&m)) {
-            project.package_calls.extend(package_calls(input.facts));
+            for (call, site) in package_calls(input.facts) {
+                let options = site.call.args.iter().find_map(|a| match a {
+                    Value::Object(o) => Some(o),
+                    _ => None,
+                });
+                if let Some(options) = options.filter(|_| !project.package_call_options.contains_key(&call)) {
+                    let text = |v: &Value| input.file.code.get(v.range()).unwrap_or_default().to_string();
+                    let props = options.props.iter().filter_map(|p| Some((p.key.clone()?, text(&p.value))));
+                    project.package_call_options.insert(call.clone(), props.collect());
+                }
+                project.package_calls.insert(call);
+            }
         }
         let Some(read) = input.facts.property_reads.iter().find(|r| r.property == "query-nested") else { continue };
         if let Some(project) = manifests.nearest(path).and_then(|m| projects.get_mut(&m)) {
@@ -286,9 +298,49 @@ fn run_on_this_thread(
             }
         }
     }
+    // What the transforms note about each file for choices across the project (`Transform::survey`), recorded in
+    // path order whatever the threads' order.
+    let no_links = FileLinks::default();
+    let surveyed: Vec<(usize, &'static str, Vec<String>)> = inputs
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(i, input)| {
+            let path = &found.sources[i];
+            let project = manifests.nearest(path).and_then(|m| projects.get(&m)).unwrap_or(&no_project);
+            let notes: Vec<(usize, &'static str, Vec<String>)> = match input {
+                Some(input) => transforms
+                    .iter()
+                    .filter(|t| selection.keeps(path, t.info().id))
+                    .filter_map(|t| {
+                        let cx = FileContext {
+                            transform: t.info(),
+                            file: input.file,
+                            facts: input.facts,
+                            links: project_links.get(&i).unwrap_or(&no_links),
+                            project,
+                            options,
+                        };
+                        let notes = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| t.survey(&cx))).ok()?;
+                        (!notes.is_empty()).then_some((i, t.info().id, notes))
+                    })
+                    .collect(),
+                None => Vec::new(),
+            };
+            notes
+        })
+        .collect();
+    for (i, id, notes) in surveyed {
+        let path = &found.sources[i];
+        let project = match manifests.nearest(path) {
+            Some(m) => projects.get_mut(&m),
+            None => None,
+        }
+        .unwrap_or(&mut no_project);
+        project.surveys.entry(id).or_default().push((path.clone(), notes));
+    }
     drop(inputs);
     let projects = projects;
-    let no_links = FileLinks::default();
+    let no_project = no_project;
 
     // What became of each file the walk found (the rest could not be read: their errors say why).
     for scanned in &scans {
@@ -508,12 +560,19 @@ fn run_on_this_thread(
                 .map(|c| c.path.clone())
                 .collect();
             result.changes.retain(|c| c.is_manifest || !needing.contains(&c.path));
-            for path in withdrawn {
-                let message = format!(
-                    "needs packages in {}, which could not be changed (see its error); left alone",
-                    crate::discover::display_path(&manifest)
-                );
-                result.errors.push(FileError::new(path, ErrorKind::BadManifest, message));
+            // Said once, with the manifest's own error: the files are the consequence, not other errors.
+            if !withdrawn.is_empty() {
+                let files: Vec<String> = withdrawn.iter().map(|p| crate::discover::display_path(p)).collect();
+                let (need, are) = if files.len() == 1 { ("needs", "is") } else { ("need", "are") };
+                let left = format!("{} {need} packages from it and {are} left alone", files.join(", "));
+                match result.errors.iter_mut().find(|e| e.path == manifest) {
+                    Some(error) => error.message = format!("{}; {left}", error.message),
+                    None => result.errors.push(FileError::new(
+                        manifest.clone(),
+                        ErrorKind::BadManifest,
+                        format!("could not be changed; {left}"),
+                    )),
+                }
             }
         }
     }
@@ -599,7 +658,7 @@ fn imported_specs(facts: &FileFacts) -> impl Iterator<Item = &str> {
 
 /// The package functions a file calls (`mongoose.connect(...)`, `connect(...)` imported from mongoose), anywhere in
 /// it: package and function name.
-fn package_calls(facts: &FileFacts) -> impl Iterator<Item = (String, String)> + '_ {
+fn package_calls(facts: &FileFacts) -> impl Iterator<Item = ((String, String), &CallSite)> + '_ {
     facts.calls.iter().filter_map(|site| {
         let callee = site.call.callee.as_ref()?;
         let binding = callee.binding.as_ref()?;
@@ -611,7 +670,7 @@ fn package_calls(facts: &FileFacts) -> impl Iterator<Item = (String, String)> + 
             (crate::bindings::ImportKind::Named(name), []) => name.clone(),
             _ => return None,
         };
-        Some((binding.module.clone(), function))
+        Some(((binding.module.clone(), function), site))
     })
 }
 
@@ -762,6 +821,14 @@ fn plan_file(
     let path = path.as_path();
     let mut planned = Planned::default();
     let fail = |kind: ErrorKind, message: String| FileError::new(path, kind, message);
+    // An opt-out comment that names no transform keeps nothing: said once per file, on the original.
+    if file.code.contains(crate::ignore::DIRECTIVE) {
+        let mut known = crate::transforms::all_ids();
+        known.extend(transforms.iter().map(|t| t.info().id));
+        known.sort_unstable();
+        known.dedup();
+        planned.findings.extend(crate::ignore::unknown_ids(&file, &facts.comments, &known));
+    }
     // The original's early errors, looked up only when a result has some (parsing it again is cheaper than keeping
     // every file's tree for a case that should not happen).
     let mut original_early: Option<Vec<EarlyError>> = None;
@@ -1033,8 +1100,10 @@ fn build_projects(
                 instances: Vec::new(),
                 nested_query: None,
                 package_calls: Default::default(),
+                package_call_options: Default::default(),
                 ts_before_es2018: false,
                 client_cookies: Default::default(),
+                surveys: Default::default(),
             },
         );
     }
@@ -1362,6 +1431,7 @@ mod tests {
             module: module.to_string(),
             members: Vec::new(),
             is_new: true,
+            db: None,
         };
         let found = [
             instance("a.js", "cache", "ioredis"),

@@ -43,15 +43,27 @@ pub struct Project {
     /// package keeps for the whole process (mongoose's default connection) without an import of the module that
     /// opens it.
     pub package_calls: std::collections::BTreeSet<(String, String)>,
+    /// The properties of the options object (an object literal argument) of the first call of each of those
+    /// functions that passes one, with the source text of each value (`("dbName", "process.env.MONGODB_DB")` for
+    /// `mongoose.connect(url, { dbName: process.env.MONGODB_DB })`): what the connection it opens is set to.
+    pub package_call_options: std::collections::BTreeMap<(String, String), Vec<(String, String)>>,
     /// The project's tsconfig.json compiles to a target older than ES2018 (regular expressions without named
     /// groups: TypeScript refuses `(?<id>...)`).
     pub ts_before_es2018: bool,
     /// The cookies the repository's client code reads (the same for every project of a run: a front end often
     /// lives in a package of its own).
     pub client_cookies: std::sync::Arc<crate::client_cookies::ClientCookies>,
+    /// What each transform noted about the project's analysed files before planning (`Transform::survey`): by
+    /// transform id, each file with notes, in path order.
+    pub surveys: std::collections::BTreeMap<&'static str, Vec<(PathBuf, Vec<String>)>>,
 }
 
 impl Project {
+    /// What transform `id` noted about the project's files (`Transform::survey`), in path order.
+    pub fn survey(&self, id: &str) -> &[(PathBuf, Vec<String>)] {
+        self.surveys.get(id).map_or(&[], Vec::as_slice)
+    }
+
     /// Whether the manifest lists `package` (in any section) with a range that starts at `major`.
     pub fn lists_major(&self, package: &str, major: u64) -> bool {
         self.manifest.as_ref().is_some_and(|m| {

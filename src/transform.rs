@@ -421,6 +421,14 @@ pub trait Transform: Send + Sync {
     /// Plans the changes for one file.
     fn plan(&self, cx: &FileContext<'_>, plan: &mut FilePlan);
 
+    /// What the transform notes about one file before any file is planned, for choices that must agree across the
+    /// project (the secrets transform notes the JWT secrets each module holds, so that different ones get different
+    /// variables and equal ones the same). The notes of every file of a project are in `Project::surveys`, in path
+    /// order, when the transform plans. None by default.
+    fn survey(&self, _cx: &FileContext<'_>) -> Vec<String> {
+        Vec::new()
+    }
+
     /// When the transform runs.
     fn phase(&self) -> Phase {
         Phase::Harden

@@ -414,9 +414,17 @@ const redisClient = createClient({{
     }}
   }}
 }});
-redisClient.on('error', (err) => console.error('Redis session store (REDIS_URL):', err.message));
+let redisDown = false;
+redisClient.on('error', (err) => {{
+  if (!redisDown) console.error('Redis session store (REDIS_URL) unreachable:', err.message);
+  redisDown = true;
+}});
+redisClient.on('ready', () => {{
+  if (redisDown) console.error('Redis session store (REDIS_URL) reconnected');
+  redisDown = false;
+}});
 redisClient.unref();
-redisClient.connect().catch(console.error);
+redisClient.connect().catch(() => {{}});
 if (process.env.NODE_ENV === 'production') {{
   new Promise((resolve, reject) => redisClient.once('ready', resolve).once('error', reject)).catch((err) => {{
     console.error(`The Redis session store at REDIS_URL is unreachable (${{err.message}}): not starting.`);
@@ -811,6 +819,77 @@ fn check_passes_on_changes_kept_by_an_ignore_comment() {
     project.write("app.js", ignored.replace("// express-harden-ignore helmet -- embedded in a partner site\n", ""));
     let out = run(project.path(), &["--check"]);
     assert_eq!(out.code, 1, "{out:?}");
+}
+
+/// An opt-out comment whose id names no transform (`helmet` misspelt) keeps nothing: the change is made (so `--check`
+/// fails), and a warning names the file, the line, the unknown id and the ids there are. Fixed, `--check` passes.
+#[test]
+fn an_unknown_id_in_an_ignore_comment_is_reported() {
+    let misspelt = "const express = require('express');\n\n// express-harden-ignore helmut\nconst app = express();\n\nmodule.exports = app;\n";
+    let project = Project::empty().with("app.js", misspelt).with("package.json", PACKAGE_JSON);
+
+    let out = run(project.path(), &["--check", "--color", "never"]);
+    assert_eq!(out.code, 1, "the comment keeps nothing: {out:?}");
+    assert!(
+        out.stderr.contains(
+            "app.js:3:1: warning [engine/unknown-ignore-id] this express-harden-ignore comment names `helmut`, which is \
+             not a transform id (it keeps no change from being made); the ids are: cookie-session, express-version, \
+             express4, express5, helmet, res-cookie, secrets, session-cookie, session-store"
+        ),
+        "{}",
+        out.stderr
+    );
+    project.write("app.js", misspelt.replace("helmut", "helmet"));
+    let out = run(project.path(), &["--check", "--color", "never"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(!out.stderr.contains("unknown-ignore-id"), "{}", out.stderr);
+}
+
+/// JWT secrets written in many modules get their variables from the whole project, in path order, whatever the
+/// number of threads and their order: the same literal reads one variable in every module, different literals
+/// different ones, and the diff is the same run after run.
+#[test]
+fn jwt_secret_names_are_chosen_across_modules_the_same_way_whatever_the_threads() {
+    let mut project = Project::empty().with(
+        "package.json",
+        "{ \"name\": \"tokens\", \"dependencies\": { \"express\": \"^4.22.3\", \"jsonwebtoken\": \"^9.0.2\" } }\n",
+    );
+    // m00 and m06 hold 'secret-0', m01 and m07 'secret-1', ...: six values over twelve modules.
+    for n in 0..12 {
+        let module = format!(
+            "const jwt = require('jsonwebtoken');\n\nexports.sign = (id) => jwt.sign({{ id }}, 'secret-{}');\n",
+            n % 6
+        );
+        project = project.with(&format!("m{n:02}.js"), &module);
+    }
+    let diff = |threads: &str| {
+        let out = Command::new(BIN)
+            .args(["--only", "secrets", "--color", "never"])
+            .current_dir(project.path())
+            .envs(isolated_git_env(project.path()))
+            .env("RAYON_NUM_THREADS", threads)
+            .output()
+            .expect("run express-harden");
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let first = diff("1");
+    for n in 0..12 {
+        let variable = match n % 6 {
+            0 => "JWT_SECRET".to_string(),
+            k => format!("JWT_SECRET_{}", k + 1),
+        };
+        let read = format!(
+            "+const jwtSecret{} = requiredSecret('{variable}');",
+            variable.trim_start_matches("JWT_SECRET").replace('_', "")
+        );
+        let file = format!("+++ b/m{n:02}.js");
+        let section = first.split("--- a/").find(|s| s.contains(&file)).unwrap_or_else(|| panic!("{file}: {first}"));
+        assert!(section.contains(&read), "m{n:02}.js reads {variable}: {section}");
+    }
+    for threads in ["2", "4", "8", "2", "8"] {
+        assert_eq!(diff(threads), first, "the same diff with {threads} threads");
+    }
 }
 
 /// An Express 5 rewrite kept from being made by an opt-out comment holds the major back: exit 3, package.json unchanged.
@@ -2134,11 +2213,7 @@ fn links_out_of_the_project_hard_links_and_read_only_files_stop_the_write() {
         "{}",
         out.stderr
     );
-    assert!(
-        out.stderr.contains("error: app.js needs packages in package.json, which could not be changed"),
-        "{}",
-        out.stderr
-    );
+    assert!(out.stderr.contains("; left alone; app.js needs packages from it and is left alone"), "{}", out.stderr);
     assert_eq!(std::fs::read_to_string(&outside).expect("read"), PACKAGE_JSON);
     assert_eq!(linked.read("app.js"), APP_JS, "half of the change is not written");
 
@@ -2798,7 +2873,7 @@ fn fifos_and_devices_are_never_read() {
     let refused = "error: package.json is a symbolic link to /dev/zero, outside the project root";
     assert_eq!(out.stderr.matches(refused).count(), 1, "once: {}", out.stderr);
     // The code that needs a package in it is not shown as a change either: half a change would not start.
-    assert!(out.stderr.contains("error: app.js needs packages in package.json"), "{}", out.stderr);
+    assert!(out.stderr.contains("; app.js needs packages from it and is left alone"), "{}", out.stderr);
     assert!(!out.stdout.contains("+++ b/app.js"), "{}", out.stdout);
 }
 
@@ -3174,14 +3249,18 @@ fn test_sh_installs_through_sudo_when_not_root() {
 
 /// A package.json that does not parse stops every source file needing a package from it (the code would get
 /// `require('helmet')` with no dependency declared); files needing none are still written; the parse error is printed
-/// once.
+/// once, naming the files it stops (not one more error each).
 #[test]
 fn a_broken_manifest_stops_the_files_that_need_packages_and_is_reported_once() {
     const BROKEN: &str = "{ \"name\": \"shop\", \"dependencies\": { \"express\": \"^4.22.3\", } }\n";
     const COOKIE_JS: &str = "const express = require('express');\n\nconst router = express.Router();\n\n\
                              router.get('/', (req, res) => res.cookie('theme', 'dark').send('ok'));\n\n\
                              module.exports = router;\n";
-    let project = Project::empty().with("package.json", BROKEN).with("app.js", APP_JS).with("routes.js", COOKIE_JS);
+    let project = Project::empty()
+        .with("package.json", BROKEN)
+        .with("app.js", APP_JS)
+        .with("admin.js", APP_JS)
+        .with("routes.js", COOKIE_JS);
     let out = run(project.path(), &["--write", "--allow-no-vcs", "--allow-dirty"]);
     assert_eq!(out.code, 2, "{out:?}");
     assert_eq!(
@@ -3190,8 +3269,11 @@ fn a_broken_manifest_stops_the_files_that_need_packages_and_is_reported_once() {
         "the manifest's error, once: {}",
         out.stderr
     );
-    assert!(out.stderr.contains("error: app.js needs packages in package.json"), "{}", out.stderr);
+    // The files it stops are named in that one error, not in one more error each.
+    assert_eq!(out.stderr.matches("error: ").count(), 1, "{}", out.stderr);
+    assert!(out.stderr.contains("; admin.js, app.js need packages from it and are left alone"), "{}", out.stderr);
     assert_eq!(project.read("app.js"), APP_JS, "no require('helmet') without its dependency");
+    assert_eq!(project.read("admin.js"), APP_JS);
     assert_eq!(project.read("package.json"), BROKEN);
     assert!(project.read("routes.js").contains("sameSite: 'lax'"), "a change needing no package is written");
 }

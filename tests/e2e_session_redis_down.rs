@@ -7,12 +7,14 @@
 
 mod common;
 
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use std::path::Path;
 
 use common::{
-    copy_app, express_harden, free_port, get, npm_ci, npm_install_fresh, run_node_to_exit, start_node, start_redis_on,
+    copy_app, express_harden, free_port, get, npm_ci, npm_install_fresh, run_node_to_exit, start_node_logged,
+    start_redis_on,
 };
 
 /// The default: no Redis client in the project, so node-redis 6 and connect-redis 9 (from the committed lockfile).
@@ -32,18 +34,63 @@ fn redis_down_fails_fast_and_the_app_recovers_without_a_restart() {
 #[test]
 fn with_ioredis_too() {
     let (_tmp, app) = copy_app("session-redis-app");
-    let manifest = std::fs::read_to_string(app.join("package.json")).expect("read");
-    let manifest = manifest
-        .replace("\"express-session\": \"^1.18.1\"", "\"express-session\": \"^1.18.1\",\n    \"ioredis\": \"^5.4.0\"");
-    std::fs::write(app.join("package.json"), manifest).expect("write");
-    std::fs::remove_file(app.join("package-lock.json")).expect("the lockfile is node-redis's");
-    let out =
-        express_harden(&app, &["--write", "--allow-no-vcs", "--only", "session-store", "--color", "never", "app.js"]);
-    assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
-    let fixed = std::fs::read_to_string(app.join("app.js")).expect("read");
+    let fixed = fix_with(&app, "\"express-session\": \"^1.18.1\",\n    \"ioredis\": \"^5.4.0\"");
     assert!(fixed.contains("new Redis(") && fixed.contains("maxRetriesPerRequest: 1"), "{fixed}");
-    npm_install_fresh(&app);
     down_then_up(&app);
+}
+
+/// A project for Node 18.0 gets connect-redis 8 and node-redis 4.7 (5.12 needs 18.19), which has no client-wide
+/// command timeout (`disableOfflineQueue` instead): it must behave the same.
+#[test]
+fn with_node_redis_4() {
+    let (_tmp, app) = copy_app("session-redis-app");
+    let fixed = fix_with(&app, "\"express-session\": \"^1.18.1\"\n  },\n  \"engines\": { \"node\": \">=18\" ");
+    assert!(fixed.contains("disableOfflineQueue: true"), "{fixed}");
+    let manifest = std::fs::read_to_string(app.join("package.json")).expect("read");
+    assert!(manifest.contains("\"connect-redis\": \"^8.1.0\",") && manifest.contains("\"redis\": \"^4.7.1\""));
+    down_then_up(&app);
+}
+
+/// A project for Node 12 gets connect-redis 6 and node-redis 3.1.2 (redis 4 needs Node 14), whose reconnection
+/// (`retry_strategy`, no `connect()`) differs from 4+'s: it must behave the same.
+#[test]
+fn with_node_redis_3() {
+    legacy_node_redis(">=12", "^6.1.3", "^3.1.2");
+}
+
+/// A project for Node 8 gets connect-redis 3.4.2 and node-redis 2.8.0: it must behave the same (connect-redis 3
+/// reports the store disconnected, so express-session hands the request on without a session and the app's own
+/// handler fails: still an error response at once).
+#[test]
+fn with_node_redis_2() {
+    legacy_node_redis(">=8", "^3.4.2", "^2.8.0");
+}
+
+/// The app of a project for Node `node` gets connect-redis `store` (its `(session)` factory) and a new node-redis
+/// `client` with a `retry_strategy`, then goes through Redis down and up.
+fn legacy_node_redis(node: &str, store: &str, client: &str) {
+    let (_tmp, app) = copy_app("session-redis-app");
+    let engines = format!("\"express-session\": \"^1.18.1\"\n  }},\n  \"engines\": {{ \"node\": \"{node}\" ");
+    let fixed = fix_with(&app, &engines);
+    assert!(fixed.contains("retry_strategy") && fixed.contains("require('connect-redis')(session)"), "{fixed}");
+    let manifest = std::fs::read_to_string(app.join("package.json")).expect("read");
+    assert!(manifest.contains(&format!("\"connect-redis\": \"{store}\",")), "{manifest}");
+    assert!(manifest.contains(&format!("\"redis\": \"{client}\"")), "{manifest}");
+    down_then_up(&app);
+}
+
+/// Puts `replacement` in place of the app's express-session dependency in package.json (another client, an engines
+/// field), fixes the app and installs what it now lists (the committed lockfile is the default's). Returns app.js.
+fn fix_with(app: &Path, replacement: &str) -> String {
+    let manifest = std::fs::read_to_string(app.join("package.json")).expect("read");
+    let manifest = manifest.replace("\"express-session\": \"^1.18.1\"", replacement);
+    std::fs::write(app.join("package.json"), manifest).expect("write");
+    std::fs::remove_file(app.join("package-lock.json")).expect("the lockfile is the default's");
+    let out =
+        express_harden(app, &["--write", "--allow-no-vcs", "--only", "session-store", "--color", "never", "app.js"]);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    npm_install_fresh(app);
+    std::fs::read_to_string(app.join("app.js")).expect("read")
 }
 
 /// Starts the fixed app with Redis down, then up, then down; then in production without Redis; then loads it and
@@ -53,13 +100,16 @@ fn down_then_up(app: &Path) {
     let redis_port = free_port();
     let url = format!("redis://127.0.0.1:{redis_port}");
     let env = [("REDIS_URL", url.as_str())];
-    let server = start_node(app, "server.js", &env);
+    let (server, log) = start_node_logged(app, "server.js", &env);
 
-    // A first visit gets a cookie (its session cannot be saved); the next one needs the store to read it.
+    // A first visit gets a cookie (its session cannot be saved); the next one needs the store to read it. (With
+    // connect-redis 3 the store is reported disconnected, the request gets no session, and the first visit fails.)
     let started = Instant::now();
     let first = get(server.port, "/visits", &[]);
-    let cookie = first.cookie().expect("a new session sets a cookie");
-    let again = get(server.port, "/visits", &[("Cookie", &cookie)]);
+    let again = match first.cookie() {
+        Some(cookie) => get(server.port, "/visits", &[("Cookie", &cookie)]),
+        None => first,
+    };
     let elapsed = started.elapsed();
     assert!(
         again.status.contains(" 500 "),
@@ -68,6 +118,11 @@ fn down_then_up(app: &Path) {
         again.body
     );
     assert!(elapsed < Duration::from_secs(5), "Redis down: the answers took {elapsed:?}");
+
+    // The client retries every second while Redis stays down; the outage is logged once, not once per retry.
+    std::thread::sleep(Duration::from_millis(3500));
+    let unreachable = |log: &str| log.matches("Redis session store (REDIS_URL) unreachable").count();
+    assert_eq!(unreachable(&logged(&log)), 1, "one line for the outage: {}", logged(&log));
 
     // Redis comes up: the same process serves sessions again (the client reconnects by itself, after its back-off of
     // at most about 2 s): a second visit with the first one's cookie counts 2, so the session was kept in Redis.
@@ -88,12 +143,15 @@ fn down_then_up(app: &Path) {
         std::thread::sleep(Duration::from_millis(200));
     };
     assert!(seconds < 6.0, "sessions worked again only {seconds:.1} s after Redis started");
+    assert!(logged(&log).contains("Redis session store (REDIS_URL) reconnected"), "{}", logged(&log));
 
     // Down again: an error response within seconds.
     drop(redis);
     let started = Instant::now();
     let again = get(server.port, "/visits", &[("Cookie", &cookie)]);
     assert!(again.status.contains(" 500 ") && started.elapsed() < Duration::from_secs(5), "{}", again.status);
+    std::thread::sleep(Duration::from_millis(2500));
+    assert_eq!(unreachable(&logged(&log)), 2, "one more line for the second outage: {}", logged(&log));
     drop(server);
 
     // Production without its store: the app stops at start and says which store and which variable.
@@ -116,4 +174,8 @@ fn down_then_up(app: &Path) {
     assert_eq!(code, Some(0), "stderr: {stderr}");
     assert!(started.elapsed() < Duration::from_secs(10), "took {:?}", started.elapsed());
     drop(redis);
+}
+
+fn logged(log: &Mutex<String>) -> String {
+    log.lock().map(|l| l.clone()).unwrap_or_default()
 }

@@ -12,7 +12,13 @@
 //! const cookieSession = require('cookie-session');
 //!
 //! const app = express();
-//! app.use(cookieSession({ keys: [process.env.KEY], name: 'sid', httpOnly: true, secure: process.env.NODE_ENV === 'production', sameSite: 'lax' }));
+//! app.use(cookieSession({
+//!   keys: [process.env.KEY],
+//!   name: 'sid',
+//!   httpOnly: true,
+//!   secure: process.env.NODE_ENV === 'production',
+//!   sameSite: 'lax'
+//! }));
 //! ```
 //!
 //! Same flag policy as `session-cookie`; the default name `session` becomes a neutral one; `cookieSession()` is
@@ -115,7 +121,8 @@ impl Transform for CookieSession {
             add.extend(flags.into_iter().filter(|p| !(auto && p.starts_with("secure:"))));
             match new_at {
                 Some(at) => session::add_to_new_options(plan, at, add, false),
-                None => cookie_flags::add_to(cx, plan, obj, &add),
+                // (A long one-line call is written over several lines rather than made longer.)
+                None => cookie_flags::add_within_width(cx, plan, obj, &add),
             }
             // With --behind-proxy the app needs `trust proxy` whether its cookie was made secure now or before.
             if done.secure_on || self.policy.behind_proxy.is_some() {

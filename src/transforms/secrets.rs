@@ -42,8 +42,11 @@
 //! comma-separated variable. In production a missing variable stops the app at start with a message naming it;
 //! elsewhere the helper makes up a random value, keeps it in `process.env` (so every module of the process agrees)
 //! and says so once on stderr: no secret anyone can read in the code signs anything. Secrets that already come from
-//! the environment without a fallback, a config object or an import are left alone; one read from package.json is
-//! reported. A middleware given no secret at all (`session()`,
+//! the environment without a fallback, a config object or an import are left alone, but a literal another module
+//! passes from a config object (`jwt.sign(payload, config.secret)`, `session({ secret: config.sessionSecret })`) moves
+//! where it is written (`FileLinks::passed_values`); one read from package.json is reported. JWT secrets get their
+//! variables across the project (`Transform::survey`): the same literal one variable, different literals different
+//! ones. Arrays that mix the environment and literals move only their literals, in order. A middleware given no secret at all (`session()`,
 //! inline express-session options without `secret`, `cookieSession()`) gets one from the same variables, with a
 //! `missing-secret` finding; not an express-session in a file that gives cookie-parser a secret, which it then signs
 //! with (`req.secret`). Data: `transforms/secrets/data.json`. Fixtures: `tests/fixtures/secrets/`.
@@ -66,7 +69,7 @@ use crate::transforms::data;
 use crate::transforms::shared::imports;
 use crate::transforms::shared::names::{self, NewNames};
 use crate::transforms::shared::session::{self, SessionOptions, SessionUse, COOKIE_SESSION, EXPRESS_SESSION};
-use crate::values::{ObjectFacts, Value};
+use crate::values::{CalleeRef, ObjectFacts, Value};
 
 const ID: &str = "secrets";
 
@@ -158,6 +161,9 @@ struct Replacement {
     range: Range<usize>,
     env: String,
     list: bool,
+    /// Elements of an array that also holds other values (`keys: [process.env.OLD_KEY, 'k1', 'k2']`): the list is
+    /// spread in their place (`...requiredSecret('SESSION_KEYS').split(',')`), so the order is kept.
+    spread: bool,
     /// The constant the secret was read through (`jwt.sign(p, ACCESS_TOKEN_SECRET)`), if any.
     through: Option<String>,
     /// A JSON Web Token secret: read where tokens are signed and verified (in route handlers, when a request comes),
@@ -187,43 +193,16 @@ enum Target<'a> {
     New(usize),
 }
 
-impl Transform for Secrets {
-    fn info(&self) -> &TransformInfo {
-        &self.info
-    }
+/// What a file holds: the literal secrets to move, the secrets read from package.json (where, and the variable to
+/// use), and the session middleware given no secret.
+struct Collected<'a> {
+    found: Vec<Replacement>,
+    public: Vec<(usize, String)>,
+    missing: Vec<Missing<'a>>,
+}
 
-    fn watch(&self) -> &'static [Watch] {
-        &[
-            Watch::Text("express-session"),
-            Watch::Text("cookie-session"),
-            Watch::Text("cookie-parser"),
-            Watch::Text("jsonwebtoken"),
-            Watch::Text("express-jwt"),
-            Watch::Text("passport-jwt"),
-        ]
-    }
-
-    fn settings(&self) -> Vec<&'static SettingsGroup> {
-        vec![&ENV]
-    }
-
-    fn configure(&mut self, input: &SettingsInput<'_>) -> Result<(), String> {
-        let flags: EnvFlags = input.flags()?;
-        let config: EnvConfig = input.config(ENV.key)?.unwrap_or_default();
-        let defaults = &data().env;
-        self.env = EnvNames {
-            session_secret: flags
-                .session_secret_env
-                .or(config.session_secret)
-                .unwrap_or(defaults.session_secret.clone()),
-            session_keys: flags.session_keys_env.or(config.session_keys).unwrap_or(defaults.session_keys.clone()),
-            cookie_secret: flags.cookie_secret_env.or(config.cookie_secret).unwrap_or(defaults.cookie_secret.clone()),
-            jwt_secret: flags.jwt_secret_env.or(config.jwt_secret).unwrap_or(defaults.jwt_secret.clone()),
-        };
-        Ok(())
-    }
-
-    fn plan(&self, cx: &FileContext<'_>, plan: &mut FilePlan) {
+impl Secrets {
+    fn collect<'a>(&self, cx: &FileContext<'a>) -> Collected<'a> {
         let facts = cx.facts;
         let env = &self.env;
         let mut found: Vec<Replacement> = Vec::new();
@@ -231,15 +210,24 @@ impl Transform for Secrets {
         // `jwt`: a JSON Web Token secret (never a list).
         let mut add = |value: Option<&Value>, name: &str, list_only: bool, jwt: bool| {
             let Some(value) = value else { return };
-            if let Some(secret) = literal_secret(cx, value).filter(|s| !jwt || !s.list) {
-                if !found.iter().any(|r| r.range == secret.range) {
+            let secrets = match literal_secret(cx, value).filter(|s| !jwt || !s.list) {
+                Some(secret) => vec![secret],
+                None if !jwt => mixed_array(cx, value, name),
+                None => Vec::new(),
+            };
+            if !secrets.is_empty() {
+                for secret in secrets {
+                    if found.iter().any(|r| r.range == secret.range) {
+                        continue;
+                    }
                     let env = secret.env.unwrap_or_else(|| name.to_string());
-                    let list = secret.list || list_only;
+                    let list = secret.list || (list_only && !secret.element);
                     let through = match value {
                         Value::Ident(name, _) => Some(name.clone()),
                         _ => None,
                     };
-                    found.push(Replacement { range: secret.range, env, list, through, at_top_level: jwt });
+                    let spread = secret.spread;
+                    found.push(Replacement { range: secret.range, env, list, spread, through, at_top_level: jwt });
                 }
             } else if let Some(at) = public_secret(cx, value) {
                 public.push((at, name.to_string()));
@@ -298,9 +286,83 @@ impl Transform for Secrets {
                 add(site.call.args.first(), &env.cookie_secret, false, false);
             }
         }
+        // Values of this module another passes to a session middleware or cookie-parser (`session({ secret:
+        // config.sessionSecret })` with `sessionSecret: '...'` here).
+        for passed in &cx.links.passed_values {
+            let (callee, key) = (&passed.callee, passed.key.as_deref());
+            let sink = match (key, passed.arg) {
+                (Some("secret"), 0) if callee.is_module(EXPRESS_SESSION) => Some((&env.session_secret, false)),
+                (Some("keys"), 0) if callee.is_module(COOKIE_SESSION) => Some((&env.session_keys, true)),
+                (Some("secret"), 0) if callee.is_module(COOKIE_SESSION) => Some((&env.session_secret, false)),
+                (None, 0) if callee.is_module("cookie-parser") => Some((&env.cookie_secret, false)),
+                _ => None,
+            };
+            if let Some((name, list)) = sink.filter(|_| !passed.is_new) {
+                add(Some(&assigned_value(cx, &passed.value)), name, list, false);
+            }
+        }
         for value in jwt_secrets(cx) {
             add(Some(&value), &env.jwt_secret, false, true);
         }
+        Collected { found, public, missing }
+    }
+}
+
+impl Transform for Secrets {
+    fn info(&self) -> &TransformInfo {
+        &self.info
+    }
+
+    fn watch(&self) -> &'static [Watch] {
+        &[
+            Watch::Text("express-session"),
+            Watch::Text("cookie-session"),
+            Watch::Text("cookie-parser"),
+            Watch::Text("jsonwebtoken"),
+            Watch::Text("express-jwt"),
+            Watch::Text("passport-jwt"),
+        ]
+    }
+
+    fn settings(&self) -> Vec<&'static SettingsGroup> {
+        vec![&ENV]
+    }
+
+    fn configure(&mut self, input: &SettingsInput<'_>) -> Result<(), String> {
+        let flags: EnvFlags = input.flags()?;
+        let config: EnvConfig = input.config(ENV.key)?.unwrap_or_default();
+        let defaults = &data().env;
+        self.env = EnvNames {
+            session_secret: flags
+                .session_secret_env
+                .or(config.session_secret)
+                .unwrap_or(defaults.session_secret.clone()),
+            session_keys: flags.session_keys_env.or(config.session_keys).unwrap_or(defaults.session_keys.clone()),
+            cookie_secret: flags.cookie_secret_env.or(config.cookie_secret).unwrap_or(defaults.cookie_secret.clone()),
+            jwt_secret: flags.jwt_secret_env.or(config.jwt_secret).unwrap_or(defaults.jwt_secret.clone()),
+        };
+        Ok(())
+    }
+
+    fn survey(&self, cx: &FileContext<'_>) -> Vec<String> {
+        // The JWT secrets that would read the configured variable: their names are chosen across the project. (Most
+        // files give no JWT function a secret: a cheap look first.)
+        if jwt_secrets(cx).is_empty() {
+            return Vec::new();
+        }
+        let Collected { found, .. } = self.collect(cx);
+        let configured = &self.env.jwt_secret;
+        found
+            .iter()
+            .filter(|r| r.at_top_level && r.env == *configured)
+            .map(|r| format!("{}\t{}", r.through.as_deref().unwrap_or(""), literal_text(cx, r)))
+            .collect()
+    }
+
+    fn plan(&self, cx: &FileContext<'_>, plan: &mut FilePlan) {
+        let facts = cx.facts;
+        let env = &self.env;
+        let Collected { mut found, public, missing } = self.collect(cx);
         separate_jwt_secrets(cx, &mut found, &env.jwt_secret);
         for (at, name) in public {
             let what = if name == env.jwt_secret { "tokens" } else { "cookies" };
@@ -473,6 +535,8 @@ fn replace_literals(
                     name
                 }
             }
+        } else if r.spread {
+            format!("...{read}")
         } else {
             read
         };
@@ -483,18 +547,25 @@ fn replace_literals(
 }
 
 /// Different JWT secrets stay different: an access token must not verify as a refresh or password-reset token once
-/// both secrets come from the environment. The same value (signed here, verified there) keeps one variable; with
-/// several values, each read through a constant of its own name keeps that name (`ACCESS_TOKEN_SECRET`,
-/// `refreshTokenSecret` -> `REFRESH_TOKEN_SECRET`), the first other one gets the configured name (`JWT_SECRET`) and
-/// the next ones a number (`JWT_SECRET_2`).
+/// both secrets come from the environment. The names are chosen across the project, from what every module holds
+/// (the secrets transform's survey, in path order), so that they do not depend on which file is planned first: the
+/// same value (signed in one module, verified in another) keeps one variable; with several values, each read through
+/// a constant of its own name keeps that name (`ACCESS_TOKEN_SECRET`, `refreshTokenSecret` ->
+/// `REFRESH_TOKEN_SECRET`), the first other one gets the configured name (`JWT_SECRET`) and the next ones a number
+/// (`JWT_SECRET_2`).
 fn separate_jwt_secrets(cx: &FileContext<'_>, found: &mut [Replacement], configured: &str) {
-    let value = |r: &Replacement| cx.text(r.range.clone()).trim_matches(['\'', '"', '`']).to_string();
-    let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
-    for (i, r) in found.iter().enumerate().filter(|(_, r)| r.at_top_level && r.env == configured) {
-        let value = value(r);
+    // (constant read through, value) of the project's modules, then of this file (when it was not surveyed).
+    let surveyed = cx.project.survey(ID).iter().flat_map(|(_, notes)| notes).filter_map(|note| note.split_once('\t'));
+    let own: Vec<(String, String)> = found
+        .iter()
+        .filter(|r| r.at_top_level && r.env == configured)
+        .map(|r| (r.through.clone().unwrap_or_default(), literal_text(cx, r)))
+        .collect();
+    let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
+    for (through, value) in surveyed.chain(own.iter().map(|(t, v)| (t.as_str(), v.as_str()))) {
         match groups.iter_mut().find(|(v, _)| *v == value) {
-            Some((_, members)) => members.push(i),
-            None => groups.push((value, vec![i])),
+            Some((_, throughs)) => throughs.push(through),
+            None => groups.push((value, vec![through])),
         }
     }
     if groups.len() < 2 {
@@ -503,8 +574,9 @@ fn separate_jwt_secrets(cx: &FileContext<'_>, found: &mut [Replacement], configu
     let generic = ["jwt", "secret", "key", "token", "signing", "private"];
     let mut taken: Vec<String> = Vec::new();
     let mut unnamed = 0;
-    for (_, members) in &groups {
-        let own = members.iter().filter_map(|&i| found[i].through.as_deref()).find_map(|name| {
+    let mut named: Vec<(&str, String)> = Vec::new();
+    for (value, throughs) in &groups {
+        let own = throughs.iter().filter(|t| !t.is_empty()).find_map(|name| {
             let words = names::words(name);
             let specific = words.iter().any(|w| !generic.contains(&w.as_str()));
             let env = words.join("_").to_ascii_uppercase();
@@ -521,11 +593,20 @@ fn separate_jwt_secrets(cx: &FileContext<'_>, found: &mut [Replacement], configu
                 n += 1;
             }
         });
-        for &i in members {
-            found[i].env = env.clone();
-        }
-        taken.push(env);
+        taken.push(env.clone());
+        named.push((value, env));
     }
+    for r in found.iter_mut().filter(|r| r.at_top_level && r.env == configured) {
+        let value = literal_text(cx, r);
+        if let Some((_, env)) = named.iter().find(|(v, _)| *v == value) {
+            r.env = env.clone();
+        }
+    }
+}
+
+/// The value of a literal secret as written, without its quotes (what tells two secrets apart).
+fn literal_text(cx: &FileContext<'_>, r: &Replacement) -> String {
+    cx.text(r.range.clone()).trim_matches(['\'', '"', '`']).to_string()
 }
 
 /// `jwtSecret` for `JWT_SECRET`: the name of the constant that holds a variable's value.
@@ -558,24 +639,32 @@ fn jwt_secrets(cx: &FileContext<'_>) -> Vec<Value> {
     for site in &facts.calls {
         let Some(callee) = &site.call.callee else { continue };
         let args = &site.call.args;
-        if !site.is_new && JWT_CALLS.iter().any(|(module, name)| callee.is_export(module, name)) {
-            out.extend(args.get(1).cloned());
-            continue;
+        let options = match jwt_sink(callee, site.is_new) {
+            None => continue,
+            Some(JwtSink::Argument(n)) => {
+                out.extend(args.get(n).cloned());
+                continue;
+            }
+            Some(JwtSink::Option(key)) => match args.first() {
+                Some(Value::Object(obj)) => Some(&**obj),
+                Some(Value::Ident(name, r)) => session::declared_object(facts, name, r.start),
+                _ => None,
+            }
+            .and_then(|o| prop_value(o, key)),
+        };
+        out.extend(options.cloned());
+    }
+    // Values of this module another passes as a secret (`module.exports = { secret: '...' }` read as
+    // `jwt.sign(payload, config.secret)` there).
+    for passed in &cx.links.passed_values {
+        let sink = match (jwt_sink(&passed.callee, passed.is_new), &passed.key) {
+            (Some(JwtSink::Argument(n)), None) => n == passed.arg,
+            (Some(JwtSink::Option(key)), Some(k)) => passed.arg == 0 && key == k,
+            _ => false,
+        };
+        if sink {
+            out.push(assigned_value(cx, &passed.value));
         }
-        let key = if !site.is_new && (callee.is_module("express-jwt") || callee.is_export("express-jwt", "expressjwt"))
-        {
-            "secret"
-        } else if site.is_new && callee.is_export("passport-jwt", "Strategy") {
-            "secretOrKey"
-        } else {
-            continue;
-        };
-        let options = match args.first() {
-            Some(Value::Object(obj)) => Some(&**obj),
-            Some(Value::Ident(name, r)) => session::declared_object(facts, name, r.start),
-            _ => None,
-        };
-        out.extend(options.and_then(|o| prop_value(o, key)).cloned());
     }
     if facts.bindings_of("passport-jwt").next().is_some() {
         let assigned = facts.property_reads.iter().filter(|r| r.property == "secretOrKey=");
@@ -591,6 +680,28 @@ fn jwt_secrets(cx: &FileContext<'_>) -> Vec<Value> {
         }
     }
     out
+}
+
+/// Where a JSON Web Token function takes its secret.
+enum JwtSink {
+    /// This argument (jsonwebtoken's `sign` and `verify`: the second).
+    Argument(usize),
+    /// This property of the options object, the first argument (express-jwt's `secret`, passport-jwt's
+    /// `secretOrKey`).
+    Option(&'static str),
+}
+
+/// Whether a call (`new` when `is_new`) of `callee` takes a JSON Web Token secret, and where.
+fn jwt_sink(callee: &CalleeRef, is_new: bool) -> Option<JwtSink> {
+    if !is_new && JWT_CALLS.iter().any(|(module, name)| callee.is_export(module, name)) {
+        Some(JwtSink::Argument(1))
+    } else if !is_new && (callee.is_module("express-jwt") || callee.is_export("express-jwt", "expressjwt")) {
+        Some(JwtSink::Option("secret"))
+    } else if is_new && callee.is_export("passport-jwt", "Strategy") {
+        Some(JwtSink::Option("secretOrKey"))
+    } else {
+        None
+    }
 }
 
 /// jsonwebtoken's functions that take a secret as their second argument.
@@ -677,19 +788,26 @@ struct Literal {
     range: Range<usize>,
     list: bool,
     env: Option<String>,
+    /// Literal elements of a mixed array, spread as a list in their place.
+    spread: bool,
+    /// One element of a mixed array (`process.env.X || 'literal'`): a single value even where the sink takes a list.
+    element: bool,
 }
 
 /// The literal secret a value is (the value itself, or the initialiser of the constant it names): a string, an
 /// array of strings, or an environment variable with a literal fallback (`process.env.X || 'literal'`, `??`).
 fn literal_secret(cx: &FileContext<'_>, value: &Value) -> Option<Literal> {
     match value {
-        Value::Str(_, range) => Some(Literal { range: range.clone(), list: false, env: None }),
-        Value::Array(items, range) if !items.is_empty() && items.iter().all(|i| matches!(i, Value::Str(..))) => {
-            Some(Literal { range: range.clone(), list: true, env: None })
+        Value::Str(_, range) => {
+            Some(Literal { range: range.clone(), list: false, env: None, spread: false, element: false })
         }
-        Value::Conditional(range) => {
+        Value::Array(items, range) if !items.is_empty() && items.iter().all(|i| matches!(i, Value::Str(..))) => {
+            Some(Literal { range: range.clone(), list: true, env: None, spread: false, element: false })
+        }
+        // (Or a template literal of one: `${process.env.X || 'dev'}`.)
+        Value::Conditional(range) | Value::Other(range) => {
             let env = env_with_fallback(cx.text(range.clone()))?;
-            Some(Literal { range: range.clone(), list: false, env: Some(env) })
+            Some(Literal { range: range.clone(), list: false, env: Some(env), spread: false, element: false })
         }
         Value::Ident(name, at) => {
             let decl = cx.facts.declaration(name, at.start)?;
@@ -702,10 +820,70 @@ fn literal_secret(cx: &FileContext<'_>, value: &Value) -> Option<Literal> {
     }
 }
 
-/// `X` for `process.env.X || 'literal'` (or `??`, `process.env['X']`, a template literal without substitutions).
+/// The literal parts of an array of secrets that also holds other values (`[process.env.OLD_KEY || 'k0', 'k1',
+/// 'k2', process.env.NEW_KEY]`, or a constant of the file initialised with one): each environment variable with a
+/// literal fallback reads its variable, and each run of string literals is spread from a comma-separated variable
+/// (`name`, then `name_2`, ...) in its place. Only the literals move; the order of the keys is kept.
+fn mixed_array(cx: &FileContext<'_>, value: &Value, name: &str) -> Vec<Literal> {
+    let items = match value {
+        Value::Array(items, _) => items,
+        Value::Ident(ident, at) => match cx.facts.declaration(ident, at.start) {
+            Some(decl) if decl.kind == "const" => match &decl.init {
+                Some(init @ Value::Array(..)) => return mixed_array(cx, init, name),
+                _ => return Vec::new(),
+            },
+            _ => return Vec::new(),
+        },
+        _ => return Vec::new(),
+    };
+    // The variables the array already reads (`process.env.SESSION_SECRET`) are not the literals' ones.
+    let read: Vec<&str> = items
+        .iter()
+        .filter(|i| !matches!(i, Value::Str(..)))
+        .flat_map(|i| cx.text(i.range()).split("process.env.").skip(1))
+        .map(|rest| rest.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '$')).next().unwrap_or(""))
+        .collect();
+    let mut out = Vec::new();
+    let mut run: Option<Range<usize>> = None;
+    let mut runs = 1;
+    let mut close = |run: &mut Option<Range<usize>>, out: &mut Vec<Literal>| {
+        if let Some(range) = run.take() {
+            let env = loop {
+                let env = if runs == 1 { name.to_string() } else { format!("{name}_{runs}") };
+                runs += 1;
+                if !read.contains(&env.as_str()) {
+                    break env;
+                }
+            };
+            out.push(Literal { range, list: true, env: Some(env), spread: true, element: false });
+        }
+    };
+    for item in items {
+        match item {
+            Value::Str(_, r) => run = Some(run.map_or(r.clone(), |open| open.start..r.end)),
+            Value::Conditional(r) | Value::Other(r) => {
+                close(&mut run, &mut out);
+                if let Some(env) = env_with_fallback(cx.text(r.clone())) {
+                    out.push(Literal { range: r.clone(), list: false, env: Some(env), spread: false, element: true });
+                }
+            }
+            _ => close(&mut run, &mut out),
+        }
+    }
+    close(&mut run, &mut out);
+    out
+}
+
+/// `X` for `process.env.X || 'literal'` (or `??`, `process.env['X']`, a template literal without substitutions as
+/// the fallback, the whole in a template literal of its own: `` `${process.env.X || 'dev'}` ``).
 fn env_with_fallback(text: &str) -> Option<String> {
     let expr = expression(text)?;
-    let Expr::Bin(bin) = unwrap(&expr) else { return None };
+    let expr = match unwrap(&expr) {
+        // `${process.env.X || 'dev'}`: the template literal is its one substitution.
+        Expr::Tpl(t) if t.exprs.len() == 1 && t.quasis.iter().all(|q| q.raw.is_empty()) => &t.exprs[0],
+        _ => &expr,
+    };
+    let Expr::Bin(bin) = unwrap(expr) else { return None };
     if !matches!(bin.op, BinaryOp::LogicalOr | BinaryOp::NullishCoalescing) {
         return None;
     }
@@ -812,6 +990,8 @@ mod tests {
     fn environment_variables_with_a_literal_fallback() {
         assert_eq!(env_with_fallback("process.env.SESSION_SECRET || 'dev'").as_deref(), Some("SESSION_SECRET"));
         assert_eq!(env_with_fallback("process.env['JWT_KEY'] ?? `dev`").as_deref(), Some("JWT_KEY"));
+        assert_eq!(env_with_fallback("`${process.env.JWT_KEY || 'dev'}`").as_deref(), Some("JWT_KEY"));
+        assert_eq!(env_with_fallback("`v1-${process.env.JWT_KEY || 'dev'}`"), None);
         for text in ["process.env.A || other", "config.secret || 'x'", "process.env.A && 'x'", "'x' || process.env.A"] {
             assert_eq!(env_with_fallback(text), None, "{text}");
         }

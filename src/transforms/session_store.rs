@@ -29,9 +29,17 @@
 //!     }
 //!   }
 //! });
-//! redisClient.on('error', (err) => console.error('Redis session store (REDIS_URL):', err.message));
+//! let redisDown = false;
+//! redisClient.on('error', (err) => {
+//!   if (!redisDown) console.error('Redis session store (REDIS_URL) unreachable:', err.message);
+//!   redisDown = true;
+//! });
+//! redisClient.on('ready', () => {
+//!   if (redisDown) console.error('Redis session store (REDIS_URL) reconnected');
+//!   redisDown = false;
+//! });
 //! redisClient.unref();
-//! redisClient.connect().catch(console.error);
+//! redisClient.connect().catch(() => {});
 //! if (process.env.NODE_ENV === 'production') {
 //!   new Promise((resolve, reject) => redisClient.once('ready', resolve).once('error', reject)).catch((err) => {
 //!     console.error(`The Redis session store at REDIS_URL is unreachable (${err.message}): not starting.`);
@@ -79,7 +87,7 @@ use crate::transforms::shared::imports;
 use crate::transforms::shared::names::{self, NewNames};
 use crate::transforms::shared::registry;
 use crate::transforms::shared::session::{self, SessionUse, EXPRESS_SESSION};
-use crate::values::{CalleeRef, Value};
+use crate::values::{CalleeRef, ObjectFacts, Value};
 
 const ID: &str = "session-store";
 
@@ -147,6 +155,10 @@ struct StoreVersion {
     drivers: BTreeMap<String, String>,
     #[serde(default)]
     imports: Option<Imports>,
+    /// The store's option that names the database (connect-mongo's `dbName`), written when the app selects one that
+    /// the client or URL handed to the store does not carry itself.
+    #[serde(default)]
+    db_option: Option<String>,
     #[serde(default)]
     store: Option<String>,
     #[serde(default)]
@@ -187,6 +199,10 @@ struct Client {
     imports: Option<Imports>,
     #[serde(default)]
     name: Option<String>,
+    /// The name of the variable a new client's setup keeps its state in (`$down`: whether the store is unreachable,
+    /// so that an outage is logged once, not once per retry).
+    #[serde(default)]
+    state: Option<String>,
     #[serde(default)]
     setup: Option<String>,
     #[serde(default)]
@@ -408,6 +424,8 @@ impl Transform for SessionStore {
             Watch::Text("mysql"),
             Watch::Text("sequelize"),
             Watch::Text("knex"),
+            // `client.db(name)`: the database the app uses on a MongoDB client the store reuses.
+            Watch::AlsoCall("db"),
         ]
     }
 
@@ -539,7 +557,36 @@ impl Transform for SessionStore {
             },
         };
         let db = database_name(cx);
-        let store_template = store_template.replace("$db", &db);
+        let mut store_template = store_template.replace("$db", &db);
+        // The app's own database on a shared client or URL (`client.db(name)`, mongoose's `dbName`), which the store
+        // would not find by itself.
+        let app_db = version.db_option.as_deref().filter(|_| !store_template.contains("mongooseConnection")).and_then(
+            |option| {
+                Some((option, app_database(cx, backend, client.as_ref(), url_from_app.is_some(), first_action.at())?))
+            },
+        );
+        match app_db {
+            Some((option, Ok(expr))) => {
+                if let Some(end) = store_template.rfind(" })") {
+                    store_template = format!("{}, {option}: $dbname{}", &store_template[..end], &store_template[end..]);
+                    vars.push(("dbname", expr));
+                }
+            }
+            Some((option, Err(text))) => {
+                for (_, use_) in &actions {
+                    plan.findings.push(cx.finding(
+                        "database-unknown",
+                        use_.at(),
+                        format!(
+                            "the app selects its database on the client the store shares with `{text}`, which \
+                             cannot be written here: pass the same name as the store's `{option}`, or the sessions \
+                             go to the database of the client's URL (`test` when it names none)"
+                        ),
+                    ));
+                }
+            }
+            None => {}
+        }
         let mut setup: Vec<String> = setup.iter().map(|s| s.replace("$db", &db)).collect();
         // Options written in a module that does not import express-session itself (it exports them to the module
         // that calls the middleware): a store factory that needs the session module gets an import of it.
@@ -578,6 +625,9 @@ impl Transform for SessionStore {
         if let Some(preferred) = client_name {
             vars.push(("client", names.pick(preferred, &aliases(preferred))));
         }
+        if let Some(preferred) = backend.client.state.as_deref().filter(|_| setup.iter().any(|s| s.contains("$down"))) {
+            vars.push(("down", names.pick(preferred, &aliases(preferred))));
+        }
         if let Some(store_setup) = &backend.store_setup {
             vars.push(("store", names.pick("sessionStore", &aliases("sessionStore"))));
             setup.push(store_setup.clone());
@@ -595,7 +645,7 @@ impl Transform for SessionStore {
                     items
                         .into_iter()
                         .map(|item| codegen::fit(&codegen::print_items(vec![item]), style, ""))
-                        .map(|line| match line.strip_prefix("const ") {
+                        .map(|line| match line.strip_prefix("const ").or_else(|| line.strip_prefix("let ")) {
                             Some(rest) if var_style => format!("var {rest}"),
                             _ => line,
                         })
@@ -1114,26 +1164,91 @@ fn choose_version<'a>(
 /// local default for development named after the app).
 fn app_url(cx: &FileContext<'_>, backend: &Backend) -> Option<String> {
     let facts = cx.facts;
-    let connects = |site: &&CallSite| {
-        let Some(callee) = &site.call.callee else { return false };
-        backend.detect.iter().any(|module| {
-            callee.is_export(module, "connect")
-                || callee.is_export(module, "createConnection")
-                || (callee.binding.as_ref().is_some_and(|b| &b.module == module)
-                    && callee.members.len() == 2
-                    && callee.members[1] == "connect")
-                || (site.is_new && callee.is_export(module, "MongoClient"))
-        })
-    };
+    let connects = |site: &&CallSite| connects_to(backend, site);
     let url = facts.calls.iter().filter(|s| s.stmt.as_ref().is_some_and(|s| s.top_level)).find(connects);
     let arg = url.and_then(|site| site.call.args.first())?;
     let text = cx.text(arg.range());
     url_is_portable(facts, text, arg.range().start).then(|| text.to_string())
 }
 
+/// The database the app uses on the client the store reuses (or at the URL it copies), as an expression that can be
+/// written where the store is (at `at`): the argument of `client.db(name)` on a reused MongoDB client (in this file,
+/// else in the module that creates it), else the `dbName` of the mongoose connection the store shares or whose URL it
+/// copies (`mongoose.connect(url, { dbName })`, in this file, else in any module). mongoose keeps `dbName` to itself:
+/// the client it hands out, and a new connection to its URL, would use the URL's database (or `test`). What another
+/// module writes is taken only when it reads nothing but `process.env` and literals; `Err` holds the text of one that
+/// cannot be written here.
+fn app_database(
+    cx: &FileContext<'_>,
+    backend: &Backend,
+    client: Option<&ClientRef>,
+    copies_url: bool,
+    at: usize,
+) -> Option<Result<String, String>> {
+    let facts = cx.facts;
+    let here =
+        |text: &str| Some(if url_is_portable(facts, text, at) { Ok(text.to_string()) } else { Err(text.to_string()) });
+    let elsewhere =
+        |text: &str| Some(if reads_only(text, |_| false) { Ok(text.to_string()) } else { Err(text.to_string()) });
+    let shares_connection = match client {
+        Some(ClientRef::Existing(expr, _)) if expr.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '$') => {
+            let own = facts.member_calls.iter().filter(|m| m.object == *expr && m.method == "db");
+            if let Some(arg) = own.filter_map(|m| m.args.first()).next() {
+                return here(cx.text(arg.range()));
+            }
+            let imported = cx.links.imported_instances.iter().find(|i| i.local == *expr).and_then(|i| i.db.as_deref());
+            let exported = || {
+                let mut found = cx.project.instances.iter().filter(|i| i.file != cx.file.path);
+                found.find(|i| i.local.as_deref() == Some(expr.as_str())).and_then(|i| i.db.as_deref())
+            };
+            return imported.or_else(exported).and_then(elsewhere);
+        }
+        Some(ClientRef::Existing(expr, _)) => expr.contains(".connection"),
+        None => copies_url,
+    };
+    if !shares_connection {
+        return None;
+    }
+    let option = |options: &ObjectFacts| options.get("dbName").map(|p| p.value.range());
+    let own = facts.calls.iter().filter(|site| connects_to(backend, site)).find_map(|site| {
+        site.call.args.iter().find_map(|a| match a {
+            Value::Object(o) => option(o),
+            _ => None,
+        })
+    });
+    if let Some(range) = own {
+        return here(cx.text(range));
+    }
+    let calls =
+        backend.detect.iter().filter_map(|m| cx.project.package_call_options.get(&(m.clone(), "connect".into())));
+    calls.flatten().find(|(key, _)| key == "dbName").and_then(|(_, text)| elsewhere(text))
+}
+
+/// Whether a call opens a connection with one of the backend's packages: `mongoose.connect(url)`,
+/// `createConnection(url)`, `MongoClient.connect(url)`, `new MongoClient(url)`.
+fn connects_to(backend: &Backend, site: &CallSite) -> bool {
+    let Some(callee) = &site.call.callee else { return false };
+    backend.detect.iter().any(|module| {
+        callee.is_export(module, "connect")
+            || callee.is_export(module, "createConnection")
+            || (callee.binding.as_ref().is_some_and(|b| &b.module == module)
+                && callee.members.len() == 2
+                && callee.members[1] == "connect")
+            || (site.is_new && callee.is_export(module, "MongoClient"))
+    })
+}
+
 /// Whether the text of a URL expression reads only `process.env`, string literals and names bound at the top level
 /// before `at`: so that it can be written again where the store is.
 fn url_is_portable(facts: &FileFacts, text: &str, at: usize) -> bool {
+    reads_only(text, |n| {
+        facts.declarations.iter().any(|d| d.top_level && d.name == n && d.stmt.end <= at)
+            || facts.bindings.iter().any(|b| b.top_level && b.local == n && b.stmt.end <= at)
+    })
+}
+
+/// Whether an expression's text reads only `process.env`, literals and names `bound` accepts (no function).
+fn reads_only(text: &str, bound: impl Fn(&str) -> bool) -> bool {
     use swc_ecma_visit::{Visit, VisitWith};
     struct Names(Vec<String>, bool);
     impl Visit for Names {
@@ -1151,11 +1266,7 @@ fn url_is_portable(facts: &FileFacts, text: &str, at: usize) -> bool {
     let Ok(module) = crate::parse::parse_snippet(&format!("({text});")) else { return false };
     let mut names = Names(Vec::new(), true);
     module.visit_with(&mut names);
-    names.1
-        && names.0.iter().filter(|n| *n != "process").all(|n| {
-            facts.declarations.iter().any(|d| d.top_level && d.name == *n && d.stmt.end <= at)
-                || facts.bindings.iter().any(|b| b.top_level && b.local == *n && b.stmt.end <= at)
-        })
+    names.1 && names.0.iter().filter(|n| *n != "process").all(|n| bound(n))
 }
 
 /// The database name written in local defaults: the app's package name (`@acme/shop-api` gives `shop_api`), else its
@@ -1216,7 +1327,7 @@ mod tests {
         let d = data();
         assert!(d.backends.iter().any(|b| b.id == d.default_backend));
         assert_eq!(store_flags(), ["redis", "mongo", "postgres", "mysql", "sequelize", "knex"]);
-        let vars = [("session", "session"), ("client", "client"), ("store", "store"), ("url", "url")];
+        let vars = [("session", "session"), ("client", "client"), ("store", "store"), ("url", "url"), ("down", "down")];
         for b in &d.backends {
             let mut templates = vec![b.imports.cjs.clone(), b.imports.esm.clone(), b.store.clone()];
             templates.extend(b.store_without_client.clone());
@@ -1250,6 +1361,13 @@ mod tests {
             imports.extend(b.client.imports.as_ref());
             let client = b.client.name.as_deref().unwrap_or("client");
             assert!(b.client.setup.is_none() || !aliases(client).is_empty(), "{}: {client}", b.id);
+            assert!(b.client.state.as_deref().is_none_or(|state| !aliases(state).is_empty()), "{}", b.id);
+            let setups = b.client.setup.iter().chain(b.client.versions.iter().filter_map(|v| v.setup.as_ref()));
+            assert!(
+                setups.filter(|s| s.contains("$down")).all(|_| b.client.state.is_some()),
+                "{}: no state name",
+                b.id
+            );
         }
         assert!(!aliases("sessionStore").is_empty());
         for i in imports {

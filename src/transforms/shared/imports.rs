@@ -44,13 +44,25 @@ pub fn app_setting(cx: &FileContext<'_>, stmt: &Range<usize>, receiver: &str, na
     Edit::insert(point.offset, layout::statement_after(point, &snippet, &indent, &facts.style))
 }
 
-/// Inserts `text` as a paragraph of its own (a blank line before and after) after the imports.
+/// Inserts `text` as a paragraph of its own (a blank line before and after) after the imports. When the code that
+/// follows the imports starts on the next line, a blank line is added after the paragraph too, if the file separates
+/// its top-level statements by blank lines anywhere (a file written without any stays so).
 pub fn insert_paragraph(cx: &FileContext<'_>, text: &str) -> Edit {
     let facts = cx.facts;
+    let code = &cx.file.code;
     let eol = facts.style.eol;
     if let Some(anchor) = anchor(cx, None) {
-        let point = layout::after_statement(&cx.file.code, &facts.comments, anchor.end);
-        return Edit::insert(point.offset, format!("{eol}{eol}{text}"));
+        let point = layout::after_statement(code, &facts.comments, anchor.end);
+        // The line after the insertion point's: blank (or none) already separates.
+        let rest = &code[point.offset..];
+        let next = rest.strip_prefix("\r\n").or_else(|| rest.strip_prefix(['\n', '\r'])).unwrap_or(rest);
+        let separated = !point.own_line || next.split(['\n', '\r']).next().unwrap_or("").trim().is_empty();
+        let blank_lines = facts.top_level_stmts.windows(2).any(|w| {
+            let gap: Vec<&str> = code.get(w[0].end..w[1].start).unwrap_or("").split('\n').collect();
+            gap.len() > 2 && gap[1..gap.len() - 1].iter().any(|line| line.trim().is_empty())
+        });
+        let after = if separated || !blank_lines { "" } else { eol };
+        return Edit::insert(point.offset, format!("{eol}{eol}{text}{after}"));
     }
     before_first_statement(cx, text, &format!("{eol}{eol}"))
 }

@@ -1,0 +1,4 @@
+module.exports = {
+  secret: "bezkoder-secret-key",
+  jwtExpiration: 3600,
+};
