@@ -325,3 +325,21 @@ fn a_dependency_reached_through_a_package_the_code_uses_is_unknown_not_uncalled(
         "not-called (no module uses res.cookie, cookie.serialize)"
     );
 }
+
+/// A fixed version npm never published (xmldom's fix went out as `@xmldom/xmldom`) is never a fix: the project is
+/// not moved to a version `npm install` cannot find.
+#[test]
+fn a_fixed_version_npm_never_published_is_not_offered() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("xml");
+    std::fs::create_dir(&dir).expect("mkdir");
+    std::fs::write(dir.join("package.json"), r#"{ "name": "xml", "dependencies": { "xmldom": "^0.6.0" } }"#)
+        .expect("write");
+    std::fs::write(dir.join("package-lock.json"), lockfile(&[("xmldom", "^0.6.0", "0.6.0")])).expect("write");
+    let (code, text) = audit(&dir, &[]);
+    assert_eq!(code, 0, "{text}");
+    let line = text.lines().find(|l| l.starts_with("GHSA-5fg8-2547-mr8q")).unwrap_or_else(|| panic!("{text}"));
+    assert!(line.starts_with("GHSA-5fg8-2547-mr8q xmldom@0.6.0 -> none "), "{line}");
+    assert!(!text.contains("0.7.0"), "{text}");
+    assert!(!text.lines().any(|l| l.starts_with("change")), "{text}");
+}
