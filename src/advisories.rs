@@ -180,10 +180,17 @@ impl Advisory {
                 _ => None,
             })
             .filter(|at| !self.affects_parsed(at) && !self.versions.iter().any(|l| *l == at.to_string()))
+            .filter(|at| !UNPUBLISHED_FIXES.contains(&(self.package.as_str(), at.to_string().as_str())))
             .min()
             .cloned()
     }
 }
+
+/// `fixed` versions that advisories name and npm never published (checked with `npm view <package> versions`): the
+/// fix is elsewhere (xmldom's continues as `@xmldom/xmldom`), so no fix may move a project to them (`npm install`
+/// would fail). They still end their ranges.
+const UNPUBLISHED_FIXES: [(&str, &str); 3] =
+    [("xmldom", "0.7.0"), ("@xmldom/xmldom", "0.9.0-beta.1"), ("@xmldom/xmldom", "0.9.0-beta.4")];
 
 /// OSV's evaluation of one range (events sorted by version).
 fn in_range(v: &Version, events: &[Parsed]) -> bool {

@@ -284,3 +284,62 @@ fn the_raise_keeps_the_range_style_and_never_crosses_a_major() {
     assert_eq!(doc["advisories"][0]["id"], "GHSA-0000-0000-0000");
     assert_eq!(doc["advisories"][0]["reachability"], "unknown", "{doc:#}");
 }
+
+/// A dependency's own API reached through a package the code uses: express-session serializes its cookie with
+/// `cookie`, so the cookie advisory (`res.cookie`, `cookie.serialize`) is "unknown" for an app that uses
+/// express-session and never calls either itself, and "not called" when nothing the code uses leads to it.
+#[test]
+fn a_dependency_reached_through_a_package_the_code_uses_is_unknown_not_uncalled() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("sessions");
+    std::fs::create_dir(&dir).expect("mkdir");
+    std::fs::write(
+        dir.join("package.json"),
+        r#"{ "name": "sessions", "dependencies": { "express-session": "1.17.1", "left-pad": "1.3.0" } }"#,
+    )
+    .expect("write");
+    let lock = serde_json::json!({
+        "name": "sessions", "lockfileVersion": 3, "requires": true,
+        "packages": {
+            "": { "name": "sessions", "dependencies": { "express-session": "1.17.1", "left-pad": "1.3.0" } },
+            "node_modules/express-session": { "version": "1.17.1", "dependencies": { "cookie": "0.4.0" } },
+            "node_modules/left-pad": { "version": "1.3.0" },
+            "node_modules/cookie": { "version": "0.4.0" }
+        }
+    });
+    std::fs::write(dir.join("package-lock.json"), lock.to_string()).expect("write");
+    let reach = |code: &str| {
+        std::fs::write(dir.join("app.js"), code).expect("write");
+        let (status, text) = audit(&dir, &[]);
+        assert_eq!(status, 0, "{text}");
+        let line = text.lines().find(|l| l.starts_with("GHSA-pxg6-pf52-xh8x")).unwrap_or_else(|| panic!("{text}"));
+        line.split(" reach=").nth(1).and_then(|r| r.split(" fix=").next()).unwrap_or_default().to_string()
+    };
+    assert_eq!(
+        reach("const session = require('express-session');\nmodule.exports = session({ secret: process.env.S });\n"),
+        "unknown (no module of the project uses res.cookie, cookie.serialize itself, but it uses express-session, \
+         which may)"
+    );
+    assert_eq!(
+        reach("const pad = require('left-pad');\nmodule.exports = pad('a', 3);\n"),
+        "not-called (no module uses res.cookie, cookie.serialize)"
+    );
+}
+
+/// A fixed version npm never published (xmldom's fix went out as `@xmldom/xmldom`) is never a fix: the project is
+/// not moved to a version `npm install` cannot find.
+#[test]
+fn a_fixed_version_npm_never_published_is_not_offered() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("xml");
+    std::fs::create_dir(&dir).expect("mkdir");
+    std::fs::write(dir.join("package.json"), r#"{ "name": "xml", "dependencies": { "xmldom": "^0.6.0" } }"#)
+        .expect("write");
+    std::fs::write(dir.join("package-lock.json"), lockfile(&[("xmldom", "^0.6.0", "0.6.0")])).expect("write");
+    let (code, text) = audit(&dir, &[]);
+    assert_eq!(code, 0, "{text}");
+    let line = text.lines().find(|l| l.starts_with("GHSA-5fg8-2547-mr8q")).unwrap_or_else(|| panic!("{text}"));
+    assert!(line.starts_with("GHSA-5fg8-2547-mr8q xmldom@0.6.0 -> none "), "{line}");
+    assert!(!text.contains("0.7.0"), "{text}");
+    assert!(!text.lines().any(|l| l.starts_with("change")), "{text}");
+}

@@ -263,9 +263,25 @@ impl Transform for Advisories {
                     chain.iter().map(|&n| inventory.describe(n)).collect::<Vec<_>>().join(" > ")
                 })
                 .collect();
+            // The packages through which the copies are installed (their parents, and the shortest chains to them).
+            let ancestors: std::collections::BTreeSet<&str> = copies
+                .iter()
+                .flat_map(|&i| {
+                    let package = &inventory.packages[i];
+                    let parents = package.parents.iter().map(|d| d.parent);
+                    let chain = package.chain.iter().rev().skip(1).copied();
+                    parents.chain(chain)
+                })
+                .filter_map(|node| match node {
+                    Parent::Package(p) => Some(inventory.packages[p].name.as_str()),
+                    Parent::Root(_) => None,
+                })
+                .filter(|n| *n != name)
+                .collect();
             for advisory in hits {
                 let patched = advisory.patched_after(version).map(|v| v.to_string());
-                let (reachability, reason) = reachability(advisory, cx.project, self.watched(&advisory.package));
+                let (reachability, reason) =
+                    reachability(advisory, cx.project, self.watched(&advisory.package), &ancestors);
                 let severity = advisory.severity;
                 let gate = severity.unwrap_or(Level::Moderate) >= self.fail_on;
                 let shown = crate::discover::display_path(&inventory.path);
@@ -489,8 +505,18 @@ pub fn update_command(manager: Manager, package: &str) -> String {
     }
 }
 
-/// Whether the project's code calls what `advisory` concerns, and why that verdict.
-fn reachability(advisory: &Advisory, project: &Project, watched: bool) -> (Reachability, String) {
+/// Whether the project's code calls what `advisory` concerns, and why that verdict. `ancestors`: the packages through
+/// which the affected package is installed. The code may not call a dependency's API itself and still reach it through
+/// a package it uses (express-session serializes every session cookie with `cookie`): where the advisory names the
+/// package's own API and the code uses one of those packages, that is "unknown", never "not called". Express is the
+/// exception when the advisory names the Express API that reaches the package (`res.cookie` for `cookie`): that is
+/// looked for instead.
+fn reachability(
+    advisory: &Advisory,
+    project: &Project,
+    watched: bool,
+    ancestors: &std::collections::BTreeSet<&str>,
+) -> (Reachability, String) {
     if advisory.api.is_empty() {
         return (Reachability::Unknown, "the advisory does not say which API it concerns".to_string());
     }
@@ -565,6 +591,27 @@ fn reachability(advisory: &Advisory, project: &Project, watched: bool) -> (Reach
     }
     if !unknown.is_empty() || !watched {
         return (Reachability::Unknown, format!("{} cannot be told from the code", advisory.api.join(", ")));
+    }
+    let own_api = advisory.api.iter().any(|api| {
+        api == "import"
+            || api.strip_suffix("()").is_some_and(|p| p == advisory.package)
+            || api.split_once('.').is_some_and(|(p, _)| p == advisory.package)
+    });
+    let express_api = advisory.api.iter().any(|api| {
+        api == "route-path" || api.split_once('.').is_some_and(|(p, _)| matches!(p, "res" | "req" | "app" | "express"))
+    });
+    if own_api {
+        if let Some(through) =
+            ancestors.iter().find(|a| project.code_use.imports.contains(**a) && !(**a == "express" && express_api))
+        {
+            return (
+                Reachability::Unknown,
+                format!(
+                    "no module of the project uses {} itself, but it uses {through}, which may",
+                    advisory.api.join(", ")
+                ),
+            );
+        }
     }
     (Reachability::NotCalled, format!("no module uses {}", advisory.api.join(", ")))
 }
