@@ -343,3 +343,34 @@ fn a_fixed_version_npm_never_published_is_not_offered() {
     assert!(!text.contains("0.7.0"), "{text}");
     assert!(!text.lines().any(|l| l.starts_with("change")), "{text}");
 }
+
+/// A fix never lands on a version another advisory affects: axios 0.21.4's fix for GHSA-wf5p-g6vw-rhxx (1.6.0) is
+/// inside GHSA-8hc4-vh64-cxmj's range (1.3.2 to 1.7.4), so the override goes to 1.7.4 at once, and a second run after
+/// the lockfile moved would have nothing to change.
+#[test]
+fn a_fix_skips_versions_other_advisories_affect() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("tunnel");
+    std::fs::create_dir(&dir).expect("mkdir");
+    std::fs::write(dir.join("package.json"), r#"{ "name": "tunnel", "dependencies": { "localtunnel": "^2.0.2" } }"#)
+        .expect("write");
+    let lock = serde_json::json!({
+        "name": "tunnel", "lockfileVersion": 3, "requires": true,
+        "packages": {
+            "": { "name": "tunnel", "dependencies": { "localtunnel": "^2.0.2" } },
+            "node_modules/localtunnel": { "version": "2.0.2", "dependencies": { "axios": "0.21.4" } },
+            "node_modules/axios": { "version": "0.21.4" }
+        }
+    });
+    std::fs::write(dir.join("package-lock.json"), lock.to_string()).expect("write");
+    // The bundled table (the recorded GHSA-8hc4-vh64-cxmj names the package `Axios`, as GitHub's record does).
+    let out = express_harden(&dir, &["--only", "advisories", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let changes: Vec<String> = doc["dependency_changes"]
+        .as_array()
+        .expect("dependency_changes")
+        .iter()
+        .map(|d| format!("{} {} -> {}", d["section"], d["package"], d["to"]))
+        .collect();
+    assert_eq!(changes, [r#""overrides" "axios" -> "~1.7.4""#], "{doc:#}");
+}

@@ -382,7 +382,22 @@ impl Advisories {
                 None => return none(format!("No fixed version of {name} is known for {}: not fixed", advisory.id)),
             }
         }
-        let Some(target) = target else { return none("No fixed version is known: not fixed".to_string()) };
+        let Some(mut target) = target else { return none("No fixed version is known: not fixed".to_string()) };
+        // Nor one that another advisory affects (axios 0.21.4's fix 1.6.0 is inside 1.3.2..1.7.4 of another): the
+        // first version past them all, or a second run would move the package again.
+        let all = self.database().for_package(name);
+        while let Some(other) = all.iter().find(|a| a.affects(&target.to_string())) {
+            match other.patched_after(&target.to_string()) {
+                Some(next) if next > target => target = next,
+                _ => {
+                    return none(format!(
+                        "{target}, which fixes the advisories of {name} {version}, is affected by {} and no version \
+                         after it is known to be fixed: not fixed",
+                        other.id
+                    ));
+                }
+            }
+        }
         let Ok(installed) = Version::parse(version) else {
             return none(format!("{name} {version} is not a registry version: not fixed"));
         };
