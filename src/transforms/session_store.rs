@@ -1149,8 +1149,11 @@ fn choose_version<'a>(
         let from = if from == driver { String::new() } else { format!(", from {from}") };
         needs.push_str(&format!(" with {driver} {range}{from}"));
     }
+    // (The client package is often one of the drivers already named: `with redis ^4.6.0`, once.)
     if let (Some(package), Some(spec)) = (client_package, &listed_client) {
-        needs.push_str(&format!(" and {package} {spec}"));
+        if !drivers.iter().any(|(driver, range, _)| driver == package && range == spec) {
+            needs.push_str(&format!(" and {package} {spec}"));
+        }
     }
     Err(format!(
         "express-session uses its default MemoryStore, which leaks memory and loses sessions on restart; {needs}: \
