@@ -386,8 +386,10 @@ impl Advisories {
         // Nor one that another advisory affects (axios 0.21.4's fix 1.6.0 is inside 1.3.2..1.7.4 of another): the
         // first version past them all, or a second run would move the package again.
         let all = self.database().for_package(name);
-        while let Some(other) = all.iter().find(|a| a.affects(&target.to_string())) {
-            match other.patched_after(&target.to_string()) {
+        loop {
+            let at = target.to_string();
+            let Some(other) = all.iter().find(|a| a.affects(&at)) else { break };
+            match other.patched_after(&at) {
                 Some(next) if next > target => target = next,
                 _ => {
                     return none(format!(
@@ -539,7 +541,6 @@ fn reachability(
     let render_engine = |engine: &str| {
         let ext = match engine {
             "handlebars" => "hbs",
-            "dust" => "dust",
             other => other,
         };
         uses.view_engines.contains(engine)
@@ -554,13 +555,7 @@ fn reachability(
         let called = if let Some(engine) = api.strip_prefix("render:") {
             Some(render_engine(engine) || uses.imports.contains(engine))
         } else if api == "redirect:request-url" {
-            uses.request_redirect
-                .as_ref()
-                .map(|(path, line)| {
-                    let _ = (path, line);
-                    true
-                })
-                .or(Some(false))
+            Some(uses.request_redirect.is_some())
         } else if api == "route-path" {
             Some(uses.route_pattern.is_some())
         } else if api == "import" {
