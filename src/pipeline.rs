@@ -513,6 +513,20 @@ fn run_on_this_thread(
     manifest_paths.sort();
     let manifest_dirs: std::sync::Arc<BTreeSet<PathBuf>> =
         std::sync::Arc::new(manifest_paths.iter().map(|p| manifest_dir(p).to_path_buf()).collect());
+    let inventories: BTreeMap<&PathBuf, crate::inventory::LazyInventory> = manifest_paths
+        .iter()
+        .map(|p| {
+            (*p, crate::inventory::LazyInventory::new(manifest_dir(p), root, std::sync::Arc::clone(&manifest_dirs)))
+        })
+        .collect();
+    for transform in transforms.iter().filter(|t| options.selected.contains(&t.info().id)) {
+        let mut read = inventories.values().filter_map(|l| l.get()).filter_map(|r| r.as_ref().ok());
+        if let Err(error) = transform.prepare_inventories(&mut read) {
+            // Nothing planned is kept: the run stops here.
+            result.errors.push(error);
+            return result;
+        }
+    }
     for path in manifest_paths {
         let project = &projects[path];
         // (A manifest that cannot be read was reported when its project was built.)
@@ -523,8 +537,7 @@ fn run_on_this_thread(
         let options = own.as_ref().unwrap_or(options);
         let project_blockers = blockers.get(path).map_or(&[][..], Vec::as_slice);
         let mut plan = ManifestPlan::default();
-        let inventory =
-            crate::inventory::LazyInventory::new(manifest_dir(path), root, std::sync::Arc::clone(&manifest_dirs));
+        let inventory = &inventories[path];
         for transform in transforms.iter().filter(|t| options.selected.contains(&t.info().id)) {
             let id = transform.info().id;
             let cx = ManifestContext {
@@ -536,7 +549,7 @@ fn run_on_this_thread(
                 options,
                 source_errors,
                 blockers: project_blockers,
-                inventory: &inventory,
+                inventory,
             };
             let before = (plan.changes.len(), plan.findings.len(), plan.next_steps.len(), plan.advisories.len());
             // A panic on one manifest leaves it alone, named; the run goes on.

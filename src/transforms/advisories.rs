@@ -25,9 +25,9 @@
 //! why nothing is done. The advisories: `transforms/advisories/data.json` (bundled), or OSV records
 //! (`--advisories PATH`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use nodejs_semver::Version;
 use serde::Deserialize;
@@ -37,6 +37,7 @@ use crate::inventory::{Inventory, Parent};
 use crate::lockfile::Manager;
 use crate::manifest::DepSection;
 use crate::npm_spec::{self, Operator, Spec};
+use crate::outcome::{ErrorKind, FileError};
 use crate::project::Project;
 use crate::settings::{SettingsGroup, SettingsInput};
 use crate::transform::{FileContext, FilePlan, ManifestContext, ManifestPlan, ManifestRequest, Transform, Watch};
@@ -93,9 +94,10 @@ impl Source {
 #[derive(Debug, Default, clap::Args)]
 #[command(next_help_heading = "Known advisories (advisories)")]
 pub struct AdvisoryFlags {
-    /// Where the advisories come from: `bundled` (the table built into the tool, offline), or a folder or zip of OSV
-    /// records (an OSV ecosystem export such as npm's all.zip, or osv-scanner's offline cache).
-    #[arg(long = "advisories", value_name = "bundled|PATH")]
+    /// Where the advisories come from: `bundled` (the table built into the tool, offline), `osv` (the OSV API),
+    /// `npm` (the registry's bulk advisory endpoint, as npm audit asks it), or a folder or zip of OSV records (an OSV
+    /// ecosystem export such as npm's all.zip, or osv-scanner's offline cache). Only osv and npm use the network.
+    #[arg(long = "advisories", value_name = "bundled|osv|npm|PATH")]
     pub advisories: Option<String>,
 
     /// With --check, fail on advisories of this severity or above that affect an installed package [default: high].
@@ -110,12 +112,13 @@ pub static ADVISORIES: SettingsGroup = SettingsGroup {
     check: SettingsGroup::check_as::<AdvisoryConfig>,
 };
 
-/// The configuration key: `"advisories": { "source": "bundled", "failOn": "high" }`.
+/// The configuration key: `"advisories": { "source": "bundled", "failOn": "high", "osvUrl": "https://api.osv.dev" }`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct AdvisoryConfig {
     source: Option<String>,
     fail_on: Option<Level>,
+    osv_url: Option<String>,
 }
 
 transform_struct!(
@@ -124,7 +127,23 @@ transform_struct!(
     source: Source = Source::Bundled,
     fail_on: Level = Level::High,
     loaded: Option<Arc<Database>> = None,
+    osv_url: Option<String> = None,
+    // What the network sources answered (`--interactive` plans twice: the second run asks about nothing new).
+    fetched: Mutex<Fetched> = Mutex::default(),
 );
+
+/// The advisories the network sources gave, and the `name@version`s already asked about.
+#[derive(Default)]
+struct Fetched {
+    db: Option<Arc<Database>>,
+    asked: BTreeSet<(String, String)>,
+}
+
+/// How old the bundled table may be before a run suggests the network sources.
+const STALE_DAYS: i64 = 180;
+
+/// The variable that sets today's date (`YYYY-MM-DD`) for the staleness note (tests).
+pub const TODAY_VAR: &str = "EXPRESS_HARDEN_TODAY";
 
 /// What the transform reads in source files: the calls advisories concern, and the imports of the packages the
 /// bundled table covers (quoted, so that `ms` does not match `items`).
@@ -164,9 +183,120 @@ const API_METHODS: [&str; 13] = [
 ];
 
 impl Advisories {
-    fn database(&self) -> &Database {
-        self.loaded.as_deref().unwrap_or_else(|| bundled())
+    /// The advisories of the run: fetched, loaded from a path, or the bundled table.
+    fn database(&self) -> Arc<Database> {
+        static BUNDLED: OnceLock<Arc<Database>> = OnceLock::new();
+        let fetched = self.fetched.lock().unwrap_or_else(|e| e.into_inner()).db.clone();
+        fetched
+            .or_else(|| self.loaded.clone())
+            .unwrap_or_else(|| Arc::clone(BUNDLED.get_or_init(|| Arc::new(bundled().clone()))))
     }
+
+    /// Asks the network source about the installed packages not asked about yet, and adds what it answers.
+    fn fetch(&self, inventories: &mut dyn Iterator<Item = &Inventory>) -> Result<(), FileError> {
+        let mut state = self.fetched.lock().unwrap_or_else(|e| e.into_inner());
+        let mut db = state.db.as_deref().cloned().unwrap_or_default();
+        let mut first_lockfile = None;
+        // (lockfile folder, lockfile) -> name -> versions, the registry versions only.
+        let mut wanted: BTreeMap<(PathBuf, PathBuf), BTreeMap<String, BTreeSet<String>>> = BTreeMap::new();
+        for inventory in inventories {
+            first_lockfile.get_or_insert_with(|| inventory.path.clone());
+            let dir =
+                inventory.path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+            let packages = wanted.entry((dir.to_path_buf(), inventory.path.clone())).or_default();
+            for p in &inventory.packages {
+                if nodejs_semver::Version::parse(&p.version).is_ok()
+                    && !state.asked.contains(&(p.name.clone(), p.version.clone()))
+                {
+                    packages.entry(p.name.clone()).or_default().insert(p.version.clone());
+                }
+            }
+        }
+        let failed = |lockfile: &std::path::Path, err: String| {
+            FileError::new(
+                lockfile,
+                ErrorKind::Unreadable,
+                format!(
+                    "its packages could not be checked against known advisories: {err}; nothing was planned or \
+                     written (the default, --advisories bundled, works offline)"
+                ),
+            )
+        };
+        match self.source {
+            Source::Osv => {
+                let all: BTreeSet<(String, String)> = wanted
+                    .values()
+                    .flat_map(|m| m.iter().flat_map(|(n, vs)| vs.iter().map(move |v| (n.clone(), v.clone()))))
+                    .collect();
+                if !all.is_empty() {
+                    let base = self.osv_url.clone().unwrap_or_else(|| crate::advisory_net::OSV_URL.to_string());
+                    let cache = crate::advisory_net::osv_cache_dir();
+                    let lockfile = first_lockfile.unwrap_or_default();
+                    let (records, _) = crate::advisory_net::osv_records(&base, &all, cache.as_deref())
+                        .map_err(|e| failed(&lockfile, e))?;
+                    let got = Database::from_osv_records(base.clone(), &records).map_err(|e| failed(&lockfile, e))?;
+                    db.merge(got);
+                    db.source = format!("the OSV API ({base})");
+                    state.asked.extend(all);
+                }
+            }
+            Source::Npm => {
+                for ((dir, lockfile), packages) in wanted.into_iter().filter(|(_, p)| !p.is_empty()) {
+                    let npmrc = crate::advisory_net::Npmrc::load(&dir);
+                    let answers = crate::advisory_net::npm_bulk(&npmrc, &packages).map_err(|e| failed(&lockfile, e))?;
+                    let source = answers.iter().map(|(r, _)| r.as_str()).collect::<Vec<_>>().join(", ");
+                    let got = Database::from_npm_bulk(source.clone(), &answers).map_err(|e| failed(&lockfile, e))?;
+                    db.merge(got);
+                    db.source = format!("the npm registry's bulk advisories ({source})");
+                    state
+                        .asked
+                        .extend(packages.into_iter().flat_map(|(n, vs)| vs.into_iter().map(move |v| (n.clone(), v))));
+                }
+            }
+            Source::Bundled | Source::Path(_) => return Ok(()),
+        }
+        db.take_api_from(bundled());
+        state.db = Some(Arc::new(db));
+        Ok(())
+    }
+}
+
+/// Days since 1970-01-01 of a `YYYY-MM-DD` date (the proleptic Gregorian calendar).
+fn day_number(date: &str) -> Option<i64> {
+    let mut parts = date.get(..10)?.split('-').map(|p| p.parse::<i64>().ok());
+    let (y, m, d) = (parts.next()??, parts.next()??, parts.next()??);
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    // Howard Hinnant's days_from_civil.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
+}
+
+/// Today, as a day number: `EXPRESS_HARDEN_TODAY` when set, else the clock.
+fn today() -> Option<i64> {
+    match std::env::var(TODAY_VAR) {
+        Ok(date) => day_number(&date),
+        Err(_) => std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()
+            .and_then(|d| i64::try_from(d.as_secs() / 86_400).ok()),
+    }
+}
+
+/// The note for a bundled table compiled on `compiled`, when it is older than [`STALE_DAYS`] on `today`.
+pub fn staleness_note(compiled: &str, today: i64) -> Option<String> {
+    let age = today - day_number(compiled)?;
+    (age > STALE_DAYS).then(|| {
+        format!(
+            "the bundled advisory table is {age} days old (compiled {compiled}): advisories published since are not \
+             in it; --advisories osv or --advisories npm reads the current ones from the network"
+        )
+    })
 }
 
 impl Transform for Advisories {
@@ -191,25 +321,33 @@ impl Transform for Advisories {
         if let Some(level) = flags.fail_on.as_deref().and_then(Level::parse).or(config.fail_on) {
             self.fail_on = level;
         }
+        self.osv_url =
+            std::env::var(crate::advisory_net::OSV_URL_VAR).ok().filter(|u| !u.is_empty()).or(config.osv_url);
         Ok(())
     }
 
     fn prepare(&mut self) -> Result<(), String> {
-        self.loaded =
-            match &self.source {
-                Source::Bundled => None,
-                Source::Osv | Source::Npm => return Err(
-                    "--advisories osv and npm (the network sources) are not available in this version: use `bundled` \
-                     (the default) or a folder or zip of OSV records"
-                        .to_string(),
-                ),
-                Source::Path(path) => {
-                    let mut db = Database::load_osv(path)?;
-                    db.take_api_from(bundled());
-                    Some(Arc::new(db))
+        self.loaded = match &self.source {
+            Source::Bundled => {
+                let compiled = bundled().compiled.as_deref().unwrap_or_default();
+                if let Some(note) = today().and_then(|today| staleness_note(compiled, today)) {
+                    eprintln!("note: {note}");
                 }
-            };
+                None
+            }
+            // (Asked when the run's lockfiles are known: `prepare_inventories`.)
+            Source::Osv | Source::Npm => None,
+            Source::Path(path) => {
+                let mut db = Database::load_osv(path)?;
+                db.take_api_from(bundled());
+                Some(Arc::new(db))
+            }
+        };
         Ok(())
+    }
+
+    fn prepare_inventories(&self, inventories: &mut dyn Iterator<Item = &Inventory>) -> Result<(), FileError> {
+        self.fetch(inventories)
     }
 
     fn plan(&self, _cx: &FileContext<'_>, _plan: &mut FilePlan) {}
@@ -230,12 +368,14 @@ impl Transform for Advisories {
         let db = self.database();
         // The installed copies of each affected name@version.
         let mut affected: BTreeMap<(&str, &str), Copies<'_>> = BTreeMap::new();
+        let names: std::collections::HashSet<&str> = inventory.packages.iter().map(|p| p.name.as_str()).collect();
+        let installed = |name: &str| names.contains(name);
         for (i, package) in inventory.packages.iter().enumerate() {
-            let hits = db.for_package(&package.name);
+            let hits = db.for_installed(&package.name, &installed);
             if hits.is_empty() {
                 continue;
             }
-            let hits: Vec<&Advisory> = hits.iter().filter(|a| a.affects(&package.version)).collect();
+            let hits: Vec<&Advisory> = hits.into_iter().filter(|a| a.affects(&package.version)).collect();
             if hits.is_empty() {
                 continue;
             }
@@ -247,7 +387,8 @@ impl Transform for Advisories {
         }
         let mut overrides: BTreeMap<String, String> = BTreeMap::new();
         for ((name, version), (copies, hits)) in affected {
-            let fix = self.fix(cx, inventory, name, version, &copies, &hits, plan, &mut overrides);
+            let all = db.for_installed(name, &installed);
+            let fix = self.fix(cx, inventory, name, version, &copies, &hits, &all, plan, &mut overrides);
             let direct = copies
                 .iter()
                 .filter_map(|&i| inventory.packages[i].chain.get(1))
@@ -285,6 +426,12 @@ impl Transform for Advisories {
                 let severity = advisory.severity;
                 let gate = severity.unwrap_or(Level::Moderate) >= self.fail_on;
                 let shown = crate::discover::display_path(&inventory.path);
+                // An advisory no version fixes stays, whatever the fix of the package's others.
+                let fix = if patched.is_none() && fix.kind != FixKind::None {
+                    unfixed(name, advisory, &fix)
+                } else {
+                    fix.clone()
+                };
                 let fixed = fix.kind != FixKind::None;
                 let message = format!(
                     "{name}@{version} ({shown}) is affected by {} ({}{}): {}. {}; {}. {}",
@@ -324,7 +471,7 @@ impl Transform for Advisories {
                     paths: paths.clone(),
                     reachability,
                     reachability_reason: reason,
-                    fix: fix.clone(),
+                    fix,
                     gate,
                     rule: finding.rule.clone(),
                     message: finding.message.clone(),
@@ -370,25 +517,30 @@ impl Advisories {
         version: &str,
         copies: &[usize],
         hits: &[&Advisory],
+        all: &[&Advisory],
         plan: &mut ManifestPlan,
         overrides: &mut BTreeMap<String, String>,
     ) -> AdvisoryFix {
         let none = |description: String| AdvisoryFix { kind: FixKind::None, description };
-        // The version that fixes every advisory of this copy.
+        // The version that fixes every advisory of this copy that has a fix (one without stays reported: see
+        // `unfixed`).
         let mut target: Option<Version> = None;
+        let mut unfixable = Vec::new();
         for advisory in hits {
             match advisory.patched_after(version) {
                 Some(v) => target = Some(target.map_or(v.clone(), |t| t.max(v))),
-                None => return none(format!("No fixed version of {name} is known for {}: not fixed", advisory.id)),
+                None => unfixable.push(advisory.id.as_str()),
             }
         }
-        let Some(mut target) = target else { return none("No fixed version is known: not fixed".to_string()) };
+        let Some(mut target) = target else {
+            return none(format!("No fixed version of {name} is known for {}: not fixed", unfixable.join(", ")));
+        };
         // Nor one that another advisory affects (axios 0.21.4's fix 1.6.0 is inside 1.3.2..1.7.4 of another): the
-        // first version past them all, or a second run would move the package again.
-        let all = self.database().for_package(name);
+        // first version past them all, or a second run would move the package again. (The advisories without a fix
+        // affect it too, and stay.)
         loop {
             let at = target.to_string();
-            let Some(other) = all.iter().find(|a| a.affects(&at)) else { break };
+            let Some(other) = all.iter().find(|a| !unfixable.contains(&a.id.as_str()) && a.affects(&at)) else { break };
             match other.patched_after(&at) {
                 Some(next) if next > target => target = next,
                 _ => {
@@ -509,6 +661,24 @@ impl Advisories {
                 }
             }
         }
+    }
+}
+
+/// The fix of an advisory no version fixes, when the package's other advisories have one (`planned`).
+fn unfixed(name: &str, advisory: &Advisory, planned: &AdvisoryFix) -> AdvisoryFix {
+    AdvisoryFix {
+        kind: FixKind::None,
+        description: format!(
+            "No fixed version of {name} is known for {}: not fixed (the fix planned for its other advisories, {}, \
+             leaves it)",
+            advisory.id,
+            match planned.kind {
+                FixKind::LockfileRefresh => "a lockfile refresh",
+                FixKind::Bump => "a raised dependency",
+                FixKind::Override => "an override",
+                FixKind::None => "none",
+            }
+        ),
     }
 }
 
