@@ -4,7 +4,7 @@
 //! - **osv**: `POST <base>/v1/querybatch` with every installed `name@version` (1,000 a request, following each
 //!   result's `next_page_token`), then `GET <base>/v1/vulns/<id>` for each id whose record is not in the cache with
 //!   the same `modified` date. The cache is `$XDG_CACHE_HOME/express-harden/osv/<id>.json` (`~/.cache/...` without
-//!   the variable). The base is `https://api.osv.dev`, or `EXPRESS_HARDEN_OSV_URL`, or the configuration's
+//!   the variable), each `{"modified": <the date the batch listed>, "record": <the record>}`. The base is `https://api.osv.dev`, or `EXPRESS_HARDEN_OSV_URL`, or the configuration's
 //!   `"advisories": { "osvUrl": ... }`.
 //! - **npm**: the registry's bulk advisory endpoint that `npm audit` uses (`POST <registry>/-/npm/v1/security/
 //!   advisories/bulk`, the body `{"name": ["1.2.3", ...]}` gzipped, as `@npmcli/arborist`'s `audit-report.js` sends
@@ -119,10 +119,11 @@ struct Listed {
     modified: Option<String>,
 }
 
-/// Only `modified` of a cached record.
+/// A cached record: the `modified` date the batch listed it with, and the record as the API gave it.
 #[derive(Deserialize)]
-struct Modified {
-    modified: Option<String>,
+struct Cached {
+    modified: String,
+    record: serde_json::Value,
 }
 
 /// The OSV records (JSON texts) of the advisories affecting `packages` (name, version), from the OSV API at `base`,
@@ -191,13 +192,16 @@ pub fn osv_records(
             })
             .filter(|_| !id.starts_with('.'))
             .map(|dir| dir.join(format!("{id}.json")));
-        if let Some(text) = cached.as_ref().and_then(|path| std::fs::read_to_string(path).ok()) {
-            let same =
-                serde_json::from_str::<Modified>(&text).is_ok_and(|m| modified.is_some() && m.modified == modified);
-            if same {
-                records.push(text);
-                continue;
-            }
+        // Cached with the same `modified`: the record has not changed since (an id listed without a date is asked
+        // again).
+        let hit = cached
+            .as_ref()
+            .and_then(|path| std::fs::read_to_string(path).ok())
+            .and_then(|text| serde_json::from_str::<Cached>(&text).ok())
+            .filter(|c| modified.as_ref() == Some(&c.modified));
+        if let Some(hit) = hit {
+            records.push(hit.record.to_string());
+            continue;
         }
         let url = format!("{base}/v1/vulns/{id}");
         let text = answer("GET", &url, agent.get(&url).header("accept", "application/json").call())?;
@@ -205,9 +209,12 @@ pub fn osv_records(
             return Err(format!("GET {url} failed: the answer is not an OSV record: {e}"));
         }
         fetched += 1;
-        if let Some(path) = &cached {
+        if let (Some(path), Some(modified)) = (&cached, &modified) {
             // A cache that cannot be written only costs the next run a download.
-            let _ = write_cached(path, &text);
+            if let Ok(record) = serde_json::from_str::<serde_json::Value>(&text) {
+                let entry = serde_json::json!({ "modified": modified, "record": record });
+                let _ = write_cached(path, &entry.to_string());
+            }
         }
         records.push(text);
     }
