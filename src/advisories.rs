@@ -823,6 +823,66 @@ mod tests {
     }
 
     #[test]
+    fn npm_ranges_become_osv_events_with_npms_meaning() {
+        let affects = |range: &str, v: &str| {
+            let (ranges, versions) = npm_range_events(range).expect(range);
+            advisory_with(ranges, versions).affects(v)
+        };
+        for (range, v, want) in [
+            ("<1.20.3", "1.20.2", true),
+            ("<1.20.3", "1.20.3", false),
+            ("<=4.0.13 || >=4.1.0 <4.1.2", "4.0.13", true),
+            ("<=4.0.13 || >=4.1.0 <4.1.2", "4.0.14", false),
+            ("<=4.0.13 || >=4.1.0 <4.1.2", "4.1.1", true),
+            (">1.2.3 <2.0.0", "1.2.3", false),
+            (">1.2.3 <2.0.0", "1.2.4", true),
+            (">= 2.0.0 < 2.1.4", "2.1.0", true),
+            ("<2", "1.9.9", true),
+            ("<2", "2.0.0", false),
+            ("<=1.2", "1.2.9", true),
+            ("<=1.2", "1.3.0", false),
+            ("1.0.5 || 1.0.6", "1.0.6", true),
+            ("1.0.5 || 1.0.6", "1.0.7", false),
+            ("1.2.0 - 1.4.2", "1.4.2", true),
+            ("1.2.0 - 1.4.2", "1.4.3", false),
+            ("*", "9.9.9", true),
+            (">=0.0.0", "0.1.0", true),
+            ("<1.0.0", "1.0.0-rc.1", true),
+        ] {
+            assert_eq!(affects(range, v), want, "{v} in {range}");
+        }
+        // The fix of each line comes from the `<` bounds.
+        let (ranges, versions) = npm_range_events("<3.0.8 || >=4.0.0 <4.5.3").expect("range");
+        let a = advisory_with(ranges, versions);
+        assert_eq!(a.patched_after("4.1.0").map(|v| v.to_string()).as_deref(), Some("4.5.3"));
+        assert_eq!(a.patched_after("3.0.1").map(|v| v.to_string()).as_deref(), Some("3.0.8"));
+        assert!(npm_range_events("^1.2.3").is_none());
+    }
+
+    fn advisory_with(ranges: Vec<Vec<Event>>, versions: Vec<String>) -> Advisory {
+        Advisory::new("GHSA-n".into(), vec![], "p".into(), String::new(), None, ranges, versions, None, None, vec![])
+            .expect("valid")
+    }
+
+    #[test]
+    fn a_name_in_another_case_matches_only_when_no_package_has_that_spelling() {
+        let mut db = Database::default();
+        let mut axios = advisory(vec![vec![i("0")]], &[]);
+        axios.package = "Axios".into();
+        db.add(axios);
+        let mut stream = advisory(vec![vec![i("0")]], &[]);
+        stream.package = "JSONStream".into();
+        db.add(stream);
+        let none = |_: &str| false;
+        assert_eq!(db.for_installed("axios", &none).len(), 1);
+        assert_eq!(db.for_installed("jsonstream", &none).len(), 1);
+        // `JSONStream` is installed too: its advisories are its own, not lower-case jsonstream's.
+        let both = |n: &str| n == "JSONStream";
+        assert_eq!(db.for_installed("jsonstream", &both).len(), 0);
+        assert_eq!(db.for_installed("JSONStream", &both).len(), 1);
+    }
+
+    #[test]
     fn a_bad_version_in_a_range_is_named() {
         let e = Advisory::new(
             "GHSA-y".into(),

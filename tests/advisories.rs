@@ -25,8 +25,12 @@ fn project(name: &str) -> (tempfile::TempDir, PathBuf) {
 
 /// What a user reads of the run: each advisory (JSON) and each dependency change, one line each.
 fn audit(dir: &Path, extra: &[&str]) -> (i32, String) {
-    let source = osv();
-    let mut args = vec!["--only", "advisories", "--advisories", &source, "--format", "json"];
+    audit_from(dir, &osv(), extra)
+}
+
+/// [`audit`] with the advisories of `source`.
+fn audit_from(dir: &Path, source: &str, extra: &[&str]) -> (i32, String) {
+    let mut args = vec!["--only", "advisories", "--advisories", source, "--format", "json"];
     args.extend(extra);
     let out = express_harden(dir, &args);
     let doc: serde_json::Value =
@@ -369,4 +373,74 @@ fn a_fix_skips_versions_other_advisories_affect() {
         .map(|d| format!("{} {} -> {}", d["section"], d["package"], d["to"]))
         .collect();
     assert_eq!(changes, [r#""overrides" "axios" -> "~1.7.4""#], "{doc:#}");
+}
+
+/// A copy of `tests/advisories/axios-app` (axios 0.21.1 and its lockfile, made by npm), and the path of
+/// `tests/advisories/axios-osv/<records>`.
+fn axios_app(records: &str) -> (tempfile::TempDir, PathBuf, String) {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("axios-app");
+    copy_dir(&Path::new(REPO).join("tests/advisories/axios-app"), &dir);
+    let source = Path::new(REPO).join("tests/advisories/axios-osv").join(records).display().to_string();
+    (tmp, dir, source)
+}
+
+/// A record that spells the package `Axios` (as one of GitHub's does) is about npm's `axios`: no package of that
+/// exact spelling is installed.
+#[test]
+fn a_record_names_the_package_in_another_case() {
+    let (_tmp, dir, source) = axios_app("mixed-case");
+    let (code, text) = audit_from(&dir, &source, &[]);
+    assert_eq!(code, 0, "{text}");
+    assert_eq!(
+        text,
+        "GHSA-cph5-m8f7-6c5x axios@0.21.1 -> 0.21.2 [high] gate package.json:6 reach=unknown (the advisory does not \
+         say which API it concerns) fix=bump: axios is raised to 0.21.2 in package.json\n  via axios-app > \
+         axios@0.21.1\nchange package.json dependencies axios 0.21.1 -> 0.21.2\n"
+    );
+}
+
+/// One advisory of axios 0.21.1 has a fix (0.21.2), another none: the fix is planned for the first, the second
+/// stays reported, saying why.
+#[test]
+fn an_unfixable_advisory_does_not_hold_back_the_fix_of_the_others() {
+    let (_tmp, dir, source) = axios_app("unfixed");
+    let (code, text) = audit_from(&dir, &source, &[]);
+    assert_eq!(code, 0, "{text}");
+    assert_eq!(
+        text,
+        "GHSA-cph5-m8f7-6c5x axios@0.21.1 -> 0.21.2 [high] gate package.json:6 reach=unknown (the advisory does not \
+         say which API it concerns) fix=bump: axios is raised to 0.21.2 in package.json\n  via axios-app > \
+         axios@0.21.1\nTEST-unfixed-axios axios@0.21.1 -> none [low] - package.json:6 reach=unknown (the advisory \
+         does not say which API it concerns) fix=none: No fixed version of axios is known for TEST-unfixed-axios: not \
+         fixed (the fix planned for its other advisories, a raised dependency, leaves it)\n  via axios-app > \
+         axios@0.21.1\nchange package.json dependencies axios 0.21.1 -> 0.21.2\n"
+    );
+}
+
+/// The bundled table's age: a note past 180 days (today set by `EXPRESS_HARDEN_TODAY`, so that the test does not
+/// depend on the clock), none before; the other sources never get it.
+#[test]
+fn an_old_bundled_table_suggests_the_network_sources() {
+    let (_tmp, dir) = project("npm-v3");
+    let run = |today: &str, source: &str| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_express-harden"))
+            .args(["--only", "advisories", "--advisories", source])
+            .current_dir(&dir)
+            .env("EXPRESS_HARDEN_TODAY", today)
+            .output()
+            .expect("run");
+        assert_eq!(out.status.code(), Some(0));
+        String::from_utf8_lossy(&out.stderr).lines().filter(|l| l.starts_with("note:")).collect::<Vec<_>>().join("\n")
+    };
+    let compiled: serde_json::Value =
+        serde_json::from_str(include_str!("../transforms/advisories/data.json")).expect("table");
+    assert_eq!(compiled["compiled"], "2026-12-01", "the dates below count from the table's date");
+    assert_eq!(run("2027-05-30", "bundled"), "", "180 days old");
+    assert_eq!(
+        run("2027-06-01", "bundled"),
+        "note: the bundled advisory table is 182 days old (compiled 2026-12-01): advisories published since are not \
+         in it; --advisories osv or --advisories npm reads the current ones from the network"
+    );
+    assert_eq!(run("2027-06-01", &osv()), "");
 }

@@ -217,7 +217,7 @@ impl Advisories {
                 lockfile,
                 ErrorKind::Unreadable,
                 format!(
-                    "its packages could not be checked against known advisories: {err}; nothing was planned or \
+                    "could not be checked against known advisories: {err}; nothing was planned or \
                      written (the default, --advisories bundled, works offline)"
                 ),
             )
