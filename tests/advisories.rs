@@ -127,11 +127,18 @@ fn the_express_app() {
 }
 
 /// `--check` fails on an advisory at or above `--fail-on` (high by default), and only then: in the pnpm project the
-/// only advisory (cookie 0.4.1, low) has no fix this tool writes (pnpm's overrides are named, not written), so no
-/// change is due and the severity alone decides.
+/// only advisory (cookie 0.4.1, low) has no fix this tool writes (its `packageManager` is a pnpm that reads overrides
+/// from pnpm-workspace.yaml only, which is named, not written), so no change is due and the severity alone decides.
 #[test]
 fn check_fails_at_or_above_the_fail_on_severity() {
     let (_tmp, dir) = project("pnpm-v9");
+    let manifest = std::fs::read_to_string(dir.join("package.json")).expect("manifest");
+    let manifest =
+        manifest.replacen("\"private\": true,", "\"private\": true,\n  \"packageManager\": \"pnpm@11.2.0\",", 1);
+    std::fs::write(dir.join("package.json"), manifest).expect("write");
+    let (_, text) = audit(&dir, &[]);
+    assert!(text.contains("add `overrides: { cookie: \"~0.7.0\" }` to pnpm-workspace.yaml"), "{text}");
+    assert!(!text.contains("change "), "{text}");
     for (extra, expected) in [
         (&["--check"][..], 0),
         (&["--check", "--fail-on", "moderate"][..], 0),

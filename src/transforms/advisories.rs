@@ -482,7 +482,8 @@ impl Transform for Advisories {
         for (package, spec) in overrides {
             let section = match inventory.manager {
                 Manager::Npm => DepSection::Overrides,
-                _ => DepSection::Resolutions,
+                Manager::Pnpm => DepSection::PnpmOverrides,
+                Manager::Yarn1 | Manager::YarnBerry => DepSection::Resolutions,
             };
             plan.changes.push(ManifestRequest::new(section, package, spec));
         }
@@ -643,13 +644,19 @@ impl Advisories {
             .collect();
         let spec = if installed.major == 0 { format!("~{target}") } else { format!("^{target}") };
         match inventory.manager {
-            Manager::Pnpm => none(format!(
-                "{target} is outside what its parents declare ({}): add `\"pnpm\": {{ \"overrides\": {{ \"{name}\": \"{spec}\" }} }}` \
-                 to package.json (pnpm 8+; not written by this tool yet) and check the parents still work",
+            // pnpm reads `pnpm.overrides` of package.json from 5.10 until 11.2, which reads only pnpm-workspace.yaml's.
+            Manager::Pnpm if pnpm_reads_workspace_yaml_only(cx.text) => none(format!(
+                "{target} is outside what its parents declare ({}): add `overrides: {{ {name}: \"{spec}\" }}` to \
+                 pnpm-workspace.yaml (the pnpm this project names reads overrides only there; not written by this tool) \
+                 and check the parents still work",
                 outside.join("; ")
             )),
             manager => {
-                let key = if manager == Manager::Npm { "overrides" } else { "resolutions" };
+                let key = match manager {
+                    Manager::Npm => "overrides",
+                    Manager::Pnpm => "pnpm.overrides",
+                    Manager::Yarn1 | Manager::YarnBerry => "resolutions",
+                };
                 overrides.insert(name.to_string(), spec.clone());
                 AdvisoryFix {
                     kind: FixKind::Override,
@@ -680,6 +687,15 @@ fn unfixed(name: &str, advisory: &Advisory, planned: &AdvisoryFix) -> AdvisoryFi
             }
         ),
     }
+}
+
+/// Whether the manifest's `packageManager` names a pnpm that no longer reads the `pnpm` field of package.json
+/// (11.2 and later: overrides are read from pnpm-workspace.yaml only).
+fn pnpm_reads_workspace_yaml_only(manifest: &str) -> bool {
+    let Ok(json) = serde_json::from_str::<serde_json::Value>(manifest) else { return false };
+    let Some(version) = json["packageManager"].as_str().and_then(|pm| pm.strip_prefix("pnpm@")) else { return false };
+    let version = version.split('+').next().unwrap_or(version);
+    Version::parse(version).is_ok_and(|v| (v.major, v.minor) >= (11, 2))
 }
 
 /// The package manager's command that moves `package` inside its parents' ranges, lockfile only.
