@@ -451,3 +451,23 @@ fn an_old_bundled_table_suggests_the_network_sources() {
     );
     assert_eq!(run("2027-06-01", &osv()), "");
 }
+
+/// pnpm reads the override the tool writes: after `--write --lockfile` (which runs pnpm's lockfile-only install),
+/// pnpm-lock.yaml records it and resolves cookie-parser's cookie to 0.7.x. Needs pnpm and the registry.
+#[test]
+fn pnpm_reads_the_written_override() {
+    let (_tmp, dir) = project("pnpm-v9");
+    let source = osv();
+    let out = express_harden(
+        &dir,
+        &["--only", "advisories", "--advisories", &source, "--write", "--allow-no-vcs", "--lockfile"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("package.json")).expect("manifest")).expect("json");
+    assert_eq!(manifest["pnpm"]["overrides"]["cookie"], "~0.7.0");
+    let lock = std::fs::read_to_string(dir.join("pnpm-lock.yaml")).expect("lockfile");
+    assert!(lock.contains("overrides:\n  cookie: ~0.7.0\n"), "{lock}");
+    assert!(!lock.contains("cookie@0.4.1"), "{lock}");
+    assert!(lock.contains("cookie@0.7."), "{lock}");
+}
