@@ -507,6 +507,7 @@ fn run_on_this_thread(
 
     // Manifest-level plans (version bumps), for every project found.
     let mut bumps: BTreeMap<PathBuf, Vec<ManifestRequest>> = BTreeMap::new();
+    let mut elsewhere: Vec<(PathBuf, ManifestRequest)> = Vec::new();
     let mut held_back: BTreeSet<PathBuf> = BTreeSet::new();
     let mut transform_steps = BTreeSet::new();
     let mut manifest_paths: Vec<&PathBuf> = projects.keys().collect();
@@ -551,7 +552,13 @@ fn run_on_this_thread(
                 blockers: project_blockers,
                 inventory,
             };
-            let before = (plan.changes.len(), plan.findings.len(), plan.next_steps.len(), plan.advisories.len());
+            let before = (
+                plan.changes.len(),
+                plan.findings.len(),
+                plan.next_steps.len(),
+                plan.advisories.len(),
+                plan.elsewhere.len(),
+            );
             // A panic on one manifest leaves it alone, named; the run goes on.
             let planned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 transform.plan_manifest(&cx, &mut plan);
@@ -561,6 +568,7 @@ fn run_on_this_thread(
                 plan.findings.truncate(before.1);
                 plan.next_steps.truncate(before.2);
                 plan.advisories.truncate(before.3);
+                plan.elsewhere.truncate(before.4);
                 result.errors.push(FileError::new(
                     path,
                     ErrorKind::Internal,
@@ -570,7 +578,9 @@ fn run_on_this_thread(
             }
             plan.changes[before.0..].iter_mut().for_each(|c| c.transform = id);
             plan.findings[before.1..].iter_mut().for_each(|f| f.transform = id);
+            plan.elsewhere[before.4..].iter_mut().for_each(|(_, c)| c.transform = id);
         }
+        elsewhere.append(&mut plan.elsewhere);
         result.findings.extend(plan.findings);
         result.advisories.extend(plan.advisories);
         if plan.held_back {
@@ -578,7 +588,19 @@ fn run_on_this_thread(
         }
         if !plan.changes.is_empty() {
             transform_steps.extend(plan.next_steps);
-            bumps.insert(path.clone(), plan.changes);
+            bumps.entry(path.clone()).or_default().extend(plan.changes);
+        }
+    }
+    // Changes a manifest's plan makes to another manifest of the run (a workspace member's own dependency), where
+    // that manifest's selection keeps the transform.
+    let same = |a: &Path, b: &Path| {
+        let not_dot = |c: &std::path::Component<'_>| *c != std::path::Component::CurDir;
+        a.components().filter(not_dot).eq(b.components().filter(not_dot))
+    };
+    for (target, change) in elsewhere {
+        let Some(path) = projects.keys().find(|p| same(p, &target)) else { continue };
+        if selection.keeps(path, change.transform) {
+            bumps.entry(path.clone()).or_default().push(change);
         }
     }
     drop(failed_files);

@@ -325,6 +325,9 @@ pub struct ManifestPlan {
     pub held_back: bool,
     /// Known advisories affecting the packages its lockfile installs.
     pub advisories: Vec<crate::advisories::AdvisoryReport>,
+    /// Changes to other manifests of the run: a workspace member's own dependency, which the root's lockfile installs
+    /// (the path as the lockfile's folder joined with the member's).
+    pub elsewhere: Vec<(std::path::PathBuf, ManifestRequest)>,
 }
 
 /// What a transform sees of one manifest (package.json).

@@ -471,3 +471,33 @@ fn pnpm_reads_the_written_override() {
     assert!(!lock.contains("cookie@0.4.1"), "{lock}");
     assert!(lock.contains("cookie@0.7."), "{lock}");
 }
+
+/// A workspace member lists body-parser 1.20.1 itself (`tests/advisories/workspace-app`, lockfile made by npm): the
+/// fix raises it in the member's package.json, not by an override in the root's; after `--write --lockfile` the
+/// lockfile installs 1.20.3 and a second run finds nothing. Needs npm and the registry.
+#[test]
+fn a_workspace_members_own_dependency_is_raised_in_its_manifest() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("workspace-app");
+    copy_dir(&Path::new(REPO).join("tests/advisories/workspace-app"), &dir);
+    let root_before = std::fs::read_to_string(dir.join("package.json")).expect("root");
+    let (code, text) = audit(&dir, &[]);
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.ends_with(
+            "fix=bump: body-parser is raised to 1.20.3 in packages/api/package.json\n  via api > body-parser@1.20.1\n\
+             change packages/api/package.json dependencies body-parser 1.20.1 -> 1.20.3\n"
+        ),
+        "{text}"
+    );
+    let (code, text) = audit(&dir, &["--write", "--allow-no-vcs", "--lockfile"]);
+    assert_eq!(code, 0, "{text}");
+    assert_eq!(std::fs::read_to_string(dir.join("package.json")).expect("root"), root_before);
+    let member = std::fs::read_to_string(dir.join("packages/api/package.json")).expect("member");
+    assert!(member.contains("\"body-parser\": \"1.20.3\""), "{member}");
+    let lock: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("package-lock.json")).expect("lock")).expect("json");
+    assert_eq!(lock["packages"]["node_modules/body-parser"]["version"], "1.20.3");
+    let (code, text) = audit(&dir, &["--check"]);
+    assert_eq!((code, text.as_str()), (0, "\n"));
+}

@@ -33,7 +33,7 @@ use nodejs_semver::Version;
 use serde::Deserialize;
 
 use crate::advisories::{Advisory, AdvisoryFix, AdvisoryReport, Database, FixKind, Level, Reachability};
-use crate::inventory::{Inventory, Parent};
+use crate::inventory::{DepKind, Inventory, Parent};
 use crate::lockfile::Manager;
 use crate::manifest::DepSection;
 use crate::npm_spec::{self, Operator, Spec};
@@ -596,14 +596,8 @@ impl Advisories {
             let mut made = Vec::new();
             for (section, spec) in &own {
                 let to = match npm_spec::classify(spec) {
-                    Spec::Simple { op, version: from }
-                        if line_of(&from) == line_of(&target)
-                            || op == Operator::Exact && line_of(&installed) == line_of(&target) =>
-                    {
-                        npm_spec::write(op, &target.to_string())
-                    }
-                    Spec::Range(range) if range.min_version().is_some_and(|m| line_of(&m) == line_of(&target)) => {
-                        npm_spec::write(Operator::Caret, &target.to_string())
+                    Spec::Simple { .. } | Spec::Range(_) if raised(spec, &installed, &target).is_some() => {
+                        raised(spec, &installed, &target).unwrap_or_default()
                     }
                     Spec::Simple { .. } | Spec::Range(_) => {
                         return none(format!(
@@ -627,6 +621,41 @@ impl Advisories {
             return AdvisoryFix {
                 kind: FixKind::Bump,
                 description: format!("{name} is raised to {} in package.json", made.join(", ")),
+            };
+        }
+        // Every parent that leaves the target out is a workspace member that lists the package itself, in a range
+        // that can move to it on the same line: raised in the member's package.json, as its own dependency would be.
+        let blocking: Vec<&crate::inventory::Dependent> = copies
+            .iter()
+            .flat_map(|&i| &inventory.packages[i].parents)
+            .filter(|d| !d.range.as_deref().and_then(npm_spec::npm_range).is_some_and(|r| target.satisfies(&r)))
+            .collect();
+        let lock_dir = inventory.path.parent().unwrap_or(std::path::Path::new(""));
+        let in_members: Option<Vec<(PathBuf, DepSection, String)>> = blocking
+            .iter()
+            .map(|d| {
+                let Parent::Root(r) = d.parent else { return None };
+                let member = &inventory.roots[r].path;
+                let section = match d.kind {
+                    DepKind::Prod => DepSection::Dependencies,
+                    DepKind::Dev => DepSection::DevDependencies,
+                    DepKind::Optional => DepSection::OptionalDependencies,
+                    DepKind::Peer => return None,
+                };
+                let to = raised(d.range.as_deref()?, &installed, &target)?;
+                (!member.is_empty()).then(|| (lock_dir.join(member).join("package.json"), section, to))
+            })
+            .collect();
+        if let Some(members) = in_members.filter(|m| !m.is_empty()) {
+            let mut made = Vec::new();
+            for (manifest, section, to) in members {
+                made.push(format!("{to} in {}", crate::discover::display_path(&manifest)));
+                plan.elsewhere.push((manifest, ManifestRequest::new(section, name, to)));
+            }
+            made.dedup();
+            return AdvisoryFix {
+                kind: FixKind::Bump,
+                description: format!("{name} is raised to {}", made.join(", ")),
             };
         }
         // A transitive package outside a parent's range: an override.
@@ -668,6 +697,23 @@ impl Advisories {
                 }
             }
         }
+    }
+}
+
+/// `spec` raised to `target` in its own style when that stays on its line of releases (an exact version on the
+/// installed one's line): `1.20.1` -> `1.20.3`, `~0.4.1` -> `~0.4.2`, a range -> `^target`; `None` for a new major
+/// or a spec that is not a version or range.
+fn raised(spec: &str, installed: &Version, target: &Version) -> Option<String> {
+    match npm_spec::classify(spec) {
+        Spec::Simple { op, version: from }
+            if line_of(&from) == line_of(target) || op == Operator::Exact && line_of(installed) == line_of(target) =>
+        {
+            Some(npm_spec::write(op, &target.to_string()))
+        }
+        Spec::Range(range) if range.min_version().is_some_and(|m| line_of(&m) == line_of(target)) => {
+            Some(npm_spec::write(Operator::Caret, &target.to_string()))
+        }
+        _ => None,
     }
 }
 
