@@ -308,7 +308,7 @@ pub fn set_dependency(text: &str, section: DepSection, package: &str, spec: &str
         layout => layout,
     };
 
-    let splice = match last_prop(&root, section.key()) {
+    let splice = match last_prop(root, section.key()) {
         Some(section_prop) => {
             let Value::Object(deps) = &section_prop.value else {
                 return Err(not_an_object(section));
