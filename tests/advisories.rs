@@ -396,33 +396,32 @@ fn axios_app(records: &str) -> (tempfile::TempDir, PathBuf, String) {
 /// exact spelling is installed.
 #[test]
 fn a_record_names_the_package_in_another_case() {
-    let (_tmp, dir, source) = axios_app("mixed-case");
+    assert_eq!(axios_audit("mixed-case"), format!("{AXIOS_FIXED}{AXIOS_RAISED}"));
+}
+
+/// The axios app audited with the records of `axios-osv/<records>`: what it reports (a dry run exits 0).
+fn axios_audit(records: &str) -> String {
+    let (_tmp, dir, source) = axios_app(records);
     let (code, text) = audit_from(&dir, &source, &[]);
     assert_eq!(code, 0, "{text}");
-    assert_eq!(
-        text,
-        "GHSA-cph5-m8f7-6c5x axios@0.21.1 -> 0.21.2 [high] gate package.json:6 reach=unknown (the advisory does not \
-         say which API it concerns) fix=bump: axios is raised to 0.21.2 in package.json\n  via axios-app > \
-         axios@0.21.1\nchange package.json dependencies axios 0.21.1 -> 0.21.2\n"
-    );
+    text
 }
+
+/// What the axios app's fixable advisory reports, and its change.
+const AXIOS_FIXED: &str = "GHSA-cph5-m8f7-6c5x axios@0.21.1 -> 0.21.2 [high] gate package.json:6 reach=unknown (the \
+                           advisory does not say which API it concerns) fix=bump: axios is raised to 0.21.2 in \
+                           package.json\n  via axios-app > axios@0.21.1\n";
+const AXIOS_RAISED: &str = "change package.json dependencies axios 0.21.1 -> 0.21.2\n";
 
 /// One advisory of axios 0.21.1 has a fix (0.21.2), another none: the fix is planned for the first, the second
 /// stays reported, saying why.
 #[test]
 fn an_unfixable_advisory_does_not_hold_back_the_fix_of_the_others() {
-    let (_tmp, dir, source) = axios_app("unfixed");
-    let (code, text) = audit_from(&dir, &source, &[]);
-    assert_eq!(code, 0, "{text}");
-    assert_eq!(
-        text,
-        "GHSA-cph5-m8f7-6c5x axios@0.21.1 -> 0.21.2 [high] gate package.json:6 reach=unknown (the advisory does not \
-         say which API it concerns) fix=bump: axios is raised to 0.21.2 in package.json\n  via axios-app > \
-         axios@0.21.1\nTEST-unfixed-axios axios@0.21.1 -> none [low] - package.json:6 reach=unknown (the advisory \
-         does not say which API it concerns) fix=none: No fixed version of axios is known for TEST-unfixed-axios: not \
-         fixed (the fix planned for its other advisories, a raised dependency, leaves it)\n  via axios-app > \
-         axios@0.21.1\nchange package.json dependencies axios 0.21.1 -> 0.21.2\n"
-    );
+    let unfixed = "TEST-unfixed-axios axios@0.21.1 -> none [low] - package.json:6 reach=unknown (the advisory does \
+                   not say which API it concerns) fix=none: No fixed version of axios is known for \
+                   TEST-unfixed-axios: not fixed (the fix planned for its other advisories, a raised dependency, \
+                   leaves it)\n  via axios-app > axios@0.21.1\n";
+    assert_eq!(axios_audit("unfixed"), format!("{AXIOS_FIXED}{unfixed}{AXIOS_RAISED}"));
 }
 
 /// The bundled table's age: a note past 180 days (today set by `EXPRESS_HARDEN_TODAY`, so that the test does not
