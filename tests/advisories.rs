@@ -445,8 +445,9 @@ fn an_old_bundled_table_suggests_the_network_sources() {
     assert_eq!(run("2027-05-30", "bundled"), "", "180 days old");
     assert_eq!(
         run("2027-06-01", "bundled"),
-        "note: the bundled advisory table is 182 days old (compiled 2026-12-01): advisories published since are not \
-         in it; --advisories osv or --advisories npm reads the current ones from the network"
+        "note: the bundled advisory table is 182 days old (compiled 2026-12-01, its newest advisory published \
+         2024-10-04): advisories published since are not in it; --advisories osv or --advisories npm reads the \
+         current ones from the network"
     );
     assert_eq!(run("2027-06-01", &osv()), "");
 }

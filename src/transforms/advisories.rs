@@ -288,13 +288,15 @@ fn today() -> Option<i64> {
     }
 }
 
-/// The note for a bundled table compiled on `compiled`, when it is older than [`STALE_DAYS`] on `today`.
-pub fn staleness_note(compiled: &str, today: i64) -> Option<String> {
+/// The note for a bundled table compiled on `compiled` whose newest advisory was published on `newest`, when the
+/// table is older than [`STALE_DAYS`] on `today` (a refresh that finds nothing new makes it current again).
+pub fn staleness_note(compiled: &str, newest: Option<&str>, today: i64) -> Option<String> {
     let age = today - day_number(compiled)?;
+    let newest = newest.map_or_else(String::new, |n| format!(", its newest advisory published {n}"));
     (age > STALE_DAYS).then(|| {
         format!(
-            "the bundled advisory table is {age} days old (compiled {compiled}): advisories published since are not \
-             in it; --advisories osv or --advisories npm reads the current ones from the network"
+            "the bundled advisory table is {age} days old (compiled {compiled}{newest}): advisories published since \
+             are not in it; --advisories osv or --advisories npm reads the current ones from the network"
         )
     })
 }
@@ -330,7 +332,8 @@ impl Transform for Advisories {
         self.loaded = match &self.source {
             Source::Bundled => {
                 let compiled = bundled().compiled.as_deref().unwrap_or_default();
-                if let Some(note) = today().and_then(|today| staleness_note(compiled, today)) {
+                let newest = bundled().all().into_iter().filter_map(|a| a.published.as_deref()).max();
+                if let Some(note) = today().and_then(|today| staleness_note(compiled, newest, today)) {
                     eprintln!("note: {note}");
                 }
                 None
