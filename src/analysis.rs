@@ -217,7 +217,8 @@ pub struct FileFacts {
     pub values: BTreeMap<Atom, Middleware>,
     /// Every identifier the file declares or refers to, in any scope, types and type-only imports included (new
     /// bindings avoid them all: see [`FileFacts::free_name`]).
-    pub names: HashSet<Atom>,
+    /// Sorted, for binary search (a third of the room a hash set takes).
+    pub names: Box<[Atom]>,
     /// Express apps the file creates.
     pub apps: Vec<ExpressApp>,
     /// Every `.use(...)` call.
@@ -297,7 +298,6 @@ impl FileFacts {
     /// lists is spare capacity (measured on the benchmark's corpus).
     pub fn shrink_to_fit(&mut self) {
         self.bindings.shrink_to_fit();
-        self.names.shrink_to_fit();
         self.apps.shrink_to_fit();
         self.uses.shrink_to_fit();
         self.registrations.shrink_to_fit();
@@ -327,7 +327,7 @@ impl FileFacts {
     /// declares or mentions it anywhere (any scope, later in the file, as a type, a type-only import, an undeclared
     /// global), or it is a reserved word or a name Node gives every CommonJS module (`require`, `module`, ...).
     pub fn name_taken(&self, name: &str) -> bool {
-        self.names.contains(&Atom::from(name)) || RESERVED_NAMES.contains(&name) || COMMONJS_PARAMETERS.contains(&name)
+        self.names.binary_search_by(|n| (**n).cmp(name)).is_ok() || RESERVED_NAMES.contains(&name) || COMMONJS_PARAMETERS.contains(&name)
     }
 
     /// A name for a new binding that is free everywhere in the file: `preferred`, else the first free one of
@@ -607,7 +607,11 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
         style: votes.finish(code),
         bindings: bindings.bindings,
         values,
-        names: bindings.names,
+        names: {
+            let mut names: Vec<Atom> = bindings.names.into_iter().collect();
+            names.sort_unstable_by(|a, b| (**a).cmp(&**b));
+            names.into_boxed_slice()
+        },
         apps,
         uses,
         registrations,
@@ -1619,6 +1623,7 @@ impl Visit for Collector<'_> {
                                 }
                                 self.middleware(&arg.expr, &mut middleware);
                             }
+                            middleware.shrink_to_fit();
                             self.uses.push(UseCall { receiver, middleware, range: range(call.span()) });
                         }
                     }
