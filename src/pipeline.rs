@@ -523,9 +523,9 @@ fn run_on_this_thread(
         .collect();
     for transform in transforms.iter().filter(|t| options.selected.contains(&t.info().id)) {
         let mut read = inventories.values().filter_map(|l| l.get()).filter_map(|r| r.as_ref().ok());
-        if let Err(error) = transform.prepare_inventories(&mut read) {
+        if let Err((path, message)) = transform.prepare_inventories(&mut read) {
             // Nothing planned is kept: the run stops here.
-            result.errors.push(error);
+            result.errors.push(FileError::new(path, ErrorKind::Unreadable, message));
             return result;
         }
     }

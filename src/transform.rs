@@ -469,12 +469,12 @@ pub trait Transform: Send + Sync {
 
     /// Sees what the run's lockfiles install before any manifest is planned, for work that needs all of them at once
     /// (the advisories' network sources ask about every installed package in one batch). Reading them is left to the
-    /// transform (`inventories` reads each when reached): one that needs none costs nothing. An error stops the run:
-    /// nothing is planned or written, and the error is reported.
+    /// transform (`inventories` reads each when reached): one that needs none costs nothing. An error (the file it is
+    /// about, and what went wrong) stops the run: nothing is planned or written, and the error is reported.
     fn prepare_inventories(
         &self,
         _inventories: &mut dyn Iterator<Item = &crate::inventory::Inventory>,
-    ) -> Result<(), crate::outcome::FileError> {
+    ) -> Result<(), (std::path::PathBuf, String)> {
         Ok(())
     }
 }

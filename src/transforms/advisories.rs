@@ -37,7 +37,6 @@ use crate::inventory::{DepKind, Inventory, Parent};
 use crate::lockfile::Manager;
 use crate::manifest::DepSection;
 use crate::npm_spec::{self, Operator, Spec};
-use crate::outcome::{ErrorKind, FileError};
 use crate::project::Project;
 use crate::settings::{SettingsGroup, SettingsInput};
 use crate::transform::{FileContext, FilePlan, ManifestContext, ManifestPlan, ManifestRequest, Transform, Watch};
@@ -193,7 +192,11 @@ impl Advisories {
     }
 
     /// Asks the network source about the installed packages not asked about yet, and adds what it answers.
-    fn fetch(&self, inventories: &mut dyn Iterator<Item = &Inventory>) -> Result<(), FileError> {
+    fn fetch(&self, inventories: &mut dyn Iterator<Item = &Inventory>) -> Result<(), (PathBuf, String)> {
+        // The offline sources read no lockfile ahead.
+        if !matches!(self.source, Source::Osv | Source::Npm) {
+            return Ok(());
+        }
         let mut state = self.fetched.lock().unwrap_or_else(|e| e.into_inner());
         let mut db = state.db.as_deref().cloned().unwrap_or_default();
         let mut first_lockfile = None;
@@ -213,9 +216,8 @@ impl Advisories {
             }
         }
         let failed = |lockfile: &std::path::Path, err: String| {
-            FileError::new(
-                lockfile,
-                ErrorKind::Unreadable,
+            (
+                lockfile.to_path_buf(),
                 format!(
                     "could not be checked against known advisories: {err}; nothing was planned or \
                      written (the default, --advisories bundled, works offline)"
@@ -349,7 +351,7 @@ impl Transform for Advisories {
         Ok(())
     }
 
-    fn prepare_inventories(&self, inventories: &mut dyn Iterator<Item = &Inventory>) -> Result<(), FileError> {
+    fn prepare_inventories(&self, inventories: &mut dyn Iterator<Item = &Inventory>) -> Result<(), (PathBuf, String)> {
         self.fetch(inventories)
     }
 
