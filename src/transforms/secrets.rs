@@ -210,8 +210,9 @@ impl Secrets {
         let facts = cx.facts;
         let env = &self.env;
         let mut found: Vec<Replacement> = Vec::new();
-        let in_function =
-            |range: &Range<usize>| facts.functions.iter().any(|f| f.body.start <= range.start && range.end <= f.body.end);
+        let in_function = |range: &Range<usize>| {
+            facts.functions.iter().any(|f| f.body.start <= range.start && range.end <= f.body.end)
+        };
         let mut public: Vec<(usize, String)> = Vec::new();
         // `jwt`: a JSON Web Token secret (never a list).
         let mut add = |value: Option<&Value>, name: &str, list_only: bool, jwt: bool| {
@@ -480,11 +481,8 @@ fn next_steps(plan: &mut FilePlan, found: &[Replacement], missing: &[Missing<'_>
         } else {
             "a long random value (e.g. `openssl rand -hex 32`)"
         };
-        let without = if lazy {
-            "the code that reads it when a request comes fails there"
-        } else {
-            "the app stops at start"
-        };
+        let without =
+            if lazy { "the code that reads it when a request comes fails there" } else { "the app stops at start" };
         plan.next_steps.push(format!(
             "set {name} in production to {value}; without it {without}, and NODE_ENV must be production there \
              (elsewhere a development value derived from a key in .express-harden/dev-secret, which git ignores, \
