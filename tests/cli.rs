@@ -399,7 +399,7 @@ function requiredSecret(name) {{
   const shared = Symbol.for('express-harden.dev-secrets');
   if (!globalThis[shared]) {{
     const dir = `${{process.cwd()}}/.express-harden`;
-    const file = `${{dir}}/dev-secret`;
+    const file = `${{dir}}/.dev-secret`;
     let key = crypto.randomBytes(32).toString('hex');
     let where;
     try {{

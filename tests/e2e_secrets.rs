@@ -3,7 +3,7 @@
 //! verify. Two checkouts of it (two developers, two deployments that forgot NODE_ENV=production) accept each
 //! other's cookies and tokens, since anyone who has the code has the secrets. After `--write`, run without
 //! SESSION_SECRET and JWT_SECRET, each checkout signs with a development value derived from a random key of its own,
-//! kept in its git-ignored `.express-harden/dev-secret` (said once on stderr): a cookie or token from one checkout is
+//! kept in its git-ignored `.express-harden/.dev-secret` (said once on stderr): a cookie or token from one checkout is
 //! refused by the other and still accepted by its own, by every process of it (workers started at once) and after a
 //! restart. In production without the variables the app stops at start. `tests/e2e/secrets-dotenv-app`, an ES
 //! module that calls `dotenv.config()` after its imports, signs with the values of its `.env`, in production too.
@@ -84,7 +84,7 @@ fn two_checkouts_without_the_variables_do_not_accept_each_others_cookies_or_toke
     // read in the handlers, at the first login).
     for (log, app) in [(&first_log, &a), (&second_log, &b)] {
         let log = log.lock().expect("log").clone();
-        let file = app.canonicalize().expect("path").join(".express-harden/dev-secret");
+        let file = app.canonicalize().expect("path").join(".express-harden/.dev-secret");
         for name in ["SESSION_SECRET", "JWT_SECRET"] {
             let said = format!("{name} is not set: using a development secret kept in {}", file.display());
             assert_eq!(log.matches(&said).count(), 1, "{name} once: {log}");
@@ -145,7 +145,7 @@ fn git(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
 /// The development key is made once per checkout, by whichever process comes first, and every process of the
 /// checkout derives the same secrets from it: a Node `cluster` whose two workers start at once (as pm2's cluster mode
 /// starts them) accepts on every worker the cookies and tokens any worker signed, and so does the next start. The key
-/// is in `.express-harden/dev-secret`, readable by its owner only, which git ignores (the folder's own `.gitignore`),
+/// is in `.express-harden/.dev-secret`, readable by its owner only, which git ignores (the folder's own `.gitignore`),
 /// and nothing else is left beside it.
 #[test]
 fn workers_and_restarts_of_one_checkout_share_the_development_secret_git_ignores() {
@@ -167,7 +167,7 @@ fn workers_and_restarts_of_one_checkout_share_the_development_secret_git_ignores
     for _ in 0..6 {
         assert_eq!(who(workers.port, &cookie, &token), (r#"{"user":"erin"}"#.into(), r#"200 {"user":"erin"}"#.into()));
     }
-    let file = app.canonicalize().expect("path").join(".express-harden/dev-secret");
+    let file = app.canonicalize().expect("path").join(".express-harden/.dev-secret");
     let said = format!("SESSION_SECRET is not set: using a development secret kept in {}", file.display());
     let log = wait_for(&log, &format!("{said}\n{said}"));
     assert_eq!(log.matches(&said).count(), 2, "once in each worker: {log}");
@@ -188,11 +188,11 @@ fn workers_and_restarts_of_one_checkout_share_the_development_secret_git_ignores
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
         .collect();
     left.sort();
-    assert_eq!(left, [".gitignore", "dev-secret"], "no temporary file is left");
+    assert_eq!(left, [".dev-secret", ".gitignore"], "no temporary file is left");
 
     // Git ignores the folder, in a checkout whose own .gitignore does not name it.
     assert_eq!(git(&app, &["init", "--quiet"]).0, Some(0));
-    let (code, output) = git(&app, &["check-ignore", "--verbose", ".express-harden/dev-secret"]);
+    let (code, output) = git(&app, &["check-ignore", "--verbose", ".express-harden/.dev-secret"]);
     assert_eq!(code, Some(0), "git ignores the key: {output}");
     assert!(output.starts_with(".express-harden/.gitignore:1:*"), "{output}");
     let (_, status) = git(&app, &["status", "--porcelain", "--untracked-files=all"]);

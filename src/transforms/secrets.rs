@@ -18,16 +18,12 @@
 //! const cookieParser = require('cookie-parser');
 //!
 //! function requiredSecret(name) {
-//!   let value = process.env[name];
-//!   if (!value) {
-//!     if (process.env.NODE_ENV === 'production') {
-//!       throw new Error(`${name} must be set in production`);
-//!     }
-//!     value = require('crypto').randomBytes(32).toString('hex');
-//!     process.env[name] = value;
-//!     console.warn(`${name} is not set: using a random value until the app restarts`);
+//!   const value = process.env[name];
+//!   if (value) return value;
+//!   if (process.env.NODE_ENV === 'production') {
+//!     throw new Error(`${name} must be set in production`);
 //!   }
-//!   return value;
+//!   // ... a development value derived from a random key kept in .express-harden/.dev-secret (data.json)
 //! }
 //!
 //! const app = express();
@@ -39,9 +35,12 @@
 //! Literal secrets (a string, an array of strings, `process.env.X || 'literal'`, or a constant of the file
 //! initialised with one) given to express-session `secret`, cookie-session `keys`/`secret`, `cookieParser(secret)`,
 //! jsonwebtoken's `sign`/`verify`, express-jwt's `secret` or passport-jwt's `secretOrKey` are replaced; lists read a
-//! comma-separated variable. In production a missing variable stops the app at start with a message naming it;
-//! elsewhere the helper makes up a random value, keeps it in `process.env` (so every module of the process agrees)
-//! and says so once on stderr: no secret anyone can read in the code signs anything. Secrets that already come from
+//! comma-separated variable, read where the app read it (a secret read in a route handler still is, when a request
+//! comes: an entry that calls `dotenv.config()` after its imports has loaded `.env` by then). In production a missing
+//! variable stops the app with a message naming it; elsewhere the helper derives a value from a random key kept in the
+//! git-ignored `.express-harden/.dev-secret` (made once, atomically: cluster workers and restarts agree), shares it on
+//! `globalThis` (never `process.env`, which dotenv would then not override) and says so once on stderr: no secret
+//! anyone can read in the code signs anything. Secrets that already come from
 //! the environment without a fallback, a config object or an import are left alone, but a literal another module
 //! passes from a config object (`jwt.sign(payload, config.secret)`, `session({ secret: config.sessionSecret })`) moves
 //! where it is written (`FileLinks::passed_values`); one read from package.json is reported. JWT secrets get their
@@ -485,7 +484,7 @@ fn next_steps(plan: &mut FilePlan, found: &[Replacement], missing: &[Missing<'_>
             if lazy { "the code that reads it when a request comes fails there" } else { "the app stops at start" };
         plan.next_steps.push(format!(
             "set {name} in production to {value}; without it {without}, and NODE_ENV must be production there \
-             (elsewhere a development value derived from a key in .express-harden/dev-secret, which git ignores, \
+             (elsewhere a development value derived from a key in .express-harden/.dev-secret, which git ignores, \
              is used)"
         ));
     }
