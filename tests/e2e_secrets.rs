@@ -10,7 +10,7 @@
 
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::{
@@ -136,6 +136,17 @@ fn wait_for(log: &std::sync::Mutex<String>, text: &str) -> String {
     }
 }
 
+/// A copy of the app `tests/e2e/<name>`, installed, after `--write --only secrets`: its folder, and what the tool said
+/// on stderr.
+fn hardened(name: &str) -> (tempfile::TempDir, PathBuf, String) {
+    let (tmp, app) = copy_app(name);
+    npm_ci(&app);
+    let out = express_harden(&app, &["--write", "--allow-no-vcs", "--only", "secrets", "--color", "never"]);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    (tmp, app, stderr)
+}
+
 /// `git` in `dir`, its exit code and output.
 fn git(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
     let out = Command::new("git").args(args).current_dir(dir).output().expect("git must be installed");
@@ -149,10 +160,7 @@ fn git(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
 /// and nothing else is left beside it.
 #[test]
 fn workers_and_restarts_of_one_checkout_share_the_development_secret_git_ignores() {
-    let (_tmp, app) = copy_app("secrets-app");
-    npm_ci(&app);
-    let out = express_harden(&app, &["--write", "--allow-no-vcs", "--only", "secrets", "--color", "never"]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let (_tmp, app, _) = hardened("secrets-app");
     std::fs::write(
         app.join("cluster.js"),
         "const cluster = require('cluster');\n\
@@ -228,10 +236,7 @@ fn session_cookie(app: &Path, session: &str, secret: &str) -> String {
 /// `process.env`. With the values in `.env` the app starts in production and signs with them; in development too.
 #[test]
 fn an_es_module_that_loads_dotenv_after_its_imports_signs_with_the_values_of_its_env_file() {
-    let (_tmp, app) = copy_app("secrets-dotenv-app");
-    npm_ci(&app);
-    let out = express_harden(&app, &["--write", "--allow-no-vcs", "--only", "secrets", "--color", "never"]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let (_tmp, app, _) = hardened("secrets-dotenv-app");
     let routes = std::fs::read_to_string(app.join("routes/auth.js")).expect("read");
     assert!(
         routes.contains("res.json({ token: jwt.sign({ user: req.session.user }, requiredSecret('JWT_SECRET')) });")
@@ -288,12 +293,7 @@ fn with_token(port: u16, path: &str, token: &str) -> String {
 /// A second run changes nothing; in production without the variables the app stops at start.
 #[test]
 fn jwt_secrets_of_a_config_module_and_of_another_module_move_apart_and_still_sign_and_verify() {
-    let (_tmp, app) = copy_app("jwt-config-app");
-    npm_ci(&app);
-
-    let out = express_harden(&app, &["--write", "--allow-no-vcs", "--only", "secrets", "--color", "never"]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let (_tmp, app, stderr) = hardened("jwt-config-app");
     let config = std::fs::read_to_string(app.join("app/config/auth.config.js")).expect("read");
     let admin = std::fs::read_to_string(app.join("app/admin.js")).expect("read");
     assert!(!config.contains("bezkoder-secret-key") && !admin.contains("admin-s3cret"), "{config}\n{admin}");
