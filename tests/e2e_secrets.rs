@@ -207,6 +207,30 @@ fn workers_and_restarts_of_one_checkout_share_the_development_secret_git_ignores
     assert!(status.contains("server.js") && !status.contains(".express-harden"), "{status}");
 }
 
+/// Where the key cannot be kept (a read-only file system; here a file stands where its folder would go), the app
+/// still starts and signs with a random key of its process, says why once per variable, and a restart refuses what
+/// the last process signed.
+#[test]
+fn without_a_writable_folder_the_development_secret_is_random_per_process_and_said_so() {
+    let (_tmp, app, _) = hardened("secrets-app");
+    std::fs::write(app.join(".express-harden"), "").expect("a file in the folder's place");
+
+    let (server, log) = start_node_logged(&app, "server.js", &[]);
+    let (cookie, token) = login(server.port, "ivan");
+    assert_eq!(who(server.port, &cookie, &token), (r#"{"user":"ivan"}"#.into(), r#"200 {"user":"ivan"}"#.into()));
+    let log = wait_for(&log, "JWT_SECRET is not set");
+    for name in ["SESSION_SECRET", "JWT_SECRET"] {
+        let said = format!(
+            "{name} is not set: using a development secret that changes when the app restarts (cannot keep it in "
+        );
+        assert_eq!(log.matches(&said).count(), 1, "{name} once: {log}");
+    }
+    drop(server);
+
+    let again = start_node(&app, "server.js", &[]);
+    assert_eq!(who(again.port, &cookie, &token).0, r#"{"user":null}"#, "a new process, a new key");
+}
+
 /// Signs `payload` (a JSON object) with `secret` as jsonwebtoken does, with the app's own copy of it.
 fn sign_token(app: &Path, payload: &str, secret: &str) -> String {
     let script = format!("process.stdout.write(require('jsonwebtoken').sign({payload}, {secret:?}))");
