@@ -229,7 +229,7 @@ impl Secrets {
                     let env = secret.env.unwrap_or_else(|| name.to_string());
                     let list = secret.list || (list_only && !secret.element);
                     let through = match value {
-                        Value::Ident(name, _) => Some(name.clone()),
+                        Value::Ident(name, _) => Some(name.to_string()),
                         _ => None,
                     };
                     let spread = secret.spread;
@@ -677,7 +677,7 @@ fn builtins(cx: &FileContext<'_>, names: &mut NewNames<'_>) -> Builtins {
     }
     let own = |modules: [&str; 2]| {
         let bindings = modules.into_iter().flat_map(|m| facts.bindings_of(m)).filter(|b| b.top_level);
-        bindings.map(|b| (b.local.clone(), b.kind.clone())).collect::<Vec<_>>()
+        bindings.map(|b| (b.local.to_string(), b.kind.clone())).collect::<Vec<_>>()
     };
     let module_of = |own: &[(String, ImportKind)]| {
         own.iter().find(|(_, kind)| *kind == ImportKind::Module).map(|(local, _)| local.clone())
@@ -898,8 +898,8 @@ fn env_with_fallback(text: &str) -> Option<String> {
 fn assigned_value(cx: &FileContext<'_>, range: &Range<usize>) -> Value {
     let range = range.clone();
     match expression(cx.text(range.clone())).as_deref().map(unwrap) {
-        Some(Expr::Lit(Lit::Str(s))) => Value::Str(s.value.to_string_lossy().into_owned(), range),
-        Some(Expr::Ident(id)) => Value::Ident(id.sym.to_string(), range),
+        Some(Expr::Lit(Lit::Str(s))) => Value::Str(s.value.to_string_lossy().into_owned().into(), range),
+        Some(Expr::Ident(id)) => Value::Ident(id.sym.clone(), range),
         Some(Expr::Bin(_)) => Value::Conditional(range),
         _ => Value::Other(range),
     }
@@ -939,7 +939,7 @@ fn public_secret(cx: &FileContext<'_>, value: &Value) -> Option<usize> {
                     .bindings
                     .iter()
                     .find(|b| b.top_level && id.sym == *b.local && b.kind == ImportKind::Module)
-                    .map(|b| b.module.clone()),
+                    .map(|b| b.module.to_string()),
                 other => require_source(other),
             }?;
             let last = module.rsplit('/').next().unwrap_or(&module);
