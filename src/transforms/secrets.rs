@@ -23,7 +23,41 @@
 //!   if (process.env.NODE_ENV === 'production') {
 //!     throw new Error(`${name} must be set in production`);
 //!   }
-//!   // ... a development value derived from a random key kept in .express-harden/.dev-secret (data.json)
+//!   const fs = require('fs');
+//!   const crypto = require('crypto');
+//!   const shared = Symbol.for('express-harden.dev-secrets');
+//!   if (!globalThis[shared]) {
+//!     const dir = `${process.cwd()}/.express-harden`;
+//!     const file = `${dir}/.dev-secret`;
+//!     let key = crypto.randomBytes(32).toString('hex');
+//!     let where;
+//!     try {
+//!       if (!fs.existsSync(file)) {
+//!         fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+//!         fs.writeFileSync(`${dir}/.gitignore`, '*\n');
+//!         const temp = `${file}.${process.pid}`;
+//!         fs.writeFileSync(temp, key, { mode: 0o600 });
+//!         try {
+//!           fs.linkSync(temp, file);
+//!         } catch (error) {
+//!           if (error.code !== 'EEXIST') throw error;
+//!         } finally {
+//!           fs.unlinkSync(temp);
+//!         }
+//!       }
+//!       key = fs.readFileSync(file, 'utf8');
+//!       where = `kept in ${file}`;
+//!     } catch (error) {
+//!       where = `that changes when the app restarts (cannot keep it in ${file}: ${error.message})`;
+//!     }
+//!     globalThis[shared] = { key, where, names: {} };
+//!   }
+//!   const dev = globalThis[shared];
+//!   if (!dev.names[name]) {
+//!     dev.names[name] = crypto.createHmac('sha256', dev.key).update(name).digest('hex');
+//!     console.warn(`${name} is not set: using a development secret ${dev.where}`);
+//!   }
+//!   return dev.names[name];
 //! }
 //!
 //! const app = express();
@@ -86,7 +120,7 @@ struct Helper {
     ts: String,
     /// What the helper of a CommonJS module requires when it runs, in place of the template's `$builtins;`.
     builtins: String,
-    /// The helper as earlier versions wrote it (their development value was in the code): replaced.
+    /// The helper as earlier versions wrote it (their development value in `process.env`, or in the code): replaced.
     #[serde(default)]
     previous: Vec<PreviousHelper>,
 }
