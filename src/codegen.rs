@@ -28,7 +28,8 @@ pub fn print_items(items: Vec<ModuleItem>) -> String {
             return String::new();
         }
     }
-    space_arrows(String::from_utf8_lossy(&buf).trim_end())
+    // (swc writes `} finally{`.)
+    space_arrows(String::from_utf8_lossy(&buf).trim_end()).replace("} finally{\n", "} finally {\n")
 }
 
 /// swc's printer writes arrow functions as `(err)=>body`; code is written `(err) => body`. Outside string and
@@ -85,7 +86,8 @@ pub const PRINT_WIDTH: usize = 80;
 
 /// swc prints every object literal over several lines; people write short ones on one line
 /// (`new RedisStore({ client: redisClient })`). Innermost bracket groups whose one-line form fits the print width are
-/// joined, repeatedly, as Prettier would print them.
+/// joined, repeatedly, as Prettier would print them; blocks (`try {`, `} finally {`, a function's body) stay over
+/// several lines, as Prettier keeps them.
 pub fn collapse_short_groups(printed: &str) -> String {
     let mut lines: Vec<String> = printed.split('\n').map(str::to_string).collect();
     loop {
@@ -99,6 +101,10 @@ pub fn collapse_short_groups(printed: &str) -> String {
                 continue;
             }
             let close_char = if opener == Some('{') { '}' } else { ']' };
+            if close_char == '}' && !opens_literal(&open[..open.len() - 1]) {
+                i += 1;
+                continue;
+            }
             let indent = lines[i].len() - lines[i].trim_start().len();
             let Some(end) = (i + 1..lines.len()).find(|&j| {
                 let l = &lines[j];
@@ -152,11 +158,7 @@ fn add_trailing_commas(printed: &str) -> String {
         if indent(&lines[open]) != depth || !opener.ends_with(open_char) || open + 1 == close {
             continue;
         }
-        let before = opener[..opener.len() - 1].trim_end();
-        let literal = before.trim_start().is_empty()
-            || before.ends_with(['(', '[', '=', ':', ',', '?'])
-            || before.ends_with(" return")
-            || before.trim_start() == "return";
+        let literal = opens_literal(&opener[..opener.len() - 1]);
         let last = lines[close - 1].trim_end();
         if literal && !last.ends_with([',', '{', '[', '(']) && indent(&lines[close - 1]) > depth {
             let kept = last.len();
@@ -165,6 +167,16 @@ fn add_trailing_commas(printed: &str) -> String {
         }
     }
     lines.join("\n")
+}
+
+/// Whether a bracket opened at the end of `before` (a printed line) is a literal's, not a block's: it follows `(`, `[`,
+/// `=`, `:`, `,`, `?` or `return`, or is on a line of its own.
+fn opens_literal(before: &str) -> bool {
+    let before = before.trim_end();
+    before.trim_start().is_empty()
+        || before.ends_with(['(', '[', '=', ':', ',', '?'])
+        || before.ends_with(" return")
+        || before.trim_start() == "return"
 }
 
 /// Adapts printed code to a style. In a semicolon-free file every statement loses its `;` (the printed snippets never

@@ -389,16 +389,46 @@ const {{ RedisStore }} = require('connect-redis');
 const {{ createClient }} = require('redis');
 
 function requiredSecret(name) {{
-  let value = process.env[name];
-  if (!value) {{
-    if (process.env.NODE_ENV === 'production') {{
-      throw new Error(`${{name}} must be set in production`);
-    }}
-    value = require('crypto').randomBytes(32).toString('hex');
-    process.env[name] = value;
-    console.warn(`${{name}} is not set: using a random value until the app restarts`);
+  const value = process.env[name];
+  if (value) return value;
+  if (process.env.NODE_ENV === 'production') {{
+    throw new Error(`${{name}} must be set in production`);
   }}
-  return value;
+  const fs = require('fs');
+  const crypto = require('crypto');
+  const shared = Symbol.for('express-harden.dev-secrets');
+  if (!globalThis[shared]) {{
+    const dir = `${{process.cwd()}}/.express-harden`;
+    const file = `${{dir}}/.dev-secret`;
+    let key = crypto.randomBytes(32).toString('hex');
+    let where;
+    try {{
+      if (!fs.existsSync(file)) {{
+        fs.mkdirSync(dir, {{ recursive: true, mode: 0o700 }});
+        fs.writeFileSync(`${{dir}}/.gitignore`, '*\\n');
+        const temp = `${{file}}.${{process.pid}}`;
+        fs.writeFileSync(temp, key, {{ mode: 0o600 }});
+        try {{
+          fs.linkSync(temp, file);
+        }} catch (error) {{
+          if (error.code !== 'EEXIST') throw error;
+        }} finally {{
+          fs.unlinkSync(temp);
+        }}
+      }}
+      key = fs.readFileSync(file, 'utf8');
+      where = `kept in ${{file}}`;
+    }} catch (error) {{
+      where = `that changes when the app restarts (cannot keep it in ${{file}}: ${{error.message}})`;
+    }}
+    globalThis[shared] = {{ key, where, names: {{}} }};
+  }}
+  const dev = globalThis[shared];
+  if (!dev.names[name]) {{
+    dev.names[name] = crypto.createHmac('sha256', dev.key).update(name).digest('hex');
+    console.warn(`${{name}} is not set: using a development secret ${{dev.where}}`);
+  }}
+  return dev.names[name];
 }}
 
 const app = express();
@@ -879,10 +909,7 @@ fn jwt_secret_names_are_chosen_across_modules_the_same_way_whatever_the_threads(
             0 => "JWT_SECRET".to_string(),
             k => format!("JWT_SECRET_{}", k + 1),
         };
-        let read = format!(
-            "+const jwtSecret{} = requiredSecret('{variable}');",
-            variable.trim_start_matches("JWT_SECRET").replace('_', "")
-        );
+        let read = format!("+exports.sign = (id) => jwt.sign({{ id }}, requiredSecret('{variable}'));");
         let file = format!("+++ b/m{n:02}.js");
         let section = first.split("--- a/").find(|s| s.contains(&file)).unwrap_or_else(|| panic!("{file}: {first}"));
         assert!(section.contains(&read), "m{n:02}.js reads {variable}: {section}");
@@ -2014,7 +2041,7 @@ fn node_modules_that_git_tracks_are_hardened_and_installed_ones_are_not() {
     let out = run(project.path(), &["--only", "secrets", "--write", "--allow-no-vcs"]);
 
     assert_eq!(out.code, 0, "{out:?}");
-    assert_eq!(out.stdout, "wrote packages/node_modules/@acme/server/index.js (secrets; +14 -1)\n");
+    assert_eq!(out.stdout, "wrote packages/node_modules/@acme/server/index.js (secrets; +44 -1)\n");
     assert!(project.read(server).contains(MOVED_SECRET));
     assert_eq!(project.read("packages/node_modules/@acme/server/scratch.js"), FIXED_SECRET_JS, "untracked");
     assert_eq!(project.read("node_modules/x/index.js"), FIXED_SECRET_JS, "an installed package");

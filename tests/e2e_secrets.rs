@@ -2,15 +2,20 @@
 //! `secret: 'keyboard cat'` and its JSON Web Tokens with `'change-me'`, written in the handlers that sign and
 //! verify. Two checkouts of it (two developers, two deployments that forgot NODE_ENV=production) accept each
 //! other's cookies and tokens, since anyone who has the code has the secrets. After `--write`, run without
-//! SESSION_SECRET and JWT_SECRET, each process signs with a random value of its own (said once on stderr): a cookie
-//! or token from one checkout is refused by the other and still accepted by its own. In production without the
-//! variables the app stops at start.
+//! SESSION_SECRET and JWT_SECRET, each checkout signs with a development value derived from a random key of its own,
+//! kept in its git-ignored `.express-harden/.dev-secret` (said once on stderr): a cookie or token from one checkout is
+//! refused by the other and still accepted by its own, by every process of it (workers started at once) and after a
+//! restart. In production without the variables the app stops at start. `tests/e2e/secrets-dotenv-app`, an ES
+//! module that calls `dotenv.config()` after its imports, signs with the values of its `.env`, in production too.
 
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
-use common::{copy_app, express_harden, get, npm_ci, run_node_to_exit, start_node, start_node_logged, Response};
+use common::{
+    copy_app, express_harden, get, npm_ci, run_node_to_exit, start_node, start_node_logged, Response, Service,
+};
 
 /// The `Cookie` header that sends back every cookie a response set (cookie-session sets `session` and its signature
 /// `session.sig`).
@@ -75,29 +80,36 @@ fn two_checkouts_without_the_variables_do_not_accept_each_others_cookies_or_toke
     let (cookie_b, token_b) = login(second.port, "bob");
     assert_eq!(who(second.port, &cookie_b, &token_b).0, r#"{"user":"bob"}"#);
     assert_eq!(who(first.port, &cookie_b, &token_b).0, r#"{"user":null}"#);
-    // Each says once, at start, which variables it made up.
-    for log in [&first_log, &second_log] {
+    // Each says once which variables it derived, and from which file (the session secret at start, the JWT secret,
+    // read in the handlers, at the first login).
+    for (log, app) in [(&first_log, &a), (&second_log, &b)] {
         let log = log.lock().expect("log").clone();
+        let file = app.canonicalize().expect("path").join(".express-harden/.dev-secret");
         for name in ["SESSION_SECRET", "JWT_SECRET"] {
-            let said = format!("{name} is not set: using a random value until the app restarts");
+            let said = format!("{name} is not set: using a development secret kept in {}", file.display());
             assert_eq!(log.matches(&said).count(), 1, "{name} once: {log}");
         }
+        assert!(!log.contains("changes when the app restarts"), "{log}");
     }
     drop(first);
 
-    // A restart makes new values: the old cookie no longer signs in (what the warning says).
+    // A restart keeps the development key (it is in the checkout's file): the old cookie and token still sign in.
     let again = start_node(&a, "server.js", &[]);
-    assert_eq!(who(again.port, &cookie, &token).0, r#"{"user":null}"#);
+    assert_eq!(who(again.port, &cookie, &token), (r#"{"user":"alice"}"#.into(), r#"200 {"user":"alice"}"#.into()));
     drop(again);
 
-    // Production without the variables: the app stops at start and names the first one it reads (the JWT secret,
-    // written in the handlers, is read once at the top level: the app does not start and then fail requests).
+    // Production without the variables: the app stops at start, naming the session secret it reads there.
     let (code, stderr) = run_node_to_exit(&a, "server.js", &[("NODE_ENV", "production")]);
     assert_ne!(code, Some(0), "{stderr}");
-    assert!(stderr.contains("JWT_SECRET must be set in production"), "{stderr}");
-    let (code, stderr) = run_node_to_exit(&a, "server.js", &[("NODE_ENV", "production"), ("JWT_SECRET", "j")]);
-    assert_ne!(code, Some(0), "{stderr}");
     assert!(stderr.contains("SESSION_SECRET must be set in production"), "{stderr}");
+    // The JWT secret is read where the app read it, in the handlers, when a request comes: without it the app starts
+    // and the login fails, naming it.
+    let (server, log) = start_node_logged(&a, "server.js", &[("NODE_ENV", "production"), ("SESSION_SECRET", "s")]);
+    let response = get(server.port, "/login?user=dave", &[]);
+    assert!(response.status.contains(" 500 "), "{} {}", response.status, response.body);
+    drop(server);
+    let log = wait_for(&log, "Error: JWT_SECRET must be set in production");
+    assert!(!log.contains("is not set"), "nothing derived in production: {log}");
 
     // With the variables set (the operator's values), both checkouts agree again, and nothing is said.
     let env = [
@@ -110,6 +122,176 @@ fn two_checkouts_without_the_variables_do_not_accept_each_others_cookies_or_toke
     let (cookie, token) = login(first.port, "carol");
     assert_eq!(who(second.port, &cookie, &token), (r#"{"user":"carol"}"#.into(), r#"200 {"user":"carol"}"#.into()));
     assert!(!first_log.lock().expect("log").contains("is not set"), "{}", first_log.lock().expect("log"));
+}
+
+/// What the app wrote to stderr, once it holds `text` (or after five seconds: the caller's assertion then fails).
+fn wait_for(log: &std::sync::Mutex<String>, text: &str) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let now = log.lock().expect("log").clone();
+        if now.contains(text) || std::time::Instant::now() > deadline {
+            return now;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+/// A copy of the app `tests/e2e/<name>`, installed, after `--write --only secrets`: its folder, and what the tool said
+/// on stderr.
+fn hardened(name: &str) -> (tempfile::TempDir, PathBuf, String) {
+    let (tmp, app) = copy_app(name);
+    npm_ci(&app);
+    let out = express_harden(&app, &["--write", "--allow-no-vcs", "--only", "secrets", "--color", "never"]);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    (tmp, app, stderr)
+}
+
+/// `git` in `dir`, its exit code and output.
+fn git(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
+    let out = Command::new("git").args(args).current_dir(dir).output().expect("git must be installed");
+    (out.status.code(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+}
+
+/// The development key is made once per checkout, by whichever process comes first, and every process of the
+/// checkout derives the same secrets from it: a Node `cluster` whose two workers start at once (as pm2's cluster mode
+/// starts them) accepts on every worker the cookies and tokens any worker signed, and so does the next start. The key
+/// is in `.express-harden/.dev-secret`, readable by its owner only, which git ignores (the folder's own `.gitignore`),
+/// and nothing else is left beside it.
+#[test]
+fn workers_and_restarts_of_one_checkout_share_the_development_secret_git_ignores() {
+    let (_tmp, app, _) = hardened("secrets-app");
+    std::fs::write(
+        app.join("cluster.js"),
+        "const cluster = require('cluster');\n\
+         if (cluster.isPrimary) {\n  for (let i = 0; i < 2; i++) cluster.fork();\n} else {\n  require('./server.js');\n}\n",
+    )
+    .expect("write cluster.js");
+    assert!(!app.join(".express-harden").exists());
+
+    let (workers, log) = start_node_logged(&app, "cluster.js", &[]);
+    let (cookie, token) = login(workers.port, "erin");
+    // The primary hands connections to its workers in turn: every one of them accepts what the first signed.
+    for _ in 0..6 {
+        assert_eq!(who(workers.port, &cookie, &token), (r#"{"user":"erin"}"#.into(), r#"200 {"user":"erin"}"#.into()));
+    }
+    let file = app.canonicalize().expect("path").join(".express-harden/.dev-secret");
+    let said = format!("SESSION_SECRET is not set: using a development secret kept in {}", file.display());
+    let log = wait_for(&log, &format!("{said}\n{said}"));
+    assert_eq!(log.matches(&said).count(), 2, "once in each worker: {log}");
+    drop(workers);
+
+    // A restart (a single process this time) derives the same secrets from the same key.
+    let again = start_node(&app, "server.js", &[]);
+    assert_eq!(who(again.port, &cookie, &token), (r#"{"user":"erin"}"#.into(), r#"200 {"user":"erin"}"#.into()));
+    drop(again);
+
+    let key = std::fs::read_to_string(&file).expect("the key file");
+    assert!(key.len() == 64 && key.chars().all(|c| c.is_ascii_hexdigit()), "{key}");
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&file).expect("metadata").permissions().mode();
+    assert_eq!(mode & 0o777, 0o600, "the key is readable by its owner only");
+    let mut left: Vec<String> = std::fs::read_dir(app.join(".express-harden"))
+        .expect("the folder")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, [".dev-secret", ".gitignore"], "no temporary file is left");
+
+    // Git ignores the folder, in a checkout whose own .gitignore does not name it.
+    assert_eq!(git(&app, &["init", "--quiet"]).0, Some(0));
+    let (code, output) = git(&app, &["check-ignore", "--verbose", ".express-harden/.dev-secret"]);
+    assert_eq!(code, Some(0), "git ignores the key: {output}");
+    assert!(output.starts_with(".express-harden/.gitignore:1:*"), "{output}");
+    let (_, status) = git(&app, &["status", "--porcelain", "--untracked-files=all"]);
+    assert!(status.contains("server.js") && !status.contains(".express-harden"), "{status}");
+}
+
+/// Where the key cannot be kept (a read-only file system; here a file stands where its folder would go), the app
+/// still starts and signs with a random key of its process, says why once per variable, and a restart refuses what
+/// the last process signed.
+#[test]
+fn without_a_writable_folder_the_development_secret_is_random_per_process_and_said_so() {
+    let (_tmp, app, _) = hardened("secrets-app");
+    std::fs::write(app.join(".express-harden"), "").expect("a file in the folder's place");
+
+    let (server, log) = start_node_logged(&app, "server.js", &[]);
+    let (cookie, token) = login(server.port, "ivan");
+    assert_eq!(who(server.port, &cookie, &token), (r#"{"user":"ivan"}"#.into(), r#"200 {"user":"ivan"}"#.into()));
+    let log = wait_for(&log, "JWT_SECRET is not set");
+    for name in ["SESSION_SECRET", "JWT_SECRET"] {
+        let said = format!(
+            "{name} is not set: using a development secret that changes when the app restarts (cannot keep it in "
+        );
+        assert_eq!(log.matches(&said).count(), 1, "{name} once: {log}");
+    }
+    drop(server);
+
+    let again = start_node(&app, "server.js", &[]);
+    assert_eq!(who(again.port, &cookie, &token).0, r#"{"user":null}"#, "a new process, a new key");
+}
+
+/// Signs `payload` (a JSON object) with `secret` as jsonwebtoken does, with the app's own copy of it.
+fn sign_token(app: &Path, payload: &str, secret: &str) -> String {
+    let script = format!("process.stdout.write(require('jsonwebtoken').sign({payload}, {secret:?}))");
+    let out = Command::new("node").args(["-e", &script]).current_dir(app).output().expect("node");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).expect("token")
+}
+
+/// A cookie-session cookie for `session` (a JSON object), signed with `secret` as cookie-session signs it (keygrip,
+/// the app's own copy).
+fn session_cookie(app: &Path, session: &str, secret: &str) -> String {
+    let script = format!(
+        "const value = Buffer.from(JSON.stringify({session})).toString('base64');\
+         const sig = require('keygrip')([{secret:?}]).sign('session=' + value);\
+         process.stdout.write(`session=${{value}}; session.sig=${{sig}}`)"
+    );
+    let out = Command::new("node").args(["-e", &script]).current_dir(app).output().expect("node");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).expect("cookie")
+}
+
+/// `tests/e2e/secrets-dotenv-app`: an ES module entry that imports its routes and then calls `dotenv.config()` (the
+/// routes' top level runs first), with its session secret read at the entry's top level after it and its JWT secret
+/// (`process.env.JWT_SECRET || 'change-me'`) read in the route handlers. After `--write` the JWT secret is still read
+/// in the handlers (hoisted to the routes' top level, it would be read before .env is loaded: production would stop
+/// though .env sets it, and in development a made-up value would hide .env's), and the helper writes nothing into
+/// `process.env`. With the values in `.env` the app starts in production and signs with them; in development too.
+#[test]
+fn an_es_module_that_loads_dotenv_after_its_imports_signs_with_the_values_of_its_env_file() {
+    let (_tmp, app, _) = hardened("secrets-dotenv-app");
+    let routes = std::fs::read_to_string(app.join("routes/auth.js")).expect("read");
+    assert!(
+        routes.contains("res.json({ token: jwt.sign({ user: req.session.user }, requiredSecret('JWT_SECRET')) });")
+            && routes.contains("jwt.verify(String(req.query.token || ''), requiredSecret('JWT_SECRET'));"),
+        "read where it was read: {routes}"
+    );
+    assert!(!routes.contains("change-me") && !routes.contains("process.env[name] ="), "{routes}");
+    let server = std::fs::read_to_string(app.join("server.js")).expect("read");
+    assert!(server.contains("secret: requiredSecret('SESSION_SECRET'),"), "{server}");
+
+    std::fs::write(app.join(".env"), "SESSION_SECRET=session-from-dotenv\nJWT_SECRET=jwt-from-dotenv\n")
+        .expect("write .env");
+    let known = sign_token(&app, "{ user: 'frank' }", "jwt-from-dotenv");
+    let old = sign_token(&app, "{ user: 'mallory' }", "change-me");
+    let cookie = session_cookie(&app, "{ user: 'grace' }", "session-from-dotenv");
+    for env in [&[("NODE_ENV", "production")][..], &[]] {
+        let (server, log): (Service, _) = start_node_logged(&app, "server.js", env);
+        // Tokens and cookies signed with .env's values are accepted; the token /login signs verifies with them.
+        assert_eq!(who(server.port, &cookie, &known), (r#"{"user":"grace"}"#.into(), r#"200 {"user":"frank"}"#.into()));
+        let (_, token) = login(server.port, "heidi");
+        let check = format!("require('jsonwebtoken').verify({token:?}, 'jwt-from-dotenv')");
+        let verified = Command::new("node").args(["-e", &check]).current_dir(&app).output().expect("node");
+        assert!(verified.status.success(), "{env:?}: {}", String::from_utf8_lossy(&verified.stderr));
+        // The literal that was in the code signs nothing any more.
+        let (_, api) = who(server.port, "", &old);
+        assert!(api.starts_with("401 ") && api.contains("invalid signature"), "{env:?}: {api}");
+        drop(server);
+        let log = log.lock().expect("log").clone();
+        assert!(!log.contains("is not set") && !log.contains("must be set"), "{env:?}: {log}");
+    }
+    assert!(!app.join(".express-harden").exists(), "no development key was needed");
 }
 
 /// The token a `{ accessToken }` response holds.
@@ -135,17 +317,13 @@ fn with_token(port: u16, path: &str, token: &str) -> String {
 /// A second run changes nothing; in production without the variables the app stops at start.
 #[test]
 fn jwt_secrets_of_a_config_module_and_of_another_module_move_apart_and_still_sign_and_verify() {
-    let (_tmp, app) = copy_app("jwt-config-app");
-    npm_ci(&app);
-
-    let out = express_harden(&app, &["--write", "--allow-no-vcs", "--only", "secrets", "--color", "never"]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let (_tmp, app, stderr) = hardened("jwt-config-app");
     let config = std::fs::read_to_string(app.join("app/config/auth.config.js")).expect("read");
     let admin = std::fs::read_to_string(app.join("app/admin.js")).expect("read");
     assert!(!config.contains("bezkoder-secret-key") && !admin.contains("admin-s3cret"), "{config}\n{admin}");
     assert!(config.contains(r#"secret: requiredSecret("JWT_SECRET_2"),"#), "{config}");
-    assert!(admin.contains(r#"const jwtSecret = requiredSecret("JWT_SECRET");"#), "{admin}");
+    assert!(admin.contains(r#"jwt.sign({ id, admin: true }, requiredSecret("JWT_SECRET"), {"#), "{admin}");
+    assert!(admin.contains(r#"jwt.verify(token, requiredSecret("JWT_SECRET"));"#), "read where it was: {admin}");
     for module in ["app/controllers/auth.controller.js", "app/middlewares/authJwt.js", "server.js"] {
         let original = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e/jwt-config-app").join(module);
         let expected = std::fs::read_to_string(original).expect("read");
@@ -161,7 +339,7 @@ fn jwt_secrets_of_a_config_module_and_of_another_module_move_apart_and_still_sig
         String::from_utf8_lossy(&again.stderr)
     );
 
-    // In development without the variables: a random value each, and the app signs and verifies with them.
+    // In development without the variables: a development value each, and the app signs and verifies with them.
     let (server, log) = start_node_logged(&app, "server.js", &[]);
     let user = access_token(server.port, "/api/auth/signin?id=alice");
     assert_eq!(with_token(server.port, "/api/test/user", &user), r#"200 {"id":"alice"}"#);
@@ -171,7 +349,7 @@ fn jwt_secrets_of_a_config_module_and_of_another_module_move_apart_and_still_sig
     assert_eq!(with_token(server.port, "/admin/me", &user), r#"401 {"message":"invalid signature"}"#);
     assert_eq!(with_token(server.port, "/api/test/user", &root), r#"401 {"message":"Unauthorized!"}"#);
     for name in ["JWT_SECRET", "JWT_SECRET_2"] {
-        let said = format!("{name} is not set: using a random value until the app restarts");
+        let said = format!("{name} is not set: using a development secret kept in ");
         assert_eq!(log.lock().expect("log").matches(&said).count(), 1, "{name} once");
     }
     drop(server);

@@ -18,16 +18,46 @@
 //! const cookieParser = require('cookie-parser');
 //!
 //! function requiredSecret(name) {
-//!   let value = process.env[name];
-//!   if (!value) {
-//!     if (process.env.NODE_ENV === 'production') {
-//!       throw new Error(`${name} must be set in production`);
-//!     }
-//!     value = require('crypto').randomBytes(32).toString('hex');
-//!     process.env[name] = value;
-//!     console.warn(`${name} is not set: using a random value until the app restarts`);
+//!   const value = process.env[name];
+//!   if (value) return value;
+//!   if (process.env.NODE_ENV === 'production') {
+//!     throw new Error(`${name} must be set in production`);
 //!   }
-//!   return value;
+//!   const fs = require('fs');
+//!   const crypto = require('crypto');
+//!   const shared = Symbol.for('express-harden.dev-secrets');
+//!   if (!globalThis[shared]) {
+//!     const dir = `${process.cwd()}/.express-harden`;
+//!     const file = `${dir}/.dev-secret`;
+//!     let key = crypto.randomBytes(32).toString('hex');
+//!     let where;
+//!     try {
+//!       if (!fs.existsSync(file)) {
+//!         fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+//!         fs.writeFileSync(`${dir}/.gitignore`, '*\n');
+//!         const temp = `${file}.${process.pid}`;
+//!         fs.writeFileSync(temp, key, { mode: 0o600 });
+//!         try {
+//!           fs.linkSync(temp, file);
+//!         } catch (error) {
+//!           if (error.code !== 'EEXIST') throw error;
+//!         } finally {
+//!           fs.unlinkSync(temp);
+//!         }
+//!       }
+//!       key = fs.readFileSync(file, 'utf8');
+//!       where = `kept in ${file}`;
+//!     } catch (error) {
+//!       where = `that changes when the app restarts (cannot keep it in ${file}: ${error.message})`;
+//!     }
+//!     globalThis[shared] = { key, where, names: {} };
+//!   }
+//!   const dev = globalThis[shared];
+//!   if (!dev.names[name]) {
+//!     dev.names[name] = crypto.createHmac('sha256', dev.key).update(name).digest('hex');
+//!     console.warn(`${name} is not set: using a development secret ${dev.where}`);
+//!   }
+//!   return dev.names[name];
 //! }
 //!
 //! const app = express();
@@ -39,9 +69,12 @@
 //! Literal secrets (a string, an array of strings, `process.env.X || 'literal'`, or a constant of the file
 //! initialised with one) given to express-session `secret`, cookie-session `keys`/`secret`, `cookieParser(secret)`,
 //! jsonwebtoken's `sign`/`verify`, express-jwt's `secret` or passport-jwt's `secretOrKey` are replaced; lists read a
-//! comma-separated variable. In production a missing variable stops the app at start with a message naming it;
-//! elsewhere the helper makes up a random value, keeps it in `process.env` (so every module of the process agrees)
-//! and says so once on stderr: no secret anyone can read in the code signs anything. Secrets that already come from
+//! comma-separated variable, read where the app read it (a secret read in a route handler still is, when a request
+//! comes: an entry that calls `dotenv.config()` after its imports has loaded `.env` by then). In production a missing
+//! variable stops the app with a message naming it; elsewhere the helper derives a value from a random key kept in the
+//! git-ignored `.express-harden/.dev-secret` (made once, atomically: cluster workers and restarts agree), shares it on
+//! `globalThis` (never `process.env`, which dotenv would then not override) and says so once on stderr: no secret
+//! anyone can read in the code signs anything. Secrets that already come from
 //! the environment without a fallback, a config object or an import are left alone, but a literal another module
 //! passes from a config object (`jwt.sign(payload, config.secret)`, `session({ secret: config.sessionSecret })`) moves
 //! where it is written (`FileLinks::passed_values`); one read from package.json is reported. JWT secrets get their
@@ -85,7 +118,9 @@ struct SecretsData {
 struct Helper {
     js: String,
     ts: String,
-    /// The helper as earlier versions wrote it (their development value was in the code): replaced.
+    /// What the helper of a CommonJS module requires when it runs, in place of the template's `$builtins;`.
+    builtins: String,
+    /// The helper as earlier versions wrote it (their development value in `process.env`, or in the code): replaced.
     #[serde(default)]
     previous: Vec<PreviousHelper>,
 }
@@ -166,9 +201,11 @@ struct Replacement {
     spread: bool,
     /// The constant the secret was read through (`jwt.sign(p, ACCESS_TOKEN_SECRET)`), if any.
     through: Option<String>,
-    /// A JSON Web Token secret: read where tokens are signed and verified (in route handlers, when a request comes),
-    /// so read once at the top level instead, where a missing variable stops the app at start.
-    at_top_level: bool,
+    /// A JSON Web Token secret (their variables are chosen across the project).
+    jwt: bool,
+    /// Read inside a function (a JSON Web Token secret in a route handler): read there still, when the function
+    /// runs, not when the app starts.
+    lazy: bool,
 }
 
 /// A session middleware given no signing secret at all (`session()`, `session({ resave: false })`,
@@ -206,6 +243,9 @@ impl Secrets {
         let facts = cx.facts;
         let env = &self.env;
         let mut found: Vec<Replacement> = Vec::new();
+        let in_function = |range: &Range<usize>| {
+            facts.functions.iter().any(|f| f.body.start <= range.start && range.end <= f.body.end)
+        };
         let mut public: Vec<(usize, String)> = Vec::new();
         // `jwt`: a JSON Web Token secret (never a list).
         let mut add = |value: Option<&Value>, name: &str, list_only: bool, jwt: bool| {
@@ -227,7 +267,8 @@ impl Secrets {
                         _ => None,
                     };
                     let spread = secret.spread;
-                    found.push(Replacement { range: secret.range, env, list, spread, through, at_top_level: jwt });
+                    let lazy = jwt && in_function(&secret.range);
+                    found.push(Replacement { range: secret.range, env, list, spread, through, jwt, lazy });
                 }
             } else if let Some(at) = public_secret(cx, value) {
                 public.push((at, name.to_string()));
@@ -354,7 +395,7 @@ impl Transform for Secrets {
         let configured = &self.env.jwt_secret;
         found
             .iter()
-            .filter(|r| r.at_top_level && r.env == *configured)
+            .filter(|r| r.jwt && r.env == *configured)
             .map(|r| format!("{}\t{}", r.through.as_deref().unwrap_or(""), literal_text(cx, r)))
             .collect()
     }
@@ -376,33 +417,37 @@ impl Transform for Secrets {
                 ),
             ));
         }
-        // With nothing to move, only a helper of an earlier version (its development value in the code) is work.
-        if found.is_empty() && missing.is_empty() && !cx.file.code.contains("`dev-only-") {
+        // With nothing to move, only a helper of an earlier version is work.
+        if found.is_empty() && missing.is_empty() && !cx.file.code.contains("must be set in production") {
             return;
         }
 
-        let source = if cx.file.kind == SourceKind::JavaScript { &data().helper.js } else { &data().helper.ts };
+        let template = if cx.file.kind == SourceKind::JavaScript { &data().helper.js } else { &data().helper.ts };
         let mut names = NewNames::new(facts);
-        let (random, random_import) = random_bytes(cx, &mut names);
+        let Builtins { vars, builtins, imports } = builtins(cx, &mut names);
+        let lines: String = builtins.lines().map(|line| format!("  {line}\n")).collect();
+        let source = template.replacen("  $builtins;\n", &lines, 1);
         let render = |template: &str, name: &str| -> Option<String> {
-            let vars = [("helper", name), ("random", random.as_str())];
+            let vars: Vec<(&str, &str)> =
+                std::iter::once(("helper", name)).chain(vars.iter().map(|(k, v)| (*k, v.as_str()))).collect();
             let items = codegen::template(template, &vars, facts.style.quote).ok()?;
             Some(codegen::fit(&codegen::print_items(items), &facts.style, ""))
         };
         // The helper an earlier run added (under whatever name it got then), else a new one under a free name. A
-        // helper of an earlier version (whose development value was written in the code) is brought up to date.
-        let (helper, new_helper) = match existing_helper(cx, &render) {
+        // helper of an earlier version (whose development value was written in the code, or in `process.env`) is
+        // brought up to date.
+        let (helper, new_helper) = match existing_helper(cx, &source, &render) {
             Some((_, None)) if found.is_empty() && missing.is_empty() => return,
             Some((name, None)) => (name, None),
             Some((name, Some(outdated))) => {
-                let Some(printed) = render(source, &name) else { return };
+                let Some(printed) = render(&source, &name) else { return };
                 plan.edits.push(Edit::replace(outdated, printed));
                 (name, None)
             }
             None if found.is_empty() && missing.is_empty() => return,
             None => {
                 let name = names.pick("requiredSecret", &[]);
-                let Some(printed) = render(source, &name) else { return };
+                let Some(printed) = render(&source, &name) else { return };
                 (name, Some(printed))
             }
         };
@@ -414,7 +459,7 @@ impl Transform for Secrets {
                 call
             }
         };
-        let consts = replace_literals(cx, plan, &found, &mut names, &read);
+        replace_literals(plan, &found, &read);
         for m in &missing {
             let prop = format!("{}: {}", m.key, read(&m.env, m.list));
             match m.target {
@@ -433,24 +478,17 @@ impl Transform for Secrets {
                 "missing-secret",
                 m.at,
                 format!(
-                    "{}; it now signs its cookie with {list}{}, which must be set in production (in development a \
-                     random value is used until the app restarts)",
+                    "{}; it now signs its cookie with {list}{}, which must be set in production (elsewhere a \
+                     development value kept in .express-harden/ is used)",
                     m.before, m.env
                 ),
             ));
         }
-        if let Some(import) = random_import {
+        if let Some(import) = imports {
             plan.edits.push(imports::insert(cx, &import, None));
         }
-        let eol = facts.style.eol;
-        let paragraph = match (new_helper, consts.is_empty()) {
-            (Some(helper), true) => Some(helper),
-            (Some(helper), false) => Some(format!("{helper}{eol}{eol}{}", consts.join(eol))),
-            (None, false) => Some(consts.join(eol)),
-            (None, true) => None,
-        };
-        if let Some(paragraph) = paragraph {
-            plan.edits.push(imports::insert_paragraph(cx, &paragraph));
+        if let Some(helper) = new_helper {
+            plan.edits.push(imports::insert_paragraph(cx, &helper));
         }
 
         next_steps(plan, &found, &missing);
@@ -460,27 +498,29 @@ impl Transform for Secrets {
 /// What the operator must do: set each variable (in production; NODE_ENV must say so there), and, when literals
 /// were moved, treat them as leaked.
 fn next_steps(plan: &mut FilePlan, found: &[Replacement], missing: &[Missing<'_>]) {
-    let mut vars: Vec<(&str, bool)> = found
-        .iter()
-        .map(|r| (r.env.as_str(), r.list))
-        .chain(missing.iter().map(|m| (m.env.as_str(), m.list)))
-        .collect();
+    // (variable, list, read only inside functions)
+    let mut vars: Vec<(&str, bool, bool)> = Vec::new();
+    let all = found.iter().map(|r| (r.env.as_str(), r.list, r.lazy));
+    for (name, list, lazy) in all.chain(missing.iter().map(|m| (m.env.as_str(), m.list, false))) {
+        match vars.iter_mut().find(|(n, ..)| *n == name) {
+            Some(var) => var.2 &= lazy,
+            None => vars.push((name, list, lazy)),
+        }
+    }
     vars.sort();
-    vars.dedup();
-    for (name, list) in vars {
-        plan.next_steps.push(if list {
-            format!(
-                "set {name} in production to a comma-separated list of long random keys without commas (the \
-                 first signs, all verify); without it the app stops at start, and NODE_ENV must be production \
-                 there (elsewhere a random value is used until the app restarts)"
-            )
+    for (name, list, lazy) in vars {
+        let value = if list {
+            "a comma-separated list of long random keys without commas (the first signs, all verify)"
         } else {
-            format!(
-                "set {name} in production to a long random value (e.g. `openssl rand -hex 32`); without it the \
-                 app stops at start, and NODE_ENV must be production there (elsewhere a random value is used \
-                 until the app restarts)"
-            )
-        });
+            "a long random value (e.g. `openssl rand -hex 32`)"
+        };
+        let without =
+            if lazy { "the code that reads it when a request comes fails there" } else { "the app stops at start" };
+        plan.next_steps.push(format!(
+            "set {name} in production to {value}; without it {without}, and NODE_ENV must be production there \
+             (elsewhere a development value derived from a key in .express-harden/.dev-secret, which git ignores, \
+             is used)"
+        ));
     }
     if !found.is_empty() {
         plan.next_steps.push(
@@ -491,59 +531,16 @@ fn next_steps(plan: &mut FilePlan, found: &[Replacement], missing: &[Missing<'_>
     }
 }
 
-/// Replaces each literal secret by its read of the environment (`read(variable, list)`), and returns the `const`
-/// statements to add at the top level for the JWT secrets written inside functions.
-fn replace_literals(
-    cx: &FileContext<'_>,
-    plan: &mut FilePlan,
-    found: &[Replacement],
-    names: &mut NewNames<'_>,
-    read: &dyn Fn(&str, bool) -> String,
-) -> Vec<String> {
-    let facts = cx.facts;
-    // A JWT secret read inside a function (`jwt.sign(payload, 'literal')` in a route) would be checked only when
-    // the function runs: in production without the variable the app would start and then fail requests. It is
-    // read once at the top level instead (`const jwtSecret = requiredSecret('JWT_SECRET');`), so the app stops at
-    // start. (Session and cookie secrets are read where the middleware is set up, at start.)
-    let in_function =
-        |range: &Range<usize>| facts.functions.iter().any(|f| f.body.start <= range.start && range.end <= f.body.end);
-    // Top-level constants of the file that now hold a variable's value (`const JWT_SECRET = 'x'` replaced at its
-    // declaration) serve too.
-    let constants: Vec<(String, String)> = found
-        .iter()
-        .filter_map(|r| {
-            let decl = facts
-                .declarations
-                .iter()
-                .find(|d| d.top_level && d.kind == "const" && d.init.as_ref().is_some_and(|i| i.range() == r.range))?;
-            // (Not when a function declares the name again: it would read its own.)
-            if facts.declarations.iter().filter(|d| d.name == decl.name).count() > 1 {
-                return None;
-            }
-            Some((decl.name.to_string(), read(&r.env, r.list)))
-        })
-        .collect();
-    let mut top_level: Vec<(String, String)> = Vec::new();
+/// Replaces each literal secret by its read of the environment (`read(variable, list)`), where it was read: a secret
+/// read inside a function (`jwt.sign(payload, process.env.JWT_SECRET || 'dev')` in a route handler) is still read
+/// when the function runs, after an entry module that imports it has called `dotenv.config()`; one read at the top
+/// level still is when the module loads.
+fn replace_literals(plan: &mut FilePlan, found: &[Replacement], read: &dyn Fn(&str, bool) -> String) {
     for r in found {
         let read = read(&r.env, r.list);
-        let text = if r.at_top_level && in_function(&r.range) {
-            match constants.iter().chain(&top_level).find(|(_, value)| *value == read) {
-                Some((name, _)) => name.clone(),
-                None => {
-                    let name = names.pick(&camel_case(&r.env), &[]);
-                    top_level.push((name.clone(), read));
-                    name
-                }
-            }
-        } else if r.spread {
-            format!("...{read}")
-        } else {
-            read
-        };
+        let text = if r.spread { format!("...{read}") } else { read };
         plan.edits.push(Edit::replace(r.range.clone(), text));
     }
-    let semi = if facts.style.semicolons { ";" } else { "" };
-    top_level.iter().map(|(name, value)| format!("const {name} = {value}{semi}")).collect()
 }
 
 /// Different JWT secrets stay different: an access token must not verify as a refresh or password-reset token once
@@ -558,7 +555,7 @@ fn separate_jwt_secrets(cx: &FileContext<'_>, found: &mut [Replacement], configu
     let surveyed = cx.project.survey(ID).iter().flat_map(|(_, notes)| notes).filter_map(|note| note.split_once('\t'));
     let own: Vec<(String, String)> = found
         .iter()
-        .filter(|r| r.at_top_level && r.env == configured)
+        .filter(|r| r.jwt && r.env == configured)
         .map(|r| (r.through.clone().unwrap_or_default(), literal_text(cx, r)))
         .collect();
     let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
@@ -596,7 +593,7 @@ fn separate_jwt_secrets(cx: &FileContext<'_>, found: &mut [Replacement], configu
         taken.push(env.clone());
         named.push((value, env));
     }
-    for r in found.iter_mut().filter(|r| r.at_top_level && r.env == configured) {
+    for r in found.iter_mut().filter(|r| r.jwt && r.env == configured) {
         let value = literal_text(cx, r);
         if let Some((_, env)) = named.iter().find(|(v, _)| *v == value) {
             r.env = env.clone();
@@ -607,25 +604,6 @@ fn separate_jwt_secrets(cx: &FileContext<'_>, found: &mut [Replacement], configu
 /// The value of a literal secret as written, without its quotes (what tells two secrets apart).
 fn literal_text(cx: &FileContext<'_>, r: &Replacement) -> String {
     cx.text(r.range.clone()).trim_matches(['\'', '"', '`']).to_string()
-}
-
-/// `jwtSecret` for `JWT_SECRET`: the name of the constant that holds a variable's value.
-fn camel_case(env: &str) -> String {
-    let mut out = String::new();
-    for (i, word) in env.split('_').filter(|w| !w.is_empty()).enumerate() {
-        let word = word.to_ascii_lowercase();
-        let mut chars = word.chars();
-        match (i, chars.next()) {
-            (0, Some(first)) => out.extend(std::iter::once(first).chain(chars)),
-            (_, Some(first)) => out.extend(std::iter::once(first.to_ascii_uppercase()).chain(chars)),
-            _ => {}
-        }
-    }
-    if codegen::is_identifier(&out) {
-        out
-    } else {
-        "secret".to_string()
-    }
 }
 
 /// The values this file gives as JSON Web Token secrets: the second argument of jsonwebtoken's `sign` and `verify`,
@@ -707,33 +685,72 @@ fn jwt_sink(callee: &CalleeRef, is_new: bool) -> Option<JwtSink> {
 /// jsonwebtoken's functions that take a secret as their second argument.
 const JWT_CALLS: [(&str, &str); 2] = [("jsonwebtoken", "sign"), ("jsonwebtoken", "verify")];
 
-/// The expression the helper calls for random bytes. In CommonJS, `require('crypto').randomBytes`: called when
-/// the helper runs, it cannot meet a `const` not yet initialised (code above the imports may call the hoisted
-/// helper). In an ES module (imports are hoisted), the file's own top-level import of `crypto`'s `randomBytes` (or
-/// of the module), else a new import under a free name (returned as its statement, printed in the file's style).
-fn random_bytes(cx: &FileContext<'_>, names: &mut NewNames<'_>) -> (String, Option<String>) {
+/// What the helper calls of Node's modules, as the template's values: `fs` (the module), crypto's `randomBytes` and
+/// `createHmac`, and `random`, what an earlier version's helper called for random bytes (to recognise it). In
+/// CommonJS the helper requires them itself when it runs (`builtins`, the data's `require` lines replace the
+/// template's `$builtins;`): code above the imports may call the hoisted helper, and must not meet a `const` not yet
+/// initialised. In an ES module (imports are hoisted) the file's own top-level imports are used (`import fs from
+/// 'fs'`, `import * as crypto from 'crypto'`, `import { randomBytes } from 'crypto'`), else new ones under free
+/// names (`imports`, their statements printed in the file's style).
+struct Builtins {
+    vars: Vec<(&'static str, String)>,
+    builtins: String,
+    imports: Option<String>,
+}
+
+fn builtins(cx: &FileContext<'_>, names: &mut NewNames<'_>) -> Builtins {
     let facts = cx.facts;
     if facts.module_system == ModuleSystem::CommonJs {
-        return (format!("require({}).randomBytes", cx.quoted("crypto")), None);
+        let vars = vec![
+            ("fs", "fs".to_string()),
+            ("randomBytes", "crypto.randomBytes".to_string()),
+            ("createHmac", "crypto.createHmac".to_string()),
+            ("random", format!("require({}).randomBytes", cx.quoted("crypto"))),
+        ];
+        return Builtins { vars, builtins: data().helper.builtins.clone(), imports: None };
     }
-    let own = ["crypto", "node:crypto"].iter().flat_map(|m| facts.bindings_of(m)).filter(|b| b.top_level);
-    for binding in own {
-        match &binding.kind {
-            ImportKind::Named(name) if name == "randomBytes" => return (binding.local.to_string(), None),
-            ImportKind::Module => return (format!("{}.randomBytes", binding.local), None),
-            ImportKind::Named(_) => {}
-        }
-    }
-    let name = names.pick("randomBytes", &[]);
-    let spec = if name == "randomBytes" {
-        "import { randomBytes } from 'crypto';".to_string()
-    } else {
-        format!("import {{ randomBytes as {name} }} from 'crypto';")
+    let own = |modules: [&str; 2]| {
+        let bindings = modules.into_iter().flat_map(|m| facts.bindings_of(m)).filter(|b| b.top_level);
+        bindings.map(|b| (b.local.to_string(), b.kind.clone())).collect::<Vec<_>>()
     };
-    let printed = codegen::template(&spec, &[], facts.style.quote)
-        .map(|items| codegen::fit(&codegen::print_items(items), &facts.style, ""))
-        .unwrap_or(spec);
-    (name, Some(printed))
+    let module_of = |own: &[(String, ImportKind)]| {
+        own.iter().find(|(_, kind)| *kind == ImportKind::Module).map(|(local, _)| local.clone())
+    };
+    let (own_fs, own_crypto) = (own(["fs", "node:fs"]), own(["crypto", "node:crypto"]));
+    let mut statements = Vec::new();
+    let fs = module_of(&own_fs).unwrap_or_else(|| {
+        let name = names.pick("fs", &[]);
+        statements.push(format!("import * as {name} from 'fs';"));
+        name
+    });
+    let mut vars = vec![("fs", fs)];
+    let crypto = module_of(&own_crypto);
+    let mut specifiers = Vec::new();
+    for export in ["createHmac", "randomBytes"] {
+        let named = own_crypto.iter().find(|(_, kind)| matches!(kind, ImportKind::Named(n) if n == export));
+        let value = match (named, &crypto) {
+            (Some((local, _)), _) => local.clone(),
+            (None, Some(module)) => format!("{module}.{export}"),
+            (None, None) => {
+                let name = names.pick(export, &[]);
+                specifiers.push(if name == export { name.clone() } else { format!("{export} as {name}") });
+                name
+            }
+        };
+        vars.push((export, value));
+    }
+    if !specifiers.is_empty() {
+        statements.push(format!("import {{ {} }} from 'crypto';", specifiers.join(", ")));
+    }
+    let random = vars.iter().find(|(var, _)| *var == "randomBytes").map(|(_, v)| v.clone()).unwrap_or_default();
+    vars.push(("random", random));
+    let imports = (!statements.is_empty()).then(|| {
+        let spec = statements.join("\n");
+        codegen::template(&spec, &[], facts.style.quote)
+            .map(|items| codegen::fit(&codegen::print_items(items), &facts.style, ""))
+            .unwrap_or(spec)
+    });
+    Builtins { vars, builtins: String::new(), imports }
 }
 
 /// Where a middleware that names none of `keys` in its options gets its secret: the options object written into
@@ -758,6 +775,7 @@ fn without_secret<'a>(cx: &FileContext<'_>, use_: &SessionUse<'a>, keys: &[&str]
 /// name (whitespace and semicolons aside), and, when it is a helper of an earlier version, its range (to replace).
 fn existing_helper(
     cx: &FileContext<'_>,
+    current: &str,
     render: &dyn Fn(&str, &str) -> Option<String>,
 ) -> Option<(String, Option<Range<usize>>)> {
     let squeeze = |text: &str| text.chars().filter(|c| !c.is_whitespace() && *c != ';').collect::<String>();
@@ -770,7 +788,7 @@ fn existing_helper(
             return None;
         }
         let is = |template: &str| render(template, name).is_some_and(|r| squeeze(&r) == squeeze(text));
-        if is(if is_ts { &helper.ts } else { &helper.js }) {
+        if is(current) {
             return Some((name.to_string(), None));
         }
         let outdated = helper.previous.iter().any(|p| is(if is_ts { &p.ts } else { &p.js }));
@@ -995,7 +1013,5 @@ mod tests {
         for text in ["process.env.A || other", "config.secret || 'x'", "process.env.A && 'x'", "'x' || process.env.A"] {
             assert_eq!(env_with_fallback(text), None, "{text}");
         }
-        assert_eq!(camel_case("JWT_SECRET"), "jwtSecret");
-        assert_eq!(camel_case("SESSION_KEYS"), "sessionKeys");
     }
 }
