@@ -1051,7 +1051,8 @@ fn process_client(cx: &FileContext<'_>, rules: &[ReuseRule], is_ts: bool) -> Opt
 fn shared_setup(backend: &Backend, range: Option<&str>) -> Option<String> {
     let client = &backend.client;
     let major = range.and_then(crate::npm_spec::start_major);
-    let row = client.versions.iter().find(|v| major.is_some() && crate::npm_spec::start_major(&v.package.spec) == major);
+    let row =
+        client.versions.iter().find(|v| major.is_some() && crate::npm_spec::start_major(&v.package.spec) == major);
     let make = row.and_then(|r| r.duplicate.as_ref()).unwrap_or(&client.shared.as_ref()?.setup);
     let setup = row.and_then(|r| r.setup.as_ref()).or(client.setup.as_ref())?;
     // (Every set-up starts with the statement that makes the client, which ends with its options' `});`.)
@@ -1229,7 +1230,8 @@ fn choose_version<'a>(
         let accepts = |driver: &str, range: &str| fitted.drivers.get(driver).is_none_or(|a| overlaps(a, range));
         // (A driver the major takes only in a mode of its own, node-redis 4 in `legacyMode` for connect-redis 6, is
         // the project's: its client is made in that mode. A new client is one the major takes as it is.)
-        let takes = |driver: &str, range: &str| accepts(driver, range) || version.legacy_option(driver, range).is_some();
+        let takes =
+            |driver: &str, range: &str| accepts(driver, range) || version.legacy_option(driver, range).is_some();
         if !fits || !drivers.iter().all(|(driver, range, _)| takes(driver, range)) {
             continue;
         }
