@@ -770,13 +770,7 @@ impl Transform for SessionStore {
                     let Some(obj) = uses.iter().filter_map(SessionUse::object).find(|o| o.range == *obj_range) else {
                         continue;
                     };
-                    plan.edits.extend(objects::add_first_property(
-                        &cx.file.code,
-                        &facts.comments,
-                        obj,
-                        &format!("store: {store_expr}"),
-                        style,
-                    ));
+                    session::add_to_options(cx, plan, obj, vec![format!("store: {store_expr}")], true);
                 }
                 Action::Replace(range) => {
                     let indent = objects::indent_of_line(&cx.file.code, range.start);
