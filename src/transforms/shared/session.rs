@@ -106,8 +106,9 @@ pub fn add_to_options(cx: &FileContext<'_>, plan: &mut FilePlan, obj: &ObjectFac
         return;
     }
     let (code, comments, style) = (&cx.file.code, &cx.facts.comments, &cx.facts.style);
+    // (An object over several lines, even one laid out by hand, `{ a, b,\n  c }`, keeps its layout.)
     let empty = obj.props.is_empty() && obj.spreads.is_empty();
-    if empty || crate::objects::is_multiline(code, obj) {
+    if empty || code[obj.range.clone()].contains('\n') {
         plan.edits.extend(match leading {
             true => crate::objects::add_first_properties(code, comments, obj, &props, style),
             false => crate::objects::add_properties(code, comments, obj, &props, style),
