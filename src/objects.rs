@@ -560,6 +560,50 @@ mod tests {
         assert!(new_object_edits(code, &[], &[part(&[], true, "a")], &Style::default()).is_empty());
     }
 
+    /// Parts several transforms plan for one existing one-line object: in place while the line fits, over several
+    /// lines (leading parts first, a nested object still too long over several lines too) once it does not.
+    #[test]
+    fn parts_for_an_existing_one_line_object() {
+        let layout = |code: &str, parts: &[(&[&str], bool, &'static str)]| {
+            let file = SourceFile::new("a.js".into(), format!("{HEAD}{code}"));
+            let parsed = parse(&file, &file.code).expect("parses");
+            let facts = analyse(&file, &parsed);
+            let call = facts.calls.iter().find(|c| c.call.callee.as_ref().is_some_and(|c| c.path == "session"));
+            let Some(Value::Object(obj)) = call.and_then(|c| c.call.args.first()) else { panic!("no object") };
+            let parts: Vec<ObjectPart> = parts
+                .iter()
+                .map(|(props, leading, transform)| ObjectPart {
+                    transform,
+                    ..ObjectPart::into(obj, props.iter().map(|p| p.to_string()).collect(), *leading)
+                })
+                .collect();
+            let edits = new_object_edits(&file.code, &facts.comments, &parts, &facts.style);
+            let out = crate::edit::apply(&file.code, &edits).expect("applies");
+            (out.strip_prefix(HEAD).unwrap_or(&out).to_string(), edits)
+        };
+        let (short, edits) =
+            layout("app.use(session({ secret: s }));\n", &[(&["store: x"], true, "a"), (&["name: 'sid'"], false, "b")]);
+        assert_eq!(short, "app.use(session({ store: x, secret: s, name: 'sid' }));\n");
+        assert_eq!(edits.iter().map(|e| e.transform).collect::<Vec<_>>(), ["a", "b"]);
+        let cookie = "cookie: { httpOnly: true, secure: process.env.NODE_ENV === 'production', sameSite: 'lax' }";
+        let (long, edits) = layout(
+            "  app.use(session({ secret: s, resave: false }));\n",
+            &[(&["name: 'sid'", cookie], false, "b"), (&["store: new RedisStore({ client: redisClient })"], true, "a")],
+        );
+        assert_eq!(
+            long,
+            "  app.use(session({\n    store: new RedisStore({ client: redisClient }),\n    secret: s,\n    resave: false,\n    \
+             name: 'sid',\n    cookie: {\n      httpOnly: true,\n      secure: process.env.NODE_ENV === 'production',\n      \
+             sameSite: 'lax'\n    }\n  }));\n"
+        );
+        assert!(edits.iter().all(|e| e.transform == "b" && e.merged == ["a"]));
+        assert_eq!(
+            top_level_items("a: f(1, 2), b: 'x, y', c: { d: 1, e: [2, 3] }"),
+            Some(vec!["a: f(1, 2)".into(), "b: 'x, y'".into(), "c: { d: 1, e: [2, 3] }".into()])
+        );
+        assert_eq!(top_level_items("a: f(1, 2"), None);
+    }
+
     #[test]
     fn crlf_objects() {
         let code = format!("{HEAD}app.use(session({{\r\n  secret: 's'\r\n}}));\r\n")

@@ -1429,6 +1429,30 @@ fn request_dependencies(
 mod tests {
     use super::*;
 
+    /// Every client version of a backend whose store can share the app's client has a set-up for the store's own
+    /// connection: it makes it from the app's client (once, no new client), keeps the rest of that version's set-up
+    /// (listeners, production check), and parses; in legacy mode too.
+    #[test]
+    fn every_client_version_gets_a_connection_of_its_own_from_the_app_client() {
+        let vars = [("client", "c"), ("app", "app"), ("down", "down")];
+        for b in data().backends.iter().filter(|b| b.client.shared.is_some()) {
+            for v in &b.client.versions {
+                let setup = shared_setup(b, Some(&v.package.spec)).expect("a shared set-up");
+                assert!(setup.starts_with("const $client = $app.duplicate({\n"), "{}: {setup}", v.package.spec);
+                assert!(!setup.contains("createClient(") && !setup.contains("new Redis("), "{setup}");
+                assert!(setup.contains("$client.on('error'") && setup.contains("process.exit(1)"), "{setup}");
+                for setup in [setup.clone(), with_client_option(&setup, "legacyMode: true")] {
+                    assert!(codegen::template(&setup, &vars, '\'').is_ok(), "{}: {setup}", b.id);
+                }
+            }
+        }
+        let redis = data().backends.iter().find(|b| b.id == "redis").expect("redis");
+        let legacy = shared_setup(redis, Some("^4.6.0")).map(|s| with_client_option(&s, "legacyMode: true"));
+        assert!(legacy
+            .is_some_and(|s| s
+                .starts_with("const $client = $app.duplicate({\n  legacyMode: true,\n  disableOfflineQueue: true,\n")));
+    }
+
     #[test]
     fn data_parses_and_every_template_parses() {
         let d = data();
