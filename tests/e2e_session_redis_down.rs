@@ -145,6 +145,13 @@ fn reused_node_redis_3_client() {
     assert!(fixed.contains("cache.duplicate({") && fixed.contains("retry_strategy"), "{fixed}");
 }
 
+/// node-redis 2.8 (Node 8: connect-redis 3), whose `duplicate` is the same as 3's.
+#[test]
+fn reused_node_redis_2_client() {
+    let fixed = reused(r#""redis": "^2.8.0" }, "engines": { "node": ">=8""#, Some(NODE_REDIS_3_CLIENT), "^3.4.2");
+    assert!(fixed.contains("cache.duplicate({") && fixed.contains("enable_offline_queue: false"), "{fixed}");
+}
+
 /// ioredis 5: the duplicate gets `maxRetriesPerRequest: 1` and a `retryStrategy` of its own.
 #[test]
 fn reused_ioredis_client() {
