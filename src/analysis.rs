@@ -327,7 +327,9 @@ impl FileFacts {
     /// declares or mentions it anywhere (any scope, later in the file, as a type, a type-only import, an undeclared
     /// global), or it is a reserved word or a name Node gives every CommonJS module (`require`, `module`, ...).
     pub fn name_taken(&self, name: &str) -> bool {
-        self.names.binary_search_by(|n| (**n).cmp(name)).is_ok() || RESERVED_NAMES.contains(&name) || COMMONJS_PARAMETERS.contains(&name)
+        self.names.binary_search_by(|n| (**n).cmp(name)).is_ok()
+            || RESERVED_NAMES.contains(&name)
+            || COMMONJS_PARAMETERS.contains(&name)
     }
 
     /// A name for a new binding that is free everywhere in the file: `preferred`, else the first free one of
