@@ -1717,9 +1717,11 @@ fn cookie_flags_choose_same_site_secure_name_and_trust_proxy() {
 
     assert_eq!(defaults.code, 0, "{defaults:?}");
     assert!(
+        // (Past 80 columns on one line: one property per line, the cookie object too.)
         defaults.stdout.contains(
-            "+app.use(session({ secret: process.env.SESSION_SECRET, name: 'sid', resave: false, saveUninitialized: \
-             false, cookie: { httpOnly: true, secure: process.env.NODE_ENV === 'production', sameSite: 'lax' } }));"
+            "+app.use(session({\n+  secret: process.env.SESSION_SECRET,\n+  name: 'sid',\n+  resave: false,\n+  \
+             saveUninitialized: false,\n+  cookie: {\n+    httpOnly: true,\n+    secure: process.env.NODE_ENV === \
+             'production',\n+    sameSite: 'lax'\n+  }\n+}));\n"
         ),
         "{}",
         defaults.stdout
@@ -1728,8 +1730,8 @@ fn cookie_flags_choose_same_site_secure_name_and_trust_proxy() {
     assert_eq!(chosen.code, 0, "{chosen:?}");
     assert!(
         chosen.stdout.contains(
-            "+app.use(session({ secret: process.env.SESSION_SECRET, name: 'app.sid', resave: false, \
-             saveUninitialized: false, cookie: { httpOnly: true, secure: true, sameSite: 'strict' } }));"
+            "+app.use(session({\n+  secret: process.env.SESSION_SECRET,\n+  name: 'app.sid',\n+  resave: false,\n+  \
+             saveUninitialized: false,\n+  cookie: { httpOnly: true, secure: true, sameSite: 'strict' }\n+}));\n"
         ),
         "{}",
         chosen.stdout
