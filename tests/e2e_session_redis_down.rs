@@ -253,7 +253,13 @@ fn down_then_up(app: &Path, label: &str) {
         std::thread::sleep(Duration::from_millis(200));
     };
     assert!(seconds < 6.0, "sessions worked again only {seconds:.1} s after Redis started");
-    assert!(logged(&log).contains(&format!("Redis session store ({label}) reconnected")), "{}", logged(&log));
+    // (The log is read on another thread: the line may come a moment after the answer.)
+    let reconnected = format!("Redis session store ({label}) reconnected");
+    let started = Instant::now();
+    while !logged(&log).contains(&reconnected) && started.elapsed() < Duration::from_secs(3) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(logged(&log).contains(&reconnected), "{}", logged(&log));
     // The app's own client still serves the app (it reconnects on its own schedule).
     if std::fs::read_to_string(app.join("app.js")).is_ok_and(|code| code.contains("'/hits'")) {
         let started = Instant::now();
