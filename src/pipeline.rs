@@ -266,7 +266,7 @@ fn run_on_this_thread(
         .enumerate()
         .filter_map(|(i, input)| {
             let scanned = match &scans[i] {
-                Scan::Analysed(a) => a.2.clone(),
+                Scan::Analysed(a) => a.2.as_deref().cloned(),
                 Scan::Skipped(found) => found.as_deref().cloned(),
                 Scan::Failed(_) => None,
             };
@@ -712,7 +712,8 @@ enum Scan {
     /// Could not be analysed (unreadable, not UTF-8, too deep, not parsed): the error, nothing planned.
     Failed(Box<Planned>),
     /// Parsed and analysed, with what its code sends ([`crate::code_html::scan_parsed`]).
-    Analysed(Box<(SourceFile, FileFacts, Option<crate::code_html::CodeScan>)>),
+    /// (Boxed: most files send nothing, and the facts of every analysed file are held until it is planned.)
+    Analysed(Box<(SourceFile, FileFacts, Option<Box<crate::code_html::CodeScan>>)>),
 }
 
 /// The specifiers a file imports or requires, in any form the linker follows.
@@ -942,7 +943,8 @@ fn scan_file(
         crate::code_html::scan_parsed(&file, &parsed.program)
     }))
     .ok()
-    .flatten();
+    .flatten()
+    .map(Box::new);
     drop(parsed);
     // Kept until the file is planned, after every file is read and linked.
     facts.shrink_to_fit();
