@@ -209,7 +209,11 @@ pub fn compose(original: &str, first: &[Edit], second: &[Edit]) -> Option<Vec<Ed
                 let edit = &second[j];
                 let from = to_original(edit.range.start, true)?;
                 let to = if edit.range.is_empty() { from } else { to_original(edit.range.end, false)? };
-                out.push(Edit::replace(from..to, edit.text.clone()).by(edit.transform));
+                // (With the transforms merged into it: an object several transforms laid out together.)
+                out.push(Edit {
+                    merged: edit.merged.clone(),
+                    ..Edit::replace(from..to, edit.text.clone()).by(edit.transform)
+                });
             }
             _ => {
                 let mut from = usize::MAX;
@@ -321,6 +325,10 @@ mod tests {
         assert_eq!(owners, ["one", "one", "two"]);
         assert_eq!(composed[1], Edit { merged: vec!["two"], ..Edit::insert(11, "y();\n").by("one") });
         assert_eq!(composed[2], Edit::replace(30..31, "30").by("two"));
+        // A second-round edit that other transforms were merged into keeps them.
+        let shared = vec![Edit { merged: vec!["three"], ..Edit::replace(36..37, "30").by("two") }];
+        let composed = compose(original, &first, &shared).expect("composes");
+        assert_eq!(composed.last(), Some(&Edit { merged: vec!["three"], ..Edit::replace(30..31, "30").by("two") }));
         // Insertions next to a deletion land on the right side of it.
         let deleted = vec![Edit::replace(0..11, "").by("one")];
         let after = vec![Edit::insert(0, "// hi\n").by("two")];

@@ -101,24 +101,27 @@ pub fn add_properties(
     add_property(code, comments, obj, &props.join(separator), style)
 }
 
-/// When adding `props` to the one-line object `obj` would take its line past the print width
-/// ([`crate::codegen::PRINT_WIDTH`], Prettier's), the edits that write it over several lines instead, one property
-/// per line, as Prettier would print it: the existing properties keep their text (only the spaces between them
-/// change, so other edits inside them still apply), with the file's indentation and trailing-comma habit. `None`
-/// when the line stays short enough, the object is already multi-line, or a comment inside it is in the way.
+/// When adding `leading` (first) and `props` (last) to the one-line object `obj` would take its line past the print
+/// width ([`crate::codegen::PRINT_WIDTH`], Prettier's), the edits that write it over several lines instead, one
+/// property per line, as Prettier would print it: the existing properties keep their text (only the spaces between
+/// them change, so other edits inside them still apply), with the file's indentation and trailing-comma habit; a new
+/// property whose one-line object value is still too long for its line gets that object over several lines too.
+/// `None` when the line stays short enough, the object is already multi-line, or a comment inside it is in the way.
 pub fn past_print_width(
     code: &str,
     obj: &ObjectFacts,
+    leading: &[String],
     props: &[String],
     comments: &[Range<usize>],
     style: &Style,
 ) -> Option<Vec<Edit>> {
-    if props.is_empty() || is_multiline(code, obj) || props.iter().any(|p| p.contains('\n')) {
+    let new = || leading.iter().chain(props);
+    if new().next().is_none() || is_multiline(code, obj) || new().any(|p| p.contains('\n')) {
         return None;
     }
     let line_start = code[..obj.range.start].rfind('\n').map_or(0, |i| i + 1);
     let line_end = code[obj.range.end..].find(['\n', '\r']).map_or(code.len(), |i| obj.range.end + i);
-    let added: usize = props.iter().map(|p| p.chars().count() + 2).sum();
+    let added: usize = new().map(|p| p.chars().count() + 2).sum();
     if code[line_start..line_end].chars().count() + added <= crate::codegen::PRINT_WIDTH {
         return None;
     }
@@ -140,11 +143,65 @@ pub fn past_print_width(
     let indent = indent_of_line(code, obj.range.start);
     let inner = format!("{indent}{}", style.indent_unit);
     let trailing = if style.trailing_commas { "," } else { "" };
-    let mut edits = vec![Edit::replace(open..first.start, format!("{eol}{inner}"))];
+    let line = |p: &String| within_width(p, &inner, style);
+    let first_lines: String = leading.iter().map(|p| format!("{},{eol}{inner}", line(p))).collect();
+    let mut edits = vec![Edit::replace(open..first.start, format!("{eol}{inner}{first_lines}"))];
     edits.extend(elements.windows(2).map(|w| Edit::replace(w[0].end..w[1].start, format!(",{eol}{inner}"))));
-    let new: String = props.iter().map(|p| format!(",{eol}{inner}{p}")).collect();
+    let new: String = props.iter().map(|p| format!(",{eol}{inner}{}", line(p))).collect();
     edits.push(Edit::replace(last.end..close, format!("{new}{trailing}{eol}{indent}")));
     Some(edits)
+}
+
+/// A new property `prop` (`cookie: { httpOnly: true, ... }`) on a line of its own at `indent`: as it is when it fits
+/// in the print width, else with its one-line object value over several lines, one property per line.
+fn within_width(prop: &str, indent: &str, style: &Style) -> String {
+    // (Its line ends with a comma.)
+    if indent.chars().count() + prop.chars().count() < crate::codegen::PRINT_WIDTH {
+        return prop.to_string();
+    }
+    let Some((key, value)) = prop.split_once(": {") else { return prop.to_string() };
+    let Some(body) = value.strip_suffix('}').map(str::trim).filter(|b| !b.is_empty()) else {
+        return prop.to_string();
+    };
+    let Some(items) = top_level_items(body) else { return prop.to_string() };
+    let deeper = format!("{indent}{}", style.indent_unit);
+    let trailing = if style.trailing_commas { "," } else { "" };
+    let eol = style.eol;
+    let lines: Vec<String> = items.iter().map(|item| format!("{deeper}{item}")).collect();
+    format!("{key}: {{{eol}{}{trailing}{eol}{indent}}}", lines.join(&format!(",{eol}")))
+}
+
+/// The comma-separated items of `text` (the inside of an object literal this tool printed on one line), split at
+/// the commas outside brackets and strings; `None` when a bracket or string is left open.
+fn top_level_items(text: &str) -> Option<Vec<String>> {
+    let mut items = Vec::new();
+    let (mut depth, mut quote, mut start) = (0usize, None, 0);
+    let mut chars = text.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match (quote, c) {
+            (Some(_), '\\') => {
+                chars.next();
+            }
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"' | '`') => quote = Some(c),
+            (None, '(' | '[' | '{') => depth += 1,
+            (None, ')' | ']' | '}') => depth = depth.checked_sub(1)?,
+            (None, ',') if depth == 0 => {
+                items.push(text[start..i].trim().to_string());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    if depth != 0 || quote.is_some() {
+        return None;
+    }
+    let last = text[start..].trim();
+    if !last.is_empty() {
+        items.push(last.to_string());
+    }
+    Some(items)
 }
 
 /// Edits that add `prop` as the first property of `obj` (before any comment lines that belong to the current first
@@ -156,10 +213,21 @@ pub fn add_first_property(
     prop: &str,
     style: &Style,
 ) -> Vec<Edit> {
+    add_first_properties(code, comments, obj, &[prop.to_string()], style)
+}
+
+/// [`add_first_property`] for several properties, in their order.
+pub fn add_first_properties(
+    code: &str,
+    comments: &[Range<usize>],
+    obj: &ObjectFacts,
+    props: &[String],
+    style: &Style,
+) -> Vec<Edit> {
     let first = obj.props.iter().map(|p| p.range.start).chain(obj.spreads.iter().map(|s| s.start)).min();
     match first {
-        Some(first) => add_before(code, comments, obj, first, &[prop.to_string()], style),
-        None => add_property(code, comments, obj, prop, style),
+        Some(first) => add_before(code, comments, obj, first, props, style),
+        None => add_properties(code, comments, obj, props, style),
     }
 }
 
@@ -212,6 +280,10 @@ pub struct ObjectPart {
     /// Whether these properties go before the parts that are not leading (as a store or a secret reads first in
     /// the options, while the cookie's flags come last); among themselves, parts keep the order they were planned in.
     pub leading: bool,
+    /// The one-line object literal the properties go into, when it is already written (`session({ secret })`; `at`
+    /// is then its start): written over several lines when every part together takes its line past the print width
+    /// ([`past_print_width`]), else each part is added in place.
+    pub into: Option<Box<ObjectFacts>>,
     /// Id of the transform that planned the part (set by the engine, like an edit's).
     pub transform: &'static str,
 }
@@ -219,7 +291,12 @@ pub struct ObjectPart {
 impl ObjectPart {
     /// Properties for the new object at `at`.
     pub fn new(at: usize, props: Vec<String>, leading: bool) -> ObjectPart {
-        ObjectPart { at, props, leading, transform: "" }
+        ObjectPart { at, props, leading, into: None, transform: "" }
+    }
+
+    /// Properties for the one-line object `obj`.
+    pub fn into(obj: &ObjectFacts, props: Vec<String>, leading: bool) -> ObjectPart {
+        ObjectPart { into: Some(Box::new(obj.clone())), ..ObjectPart::new(obj.range.start, props, leading) }
     }
 }
 
@@ -227,22 +304,25 @@ impl ObjectPart {
 /// leading parts first, each part's properties in their order. `{ a }` for a single one-line property; otherwise one
 /// property per line, one level deeper than the line of `at`, with the file's trailing-comma habit. The edit belongs
 /// to the transform of the first part planned there and lists the others as merged.
-pub fn new_object_edits(code: &str, parts: &[ObjectPart], style: &Style) -> Vec<Edit> {
+pub fn new_object_edits(code: &str, comments: &[Range<usize>], parts: &[ObjectPart], style: &Style) -> Vec<Edit> {
     let mut points: Vec<usize> = parts.iter().map(|p| p.at).collect();
     points.sort_unstable();
     points.dedup();
     points
         .into_iter()
-        .filter_map(|at| {
+        .flat_map(|at| {
             let here: Vec<&ObjectPart> = parts.iter().filter(|p| p.at == at).collect();
             let ordered = here.iter().filter(|p| p.leading).chain(here.iter().filter(|p| !p.leading));
             let props: Vec<&String> = ordered.flat_map(|p| &p.props).collect();
-            let owner = here.first()?.transform;
+            let Some(owner) = here.first().map(|p| p.transform) else { return Vec::new() };
             let mut merged: Vec<&'static str> = here.iter().map(|p| p.transform).filter(|t| *t != owner).collect();
             merged.sort_unstable();
             merged.dedup();
+            if let Some(obj) = here.iter().find_map(|p| p.into.as_deref()) {
+                return existing_object_edits(code, comments, obj, &here, (owner, merged), style);
+            }
             let text = match props.as_slice() {
-                [] => return None,
+                [] => return Vec::new(),
                 [only] if !only.contains('\n') => format!("{{ {only} }}"),
                 _ => {
                     let indent = indent_of_line(code, at);
@@ -254,9 +334,36 @@ pub fn new_object_edits(code: &str, parts: &[ObjectPart], style: &Style) -> Vec<
                     format!("{{{eol}{}{trailing}{eol}{indent}}}", lines.join(&format!(",{eol}")))
                 }
             };
-            Some(Edit { merged, ..Edit::insert(at, text).by(owner) })
+            vec![Edit { merged, ..Edit::insert(at, text).by(owner) }]
         })
         .collect()
+}
+
+/// The parts planned for the one-line object `obj`: over several lines, by `owner` (listing the `merged` others),
+/// when together they take its line past the print width; else each part in place, by its own transform.
+fn existing_object_edits(
+    code: &str,
+    comments: &[Range<usize>],
+    obj: &ObjectFacts,
+    parts: &[&ObjectPart],
+    (owner, merged): (&'static str, Vec<&'static str>),
+    style: &Style,
+) -> Vec<Edit> {
+    let props = |leading: bool| -> Vec<String> {
+        parts.iter().filter(|p| p.leading == leading).flat_map(|p| p.props.iter().cloned()).collect()
+    };
+    if let Some(edits) = past_print_width(code, obj, &props(true), &props(false), comments, style) {
+        return edits.into_iter().map(|e| Edit { merged: merged.clone(), ..e.by(owner) }).collect();
+    }
+    let mut edits = Vec::new();
+    for part in parts {
+        let mine = match part.leading {
+            true => add_first_properties(code, comments, obj, &part.props, style),
+            false => add_properties(code, comments, obj, &part.props, style),
+        };
+        edits.extend(mine.into_iter().map(|e| e.by(part.transform)));
+    }
+    edits
 }
 
 /// An object literal holding `props`, as a property of an object [`new_object_edits`] writes over several lines:
@@ -421,7 +528,7 @@ mod tests {
         };
         let style = Style::default();
         // One one-line property: on one line.
-        let edits = new_object_edits(code, &[part(&["secret: s"], true, "b")], &style);
+        let edits = new_object_edits(code, &[], &[part(&["secret: s"], true, "b")], &style);
         assert_eq!(
             crate::edit::apply(code, &edits).expect("applies"),
             code.replace("session()", "session({ secret: s })")
@@ -434,7 +541,7 @@ mod tests {
             part(&["name: 'sid'", "cookie: {\n  secure: true\n}"], false, "c"),
             part(&["secret: s"], true, "b"),
         ];
-        let edits = new_object_edits(code, &parts, &style);
+        let edits = new_object_edits(code, &[], &parts, &style);
         assert_eq!(edits.len(), 1);
         assert_eq!((edits[0].transform, edits[0].merged.clone()), ("a", vec!["b", "c"]));
         assert_eq!(
@@ -447,10 +554,54 @@ mod tests {
         let style = Style { trailing_commas: true, eol: "\r\n", indent_unit: "\t".to_string(), ..Style::default() };
         let parts = [ObjectPart { at: at + 1, ..part(&["a: 1", "b: 2"], false, "a") }];
         assert_eq!(
-            crate::edit::apply(&crlf, &new_object_edits(&crlf, &parts, &style)).expect("applies"),
+            crate::edit::apply(&crlf, &new_object_edits(&crlf, &[], &parts, &style)).expect("applies"),
             "const app = express();\r\n  app.use(session({\r\n  \ta: 1,\r\n  \tb: 2,\r\n  }));\r\n"
         );
-        assert!(new_object_edits(code, &[part(&[], true, "a")], &Style::default()).is_empty());
+        assert!(new_object_edits(code, &[], &[part(&[], true, "a")], &Style::default()).is_empty());
+    }
+
+    /// Parts several transforms plan for one existing one-line object: in place while the line fits, over several
+    /// lines (leading parts first, a nested object still too long over several lines too) once it does not.
+    #[test]
+    fn parts_for_an_existing_one_line_object() {
+        let layout = |code: &str, parts: &[(&[&str], bool, &'static str)]| {
+            let file = SourceFile::new("a.js".into(), format!("{HEAD}{code}"));
+            let parsed = parse(&file, &file.code).expect("parses");
+            let facts = analyse(&file, &parsed);
+            let call = facts.calls.iter().find(|c| c.call.callee.as_ref().is_some_and(|c| c.path == "session"));
+            let Some(Value::Object(obj)) = call.and_then(|c| c.call.args.first()) else { panic!("no object") };
+            let parts: Vec<ObjectPart> = parts
+                .iter()
+                .map(|(props, leading, transform)| ObjectPart {
+                    transform,
+                    ..ObjectPart::into(obj, props.iter().map(|p| p.to_string()).collect(), *leading)
+                })
+                .collect();
+            let edits = new_object_edits(&file.code, &facts.comments, &parts, &facts.style);
+            let out = crate::edit::apply(&file.code, &edits).expect("applies");
+            (out.strip_prefix(HEAD).unwrap_or(&out).to_string(), edits)
+        };
+        let (short, edits) =
+            layout("app.use(session({ secret: s }));\n", &[(&["store: x"], true, "a"), (&["name: 'sid'"], false, "b")]);
+        assert_eq!(short, "app.use(session({ store: x, secret: s, name: 'sid' }));\n");
+        assert_eq!(edits.iter().map(|e| e.transform).collect::<Vec<_>>(), ["a", "b"]);
+        let cookie = "cookie: { httpOnly: true, secure: process.env.NODE_ENV === 'production', sameSite: 'lax' }";
+        let (long, edits) = layout(
+            "  app.use(session({ secret: s, resave: false }));\n",
+            &[(&["name: 'sid'", cookie], false, "b"), (&["store: new RedisStore({ client: redisClient })"], true, "a")],
+        );
+        assert_eq!(
+            long,
+            "  app.use(session({\n    store: new RedisStore({ client: redisClient }),\n    secret: s,\n    resave: false,\n    \
+             name: 'sid',\n    cookie: {\n      httpOnly: true,\n      secure: process.env.NODE_ENV === 'production',\n      \
+             sameSite: 'lax'\n    }\n  }));\n"
+        );
+        assert!(edits.iter().all(|e| e.transform == "b" && e.merged == ["a"]));
+        assert_eq!(
+            top_level_items("a: f(1, 2), b: 'x, y', c: { d: 1, e: [2, 3] }"),
+            Some(vec!["a: f(1, 2)".into(), "b: 'x, y'".into(), "c: { d: 1, e: [2, 3] }".into()])
+        );
+        assert_eq!(top_level_items("a: f(1, 2"), None);
     }
 
     #[test]

@@ -1072,7 +1072,14 @@ fn plan_file(
             }
         }
         // The parts several transforms planned for one new object become one object literal.
-        plan.edits.extend(crate::objects::new_object_edits(&current.code, &plan.new_objects, &current_facts.style));
+        // So do the parts several transforms planned for one existing one-line object (over several lines when
+        // together they take it past the print width).
+        plan.edits.extend(crate::objects::new_object_edits(
+            &current.code,
+            &current_facts.comments,
+            &plan.new_objects,
+            &current_facts.style,
+        ));
         planned.findings.extend(plan.findings);
         planned.next_steps.extend(plan.next_steps);
         for request in plan.dependencies {

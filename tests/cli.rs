@@ -483,6 +483,64 @@ module.exports = app;
     assert_eq!(check.stdout, "");
 }
 
+/// A one-line `session({...})` that three transforms add to (the store and the secret first, the cookie's name and
+/// flags last), together past the print width: written once over several lines, one property per line, the cookie
+/// object too; a short one stays on its line; a second run finds nothing to change.
+#[test]
+fn a_long_one_line_session_gets_one_property_per_line_from_every_transform() {
+    let project = Project::empty()
+        .with(
+            "app.js",
+            "const express = require('express');\nconst session = require('express-session');\n\n\
+             const app = express();\napp.use(session({ resave: false, saveUninitialized: false, rolling: true }));\n\n\
+             module.exports = app;\n",
+        )
+        .with(
+            "package.json",
+            "{\n  \"name\": \"long-session\",\n  \"dependencies\": {\n    \"express\": \"^4.22.3\",\n    \
+             \"express-session\": \"^1.19.0\"\n  }\n}\n",
+        );
+
+    let write = run(project.path(), &["--write", "--allow-no-vcs"]);
+    let check = run(project.path(), &["--check"]);
+
+    assert_eq!(write.code, 0, "{write:?}");
+    let app = project.read("app.js");
+    let options = "
+app.use(session({
+  store: new RedisStore({ client: redisClient }),
+  secret: requiredSecret('SESSION_SECRET'),
+  resave: false,
+  saveUninitialized: false,
+  rolling: true,
+  name: 'sid',
+  cookie: {
+    httpOnly: true,
+    secure: process.env.NODE_ENV === 'production',
+    sameSite: 'lax'
+  }
+}));
+
+module.exports = app;
+";
+    assert!(app.ends_with(options), "{app}");
+    assert_eq!(check.code, 0, "nothing is left to change: {check:?}");
+
+    // Short enough with the store alone: the object stays on its line.
+    let short = Project::empty()
+        .with("app.js", "const session = require('express-session');\napp.use(session({ secret: s }));\n")
+        .with("package.json", "{ \"dependencies\": { \"express-session\": \"^1.19.0\", \"redis\": \"^6.3.1\" } }\n");
+    let write = run(short.path(), &["--write", "--allow-no-vcs", "--only", "session-store"]);
+    assert_eq!(write.code, 0, "{write:?}");
+    assert!(
+        short
+            .read("app.js")
+            .contains("\napp.use(session({ store: new RedisStore({ client: redisClient }), secret: s }));\n"),
+        "{}",
+        short.read("app.js")
+    );
+}
+
 #[test]
 fn dry_run_writes_nothing_anywhere() {
     let project = Project::express_app()
@@ -1686,9 +1744,11 @@ fn cookie_flags_choose_same_site_secure_name_and_trust_proxy() {
 
     assert_eq!(defaults.code, 0, "{defaults:?}");
     assert!(
+        // (Past 80 columns on one line: one property per line, the cookie object too.)
         defaults.stdout.contains(
-            "+app.use(session({ secret: process.env.SESSION_SECRET, name: 'sid', resave: false, saveUninitialized: \
-             false, cookie: { httpOnly: true, secure: process.env.NODE_ENV === 'production', sameSite: 'lax' } }));"
+            "+app.use(session({\n+  secret: process.env.SESSION_SECRET,\n+  name: 'sid',\n+  resave: false,\n+  \
+             saveUninitialized: false,\n+  cookie: {\n+    httpOnly: true,\n+    secure: process.env.NODE_ENV === \
+             'production',\n+    sameSite: 'lax'\n+  }\n+}));\n"
         ),
         "{}",
         defaults.stdout
@@ -1697,8 +1757,8 @@ fn cookie_flags_choose_same_site_secure_name_and_trust_proxy() {
     assert_eq!(chosen.code, 0, "{chosen:?}");
     assert!(
         chosen.stdout.contains(
-            "+app.use(session({ secret: process.env.SESSION_SECRET, name: 'app.sid', resave: false, \
-             saveUninitialized: false, cookie: { httpOnly: true, secure: true, sameSite: 'strict' } }));"
+            "+app.use(session({\n+  secret: process.env.SESSION_SECRET,\n+  name: 'app.sid',\n+  resave: false,\n+  \
+             saveUninitialized: false,\n+  cookie: { httpOnly: true, secure: true, sameSite: 'strict' }\n+}));\n"
         ),
         "{}",
         chosen.stdout

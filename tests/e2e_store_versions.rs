@@ -42,6 +42,8 @@ const CASES: &[Case] = &[
     Case { name: "knex-0.21", dependency: Some(("knex", "^0.21.0")), node: None, client: "const knex = require('knex')({ client: 'pg' });\n", expect: &[("connect-session-knex", "^5.0.0")] },
     Case { name: "node-14", dependency: None, node: Some(">=14"), client: "", expect: &[("connect-redis", "^6.1.3"), ("redis", "^3.1.2")] },
     Case { name: "node-16", dependency: None, node: Some(">=16"), client: "", expect: &[("connect-redis", "^7.1.1"), ("redis", "^4.7.1")] },
+    // node-redis 4 on Node 14: connect-redis 6, which takes it in legacy mode (issue 14).
+    Case { name: "node-14-redis-4", dependency: Some(("redis", "^4.7.0")), node: Some(">=14"), client: "", expect: &[("connect-redis", "^6.1.3")] },
     Case { name: "node-18", dependency: None, node: Some(">=18"), client: "", expect: &[("connect-redis", "^8.1.0"), ("redis", "^4.7.1")] },
 ];
 

@@ -122,7 +122,7 @@ impl Transform for CookieSession {
             match new_at {
                 Some(at) => session::add_to_new_options(plan, at, add, false),
                 // (A long one-line call is written over several lines rather than made longer.)
-                None => cookie_flags::add_within_width(cx, plan, obj, &add),
+                None => session::add_to_options(cx, plan, obj, add, false),
             }
             // With --behind-proxy the app needs `trust proxy` whether its cookie was made secure now or before.
             if done.secure_on || self.policy.behind_proxy.is_some() {

@@ -94,7 +94,6 @@ use crate::analysis::{ImportKind, ModuleSystem};
 use crate::bindings::{require_source, unwrap};
 use crate::codegen;
 use crate::edit::Edit;
-use crate::objects;
 use crate::settings::{SettingsGroup, SettingsInput};
 use crate::source::SourceKind;
 use crate::transform::{FileContext, FilePlan, Transform, TransformInfo, Watch};
@@ -464,13 +463,7 @@ impl Transform for Secrets {
             let prop = format!("{}: {}", m.key, read(&m.env, m.list));
             match m.target {
                 // First, as a store is: the secret reads before the cookie's details.
-                Target::Object(obj) => plan.edits.extend(objects::add_first_property(
-                    &cx.file.code,
-                    &facts.comments,
-                    obj,
-                    &prop,
-                    &facts.style,
-                )),
+                Target::Object(obj) => session::add_to_options(cx, plan, obj, vec![prop], true),
                 Target::New(at) => session::add_to_new_options(plan, at, vec![prop], true),
             }
             let list = if m.list { "the comma-separated keys of " } else { "" };

@@ -215,7 +215,7 @@ impl Transform for SessionCookie {
                     &add,
                     &cx.facts.style,
                 )),
-                (None, None) => cookie_flags::add_to(cx, plan, obj, &add),
+                (None, None) => session::add_to_options(cx, plan, obj, add, false),
             }
         }
         // A logout that clears the cookie by its old name (`res.clearCookie('connect.sid')`) would leave the renamed

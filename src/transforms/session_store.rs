@@ -166,6 +166,27 @@ struct StoreVersion {
     /// How this major reuses the app's clients, when it differs (connect-mongo 3 takes `mongooseConnection`).
     #[serde(default)]
     reuse: Option<Vec<ReuseRule>>,
+    /// Drivers it works with only when the client is made with an option (connect-redis 6 takes node-redis 4 in
+    /// `legacyMode`).
+    #[serde(default)]
+    legacy: Option<Legacy>,
+}
+
+/// Driver versions a store major takes only from a client made with `option`.
+#[derive(Debug, Deserialize)]
+struct Legacy {
+    drivers: BTreeMap<String, String>,
+    option: String,
+}
+
+impl StoreVersion {
+    /// The option a client of `driver` at `range` must be made with for this major (`legacyMode: true`): `None` when
+    /// the major takes it as it is, or not at all.
+    fn legacy_option(&self, driver: &str, range: &str) -> Option<&str> {
+        let legacy = self.legacy.as_ref()?;
+        let native = self.drivers.get(driver).is_none_or(|a| overlaps(a, range));
+        (!native && legacy.drivers.get(driver).is_some_and(|a| overlaps(a, range))).then_some(legacy.option.as_str())
+    }
 }
 
 /// A version of the client package the store creates a client with, and the setup when it differs (node-redis 3
@@ -176,6 +197,24 @@ struct ClientVersion {
     package: PackageVersion,
     #[serde(default)]
     setup: Option<String>,
+    /// How the store gets a connection of its own from the app's client of this version, when it differs from
+    /// [`Shared::setup`]: the statement that makes it (the rest is the version's `setup`).
+    #[serde(default)]
+    duplicate: Option<String>,
+}
+
+/// A store that reuses the app's client gets a connection of its own from it (`client.duplicate({...})`), made with
+/// the options a new client gets (fail fast while the server is down, reconnect on an unref'd timer), so that the
+/// app's client keeps its own settings (its offline queue, its retries) for the app's other uses.
+#[derive(Debug, Deserialize)]
+struct Shared {
+    /// The name of the store's connection.
+    name: String,
+    /// The variable the setup's messages name, replaced by `label` (`$app`: the app's client).
+    variable: String,
+    label: String,
+    /// The statement that makes the connection for the newest client version (`$app`: the app's client).
+    setup: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -205,6 +244,8 @@ struct Client {
     state: Option<String>,
     #[serde(default)]
     setup: Option<String>,
+    #[serde(default)]
+    shared: Option<Shared>,
     #[serde(default)]
     required: bool,
     reuse: Vec<ReuseRule>,
@@ -524,10 +565,33 @@ impl Transform for SessionStore {
         import_templates.extend(template_lines(store_imports, facts));
         let mut client_name = None;
         let mut url_from_app = None;
+        // The client is made in the mode the store major needs for it (`legacyMode: true`).
+        let client_range = match &new_client {
+            Some((fitted, _)) => Some(fitted.spec.clone()),
+            None => backend.client.package.as_deref().and_then(|package| installed(cx, package)),
+        };
+        let client_option = backend
+            .client
+            .package
+            .as_deref()
+            .zip(client_range.as_deref())
+            .and_then(|(package, range)| version.legacy_option(package, range));
         let version_store = version.store.as_ref().unwrap_or(&backend.store);
+        let shared = match &client {
+            Some(ClientRef::Existing(..)) => shared_setup(backend, client_range.as_deref()),
+            None => None,
+        };
         let store_template = match &client {
             Some(ClientRef::Existing(expr, store)) => {
-                vars.push(("client", expr.clone()));
+                match (&backend.client.shared, &shared) {
+                    // The store's own connection from the app's client.
+                    (Some(how), Some(shared)) => {
+                        vars.push(("app", expr.clone()));
+                        client_name = Some(how.name.as_str());
+                        setup.push(shared.clone());
+                    }
+                    _ => vars.push(("client", expr.clone())),
+                }
                 store.as_ref().unwrap_or(version_store).clone()
             }
             None => match (
@@ -587,7 +651,11 @@ impl Transform for SessionStore {
             }
             None => {}
         }
-        let mut setup: Vec<String> = setup.iter().map(|s| s.replace("$db", &db)).collect();
+        let mut setup: Vec<String> = setup
+            .iter()
+            .map(|s| s.replace("$db", &db))
+            .map(|s| client_option.map_or(s.clone(), |option| with_client_option(&s, option)))
+            .collect();
         // Options written in a module that does not import express-session itself (it exports them to the module
         // that calls the middleware): a store factory that needs the session module gets an import of it.
         let session_import = match facts.module_system {
@@ -616,7 +684,7 @@ impl Transform for SessionStore {
                 crate::parse::parse_snippet(import).ok().and_then(|m| m.body.first().map(names::declared_by));
             if let Some(local) = declared.and_then(|d| d.into_iter().next()) {
                 let name = renames.iter().find(|(from, _)| *from == local).map_or(local.clone(), |(_, to)| to.clone());
-                for (_, value) in vars.iter_mut().filter(|(key, _)| *key == "client") {
+                for (_, value) in vars.iter_mut().filter(|(key, _)| *key == "client" || *key == "app") {
                     *value = if *value == local { name.clone() } else { value.replace("$module", &name) };
                 }
                 client_label = label.as_ref().map(|l| l.replace("$module", &name));
@@ -624,6 +692,14 @@ impl Transform for SessionStore {
         }
         if let Some(preferred) = client_name {
             vars.push(("client", names.pick(preferred, &aliases(preferred))));
+        }
+        // The store's own connection names the app's client where a new one names its variable.
+        let shared_label = backend.client.shared.as_ref().filter(|_| shared.is_some()).and_then(|how| {
+            let app = vars.iter().find(|(key, _)| *key == "app")?;
+            Some((how, how.label.replace("$app", &app.1)))
+        });
+        if let Some((how, label)) = &shared_label {
+            setup = setup.iter().map(|s| s.replace(&how.variable, label)).collect();
         }
         if let Some(preferred) = backend.client.state.as_deref().filter(|_| setup.iter().any(|s| s.contains("$down"))) {
             vars.push(("down", names.pick(preferred, &aliases(preferred))));
@@ -694,13 +770,7 @@ impl Transform for SessionStore {
                     let Some(obj) = uses.iter().filter_map(SessionUse::object).find(|o| o.range == *obj_range) else {
                         continue;
                     };
-                    plan.edits.extend(objects::add_first_property(
-                        &cx.file.code,
-                        &facts.comments,
-                        obj,
-                        &format!("store: {store_expr}"),
-                        style,
-                    ));
+                    session::add_to_options(cx, plan, obj, vec![format!("store: {store_expr}")], true);
                 }
                 Action::Replace(range) => {
                     let indent = objects::indent_of_line(&cx.file.code, range.start);
@@ -716,6 +786,13 @@ impl Transform for SessionStore {
         let client_fitted = new_client.map(|(fitted, _)| fitted).filter(|_| client.is_none());
         request_dependencies(cx, plan, backend, &store_fitted, client_fitted);
         plan.next_steps.push(match &client {
+            Some(ClientRef::Existing(..)) if shared_label.is_some() => format!(
+                "sessions are now stored with {} on a connection of their own to {}: it must be reachable in every \
+                 environment (in production the app does not start without it; elsewhere, while it is unreachable, \
+                 requests that need a session get an error response and the connection comes back by itself)",
+                backend.package,
+                shared_label.as_ref().map_or("", |(_, label)| label.as_str())
+            ),
             Some(ClientRef::Existing(expr, _)) => format!(
                 "sessions are now stored with {} through the existing client `{}`: its database must be \
                  reachable in every environment",
@@ -966,6 +1043,29 @@ fn process_client(cx: &FileContext<'_>, rules: &[ReuseRule], is_ts: bool) -> Opt
     Some((import, expr, rule.store.clone(), rule.label.clone()))
 }
 
+/// The set-up of the store's own connection from the app's client (`$app`), for the client version `range` the
+/// project uses (the newest's when it lists none): the statement that makes it, then the rest of that version's
+/// set-up of a new client (its listeners, the production check). `None` when the backend has none.
+fn shared_setup(backend: &Backend, range: Option<&str>) -> Option<String> {
+    let client = &backend.client;
+    let major = range.and_then(crate::npm_spec::start_major);
+    let row =
+        client.versions.iter().find(|v| major.is_some() && crate::npm_spec::start_major(&v.package.spec) == major);
+    let make = row.and_then(|r| r.duplicate.as_ref()).unwrap_or(&client.shared.as_ref()?.setup);
+    let setup = row.and_then(|r| r.setup.as_ref()).or(client.setup.as_ref())?;
+    // (Every set-up starts with the statement that makes the client, which ends with its options' `});`.)
+    let (_, rest) = setup.split_once("\n});\n")?;
+    Some(format!("{make}\n{rest}"))
+}
+
+/// `setup` with `option` (`legacyMode: true`) first in the options of the call that makes its client.
+fn with_client_option(setup: &str, option: &str) -> String {
+    match setup.split_once("({\n") {
+        Some((head, tail)) => format!("{head}({{\n  {option},\n{tail}"),
+        None => setup.to_string(),
+    }
+}
+
 /// The top-level declaration whose initialiser is this call.
 fn declared_by<'a>(facts: &'a FileFacts, site: &CallSite) -> Option<&'a Declaration> {
     facts.declarations.iter().find(|d| d.top_level && d.init.as_ref().is_some_and(|v| v.range() == site.call.range))
@@ -1126,7 +1226,11 @@ fn choose_version<'a>(
             None => cx.project.node.supports(&fitted.node),
         };
         let accepts = |driver: &str, range: &str| fitted.drivers.get(driver).is_none_or(|a| overlaps(a, range));
-        if !fits || !drivers.iter().all(|(driver, range, _)| accepts(driver, range)) {
+        // (A driver the major takes only in a mode of its own, node-redis 4 in `legacyMode` for connect-redis 6, is
+        // the project's: its client is made in that mode. A new client is one the major takes as it is.)
+        let takes =
+            |driver: &str, range: &str| accepts(driver, range) || version.legacy_option(driver, range).is_some();
+        if !fits || !drivers.iter().all(|(driver, range, _)| takes(driver, range)) {
             continue;
         }
         let Some(package) = client_package else { return Ok(Choice { version, store: fitted, client: None }) };
@@ -1328,6 +1432,30 @@ fn request_dependencies(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every client version of a backend whose store can share the app's client has a set-up for the store's own
+    /// connection: it makes it from the app's client (once, no new client), keeps the rest of that version's set-up
+    /// (listeners, production check), and parses; in legacy mode too.
+    #[test]
+    fn every_client_version_gets_a_connection_of_its_own_from_the_app_client() {
+        let vars = [("client", "c"), ("app", "app"), ("down", "down")];
+        for b in data().backends.iter().filter(|b| b.client.shared.is_some()) {
+            for v in &b.client.versions {
+                let setup = shared_setup(b, Some(&v.package.spec)).expect("a shared set-up");
+                assert!(setup.starts_with("const $client = $app.duplicate({\n"), "{}: {setup}", v.package.spec);
+                assert!(!setup.contains("createClient(") && !setup.contains("new Redis("), "{setup}");
+                assert!(setup.contains("$client.on('error'") && setup.contains("process.exit(1)"), "{setup}");
+                for setup in [setup.clone(), with_client_option(&setup, "legacyMode: true")] {
+                    assert!(codegen::template(&setup, &vars, '\'').is_ok(), "{}: {setup}", b.id);
+                }
+            }
+        }
+        let redis = data().backends.iter().find(|b| b.id == "redis").expect("redis");
+        let legacy = shared_setup(redis, Some("^4.6.0")).map(|s| with_client_option(&s, "legacyMode: true"));
+        assert!(legacy
+            .is_some_and(|s| s
+                .starts_with("const $client = $app.duplicate({\n  legacyMode: true,\n  disableOfflineQueue: true,\n")));
+    }
 
     #[test]
     fn data_parses_and_every_template_parses() {

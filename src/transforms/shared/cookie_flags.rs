@@ -232,15 +232,6 @@ pub fn add_to(cx: &FileContext<'_>, plan: &mut FilePlan, obj: &ObjectFacts, prop
     plan.edits.extend(objects::add_properties(&cx.file.code, &cx.facts.comments, obj, props, &cx.facts.style));
 }
 
-/// [`add_to`], except that a one-line object the new properties would take past the print width is written over
-/// several lines instead ([`objects::past_print_width`]).
-pub fn add_within_width(cx: &FileContext<'_>, plan: &mut FilePlan, obj: &ObjectFacts, props: &[String]) {
-    match objects::past_print_width(&cx.file.code, obj, props, &cx.facts.comments, &cx.facts.style) {
-        Some(edits) => plan.edits.extend(edits),
-        None => add_to(cx, plan, obj, props),
-    }
-}
-
 /// Secure cookies are only sent when Express sees the request as HTTPS: behind a TLS-terminating proxy that needs
 /// `trust proxy`. With `--behind-proxy N`, it is set right after each app is created; otherwise a finding explains
 /// it. Done once per file whichever cookie transform asks first.

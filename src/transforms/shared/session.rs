@@ -97,6 +97,27 @@ pub fn add_to_new_options(plan: &mut FilePlan, at: usize, props: Vec<String>, le
     }
 }
 
+/// Adds `props` to the options object `obj` written in the file, first when `leading` (a store, a secret) and else
+/// last, in its layout. Into a one-line object, each transform adds its part through the engine, which writes the
+/// object over several lines when all of them together take its line past the print width
+/// ([`crate::objects::ObjectPart::into`]); a multi-line object gets them at once.
+pub fn add_to_options(cx: &FileContext<'_>, plan: &mut FilePlan, obj: &ObjectFacts, props: Vec<String>, leading: bool) {
+    if props.is_empty() {
+        return;
+    }
+    let (code, comments, style) = (&cx.file.code, &cx.facts.comments, &cx.facts.style);
+    // (An object over several lines, even one laid out by hand, `{ a, b,\n  c }`, keeps its layout.)
+    let empty = obj.props.is_empty() && obj.spreads.is_empty();
+    if empty || code[obj.range.clone()].contains('\n') {
+        plan.edits.extend(match leading {
+            true => crate::objects::add_first_properties(code, comments, obj, &props, style),
+            false => crate::objects::add_properties(code, comments, obj, &props, style),
+        });
+    } else {
+        plan.new_objects.push(crate::objects::ObjectPart::into(obj, props, leading));
+    }
+}
+
 impl<'a> SessionUse<'a> {
     /// The options object written in this file. Options built elsewhere (a function call, an import) cannot be
     /// hardened here: they get an `opaque-options` finding of `transform` with `message` (what to check by hand); no
