@@ -391,6 +391,16 @@ pub fn directive_of(kind: ResourceKind) -> &'static str {
     directive(kind).0
 }
 
+/// helmet 8's effective sources for the directive helmet calls `name` (`imgSrc`): those of the kind it governs, and
+/// `'self'` for the others it leaves to `default-src 'self'` (`workerSrc` falls back to `script-src 'self'`).
+#[must_use]
+pub fn default_sources(name: &str) -> &'static [&'static str] {
+    use ResourceKind as K;
+    const KINDS: [ResourceKind; 8] =
+        [K::Script, K::Style, K::Image, K::Font, K::Frame, K::Media, K::Form, K::Connect];
+    KINDS.iter().map(|kind| directive(*kind)).find(|(n, _)| *n == name).map_or(&["'self'"], |(_, sources)| sources)
+}
+
 /// helmet 8's effective sources for each kind: frame-src and media-src are not
 /// set by helmet, so they fall back to its `default-src 'self'`; form-action is `'self'`.
 fn directive(kind: ResourceKind) -> (&'static str, &'static [&'static str]) {
