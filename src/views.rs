@@ -152,7 +152,7 @@ pub struct ViewScan {
 pub struct Evaluation {
     /// 1-based line of the call, or of the `<script src>` that loads the library.
     pub line: usize,
-    /// What evaluates: `eval(`, `new Function(`, `a string passed to setTimeout`, or the library.
+    /// What evaluates: `eval`, `new Function`, `a string given to setTimeout or setInterval`, or the library.
     pub what: &'static str,
 }
 
@@ -1303,7 +1303,7 @@ pub fn script_calls(text: &str) -> ScriptCalls {
         let arg = skip_ws(b, from);
         match call {
             "eval(" | "Function(" if named => {
-                out.evals.push((p, if call == "eval(" { "eval(" } else { "new Function(" }));
+                out.evals.push((p, if call == "eval(" { "eval" } else { "new Function" }));
                 continue;
             }
             "setTimeout(" | "setInterval(" if named => {
@@ -2253,7 +2253,7 @@ mod tests {
         let evals: Vec<(usize, &str)> = calls.evals.iter().map(|(at, what)| (line(*at), *what)).collect();
         assert_eq!(
             evals,
-            vec![(1, "eval("), (2, "new Function("), (3, "a string given to setTimeout or setInterval")]
+            vec![(1, "eval"), (2, "new Function"), (3, "a string given to setTimeout or setInterval")]
         );
         assert_eq!(calls.blob_workers.iter().map(|at| line(*at)).collect::<Vec<_>>(), vec![6]);
         assert_eq!(calls.connects.len(), 1);

@@ -224,9 +224,9 @@ impl Transform for Helmet {
             rewriter.is_none(),
             cx.project.rm_whitespace.is_some(),
         );
-        let widgets = widgets(cx);
-        for (widget, _) in &widgets.known {
-            add_sources(&mut directives, widget);
+        let mut widgets = widgets(cx);
+        for (widget, _, added) in &mut widgets.known {
+            *added = add_sources(&mut directives, widget);
         }
         // Every package added runs on the project's Node: with no helmet that does, none is written.
         let runs =
@@ -501,7 +501,8 @@ fn origin_matches(pattern: &str, origin: &str) -> bool {
 /// origins of no known widget and no library CDN, with where.
 #[derive(Default)]
 struct Widgets<'a> {
-    known: Vec<(&'a Widget, BTreeSet<String>)>,
+    /// Each widget, where its script is loaded, and the sources it added to the policy (by directive).
+    known: Vec<(&'a Widget, BTreeSet<String>, Vec<(String, Vec<String>)>)>,
     unknown: BTreeMap<String, BTreeSet<String>>,
 }
 
@@ -513,11 +514,11 @@ fn widgets<'a>(cx: &FileContext<'a>) -> Widgets<'a> {
             let at = format!("{}:{}", display_path(path), script.line);
             let widget = d.widgets.iter().find(|w| w.scripts.iter().any(|p| origin_matches(p, &script.origin)));
             match widget {
-                Some(widget) => match found.known.iter_mut().find(|(w, _)| std::ptr::eq(*w, widget)) {
-                    Some((_, places)) => {
+                Some(widget) => match found.known.iter_mut().find(|(w, _, _)| std::ptr::eq(*w, widget)) {
+                    Some((_, places, _)) => {
                         places.insert(at);
                     }
-                    None => found.known.push((widget, BTreeSet::from([at]))),
+                    None => found.known.push((widget, BTreeSet::from([at]), Vec::new())),
                 },
                 None if !d.static_script_hosts.contains(&script.origin) => {
                     found.unknown.entry(script.origin.clone()).or_default().insert(at);
@@ -530,8 +531,10 @@ fn widgets<'a>(cx: &FileContext<'a>) -> Widgets<'a> {
 }
 
 /// Adds what `widget` needs to `directives` (each directive starting from helmet's default sources), leaving out
-/// sources a directive already allows (an https: origin where it allows `https:`, any host where it allows `*`).
-fn add_sources(directives: &mut Vec<(String, Vec<String>)>, widget: &Widget) {
+/// sources a directive already allows (an https: origin where it allows `https:`, any host where it allows `*`);
+/// returns what it added, by directive.
+fn add_sources(directives: &mut Vec<(String, Vec<String>)>, widget: &Widget) -> Vec<(String, Vec<String>)> {
+    let mut added_all = Vec::new();
     for (name, needed) in &widget.directives {
         let defaults = views::default_sources(name);
         let at = directives.iter().position(|(n, _)| n == name);
@@ -539,13 +542,18 @@ fn add_sources(directives: &mut Vec<(String, Vec<String>)>, widget: &Widget) {
             Some(at) => std::mem::take(&mut directives[at].1),
             None => defaults.iter().map(ToString::to_string).collect(),
         };
+        let mut added = Vec::new();
         for source in needed {
             let covered = sources.contains(source)
                 || (source.starts_with("https://") && sources.iter().any(|s| s == "https:"))
                 || (source.contains("://") && sources.iter().any(|s| s == views::ANY_HOST));
             if !covered {
                 sources.push(source.clone());
+                added.push(source.clone());
             }
+        }
+        if !added.is_empty() {
+            added_all.push((name.clone(), added));
         }
         match at {
             Some(at) => directives[at].1 = sources,
@@ -555,20 +563,19 @@ fn add_sources(directives: &mut Vec<(String, Vec<String>)>, widget: &Widget) {
         }
     }
     directives.sort_by(|a, b| a.0.cmp(&b.0));
+    added_all
 }
 
 /// The findings on the scripts from other sites: what a known widget was given, and that another may need hosts.
 fn report_widgets(cx: &FileContext<'_>, plan: &mut FilePlan, app: &ExpressApp, widgets: &Widgets<'_>) {
-    for (widget, places) in &widgets.known {
-        let needs: Vec<String> =
-            widget.directives.iter().map(|(name, sources)| format!("{name} {}", sources.join(" "))).collect();
+    for (widget, places, added) in &widgets.known {
+        let needs: Vec<String> = added.iter().map(|(name, sources)| format!("{name} {}", sources.join(" "))).collect();
         plan.findings.push(cx.finding(
             "csp-widget",
             app.creation.start,
             format!(
                 "the script loaded at {} is {}, which also opens frames or connects back: the \
-                 Content-Security-Policy allows what its documentation ({}) asks for, where helmet's defaults do not \
-                 already ({})",
+                 Content-Security-Policy allows what its documentation ({}) asks for on top of helmet's defaults ({})",
                 places.iter().map(String::as_str).collect::<Vec<_>>().join(", "),
                 widget.name,
                 widget.source,
