@@ -396,8 +396,7 @@ pub fn directive_of(kind: ResourceKind) -> &'static str {
 #[must_use]
 pub fn default_sources(name: &str) -> &'static [&'static str] {
     use ResourceKind as K;
-    const KINDS: [ResourceKind; 8] =
-        [K::Script, K::Style, K::Image, K::Font, K::Frame, K::Media, K::Form, K::Connect];
+    const KINDS: [ResourceKind; 8] = [K::Script, K::Style, K::Image, K::Font, K::Frame, K::Media, K::Form, K::Connect];
     KINDS.iter().map(|kind| directive(*kind)).find(|(n, _)| *n == name).map_or(&["'self'"], |(_, sources)| sources)
 }
 
@@ -1267,7 +1266,10 @@ fn script_needles() -> Option<&'static aho_corasick::AhoCorasick> {
     static NEEDLES: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>> = std::sync::OnceLock::new();
     NEEDLES
         .get_or_init(|| {
-            aho_corasick::AhoCorasick::builder().kind(Some(aho_corasick::AhoCorasickKind::DFA)).build(SCRIPT_NEEDLES).ok()
+            aho_corasick::AhoCorasick::builder()
+                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                .build(SCRIPT_NEEDLES)
+                .ok()
         })
         .as_ref()
 }
@@ -2251,14 +2253,12 @@ mod tests {
         let calls = script_calls(text);
         let line = |at: usize| text[..at].matches('\n').count() + 1;
         let evals: Vec<(usize, &str)> = calls.evals.iter().map(|(at, what)| (line(*at), *what)).collect();
-        assert_eq!(
-            evals,
-            vec![(1, "eval"), (2, "new Function"), (3, "a string given to setTimeout or setInterval")]
-        );
+        assert_eq!(evals, vec![(1, "eval"), (2, "new Function"), (3, "a string given to setTimeout or setInterval")]);
         assert_eq!(calls.blob_workers.iter().map(|at| line(*at)).collect::<Vec<_>>(), vec![6]);
         assert_eq!(calls.connects.len(), 1);
         // A worker from a variable holding an object URL made in the same script counts; one from a file does not.
-        let via_variable = script_calls("const url = URL.createObjectURL(new Blob([src]));\nconst w = new Worker(url);");
+        let via_variable =
+            script_calls("const url = URL.createObjectURL(new Blob([src]));\nconst w = new Worker(url);");
         assert_eq!(via_variable.blob_workers.len(), 1);
         assert!(script_calls("new Worker('/js/worker.js'); new Worker(path)").blob_workers.is_empty());
         assert!(!may_hold_script_calls(b"const a = 1; function go() {}"));

@@ -463,7 +463,8 @@ fn serves_https(facts: &FileFacts) -> Option<usize> {
         .iter()
         .find(|c| {
             let server = SERVERS.iter().any(|(module, method)| {
-                c.method == *method && facts.bindings_of(module).any(|b| b.kind == ImportKind::Module && b.local == c.object)
+                c.method == *method
+                    && facts.bindings_of(module).any(|b| b.kind == ImportKind::Module && b.local == c.object)
             });
             let trust_proxy = matches!(c.method.as_str(), "set" | "enable")
                 && matches!(c.args.first(), Some(crate::values::Value::Str(s, _)) if s == "trust proxy");
@@ -480,10 +481,11 @@ fn serves_https(facts: &FileFacts) -> Option<usize> {
                 })
                 .map(|site| site.call.range.start)
         })
-        .or_else(|| {
-            facts.bindings.iter().find(|b| d.https_packages.iter().any(|p| *p == b.module)).map(|b| b.stmt.start)
-        })
+        .or_else(|| facts.bindings.iter().find(|b| d.https_packages.contains(&b.module)).map(|b| b.stmt.start))
 }
+
+/// Content-Security-Policy directives as helmet names them, each with its sources.
+type Directives = Vec<(String, Vec<String>)>;
 
 /// Whether `origin` is `pattern`, or a subdomain of the domain of a pattern `https://*.example.com`.
 fn origin_matches(pattern: &str, origin: &str) -> bool {
@@ -502,7 +504,7 @@ fn origin_matches(pattern: &str, origin: &str) -> bool {
 #[derive(Default)]
 struct Widgets<'a> {
     /// Each widget, where its script is loaded, and the sources it added to the policy (by directive).
-    known: Vec<(&'a Widget, BTreeSet<String>, Vec<(String, Vec<String>)>)>,
+    known: Vec<(&'a Widget, BTreeSet<String>, Directives)>,
     unknown: BTreeMap<String, BTreeSet<String>>,
 }
 
@@ -533,7 +535,7 @@ fn widgets<'a>(cx: &FileContext<'a>) -> Widgets<'a> {
 /// Adds what `widget` needs to `directives` (each directive starting from helmet's default sources), leaving out
 /// sources a directive already allows (an https: origin where it allows `https:`, any host where it allows `*`);
 /// returns what it added, by directive.
-fn add_sources(directives: &mut Vec<(String, Vec<String>)>, widget: &Widget) -> Vec<(String, Vec<String>)> {
+fn add_sources(directives: &mut Directives, widget: &Widget) -> Directives {
     let mut added_all = Vec::new();
     for (name, needed) in &widget.directives {
         let defaults = views::default_sources(name);
