@@ -32,14 +32,9 @@ const pages = {
 
 const options = { key: fs.readFileSync(process.env.TLS_KEY), cert: fs.readFileSync(process.env.TLS_CERT) };
 const server = https.createServer(options, (req, res) => {
-  const page = pages[new URL(req.url, 'https://js.stripe.com').pathname];
-  if (!page) {
-    res.writeHead(404);
-    res.end();
-    return;
-  }
-  res.writeHead(200, { 'Content-Type': page[0], 'Access-Control-Allow-Origin': '*' });
-  res.end(page[1]);
+  const [type, body] = pages[new URL(req.url, 'https://js.stripe.com').pathname] || [];
+  res.writeHead(type ? 200 : 404, type ? { 'Content-Type': type, 'Access-Control-Allow-Origin': '*' } : {});
+  res.end(body);
 });
 
 server.listen(process.env.PORT || 3443, () => {
