@@ -33,7 +33,7 @@ pub enum ModuleSystem {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Receiver {
     /// A normalised path such as `module.exports` (no spaces, `?.` read as `.`).
-    Path(String),
+    Path(Atom),
     /// The start offset of the `express()` call.
     Creation(usize),
     /// Something else (a call result, a computed member).
@@ -48,7 +48,7 @@ pub enum AppSite {
         /// The creating statement.
         stmt: Range<usize>,
         /// Source text to call methods on (`app`, `exports.app`).
-        receiver: String,
+        receiver: Atom,
     },
     /// The app is created inside an expression (`return express()`, `http.createServer(express())`): a call is
     /// chained directly onto the creation, `express().use(...)`, which returns the same app.
@@ -61,7 +61,7 @@ pub struct ExpressApp {
     /// The `express()` call.
     pub creation: Range<usize>,
     /// Every path the app is known by in this file.
-    pub names: Vec<String>,
+    pub names: Vec<Atom>,
     /// Where configuration goes.
     pub site: AppSite,
     /// The function body (or the whole file) the app is created in: registrations elsewhere name another app.
@@ -76,22 +76,22 @@ pub enum Middleware {
         /// The binding that was called.
         binding: ModuleBinding,
         /// Top-level keys of an object literal first argument whose value is `false`.
-        disabled: Vec<String>,
+        disabled: Vec<Atom>,
     },
     /// A call `ns.member(...)` where `ns` is bound to a module (e.g. `helmet.hsts()`).
     MemberCallOf {
         /// The binding of `ns`.
         binding: ModuleBinding,
         /// The member called.
-        member: String,
+        member: Atom,
     },
     /// A call of an inline `require('m')(...)`.
     RequireCall {
         /// The module required.
-        module: String,
+        module: Atom,
     },
     /// A bare identifier (resolved through [`FileFacts::values`]).
-    Ident(String),
+    Ident(Atom),
     /// Anything else.
     Other,
 }
@@ -113,17 +113,17 @@ pub struct Registration {
     /// Receiver as for [`UseCall`].
     pub receiver: Receiver,
     /// The method (`use`, `get`, ...).
-    pub method: String,
+    pub method: Atom,
     /// The whole call.
     pub range: Range<usize>,
     /// The functions it registers: written inline, or passed by name.
     pub handlers: Vec<HandlerArg>,
     /// The route path when the first argument is a string literal (for `.route('/x').get(h)`, the route's path), with
     /// the literal's range.
-    pub path: Option<(String, Range<usize>)>,
+    pub path: Option<(Atom, Range<usize>)>,
     /// The paths when the first argument is an array of string literals (`app.get(['/a', '/a/*'], h)`), each with
     /// its literal's range.
-    pub paths: Vec<(String, Range<usize>)>,
+    pub paths: Vec<(Atom, Range<usize>)>,
     /// Whether the route is not only string literals (a RegExp, a variable, an array holding one): what it matches
     /// and which parameters it names is not known here.
     pub opaque_path: bool,
@@ -135,22 +135,22 @@ pub enum HandlerArg {
     /// `app.get('/', (req, res) => ...)`: the function's range.
     Inline(Range<usize>),
     /// `app.get('/', home)`.
-    Named(String),
+    Named(Atom),
     /// `app.get('/', customers.show)`: a dotted path (resolved through the project's modules).
-    Path(String),
+    Path(Atom),
 }
 
 /// A function (declaration, expression or arrow), with its parameter names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FunctionFacts {
     /// The name it is declared or assigned under, if any.
-    pub name: Option<String>,
+    pub name: Option<Atom>,
     /// The whole function.
     pub range: Range<usize>,
     /// Its body.
     pub body: Range<usize>,
     /// Parameter names (`None` for destructured or rest parameters).
-    pub params: Vec<Option<String>>,
+    pub params: Vec<Option<Atom>>,
     /// The object literal it returns, when its body is one (`() => ({...})`) or returns one directly.
     pub returns: Option<Value>,
 }
@@ -159,9 +159,9 @@ pub struct FunctionFacts {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MemberCall {
     /// The object, as a path (`res`, `app`, `this.app`).
-    pub object: String,
+    pub object: Atom,
     /// The method.
-    pub method: String,
+    pub method: Atom,
     /// The method name's bytes.
     pub method_range: Range<usize>,
     /// The whole call.
@@ -184,9 +184,9 @@ pub const TRACKED_ASSIGNMENTS: [&str; 1] = ["secretOrKey"];
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PropertyRead {
     /// The object as a path, when it is one.
-    pub object: Option<String>,
+    pub object: Option<Atom>,
     /// The property.
-    pub property: String,
+    pub property: Atom,
     /// The property name's bytes.
     pub range: Range<usize>,
 }
@@ -196,11 +196,11 @@ pub struct PropertyRead {
 pub struct Export {
     /// `default` for `module.exports = x`, `export default x` and `export = x`; `*` for `export * from 'm'`; else
     /// the exported name.
-    pub name: String,
+    pub name: Atom,
     /// What is exported: a local name, an object literal, a call, a function (`Other` with the function's range).
     pub value: Value,
     /// The module a re-export reads from (`export { a } from './m'`, `export * from './m'`).
-    pub from: Option<String>,
+    pub from: Option<Atom>,
 }
 
 /// Facts about one file.
@@ -214,10 +214,11 @@ pub struct FileFacts {
     pub bindings: Vec<ModuleBinding>,
     /// Local names initialised with a call of a module binding (`const security = helmet()`), so middleware passed by
     /// name can be recognised. Maps the name to the middleware the initialiser is.
-    pub values: BTreeMap<String, Middleware>,
+    pub values: BTreeMap<Atom, Middleware>,
     /// Every identifier the file declares or refers to, in any scope, types and type-only imports included (new
     /// bindings avoid them all: see [`FileFacts::free_name`]).
-    pub names: HashSet<Atom>,
+    /// Sorted, for binary search (a third of the room a hash set takes).
+    pub names: Box<[Atom]>,
     /// Express apps the file creates.
     pub apps: Vec<ExpressApp>,
     /// Every `.use(...)` call.
@@ -276,7 +277,7 @@ pub struct CallSite {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Declaration {
     /// The declared name.
-    pub name: String,
+    pub name: Atom,
     /// `const`, `let` or `var`.
     pub kind: &'static str,
     /// The declarator (`name = init`, with a type annotation if any).
@@ -297,7 +298,6 @@ impl FileFacts {
     /// lists is spare capacity (measured on the benchmark's corpus).
     pub fn shrink_to_fit(&mut self) {
         self.bindings.shrink_to_fit();
-        self.names.shrink_to_fit();
         self.apps.shrink_to_fit();
         self.uses.shrink_to_fit();
         self.registrations.shrink_to_fit();
@@ -327,7 +327,7 @@ impl FileFacts {
     /// declares or mentions it anywhere (any scope, later in the file, as a type, a type-only import, an undeclared
     /// global), or it is a reserved word or a name Node gives every CommonJS module (`require`, `module`, ...).
     pub fn name_taken(&self, name: &str) -> bool {
-        self.names.contains(&Atom::from(name)) || RESERVED_NAMES.contains(&name) || COMMONJS_PARAMETERS.contains(&name)
+        self.names.binary_search_by(|n| (**n).cmp(name)).is_ok() || RESERVED_NAMES.contains(&name) || COMMONJS_PARAMETERS.contains(&name)
     }
 
     /// A name for a new binding that is free everywhere in the file: `preferred`, else the first free one of
@@ -607,7 +607,11 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
         style: votes.finish(code),
         bindings: bindings.bindings,
         values,
-        names: bindings.names,
+        names: {
+            let mut names: Vec<Atom> = bindings.names.into_iter().collect();
+            names.sort_unstable_by(|a, b| (**a).cmp(&**b));
+            names.into_boxed_slice()
+        },
         apps,
         uses,
         registrations,
@@ -650,10 +654,10 @@ fn contains_require(expr: &Expr) -> bool {
     }
 }
 
-fn prop_name(name: &PropName) -> Option<String> {
+fn prop_name(name: &PropName) -> Option<Atom> {
     match name {
-        PropName::Ident(i) => Some(i.sym.to_string()),
-        PropName::Str(s) => s.value.as_str().map(str::to_string),
+        PropName::Ident(i) => Some(i.sym.clone()),
+        PropName::Str(s) => s.value.as_str().map(Atom::from),
         _ => None,
     }
 }
@@ -679,8 +683,8 @@ impl BindingCollector {
 
     fn add(&mut self, local: &str, module: &str, kind: ImportKind, stmt: Range<usize>) {
         self.bindings.push(ModuleBinding {
-            local: local.to_string(),
-            module: module.to_string(),
+            local: local.to_string().into(),
+            module: module.to_string().into(),
             kind,
             stmt,
             top_level: self.depth == 0,
@@ -701,19 +705,23 @@ impl BindingCollector {
                 (Pat::Ident(id), Some(m)) if m == "default" => {
                     self.add(&id.id.sym, &module, ImportKind::Module, stmt.clone())
                 }
-                (Pat::Ident(id), Some(m)) => self.add(&id.id.sym, &module, ImportKind::Named(m), stmt.clone()),
+                (Pat::Ident(id), Some(m)) => self.add(&id.id.sym, &module, ImportKind::Named(m.into()), stmt.clone()),
                 (Pat::Object(obj), None) => {
                     for prop in &obj.props {
                         match prop {
                             ObjectPatProp::Assign(a) => {
-                                let name = a.key.sym.to_string();
-                                let kind = if name == "default" { ImportKind::Module } else { ImportKind::Named(name) };
+                                let name = a.key.sym.clone();
+                                let kind =
+                                    if name == "default" { ImportKind::Module } else { ImportKind::Named(name.into()) };
                                 self.add(&a.key.sym, &module, kind, stmt.clone());
                             }
                             ObjectPatProp::KeyValue(kv) => {
                                 if let (Some(key), Pat::Ident(id)) = (prop_name(&kv.key), &*kv.value) {
-                                    let kind =
-                                        if key == "default" { ImportKind::Module } else { ImportKind::Named(key) };
+                                    let kind = if key == "default" {
+                                        ImportKind::Module
+                                    } else {
+                                        ImportKind::Named(key.into())
+                                    };
                                     self.add(&id.id.sym, &module, kind, stmt.clone());
                                 }
                             }
@@ -754,11 +762,12 @@ impl Visit for BindingCollector {
                         continue;
                     }
                     let imported = match &n.imported {
-                        Some(ModuleExportName::Ident(i)) => i.sym.to_string(),
-                        Some(ModuleExportName::Str(s)) => s.value.as_str().unwrap_or_default().to_string(),
-                        None => n.local.sym.to_string(),
+                        Some(ModuleExportName::Ident(i)) => i.sym.clone(),
+                        Some(ModuleExportName::Str(s)) => Atom::from(s.value.as_str().unwrap_or_default()),
+                        None => n.local.sym.clone(),
                     };
-                    let kind = if imported == "default" { ImportKind::Module } else { ImportKind::Named(imported) };
+                    let kind =
+                        if imported == "default" { ImportKind::Module } else { ImportKind::Named(imported.into()) };
                     self.add(&n.local.sym, module, kind, stmt.clone());
                 }
             }
@@ -828,7 +837,7 @@ struct Collector<'a> {
     code: &'a str,
     bindings: &'a [ModuleBinding],
     votes: StyleVotes,
-    values: BTreeMap<String, Middleware>,
+    values: BTreeMap<Atom, Middleware>,
     apps: Vec<ExpressApp>,
     /// Creation calls already registered by their statement.
     claimed: HashSet<usize>,
@@ -836,7 +845,7 @@ struct Collector<'a> {
     registrations: Vec<Registration>,
     scopes: Vec<Range<usize>>,
     /// Name of the class property being visited (`app = express()` in a class body is `this.app`).
-    class_prop: Option<String>,
+    class_prop: Option<Atom>,
     calls: Vec<CallSite>,
     declarations: Vec<Declaration>,
     references: HashMap<Atom, usize>,
@@ -849,7 +858,7 @@ struct Collector<'a> {
     property_reads: Vec<PropertyRead>,
     exports: Vec<Export>,
     /// The name the next function visited is declared under.
-    pending_fn_name: Option<String>,
+    pending_fn_name: Option<Atom>,
     /// Methods whose calls are recorded (all when `None`).
     tracked: Option<&'a [&'a str]>,
 }
@@ -879,15 +888,15 @@ impl<'a> Collector<'a> {
     }
 
     /// A receiver path written with identifiers, `this` and dotted names.
-    fn path_of(&self, expr: &Expr) -> Option<String> {
+    fn path_of(&self, expr: &Expr) -> Option<Atom> {
         match unwrap(expr) {
-            Expr::Ident(id) => Some(id.sym.to_string()),
-            Expr::This(_) => Some("this".to_string()),
+            Expr::Ident(id) => Some(id.sym.clone()),
+            Expr::This(_) => Some(Atom::from("this")),
             Expr::Member(m) => match &m.prop {
-                MemberProp::Ident(p) => Some(format!("{}.{}", self.path_of(&m.obj)?, p.sym)),
+                MemberProp::Ident(p) => Some(format!("{}.{}", self.path_of(&m.obj)?, p.sym).into()),
                 MemberProp::Computed(c) => match &*c.expr {
                     Expr::Lit(Lit::Str(s)) if s.value.as_str().is_some_and(crate::codegen::is_identifier) => {
-                        Some(format!("{}.{}", self.path_of(&m.obj)?, s.value.as_str()?))
+                        Some(format!("{}.{}", self.path_of(&m.obj)?, s.value.as_str()?).into())
                     }
                     _ => None,
                 },
@@ -930,7 +939,7 @@ impl<'a> Collector<'a> {
                     self.middleware(&e.expr, out);
                 }
             }
-            Expr::Ident(id) => out.push(Middleware::Ident(id.sym.to_string())),
+            Expr::Ident(id) => out.push(Middleware::Ident(id.sym.clone())),
             other => out.push(self.classify_call(other)),
         }
     }
@@ -952,13 +961,13 @@ impl<'a> Collector<'a> {
                         Middleware::CallOf { binding: b.clone(), disabled: disabled_keys(call) }
                     }
                     Some(b) if b.kind == ImportKind::Module => {
-                        Middleware::MemberCallOf { binding: b.clone(), member: p.sym.to_string() }
+                        Middleware::MemberCallOf { binding: b.clone(), member: p.sym.clone() }
                     }
                     _ => Middleware::Other,
                 }
             }
             other => match require_source(other) {
-                Some(module) => Middleware::RequireCall { module },
+                Some(module) => Middleware::RequireCall { module: module.into() },
                 None => Middleware::Other,
             },
         }
@@ -969,11 +978,11 @@ impl<'a> Collector<'a> {
     }
 
     /// Follows `a = b = express()` and returns the creating call and the assigned paths.
-    fn assignment_chain<'e>(&self, expr: &'e Expr, names: &mut Vec<String>) -> Option<&'e Expr> {
+    fn assignment_chain<'e>(&self, expr: &'e Expr, names: &mut Vec<Atom>) -> Option<&'e Expr> {
         match unwrap(expr) {
             Expr::Assign(assign) if assign.op == AssignOp::Assign => {
                 let target = match &assign.left {
-                    AssignTarget::Simple(SimpleAssignTarget::Ident(id)) => Some(id.id.sym.to_string()),
+                    AssignTarget::Simple(SimpleAssignTarget::Ident(id)) => Some(id.id.sym.clone()),
                     AssignTarget::Simple(SimpleAssignTarget::Member(m)) => self.path_of(&Expr::Member(m.clone())),
                     _ => None,
                 };
@@ -987,13 +996,13 @@ impl<'a> Collector<'a> {
 
     /// Registers apps created by a statement that sits in a statement list.
     fn statement_app(&mut self, stmt_range: Range<usize>, var: Option<&VarDecl>, expr: Option<&Expr>) {
-        let mut found: Vec<(Range<usize>, Vec<String>)> = Vec::new();
+        let mut found: Vec<(Range<usize>, Vec<Atom>)> = Vec::new();
         if let Some(var) = var {
             for decl in &var.decls {
                 let Some(init) = decl.init.as_deref() else { continue };
                 let mut names = Vec::new();
                 if let Pat::Ident(id) = &decl.name {
-                    names.push(id.id.sym.to_string());
+                    names.push(id.id.sym.clone());
                 }
                 if let Some(creation) = self.assignment_chain(init, &mut names) {
                     found.push((range_of(creation), names));
@@ -1049,8 +1058,8 @@ impl<'a> Collector<'a> {
         let mut parts = path.split('.');
         let (Some(root), Some("query")) = (parts.next(), parts.next()) else { return };
         self.property_reads.push(PropertyRead {
-            object: Some(root.to_string()),
-            property: "query-write".to_string(),
+            object: Some(root.to_string().into()),
+            property: "query-write".to_string().into(),
             range: range_of(m),
         });
     }
@@ -1078,7 +1087,7 @@ impl<'a> Collector<'a> {
         &mut self,
         range: Range<usize>,
         body: Range<usize>,
-        params: Vec<Option<String>>,
+        params: Vec<Option<Atom>>,
         returned: Option<&Expr>,
     ) {
         let name = self.pending_fn_name.take();
@@ -1114,28 +1123,28 @@ impl<'a> Collector<'a> {
             },
         };
         let value = Describer { bindings: self.bindings }.value(value);
-        self.exports.push(Export { name: name.to_string(), value, from: None });
+        self.exports.push(Export { name: name.to_string().into(), value, from: None });
     }
 
     /// Records what an ES module declaration exports.
     fn module_export(&mut self, decl: &ModuleDecl) {
         let describer = Describer { bindings: self.bindings };
         let named = |name: &ModuleExportName| match name {
-            ModuleExportName::Ident(id) => id.sym.to_string(),
-            ModuleExportName::Str(s) => s.value.to_string_lossy().into_owned(),
+            ModuleExportName::Ident(id) => id.sym.clone(),
+            ModuleExportName::Str(s) => Atom::from(s.value.to_string_lossy()),
         };
         match decl {
             ModuleDecl::ExportDecl(ExportDecl { decl, .. }) => match decl {
                 Decl::Fn(f) => self.exports.push(Export {
-                    name: f.ident.sym.to_string(),
-                    value: Value::Ident(f.ident.sym.to_string(), range_of(&f.ident)),
+                    name: f.ident.sym.clone(),
+                    value: Value::Ident(f.ident.sym.clone(), range_of(&f.ident)),
                     from: None,
                 }),
                 Decl::Var(var) => {
                     for d in &var.decls {
                         if let (Pat::Ident(id), Some(init)) = (&d.name, d.init.as_deref()) {
                             self.exports.push(Export {
-                                name: id.id.sym.to_string(),
+                                name: id.id.sym.clone(),
                                 value: describer.value(init),
                                 from: None,
                             });
@@ -1147,23 +1156,23 @@ impl<'a> Collector<'a> {
             ModuleDecl::ExportDefaultDecl(d) => {
                 if let DefaultDecl::Fn(f) = &d.decl {
                     self.exports.push(Export {
-                        name: "default".to_string(),
+                        name: Atom::from("default"),
                         value: Value::Other(range_of(&*f.function)),
                         from: None,
                     });
                 }
             }
             ModuleDecl::ExportDefaultExpr(e) => {
-                self.exports.push(Export { name: "default".to_string(), value: describer.value(&e.expr), from: None })
+                self.exports.push(Export { name: Atom::from("default"), value: describer.value(&e.expr), from: None })
             }
             ModuleDecl::TsExportAssignment(e) => {
-                self.exports.push(Export { name: "default".to_string(), value: describer.value(&e.expr), from: None })
+                self.exports.push(Export { name: Atom::from("default"), value: describer.value(&e.expr), from: None })
             }
             ModuleDecl::ExportNamed(n) => {
                 if n.type_only {
                     return;
                 }
-                let from = n.src.as_ref().map(|s| s.value.to_string_lossy().into_owned());
+                let from = n.src.as_ref().map(|s| Atom::from(s.value.to_string_lossy()));
                 for spec in &n.specifiers {
                     let (orig, exported, range) = match spec {
                         ExportSpecifier::Named(s) if !s.is_type_only => {
@@ -1171,17 +1180,17 @@ impl<'a> Collector<'a> {
                             let exported = s.exported.as_ref().map_or_else(|| orig.clone(), named);
                             (orig, exported, range_of(s))
                         }
-                        ExportSpecifier::Namespace(s) => ("*".to_string(), named(&s.name), range_of(s)),
-                        ExportSpecifier::Default(s) => ("default".to_string(), s.exported.sym.to_string(), range_of(s)),
+                        ExportSpecifier::Namespace(s) => (Atom::from("*"), named(&s.name), range_of(s)),
+                        ExportSpecifier::Default(s) => (Atom::from("default"), s.exported.sym.clone(), range_of(s)),
                         _ => continue,
                     };
                     self.exports.push(Export { name: exported, value: Value::Ident(orig, range), from: from.clone() });
                 }
             }
             ModuleDecl::ExportAll(a) if !a.type_only => self.exports.push(Export {
-                name: "*".to_string(),
+                name: "*".to_string().into(),
                 value: Value::Nothing(range_of(a)),
-                from: Some(a.src.value.to_string_lossy().into_owned()),
+                from: Some(a.src.value.to_string_lossy().into_owned().into()),
             }),
             _ => {}
         }
@@ -1208,13 +1217,13 @@ impl<'a> Collector<'a> {
 }
 
 /// The path of `app.route('/x')` (or of the route a chained call is made on).
-fn route_path(expr: &Expr) -> Option<(String, Range<usize>)> {
+fn route_path(expr: &Expr) -> Option<(Atom, Range<usize>)> {
     let Expr::Call(call) = unwrap(expr) else { return None };
     let Callee::Expr(callee) = &call.callee else { return None };
     let Expr::Member(m) = unwrap(callee) else { return None };
     match &m.prop {
         MemberProp::Ident(p) if p.sym == *"route" => match call.args.first().map(|a| unwrap(&a.expr)) {
-            Some(Expr::Lit(Lit::Str(s))) => Some((s.value.to_string_lossy().into_owned(), range_of(s))),
+            Some(Expr::Lit(Lit::Str(s))) => Some((Atom::from(s.value.to_string_lossy()), range_of(s))),
             _ => None,
         },
         MemberProp::Ident(p) if ROUTE_METHODS.contains(&p.sym.as_ref()) => route_path(&m.obj),
@@ -1246,16 +1255,16 @@ fn returned_expr(stmts: &[Stmt]) -> Option<&Expr> {
     }
 }
 
-fn param_name(pat: &Pat) -> Option<String> {
+fn param_name(pat: &Pat) -> Option<Atom> {
     match pat {
-        Pat::Ident(id) => Some(id.id.sym.to_string()),
+        Pat::Ident(id) => Some(id.id.sym.clone()),
         Pat::Assign(a) => param_name(&a.left),
         _ => None,
     }
 }
 
 /// Top-level keys set to `false` in an object literal first argument (`helmet({ contentSecurityPolicy: false })`).
-fn disabled_keys(call: &CallExpr) -> Vec<String> {
+fn disabled_keys(call: &CallExpr) -> Vec<Atom> {
     let Some(first) = call.args.first() else { return Vec::new() };
     let Expr::Object(obj) = unwrap(&first.expr) else { return Vec::new() };
     obj.props
@@ -1326,7 +1335,7 @@ impl Visit for Collector<'_> {
             if let Pat::Ident(id) = &decl.name {
                 let describer = Describer { bindings: self.bindings };
                 self.declarations.push(Declaration {
-                    name: id.id.sym.to_string(),
+                    name: id.id.sym.clone(),
                     kind,
                     declarator: range_of(decl),
                     stmt: stmt.as_ref().map_or_else(|| range_of(var), |s| s.range.clone()),
@@ -1360,7 +1369,7 @@ impl Visit for Collector<'_> {
                 MemberProp::Ident(p) if a.op == AssignOp::Assign && TRACKED_ASSIGNMENTS.contains(&p.sym.as_ref()) => {
                     self.property_reads.push(PropertyRead {
                         object: self.path_of(&m.obj),
-                        property: format!("{}=", p.sym),
+                        property: format!("{}=", p.sym).into(),
                         range: range_of(&*a.right),
                     });
                 }
@@ -1386,7 +1395,7 @@ impl Visit for Collector<'_> {
                 if p.sym == *"params" {
                     self.property_reads.push(PropertyRead {
                         object: self.path_of(&inner.obj),
-                        property: format!("params[{}]", n.value),
+                        property: format!("params[{}]", n.value).into(),
                         range: range_of(m),
                     });
                 }
@@ -1399,7 +1408,7 @@ impl Visit for Collector<'_> {
                 if matches!(&query.prop, MemberProp::Ident(q) if q.sym == *"query") {
                     self.property_reads.push(PropertyRead {
                         object: self.path_of(&query.obj),
-                        property: "query-nested".to_string(),
+                        property: Atom::from("query-nested"),
                         range: range_of(m),
                     });
                 }
@@ -1409,7 +1418,7 @@ impl Visit for Collector<'_> {
             if TRACKED_PROPERTIES.contains(&p.sym.as_ref()) {
                 self.property_reads.push(PropertyRead {
                     object: self.path_of(&m.obj),
-                    property: p.sym.to_string(),
+                    property: p.sym.clone(),
                     range: range_of(p),
                 });
             }
@@ -1470,7 +1479,7 @@ impl Visit for Collector<'_> {
     }
 
     fn visit_fn_decl(&mut self, f: &FnDecl) {
-        self.pending_fn_name = Some(f.ident.sym.to_string());
+        self.pending_fn_name = Some(f.ident.sym.clone());
         f.visit_children_with(self);
     }
 
@@ -1495,7 +1504,7 @@ impl Visit for Collector<'_> {
                     }
                     ClassMember::ClassProp(p) => {
                         this.class_prop = match &p.key {
-                            PropName::Ident(i) => Some(format!("this.{}", i.sym)),
+                            PropName::Ident(i) => Some(format!("this.{}", i.sym).into()),
                             _ => None,
                         };
                         p.visit_with(this);
@@ -1510,11 +1519,11 @@ impl Visit for Collector<'_> {
     fn visit_var_declarator(&mut self, decl: &VarDeclarator) {
         if let (Pat::Ident(id), Some(init)) = (&decl.name, decl.init.as_deref()) {
             if matches!(unwrap(init), Expr::Fn(_) | Expr::Arrow(_)) {
-                self.pending_fn_name = Some(id.id.sym.to_string());
+                self.pending_fn_name = Some(id.id.sym.clone());
             }
             let mw = self.classify_call(init);
             if !matches!(mw, Middleware::Other) {
-                self.values.insert(id.id.sym.to_string(), mw);
+                self.values.insert(id.id.sym.clone(), mw);
             }
         }
         decl.visit_children_with(self);
@@ -1546,8 +1555,8 @@ impl Visit for Collector<'_> {
                         if let Some(object) = self.path_of(&m.obj) {
                             let describer = Describer { bindings: self.bindings };
                             self.member_calls.push(MemberCall {
-                                object,
-                                method: method.to_string(),
+                                object: object.into(),
+                                method: method.to_string().into(),
                                 method_range: range_of(p),
                                 range: range(call.span()),
                                 args: call.args.iter().map(|a| describer.value(&a.expr)).collect(),
@@ -1562,13 +1571,13 @@ impl Visit for Collector<'_> {
                             .iter()
                             .filter_map(|a| match unwrap(&a.expr) {
                                 Expr::Fn(_) | Expr::Arrow(_) => Some(HandlerArg::Inline(range_of(unwrap(&a.expr)))),
-                                Expr::Ident(id) => Some(HandlerArg::Named(id.sym.to_string())),
+                                Expr::Ident(id) => Some(HandlerArg::Named(id.sym.clone())),
                                 member @ Expr::Member(_) => self.path_of(member).map(HandlerArg::Path),
                                 _ => None,
                             })
                             .collect();
                         let path = match call.args.first().map(|a| unwrap(&a.expr)) {
-                            Some(Expr::Lit(Lit::Str(s))) => Some((s.value.to_string_lossy().into_owned(), range_of(s))),
+                            Some(Expr::Lit(Lit::Str(s))) => Some((Atom::from(s.value.to_string_lossy()), range_of(s))),
                             _ => route_path(&m.obj),
                         };
                         let opaque_path = match call.args.first().map(|a| unwrap(&a.expr)) {
@@ -1589,7 +1598,7 @@ impl Visit for Collector<'_> {
                                 .flatten()
                                 .filter_map(|e| match unwrap(&e.expr) {
                                     Expr::Lit(Lit::Str(s)) => {
-                                        Some((s.value.to_string_lossy().into_owned(), range_of(s)))
+                                        Some((Atom::from(s.value.to_string_lossy()), range_of(s)))
                                     }
                                     _ => None,
                                 })
@@ -1598,7 +1607,7 @@ impl Visit for Collector<'_> {
                         };
                         self.registrations.push(Registration {
                             receiver: receiver.clone(),
-                            method: method.to_string(),
+                            method: method.to_string().into(),
                             range: range(call.span()),
                             handlers,
                             path,
@@ -1614,6 +1623,7 @@ impl Visit for Collector<'_> {
                                 }
                                 self.middleware(&arg.expr, &mut middleware);
                             }
+                            middleware.shrink_to_fit();
                             self.uses.push(UseCall { receiver, middleware, range: range(call.span()) });
                         }
                     }

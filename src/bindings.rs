@@ -3,6 +3,7 @@
 
 use std::ops::Range;
 
+use swc_atoms::Atom;
 use swc_ecma_ast::*;
 
 /// What a local name is bound to.
@@ -11,16 +12,16 @@ pub enum ImportKind {
     /// The module itself: `require('m')`, `import x from 'm'`, `import * as x from 'm'`, `import x = require('m')`.
     Module,
     /// One export of it: `import { a as x } from 'm'`, `const { a: x } = require('m')`, `require('m').a`.
-    Named(String),
+    Named(Atom),
 }
 
 /// A local name bound by an import or a require.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ModuleBinding {
     /// The local name.
-    pub local: String,
+    pub local: Atom,
     /// The module specifier (`express`, `helmet`, `./config`).
-    pub module: String,
+    pub module: Atom,
     /// What of the module it holds.
     pub kind: ImportKind,
     /// The whole statement that binds it.

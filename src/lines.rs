@@ -3,10 +3,11 @@
 //! U+2028 and U+2029; editors do not, and neither does this). Lines and columns are 1-based and
 //! columns count characters (Unicode code points), as SARIF's `columnKind` says.
 
-/// Where each line of a text starts.
+/// Where each line of a text starts. Offsets are kept as `u32` (the index lives as long as its file's facts: half
+/// the room); a text of 4 GiB or more, which no source limit lets through, keeps its first 4 GiB of lines.
 #[derive(Debug, Clone, Default)]
 pub struct LineIndex {
-    starts: Vec<usize>,
+    starts: Box<[u32]>,
 }
 
 impl LineIndex {
@@ -17,15 +18,16 @@ impl LineIndex {
         for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
             // A `\r` followed by `\n` ends its line at the `\n`.
             if bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n') {
-                starts.push(i + 1);
+                let Ok(start) = u32::try_from(i + 1) else { break };
+                starts.push(start);
             }
         }
-        LineIndex { starts }
+        LineIndex { starts: starts.into_boxed_slice() }
     }
 
     /// The 0-based number of the line holding byte `offset`.
     fn index_of(&self, offset: usize) -> usize {
-        self.starts.partition_point(|&start| start <= offset).saturating_sub(1)
+        self.starts.partition_point(|&start| start as usize <= offset).saturating_sub(1)
     }
 
     /// The 1-based line holding byte `offset`.
@@ -35,13 +37,13 @@ impl LineIndex {
 
     /// Byte offset where the line holding `offset` starts.
     pub fn line_start(&self, offset: usize) -> usize {
-        self.starts[self.index_of(offset)]
+        self.starts[self.index_of(offset)] as usize
     }
 
     /// 1-based line and column (in characters) of byte `offset` of `text` (the text this index was made of).
     pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
         let line = self.index_of(offset);
-        let start = self.starts[line];
+        let start = self.starts[line] as usize;
         let column = text.get(start..offset.min(text.len())).map_or(0, |s| s.chars().count());
         (line + 1, column + 1)
     }

@@ -17,6 +17,7 @@
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use swc_atoms::Atom;
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -117,7 +118,7 @@ pub struct AppParam {
     /// The function's body.
     pub body: Range<usize>,
     /// The parameter's name.
-    pub name: String,
+    pub name: Atom,
     /// A router rather than an app.
     pub router: bool,
     /// The app it is, when it is one: the file that creates it and the start of its `express()` call.
@@ -125,7 +126,7 @@ pub struct AppParam {
 }
 
 /// A function registered as a handler by another module: its range, and the route path when it is a literal.
-pub type LinkedHandler = (Range<usize>, Option<String>);
+pub type LinkedHandler = (Range<usize>, Option<Atom>);
 
 /// The app a parameter receives: the file that creates it and the start of its `express()` call (`None` for a
 /// router, or an app whose creation is not seen).
@@ -137,9 +138,9 @@ pub struct PassedObject {
     /// The object literal.
     pub object: Range<usize>,
     /// The package whose function receives it (`express-session`).
-    pub module: String,
+    pub module: Atom,
     /// The members called on the package (`[]` for the package itself, `["session"]` for `express.session`).
-    pub members: Vec<String>,
+    pub members: Vec<Atom>,
     /// Which argument it is.
     pub arg: usize,
     /// Spread into the argument (`session({ ...base, resave: false })`) rather than the argument itself.
@@ -156,7 +157,7 @@ pub struct ObjectElsewhere {
     /// The module the object literal is written in.
     pub file: PathBuf,
     /// The keys it sets (computed keys and its own spreads are not listed).
-    pub keys: Vec<String>,
+    pub keys: Vec<Atom>,
     /// Whether it has spreads or computed keys of its own (then `keys` may not be all it sets).
     pub open: bool,
 }
@@ -174,7 +175,7 @@ pub struct PassedValue {
     pub arg: usize,
     /// The property of the object argument it is the value of (`{ secret: config.secret }`, inline or an object
     /// literal of the caller the argument names), if any.
-    pub key: Option<String>,
+    pub key: Option<Atom>,
     /// The file that makes the call, and the call's line.
     pub caller: (PathBuf, usize),
 }
@@ -185,9 +186,9 @@ pub struct RemoteMiddleware {
     /// Start of the app's `express()` call.
     pub app: usize,
     /// The package whose middleware it is (`helmet`).
-    pub module: String,
+    pub module: Atom,
     /// Top-level option keys set to `false` (`helmet({ contentSecurityPolicy: false })`).
-    pub disabled: Vec<String>,
+    pub disabled: Vec<Atom>,
     /// Where it is registered: the file and the line.
     pub at: (PathBuf, usize),
 }
@@ -197,20 +198,20 @@ pub struct RemoteMiddleware {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportedInstance {
     /// The local name.
-    pub local: String,
+    pub local: Atom,
     /// The package (`ioredis`).
-    pub module: String,
+    pub module: Atom,
     /// The path called (`Redis`, `redis.createClient`), as written in the other module.
-    pub callee: String,
+    pub callee: Atom,
     /// The members after the package's binding (`["createClient"]`).
-    pub members: Vec<String>,
+    pub members: Vec<Atom>,
     /// `new X()` rather than `X()`.
     pub is_new: bool,
     /// The module that creates it.
     pub file: PathBuf,
     /// The database its module selects on it: the source text of the first argument of `name.db(arg)` (a MongoDB
     /// client's `db()`) on the name the module declares it under, as written there.
-    pub db: Option<String>,
+    pub db: Option<Atom>,
 }
 
 /// A value a module of the project exports that a package's function or constructor created there
@@ -220,18 +221,18 @@ pub struct ExportedInstance {
     /// The module.
     pub file: PathBuf,
     /// The export's name (`default` for `module.exports = x` and `export default x`).
-    pub export: String,
+    pub export: Atom,
     /// The name it is declared under in its module, when it has one (a good name for importing it).
-    pub local: Option<String>,
+    pub local: Option<Atom>,
     /// The package (`ioredis`).
-    pub module: String,
+    pub module: Atom,
     /// The members after the package's binding (`["createClient"]`).
-    pub members: Vec<String>,
+    pub members: Vec<Atom>,
     /// `new X()` rather than `X()`.
     pub is_new: bool,
     /// The database its module selects on it: the source text of the first argument of `name.db(arg)` (a MongoDB
     /// client's `db()`) on the name the module declares it under, as written there.
-    pub db: Option<String>,
+    pub db: Option<Atom>,
 }
 
 /// Every value the analysed modules export that a package created in that module, by file index.
@@ -240,7 +241,7 @@ pub fn exported_instances(inputs: &[Option<LinkInput<'_>>], resolver: &Resolver)
     let mut out = Vec::new();
     for (i, input) in inputs.iter().enumerate() {
         let Some(input) = input else { continue };
-        let mut names: Vec<(&str, Option<String>)> = Vec::new();
+        let mut names: Vec<(&str, Option<Atom>)> = Vec::new();
         for export in input.facts.exports.iter().filter(|e| e.from.is_none() && e.name != "*") {
             match (&export.value, export.name.as_str()) {
                 // `module.exports = { redis, pool: pgPool }`: each property is an export.
@@ -271,8 +272,8 @@ pub fn exported_instances(inputs: &[Option<LinkInput<'_>>], resolver: &Resolver)
                 i,
                 ExportedInstance {
                     file: input.path.to_path_buf(),
-                    export: name.to_string(),
-                    local: local.or_else(|| (name != "default").then(|| name.to_string())),
+                    export: name.into(),
+                    local: local.or_else(|| (name != "default").then(|| name.into())),
                     module: binding.module.clone(),
                     members,
                     is_new,
@@ -286,13 +287,13 @@ pub fn exported_instances(inputs: &[Option<LinkInput<'_>>], resolver: &Resolver)
 
 /// The database module `input` selects on the value `call` creates there: the text of the first argument of the first
 /// `name.db(arg)` call (a MongoDB client), where `name` is the top-level variable the call initialises.
-fn selected_db(input: &LinkInput<'_>, call: &CallFacts) -> Option<String> {
+fn selected_db(input: &LinkInput<'_>, call: &CallFacts) -> Option<Atom> {
     let facts = input.facts;
     let name =
         facts.declarations.iter().find(|d| d.top_level && d.init.as_ref().is_some_and(|v| v.range() == call.range))?;
     let arg =
         facts.member_calls.iter().filter(|m| m.object == name.name && m.method == "db").find_map(|m| m.args.first())?;
-    input.file.code.get(arg.range()).map(str::to_string)
+    input.file.code.get(arg.range()).map(Atom::from)
 }
 
 /// The specifier that imports `target` from `importer` (both paths as discovered): `./x`, `../lib/redis`, with the
@@ -632,7 +633,7 @@ impl<'b> Linker<'_, 'b> {
     }
 
     /// What export `name` of file `i`, with `members` read from it, is.
-    fn export(&self, i: usize, name: &str, members: &[String], depth: usize) -> Option<Resolved> {
+    fn export(&self, i: usize, name: &str, members: &[Atom], depth: usize) -> Option<Resolved> {
         if depth > MAX_DEPTH {
             return None;
         }
@@ -662,7 +663,7 @@ impl<'b> Linker<'_, 'b> {
                 }
             }
             // A CommonJS module's exports object: `module.exports = { show }` exports `show`.
-            let mut path = vec![name.to_string()];
+            let mut path = vec![Atom::from(name)];
             path.extend_from_slice(members);
             return self.export(i, "default", &path, depth + 1);
         }
@@ -676,7 +677,7 @@ impl<'b> Linker<'_, 'b> {
     }
 
     /// What `value`, written in file `i`, with `members` read from it, is.
-    fn value(&self, i: usize, value: &Value, members: &[String], depth: usize) -> Option<Resolved> {
+    fn value(&self, i: usize, value: &Value, members: &[Atom], depth: usize) -> Option<Resolved> {
         if depth > MAX_DEPTH {
             return None;
         }
@@ -752,7 +753,7 @@ impl<'b> Linker<'_, 'b> {
     }
 
     /// What the name `name` of file `i`, used at `at`, with `members` read from it, is.
-    fn name(&self, i: usize, name: &str, at: usize, members: &[String], depth: usize) -> Option<Resolved> {
+    fn name(&self, i: usize, name: &str, at: usize, members: &[Atom], depth: usize) -> Option<Resolved> {
         if depth > MAX_DEPTH {
             return None;
         }
@@ -886,7 +887,7 @@ impl<'b> Linker<'_, 'b> {
                         (name.clone(), Vec::new())
                     }
                     HandlerArg::Path(path) => {
-                        let mut parts = path.split('.').map(str::to_string);
+                        let mut parts = path.split('.').map(Atom::from);
                         let Some(first) = parts.next() else { continue };
                         (first, parts.collect())
                     }
@@ -975,7 +976,7 @@ impl<'b> Linker<'_, 'b> {
                 continue;
             }
             for (n, arg) in site.call.args.iter().enumerate() {
-                let mut candidates: Vec<(&Value, Option<String>)> = Vec::new();
+                let mut candidates: Vec<(&Value, Option<Atom>)> = Vec::new();
                 // The options inline, or in an object literal of this file the argument names (`const opts = {
                 // secretOrKey: config.secret }; new JwtStrategy(opts, verify)`).
                 let object = match arg {
@@ -1091,7 +1092,7 @@ fn is_relative_or_workspace(linker: &Linker<'_, '_>, i: usize, spec: &str) -> bo
 
 /// The members of a package a callee reaches, after the package's binding: the export a named import binds
 /// (`import { createClient } from 'redis'`), then the path's own (`redis.createClient`).
-fn package_members(callee: &crate::values::CalleeRef) -> Vec<String> {
+fn package_members(callee: &crate::values::CalleeRef) -> Vec<Atom> {
     let mut members = match callee.binding.as_ref().map(|b| &b.kind) {
         Some(ImportKind::Named(name)) => vec![name.clone()],
         _ => Vec::new(),
@@ -1101,7 +1102,7 @@ fn package_members(callee: &crate::values::CalleeRef) -> Vec<String> {
 }
 
 /// The module of a `require('m')` call.
-fn required_spec(call: &CallFacts) -> Option<String> {
+fn required_spec(call: &CallFacts) -> Option<Atom> {
     let callee = call.callee.as_ref()?;
     if callee.path != "require" || callee.binding.is_some() || call.args.len() != 1 {
         return None;
@@ -1113,7 +1114,7 @@ fn required_spec(call: &CallFacts) -> Option<String> {
 }
 
 /// `a.b.c` -> (`a`, [`b`, `c`]) when `text` is a dotted path of identifiers.
-fn dotted(text: &str) -> Option<(String, Vec<String>)> {
+fn dotted(text: &str) -> Option<(String, Vec<Atom>)> {
     let mut parts = text.split('.').map(str::trim);
     let first = parts.next()?;
     let is_ident = |s: &str| {
@@ -1125,7 +1126,7 @@ fn dotted(text: &str) -> Option<(String, Vec<String>)> {
     if !is_ident(first) {
         return None;
     }
-    let rest: Vec<String> = parts.map(str::to_string).collect();
+    let rest: Vec<Atom> = parts.map(Atom::from).collect();
     if !rest.iter().all(|p| is_ident(p)) {
         return None;
     }

@@ -369,7 +369,8 @@ fn run_on_this_thread(
                 });
                 if let Some(options) = options.filter(|_| !project.package_call_options.contains_key(&call)) {
                     let text = |v: &Value| input.file.code.get(v.range()).unwrap_or_default().to_string();
-                    let props = options.props.iter().filter_map(|p| Some((p.key.clone()?, text(&p.value))));
+                    let props =
+                        options.props.iter().filter_map(|p| Some((p.key.as_deref()?.to_string(), text(&p.value))));
                     project.package_call_options.insert(call.clone(), props.collect());
                 }
                 project.package_calls.insert(call);
@@ -770,13 +771,13 @@ fn code_use(path: &Path, file: &SourceFile, facts: &FileFacts, out: &mut crate::
             out.default_calls.extend(package_of(&binding.module));
         }
     }
-    out.properties.extend(facts.property_reads.iter().map(|r| r.property.clone()));
+    out.properties.extend(facts.property_reads.iter().map(|r| r.property.to_string()));
     for call in &facts.member_calls {
-        out.methods.insert(call.method.clone());
+        out.methods.insert(call.method.to_string());
         if let [crate::values::Value::Str(setting, _), crate::values::Value::Str(engine, _), ..] = call.args.as_slice()
         {
             if call.method == "set" && setting == "view engine" {
-                out.view_engines.insert(engine.clone());
+                out.view_engines.insert(engine.to_string());
             }
         }
         if out.request_redirect.is_none() && (call.method == "redirect" || call.method == "location") {
@@ -821,7 +822,7 @@ fn package_calls(facts: &FileFacts) -> impl Iterator<Item = ((String, String), &
             (crate::bindings::ImportKind::Named(name), []) => name.clone(),
             _ => return None,
         };
-        Some(((binding.module.clone(), function), site))
+        Some(((binding.module.to_string(), function.to_string()), site))
     })
 }
 
@@ -1606,9 +1607,9 @@ mod tests {
     fn only_the_exported_instances_a_session_store_can_pick_are_kept() {
         let instance = |file: &str, export: &str, module: &str| links::ExportedInstance {
             file: PathBuf::from(file),
-            export: export.to_string(),
+            export: export.into(),
             local: None,
-            module: module.to_string(),
+            module: module.into(),
             members: Vec::new(),
             is_new: true,
             db: None,

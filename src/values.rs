@@ -3,6 +3,7 @@
 
 use std::ops::Range;
 
+use swc_atoms::Atom;
 use swc_ecma_ast::*;
 
 use crate::bindings::{require_source, unwrap, ImportKind, ModuleBinding};
@@ -12,13 +13,13 @@ use crate::parse::range_of;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CalleeRef {
     /// The path as written, normalised (`session.MemoryStore`, `MemoryStore`).
-    pub path: String,
+    pub path: Atom,
     /// The import or require the first name is bound to, if any.
     pub binding: Option<ModuleBinding>,
     /// The names after the first (`["MemoryStore"]` for `session.MemoryStore`).
-    pub members: Vec<String>,
+    pub members: Vec<Atom>,
     /// For an inline `require('m')` callee (`require('m')(...)`, `new (require('m'))()`), the module.
-    pub inline_require: Option<String>,
+    pub inline_require: Option<Atom>,
 }
 
 impl CalleeRef {
@@ -48,7 +49,7 @@ impl CalleeRef {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Property {
     /// The key (`store`, `'cookie'` read as `cookie`); `None` for computed keys and methods.
-    pub key: Option<String>,
+    pub key: Option<Atom>,
     /// The whole property, key to value.
     pub range: Range<usize>,
     /// The value (for shorthand `{ store }`, the identifier).
@@ -86,7 +87,7 @@ pub enum Value {
     /// An object literal.
     Object(Box<ObjectFacts>),
     /// A string literal (or a template literal without expressions), with its range.
-    Str(String, Range<usize>),
+    Str(Atom, Range<usize>),
     /// `true` / `false`.
     Bool(bool, Range<usize>),
     /// An array literal of values.
@@ -94,7 +95,7 @@ pub enum Value {
     /// `undefined` or `null`.
     Nothing(Range<usize>),
     /// A name.
-    Ident(String, Range<usize>),
+    Ident(Atom, Range<usize>),
     /// `new Callee(args)`.
     New(Box<CallFacts>),
     /// `callee(args)`.
@@ -147,14 +148,15 @@ impl Describer<'_> {
         let r = range_of(expr);
         match unwrap(expr) {
             Expr::Object(obj) => Value::Object(Box::new(self.object(obj))),
-            Expr::Lit(Lit::Str(s)) => Value::Str(s.value.to_string_lossy().into_owned(), r),
-            Expr::Tpl(t) if t.exprs.is_empty() && t.quasis.len() == 1 => {
-                Value::Str(t.quasis[0].cooked.as_ref().map(|c| c.to_string_lossy().into_owned()).unwrap_or_default(), r)
-            }
+            Expr::Lit(Lit::Str(s)) => Value::Str(s.value.to_string_lossy().into_owned().into(), r),
+            Expr::Tpl(t) if t.exprs.is_empty() && t.quasis.len() == 1 => Value::Str(
+                t.quasis[0].cooked.as_ref().map(|c| c.to_string_lossy().into_owned()).unwrap_or_default().into(),
+                r,
+            ),
             Expr::Lit(Lit::Bool(b)) => Value::Bool(b.value, r),
             Expr::Lit(Lit::Null(_)) => Value::Nothing(r),
             Expr::Ident(id) if id.sym == *"undefined" => Value::Nothing(r),
-            Expr::Ident(id) => Value::Ident(id.sym.to_string(), r),
+            Expr::Ident(id) => Value::Ident(id.sym.clone(), r),
             Expr::Array(arr) => Value::Array(arr.elems.iter().flatten().map(|e| self.value(&e.expr)).collect(), r),
             Expr::New(new) => Value::New(Box::new(CallFacts {
                 range: r,
@@ -183,7 +185,8 @@ impl Describer<'_> {
 
     /// Describes an object literal.
     pub fn object(&self, obj: &ObjectLit) -> ObjectFacts {
-        let mut props = Vec::new();
+        // Sized up front: the facts keep these lists until the file is planned, and a grown list is up to half spare.
+        let mut props = Vec::with_capacity(obj.props.iter().filter(|p| matches!(p, PropOrSpread::Prop(_))).count());
         let mut spreads = Vec::new();
         for p in &obj.props {
             match p {
@@ -196,9 +199,9 @@ impl Describer<'_> {
                         shorthand: false,
                     }),
                     Prop::Shorthand(id) => props.push(Property {
-                        key: Some(id.sym.to_string()),
+                        key: Some(id.sym.clone()),
                         range: range_of(&**prop),
-                        value: Value::Ident(id.sym.to_string(), range_of(id)),
+                        value: Value::Ident(id.sym.clone(), range_of(id)),
                         shorthand: true,
                     }),
                     other => {
@@ -225,10 +228,10 @@ impl Describer<'_> {
     pub fn callee(&self, expr: &Expr) -> Option<CalleeRef> {
         if let Some(module) = require_source(expr) {
             return Some(CalleeRef {
-                path: format!("require('{module}')"),
+                path: format!("require('{module}')").into(),
                 binding: None,
                 members: Vec::new(),
-                inline_require: Some(module),
+                inline_require: Some(module.into()),
             });
         }
         let mut members = Vec::new();
@@ -237,15 +240,14 @@ impl Describer<'_> {
             match cur {
                 Expr::Member(m) => {
                     let MemberProp::Ident(p) = &m.prop else { return None };
-                    members.push(p.sym.to_string());
+                    members.push(p.sym.clone());
                     cur = unwrap(&m.obj);
                 }
                 Expr::Ident(id) => {
                     members.reverse();
-                    let root = id.sym.to_string();
-                    let path =
-                        std::iter::once(root.clone()).chain(members.iter().cloned()).collect::<Vec<_>>().join(".");
-                    let binding = self.bindings.iter().find(|b| b.local == root).cloned();
+                    // A bare name is its own path: the atom is shared, not copied.
+                    let path = if members.is_empty() { id.sym.clone() } else { dotted(&id.sym, &members).into() };
+                    let binding = self.bindings.iter().find(|b| b.local == id.sym).cloned();
                     return Some(CalleeRef { path, binding, members, inline_require: None });
                 }
                 other => {
@@ -253,10 +255,10 @@ impl Describer<'_> {
                     let module = require_source(other)?;
                     members.reverse();
                     return Some(CalleeRef {
-                        path: format!("require('{module}').{}", members.join(".")),
+                        path: dotted(&format!("require('{module}')"), &members).into(),
                         binding: None,
                         members,
-                        inline_require: Some(module),
+                        inline_require: Some(module.into()),
                     });
                 }
             }
@@ -264,11 +266,22 @@ impl Describer<'_> {
     }
 }
 
+/// `root.a.b` from a root and the names after it.
+fn dotted(root: &str, members: &[Atom]) -> String {
+    let mut path = String::with_capacity(root.len() + members.iter().map(|m| m.len() + 1).sum::<usize>());
+    path.push_str(root);
+    for member in members {
+        path.push('.');
+        path.push_str(member);
+    }
+    path
+}
+
 /// The name of a non-computed key.
-pub fn prop_key(name: &PropName) -> Option<String> {
+pub fn prop_key(name: &PropName) -> Option<Atom> {
     match name {
-        PropName::Ident(i) => Some(i.sym.to_string()),
-        PropName::Str(s) => Some(s.value.to_string_lossy().into_owned()),
+        PropName::Ident(i) => Some(i.sym.clone()),
+        PropName::Str(s) => Some(s.value.to_string_lossy().into()),
         _ => None,
     }
 }

@@ -100,7 +100,7 @@ impl Transform for CookieSession {
                     add.push(format!("name: {}", cx.quoted(&name)));
                     renamed = true;
                 }
-                Some(Value::Str(old, range)) if data().default_names.contains(old) => {
+                Some(Value::Str(old, range)) if data().default_names.iter().any(|n| old == n) => {
                     plan.edits.push(Edit::replace(range.clone(), cx.quoted(&name)));
                     renamed = true;
                 }

@@ -206,7 +206,7 @@ fn local_name<'a>(
         .bindings_of(&bundled.package)
         .find(|b| b.kind == crate::analysis::ImportKind::Module && b.top_level && b.stmt.end <= at);
     if let Some(existing) = visible {
-        return existing.local.clone();
+        return existing.local.to_string();
     }
     if let Some((_, local)) = imports.iter().find(|(b, _)| b.package == bundled.package) {
         return local.clone();

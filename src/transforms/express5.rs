@@ -280,7 +280,7 @@ fn report(cx: &FileContext<'_>, plan: &mut FilePlan, rule: &str, at: usize, mess
 }
 
 fn rename(plan: &mut FilePlan, call: &MemberCall) {
-    if let Some(to) = data().renames.get(&call.method) {
+    if let Some(to) = data().renames.get(&*call.method) {
         plan.edits.push(Edit::replace(call.method_range.clone(), to.clone()));
     }
 }
@@ -296,7 +296,7 @@ fn is_number_text(cx: &FileContext<'_>, value: Option<&Value>) -> bool {
 fn is_status(cx: &FileContext<'_>, value: &Value) -> bool {
     let text = cx.text(value.range());
     let integer = text.len() == 3 && text.bytes().all(|b| b.is_ascii_digit());
-    integer || matches!(value, Value::Ident(name, _) if data().status_names.contains(name))
+    integer || matches!(value, Value::Ident(name, _) if data().status_names.iter().any(|n| name == n))
 }
 
 /// `res.send(404)` -> `res.sendStatus(404)`; `res.json(obj, 201)` / `res.json(201, obj)` -> `res.status(201).json(obj)`.

@@ -125,7 +125,7 @@ fn applied_to(facts: &FileFacts, app: &ExpressApp) -> Applied {
                 Middleware::CallOf { binding, disabled } if binding.module == ID => match &binding.kind {
                     ImportKind::Module => {
                         applied.full_at.get_or_insert(call.range.start);
-                        applied.disabled.extend(disabled.iter().cloned());
+                        applied.disabled.extend(disabled.iter().map(ToString::to_string));
                     }
                     ImportKind::Named(name) => {
                         applied.subs.extend(canonical(name).map(|m| m.name.clone()));
@@ -274,7 +274,7 @@ impl Transform for Helmet {
             .bindings_of(&d.package)
             .find(|b| b.kind == ImportKind::Module && b.top_level)
             .map(|b| b.local.clone());
-        let name = existing.clone().unwrap_or_else(|| facts.free_name(&d.local_name, &["helmetMiddleware"]));
+        let name = existing.clone().unwrap_or_else(|| facts.free_name(&d.local_name, &["helmetMiddleware"]).into());
         if existing.is_none() {
             plan.edits.push(import_edit(cx, &name));
         }

@@ -223,7 +223,7 @@ impl Secrets {
                     let env = secret.env.unwrap_or_else(|| name.to_string());
                     let list = secret.list || (list_only && !secret.element);
                     let through = match value {
-                        Value::Ident(name, _) => Some(name.clone()),
+                        Value::Ident(name, _) => Some(name.to_string()),
                         _ => None,
                     };
                     let spread = secret.spread;
@@ -520,7 +520,7 @@ fn replace_literals(
             if facts.declarations.iter().filter(|d| d.name == decl.name).count() > 1 {
                 return None;
             }
-            Some((decl.name.clone(), read(&r.env, r.list)))
+            Some((decl.name.to_string(), read(&r.env, r.list)))
         })
         .collect();
     let mut top_level: Vec<(String, String)> = Vec::new();
@@ -719,7 +719,7 @@ fn random_bytes(cx: &FileContext<'_>, names: &mut NewNames<'_>) -> (String, Opti
     let own = ["crypto", "node:crypto"].iter().flat_map(|m| facts.bindings_of(m)).filter(|b| b.top_level);
     for binding in own {
         match &binding.kind {
-            ImportKind::Named(name) if name == "randomBytes" => return (binding.local.clone(), None),
+            ImportKind::Named(name) if name == "randomBytes" => return (binding.local.to_string(), None),
             ImportKind::Module => return (format!("{}.randomBytes", binding.local), None),
             ImportKind::Named(_) => {}
         }
@@ -914,8 +914,8 @@ fn env_with_fallback(text: &str) -> Option<String> {
 fn assigned_value(cx: &FileContext<'_>, range: &Range<usize>) -> Value {
     let range = range.clone();
     match expression(cx.text(range.clone())).as_deref().map(unwrap) {
-        Some(Expr::Lit(Lit::Str(s))) => Value::Str(s.value.to_string_lossy().into_owned(), range),
-        Some(Expr::Ident(id)) => Value::Ident(id.sym.to_string(), range),
+        Some(Expr::Lit(Lit::Str(s))) => Value::Str(s.value.to_string_lossy().into_owned().into(), range),
+        Some(Expr::Ident(id)) => Value::Ident(id.sym.clone(), range),
         Some(Expr::Bin(_)) => Value::Conditional(range),
         _ => Value::Other(range),
     }
@@ -955,7 +955,7 @@ fn public_secret(cx: &FileContext<'_>, value: &Value) -> Option<usize> {
                     .bindings
                     .iter()
                     .find(|b| b.top_level && id.sym == *b.local && b.kind == ImportKind::Module)
-                    .map(|b| b.module.clone()),
+                    .map(|b| b.module.to_string()),
                 other => require_source(other),
             }?;
             let last = module.rsplit('/').next().unwrap_or(&module);

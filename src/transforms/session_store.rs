@@ -244,7 +244,7 @@ fn yes() -> bool {
 impl ReuseRule {
     /// Whether a value `module` created (through `members` of its binding, with `new` or not) is a client this rule
     /// reuses.
-    fn matches(&self, module: &str, members: &[String], is_new: bool) -> bool {
+    fn matches(&self, module: &str, members: &[swc_atoms::Atom], is_new: bool) -> bool {
         let export_matches = match &self.export {
             Some(export) => members == [export.as_str()],
             None => members.is_empty(),
@@ -887,7 +887,7 @@ fn find_client(
                 continue;
             }
             if let Some(decl) = declared_by(facts, site) {
-                return Some(ClientRef::Existing(decl.name.clone(), rule.store.clone()));
+                return Some(ClientRef::Existing(decl.name.to_string(), rule.store.clone()));
             }
         }
     }
@@ -907,7 +907,7 @@ fn find_client(
                         return Some(ClientRef::Existing(expr.replace("$module", module), rule.store.clone()));
                     }
                 }
-                None => return Some(ClientRef::Existing(instance.local.clone(), rule.store.clone())),
+                None => return Some(ClientRef::Existing(instance.local.to_string(), rule.store.clone())),
             }
         }
     }
@@ -931,7 +931,11 @@ fn project_client(cx: &FileContext<'_>, backend: &Backend, rules: &[ReuseRule], 
         // ES modules in Node name the file with its extension; TypeScript and CommonJS without.
         let keep_extension = esm && cx.file.kind == SourceKind::JavaScript;
         let spec = crate::links::relative_specifier(&cx.file.path, &instance.file, keep_extension)?;
-        let local = instance.local.clone().unwrap_or_else(|| backend.client.name.clone().unwrap_or("client".into()));
+        let local = instance
+            .local
+            .as_deref()
+            .map(str::to_string)
+            .unwrap_or_else(|| backend.client.name.clone().unwrap_or("client".into()));
         let import = match (esm, instance.export.as_str()) {
             (false, "default") => format!("const {local} = require('{spec}');"),
             (false, export) if export == local => format!("const {{ {export} }} = require('{spec}');"),
@@ -1023,7 +1027,7 @@ fn plan_imports<'a>(
                             let hoisted = cx.text(b.stmt.clone()).starts_with("import ");
                             b.top_level && b.kind == *kind && (b.stmt.end <= before || hoisted)
                         })
-                        .map(|b| b.local.clone())
+                        .map(|b| b.local.to_string())
                 })
                 .collect();
             if let Some(locals) = existing {

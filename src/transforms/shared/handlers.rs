@@ -80,7 +80,7 @@ pub fn handlers(facts: &FileFacts, links: &FileLinks) -> Vec<Handler> {
     for (range, path) in &links.handlers {
         if let Some(function) = facts.function_within(range).filter(|f| f.range == *range) {
             // (The path is written in the module that registers the handler: it has no range here.)
-            let mut handler = handler_of(function, path.clone().map(|p| (p, 0..0)));
+            let mut handler = handler_of(function, path.as_deref().map(|p| (p.to_string(), 0..0)));
             handler.opaque_path = path.is_none();
             found.push(handler);
         }
@@ -98,8 +98,8 @@ pub fn handlers(facts: &FileFacts, links: &FileLinks) -> Vec<Handler> {
                 HandlerArg::Path(_) => None,
             };
             let Some(function) = function else { continue };
-            let mut handler = handler_of(function, registration.path.clone());
-            handler.paths = registration.paths.iter().map(|(p, _)| p.clone()).collect();
+            let mut handler = handler_of(function, registration.path.as_ref().map(|(p, r)| (p.to_string(), r.clone())));
+            handler.paths = registration.paths.iter().map(|(p, _)| p.to_string()).collect();
             handler.opaque_path = registration.opaque_path;
             found.push(handler);
         }
@@ -111,8 +111,8 @@ fn handler_of(function: &FunctionFacts, path: Option<(String, Range<usize>)>) ->
     // `(req, res, next)`, or `(err, req, res, next)` for error handlers.
     let (req, res) = if function.params.len() == 4 { (1, 2) } else { (0, 1) };
     Handler {
-        req: function.params.get(req).cloned().flatten(),
-        res: function.params.get(res).cloned().flatten(),
+        req: function.params.get(req).cloned().flatten().map(|p| p.to_string()),
+        res: function.params.get(res).cloned().flatten().map(|p| p.to_string()),
         body: function.body.clone(),
         path,
         paths: Vec::new(),

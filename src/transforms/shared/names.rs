@@ -52,7 +52,8 @@ pub fn imported_by(item: &ModuleItem) -> Vec<(String, String, ImportKind)> {
                             Some(ModuleExportName::Str(s)) => s.value.to_string_lossy().into_owned(),
                             None => n.local.sym.to_string(),
                         };
-                        let kind = if imported == "default" { ImportKind::Module } else { ImportKind::Named(imported) };
+                        let kind =
+                            if imported == "default" { ImportKind::Module } else { ImportKind::Named(imported.into()) };
                         (&n.local, kind)
                     }
                 };
@@ -68,18 +69,18 @@ pub fn imported_by(item: &ModuleItem) -> Vec<(String, String, ImportKind)> {
                     (Pat::Ident(id), Some(m)) if m == "default" => {
                         out.push((id.id.sym.to_string(), module, ImportKind::Module))
                     }
-                    (Pat::Ident(id), Some(m)) => out.push((id.id.sym.to_string(), module, ImportKind::Named(m))),
+                    (Pat::Ident(id), Some(m)) => out.push((id.id.sym.to_string(), module, ImportKind::Named(m.into()))),
                     (Pat::Object(obj), None) => {
                         for prop in &obj.props {
                             match prop {
                                 ObjectPatProp::Assign(a) => out.push((
                                     a.key.sym.to_string(),
                                     module.clone(),
-                                    ImportKind::Named(a.key.sym.to_string()),
+                                    ImportKind::Named(a.key.sym.clone()),
                                 )),
                                 ObjectPatProp::KeyValue(kv) => {
                                     if let (PropName::Ident(key), Pat::Ident(id)) = (&kv.key, &*kv.value) {
-                                        let kind = ImportKind::Named(key.sym.to_string());
+                                        let kind = ImportKind::Named(key.sym.clone());
                                         out.push((id.id.sym.to_string(), module.clone(), kind));
                                     }
                                 }
@@ -219,7 +220,7 @@ mod tests {
         )
         .expect("parses")
         .body;
-        let named = |n: &str| ImportKind::Named(n.to_string());
+        let named = |n: &str| ImportKind::Named(n.into());
         assert_eq!(imported_by(&items[0]), vec![("R".into(), "connect-redis".into(), named("RedisStore"))]);
         assert_eq!(imported_by(&items[1]), vec![("M".into(), "connect-mongo".into(), ImportKind::Module)]);
         assert_eq!(

@@ -211,7 +211,7 @@ pub fn spread_keys<'a>(links: &'a FileLinks, code: &str, obj: &ObjectFacts) -> O
             return None;
         }
         let elsewhere = links.object_elsewhere(&inner).filter(|o| !o.open)?;
-        keys.extend(elsewhere.keys.iter().map(String::as_str));
+        keys.extend(elsewhere.keys.iter().map(|k| &**k));
     }
     Some(keys)
 }
@@ -227,7 +227,7 @@ impl SessionUse<'_> {
 /// require when the call itself is one (`require('express-session')({...})`).
 pub fn module_expr(facts: &FileFacts, use_: &SessionUse<'_>, module: &str) -> String {
     match use_.site.and_then(|s| s.call.callee.as_ref()).and_then(|c| c.binding.as_ref()) {
-        Some(binding) => binding.local.clone(),
+        Some(binding) => binding.local.to_string(),
         None => facts
             .module_names(module)
             .first()
