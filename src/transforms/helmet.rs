@@ -481,7 +481,13 @@ fn serves_https(facts: &FileFacts) -> Option<usize> {
                 })
                 .map(|site| site.call.range.start)
         })
-        .or_else(|| facts.bindings.iter().find(|b| d.https_packages.contains(&b.module)).map(|b| b.stmt.start))
+        .or_else(|| {
+            facts
+                .bindings
+                .iter()
+                .find(|b| d.https_packages.iter().any(|p| b.module == p.as_str()))
+                .map(|b| b.stmt.start)
+        })
 }
 
 /// Content-Security-Policy directives as helmet names them, each with its sources.
