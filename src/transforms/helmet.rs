@@ -98,7 +98,12 @@ fn data() -> &'static HelmetData {
     DATA.get_or_init(|| data::parse(ID, include_str!("../../transforms/helmet/data.json")))
 }
 
-transform_struct!(Helmet, "The helmet transform.");
+transform_struct!(
+    Helmet,
+    "The helmet transform.",
+    // (`--behind-proxy`, the cookie transforms' setting: a TLS-terminating proxy serves the app over HTTPS.)
+    behind_proxy: bool = false,
+);
 
 /// How helmet is applied to one app.
 #[derive(Debug, Default)]
@@ -177,6 +182,13 @@ impl Transform for Helmet {
             Watch::AlsoCall("set"),
             Watch::AlsoCall("enable"),
         ]
+    }
+
+    fn configure(&mut self, input: &crate::settings::SettingsInput<'_>) -> Result<(), String> {
+        // (A bad value is reported by the cookie transforms, which own the setting.)
+        let policy = crate::transforms::shared::cookie_flags::CookiePolicy::read(input).ok();
+        self.behind_proxy = policy.and_then(|p| p.behind_proxy).is_some();
+        Ok(())
     }
 
     fn survey(&self, cx: &FileContext<'_>) -> Vec<String> {
@@ -282,7 +294,10 @@ impl Transform for Helmet {
         // Pages the app serves, and nothing that says it is served over HTTPS: helmet's upgrade-insecure-requests
         // would send their scripts, styles and images to https:// when the app is opened over plain HTTP (a
         // self-hosted dashboard at http://192.168.1.10:3001), where nothing answers.
-        let plain_http = version.directives && !cx.project.views.is_empty() && cx.project.survey(ID).is_empty();
+        let plain_http = version.directives
+            && !self.behind_proxy
+            && !cx.project.views.is_empty()
+            && cx.project.survey(ID).is_empty();
         for app in &missing {
             let fit = Fit {
                 directives: &directives,
@@ -325,7 +340,7 @@ impl Transform for Helmet {
                 "plain-http",
                 missing[0].creation.start,
                 "nothing in the project shows that the app is served over HTTPS (no https.createServer, no trust proxy, \
-                 no HTTPS redirect package), so the Content-Security-Policy leaves out helmet's \
+                 no HTTPS redirect package, no --behind-proxy), so the Content-Security-Policy leaves out helmet's \
                  upgrade-insecure-requests (upgradeInsecureRequests: null): with it, a browser that opens the app over \
                  plain HTTP (http://192.168.1.10:3000 on a home network) asks for every script, style and image over \
                  https and the page breaks. If the app is only ever served over HTTPS, remove that line"
