@@ -327,7 +327,9 @@ impl FileFacts {
     /// declares or mentions it anywhere (any scope, later in the file, as a type, a type-only import, an undeclared
     /// global), or it is a reserved word or a name Node gives every CommonJS module (`require`, `module`, ...).
     pub fn name_taken(&self, name: &str) -> bool {
-        self.names.binary_search_by(|n| (**n).cmp(name)).is_ok() || RESERVED_NAMES.contains(&name) || COMMONJS_PARAMETERS.contains(&name)
+        self.names.binary_search_by(|n| (**n).cmp(name)).is_ok()
+            || RESERVED_NAMES.contains(&name)
+            || COMMONJS_PARAMETERS.contains(&name)
     }
 
     /// A name for a new binding that is free everywhere in the file: `preferred`, else the first free one of
@@ -609,7 +611,7 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
         values,
         names: {
             let mut names: Vec<Atom> = bindings.names.into_iter().collect();
-            names.sort_unstable_by(|a, b| (**a).cmp(&**b));
+            names.sort_unstable();
             names.into_boxed_slice()
         },
         apps,
@@ -711,17 +713,13 @@ impl BindingCollector {
                         match prop {
                             ObjectPatProp::Assign(a) => {
                                 let name = a.key.sym.clone();
-                                let kind =
-                                    if name == "default" { ImportKind::Module } else { ImportKind::Named(name.into()) };
+                                let kind = if name == "default" { ImportKind::Module } else { ImportKind::Named(name) };
                                 self.add(&a.key.sym, &module, kind, stmt.clone());
                             }
                             ObjectPatProp::KeyValue(kv) => {
                                 if let (Some(key), Pat::Ident(id)) = (prop_name(&kv.key), &*kv.value) {
-                                    let kind = if key == "default" {
-                                        ImportKind::Module
-                                    } else {
-                                        ImportKind::Named(key.into())
-                                    };
+                                    let kind =
+                                        if key == "default" { ImportKind::Module } else { ImportKind::Named(key) };
                                     self.add(&id.id.sym, &module, kind, stmt.clone());
                                 }
                             }
@@ -766,8 +764,7 @@ impl Visit for BindingCollector {
                         Some(ModuleExportName::Str(s)) => Atom::from(s.value.as_str().unwrap_or_default()),
                         None => n.local.sym.clone(),
                     };
-                    let kind =
-                        if imported == "default" { ImportKind::Module } else { ImportKind::Named(imported.into()) };
+                    let kind = if imported == "default" { ImportKind::Module } else { ImportKind::Named(imported) };
                     self.add(&n.local.sym, module, kind, stmt.clone());
                 }
             }
@@ -1555,7 +1552,7 @@ impl Visit for Collector<'_> {
                         if let Some(object) = self.path_of(&m.obj) {
                             let describer = Describer { bindings: self.bindings };
                             self.member_calls.push(MemberCall {
-                                object: object.into(),
+                                object,
                                 method: method.to_string().into(),
                                 method_range: range_of(p),
                                 range: range(call.span()),
