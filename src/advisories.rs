@@ -7,7 +7,7 @@
 //! counts too, and a withdrawn advisory matches nothing. Versions compare as npm's semver does (`nodejs_semver`:
 //! `1.0.0-rc.1` comes before `1.0.0`). A version that is not semver (a git URL, a `file:` path) matches nothing.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -215,7 +215,12 @@ pub struct Database {
     pub source: String,
     /// The packages the source covers; `None`: every npm package (an OSV export).
     pub covered: Option<BTreeSet<String>>,
+    /// The date of the bundled table (`compiled`); `None` for other sources.
+    pub compiled: Option<String>,
     by_package: HashMap<String, Vec<Advisory>>,
+    /// The package names of `by_package` by their lower-case spelling, for records that spell a name otherwise than
+    /// npm does (GitHub's record of `axios` says `Axios`).
+    folded: HashMap<String, Vec<String>>,
 }
 
 /// An entry of the bundled table.
@@ -276,7 +281,85 @@ impl Database {
     }
 
     fn add(&mut self, advisory: Advisory) {
-        self.by_package.entry(advisory.package.clone()).or_default().push(advisory);
+        let list = self.by_package.entry(advisory.package.clone()).or_default();
+        if list.is_empty() {
+            let folded = self.folded.entry(advisory.package.to_lowercase()).or_default();
+            folded.push(advisory.package.clone());
+        }
+        list.push(advisory);
+    }
+
+    /// The advisories about the installed package `name`: those about that exact name, and those whose record spells
+    /// it in another case (`Axios` for `axios`) unless `installed` says a package of that exact spelling is installed
+    /// too (npm still has legacy mixed-case names, `JSONStream`, that are packages of their own).
+    pub fn for_installed(&self, name: &str, installed: &dyn Fn(&str) -> bool) -> Vec<&Advisory> {
+        let mut hits: Vec<&Advisory> = self.for_package(name).iter().collect();
+        if let Some(spellings) = self.folded.get(&name.to_lowercase()) {
+            for other in spellings.iter().filter(|s| *s != name && !installed(s)) {
+                hits.extend(self.for_package(other));
+            }
+        }
+        hits
+    }
+
+    /// Adds the advisories of `other` that this one does not have (by id and package).
+    pub fn merge(&mut self, other: Database) {
+        let known: BTreeSet<(String, String)> =
+            self.by_package.values().flatten().map(|a| (a.package.clone(), a.id.clone())).collect();
+        for advisory in other.by_package.into_values().flatten() {
+            if !known.contains(&(advisory.package.clone(), advisory.id.clone())) {
+                self.add(advisory);
+            }
+        }
+    }
+
+    /// Reads OSV records (JSON texts) fetched from `source`.
+    pub fn from_osv_records(source: String, records: &[String]) -> Result<Database, String> {
+        let mut db = Database { source, ..Database::default() };
+        for text in records {
+            db.add_osv(text)?;
+        }
+        Ok(db)
+    }
+
+    /// Reads the npm registry's bulk advisory answers (`{"name": [{"id", "url", "title", "severity",
+    /// "vulnerable_versions"}]}`), each `(registry, answer)`: an advisory whose url names a GHSA id gets that id (the
+    /// registry's advisories are GitHub's); its `vulnerable_versions` becomes OSV ranges.
+    pub fn from_npm_bulk(source: String, answers: &[(String, String)]) -> Result<Database, String> {
+        let mut db = Database { source, ..Database::default() };
+        for (registry, text) in answers {
+            let bulk: BTreeMap<String, Vec<NpmAdvisory>> = serde_json::from_str(text)
+                .map_err(|e| format!("{registry}: the bulk advisory answer is not what npm's registry gives: {e}"))?;
+            for (package, advisories) in bulk {
+                for a in advisories {
+                    let id = a
+                        .url
+                        .as_deref()
+                        .and_then(|u| u.rsplit('/').next())
+                        .filter(|last| last.starts_with("GHSA-"))
+                        .map_or_else(|| format!("NPM-{}", a.id), str::to_string);
+                    let range = a.vulnerable_versions.as_deref().unwrap_or("*");
+                    let (ranges, versions) = npm_range_events(range).ok_or_else(|| {
+                        format!("{registry}: advisory {id} of {package} has vulnerable_versions `{range}`, which is not an npm range this tool reads")
+                    })?;
+                    // (npm counts an advisory without a severity as high.)
+                    let severity = Level::parse(a.severity.as_deref().unwrap_or("high"));
+                    db.add(Advisory::new(
+                        id,
+                        Vec::new(),
+                        package.clone(),
+                        a.title.unwrap_or_default(),
+                        severity,
+                        ranges,
+                        versions,
+                        None,
+                        None,
+                        Vec::new(),
+                    )?);
+                }
+            }
+        }
+        Ok(db)
     }
 
     /// Reads the bundled table (its format: the transform's README, "The bundled table").
@@ -285,7 +368,8 @@ impl Database {
         let mut db = Database {
             source: format!("{} (compiled {})", table.source, table.compiled),
             covered: Some(table.packages.into_iter().collect()),
-            by_package: HashMap::new(),
+            compiled: Some(table.compiled),
+            ..Database::default()
         };
         for e in table.advisories {
             if !db.covers(&e.package) {
@@ -315,7 +399,7 @@ impl Database {
     pub fn load_osv(path: &Path) -> Result<Database, String> {
         let shown = crate::root::display_path(path);
         let meta = std::fs::metadata(path).map_err(|e| format!("{shown}: cannot read the advisories: {e}"))?;
-        let mut db = Database { source: shown.clone(), covered: None, by_package: HashMap::new() };
+        let mut db = Database { source: shown.clone(), ..Database::default() };
         if meta.is_dir() {
             let mut files = Vec::new();
             json_files(path, &mut files).map_err(|e| format!("{shown}: cannot read the advisories: {e}"))?;
@@ -347,7 +431,7 @@ impl Database {
     }
 
     /// Adds the npm parts of one OSV record.
-    fn add_osv(&mut self, text: &str) -> Result<(), String> {
+    pub(crate) fn add_osv(&mut self, text: &str) -> Result<(), String> {
         let record: OsvRecord = serde_json::from_str(text).map_err(|e| format!("not an OSV record: {e}"))?;
         let severity = record.database_specific.as_ref().and_then(|d| d.severity.as_deref()).and_then(Level::parse);
         let date = |d: Option<String>| d.map(|d| d.chars().take(10).collect::<String>());
@@ -376,11 +460,18 @@ impl Database {
     }
 
     /// Fills the `api` of advisories that have none from another database's advisory of the same id and package
-    /// (an OSV record does not say what the advisory concerns; the bundled table does).
+    /// (an OSV record does not say what the advisory concerns; the bundled table does), and their CVE aliases when
+    /// the source gives none (npm's bulk answer).
     pub fn take_api_from(&mut self, other: &Database) {
-        for advisory in self.by_package.values_mut().flatten().filter(|a| a.api.is_empty()) {
-            if let Some(known) = other.for_package(&advisory.package).iter().find(|o| o.id == advisory.id) {
-                advisory.api.clone_from(&known.api);
+        for advisory in self.by_package.values_mut().flatten() {
+            let package = advisory.package.to_lowercase();
+            if let Some(known) = other.for_package(&package).iter().find(|o| o.id == advisory.id) {
+                if advisory.api.is_empty() {
+                    advisory.api.clone_from(&known.api);
+                }
+                if advisory.aliases.is_empty() {
+                    advisory.aliases.clone_from(&known.aliases);
+                }
             }
         }
     }
@@ -399,6 +490,120 @@ fn json_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> std::io::Result<
         }
     }
     Ok(())
+}
+
+/// One advisory of npm's bulk answer (the fields `@npmcli/metavuln-calculator` reads).
+#[derive(Deserialize)]
+struct NpmAdvisory {
+    id: serde_json::Value,
+    url: Option<String>,
+    title: Option<String>,
+    severity: Option<String>,
+    vulnerable_versions: Option<String>,
+}
+
+/// An npm range as OSV events (one range per `||` alternative) and explicit versions; `None` when it uses what an
+/// advisory range does not (`^`, `~`, wildcards inside a version). npm reads advisory ranges with prereleases
+/// included, so the events' plain version order is npm's meaning: `>a` opens at the first version after `a`.
+pub fn npm_range_events(range: &str) -> Option<(Vec<Vec<Event>>, Vec<String>)> {
+    let mut ranges = Vec::new();
+    let mut versions = Vec::new();
+    for part in range.split("||").map(str::trim) {
+        // `a - b`: from a to b, both included.
+        let words: Vec<&str> = part.split_whitespace().collect();
+        if let [from, "-", to] = words[..] {
+            let (from, _) = padded(from)?;
+            let (to, parts) = padded(to)?;
+            let end = if parts == 3 { Event::LastAffected(to) } else { Event::Fixed(bumped(&to, parts)?) };
+            ranges.push(vec![Event::Introduced(from), end]);
+            continue;
+        }
+        let mut start = Event::Introduced("0".to_string());
+        let mut end = None;
+        let mut exact = None;
+        // `>= 1.2.3` may be written with a space.
+        let mut tokens = Vec::new();
+        let mut pending = String::new();
+        for w in words {
+            if matches!(w, ">" | ">=" | "<" | "<=" | "=") {
+                pending = w.to_string();
+            } else {
+                tokens.push(format!("{pending}{w}"));
+                pending.clear();
+            }
+        }
+        for token in tokens {
+            let (op, v) = match token.find(|c: char| c.is_ascii_alphanumeric() || c == '*') {
+                Some(i) => token.split_at(i),
+                None => return None,
+            };
+            if matches!(v, "*" | "x" | "X") {
+                continue;
+            }
+            let (at, parts) = padded(v)?;
+            match op {
+                ">=" => start = Event::Introduced(at),
+                ">" => start = Event::Introduced(if parts == 3 { next_after(&at) } else { bumped(&at, parts)? }),
+                "<" => end = Some(Event::Fixed(at)),
+                "<=" => {
+                    end = Some(if parts == 3 { Event::LastAffected(at) } else { Event::Fixed(bumped(&at, parts)?) })
+                }
+                "" | "=" if parts == 3 => exact = Some(at),
+                "" | "=" => {
+                    start = Event::Introduced(at.clone());
+                    end = Some(Event::Fixed(bumped(&at, parts)?));
+                }
+                _ => return None,
+            }
+        }
+        match exact {
+            Some(v) => versions.push(v),
+            None => ranges.push(std::iter::once(start).chain(end).collect()),
+        }
+    }
+    Some((ranges, versions))
+}
+
+/// A version of one to three parts (`v` and a leading `=` allowed), padded to three, and how many parts it had.
+fn padded(text: &str) -> Option<(String, usize)> {
+    let text = text.trim_start_matches(['v', '=']);
+    let (core, pre) = match text.split_once('-') {
+        Some((core, pre)) => (core, Some(pre)),
+        None => (text, None),
+    };
+    let parts: Vec<&str> = core.split('.').filter(|p| !matches!(*p, "x" | "X" | "*")).collect();
+    if parts.is_empty() || parts.len() > 3 || parts.iter().any(|p| p.parse::<u64>().is_err()) {
+        return None;
+    }
+    let n = parts.len();
+    let mut full: Vec<&str> = parts;
+    full.resize(3, "0");
+    let mut version = full.join(".");
+    if let Some(pre) = pre {
+        if n != 3 {
+            return None;
+        }
+        version = format!("{version}-{pre}");
+    }
+    Version::parse(&version).ok()?;
+    Some((version, n))
+}
+
+/// The first version past a partial one (`1.2` -> `1.3.0-0`, `1` -> `2.0.0-0`).
+fn bumped(version: &str, parts: usize) -> Option<String> {
+    let v = Version::parse(version).ok()?;
+    Some(match parts {
+        1 => format!("{}.0.0-0", v.major + 1),
+        _ => format!("{}.{}.0-0", v.major, v.minor + 1),
+    })
+}
+
+/// The first version after `version` in npm's order: `1.2.4-0` after `1.2.3`, `1.0.0-rc.1.0` after `1.0.0-rc.1`.
+fn next_after(version: &str) -> String {
+    match Version::parse(version) {
+        Ok(v) if v.pre_release.is_empty() => format!("{}.{}.{}-0", v.major, v.minor, v.patch + 1),
+        _ => format!("{version}.0"),
+    }
 }
 
 #[derive(Deserialize)]
@@ -615,6 +820,66 @@ mod tests {
         assert!(c.affects("9.9.9"));
         c.withdrawn = Some("2024-01-01".into());
         assert!(!c.affects("9.9.9"));
+    }
+
+    #[test]
+    fn npm_ranges_become_osv_events_with_npms_meaning() {
+        let affects = |range: &str, v: &str| {
+            let (ranges, versions) = npm_range_events(range).expect(range);
+            advisory_with(ranges, versions).affects(v)
+        };
+        for (range, v, want) in [
+            ("<1.20.3", "1.20.2", true),
+            ("<1.20.3", "1.20.3", false),
+            ("<=4.0.13 || >=4.1.0 <4.1.2", "4.0.13", true),
+            ("<=4.0.13 || >=4.1.0 <4.1.2", "4.0.14", false),
+            ("<=4.0.13 || >=4.1.0 <4.1.2", "4.1.1", true),
+            (">1.2.3 <2.0.0", "1.2.3", false),
+            (">1.2.3 <2.0.0", "1.2.4", true),
+            (">= 2.0.0 < 2.1.4", "2.1.0", true),
+            ("<2", "1.9.9", true),
+            ("<2", "2.0.0", false),
+            ("<=1.2", "1.2.9", true),
+            ("<=1.2", "1.3.0", false),
+            ("1.0.5 || 1.0.6", "1.0.6", true),
+            ("1.0.5 || 1.0.6", "1.0.7", false),
+            ("1.2.0 - 1.4.2", "1.4.2", true),
+            ("1.2.0 - 1.4.2", "1.4.3", false),
+            ("*", "9.9.9", true),
+            (">=0.0.0", "0.1.0", true),
+            ("<1.0.0", "1.0.0-rc.1", true),
+        ] {
+            assert_eq!(affects(range, v), want, "{v} in {range}");
+        }
+        // The fix of each line comes from the `<` bounds.
+        let (ranges, versions) = npm_range_events("<3.0.8 || >=4.0.0 <4.5.3").expect("range");
+        let a = advisory_with(ranges, versions);
+        assert_eq!(a.patched_after("4.1.0").map(|v| v.to_string()).as_deref(), Some("4.5.3"));
+        assert_eq!(a.patched_after("3.0.1").map(|v| v.to_string()).as_deref(), Some("3.0.8"));
+        assert!(npm_range_events("^1.2.3").is_none());
+    }
+
+    fn advisory_with(ranges: Vec<Vec<Event>>, versions: Vec<String>) -> Advisory {
+        Advisory::new("GHSA-n".into(), vec![], "p".into(), String::new(), None, ranges, versions, None, None, vec![])
+            .expect("valid")
+    }
+
+    #[test]
+    fn a_name_in_another_case_matches_only_when_no_package_has_that_spelling() {
+        let mut db = Database::default();
+        let mut axios = advisory(vec![vec![i("0")]], &[]);
+        axios.package = "Axios".into();
+        db.add(axios);
+        let mut stream = advisory(vec![vec![i("0")]], &[]);
+        stream.package = "JSONStream".into();
+        db.add(stream);
+        let none = |_: &str| false;
+        assert_eq!(db.for_installed("axios", &none).len(), 1);
+        assert_eq!(db.for_installed("jsonstream", &none).len(), 1);
+        // `JSONStream` is installed too: its advisories are its own, not lower-case jsonstream's.
+        let both = |n: &str| n == "JSONStream";
+        assert_eq!(db.for_installed("jsonstream", &both).len(), 0);
+        assert_eq!(db.for_installed("JSONStream", &both).len(), 1);
     }
 
     #[test]

@@ -125,7 +125,7 @@ impl DepKind {
             DepSection::DevDependencies => DepKind::Dev,
             DepSection::OptionalDependencies => DepKind::Optional,
             // Not dependency sections: the inventory never reads them as such.
-            DepSection::Overrides | DepSection::Resolutions => DepKind::Prod,
+            DepSection::Overrides | DepSection::Resolutions | DepSection::PnpmOverrides => DepKind::Prod,
             DepSection::PeerDependencies => DepKind::Peer,
         }
     }

@@ -8,6 +8,7 @@
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 pub mod advisories;
+pub mod advisory_net;
 pub mod analysis;
 pub mod bindings;
 pub mod child;

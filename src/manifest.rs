@@ -50,6 +50,9 @@ pub enum DepSection {
     Overrides,
     /// Yarn's `resolutions`: the same for Yarn.
     Resolutions,
+    /// pnpm's `overrides`, inside the `pnpm` object of package.json (read by pnpm from 5.10).
+    #[serde(rename = "pnpm.overrides")]
+    PnpmOverrides,
 }
 
 impl DepSection {
@@ -70,7 +73,21 @@ impl DepSection {
             DepSection::OptionalDependencies => "optionalDependencies",
             DepSection::Overrides => "overrides",
             DepSection::Resolutions => "resolutions",
+            DepSection::PnpmOverrides => "overrides",
         }
+    }
+
+    /// Its name as outputs show it: the key, with the object it is in (`pnpm.overrides`).
+    pub fn label(self) -> &'static str {
+        match self {
+            DepSection::PnpmOverrides => "pnpm.overrides",
+            other => other.key(),
+        }
+    }
+
+    /// The object of `package.json` the section is in, when it is not the top level (`pnpm`).
+    pub fn parent(self) -> Option<&'static str> {
+        (self == DepSection::PnpmOverrides).then_some("pnpm")
     }
 }
 
@@ -249,11 +266,49 @@ impl ManifestInfo {
 /// The text is not a JSON object (see [`ManifestInfo::parse`]) or `section` is not an object.
 pub fn set_dependency(text: &str, section: DepSection, package: &str, spec: &str) -> Result<String, ManifestError> {
     let (bom, body) = split_bom(text);
-    let root = parse_root(body)?;
-    let style = FileStyle::detect(body, &root);
-    let root_layout = Layout::of(body, &root, &style);
+    let top = parse_root(body)?;
+    let style = FileStyle::detect(body, &top);
+    // A section inside another object (`pnpm.overrides`): that object is where it goes, and a missing one is made
+    // with it.
+    let nested = match section.parent() {
+        None => None,
+        Some(parent) => match last_prop(&top, parent) {
+            Some(prop) => match &prop.value {
+                Value::Object(object) => Some(object),
+                _ => return Err(ManifestError::new(format!("\"{parent}\" is not an object"))),
+            },
+            None => {
+                let colon = FileStyle::colon(body, [&top]);
+                let entry = format!("{}{colon}{}", json_string(package), json_string(spec));
+                let layout = Layout::of(body, &top, &style);
+                let text = match &layout {
+                    Layout::Inline { pad, .. } => {
+                        format!("\"{parent}\"{colon}{{{pad}\"{}\"{colon}{{{pad}{entry}{pad}}}{pad}}}", section.key())
+                    }
+                    Layout::Multiline { indent } => {
+                        let (nl, unit) = (style.newline, &style.indent_unit);
+                        format!(
+                            "\"{parent}\"{colon}{{{nl}{indent}{unit}\"{}\"{colon}{{{nl}{indent}{unit}{unit}{entry}{nl}{indent}{unit}}}{nl}{indent}}}",
+                            section.key()
+                        )
+                    }
+                };
+                let edited = insert_property(body, &top, top.properties.len(), &layout, &style, &text).apply(body)?;
+                verify(&edited)?;
+                return Ok(format!("{bom}{edited}"));
+            }
+        },
+    };
+    let root = nested.unwrap_or(&top);
+    let root_layout = match Layout::of(body, root, &style) {
+        // `"pnpm": {}` in a multi-line file opens up like its siblings.
+        Layout::Inline { .. } if root.properties.is_empty() && Layout::of(body, &top, &style).is_multiline() => {
+            Layout::Multiline { indent: format!("{}{}", line_indent(body, root.range.start), style.indent_unit) }
+        }
+        layout => layout,
+    };
 
-    let splice = match last_prop(&root, section.key()) {
+    let splice = match last_prop(root, section.key()) {
         Some(section_prop) => {
             let Value::Object(deps) = &section_prop.value else {
                 return Err(not_an_object(section));
@@ -264,7 +319,7 @@ pub fn set_dependency(text: &str, section: DepSection, package: &str, spec: &str
                 }
                 Splice::replace(existing.value_range(), json_string(spec))
             } else {
-                let colon = FileStyle::colon(body, [deps, &root]);
+                let colon = FileStyle::colon(body, [deps, root]);
                 let entry = format!("{}{colon}{}", json_string(package), json_string(spec));
                 let names: Vec<&str> = deps.properties.iter().map(prop_name).collect();
                 let index = sorted_insert_index(&names, package).unwrap_or(names.len());
@@ -281,7 +336,7 @@ pub fn set_dependency(text: &str, section: DepSection, package: &str, spec: &str
             }
         }
         None => {
-            let colon = FileStyle::colon(body, [&root]);
+            let colon = FileStyle::colon(body, [root]);
             let key = json_string(section.key());
             let entry = format!("{}{colon}{}", json_string(package), json_string(spec));
             let section_text = match &root_layout {
@@ -291,8 +346,8 @@ pub fn set_dependency(text: &str, section: DepSection, package: &str, spec: &str
                     format!("{key}{colon}{{{nl}{indent}{unit}{entry}{nl}{indent}}}")
                 }
             };
-            let index = new_section_index(&root, section);
-            insert_property(body, &root, index, &root_layout, &style, &section_text)
+            let index = if nested.is_some() { root.properties.len() } else { new_section_index(root, section) };
+            insert_property(body, root, index, &root_layout, &style, &section_text)
         }
     };
     let edited = splice.apply(body)?;
@@ -313,8 +368,13 @@ pub fn remove_dependency(text: &str, section: DepSection, package: &str) -> Resu
     // `JSON.parse` keeps the last of duplicate keys, so a removal that left an earlier duplicate
     // would bring the old entry back: remove them all, one splice per pass.
     loop {
-        let root = parse_root(&current)?;
-        let Some(section_prop) = last_prop(&root, section.key()) else {
+        let top = parse_root(&current)?;
+        let root = match section.parent().map(|parent| last_prop(&top, parent).map(|p| &p.value)) {
+            None => &top,
+            Some(Some(Value::Object(object))) => object,
+            Some(_) => break,
+        };
+        let Some(section_prop) = last_prop(root, section.key()) else {
             break;
         };
         let Value::Object(deps) = &section_prop.value else {
@@ -714,6 +774,42 @@ mod tests {
         let value: serde_json::Value = serde_json::from_str(&after).expect("valid JSON");
         assert!(value[section.key()].get(package).is_none(), "{after}");
         after
+    }
+
+    #[test]
+    fn pnpm_overrides_go_inside_the_pnpm_object() {
+        let check = |before: &str, after: &str| {
+            let got = set_dependency(before, PnpmOverrides, "cookie", "~0.7.0").expect("edit succeeds");
+            assert_eq!(got, after);
+            let value: serde_json::Value = serde_json::from_str(&got).expect("valid JSON");
+            assert_eq!(value["pnpm"]["overrides"]["cookie"], "~0.7.0");
+            assert_eq!(set_dependency(&got, PnpmOverrides, "cookie", "~0.7.0").expect("again"), got, "idempotent");
+            let removed = remove_dependency(&got, PnpmOverrides, "cookie").expect("remove");
+            let value: serde_json::Value = serde_json::from_str(&removed).expect("valid JSON");
+            assert!(value["pnpm"]["overrides"].get("cookie").is_none(), "{removed}");
+        };
+        // No `pnpm` object: made, in the file's indentation.
+        check(
+            "{\n  \"name\": \"app\",\n  \"dependencies\": {\n    \"express\": \"^4.18.2\"\n  }\n}\n",
+            "{\n  \"name\": \"app\",\n  \"dependencies\": {\n    \"express\": \"^4.18.2\"\n  },\n  \"pnpm\": {\n    \
+             \"overrides\": {\n      \"cookie\": \"~0.7.0\"\n    }\n  }\n}\n",
+        );
+        // A `pnpm` object without overrides, and one with.
+        check(
+            "{\n  \"name\": \"app\",\n  \"pnpm\": {\n    \"onlyBuiltDependencies\": []\n  }\n}\n",
+            "{\n  \"name\": \"app\",\n  \"pnpm\": {\n    \"onlyBuiltDependencies\": [],\n    \"overrides\": {\n      \
+             \"cookie\": \"~0.7.0\"\n    }\n  }\n}\n",
+        );
+        check(
+            "{\n  \"pnpm\": {\n    \"overrides\": {\n      \"qs\": \"^6.11.0\"\n    }\n  }\n}\n",
+            "{\n  \"pnpm\": {\n    \"overrides\": {\n      \"cookie\": \"~0.7.0\",\n      \"qs\": \"^6.11.0\"\n    }\n  }\n}\n",
+        );
+        // A top-level `overrides` (npm's) is not pnpm's.
+        let npm = "{\n  \"overrides\": {\n    \"cookie\": \"0.4.0\"\n  }\n}\n";
+        let got = set_dependency(npm, PnpmOverrides, "cookie", "~0.7.0").expect("edit");
+        let value: serde_json::Value = serde_json::from_str(&got).expect("valid JSON");
+        assert_eq!(value["overrides"]["cookie"], "0.4.0");
+        assert!(set_dependency("{ \"pnpm\": 1 }", PnpmOverrides, "a", "1").is_err());
     }
 
     #[test]

@@ -266,7 +266,7 @@ fn run_on_this_thread(
         .enumerate()
         .filter_map(|(i, input)| {
             let scanned = match &scans[i] {
-                Scan::Analysed(a) => a.2.clone(),
+                Scan::Analysed(a) => a.2.as_deref().cloned(),
                 Scan::Skipped(found) => found.as_deref().cloned(),
                 Scan::Failed(_) => None,
             };
@@ -508,12 +508,27 @@ fn run_on_this_thread(
 
     // Manifest-level plans (version bumps), for every project found.
     let mut bumps: BTreeMap<PathBuf, Vec<ManifestRequest>> = BTreeMap::new();
+    let mut elsewhere: Vec<(PathBuf, ManifestRequest)> = Vec::new();
     let mut held_back: BTreeSet<PathBuf> = BTreeSet::new();
     let mut transform_steps = BTreeSet::new();
     let mut manifest_paths: Vec<&PathBuf> = projects.keys().collect();
     manifest_paths.sort();
     let manifest_dirs: std::sync::Arc<BTreeSet<PathBuf>> =
         std::sync::Arc::new(manifest_paths.iter().map(|p| manifest_dir(p).to_path_buf()).collect());
+    let inventories: BTreeMap<&PathBuf, crate::inventory::LazyInventory> = manifest_paths
+        .iter()
+        .map(|p| {
+            (*p, crate::inventory::LazyInventory::new(manifest_dir(p), root, std::sync::Arc::clone(&manifest_dirs)))
+        })
+        .collect();
+    for transform in transforms.iter().filter(|t| options.selected.contains(&t.info().id)) {
+        let mut read = inventories.values().filter_map(|l| l.get()).filter_map(|r| r.as_ref().ok());
+        if let Err((path, message)) = transform.prepare_inventories(&mut read) {
+            // Nothing planned is kept: the run stops here.
+            result.errors.push(FileError::new(path, ErrorKind::Unreadable, message));
+            return result;
+        }
+    }
     for path in manifest_paths {
         let project = &projects[path];
         // (A manifest that cannot be read was reported when its project was built.)
@@ -524,8 +539,7 @@ fn run_on_this_thread(
         let options = own.as_ref().unwrap_or(options);
         let project_blockers = blockers.get(path).map_or(&[][..], Vec::as_slice);
         let mut plan = ManifestPlan::default();
-        let inventory =
-            crate::inventory::LazyInventory::new(manifest_dir(path), root, std::sync::Arc::clone(&manifest_dirs));
+        let inventory = &inventories[path];
         for transform in transforms.iter().filter(|t| options.selected.contains(&t.info().id)) {
             let id = transform.info().id;
             let cx = ManifestContext {
@@ -537,9 +551,15 @@ fn run_on_this_thread(
                 options,
                 source_errors,
                 blockers: project_blockers,
-                inventory: &inventory,
+                inventory,
             };
-            let before = (plan.changes.len(), plan.findings.len(), plan.next_steps.len(), plan.advisories.len());
+            let before = (
+                plan.changes.len(),
+                plan.findings.len(),
+                plan.next_steps.len(),
+                plan.advisories.len(),
+                plan.elsewhere.len(),
+            );
             // A panic on one manifest leaves it alone, named; the run goes on.
             let planned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 transform.plan_manifest(&cx, &mut plan);
@@ -549,6 +569,7 @@ fn run_on_this_thread(
                 plan.findings.truncate(before.1);
                 plan.next_steps.truncate(before.2);
                 plan.advisories.truncate(before.3);
+                plan.elsewhere.truncate(before.4);
                 result.errors.push(FileError::new(
                     path,
                     ErrorKind::Internal,
@@ -558,7 +579,9 @@ fn run_on_this_thread(
             }
             plan.changes[before.0..].iter_mut().for_each(|c| c.transform = id);
             plan.findings[before.1..].iter_mut().for_each(|f| f.transform = id);
+            plan.elsewhere[before.4..].iter_mut().for_each(|(_, c)| c.transform = id);
         }
+        elsewhere.append(&mut plan.elsewhere);
         result.findings.extend(plan.findings);
         result.advisories.extend(plan.advisories);
         if plan.held_back {
@@ -566,7 +589,19 @@ fn run_on_this_thread(
         }
         if !plan.changes.is_empty() {
             transform_steps.extend(plan.next_steps);
-            bumps.insert(path.clone(), plan.changes);
+            bumps.entry(path.clone()).or_default().extend(plan.changes);
+        }
+    }
+    // Changes a manifest's plan makes to another manifest of the run (a workspace member's own dependency), where
+    // that manifest's selection keeps the transform.
+    let same = |a: &Path, b: &Path| {
+        let not_dot = |c: &std::path::Component<'_>| *c != std::path::Component::CurDir;
+        a.components().filter(not_dot).eq(b.components().filter(not_dot))
+    };
+    for (target, change) in elsewhere {
+        let Some(path) = projects.keys().find(|p| same(p, &target)) else { continue };
+        if selection.keeps(path, change.transform) {
+            bumps.entry(path.clone()).or_default().push(change);
         }
     }
     drop(failed_files);
@@ -712,7 +747,8 @@ enum Scan {
     /// Could not be analysed (unreadable, not UTF-8, too deep, not parsed): the error, nothing planned.
     Failed(Box<Planned>),
     /// Parsed and analysed, with what its code sends ([`crate::code_html::scan_parsed`]).
-    Analysed(Box<(SourceFile, FileFacts, Option<crate::code_html::CodeScan>)>),
+    /// (Boxed: most files send nothing, and the facts of every analysed file are held until it is planned.)
+    Analysed(Box<(SourceFile, FileFacts, Option<Box<crate::code_html::CodeScan>>)>),
 }
 
 /// The specifiers a file imports or requires, in any form the linker follows.
@@ -942,7 +978,8 @@ fn scan_file(
         crate::code_html::scan_parsed(&file, &parsed.program)
     }))
     .ok()
-    .flatten();
+    .flatten()
+    .map(Box::new);
     drop(parsed);
     // Kept until the file is planned, after every file is read and linked.
     facts.shrink_to_fit();

@@ -214,7 +214,7 @@ pub fn summary(result: &RunResult, mode: Mode, color: bool) -> String {
             out,
             "  {}: {} {} {from} -> {}",
             display_path(&dep.manifest),
-            dep.section.key(),
+            dep.section.label(),
             dep.package,
             dep.to
         );
@@ -468,7 +468,7 @@ pub fn json(result: &RunResult, mode: Mode, written: &dyn Fn(&FileChange) -> boo
             .iter()
             .map(|d| JsonDependency {
                 manifest: display_path(&d.manifest),
-                section: d.section.key(),
+                section: d.section.label(),
                 package: &d.package,
                 from: d.from.as_deref(),
                 to: &d.to,

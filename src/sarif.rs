@@ -107,8 +107,8 @@ pub fn log(
                 .iter()
                 .filter(|d| d.manifest == change.path && d.transform == *id)
                 .map(|d| match &d.from {
-                    Some(from) => format!("{} {from} -> {} ({})", d.package, d.to, d.section.key()),
-                    None => format!("{} {} added to {}", d.package, d.to, d.section.key()),
+                    Some(from) => format!("{} {from} -> {} ({})", d.package, d.to, d.section.label()),
+                    None => format!("{} {} added to {}", d.package, d.to, d.section.label()),
                 })
                 .collect();
             let what = if deps.is_empty() { title.clone() } else { format!("{title}: {}", deps.join("; ")) };

@@ -325,6 +325,9 @@ pub struct ManifestPlan {
     pub held_back: bool,
     /// Known advisories affecting the packages its lockfile installs.
     pub advisories: Vec<crate::advisories::AdvisoryReport>,
+    /// Changes to other manifests of the run: a workspace member's own dependency, which the root's lockfile installs
+    /// (the path as the lockfile's folder joined with the member's).
+    pub elsewhere: Vec<(std::path::PathBuf, ManifestRequest)>,
 }
 
 /// What a transform sees of one manifest (package.json).
@@ -461,6 +464,17 @@ pub trait Transform: Send + Sync {
     /// Prepares a transform that will run, after the command line is checked: the place for slow or outside work its
     /// settings ask for (`--latest` reads the npm registry). An error stops the run before anything is planned.
     fn prepare(&mut self) -> Result<(), String> {
+        Ok(())
+    }
+
+    /// Sees what the run's lockfiles install before any manifest is planned, for work that needs all of them at once
+    /// (the advisories' network sources ask about every installed package in one batch). Reading them is left to the
+    /// transform (`inventories` reads each when reached): one that needs none costs nothing. An error (the file it is
+    /// about, and what went wrong) stops the run: nothing is planned or written, and the error is reported.
+    fn prepare_inventories(
+        &self,
+        _inventories: &mut dyn Iterator<Item = &crate::inventory::Inventory>,
+    ) -> Result<(), (std::path::PathBuf, String)> {
         Ok(())
     }
 }

@@ -313,7 +313,7 @@ fn render(result: &RunResult, root: &Path) -> String {
         out.push_str(&format!(
             "dependency: {} {} {} {:?} -> {}\n",
             relative(&dep.manifest, root),
-            dep.section.key(),
+            dep.section.label(),
             dep.package,
             dep.from,
             dep.to

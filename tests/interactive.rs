@@ -303,3 +303,30 @@ fn a_migration_is_one_question_that_carries_its_version_bump() {
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     assert_eq!(common::tree(&app), common::tree(&reference));
 }
+
+#[test]
+fn the_advisories_fixes_of_package_json_are_one_question() {
+    // body-parser and ejs raised, Express's vulnerable dependencies overridden: one question for package.json; the
+    // accepted answer writes what `--write` does, the declined one nothing.
+    let (_tmp, app, reference) = two_copies("tests/e2e/advisories-app");
+    let before = common::tree(&app);
+    let mut session = start(&app, &["--only", "advisories"]);
+    let shown = answer(&mut session, 1, "] package.json (advisories)", "y");
+    for line in ["+    \"body-parser\": \"1.20.3\"", "+    \"ejs\": \"3.1.10\"", "+    \"cookie\": \"~0.7.0\""] {
+        assert!(shown.contains(line), "{line} is in the preview:\n{shown}");
+    }
+    let (code, rest) = finish(session);
+    assert_eq!(code, 0, "{rest}");
+    assert!(!rest.contains("[2/"), "one question:\n{rest}");
+    let out = common::express_harden(&reference, &["--write", "--allow-no-vcs", "--only", "advisories"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(common::tree(&app), common::tree(&reference));
+    assert_ne!(common::tree(&app), before);
+
+    let (_tmp, app, _) = two_copies("tests/e2e/advisories-app");
+    let mut session = start(&app, &["--only", "advisories"]);
+    answer(&mut session, 1, "] package.json (advisories)", "n");
+    let (code, rest) = finish(session);
+    assert_eq!(code, 0, "{rest}");
+    assert_eq!(common::tree(&app), before, "declined: nothing written");
+}

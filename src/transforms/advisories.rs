@@ -25,15 +25,15 @@
 //! why nothing is done. The advisories: `transforms/advisories/data.json` (bundled), or OSV records
 //! (`--advisories PATH`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use nodejs_semver::Version;
 use serde::Deserialize;
 
 use crate::advisories::{Advisory, AdvisoryFix, AdvisoryReport, Database, FixKind, Level, Reachability};
-use crate::inventory::{Inventory, Parent};
+use crate::inventory::{DepKind, Inventory, Parent};
 use crate::lockfile::Manager;
 use crate::manifest::DepSection;
 use crate::npm_spec::{self, Operator, Spec};
@@ -93,9 +93,10 @@ impl Source {
 #[derive(Debug, Default, clap::Args)]
 #[command(next_help_heading = "Known advisories (advisories)")]
 pub struct AdvisoryFlags {
-    /// Where the advisories come from: `bundled` (the table built into the tool, offline), or a folder or zip of OSV
-    /// records (an OSV ecosystem export such as npm's all.zip, or osv-scanner's offline cache).
-    #[arg(long = "advisories", value_name = "bundled|PATH")]
+    /// Where the advisories come from: `bundled` (the table built into the tool, offline), `osv` (the OSV API),
+    /// `npm` (the registry's bulk advisory endpoint, as npm audit asks it), or a folder or zip of OSV records (an OSV
+    /// ecosystem export such as npm's all.zip, or osv-scanner's offline cache). Only osv and npm use the network.
+    #[arg(long = "advisories", value_name = "bundled|osv|npm|PATH")]
     pub advisories: Option<String>,
 
     /// With --check, fail on advisories of this severity or above that affect an installed package [default: high].
@@ -110,12 +111,13 @@ pub static ADVISORIES: SettingsGroup = SettingsGroup {
     check: SettingsGroup::check_as::<AdvisoryConfig>,
 };
 
-/// The configuration key: `"advisories": { "source": "bundled", "failOn": "high" }`.
+/// The configuration key: `"advisories": { "source": "bundled", "failOn": "high", "osvUrl": "https://api.osv.dev" }`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct AdvisoryConfig {
     source: Option<String>,
     fail_on: Option<Level>,
+    osv_url: Option<String>,
 }
 
 transform_struct!(
@@ -124,7 +126,23 @@ transform_struct!(
     source: Source = Source::Bundled,
     fail_on: Level = Level::High,
     loaded: Option<Arc<Database>> = None,
+    osv_url: Option<String> = None,
+    // What the network sources answered (`--interactive` plans twice: the second run asks about nothing new).
+    fetched: Mutex<Fetched> = Mutex::default(),
 );
+
+/// The advisories the network sources gave, and the `name@version`s already asked about.
+#[derive(Default)]
+struct Fetched {
+    db: Option<Arc<Database>>,
+    asked: BTreeSet<(String, String)>,
+}
+
+/// How old the bundled table may be before a run suggests the network sources.
+const STALE_DAYS: i64 = 180;
+
+/// The variable that sets today's date (`YYYY-MM-DD`) for the staleness note (tests).
+pub const TODAY_VAR: &str = "EXPRESS_HARDEN_TODAY";
 
 /// What the transform reads in source files: the calls advisories concern, and the imports of the packages the
 /// bundled table covers (quoted, so that `ms` does not match `items`).
@@ -164,9 +182,125 @@ const API_METHODS: [&str; 13] = [
 ];
 
 impl Advisories {
-    fn database(&self) -> &Database {
-        self.loaded.as_deref().unwrap_or_else(|| bundled())
+    /// The advisories of the run: fetched, loaded from a path, or the bundled table.
+    fn database(&self) -> Arc<Database> {
+        static BUNDLED: OnceLock<Arc<Database>> = OnceLock::new();
+        let fetched = self.fetched.lock().unwrap_or_else(|e| e.into_inner()).db.clone();
+        fetched
+            .or_else(|| self.loaded.clone())
+            .unwrap_or_else(|| Arc::clone(BUNDLED.get_or_init(|| Arc::new(bundled().clone()))))
     }
+
+    /// Asks the network source about the installed packages not asked about yet, and adds what it answers.
+    fn fetch(&self, inventories: &mut dyn Iterator<Item = &Inventory>) -> Result<(), (PathBuf, String)> {
+        // The offline sources read no lockfile ahead.
+        if !matches!(self.source, Source::Osv | Source::Npm) {
+            return Ok(());
+        }
+        let mut state = self.fetched.lock().unwrap_or_else(|e| e.into_inner());
+        let mut db = state.db.as_deref().cloned().unwrap_or_default();
+        let mut first_lockfile = None;
+        // (lockfile folder, lockfile) -> name -> versions, the registry versions only.
+        let mut wanted: BTreeMap<(PathBuf, PathBuf), BTreeMap<String, BTreeSet<String>>> = BTreeMap::new();
+        for inventory in inventories {
+            first_lockfile.get_or_insert_with(|| inventory.path.clone());
+            let dir =
+                inventory.path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+            let packages = wanted.entry((dir.to_path_buf(), inventory.path.clone())).or_default();
+            for p in &inventory.packages {
+                if nodejs_semver::Version::parse(&p.version).is_ok()
+                    && !state.asked.contains(&(p.name.clone(), p.version.clone()))
+                {
+                    packages.entry(p.name.clone()).or_default().insert(p.version.clone());
+                }
+            }
+        }
+        let failed = |lockfile: &std::path::Path, err: String| {
+            (
+                lockfile.to_path_buf(),
+                format!(
+                    "could not be checked against known advisories: {err}; nothing was planned or \
+                     written (the default, --advisories bundled, works offline)"
+                ),
+            )
+        };
+        match self.source {
+            Source::Osv => {
+                let all: BTreeSet<(String, String)> = wanted
+                    .values()
+                    .flat_map(|m| m.iter().flat_map(|(n, vs)| vs.iter().map(move |v| (n.clone(), v.clone()))))
+                    .collect();
+                if !all.is_empty() {
+                    let base = self.osv_url.clone().unwrap_or_else(|| crate::advisory_net::OSV_URL.to_string());
+                    let cache = crate::advisory_net::osv_cache_dir();
+                    let lockfile = first_lockfile.unwrap_or_default();
+                    let (records, _) = crate::advisory_net::osv_records(&base, &all, cache.as_deref())
+                        .map_err(|e| failed(&lockfile, e))?;
+                    let got = Database::from_osv_records(base.clone(), &records).map_err(|e| failed(&lockfile, e))?;
+                    db.merge(got);
+                    db.source = format!("the OSV API ({base})");
+                    state.asked.extend(all);
+                }
+            }
+            Source::Npm => {
+                for ((dir, lockfile), packages) in wanted.into_iter().filter(|(_, p)| !p.is_empty()) {
+                    let npmrc = crate::advisory_net::Npmrc::load(&dir);
+                    let answers = crate::advisory_net::npm_bulk(&npmrc, &packages).map_err(|e| failed(&lockfile, e))?;
+                    let source = answers.iter().map(|(r, _)| r.as_str()).collect::<Vec<_>>().join(", ");
+                    let got = Database::from_npm_bulk(source.clone(), &answers).map_err(|e| failed(&lockfile, e))?;
+                    db.merge(got);
+                    db.source = format!("the npm registry's bulk advisories ({source})");
+                    state
+                        .asked
+                        .extend(packages.into_iter().flat_map(|(n, vs)| vs.into_iter().map(move |v| (n.clone(), v))));
+                }
+            }
+            Source::Bundled | Source::Path(_) => return Ok(()),
+        }
+        db.take_api_from(bundled());
+        state.db = Some(Arc::new(db));
+        Ok(())
+    }
+}
+
+/// Days since 1970-01-01 of a `YYYY-MM-DD` date (the proleptic Gregorian calendar).
+fn day_number(date: &str) -> Option<i64> {
+    let mut parts = date.get(..10)?.split('-').map(|p| p.parse::<i64>().ok());
+    let (y, m, d) = (parts.next()??, parts.next()??, parts.next()??);
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    // Howard Hinnant's days_from_civil.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
+}
+
+/// Today, as a day number: `EXPRESS_HARDEN_TODAY` when set, else the clock.
+fn today() -> Option<i64> {
+    match std::env::var(TODAY_VAR) {
+        Ok(date) => day_number(&date),
+        Err(_) => std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()
+            .and_then(|d| i64::try_from(d.as_secs() / 86_400).ok()),
+    }
+}
+
+/// The note for a bundled table compiled on `compiled` whose newest advisory was published on `newest`, when the
+/// table is older than [`STALE_DAYS`] on `today` (a refresh that finds nothing new makes it current again).
+pub fn staleness_note(compiled: &str, newest: Option<&str>, today: i64) -> Option<String> {
+    let age = today - day_number(compiled)?;
+    let newest = newest.map_or_else(String::new, |n| format!(", its newest advisory published {n}"));
+    (age > STALE_DAYS).then(|| {
+        format!(
+            "the bundled advisory table is {age} days old (compiled {compiled}{newest}): advisories published since \
+             are not in it; --advisories osv or --advisories npm reads the current ones from the network"
+        )
+    })
 }
 
 impl Transform for Advisories {
@@ -191,25 +325,34 @@ impl Transform for Advisories {
         if let Some(level) = flags.fail_on.as_deref().and_then(Level::parse).or(config.fail_on) {
             self.fail_on = level;
         }
+        self.osv_url =
+            std::env::var(crate::advisory_net::OSV_URL_VAR).ok().filter(|u| !u.is_empty()).or(config.osv_url);
         Ok(())
     }
 
     fn prepare(&mut self) -> Result<(), String> {
-        self.loaded =
-            match &self.source {
-                Source::Bundled => None,
-                Source::Osv | Source::Npm => return Err(
-                    "--advisories osv and npm (the network sources) are not available in this version: use `bundled` \
-                     (the default) or a folder or zip of OSV records"
-                        .to_string(),
-                ),
-                Source::Path(path) => {
-                    let mut db = Database::load_osv(path)?;
-                    db.take_api_from(bundled());
-                    Some(Arc::new(db))
+        self.loaded = match &self.source {
+            Source::Bundled => {
+                let compiled = bundled().compiled.as_deref().unwrap_or_default();
+                let newest = bundled().all().into_iter().filter_map(|a| a.published.as_deref()).max();
+                if let Some(note) = today().and_then(|today| staleness_note(compiled, newest, today)) {
+                    eprintln!("note: {note}");
                 }
-            };
+                None
+            }
+            // (Asked when the run's lockfiles are known: `prepare_inventories`.)
+            Source::Osv | Source::Npm => None,
+            Source::Path(path) => {
+                let mut db = Database::load_osv(path)?;
+                db.take_api_from(bundled());
+                Some(Arc::new(db))
+            }
+        };
         Ok(())
+    }
+
+    fn prepare_inventories(&self, inventories: &mut dyn Iterator<Item = &Inventory>) -> Result<(), (PathBuf, String)> {
+        self.fetch(inventories)
     }
 
     fn plan(&self, _cx: &FileContext<'_>, _plan: &mut FilePlan) {}
@@ -230,12 +373,14 @@ impl Transform for Advisories {
         let db = self.database();
         // The installed copies of each affected name@version.
         let mut affected: BTreeMap<(&str, &str), Copies<'_>> = BTreeMap::new();
+        let names: std::collections::HashSet<&str> = inventory.packages.iter().map(|p| p.name.as_str()).collect();
+        let installed = |name: &str| names.contains(name);
         for (i, package) in inventory.packages.iter().enumerate() {
-            let hits = db.for_package(&package.name);
+            let hits = db.for_installed(&package.name, &installed);
             if hits.is_empty() {
                 continue;
             }
-            let hits: Vec<&Advisory> = hits.iter().filter(|a| a.affects(&package.version)).collect();
+            let hits: Vec<&Advisory> = hits.into_iter().filter(|a| a.affects(&package.version)).collect();
             if hits.is_empty() {
                 continue;
             }
@@ -247,7 +392,8 @@ impl Transform for Advisories {
         }
         let mut overrides: BTreeMap<String, String> = BTreeMap::new();
         for ((name, version), (copies, hits)) in affected {
-            let fix = self.fix(cx, inventory, name, version, &copies, &hits, plan, &mut overrides);
+            let all = db.for_installed(name, &installed);
+            let fix = self.fix(cx, inventory, name, version, &copies, &hits, &all, plan, &mut overrides);
             let direct = copies
                 .iter()
                 .filter_map(|&i| inventory.packages[i].chain.get(1))
@@ -285,6 +431,12 @@ impl Transform for Advisories {
                 let severity = advisory.severity;
                 let gate = severity.unwrap_or(Level::Moderate) >= self.fail_on;
                 let shown = crate::discover::display_path(&inventory.path);
+                // An advisory no version fixes stays, whatever the fix of the package's others.
+                let fix = if patched.is_none() && fix.kind != FixKind::None {
+                    unfixed(name, advisory, &fix)
+                } else {
+                    fix.clone()
+                };
                 let fixed = fix.kind != FixKind::None;
                 let message = format!(
                     "{name}@{version} ({shown}) is affected by {} ({}{}): {}. {}; {}. {}",
@@ -324,7 +476,7 @@ impl Transform for Advisories {
                     paths: paths.clone(),
                     reachability,
                     reachability_reason: reason,
-                    fix: fix.clone(),
+                    fix,
                     gate,
                     rule: finding.rule.clone(),
                     message: finding.message.clone(),
@@ -335,7 +487,8 @@ impl Transform for Advisories {
         for (package, spec) in overrides {
             let section = match inventory.manager {
                 Manager::Npm => DepSection::Overrides,
-                _ => DepSection::Resolutions,
+                Manager::Pnpm => DepSection::PnpmOverrides,
+                Manager::Yarn1 | Manager::YarnBerry => DepSection::Resolutions,
             };
             plan.changes.push(ManifestRequest::new(section, package, spec));
         }
@@ -370,25 +523,30 @@ impl Advisories {
         version: &str,
         copies: &[usize],
         hits: &[&Advisory],
+        all: &[&Advisory],
         plan: &mut ManifestPlan,
         overrides: &mut BTreeMap<String, String>,
     ) -> AdvisoryFix {
         let none = |description: String| AdvisoryFix { kind: FixKind::None, description };
-        // The version that fixes every advisory of this copy.
+        // The version that fixes every advisory of this copy that has a fix (one without stays reported: see
+        // `unfixed`).
         let mut target: Option<Version> = None;
+        let mut unfixable = Vec::new();
         for advisory in hits {
             match advisory.patched_after(version) {
                 Some(v) => target = Some(target.map_or(v.clone(), |t| t.max(v))),
-                None => return none(format!("No fixed version of {name} is known for {}: not fixed", advisory.id)),
+                None => unfixable.push(advisory.id.as_str()),
             }
         }
-        let Some(mut target) = target else { return none("No fixed version is known: not fixed".to_string()) };
+        let Some(mut target) = target else {
+            return none(format!("No fixed version of {name} is known for {}: not fixed", unfixable.join(", ")));
+        };
         // Nor one that another advisory affects (axios 0.21.4's fix 1.6.0 is inside 1.3.2..1.7.4 of another): the
-        // first version past them all, or a second run would move the package again.
-        let all = self.database().for_package(name);
+        // first version past them all, or a second run would move the package again. (The advisories without a fix
+        // affect it too, and stay.)
         loop {
             let at = target.to_string();
-            let Some(other) = all.iter().find(|a| a.affects(&at)) else { break };
+            let Some(other) = all.iter().find(|a| !unfixable.contains(&a.id.as_str()) && a.affects(&at)) else { break };
             match other.patched_after(&at) {
                 Some(next) if next > target => target = next,
                 _ => {
@@ -443,14 +601,8 @@ impl Advisories {
             let mut made = Vec::new();
             for (section, spec) in &own {
                 let to = match npm_spec::classify(spec) {
-                    Spec::Simple { op, version: from }
-                        if line_of(&from) == line_of(&target)
-                            || op == Operator::Exact && line_of(&installed) == line_of(&target) =>
-                    {
-                        npm_spec::write(op, &target.to_string())
-                    }
-                    Spec::Range(range) if range.min_version().is_some_and(|m| line_of(&m) == line_of(&target)) => {
-                        npm_spec::write(Operator::Caret, &target.to_string())
+                    Spec::Simple { .. } | Spec::Range(_) if raised(spec, &installed, &target).is_some() => {
+                        raised(spec, &installed, &target).unwrap_or_default()
                     }
                     Spec::Simple { .. } | Spec::Range(_) => {
                         return none(format!(
@@ -476,6 +628,41 @@ impl Advisories {
                 description: format!("{name} is raised to {} in package.json", made.join(", ")),
             };
         }
+        // Every parent that leaves the target out is a workspace member that lists the package itself, in a range
+        // that can move to it on the same line: raised in the member's package.json, as its own dependency would be.
+        let blocking: Vec<&crate::inventory::Dependent> = copies
+            .iter()
+            .flat_map(|&i| &inventory.packages[i].parents)
+            .filter(|d| !d.range.as_deref().and_then(npm_spec::npm_range).is_some_and(|r| target.satisfies(&r)))
+            .collect();
+        let lock_dir = inventory.path.parent().unwrap_or(std::path::Path::new(""));
+        let in_members: Option<Vec<(PathBuf, DepSection, String)>> = blocking
+            .iter()
+            .map(|d| {
+                let Parent::Root(r) = d.parent else { return None };
+                let member = &inventory.roots[r].path;
+                let section = match d.kind {
+                    DepKind::Prod => DepSection::Dependencies,
+                    DepKind::Dev => DepSection::DevDependencies,
+                    DepKind::Optional => DepSection::OptionalDependencies,
+                    DepKind::Peer => return None,
+                };
+                let to = raised(d.range.as_deref()?, &installed, &target)?;
+                (!member.is_empty()).then(|| (lock_dir.join(member).join("package.json"), section, to))
+            })
+            .collect();
+        if let Some(members) = in_members.filter(|m| !m.is_empty()) {
+            let mut made = Vec::new();
+            for (manifest, section, to) in members {
+                made.push(format!("{to} in {}", crate::discover::display_path(&manifest)));
+                plan.elsewhere.push((manifest, ManifestRequest::new(section, name, to)));
+            }
+            made.dedup();
+            return AdvisoryFix {
+                kind: FixKind::Bump,
+                description: format!("{name} is raised to {}", made.join(", ")),
+            };
+        }
         // A transitive package outside a parent's range: an override.
         let outside: Vec<String> = copies
             .iter()
@@ -491,13 +678,19 @@ impl Advisories {
             .collect();
         let spec = if installed.major == 0 { format!("~{target}") } else { format!("^{target}") };
         match inventory.manager {
-            Manager::Pnpm => none(format!(
-                "{target} is outside what its parents declare ({}): add `\"pnpm\": {{ \"overrides\": {{ \"{name}\": \"{spec}\" }} }}` \
-                 to package.json (pnpm 8+; not written by this tool yet) and check the parents still work",
+            // pnpm reads `pnpm.overrides` of package.json from 5.10 until 11.2, which reads only pnpm-workspace.yaml's.
+            Manager::Pnpm if pnpm_reads_workspace_yaml_only(cx.text) => none(format!(
+                "{target} is outside what its parents declare ({}): add `overrides: {{ {name}: \"{spec}\" }}` to \
+                 pnpm-workspace.yaml (the pnpm this project names reads overrides only there; not written by this tool) \
+                 and check the parents still work",
                 outside.join("; ")
             )),
             manager => {
-                let key = if manager == Manager::Npm { "overrides" } else { "resolutions" };
+                let key = match manager {
+                    Manager::Npm => "overrides",
+                    Manager::Pnpm => "pnpm.overrides",
+                    Manager::Yarn1 | Manager::YarnBerry => "resolutions",
+                };
                 overrides.insert(name.to_string(), spec.clone());
                 AdvisoryFix {
                     kind: FixKind::Override,
@@ -510,6 +703,50 @@ impl Advisories {
             }
         }
     }
+}
+
+/// `spec` raised to `target` in its own style when that stays on its line of releases (an exact version on the
+/// installed one's line): `1.20.1` -> `1.20.3`, `~0.4.1` -> `~0.4.2`, a range -> `^target`; `None` for a new major
+/// or a spec that is not a version or range.
+fn raised(spec: &str, installed: &Version, target: &Version) -> Option<String> {
+    match npm_spec::classify(spec) {
+        Spec::Simple { op, version: from }
+            if line_of(&from) == line_of(target) || op == Operator::Exact && line_of(installed) == line_of(target) =>
+        {
+            Some(npm_spec::write(op, &target.to_string()))
+        }
+        Spec::Range(range) if range.min_version().is_some_and(|m| line_of(&m) == line_of(target)) => {
+            Some(npm_spec::write(Operator::Caret, &target.to_string()))
+        }
+        _ => None,
+    }
+}
+
+/// The fix of an advisory no version fixes, when the package's other advisories have one (`planned`).
+fn unfixed(name: &str, advisory: &Advisory, planned: &AdvisoryFix) -> AdvisoryFix {
+    AdvisoryFix {
+        kind: FixKind::None,
+        description: format!(
+            "No fixed version of {name} is known for {}: not fixed (the fix planned for its other advisories, {}, \
+             leaves it)",
+            advisory.id,
+            match planned.kind {
+                FixKind::LockfileRefresh => "a lockfile refresh",
+                FixKind::Bump => "a raised dependency",
+                FixKind::Override => "an override",
+                FixKind::None => "none",
+            }
+        ),
+    }
+}
+
+/// Whether the manifest's `packageManager` names a pnpm that no longer reads the `pnpm` field of package.json
+/// (11.2 and later: overrides are read from pnpm-workspace.yaml only).
+fn pnpm_reads_workspace_yaml_only(manifest: &str) -> bool {
+    let Ok(json) = serde_json::from_str::<serde_json::Value>(manifest) else { return false };
+    let Some(version) = json["packageManager"].as_str().and_then(|pm| pm.strip_prefix("pnpm@")) else { return false };
+    let version = version.split('+').next().unwrap_or(version);
+    Version::parse(version).is_ok_and(|v| (v.major, v.minor) >= (11, 2))
 }
 
 /// The package manager's command that moves `package` inside its parents' ranges, lockfile only.

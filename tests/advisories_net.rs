@@ -1,0 +1,420 @@
+//! The network sources of the advisories transform (`--advisories osv|npm`, issue 15), against a local HTTP server in
+//! the test process that serves the recorded data (the tests stay offline):
+//!
+//! - osv: `POST /v1/querybatch` answers each query with the ids of the records under `tests/advisories/osv/` about
+//!   that package (the real records, from the GitHub advisory database), and `GET /v1/vulns/<id>` serves each record.
+//! - npm: `POST /-/npm/v1/security/advisories/bulk` answers `tests/advisories/net/npm-bulk-response.json` (derived
+//!   from the same records by `make-npm-bulk.js`, in the registry's format) to the request the test app's lockfile
+//!   makes, `npm-bulk-request.json`.
+//!
+//! The app is `tests/e2e/advisories-app` (Express 4.18.2, body-parser 1.20.1, cookie-parser 1.4.6, ejs 3.1.6): each
+//! source must find exactly what the bundled table finds. Then: the cache (a second run fetches no record), the
+//! registry settings (`.npmrc`, the token sent to its own registry only), and the failures (nothing listening, HTTP
+//! 500, an answer that is not JSON): exit 2, the URL and the reason named, nothing written.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use common::copy_app;
+
+const REPO: &str = env!("CARGO_MANIFEST_DIR");
+
+/// One request the server received.
+#[derive(Debug, Clone)]
+struct Hit {
+    method: String,
+    path: String,
+    headers: BTreeMap<String, String>,
+    body: Vec<u8>,
+}
+
+type Handler = dyn Fn(&Hit) -> (u16, String) + Send + Sync;
+
+/// An HTTP/1.1 server on a thread of the test, answering each request with `handler`, and recording them.
+struct Server {
+    port: u16,
+    hits: Arc<Mutex<Vec<Hit>>>,
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Server {
+    fn start(handler: Box<Handler>) -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let hits = Arc::new(Mutex::new(Vec::new()));
+        let stop = Arc::new(AtomicBool::new(false));
+        let (h, s) = (Arc::clone(&hits), Arc::clone(&stop));
+        let thread = std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                if s.load(Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(stream) = stream else { continue };
+                if let Some(hit) = read_request(&stream) {
+                    let (status, body) = handler(&hit);
+                    h.lock().expect("hits").push(hit);
+                    let mut stream = stream;
+                    let _ = write!(
+                        stream,
+                        "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                        body.len()
+                    );
+                }
+            }
+        });
+        Server { port, hits, stop, thread: Some(thread) }
+    }
+
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    fn hits(&self) -> Vec<Hit> {
+        self.hits.lock().expect("hits").clone()
+    }
+
+    /// How many requests asked for a path starting with `prefix`.
+    fn count(&self, prefix: &str) -> usize {
+        self.hits().iter().filter(|h| h.path.starts_with(prefix)).count()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect(("127.0.0.1", self.port));
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn read_request(stream: &TcpStream) -> Option<Hit> {
+    let mut reader = BufReader::new(stream);
+    let mut line = String::new();
+    reader.read_line(&mut line).ok()?;
+    let mut words = line.split_whitespace();
+    let (method, path) = (words.next()?.to_string(), words.next()?.to_string());
+    let mut headers = BTreeMap::new();
+    loop {
+        let mut header = String::new();
+        reader.read_line(&mut header).ok()?;
+        let header = header.trim_end();
+        if header.is_empty() {
+            break;
+        }
+        let (name, value) = header.split_once(':')?;
+        headers.insert(name.trim().to_ascii_lowercase(), value.trim().to_string());
+    }
+    let length: usize = headers.get("content-length").and_then(|l| l.parse().ok()).unwrap_or(0);
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).ok()?;
+    Some(Hit { method, path, headers, body })
+}
+
+/// The recorded OSV records: id -> (the npm packages it is about, its text).
+fn records() -> BTreeMap<String, (Vec<String>, String)> {
+    let mut out = BTreeMap::new();
+    for entry in std::fs::read_dir(Path::new(REPO).join("tests/advisories/osv")).expect("records") {
+        let path = entry.expect("entry").path();
+        let text = std::fs::read_to_string(&path).expect("record");
+        let json: serde_json::Value = serde_json::from_str(&text).expect("json");
+        let names = json["affected"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|a| a["package"]["ecosystem"] == "npm")
+            .filter_map(|a| a["package"]["name"].as_str().map(str::to_string))
+            .collect();
+        out.insert(json["id"].as_str().expect("id").to_string(), (names, text));
+    }
+    out
+}
+
+/// An OSV API serving the recorded records, listing each with `modified`.
+fn osv_server(modified: Arc<Mutex<String>>) -> Server {
+    let records = records();
+    Server::start(Box::new(move |hit| match (hit.method.as_str(), hit.path.as_str()) {
+        ("POST", "/v1/querybatch") => {
+            let body: serde_json::Value = serde_json::from_slice(&hit.body).expect("a JSON batch");
+            let modified = modified.lock().expect("modified").clone();
+            let results: Vec<serde_json::Value> = body["queries"]
+                .as_array()
+                .expect("queries")
+                .iter()
+                .map(|q| {
+                    assert_eq!(q["package"]["ecosystem"], "npm");
+                    assert!(q["version"].is_string(), "{q}");
+                    let name = q["package"]["name"].as_str().expect("name");
+                    let vulns: Vec<serde_json::Value> = records
+                        .iter()
+                        .filter(|(_, (names, _))| names.iter().any(|n| n == name))
+                        .map(|(id, _)| serde_json::json!({ "id": id, "modified": modified }))
+                        .collect();
+                    if vulns.is_empty() {
+                        serde_json::json!({})
+                    } else {
+                        serde_json::json!({ "vulns": vulns })
+                    }
+                })
+                .collect();
+            (200, serde_json::json!({ "results": results }).to_string())
+        }
+        ("GET", path) => match path.strip_prefix("/v1/vulns/").and_then(|id| records.get(id)) {
+            Some((_, text)) => (200, text.clone()),
+            None => (404, "{\"code\":5,\"message\":\"Bug not found.\"}".to_string()),
+        },
+        _ => (404, String::new()),
+    }))
+}
+
+/// The advisory app, with a home and a cache folder of its own.
+struct App {
+    _tmp: tempfile::TempDir,
+    dir: PathBuf,
+    home: tempfile::TempDir,
+}
+
+impl App {
+    fn new() -> App {
+        let (tmp, dir) = copy_app("advisories-app");
+        App { _tmp: tmp, dir, home: tempfile::tempdir().expect("home") }
+    }
+
+    fn cache(&self) -> PathBuf {
+        self.home.path().join("cache")
+    }
+
+    fn run(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_express-harden"));
+        cmd.args(args)
+            .current_dir(&self.dir)
+            .env("HOME", self.home.path())
+            .env("XDG_CACHE_HOME", self.cache())
+            .env_remove("EXPRESS_HARDEN_OSV_URL")
+            .env_remove("EXPRESS_HARDEN_TODAY");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.output().expect("run express-harden")
+    }
+
+    /// The JSON advisories of a dry run with `source`.
+    fn advisories(&self, source: &str, env: &[(&str, &str)]) -> serde_json::Value {
+        let out = self.run(&["--only", "advisories", "--advisories", source, "--format", "json"], env);
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        doc["advisories"].clone()
+    }
+}
+
+/// One line per advisory: id, package@installed -> patched, severity, reachability, fix.
+fn lines(advisories: &serde_json::Value) -> Vec<String> {
+    advisories
+        .as_array()
+        .expect("advisories")
+        .iter()
+        .map(|a| {
+            format!(
+                "{} {}@{} -> {} [{}] {} {}",
+                a["id"].as_str().unwrap_or_default(),
+                a["package"].as_str().unwrap_or_default(),
+                a["installed"].as_str().unwrap_or_default(),
+                a["patched"].as_str().unwrap_or("none"),
+                a["severity"].as_str().unwrap_or("unknown"),
+                a["reachability"].as_str().unwrap_or_default(),
+                a["fix"]["kind"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+/// The advisories by package, version and id (the sources list a package's advisories in their own order).
+fn sorted(advisories: &serde_json::Value) -> Vec<serde_json::Value> {
+    let mut list = advisories.as_array().expect("advisories").clone();
+    list.sort_by_key(|a| (a["package"].to_string(), a["installed"].to_string(), a["id"].to_string()));
+    list
+}
+
+/// What every source finds in the app (the bundled table is compiled from the same records).
+const FOUND: [&str; 10] = [
+    "GHSA-qwcr-r2fm-qrc7 body-parser@1.20.1 -> 1.20.3 [high] called bump",
+    "GHSA-pxg6-pf52-xh8x cookie@0.4.1 -> 0.7.0 [low] called override",
+    "GHSA-pxg6-pf52-xh8x cookie@0.5.0 -> 0.7.0 [low] called override",
+    "GHSA-ghr5-ch3p-vcr6 ejs@3.1.6 -> 3.1.10 [moderate] unknown bump",
+    "GHSA-phwq-j96m-2c2q ejs@3.1.6 -> 3.1.7 [critical] called bump",
+    "GHSA-qw6h-vgh9-j6wx express@4.18.2 -> 4.20.0 [moderate] not-called bump",
+    "GHSA-rv95-896h-c2vc express@4.18.2 -> 4.19.2 [moderate] not-called bump",
+    "GHSA-9wv6-86v2-598j path-to-regexp@0.1.7 -> 0.1.10 [high] not-called override",
+    "GHSA-m6fv-jmcg-4jfg send@0.18.0 -> 0.19.0 [moderate] not-called override",
+    "GHSA-cm22-4g7w-348p serve-static@1.15.0 -> 1.16.0 [moderate] not-called override",
+];
+
+#[test]
+fn osv_finds_what_the_bundled_table_finds_and_caches_the_records() {
+    let app = App::new();
+    let bundled = app.advisories("bundled", &[]);
+    let modified = Arc::new(Mutex::new("2024-10-31T00:00:00Z".to_string()));
+    let server = osv_server(Arc::clone(&modified));
+    let url = server.url();
+    let env = [("EXPRESS_HARDEN_OSV_URL", url.as_str())];
+    let osv = app.advisories("osv", &env);
+    assert_eq!(lines(&osv), FOUND);
+    // Every field, reachability and fix included, as the bundled table gives it.
+    assert_eq!(sorted(&osv), sorted(&bundled));
+    // One batch with every installed name@version of the lockfile, then each record once.
+    let hits = server.hits();
+    let batch: serde_json::Value = serde_json::from_slice(&hits[0].body).expect("batch");
+    let lock: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(app.dir.join("package-lock.json")).expect("lock"))
+            .expect("lock json");
+    let installed = lock["packages"].as_object().expect("packages").len() - 1;
+    assert_eq!(batch["queries"].as_array().expect("queries").len(), installed);
+    let fetched = server.count("/v1/vulns/");
+    assert!(fetched >= 9, "{fetched} records fetched");
+    assert_eq!(server.count("/v1/querybatch"), 1);
+    assert!(app.cache().join("express-harden/osv/GHSA-qwcr-r2fm-qrc7.json").is_file());
+
+    // A second run asks the batch again, and reads every record from the cache.
+    assert_eq!(app.advisories("osv", &env), osv);
+    assert_eq!(server.count("/v1/querybatch"), 2);
+    assert_eq!(server.count("/v1/vulns/"), fetched, "the records came from the cache");
+
+    // A record modified since is fetched again.
+    *modified.lock().expect("modified") = "2025-01-15T00:00:00Z".to_string();
+    assert_eq!(app.advisories("osv", &env), osv);
+    assert_eq!(server.count("/v1/vulns/"), 2 * fetched);
+
+    // The configuration key names the API too.
+    std::fs::write(app.dir.join("express-harden.json"), format!("{{ \"advisories\": {{ \"osvUrl\": \"{url}\" }} }}"))
+        .expect("config");
+    assert_eq!(app.advisories("osv", &[]), osv);
+    assert_eq!(server.count("/v1/querybatch"), 4);
+}
+
+/// Answers the registry's bulk advisory request with the derived answer, after checking it is npm's request.
+fn npm_server() -> Server {
+    let answer =
+        std::fs::read_to_string(Path::new(REPO).join("tests/advisories/net/npm-bulk-response.json")).expect("answer");
+    Server::start(Box::new(move |hit| match (hit.method.as_str(), hit.path.as_str()) {
+        ("POST", "/-/npm/v1/security/advisories/bulk") => (200, answer.clone()),
+        _ => (404, "{}".to_string()),
+    }))
+}
+
+#[test]
+fn npm_sends_npms_request_to_the_projects_registry_and_finds_what_the_bundled_table_finds() {
+    let app = App::new();
+    let bundled = app.advisories("bundled", &[]);
+    let server = npm_server();
+    let other = npm_server();
+    // The project's .npmrc names the registry; the user's names a token for another registry, and the project's one
+    // for this one.
+    std::fs::write(
+        app.dir.join(".npmrc"),
+        format!("registry={}/\n//127.0.0.1:{}/:_authToken=${{TEST_NPM_TOKEN}}\n", server.url(), server.port),
+    )
+    .expect(".npmrc");
+    std::fs::write(
+        app.home.path().join(".npmrc"),
+        format!("registry={}/\n//127.0.0.1:{}/:_authToken=not-for-this-one\n", other.url(), other.port),
+    )
+    .expect("~/.npmrc");
+    let npm = app.advisories("npm", &[("TEST_NPM_TOKEN", "s3cret")]);
+    assert_eq!(lines(&npm), FOUND);
+    assert_eq!(sorted(&npm), sorted(&bundled));
+    assert_eq!(other.hits().len(), 0, "the user's registry is not asked: the project's wins");
+    let hits = server.hits();
+    assert_eq!(hits.len(), 1);
+    let hit = &hits[0];
+    // As @npmcli/arborist sends it: gzipped JSON, name -> the installed versions, with the registry's own token.
+    assert_eq!(hit.headers.get("content-encoding").map(String::as_str), Some("gzip"));
+    assert_eq!(hit.headers.get("content-type").map(String::as_str), Some("application/json"));
+    assert_eq!(hit.headers.get("authorization").map(String::as_str), Some("Bearer s3cret"));
+    let mut body = String::new();
+    flate2::read::GzDecoder::new(&hit.body[..]).read_to_string(&mut body).expect("gzip");
+    let sent: serde_json::Value = serde_json::from_str(&body).expect("json");
+    let recorded: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(Path::new(REPO).join("tests/advisories/net/npm-bulk-request.json")).expect("request"),
+    )
+    .expect("json");
+    assert_eq!(sent, recorded);
+
+    // Without a token for it, none is sent (the user's token belongs to another registry).
+    std::fs::write(app.dir.join(".npmrc"), format!("registry={}/\n", server.url())).expect(".npmrc");
+    app.advisories("npm", &[]);
+    let last = server.hits().pop().expect("a request");
+    assert_eq!(last.headers.get("authorization"), None);
+}
+
+/// Runs `--write` with a source that fails: exit 2, the reason on stderr, nothing written.
+fn fails_writing_nothing(app: &App, source: &str, env: &[(&str, &str)]) -> String {
+    let before = std::fs::read_to_string(app.dir.join("package.json")).expect("manifest");
+    let lock = std::fs::read_to_string(app.dir.join("package-lock.json")).expect("lock");
+    let out = app.run(&["--only", "advisories", "--advisories", source, "--write", "--allow-no-vcs"], env);
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("nothing was planned or written"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(app.dir.join("package.json")).expect("manifest"), before, "{stderr}");
+    assert_eq!(std::fs::read_to_string(app.dir.join("package-lock.json")).expect("lock"), lock);
+    stderr
+}
+
+#[test]
+fn a_network_failure_names_the_url_and_the_reason_and_writes_nothing() {
+    let app = App::new();
+    // Nothing listening.
+    let port = common::free_port();
+    let url = format!("http://127.0.0.1:{port}");
+    let stderr = fails_writing_nothing(&app, "osv", &[("EXPRESS_HARDEN_OSV_URL", &url)]);
+    assert!(stderr.contains(&format!("POST {url}/v1/querybatch failed: ")), "{stderr}");
+    assert!(stderr.contains("package-lock.json"), "{stderr}");
+
+    // HTTP 500.
+    let failing = Server::start(Box::new(|_| (500, "{\"code\":13,\"message\":\"internal\"}".to_string())));
+    let url = failing.url();
+    let stderr = fails_writing_nothing(&app, "osv", &[("EXPRESS_HARDEN_OSV_URL", &url)]);
+    assert!(stderr.contains(&format!("POST {url}/v1/querybatch failed: HTTP 500")), "{stderr}");
+    std::fs::write(app.dir.join(".npmrc"), format!("registry={url}\n")).expect(".npmrc");
+    let stderr = fails_writing_nothing(&app, "npm", &[]);
+    assert!(stderr.contains(&format!("POST {url}/-/npm/v1/security/advisories/bulk failed: HTTP 500")), "{stderr}");
+
+    // An answer that is not JSON.
+    let garbled = Server::start(Box::new(|_| (200, "<html>proxy login</html>".to_string())));
+    let url = garbled.url();
+    let stderr = fails_writing_nothing(&app, "osv", &[("EXPRESS_HARDEN_OSV_URL", &url)]);
+    assert!(
+        stderr.contains(&format!("POST {url}/v1/querybatch failed: the answer is not OSV's batch result")),
+        "{stderr}"
+    );
+    std::fs::write(app.dir.join(".npmrc"), format!("registry={url}\n")).expect(".npmrc");
+    let stderr = fails_writing_nothing(&app, "npm", &[]);
+    assert!(stderr.contains("the bulk advisory answer is not what npm's registry gives"), "{stderr}");
+
+    // A record that is not one.
+    let broken = Server::start(Box::new(|hit| {
+        if hit.path.starts_with("/v1/vulns/") {
+            (200, "{\"id\": 5}".to_string())
+        } else {
+            let body: serde_json::Value = serde_json::from_slice(&hit.body).expect("batch");
+            let n = body["queries"].as_array().map_or(0, Vec::len);
+            let one =
+                serde_json::json!({ "vulns": [{ "id": "GHSA-qwcr-r2fm-qrc7", "modified": "2024-10-31T00:00:00Z" }] });
+            (200, serde_json::json!({ "results": vec![one; n] }).to_string())
+        }
+    }));
+    let url = broken.url();
+    let stderr = fails_writing_nothing(&app, "osv", &[("EXPRESS_HARDEN_OSV_URL", &url)]);
+    assert!(
+        stderr.contains(&format!("GET {url}/v1/vulns/GHSA-qwcr-r2fm-qrc7 failed: the answer is not an OSV record")),
+        "{stderr}"
+    );
+}
