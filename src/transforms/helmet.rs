@@ -339,8 +339,8 @@ impl Transform for Helmet {
             plan.findings.push(cx.finding(
                 "plain-http",
                 missing[0].creation.start,
-                "nothing in the project shows that the app is served over HTTPS (no https.createServer, no trust proxy, \
-                 no HTTPS redirect package, no --behind-proxy), so the Content-Security-Policy leaves out helmet's \
+                "nothing in the project shows that the app is served only over HTTPS (no HTTPS server it always \
+                 creates, no trust proxy, no HTTPS redirect package, no --behind-proxy), so the Content-Security-Policy leaves out helmet's \
                  upgrade-insecure-requests (upgradeInsecureRequests: null): with it, a browser that opens the app over \
                  plain HTTP (http://192.168.1.10:3000 on a home network) asks for every script, style and image over \
                  https and the page breaks. If the app is only ever served over HTTPS, remove that line"
@@ -460,7 +460,7 @@ fn uses_cors(cx: &FileContext<'_>, app: &ExpressApp) -> Option<bool> {
         .max()
 }
 
-/// Where the file shows the app is served over HTTPS, if it does: it creates an HTTPS server
+/// Where the file shows the app is served over HTTPS, if it does: it creates an HTTPS server at its top level
 /// (`https.createServer`, `http2.createSecureServer`, `import { createServer } from 'https'`), sets `trust proxy` (a
 /// TLS-terminating proxy in front), or loads a package that serves HTTPS or redirects to it (`https_packages`).
 fn serves_https(facts: &FileFacts) -> Option<usize> {
@@ -477,10 +477,14 @@ fn serves_https(facts: &FileFacts) -> Option<usize> {
         .member_calls
         .iter()
         .find(|c| {
-            let server = SERVERS.iter().any(|(module, method)| {
-                c.method == *method
-                    && facts.bindings_of(module).any(|b| b.kind == ImportKind::Module && b.local == c.object)
-            });
+            // (An HTTPS server counts when the file creates it unconditionally, in a statement of its top level: one
+            // made inside a branch or a function may be the option beside a plain HTTP server, as in uptime-kuma's
+            // `if (isSSL) https.createServer(...) else http.createServer(...)`.)
+            let server = c.stmt.as_ref().is_some_and(|s| s.top_level)
+                && SERVERS.iter().any(|(module, method)| {
+                    c.method == *method
+                        && facts.bindings_of(module).any(|b| b.kind == ImportKind::Module && b.local == c.object)
+                });
             let trust_proxy = matches!(c.method.as_str(), "set" | "enable")
                 && matches!(c.args.first(), Some(crate::values::Value::Str(s, _)) if s == "trust proxy");
             server || trust_proxy
@@ -492,7 +496,9 @@ fn serves_https(facts: &FileFacts) -> Option<usize> {
                 .calls
                 .iter()
                 .find(|site| {
-                    callee(site).is_some_and(|c| SERVERS.iter().any(|(module, method)| c.is_export(module, method)))
+                    site.stmt.as_ref().is_some_and(|s| s.top_level)
+                        && callee(site)
+                            .is_some_and(|c| SERVERS.iter().any(|(module, method)| c.is_export(module, method)))
                 })
                 .map(|site| site.call.range.start)
         })
