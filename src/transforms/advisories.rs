@@ -663,11 +663,10 @@ impl Advisories {
                 description: format!("{name} is raised to {}", made.join(", ")),
             };
         }
-        // A transitive package outside a parent's range: an override.
-        let outside: Vec<String> = copies
+        // A transitive package outside a parent's range: an override, scoped to the affected line, and only where it
+        // keeps every parent on the line of releases it declares.
+        let outside: Vec<String> = blocking
             .iter()
-            .flat_map(|&i| &inventory.packages[i].parents)
-            .filter(|d| !d.range.as_deref().and_then(npm_spec::npm_range).is_some_and(|r| target.satisfies(&r)))
             .map(|d| {
                 format!(
                     "{} declares {}",
@@ -676,28 +675,97 @@ impl Advisories {
                 )
             })
             .collect();
+        let outside = outside.join("; ");
         let spec = if installed.major == 0 { format!("~{target}") } else { format!("^{target}") };
+        // The project's own dependency on the package: npm refuses an override that contradicts it (EOVERRIDE), and
+        // the other package managers would move it too.
+        if !own.is_empty() {
+            return none(format!(
+                "{target} is outside what its parents declare ({outside}), and package.json depends on {name} itself \
+                 (an override would change that dependency too): not overridden; raise the parents to releases that \
+                 depend on a fixed {name}"
+            ));
+        }
+        // A parent whose range is on another line (a new major, or a `0.x` minor) would get an API it was not written
+        // for (package-json 4 under got 11): reported with the parent to raise.
+        let off_line: Vec<String> = blocking
+            .iter()
+            .filter(|d| {
+                !d.range
+                    .as_deref()
+                    .and_then(npm_spec::npm_range)
+                    .and_then(|r| r.min_version())
+                    .is_some_and(|m| line_of(&m) == line_of(&target))
+            })
+            .map(|d| {
+                format!(
+                    "{} (declares {})",
+                    inventory.describe(d.parent),
+                    d.range.as_deref().unwrap_or("a range the lockfile does not record")
+                )
+            })
+            .collect();
+        if !off_line.is_empty() {
+            return none(format!(
+                "{target} is a new major for {} (its API may change): not overridden; raise that parent to a release \
+                 that depends on a fixed {name}",
+                off_line.join(", ")
+            ));
+        }
+        let (key, scope) = match inventory.manager {
+            // npm and pnpm match an override key's range against the range each parent declares: only the copies of
+            // this line move.
+            Manager::Npm | Manager::Pnpm => {
+                let line = line_of(&target);
+                let line = if line.0 == 0 { format!("0.{}.x", line.1) } else { format!("{}.x", line.0) };
+                (format!("{name}@{line}"), format!("the copies of {name} on {line}"))
+            }
+            // Yarn's `resolutions` have no version scope: every copy moves, so every copy must be on this line and
+            // older than the fix.
+            Manager::Yarn1 | Manager::YarnBerry => {
+                let others: Vec<&str> = inventory
+                    .packages
+                    .iter()
+                    .filter(|p| {
+                        p.name == name
+                            && !Version::parse(&p.version).is_ok_and(|v| line_of(&v) == line_of(&target) && v < target)
+                    })
+                    .map(|p| p.version.as_str())
+                    .collect();
+                if !others.is_empty() {
+                    return none(format!(
+                        "{target} is outside what its parents declare ({outside}); Yarn's `resolutions` would also move \
+                         {name} {} (not affected, or on another line): not overridden; raise the parents to releases \
+                         that depend on a fixed {name}",
+                        others.join(", ")
+                    ));
+                }
+                (name.to_string(), format!("every copy of {name}"))
+            }
+        };
         match inventory.manager {
             // pnpm reads `pnpm.overrides` of package.json from 5.10 until 11.2, which reads only pnpm-workspace.yaml's.
             Manager::Pnpm if pnpm_reads_workspace_yaml_only(cx.text) => none(format!(
-                "{target} is outside what its parents declare ({}): add `overrides: {{ {name}: \"{spec}\" }}` to \
-                 pnpm-workspace.yaml (the pnpm this project names reads overrides only there; not written by this tool) \
-                 and check the parents still work",
-                outside.join("; ")
+                "{target} is outside what its parents declare ({outside}): add `overrides: {{ \"{key}\": \"{spec}\" }}` \
+                 to pnpm-workspace.yaml (the pnpm this project names reads overrides only there; not written by this \
+                 tool)"
             )),
             manager => {
-                let key = match manager {
+                let field = match manager {
                     Manager::Npm => "overrides",
                     Manager::Pnpm => "pnpm.overrides",
                     Manager::Yarn1 | Manager::YarnBerry => "resolutions",
                 };
-                overrides.insert(name.to_string(), spec.clone());
+                // Two affected versions of one line: the higher fix.
+                let keep = overrides.get(&key).and_then(|s| Version::parse(s.trim_start_matches(['^', '~'])).ok());
+                if keep.is_none_or(|k| k < target) {
+                    overrides.insert(key.clone(), spec.clone());
+                }
                 AdvisoryFix {
                     kind: FixKind::Override,
                     description: format!(
-                        "{target} is outside what its parents declare ({}): `{key}` forces {name} {spec}; check the \
-                         parents still work with it",
-                        outside.join("; ")
+                        "{target} is outside what its parents declare ({outside}), on the line they declare: \
+                         `{field}` forces {scope} to {spec} (`\"{key}\": \"{spec}\"`)"
                     ),
                 }
             }
