@@ -687,15 +687,16 @@ impl Advisories {
             ));
         }
         // A parent whose range is on another line (a new major, or a `0.x` minor) would get an API it was not written
-        // for (package-json 4 under got 11): reported with the parent to raise.
+        // for (package-json 4 under got 11): reported with the parent to raise. Where the lockfile does not record the
+        // range (pnpm, between packages), the installed version's line stands for it.
         let off_line: Vec<String> = blocking
             .iter()
             .filter(|d| {
-                !d.range
-                    .as_deref()
-                    .and_then(npm_spec::npm_range)
-                    .and_then(|r| r.min_version())
-                    .is_some_and(|m| line_of(&m) == line_of(&target))
+                let line = match d.range.as_deref() {
+                    Some(range) => npm_spec::npm_range(range).and_then(|r| r.min_version()).map(|m| line_of(&m)),
+                    None => Some(line_of(&installed)),
+                };
+                line != Some(line_of(&target))
             })
             .map(|d| {
                 format!(
@@ -707,7 +708,7 @@ impl Advisories {
             .collect();
         if !off_line.is_empty() {
             return none(format!(
-                "{target} is a new major for {} (its API may change): not overridden; raise that parent to a release \
+                "{target} is on another line of releases than {} declare (a new major, or a new minor under 1.0.0: its API may change): not overridden; raise that parent to a release \
                  that depends on a fixed {name}",
                 off_line.join(", ")
             ));
