@@ -385,7 +385,7 @@ fn a_fix_skips_versions_other_advisories_affect() {
         .expect("advisories")
         .iter()
         .filter_map(|a| a["fix"]["description"].as_str())
-        .filter(|d| d.starts_with("1.7.4 is on another line of releases than localtunnel@2.0.2 (declares 0.21.4)"))
+        .filter(|d| d.starts_with("1.7.4 is on another line of releases than its parents declare (localtunnel@2.0.2 declares 0.21.4;"))
         .collect();
     assert!(!fixes.is_empty(), "{doc:#}");
 }
@@ -587,4 +587,42 @@ fn a_failed_lockfile_update_puts_package_json_back() {
     assert!(format!("{stdout}{stderr}").contains("package.json put back as it was"), "{stdout}{stderr}");
     assert_eq!(std::fs::read_to_string(dir.join("package.json")).expect("manifest"), manifest);
     assert_eq!(std::fs::read_to_string(dir.join("package-lock.json")).expect("lock"), lock);
+}
+
+/// The Express app of the end-to-end test, with `--only advisories`: Express 4.18.2 is raised to 4.20.0 (a patch
+/// within its major), so its own path-to-regexp and serve-static come with the raise: no override is written for them.
+#[test]
+fn a_package_whose_parent_the_run_raises_gets_no_override() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("advisories-app");
+    copy_dir(&Path::new(REPO).join("tests/e2e/advisories-app"), &dir);
+    let out = express_harden(&dir, &["--only", "advisories", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let changes: Vec<String> = doc["dependency_changes"]
+        .as_array()
+        .expect("dependency_changes")
+        .iter()
+        .map(|d| format!("{} {} -> {}", d["section"].as_str().unwrap_or_default(), d["package"], d["to"]))
+        .collect();
+    assert_eq!(
+        changes,
+        [
+            r#"dependencies "body-parser" -> "1.20.3""#,
+            r#"dependencies "ejs" -> "3.1.10""#,
+            r#"dependencies "express" -> "4.20.0""#
+        ],
+        "{doc:#}"
+    );
+    let fix = |package: &str| -> String {
+        doc["advisories"]
+            .as_array()
+            .expect("advisories")
+            .iter()
+            .find(|a| a["package"] == package)
+            .map(|a| format!("{} {}", a["fix"]["kind"], a["fix"]["description"]))
+            .unwrap_or_default()
+    };
+    for package in ["path-to-regexp", "serve-static"] {
+        assert!(fix(package).contains("express is raised by this run"), "{package}: {}", fix(package));
+    }
 }

@@ -391,9 +391,26 @@ impl Transform for Advisories {
             }
         }
         let mut overrides: BTreeMap<String, String> = BTreeMap::new();
-        for ((name, version), (copies, hits)) in affected {
+        // The project's own dependencies are planned first: a package whose parent this run raises comes with the
+        // raise rather than with an override (express 4.20.0 depends on a fixed send already).
+        let affected: Vec<_> = affected.into_iter().collect();
+        let own_first = |root: bool| {
+            affected.iter().enumerate().filter(move |(_, ((name, _), _))| cx.info.dependency(name).is_some() == root)
+        };
+        let order: Vec<usize> = own_first(true).chain(own_first(false)).map(|(i, _)| i).collect();
+        let mut raised: BTreeSet<&str> = BTreeSet::new();
+        let mut fixes: Vec<Option<AdvisoryFix>> = vec![None; affected.len()];
+        for i in order {
+            let ((name, version), (copies, hits)) = &affected[i];
             let all = db.for_installed(name, &installed);
-            let fix = self.fix(cx, inventory, name, version, &copies, &hits, &all, plan, &mut overrides);
+            let fix = self.fix(cx, inventory, name, version, copies, hits, &all, plan, &mut overrides, &raised);
+            if fix.kind == FixKind::Bump {
+                raised.insert(name);
+            }
+            fixes[i] = Some(fix);
+        }
+        for (((name, version), (copies, hits)), fix) in affected.into_iter().zip(fixes) {
+            let Some(fix) = fix else { continue };
             let direct = copies
                 .iter()
                 .filter_map(|&i| inventory.packages[i].chain.get(1))
@@ -526,6 +543,7 @@ impl Advisories {
         all: &[&Advisory],
         plan: &mut ManifestPlan,
         overrides: &mut BTreeMap<String, String>,
+        raised_here: &BTreeSet<&str>,
     ) -> AdvisoryFix {
         let none = |description: String| AdvisoryFix { kind: FixKind::None, description };
         // The version that fixes every advisory of this copy that has a fix (one without stays reported: see
@@ -677,6 +695,31 @@ impl Advisories {
             .collect();
         let outside = outside.join("; ");
         let spec = if installed.major == 0 { format!("~{target}") } else { format!("^{target}") };
+        // Every parent that leaves the target out is one of the project's own dependencies that this run raises:
+        // the package comes with the raise (the lockfile update moves it inside the new parent's range), and a run
+        // after it overrides the package only if the new parent still depends on an affected one.
+        let parents_raised: Vec<&str> = blocking
+            .iter()
+            .map(|d| match d.parent {
+                Parent::Package(p) if inventory.packages[p].chain.len() == 2 => Some(inventory.packages[p].name.as_str()),
+                _ => None,
+            })
+            .collect::<Option<Vec<&str>>>()
+            .unwrap_or_default();
+        if !parents_raised.is_empty() && parents_raised.iter().all(|p| raised_here.contains(p) || express_raised(p)) {
+            let mut parents = parents_raised;
+            parents.sort_unstable();
+            parents.dedup();
+            return AdvisoryFix {
+                kind: FixKind::Bump,
+                description: format!(
+                    "{target} is outside what its parents declare ({outside}); {} raised by this run, and the lockfile \
+                     update moves {name} inside the new range (`{update}`); if it still depends on an affected {name}, \
+                     the next run says what to do",
+                    if parents.len() == 1 { format!("{} is", parents[0]) } else { format!("{} are", parents.join(", ")) }
+                ),
+            };
+        }
         // The project's own dependency on the package: npm refuses an override that contradicts it (EOVERRIDE), and
         // the other package managers would move it too.
         if !own.is_empty() {
@@ -700,7 +743,7 @@ impl Advisories {
             })
             .map(|d| {
                 format!(
-                    "{} (declares {})",
+                    "{} declares {}",
                     inventory.describe(d.parent),
                     d.range.as_deref().unwrap_or("a range the lockfile does not record")
                 )
@@ -708,9 +751,10 @@ impl Advisories {
             .collect();
         if !off_line.is_empty() {
             return none(format!(
-                "{target} is on another line of releases than {} declare (a new major, or a new minor under 1.0.0: its API may change): not overridden; raise that parent to a release \
-                 that depends on a fixed {name}",
-                off_line.join(", ")
+                "{target} is on another line of releases than its parents declare ({}; a new major, or a new minor under \
+                 1.0.0, whose API may change): not overridden; raise that parent to a release that depends on a fixed \
+                 {name}",
+                off_line.join("; ")
             ));
         }
         let (key, scope) = match inventory.manager {
