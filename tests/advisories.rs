@@ -626,3 +626,56 @@ fn a_package_whose_parent_the_run_raises_gets_no_override() {
         assert!(fix(package).contains("express is raised by this run"), "{package}: {}", fix(package));
     }
 }
+
+/// A copy npm installs from its parent's tarball (`inBundle`, here fsevents' bundled minimist 1.2.0, which
+/// GHSA-xvch-5gv4-984h affects) cannot be moved by the lockfile nor by an override: it is reported as fixable only by
+/// a release of its parent, and no change is planned, while the same minimist outside the bundle would be refreshed.
+#[test]
+fn a_bundled_copy_is_fixed_only_by_its_parent() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("bundle");
+    std::fs::create_dir(&dir).expect("mkdir");
+    std::fs::write(dir.join("package.json"), r#"{ "name": "bundle", "dependencies": { "fsevents": "^1.2.4" } }"#)
+        .expect("write");
+    let lock = |in_bundle: bool| {
+        serde_json::json!({
+            "name": "bundle", "lockfileVersion": 3, "requires": true,
+            "packages": {
+                "": { "name": "bundle", "dependencies": { "fsevents": "^1.2.4" } },
+                "node_modules/fsevents": {
+                    "version": "1.2.4", "bundleDependencies": ["mkdirp"], "dependencies": { "mkdirp": "^0.5.1" }
+                },
+                "node_modules/fsevents/node_modules/mkdirp": {
+                    "version": "0.5.1", "inBundle": in_bundle, "dependencies": { "minimist": "^1.2.0" }
+                },
+                "node_modules/fsevents/node_modules/minimist": { "version": "1.2.0", "inBundle": in_bundle }
+            }
+        })
+        .to_string()
+    };
+    let fixes = |in_bundle: bool| -> Vec<String> {
+        std::fs::write(dir.join("package-lock.json"), lock(in_bundle)).expect("write");
+        let out = express_harden(&dir, &["--only", "advisories", "--format", "json"]);
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        assert_eq!(doc["dependency_changes"], serde_json::json!([]), "{doc:#}");
+        doc["advisories"]
+            .as_array()
+            .expect("advisories")
+            .iter()
+            .filter(|a| a["package"] == "minimist")
+            .map(|a| format!("{} {}", a["fix"]["kind"].as_str().unwrap_or_default(), a["fix"]["description"]))
+            .collect()
+    };
+    let bundled = fixes(true);
+    assert!(!bundled.is_empty());
+    for fix in &bundled {
+        assert!(
+            fix.starts_with(
+                "none \"minimist 1.2.0 is bundled inside mkdirp@0.5.1 (bundleDependencies): neither the lockfile nor an \
+                 override changes it"
+            ),
+            "{fix}"
+        );
+    }
+    assert!(fixes(false).iter().all(|f| f.starts_with("lockfile-refresh ")), "{:?}", fixes(false));
+}

@@ -579,6 +579,21 @@ impl Advisories {
         let Ok(installed) = Version::parse(version) else {
             return none(format!("{name} {version} is not a registry version: not fixed"));
         };
+        // A copy inside its parent's tarball (bundleDependencies) moves only with a release of that parent.
+        if copies.iter().all(|&i| inventory.packages[i].bundled) {
+            let mut parents: Vec<String> = copies
+                .iter()
+                .flat_map(|&i| &inventory.packages[i].parents)
+                .map(|d| inventory.describe(d.parent))
+                .collect();
+            parents.sort();
+            parents.dedup();
+            return none(format!(
+                "{name} {version} is bundled inside {} (bundleDependencies): neither the lockfile nor an override \
+                 changes it; only a release of that package that bundles {name} {target} or later fixes it",
+                parents.join(", ")
+            ));
+        }
         let express_raised = |parent: &str| parent == "express" && cx.options.selected.contains(&"express-version");
         // Its own dependency in this manifest.
         let own: Vec<(DepSection, String)> =
