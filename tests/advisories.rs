@@ -432,8 +432,8 @@ fn an_unfixable_advisory_does_not_hold_back_the_fix_of_the_others() {
     assert_eq!(axios_audit("unfixed"), format!("{AXIOS_FIXED}{unfixed}{AXIOS_RAISED}"));
 }
 
-/// The bundled table's age: a note past 180 days (today set by `EXPRESS_HARDEN_TODAY`, so that the test does not
-/// depend on the clock), none before; the other sources never get it.
+/// The bundled table's age, counted from its newest advisory (2024-10-04; today set by `EXPRESS_HARDEN_TODAY`, so that
+/// the test does not depend on the clock): a note past 180 days, once, none before; the other sources never get it.
 #[test]
 fn an_old_bundled_table_suggests_the_network_sources() {
     let (_tmp, dir) = project("npm-v3");
@@ -447,17 +447,28 @@ fn an_old_bundled_table_suggests_the_network_sources() {
         assert_eq!(out.status.code(), Some(0));
         String::from_utf8_lossy(&out.stderr).lines().filter(|l| l.starts_with("note:")).collect::<Vec<_>>().join("\n")
     };
-    let compiled: serde_json::Value =
+    let table: serde_json::Value =
         serde_json::from_str(include_str!("../transforms/advisories/data.json")).expect("table");
-    assert_eq!(compiled["compiled"], "2026-12-01", "the dates below count from the table's date");
-    assert_eq!(run("2027-05-30", "bundled"), "", "180 days old");
+    let newest = table["advisories"]
+        .as_array()
+        .expect("advisories")
+        .iter()
+        .filter_map(|a| a["published"].as_str())
+        .map(|d| d.get(..10).unwrap_or(d))
+        .max()
+        .expect("dated records");
+    assert_eq!(newest, "2024-10-04", "the dates below count from the newest advisory");
+    assert_eq!(run("2025-04-02", "bundled"), "", "180 days after it");
     assert_eq!(
-        run("2027-06-01", "bundled"),
-        "note: the bundled advisory table is 182 days old (compiled 2026-12-01, its newest advisory published \
-         2024-10-04): advisories published since are not in it; --advisories osv or --advisories npm reads the \
-         current ones from the network"
+        run("2025-04-04", "bundled"),
+        format!(
+            "note: the bundled advisory table's newest advisory was published 2024-10-04, 182 days ago (table \
+             compiled {}): advisories published since are not in it; --advisories osv or --advisories npm reads the \
+             current ones from the network",
+            table["compiled"].as_str().expect("compiled")
+        )
     );
-    assert_eq!(run("2027-06-01", &osv()), "");
+    assert_eq!(run("2025-04-04", &osv()), "");
 }
 
 /// pnpm reads the scoped override the tool writes: after `--write --lockfile` (which runs pnpm's lockfile-only

@@ -290,16 +290,23 @@ fn today() -> Option<i64> {
     }
 }
 
-/// The note for a bundled table compiled on `compiled` whose newest advisory was published on `newest`, when the
-/// table is older than [`STALE_DAYS`] on `today` (a refresh that finds nothing new makes it current again).
+/// The note for a bundled table compiled on `compiled` whose newest advisory was published on `newest`, when that
+/// advisory is older than [`STALE_DAYS`] on `today`: the table's gaps are counted from the last advisory it knows (a
+/// table compiled yesterday from records that stop a year ago is a year behind), or from `compiled` when no record
+/// has a date.
 pub fn staleness_note(compiled: &str, newest: Option<&str>, today: i64) -> Option<String> {
-    let age = today - day_number(compiled)?;
-    let newest = newest.map_or_else(String::new, |n| format!(", its newest advisory published {n}"));
-    (age > STALE_DAYS).then(|| {
-        format!(
-            "the bundled advisory table is {age} days old (compiled {compiled}{newest}): advisories published since \
-             are not in it; --advisories osv or --advisories npm reads the current ones from the network"
-        )
+    let since = newest.unwrap_or(compiled);
+    let age = today - day_number(since)?;
+    (age > STALE_DAYS).then(|| match newest {
+        Some(newest) => format!(
+            "the bundled advisory table's newest advisory was published {newest}, {age} days ago (table compiled \
+             {compiled}): advisories published since are not in it; --advisories osv or --advisories npm reads the \
+             current ones from the network"
+        ),
+        None => format!(
+            "the bundled advisory table is {age} days old (compiled {compiled}): advisories published since are not \
+             in it; --advisories osv or --advisories npm reads the current ones from the network"
+        ),
     })
 }
 
