@@ -42,11 +42,8 @@ pub fn update_written(result: &mut RunResult, written: &mut Vec<PathBuf>, pass: 
         }
         written.retain(|p| !restored.contains(p));
         let shown: Vec<String> = restored.iter().map(|p| crate::root::display_path(p)).collect();
-        let message = if shown.is_empty() {
-            message
-        } else {
-            format!("{message}; {} put back as it was", shown.join(", "))
-        };
+        let message =
+            if shown.is_empty() { message } else { format!("{message}; {} put back as it was", shown.join(", ")) };
         result.errors.push(FileError::new(&lock, ErrorKind::Lockfile, message));
     }
     lines

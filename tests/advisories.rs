@@ -385,7 +385,11 @@ fn a_fix_skips_versions_other_advisories_affect() {
         .expect("advisories")
         .iter()
         .filter_map(|a| a["fix"]["description"].as_str())
-        .filter(|d| d.starts_with("1.7.4 is on another line of releases than its parents declare (localtunnel@2.0.2 declares 0.21.4;"))
+        .filter(|d| {
+            d.starts_with(
+                "1.7.4 is on another line of releases than its parents declare (localtunnel@2.0.2 declares 0.21.4;",
+            )
+        })
         .collect();
     assert!(!fixes.is_empty(), "{doc:#}");
 }
@@ -494,7 +498,8 @@ fn pnpm_reads_the_written_override() {
     let (_tmp, dir) = (tmp, dir.with_file_name("pnpm-11"));
     copy_dir(&Path::new(REPO).join("tests/advisories/override-app-pnpm"), &dir);
     let manifest = std::fs::read_to_string(dir.join("package.json")).expect("manifest");
-    let manifest = manifest.replacen("\"private\": true,", "\"private\": true,\n  \"packageManager\": \"pnpm@11.2.0\",", 1);
+    let manifest =
+        manifest.replacen("\"private\": true,", "\"private\": true,\n  \"packageManager\": \"pnpm@11.2.0\",", 1);
     std::fs::write(dir.join("package.json"), manifest).expect("write");
     let (code, text) = audit(&dir, &[]);
     assert_eq!(code, 0, "{text}");

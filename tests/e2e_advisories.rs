@@ -121,5 +121,10 @@ fn the_app_is_fixed_installed_patched_and_still_works() {
     let check = express_harden(&app, &["--only", "advisories", "--check"]);
     assert_eq!(check.status.code(), Some(0), "{}", String::from_utf8_lossy(&check.stderr));
     let check = express_harden(&app, &["--only", "advisories", "--check", "--fail-on", "low"]);
-    assert_eq!(check.status.code(), Some(1), "the low cookie advisory is left: {}", String::from_utf8_lossy(&check.stderr));
+    assert_eq!(
+        check.status.code(),
+        Some(1),
+        "the low cookie advisory is left: {}",
+        String::from_utf8_lossy(&check.stderr)
+    );
 }

@@ -723,7 +723,9 @@ impl Advisories {
         let parents_raised: Vec<&str> = blocking
             .iter()
             .map(|d| match d.parent {
-                Parent::Package(p) if inventory.packages[p].chain.len() == 2 => Some(inventory.packages[p].name.as_str()),
+                Parent::Package(p) if inventory.packages[p].chain.len() == 2 => {
+                    Some(inventory.packages[p].name.as_str())
+                }
                 _ => None,
             })
             .collect::<Option<Vec<&str>>>()
