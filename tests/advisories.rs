@@ -336,11 +336,7 @@ fn a_dependency_reached_through_a_package_the_code_uses_is_unknown_not_uncalled(
 /// not moved to a version `npm install` cannot find.
 #[test]
 fn a_fixed_version_npm_never_published_is_not_offered() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let dir = tmp.path().join("xml");
-    std::fs::create_dir(&dir).expect("mkdir");
-    std::fs::write(dir.join("package.json"), r#"{ "name": "xml", "dependencies": { "xmldom": "^0.6.0" } }"#)
-        .expect("write");
+    let (_tmp, dir) = scratch("xml", r#"{ "name": "xml", "dependencies": { "xmldom": "^0.6.0" } }"#);
     std::fs::write(dir.join("package-lock.json"), lockfile(&[("xmldom", "^0.6.0", "0.6.0")])).expect("write");
     let (code, text) = audit(&dir, &[]);
     assert_eq!(code, 0, "{text}");
@@ -355,11 +351,7 @@ fn a_fixed_version_npm_never_published_is_not_offered() {
 /// the 0.21.4 its parent pins, so no override is written).
 #[test]
 fn a_fix_skips_versions_other_advisories_affect() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let dir = tmp.path().join("tunnel");
-    std::fs::create_dir(&dir).expect("mkdir");
-    std::fs::write(dir.join("package.json"), r#"{ "name": "tunnel", "dependencies": { "localtunnel": "^2.0.2" } }"#)
-        .expect("write");
+    let (_tmp, dir) = scratch("tunnel", r#"{ "name": "tunnel", "dependencies": { "localtunnel": "^2.0.2" } }"#);
     let lock = serde_json::json!({
         "name": "tunnel", "lockfileVersion": 3, "requires": true,
         "packages": {
@@ -370,14 +362,7 @@ fn a_fix_skips_versions_other_advisories_affect() {
     });
     std::fs::write(dir.join("package-lock.json"), lock.to_string()).expect("write");
     // The bundled table (the recorded GHSA-8hc4-vh64-cxmj names the package `Axios`, as GitHub's record does).
-    let out = express_harden(&dir, &["--only", "advisories", "--format", "json"]);
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    let changes: Vec<String> = doc["dependency_changes"]
-        .as_array()
-        .expect("dependency_changes")
-        .iter()
-        .map(|d| format!("{} {} -> {}", d["section"], d["package"], d["to"]))
-        .collect();
+    let (doc, changes) = json_audit(&dir);
     // 1.7.4 is on another line than the 0.21.4 localtunnel pins: reported with the parent to raise, not overridden.
     assert_eq!(changes, Vec::<String>::new(), "{doc:#}");
     let fixes: Vec<&str> = doc["advisories"]
@@ -537,6 +522,29 @@ fn a_workspace_members_own_dependency_is_raised_in_its_manifest() {
     assert_eq!((code, text.as_str()), (0, "\n"));
 }
 
+/// The JSON document of a dry run of the advisories on `dir` (bundled table), and its dependency changes as
+/// `"section" "package" -> "to"`.
+fn json_audit(dir: &Path) -> (serde_json::Value, Vec<String>) {
+    let out = express_harden(dir, &["--only", "advisories", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let changes = doc["dependency_changes"]
+        .as_array()
+        .expect("dependency_changes")
+        .iter()
+        .map(|d| format!("{} {} -> {}", d["section"], d["package"], d["to"]))
+        .collect();
+    (doc, changes)
+}
+
+/// A new project folder `name` holding only `manifest` as its package.json.
+fn scratch(name: &str, manifest: &str) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join(name);
+    std::fs::create_dir(&dir).expect("mkdir");
+    std::fs::write(dir.join("package.json"), manifest).expect("write");
+    (tmp, dir)
+}
+
 /// A copy of `tests/advisories/override-app` (lockfile made by npm): @pm2/agent 2.0.1 pins ws ~7.4.0 (7.4.6, affected,
 /// fixed in 7.5.10 on the same major) and semver ~7.2.0 (7.2.3, affected); engine.io installs an unaffected ws 8.17.1,
 /// and the project depends on semver ^7.6.0 itself.
@@ -612,20 +620,13 @@ fn a_package_whose_parent_the_run_raises_gets_no_override() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let dir = tmp.path().join("advisories-app");
     copy_dir(&Path::new(REPO).join("tests/e2e/advisories-app"), &dir);
-    let out = express_harden(&dir, &["--only", "advisories", "--format", "json"]);
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    let changes: Vec<String> = doc["dependency_changes"]
-        .as_array()
-        .expect("dependency_changes")
-        .iter()
-        .map(|d| format!("{} {} -> {}", d["section"].as_str().unwrap_or_default(), d["package"], d["to"]))
-        .collect();
+    let (doc, changes) = json_audit(&dir);
     assert_eq!(
         changes,
         [
-            r#"dependencies "body-parser" -> "1.20.3""#,
-            r#"dependencies "ejs" -> "3.1.10""#,
-            r#"dependencies "express" -> "4.20.0""#
+            r#""dependencies" "body-parser" -> "1.20.3""#,
+            r#""dependencies" "ejs" -> "3.1.10""#,
+            r#""dependencies" "express" -> "4.20.0""#
         ],
         "{doc:#}"
     );
@@ -648,11 +649,7 @@ fn a_package_whose_parent_the_run_raises_gets_no_override() {
 /// a release of its parent, and no change is planned, while the same minimist outside the bundle would be refreshed.
 #[test]
 fn a_bundled_copy_is_fixed_only_by_its_parent() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let dir = tmp.path().join("bundle");
-    std::fs::create_dir(&dir).expect("mkdir");
-    std::fs::write(dir.join("package.json"), r#"{ "name": "bundle", "dependencies": { "fsevents": "^1.2.4" } }"#)
-        .expect("write");
+    let (_tmp, dir) = scratch("bundle", r#"{ "name": "bundle", "dependencies": { "fsevents": "^1.2.4" } }"#);
     let lock = |in_bundle: bool| {
         serde_json::json!({
             "name": "bundle", "lockfileVersion": 3, "requires": true,

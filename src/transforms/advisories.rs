@@ -705,16 +705,14 @@ impl Advisories {
         }
         // A transitive package outside a parent's range: an override, scoped to the affected line, and only where it
         // keeps every parent on the line of releases it declares.
-        let outside: Vec<String> = blocking
-            .iter()
-            .map(|d| {
-                format!(
-                    "{} declares {}",
-                    inventory.describe(d.parent),
-                    d.range.as_deref().unwrap_or("a range the lockfile does not record")
-                )
-            })
-            .collect();
+        let declares = |d: &&crate::inventory::Dependent| {
+            format!(
+                "{} declares {}",
+                inventory.describe(d.parent),
+                d.range.as_deref().unwrap_or("a range the lockfile does not record")
+            )
+        };
+        let outside: Vec<String> = blocking.iter().map(declares).collect();
         let outside = outside.join("; ");
         let spec = if installed.major == 0 { format!("~{target}") } else { format!("^{target}") };
         // Every parent that leaves the target out is one of the project's own dependencies that this run raises:
@@ -765,13 +763,7 @@ impl Advisories {
                 };
                 line != Some(line_of(&target))
             })
-            .map(|d| {
-                format!(
-                    "{} declares {}",
-                    inventory.describe(d.parent),
-                    d.range.as_deref().unwrap_or("a range the lockfile does not record")
-                )
-            })
+            .map(declares)
             .collect();
         if !off_line.is_empty() {
             return none(format!(
