@@ -113,9 +113,6 @@ const SERVING_CALLS: [&str; 12] = [
 /// The methods that set response headers ([`Collector::allow_origin`]).
 const HEADER_CALLS: [&str; 5] = ["setHeader", "set", "header", "append", "writeHead"];
 
-/// What the calls that open connections are named ([`views::connect_targets`]).
-const CONNECTS: [&str; 5] = ["fetch(", "WebSocket(", "EventSource(", "sendBeacon(", ".open("];
-
 /// EJS's option that trims every line of a template.
 const RM_WHITESPACE: &str = "rmWhitespace";
 
@@ -217,8 +214,11 @@ fn scan_with<P: std::borrow::Borrow<Program>>(
 /// pages).
 #[must_use]
 pub fn scan_unanalysed(path: &std::path::Path, bytes: Vec<u8>, include_minified: bool) -> Option<CodeScan> {
-    let connects = |b: &[u8]| CONNECTS.iter().any(|c| memchr::memmem::find(b, c.as_bytes()).is_some());
-    if !may_set_frame_options(&bytes) && !may_hold_markup(&bytes) && !may_serve(&bytes) && !connects(&bytes) {
+    if !may_set_frame_options(&bytes)
+        && !may_hold_markup(&bytes)
+        && !may_serve(&bytes)
+        && !views::may_hold_script_calls(&bytes)
+    {
         return None;
     }
     if !include_minified && crate::source::minified(path, &bytes).is_some() {

@@ -1324,9 +1324,10 @@ fn build_projects(
             };
             let text = String::from_utf8_lossy(&text);
             // A view the scanner fails on only loses its CSP evidence (a panic here must not end the run).
+            // (A view with nothing the policy meets is kept too: it is a page the app serves, which helmet's
+            // upgrade-insecure-requests would break over plain HTTP.)
             let scan = std::panic::catch_unwind(|| views::scan_view(path, &text)).ok()?;
-            let empty = scan.inline.is_empty() && scan.external.is_empty();
-            (!empty).then(|| Ok((path.clone(), manifests.nearest(path), scan)))
+            Some(Ok((path.clone(), manifests.nearest(path), scan)))
         })
         .collect();
     let (scans, unread): (Vec<_>, Vec<_>) = scans.into_iter().partition(Result::is_ok);

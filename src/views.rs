@@ -137,13 +137,34 @@ pub struct ViewScan {
     /// Resources whose host is known only at run time.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub runtime_hosts: Vec<RuntimeHost>,
+    /// Code that turns strings into code, which helmet's `script-src` blocks without `'unsafe-eval'`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub evals: Vec<Evaluation>,
+    /// 1-based lines that start a worker from a `blob:` URL (`new Worker(URL.createObjectURL(blob))`), which
+    /// `worker-src` governs: helmet sets none, so it falls back to `script-src 'self'`, which blocks `blob:`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub blob_workers: Vec<usize>,
+}
+
+/// Code that evaluates strings: a call (`eval(`, `new Function(`, `setTimeout('...')`) or a library known to compile
+/// what it reads from the page with `new Function` ([`eval_library`]).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Evaluation {
+    /// 1-based line of the call, or of the `<script src>` that loads the library.
+    pub line: usize,
+    /// What evaluates: `eval`, `new Function`, `a string given to setTimeout or setInterval`, or the library.
+    pub what: &'static str,
 }
 
 impl ViewScan {
     /// Whether nothing in it meets the Content-Security-Policy.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.inline.is_empty() && self.external.is_empty() && self.runtime_hosts.is_empty()
+        self.inline.is_empty()
+            && self.external.is_empty()
+            && self.runtime_hosts.is_empty()
+            && self.evals.is_empty()
+            && self.blob_workers.is_empty()
     }
 }
 
@@ -167,18 +188,21 @@ pub fn scan_view(path: &Path, text: &str) -> ViewScan {
     out.inline.sort_by_key(|f| f.line);
     out.external.sort_by_key(|f| f.line);
     out.runtime_hosts.sort_by_key(|f| f.line);
+    out.evals.sort_by_key(|f| f.line);
+    out.blob_workers.sort_unstable();
     out
 }
 
-/// What the script file `text` connects to ([`connect_targets`]), as a scan of its own: hosts in `external`, computed
-/// URLs in `runtime_hosts`, all of kind [`ResourceKind::Connect`].
+/// What the script file `text` does that the policy governs ([`script_calls`]), as a scan of its own: the hosts it
+/// connects to in `external`, computed URLs in `runtime_hosts` (all of kind [`ResourceKind::Connect`]), the strings it
+/// evaluates and the `blob:` workers it starts.
 #[must_use]
 pub fn scan_connects(text: &str) -> ViewScan {
-    if connect_targets(text).is_empty() {
+    if !may_hold_script_calls(text.as_bytes()) {
         return ViewScan::default();
     }
     let mut scanner = Scanner::new(text);
-    scanner.connects(0, text.len());
+    scanner.script_text(0, text.len());
     scanner.out
 }
 
@@ -268,6 +292,9 @@ pub fn may_be_ejs(path: &Path) -> bool {
 ///
 /// - Resources whose host is known only at run time ([`RuntimeHost`]): `*` in their directive (every host), since any
 ///   list would block the one the app is configured with.
+/// - Code that evaluates strings ([`Evaluation`]): `'unsafe-eval'` in `scriptSrc`, after `'self'` (and
+///   `'unsafe-inline'`).
+/// - Workers started from `blob:` URLs: `workerSrc: ["'self'", 'blob:']`.
 ///
 /// `hashable`: false when something rewrites the HTML on its way out (a minifier), so that a script's text in the
 /// file may not be what the browser hashes: every inline script then counts as one that varies. `rm_whitespace`: EJS
@@ -282,7 +309,10 @@ pub fn csp_directives<'a>(
     let mut needed: BTreeMap<&'static str, (&'static [&'static str], BTreeSet<&'a str>)> = BTreeMap::new();
     let mut hashes: BTreeSet<&'a str> = BTreeSet::new();
     let (mut unsafe_script, mut unsafe_attr) = (false, false);
+    let (mut evaluates, mut blob_workers) = (false, false);
     for scan in scans {
+        evaluates |= !scan.evals.is_empty();
+        blob_workers |= !scan.blob_workers.is_empty();
         for resource in &scan.external {
             let (name, defaults) = directive(resource.kind);
             if defaults.contains(&"https:") && resource.origin.starts_with("https://") {
@@ -326,14 +356,31 @@ pub fn csp_directives<'a>(
             sources.extend(hashes.into_iter().map(str::to_string));
         }
     }
+    if evaluates {
+        let (name, defaults) = directive(ResourceKind::Script);
+        let sources = directives.entry(name).or_insert_with(|| defaults.iter().map(ToString::to_string).collect());
+        let at = defaults.len() + usize::from(unsafe_script);
+        sources.insert(at, UNSAFE_EVAL.to_string());
+    }
     if unsafe_attr {
         directives.insert("scriptSrcAttr", vec![UNSAFE_INLINE.to_string()]);
+    }
+    if blob_workers {
+        // (CSP3's fallback for workers is worker-src, then child-src, then script-src: with helmet's script-src 'self'
+        // and no worker-src, a blob: worker is blocked; 'self' keeps the app's own worker scripts.)
+        directives.insert(WORKER_SRC, vec!["'self'".to_string(), "blob:".to_string()]);
     }
     directives.into_iter().map(|(name, sources)| (name.to_string(), sources)).collect()
 }
 
 /// The CSP keyword that allows every inline script (or handler) of a directive's kind.
 pub const UNSAFE_INLINE: &str = "'unsafe-inline'";
+
+/// The CSP keyword that lets a directive's scripts turn strings into code (`eval`, `new Function`).
+pub const UNSAFE_EVAL: &str = "'unsafe-eval'";
+
+/// The helmet directive of workers, which helmet does not set (it falls back to `script-src`).
+pub const WORKER_SRC: &str = "workerSrc";
 
 /// The CSP source that matches every host (of the http(s) and ws(s) schemes).
 pub const ANY_HOST: &str = "*";
@@ -342,6 +389,15 @@ pub const ANY_HOST: &str = "*";
 #[must_use]
 pub fn directive_of(kind: ResourceKind) -> &'static str {
     directive(kind).0
+}
+
+/// helmet 8's effective sources for the directive helmet calls `name` (`imgSrc`): those of the kind it governs, and
+/// `'self'` for the others it leaves to `default-src 'self'` (`workerSrc` falls back to `script-src 'self'`).
+#[must_use]
+pub fn default_sources(name: &str) -> &'static [&'static str] {
+    use ResourceKind as K;
+    const KINDS: [ResourceKind; 8] = [K::Script, K::Style, K::Image, K::Font, K::Frame, K::Media, K::Form, K::Connect];
+    KINDS.iter().map(|kind| directive(*kind)).find(|(n, _)| *n == name).map_or(&["'self'"], |(_, sources)| sources)
 }
 
 /// helmet 8's effective sources for each kind: frame-src and media-src are not
@@ -479,14 +535,23 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// What the script text between `from` and `to` connects to ([`connect_targets`]).
-    fn connects(&mut self, from: usize, to: usize) {
+    /// What the script text between `from` and `to` connects to, evaluates and starts as a worker ([`script_calls`]).
+    fn script_text(&mut self, from: usize, to: usize) {
         let Some(text) = self.text.get(from..to) else { return };
-        for (at, url) in connect_targets(text) {
+        let calls = script_calls(text);
+        for (at, url) in calls.connects {
             match url {
                 Some((url, complete)) => self.external(from + at, ResourceKind::Connect, &url, complete),
                 None => self.runtime_host(from + at, ResourceKind::Connect),
             }
+        }
+        for (at, what) in calls.evals {
+            let line = self.line(from + at);
+            self.out.evals.push(Evaluation { line, what });
+        }
+        for at in calls.blob_workers {
+            let line = self.line(from + at);
+            self.out.blob_workers.push(line);
         }
     }
 
@@ -595,7 +660,7 @@ impl<'a> Scanner<'a> {
                 let fixed = (end < n && !varies(&b[i..end])).then(|| &text[i..end]);
                 self.script(start, &attrs, has_non_ws(&b[i..end]), fixed);
                 if self.inline_script_possible(&attrs) {
-                    self.connects(i, end);
+                    self.script_text(i, end);
                 }
                 end
             }
@@ -715,7 +780,14 @@ impl<'a> Scanner<'a> {
         }
         match find_attr(attrs, "src") {
             // A script with src ignores its body.
-            Some(src) => self.resource(Some(src), ResourceKind::Script),
+            Some(src) => {
+                self.resource(Some(src), ResourceKind::Script);
+                let library = src.value.filter(|v| v.literal).and_then(|v| eval_library(&self.value_text(&v)));
+                if let Some(what) = library {
+                    let line = self.line(src.off);
+                    self.out.evals.push(Evaluation { line, what });
+                }
+            }
             None if has_body => {
                 self.inline(tag_off, InlineKind::Script);
                 let trimmed = fixed.filter(|_| self.ejs).map(|text| csp_hash(&ejs_rm_whitespace(text)));
@@ -873,6 +945,11 @@ impl<'a> Scanner<'a> {
             f.line += shift;
             self.out.external.push(f);
         }
+        for mut f in sub.out.evals {
+            f.line += shift;
+            self.out.evals.push(f);
+        }
+        self.out.blob_workers.extend(sub.out.blob_workers.iter().map(|line| line + shift));
     }
 
     // ---- Pug / Jade ----
@@ -919,7 +996,7 @@ impl<'a> Scanner<'a> {
             Block::Script(tag_off) => {
                 if has_non_ws(&b[from..end]) {
                     self.inline(tag_off, InlineKind::Script);
-                    self.connects(from, end);
+                    self.script_text(from, end);
                 }
             }
             Block::Css => self.css(from, end),
@@ -1156,64 +1233,180 @@ fn is_javascript_url(value: &str) -> bool {
     scheme.eq_ignore_ascii_case("javascript:")
 }
 
-/// The calls in script text that open connections: `fetch(`, `new WebSocket(`, `new EventSource(`,
-/// `sendBeacon(`, and `.open(` with an HTTP method first (`XMLHttpRequest`'s, not `window.open`), each with the offset
-/// of its URL argument and the URL: `Some((text, complete))` when it starts with a string literal (as far as the
-/// literal goes; `complete` when the literal is the whole argument), `None` when it is computed (`fetch(apiBase +
-/// '/x')`, `` fetch(`${api}/x`) ``). A `ws:`/`wss:` URL is given with its `http:`/`https:` counterpart, which CSP
-/// matches the same way. The search is textual (a view's script is often no valid JavaScript before it is rendered),
-/// so a call named in a comment counts too: it can only add a host.
+/// What script text does that the Content-Security-Policy governs, found in one pass over it ([`script_calls`]).
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct ScriptCalls {
+    /// The calls that open connections, each with the offset of its URL argument and the URL: `Some((text,
+    /// complete))` when it starts with a string literal (as far as the literal goes; `complete` when the literal is
+    /// the whole argument), `None` when it is computed.
+    pub connects: Vec<(usize, Option<(String, bool)>)>,
+    /// The calls that evaluate strings, each with its offset and what it is.
+    pub evals: Vec<(usize, &'static str)>,
+    /// The offsets of the workers started from a `blob:` URL.
+    pub blob_workers: Vec<usize>,
+}
+
+/// What [`script_calls`] looks for, in one automaton: the calls that open connections (`fetch(`, `new WebSocket(`, `new
+/// EventSource(`, `sendBeacon(`, and `.open(` with an HTTP method first), those that evaluate strings (`eval(`, `new
+/// Function(`, `setTimeout(` and `setInterval(` given a string) and workers (`new Worker(`, `new SharedWorker(`).
+const SCRIPT_NEEDLES: [&str; 10] = [
+    "fetch(",
+    "WebSocket(",
+    "EventSource(",
+    "sendBeacon(",
+    ".open(",
+    "eval(",
+    "Function(",
+    "setTimeout(",
+    "setInterval(",
+    "Worker(",
+];
+
+fn script_needles() -> Option<&'static aho_corasick::AhoCorasick> {
+    static NEEDLES: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>> = std::sync::OnceLock::new();
+    NEEDLES
+        .get_or_init(|| {
+            aho_corasick::AhoCorasick::builder()
+                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                .build(SCRIPT_NEEDLES)
+                .ok()
+        })
+        .as_ref()
+}
+
+/// Whether `bytes` may hold a call [`script_calls`] reports: the cheap test before a file is scanned for them.
 #[must_use]
-pub fn connect_targets(text: &str) -> Vec<(usize, Option<(String, bool)>)> {
-    const CALLS: [&str; 5] = ["fetch(", "WebSocket(", "EventSource(", "sendBeacon(", ".open("];
+pub fn may_hold_script_calls(bytes: &[u8]) -> bool {
+    script_needles().is_some_and(|n| n.is_match(bytes))
+}
+
+/// The calls in script text that the Content-Security-Policy governs ([`ScriptCalls`]), in one pass of
+/// [`SCRIPT_NEEDLES`]:
+///
+/// - connections: a `ws:`/`wss:` URL is given with its `http:`/`https:` counterpart, which CSP matches the same way;
+/// - evaluation: `eval(...)`, `new Function(...)` (or `Function(...)`), and `setTimeout`/`setInterval` whose first
+///   argument is a string literal (a function argument evaluates nothing);
+/// - workers started from a `blob:` URL: `new Worker(URL.createObjectURL(...))`, or from a variable in text that
+///   calls `URL.createObjectURL(` (the usual `const url = URL.createObjectURL(blob); new Worker(url)`).
+///
+/// The search is textual (a view's script is often no valid JavaScript before it is rendered), so a call named in a
+/// comment counts too: it can only loosen the policy, never break a page.
+#[must_use]
+pub fn script_calls(text: &str) -> ScriptCalls {
     const METHODS: [&str; 7] = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"];
     let b = text.as_bytes();
-    let mut out = Vec::new();
-    for call in CALLS {
-        for p in memchr::memmem::find_iter(b, call.as_bytes()) {
-            let from = p + call.len();
-            let named = call.starts_with('.') || p == 0 || !(is_ident(b[p - 1]) || b[p - 1] == b'$');
-            if !named {
+    let mut out = ScriptCalls::default();
+    let Some(needles) = script_needles() else { return out };
+    for found in needles.find_iter(b) {
+        let (p, call) = (found.start(), SCRIPT_NEEDLES[found.pattern().as_usize()]);
+        let from = p + call.len();
+        let prev = p.checked_sub(1).map(|i| b[i]);
+        let named = call.starts_with('.') || prev.is_none_or(|c| !(is_ident(c) || c == b'$'));
+        let arg = skip_ws(b, from);
+        match call {
+            "eval(" | "Function(" if named => {
+                out.evals.push((p, if call == "eval(" { "eval" } else { "new Function" }));
                 continue;
             }
-            let mut arg = skip_ws(b, from);
-            if call == ".open(" {
-                // `xhr.open('GET', url)`.
-                let Some((method, _, next)) = js_string(text, arg) else { continue };
-                if !METHODS.iter().any(|m| m.eq_ignore_ascii_case(method.trim())) {
-                    continue;
+            "setTimeout(" | "setInterval(" if named => {
+                if matches!(b.get(arg), Some(b'\'' | b'"' | b'`')) {
+                    out.evals.push((p, "a string given to setTimeout or setInterval"));
                 }
-                let next = skip_ws(b, next);
-                if b.get(next) != Some(&b',') {
-                    continue;
-                }
-                arg = skip_ws(b, next + 1);
-            }
-            if arg >= b.len() || b[arg] == b')' {
                 continue;
             }
-            // (A template literal that starts with `${`: computed.)
-            let literal = js_string(text, arg).filter(|(literal, whole, _)| *whole || !literal.trim().is_empty());
-            let url = literal.map(|(literal, whole, next)| {
-                let rest = skip_ws(b, next);
-                let complete = whole && matches!(b.get(rest), Some(b')' | b','));
-                let url = literal.trim_start();
-                let url = ["ws://", "wss://"]
+            "Worker(" if named || text[..p].ends_with("Shared") => {
+                let rest = &text[arg..];
+                let blob_url = ["URL.createObjectURL(", "window.URL.createObjectURL(", "webkitURL.createObjectURL("]
                     .iter()
-                    .zip(["http://", "https://"])
-                    .find_map(|(ws, http)| {
-                        url.get(..ws.len())
-                            .filter(|s| s.eq_ignore_ascii_case(ws))
-                            .map(|_| format!("{http}{}", &url[ws.len()..]))
-                    })
-                    .unwrap_or_else(|| url.to_string());
-                (url, complete)
-            });
-            out.push((arg, url));
+                    .any(|u| rest.starts_with(u));
+                let variable = b.get(arg).is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_' || *c == b'$')
+                    && !rest.starts_with("new ")
+                    && memchr::memmem::find(b, b"createObjectURL(").is_some();
+                if blob_url || variable || rest.starts_with("'blob:") || rest.starts_with("\"blob:") {
+                    out.blob_workers.push(p);
+                }
+                continue;
+            }
+            "eval(" | "Function(" | "setTimeout(" | "setInterval(" | "Worker(" => continue,
+            _ if !named => continue,
+            _ => {}
         }
+        let mut arg = arg;
+        if call == ".open(" {
+            // `xhr.open('GET', url)`.
+            let Some((method, _, next)) = js_string(text, arg) else { continue };
+            if !METHODS.iter().any(|m| m.eq_ignore_ascii_case(method.trim())) {
+                continue;
+            }
+            let next = skip_ws(b, next);
+            if b.get(next) != Some(&b',') {
+                continue;
+            }
+            arg = skip_ws(b, next + 1);
+        }
+        if arg >= b.len() || b[arg] == b')' {
+            continue;
+        }
+        // (A template literal that starts with `${`: computed.)
+        let literal = js_string(text, arg).filter(|(literal, whole, _)| *whole || !literal.trim().is_empty());
+        let url = literal.map(|(literal, whole, next)| {
+            let rest = skip_ws(b, next);
+            let complete = whole && matches!(b.get(rest), Some(b')' | b','));
+            let url = literal.trim_start();
+            let url = ["ws://", "wss://"]
+                .iter()
+                .zip(["http://", "https://"])
+                .find_map(|(ws, http)| {
+                    url.get(..ws.len())
+                        .filter(|s| s.eq_ignore_ascii_case(ws))
+                        .map(|_| format!("{http}{}", &url[ws.len()..]))
+                })
+                .unwrap_or_else(|| url.to_string());
+            (url, complete)
+        });
+        out.connects.push((arg, url));
     }
-    out.sort_by_key(|(at, _)| *at);
     out
+}
+
+/// The library a `<script src>` loads, when it is one known to compile what it reads from the page with `new
+/// Function`, which `script-src` blocks without `'unsafe-eval'` (each from the library's own documentation):
+///
+/// - Alpine.js's standard build (`alpinejs` from a CDN, `alpine.min.js`): "it uses Function declarations, which ...
+///   violate 'unsafe-eval'"; its CSP build, `@alpinejs/csp`, does not (<https://alpinejs.dev/advanced/csp>);
+/// - Vue's full builds, compiler included (`vue.js`, `vue.min.js`, `vue.global.js`, `vue.global.prod.js`,
+///   `vue.esm-browser.js`; `vue@3` alone on a CDN serves `vue.global.js`): the compiler turns in-DOM templates into
+///   render functions with `new Function`; the runtime-only builds (`vue.runtime.*`) are "fully CSP-compliant"
+///   (Vue's installation guide, "CSP environments"; `dist/README.md` names the builds);
+/// - Knockout (`knockout-3.5.1.js`, `knockout.js`): its default binding provider "uses `new Function` to parse
+///   bindings" (knockout-secure-binding's README, after knockout/knockout#903).
+///
+/// AngularJS 1.x is not listed: without `ng-csp` it "tries to autodetect if CSP is blocking dynamic code creation
+/// ... and automatically deactivates this feature" (the `ngCsp` directive's documentation), so the page keeps
+/// working under helmet's policy.
+#[must_use]
+pub fn eval_library(url: &str) -> Option<&'static str> {
+    let path = url.split(['?', '#']).next()?.trim().to_ascii_lowercase();
+    let file = path.trim_end_matches('/').rsplit('/').next()?;
+    let js = file.ends_with(".js") || file.ends_with(".mjs");
+    if path.contains("/alpinejs") || (file.starts_with("alpine") && js) {
+        return (!path.contains("csp")).then_some("Alpine.js (its standard build)");
+    }
+    const VUE_FULL: [&str; 8] = [
+        "vue.js",
+        "vue.min.js",
+        "vue.global.js",
+        "vue.global.prod.js",
+        "vue.esm-browser.js",
+        "vue.esm-browser.prod.js",
+        "vue.esm.browser.js",
+        "vue.esm.browser.min.js",
+    ];
+    let vue_package = (file == "vue" || file.starts_with("vue@")) && !path.contains("/dist/");
+    if VUE_FULL.contains(&file) || vue_package {
+        return Some("Vue's full build (its template compiler)");
+    }
+    (file.starts_with("knockout") && js && !file.contains("secure")).then_some("Knockout")
 }
 
 /// The JavaScript string literal at `at` (quoted or a template literal up to its first `${`): its text (escapes
@@ -1757,8 +1950,9 @@ mod tests {
             let mut got = scan_view(Path::new(case.file), case.text);
             // (Hashes have tests of their own.)
             got.inline.iter_mut().for_each(|c| (c.hash, c.trimmed_hash) = (None, None));
-            // (Run-time hosts too.)
+            // (Run-time hosts too, and what evaluates strings.)
             got.runtime_hosts.clear();
+            got.evals.clear();
             let want = ViewScan {
                 inline: case
                     .inline
@@ -1770,7 +1964,7 @@ mod tests {
                     .iter()
                     .map(|&(line, kind, origin)| ExternalResource { line, kind, origin: origin.into() })
                     .collect(),
-                runtime_hosts: Vec::new(),
+                ..ViewScan::default()
             };
             assert_eq!(got, want, "case: {}", case.name);
         }
@@ -1798,7 +1992,7 @@ mod tests {
                 ext(R::Image, "https://img.example.com"),
                 ext(R::Font, "https://fonts.gstatic.com"),
             ],
-            runtime_hosts: vec![],
+            ..ViewScan::default()
         };
         let b = ViewScan {
             inline: vec![],
@@ -1809,7 +2003,7 @@ mod tests {
                 ext(R::Font, "http://f.example.com"),
                 ext(R::Image, "https://img.example.com"),
             ],
-            runtime_hosts: vec![],
+            ..ViewScan::default()
         };
         assert_eq!(
             csp_directives([&a, &b], true, false),
@@ -2051,6 +2245,69 @@ mod tests {
     /// Every prefix (at char boundaries) of documents full of multi-byte text
     /// and half-written tags, and pseudo-random mixes of fragments, through
     /// every syntax: nothing may panic, and lines stay within the text.
+    #[test]
+    fn script_calls_that_evaluate_strings_and_start_blob_workers() {
+        let text = "eval(code);\nconst f = new Function('a', 'return a');\nsetTimeout('tick()', 10);\nsetTimeout(tick, 10);\n\
+                    retrieval(x); obj.evaluate(y); isFunction(z); AsyncFunction(w);\n\
+                    const w = new Worker(URL.createObjectURL(blob));\nnew SharedWorker('/js/shared.js');\nfetch('/api');";
+        let calls = script_calls(text);
+        let line = |at: usize| text[..at].matches('\n').count() + 1;
+        let evals: Vec<(usize, &str)> = calls.evals.iter().map(|(at, what)| (line(*at), *what)).collect();
+        assert_eq!(evals, vec![(1, "eval"), (2, "new Function"), (3, "a string given to setTimeout or setInterval")]);
+        assert_eq!(calls.blob_workers.iter().map(|at| line(*at)).collect::<Vec<_>>(), vec![6]);
+        assert_eq!(calls.connects.len(), 1);
+        // A worker from a variable holding an object URL made in the same script counts; one from a file does not.
+        let via_variable =
+            script_calls("const url = URL.createObjectURL(new Blob([src]));\nconst w = new Worker(url);");
+        assert_eq!(via_variable.blob_workers.len(), 1);
+        assert!(script_calls("new Worker('/js/worker.js'); new Worker(path)").blob_workers.is_empty());
+        assert!(!may_hold_script_calls(b"const a = 1; function go() {}"));
+    }
+
+    #[test]
+    fn libraries_that_evaluate_strings() {
+        for (url, what) in [
+            ("https://cdn.jsdelivr.net/npm/alpinejs@3.14.1/dist/cdn.min.js", Some("Alpine.js (its standard build)")),
+            ("/js/alpine.min.js", Some("Alpine.js (its standard build)")),
+            ("https://cdn.jsdelivr.net/npm/@alpinejs/csp@3.14.1/dist/cdn.min.js", None),
+            ("https://cdn.jsdelivr.net/npm/@alpinejs/focus@3.x.x/dist/cdn.min.js", None),
+            ("https://unpkg.com/vue@3/dist/vue.global.js", Some("Vue's full build (its template compiler)")),
+            ("https://unpkg.com/vue@3", Some("Vue's full build (its template compiler)")),
+            ("/vendor/vue.min.js?v=2", Some("Vue's full build (its template compiler)")),
+            ("https://unpkg.com/vue@3/dist/vue.runtime.global.prod.js", None),
+            ("https://cdnjs.cloudflare.com/ajax/libs/knockout/3.5.1/knockout-latest.js", Some("Knockout")),
+            ("/js/knockout-secure-binding.js", None),
+            ("https://ajax.googleapis.com/ajax/libs/angularjs/1.8.2/angular.min.js", None),
+            ("/js/app.js", None),
+        ] {
+            assert_eq!(eval_library(url), what, "{url}");
+        }
+    }
+
+    #[test]
+    fn views_that_evaluate_strings_and_start_workers_get_unsafe_eval_and_worker_src() {
+        let page = "<script src=\"https://unpkg.com/alpinejs@3/dist/cdn.min.js\" defer></script>\n<div x-data=\"{ n: 1 }\"></div>\n\
+                    <script>\nconst w = new Worker(URL.createObjectURL(new Blob(['postMessage(1)'])));\n</script>";
+        let scan = scan_view(Path::new("index.html"), page);
+        assert_eq!(scan.evals, vec![Evaluation { line: 1, what: "Alpine.js (its standard build)" }]);
+        assert_eq!(scan.blob_workers, vec![4]);
+        let got = csp_directives([&scan], true, false);
+        let hash = scan.inline[0].hash.clone().expect("a fixed script");
+        assert_eq!(
+            got,
+            directives(&[
+                ("scriptSrc", &["'self'", "'unsafe-eval'", "https://unpkg.com", &hash]),
+                ("workerSrc", &["'self'", "blob:"]),
+            ])
+        );
+        // With a script whose text varies: 'unsafe-inline' first, then 'unsafe-eval'.
+        let varying = scan_view(Path::new("a.ejs"), "<script>eval('<%= code %>')</script>");
+        assert_eq!(
+            csp_directives([&varying], true, false),
+            directives(&[("scriptSrc", &["'self'", "'unsafe-inline'", "'unsafe-eval'"])])
+        );
+    }
+
     #[test]
     fn never_panics_on_odd_input() {
         let docs = [

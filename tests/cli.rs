@@ -1709,6 +1709,21 @@ fn store_flag_overrides_the_backend_guessed_from_package_json() {
     assert!(chosen.stderr.contains("provide a MongoDB server at MONGODB_URI"), "{}", chosen.stderr);
 }
 
+/// An app with a page and nothing that says it is served over HTTPS: the policy leaves out helmet's
+/// upgrade-insecure-requests, unless `--behind-proxy` says a TLS-terminating proxy serves it.
+#[test]
+fn behind_proxy_keeps_upgrade_insecure_requests_for_an_app_with_pages() {
+    let project =
+        Project::express_app().with("views/index.html", "<!doctype html><script src=\"/js/app.js\"></script>\n");
+    let plain = run(project.path(), &["--only", "helmet", "--color", "never"]);
+    let proxied = run(project.path(), &["--only", "helmet", "--color", "never", "--behind-proxy", "1"]);
+    assert_eq!((plain.code, proxied.code), (0, 0), "{plain:?} {proxied:?}");
+    assert!(plain.stdout.contains("upgradeInsecureRequests: null"), "{}", plain.stdout);
+    assert!(plain.stderr.contains("[helmet/plain-http]"), "{}", plain.stderr);
+    assert!(proxied.stdout.contains("+app.use(helmet());"), "{}", proxied.stdout);
+    assert!(!proxied.stderr.contains("plain-http"), "{}", proxied.stderr);
+}
+
 // ---------------------------------------------------------------------------------------------------------------------
 // Cookie policy flags.
 

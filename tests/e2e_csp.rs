@@ -6,7 +6,9 @@
 //! X-Frame-Options itself still allows embedding where it did. An app with EJS views trimmed by `rmWhitespace`, a
 //! script from a CDN named at run time, a framed widget, an API and a payment form on another site (a second Node
 //! server, its own origin) and a badge that site shows still works in full, its docs' HTML (not served) adding
-//! nothing.
+//! nothing. An app opened over plain HTTP at a name of the home network embeds a payment widget (a second Node server
+//! over HTTPS that the browser reaches as js.stripe.com), compiles templates with new Function and starts a blob:
+//! worker: all of it still runs, and each of those changes is what keeps it running.
 
 mod common;
 
@@ -15,10 +17,15 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{copy_app, express_harden, get, npm_ci, start_node, which};
+use common::{copy_app, express_harden, get, npm_ci, start_node, which, Service};
 
 /// The DOM of `url` after its load event, as headless Chromium renders it (a fresh profile each time).
 fn dump_dom(url: &str) -> String {
+    dump_dom_with(url, &[])
+}
+
+/// [`dump_dom`] with more of Chromium's flags (`--host-resolver-rules=...`).
+fn dump_dom_with(url: &str, flags: &[&str]) -> String {
     let profile = tempfile::tempdir().expect("profile dir");
     let mut child = Command::new(which("chromium"))
         .args([
@@ -32,6 +39,7 @@ fn dump_dom(url: &str) -> String {
             "--disable-sync",
         ])
         .arg(format!("--user-data-dir={}", profile.path().display()))
+        .args(flags)
         // (Virtual time runs the tasks the load queued, such as following a javascript: link, before the dump.)
         .args(["--virtual-time-budget=3000", "--dump-dom", url])
         .stdout(Stdio::piped())
@@ -228,4 +236,109 @@ fn trimmed_views_runtime_cdn_frames_apis_forms_and_embedded_badges_still_work_un
         let dom = badge(server);
         assert_eq!(text_of(&dom, "badge"), Some(want("blocked")), "the badge served by {server}: {dom}");
     }
+}
+
+/// A copy of the fixed server without the directives named in `names` (each `name: [...]` of the written policy).
+fn without_directives(app: &Path, fixed: &str, names: &[&str], file: &str) {
+    let mut text = fixed.to_string();
+    for name in names {
+        let start = text.find(&format!("{name}: [")).unwrap_or_else(|| panic!("{name} in {fixed}"));
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let end = start + text[start..].find(']').expect("end of the list") + 1;
+        let end = if text[end..].starts_with(',') { end + 1 } else { end };
+        let end = end + text[end..].find('\n').map_or(0, |i| i + 1);
+        text.replace_range(line_start..end, "");
+    }
+    std::fs::write(app.join(file), text).expect("write");
+}
+
+/// A widget vendor's site over HTTPS (tests/e2e/csp-vendor, with a self-signed certificate made here) that the browser
+/// reaches under the vendor's names; with the folder it runs from.
+fn start_vendor(certs: &Path) -> (tempfile::TempDir, Service) {
+    let (key, cert) = (certs.join("key.pem"), certs.join("cert.pem"));
+    let openssl = Command::new(which("openssl"))
+        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=js.stripe.com", "-keyout"])
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .expect("run openssl");
+    assert!(openssl.status.success(), "openssl: {}", String::from_utf8_lossy(&openssl.stderr));
+    let (tmp, vendor) = copy_app("csp-vendor");
+    let env = [("TLS_KEY", key.display().to_string()), ("TLS_CERT", cert.display().to_string())];
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    (tmp, start_node(&vendor, "server.js", &env))
+}
+
+#[test]
+fn a_payment_widget_string_evaluation_a_blob_worker_and_plain_http_still_work_under_the_written_policy() {
+    let (_tmp, app) = copy_app("csp-browser-app");
+    let fixed = fix_and_install(&app);
+    // Stripe.js's frame and API hosts (from the widget table), 'unsafe-eval' for the page that compiles templates with
+    // new Function, blob: workers, and no upgrade-insecure-requests: nothing says the app is served over HTTPS.
+    for part in [
+        "connectSrc: [\"'self'\", 'https://api.stripe.com']",
+        "'https://hooks.stripe.com'",
+        "scriptSrc: [\"'self'\", \"'unsafe-eval'\", 'https://js.stripe.com']",
+        "workerSrc: [\"'self'\", 'blob:']",
+        "upgradeInsecureRequests: null",
+    ] {
+        assert!(fixed.contains(part), "{part}: {fixed}");
+    }
+    // The written policy without each change: without the widget's hosts (Stripe.js runs, its frame and API call do
+    // not), without 'unsafe-eval', without workerSrc.
+    without_directives(&app, &fixed, &["connectSrc", "frameSrc"], "server.nowidget.js");
+    without_directives(&app, &fixed, &["workerSrc"], "server.noworker.js");
+    std::fs::write(app.join("server.noeval.js"), fixed.replace(", \"'unsafe-eval'\"", "")).expect("write");
+    // ... and without upgradeInsecureRequests: null, the tool's old policy for a plain-HTTP app.
+    std::fs::write(app.join("server.upgrade.js"), fixed.replace("      upgradeInsecureRequests: null\n", ""))
+        .expect("write");
+    let upgrade = std::fs::read_to_string(app.join("server.upgrade.js")).expect("read");
+    assert!(!upgrade.contains("upgradeInsecureRequests"), "{upgrade}");
+
+    let certs = tempfile::tempdir().expect("certs dir");
+    let (_vendor_dir, vendor) = start_vendor(certs.path());
+    // The browser opens the app at a name of the home network (not localhost, which browsers treat as secure and never
+    // upgrade), and reaches the vendor as js.stripe.com and api.stripe.com.
+    let rules = format!(
+        "--host-resolver-rules=MAP dashboard.lan 127.0.0.1, MAP js.stripe.com 127.0.0.1:{0}, MAP api.stripe.com \
+         127.0.0.1:{0}, MAP hooks.stripe.com 127.0.0.1:{0}",
+        vendor.port
+    );
+    let flags = [rules.as_str(), "--ignore-certificate-errors"];
+    let page = |server: &str, path: &str| {
+        let node = start_node(&app, server, &[]);
+        let csp = get(node.port, path, &[]).header("content-security-policy").unwrap_or_default().to_string();
+        (csp, dump_dom_with(&format!("http://dashboard.lan:{}{path}", node.port), &flags))
+    };
+    let check = |server: &str, path: &str, want: &[(&str, &str)]| {
+        // A worker, a frame and an API call answer in real time, which the browser's virtual time does not wait for:
+        // on a busy machine the page can be dumped before they do. A page where something expected to run still shows
+        // its initial "no" is loaded again (at most three times); any other difference fails at once.
+        let unfinished = |dom: &str| want.iter().any(|(id, text)| *text != "no" && text_of(dom, id) == Some("no"));
+        let (mut csp, mut dom) = page(server, path);
+        for _ in 0..2 {
+            if !unfinished(&dom) {
+                break;
+            }
+            (csp, dom) = page(server, path);
+        }
+        for (id, text) in want {
+            assert_eq!(text_of(&dom, id), Some(*text), "#{id} of {path} served by {server} (CSP: {csp}): {dom}");
+        }
+    };
+    for server in ["server.before.js", "server.js"] {
+        check(server, "/", &[("home", "yes")]);
+        check(server, "/checkout.html", &[("script", "yes"), ("frame", "yes"), ("api", "yes")]);
+        check(server, "/eval.html", &[("function", "yes"), ("timer", "yes")]);
+        check(server, "/worker.html", &[("worker", "yes")]);
+    }
+    // What breaks without each change: helmet's upgrade-insecure-requests sends the page's own script to https://,
+    // where nothing answers; without the widget's hosts its frame and API call are blocked; without 'unsafe-eval' the
+    // string evaluation, without workerSrc the blob: worker.
+    check("server.upgrade.js", "/", &[("home", "no")]);
+    check("server.nowidget.js", "/checkout.html", &[("script", "yes"), ("frame", "no"), ("api", "blocked")]);
+    check("server.noeval.js", "/eval.html", &[("function", "blocked"), ("timer", "no")]);
+    let (csp, dom) = page("server.noworker.js", "/worker.html");
+    assert_ne!(text_of(&dom, "worker"), Some("yes"), "the blob: worker without workerSrc (CSP: {csp}): {dom}");
 }

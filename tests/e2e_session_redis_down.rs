@@ -129,6 +129,20 @@ fn reused_node_redis_4_client() {
     assert!(fixed.contains("cache.duplicate({") && fixed.contains("disableOfflineQueue: true"), "{fixed}");
 }
 
+/// The app's own node-redis 4 client in legacy mode, on Node 18 (connect-redis 8, which cannot use a legacy client):
+/// the store's duplicate leaves legacy mode behind, or no session would ever be saved (found by the review).
+#[test]
+fn reused_node_redis_4_legacy_client_for_a_modern_store() {
+    let lib = "// The app's own Redis client, in node-redis 3's callback style.\n\
+               const { createClient } = require('redis');\n\n\
+               const client = createClient({ url: process.env.REDIS_URL, legacyMode: true });\n\
+               client.on('error', (err) => console.error('cache:', err.message));\n\
+               client.connect().catch(() => {});\n\n\
+               module.exports = client;\n";
+    let fixed = reused(r#""redis": "^4.7.0" }, "engines": { "node": ">=18""#, Some(lib), "^8.1.0");
+    assert!(fixed.contains("cache.duplicate({\n  legacyMode: false,\n  disableOfflineQueue: true,"), "{fixed}");
+}
+
 /// node-redis 4 on Node 14: connect-redis 6, which takes node-redis 4 only in legacy mode; the duplicate is made in
 /// it, the app's own client is not.
 #[test]

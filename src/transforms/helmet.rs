@@ -50,6 +50,24 @@ struct HelmetData {
     middlewares: Vec<SubMiddleware>,
     /// Packages that rewrite HTML on its way out (minifiers): with one listed, inline scripts are not hashed.
     html_rewriters: Vec<String>,
+    /// Third-party widgets whose script opens frames or connects back ([`Widget`]).
+    widgets: Vec<Widget>,
+    /// Origins that serve library files and nothing else (CDNs): their scripts are no widgets.
+    static_script_hosts: Vec<String>,
+    /// Packages that serve the app over HTTPS or send plain-HTTP requests there (`express-sslify`).
+    https_packages: Vec<String>,
+}
+
+/// A third-party widget: the origins its script is loaded from, and the sources it needs on top of them, each from the
+/// vendor's CSP documentation (`source`; `evidence` in data.json says what was read there).
+#[derive(Debug, Deserialize)]
+struct Widget {
+    name: String,
+    /// Origins (`https://js.stripe.com`) or every subdomain of one (`https://*.hcaptcha.com`).
+    scripts: Vec<String>,
+    /// Directive (as helmet names it) -> the sources it needs.
+    directives: BTreeMap<String, Vec<String>>,
+    source: String,
 }
 
 /// A helmet major, and whether it reads the Content-Security-Policy directives written here on top of its defaults
@@ -80,7 +98,12 @@ fn data() -> &'static HelmetData {
     DATA.get_or_init(|| data::parse(ID, include_str!("../../transforms/helmet/data.json")))
 }
 
-transform_struct!(Helmet, "The helmet transform.");
+transform_struct!(
+    Helmet,
+    "The helmet transform.",
+    // (`--behind-proxy`, the cookie transforms' setting: a TLS-terminating proxy serves the app over HTTPS.)
+    behind_proxy: bool = false,
+);
 
 /// How helmet is applied to one app.
 #[derive(Debug, Default)]
@@ -151,7 +174,25 @@ impl Transform for Helmet {
     }
 
     fn watch(&self) -> &'static [Watch] {
-        &[Watch::Text("express")]
+        // (`https.createServer(...)` and `trust proxy` say the app is served over HTTPS: [`Helmet::survey`].)
+        &[
+            Watch::Text("express"),
+            Watch::Call("createServer"),
+            Watch::Call("createSecureServer"),
+            Watch::AlsoCall("set"),
+            Watch::AlsoCall("enable"),
+        ]
+    }
+
+    fn configure(&mut self, input: &crate::settings::SettingsInput<'_>) -> Result<(), String> {
+        // (A bad value is reported by the cookie transforms, which own the setting.)
+        let policy = crate::transforms::shared::cookie_flags::CookiePolicy::read(input).ok();
+        self.behind_proxy = policy.and_then(|p| p.behind_proxy).is_some();
+        Ok(())
+    }
+
+    fn survey(&self, cx: &FileContext<'_>) -> Vec<String> {
+        serves_https(cx.facts).map(|at| vec![cx.file.line_col(at).0.to_string()]).unwrap_or_default()
     }
 
     fn plan(&self, cx: &FileContext<'_>, plan: &mut FilePlan) {
@@ -190,11 +231,15 @@ impl Transform for Helmet {
 
         let d = data();
         let rewriter = html_rewriter(cx);
-        let directives = views::csp_directives(
+        let mut directives = views::csp_directives(
             cx.project.views.iter().map(|(_, scan)| scan),
             rewriter.is_none(),
             cx.project.rm_whitespace.is_some(),
         );
+        let mut widgets = widgets(cx);
+        for (widget, _, added) in &mut widgets.known {
+            *added = add_sources(&mut directives, widget);
+        }
         // Every package added runs on the project's Node: with no helmet that does, none is written.
         let runs =
             |v: &&HelmetVersion| cx.project.node.supports(&v.package.node) && (directives.is_empty() || v.directives);
@@ -246,9 +291,17 @@ impl Transform for Helmet {
             plan.edits.push(import_edit(cx, &name));
         }
 
+        // Pages the app serves, and nothing that says it is served over HTTPS: helmet's upgrade-insecure-requests
+        // would send their scripts, styles and images to https:// when the app is opened over plain HTTP (a
+        // self-hosted dashboard at http://192.168.1.10:3001), where nothing answers.
+        let plain_http = version.directives
+            && !self.behind_proxy
+            && !cx.project.views.is_empty()
+            && cx.project.survey(ID).is_empty();
         for app in &missing {
             let fit = Fit {
                 directives: &directives,
+                plain_http,
                 framing: cx.project.frame_options_set.as_ref(),
                 cross_origin: uses_cors(cx, app).is_some() || cx.project.allows_every_origin.is_some(),
                 // `xFrameOptions` from helmet 6 on; `frameguard`, its old name, is what helmet 5 reads.
@@ -280,7 +333,20 @@ impl Transform for Helmet {
             }
         }
         report_views(cx, plan, missing[0], &directives, rewriter);
+        report_widgets(cx, plan, missing[0], &widgets);
         report_fit(cx, plan, &missing);
+        if plain_http {
+            plan.findings.push(cx.finding(
+                "plain-http",
+                missing[0].creation.start,
+                "nothing in the project shows that the app is served over HTTPS (no https.createServer, no trust proxy, \
+                 no HTTPS redirect package, no --behind-proxy), so the Content-Security-Policy leaves out helmet's \
+                 upgrade-insecure-requests (upgradeInsecureRequests: null): with it, a browser that opens the app over \
+                 plain HTTP (http://192.168.1.10:3000 on a home network) asks for every script, style and image over \
+                 https and the page breaks. If the app is only ever served over HTTPS, remove that line"
+                    .to_string(),
+            ));
+        }
 
         let spec = version.package.spec.clone();
         // helmet serves Express: it goes to the section Express is listed in.
@@ -326,6 +392,8 @@ struct Fit<'a> {
     cross_origin: bool,
     /// The name of the X-Frame-Options option in the helmet version written.
     x_frame_options: &'static str,
+    /// Nothing says the app is served over HTTPS: helmet's `upgrade-insecure-requests` is left out.
+    plain_http: bool,
 }
 
 /// `helmet()`, or with the options that fit the project: `helmet({ contentSecurityPolicy: { directives },
@@ -336,6 +404,9 @@ fn helmet_call(name: &str, fit: &Fit<'_>, quote: char) -> Box<swc_ecma_ast::Expr
     if fit.framing.is_some() {
         // (`null` drops a default directive, in helmet 5 to 8.)
         directives.push(("frameAncestors".to_string(), codegen::null_expr()));
+    }
+    if fit.plain_http {
+        directives.push(("upgradeInsecureRequests".to_string(), codegen::null_expr()));
     }
     let mut options = Vec::new();
     if !directives.is_empty() {
@@ -387,6 +458,174 @@ fn uses_cors(cx: &FileContext<'_>, app: &ExpressApp) -> Option<bool> {
         })
         .filter_map(|site| open(&site.call.args))
         .max()
+}
+
+/// Where the file shows the app is served over HTTPS, if it does: it creates an HTTPS server
+/// (`https.createServer`, `http2.createSecureServer`, `import { createServer } from 'https'`), sets `trust proxy` (a
+/// TLS-terminating proxy in front), or loads a package that serves HTTPS or redirects to it (`https_packages`).
+fn serves_https(facts: &FileFacts) -> Option<usize> {
+    const SERVERS: [(&str, &str); 6] = [
+        ("https", "createServer"),
+        ("node:https", "createServer"),
+        ("http2", "createSecureServer"),
+        ("node:http2", "createSecureServer"),
+        ("spdy", "createServer"),
+        ("greenlock-express", "init"),
+    ];
+    let d = data();
+    facts
+        .member_calls
+        .iter()
+        .find(|c| {
+            let server = SERVERS.iter().any(|(module, method)| {
+                c.method == *method
+                    && facts.bindings_of(module).any(|b| b.kind == ImportKind::Module && b.local == c.object)
+            });
+            let trust_proxy = matches!(c.method.as_str(), "set" | "enable")
+                && matches!(c.args.first(), Some(crate::values::Value::Str(s, _)) if s == "trust proxy");
+            server || trust_proxy
+        })
+        .map(|c| c.range.start)
+        .or_else(|| {
+            let callee = |site: &crate::analysis::CallSite| site.call.callee.clone();
+            facts
+                .calls
+                .iter()
+                .find(|site| {
+                    callee(site).is_some_and(|c| SERVERS.iter().any(|(module, method)| c.is_export(module, method)))
+                })
+                .map(|site| site.call.range.start)
+        })
+        .or_else(|| {
+            facts
+                .bindings
+                .iter()
+                .find(|b| d.https_packages.iter().any(|p| b.module == p.as_str()))
+                .map(|b| b.stmt.start)
+        })
+}
+
+/// Content-Security-Policy directives as helmet names them, each with its sources.
+type Directives = Vec<(String, Vec<String>)>;
+
+/// Whether `origin` is `pattern`, or a subdomain of the domain of a pattern `https://*.example.com`.
+fn origin_matches(pattern: &str, origin: &str) -> bool {
+    match pattern.split_once("://*.") {
+        Some((scheme, domain)) => origin
+            .strip_prefix(scheme)
+            .and_then(|rest| rest.strip_prefix("://"))
+            .and_then(|host| host.strip_suffix(domain))
+            .is_some_and(|sub| sub.ends_with('.') && sub.len() > 1),
+        None => pattern == origin,
+    }
+}
+
+/// The scripts from other sites the project's pages load: those of a known widget, with where each is loaded, and the
+/// origins of no known widget and no library CDN, with where.
+#[derive(Default)]
+struct Widgets<'a> {
+    /// Each widget, where its script is loaded, and the sources it added to the policy (by directive).
+    known: Vec<(&'a Widget, BTreeSet<String>, Directives)>,
+    unknown: BTreeMap<String, BTreeSet<String>>,
+}
+
+fn widgets<'a>(cx: &FileContext<'a>) -> Widgets<'a> {
+    let d = data();
+    let mut found = Widgets::default();
+    for (path, scan) in &cx.project.views {
+        for script in scan.external.iter().filter(|r| r.kind == views::ResourceKind::Script) {
+            let at = format!("{}:{}", display_path(path), script.line);
+            let widget = d.widgets.iter().find(|w| w.scripts.iter().any(|p| origin_matches(p, &script.origin)));
+            match widget {
+                Some(widget) => match found.known.iter_mut().find(|(w, _, _)| std::ptr::eq(*w, widget)) {
+                    Some((_, places, _)) => {
+                        places.insert(at);
+                    }
+                    None => found.known.push((widget, BTreeSet::from([at]), Vec::new())),
+                },
+                None if !d.static_script_hosts.contains(&script.origin) => {
+                    found.unknown.entry(script.origin.clone()).or_default().insert(at);
+                }
+                None => {}
+            }
+        }
+    }
+    found
+}
+
+/// Adds what `widget` needs to `directives` (each directive starting from helmet's default sources), leaving out
+/// sources a directive already allows (an https: origin where it allows `https:`, any host where it allows `*`);
+/// returns what it added, by directive.
+fn add_sources(directives: &mut Directives, widget: &Widget) -> Directives {
+    let mut added_all = Vec::new();
+    for (name, needed) in &widget.directives {
+        let defaults = views::default_sources(name);
+        let at = directives.iter().position(|(n, _)| n == name);
+        let mut sources: Vec<String> = match at {
+            Some(at) => std::mem::take(&mut directives[at].1),
+            None => defaults.iter().map(ToString::to_string).collect(),
+        };
+        let mut added = Vec::new();
+        for source in needed {
+            let covered = sources.contains(source)
+                || (source.starts_with("https://") && sources.iter().any(|s| s == "https:"))
+                || (source.contains("://") && sources.iter().any(|s| s == views::ANY_HOST));
+            if !covered {
+                sources.push(source.clone());
+                added.push(source.clone());
+            }
+        }
+        if !added.is_empty() {
+            added_all.push((name.clone(), added));
+        }
+        match at {
+            Some(at) => directives[at].1 = sources,
+            // (Nothing beyond helmet's defaults: the directive is not written.)
+            None if sources.len() > defaults.len() => directives.push((name.clone(), sources)),
+            None => {}
+        }
+    }
+    directives.sort_by(|a, b| a.0.cmp(&b.0));
+    added_all
+}
+
+/// The findings on the scripts from other sites: what a known widget was given, and that another may need hosts.
+fn report_widgets(cx: &FileContext<'_>, plan: &mut FilePlan, app: &ExpressApp, widgets: &Widgets<'_>) {
+    for (widget, places, added) in &widgets.known {
+        let needs: Vec<String> = added.iter().map(|(name, sources)| format!("{name} {}", sources.join(" "))).collect();
+        plan.findings.push(cx.finding(
+            "csp-widget",
+            app.creation.start,
+            format!(
+                "the script loaded at {} is {}, which also opens frames or connects back: the \
+                 Content-Security-Policy allows what its documentation ({}) asks for on top of helmet's defaults ({})",
+                places.iter().map(String::as_str).collect::<Vec<_>>().join(", "),
+                widget.name,
+                widget.source,
+                needs.join("; ")
+            ),
+        ));
+    }
+    if !widgets.unknown.is_empty() {
+        let hosts: Vec<String> = widgets
+            .unknown
+            .iter()
+            .map(|(origin, places)| {
+                format!("{origin} ({})", places.iter().map(String::as_str).collect::<Vec<_>>().join(", "))
+            })
+            .collect();
+        plan.findings.push(cx.finding(
+            "csp-widget",
+            app.creation.start,
+            format!(
+                "the pages load scripts from {}: if one is a widget that opens a frame or connects back to its \
+                 site (a captcha, a payment form, a sign-in button, a chat), the Content-Security-Policy blocks that \
+                 (frameSrc and connectSrc allow only the app's own origin); the browser console names what it \
+                 blocked: add those hosts to frameSrc or connectSrc",
+                hosts.join(", ")
+            ),
+        ));
+    }
 }
 
 /// The findings that say which of helmet's defaults were changed to fit what the project does.
@@ -542,7 +781,13 @@ fn report_views(
     let mut hosts = BTreeSet::new();
     let mut runtime: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     let mut trimmed = false;
+    let (mut evals, mut whats, mut workers) = (Vec::new(), BTreeSet::new(), Vec::new());
     for (path, scan) in &cx.project.views {
+        for eval in &scan.evals {
+            evals.push(format!("{}:{} ({})", display_path(path), eval.line, eval.what));
+            whats.insert(eval.what);
+        }
+        workers.extend(scan.blob_workers.iter().map(|line| format!("{}:{line}", display_path(path))));
         for host in &scan.runtime_hosts {
             runtime.entry(views::directive_of(host.kind)).or_default().push(format!(
                 "{}:{}",
@@ -619,6 +864,48 @@ fn report_views(
                  scriptSrcAttr allows 'unsafe-inline'; to tighten it, attach them with addEventListener in a script \
                  file and remove scriptSrcAttr",
                 handlers.join(", ")
+            ),
+        ));
+    }
+    if !evals.is_empty() {
+        // How to do without 'unsafe-eval', for each kind found (each from the library's documentation, see
+        // `views::eval_library`).
+        let ways: Vec<&str> = whats
+            .iter()
+            .map(|what| match *what {
+                w if w.starts_with("Alpine") => "load Alpine's CSP build (@alpinejs/csp) instead",
+                w if w.starts_with("Vue") => {
+                    "load Vue's runtime-only build (vue.runtime.global.prod.js) and compile the templates ahead \
+                     (single-file components with a build step)"
+                }
+                "Knockout" => "give Knockout the binding provider of knockout-secure-binding",
+                _ => "replace eval, new Function and string timers with code in the script (JSON.parse for data)",
+            })
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        plan.findings.push(cx.finding(
+            "csp-eval",
+            app.creation.start,
+            format!(
+                "the scripts at {} turn strings into code, which helmet's default Content-Security-Policy blocks \
+                 (script-src without 'unsafe-eval'), so scriptSrc allows 'unsafe-eval'; to tighten it, {}, then \
+                 remove 'unsafe-eval'",
+                evals.join(", "),
+                ways.join("; ")
+            ),
+        ));
+    }
+    if !workers.is_empty() {
+        plan.findings.push(cx.finding(
+            "csp-worker",
+            app.creation.start,
+            format!(
+                "the scripts at {} start a worker from a blob: URL, which helmet's default Content-Security-Policy \
+                 blocks (it sets no worker-src, which falls back to child-src, then to script-src 'self'), so \
+                 workerSrc allows 'self' and blob:; to tighten it, serve the worker's code as a file of the app \
+                 (new Worker('/js/worker.js')) and remove workerSrc",
+                workers.join(", ")
             ),
         ));
     }

@@ -1058,8 +1058,13 @@ fn shared_setup(backend: &Backend, range: Option<&str>) -> Option<String> {
     Some(format!("{make}\n{rest}"))
 }
 
-/// `setup` with `option` (`legacyMode: true`) first in the options of the call that makes its client.
+/// `setup` with `option` (`legacyMode: true`) first in the options of the call that makes its client. (A duplicate of
+/// the app's node-redis 4 client says `legacyMode: false` first: it would otherwise inherit the app's legacy mode, which
+/// a store for a modern client cannot use; the option given replaces that line.)
 fn with_client_option(setup: &str, option: &str) -> String {
+    if let Some((head, tail)) = setup.split_once("({\n  legacyMode: false,\n") {
+        return format!("{head}({{\n  {option},\n{tail}");
+    }
     match setup.split_once("({\n") {
         Some((head, tail)) => format!("{head}({{\n  {option},\n{tail}"),
         None => setup.to_string(),
@@ -1451,6 +1456,10 @@ mod tests {
             }
         }
         let redis = data().backends.iter().find(|b| b.id == "redis").expect("redis");
+        // A node-redis 4 duplicate for a modern store leaves the app's legacy mode behind (connect-redis 7+ cannot use
+        // a legacy client: every session would be lost).
+        let modern = shared_setup(redis, Some("^4.6.0"));
+        assert!(modern.is_some_and(|s| s.starts_with("const $client = $app.duplicate({\n  legacyMode: false,\n")));
         let legacy = shared_setup(redis, Some("^4.6.0")).map(|s| with_client_option(&s, "legacyMode: true"));
         assert!(legacy
             .is_some_and(|s| s
