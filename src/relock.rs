@@ -8,8 +8,9 @@ use std::path::{Path, PathBuf};
 use crate::outcome::{ErrorKind, FileError, RunResult};
 
 /// Runs the lockfile-only update of every written manifest's lockfile, passing the variables named in `pass` through;
-/// failures become errors, and the manifests of a lockfile that could not follow them are put back as they were (and
-/// left out of `written`): a package.json its lockfile contradicts would make the next `npm ci` fail.
+/// failures become errors. When the package manager ran and failed, the manifests of that lockfile are put back as
+/// they were (and left out of `written`): a package.json its lockfile contradicts would make the next `npm ci` fail.
+/// When it cannot run here (not installed, or refused), they stay written and the error says what to run.
 pub fn update_written(result: &mut RunResult, written: &mut Vec<PathBuf>, pass: &[OsString]) -> Vec<String> {
     let mut lines = Vec::new();
     let mut done: Vec<PathBuf> = Vec::new();
@@ -27,6 +28,10 @@ pub fn update_written(result: &mut RunResult, written: &mut Vec<PathBuf>, pass: 
             Ok(summary) => {
                 lines.push(format!("updated {} ({summary})", crate::root::display_path(&lock.path)));
                 result.updated_lockfiles.push(lock.path.clone());
+            }
+            // Not run here (not installed, or refused): the user runs it, for the manifests as written.
+            Err(message) if !crate::lockfile::runs_here(&lock) => {
+                result.errors.push(FileError::new(&lock.path, ErrorKind::Lockfile, message))
             }
             Err(message) => failed.push((lock.path.clone(), message)),
         }
