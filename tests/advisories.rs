@@ -692,3 +692,38 @@ fn a_bundled_copy_is_fixed_only_by_its_parent() {
     }
     assert!(fixes(false).iter().all(|f| f.starts_with("lockfile-refresh ")), "{:?}", fixes(false));
 }
+
+/// A workspace member pins ws 7.4.6 itself and a package (agent) pins it with `~7.4.0`: a root override would move the
+/// member's own exact dependency too, so none is written; the finding names the member.
+#[test]
+fn no_override_changes_a_workspace_members_own_dependency() {
+    let (_tmp, dir) = scratch("ws-root", r#"{ "name": "ws-root", "workspaces": ["packages/*"] }"#);
+    let member = dir.join("packages/api");
+    std::fs::create_dir_all(&member).expect("mkdir");
+    std::fs::write(
+        member.join("package.json"),
+        r#"{ "name": "api", "dependencies": { "ws": "7.4.6", "agent": "1.0.0" } }"#,
+    )
+    .expect("write");
+    let lock = serde_json::json!({
+        "name": "ws-root", "lockfileVersion": 3, "requires": true,
+        "packages": {
+            "": { "name": "ws-root", "workspaces": ["packages/*"] },
+            "node_modules/api": { "resolved": "packages/api", "link": true },
+            "packages/api": { "name": "api", "dependencies": { "ws": "7.4.6", "agent": "1.0.0" } },
+            "node_modules/agent": { "version": "1.0.0", "dependencies": { "ws": "~7.4.0" } },
+            "node_modules/ws": { "version": "7.4.6" }
+        }
+    });
+    std::fs::write(dir.join("package-lock.json"), lock.to_string()).expect("write");
+    let (doc, changes) = json_audit(&dir);
+    assert_eq!(changes, Vec::<String>::new(), "{doc:#}");
+    let fix = doc["advisories"]
+        .as_array()
+        .expect("advisories")
+        .iter()
+        .find(|a| a["package"] == "ws")
+        .map(|a| a["fix"]["description"].as_str().unwrap_or_default().to_string())
+        .unwrap_or_default();
+    assert!(fix.contains("and api depends on ws itself (an override would change that dependency too)"), "{fix}");
+}

@@ -744,7 +744,22 @@ impl Advisories {
         }
         // The project's own dependency on the package: npm refuses an override that contradicts it (EOVERRIDE), and
         // the other package managers would move it too.
-        if !own.is_empty() {
+        let in_projects: Vec<String> = copies
+            .iter()
+            .flat_map(|&i| &inventory.packages[i].parents)
+            .filter(|d| matches!(d.parent, Parent::Root(_)))
+            .map(|d| inventory.describe(d.parent))
+            .collect();
+        if !own.is_empty() || !in_projects.is_empty() {
+            if own.is_empty() {
+                // A workspace member lists it itself: a root override would change the member's own dependency too.
+                return none(format!(
+                    "{target} is outside what its parents declare ({outside}), and {} depends on {name} itself (an \
+                     override would change that dependency too): not overridden; raise the parents to releases that \
+                     depend on a fixed {name}",
+                    in_projects.join(", ")
+                ));
+            }
             return none(format!(
                 "{target} is outside what its parents declare ({outside}), and package.json depends on {name} itself \
                  (an override would change that dependency too): not overridden; raise the parents to releases that \
