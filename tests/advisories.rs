@@ -137,7 +137,7 @@ fn check_fails_at_or_above_the_fail_on_severity() {
         manifest.replacen("\"private\": true,", "\"private\": true,\n  \"packageManager\": \"pnpm@11.2.0\",", 1);
     std::fs::write(dir.join("package.json"), manifest).expect("write");
     let (_, text) = audit(&dir, &[]);
-    assert!(!text.contains("change "), "{text}");
+    assert!(!text.contains("\nchange "), "{text}");
     for (extra, expected) in [
         (&["--check"][..], 0),
         (&["--check", "--fail-on", "moderate"][..], 0),
