@@ -344,6 +344,9 @@ pub fn csp_directives<'a>(
             if origins.contains(ANY_HOST) {
                 origins.retain(|o| *o == ANY_HOST);
             }
+            // (A host named without a scheme, from a scheme-relative URL, already allows it over https.)
+            let bare: BTreeSet<&str> = origins.iter().copied().filter(|o| !o.contains("://")).collect();
+            origins.retain(|o| o.strip_prefix("https://").is_none_or(|host| !bare.contains(host)));
             (name, defaults.iter().copied().chain(origins).map(str::to_string).collect())
         })
         .collect();
@@ -1463,8 +1466,10 @@ fn origin_of(url: &str, complete: bool) -> Option<String> {
     } else if let Some(rest) = strip("http://") {
         ("http", rest)
     } else if let Some(rest) = url.strip_prefix("//") {
-        // Express apps are served over https once helmet's HSTS is on.
-        ("https", rest)
+        // Scheme-relative: loaded over the page's own scheme, which a host source without a scheme matches (on an http
+        // page, http and https; on an https page, https). `https://host` would block it on a page opened over plain
+        // http, which the policy no longer upgrades (`upgradeInsecureRequests: null`).
+        ("", rest)
     } else {
         return None;
     };
@@ -1497,12 +1502,17 @@ fn origin_of(url: &str, complete: bool) -> Option<String> {
     if !port.bytes().all(|c| c.is_ascii_digit()) {
         return None;
     }
-    let default_port = if scheme == "https" { "443" } else { "80" };
+    let default_port = match scheme {
+        "https" => "443",
+        "http" => "80",
+        _ => "",
+    };
     let host = host.to_ascii_lowercase();
+    let scheme = if scheme.is_empty() { String::new() } else { format!("{scheme}://") };
     Some(if port.is_empty() || port == default_port {
-        format!("{scheme}://{host}")
+        format!("{scheme}{host}")
     } else {
-        format!("{scheme}://{host}:{port}")
+        format!("{scheme}{host}:{port}")
     })
 }
 
@@ -1785,7 +1795,7 @@ mod tests {
             external: &[
                 (1, R::Image, "https://img.example.com"),
                 (2, R::Image, "https://img.example.com"),
-                (3, R::Image, "https://img2.example.com"),
+                (3, R::Image, "img2.example.com"),
             ],
         },
         Case {
@@ -1814,7 +1824,7 @@ mod tests {
             text: "<SCRIPT SRC=\"//CDN.Example.com:8080/x.js\"></SCRIPT>\n<script src=\"https://a.example.com:443/x.js\"></script>\n<script src=\"http://b.example.com:80\"></script>\n<script src=\"https://u:p@c.example.com/x.js\"></script>\n<script src=\"https://[::1]:3000/x.js\"></script>",
             inline: &[],
             external: &[
-                (1, R::Script, "https://cdn.example.com:8080"),
+                (1, R::Script, "cdn.example.com:8080"),
                 (2, R::Script, "https://a.example.com"),
                 (3, R::Script, "http://b.example.com"),
                 (4, R::Script, "https://c.example.com"),
@@ -1851,7 +1861,7 @@ mod tests {
                 (2, R::Style, "http://fonts.example.com"),
                 (3, R::Font, "https://fonts.example.com"),
                 (4, R::Image, "https://img.example.com"),
-                (7, R::Image, "https://img.example.com"),
+                (7, R::Image, "img.example.com"),
             ],
         },
         Case {
@@ -1870,7 +1880,7 @@ mod tests {
                 (4, R::Script, "https://cdn.jsdelivr.net"),
                 (5, R::Style, "http://cdn.example.com"),
                 (6, R::Style, "https://ok.example.com"),
-                (8, R::Image, "https://img.example.com"),
+                (8, R::Image, "img.example.com"),
                 (9, R::Frame, "https://www.youtube.com"),
             ],
         },
@@ -2039,7 +2049,7 @@ mod tests {
             csp_directives(&scans, true, false),
             directives(&[
                 ("imgSrc", &["'self'", "data:", "http://img.example.com"]),
-                ("scriptSrc", &["'self'", "https://code.jquery.com"]),
+                ("scriptSrc", &["'self'", "code.jquery.com"]),
                 ("styleSrc", &["'self'", "https:", "'unsafe-inline'", "http://css.example.com"]),
             ])
         );
@@ -2210,7 +2220,8 @@ mod tests {
         let cases: &[(&str, bool, Option<&str>)] = &[
             ("https://cdn.jsdelivr.net/npm/x", true, Some("https://cdn.jsdelivr.net")),
             ("  HTTP://A.B:8080?x", true, Some("http://a.b:8080")),
-            ("//a.b", true, Some("https://a.b")),
+            ("//a.b", true, Some("a.b")),
+            ("//A.b:8443/x.js", true, Some("a.b:8443")),
             ("https://a.b", false, None),
             ("https://a.b/", false, Some("https://a.b")),
             ("///x", true, None),

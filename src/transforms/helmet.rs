@@ -535,7 +535,12 @@ fn widgets<'a>(cx: &FileContext<'a>) -> Widgets<'a> {
     for (path, scan) in &cx.project.views {
         for script in scan.external.iter().filter(|r| r.kind == views::ResourceKind::Script) {
             let at = format!("{}:{}", display_path(path), script.line);
-            let widget = d.widgets.iter().find(|w| w.scripts.iter().any(|p| origin_matches(p, &script.origin)));
+            // (A scheme-relative script, `//js.stripe.com/v3`, is the same vendor's over https.)
+            let origin = match script.origin.contains("://") {
+                true => script.origin.clone(),
+                false => format!("https://{}", script.origin),
+            };
+            let widget = d.widgets.iter().find(|w| w.scripts.iter().any(|p| origin_matches(p, &origin)));
             match widget {
                 Some(widget) => match found.known.iter_mut().find(|(w, _, _)| std::ptr::eq(*w, widget)) {
                     Some((_, places, _)) => {
@@ -543,7 +548,7 @@ fn widgets<'a>(cx: &FileContext<'a>) -> Widgets<'a> {
                     }
                     None => found.known.push((widget, BTreeSet::from([at]), Vec::new())),
                 },
-                None if !d.static_script_hosts.contains(&script.origin) => {
+                None if !d.static_script_hosts.contains(&origin) => {
                     found.unknown.entry(script.origin.clone()).or_default().insert(at);
                 }
                 None => {}
@@ -924,18 +929,23 @@ fn report_views(
     let allowed: BTreeSet<&str> = directives
         .iter()
         .flat_map(|(_, sources)| sources.iter().map(String::as_str))
-        .filter(|s| s.contains("://"))
+        // (Hosts, with a scheme or without one (from a scheme-relative URL); not keywords, schemes, hashes or '*'.)
+        .filter(|s| s.contains("://") || !(s.starts_with('\'') || s.ends_with(':') || *s == views::ANY_HOST))
         .collect();
     if !allowed.is_empty() {
         let files: BTreeSet<&str> =
             hosts.iter().filter(|(o, _)| allowed.contains(o.as_str())).map(|(_, f)| f.as_str()).collect();
+        // (The hosts a known widget needs are loaded by its script, not by a page: no file to name then.)
+        let loaded_by = match files.is_empty() {
+            true => String::new(),
+            false => format!(" (resources loaded by {})", files.into_iter().collect::<Vec<_>>().join(", ")),
+        };
         plan.findings.push(cx.finding(
             "csp-hosts",
             app.creation.start,
             format!(
-                "the Content-Security-Policy allows {} (resources loaded by {})",
-                allowed.into_iter().collect::<Vec<_>>().join(", "),
-                files.into_iter().collect::<Vec<_>>().join(", ")
+                "the Content-Security-Policy allows {}{loaded_by}",
+                allowed.into_iter().collect::<Vec<_>>().join(", ")
             ),
         ));
     }
