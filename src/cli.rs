@@ -450,7 +450,7 @@ fn apply(cli: &Cli, result: &mut RunResult) -> Applied {
         applied.written = written.paths;
         applied.notes = written.notes;
         if cli.lockfile {
-            applied.lockfile_lines = crate::relock::update_written(result, &applied.written, &cli.lockfile_env);
+            applied.lockfile_lines = crate::relock::update_written(result, &mut applied.written, &cli.lockfile_env);
         }
     }
     // Advisories fixed inside their parents' ranges: the lockfile moves them (with or without a manifest change).

@@ -81,7 +81,14 @@ pub fn parts(result: &RunResult, transforms: &[Box<dyn Transform>]) -> Vec<Part>
         if carried {
             continue;
         }
-        for dep in result.dependencies.iter().filter(|d| d.manifest == change.path && d.from.is_some()) {
+        // A version bump is asked about; so is a package added by a transform with no code to carry it (an
+        // advisory's override), which no other question would cover.
+        let has_code = |id: &str| code.iter().chain(&migrations).any(|p: &Part| p.transform == id);
+        for dep in result
+            .dependencies
+            .iter()
+            .filter(|d| d.manifest == change.path && (d.from.is_some() || !has_code(d.transform)))
+        {
             if !bumps.iter().any(|b: &Part| b.paths[0] == change.path && b.transform == dep.transform) {
                 bumps.push(Part { paths: vec![change.path.clone()], transform: dep.transform, kind: Kind::Bump });
             }

@@ -73,6 +73,9 @@ pub struct Package {
     pub dev: bool,
     /// Every path to it passes an optional dependency.
     pub optional: bool,
+    /// It ships inside its parent's tarball (npm's `inBundle`, `bundled` in lockfile version 1): only a release of
+    /// the parent changes it.
+    pub bundled: bool,
     /// Who depends on it, and how.
     pub parents: Vec<Dependent>,
     /// The shortest dependency chain from a project to it: the project first, then the packages (this one last);
@@ -286,6 +289,7 @@ struct Node {
     version: String,
     key: String,
     flags: Option<(bool, bool)>,
+    bundled: bool,
 }
 
 /// The graph being read: packages and edges, finished into an [`Inventory`].
@@ -299,7 +303,13 @@ struct Graph {
 
 impl Graph {
     fn node(&mut self, name: &str, version: &str, key: &str, flags: Option<(bool, bool)>) -> usize {
-        self.nodes.push(Node { name: name.to_string(), version: version.to_string(), key: key.to_string(), flags });
+        self.nodes.push(Node {
+            name: name.to_string(),
+            version: version.to_string(),
+            key: key.to_string(),
+            flags,
+            bundled: false,
+        });
         self.nodes.len() - 1
     }
 
@@ -370,9 +380,9 @@ impl Graph {
             .zip(parents)
             .zip(chains)
             .enumerate()
-            .map(|(i, ((Node { name, version, key, flags }, parents), chain))| {
+            .map(|(i, ((Node { name, version, key, flags, bundled }, parents), chain))| {
                 let (dev, optional) = flags.unwrap_or((!not_dev[i], !required[i]));
-                Package { name, version, key, dev, optional, parents, chain }
+                Package { name, version, key, dev, optional, bundled, parents, chain }
             })
             .collect();
         Inventory { path, manager, version, roots: self.roots, packages }
@@ -532,6 +542,7 @@ struct NpmEntry {
     dev: bool,
     optional: bool,
     dev_optional: bool,
+    in_bundle: bool,
     dependencies: Ordered<Text>,
     optional_dependencies: Ordered<Text>,
     peer_dependencies: Ordered<Text>,
@@ -543,6 +554,7 @@ struct NpmEntry {
 struct NpmV1Entry {
     version: Text,
     dev: bool,
+    bundled: bool,
     optional: bool,
     requires: Ordered<Text>,
     dependencies: Ordered<NpmV1Entry>,
@@ -620,6 +632,7 @@ fn npm_packages(packages: Ordered<NpmEntry>, manifests: &Manifests<'_>) -> Graph
         let name = entry.name.0.as_deref().unwrap_or_else(|| npm_folder_name(location));
         let version = entry.version.0.as_deref().or(entry.resolved.0.as_deref()).unwrap_or("");
         let i = graph.node(name, version, location, flagged.then_some((entry.dev, entry.optional)));
+        graph.nodes[i].bundled = entry.in_bundle;
         index.insert(location, i);
     }
     for (location, entry) in &packages.0 {
@@ -678,7 +691,9 @@ fn npm_v1(dependencies: Ordered<NpmV1Entry>, name: Option<String>, manifests: &M
             Some((name, version)) => (name, version),
             None => (npm_folder_name(location), raw),
         };
-        index.insert(location, graph.node(name, version, location, Some((entry.dev, entry.optional))));
+        let i = graph.node(name, version, location, Some((entry.dev, entry.optional)));
+        graph.nodes[i].bundled = entry.bundled;
+        index.insert(location, i);
     }
     for section in INSTALLED {
         for (name, range) in manifest.iter().flat_map(|m| m.dependencies(section)) {

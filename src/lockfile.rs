@@ -247,6 +247,12 @@ pub fn refresh(lockfile: &Lockfile, packages: &[String], pass: &[OsString]) -> O
     })
 }
 
+/// Whether the lockfile's package manager is installed and allowed to run on this project: when it is not, the user
+/// is told to run it where it is (and the written manifests stay, for that run).
+pub fn runs_here(lockfile: &Lockfile) -> bool {
+    refusal(lockfile).is_none() && child::find_program(lockfile.command.first().copied().unwrap_or_default()).is_some()
+}
+
 /// Runs the lockfile's command with `extra` arguments after its own.
 fn run_update(lockfile: &Lockfile, extra: &[String], packages: &[String], pass: &[OsString]) -> Result<String, String> {
     if let Some(message) = refusal(lockfile) {

@@ -8,10 +8,13 @@ use std::path::{Path, PathBuf};
 use crate::outcome::{ErrorKind, FileError, RunResult};
 
 /// Runs the lockfile-only update of every written manifest's lockfile, passing the variables named in `pass` through;
-/// failures become errors (the written files stay written).
-pub fn update_written(result: &mut RunResult, written: &[PathBuf], pass: &[OsString]) -> Vec<String> {
+/// failures become errors. When the package manager ran and failed, the manifests of that lockfile are put back as
+/// they were (and left out of `written`): a package.json its lockfile contradicts would make the next `npm ci` fail.
+/// When it cannot run here (not installed, or refused), they stay written and the error says what to run.
+pub fn update_written(result: &mut RunResult, written: &mut Vec<PathBuf>, pass: &[OsString]) -> Vec<String> {
     let mut lines = Vec::new();
     let mut done: Vec<PathBuf> = Vec::new();
+    let mut failed: Vec<(PathBuf, String)> = Vec::new();
     for change in result.changes.iter().filter(|c| c.is_manifest && written.contains(&c.path)) {
         let dir = change.path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
         let Some(lock) = crate::lockfile::find(dir, result.root.as_deref()) else { continue };
@@ -26,8 +29,27 @@ pub fn update_written(result: &mut RunResult, written: &[PathBuf], pass: &[OsStr
                 lines.push(format!("updated {} ({summary})", crate::root::display_path(&lock.path)));
                 result.updated_lockfiles.push(lock.path.clone());
             }
-            Err(message) => result.errors.push(FileError::new(&lock.path, ErrorKind::Lockfile, message)),
+            // Not run here (not installed, or refused): the user runs it, for the manifests as written.
+            Err(message) if !crate::lockfile::runs_here(&lock) => {
+                result.errors.push(FileError::new(&lock.path, ErrorKind::Lockfile, message))
+            }
+            Err(message) => failed.push((lock.path.clone(), message)),
         }
+    }
+    for (lock, message) in failed {
+        let mut restored = Vec::new();
+        for change in result.changes.iter().filter(|c| c.is_manifest && written.contains(&c.path)) {
+            let dir = change.path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            let same = crate::lockfile::find(dir, result.root.as_deref()).is_some_and(|l| l.path == lock);
+            if same && crate::write::write_atomic(&change.path, &change.original).is_ok() {
+                restored.push(change.path.clone());
+            }
+        }
+        written.retain(|p| !restored.contains(p));
+        let shown: Vec<String> = restored.iter().map(|p| crate::root::display_path(p)).collect();
+        let message =
+            if shown.is_empty() { message } else { format!("{message}; {} put back as it was", shown.join(", ")) };
+        result.errors.push(FileError::new(&lock, ErrorKind::Lockfile, message));
     }
     lines
 }

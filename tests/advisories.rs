@@ -127,8 +127,8 @@ fn the_express_app() {
 }
 
 /// `--check` fails on an advisory at or above `--fail-on` (high by default), and only then: in the pnpm project the
-/// only advisory (cookie 0.4.1, low) has no fix this tool writes (its `packageManager` is a pnpm that reads overrides
-/// from pnpm-workspace.yaml only, which is named, not written), so no change is due and the severity alone decides.
+/// only advisory (cookie 0.4.1, low) has no fix this tool writes (0.7.0 is on another line than its parents declare),
+/// so no change is due and the severity alone decides.
 #[test]
 fn check_fails_at_or_above_the_fail_on_severity() {
     let (_tmp, dir) = project("pnpm-v9");
@@ -137,8 +137,7 @@ fn check_fails_at_or_above_the_fail_on_severity() {
         manifest.replacen("\"private\": true,", "\"private\": true,\n  \"packageManager\": \"pnpm@11.2.0\",", 1);
     std::fs::write(dir.join("package.json"), manifest).expect("write");
     let (_, text) = audit(&dir, &[]);
-    assert!(text.contains("add `overrides: { cookie: \"~0.7.0\" }` to pnpm-workspace.yaml"), "{text}");
-    assert!(!text.contains("change "), "{text}");
+    assert!(!text.contains("\nchange "), "{text}");
     for (extra, expected) in [
         (&["--check"][..], 0),
         (&["--check", "--fail-on", "moderate"][..], 0),
@@ -337,11 +336,7 @@ fn a_dependency_reached_through_a_package_the_code_uses_is_unknown_not_uncalled(
 /// not moved to a version `npm install` cannot find.
 #[test]
 fn a_fixed_version_npm_never_published_is_not_offered() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let dir = tmp.path().join("xml");
-    std::fs::create_dir(&dir).expect("mkdir");
-    std::fs::write(dir.join("package.json"), r#"{ "name": "xml", "dependencies": { "xmldom": "^0.6.0" } }"#)
-        .expect("write");
+    let (_tmp, dir) = scratch("xml", r#"{ "name": "xml", "dependencies": { "xmldom": "^0.6.0" } }"#);
     std::fs::write(dir.join("package-lock.json"), lockfile(&[("xmldom", "^0.6.0", "0.6.0")])).expect("write");
     let (code, text) = audit(&dir, &[]);
     assert_eq!(code, 0, "{text}");
@@ -352,15 +347,11 @@ fn a_fixed_version_npm_never_published_is_not_offered() {
 }
 
 /// A fix never lands on a version another advisory affects: axios 0.21.4's fix for GHSA-wf5p-g6vw-rhxx (1.6.0) is
-/// inside GHSA-8hc4-vh64-cxmj's range (1.3.2 to 1.7.4), so the override goes to 1.7.4 at once, and a second run after
-/// the lockfile moved would have nothing to change.
+/// inside GHSA-8hc4-vh64-cxmj's range (1.3.2 to 1.7.4), so the fix is 1.7.4 at once (here reported: it is on another line than
+/// the 0.21.4 its parent pins, so no override is written).
 #[test]
 fn a_fix_skips_versions_other_advisories_affect() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let dir = tmp.path().join("tunnel");
-    std::fs::create_dir(&dir).expect("mkdir");
-    std::fs::write(dir.join("package.json"), r#"{ "name": "tunnel", "dependencies": { "localtunnel": "^2.0.2" } }"#)
-        .expect("write");
+    let (_tmp, dir) = scratch("tunnel", r#"{ "name": "tunnel", "dependencies": { "localtunnel": "^2.0.2" } }"#);
     let lock = serde_json::json!({
         "name": "tunnel", "lockfileVersion": 3, "requires": true,
         "packages": {
@@ -371,15 +362,21 @@ fn a_fix_skips_versions_other_advisories_affect() {
     });
     std::fs::write(dir.join("package-lock.json"), lock.to_string()).expect("write");
     // The bundled table (the recorded GHSA-8hc4-vh64-cxmj names the package `Axios`, as GitHub's record does).
-    let out = express_harden(&dir, &["--only", "advisories", "--format", "json"]);
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    let changes: Vec<String> = doc["dependency_changes"]
+    let (doc, changes) = json_audit(&dir);
+    // 1.7.4 is on another line than the 0.21.4 localtunnel pins: reported with the parent to raise, not overridden.
+    assert_eq!(changes, Vec::<String>::new(), "{doc:#}");
+    let fixes: Vec<&str> = doc["advisories"]
         .as_array()
-        .expect("dependency_changes")
+        .expect("advisories")
         .iter()
-        .map(|d| format!("{} {} -> {}", d["section"], d["package"], d["to"]))
+        .filter_map(|a| a["fix"]["description"].as_str())
+        .filter(|d| {
+            d.starts_with(
+                "1.7.4 is on another line of releases than its parents declare (localtunnel@2.0.2 declares 0.21.4;",
+            )
+        })
         .collect();
-    assert_eq!(changes, [r#""overrides" "axios" -> "~1.7.4""#], "{doc:#}");
+    assert!(!fixes.is_empty(), "{doc:#}");
 }
 
 /// A copy of `tests/advisories/axios-app` (axios 0.21.1 and its lockfile, made by npm), and the path of
@@ -424,8 +421,8 @@ fn an_unfixable_advisory_does_not_hold_back_the_fix_of_the_others() {
     assert_eq!(axios_audit("unfixed"), format!("{AXIOS_FIXED}{unfixed}{AXIOS_RAISED}"));
 }
 
-/// The bundled table's age: a note past 180 days (today set by `EXPRESS_HARDEN_TODAY`, so that the test does not
-/// depend on the clock), none before; the other sources never get it.
+/// The bundled table's age, counted from its newest advisory (2024-10-04; today set by `EXPRESS_HARDEN_TODAY`, so that
+/// the test does not depend on the clock): a note past 180 days, once, none before; the other sources never get it.
 #[test]
 fn an_old_bundled_table_suggests_the_network_sources() {
     let (_tmp, dir) = project("npm-v3");
@@ -439,37 +436,60 @@ fn an_old_bundled_table_suggests_the_network_sources() {
         assert_eq!(out.status.code(), Some(0));
         String::from_utf8_lossy(&out.stderr).lines().filter(|l| l.starts_with("note:")).collect::<Vec<_>>().join("\n")
     };
-    let compiled: serde_json::Value =
+    let table: serde_json::Value =
         serde_json::from_str(include_str!("../transforms/advisories/data.json")).expect("table");
-    assert_eq!(compiled["compiled"], "2026-12-01", "the dates below count from the table's date");
-    assert_eq!(run("2027-05-30", "bundled"), "", "180 days old");
+    let newest = table["advisories"]
+        .as_array()
+        .expect("advisories")
+        .iter()
+        .filter_map(|a| a["published"].as_str())
+        .map(|d| d.get(..10).unwrap_or(d))
+        .max()
+        .expect("dated records");
+    assert_eq!(newest, "2024-10-04", "the dates below count from the newest advisory");
+    assert_eq!(run("2025-04-02", "bundled"), "", "180 days after it");
     assert_eq!(
-        run("2027-06-01", "bundled"),
-        "note: the bundled advisory table is 182 days old (compiled 2026-12-01, its newest advisory published \
-         2024-10-04): advisories published since are not in it; --advisories osv or --advisories npm reads the \
-         current ones from the network"
+        run("2025-04-04", "bundled"),
+        format!(
+            "note: the bundled advisory table's newest advisory was published 2024-10-04, 182 days ago (table \
+             compiled {}): advisories published since are not in it; --advisories osv or --advisories npm reads the \
+             current ones from the network",
+            table["compiled"].as_str().expect("compiled")
+        )
     );
-    assert_eq!(run("2027-06-01", &osv()), "");
+    assert_eq!(run("2025-04-04", &osv()), "");
 }
 
-/// pnpm reads the override the tool writes: after `--write --lockfile` (which runs pnpm's lockfile-only install),
-/// pnpm-lock.yaml records it and resolves cookie-parser's cookie to 0.7.x. Needs pnpm and the registry.
+/// pnpm reads the scoped override the tool writes: after `--write --lockfile` (which runs pnpm's lockfile-only
+/// install) pnpm-lock.yaml records it, @pm2/agent's ws moves to 7.5.x and engine.io's ws 8.17.1 stays. A pnpm that
+/// reads overrides from pnpm-workspace.yaml only (11.2 and later) gets the same override named, not written. Needs
+/// pnpm and the registry.
 #[test]
 fn pnpm_reads_the_written_override() {
-    let (_tmp, dir) = project("pnpm-v9");
-    let source = osv();
-    let out = express_harden(
-        &dir,
-        &["--only", "advisories", "--advisories", &source, "--write", "--allow-no-vcs", "--lockfile"],
-    );
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("override-app-pnpm");
+    copy_dir(&Path::new(REPO).join("tests/advisories/override-app-pnpm"), &dir);
+    let out = express_harden(&dir, &["--only", "advisories", "--write", "--allow-no-vcs", "--lockfile"]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("package.json")).expect("manifest")).expect("json");
-    assert_eq!(manifest["pnpm"]["overrides"]["cookie"], "~0.7.0");
+    assert_eq!(manifest["pnpm"]["overrides"], serde_json::json!({ "ws@7.x": "^7.5.10" }), "{manifest:#}");
     let lock = std::fs::read_to_string(dir.join("pnpm-lock.yaml")).expect("lockfile");
-    assert!(lock.contains("overrides:\n  cookie: ~0.7.0\n"), "{lock}");
-    assert!(!lock.contains("cookie@0.4.1"), "{lock}");
-    assert!(lock.contains("cookie@0.7."), "{lock}");
+    assert!(lock.contains("overrides:\n  ws@7.x: ^7.5.10\n"), "{lock}");
+    assert!(!lock.contains("ws@7.4.6"), "{lock}");
+    assert!(lock.contains("ws@7.5."), "{lock}");
+    assert!(lock.contains("ws@8.17.1"), "{lock}");
+
+    let (_tmp, dir) = (tmp, dir.with_file_name("pnpm-11"));
+    copy_dir(&Path::new(REPO).join("tests/advisories/override-app-pnpm"), &dir);
+    let manifest = std::fs::read_to_string(dir.join("package.json")).expect("manifest");
+    let manifest =
+        manifest.replacen("\"private\": true,", "\"private\": true,\n  \"packageManager\": \"pnpm@11.2.0\",", 1);
+    std::fs::write(dir.join("package.json"), manifest).expect("write");
+    let (code, text) = audit(&dir, &[]);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("add `overrides: { \"ws@7.x\": \"^7.5.10\" }` to pnpm-workspace.yaml"), "{text}");
+    assert!(!text.contains("\nchange "), "{text}");
 }
 
 /// A workspace member lists body-parser 1.20.1 itself (`tests/advisories/workspace-app`, lockfile made by npm): the
@@ -500,4 +520,210 @@ fn a_workspace_members_own_dependency_is_raised_in_its_manifest() {
     assert_eq!(lock["packages"]["node_modules/body-parser"]["version"], "1.20.3");
     let (code, text) = audit(&dir, &["--check"]);
     assert_eq!((code, text.as_str()), (0, "\n"));
+}
+
+/// The JSON document of a dry run of the advisories on `dir` (bundled table), and its dependency changes as
+/// `"section" "package" -> "to"`.
+fn json_audit(dir: &Path) -> (serde_json::Value, Vec<String>) {
+    let out = express_harden(dir, &["--only", "advisories", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let changes = doc["dependency_changes"]
+        .as_array()
+        .expect("dependency_changes")
+        .iter()
+        .map(|d| format!("{} {} -> {}", d["section"], d["package"], d["to"]))
+        .collect();
+    (doc, changes)
+}
+
+/// A new project folder `name` holding only `manifest` as its package.json.
+fn scratch(name: &str, manifest: &str) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join(name);
+    std::fs::create_dir(&dir).expect("mkdir");
+    std::fs::write(dir.join("package.json"), manifest).expect("write");
+    (tmp, dir)
+}
+
+/// A copy of `tests/advisories/override-app` (lockfile made by npm): @pm2/agent 2.0.1 pins ws ~7.4.0 (7.4.6, affected,
+/// fixed in 7.5.10 on the same major) and semver ~7.2.0 (7.2.3, affected); engine.io installs an unaffected ws 8.17.1,
+/// and the project depends on semver ^7.6.0 itself.
+fn override_app() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("override-app");
+    copy_dir(&Path::new(REPO).join("tests/advisories/override-app"), &dir);
+    (tmp, dir)
+}
+
+/// The override is scoped to the affected major (`ws@7.x`), so engine.io's ws 8 stays where it is, and none is written
+/// for semver, which the project depends on itself (npm would refuse it: EOVERRIDE). After `--write --lockfile`,
+/// `npm ci` installs, `npm ls` shows ws 7.5.x under @pm2/agent and ws 8.17.1 under engine.io, and a second run changes
+/// nothing. Needs npm and the registry.
+#[test]
+fn an_override_is_scoped_to_the_affected_major_and_never_over_the_projects_own_dependency() {
+    let (_tmp, dir) = override_app();
+    let (code, text) = audit(&dir, &["--write", "--allow-no-vcs", "--lockfile"]);
+    assert_eq!(code, 0, "{text}");
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("package.json")).expect("manifest")).expect("json");
+    assert_eq!(manifest["overrides"], serde_json::json!({ "ws@7.x": "^7.5.10" }), "{manifest:#}");
+    assert_eq!(manifest["dependencies"]["semver"], "^7.6.0");
+    assert!(
+        text.contains(
+            "semver@7.2.3 -> 7.5.2 [moderate] - package.json:6 reach=not-called (no module uses semver.Range) \
+             fix=none: 7.5.2 is outside what its parents declare (@pm2/agent@2.0.1 declares ~7.2.0), and package.json \
+             depends on semver itself"
+        ),
+        "{text}"
+    );
+    let ci = std::process::Command::new("npm")
+        .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund"])
+        .current_dir(&dir)
+        .output()
+        .expect("npm ci");
+    assert!(ci.status.success(), "{}", String::from_utf8_lossy(&ci.stderr));
+    let ls = std::process::Command::new("npm").args(["ls", "ws", "--json"]).current_dir(&dir).output().expect("npm ls");
+    assert!(ls.status.success(), "{}", String::from_utf8_lossy(&ls.stdout));
+    let tree: serde_json::Value = serde_json::from_slice(&ls.stdout).expect("json");
+    let deps = &tree["dependencies"];
+    let agent_ws = deps["@pm2/agent"]["dependencies"]["ws"]["version"].as_str().expect("ws under @pm2/agent");
+    assert!(agent_ws.starts_with("7.") && agent_ws != "7.4.6", "{tree:#}");
+    assert_eq!(deps["engine.io"]["dependencies"]["ws"]["version"], "8.17.1", "{tree:#}");
+    let (code, text) = audit(&dir, &[]);
+    assert_eq!(code, 0, "{text}");
+    assert!(!text.contains("\nchange "), "a second run changes nothing:\n{text}");
+}
+
+/// When the package manager cannot bring the lockfile up to date (here: its registry is unreachable), package.json is
+/// put back as it was, the lockfile is untouched, and the run fails saying so: nothing is left half-written.
+#[test]
+fn a_failed_lockfile_update_puts_package_json_back() {
+    let (_tmp, dir) = override_app();
+    std::fs::create_dir(dir.join("empty-cache")).expect("mkdir");
+    std::fs::write(dir.join(".npmrc"), "registry=http://127.0.0.1:9/\nfetch-retries=0\ncache=./empty-cache\n")
+        .expect("write");
+    let manifest = std::fs::read_to_string(dir.join("package.json")).expect("manifest");
+    let lock = std::fs::read_to_string(dir.join("package-lock.json")).expect("lock");
+    let out = express_harden(&dir, &["--only", "advisories", "--write", "--allow-no-vcs", "--lockfile"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(2), "{stdout}{stderr}");
+    assert!(format!("{stdout}{stderr}").contains("package.json put back as it was"), "{stdout}{stderr}");
+    assert_eq!(std::fs::read_to_string(dir.join("package.json")).expect("manifest"), manifest);
+    assert_eq!(std::fs::read_to_string(dir.join("package-lock.json")).expect("lock"), lock);
+}
+
+/// The Express app of the end-to-end test, with `--only advisories`: Express 4.18.2 is raised to 4.20.0 (a patch
+/// within its major), so its own path-to-regexp and serve-static come with the raise: no override is written for them.
+#[test]
+fn a_package_whose_parent_the_run_raises_gets_no_override() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("advisories-app");
+    copy_dir(&Path::new(REPO).join("tests/e2e/advisories-app"), &dir);
+    let (doc, changes) = json_audit(&dir);
+    assert_eq!(
+        changes,
+        [
+            r#""dependencies" "body-parser" -> "1.20.3""#,
+            r#""dependencies" "ejs" -> "3.1.10""#,
+            r#""dependencies" "express" -> "4.20.0""#
+        ],
+        "{doc:#}"
+    );
+    let fix = |package: &str| -> String {
+        doc["advisories"]
+            .as_array()
+            .expect("advisories")
+            .iter()
+            .find(|a| a["package"] == package)
+            .map(|a| format!("{} {}", a["fix"]["kind"], a["fix"]["description"]))
+            .unwrap_or_default()
+    };
+    for package in ["path-to-regexp", "serve-static"] {
+        assert!(fix(package).contains("express is raised by this run"), "{package}: {}", fix(package));
+    }
+}
+
+/// A copy npm installs from its parent's tarball (`inBundle`, here fsevents' bundled minimist 1.2.0, which
+/// GHSA-xvch-5gv4-984h affects) cannot be moved by the lockfile nor by an override: it is reported as fixable only by
+/// a release of its parent, and no change is planned, while the same minimist outside the bundle would be refreshed.
+#[test]
+fn a_bundled_copy_is_fixed_only_by_its_parent() {
+    let (_tmp, dir) = scratch("bundle", r#"{ "name": "bundle", "dependencies": { "fsevents": "^1.2.4" } }"#);
+    let lock = |in_bundle: bool| {
+        serde_json::json!({
+            "name": "bundle", "lockfileVersion": 3, "requires": true,
+            "packages": {
+                "": { "name": "bundle", "dependencies": { "fsevents": "^1.2.4" } },
+                "node_modules/fsevents": {
+                    "version": "1.2.4", "bundleDependencies": ["mkdirp"], "dependencies": { "mkdirp": "^0.5.1" }
+                },
+                "node_modules/fsevents/node_modules/mkdirp": {
+                    "version": "0.5.1", "inBundle": in_bundle, "dependencies": { "minimist": "^1.2.0" }
+                },
+                "node_modules/fsevents/node_modules/minimist": { "version": "1.2.0", "inBundle": in_bundle }
+            }
+        })
+        .to_string()
+    };
+    let fixes = |in_bundle: bool| -> Vec<String> {
+        std::fs::write(dir.join("package-lock.json"), lock(in_bundle)).expect("write");
+        let out = express_harden(&dir, &["--only", "advisories", "--format", "json"]);
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        assert_eq!(doc["dependency_changes"], serde_json::json!([]), "{doc:#}");
+        doc["advisories"]
+            .as_array()
+            .expect("advisories")
+            .iter()
+            .filter(|a| a["package"] == "minimist")
+            .map(|a| format!("{} {}", a["fix"]["kind"].as_str().unwrap_or_default(), a["fix"]["description"]))
+            .collect()
+    };
+    let bundled = fixes(true);
+    assert!(!bundled.is_empty());
+    for fix in &bundled {
+        assert!(
+            fix.starts_with(
+                "none \"minimist 1.2.0 is bundled inside mkdirp@0.5.1 (bundleDependencies): neither the lockfile nor an \
+                 override changes it"
+            ),
+            "{fix}"
+        );
+    }
+    assert!(fixes(false).iter().all(|f| f.starts_with("lockfile-refresh ")), "{:?}", fixes(false));
+}
+
+/// A workspace member pins ws 7.4.6 itself and a package (agent) pins it with `~7.4.0`: a root override would move the
+/// member's own exact dependency too, so none is written; the finding names the member.
+#[test]
+fn no_override_changes_a_workspace_members_own_dependency() {
+    let (_tmp, dir) = scratch("ws-root", r#"{ "name": "ws-root", "workspaces": ["packages/*"] }"#);
+    let member = dir.join("packages/api");
+    std::fs::create_dir_all(&member).expect("mkdir");
+    std::fs::write(
+        member.join("package.json"),
+        r#"{ "name": "api", "dependencies": { "ws": "7.4.6", "agent": "1.0.0" } }"#,
+    )
+    .expect("write");
+    let lock = serde_json::json!({
+        "name": "ws-root", "lockfileVersion": 3, "requires": true,
+        "packages": {
+            "": { "name": "ws-root", "workspaces": ["packages/*"] },
+            "node_modules/api": { "resolved": "packages/api", "link": true },
+            "packages/api": { "name": "api", "dependencies": { "ws": "7.4.6", "agent": "1.0.0" } },
+            "node_modules/agent": { "version": "1.0.0", "dependencies": { "ws": "~7.4.0" } },
+            "node_modules/ws": { "version": "7.4.6" }
+        }
+    });
+    std::fs::write(dir.join("package-lock.json"), lock.to_string()).expect("write");
+    let (doc, changes) = json_audit(&dir);
+    assert_eq!(changes, Vec::<String>::new(), "{doc:#}");
+    let fix = doc["advisories"]
+        .as_array()
+        .expect("advisories")
+        .iter()
+        .find(|a| a["package"] == "ws")
+        .map(|a| a["fix"]["description"].as_str().unwrap_or_default().to_string())
+        .unwrap_or_default();
+    assert!(fix.contains("and api depends on ws itself (an override would change that dependency too)"), "{fix}");
 }

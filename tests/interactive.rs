@@ -306,13 +306,13 @@ fn a_migration_is_one_question_that_carries_its_version_bump() {
 
 #[test]
 fn the_advisories_fixes_of_package_json_are_one_question() {
-    // body-parser and ejs raised, Express's vulnerable dependencies overridden: one question for package.json; the
+    // body-parser, ejs and Express raised (Express's own dependencies come with it): one question for package.json; the
     // accepted answer writes what `--write` does, the declined one nothing.
     let (_tmp, app, reference) = two_copies("tests/e2e/advisories-app");
     let before = common::tree(&app);
     let mut session = start(&app, &["--only", "advisories"]);
     let shown = answer(&mut session, 1, "] package.json (advisories)", "y");
-    for line in ["+    \"body-parser\": \"1.20.3\"", "+    \"ejs\": \"3.1.10\"", "+    \"cookie\": \"~0.7.0\""] {
+    for line in ["+    \"body-parser\": \"1.20.3\"", "+    \"ejs\": \"3.1.10\"", "+    \"express\": \"4.20.0\""] {
         assert!(shown.contains(line), "{line} is in the preview:\n{shown}");
     }
     let (code, rest) = finish(session);
@@ -329,4 +329,28 @@ fn the_advisories_fixes_of_package_json_are_one_question() {
     let (code, rest) = finish(session);
     assert_eq!(code, 0, "{rest}");
     assert_eq!(common::tree(&app), before, "declined: nothing written");
+}
+
+#[test]
+fn an_advisories_change_that_is_overrides_only_is_asked_about() {
+    // override-app: the only change is the override `"ws@7.x": "^7.5.10"` (no version bump): it is one question, and
+    // declining it writes nothing; accepting it writes what `--write` does.
+    let (_tmp, app, reference) = two_copies("tests/advisories/override-app");
+    let before = common::tree(&app);
+    let mut session = start(&app, &["--only", "advisories"]);
+    let shown = answer(&mut session, 1, "] package.json (advisories)", "n");
+    assert!(shown.contains("+    \"ws@7.x\": \"^7.5.10\""), "{shown}");
+    let (code, rest) = finish(session);
+    assert_eq!(code, 0, "{rest}");
+    assert!(rest.contains("0 accepted, 1 declined"), "{rest}");
+    assert_eq!(common::tree(&app), before, "declined: nothing written");
+
+    let mut session = start(&app, &["--only", "advisories"]);
+    answer(&mut session, 1, "] package.json (advisories)", "y");
+    let (code, rest) = finish(session);
+    assert_eq!(code, 0, "{rest}");
+    let out = common::express_harden(&reference, &["--write", "--allow-no-vcs", "--only", "advisories"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(common::tree(&app), common::tree(&reference));
+    assert_ne!(common::tree(&app), before);
 }

@@ -290,16 +290,23 @@ fn today() -> Option<i64> {
     }
 }
 
-/// The note for a bundled table compiled on `compiled` whose newest advisory was published on `newest`, when the
-/// table is older than [`STALE_DAYS`] on `today` (a refresh that finds nothing new makes it current again).
+/// The note for a bundled table compiled on `compiled` whose newest advisory was published on `newest`, when that
+/// advisory is older than [`STALE_DAYS`] on `today`: the table's gaps are counted from the last advisory it knows (a
+/// table compiled yesterday from records that stop a year ago is a year behind), or from `compiled` when no record
+/// has a date.
 pub fn staleness_note(compiled: &str, newest: Option<&str>, today: i64) -> Option<String> {
-    let age = today - day_number(compiled)?;
-    let newest = newest.map_or_else(String::new, |n| format!(", its newest advisory published {n}"));
-    (age > STALE_DAYS).then(|| {
-        format!(
-            "the bundled advisory table is {age} days old (compiled {compiled}{newest}): advisories published since \
-             are not in it; --advisories osv or --advisories npm reads the current ones from the network"
-        )
+    let since = newest.unwrap_or(compiled);
+    let age = today - day_number(since)?;
+    (age > STALE_DAYS).then(|| match newest {
+        Some(newest) => format!(
+            "the bundled advisory table's newest advisory was published {newest}, {age} days ago (table compiled \
+             {compiled}): advisories published since are not in it; --advisories osv or --advisories npm reads the \
+             current ones from the network"
+        ),
+        None => format!(
+            "the bundled advisory table is {age} days old (compiled {compiled}): advisories published since are not \
+             in it; --advisories osv or --advisories npm reads the current ones from the network"
+        ),
     })
 }
 
@@ -391,9 +398,26 @@ impl Transform for Advisories {
             }
         }
         let mut overrides: BTreeMap<String, String> = BTreeMap::new();
-        for ((name, version), (copies, hits)) in affected {
+        // The project's own dependencies are planned first: a package whose parent this run raises comes with the
+        // raise rather than with an override (express 4.20.0 depends on a fixed send already).
+        let affected: Vec<_> = affected.into_iter().collect();
+        let own_first = |root: bool| {
+            affected.iter().enumerate().filter(move |(_, ((name, _), _))| cx.info.dependency(name).is_some() == root)
+        };
+        let order: Vec<usize> = own_first(true).chain(own_first(false)).map(|(i, _)| i).collect();
+        let mut raised: BTreeSet<&str> = BTreeSet::new();
+        let mut fixes: Vec<Option<AdvisoryFix>> = vec![None; affected.len()];
+        for i in order {
+            let ((name, version), (copies, hits)) = &affected[i];
             let all = db.for_installed(name, &installed);
-            let fix = self.fix(cx, inventory, name, version, &copies, &hits, &all, plan, &mut overrides);
+            let fix = self.fix(cx, inventory, name, version, copies, hits, &all, plan, &mut overrides, &raised);
+            if fix.kind == FixKind::Bump {
+                raised.insert(name);
+            }
+            fixes[i] = Some(fix);
+        }
+        for (((name, version), (copies, hits)), fix) in affected.into_iter().zip(fixes) {
+            let Some(fix) = fix else { continue };
             let direct = copies
                 .iter()
                 .filter_map(|&i| inventory.packages[i].chain.get(1))
@@ -526,6 +550,7 @@ impl Advisories {
         all: &[&Advisory],
         plan: &mut ManifestPlan,
         overrides: &mut BTreeMap<String, String>,
+        raised_here: &BTreeSet<&str>,
     ) -> AdvisoryFix {
         let none = |description: String| AdvisoryFix { kind: FixKind::None, description };
         // The version that fixes every advisory of this copy that has a fix (one without stays reported: see
@@ -561,6 +586,21 @@ impl Advisories {
         let Ok(installed) = Version::parse(version) else {
             return none(format!("{name} {version} is not a registry version: not fixed"));
         };
+        // A copy inside its parent's tarball (bundleDependencies) moves only with a release of that parent.
+        if copies.iter().all(|&i| inventory.packages[i].bundled) {
+            let mut parents: Vec<String> = copies
+                .iter()
+                .flat_map(|&i| &inventory.packages[i].parents)
+                .map(|d| inventory.describe(d.parent))
+                .collect();
+            parents.sort();
+            parents.dedup();
+            return none(format!(
+                "{name} {version} is bundled inside {} (bundleDependencies): neither the lockfile nor an override \
+                 changes it; only a release of that package that bundles {name} {target} or later fixes it",
+                parents.join(", ")
+            ));
+        }
         let express_raised = |parent: &str| parent == "express" && cx.options.selected.contains(&"express-version");
         // Its own dependency in this manifest.
         let own: Vec<(DepSection, String)> =
@@ -663,41 +703,145 @@ impl Advisories {
                 description: format!("{name} is raised to {}", made.join(", ")),
             };
         }
-        // A transitive package outside a parent's range: an override.
-        let outside: Vec<String> = copies
+        // A transitive package outside a parent's range: an override, scoped to the affected line, and only where it
+        // keeps every parent on the line of releases it declares.
+        let declares = |d: &&crate::inventory::Dependent| {
+            format!(
+                "{} declares {}",
+                inventory.describe(d.parent),
+                d.range.as_deref().unwrap_or("a range the lockfile does not record")
+            )
+        };
+        let outside: Vec<String> = blocking.iter().map(declares).collect();
+        let outside = outside.join("; ");
+        let spec = if installed.major == 0 { format!("~{target}") } else { format!("^{target}") };
+        // Every parent that leaves the target out is one of the project's own dependencies that this run raises:
+        // the package comes with the raise (the lockfile update moves it inside the new parent's range), and a run
+        // after it overrides the package only if the new parent still depends on an affected one.
+        let parents_raised: Vec<&str> = blocking
+            .iter()
+            .map(|d| match d.parent {
+                Parent::Package(p) if inventory.packages[p].chain.len() == 2 => {
+                    Some(inventory.packages[p].name.as_str())
+                }
+                _ => None,
+            })
+            .collect::<Option<Vec<&str>>>()
+            .unwrap_or_default();
+        if !parents_raised.is_empty() && parents_raised.iter().all(|p| raised_here.contains(p) || express_raised(p)) {
+            let mut parents = parents_raised;
+            parents.sort_unstable();
+            parents.dedup();
+            return AdvisoryFix {
+                kind: FixKind::Bump,
+                description: format!(
+                    "{target} is outside what its parents declare ({outside}); {} raised by this run, and the lockfile \
+                     update moves {name} inside the new range (`{update}`); if it still depends on an affected {name}, \
+                     the next run says what to do",
+                    if parents.len() == 1 { format!("{} is", parents[0]) } else { format!("{} are", parents.join(", ")) }
+                ),
+            };
+        }
+        // The project's own dependency on the package: npm refuses an override that contradicts it (EOVERRIDE), and
+        // the other package managers would move it too.
+        let in_projects: Vec<String> = copies
             .iter()
             .flat_map(|&i| &inventory.packages[i].parents)
-            .filter(|d| !d.range.as_deref().and_then(npm_spec::npm_range).is_some_and(|r| target.satisfies(&r)))
-            .map(|d| {
-                format!(
-                    "{} declares {}",
-                    inventory.describe(d.parent),
-                    d.range.as_deref().unwrap_or("a range the lockfile does not record")
-                )
-            })
+            .filter(|d| matches!(d.parent, Parent::Root(_)))
+            .map(|d| inventory.describe(d.parent))
             .collect();
-        let spec = if installed.major == 0 { format!("~{target}") } else { format!("^{target}") };
+        if !own.is_empty() || !in_projects.is_empty() {
+            if own.is_empty() {
+                // A workspace member lists it itself: a root override would change the member's own dependency too.
+                return none(format!(
+                    "{target} is outside what its parents declare ({outside}), and {} depends on {name} itself (an \
+                     override would change that dependency too): not overridden; raise the parents to releases that \
+                     depend on a fixed {name}",
+                    in_projects.join(", ")
+                ));
+            }
+            return none(format!(
+                "{target} is outside what its parents declare ({outside}), and package.json depends on {name} itself \
+                 (an override would change that dependency too): not overridden; raise the parents to releases that \
+                 depend on a fixed {name}"
+            ));
+        }
+        // A parent whose range is on another line (a new major, or a `0.x` minor) would get an API it was not written
+        // for (package-json 4 under got 11): reported with the parent to raise. Where the lockfile does not record the
+        // range (pnpm, between packages), the installed version's line stands for it.
+        let off_line: Vec<String> = blocking
+            .iter()
+            .filter(|d| {
+                let line = match d.range.as_deref() {
+                    Some(range) => npm_spec::npm_range(range).and_then(|r| r.min_version()).map(|m| line_of(&m)),
+                    None => Some(line_of(&installed)),
+                };
+                line != Some(line_of(&target))
+            })
+            .map(declares)
+            .collect();
+        if !off_line.is_empty() {
+            return none(format!(
+                "{target} is on another line of releases than its parents declare ({}; a new major, or a new minor under \
+                 1.0.0, whose API may change): not overridden; raise that parent to a release that depends on a fixed \
+                 {name}",
+                off_line.join("; ")
+            ));
+        }
+        let (key, scope) = match inventory.manager {
+            // npm and pnpm match an override key's range against the range each parent declares: only the copies of
+            // this line move.
+            Manager::Npm | Manager::Pnpm => {
+                let line = line_of(&target);
+                let line = if line.0 == 0 { format!("0.{}.x", line.1) } else { format!("{}.x", line.0) };
+                (format!("{name}@{line}"), format!("the copies of {name} on {line}"))
+            }
+            // Yarn's `resolutions` have no version scope: every copy moves, so every copy must be on this line and
+            // older than the fix.
+            Manager::Yarn1 | Manager::YarnBerry => {
+                let others: Vec<&str> = inventory
+                    .packages
+                    .iter()
+                    .filter(|p| {
+                        p.name == name
+                            && !Version::parse(&p.version).is_ok_and(|v| line_of(&v) == line_of(&target) && v < target)
+                    })
+                    .map(|p| p.version.as_str())
+                    .collect();
+                if !others.is_empty() {
+                    return none(format!(
+                        "{target} is outside what its parents declare ({outside}); Yarn's `resolutions` would also move \
+                         {name} {} (not affected, or on another line): not overridden; raise the parents to releases \
+                         that depend on a fixed {name}",
+                        others.join(", ")
+                    ));
+                }
+                (name.to_string(), format!("every copy of {name}"))
+            }
+        };
         match inventory.manager {
             // pnpm reads `pnpm.overrides` of package.json from 5.10 until 11.2, which reads only pnpm-workspace.yaml's.
             Manager::Pnpm if pnpm_reads_workspace_yaml_only(cx.text) => none(format!(
-                "{target} is outside what its parents declare ({}): add `overrides: {{ {name}: \"{spec}\" }}` to \
-                 pnpm-workspace.yaml (the pnpm this project names reads overrides only there; not written by this tool) \
-                 and check the parents still work",
-                outside.join("; ")
+                "{target} is outside what its parents declare ({outside}): add `overrides: {{ \"{key}\": \"{spec}\" }}` \
+                 to pnpm-workspace.yaml (the pnpm this project names reads overrides only there; not written by this \
+                 tool)"
             )),
             manager => {
-                let key = match manager {
+                let field = match manager {
                     Manager::Npm => "overrides",
                     Manager::Pnpm => "pnpm.overrides",
                     Manager::Yarn1 | Manager::YarnBerry => "resolutions",
                 };
-                overrides.insert(name.to_string(), spec.clone());
+                // Two affected versions of one line: the higher fix.
+                let keep = overrides.get(&key).and_then(|s| Version::parse(s.trim_start_matches(['^', '~'])).ok());
+                if keep.is_none_or(|k| k < target) {
+                    overrides.insert(key.clone(), spec.clone());
+                }
                 AdvisoryFix {
                     kind: FixKind::Override,
                     description: format!(
-                        "{target} is outside what its parents declare ({}): `{key}` forces {name} {spec}; check the \
-                         parents still work with it",
-                        outside.join("; ")
+                        "{target} is outside what its parents declare ({outside}), on the line they declare: \
+                         `{field}` forces {scope} to {spec} (`\"{key}\": \"{spec}\"`)"
                     ),
                 }
             }
