@@ -238,11 +238,25 @@ pub struct Npmrc {
 }
 
 impl Npmrc {
-    /// Reads `<dir>/.npmrc` then `$HOME/.npmrc` (a key of the project's wins). A file that is missing is skipped.
+    /// Reads npm's settings in npm's order: the environment's `npm_config_registry` (any case, as CI set-ups such as
+    /// actions/setup-node give it), then `<dir>/.npmrc`, then the user's file (`npm_config_userconfig`, else
+    /// `$HOME/.npmrc`); the first to set a key wins. A file that is missing is skipped.
     pub fn load(dir: &Path) -> Npmrc {
         let mut npmrc = Npmrc::default();
-        let home = std::env::var_os("HOME").filter(|h| !h.is_empty()).map(|h| PathBuf::from(h).join(".npmrc"));
-        for path in std::iter::once(dir.join(".npmrc")).chain(home) {
+        let setting = |name: &str| {
+            std::env::vars_os().find_map(|(key, value)| {
+                let key = key.to_str()?.to_ascii_lowercase();
+                (key.strip_prefix("npm_config_") == Some(name)).then(|| value.into_string().ok()).flatten()
+            })
+        };
+        if let Some(registry) = setting("registry").filter(|r| !r.is_empty()) {
+            npmrc.values.insert("registry".to_string(), registry);
+        }
+        let user = setting("userconfig")
+            .filter(|u| !u.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").filter(|h| !h.is_empty()).map(|h| PathBuf::from(h).join(".npmrc")));
+        for path in std::iter::once(dir.join(".npmrc")).chain(user) {
             if let Ok(text) = std::fs::read_to_string(&path) {
                 for (key, value) in Npmrc::parse(&text) {
                     npmrc.values.entry(key).or_insert(value);

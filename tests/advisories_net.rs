@@ -201,6 +201,12 @@ impl App {
             .env("XDG_CACHE_HOME", self.cache())
             .env_remove("EXPRESS_HARDEN_OSV_URL")
             .env_remove("EXPRESS_HARDEN_TODAY");
+        // (npm's settings from the test runner's own environment would beat the project's .npmrc.)
+        for (key, _) in std::env::vars_os() {
+            if key.to_str().is_some_and(|k| k.to_ascii_lowercase().starts_with("npm_config_")) {
+                cmd.env_remove(key);
+            }
+        }
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -353,6 +359,30 @@ fn npm_sends_npms_request_to_the_projects_registry_and_finds_what_the_bundled_ta
     app.advisories("npm", &[]);
     let last = server.hits().pop().expect("a request");
     assert_eq!(last.headers.get("authorization"), None);
+}
+
+/// npm's settings from the environment, as CI set-ups give them: `NPM_CONFIG_USERCONFIG` names the user's file (here
+/// with a registry and its token), and `npm_config_registry` beats every file (the project's .npmrc too).
+#[test]
+fn npm_reads_the_registry_and_the_user_file_npm_reads_from_the_environment() {
+    let app = App::new();
+    let from_env = npm_server();
+    let from_file = npm_server();
+    let userconfig = app.home.path().join("ci.npmrc");
+    std::fs::write(
+        &userconfig,
+        format!("registry={}/\n//127.0.0.1:{}/:_authToken=from-ci-file\n", from_file.url(), from_file.port),
+    )
+    .expect("userconfig");
+    let userconfig = userconfig.to_str().expect("utf-8 path").to_string();
+    app.advisories("npm", &[("NPM_CONFIG_USERCONFIG", &userconfig)]);
+    assert_eq!(from_file.hits().len(), 1, "the user file the environment names is read");
+    assert_eq!(from_file.hits()[0].headers.get("authorization").map(String::as_str), Some("Bearer from-ci-file"));
+    std::fs::write(app.dir.join(".npmrc"), format!("registry={}/\n", from_file.url())).expect(".npmrc");
+    let registry = format!("{}/", from_env.url());
+    app.advisories("npm", &[("NPM_CONFIG_USERCONFIG", &userconfig), ("npm_config_registry", &registry)]);
+    assert_eq!(from_env.hits().len(), 1, "the environment's registry beats the project's .npmrc");
+    assert_eq!(from_file.hits().len(), 1);
 }
 
 /// Runs `--write` with a source that fails: exit 2, the reason on stderr, nothing written.
