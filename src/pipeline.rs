@@ -160,11 +160,14 @@ fn run_on_this_thread(
     // watch every package their table covers).
     // (A DFA: built once, for a few hundred needles, in well under a millisecond; it then reads a file in a few
     // instructions a byte, where the default NFA took thirteen.)
-    let needles =
-        match aho_corasick::AhoCorasick::builder().kind(Some(aho_corasick::AhoCorasickKind::DFA)).build(&needles) {
-            Ok(needles) => needles,
-            Err(err) => panic!("the prefilter's needles do not build an automaton: {err}"),
-        };
+    let needles = match aho_corasick::AhoCorasick::builder()
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .prefilter(false)
+        .build(&needles)
+    {
+        Ok(needles) => needles,
+        Err(err) => panic!("the prefilter's needles do not build an automaton: {err}"),
+    };
     let mut tracked: Vec<&str> = transforms.iter().flat_map(|t| t.watch().iter().filter_map(|w| w.method())).collect();
     tracked.sort_unstable();
     tracked.dedup();

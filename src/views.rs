@@ -1271,6 +1271,7 @@ fn script_needles() -> Option<&'static aho_corasick::AhoCorasick> {
         .get_or_init(|| {
             aho_corasick::AhoCorasick::builder()
                 .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                .prefilter(false)
                 .build(SCRIPT_NEEDLES)
                 .ok()
         })
