@@ -137,7 +137,22 @@ fn run_on_this_thread(
     let walk = crate::discover::WalkOptions { exclude: &options.exclude, root, include_tests: options.include_tests };
     // A file or folder narrower than its project is read with the rest of the project, and alone changed.
     let (walk_paths, scope) = crate::discover::with_context(paths, root);
-    let found = crate::discover::discover_with(&walk_paths, &walk);
+    let found = match &scope {
+        None => crate::discover::discover_with(paths, &walk),
+        Some(_) => {
+            // The given paths are walked as given too (a test file named on the command line, a file in an ignored
+            // folder): what the project's walk leaves out of them is added, and their walk's errors and skipped test
+            // files are the ones reported.
+            let mut found = crate::discover::discover_with(&walk_paths, &walk);
+            let own = crate::discover::discover_with(paths, &walk);
+            let known: rustc_hash::FxHashSet<PathBuf> =
+                found.sources.iter().map(|p| crate::root::normalize(p)).collect();
+            found.sources.extend(own.sources.into_iter().filter(|p| !known.contains(&crate::root::normalize(p))));
+            found.errors = own.errors;
+            found.tests_skipped = own.tests_skipped;
+            found
+        }
+    };
     let in_scope = |path: &Path| {
         scope.as_ref().is_none_or(|given| {
             let path = crate::root::normalize(path);
