@@ -793,12 +793,17 @@ fn report_views(
     let mut runtime: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     let mut trimmed = false;
     let (mut evals, mut whats, mut workers) = (Vec::new(), BTreeSet::new(), Vec::new());
+    let (mut blobs, mut objects): (BTreeMap<&str, Vec<String>>, Vec<String>) = (BTreeMap::new(), Vec::new());
     for (path, scan) in &cx.project.views {
         for eval in &scan.evals {
             evals.push(format!("{}:{} ({})", display_path(path), eval.line, eval.what));
             whats.insert(eval.what);
         }
         workers.extend(scan.blob_workers.iter().map(|line| format!("{}:{line}", display_path(path))));
+        for (line, kind) in &scan.blob_sources {
+            blobs.entry(views::directive_of(*kind)).or_default().push(format!("{}:{line}", display_path(path)));
+        }
+        objects.extend(scan.own_objects.iter().map(|line| format!("{}:{line}", display_path(path))));
         for host in &scan.runtime_hosts {
             runtime.entry(views::directive_of(host.kind)).or_default().push(format!(
                 "{}:{}",
@@ -917,6 +922,29 @@ fn report_views(
                  workerSrc allows 'self' and blob:; to tighten it, serve the worker's code as a file of the app \
                  (new Worker('/js/worker.js')) and remove workerSrc",
                 workers.join(", ")
+            ),
+        ));
+    }
+    for (name, places) in blobs {
+        plan.findings.push(cx.finding(
+            "csp-blob",
+            app.creation.start,
+            format!(
+                "the scripts at {} show an object URL (URL.createObjectURL) in an element, which helmet's default \
+                 Content-Security-Policy blocks (its {name} has no blob:), so {name} allows blob:",
+                places.join(", ")
+            ),
+        ));
+    }
+    if !objects.is_empty() {
+        plan.findings.push(cx.finding(
+            "csp-object",
+            app.creation.start,
+            format!(
+                "the pages at {} embed the app's own files with <object> or <embed>, which helmet's default \
+                 Content-Security-Policy blocks (object-src 'none'), so objectSrc allows 'self'; plugin content can \
+                 run scripts: to tighten it, show the files with <iframe> or <img> (or a link) and remove objectSrc",
+                objects.join(", ")
             ),
         ));
     }
