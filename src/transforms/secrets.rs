@@ -395,7 +395,10 @@ impl Transform for Secrets {
         found
             .iter()
             .filter(|r| r.jwt && r.env == *configured)
-            .map(|r| format!("{}\t{}", r.through.as_deref().unwrap_or(""), literal_text(cx, r)))
+            .map(|r| {
+                let read = if r.lazy { LAZY } else { AT_START };
+                format!("{read}\t{}\t{}", r.through.as_deref().unwrap_or(""), literal_text(cx, r))
+            })
             .collect()
     }
 
@@ -404,6 +407,13 @@ impl Transform for Secrets {
         let env = &self.env;
         let Collected { mut found, public, missing } = self.collect(cx);
         separate_jwt_secrets(cx, &mut found, &env.jwt_secret);
+        // (A JWT secret this file reads in a request, which another module reads when it loads (the same value, so
+        // the same variable), stops the app at start all the same: the next steps say so once.)
+        let at_start: std::collections::BTreeSet<&str> =
+            surveyed_jwt_secrets(cx).filter(|(read, ..)| *read == AT_START).map(|(.., value)| value).collect();
+        for r in found.iter_mut().filter(|r| r.lazy) {
+            r.lazy = !at_start.contains(literal_text(cx, r).as_str());
+        }
         for (at, name) in public {
             let what = if name == env.jwt_secret { "tokens" } else { "cookies" };
             plan.findings.push(cx.finding(
@@ -545,7 +555,7 @@ fn replace_literals(plan: &mut FilePlan, found: &[Replacement], read: &dyn Fn(&s
 /// (`JWT_SECRET_2`).
 fn separate_jwt_secrets(cx: &FileContext<'_>, found: &mut [Replacement], configured: &str) {
     // (constant read through, value) of the project's modules, then of this file (when it was not surveyed).
-    let surveyed = cx.project.survey(ID).iter().flat_map(|(_, notes)| notes).filter_map(|note| note.split_once('\t'));
+    let surveyed = surveyed_jwt_secrets(cx).map(|(_, through, value)| (through, value));
     let own: Vec<(String, String)> = found
         .iter()
         .filter(|r| r.jwt && r.env == configured)
@@ -592,6 +602,19 @@ fn separate_jwt_secrets(cx: &FileContext<'_>, found: &mut [Replacement], configu
             r.env = env.clone();
         }
     }
+}
+
+/// How the survey notes a JWT secret read when its module loads, and one read only when a function runs.
+const AT_START: &str = "start";
+const LAZY: &str = "lazy";
+
+/// The JWT secrets of the project's modules that read the configured variable (the survey): whether each is read when
+/// its module loads ([`AT_START`]) or in a function ([`LAZY`]), the constant it is read through, its value.
+fn surveyed_jwt_secrets<'a>(cx: &FileContext<'a>) -> impl Iterator<Item = (&'a str, &'a str, &'a str)> {
+    cx.project.survey(ID).iter().flat_map(|(_, notes)| notes).filter_map(|note| {
+        let mut fields = note.splitn(3, '\t');
+        Some((fields.next()?, fields.next()?, fields.next()?))
+    })
 }
 
 /// The value of a literal secret as written, without its quotes (what tells two secrets apart).
