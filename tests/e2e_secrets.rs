@@ -207,15 +207,76 @@ fn workers_and_restarts_of_one_checkout_share_the_development_secret_git_ignores
     assert!(status.contains("server.js") && !status.contains(".express-harden"), "{status}");
 }
 
-/// Where the key cannot be kept (a read-only file system; here a file stands where its folder would go), the app
-/// still starts and signs with a random key of its process, says why once per variable, and a restart refuses what
-/// the last process signed.
+/// Where the app's folder cannot hold the key (a container whose `USER node` runs over files root owns; here, where the
+/// tests may run as root, a file stands where the key's folder would go), the key goes to a folder of the user's own
+/// under the system's temporary folder: the two workers of a cluster, started at once, still agree, and so does the
+/// next start.
+#[test]
+fn without_a_writable_app_folder_cluster_workers_share_a_key_kept_in_the_temporary_folder() {
+    let (_tmp, app, _) = hardened("secrets-app");
+    std::fs::write(app.join(".express-harden"), "").expect("a file in the folder's place");
+    std::fs::write(
+        app.join("cluster.js"),
+        "const cluster = require('cluster');\n\
+         if (cluster.isPrimary) {\n  for (let i = 0; i < 2; i++) cluster.fork();\n} else {\n  require('./server.js');\n}\n",
+    )
+    .expect("write cluster.js");
+    let temp = tempfile::tempdir().expect("a temporary folder of its own");
+    let tmpdir = temp.path().canonicalize().expect("path").display().to_string();
+    let env = [("TMPDIR", tmpdir.as_str())];
+
+    let (workers, output) = start_node_logged(&app, "cluster.js", &env);
+    let (cookie, token) = login(workers.port, "judy");
+    for _ in 0..6 {
+        assert_eq!(who(workers.port, &cookie, &token), (r#"{"user":"judy"}"#.into(), r#"200 {"user":"judy"}"#.into()));
+    }
+    let log = wait_for(&output, "SESSION_SECRET is not set");
+    let said = "SESSION_SECRET is not set: using a development secret kept in ";
+    let file = log.lines().find_map(|line| line.split_once(said)).map(|(_, file)| file.to_string()).unwrap_or_default();
+    let uid = String::from_utf8(Command::new("id").arg("-u").output().expect("id").stdout).expect("uid");
+    let user_dir = format!("{tmpdir}/express-harden-{}/", uid.trim());
+    assert!(file.starts_with(&user_dir) && file.ends_with("/.dev-secret"), "{log}");
+    let log = wait_for_count(&output, &format!("{said}{file}"), 2);
+    assert_eq!(log.matches(&format!("{said}{file}")).count(), 2, "the same file in each worker: {log}");
+    drop(workers);
+
+    let again = start_node(&app, "server.js", &env);
+    assert_eq!(who(again.port, &cookie, &token), (r#"{"user":"judy"}"#.into(), r#"200 {"user":"judy"}"#.into()));
+    drop(again);
+
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |path: &str| std::fs::metadata(path).expect("metadata").permissions().mode() & 0o777;
+    assert_eq!(mode(&file), 0o600, "the key is readable by its owner only");
+    let dir = file.trim_end_matches("/.dev-secret");
+    assert_eq!((mode(dir), mode(user_dir.trim_end_matches('/'))), (0o700, 0o700), "folders of the user's own");
+}
+
+/// What the app wrote to stderr, once it holds `text` `count` times (each worker of a cluster writes its own line), or
+/// after five seconds: the caller's assertion then fails.
+fn wait_for_count(log: &std::sync::Mutex<String>, text: &str, count: usize) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let now = log.lock().expect("log").clone();
+        if now.matches(text).count() >= count || std::time::Instant::now() > deadline {
+            return now;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+/// Where the key can be kept nowhere (the app's folder, the temporary folder and the home folder all blocked: here a
+/// file stands where each folder would go), the app still starts and signs with a random key of its process, says why
+/// once per variable naming each place, and a restart refuses what the last process signed.
 #[test]
 fn without_a_writable_folder_the_development_secret_is_random_per_process_and_said_so() {
     let (_tmp, app, _) = hardened("secrets-app");
     std::fs::write(app.join(".express-harden"), "").expect("a file in the folder's place");
+    let blocked = app.join("blocked");
+    std::fs::write(&blocked, "").expect("a file where the temporary and home folders would be");
+    let blocked = blocked.display().to_string();
+    let env = [("TMPDIR", blocked.as_str()), ("HOME", blocked.as_str())];
 
-    let (server, log) = start_node_logged(&app, "server.js", &[]);
+    let (server, log) = start_node_logged(&app, "server.js", &env);
     let (cookie, token) = login(server.port, "ivan");
     assert_eq!(who(server.port, &cookie, &token), (r#"{"user":"ivan"}"#.into(), r#"200 {"user":"ivan"}"#.into()));
     let log = wait_for(&log, "JWT_SECRET is not set");
@@ -225,9 +286,13 @@ fn without_a_writable_folder_the_development_secret_is_random_per_process_and_sa
         );
         assert_eq!(log.matches(&said).count(), 1, "{name} once: {log}");
     }
+    assert!(
+        log.contains(&format!("{blocked}/express-harden-")) && log.contains(&format!("{blocked}/.express-harden/")),
+        "{log}"
+    );
     drop(server);
 
-    let again = start_node(&app, "server.js", &[]);
+    let again = start_node(&app, "server.js", &env);
     assert_eq!(who(again.port, &cookie, &token).0, r#"{"user":null}"#, "a new process, a new key");
 }
 

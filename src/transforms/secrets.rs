@@ -25,31 +25,50 @@
 //!   }
 //!   const fs = require('fs');
 //!   const crypto = require('crypto');
+//!   const os = require('os');
 //!   const shared = Symbol.for('express-harden.dev-secrets');
 //!   if (!globalThis[shared]) {
-//!     const dir = `${process.cwd()}/.express-harden`;
-//!     const file = `${dir}/.dev-secret`;
+//!     const project = crypto.createHmac('sha256', process.cwd()).digest('hex').slice(0, 16);
+//!     const user = process.getuid ? process.getuid() : process.env.USERNAME;
+//!     const dirs = [
+//!       `${process.cwd()}/.express-harden`,
+//!       `${os.tmpdir()}/express-harden-${user}/${project}`,
+//!       `${os.homedir()}/.express-harden/${project}`
+//!     ];
 //!     let key = crypto.randomBytes(32).toString('hex');
 //!     let where;
-//!     try {
-//!       if (!fs.existsSync(file)) {
-//!         fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-//!         fs.writeFileSync(`${dir}/.gitignore`, '*\n');
-//!         const temp = `${file}.${process.pid}`;
-//!         fs.writeFileSync(temp, key, { mode: 0o600 });
-//!         try {
-//!           fs.linkSync(temp, file);
-//!         } catch (error) {
-//!           if (error.code !== 'EEXIST') throw error;
-//!         } finally {
-//!           fs.unlinkSync(temp);
+//!     const failed = [];
+//!     dirs.some((dir) => {
+//!       const file = `${dir}/.dev-secret`;
+//!       try {
+//!         if (!fs.existsSync(file)) {
+//!           fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+//!           fs.writeFileSync(`${dir}/.gitignore`, '*\n');
+//!           const temp = `${file}.${process.pid}`;
+//!           fs.writeFileSync(temp, key, { mode: 0o600 });
+//!           try {
+//!             fs.linkSync(temp, file);
+//!           } catch (error) {
+//!             if (error.code !== 'EEXIST') throw error;
+//!           } finally {
+//!             fs.unlinkSync(temp);
+//!           }
 //!         }
+//!         [dir, file].forEach((entry) => {
+//!           const stat = fs.lstatSync(entry);
+//!           if (process.getuid && (stat.uid !== process.getuid() || (stat.mode & 0o077) !== 0)) {
+//!             throw new Error(`${entry} is not private to this user`);
+//!           }
+//!         });
+//!         key = fs.readFileSync(file, 'utf8');
+//!         where = `kept in ${file}`;
+//!         return true;
+//!       } catch (error) {
+//!         failed.push(`${file}: ${error.message}`);
+//!         return false;
 //!       }
-//!       key = fs.readFileSync(file, 'utf8');
-//!       where = `kept in ${file}`;
-//!     } catch (error) {
-//!       where = `that changes when the app restarts (cannot keep it in ${file}: ${error.message})`;
-//!     }
+//!     });
+//!     where = where || `that changes when the app restarts (cannot keep it in ${failed.join(', ')})`;
 //!     globalThis[shared] = { key, where, names: {} };
 //!   }
 //!   const dev = globalThis[shared];
@@ -128,6 +147,9 @@ struct Helper {
 struct PreviousHelper {
     js: String,
     ts: String,
+    /// What it required in a CommonJS module, for a template with `$builtins;`.
+    #[serde(default)]
+    builtins: String,
 }
 
 /// Environment variable names for moved secrets: defaults from data.json, flags `--session-secret-env`,
@@ -434,8 +456,7 @@ impl Transform for Secrets {
         let template = if cx.file.kind == SourceKind::JavaScript { &data().helper.js } else { &data().helper.ts };
         let mut names = NewNames::new(facts);
         let Builtins { vars, builtins, imports } = builtins(cx, &mut names);
-        let lines: String = builtins.lines().map(|line| format!("  {line}\n")).collect();
-        let source = template.replacen("  $builtins;\n", &lines, 1);
+        let source = with_builtins(template, &builtins);
         let render = |template: &str, name: &str| -> Option<String> {
             let vars: Vec<(&str, &str)> =
                 std::iter::once(("helper", name)).chain(vars.iter().map(|(k, v)| (*k, v.as_str()))).collect();
@@ -445,7 +466,8 @@ impl Transform for Secrets {
         // The helper an earlier run added (under whatever name it got then), else a new one under a free name. A
         // helper of an earlier version (whose development value was written in the code, or in `process.env`) is
         // brought up to date.
-        let (helper, new_helper) = match existing_helper(cx, &source, &render) {
+        let cjs = facts.module_system == ModuleSystem::CommonJs;
+        let (helper, new_helper) = match existing_helper(cx, &source, cjs, &render) {
             Some((_, None)) if found.is_empty() && missing.is_empty() => return,
             Some((name, None)) => (name, None),
             Some((name, Some(outdated))) => {
@@ -719,6 +741,7 @@ fn builtins(cx: &FileContext<'_>, names: &mut NewNames<'_>) -> Builtins {
     if facts.module_system == ModuleSystem::CommonJs {
         let vars = vec![
             ("fs", "fs".to_string()),
+            ("os", "os".to_string()),
             ("randomBytes", "crypto.randomBytes".to_string()),
             ("createHmac", "crypto.createHmac".to_string()),
             ("random", format!("require({}).randomBytes", cx.quoted("crypto"))),
@@ -734,12 +757,15 @@ fn builtins(cx: &FileContext<'_>, names: &mut NewNames<'_>) -> Builtins {
     };
     let (own_fs, own_crypto) = (own(["fs", "node:fs"]), own(["crypto", "node:crypto"]));
     let mut statements = Vec::new();
-    let fs = module_of(&own_fs).unwrap_or_else(|| {
-        let name = names.pick("fs", &[]);
-        statements.push(format!("import * as {name} from 'fs';"));
-        name
-    });
-    let mut vars = vec![("fs", fs)];
+    let mut vars = Vec::new();
+    for (module, own) in [("fs", own_fs.as_slice()), ("os", &own(["os", "node:os"]))] {
+        let local = module_of(own).unwrap_or_else(|| {
+            let name = names.pick(module, &[]);
+            statements.push(format!("import * as {name} from '{module}';"));
+            name
+        });
+        vars.push((module, local));
+    }
     let crypto = module_of(&own_crypto);
     let mut specifiers = Vec::new();
     for export in ["createHmac", "randomBytes"] {
@@ -792,6 +818,7 @@ fn without_secret<'a>(cx: &FileContext<'_>, use_: &SessionUse<'a>, keys: &[&str]
 fn existing_helper(
     cx: &FileContext<'_>,
     current: &str,
+    cjs: bool,
     render: &dyn Fn(&str, &str) -> Option<String>,
 ) -> Option<(String, Option<Range<usize>>)> {
     let squeeze = |text: &str| text.chars().filter(|c| !c.is_whitespace() && *c != ';').collect::<String>();
@@ -807,9 +834,18 @@ fn existing_helper(
         if is(current) {
             return Some((name.to_string(), None));
         }
-        let outdated = helper.previous.iter().any(|p| is(if is_ts { &p.ts } else { &p.js }));
+        let outdated = helper.previous.iter().any(|p| {
+            let builtins = if cjs { p.builtins.as_str() } else { "" };
+            is(&with_builtins(if is_ts { &p.ts } else { &p.js }, builtins))
+        });
         outdated.then(|| (name.to_string(), Some(stmt.clone())))
     })
+}
+
+/// The helper's template with what it requires when it runs (CommonJS) in place of its `$builtins;` line.
+fn with_builtins(template: &str, builtins: &str) -> String {
+    let lines: String = builtins.lines().map(|line| format!("  {line}\n")).collect();
+    template.replacen("  $builtins;\n", &lines, 1)
 }
 
 fn prop_value<'a>(obj: &'a ObjectFacts, key: &str) -> Option<&'a Value> {
