@@ -296,6 +296,67 @@ fn without_a_writable_folder_the_development_secret_is_random_per_process_and_sa
     assert_eq!(who(again.port, &cookie, &token).0, r#"{"user":null}"#, "a new process, a new key");
 }
 
+/// A module that reads a secret when it loads, imported by an ES module entry that calls `dotenv.config()` after its
+/// imports: the secret is read before `.env` is loaded. In production with the value only in `.env`, the app stops at
+/// start saying that `.env` has it and that dotenv must load first, and the next steps say how (`import
+/// 'dotenv/config'` as the entry's first import); done so, the app starts and signs with `.env`'s value.
+#[test]
+fn a_secret_read_before_dotenv_loads_stops_production_with_a_message_naming_dotenv() {
+    let (_tmp, app) = copy_app("secrets-dotenv-app");
+    npm_ci(&app);
+    std::fs::write(app.join("keys.js"), "export const JWT_KEY = process.env.JWT_SECRET || 'dev-jwt';\n")
+        .expect("write");
+    let server = std::fs::read_to_string(app.join("server.js")).expect("read");
+    let server = server.replace(
+        "import auth from './routes/auth.js';\n",
+        "import jwt from 'jsonwebtoken';\nimport auth from './routes/auth.js';\nimport { JWT_KEY } from './keys.js';\n",
+    );
+    let server = server.replace(
+        "app.use(auth);\n",
+        "app.use(auth);\napp.get('/key', (req, res) => res.send(jwt.sign({ user: 'kim' }, JWT_KEY)));\n",
+    );
+    std::fs::write(app.join("server.js"), server).expect("write");
+    let out = express_harden(&app, &["--write", "--allow-no-vcs", "--only", "secrets", "--color", "never"]);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let keys = std::fs::read_to_string(app.join("keys.js")).expect("read");
+    assert!(keys.contains("export const JWT_KEY = requiredSecret('JWT_SECRET');"), "{keys}");
+    assert!(
+        stderr.contains(
+            "set JWT_SECRET in production to a long random value (e.g. `openssl rand -hex 32`); without it the app \
+             stops at start, also when only .env sets it: keys.js reads it when it loads, and an ES module entry's \
+             imports all run before its dotenv.config() call, so make `import 'dotenv/config'` the entry's first import"
+        ),
+        "{stderr}"
+    );
+
+    std::fs::write(app.join(".env"), "SESSION_SECRET=session-from-dotenv\nJWT_SECRET=jwt-from-dotenv\n")
+        .expect("write .env");
+    let start = Command::new("node")
+        .arg("server.js")
+        .current_dir(&app)
+        .env("NODE_ENV", "production")
+        .env("PORT", "0")
+        .output()
+        .expect("node");
+    let said = String::from_utf8_lossy(&start.stderr);
+    let env_file = app.canonicalize().expect("path").join(".env");
+    let message = format!(
+        "JWT_SECRET must be set in production ({} has it: load dotenv before the module that reads it)",
+        env_file.display()
+    );
+    assert!(!start.status.success() && said.contains(&message), "{said}");
+
+    // As the next steps say: dotenv first.
+    let server = std::fs::read_to_string(app.join("server.js")).expect("read");
+    std::fs::write(app.join("server.js"), format!("import 'dotenv/config';\n{server}")).expect("write");
+    let (node, log) = start_node_logged(&app, "server.js", &[("NODE_ENV", "production")]);
+    let token = get(node.port, "/key", &[]).body;
+    let check = format!("require('jsonwebtoken').verify({token:?}, 'jwt-from-dotenv')");
+    let verified = Command::new("node").args(["-e", &check]).current_dir(&app).output().expect("node");
+    assert!(verified.status.success(), "{}: {}", String::from_utf8_lossy(&verified.stderr), log.lock().expect("log"));
+}
+
 /// Signs `payload` (a JSON object) with `secret` as jsonwebtoken does, with the app's own copy of it.
 fn sign_token(app: &Path, payload: &str, secret: &str) -> String {
     let script = format!("process.stdout.write(require('jsonwebtoken').sign({payload}, {secret:?}))");

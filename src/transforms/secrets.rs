@@ -20,12 +20,17 @@
 //! function requiredSecret(name) {
 //!   const value = process.env[name];
 //!   if (value) return value;
-//!   if (process.env.NODE_ENV === 'production') {
-//!     throw new Error(`${name} must be set in production`);
-//!   }
 //!   const fs = require('fs');
 //!   const crypto = require('crypto');
 //!   const os = require('os');
+//!   if (process.env.NODE_ENV === 'production') {
+//!     const file = `${process.cwd()}/.env`;
+//!     const lines = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n') : [];
+//!     if (lines.some((line) => line.replace(/^\s*export\s+/, '').split(/[=:]/)[0].trim() === name)) {
+//!       throw new Error(`${name} must be set in production (${file} has it: load dotenv before the module that reads it)`);
+//!     }
+//!     throw new Error(`${name} must be set in production`);
+//!   }
 //!   const shared = Symbol.for('express-harden.dev-secrets');
 //!   if (!globalThis[shared]) {
 //!     const project = crypto.createHmac('sha256', process.cwd()).digest('hex').slice(0, 16);
@@ -383,6 +388,8 @@ impl Transform for Secrets {
             Watch::Text("jsonwebtoken"),
             Watch::Text("express-jwt"),
             Watch::Text("passport-jwt"),
+            // (`dotenv.config()` in the entry: [`dotenv_after_imports`].)
+            Watch::AlsoCall("config"),
         ]
     }
 
@@ -516,13 +523,14 @@ impl Transform for Secrets {
             plan.edits.push(imports::insert_paragraph(cx, &helper));
         }
 
-        next_steps(plan, &found, &missing);
+        let dotenv_late = dotenv_after_imports(cx).then(|| crate::discover::display_path(&cx.file.path));
+        next_steps(plan, &found, &missing, dotenv_late.as_deref());
     }
 }
 
 /// What the operator must do: set each variable (in production; NODE_ENV must say so there), and, when literals
 /// were moved, treat them as leaked.
-fn next_steps(plan: &mut FilePlan, found: &[Replacement], missing: &[Missing<'_>]) {
+fn next_steps(plan: &mut FilePlan, found: &[Replacement], missing: &[Missing<'_>], dotenv_late: Option<&str>) {
     // (variable, list, read only inside functions)
     let mut vars: Vec<(&str, bool, bool)> = Vec::new();
     let all = found.iter().map(|r| (r.env.as_str(), r.list, r.lazy));
@@ -539,8 +547,17 @@ fn next_steps(plan: &mut FilePlan, found: &[Replacement], missing: &[Missing<'_>
         } else {
             "a long random value (e.g. `openssl rand -hex 32`)"
         };
-        let without =
-            if lazy { "the code that reads it when a request comes fails there" } else { "the app stops at start" };
+        let without = match (lazy, dotenv_late) {
+            (true, _) => "the code that reads it when a request comes fails there".to_string(),
+            (false, None) => "the app stops at start".to_string(),
+            // (The module reads it when it loads: in an ES module entry, every import runs before the entry's own
+            // `dotenv.config()`, so a value in .env is not there yet.)
+            (false, Some(file)) => format!(
+                "the app stops at start, also when only .env sets it: {file} reads it when it loads, and an ES module \
+                 entry's imports all run before its dotenv.config() call, so make `import 'dotenv/config'` the \
+                 entry's first import"
+            ),
+        };
         plan.next_steps.push(format!(
             "set {name} in production to {value}; without it {without}, and NODE_ENV must be production there \
              (elsewhere a development value derived from a key in .express-harden/.dev-secret, which git ignores, \
@@ -624,6 +641,18 @@ fn separate_jwt_secrets(cx: &FileContext<'_>, found: &mut [Replacement], configu
             r.env = env.clone();
         }
     }
+}
+
+/// Whether this file is an ES module of a project that loads `.env` with a `dotenv.config()` call elsewhere: the entry
+/// that calls it imports its modules first (imports are hoisted), so a secret this file reads when it loads is read
+/// before `.env` is.
+fn dotenv_after_imports(cx: &FileContext<'_>) -> bool {
+    let config = ("dotenv".to_string(), "config".to_string());
+    let calls_here =
+        cx.facts.calls.iter().any(|site| {
+            site.call.callee.as_ref().and_then(|c| c.binding.as_ref()).is_some_and(|b| b.module == "dotenv")
+        });
+    cx.facts.module_system == ModuleSystem::Esm && cx.project.package_calls.contains(&config) && !calls_here
 }
 
 /// How the survey notes a JWT secret read when its module loads, and one read only when a function runs.
