@@ -589,10 +589,11 @@ impl<'a> Scanner<'a> {
     fn script_text(&mut self, from: usize, to: usize) {
         let Some(text) = self.text.get(from..to) else { return };
         let calls = script_calls(text);
-        for (at, url) in calls.connects {
+        let connects = calls.connects.into_iter().map(|call| (ResourceKind::Connect, call));
+        for (kind, (at, url)) in connects.chain(calls.images.into_iter().map(|call| (ResourceKind::Image, call))) {
             match url {
-                Some((url, complete)) => self.external(from + at, ResourceKind::Connect, &url, complete),
-                None => self.runtime_host(from + at, ResourceKind::Connect),
+                Some((url, complete)) => self.external(from + at, kind, &url, complete),
+                None => self.runtime_host(from + at, kind),
             }
         }
         for (at, what) in calls.evals {
@@ -602,12 +603,6 @@ impl<'a> Scanner<'a> {
         for at in calls.blob_workers {
             let line = self.line(from + at);
             self.out.blob_workers.push(line);
-        }
-        for (at, url) in calls.images {
-            match url {
-                Some((url, complete)) => self.external(from + at, ResourceKind::Image, &url, complete),
-                None => self.runtime_host(from + at, ResourceKind::Image),
-            }
         }
         for (at, kind) in calls.blob_sources {
             let line = self.line(from + at);

@@ -925,28 +925,26 @@ fn report_views(
             ),
         ));
     }
-    for (name, places) in blobs {
-        plan.findings.push(cx.finding(
-            "csp-blob",
-            app.creation.start,
-            format!(
-                "the scripts at {} show an object URL (URL.createObjectURL) in an element, which helmet's default \
-                 Content-Security-Policy blocks (its {name} has no blob:), so {name} allows blob:",
-                places.join(", ")
-            ),
-        ));
-    }
-    if !objects.is_empty() {
-        plan.findings.push(cx.finding(
-            "csp-object",
-            app.creation.start,
-            format!(
-                "the pages at {} embed the app's own files with <object> or <embed>, which helmet's default \
-                 Content-Security-Policy blocks (object-src 'none'), so objectSrc allows 'self'; plugin content can \
-                 run scripts: to tighten it, show the files with <iframe> or <img> (or a link) and remove objectSrc",
-                objects.join(", ")
-            ),
-        ));
+    // (Object URLs by directive, then the app's own files in <object>/<embed>.)
+    let blob_texts = blobs.into_iter().map(|(name, places)| {
+        let text = format!(
+            "the scripts at {} show an object URL (URL.createObjectURL) in an element, which helmet's default \
+             Content-Security-Policy blocks (its {name} has no blob:), so {name} allows blob:",
+            places.join(", ")
+        );
+        ("csp-blob", text)
+    });
+    let object_text = (!objects.is_empty()).then(|| {
+        let text = format!(
+            "the pages at {} embed the app's own files with <object> or <embed>, which helmet's default \
+             Content-Security-Policy blocks (object-src 'none'), so objectSrc allows 'self'; plugin content can \
+             run scripts: to tighten it, show the files with <iframe> or <img> (or a link) and remove objectSrc",
+            objects.join(", ")
+        );
+        ("csp-object", text)
+    });
+    for (kind, text) in blob_texts.chain(object_text) {
+        plan.findings.push(cx.finding(kind, app.creation.start, text));
     }
     for (name, places) in runtime {
         plan.findings.push(cx.finding(
