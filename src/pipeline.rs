@@ -240,7 +240,7 @@ fn run_on_this_thread(
         .iter()
         .zip(&found.sources)
         .map(|(s, path)| match s {
-            Scan::Analysed(a) => Some(links::LinkInput { path, file: &a.0, facts: &a.1 }),
+            Scan::Analysed(a) => Some(links::LinkInput::new(path, &a.0, &a.1, root)),
             _ => None,
         })
         .collect();
@@ -370,14 +370,14 @@ fn run_on_this_thread(
     for (input, path) in inputs.iter().zip(&found.sources) {
         let Some(input) = input else { continue };
         if let Some(project) = manifests.nearest(path).and_then(|m| projects.get_mut(&m)) {
-            code_use(path, input.file, input.facts, &mut project.code_use);
+            code_use(path, input, &mut project.code_use);
             for (call, site) in package_calls(input.facts) {
                 let options = site.call.args.iter().find_map(|a| match a {
                     Value::Object(o) => Some(o),
                     _ => None,
                 });
                 if let Some(options) = options.filter(|_| !project.package_call_options.contains_key(&call)) {
-                    let text = |v: &Value| input.file.code.get(v.range()).unwrap_or_default().to_string();
+                    let text = |v: &Value| input.file().code.get(v.range()).unwrap_or_default().to_string();
                     let props =
                         options.props.iter().filter_map(|p| Some((p.key.as_deref()?.to_string(), text(&p.value))));
                     project.package_call_options.insert(call.clone(), props.collect());
@@ -388,7 +388,7 @@ fn run_on_this_thread(
         let Some(read) = input.facts.property_reads.iter().find(|r| r.property == "query-nested") else { continue };
         if let Some(project) = manifests.nearest(path).and_then(|m| projects.get_mut(&m)) {
             if project.nested_query.is_none() {
-                project.nested_query = Some((path.clone(), input.file.line_col(read.range.start).0));
+                project.nested_query = Some((path.clone(), input.source.line(read.range.start)));
             }
         }
     }
@@ -408,11 +408,16 @@ fn run_on_this_thread(
                     .filter_map(|t| {
                         let cx = FileContext {
                             transform: t.info(),
-                            file: input.file,
+                            file: input.source,
                             facts: input.facts,
                             links: project_links.get(&i).unwrap_or(&no_links),
                             project,
                             options,
+                        };
+                        let cx = match t.surveys(&cx) {
+                            crate::transform::Survey::Nothing => return None,
+                            crate::transform::Survey::Lines => cx,
+                            crate::transform::Survey::Text => FileContext { file: input.file(), ..cx },
                         };
                         let notes = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| t.survey(&cx))).ok()?;
                         (!notes.is_empty()).then_some((i, t.info().id, notes))
@@ -451,8 +456,12 @@ fn run_on_this_thread(
     }
 
     // Second pass: each transform plans each analysed file, knowing its links.
-    let plan_one = |i: usize, file: SourceFile, facts: FileFacts, held_back: bool| -> Planned {
+    let plan_one = |i: usize, mut file: SourceFile, facts: FileFacts, held_back: bool| -> Planned {
         let path = &found.sources[i];
+        if let Err(changed) = file.unpark(root) {
+            let error = FileError::new(path, ErrorKind::ChangedOnDisk, changed.to_string());
+            return Planned { error: Some(error), ..Planned::default() };
+        }
         let manifest = manifests.nearest(path);
         let project = manifest.as_ref().and_then(|m| projects.get(m)).unwrap_or(&no_project);
         let chosen: Vec<&dyn Transform> =
@@ -794,7 +803,8 @@ fn imported_specs(facts: &FileFacts) -> impl Iterator<Item = &str> {
 }
 
 /// Adds what one analysed file uses to its project's [`crate::project::CodeUse`].
-fn code_use(path: &Path, file: &SourceFile, facts: &FileFacts, out: &mut crate::project::CodeUse) {
+fn code_use(path: &Path, input: &links::LinkInput<'_>, out: &mut crate::project::CodeUse) {
+    let facts = input.facts;
     let package_of = |spec: &str| -> Option<String> {
         if spec.starts_with('.') || spec.starts_with('/') || spec.starts_with("node:") {
             return None;
@@ -826,13 +836,17 @@ fn code_use(path: &Path, file: &SourceFile, facts: &FileFacts, out: &mut crate::
             }
         }
         if out.request_redirect.is_none() && (call.method == "redirect" || call.method == "location") {
-            let from_request = call.args.iter().any(|arg| {
-                let text = file.code.get(arg.range()).unwrap_or("");
-                matches!(arg, crate::values::Value::Str(s, _) if s == "back")
-                    || ["req.", "request."].iter().any(|r| text.contains(r))
+            let from_request = call.args.iter().any(|arg| match arg {
+                crate::values::Value::Str(s, _) => s == "back",
+                crate::values::Value::Ident(..) => false,
+                // (The text is read again only for code that may read the request.)
+                _ => {
+                    let text = input.file().code.get(arg.range()).unwrap_or("");
+                    ["req.", "request."].iter().any(|r| text.contains(r))
+                }
             });
             if from_request {
-                out.request_redirect = Some((path.to_path_buf(), file.line_col(call.range.start).0));
+                out.request_redirect = Some((path.to_path_buf(), input.source.line(call.range.start)));
             }
         }
     }
@@ -843,7 +857,7 @@ fn code_use(path: &Path, file: &SourceFile, facts: &FileFacts, out: &mut crate::
                 && (r.path.as_ref().is_some_and(|(p, _)| pattern(p)) || r.paths.iter().any(|(p, _)| pattern(p)))
         });
         if let Some(r) = found {
-            out.route_pattern = Some((path.to_path_buf(), file.line_col(r.range.start).0));
+            out.route_pattern = Some((path.to_path_buf(), input.source.line(r.range.start)));
         }
     }
 }
@@ -862,7 +876,7 @@ fn package_calls(facts: &FileFacts) -> impl Iterator<Item = ((String, String), &
         if binding.module.starts_with('.') || binding.module.starts_with('/') {
             return None;
         }
-        let function = match (&binding.kind, callee.members.as_slice()) {
+        let function = match (&binding.kind, &*callee.members) {
             (crate::bindings::ImportKind::Module, [member]) => member.clone(),
             (crate::bindings::ImportKind::Named(name), []) => name.clone(),
             _ => return None,
@@ -990,8 +1004,10 @@ fn scan_file(
     .flatten()
     .map(Box::new);
     drop(parsed);
-    // Kept until the file is planned, after every file is read and linked.
+    // Kept until the file is planned, after every file is read and linked; the text is read again then.
     facts.shrink_to_fit();
+    let mut file = file;
+    file.park();
     Scan::Analysed(Box::new((file, facts, sends)))
 }
 

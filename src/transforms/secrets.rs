@@ -413,6 +413,27 @@ impl Transform for Secrets {
         Ok(())
     }
 
+    fn surveys(&self, cx: &FileContext<'_>) -> crate::transform::Survey {
+        // Where [`jwt_secrets`] may find one (most files give no JWT function a secret).
+        let facts = cx.facts;
+        let jwt_secret_name = |v: &Value| match v {
+            Value::Object(obj) => obj.props.iter().any(|p| p.key.as_deref().is_some_and(is_jwt_secret_name)),
+            _ => false,
+        };
+        let may = facts
+            .calls
+            .iter()
+            .any(|site| site.call.callee.as_ref().is_some_and(|c| jwt_sink(c, site.is_new).is_some()))
+            || cx.links.passed_values.iter().any(|p| jwt_sink(&p.callee, p.is_new).is_some())
+            || facts.bindings_of("passport-jwt").next().is_some()
+            || facts.exports.iter().any(|e| is_jwt_secret_name(&e.name) || jwt_secret_name(&e.value));
+        if may {
+            crate::transform::Survey::Text
+        } else {
+            crate::transform::Survey::Nothing
+        }
+    }
+
     fn survey(&self, cx: &FileContext<'_>) -> Vec<String> {
         // The JWT secrets that would read the configured variable: their names are chosen across the project. (Most
         // files give no JWT function a secret: a cheap look first.)

@@ -878,7 +878,7 @@ fn is_memory_store(facts: &FileFacts, callee: Option<&CalleeRef>) -> bool {
     if callee.is_export(EXPRESS_SESSION, "MemoryStore") {
         return true;
     }
-    if callee.inline_require.as_deref() == Some(EXPRESS_SESSION) && callee.members == ["MemoryStore"] {
+    if callee.inline_require.as_deref() == Some(EXPRESS_SESSION) && *callee.members == ["MemoryStore"] {
         return true;
     }
     if !callee.members.is_empty() {
