@@ -155,6 +155,11 @@ pub struct ViewScan {
     /// helmet's `object-src 'none'` blocks.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub own_objects: Vec<usize>,
+    /// Front-end packages the project lists whose need of the policy depends on how a bundler builds them in (`vue`:
+    /// the runtime-only build needs nothing, the full build `'unsafe-eval'`), each at its line of package.json: the
+    /// policy is left as it is and a finding says what to check.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unsure: Vec<(usize, &'static str)>,
 }
 
 /// Code that evaluates strings: a call (`eval(`, `new Function(`, `setTimeout('...')`) or a library known to compile
@@ -178,6 +183,7 @@ impl ViewScan {
             && self.blob_workers.is_empty()
             && self.blob_sources.is_empty()
             && self.own_objects.is_empty()
+            && self.unsure.is_empty()
     }
 
     /// Puts each list in line order. Findings come out in scan order, which for nested or embedded markup is not
@@ -202,6 +208,7 @@ impl ViewScan {
         self.blob_workers.extend(other.blob_workers.into_iter().map(|line| line + lines));
         self.blob_sources.extend(other.blob_sources.into_iter().map(|(line, kind)| (line + lines, kind)));
         self.own_objects.extend(other.own_objects.into_iter().map(|line| line + lines));
+        self.unsure.extend(other.unsure.into_iter().map(|(line, what)| (line + lines, what)));
     }
 }
 
@@ -1581,7 +1588,8 @@ pub fn eval_library(url: &str) -> Option<&'static str> {
 /// minified (not read): `alpinejs` (its standard build compiles the page's expressions with `new Function`, see
 /// [`eval_library`]), `knockout` (its default binding provider does), and `@stripe/stripe-js`, whose `loadStripe`
 /// injects `https://js.stripe.com/v3` (`V3_URL` in its `dist/index.mjs`): a script of that host, which the Stripe.js
-/// widget's sources follow. Each at the line of the package's name in the manifest.
+/// widget's sources follow; `vue`, whose build a bundler chooses, as a package to check ([`ViewScan::unsure`]). Each
+/// at the line of the package's name in the manifest.
 #[must_use]
 pub fn package_scan(manifest: &str, lists: impl Fn(&str) -> bool) -> ViewScan {
     let mut out = ViewScan::default();
@@ -1595,6 +1603,10 @@ pub fn package_scan(manifest: &str, lists: impl Fn(&str) -> bool) -> ViewScan {
         if lists(package) {
             out.evals.push(Evaluation { line: line_of(package), what });
         }
+    }
+    // (A bundler resolves `vue` to its runtime-only build, which needs nothing, unless it is aliased to the full one.)
+    if lists("vue") {
+        out.unsure.push((line_of("vue"), "vue"));
     }
     if lists("@stripe/stripe-js") {
         let line = line_of("@stripe/stripe-js");

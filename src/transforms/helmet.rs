@@ -801,6 +801,7 @@ fn report_views(
     let mut trimmed = false;
     let (mut evals, mut whats, mut workers) = (Vec::new(), BTreeSet::new(), Vec::new());
     let (mut blobs, mut objects): (BTreeMap<&str, Vec<String>>, Vec<String>) = (BTreeMap::new(), Vec::new());
+    let mut unsure = Vec::new();
     for (path, scan) in &cx.project.views {
         for eval in &scan.evals {
             evals.push(format!("{}:{} ({})", display_path(path), eval.line, eval.what));
@@ -811,6 +812,7 @@ fn report_views(
             blobs.entry(views::directive_of(*kind)).or_default().push(format!("{}:{line}", display_path(path)));
         }
         objects.extend(scan.own_objects.iter().map(|line| format!("{}:{line}", display_path(path))));
+        unsure.extend(scan.unsure.iter().map(|(line, package)| format!("{package} ({}:{line})", display_path(path))));
         for host in &scan.runtime_hosts {
             runtime.entry(views::directive_of(host.kind)).or_default().push(format!(
                 "{}:{}",
@@ -950,7 +952,18 @@ fn report_views(
         );
         ("csp-object", text)
     });
-    for (kind, text) in blob_texts.chain(object_text) {
+    let unsure_text = (!unsure.is_empty()).then(|| {
+        let text = format!(
+            "the project lists {}, which a bundler builds into its pages: its runtime-only build (the default of \
+             `import {{ createApp }} from 'vue'`) runs under the policy, its full build (an alias to \
+             vue/dist/vue.esm-bundler.js, in-DOM templates) compiles templates with new Function, which script-src \
+             blocks without 'unsafe-eval'; the policy does not allow it: if a page's templates stop rendering, \
+             compile them ahead or add 'unsafe-eval' to scriptSrc",
+            unsure.join(", ")
+        );
+        ("csp-bundled", text)
+    });
+    for (kind, text) in blob_texts.chain(object_text).chain(unsure_text) {
         plan.findings.push(cx.finding(kind, app.creation.start, text));
     }
     for (name, places) in runtime {
