@@ -156,15 +156,7 @@ fn run_on_this_thread(
     // Apps and routers are created where express is named: the linking starts there (the modules they import are
     // read after the prefilter, whatever they name), so what they register elsewhere is known to every transform.
     needles.push("express".to_string());
-    // One automaton for all of them: a file is read once however many needles the transforms watch (the advisories
-    // watch every package their table covers).
-    // (A DFA: built once, for a few hundred needles, in well under a millisecond; it then reads a file in a few
-    // instructions a byte, where the default NFA took thirteen.)
-    let needles =
-        match aho_corasick::AhoCorasick::builder().kind(Some(aho_corasick::AhoCorasickKind::DFA)).build(&needles) {
-            Ok(needles) => needles,
-            Err(err) => panic!("the prefilter's needles do not build an automaton: {err}"),
-        };
+    let needles = Prefilter::new(needles);
     let mut tracked: Vec<&str> = transforms.iter().flat_map(|t| t.watch().iter().filter_map(|w| w.method())).collect();
     tracked.sort_unstable();
     tracked.dedup();
@@ -175,9 +167,7 @@ fn run_on_this_thread(
     // First pass: every file the prefilter keeps is parsed and analysed.
     // Client code that reads cookies, met while the sources are read (res-cookie must not make them httpOnly).
     let client_code: Mutex<Vec<(PathBuf, String)>> = Mutex::default();
-    let scan = |path: &PathBuf,
-                needles: Option<&aho_corasick::AhoCorasick>,
-                client: Option<&Mutex<Vec<(PathBuf, String)>>>| {
+    let scan = |path: &PathBuf, needles: Option<&Prefilter>, client: Option<&Mutex<Vec<(PathBuf, String)>>>| {
         // One file must never cost the run: a panic while reading it (a bug here or in the parser) leaves that file
         // alone, named, and the others go on.
         let scanned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -909,12 +899,55 @@ fn workspace_packages(projects: &HashMap<PathBuf, Project>) -> Vec<(String, Path
         .collect()
 }
 
+/// The first pass's search of each file's bytes: the needles the transforms watch (the prefilter), and those of the
+/// cheap tests of what code sends ([`crate::code_html::hint_needles`]).
+struct Prefilter {
+    search: aho_corasick::AhoCorasick,
+    /// How many of the needles are the transforms' (the first ones).
+    watched: usize,
+    /// What each of the others hints at.
+    hints: Vec<crate::code_html::Hint>,
+}
+
+impl Prefilter {
+    /// One automaton for all of them: a file is read once however many needles the transforms watch (the advisories
+    /// watch every package their table covers).
+    /// (A DFA: built once, for a few hundred needles, in well under a millisecond; it then reads a file in a few
+    /// instructions a byte, where the default NFA took thirteen. Without aho-corasick's prefilter, which stopped at
+    /// every `(`.)
+    fn new(watched: Vec<String>) -> Prefilter {
+        let (hinting, hints): (Vec<&str>, Vec<crate::code_html::Hint>) = crate::code_html::hint_needles().unzip();
+        let needles: Vec<&str> = watched.iter().map(String::as_str).chain(hinting).collect();
+        match aho_corasick::AhoCorasick::builder()
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .prefilter(false)
+            .build(&needles)
+        {
+            Ok(search) => Prefilter { search, watched: watched.len(), hints },
+            Err(err) => panic!("the prefilter's needles do not build an automaton: {err}"),
+        }
+    }
+
+    /// Whether `bytes` name a needle the transforms watch, and the cheap tests' hints.
+    fn read(&self, bytes: &[u8]) -> (bool, crate::code_html::Hints) {
+        let mut watched = false;
+        let mut hints = crate::code_html::Hints::default();
+        for found in self.search.find_overlapping_iter(bytes) {
+            match found.pattern().as_usize().checked_sub(self.watched) {
+                None => watched = true,
+                Some(i) => hints.record(self.hints[i], bytes, found.start()),
+            }
+        }
+        (watched, hints)
+    }
+}
+
 /// Reads, parses and analyses one source file (when it mentions one of `needles`, if given). Errors stay with the
 /// file; they never stop the run. With `client`, a file that uses a client-side cookie API is recorded there
 /// (whatever the prefilter and the size limit say: client code is rarely the server's).
 fn scan_file(
     path: &Path,
-    needles: Option<&aho_corasick::AhoCorasick>,
+    needles: Option<&Prefilter>,
     client: Option<&Mutex<Vec<(PathBuf, String)>>>,
     tracked: &[&str],
     options: &Options,
@@ -954,11 +987,16 @@ fn scan_file(
     };
     // The prefilter: a file that mentions none of the needles cannot matter (unless a module that matters imports
     // it), and is not even decoded.
-    if needles.is_some_and(|needles| !needles.is_match(&bytes)) {
+    // (The same search answers the cheap tests of what the code sends.)
+    let (watched, hints) = match needles {
+        Some(needles) => needles.read(&bytes),
+        None => (true, crate::code_html::Hints::of(&bytes)),
+    };
+    if !watched {
         // (What markup its code builds is all helmet needs of it, from the bytes read here; a file the scanner fails
         // on only loses that evidence.)
         let markup = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            crate::code_html::scan_unanalysed(path, bytes, options.include_minified)
+            crate::code_html::scan_unanalysed(path, bytes, hints, options.include_minified)
         }));
         return Scan::Skipped(markup.ok().flatten().map(Box::new));
     }
@@ -998,7 +1036,7 @@ fn scan_file(
     // What its code sends (markup, headers, what it serves), from the same tree; a file the scanner fails on only loses
     // that evidence.
     let sends = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        crate::code_html::scan_parsed(&file, &parsed.program)
+        crate::code_html::scan_parsed(&file, &parsed.program, hints)
     }))
     .ok()
     .flatten()
@@ -1618,6 +1656,20 @@ fn next_steps(result: &RunResult) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_search_tells_the_watched_needles_and_every_hint_even_where_they_overlap() {
+        let prefilter = Prefilter::new(vec!["send".to_string(), "express".to_string()]);
+        // `send` is watched and starts `sendFile(`, a hint of serving: both are found.
+        let (watched, hints) = prefilter.read(b"res.sendFile(page)");
+        assert!(watched);
+        assert_eq!(hints, crate::code_html::Hints { serving: true, ..Default::default() });
+        let (watched, hints) = prefilter.read(b"el.innerHTML = '<b onclick=\"go()\">'; fetch('/x')");
+        assert!(!watched);
+        assert_eq!(hints, crate::code_html::Hints { markup: true, script_calls: true, ..Default::default() });
+        // A quoted attribute that is no handler's is no hint.
+        assert_eq!(prefilter.read(b"const a = '<b class=\"x\">';").1, crate::code_html::Hints::default());
+    }
 
     #[test]
     fn example_code_is_recognised_by_its_folder() {

@@ -239,6 +239,12 @@ pub fn scan_connects(text: &str) -> ViewScan {
     if !may_hold_script_calls(text.as_bytes()) {
         return ViewScan::default();
     }
+    scan_connects_found(text)
+}
+
+/// [`scan_connects`] of a text whose cheap test ([`may_hold_script_calls`]) was made and found something.
+#[must_use]
+pub fn scan_connects_found(text: &str) -> ViewScan {
     let mut scanner = Scanner::new(text);
     scanner.script_text(0, text.len());
     scanner.out
@@ -1343,7 +1349,7 @@ pub struct ScriptCalls {
 /// EventSource(`, `sendBeacon(`, and `.open(` with an HTTP method first), those that evaluate strings (`eval(`, `new
 /// Function(`, `setTimeout(` and `setInterval(` given a string), workers (`new Worker(`, `new SharedWorker(`), Leaflet's
 /// tile layers (`L.tileLayer(`, `new L.TileLayer(`) and object URLs (`createObjectURL(`).
-const SCRIPT_NEEDLES: [&str; 13] = [
+pub const SCRIPT_NEEDLES: [&str; 13] = [
     "fetch(",
     "WebSocket(",
     "EventSource(",
@@ -1365,6 +1371,7 @@ fn script_needles() -> Option<&'static aho_corasick::AhoCorasick> {
         .get_or_init(|| {
             aho_corasick::AhoCorasick::builder()
                 .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                .prefilter(false)
                 .build(SCRIPT_NEEDLES)
                 .ok()
         })

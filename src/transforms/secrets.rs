@@ -488,8 +488,7 @@ impl Transform for Secrets {
         let render = |template: &str, name: &str| -> Option<String> {
             let vars: Vec<(&str, &str)> =
                 std::iter::once(("helper", name)).chain(vars.iter().map(|(k, v)| (*k, v.as_str()))).collect();
-            let items = codegen::template(template, &vars, facts.style.quote).ok()?;
-            Some(codegen::fit(&codegen::print_items(items), &facts.style, ""))
+            codegen::render(template, &[], &vars, &facts.style, false).ok()?.pop()
         };
         // The helper an earlier run added (under whatever name it got then), else a new one under a free name. A
         // helper of an earlier version (whose development value was written in the code, or in `process.env`) is
@@ -838,9 +837,7 @@ fn builtins(cx: &FileContext<'_>, names: &mut NewNames<'_>) -> Builtins {
     vars.push(("random", random));
     let imports = (!statements.is_empty()).then(|| {
         let spec = statements.join("\n");
-        codegen::template(&spec, &[], facts.style.quote)
-            .map(|items| codegen::fit(&codegen::print_items(items), &facts.style, ""))
-            .unwrap_or(spec)
+        codegen::render(&spec, &[], &[], &facts.style, false).ok().and_then(|mut r| r.pop()).unwrap_or(spec)
     });
     Builtins { vars, builtins: String::new(), imports }
 }
