@@ -135,18 +135,43 @@ fn run_on_this_thread(
     let mut timings = Timings::from_env();
     let root = options.root.as_deref();
     let walk = crate::discover::WalkOptions { exclude: &options.exclude, root, include_tests: options.include_tests };
-    let found = crate::discover::discover_with(paths, &walk);
+    // A file or folder narrower than its project is read with the rest of the project, and alone changed.
+    let (walk_paths, scope) = crate::discover::with_context(paths, root);
+    let found = match &scope {
+        None => crate::discover::discover_with(paths, &walk),
+        Some(_) => {
+            // The given paths are walked as given too (a test file named on the command line, a file in an ignored
+            // folder): what the project's walk leaves out of them is added, and their walk's errors and skipped test
+            // files are the ones reported.
+            let mut found = crate::discover::discover_with(&walk_paths, &walk);
+            let own = crate::discover::discover_with(paths, &walk);
+            let known: rustc_hash::FxHashSet<PathBuf> =
+                found.sources.iter().map(|p| crate::root::normalize(p)).collect();
+            found.sources.extend(own.sources.into_iter().filter(|p| !known.contains(&crate::root::normalize(p))));
+            found.errors = own.errors;
+            found.tests_skipped = own.tests_skipped;
+            found
+        }
+    };
+    let in_scope = |path: &Path| {
+        scope.as_ref().is_none_or(|given| {
+            let path = crate::root::normalize(path);
+            given.iter().any(|g| path.starts_with(g))
+        })
+    };
     let progress = options.progress.as_deref();
     if let Some(progress) = progress {
         progress.add_total(2 * found.sources.len());
     }
+    let given = found.sources.iter().filter(|p| in_scope(p)).count();
     let mut result = RunResult {
-        files_scanned: found.sources.len(),
-        tests_skipped: found.tests_skipped.len(),
+        files_scanned: given,
+        context_files: found.sources.len() - given,
+        tests_skipped: found.tests_skipped.iter().filter(|p| in_scope(p)).count(),
         root: options.root.clone(),
         ..RunResult::default()
     };
-    result.errors.extend(found.errors);
+    result.errors.extend(found.errors.into_iter().filter(|e| in_scope(&e.path)));
 
     let manifests = ManifestIndex::build(found.sources.iter().chain(&found.views), root);
     let mut projects = build_projects(&manifests, &found.manifests, &found.views, root, &mut result.errors);
@@ -432,7 +457,7 @@ fn run_on_this_thread(
     let no_project = no_project;
 
     // What became of each file the walk found (the rest could not be read: their errors say why).
-    for scanned in &scans {
+    for scanned in scans.iter().zip(&found.sources).filter(|(_, path)| in_scope(path)).map(|(s, _)| s) {
         match scanned {
             Scan::Skipped(_) => result.files_skipped += 1,
             Scan::Analysed(_) => result.files_parsed += 1,
@@ -496,12 +521,38 @@ fn run_on_this_thread(
             t.info().id == f.transform
                 && t.phase() == Phase::Migration
                 && (f.rule == crate::ignore::RULE
+                    || f.rule == crate::outcome::OUTSIDE_PATHS
                     || f.rule
                         .strip_prefix(t.info().id)
                         .and_then(|r| r.strip_prefix('/'))
                         .is_some_and(|r| t.info().blocks(r)))
         })
     };
+    // Files outside the paths given are planned like the others (what they would need tells what the given ones may
+    // do), then left as they are: a code migration one of them needs holds the major back, said on it.
+    for (i, plan) in planned.iter_mut().enumerate().filter(|(i, _)| !in_scope(&found.sources[*i])) {
+        let needed: Vec<&'static str> = plan
+            .change
+            .as_ref()
+            .map(|c| c.transforms.iter().copied().filter(|t| migrations.contains(t)).collect())
+            .unwrap_or_default();
+        let kept = plan.findings.iter().filter(|f| blocking(f)).cloned().collect();
+        *plan = Planned { findings: kept, ..Planned::default() };
+        for id in needed {
+            plan.findings.push(Finding {
+                rule: crate::outcome::OUTSIDE_PATHS.to_string(),
+                transform: id,
+                path: found.sources[i].clone(),
+                line: 1,
+                column: 1,
+                message: format!(
+                    "the {id} migration would change this file, which is outside the paths given: the major version \
+                     is held back until it is migrated too (run express-harden on the project's folder)"
+                ),
+                severity: crate::outcome::engine_severity(crate::outcome::OUTSIDE_PATHS),
+            });
+        }
+    }
     let mut blockers: BTreeMap<PathBuf, Vec<Finding>> = BTreeMap::new();
     for finding in planned.iter().flat_map(|p| &p.findings).filter(|f| blocking(f)) {
         if let Some(owner) = manifests.owner(&finding.path) {
