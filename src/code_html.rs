@@ -288,9 +288,7 @@ fn scan_with<P: std::borrow::Borrow<Program>>(
     let mut collector = Collector { file, out: ViewScan::default(), frame_options: None, found: CodeScan::default() };
     program.borrow().visit_with(&mut collector);
     let mut html = collector.out;
-    html.inline.sort_by_key(|c| c.line);
-    html.external.sort_by_key(|r| r.line);
-    html.runtime_hosts.sort_by_key(|r| r.line);
+    html.sort();
     let found = CodeScan {
         html: (!html.is_empty()).then_some(html),
         sets_frame_options: collector.frame_options.map(|at| file.line_col(at).0),
@@ -340,18 +338,7 @@ impl Collector<'_> {
         // (No extension: HTML, which no view engine renders.)
         let scan = views::scan_view(std::path::Path::new("code"), text);
         let (line, _) = self.file.line_col(at);
-        self.out.inline.extend(scan.inline.into_iter().map(|mut c| {
-            c.line += line - 1;
-            c
-        }));
-        self.out.external.extend(scan.external.into_iter().map(|mut r| {
-            r.line += line - 1;
-            r
-        }));
-        self.out.runtime_hosts.extend(scan.runtime_hosts.into_iter().map(|mut r| {
-            r.line += line - 1;
-            r
-        }));
+        self.out.append(scan, line - 1);
     }
 
     fn line(&self, at: usize) -> usize {

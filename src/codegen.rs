@@ -182,7 +182,8 @@ fn opens_literal(before: &str) -> bool {
 /// Adapts printed code to a style. In a semicolon-free file every statement loses its `;` (the printed snippets never
 /// start a line with `(`, `[` or a template, where that would need one).
 pub fn fit(printed: &str, style: &Style, base_indent: &str) -> String {
-    let printed = collapse_short_groups(printed);
+    let es5 = if style.es5 { to_es5(printed, style.quote) } else { None };
+    let printed = collapse_short_groups(es5.as_deref().unwrap_or(printed));
     let printed = if style.trailing_commas { add_trailing_commas(&printed) } else { printed };
     let mut out = String::with_capacity(printed.len() + 16);
     for (i, line) in printed.split('\n').enumerate() {
@@ -201,6 +202,136 @@ pub fn fit(printed: &str, style: &Style, base_indent: &str) -> String {
         out.push_str(rest);
     }
     out
+}
+
+/// `printed` (statements as [`print_items`] prints them) in ES5 syntax, for a file written so ([`Style::es5`]):
+/// `const` and `let` become `var`, arrows `function` expressions (those that use `this` or `arguments`, whose meaning
+/// would change, stay arrows), template literals strings joined with `+`, shorthand properties `key: key`. `None` when
+/// there is nothing to change or the text is not whole statements.
+fn to_es5(printed: &str, quote: char) -> Option<String> {
+    if !["const ", "let ", "=>", "`", "{ "].iter().any(|s| printed.contains(s)) {
+        return None;
+    }
+    let mut module = crate::parse::parse_snippet(printed).ok()?;
+    let mut es5 = Es5 { quote, changed: false };
+    module.visit_mut_with(&mut es5);
+    // (swc writes `function(x)`; ES5 code is written `function (x)`, as Prettier and standard do.)
+    es5.changed.then(|| print_items(module.body).replace("function(", "function ("))
+}
+
+struct Es5 {
+    quote: char,
+    changed: bool,
+}
+
+impl Es5 {
+    /// A template literal as strings and values joined with `+`, starting with a string so that the result is one
+    /// (`${a}/x` -> `a + '/x'`, `${a}${b}` -> `'' + a + b`); values other than names, members and calls in parentheses.
+    fn joined(&self, tpl: &mut Tpl) -> Expr {
+        let text = |q: &TplElement| q.cooked.as_ref().map(|c| c.to_string_lossy().into_owned()).unwrap_or_default();
+        let value = |e: Box<Expr>| match *e {
+            Expr::Ident(_) | Expr::Member(_) | Expr::Call(_) | Expr::Lit(_) => e,
+            other => Box::new(Expr::Paren(ParenExpr { span: DUMMY_SP, expr: Box::new(other) })),
+        };
+        let add = |left: Box<Expr>, right: Box<Expr>| {
+            Box::new(Expr::Bin(BinExpr { span: DUMMY_SP, op: BinaryOp::Add, left, right }))
+        };
+        let exprs: Vec<Box<Expr>> = std::mem::take(&mut tpl.exprs);
+        let quasis: Vec<String> = tpl.quasis.iter().map(text).collect();
+        let starts_with_value = quasis.first().is_some_and(String::is_empty)
+            && quasis.get(1).is_some_and(|q| !q.is_empty())
+            && !exprs.is_empty();
+        let mut out: Option<Box<Expr>> = (!starts_with_value).then(|| str_expr(&quasis[0], self.quote));
+        for (i, expr) in exprs.into_iter().enumerate() {
+            let expr = value(expr);
+            out = Some(match out {
+                Some(left) => add(left, expr),
+                None => expr,
+            });
+            if let Some(q) = quasis.get(i + 1).filter(|q| !q.is_empty()) {
+                out = out.map(|left| add(left, str_expr(q, self.quote)));
+            }
+        }
+        out.map_or_else(|| *str_expr("", self.quote), |e| *e)
+    }
+}
+
+/// Whether an arrow's body uses `this` or `arguments` (which a `function` would rebind).
+struct UsesThis(bool);
+
+impl swc_ecma_visit::Visit for UsesThis {
+    fn visit_this_expr(&mut self, _: &ThisExpr) {
+        self.0 = true;
+    }
+    fn visit_ident(&mut self, ident: &Ident) {
+        self.0 |= ident.sym == *"arguments";
+    }
+    // (A nested function has its own.)
+    fn visit_function(&mut self, _: &Function) {}
+}
+
+impl VisitMut for Es5 {
+    fn visit_mut_var_decl(&mut self, decl: &mut VarDecl) {
+        decl.visit_mut_children_with(self);
+        if decl.kind != VarDeclKind::Var {
+            decl.kind = VarDeclKind::Var;
+            self.changed = true;
+        }
+    }
+
+    fn visit_mut_prop(&mut self, prop: &mut Prop) {
+        prop.visit_mut_children_with(self);
+        if let Prop::Shorthand(ident) = prop {
+            let key = PropName::Ident(IdentName { span: DUMMY_SP, sym: ident.sym.clone() });
+            *prop = Prop::KeyValue(KeyValueProp { key, value: Box::new(Expr::Ident(ident.clone())) });
+            self.changed = true;
+        }
+    }
+
+    fn visit_mut_member_expr(&mut self, member: &mut MemberExpr) {
+        member.visit_mut_children_with(self);
+        // (A joined template read as an object needs its parentheses: `(a + 'x').length`.)
+        if let Expr::Bin(_) = *member.obj {
+            let obj = std::mem::replace(&mut *member.obj, Expr::Invalid(Invalid { span: DUMMY_SP }));
+            *member.obj = Expr::Paren(ParenExpr { span: DUMMY_SP, expr: Box::new(obj) });
+        }
+    }
+
+    fn visit_mut_expr(&mut self, expr: &mut Expr) {
+        expr.visit_mut_children_with(self);
+        match expr {
+            Expr::Tpl(tpl) => {
+                *expr = self.joined(tpl);
+                self.changed = true;
+            }
+            Expr::Arrow(arrow) if !arrow.is_generator => {
+                let mut uses = UsesThis(false);
+                swc_ecma_visit::VisitWith::visit_with(&*arrow.body, &mut uses);
+                if uses.0 {
+                    return;
+                }
+                let body = match std::mem::replace(
+                    &mut *arrow.body,
+                    ArrowFunctionBody::Expr(Box::new(Expr::Invalid(Invalid { span: DUMMY_SP }))),
+                ) {
+                    ArrowFunctionBody::FunctionBody(body) => body,
+                    ArrowFunctionBody::Expr(value) => FunctionBody {
+                        span: DUMMY_SP,
+                        stmts: vec![Stmt::Return(ReturnStmt { span: DUMMY_SP, arg: Some(value) })],
+                    },
+                };
+                let function = Function {
+                    params: arrow.params.drain(..).map(Param::from).collect(),
+                    body: Some(body),
+                    is_async: arrow.is_async,
+                    ..Default::default()
+                };
+                *expr = Expr::Fn(FnExpr { ident: None, function: Box::new(function) });
+                self.changed = true;
+            }
+            _ => {}
+        }
+    }
 }
 
 /// [`template_renamed`], printed and fitted to `style` (no base indentation): the whole as one text, or, with
@@ -563,7 +694,7 @@ mod tests {
     }
 
     fn style(quote: char, semicolons: bool, indent: &str, eol: &'static str) -> Style {
-        Style { quote, semicolons, indent_unit: indent.to_string(), eol, trailing_commas: false }
+        Style { quote, semicolons, indent_unit: indent.to_string(), eol, trailing_commas: false, es5: false }
     }
 
     #[test]
@@ -667,5 +798,30 @@ mod tests {
         assert_eq!(str_lit("it's \"x\"", '\'').raw.as_deref(), Some("'it\\'s \"x\"'"));
         assert!(printed.ends_with("}));"), "{printed:?}");
         assert!(!printed.replace("\r\n", "").contains('\n'));
+    }
+
+    #[test]
+    fn es5_files_get_var_functions_and_joined_strings() {
+        let es5 = |printed: &str| to_es5(printed, '\'').unwrap_or_else(|| printed.to_string());
+        assert_eq!(es5("const a = `${b}/x`;"), "var a = b + '/x';");
+        // (A value first and then another value: a string first, so that the two are not added as numbers.)
+        assert_eq!(es5("let a = `${b}${c}`;"), "var a = '' + b + c;");
+        assert_eq!(es5("f(`n=${a ? 1 : 2}`);"), "f('n=' + (a ? 1 : 2));");
+        assert_eq!(es5("x.on('e', (err) => log(err));"), "x.on('e', function (err) {\n    return log(err);\n});");
+        assert_eq!(es5("o = { key, b: 1 };"), "o = {\n    key: key,\n    b: 1\n};");
+        // (`this` in an arrow is the enclosing one's: a function would change it.)
+        assert_eq!(es5("x.on('e', () => this.close());"), "x.on('e', () => this.close());");
+        assert_eq!(es5("const n = `${a}`.length;"), "var n = ('' + a).length;");
+    }
+
+    #[test]
+    fn es5_is_told_from_the_text() {
+        use crate::style::is_es5;
+        assert!(is_es5("var a = require('a');\nfunction f() { return 'x' + a; }\n"));
+        assert!(!is_es5("var a = 1;\nconst b = 2;\n"));
+        assert!(!is_es5("var a = (x) => x;\n"));
+        assert!(!is_es5("var a = `x`;\n"));
+        assert!(!is_es5("function f() {}\n"), "no var: nothing says it is ES5");
+        assert!(is_es5("var constant = 1, letters = 'abc';\n"), "words that start with a keyword");
     }
 }

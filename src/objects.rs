@@ -116,13 +116,16 @@ pub fn past_print_width(
     style: &Style,
 ) -> Option<Vec<Edit>> {
     let new = || leading.iter().chain(props);
-    if new().next().is_none() || is_multiline(code, obj) || new().any(|p| p.contains('\n')) {
+    if new().next().is_none() || is_multiline(code, obj) {
         return None;
     }
     let line_start = code[..obj.range.start].rfind('\n').map_or(0, |i| i + 1);
     let line_end = code[obj.range.end..].find(['\n', '\r']).map_or(code.len(), |i| obj.range.end + i);
     let added: usize = new().map(|p| p.chars().count() + 2).sum();
-    if code[line_start..line_end].chars().count() + added <= crate::codegen::PRINT_WIDTH {
+    // (A property over several lines of its own, a store's `MongoStore.create({...})`, puts the object over several
+    // lines whatever its width: on one line its lines would run on after the others.)
+    let multiline_part = new().any(|p| p.contains('\n'));
+    if !multiline_part && code[line_start..line_end].chars().count() + added <= crate::codegen::PRINT_WIDTH {
         return None;
     }
     let mut elements: Vec<Range<usize>> =
@@ -143,7 +146,7 @@ pub fn past_print_width(
     let indent = indent_of_line(code, obj.range.start);
     let inner = format!("{indent}{}", style.indent_unit);
     let trailing = if style.trailing_commas { "," } else { "" };
-    let line = |p: &String| within_width(p, &inner, style);
+    let line = |p: &String| if p.contains('\n') { reindent(p, &inner, style) } else { within_width(p, &inner, style) };
     let first_lines: String = leading.iter().map(|p| format!("{},{eol}{inner}", line(p))).collect();
     let mut edits = vec![Edit::replace(open..first.start, format!("{eol}{inner}{first_lines}"))];
     edits.extend(elements.windows(2).map(|w| Edit::replace(w[0].end..w[1].start, format!(",{eol}{inner}"))));

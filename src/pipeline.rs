@@ -373,6 +373,15 @@ fn run_on_this_thread(
             project.views.push((path, html));
         }
     }
+    // (Front-end packages a bundler builds into the pages of a project that serves some: see `views::package_scan`.)
+    for (manifest, project) in &mut projects {
+        let Some(info) = project.manifest.as_ref().filter(|_| !project.views.is_empty()) else { continue };
+        let Ok(text) = read_manifest(manifest, root) else { continue };
+        let scan = views::package_scan(&text, |package| !info.dependency_all(package).is_empty());
+        if !scan.is_empty() {
+            project.views.push((manifest.clone(), scan));
+        }
+    }
     for (input, path) in inputs.iter().zip(&found.sources) {
         let Some(input) = input else { continue };
         if let Some(project) = manifests.nearest(path).and_then(|m| projects.get_mut(&m)) {

@@ -15,11 +15,21 @@ pub struct Style {
     /// Whether multi-line object and array literals end with a comma after their last element (Prettier's
     /// `trailingComma`).
     pub trailing_commas: bool,
+    /// Whether the file is written in ES5 syntax ([`is_es5`]): new code then uses `var`, `function` expressions and
+    /// strings joined with `+` rather than `const`, arrows and template literals.
+    pub es5: bool,
 }
 
 impl Default for Style {
     fn default() -> Self {
-        Style { quote: '\'', semicolons: true, indent_unit: "  ".to_string(), eol: "\n", trailing_commas: false }
+        Style {
+            quote: '\'',
+            semicolons: true,
+            indent_unit: "  ".to_string(),
+            eol: "\n",
+            trailing_commas: false,
+            es5: false,
+        }
     }
 }
 
@@ -87,8 +97,26 @@ impl StyleVotes {
             indent_unit: detect_indent_unit(code),
             eol: detect_eol(code),
             trailing_commas: self.with_trailing_comma > self.without_trailing_comma,
+            es5: is_es5(code),
         }
     }
+}
+
+/// Whether `code` is written in ES5 syntax: it declares with `var` and nowhere uses `const`, `let`, an arrow (`=>`), a
+/// template literal, a class or an import. The test is on the text, so such a word in a comment or a string counts too:
+/// it can only keep the file's new code in today's syntax.
+pub fn is_es5(code: &str) -> bool {
+    let word = |w: &str| {
+        code.match_indices(w).any(|(i, _)| {
+            let before = code[..i].chars().next_back().is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '$'));
+            let after = code[i + w.len()..].chars().next().is_some_and(char::is_whitespace);
+            before && after
+        })
+    };
+    word("var")
+        && !code.contains("=>")
+        && !code.contains('`')
+        && !["const", "let", "class", "import"].into_iter().any(word)
 }
 
 /// `"\r\n"` when most line breaks are CRLF.

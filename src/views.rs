@@ -50,6 +50,8 @@ pub enum ResourceKind {
     /// `new EventSource(url)`, `navigator.sendBeacon(url)` (`connect-src`, which falls back to helmet's
     /// `default-src 'self'`).
     Connect,
+    /// `<object data>` and `<embed src>` (`object-src`, `'none'` in helmet's defaults).
+    Object,
 }
 
 /// A resource loaded from another origin, which helmet's defaults may block.
@@ -144,6 +146,20 @@ pub struct ViewScan {
     /// `worker-src` governs: helmet sets none, so it falls back to `script-src 'self'`, which blocks `blob:`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub blob_workers: Vec<usize>,
+    /// 1-based lines that show an object URL as an image or media (`img.src = URL.createObjectURL(file)`), each with
+    /// the directive's kind ([`ResourceKind::Image`] or [`ResourceKind::Media`]): helmet's `img-src 'self' data:` and
+    /// its `default-src 'self'` block `blob:`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub blob_sources: Vec<(usize, ResourceKind)>,
+    /// 1-based lines of `<object data>` and `<embed src>` that load one of the app's own files (a relative URL), which
+    /// helmet's `object-src 'none'` blocks.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub own_objects: Vec<usize>,
+    /// Front-end packages the project lists whose need of the policy depends on how a bundler builds them in (`vue`:
+    /// the runtime-only build needs nothing, the full build `'unsafe-eval'`), each at its line of package.json: the
+    /// policy is left as it is and a finding says what to check.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unsure: Vec<(usize, &'static str)>,
 }
 
 /// Code that evaluates strings: a call (`eval(`, `new Function(`, `setTimeout('...')`) or a library known to compile
@@ -165,6 +181,34 @@ impl ViewScan {
             && self.runtime_hosts.is_empty()
             && self.evals.is_empty()
             && self.blob_workers.is_empty()
+            && self.blob_sources.is_empty()
+            && self.own_objects.is_empty()
+            && self.unsure.is_empty()
+    }
+
+    /// Puts each list in line order. Findings come out in scan order, which for nested or embedded markup is not
+    /// always line order; a stable sort keeps same-line findings as written.
+    pub fn sort(&mut self) {
+        self.inline.sort_by_key(|f| f.line);
+        self.external.sort_by_key(|f| f.line);
+        self.runtime_hosts.sort_by_key(|f| f.line);
+        self.evals.sort_by_key(|f| f.line);
+        self.blob_workers.sort_unstable();
+        self.blob_sources.sort_unstable();
+        self.own_objects.sort_unstable();
+    }
+
+    /// Adds what `other` found, its lines moved down by `lines` (the scan of markup that starts on line `lines + 1` of
+    /// a file).
+    pub fn append(&mut self, other: ViewScan, lines: usize) {
+        self.inline.extend(other.inline.into_iter().map(|c| InlineCode { line: c.line + lines, ..c }));
+        self.external.extend(other.external.into_iter().map(|r| ExternalResource { line: r.line + lines, ..r }));
+        self.runtime_hosts.extend(other.runtime_hosts.into_iter().map(|r| RuntimeHost { line: r.line + lines, ..r }));
+        self.evals.extend(other.evals.into_iter().map(|e| Evaluation { line: e.line + lines, ..e }));
+        self.blob_workers.extend(other.blob_workers.into_iter().map(|line| line + lines));
+        self.blob_sources.extend(other.blob_sources.into_iter().map(|(line, kind)| (line + lines, kind)));
+        self.own_objects.extend(other.own_objects.into_iter().map(|line| line + lines));
+        self.unsure.extend(other.unsure.into_iter().map(|(line, what)| (line + lines, what)));
     }
 }
 
@@ -183,13 +227,7 @@ pub fn scan_view(path: &Path, text: &str) -> ViewScan {
         scanner.html();
     }
     let mut out = scanner.out;
-    // Findings come out in scan order, which for nested or embedded markup is
-    // not always line order; a stable sort keeps same-line findings as written.
-    out.inline.sort_by_key(|f| f.line);
-    out.external.sort_by_key(|f| f.line);
-    out.runtime_hosts.sort_by_key(|f| f.line);
-    out.evals.sort_by_key(|f| f.line);
-    out.blob_workers.sort_unstable();
+    out.sort();
     out
 }
 
@@ -330,6 +368,13 @@ pub fn csp_directives<'a>(
             let (name, defaults) = directive(resource.kind);
             needed.entry(name).or_insert_with(|| (defaults, BTreeSet::new())).1.insert(ANY_HOST);
         }
+        // (Object URLs shown as images or media, and the app's own files in `<object>`/`<embed>`: sources of the
+        // directive of their kind, as hosts are.)
+        let own = scan.own_objects.iter().map(|_| (ResourceKind::Object, SELF));
+        for (kind, source) in scan.blob_sources.iter().map(|(_, kind)| (*kind, BLOB)).chain(own) {
+            let (name, defaults) = directive(kind);
+            needed.entry(name).or_insert_with(|| (defaults, BTreeSet::new())).1.insert(source);
+        }
         for code in &scan.inline {
             match (code.kind, &code.hash) {
                 (InlineKind::Script, Some(hash)) if hashable => {
@@ -382,6 +427,12 @@ pub fn csp_directives<'a>(
     directives.into_iter().map(|(name, sources)| (name.to_string(), sources)).collect()
 }
 
+/// The CSP keyword of the page's own origin.
+const SELF: &str = "'self'";
+
+/// The CSP scheme source of object URLs (`URL.createObjectURL`).
+const BLOB: &str = "blob:";
+
 /// The CSP keyword that allows every inline script (or handler) of a directive's kind.
 pub const UNSAFE_INLINE: &str = "'unsafe-inline'";
 
@@ -405,7 +456,8 @@ pub fn directive_of(kind: ResourceKind) -> &'static str {
 #[must_use]
 pub fn default_sources(name: &str) -> &'static [&'static str] {
     use ResourceKind as K;
-    const KINDS: [ResourceKind; 8] = [K::Script, K::Style, K::Image, K::Font, K::Frame, K::Media, K::Form, K::Connect];
+    const KINDS: [ResourceKind; 9] =
+        [K::Script, K::Style, K::Image, K::Font, K::Frame, K::Media, K::Form, K::Connect, K::Object];
     KINDS.iter().map(|kind| directive(*kind)).find(|(n, _)| *n == name).map_or(&["'self'"], |(_, sources)| sources)
 }
 
@@ -421,6 +473,8 @@ fn directive(kind: ResourceKind) -> (&'static str, &'static [&'static str]) {
         ResourceKind::Media => ("mediaSrc", &["'self'"]),
         ResourceKind::Form => ("formAction", &["'self'"]),
         ResourceKind::Connect => ("connectSrc", &["'self'"]),
+        // (helmet's `object-src 'none'`, which no other source may join: the sources needed replace it.)
+        ResourceKind::Object => ("objectSrc", &[]),
     }
 }
 
@@ -548,10 +602,11 @@ impl<'a> Scanner<'a> {
     fn script_text(&mut self, from: usize, to: usize) {
         let Some(text) = self.text.get(from..to) else { return };
         let calls = script_calls(text);
-        for (at, url) in calls.connects {
+        let connects = calls.connects.into_iter().map(|call| (ResourceKind::Connect, call));
+        for (kind, (at, url)) in connects.chain(calls.images.into_iter().map(|call| (ResourceKind::Image, call))) {
             match url {
-                Some((url, complete)) => self.external(from + at, ResourceKind::Connect, &url, complete),
-                None => self.runtime_host(from + at, ResourceKind::Connect),
+                Some((url, complete)) => self.external(from + at, kind, &url, complete),
+                None => self.runtime_host(from + at, kind),
             }
         }
         for (at, what) in calls.evals {
@@ -561,6 +616,10 @@ impl<'a> Scanner<'a> {
         for at in calls.blob_workers {
             let line = self.line(from + at);
             self.out.blob_workers.push(line);
+        }
+        for (at, kind) in calls.blob_sources {
+            let line = self.line(from + at);
+            self.out.blob_sources.push((line, kind));
         }
     }
 
@@ -753,6 +812,8 @@ impl<'a> Scanner<'a> {
             }
             // SVG <image>.
             "image" => self.resource(attr("href").or(attr("xlink:href")), ResourceKind::Image),
+            "object" => self.object(attr("data")),
+            "embed" => self.object(attr("src")),
             _ => {}
         }
         if matches!(tag, "button" | "input") {
@@ -849,6 +910,28 @@ impl<'a> Scanner<'a> {
         } else if !matches!(self.value_text(&v).trim(), "false" | "null" | "undefined") {
             // A Pug expression (`cdn + '/app.js'`): its host is known at run time only.
             self.runtime_host(attr.off, kind);
+        }
+    }
+
+    /// The URL an `<object>` or `<embed>` loads: another host's as any resource's; one of the app's own files (a
+    /// relative URL) in [`ViewScan::own_objects`], since helmet's `object-src 'none'` blocks even those.
+    fn object(&mut self, attr: Option<&Attr>) {
+        let Some((attr, v)) = attr.and_then(|a| Some((a, a.value?))) else {
+            return;
+        };
+        let text = self.value_text(&v);
+        let url = text.trim();
+        let own = v.literal
+            && !url.is_empty()
+            && origin_of(url, v.complete).is_none()
+            && !runtime_host(url, v.complete)
+            // (No scheme: `data:`, `blob:` and `javascript:` are no file of the app.)
+            && !url.split(['/', '?', '#']).next().is_some_and(|head| head.contains(':'));
+        if own {
+            let line = self.line(attr.off);
+            self.out.own_objects.push(line);
+        } else {
+            self.resource(Some(attr), ResourceKind::Object);
         }
     }
 
@@ -1253,12 +1336,20 @@ pub struct ScriptCalls {
     pub evals: Vec<(usize, &'static str)>,
     /// The offsets of the workers started from a `blob:` URL.
     pub blob_workers: Vec<usize>,
+    /// The images a map library loads from a URL template (Leaflet's `L.tileLayer(url)`), as `connects` are: the URL
+    /// with the placeholders of its host made a CSP wildcard (`https://*.tile.openstreetmap.org/{z}/{x}/{y}.png`), or
+    /// `None` when it is computed or its host cannot be written as a source.
+    pub images: Vec<(usize, Option<(String, bool)>)>,
+    /// The offsets of `.src` assignments of an object URL (`img.src = URL.createObjectURL(file)`, or a variable in
+    /// text that calls it), each with the kind the element's name suggests (media for a `video`, `audio`, `player`).
+    pub blob_sources: Vec<(usize, ResourceKind)>,
 }
 
 /// What [`script_calls`] looks for, in one automaton: the calls that open connections (`fetch(`, `new WebSocket(`, `new
 /// EventSource(`, `sendBeacon(`, and `.open(` with an HTTP method first), those that evaluate strings (`eval(`, `new
-/// Function(`, `setTimeout(` and `setInterval(` given a string) and workers (`new Worker(`, `new SharedWorker(`).
-pub const SCRIPT_NEEDLES: [&str; 10] = [
+/// Function(`, `setTimeout(` and `setInterval(` given a string), workers (`new Worker(`, `new SharedWorker(`), Leaflet's
+/// tile layers (`L.tileLayer(`, `new L.TileLayer(`) and object URLs (`createObjectURL(`).
+pub const SCRIPT_NEEDLES: [&str; 13] = [
     "fetch(",
     "WebSocket(",
     "EventSource(",
@@ -1269,6 +1360,9 @@ pub const SCRIPT_NEEDLES: [&str; 10] = [
     "setTimeout(",
     "setInterval(",
     "Worker(",
+    "tileLayer(",
+    "TileLayer(",
+    "createObjectURL(",
 ];
 
 fn script_needles() -> Option<&'static aho_corasick::AhoCorasick> {
@@ -1297,7 +1391,13 @@ pub fn may_hold_script_calls(bytes: &[u8]) -> bool {
 /// - evaluation: `eval(...)`, `new Function(...)` (or `Function(...)`), and `setTimeout`/`setInterval` whose first
 ///   argument is a string literal (a function argument evaluates nothing);
 /// - workers started from a `blob:` URL: `new Worker(URL.createObjectURL(...))`, or from a variable in text that
-///   calls `URL.createObjectURL(` (the usual `const url = URL.createObjectURL(blob); new Worker(url)`).
+///   calls `URL.createObjectURL(` (the usual `const url = URL.createObjectURL(blob); new Worker(url)`);
+/// - map tiles: Leaflet's `L.tileLayer(template)` loads each tile as an `<img>` whose URL is the template with `{s}`
+///   (one of the layer's `subdomains`, `a`, `b`, `c` by default), `{z}`, `{x}`, `{y}`, `{r}` and the layer's own
+///   options put in (`Util.template` in `TileLayer.getTileUrl`): a host with placeholders becomes a wildcard
+///   (`https://*.tile.openstreetmap.org`); a template the text does not give is computed;
+/// - object URLs shown as images or media: `x.src = URL.createObjectURL(file)`, or `x.src = url` in text that calls
+///   `createObjectURL(`.
 ///
 /// The search is textual (a view's script is often no valid JavaScript before it is rendered), so a call named in a
 /// comment counts too: it can only loosen the policy, never break a page.
@@ -1337,7 +1437,24 @@ pub fn script_calls(text: &str) -> ScriptCalls {
                 }
                 continue;
             }
-            "eval(" | "Function(" | "setTimeout(" | "setInterval(" | "Worker(" => continue,
+            "tileLayer(" | "TileLayer(" => {
+                // (Leaflet's own definition, `function tileLayer(url, options) { return new TileLayer(url, options) }`
+                // in an unminified leaflet-src.js, is no page's layer.)
+                let leaflet = memchr::memmem::find(b, b"function tileLayer(").is_some();
+                if !named || text[..p].trim_end().ends_with("function") {
+                    continue;
+                }
+                match js_string(text, arg).filter(|(literal, whole, _)| *whole || !literal.trim().is_empty()) {
+                    Some((literal, whole, next)) => {
+                        let complete = whole && matches!(b.get(skip_ws(b, next)), Some(b')' | b','));
+                        out.images.push((arg, tile_url(literal.trim_start()).map(|url| (url, complete))));
+                    }
+                    None if !leaflet && !matches!(b.get(arg), None | Some(b')')) => out.images.push((arg, None)),
+                    None => {}
+                }
+                continue;
+            }
+            "eval(" | "Function(" | "setTimeout(" | "setInterval(" | "Worker(" | "createObjectURL(" => continue,
             _ if !named => continue,
             _ => {}
         }
@@ -1376,7 +1493,61 @@ pub fn script_calls(text: &str) -> ScriptCalls {
         });
         out.connects.push((arg, url));
     }
+    if memchr::memmem::find(b, b"createObjectURL(").is_some() {
+        out.blob_sources = object_url_sources(text);
+    }
     out
+}
+
+/// The `.src` assignments of an object URL in `text` ([`ScriptCalls::blob_sources`]).
+fn object_url_sources(text: &str) -> Vec<(usize, ResourceKind)> {
+    const OBJECT_URL: [&str; 3] = ["URL.createObjectURL(", "window.URL.createObjectURL(", "webkitURL.createObjectURL("];
+    const MEDIA: [&str; 4] = ["video", "audio", "player", "media"];
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    for p in memchr::memmem::find_iter(b, b".src") {
+        let eq = skip_ws(b, p + 4);
+        if b.get(eq) != Some(&b'=') || b.get(eq + 1) == Some(&b'=') {
+            continue;
+        }
+        let value = skip_ws(b, eq + 1);
+        let rest = &text[value..];
+        let variable = b.get(value).is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_' || *c == b'$')
+            && !rest.starts_with("new ");
+        if !(OBJECT_URL.iter().any(|u| rest.starts_with(u)) || variable) {
+            continue;
+        }
+        let start = b[..p].iter().rposition(|c| !(is_ident(*c) || *c == b'$')).map_or(0, |i| i + 1);
+        let element = text[start..p].to_ascii_lowercase();
+        let media = MEDIA.iter().any(|m| element.contains(m));
+        out.push((p, if media { ResourceKind::Media } else { ResourceKind::Image }));
+    }
+    out
+}
+
+/// A tile-layer URL template (`https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png`) as a URL whose host a CSP source
+/// can name: the labels up to the last one holding a placeholder become `*` (`https://*.tile.openstreetmap.org/...`,
+/// which matches every subdomain). `None` when no such host remains (`https://{host}/...`, a placeholder in the port
+/// or the last two labels).
+fn tile_url(url: &str) -> Option<String> {
+    let Some(scheme) = ["https://", "http://", "//"]
+        .into_iter()
+        .find(|p| url.get(..p.len()).is_some_and(|s| s.eq_ignore_ascii_case(p)))
+    else {
+        return Some(url.to_string());
+    };
+    let rest = &url[scheme.len()..];
+    let (authority, path) = rest.split_at(rest.find(['/', '?', '#']).unwrap_or(rest.len()));
+    if !authority.contains('{') {
+        return Some(url.to_string());
+    }
+    let labels: Vec<&str> = authority.split('.').collect();
+    let last = labels.iter().rposition(|l| l.contains('{'))?;
+    let suffix = &labels[last + 1..];
+    if suffix.len() < 2 || suffix.iter().any(|l| l.contains('}')) {
+        return None;
+    }
+    Some(format!("{}*.{}{path}", &url[..scheme.len()], suffix.join(".")))
 }
 
 /// The library a `<script src>` loads, when it is one known to compile what it reads from the page with `new
@@ -1417,6 +1588,43 @@ pub fn eval_library(url: &str) -> Option<&'static str> {
         return Some("Vue's full build (its template compiler)");
     }
     (file.starts_with("knockout") && js && !file.contains("secure")).then_some("Knockout")
+}
+
+/// What the front-end packages a project lists (`package.json` text `manifest`, with `lists` telling whether a package
+/// is in it) put in its pages when a bundler builds them in, where no `<script src>` names them and the bundle is
+/// minified (not read): `alpinejs` (its standard build compiles the page's expressions with `new Function`, see
+/// [`eval_library`]), `knockout` (its default binding provider does), and `@stripe/stripe-js`, whose `loadStripe`
+/// injects `https://js.stripe.com/v3` (`V3_URL` in its `dist/index.mjs`): a script of that host, which the Stripe.js
+/// widget's sources follow; `vue`, whose build a bundler chooses, as a package to check ([`ViewScan::unsure`]). Each
+/// at the line of the package's name in the manifest.
+#[must_use]
+pub fn package_scan(manifest: &str, lists: impl Fn(&str) -> bool) -> ViewScan {
+    let mut out = ViewScan::default();
+    let line_of = |name: &str| {
+        let at = memchr::memmem::find(manifest.as_bytes(), format!("\"{name}\"").as_bytes()).unwrap_or(0);
+        1 + memchr::memchr_iter(b'\n', &manifest.as_bytes()[..at]).count()
+    };
+    for (package, what) in
+        [("alpinejs", "Alpine.js (its standard build, bundled from the alpinejs package)"), ("knockout", "Knockout")]
+    {
+        if lists(package) {
+            out.evals.push(Evaluation { line: line_of(package), what });
+        }
+    }
+    // (A bundler resolves `vue` to its runtime-only build, which needs nothing, unless it is aliased to the full one.)
+    if lists("vue") {
+        out.unsure.push((line_of("vue"), "vue"));
+    }
+    if lists("@stripe/stripe-js") {
+        let line = line_of("@stripe/stripe-js");
+        out.external.push(ExternalResource {
+            line,
+            kind: ResourceKind::Script,
+            origin: "https://js.stripe.com".into(),
+        });
+    }
+    out.sort();
+    out
 }
 
 /// The JavaScript string literal at `at` (quoted or a template literal up to its first `${`): its text (escapes
@@ -1498,9 +1706,11 @@ fn origin_of(url: &str, complete: bool) -> Option<String> {
         (host, port)
     } else {
         let (host, port) = authority.rsplit_once(':').unwrap_or((authority, ""));
-        let host_ok = !host.is_empty()
-            && !host.starts_with('.')
-            && host.bytes().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_'));
+        // (`*.tile.openstreetmap.org`: a tile template's host, [`tile_url`].)
+        let named = host.strip_prefix("*.").unwrap_or(host);
+        let host_ok = !named.is_empty()
+            && !named.starts_with('.')
+            && named.bytes().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_'));
         if !host_ok {
             return None;
         }

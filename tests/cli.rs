@@ -391,36 +391,60 @@ const {{ createClient }} = require('redis');
 function requiredSecret(name) {{
   const value = process.env[name];
   if (value) return value;
-  if (process.env.NODE_ENV === 'production') {{
-    throw new Error(`${{name}} must be set in production`);
-  }}
   const fs = require('fs');
   const crypto = require('crypto');
+  const os = require('os');
+  if (process.env.NODE_ENV === 'production') {{
+    const file = `${{process.cwd()}}/.env`;
+    const lines = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\\n') : [];
+    if (lines.some((line) => line.replace(/^\\s*export\\s+/, '').split(/[=:]/)[0].trim() === name)) {{
+      throw new Error(`${{name}} must be set in production (${{file}} has it: load dotenv before the module that reads it)`);
+    }}
+    throw new Error(`${{name}} must be set in production`);
+  }}
   const shared = Symbol.for('express-harden.dev-secrets');
   if (!globalThis[shared]) {{
-    const dir = `${{process.cwd()}}/.express-harden`;
-    const file = `${{dir}}/.dev-secret`;
+    const project = crypto.createHmac('sha256', process.cwd()).digest('hex').slice(0, 16);
+    const user = process.getuid ? process.getuid() : process.env.USERNAME;
+    const dirs = [
+      `${{process.cwd()}}/.express-harden`,
+      `${{os.tmpdir()}}/express-harden-${{user}}/${{project}}`,
+      `${{os.homedir()}}/.express-harden/${{project}}`
+    ];
     let key = crypto.randomBytes(32).toString('hex');
     let where;
-    try {{
-      if (!fs.existsSync(file)) {{
-        fs.mkdirSync(dir, {{ recursive: true, mode: 0o700 }});
-        fs.writeFileSync(`${{dir}}/.gitignore`, '*\\n');
-        const temp = `${{file}}.${{process.pid}}`;
-        fs.writeFileSync(temp, key, {{ mode: 0o600 }});
-        try {{
-          fs.linkSync(temp, file);
-        }} catch (error) {{
-          if (error.code !== 'EEXIST') throw error;
-        }} finally {{
-          fs.unlinkSync(temp);
+    const failed = [];
+    dirs.some((dir) => {{
+      const file = `${{dir}}/.dev-secret`;
+      try {{
+        if (!fs.existsSync(file)) {{
+          fs.mkdirSync(dir, {{ recursive: true, mode: 0o700 }});
+          fs.writeFileSync(`${{dir}}/.gitignore`, '*\\n');
+          const temp = `${{file}}.${{process.pid}}`;
+          fs.writeFileSync(temp, key, {{ mode: 0o600 }});
+          try {{
+            fs.linkSync(temp, file);
+          }} catch (error) {{
+            if (error.code !== 'EEXIST') throw error;
+          }} finally {{
+            fs.unlinkSync(temp);
+          }}
         }}
+        [dir, file].forEach((entry) => {{
+          const stat = fs.lstatSync(entry);
+          if (process.getuid && (stat.uid !== process.getuid() || (stat.mode & 0o077) !== 0)) {{
+            throw new Error(`${{entry}} is not private to this user`);
+          }}
+        }});
+        key = fs.readFileSync(file, 'utf8');
+        where = `kept in ${{file}}`;
+        return true;
+      }} catch (error) {{
+        failed.push(`${{file}}: ${{error.message}}`);
+        return false;
       }}
-      key = fs.readFileSync(file, 'utf8');
-      where = `kept in ${{file}}`;
-    }} catch (error) {{
-      where = `that changes when the app restarts (cannot keep it in ${{file}}: ${{error.message}})`;
-    }}
+    }});
+    where = where || `that changes when the app restarts (cannot keep it in ${{failed.join(', ')}})`;
     globalThis[shared] = {{ key, where, names: {{}} }};
   }}
   const dev = globalThis[shared];
@@ -2116,7 +2140,7 @@ fn node_modules_that_git_tracks_are_hardened_and_installed_ones_are_not() {
     let out = run(project.path(), &["--only", "secrets", "--write", "--allow-no-vcs"]);
 
     assert_eq!(out.code, 0, "{out:?}");
-    assert_eq!(out.stdout, "wrote packages/node_modules/@acme/server/index.js (secrets; +44 -1)\n");
+    assert_eq!(out.stdout, "wrote packages/node_modules/@acme/server/index.js (secrets; +68 -1)\n");
     assert!(project.read(server).contains(MOVED_SECRET));
     assert_eq!(project.read("packages/node_modules/@acme/server/scratch.js"), FIXED_SECRET_JS, "untracked");
     assert_eq!(project.read("node_modules/x/index.js"), FIXED_SECRET_JS, "an installed package");

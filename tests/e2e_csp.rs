@@ -8,7 +8,10 @@
 //! server, its own origin) and a badge that site shows still works in full, its docs' HTML (not served) adding
 //! nothing. An app opened over plain HTTP at a name of the home network embeds a payment widget (a second Node server
 //! over HTTPS that the browser reaches as js.stripe.com), compiles templates with new Function and starts a blob:
-//! worker: all of it still runs, and each of those changes is what keeps it running.
+//! worker: all of it still runs, and each of those changes is what keeps it running. An app whose pages show map tiles
+//! through Leaflet from a tile server's subdomains, the app's own SVG in an `<object>`, an image preview from an object
+//! URL and Alpine bundled from its package shows all of them under the written policy, and each directive the tool
+//! wrote for them is what keeps it working.
 
 mod common;
 
@@ -341,4 +344,76 @@ fn a_payment_widget_string_evaluation_a_blob_worker_and_plain_http_still_work_un
     check("server.noeval.js", "/eval.html", &[("function", "blocked"), ("timer", "no")]);
     let (csp, dom) = page("server.noworker.js", "/worker.html");
     assert_ne!(text_of(&dom, "worker"), Some("yes"), "the blob: worker without workerSrc (CSP: {csp}): {dom}");
+}
+
+#[test]
+fn map_tiles_an_object_an_object_url_preview_and_a_bundled_alpine_still_work_under_the_written_policy() {
+    // The tile server, on its own origin, which the browser reaches as a.tiles.lan and b.tiles.lan (Leaflet's `{s}`).
+    let (_tmp_tiles, tiles) = copy_app("csp-tiles");
+    let tile_server = start_node(&tiles, "server.js", &[]);
+    let (_tmp, app) = copy_app("csp-media-app");
+    let map = app.join("public/js/map.js");
+    let template = format!("http://{{s}}.tiles.lan:{}", tile_server.port);
+    let text = std::fs::read_to_string(&map).expect("read map.js");
+    std::fs::write(&map, text.replace("TILES", &template)).expect("write map.js");
+    let fixed = fix_and_install(&app);
+    // The tile template's host as a wildcard, blob: for the preview, 'self' for the app's own <object>, and
+    // 'unsafe-eval' for Alpine, which only package.json names (its bundle is minified).
+    for part in [
+        format!("imgSrc: [\"'self'\", 'data:', 'blob:', 'http://*.tiles.lan:{}']", tile_server.port),
+        "objectSrc: [\"'self'\"]".to_string(),
+        "scriptSrc: [\"'self'\", \"'unsafe-eval'\"]".to_string(),
+    ] {
+        assert!(fixed.contains(&part), "{part}: {fixed}");
+    }
+    // The written policy without each of those.
+    let tile_host = format!(", 'http://*.tiles.lan:{}'", tile_server.port);
+    std::fs::write(app.join("server.notiles.js"), fixed.replace(&tile_host, "")).expect("write");
+    std::fs::write(app.join("server.noblob.js"), fixed.replace(", 'blob:'", "")).expect("write");
+    without_directives(&app, &fixed, &["objectSrc"], "server.noobject.js");
+    std::fs::write(app.join("server.noeval.js"), fixed.replace(", \"'unsafe-eval'\"", "")).expect("write");
+    for (file, gone) in [
+        ("server.notiles.js", "tiles.lan"),
+        ("server.noblob.js", "blob:"),
+        ("server.noobject.js", "objectSrc"),
+        ("server.noeval.js", "unsafe-eval"),
+    ] {
+        let text = std::fs::read_to_string(app.join(file)).expect("read");
+        assert!(!text.contains(gone), "{file}: {text}");
+    }
+
+    let flags = ["--host-resolver-rules=MAP *.tiles.lan 127.0.0.1"];
+    let page = |server: &str, path: &str| {
+        let node = start_node(&app, server, &[]);
+        let csp = get(node.port, path, &[]).header("content-security-policy").unwrap_or_default().to_string();
+        (csp, dump_dom_with(&format!("http://127.0.0.1:{}{path}", node.port), &flags))
+    };
+    let check = |server: &str, path: &str, id: &str, runs: bool| {
+        // (Tiles answer in real time, which the browser's virtual time does not wait for: a page still showing "no"
+        // where "yes" is expected is loaded again, at most three times.)
+        let (mut csp, mut dom) = page(server, path);
+        for _ in 0..2 {
+            if !runs || text_of(&dom, id) != Some("no") {
+                break;
+            }
+            (csp, dom) = page(server, path);
+        }
+        let shown = text_of(&dom, id);
+        assert_eq!(shown == Some("yes"), runs, "#{id} of {path} served by {server} (CSP: {csp}): {dom}");
+    };
+    let pages = [
+        ("/map.html", "tiles"),
+        ("/object.html", "object"),
+        ("/preview.html", "preview-status"),
+        ("/alpine.html", "alpine"),
+    ];
+    for server in ["server.before.js", "server.js"] {
+        for (path, id) in pages {
+            check(server, path, id, true);
+        }
+    }
+    check("server.notiles.js", "/map.html", "tiles", false);
+    check("server.noobject.js", "/object.html", "object", false);
+    check("server.noblob.js", "/preview.html", "preview-status", false);
+    check("server.noeval.js", "/alpine.html", "alpine", false);
 }

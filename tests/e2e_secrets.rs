@@ -207,15 +207,76 @@ fn workers_and_restarts_of_one_checkout_share_the_development_secret_git_ignores
     assert!(status.contains("server.js") && !status.contains(".express-harden"), "{status}");
 }
 
-/// Where the key cannot be kept (a read-only file system; here a file stands where its folder would go), the app
-/// still starts and signs with a random key of its process, says why once per variable, and a restart refuses what
-/// the last process signed.
+/// Where the app's folder cannot hold the key (a container whose `USER node` runs over files root owns; here, where the
+/// tests may run as root, a file stands where the key's folder would go), the key goes to a folder of the user's own
+/// under the system's temporary folder: the two workers of a cluster, started at once, still agree, and so does the
+/// next start.
+#[test]
+fn without_a_writable_app_folder_cluster_workers_share_a_key_kept_in_the_temporary_folder() {
+    let (_tmp, app, _) = hardened("secrets-app");
+    std::fs::write(app.join(".express-harden"), "").expect("a file in the folder's place");
+    std::fs::write(
+        app.join("cluster.js"),
+        "const cluster = require('cluster');\n\
+         if (cluster.isPrimary) {\n  for (let i = 0; i < 2; i++) cluster.fork();\n} else {\n  require('./server.js');\n}\n",
+    )
+    .expect("write cluster.js");
+    let temp = tempfile::tempdir().expect("a temporary folder of its own");
+    let tmpdir = temp.path().canonicalize().expect("path").display().to_string();
+    let env = [("TMPDIR", tmpdir.as_str())];
+
+    let (workers, output) = start_node_logged(&app, "cluster.js", &env);
+    let (cookie, token) = login(workers.port, "judy");
+    for _ in 0..6 {
+        assert_eq!(who(workers.port, &cookie, &token), (r#"{"user":"judy"}"#.into(), r#"200 {"user":"judy"}"#.into()));
+    }
+    let log = wait_for(&output, "SESSION_SECRET is not set");
+    let said = "SESSION_SECRET is not set: using a development secret kept in ";
+    let file = log.lines().find_map(|line| line.split_once(said)).map(|(_, file)| file.to_string()).unwrap_or_default();
+    let uid = String::from_utf8(Command::new("id").arg("-u").output().expect("id").stdout).expect("uid");
+    let user_dir = format!("{tmpdir}/express-harden-{}/", uid.trim());
+    assert!(file.starts_with(&user_dir) && file.ends_with("/.dev-secret"), "{log}");
+    let log = wait_for_count(&output, &format!("{said}{file}"), 2);
+    assert_eq!(log.matches(&format!("{said}{file}")).count(), 2, "the same file in each worker: {log}");
+    drop(workers);
+
+    let again = start_node(&app, "server.js", &env);
+    assert_eq!(who(again.port, &cookie, &token), (r#"{"user":"judy"}"#.into(), r#"200 {"user":"judy"}"#.into()));
+    drop(again);
+
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |path: &str| std::fs::metadata(path).expect("metadata").permissions().mode() & 0o777;
+    assert_eq!(mode(&file), 0o600, "the key is readable by its owner only");
+    let dir = file.trim_end_matches("/.dev-secret");
+    assert_eq!((mode(dir), mode(user_dir.trim_end_matches('/'))), (0o700, 0o700), "folders of the user's own");
+}
+
+/// What the app wrote to stderr, once it holds `text` `count` times (each worker of a cluster writes its own line), or
+/// after five seconds: the caller's assertion then fails.
+fn wait_for_count(log: &std::sync::Mutex<String>, text: &str, count: usize) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let now = log.lock().expect("log").clone();
+        if now.matches(text).count() >= count || std::time::Instant::now() > deadline {
+            return now;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+/// Where the key can be kept nowhere (the app's folder, the temporary folder and the home folder all blocked: here a
+/// file stands where each folder would go), the app still starts and signs with a random key of its process, says why
+/// once per variable naming each place, and a restart refuses what the last process signed.
 #[test]
 fn without_a_writable_folder_the_development_secret_is_random_per_process_and_said_so() {
     let (_tmp, app, _) = hardened("secrets-app");
     std::fs::write(app.join(".express-harden"), "").expect("a file in the folder's place");
+    let blocked = app.join("blocked");
+    std::fs::write(&blocked, "").expect("a file where the temporary and home folders would be");
+    let blocked = blocked.display().to_string();
+    let env = [("TMPDIR", blocked.as_str()), ("HOME", blocked.as_str())];
 
-    let (server, log) = start_node_logged(&app, "server.js", &[]);
+    let (server, log) = start_node_logged(&app, "server.js", &env);
     let (cookie, token) = login(server.port, "ivan");
     assert_eq!(who(server.port, &cookie, &token), (r#"{"user":"ivan"}"#.into(), r#"200 {"user":"ivan"}"#.into()));
     let log = wait_for(&log, "JWT_SECRET is not set");
@@ -225,10 +286,75 @@ fn without_a_writable_folder_the_development_secret_is_random_per_process_and_sa
         );
         assert_eq!(log.matches(&said).count(), 1, "{name} once: {log}");
     }
+    assert!(
+        log.contains(&format!("{blocked}/express-harden-")) && log.contains(&format!("{blocked}/.express-harden/")),
+        "{log}"
+    );
     drop(server);
 
-    let again = start_node(&app, "server.js", &[]);
+    let again = start_node(&app, "server.js", &env);
     assert_eq!(who(again.port, &cookie, &token).0, r#"{"user":null}"#, "a new process, a new key");
+}
+
+/// A module that reads a secret when it loads, imported by an ES module entry that calls `dotenv.config()` after its
+/// imports: the secret is read before `.env` is loaded. In production with the value only in `.env`, the app stops at
+/// start saying that `.env` has it and that dotenv must load first, and the next steps say how (`import
+/// 'dotenv/config'` as the entry's first import); done so, the app starts and signs with `.env`'s value.
+#[test]
+fn a_secret_read_before_dotenv_loads_stops_production_with_a_message_naming_dotenv() {
+    let (_tmp, app) = copy_app("secrets-dotenv-app");
+    npm_ci(&app);
+    std::fs::write(app.join("keys.js"), "export const JWT_KEY = process.env.JWT_SECRET || 'dev-jwt';\n")
+        .expect("write");
+    let server = std::fs::read_to_string(app.join("server.js")).expect("read");
+    let server = server.replace(
+        "import auth from './routes/auth.js';\n",
+        "import jwt from 'jsonwebtoken';\nimport auth from './routes/auth.js';\nimport { JWT_KEY } from './keys.js';\n",
+    );
+    let server = server.replace(
+        "app.use(auth);\n",
+        "app.use(auth);\napp.get('/key', (req, res) => res.send(jwt.sign({ user: 'kim' }, JWT_KEY)));\n",
+    );
+    std::fs::write(app.join("server.js"), server).expect("write");
+    let out = express_harden(&app, &["--write", "--allow-no-vcs", "--only", "secrets", "--color", "never"]);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let keys = std::fs::read_to_string(app.join("keys.js")).expect("read");
+    assert!(keys.contains("export const JWT_KEY = requiredSecret('JWT_SECRET');"), "{keys}");
+    assert!(
+        stderr.contains(
+            "set JWT_SECRET in production to a long random value (e.g. `openssl rand -hex 32`); without it the app \
+             stops at start, also when only .env sets it: keys.js reads it when it loads, and an ES module entry's \
+             imports all run before its dotenv.config() call, so make `import 'dotenv/config'` the entry's first import"
+        ),
+        "{stderr}"
+    );
+
+    std::fs::write(app.join(".env"), "SESSION_SECRET=session-from-dotenv\nJWT_SECRET=jwt-from-dotenv\n")
+        .expect("write .env");
+    let start = Command::new("node")
+        .arg("server.js")
+        .current_dir(&app)
+        .env("NODE_ENV", "production")
+        .env("PORT", "0")
+        .output()
+        .expect("node");
+    let said = String::from_utf8_lossy(&start.stderr);
+    let env_file = app.canonicalize().expect("path").join(".env");
+    let message = format!(
+        "JWT_SECRET must be set in production ({} has it: load dotenv before the module that reads it)",
+        env_file.display()
+    );
+    assert!(!start.status.success() && said.contains(&message), "{said}");
+
+    // As the next steps say: dotenv first.
+    let server = std::fs::read_to_string(app.join("server.js")).expect("read");
+    std::fs::write(app.join("server.js"), format!("import 'dotenv/config';\n{server}")).expect("write");
+    let (node, log) = start_node_logged(&app, "server.js", &[("NODE_ENV", "production")]);
+    let token = get(node.port, "/key", &[]).body;
+    let check = format!("require('jsonwebtoken').verify({token:?}, 'jwt-from-dotenv')");
+    let verified = Command::new("node").args(["-e", &check]).current_dir(&app).output().expect("node");
+    assert!(verified.status.success(), "{}: {}", String::from_utf8_lossy(&verified.stderr), log.lock().expect("log"));
 }
 
 /// Signs `payload` (a JSON object) with `secret` as jsonwebtoken does, with the app's own copy of it.
@@ -350,7 +476,8 @@ fn jwt_secrets_of_a_config_module_and_of_another_module_move_apart_and_still_sig
     assert_eq!(with_token(server.port, "/api/test/user", &root), r#"401 {"message":"Unauthorized!"}"#);
     for name in ["JWT_SECRET", "JWT_SECRET_2"] {
         let said = format!("{name} is not set: using a development secret kept in ");
-        assert_eq!(log.lock().expect("log").matches(&said).count(), 1, "{name} once");
+        // (Read once it is there: a secret read in a request is announced then, and stderr may come a little later.)
+        assert_eq!(wait_for(&log, &said).matches(&said).count(), 1, "{name} once");
     }
     drop(server);
 

@@ -800,12 +800,19 @@ fn report_views(
     let mut runtime: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     let mut trimmed = false;
     let (mut evals, mut whats, mut workers) = (Vec::new(), BTreeSet::new(), Vec::new());
+    let (mut blobs, mut objects): (BTreeMap<&str, Vec<String>>, Vec<String>) = (BTreeMap::new(), Vec::new());
+    let mut unsure = Vec::new();
     for (path, scan) in &cx.project.views {
         for eval in &scan.evals {
             evals.push(format!("{}:{} ({})", display_path(path), eval.line, eval.what));
             whats.insert(eval.what);
         }
         workers.extend(scan.blob_workers.iter().map(|line| format!("{}:{line}", display_path(path))));
+        for (line, kind) in &scan.blob_sources {
+            blobs.entry(views::directive_of(*kind)).or_default().push(format!("{}:{line}", display_path(path)));
+        }
+        objects.extend(scan.own_objects.iter().map(|line| format!("{}:{line}", display_path(path))));
+        unsure.extend(scan.unsure.iter().map(|(line, package)| format!("{package} ({}:{line})", display_path(path))));
         for host in &scan.runtime_hosts {
             runtime.entry(views::directive_of(host.kind)).or_default().push(format!(
                 "{}:{}",
@@ -926,6 +933,38 @@ fn report_views(
                 workers.join(", ")
             ),
         ));
+    }
+    // (Object URLs by directive, then the app's own files in <object>/<embed>.)
+    let blob_texts = blobs.into_iter().map(|(name, places)| {
+        let text = format!(
+            "the scripts at {} show an object URL (URL.createObjectURL) in an element, which helmet's default \
+             Content-Security-Policy blocks (its {name} has no blob:), so {name} allows blob:",
+            places.join(", ")
+        );
+        ("csp-blob", text)
+    });
+    let object_text = (!objects.is_empty()).then(|| {
+        let text = format!(
+            "the pages at {} embed the app's own files with <object> or <embed>, which helmet's default \
+             Content-Security-Policy blocks (object-src 'none'), so objectSrc allows 'self'; plugin content can \
+             run scripts: to tighten it, show the files with <iframe> or <img> (or a link) and remove objectSrc",
+            objects.join(", ")
+        );
+        ("csp-object", text)
+    });
+    let unsure_text = (!unsure.is_empty()).then(|| {
+        let text = format!(
+            "the project lists {}, which a bundler builds into its pages: its runtime-only build (the default of \
+             `import {{ createApp }} from 'vue'`) runs under the policy, its full build (an alias to \
+             vue/dist/vue.esm-bundler.js, in-DOM templates) compiles templates with new Function, which script-src \
+             blocks without 'unsafe-eval'; the policy does not allow it: if a page's templates stop rendering, \
+             compile them ahead or add 'unsafe-eval' to scriptSrc",
+            unsure.join(", ")
+        );
+        ("csp-bundled", text)
+    });
+    for (kind, text) in blob_texts.chain(object_text).chain(unsure_text) {
+        plan.findings.push(cx.finding(kind, app.creation.start, text));
     }
     for (name, places) in runtime {
         plan.findings.push(cx.finding(

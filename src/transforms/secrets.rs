@@ -20,36 +20,60 @@
 //! function requiredSecret(name) {
 //!   const value = process.env[name];
 //!   if (value) return value;
-//!   if (process.env.NODE_ENV === 'production') {
-//!     throw new Error(`${name} must be set in production`);
-//!   }
 //!   const fs = require('fs');
 //!   const crypto = require('crypto');
+//!   const os = require('os');
+//!   if (process.env.NODE_ENV === 'production') {
+//!     const file = `${process.cwd()}/.env`;
+//!     const lines = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n') : [];
+//!     if (lines.some((line) => line.replace(/^\s*export\s+/, '').split(/[=:]/)[0].trim() === name)) {
+//!       throw new Error(`${name} must be set in production (${file} has it: load dotenv before the module that reads it)`);
+//!     }
+//!     throw new Error(`${name} must be set in production`);
+//!   }
 //!   const shared = Symbol.for('express-harden.dev-secrets');
 //!   if (!globalThis[shared]) {
-//!     const dir = `${process.cwd()}/.express-harden`;
-//!     const file = `${dir}/.dev-secret`;
+//!     const project = crypto.createHmac('sha256', process.cwd()).digest('hex').slice(0, 16);
+//!     const user = process.getuid ? process.getuid() : process.env.USERNAME;
+//!     const dirs = [
+//!       `${process.cwd()}/.express-harden`,
+//!       `${os.tmpdir()}/express-harden-${user}/${project}`,
+//!       `${os.homedir()}/.express-harden/${project}`
+//!     ];
 //!     let key = crypto.randomBytes(32).toString('hex');
 //!     let where;
-//!     try {
-//!       if (!fs.existsSync(file)) {
-//!         fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-//!         fs.writeFileSync(`${dir}/.gitignore`, '*\n');
-//!         const temp = `${file}.${process.pid}`;
-//!         fs.writeFileSync(temp, key, { mode: 0o600 });
-//!         try {
-//!           fs.linkSync(temp, file);
-//!         } catch (error) {
-//!           if (error.code !== 'EEXIST') throw error;
-//!         } finally {
-//!           fs.unlinkSync(temp);
+//!     const failed = [];
+//!     dirs.some((dir) => {
+//!       const file = `${dir}/.dev-secret`;
+//!       try {
+//!         if (!fs.existsSync(file)) {
+//!           fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+//!           fs.writeFileSync(`${dir}/.gitignore`, '*\n');
+//!           const temp = `${file}.${process.pid}`;
+//!           fs.writeFileSync(temp, key, { mode: 0o600 });
+//!           try {
+//!             fs.linkSync(temp, file);
+//!           } catch (error) {
+//!             if (error.code !== 'EEXIST') throw error;
+//!           } finally {
+//!             fs.unlinkSync(temp);
+//!           }
 //!         }
+//!         [dir, file].forEach((entry) => {
+//!           const stat = fs.lstatSync(entry);
+//!           if (process.getuid && (stat.uid !== process.getuid() || (stat.mode & 0o077) !== 0)) {
+//!             throw new Error(`${entry} is not private to this user`);
+//!           }
+//!         });
+//!         key = fs.readFileSync(file, 'utf8');
+//!         where = `kept in ${file}`;
+//!         return true;
+//!       } catch (error) {
+//!         failed.push(`${file}: ${error.message}`);
+//!         return false;
 //!       }
-//!       key = fs.readFileSync(file, 'utf8');
-//!       where = `kept in ${file}`;
-//!     } catch (error) {
-//!       where = `that changes when the app restarts (cannot keep it in ${file}: ${error.message})`;
-//!     }
+//!     });
+//!     where = where || `that changes when the app restarts (cannot keep it in ${failed.join(', ')})`;
 //!     globalThis[shared] = { key, where, names: {} };
 //!   }
 //!   const dev = globalThis[shared];
@@ -128,6 +152,9 @@ struct Helper {
 struct PreviousHelper {
     js: String,
     ts: String,
+    /// What it required in a CommonJS module, for a template with `$builtins;`.
+    #[serde(default)]
+    builtins: String,
 }
 
 /// Environment variable names for moved secrets: defaults from data.json, flags `--session-secret-env`,
@@ -361,6 +388,8 @@ impl Transform for Secrets {
             Watch::Text("jsonwebtoken"),
             Watch::Text("express-jwt"),
             Watch::Text("passport-jwt"),
+            // (`dotenv.config()` in the entry: [`dotenv_after_imports`].)
+            Watch::AlsoCall("config"),
         ]
     }
 
@@ -416,7 +445,10 @@ impl Transform for Secrets {
         found
             .iter()
             .filter(|r| r.jwt && r.env == *configured)
-            .map(|r| format!("{}\t{}", r.through.as_deref().unwrap_or(""), literal_text(cx, r)))
+            .map(|r| {
+                let read = if r.lazy { LAZY } else { AT_START };
+                format!("{read}\t{}\t{}", r.through.as_deref().unwrap_or(""), literal_text(cx, r))
+            })
             .collect()
     }
 
@@ -425,6 +457,13 @@ impl Transform for Secrets {
         let env = &self.env;
         let Collected { mut found, public, missing } = self.collect(cx);
         separate_jwt_secrets(cx, &mut found, &env.jwt_secret);
+        // (A JWT secret this file reads in a request, which another module reads when it loads (the same value, so
+        // the same variable), stops the app at start all the same: the next steps say so once.)
+        let at_start: std::collections::BTreeSet<&str> =
+            surveyed_jwt_secrets(cx).filter(|(read, ..)| *read == AT_START).map(|(.., value)| value).collect();
+        for r in found.iter_mut().filter(|r| r.lazy) {
+            r.lazy = !at_start.contains(literal_text(cx, r).as_str());
+        }
         for (at, name) in public {
             let what = if name == env.jwt_secret { "tokens" } else { "cookies" };
             plan.findings.push(cx.finding(
@@ -445,8 +484,7 @@ impl Transform for Secrets {
         let template = if cx.file.kind == SourceKind::JavaScript { &data().helper.js } else { &data().helper.ts };
         let mut names = NewNames::new(facts);
         let Builtins { vars, builtins, imports } = builtins(cx, &mut names);
-        let lines: String = builtins.lines().map(|line| format!("  {line}\n")).collect();
-        let source = template.replacen("  $builtins;\n", &lines, 1);
+        let source = with_builtins(template, &builtins);
         let render = |template: &str, name: &str| -> Option<String> {
             let vars: Vec<(&str, &str)> =
                 std::iter::once(("helper", name)).chain(vars.iter().map(|(k, v)| (*k, v.as_str()))).collect();
@@ -455,7 +493,8 @@ impl Transform for Secrets {
         // The helper an earlier run added (under whatever name it got then), else a new one under a free name. A
         // helper of an earlier version (whose development value was written in the code, or in `process.env`) is
         // brought up to date.
-        let (helper, new_helper) = match existing_helper(cx, &source, &render) {
+        let cjs = facts.module_system == ModuleSystem::CommonJs;
+        let (helper, new_helper) = match existing_helper(cx, &source, cjs, &render) {
             Some((_, None)) if found.is_empty() && missing.is_empty() => return,
             Some((name, None)) => (name, None),
             Some((name, Some(outdated))) => {
@@ -504,13 +543,14 @@ impl Transform for Secrets {
             plan.edits.push(imports::insert_paragraph(cx, &helper));
         }
 
-        next_steps(plan, &found, &missing);
+        let dotenv_late = dotenv_after_imports(cx).then(|| crate::discover::display_path(&cx.file.path));
+        next_steps(plan, &found, &missing, dotenv_late.as_deref());
     }
 }
 
 /// What the operator must do: set each variable (in production; NODE_ENV must say so there), and, when literals
 /// were moved, treat them as leaked.
-fn next_steps(plan: &mut FilePlan, found: &[Replacement], missing: &[Missing<'_>]) {
+fn next_steps(plan: &mut FilePlan, found: &[Replacement], missing: &[Missing<'_>], dotenv_late: Option<&str>) {
     // (variable, list, read only inside functions)
     let mut vars: Vec<(&str, bool, bool)> = Vec::new();
     let all = found.iter().map(|r| (r.env.as_str(), r.list, r.lazy));
@@ -527,8 +567,17 @@ fn next_steps(plan: &mut FilePlan, found: &[Replacement], missing: &[Missing<'_>
         } else {
             "a long random value (e.g. `openssl rand -hex 32`)"
         };
-        let without =
-            if lazy { "the code that reads it when a request comes fails there" } else { "the app stops at start" };
+        let without = match (lazy, dotenv_late) {
+            (true, _) => "the code that reads it when a request comes fails there".to_string(),
+            (false, None) => "the app stops at start".to_string(),
+            // (The module reads it when it loads: in an ES module entry, every import runs before the entry's own
+            // `dotenv.config()`, so a value in .env is not there yet.)
+            (false, Some(file)) => format!(
+                "the app stops at start, also when only .env sets it: {file} reads it when it loads, and an ES module \
+                 entry's imports all run before its dotenv.config() call, so make `import 'dotenv/config'` the \
+                 entry's first import"
+            ),
+        };
         plan.next_steps.push(format!(
             "set {name} in production to {value}; without it {without}, and NODE_ENV must be production there \
              (elsewhere a development value derived from a key in .express-harden/.dev-secret, which git ignores, \
@@ -565,7 +614,7 @@ fn replace_literals(plan: &mut FilePlan, found: &[Replacement], read: &dyn Fn(&s
 /// (`JWT_SECRET_2`).
 fn separate_jwt_secrets(cx: &FileContext<'_>, found: &mut [Replacement], configured: &str) {
     // (constant read through, value) of the project's modules, then of this file (when it was not surveyed).
-    let surveyed = cx.project.survey(ID).iter().flat_map(|(_, notes)| notes).filter_map(|note| note.split_once('\t'));
+    let surveyed = surveyed_jwt_secrets(cx).map(|(_, through, value)| (through, value));
     let own: Vec<(String, String)> = found
         .iter()
         .filter(|r| r.jwt && r.env == configured)
@@ -612,6 +661,31 @@ fn separate_jwt_secrets(cx: &FileContext<'_>, found: &mut [Replacement], configu
             r.env = env.clone();
         }
     }
+}
+
+/// Whether this file is an ES module of a project that loads `.env` with a `dotenv.config()` call elsewhere: the entry
+/// that calls it imports its modules first (imports are hoisted), so a secret this file reads when it loads is read
+/// before `.env` is.
+fn dotenv_after_imports(cx: &FileContext<'_>) -> bool {
+    let config = ("dotenv".to_string(), "config".to_string());
+    let calls_here =
+        cx.facts.calls.iter().any(|site| {
+            site.call.callee.as_ref().and_then(|c| c.binding.as_ref()).is_some_and(|b| b.module == "dotenv")
+        });
+    cx.facts.module_system == ModuleSystem::Esm && cx.project.package_calls.contains(&config) && !calls_here
+}
+
+/// How the survey notes a JWT secret read when its module loads, and one read only when a function runs.
+const AT_START: &str = "start";
+const LAZY: &str = "lazy";
+
+/// The JWT secrets of the project's modules that read the configured variable (the survey): whether each is read when
+/// its module loads ([`AT_START`]) or in a function ([`LAZY`]), the constant it is read through, its value.
+fn surveyed_jwt_secrets<'a>(cx: &FileContext<'a>) -> impl Iterator<Item = (&'a str, &'a str, &'a str)> {
+    cx.project.survey(ID).iter().flat_map(|(_, notes)| notes).filter_map(|note| {
+        let mut fields = note.splitn(3, '\t');
+        Some((fields.next()?, fields.next()?, fields.next()?))
+    })
 }
 
 /// The value of a literal secret as written, without its quotes (what tells two secrets apart).
@@ -716,6 +790,7 @@ fn builtins(cx: &FileContext<'_>, names: &mut NewNames<'_>) -> Builtins {
     if facts.module_system == ModuleSystem::CommonJs {
         let vars = vec![
             ("fs", "fs".to_string()),
+            ("os", "os".to_string()),
             ("randomBytes", "crypto.randomBytes".to_string()),
             ("createHmac", "crypto.createHmac".to_string()),
             ("random", format!("require({}).randomBytes", cx.quoted("crypto"))),
@@ -731,12 +806,15 @@ fn builtins(cx: &FileContext<'_>, names: &mut NewNames<'_>) -> Builtins {
     };
     let (own_fs, own_crypto) = (own(["fs", "node:fs"]), own(["crypto", "node:crypto"]));
     let mut statements = Vec::new();
-    let fs = module_of(&own_fs).unwrap_or_else(|| {
-        let name = names.pick("fs", &[]);
-        statements.push(format!("import * as {name} from 'fs';"));
-        name
-    });
-    let mut vars = vec![("fs", fs)];
+    let mut vars = Vec::new();
+    for (module, own) in [("fs", own_fs.as_slice()), ("os", &own(["os", "node:os"]))] {
+        let local = module_of(own).unwrap_or_else(|| {
+            let name = names.pick(module, &[]);
+            statements.push(format!("import * as {name} from '{module}';"));
+            name
+        });
+        vars.push((module, local));
+    }
     let crypto = module_of(&own_crypto);
     let mut specifiers = Vec::new();
     for export in ["createHmac", "randomBytes"] {
@@ -787,6 +865,7 @@ fn without_secret<'a>(cx: &FileContext<'_>, use_: &SessionUse<'a>, keys: &[&str]
 fn existing_helper(
     cx: &FileContext<'_>,
     current: &str,
+    cjs: bool,
     render: &dyn Fn(&str, &str) -> Option<String>,
 ) -> Option<(String, Option<Range<usize>>)> {
     let squeeze = |text: &str| text.chars().filter(|c| !c.is_whitespace() && *c != ';').collect::<String>();
@@ -802,9 +881,18 @@ fn existing_helper(
         if is(current) {
             return Some((name.to_string(), None));
         }
-        let outdated = helper.previous.iter().any(|p| is(if is_ts { &p.ts } else { &p.js }));
+        let outdated = helper.previous.iter().any(|p| {
+            let builtins = if cjs { p.builtins.as_str() } else { "" };
+            is(&with_builtins(if is_ts { &p.ts } else { &p.js }, builtins))
+        });
         outdated.then(|| (name.to_string(), Some(stmt.clone())))
     })
+}
+
+/// The helper's template with what it requires when it runs (CommonJS) in place of its `$builtins;` line.
+fn with_builtins(template: &str, builtins: &str) -> String {
+    let lines: String = builtins.lines().map(|line| format!("  {line}\n")).collect();
+    template.replacen("  $builtins;\n", &lines, 1)
 }
 
 fn prop_value<'a>(obj: &'a ObjectFacts, key: &str) -> Option<&'a Value> {
