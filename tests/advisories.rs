@@ -613,10 +613,13 @@ fn a_failed_lockfile_update_puts_package_json_back() {
     assert_eq!(std::fs::read_to_string(dir.join("package-lock.json")).expect("lock"), lock);
 }
 
-/// The Express app of the end-to-end test, with `--only advisories`: Express 4.18.2 is raised to 4.20.0 (a patch
-/// within its major), so its own path-to-regexp and serve-static come with the raise: no override is written for them.
+/// The Express app of the end-to-end test, with `--only advisories`: Express 4.18.2's own fix is 4.20.0, but 4.20.0
+/// still pins cookie 0.6.0 (affected): Express is raised to 4.21.1, the first 4.x release that depends on a fixed
+/// cookie, and its own cookie, path-to-regexp, serve-static and send (through serve-static) come with the raise, each
+/// saying what the new release depends on; cookie-parser 1.4.6 (cookie 0.4.1) is raised to 1.4.7 (cookie 0.7.2). No
+/// override is written.
 #[test]
-fn a_package_whose_parent_the_run_raises_gets_no_override() {
+fn a_package_whose_parent_the_run_raises_comes_with_the_raise() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let dir = tmp.path().join("advisories-app");
     copy_dir(&Path::new(REPO).join("tests/e2e/advisories-app"), &dir);
@@ -626,22 +629,82 @@ fn a_package_whose_parent_the_run_raises_gets_no_override() {
         [
             r#""dependencies" "body-parser" -> "1.20.3""#,
             r#""dependencies" "ejs" -> "3.1.10""#,
-            r#""dependencies" "express" -> "4.20.0""#
+            r#""dependencies" "cookie-parser" -> "1.4.7""#,
+            r#""dependencies" "express" -> "4.21.1""#,
         ],
         "{doc:#}"
     );
-    let fix = |package: &str| -> String {
+    let fix = |package: &str, installed: &str| -> String {
         doc["advisories"]
             .as_array()
             .expect("advisories")
             .iter()
-            .find(|a| a["package"] == package)
-            .map(|a| format!("{} {}", a["fix"]["kind"], a["fix"]["description"]))
+            .find(|a| a["package"] == package && a["installed"] == installed)
+            .map(|a| format!("{} {}", a["fix"]["kind"].as_str().unwrap_or_default(), a["fix"]["description"]))
             .unwrap_or_default()
     };
-    for package in ["path-to-regexp", "serve-static"] {
-        assert!(fix(package).contains("express is raised by this run"), "{package}: {}", fix(package));
-    }
+    let after = |package: &str, installed: &str| -> String {
+        let fix = fix(package, installed);
+        fix.split("); ").nth(1).unwrap_or(&fix).to_string()
+    };
+    assert_eq!(
+        fix("express", "4.18.2"),
+        "bump \"express is raised to 4.21.1 in package.json: past 4.20.0, to the first release of its line that also \
+         depends on a fixed cookie\""
+    );
+    assert_eq!(
+        after("cookie", "0.5.0"),
+        "express is raised to 4.21.1 (4.20.0 still depends on cookie 0.6.0; 4.21.1 depends on cookie 0.7.1): the \
+         lockfile update of package.json moves cookie inside the new range\""
+    );
+    assert_eq!(
+        after("cookie", "0.4.1"),
+        "cookie-parser is raised to 1.4.7, which depends on cookie 0.7.2: the lockfile update of package.json moves \
+         cookie inside the new range\""
+    );
+    assert_eq!(
+        after("path-to-regexp", "0.1.7"),
+        "express is raised to 4.21.1, which depends on path-to-regexp 0.1.10: the lockfile update of package.json \
+         moves path-to-regexp inside the new range\""
+    );
+    assert_eq!(
+        after("send", "0.18.0"),
+        "express is raised to 4.21.1, which depends on send 0.19.0; serve-static comes as 1.16.2 with express 4.21.1, \
+         and depends on send 0.19.0: the lockfile update of package.json moves send inside the new range\""
+    );
+    assert!(fix("serve-static", "1.15.0").starts_with("bump "), "{}", fix("serve-static", "1.15.0"));
+}
+
+/// A parent raised by the run whose line has no release that depends on a fixed package: the package is reported
+/// as not fixed, saying what the new release still depends on (never "raise"). Here an advisory (recorded for the
+/// test) fixes cookie only in 1.0.1, which no Express 4 release depends on.
+#[test]
+fn a_raise_that_keeps_an_affected_package_says_so() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("advisories-app");
+    copy_dir(&Path::new(REPO).join("tests/e2e/advisories-app"), &dir);
+    let records = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(Path::new(&osv()).join("GHSA-qw6h-vgh9-j6wx.json"), records.path().join("express.json"))
+        .expect("copy");
+    let cookie = serde_json::json!({
+        "id": "GHSA-test-cook-ie01", "summary": "cookie test advisory", "published": "2024-10-04T00:00:00Z",
+        "affected": [{ "package": { "ecosystem": "npm", "name": "cookie" },
+                       "ranges": [{ "type": "SEMVER", "events": [{ "introduced": "0" }, { "fixed": "1.0.1" }] }] }],
+        "database_specific": { "severity": "LOW" }
+    });
+    std::fs::write(records.path().join("cookie.json"), cookie.to_string()).expect("write");
+    let source = records.path().display().to_string();
+    let (_, text) = audit_from(&dir, &source, &[]);
+    let line = text.lines().find(|l| l.contains("cookie@0.5.0")).unwrap_or_default();
+    assert!(
+        line.ends_with(
+            "fix=none: 1.0.1 is outside what its parents declare (express@4.18.2 declares 0.5.0); express is raised by \
+             this run to 4.20.0, which still depends on cookie 0.6.0, and no later release of its line that this run \
+             may raise it to depends on a fixed cookie: not fixed"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("change package.json dependencies express 4.18.2 -> 4.20.0"), "{text}");
 }
 
 /// A copy npm installs from its parent's tarball (`inBundle`, here fsevents' bundled minimist 1.2.0, which

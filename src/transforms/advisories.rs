@@ -32,7 +32,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 use nodejs_semver::Version;
 use serde::Deserialize;
 
-use crate::advisories::{Advisory, AdvisoryFix, AdvisoryReport, Database, FixKind, Level, Reachability};
+use crate::advisories::{
+    Advisory, AdvisoryFix, AdvisoryReport, Database, FixKind, Level, ParentReleases, Reachability, Releases,
+};
 use crate::inventory::{DepKind, Inventory, Parent};
 use crate::lockfile::Manager;
 use crate::manifest::DepSection;
@@ -61,6 +63,15 @@ pub fn bundled() -> &'static Database {
     TABLE.get_or_init(|| match Database::from_table(include_str!("../../transforms/advisories/data.json")) {
         Ok(db) => db,
         Err(err) => panic!("transforms/advisories/data.json: {err}"),
+    })
+}
+
+/// The bundled releases of the common parents (`transforms/advisories/parents.json`).
+pub fn bundled_parents() -> &'static ParentReleases {
+    static TABLE: OnceLock<ParentReleases> = OnceLock::new();
+    TABLE.get_or_init(|| match ParentReleases::from_table(include_str!("../../transforms/advisories/parents.json")) {
+        Ok(table) => table,
+        Err(err) => panic!("transforms/advisories/parents.json: {err}"),
     })
 }
 
@@ -127,6 +138,8 @@ transform_struct!(
     fail_on: Level = Level::High,
     loaded: Option<Arc<Database>> = None,
     osv_url: Option<String> = None,
+    // The registry is asked about the parents the bundled releases lack (`--advisories npm`, or `--lockfile`).
+    ask_registry: bool = false,
     // What the network sources answered (`--interactive` plans twice: the second run asks about nothing new).
     fetched: Mutex<Fetched> = Mutex::default(),
 );
@@ -136,6 +149,10 @@ transform_struct!(
 struct Fetched {
     db: Option<Arc<Database>>,
     asked: BTreeSet<(String, String)>,
+    /// The bundled parents' releases and those the registry answered (`None`: the bundled ones alone).
+    parents: Option<Arc<ParentReleases>>,
+    /// The parents asked about.
+    parents_asked: BTreeSet<String>,
 }
 
 /// How old the bundled table may be before a run suggests the network sources.
@@ -189,6 +206,13 @@ impl Advisories {
         fetched
             .or_else(|| self.loaded.clone())
             .unwrap_or_else(|| Arc::clone(BUNDLED.get_or_init(|| Arc::new(bundled().clone()))))
+    }
+
+    /// The releases of the parents known to this run: the bundled ones, and those the registry answered.
+    fn parents(&self) -> Arc<ParentReleases> {
+        static BUNDLED: OnceLock<Arc<ParentReleases>> = OnceLock::new();
+        let fetched = self.fetched.lock().unwrap_or_else(|e| e.into_inner()).parents.clone();
+        fetched.unwrap_or_else(|| Arc::clone(BUNDLED.get_or_init(|| Arc::new(bundled_parents().clone()))))
     }
 
     /// Asks the network source about the installed packages not asked about yet, and adds what it answers.
@@ -263,6 +287,47 @@ impl Advisories {
     }
 }
 
+impl Advisories {
+    /// Asks the registry for the releases of the parents (direct dependencies, and the packages right under them)
+    /// of affected packages that the bundled releases lack. A failure is a note: no raise of that parent is planned.
+    fn fetch_parents(&self, inventories: &[&Inventory]) {
+        let db = self.database();
+        let known = self.parents();
+        let mut wanted: BTreeMap<String, PathBuf> = BTreeMap::new();
+        for inventory in inventories {
+            let dir =
+                inventory.path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+            let affected =
+                inventory.packages.iter().filter(|p| db.for_package(&p.name).iter().any(|a| a.affects(&p.version)));
+            for parent in affected.flat_map(|p| &p.parents) {
+                let Parent::Package(q) = parent.parent else { continue };
+                let q = &inventory.packages[q];
+                // (A package that is not a registry release, a git URL or a folder, has no releases to raise to.)
+                if q.chain.len() <= 3 && known.get(&q.name).is_none() && Version::parse(&q.version).is_ok() {
+                    wanted.entry(q.name.clone()).or_insert_with(|| dir.to_path_buf());
+                }
+            }
+        }
+        let mut state = self.fetched.lock().unwrap_or_else(|e| e.into_inner());
+        wanted.retain(|name, _| !state.parents_asked.contains(name));
+        if wanted.is_empty() {
+            return;
+        }
+        let mut parents = state.parents.as_deref().cloned().unwrap_or_else(|| bundled_parents().clone());
+        for (name, dir) in wanted {
+            let npmrc = crate::advisory_net::Npmrc::load(&dir);
+            match crate::advisory_net::packument(&npmrc, &name).and_then(|text| Releases::from_packument(&text)) {
+                Ok(releases) => parents.insert(name.clone(), releases),
+                Err(err) => {
+                    eprintln!("note: the releases of {name} could not be read ({err}): no raise of it is planned")
+                }
+            }
+            state.parents_asked.insert(name);
+        }
+        state.parents = Some(Arc::new(parents));
+    }
+}
+
 /// Days since 1970-01-01 of a `YYYY-MM-DD` date (the proleptic Gregorian calendar).
 fn day_number(date: &str) -> Option<i64> {
     let mut parts = date.get(..10)?.split('-').map(|p| p.parse::<i64>().ok());
@@ -334,6 +399,9 @@ impl Transform for Advisories {
         }
         self.osv_url =
             std::env::var(crate::advisory_net::OSV_URL_VAR).ok().filter(|u| !u.is_empty()).or(config.osv_url);
+        // (`--lockfile` is the command line's: it runs the package manager, which asks the registry anyway.)
+        let lockfile = input.matches.and_then(|m| m.try_get_one::<bool>("lockfile").ok().flatten().copied());
+        self.ask_registry = self.source == Source::Npm || lockfile == Some(true);
         Ok(())
     }
 
@@ -359,7 +427,12 @@ impl Transform for Advisories {
     }
 
     fn prepare_inventories(&self, inventories: &mut dyn Iterator<Item = &Inventory>) -> Result<(), (PathBuf, String)> {
-        self.fetch(inventories)
+        let inventories: Vec<&Inventory> = inventories.collect();
+        self.fetch(&mut inventories.iter().copied())?;
+        if self.ask_registry {
+            self.fetch_parents(&inventories);
+        }
+        Ok(())
     }
 
     fn plan(&self, _cx: &FileContext<'_>, _plan: &mut FilePlan) {}
@@ -405,16 +478,21 @@ impl Transform for Advisories {
             affected.iter().enumerate().filter(move |(_, ((name, _), _))| cx.info.dependency(name).is_some() == root)
         };
         let order: Vec<usize> = own_first(true).chain(own_first(false)).map(|(i, _)| i).collect();
-        let mut raised: BTreeSet<&str> = BTreeSet::new();
+        let mut raised = Raises::default();
         let mut fixes: Vec<Option<AdvisoryFix>> = vec![None; affected.len()];
         for i in order {
             let ((name, version), (copies, hits)) = &affected[i];
             let all = db.for_installed(name, &installed);
-            let fix = self.fix(cx, inventory, name, version, copies, hits, &all, plan, &mut overrides, &raised);
-            if fix.kind == FixKind::Bump {
-                raised.insert(name);
-            }
+            let fix = self.fix(cx, inventory, name, version, copies, hits, &all, plan, &mut overrides, &mut raised);
             fixes[i] = Some(fix);
+        }
+        // A dependency raised past its own fix, so that a package it depends on comes fixed too, says so.
+        for (((name, _), _), fix) in affected.iter().zip(&mut fixes) {
+            if let (Some(fix), Some(why)) = (fix.as_mut(), raised.past_fix.get(*name)) {
+                if fix.kind == FixKind::Bump {
+                    fix.description = why.clone();
+                }
+            }
         }
         for (((name, version), (copies, hits)), fix) in affected.into_iter().zip(fixes) {
             let Some(fix) = fix else { continue };
@@ -531,6 +609,98 @@ fn line_of(v: &Version) -> (u64, u64) {
     }
 }
 
+/// The project's own dependencies a manifest's plan raises: to which release, and the description of a raise past
+/// the dependency's own fix (so that a package it depends on comes fixed too).
+#[derive(Default)]
+struct Raises {
+    to: BTreeMap<String, Version>,
+    past_fix: BTreeMap<String, String>,
+}
+
+/// An affected package whose parent may be raised: its name, the version that fixes it, and all its advisories.
+struct Child<'a> {
+    name: &'a str,
+    target: &'a Version,
+    all: &'a [&'a Advisory],
+}
+
+impl Child<'_> {
+    /// Whether a parent declaring `range` for the package gets a fixed one: the package manager picks the newest
+    /// version the range admits, so a range that admits the target does, and a range past the target does when its
+    /// lowest version is not affected; `""` (no such dependency) does too.
+    fn resolves_fixed(&self, range: &str) -> bool {
+        if range.is_empty() {
+            return true;
+        }
+        let Some(r) = npm_spec::npm_range(range) else { return false };
+        self.target.satisfies(&r)
+            || r.min_version().is_some_and(|m| m > *self.target && !self.all.iter().any(|a| a.affects(&m.to_string())))
+    }
+
+    /// What a parent declaring `range` depends on, in words.
+    fn depends(&self, range: &str) -> String {
+        if range.is_empty() {
+            format!("no longer depends on {}", self.name)
+        } else {
+            format!("depends on {} {range}", self.name)
+        }
+    }
+
+    /// The first release of `parent` from `from` on, on the line of its installed release, that no advisory of
+    /// `parent` affects and that depends on a fixed package: that release and the range it declares.
+    fn parent_release(
+        &self,
+        releases: &Releases,
+        parent: &str,
+        installed: &Version,
+        from: &Version,
+        db: &Database,
+    ) -> Option<(Version, String)> {
+        releases
+            .versions()
+            .filter(|v| v >= from && line_of(v) == line_of(installed))
+            .filter(|v| !db.for_package(parent).iter().any(|a| a.affects(&v.to_string())))
+            .find_map(|v| {
+                let range = releases.declared(&v.to_string(), self.name)?.to_string();
+                self.resolves_fixed(&range).then_some((v, range))
+            })
+    }
+}
+
+/// Whether the manifest lists `name` (peer dependencies aside) in specs that can be raised from `installed` to `to` on
+/// their line.
+fn can_raise(cx: &ManifestContext<'_>, name: &str, installed: &Version, to: &Version) -> bool {
+    let own = cx.info.dependency_all(name);
+    let own: Vec<&(DepSection, String)> = own.iter().filter(|(s, _)| *s != DepSection::PeerDependencies).collect();
+    !own.is_empty() && own.iter().all(|(_, spec)| raised(spec, installed, to).is_some())
+}
+
+/// Raises the manifest's own dependency `name` from `installed` to `to` in the plan (replacing a raise planned
+/// before): the specs written, or `None` when one cannot be raised on its line.
+fn raise_dependency(
+    cx: &ManifestContext<'_>,
+    plan: &mut ManifestPlan,
+    name: &str,
+    installed: &Version,
+    to: &Version,
+) -> Option<String> {
+    let specs: Vec<(DepSection, String)> = cx
+        .info
+        .dependency_all(name)
+        .into_iter()
+        .filter(|(s, _)| *s != DepSection::PeerDependencies)
+        .map(|(section, spec)| Some((section, raised(&spec, installed, to)?)))
+        .collect::<Option<_>>()?;
+    if specs.is_empty() {
+        return None;
+    }
+    plan.changes.retain(|c| c.package != name);
+    for (section, spec) in &specs {
+        plan.changes.push(ManifestRequest::new(*section, name, spec.clone()));
+    }
+    Some(specs.into_iter().map(|(_, spec)| spec).collect::<Vec<_>>().join(", "))
+}
+
 impl Advisories {
     /// Whether the prefilter reads the files that import `package` (else "not called" could not be told).
     fn watched(&self, package: &str) -> bool {
@@ -550,7 +720,7 @@ impl Advisories {
         all: &[&Advisory],
         plan: &mut ManifestPlan,
         overrides: &mut BTreeMap<String, String>,
-        raised_here: &BTreeSet<&str>,
+        raises: &mut Raises,
     ) -> AdvisoryFix {
         let none = |description: String| AdvisoryFix { kind: FixKind::None, description };
         // The version that fixes every advisory of this copy that has a fix (one without stays reported: see
@@ -602,6 +772,15 @@ impl Advisories {
             ));
         }
         let express_raised = |parent: &str| parent == "express" && cx.options.selected.contains(&"express-version");
+        let parents = self.parents();
+        let db = self.database();
+        let child = Child { name, target: &target, all };
+        // The release of express the express-version transform raises it to: the newest of its major (Express 3
+        // goes to 4).
+        let express_to = |installed: &str| -> Option<Version> {
+            let major = Version::parse(installed).ok()?.major.max(4);
+            parents.get("express")?.versions().filter(|v| v.major == major).max()
+        };
         // Its own dependency in this manifest.
         let own: Vec<(DepSection, String)> =
             cx.info.dependency_all(name).into_iter().filter(|(s, _)| *s != DepSection::PeerDependencies).collect();
@@ -611,15 +790,13 @@ impl Advisories {
                 .iter()
                 .any(|d| matches!(d.parent, Parent::Root(r) if inventory.roots[r].path.is_empty()))
         });
-        // Every parent's declared range admits the target: the lockfile moves.
+        // Every parent's declared range admits the target: the lockfile moves. (A parent raised by this run is not
+        // counted: what its new release declares is, below.)
         let fits = copies.iter().all(|&i| {
-            inventory.packages[i].parents.iter().all(|d| {
-                let parent_raised = match d.parent {
-                    Parent::Package(p) => express_raised(&inventory.packages[p].name),
-                    Parent::Root(_) => false,
-                };
-                parent_raised || d.range.as_deref().and_then(npm_spec::npm_range).is_some_and(|r| target.satisfies(&r))
-            })
+            inventory.packages[i]
+                .parents
+                .iter()
+                .all(|d| d.range.as_deref().and_then(npm_spec::npm_range).is_some_and(|r| target.satisfies(&r)))
         });
         if name == "express" && cx.options.selected.contains(&"express-version") && !own.is_empty() {
             return AdvisoryFix {
@@ -663,6 +840,7 @@ impl Advisories {
                 made.push(to.clone());
                 plan.changes.push(ManifestRequest::new(*section, name, to));
             }
+            raises.to.insert(name.to_string(), target.clone());
             return AdvisoryFix {
                 kind: FixKind::Bump,
                 description: format!("{name} is raised to {} in package.json", made.join(", ")),
@@ -715,32 +893,157 @@ impl Advisories {
         let outside: Vec<String> = blocking.iter().map(declares).collect();
         let outside = outside.join("; ");
         let spec = if installed.major == 0 { format!("~{target}") } else { format!("^{target}") };
-        // Every parent that leaves the target out is one of the project's own dependencies that this run raises:
-        // the package comes with the raise (the lockfile update moves it inside the new parent's range), and a run
-        // after it overrides the package only if the new parent still depends on an affected one.
-        let parents_raised: Vec<&str> = blocking
+        // Every parent that leaves the target out is one of the project's own dependencies: raised by this run
+        // already (for an advisory of its own, or by express-version), or raised here to the first release of its
+        // line that depends on a fixed package (cookie-parser 1.4.7 depends on cookie 0.7.2, 1.4.6 on 0.4.1). The
+        // package comes with the raise: the lockfile update moves it inside the new parent's range.
+        // (A parent under one of them, serve-static under express, comes with that one's raise: what the new
+        // release of the one brings of the other is looked up.)
+        let direct: Option<Vec<(&crate::inventory::Package, Option<&crate::inventory::Package>)>> = blocking
             .iter()
-            .map(|d| match d.parent {
-                Parent::Package(p) if inventory.packages[p].chain.len() == 2 => {
-                    Some(inventory.packages[p].name.as_str())
+            .map(|d| {
+                let Parent::Package(p) = d.parent else { return None };
+                let parent = &inventory.packages[p];
+                match parent.chain[..] {
+                    [_, _] => Some((parent, None)),
+                    [_, Parent::Package(via), _]
+                        if inventory.packages[via].chain.len() == 2
+                            && parent.parents.iter().all(|d| d.parent == Parent::Package(via)) =>
+                    {
+                        Some((parent, Some(&inventory.packages[via])))
+                    }
+                    _ => None,
                 }
-                _ => None,
             })
-            .collect::<Option<Vec<&str>>>()
-            .unwrap_or_default();
-        if !parents_raised.is_empty() && parents_raised.iter().all(|p| raised_here.contains(p) || express_raised(p)) {
-            let mut parents = parents_raised;
-            parents.sort_unstable();
-            parents.dedup();
-            return AdvisoryFix {
-                kind: FixKind::Bump,
-                description: format!(
-                    "{target} is outside what its parents declare ({outside}); {} raised by this run, and the lockfile \
-                     update moves {name} inside the new range (`{update}`); if it still depends on an affected {name}, \
-                     the next run says what to do",
-                    if parents.len() == 1 { format!("{} is", parents[0]) } else { format!("{} are", parents.join(", ")) }
-                ),
-            };
+            .collect();
+        if let Some(mut direct) = direct.filter(|d| !d.is_empty()) {
+            direct.sort_by(|a, b| a.0.name.cmp(&b.0.name));
+            direct.dedup_by(|a, b| a.0.name == b.0.name);
+            let wanted = direct.len();
+            let mut said = Vec::new();
+            let mut planned = Vec::new();
+            for (parent, via) in direct {
+                if let Some(via) = via {
+                    let to = raises.to.get(&via.name).cloned().or_else(|| {
+                        if express_raised(&via.name) {
+                            express_to(&via.version)
+                        } else {
+                            None
+                        }
+                    });
+                    let comes = to.and_then(|to| {
+                        let range = parents.get(&via.name)?.declared(&to.to_string(), &parent.name)?;
+                        if range.is_empty() {
+                            return Some(format!("{} {to} no longer depends on {}", via.name, parent.name));
+                        }
+                        let releases = parents.get(&parent.name)?;
+                        let range = npm_spec::npm_range(range)?;
+                        let release = releases.versions().filter(|v| v.satisfies(&range)).max()?;
+                        let declared = releases.declared(&release.to_string(), name)?;
+                        child.resolves_fixed(declared).then(|| {
+                            format!(
+                                "{} comes as {release} with {} {to}, and {}",
+                                parent.name,
+                                via.name,
+                                child.depends(declared)
+                            )
+                        })
+                    });
+                    match comes {
+                        Some(text) => said.push(text),
+                        None => break,
+                    }
+                    continue;
+                }
+                let releases = parents.get(&parent.name);
+                let Ok(from) = Version::parse(&parent.version) else { break };
+                let by_express_version = express_raised(&parent.name);
+                let already = raises.to.get(&parent.name).cloned().or_else(|| {
+                    if by_express_version {
+                        express_to(&parent.version)
+                    } else {
+                        None
+                    }
+                });
+                let Some(to) = already else {
+                    // Not raised yet: the first release of its line that depends on a fixed package.
+                    let found = releases.and_then(|r| child.parent_release(r, &parent.name, &from, &from, &db));
+                    match found.filter(|(release, _)| can_raise(cx, &parent.name, &from, release)) {
+                        Some((release, range)) => {
+                            said.push(format!(
+                                "{} is raised to {release}, which {}",
+                                parent.name,
+                                child.depends(&range)
+                            ));
+                            planned.push((parent, release, None));
+                            continue;
+                        }
+                        None => break,
+                    }
+                };
+                let declared = releases.and_then(|r| r.declared(&to.to_string(), name));
+                match declared {
+                    Some(range) if child.resolves_fixed(range) => said.push(format!(
+                        "{} is raised to {to}{}, which {}",
+                        parent.name,
+                        if by_express_version { " by express-version" } else { "" },
+                        child.depends(range)
+                    )),
+                    // The new release still depends on an affected one: a later release of its line that fixes both
+                    // (never past what express-version chose).
+                    Some(range) => {
+                        let later = releases
+                            .filter(|_| !by_express_version)
+                            .and_then(|r| child.parent_release(r, &parent.name, &from, &to, &db));
+                        let Some((release, fixed)) = later else {
+                            return none(format!(
+                                "{target} is outside what its parents declare ({outside}); {} is raised by this run to \
+                                 {to}, which still {}, and no later release of its line that this run may raise it to \
+                                 depends on a fixed {name}: not fixed",
+                                parent.name,
+                                child.depends(range)
+                            ));
+                        };
+                        said.push(format!(
+                            "{} is raised to {release} ({to} still {}; {release} {})",
+                            parent.name,
+                            child.depends(range),
+                            child.depends(&fixed)
+                        ));
+                        planned.push((parent, release, Some(to)));
+                    }
+                    None => said.push(format!(
+                        "{} is raised by this run (if its new release still depends on an affected {name}, the next \
+                         run says what to do)",
+                        parent.name
+                    )),
+                }
+            }
+            if said.len() == wanted {
+                for (parent, release, past) in planned {
+                    let Ok(from) = Version::parse(&parent.version) else { continue };
+                    let Some(specs) = raise_dependency(cx, plan, &parent.name, &from, &release) else { continue };
+                    if let Some(own_fix) = past {
+                        raises.past_fix.insert(
+                            parent.name.clone(),
+                            format!(
+                                "{} is raised to {specs} in package.json: past {own_fix}, to the first release of its \
+                                 line that also depends on a fixed {name}",
+                                parent.name
+                            ),
+                        );
+                    }
+                    raises.to.insert(parent.name.clone(), release);
+                }
+                return AdvisoryFix {
+                    kind: FixKind::Bump,
+                    description: format!(
+                        "{target} is outside what its parents declare ({outside}); {}: the lockfile update of \
+                         package.json moves {name} inside the new range",
+                        said.join("; ")
+                    ),
+                };
+            }
         }
         // The project's own dependency on the package: npm refuses an override that contradicts it (EOVERRIDE), and
         // the other package managers would move it too.
