@@ -492,6 +492,34 @@ fn pnpm_reads_the_written_override() {
     assert!(!text.contains("\nchange "), "{text}");
 }
 
+/// Yarn 1 reads the `resolutions` the tool writes (`tests/fixtures/advisories/08-yarn-resolutions`: @pm2/agent 1.0.8 pins
+/// ws ~7.2.0 and semver ~7.2.0, each the only copy): after `--write --lockfile` (which runs Yarn's lockfile update)
+/// yarn.lock resolves ws and semver to their fixed lines, and a second run plans nothing more and reports neither.
+/// Needs Yarn 1 and the registry.
+#[test]
+fn yarn_reads_the_written_resolutions() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("yarn-app");
+    copy_dir(&Path::new(REPO).join("tests/fixtures/advisories/08-yarn-resolutions"), &dir);
+    let out = express_harden(&dir, &["--only", "advisories", "--write", "--allow-no-vcs", "--lockfile"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("package.json")).expect("manifest")).expect("json");
+    assert_eq!(manifest["resolutions"], serde_json::json!({ "semver": "^7.5.2", "ws": "^7.5.10" }), "{manifest:#}");
+    let lock = std::fs::read_to_string(dir.join("yarn.lock")).expect("lockfile");
+    let version = |name: &str| -> String {
+        let at = lock.find(&format!("\n{name}@")).unwrap_or_else(|| panic!("{name} in\n{lock}"));
+        let rest = &lock[at..];
+        let line = rest.lines().find(|l| l.trim_start().starts_with("version ")).unwrap_or_default();
+        line.trim().trim_start_matches("version ").trim_matches('"').to_string()
+    };
+    assert!(version("ws").starts_with("7.5."), "{lock}");
+    assert!(!lock.contains("version \"7.2.5\""), "{lock}");
+    let (code, text) = audit_from(&dir, "bundled", &[]);
+    assert_eq!(code, 0, "{text}");
+    assert!(!text.contains("\nchange ") && !text.contains(" ws@") && !text.contains(" semver@"), "{text}");
+}
+
 /// A workspace member lists body-parser 1.20.1 itself (`tests/advisories/workspace-app`, lockfile made by npm): the
 /// fix raises it in the member's package.json, not by an override in the root's; after `--write --lockfile` the
 /// lockfile installs 1.20.3 and a second run finds nothing. Needs npm and the registry.
