@@ -623,6 +623,21 @@ fn an_override_is_scoped_to_the_affected_major_and_never_over_the_projects_own_d
     assert!(!text.contains("\nchange "), "a second run changes nothing:\n{text}");
 }
 
+/// The next steps name an override by its section, its key (which may hold a range: `ws@7.x`) and what it forces, as
+/// the README writes it.
+#[test]
+fn the_next_steps_name_an_override_by_its_key() {
+    let (_tmp, dir) = override_app();
+    let out = express_harden(&dir, &["--only", "advisories", "--color", "never"]);
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(
+        text.contains(
+            "package.json changed (overrides ws@7.x -> ^7.5.10), so package-lock.json is stale and `npm ci` would fail"
+        ),
+        "{text}"
+    );
+}
+
 /// When the package manager cannot bring the lockfile up to date (here: its registry is unreachable), package.json is
 /// put back as it was, the lockfile is untouched, and the run fails saying so: nothing is left half-written.
 #[test]
