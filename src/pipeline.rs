@@ -552,6 +552,7 @@ fn run_on_this_thread(
                 source_errors,
                 blockers: project_blockers,
                 inventory,
+                projects: &projects,
             };
             let before = (
                 plan.changes.len(),

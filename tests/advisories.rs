@@ -800,6 +800,51 @@ fn a_bundled_copy_is_fixed_only_by_its_parent() {
     assert!(fixes(false).iter().all(|f| f.starts_with("lockfile-refresh ")), "{:?}", fixes(false));
 }
 
+/// A workspace member's own dependency: the finding is placed on its line in the member's package.json (not at the
+/// root's `package.json:1:1`), and the member's own code counts for reachability (`cookie.serialize()` in
+/// packages/api/index.js is "called"; the root has no code).
+#[test]
+fn a_members_finding_is_on_its_own_line_and_its_code_counts() {
+    let (_tmp, dir) = scratch("ws-cookie", r#"{ "name": "ws-cookie", "workspaces": ["packages/*"] }"#);
+    let member = dir.join("packages/api");
+    std::fs::create_dir_all(&member).expect("mkdir");
+    std::fs::write(
+        member.join("package.json"),
+        "{\n  \"name\": \"api\",\n  \"dependencies\": {\n    \"cookie\": \"0.4.1\"\n  }\n}\n",
+    )
+    .expect("write");
+    std::fs::write(
+        member.join("index.js"),
+        "const cookie = require('cookie');\nmodule.exports = (res) => res.setHeader('Set-Cookie', cookie.serialize('a', 'b'));\n",
+    )
+    .expect("write");
+    let lock = serde_json::json!({
+        "name": "ws-cookie", "lockfileVersion": 3, "requires": true,
+        "packages": {
+            "": { "name": "ws-cookie", "workspaces": ["packages/*"] },
+            "node_modules/api": { "resolved": "packages/api", "link": true },
+            "packages/api": { "name": "api", "dependencies": { "cookie": "0.4.1" } },
+            "node_modules/cookie": { "version": "0.4.1" }
+        }
+    });
+    std::fs::write(dir.join("package-lock.json"), lock.to_string()).expect("write");
+    let (doc, _) = json_audit(&dir);
+    let cookie = doc["advisories"].as_array().expect("advisories").iter().find(|a| a["package"] == "cookie");
+    let cookie = cookie.expect("cookie advisory");
+    assert_eq!(cookie["manifest"], "packages/api/package.json", "{doc:#}");
+    assert_eq!(cookie["line"], 4, "{doc:#}");
+    assert_eq!(cookie["reachability"], "called", "{doc:#}");
+    assert_eq!(cookie["reachability_reason"], "cookie.serialize", "{doc:#}");
+    let findings: Vec<String> = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"].as_str().is_some_and(|r| r.starts_with("advisories/")))
+        .map(|f| format!("{}:{}", f["path"].as_str().unwrap_or_default(), f["line"]))
+        .collect();
+    assert_eq!(findings, ["packages/api/package.json:4"], "{doc:#}");
+}
+
 /// A workspace member pins ws 7.4.6 itself and a package (agent) pins it with `~7.4.0`: a root override would move the
 /// member's own exact dependency too, so none is written; the finding names the member.
 #[test]

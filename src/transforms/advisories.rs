@@ -494,16 +494,50 @@ impl Transform for Advisories {
                 }
             }
         }
+        // The workspace members the lockfile installs: their manifests (a finding about a package only a member
+        // depends on is placed there) and their projects (whose code may call what an advisory concerns).
+        let lock_dir = inventory.path.parent().unwrap_or(std::path::Path::new(""));
+        let members: BTreeMap<usize, PathBuf> = inventory
+            .roots
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| !r.path.is_empty())
+            .map(|(i, r)| (i, lock_dir.join(&r.path).join("package.json")))
+            .collect();
+        let member_projects: Vec<&Project> = members.values().filter_map(|path| project_at(cx, path)).collect();
         for (((name, version), (copies, hits)), fix) in affected.into_iter().zip(fixes) {
             let Some(fix) = fix else { continue };
-            let direct = copies
-                .iter()
-                .filter_map(|&i| inventory.packages[i].chain.get(1))
-                .find_map(|node| match node {
-                    Parent::Package(p) => Some(inventory.packages[*p].name.as_str()),
-                    Parent::Root(_) => None,
-                })
-                .unwrap_or(name);
+            // Where the finding goes: the line of the project's dependency that leads to a copy (the copy itself, or
+            // the direct dependency a parent is installed through), in the lockfile's own package.json when one is
+            // reached from it, else in the member's.
+            let mut leads: Vec<(usize, &str, Option<&str>)> = Vec::new();
+            for &i in &copies {
+                for d in &inventory.packages[i].parents {
+                    match d.parent {
+                        Parent::Root(r) => leads.push((r, name, d.range.as_deref())),
+                        Parent::Package(p) => {
+                            let parent = &inventory.packages[p];
+                            let via = match parent.chain.get(1) {
+                                Some(Parent::Package(q)) => &inventory.packages[*q],
+                                _ => parent,
+                            };
+                            if let Some(Parent::Root(r)) = parent.chain.first() {
+                                leads.push((*r, via.name.as_str(), None));
+                            }
+                        }
+                    }
+                }
+            }
+            let lead = leads.iter().find(|(r, _, _)| !members.contains_key(r)).or(leads.first());
+            let member_manifest = lead.and_then(|(r, _, _)| members.get(r)).and_then(|path| {
+                let text = crate::fsread::read_text(path, crate::fsread::TEXT_LIMIT, None).ok()?;
+                Some((path, text))
+            });
+            let info = match member_manifest {
+                Some((path, _)) => project_at(cx, path).and_then(|p| p.manifest.as_ref()),
+                None => Some(cx.info),
+            };
+            let direct = lead.map_or(name.to_string(), |(_, listed, range)| manifest_key(info, listed, *range));
             let paths: Vec<String> = copies
                 .iter()
                 .map(|&i| {
@@ -528,8 +562,16 @@ impl Transform for Advisories {
                 .collect();
             for advisory in hits {
                 let patched = advisory.patched_after(version).map(|v| v.to_string());
-                let (reachability, reason) =
-                    reachability(advisory, cx.project, self.watched(&advisory.package), &ancestors);
+                let watched = self.watched(&advisory.package);
+                let (reachability, reason) = std::iter::once(cx.project)
+                    .chain(member_projects.iter().copied())
+                    .map(|project| reachability(advisory, project, watched, &ancestors))
+                    .min_by_key(|(r, _)| match r {
+                        Reachability::Called => 0,
+                        Reachability::Unknown => 1,
+                        Reachability::NotCalled => 2,
+                    })
+                    .unwrap_or((Reachability::Unknown, String::new()));
                 let severity = advisory.severity;
                 let gate = severity.unwrap_or(Level::Moderate) >= self.fail_on;
                 let shown = crate::discover::display_path(&inventory.path);
@@ -562,7 +604,10 @@ impl Transform for Advisories {
                     fix.description
                 );
                 let rule = if fixed { "fix-planned" } else { "vulnerable" };
-                let finding = cx.finding(rule, direct, message);
+                let finding = match &member_manifest {
+                    Some((path, text)) => cx.finding_in(path, text, rule, &direct, message),
+                    None => cx.finding(rule, &direct, message),
+                };
                 plan.advisories.push(AdvisoryReport {
                     id: advisory.id.clone(),
                     aliases: advisory.aliases.clone(),
@@ -573,7 +618,7 @@ impl Transform for Advisories {
                     summary: advisory.summary.clone(),
                     url: format!("https://osv.dev/vulnerability/{}", advisory.id),
                     lockfile: inventory.path.clone(),
-                    manifest: cx.path.to_path_buf(),
+                    manifest: finding.path.clone(),
                     line: finding.line,
                     paths: paths.clone(),
                     reachability,
@@ -599,6 +644,26 @@ impl Transform for Advisories {
 
 /// The installed copies of one `name@version` (indices into the inventory's packages) and the advisories affecting it.
 type Copies<'a> = (Vec<usize>, Vec<&'a Advisory>);
+
+/// The key a manifest lists `name` under, given the range it declares: the alias of `"cookie-old":
+/// "npm:cookie@0.3.1"`, else the name.
+fn manifest_key(info: Option<&crate::manifest::ManifestInfo>, name: &str, range: Option<&str>) -> String {
+    let alias = |(key, spec): (&str, &str)| {
+        let aliased = spec.strip_prefix("npm:").and_then(|a| a.rsplit_once('@')).is_some_and(|(real, _)| real == name);
+        (key != name && aliased && Some(spec) == range).then(|| key.to_string())
+    };
+    info.and_then(|info| DepSection::ALL.iter().find_map(|&section| info.dependencies(section).find_map(alias)))
+        .unwrap_or_else(|| name.to_string())
+}
+
+/// The project of the run whose manifest is `path` (`./a/package.json` and `a/package.json` are the same).
+fn project_at<'a>(cx: &ManifestContext<'a>, path: &std::path::Path) -> Option<&'a Project> {
+    let not_dot = |c: &std::path::Component<'_>| *c != std::path::Component::CurDir;
+    cx.projects
+        .iter()
+        .find(|(p, _)| p.components().filter(not_dot).eq(path.components().filter(not_dot)))
+        .map(|(_, project)| project)
+}
 
 /// The line of releases a version belongs to, as npm counts breaking changes: the major, or the minor under 1.0.0.
 fn line_of(v: &Version) -> (u64, u64) {
