@@ -800,6 +800,27 @@ fn a_bundled_copy_is_fixed_only_by_its_parent() {
     assert!(fixes(false).iter().all(|f| f.starts_with("lockfile-refresh ")), "{:?}", fixes(false));
 }
 
+/// package.json ahead of its lockfile (Express raised to ^4.22.3 by an earlier run, the lockfile not updated yet): the
+/// raise of a parent never lowers a spec (to the 4.21.1 whose cookie is fixed): nothing is changed, and cookie is said
+/// to come with the parent.
+#[test]
+fn a_parent_raise_never_lowers_a_spec() {
+    let (_tmp, dir) = scratch("ahead", r#"{ "name": "ahead", "dependencies": { "express": "^4.22.3" } }"#);
+    let lock = serde_json::json!({
+        "name": "ahead", "lockfileVersion": 3, "requires": true,
+        "packages": {
+            "": { "name": "ahead", "dependencies": { "express": "^4.17.1" } },
+            "node_modules/express": { "version": "4.17.1", "dependencies": { "cookie": "0.4.0" } },
+            "node_modules/cookie": { "version": "0.4.0" }
+        }
+    });
+    std::fs::write(dir.join("package-lock.json"), lock.to_string()).expect("write");
+    let (doc, changes) = json_audit(&dir);
+    assert_eq!(changes, Vec::<String>::new(), "{doc:#}");
+    let cookie = doc["advisories"].as_array().expect("advisories").iter().find(|a| a["package"] == "cookie");
+    assert_eq!(cookie.expect("cookie")["fix"]["kind"], "bump", "{doc:#}");
+}
+
 /// A workspace member's own dependency: the finding is placed on its line in the member's package.json (not at the
 /// root's `package.json:1:1`), and the member's own code counts for reachability (`cookie.serialize()` in
 /// packages/api/index.js is "called"; the root has no code).

@@ -737,7 +737,8 @@ impl Child<'_> {
 fn can_raise(cx: &ManifestContext<'_>, name: &str, installed: &Version, to: &Version) -> bool {
     let own = cx.info.dependency_all(name);
     let own: Vec<&(DepSection, String)> = own.iter().filter(|(s, _)| *s != DepSection::PeerDependencies).collect();
-    !own.is_empty() && own.iter().all(|(_, spec)| raised(spec, installed, to).is_some())
+    let ahead = |spec: &str| npm_spec::npm_range(spec).and_then(|r| r.min_version()).is_some_and(|min| min >= *to);
+    !own.is_empty() && own.iter().all(|(_, spec)| ahead(spec) || raised(spec, installed, to).is_some())
 }
 
 /// Raises the manifest's own dependency `name` from `installed` to `to` in the plan (replacing a raise planned
@@ -749,21 +750,29 @@ fn raise_dependency(
     installed: &Version,
     to: &Version,
 ) -> Option<String> {
-    let specs: Vec<(DepSection, String)> = cx
+    // (A spec that already admits nothing below `to`, package.json ahead of its lockfile, stays as it is.)
+    let specs: Vec<(DepSection, String, bool)> = cx
         .info
         .dependency_all(name)
         .into_iter()
         .filter(|(s, _)| *s != DepSection::PeerDependencies)
-        .map(|(section, spec)| Some((section, raised(&spec, installed, to)?)))
+        .map(|(section, spec)| {
+            if npm_spec::npm_range(&spec).and_then(|r| r.min_version()).is_some_and(|min| min >= *to) {
+                return Some((section, spec, false));
+            }
+            Some((section, raised(&spec, installed, to)?, true))
+        })
         .collect::<Option<_>>()?;
     if specs.is_empty() {
         return None;
     }
-    plan.changes.retain(|c| c.package != name);
-    for (section, spec) in &specs {
+    if specs.iter().any(|(_, _, change)| *change) {
+        plan.changes.retain(|c| c.package != name);
+    }
+    for (section, spec, _) in specs.iter().filter(|(_, _, change)| *change) {
         plan.changes.push(ManifestRequest::new(*section, name, spec.clone()));
     }
-    Some(specs.into_iter().map(|(_, spec)| spec).collect::<Vec<_>>().join(", "))
+    Some(specs.into_iter().map(|(_, spec, _)| spec).collect::<Vec<_>>().join(", "))
 }
 
 impl Advisories {
@@ -971,6 +980,9 @@ impl Advisories {
                 let parent = &inventory.packages[p];
                 match parent.chain[..] {
                     [_, _] => Some((parent, None)),
+                    // (A lockfile that package.json no longer matches, a Yarn one after a raise, links the package
+                    // to no project: one package.json lists stands for a direct dependency.)
+                    [] if cx.info.dependency(&parent.name).is_some() => Some((parent, None)),
                     [_, Parent::Package(via), _]
                         if inventory.packages[via].chain.len() == 2
                             && parent.parents.iter().all(|d| d.parent == Parent::Package(via)) =>
