@@ -800,16 +800,16 @@ fn a_bundled_copy_is_fixed_only_by_its_parent() {
     assert!(fixes(false).iter().all(|f| f.starts_with("lockfile-refresh ")), "{:?}", fixes(false));
 }
 
-/// package.json ahead of its lockfile (Express raised to ^4.22.3 by an earlier run, the lockfile not updated yet): the
-/// raise of a parent never lowers a spec (to the 4.21.1 whose cookie is fixed): nothing is changed, and cookie is said
-/// to come with the parent.
+/// package.json ahead of its lockfile (Express raised to ^4.22.3 by an earlier run, the lockfile not updated yet): no
+/// raise lowers a spec, neither Express's own (to 4.20.0) nor a parent's (to the 4.21.1 whose cookie is fixed): nothing
+/// is changed, Express is left to the lockfile update and cookie is said to come with it.
 #[test]
 fn a_parent_raise_never_lowers_a_spec() {
     let (_tmp, dir) = scratch("ahead", r#"{ "name": "ahead", "dependencies": { "express": "^4.22.3" } }"#);
     let lock = serde_json::json!({
         "name": "ahead", "lockfileVersion": 3, "requires": true,
         "packages": {
-            "": { "name": "ahead", "dependencies": { "express": "^4.17.1" } },
+            "": { "name": "ahead", "dependencies": { "express": "^4.22.3" } },
             "node_modules/express": { "version": "4.17.1", "dependencies": { "cookie": "0.4.0" } },
             "node_modules/cookie": { "version": "0.4.0" }
         }
@@ -817,8 +817,19 @@ fn a_parent_raise_never_lowers_a_spec() {
     std::fs::write(dir.join("package-lock.json"), lock.to_string()).expect("write");
     let (doc, changes) = json_audit(&dir);
     assert_eq!(changes, Vec::<String>::new(), "{doc:#}");
-    let cookie = doc["advisories"].as_array().expect("advisories").iter().find(|a| a["package"] == "cookie");
-    assert_eq!(cookie.expect("cookie")["fix"]["kind"], "bump", "{doc:#}");
+    let fix = |package: &str| {
+        let found = doc["advisories"].as_array().expect("advisories").iter().find(|a| a["package"] == package);
+        found.map(|a| a["fix"].clone()).unwrap_or_default()
+    };
+    assert_eq!(fix("cookie")["kind"], "bump", "{doc:#}");
+    // Express's own advisories: package.json asks for ^4.22.3 already, the lockfile moves it; never lowered to 4.20.0.
+    assert_eq!(fix("express")["kind"], "lockfile-refresh", "{doc:#}");
+    assert!(
+        fix("express")["description"].as_str().is_some_and(
+            |d| d.starts_with("package.json already asks for express ^4.22.3, which the lockfile is behind")
+        ),
+        "{doc:#}"
+    );
 }
 
 /// A workspace member's own dependency: the finding is placed on its line in the member's package.json (not at the

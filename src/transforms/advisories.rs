@@ -889,6 +889,21 @@ impl Advisories {
             };
         }
         if is_root_dependency && !own.is_empty() {
+            // package.json already asks for the fix or later (an earlier run raised it, its lockfile is behind): kept,
+            // never lowered; the lockfile update moves the package.
+            let floor = |spec: &str| npm_spec::npm_range(spec).and_then(|r| r.min_version()).filter(|m| *m >= target);
+            if let Some(floor) = own.iter().map(|(_, spec)| floor(spec)).collect::<Option<Vec<Version>>>() {
+                let specs: Vec<&str> = own.iter().map(|(_, spec)| spec.as_str()).collect();
+                raises.to.insert(name.to_string(), floor.into_iter().max().unwrap_or_else(|| target.clone()));
+                return AdvisoryFix {
+                    kind: FixKind::LockfileRefresh,
+                    description: format!(
+                        "package.json already asks for {name} {}, which the lockfile is behind: the lockfile update \
+                         moves it (`{update}`, {runs})",
+                        specs.join(", ")
+                    ),
+                };
+            }
             let mut made = Vec::new();
             for (section, spec) in &own {
                 let to = match npm_spec::classify(spec) {
