@@ -386,7 +386,7 @@ impl FileFacts {
             .filter(|d| {
                 matches!(&d.init, Some(Value::Call(c)) if c.callee.as_ref().is_some_and(|c| {
                     c.is_export("express", "Router")
-                        || (c.inline_require.as_deref() == Some("express") && c.members == ["Router"])
+                        || (c.inline_require.as_deref() == Some("express") && *c.members == ["Router"])
                 }))
             })
             .map(|d| d.name.as_str())
@@ -496,10 +496,13 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
     let mut bindings =
         BindingCollector { bindings: Vec::new(), names: HashSet::default(), depth: 0, counted: HashSet::default() };
     parsed.program.visit_with(&mut bindings);
+    // (Shared by the callees bound to them.)
+    let shared: Vec<std::sync::Arc<ModuleBinding>> =
+        bindings.bindings.iter().cloned().map(std::sync::Arc::new).collect();
 
     let mut collector = Collector {
         code,
-        bindings: &bindings.bindings,
+        bindings: &shared,
         votes: StyleVotes::default(),
         values: BTreeMap::new(),
         apps: Vec::new(),
@@ -832,7 +835,7 @@ impl Visit for BindingCollector {
 /// Second pass: apps, registrations, values, style votes.
 struct Collector<'a> {
     code: &'a str,
-    bindings: &'a [ModuleBinding],
+    bindings: &'a [std::sync::Arc<ModuleBinding>],
     votes: StyleVotes,
     values: BTreeMap<Atom, Middleware>,
     apps: Vec<ExpressApp>,
@@ -865,7 +868,7 @@ pub const ROUTE_METHODS: [&str; 10] = ["use", "get", "post", "put", "delete", "d
 
 impl<'a> Collector<'a> {
     fn binding(&self, name: &str) -> Option<&'a ModuleBinding> {
-        self.bindings.iter().find(|b| b.local == name)
+        self.bindings.iter().find(|b| b.local == name).map(|b| &**b)
     }
 
     /// Whether `expr` creates an Express app: `express()` through any local name bound to the express module, or

@@ -36,24 +36,7 @@ fn needles() -> &'static Needles {
         frame_options: [Finder::new(b"Frame-Options"), Finder::new(b"frame-options"), Finder::new(b"FRAME-OPTIONS")]
             .map(Finder::into_owned),
         attribute_values: [Finder::new(b"=\""), Finder::new(b"='"), Finder::new(b"=\\\"")].map(Finder::into_owned),
-        serving: [
-            Finder::new(b".static("),
-            Finder::new(b"serveStatic("),
-            Finder::new(b"'views'"),
-            Finder::new(b"\"views\""),
-            Finder::new(b"sendFile("),
-            Finder::new(b"sendfile("),
-            Finder::new(b"readFile"),
-            Finder::new(b"createReadStream("),
-            Finder::new(b"configure("),
-            Finder::new(b"registerPartials("),
-            Finder::new(b"rmWhitespace"),
-            Finder::new(b"Allow-Origin"),
-            Finder::new(b"allow-origin"),
-            Finder::new(b"ALLOW-ORIGIN"),
-            Finder::new(b"elimiter"),
-        ]
-        .map(Finder::into_owned),
+        serving: SERVING_NEEDLES.map(|n| Finder::new(n.as_bytes()).into_owned()),
     })
 }
 
@@ -77,18 +60,127 @@ fn may_set_frame_options(code: &[u8]) -> bool {
 /// ` onclick="` and the like: a quoted (or escaped-quoted) attribute value whose name is `on` and letters, after a
 /// space or a quote.
 fn has_handler_attribute(b: &[u8]) -> bool {
-    needles().attribute_values.iter().any(|f| {
-        f.find_iter(b).any(|eq| {
-            let mut start = eq;
-            while start > 0 && b[start - 1].is_ascii_alphabetic() {
-                start -= 1;
+    needles().attribute_values.iter().any(|f| f.find_iter(b).any(|eq| handler_attribute_at(b, eq)))
+}
+
+/// Whether the `=` at `eq` (before a quote) ends a handler attribute's name ([`has_handler_attribute`]).
+fn handler_attribute_at(b: &[u8], eq: usize) -> bool {
+    let mut start = eq;
+    while start > 0 && b[start - 1].is_ascii_alphabetic() {
+        start -= 1;
+    }
+    eq - start > 2
+        && b[start..start + 2].eq_ignore_ascii_case(b"on")
+        && start > 0
+        && (b[start - 1].is_ascii_whitespace() || b[start - 1] == b'"' || b[start - 1] == b'\'')
+}
+
+/// What a cheap test looks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hint {
+    /// A tag or URL with inline code ([`may_hold_markup`]).
+    Markup,
+    /// A quoted attribute value, which holds inline code when its name is a handler's.
+    Attribute,
+    /// The X-Frame-Options header ([`may_set_frame_options`]).
+    FrameOptions,
+    /// What the code serves ([`may_serve`]).
+    Serving,
+    /// A call the Content-Security-Policy governs ([`views::may_hold_script_calls`]).
+    ScriptCall,
+}
+
+/// Every needle of the cheap tests with what it hints at: one search for all of them answers every test in one pass
+/// over a file's bytes ([`Hints`]; the first pass adds them to its prefilter's search).
+pub fn hint_needles() -> impl Iterator<Item = (&'static str, Hint)> {
+    let markup = ["<script", "<SCRIPT", "javascript:"].map(|n| (n, Hint::Markup));
+    let attribute = ["=\"", "='", "=\\\""].map(|n| (n, Hint::Attribute));
+    let frame = ["Frame-Options", "frame-options", "FRAME-OPTIONS"].map(|n| (n, Hint::FrameOptions));
+    let serving = SERVING_NEEDLES.map(|n| (n, Hint::Serving));
+    let script = views::SCRIPT_NEEDLES.map(|n| (n, Hint::ScriptCall));
+    markup.into_iter().chain(attribute).chain(frame).chain(serving).chain(script)
+}
+
+/// What serving code names ([`may_serve`]).
+const SERVING_NEEDLES: [&str; 15] = [
+    ".static(",
+    "serveStatic(",
+    "'views'",
+    "\"views\"",
+    "sendFile(",
+    "sendfile(",
+    "readFile",
+    "createReadStream(",
+    "configure(",
+    "registerPartials(",
+    "rmWhitespace",
+    "Allow-Origin",
+    "allow-origin",
+    "ALLOW-ORIGIN",
+    "elimiter",
+];
+
+/// The answers of the cheap tests for one file, from one search of [`hint_needles`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Hints {
+    /// [`may_hold_markup`].
+    pub markup: bool,
+    /// [`may_set_frame_options`].
+    pub frame_options: bool,
+    /// [`may_serve`].
+    pub serving: bool,
+    /// [`views::may_hold_script_calls`].
+    pub script_calls: bool,
+}
+
+impl Hints {
+    /// The hints of `bytes`, in one search.
+    pub fn of(bytes: &[u8]) -> Hints {
+        static SEARCH: OnceLock<Option<(aho_corasick::AhoCorasick, Vec<Hint>)>> = OnceLock::new();
+        let search = SEARCH.get_or_init(|| {
+            let (needles, hints): (Vec<&str>, Vec<Hint>) = hint_needles().unzip();
+            let search = aho_corasick::AhoCorasick::builder()
+                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                .prefilter(false)
+                .build(needles)
+                .ok()?;
+            Some((search, hints))
+        });
+        let mut found = Hints::default();
+        match search {
+            Some((search, hints)) => {
+                for m in search.find_overlapping_iter(bytes) {
+                    found.record(hints[m.pattern().as_usize()], bytes, m.start());
+                }
             }
-            eq - start > 2
-                && b[start..start + 2].eq_ignore_ascii_case(b"on")
-                && start > 0
-                && (b[start - 1].is_ascii_whitespace() || b[start - 1] == b'"' || b[start - 1] == b'\'')
-        })
-    })
+            // (Not to happen: the needles are ours.)
+            None => {
+                found = Hints {
+                    markup: may_hold_markup(bytes),
+                    frame_options: may_set_frame_options(bytes),
+                    serving: may_serve(bytes),
+                    script_calls: views::may_hold_script_calls(bytes),
+                }
+            }
+        }
+        found
+    }
+
+    /// Records a needle that hints at `hint`, found at `at` in `bytes`.
+    pub fn record(&mut self, hint: Hint, bytes: &[u8], at: usize) {
+        match hint {
+            Hint::Markup => self.markup = true,
+            Hint::Attribute => self.markup |= handler_attribute_at(bytes, at),
+            Hint::FrameOptions => self.frame_options = true,
+            Hint::Serving => self.serving = true,
+            Hint::ScriptCall => self.script_calls = true,
+        }
+    }
+
+    /// Whether the file is worth a scan.
+    fn any(&self) -> bool {
+        self.markup || self.frame_options || self.serving || self.script_calls
+    }
 }
 
 /// The header that says who may put the app's pages in a frame.
@@ -172,23 +264,24 @@ pub struct CodeScan {
 /// elsewhere).
 #[must_use]
 pub fn scan(file: &SourceFile) -> Option<CodeScan> {
-    scan_with(file, || parse(file, &file.code).ok().map(|parsed| parsed.program))
+    scan_with(file, Hints::of(file.code.as_bytes()), || parse(file, &file.code).ok().map(|parsed| parsed.program))
 }
 
-/// [`scan`] of a file already parsed (the first pass's analysis): the cheap test, then a walk of `program`.
+/// [`scan`] of a file already parsed (the first pass's analysis), whose cheap tests gave `hints`: a walk of
+/// `program` when they found something.
 #[must_use]
-pub fn scan_parsed(file: &SourceFile, program: &Program) -> Option<CodeScan> {
-    scan_with(file, || Some(program))
+pub fn scan_parsed(file: &SourceFile, program: &Program, hints: Hints) -> Option<CodeScan> {
+    scan_with(file, hints, || Some(program))
 }
 
 /// [`scan`], with the program (parsed only when the cheap test finds something to look for).
 fn scan_with<P: std::borrow::Borrow<Program>>(
     file: &SourceFile,
+    hints: Hints,
     program: impl FnOnce() -> Option<P>,
 ) -> Option<CodeScan> {
-    let code = file.code.as_bytes();
-    let connect = Some(views::scan_connects(&file.code)).filter(|c| !c.is_empty());
-    if !may_set_frame_options(code) && !may_hold_markup(code) && !may_serve(code) {
+    let connect = hints.script_calls.then(|| views::scan_connects_found(&file.code)).filter(|c| !c.is_empty());
+    if !hints.frame_options && !hints.markup && !hints.serving {
         return connect.map(|connect| CodeScan { connect: Some(connect), ..CodeScan::default() });
     }
     let program = program()?;
@@ -213,18 +306,20 @@ fn scan_with<P: std::borrow::Borrow<Program>>(
 /// nothing else needs it), or is minified unless `include_minified` (a vendored library's strings are not the app's
 /// pages).
 #[must_use]
-pub fn scan_unanalysed(path: &std::path::Path, bytes: Vec<u8>, include_minified: bool) -> Option<CodeScan> {
-    if !may_set_frame_options(&bytes)
-        && !may_hold_markup(&bytes)
-        && !may_serve(&bytes)
-        && !views::may_hold_script_calls(&bytes)
-    {
+pub fn scan_unanalysed(
+    path: &std::path::Path,
+    bytes: Vec<u8>,
+    hints: Hints,
+    include_minified: bool,
+) -> Option<CodeScan> {
+    if !hints.any() {
         return None;
     }
     if !include_minified && crate::source::minified(path, &bytes).is_some() {
         return None;
     }
-    scan(&SourceFile::new(path.to_path_buf(), String::from_utf8(bytes).ok()?))
+    let file = SourceFile::new(path.to_path_buf(), String::from_utf8(bytes).ok()?);
+    scan_with(&file, hints, || parse(&file, &file.code).ok().map(|parsed| parsed.program))
 }
 
 struct Collector<'a> {
@@ -610,6 +705,30 @@ fn operands<'e>(bin: &'e BinExpr, out: &mut Vec<&'e Expr>) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_one_search_answers_as_the_separate_cheap_tests_do() {
+        let samples: [&[u8]; 9] = [
+            b"const a = 1;",
+            b"res.send('<script>go()</script>')",
+            b"el.innerHTML = '<li onclick=\"pick(1)\">'",
+            b"el.innerHTML = '<li class=\"x\">'",
+            b"res.setHeader('X-Frame-Options', 'DENY')",
+            b"app.use(express.static('public'))",
+            b"app.set(\"views\", dir); setTimeout(tick, 5)",
+            b"fetch('/api'); new WebSocket(url)",
+            b"href='javascript:void(0)' onload='x()'",
+        ];
+        for bytes in samples {
+            let expected = Hints {
+                markup: may_hold_markup(bytes),
+                frame_options: may_set_frame_options(bytes),
+                serving: may_serve(bytes),
+                script_calls: views::may_hold_script_calls(bytes),
+            };
+            assert_eq!(Hints::of(bytes), expected, "{}", String::from_utf8_lossy(bytes));
+        }
+    }
+
     use super::*;
     use crate::views::InlineKind;
     use std::path::PathBuf;

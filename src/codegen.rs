@@ -203,6 +203,43 @@ pub fn fit(printed: &str, style: &Style, base_indent: &str) -> String {
     out
 }
 
+/// [`template_renamed`], printed and fitted to `style` (no base indentation): the whole as one text, or, with
+/// `each`, each item on its own. Remembered across files: a transform adds the same code to many files (the same
+/// helper, the same store set-up), and parsing and printing it is most of what planning such a file costs.
+pub fn render(
+    source: &str,
+    renames: &[(String, String)],
+    vars: &[(&str, &str)],
+    style: &Style,
+    each: bool,
+) -> Result<Vec<String>, String> {
+    type Key = (String, Vec<(String, String)>, Vec<(String, String)>, Style, bool);
+    type Rendered = std::collections::HashMap<Key, Result<Vec<String>, String>>;
+    static RENDERED: std::sync::OnceLock<std::sync::Mutex<Rendered>> = std::sync::OnceLock::new();
+    let key: Key = (
+        source.to_string(),
+        renames.to_vec(),
+        vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        style.clone(),
+        each,
+    );
+    let cache = RENDERED.get_or_init(Default::default);
+    if let Some(found) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        return found.clone();
+    }
+    let rendered = template_renamed(source, renames, vars, style.quote).map(|items| match each {
+        true => items.into_iter().map(|item| fit(&print_items(vec![item]), style, "")).collect(),
+        false => vec![fit(&print_items(items), style, "")],
+    });
+    let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
+    // (Bounded: a project whose every file asks for different code gains nothing from it.)
+    if cache.len() >= 4096 {
+        cache.clear();
+    }
+    cache.insert(key, rendered.clone());
+    rendered
+}
+
 /// A transform's code template (JavaScript text under `transforms/<id>/data.json`) made concrete: every identifier
 /// `$name` is replaced by the expression `vars` gives for it (in a binding position, by that name), and every string
 /// literal is written with the file's quote. Returns the module items, ready for [`print_items`] and [`fit`].

@@ -104,6 +104,44 @@ struct WalkRoot {
     test_code: bool,
 }
 
+/// The paths to walk for a run on `paths`, and the paths it may change. A path narrower than its project (a file, a
+/// folder below the nearest package.json) is read with the rest of that project: what the file's code means comes
+/// from the modules it imports, the views the app renders, the files it serves (a Content-Security-Policy made from
+/// `app.js` alone would block the pages' own scripts). Such a run changes only the given paths: `Some(them)`,
+/// normalised. `None` when every path is a whole project (or there is no project root to bound the search for one).
+pub fn with_context(paths: &[PathBuf], root: Option<&Path>) -> (Vec<PathBuf>, Option<Vec<PathBuf>>) {
+    let Some(root) = root else { return (paths.to_vec(), None) };
+    let mut walk: Vec<PathBuf> = Vec::new();
+    let mut narrower = false;
+    for path in paths {
+        let project = (|| {
+            let start = if path.is_dir() { path.clone() } else { path.parent().map(Path::to_path_buf)? };
+            let start = if start.as_os_str().is_empty() { PathBuf::from(".") } else { start };
+            let canonical = start.canonicalize().ok()?;
+            let (up, _) = canonical
+                .ancestors()
+                .take_while(|dir| dir.starts_with(root))
+                .enumerate()
+                .find(|(_, dir)| dir.join("package.json").is_file())?;
+            let project = crate::root::normalize(&start.join("../".repeat(up)));
+            let project = if project.as_os_str().is_empty() { PathBuf::from(".") } else { project };
+            // (A file always lies below its project's folder; a folder may be the project itself.)
+            Some((project, path.is_file() || up > 0))
+        })();
+        match project {
+            Some((project, true)) => {
+                narrower = true;
+                walk.push(project);
+            }
+            _ => walk.push(path.clone()),
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    walk.retain(|p| seen.insert(crate::root::normalize(p)));
+    let scope = narrower.then(|| paths.iter().map(|p| crate::root::normalize(p)).collect());
+    (walk, scope)
+}
+
 /// Walks `paths`, as `options` say. The walk itself never follows symbolic links.
 pub fn discover_with(paths: &[PathBuf], options: &WalkOptions<'_>) -> Discovered {
     let root = options.root;

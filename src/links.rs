@@ -293,7 +293,7 @@ fn selected_db(input: &LinkInput<'_>, call: &CallFacts) -> Option<Atom> {
         facts.declarations.iter().find(|d| d.top_level && d.init.as_ref().is_some_and(|v| v.range() == call.range))?;
     let arg =
         facts.member_calls.iter().filter(|m| m.object == name.name && m.method == "db").find_map(|m| m.args.first())?;
-    input.file.code.get(arg.range()).map(Atom::from)
+    input.file().code.get(arg.range()).map(Atom::from)
 }
 
 /// The specifier that imports `target` from `importer` (both paths as discovered): `./x`, `../lib/redis`, with the
@@ -328,10 +328,31 @@ pub fn relative_specifier(importer: &Path, target: &Path, keep_extension: bool) 
 pub struct LinkInput<'a> {
     /// Its path, as discovered.
     pub path: &'a Path,
-    /// Its text.
-    pub file: &'a SourceFile,
+    /// The file as the first pass left it: its text may be parked ([`SourceFile::park`]), its line numbers are known.
+    /// [`LinkInput::file`] has the text.
+    pub source: &'a SourceFile,
     /// Its facts.
     pub facts: &'a FileFacts,
+    /// The project root (the text is read again through its checks).
+    root: Option<&'a Path>,
+    /// The text, read again the first time a link needs it (most files' never is).
+    text: std::sync::OnceLock<Option<SourceFile>>,
+}
+
+impl<'a> LinkInput<'a> {
+    /// A file for the linking: `source` as the first pass left it (its text parked or not).
+    pub fn new(path: &'a Path, source: &'a SourceFile, facts: &'a FileFacts, root: Option<&'a Path>) -> Self {
+        LinkInput { path, source, facts, root, text: std::sync::OnceLock::new() }
+    }
+
+    /// The file with its text. A parked text is read again the first time; one that changed on disk since is left
+    /// empty here (no link is made from it), and its own plan says that it changed.
+    pub fn file(&self) -> &SourceFile {
+        if !self.source.is_parked() {
+            return self.source;
+        }
+        self.text.get_or_init(|| self.source.unparked(self.root).ok()).as_ref().unwrap_or(self.source)
+    }
 }
 
 /// Finds the file an import names among the project's source files.
@@ -700,7 +721,7 @@ impl<'b> Linker<'_, 'b> {
             Value::Ident(name, r) => self.name(i, name, r.start, members, depth),
             Value::Str(_, r) | Value::Conditional(r) if members.is_empty() => Some(Resolved::Literal(i, r.clone())),
             Value::Other(r)
-                if members.is_empty() && input.file.code.get(r.clone()).is_some_and(|t| t.starts_with('`')) =>
+                if members.is_empty() && input.file().code.get(r.clone()).is_some_and(|t| t.starts_with('`')) =>
             {
                 Some(Resolved::Literal(i, r.clone()))
             }
@@ -708,14 +729,14 @@ impl<'b> Linker<'_, 'b> {
                 facts.functions.iter().find(|f| f.range == *r).map(|f| Resolved::Function(i, f.range.clone())).or_else(
                     || {
                         // A dotted path written as the value (`config.session`).
-                        let text = input.file.code.get(r.clone())?;
+                        let text = input.file().code.get(r.clone())?;
                         let (first, rest) = dotted(text)?;
                         self.name(i, &first, r.start, &rest, depth)
                     },
                 )
             }
             Value::Other(r) => {
-                let text = input.file.code.get(r.clone())?;
+                let text = input.file().code.get(r.clone())?;
                 let (first, mut rest) = dotted(text)?;
                 rest.extend_from_slice(members);
                 self.name(i, &first, r.start, &rest, depth)
@@ -919,7 +940,7 @@ impl<'b> Linker<'_, 'b> {
                 continue;
             }
             let members = package_members(callee);
-            let line = input.file.line_col(site.call.range.start).0;
+            let line = input.source.line(site.call.range.start);
             for (n, arg) in site.call.args.iter().enumerate() {
                 let mut candidates: Vec<(Value, bool, Range<usize>)> = Vec::new();
                 match arg {
@@ -927,7 +948,7 @@ impl<'b> Linker<'_, 'b> {
                         // `{ ...base, resave: false }`: what is spread.
                         for spread in &obj.spreads {
                             let inner = spread.start + 3..spread.end;
-                            if input.file.code.get(spread.start..inner.start) == Some("...") {
+                            if input.file().code.get(spread.start..inner.start) == Some("...") {
                                 candidates.push((Value::Other(inner.clone()), true, inner));
                             }
                         }
@@ -1007,7 +1028,7 @@ impl<'b> Linker<'_, 'b> {
                         is_new: site.is_new,
                         arg: n,
                         key,
-                        caller: (input.path.to_path_buf(), input.file.line_col(site.call.range.start).0),
+                        caller: (input.path.to_path_buf(), input.source.line(site.call.range.start)),
                     };
                     out.push((t, passed));
                 }
@@ -1062,7 +1083,7 @@ impl<'b> Linker<'_, 'b> {
                         app: 0,
                         module: binding.module.clone(),
                         disabled: disabled.clone(),
-                        at: (input.path.to_path_buf(), input.file.line_col(use_.range.start).0),
+                        at: (input.path.to_path_buf(), input.source.line(use_.range.start)),
                     });
                 }
             }

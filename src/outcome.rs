@@ -10,8 +10,11 @@ use crate::fsread::ReadError;
 use crate::manifest::DepSection;
 use crate::transform::{Finding, Severity};
 
+/// The engine's finding for a file outside the paths a run was given that a code migration would change.
+pub const OUTSIDE_PATHS: &str = "engine/outside-paths";
+
 /// The kinds of findings the engine itself reports, outside any transform: rule, one-line description, severity.
-pub const ENGINE_RULES: [(&str, &str, Severity); 5] = [
+pub const ENGINE_RULES: [(&str, &str, Severity); 6] = [
     (
         "engine/no-manifest",
         "A change needs a package, but no package.json was found above the file to add it to.",
@@ -32,6 +35,12 @@ pub const ENGINE_RULES: [(&str, &str, Severity); 5] = [
         crate::ignore::RULE,
         "A change was not made because an express-harden-ignore comment on the line above asks so.",
         Severity::Info,
+    ),
+    (
+        OUTSIDE_PATHS,
+        "A file outside the paths given needs a code migration, which the run does not make: the major version is held \
+         back (run on the project's folder to migrate it).",
+        Severity::Warning,
     ),
     (
         crate::ignore::UNKNOWN_RULE,
@@ -193,6 +202,9 @@ pub struct RunResult {
     /// Source files the walk left alone as test code or fixtures ([`crate::discover::is_test_code`]); 0 with
     /// [`crate::transform::Options::include_tests`].
     pub tests_skipped: usize,
+    /// Source files of the project read for context only: the run was given narrower paths (a file, a folder), and
+    /// changes only those ([`crate::discover::with_context`]).
+    pub context_files: usize,
     /// Manifests whose requested code migration (`--express 5`, or Express 3 -> 4 with the express4 transform) did
     /// not happen: the major version is held back because code was left unmigrated (see their `major-change`
     /// finding).

@@ -135,18 +135,43 @@ fn run_on_this_thread(
     let mut timings = Timings::from_env();
     let root = options.root.as_deref();
     let walk = crate::discover::WalkOptions { exclude: &options.exclude, root, include_tests: options.include_tests };
-    let found = crate::discover::discover_with(paths, &walk);
+    // A file or folder narrower than its project is read with the rest of the project, and alone changed.
+    let (walk_paths, scope) = crate::discover::with_context(paths, root);
+    let found = match &scope {
+        None => crate::discover::discover_with(paths, &walk),
+        Some(_) => {
+            // The given paths are walked as given too (a test file named on the command line, a file in an ignored
+            // folder): what the project's walk leaves out of them is added, and their walk's errors and skipped test
+            // files are the ones reported.
+            let mut found = crate::discover::discover_with(&walk_paths, &walk);
+            let own = crate::discover::discover_with(paths, &walk);
+            let known: rustc_hash::FxHashSet<PathBuf> =
+                found.sources.iter().map(|p| crate::root::normalize(p)).collect();
+            found.sources.extend(own.sources.into_iter().filter(|p| !known.contains(&crate::root::normalize(p))));
+            found.errors = own.errors;
+            found.tests_skipped = own.tests_skipped;
+            found
+        }
+    };
+    let in_scope = |path: &Path| {
+        scope.as_ref().is_none_or(|given| {
+            let path = crate::root::normalize(path);
+            given.iter().any(|g| path.starts_with(g))
+        })
+    };
     let progress = options.progress.as_deref();
     if let Some(progress) = progress {
         progress.add_total(2 * found.sources.len());
     }
+    let given = found.sources.iter().filter(|p| in_scope(p)).count();
     let mut result = RunResult {
-        files_scanned: found.sources.len(),
-        tests_skipped: found.tests_skipped.len(),
+        files_scanned: given,
+        context_files: found.sources.len() - given,
+        tests_skipped: found.tests_skipped.iter().filter(|p| in_scope(p)).count(),
         root: options.root.clone(),
         ..RunResult::default()
     };
-    result.errors.extend(found.errors);
+    result.errors.extend(found.errors.into_iter().filter(|e| in_scope(&e.path)));
 
     let manifests = ManifestIndex::build(found.sources.iter().chain(&found.views), root);
     let mut projects = build_projects(&manifests, &found.manifests, &found.views, root, &mut result.errors);
@@ -156,15 +181,7 @@ fn run_on_this_thread(
     // Apps and routers are created where express is named: the linking starts there (the modules they import are
     // read after the prefilter, whatever they name), so what they register elsewhere is known to every transform.
     needles.push("express".to_string());
-    // One automaton for all of them: a file is read once however many needles the transforms watch (the advisories
-    // watch every package their table covers).
-    // (A DFA: built once, for a few hundred needles, in well under a millisecond; it then reads a file in a few
-    // instructions a byte, where the default NFA took thirteen.)
-    let needles =
-        match aho_corasick::AhoCorasick::builder().kind(Some(aho_corasick::AhoCorasickKind::DFA)).build(&needles) {
-            Ok(needles) => needles,
-            Err(err) => panic!("the prefilter's needles do not build an automaton: {err}"),
-        };
+    let needles = Prefilter::new(needles);
     let mut tracked: Vec<&str> = transforms.iter().flat_map(|t| t.watch().iter().filter_map(|w| w.method())).collect();
     tracked.sort_unstable();
     tracked.dedup();
@@ -175,9 +192,7 @@ fn run_on_this_thread(
     // First pass: every file the prefilter keeps is parsed and analysed.
     // Client code that reads cookies, met while the sources are read (res-cookie must not make them httpOnly).
     let client_code: Mutex<Vec<(PathBuf, String)>> = Mutex::default();
-    let scan = |path: &PathBuf,
-                needles: Option<&aho_corasick::AhoCorasick>,
-                client: Option<&Mutex<Vec<(PathBuf, String)>>>| {
+    let scan = |path: &PathBuf, needles: Option<&Prefilter>, client: Option<&Mutex<Vec<(PathBuf, String)>>>| {
         // One file must never cost the run: a panic while reading it (a bug here or in the parser) leaves that file
         // alone, named, and the others go on.
         let scanned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -240,7 +255,7 @@ fn run_on_this_thread(
         .iter()
         .zip(&found.sources)
         .map(|(s, path)| match s {
-            Scan::Analysed(a) => Some(links::LinkInput { path, file: &a.0, facts: &a.1 }),
+            Scan::Analysed(a) => Some(links::LinkInput::new(path, &a.0, &a.1, root)),
             _ => None,
         })
         .collect();
@@ -361,14 +376,14 @@ fn run_on_this_thread(
     for (input, path) in inputs.iter().zip(&found.sources) {
         let Some(input) = input else { continue };
         if let Some(project) = manifests.nearest(path).and_then(|m| projects.get_mut(&m)) {
-            code_use(path, input.file, input.facts, &mut project.code_use);
+            code_use(path, input, &mut project.code_use);
             for (call, site) in package_calls(input.facts) {
                 let options = site.call.args.iter().find_map(|a| match a {
                     Value::Object(o) => Some(o),
                     _ => None,
                 });
                 if let Some(options) = options.filter(|_| !project.package_call_options.contains_key(&call)) {
-                    let text = |v: &Value| input.file.code.get(v.range()).unwrap_or_default().to_string();
+                    let text = |v: &Value| input.file().code.get(v.range()).unwrap_or_default().to_string();
                     let props =
                         options.props.iter().filter_map(|p| Some((p.key.as_deref()?.to_string(), text(&p.value))));
                     project.package_call_options.insert(call.clone(), props.collect());
@@ -379,7 +394,7 @@ fn run_on_this_thread(
         let Some(read) = input.facts.property_reads.iter().find(|r| r.property == "query-nested") else { continue };
         if let Some(project) = manifests.nearest(path).and_then(|m| projects.get_mut(&m)) {
             if project.nested_query.is_none() {
-                project.nested_query = Some((path.clone(), input.file.line_col(read.range.start).0));
+                project.nested_query = Some((path.clone(), input.source.line(read.range.start)));
             }
         }
     }
@@ -399,11 +414,16 @@ fn run_on_this_thread(
                     .filter_map(|t| {
                         let cx = FileContext {
                             transform: t.info(),
-                            file: input.file,
+                            file: input.source,
                             facts: input.facts,
                             links: project_links.get(&i).unwrap_or(&no_links),
                             project,
                             options,
+                        };
+                        let cx = match t.surveys(&cx) {
+                            crate::transform::Survey::Nothing => return None,
+                            crate::transform::Survey::Lines => cx,
+                            crate::transform::Survey::Text => FileContext { file: input.file(), ..cx },
                         };
                         let notes = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| t.survey(&cx))).ok()?;
                         (!notes.is_empty()).then_some((i, t.info().id, notes))
@@ -428,7 +448,7 @@ fn run_on_this_thread(
     let no_project = no_project;
 
     // What became of each file the walk found (the rest could not be read: their errors say why).
-    for scanned in &scans {
+    for scanned in scans.iter().zip(&found.sources).filter(|(_, path)| in_scope(path)).map(|(s, _)| s) {
         match scanned {
             Scan::Skipped(_) => result.files_skipped += 1,
             Scan::Analysed(_) => result.files_parsed += 1,
@@ -442,8 +462,12 @@ fn run_on_this_thread(
     }
 
     // Second pass: each transform plans each analysed file, knowing its links.
-    let plan_one = |i: usize, file: SourceFile, facts: FileFacts, held_back: bool| -> Planned {
+    let plan_one = |i: usize, mut file: SourceFile, facts: FileFacts, held_back: bool| -> Planned {
         let path = &found.sources[i];
+        if let Err(changed) = file.unpark(root) {
+            let error = FileError::new(path, ErrorKind::ChangedOnDisk, changed.to_string());
+            return Planned { error: Some(error), ..Planned::default() };
+        }
         let manifest = manifests.nearest(path);
         let project = manifest.as_ref().and_then(|m| projects.get(m)).unwrap_or(&no_project);
         let chosen: Vec<&dyn Transform> =
@@ -488,12 +512,38 @@ fn run_on_this_thread(
             t.info().id == f.transform
                 && t.phase() == Phase::Migration
                 && (f.rule == crate::ignore::RULE
+                    || f.rule == crate::outcome::OUTSIDE_PATHS
                     || f.rule
                         .strip_prefix(t.info().id)
                         .and_then(|r| r.strip_prefix('/'))
                         .is_some_and(|r| t.info().blocks(r)))
         })
     };
+    // Files outside the paths given are planned like the others (what they would need tells what the given ones may
+    // do), then left as they are: a code migration one of them needs holds the major back, said on it.
+    for (i, plan) in planned.iter_mut().enumerate().filter(|(i, _)| !in_scope(&found.sources[*i])) {
+        let needed: Vec<&'static str> = plan
+            .change
+            .as_ref()
+            .map(|c| c.transforms.iter().copied().filter(|t| migrations.contains(t)).collect())
+            .unwrap_or_default();
+        let kept = plan.findings.iter().filter(|f| blocking(f)).cloned().collect();
+        *plan = Planned { findings: kept, ..Planned::default() };
+        for id in needed {
+            plan.findings.push(Finding {
+                rule: crate::outcome::OUTSIDE_PATHS.to_string(),
+                transform: id,
+                path: found.sources[i].clone(),
+                line: 1,
+                column: 1,
+                message: format!(
+                    "the {id} migration would change this file, which is outside the paths given: the major version \
+                     is held back until it is migrated too (run express-harden on the project's folder)"
+                ),
+                severity: crate::outcome::engine_severity(crate::outcome::OUTSIDE_PATHS),
+            });
+        }
+    }
     let mut blockers: BTreeMap<PathBuf, Vec<Finding>> = BTreeMap::new();
     for finding in planned.iter().flat_map(|p| &p.findings).filter(|f| blocking(f)) {
         if let Some(owner) = manifests.owner(&finding.path) {
@@ -786,7 +836,8 @@ fn imported_specs(facts: &FileFacts) -> impl Iterator<Item = &str> {
 }
 
 /// Adds what one analysed file uses to its project's [`crate::project::CodeUse`].
-fn code_use(path: &Path, file: &SourceFile, facts: &FileFacts, out: &mut crate::project::CodeUse) {
+fn code_use(path: &Path, input: &links::LinkInput<'_>, out: &mut crate::project::CodeUse) {
+    let facts = input.facts;
     let package_of = |spec: &str| -> Option<String> {
         if spec.starts_with('.') || spec.starts_with('/') || spec.starts_with("node:") {
             return None;
@@ -818,13 +869,17 @@ fn code_use(path: &Path, file: &SourceFile, facts: &FileFacts, out: &mut crate::
             }
         }
         if out.request_redirect.is_none() && (call.method == "redirect" || call.method == "location") {
-            let from_request = call.args.iter().any(|arg| {
-                let text = file.code.get(arg.range()).unwrap_or("");
-                matches!(arg, crate::values::Value::Str(s, _) if s == "back")
-                    || ["req.", "request."].iter().any(|r| text.contains(r))
+            let from_request = call.args.iter().any(|arg| match arg {
+                crate::values::Value::Str(s, _) => s == "back",
+                crate::values::Value::Ident(..) => false,
+                // (The text is read again only for code that may read the request.)
+                _ => {
+                    let text = input.file().code.get(arg.range()).unwrap_or("");
+                    ["req.", "request."].iter().any(|r| text.contains(r))
+                }
             });
             if from_request {
-                out.request_redirect = Some((path.to_path_buf(), file.line_col(call.range.start).0));
+                out.request_redirect = Some((path.to_path_buf(), input.source.line(call.range.start)));
             }
         }
     }
@@ -835,7 +890,7 @@ fn code_use(path: &Path, file: &SourceFile, facts: &FileFacts, out: &mut crate::
                 && (r.path.as_ref().is_some_and(|(p, _)| pattern(p)) || r.paths.iter().any(|(p, _)| pattern(p)))
         });
         if let Some(r) = found {
-            out.route_pattern = Some((path.to_path_buf(), file.line_col(r.range.start).0));
+            out.route_pattern = Some((path.to_path_buf(), input.source.line(r.range.start)));
         }
     }
 }
@@ -854,7 +909,7 @@ fn package_calls(facts: &FileFacts) -> impl Iterator<Item = ((String, String), &
         if binding.module.starts_with('.') || binding.module.starts_with('/') {
             return None;
         }
-        let function = match (&binding.kind, callee.members.as_slice()) {
+        let function = match (&binding.kind, &*callee.members) {
             (crate::bindings::ImportKind::Module, [member]) => member.clone(),
             (crate::bindings::ImportKind::Named(name), []) => name.clone(),
             _ => return None,
@@ -887,12 +942,55 @@ fn workspace_packages(projects: &HashMap<PathBuf, Project>) -> Vec<(String, Path
         .collect()
 }
 
+/// The first pass's search of each file's bytes: the needles the transforms watch (the prefilter), and those of the
+/// cheap tests of what code sends ([`crate::code_html::hint_needles`]).
+struct Prefilter {
+    search: aho_corasick::AhoCorasick,
+    /// How many of the needles are the transforms' (the first ones).
+    watched: usize,
+    /// What each of the others hints at.
+    hints: Vec<crate::code_html::Hint>,
+}
+
+impl Prefilter {
+    /// One automaton for all of them: a file is read once however many needles the transforms watch (the advisories
+    /// watch every package their table covers).
+    /// (A DFA: built once, for a few hundred needles, in well under a millisecond; it then reads a file in a few
+    /// instructions a byte, where the default NFA took thirteen. Without aho-corasick's prefilter, which stopped at
+    /// every `(`.)
+    fn new(watched: Vec<String>) -> Prefilter {
+        let (hinting, hints): (Vec<&str>, Vec<crate::code_html::Hint>) = crate::code_html::hint_needles().unzip();
+        let needles: Vec<&str> = watched.iter().map(String::as_str).chain(hinting).collect();
+        match aho_corasick::AhoCorasick::builder()
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .prefilter(false)
+            .build(&needles)
+        {
+            Ok(search) => Prefilter { search, watched: watched.len(), hints },
+            Err(err) => panic!("the prefilter's needles do not build an automaton: {err}"),
+        }
+    }
+
+    /// Whether `bytes` name a needle the transforms watch, and the cheap tests' hints.
+    fn read(&self, bytes: &[u8]) -> (bool, crate::code_html::Hints) {
+        let mut watched = false;
+        let mut hints = crate::code_html::Hints::default();
+        for found in self.search.find_overlapping_iter(bytes) {
+            match found.pattern().as_usize().checked_sub(self.watched) {
+                None => watched = true,
+                Some(i) => hints.record(self.hints[i], bytes, found.start()),
+            }
+        }
+        (watched, hints)
+    }
+}
+
 /// Reads, parses and analyses one source file (when it mentions one of `needles`, if given). Errors stay with the
 /// file; they never stop the run. With `client`, a file that uses a client-side cookie API is recorded there
 /// (whatever the prefilter and the size limit say: client code is rarely the server's).
 fn scan_file(
     path: &Path,
-    needles: Option<&aho_corasick::AhoCorasick>,
+    needles: Option<&Prefilter>,
     client: Option<&Mutex<Vec<(PathBuf, String)>>>,
     tracked: &[&str],
     options: &Options,
@@ -932,11 +1030,16 @@ fn scan_file(
     };
     // The prefilter: a file that mentions none of the needles cannot matter (unless a module that matters imports
     // it), and is not even decoded.
-    if needles.is_some_and(|needles| !needles.is_match(&bytes)) {
+    // (The same search answers the cheap tests of what the code sends.)
+    let (watched, hints) = match needles {
+        Some(needles) => needles.read(&bytes),
+        None => (true, crate::code_html::Hints::of(&bytes)),
+    };
+    if !watched {
         // (What markup its code builds is all helmet needs of it, from the bytes read here; a file the scanner fails
         // on only loses that evidence.)
         let markup = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            crate::code_html::scan_unanalysed(path, bytes, options.include_minified)
+            crate::code_html::scan_unanalysed(path, bytes, hints, options.include_minified)
         }));
         return Scan::Skipped(markup.ok().flatten().map(Box::new));
     }
@@ -976,14 +1079,16 @@ fn scan_file(
     // What its code sends (markup, headers, what it serves), from the same tree; a file the scanner fails on only loses
     // that evidence.
     let sends = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        crate::code_html::scan_parsed(&file, &parsed.program)
+        crate::code_html::scan_parsed(&file, &parsed.program, hints)
     }))
     .ok()
     .flatten()
     .map(Box::new);
     drop(parsed);
-    // Kept until the file is planned, after every file is read and linked.
+    // Kept until the file is planned, after every file is read and linked; the text is read again then.
     facts.shrink_to_fit();
+    let mut file = file;
+    file.park();
     Scan::Analysed(Box::new((file, facts, sends)))
 }
 
@@ -1603,6 +1708,20 @@ fn next_steps(result: &RunResult) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_search_tells_the_watched_needles_and_every_hint_even_where_they_overlap() {
+        let prefilter = Prefilter::new(vec!["send".to_string(), "express".to_string()]);
+        // `send` is watched and starts `sendFile(`, a hint of serving: both are found.
+        let (watched, hints) = prefilter.read(b"res.sendFile(page)");
+        assert!(watched);
+        assert_eq!(hints, crate::code_html::Hints { serving: true, ..Default::default() });
+        let (watched, hints) = prefilter.read(b"el.innerHTML = '<b onclick=\"go()\">'; fetch('/x')");
+        assert!(!watched);
+        assert_eq!(hints, crate::code_html::Hints { markup: true, script_calls: true, ..Default::default() });
+        // A quoted attribute that is no handler's is no hint.
+        assert_eq!(prefilter.read(b"const a = '<b class=\"x\">';").1, crate::code_html::Hints::default());
+    }
 
     #[test]
     fn example_code_is_recognised_by_its_folder() {

@@ -357,6 +357,14 @@ fn scanned(result: &RunResult) -> String {
     if !parts.is_empty() {
         let _ = write!(out, ": {}", parts.join(", "));
     }
+    match result.context_files {
+        0 => {}
+        1 => out.push_str("; 1 other source file of the project read for context (only the paths given change)"),
+        n => {
+            let _ =
+                write!(out, "; {n} other source files of the project read for context (only the paths given change)");
+        }
+    }
     match result.tests_skipped {
         0 => {}
         1 => out.push_str("; 1 test file left alone (--include-tests to harden it)"),

@@ -109,6 +109,34 @@ pub struct SourceFile {
     /// Module system forced by the extension.
     pub ext_module: ExtensionModule,
     lines: crate::lines::LineIndex,
+    /// While the text is parked (see [`SourceFile::park`]): what tells it again.
+    parked: Option<Fingerprint>,
+}
+
+/// Why a parked text is not read again: it is no longer the text the facts were made of (see [`SourceFile::unpark`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChangedOnDisk;
+
+impl std::fmt::Display for ChangedOnDisk {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("changed on disk while express-harden was reading the project; left alone (run it again)")
+    }
+}
+
+/// What tells a text again once it is no longer held: its length and a hash of its bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Fingerprint {
+    len: usize,
+    hash: u64,
+}
+
+impl Fingerprint {
+    fn of(code: &str) -> Fingerprint {
+        use std::hash::Hasher;
+        let mut hasher = rustc_hash::FxHasher::default();
+        hasher.write(code.as_bytes());
+        Fingerprint { len: code.len(), hash: hasher.finish() }
+    }
 }
 
 impl SourceFile {
@@ -120,7 +148,56 @@ impl SourceFile {
         };
         let (kind, ext_module) = kind_of(&path);
         let lines = crate::lines::LineIndex::new(&code);
-        SourceFile { path, bom, code, kind, ext_module, lines }
+        SourceFile { path, bom, code, kind, ext_module, lines, parked: None }
+    }
+
+    /// Drops the text, keeping its line index and what tells it again. Between the passes a project's files are only
+    /// looked at through their facts (and line numbers): holding every file's text until it is planned would double
+    /// what the run holds (issue 17). [`SourceFile::unpark`] reads it again before the file is planned.
+    pub fn park(&mut self) {
+        if self.parked.is_none() {
+            self.parked = Some(Fingerprint::of(&self.code));
+            self.code = String::new();
+        }
+    }
+
+    /// Whether the text is parked: `code` is empty until [`SourceFile::unpark`].
+    pub fn is_parked(&self) -> bool {
+        self.parked.is_some()
+    }
+
+    /// Reads a parked text again from disk (from the page cache, in practice), through the same checks as the first
+    /// read (`root`: no link out of the project). A text that is no longer the one the facts were made of (the file
+    /// changed or went away while the tool was running) is not read: its facts' offsets would point into other code.
+    pub fn unpark(&mut self, root: Option<&Path>) -> Result<(), ChangedOnDisk> {
+        let Some(parked) = self.parked else { return Ok(()) };
+        let changed = |_| ChangedOnDisk;
+        // (At most the parked length and a BOM: a file that grew is not the same file, and is not read whole.)
+        let limit = parked.len as u64 + BOM.len() as u64;
+        let bytes = crate::fsread::read(&self.path, limit, root).map_err(changed)?;
+        let text = String::from_utf8(bytes).map_err(|_| ChangedOnDisk)?;
+        let (bom, code) = match text.strip_prefix(BOM) {
+            Some(rest) => (true, rest.to_string()),
+            None => (false, text),
+        };
+        if bom != self.bom || Fingerprint::of(&code) != parked {
+            return Err(ChangedOnDisk);
+        }
+        self.code = code;
+        self.parked = None;
+        Ok(())
+    }
+
+    /// A copy with its text, read again when it is parked (see [`SourceFile::unpark`]).
+    pub fn unparked(&self, root: Option<&Path>) -> Result<SourceFile, ChangedOnDisk> {
+        let mut file = self.clone();
+        file.unpark(root)?;
+        Ok(file)
+    }
+
+    /// The 1-based line holding byte `offset` (known while the text is parked).
+    pub fn line(&self, offset: usize) -> usize {
+        self.lines.line(offset)
     }
 
     /// The full text as it is on disk for `code` (the BOM put back first).
@@ -134,6 +211,7 @@ impl SourceFile {
 
     /// 1-based line and column (in characters) of a byte offset into `code`.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        debug_assert!(!self.is_parked(), "the column of a parked text");
         self.lines.line_col(&self.code, offset)
     }
 
@@ -144,6 +222,7 @@ impl SourceFile {
 
     /// The leading whitespace of the line holding `offset`.
     pub fn indent_at(&self, offset: usize) -> &str {
+        debug_assert!(!self.is_parked(), "the indent of a parked text");
         let start = self.line_start_of(offset);
         let rest = &self.code[start..];
         let len = rest.len() - rest.trim_start_matches([' ', '\t']).len();
@@ -189,6 +268,36 @@ mod tests {
         assert!(file.bom);
         assert_eq!(file.code, "let a = 1;\n");
         assert_eq!(file.full_text("x"), format!("{BOM}x"));
+    }
+
+    #[test]
+    fn a_parked_text_is_read_again_only_while_it_is_the_same() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let path = dir.path().join("app.js");
+        let text = format!("{BOM}const a = 1;\nconst b = 2;\n");
+        std::fs::write(&path, &text).expect("written");
+        let mut file = SourceFile::new(path.clone(), text.clone());
+        file.park();
+        assert!(file.is_parked());
+        assert_eq!(file.code, "", "the text is not held");
+        assert_eq!(file.line(14), 2, "line numbers are known while parked");
+        let again = file.unparked(Some(dir.path())).expect("the same text");
+        assert_eq!((again.code.as_str(), again.bom), (&text[BOM.len()..], true));
+        assert!(!again.is_parked());
+        // Changed in place, same length: the facts' offsets would point into other code.
+        std::fs::write(&path, text.replace('1', "9")).expect("written");
+        assert_eq!(file.unparked(Some(dir.path())).map(|f| f.code), Err(ChangedOnDisk), "changed");
+        // Grown, the BOM dropped, gone: the same.
+        std::fs::write(&path, format!("{text}// more\n")).expect("written");
+        assert!(file.unparked(Some(dir.path())).is_err(), "grown");
+        std::fs::write(&path, &text[BOM.len()..]).expect("written");
+        assert!(file.unparked(Some(dir.path())).is_err(), "BOM dropped");
+        std::fs::remove_file(&path).expect("removed");
+        assert!(file.unparked(Some(dir.path())).is_err(), "gone");
+        // Put back as it was: read again.
+        std::fs::write(&path, &text).expect("written");
+        file.unpark(Some(dir.path())).expect("the same text again");
+        assert_eq!(file.code, &text[BOM.len()..]);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! indentation unit and line ending.
 
 /// How a file writes code.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Style {
     /// `'` or `"`.
     pub quote: char,

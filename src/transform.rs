@@ -195,6 +195,17 @@ pub struct FileContext<'a> {
     pub options: &'a Options,
 }
 
+/// What [`Transform::survey`] needs of a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Survey {
+    /// It notes nothing there: not called.
+    Nothing,
+    /// Its facts, links and line numbers: called with the text parked.
+    Lines,
+    /// Its text too: called once the text is read again.
+    Text,
+}
+
 /// What the engine itself is asked to do in a run (each transform's own settings live in the transform, see
 /// [`Transform::configure`]).
 #[derive(Debug, Clone, Default)]
@@ -446,9 +457,15 @@ pub trait Transform: Send + Sync {
     /// What the transform notes about one file before any file is planned, for choices that must agree across the
     /// project (the secrets transform notes the JWT secrets each module holds, so that different ones get different
     /// variables and equal ones the same). The notes of every file of a project are in `Project::surveys`, in path
-    /// order, when the transform plans. None by default.
+    /// order, when the transform plans. None by default. Called only where [`Transform::surveys`] says so.
     fn survey(&self, _cx: &FileContext<'_>) -> Vec<String> {
         Vec::new()
+    }
+
+    /// What [`Transform::survey`] needs of this file, from a cheap look at its facts and links (the text of `cx.file`
+    /// is parked here, see [`crate::source::SourceFile::park`]: line numbers only). Nothing by default.
+    fn surveys(&self, _cx: &FileContext<'_>) -> Survey {
+        Survey::Nothing
     }
 
     /// When the transform runs.

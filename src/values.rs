@@ -14,10 +14,11 @@ use crate::parse::range_of;
 pub struct CalleeRef {
     /// The path as written, normalised (`session.MemoryStore`, `MemoryStore`).
     pub path: Atom,
-    /// The import or require the first name is bound to, if any.
-    pub binding: Option<ModuleBinding>,
+    /// The import or require the first name is bound to, if any (shared by every callee bound to it: a call's facts
+    /// are held from the first pass until its file is planned).
+    pub binding: Option<std::sync::Arc<ModuleBinding>>,
     /// The names after the first (`["MemoryStore"]` for `session.MemoryStore`).
-    pub members: Vec<Atom>,
+    pub members: Box<[Atom]>,
     /// For an inline `require('m')` callee (`require('m')(...)`, `new (require('m'))()`), the module.
     pub inline_require: Option<Atom>,
 }
@@ -139,7 +140,7 @@ pub struct CallFacts {
 /// Describes expressions, resolving names against the file's imports.
 pub struct Describer<'a> {
     /// The file's imports and requires.
-    pub bindings: &'a [ModuleBinding],
+    pub bindings: &'a [std::sync::Arc<ModuleBinding>],
 }
 
 impl Describer<'_> {
@@ -230,7 +231,7 @@ impl Describer<'_> {
             return Some(CalleeRef {
                 path: format!("require('{module}')").into(),
                 binding: None,
-                members: Vec::new(),
+                members: Box::default(),
                 inline_require: Some(module.into()),
             });
         }
@@ -248,7 +249,7 @@ impl Describer<'_> {
                     // A bare name is its own path: the atom is shared, not copied.
                     let path = if members.is_empty() { id.sym.clone() } else { dotted(&id.sym, &members).into() };
                     let binding = self.bindings.iter().find(|b| b.local == id.sym).cloned();
-                    return Some(CalleeRef { path, binding, members, inline_require: None });
+                    return Some(CalleeRef { path, binding, members: members.into(), inline_require: None });
                 }
                 other => {
                     // `require('m').x(...)`
@@ -257,7 +258,7 @@ impl Describer<'_> {
                     return Some(CalleeRef {
                         path: dotted(&format!("require('{module}')"), &members).into(),
                         binding: None,
-                        members,
+                        members: members.into(),
                         inline_require: Some(module.into()),
                     });
                 }

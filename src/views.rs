@@ -201,6 +201,12 @@ pub fn scan_connects(text: &str) -> ViewScan {
     if !may_hold_script_calls(text.as_bytes()) {
         return ViewScan::default();
     }
+    scan_connects_found(text)
+}
+
+/// [`scan_connects`] of a text whose cheap test ([`may_hold_script_calls`]) was made and found something.
+#[must_use]
+pub fn scan_connects_found(text: &str) -> ViewScan {
     let mut scanner = Scanner::new(text);
     scanner.script_text(0, text.len());
     scanner.out
@@ -1252,7 +1258,7 @@ pub struct ScriptCalls {
 /// What [`script_calls`] looks for, in one automaton: the calls that open connections (`fetch(`, `new WebSocket(`, `new
 /// EventSource(`, `sendBeacon(`, and `.open(` with an HTTP method first), those that evaluate strings (`eval(`, `new
 /// Function(`, `setTimeout(` and `setInterval(` given a string) and workers (`new Worker(`, `new SharedWorker(`).
-const SCRIPT_NEEDLES: [&str; 10] = [
+pub const SCRIPT_NEEDLES: [&str; 10] = [
     "fetch(",
     "WebSocket(",
     "EventSource(",
@@ -1271,6 +1277,7 @@ fn script_needles() -> Option<&'static aho_corasick::AhoCorasick> {
         .get_or_init(|| {
             aho_corasick::AhoCorasick::builder()
                 .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                .prefilter(false)
                 .build(SCRIPT_NEEDLES)
                 .ok()
         })

@@ -3478,3 +3478,65 @@ fn a_statement_added_on_a_shared_line_of_a_semicolon_free_file_parses() {
         "const express = require('express')\nconst helmet = require('helmet')\n\nconst app = express(); app.use(helmet()); app.listen(3000)\napp.get('/', (req, res) => res.send('hi'))\n"
     );
 }
+
+// ---------------------------------------------------------------------------------------------------------------------
+// A run on a file or folder narrower than its project reads the rest of the project, and changes only what it was given.
+
+const CONTEXT_APP: &str = "const express = require('express');\nconst users = require('./controllers/users');\n\
+const app = express();\napp.set('view engine', 'ejs');\n\
+app.get('/', (req, res) => res.render('index'));\napp.get('/users/:id', users.show);\napp.listen(3000);\n";
+
+const CONTEXT_CONTROLLER: &str = "exports.show = function (req, res) {\n  res.send(200, req.params.id);\n};\n";
+
+const CONTEXT_VIEW: &str = "<!doctype html>\n<html><body>\n<script>document.title = 'Hi';</script>\n\
+<button onclick=\"go()\">Go</button>\n</body></html>\n";
+
+#[test]
+fn a_file_is_hardened_with_its_project_read_for_context_and_nothing_else_changes() {
+    let project = Project::empty()
+        .with("package.json", HELD_BACK_MANIFEST)
+        .with("app.js", CONTEXT_APP)
+        .with("controllers/users.js", CONTEXT_CONTROLLER)
+        .with("views/index.ejs", CONTEXT_VIEW);
+    let whole = run(project.path(), &["--only", "helmet", "."]);
+    let alone = run(project.path(), &["--only", "helmet", "app.js"]);
+    assert_eq!(whole.code, 0, "{whole:?}");
+    assert_eq!(alone.code, 0, "{alone:?}");
+    // The policy allows the view's inline script and handler, as when the whole project is given: from app.js alone
+    // it was helmet's default, which blocks them.
+    assert!(whole.stdout.contains("scriptSrcAttr: [\"'unsafe-inline'\"]"), "{}", whole.stdout);
+    assert_eq!(alone.stdout, whole.stdout);
+    assert!(
+        alone.stderr.contains(
+            "scanned 1 source file: 1 parsed; 1 other source file of the project read for context (only the paths \
+             given change)"
+        ),
+        "{}",
+        alone.stderr
+    );
+
+    // The Express 5 migration the controller needs is not made there, so the version stays on 4, and the file that
+    // holds it back is named.
+    let before = project.read("controllers/users.js");
+    let moved = run(
+        project.path(),
+        &["--write", "--allow-no-vcs", "--express", "5", "--only", "express5,express-version", "app.js"],
+    );
+    assert_eq!(moved.code, 3, "{moved:?}");
+    assert_eq!(project.read("controllers/users.js"), before, "outside the paths given: left as it was");
+    assert!(project.read("package.json").contains("\"express\": \"^4.22.3\""), "{}", project.read("package.json"));
+    assert!(
+        moved.stderr.contains(
+            "controllers/users.js:1:1: warning [engine/outside-paths] the express5 migration would change this file, \
+             which is outside the paths given"
+        ),
+        "{}",
+        moved.stderr
+    );
+    // Given the whole project, the controller is migrated and Express moves.
+    let all =
+        run(project.path(), &["--write", "--allow-no-vcs", "--express", "5", "--only", "express5,express-version"]);
+    assert_eq!(all.code, 0, "{all:?}");
+    assert!(project.read("controllers/users.js").contains("res.status(200).send(req.params.id);"));
+    assert!(project.read("package.json").contains("\"express\": \"^5.3.0\""));
+}

@@ -191,8 +191,15 @@ impl Transform for Helmet {
         Ok(())
     }
 
+    fn surveys(&self, cx: &FileContext<'_>) -> crate::transform::Survey {
+        match serves_https(cx.facts) {
+            Some(_) => crate::transform::Survey::Lines,
+            None => crate::transform::Survey::Nothing,
+        }
+    }
+
     fn survey(&self, cx: &FileContext<'_>) -> Vec<String> {
-        serves_https(cx.facts).map(|at| vec![cx.file.line_col(at).0.to_string()]).unwrap_or_default()
+        serves_https(cx.facts).map(|at| vec![cx.file.line(at).to_string()]).unwrap_or_default()
     }
 
     fn plan(&self, cx: &FileContext<'_>, plan: &mut FilePlan) {

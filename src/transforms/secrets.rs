@@ -384,6 +384,27 @@ impl Transform for Secrets {
         Ok(())
     }
 
+    fn surveys(&self, cx: &FileContext<'_>) -> crate::transform::Survey {
+        // Where [`jwt_secrets`] may find one (most files give no JWT function a secret).
+        let facts = cx.facts;
+        let jwt_secret_name = |v: &Value| match v {
+            Value::Object(obj) => obj.props.iter().any(|p| p.key.as_deref().is_some_and(is_jwt_secret_name)),
+            _ => false,
+        };
+        let may = facts
+            .calls
+            .iter()
+            .any(|site| site.call.callee.as_ref().is_some_and(|c| jwt_sink(c, site.is_new).is_some()))
+            || cx.links.passed_values.iter().any(|p| jwt_sink(&p.callee, p.is_new).is_some())
+            || facts.bindings_of("passport-jwt").next().is_some()
+            || facts.exports.iter().any(|e| is_jwt_secret_name(&e.name) || jwt_secret_name(&e.value));
+        if may {
+            crate::transform::Survey::Text
+        } else {
+            crate::transform::Survey::Nothing
+        }
+    }
+
     fn survey(&self, cx: &FileContext<'_>) -> Vec<String> {
         // The JWT secrets that would read the configured variable: their names are chosen across the project. (Most
         // files give no JWT function a secret: a cheap look first.)
@@ -429,8 +450,7 @@ impl Transform for Secrets {
         let render = |template: &str, name: &str| -> Option<String> {
             let vars: Vec<(&str, &str)> =
                 std::iter::once(("helper", name)).chain(vars.iter().map(|(k, v)| (*k, v.as_str()))).collect();
-            let items = codegen::template(template, &vars, facts.style.quote).ok()?;
-            Some(codegen::fit(&codegen::print_items(items), &facts.style, ""))
+            codegen::render(template, &[], &vars, &facts.style, false).ok()?.pop()
         };
         // The helper an earlier run added (under whatever name it got then), else a new one under a free name. A
         // helper of an earlier version (whose development value was written in the code, or in `process.env`) is
@@ -739,9 +759,7 @@ fn builtins(cx: &FileContext<'_>, names: &mut NewNames<'_>) -> Builtins {
     vars.push(("random", random));
     let imports = (!statements.is_empty()).then(|| {
         let spec = statements.join("\n");
-        codegen::template(&spec, &[], facts.style.quote)
-            .map(|items| codegen::fit(&codegen::print_items(items), &facts.style, ""))
-            .unwrap_or(spec)
+        codegen::render(&spec, &[], &[], &facts.style, false).ok().and_then(|mut r| r.pop()).unwrap_or(spec)
     });
     Builtins { vars, builtins: String::new(), imports }
 }

@@ -716,11 +716,10 @@ impl Transform for SessionStore {
             .filter_map(|m| facts.bindings_of(m).find(|b| b.top_level))
             .any(|b| cx.text(b.stmt.clone()).starts_with("var "));
         let render = |source: &str| -> Option<String> {
-            match codegen::template_renamed(source, &renames, &vars, style.quote) {
+            match codegen::render(source, &renames, &vars, style, true) {
                 Ok(items) => Some(
                     items
                         .into_iter()
-                        .map(|item| codegen::fit(&codegen::print_items(vec![item]), style, ""))
                         .map(|line| match line.strip_prefix("const ").or_else(|| line.strip_prefix("let ")) {
                             Some(rest) if var_style => format!("var {rest}"),
                             _ => line,
@@ -878,7 +877,7 @@ fn is_memory_store(facts: &FileFacts, callee: Option<&CalleeRef>) -> bool {
     if callee.is_export(EXPRESS_SESSION, "MemoryStore") {
         return true;
     }
-    if callee.inline_require.as_deref() == Some(EXPRESS_SESSION) && callee.members == ["MemoryStore"] {
+    if callee.inline_require.as_deref() == Some(EXPRESS_SESSION) && *callee.members == ["MemoryStore"] {
         return true;
     }
     if !callee.members.is_empty() {
