@@ -647,6 +647,101 @@ struct OsvSpecific {
     severity: Option<String>,
 }
 
+/// What the releases of a package declare for their dependencies: the releases (prereleases left out), oldest first,
+/// and for each dependency the runs of releases that declare one range (`(from, range)`: the releases from `from` on,
+/// until the next run; `""`: no such dependency).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Releases {
+    versions: Vec<String>,
+    declares: BTreeMap<String, Vec<(String, String)>>,
+}
+
+impl Releases {
+    /// The releases from the registry's abbreviated metadata of a package (`application/vnd.npm.install-v1+json`:
+    /// `{"versions": {"1.0.0": {"dependencies": {...}}}}`).
+    pub fn from_packument(text: &str) -> Result<Releases, String> {
+        #[derive(Deserialize)]
+        struct Packument {
+            versions: BTreeMap<String, Manifest>,
+        }
+        #[derive(Deserialize)]
+        struct Manifest {
+            #[serde(default)]
+            dependencies: BTreeMap<String, serde_json::Value>,
+        }
+        let packument: Packument = serde_json::from_str(text).map_err(|e| format!("not package metadata: {e}"))?;
+        let mut releases: Vec<(Version, Manifest)> = packument
+            .versions
+            .into_iter()
+            .filter_map(|(v, m)| Version::parse(&v).ok().filter(|v| v.pre_release.is_empty()).map(|v| (v, m)))
+            .collect();
+        releases.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut out = Releases::default();
+        let names: BTreeSet<&String> = releases.iter().flat_map(|(_, m)| m.dependencies.keys()).collect();
+        for name in names {
+            let mut runs: Vec<(String, String)> = Vec::new();
+            for (v, m) in &releases {
+                let range = m.dependencies.get(name).and_then(|r| r.as_str()).unwrap_or_default();
+                if runs.last().is_none_or(|(_, last)| last != range) {
+                    runs.push((v.to_string(), range.to_string()));
+                }
+            }
+            out.declares.insert(name.clone(), runs);
+        }
+        out.versions = releases.into_iter().map(|(v, _)| v.to_string()).collect();
+        Ok(out)
+    }
+
+    /// The releases, oldest first.
+    pub fn versions(&self) -> impl Iterator<Item = Version> + '_ {
+        self.versions.iter().filter_map(|v| Version::parse(v).ok())
+    }
+
+    /// The range `release` declares for `dependency` (`""`: it does not depend on it); `None` when the release is
+    /// not known.
+    pub fn declared(&self, release: &str, dependency: &str) -> Option<&str> {
+        let at = self.versions.iter().position(|v| v == release)?;
+        let runs = self.declares.get(dependency).map_or(&[][..], Vec::as_slice);
+        let run = runs.iter().rev().find(|(from, _)| self.versions.iter().position(|v| v == from) <= Some(at));
+        Some(run.map_or("", |(_, range)| range.as_str()))
+    }
+}
+
+/// The releases of the packages that commonly pull in the table's packages (`transforms/advisories/parents.json`),
+/// and those the registry answered for this run.
+#[derive(Debug, Clone, Default)]
+pub struct ParentReleases {
+    by_parent: HashMap<String, Releases>,
+}
+
+impl ParentReleases {
+    /// Reads `parents.json` (its format: the transform's README, "Raising a parent").
+    pub fn from_table(json: &str) -> Result<ParentReleases, String> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Table {
+            #[serde(rename = "compiled")]
+            _compiled: String,
+            #[serde(rename = "source")]
+            _source: String,
+            parents: HashMap<String, Releases>,
+        }
+        let table: Table = serde_json::from_str(json).map_err(|e| format!("the parents' table is invalid: {e}"))?;
+        Ok(ParentReleases { by_parent: table.parents })
+    }
+
+    /// The releases of `parent`, when known.
+    pub fn get(&self, parent: &str) -> Option<&Releases> {
+        self.by_parent.get(parent)
+    }
+
+    /// Adds (or replaces) the releases of `parent`.
+    pub fn insert(&mut self, parent: String, releases: Releases) {
+        self.by_parent.insert(parent, releases);
+    }
+}
+
 /// Whether the project's code calls what an advisory concerns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -880,6 +975,32 @@ mod tests {
         let both = |n: &str| n == "JSONStream";
         assert_eq!(db.for_installed("jsonstream", &both).len(), 0);
         assert_eq!(db.for_installed("JSONStream", &both).len(), 1);
+    }
+
+    #[test]
+    fn releases_say_what_each_release_declares() {
+        let packument = r#"{ "versions": {
+            "1.0.0": { "dependencies": { "cookie": "0.4.1" } },
+            "1.0.1": { "dependencies": { "cookie": "0.4.1", "qs": "6.0.0" } },
+            "1.1.0-beta.1": { "dependencies": { "cookie": "9.9.9" } },
+            "1.1.0": { "dependencies": { "cookie": "0.7.2" } },
+            "1.2.0": {}
+        } }"#;
+        let r = Releases::from_packument(packument).expect("packument");
+        let versions: Vec<String> = r.versions().map(|v| v.to_string()).collect();
+        assert_eq!(versions, ["1.0.0", "1.0.1", "1.1.0", "1.2.0"], "prereleases left out, in version order");
+        assert_eq!(r.declared("1.0.1", "cookie"), Some("0.4.1"));
+        assert_eq!(r.declared("1.1.0", "cookie"), Some("0.7.2"));
+        assert_eq!(r.declared("1.2.0", "cookie"), Some(""), "no longer a dependency");
+        assert_eq!(r.declared("1.0.0", "qs"), Some(""));
+        assert_eq!(r.declared("1.0.1", "qs"), Some("6.0.0"));
+        assert_eq!(r.declared("1.3.0", "cookie"), None, "an unknown release");
+        assert!(Releases::from_packument("[]").is_err());
+        // The bundled table reads, and knows cookie-parser's pins.
+        let table = ParentReleases::from_table(include_str!("../transforms/advisories/parents.json")).expect("table");
+        let cookie_parser = table.get("cookie-parser").expect("cookie-parser");
+        assert_eq!(cookie_parser.declared("1.4.6", "cookie"), Some("0.4.1"));
+        assert_eq!(cookie_parser.declared("1.4.7", "cookie"), Some("0.7.2"));
     }
 
     #[test]

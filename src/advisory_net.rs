@@ -357,6 +357,18 @@ pub fn npm_bulk(npmrc: &Npmrc, packages: &BTreeMap<String, BTreeSet<String>>) ->
     Ok(answers)
 }
 
+/// The registry's abbreviated metadata of `package` (every release with its dependencies, what `npm install` reads),
+/// from the registry the project's settings send it to, with its token.
+pub fn packument(npmrc: &Npmrc, package: &str) -> Result<String, String> {
+    let url = format!("{}{}", npmrc.registry_for(package), package.replace('/', "%2f"));
+    let mut request =
+        agent().get(&url).header("accept", "application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8");
+    if let Some(authorization) = npmrc.authorization(&url) {
+        request = request.header("authorization", authorization);
+    }
+    answer("GET", &url, request.call())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

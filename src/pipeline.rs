@@ -611,6 +611,7 @@ fn run_on_this_thread(
                 source_errors,
                 blockers: project_blockers,
                 inventory,
+                projects: &projects,
             };
             let before = (
                 plan.changes.len(),
@@ -1673,7 +1674,16 @@ fn next_steps(result: &RunResult) -> Vec<String> {
             .dependencies
             .iter()
             .filter(|d| &d.manifest == manifest)
-            .map(|d| format!("{}@{}", d.package, d.to))
+            .map(|d| {
+                use crate::manifest::DepSection::{Overrides, PnpmOverrides, Resolutions};
+                // An override's key may hold a range of its own (`ws@7.x`): the section, the key, and what it forces.
+                match d.section {
+                    Overrides | Resolutions | PnpmOverrides => {
+                        format!("{} {} -> {}", d.section.label(), d.package, d.to)
+                    }
+                    _ => format!("{}@{}", d.package, d.to),
+                }
+            })
             .collect();
         steps.push(match crate::lockfile::find(&dir, result.root.as_deref()) {
             Some(lock) if result.updated_lockfiles.contains(&lock.path) => {

@@ -363,20 +363,35 @@ pub struct ManifestContext<'a> {
     pub blockers: &'a [Finding],
     /// The packages its lockfile resolves, read when first asked for ([`crate::inventory::LazyInventory::get`]).
     pub inventory: &'a crate::inventory::LazyInventory,
+    /// The run's projects, by manifest path (a workspace member's, which the root's lockfile installs).
+    pub projects: &'a rustc_hash::FxHashMap<std::path::PathBuf, Project>,
 }
 
 impl ManifestContext<'_> {
     /// A finding of the planning transform on the line where `package` is listed (the first line otherwise).
     pub fn finding(&self, rule: &str, package: &str, message: String) -> Finding {
+        self.finding_in(self.path, self.text, rule, package, message)
+    }
+
+    /// [`ManifestContext::finding`] in another manifest of the run (`path`, whose text is `text`): a workspace
+    /// member's.
+    pub fn finding_in(
+        &self,
+        path: &std::path::Path,
+        text: &str,
+        rule: &str,
+        package: &str,
+        message: String,
+    ) -> Finding {
         let transform = self.transform.id;
         let severity = self.transform.severity(rule);
         let needle = format!("\"{package}\"");
-        let offset = self.text.find(&needle).unwrap_or(0);
-        let (line, column) = crate::lines::line_col(self.text, offset);
+        let offset = text.find(&needle).unwrap_or(0);
+        let (line, column) = crate::lines::line_col(text, offset);
         Finding {
             rule: format!("{transform}/{rule}"),
             transform,
-            path: self.path.to_path_buf(),
+            path: path.to_path_buf(),
             line,
             column,
             message,

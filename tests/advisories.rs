@@ -476,7 +476,7 @@ fn pnpm_reads_the_written_override() {
     assert_eq!(manifest["pnpm"]["overrides"], serde_json::json!({ "ws@7.x": "^7.5.10" }), "{manifest:#}");
     let lock = std::fs::read_to_string(dir.join("pnpm-lock.yaml")).expect("lockfile");
     assert!(lock.contains("overrides:\n  ws@7.x: ^7.5.10\n"), "{lock}");
-    assert!(!lock.contains("ws@7.4.6"), "{lock}");
+    assert!(!lock.contains("ws@7.2.5"), "{lock}");
     assert!(lock.contains("ws@7.5."), "{lock}");
     assert!(lock.contains("ws@8.17.1"), "{lock}");
 
@@ -490,6 +490,34 @@ fn pnpm_reads_the_written_override() {
     assert_eq!(code, 0, "{text}");
     assert!(text.contains("add `overrides: { \"ws@7.x\": \"^7.5.10\" }` to pnpm-workspace.yaml"), "{text}");
     assert!(!text.contains("\nchange "), "{text}");
+}
+
+/// Yarn 1 reads the `resolutions` the tool writes (`tests/fixtures/advisories/08-yarn-resolutions`: @pm2/agent 1.0.8 pins
+/// ws ~7.2.0 and semver ~7.2.0, each the only copy): after `--write --lockfile` (which runs Yarn's lockfile update)
+/// yarn.lock resolves ws and semver to their fixed lines, and a second run plans nothing more and reports neither.
+/// Needs Yarn 1 and the registry.
+#[test]
+fn yarn_reads_the_written_resolutions() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("yarn-app");
+    copy_dir(&Path::new(REPO).join("tests/fixtures/advisories/08-yarn-resolutions"), &dir);
+    let out = express_harden(&dir, &["--only", "advisories", "--write", "--allow-no-vcs", "--lockfile"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("package.json")).expect("manifest")).expect("json");
+    assert_eq!(manifest["resolutions"], serde_json::json!({ "semver": "^7.5.2", "ws": "^7.5.10" }), "{manifest:#}");
+    let lock = std::fs::read_to_string(dir.join("yarn.lock")).expect("lockfile");
+    let version = |name: &str| -> String {
+        let at = lock.find(&format!("\n{name}@")).unwrap_or_else(|| panic!("{name} in\n{lock}"));
+        let rest = &lock[at..];
+        let line = rest.lines().find(|l| l.trim_start().starts_with("version ")).unwrap_or_default();
+        line.trim().trim_start_matches("version ").trim_matches('"').to_string()
+    };
+    assert!(version("ws").starts_with("7.5."), "{lock}");
+    assert!(!lock.contains("version \"7.2.5\""), "{lock}");
+    let (code, text) = audit_from(&dir, "bundled", &[]);
+    assert_eq!(code, 0, "{text}");
+    assert!(!text.contains("\nchange ") && !text.contains(" ws@") && !text.contains(" semver@"), "{text}");
 }
 
 /// A workspace member lists body-parser 1.20.1 itself (`tests/advisories/workspace-app`, lockfile made by npm): the
@@ -545,9 +573,10 @@ fn scratch(name: &str, manifest: &str) -> (tempfile::TempDir, PathBuf) {
     (tmp, dir)
 }
 
-/// A copy of `tests/advisories/override-app` (lockfile made by npm): @pm2/agent 2.0.1 pins ws ~7.4.0 (7.4.6, affected,
-/// fixed in 7.5.10 on the same major) and semver ~7.2.0 (7.2.3, affected); engine.io installs an unaffected ws 8.17.1,
-/// and the project depends on semver ^7.6.0 itself.
+/// A copy of `tests/advisories/override-app` (lockfile made by npm): @pm2/agent 1.0.8 pins ws ~7.2.0 (7.2.5, affected,
+/// fixed in 7.5.10 on the same major) and semver ~7.2.0 (7.2.3, affected), and no release of @pm2/agent 1.x depends on
+/// a fixed one (2.0.4 does: another major), so no raise of it helps; engine.io installs an unaffected ws 8.17.1, and
+/// the project depends on semver ^7.6.0 itself.
 fn override_app() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().expect("tempdir");
     let dir = tmp.path().join("override-app");
@@ -571,7 +600,7 @@ fn an_override_is_scoped_to_the_affected_major_and_never_over_the_projects_own_d
     assert!(
         text.contains(
             "semver@7.2.3 -> 7.5.2 [moderate] - package.json:6 reach=not-called (no module uses semver.Range) \
-             fix=none: 7.5.2 is outside what its parents declare (@pm2/agent@2.0.1 declares ~7.2.0), and package.json \
+             fix=none: 7.5.2 is outside what its parents declare (@pm2/agent@1.0.8 declares ~7.2.0), and package.json \
              depends on semver itself"
         ),
         "{text}"
@@ -587,11 +616,26 @@ fn an_override_is_scoped_to_the_affected_major_and_never_over_the_projects_own_d
     let tree: serde_json::Value = serde_json::from_slice(&ls.stdout).expect("json");
     let deps = &tree["dependencies"];
     let agent_ws = deps["@pm2/agent"]["dependencies"]["ws"]["version"].as_str().expect("ws under @pm2/agent");
-    assert!(agent_ws.starts_with("7.") && agent_ws != "7.4.6", "{tree:#}");
+    assert!(agent_ws.starts_with("7.5."), "{tree:#}");
     assert_eq!(deps["engine.io"]["dependencies"]["ws"]["version"], "8.17.1", "{tree:#}");
     let (code, text) = audit(&dir, &[]);
     assert_eq!(code, 0, "{text}");
     assert!(!text.contains("\nchange "), "a second run changes nothing:\n{text}");
+}
+
+/// The next steps name an override by its section, its key (which may hold a range: `ws@7.x`) and what it forces, as
+/// the README writes it.
+#[test]
+fn the_next_steps_name_an_override_by_its_key() {
+    let (_tmp, dir) = override_app();
+    let out = express_harden(&dir, &["--only", "advisories", "--color", "never"]);
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(
+        text.contains(
+            "package.json changed (overrides ws@7.x -> ^7.5.10), so package-lock.json is stale and `npm ci` would fail"
+        ),
+        "{text}"
+    );
 }
 
 /// When the package manager cannot bring the lockfile up to date (here: its registry is unreachable), package.json is
@@ -613,10 +657,13 @@ fn a_failed_lockfile_update_puts_package_json_back() {
     assert_eq!(std::fs::read_to_string(dir.join("package-lock.json")).expect("lock"), lock);
 }
 
-/// The Express app of the end-to-end test, with `--only advisories`: Express 4.18.2 is raised to 4.20.0 (a patch
-/// within its major), so its own path-to-regexp and serve-static come with the raise: no override is written for them.
+/// The Express app of the end-to-end test, with `--only advisories`: Express 4.18.2's own fix is 4.20.0, but 4.20.0
+/// still pins cookie 0.6.0 (affected): Express is raised to 4.21.1, the first 4.x release that depends on a fixed
+/// cookie, and its own cookie, path-to-regexp, serve-static and send (through serve-static) come with the raise, each
+/// saying what the new release depends on; cookie-parser 1.4.6 (cookie 0.4.1) is raised to 1.4.7 (cookie 0.7.2). No
+/// override is written.
 #[test]
-fn a_package_whose_parent_the_run_raises_gets_no_override() {
+fn a_package_whose_parent_the_run_raises_comes_with_the_raise() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let dir = tmp.path().join("advisories-app");
     copy_dir(&Path::new(REPO).join("tests/e2e/advisories-app"), &dir);
@@ -626,22 +673,82 @@ fn a_package_whose_parent_the_run_raises_gets_no_override() {
         [
             r#""dependencies" "body-parser" -> "1.20.3""#,
             r#""dependencies" "ejs" -> "3.1.10""#,
-            r#""dependencies" "express" -> "4.20.0""#
+            r#""dependencies" "cookie-parser" -> "1.4.7""#,
+            r#""dependencies" "express" -> "4.21.1""#,
         ],
         "{doc:#}"
     );
-    let fix = |package: &str| -> String {
+    let fix = |package: &str, installed: &str| -> String {
         doc["advisories"]
             .as_array()
             .expect("advisories")
             .iter()
-            .find(|a| a["package"] == package)
-            .map(|a| format!("{} {}", a["fix"]["kind"], a["fix"]["description"]))
+            .find(|a| a["package"] == package && a["installed"] == installed)
+            .map(|a| format!("{} {}", a["fix"]["kind"].as_str().unwrap_or_default(), a["fix"]["description"]))
             .unwrap_or_default()
     };
-    for package in ["path-to-regexp", "serve-static"] {
-        assert!(fix(package).contains("express is raised by this run"), "{package}: {}", fix(package));
-    }
+    let after = |package: &str, installed: &str| -> String {
+        let fix = fix(package, installed);
+        fix.split("); ").nth(1).unwrap_or(&fix).to_string()
+    };
+    assert_eq!(
+        fix("express", "4.18.2"),
+        "bump \"express is raised to 4.21.1 in package.json: past 4.20.0, to the first release of its line that also \
+         depends on a fixed cookie\""
+    );
+    assert_eq!(
+        after("cookie", "0.5.0"),
+        "express is raised to 4.21.1 (4.20.0 still depends on cookie 0.6.0; 4.21.1 depends on cookie 0.7.1): the \
+         lockfile update of package.json moves cookie inside the new range\""
+    );
+    assert_eq!(
+        after("cookie", "0.4.1"),
+        "cookie-parser is raised to 1.4.7, which depends on cookie 0.7.2: the lockfile update of package.json moves \
+         cookie inside the new range\""
+    );
+    assert_eq!(
+        after("path-to-regexp", "0.1.7"),
+        "express is raised to 4.21.1, which depends on path-to-regexp 0.1.10: the lockfile update of package.json \
+         moves path-to-regexp inside the new range\""
+    );
+    assert_eq!(
+        after("send", "0.18.0"),
+        "express is raised to 4.21.1, which depends on send 0.19.0; serve-static comes as 1.16.2 with express 4.21.1, \
+         and depends on send 0.19.0: the lockfile update of package.json moves send inside the new range\""
+    );
+    assert!(fix("serve-static", "1.15.0").starts_with("bump "), "{}", fix("serve-static", "1.15.0"));
+}
+
+/// A parent raised by the run whose line has no release that depends on a fixed package: the package is reported
+/// as not fixed, saying what the new release still depends on (never "raise"). Here an advisory (recorded for the
+/// test) fixes cookie only in 1.0.1, which no Express 4 release depends on.
+#[test]
+fn a_raise_that_keeps_an_affected_package_says_so() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("advisories-app");
+    copy_dir(&Path::new(REPO).join("tests/e2e/advisories-app"), &dir);
+    let records = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(Path::new(&osv()).join("GHSA-qw6h-vgh9-j6wx.json"), records.path().join("express.json"))
+        .expect("copy");
+    let cookie = serde_json::json!({
+        "id": "GHSA-test-cook-ie01", "summary": "cookie test advisory", "published": "2024-10-04T00:00:00Z",
+        "affected": [{ "package": { "ecosystem": "npm", "name": "cookie" },
+                       "ranges": [{ "type": "SEMVER", "events": [{ "introduced": "0" }, { "fixed": "1.0.1" }] }] }],
+        "database_specific": { "severity": "LOW" }
+    });
+    std::fs::write(records.path().join("cookie.json"), cookie.to_string()).expect("write");
+    let source = records.path().display().to_string();
+    let (_, text) = audit_from(&dir, &source, &[]);
+    let line = text.lines().find(|l| l.contains("cookie@0.5.0")).unwrap_or_default();
+    assert!(
+        line.ends_with(
+            "fix=none: 1.0.1 is outside what its parents declare (express@4.18.2 declares 0.5.0); express is raised by \
+             this run to 4.20.0, which still depends on cookie 0.6.0, and no later release of its line that this run \
+             may raise it to depends on a fixed cookie: not fixed"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("change package.json dependencies express 4.18.2 -> 4.20.0"), "{text}");
 }
 
 /// A copy npm installs from its parent's tarball (`inBundle`, here fsevents' bundled minimist 1.2.0, which
@@ -691,6 +798,83 @@ fn a_bundled_copy_is_fixed_only_by_its_parent() {
         );
     }
     assert!(fixes(false).iter().all(|f| f.starts_with("lockfile-refresh ")), "{:?}", fixes(false));
+}
+
+/// package.json ahead of its lockfile (Express raised to ^4.22.3 by an earlier run, the lockfile not updated yet): no
+/// raise lowers a spec, neither Express's own (to 4.20.0) nor a parent's (to the 4.21.1 whose cookie is fixed): nothing
+/// is changed, Express is left to the lockfile update and cookie is said to come with it.
+#[test]
+fn a_parent_raise_never_lowers_a_spec() {
+    let (_tmp, dir) = scratch("ahead", r#"{ "name": "ahead", "dependencies": { "express": "^4.22.3" } }"#);
+    let lock = serde_json::json!({
+        "name": "ahead", "lockfileVersion": 3, "requires": true,
+        "packages": {
+            "": { "name": "ahead", "dependencies": { "express": "^4.22.3" } },
+            "node_modules/express": { "version": "4.17.1", "dependencies": { "cookie": "0.4.0" } },
+            "node_modules/cookie": { "version": "0.4.0" }
+        }
+    });
+    std::fs::write(dir.join("package-lock.json"), lock.to_string()).expect("write");
+    let (doc, changes) = json_audit(&dir);
+    assert_eq!(changes, Vec::<String>::new(), "{doc:#}");
+    let fix = |package: &str| {
+        let found = doc["advisories"].as_array().expect("advisories").iter().find(|a| a["package"] == package);
+        found.map(|a| a["fix"].clone()).unwrap_or_default()
+    };
+    assert_eq!(fix("cookie")["kind"], "bump", "{doc:#}");
+    // Express's own advisories: package.json asks for ^4.22.3 already, the lockfile moves it; never lowered to 4.20.0.
+    assert_eq!(fix("express")["kind"], "lockfile-refresh", "{doc:#}");
+    assert!(
+        fix("express")["description"].as_str().is_some_and(
+            |d| d.starts_with("package.json already asks for express ^4.22.3, which the lockfile is behind")
+        ),
+        "{doc:#}"
+    );
+}
+
+/// A workspace member's own dependency: the finding is placed on its line in the member's package.json (not at the
+/// root's `package.json:1:1`), and the member's own code counts for reachability (`cookie.serialize()` in
+/// packages/api/index.js is "called"; the root has no code).
+#[test]
+fn a_members_finding_is_on_its_own_line_and_its_code_counts() {
+    let (_tmp, dir) = scratch("ws-cookie", r#"{ "name": "ws-cookie", "workspaces": ["packages/*"] }"#);
+    let member = dir.join("packages/api");
+    std::fs::create_dir_all(&member).expect("mkdir");
+    std::fs::write(
+        member.join("package.json"),
+        "{\n  \"name\": \"api\",\n  \"dependencies\": {\n    \"cookie\": \"0.4.1\"\n  }\n}\n",
+    )
+    .expect("write");
+    std::fs::write(
+        member.join("index.js"),
+        "const cookie = require('cookie');\nmodule.exports = (res) => res.setHeader('Set-Cookie', cookie.serialize('a', 'b'));\n",
+    )
+    .expect("write");
+    let lock = serde_json::json!({
+        "name": "ws-cookie", "lockfileVersion": 3, "requires": true,
+        "packages": {
+            "": { "name": "ws-cookie", "workspaces": ["packages/*"] },
+            "node_modules/api": { "resolved": "packages/api", "link": true },
+            "packages/api": { "name": "api", "dependencies": { "cookie": "0.4.1" } },
+            "node_modules/cookie": { "version": "0.4.1" }
+        }
+    });
+    std::fs::write(dir.join("package-lock.json"), lock.to_string()).expect("write");
+    let (doc, _) = json_audit(&dir);
+    let cookie = doc["advisories"].as_array().expect("advisories").iter().find(|a| a["package"] == "cookie");
+    let cookie = cookie.expect("cookie advisory");
+    assert_eq!(cookie["manifest"], "packages/api/package.json", "{doc:#}");
+    assert_eq!(cookie["line"], 4, "{doc:#}");
+    assert_eq!(cookie["reachability"], "called", "{doc:#}");
+    assert_eq!(cookie["reachability_reason"], "cookie.serialize", "{doc:#}");
+    let findings: Vec<String> = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"].as_str().is_some_and(|r| r.starts_with("advisories/")))
+        .map(|f| format!("{}:{}", f["path"].as_str().unwrap_or_default(), f["line"]))
+        .collect();
+    assert_eq!(findings, ["packages/api/package.json:4"], "{doc:#}");
 }
 
 /// A workspace member pins ws 7.4.6 itself and a package (agent) pins it with `~7.4.0`: a root override would move the

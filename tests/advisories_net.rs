@@ -253,14 +253,14 @@ fn sorted(advisories: &serde_json::Value) -> Vec<serde_json::Value> {
 /// What every source finds in the app (the bundled table is compiled from the same records).
 const FOUND: [&str; 10] = [
     "GHSA-qwcr-r2fm-qrc7 body-parser@1.20.1 -> 1.20.3 [high] called bump",
-    "GHSA-pxg6-pf52-xh8x cookie@0.4.1 -> 0.7.0 [low] called none",
+    "GHSA-pxg6-pf52-xh8x cookie@0.4.1 -> 0.7.0 [low] called bump",
     "GHSA-pxg6-pf52-xh8x cookie@0.5.0 -> 0.7.0 [low] called bump",
     "GHSA-ghr5-ch3p-vcr6 ejs@3.1.6 -> 3.1.10 [moderate] unknown bump",
     "GHSA-phwq-j96m-2c2q ejs@3.1.6 -> 3.1.7 [critical] called bump",
     "GHSA-qw6h-vgh9-j6wx express@4.18.2 -> 4.20.0 [moderate] not-called bump",
     "GHSA-rv95-896h-c2vc express@4.18.2 -> 4.19.2 [moderate] not-called bump",
     "GHSA-9wv6-86v2-598j path-to-regexp@0.1.7 -> 0.1.10 [high] not-called bump",
-    "GHSA-m6fv-jmcg-4jfg send@0.18.0 -> 0.19.0 [moderate] not-called none",
+    "GHSA-m6fv-jmcg-4jfg send@0.18.0 -> 0.19.0 [moderate] not-called bump",
     "GHSA-cm22-4g7w-348p serve-static@1.15.0 -> 1.16.0 [moderate] not-called bump",
 ];
 
@@ -359,6 +359,69 @@ fn npm_sends_npms_request_to_the_projects_registry_and_finds_what_the_bundled_ta
     app.advisories("npm", &[]);
     let last = server.hits().pop().expect("a request");
     assert_eq!(last.headers.get("authorization"), None);
+}
+
+/// A parent the bundled releases lack (here `pinner`, which pins cookie 0.4.1) is asked of the project's registry
+/// (`GET /pinner`, npm's abbreviated metadata): its release 1.0.1 depends on cookie 0.7.2, so it is raised to 1.0.1
+/// (not to 2.0.0, another major). When the registry does not know it, a note says so and cookie is reported unfixed.
+#[test]
+fn npm_asks_the_registry_for_a_parent_the_bundle_lacks() {
+    let app = App::new();
+    std::fs::write(app.dir.join("package.json"), r#"{ "name": "pins", "dependencies": { "pinner": "1.0.0" } }"#)
+        .expect("manifest");
+    let lock = serde_json::json!({
+        "name": "pins", "lockfileVersion": 3, "requires": true,
+        "packages": {
+            "": { "name": "pins", "dependencies": { "pinner": "1.0.0" } },
+            "node_modules/pinner": { "version": "1.0.0", "dependencies": { "cookie": "0.4.1" } },
+            "node_modules/cookie": { "version": "0.4.1" }
+        }
+    });
+    std::fs::write(app.dir.join("package-lock.json"), lock.to_string()).expect("lock");
+    let bulk =
+        std::fs::read_to_string(Path::new(REPO).join("tests/advisories/net/npm-bulk-response.json")).expect("answer");
+    let packument = serde_json::json!({
+        "name": "pinner",
+        "versions": {
+            "1.0.0": { "dependencies": { "cookie": "0.4.1" } },
+            "1.0.1": { "dependencies": { "cookie": "0.7.2" } },
+            "2.0.0": { "dependencies": { "cookie": "^1.0.0" } }
+        }
+    })
+    .to_string();
+    let known = Arc::new(AtomicBool::new(true));
+    let serves = Arc::clone(&known);
+    let server = Server::start(Box::new(move |hit| match (hit.method.as_str(), hit.path.as_str()) {
+        ("POST", "/-/npm/v1/security/advisories/bulk") => (200, bulk.clone()),
+        ("GET", "/pinner") if serves.load(Ordering::SeqCst) => (200, packument.clone()),
+        _ => (404, r#"{"error":"Not found"}"#.to_string()),
+    }));
+    std::fs::write(app.dir.join(".npmrc"), format!("registry={}/\n", server.url())).expect(".npmrc");
+    let fix = |out: &Output| -> String {
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        let cookie = doc["advisories"].as_array().expect("advisories").iter().find(|a| a["package"] == "cookie");
+        let cookie = cookie.expect("cookie");
+        format!("{} {}", cookie["fix"]["kind"].as_str().unwrap_or_default(), cookie["fix"]["description"])
+    };
+    let out = app.run(&["--only", "advisories", "--advisories", "npm", "--format", "json"], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        fix(&out),
+        "bump \"0.7.0 is outside what its parents declare (pinner@1.0.0 declares 0.4.1); pinner is raised to 1.0.1, \
+         which depends on cookie 0.7.2: the lockfile update of package.json moves cookie inside the new range\""
+    );
+    let asked: Vec<Hit> = server.hits().into_iter().filter(|h| h.path == "/pinner").collect();
+    assert_eq!(asked.len(), 1);
+    let accept = asked[0].headers.get("accept").cloned().unwrap_or_default();
+    assert!(accept.starts_with("application/vnd.npm.install-v1+json"), "{accept}");
+
+    known.store(false, Ordering::SeqCst);
+    let out = app.run(&["--only", "advisories", "--advisories", "npm", "--format", "json"], &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("note: the releases of pinner could not be read ("), "{stderr}");
+    assert!(stderr.contains("HTTP 404"), "{stderr}");
+    assert!(fix(&out).starts_with("none "), "{}", fix(&out));
 }
 
 /// npm's settings from the environment, as CI set-ups give them: `NPM_CONFIG_USERCONFIG` names the user's file (here

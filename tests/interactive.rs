@@ -306,14 +306,16 @@ fn a_migration_is_one_question_that_carries_its_version_bump() {
 
 #[test]
 fn the_advisories_fixes_of_package_json_are_one_question() {
-    // body-parser, ejs and Express raised (Express's own dependencies come with it): one question for package.json; the
-    // accepted answer writes what `--write` does, the declined one nothing.
+    // body-parser, ejs, cookie-parser (for its cookie) and Express (to 4.21.1, whose cookie is fixed) raised (Express's
+    // own dependencies come with it): one question for package.json; the accepted answer writes what `--write` does,
+    // the declined one nothing.
     let (_tmp, app, reference) = two_copies("tests/e2e/advisories-app");
     let before = common::tree(&app);
     let mut session = start(&app, &["--only", "advisories"]);
     let shown = answer(&mut session, 1, "] package.json (advisories)", "y");
-    for line in ["+    \"body-parser\": \"1.20.3\"", "+    \"ejs\": \"3.1.10\"", "+    \"express\": \"4.20.0\""] {
-        assert!(shown.contains(line), "{line} is in the preview:\n{shown}");
+    let raised = ["body-parser\": \"1.20.3", "ejs\": \"3.1.10", "cookie-parser\": \"1.4.7", "express\": \"4.21.1"];
+    for line in raised.map(|r| format!("+    \"{r}\"")) {
+        assert!(shown.contains(&line), "{line} is in the preview:\n{shown}");
     }
     let (code, rest) = finish(session);
     assert_eq!(code, 0, "{rest}");

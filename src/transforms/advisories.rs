@@ -32,7 +32,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 use nodejs_semver::Version;
 use serde::Deserialize;
 
-use crate::advisories::{Advisory, AdvisoryFix, AdvisoryReport, Database, FixKind, Level, Reachability};
+use crate::advisories::{
+    Advisory, AdvisoryFix, AdvisoryReport, Database, FixKind, Level, ParentReleases, Reachability, Releases,
+};
 use crate::inventory::{DepKind, Inventory, Parent};
 use crate::lockfile::Manager;
 use crate::manifest::DepSection;
@@ -61,6 +63,15 @@ pub fn bundled() -> &'static Database {
     TABLE.get_or_init(|| match Database::from_table(include_str!("../../transforms/advisories/data.json")) {
         Ok(db) => db,
         Err(err) => panic!("transforms/advisories/data.json: {err}"),
+    })
+}
+
+/// The bundled releases of the common parents (`transforms/advisories/parents.json`).
+pub fn bundled_parents() -> &'static ParentReleases {
+    static TABLE: OnceLock<ParentReleases> = OnceLock::new();
+    TABLE.get_or_init(|| match ParentReleases::from_table(include_str!("../../transforms/advisories/parents.json")) {
+        Ok(table) => table,
+        Err(err) => panic!("transforms/advisories/parents.json: {err}"),
     })
 }
 
@@ -127,6 +138,8 @@ transform_struct!(
     fail_on: Level = Level::High,
     loaded: Option<Arc<Database>> = None,
     osv_url: Option<String> = None,
+    // The registry is asked about the parents the bundled releases lack (`--advisories npm`, or `--lockfile`).
+    ask_registry: bool = false,
     // What the network sources answered (`--interactive` plans twice: the second run asks about nothing new).
     fetched: Mutex<Fetched> = Mutex::default(),
 );
@@ -136,6 +149,10 @@ transform_struct!(
 struct Fetched {
     db: Option<Arc<Database>>,
     asked: BTreeSet<(String, String)>,
+    /// The bundled parents' releases and those the registry answered (`None`: the bundled ones alone).
+    parents: Option<Arc<ParentReleases>>,
+    /// The parents asked about.
+    parents_asked: BTreeSet<String>,
 }
 
 /// How old the bundled table may be before a run suggests the network sources.
@@ -189,6 +206,13 @@ impl Advisories {
         fetched
             .or_else(|| self.loaded.clone())
             .unwrap_or_else(|| Arc::clone(BUNDLED.get_or_init(|| Arc::new(bundled().clone()))))
+    }
+
+    /// The releases of the parents known to this run: the bundled ones, and those the registry answered.
+    fn parents(&self) -> Arc<ParentReleases> {
+        static BUNDLED: OnceLock<Arc<ParentReleases>> = OnceLock::new();
+        let fetched = self.fetched.lock().unwrap_or_else(|e| e.into_inner()).parents.clone();
+        fetched.unwrap_or_else(|| Arc::clone(BUNDLED.get_or_init(|| Arc::new(bundled_parents().clone()))))
     }
 
     /// Asks the network source about the installed packages not asked about yet, and adds what it answers.
@@ -263,6 +287,47 @@ impl Advisories {
     }
 }
 
+impl Advisories {
+    /// Asks the registry for the releases of the parents (direct dependencies, and the packages right under them)
+    /// of affected packages that the bundled releases lack. A failure is a note: no raise of that parent is planned.
+    fn fetch_parents(&self, inventories: &[&Inventory]) {
+        let db = self.database();
+        let known = self.parents();
+        let mut wanted: BTreeMap<String, PathBuf> = BTreeMap::new();
+        for inventory in inventories {
+            let dir =
+                inventory.path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+            let affected =
+                inventory.packages.iter().filter(|p| db.for_package(&p.name).iter().any(|a| a.affects(&p.version)));
+            for parent in affected.flat_map(|p| &p.parents) {
+                let Parent::Package(q) = parent.parent else { continue };
+                let q = &inventory.packages[q];
+                // (A package that is not a registry release, a git URL or a folder, has no releases to raise to.)
+                if q.chain.len() <= 3 && known.get(&q.name).is_none() && Version::parse(&q.version).is_ok() {
+                    wanted.entry(q.name.clone()).or_insert_with(|| dir.to_path_buf());
+                }
+            }
+        }
+        let mut state = self.fetched.lock().unwrap_or_else(|e| e.into_inner());
+        wanted.retain(|name, _| !state.parents_asked.contains(name));
+        if wanted.is_empty() {
+            return;
+        }
+        let mut parents = state.parents.as_deref().cloned().unwrap_or_else(|| bundled_parents().clone());
+        for (name, dir) in wanted {
+            let npmrc = crate::advisory_net::Npmrc::load(&dir);
+            match crate::advisory_net::packument(&npmrc, &name).and_then(|text| Releases::from_packument(&text)) {
+                Ok(releases) => parents.insert(name.clone(), releases),
+                Err(err) => {
+                    eprintln!("note: the releases of {name} could not be read ({err}): no raise of it is planned")
+                }
+            }
+            state.parents_asked.insert(name);
+        }
+        state.parents = Some(Arc::new(parents));
+    }
+}
+
 /// Days since 1970-01-01 of a `YYYY-MM-DD` date (the proleptic Gregorian calendar).
 fn day_number(date: &str) -> Option<i64> {
     let mut parts = date.get(..10)?.split('-').map(|p| p.parse::<i64>().ok());
@@ -334,6 +399,9 @@ impl Transform for Advisories {
         }
         self.osv_url =
             std::env::var(crate::advisory_net::OSV_URL_VAR).ok().filter(|u| !u.is_empty()).or(config.osv_url);
+        // (`--lockfile` is the command line's: it runs the package manager, which asks the registry anyway.)
+        let lockfile = input.matches.and_then(|m| m.try_get_one::<bool>("lockfile").ok().flatten().copied());
+        self.ask_registry = self.source == Source::Npm || lockfile == Some(true);
         Ok(())
     }
 
@@ -359,7 +427,12 @@ impl Transform for Advisories {
     }
 
     fn prepare_inventories(&self, inventories: &mut dyn Iterator<Item = &Inventory>) -> Result<(), (PathBuf, String)> {
-        self.fetch(inventories)
+        let inventories: Vec<&Inventory> = inventories.collect();
+        self.fetch(&mut inventories.iter().copied())?;
+        if self.ask_registry {
+            self.fetch_parents(&inventories);
+        }
+        Ok(())
     }
 
     fn plan(&self, _cx: &FileContext<'_>, _plan: &mut FilePlan) {}
@@ -405,27 +478,66 @@ impl Transform for Advisories {
             affected.iter().enumerate().filter(move |(_, ((name, _), _))| cx.info.dependency(name).is_some() == root)
         };
         let order: Vec<usize> = own_first(true).chain(own_first(false)).map(|(i, _)| i).collect();
-        let mut raised: BTreeSet<&str> = BTreeSet::new();
+        let mut raised = Raises::default();
         let mut fixes: Vec<Option<AdvisoryFix>> = vec![None; affected.len()];
         for i in order {
             let ((name, version), (copies, hits)) = &affected[i];
             let all = db.for_installed(name, &installed);
-            let fix = self.fix(cx, inventory, name, version, copies, hits, &all, plan, &mut overrides, &raised);
-            if fix.kind == FixKind::Bump {
-                raised.insert(name);
-            }
+            let fix = self.fix(cx, inventory, name, version, copies, hits, &all, plan, &mut overrides, &mut raised);
             fixes[i] = Some(fix);
         }
+        // A dependency raised past its own fix, so that a package it depends on comes fixed too, says so.
+        for (((name, _), _), fix) in affected.iter().zip(&mut fixes) {
+            if let (Some(fix), Some(why)) = (fix.as_mut(), raised.past_fix.get(*name)) {
+                if fix.kind == FixKind::Bump {
+                    fix.description = why.clone();
+                }
+            }
+        }
+        // The workspace members the lockfile installs: their manifests (a finding about a package only a member
+        // depends on is placed there) and their projects (whose code may call what an advisory concerns).
+        let lock_dir = inventory.path.parent().unwrap_or(std::path::Path::new(""));
+        let members: BTreeMap<usize, PathBuf> = inventory
+            .roots
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| !r.path.is_empty())
+            .map(|(i, r)| (i, lock_dir.join(&r.path).join("package.json")))
+            .collect();
+        let member_projects: Vec<&Project> = members.values().filter_map(|path| project_at(cx, path)).collect();
         for (((name, version), (copies, hits)), fix) in affected.into_iter().zip(fixes) {
             let Some(fix) = fix else { continue };
-            let direct = copies
-                .iter()
-                .filter_map(|&i| inventory.packages[i].chain.get(1))
-                .find_map(|node| match node {
-                    Parent::Package(p) => Some(inventory.packages[*p].name.as_str()),
-                    Parent::Root(_) => None,
-                })
-                .unwrap_or(name);
+            // Where the finding goes: the line of the project's dependency that leads to a copy (the copy itself, or
+            // the direct dependency a parent is installed through), in the lockfile's own package.json when one is
+            // reached from it, else in the member's.
+            let mut leads: Vec<(usize, &str, Option<&str>)> = Vec::new();
+            for &i in &copies {
+                for d in &inventory.packages[i].parents {
+                    match d.parent {
+                        Parent::Root(r) => leads.push((r, name, d.range.as_deref())),
+                        Parent::Package(p) => {
+                            let parent = &inventory.packages[p];
+                            let via = match parent.chain.get(1) {
+                                Some(Parent::Package(q)) => &inventory.packages[*q],
+                                _ => parent,
+                            };
+                            if let Some(Parent::Root(r)) = parent.chain.first() {
+                                leads.push((*r, via.name.as_str(), None));
+                            }
+                        }
+                    }
+                }
+            }
+            let lead = leads.iter().find(|(r, _, _)| !members.contains_key(r)).or(leads.first());
+            let member_manifest = lead.and_then(|(r, _, _)| members.get(r)).and_then(|path| {
+                let text = crate::fsread::read_text(path, crate::fsread::TEXT_LIMIT, None).ok()?;
+                Some((path, text))
+            });
+            let info = match member_manifest {
+                Some((path, _)) => project_at(cx, path).and_then(|p| p.manifest.as_ref()),
+                None => Some(cx.info),
+            };
+            let direct = lead.map_or(name.to_string(), |(_, listed, range)| manifest_key(info, listed, *range));
             let paths: Vec<String> = copies
                 .iter()
                 .map(|&i| {
@@ -450,8 +562,16 @@ impl Transform for Advisories {
                 .collect();
             for advisory in hits {
                 let patched = advisory.patched_after(version).map(|v| v.to_string());
-                let (reachability, reason) =
-                    reachability(advisory, cx.project, self.watched(&advisory.package), &ancestors);
+                let watched = self.watched(&advisory.package);
+                let (reachability, reason) = std::iter::once(cx.project)
+                    .chain(member_projects.iter().copied())
+                    .map(|project| reachability(advisory, project, watched, &ancestors))
+                    .min_by_key(|(r, _)| match r {
+                        Reachability::Called => 0,
+                        Reachability::Unknown => 1,
+                        Reachability::NotCalled => 2,
+                    })
+                    .unwrap_or((Reachability::Unknown, String::new()));
                 let severity = advisory.severity;
                 let gate = severity.unwrap_or(Level::Moderate) >= self.fail_on;
                 let shown = crate::discover::display_path(&inventory.path);
@@ -484,7 +604,10 @@ impl Transform for Advisories {
                     fix.description
                 );
                 let rule = if fixed { "fix-planned" } else { "vulnerable" };
-                let finding = cx.finding(rule, direct, message);
+                let finding = match &member_manifest {
+                    Some((path, text)) => cx.finding_in(path, text, rule, &direct, message),
+                    None => cx.finding(rule, &direct, message),
+                };
                 plan.advisories.push(AdvisoryReport {
                     id: advisory.id.clone(),
                     aliases: advisory.aliases.clone(),
@@ -495,7 +618,7 @@ impl Transform for Advisories {
                     summary: advisory.summary.clone(),
                     url: format!("https://osv.dev/vulnerability/{}", advisory.id),
                     lockfile: inventory.path.clone(),
-                    manifest: cx.path.to_path_buf(),
+                    manifest: finding.path.clone(),
                     line: finding.line,
                     paths: paths.clone(),
                     reachability,
@@ -522,6 +645,26 @@ impl Transform for Advisories {
 /// The installed copies of one `name@version` (indices into the inventory's packages) and the advisories affecting it.
 type Copies<'a> = (Vec<usize>, Vec<&'a Advisory>);
 
+/// The key a manifest lists `name` under, given the range it declares: the alias of `"cookie-old":
+/// "npm:cookie@0.3.1"`, else the name.
+fn manifest_key(info: Option<&crate::manifest::ManifestInfo>, name: &str, range: Option<&str>) -> String {
+    let alias = |(key, spec): (&str, &str)| {
+        let aliased = spec.strip_prefix("npm:").and_then(|a| a.rsplit_once('@')).is_some_and(|(real, _)| real == name);
+        (key != name && aliased && Some(spec) == range).then(|| key.to_string())
+    };
+    info.and_then(|info| DepSection::ALL.iter().find_map(|&section| info.dependencies(section).find_map(alias)))
+        .unwrap_or_else(|| name.to_string())
+}
+
+/// The project of the run whose manifest is `path` (`./a/package.json` and `a/package.json` are the same).
+fn project_at<'a>(cx: &ManifestContext<'a>, path: &std::path::Path) -> Option<&'a Project> {
+    let not_dot = |c: &std::path::Component<'_>| *c != std::path::Component::CurDir;
+    cx.projects
+        .iter()
+        .find(|(p, _)| p.components().filter(not_dot).eq(path.components().filter(not_dot)))
+        .map(|(_, project)| project)
+}
+
 /// The line of releases a version belongs to, as npm counts breaking changes: the major, or the minor under 1.0.0.
 fn line_of(v: &Version) -> (u64, u64) {
     if v.major == 0 {
@@ -529,6 +672,107 @@ fn line_of(v: &Version) -> (u64, u64) {
     } else {
         (v.major, 0)
     }
+}
+
+/// The project's own dependencies a manifest's plan raises: to which release, and the description of a raise past
+/// the dependency's own fix (so that a package it depends on comes fixed too).
+#[derive(Default)]
+struct Raises {
+    to: BTreeMap<String, Version>,
+    past_fix: BTreeMap<String, String>,
+}
+
+/// An affected package whose parent may be raised: its name, the version that fixes it, and all its advisories.
+struct Child<'a> {
+    name: &'a str,
+    target: &'a Version,
+    all: &'a [&'a Advisory],
+}
+
+impl Child<'_> {
+    /// Whether a parent declaring `range` for the package gets a fixed one: the package manager picks the newest
+    /// version the range admits, so a range that admits the target does, and a range past the target does when its
+    /// lowest version is not affected; `""` (no such dependency) does too.
+    fn resolves_fixed(&self, range: &str) -> bool {
+        if range.is_empty() {
+            return true;
+        }
+        let Some(r) = npm_spec::npm_range(range) else { return false };
+        self.target.satisfies(&r)
+            || r.min_version().is_some_and(|m| m > *self.target && !self.all.iter().any(|a| a.affects(&m.to_string())))
+    }
+
+    /// What a parent declaring `range` depends on, in words.
+    fn depends(&self, range: &str) -> String {
+        if range.is_empty() {
+            format!("no longer depends on {}", self.name)
+        } else {
+            format!("depends on {} {range}", self.name)
+        }
+    }
+
+    /// The first release of `parent` from `from` on, on the line of its installed release, that no advisory of
+    /// `parent` affects and that depends on a fixed package: that release and the range it declares.
+    fn parent_release(
+        &self,
+        releases: &Releases,
+        parent: &str,
+        installed: &Version,
+        from: &Version,
+        db: &Database,
+    ) -> Option<(Version, String)> {
+        releases
+            .versions()
+            .filter(|v| v >= from && line_of(v) == line_of(installed))
+            .filter(|v| !db.for_package(parent).iter().any(|a| a.affects(&v.to_string())))
+            .find_map(|v| {
+                let range = releases.declared(&v.to_string(), self.name)?.to_string();
+                self.resolves_fixed(&range).then_some((v, range))
+            })
+    }
+}
+
+/// Whether the manifest lists `name` (peer dependencies aside) in specs that can be raised from `installed` to `to` on
+/// their line.
+fn can_raise(cx: &ManifestContext<'_>, name: &str, installed: &Version, to: &Version) -> bool {
+    let own = cx.info.dependency_all(name);
+    let own: Vec<&(DepSection, String)> = own.iter().filter(|(s, _)| *s != DepSection::PeerDependencies).collect();
+    let ahead = |spec: &str| npm_spec::npm_range(spec).and_then(|r| r.min_version()).is_some_and(|min| min >= *to);
+    !own.is_empty() && own.iter().all(|(_, spec)| ahead(spec) || raised(spec, installed, to).is_some())
+}
+
+/// Raises the manifest's own dependency `name` from `installed` to `to` in the plan (replacing a raise planned
+/// before): the specs written, or `None` when one cannot be raised on its line.
+fn raise_dependency(
+    cx: &ManifestContext<'_>,
+    plan: &mut ManifestPlan,
+    name: &str,
+    installed: &Version,
+    to: &Version,
+) -> Option<String> {
+    // (A spec that already admits nothing below `to`, package.json ahead of its lockfile, stays as it is.)
+    let specs: Vec<(DepSection, String, bool)> = cx
+        .info
+        .dependency_all(name)
+        .into_iter()
+        .filter(|(s, _)| *s != DepSection::PeerDependencies)
+        .map(|(section, spec)| {
+            if npm_spec::npm_range(&spec).and_then(|r| r.min_version()).is_some_and(|min| min >= *to) {
+                return Some((section, spec, false));
+            }
+            Some((section, raised(&spec, installed, to)?, true))
+        })
+        .collect::<Option<_>>()?;
+    if specs.is_empty() {
+        return None;
+    }
+    if specs.iter().any(|(_, _, change)| *change) {
+        plan.changes.retain(|c| c.package != name);
+    }
+    for (section, spec, _) in specs.iter().filter(|(_, _, change)| *change) {
+        plan.changes.push(ManifestRequest::new(*section, name, spec.clone()));
+    }
+    Some(specs.into_iter().map(|(_, spec, _)| spec).collect::<Vec<_>>().join(", "))
 }
 
 impl Advisories {
@@ -550,7 +794,7 @@ impl Advisories {
         all: &[&Advisory],
         plan: &mut ManifestPlan,
         overrides: &mut BTreeMap<String, String>,
-        raised_here: &BTreeSet<&str>,
+        raises: &mut Raises,
     ) -> AdvisoryFix {
         let none = |description: String| AdvisoryFix { kind: FixKind::None, description };
         // The version that fixes every advisory of this copy that has a fix (one without stays reported: see
@@ -602,6 +846,15 @@ impl Advisories {
             ));
         }
         let express_raised = |parent: &str| parent == "express" && cx.options.selected.contains(&"express-version");
+        let parents = self.parents();
+        let db = self.database();
+        let child = Child { name, target: &target, all };
+        // The release of express the express-version transform raises it to: the newest of its major (Express 3
+        // goes to 4).
+        let express_to = |installed: &str| -> Option<Version> {
+            let major = Version::parse(installed).ok()?.major.max(4);
+            parents.get("express")?.versions().filter(|v| v.major == major).max()
+        };
         // Its own dependency in this manifest.
         let own: Vec<(DepSection, String)> =
             cx.info.dependency_all(name).into_iter().filter(|(s, _)| *s != DepSection::PeerDependencies).collect();
@@ -611,15 +864,13 @@ impl Advisories {
                 .iter()
                 .any(|d| matches!(d.parent, Parent::Root(r) if inventory.roots[r].path.is_empty()))
         });
-        // Every parent's declared range admits the target: the lockfile moves.
+        // Every parent's declared range admits the target: the lockfile moves. (A parent raised by this run is not
+        // counted: what its new release declares is, below.)
         let fits = copies.iter().all(|&i| {
-            inventory.packages[i].parents.iter().all(|d| {
-                let parent_raised = match d.parent {
-                    Parent::Package(p) => express_raised(&inventory.packages[p].name),
-                    Parent::Root(_) => false,
-                };
-                parent_raised || d.range.as_deref().and_then(npm_spec::npm_range).is_some_and(|r| target.satisfies(&r))
-            })
+            inventory.packages[i]
+                .parents
+                .iter()
+                .all(|d| d.range.as_deref().and_then(npm_spec::npm_range).is_some_and(|r| target.satisfies(&r)))
         });
         if name == "express" && cx.options.selected.contains(&"express-version") && !own.is_empty() {
             return AdvisoryFix {
@@ -638,6 +889,21 @@ impl Advisories {
             };
         }
         if is_root_dependency && !own.is_empty() {
+            // package.json already asks for the fix or later (an earlier run raised it, its lockfile is behind): kept,
+            // never lowered; the lockfile update moves the package.
+            let floor = |spec: &str| npm_spec::npm_range(spec).and_then(|r| r.min_version()).filter(|m| *m >= target);
+            if let Some(floor) = own.iter().map(|(_, spec)| floor(spec)).collect::<Option<Vec<Version>>>() {
+                let specs: Vec<&str> = own.iter().map(|(_, spec)| spec.as_str()).collect();
+                raises.to.insert(name.to_string(), floor.into_iter().max().unwrap_or_else(|| target.clone()));
+                return AdvisoryFix {
+                    kind: FixKind::LockfileRefresh,
+                    description: format!(
+                        "package.json already asks for {name} {}, which the lockfile is behind: the lockfile update \
+                         moves it (`{update}`, {runs})",
+                        specs.join(", ")
+                    ),
+                };
+            }
             let mut made = Vec::new();
             for (section, spec) in &own {
                 let to = match npm_spec::classify(spec) {
@@ -663,6 +929,7 @@ impl Advisories {
                 made.push(to.clone());
                 plan.changes.push(ManifestRequest::new(*section, name, to));
             }
+            raises.to.insert(name.to_string(), target.clone());
             return AdvisoryFix {
                 kind: FixKind::Bump,
                 description: format!("{name} is raised to {} in package.json", made.join(", ")),
@@ -715,32 +982,160 @@ impl Advisories {
         let outside: Vec<String> = blocking.iter().map(declares).collect();
         let outside = outside.join("; ");
         let spec = if installed.major == 0 { format!("~{target}") } else { format!("^{target}") };
-        // Every parent that leaves the target out is one of the project's own dependencies that this run raises:
-        // the package comes with the raise (the lockfile update moves it inside the new parent's range), and a run
-        // after it overrides the package only if the new parent still depends on an affected one.
-        let parents_raised: Vec<&str> = blocking
+        // Every parent that leaves the target out is one of the project's own dependencies: raised by this run
+        // already (for an advisory of its own, or by express-version), or raised here to the first release of its
+        // line that depends on a fixed package (cookie-parser 1.4.7 depends on cookie 0.7.2, 1.4.6 on 0.4.1). The
+        // package comes with the raise: the lockfile update moves it inside the new parent's range.
+        // (A parent under one of them, serve-static under express, comes with that one's raise: what the new
+        // release of the one brings of the other is looked up.)
+        let direct: Option<Vec<(&crate::inventory::Package, Option<&crate::inventory::Package>)>> = blocking
             .iter()
-            .map(|d| match d.parent {
-                Parent::Package(p) if inventory.packages[p].chain.len() == 2 => {
-                    Some(inventory.packages[p].name.as_str())
+            .map(|d| {
+                let Parent::Package(p) = d.parent else { return None };
+                let parent = &inventory.packages[p];
+                match parent.chain[..] {
+                    [_, _] => Some((parent, None)),
+                    // (A lockfile that package.json no longer matches, a Yarn one after a raise, links the package
+                    // to no project: one package.json lists stands for a direct dependency.)
+                    [] if cx.info.dependency(&parent.name).is_some() => Some((parent, None)),
+                    [_, Parent::Package(via), _]
+                        if inventory.packages[via].chain.len() == 2
+                            && parent.parents.iter().all(|d| d.parent == Parent::Package(via)) =>
+                    {
+                        Some((parent, Some(&inventory.packages[via])))
+                    }
+                    _ => None,
                 }
-                _ => None,
             })
-            .collect::<Option<Vec<&str>>>()
-            .unwrap_or_default();
-        if !parents_raised.is_empty() && parents_raised.iter().all(|p| raised_here.contains(p) || express_raised(p)) {
-            let mut parents = parents_raised;
-            parents.sort_unstable();
-            parents.dedup();
-            return AdvisoryFix {
-                kind: FixKind::Bump,
-                description: format!(
-                    "{target} is outside what its parents declare ({outside}); {} raised by this run, and the lockfile \
-                     update moves {name} inside the new range (`{update}`); if it still depends on an affected {name}, \
-                     the next run says what to do",
-                    if parents.len() == 1 { format!("{} is", parents[0]) } else { format!("{} are", parents.join(", ")) }
-                ),
-            };
+            .collect();
+        if let Some(mut direct) = direct.filter(|d| !d.is_empty()) {
+            direct.sort_by(|a, b| a.0.name.cmp(&b.0.name));
+            direct.dedup_by(|a, b| a.0.name == b.0.name);
+            let wanted = direct.len();
+            let mut said = Vec::new();
+            let mut planned = Vec::new();
+            for (parent, via) in direct {
+                if let Some(via) = via {
+                    let to = raises.to.get(&via.name).cloned().or_else(|| {
+                        if express_raised(&via.name) {
+                            express_to(&via.version)
+                        } else {
+                            None
+                        }
+                    });
+                    let comes = to.and_then(|to| {
+                        let range = parents.get(&via.name)?.declared(&to.to_string(), &parent.name)?;
+                        if range.is_empty() {
+                            return Some(format!("{} {to} no longer depends on {}", via.name, parent.name));
+                        }
+                        let releases = parents.get(&parent.name)?;
+                        let range = npm_spec::npm_range(range)?;
+                        let release = releases.versions().filter(|v| v.satisfies(&range)).max()?;
+                        let declared = releases.declared(&release.to_string(), name)?;
+                        child.resolves_fixed(declared).then(|| {
+                            format!(
+                                "{} comes as {release} with {} {to}, and {}",
+                                parent.name,
+                                via.name,
+                                child.depends(declared)
+                            )
+                        })
+                    });
+                    match comes {
+                        Some(text) => said.push(text),
+                        None => break,
+                    }
+                    continue;
+                }
+                let releases = parents.get(&parent.name);
+                let Ok(from) = Version::parse(&parent.version) else { break };
+                let by_express_version = express_raised(&parent.name);
+                let already = raises.to.get(&parent.name).cloned().or_else(|| {
+                    if by_express_version {
+                        express_to(&parent.version)
+                    } else {
+                        None
+                    }
+                });
+                let Some(to) = already else {
+                    // Not raised yet: the first release of its line that depends on a fixed package.
+                    let found = releases.and_then(|r| child.parent_release(r, &parent.name, &from, &from, &db));
+                    match found.filter(|(release, _)| can_raise(cx, &parent.name, &from, release)) {
+                        Some((release, range)) => {
+                            said.push(format!(
+                                "{} is raised to {release}, which {}",
+                                parent.name,
+                                child.depends(&range)
+                            ));
+                            planned.push((parent, release, None));
+                            continue;
+                        }
+                        None => break,
+                    }
+                };
+                let declared = releases.and_then(|r| r.declared(&to.to_string(), name));
+                match declared {
+                    Some(range) if child.resolves_fixed(range) => said.push(format!(
+                        "{} is raised to {to}{}, which {}",
+                        parent.name,
+                        if by_express_version { " by express-version" } else { "" },
+                        child.depends(range)
+                    )),
+                    // The new release still depends on an affected one: a later release of its line that fixes both
+                    // (never past what express-version chose).
+                    Some(range) => {
+                        let later = releases
+                            .filter(|_| !by_express_version)
+                            .and_then(|r| child.parent_release(r, &parent.name, &from, &to, &db));
+                        let Some((release, fixed)) = later else {
+                            return none(format!(
+                                "{target} is outside what its parents declare ({outside}); {} is raised by this run to \
+                                 {to}, which still {}, and no later release of its line that this run may raise it to \
+                                 depends on a fixed {name}: not fixed",
+                                parent.name,
+                                child.depends(range)
+                            ));
+                        };
+                        said.push(format!(
+                            "{} is raised to {release} ({to} still {}; {release} {})",
+                            parent.name,
+                            child.depends(range),
+                            child.depends(&fixed)
+                        ));
+                        planned.push((parent, release, Some(to)));
+                    }
+                    None => said.push(format!(
+                        "{} is raised by this run (if its new release still depends on an affected {name}, the next \
+                         run says what to do)",
+                        parent.name
+                    )),
+                }
+            }
+            if said.len() == wanted {
+                for (parent, release, past) in planned {
+                    let Ok(from) = Version::parse(&parent.version) else { continue };
+                    let Some(specs) = raise_dependency(cx, plan, &parent.name, &from, &release) else { continue };
+                    if let Some(own_fix) = past {
+                        raises.past_fix.insert(
+                            parent.name.clone(),
+                            format!(
+                                "{} is raised to {specs} in package.json: past {own_fix}, to the first release of its \
+                                 line that also depends on a fixed {name}",
+                                parent.name
+                            ),
+                        );
+                    }
+                    raises.to.insert(parent.name.clone(), release);
+                }
+                return AdvisoryFix {
+                    kind: FixKind::Bump,
+                    description: format!(
+                        "{target} is outside what its parents declare ({outside}); {}: the lockfile update of \
+                         package.json moves {name} inside the new range",
+                        said.join("; ")
+                    ),
+                };
+            }
         }
         // The project's own dependency on the package: npm refuses an override that contradicts it (EOVERRIDE), and
         // the other package managers would move it too.
