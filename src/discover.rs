@@ -118,6 +118,11 @@ pub fn with_context(paths: &[PathBuf], root: Option<&Path>) -> (Vec<PathBuf>, Op
             let start = if path.is_dir() { path.clone() } else { path.parent().map(Path::to_path_buf)? };
             let start = if start.as_os_str().is_empty() { PathBuf::from(".") } else { start };
             let canonical = start.canonicalize().ok()?;
+            // (Through a symbolic link, the folders above the path as written are not those above the file: no
+            // context is guessed.)
+            if canonical != scope_key(&start) {
+                return None;
+            }
             let (up, _) = canonical
                 .ancestors()
                 .take_while(|dir| dir.starts_with(root))
@@ -137,9 +142,15 @@ pub fn with_context(paths: &[PathBuf], root: Option<&Path>) -> (Vec<PathBuf>, Op
         }
     }
     let mut seen = std::collections::HashSet::new();
-    walk.retain(|p| seen.insert(crate::root::normalize(p)));
-    let scope = narrower.then(|| paths.iter().map(|p| crate::root::normalize(p)).collect());
+    walk.retain(|p| seen.insert(scope_key(p)));
+    let scope = narrower.then(|| paths.iter().map(|p| scope_key(p)).collect());
     (walk, scope)
+}
+
+/// A path as [`with_context`]'s scope compares it: absolute and normalised (`app.js`, `./app.js` and `$PWD/app.js`
+/// are one file), symbolic links not resolved.
+pub fn scope_key(path: &Path) -> PathBuf {
+    crate::root::normalize(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
 }
 
 /// Walks `paths`, as `options` say. The walk itself never follows symbolic links.

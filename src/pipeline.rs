@@ -146,8 +146,8 @@ fn run_on_this_thread(
             let mut found = crate::discover::discover_with(&walk_paths, &walk);
             let own = crate::discover::discover_with(paths, &walk);
             let known: rustc_hash::FxHashSet<PathBuf> =
-                found.sources.iter().map(|p| crate::root::normalize(p)).collect();
-            found.sources.extend(own.sources.into_iter().filter(|p| !known.contains(&crate::root::normalize(p))));
+                found.sources.iter().map(|p| crate::discover::scope_key(p)).collect();
+            found.sources.extend(own.sources.into_iter().filter(|p| !known.contains(&crate::discover::scope_key(p))));
             found.errors = own.errors;
             found.tests_skipped = own.tests_skipped;
             found
@@ -155,7 +155,7 @@ fn run_on_this_thread(
     };
     let in_scope = |path: &Path| {
         scope.as_ref().is_none_or(|given| {
-            let path = crate::root::normalize(path);
+            let path = crate::discover::scope_key(path);
             given.iter().any(|g| path.starts_with(g))
         })
     };
@@ -528,14 +528,32 @@ fn run_on_this_thread(
                         .is_some_and(|r| t.info().blocks(r)))
         })
     };
+    // Given narrower paths, only the manifests that own one of them (or lie within one) are planned: a project nested
+    // in the one read for context is not the run's.
+    let scoped_manifests: Option<BTreeSet<PathBuf>> = scope.as_ref().map(|_| {
+        let owners = found.sources.iter().filter(|s| in_scope(s)).filter_map(|s| manifests.owner(s));
+        owners.chain(projects.keys().filter(|m| in_scope(m)).cloned()).collect()
+    });
+    let mut outside_errors: Vec<FileError> = Vec::new();
     // Files outside the paths given are planned like the others (what they would need tells what the given ones may
     // do), then left as they are: a code migration one of them needs holds the major back, said on it.
     for (i, plan) in planned.iter_mut().enumerate().filter(|(i, _)| !in_scope(&found.sources[*i])) {
+        // (A file of a project nested in the one read for context is no concern of the run.)
+        let ours = manifests
+            .owner(&found.sources[i])
+            .is_some_and(|m| scoped_manifests.as_ref().is_some_and(|s| s.contains(&m)));
+        if !ours {
+            *plan = Planned::default();
+            continue;
+        }
         let needed: Vec<&'static str> = plan
             .change
             .as_ref()
             .map(|c| c.transforms.iter().copied().filter(|t| migrations.contains(t)).collect())
             .unwrap_or_default();
+        // (A file that could not be handled may hold code a migration needs: as in a run on the whole project, it
+        // holds a major change back, and is then reported.)
+        outside_errors.extend(plan.error.take());
         let kept = plan.findings.iter().filter(|f| blocking(f)).cloned().collect();
         *plan = Planned { findings: kept, ..Planned::default() };
         for id in needed {
@@ -562,8 +580,13 @@ fn run_on_this_thread(
     for list in blockers.values_mut() {
         list.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
     }
-    let failed_files: Vec<PathBuf> =
-        result.errors.iter().chain(planned.iter().filter_map(|p| p.error.as_ref())).map(|e| e.path.clone()).collect();
+    let failed_files: Vec<PathBuf> = result
+        .errors
+        .iter()
+        .chain(planned.iter().filter_map(|p| p.error.as_ref()))
+        .chain(&outside_errors)
+        .map(|e| e.path.clone())
+        .collect();
 
     // Manifest-level plans (version bumps), for every project found.
     let mut bumps: BTreeMap<PathBuf, Vec<ManifestRequest>> = BTreeMap::new();
@@ -588,6 +611,8 @@ fn run_on_this_thread(
             return result;
         }
     }
+    let manifest_paths: Vec<&PathBuf> =
+        manifest_paths.into_iter().filter(|m| scoped_manifests.as_ref().is_none_or(|s| s.contains(*m))).collect();
     for path in manifest_paths {
         let project = &projects[path];
         // (A manifest that cannot be read was reported when its project was built.)
@@ -652,6 +677,12 @@ fn run_on_this_thread(
             bumps.entry(path.clone()).or_default().extend(plan.changes);
         }
     }
+    // A file read for context that could not be handled is said where it held a major change back.
+    for error in outside_errors {
+        if manifests.owner(&error.path).is_some_and(|m| held_back.contains(&m)) {
+            result.errors.push(error);
+        }
+    }
     // Changes a manifest's plan makes to another manifest of the run (a workspace member's own dependency), where
     // that manifest's selection keeps the transform.
     let same = |a: &Path, b: &Path| {
@@ -660,7 +691,7 @@ fn run_on_this_thread(
     };
     for (target, change) in elsewhere {
         let Some(path) = projects.keys().find(|p| same(p, &target)) else { continue };
-        if selection.keeps(path, change.transform) {
+        if selection.keeps(path, change.transform) && scoped_manifests.as_ref().is_none_or(|s| s.contains(path)) {
             bumps.entry(path.clone()).or_default().push(change);
         }
     }

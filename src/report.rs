@@ -14,8 +14,8 @@ use crate::transform::Severity;
 /// Version of the JSON document's shape; bumped on any change to it, additions included (docs/output.md,
 /// "Versioning"). 2 added `summary.test_files_skipped` and `summary.migrations_held_back`; 3 added
 /// `summary.files_skipped`, `summary.files_unparsable` and `summary.files_set_aside`, and no longer counts a file that does not parse in
-/// `summary.files_parsed`.
-pub const JSON_SCHEMA_VERSION: u32 = 4;
+/// `summary.files_parsed`; 4 added `advisories`; 5 added `summary.context_files`.
+pub const JSON_SCHEMA_VERSION: u32 = 5;
 
 /// What the run did with the changes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -440,6 +440,7 @@ struct JsonSummary<'a> {
     files_set_aside: usize,
     files_changed: usize,
     test_files_skipped: usize,
+    context_files: usize,
     migrations_held_back: Vec<String>,
     transforms: BTreeMap<&'a str, usize>,
     findings: usize,
@@ -507,6 +508,7 @@ pub fn json(result: &RunResult, mode: Mode, written: &dyn Fn(&FileChange) -> boo
             files_set_aside: result.files_set_aside,
             files_changed: result.changes.len(),
             test_files_skipped: result.tests_skipped,
+            context_files: result.context_files,
             migrations_held_back: result.held_back.iter().map(|p| display_path(p)).collect(),
             transforms,
             findings: result.findings.len(),

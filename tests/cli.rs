@@ -1445,7 +1445,7 @@ fn json_dry_run_with_changes_matches_the_schema() {
     assert_eq!(out.stderr, "", "JSON mode prints nothing on stderr");
     let doc = out.json();
     assert_valid(&doc);
-    assert_eq!(doc["schema_version"], 4);
+    assert_eq!(doc["schema_version"], 5);
     assert_eq!(doc["mode"], "dry-run");
     assert_eq!(doc["files"][0]["path"], "app.js");
     assert_eq!(doc["files"][0]["kind"], "source");
@@ -1476,6 +1476,7 @@ fn json_dry_run_with_changes_matches_the_schema() {
             "files_set_aside": 0,
             "files_changed": 2,
             "test_files_skipped": 0,
+            "context_files": 0,
             "migrations_held_back": [],
             "transforms": {"helmet": 2},
             "findings": 0,
@@ -3563,4 +3564,44 @@ fn a_file_is_hardened_with_its_project_read_for_context_and_nothing_else_changes
     assert_eq!(all.code, 0, "{all:?}");
     assert!(project.read("controllers/users.js").contains("res.status(200).send(req.params.id);"));
     assert!(project.read("package.json").contains("\"express\": \"^5.3.0\""));
+}
+
+#[test]
+fn a_narrow_run_leaves_nested_projects_alone_and_is_held_back_by_a_context_file_it_cannot_read() {
+    // A project nested in the one read for context is not the run's: its package.json is neither planned nor
+    // reported.
+    let admin = "const express = require('express');\nconst app = express();\n\
+app.get('/', (req, res) => res.send(200, 'admin'));\napp.listen(3001);\n";
+    let project = Project::empty()
+        .with("package.json", HELD_BACK_MANIFEST)
+        .with("app.js", "const express = require('express');\nconst app = express();\napp.listen(3000);\n")
+        .with(
+            "admin/package.json",
+            "{\n  \"name\": \"admin\",\n  \"dependencies\": {\n    \"express\": \"^4.17.1\"\n  }\n}\n",
+        )
+        .with("admin/server.js", admin);
+    let narrow = run(project.path(), &["--express", "5", "--only", "express5,express-version", "app.js"]);
+    assert_eq!(narrow.code, 0, "{narrow:?}");
+    assert!(!narrow.stdout.contains("admin/"), "{}", narrow.stdout);
+    assert!(!narrow.stderr.contains("admin/"), "{}", narrow.stderr);
+    assert!(narrow.stdout.contains("+    \"express\": \"^5.3.0\""), "{}", narrow.stdout);
+
+    // A file of the project that does not parse may hold code the migration needs: as in a run on the whole project,
+    // Express stays on 4, and the file is named (the same path given absolute is the same file).
+    let project = Project::empty()
+        .with("package.json", HELD_BACK_MANIFEST)
+        .with("app.js", "const express = require('express');\nconst app = express();\napp.use(require('./broken'));\n")
+        .with("broken.js", "const express = require('express');\nconst router = express.Router(;\n");
+    let absolute = project.path().join("app.js");
+    let absolute = absolute.to_str().expect("UTF-8");
+    for path in ["app.js", absolute] {
+        let out =
+            run(project.path(), &["--express", "5", "--only", "express5,express-version", "--format", "json", path]);
+        assert_eq!(out.code, 2, "{out:?}");
+        let doc: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+        assert_eq!(doc["summary"]["migrations_held_back"], serde_json::json!(["package.json"]), "{path}");
+        assert_eq!(doc["summary"]["context_files"], 1, "{path}");
+        assert_eq!(doc["summary"]["files_scanned"], 1, "{path}");
+        assert_eq!(doc["errors"][0]["path"], "broken.js", "{path}");
+    }
 }

@@ -744,6 +744,7 @@ impl Transform for SessionStore {
         let import_text: Vec<String> = import_lines.iter().filter_map(|s| render(s)).collect();
         let factory_text: Vec<String> = factory_lines.iter().filter_map(|s| render(s)).collect();
         let setup_text: Vec<String> = setup.iter().filter_map(|s| render(s)).collect();
+        let imports_from = plan.edits.len();
         if !import_text.is_empty() {
             plan.edits.push(imports::insert(cx, &import_text.join(style.eol), Some(EXPRESS_SESSION)));
         }
@@ -753,6 +754,11 @@ impl Transform for SessionStore {
         if !setup_text.is_empty() {
             let anchor = facts.top_level_stmt_at(first_action.at()).map_or(first_action.at(), |r| r.start);
             let at = layout::before_statement(&cx.file.code, &facts.comments, anchor).unwrap_or(anchor);
+            // Never above the imports it uses: a comment at the top of the file keeps them below it, and the
+            // statement the set-up precedes may be the first one after that comment.
+            let imported_at = plan.edits[imports_from..].iter().map(|e| e.range.end).max();
+            let below_imports = imported_at.filter(|i| *i > at && *i <= anchor);
+            let at = below_imports.unwrap_or(at);
             let indent = cx.file.indent_at(anchor).to_string();
             let block = objects::reindent(&setup_text.join(style.eol), &indent, style);
             // The block stands apart: a blank line before it (unless there is one) and after it.
@@ -760,7 +766,8 @@ impl Transform for SessionStore {
             let before = &cx.file.code[..at];
             let before = before.strip_suffix('\n').map_or(before, |b| b.strip_suffix('\r').unwrap_or(b));
             let line_before = before.rsplit('\n').next().unwrap_or("");
-            let gap = if at == 0 || line_before.trim().is_empty() { "" } else { style.eol };
+            // (The imports inserted there end with a blank line of their own.)
+            let gap = if at == 0 || below_imports.is_some() || line_before.trim().is_empty() { "" } else { style.eol };
             plan.edits.push(Edit::insert(at, format!("{gap}{indent}{block}{}{}", style.eol, style.eol)));
         }
         for (action, _) in &actions {
