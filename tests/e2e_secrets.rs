@@ -282,12 +282,12 @@ fn without_a_writable_folder_the_development_secret_is_random_per_process_and_sa
     let log = wait_for(&log, "JWT_SECRET is not set");
     for name in ["SESSION_SECRET", "JWT_SECRET"] {
         let said = format!(
-            "{name} is not set: using a development secret that changes when the app restarts (cannot keep it in "
+            "{name} is not set: using a development secret that changes when the app restarts (cannot keep it: "
         );
         assert_eq!(log.matches(&said).count(), 1, "{name} once: {log}");
     }
     assert!(
-        log.contains(&format!("{blocked}/express-harden-")) && log.contains(&format!("{blocked}/.express-harden/")),
+        log.contains(&format!("{blocked}/express-harden-")) && log.contains(&format!("{blocked}/.express-harden")),
         "{log}"
     );
     drop(server);

@@ -25,8 +25,9 @@
 //!   const os = require('os');
 //!   if (process.env.NODE_ENV === 'production') {
 //!     const file = `${process.cwd()}/.env`;
-//!     const lines = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n') : [];
-//!     if (lines.some((line) => line.replace(/^\s*export\s+/, '').split(/[=:]/)[0].trim() === name)) {
+//!     const lines = !(name in process.env) && fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n') : [];
+//!     const given = new RegExp(`^\\s*(?:export\\s+)?${name}\\s*[=:]\\s*(?:"[^"]|'[^']|[^\\s#"'])`);
+//!     if (lines.some((line) => given.test(line))) {
 //!       throw new Error(`${name} must be set in production (${file} has it: load dotenv before the module that reads it)`);
 //!     }
 //!     throw new Error(`${name} must be set in production`);
@@ -35,46 +36,68 @@
 //!   if (!globalThis[shared]) {
 //!     const project = crypto.createHmac('sha256', process.cwd()).digest('hex').slice(0, 16);
 //!     const user = process.getuid ? process.getuid() : process.env.USERNAME;
-//!     const dirs = [
-//!       `${process.cwd()}/.express-harden`,
-//!       `${os.tmpdir()}/express-harden-${user}/${project}`,
-//!       `${os.homedir()}/.express-harden/${project}`
-//!     ];
-//!     let key = crypto.randomBytes(32).toString('hex');
+//!     const folders = (place) => {
+//!       if (place === 'app') return [`${process.cwd()}/.express-harden`];
+//!       const base = place === 'tmp' ? `${os.tmpdir()}/express-harden-${user}` : `${os.homedir()}/.express-harden`;
+//!       return [base, `${base}/${project}`];
+//!     };
+//!     const mine = (entry, folder) => {
+//!       const stat = fs.lstatSync(entry);
+//!       const kind = folder ? stat.isDirectory() : stat.isFile();
+//!       if (!kind || (process.getuid && (stat.uid !== process.getuid() || (stat.mode & 0o077) !== 0))) {
+//!         throw new Error(`${entry} is not private to this user`);
+//!       }
+//!     };
+//!     const keep = (dirs) => {
+//!       dirs.forEach((dir) => {
+//!         try {
+//!           fs.mkdirSync(dir, { mode: 0o700 });
+//!         } catch (error) {
+//!           if (error.code !== 'EEXIST') throw error;
+//!         }
+//!         mine(dir, true);
+//!       });
+//!       const file = `${dirs[dirs.length - 1]}/.dev-secret`;
+//!       if (!fs.existsSync(file)) {
+//!         const created = { mode: 0o600, flag: 'wx' };
+//!         try {
+//!           fs.writeFileSync(`${dirs[dirs.length - 1]}/.gitignore`, '*\n', created);
+//!         } catch (error) {
+//!           if (error.code !== 'EEXIST') throw error;
+//!         }
+//!         const temp = `${file}.${process.pid}`;
+//!         fs.writeFileSync(temp, crypto.randomBytes(32).toString('hex'), created);
+//!         try {
+//!           fs.linkSync(temp, file);
+//!         } catch (error) {
+//!           if (error.code !== 'EEXIST') throw error;
+//!         } finally {
+//!           fs.unlinkSync(temp);
+//!         }
+//!       }
+//!       mine(file, false);
+//!       return file;
+//!     };
+//!     let key;
 //!     let where;
 //!     const failed = [];
-//!     dirs.some((dir) => {
-//!       const file = `${dir}/.dev-secret`;
+//!     const places = ['app', 'tmp', 'home'];
+//!     places.some((place) => {
 //!       try {
-//!         if (!fs.existsSync(file)) {
-//!           fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-//!           fs.writeFileSync(`${dir}/.gitignore`, '*\n');
-//!           const temp = `${file}.${process.pid}`;
-//!           fs.writeFileSync(temp, key, { mode: 0o600 });
-//!           try {
-//!             fs.linkSync(temp, file);
-//!           } catch (error) {
-//!             if (error.code !== 'EEXIST') throw error;
-//!           } finally {
-//!             fs.unlinkSync(temp);
-//!           }
-//!         }
-//!         [dir, file].forEach((entry) => {
-//!           const stat = fs.lstatSync(entry);
-//!           if (process.getuid && (stat.uid !== process.getuid() || (stat.mode & 0o077) !== 0)) {
-//!             throw new Error(`${entry} is not private to this user`);
-//!           }
-//!         });
+//!         const file = keep(folders(place));
 //!         key = fs.readFileSync(file, 'utf8');
 //!         where = `kept in ${file}`;
 //!         return true;
 //!       } catch (error) {
-//!         failed.push(`${file}: ${error.message}`);
+//!         failed.push(error.message);
 //!         return false;
 //!       }
 //!     });
-//!     where = where || `that changes when the app restarts (cannot keep it in ${failed.join(', ')})`;
-//!     globalThis[shared] = { key, where, names: {} };
+//!     globalThis[shared] = {
+//!       key: key || crypto.randomBytes(32).toString('hex'),
+//!       where: where || `that changes when the app restarts (cannot keep it: ${failed.join('; ')})`,
+//!       names: {}
+//!     };
 //!   }
 //!   const dev = globalThis[shared];
 //!   if (!dev.names[name]) {
