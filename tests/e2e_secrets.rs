@@ -296,6 +296,42 @@ fn without_a_writable_folder_the_development_secret_is_random_per_process_and_sa
     assert_eq!(who(again.port, &cookie, &token).0, r#"{"user":null}"#, "a new process, a new key");
 }
 
+/// A shared temporary folder where another user (here: the same user, through a link, which is what another user
+/// can plant) prepared the helper's folder: a link to a folder of theirs. Nothing is written through it, no key is
+/// read from it, and the key goes to the home folder; an `.env` that gives the variable no value is no reason to blame
+/// dotenv's order in production.
+#[test]
+fn a_link_planted_in_the_temporary_folder_is_never_written_through() {
+    let (_tmp, app, _) = hardened("secrets-app");
+    std::fs::write(app.join(".express-harden"), "").expect("a file in the folder's place");
+    let shared = app.join("shared-tmp");
+    let planted = app.join("planted");
+    std::fs::create_dir_all(&shared).expect("shared");
+    std::fs::create_dir_all(&planted).expect("planted");
+    let uid = std::os::unix::fs::MetadataExt::uid(&std::fs::metadata(&shared).expect("shared"));
+    std::os::unix::fs::symlink(&planted, shared.join(format!("express-harden-{uid}"))).expect("link");
+    let home = app.join("home");
+    std::fs::create_dir_all(&home).expect("home");
+    let (shared_s, home_s) = (shared.display().to_string(), home.display().to_string());
+    let env = [("TMPDIR", shared_s.as_str()), ("HOME", home_s.as_str())];
+
+    let (server, log) = start_node_logged(&app, "server.js", &env);
+    let (cookie, token) = login(server.port, "ivan");
+    assert_eq!(who(server.port, &cookie, &token).0, r#"{"user":"ivan"}"#);
+    let log = wait_for(&log, "JWT_SECRET is not set");
+    assert!(log.contains(&format!("kept in {home_s}/.express-harden/")), "{log}");
+    drop(server);
+    let written: Vec<_> = std::fs::read_dir(&planted).expect("planted").collect();
+    assert!(written.is_empty(), "nothing is written through the link: {written:?}");
+
+    // Production, `.env` naming the variable without a value: the plain message.
+    std::fs::write(app.join(".env"), "SESSION_SECRET=\nJWT_SECRET=\n").expect(".env");
+    let (code, stderr) = run_node_to_exit(&app, "server.js", &[("NODE_ENV", "production")]);
+    assert_ne!(code, Some(0));
+    assert!(stderr.contains("must be set in production"), "{stderr}");
+    assert!(!stderr.contains("load dotenv"), "{stderr}");
+}
+
 /// A module that reads a secret when it loads, imported by an ES module entry that calls `dotenv.config()` after its
 /// imports: the secret is read before `.env` is loaded. In production with the value only in `.env`, the app stops at
 /// start saying that `.env` has it and that dotenv must load first, and the next steps say how (`import
