@@ -911,3 +911,39 @@ fn no_override_changes_a_workspace_members_own_dependency() {
         .unwrap_or_default();
     assert!(fix.contains("and api depends on ws itself (an override would change that dependency too)"), "{fix}");
 }
+
+/// A workspace member that lists express itself (found by the eighth session's review): express-version raises it in
+/// the member's package.json, and the advisories of express and of what it pins (cookie 0.5.0) come with that raise.
+/// Before, advisories lowered the member's express to its own fix, 4.20.0, which still pins an affected cookie, and
+/// the next run raised it again.
+#[test]
+fn a_members_own_express_is_raised_by_express_version_and_never_lowered() {
+    let (_tmp, dir) = scratch("ws-express", r#"{ "name": "ws-express", "workspaces": ["packages/*"] }"#);
+    let member = dir.join("packages/a");
+    std::fs::create_dir_all(&member).expect("mkdir");
+    std::fs::write(
+        member.join("package.json"),
+        "{\n  \"name\": \"a\",\n  \"dependencies\": {\n    \"express\": \"4.18.2\"\n  }\n}\n",
+    )
+    .expect("write");
+    let lock = serde_json::json!({
+        "name": "ws-express", "lockfileVersion": 3, "requires": true,
+        "packages": {
+            "": { "name": "ws-express", "workspaces": ["packages/*"] },
+            "node_modules/a": { "resolved": "packages/a", "link": true },
+            "packages/a": { "name": "a", "dependencies": { "express": "4.18.2" } },
+            "node_modules/express": { "version": "4.18.2", "dependencies": { "cookie": "0.5.0" } },
+            "node_modules/cookie": { "version": "0.5.0" }
+        }
+    });
+    std::fs::write(dir.join("package-lock.json"), lock.to_string()).expect("write");
+    let out = express_harden(&dir, &["--only", "advisories,express-version", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let changes: Vec<String> = doc["dependency_changes"]
+        .as_array()
+        .expect("dependency_changes")
+        .iter()
+        .map(|d| format!("{} {} {} -> {}", d["manifest"], d["package"], d["from"], d["to"]))
+        .collect();
+    assert_eq!(changes, [r#""packages/a/package.json" "express" "4.18.2" -> "4.22.3""#], "{doc:#}");
+}

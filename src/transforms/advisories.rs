@@ -872,7 +872,11 @@ impl Advisories {
                 .iter()
                 .all(|d| d.range.as_deref().and_then(npm_spec::npm_range).is_some_and(|r| target.satisfies(&r)))
         });
-        if name == "express" && cx.options.selected.contains(&"express-version") && !own.is_empty() {
+        // (A workspace member's own express too: express-version raises it in the member's package.json.)
+        let direct_anywhere =
+            copies.iter().any(|&i| inventory.packages[i].parents.iter().any(|d| matches!(d.parent, Parent::Root(_))));
+        if name == "express" && cx.options.selected.contains(&"express-version") && (!own.is_empty() || direct_anywhere)
+        {
             return AdvisoryFix {
                 kind: FixKind::Bump,
                 description: "express is raised to its newest patched release by the express-version transform".into(),
