@@ -139,12 +139,7 @@ impl Hints {
         static SEARCH: OnceLock<Option<(aho_corasick::AhoCorasick, Vec<Hint>)>> = OnceLock::new();
         let search = SEARCH.get_or_init(|| {
             let (needles, hints): (Vec<&str>, Vec<Hint>) = hint_needles().unzip();
-            let search = aho_corasick::AhoCorasick::builder()
-                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-                .prefilter(false)
-                .build(needles)
-                .ok()?;
-            Some((search, hints))
+            Some((views::search_for(needles).ok()?, hints))
         });
         let mut found = Hints::default();
         match search {

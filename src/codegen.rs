@@ -813,15 +813,4 @@ mod tests {
         assert_eq!(es5("x.on('e', () => this.close());"), "x.on('e', () => this.close());");
         assert_eq!(es5("const n = `${a}`.length;"), "var n = ('' + a).length;");
     }
-
-    #[test]
-    fn es5_is_told_from_the_text() {
-        use crate::style::is_es5;
-        assert!(is_es5("var a = require('a');\nfunction f() { return 'x' + a; }\n"));
-        assert!(!is_es5("var a = 1;\nconst b = 2;\n"));
-        assert!(!is_es5("var a = (x) => x;\n"));
-        assert!(!is_es5("var a = `x`;\n"));
-        assert!(!is_es5("function f() {}\n"), "no var: nothing says it is ES5");
-        assert!(is_es5("var constant = 1, letters = 'abc';\n"), "words that start with a keyword");
-    }
 }

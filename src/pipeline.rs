@@ -993,19 +993,13 @@ struct Prefilter {
 }
 
 impl Prefilter {
-    /// One automaton for all of them: a file is read once however many needles the transforms watch (the advisories
-    /// watch every package their table covers).
-    /// (A DFA: built once, for a few hundred needles, in well under a millisecond; it then reads a file in a few
-    /// instructions a byte, where the default NFA took thirteen. Without aho-corasick's prefilter, which stopped at
-    /// every `(`.)
+    /// One automaton for all of them ([`views::search_for`]): a file is read once however many needles the
+    /// transforms watch (the advisories watch every package their table covers); built once, for a few hundred
+    /// needles, in well under a millisecond.
     fn new(watched: Vec<String>) -> Prefilter {
         let (hinting, hints): (Vec<&str>, Vec<crate::code_html::Hint>) = crate::code_html::hint_needles().unzip();
         let needles: Vec<&str> = watched.iter().map(String::as_str).chain(hinting).collect();
-        match aho_corasick::AhoCorasick::builder()
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-            .prefilter(false)
-            .build(&needles)
-        {
+        match views::search_for(&needles) {
             Ok(search) => Prefilter { search, watched: watched.len(), hints },
             Err(err) => panic!("the prefilter's needles do not build an automaton: {err}"),
         }

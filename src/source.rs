@@ -95,6 +95,14 @@ pub fn minified(path: &Path, bytes: &[u8]) -> Option<Minified> {
     (named || (average > 110 && longest > 500)).then_some(Minified { average, longest })
 }
 
+/// Whether `text` starts with a BOM, and the text after it.
+fn split_bom(text: String) -> (bool, String) {
+    match text.strip_prefix(BOM) {
+        Some(rest) => (true, rest.to_string()),
+        None => (false, text),
+    }
+}
+
 /// A file's text split into the BOM (kept aside so that it stays first) and the code the parser sees.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
@@ -142,10 +150,7 @@ impl Fingerprint {
 impl SourceFile {
     /// Builds a source file from its full text (BOM included, if any).
     pub fn new(path: PathBuf, text: String) -> SourceFile {
-        let (bom, code) = match text.strip_prefix(BOM) {
-            Some(rest) => (true, rest.to_string()),
-            None => (false, text),
-        };
+        let (bom, code) = split_bom(text);
         let (kind, ext_module) = kind_of(&path);
         let lines = crate::lines::LineIndex::new(&code);
         SourceFile { path, bom, code, kind, ext_module, lines, parked: None }
@@ -176,10 +181,7 @@ impl SourceFile {
         let limit = parked.len as u64 + BOM.len() as u64;
         let bytes = crate::fsread::read(&self.path, limit, root).map_err(changed)?;
         let text = String::from_utf8(bytes).map_err(|_| ChangedOnDisk)?;
-        let (bom, code) = match text.strip_prefix(BOM) {
-            Some(rest) => (true, rest.to_string()),
-            None => (false, text),
-        };
+        let (bom, code) = split_bom(text);
         if bom != self.bom || Fingerprint::of(&code) != parked {
             return Err(ChangedOnDisk);
         }

@@ -192,6 +192,16 @@ mod tests {
     }
 
     #[test]
+    fn es5_is_told_from_the_text() {
+        assert!(is_es5("var a = require('a');\nfunction f() { return 'x' + a; }\n"));
+        assert!(!is_es5("var a = 1;\nconst b = 2;\n"));
+        assert!(!is_es5("var a = (x) => x;\n"));
+        assert!(!is_es5("var a = `x`;\n"));
+        assert!(!is_es5("function f() {}\n"), "no var: nothing says it is ES5");
+        assert!(is_es5("var constant = 1, letters = 'abc';\n"), "words that start with a keyword");
+    }
+
+    #[test]
     fn line_endings() {
         assert_eq!(detect_eol("a\r\nb\r\n"), "\r\n");
         assert_eq!(detect_eol("a\nb\n"), "\n");

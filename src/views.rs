@@ -1026,22 +1026,10 @@ impl<'a> Scanner<'a> {
         }
         let mut sub = Scanner::new(text);
         sub.html();
-        let shift = self.line(from) - 1;
-        for mut f in sub.out.inline {
-            f.line += shift;
-            // Pug reflows the text it passes through (indentation, line breaks): its hash is not predictable.
-            f.hash = None;
-            self.out.inline.push(f);
-        }
-        for mut f in sub.out.external {
-            f.line += shift;
-            self.out.external.push(f);
-        }
-        for mut f in sub.out.evals {
-            f.line += shift;
-            self.out.evals.push(f);
-        }
-        self.out.blob_workers.extend(sub.out.blob_workers.iter().map(|line| line + shift));
+        // Pug reflows the text it passes through (indentation, line breaks): its hash is not predictable.
+        let inline = sub.out.inline.into_iter().map(|f| InlineCode { hash: None, ..f }).collect();
+        let ViewScan { external, evals, blob_workers, .. } = sub.out;
+        self.out.append(ViewScan { inline, external, evals, blob_workers, ..ViewScan::default() }, self.line(from) - 1);
     }
 
     // ---- Pug / Jade ----
@@ -1367,15 +1355,32 @@ pub const SCRIPT_NEEDLES: [&str; 13] = [
 
 fn script_needles() -> Option<&'static aho_corasick::AhoCorasick> {
     static NEEDLES: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>> = std::sync::OnceLock::new();
-    NEEDLES
-        .get_or_init(|| {
-            aho_corasick::AhoCorasick::builder()
-                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-                .prefilter(false)
-                .build(SCRIPT_NEEDLES)
-                .ok()
-        })
-        .as_ref()
+    NEEDLES.get_or_init(|| search_for(SCRIPT_NEEDLES).ok()).as_ref()
+}
+
+/// How the tool looks for many needles in one pass over a text (the prefilter, the cheap tests of what code sends,
+/// the script calls): a DFA, built once, which then reads a few instructions a byte (the default NFA took thirteen);
+/// without aho-corasick's own prefilter, whose candidates for needles such as `fetch(` were every `(`.
+pub fn search_for<I, P>(needles: I) -> Result<aho_corasick::AhoCorasick, aho_corasick::BuildError>
+where
+    I: IntoIterator<Item = P>,
+    P: AsRef<[u8]>,
+{
+    aho_corasick::AhoCorasick::builder().kind(Some(aho_corasick::AhoCorasickKind::DFA)).prefilter(false).build(needles)
+}
+
+/// The calls that make an object URL (`URL.createObjectURL(blob)`).
+const OBJECT_URL_CALLS: [&str; 3] =
+    ["URL.createObjectURL(", "window.URL.createObjectURL(", "webkitURL.createObjectURL("];
+
+/// Whether the value that starts at `at` of script text `text` may be an object URL: a call that makes one, or a name
+/// (the usual `const url = URL.createObjectURL(blob); ... = url`) in text that makes one somewhere.
+fn may_be_object_url(text: &str, at: usize) -> bool {
+    let rest = &text[at..];
+    let name = rest.as_bytes().first().is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_' || *c == b'$')
+        && !rest.starts_with("new ");
+    OBJECT_URL_CALLS.iter().any(|u| rest.starts_with(u))
+        || (name && memchr::memmem::find(text.as_bytes(), b"createObjectURL(").is_some())
 }
 
 /// Whether `bytes` may hold a call [`script_calls`] reports: the cheap test before a file is scanned for them.
@@ -1426,13 +1431,7 @@ pub fn script_calls(text: &str) -> ScriptCalls {
             }
             "Worker(" if named || text[..p].ends_with("Shared") => {
                 let rest = &text[arg..];
-                let blob_url = ["URL.createObjectURL(", "window.URL.createObjectURL(", "webkitURL.createObjectURL("]
-                    .iter()
-                    .any(|u| rest.starts_with(u));
-                let variable = b.get(arg).is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_' || *c == b'$')
-                    && !rest.starts_with("new ")
-                    && memchr::memmem::find(b, b"createObjectURL(").is_some();
-                if blob_url || variable || rest.starts_with("'blob:") || rest.starts_with("\"blob:") {
+                if may_be_object_url(text, arg) || rest.starts_with("'blob:") || rest.starts_with("\"blob:") {
                     out.blob_workers.push(p);
                 }
                 continue;
@@ -1501,7 +1500,6 @@ pub fn script_calls(text: &str) -> ScriptCalls {
 
 /// The `.src` assignments of an object URL in `text` ([`ScriptCalls::blob_sources`]).
 fn object_url_sources(text: &str) -> Vec<(usize, ResourceKind)> {
-    const OBJECT_URL: [&str; 3] = ["URL.createObjectURL(", "window.URL.createObjectURL(", "webkitURL.createObjectURL("];
     const MEDIA: [&str; 4] = ["video", "audio", "player", "media"];
     let b = text.as_bytes();
     let mut out = Vec::new();
@@ -1510,11 +1508,8 @@ fn object_url_sources(text: &str) -> Vec<(usize, ResourceKind)> {
         if b.get(eq) != Some(&b'=') || b.get(eq + 1) == Some(&b'=') {
             continue;
         }
-        let value = skip_ws(b, eq + 1);
-        let rest = &text[value..];
-        let variable = b.get(value).is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_' || *c == b'$')
-            && !rest.starts_with("new ");
-        if !(OBJECT_URL.iter().any(|u| rest.starts_with(u)) || variable) {
+        // (Called only for text that makes an object URL somewhere.)
+        if !may_be_object_url(text, skip_ws(b, eq + 1)) {
             continue;
         }
         let start = b[..p].iter().rposition(|c| !(is_ident(*c) || *c == b'$')).map_or(0, |i| i + 1);
