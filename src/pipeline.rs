@@ -685,12 +685,8 @@ fn run_on_this_thread(
     }
     // Changes a manifest's plan makes to another manifest of the run (a workspace member's own dependency), where
     // that manifest's selection keeps the transform.
-    let same = |a: &Path, b: &Path| {
-        let not_dot = |c: &std::path::Component<'_>| *c != std::path::Component::CurDir;
-        a.components().filter(not_dot).eq(b.components().filter(not_dot))
-    };
     for (target, change) in elsewhere {
-        let Some(path) = projects.keys().find(|p| same(p, &target)) else { continue };
+        let Some(path) = projects.keys().find(|p| crate::root::same_path(p, &target)) else { continue };
         if selection.keeps(path, change.transform) && scoped_manifests.as_ref().is_none_or(|s| s.contains(path)) {
             bumps.entry(path.clone()).or_default().push(change);
         }

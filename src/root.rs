@@ -62,6 +62,13 @@ pub fn normalize(path: &Path) -> PathBuf {
     PathBuf::from(std::ffi::OsString::from_vec(out))
 }
 
+/// Whether `a` and `b` name the same path as written, `.` components aside (`./pkg/package.json` and
+/// `pkg/package.json`): a manifest named by a lockfile's folder joined with a member's, against the walk's spelling.
+pub fn same_path(a: &Path, b: &Path) -> bool {
+    let not_dot = |c: &std::path::Component<'_>| *c != std::path::Component::CurDir;
+    a.components().filter(not_dot).eq(b.components().filter(not_dot))
+}
+
 /// [`normalize`] where paths are not bytes.
 #[cfg(not(unix))]
 pub fn normalize(path: &Path) -> PathBuf {

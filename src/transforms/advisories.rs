@@ -658,11 +658,7 @@ fn manifest_key(info: Option<&crate::manifest::ManifestInfo>, name: &str, range:
 
 /// The project of the run whose manifest is `path` (`./a/package.json` and `a/package.json` are the same).
 fn project_at<'a>(cx: &ManifestContext<'a>, path: &std::path::Path) -> Option<&'a Project> {
-    let not_dot = |c: &std::path::Component<'_>| *c != std::path::Component::CurDir;
-    cx.projects
-        .iter()
-        .find(|(p, _)| p.components().filter(not_dot).eq(path.components().filter(not_dot)))
-        .map(|(_, project)| project)
+    cx.projects.iter().find(|(p, _)| crate::root::same_path(p, path)).map(|(_, project)| project)
 }
 
 /// The line of releases a version belongs to, as npm counts breaking changes: the major, or the minor under 1.0.0.

@@ -498,13 +498,15 @@ fn serves_https(facts: &FileFacts) -> Option<usize> {
         })
         .map(|c| c.range.start)
         .or_else(|| {
-            let callee = |site: &crate::analysis::CallSite| site.call.callee.clone();
             facts
                 .calls
                 .iter()
                 .find(|site| {
                     site.stmt.as_ref().is_some_and(|s| s.top_level)
-                        && callee(site)
+                        && site
+                            .call
+                            .callee
+                            .as_ref()
                             .is_some_and(|c| SERVERS.iter().any(|(module, method)| c.is_export(module, method)))
                 })
                 .map(|site| site.call.range.start)
