@@ -59,7 +59,8 @@ pub struct Cli {
     pub interactive: bool,
 
     /// With --write or --interactive: afterwards, update each changed manifest's lockfile with its package manager
-    /// (lockfile only, scripts off).
+    /// (lockfile only, scripts off). It also lets the advisories ask the registry for the releases of the parents to
+    /// raise: without --write, a preview of that plan that writes nothing and runs no package manager.
     #[arg(long)]
     pub lockfile: bool,
 
@@ -316,8 +317,8 @@ pub fn main_with(cli: Cli, matches: &clap::ArgMatches) -> i32 {
 
 /// Combinations of flags that make no sense, refused before anything runs.
 fn check_usage(cli: &Cli) -> Result<(), String> {
+    // (`--lockfile` alone previews what `--write --lockfile` plans: the registry is asked, nothing is written.)
     for (given, flag) in [
-        (cli.lockfile, "--lockfile"),
         (cli.allow_dirty, "--allow-dirty"),
         (cli.allow_no_vcs, "--allow-no-vcs"),
         (cli.written_list.is_some(), "--written-list"),

@@ -234,17 +234,95 @@ pub fn update(lockfile: &Lockfile, packages: &[String], pass: &[OsString]) -> Re
     run_update(lockfile, &[], packages, pass)
 }
 
-/// Moves `packages` to the newest versions their parents' ranges admit, in an npm lockfile only (`npm update
-/// <packages> --package-lock-only`, scripts off: npm 7+ moves a transitive package too); `None` for the other
-/// package managers, whose commands are left to the user. Returns what moved, or why it could not run.
+/// Moves `packages` to the newest versions their parents' ranges admit, in an npm lockfile (`npm update <packages>
+/// --package-lock-only`, scripts off: npm 7+ moves a transitive package too) or a Yarn 1 one (whose `yarn upgrade`
+/// moves only the project's own dependencies: the packages' entries are removed from yarn.lock and Yarn's install
+/// resolves their ranges again; the lockfile is put back when it fails); `None` for the other package managers,
+/// whose commands are left to the user. Returns what moved, or why it could not run.
 pub fn refresh(lockfile: &Lockfile, packages: &[String], pass: &[OsString]) -> Option<Result<String, String>> {
-    (lockfile.manager == Manager::Npm).then(|| {
-        let update = Lockfile {
-            command: vec!["npm", "update", "--package-lock-only", "--ignore-scripts", "--no-audit"],
-            ..lockfile.clone()
-        };
-        run_update(&update, packages, packages, pass)
-    })
+    match lockfile.manager {
+        Manager::Npm => {
+            let update = Lockfile {
+                command: vec!["npm", "update", "--package-lock-only", "--ignore-scripts", "--no-audit"],
+                ..lockfile.clone()
+            };
+            Some(run_update(&update, packages, packages, pass))
+        }
+        Manager::Yarn1 => Some(refresh_yarn1(lockfile, packages, pass)),
+        Manager::Pnpm | Manager::YarnBerry => None,
+    }
+}
+
+/// [`refresh`] for Yarn 1: yarn.lock without the entries of `packages`, then Yarn's install; on a failure the
+/// lockfile as it was.
+fn refresh_yarn1(lockfile: &Lockfile, packages: &[String], pass: &[OsString]) -> Result<String, String> {
+    if !runs_here(lockfile) {
+        return run_update(lockfile, &[], packages, pass);
+    }
+    let before = read_lockfile(&lockfile.path)
+        .ok_or_else(|| "could not be read (a regular file of a readable size), so it was not refreshed".to_string())?;
+    let written = crate::write::write_atomic(&lockfile.path, &without_yarn1_entries(&before, packages))
+        .map_err(|err| format!("could not be written: {err}"));
+    let result = written.and_then(|()| run_update(lockfile, &[], packages, pass));
+    if result.is_err() {
+        let _ = crate::write::write_atomic(&lockfile.path, &before);
+    }
+    let summary = result?;
+    let moved: Vec<String> = packages
+        .iter()
+        .filter_map(|p| {
+            let (old, new) = (yarn1_versions(&before, p), yarn1_versions(&read_lockfile(&lockfile.path)?, p));
+            (old != new).then(|| format!("{p} {} -> {}", old.join(", "), new.join(", ")))
+        })
+        .collect();
+    Ok(if moved.is_empty() { summary } else { moved.join(", ") })
+}
+
+/// The blocks of a Yarn 1 lockfile (`key, key:` then indented lines, up to a blank line) with the blocks whose keys
+/// all name one of `packages` left out.
+fn without_yarn1_entries(text: &str, packages: &[String]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut skipping = false;
+    for line in text.split_inclusive('\n') {
+        if !line.starts_with([' ', '\t', '#', '\n', '\r']) {
+            let names = yarn1_key_names(line);
+            skipping = !names.is_empty() && names.iter().all(|n| packages.iter().any(|p| p == n));
+        } else if line.trim().is_empty() && skipping {
+            // (The blank line after a removed block goes with it.)
+            skipping = false;
+            continue;
+        }
+        if !skipping {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
+/// The package names of a Yarn 1 block's key line (`"@a/b@^1.0.0", @a/b@^1.1.0:` -> `@a/b`, `@a/b`).
+fn yarn1_key_names(line: &str) -> Vec<&str> {
+    let Some(keys) = line.trim_end().strip_suffix(':') else { return Vec::new() };
+    keys.split(", ")
+        .filter_map(|key| {
+            let key = key.trim().trim_matches('"');
+            let at = key.get(1..)?.find('@')? + 1;
+            Some(&key[..at])
+        })
+        .collect()
+}
+
+/// The versions a Yarn 1 lockfile resolves `package` to, in file order.
+fn yarn1_versions(text: &str, package: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut inside = false;
+    for line in text.lines() {
+        if !line.starts_with([' ', '\t', '#']) && !line.is_empty() {
+            inside = yarn1_key_names(line).contains(&package);
+        } else if let Some(version) = line.trim().strip_prefix("version ").filter(|_| inside) {
+            out.push(version.trim_matches('"').to_string());
+        }
+    }
+    out
 }
 
 /// Whether the lockfile's package manager is installed and allowed to run on this project: when it is not, the user

@@ -255,6 +255,23 @@ impl ManifestInfo {
     }
 }
 
+/// The spec `text` gives `key` in `section` when it is a string: for the override sections, which
+/// [`ManifestInfo`] does not read (`None` for an object value, or text that is not a manifest).
+pub fn override_spec(text: &str, section: DepSection, key: &str) -> Option<String> {
+    let top = parse_root(split_bom(text).1).ok()?;
+    let object = match section.parent() {
+        Some(parent) => match &last_prop(&top, parent)?.value {
+            Value::Object(object) => object,
+            _ => return None,
+        },
+        None => &top,
+    };
+    match &last_prop(object, section.key())?.value {
+        Value::Object(entries) => string_value(&last_prop(entries, key)?.value),
+        _ => None,
+    }
+}
+
 /// Returns `text` with `package` set to `spec` in `section`.
 ///
 /// An existing entry keeps its place and only its value's string literal changes (nothing at all

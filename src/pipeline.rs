@@ -1523,6 +1523,8 @@ fn apply_manifest(
         let from = ManifestInfo::parse(&m.text).ok().and_then(|info| {
             info.dependency_all(&change.package).into_iter().find(|(s, _)| *s == change.section).map(|(_, spec)| spec)
         });
+        // (An override the project already has is changed, not new.)
+        let from = from.or_else(|| manifest::override_spec(&m.text, change.section, &change.package));
         let fix = format!("set {} to {}", change.package, change.to);
         m.set(
             DependencyChange {

@@ -947,3 +947,51 @@ fn a_members_own_express_is_raised_by_express_version_and_never_lowered() {
         .collect();
     assert_eq!(changes, [r#""packages/a/package.json" "express" "4.18.2" -> "4.22.3""#], "{doc:#}");
 }
+
+/// The project's own pin is what keeps a vulnerable version (`tests/advisories/pin-app`, npm's `overrides`, and
+/// `pin-app-yarn`, Yarn 1's `resolutions`, lockfiles made by the package managers): `"path-to-regexp": "0.1.7"` is
+/// moved to the fix on its line; `"cookie": "0.4.1"` would cross a 0.x line, so it is reported as the cause and
+/// nothing is planned for cookie (cookie-parser is not raised: the pin would still win). After `--write --lockfile`
+/// the lockfile installs the fixed path-to-regexp, and a second run changes nothing and claims no fix. Needs npm,
+/// Yarn 1 and the registry.
+#[test]
+fn the_projects_own_pin_is_moved_on_its_line_or_named() {
+    for (name, field, lockfile) in
+        [("pin-app", "overrides", "package-lock.json"), ("pin-app-yarn", "resolutions", "yarn.lock")]
+    {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let dir = tmp.path().join(name);
+        copy_dir(&Path::new(REPO).join("tests/advisories").join(name), &dir);
+        let (code, text) = audit_from(&dir, "bundled", &[]);
+        assert_eq!(code, 0, "{text}");
+        assert!(
+            text.contains(&format!(
+                "fix=none: package.json's own `{field}` entry `\"cookie\": \"0.4.1\"` keeps cookie 0.4.1, and the \
+                 fix, 0.7.0, is on another line of releases"
+            )),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!(
+                "fix=override: package.json's own `{field}` entry `\"path-to-regexp\": \"0.1.7\"` keeps \
+                 path-to-regexp 0.1.7: changed to `\"path-to-regexp\": \"0.1.10\"`"
+            )),
+            "{text}"
+        );
+        let changes: Vec<&str> = text.lines().filter(|l| l.starts_with("change ")).collect();
+        assert_eq!(changes, [format!("change package.json {field} path-to-regexp 0.1.7 -> 0.1.10")], "{text}");
+
+        let (code, text) = audit_from(&dir, "bundled", &["--write", "--allow-no-vcs", "--lockfile"]);
+        assert_eq!(code, 0, "{text}");
+        let manifest: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("package.json")).expect("manifest")).expect("json");
+        assert_eq!(manifest[field], serde_json::json!({ "cookie": "0.4.1", "path-to-regexp": "0.1.10" }));
+        assert_eq!(manifest["dependencies"]["cookie-parser"], "1.4.6");
+        let lock = std::fs::read_to_string(dir.join(lockfile)).expect("lockfile");
+        assert!(!lock.contains("0.1.7\""), "{lock}");
+        let (code, again) = audit_from(&dir, "bundled", &[]);
+        assert_eq!(code, 0, "{again}");
+        assert!(!again.contains("path-to-regexp@") && !again.contains("\nchange "), "{again}");
+        assert!(again.contains("cookie@0.4.1") && !again.contains("fix=override") && !again.contains("fix=bump"));
+    }
+}

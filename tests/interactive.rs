@@ -212,13 +212,16 @@ fn outside_a_git_repository_it_refuses_before_any_question_unless_allow_no_vcs()
 }
 
 #[test]
-fn interactive_needs_the_text_format_and_lockfile_needs_a_write() {
+fn interactive_needs_the_text_format_and_lockfile_alone_is_a_preview() {
     let (_tmp, app) = copy_example();
     let out = common::express_harden(&app, &["--interactive", "--format", "json"]);
     assert_eq!(out.status.code(), Some(2));
+    // `--lockfile` without `--write`: the dry run of what `--write --lockfile` plans; nothing on disk changes.
+    let before = common::tree(&app);
     let out = common::express_harden(&app, &["--lockfile"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--lockfile needs --write or --interactive"));
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("would change"), "{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(common::tree(&app), before);
 }
 
 /// Every transform runs: each question is declined (whichever transforms ask them) until the version bump, which comes

@@ -841,6 +841,10 @@ impl Advisories {
                 parents.join(", ")
             ));
         }
+        // The project's own pin (npm `overrides`, Yarn `resolutions`, `pnpm.overrides`) wins over every other fix.
+        if let Some(pin) = user_pin(cx.text, inventory.manager, name, &installed, &target) {
+            return pin.fix(plan, name, &installed, &target);
+        }
         let express_raised = |parent: &str| parent == "express" && cx.options.selected.contains(&"express-version");
         let parents = self.parents();
         let db = self.database();
@@ -879,7 +883,12 @@ impl Advisories {
             };
         }
         let update = update_command(inventory.manager, name);
-        let runs = if inventory.manager == Manager::Npm { "run by --write --lockfile" } else { "run it yourself" };
+        let runs = match inventory.manager {
+            Manager::Npm => "run by --write --lockfile",
+            // (`yarn upgrade` does not move a transitive package: see `lockfile::refresh`.)
+            Manager::Yarn1 => "its entries in yarn.lock removed first, so that Yarn resolves them again; run by --write --lockfile",
+            Manager::Pnpm | Manager::YarnBerry => "run it yourself",
+        };
         if fits {
             return AdvisoryFix {
                 kind: FixKind::LockfileRefresh,
@@ -1279,6 +1288,73 @@ fn unfixed(name: &str, advisory: &Advisory, planned: &AdvisoryFix) -> AdvisoryFi
     }
 }
 
+/// An entry of the project's own overrides (npm `overrides`, Yarn `resolutions`, `pnpm.overrides`) that keeps an
+/// affected version: the package manager installs what it says, whatever a lockfile refresh or a parent's raise asks.
+struct Pin {
+    section: DepSection,
+    key: String,
+    spec: String,
+}
+
+/// The pin in `manifest` (the lockfile's package.json) of `name` that admits `installed` and not `target`: its key
+/// names the package (`cookie`, `cookie@0.4.x`, Yarn's `**/cookie` or `cookie-parser/cookie`, pnpm's
+/// `cookie-parser>cookie`), with a range, if any, that admits `installed`.
+fn user_pin(manifest: &str, manager: Manager, name: &str, installed: &Version, target: &Version) -> Option<Pin> {
+    let json: serde_json::Value = serde_json::from_str(manifest).ok()?;
+    let (section, entries) = match manager {
+        Manager::Npm => (DepSection::Overrides, json.get("overrides")?),
+        Manager::Pnpm => (DepSection::PnpmOverrides, json.get("pnpm")?.get("overrides")?),
+        Manager::Yarn1 | Manager::YarnBerry => (DepSection::Resolutions, json.get("resolutions")?),
+    };
+    let names_it = |key: &str| {
+        let starts = std::iter::once(0).chain(key.match_indices(['/', '>']).map(|(i, _)| i + 1));
+        starts.map(|i| &key[i..]).any(|rest| match rest.strip_prefix(name) {
+            Some("") => true,
+            Some(range) => range
+                .strip_prefix('@')
+                .is_some_and(|r| npm_spec::npm_range(r).is_some_and(|r| installed.satisfies(&r))),
+            None => false,
+        })
+    };
+    entries.as_object()?.iter().find_map(|(key, value)| {
+        let spec = value.as_str()?;
+        let range = npm_spec::npm_range(spec)?;
+        (names_it(key) && installed.satisfies(&range) && !target.satisfies(&range)).then(|| Pin {
+            section,
+            key: key.clone(),
+            spec: spec.to_string(),
+        })
+    })
+}
+
+impl Pin {
+    /// The pin moved to `target` on its line (planned in `plan`), or a finding that names it as what keeps
+    /// `installed`: no other fix can work while it stays.
+    fn fix(&self, plan: &mut ManifestPlan, name: &str, installed: &Version, target: &Version) -> AdvisoryFix {
+        let (section, key, spec) = (self.section.label(), &self.key, &self.spec);
+        match raised(spec, installed, target) {
+            Some(to) => {
+                plan.changes.push(ManifestRequest::new(self.section, key.clone(), to.clone()));
+                AdvisoryFix {
+                    kind: FixKind::Override,
+                    description: format!(
+                        "package.json's own `{section}` entry `\"{key}\": \"{spec}\"` keeps {name} {installed}: \
+                         changed to `\"{key}\": \"{to}\"`, on the same line of releases"
+                    ),
+                }
+            }
+            None => AdvisoryFix {
+                kind: FixKind::None,
+                description: format!(
+                    "package.json's own `{section}` entry `\"{key}\": \"{spec}\"` keeps {name} {installed}, and the \
+                     fix, {target}, is on another line of releases (its API may change): not changed, and nothing \
+                     else can move {name} while it stays; change or remove that entry by hand"
+                ),
+            },
+        }
+    }
+}
+
 /// Whether the manifest's `packageManager` names a pnpm that no longer reads the `pnpm` field of package.json
 /// (11.2 and later: overrides are read from pnpm-workspace.yaml only).
 fn pnpm_reads_workspace_yaml_only(manifest: &str) -> bool {
@@ -1293,7 +1369,7 @@ pub fn update_command(manager: Manager, package: &str) -> String {
     match manager {
         Manager::Npm => format!("npm update {package} --package-lock-only --ignore-scripts --no-audit"),
         Manager::Pnpm => format!("pnpm update {package} --lockfile-only --ignore-scripts"),
-        Manager::Yarn1 => format!("yarn upgrade {package} --ignore-scripts"),
+        Manager::Yarn1 => "yarn install --ignore-scripts".to_string(),
         Manager::YarnBerry => format!("yarn up -R {package} --mode=update-lockfile"),
     }
 }
