@@ -578,4 +578,15 @@ mod tests {
         assert_eq!(npm_locked_version(v1, "express").as_deref(), Some("4.17.1"));
         assert_eq!(npm_locked_version(v1, "helmet"), None);
     }
+
+    #[test]
+    fn a_yarn_1_lockfile_loses_only_the_named_packages_entries() {
+        let lock = "# yarn lockfile v1\n\n\nqs@~6.5.2:\n  version \"6.5.2\"\n  integrity sha512-x\n\n\"@a/qs@^1.0.0\", \"@a/qs@^1.1.0\":\n  version \"1.1.0\"\n  dependencies:\n    qs \"~6.5.2\"\n\nqsx@1.0.0:\n  version \"1.0.0\"\n";
+        let without = without_yarn1_entries(lock, &["qs".to_string()]);
+        assert_eq!(without, lock.replace("qs@~6.5.2:\n  version \"6.5.2\"\n  integrity sha512-x\n\n", ""));
+        assert_eq!(yarn1_versions(lock, "@a/qs"), ["1.1.0"]);
+        assert_eq!(yarn1_versions(&without, "qs"), Vec::<String>::new());
+        let scoped = without_yarn1_entries(lock, &["@a/qs".to_string()]);
+        assert!(!scoped.contains("@a/qs@") && !scoped.contains("1.1.0") && scoped.contains("qs@~6.5.2:"), "{scoped}");
+    }
 }

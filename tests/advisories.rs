@@ -995,3 +995,67 @@ fn the_projects_own_pin_is_moved_on_its_line_or_named() {
         assert!(again.contains("cookie@0.4.1") && !again.contains("fix=override") && !again.contains("fix=bump"));
     }
 }
+
+/// Yarn 1 moves a transitive package inside its parent's range (`tests/advisories/yarn1-refresh-app`: request 2.88.0
+/// declares qs ~6.5.2, yarn.lock has 6.5.2, fixed in 6.5.3): `yarn upgrade qs` would leave it, so `--write --lockfile`
+/// removes qs's entries from yarn.lock and runs Yarn's install, which resolves `qs@~6.5.2` again. Then `yarn install
+/// --frozen-lockfile` accepts the lockfile, and a second run finds no qs advisory. Needs Yarn 1 and the registry.
+#[test]
+fn yarn_1_refreshes_a_transitive_package_inside_its_parents_range() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("yarn1-refresh-app");
+    copy_dir(&Path::new(REPO).join("tests/advisories/yarn1-refresh-app"), &dir);
+    let manifest = std::fs::read_to_string(dir.join("package.json")).expect("manifest");
+    let (code, text) = audit_from(&dir, "bundled", &[]);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("qs@6.5.2 -> 6.5.3") && text.contains("fix=lockfile-refresh"), "{text}");
+    assert!(text.contains("its entries in yarn.lock removed first") && !text.contains("yarn upgrade"), "{text}");
+
+    let out = express_harden(&dir, &["--only", "advisories", "--write", "--allow-no-vcs", "--lockfile"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("refreshed yarn.lock for qs (qs 6.5.2 -> 6.5."), "{stdout}");
+    assert_eq!(std::fs::read_to_string(dir.join("package.json")).expect("manifest"), manifest);
+    let lock = std::fs::read_to_string(dir.join("yarn.lock")).expect("lockfile");
+    assert!(lock.contains("qs@~6.5.2:\n  version \"6.5.") && !lock.contains("version \"6.5.2\""), "{lock}");
+
+    let modules = tempfile::tempdir().expect("tempdir");
+    let frozen = std::process::Command::new("yarn")
+        .args(["install", "--frozen-lockfile", "--ignore-scripts", "--non-interactive", "--modules-folder"])
+        .arg(modules.path())
+        .current_dir(&dir)
+        .output()
+        .expect("run yarn");
+    assert!(frozen.status.success(), "{}", String::from_utf8_lossy(&frozen.stderr));
+    let (code, again) = audit_from(&dir, "bundled", &[]);
+    assert_eq!(code, 0, "{again}");
+    assert!(!again.contains(" qs@"), "{again}");
+}
+
+/// A raise found through the registry is previewed before it is written (`tests/advisories/preview-app`: passport-jwt
+/// 4.0.0 depends on an affected jsonwebtoken 8; its releases are not bundled, and 4.0.1 depends on jsonwebtoken 9):
+/// `--lockfile` without `--write` asks the registry and shows the raise, writing nothing; `--write --lockfile` then
+/// writes exactly what was shown. Needs npm and the registry.
+#[test]
+fn the_dry_run_with_lockfile_previews_the_raises_the_registry_finds() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("preview-app");
+    copy_dir(&Path::new(REPO).join("tests/advisories/preview-app"), &dir);
+    let before = common::tree(&dir);
+    let (code, offline) = audit_from(&dir, "bundled", &[]);
+    assert_eq!(code, 0, "{offline}");
+    assert!(!offline.contains("\nchange "), "the bundled releases alone know no raise of passport-jwt:\n{offline}");
+    let (code, preview) = audit_from(&dir, "bundled", &["--lockfile"]);
+    assert_eq!(code, 0, "{preview}");
+    let shown: Vec<&str> = preview.lines().filter(|l| l.starts_with("change ")).collect();
+    assert_eq!(shown, ["change package.json dependencies passport-jwt 4.0.0 -> 4.0.1"], "{preview}");
+    assert_eq!(common::tree(&dir), before, "the preview writes nothing");
+
+    let (code, written) = audit_from(&dir, "bundled", &["--write", "--allow-no-vcs", "--lockfile"]);
+    assert_eq!(code, 0, "{written}");
+    let made: Vec<&str> = written.lines().filter(|l| l.starts_with("change ")).collect();
+    assert_eq!(made, shown);
+    let lock: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("package-lock.json")).expect("lock")).expect("json");
+    assert!(lock["packages"]["node_modules/jsonwebtoken"]["version"].as_str().is_some_and(|v| v.starts_with("9.")));
+}
