@@ -8,8 +8,10 @@
 Keeps the GitHub-reviewed advisories (database_specific.github_reviewed) of the packages the table covers (its
 `packages` list, unchanged), one entry per (advisory, package), and writes them in the table's order and layout, so
 that a refresh gives a small diff. What an entry's advisory concerns (`api`) is not in OSV: it is kept from the
-current file, by advisory id and package. Python 3 standard library only. See transforms/advisories/README.md,
-"The bundled table".
+current file, by advisory id and package. A range that ends with `last_affected` names no fix: the first release
+after it (`npm view <package> versions --json`, prereleases left out) is written as the entry's `next_release`,
+`{ "<last_affected>": "<release>" }` (none when npm has no later release; the current file's value when npm cannot be
+asked). Python 3 standard library and npm only. See transforms/advisories/README.md, "The bundled table".
 """
 
 import argparse
@@ -18,6 +20,7 @@ import io
 import json
 import os
 import re
+import subprocess
 import sys
 import tempfile
 import urllib.request
@@ -146,6 +149,40 @@ def entries_of(where, record, packages):
     return out
 
 
+def semver_key(version):
+    """A release's order (major, minor, patch); None for a prerelease or what is not a version."""
+    m = re.fullmatch(r"(\d+)\.(\d+)\.(\d+)", version)
+    return tuple(int(part) for part in m.groups()) if m else None
+
+
+def npm_versions(package):
+    """The releases npm publishes of `package`, or None when npm cannot be asked."""
+    try:
+        out = subprocess.run(["npm", "view", package, "versions", "--json"], capture_output=True, text=True, timeout=120)
+        versions = json.loads(out.stdout) if out.returncode == 0 else None
+    except (OSError, ValueError, subprocess.TimeoutExpired):
+        return None
+    return [versions] if isinstance(versions, str) else versions if isinstance(versions, list) else None
+
+
+def next_releases(entry, known, ask=npm_versions):
+    """The first release after each `last_affected` of the entry, as `{ last_affected: release }` (`known`: the
+    current file's, kept when npm cannot be asked)."""
+    last = [e["last_affected"] for r in entry["ranges"] for e in r if "last_affected" in e]
+    if not last:
+        return {}
+    versions = ask(entry["package"])
+    if versions is None:
+        return {v: known[v] for v in last if v in known}
+    releases = sorted((k, v) for v in versions if (k := semver_key(v)) is not None)
+    out = {}
+    for v in last:
+        after = [release for k, release in releases if semver_key(v) is not None and k > semver_key(v)]
+        if after:
+            out[v] = after[0]
+    return out
+
+
 def inline(value):
     """A value on one line: arrays as ["a", "b"], objects as { "k": "v" }."""
     if isinstance(value, list):
@@ -221,8 +258,10 @@ def refresh(current, records, compiled, source, used=None):
     packages = sorted(set(current["packages"]))
     covered = set(packages)
     api = {}
+    known = {}
     for entry in current.get("advisories") or []:
         api[(entry["id"], entry["package"])] = entry.get("api") or []
+        known[(entry["id"], entry["package"])] = entry.get("next_release") or {}
     advisories = []
     seen = set()
     for where, record in records:
@@ -232,6 +271,9 @@ def refresh(current, records, compiled, source, used=None):
                 raise Bad(f"{where}: {entry['id']} for {entry['package']} is in the source twice")
             seen.add(key)
             entry["api"] = api.get(key, [])
+            after = next_releases(entry, known.get(key, {}))
+            if after:
+                entry["next_release"] = after
             advisories.append(entry)
             if used is not None and (not used or used[-1] is not record):
                 used.append(record)

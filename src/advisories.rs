@@ -111,6 +111,9 @@ pub struct Advisory {
     pub withdrawn: Option<String>,
     /// What of the package it concerns (see the transform's README): empty when unknown.
     pub api: Vec<String>,
+    /// The first release after each `last_affected` version, when the releases are known (the bundled table's
+    /// `next_release`, or the registry's): the fix of a range that names none.
+    pub next_release: BTreeMap<String, String>,
     /// The ranges with their versions parsed, each sorted by version.
     sorted: Vec<Vec<Parsed>>,
 }
@@ -147,7 +150,21 @@ impl Advisory {
             parsed.sort_by(|a, b| a.at.cmp(&b.at));
             sorted.push(parsed);
         }
-        Ok(Advisory { id, aliases, package, summary, severity, ranges, versions, published, withdrawn, api, sorted })
+        let next_release = BTreeMap::new();
+        Ok(Advisory {
+            id,
+            aliases,
+            package,
+            summary,
+            severity,
+            ranges,
+            versions,
+            published,
+            withdrawn,
+            api,
+            next_release,
+            sorted,
+        })
     }
 
     /// Whether `version` (of this advisory's package) is affected. A withdrawn advisory affects nothing.
@@ -169,20 +186,42 @@ impl Advisory {
     }
 
     /// The lowest version above `version` that a range fixes and that the advisory does not affect: the patched
-    /// version of the line `version` is on, or of a later one. `None` when no fix is known (only `last_affected`).
+    /// version of the line `version` is on, or of a later one. A range that ends with `last_affected` names no fix:
+    /// the first release after it is one, when the releases are known ([`Advisory::next_release`]). `None` when no
+    /// fix is known.
     pub fn patched_after(&self, version: &str) -> Option<Version> {
         let v = Version::parse(version).ok()?;
+        let after_last = |at: &Version| self.next_release.get(&at.to_string()).and_then(|r| Version::parse(r).ok());
         self.sorted
             .iter()
             .flatten()
             .filter_map(|p| match (&p.event, &p.at) {
-                (Event::Fixed(_), Some(at)) if *at > v => Some(at),
+                (Event::Fixed(_), Some(at)) if *at > v => Some(at.clone()),
+                (Event::LastAffected(_), Some(at)) if *at >= v => after_last(at),
                 _ => None,
             })
             .filter(|at| !self.affects_parsed(at) && !self.versions.iter().any(|l| *l == at.to_string()))
             .filter(|at| !UNPUBLISHED_FIXES.contains(&(self.package.as_str(), at.to_string().as_str())))
             .min()
-            .cloned()
+    }
+
+    /// Whether a range ends with a `last_affected` whose next release is not known yet.
+    pub fn wants_releases(&self) -> bool {
+        self.sorted.iter().flatten().any(|p| {
+            matches!(p.event, Event::LastAffected(_))
+                && p.at.as_ref().is_some_and(|at| !self.next_release.contains_key(&at.to_string()))
+        })
+    }
+
+    /// Learns the first release after each `last_affected` from the package's `releases` (oldest first, no
+    /// prereleases).
+    pub fn learn_releases(&mut self, releases: &[Version]) {
+        for at in self.sorted.iter().flatten().filter(|p| matches!(p.event, Event::LastAffected(_))) {
+            let Some(at) = &at.at else { continue };
+            if let Some(next) = releases.iter().find(|r| *r > at) {
+                self.next_release.entry(at.to_string()).or_insert_with(|| next.to_string());
+            }
+        }
     }
 }
 
@@ -240,6 +279,8 @@ struct TableEntry {
     withdrawn: Option<String>,
     #[serde(default)]
     api: Vec<String>,
+    #[serde(default)]
+    next_release: BTreeMap<String, String>,
 }
 
 /// The bundled table.
@@ -300,6 +341,11 @@ impl Database {
             }
         }
         hits
+    }
+
+    /// The advisories about `package`, to change.
+    pub fn for_package_mut(&mut self, package: &str) -> &mut [Advisory] {
+        self.by_package.get_mut(package).map_or(&mut [], Vec::as_mut_slice)
     }
 
     /// Adds the advisories of `other` that this one does not have (by id and package).
@@ -378,7 +424,7 @@ impl Database {
                     e.id, e.package
                 ));
             }
-            db.add(Advisory::new(
+            let mut advisory = Advisory::new(
                 e.id,
                 e.aliases,
                 e.package,
@@ -389,7 +435,9 @@ impl Database {
                 e.published,
                 e.withdrawn,
                 e.api,
-            )?);
+            )?;
+            advisory.next_release = e.next_release;
+            db.add(advisory);
         }
         Ok(db)
     }
@@ -471,6 +519,10 @@ impl Database {
                 }
                 if advisory.aliases.is_empty() {
                     advisory.aliases.clone_from(&known.aliases);
+                }
+                // (The first release after a `last_affected` the two records share.)
+                for (last, next) in &known.next_release {
+                    advisory.next_release.entry(last.clone()).or_insert_with(|| next.clone());
                 }
             }
         }
@@ -910,6 +962,15 @@ mod tests {
         assert!(!b.affects("0.9.0") && b.affects("0.9.9") && b.affects("1.0.4") && !b.affects("1.0.5"));
         assert!(b.affects("1.1.2") && !b.affects("1.1.3"));
         assert_eq!(b.patched_after("1.1.0"), None, "last_affected names no fix");
+        // The first release after it is one, once the releases are known (prereleases are not given).
+        let mut b = b;
+        assert!(b.wants_releases());
+        let releases: Vec<Version> = ["1.0.5", "1.1.2", "1.1.4", "1.2.0"].iter().filter_map(|v| Version::parse(v).ok()).collect();
+        b.learn_releases(&releases);
+        assert!(!b.wants_releases());
+        assert_eq!(b.patched_after("1.1.0").map(|v| v.to_string()).as_deref(), Some("1.1.4"));
+        assert_eq!(b.patched_after("1.0.4").map(|v| v.to_string()).as_deref(), Some("1.0.5"), "the fixed event first");
+        assert_eq!(b.patched_after("1.1.3"), None, "not affected: nothing after it");
         // Withdrawn: nothing.
         let mut c = advisory(vec![vec![i("0")]], &[]);
         assert!(c.affects("9.9.9"));

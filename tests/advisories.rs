@@ -1059,3 +1059,40 @@ fn the_dry_run_with_lockfile_previews_the_raises_the_registry_finds() {
         serde_json::from_str(&std::fs::read_to_string(dir.join("package-lock.json")).expect("lock")).expect("json");
     assert!(lock["packages"]["node_modules/jsonwebtoken"]["version"].as_str().is_some_and(|v| v.starts_with("9.")));
 }
+
+/// An advisory whose range ends with `last_affected` (`tests/advisories/last-affected-app`: nodemailer 6.6.1,
+/// GHSA-9h6g-pr28-7cqp affects up to 6.9.8) is fixed by the first release after it: 6.9.9, from the bundled table's
+/// `next_release`; the same record under another id (so the table knows nothing of it) has no fix known offline,
+/// and with `--lockfile` the registry's releases give it (a preview: nothing is written). Needs the registry.
+#[test]
+fn the_first_release_after_last_affected_is_the_fix() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("last-affected-app");
+    copy_dir(&Path::new(REPO).join("tests/advisories/last-affected-app"), &dir);
+    let (code, text) = audit_from(&dir, "bundled", &[]);
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.starts_with(
+            "GHSA-9h6g-pr28-7cqp nodemailer@6.6.1 -> 6.9.9 [moderate] - package.json:1 reach=called \
+             (nodemailer.createTransport) fix=lockfile-refresh: 6.9.9 fits the ranges its parents declare"
+        ),
+        "{text}"
+    );
+
+    let records = tempfile::tempdir().expect("tempdir");
+    let mut record: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(Path::new(&osv()).join("GHSA-9h6g-pr28-7cqp.json")).expect("read"),
+    )
+    .expect("json");
+    record["id"] = "GHSA-0000-0000-0000".into();
+    std::fs::write(records.path().join("r.json"), record.to_string()).expect("write");
+    let source = records.path().display().to_string();
+    let (code, offline) = audit_from(&dir, &source, &[]);
+    assert_eq!(code, 0, "{offline}");
+    assert!(offline.contains("nodemailer@6.6.1 -> none") && offline.contains("fix=none: No fixed version"), "{offline}");
+    let before = common::tree(&dir);
+    let (code, asked) = audit_from(&dir, &source, &["--lockfile"]);
+    assert_eq!(code, 0, "{asked}");
+    assert!(asked.contains("nodemailer@6.6.1 -> 6.9.9") && asked.contains("fix=lockfile-refresh"), "{asked}");
+    assert_eq!(common::tree(&dir), before);
+}

@@ -161,6 +161,23 @@ fn entry_problems(entry: &Value, packages: &BTreeSet<&str>) -> Vec<String> {
     if object.contains_key("versions") {
         expected.insert(6, "versions");
     }
+    // The first release after each `last_affected` (the refresh script asks npm): a later version.
+    if let Some(next) = object.get("next_release") {
+        expected.push("next_release");
+        let last: Vec<&str> = entry["ranges"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|r| r.as_array().into_iter().flatten())
+            .filter_map(|e| e["last_affected"].as_str())
+            .collect();
+        for (after, release) in next.as_object().into_iter().flatten() {
+            let later = release.as_str().is_some_and(|r| version(r).ok() > version(after).ok());
+            if !last.contains(&after.as_str()) || !later {
+                problems.push(format!("next_release {after} -> {release} is not a later release after a last_affected"));
+            }
+        }
+    }
     if keys != expected {
         problems.push(format!("keys {keys:?}, not {expected:?}"));
     }
@@ -319,8 +336,24 @@ fn refresh(
     compiled: &str,
     source: &str,
     records: Option<&Path>,
+    npm_versions: Option<&str>,
 ) -> std::process::Output {
+    // The npm the script asks for releases: one that prints `npm_versions` for every package, or fails.
+    let bin = data.with_file_name("bin");
+    std::fs::create_dir_all(&bin).expect("a folder for npm");
+    let npm = bin.join("npm");
+    let script = match npm_versions {
+        Some(json) => format!("#!/bin/sh\nprintf '%s\\n' '{json}'\n"),
+        None => "#!/bin/sh\necho 'npm ERR! offline' >&2\nexit 1\n".to_string(),
+    };
+    std::fs::write(&npm, script).expect("npm");
+    let mut permissions = std::fs::metadata(&npm).expect("npm").permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
+    std::fs::set_permissions(&npm, permissions).expect("chmod npm");
+    let path = std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())))
+        .expect("PATH");
     let mut command = Command::new(python);
+    command.env("PATH", path);
     command.arg(Path::new(REPO).join("scripts/refresh-advisories.py")).arg("--osv").arg(osv).arg("--data").arg(data);
     command.args(["--compiled", compiled, "--source", source]);
     if let Some(records) = records {
@@ -358,7 +391,8 @@ fn the_refresh_script_writes_the_table_again_from_its_records() {
     let compiled = table["compiled"].as_str().expect("compiled");
     let source = table["source"].as_str().expect("source");
     let kept = dir.path().join("kept");
-    let out = refresh(python, &osv, &data, compiled, source, Some(&kept));
+    // (npm cannot be asked: the table's own next releases are kept.)
+    let out = refresh(python, &osv, &data, compiled, source, Some(&kept), None);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let written = std::fs::read_to_string(&data).expect("the rewritten table");
     assert_eq!(written, String::from_utf8_lossy(&original), "the table written again from its records");
@@ -436,7 +470,9 @@ fn the_refresh_script_converts_osv_records() {
     let kept = dir.path().join("kept");
     std::fs::create_dir_all(&kept).expect("a folder for the kept records");
     std::fs::write(kept.join("GHSA-gone-gone-gone.json"), "{}").expect("a record no longer used");
-    let out = refresh(python, &osv, &data, "2026-12-01", "the test's records", Some(&kept));
+    // npm's releases of the package: the first after the last affected 1.0.4 is 1.0.5 (not the prerelease).
+    let versions = r#"["1.0.3","1.0.4","1.0.5-rc.1","1.0.5","2.0.0"]"#;
+    let out = refresh(python, &osv, &data, "2026-12-01", "the test's records", Some(&kept), Some(versions));
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
@@ -482,7 +518,8 @@ fn the_refresh_script_converts_osv_records() {
       "ranges": [[{ "introduced": "1.0.0" }, { "last_affected": "1.0.4" }], [{ "introduced": "0" }, { "fixed": "0.1.1" }]],
       "published": "2023-01-02",
       "withdrawn": "2023-02-01",
-      "api": []
+      "api": [],
+      "next_release": { "1.0.4": "1.0.5" }
     },
     {
       "id": "GHSA-pxg6-pf52-xh8x",
@@ -521,7 +558,7 @@ fn the_refresh_script_names_what_it_cannot_read() {
     let current = br#"{"compiled": "2026-01-01", "source": "old", "packages": ["cookie"], "advisories": []}"#;
     std::fs::write(&data, current).expect("the current table");
     let bad = zip(python, dir.path(), &[("GHSA-xxxx-yyyy-zzzz.json".to_string(), b"{not json".to_vec())]);
-    let out = refresh(python, &bad, &data, "2026-12-01", "x", None);
+    let out = refresh(python, &bad, &data, "2026-12-01", "x", None, None);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -529,7 +566,7 @@ fn the_refresh_script_names_what_it_cannot_read() {
         "{stderr}"
     );
     assert_eq!(std::fs::read(&data).expect("the table"), current, "the table is left as it was");
-    let missing = refresh(python, &dir.path().join("missing.zip"), &data, "2026-12-01", "x", None);
+    let missing = refresh(python, &dir.path().join("missing.zip"), &data, "2026-12-01", "x", None, None);
     assert_eq!(missing.status.code(), Some(1));
     assert!(
         String::from_utf8_lossy(&missing.stderr).contains("missing.zip"),

@@ -328,6 +328,49 @@ impl Advisories {
     }
 }
 
+impl Advisories {
+    /// Asks the registry for the releases of the installed packages an advisory without a known fix affects (its
+    /// range ends with `last_affected`): the first release after it is the fix. The releases are kept with the
+    /// parents' (one question per package); a failure is a note, and the advisory stays without a fix.
+    fn fetch_next_releases(&self, inventories: &[&Inventory]) {
+        let mut db = self.database();
+        let mut wanted: BTreeMap<String, PathBuf> = BTreeMap::new();
+        for inventory in inventories {
+            let dir =
+                inventory.path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+            for p in &inventory.packages {
+                let unknown = |a: &&Advisory| a.affects(&p.version) && a.wants_releases();
+                if db.for_package(&p.name).iter().any(|a| unknown(&a)) {
+                    wanted.entry(p.name.clone()).or_insert_with(|| dir.to_path_buf());
+                }
+            }
+        }
+        if wanted.is_empty() {
+            return;
+        }
+        let mut state = self.fetched.lock().unwrap_or_else(|e| e.into_inner());
+        let mut parents = state.parents.as_deref().cloned().unwrap_or_else(|| bundled_parents().clone());
+        let updated = Arc::make_mut(&mut db);
+        for (name, dir) in wanted {
+            if parents.get(&name).is_none() && state.parents_asked.insert(name.clone()) {
+                let npmrc = crate::advisory_net::Npmrc::load(&dir);
+                match crate::advisory_net::packument(&npmrc, &name).and_then(|text| Releases::from_packument(&text)) {
+                    Ok(releases) => parents.insert(name.clone(), releases),
+                    Err(err) => eprintln!("note: the releases of {name} could not be read ({err}): no release after \
+                                           its last affected version is known"),
+                }
+            }
+            let Some(releases) = parents.get(&name) else { continue };
+            let releases: Vec<Version> = releases.versions().collect();
+            for advisory in updated.for_package_mut(&name) {
+                advisory.learn_releases(&releases);
+            }
+        }
+        state.parents = Some(Arc::new(parents));
+        state.db = Some(db);
+    }
+}
+
 /// Days since 1970-01-01 of a `YYYY-MM-DD` date (the proleptic Gregorian calendar).
 fn day_number(date: &str) -> Option<i64> {
     let mut parts = date.get(..10)?.split('-').map(|p| p.parse::<i64>().ok());
@@ -431,6 +474,7 @@ impl Transform for Advisories {
         self.fetch(&mut inventories.iter().copied())?;
         if self.ask_registry {
             self.fetch_parents(&inventories);
+            self.fetch_next_releases(&inventories);
         }
         Ok(())
     }

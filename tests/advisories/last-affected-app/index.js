@@ -1,0 +1,1 @@
+const n=require('nodemailer'); n.createTransport({}).sendMail({});
