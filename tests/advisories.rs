@@ -948,17 +948,19 @@ fn a_members_own_express_is_raised_by_express_version_and_never_lowered() {
     assert_eq!(changes, [r#""packages/a/package.json" "express" "4.18.2" -> "4.22.3""#], "{doc:#}");
 }
 
-/// The project's own pin is what keeps a vulnerable version (`tests/advisories/pin-app`, npm's `overrides`, and
-/// `pin-app-yarn`, Yarn 1's `resolutions`, lockfiles made by the package managers): `"path-to-regexp": "0.1.7"` is
+/// The project's own pin is what keeps a vulnerable version (`tests/advisories/pin-app`, npm's `overrides`,
+/// `pin-app-yarn`, Yarn 1's `resolutions`, and `pin-app-pnpm`, `pnpm.overrides`; lockfiles made by the package managers): `"path-to-regexp": "0.1.7"` is
 /// moved to the fix on its line; `"cookie": "0.4.1"` would cross a 0.x line, so it is reported as the cause and
 /// nothing is planned for cookie (cookie-parser is not raised: the pin would still win). After `--write --lockfile`
 /// the lockfile installs the fixed path-to-regexp, and a second run changes nothing and claims no fix. Needs npm,
-/// Yarn 1 and the registry.
+/// Yarn 1, pnpm and the registry.
 #[test]
 fn the_projects_own_pin_is_moved_on_its_line_or_named() {
-    for (name, field, lockfile) in
-        [("pin-app", "overrides", "package-lock.json"), ("pin-app-yarn", "resolutions", "yarn.lock")]
-    {
+    for (name, field, lockfile) in [
+        ("pin-app", "overrides", "package-lock.json"),
+        ("pin-app-yarn", "resolutions", "yarn.lock"),
+        ("pin-app-pnpm", "pnpm.overrides", "pnpm-lock.yaml"),
+    ] {
         let tmp = tempfile::tempdir().expect("tempdir");
         let dir = tmp.path().join(name);
         copy_dir(&Path::new(REPO).join("tests/advisories").join(name), &dir);
@@ -985,10 +987,11 @@ fn the_projects_own_pin_is_moved_on_its_line_or_named() {
         assert_eq!(code, 0, "{text}");
         let manifest: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(dir.join("package.json")).expect("manifest")).expect("json");
-        assert_eq!(manifest[field], serde_json::json!({ "cookie": "0.4.1", "path-to-regexp": "0.1.10" }));
+        let pins = manifest.pointer(&format!("/{}", field.replace('.', "/"))).cloned().unwrap_or_default();
+        assert_eq!(pins, serde_json::json!({ "cookie": "0.4.1", "path-to-regexp": "0.1.10" }), "{manifest:#}");
         assert_eq!(manifest["dependencies"]["cookie-parser"], "1.4.6");
         let lock = std::fs::read_to_string(dir.join(lockfile)).expect("lockfile");
-        assert!(!lock.contains("0.1.7\""), "{lock}");
+        assert!(!lock.contains("0.1.7") && lock.contains("0.1.10"), "{lock}");
         let (code, again) = audit_from(&dir, "bundled", &[]);
         assert_eq!(code, 0, "{again}");
         assert!(!again.contains("path-to-regexp@") && !again.contains("\nchange "), "{again}");
