@@ -965,7 +965,8 @@ mod tests {
         // The first release after it is one, once the releases are known (prereleases are not given).
         let mut b = b;
         assert!(b.wants_releases());
-        let releases: Vec<Version> = ["1.0.5", "1.1.2", "1.1.4", "1.2.0"].iter().filter_map(|v| Version::parse(v).ok()).collect();
+        let releases: Vec<Version> =
+            ["1.0.5", "1.1.2", "1.1.4", "1.2.0"].iter().filter_map(|v| Version::parse(v).ok()).collect();
         b.learn_releases(&releases);
         assert!(!b.wants_releases());
         assert_eq!(b.patched_after("1.1.0").map(|v| v.to_string()).as_deref(), Some("1.1.4"));

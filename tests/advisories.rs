@@ -1092,7 +1092,10 @@ fn the_first_release_after_last_affected_is_the_fix() {
     let source = records.path().display().to_string();
     let (code, offline) = audit_from(&dir, &source, &[]);
     assert_eq!(code, 0, "{offline}");
-    assert!(offline.contains("nodemailer@6.6.1 -> none") && offline.contains("fix=none: No fixed version"), "{offline}");
+    assert!(
+        offline.contains("nodemailer@6.6.1 -> none") && offline.contains("fix=none: No fixed version"),
+        "{offline}"
+    );
     let before = common::tree(&dir);
     let (code, asked) = audit_from(&dir, &source, &["--lockfile"]);
     assert_eq!(code, 0, "{asked}");

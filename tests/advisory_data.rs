@@ -174,7 +174,8 @@ fn entry_problems(entry: &Value, packages: &BTreeSet<&str>) -> Vec<String> {
         for (after, release) in next.as_object().into_iter().flatten() {
             let later = release.as_str().is_some_and(|r| version(r).ok() > version(after).ok());
             if !last.contains(&after.as_str()) || !later {
-                problems.push(format!("next_release {after} -> {release} is not a later release after a last_affected"));
+                problems
+                    .push(format!("next_release {after} -> {release} is not a later release after a last_affected"));
             }
         }
     }
@@ -350,8 +351,10 @@ fn refresh(
     let mut permissions = std::fs::metadata(&npm).expect("npm").permissions();
     std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
     std::fs::set_permissions(&npm, permissions).expect("chmod npm");
-    let path = std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())))
-        .expect("PATH");
+    let path = std::env::join_paths(
+        std::iter::once(bin).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
+    )
+    .expect("PATH");
     let mut command = Command::new(python);
     command.env("PATH", path);
     command.arg(Path::new(REPO).join("scripts/refresh-advisories.py")).arg("--osv").arg(osv).arg("--data").arg(data);

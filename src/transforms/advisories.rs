@@ -356,8 +356,10 @@ impl Advisories {
                 let npmrc = crate::advisory_net::Npmrc::load(&dir);
                 match crate::advisory_net::packument(&npmrc, &name).and_then(|text| Releases::from_packument(&text)) {
                     Ok(releases) => parents.insert(name.clone(), releases),
-                    Err(err) => eprintln!("note: the releases of {name} could not be read ({err}): no release after \
-                                           its last affected version is known"),
+                    Err(err) => eprintln!(
+                        "note: the releases of {name} could not be read ({err}): no release after its last \
+                         affected version is known"
+                    ),
                 }
             }
             let Some(releases) = parents.get(&name) else { continue };
@@ -930,7 +932,9 @@ impl Advisories {
         let runs = match inventory.manager {
             Manager::Npm => "run by --write --lockfile",
             // (`yarn upgrade` does not move a transitive package: see `lockfile::refresh`.)
-            Manager::Yarn1 => "its entries in yarn.lock removed first, so that Yarn resolves them again; run by --write --lockfile",
+            Manager::Yarn1 => {
+                "its entries in yarn.lock removed first, so that Yarn resolves them again; run by --write --lockfile"
+            }
             Manager::Pnpm | Manager::YarnBerry => "run it yourself",
         };
         if fits {
@@ -1354,9 +1358,9 @@ fn user_pin(manifest: &str, manager: Manager, name: &str, installed: &Version, t
         let starts = std::iter::once(0).chain(key.match_indices(['/', '>']).map(|(i, _)| i + 1));
         starts.map(|i| &key[i..]).any(|rest| match rest.strip_prefix(name) {
             Some("") => true,
-            Some(range) => range
-                .strip_prefix('@')
-                .is_some_and(|r| npm_spec::npm_range(r).is_some_and(|r| installed.satisfies(&r))),
+            Some(range) => {
+                range.strip_prefix('@').is_some_and(|r| npm_spec::npm_range(r).is_some_and(|r| installed.satisfies(&r)))
+            }
             None => false,
         })
     };
