@@ -277,14 +277,7 @@ fn the_raise_keeps_the_range_style_and_never_crosses_a_major() {
     assert!(text.contains("is a new major for `~0.4.1`"), "{text}");
 
     // The same advisory from a record that names no API (not in the bundled table): its reachability is unknown.
-    let records = tempfile::tempdir().expect("tempdir");
-    let mut record: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(Path::new(&osv()).join("GHSA-phwq-j96m-2c2q.json")).expect("read"),
-    )
-    .expect("json");
-    record["id"] = "GHSA-0000-0000-0000".into();
-    std::fs::write(records.path().join("r.json"), record.to_string()).expect("write");
-    let source = records.path().display().to_string();
+    let (_records, source) = renamed_record("GHSA-phwq-j96m-2c2q");
     let out = express_harden(&dir, &["--only", "advisories", "--advisories", &source, "--format", "json"]);
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(doc["advisories"][0]["id"], "GHSA-0000-0000-0000");
@@ -578,9 +571,27 @@ fn scratch(name: &str, manifest: &str) -> (tempfile::TempDir, PathBuf) {
 /// a fixed one (2.0.4 does: another major), so no raise of it helps; engine.io installs an unaffected ws 8.17.1, and
 /// the project depends on semver ^7.6.0 itself.
 fn override_app() -> (tempfile::TempDir, PathBuf) {
+    app("override-app")
+}
+
+/// A folder holding the recorded OSV record `id` under another id, GHSA-0000-0000-0000 (which the bundled table does
+/// not know), and its path.
+fn renamed_record(id: &str) -> (tempfile::TempDir, String) {
+    let records = tempfile::tempdir().expect("tempdir");
+    let mut record: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(Path::new(&osv()).join(format!("{id}.json"))).expect("read"))
+            .expect("json");
+    record["id"] = "GHSA-0000-0000-0000".into();
+    std::fs::write(records.path().join("r.json"), record.to_string()).expect("write");
+    let source = records.path().display().to_string();
+    (records, source)
+}
+
+/// A copy of `tests/advisories/<name>` in a temporary folder.
+fn app(name: &str) -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let dir = tmp.path().join("override-app");
-    copy_dir(&Path::new(REPO).join("tests/advisories/override-app"), &dir);
+    let dir = tmp.path().join(name);
+    copy_dir(&Path::new(REPO).join("tests/advisories").join(name), &dir);
     (tmp, dir)
 }
 
@@ -961,9 +972,7 @@ fn the_projects_own_pin_is_moved_on_its_line_or_named() {
         ("pin-app-yarn", "resolutions", "yarn.lock"),
         ("pin-app-pnpm", "pnpm.overrides", "pnpm-lock.yaml"),
     ] {
-        let tmp = tempfile::tempdir().expect("tempdir");
-        let dir = tmp.path().join(name);
-        copy_dir(&Path::new(REPO).join("tests/advisories").join(name), &dir);
+        let (_tmp, dir) = app(name);
         let (code, text) = audit_from(&dir, "bundled", &[]);
         assert_eq!(code, 0, "{text}");
         assert!(
@@ -1005,9 +1014,7 @@ fn the_projects_own_pin_is_moved_on_its_line_or_named() {
 /// --frozen-lockfile` accepts the lockfile, and a second run finds no qs advisory. Needs Yarn 1 and the registry.
 #[test]
 fn yarn_1_refreshes_a_transitive_package_inside_its_parents_range() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let dir = tmp.path().join("yarn1-refresh-app");
-    copy_dir(&Path::new(REPO).join("tests/advisories/yarn1-refresh-app"), &dir);
+    let (_tmp, dir) = app("yarn1-refresh-app");
     let manifest = std::fs::read_to_string(dir.join("package.json")).expect("manifest");
     let (code, text) = audit_from(&dir, "bundled", &[]);
     assert_eq!(code, 0, "{text}");
@@ -1041,9 +1048,7 @@ fn yarn_1_refreshes_a_transitive_package_inside_its_parents_range() {
 /// writes exactly what was shown. Needs npm and the registry.
 #[test]
 fn the_dry_run_with_lockfile_previews_the_raises_the_registry_finds() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let dir = tmp.path().join("preview-app");
-    copy_dir(&Path::new(REPO).join("tests/advisories/preview-app"), &dir);
+    let (_tmp, dir) = app("preview-app");
     let before = common::tree(&dir);
     let (code, offline) = audit_from(&dir, "bundled", &[]);
     assert_eq!(code, 0, "{offline}");
@@ -1069,9 +1074,7 @@ fn the_dry_run_with_lockfile_previews_the_raises_the_registry_finds() {
 /// and with `--lockfile` the registry's releases give it (a preview: nothing is written). Needs the registry.
 #[test]
 fn the_first_release_after_last_affected_is_the_fix() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let dir = tmp.path().join("last-affected-app");
-    copy_dir(&Path::new(REPO).join("tests/advisories/last-affected-app"), &dir);
+    let (_tmp, dir) = app("last-affected-app");
     let (code, text) = audit_from(&dir, "bundled", &[]);
     assert_eq!(code, 0, "{text}");
     assert!(
@@ -1082,14 +1085,7 @@ fn the_first_release_after_last_affected_is_the_fix() {
         "{text}"
     );
 
-    let records = tempfile::tempdir().expect("tempdir");
-    let mut record: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(Path::new(&osv()).join("GHSA-9h6g-pr28-7cqp.json")).expect("read"),
-    )
-    .expect("json");
-    record["id"] = "GHSA-0000-0000-0000".into();
-    std::fs::write(records.path().join("r.json"), record.to_string()).expect("write");
-    let source = records.path().display().to_string();
+    let (_records, source) = renamed_record("GHSA-9h6g-pr28-7cqp");
     let (code, offline) = audit_from(&dir, &source, &[]);
     assert_eq!(code, 0, "{offline}");
     assert!(
