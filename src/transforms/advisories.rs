@@ -624,6 +624,7 @@ impl Transform for Advisories {
                     reachability,
                     reachability_reason: reason,
                     fix,
+                    moves: raised.moves.get(name).cloned().unwrap_or_default(),
                     gate,
                     rule: finding.rule.clone(),
                     message: finding.message.clone(),
@@ -676,6 +677,8 @@ fn line_of(v: &Version) -> (u64, u64) {
 struct Raises {
     to: BTreeMap<String, Version>,
     past_fix: BTreeMap<String, String>,
+    /// The parents the lockfile refresh moves for a package (their specs admit a release that fixes it).
+    moves: BTreeMap<String, Vec<String>>,
 }
 
 /// An affected package whose parent may be raised: its name, the version that fixes it, and all its advisories.
@@ -696,6 +699,29 @@ impl Child<'_> {
         let Some(r) = npm_spec::npm_range(range) else { return false };
         self.target.satisfies(&r)
             || r.min_version().is_some_and(|m| m > *self.target && !self.all.iter().any(|a| a.affects(&m.to_string())))
+    }
+
+    /// The release of `parent` the lockfile update moves it to where every manifest at `at` lists it in a spec that
+    /// admits a fixed release but is no version to raise (`*`, `>=1.4.0`): the newest release those specs admit, when
+    /// it is on the installed one's line, no advisory of `parent` affects it, and it depends on a fixed package.
+    fn release_within(
+        &self,
+        cx: &ManifestContext<'_>,
+        at: &[Option<PathBuf>],
+        releases: &Releases,
+        parent: &str,
+        installed: &Version,
+        db: &Database,
+    ) -> Option<(Version, String)> {
+        let newest = releases.versions().filter(|v| admits(cx, at, parent, v)).max()?;
+        if newest <= *installed
+            || line_of(&newest) != line_of(installed)
+            || db.for_package(parent).iter().any(|a| a.affects(&newest.to_string()))
+        {
+            return None;
+        }
+        let range = releases.declared(&newest.to_string(), self.name)?.to_string();
+        self.resolves_fixed(&range).then_some((newest, range))
     }
 
     /// What a parent declaring `range` depends on, in words.
@@ -728,47 +754,144 @@ impl Child<'_> {
     }
 }
 
-/// Whether the manifest lists `name` (peer dependencies aside) in specs that can be raised from `installed` to `to` on
-/// their line.
-fn can_raise(cx: &ManifestContext<'_>, name: &str, installed: &Version, to: &Version) -> bool {
-    let own = cx.info.dependency_all(name);
-    let own: Vec<&(DepSection, String)> = own.iter().filter(|(s, _)| *s != DepSection::PeerDependencies).collect();
-    let ahead = |spec: &str| npm_spec::npm_range(spec).and_then(|r| r.min_version()).is_some_and(|min| min >= *to);
-    !own.is_empty() && own.iter().all(|(_, spec)| ahead(spec) || raised(spec, installed, to).is_some())
+/// The registry package an npm alias names, and the spec after it: `npm:cookie-parser@1.4.6` ->
+/// (`cookie-parser`, `1.4.6`).
+fn alias_of(spec: &str) -> Option<(&str, &str)> {
+    spec.strip_prefix("npm:").and_then(|a| a.rsplit_once('@')).filter(|(real, _)| !real.is_empty())
 }
 
-/// Raises the manifest's own dependency `name` from `installed` to `to` in the plan (replacing a raise planned
-/// before): the specs written, or `None` when one cannot be raised on its line.
+/// [`raised`], through an alias: `npm:cookie-parser@1.4.6` -> `npm:cookie-parser@1.4.7`.
+fn raised_listed(spec: &str, installed: &Version, target: &Version) -> Option<String> {
+    match alias_of(spec) {
+        Some((real, inner)) => raised(inner, installed, target).map(|to| format!("npm:{real}@{to}")),
+        None => raised(spec, installed, target),
+    }
+}
+
+/// The manifests that list the installed `parent` themselves: `None` for the plan's own, else a workspace member's
+/// package.json (the lockfile's folder joined with the member's).
+fn listing_manifests(inventory: &Inventory, parent: &crate::inventory::Package) -> Vec<Option<PathBuf>> {
+    let lock_dir = inventory.path.parent().unwrap_or(std::path::Path::new(""));
+    let mut at: Vec<Option<PathBuf>> = parent
+        .parents
+        .iter()
+        .filter_map(|d| match d.parent {
+            Parent::Root(r) => {
+                let member = &inventory.roots[r].path;
+                Some((!member.is_empty()).then(|| lock_dir.join(member).join("package.json")))
+            }
+            Parent::Package(_) => None,
+        })
+        .collect();
+    at.dedup();
+    if at.is_empty() {
+        at.push(None);
+    }
+    at
+}
+
+/// The parsed manifest at `at` (`None`: the plan's own).
+fn manifest_at<'a>(cx: &ManifestContext<'a>, at: Option<&std::path::Path>) -> Option<&'a crate::manifest::ManifestInfo> {
+    match at {
+        None => Some(cx.info),
+        Some(path) => project_at(cx, path).and_then(|p| p.manifest.as_ref()),
+    }
+}
+
+/// The entries of a manifest that depend on the registry package `name`, peer dependencies aside: under its name, or
+/// an alias of it (`"cp": "npm:cookie-parser@1.4.6"`), as (section, key, spec).
+fn listed(info: &crate::manifest::ManifestInfo, name: &str) -> Vec<(DepSection, String, String)> {
+    DepSection::ALL
+        .iter()
+        .filter(|s| **s != DepSection::PeerDependencies)
+        .flat_map(|&section| {
+            info.dependencies(section)
+                .filter(|(key, spec)| *key == name || alias_of(spec).is_some_and(|(real, _)| real == name))
+                .map(move |(key, spec)| (section, key.to_string(), spec.to_string()))
+        })
+        .collect()
+}
+
+/// The specs of `name` in the manifest at `at`, raised from `installed` to `to` on their line (with whether each
+/// changes: a spec that already admits nothing below `to`, package.json ahead of its lockfile, stays); `None` when
+/// the manifest does not list it, or a spec cannot be raised on its line.
+fn raised_specs(
+    cx: &ManifestContext<'_>,
+    at: Option<&std::path::Path>,
+    name: &str,
+    installed: &Version,
+    to: &Version,
+) -> Option<Vec<(DepSection, String, String, bool)>> {
+    let ahead = |spec: &str| {
+        let spec = alias_of(spec).map_or(spec, |(_, inner)| inner);
+        npm_spec::npm_range(spec).and_then(|r| r.min_version()).is_some_and(|min| min >= *to)
+    };
+    let specs: Vec<_> = listed(manifest_at(cx, at)?, name)
+        .into_iter()
+        .map(|(section, key, spec)| {
+            if ahead(&spec) {
+                return Some((section, key, spec, false));
+            }
+            Some((section, key, raised_listed(&spec, installed, to)?, true))
+        })
+        .collect::<Option<_>>()?;
+    (!specs.is_empty()).then_some(specs)
+}
+
+/// Whether every manifest at `at` lists `name` in specs that can be raised from `installed` to `to` on their line.
+fn can_raise(cx: &ManifestContext<'_>, at: &[Option<PathBuf>], name: &str, installed: &Version, to: &Version) -> bool {
+    at.iter().all(|m| raised_specs(cx, m.as_deref(), name, installed, to).is_some())
+}
+
+/// Whether every manifest at `at` lists `name` in specs that already admit `to` but are no version to raise in their
+/// style (`*`, `latest`, `>=1.4.0`): the lockfile update moves it, the manifests stay.
+fn admits(cx: &ManifestContext<'_>, at: &[Option<PathBuf>], name: &str, to: &Version) -> bool {
+    at.iter().all(|m| {
+        let specs = manifest_at(cx, m.as_deref()).map(|info| listed(info, name)).unwrap_or_default();
+        !specs.is_empty()
+            && specs.iter().all(|(_, _, spec)| match npm_spec::classify(spec) {
+                Spec::Any => true,
+                Spec::Range(range) => to.satisfies(&range),
+                Spec::Simple { .. } | Spec::Other(_) => false,
+            })
+    })
+}
+
+/// Raises `name` from `installed` to `to` in the manifests at `at` (replacing a raise planned before): the specs
+/// written, with the manifest of each, or `None` when one cannot be raised on its line.
 fn raise_dependency(
     cx: &ManifestContext<'_>,
     plan: &mut ManifestPlan,
+    at: &[Option<PathBuf>],
     name: &str,
     installed: &Version,
     to: &Version,
 ) -> Option<String> {
-    // (A spec that already admits nothing below `to`, package.json ahead of its lockfile, stays as it is.)
-    let specs: Vec<(DepSection, String, bool)> = cx
-        .info
-        .dependency_all(name)
-        .into_iter()
-        .filter(|(s, _)| *s != DepSection::PeerDependencies)
-        .map(|(section, spec)| {
-            if npm_spec::npm_range(&spec).and_then(|r| r.min_version()).is_some_and(|min| min >= *to) {
-                return Some((section, spec, false));
-            }
-            Some((section, raised(&spec, installed, to)?, true))
-        })
+    let all: Vec<_> = at
+        .iter()
+        .map(|m| Some((m, raised_specs(cx, m.as_deref(), name, installed, to)?)))
         .collect::<Option<_>>()?;
-    if specs.is_empty() {
-        return None;
+    let mut written = Vec::new();
+    for (manifest, specs) in all {
+        let shown = manifest.as_deref().map_or_else(|| "package.json".to_string(), crate::discover::display_path);
+        for (section, key, spec, change) in specs {
+            if change {
+                match manifest {
+                    None => {
+                        plan.changes.retain(|c| c.package != key);
+                        plan.changes.push(ManifestRequest::new(section, &key, spec.clone()));
+                    }
+                    Some(path) => {
+                        plan.elsewhere.retain(|(p, c)| !(p == path && c.package == key));
+                        plan.elsewhere.push((path.clone(), ManifestRequest::new(section, &key, spec.clone())));
+                    }
+                }
+            }
+            written.push(format!("{spec} in {shown}"));
+        }
     }
-    if specs.iter().any(|(_, _, change)| *change) {
-        plan.changes.retain(|c| c.package != name);
-    }
-    for (section, spec, _) in specs.iter().filter(|(_, _, change)| *change) {
-        plan.changes.push(ManifestRequest::new(*section, name, spec.clone()));
-    }
-    Some(specs.into_iter().map(|(_, spec, _)| spec).collect::<Vec<_>>().join(", "))
+    written.dedup();
+    Some(written.join(", "))
 }
 
 impl Advisories {
@@ -1014,6 +1137,7 @@ impl Advisories {
             let wanted = direct.len();
             let mut said = Vec::new();
             let mut planned = Vec::new();
+            let mut refreshed: Vec<String> = Vec::new();
             for (parent, via) in direct {
                 if let Some(via) = via {
                     let to = raises.to.get(&via.name).cloned().or_else(|| {
@@ -1057,17 +1181,32 @@ impl Advisories {
                         None
                     }
                 });
+                // The manifests that list it: the plan's own, or workspace members' (raised in each).
+                let at = listing_manifests(inventory, parent);
                 let Some(to) = already else {
                     // Not raised yet: the first release of its line that depends on a fixed package.
                     let found = releases.and_then(|r| child.parent_release(r, &parent.name, &from, &from, &db));
-                    match found.filter(|(release, _)| can_raise(cx, &parent.name, &from, release)) {
+                    match found.filter(|(release, _)| can_raise(cx, &at, &parent.name, &from, release)) {
                         Some((release, range)) => {
                             said.push(format!(
                                 "{} is raised to {release}, which {}",
                                 parent.name,
                                 child.depends(&range)
                             ));
-                            planned.push((parent, release, None));
+                            planned.push((parent, release, None, at));
+                            continue;
+                        }
+                        None => {}
+                    }
+                    // A spec that admits a fixed release already (`*`, `>=1.4.0`): the lockfile moves the parent.
+                    match releases.and_then(|r| child.release_within(cx, &at, r, &parent.name, &from, &db)) {
+                        Some((release, range)) => {
+                            said.push(format!(
+                                "{} moves to {release} within the range package.json declares for it, and {release} {}",
+                                parent.name,
+                                child.depends(&range)
+                            ));
+                            refreshed.push(parent.name.clone());
                             continue;
                         }
                         None => break,
@@ -1102,7 +1241,7 @@ impl Advisories {
                             child.depends(range),
                             child.depends(&fixed)
                         ));
-                        planned.push((parent, release, Some(to)));
+                        planned.push((parent, release, Some(to), at));
                     }
                     None => said.push(format!(
                         "{} is raised by this run (if its new release still depends on an affected {name}, the next \
@@ -1112,27 +1251,49 @@ impl Advisories {
                 }
             }
             if said.len() == wanted {
-                for (parent, release, past) in planned {
+                let mut manifests: Vec<String> = Vec::new();
+                for (parent, release, past, at) in planned {
                     let Ok(from) = Version::parse(&parent.version) else { continue };
-                    let Some(specs) = raise_dependency(cx, plan, &parent.name, &from, &release) else { continue };
+                    let Some(specs) = raise_dependency(cx, plan, &at, &parent.name, &from, &release) else { continue };
+                    manifests.extend(at.iter().map(|m| {
+                        m.as_deref().map_or_else(|| "package.json".to_string(), crate::discover::display_path)
+                    }));
                     if let Some(own_fix) = past {
                         raises.past_fix.insert(
                             parent.name.clone(),
                             format!(
-                                "{} is raised to {specs} in package.json: past {own_fix}, to the first release of its \
-                                 line that also depends on a fixed {name}",
+                                "{} is raised to {specs}: past {own_fix}, to the first release of its line that also \
+                                 depends on a fixed {name}",
                                 parent.name
                             ),
                         );
                     }
                     raises.to.insert(parent.name.clone(), release);
                 }
+                manifests.sort();
+                manifests.dedup();
+                if manifests.is_empty() {
+                    // Only parents whose specs admit the fixed release: the lockfile update moves them.
+                    let update = update_command(inventory.manager, &refreshed.join(" "));
+                    let runs = if inventory.manager == Manager::Npm { "run by --write --lockfile" } else { "run it yourself" };
+                    raises.moves.insert(name.to_string(), refreshed);
+                    return AdvisoryFix {
+                        kind: FixKind::LockfileRefresh,
+                        description: format!(
+                            "{target} is outside what its parents declare ({outside}); {}: the lockfile moves them \
+                             (`{update}`, {runs})",
+                            said.join("; ")
+                        ),
+                    };
+                }
+                raises.moves.insert(name.to_string(), refreshed);
                 return AdvisoryFix {
                     kind: FixKind::Bump,
                     description: format!(
                         "{target} is outside what its parents declare ({outside}); {}: the lockfile update of \
-                         package.json moves {name} inside the new range",
-                        said.join("; ")
+                         {} moves {name} inside the new range",
+                        said.join("; "),
+                        manifests.join(", ")
                     ),
                 };
             }
