@@ -522,7 +522,9 @@ impl Transform for Advisories {
                                 _ => parent,
                             };
                             if let Some(Parent::Root(r)) = parent.chain.first() {
-                                leads.push((*r, via.name.as_str(), None));
+                                // (The range tells an alias's key: `"cp": "npm:cookie-parser@1.4.6"`.)
+                                let range = via.parents.iter().find(|d| d.parent == Parent::Root(*r));
+                                leads.push((*r, via.name.as_str(), range.and_then(|d| d.range.as_deref())));
                             }
                         }
                     }
