@@ -753,7 +753,9 @@ fn a_raise_that_keeps_an_affected_package_says_so() {
 
 /// A copy npm installs from its parent's tarball (`inBundle`, here fsevents' bundled minimist 1.2.0, which
 /// GHSA-xvch-5gv4-984h affects) cannot be moved by the lockfile nor by an override: it is reported as fixable only by
-/// a release of its parent, and no change is planned, while the same minimist outside the bundle would be refreshed.
+/// a release of the package that bundles it (fsevents, not mkdirp, the bundled package that depends on it), and no
+/// change is planned, while the same minimist outside the bundle would be refreshed. The same in a lockfile of
+/// version 1 (`"bundled": true`).
 #[test]
 fn a_bundled_copy_is_fixed_only_by_its_parent() {
     let (_tmp, dir) = scratch("bundle", r#"{ "name": "bundle", "dependencies": { "fsevents": "^1.2.4" } }"#);
@@ -791,13 +793,40 @@ fn a_bundled_copy_is_fixed_only_by_its_parent() {
     for fix in &bundled {
         assert!(
             fix.starts_with(
-                "none \"minimist 1.2.0 is bundled inside mkdirp@0.5.1 (bundleDependencies): neither the lockfile nor an \
-                 override changes it"
+                "none \"minimist 1.2.0 is bundled inside fsevents@1.2.4 (bundleDependencies): neither the lockfile nor \
+                 an override changes it"
             ),
             "{fix}"
         );
     }
     assert!(fixes(false).iter().all(|f| f.starts_with("lockfile-refresh ")), "{:?}", fixes(false));
+    // Version 1: the bundled packages nested under fsevents, each `"bundled": true`.
+    let v1 = serde_json::json!({
+        "name": "bundle", "lockfileVersion": 1, "requires": true,
+        "dependencies": {
+            "fsevents": {
+                "version": "1.2.4", "requires": { "mkdirp": "^0.5.1" },
+                "dependencies": {
+                    "mkdirp": { "version": "0.5.1", "bundled": true, "requires": { "minimist": "^1.2.0" } },
+                    "minimist": { "version": "1.2.0", "bundled": true }
+                }
+            }
+        }
+    });
+    std::fs::write(dir.join("package-lock.json"), v1.to_string()).expect("write");
+    let (doc, changes) = json_audit(&dir);
+    assert_eq!(changes, Vec::<String>::new(), "{doc:#}");
+    let minimist: Vec<&serde_json::Value> =
+        doc["advisories"].as_array().expect("advisories").iter().filter(|a| a["package"] == "minimist").collect();
+    assert!(!minimist.is_empty(), "{doc:#}");
+    for a in minimist {
+        assert!(
+            a["fix"]["description"]
+                .as_str()
+                .is_some_and(|d| d.starts_with("minimist 1.2.0 is bundled inside fsevents@1.2.4")),
+            "{a:#}"
+        );
+    }
 }
 
 /// package.json ahead of its lockfile (Express raised to ^4.22.3 by an earlier run, the lockfile not updated yet): no

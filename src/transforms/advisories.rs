@@ -659,6 +659,27 @@ fn manifest_key(info: Option<&crate::manifest::ManifestInfo>, name: &str, range:
         .unwrap_or_else(|| name.to_string())
 }
 
+/// The packages whose tarball the copy `i` ships in (bundleDependencies): its nearest ancestors not bundled
+/// themselves (minimist inside rc inside fsevents: fsevents), described.
+fn bundlers(inventory: &Inventory, i: usize) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut seen = BTreeSet::from([i]);
+    let mut next = vec![i];
+    while let Some(at) = next.pop() {
+        for d in &inventory.packages[at].parents {
+            match d.parent {
+                Parent::Package(p) if inventory.packages[p].bundled => {
+                    if seen.insert(p) {
+                        next.push(p);
+                    }
+                }
+                parent => found.push(inventory.describe(parent)),
+            }
+        }
+    }
+    found
+}
+
 /// The project of the run whose manifest is `path` (`./a/package.json` and `a/package.json` are the same).
 fn project_at<'a>(cx: &ManifestContext<'a>, path: &std::path::Path) -> Option<&'a Project> {
     cx.projects.iter().find(|(p, _)| crate::root::same_path(p, path)).map(|(_, project)| project)
@@ -793,7 +814,10 @@ fn listing_manifests(inventory: &Inventory, parent: &crate::inventory::Package) 
 }
 
 /// The parsed manifest at `at` (`None`: the plan's own).
-fn manifest_at<'a>(cx: &ManifestContext<'a>, at: Option<&std::path::Path>) -> Option<&'a crate::manifest::ManifestInfo> {
+fn manifest_at<'a>(
+    cx: &ManifestContext<'a>,
+    at: Option<&std::path::Path>,
+) -> Option<&'a crate::manifest::ManifestInfo> {
     match at {
         None => Some(cx.info),
         Some(path) => project_at(cx, path).and_then(|p| p.manifest.as_ref()),
@@ -869,10 +893,8 @@ fn raise_dependency(
     installed: &Version,
     to: &Version,
 ) -> Option<String> {
-    let all: Vec<_> = at
-        .iter()
-        .map(|m| Some((m, raised_specs(cx, m.as_deref(), name, installed, to)?)))
-        .collect::<Option<_>>()?;
+    let all: Vec<_> =
+        at.iter().map(|m| Some((m, raised_specs(cx, m.as_deref(), name, installed, to)?))).collect::<Option<_>>()?;
     let mut written = Vec::new();
     for (manifest, specs) in all {
         let shown = manifest.as_deref().map_or_else(|| "package.json".to_string(), crate::discover::display_path);
@@ -953,11 +975,7 @@ impl Advisories {
         };
         // A copy inside its parent's tarball (bundleDependencies) moves only with a release of that parent.
         if copies.iter().all(|&i| inventory.packages[i].bundled) {
-            let mut parents: Vec<String> = copies
-                .iter()
-                .flat_map(|&i| &inventory.packages[i].parents)
-                .map(|d| inventory.describe(d.parent))
-                .collect();
+            let mut parents: Vec<String> = copies.iter().flat_map(|&i| bundlers(inventory, i)).collect();
             parents.sort();
             parents.dedup();
             return none(format!(
@@ -1277,7 +1295,8 @@ impl Advisories {
                 if manifests.is_empty() {
                     // Only parents whose specs admit the fixed release: the lockfile update moves them.
                     let update = update_command(inventory.manager, &refreshed.join(" "));
-                    let runs = if inventory.manager == Manager::Npm { "run by --write --lockfile" } else { "run it yourself" };
+                    let runs =
+                        if inventory.manager == Manager::Npm { "run by --write --lockfile" } else { "run it yourself" };
                     raises.moves.insert(name.to_string(), refreshed);
                     return AdvisoryFix {
                         kind: FixKind::LockfileRefresh,
