@@ -1031,6 +1031,12 @@ impl Advisories {
                 ),
             };
         }
+        // Copies that different changes fix (a project's own dependency, a parent's raise): each copy's own fix.
+        let listed_by_project =
+            |i: &usize| inventory.packages[*i].parents.iter().any(|d| matches!(d.parent, Parent::Root(_)));
+        if copies.iter().any(listed_by_project) && !copies.iter().all(listed_by_project) {
+            return self.fix_each(cx, inventory, name, version, copies, hits, all, plan, raises);
+        }
         if is_root_dependency && !own.is_empty() {
             // package.json already asks for the fix or later (an earlier run raised it, its lockfile is behind): kept,
             // never lowered; the lockfile update moves the package.
@@ -1112,6 +1118,23 @@ impl Advisories {
                 kind: FixKind::Bump,
                 description: format!("{name} is raised to {}", made.join(", ")),
             };
+        }
+        // Workspace members that list it in a spec the fix is a new line for: theirs to move.
+        let member_specs: Option<Vec<String>> = blocking
+            .iter()
+            .map(|d| {
+                let Parent::Root(r) = d.parent else { return None };
+                let member = &inventory.roots[r].path;
+                let range = d.range.as_deref()?;
+                (!member.is_empty()).then(|| format!("`{range}` in {}", inventory.describe(d.parent)))
+            })
+            .collect();
+        if let Some(specs) = member_specs.filter(|m| !m.is_empty()) {
+            return none(format!(
+                "the fix, {name} {target}, is on another line of releases than {} (a new major, or a new minor under \
+                 1.0.0, whose API may change): not raised; move to it by hand, checking its changelog",
+                specs.join(", ")
+            ));
         }
         // A transitive package outside a parent's range: an override, scoped to the affected line, and only where it
         // keeps every parent on the line of releases it declares.
@@ -1297,7 +1320,7 @@ impl Advisories {
                     let update = update_command(inventory.manager, &refreshed.join(" "));
                     let runs =
                         if inventory.manager == Manager::Npm { "run by --write --lockfile" } else { "run it yourself" };
-                    raises.moves.insert(name.to_string(), refreshed);
+                    raises.moves.entry(name.to_string()).or_default().extend(refreshed);
                     return AdvisoryFix {
                         kind: FixKind::LockfileRefresh,
                         description: format!(
@@ -1307,7 +1330,7 @@ impl Advisories {
                         ),
                     };
                 }
-                raises.moves.insert(name.to_string(), refreshed);
+                raises.moves.entry(name.to_string()).or_default().extend(refreshed);
                 return AdvisoryFix {
                     kind: FixKind::Bump,
                     description: format!(
@@ -1422,6 +1445,60 @@ impl Advisories {
                     ),
                 }
             }
+        }
+    }
+}
+
+impl Advisories {
+    /// The fix of copies of `name@version` that different changes fix (a workspace member lists one itself, a parent
+    /// installs another): each copy's own, planned; where some copy cannot be fixed, none is claimed for the package
+    /// (what is planned stays, and the reason for each copy left is given). No copy is overridden: an override would
+    /// change the others' dependencies too.
+    #[allow(clippy::too_many_arguments)]
+    fn fix_each(
+        &self,
+        cx: &ManifestContext<'_>,
+        inventory: &Inventory,
+        name: &str,
+        version: &str,
+        copies: &[usize],
+        hits: &[&Advisory],
+        all: &[&Advisory],
+        plan: &mut ManifestPlan,
+        raises: &mut Raises,
+    ) -> AdvisoryFix {
+        let (mut fixed, mut left, mut bump) = (Vec::new(), Vec::new(), false);
+        for &i in copies {
+            let copy = &inventory.packages[i];
+            let at = copy.chain.iter().map(|&n| inventory.describe(n)).collect::<Vec<_>>().join(" > ");
+            // (An override planned for one copy is dropped: see above.)
+            let mut no_overrides = BTreeMap::new();
+            let fix = self.fix(cx, inventory, name, version, &[i], hits, all, plan, &mut no_overrides, raises);
+            match fix.kind {
+                FixKind::None => left.push(format!("{at}: {}", fix.description)),
+                FixKind::Override => left.push(format!(
+                    "{at}: an override would also move the other copies of {name}, which the projects list \
+                     themselves: not overridden"
+                )),
+                FixKind::Bump | FixKind::LockfileRefresh => {
+                    bump |= fix.kind == FixKind::Bump;
+                    if fix.kind == FixKind::LockfileRefresh && !raises.moves.contains_key(name) {
+                        raises.moves.entry(name.to_string()).or_default().push(name.to_string());
+                    }
+                    fixed.push(format!("{at}: {}", fix.description));
+                }
+            }
+        }
+        if left.is_empty() {
+            return AdvisoryFix {
+                kind: if bump { FixKind::Bump } else { FixKind::LockfileRefresh },
+                description: format!("each copy is fixed on its own: {}", fixed.join("; ")),
+            };
+        }
+        let fixed = if fixed.is_empty() { String::new() } else { format!("fixed: {}; ", fixed.join("; ")) };
+        AdvisoryFix {
+            kind: FixKind::None,
+            description: format!("not every copy can be fixed: {fixed}left: {}", left.join("; ")),
         }
     }
 }
