@@ -858,6 +858,12 @@ fn raised_specs(
             if ahead(&spec) {
                 return Some((section, key, spec, false));
             }
+            // (A range that admits `to` already, `>=1.4.0`, is the lockfile's to move: see `admits`.)
+            if let Spec::Range(range) = npm_spec::classify(alias_of(&spec).map_or(spec.as_str(), |(_, inner)| inner)) {
+                if to.satisfies(&range) {
+                    return None;
+                }
+            }
             Some((section, key, raised_listed(&spec, installed, to)?, true))
         })
         .collect::<Option<_>>()?;
@@ -1126,7 +1132,9 @@ impl Advisories {
                 let Parent::Root(r) = d.parent else { return None };
                 let member = &inventory.roots[r].path;
                 let range = d.range.as_deref()?;
-                (!member.is_empty()).then(|| format!("`{range}` in {}", inventory.describe(d.parent)))
+                let version = alias_of(range).map_or(range, |(_, inner)| inner);
+                let on_a_line = matches!(npm_spec::classify(version), Spec::Simple { .. } | Spec::Range(_));
+                (!member.is_empty() && on_a_line).then(|| format!("`{range}` in {}", inventory.describe(d.parent)))
             })
             .collect();
         if let Some(specs) = member_specs.filter(|m| !m.is_empty()) {
@@ -1316,6 +1324,10 @@ impl Advisories {
                 manifests.sort();
                 manifests.dedup();
                 if manifests.is_empty() {
+                    // (Raised by this run already, for an advisory of its own.)
+                    manifests.push("package.json".to_string());
+                }
+                if refreshed.len() == wanted {
                     // Only parents whose specs admit the fixed release: the lockfile update moves them.
                     let update = update_command(inventory.manager, &refreshed.join(" "));
                     let runs =
