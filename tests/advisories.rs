@@ -995,7 +995,14 @@ fn plan_for(dir: &Path, package: &str) -> (Vec<String>, Vec<String>) {
         .iter()
         .map(|c| {
             let field = |k: &str| c[k].as_str().unwrap_or_default().to_string();
-            format!("{} {} {} {} -> {}", field("manifest"), field("section"), field("package"), field("from"), field("to"))
+            format!(
+                "{} {} {} {} -> {}",
+                field("manifest"),
+                field("section"),
+                field("package"),
+                field("from"),
+                field("to")
+            )
         })
         .collect();
     let fixes = doc["advisories"]
@@ -1043,7 +1050,8 @@ fn a_members_direct_parent_is_raised_in_its_own_package_json() {
 fn a_parent_whose_spec_admits_the_fix_is_refreshed() {
     for spec in ["*", "latest", "x", ">=1.4.0", "1.x"] {
         let (_tmp, dir) = e2e_app("advisories-star");
-        let manifest = format!(r#"{{ "name": "h5", "version": "1.0.0", "dependencies": {{ "cookie-parser": "{spec}" }} }}"#);
+        let manifest =
+            format!(r#"{{ "name": "h5", "version": "1.0.0", "dependencies": {{ "cookie-parser": "{spec}" }} }}"#);
         std::fs::write(dir.join("package.json"), manifest).expect("write");
         let (changes, fixes) = plan_for(&dir, "cookie");
         assert_eq!(changes, Vec::<String>::new(), "{spec}");
@@ -1069,7 +1077,8 @@ fn an_aliased_parent_is_raised_within_its_alias() {
     let (_tmp, dir) = e2e_app("advisories-alias");
     let (changes, fixes) = plan_for(&dir, "cookie");
     assert!(
-        changes.contains(&"package.json dependencies cp npm:cookie-parser@1.4.6 -> npm:cookie-parser@1.4.7".to_string()),
+        changes
+            .contains(&"package.json dependencies cp npm:cookie-parser@1.4.6 -> npm:cookie-parser@1.4.7".to_string()),
         "{changes:?}"
     );
     assert_eq!(
