@@ -1237,17 +1237,12 @@ impl Advisories {
                 let Some(to) = already else {
                     // Not raised yet: the first release of its line that depends on a fixed package.
                     let found = releases.and_then(|r| child.parent_release(r, &parent.name, &from, &from, &db));
-                    match found.filter(|(release, _)| can_raise(cx, &at, &parent.name, &from, release)) {
-                        Some((release, range)) => {
-                            said.push(format!(
-                                "{} is raised to {release}, which {}",
-                                parent.name,
-                                child.depends(&range)
-                            ));
-                            planned.push((parent, release, None, at));
-                            continue;
-                        }
-                        None => {}
+                    if let Some((release, range)) =
+                        found.filter(|(release, _)| can_raise(cx, &at, &parent.name, &from, release))
+                    {
+                        said.push(format!("{} is raised to {release}, which {}", parent.name, child.depends(&range)));
+                        planned.push((parent, release, None, at));
+                        continue;
                     }
                     // A spec that admits a fixed release already (`*`, `>=1.4.0`): the lockfile moves the parent.
                     match releases.and_then(|r| child.release_within(cx, &at, r, &parent.name, &from, &db)) {
