@@ -1041,7 +1041,16 @@ impl Advisories {
         let listed_by_project =
             |i: &usize| inventory.packages[*i].parents.iter().any(|d| matches!(d.parent, Parent::Root(_)));
         if copies.iter().any(listed_by_project) && !copies.iter().all(listed_by_project) {
-            return self.fix_each(cx, inventory, name, version, copies, hits, all, plan, raises);
+            let each = |copy: usize| {
+                // (An override planned for one copy is dropped: see `fix_each`.)
+                let mut no_overrides = BTreeMap::new();
+                self.fix(cx, inventory, name, version, &[copy], hits, all, plan, &mut no_overrides, raises)
+            };
+            let (fix, refreshed) = fix_each(inventory, name, copies, each);
+            if refreshed && !raises.moves.contains_key(name) {
+                raises.moves.entry(name.to_string()).or_default().push(name.to_string());
+            }
+            return fix;
         }
         if is_root_dependency && !own.is_empty() {
             // package.json already asks for the fix or later (an earlier run raised it, its lockfile is behind): kept,
@@ -1456,58 +1465,44 @@ impl Advisories {
     }
 }
 
-impl Advisories {
-    /// The fix of copies of `name@version` that different changes fix (a workspace member lists one itself, a parent
-    /// installs another): each copy's own, planned; where some copy cannot be fixed, none is claimed for the package
-    /// (what is planned stays, and the reason for each copy left is given). No copy is overridden: an override would
-    /// change the others' dependencies too.
-    #[allow(clippy::too_many_arguments)]
-    fn fix_each(
-        &self,
-        cx: &ManifestContext<'_>,
-        inventory: &Inventory,
-        name: &str,
-        version: &str,
-        copies: &[usize],
-        hits: &[&Advisory],
-        all: &[&Advisory],
-        plan: &mut ManifestPlan,
-        raises: &mut Raises,
-    ) -> AdvisoryFix {
-        let (mut fixed, mut left, mut bump) = (Vec::new(), Vec::new(), false);
-        for &i in copies {
-            let copy = &inventory.packages[i];
-            let at = copy.chain.iter().map(|&n| inventory.describe(n)).collect::<Vec<_>>().join(" > ");
-            // (An override planned for one copy is dropped: see above.)
-            let mut no_overrides = BTreeMap::new();
-            let fix = self.fix(cx, inventory, name, version, &[i], hits, all, plan, &mut no_overrides, raises);
-            match fix.kind {
-                FixKind::None => left.push(format!("{at}: {}", fix.description)),
-                FixKind::Override => left.push(format!(
-                    "{at}: an override would also move the other copies of {name}, which the projects list \
-                     themselves: not overridden"
-                )),
-                FixKind::Bump | FixKind::LockfileRefresh => {
-                    bump |= fix.kind == FixKind::Bump;
-                    if fix.kind == FixKind::LockfileRefresh && !raises.moves.contains_key(name) {
-                        raises.moves.entry(name.to_string()).or_default().push(name.to_string());
-                    }
-                    fixed.push(format!("{at}: {}", fix.description));
-                }
+/// The fix of copies of `name` that different changes fix (a workspace member lists one itself, a parent installs
+/// another): each copy's own (`fix_one`), planned; where some copy cannot be fixed, none is claimed for the package
+/// (what is planned stays, and the reason for each copy left is given). No copy is overridden: an override would
+/// change the others' dependencies too. Also whether a copy is the lockfile refresh's to move.
+fn fix_each(
+    inventory: &Inventory,
+    name: &str,
+    copies: &[usize],
+    mut fix_one: impl FnMut(usize) -> AdvisoryFix,
+) -> (AdvisoryFix, bool) {
+    let (mut fixed, mut left, mut bump, mut refreshed) = (Vec::new(), Vec::new(), false, false);
+    for &i in copies {
+        let copy = &inventory.packages[i];
+        let at = copy.chain.iter().map(|&n| inventory.describe(n)).collect::<Vec<_>>().join(" > ");
+        let fix = fix_one(i);
+        match fix.kind {
+            FixKind::None => left.push(format!("{at}: {}", fix.description)),
+            FixKind::Override => left.push(format!(
+                "{at}: an override would also move the other copies of {name}, which the projects list themselves: \
+                 not overridden"
+            )),
+            FixKind::Bump | FixKind::LockfileRefresh => {
+                bump |= fix.kind == FixKind::Bump;
+                refreshed |= fix.kind == FixKind::LockfileRefresh;
+                fixed.push(format!("{at}: {}", fix.description));
             }
         }
-        if left.is_empty() {
-            return AdvisoryFix {
-                kind: if bump { FixKind::Bump } else { FixKind::LockfileRefresh },
-                description: format!("each copy is fixed on its own: {}", fixed.join("; ")),
-            };
-        }
-        let fixed = if fixed.is_empty() { String::new() } else { format!("fixed: {}; ", fixed.join("; ")) };
-        AdvisoryFix {
-            kind: FixKind::None,
-            description: format!("not every copy can be fixed: {fixed}left: {}", left.join("; ")),
-        }
     }
+    if left.is_empty() {
+        let kind = if bump { FixKind::Bump } else { FixKind::LockfileRefresh };
+        return (
+            AdvisoryFix { kind, description: format!("each copy is fixed on its own: {}", fixed.join("; ")) },
+            refreshed,
+        );
+    }
+    let fixed = if fixed.is_empty() { String::new() } else { format!("fixed: {}; ", fixed.join("; ")) };
+    let description = format!("not every copy can be fixed: {fixed}left: {}", left.join("; "));
+    (AdvisoryFix { kind: FixKind::None, description }, refreshed)
 }
 
 /// `spec` raised to `target` in its own style when that stays on its line of releases (an exact version on the
