@@ -1,0 +1,162 @@
+//! What a project's bundler config chooses for the Content-Security-Policy: which of Vue's builds it builds into the
+//! pages. A bundler resolves `vue` through the package's `module` field to its runtime-only build (Vue 2.7:
+//! `dist/vue.runtime.esm.js`; Vue 3: `dist/vue.runtime.esm-bundler.js`), which needs nothing; an alias to a full build
+//! (`vue/dist/vue.esm.js`, `vue/dist/vue.esm-bundler.js`: the builds without `runtime` in their names, each holding
+//! the template compiler, which turns in-DOM templates into render functions with `new Function`) or Vue CLI's
+//! `runtimeCompiler: true` (which sets that alias) needs `'unsafe-eval'`.
+
+use std::path::{Path, PathBuf};
+
+use swc_ecma_ast::{Expr, Lit, ObjectLit, Prop, PropName, PropOrSpread};
+use swc_ecma_visit::{Visit, VisitWith};
+
+use crate::source::SourceFile;
+use crate::views::{Evaluation, ViewScan};
+
+/// The config files of the bundlers that choose a build of `vue` (webpack, Vite, Vue CLI), in a project's folder.
+const CONFIGS: [&str; 14] = [
+    "webpack.config.js",
+    "webpack.config.cjs",
+    "webpack.config.mjs",
+    "webpack.config.ts",
+    "vite.config.js",
+    "vite.config.cjs",
+    "vite.config.mjs",
+    "vite.config.ts",
+    "vite.config.mts",
+    "vite.config.cts",
+    "vue.config.js",
+    "vue.config.cjs",
+    "vue.config.mjs",
+    "vue.config.ts",
+];
+
+/// Settles the `vue` that `scan` ([`crate::views::package_scan`] of the project whose package.json is `manifest`) is
+/// unsure of, from the bundler configs beside it: when one chooses the full build, the finding gives way to an
+/// evaluation at the config's line (returned with the config's path, as a scan of its own); when every config there is
+/// read and none chooses it (nor sets an alias of `vue` that is not a literal), to nothing. With no config, or one that
+/// cannot be read or parsed, `scan` stays unsure.
+pub fn settle_vue(scan: &mut ViewScan, manifest: &Path, root: Option<&Path>) -> Option<(PathBuf, ViewScan)> {
+    if !scan.unsure.iter().any(|(_, package)| *package == "vue") {
+        return None;
+    }
+    let dir = manifest.parent()?;
+    let mut read_any = false;
+    for name in CONFIGS {
+        let path = dir.join(name);
+        let text = match crate::fsread::read_text(&path, crate::fsread::TEXT_LIMIT, root) {
+            Ok(text) => text,
+            Err(crate::fsread::ReadError::Missing) => continue,
+            Err(_) => return None,
+        };
+        let file = SourceFile::new(path.clone(), text);
+        let Ok(parsed) = crate::parse::parse(&file, &file.code) else { return None };
+        let mut choice = Choice::default();
+        parsed.program.visit_with(&mut choice);
+        match choice {
+            Choice { full: Some((at, what)), .. } => {
+                scan.unsure.retain(|(_, package)| *package != "vue");
+                let line = file.line(at);
+                let evals = vec![Evaluation { line, what }];
+                return Some((path, ViewScan { evals, ..ViewScan::default() }));
+            }
+            Choice { undecided: true, .. } => return None,
+            Choice { .. } => read_any = true,
+        }
+    }
+    if read_any {
+        scan.unsure.retain(|(_, package)| *package != "vue");
+    }
+    None
+}
+
+/// What one config chooses: the full build (where, and how), or an alias of `vue` whose target is not a literal.
+#[derive(Default)]
+struct Choice {
+    full: Option<(usize, &'static str)>,
+    undecided: bool,
+}
+
+impl Choice {
+    /// The alias target `value` (a string, or a call given one: `path.resolve(__dirname, 'node_modules/vue/dist/
+    /// vue.esm.js')`, `require.resolve('vue/dist/vue.js')`).
+    fn target(&mut self, value: &Expr) {
+        let strings: Vec<&str> = match value {
+            Expr::Call(call) => call.args.iter().filter_map(|a| literal(&a.expr)).collect(),
+            _ => literal(value).into_iter().collect(),
+        };
+        let file =
+            strings.iter().find_map(|s| s.replace('\\', "/").rsplit_once("vue/dist/").map(|(_, f)| f.to_string()));
+        match file {
+            Some(file) if file.starts_with("vue.") && !file.contains("runtime") => {
+                let at = crate::parse::range_of(value).start;
+                self.full
+                    .get_or_insert((at, "Vue's full build with its template compiler, chosen by the bundler's alias"));
+            }
+            Some(_) => {}
+            None => self.undecided = true,
+        }
+    }
+}
+
+impl Visit for Choice {
+    fn visit_object_lit(&mut self, object: &ObjectLit) {
+        let props: Vec<(&str, &Expr)> = object
+            .props
+            .iter()
+            .filter_map(|p| match p {
+                PropOrSpread::Prop(prop) => match &**prop {
+                    Prop::KeyValue(kv) => Some((key(&kv.key)?, &*kv.value)),
+                    _ => None,
+                },
+                PropOrSpread::Spread(_) => None,
+            })
+            .collect();
+        let find = |name: &str| props.iter().find(|(k, _)| *k == name).map(|(_, v)| *v);
+        for (name, value) in &props {
+            match *name {
+                "vue" | "vue$" => self.target(value),
+                "runtimeCompiler" => match value {
+                    Expr::Lit(Lit::Bool(b)) if b.value => {
+                        let at = crate::parse::range_of(*value).start;
+                        self.full.get_or_insert((
+                            at,
+                            "Vue's full build with its template compiler, chosen by runtimeCompiler: true",
+                        ));
+                    }
+                    Expr::Lit(Lit::Bool(_)) => {}
+                    _ => self.undecided = true,
+                },
+                _ => {}
+            }
+        }
+        // (Vite's and Rollup's array form: `{ find: 'vue', replacement: 'vue/dist/vue.esm-bundler.js' }`.)
+        let finds_vue = find("find").is_some_and(|f| match f {
+            Expr::Lit(Lit::Regex(re)) => re.exp.trim_start_matches('^').trim_end_matches('$') == "vue",
+            other => literal(other) == Some("vue"),
+        });
+        if let Some(replacement) = find("replacement").filter(|_| finds_vue) {
+            self.target(replacement);
+        }
+        object.visit_children_with(self);
+    }
+}
+
+/// A property's name when it is written as one (`vue`, `'vue$'`).
+fn key(name: &PropName) -> Option<&str> {
+    match name {
+        PropName::Ident(i) => Some(&i.sym),
+        PropName::Str(s) => s.value.as_str(),
+        _ => None,
+    }
+}
+
+/// The text of a string literal, or of a template literal without expressions.
+fn literal(expr: &Expr) -> Option<&str> {
+    match expr {
+        Expr::Lit(Lit::Str(s)) => s.value.as_str(),
+        Expr::Tpl(t) if t.exprs.is_empty() => t.quasis.first().and_then(|q| q.cooked.as_ref()?.as_str()),
+        Expr::Paren(p) => literal(&p.expr),
+        _ => None,
+    }
+}
