@@ -1556,11 +1556,14 @@ pub fn script_calls(text: &str) -> ScriptCalls {
 
 /// The places in `text` that show an object URL in an element ([`ScriptCalls::blob_sources`]): a `.src` assignment
 /// (`img.src = url`), `setAttribute('src', url)` and jQuery's `.attr('src', url)` (or `.prop`), and the same of an
-/// `<object>`'s `data`. The element the statement names decides the directive: a frame's (`iframe.src = url`) is
-/// frame-src, an `<object>`'s or `<embed>`'s object-src, a video's or audio's media-src, any other img-src.
+/// `<object>`'s `data`. The element the statement names decides the directive: an `<object>`'s or `<embed>`'s is
+/// object-src, a frame's (`iframe.src = url`, a PDF viewer's) frame-src, a video's or audio's media-src, any other
+/// img-src.
 fn object_url_sources(text: &str) -> Vec<(usize, ResourceKind)> {
     const MEDIA: [&str; 4] = ["video", "audio", "player", "media"];
     const SETTERS: [&str; 3] = [".setAttribute(", ".attr(", ".prop("];
+    // (A PDF shows in a frame, never in an `<img>`.)
+    const FRAMES: [&str; 3] = ["frame", "pdf", "viewer"];
     let b = text.as_bytes();
     let mut found: Vec<(usize, &str, usize)> = Vec::new();
     for attr in ["src", "data"] {
@@ -1591,18 +1594,21 @@ fn object_url_sources(text: &str) -> Vec<(usize, ResourceKind)> {
         // (The statement up to the element: `document.getElementById('pdf-frame')`, `$('#preview')`, `videoPreview`.)
         let start = b[..p].iter().rposition(|c| matches!(c, b';' | b'{' | b'}' | b'\n' | b'=')).map_or(0, |i| i + 1);
         let element = text[start..p].to_ascii_lowercase();
-        let kind = if element.contains("frame") {
-            ResourceKind::Frame
-        } else if element.contains("object") || element.contains("embed") {
+        let kind = if element.contains("object") || element.contains("embed") {
             ResourceKind::Object
+        } else if FRAMES.iter().any(|f| element.contains(f)) {
+            ResourceKind::Frame
         } else if MEDIA.iter().any(|m| element.contains(m)) {
             ResourceKind::Media
         } else {
             ResourceKind::Image
         };
-        // (`data` is an `<object>`'s; on anything else it is no URL the browser loads.)
-        if attr == "src" || kind == ResourceKind::Object {
+        // (`data` is an `<object>`'s, on anything else no URL the browser loads: an object's when its name says so or
+        // the object URL is made right there, `drawing.data = URL.createObjectURL(svg)`.)
+        if attr == "src" {
             out.push((p, kind));
+        } else if kind == ResourceKind::Object || OBJECT_URL_CALLS.iter().any(|u| text[value..].starts_with(u)) {
+            out.push((p, ResourceKind::Object));
         }
     }
     out
