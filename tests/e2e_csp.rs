@@ -11,7 +11,10 @@
 //! worker: all of it still runs, and each of those changes is what keeps it running. An app whose pages show map tiles
 //! through Leaflet from a tile server's subdomains, the app's own SVG in an `<object>`, an image preview from an object
 //! URL and Alpine bundled from its package shows all of them under the written policy, and each directive the tool
-//! wrote for them is what keeps it working.
+//! wrote for them is what keeps it working; so do its WMS layer, its markers (whose default icon comes from the CDN
+//! that serves Leaflet's stylesheet, a local HTTPS server the browser reaches as unpkg.com) and the object URLs it
+//! shows through setAttribute, in an iframe and in an object. A Vue page whose bundler config chooses Vue's full build
+//! still compiles its in-DOM template.
 
 mod common;
 
@@ -468,4 +471,21 @@ fn map_tiles_an_object_an_object_url_preview_and_a_bundled_alpine_still_work_und
         check("server.noblob.js", "/blobs.html", id, false);
     }
     check("server.noeval.js", "/alpine.html", "alpine", false);
+}
+
+#[test]
+fn vue_s_full_build_chosen_by_the_bundler_s_alias_still_compiles_templates_under_the_written_policy() {
+    // webpack.config.js aliases vue to its full build (the bundle: Vue's own full build and the entry's code), whose
+    // compiler turns the page's in-DOM template into a render function with new Function: nothing but the config
+    // says so, and 'unsafe-eval' is what keeps the template rendering.
+    let (_tmp, app) = copy_app("csp-vue-app");
+    let fixed = fix_and_install(&app);
+    assert!(fixed.contains("scriptSrc: [\"'self'\", \"'unsafe-eval'\"]"), "{fixed}");
+    std::fs::write(app.join("server.noeval.js"), fixed.replace(", \"'unsafe-eval'\"", "")).expect("write");
+    for (server, renders) in [("server.before.js", true), ("server.js", true), ("server.noeval.js", false)] {
+        let (csp, dom) = load(&app, server, "/");
+        // (A template Vue cannot compile is replaced by an empty comment: no #vue at all.)
+        assert_eq!(text_of(&dom, "vue") == Some("yes"), renders, "#vue served by {server} (CSP: {csp}): {dom}");
+        assert_eq!(csp.contains("script-src 'self' 'unsafe-eval'"), server == "server.js", "{server}: {csp}");
+    }
 }
