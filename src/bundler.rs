@@ -157,6 +157,66 @@ fn literal(expr: &Expr) -> Option<&str> {
         Expr::Lit(Lit::Str(s)) => s.value.as_str(),
         Expr::Tpl(t) if t.exprs.is_empty() => t.quasis.first().and_then(|q| q.cooked.as_ref()?.as_str()),
         Expr::Paren(p) => literal(&p.expr),
+        Expr::TsAs(e) => literal(&e.expr),
+        Expr::TsSatisfies(e) => literal(&e.expr),
+        Expr::TsConstAssertion(e) => literal(&e.expr),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the config `code` chooses: `Some(true)` the full build, `Some(false)` nothing of the kind, `None` undecided.
+    fn choice(name: &str, code: &str) -> Option<bool> {
+        let file = SourceFile::new(PathBuf::from(name), code.to_string());
+        let parsed = crate::parse::parse(&file, &file.code).expect("parses");
+        let mut choice = Choice::default();
+        parsed.program.visit_with(&mut choice);
+        match choice {
+            Choice { full: Some(_), .. } => Some(true),
+            Choice { undecided: true, .. } => None,
+            Choice { .. } => Some(false),
+        }
+    }
+
+    #[test]
+    fn aliases_and_options_that_choose_the_full_build() {
+        let full = [
+            "module.exports = { resolve: { alias: { vue$: 'vue/dist/vue.esm.js' } } };",
+            "module.exports = { resolve: { alias: { 'vue$': require.resolve('vue/dist/vue.common.js') } } };",
+            "module.exports = { resolve: { alias: { vue: path.resolve(__dirname, 'node_modules/vue/dist/vue.js') } } };",
+            "export default defineConfig({ resolve: { alias: { vue: 'vue/dist/vue.esm-bundler.js' } } });",
+            "export default { resolve: { alias: [{ find: 'vue', replacement: `vue/dist/vue.esm-bundler.js` }] } };",
+            "module.exports = { runtimeCompiler: true };",
+        ];
+        for code in full {
+            assert_eq!(choice("webpack.config.js", code), Some(true), "{code}");
+        }
+        assert_eq!(
+            choice(
+                "vite.config.ts",
+                "export default { resolve: { alias: { vue: 'vue/dist/vue.esm-bundler.js' as string } } };"
+            ),
+            Some(true)
+        );
+        let runtime = [
+            "module.exports = { resolve: { alias: { vue$: 'vue/dist/vue.runtime.esm.js' } } };",
+            "module.exports = { runtimeCompiler: false, outputDir: 'public' };",
+            "export default { resolve: { alias: [{ find: '@', replacement: '/src' }] } };",
+            "module.exports = { entry: './src/main.js' };",
+        ];
+        for code in runtime {
+            assert_eq!(choice("webpack.config.js", code), Some(false), "{code}");
+        }
+        let undecided = [
+            "module.exports = { resolve: { alias: { vue: process.env.VUE } } };",
+            "module.exports = { runtimeCompiler: process.env.COMPILER === '1' };",
+            "module.exports = { resolve: { alias: { vue: '@vue/compat' } } };",
+        ];
+        for code in undecided {
+            assert_eq!(choice("webpack.config.js", code), None, "{code}");
+        }
     }
 }

@@ -2582,6 +2582,83 @@ mod tests {
     }
 
     #[test]
+    fn object_urls_shown_in_elements_by_directive() {
+        let kinds = |text: &str| object_url_sources(text).into_iter().map(|(_, kind)| kind).collect::<Vec<_>>();
+        use ResourceKind as K;
+        // Set as a property, through setAttribute and jQuery; the statement's element decides the directive.
+        assert_eq!(kinds("img.src = URL.createObjectURL(f);"), vec![K::Image]);
+        assert_eq!(kinds("el.setAttribute('src', URL.createObjectURL(f));"), vec![K::Image]);
+        assert_eq!(kinds("$('#p').attr(\"src\", URL.createObjectURL(f));"), vec![K::Image]);
+        assert_eq!(
+            kinds("const u = URL.createObjectURL(f);\ndocument.getElementById('video-preview').src = u;"),
+            vec![K::Media]
+        );
+        assert_eq!(kinds("iframe.src = URL.createObjectURL(pdf);"), vec![K::Frame]);
+        assert_eq!(kinds("const u = URL.createObjectURL(f); pdfViewer.setAttribute('src', u);"), vec![K::Frame]);
+        assert_eq!(kinds("embed.src = URL.createObjectURL(f);"), vec![K::Object]);
+        // An object's data: by the element's name, or an object URL made right there; any other `.data` is no URL.
+        assert_eq!(kinds("const u = URL.createObjectURL(f); pdfObject.data = u;"), vec![K::Object]);
+        assert_eq!(kinds("drawing.data = URL.createObjectURL(svg);"), vec![K::Object]);
+        assert_eq!(kinds("const u = URL.createObjectURL(f); state.data = u;"), vec![]);
+        // Not an assignment, not the src attribute, or not an object URL.
+        assert_eq!(kinds("if (img.src == URL.createObjectURL(f)) {}"), vec![]);
+        assert_eq!(kinds("el.setAttribute('alt', URL.createObjectURL(f));"), vec![]);
+        assert_eq!(kinds("URL.createObjectURL(f); img.src = new Image();"), vec![]);
+    }
+
+    #[test]
+    fn leaflet_wms_layers_and_markers() {
+        let text = "L.tileLayer.wms('https://ows.example.org/wms?', { layers: 'a' });\n\
+                    new L.TileLayer.WMS(\"http://maps.example.net/cgi-bin/wms\", {});\n\
+                    L.tileLayer.wms(config.wms, {});\nL.marker([0, 0]).addTo(map);\nnew L.Marker([1, 1]);\n\
+                    L.geoJSON(points).addTo(map);\nmyL.marker(x);";
+        let calls = script_calls(text);
+        let urls: Vec<Option<&str>> =
+            calls.images.iter().map(|(_, url)| url.as_ref().map(|(u, _)| u.as_str())).collect();
+        assert_eq!(urls, vec![Some("https://ows.example.org/wms?"), Some("http://maps.example.net/cgi-bin/wms"), None]);
+        let line = |at: usize| text[..at].matches('\n').count() + 1;
+        assert_eq!(calls.markers.iter().map(|at| line(*at)).collect::<Vec<_>>(), vec![4, 5, 6]);
+        // Leaflet's own source: the layers and markers of its comments are no page's.
+        let source = "function tileLayer(url, options) {}\n// L.tileLayer.wms('http://a.example/wms', {});\n// L.marker([0, 0]);";
+        let own = script_calls(source);
+        assert!(own.images.is_empty() && own.markers.is_empty(), "{own:?}");
+    }
+
+    #[test]
+    fn markers_take_the_host_of_leaflets_stylesheet_for_their_icons() {
+        let page = "<link rel=\"stylesheet\" href=\"https://unpkg.com/leaflet@1.9.4/dist/leaflet.css\">\n\
+                    <link rel=\"stylesheet\" href=\"https://fonts.example.com/css/site.css\">\n";
+        let view = scan_view(Path::new("map.html"), page);
+        assert_eq!(view.leaflet_css.iter().map(|c| c.origin.as_str()).collect::<Vec<_>>(), vec!["https://unpkg.com"]);
+        let markers = scan_connects("L.marker([0, 0]).addTo(map);");
+        let img = |scans: &[&ViewScan]| {
+            csp_directives(scans.iter().copied(), true, false).into_iter().find(|(name, _)| name == "imgSrc")
+        };
+        assert_eq!(
+            img(&[&view, &markers]).map(|(_, s)| s),
+            Some(vec!["'self'".into(), "data:".into(), "https://unpkg.com".into()])
+        );
+        // No markers, or Leaflet's stylesheet from the app itself: nothing.
+        assert_eq!(img(&[&view]), None);
+        let own = scan_view(Path::new("map.html"), "<link rel=\"stylesheet\" href=\"/css/leaflet.css\">");
+        assert_eq!(img(&[&own, &markers]), None);
+    }
+
+    #[test]
+    fn pug_raw_html_counts_in_full() {
+        let pug = "doctype html\nhtml\n  body\n    <object data=\"/docs/a.pdf\"></object>\n    <script src=\"#{cdn}/w.js\"></script>\n    \
+                   <script>const u = URL.createObjectURL(f); img.src = u;</script>\n";
+        let scan = scan_view(Path::new("index.pug"), pug);
+        assert_eq!(scan.own_objects, vec![4]);
+        assert_eq!(
+            scan.runtime_hosts.iter().map(|h| (h.line, h.kind)).collect::<Vec<_>>(),
+            vec![(5, ResourceKind::Script)]
+        );
+        assert_eq!(scan.blob_sources, vec![(6, ResourceKind::Image)]);
+        assert!(scan.inline.iter().all(|c| c.hash.is_none()), "{scan:?}");
+    }
+
+    #[test]
     fn libraries_that_evaluate_strings() {
         for (url, what) in [
             ("https://cdn.jsdelivr.net/npm/alpinejs@3.14.1/dist/cdn.min.js", Some("Alpine.js (its standard build)")),
