@@ -183,40 +183,45 @@ mod tests {
 
     #[test]
     fn aliases_and_options_that_choose_the_full_build() {
-        let full = [
-            "module.exports = { resolve: { alias: { vue$: 'vue/dist/vue.esm.js' } } };",
-            "module.exports = { resolve: { alias: { 'vue$': require.resolve('vue/dist/vue.common.js') } } };",
-            "module.exports = { resolve: { alias: { vue: path.resolve(__dirname, 'node_modules/vue/dist/vue.js') } } };",
-            "export default defineConfig({ resolve: { alias: { vue: 'vue/dist/vue.esm-bundler.js' } } });",
-            "export default { resolve: { alias: [{ find: 'vue', replacement: `vue/dist/vue.esm-bundler.js` }] } };",
-            "module.exports = { runtimeCompiler: true };",
-        ];
-        for code in full {
-            assert_eq!(choice("webpack.config.js", code), Some(true), "{code}");
-        }
-        assert_eq!(
-            choice(
-                "vite.config.ts",
-                "export default { resolve: { alias: { vue: 'vue/dist/vue.esm-bundler.js' as string } } };"
+        // (The config's file name, its code, and what it chooses: see `choice`.)
+        let cases = [
+            ("webpack.config.js", "module.exports = { resolve: { alias: { vue$: 'vue/dist/vue.esm.js' } } };", Some(true)),
+            (
+                "webpack.config.js",
+                "module.exports = { resolve: { alias: { 'vue$': require.resolve('vue/dist/vue.common.js') } } };",
+                Some(true),
             ),
-            Some(true)
-        );
-        let runtime = [
-            "module.exports = { resolve: { alias: { vue$: 'vue/dist/vue.runtime.esm.js' } } };",
-            "module.exports = { runtimeCompiler: false, outputDir: 'public' };",
-            "export default { resolve: { alias: [{ find: '@', replacement: '/src' }] } };",
-            "module.exports = { entry: './src/main.js' };",
+            (
+                "webpack.config.js",
+                "module.exports = { resolve: { alias: { vue: path.resolve(__dirname, 'node_modules/vue/dist/vue.js') } } };",
+                Some(true),
+            ),
+            (
+                "vite.config.js",
+                "export default defineConfig({ resolve: { alias: { vue: 'vue/dist/vue.esm-bundler.js' } } });",
+                Some(true),
+            ),
+            (
+                "vite.config.js",
+                "export default { resolve: { alias: [{ find: 'vue', replacement: `vue/dist/vue.esm-bundler.js` }] } };",
+                Some(true),
+            ),
+            (
+                "vite.config.ts",
+                "export default { resolve: { alias: { vue: 'vue/dist/vue.esm-bundler.js' as string } } };",
+                Some(true),
+            ),
+            ("vue.config.js", "module.exports = { runtimeCompiler: true };", Some(true)),
+            ("webpack.config.js", "module.exports = { resolve: { alias: { vue$: 'vue/dist/vue.runtime.esm.js' } } };", Some(false)),
+            ("vue.config.js", "module.exports = { runtimeCompiler: false, outputDir: 'public' };", Some(false)),
+            ("vite.config.js", "export default { resolve: { alias: [{ find: '@', replacement: '/src' }] } };", Some(false)),
+            ("webpack.config.js", "module.exports = { entry: './src/main.js' };", Some(false)),
+            ("webpack.config.js", "module.exports = { resolve: { alias: { vue: process.env.VUE } } };", None),
+            ("vue.config.js", "module.exports = { runtimeCompiler: process.env.COMPILER === '1' };", None),
+            ("webpack.config.js", "module.exports = { resolve: { alias: { vue: '@vue/compat' } } };", None),
         ];
-        for code in runtime {
-            assert_eq!(choice("webpack.config.js", code), Some(false), "{code}");
-        }
-        let undecided = [
-            "module.exports = { resolve: { alias: { vue: process.env.VUE } } };",
-            "module.exports = { runtimeCompiler: process.env.COMPILER === '1' };",
-            "module.exports = { resolve: { alias: { vue: '@vue/compat' } } };",
-        ];
-        for code in undecided {
-            assert_eq!(choice("webpack.config.js", code), None, "{code}");
+        for (name, code, chooses) in cases {
+            assert_eq!(choice(name, code), chooses, "{name}: {code}");
         }
     }
 }
