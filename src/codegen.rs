@@ -206,10 +206,12 @@ pub fn fit(printed: &str, style: &Style, base_indent: &str) -> String {
 
 /// `printed` (statements as [`print_items`] prints them) in ES5 syntax, for a file written so ([`Style::es5`]):
 /// `const` and `let` become `var`, arrows `function` expressions (those that use `this` or `arguments`, whose meaning
-/// would change, stay arrows), template literals strings joined with `+`, shorthand properties `key: key`. `None` when
-/// there is nothing to change or the text is not whole statements.
+/// would change, stay arrows), template literals strings joined with `+`, shorthand properties `key: key`, object
+/// spreads `Object.assign({}, ...)`, `a?.b` on a name `a && a.b`, a destructuring declaration of a name or a
+/// `require(...)` one declaration per property, octal and binary literals `parseInt('700', 8)`. `None` when there is
+/// nothing to change or the text is not whole statements.
 fn to_es5(printed: &str, quote: char) -> Option<String> {
-    if !["const ", "let ", "=>", "`", "{ "].iter().any(|s| printed.contains(s)) {
+    if !["const ", "let ", "=>", "`", "{ ", "...", "?.", "0o", "0b"].iter().any(|s| printed.contains(s)) {
         return None;
     }
     let mut module = crate::parse::parse_snippet(printed).ok()?;
@@ -270,12 +272,66 @@ impl swc_ecma_visit::Visit for UsesThis {
     fn visit_function(&mut self, _: &Function) {}
 }
 
+/// Whether `expr` can be written twice with the same meaning and no second effect: a name, a member of one, or a
+/// `require('...')` (Node caches modules).
+fn repeatable(expr: &Expr) -> bool {
+    match expr {
+        Expr::Ident(_) => true,
+        Expr::Member(m) => matches!(m.prop, MemberProp::Ident(_)) && repeatable(&m.obj),
+        Expr::Call(c) => {
+            matches!(&c.callee, Callee::Expr(e) if matches!(&**e, Expr::Ident(i) if i.sym == *"require"))
+                && matches!(c.args.as_slice(), [a] if a.spread.is_none() && matches!(*a.expr, Expr::Lit(Lit::Str(_))))
+        }
+        _ => false,
+    }
+}
+
+/// `var { a, b: c } = init` as `var a = init.a, c = init.b` when `init` is [`repeatable`] and every property is a
+/// plain name (no default, no rest, no nesting); `None` otherwise.
+fn destructured(decl: &VarDeclarator) -> Option<Vec<VarDeclarator>> {
+    let (Pat::Object(pattern), Some(init)) = (&decl.name, &decl.init) else { return None };
+    if !repeatable(init) {
+        return None;
+    }
+    let read = |key: &str, name: &Ident| VarDeclarator {
+        span: DUMMY_SP,
+        name: Pat::Ident(BindingIdent { id: name.clone(), type_ann: None }),
+        init: Some(member(init.clone(), key)),
+        definite: false,
+    };
+    pattern
+        .props
+        .iter()
+        .map(|prop| match prop {
+            ObjectPatProp::Assign(AssignPatProp { key, value: None, .. }) => Some(read(&key.id.sym, &key.id)),
+            ObjectPatProp::KeyValue(KeyValuePatProp { key: PropName::Ident(key), value }) => match &**value {
+                Pat::Ident(name) => Some(read(&key.sym, &name.id)),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect()
+}
+
 impl VisitMut for Es5 {
     fn visit_mut_var_decl(&mut self, decl: &mut VarDecl) {
         decl.visit_mut_children_with(self);
         if decl.kind != VarDeclKind::Var {
             decl.kind = VarDeclKind::Var;
             self.changed = true;
+        }
+        if decl.decls.iter().any(|d| matches!(d.name, Pat::Object(_))) {
+            let mut out = Vec::with_capacity(decl.decls.len());
+            for d in decl.decls.drain(..) {
+                match destructured(&d) {
+                    Some(each) => {
+                        out.extend(each);
+                        self.changed = true;
+                    }
+                    None => out.push(d),
+                }
+            }
+            decl.decls = out;
         }
     }
 
@@ -300,6 +356,59 @@ impl VisitMut for Es5 {
     fn visit_mut_expr(&mut self, expr: &mut Expr) {
         expr.visit_mut_children_with(self);
         match expr {
+            Expr::Lit(Lit::Num(n)) => {
+                let radix = n.raw.as_deref().and_then(|r| match r.get(..2) {
+                    Some("0o" | "0O") => Some(8.0),
+                    Some("0b" | "0B") => Some(2.0),
+                    _ => None,
+                });
+                if let (Some(radix), Some(raw)) = (radix, n.raw.as_deref()) {
+                    let digits = str_expr(&raw[2..].replace('_', ""), self.quote);
+                    let radix = Box::new(Expr::Lit(Lit::Num(Number { span: DUMMY_SP, value: radix, raw: None })));
+                    *expr = *call(ident_expr("parseInt"), vec![digits, radix]);
+                    self.changed = true;
+                }
+            }
+            Expr::OptChain(chain) => {
+                if let OptChainBase::Member(m) = &*chain.base {
+                    if chain.optional && repeatable(&m.obj) {
+                        let read = Box::new(Expr::Member(m.clone()));
+                        let and = Expr::Bin(BinExpr {
+                            span: DUMMY_SP,
+                            op: BinaryOp::LogicalAnd,
+                            left: m.obj.clone(),
+                            right: read,
+                        });
+                        *expr = Expr::Paren(ParenExpr { span: DUMMY_SP, expr: Box::new(and) });
+                        self.changed = true;
+                    }
+                }
+            }
+            Expr::Object(object) if object.props.iter().any(|p| matches!(p, PropOrSpread::Spread(_))) => {
+                let empty = || ObjectLit { span: DUMMY_SP, props: Vec::new() };
+                let mut args = vec![Box::new(Expr::Object(empty()))];
+                let mut run = empty();
+                for prop in object.props.drain(..) {
+                    match prop {
+                        PropOrSpread::Spread(spread) => {
+                            if !run.props.is_empty() {
+                                args.push(Box::new(Expr::Object(std::mem::replace(&mut run, empty()))));
+                            }
+                            // (An argument needs no parentheses but a sequence's.)
+                            args.push(match *spread.expr {
+                                Expr::Paren(ParenExpr { expr, .. }) if !matches!(*expr, Expr::Seq(_)) => expr,
+                                other => Box::new(other),
+                            });
+                        }
+                        prop => run.props.push(prop),
+                    }
+                }
+                if !run.props.is_empty() {
+                    args.push(Box::new(Expr::Object(run)));
+                }
+                *expr = *call(member(ident_expr("Object"), "assign"), args);
+                self.changed = true;
+            }
             Expr::Tpl(tpl) => {
                 *expr = self.joined(tpl);
                 self.changed = true;
@@ -812,5 +921,18 @@ mod tests {
         // (`this` in an arrow is the enclosing one's: a function would change it.)
         assert_eq!(es5("x.on('e', () => this.close());"), "x.on('e', () => this.close());");
         assert_eq!(es5("const n = `${a}`.length;"), "var n = ('' + a).length;");
+        assert_eq!(
+            es5("const { createClient } = require('redis');"),
+            "var createClient = require('redis').createClient;"
+        );
+        assert_eq!(es5("var { a, b: c } = x.y;"), "var a = x.y.a, c = x.y.b;");
+        // (A call other than require's would run twice; a default or a rest has no one-line ES5 form.)
+        assert_eq!(es5("var { a, b } = f();"), "var { a, b } = f();");
+        assert_eq!(es5("var { a = 1 } = x;"), "var { a = 1 } = x;");
+        assert_eq!(es5("f({ mode: 0o700 }, 0b11);"), "f({\n    mode: parseInt('700', 8)\n}, parseInt('11', 2));");
+        assert_eq!(
+            es5("c = d({ s: { ...a.options?.socket, r: 1 } });"),
+            "c = d({\n    s: Object.assign({}, a.options && a.options.socket, {\n        r: 1\n    })\n});"
+        );
     }
 }

@@ -103,20 +103,76 @@ impl StyleVotes {
 }
 
 /// Whether `code` is written in ES5 syntax: it declares with `var` and nowhere uses `const`, `let`, an arrow (`=>`), a
-/// template literal, a class or an import. The test is on the text, so such a word in a comment or a string counts too:
-/// it can only keep the file's new code in today's syntax.
+/// template literal, a class or an import. Comments and the contents of strings do not count (a comment that quotes
+/// `` `req.session` `` says nothing of the code's syntax); the test is on the text, without a parse.
 pub fn is_es5(code: &str) -> bool {
-    let word = |w: &str| {
-        code.match_indices(w).any(|(i, _)| {
-            let before = code[..i].chars().next_back().is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '$'));
-            let after = code[i + w.len()..].chars().next().is_some_and(char::is_whitespace);
-            before && after
-        })
+    let es5 = |code: &str| {
+        let word = |w: &str| {
+            code.match_indices(w).any(|(i, _)| {
+                let before =
+                    code[..i].chars().next_back().is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '$'));
+                let after = code[i + w.len()..].chars().next().is_some_and(char::is_whitespace);
+                before && after
+            })
+        };
+        word("var")
+            && !code.contains("=>")
+            && !code.contains('`')
+            && !["const", "let", "class", "import"].into_iter().any(word)
     };
-    word("var")
-        && !code.contains("=>")
-        && !code.contains('`')
-        && !["const", "let", "class", "import"].into_iter().any(word)
+    // (Most files give the answer on their text as it is; only a file with `var` whose text says otherwise is looked
+    // at again without its comments and strings.)
+    es5(code) || (code.contains("var ") && es5(&without_comments_and_strings(code)))
+}
+
+/// `code` with each comment and each string's contents blanked (spaces; line breaks kept). A regular expression
+/// literal is read as code: one that holds a quote may blank the rest of its line, which can only make a file look
+/// more like ES5 (new code in ES5 syntax is valid everywhere).
+fn without_comments_and_strings(code: &str) -> String {
+    let bytes = code.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    let blank = |out: &mut Vec<u8>, b: u8| out.push(if b == b'\n' { b'\n' } else { b' ' });
+    while i < bytes.len() {
+        match (bytes[i], bytes.get(i + 1)) {
+            (b'/', Some(b'/')) => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    blank(&mut out, bytes[i]);
+                    i += 1;
+                }
+            }
+            (b'/', Some(b'*')) => {
+                let end = code[i + 2..].find("*/").map_or(bytes.len(), |e| i + 2 + e + 2);
+                while i < end {
+                    blank(&mut out, bytes[i]);
+                    i += 1;
+                }
+            }
+            (q @ (b'\'' | b'"'), _) => {
+                out.push(q);
+                i += 1;
+                while i < bytes.len() && bytes[i] != q && bytes[i] != b'\n' {
+                    let escaped = bytes[i] == b'\\' && i + 1 < bytes.len();
+                    blank(&mut out, bytes[i]);
+                    i += 1;
+                    if escaped {
+                        blank(&mut out, bytes[i]);
+                        i += 1;
+                    }
+                }
+                if bytes.get(i) == Some(&q) {
+                    out.push(q);
+                    i += 1;
+                }
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    // (Only ASCII bytes were replaced, by ASCII bytes: the text is still UTF-8.)
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// `"\r\n"` when most line breaks are CRLF.
@@ -199,6 +255,10 @@ mod tests {
         assert!(!is_es5("var a = `x`;\n"));
         assert!(!is_es5("function f() {}\n"), "no var: nothing says it is ES5");
         assert!(is_es5("var constant = 1, letters = 'abc';\n"), "words that start with a keyword");
+        assert!(is_es5("// reference `req.session`\nvar a = 1; /* const x => y */\n"), "comments say nothing");
+        assert!(is_es5("var a = 'let it be', b = \"=> \\\" `\";\n"), "nor do strings");
+        assert!(!is_es5("var a = 1; // a comment\nconst b = `x`;\n"), "code after a comment counts");
+        assert!(!is_es5("var a = '//'; const b = 2;\n"), "a comment's marks in a string start none");
     }
 
     #[test]

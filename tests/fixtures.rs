@@ -23,6 +23,7 @@ use express_harden::parse::parse;
 use express_harden::pipeline::{run_with, RunResult};
 use express_harden::report::unified_diff;
 use express_harden::source::SourceFile;
+use express_harden::style::is_es5;
 use express_harden::transforms::{all_ids, registry};
 
 fn main() -> ExitCode {
@@ -36,6 +37,7 @@ fn trials() -> Vec<Trial> {
     let mut trials = vec![
         trial("all_transforms_together_are_idempotent", all_transforms_together_are_idempotent),
         trial("every_written_output_loads_in_node", every_written_output_loads_in_node),
+        trial("every_written_output_of_an_es5_file_is_es5", every_written_output_of_an_es5_file_is_es5),
         trial("every_emitted_finding_is_in_its_transform_catalog", every_emitted_finding_is_in_its_transform_catalog),
         trial("every_catalog_finding_is_emitted_by_a_fixture", every_catalog_finding_is_emitted_by_a_fixture),
         trial("catalog_descriptions_are_one_short_sentence", catalog_descriptions_are_one_short_sentence),
@@ -929,45 +931,12 @@ fn all_transforms_together_are_idempotent() -> Result<(), String> {
 
 /// A written file that Node refuses is a bug: every JavaScript file the tool writes over the fixtures (all
 /// transforms together with the default options and with each suite's options, and each suite's transform alone as
-/// its cases run it) is checked as `node --check` would check it, and must load whenever its original does.
-/// TypeScript and JSX files are left out: Node cannot read them. One Node process checks every file
+/// its cases run it, [`written_over_fixtures`]) is checked as `node --check` would check it, and must load whenever
+/// its original does. TypeScript and JSX files are left out: Node cannot read them. One Node process checks every file
 /// (`tests/node-check/check.js`).
 fn every_written_output_loads_in_node() -> Result<(), String> {
-    let (suites, _) = suites()?;
     let tmp = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let defaults = resolve_args::<[&str; 0], &str>([])?;
-    // (what ran, the folder it ran over (relative to FIXTURES), the transforms and options).
-    let mut runs: Vec<(String, PathBuf, Resolved)> = vec![("every transform".to_string(), PathBuf::new(), defaults)];
-    for suite in &suites {
-        let args = suite_args(&suite.id)?;
-        if !args.is_empty() {
-            runs.push((
-                format!("every transform with {}", args.join(" ")),
-                PathBuf::from(&suite.id),
-                resolve_args(&args)?,
-            ));
-        }
-        runs.push((format!("{} alone", suite.id), PathBuf::from(&suite.id), resolve_suite(&suite.id)?));
-    }
-    // Each written file, with the run that wrote it and its original.
-    let mut written: Vec<(String, PathBuf, PathBuf)> = Vec::new();
-    for (i, (what, dir, Resolved { transforms, options, .. })) in runs.iter().enumerate() {
-        let copy = tmp.path().join(format!("run-{i}"));
-        common::copy_dir(&root().join(FIXTURES).join(dir), &copy);
-        let result = run_with(std::slice::from_ref(&copy), transforms, options);
-        for change in result.changes.iter().filter(|c| !c.is_manifest) {
-            let ext = change.path.extension().and_then(|e| e.to_str()).unwrap_or("");
-            if !["js", "mjs", "cjs"].contains(&ext) {
-                continue;
-            }
-            std::fs::write(&change.path, &change.updated).map_err(|e| e.to_string())?;
-            let rel = change.path.strip_prefix(&copy).map_err(|e| e.to_string())?;
-            written.push((what.clone(), change.path.clone(), root().join(FIXTURES).join(dir).join(rel)));
-        }
-    }
-    if written.len() < 100 {
-        return Err(format!("only {} JavaScript files written over every fixture", written.len()));
-    }
+    let written = written_over_fixtures(tmp.path())?;
     let mut files: Vec<&PathBuf> = written.iter().flat_map(|(_, out, original)| [out, original]).collect();
     files.sort();
     files.dedup();
@@ -986,6 +955,124 @@ fn every_written_output_loads_in_node() -> Result<(), String> {
     } else {
         Err(format!("Node refuses files the tool wrote (their originals load):\n{}", refused.join("\n")))
     }
+}
+
+/// Code added to a file written in ES5 is ES5 too (an old browser bundle, an Express 3 app on an old Node, a linter
+/// set to ES5 would refuse it otherwise): every JavaScript file the tool writes over the fixtures
+/// ([`written_over_fixtures`]) whose original is written in ES5 (acorn reads it with `ecmaVersion: 5`, and it declares
+/// with `var`: a file without declarations, such as `module.exports = {...}`, says nothing of its era) must still read
+/// as ES5. acorn is installed from `tests/es5-check/package-lock.json` on first use.
+fn every_written_output_of_an_es5_file_is_es5() -> Result<(), String> {
+    let tmp = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let written = written_over_fixtures(tmp.path())?;
+    let mut files: Vec<&PathBuf> = written.iter().flat_map(|(_, out, original)| [out, original]).collect();
+    files.sort();
+    files.dedup();
+    let verdicts = es5_check(&files, tmp.path())?;
+    let mut es5_originals = 0;
+    let mut refused = Vec::new();
+    for (what, out, original) in &written {
+        let (Some(before), Some(after)) = (verdicts.get(original), verdicts.get(out)) else {
+            return Err(format!("no verdict for {} or {}", original.display(), out.display()));
+        };
+        let declares_with_var = std::fs::read_to_string(original).is_ok_and(|code| is_es5(&code));
+        if before.is_ok() && declares_with_var {
+            es5_originals += 1;
+            if let Err(message) = after {
+                refused.push(format!("{} ({what}): {message}", relative(original, root())));
+            }
+        }
+    }
+    if es5_originals < 5 {
+        return Err(format!("only {es5_originals} ES5 files written over every fixture"));
+    }
+    if refused.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("the tool wrote ES2015+ code into ES5 files:\n{}", refused.join("\n")))
+    }
+}
+
+/// Every JavaScript file the tool writes over the fixtures, written under `scratch`: (what ran, the written file, its
+/// original). The runs: all transforms together with the default options and with each suite's options, and each
+/// suite's transform alone as its cases run it.
+fn written_over_fixtures(scratch: &Path) -> Result<Vec<(String, PathBuf, PathBuf)>, String> {
+    let (suites, _) = suites()?;
+    let defaults = resolve_args::<[&str; 0], &str>([])?;
+    // (what ran, the folder it ran over (relative to FIXTURES), the transforms and options).
+    let mut runs: Vec<(String, PathBuf, Resolved)> = vec![("every transform".to_string(), PathBuf::new(), defaults)];
+    for suite in &suites {
+        let args = suite_args(&suite.id)?;
+        if !args.is_empty() {
+            runs.push((
+                format!("every transform with {}", args.join(" ")),
+                PathBuf::from(&suite.id),
+                resolve_args(&args)?,
+            ));
+        }
+        runs.push((format!("{} alone", suite.id), PathBuf::from(&suite.id), resolve_suite(&suite.id)?));
+    }
+    let mut written: Vec<(String, PathBuf, PathBuf)> = Vec::new();
+    for (i, (what, dir, Resolved { transforms, options, .. })) in runs.iter().enumerate() {
+        let copy = scratch.join(format!("run-{i}"));
+        common::copy_dir(&root().join(FIXTURES).join(dir), &copy);
+        let result = run_with(std::slice::from_ref(&copy), transforms, options);
+        for change in result.changes.iter().filter(|c| !c.is_manifest) {
+            let ext = change.path.extension().and_then(|e| e.to_str()).unwrap_or("");
+            if !["js", "mjs", "cjs"].contains(&ext) {
+                continue;
+            }
+            std::fs::write(&change.path, &change.updated).map_err(|e| e.to_string())?;
+            let rel = change.path.strip_prefix(&copy).map_err(|e| e.to_string())?;
+            written.push((what.clone(), change.path.clone(), root().join(FIXTURES).join(dir).join(rel)));
+        }
+    }
+    if written.len() < 100 {
+        return Err(format!("only {} JavaScript files written over every fixture", written.len()));
+    }
+    Ok(written)
+}
+
+/// acorn's verdict on each file (`Err` holds its message and the line), from one `node` process running
+/// `tests/es5-check/check.js`; acorn is installed there with `npm ci` when it is not yet.
+fn es5_check(files: &[&PathBuf], scratch: &Path) -> Result<BTreeMap<PathBuf, Result<(), String>>, String> {
+    let dir = root().join("tests/es5-check");
+    if !dir.join("node_modules/acorn/package.json").exists() {
+        let npm = std::process::Command::new("npm")
+            .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund"])
+            .current_dir(&dir)
+            .output()
+            .map_err(|e| format!("npm must be installed (scripts/test.sh installs it): {e}"))?;
+        if !npm.status.success() {
+            return Err(format!("npm ci in tests/es5-check failed: {}", String::from_utf8_lossy(&npm.stderr)));
+        }
+    }
+    let list = scratch.join("es5-check-list.txt");
+    let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+    std::fs::write(&list, names.join("\n")).map_err(|e| e.to_string())?;
+    let out = std::process::Command::new("node")
+        .arg(dir.join("check.js"))
+        .arg(&list)
+        .output()
+        .map_err(|e| format!("node must be installed (Node 20 or later): {e}"))?;
+    if !out.status.success() {
+        return Err(format!("tests/es5-check/check.js failed: {}", String::from_utf8_lossy(&out.stderr)));
+    }
+    let mut verdicts = BTreeMap::new();
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        let v: serde_json::Value = serde_json::from_str(line).map_err(|e| format!("{e}: {line}"))?;
+        let file = PathBuf::from(v["file"].as_str().unwrap_or_default());
+        let verdict = match v["es5"].as_bool() {
+            Some(true) => Ok(()),
+            _ => Err(format!(
+                "{} at {:?}",
+                v["message"].as_str().unwrap_or("refused"),
+                v["line"].as_str().unwrap_or_default().trim()
+            )),
+        };
+        verdicts.insert(file, verdict);
+    }
+    Ok(verdicts)
 }
 
 /// Node's verdict on each file (`Err` holds its message), from one `node` process running

@@ -603,8 +603,9 @@ fn next_steps(plan: &mut FilePlan, found: &[Replacement], missing: &[Missing<'_>
         };
         plan.next_steps.push(format!(
             "set {name} in production to {value}; without it {without}, and NODE_ENV must be production there \
-             (elsewhere a development value derived from a key in .express-harden/.dev-secret, which git ignores, \
-             is used)"
+             (elsewhere the app uses a development value derived from a key it keeps in .express-harden/.dev-secret, \
+             which git ignores, or, where it cannot write that, in a private folder under the system's temporary \
+             folder or the home folder; it prints the place when it starts)"
         ));
     }
     if !found.is_empty() {
@@ -904,12 +905,46 @@ fn existing_helper(
         if is(current) {
             return Some((name.to_string(), None));
         }
-        let outdated = helper.previous.iter().any(|p| {
-            let builtins = if cjs { p.builtins.as_str() } else { "" };
-            is(&with_builtins(if is_ts { &p.ts } else { &p.js }, builtins))
-        });
+        // (Earlier versions wrote the helper into ES5 files with its octal literals, `0o700`, which ES5 lacks.)
+        let with_octals =
+            || render(current, name).is_some_and(|r| octal_literals(&squeeze(&r)) == octal_literals(&squeeze(text)));
+        let outdated = with_octals()
+            || helper.previous.iter().any(|p| {
+                let builtins = if cjs { p.builtins.as_str() } else { "" };
+                is(&with_builtins(if is_ts { &p.ts } else { &p.js }, builtins))
+            });
         outdated.then(|| (name.to_string(), Some(stmt.clone())))
     })
+}
+
+/// `code` (without whitespace) with each `parseInt('700',8)` the ES5 lowering writes (`codegen`) read back as the
+/// octal literal `0o700` it stands for.
+fn octal_literals(code: &str) -> String {
+    let mut out = String::with_capacity(code.len());
+    let mut rest = code;
+    while let Some(at) = rest.find("parseInt(") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + "parseInt(".len()..];
+        let quote = after.chars().next().filter(|q| *q == '\'' || *q == '"');
+        let literal = quote.and_then(|q| {
+            let digits = after[1..].split(q).next()?;
+            let tail = after[1 + digits.len()..].strip_prefix(q)?.strip_prefix(",8)")?;
+            (!digits.is_empty() && digits.bytes().all(|b| (b'0'..=b'7').contains(&b))).then_some((digits, tail))
+        });
+        match literal {
+            Some((digits, tail)) => {
+                out.push_str("0o");
+                out.push_str(digits);
+                rest = tail;
+            }
+            None => {
+                out.push_str("parseInt(");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The helper's template with what it requires when it runs (CommonJS) in place of its `$builtins;` line.

@@ -1,0 +1,22 @@
+// Whether each file is written in ES5 (ECMAScript 5.1) syntax, as acorn reads it with `ecmaVersion: 5`.
+//
+//   node check.js LIST
+//
+// LIST holds one path a line. Prints one JSON line per file: {"file": ..., "es5": true} or
+// {"file": ..., "es5": false, "message": "...", "line": "the line acorn stopped at"}.
+'use strict';
+const fs = require('fs');
+const acorn = require('acorn');
+
+const files = fs.readFileSync(process.argv[2], 'utf8').split('\n').filter(Boolean);
+for (const file of files) {
+  let code = fs.readFileSync(file, 'utf8');
+  if (code.charCodeAt(0) === 0xfeff) code = code.slice(1);
+  try {
+    acorn.parse(code, { ecmaVersion: 5, sourceType: 'script', allowHashBang: true });
+    console.log(JSON.stringify({ file, es5: true }));
+  } catch (error) {
+    const line = error.loc ? code.split('\n')[error.loc.line - 1] : '';
+    console.log(JSON.stringify({ file, es5: false, message: error.message, line }));
+  }
+}
