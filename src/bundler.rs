@@ -5,7 +5,7 @@
 //! the template compiler, which turns in-DOM templates into render functions with `new Function`) or Vue CLI's
 //! `runtimeCompiler: true` (which sets that alias) needs `'unsafe-eval'`.
 
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use swc_ecma_ast::{Expr, Lit, ObjectLit, Prop, PropName, PropOrSpread};
 use swc_ecma_visit::{Visit, VisitWith};
@@ -31,18 +31,25 @@ const CONFIGS: [&str; 14] = [
     "vue.config.ts",
 ];
 
-/// Settles the `vue` that `scan` ([`crate::views::package_scan`] of the project whose package.json is `manifest`) is
-/// unsure of, from the bundler configs beside it: when one chooses the full build, the finding gives way to an
-/// evaluation at the config's line (returned with the config's path, as a scan of its own); when every config there is
-/// read and none chooses it (nor sets an alias of `vue` that is not a literal), to nothing. With no config, or one that
-/// cannot be read or parsed, `scan` stays unsure.
-pub fn settle_vue(scan: &mut ViewScan, manifest: &Path, root: Option<&Path>) -> Option<(PathBuf, ViewScan)> {
+/// Settles the `vue` that `scan` ([`crate::views::package_scan`] of the project whose package.json is `manifest`, with
+/// the text `manifest_text`) is unsure of, from the bundler configs beside it and those its scripts name
+/// ([`named_configs`]): when one chooses the full build, the finding gives way to an evaluation at the config's line
+/// (returned with the config's path, as a scan of its own); when every config there is read and none chooses it (nor
+/// sets an alias of `vue` that is not a literal), to nothing. With no config, or one that cannot be read or parsed,
+/// `scan` stays unsure.
+pub fn settle_vue(
+    scan: &mut ViewScan,
+    manifest: &Path,
+    manifest_text: &str,
+    root: Option<&Path>,
+) -> Option<(PathBuf, ViewScan)> {
     if !scan.unsure.iter().any(|(_, package)| *package == "vue") {
         return None;
     }
     let dir = manifest.parent()?;
     let mut read_any = false;
-    for name in CONFIGS {
+    let named = named_configs(manifest_text);
+    for name in CONFIGS.iter().copied().chain(named.iter().map(String::as_str)) {
         let path = dir.join(name);
         let text = match crate::fsread::read_text(&path, crate::fsread::TEXT_LIMIT, root) {
             Ok(text) => text,
@@ -68,6 +75,38 @@ pub fn settle_vue(scan: &mut ViewScan, manifest: &Path, root: Option<&Path>) -> 
         scan.unsure.retain(|(_, package)| *package != "vue");
     }
     None
+}
+
+/// The configs the scripts of package.json (`manifest_text`) give Vite or webpack (`vite build --config
+/// ./config/vite.config.js`, `webpack -c build/webpack.prod.js`, `--config=...`), relative to the project's folder and
+/// inside it (no absolute path, no `..`).
+fn named_configs(manifest_text: &str) -> Vec<String> {
+    let Ok(serde_json::Value::Object(manifest)) = serde_json::from_str::<serde_json::Value>(manifest_text) else {
+        return Vec::new();
+    };
+    let Some(serde_json::Value::Object(scripts)) = manifest.get("scripts") else { return Vec::new() };
+    let mut out = Vec::new();
+    for script in scripts.values().filter_map(serde_json::Value::as_str) {
+        for command in script.split(['&', ';', '|']) {
+            let words: Vec<&str> = command.split_whitespace().collect();
+            let Some(tool) = words.iter().position(|w| matches!(*w, "vite" | "webpack" | "webpack-cli")) else {
+                continue;
+            };
+            let rest = &words[tool + 1..];
+            let paths = rest.iter().enumerate().filter_map(|(i, w)| match *w {
+                "--config" | "-c" => rest.get(i + 1).copied(),
+                _ => w.strip_prefix("--config="),
+            });
+            for path in paths.map(|p| p.trim_matches(['"', '\''])) {
+                let inside = !path.is_empty()
+                    && Path::new(path).components().all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
+                if inside && !out.iter().any(|p: &String| p == path) {
+                    out.push(path.to_string());
+                }
+            }
+        }
+    }
+    out
 }
 
 /// What one config chooses: the full build (where, and how), or an alias of `vue` whose target is not a literal.
@@ -179,6 +218,18 @@ mod tests {
             Choice { undecided: true, .. } => None,
             Choice { .. } => Some(false),
         }
+    }
+
+    #[test]
+    fn configs_the_scripts_name() {
+        let manifest = r#"{ "scripts": {
+            "build": "vite build --config ./config/vite.config.js && webpack -c build/webpack.prod.js",
+            "dev": "cross-env NODE_ENV=development vite --host --config=./config/vite.config.js",
+            "e2e": "playwright test --config ./config/playwright.config.js",
+            "bad": "webpack --config ../elsewhere/webpack.config.js; vite --config /etc/vite.config.js"
+        } }"#;
+        assert_eq!(named_configs(manifest), vec!["./config/vite.config.js", "build/webpack.prod.js"]);
+        assert!(named_configs("{ not json").is_empty());
     }
 
     #[test]

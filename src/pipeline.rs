@@ -378,7 +378,7 @@ fn run_on_this_thread(
         let Some(info) = project.manifest.as_ref().filter(|_| !project.views.is_empty()) else { continue };
         let Ok(text) = read_manifest(manifest, root) else { continue };
         let mut scan = views::package_scan(&text, |package| !info.dependency_all(package).is_empty());
-        if let Some(config) = crate::bundler::settle_vue(&mut scan, manifest, root) {
+        if let Some(config) = crate::bundler::settle_vue(&mut scan, manifest, &text, root) {
             project.views.push(config);
         }
         if !scan.is_empty() {
