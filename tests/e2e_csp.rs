@@ -14,7 +14,8 @@
 //! wrote for them is what keeps it working; so do its WMS layer, its markers (whose default icon comes from the CDN
 //! that serves Leaflet's stylesheet, a local HTTPS server the browser reaches as unpkg.com) and the object URLs it
 //! shows through setAttribute, in an iframe and in an object. A Vue page whose bundler config chooses Vue's full build
-//! still compiles its in-DOM template.
+//! still compiles its in-DOM template. The raw HTML of a Pug view (an `<object>` of the app's own file, an object-URL
+//! preview) still shows.
 
 mod common;
 
@@ -487,5 +488,32 @@ fn vue_s_full_build_chosen_by_the_bundler_s_alias_still_compiles_templates_under
         // (A template Vue cannot compile is replaced by an empty comment: no #vue at all.)
         assert_eq!(text_of(&dom, "vue") == Some("yes"), renders, "#vue served by {server} (CSP: {csp}): {dom}");
         assert_eq!(csp.contains("script-src 'self' 'unsafe-eval'"), server == "server.js", "{server}: {csp}");
+    }
+}
+
+#[test]
+fn raw_html_of_a_pug_view_still_shows_its_object_and_object_url_preview_under_the_written_policy() {
+    // Pug passes the view's raw HTML lines through: the app's own SVG in an <object> and an inline script that shows an
+    // image from an object URL, which need objectSrc 'self' and imgSrc blob: as the same HTML in an HTML view does.
+    let (_tmp, app) = copy_app("csp-pug-app");
+    let fixed = fix_and_install(&app);
+    for part in ["imgSrc: [\"'self'\", 'data:', 'blob:']", "objectSrc: [\"'self'\"]"] {
+        assert!(fixed.contains(part), "{part}: {fixed}");
+    }
+    std::fs::write(app.join("server.noblob.js"), fixed.replace(", 'blob:'", "")).expect("write");
+    without_directives(&app, &fixed, &["objectSrc"], "server.noobject.js");
+    let shown = |server: &str, id: &str| {
+        let (csp, dom) = load(&app, server, "/");
+        (text_of(&dom, id) == Some("yes"), format!("#{id} served by {server} (CSP: {csp}): {dom}"))
+    };
+    for server in ["server.before.js", "server.js"] {
+        for id in ["object", "preview-status"] {
+            let (yes, what) = shown(server, id);
+            assert!(yes, "{what}");
+        }
+    }
+    for (server, id) in [("server.noobject.js", "object"), ("server.noblob.js", "preview-status")] {
+        let (yes, what) = shown(server, id);
+        assert!(!yes, "{what}");
     }
 }
