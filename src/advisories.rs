@@ -823,6 +823,10 @@ pub struct AdvisoryReport {
     pub reachability_reason: String,
     /// The planned fix.
     pub fix: AdvisoryFix,
+    /// The packages the lockfile refresh moves for it besides the package itself: parents whose specs admit a release
+    /// that depends on a fixed one (`"cookie-parser": "*"`).
+    #[serde(skip)]
+    pub moves: Vec<String>,
     /// At or above the `--fail-on` severity: `--check` fails.
     pub gate: bool,
     /// The rule of the finding that reports it (the outputs that list advisories on their own leave it out).

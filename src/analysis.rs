@@ -172,6 +172,15 @@ pub struct MemberCall {
     pub stmt: Option<StmtSite>,
 }
 
+impl MemberCall {
+    /// Whether this call turns Express's `trust proxy` setting on: `app.set('trust proxy', ...)` or
+    /// `app.enable('trust proxy')` (the transforms that read it watch both methods).
+    pub fn sets_trust_proxy(&self) -> bool {
+        matches!(self.method.as_ref(), "set" | "enable")
+            && matches!(self.args.first(), Some(Value::Str(s, _)) if s == "trust proxy")
+    }
+}
+
 /// Properties whose reads are recorded as [`PropertyRead`]s (APIs Express renamed or removed).
 pub const TRACKED_PROPERTIES: [&str; 9] =
     ["headerSent", "accepted", "acceptedLanguages", "acceptedCharsets", "router", "host", "params", "query", "mime"];

@@ -453,30 +453,46 @@ pub fn render(
     style: &Style,
     each: bool,
 ) -> Result<Vec<String>, String> {
-    type Key = (String, Vec<(String, String)>, Vec<(String, String)>, Style, bool);
-    type Rendered = std::collections::HashMap<Key, Result<Vec<String>, String>>;
-    static RENDERED: std::sync::OnceLock<std::sync::Mutex<Rendered>> = std::sync::OnceLock::new();
+    // Two things are remembered: the code fitted to a style, and the printed code before it is fitted. Printing depends
+    // only on the quote, and files of one project differ in their indentation, semicolons and trailing commas more
+    // often than in what they are given; parsing and printing the template costs most, fitting a pass over the text.
+    type Key = (String, Vec<(String, String)>, Vec<(String, String)>, char, bool);
+    type Cache<K> = std::sync::Mutex<std::collections::HashMap<K, Result<Vec<String>, String>>>;
+    static PRINTED: std::sync::OnceLock<Cache<Key>> = std::sync::OnceLock::new();
+    static FITTED: std::sync::OnceLock<Cache<(Key, Style)>> = std::sync::OnceLock::new();
+    fn remember<K: std::hash::Hash + Eq>(cache: &Cache<K>, key: K, value: &Result<Vec<String>, String>) {
+        let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
+        // (Bounded: a project whose every file asks for different code gains nothing from it.)
+        if cache.len() >= 4096 {
+            cache.clear();
+        }
+        cache.insert(key, value.clone());
+    }
     let key: Key = (
         source.to_string(),
         renames.to_vec(),
         vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
-        style.clone(),
+        style.quote,
         each,
     );
-    let cache = RENDERED.get_or_init(Default::default);
-    if let Some(found) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+    let fitted = FITTED.get_or_init(Default::default);
+    let styled = (key, style.clone());
+    if let Some(found) = fitted.lock().unwrap_or_else(|e| e.into_inner()).get(&styled) {
         return found.clone();
     }
-    let rendered = template_renamed(source, renames, vars, style.quote).map(|items| match each {
-        true => items.into_iter().map(|item| fit(&print_items(vec![item]), style, "")).collect(),
-        false => vec![fit(&print_items(items), style, "")],
+    let (key, _) = &styled;
+    let printed_cache = PRINTED.get_or_init(Default::default);
+    let found = printed_cache.lock().unwrap_or_else(|e| e.into_inner()).get(key).cloned();
+    let printed = found.unwrap_or_else(|| {
+        let printed = template_renamed(source, renames, vars, style.quote).map(|items| match each {
+            true => items.into_iter().map(|item| print_items(vec![item])).collect(),
+            false => vec![print_items(items)],
+        });
+        remember(printed_cache, key.clone(), &printed);
+        printed
     });
-    let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
-    // (Bounded: a project whose every file asks for different code gains nothing from it.)
-    if cache.len() >= 4096 {
-        cache.clear();
-    }
-    cache.insert(key, rendered.clone());
+    let rendered = printed.map(|items| items.iter().map(|item| fit(item, style, "")).collect());
+    remember(fitted, styled, &rendered);
     rendered
 }
 

@@ -58,10 +58,20 @@ pub fn update_written(result: &mut RunResult, written: &mut Vec<PathBuf>, pass: 
 /// written manifests' lockfiles are updated: each npm lockfile once, with its packages. Failures become errors.
 pub fn refresh_advised(result: &mut RunResult, pass: &[OsString]) -> Vec<String> {
     let mut wanted: std::collections::BTreeMap<PathBuf, Vec<String>> = Default::default();
-    for a in result.advisories.iter().filter(|a| a.fix.kind == crate::advisories::FixKind::LockfileRefresh) {
+    for a in result.advisories.iter() {
+        // The package itself, or the parents that move it (whose specs admit a release that depends on a fixed one).
+        let moved = match a.fix.kind {
+            crate::advisories::FixKind::LockfileRefresh if a.moves.is_empty() => std::slice::from_ref(&a.package),
+            _ => a.moves.as_slice(),
+        };
+        if moved.is_empty() {
+            continue;
+        }
         let packages = wanted.entry(a.lockfile.clone()).or_default();
-        if !packages.contains(&a.package) {
-            packages.push(a.package.clone());
+        for package in moved {
+            if !packages.contains(package) {
+                packages.push(package.clone());
+            }
         }
     }
     let mut lines = Vec::new();

@@ -753,7 +753,9 @@ fn a_raise_that_keeps_an_affected_package_says_so() {
 
 /// A copy npm installs from its parent's tarball (`inBundle`, here fsevents' bundled minimist 1.2.0, which
 /// GHSA-xvch-5gv4-984h affects) cannot be moved by the lockfile nor by an override: it is reported as fixable only by
-/// a release of its parent, and no change is planned, while the same minimist outside the bundle would be refreshed.
+/// a release of the package that bundles it (fsevents, not mkdirp, the bundled package that depends on it), and no
+/// change is planned, while the same minimist outside the bundle would be refreshed. The same in a lockfile of
+/// version 1 (`"bundled": true`).
 #[test]
 fn a_bundled_copy_is_fixed_only_by_its_parent() {
     let (_tmp, dir) = scratch("bundle", r#"{ "name": "bundle", "dependencies": { "fsevents": "^1.2.4" } }"#);
@@ -791,13 +793,40 @@ fn a_bundled_copy_is_fixed_only_by_its_parent() {
     for fix in &bundled {
         assert!(
             fix.starts_with(
-                "none \"minimist 1.2.0 is bundled inside mkdirp@0.5.1 (bundleDependencies): neither the lockfile nor an \
-                 override changes it"
+                "none \"minimist 1.2.0 is bundled inside fsevents@1.2.4 (bundleDependencies): neither the lockfile nor \
+                 an override changes it"
             ),
             "{fix}"
         );
     }
     assert!(fixes(false).iter().all(|f| f.starts_with("lockfile-refresh ")), "{:?}", fixes(false));
+    // Version 1: the bundled packages nested under fsevents, each `"bundled": true`.
+    let v1 = serde_json::json!({
+        "name": "bundle", "lockfileVersion": 1, "requires": true,
+        "dependencies": {
+            "fsevents": {
+                "version": "1.2.4", "requires": { "mkdirp": "^0.5.1" },
+                "dependencies": {
+                    "mkdirp": { "version": "0.5.1", "bundled": true, "requires": { "minimist": "^1.2.0" } },
+                    "minimist": { "version": "1.2.0", "bundled": true }
+                }
+            }
+        }
+    });
+    std::fs::write(dir.join("package-lock.json"), v1.to_string()).expect("write");
+    let (doc, changes) = json_audit(&dir);
+    assert_eq!(changes, Vec::<String>::new(), "{doc:#}");
+    let minimist: Vec<&serde_json::Value> =
+        doc["advisories"].as_array().expect("advisories").iter().filter(|a| a["package"] == "minimist").collect();
+    assert!(!minimist.is_empty(), "{doc:#}");
+    for a in minimist {
+        assert!(
+            a["fix"]["description"]
+                .as_str()
+                .is_some_and(|d| d.starts_with("minimist 1.2.0 is bundled inside fsevents@1.2.4")),
+            "{a:#}"
+        );
+    }
 }
 
 /// package.json ahead of its lockfile (Express raised to ^4.22.3 by an earlier run, the lockfile not updated yet): no
@@ -946,4 +975,143 @@ fn a_members_own_express_is_raised_by_express_version_and_never_lowered() {
         .map(|d| format!("{} {} {} -> {}", d["manifest"], d["package"], d["from"], d["to"]))
         .collect();
     assert_eq!(changes, [r#""packages/a/package.json" "express" "4.18.2" -> "4.22.3""#], "{doc:#}");
+}
+
+/// A copy of the test app `tests/e2e/<name>` (its lockfile made by npm or pnpm) in a temporary folder.
+fn e2e_app(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join(name);
+    copy_dir(&Path::new(REPO).join("tests/e2e").join(name), &dir);
+    (tmp, dir)
+}
+
+/// The bundled dry run of `dir`: each dependency change (`manifest section package from -> to`), and each advisory
+/// of `package` (`manifest:line kind: description`).
+fn plan_for(dir: &Path, package: &str) -> (Vec<String>, Vec<String>) {
+    let (doc, _) = json_audit(dir);
+    let changes = doc["dependency_changes"]
+        .as_array()
+        .expect("dependency_changes")
+        .iter()
+        .map(|c| {
+            let field = |k: &str| c[k].as_str().unwrap_or_default().to_string();
+            format!(
+                "{} {} {} {} -> {}",
+                field("manifest"),
+                field("section"),
+                field("package"),
+                field("from"),
+                field("to")
+            )
+        })
+        .collect();
+    let fixes = doc["advisories"]
+        .as_array()
+        .expect("advisories")
+        .iter()
+        .filter(|a| a["package"] == package)
+        .map(|a| {
+            let manifest = a["manifest"].as_str().unwrap_or_default();
+            let kind = a["fix"]["kind"].as_str().unwrap_or_default();
+            format!("{manifest}:{} {kind}: {}", a["line"], a["fix"]["description"].as_str().unwrap_or_default())
+        })
+        .collect();
+    (changes, fixes)
+}
+
+/// A workspace member's own dependency that pins an affected package (packages/a lists `"cookie-parser": "1.4.6"`,
+/// which pins cookie 0.4.1, whose fix is on another line) is raised in the member's package.json, in its style, as
+/// the root's would be: npm workspaces and a pnpm workspace. (Installed by npm and pnpm: tests/e2e_advisories.rs.)
+#[test]
+fn a_members_direct_parent_is_raised_in_its_own_package_json() {
+    for (app, lockfile, declared) in [
+        ("advisories-member-npm", "package-lock.json", "0.4.1"),
+        ("advisories-member-pnpm", "pnpm-lock.yaml", "a range the lockfile does not record"),
+    ] {
+        let (_tmp, dir) = e2e_app(app);
+        let (changes, fixes) = plan_for(&dir, "cookie");
+        assert_eq!(changes, ["packages/a/package.json dependencies cookie-parser 1.4.6 -> 1.4.7"], "{app}");
+        assert_eq!(
+            fixes,
+            [format!(
+                "packages/a/package.json:1 bump: 0.7.0 is outside what its parents declare (cookie-parser@1.4.6 \
+                 declares {declared}); cookie-parser is raised to 1.4.7, which depends on cookie 0.7.2: the lockfile \
+                 update of packages/a/package.json moves cookie inside the new range"
+            )],
+            "{app} ({lockfile})"
+        );
+    }
+}
+
+/// A parent whose spec admits the release that fixes what it pins already (`"cookie-parser": "*"`, locked at 1.4.6,
+/// which pins cookie 0.4.1; 1.4.7 depends on cookie 0.7.2) is moved by the lockfile refresh, package.json left as it
+/// is; a spec that is a version is raised in its style.
+#[test]
+fn a_parent_whose_spec_admits_the_fix_is_refreshed() {
+    for spec in ["*", "latest", "x", ">=1.4.0", "1.x"] {
+        let (_tmp, dir) = e2e_app("advisories-star");
+        let manifest =
+            format!(r#"{{ "name": "h5", "version": "1.0.0", "dependencies": {{ "cookie-parser": "{spec}" }} }}"#);
+        std::fs::write(dir.join("package.json"), manifest).expect("write");
+        let (changes, fixes) = plan_for(&dir, "cookie");
+        assert_eq!(changes, Vec::<String>::new(), "{spec}");
+        assert_eq!(
+            fixes,
+            ["package.json:1 lockfile-refresh: 0.7.0 is outside what its parents declare (cookie-parser@1.4.6 declares \
+              0.4.1); cookie-parser moves to 1.4.7 within the range package.json declares for it, and 1.4.7 depends on \
+              cookie 0.7.2: the lockfile moves them (`npm update cookie-parser --package-lock-only --ignore-scripts \
+              --no-audit`, run by --write --lockfile)"],
+            "{spec}"
+        );
+    }
+    let (_tmp, dir) = e2e_app("advisories-star");
+    std::fs::write(dir.join("package.json"), r#"{ "name": "h5", "dependencies": { "cookie-parser": "^1.4.6" } }"#)
+        .expect("write");
+    let (changes, _) = plan_for(&dir, "cookie");
+    assert_eq!(changes, ["package.json dependencies cookie-parser ^1.4.6 -> ^1.4.7"]);
+}
+
+/// An aliased parent (`"cp": "npm:cookie-parser@1.4.6"`) is raised within its alias, and the finding sits on its line.
+#[test]
+fn an_aliased_parent_is_raised_within_its_alias() {
+    let (_tmp, dir) = e2e_app("advisories-alias");
+    let (changes, fixes) = plan_for(&dir, "cookie");
+    assert!(
+        changes
+            .contains(&"package.json dependencies cp npm:cookie-parser@1.4.6 -> npm:cookie-parser@1.4.7".to_string()),
+        "{changes:?}"
+    );
+    assert_eq!(
+        fixes,
+        ["package.json:5 bump: 0.7.0 is outside what its parents declare (cookie-parser@1.4.6 declares 0.4.1); \
+          cookie-parser is raised to 1.4.7, which depends on cookie 0.7.2: the lockfile update of package.json moves \
+          cookie inside the new range"]
+    );
+}
+
+/// Two copies of cookie 0.4.1 in npm workspaces: one under cookie-parser 1.4.6 (which packages/a and packages/b list),
+/// one that packages/b lists itself (`"cookie": "0.4.1"`). The first is fixed by raising cookie-parser in both members;
+/// the second's fix, 0.7.0, is a new line for b's exact `0.4.1`: left, with that reason, and the package is not
+/// claimed fixed (the gate still counts it).
+#[test]
+fn two_copies_in_a_workspace_get_each_its_own_fix() {
+    let (_tmp, dir) = e2e_app("advisories-two-copies");
+    let (changes, fixes) = plan_for(&dir, "cookie");
+    assert_eq!(
+        changes,
+        [
+            "packages/a/package.json dependencies body-parser 1.20.1 -> 1.20.3",
+            "packages/a/package.json dependencies cookie-parser 1.4.6 -> 1.4.7",
+            "packages/b/package.json dependencies cookie-parser ~1.4.5 -> ~1.4.7",
+        ]
+    );
+    assert_eq!(
+        fixes,
+        ["packages/a/package.json:1 none: not every copy can be fixed: fixed: a > cookie-parser@1.4.6 > cookie@0.4.1: \
+          0.7.0 is outside what its parents declare (cookie-parser@1.4.6 declares 0.4.1); cookie-parser is raised to \
+          1.4.7, which depends on cookie 0.7.2: the lockfile update of packages/a/package.json, packages/b/package.json \
+          moves cookie inside the new range; left: b > cookie@0.4.1: the fix, cookie 0.7.0, is on another line of \
+          releases than `0.4.1` in b (a new major, or a new minor under 1.0.0, whose API may change): not raised; move \
+          to it by hand, checking its changelog"]
+    );
 }

@@ -3206,6 +3206,26 @@ fn behind_proxy_adds_trust_proxy_to_an_already_hardened_app() {
     assert_eq!(again.code, 0, "a second run changes nothing: {again:?}");
 }
 
+/// `app.enable('trust proxy')` sets what `app.set('trust proxy', true)` sets: `--behind-proxy N` adds no second
+/// setting next to it, for the session cookie, the cookies the app sets and cookie-session alike (helmet already read
+/// it so; the cookie transforms counted only `set`).
+#[test]
+fn behind_proxy_leaves_an_app_that_enables_trust_proxy_alone() {
+    let app = "const express = require('express');\nconst session = require('express-session');\n\nconst app = \
+               express();\napp.enable('trust proxy');\n\napp.use(session({\n  name: 'sid',\n  secret: \
+               process.env.SESSION_SECRET,\n  resave: false,\n  saveUninitialized: false,\n  cookie: { httpOnly: \
+               true, secure: true, sameSite: 'lax', maxAge: 3600000 },\n}));\n\napp.get('/', (req, res) => {\n  \
+               res.cookie('theme', 'dark', { httpOnly: true, secure: true, sameSite: 'lax' });\n  \
+               res.send('ok');\n});\n\napp.listen(3000);\n";
+    let manifest = r#"{"dependencies":{"express":"^4.22.3","express-session":"^1.18.0"}}"#;
+    for only in ["session-cookie", "res-cookie"] {
+        let project = Project::empty().with("package.json", manifest).with("app.js", app);
+        let out = run(project.path(), &["--only", only, "--behind-proxy", "1", "--check"]);
+        assert_eq!(out.code, 0, "{only}: nothing to change: {out:?}");
+        assert!(!out.stdout.contains("trust-proxy"), "{only}: {}", out.stdout);
+    }
+}
+
 // ---------------------------------------------------------------------------------------------------------------------
 // Express 4 -> 5: the version and the code always agree.
 

@@ -119,3 +119,103 @@ fn the_app_is_fixed_installed_patched_and_still_works() {
     let check = express_harden(&app, &["--only", "advisories", "--check", "--fail-on", "low"]);
     assert_eq!(check.status.code(), Some(0), "{}", String::from_utf8_lossy(&check.stderr));
 }
+
+/// `pnpm install --frozen-lockfile`: fails unless the package.json files the tool wrote match the lockfile exactly.
+fn pnpm_install_frozen(dir: &Path) {
+    let pnpm = std::process::Command::new("pnpm")
+        .args(["install", "--frozen-lockfile", "--ignore-scripts"])
+        .current_dir(dir)
+        .output()
+        .expect("pnpm must be installed (scripts/test.sh installs it)");
+    assert!(pnpm.status.success(), "pnpm install --frozen-lockfile: {}", String::from_utf8_lossy(&pnpm.stderr));
+}
+
+/// The versions of cookie installed under `dir`: npm's folders (nested ones included, and the workspace members'),
+/// and pnpm's store folders (`node_modules/.pnpm/cookie@0.7.2`).
+fn cookies(dir: &Path) -> Vec<String> {
+    let mut copies = Vec::new();
+    // (npm links each workspace member into node_modules: its own node_modules is read through the link.)
+    installed(dir, &["cookie"], &mut copies);
+    let mut versions: Vec<String> = copies.into_iter().map(|(_, version, _)| version).collect();
+    for entry in std::fs::read_dir(dir.join("node_modules/.pnpm")).into_iter().flatten().flatten() {
+        if let Some(version) = entry.file_name().to_string_lossy().strip_prefix("cookie@") {
+            versions.push(version.to_string());
+        }
+    }
+    versions.sort();
+    versions
+}
+
+/// Fixes the copy of the test app `name` with `--write --lockfile` (advisories only), installs it with `install`
+/// from the updated lockfile, and returns the app, the cookie versions installed, and the second run's cookie
+/// advisories (`version kind: description`).
+fn fix_and_install(
+    name: &str,
+    install: fn(&Path),
+) -> (tempfile::TempDir, std::path::PathBuf, Vec<String>, Vec<String>) {
+    let (tmp, app) = copy_app(name);
+    let out = express_harden(&app, &["--only", "advisories", "--write", "--allow-no-vcs", "--lockfile"]);
+    assert_eq!(out.status.code(), Some(0), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+    install(&app);
+    let installed = cookies(&app);
+    let again = express_harden(&app, &["--only", "advisories", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&again.stdout).expect("json");
+    let left = doc["advisories"]
+        .as_array()
+        .expect("advisories")
+        .iter()
+        .filter(|a| a["package"] == "cookie")
+        .map(|a| format!("{} {}: {}", a["installed"], a["fix"]["kind"], a["fix"]["description"]))
+        .collect();
+    (tmp, app, installed, left)
+}
+
+/// A workspace member's own cookie-parser 1.4.6 (which pins cookie 0.4.1) is raised to 1.4.7 in the member's
+/// package.json; the lockfile npm and pnpm update installs (`npm ci`, `pnpm install --frozen-lockfile`) no affected
+/// cookie, and a second run reports none.
+#[test]
+fn a_members_parent_is_raised_and_installed_by_npm_and_pnpm() {
+    for (name, install) in
+        [("advisories-member-npm", npm_ci as fn(&Path)), ("advisories-member-pnpm", pnpm_install_frozen)]
+    {
+        let (_tmp, app, installed, left) = fix_and_install(name, install);
+        let member = std::fs::read_to_string(app.join("packages/a/package.json")).expect("member");
+        assert_eq!(
+            member.trim_end(),
+            r#"{ "name": "a", "version": "1.0.0", "dependencies": { "cookie-parser": "1.4.7" } }"#
+        );
+        assert!(!installed.is_empty() && !installed.iter().any(|v| v.starts_with("0.4.")), "{name}: {installed:?}");
+        assert_eq!(left, Vec::<String>::new(), "{name}");
+    }
+}
+
+/// `"cookie-parser": "*"` locked at 1.4.6: the lockfile refresh (`npm update cookie-parser`) moves it to 1.4.7,
+/// package.json stays; `"cp": "npm:cookie-parser@1.4.6"` is raised within its alias. `npm ci` then installs no
+/// affected cookie, and a second run reports none.
+#[test]
+fn a_star_parent_is_refreshed_and_an_aliased_parent_raised() {
+    let (_tmp, app, installed, left) = fix_and_install("advisories-star", npm_ci);
+    let manifest = std::fs::read_to_string(app.join("package.json")).expect("package.json");
+    assert!(manifest.contains(r#""cookie-parser": "*""#), "{manifest}");
+    assert_eq!(installed, ["0.7.2"]);
+    assert_eq!(left, Vec::<String>::new());
+
+    let (_tmp, app, installed, left) = fix_and_install("advisories-alias", npm_ci);
+    let manifest = std::fs::read_to_string(app.join("package.json")).expect("package.json");
+    assert!(manifest.contains(r#""cp": "npm:cookie-parser@1.4.7""#), "{manifest}");
+    assert!(!installed.iter().any(|v| v.starts_with("0.4.")), "{installed:?}");
+    assert_eq!(left, Vec::<String>::new());
+}
+
+/// Two copies of cookie 0.4.1 in npm workspaces: the one under cookie-parser goes with its raise, the one packages/b
+/// lists itself (`"cookie": "0.4.1"`, whose fix is on another line) stays, and the second run says why.
+#[test]
+fn of_two_copies_the_fixable_one_is_fixed_and_the_other_explained() {
+    let (_tmp, _app, installed, left) = fix_and_install("advisories-two-copies", npm_ci);
+    assert_eq!(installed, ["0.4.1", "0.7.1", "0.7.2"], "b's own 0.4.1, express's 0.7.1, cookie-parser 1.4.7's 0.7.2");
+    assert_eq!(
+        left,
+        ["\"0.4.1\" \"none\": \"the fix, cookie 0.7.0, is on another line of releases than `0.4.1` in b (a new major, \
+          or a new minor under 1.0.0, whose API may change): not raised; move to it by hand, checking its changelog\""]
+    );
+}

@@ -522,7 +522,9 @@ impl Transform for Advisories {
                                 _ => parent,
                             };
                             if let Some(Parent::Root(r)) = parent.chain.first() {
-                                leads.push((*r, via.name.as_str(), None));
+                                // (The range tells an alias's key: `"cp": "npm:cookie-parser@1.4.6"`.)
+                                let range = via.parents.iter().find(|d| d.parent == Parent::Root(*r));
+                                leads.push((*r, via.name.as_str(), range.and_then(|d| d.range.as_deref())));
                             }
                         }
                     }
@@ -624,6 +626,7 @@ impl Transform for Advisories {
                     reachability,
                     reachability_reason: reason,
                     fix,
+                    moves: raised.moves.get(name).cloned().unwrap_or_default(),
                     gate,
                     rule: finding.rule.clone(),
                     message: finding.message.clone(),
@@ -656,6 +659,27 @@ fn manifest_key(info: Option<&crate::manifest::ManifestInfo>, name: &str, range:
         .unwrap_or_else(|| name.to_string())
 }
 
+/// The packages whose tarball the copy `i` ships in (bundleDependencies): its nearest ancestors not bundled
+/// themselves (minimist inside rc inside fsevents: fsevents), described.
+fn bundlers(inventory: &Inventory, i: usize) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut seen = BTreeSet::from([i]);
+    let mut next = vec![i];
+    while let Some(at) = next.pop() {
+        for d in &inventory.packages[at].parents {
+            match d.parent {
+                Parent::Package(p) if inventory.packages[p].bundled => {
+                    if seen.insert(p) {
+                        next.push(p);
+                    }
+                }
+                parent => found.push(inventory.describe(parent)),
+            }
+        }
+    }
+    found
+}
+
 /// The project of the run whose manifest is `path` (`./a/package.json` and `a/package.json` are the same).
 fn project_at<'a>(cx: &ManifestContext<'a>, path: &std::path::Path) -> Option<&'a Project> {
     cx.projects.iter().find(|(p, _)| crate::root::same_path(p, path)).map(|(_, project)| project)
@@ -676,6 +700,8 @@ fn line_of(v: &Version) -> (u64, u64) {
 struct Raises {
     to: BTreeMap<String, Version>,
     past_fix: BTreeMap<String, String>,
+    /// The parents the lockfile refresh moves for a package (their specs admit a release that fixes it).
+    moves: BTreeMap<String, Vec<String>>,
 }
 
 /// An affected package whose parent may be raised: its name, the version that fixes it, and all its advisories.
@@ -696,6 +722,29 @@ impl Child<'_> {
         let Some(r) = npm_spec::npm_range(range) else { return false };
         self.target.satisfies(&r)
             || r.min_version().is_some_and(|m| m > *self.target && !self.all.iter().any(|a| a.affects(&m.to_string())))
+    }
+
+    /// The release of `parent` the lockfile update moves it to where every manifest at `at` lists it in a spec that
+    /// admits a fixed release but is no version to raise (`*`, `>=1.4.0`): the newest release those specs admit, when
+    /// it is on the installed one's line, no advisory of `parent` affects it, and it depends on a fixed package.
+    fn release_within(
+        &self,
+        cx: &ManifestContext<'_>,
+        at: &[Option<PathBuf>],
+        releases: &Releases,
+        parent: &str,
+        installed: &Version,
+        db: &Database,
+    ) -> Option<(Version, String)> {
+        let newest = releases.versions().filter(|v| admits(cx, at, parent, v)).max()?;
+        if newest <= *installed
+            || line_of(&newest) != line_of(installed)
+            || db.for_package(parent).iter().any(|a| a.affects(&newest.to_string()))
+        {
+            return None;
+        }
+        let range = releases.declared(&newest.to_string(), self.name)?.to_string();
+        self.resolves_fixed(&range).then_some((newest, range))
     }
 
     /// What a parent declaring `range` depends on, in words.
@@ -728,47 +777,151 @@ impl Child<'_> {
     }
 }
 
-/// Whether the manifest lists `name` (peer dependencies aside) in specs that can be raised from `installed` to `to` on
-/// their line.
-fn can_raise(cx: &ManifestContext<'_>, name: &str, installed: &Version, to: &Version) -> bool {
-    let own = cx.info.dependency_all(name);
-    let own: Vec<&(DepSection, String)> = own.iter().filter(|(s, _)| *s != DepSection::PeerDependencies).collect();
-    let ahead = |spec: &str| npm_spec::npm_range(spec).and_then(|r| r.min_version()).is_some_and(|min| min >= *to);
-    !own.is_empty() && own.iter().all(|(_, spec)| ahead(spec) || raised(spec, installed, to).is_some())
+/// The registry package an npm alias names, and the spec after it: `npm:cookie-parser@1.4.6` ->
+/// (`cookie-parser`, `1.4.6`).
+fn alias_of(spec: &str) -> Option<(&str, &str)> {
+    spec.strip_prefix("npm:").and_then(|a| a.rsplit_once('@')).filter(|(real, _)| !real.is_empty())
 }
 
-/// Raises the manifest's own dependency `name` from `installed` to `to` in the plan (replacing a raise planned
-/// before): the specs written, or `None` when one cannot be raised on its line.
+/// [`raised`], through an alias: `npm:cookie-parser@1.4.6` -> `npm:cookie-parser@1.4.7`.
+fn raised_listed(spec: &str, installed: &Version, target: &Version) -> Option<String> {
+    match alias_of(spec) {
+        Some((real, inner)) => raised(inner, installed, target).map(|to| format!("npm:{real}@{to}")),
+        None => raised(spec, installed, target),
+    }
+}
+
+/// The manifests that list the installed `parent` themselves: `None` for the plan's own, else a workspace member's
+/// package.json (the lockfile's folder joined with the member's).
+fn listing_manifests(inventory: &Inventory, parent: &crate::inventory::Package) -> Vec<Option<PathBuf>> {
+    let lock_dir = inventory.path.parent().unwrap_or(std::path::Path::new(""));
+    let mut at: Vec<Option<PathBuf>> = parent
+        .parents
+        .iter()
+        .filter_map(|d| match d.parent {
+            Parent::Root(r) => {
+                let member = &inventory.roots[r].path;
+                Some((!member.is_empty()).then(|| lock_dir.join(member).join("package.json")))
+            }
+            Parent::Package(_) => None,
+        })
+        .collect();
+    at.dedup();
+    if at.is_empty() {
+        at.push(None);
+    }
+    at
+}
+
+/// The parsed manifest at `at` (`None`: the plan's own).
+fn manifest_at<'a>(
+    cx: &ManifestContext<'a>,
+    at: Option<&std::path::Path>,
+) -> Option<&'a crate::manifest::ManifestInfo> {
+    match at {
+        None => Some(cx.info),
+        Some(path) => project_at(cx, path).and_then(|p| p.manifest.as_ref()),
+    }
+}
+
+/// The entries of a manifest that depend on the registry package `name`, peer dependencies aside: under its name, or
+/// an alias of it (`"cp": "npm:cookie-parser@1.4.6"`), as (section, key, spec).
+fn listed(info: &crate::manifest::ManifestInfo, name: &str) -> Vec<(DepSection, String, String)> {
+    DepSection::ALL
+        .iter()
+        .filter(|s| **s != DepSection::PeerDependencies)
+        .flat_map(|&section| {
+            info.dependencies(section)
+                .filter(|(key, spec)| *key == name || alias_of(spec).is_some_and(|(real, _)| real == name))
+                .map(move |(key, spec)| (section, key.to_string(), spec.to_string()))
+        })
+        .collect()
+}
+
+/// The specs of `name` in the manifest at `at`, raised from `installed` to `to` on their line (with whether each
+/// changes: a spec that already admits nothing below `to`, package.json ahead of its lockfile, stays); `None` when
+/// the manifest does not list it, or a spec cannot be raised on its line.
+fn raised_specs(
+    cx: &ManifestContext<'_>,
+    at: Option<&std::path::Path>,
+    name: &str,
+    installed: &Version,
+    to: &Version,
+) -> Option<Vec<(DepSection, String, String, bool)>> {
+    let ahead = |spec: &str| {
+        let spec = alias_of(spec).map_or(spec, |(_, inner)| inner);
+        npm_spec::npm_range(spec).and_then(|r| r.min_version()).is_some_and(|min| min >= *to)
+    };
+    let specs: Vec<_> = listed(manifest_at(cx, at)?, name)
+        .into_iter()
+        .map(|(section, key, spec)| {
+            if ahead(&spec) {
+                return Some((section, key, spec, false));
+            }
+            // (A range that admits `to` already, `>=1.4.0`, is the lockfile's to move: see `admits`.)
+            if let Spec::Range(range) = npm_spec::classify(alias_of(&spec).map_or(spec.as_str(), |(_, inner)| inner)) {
+                if to.satisfies(&range) {
+                    return None;
+                }
+            }
+            Some((section, key, raised_listed(&spec, installed, to)?, true))
+        })
+        .collect::<Option<_>>()?;
+    (!specs.is_empty()).then_some(specs)
+}
+
+/// Whether every manifest at `at` lists `name` in specs that can be raised from `installed` to `to` on their line.
+fn can_raise(cx: &ManifestContext<'_>, at: &[Option<PathBuf>], name: &str, installed: &Version, to: &Version) -> bool {
+    at.iter().all(|m| raised_specs(cx, m.as_deref(), name, installed, to).is_some())
+}
+
+/// Whether every manifest at `at` lists `name` in specs that already admit `to` but are no version to raise in their
+/// style (`*`, `latest`, `>=1.4.0`): the lockfile update moves it, the manifests stay.
+fn admits(cx: &ManifestContext<'_>, at: &[Option<PathBuf>], name: &str, to: &Version) -> bool {
+    at.iter().all(|m| {
+        let specs = manifest_at(cx, m.as_deref()).map(|info| listed(info, name)).unwrap_or_default();
+        !specs.is_empty()
+            && specs.iter().all(|(_, _, spec)| match npm_spec::classify(spec) {
+                Spec::Any => true,
+                Spec::Range(range) => to.satisfies(&range),
+                Spec::Simple { .. } | Spec::Other(_) => false,
+            })
+    })
+}
+
+/// Raises `name` from `installed` to `to` in the manifests at `at` (replacing a raise planned before): the specs
+/// written, with the manifest of each, or `None` when one cannot be raised on its line.
 fn raise_dependency(
     cx: &ManifestContext<'_>,
     plan: &mut ManifestPlan,
+    at: &[Option<PathBuf>],
     name: &str,
     installed: &Version,
     to: &Version,
 ) -> Option<String> {
-    // (A spec that already admits nothing below `to`, package.json ahead of its lockfile, stays as it is.)
-    let specs: Vec<(DepSection, String, bool)> = cx
-        .info
-        .dependency_all(name)
-        .into_iter()
-        .filter(|(s, _)| *s != DepSection::PeerDependencies)
-        .map(|(section, spec)| {
-            if npm_spec::npm_range(&spec).and_then(|r| r.min_version()).is_some_and(|min| min >= *to) {
-                return Some((section, spec, false));
+    let all: Vec<_> =
+        at.iter().map(|m| Some((m, raised_specs(cx, m.as_deref(), name, installed, to)?))).collect::<Option<_>>()?;
+    let mut written = Vec::new();
+    for (manifest, specs) in all {
+        let shown = manifest.as_deref().map_or_else(|| "package.json".to_string(), crate::discover::display_path);
+        for (section, key, spec, change) in specs {
+            if change {
+                match manifest {
+                    None => {
+                        plan.changes.retain(|c| c.package != key);
+                        plan.changes.push(ManifestRequest::new(section, &key, spec.clone()));
+                    }
+                    Some(path) => {
+                        plan.elsewhere.retain(|(p, c)| !(p == path && c.package == key));
+                        plan.elsewhere.push((path.clone(), ManifestRequest::new(section, &key, spec.clone())));
+                    }
+                }
             }
-            Some((section, raised(&spec, installed, to)?, true))
-        })
-        .collect::<Option<_>>()?;
-    if specs.is_empty() {
-        return None;
+            written.push(format!("{spec} in {shown}"));
+        }
     }
-    if specs.iter().any(|(_, _, change)| *change) {
-        plan.changes.retain(|c| c.package != name);
-    }
-    for (section, spec, _) in specs.iter().filter(|(_, _, change)| *change) {
-        plan.changes.push(ManifestRequest::new(*section, name, spec.clone()));
-    }
-    Some(specs.into_iter().map(|(_, spec, _)| spec).collect::<Vec<_>>().join(", "))
+    written.dedup();
+    Some(written.join(", "))
 }
 
 impl Advisories {
@@ -828,11 +981,7 @@ impl Advisories {
         };
         // A copy inside its parent's tarball (bundleDependencies) moves only with a release of that parent.
         if copies.iter().all(|&i| inventory.packages[i].bundled) {
-            let mut parents: Vec<String> = copies
-                .iter()
-                .flat_map(|&i| &inventory.packages[i].parents)
-                .map(|d| inventory.describe(d.parent))
-                .collect();
+            let mut parents: Vec<String> = copies.iter().flat_map(|&i| bundlers(inventory, i)).collect();
             parents.sort();
             parents.dedup();
             return none(format!(
@@ -887,6 +1036,21 @@ impl Advisories {
                     "{target} fits the ranges its parents declare: the lockfile moves it (`{update}`, {runs})"
                 ),
             };
+        }
+        // Copies that different changes fix (a project's own dependency, a parent's raise): each copy's own fix.
+        let listed_by_project =
+            |i: &usize| inventory.packages[*i].parents.iter().any(|d| matches!(d.parent, Parent::Root(_)));
+        if copies.iter().any(listed_by_project) && !copies.iter().all(listed_by_project) {
+            let each = |copy: usize| {
+                // (An override planned for one copy is dropped: see `fix_each`.)
+                let mut no_overrides = BTreeMap::new();
+                self.fix(cx, inventory, name, version, &[copy], hits, all, plan, &mut no_overrides, raises)
+            };
+            let (fix, refreshed) = fix_each(inventory, name, copies, each);
+            if refreshed && !raises.moves.contains_key(name) {
+                raises.moves.entry(name.to_string()).or_default().push(name.to_string());
+            }
+            return fix;
         }
         if is_root_dependency && !own.is_empty() {
             // package.json already asks for the fix or later (an earlier run raised it, its lockfile is behind): kept,
@@ -970,6 +1134,25 @@ impl Advisories {
                 description: format!("{name} is raised to {}", made.join(", ")),
             };
         }
+        // Workspace members that list it in a spec the fix is a new line for: theirs to move.
+        let member_specs: Option<Vec<String>> = blocking
+            .iter()
+            .map(|d| {
+                let Parent::Root(r) = d.parent else { return None };
+                let member = &inventory.roots[r].path;
+                let range = d.range.as_deref()?;
+                let version = alias_of(range).map_or(range, |(_, inner)| inner);
+                let on_a_line = matches!(npm_spec::classify(version), Spec::Simple { .. } | Spec::Range(_));
+                (!member.is_empty() && on_a_line).then(|| format!("`{range}` in {}", inventory.describe(d.parent)))
+            })
+            .collect();
+        if let Some(specs) = member_specs.filter(|m| !m.is_empty()) {
+            return none(format!(
+                "the fix, {name} {target}, is on another line of releases than {} (a new major, or a new minor under \
+                 1.0.0, whose API may change): not raised; move to it by hand, checking its changelog",
+                specs.join(", ")
+            ));
+        }
         // A transitive package outside a parent's range: an override, scoped to the affected line, and only where it
         // keeps every parent on the line of releases it declares.
         let declares = |d: &&crate::inventory::Dependent| {
@@ -1014,6 +1197,7 @@ impl Advisories {
             let wanted = direct.len();
             let mut said = Vec::new();
             let mut planned = Vec::new();
+            let mut refreshed: Vec<String> = Vec::new();
             for (parent, via) in direct {
                 if let Some(via) = via {
                     let to = raises.to.get(&via.name).cloned().or_else(|| {
@@ -1057,17 +1241,27 @@ impl Advisories {
                         None
                     }
                 });
+                // The manifests that list it: the plan's own, or workspace members' (raised in each).
+                let at = listing_manifests(inventory, parent);
                 let Some(to) = already else {
                     // Not raised yet: the first release of its line that depends on a fixed package.
                     let found = releases.and_then(|r| child.parent_release(r, &parent.name, &from, &from, &db));
-                    match found.filter(|(release, _)| can_raise(cx, &parent.name, &from, release)) {
+                    if let Some((release, range)) =
+                        found.filter(|(release, _)| can_raise(cx, &at, &parent.name, &from, release))
+                    {
+                        said.push(format!("{} is raised to {release}, which {}", parent.name, child.depends(&range)));
+                        planned.push((parent, release, None, at));
+                        continue;
+                    }
+                    // A spec that admits a fixed release already (`*`, `>=1.4.0`): the lockfile moves the parent.
+                    match releases.and_then(|r| child.release_within(cx, &at, r, &parent.name, &from, &db)) {
                         Some((release, range)) => {
                             said.push(format!(
-                                "{} is raised to {release}, which {}",
+                                "{} moves to {release} within the range package.json declares for it, and {release} {}",
                                 parent.name,
                                 child.depends(&range)
                             ));
-                            planned.push((parent, release, None));
+                            refreshed.push(parent.name.clone());
                             continue;
                         }
                         None => break,
@@ -1102,7 +1296,7 @@ impl Advisories {
                             child.depends(range),
                             child.depends(&fixed)
                         ));
-                        planned.push((parent, release, Some(to)));
+                        planned.push((parent, release, Some(to), at));
                     }
                     None => said.push(format!(
                         "{} is raised by this run (if its new release still depends on an affected {name}, the next \
@@ -1112,27 +1306,54 @@ impl Advisories {
                 }
             }
             if said.len() == wanted {
-                for (parent, release, past) in planned {
+                let mut manifests: Vec<String> = Vec::new();
+                for (parent, release, past, at) in planned {
                     let Ok(from) = Version::parse(&parent.version) else { continue };
-                    let Some(specs) = raise_dependency(cx, plan, &parent.name, &from, &release) else { continue };
+                    let Some(specs) = raise_dependency(cx, plan, &at, &parent.name, &from, &release) else { continue };
+                    manifests.extend(at.iter().map(|m| {
+                        m.as_deref().map_or_else(|| "package.json".to_string(), crate::discover::display_path)
+                    }));
                     if let Some(own_fix) = past {
                         raises.past_fix.insert(
                             parent.name.clone(),
                             format!(
-                                "{} is raised to {specs} in package.json: past {own_fix}, to the first release of its \
-                                 line that also depends on a fixed {name}",
+                                "{} is raised to {specs}: past {own_fix}, to the first release of its line that also \
+                                 depends on a fixed {name}",
                                 parent.name
                             ),
                         );
                     }
                     raises.to.insert(parent.name.clone(), release);
                 }
+                manifests.sort();
+                manifests.dedup();
+                if manifests.is_empty() {
+                    // (Raised by this run already, for an advisory of its own.)
+                    manifests.push("package.json".to_string());
+                }
+                if refreshed.len() == wanted {
+                    // Only parents whose specs admit the fixed release: the lockfile update moves them.
+                    let update = update_command(inventory.manager, &refreshed.join(" "));
+                    let runs =
+                        if inventory.manager == Manager::Npm { "run by --write --lockfile" } else { "run it yourself" };
+                    raises.moves.entry(name.to_string()).or_default().extend(refreshed);
+                    return AdvisoryFix {
+                        kind: FixKind::LockfileRefresh,
+                        description: format!(
+                            "{target} is outside what its parents declare ({outside}); {}: the lockfile moves them \
+                             (`{update}`, {runs})",
+                            said.join("; ")
+                        ),
+                    };
+                }
+                raises.moves.entry(name.to_string()).or_default().extend(refreshed);
                 return AdvisoryFix {
                     kind: FixKind::Bump,
                     description: format!(
                         "{target} is outside what its parents declare ({outside}); {}: the lockfile update of \
-                         package.json moves {name} inside the new range",
-                        said.join("; ")
+                         {} moves {name} inside the new range",
+                        said.join("; "),
+                        manifests.join(", ")
                     ),
                 };
             }
@@ -1242,6 +1463,46 @@ impl Advisories {
             }
         }
     }
+}
+
+/// The fix of copies of `name` that different changes fix (a workspace member lists one itself, a parent installs
+/// another): each copy's own (`fix_one`), planned; where some copy cannot be fixed, none is claimed for the package
+/// (what is planned stays, and the reason for each copy left is given). No copy is overridden: an override would
+/// change the others' dependencies too. Also whether a copy is the lockfile refresh's to move.
+fn fix_each(
+    inventory: &Inventory,
+    name: &str,
+    copies: &[usize],
+    mut fix_one: impl FnMut(usize) -> AdvisoryFix,
+) -> (AdvisoryFix, bool) {
+    let (mut fixed, mut left, mut bump, mut refreshed) = (Vec::new(), Vec::new(), false, false);
+    for &i in copies {
+        let copy = &inventory.packages[i];
+        let at = copy.chain.iter().map(|&n| inventory.describe(n)).collect::<Vec<_>>().join(" > ");
+        let fix = fix_one(i);
+        match fix.kind {
+            FixKind::None => left.push(format!("{at}: {}", fix.description)),
+            FixKind::Override => left.push(format!(
+                "{at}: an override would also move the other copies of {name}, which the projects list themselves: \
+                 not overridden"
+            )),
+            FixKind::Bump | FixKind::LockfileRefresh => {
+                bump |= fix.kind == FixKind::Bump;
+                refreshed |= fix.kind == FixKind::LockfileRefresh;
+                fixed.push(format!("{at}: {}", fix.description));
+            }
+        }
+    }
+    if left.is_empty() {
+        let kind = if bump { FixKind::Bump } else { FixKind::LockfileRefresh };
+        return (
+            AdvisoryFix { kind, description: format!("each copy is fixed on its own: {}", fixed.join("; ")) },
+            refreshed,
+        );
+    }
+    let fixed = if fixed.is_empty() { String::new() } else { format!("fixed: {}; ", fixed.join("; ")) };
+    let description = format!("not every copy can be fixed: {fixed}left: {}", left.join("; "));
+    (AdvisoryFix { kind: FixKind::None, description }, refreshed)
 }
 
 /// `spec` raised to `target` in its own style when that stays on its line of releases (an exact version on the

@@ -492,9 +492,7 @@ fn serves_https(facts: &FileFacts) -> Option<usize> {
                     c.method == *method
                         && facts.bindings_of(module).any(|b| b.kind == ImportKind::Module && b.local == c.object)
                 });
-            let trust_proxy = matches!(c.method.as_str(), "set" | "enable")
-                && matches!(c.args.first(), Some(crate::values::Value::Str(s, _)) if s == "trust proxy");
-            server || trust_proxy
+            server || c.sets_trust_proxy()
         })
         .map(|c| c.range.start)
         .or_else(|| {

@@ -898,7 +898,8 @@ fn existing_helper(
     cx.facts.top_level_stmts.iter().find_map(|stmt| {
         let text = cx.text(stmt.clone());
         let name = text.strip_prefix("function ")?.split('(').next()?.trim();
-        if !codegen::is_identifier(name) {
+        // (Every version of the helper says this; rendering it for each other function of the file is what costs.)
+        if !codegen::is_identifier(name) || !text.contains("must be set in production") {
             return None;
         }
         let is = |template: &str| render(template, name).is_some_and(|r| squeeze(&r) == squeeze(text));

@@ -240,10 +240,7 @@ pub fn trust_proxy(cx: &FileContext<'_>, plan: &mut FilePlan, policy: &CookiePol
     if policy.secure == SecurePolicy::Auto && policy.behind_proxy.is_none() {
         return;
     }
-    let already = facts
-        .member_calls
-        .iter()
-        .any(|c| c.method == "set" && matches!(c.args.first(), Some(Value::Str(s, _)) if s == "trust proxy"));
+    let already = facts.member_calls.iter().any(|c| c.sets_trust_proxy());
     if already || plan.findings.iter().any(|f| f.rule.ends_with("/trust-proxy")) {
         return;
     }

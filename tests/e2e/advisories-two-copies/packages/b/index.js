@@ -1,0 +1,1 @@
+const c=require('cookie'); console.log(c.serialize('a','b'));
