@@ -11,6 +11,7 @@ pub mod advisories;
 pub mod advisory_net;
 pub mod analysis;
 pub mod bindings;
+pub mod bundler;
 pub mod child;
 pub mod cli;
 pub mod client_cookies;

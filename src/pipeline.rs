@@ -377,7 +377,10 @@ fn run_on_this_thread(
     for (manifest, project) in &mut projects {
         let Some(info) = project.manifest.as_ref().filter(|_| !project.views.is_empty()) else { continue };
         let Ok(text) = read_manifest(manifest, root) else { continue };
-        let scan = views::package_scan(&text, |package| !info.dependency_all(package).is_empty());
+        let mut scan = views::package_scan(&text, |package| !info.dependency_all(package).is_empty());
+        if let Some(config) = crate::bundler::settle_vue(&mut scan, manifest, &text, root) {
+            project.views.push(config);
+        }
         if !scan.is_empty() {
             project.views.push((manifest.clone(), scan));
         }

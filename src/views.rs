@@ -155,6 +155,15 @@ pub struct ViewScan {
     /// helmet's `object-src 'none'` blocks.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub own_objects: Vec<usize>,
+    /// 1-based lines that add Leaflet markers (`L.marker(`, `L.geoJSON(`, whose points are markers), whose default
+    /// icon Leaflet loads from the folder of its stylesheet (`Icon.Default._detectIconPath`: the `url()` of
+    /// `.leaflet-default-icon-path` in `leaflet.css`, resolved against the stylesheet's URL).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub markers: Vec<usize>,
+    /// Leaflet's stylesheets from other hosts (`<link rel="stylesheet" href="https://unpkg.com/leaflet@1.9.4/dist/
+    /// leaflet.css">`), whose hosts then serve the markers' default icons: an image source where markers are added.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub leaflet_css: Vec<ExternalResource>,
     /// Front-end packages the project lists whose need of the policy depends on how a bundler builds them in (`vue`:
     /// the runtime-only build needs nothing, the full build `'unsafe-eval'`), each at its line of package.json: the
     /// policy is left as it is and a finding says what to check.
@@ -183,6 +192,8 @@ impl ViewScan {
             && self.blob_workers.is_empty()
             && self.blob_sources.is_empty()
             && self.own_objects.is_empty()
+            && self.markers.is_empty()
+            && self.leaflet_css.is_empty()
             && self.unsure.is_empty()
     }
 
@@ -196,6 +207,8 @@ impl ViewScan {
         self.blob_workers.sort_unstable();
         self.blob_sources.sort_unstable();
         self.own_objects.sort_unstable();
+        self.markers.sort_unstable();
+        self.leaflet_css.sort_by_key(|f| f.line);
     }
 
     /// Adds what `other` found, its lines moved down by `lines` (the scan of markup that starts on line `lines + 1` of
@@ -208,6 +221,8 @@ impl ViewScan {
         self.blob_workers.extend(other.blob_workers.into_iter().map(|line| line + lines));
         self.blob_sources.extend(other.blob_sources.into_iter().map(|(line, kind)| (line + lines, kind)));
         self.own_objects.extend(other.own_objects.into_iter().map(|line| line + lines));
+        self.markers.extend(other.markers.into_iter().map(|line| line + lines));
+        self.leaflet_css.extend(other.leaflet_css.into_iter().map(|r| ExternalResource { line: r.line + lines, ..r }));
         self.unsure.extend(other.unsure.into_iter().map(|(line, what)| (line + lines, what)));
     }
 }
@@ -354,8 +369,11 @@ pub fn csp_directives<'a>(
     let mut hashes: BTreeSet<&'a str> = BTreeSet::new();
     let (mut unsafe_script, mut unsafe_attr) = (false, false);
     let (mut evaluates, mut blob_workers) = (false, false);
+    let (mut markers, mut leaflet_css) = (false, BTreeSet::new());
     for scan in scans {
         evaluates |= !scan.evals.is_empty();
+        markers |= !scan.markers.is_empty();
+        leaflet_css.extend(scan.leaflet_css.iter().map(|css| css.origin.as_str()));
         blob_workers |= !scan.blob_workers.is_empty();
         for resource in &scan.external {
             let (name, defaults) = directive(resource.kind);
@@ -387,6 +405,11 @@ pub fn csp_directives<'a>(
                 (InlineKind::EventHandler, _) => unsafe_attr = true,
             }
         }
+    }
+    if markers && !leaflet_css.is_empty() {
+        // (The markers' default icons, from the folder of Leaflet's stylesheet.)
+        let (name, defaults) = directive(ResourceKind::Image);
+        needed.entry(name).or_insert_with(|| (defaults, BTreeSet::new())).1.extend(leaflet_css);
     }
     let mut directives: BTreeMap<&'static str, Vec<String>> = needed
         .into_iter()
@@ -620,6 +643,10 @@ impl<'a> Scanner<'a> {
         for (at, kind) in calls.blob_sources {
             let line = self.line(from + at);
             self.out.blob_sources.push((line, kind));
+        }
+        for at in calls.markers {
+            let line = self.line(from + at);
+            self.out.markers.push(line);
         }
     }
 
@@ -894,7 +921,15 @@ impl<'a> Scanner<'a> {
             None
         };
         if let Some(kind) = kind {
+            let found = self.out.external.len();
             self.resource(find_attr(attrs, "href"), kind);
+            let href = self.attr_text(attrs, "href").unwrap_or_default();
+            let file = href.split(['?', '#']).next().unwrap_or_default().rsplit('/').next().unwrap_or_default();
+            let file = file.to_ascii_lowercase();
+            if kind == ResourceKind::Style && file.starts_with("leaflet") && file.ends_with(".css") {
+                let leaflet = self.out.external.get(found..).unwrap_or_default().to_vec();
+                self.out.leaflet_css.extend(leaflet);
+            }
             if kind == ResourceKind::Image {
                 self.srcset(find_attr(attrs, "imagesrcset"), kind);
             }
@@ -1027,9 +1062,9 @@ impl<'a> Scanner<'a> {
         let mut sub = Scanner::new(text);
         sub.html();
         // Pug reflows the text it passes through (indentation, line breaks): its hash is not predictable.
-        let inline = sub.out.inline.into_iter().map(|f| InlineCode { hash: None, ..f }).collect();
-        let ViewScan { external, evals, blob_workers, .. } = sub.out;
-        self.out.append(ViewScan { inline, external, evals, blob_workers, ..ViewScan::default() }, self.line(from) - 1);
+        let mut found = sub.out;
+        found.inline.iter_mut().for_each(|f| f.hash = None);
+        self.out.append(found, self.line(from) - 1);
     }
 
     // ---- Pug / Jade ----
@@ -1331,13 +1366,16 @@ pub struct ScriptCalls {
     /// The offsets of `.src` assignments of an object URL (`img.src = URL.createObjectURL(file)`, or a variable in
     /// text that calls it), each with the kind the element's name suggests (media for a `video`, `audio`, `player`).
     pub blob_sources: Vec<(usize, ResourceKind)>,
+    /// The offsets of the calls that add Leaflet markers ([`ViewScan::markers`]).
+    pub markers: Vec<usize>,
 }
 
 /// What [`script_calls`] looks for, in one automaton: the calls that open connections (`fetch(`, `new WebSocket(`, `new
 /// EventSource(`, `sendBeacon(`, and `.open(` with an HTTP method first), those that evaluate strings (`eval(`, `new
 /// Function(`, `setTimeout(` and `setInterval(` given a string), workers (`new Worker(`, `new SharedWorker(`), Leaflet's
-/// tile layers (`L.tileLayer(`, `new L.TileLayer(`) and object URLs (`createObjectURL(`).
-pub const SCRIPT_NEEDLES: [&str; 13] = [
+/// tile layers (`L.tileLayer(`, `new L.TileLayer(`, and their WMS kind, `L.tileLayer.wms(`, `new L.TileLayer.WMS(`),
+/// its markers (`L.marker(`, `new L.Marker(`, `L.geoJSON(`) and object URLs (`createObjectURL(`).
+pub const SCRIPT_NEEDLES: [&str; 20] = [
     "fetch(",
     "WebSocket(",
     "EventSource(",
@@ -1350,6 +1388,13 @@ pub const SCRIPT_NEEDLES: [&str; 13] = [
     "Worker(",
     "tileLayer(",
     "TileLayer(",
+    "tileLayer.wms(",
+    "TileLayer.WMS(",
+    "L.marker(",
+    "L.Marker(",
+    "L.geoJSON(",
+    "L.geoJson(",
+    "L.GeoJSON(",
     "createObjectURL(",
 ];
 
@@ -1401,8 +1446,13 @@ pub fn may_hold_script_calls(bytes: &[u8]) -> bool {
 ///   (one of the layer's `subdomains`, `a`, `b`, `c` by default), `{z}`, `{x}`, `{y}`, `{r}` and the layer's own
 ///   options put in (`Util.template` in `TileLayer.getTileUrl`): a host with placeholders becomes a wildcard
 ///   (`https://*.tile.openstreetmap.org`); a template the text does not give is computed;
-/// - object URLs shown as images or media: `x.src = URL.createObjectURL(file)`, or `x.src = url` in text that calls
-///   `createObjectURL(`.
+/// - WMS layers (`L.tileLayer.wms(url, options)`, `new L.TileLayer.WMS(url, options)`): each tile an `<img>` of the
+///   service's URL with the map request added (`TileLayer.WMS.getTileUrl`), so the URL's host as a tile template's;
+/// - Leaflet's markers (`L.marker(`, `new L.Marker(`, `L.geoJSON(`), whose default icon comes from the folder of
+///   Leaflet's stylesheet ([`ViewScan::markers`]);
+/// - object URLs shown in an element: `x.src = URL.createObjectURL(file)`, `x.setAttribute('src', url)`,
+///   `$(x).attr('src', url)`, an `<object>`'s `data`, or the same with a variable in text that calls
+///   `createObjectURL(` ([`object_url_sources`]).
 ///
 /// The search is textual (a view's script is often no valid JavaScript before it is rendered), so a call named in a
 /// comment counts too: it can only loosen the policy, never break a page.
@@ -1412,6 +1462,9 @@ pub fn script_calls(text: &str) -> ScriptCalls {
     let b = text.as_bytes();
     let mut out = ScriptCalls::default();
     let Some(needles) = script_needles() else { return out };
+    // (Leaflet's own source, an unminified leaflet-src.js that defines `function tileLayer(url, options)`: the layers
+    // and markers its comments show are no page's.)
+    let leaflet = memchr::memmem::find(b, b"function tileLayer(").is_some();
     for found in needles.find_iter(b) {
         let (p, call) = (found.start(), SCRIPT_NEEDLES[found.pattern().as_usize()]);
         let from = p + call.len();
@@ -1436,11 +1489,13 @@ pub fn script_calls(text: &str) -> ScriptCalls {
                 }
                 continue;
             }
-            "tileLayer(" | "TileLayer(" => {
-                // (Leaflet's own definition, `function tileLayer(url, options) { return new TileLayer(url, options) }`
-                // in an unminified leaflet-src.js, is no page's layer.)
-                let leaflet = memchr::memmem::find(b, b"function tileLayer(").is_some();
-                if !named || text[..p].trim_end().ends_with("function") {
+            "L.marker(" | "L.Marker(" | "L.geoJSON(" | "L.geoJson(" | "L.GeoJSON(" if named && !leaflet => {
+                out.markers.push(p);
+                continue;
+            }
+            // (A WMS layer's URL is its service's, which Leaflet completes with the request of each tile's image.)
+            "tileLayer(" | "TileLayer(" | "tileLayer.wms(" | "TileLayer.WMS(" => {
+                if !named || leaflet || text[..p].trim_end().ends_with("function") {
                     continue;
                 }
                 match js_string(text, arg).filter(|(literal, whole, _)| *whole || !literal.trim().is_empty()) {
@@ -1448,12 +1503,13 @@ pub fn script_calls(text: &str) -> ScriptCalls {
                         let complete = whole && matches!(b.get(skip_ws(b, next)), Some(b')' | b','));
                         out.images.push((arg, tile_url(literal.trim_start()).map(|url| (url, complete))));
                     }
-                    None if !leaflet && !matches!(b.get(arg), None | Some(b')')) => out.images.push((arg, None)),
+                    None if !matches!(b.get(arg), None | Some(b')')) => out.images.push((arg, None)),
                     None => {}
                 }
                 continue;
             }
             "eval(" | "Function(" | "setTimeout(" | "setInterval(" | "Worker(" | "createObjectURL(" => continue,
+            _ if call.starts_with("L.") => continue,
             _ if !named => continue,
             _ => {}
         }
@@ -1498,24 +1554,62 @@ pub fn script_calls(text: &str) -> ScriptCalls {
     out
 }
 
-/// The `.src` assignments of an object URL in `text` ([`ScriptCalls::blob_sources`]).
+/// The places in `text` that show an object URL in an element ([`ScriptCalls::blob_sources`]): a `.src` assignment
+/// (`img.src = url`), `setAttribute('src', url)` and jQuery's `.attr('src', url)` (or `.prop`), and the same of an
+/// `<object>`'s `data`. The element the statement names decides the directive: an `<object>`'s or `<embed>`'s is
+/// object-src, a frame's (`iframe.src = url`, a PDF viewer's) frame-src, a video's or audio's media-src, any other
+/// img-src.
 fn object_url_sources(text: &str) -> Vec<(usize, ResourceKind)> {
     const MEDIA: [&str; 4] = ["video", "audio", "player", "media"];
+    const SETTERS: [&str; 3] = [".setAttribute(", ".attr(", ".prop("];
+    // (A PDF shows in a frame, never in an `<img>`.)
+    const FRAMES: [&str; 3] = ["frame", "pdf", "viewer"];
     let b = text.as_bytes();
+    let mut found: Vec<(usize, &str, usize)> = Vec::new();
+    for attr in ["src", "data"] {
+        let property = format!(".{attr}");
+        for p in memchr::memmem::find_iter(b, property.as_bytes()) {
+            let eq = skip_ws(b, p + property.len());
+            if b.get(eq) == Some(&b'=') && b.get(eq + 1) != Some(&b'=') {
+                found.push((p, attr, skip_ws(b, eq + 1)));
+            }
+        }
+    }
+    for setter in SETTERS {
+        for p in memchr::memmem::find_iter(b, setter.as_bytes()) {
+            let Some((name, true, next)) = js_string(text, skip_ws(b, p + setter.len())) else { continue };
+            let comma = skip_ws(b, next);
+            if let (Some(attr @ ("src" | "data")), Some(b',')) = (Some(name), b.get(comma)) {
+                found.push((p, attr, skip_ws(b, comma + 1)));
+            }
+        }
+    }
+    found.sort_unstable();
     let mut out = Vec::new();
-    for p in memchr::memmem::find_iter(b, b".src") {
-        let eq = skip_ws(b, p + 4);
-        if b.get(eq) != Some(&b'=') || b.get(eq + 1) == Some(&b'=') {
-            continue;
-        }
+    for (p, attr, value) in found {
         // (Called only for text that makes an object URL somewhere.)
-        if !may_be_object_url(text, skip_ws(b, eq + 1)) {
+        if !may_be_object_url(text, value) {
             continue;
         }
-        let start = b[..p].iter().rposition(|c| !(is_ident(*c) || *c == b'$')).map_or(0, |i| i + 1);
+        // (The statement up to the element: `document.getElementById('pdf-frame')`, `$('#preview')`, `videoPreview`.)
+        let start = b[..p].iter().rposition(|c| matches!(c, b';' | b'{' | b'}' | b'\n' | b'=')).map_or(0, |i| i + 1);
         let element = text[start..p].to_ascii_lowercase();
-        let media = MEDIA.iter().any(|m| element.contains(m));
-        out.push((p, if media { ResourceKind::Media } else { ResourceKind::Image }));
+        let kind = if element.contains("object") || element.contains("embed") {
+            ResourceKind::Object
+        } else if FRAMES.iter().any(|f| element.contains(f)) {
+            ResourceKind::Frame
+        } else if MEDIA.iter().any(|m| element.contains(m)) {
+            ResourceKind::Media
+        } else {
+            ResourceKind::Image
+        };
+        // (`data` is an `<object>`'s, on anything else no URL the browser loads: an object's when its name says so or
+        // the object URL is made right there, `drawing.data = URL.createObjectURL(svg)`.)
+        if attr == "src" {
+            out.push((p, kind));
+        } else if kind == ResourceKind::Object || OBJECT_URL_CALLS.iter().any(|u| text[value..].starts_with(u)) {
+            out.push((p, ResourceKind::Object));
+        }
     }
     out
 }
@@ -2485,6 +2579,83 @@ mod tests {
         assert_eq!(via_variable.blob_workers.len(), 1);
         assert!(script_calls("new Worker('/js/worker.js'); new Worker(path)").blob_workers.is_empty());
         assert!(!may_hold_script_calls(b"const a = 1; function go() {}"));
+    }
+
+    #[test]
+    fn object_urls_shown_in_elements_by_directive() {
+        let kinds = |text: &str| object_url_sources(text).into_iter().map(|(_, kind)| kind).collect::<Vec<_>>();
+        use ResourceKind as K;
+        // Set as a property, through setAttribute and jQuery; the statement's element decides the directive.
+        assert_eq!(kinds("img.src = URL.createObjectURL(f);"), vec![K::Image]);
+        assert_eq!(kinds("el.setAttribute('src', URL.createObjectURL(f));"), vec![K::Image]);
+        assert_eq!(kinds("$('#p').attr(\"src\", URL.createObjectURL(f));"), vec![K::Image]);
+        assert_eq!(
+            kinds("const u = URL.createObjectURL(f);\ndocument.getElementById('video-preview').src = u;"),
+            vec![K::Media]
+        );
+        assert_eq!(kinds("iframe.src = URL.createObjectURL(pdf);"), vec![K::Frame]);
+        assert_eq!(kinds("const u = URL.createObjectURL(f); pdfViewer.setAttribute('src', u);"), vec![K::Frame]);
+        assert_eq!(kinds("embed.src = URL.createObjectURL(f);"), vec![K::Object]);
+        // An object's data: by the element's name, or an object URL made right there; any other `.data` is no URL.
+        assert_eq!(kinds("const u = URL.createObjectURL(f); pdfObject.data = u;"), vec![K::Object]);
+        assert_eq!(kinds("drawing.data = URL.createObjectURL(svg);"), vec![K::Object]);
+        assert_eq!(kinds("const u = URL.createObjectURL(f); state.data = u;"), vec![]);
+        // Not an assignment, not the src attribute, or not an object URL.
+        assert_eq!(kinds("if (img.src == URL.createObjectURL(f)) {}"), vec![]);
+        assert_eq!(kinds("el.setAttribute('alt', URL.createObjectURL(f));"), vec![]);
+        assert_eq!(kinds("URL.createObjectURL(f); img.src = new Image();"), vec![]);
+    }
+
+    #[test]
+    fn leaflet_wms_layers_and_markers() {
+        let text = "L.tileLayer.wms('https://ows.example.org/wms?', { layers: 'a' });\n\
+                    new L.TileLayer.WMS(\"http://maps.example.net/cgi-bin/wms\", {});\n\
+                    L.tileLayer.wms(config.wms, {});\nL.marker([0, 0]).addTo(map);\nnew L.Marker([1, 1]);\n\
+                    L.geoJSON(points).addTo(map);\nmyL.marker(x);";
+        let calls = script_calls(text);
+        let urls: Vec<Option<&str>> =
+            calls.images.iter().map(|(_, url)| url.as_ref().map(|(u, _)| u.as_str())).collect();
+        assert_eq!(urls, vec![Some("https://ows.example.org/wms?"), Some("http://maps.example.net/cgi-bin/wms"), None]);
+        let line = |at: usize| text[..at].matches('\n').count() + 1;
+        assert_eq!(calls.markers.iter().map(|at| line(*at)).collect::<Vec<_>>(), vec![4, 5, 6]);
+        // Leaflet's own source: the layers and markers of its comments are no page's.
+        let source = "function tileLayer(url, options) {}\n// L.tileLayer.wms('http://a.example/wms', {});\n// L.marker([0, 0]);";
+        let own = script_calls(source);
+        assert!(own.images.is_empty() && own.markers.is_empty(), "{own:?}");
+    }
+
+    #[test]
+    fn markers_take_the_host_of_leaflets_stylesheet_for_their_icons() {
+        let page = "<link rel=\"stylesheet\" href=\"https://unpkg.com/leaflet@1.9.4/dist/leaflet.css\">\n\
+                    <link rel=\"stylesheet\" href=\"https://fonts.example.com/css/site.css\">\n";
+        let view = scan_view(Path::new("map.html"), page);
+        assert_eq!(view.leaflet_css.iter().map(|c| c.origin.as_str()).collect::<Vec<_>>(), vec!["https://unpkg.com"]);
+        let markers = scan_connects("L.marker([0, 0]).addTo(map);");
+        let img = |scans: &[&ViewScan]| {
+            csp_directives(scans.iter().copied(), true, false).into_iter().find(|(name, _)| name == "imgSrc")
+        };
+        assert_eq!(
+            img(&[&view, &markers]).map(|(_, s)| s),
+            Some(vec!["'self'".into(), "data:".into(), "https://unpkg.com".into()])
+        );
+        // No markers, or Leaflet's stylesheet from the app itself: nothing.
+        assert_eq!(img(&[&view]), None);
+        let own = scan_view(Path::new("map.html"), "<link rel=\"stylesheet\" href=\"/css/leaflet.css\">");
+        assert_eq!(img(&[&own, &markers]), None);
+    }
+
+    #[test]
+    fn pug_raw_html_counts_in_full() {
+        let pug = "doctype html\nhtml\n  body\n    <object data=\"/docs/a.pdf\"></object>\n    <script src=\"#{cdn}/w.js\"></script>\n    \
+                   <script>const u = URL.createObjectURL(f); img.src = u;</script>\n";
+        let scan = scan_view(Path::new("index.pug"), pug);
+        assert_eq!(scan.own_objects, vec![4]);
+        assert_eq!(
+            scan.runtime_hosts.iter().map(|h| (h.line, h.kind)).collect::<Vec<_>>(),
+            vec![(5, ResourceKind::Script)]
+        );
+        assert_eq!(scan.blob_sources, vec![(6, ResourceKind::Image)]);
+        assert!(scan.inline.iter().all(|c| c.hash.is_none()), "{scan:?}");
     }
 
     #[test]

@@ -11,7 +11,11 @@
 //! worker: all of it still runs, and each of those changes is what keeps it running. An app whose pages show map tiles
 //! through Leaflet from a tile server's subdomains, the app's own SVG in an `<object>`, an image preview from an object
 //! URL and Alpine bundled from its package shows all of them under the written policy, and each directive the tool
-//! wrote for them is what keeps it working.
+//! wrote for them is what keeps it working; so do its WMS layer, its markers (whose default icon comes from the CDN
+//! that serves Leaflet's stylesheet, a local HTTPS server the browser reaches as unpkg.com) and the object URLs it
+//! shows through setAttribute, in an iframe and in an object. A Vue page whose bundler config chooses Vue's full build
+//! still compiles its in-DOM template. The raw HTML of a Pug view (an `<object>` of the app's own file, an object-URL
+//! preview) still shows.
 
 mod common;
 
@@ -258,19 +262,36 @@ fn without_directives(app: &Path, fixed: &str, names: &[&str], file: &str) {
 /// A widget vendor's site over HTTPS (tests/e2e/csp-vendor, with a self-signed certificate made here) that the browser
 /// reaches under the vendor's names; with the folder it runs from.
 fn start_vendor(certs: &Path) -> (tempfile::TempDir, Service) {
+    start_https("csp-vendor", certs, "js.stripe.com", &[])
+}
+
+/// Starts the HTTPS server of the test app `name` with a self-signed certificate for `name_in_cert`, made in `certs`,
+/// and the environment `env`; with the folder it runs from.
+fn start_https(name: &str, certs: &Path, name_in_cert: &str, env: &[(&str, &str)]) -> (tempfile::TempDir, Service) {
     let (key, cert) = (certs.join("key.pem"), certs.join("cert.pem"));
     let openssl = Command::new(which("openssl"))
-        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=js.stripe.com", "-keyout"])
+        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj"])
+        .arg(format!("/CN={name_in_cert}"))
+        .arg("-keyout")
         .arg(&key)
         .arg("-out")
         .arg(&cert)
         .output()
         .expect("run openssl");
     assert!(openssl.status.success(), "openssl: {}", String::from_utf8_lossy(&openssl.stderr));
-    let (tmp, vendor) = copy_app("csp-vendor");
-    let env = [("TLS_KEY", key.display().to_string()), ("TLS_CERT", cert.display().to_string())];
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    (tmp, start_node(&vendor, "server.js", &env))
+    let (tmp, dir) = copy_app(name);
+    let tls = [("TLS_KEY", key.display().to_string()), ("TLS_CERT", cert.display().to_string())];
+    let env: Vec<(&str, &str)> = tls.iter().map(|(k, v)| (*k, v.as_str())).chain(env.iter().copied()).collect();
+    (tmp, start_node(&dir, "server.js", &env))
+}
+
+/// `fixed` with `from` replaced by `to` in the list of the directive `name` only.
+fn in_directive(fixed: &str, name: &str, from: &str, to: &str) -> String {
+    let start = fixed.find(&format!("{name}: [")).unwrap_or_else(|| panic!("{name} in {fixed}"));
+    let end = start + fixed[start..].find(']').expect("end of the list");
+    let list = fixed[start..end].replacen(from, to, 1);
+    assert_ne!(list, fixed[start..end], "{from} in {name}: {fixed}");
+    format!("{}{list}{}", &fixed[..start], &fixed[end..])
 }
 
 #[test]
@@ -348,32 +369,47 @@ fn a_payment_widget_string_evaluation_a_blob_worker_and_plain_http_still_work_un
 
 #[test]
 fn map_tiles_an_object_an_object_url_preview_and_a_bundled_alpine_still_work_under_the_written_policy() {
-    // The tile server, on its own origin, which the browser reaches as a.tiles.lan and b.tiles.lan (Leaflet's `{s}`).
+    // The tile server, on its own origin, which the browser reaches as a.tiles.lan and b.tiles.lan (Leaflet's `{s}`),
+    // and as wms.lan for the WMS layer (any path answers with an image).
     let (_tmp_tiles, tiles) = copy_app("csp-tiles");
     let tile_server = start_node(&tiles, "server.js", &[]);
     let (_tmp, app) = copy_app("csp-media-app");
-    let map = app.join("public/js/map.js");
-    let template = format!("http://{{s}}.tiles.lan:{}", tile_server.port);
-    let text = std::fs::read_to_string(&map).expect("read map.js");
-    std::fs::write(&map, text.replace("TILES", &template)).expect("write map.js");
+    for (file, placeholder, url) in [
+        ("public/js/map.js", "TILES", format!("http://{{s}}.tiles.lan:{}", tile_server.port)),
+        ("public/js/wms.js", "WMS", format!("http://wms.lan:{}", tile_server.port)),
+    ] {
+        let text = std::fs::read_to_string(app.join(file)).expect("read the map script");
+        std::fs::write(app.join(file), text.replace(placeholder, &url)).expect("write the map script");
+    }
     let fixed = fix_and_install(&app);
-    // The tile template's host as a wildcard, blob: for the preview, 'self' for the app's own <object>, and
-    // 'unsafe-eval' for Alpine, which only package.json names (its bundle is minified).
+    // The tile template's host as a wildcard and the WMS service's host, blob: for the previews (an image, a frame, an
+    // object), the CDN that serves Leaflet's stylesheet for the markers' default icon, 'self' for the app's own
+    // <object>, and 'unsafe-eval' for Alpine, which only package.json names (its bundle is minified).
+    let (tile_host, wms_host) =
+        (format!("'http://*.tiles.lan:{}'", tile_server.port), format!("'http://wms.lan:{}'", tile_server.port));
     for part in [
-        format!("imgSrc: [\"'self'\", 'data:', 'blob:', 'http://*.tiles.lan:{}']", tile_server.port),
-        "objectSrc: [\"'self'\"]".to_string(),
-        "scriptSrc: [\"'self'\", \"'unsafe-eval'\"]".to_string(),
+        format!("imgSrc: [\n        \"'self'\",\n        'data:',\n        'blob:',\n        {tile_host},\n        {wms_host},"),
+        "        'https://unpkg.com'\n      ],".to_string(),
+        "frameSrc: [\"'self'\", 'blob:']".to_string(),
+        "objectSrc: [\"'self'\", 'blob:']".to_string(),
+        "scriptSrc: [\"'self'\", \"'unsafe-eval'\", 'https://unpkg.com']".to_string(),
     ] {
         assert!(fixed.contains(&part), "{part}: {fixed}");
     }
-    // The written policy without each of those.
-    let tile_host = format!(", 'http://*.tiles.lan:{}'", tile_server.port);
-    std::fs::write(app.join("server.notiles.js"), fixed.replace(&tile_host, "")).expect("write");
-    std::fs::write(app.join("server.noblob.js"), fixed.replace(", 'blob:'", "")).expect("write");
+    // The written policy without each of those (a host replaced by one that serves nothing).
+    let elsewhere = "'https://elsewhere.invalid'";
+    std::fs::write(app.join("server.notiles.js"), in_directive(&fixed, "imgSrc", &tile_host, elsewhere))
+        .expect("write");
+    std::fs::write(app.join("server.nowms.js"), in_directive(&fixed, "imgSrc", &wms_host, elsewhere)).expect("write");
+    let no_icons = in_directive(&fixed, "imgSrc", "'https://unpkg.com'", elsewhere);
+    std::fs::write(app.join("server.noicons.js"), no_icons).expect("write");
+    std::fs::write(app.join("server.noblob.js"), fixed.replace(", 'blob:'", "").replace("'blob:',", ""))
+        .expect("write");
     without_directives(&app, &fixed, &["objectSrc"], "server.noobject.js");
     std::fs::write(app.join("server.noeval.js"), fixed.replace(", \"'unsafe-eval'\"", "")).expect("write");
     for (file, gone) in [
         ("server.notiles.js", "tiles.lan"),
+        ("server.nowms.js", "wms.lan"),
         ("server.noblob.js", "blob:"),
         ("server.noobject.js", "objectSrc"),
         ("server.noeval.js", "unsafe-eval"),
@@ -381,8 +417,18 @@ fn map_tiles_an_object_an_object_url_preview_and_a_bundled_alpine_still_work_und
         let text = std::fs::read_to_string(app.join(file)).expect("read");
         assert!(!text.contains(gone), "{file}: {text}");
     }
+    let no_icons = std::fs::read_to_string(app.join("server.noicons.js")).expect("read");
+    assert!(no_icons.contains("scriptSrc: [\"'self'\", \"'unsafe-eval'\", 'https://unpkg.com']"), "{no_icons}");
 
-    let flags = ["--host-resolver-rules=MAP *.tiles.lan 127.0.0.1"];
+    // unpkg.com: a CDN over HTTPS that serves the installed Leaflet's files.
+    let certs = tempfile::tempdir().expect("certs dir");
+    let leaflet = app.join("node_modules/leaflet/dist").display().to_string();
+    let (_cdn_dir, cdn) = start_https("csp-cdn", certs.path(), "unpkg.com", &[("CDN_ROOT", &leaflet)]);
+    let rules = format!(
+        "--host-resolver-rules=MAP *.tiles.lan 127.0.0.1, MAP wms.lan 127.0.0.1, MAP unpkg.com 127.0.0.1:{}",
+        cdn.port
+    );
+    let flags = [rules.as_str(), "--ignore-certificate-errors"];
     let page = |server: &str, path: &str| {
         let node = start_node(&app, server, &[]);
         let csp = get(node.port, path, &[]).header("content-security-policy").unwrap_or_default().to_string();
@@ -403,8 +449,13 @@ fn map_tiles_an_object_an_object_url_preview_and_a_bundled_alpine_still_work_und
     };
     let pages = [
         ("/map.html", "tiles"),
+        ("/wms.html", "wms"),
+        ("/marker.html", "marker"),
         ("/object.html", "object"),
         ("/preview.html", "preview-status"),
+        ("/blobs.html", "attr"),
+        ("/blobs.html", "frame"),
+        ("/blobs.html", "blob-object"),
         ("/alpine.html", "alpine"),
     ];
     for server in ["server.before.js", "server.js"] {
@@ -413,7 +464,56 @@ fn map_tiles_an_object_an_object_url_preview_and_a_bundled_alpine_still_work_und
         }
     }
     check("server.notiles.js", "/map.html", "tiles", false);
+    check("server.nowms.js", "/wms.html", "wms", false);
+    check("server.noicons.js", "/marker.html", "marker", false);
     check("server.noobject.js", "/object.html", "object", false);
     check("server.noblob.js", "/preview.html", "preview-status", false);
+    for id in ["attr", "frame", "blob-object"] {
+        check("server.noblob.js", "/blobs.html", id, false);
+    }
     check("server.noeval.js", "/alpine.html", "alpine", false);
+}
+
+#[test]
+fn vue_s_full_build_chosen_by_the_bundler_s_alias_still_compiles_templates_under_the_written_policy() {
+    // webpack.config.js aliases vue to its full build (the bundle: Vue's own full build and the entry's code), whose
+    // compiler turns the page's in-DOM template into a render function with new Function: nothing but the config
+    // says so, and 'unsafe-eval' is what keeps the template rendering.
+    let (_tmp, app) = copy_app("csp-vue-app");
+    let fixed = fix_and_install(&app);
+    assert!(fixed.contains("scriptSrc: [\"'self'\", \"'unsafe-eval'\"]"), "{fixed}");
+    std::fs::write(app.join("server.noeval.js"), fixed.replace(", \"'unsafe-eval'\"", "")).expect("write");
+    for (server, renders) in [("server.before.js", true), ("server.js", true), ("server.noeval.js", false)] {
+        let (csp, dom) = load(&app, server, "/");
+        // (A template Vue cannot compile is replaced by an empty comment: no #vue at all.)
+        assert_eq!(text_of(&dom, "vue") == Some("yes"), renders, "#vue served by {server} (CSP: {csp}): {dom}");
+        assert_eq!(csp.contains("script-src 'self' 'unsafe-eval'"), server == "server.js", "{server}: {csp}");
+    }
+}
+
+#[test]
+fn raw_html_of_a_pug_view_still_shows_its_object_and_object_url_preview_under_the_written_policy() {
+    // Pug passes the view's raw HTML lines through: the app's own SVG in an <object> and an inline script that shows an
+    // image from an object URL, which need objectSrc 'self' and imgSrc blob: as the same HTML in an HTML view does.
+    let (_tmp, app) = copy_app("csp-pug-app");
+    let fixed = fix_and_install(&app);
+    for part in ["imgSrc: [\"'self'\", 'data:', 'blob:']", "objectSrc: [\"'self'\"]"] {
+        assert!(fixed.contains(part), "{part}: {fixed}");
+    }
+    std::fs::write(app.join("server.noblob.js"), fixed.replace(", 'blob:'", "")).expect("write");
+    without_directives(&app, &fixed, &["objectSrc"], "server.noobject.js");
+    let shown = |server: &str, id: &str| {
+        let (csp, dom) = load(&app, server, "/");
+        (text_of(&dom, id) == Some("yes"), format!("#{id} served by {server} (CSP: {csp}): {dom}"))
+    };
+    for server in ["server.before.js", "server.js"] {
+        for id in ["object", "preview-status"] {
+            let (yes, what) = shown(server, id);
+            assert!(yes, "{what}");
+        }
+    }
+    for (server, id) in [("server.noobject.js", "object"), ("server.noblob.js", "preview-status")] {
+        let (yes, what) = shown(server, id);
+        assert!(!yes, "{what}");
+    }
 }

@@ -899,6 +899,10 @@ fn report_views(
             .iter()
             .map(|what| match *what {
                 w if w.starts_with("Alpine") => "load Alpine's CSP build (@alpinejs/csp) instead",
+                w if w.contains("chosen by") => {
+                    "let the bundler build in Vue's runtime-only build (drop the alias to vue/dist, or runtimeCompiler) \
+                     and compile the templates ahead (single-file components)"
+                }
                 w if w.starts_with("Vue") => {
                     "load Vue's runtime-only build (vue.runtime.global.prod.js) and compile the templates ahead \
                      (single-file components with a build step)"

@@ -1,0 +1,278 @@
+//! What a project's bundler config chooses for the Content-Security-Policy: which of Vue's builds it builds into the
+//! pages. A bundler resolves `vue` through the package's `module` field to its runtime-only build (Vue 2.7:
+//! `dist/vue.runtime.esm.js`; Vue 3: `dist/vue.runtime.esm-bundler.js`), which needs nothing; an alias to a full build
+//! (`vue/dist/vue.esm.js`, `vue/dist/vue.esm-bundler.js`: the builds without `runtime` in their names, each holding
+//! the template compiler, which turns in-DOM templates into render functions with `new Function`) or Vue CLI's
+//! `runtimeCompiler: true` (which sets that alias) needs `'unsafe-eval'`.
+
+use std::path::{Component, Path, PathBuf};
+
+use swc_ecma_ast::{Expr, Lit, ObjectLit, Prop, PropName, PropOrSpread};
+use swc_ecma_visit::{Visit, VisitWith};
+
+use crate::source::SourceFile;
+use crate::views::{Evaluation, ViewScan};
+
+/// The config files of the bundlers that choose a build of `vue` (webpack, Vite, Vue CLI), in a project's folder.
+const CONFIGS: [&str; 14] = [
+    "webpack.config.js",
+    "webpack.config.cjs",
+    "webpack.config.mjs",
+    "webpack.config.ts",
+    "vite.config.js",
+    "vite.config.cjs",
+    "vite.config.mjs",
+    "vite.config.ts",
+    "vite.config.mts",
+    "vite.config.cts",
+    "vue.config.js",
+    "vue.config.cjs",
+    "vue.config.mjs",
+    "vue.config.ts",
+];
+
+/// Settles the `vue` that `scan` ([`crate::views::package_scan`] of the project whose package.json is `manifest`, with
+/// the text `manifest_text`) is unsure of, from the bundler configs beside it and those its scripts name
+/// ([`named_configs`]): when one chooses the full build, the finding gives way to an evaluation at the config's line
+/// (returned with the config's path, as a scan of its own); when every config there is read and none chooses it (nor
+/// sets an alias of `vue` that is not a literal), to nothing. With no config, or one that cannot be read or parsed,
+/// `scan` stays unsure.
+pub fn settle_vue(
+    scan: &mut ViewScan,
+    manifest: &Path,
+    manifest_text: &str,
+    root: Option<&Path>,
+) -> Option<(PathBuf, ViewScan)> {
+    if !scan.unsure.iter().any(|(_, package)| *package == "vue") {
+        return None;
+    }
+    let dir = manifest.parent()?;
+    let mut read_any = false;
+    let named = named_configs(manifest_text);
+    for name in CONFIGS.iter().copied().chain(named.iter().map(String::as_str)) {
+        let path = dir.join(name);
+        let text = match crate::fsread::read_text(&path, crate::fsread::TEXT_LIMIT, root) {
+            Ok(text) => text,
+            Err(crate::fsread::ReadError::Missing) => continue,
+            Err(_) => return None,
+        };
+        let file = SourceFile::new(path.clone(), text);
+        let Ok(parsed) = crate::parse::parse(&file, &file.code) else { return None };
+        let mut choice = Choice::default();
+        parsed.program.visit_with(&mut choice);
+        match choice {
+            Choice { full: Some((at, what)), .. } => {
+                scan.unsure.retain(|(_, package)| *package != "vue");
+                let line = file.line(at);
+                let evals = vec![Evaluation { line, what }];
+                return Some((path, ViewScan { evals, ..ViewScan::default() }));
+            }
+            Choice { undecided: true, .. } => return None,
+            Choice { .. } => read_any = true,
+        }
+    }
+    if read_any {
+        scan.unsure.retain(|(_, package)| *package != "vue");
+    }
+    None
+}
+
+/// The configs the scripts of package.json (`manifest_text`) give Vite or webpack (`vite build --config
+/// ./config/vite.config.js`, `webpack -c build/webpack.prod.js`, `--config=...`), relative to the project's folder and
+/// inside it (no absolute path, no `..`).
+fn named_configs(manifest_text: &str) -> Vec<String> {
+    let Ok(serde_json::Value::Object(manifest)) = serde_json::from_str::<serde_json::Value>(manifest_text) else {
+        return Vec::new();
+    };
+    let Some(serde_json::Value::Object(scripts)) = manifest.get("scripts") else { return Vec::new() };
+    let mut out = Vec::new();
+    for script in scripts.values().filter_map(serde_json::Value::as_str) {
+        for command in script.split(['&', ';', '|']) {
+            let words: Vec<&str> = command.split_whitespace().collect();
+            let Some(tool) = words.iter().position(|w| matches!(*w, "vite" | "webpack" | "webpack-cli")) else {
+                continue;
+            };
+            let rest = &words[tool + 1..];
+            let paths = rest.iter().enumerate().filter_map(|(i, w)| match *w {
+                "--config" | "-c" => rest.get(i + 1).copied(),
+                _ => w.strip_prefix("--config="),
+            });
+            for path in paths.map(|p| p.trim_matches(['"', '\''])) {
+                let inside = !path.is_empty()
+                    && Path::new(path).components().all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
+                if inside && !out.iter().any(|p: &String| p == path) {
+                    out.push(path.to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// What one config chooses: the full build (where, and how), or an alias of `vue` whose target is not a literal.
+#[derive(Default)]
+struct Choice {
+    full: Option<(usize, &'static str)>,
+    undecided: bool,
+}
+
+impl Choice {
+    /// The alias target `value` (a string, or a call given one: `path.resolve(__dirname, 'node_modules/vue/dist/
+    /// vue.esm.js')`, `require.resolve('vue/dist/vue.js')`).
+    fn target(&mut self, value: &Expr) {
+        let strings: Vec<&str> = match value {
+            Expr::Call(call) => call.args.iter().filter_map(|a| literal(&a.expr)).collect(),
+            _ => literal(value).into_iter().collect(),
+        };
+        let file =
+            strings.iter().find_map(|s| s.replace('\\', "/").rsplit_once("vue/dist/").map(|(_, f)| f.to_string()));
+        match file {
+            Some(file) if file.starts_with("vue.") && !file.contains("runtime") => {
+                let at = crate::parse::range_of(value).start;
+                self.full
+                    .get_or_insert((at, "Vue's full build with its template compiler, chosen by the bundler's alias"));
+            }
+            Some(_) => {}
+            None => self.undecided = true,
+        }
+    }
+}
+
+impl Visit for Choice {
+    fn visit_object_lit(&mut self, object: &ObjectLit) {
+        let props: Vec<(&str, &Expr)> = object
+            .props
+            .iter()
+            .filter_map(|p| match p {
+                PropOrSpread::Prop(prop) => match &**prop {
+                    Prop::KeyValue(kv) => Some((key(&kv.key)?, &*kv.value)),
+                    _ => None,
+                },
+                PropOrSpread::Spread(_) => None,
+            })
+            .collect();
+        let find = |name: &str| props.iter().find(|(k, _)| *k == name).map(|(_, v)| *v);
+        for (name, value) in &props {
+            match *name {
+                "vue" | "vue$" => self.target(value),
+                "runtimeCompiler" => match value {
+                    Expr::Lit(Lit::Bool(b)) if b.value => {
+                        let at = crate::parse::range_of(*value).start;
+                        self.full.get_or_insert((
+                            at,
+                            "Vue's full build with its template compiler, chosen by runtimeCompiler: true",
+                        ));
+                    }
+                    Expr::Lit(Lit::Bool(_)) => {}
+                    _ => self.undecided = true,
+                },
+                _ => {}
+            }
+        }
+        // (Vite's and Rollup's array form: `{ find: 'vue', replacement: 'vue/dist/vue.esm-bundler.js' }`.)
+        let finds_vue = find("find").is_some_and(|f| match f {
+            Expr::Lit(Lit::Regex(re)) => re.exp.trim_start_matches('^').trim_end_matches('$') == "vue",
+            other => literal(other) == Some("vue"),
+        });
+        if let Some(replacement) = find("replacement").filter(|_| finds_vue) {
+            self.target(replacement);
+        }
+        object.visit_children_with(self);
+    }
+}
+
+/// A property's name when it is written as one (`vue`, `'vue$'`).
+fn key(name: &PropName) -> Option<&str> {
+    match name {
+        PropName::Ident(i) => Some(&i.sym),
+        PropName::Str(s) => s.value.as_str(),
+        _ => None,
+    }
+}
+
+/// The text of a string literal, or of a template literal without expressions.
+fn literal(expr: &Expr) -> Option<&str> {
+    match expr {
+        Expr::Lit(Lit::Str(s)) => s.value.as_str(),
+        Expr::Tpl(t) if t.exprs.is_empty() => t.quasis.first().and_then(|q| q.cooked.as_ref()?.as_str()),
+        Expr::Paren(p) => literal(&p.expr),
+        Expr::TsAs(e) => literal(&e.expr),
+        Expr::TsSatisfies(e) => literal(&e.expr),
+        Expr::TsConstAssertion(e) => literal(&e.expr),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the config `code` chooses: `Some(true)` the full build, `Some(false)` nothing of the kind, `None` undecided.
+    fn choice(name: &str, code: &str) -> Option<bool> {
+        let file = SourceFile::new(PathBuf::from(name), code.to_string());
+        let parsed = crate::parse::parse(&file, &file.code).expect("parses");
+        let mut choice = Choice::default();
+        parsed.program.visit_with(&mut choice);
+        match choice {
+            Choice { full: Some(_), .. } => Some(true),
+            Choice { undecided: true, .. } => None,
+            Choice { .. } => Some(false),
+        }
+    }
+
+    #[test]
+    fn configs_the_scripts_name() {
+        let manifest = r#"{ "scripts": {
+            "build": "vite build --config ./config/vite.config.js && webpack -c build/webpack.prod.js",
+            "dev": "cross-env NODE_ENV=development vite --host --config=./config/vite.config.js",
+            "e2e": "playwright test --config ./config/playwright.config.js",
+            "bad": "webpack --config ../elsewhere/webpack.config.js; vite --config /etc/vite.config.js"
+        } }"#;
+        assert_eq!(named_configs(manifest), vec!["./config/vite.config.js", "build/webpack.prod.js"]);
+        assert!(named_configs("{ not json").is_empty());
+    }
+
+    #[test]
+    fn aliases_and_options_that_choose_the_full_build() {
+        // (The config's file name, its code, and what it chooses: see `choice`.)
+        let cases = [
+            ("webpack.config.js", "module.exports = { resolve: { alias: { vue$: 'vue/dist/vue.esm.js' } } };", Some(true)),
+            (
+                "webpack.config.js",
+                "module.exports = { resolve: { alias: { 'vue$': require.resolve('vue/dist/vue.common.js') } } };",
+                Some(true),
+            ),
+            (
+                "webpack.config.js",
+                "module.exports = { resolve: { alias: { vue: path.resolve(__dirname, 'node_modules/vue/dist/vue.js') } } };",
+                Some(true),
+            ),
+            (
+                "vite.config.js",
+                "export default defineConfig({ resolve: { alias: { vue: 'vue/dist/vue.esm-bundler.js' } } });",
+                Some(true),
+            ),
+            (
+                "vite.config.js",
+                "export default { resolve: { alias: [{ find: 'vue', replacement: `vue/dist/vue.esm-bundler.js` }] } };",
+                Some(true),
+            ),
+            (
+                "vite.config.ts",
+                "export default { resolve: { alias: { vue: 'vue/dist/vue.esm-bundler.js' as string } } };",
+                Some(true),
+            ),
+            ("vue.config.js", "module.exports = { runtimeCompiler: true };", Some(true)),
+            ("webpack.config.js", "module.exports = { resolve: { alias: { vue$: 'vue/dist/vue.runtime.esm.js' } } };", Some(false)),
+            ("vue.config.js", "module.exports = { runtimeCompiler: false, outputDir: 'public' };", Some(false)),
+            ("vite.config.js", "export default { resolve: { alias: [{ find: '@', replacement: '/src' }] } };", Some(false)),
+            ("webpack.config.js", "module.exports = { entry: './src/main.js' };", Some(false)),
+            ("webpack.config.js", "module.exports = { resolve: { alias: { vue: process.env.VUE } } };", None),
+            ("vue.config.js", "module.exports = { runtimeCompiler: process.env.COMPILER === '1' };", None),
+            ("webpack.config.js", "module.exports = { resolve: { alias: { vue: '@vue/compat' } } };", None),
+        ];
+        for (name, code, chooses) in cases {
+            assert_eq!(choice(name, code), chooses, "{name}: {code}");
+        }
+    }
+}

@@ -1,0 +1,26 @@
+// A CDN over HTTPS (a self-signed certificate made by the test, TLS_KEY and TLS_CERT) that the browser reaches as
+// unpkg.com (Chromium's --host-resolver-rules): `/leaflet@<version>/dist/<file>` answers with the file of Leaflet's
+// dist folder CDN_ROOT (the app's installed package), as unpkg does. Plain Node, no dependency.
+const fs = require('fs');
+const https = require('https');
+const path = require('path');
+
+const root = path.resolve(process.env.CDN_ROOT);
+const types = { '.js': 'application/javascript', '.css': 'text/css', '.png': 'image/png' };
+
+const options = { key: fs.readFileSync(process.env.TLS_KEY), cert: fs.readFileSync(process.env.TLS_CERT) };
+const server = https.createServer(options, (req, res) => {
+  const rest = new URL(req.url, 'https://unpkg.com').pathname.replace(/^\/leaflet@[^/]+\/dist\//, '');
+  const file = path.join(root, rest);
+  if (!file.startsWith(root + path.sep) || !fs.existsSync(file)) {
+    res.writeHead(404);
+    res.end();
+    return;
+  }
+  res.writeHead(200, { 'Content-Type': types[path.extname(file)] || 'application/octet-stream' });
+  fs.createReadStream(file).pipe(res);
+});
+
+server.listen(process.env.PORT || 3443, () => {
+  console.log(`listening on ${server.address().port}`);
+});

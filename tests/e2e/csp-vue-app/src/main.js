@@ -1,0 +1,3 @@
+import Vue from 'vue';
+
+new Vue({ el: '#app', data: { msg: 'yes' } });
