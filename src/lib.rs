@@ -10,6 +10,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 pub mod advisories;
 pub mod advisory_net;
 pub mod analysis;
+pub mod atomic;
 pub mod bindings;
 pub mod bundler;
 pub mod child;

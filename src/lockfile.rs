@@ -261,11 +261,11 @@ fn refresh_yarn1(lockfile: &Lockfile, packages: &[String], pass: &[OsString]) ->
     }
     let before = read_lockfile(&lockfile.path)
         .ok_or_else(|| "could not be read (a regular file of a readable size), so it was not refreshed".to_string())?;
-    let written = crate::write::write_atomic(&lockfile.path, &without_yarn1_entries(&before, packages))
+    let written = crate::atomic::write_atomic(&lockfile.path, &without_yarn1_entries(&before, packages))
         .map_err(|err| format!("could not be written: {err}"));
     let result = written.and_then(|()| run_update(lockfile, &[], packages, pass));
     if result.is_err() {
-        let _ = crate::write::write_atomic(&lockfile.path, &before);
+        let _ = crate::atomic::write_atomic(&lockfile.path, &before);
     }
     let summary = result?;
     let moved: Vec<String> = packages

@@ -937,10 +937,7 @@ fn all_transforms_together_are_idempotent() -> Result<(), String> {
 fn every_written_output_loads_in_node() -> Result<(), String> {
     let tmp = tempfile::tempdir().map_err(|e| e.to_string())?;
     let written = written_over_fixtures(tmp.path())?;
-    let mut files: Vec<&PathBuf> = written.iter().flat_map(|(_, out, original)| [out, original]).collect();
-    files.sort();
-    files.dedup();
-    let verdicts = node_check(&files, tmp.path())?;
+    let verdicts = node_check(&both_sides(&written), tmp.path())?;
     let mut refused = Vec::new();
     for (what, out, original) in &written {
         let (Some(before), Some(after)) = (verdicts.get(original), verdicts.get(out)) else {
@@ -965,10 +962,7 @@ fn every_written_output_loads_in_node() -> Result<(), String> {
 fn every_written_output_of_an_es5_file_is_es5() -> Result<(), String> {
     let tmp = tempfile::tempdir().map_err(|e| e.to_string())?;
     let written = written_over_fixtures(tmp.path())?;
-    let mut files: Vec<&PathBuf> = written.iter().flat_map(|(_, out, original)| [out, original]).collect();
-    files.sort();
-    files.dedup();
-    let verdicts = es5_check(&files, tmp.path())?;
+    let verdicts = es5_check(&both_sides(&written), tmp.path())?;
     let mut es5_originals = 0;
     let mut refused = Vec::new();
     for (what, out, original) in &written {
@@ -991,6 +985,14 @@ fn every_written_output_of_an_es5_file_is_es5() -> Result<(), String> {
     } else {
         Err(format!("the tool wrote ES2015+ code into ES5 files:\n{}", refused.join("\n")))
     }
+}
+
+/// Each written file and each original of [`written_over_fixtures`], once.
+fn both_sides(written: &[(String, PathBuf, PathBuf)]) -> Vec<&PathBuf> {
+    let mut files: Vec<&PathBuf> = written.iter().flat_map(|(_, out, original)| [out, original]).collect();
+    files.sort();
+    files.dedup();
+    files
 }
 
 /// Every JavaScript file the tool writes over the fixtures, written under `scratch`: (what ran, the written file, its
@@ -1047,48 +1049,35 @@ fn es5_check(files: &[&PathBuf], scratch: &Path) -> Result<BTreeMap<PathBuf, Res
             return Err(format!("npm ci in tests/es5-check failed: {}", String::from_utf8_lossy(&npm.stderr)));
         }
     }
-    let list = scratch.join("es5-check-list.txt");
-    let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
-    std::fs::write(&list, names.join("\n")).map_err(|e| e.to_string())?;
-    let out = std::process::Command::new("node")
-        .arg(dir.join("check.js"))
-        .arg(&list)
-        .output()
-        .map_err(|e| format!("node must be installed (Node 20 or later): {e}"))?;
-    if !out.status.success() {
-        return Err(format!("tests/es5-check/check.js failed: {}", String::from_utf8_lossy(&out.stderr)));
-    }
-    let mut verdicts = BTreeMap::new();
-    for line in String::from_utf8_lossy(&out.stdout).lines() {
-        let v: serde_json::Value = serde_json::from_str(line).map_err(|e| format!("{e}: {line}"))?;
-        let file = PathBuf::from(v["file"].as_str().unwrap_or_default());
-        let verdict = match v["es5"].as_bool() {
-            Some(true) => Ok(()),
-            _ => Err(format!(
-                "{} at {:?}",
-                v["message"].as_str().unwrap_or("refused"),
-                v["line"].as_str().unwrap_or_default().trim()
-            )),
-        };
-        verdicts.insert(file, verdict);
-    }
-    Ok(verdicts)
+    script_verdicts("tests/es5-check/check.js", &[], files, scratch)
 }
 
 /// Node's verdict on each file (`Err` holds its message), from one `node` process running
 /// `tests/node-check/check.js`.
 fn node_check(files: &[&PathBuf], scratch: &Path) -> Result<BTreeMap<PathBuf, Result<(), String>>, String> {
-    let list = scratch.join("node-check-list.txt");
+    script_verdicts("tests/node-check/check.js", &["--experimental-vm-modules", "--no-warnings"], files, scratch)
+}
+
+/// The verdict on each file (`Err` holds its message) of one `node` process (with `flags`) running `script` (a
+/// path from the repository's root) over a list of the files; the script prints one JSON line per file,
+/// `{"file": ..., "ok": true}` or `{"file": ..., "ok": false, "message": ...}`.
+fn script_verdicts(
+    script: &str,
+    flags: &[&str],
+    files: &[&PathBuf],
+    scratch: &Path,
+) -> Result<BTreeMap<PathBuf, Result<(), String>>, String> {
+    let list = scratch.join("check-list.txt");
     let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
     std::fs::write(&list, names.join("\n")).map_err(|e| e.to_string())?;
     let out = std::process::Command::new("node")
-        .args(["--experimental-vm-modules", "--no-warnings"])
-        .arg(root().join("tests/node-check/check.js"))
+        .args(flags)
+        .arg(root().join(script))
         .arg(&list)
         .output()
         .map_err(|e| format!("node must be installed (Node 20 or later): {e}"))?;
     if !out.status.success() {
-        return Err(format!("tests/node-check/check.js failed: {}", String::from_utf8_lossy(&out.stderr)));
+        return Err(format!("{script} failed: {}", String::from_utf8_lossy(&out.stderr)));
     }
     let mut verdicts = BTreeMap::new();
     for line in String::from_utf8_lossy(&out.stdout).lines() {

@@ -2,8 +2,8 @@
 //
 //   node check.js LIST
 //
-// LIST holds one path a line. Prints one JSON line per file: {"file": ..., "es5": true} or
-// {"file": ..., "es5": false, "message": "...", "line": "the line acorn stopped at"}.
+// LIST holds one path a line. Prints one JSON line per file, as tests/node-check/check.js does: {"file": ..., "ok":
+// true} or {"file": ..., "ok": false, "message": "acorn's message at \"the line it stopped at\""}.
 'use strict';
 const fs = require('fs');
 const acorn = require('acorn');
@@ -14,9 +14,9 @@ for (const file of files) {
   if (code.charCodeAt(0) === 0xfeff) code = code.slice(1);
   try {
     acorn.parse(code, { ecmaVersion: 5, sourceType: 'script', allowHashBang: true });
-    console.log(JSON.stringify({ file, es5: true }));
+    console.log(JSON.stringify({ file, ok: true }));
   } catch (error) {
-    const line = error.loc ? code.split('\n')[error.loc.line - 1] : '';
-    console.log(JSON.stringify({ file, es5: false, message: error.message, line }));
+    const line = error.loc ? code.split('\n')[error.loc.line - 1].trim() : '';
+    console.log(JSON.stringify({ file, ok: false, message: `${error.message} at ${JSON.stringify(line)}` }));
   }
 }
