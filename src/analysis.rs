@@ -172,12 +172,42 @@ pub struct MemberCall {
     pub stmt: Option<StmtSite>,
 }
 
+/// What a call does to Express's `trust proxy` setting ([`MemberCall::trust_proxy`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrustProxy {
+    /// Turned on: `app.enable('trust proxy')`, `app.set('trust proxy', 1)`, `true`, `'loopback'`, ...
+    On,
+    /// Turned off: `app.disable('trust proxy')`, `app.set('trust proxy', false)`, `0`, `''`, `null`.
+    Off,
+    /// Set to a value the code computes (`process.env.TRUST_PROXY === '1'`): the app's own decision.
+    Computed,
+}
+
 impl MemberCall {
-    /// Whether this call turns Express's `trust proxy` setting on: `app.set('trust proxy', ...)` or
-    /// `app.enable('trust proxy')` (the transforms that read it watch both methods).
-    pub fn sets_trust_proxy(&self) -> bool {
-        matches!(self.method.as_ref(), "set" | "enable")
-            && matches!(self.args.first(), Some(Value::Str(s, _)) if s == "trust proxy")
+    /// What this call does to Express's `trust proxy` setting, when it is `app.set('trust proxy', value)`,
+    /// `app.enable('trust proxy')` or `app.disable('trust proxy')` (the transforms that read it watch those
+    /// methods). With the file's `code`, a value that is neither a literal nor a number is [`TrustProxy::Computed`];
+    /// without it (a survey, before the text is read again), any value but a false one counts as on.
+    pub fn trust_proxy(&self, code: Option<&str>) -> Option<TrustProxy> {
+        if !matches!(self.args.first(), Some(Value::Str(s, _)) if s == "trust proxy") {
+            return None;
+        }
+        match self.method.as_ref() {
+            "enable" => Some(TrustProxy::On),
+            "disable" => Some(TrustProxy::Off),
+            "set" => Some(match self.args.get(1)? {
+                Value::Bool(false, _) | Value::Nothing(_) => TrustProxy::Off,
+                Value::Str(s, _) if s.is_empty() => TrustProxy::Off,
+                Value::Bool(true, _) | Value::Str(..) | Value::Array(..) => TrustProxy::On,
+                other => match code.and_then(|c| c.get(other.range())).map(str::trim) {
+                    Some("0") => TrustProxy::Off,
+                    Some(n) if n.bytes().all(|b| b.is_ascii_digit()) => TrustProxy::On,
+                    Some(_) => TrustProxy::Computed,
+                    None => TrustProxy::On,
+                },
+            }),
+            _ => None,
+        }
     }
 }
 

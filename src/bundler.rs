@@ -7,7 +7,7 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use swc_ecma_ast::{Expr, Lit, ObjectLit, Prop, PropName, PropOrSpread};
+use swc_ecma_ast::{CallExpr, Callee, Expr, ImportDecl, Lit, MemberProp, ObjectLit, Prop, PropName, PropOrSpread};
 use swc_ecma_visit::{Visit, VisitWith};
 
 use crate::source::SourceFile;
@@ -127,7 +127,8 @@ impl Choice {
         let file =
             strings.iter().find_map(|s| s.replace('\\', "/").rsplit_once("vue/dist/").map(|(_, f)| f.to_string()));
         match file {
-            Some(file) if file.starts_with("vue.") && !file.contains("runtime") => {
+            // (`vue/dist/vue`, without its extension, is `vue.js` to webpack's resolver: the full build too.)
+            Some(file) if (file == "vue" || file.starts_with("vue.")) && !file.contains("runtime") => {
                 let at = crate::parse::range_of(value).start;
                 self.full
                     .get_or_insert((at, "Vue's full build with its template compiler, chosen by the bundler's alias"));
@@ -138,7 +139,43 @@ impl Choice {
     }
 }
 
+/// What a config reads from elsewhere or builds in code, where the alias may be set out of sight: another file of
+/// the project (`require('./webpack.common')`, `import base from './vite.base'`: webpack's guide splits its configs
+/// so and joins them with `merge(common, {...})`), or Vue CLI's `chainWebpack` (`config.resolve.alias.set('vue$',
+/// ...)`, read when it is written so). A config that does either is undecided unless it chooses the full build itself.
 impl Visit for Choice {
+    fn visit_import_decl(&mut self, import: &ImportDecl) {
+        if import.src.value.as_str().is_some_and(|s| s.starts_with('.')) {
+            self.undecided = true;
+        }
+    }
+
+    fn visit_call_expr(&mut self, call: &CallExpr) {
+        let first = call.args.first().and_then(|a| literal(&a.expr));
+        if let Callee::Expr(callee) = &call.callee {
+            match &**callee {
+                Expr::Ident(i) if i.sym == *"require" && first.is_some_and(|s| s.starts_with('.')) => {
+                    self.undecided = true
+                }
+                Expr::Member(m) => {
+                    let method = |name: &str| matches!(&m.prop, MemberProp::Ident(p) if p.sym == *name);
+                    let on_alias = matches!(&*m.obj, Expr::Member(o) if matches!(&o.prop, MemberProp::Ident(p) if p.sym == *"alias"));
+                    if method("set") && on_alias && matches!(first, Some("vue" | "vue$")) {
+                        if let Some(target) = call.args.get(1) {
+                            self.target(&target.expr);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        // (`import('./vite.base.js')`.)
+        if matches!(call.callee, Callee::Import(_)) && first.is_some_and(|s| s.starts_with('.')) {
+            self.undecided = true;
+        }
+        call.visit_children_with(self);
+    }
+
     fn visit_object_lit(&mut self, object: &ObjectLit) {
         let props: Vec<(&str, &Expr)> = object
             .props
@@ -166,6 +203,7 @@ impl Visit for Choice {
                     Expr::Lit(Lit::Bool(_)) => {}
                     _ => self.undecided = true,
                 },
+                "chainWebpack" => self.undecided = true,
                 _ => {}
             }
         }
@@ -270,6 +308,26 @@ mod tests {
             ("webpack.config.js", "module.exports = { resolve: { alias: { vue: process.env.VUE } } };", None),
             ("vue.config.js", "module.exports = { runtimeCompiler: process.env.COMPILER === '1' };", None),
             ("webpack.config.js", "module.exports = { resolve: { alias: { vue: '@vue/compat' } } };", None),
+            // (Found by the ninth session's review: each built the full compiler while the warning was dropped.)
+            ("webpack.config.js", "module.exports = { resolve: { alias: { vue$: 'vue/dist/vue' } } };", Some(true)),
+            (
+                "webpack.prod.js",
+                "const { merge } = require('webpack-merge');\nconst common = require('./webpack.common.js');\n\
+                 module.exports = merge(common, { mode: 'production' });",
+                None,
+            ),
+            ("vite.config.js", "import base from './vite.base.js';\nexport default { ...base };", None),
+            (
+                "vue.config.js",
+                "module.exports = { chainWebpack: (config) => config.resolve.alias.set('vue$', 'vue/dist/vue.esm.js') };",
+                Some(true),
+            ),
+            ("vue.config.js", "module.exports = { chainWebpack: (config) => config.plugins.delete('prefetch') };", None),
+            (
+                "webpack.config.js",
+                "const path = require('path');\nmodule.exports = { resolve: { alias: { '@': path.resolve('src') } } };",
+                Some(false),
+            ),
         ];
         for (name, code, chooses) in cases {
             assert_eq!(choice(name, code), chooses, "{name}: {code}");

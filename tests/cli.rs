@@ -3226,6 +3226,47 @@ fn behind_proxy_leaves_an_app_that_enables_trust_proxy_alone() {
     }
 }
 
+/// An app that turns `trust proxy` off (`app.set('trust proxy', false)`, `0`, `app.disable('trust proxy')`), run with
+/// `--behind-proxy 1`: a setting added after the app is created would be undone by the app's own (found by the ninth
+/// session's review: no secure cookie was ever sent, and nothing said why), so the tool says so at the app's line and
+/// adds nothing. A computed value is the app's own decision: left alone, silently. helmet does not take an app that
+/// turns it off for one served over HTTPS (its `upgrade-insecure-requests` would stop a plain HTTP app's scripts).
+#[test]
+fn behind_proxy_names_an_app_that_turns_trust_proxy_off() {
+    let manifest = r#"{"dependencies":{"express":"^4.22.3","express-session":"^1.18.0","helmet":"^8.3.0"}}"#;
+    let app = |setting: &str| {
+        format!(
+            "const express = require('express');\nconst session = require('express-session');\n\nconst app = \
+             express();\n{setting}\n\napp.use(session({{\n  name: 'sid',\n  secret: process.env.SESSION_SECRET,\n  \
+             resave: false,\n  saveUninitialized: false,\n  cookie: {{ httpOnly: true, secure: true, sameSite: \
+             'lax', maxAge: 3600000 }},\n}}));\n\napp.listen(3000);\n"
+        )
+    };
+    for (setting, warned) in [
+        ("app.set('trust proxy', false);", true),
+        ("app.set('trust proxy', 0);", true),
+        ("app.disable('trust proxy');", true),
+        ("app.set('trust proxy', process.env.TRUST_PROXY === '1');", false),
+    ] {
+        let project = Project::empty()
+            .with("package.json", manifest)
+            .with("app.js", app(setting))
+            .with("views/index.html", "<!doctype html><script src=\"/js/app.js\"></script>\n");
+        let out = run(project.path(), &["--only", "session-cookie", "--behind-proxy", "1", "--check"]);
+        assert_eq!(out.code, 0, "{setting}: nothing to change: {out:?}");
+        assert_eq!(
+            out.stderr.contains("app.js:5:1: warning [session-cookie/trust-proxy] this turns `trust proxy` off"),
+            warned,
+            "{setting}: {}",
+            out.stdout
+        );
+        if setting.contains("false") {
+            let helmet = run(project.path(), &["--only", "helmet", "--color", "never"]);
+            assert!(helmet.stdout.contains("upgradeInsecureRequests: null"), "{setting}: {}", helmet.stdout);
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------------------------------
 // Express 4 -> 5: the version and the code always agree.
 

@@ -61,7 +61,7 @@ impl Transform for CookieSession {
     }
 
     fn watch(&self) -> &'static [Watch] {
-        &[Watch::Text("cookie-session"), Watch::AlsoCall("set"), Watch::AlsoCall("enable")]
+        &[Watch::Text("cookie-session"), Watch::AlsoCall("set"), Watch::AlsoCall("enable"), Watch::AlsoCall("disable")]
     }
 
     fn settings(&self) -> Vec<&'static SettingsGroup> {

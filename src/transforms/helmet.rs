@@ -492,7 +492,7 @@ fn serves_https(facts: &FileFacts) -> Option<usize> {
                     c.method == *method
                         && facts.bindings_of(module).any(|b| b.kind == ImportKind::Module && b.local == c.object)
                 });
-            server || c.sets_trust_proxy()
+            server || c.trust_proxy(None) == Some(crate::analysis::TrustProxy::On)
         })
         .map(|c| c.range.start)
         .or_else(|| {

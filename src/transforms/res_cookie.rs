@@ -69,7 +69,7 @@ impl Transform for ResCookie {
     }
 
     fn watch(&self) -> &'static [Watch] {
-        &[Watch::Call("cookie"), Watch::AlsoCall("set"), Watch::AlsoCall("enable")]
+        &[Watch::Call("cookie"), Watch::AlsoCall("set"), Watch::AlsoCall("enable"), Watch::AlsoCall("disable")]
     }
 
     fn settings(&self) -> Vec<&'static SettingsGroup> {

@@ -70,7 +70,13 @@ impl Transform for SessionCookie {
     }
 
     fn watch(&self) -> &'static [Watch] {
-        &[Watch::Text("express-session"), Watch::AlsoCall("set"), Watch::AlsoCall("enable"), Watch::Call("clearCookie")]
+        &[
+            Watch::Text("express-session"),
+            Watch::AlsoCall("set"),
+            Watch::AlsoCall("enable"),
+            Watch::AlsoCall("disable"),
+            Watch::Call("clearCookie"),
+        ]
     }
 
     fn settings(&self) -> Vec<&'static SettingsGroup> {

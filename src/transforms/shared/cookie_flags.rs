@@ -2,7 +2,7 @@
 //! `sameSite` made explicit in a cookie options object, and the `trust proxy` setting secure cookies need behind a
 //! TLS-terminating proxy.
 
-use crate::analysis::AppSite;
+use crate::analysis::{AppSite, TrustProxy};
 use crate::codegen;
 use crate::objects;
 use crate::settings::{SettingsGroup, SettingsInput};
@@ -240,8 +240,25 @@ pub fn trust_proxy(cx: &FileContext<'_>, plan: &mut FilePlan, policy: &CookiePol
     if policy.secure == SecurePolicy::Auto && policy.behind_proxy.is_none() {
         return;
     }
-    let already = facts.member_calls.iter().any(|c| c.sets_trust_proxy());
-    if already || plan.findings.iter().any(|f| f.rule.ends_with("/trust-proxy")) {
+    if plan.findings.iter().any(|f| f.rule.ends_with("/trust-proxy")) {
+        return;
+    }
+    let settings: Vec<(TrustProxy, usize)> =
+        facts.member_calls.iter().filter_map(|c| Some((c.trust_proxy(Some(&cx.file.code))?, c.range.start))).collect();
+    // (The app turns it off: a setting added after the app is created would be undone, or would undo the app's own.)
+    if let Some((_, off)) = settings.iter().find(|(s, _)| *s == TrustProxy::Off) {
+        plan.findings.push(cx.finding(
+            "trust-proxy",
+            *off,
+            "this turns `trust proxy` off: behind a TLS-terminating proxy or load balancer Express then sees every \
+             request as plain HTTP and never sends the secure cookie, so logins silently fail; set app.set('trust \
+             proxy', 1) here instead where a proxy serves the app"
+                .to_string(),
+        ));
+        return;
+    }
+    // (On, or a value the app computes: its own decision.)
+    if !settings.is_empty() {
         return;
     }
     if let Some(hops) = policy.behind_proxy {
