@@ -122,6 +122,53 @@ pub fn git() -> Result<Command, String> {
     Ok(command)
 }
 
+/// Runs `f` with SIGINT, SIGTERM and SIGHUP held: a signal that comes meanwhile (Ctrl-C while the package manager
+/// runs) still stops the child, whose program starts with the default actions (a caught signal is reset so by
+/// `exec`), while this process only notes it and goes on, so that `f` can put back what it changed (a yarn.lock
+/// without the entries Yarn was to resolve again). The signal is then raised again, with its previous action. A
+/// signal this process ignores (under `nohup`) stays ignored.
+#[cfg(unix)]
+pub fn holding_signals<T>(f: impl FnOnce() -> T) -> T {
+    use std::sync::atomic::{AtomicI32, Ordering};
+    static CAUGHT: AtomicI32 = AtomicI32::new(0);
+    extern "C" fn note(signal: libc::c_int) {
+        CAUGHT.store(signal, Ordering::SeqCst);
+    }
+    const SIGNALS: [libc::c_int; 3] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP];
+    // SAFETY: sigaction with zeroed (valid) structures, a handler that only stores into an atomic, and the previous
+    // actions put back below.
+    let previous: Vec<(libc::c_int, libc::sigaction)> = SIGNALS
+        .iter()
+        .filter_map(|&signal| unsafe {
+            let mut old: libc::sigaction = std::mem::zeroed();
+            if libc::sigaction(signal, std::ptr::null(), &mut old) != 0 || old.sa_sigaction == libc::SIG_IGN {
+                return None;
+            }
+            let mut action: libc::sigaction = std::mem::zeroed();
+            action.sa_sigaction = note as extern "C" fn(libc::c_int) as libc::sighandler_t;
+            libc::sigemptyset(&mut action.sa_mask);
+            (libc::sigaction(signal, &action, std::ptr::null_mut()) == 0).then_some((signal, old))
+        })
+        .collect();
+    let result = f();
+    for (signal, old) in &previous {
+        // SAFETY: the action this process had before.
+        unsafe { libc::sigaction(*signal, old, std::ptr::null_mut()) };
+    }
+    let caught = CAUGHT.swap(0, Ordering::SeqCst);
+    if caught != 0 {
+        // SAFETY: raising a signal at this process, with its own action back in place.
+        unsafe { libc::raise(caught) };
+    }
+    result
+}
+
+/// [`holding_signals`] where there are no such signals.
+#[cfg(not(unix))]
+pub fn holding_signals<T>(f: impl FnOnce() -> T) -> T {
+    f()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

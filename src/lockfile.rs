@@ -261,13 +261,17 @@ fn refresh_yarn1(lockfile: &Lockfile, packages: &[String], pass: &[OsString]) ->
     }
     let before = read_lockfile(&lockfile.path)
         .ok_or_else(|| "could not be read (a regular file of a readable size), so it was not refreshed".to_string())?;
-    let written = crate::atomic::write_atomic(&lockfile.path, &without_yarn1_entries(&before, packages))
-        .map_err(|err| format!("could not be written: {err}"));
-    let result = written.and_then(|()| run_update(lockfile, &[], packages, pass));
-    if result.is_err() {
-        let _ = crate::atomic::write_atomic(&lockfile.path, &before);
-    }
-    let summary = result?;
+    // (A Ctrl-C while Yarn runs stops Yarn, and the lockfile is still put back: Yarn 1 accepts a lockfile without
+    // the entries, even with --frozen-lockfile, so a lockfile left so would go unnoticed.)
+    let summary = crate::child::holding_signals(|| {
+        let written = crate::atomic::write_atomic(&lockfile.path, &without_yarn1_entries(&before, packages))
+            .map_err(|err| format!("could not be written: {err}"));
+        let result = written.and_then(|()| run_update(lockfile, &[], packages, pass));
+        if result.is_err() {
+            let _ = crate::atomic::write_atomic(&lockfile.path, &before);
+        }
+        result
+    })?;
     let moved: Vec<String> = packages
         .iter()
         .filter_map(|p| {

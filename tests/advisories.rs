@@ -993,6 +993,32 @@ fn a_members_own_express_is_raised_by_express_version_and_never_lowered() {
     assert_eq!(changes, [r#""packages/a/package.json" "express" "4.18.2" -> "4.22.3""#], "{doc:#}");
 }
 
+/// npm's nested overrides pin a package under another (`"cookie-parser": { "cookie": "0.4.1" }`): such a pin is named
+/// as what keeps the version, and no parent raise is claimed, which npm would undo (found by the ninth session's review:
+/// cookie-parser raised, "fix-planned" on every run); a scoped package's key (`@types/cookie`) pins that package, not
+/// `cookie`. Offline: the dry run only.
+#[test]
+fn nested_and_scoped_override_keys_are_read_as_npm_reads_them() {
+    for (overrides, pinned) in [
+        (r#"{ "cookie-parser": { "cookie": "0.4.1" } }"#, true),
+        (r#"{ "cookie-parser": { ".": "1.4.6", "cookie": "0.4.1" } }"#, true),
+        (r#"{ "@types/cookie": "0.4.1" }"#, false),
+    ] {
+        let (_tmp, dir) = app("pin-app");
+        let manifest = std::fs::read_to_string(dir.join("package.json")).expect("manifest");
+        let at = manifest.find("\"overrides\"").expect("overrides");
+        let manifest = format!("{}\"overrides\": {overrides}\n}}\n", &manifest[..at]);
+        std::fs::write(dir.join("package.json"), manifest).expect("write");
+        let (code, text) = audit_from(&dir, "bundled", &[]);
+        assert_eq!(code, 0, "{text}");
+        let named = text
+            .contains("package.json's own `overrides` entry `cookie-parser > cookie`: `\"0.4.1\"` keeps cookie 0.4.1");
+        assert_eq!(named, pinned, "{overrides}: {text}");
+        let raised = text.lines().any(|l| l.starts_with("change package.json dependencies cookie-parser"));
+        assert_eq!(raised, !pinned, "{overrides}: {text}");
+    }
+}
+
 /// The project's own pin is what keeps a vulnerable version (`tests/advisories/pin-app`, npm's `overrides`,
 /// `pin-app-yarn`, Yarn 1's `resolutions`, and `pin-app-pnpm`, `pnpm.overrides`; lockfiles made by the package managers): `"path-to-regexp": "0.1.7"` is
 /// moved to the fix on its line; `"cookie": "0.4.1"` would cross a 0.x line, so it is reported as the cause and
@@ -1074,6 +1100,54 @@ fn yarn_1_refreshes_a_transitive_package_inside_its_parents_range() {
     let (code, again) = audit_from(&dir, "bundled", &[]);
     assert_eq!(code, 0, "{again}");
     assert!(!again.contains(" qs@"), "{again}");
+}
+
+/// Ctrl-C while Yarn 1 resolves the refreshed entries again stops Yarn, and yarn.lock is put back as it was before the
+/// process ends by the signal (found by the ninth session's review: the lockfile was left without qs's entries, which
+/// Yarn 1 accepts even with --frozen-lockfile, and the next run no longer saw qs). A fake `yarn` that notes its start
+/// and then fails stands in for a slow install; the signal goes to express-harden alone.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_yarn_refresh_puts_the_lockfile_back() {
+    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::process::ExitStatusExt;
+    let (tmp, dir) = app("yarn1-refresh-app");
+    let lock = std::fs::read_to_string(dir.join("yarn.lock")).expect("lockfile");
+    let bin = tmp.path().join("bin");
+    std::fs::create_dir(&bin).expect("bin");
+    let started = tmp.path().join("yarn-started");
+    let yarn = bin.join("yarn");
+    std::fs::write(
+        &yarn,
+        format!(
+            "#!/bin/sh\nif [ \"$1\" = --version ]; then echo 1.22.22; exit 0; fi\ntouch '{}'\nsleep 2\nexit 1\n",
+            started.display()
+        ),
+    )
+    .expect("fake yarn");
+    std::fs::set_permissions(&yarn, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_express-harden"))
+        .args(["--only", "advisories", "--write", "--allow-no-vcs", "--lockfile", "."])
+        .current_dir(&dir)
+        .env("PATH", path)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("express-harden");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !started.exists() {
+        assert!(std::time::Instant::now() < deadline, "the fake yarn never ran the install");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let stripped = std::fs::read_to_string(dir.join("yarn.lock")).expect("lockfile");
+    assert!(stripped != lock && !stripped.contains("\nqs@"), "qs's entries are out while Yarn runs");
+    // SAFETY: a signal to the child this test started.
+    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+    let status = child.wait().expect("wait");
+    assert_eq!(status.signal(), Some(libc::SIGINT), "{status:?}");
+    let after = std::fs::read_to_string(dir.join("yarn.lock")).expect("lockfile");
+    assert!(after == lock, "yarn.lock was not put back: qs's entries are missing: {}", after.contains("\nqs@"));
 }
 
 /// A raise found through the registry is previewed before it is written (`tests/advisories/preview-app`: passport-jwt

@@ -1603,6 +1603,9 @@ struct Pin {
     section: DepSection,
     key: String,
     spec: String,
+    /// Under another package's entry (npm's nested form, `"cookie-parser": { "cookie": "0.4.1" }`): `key` is the
+    /// path, `cookie-parser > cookie`, and the entry is only named, never changed.
+    nested: bool,
 }
 
 /// The pin in `manifest` (the lockfile's package.json) of `name` that admits `installed` and not `target`: its key
@@ -1616,8 +1619,15 @@ fn user_pin(manifest: &str, manager: Manager, name: &str, installed: &Version, t
         Manager::Yarn1 | Manager::YarnBerry => (DepSection::Resolutions, json.get("resolutions")?),
     };
     let names_it = |key: &str| {
-        let starts = std::iter::once(0).chain(key.match_indices(['/', '>']).map(|(i, _)| i + 1));
-        starts.map(|i| &key[i..]).any(|rest| match rest.strip_prefix(name) {
+        // (Where a name may start: the key's start, or after a `/` or `>` that does not end a scope, `@types/`.)
+        let mut starts = vec![0];
+        for (i, c) in key.match_indices(['/', '>']) {
+            let segment = key[..i].rfind(['/', '>']).map_or(0, |s| s + 1);
+            if c == ">" || !key[segment..].starts_with('@') {
+                starts.push(i + 1);
+            }
+        }
+        starts.into_iter().map(|i| &key[i..]).any(|rest| match rest.strip_prefix(name) {
             Some("") => true,
             Some(range) => {
                 range.strip_prefix('@').is_some_and(|r| npm_spec::npm_range(r).is_some_and(|r| installed.satisfies(&r)))
@@ -1625,14 +1635,24 @@ fn user_pin(manifest: &str, manager: Manager, name: &str, installed: &Version, t
             None => false,
         })
     };
-    entries.as_object()?.iter().find_map(|(key, value)| {
-        let spec = value.as_str()?;
-        let range = npm_spec::npm_range(spec)?;
-        (names_it(key) && installed.satisfies(&range) && !target.satisfies(&range)).then(|| Pin {
-            section,
-            key: key.clone(),
-            spec: spec.to_string(),
-        })
+    let holds = |spec: &str| {
+        npm_spec::npm_range(spec).is_some_and(|range| installed.satisfies(&range) && !target.satisfies(&range))
+    };
+    entries.as_object()?.iter().find_map(|(key, value)| match value {
+        serde_json::Value::String(spec) => {
+            (names_it(key) && holds(spec)).then(|| Pin { section, key: key.clone(), spec: spec.clone(), nested: false })
+        }
+        // (npm's nested form: `"cookie-parser": { ".": "1.4.6", "cookie": "0.4.1" }` pins cookie under cookie-parser.)
+        serde_json::Value::Object(inner) if manager == Manager::Npm => inner.iter().find_map(|(child, spec)| {
+            let spec = spec.as_str()?;
+            (child != "." && names_it(child) && holds(spec)).then(|| Pin {
+                section,
+                key: format!("{key} > {child}"),
+                spec: spec.to_string(),
+                nested: true,
+            })
+        }),
+        _ => None,
     })
 }
 
@@ -1641,7 +1661,7 @@ impl Pin {
     /// `installed`: no other fix can work while it stays.
     fn fix(&self, plan: &mut ManifestPlan, name: &str, installed: &Version, target: &Version) -> AdvisoryFix {
         let (section, key, spec) = (self.section.label(), &self.key, &self.spec);
-        match raised(spec, installed, target) {
+        match raised(spec, installed, target).filter(|_| !self.nested) {
             Some(to) => {
                 plan.changes.push(ManifestRequest::new(self.section, key.clone(), to.clone()));
                 AdvisoryFix {
@@ -1654,11 +1674,19 @@ impl Pin {
             }
             None => AdvisoryFix {
                 kind: FixKind::None,
-                description: format!(
-                    "package.json's own `{section}` entry `\"{key}\": \"{spec}\"` keeps {name} {installed}, and the \
-                     fix, {target}, is on another line of releases (its API may change): not changed, and nothing \
-                     else can move {name} while it stays; change or remove that entry by hand"
-                ),
+                description: if self.nested {
+                    format!(
+                        "package.json's own `{section}` entry `{key}`: `\"{spec}\"` keeps {name} {installed}: not \
+                         changed (a nested entry), and nothing else can move {name} while it stays; change it to \
+                         {target} or later, or remove it, by hand"
+                    )
+                } else {
+                    format!(
+                        "package.json's own `{section}` entry `\"{key}\": \"{spec}\"` keeps {name} {installed}, and \
+                         the fix, {target}, is on another line of releases (its API may change): not changed, and \
+                         nothing else can move {name} while it stays; change or remove that entry by hand"
+                    )
+                },
             },
         }
     }
