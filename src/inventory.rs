@@ -283,6 +283,17 @@ impl LazyInventory {
     }
 }
 
+impl LazyInventory {
+    /// The manifest's own npm lockfile that npm ignores because the manifest is a workspace of the package.json in
+    /// the folder returned with it (see [`crate::lockfile::ignored_by_npm`]), and the lockfile npm uses instead
+    /// when there is one.
+    pub fn ignored(&self) -> Option<(PathBuf, PathBuf, Option<PathBuf>)> {
+        let (own, workspace) = crate::lockfile::ignored_by_npm(&self.dir, self.root.as_deref())?;
+        let used = crate::lockfile::find(&workspace, self.root.as_deref()).map(|l| l.path);
+        Some((own, workspace, used))
+    }
+}
+
 /// A package being read: name, version, key, and the lockfile's own (dev, optional) flags when it has them.
 struct Node {
     name: String,
@@ -404,33 +415,10 @@ impl Manifests<'_> {
         ManifestInfo::parse(&text).ok()
     }
 
-    /// The folders (relative to the lockfile's) of the workspaces the manifest names that hold a package.json: literal
-    /// folders and `dir/*` patterns (`**` and other globs are matched as `dir/*`: one level), less the `!folder`
-    /// exclusions.
+    /// The folders (relative to the lockfile's) of the workspaces the manifest names that hold a package.json (see
+    /// [`ManifestInfo::workspace_folders`]).
     fn workspaces(&self, manifest: &ManifestInfo) -> Vec<String> {
-        let mut folders = Vec::new();
-        let excluded: Vec<&str> = manifest.workspaces().iter().filter_map(|p| p.strip_prefix('!')).collect();
-        for pattern in manifest.workspaces().iter().filter(|p| !p.starts_with('!')) {
-            let pattern = pattern.trim_start_matches("./").trim_end_matches('/');
-            match pattern.find(['*', '?', '[', '{']) {
-                None if self.dir.join(pattern).join("package.json").is_file() => folders.push(pattern.to_string()),
-                None => {}
-                Some(at) => {
-                    let base = pattern[..at].trim_end_matches('/');
-                    let Ok(entries) = std::fs::read_dir(self.dir.join(base)) else { continue };
-                    for entry in entries.flatten() {
-                        if entry.file_type().is_ok_and(|t| t.is_dir()) && entry.path().join("package.json").is_file() {
-                            let name = entry.file_name().to_string_lossy().into_owned();
-                            folders.push(if base.is_empty() { name } else { format!("{base}/{name}") });
-                        }
-                    }
-                }
-            }
-        }
-        folders.retain(|f| !excluded.iter().any(|x| x.trim_start_matches("./").trim_end_matches('/') == f));
-        folders.sort();
-        folders.dedup();
-        folders
+        manifest.workspace_folders(self.dir)
     }
 }
 

@@ -68,23 +68,12 @@ type CommandFor = fn(&Path) -> (Manager, Vec<&'static str>);
 
 /// The lockfile of the project whose manifest is in `manifest_dir`: there, or in a workspace root above it, no higher
 /// than the project `root` (see [`crate::root::folders_up_to`]).
+///
+/// Inside an npm workspace npm installs from the workspace root's lockfile: a member's own package-lock.json or
+/// npm-shrinkwrap.json is not its lockfile ([`ignored_by_npm`]).
 pub fn find(manifest_dir: &Path, root: Option<&Path>) -> Option<Lockfile> {
-    let dirs: Vec<PathBuf> = match root {
-        // Without a root, the folders of the path as given (a relative one stops at the current folder).
-        None => std::iter::successors(Some(manifest_dir), |d| d.parent().filter(|p| !p.as_os_str().is_empty()))
-            .map(Path::to_path_buf)
-            .collect(),
-        Some(_) => {
-            let relative = !manifest_dir.is_absolute();
-            crate::root::folders_up_to(manifest_dir, root)
-                .into_iter()
-                // Shown as the manifest was (relative to the current folder when it was).
-                .map(|d| if relative { crate::root::relative_to_cwd(&d) } else { d })
-                .map(|d| if d.as_os_str().is_empty() { PathBuf::from(".") } else { d })
-                .collect()
-        }
-    };
-    for d in &dirs {
+    let dirs = folders(manifest_dir, root);
+    for (at, d) in dirs.iter().enumerate() {
         let d = d.as_path();
         let candidates: [(&str, CommandFor); 4] = [
             ("package-lock.json", |_| {
@@ -106,15 +95,63 @@ pub fn find(manifest_dir: &Path, root: Option<&Path>) -> Option<Lockfile> {
                 }
             }),
         ];
+        let member = std::cell::OnceCell::new();
         for (name, command) in candidates {
             let path = d.join(name);
             if path.exists() {
                 let (manager, command) = command(d);
+                if manager == Manager::Npm && member.get_or_init(|| workspace_root(&dirs[at..], root)).is_some() {
+                    continue;
+                }
                 return Some(Lockfile { path, dir: d.to_path_buf(), command, manager });
             }
         }
     }
     None
+}
+
+/// The lockfile of the manifest in `manifest_dir` that npm ignores, and the workspace root npm installs it from: a
+/// package-lock.json (or npm-shrinkwrap.json) next to a manifest that a package.json above names as a workspace.
+pub fn ignored_by_npm(manifest_dir: &Path, root: Option<&Path>) -> Option<(PathBuf, PathBuf)> {
+    let dirs = folders(manifest_dir, root);
+    let dir = dirs.first()?;
+    let own = ["package-lock.json", "npm-shrinkwrap.json"].iter().map(|n| dir.join(n)).find(|p| p.exists())?;
+    Some((own, workspace_root(&dirs, root)?.clone()))
+}
+
+/// The workspace root above `dirs[0]` (among `dirs[1..]`, the folders above it): the nearest whose package.json names
+/// `dirs[0]` as one of its workspaces.
+fn workspace_root<'a>(dirs: &'a [PathBuf], root: Option<&Path>) -> Option<&'a PathBuf> {
+    let absolute = |d: &Path| crate::root::normalize(&std::path::absolute(d).unwrap_or_else(|_| d.to_path_buf()));
+    let (member, above) = dirs.split_first()?;
+    let member = absolute(member);
+    above.iter().find(|dir| {
+        let Ok(relative) = member.strip_prefix(absolute(dir)) else { return false };
+        let relative = relative.to_string_lossy().replace('\\', "/");
+        crate::fsread::read_text(&dir.join("package.json"), crate::fsread::TEXT_LIMIT, root)
+            .ok()
+            .and_then(|text| crate::manifest::ManifestInfo::parse(&text).ok())
+            .is_some_and(|info| !info.workspaces().is_empty() && info.workspace_folders(dir).contains(&relative))
+    })
+}
+
+/// The folders where the lockfile of the manifest in `manifest_dir` may be, nearest first (see [`find`]).
+fn folders(manifest_dir: &Path, root: Option<&Path>) -> Vec<PathBuf> {
+    match root {
+        // Without a root, the folders of the path as given (a relative one stops at the current folder).
+        None => std::iter::successors(Some(manifest_dir), |d| d.parent().filter(|p| !p.as_os_str().is_empty()))
+            .map(Path::to_path_buf)
+            .collect(),
+        Some(_) => {
+            let relative = !manifest_dir.is_absolute();
+            crate::root::folders_up_to(manifest_dir, root)
+                .into_iter()
+                // Shown as the manifest was (relative to the current folder when it was).
+                .map(|d| if relative { crate::root::relative_to_cwd(&d) } else { d })
+                .map(|d| if d.as_os_str().is_empty() { PathBuf::from(".") } else { d })
+                .collect()
+        }
+    }
 }
 
 /// A lockfile's text, when it is a regular file of at most [`crate::fsread::LOCKFILE_LIMIT`].

@@ -224,6 +224,35 @@ impl ManifestInfo {
         &self.workspaces
     }
 
+    /// The folders (relative to `dir`, the manifest's own, with `/` separators) of the workspaces it names that hold
+    /// a package.json: literal folders and `dir/*` patterns (`**` and other globs are matched as `dir/*`: one level),
+    /// less the `!folder` exclusions.
+    pub fn workspace_folders(&self, dir: &Path) -> Vec<String> {
+        let mut folders = Vec::new();
+        let excluded: Vec<&str> = self.workspaces().iter().filter_map(|p| p.strip_prefix('!')).collect();
+        for pattern in self.workspaces().iter().filter(|p| !p.starts_with('!')) {
+            let pattern = pattern.trim_start_matches("./").trim_end_matches('/');
+            match pattern.find(['*', '?', '[', '{']) {
+                None if dir.join(pattern).join("package.json").is_file() => folders.push(pattern.to_string()),
+                None => {}
+                Some(at) => {
+                    let base = pattern[..at].trim_end_matches('/');
+                    let Ok(entries) = std::fs::read_dir(dir.join(base)) else { continue };
+                    for entry in entries.flatten() {
+                        if entry.file_type().is_ok_and(|t| t.is_dir()) && entry.path().join("package.json").is_file() {
+                            let name = entry.file_name().to_string_lossy().into_owned();
+                            folders.push(if base.is_empty() { name } else { format!("{base}/{name}") });
+                        }
+                    }
+                }
+            }
+        }
+        folders.retain(|f| !excluded.iter().any(|x| x.trim_start_matches("./").trim_end_matches('/') == f));
+        folders.sort();
+        folders.dedup();
+        folders
+    }
+
     /// The names of every package the manifest lists, in any section.
     pub fn dependency_names(&self) -> impl Iterator<Item = &str> {
         self.sections.iter().flatten().map(|(name, _)| name.as_str())

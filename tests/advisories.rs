@@ -543,6 +543,53 @@ fn a_workspace_members_own_dependency_is_raised_in_its_manifest() {
     assert_eq!((code, text.as_str()), (0, "\n"));
 }
 
+/// The same workspace with a package-lock.json of the member's own (body-parser 1.20.1 too), which npm ignores inside
+/// a workspace: the member is audited and refreshed through the root's lockfile only, its own lockfile is named as
+/// ignored and left as it is, and a second run finds nothing (found by the review: every run planned the fix again
+/// from the member's lockfile, and "updated packages/api/package-lock.json (unchanged)" while npm rewrote the root's).
+/// Needs npm and the registry.
+#[test]
+fn a_workspace_members_own_lockfile_is_ignored_as_npm_ignores_it() {
+    let (_tmp, dir) = app("workspace-app");
+    let own = dir.join("packages/api/package-lock.json");
+    let own_text = r#"{
+  "name": "api",
+  "version": "1.0.0",
+  "lockfileVersion": 3,
+  "requires": true,
+  "packages": {
+    "": { "name": "api", "version": "1.0.0", "dependencies": { "body-parser": "1.20.1" } },
+    "node_modules/body-parser": { "version": "1.20.1" }
+  }
+}
+"#;
+    std::fs::write(&own, own_text).expect("write");
+    let (code, text) = audit(&dir, &[]);
+    assert_eq!(code, 0, "{text}");
+    assert_eq!(text.matches("GHSA-qwcr-r2fm-qrc7 body-parser@1.20.1").count(), 1, "{text}");
+    let out = express_harden(
+        &dir,
+        &["--only", "advisories", "--advisories", &osv(), "--write", "--allow-no-vcs", "--lockfile"],
+    );
+    let output = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{output}");
+    assert!(output.contains("updated package-lock.json (body-parser 1.20.1 -> 1.20.3)"), "{output}");
+    assert!(!output.contains("updated packages/api/package-lock.json"), "{output}");
+    assert!(
+        output.contains(
+            "packages/api/package.json:1:1: warning [advisories/ignored-lockfile] packages/api/package-lock.json is \
+             ignored by npm: this project is a workspace of package.json, and npm installs it from package-lock.json"
+        ),
+        "{output}"
+    );
+    assert_eq!(std::fs::read_to_string(&own).expect("own"), own_text);
+    let lock: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("package-lock.json")).expect("lock")).expect("json");
+    assert_eq!(lock["packages"]["node_modules/body-parser"]["version"], "1.20.3");
+    let (code, text) = audit(&dir, &["--check"]);
+    assert_eq!((code, text.as_str()), (0, "\n"));
+}
+
 /// The JSON document of a dry run of the advisories on `dir` (bundled table), and its dependency changes as
 /// `"section" "package" -> "to"`.
 fn json_audit(dir: &Path) -> (serde_json::Value, Vec<String>) {

@@ -484,6 +484,21 @@ impl Transform for Advisories {
     fn plan(&self, _cx: &FileContext<'_>, _plan: &mut FilePlan) {}
 
     fn plan_manifest(&self, cx: &ManifestContext<'_>, plan: &mut ManifestPlan) {
+        if let Some((own, workspace, used)) = cx.inventory.ignored() {
+            let display = crate::discover::display_path;
+            let lock = used.map(|path| display(&path));
+            plan.findings.push(cx.finding(
+                "ignored-lockfile",
+                "",
+                format!(
+                    "{} is ignored by npm: this project is a workspace of {}, and npm installs it from {}; its \
+                     packages are checked there, this file is neither read nor updated (delete it)",
+                    display(&own),
+                    display(&workspace.join("package.json")),
+                    lock.unwrap_or_else(|| "the workspace root's lockfile (there is none yet)".to_string())
+                ),
+            ));
+        }
         let Some(read) = cx.inventory.get() else { return };
         let inventory = match read {
             Ok(inventory) => inventory,
