@@ -889,7 +889,26 @@ pub struct AdvisoryReport {
     pub message: String,
 }
 
+/// Who runs a lockfile update this tool runs itself, in a fix's words ([`AdvisoryReport::refresh_failed`] rewrites it
+/// when it failed).
+pub const RUN_BY_LOCKFILE: &str = "run by --write --lockfile";
+
 impl AdvisoryReport {
+    /// The lockfile update its fix counted on was run and failed: its fix and message say so instead of promising
+    /// the run (the caller updates the finding that reports it); whether they changed.
+    pub fn refresh_failed(&mut self) -> bool {
+        if !self.fix.description.contains(RUN_BY_LOCKFILE) {
+            return false;
+        }
+        let failed = format!(
+            "{RUN_BY_LOCKFILE}, which failed (see the error for {}): not fixed yet",
+            crate::root::display_path(&self.lockfile)
+        );
+        self.message = self.message.replace(RUN_BY_LOCKFILE, &failed);
+        self.fix.description = self.fix.description.replace(RUN_BY_LOCKFILE, &failed);
+        true
+    }
+
     /// Whether a finding (rule, file, line, message) is the one that reports this advisory.
     pub fn reported_by(&self, rule: &str, path: &Path, line: usize, message: &str) -> bool {
         self.rule == rule && self.manifest == path && self.line == line && self.message == message

@@ -91,7 +91,22 @@ pub fn refresh_advised(result: &mut RunResult, pass: &[OsString]) -> Vec<String>
                     result.updated_lockfiles.push(lock.path.clone());
                 }
             }
-            Some(Err(message)) => result.errors.push(FileError::new(&lock.path, ErrorKind::Lockfile, message)),
+            Some(Err(message)) => {
+                let RunResult { advisories, findings, .. } = &mut *result;
+                for a in advisories.iter_mut().filter(|a| a.lockfile == path) {
+                    let reporting: Vec<usize> = (0..findings.len())
+                        .filter(|&i| {
+                            a.reported_by(&findings[i].rule, &findings[i].path, findings[i].line, &findings[i].message)
+                        })
+                        .collect();
+                    if a.refresh_failed() {
+                        for i in reporting {
+                            findings[i].message = a.message.clone();
+                        }
+                    }
+                }
+                result.errors.push(FileError::new(&lock.path, ErrorKind::Lockfile, message));
+            }
             None => {}
         }
     }

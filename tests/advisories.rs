@@ -1126,7 +1126,7 @@ fn yarn_1_refreshes_a_transitive_package_inside_its_parents_range() {
     let (code, text) = audit_from(&dir, "bundled", &[]);
     assert_eq!(code, 0, "{text}");
     assert!(text.contains("qs@6.5.2 -> 6.5.3") && text.contains("fix=lockfile-refresh"), "{text}");
-    assert!(text.contains("its entries in yarn.lock removed first") && !text.contains("yarn upgrade"), "{text}");
+    assert!(text.contains("the entries of qs in yarn.lock removed first") && !text.contains("yarn upgrade"), "{text}");
 
     let out = express_harden(&dir, &["--only", "advisories", "--write", "--allow-no-vcs", "--lockfile"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -1147,6 +1147,103 @@ fn yarn_1_refreshes_a_transitive_package_inside_its_parents_range() {
     let (code, again) = audit_from(&dir, "bundled", &[]);
     assert_eq!(code, 0, "{again}");
     assert!(!again.contains(" qs@"), "{again}");
+}
+
+/// An aliased parent whose spec admits any release (`tests/advisories/alias-star-app`: `"cp": "npm:cookie-parser@*"`,
+/// 1.4.6 installed, which pins the affected cookie 0.4.1) gets the lockfile refresh that `"cookie-parser": "*"` gets,
+/// under the alias's name (`npm update cp`): after `--write --lockfile`, package.json is as it was, `npm ci` installs
+/// cookie-parser 1.4.7 with cookie 0.7.2, and a second run finds no cookie advisory (found by the review: neither
+/// raised nor refreshed). Needs npm and the registry.
+#[test]
+fn an_aliased_parent_with_a_star_is_moved_by_the_lockfile() {
+    let (_tmp, dir) = app("alias-star-app");
+    let manifest = std::fs::read_to_string(dir.join("package.json")).expect("manifest");
+    let (code, text) = audit_from(&dir, "bundled", &[]);
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.contains(
+            "fix=lockfile-refresh: 0.7.0 is outside what its parents declare (cookie-parser@1.4.6 declares 0.4.1); \
+             cookie-parser moves to 1.4.7 within the range package.json declares for it, and 1.4.7 depends on cookie \
+             0.7.2: the lockfile moves them (`npm update cp --package-lock-only --ignore-scripts --no-audit`, run by \
+             --write --lockfile)"
+        ),
+        "{text}"
+    );
+    let out = express_harden(&dir, &["--only", "advisories", "--write", "--allow-no-vcs", "--lockfile"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("refreshed package-lock.json for cp (cp 1.4.6 -> 1.4.7)"), "{stdout}");
+    assert_eq!(std::fs::read_to_string(dir.join("package.json")).expect("manifest"), manifest);
+    let ci = std::process::Command::new("npm")
+        .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund"])
+        .current_dir(&dir)
+        .output()
+        .expect("run npm");
+    assert!(ci.status.success(), "{}", String::from_utf8_lossy(&ci.stderr));
+    let installed = |path: &str| {
+        let text = std::fs::read_to_string(dir.join(path).join("package.json")).unwrap_or_default();
+        serde_json::from_str::<serde_json::Value>(&text).map(|v| v["version"].clone()).unwrap_or_default()
+    };
+    assert_eq!(installed("node_modules/cp"), "1.4.7");
+    let lock: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("package-lock.json")).expect("lock")).expect("json");
+    let cookies: Vec<String> = lock["packages"]
+        .as_object()
+        .expect("packages")
+        .iter()
+        .filter(|(key, _)| key.ends_with("node_modules/cookie"))
+        .map(|(key, entry)| format!("{key} {}", entry["version"].as_str().unwrap_or_default()))
+        .collect();
+    assert!(cookies.iter().all(|c| !c.ends_with(" 0.4.1") && installed(c.split(' ').next().unwrap_or("")) != "0.4.1"));
+    assert!(cookies.iter().any(|c| c.ends_with(" 0.7.2")), "{cookies:?}");
+    let (code, again) = audit_from(&dir, "bundled", &[]);
+    assert_eq!(code, 0, "{again}");
+    assert!(!again.contains(" cookie@"), "{again}");
+}
+
+/// Yarn 1 moves a parent whose spec admits a fixed release (`tests/advisories/yarn1-star-app`: `"cookie-parser":
+/// "latest"`, 1.4.6 pinning cookie 0.4.1): the finding says this tool runs it (found by the review: "run it yourself"
+/// although `--write --lockfile` ran it); when Yarn fails, the finding says it failed instead of promising the run. A
+/// fake `yarn` that fails stands in for the install.
+#[cfg(unix)]
+#[test]
+fn a_yarn_1_parent_refresh_is_said_to_be_run_and_said_to_have_failed() {
+    use std::os::unix::fs::PermissionsExt;
+    let (tmp, dir) = app("yarn1-star-app");
+    let (code, text) = audit_from(&dir, "bundled", &[]);
+    assert_eq!(code, 0, "{text}");
+    let promised =
+        "the lockfile moves them (`yarn install --ignore-scripts`, the entries of cookie-parser in yarn.lock \
+                    removed first, so that Yarn resolves them again; run by --write --lockfile)";
+    assert!(text.contains(promised) && !text.contains("run it yourself"), "{text}");
+    let bin = tmp.path().join("bin");
+    std::fs::create_dir(&bin).expect("bin");
+    let yarn = bin.join("yarn");
+    std::fs::write(
+        &yarn,
+        "#!/bin/sh\nif [ \"$1\" = --version ]; then echo 1.22.22; exit 0; fi\necho offline >&2\nexit 1\n",
+    )
+    .expect("fake yarn");
+    std::fs::set_permissions(&yarn, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let lock = std::fs::read_to_string(dir.join("yarn.lock")).expect("lockfile");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_express-harden"))
+        .args(["--only", "advisories", "--advisories", "bundled", "--write", "--allow-no-vcs", "--lockfile", "."])
+        .current_dir(&dir)
+        .env("PATH", format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default()))
+        .env(common::BUNDLED_TABLE_CURRENT.0, common::BUNDLED_TABLE_CURRENT.1)
+        .output()
+        .expect("express-harden");
+    let output = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(output.contains("error: yarn.lock `yarn install --ignore-scripts` failed: offline"), "{output}");
+    assert!(
+        output.contains(
+            "removed first, so that Yarn resolves them again; run by --write --lockfile, which failed (see the error \
+             for yarn.lock): not fixed yet)"
+        ),
+        "{output}"
+    );
+    assert!(!output.contains("--write --lockfile)"), "{output}");
+    assert_eq!(std::fs::read_to_string(dir.join("yarn.lock")).expect("lockfile"), lock);
 }
 
 /// Ctrl-C while Yarn 1 resolves the refreshed entries again stops Yarn, and yarn.lock is put back as it was before the

@@ -844,6 +844,11 @@ fn alias_of(spec: &str) -> Option<(&str, &str)> {
     spec.strip_prefix("npm:").and_then(|a| a.rsplit_once('@')).filter(|(real, _)| !real.is_empty())
 }
 
+/// The spec of the registry package, through an alias: `npm:cookie-parser@*` -> `*`; any other spec as it is.
+fn unaliased(spec: &str) -> &str {
+    alias_of(spec).map_or(spec, |(_, inner)| inner)
+}
+
 /// [`raised`], through an alias: `npm:cookie-parser@1.4.6` -> `npm:cookie-parser@1.4.7`.
 fn raised_listed(spec: &str, installed: &Version, target: &Version) -> Option<String> {
     match alias_of(spec) {
@@ -909,10 +914,8 @@ fn raised_specs(
     installed: &Version,
     to: &Version,
 ) -> Option<Vec<(DepSection, String, String, bool)>> {
-    let ahead = |spec: &str| {
-        let spec = alias_of(spec).map_or(spec, |(_, inner)| inner);
-        npm_spec::npm_range(spec).and_then(|r| r.min_version()).is_some_and(|min| min >= *to)
-    };
+    let ahead =
+        |spec: &str| npm_spec::npm_range(unaliased(spec)).and_then(|r| r.min_version()).is_some_and(|min| min >= *to);
     let specs: Vec<_> = listed(manifest_at(cx, at)?, name)
         .into_iter()
         .map(|(section, key, spec)| {
@@ -920,7 +923,7 @@ fn raised_specs(
                 return Some((section, key, spec, false));
             }
             // (A range that admits `to` already, `>=1.4.0`, is the lockfile's to move: see `admits`.)
-            if let Spec::Range(range) = npm_spec::classify(alias_of(&spec).map_or(spec.as_str(), |(_, inner)| inner)) {
+            if let Spec::Range(range) = npm_spec::classify(unaliased(&spec)) {
                 if to.satisfies(&range) {
                     return None;
                 }
@@ -942,7 +945,7 @@ fn admits(cx: &ManifestContext<'_>, at: &[Option<PathBuf>], name: &str, to: &Ver
     at.iter().all(|m| {
         let specs = manifest_at(cx, m.as_deref()).map(|info| listed(info, name)).unwrap_or_default();
         !specs.is_empty()
-            && specs.iter().all(|(_, _, spec)| match npm_spec::classify(spec) {
+            && specs.iter().all(|(_, _, spec)| match npm_spec::classify(unaliased(spec)) {
                 Spec::Any => true,
                 Spec::Range(range) => to.satisfies(&range),
                 Spec::Simple { .. } | Spec::Other(_) => false,
@@ -1093,14 +1096,18 @@ impl Advisories {
             };
         }
         let update = update_command(inventory.manager, name);
-        let runs = match inventory.manager {
-            Manager::Npm => "run by --write --lockfile",
+        // Who runs the update of `packages`, in words.
+        let runs_for = |packages: &str| match inventory.manager {
+            Manager::Npm => crate::advisories::RUN_BY_LOCKFILE.to_string(),
             // (`yarn upgrade` does not move a transitive package: see `lockfile::refresh`.)
-            Manager::Yarn1 => {
-                "its entries in yarn.lock removed first, so that Yarn resolves them again; run by --write --lockfile"
-            }
-            Manager::Pnpm | Manager::YarnBerry => "run it yourself",
+            Manager::Yarn1 => format!(
+                "the entries of {packages} in yarn.lock removed first, so that Yarn resolves them again; \
+                 {}",
+                crate::advisories::RUN_BY_LOCKFILE
+            ),
+            Manager::Pnpm | Manager::YarnBerry => "run it yourself".to_string(),
         };
+        let runs = runs_for(name);
         if fits {
             return AdvisoryFix {
                 kind: FixKind::LockfileRefresh,
@@ -1156,7 +1163,7 @@ impl Advisories {
                         return AdvisoryFix {
                             kind: FixKind::LockfileRefresh,
                             description: format!(
-                                "`{spec}` admits {target}: the lockfile moves it (`{update}`, run by --lockfile)"
+                                "`{spec}` admits {target}: the lockfile moves it (`{update}`, {runs})"
                             ),
                         }
                     }
@@ -1213,7 +1220,7 @@ impl Advisories {
                 let Parent::Root(r) = d.parent else { return None };
                 let member = &inventory.roots[r].path;
                 let range = d.range.as_deref()?;
-                let version = alias_of(range).map_or(range, |(_, inner)| inner);
+                let version = unaliased(range);
                 let on_a_line = matches!(npm_spec::classify(version), Spec::Simple { .. } | Spec::Range(_));
                 (!member.is_empty() && on_a_line).then(|| format!("`{range}` in {}", inventory.describe(d.parent)))
             })
@@ -1269,7 +1276,9 @@ impl Advisories {
             let wanted = direct.len();
             let mut said = Vec::new();
             let mut planned = Vec::new();
+            // The parents the lockfile moves (one each), and the names the manifests list them by.
             let mut refreshed: Vec<String> = Vec::new();
+            let mut refreshed_keys: Vec<String> = Vec::new();
             for (parent, via) in direct {
                 if let Some(via) = via {
                     let to = raises.to.get(&via.name).cloned().or_else(|| {
@@ -1333,6 +1342,18 @@ impl Advisories {
                                 parent.name,
                                 child.depends(&range)
                             ));
+                            // Under the names the manifests list it by (an alias's own: `"cp": "npm:cookie-parser@*"`).
+                            let mut keys: Vec<String> = at
+                                .iter()
+                                .filter_map(|m| manifest_at(cx, m.as_deref()))
+                                .flat_map(|info| listed(info, &parent.name).into_iter().map(|(_, key, _)| key))
+                                .collect();
+                            if keys.is_empty() {
+                                keys.push(parent.name.clone());
+                            }
+                            refreshed_keys.extend(keys);
+                            refreshed_keys.sort();
+                            refreshed_keys.dedup();
                             refreshed.push(parent.name.clone());
                             continue;
                         }
@@ -1405,10 +1426,9 @@ impl Advisories {
                 }
                 if refreshed.len() == wanted {
                     // Only parents whose specs admit the fixed release: the lockfile update moves them.
-                    let update = update_command(inventory.manager, &refreshed.join(" "));
-                    let runs =
-                        if inventory.manager == Manager::Npm { "run by --write --lockfile" } else { "run it yourself" };
-                    raises.moves.entry(name.to_string()).or_default().extend(refreshed);
+                    let update = update_command(inventory.manager, &refreshed_keys.join(" "));
+                    let runs = runs_for(&refreshed_keys.join(", "));
+                    raises.moves.entry(name.to_string()).or_default().extend(refreshed_keys);
                     return AdvisoryFix {
                         kind: FixKind::LockfileRefresh,
                         description: format!(
@@ -1418,7 +1438,7 @@ impl Advisories {
                         ),
                     };
                 }
-                raises.moves.entry(name.to_string()).or_default().extend(refreshed);
+                raises.moves.entry(name.to_string()).or_default().extend(refreshed_keys);
                 return AdvisoryFix {
                     kind: FixKind::Bump,
                     description: format!(
