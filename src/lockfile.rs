@@ -439,13 +439,21 @@ fn run_update(lockfile: &Lockfile, extra: &[String], packages: &[String], pass: 
         return Ok("unchanged".to_string());
     }
     if lockfile.path.file_name().is_some_and(|n| n == "package-lock.json" || n == "npm-shrinkwrap.json") {
+        let (before_json, after_json) = (serde_json::from_str(&before).ok(), serde_json::from_str(&after).ok());
         let moved: Vec<String> = packages
             .iter()
             .filter_map(|p| {
-                let old = npm_locked_version(&before, p);
-                let new = npm_locked_version(&after, p)?;
-                (old.as_deref() != Some(new.as_str()))
-                    .then(|| format!("{p} {} -> {new}", old.as_deref().unwrap_or("(new)")))
+                let old = before_json.as_ref().map(|j| npm_copies(j, p)).unwrap_or_default();
+                let new = after_json.as_ref().map(|j| npm_copies(j, p)).unwrap_or_default();
+                // The versions that went and those that came (a workspace member's own copy that went, the copy it
+                // now shares: body-parser 1.20.1 -> 1.20.3).
+                let gone: Vec<&str> = old.iter().filter(|v| !new.contains(*v)).map(String::as_str).collect();
+                let came: Vec<&str> = new.iter().filter(|v| !old.contains(*v)).map(String::as_str).collect();
+                let came = if came.is_empty() { new.iter().map(String::as_str).collect() } else { came };
+                (!gone.is_empty() || !came.is_empty()).then(|| {
+                    let gone = if gone.is_empty() { "(new)".to_string() } else { gone.join(", ") };
+                    format!("{p} {gone} -> {}", if came.is_empty() { "(removed)".to_string() } else { came.join(", ") })
+                })
             })
             .collect();
         if !moved.is_empty() {
@@ -492,9 +500,18 @@ pub fn npm_locked_versions<'a>(
     packages.filter_map(|p| Some((p.to_string(), locked_in(&json, p)?))).collect()
 }
 
-/// The version npm locked for a top-level package.
-fn npm_locked_version(lock: &str, package: &str) -> Option<String> {
-    locked_in(&serde_json::from_str(lock).ok()?, package)
+/// The versions of every copy of `package` a parsed npm lockfile locks, wherever it is installed (lockfileVersion 2
+/// and 3; the top-level one of version 1).
+fn npm_copies(json: &serde_json::Value, package: &str) -> std::collections::BTreeSet<String> {
+    let nested = format!("/node_modules/{package}");
+    match json.get("packages").and_then(|p| p.as_object()) {
+        Some(packages) => packages
+            .iter()
+            .filter(|(key, _)| key.strip_prefix("node_modules/") == Some(package) || key.ends_with(&nested))
+            .filter_map(|(_, entry)| Some(entry.get("version")?.as_str()?.to_string()))
+            .collect(),
+        None => locked_in(json, package).into_iter().collect(),
+    }
 }
 
 /// The version a parsed npm lockfile locks for a top-level package.

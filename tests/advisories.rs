@@ -1460,6 +1460,23 @@ fn an_aliased_parent_is_raised_within_its_alias() {
     );
 }
 
+/// The lockfile update's line names every package that moved, a workspace member's own copy included: packages/a's
+/// body-parser 1.20.1 (nested under packages/a, the root's express has 1.20.3) goes with the raise and the member
+/// shares the root's 1.20.3 (found by the review: the line listed only cookie-parser). Needs npm and the registry.
+#[test]
+fn the_lockfile_update_names_a_members_own_copy_that_moved() {
+    let (_tmp, dir) = e2e_app("advisories-two-copies");
+    let out = express_harden(&dir, &["--only", "advisories", "--write", "--allow-no-vcs", "--lockfile"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l == "updated package-lock.json (body-parser 1.20.1 -> 1.20.3, cookie-parser 1.4.6 -> 1.4.7)"),
+        "{stdout}"
+    );
+}
+
 /// Two copies of cookie 0.4.1 in npm workspaces: one under cookie-parser 1.4.6 (which packages/a and packages/b list),
 /// one that packages/b lists itself (`"cookie": "0.4.1"`). The first is fixed by raising cookie-parser in both members;
 /// the second's fix, 0.7.0, is a new line for b's exact `0.4.1`: left, with that reason, and the package is not
