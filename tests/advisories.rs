@@ -1246,6 +1246,26 @@ fn a_yarn_1_parent_refresh_is_said_to_be_run_and_said_to_have_failed() {
     assert_eq!(std::fs::read_to_string(dir.join("yarn.lock")).expect("lockfile"), lock);
 }
 
+/// A Yarn `resolutions` entry that admits the fix too (`tests/advisories/yarn1-resolutions-app`: `"qs": "^6.5.2"`,
+/// request 2.88.0 declares qs ~6.5.2) replaces the parents' ranges: the refresh takes the newest qs 6.x, and the
+/// finding says so rather than "6.5.3 fits the ranges its parents declare" (found by the review: qs went to 6.17.1).
+#[test]
+fn a_broad_resolution_is_named_as_what_the_refresh_follows() {
+    let (_tmp, dir) = app("yarn1-resolutions-app");
+    let (code, text) = audit_from(&dir, "bundled", &[]);
+    assert_eq!(code, 0, "{text}");
+    let qs = text.lines().find(|l| l.starts_with("GHSA-hrpp-h998-j3pp qs@6.5.2")).unwrap_or_default();
+    assert!(
+        qs.ends_with(
+            "fix=lockfile-refresh: package.json's own `resolutions` entry `\"qs\": \"^6.5.2\"` replaces the ranges its \
+             parents declare for every copy: the lockfile moves qs to the newest release `^6.5.2` admits, which may be \
+             past 6.5.3 and past what its parents declare (`yarn install --ignore-scripts`, the entries of qs in \
+             yarn.lock removed first, so that Yarn resolves them again; run by --write --lockfile)"
+        ),
+        "{text}"
+    );
+}
+
 /// Ctrl-C while Yarn 1 resolves the refreshed entries again stops Yarn, and yarn.lock is put back as it was before the
 /// process ends by the signal (found by the ninth session's review: the lockfile was left without qs's entries, which
 /// Yarn 1 accepts even with --frozen-lockfile, and the next run no longer saw qs). A fake `yarn` that notes its start

@@ -1109,6 +1109,24 @@ impl Advisories {
         };
         let runs = runs_for(name);
         if fits {
+            // The project's own override of it that admits the fix too (`"qs": "^6.5.2"`) replaces those ranges: the
+            // lockfile takes the newest release it admits.
+            if let Some(Pin { section, key, spec, .. }) =
+                user_range(cx.text, inventory.manager, name, &installed, &target)
+            {
+                let newest = npm_spec::npm_range(&spec)
+                    .and_then(|range| parents.get(name)?.versions().filter(|v| v.satisfies(&range)).max())
+                    .map_or_else(|| format!("the newest release `{spec}` admits"), |v| format!("{v}"));
+                return AdvisoryFix {
+                    kind: FixKind::LockfileRefresh,
+                    description: format!(
+                        "package.json's own `{}` entry `\"{key}\": \"{spec}\"` replaces the ranges its parents declare \
+                         for every copy: the lockfile moves {name} to {newest}, which may be past {target} and past \
+                         what its parents declare (`{update}`, {runs})",
+                        section.label()
+                    ),
+                };
+            }
             return AdvisoryFix {
                 kind: FixKind::LockfileRefresh,
                 description: format!(
@@ -1647,6 +1665,30 @@ struct Pin {
 /// names the package (`cookie`, `cookie@0.4.x`, Yarn's `**/cookie` or `cookie-parser/cookie`, pnpm's
 /// `cookie-parser>cookie`), with a range, if any, that admits `installed`.
 fn user_pin(manifest: &str, manager: Manager, name: &str, installed: &Version, target: &Version) -> Option<Pin> {
+    let holds = |spec: &str| {
+        npm_spec::npm_range(spec).is_some_and(|range| installed.satisfies(&range) && !target.satisfies(&range))
+    };
+    user_entry(manifest, manager, name, installed, holds)
+}
+
+/// The entry of `manifest`'s overrides (npm `overrides`, Yarn `resolutions`, `pnpm.overrides`) that names `name`
+/// (see [`user_pin`]) with a spec that admits both `installed` and `target` (`"qs": "^6.5.2"`): the package manager
+/// resolves every copy by it, not by the ranges its parents declare.
+fn user_range(manifest: &str, manager: Manager, name: &str, installed: &Version, target: &Version) -> Option<Pin> {
+    let admits =
+        |spec: &str| npm_spec::npm_range(spec).is_some_and(|r| installed.satisfies(&r) && target.satisfies(&r));
+    user_entry(manifest, manager, name, installed, admits)
+}
+
+/// The entry of `manifest`'s overrides that names `name` (a range in its key admitting `installed`) with a spec
+/// `wanted` accepts.
+fn user_entry(
+    manifest: &str,
+    manager: Manager,
+    name: &str,
+    installed: &Version,
+    wanted: impl Fn(&str) -> bool,
+) -> Option<Pin> {
     let json: serde_json::Value = serde_json::from_str(manifest).ok()?;
     let (section, entries) = match manager {
         Manager::Npm => (DepSection::Overrides, json.get("overrides")?),
@@ -1670,17 +1712,17 @@ fn user_pin(manifest: &str, manager: Manager, name: &str, installed: &Version, t
             None => false,
         })
     };
-    let holds = |spec: &str| {
-        npm_spec::npm_range(spec).is_some_and(|range| installed.satisfies(&range) && !target.satisfies(&range))
-    };
     entries.as_object()?.iter().find_map(|(key, value)| match value {
-        serde_json::Value::String(spec) => {
-            (names_it(key) && holds(spec)).then(|| Pin { section, key: key.clone(), spec: spec.clone(), nested: false })
-        }
+        serde_json::Value::String(spec) => (names_it(key) && wanted(spec)).then(|| Pin {
+            section,
+            key: key.clone(),
+            spec: spec.clone(),
+            nested: false,
+        }),
         // (npm's nested form: `"cookie-parser": { ".": "1.4.6", "cookie": "0.4.1" }` pins cookie under cookie-parser.)
         serde_json::Value::Object(inner) if manager == Manager::Npm => inner.iter().find_map(|(child, spec)| {
             let spec = spec.as_str()?;
-            (child != "." && names_it(child) && holds(spec)).then(|| Pin {
+            (child != "." && names_it(child) && wanted(spec)).then(|| Pin {
                 section,
                 key: format!("{key} > {child}"),
                 spec: spec.to_string(),
