@@ -11,7 +11,8 @@ that a refresh gives a small diff. What an entry's advisory concerns (`api`) is 
 current file, by advisory id and package. A range that ends with `last_affected` names no fix: the first release
 after it (`npm view <package> versions --json`, prereleases left out) is written as the entry's `next_release`,
 `{ "<last_affected>": "<release>" }` (none when npm has no later release; the current file's value when npm cannot be
-asked). Python 3 standard library and npm only. See transforms/advisories/README.md, "The bundled table".
+asked), checked on the record's own data: where another package of the record is fixed in a release that depends on
+this one at a later release, that one (`npm view <other>@<fixed> dependencies.<package>`). Python 3 standard library and npm only. See transforms/advisories/README.md, "The bundled table".
 """
 
 import argparse
@@ -183,6 +184,44 @@ def next_releases(entry, known, ask=npm_versions):
     return out
 
 
+def npm_dependency(package, version, dependency):
+    """The range the release `package@version` declares for `dependency`, or None (none, or npm cannot be asked)."""
+    try:
+        out = subprocess.run(["npm", "view", f"{package}@{version}", f"dependencies.{dependency}", "--json"],
+                             capture_output=True, text=True, timeout=120)
+        declared = json.loads(out.stdout) if out.returncode == 0 and out.stdout.strip() else None
+    except (OSError, ValueError, subprocess.TimeoutExpired):
+        return None
+    return declared if isinstance(declared, str) else None
+
+
+def fixed_by_siblings(entry, record, after, ask=npm_dependency):
+    """`after` (the entry's next releases) checked on the record's own data: where another package of the same record
+    is fixed in a release that depends on this one at a later release than the next one (GHSA-3965-hpx2-q597: pug is
+    fixed in 3.0.3, which depends on pug-code-gen ^3.0.3, while pug-code-gen's range ends with last_affected 2.0.3,
+    whose next release is 3.0.0), that later release is the fix."""
+    package = entry["package"]
+    out = dict(after)
+    for affected in record.get("affected") or []:
+        sibling = ((affected.get("package") or {}).get("name") or "").lower()
+        if sibling == package or (affected.get("package") or {}).get("ecosystem") != "npm":
+            continue
+        for r in affected.get("ranges") or []:
+            for event in r.get("events") or []:
+                fixed = event.get("fixed")
+                if not isinstance(fixed, str) or semver_key(fixed) is None:
+                    continue
+                declared = ask(sibling, fixed, package)
+                m = re.fullmatch(r"\s*[\^~]?=?\s*v?(\d+\.\d+\.\d+)\s*", declared or "")
+                if not m:
+                    continue
+                floor = m.group(1)
+                for last, release in after.items():
+                    if semver_key(floor) > semver_key(release) and semver_key(floor) > semver_key(last):
+                        out[last] = floor
+    return out
+
+
 def inline(value):
     """A value on one line: arrays as ["a", "b"], objects as { "k": "v" }."""
     if isinstance(value, list):
@@ -272,6 +311,8 @@ def refresh(current, records, compiled, source, used=None):
             seen.add(key)
             entry["api"] = api.get(key, [])
             after = next_releases(entry, known.get(key, {}))
+            if after:
+                after = fixed_by_siblings(entry, record, after)
             if after:
                 entry["next_release"] = after
             advisories.append(entry)

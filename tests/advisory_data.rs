@@ -340,13 +340,26 @@ fn refresh(
     npm_versions: Option<&str>,
 ) -> std::process::Output {
     // The npm the script asks for releases: one that prints `npm_versions` for every package, or fails.
-    let bin = data.with_file_name("bin");
-    std::fs::create_dir_all(&bin).expect("a folder for npm");
-    let npm = bin.join("npm");
     let script = match npm_versions {
         Some(json) => format!("#!/bin/sh\nprintf '%s\\n' '{json}'\n"),
         None => "#!/bin/sh\necho 'npm ERR! offline' >&2\nexit 1\n".to_string(),
     };
+    refresh_with_npm(python, osv, data, compiled, source, records, &script)
+}
+
+/// [`refresh`] with `script` as the npm the script runs.
+fn refresh_with_npm(
+    python: &str,
+    osv: &Path,
+    data: &Path,
+    compiled: &str,
+    source: &str,
+    records: Option<&Path>,
+    script: &str,
+) -> std::process::Output {
+    let bin = data.with_file_name("bin");
+    std::fs::create_dir_all(&bin).expect("a folder for npm");
+    let npm = bin.join("npm");
     std::fs::write(&npm, script).expect("npm");
     let mut permissions = std::fs::metadata(&npm).expect("npm").permissions();
     std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
@@ -551,6 +564,29 @@ fn the_refresh_script_converts_osv_records() {
 }
 "#
     );
+}
+
+/// A `last_affected` entry's next release is checked on the record's own data (GHSA-3965-hpx2-q597, as recorded):
+/// pug-code-gen's range ends with last_affected 2.0.3, whose next release is 3.0.0, but the record fixes pug in 3.0.3,
+/// which depends on pug-code-gen ^3.0.3 (pug 3.0.2, affected, depends on ^3.0.2): the fix written is 3.0.3 (found by
+/// the review: "Fixed in 3.0.0"). The fake npm answers as the registry does.
+#[test]
+fn the_refresh_script_checks_a_next_release_on_the_records_other_fix() {
+    let Some(python) = python() else { return };
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let name = "GHSA-3965-hpx2-q597.json".to_string();
+    let record = std::fs::read(Path::new(REPO).join("tests/advisories/osv").join(&name)).expect("the record");
+    let osv = zip(python, dir.path(), &[(name, record)]);
+    let data = dir.path().join("data.json");
+    let empty = r#"{ "compiled": "2026-12-01", "source": "s", "packages": ["pug", "pug-code-gen"], "advisories": [] }"#;
+    std::fs::write(&data, empty).expect("a table");
+    let npm = "#!/bin/sh\ncase \"$2 $3\" in\n  'pug-code-gen versions') echo '[\"2.0.2\", \"2.0.3\", \"3.0.0\", \"3.0.1\", \
+               \"3.0.2\", \"3.0.3\"]' ;;\n  'pug@3.0.3 dependencies.pug-code-gen') echo '\"^3.0.3\"' ;;\n  *) exit 1 ;;\nesac\n";
+    let out = refresh_with_npm(python, &osv, &data, "2026-12-01", "s", None, npm);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let written: Value = serde_json::from_str(&std::fs::read_to_string(&data).expect("the table")).expect("JSON");
+    assert_eq!(entry(&written, "GHSA-3965-hpx2-q597", "pug-code-gen")["next_release"], json!({ "2.0.3": "3.0.3" }));
+    assert_eq!(entry(&table(), "GHSA-3965-hpx2-q597", "pug-code-gen")["next_release"], json!({ "2.0.3": "3.0.3" }));
 }
 
 #[test]
