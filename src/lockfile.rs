@@ -628,13 +628,19 @@ mod tests {
 
     #[test]
     fn npm_versions_are_read_from_the_packages_map() {
-        let lock = r#"{"packages": {"": {}, "node_modules/express": {"version": "4.22.3"}}}"#;
-        assert_eq!(npm_locked_version(lock, "express").as_deref(), Some("4.22.3"));
-        assert_eq!(npm_locked_version(lock, "helmet"), None);
+        let copies = |lock: &str, name: &str| -> Vec<String> {
+            npm_copies(&serde_json::from_str(lock).expect("json"), name).into_iter().collect()
+        };
+        let lock = r#"{"packages": {"": {}, "node_modules/express": {"version": "4.22.3"},
+            "packages/a/node_modules/express": {"version": "4.18.2"}, "node_modules/xexpress": {"version": "1.0.0"},
+            "node_modules/a": {"link": true, "resolved": "packages/a"}}}"#;
+        assert_eq!(copies(lock, "express"), ["4.18.2", "4.22.3"]);
+        assert!(copies(lock, "helmet").is_empty());
+        assert!(copies(lock, "a").is_empty());
         // lockfileVersion 1: `dependencies` by name, no `packages`.
         let v1 = r#"{"lockfileVersion": 1, "dependencies": {"express": {"version": "4.17.1", "resolved": "x"}}}"#;
-        assert_eq!(npm_locked_version(v1, "express").as_deref(), Some("4.17.1"));
-        assert_eq!(npm_locked_version(v1, "helmet"), None);
+        assert_eq!(copies(v1, "express"), ["4.17.1"]);
+        assert!(copies(v1, "helmet").is_empty());
     }
 
     #[test]
