@@ -578,7 +578,8 @@ fn a_workspace_members_own_lockfile_is_ignored_as_npm_ignores_it() {
     assert!(
         output.contains(
             "packages/api/package.json:1:1: warning [advisories/ignored-lockfile] packages/api/package-lock.json is \
-             ignored by npm: this project is a workspace of package.json, and npm installs it from package-lock.json"
+             ignored by npm: this project is a workspace of package.json, whose lockfile, package-lock.json, installs \
+             it: its packages are checked there; this file is neither read nor updated (delete it)"
         ),
         "{output}"
     );

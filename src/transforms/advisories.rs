@@ -491,11 +491,14 @@ impl Transform for Advisories {
                 "ignored-lockfile",
                 "",
                 format!(
-                    "{} is ignored by npm: this project is a workspace of {}, and npm installs it from {}; its \
-                     packages are checked there, this file is neither read nor updated (delete it)",
+                    "{} is ignored by npm: this project is a workspace of {}, {}; this file is neither read nor \
+                     updated (delete it)",
                     display(&own),
                     display(&workspace.join("package.json")),
-                    lock.unwrap_or_else(|| "the workspace root's lockfile (there is none yet)".to_string())
+                    lock.map_or_else(
+                        || "whose lockfile (there is none yet) will install it".to_string(),
+                        |lock| format!("whose lockfile, {lock}, installs it: its packages are checked there")
+                    )
                 ),
             ));
         }
