@@ -373,6 +373,10 @@ fn run_on_this_thread(
             project.views.push((path, html));
         }
     }
+    // (The elements that show object URLs, by the ids of the pages' markup.)
+    for project in projects.values_mut() {
+        views::resolve_object_urls(&mut project.views);
+    }
     // (Front-end packages a bundler builds into the pages of a project that serves some: see `views::package_scan`.)
     for (manifest, project) in &mut projects {
         let Some(info) = project.manifest.as_ref().filter(|_| !project.views.is_empty()) else { continue };
