@@ -176,6 +176,10 @@ pub struct ViewScan {
     /// leaflet.css">`), whose hosts then serve the markers' default icons: an image source where markers are added.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub leaflet_css: Vec<ExternalResource>,
+    /// The app's own stylesheets the page links (`<link rel="stylesheet" href="/css/app.css">`), each at its 1-based
+    /// line with its URL: read for the `@import` of Leaflet's stylesheet from another host ([`scan_stylesheet`]).
+    #[serde(skip)]
+    pub own_css: Vec<(usize, String)>,
     /// Front-end packages the project lists whose need of the policy depends on how a bundler builds them in (`vue`:
     /// the runtime-only build needs nothing, the full build `'unsafe-eval'`), each at its line of package.json: the
     /// policy is left as it is and a finding says what to check.
@@ -239,6 +243,7 @@ impl ViewScan {
         self.own_objects.extend(other.own_objects.into_iter().map(|line| line + lines));
         self.markers.extend(other.markers.into_iter().map(|line| line + lines));
         self.leaflet_css.extend(other.leaflet_css.into_iter().map(|r| ExternalResource { line: r.line + lines, ..r }));
+        self.own_css.extend(other.own_css.into_iter().map(|(line, url)| (line + lines, url)));
         self.unsure.extend(other.unsure.into_iter().map(|(line, what)| (line + lines, what)));
     }
 }
@@ -260,6 +265,15 @@ pub fn scan_view(path: &Path, text: &str) -> ViewScan {
     let mut out = scanner.out;
     out.sort();
     out
+}
+
+/// What a stylesheet's text loads (`@import`s, `url()`s), as the resources of a view; Leaflet's stylesheet imported
+/// from another host in `leaflet_css`.
+#[must_use]
+pub fn scan_stylesheet(text: &str) -> ViewScan {
+    let mut scanner = Scanner::new(text);
+    scanner.css(0, text.len());
+    scanner.out
 }
 
 /// What the script file `text` does that the policy governs ([`script_calls`]), as a scan of its own: the hosts it
@@ -941,17 +955,30 @@ impl<'a> Scanner<'a> {
         };
         if let Some(kind) = kind {
             let found = self.out.external.len();
-            self.resource(find_attr(attrs, "href"), kind);
-            let href = self.attr_text(attrs, "href").unwrap_or_default();
-            let file = href.split(['?', '#']).next().unwrap_or_default().rsplit('/').next().unwrap_or_default();
-            let file = file.to_ascii_lowercase();
-            if kind == ResourceKind::Style && file.starts_with("leaflet") && file.ends_with(".css") {
-                let leaflet = self.out.external.get(found..).unwrap_or_default().to_vec();
-                self.out.leaflet_css.extend(leaflet);
+            let href = find_attr(attrs, "href");
+            self.resource(href, kind);
+            let url = self.attr_text(attrs, "href").unwrap_or_default();
+            if kind == ResourceKind::Style {
+                self.leaflet_stylesheet(found, &url);
+                let own = self.out.external.len() == found && !url.trim().is_empty() && !url.contains("//");
+                if let Some(attr) = href.filter(|_| own && !url.trim_start().starts_with("data:")) {
+                    let line = self.line(attr.off);
+                    self.out.own_css.push((line, url.trim().to_string()));
+                }
             }
             if kind == ResourceKind::Image {
                 self.srcset(find_attr(attrs, "imagesrcset"), kind);
             }
+        }
+    }
+
+    /// Keeps the resources found from `found` on as Leaflet's stylesheets when `url` is one (`leaflet.css`).
+    fn leaflet_stylesheet(&mut self, found: usize, url: &str) {
+        let file = url.split(['?', '#']).next().unwrap_or_default().rsplit('/').next().unwrap_or_default();
+        let file = file.trim().to_ascii_lowercase();
+        if file.starts_with("leaflet") && file.ends_with(".css") {
+            let leaflet = self.out.external.get(found..).unwrap_or_default().to_vec();
+            self.out.leaflet_css.extend(leaflet);
         }
     }
 
@@ -1050,7 +1077,9 @@ impl<'a> Scanner<'a> {
                             None
                         };
                         if let Some((s, e, next)) = url {
-                            self.external(s, ResourceKind::Style, &String::from_utf8_lossy(&b[s..e]), true);
+                            let (found, url) = (self.out.external.len(), String::from_utf8_lossy(&b[s..e]));
+                            self.external(s, ResourceKind::Style, &url, true);
+                            self.leaflet_stylesheet(found, &url);
                             i = next;
                         }
                     }
@@ -1398,8 +1427,9 @@ pub struct ScriptCalls {
 /// EventSource(`, `sendBeacon(`, and `.open(` with an HTTP method first), those that evaluate strings (`eval(`, `new
 /// Function(`, `setTimeout(` and `setInterval(` given a string), workers (`new Worker(`, `new SharedWorker(`), Leaflet's
 /// tile layers (`L.tileLayer(`, `new L.TileLayer(`, and their WMS kind, `L.tileLayer.wms(`, `new L.TileLayer.WMS(`),
-/// its markers (`L.marker(`, `new L.Marker(`, `L.geoJSON(`) and object URLs (`createObjectURL(`).
-pub const SCRIPT_NEEDLES: [&str; 20] = [
+/// its markers (`L.marker(`, `new L.Marker(`, `L.geoJSON(`) and their icons (`L.Icon.Default.imagePath = url`, `L.icon({
+/// iconUrl: url })`), and object URLs (`createObjectURL(`).
+pub const SCRIPT_NEEDLES: [&str; 24] = [
     "fetch(",
     "WebSocket(",
     "EventSource(",
@@ -1420,6 +1450,10 @@ pub const SCRIPT_NEEDLES: [&str; 20] = [
     "L.geoJson(",
     "L.GeoJSON(",
     "createObjectURL(",
+    "imagePath",
+    "iconUrl",
+    "iconRetinaUrl",
+    "shadowUrl",
 ];
 
 fn script_needles() -> Option<&'static aho_corasick::AhoCorasick> {
@@ -1515,6 +1549,18 @@ pub fn script_calls(text: &str) -> ScriptCalls {
             }
             "L.marker(" | "L.Marker(" | "L.geoJSON(" | "L.geoJson(" | "L.GeoJSON(" if named && !leaflet => {
                 out.markers.push(p);
+                continue;
+            }
+            // (A marker icon's image, `L.icon({ iconUrl: url })`, or the folder of the default icons,
+            // `L.Icon.Default.imagePath = url`: a literal URL's host serves images; a computed one is the bundler's.)
+            "imagePath" | "iconUrl" | "iconRetinaUrl" | "shadowUrl" => {
+                let value = skip_ws(b, from);
+                let set = matches!(b.get(value), Some(b':'))
+                    || (b.get(value) == Some(&b'=') && b.get(value + 1) != Some(&b'='));
+                let url = js_string(text, skip_ws(b, value + 1)).filter(|(literal, _, _)| !literal.trim().is_empty());
+                if let Some((literal, whole, _)) = url.filter(|_| set && named && !leaflet) {
+                    out.images.push((skip_ws(b, value + 1), Some((literal.trim_start().to_string(), whole))));
+                }
                 continue;
             }
             // (A WMS layer's URL is its service's, which Leaflet completes with the request of each tile's image.)
@@ -2784,6 +2830,22 @@ mod tests {
         let source = "function tileLayer(url, options) {}\n// L.tileLayer.wms('http://a.example/wms', {});\n// L.marker([0, 0]);";
         let own = script_calls(source);
         assert!(own.images.is_empty() && own.markers.is_empty(), "{own:?}");
+    }
+
+    #[test]
+    fn marker_icons_from_urls_the_script_names() {
+        let calls = script_calls(
+            "L.Icon.Default.imagePath = 'https://unpkg.com/leaflet/dist/images/';\nL.icon({ iconUrl: '/img/a.png', \
+             shadowUrl: \"https://a.example/s.png\" });\nif (o.iconUrl == 'x') {}\nL.icon({ iconRetinaUrl: url });",
+        );
+        let urls: Vec<_> = calls.images.iter().filter_map(|(_, url)| url.as_ref().map(|(u, _)| u.as_str())).collect();
+        assert_eq!(urls, vec!["https://unpkg.com/leaflet/dist/images/", "/img/a.png", "https://a.example/s.png"]);
+        // The page's own stylesheet that imports Leaflet's from a CDN.
+        let css =
+            scan_stylesheet("@import url(\"https://unpkg.com/leaflet@1.9.4/dist/leaflet.css\");\n@import '/x.css';");
+        assert_eq!(css.leaflet_css.iter().map(|c| c.origin.as_str()).collect::<Vec<_>>(), vec!["https://unpkg.com"]);
+        let page = scan_view(Path::new("map.html"), "<link rel=\"stylesheet\" href=\"/css/app.css?v=2\">");
+        assert_eq!(page.own_css, vec![(1, "/css/app.css?v=2".to_string())]);
     }
 
     #[test]
