@@ -15,7 +15,10 @@
 //! that serves Leaflet's stylesheet, a local HTTPS server the browser reaches as unpkg.com) and the object URLs it
 //! shows through setAttribute, in an iframe and in an object. A Vue page whose bundler config chooses Vue's full build
 //! still compiles its in-DOM template. The raw HTML of a Pug view (an `<object>` of the app's own file, an object-URL
-//! preview) still shows.
+//! preview) still shows. Markers whose icons come from CDNs the app names otherwise (Leaflet's stylesheet @imported by
+//! the site's own, `L.Icon.Default.imagePath`, an `L.icon`'s `iconUrl`) and object URLs shown in a `<video>`, a
+//! `<source>` and an `<iframe>` that the script names by variables saying nothing of them still show, and do not
+//! without the source the tool added for each.
 
 mod common;
 
