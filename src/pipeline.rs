@@ -1500,6 +1500,7 @@ fn linked_stylesheets(project: &mut Project, served: &[(PathBuf, bool)], root: O
         .map(|(d, _)| d)
         .collect();
     let mut read: BTreeMap<PathBuf, Option<views::ViewScan>> = BTreeMap::new();
+    let dir = crate::root::normalize(&project.dir);
     for (page, scan) in &mut project.views {
         for (line, url) in std::mem::take(&mut scan.own_css) {
             let path = url.split(['?', '#']).next().unwrap_or_default();
@@ -1507,7 +1508,9 @@ fn linked_stylesheets(project: &mut Project, served: &[(PathBuf, bool)], root: O
                 Some(rel) => dirs.iter().map(|d| d.join(rel)).collect(),
                 None => vec![parent_dir(page).join(path)],
             };
-            let found = candidates.into_iter().map(|c| crate::root::normalize(&c)).find_map(|file| {
+            // (Only the project's own files: `../../x.css` from a page may lead anywhere.)
+            let mut files = candidates.into_iter().map(|c| crate::root::normalize(&c)).filter(|f| f.starts_with(&dir));
+            let found = files.find_map(|file| {
                 let css = read.entry(file.clone()).or_insert_with(|| {
                     let text = crate::fsread::read(&file, crate::fsread::SOURCE_LIMIT, root).ok()?;
                     Some(views::scan_stylesheet(&String::from_utf8_lossy(&text)))
