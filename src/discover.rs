@@ -55,6 +55,38 @@ pub fn is_test_code(relative: &Path, is_file: bool) -> bool {
     test_folder || test_name
 }
 
+/// Sorts `paths` as `sort` does (a path's order is its components' order), without parsing both paths at every
+/// comparison (most of a 2,000-file walk's sort). When every path is plain (`/`-separated names, none empty, `.` or
+/// `..`, but for a leading `/`), their order is their bytes' order with `/` below every other byte; otherwise each
+/// path is split into its components once.
+fn sort_paths(paths: &mut Vec<PathBuf>) {
+    fn plain(path: &[u8]) -> bool {
+        let rest = path.strip_prefix(b"/").unwrap_or(path);
+        !rest.is_empty() && rest.split(|&b| b == b'/').all(|name| !matches!(name, b"" | b"." | b".."))
+    }
+    let order: Vec<usize> = if paths.iter().all(|p| plain(p.as_os_str().as_encoded_bytes())) {
+        // (A path holds no NUL byte, so NUL in place of `/` sorts each name before its longer neighbours.)
+        let mut keyed: Vec<(Vec<u8>, usize)> = paths
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let key = p.as_os_str().as_encoded_bytes().iter().map(|&b| if b == b'/' { 0 } else { b }).collect();
+                (key, i)
+            })
+            .collect();
+        // (The index breaks ties: the order of equal paths is kept, as a stable sort keeps it.)
+        keyed.sort_unstable();
+        keyed.into_iter().map(|(_, i)| i).collect()
+    } else {
+        let mut keyed: Vec<(Vec<std::path::Component<'_>>, usize)> =
+            paths.iter().enumerate().map(|(i, p)| (p.components().collect(), i)).collect();
+        keyed.sort_unstable();
+        keyed.into_iter().map(|(_, i)| i).collect()
+    };
+    let mut taken = std::mem::take(paths);
+    *paths = order.into_iter().map(|i| std::mem::take(&mut taken[i])).collect();
+}
+
 /// What the walk found, sorted by path so that every report is stable.
 #[derive(Debug, Default)]
 pub struct Discovered {
@@ -282,15 +314,11 @@ pub fn discover_with(paths: &[PathBuf], options: &WalkOptions<'_>) -> Discovered
     });
     let mut found = found.into_inner().unwrap_or_else(|e| e.into_inner());
     found.errors.extend(std::mem::take(&mut *blocked.lock().unwrap_or_else(|e| e.into_inner())));
-    found.sources.sort();
-    found.sources.dedup();
-    found.views.sort();
-    found.views.dedup();
-    found.manifests.sort();
-    found.components.sort();
-    found.components.dedup();
-    found.manifests.dedup();
-    found.tests_skipped.sort();
+    for list in [&mut found.sources, &mut found.views, &mut found.manifests, &mut found.components] {
+        sort_paths(list);
+        list.dedup();
+    }
+    sort_paths(&mut found.tests_skipped);
     found.tests_skipped.dedup();
     // A test file also reached from a path that is itself test code (`. test`) was taken.
     let Discovered { sources, tests_skipped, .. } = &mut found;
@@ -491,6 +519,46 @@ fn lock(found: &Mutex<Discovered>) -> std::sync::MutexGuard<'_, Discovered> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_sort_as_sort_sorts_them() {
+        let names = [
+            "a/b.js", "a.b/c.js", "a-b/c.js", "./x.js", "x.js", "-y/z.js", "a//b.js", "a/./c.js", "A/b.js", "a/b.js",
+            "/r/a.js", "../p.js", "a/b/c.js", "a/b.jsx", "é/a.js", "a0/b.js", "a/B.js", "",
+        ];
+        // Plain paths (sorted by their bytes) and, with the others, any paths (sorted by their components).
+        let plain = [
+            "a/b.js",
+            "a.b/c.js",
+            "a-b/c.js",
+            "x.js",
+            "/r/a.js",
+            "A/b.js",
+            "a/b/c.js",
+            "a/b.jsx",
+            "é/a.js",
+            "a0/b.js",
+            "a/B.js",
+            "a/b.js",
+            "/r.js",
+            "/r/a/b.js",
+            "a\x01/b.js",
+            "a/b/c.js",
+            "a b/c.js",
+        ];
+        for names in [&plain[..], &names[..]] {
+            for rotate in 0..names.len() {
+                let mut paths: Vec<PathBuf> =
+                    names.iter().cycle().skip(rotate).take(names.len()).map(PathBuf::from).collect();
+                let mut expected = paths.clone();
+                expected.sort();
+                sort_paths(&mut paths);
+                // (Equal paths spelt differently, `a//b.js` and `a/b.js`, keep their order: compared as text.)
+                let text = |v: &[PathBuf]| v.iter().map(|p| p.to_string_lossy().into_owned()).collect::<Vec<_>>();
+                assert_eq!(text(&paths), text(&expected));
+            }
+        }
+    }
 
     #[test]
     fn paths_are_shown_relative_to_the_current_folder() {

@@ -393,15 +393,22 @@ impl Resolver {
     /// The index of the source file that `spec`, imported by `importer`, names: a relative path (with Node's and
     /// TypeScript's extension and `index` rules, and `.js` written for a `.ts` file) or a workspace package.
     pub fn resolve(&self, importer: &Path, spec: &str) -> Option<usize> {
-        let folder = importer.parent().unwrap_or(Path::new(""));
-        let mut seen_key = Vec::with_capacity(folder.as_os_str().len() + 1 + spec.len());
-        seen_key.extend_from_slice(bytes(folder));
+        // (Keyed by the importer's text before its last `/` when a name follows it: that names its folder, and
+        // `Path::parent` parses the whole path while most imports are answered here. Not at the first byte: `/a.js`
+        // is in `/`.)
+        let raw = bytes(importer);
+        let folder_text = match raw.iter().rposition(|&b| b == b'/') {
+            Some(i) if i > 0 && !matches!(&raw[i + 1..], b"" | b"." | b"..") => &raw[..i],
+            _ => bytes(importer.parent().unwrap_or(Path::new(""))),
+        };
+        let mut seen_key = Vec::with_capacity(folder_text.len() + 1 + spec.len());
+        seen_key.extend_from_slice(folder_text);
         seen_key.push(0);
         seen_key.extend_from_slice(spec.as_bytes());
         if let Some(&found) = self.seen.lock().unwrap_or_else(|e| e.into_inner()).get(seen_key.as_slice()) {
             return found;
         }
-        let found = self.resolve_in(folder, spec);
+        let found = self.resolve_in(importer.parent().unwrap_or(Path::new("")), spec);
         self.seen.lock().unwrap_or_else(|e| e.into_inner()).insert(seen_key.into(), found);
         found
     }

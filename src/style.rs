@@ -91,11 +91,12 @@ impl StyleVotes {
 
     /// Decides the style of `code` from the votes and the text itself.
     pub fn finish(&self, code: &str) -> Style {
+        let (indent_unit, eol) = detect_layout(code);
         Style {
             quote: if self.double_quotes > self.single_quotes { '"' } else { '\'' },
             semicolons: self.with_semicolon >= self.without_semicolon,
-            indent_unit: detect_indent_unit(code),
-            eol: detect_eol(code),
+            indent_unit,
+            eol,
             trailing_commas: self.with_trailing_comma > self.without_trailing_comma,
             es5: is_es5(code),
         }
@@ -178,31 +179,35 @@ fn without_comments_and_strings(code: &str) -> String {
 
 /// `"\r\n"` when most line breaks are CRLF.
 pub fn detect_eol(code: &str) -> &'static str {
-    let bytes = code.as_bytes();
-    let (mut lf, mut crlf) = (0usize, 0usize);
-    for i in memchr::memchr_iter(b'\n', bytes) {
-        lf += 1;
-        crlf += usize::from(i > 0 && bytes[i - 1] == b'\r');
-    }
-    if crlf > 0 && crlf * 2 >= lf {
-        "\r\n"
-    } else {
-        "\n"
-    }
+    detect_layout(code).1
 }
 
 /// The indentation unit: a tab when most indented lines start with one, otherwise the most common increase in
 /// leading spaces between consecutive lines (2 when the file gives no evidence).
 pub fn detect_indent_unit(code: &str) -> String {
-    // Byte-wise: this runs on every parsed file.
+    detect_layout(code).0
+}
+
+/// The indentation unit ([`detect_indent_unit`]) and the line ending ([`detect_eol`]) of `code`, in one pass over its
+/// lines (this runs on every analysed file).
+fn detect_layout(code: &str) -> (String, &'static str) {
     let bytes = code.as_bytes();
     let mut tabs = 0usize;
     let mut spaces = 0usize;
     let mut deltas = [0usize; 9];
     let mut previous = 0usize;
     let mut start = 0usize;
+    let (mut lf, mut crlf) = (0usize, 0usize);
     while start < bytes.len() {
-        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
+        let end = match memchr::memchr(b'\n', &bytes[start..]) {
+            Some(i) => {
+                let end = start + i;
+                lf += 1;
+                crlf += usize::from(end > 0 && bytes[end - 1] == b'\r');
+                end
+            }
+            None => bytes.len(),
+        };
         let line = &bytes[start..end];
         start = end + 1;
         let lead = line.iter().take_while(|b| **b == b' ' || **b == b'\t').count();
@@ -227,12 +232,13 @@ pub fn detect_indent_unit(code: &str) -> String {
         }
         previous = lead;
     }
+    let eol = if crlf > 0 && crlf * 2 >= lf { "\r\n" } else { "\n" };
     if tabs > spaces {
-        return "\t".to_string();
+        return ("\t".to_string(), eol);
     }
     let best =
         (1..deltas.len()).filter(|&d| deltas[d] > 0).max_by_key(|&d| (deltas[d], std::cmp::Reverse(d))).unwrap_or(2);
-    " ".repeat(best)
+    (" ".repeat(best), eol)
 }
 
 #[cfg(test)]

@@ -413,10 +413,28 @@ fn req_param(cx: &FileContext<'_>, plan: &mut FilePlan, call: &MemberCall, handl
         })
     };
     let in_route = all.iter().filter(|h| h.body == handler.body).all(declares);
-    let text = if in_route {
+    let (params, query) = (key(&format!("{req}.params")), key(&format!("{req}.query")));
+    // (In a file written in ES5, `a ?? b` is `a != null ? a : b`, and `req.body?.x` is guarded with `req.body &&`.)
+    let text = if cx.facts.style.es5 {
+        let mut reads = vec![(params.clone(), params)];
+        if !in_route {
+            reads.push((format!("{req}.body && {}", key(&format!("{req}.body"))), key(&format!("{req}.body"))));
+            reads.push((query.clone(), query));
+        }
+        let last = match &default {
+            Some(d) => d.clone(),
+            None => reads.pop().map(|(_, read)| read).unwrap_or_default(),
+        };
+        let chain = reads.iter().rev().fold(last, |rest, (test, read)| format!("{test} != null ? {read} : {rest}"));
+        if reads.is_empty() {
+            chain
+        } else {
+            format!("({chain})")
+        }
+    } else if in_route {
         match &default {
-            Some(d) => format!("({} ?? {d})", key(&format!("{req}.params"))),
-            None => key(&format!("{req}.params")),
+            Some(d) => format!("({params} ?? {d})"),
+            None => params,
         }
     } else {
         let body = if codegen::is_identifier(name) {
@@ -425,7 +443,7 @@ fn req_param(cx: &FileContext<'_>, plan: &mut FilePlan, call: &MemberCall, handl
             format!("{req}.body?.[{}]", cx.quoted(name))
         };
         let fallback = default.as_ref().map(|d| format!(" ?? {d}")).unwrap_or_default();
-        format!("({} ?? {body} ?? {}{fallback})", key(&format!("{req}.params")), key(&format!("{req}.query")))
+        format!("({params} ?? {body} ?? {query}{fallback})")
     };
     plan.edits.push(Edit::replace(call.range.clone(), text));
 }
