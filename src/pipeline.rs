@@ -373,6 +373,13 @@ fn run_on_this_thread(
             project.views.push((path, html));
         }
     }
+    // (The elements that show object URLs, by the ids of the pages' markup; Leaflet's stylesheet imported by the app's
+    // own stylesheets.)
+    for (manifest, project) in &mut projects {
+        views::resolve_object_urls(&mut project.views);
+        let dirs = served.get(manifest).cloned().flatten().unwrap_or_default();
+        linked_stylesheets(project, &dirs, root);
+    }
     // (Front-end packages a bundler builds into the pages of a project that serves some: see `views::package_scan`.)
     for (manifest, project) in &mut projects {
         let Some(info) = project.manifest.as_ref().filter(|_| !project.views.is_empty()) else { continue };
@@ -1477,6 +1484,46 @@ fn build_projects(
         }
     }
     projects
+}
+
+/// Reads the app's own stylesheets that `project`'s pages link ([`views::ViewScan::own_css`]) for the `@import` of
+/// Leaflet's stylesheet from another host, which then counts as the page's own link (the markers' icons come from
+/// there). A URL from the site's root is looked for in the folders the app serves (`served`: folders and files; its
+/// `public` folder when none is known), a relative one beside the page; a file not there (a build's output) says
+/// nothing.
+fn linked_stylesheets(project: &mut Project, served: &[(PathBuf, bool)], root: Option<&Path>) {
+    let public = [(project.dir.join("public"), false)];
+    let dirs: Vec<&PathBuf> = served
+        .iter()
+        .chain(if served.is_empty() { &public[..] } else { &[] })
+        .filter(|(_, f)| !f)
+        .map(|(d, _)| d)
+        .collect();
+    let mut read: BTreeMap<PathBuf, Option<views::ViewScan>> = BTreeMap::new();
+    let dir = crate::root::normalize(&project.dir);
+    for (page, scan) in &mut project.views {
+        for (line, url) in std::mem::take(&mut scan.own_css) {
+            let path = url.split(['?', '#']).next().unwrap_or_default();
+            let candidates: Vec<PathBuf> = match path.strip_prefix('/') {
+                Some(rel) => dirs.iter().map(|d| d.join(rel)).collect(),
+                None => vec![parent_dir(page).join(path)],
+            };
+            // (Only the project's own files: `../../x.css` from a page may lead anywhere.)
+            let mut files = candidates.into_iter().map(|c| crate::root::normalize(&c)).filter(|f| f.starts_with(&dir));
+            let found = files.find_map(|file| {
+                let css = read.entry(file.clone()).or_insert_with(|| {
+                    let text = crate::fsread::read(&file, crate::fsread::SOURCE_LIMIT, root).ok()?;
+                    Some(views::scan_stylesheet(&String::from_utf8_lossy(&text)))
+                });
+                css.as_ref().map(|css| css.leaflet_css.clone())
+            });
+            // (Listed with the page's resources too: the stylesheet loads from that host.)
+            let imported: Vec<_> =
+                found.unwrap_or_default().into_iter().map(|r| views::ExternalResource { line, ..r }).collect();
+            scan.external.extend(imported.iter().cloned());
+            scan.leaflet_css.extend(imported);
+        }
+    }
 }
 
 /// Keeps the view files (HTML and templates) of `project` that the app can send: those under a folder it serves or

@@ -151,6 +151,18 @@ pub struct ViewScan {
     /// its `default-src 'self'` block `blob:`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub blob_sources: Vec<(usize, ResourceKind)>,
+    /// Object URLs shown in an element the script names by reference, until the pages' elements decide their kind
+    /// ([`resolve_object_urls`] moves them to `blob_sources`): each at its 1-based line.
+    #[serde(skip)]
+    pub object_urls: Vec<ObjectUrlSource>,
+    /// The lines of `blob_sources` whose element was not found and whose name says nothing: listed under img-src and
+    /// media-src both (a preview is an image or a video).
+    #[serde(skip)]
+    pub guessed_blobs: Vec<usize>,
+    /// The elements with an `id` that load a URL under a directive of their own (`<video id="preview">`), by id: what
+    /// decides the directive of an object URL a script shows in `getElementById('preview')`.
+    #[serde(skip)]
+    pub element_ids: Vec<(String, ResourceKind)>,
     /// 1-based lines of `<object data>` and `<embed src>` that load one of the app's own files (a relative URL), which
     /// helmet's `object-src 'none'` blocks.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -164,6 +176,10 @@ pub struct ViewScan {
     /// leaflet.css">`), whose hosts then serve the markers' default icons: an image source where markers are added.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub leaflet_css: Vec<ExternalResource>,
+    /// The app's own stylesheets the page links (`<link rel="stylesheet" href="/css/app.css">`), each at its 1-based
+    /// line with its URL: read for the `@import` of Leaflet's stylesheet from another host ([`scan_stylesheet`]).
+    #[serde(skip)]
+    pub own_css: Vec<(usize, String)>,
     /// Front-end packages the project lists whose need of the policy depends on how a bundler builds them in (`vue`:
     /// the runtime-only build needs nothing, the full build `'unsafe-eval'`), each at its line of package.json: the
     /// policy is left as it is and a finding says what to check.
@@ -191,6 +207,7 @@ impl ViewScan {
             && self.evals.is_empty()
             && self.blob_workers.is_empty()
             && self.blob_sources.is_empty()
+            && self.object_urls.is_empty()
             && self.own_objects.is_empty()
             && self.markers.is_empty()
             && self.leaflet_css.is_empty()
@@ -220,9 +237,13 @@ impl ViewScan {
         self.evals.extend(other.evals.into_iter().map(|e| Evaluation { line: e.line + lines, ..e }));
         self.blob_workers.extend(other.blob_workers.into_iter().map(|line| line + lines));
         self.blob_sources.extend(other.blob_sources.into_iter().map(|(line, kind)| (line + lines, kind)));
+        self.object_urls.extend(other.object_urls.into_iter().map(|o| ObjectUrlSource { at: o.at + lines, ..o }));
+        self.guessed_blobs.extend(other.guessed_blobs.into_iter().map(|line| line + lines));
+        self.element_ids.extend(other.element_ids);
         self.own_objects.extend(other.own_objects.into_iter().map(|line| line + lines));
         self.markers.extend(other.markers.into_iter().map(|line| line + lines));
         self.leaflet_css.extend(other.leaflet_css.into_iter().map(|r| ExternalResource { line: r.line + lines, ..r }));
+        self.own_css.extend(other.own_css.into_iter().map(|(line, url)| (line + lines, url)));
         self.unsure.extend(other.unsure.into_iter().map(|(line, what)| (line + lines, what)));
     }
 }
@@ -244,6 +265,15 @@ pub fn scan_view(path: &Path, text: &str) -> ViewScan {
     let mut out = scanner.out;
     out.sort();
     out
+}
+
+/// What a stylesheet's text loads (`@import`s, `url()`s), as the resources of a view; Leaflet's stylesheet imported
+/// from another host in `leaflet_css`.
+#[must_use]
+pub fn scan_stylesheet(text: &str) -> ViewScan {
+    let mut scanner = Scanner::new(text);
+    scanner.css(0, text.len());
+    scanner.out
 }
 
 /// What the script file `text` does that the policy governs ([`script_calls`]), as a scan of its own: the hosts it
@@ -640,9 +670,9 @@ impl<'a> Scanner<'a> {
             let line = self.line(from + at);
             self.out.blob_workers.push(line);
         }
-        for (at, kind) in calls.blob_sources {
-            let line = self.line(from + at);
-            self.out.blob_sources.push((line, kind));
+        for source in calls.blob_sources {
+            let at = self.line(from + source.at);
+            self.out.object_urls.push(ObjectUrlSource { at, ..source });
         }
         for at in calls.markers {
             let line = self.line(from + at);
@@ -816,6 +846,9 @@ impl<'a> Scanner<'a> {
             }
         }
         let attr = |name: &str| find_attr(attrs, name);
+        if let (Some(kind), Some(id)) = (element_kind(tag), self.attr_text(attrs, "id")) {
+            self.out.element_ids.push((id.trim().to_string(), kind));
+        }
         match tag {
             "link" => self.link(attrs),
             "img" => {
@@ -922,17 +955,30 @@ impl<'a> Scanner<'a> {
         };
         if let Some(kind) = kind {
             let found = self.out.external.len();
-            self.resource(find_attr(attrs, "href"), kind);
-            let href = self.attr_text(attrs, "href").unwrap_or_default();
-            let file = href.split(['?', '#']).next().unwrap_or_default().rsplit('/').next().unwrap_or_default();
-            let file = file.to_ascii_lowercase();
-            if kind == ResourceKind::Style && file.starts_with("leaflet") && file.ends_with(".css") {
-                let leaflet = self.out.external.get(found..).unwrap_or_default().to_vec();
-                self.out.leaflet_css.extend(leaflet);
+            let href = find_attr(attrs, "href");
+            self.resource(href, kind);
+            let url = self.attr_text(attrs, "href").unwrap_or_default();
+            if kind == ResourceKind::Style {
+                self.leaflet_stylesheet(found, &url);
+                let own = self.out.external.len() == found && !url.trim().is_empty() && !url.contains("//");
+                if let Some(attr) = href.filter(|_| own && !url.trim_start().starts_with("data:")) {
+                    let line = self.line(attr.off);
+                    self.out.own_css.push((line, url.trim().to_string()));
+                }
             }
             if kind == ResourceKind::Image {
                 self.srcset(find_attr(attrs, "imagesrcset"), kind);
             }
+        }
+    }
+
+    /// Keeps the resources found from `found` on as Leaflet's stylesheets when `url` is one (`leaflet.css`).
+    fn leaflet_stylesheet(&mut self, found: usize, url: &str) {
+        let file = url.split(['?', '#']).next().unwrap_or_default().rsplit('/').next().unwrap_or_default();
+        let file = file.trim().to_ascii_lowercase();
+        if file.starts_with("leaflet") && file.ends_with(".css") {
+            let leaflet = self.out.external.get(found..).unwrap_or_default().to_vec();
+            self.out.leaflet_css.extend(leaflet);
         }
     }
 
@@ -1031,7 +1077,9 @@ impl<'a> Scanner<'a> {
                             None
                         };
                         if let Some((s, e, next)) = url {
-                            self.external(s, ResourceKind::Style, &String::from_utf8_lossy(&b[s..e]), true);
+                            let (found, url) = (self.out.external.len(), String::from_utf8_lossy(&b[s..e]));
+                            self.external(s, ResourceKind::Style, &url, true);
+                            self.leaflet_stylesheet(found, &url);
                             i = next;
                         }
                     }
@@ -1168,9 +1216,14 @@ impl<'a> Scanner<'a> {
         while i < n {
             match b[i] {
                 b'.' | b'#' if b.get(i + 1).is_some_and(|&c| is_ident(c)) => {
+                    let (mark, from) = (b[i], i + 1);
                     i += 1;
                     while i < n && is_ident(b[i]) {
                         i += 1;
+                    }
+                    // (`img#preview`: the element's id.)
+                    if let Some(kind) = element_kind(&name).filter(|_| mark == b'#') {
+                        self.out.element_ids.push((String::from_utf8_lossy(&b[from..i]).into_owned(), kind));
                     }
                 }
                 b'(' => i = self.pug_attrs(i + 1, &mut attrs),
@@ -1363,9 +1416,9 @@ pub struct ScriptCalls {
     /// with the placeholders of its host made a CSP wildcard (`https://*.tile.openstreetmap.org/{z}/{x}/{y}.png`), or
     /// `None` when it is computed or its host cannot be written as a source.
     pub images: Vec<(usize, Option<(String, bool)>)>,
-    /// The offsets of `.src` assignments of an object URL (`img.src = URL.createObjectURL(file)`, or a variable in
-    /// text that calls it), each with the kind the element's name suggests (media for a `video`, `audio`, `player`).
-    pub blob_sources: Vec<(usize, ResourceKind)>,
+    /// The `.src` assignments of an object URL (`img.src = URL.createObjectURL(file)`, or a variable in text that
+    /// calls it), each at its offset ([`object_url_sources`]).
+    pub blob_sources: Vec<ObjectUrlSource>,
     /// The offsets of the calls that add Leaflet markers ([`ViewScan::markers`]).
     pub markers: Vec<usize>,
 }
@@ -1374,8 +1427,9 @@ pub struct ScriptCalls {
 /// EventSource(`, `sendBeacon(`, and `.open(` with an HTTP method first), those that evaluate strings (`eval(`, `new
 /// Function(`, `setTimeout(` and `setInterval(` given a string), workers (`new Worker(`, `new SharedWorker(`), Leaflet's
 /// tile layers (`L.tileLayer(`, `new L.TileLayer(`, and their WMS kind, `L.tileLayer.wms(`, `new L.TileLayer.WMS(`),
-/// its markers (`L.marker(`, `new L.Marker(`, `L.geoJSON(`) and object URLs (`createObjectURL(`).
-pub const SCRIPT_NEEDLES: [&str; 20] = [
+/// its markers (`L.marker(`, `new L.Marker(`, `L.geoJSON(`) and their icons (`L.Icon.Default.imagePath = url`, `L.icon({
+/// iconUrl: url })`), and object URLs (`createObjectURL(`).
+pub const SCRIPT_NEEDLES: [&str; 24] = [
     "fetch(",
     "WebSocket(",
     "EventSource(",
@@ -1396,6 +1450,10 @@ pub const SCRIPT_NEEDLES: [&str; 20] = [
     "L.geoJson(",
     "L.GeoJSON(",
     "createObjectURL(",
+    "imagePath",
+    "iconUrl",
+    "iconRetinaUrl",
+    "shadowUrl",
 ];
 
 fn script_needles() -> Option<&'static aho_corasick::AhoCorasick> {
@@ -1493,6 +1551,18 @@ pub fn script_calls(text: &str) -> ScriptCalls {
                 out.markers.push(p);
                 continue;
             }
+            // (A marker icon's image, `L.icon({ iconUrl: url })`, or the folder of the default icons,
+            // `L.Icon.Default.imagePath = url`: a literal URL's host serves images; a computed one is the bundler's.)
+            "imagePath" | "iconUrl" | "iconRetinaUrl" | "shadowUrl" => {
+                let value = skip_ws(b, from);
+                let set = matches!(b.get(value), Some(b':'))
+                    || (b.get(value) == Some(&b'=') && b.get(value + 1) != Some(&b'='));
+                let url = js_string(text, skip_ws(b, value + 1)).filter(|(literal, _, _)| !literal.trim().is_empty());
+                if let Some((literal, whole, _)) = url.filter(|_| set && named && !leaflet) {
+                    out.images.push((skip_ws(b, value + 1), Some((literal.trim_start().to_string(), whole))));
+                }
+                continue;
+            }
             // (A WMS layer's URL is its service's, which Leaflet completes with the request of each tile's image.)
             "tileLayer(" | "TileLayer(" | "tileLayer.wms(" | "TileLayer.WMS(" => {
                 if !named || leaflet || text[..p].trim_end().ends_with("function") {
@@ -1554,13 +1624,116 @@ pub fn script_calls(text: &str) -> ScriptCalls {
     out
 }
 
+/// An object URL shown in an element ([`ScriptCalls::blob_sources`], [`ViewScan::object_urls`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectUrlSource {
+    /// Where: the offset in the script text, or the 1-based line in a [`ViewScan`].
+    pub at: usize,
+    /// The element's kind as the script tells it (`document.createElement('video')`, `new Image()`, or a name such as
+    /// `videoPreview`), if it does.
+    pub kind: Option<ResourceKind>,
+    /// The element's id (`getElementById('preview')`, `$('#preview')`, a variable set to one of those, or a global
+    /// named as browsers name elements by their id), which the pages' markup may tell the kind of.
+    pub id: Option<String>,
+}
+
+/// The directive's kind of an element that loads a URL of its own (`<video>`: media), by its tag.
+fn element_kind(tag: &str) -> Option<ResourceKind> {
+    match tag.trim().to_ascii_lowercase().as_str() {
+        "img" | "image" => Some(ResourceKind::Image),
+        "video" | "audio" | "source" | "track" => Some(ResourceKind::Media),
+        "iframe" | "frame" => Some(ResourceKind::Frame),
+        "object" | "embed" => Some(ResourceKind::Object),
+        _ => None,
+    }
+}
+
+/// The element an expression of script text names (`document.getElementById('preview')`, `$('#preview')`,
+/// `querySelector('#preview')`, `document.createElement('video')`, `new Image()`): its id, or its kind when the
+/// expression makes it. `text` is the whole script, where a bare name (`preview`) is looked up as a variable set to one
+/// of those (`var preview = document.getElementById('preview')`), else taken as the global a browser gives an element
+/// of that id.
+fn element_reference(text: &str, expression: &str, depth: u8) -> (Option<ResourceKind>, Option<String>) {
+    let e = expression.trim();
+    let b = e.as_bytes();
+    let argument = |call: &str| {
+        let at = e.find(call)? + call.len();
+        js_string(e, skip_ws(b, at)).filter(|(_, whole, _)| *whole).map(|(s, _, _)| s.trim())
+    };
+    if e.starts_with("new Image") {
+        return (Some(ResourceKind::Image), None);
+    }
+    if let Some(tag) = argument("createElement(") {
+        return (element_kind(tag), None);
+    }
+    if let Some(id) = argument("getElementById(") {
+        return (None, Some(id.to_string()));
+    }
+    for call in ["querySelector(", "$(", "jQuery("] {
+        let id = argument(call).and_then(|s| s.strip_prefix('#'));
+        if let Some(id) = id.filter(|id| !id.is_empty() && id.bytes().all(is_ident)) {
+            return (None, Some(id.to_string()));
+        }
+    }
+    let name = e.strip_prefix("window.").unwrap_or(e);
+    let simple = !name.is_empty() && name.bytes().all(|c| is_ident(c) || c == b'$') && !name.contains('-');
+    if !simple || depth > 0 {
+        return (None, None);
+    }
+    // (The last value the script gives the name, `var preview = document.getElementById('preview');`.)
+    let t = text.as_bytes();
+    let set = memchr::memmem::find_iter(t, name.as_bytes()).filter_map(|p| {
+        let before = p.checked_sub(1).map(|i| t[i]);
+        let eq = skip_ws(t, p + name.len());
+        let own = before.is_none_or(|c| !(is_ident(c) || c == b'$' || c == b'.'));
+        (own && t.get(eq) == Some(&b'=') && !matches!(t.get(eq + 1), Some(b'=' | b'>'))).then_some(eq + 1)
+    });
+    match set.last() {
+        Some(value) => {
+            let end = t[value..].iter().position(|c| matches!(c, b';' | b'\n')).map_or(t.len(), |i| value + i);
+            element_reference(text, &text[value..end], depth + 1)
+        }
+        None => (None, Some(name.to_string())),
+    }
+}
+
+/// Gives each object URL of `views` that its scripts name by reference ([`ViewScan::object_urls`]) its directive: the
+/// kind of the element of that id in the pages' markup (the tag decides: `<video id="preview">` is media-src, whatever
+/// the script calls it), else the kind the script tells; else, the element unknown and its name saying nothing, both
+/// img-src and media-src (a preview shows an image or a video), its line in [`ViewScan::guessed_blobs`].
+pub fn resolve_object_urls<P>(views: &mut [(P, ViewScan)]) {
+    let mut ids: BTreeMap<String, BTreeSet<ResourceKind>> = BTreeMap::new();
+    for (id, kind) in views.iter().flat_map(|(_, scan)| &scan.element_ids) {
+        ids.entry(id.clone()).or_default().insert(*kind);
+    }
+    for (_, scan) in views.iter_mut() {
+        for source in std::mem::take(&mut scan.object_urls) {
+            let found = source.id.as_ref().and_then(|id| ids.get(id));
+            let kinds: Vec<ResourceKind> = match (found, source.kind) {
+                (Some(kinds), _) => kinds.iter().copied().collect(),
+                (None, Some(kind)) => vec![kind],
+                (None, None) => {
+                    scan.guessed_blobs.push(source.at);
+                    vec![ResourceKind::Image, ResourceKind::Media]
+                }
+            };
+            scan.blob_sources.extend(kinds.into_iter().map(|kind| (source.at, kind)));
+        }
+        scan.blob_sources.sort_unstable();
+        scan.blob_sources.dedup();
+        scan.guessed_blobs.sort_unstable();
+        scan.guessed_blobs.dedup();
+    }
+}
+
 /// The places in `text` that show an object URL in an element ([`ScriptCalls::blob_sources`]): a `.src` assignment
 /// (`img.src = url`), `setAttribute('src', url)` and jQuery's `.attr('src', url)` (or `.prop`), and the same of an
-/// `<object>`'s `data`. The element the statement names decides the directive: an `<object>`'s or `<embed>`'s is
-/// object-src, a frame's (`iframe.src = url`, a PDF viewer's) frame-src, a video's or audio's media-src, any other
-/// img-src.
-fn object_url_sources(text: &str) -> Vec<(usize, ResourceKind)> {
+/// `<object>`'s `data`. The element the statement names ([`element_reference`]), or else its name, tells the directive:
+/// an `<object>`'s or `<embed>`'s is object-src, a frame's (`iframe.src = url`, a PDF viewer's) frame-src, a video's or
+/// audio's media-src, an image's img-src.
+fn object_url_sources(text: &str) -> Vec<ObjectUrlSource> {
     const MEDIA: [&str; 4] = ["video", "audio", "player", "media"];
+    const IMAGES: [&str; 6] = ["img", "image", "photo", "picture", "avatar", "thumb"];
     const SETTERS: [&str; 3] = [".setAttribute(", ".attr(", ".prop("];
     // (A PDF shows in a frame, never in an `<img>`.)
     const FRAMES: [&str; 3] = ["frame", "pdf", "viewer"];
@@ -1593,22 +1766,24 @@ fn object_url_sources(text: &str) -> Vec<(usize, ResourceKind)> {
         }
         // (The statement up to the element: `document.getElementById('pdf-frame')`, `$('#preview')`, `videoPreview`.)
         let start = b[..p].iter().rposition(|c| matches!(c, b';' | b'{' | b'}' | b'\n' | b'=')).map_or(0, |i| i + 1);
+        let (made, id) = element_reference(text, &text[start..p], 0);
         let element = text[start..p].to_ascii_lowercase();
-        let kind = if element.contains("object") || element.contains("embed") {
-            ResourceKind::Object
+        let named = if element.contains("object") || element.contains("embed") {
+            Some(ResourceKind::Object)
         } else if FRAMES.iter().any(|f| element.contains(f)) {
-            ResourceKind::Frame
+            Some(ResourceKind::Frame)
         } else if MEDIA.iter().any(|m| element.contains(m)) {
-            ResourceKind::Media
+            Some(ResourceKind::Media)
         } else {
-            ResourceKind::Image
+            IMAGES.iter().any(|i| element.contains(i)).then_some(ResourceKind::Image)
         };
+        let kind = made.or(named);
         // (`data` is an `<object>`'s, on anything else no URL the browser loads: an object's when its name says so or
         // the object URL is made right there, `drawing.data = URL.createObjectURL(svg)`.)
         if attr == "src" {
-            out.push((p, kind));
-        } else if kind == ResourceKind::Object || OBJECT_URL_CALLS.iter().any(|u| text[value..].starts_with(u)) {
-            out.push((p, ResourceKind::Object));
+            out.push(ObjectUrlSource { at: p, kind, id });
+        } else if kind == Some(ResourceKind::Object) || OBJECT_URL_CALLS.iter().any(|u| text[value..].starts_with(u)) {
+            out.push(ObjectUrlSource { at: p, kind: Some(ResourceKind::Object), id });
         }
     }
     out
@@ -2582,13 +2757,46 @@ mod tests {
     }
 
     #[test]
+    fn object_urls_take_the_kind_of_the_element() {
+        use ResourceKind as K;
+        let page = scan_view(
+            Path::new("p.html"),
+            "<video id=\"preview\"></video>\n<iframe id=\"doc\"></iframe>\n<video><source id=\"clip\"></video>",
+        );
+        let script = "var preview = document.getElementById('preview');\nfunction show(f) { preview.src = URL.createObjectURL(f); }\n\
+                      var pane = document.querySelector('#doc'); pane.src = URL.createObjectURL(f);\n\
+                      $('#clip').attr('src', URL.createObjectURL(f));\nimg.src = URL.createObjectURL(f);\n\
+                      shown.src = URL.createObjectURL(f);\ndoc.src = URL.createObjectURL(f);";
+        let mut views = [("page", page), ("script", scan_connects(script))];
+        resolve_object_urls(&mut views);
+        let (_, scan) = &views[1];
+        // By the tag of the element of that id (a name that says otherwise too), else by the name, else both.
+        assert_eq!(
+            scan.blob_sources,
+            vec![
+                (2, K::Media),
+                (3, K::Frame),
+                (4, K::Media),
+                (5, K::Image),
+                (6, K::Image),
+                (6, K::Media),
+                (7, K::Frame)
+            ]
+        );
+        assert_eq!(scan.guessed_blobs, vec![6]);
+        assert!(views[0].1.blob_sources.is_empty() && scan.object_urls.is_empty());
+    }
+
+    #[test]
     fn object_urls_shown_in_elements_by_directive() {
-        let kinds = |text: &str| object_url_sources(text).into_iter().map(|(_, kind)| kind).collect::<Vec<_>>();
+        let kinds = |text: &str| object_url_sources(text).into_iter().filter_map(|o| o.kind).collect::<Vec<_>>();
         use ResourceKind as K;
         // Set as a property, through setAttribute and jQuery; the statement's element decides the directive.
         assert_eq!(kinds("img.src = URL.createObjectURL(f);"), vec![K::Image]);
-        assert_eq!(kinds("el.setAttribute('src', URL.createObjectURL(f));"), vec![K::Image]);
-        assert_eq!(kinds("$('#p').attr(\"src\", URL.createObjectURL(f));"), vec![K::Image]);
+        assert_eq!(kinds("var v = document.createElement('video'); v.src = URL.createObjectURL(f);"), vec![K::Media]);
+        // (Names that say nothing: the pages' elements decide, see `object_urls_take_the_kind_of_the_element`.)
+        assert_eq!(kinds("el.setAttribute('src', URL.createObjectURL(f));"), vec![]);
+        assert_eq!(kinds("$('#p').attr(\"src\", URL.createObjectURL(f));"), vec![]);
         assert_eq!(
             kinds("const u = URL.createObjectURL(f);\ndocument.getElementById('video-preview').src = u;"),
             vec![K::Media]
@@ -2625,6 +2833,22 @@ mod tests {
     }
 
     #[test]
+    fn marker_icons_from_urls_the_script_names() {
+        let calls = script_calls(
+            "L.Icon.Default.imagePath = 'https://unpkg.com/leaflet/dist/images/';\nL.icon({ iconUrl: '/img/a.png', \
+             shadowUrl: \"https://a.example/s.png\" });\nif (o.iconUrl == 'x') {}\nL.icon({ iconRetinaUrl: url });",
+        );
+        let urls: Vec<_> = calls.images.iter().filter_map(|(_, url)| url.as_ref().map(|(u, _)| u.as_str())).collect();
+        assert_eq!(urls, vec!["https://unpkg.com/leaflet/dist/images/", "/img/a.png", "https://a.example/s.png"]);
+        // The page's own stylesheet that imports Leaflet's from a CDN.
+        let css =
+            scan_stylesheet("@import url(\"https://unpkg.com/leaflet@1.9.4/dist/leaflet.css\");\n@import '/x.css';");
+        assert_eq!(css.leaflet_css.iter().map(|c| c.origin.as_str()).collect::<Vec<_>>(), vec!["https://unpkg.com"]);
+        let page = scan_view(Path::new("map.html"), "<link rel=\"stylesheet\" href=\"/css/app.css?v=2\">");
+        assert_eq!(page.own_css, vec![(1, "/css/app.css?v=2".to_string())]);
+    }
+
+    #[test]
     fn markers_take_the_host_of_leaflets_stylesheet_for_their_icons() {
         let page = "<link rel=\"stylesheet\" href=\"https://unpkg.com/leaflet@1.9.4/dist/leaflet.css\">\n\
                     <link rel=\"stylesheet\" href=\"https://fonts.example.com/css/site.css\">\n";
@@ -2654,7 +2878,10 @@ mod tests {
             scan.runtime_hosts.iter().map(|h| (h.line, h.kind)).collect::<Vec<_>>(),
             vec![(5, ResourceKind::Script)]
         );
-        assert_eq!(scan.blob_sources, vec![(6, ResourceKind::Image)]);
+        let mut views = [((), scan)];
+        resolve_object_urls(&mut views);
+        assert_eq!(views[0].1.blob_sources, vec![(6, ResourceKind::Image)]);
+        let scan = &views[0].1;
         assert!(scan.inline.iter().all(|c| c.hash.is_none()), "{scan:?}");
     }
 

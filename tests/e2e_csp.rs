@@ -15,7 +15,10 @@
 //! that serves Leaflet's stylesheet, a local HTTPS server the browser reaches as unpkg.com) and the object URLs it
 //! shows through setAttribute, in an iframe and in an object. A Vue page whose bundler config chooses Vue's full build
 //! still compiles its in-DOM template. The raw HTML of a Pug view (an `<object>` of the app's own file, an object-URL
-//! preview) still shows.
+//! preview) still shows. Markers whose icons come from CDNs the app names otherwise (Leaflet's stylesheet @imported by
+//! the site's own, `L.Icon.Default.imagePath`, an `L.icon`'s `iconUrl`) and object URLs shown in a `<video>`, a
+//! `<source>` and an `<iframe>` that the script names by variables saying nothing of them still show, and do not
+//! without the source the tool added for each.
 
 mod common;
 
@@ -367,6 +370,34 @@ fn a_payment_widget_string_evaluation_a_blob_worker_and_plain_http_still_work_un
     assert_ne!(text_of(&dom, "worker"), Some("yes"), "the blob: worker without workerSrc (CSP: {csp}): {dom}");
 }
 
+/// unpkg.com (and the other CDNs the browser is told to reach it by): a CDN over HTTPS that serves the files of the
+/// Leaflet installed in `app`.
+fn start_leaflet_cdn(app: &Path, certs: &Path) -> (tempfile::TempDir, Service) {
+    let leaflet = app.join("node_modules/leaflet/dist").display().to_string();
+    start_https("csp-cdn", certs, "unpkg.com", &[("CDN_ROOT", &leaflet)])
+}
+
+/// Loads `path` of `app` served by `server` in Chromium (with `flags`) and checks that its `<p id>` says `yes`, or,
+/// where it must not (`runs` false), anything else.
+fn check_shown(app: &Path, flags: &[&str], server: &str, (path, id): (&str, &str), runs: bool) {
+    let page = || {
+        let node = start_node(app, server, &[]);
+        let csp = get(node.port, path, &[]).header("content-security-policy").unwrap_or_default().to_string();
+        (csp, dump_dom_with(&format!("http://127.0.0.1:{}{path}", node.port), flags))
+    };
+    // (Tiles and media answer in real time, which the browser's virtual time does not wait for: a page still showing
+    // "no" where "yes" is expected is loaded again, at most three times.)
+    let (mut csp, mut dom) = page();
+    for _ in 0..2 {
+        if !runs || text_of(&dom, id) != Some("no") {
+            break;
+        }
+        (csp, dom) = page();
+    }
+    let shown = text_of(&dom, id);
+    assert_eq!(shown == Some("yes"), runs, "#{id} of {path} served by {server} (CSP: {csp}): {dom}");
+}
+
 #[test]
 fn map_tiles_an_object_an_object_url_preview_and_a_bundled_alpine_still_work_under_the_written_policy() {
     // The tile server, on its own origin, which the browser reaches as a.tiles.lan and b.tiles.lan (Leaflet's `{s}`),
@@ -420,33 +451,14 @@ fn map_tiles_an_object_an_object_url_preview_and_a_bundled_alpine_still_work_und
     let no_icons = std::fs::read_to_string(app.join("server.noicons.js")).expect("read");
     assert!(no_icons.contains("scriptSrc: [\"'self'\", \"'unsafe-eval'\", 'https://unpkg.com']"), "{no_icons}");
 
-    // unpkg.com: a CDN over HTTPS that serves the installed Leaflet's files.
     let certs = tempfile::tempdir().expect("certs dir");
-    let leaflet = app.join("node_modules/leaflet/dist").display().to_string();
-    let (_cdn_dir, cdn) = start_https("csp-cdn", certs.path(), "unpkg.com", &[("CDN_ROOT", &leaflet)]);
+    let (_cdn_dir, cdn) = start_leaflet_cdn(&app, certs.path());
     let rules = format!(
         "--host-resolver-rules=MAP *.tiles.lan 127.0.0.1, MAP wms.lan 127.0.0.1, MAP unpkg.com 127.0.0.1:{}",
         cdn.port
     );
     let flags = [rules.as_str(), "--ignore-certificate-errors"];
-    let page = |server: &str, path: &str| {
-        let node = start_node(&app, server, &[]);
-        let csp = get(node.port, path, &[]).header("content-security-policy").unwrap_or_default().to_string();
-        (csp, dump_dom_with(&format!("http://127.0.0.1:{}{path}", node.port), &flags))
-    };
-    let check = |server: &str, path: &str, id: &str, runs: bool| {
-        // (Tiles answer in real time, which the browser's virtual time does not wait for: a page still showing "no"
-        // where "yes" is expected is loaded again, at most three times.)
-        let (mut csp, mut dom) = page(server, path);
-        for _ in 0..2 {
-            if !runs || text_of(&dom, id) != Some("no") {
-                break;
-            }
-            (csp, dom) = page(server, path);
-        }
-        let shown = text_of(&dom, id);
-        assert_eq!(shown == Some("yes"), runs, "#{id} of {path} served by {server} (CSP: {csp}): {dom}");
-    };
+    let check = |server: &str, path: &str, id: &str, runs: bool| check_shown(&app, &flags, server, (path, id), runs);
     let pages = [
         ("/map.html", "tiles"),
         ("/wms.html", "wms"),
@@ -516,4 +528,70 @@ fn raw_html_of_a_pug_view_still_shows_its_object_and_object_url_preview_under_th
         let (yes, what) = shown(server, id);
         assert!(!yes, "{what}");
     }
+}
+
+#[test]
+fn marker_icons_from_cdns_named_otherwise_and_object_urls_in_elements_found_by_id_still_show_under_the_written_policy()
+{
+    let (_tmp, app) = copy_app("csp-media-app");
+    // Only this test's pages (and no other page's scripts), so that each source written below is theirs alone.
+    // (marker.js stays: marker-import.html runs it.)
+    for file in ["map", "wms", "marker", "object", "preview", "blobs", "alpine"] {
+        std::fs::remove_file(app.join(format!("public/{file}.html"))).expect("remove another test's page");
+    }
+    for file in ["map", "wms", "object", "preview", "blobs"] {
+        std::fs::remove_file(app.join(format!("public/js/{file}.js"))).expect("remove another test's script");
+    }
+    let fixed = fix_and_install(&app);
+    // The CDNs of the markers' icons: the one Leaflet's stylesheet is @imported from by the site's own stylesheet,
+    // the folder of L.Icon.Default.imagePath and an L.icon's iconUrl; blob: for the object URLs where their elements
+    // (found by id in the page) need it: media-src for a <video> and a <source>, frame-src for an <iframe>, and not
+    // img-src.
+    for part in [
+        "imgSrc: [\n        \"'self'\",\n        'data:',\n        'https://cdn.jsdelivr.net',\n        \
+         'https://cdnjs.cloudflare.com',\n        'https://unpkg.com'\n      ],",
+        "mediaSrc: [\"'self'\", 'blob:']",
+        "frameSrc: [\"'self'\", 'blob:']",
+    ] {
+        assert!(fixed.contains(part), "{part}: {fixed}");
+    }
+    // The written policy without each of those (a source replaced by one that serves nothing).
+    let elsewhere = "'https://elsewhere.invalid'";
+    let without = [
+        ("server.noimport.js", "imgSrc", "'https://unpkg.com'"),
+        ("server.nopath.js", "imgSrc", "'https://cdn.jsdelivr.net'"),
+        ("server.noicon.js", "imgSrc", "'https://cdnjs.cloudflare.com'"),
+        ("server.nomedia.js", "mediaSrc", "'blob:'"),
+        ("server.noframe.js", "frameSrc", "'blob:'"),
+    ];
+    for (file, name, source) in without {
+        std::fs::write(app.join(file), in_directive(&fixed, name, source, elsewhere)).expect("write");
+    }
+    let certs = tempfile::tempdir().expect("certs dir");
+    let (_cdn_dir, cdn) = start_leaflet_cdn(&app, certs.path());
+    let rules = format!(
+        "--host-resolver-rules=MAP unpkg.com 127.0.0.1:{0}, MAP cdn.jsdelivr.net 127.0.0.1:{0}, \
+         MAP cdnjs.cloudflare.com 127.0.0.1:{0}",
+        cdn.port
+    );
+    let flags = [rules.as_str(), "--ignore-certificate-errors"];
+    let pages = [
+        ("/marker-import.html", "marker"),
+        ("/marker-path.html", "default-icon"),
+        ("/marker-path.html", "own-icon"),
+        ("/recording.html", "media"),
+        ("/recording.html", "source"),
+        ("/recording.html", "pane"),
+    ];
+    for server in ["server.before.js", "server.js"] {
+        for page in pages {
+            check_shown(&app, &flags, server, page, true);
+        }
+    }
+    check_shown(&app, &flags, "server.noimport.js", pages[0], false);
+    check_shown(&app, &flags, "server.nopath.js", pages[1], false);
+    check_shown(&app, &flags, "server.noicon.js", pages[2], false);
+    check_shown(&app, &flags, "server.nomedia.js", pages[3], false);
+    check_shown(&app, &flags, "server.nomedia.js", pages[4], false);
+    check_shown(&app, &flags, "server.noframe.js", pages[5], false);
 }

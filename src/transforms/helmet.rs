@@ -809,7 +809,9 @@ fn report_views(
         }
         workers.extend(scan.blob_workers.iter().map(|line| format!("{}:{line}", display_path(path))));
         for (line, kind) in &scan.blob_sources {
-            blobs.entry(views::directive_of(*kind)).or_default().push(format!("{}:{line}", display_path(path)));
+            let guessed = if scan.guessed_blobs.contains(line) { " (element not found)" } else { "" };
+            let place = format!("{}:{line}{guessed}", display_path(path));
+            blobs.entry(views::directive_of(*kind)).or_default().push(place);
         }
         objects.extend(scan.own_objects.iter().map(|line| format!("{}:{line}", display_path(path))));
         unsure.extend(scan.unsure.iter().map(|(line, package)| format!("{package} ({}:{line})", display_path(path))));
@@ -940,10 +942,17 @@ fn report_views(
     }
     // (Object URLs by directive, then the app's own files in <object>/<embed>.)
     let blob_texts = blobs.into_iter().map(|(name, places)| {
+        let guessed = places.iter().any(|place| place.ends_with("(element not found)"));
         let text = format!(
             "the scripts at {} show an object URL (URL.createObjectURL) in an element, which helmet's default \
-             Content-Security-Policy blocks (its {name} has no blob:), so {name} allows blob:",
-            places.join(", ")
+             Content-Security-Policy blocks (its {name} has no blob:), so {name} allows blob:{}",
+            places.join(", "),
+            if guessed {
+                "; where the element was not found in the pages (by its id) and its name does not tell, both imgSrc \
+                 and mediaSrc allow blob: (a preview shows an image or a video): remove the one it does not use"
+            } else {
+                ""
+            }
         );
         ("csp-blob", text)
     });

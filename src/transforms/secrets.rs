@@ -1022,31 +1022,36 @@ fn mixed_array(cx: &FileContext<'_>, value: &Value, name: &str) -> Vec<Literal> 
     let mut out = Vec::new();
     let mut run: Option<Range<usize>> = None;
     let mut runs = 1;
-    let mut close = |run: &mut Option<Range<usize>>, out: &mut Vec<Literal>| {
+    let mut next_env = || loop {
+        let env = if runs == 1 { name.to_string() } else { format!("{name}_{runs}") };
+        runs += 1;
+        if !read.contains(&env.as_str()) {
+            break env;
+        }
+    };
+    // (ES5 has no spread: in a file written in it each literal reads a variable of its own, in its place.)
+    let es5 = cx.facts.style.es5;
+    let close = |run: &mut Option<Range<usize>>, out: &mut Vec<Literal>, next_env: &mut dyn FnMut() -> String| {
         if let Some(range) = run.take() {
-            let env = loop {
-                let env = if runs == 1 { name.to_string() } else { format!("{name}_{runs}") };
-                runs += 1;
-                if !read.contains(&env.as_str()) {
-                    break env;
-                }
-            };
-            out.push(Literal { range, list: true, env: Some(env), spread: true, element: false });
+            out.push(Literal { range, list: true, env: Some(next_env()), spread: true, element: false });
         }
     };
     for item in items {
         match item {
+            Value::Str(_, r) if es5 => {
+                out.push(Literal { range: r.clone(), list: false, env: Some(next_env()), spread: false, element: true })
+            }
             Value::Str(_, r) => run = Some(run.map_or(r.clone(), |open| open.start..r.end)),
             Value::Conditional(r) | Value::Other(r) => {
-                close(&mut run, &mut out);
+                close(&mut run, &mut out, &mut next_env);
                 if let Some(env) = env_with_fallback(cx.text(r.clone())) {
                     out.push(Literal { range: r.clone(), list: false, env: Some(env), spread: false, element: true });
                 }
             }
-            _ => close(&mut run, &mut out),
+            _ => close(&mut run, &mut out, &mut next_env),
         }
     }
-    close(&mut run, &mut out);
+    close(&mut run, &mut out, &mut next_env);
     out
 }
 

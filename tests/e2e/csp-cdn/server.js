@@ -1,6 +1,7 @@
 // A CDN over HTTPS (a self-signed certificate made by the test, TLS_KEY and TLS_CERT) that the browser reaches as
 // unpkg.com (Chromium's --host-resolver-rules): `/leaflet@<version>/dist/<file>` answers with the file of Leaflet's
-// dist folder CDN_ROOT (the app's installed package), as unpkg does. Plain Node, no dependency.
+// dist folder CDN_ROOT (the app's installed package), as unpkg does; so do jsDelivr's `/npm/leaflet@<version>/dist/`
+// and cdnjs's `/ajax/libs/leaflet/<version>/`, for the names the browser reaches it by. Plain Node, no dependency.
 const fs = require('fs');
 const https = require('https');
 const path = require('path');
@@ -10,7 +11,7 @@ const types = { '.js': 'application/javascript', '.css': 'text/css', '.png': 'im
 
 const options = { key: fs.readFileSync(process.env.TLS_KEY), cert: fs.readFileSync(process.env.TLS_CERT) };
 const server = https.createServer(options, (req, res) => {
-  const rest = new URL(req.url, 'https://unpkg.com').pathname.replace(/^\/leaflet@[^/]+\/dist\//, '');
+  const rest = new URL(req.url, 'https://unpkg.com').pathname.replace(/^\/(npm\/)?leaflet@[^/]+\/dist\/|^\/ajax\/libs\/leaflet\/[^/]+\//, '');
   const file = path.join(root, rest);
   if (!file.startsWith(root + path.sep) || !fs.existsSync(file)) {
     res.writeHead(404);
