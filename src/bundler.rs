@@ -34,9 +34,9 @@ const CONFIGS: [&str; 14] = [
 /// Settles the `vue` that `scan` ([`crate::views::package_scan`] of the project whose package.json is `manifest`, with
 /// the text `manifest_text`) is unsure of, from the bundler configs beside it and those its scripts name
 /// ([`named_configs`]): when one chooses the full build, the finding gives way to an evaluation at the config's line
-/// (returned with the config's path, as a scan of its own); when every config there is read and none chooses it (nor
-/// sets an alias of `vue` that is not a literal), to nothing. With no config, or one that cannot be read or parsed,
-/// `scan` stays unsure.
+/// (returned with the config's path, as a scan of its own); when every config there is read, none chooses it nor is
+/// undecided, and one aliases `vue` to a runtime-only build, to nothing. Otherwise (no config, one that cannot be read
+/// or parsed, or configs that say nothing of `vue`) `scan` stays unsure.
 pub fn settle_vue(
     scan: &mut ViewScan,
     manifest: &Path,
@@ -47,7 +47,7 @@ pub fn settle_vue(
         return None;
     }
     let dir = manifest.parent()?;
-    let mut read_any = false;
+    let mut chose_runtime = false;
     let named = named_configs(manifest_text);
     for name in CONFIGS.iter().copied().chain(named.iter().map(String::as_str)) {
         let path = dir.join(name);
@@ -68,10 +68,12 @@ pub fn settle_vue(
                 return Some((path, ViewScan { evals, ..ViewScan::default() }));
             }
             Choice { undecided: true, .. } => return None,
-            Choice { .. } => read_any = true,
+            Choice { runtime, .. } => chose_runtime |= runtime,
         }
     }
-    if read_any {
+    // (Only a config that names the runtime build settles it: the full build may also be chosen where no config
+    // says it, by the source's own `import Vue from 'vue/dist/vue.esm.js'`, or in an alias form not read here.)
+    if chose_runtime {
         scan.unsure.retain(|(_, package)| *package != "vue");
     }
     None
@@ -114,6 +116,8 @@ fn named_configs(manifest_text: &str) -> Vec<String> {
 struct Choice {
     full: Option<(usize, &'static str)>,
     undecided: bool,
+    /// An alias of `vue` to a runtime-only build (`vue/dist/vue.runtime.esm.js`).
+    runtime: bool,
 }
 
 impl Choice {
@@ -133,6 +137,7 @@ impl Choice {
                 self.full
                     .get_or_insert((at, "Vue's full build with its template compiler, chosen by the bundler's alias"));
             }
+            Some(file) if file.contains("runtime") => self.runtime = true,
             Some(_) => {}
             None => self.undecided = true,
         }

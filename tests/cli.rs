@@ -3206,6 +3206,23 @@ fn behind_proxy_adds_trust_proxy_to_an_already_hardened_app() {
     assert_eq!(again.code, 0, "a second run changes nothing: {again:?}");
 }
 
+/// `app.set('trust proxy', 1)` says a TLS-terminating proxy serves the app: helmet keeps its upgrade-insecure-requests
+/// for an app with pages (the counterpart of the settings that turn it off, in
+/// `behind_proxy_names_an_app_that_turns_trust_proxy_off`).
+#[test]
+fn a_trust_proxy_of_one_keeps_upgrade_insecure_requests() {
+    let project =
+        Project::express_app().with("views/index.html", "<!doctype html><script src=\"/js/app.js\"></script>\n").with(
+            "app.js",
+            "const express = require('express');\n\nconst app = express();\napp.set('trust proxy', 1);\n\
+             app.get('/', (req, res) => res.render('index'));\n\napp.listen(3000);\n",
+        );
+    let out = run(project.path(), &["--only", "helmet", "--color", "never"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("+app.use(helmet());"), "{}", out.stdout);
+    assert!(!out.stderr.contains("plain-http"), "{}", out.stderr);
+}
+
 /// `app.enable('trust proxy')` sets what `app.set('trust proxy', true)` sets: `--behind-proxy N` adds no second
 /// setting next to it, for the session cookie, the cookies the app sets and cookie-session alike (helmet already read
 /// it so; the cookie transforms counted only `set`).
@@ -3260,10 +3277,9 @@ fn behind_proxy_names_an_app_that_turns_trust_proxy_off() {
             "{setting}: {}",
             out.stdout
         );
-        if setting.contains("false") {
-            let helmet = run(project.path(), &["--only", "helmet", "--color", "never"]);
-            assert!(helmet.stdout.contains("upgradeInsecureRequests: null"), "{setting}: {}", helmet.stdout);
-        }
+        // (Off or computed: nothing says HTTPS, and the page keeps working over plain HTTP.)
+        let helmet = run(project.path(), &["--only", "helmet", "--color", "never"]);
+        assert!(helmet.stdout.contains("upgradeInsecureRequests: null"), "{setting}: {}", helmet.stdout);
     }
 }
 

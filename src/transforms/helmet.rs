@@ -192,14 +192,15 @@ impl Transform for Helmet {
     }
 
     fn surveys(&self, cx: &FileContext<'_>) -> crate::transform::Survey {
-        match serves_https(cx.facts) {
-            Some(_) => crate::transform::Survey::Lines,
+        // (The text, to read a `trust proxy` value: `1` turns it on, `0` or a computed value does not say HTTPS.)
+        match serves_https(cx.facts, None) {
+            Some(_) => crate::transform::Survey::Text,
             None => crate::transform::Survey::Nothing,
         }
     }
 
     fn survey(&self, cx: &FileContext<'_>) -> Vec<String> {
-        serves_https(cx.facts).map(|at| vec![cx.file.line(at).to_string()]).unwrap_or_default()
+        serves_https(cx.facts, Some(&cx.file.code)).map(|at| vec![cx.file.line(at).to_string()]).unwrap_or_default()
     }
 
     fn plan(&self, cx: &FileContext<'_>, plan: &mut FilePlan) {
@@ -468,9 +469,10 @@ fn uses_cors(cx: &FileContext<'_>, app: &ExpressApp) -> Option<bool> {
 }
 
 /// Where the file shows the app is served over HTTPS, if it does: it creates an HTTPS server at its top level
-/// (`https.createServer`, `http2.createSecureServer`, `import { createServer } from 'https'`), sets `trust proxy` (a
-/// TLS-terminating proxy in front), or loads a package that serves HTTPS or redirects to it (`https_packages`).
-fn serves_https(facts: &FileFacts) -> Option<usize> {
+/// (`https.createServer`, `http2.createSecureServer`, `import { createServer } from 'https'`), turns `trust proxy` on
+/// (a TLS-terminating proxy in front: `enable`, `true`, a number but 0, a string; with the file's `code`, a value it
+/// computes or `0` does not count, and without it any value but a false one does), or loads a package that serves HTTPS or redirects to it (`https_packages`).
+fn serves_https(facts: &FileFacts, code: Option<&str>) -> Option<usize> {
     const SERVERS: [(&str, &str); 6] = [
         ("https", "createServer"),
         ("node:https", "createServer"),
@@ -492,7 +494,7 @@ fn serves_https(facts: &FileFacts) -> Option<usize> {
                     c.method == *method
                         && facts.bindings_of(module).any(|b| b.kind == ImportKind::Module && b.local == c.object)
                 });
-            server || c.trust_proxy(None) == Some(crate::analysis::TrustProxy::On)
+            server || c.trust_proxy(code) == Some(crate::analysis::TrustProxy::On)
         })
         .map(|c| c.range.start)
         .or_else(|| {
