@@ -1699,8 +1699,9 @@ fn element_reference(text: &str, expression: &str, depth: u8) -> (Option<Resourc
 
 /// Gives each object URL of `views` that its scripts name by reference ([`ViewScan::object_urls`]) its directive: the
 /// kind of the element of that id in the pages' markup (the tag decides: `<video id="preview">` is media-src, whatever
-/// the script calls it), else the kind the script tells; else, the element unknown and its name saying nothing, both
-/// img-src and media-src (a preview shows an image or a video), its line in [`ViewScan::guessed_blobs`].
+/// the script calls it), else the kind the script tells; else, the element unknown and its name saying nothing,
+/// img-src, media-src and frame-src (a preview shows an image, a video or a document in a frame: an element the
+/// scripts make themselves, or find by a class, is not in the markup), its line in [`ViewScan::guessed_blobs`].
 pub fn resolve_object_urls<P>(views: &mut [(P, ViewScan)]) {
     let mut ids: BTreeMap<String, BTreeSet<ResourceKind>> = BTreeMap::new();
     for (id, kind) in views.iter().flat_map(|(_, scan)| &scan.element_ids) {
@@ -1714,7 +1715,7 @@ pub fn resolve_object_urls<P>(views: &mut [(P, ViewScan)]) {
                 (None, Some(kind)) => vec![kind],
                 (None, None) => {
                     scan.guessed_blobs.push(source.at);
-                    vec![ResourceKind::Image, ResourceKind::Media]
+                    vec![ResourceKind::Image, ResourceKind::Media, ResourceKind::Frame]
                 }
             };
             scan.blob_sources.extend(kinds.into_iter().map(|kind| (source.at, kind)));
@@ -2770,7 +2771,8 @@ mod tests {
         let mut views = [("page", page), ("script", scan_connects(script))];
         resolve_object_urls(&mut views);
         let (_, scan) = &views[1];
-        // By the tag of the element of that id (a name that says otherwise too), else by the name, else both.
+        // By the tag of the element of that id (a name that says otherwise too), else by the name, else image, frame
+        // and media.
         assert_eq!(
             scan.blob_sources,
             vec![
@@ -2779,6 +2781,7 @@ mod tests {
                 (4, K::Media),
                 (5, K::Image),
                 (6, K::Image),
+                (6, K::Frame),
                 (6, K::Media),
                 (7, K::Frame)
             ]

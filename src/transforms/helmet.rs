@@ -950,8 +950,9 @@ fn report_views(
              Content-Security-Policy blocks (its {name} has no blob:), so {name} allows blob:{}",
             places.join(", "),
             if guessed {
-                "; where the element was not found in the pages (by its id) and its name does not tell, both imgSrc \
-                 and mediaSrc allow blob: (a preview shows an image or a video): remove the one it does not use"
+                "; where the element was not found in the pages (by its id) and its name does not tell, imgSrc, \
+                 mediaSrc and frameSrc allow blob: (a preview shows an image, a video or a document in a frame): \
+                 remove those it does not use"
             } else {
                 ""
             }
