@@ -407,9 +407,9 @@ fn req_param(cx: &FileContext<'_>, plan: &mut FilePlan, call: &MemberCall, handl
     // A handler registered on several routes reads `req.params.x` only when every one of them declares `:x`.
     let declares = |h: &Handler| {
         h.path.as_ref().is_some_and(|(path, _)| {
-            path.split(['/', '-', '.']).any(|segment| {
-                segment.starts_with(':') && segment.trim_start_matches(':').trim_end_matches('?') == name
-            })
+            // (An optional parameter, `:id?`, may be absent: then req.param() read the body and the query.)
+            path.split(['/', '-', '.'])
+                .any(|segment| segment.starts_with(':') && segment.trim_start_matches(':') == name)
         })
     };
     let in_route = all.iter().filter(|h| h.body == handler.body).all(declares);
