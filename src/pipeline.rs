@@ -1503,27 +1503,54 @@ fn linked_stylesheets(project: &mut Project, served: &[(PathBuf, bool)], root: O
     let dir = crate::root::normalize(&project.dir);
     for (page, scan) in &mut project.views {
         for (line, url) in std::mem::take(&mut scan.own_css) {
-            let path = url.split(['?', '#']).next().unwrap_or_default();
-            let candidates: Vec<PathBuf> = match path.strip_prefix('/') {
-                Some(rel) => dirs.iter().map(|d| d.join(rel)).collect(),
-                None => vec![parent_dir(page).join(path)],
-            };
-            // (Only the project's own files: `../../x.css` from a page may lead anywhere.)
-            let mut files = candidates.into_iter().map(|c| crate::root::normalize(&c)).filter(|f| f.starts_with(&dir));
-            let found = files.find_map(|file| {
-                let css = read.entry(file.clone()).or_insert_with(|| {
-                    let text = crate::fsread::read(&file, crate::fsread::SOURCE_LIMIT, root).ok()?;
-                    Some(views::scan_stylesheet(&String::from_utf8_lossy(&text)))
-                });
-                css.as_ref().map(|css| css.leaflet_css.clone())
-            });
+            let found = imported_leaflet(&parent_dir(page), &url, &dirs, &dir, root, &mut read, 0);
             // (Listed with the page's resources too: the stylesheet loads from that host.)
-            let imported: Vec<_> =
-                found.unwrap_or_default().into_iter().map(|r| views::ExternalResource { line, ..r }).collect();
+            let imported: Vec<_> = found.into_iter().map(|r| views::ExternalResource { line, ..r }).collect();
             scan.external.extend(imported.iter().cloned());
             scan.leaflet_css.extend(imported);
         }
     }
+}
+
+/// Leaflet's stylesheets from other hosts that the app's own stylesheet at `url` (linked from a file in `from`)
+/// imports, itself or through the stylesheets of the app's own it imports in turn (`app.css` -> `vendor.css` ->
+/// unpkg's `leaflet.css`; followed up to four deep, which also ends a cycle; each file read once: `read` remembers
+/// what it holds).
+fn imported_leaflet(
+    from: &Path,
+    url: &str,
+    dirs: &[&PathBuf],
+    project: &Path,
+    root: Option<&Path>,
+    read: &mut BTreeMap<PathBuf, Option<views::ViewScan>>,
+    depth: usize,
+) -> Vec<views::ExternalResource> {
+    let path = url.split(['?', '#']).next().unwrap_or_default();
+    let candidates: Vec<PathBuf> = match path.strip_prefix('/') {
+        Some(rel) => dirs.iter().map(|d| d.join(rel)).collect(),
+        None => vec![from.join(path)],
+    };
+    // (Only the project's own files: `../../x.css` from a page may lead anywhere.)
+    let mut files = candidates.into_iter().map(|c| crate::root::normalize(&c)).filter(|f| f.starts_with(project));
+    let Some(file) = files.find(|file| {
+        let css = read.entry(file.clone()).or_insert_with(|| {
+            let text = crate::fsread::read(file, crate::fsread::SOURCE_LIMIT, root).ok()?;
+            Some(views::scan_stylesheet(&String::from_utf8_lossy(&text)))
+        });
+        css.is_some()
+    }) else {
+        return Vec::new();
+    };
+    let Some(css) = read.get(&file).cloned().flatten() else { return Vec::new() };
+    let mut found = css.leaflet_css;
+    if depth < 4 {
+        let here = parent_dir(&file);
+        for (_, inner) in &css.own_css {
+            found.extend(imported_leaflet(&here, inner, dirs, project, root, read, depth + 1));
+        }
+    }
+    found.dedup_by(|a, b| a.origin == b.origin && a.kind == b.kind);
+    found
 }
 
 /// Keeps the view files (HTML and templates) of `project` that the app can send: those under a folder it serves or

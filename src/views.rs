@@ -1080,6 +1080,12 @@ impl<'a> Scanner<'a> {
                             let (found, url) = (self.out.external.len(), String::from_utf8_lossy(&b[s..e]));
                             self.external(s, ResourceKind::Style, &url, true);
                             self.leaflet_stylesheet(found, &url);
+                            // (A stylesheet of the app's own, read in its turn: `@import 'vendor.css'`.)
+                            let own = self.out.external.len() == found && !url.trim().is_empty() && !url.contains("//");
+                            if own && !url.trim_start().starts_with("data:") {
+                                let line = self.line(s);
+                                self.out.own_css.push((line, url.trim().to_string()));
+                            }
                             i = next;
                         }
                     }
