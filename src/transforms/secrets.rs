@@ -987,13 +987,50 @@ fn literal_secret(cx: &FileContext<'_>, value: &Value) -> Option<Literal> {
         }
         Value::Ident(name, at) => {
             let decl = cx.facts.declaration(name, at.start)?;
-            if decl.kind != "const" {
+            if !constant(cx, decl) {
                 return None;
             }
             literal_secret(cx, decl.init.as_ref()?)
         }
         _ => None,
     }
+}
+
+/// Whether the declaration holds one value for good: a `const`, or, in a file written in ES5 (which has no `const`),
+/// a `var` declared once that the file's text never assigns again (`NAME = `, `NAME += `, `NAME++`; a look at the
+/// text, which may also find such words in a string or a comment: then the secret is left, as a reassigned one is).
+fn constant(cx: &FileContext<'_>, decl: &crate::analysis::Declaration) -> bool {
+    if decl.kind == "const" {
+        return true;
+    }
+    if decl.kind != "var" || !cx.facts.style.es5 {
+        return false;
+    }
+    let name: &str = &decl.name;
+    if cx.facts.declarations.iter().filter(|d| d.name == decl.name).count() != 1 {
+        return false;
+    }
+    let code = &cx.file.code;
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
+    let mut assignments = 0;
+    for (i, _) in code.match_indices(name) {
+        let before = code[..i].chars().next_back();
+        let after = &code[i + name.len()..];
+        if before.is_some_and(|c| is_ident(c) || c == '.') || after.chars().next().is_some_and(is_ident) {
+            continue;
+        }
+        let (before, after) = (code[..i].trim_end(), after.trim_start());
+        if before.ends_with("++") || before.ends_with("--") || after.starts_with("++") || after.starts_with("--") {
+            return false;
+        }
+        let compound =
+            ["+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<=", ">>=", ">>>=", "**=", "||=", "&&=", "??="];
+        if compound.iter().any(|op| after.starts_with(op)) {
+            return false;
+        }
+        assignments += usize::from(after.starts_with('=') && !after.starts_with("==") && !after.starts_with("=>"));
+    }
+    assignments == 1
 }
 
 /// The literal parts of an array of secrets that also holds other values (`[process.env.OLD_KEY || 'k0', 'k1',
@@ -1004,7 +1041,7 @@ fn mixed_array(cx: &FileContext<'_>, value: &Value, name: &str) -> Vec<Literal> 
     let items = match value {
         Value::Array(items, _) => items,
         Value::Ident(ident, at) => match cx.facts.declaration(ident, at.start) {
-            Some(decl) if decl.kind == "const" => match &decl.init {
+            Some(decl) if constant(cx, decl) => match &decl.init {
                 Some(init @ Value::Array(..)) => return mixed_array(cx, init, name),
                 _ => return Vec::new(),
             },
@@ -1144,7 +1181,7 @@ fn public_secret(cx: &FileContext<'_>, value: &Value) -> Option<usize> {
         }
         Value::Ident(name, at) => {
             let decl = cx.facts.declaration(name, at.start)?;
-            if decl.kind != "const" {
+            if !constant(cx, decl) {
                 return None;
             }
             public_secret(cx, decl.init.as_ref()?).map(|_| at.start)
