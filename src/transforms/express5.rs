@@ -28,7 +28,7 @@
 //!
 //! app.get('/users{/:id}', (req, res) => {
 //!   if (!req.params.id) return res.sendStatus(400);
-//!   res.status(200).json({ id: req.params.id });
+//!   res.status(200).json({ id: (req.params.id ?? req.body?.id ?? req.query.id) });
 //! });
 //!
 //! app.delete('/users/:id', (req, res) => {
