@@ -565,7 +565,7 @@ fn jsx_tag_starts(bytes: &[u8], from: usize) -> bool {
 }
 
 /// Past a quoted string starting at `at` (it ends at its quote, or at the end of the line when unterminated).
-fn skip_string(bytes: &[u8], at: usize) -> usize {
+pub(crate) fn skip_string(bytes: &[u8], at: usize) -> usize {
     let quote = bytes[at];
     let mut i = at + 1;
     while i < bytes.len() {

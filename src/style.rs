@@ -132,48 +132,33 @@ pub fn is_es5(code: &str) -> bool {
 /// more like ES5 (new code in ES5 syntax is valid everywhere).
 fn without_comments_and_strings(code: &str) -> String {
     let bytes = code.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
+    let mut out = bytes.to_vec();
+    let mut blank = |from: usize, to: usize| {
+        out[from..to].iter_mut().filter(|b| **b != b'\n').for_each(|b| *b = b' ');
+    };
     let mut i = 0;
-    let blank = |out: &mut Vec<u8>, b: u8| out.push(if b == b'\n' { b'\n' } else { b' ' });
     while i < bytes.len() {
-        match (bytes[i], bytes.get(i + 1)) {
+        i = match (bytes[i], bytes.get(i + 1)) {
             (b'/', Some(b'/')) => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    blank(&mut out, bytes[i]);
-                    i += 1;
-                }
+                let end = memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |n| i + n);
+                blank(i, end);
+                end
             }
             (b'/', Some(b'*')) => {
-                let end = code[i + 2..].find("*/").map_or(bytes.len(), |e| i + 2 + e + 2);
-                while i < end {
-                    blank(&mut out, bytes[i]);
-                    i += 1;
-                }
+                let end = memchr::memmem::find(&bytes[i + 2..], b"*/").map_or(bytes.len(), |n| i + 2 + n + 2);
+                blank(i, end);
+                end
             }
-            (q @ (b'\'' | b'"'), _) => {
-                out.push(q);
-                i += 1;
-                while i < bytes.len() && bytes[i] != q && bytes[i] != b'\n' {
-                    let escaped = bytes[i] == b'\\' && i + 1 < bytes.len();
-                    blank(&mut out, bytes[i]);
-                    i += 1;
-                    if escaped {
-                        blank(&mut out, bytes[i]);
-                        i += 1;
-                    }
-                }
-                if bytes.get(i) == Some(&q) {
-                    out.push(q);
-                    i += 1;
-                }
+            (b'\'' | b'"', _) => {
+                let end = crate::depth::skip_string(bytes, i);
+                let closed = end > i + 1 && bytes[end - 1] == bytes[i];
+                blank(i + 1, if closed { end - 1 } else { end });
+                end
             }
-            (b, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
+            _ => i + 1,
+        };
     }
-    // (Only ASCII bytes were replaced, by ASCII bytes: the text is still UTF-8.)
+    // (Whole characters are blanked, each byte by a space, and the rest is kept as it was: the text is still UTF-8.)
     String::from_utf8(out).unwrap_or_default()
 }
 
