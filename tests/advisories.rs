@@ -340,8 +340,8 @@ fn a_fixed_version_npm_never_published_is_not_offered() {
 }
 
 /// A fix never lands on a version another advisory affects: axios 0.21.4's fix for GHSA-wf5p-g6vw-rhxx (1.6.0) is
-/// inside GHSA-8hc4-vh64-cxmj's range (1.3.2 to 1.7.4), so the fix is 1.7.4 at once (here reported: it is on another line than
-/// the 0.21.4 its parent pins, so no override is written).
+/// inside GHSA-8hc4-vh64-cxmj's range (1.3.2 to 1.7.4), and 1.7.4 inside GHSA-jr5f-v2jv-69x6's (below 1.8.2), so the fix
+/// is 1.8.2 at once (here reported: it is on another line than the 0.21.4 its parent pins, so no override is written).
 #[test]
 fn a_fix_skips_versions_other_advisories_affect() {
     let (_tmp, dir) = scratch("tunnel", r#"{ "name": "tunnel", "dependencies": { "localtunnel": "^2.0.2" } }"#);
@@ -356,7 +356,7 @@ fn a_fix_skips_versions_other_advisories_affect() {
     std::fs::write(dir.join("package-lock.json"), lock.to_string()).expect("write");
     // The bundled table (the recorded GHSA-8hc4-vh64-cxmj names the package `Axios`, as GitHub's record does).
     let (doc, changes) = json_audit(&dir);
-    // 1.7.4 is on another line than the 0.21.4 localtunnel pins: reported with the parent to raise, not overridden.
+    // 1.8.2 is on another line than the 0.21.4 localtunnel pins: reported with the parent to raise, not overridden.
     assert_eq!(changes, Vec::<String>::new(), "{doc:#}");
     let fixes: Vec<&str> = doc["advisories"]
         .as_array()
@@ -365,7 +365,7 @@ fn a_fix_skips_versions_other_advisories_affect() {
         .filter_map(|a| a["fix"]["description"].as_str())
         .filter(|d| {
             d.starts_with(
-                "1.7.4 is on another line of releases than its parents declare (localtunnel@2.0.2 declares 0.21.4;",
+                "1.8.2 is on another line of releases than its parents declare (localtunnel@2.0.2 declares 0.21.4;",
             )
         })
         .collect();
@@ -722,10 +722,10 @@ fn a_failed_lockfile_update_puts_package_json_back() {
 }
 
 /// The Express app of the end-to-end test, with `--only advisories`: Express 4.18.2's own fix is 4.20.0, but 4.20.0
-/// still pins cookie 0.6.0 (affected): Express is raised to 4.21.1, the first 4.x release that depends on a fixed
-/// cookie, and its own cookie, path-to-regexp, serve-static and send (through serve-static) come with the raise, each
-/// saying what the new release depends on; cookie-parser 1.4.6 (cookie 0.4.1) is raised to 1.4.7 (cookie 0.7.2). No
-/// override is written.
+/// still pins cookie 0.6.0 (affected), and 4.21.1, the first 4.x release that depends on a fixed cookie, still pins
+/// path-to-regexp 0.1.10, which GHSA-rhx6-c78j-4q9w affects (fixed in 0.1.12): Express is raised to 4.21.2, and its own
+/// cookie, path-to-regexp, serve-static and send (through serve-static) come with the raise, each saying what the new
+/// release depends on; cookie-parser 1.4.6 (cookie 0.4.1) is raised to 1.4.7 (cookie 0.7.2). No override is written.
 #[test]
 fn a_package_whose_parent_the_run_raises_comes_with_the_raise() {
     let tmp = tempfile::tempdir().expect("tempdir");
@@ -738,7 +738,7 @@ fn a_package_whose_parent_the_run_raises_comes_with_the_raise() {
             r#""dependencies" "body-parser" -> "1.20.3""#,
             r#""dependencies" "ejs" -> "3.1.10""#,
             r#""dependencies" "cookie-parser" -> "1.4.7""#,
-            r#""dependencies" "express" -> "4.21.1""#,
+            r#""dependencies" "express" -> "4.21.2""#,
         ],
         "{doc:#}"
     );
@@ -757,8 +757,8 @@ fn a_package_whose_parent_the_run_raises_comes_with_the_raise() {
     };
     assert_eq!(
         fix("express", "4.18.2"),
-        "bump \"express is raised to 4.21.1 in package.json: past 4.20.0, to the first release of its line that also \
-         depends on a fixed cookie\""
+        "bump \"express is raised to 4.21.2 in package.json: past 4.21.1, to the first release of its line that also \
+         depends on a fixed path-to-regexp\""
     );
     assert_eq!(
         after("cookie", "0.5.0"),
@@ -772,12 +772,12 @@ fn a_package_whose_parent_the_run_raises_comes_with_the_raise() {
     );
     assert_eq!(
         after("path-to-regexp", "0.1.7"),
-        "express is raised to 4.21.1, which depends on path-to-regexp 0.1.10: the lockfile update of package.json \
-         moves path-to-regexp inside the new range\""
+        "express is raised to 4.21.2 (4.21.1 still depends on path-to-regexp 0.1.10; 4.21.2 depends on \
+         path-to-regexp 0.1.12): the lockfile update of package.json moves path-to-regexp inside the new range\""
     );
     assert_eq!(
         after("send", "0.18.0"),
-        "express is raised to 4.21.1, which depends on send 0.19.0; serve-static comes as 1.16.2 with express 4.21.1, \
+        "express is raised to 4.21.2, which depends on send 0.19.0; serve-static comes as 1.16.2 with express 4.21.2, \
          and depends on send 0.19.0: the lockfile update of package.json moves send inside the new range\""
     );
     assert!(fix("serve-static", "1.15.0").starts_with("bump "), "{}", fix("serve-static", "1.15.0"));
@@ -1069,7 +1069,7 @@ fn nested_and_scoped_override_keys_are_read_as_npm_reads_them() {
 
 /// The project's own pin is what keeps a vulnerable version (`tests/advisories/pin-app`, npm's `overrides`,
 /// `pin-app-yarn`, Yarn 1's `resolutions`, and `pin-app-pnpm`, `pnpm.overrides`; lockfiles made by the package managers): `"path-to-regexp": "0.1.7"` is
-/// moved to the fix on its line; `"cookie": "0.4.1"` would cross a 0.x line, so it is reported as the cause and
+/// moved to the fix on its line (0.1.12, which fixes both its advisories); `"cookie": "0.4.1"` would cross a 0.x line, so it is reported as the cause and
 /// nothing is planned for cookie (cookie-parser is not raised: the pin would still win). After `--write --lockfile`
 /// the lockfile installs the fixed path-to-regexp, and a second run changes nothing and claims no fix. Needs npm,
 /// Yarn 1, pnpm and the registry.
@@ -1093,22 +1093,22 @@ fn the_projects_own_pin_is_moved_on_its_line_or_named() {
         assert!(
             text.contains(&format!(
                 "fix=override: package.json's own `{field}` entry `\"path-to-regexp\": \"0.1.7\"` keeps \
-                 path-to-regexp 0.1.7: changed to `\"path-to-regexp\": \"0.1.10\"`"
+                 path-to-regexp 0.1.7: changed to `\"path-to-regexp\": \"0.1.12\"`"
             )),
             "{text}"
         );
         let changes: Vec<&str> = text.lines().filter(|l| l.starts_with("change ")).collect();
-        assert_eq!(changes, [format!("change package.json {field} path-to-regexp 0.1.7 -> 0.1.10")], "{text}");
+        assert_eq!(changes, [format!("change package.json {field} path-to-regexp 0.1.7 -> 0.1.12")], "{text}");
 
         let (code, text) = audit_from(&dir, "bundled", &["--write", "--allow-no-vcs", "--lockfile"]);
         assert_eq!(code, 0, "{text}");
         let manifest: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(dir.join("package.json")).expect("manifest")).expect("json");
         let pins = manifest.pointer(&format!("/{}", field.replace('.', "/"))).cloned().unwrap_or_default();
-        assert_eq!(pins, serde_json::json!({ "cookie": "0.4.1", "path-to-regexp": "0.1.10" }), "{manifest:#}");
+        assert_eq!(pins, serde_json::json!({ "cookie": "0.4.1", "path-to-regexp": "0.1.12" }), "{manifest:#}");
         assert_eq!(manifest["dependencies"]["cookie-parser"], "1.4.6");
         let lock = std::fs::read_to_string(dir.join(lockfile)).expect("lockfile");
-        assert!(!lock.contains("0.1.7") && lock.contains("0.1.10"), "{lock}");
+        assert!(!lock.contains("0.1.7") && lock.contains("0.1.12"), "{lock}");
         let (code, again) = audit_from(&dir, "bundled", &[]);
         assert_eq!(code, 0, "{again}");
         assert!(!again.contains("path-to-regexp@") && !again.contains("\nchange "), "{again}");
@@ -1118,8 +1118,10 @@ fn the_projects_own_pin_is_moved_on_its_line_or_named() {
 
 /// Yarn 1 moves a transitive package inside its parent's range (`tests/advisories/yarn1-refresh-app`: request 2.88.0
 /// declares qs ~6.5.2, yarn.lock has 6.5.2, fixed in 6.5.3): `yarn upgrade qs` would leave it, so `--write --lockfile`
-/// removes qs's entries from yarn.lock and runs Yarn's install, which resolves `qs@~6.5.2` again. Then `yarn install
-/// --frozen-lockfile` accepts the lockfile, and a second run finds no qs advisory. Needs Yarn 1 and the registry.
+/// removes qs's entries from yarn.lock and runs Yarn's install, which resolves `qs@~6.5.2` again. request's form-data
+/// 2.3.3 (`~2.3.2`; GHSA-fjxv-7rqg-78g4, fixed in 2.5.4, on the same major) gets a `resolutions` entry, `^2.5.4`. Then
+/// `yarn install --frozen-lockfile` accepts the lockfile, and a second run finds no qs or form-data advisory. Needs
+/// Yarn 1 and the registry.
 #[test]
 fn yarn_1_refreshes_a_transitive_package_inside_its_parents_range() {
     let (_tmp, dir) = app("yarn1-refresh-app");
@@ -1133,9 +1135,12 @@ fn yarn_1_refreshes_a_transitive_package_inside_its_parents_range() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout.contains("refreshed yarn.lock for qs (qs 6.5.2 -> 6.5."), "{stdout}");
-    assert_eq!(std::fs::read_to_string(dir.join("package.json")).expect("manifest"), manifest);
+    let written = std::fs::read_to_string(dir.join("package.json")).expect("manifest");
+    let resolutions = "  },\n  \"resolutions\": {\n    \"form-data\": \"^2.5.4\"\n  }\n}";
+    assert_eq!(written, manifest.replacen("  }\n}", resolutions, 1), "{written}");
     let lock = std::fs::read_to_string(dir.join("yarn.lock")).expect("lockfile");
     assert!(lock.contains("qs@~6.5.2:\n  version \"6.5.") && !lock.contains("version \"6.5.2\""), "{lock}");
+    assert!(lock.contains("form-data@^2.5.4, form-data@~2.3.2:\n  version \"2.5."), "{lock}");
 
     let modules = tempfile::tempdir().expect("tempdir");
     let frozen = std::process::Command::new("yarn")
@@ -1147,7 +1152,7 @@ fn yarn_1_refreshes_a_transitive_package_inside_its_parents_range() {
     assert!(frozen.status.success(), "{}", String::from_utf8_lossy(&frozen.stderr));
     let (code, again) = audit_from(&dir, "bundled", &[]);
     assert_eq!(code, 0, "{again}");
-    assert!(!again.contains(" qs@"), "{again}");
+    assert!(!again.contains(" qs@") && !again.contains(" form-data@"), "{again}");
 }
 
 /// An aliased parent whose spec admits any release (`tests/advisories/alias-star-app`: `"cp": "npm:cookie-parser@*"`,
@@ -1270,13 +1275,18 @@ fn a_broad_resolution_is_named_as_what_the_refresh_follows() {
 /// Ctrl-C while Yarn 1 resolves the refreshed entries again stops Yarn, and yarn.lock is put back as it was before the
 /// process ends by the signal (found by the ninth session's review: the lockfile was left without qs's entries, which
 /// Yarn 1 accepts even with --frozen-lockfile, and the next run no longer saw qs). A fake `yarn` that notes its start
-/// and then fails stands in for a slow install; the signal goes to express-harden alone.
+/// and then fails stands in for a slow install; the signal goes to express-harden alone. qs's advisory alone is read
+/// (its recorded OSV record), so that the refresh is the only thing Yarn runs for.
 #[cfg(unix)]
 #[test]
 fn an_interrupted_yarn_refresh_puts_the_lockfile_back() {
     use std::os::unix::fs::PermissionsExt;
     use std::os::unix::process::ExitStatusExt;
     let (tmp, dir) = app("yarn1-refresh-app");
+    let records = tmp.path().join("records");
+    std::fs::create_dir(&records).expect("records");
+    std::fs::copy(Path::new(&osv()).join("GHSA-hrpp-h998-j3pp.json"), records.join("GHSA-hrpp-h998-j3pp.json"))
+        .expect("qs's record");
     let lock = std::fs::read_to_string(dir.join("yarn.lock")).expect("lockfile");
     let bin = tmp.path().join("bin");
     std::fs::create_dir(&bin).expect("bin");
@@ -1293,7 +1303,9 @@ fn an_interrupted_yarn_refresh_puts_the_lockfile_back() {
     std::fs::set_permissions(&yarn, std::fs::Permissions::from_mode(0o755)).expect("chmod");
     let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_express-harden"))
-        .args(["--only", "advisories", "--write", "--allow-no-vcs", "--lockfile", "."])
+        .args(["--only", "advisories", "--write", "--allow-no-vcs", "--lockfile", "--advisories"])
+        .arg(&records)
+        .arg(".")
         .current_dir(&dir)
         .env("PATH", path)
         .stdout(std::process::Stdio::null())
