@@ -372,6 +372,69 @@ fn a_fix_skips_versions_other_advisories_affect() {
     assert!(!fixes.is_empty(), "{doc:#}");
 }
 
+/// What the advisories added from the newer stored copy concern, as the code shows it: multer's four (`multer()`) are
+/// "called" where a module creates the upload middleware and "not called" where none does; on-headers' (`res.writeHead`,
+/// which the files are not all read for) is "unknown"; brace-expansion's (`brace-expansion()`) is "unknown" in a
+/// project that uses minimatch, which may call it, and "not called" otherwise.
+#[test]
+fn the_new_advisories_say_whether_the_code_calls_what_they_concern() {
+    let manifest = r#"{ "name": "uploads", "dependencies": { "multer": "1.4.5-lts.1", "express-session": "1.18.1",
+        "minimatch": "3.1.2" } }"#;
+    let lock = serde_json::json!({
+        "name": "uploads", "lockfileVersion": 3, "requires": true,
+        "packages": {
+            "": { "name": "uploads",
+                  "dependencies": { "multer": "1.4.5-lts.1", "express-session": "1.18.1", "minimatch": "3.1.2" } },
+            "node_modules/multer": { "version": "1.4.5-lts.1" },
+            "node_modules/express-session": { "version": "1.18.1", "dependencies": { "on-headers": "~1.0.2" } },
+            "node_modules/on-headers": { "version": "1.0.2" },
+            "node_modules/minimatch": { "version": "3.1.2", "dependencies": { "brace-expansion": "^1.1.7" } },
+            "node_modules/brace-expansion": { "version": "1.1.11" }
+        }
+    });
+    let reach = |app: &str| -> Vec<String> {
+        let (_tmp, dir) = scratch("uploads", manifest);
+        std::fs::write(dir.join("package-lock.json"), lock.to_string()).expect("write");
+        std::fs::write(dir.join("app.js"), app).expect("write");
+        let (doc, _) = json_audit(&dir);
+        doc["advisories"]
+            .as_array()
+            .expect("advisories")
+            .iter()
+            .map(|a| format!("{} {} {}", a["id"].as_str().unwrap_or_default(), a["package"], a["reachability"]))
+            .collect()
+    };
+    let uploads = "const express = require('express');\nconst multer = require('multer');\n\
+                   const session = require('express-session');\nconst app = express();\n\
+                   const upload = multer({ dest: 'uploads/' });\napp.use(session({ secret: process.env.SECRET }));\n\
+                   app.post('/avatar', upload.single('avatar'), (req, res) => res.send('ok'));\n";
+    let called = reach(uploads);
+    assert_eq!(
+        called,
+        [
+            "GHSA-v6h2-p8h4-qcjw \"brace-expansion\" \"not-called\"",
+            "GHSA-44fp-w29j-9vj5 \"multer\" \"called\"",
+            "GHSA-4pg4-qvpc-4q3h \"multer\" \"called\"",
+            "GHSA-g5hg-p3ph-g8qg \"multer\" \"called\"",
+            "GHSA-fjgf-rc76-4x9p \"multer\" \"called\"",
+            "GHSA-76c9-3jph-rj3q \"on-headers\" \"unknown\"",
+        ]
+    );
+    let none =
+        reach("const { minimatch } = require('minimatch');\nmodule.exports = (f) => minimatch(f, '*.{js,ts}');\n");
+    assert_eq!(
+        none,
+        [
+            "GHSA-v6h2-p8h4-qcjw \"brace-expansion\" \"unknown\"",
+            "GHSA-44fp-w29j-9vj5 \"multer\" \"not-called\"",
+            "GHSA-4pg4-qvpc-4q3h \"multer\" \"not-called\"",
+            "GHSA-g5hg-p3ph-g8qg \"multer\" \"not-called\"",
+            "GHSA-fjgf-rc76-4x9p \"multer\" \"not-called\"",
+            "GHSA-76c9-3jph-rj3q \"on-headers\" \"unknown\"",
+        ]
+    );
+}
+
 /// A copy of `tests/advisories/axios-app` (axios 0.21.1 and its lockfile, made by npm), and the path of
 /// `tests/advisories/axios-osv/<records>`.
 fn axios_app(records: &str) -> (tempfile::TempDir, PathBuf, String) {
