@@ -376,6 +376,71 @@ fn a_fix_skips_versions_other_advisories_affect() {
 /// "called" where a module creates the upload middleware and "not called" where none does; on-headers' (`res.writeHead`,
 /// which the files are not all read for) is "unknown"; brace-expansion's (`brace-expansion()`) is "unknown" in a
 /// project that uses minimatch, which may call it, and "not called" otherwise.
+/// The API an advisory concerns is called in the forms code writes without binding a name to the package: a member of
+/// an inline require (`require('lodash').template(s)`), a package's per-function module (`require('lodash/template')`,
+/// `import template from 'lodash/template.js'`), and Express's own `app.engine('html', require('ejs').renderFile)`.
+#[test]
+fn inline_requires_and_per_function_modules_count_as_calls() {
+    let manifest = r#"{ "name": "forms", "dependencies": { "lodash": "4.17.15", "cookie": "0.5.0", "ejs": "3.1.6" } }"#;
+    let lock = serde_json::json!({
+        "name": "forms", "lockfileVersion": 3, "requires": true,
+        "packages": {
+            "": { "name": "forms", "dependencies": { "lodash": "4.17.15", "cookie": "0.5.0", "ejs": "3.1.6" } },
+            "node_modules/lodash": { "version": "4.17.15" },
+            "node_modules/cookie": { "version": "0.5.0" },
+            "node_modules/ejs": { "version": "3.1.6" }
+        }
+    });
+    let reach = |file: &str, code: &str| -> Vec<String> {
+        let (_tmp, dir) = scratch("forms", manifest);
+        std::fs::write(dir.join("package-lock.json"), lock.to_string()).expect("write");
+        std::fs::write(dir.join(file), code).expect("write");
+        let (doc, _) = json_audit(&dir);
+        doc["advisories"]
+            .as_array()
+            .expect("advisories")
+            .iter()
+            .filter(|a| {
+                ["GHSA-35jh-r3h4-6jhm", "GHSA-pxg6-pf52-xh8x", "GHSA-phwq-j96m-2c2q"]
+                    .contains(&a["id"].as_str().unwrap_or_default())
+            })
+            .map(|a| {
+                format!(
+                    "{} {}",
+                    a["package"].as_str().unwrap_or_default(),
+                    a["reachability"].as_str().unwrap_or_default()
+                )
+            })
+            .collect()
+    };
+    let lodash = |verdict: &str| {
+        vec!["cookie not-called".to_string(), "ejs not-called".to_string(), format!("lodash {verdict}")]
+    };
+    assert_eq!(reach("app.js", "module.exports = (s) => require('lodash').template(s);\n"), lodash("called"));
+    assert_eq!(
+        reach("app.js", "const template = require('lodash/template');\nmodule.exports = (s) => template(s);\n"),
+        lodash("called")
+    );
+    assert_eq!(
+        reach("app.mjs", "import template from 'lodash/template.js';\nexport default (s) => template(s);\n"),
+        lodash("called")
+    );
+    // The control: the package required, its template never called.
+    assert_eq!(reach("app.js", "module.exports = (o) => require('lodash').merge({}, o);\n"), lodash("not-called"));
+    assert_eq!(
+        reach("app.js", "module.exports = (v) => require('cookie').serialize('a', v);\n"),
+        ["cookie called", "ejs not-called", "lodash not-called"]
+    );
+    assert_eq!(
+        reach(
+            "app.js",
+            "const express = require('express');\nconst app = express();\napp.engine('html', require('ejs').renderFile);\n\
+             app.set('view engine', 'html');\napp.get('/', (req, res) => res.render('index'));\n"
+        ),
+        ["cookie not-called", "ejs called", "lodash not-called"]
+    );
+}
+
 #[test]
 fn the_new_advisories_say_whether_the_code_calls_what_they_concern() {
     let manifest = r#"{ "name": "uploads", "dependencies": { "multer": "1.4.5-lts.1", "express-session": "1.18.1",

@@ -1845,10 +1845,14 @@ fn reachability(
                         None
                     }
                 }
-                package => Some(
-                    project.package_calls.contains(&(package.to_string(), member.to_string()))
-                        || (uses.imports.contains(package) && uses.methods.contains(member)),
-                ),
+                package => {
+                    let function = (package.to_string(), member.to_string());
+                    Some(
+                        project.package_calls.contains(&function)
+                            || uses.functions.contains(&function)
+                            || (uses.imports.contains(package) && uses.methods.contains(member)),
+                    )
+                }
             }
         } else {
             None
