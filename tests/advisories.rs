@@ -376,6 +376,46 @@ fn a_fix_skips_versions_other_advisories_affect() {
 /// "called" where a module creates the upload middleware and "not called" where none does; on-headers' (`res.writeHead`,
 /// which the files are not all read for) is "unknown"; brace-expansion's (`brace-expansion()`) is "unknown" in a
 /// project that uses minimatch, which may call it, and "not called" otherwise.
+/// A package whose advisories are not all fixed on its installed line of releases (axios 0.21.1: GHSA-cph5-m8f7-6c5x
+/// is fixed in 0.21.2, inside `^0.21.1`; GHSA-wf5p-g6vw-rhxx only in 1.6.0, a new major for 0.x) still gets the fix of
+/// those that are, and the others are reported as left, with why.
+#[test]
+fn advisories_fixed_on_the_installed_line_are_fixed_when_others_need_a_new_major() {
+    let manifest = r#"{ "name": "client", "dependencies": { "axios": "^0.21.1" } }"#;
+    let lock = serde_json::json!({
+        "name": "client", "lockfileVersion": 3, "requires": true,
+        "packages": {
+            "": { "name": "client", "dependencies": { "axios": "^0.21.1" } },
+            "node_modules/axios": { "version": "0.21.1" }
+        }
+    });
+    let (_tmp, dir) = scratch("client", manifest);
+    std::fs::write(dir.join("package-lock.json"), lock.to_string()).expect("write");
+    std::fs::write(dir.join("app.js"), "const axios = require('axios');\nmodule.exports = () => axios.get('/x');\n")
+        .expect("write");
+    let (doc, changes) = json_audit(&dir);
+    let fix = |id: &str| -> (String, String) {
+        let a = doc["advisories"].as_array().expect("advisories").iter().find(|a| a["id"] == id).expect(id);
+        (
+            a["fix"]["kind"].as_str().unwrap_or_default().to_string(),
+            a["fix"]["description"].as_str().unwrap_or_default().to_string(),
+        )
+    };
+    let (kind, description) = fix("GHSA-cph5-m8f7-6c5x");
+    assert_eq!(kind, "lockfile-refresh", "{description}");
+    assert!(description.starts_with("0.21.2 fits the ranges its parents declare"), "{description}");
+    let (kind, description) = fix("GHSA-wf5p-g6vw-rhxx");
+    assert_eq!(kind, "none", "{description}");
+    assert!(
+        description.ends_with(
+            "is a new major for `^0.21.1` (its API may change): not raised; move to it by hand, checking its \
+             changelog; the lockfile refresh planned for its advisories fixed on the 0.21.x line leaves this one"
+        ),
+        "{description}"
+    );
+    assert!(changes.is_empty(), "{changes:?}");
+}
+
 /// The API an advisory concerns is called in the forms code writes without binding a name to the package: a member of
 /// an inline require (`require('lodash').template(s)`), a package's per-function module (`require('lodash/template')`,
 /// `import template from 'lodash/template.js'`), and Express's own `app.engine('html', require('ejs').renderFile)`.
