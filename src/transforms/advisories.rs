@@ -541,7 +541,32 @@ impl Transform for Advisories {
         let own_first = |root: bool| {
             affected.iter().enumerate().filter(move |(_, ((name, _), _))| cx.info.dependency(name).is_some() == root)
         };
-        let order: Vec<usize> = own_first(true).chain(own_first(false)).map(|(i, _)| i).collect();
+        // The others by depth, parents before the packages under them: a package whose parent the lockfile refresh of
+        // this run moves comes with that refresh (express moved within `^4.17.1` brings a fixed body-parser).
+        let depth = |i: usize| affected[i].1 .0.iter().map(|&c| inventory.packages[c].chain.len()).min().unwrap_or(0);
+        let mut others: Vec<usize> = own_first(false).map(|(i, _)| i).collect();
+        others.sort_by_key(|&i| depth(i));
+        // (Each after the affected packages it is installed under, the shallowest first; in a cycle, the first left.)
+        let above = |i: usize| -> Vec<&str> {
+            affected[i]
+                .1
+                 .0
+                .iter()
+                .flat_map(|&c| &inventory.packages[c].parents)
+                .filter_map(|d| match d.parent {
+                    Parent::Package(p) => Some(inventory.packages[p].name.as_str()),
+                    Parent::Root(_) => None,
+                })
+                .collect()
+        };
+        let mut sorted = Vec::with_capacity(others.len());
+        while !others.is_empty() {
+            let waiting: std::collections::HashSet<&str> = others.iter().map(|&i| affected[i].0 .0).collect();
+            let next =
+                others.iter().position(|&i| above(i).iter().all(|p| !waiting.contains(p) || *p == affected[i].0 .0));
+            sorted.push(others.remove(next.unwrap_or(0)));
+        }
+        let order: Vec<usize> = own_first(true).map(|(i, _)| i).chain(sorted).collect();
         let mut raised = Raises::default();
         let mut fixes: Vec<Option<AdvisoryFix>> = vec![None; affected.len()];
         // The advisories a package's fix leaves for another line of releases (id -> why), by package.
@@ -815,6 +840,9 @@ struct Raises {
     past_fix: BTreeMap<String, String>,
     /// The parents the lockfile refresh moves for a package (their specs admit a release that fixes it).
     moves: BTreeMap<String, Vec<String>>,
+    /// The packages this run's lockfile refresh moves for advisories of their own, and the release each moves to
+    /// (the newest the bundled parents table knows that every parent's range admits).
+    refreshed: BTreeMap<String, Version>,
 }
 
 /// An affected package whose parent may be raised: its name, the version that fixes it, and all its advisories.
@@ -1179,6 +1207,18 @@ impl Advisories {
                     ),
                 };
             }
+            // The release the refresh moves it to, when the bundled parents table knows its releases: the newest one
+            // every parent's range admits (what the packages under it then resolve to is read from it).
+            let ranges: Option<Vec<_>> = copies
+                .iter()
+                .flat_map(|&i| &inventory.packages[i].parents)
+                .map(|d| d.range.as_deref().and_then(npm_spec::npm_range))
+                .collect();
+            if let Some(newest) = ranges.and_then(|ranges| {
+                parents.get(name)?.versions().filter(|v| ranges.iter().all(|r| v.satisfies(r))).max()
+            }) {
+                raises.refreshed.insert(name.to_string(), newest);
+            }
             return AdvisoryFix {
                 kind: FixKind::LockfileRefresh,
                 description: format!(
@@ -1301,6 +1341,56 @@ impl Advisories {
                  1.0.0, whose API may change): not raised; move to it by hand, checking its changelog",
                 specs.join(", ")
             ));
+        }
+        // Every parent that leaves the target out is moved by this run's lockfile refresh (for an advisory of its
+        // own) to a release that declares a range resolving to a fixed version: the package comes with that refresh.
+        let with_refresh: Option<Vec<String>> = blocking
+            .iter()
+            .map(|d| {
+                let Parent::Package(p) = d.parent else { return None };
+                let parent = &inventory.packages[p].name;
+                let release = raises.refreshed.get(parent)?;
+                let range = parents.get(parent)?.declared(&release.to_string(), name)?;
+                child
+                    .resolves_fixed(range)
+                    .then(|| format!("{parent} moves to {release}, which {}", child.depends(range)))
+            })
+            .collect();
+        if let Some(mut said) = with_refresh.filter(|s| !s.is_empty()) {
+            said.sort();
+            said.dedup();
+            let mut moved: Vec<String> = blocking
+                .iter()
+                .filter_map(|d| match d.parent {
+                    Parent::Package(p) => Some(inventory.packages[p].name.clone()),
+                    Parent::Root(_) => None,
+                })
+                .collect();
+            moved.sort();
+            moved.dedup();
+            // The release it then resolves to, for the packages under it.
+            let declared: Option<Vec<_>> = blocking
+                .iter()
+                .map(|d| {
+                    let Parent::Package(p) = d.parent else { return None };
+                    let parent = &inventory.packages[p].name;
+                    let range = parents.get(parent)?.declared(&raises.refreshed.get(parent)?.to_string(), name)?;
+                    npm_spec::npm_range(range)
+                })
+                .collect();
+            if let Some(newest) = declared.and_then(|ranges| {
+                parents.get(name)?.versions().filter(|v| ranges.iter().all(|r| v.satisfies(r))).max()
+            }) {
+                raises.refreshed.insert(name.to_string(), newest);
+            }
+            raises.moves.insert(name.to_string(), moved);
+            return AdvisoryFix {
+                kind: FixKind::LockfileRefresh,
+                description: format!(
+                    "the lockfile refresh this run plans for its parents moves it: {}",
+                    said.join("; ")
+                ),
+            };
         }
         // A transitive package outside a parent's range: an override, scoped to the affected line, and only where it
         // keeps every parent on the line of releases it declares.
