@@ -1704,3 +1704,27 @@ fn two_copies_in_a_workspace_get_each_its_own_fix() {
           to it by hand, checking its changelog"]
     );
 }
+
+/// npm workspaces: the root's express 4.18.2 and the member api's own `"body-parser": "1.20.1"` both install an affected
+/// body-parser. The run raises express (4.21.2 depends on body-parser 1.20.3) and, in the same run, the member's own
+/// dependency: before, the member's raise came only on a second run, the first reporting body-parser as not fixable.
+#[test]
+fn a_members_own_dependency_is_raised_in_the_run_that_raises_the_roots_parent() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("member-and-raised-parent");
+    copy_dir(&Path::new(REPO).join("tests/advisories/member-and-raised-parent"), &dir);
+    let (doc, changes) = json_audit(&dir);
+    assert_eq!(
+        changes,
+        ["\"dependencies\" \"express\" -> \"4.21.2\"", "\"dependencies\" \"body-parser\" -> \"1.20.3\""],
+        "{doc:#}"
+    );
+    let body_parser: Vec<String> = doc["advisories"]
+        .as_array()
+        .expect("advisories")
+        .iter()
+        .filter(|a| a["package"] == "body-parser")
+        .map(|a| format!("{}: {}", a["fix"]["kind"], a["fix"]["description"]))
+        .collect();
+    assert_eq!(body_parser, ["\"bump\": \"body-parser is raised to 1.20.3 in packages/api/package.json\""]);
+}

@@ -1296,8 +1296,24 @@ impl Advisories {
             .filter(|d| !d.range.as_deref().and_then(npm_spec::npm_range).is_some_and(|r| target.satisfies(&r)))
             .collect();
         let lock_dir = inventory.path.parent().unwrap_or(std::path::Path::new(""));
+        // (A parent this run raises or refreshes to a release that depends on a fixed package brings its copy along.)
+        let comes_with_parent = |d: &&&crate::inventory::Dependent| -> bool {
+            let Parent::Package(p) = d.parent else { return false };
+            let parent = &inventory.packages[p];
+            let to = raises
+                .to
+                .get(&parent.name)
+                .or_else(|| raises.refreshed.get(&parent.name))
+                .cloned()
+                .or_else(|| express_raised(&parent.name).then(|| express_to(&parent.version)).flatten());
+            to.and_then(|to| {
+                parents.get(&parent.name)?.declared(&to.to_string(), name).map(|r| child.resolves_fixed(r))
+            })
+            .unwrap_or(false)
+        };
         let in_members: Option<Vec<(PathBuf, DepSection, String)>> = blocking
             .iter()
+            .filter(|d| !comes_with_parent(d))
             .map(|d| {
                 let Parent::Root(r) = d.parent else { return None };
                 let member = &inventory.roots[r].path;
