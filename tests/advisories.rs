@@ -1067,6 +1067,74 @@ fn nested_and_scoped_override_keys_are_read_as_npm_reads_them() {
     }
 }
 
+/// The project's own pin of a package the fix raises moves with the raise, as a pin of the affected package does (on
+/// its line): cookie-parser 1.4.6 pinned by npm's nested form (`"cookie-parser": { ".": "1.4.6", ... }`, the entries
+/// under it kept) or a flat `"cookie-parser": "1.4.6"` is raised to 1.4.7 for its cookie with its pin, and a pinned
+/// direct dependency (body-parser 1.20.1, fixed in 1.20.3) is raised with its pin. Before, npm refused the install
+/// (EOVERRIDE: the override conflicts with the direct dependency) and the run failed with nothing fixed. After
+/// `--write --lockfile` (the real npm) the lockfile installs the fixed versions, `npm ci` accepts it, and a second run
+/// finds neither advisory. Needs npm and the registry.
+#[test]
+fn a_pin_of_the_raised_dependency_moves_with_the_raise() {
+    for (overrides, moved) in [
+        (
+            r#"{ "cookie-parser": { ".": "1.4.6", "cookie-signature": "1.0.6" }, "body-parser": "1.20.1" }"#,
+            r#"{ "cookie-parser": { ".": "1.4.7", "cookie-signature": "1.0.6" }, "body-parser": "1.20.3" }"#,
+        ),
+        (
+            r#"{ "cookie-parser": "1.4.6", "body-parser": "1.20.1" }"#,
+            r#"{ "cookie-parser": "1.4.7", "body-parser": "1.20.3" }"#,
+        ),
+    ] {
+        let manifest = format!(
+            "{{\n  \"name\": \"pinned-parent\",\n  \"version\": \"1.0.0\",\n  \"private\": true,\n  \
+             \"dependencies\": {{\n    \"body-parser\": \"1.20.1\",\n    \"cookie-parser\": \"1.4.6\"\n  }},\n  \
+             \"overrides\": {overrides}\n}}\n"
+        );
+        let (_tmp, dir) = scratch("pinned-parent", &manifest);
+        let npm = |args: &[&str]| {
+            let out = std::process::Command::new("npm")
+                .args(args)
+                .args(["--ignore-scripts", "--no-audit", "--no-fund"])
+                .current_dir(&dir)
+                .output()
+                .expect("npm must be installed (scripts/test.sh installs it)");
+            assert!(out.status.success(), "npm {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        };
+        npm(&["install", "--package-lock-only"]);
+        let (code, text) = audit_from(&dir, "bundled", &[]);
+        assert_eq!(code, 0, "{text}");
+        let changes: Vec<&str> = text.lines().filter(|l| l.starts_with("change ")).collect();
+        assert_eq!(
+            changes,
+            [
+                "change package.json overrides body-parser 1.20.1 -> 1.20.3",
+                "change package.json dependencies body-parser 1.20.1 -> 1.20.3",
+                "change package.json dependencies cookie-parser 1.4.6 -> 1.4.7",
+                "change package.json overrides cookie-parser 1.4.6 -> 1.4.7",
+            ],
+            "{overrides}: {text}"
+        );
+        let (code, text) = audit_from(&dir, "bundled", &["--write", "--allow-no-vcs", "--lockfile"]);
+        assert_eq!(code, 0, "{overrides}: {text}");
+        let written: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("package.json")).expect("manifest")).expect("json");
+        let moved: serde_json::Value = serde_json::from_str(moved).expect("json");
+        assert_eq!(written["overrides"], moved, "{written:#}");
+        npm(&["ci"]);
+        let installed = |path: &str| {
+            let text = std::fs::read_to_string(dir.join(path).join("package.json")).unwrap_or_default();
+            serde_json::from_str::<serde_json::Value>(&text).map(|v| v["version"].clone()).unwrap_or_default()
+        };
+        assert_eq!(installed("node_modules/cookie-parser"), "1.4.7");
+        assert_eq!(installed("node_modules/body-parser"), "1.20.3");
+        assert_eq!(installed("node_modules/cookie"), "0.7.2");
+        let (code, again) = audit_from(&dir, "bundled", &[]);
+        assert_eq!(code, 0, "{again}");
+        assert!(!again.contains("cookie@") && !again.contains("body-parser@") && !again.contains("change "), "{again}");
+    }
+}
+
 /// The project's own pin is what keeps a vulnerable version (`tests/advisories/pin-app`, npm's `overrides`,
 /// `pin-app-yarn`, Yarn 1's `resolutions`, and `pin-app-pnpm`, `pnpm.overrides`; lockfiles made by the package managers): `"path-to-regexp": "0.1.7"` is
 /// moved to the fix on its line; `"cookie": "0.4.1"` would cross a 0.x line, so it is reported as the cause and

@@ -1058,8 +1058,11 @@ impl Advisories {
             ));
         }
         // The project's own pin (npm `overrides`, Yarn `resolutions`, `pnpm.overrides`) wins over every other fix.
+        // Its own dependency in this manifest.
+        let own: Vec<(DepSection, String)> =
+            cx.info.dependency_all(name).into_iter().filter(|(s, _)| *s != DepSection::PeerDependencies).collect();
         if let Some(pin) = user_pin(cx.text, inventory.manager, name, &installed, &target) {
-            return pin.fix(plan, name, &installed, &target);
+            return pin.fix(plan, &own, name, &installed, &target);
         }
         let express_raised = |parent: &str| parent == "express" && cx.options.selected.contains(&"express-version");
         let parents = self.parents();
@@ -1071,9 +1074,6 @@ impl Advisories {
             let major = Version::parse(installed).ok()?.major.max(4);
             parents.get("express")?.versions().filter(|v| v.major == major).max()
         };
-        // Its own dependency in this manifest.
-        let own: Vec<(DepSection, String)> =
-            cx.info.dependency_all(name).into_iter().filter(|(s, _)| *s != DepSection::PeerDependencies).collect();
         let is_root_dependency = copies.iter().any(|&i| {
             inventory.packages[i]
                 .parents
@@ -1271,6 +1271,33 @@ impl Advisories {
         // package comes with the raise: the lockfile update moves it inside the new parent's range.
         // (A parent under one of them, serve-static under express, comes with that one's raise: what the new
         // release of the one brings of the other is looked up.)
+        // The project's own pin of a parent to raise (`"cookie-parser": "1.4.6"`, npm's `"cookie-parser": { ".":
+        // "1.4.6" }`): the package manager installs what it says whatever the parent's spec (npm refuses the raise:
+        // EOVERRIDE), so it moves with the raise, as a pin of the package itself would (on the line of releases, which
+        // a raise never leaves), and the words saying so; or, when it cannot, it is named and nothing is raised.
+        let parent_pin = |parent: &str, from: &Version, release: &Version| {
+            let Some(pin) = user_pin(cx.text, inventory.manager, parent, from, release).filter(|p| !p.nested) else {
+                return Ok((None, String::new()));
+            };
+            let section = pin.section.label();
+            match pin.moved(from, release) {
+                Some(to) => {
+                    let with = format!(
+                        " (package.json's own `{section}` entry {} with it: {})",
+                        pin.entry(&pin.spec),
+                        pin.entry(&to)
+                    );
+                    Ok((Some((pin, to)), with))
+                }
+                None => Err(format!(
+                    "{target} is outside what its parents declare ({outside}); {parent} {release} depends on a fixed \
+                     {name}, but package.json's own `{section}` entry {}{} keeps {parent} {from} and cannot be moved \
+                     to {release} on its line: {parent} is not raised; change or remove that entry by hand",
+                    pin.entry(&pin.spec),
+                    pin.line(cx.text).map_or_else(String::new, |l| format!(" (package.json:{l})"))
+                )),
+            }
+        };
         let direct: Option<Vec<(&crate::inventory::Package, Option<&crate::inventory::Package>)>> = blocking
             .iter()
             .map(|d| {
@@ -1351,8 +1378,16 @@ impl Advisories {
                     if let Some((release, range)) =
                         found.filter(|(release, _)| can_raise(cx, &at, &parent.name, &from, release))
                     {
-                        said.push(format!("{} is raised to {release}, which {}", parent.name, child.depends(&range)));
-                        planned.push((parent, release, None, at));
+                        let (pin, with) = match parent_pin(&parent.name, &from, &release) {
+                            Ok(pin) => pin,
+                            Err(why) => return none(why),
+                        };
+                        said.push(format!(
+                            "{} is raised to {release}, which {}{with}",
+                            parent.name,
+                            child.depends(&range)
+                        ));
+                        planned.push((parent, release, None, at, pin));
                         continue;
                     }
                     // A spec that admits a fixed release already (`*`, `>=1.4.0`): the lockfile moves the parent.
@@ -1404,13 +1439,17 @@ impl Advisories {
                                 child.depends(range)
                             ));
                         };
+                        let (pin, with) = match parent_pin(&parent.name, &from, &release) {
+                            Ok(pin) => pin,
+                            Err(why) => return none(why),
+                        };
                         said.push(format!(
-                            "{} is raised to {release} ({to} still {}; {release} {})",
+                            "{} is raised to {release} ({to} still {}; {release} {}){with}",
                             parent.name,
                             child.depends(range),
                             child.depends(&fixed)
                         ));
-                        planned.push((parent, release, Some(to), at));
+                        planned.push((parent, release, Some(to), at, pin));
                     }
                     None => said.push(format!(
                         "{} is raised by this run (if its new release still depends on an affected {name}, the next \
@@ -1421,9 +1460,12 @@ impl Advisories {
             }
             if said.len() == wanted {
                 let mut manifests: Vec<String> = Vec::new();
-                for (parent, release, past, at) in planned {
+                for (parent, release, past, at, pin) in planned {
                     let Ok(from) = Version::parse(&parent.version) else { continue };
                     let Some(specs) = raise_dependency(cx, plan, &at, &parent.name, &from, &release) else { continue };
+                    if let Some((pin, to)) = pin {
+                        pin.plan_move(plan, &to);
+                    }
                     manifests.extend(at.iter().map(|m| {
                         m.as_deref().map_or_else(|| "package.json".to_string(), crate::discover::display_path)
                     }));
@@ -1662,6 +1704,8 @@ struct Pin {
     /// Under another package's entry (npm's nested form, `"cookie-parser": { "cookie": "0.4.1" }`): `key` is the
     /// path, `cookie-parser > cookie`, and the entry is only named, never changed.
     nested: bool,
+    /// The `"."` of npm's nested form, the package's own spec (`"cookie-parser": { ".": "1.4.6", ... }`).
+    dot: bool,
 }
 
 /// The pin in `manifest` (the lockfile's package.json) of `name` that admits `installed` and not `target`: its key
@@ -1721,15 +1765,20 @@ fn user_entry(
             key: key.clone(),
             spec: spec.clone(),
             nested: false,
+            dot: false,
         }),
-        // (npm's nested form: `"cookie-parser": { ".": "1.4.6", "cookie": "0.4.1" }` pins cookie under cookie-parser.)
+        // (npm's nested form: `"cookie-parser": { ".": "1.4.6", "cookie": "0.4.1" }` pins cookie-parser itself with
+        // its `"."`, and cookie under cookie-parser.)
         serde_json::Value::Object(inner) if manager == Manager::Npm => inner.iter().find_map(|(child, spec)| {
             let spec = spec.as_str()?;
-            (child != "." && names_it(child) && wanted(spec)).then(|| Pin {
+            let dot = child == ".";
+            let names = if dot { names_it(key) } else { names_it(child) };
+            (names && wanted(spec)).then(|| Pin {
                 section,
-                key: format!("{key} > {child}"),
+                key: if dot { key.clone() } else { format!("{key} > {child}") },
                 spec: spec.to_string(),
-                nested: true,
+                nested: !dot,
+                dot,
             })
         }),
         _ => None,
@@ -1737,18 +1786,73 @@ fn user_entry(
 }
 
 impl Pin {
-    /// The pin moved to `target` on its line (planned in `plan`), or a finding that names it as what keeps
-    /// `installed`: no other fix can work while it stays.
-    fn fix(&self, plan: &mut ManifestPlan, name: &str, installed: &Version, target: &Version) -> AdvisoryFix {
+    /// The entry as package.json writes it, with `spec`: `"cookie": "0.4.1"`, `"cookie-parser": { ".": "1.4.6" }`.
+    fn entry(&self, spec: &str) -> String {
+        let key = &self.key;
+        if self.dot {
+            format!("`\"{key}\": {{ \".\": \"{spec}\" }}`")
+        } else {
+            format!("`\"{key}\": \"{spec}\"`")
+        }
+    }
+
+    /// The line of package.json (`manifest`) the entry is on: its key, or its `"."`, after the section's.
+    fn line(&self, manifest: &str) -> Option<usize> {
+        let section = manifest.find(&format!("\"{}\"", self.section.parent().unwrap_or(self.section.key())))?;
+        let last = self.key.rsplit(" > ").next().unwrap_or(&self.key);
+        let mut at = section + manifest[section..].find(&format!("\"{last}\""))?;
+        if self.dot {
+            at += manifest[at..].find("\".\"")?;
+        }
+        Some(crate::lines::line_col(manifest, at).0)
+    }
+
+    /// The pin's spec moved to `target` on its line, as a raise would write it (`None`: a nested entry, or another
+    /// line).
+    fn moved(&self, installed: &Version, target: &Version) -> Option<String> {
+        raised(&self.spec, installed, target).filter(|_| !self.nested)
+    }
+
+    /// Plans the pin's move to `to` (see [`Pin::moved`]), replacing one planned before.
+    fn plan_move(&self, plan: &mut ManifestPlan, to: &str) {
+        plan.changes.retain(|c| !(c.section == self.section && c.package == self.key));
+        plan.changes.push(ManifestRequest::new(self.section, self.key.clone(), to.to_string()));
+    }
+
+    /// The pin moved to `target` on its line (planned in `plan`), with the project's own dependency on the package
+    /// (`own`, in package.json) raised alike (npm refuses an override that differs from it: EOVERRIDE), or a finding
+    /// that names it as what keeps `installed`: no other fix can work while it stays.
+    fn fix(
+        &self,
+        plan: &mut ManifestPlan,
+        own: &[(DepSection, String)],
+        name: &str,
+        installed: &Version,
+        target: &Version,
+    ) -> AdvisoryFix {
         let (section, key, spec) = (self.section.label(), &self.key, &self.spec);
-        match raised(spec, installed, target).filter(|_| !self.nested) {
+        match self.moved(installed, target) {
             Some(to) => {
-                plan.changes.push(ManifestRequest::new(self.section, key.clone(), to.clone()));
+                self.plan_move(plan, &to);
+                let mut raised_too = Vec::new();
+                for (dep_section, dep_spec) in own {
+                    if let Some(dep_to) = raised(dep_spec, installed, target).filter(|t| t != dep_spec) {
+                        raised_too.push(format!("`{}` {dep_spec} -> {dep_to}", dep_section.label()));
+                        plan.changes.push(ManifestRequest::new(*dep_section, name, dep_to));
+                    }
+                }
+                let with = if raised_too.is_empty() {
+                    String::new()
+                } else {
+                    format!(", and its own dependency on {name} with it ({})", raised_too.join(", "))
+                };
                 AdvisoryFix {
                     kind: FixKind::Override,
                     description: format!(
-                        "package.json's own `{section}` entry `\"{key}\": \"{spec}\"` keeps {name} {installed}: \
-                         changed to `\"{key}\": \"{to}\"`, on the same line of releases"
+                        "package.json's own `{section}` entry {} keeps {name} {installed}: changed to {}, on the same \
+                         line of releases{with}",
+                        self.entry(spec),
+                        self.entry(&to)
                     ),
                 }
             }
@@ -1762,9 +1866,10 @@ impl Pin {
                     )
                 } else {
                     format!(
-                        "package.json's own `{section}` entry `\"{key}\": \"{spec}\"` keeps {name} {installed}, and \
-                         the fix, {target}, is on another line of releases (its API may change): not changed, and \
-                         nothing else can move {name} while it stays; change or remove that entry by hand"
+                        "package.json's own `{section}` entry {} keeps {name} {installed}, and the fix, {target}, is \
+                         on another line of releases (its API may change): not changed, and nothing else can move \
+                         {name} while it stays; change or remove that entry by hand",
+                        self.entry(spec)
                     )
                 },
             },
