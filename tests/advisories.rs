@@ -1440,6 +1440,39 @@ fn the_first_release_after_last_affected_is_the_fix() {
     assert_eq!(common::tree(&dir), before);
 }
 
+/// A range that ends with `last_affected` in OSV records given with `--advisories PATH` is fixed as the bundled
+/// table's `next_release` is: by the first release after it, unless the same advisory's fix of another package depends
+/// on a later one (GHSA-3965-hpx2-q597: pug 3.0.3 depends on pug-code-gen ^3.0.3, so 3.0.0 is no fix). Here a record
+/// made for the test in that shape, about packages whose releases the tool bundles (`parents.json`), so the test is
+/// offline: body-parser up to 1.20.1 (`last_affected`), express fixed in 4.20.0, which depends on body-parser 1.20.3.
+/// The first release after 1.20.1 is 1.20.2; the fix is 1.20.3, with and without `--lockfile` (a preview). Before,
+/// no fix was known without `--lockfile`, and 1.20.2 was planned with it.
+#[test]
+fn a_last_affected_fix_from_osv_records_follows_the_other_packages_fix() {
+    let records = tempfile::tempdir().expect("tempdir");
+    let range = |event: &str, version: &str| serde_json::json!([{ "type": "ECOSYSTEM", "events": [{ "introduced": "0" }, { event: version }] }]);
+    let record = serde_json::json!({
+        "schema_version": "1.4.0",
+        "id": "GHSA-0000-0000-0000",
+        "summary": "a record made for the test",
+        "affected": [
+            { "package": { "ecosystem": "npm", "name": "body-parser" }, "ranges": range("last_affected", "1.20.1") },
+            { "package": { "ecosystem": "npm", "name": "express" }, "ranges": range("fixed", "4.20.0") }
+        ],
+        "database_specific": { "severity": "HIGH" }
+    });
+    std::fs::write(records.path().join("r.json"), record.to_string()).expect("write");
+    let source = records.path().display().to_string();
+    let (_tmp, dir) = scratch("last-affected", r#"{ "name": "styles", "dependencies": { "body-parser": "1.20.1" } }"#);
+    std::fs::write(dir.join("package-lock.json"), lockfile(&[("body-parser", "1.20.1", "1.20.1")])).expect("write");
+    for extra in [&[][..], &["--lockfile"]] {
+        let (code, text) = audit_from(&dir, &source, extra);
+        assert_eq!(code, 0, "{text}");
+        assert!(text.starts_with("GHSA-0000-0000-0000 body-parser@1.20.1 -> 1.20.3 [high]"), "{extra:?}: {text}");
+        assert!(text.ends_with("change package.json dependencies body-parser 1.20.1 -> 1.20.3\n"), "{extra:?}: {text}");
+    }
+}
+
 /// A copy of the test app `tests/e2e/<name>` (its lockfile made by npm or pnpm) in a temporary folder.
 fn e2e_app(name: &str) -> (tempfile::TempDir, PathBuf) {
     copy_of("tests/e2e", name)

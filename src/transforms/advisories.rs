@@ -329,19 +329,26 @@ impl Advisories {
 }
 
 impl Advisories {
-    /// Asks the registry for the releases of the installed packages an advisory without a known fix affects (its
-    /// range ends with `last_affected`): the first release after it is the fix. The releases are kept with the
-    /// parents' (one question per package); a failure is a note, and the advisory stays without a fix.
+    /// The first release after the `last_affected` of an advisory without a known fix that affects an installed
+    /// package (its range ends with it) is the fix, checked as the bundled table's `next_release` is, whatever the
+    /// source: where the same advisory's fix of another package depends on a later release of it (pug 3.0.3 on
+    /// pug-code-gen ^3.0.3), that release is. The releases are the bundled parents' (`parents.json`, offline) and,
+    /// with `--lockfile` or `--advisories npm`, the registry's, kept with the parents' (one question per package); a
+    /// failure is a note, and the advisory stays without a fix.
     fn fetch_next_releases(&self, inventories: &[&Inventory]) {
         let mut db = self.database();
         let mut wanted: BTreeMap<String, PathBuf> = BTreeMap::new();
+        // The packages whose fixes of the same advisories tell what they depend on.
+        let mut others: BTreeMap<String, PathBuf> = BTreeMap::new();
         for inventory in inventories {
             let dir =
                 inventory.path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
             for p in &inventory.packages {
-                let unknown = |a: &&Advisory| a.affects(&p.version) && a.wants_releases();
-                if db.for_package(&p.name).iter().any(|a| unknown(&a)) {
+                for advisory in db.for_package(&p.name).iter().filter(|a| a.affects(&p.version) && a.wants_releases()) {
                     wanted.entry(p.name.clone()).or_insert_with(|| dir.to_path_buf());
+                    for (other, _) in db.fixes_of_others(advisory) {
+                        others.entry(other).or_insert_with(|| dir.to_path_buf());
+                    }
                 }
             }
         }
@@ -350,11 +357,10 @@ impl Advisories {
         }
         let mut state = self.fetched.lock().unwrap_or_else(|e| e.into_inner());
         let mut parents = state.parents.as_deref().cloned().unwrap_or_else(|| bundled_parents().clone());
-        let updated = Arc::make_mut(&mut db);
-        for (name, dir) in wanted {
-            if parents.get(&name).is_none() && state.parents_asked.insert(name.clone()) {
-                let npmrc = crate::advisory_net::Npmrc::load(&dir);
-                match crate::advisory_net::packument(&npmrc, &name).and_then(|text| Releases::from_packument(&text)) {
+        for (name, dir) in wanted.iter().chain(others.iter().filter(|(o, _)| !wanted.contains_key(*o))) {
+            if self.ask_registry && parents.get(name).is_none() && state.parents_asked.insert(name.clone()) {
+                let npmrc = crate::advisory_net::Npmrc::load(dir);
+                match crate::advisory_net::packument(&npmrc, name).and_then(|text| Releases::from_packument(&text)) {
                     Ok(releases) => parents.insert(name.clone(), releases),
                     Err(err) => eprintln!(
                         "note: the releases of {name} could not be read ({err}): no release after its last \
@@ -362,10 +368,32 @@ impl Advisories {
                     ),
                 }
             }
-            let Some(releases) = parents.get(&name) else { continue };
+        }
+        let updated = Arc::make_mut(&mut db);
+        for name in wanted.keys() {
+            let Some(releases) = parents.get(name) else { continue };
             let releases: Vec<Version> = releases.versions().collect();
-            for advisory in updated.for_package_mut(&name) {
-                advisory.learn_releases(&releases);
+            // The release of `name` each advisory's fix of another package depends on (`^3.0.3`: 3.0.3).
+            let floors: Vec<(String, Vec<Version>)> = updated
+                .for_package(name)
+                .iter()
+                .map(|advisory| {
+                    let floors = updated
+                        .fixes_of_others(advisory)
+                        .into_iter()
+                        .filter_map(|(other, fixed)| {
+                            match npm_spec::classify(parents.get(&other)?.declared(&fixed, name)?) {
+                                Spec::Simple { version, .. } => Some(version),
+                                _ => None,
+                            }
+                        })
+                        .collect();
+                    (advisory.id.clone(), floors)
+                })
+                .collect();
+            for advisory in updated.for_package_mut(name) {
+                let floors = floors.iter().find(|(id, _)| *id == advisory.id).map_or(&[][..], |(_, f)| f.as_slice());
+                advisory.learn_releases(&releases, floors);
             }
         }
         state.parents = Some(Arc::new(parents));
@@ -476,8 +504,8 @@ impl Transform for Advisories {
         self.fetch(&mut inventories.iter().copied())?;
         if self.ask_registry {
             self.fetch_parents(&inventories);
-            self.fetch_next_releases(&inventories);
         }
+        self.fetch_next_releases(&inventories);
         Ok(())
     }
 
