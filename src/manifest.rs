@@ -228,29 +228,7 @@ impl ManifestInfo {
     /// a package.json: literal folders and `dir/*` patterns (`**` and other globs are matched as `dir/*`: one level),
     /// less the `!folder` exclusions.
     pub fn workspace_folders(&self, dir: &Path) -> Vec<String> {
-        let mut folders = Vec::new();
-        let excluded: Vec<&str> = self.workspaces().iter().filter_map(|p| p.strip_prefix('!')).collect();
-        for pattern in self.workspaces().iter().filter(|p| !p.starts_with('!')) {
-            let pattern = pattern.trim_start_matches("./").trim_end_matches('/');
-            match pattern.find(['*', '?', '[', '{']) {
-                None if dir.join(pattern).join("package.json").is_file() => folders.push(pattern.to_string()),
-                None => {}
-                Some(at) => {
-                    let base = pattern[..at].trim_end_matches('/');
-                    let Ok(entries) = std::fs::read_dir(dir.join(base)) else { continue };
-                    for entry in entries.flatten() {
-                        if entry.file_type().is_ok_and(|t| t.is_dir()) && entry.path().join("package.json").is_file() {
-                            let name = entry.file_name().to_string_lossy().into_owned();
-                            folders.push(if base.is_empty() { name } else { format!("{base}/{name}") });
-                        }
-                    }
-                }
-            }
-        }
-        folders.retain(|f| !excluded.iter().any(|x| x.trim_start_matches("./").trim_end_matches('/') == f));
-        folders.sort();
-        folders.dedup();
-        folders
+        workspace_folders(self.workspaces(), dir)
     }
 
     /// The names of every package the manifest lists, in any section.
@@ -282,6 +260,35 @@ impl ManifestInfo {
     pub fn module_type(&self) -> Option<String> {
         self.module_type.clone()
     }
+}
+
+/// The folders (relative to `dir`, with `/` separators) that workspace `patterns` (package.json's `workspaces`,
+/// pnpm-workspace.yaml's `packages`) name and that hold a package.json: literal folders and `dir/*` patterns (`**`
+/// and other globs are matched as `dir/*`: one level), less the `!folder` exclusions.
+pub fn workspace_folders(patterns: &[String], dir: &Path) -> Vec<String> {
+    let mut folders = Vec::new();
+    let excluded: Vec<&str> = patterns.iter().filter_map(|p| p.strip_prefix('!')).collect();
+    for pattern in patterns.iter().filter(|p| !p.starts_with('!')) {
+        let pattern = pattern.trim_start_matches("./").trim_end_matches('/');
+        match pattern.find(['*', '?', '[', '{']) {
+            None if dir.join(pattern).join("package.json").is_file() => folders.push(pattern.to_string()),
+            None => {}
+            Some(at) => {
+                let base = pattern[..at].trim_end_matches('/');
+                let Ok(entries) = std::fs::read_dir(dir.join(base)) else { continue };
+                for entry in entries.flatten() {
+                    if entry.file_type().is_ok_and(|t| t.is_dir()) && entry.path().join("package.json").is_file() {
+                        let name = entry.file_name().to_string_lossy().into_owned();
+                        folders.push(if base.is_empty() { name } else { format!("{base}/{name}") });
+                    }
+                }
+            }
+        }
+    }
+    folders.retain(|f| !excluded.iter().any(|x| x.trim_start_matches("./").trim_end_matches('/') == f));
+    folders.sort();
+    folders.dedup();
+    folders
 }
 
 /// The spec `text` gives `key` in `section` when it is a string: for the override sections, which

@@ -591,6 +591,58 @@ fn a_workspace_members_own_lockfile_is_ignored_as_npm_ignores_it() {
     assert_eq!((code, text.as_str()), (0, "\n"));
 }
 
+/// A pnpm workspace (`tests/advisories/pnpm-workspace-app`, lockfiles made by pnpm): pnpm-workspace.yaml lists
+/// `packages/*`, the root's pnpm-lock.yaml installs packages/api (its `importers`), and packages/api carries a stray
+/// pnpm-lock.yaml of its own, which pnpm ignores when run in the workspace. The member's packages are audited once,
+/// through the root's lockfile: attributed to the member (its dependency lines, the paths from it, "called" by its
+/// own code), fixed by raises in its package.json; its own lockfile is named as ignored, neither audited nor written.
+/// After `--write --lockfile` (real pnpm) the root's lockfile installs the fixes, `pnpm install --frozen-lockfile`
+/// accepts it, and a second run finds nothing (before: each advisory twice, once from the stray lockfile, and
+/// "updated packages/api/pnpm-lock.yaml (unchanged)" while pnpm rewrote the root's). Needs pnpm and the registry.
+#[test]
+fn a_pnpm_workspace_members_own_lockfile_is_ignored_as_pnpm_ignores_it() {
+    let (_tmp, dir) = app("pnpm-workspace-app");
+    let own = dir.join("packages/api/pnpm-lock.yaml");
+    let own_text = std::fs::read_to_string(&own).expect("own lockfile");
+    let (code, text) = audit_from(&dir, "bundled", &[]);
+    assert_eq!(code, 0, "{text}");
+    let lines: Vec<&str> = text.lines().map(|l| l.split(": ").next().unwrap_or(l)).collect();
+    assert_eq!(
+        lines,
+        [
+            "GHSA-qwcr-r2fm-qrc7 body-parser@1.20.1 -> 1.20.3 [high] gate packages/api/package.json:5 \
+             reach=called (body-parser.urlencoded) fix=bump",
+            "  via api > body-parser@1.20.1",
+            "GHSA-pxg6-pf52-xh8x cookie@0.4.1 -> 0.7.0 [low] - packages/api/package.json:6 reach=called (res.cookie) \
+             fix=bump",
+            "  via api > cookie-parser@1.4.6 > cookie@0.4.1",
+            "change packages/api/package.json dependencies body-parser 1.20.1 -> 1.20.3",
+            "change packages/api/package.json dependencies cookie-parser 1.4.6 -> 1.4.7",
+        ],
+        "{text}"
+    );
+    let out = express_harden(&dir, &["--only", "advisories", "--write", "--allow-no-vcs", "--lockfile"]);
+    let output = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{output}");
+    assert!(output.contains("updated pnpm-lock.yaml ("), "{output}");
+    assert!(!output.contains("updated packages/api/pnpm-lock.yaml"), "{output}");
+    assert!(
+        output.contains(
+            "packages/api/package.json:1:1: warning [advisories/ignored-lockfile] packages/api/pnpm-lock.yaml is \
+             ignored by pnpm: this project is a workspace of pnpm-workspace.yaml, whose lockfile, pnpm-lock.yaml, \
+             installs it: its packages are checked there; this file is neither read nor updated (delete it)"
+        ),
+        "{output}"
+    );
+    assert_eq!(std::fs::read_to_string(&own).expect("own"), own_text);
+    let lock = std::fs::read_to_string(dir.join("pnpm-lock.yaml")).expect("lock");
+    assert!(lock.contains("body-parser@1.20.3:") && !lock.contains("body-parser@1.20.1:"), "{lock}");
+    assert!(lock.contains("cookie@0.7.2:") && !lock.contains("cookie@0.4.1:"), "{lock}");
+    common::pnpm_install_frozen(&dir);
+    let (code, text) = audit(&dir, &["--check"]);
+    assert_eq!((code, text.as_str()), (0, "\n"));
+}
+
 /// The JSON document of a dry run of the advisories on `dir` (bundled table), and its dependency changes as
 /// `"section" "package" -> "to"`.
 fn json_audit(dir: &Path) -> (serde_json::Value, Vec<String>) {

@@ -512,17 +512,21 @@ impl Transform for Advisories {
     fn plan(&self, _cx: &FileContext<'_>, _plan: &mut FilePlan) {}
 
     fn plan_manifest(&self, cx: &ManifestContext<'_>, plan: &mut ManifestPlan) {
-        if let Some((own, workspace, used)) = cx.inventory.ignored() {
+        if let Some((own, workspace, manager, used)) = cx.inventory.ignored() {
             let display = crate::discover::display_path;
             let lock = used.map(|path| display(&path));
+            let (by, names) = match manager {
+                Manager::Pnpm => ("pnpm", "pnpm-workspace.yaml"),
+                _ => ("npm", "package.json"),
+            };
             plan.findings.push(cx.finding(
                 "ignored-lockfile",
                 "",
                 format!(
-                    "{} is ignored by npm: this project is a workspace of {}, {}; this file is neither read nor \
+                    "{} is ignored by {by}: this project is a workspace of {}, {}; this file is neither read nor \
                      updated (delete it)",
                     display(&own),
-                    display(&workspace.join("package.json")),
+                    display(&workspace.join(names)),
                     lock.map_or_else(
                         || "whose lockfile (there is none yet) will install it".to_string(),
                         |lock| format!("whose lockfile, {lock}, installs it: its packages are checked there")
