@@ -567,28 +567,37 @@ fn a_workspace_members_own_lockfile_is_ignored_as_npm_ignores_it() {
     let (code, text) = audit(&dir, &[]);
     assert_eq!(code, 0, "{text}");
     assert_eq!(text.matches("GHSA-qwcr-r2fm-qrc7 body-parser@1.20.1").count(), 1, "{text}");
-    let out = express_harden(
-        &dir,
-        &["--only", "advisories", "--advisories", &osv(), "--write", "--allow-no-vcs", "--lockfile"],
-    );
-    let output = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    assert_eq!(out.status.code(), Some(0), "{output}");
+    let output = write_with_lockfile(&dir, &osv());
     assert!(output.contains("updated package-lock.json (body-parser 1.20.1 -> 1.20.3)"), "{output}");
-    assert!(!output.contains("updated packages/api/package-lock.json"), "{output}");
-    assert!(
-        output.contains(
-            "packages/api/package.json:1:1: warning [advisories/ignored-lockfile] packages/api/package-lock.json is \
-             ignored by npm: this project is a workspace of package.json, whose lockfile, package-lock.json, installs \
-             it: its packages are checked there; this file is neither read nor updated (delete it)"
-        ),
-        "{output}"
-    );
+    assert!(output.contains(&ignored_lockfile("package-lock.json", "npm", "package.json")), "{output}");
     assert_eq!(std::fs::read_to_string(&own).expect("own"), own_text);
     let lock: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("package-lock.json")).expect("lock")).expect("json");
     assert_eq!(lock["packages"]["node_modules/body-parser"]["version"], "1.20.3");
     let (code, text) = audit(&dir, &["--check"]);
     assert_eq!((code, text.as_str()), (0, "\n"));
+}
+
+/// What `--write --lockfile` with the advisories of `source` prints (standard output and error), once it exits 0 and
+/// says nothing of updating the member's own lockfile.
+fn write_with_lockfile(dir: &Path, source: &str) -> String {
+    let out = express_harden(
+        dir,
+        &["--only", "advisories", "--advisories", source, "--write", "--allow-no-vcs", "--lockfile"],
+    );
+    let output = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{output}");
+    assert!(!output.contains("updated packages/api/"), "{output}");
+    output
+}
+
+/// The finding about packages/api's own `lockfile`, which `manager` ignores in the workspace `root` names.
+fn ignored_lockfile(lockfile: &str, manager: &str, root: &str) -> String {
+    format!(
+        "packages/api/package.json:1:1: warning [advisories/ignored-lockfile] packages/api/{lockfile} is ignored by \
+         {manager}: this project is a workspace of {root}, whose lockfile, {lockfile}, installs it: its packages are \
+         checked there; this file is neither read nor updated (delete it)"
+    )
 }
 
 /// A pnpm workspace (`tests/advisories/pnpm-workspace-app`, lockfiles made by pnpm): pnpm-workspace.yaml lists
@@ -621,19 +630,9 @@ fn a_pnpm_workspace_members_own_lockfile_is_ignored_as_pnpm_ignores_it() {
         ],
         "{text}"
     );
-    let out = express_harden(&dir, &["--only", "advisories", "--write", "--allow-no-vcs", "--lockfile"]);
-    let output = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    assert_eq!(out.status.code(), Some(0), "{output}");
+    let output = write_with_lockfile(&dir, "bundled");
     assert!(output.contains("updated pnpm-lock.yaml ("), "{output}");
-    assert!(!output.contains("updated packages/api/pnpm-lock.yaml"), "{output}");
-    assert!(
-        output.contains(
-            "packages/api/package.json:1:1: warning [advisories/ignored-lockfile] packages/api/pnpm-lock.yaml is \
-             ignored by pnpm: this project is a workspace of pnpm-workspace.yaml, whose lockfile, pnpm-lock.yaml, \
-             installs it: its packages are checked there; this file is neither read nor updated (delete it)"
-        ),
-        "{output}"
-    );
+    assert!(output.contains(&ignored_lockfile("pnpm-lock.yaml", "pnpm", "pnpm-workspace.yaml")), "{output}");
     assert_eq!(std::fs::read_to_string(&own).expect("own"), own_text);
     let lock = std::fs::read_to_string(dir.join("pnpm-lock.yaml")).expect("lock");
     assert!(lock.contains("body-parser@1.20.3:") && !lock.contains("body-parser@1.20.1:"), "{lock}");
