@@ -1186,6 +1186,31 @@ fn a_pin_of_the_raised_dependency_moves_with_the_raise() {
     }
 }
 
+/// A pin of the parent a fix would raise that cannot move with the raise (`tests/advisories/pin-app-yarn`, its
+/// `resolutions` given `"cookie-parser": "<=1.4.6"`, a range no raise rewrites in its style) is named, with its line,
+/// as what keeps cookie-parser 1.4.6, and cookie-parser is not raised: Yarn would install 1.4.6 whatever the
+/// dependency says. Offline: the dry run only.
+#[test]
+fn a_parents_pin_that_cannot_move_with_the_raise_is_named() {
+    let (_tmp, dir) = app("pin-app-yarn");
+    let manifest = std::fs::read_to_string(dir.join("package.json")).expect("manifest");
+    std::fs::write(dir.join("package.json"), manifest.replace(r#""cookie": "0.4.1""#, r#""cookie-parser": "<=1.4.6""#))
+        .expect("write");
+    let (code, text) = audit_from(&dir, "bundled", &[]);
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.contains(
+            "fix=none: 0.7.0 is outside what its parents declare (cookie-parser@1.4.6 declares 0.4.1; express@4.21.2 \
+             declares 0.7.1); cookie-parser 1.4.7 depends on a fixed cookie, but package.json's own `resolutions` entry \
+             `\"cookie-parser\": \"<=1.4.6\"` (package.json:10) keeps cookie-parser 1.4.6 and cannot be moved to 1.4.7 \
+             on its line: cookie-parser is not raised; change or remove that entry by hand"
+        ),
+        "{text}"
+    );
+    let changes: Vec<&str> = text.lines().filter(|l| l.starts_with("change ")).collect();
+    assert_eq!(changes, ["change package.json resolutions path-to-regexp 0.1.7 -> 0.1.10"], "{text}");
+}
+
 /// The project's own pin is what keeps a vulnerable version (`tests/advisories/pin-app`, npm's `overrides`,
 /// `pin-app-yarn`, Yarn 1's `resolutions`, and `pin-app-pnpm`, `pnpm.overrides`; lockfiles made by the package managers): `"path-to-regexp": "0.1.7"` is
 /// moved to the fix on its line; `"cookie": "0.4.1"` would cross a 0.x line, so it is reported as the cause and
