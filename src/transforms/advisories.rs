@@ -369,6 +369,13 @@ impl Advisories {
                 }
             }
         }
+        if wanted.keys().all(|name| parents.get(name).is_none()) {
+            // (Nothing to learn: the releases are not known offline, or the registry could not say.)
+            if self.ask_registry {
+                state.parents = Some(Arc::new(parents));
+            }
+            return;
+        }
         let updated = Arc::make_mut(&mut db);
         for name in wanted.keys() {
             let Some(releases) = parents.get(name) else { continue };
@@ -1094,7 +1101,12 @@ impl Advisories {
         let own: Vec<(DepSection, String)> =
             cx.info.dependency_all(name).into_iter().filter(|(s, _)| *s != DepSection::PeerDependencies).collect();
         if let Some(pin) = user_pin(cx.text, inventory.manager, name, &installed, &target) {
-            return pin.fix(plan, &own, name, &installed, &target);
+            let fix = pin.fix(plan, &own, name, &installed, &target);
+            // (The project's own dependency moved with its pin: a package under it is looked up at the new release.)
+            if fix.kind == FixKind::Override && !own.is_empty() {
+                raises.to.insert(name.to_string(), target.clone());
+            }
+            return fix;
         }
         let express_raised = |parent: &str| parent == "express" && cx.options.selected.contains(&"express-version");
         let parents = self.parents();
