@@ -642,6 +642,48 @@ fn a_pnpm_workspace_members_own_lockfile_is_ignored_as_pnpm_ignores_it() {
     assert_eq!((code, text.as_str()), (0, "\n"));
 }
 
+/// A pnpm workspace member's dependency whose range admits the fix (`"body-parser": "^1.20.1"`, locked at 1.20.1) is
+/// the lockfile's to move, with the command pnpm needs for a member at the workspace's root: `pnpm update -r`
+/// (without `-r` pnpm updates only the root project's packages and leaves it), `--no-save` (without it pnpm rewrites
+/// the member's package.json). The named command, run with the real pnpm, moves it and leaves package.json as it was;
+/// `pnpm install --frozen-lockfile` accepts the lockfile, and a second run finds no body-parser advisory. Needs pnpm
+/// and the registry.
+#[test]
+fn a_pnpm_workspace_members_refresh_names_pnpms_recursive_update() {
+    let (_tmp, dir) = app("pnpm-workspace-app");
+    let member = dir.join("packages/api/package.json");
+    let text = std::fs::read_to_string(&member).expect("member").replace(r#""1.20.1""#, r#""^1.20.1""#);
+    std::fs::write(&member, &text).expect("write");
+    let pnpm = |args: &[&str]| {
+        let out = std::process::Command::new("pnpm")
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .expect("pnpm must be installed (scripts/test.sh installs it)");
+        assert!(out.status.success(), "pnpm {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    // (The lockfile keeps 1.20.1, which `^1.20.1` admits.)
+    pnpm(&["install", "--lockfile-only", "--ignore-scripts"]);
+    let (code, text) = audit_from(&dir, "bundled", &[]);
+    assert_eq!(code, 0, "{text}");
+    let command = "pnpm update -r body-parser --lockfile-only --no-save --ignore-scripts";
+    assert!(
+        text.contains(&format!(
+            "body-parser@1.20.1 -> 1.20.3 [high] gate packages/api/package.json:5 reach=called (body-parser.urlencoded) \
+             fix=lockfile-refresh: 1.20.3 fits the ranges its parents declare: the lockfile moves it (`{command}`, run \
+             it yourself)"
+        )),
+        "{text}"
+    );
+    let before = std::fs::read_to_string(&member).expect("member");
+    pnpm(&command.split(' ').skip(1).collect::<Vec<_>>());
+    assert_eq!(std::fs::read_to_string(&member).expect("member"), before);
+    common::pnpm_install_frozen(&dir);
+    let (code, again) = audit_from(&dir, "bundled", &[]);
+    assert_eq!(code, 0, "{again}");
+    assert!(!again.contains("body-parser@"), "{again}");
+}
+
 /// The JSON document of a dry run of the advisories on `dir` (bundled table), and its dependency changes as
 /// `"section" "package" -> "to"`.
 fn json_audit(dir: &Path) -> (serde_json::Value, Vec<String>) {

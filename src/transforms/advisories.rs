@@ -1142,7 +1142,9 @@ impl Advisories {
                 description: "express is raised to its newest patched release by the express-version transform".into(),
             };
         }
-        let update = update_command(inventory.manager, name);
+        // (A lockfile that installs workspace members: pnpm's update goes through them.)
+        let workspace = inventory.roots.iter().any(|r| !r.path.is_empty());
+        let update = update_command(inventory.manager, name, workspace);
         // Who runs the update of `packages`, in words.
         let runs_for = |packages: &str| match inventory.manager {
             Manager::Npm => crate::advisories::RUN_BY_LOCKFILE.to_string(),
@@ -1533,7 +1535,7 @@ impl Advisories {
                 }
                 if refreshed.len() == wanted {
                     // Only parents whose specs admit the fixed release: the lockfile update moves them.
-                    let update = update_command(inventory.manager, &refreshed_keys.join(" "));
+                    let update = update_command(inventory.manager, &refreshed_keys.join(" "), workspace);
                     let runs = runs_for(&refreshed_keys.join(", "));
                     raises.moves.entry(name.to_string()).or_default().extend(refreshed_keys);
                     return AdvisoryFix {
@@ -1930,11 +1932,17 @@ fn pnpm_reads_workspace_yaml_only(manifest: &str) -> bool {
     Version::parse(version).is_ok_and(|v| (v.major, v.minor) >= (11, 2))
 }
 
-/// The package manager's command that moves `package` inside its parents' ranges, lockfile only.
-pub fn update_command(manager: Manager, package: &str) -> String {
+/// The package manager's command that moves `package` inside its parents' ranges, lockfile only, run in the
+/// lockfile's folder. pnpm's names `--no-save` (else it rewrites the ranges of package.json), and `-r` where the
+/// lockfile installs workspace members (`workspace`: at the workspace's root, pnpm updates only the root project's
+/// packages without it).
+pub fn update_command(manager: Manager, package: &str, workspace: bool) -> String {
     match manager {
         Manager::Npm => format!("npm update {package} --package-lock-only --ignore-scripts --no-audit"),
-        Manager::Pnpm => format!("pnpm update {package} --lockfile-only --ignore-scripts"),
+        Manager::Pnpm => {
+            let recursive = if workspace { " -r" } else { "" };
+            format!("pnpm update{recursive} {package} --lockfile-only --no-save --ignore-scripts")
+        }
         Manager::Yarn1 => "yarn install --ignore-scripts".to_string(),
         Manager::YarnBerry => format!("yarn up -R {package} --mode=update-lockfile"),
     }
