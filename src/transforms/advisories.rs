@@ -1096,10 +1096,10 @@ impl Advisories {
                 parents.join(", ")
             ));
         }
-        // The project's own pin (npm `overrides`, Yarn `resolutions`, `pnpm.overrides`) wins over every other fix.
         // Its own dependency in this manifest.
         let own: Vec<(DepSection, String)> =
             cx.info.dependency_all(name).into_iter().filter(|(s, _)| *s != DepSection::PeerDependencies).collect();
+        // The project's own pin (npm `overrides`, Yarn `resolutions`, `pnpm.overrides`) wins over every other fix.
         if let Some(pin) = user_pin(cx.text, inventory.manager, name, &installed, &target) {
             let fix = pin.fix(plan, &own, name, &installed, &target);
             // (The project's own dependency moved with its pin: a package under it is looked up at the new release.)
@@ -1311,16 +1311,11 @@ impl Advisories {
         let outside: Vec<String> = blocking.iter().map(declares).collect();
         let outside = outside.join("; ");
         let spec = if installed.major == 0 { format!("~{target}") } else { format!("^{target}") };
-        // Every parent that leaves the target out is one of the project's own dependencies: raised by this run
-        // already (for an advisory of its own, or by express-version), or raised here to the first release of its
-        // line that depends on a fixed package (cookie-parser 1.4.7 depends on cookie 0.7.2, 1.4.6 on 0.4.1). The
-        // package comes with the raise: the lockfile update moves it inside the new parent's range.
-        // (A parent under one of them, serve-static under express, comes with that one's raise: what the new
-        // release of the one brings of the other is looked up.)
         // The project's own pin of a parent to raise (`"cookie-parser": "1.4.6"`, npm's `"cookie-parser": { ".":
         // "1.4.6" }`): the package manager installs what it says whatever the parent's spec (npm refuses the raise:
         // EOVERRIDE), so it moves with the raise, as a pin of the package itself would (on the line of releases, which
-        // a raise never leaves), and the words saying so; or, when it cannot, it is named and nothing is raised.
+        // a raise never leaves): the pin, its new spec and the words saying so; when it cannot, the finding's reason,
+        // naming it (nothing is raised).
         let parent_pin = |parent: &str, from: &Version, release: &Version| {
             let Some(pin) = user_pin(cx.text, inventory.manager, parent, from, release).filter(|p| !p.nested) else {
                 return Ok((None, String::new()));
@@ -1344,6 +1339,12 @@ impl Advisories {
                 )),
             }
         };
+        // Every parent that leaves the target out is one of the project's own dependencies: raised by this run
+        // already (for an advisory of its own, or by express-version), or raised here to the first release of its
+        // line that depends on a fixed package (cookie-parser 1.4.7 depends on cookie 0.7.2, 1.4.6 on 0.4.1). The
+        // package comes with the raise: the lockfile update moves it inside the new parent's range.
+        // (A parent under one of them, serve-static under express, comes with that one's raise: what the new
+        // release of the one brings of the other is looked up.)
         let direct: Option<Vec<(&crate::inventory::Package, Option<&crate::inventory::Package>)>> = blocking
             .iter()
             .map(|d| {
