@@ -340,8 +340,8 @@ fn a_fixed_version_npm_never_published_is_not_offered() {
 }
 
 /// A fix never lands on a version another advisory affects: axios 0.21.4's fix for GHSA-wf5p-g6vw-rhxx (1.6.0) is
-/// inside GHSA-8hc4-vh64-cxmj's range (1.3.2 to 1.7.4), so the fix is 1.7.4 at once (here reported: it is on another line than
-/// the 0.21.4 its parent pins, so no override is written).
+/// inside GHSA-8hc4-vh64-cxmj's range (1.3.2 to 1.7.4), and 1.7.4 inside GHSA-jr5f-v2jv-69x6's (below 1.8.2), so the fix
+/// is 1.8.2 at once (here reported: it is on another line than the 0.21.4 its parent pins, so no override is written).
 #[test]
 fn a_fix_skips_versions_other_advisories_affect() {
     let (_tmp, dir) = scratch("tunnel", r#"{ "name": "tunnel", "dependencies": { "localtunnel": "^2.0.2" } }"#);
@@ -356,7 +356,7 @@ fn a_fix_skips_versions_other_advisories_affect() {
     std::fs::write(dir.join("package-lock.json"), lock.to_string()).expect("write");
     // The bundled table (the recorded GHSA-8hc4-vh64-cxmj names the package `Axios`, as GitHub's record does).
     let (doc, changes) = json_audit(&dir);
-    // 1.7.4 is on another line than the 0.21.4 localtunnel pins: reported with the parent to raise, not overridden.
+    // 1.8.2 is on another line than the 0.21.4 localtunnel pins: reported with the parent to raise, not overridden.
     assert_eq!(changes, Vec::<String>::new(), "{doc:#}");
     let fixes: Vec<&str> = doc["advisories"]
         .as_array()
@@ -365,11 +365,179 @@ fn a_fix_skips_versions_other_advisories_affect() {
         .filter_map(|a| a["fix"]["description"].as_str())
         .filter(|d| {
             d.starts_with(
-                "1.7.4 is on another line of releases than its parents declare (localtunnel@2.0.2 declares 0.21.4;",
+                "1.8.2 is on another line of releases than its parents declare (localtunnel@2.0.2 declares 0.21.4;",
             )
         })
         .collect();
     assert!(!fixes.is_empty(), "{doc:#}");
+}
+
+/// What the advisories added from the newer stored copy concern, as the code shows it: multer's four (`multer()`) are
+/// "called" where a module creates the upload middleware and "not called" where none does; on-headers' (`res.writeHead`,
+/// which the files are not all read for) is "unknown"; brace-expansion's (`brace-expansion()`) is "unknown" in a
+/// project that uses minimatch, which may call it, and "not called" otherwise.
+/// A package whose advisories are not all fixed on its installed line of releases (axios 0.21.1: GHSA-cph5-m8f7-6c5x
+/// is fixed in 0.21.2, inside `^0.21.1`; GHSA-wf5p-g6vw-rhxx only in 1.6.0, a new major for 0.x) still gets the fix of
+/// those that are, and the others are reported as left, with why.
+#[test]
+fn advisories_fixed_on_the_installed_line_are_fixed_when_others_need_a_new_major() {
+    let manifest = r#"{ "name": "client", "dependencies": { "axios": "^0.21.1" } }"#;
+    let lock = serde_json::json!({
+        "name": "client", "lockfileVersion": 3, "requires": true,
+        "packages": {
+            "": { "name": "client", "dependencies": { "axios": "^0.21.1" } },
+            "node_modules/axios": { "version": "0.21.1" }
+        }
+    });
+    let (_tmp, dir) = scratch("client", manifest);
+    std::fs::write(dir.join("package-lock.json"), lock.to_string()).expect("write");
+    std::fs::write(dir.join("app.js"), "const axios = require('axios');\nmodule.exports = () => axios.get('/x');\n")
+        .expect("write");
+    let (doc, changes) = json_audit(&dir);
+    let fix = |id: &str| -> (String, String) {
+        let a = doc["advisories"].as_array().expect("advisories").iter().find(|a| a["id"] == id).expect(id);
+        (
+            a["fix"]["kind"].as_str().unwrap_or_default().to_string(),
+            a["fix"]["description"].as_str().unwrap_or_default().to_string(),
+        )
+    };
+    let (kind, description) = fix("GHSA-cph5-m8f7-6c5x");
+    assert_eq!(kind, "lockfile-refresh", "{description}");
+    assert!(description.starts_with("0.21.2 fits the ranges its parents declare"), "{description}");
+    let (kind, description) = fix("GHSA-wf5p-g6vw-rhxx");
+    assert_eq!(kind, "none", "{description}");
+    assert!(
+        description.ends_with(
+            "is a new major for `^0.21.1` (its API may change): not raised; move to it by hand, checking its \
+             changelog; the lockfile refresh planned for its advisories fixed on the 0.21.x line leaves this one"
+        ),
+        "{description}"
+    );
+    assert!(changes.is_empty(), "{changes:?}");
+}
+
+/// The API an advisory concerns is called in the forms code writes without binding a name to the package: a member of
+/// an inline require (`require('lodash').template(s)`), a package's per-function module (`require('lodash/template')`,
+/// `import template from 'lodash/template.js'`), and Express's own `app.engine('html', require('ejs').renderFile)`.
+#[test]
+fn inline_requires_and_per_function_modules_count_as_calls() {
+    let manifest = r#"{ "name": "forms", "dependencies": { "lodash": "4.17.15", "cookie": "0.5.0", "ejs": "3.1.6" } }"#;
+    let lock = serde_json::json!({
+        "name": "forms", "lockfileVersion": 3, "requires": true,
+        "packages": {
+            "": { "name": "forms", "dependencies": { "lodash": "4.17.15", "cookie": "0.5.0", "ejs": "3.1.6" } },
+            "node_modules/lodash": { "version": "4.17.15" },
+            "node_modules/cookie": { "version": "0.5.0" },
+            "node_modules/ejs": { "version": "3.1.6" }
+        }
+    });
+    let reach = |file: &str, code: &str| -> Vec<String> {
+        let (_tmp, dir) = scratch("forms", manifest);
+        std::fs::write(dir.join("package-lock.json"), lock.to_string()).expect("write");
+        std::fs::write(dir.join(file), code).expect("write");
+        let (doc, _) = json_audit(&dir);
+        doc["advisories"]
+            .as_array()
+            .expect("advisories")
+            .iter()
+            .filter(|a| {
+                ["GHSA-35jh-r3h4-6jhm", "GHSA-pxg6-pf52-xh8x", "GHSA-phwq-j96m-2c2q"]
+                    .contains(&a["id"].as_str().unwrap_or_default())
+            })
+            .map(|a| {
+                format!(
+                    "{} {}",
+                    a["package"].as_str().unwrap_or_default(),
+                    a["reachability"].as_str().unwrap_or_default()
+                )
+            })
+            .collect()
+    };
+    let lodash = |verdict: &str| {
+        vec!["cookie not-called".to_string(), "ejs not-called".to_string(), format!("lodash {verdict}")]
+    };
+    assert_eq!(reach("app.js", "module.exports = (s) => require('lodash').template(s);\n"), lodash("called"));
+    assert_eq!(
+        reach("app.js", "const template = require('lodash/template');\nmodule.exports = (s) => template(s);\n"),
+        lodash("called")
+    );
+    assert_eq!(
+        reach("app.mjs", "import template from 'lodash/template.js';\nexport default (s) => template(s);\n"),
+        lodash("called")
+    );
+    // The control: the package required, its template never called.
+    assert_eq!(reach("app.js", "module.exports = (o) => require('lodash').merge({}, o);\n"), lodash("not-called"));
+    assert_eq!(
+        reach("app.js", "module.exports = (v) => require('cookie').serialize('a', v);\n"),
+        ["cookie called", "ejs not-called", "lodash not-called"]
+    );
+    assert_eq!(
+        reach(
+            "app.js",
+            "const express = require('express');\nconst app = express();\napp.engine('html', require('ejs').renderFile);\n\
+             app.set('view engine', 'html');\napp.get('/', (req, res) => res.render('index'));\n"
+        ),
+        ["cookie not-called", "ejs called", "lodash not-called"]
+    );
+}
+
+#[test]
+fn the_new_advisories_say_whether_the_code_calls_what_they_concern() {
+    let manifest = r#"{ "name": "uploads", "dependencies": { "multer": "1.4.5-lts.1", "express-session": "1.18.1",
+        "minimatch": "3.1.2" } }"#;
+    let lock = serde_json::json!({
+        "name": "uploads", "lockfileVersion": 3, "requires": true,
+        "packages": {
+            "": { "name": "uploads",
+                  "dependencies": { "multer": "1.4.5-lts.1", "express-session": "1.18.1", "minimatch": "3.1.2" } },
+            "node_modules/multer": { "version": "1.4.5-lts.1" },
+            "node_modules/express-session": { "version": "1.18.1", "dependencies": { "on-headers": "~1.0.2" } },
+            "node_modules/on-headers": { "version": "1.0.2" },
+            "node_modules/minimatch": { "version": "3.1.2", "dependencies": { "brace-expansion": "^1.1.7" } },
+            "node_modules/brace-expansion": { "version": "1.1.11" }
+        }
+    });
+    let reach = |app: &str| -> Vec<String> {
+        let (_tmp, dir) = scratch("uploads", manifest);
+        std::fs::write(dir.join("package-lock.json"), lock.to_string()).expect("write");
+        std::fs::write(dir.join("app.js"), app).expect("write");
+        let (doc, _) = json_audit(&dir);
+        doc["advisories"]
+            .as_array()
+            .expect("advisories")
+            .iter()
+            .map(|a| format!("{} {} {}", a["id"].as_str().unwrap_or_default(), a["package"], a["reachability"]))
+            .collect()
+    };
+    let uploads = "const express = require('express');\nconst multer = require('multer');\n\
+                   const session = require('express-session');\nconst app = express();\n\
+                   const upload = multer({ dest: 'uploads/' });\napp.use(session({ secret: process.env.SECRET }));\n\
+                   app.post('/avatar', upload.single('avatar'), (req, res) => res.send('ok'));\n";
+    let called = reach(uploads);
+    assert_eq!(
+        called,
+        [
+            "GHSA-v6h2-p8h4-qcjw \"brace-expansion\" \"not-called\"",
+            "GHSA-44fp-w29j-9vj5 \"multer\" \"called\"",
+            "GHSA-4pg4-qvpc-4q3h \"multer\" \"called\"",
+            "GHSA-g5hg-p3ph-g8qg \"multer\" \"called\"",
+            "GHSA-fjgf-rc76-4x9p \"multer\" \"called\"",
+            "GHSA-76c9-3jph-rj3q \"on-headers\" \"unknown\"",
+        ]
+    );
+    let none =
+        reach("const { minimatch } = require('minimatch');\nmodule.exports = (f) => minimatch(f, '*.{js,ts}');\n");
+    assert_eq!(
+        none,
+        [
+            "GHSA-v6h2-p8h4-qcjw \"brace-expansion\" \"unknown\"",
+            "GHSA-44fp-w29j-9vj5 \"multer\" \"not-called\"",
+            "GHSA-4pg4-qvpc-4q3h \"multer\" \"not-called\"",
+            "GHSA-g5hg-p3ph-g8qg \"multer\" \"not-called\"",
+            "GHSA-fjgf-rc76-4x9p \"multer\" \"not-called\"",
+            "GHSA-76c9-3jph-rj3q \"on-headers\" \"unknown\"",
+        ]
+    );
 }
 
 /// A copy of `tests/advisories/axios-app` (axios 0.21.1 and its lockfile, made by npm), and the path of
@@ -414,7 +582,7 @@ fn an_unfixable_advisory_does_not_hold_back_the_fix_of_the_others() {
     assert_eq!(axios_audit("unfixed"), format!("{AXIOS_FIXED}{unfixed}{AXIOS_RAISED}"));
 }
 
-/// The bundled table's age, counted from its newest advisory (2024-10-04; today set by `EXPRESS_HARDEN_TODAY`, so that
+/// The bundled table's age, counted from its newest advisory (2025-07-21; today set by `EXPRESS_HARDEN_TODAY`, so that
 /// the test does not depend on the clock): a note past 180 days, once, none before; the other sources never get it.
 #[test]
 fn an_old_bundled_table_suggests_the_network_sources() {
@@ -439,18 +607,18 @@ fn an_old_bundled_table_suggests_the_network_sources() {
         .map(|d| d.get(..10).unwrap_or(d))
         .max()
         .expect("dated records");
-    assert_eq!(newest, "2024-10-04", "the dates below count from the newest advisory");
-    assert_eq!(run("2025-04-02", "bundled"), "", "180 days after it");
+    assert_eq!(newest, "2025-07-21", "the dates below count from the newest advisory");
+    assert_eq!(run("2026-01-17", "bundled"), "", "180 days after it");
     assert_eq!(
-        run("2025-04-04", "bundled"),
+        run("2026-01-19", "bundled"),
         format!(
-            "note: the bundled advisory table's newest advisory was published 2024-10-04, 182 days ago (table \
+            "note: the bundled advisory table's newest advisory was published 2025-07-21, 182 days ago (table \
              compiled {}): advisories published since are not in it; --advisories osv or --advisories npm reads the \
              current ones from the network",
             table["compiled"].as_str().expect("compiled")
         )
     );
-    assert_eq!(run("2025-04-04", &osv()), "");
+    assert_eq!(run("2026-01-19", &osv()), "");
 }
 
 /// pnpm reads the scoped override the tool writes: after `--write --lockfile` (which runs pnpm's lockfile-only
@@ -815,10 +983,10 @@ fn a_failed_lockfile_update_puts_package_json_back() {
 }
 
 /// The Express app of the end-to-end test, with `--only advisories`: Express 4.18.2's own fix is 4.20.0, but 4.20.0
-/// still pins cookie 0.6.0 (affected): Express is raised to 4.21.1, the first 4.x release that depends on a fixed
-/// cookie, and its own cookie, path-to-regexp, serve-static and send (through serve-static) come with the raise, each
-/// saying what the new release depends on; cookie-parser 1.4.6 (cookie 0.4.1) is raised to 1.4.7 (cookie 0.7.2). No
-/// override is written.
+/// still pins cookie 0.6.0 (affected), and 4.21.1, the first 4.x release that depends on a fixed cookie, still pins
+/// path-to-regexp 0.1.10, which GHSA-rhx6-c78j-4q9w affects (fixed in 0.1.12): Express is raised to 4.21.2, and its own
+/// cookie, path-to-regexp, serve-static and send (through serve-static) come with the raise, each saying what the new
+/// release depends on; cookie-parser 1.4.6 (cookie 0.4.1) is raised to 1.4.7 (cookie 0.7.2). No override is written.
 #[test]
 fn a_package_whose_parent_the_run_raises_comes_with_the_raise() {
     let tmp = tempfile::tempdir().expect("tempdir");
@@ -831,7 +999,7 @@ fn a_package_whose_parent_the_run_raises_comes_with_the_raise() {
             r#""dependencies" "body-parser" -> "1.20.3""#,
             r#""dependencies" "ejs" -> "3.1.10""#,
             r#""dependencies" "cookie-parser" -> "1.4.7""#,
-            r#""dependencies" "express" -> "4.21.1""#,
+            r#""dependencies" "express" -> "4.21.2""#,
         ],
         "{doc:#}"
     );
@@ -850,8 +1018,8 @@ fn a_package_whose_parent_the_run_raises_comes_with_the_raise() {
     };
     assert_eq!(
         fix("express", "4.18.2"),
-        "bump \"express is raised to 4.21.1 in package.json: past 4.20.0, to the first release of its line that also \
-         depends on a fixed cookie\""
+        "bump \"express is raised to 4.21.2 in package.json: past 4.21.1, to the first release of its line that also \
+         depends on a fixed path-to-regexp\""
     );
     assert_eq!(
         after("cookie", "0.5.0"),
@@ -865,12 +1033,12 @@ fn a_package_whose_parent_the_run_raises_comes_with_the_raise() {
     );
     assert_eq!(
         after("path-to-regexp", "0.1.7"),
-        "express is raised to 4.21.1, which depends on path-to-regexp 0.1.10: the lockfile update of package.json \
-         moves path-to-regexp inside the new range\""
+        "express is raised to 4.21.2 (4.21.1 still depends on path-to-regexp 0.1.10; 4.21.2 depends on \
+         path-to-regexp 0.1.12): the lockfile update of package.json moves path-to-regexp inside the new range\""
     );
     assert_eq!(
         after("send", "0.18.0"),
-        "express is raised to 4.21.1, which depends on send 0.19.0; serve-static comes as 1.16.2 with express 4.21.1, \
+        "express is raised to 4.21.2, which depends on send 0.19.0; serve-static comes as 1.16.2 with express 4.21.2, \
          and depends on send 0.19.0: the lockfile update of package.json moves send inside the new range\""
     );
     assert!(fix("serve-static", "1.15.0").starts_with("bump "), "{}", fix("serve-static", "1.15.0"));
@@ -1255,7 +1423,7 @@ fn a_parents_pin_that_cannot_move_with_the_raise_is_named() {
 
 /// The project's own pin is what keeps a vulnerable version (`tests/advisories/pin-app`, npm's `overrides`,
 /// `pin-app-yarn`, Yarn 1's `resolutions`, and `pin-app-pnpm`, `pnpm.overrides`; lockfiles made by the package managers): `"path-to-regexp": "0.1.7"` is
-/// moved to the fix on its line; `"cookie": "0.4.1"` would cross a 0.x line, so it is reported as the cause and
+/// moved to the fix on its line (0.1.12, which fixes both its advisories); `"cookie": "0.4.1"` would cross a 0.x line, so it is reported as the cause and
 /// nothing is planned for cookie (cookie-parser is not raised: the pin would still win). After `--write --lockfile`
 /// the lockfile installs the fixed path-to-regexp, and a second run changes nothing and claims no fix. Needs npm,
 /// Yarn 1, pnpm and the registry.
@@ -1279,22 +1447,22 @@ fn the_projects_own_pin_is_moved_on_its_line_or_named() {
         assert!(
             text.contains(&format!(
                 "fix=override: package.json's own `{field}` entry `\"path-to-regexp\": \"0.1.7\"` keeps \
-                 path-to-regexp 0.1.7: changed to `\"path-to-regexp\": \"0.1.10\"`"
+                 path-to-regexp 0.1.7: changed to `\"path-to-regexp\": \"0.1.12\"`"
             )),
             "{text}"
         );
         let changes: Vec<&str> = text.lines().filter(|l| l.starts_with("change ")).collect();
-        assert_eq!(changes, [format!("change package.json {field} path-to-regexp 0.1.7 -> 0.1.10")], "{text}");
+        assert_eq!(changes, [format!("change package.json {field} path-to-regexp 0.1.7 -> 0.1.12")], "{text}");
 
         let (code, text) = audit_from(&dir, "bundled", &["--write", "--allow-no-vcs", "--lockfile"]);
         assert_eq!(code, 0, "{text}");
         let manifest: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(dir.join("package.json")).expect("manifest")).expect("json");
         let pins = manifest.pointer(&format!("/{}", field.replace('.', "/"))).cloned().unwrap_or_default();
-        assert_eq!(pins, serde_json::json!({ "cookie": "0.4.1", "path-to-regexp": "0.1.10" }), "{manifest:#}");
+        assert_eq!(pins, serde_json::json!({ "cookie": "0.4.1", "path-to-regexp": "0.1.12" }), "{manifest:#}");
         assert_eq!(manifest["dependencies"]["cookie-parser"], "1.4.6");
         let lock = std::fs::read_to_string(dir.join(lockfile)).expect("lockfile");
-        assert!(!lock.contains("0.1.7") && lock.contains("0.1.10"), "{lock}");
+        assert!(!lock.contains("0.1.7") && lock.contains("0.1.12"), "{lock}");
         let (code, again) = audit_from(&dir, "bundled", &[]);
         assert_eq!(code, 0, "{again}");
         assert!(!again.contains("path-to-regexp@") && !again.contains("\nchange "), "{again}");
@@ -1304,8 +1472,10 @@ fn the_projects_own_pin_is_moved_on_its_line_or_named() {
 
 /// Yarn 1 moves a transitive package inside its parent's range (`tests/advisories/yarn1-refresh-app`: request 2.88.0
 /// declares qs ~6.5.2, yarn.lock has 6.5.2, fixed in 6.5.3): `yarn upgrade qs` would leave it, so `--write --lockfile`
-/// removes qs's entries from yarn.lock and runs Yarn's install, which resolves `qs@~6.5.2` again. Then `yarn install
-/// --frozen-lockfile` accepts the lockfile, and a second run finds no qs advisory. Needs Yarn 1 and the registry.
+/// removes qs's entries from yarn.lock and runs Yarn's install, which resolves `qs@~6.5.2` again. request's form-data
+/// 2.3.3 (`~2.3.2`; GHSA-fjxv-7rqg-78g4, fixed in 2.5.4, on the same major) gets a `resolutions` entry, `^2.5.4`. Then
+/// `yarn install --frozen-lockfile` accepts the lockfile, and a second run finds no qs or form-data advisory. Needs
+/// Yarn 1 and the registry.
 #[test]
 fn yarn_1_refreshes_a_transitive_package_inside_its_parents_range() {
     let (_tmp, dir) = app("yarn1-refresh-app");
@@ -1319,9 +1489,12 @@ fn yarn_1_refreshes_a_transitive_package_inside_its_parents_range() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout.contains("refreshed yarn.lock for qs (qs 6.5.2 -> 6.5."), "{stdout}");
-    assert_eq!(std::fs::read_to_string(dir.join("package.json")).expect("manifest"), manifest);
+    let written = std::fs::read_to_string(dir.join("package.json")).expect("manifest");
+    let resolutions = "  },\n  \"resolutions\": {\n    \"form-data\": \"^2.5.4\"\n  }\n}";
+    assert_eq!(written, manifest.replacen("  }\n}", resolutions, 1), "{written}");
     let lock = std::fs::read_to_string(dir.join("yarn.lock")).expect("lockfile");
     assert!(lock.contains("qs@~6.5.2:\n  version \"6.5.") && !lock.contains("version \"6.5.2\""), "{lock}");
+    assert!(lock.contains("form-data@^2.5.4, form-data@~2.3.2:\n  version \"2.5."), "{lock}");
 
     let modules = tempfile::tempdir().expect("tempdir");
     let frozen = std::process::Command::new("yarn")
@@ -1333,7 +1506,7 @@ fn yarn_1_refreshes_a_transitive_package_inside_its_parents_range() {
     assert!(frozen.status.success(), "{}", String::from_utf8_lossy(&frozen.stderr));
     let (code, again) = audit_from(&dir, "bundled", &[]);
     assert_eq!(code, 0, "{again}");
-    assert!(!again.contains(" qs@"), "{again}");
+    assert!(!again.contains(" qs@") && !again.contains(" form-data@"), "{again}");
 }
 
 /// An aliased parent whose spec admits any release (`tests/advisories/alias-star-app`: `"cp": "npm:cookie-parser@*"`,
@@ -1456,13 +1629,18 @@ fn a_broad_resolution_is_named_as_what_the_refresh_follows() {
 /// Ctrl-C while Yarn 1 resolves the refreshed entries again stops Yarn, and yarn.lock is put back as it was before the
 /// process ends by the signal (found by the ninth session's review: the lockfile was left without qs's entries, which
 /// Yarn 1 accepts even with --frozen-lockfile, and the next run no longer saw qs). A fake `yarn` that notes its start
-/// and then fails stands in for a slow install; the signal goes to express-harden alone.
+/// and then fails stands in for a slow install; the signal goes to express-harden alone. qs's advisory alone is read
+/// (its recorded OSV record), so that the refresh is the only thing Yarn runs for.
 #[cfg(unix)]
 #[test]
 fn an_interrupted_yarn_refresh_puts_the_lockfile_back() {
     use std::os::unix::fs::PermissionsExt;
     use std::os::unix::process::ExitStatusExt;
     let (tmp, dir) = app("yarn1-refresh-app");
+    let records = tmp.path().join("records");
+    std::fs::create_dir(&records).expect("records");
+    std::fs::copy(Path::new(&osv()).join("GHSA-hrpp-h998-j3pp.json"), records.join("GHSA-hrpp-h998-j3pp.json"))
+        .expect("qs's record");
     let lock = std::fs::read_to_string(dir.join("yarn.lock")).expect("lockfile");
     let bin = tmp.path().join("bin");
     std::fs::create_dir(&bin).expect("bin");
@@ -1479,7 +1657,9 @@ fn an_interrupted_yarn_refresh_puts_the_lockfile_back() {
     std::fs::set_permissions(&yarn, std::fs::Permissions::from_mode(0o755)).expect("chmod");
     let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_express-harden"))
-        .args(["--only", "advisories", "--write", "--allow-no-vcs", "--lockfile", "."])
+        .args(["--only", "advisories", "--write", "--allow-no-vcs", "--lockfile", "--advisories"])
+        .arg(&records)
+        .arg(".")
         .current_dir(&dir)
         .env("PATH", path)
         .stdout(std::process::Stdio::null())

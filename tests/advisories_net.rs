@@ -251,7 +251,7 @@ fn sorted(advisories: &serde_json::Value) -> Vec<serde_json::Value> {
 }
 
 /// What every source finds in the app (the bundled table is compiled from the same records).
-const FOUND: [&str; 10] = [
+const FOUND: [&str; 11] = [
     "GHSA-qwcr-r2fm-qrc7 body-parser@1.20.1 -> 1.20.3 [high] called bump",
     "GHSA-pxg6-pf52-xh8x cookie@0.4.1 -> 0.7.0 [low] called bump",
     "GHSA-pxg6-pf52-xh8x cookie@0.5.0 -> 0.7.0 [low] called bump",
@@ -260,6 +260,7 @@ const FOUND: [&str; 10] = [
     "GHSA-qw6h-vgh9-j6wx express@4.18.2 -> 4.20.0 [moderate] not-called bump",
     "GHSA-rv95-896h-c2vc express@4.18.2 -> 4.19.2 [moderate] not-called bump",
     "GHSA-9wv6-86v2-598j path-to-regexp@0.1.7 -> 0.1.10 [high] not-called bump",
+    "GHSA-rhx6-c78j-4q9w path-to-regexp@0.1.7 -> 0.1.12 [high] not-called bump",
     "GHSA-m6fv-jmcg-4jfg send@0.18.0 -> 0.19.0 [moderate] not-called bump",
     "GHSA-cm22-4g7w-348p serve-static@1.15.0 -> 1.16.0 [moderate] not-called bump",
 ];

@@ -63,6 +63,7 @@ fn the_app_is_fixed_installed_patched_and_still_works() {
             "GHSA-rv95-896h-c2vc express@4.18.2 not-called",
             "GHSA-qw6h-vgh9-j6wx express@4.18.2 not-called",
             "GHSA-9wv6-86v2-598j path-to-regexp@0.1.7 not-called",
+            "GHSA-rhx6-c78j-4q9w path-to-regexp@0.1.7 not-called",
             "GHSA-m6fv-jmcg-4jfg send@0.18.0 not-called",
             "GHSA-cm22-4g7w-348p serve-static@1.15.0 not-called",
         ]
