@@ -1418,7 +1418,7 @@ fn a_parents_pin_that_cannot_move_with_the_raise_is_named() {
         "{text}"
     );
     let changes: Vec<&str> = text.lines().filter(|l| l.starts_with("change ")).collect();
-    assert_eq!(changes, ["change package.json resolutions path-to-regexp 0.1.7 -> 0.1.10"], "{text}");
+    assert_eq!(changes, ["change package.json resolutions path-to-regexp 0.1.7 -> 0.1.12"], "{text}");
 }
 
 /// The project's own pin is what keeps a vulnerable version (`tests/advisories/pin-app`, npm's `overrides`,
