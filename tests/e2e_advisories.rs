@@ -10,7 +10,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{copy_app, express_harden, get, npm_ci, post_form, start_node};
+use common::{copy_app, express_harden, get, npm_ci, pnpm_install_frozen, post_form, start_node};
 use express_harden::transforms::advisories::bundled;
 
 /// Every installed copy (name, version, folder) of `names` under `dir/node_modules`, nested ones included.
@@ -119,16 +119,6 @@ fn the_app_is_fixed_installed_patched_and_still_works() {
     assert_eq!(left, Vec::<String>::new(), "{doc:#}");
     let check = express_harden(&app, &["--only", "advisories", "--check", "--fail-on", "low"]);
     assert_eq!(check.status.code(), Some(0), "{}", String::from_utf8_lossy(&check.stderr));
-}
-
-/// `pnpm install --frozen-lockfile`: fails unless the package.json files the tool wrote match the lockfile exactly.
-fn pnpm_install_frozen(dir: &Path) {
-    let pnpm = std::process::Command::new("pnpm")
-        .args(["install", "--frozen-lockfile", "--ignore-scripts"])
-        .current_dir(dir)
-        .output()
-        .expect("pnpm must be installed (scripts/test.sh installs it)");
-    assert!(pnpm.status.success(), "pnpm install --frozen-lockfile: {}", String::from_utf8_lossy(&pnpm.stderr));
 }
 
 /// The versions of cookie installed under `dir`: npm's folders (nested ones included, and the workspace members'),
