@@ -70,8 +70,9 @@ type CommandFor = fn(&Path) -> (Manager, Vec<&'static str>);
 /// than the project `root` (see [`crate::root::folders_up_to`]).
 ///
 /// Inside a workspace the package manager installs from the workspace root's lockfile: a member's own
-/// package-lock.json or npm-shrinkwrap.json (npm workspaces), or pnpm-lock.yaml (a pnpm workspace), is not its
-/// lockfile ([`ignored`]).
+/// package-lock.json or npm-shrinkwrap.json (npm workspaces), Yarn 1 yarn.lock (Yarn 1 workspaces, named in a
+/// package.json's `workspaces` as npm's are), or pnpm-lock.yaml (a pnpm workspace), is not its lockfile
+/// ([`ignored`]).
 pub fn find(manifest_dir: &Path, root: Option<&Path>) -> Option<Lockfile> {
     let dirs = folders(manifest_dir, root);
     for (at, d) in dirs.iter().enumerate() {
@@ -100,7 +101,7 @@ pub fn find(manifest_dir: &Path, root: Option<&Path>) -> Option<Lockfile> {
             let path = d.join(name);
             if path.exists() {
                 let (manager, command) = command(d);
-                if matches!(manager, Manager::Npm | Manager::Pnpm)
+                if matches!(manager, Manager::Npm | Manager::Pnpm | Manager::Yarn1)
                     && workspace_root(&dirs[at..], root, manager).is_some()
                 {
                     continue;
@@ -114,16 +115,24 @@ pub fn find(manifest_dir: &Path, root: Option<&Path>) -> Option<Lockfile> {
 
 /// The lockfile of the manifest in `manifest_dir` that its package manager ignores, the workspace root it installs
 /// the manifest from instead, and that package manager: a package-lock.json (or npm-shrinkwrap.json) next to a
-/// manifest that a package.json above names as a workspace, a pnpm-lock.yaml next to one that a pnpm-workspace.yaml
+/// manifest that a package.json above names as a workspace, a Yarn 1 yarn.lock next to one too (Yarn 2+ takes a
+/// folder with its own yarn.lock for a project of its own), a pnpm-lock.yaml next to one that a pnpm-workspace.yaml
 /// above names (see [`workspace_root`]).
 pub fn ignored(manifest_dir: &Path, root: Option<&Path>) -> Option<(PathBuf, PathBuf, Manager)> {
     let dirs = folders(manifest_dir, root);
     let dir = dirs.first()?;
-    [("package-lock.json", Manager::Npm), ("npm-shrinkwrap.json", Manager::Npm), ("pnpm-lock.yaml", Manager::Pnpm)]
-        .into_iter()
-        .map(|(name, manager)| (dir.join(name), manager))
-        .filter(|(own, _)| own.exists())
-        .find_map(|(own, manager)| Some((own, workspace_root(&dirs, root, manager)?.clone(), manager)))
+    [
+        ("package-lock.json", Manager::Npm),
+        ("npm-shrinkwrap.json", Manager::Npm),
+        ("yarn.lock", Manager::Yarn1),
+        ("pnpm-lock.yaml", Manager::Pnpm),
+    ]
+    .into_iter()
+    .map(|(name, manager)| (dir.join(name), manager))
+    .filter(|(own, manager)| {
+        own.exists() && (*manager != Manager::Yarn1 || read_lockfile(own).is_some_and(|t| !t.contains("__metadata:")))
+    })
+    .find_map(|(own, manager)| Some((own, workspace_root(&dirs, root, manager)?.clone(), manager)))
 }
 
 /// The workspace root above `dirs[0]` (among `dirs[1..]`, the folders above it) from whose lockfile `manager`

@@ -1947,3 +1947,18 @@ fn a_members_own_dependency_is_raised_in_the_run_that_raises_the_roots_parent() 
         .collect();
     assert_eq!(body_parser, ["\"bump\": \"body-parser is raised to 1.20.3 in packages/api/package.json\""]);
 }
+
+/// Yarn 1 workspaces (`tests/advisories/yarn1-workspace-app`, lockfiles made by Yarn 1): the root's package.json lists
+/// `packages/*`, its yarn.lock installs every member, and packages/api carries a yarn.lock of its own (from a
+/// `yarn install` run outside the workspace), which Yarn 1 ignores in the workspace. The member's packages are audited
+/// through the root's yarn.lock only; its own is named as ignored, neither audited nor written (found by the review:
+/// it was audited as the member's lockfile, so every run planned fixes from it and `--check` failed forever).
+#[test]
+fn a_yarn_1_workspace_members_own_lockfile_is_ignored_as_yarn_ignores_it() {
+    let (_tmp, dir) = app("yarn1-workspace-app");
+    let out = express_harden(&dir, &["--only", "advisories"]);
+    let output = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(output.contains(&ignored_lockfile("yarn.lock", "Yarn", "package.json")), "{output}");
+    assert!(!output.contains("(packages/api/yarn.lock)"), "{output}");
+    assert!(output.contains("body-parser@1.20.1 (yarn.lock)"), "{output}");
+}

@@ -524,6 +524,7 @@ impl Transform for Advisories {
             let lock = used.map(|path| display(&path));
             let (by, names) = match manager {
                 Manager::Pnpm => ("pnpm", "pnpm-workspace.yaml"),
+                Manager::Yarn1 => ("Yarn", "package.json"),
                 _ => ("npm", "package.json"),
             };
             plan.findings.push(cx.finding(
