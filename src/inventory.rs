@@ -277,6 +277,10 @@ impl LazyInventory {
                 if lock.dir != self.dir && self.manifest_dirs.contains(&lock.dir) {
                     return None;
                 }
+                if let Some(rival) = &lock.rival {
+                    let message = crate::lockfile::rival_message(rival);
+                    return Some(Err(InventoryError { path: lock.path.clone(), message }));
+                }
                 Some(Inventory::read_as(&lock.path, lock.manager, self.root.as_deref()))
             })
             .as_ref()

@@ -1804,11 +1804,10 @@ fn next_steps(result: &RunResult) -> Vec<String> {
                 lock.command_line(),
                 display_path(&lock.dir)
             ),
-            None => format!(
-                "install the changed packages ({}): run `npm install` in {}",
-                packages.join(", "),
-                display_path(&dir)
-            ),
+            None => {
+                let (install, at) = crate::lockfile::install_without_lockfile(&dir, result.root.as_deref());
+                format!("install the changed packages ({}): run `{install}` in {}", packages.join(", "), display_path(&at))
+            }
         });
     }
     steps
