@@ -524,7 +524,8 @@ fn run_update(lockfile: &Lockfile, extra: &[String], packages: &[String], pass: 
     let before = read_lockfile(&lockfile.path).unwrap_or_default();
     // npm 7+ turns a lockfile of version 1 (npm 5 and 6) into version 3, which npm 6 cannot read: it keeps the
     // version it is told (npm's `lockfile-version`, 1 to 3).
-    let keep = match serde_json::from_str::<serde_json::Value>(&before).ok().and_then(|j| j["lockfileVersion"].as_u64()) {
+    let keep = match serde_json::from_str::<serde_json::Value>(&before).ok().and_then(|j| j["lockfileVersion"].as_u64())
+    {
         Some(version @ (1 | 2)) if lockfile.manager == Manager::Npm => Some(format!("--lockfile-version={version}")),
         _ => None,
     };
@@ -600,7 +601,8 @@ fn failure_reason(stderr: &str, stdout: &str) -> String {
     let yarn: Vec<&str> = lines().filter(|l| l.starts_with("error ")).collect();
     let pnpm: Vec<&str> = lines().filter(|l| l.starts_with("ERR_PNPM_")).collect();
     let reason = [npm, yarn, pnpm].into_iter().find(|r| !r.is_empty()).unwrap_or_else(|| {
-        let rest: Vec<&str> = stderr.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with("at ")).collect();
+        let rest: Vec<&str> =
+            stderr.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with("at ")).collect();
         rest[rest.len().saturating_sub(3)..].to_vec()
     });
     reason.into_iter().take(4).collect::<Vec<_>>().join(" / ")

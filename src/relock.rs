@@ -132,7 +132,10 @@ impl Others {
     fn after(self, updated: &mut Vec<PathBuf>, lines: &mut Vec<String>) {
         for (path, before) in self.0 {
             if std::fs::read(&path).ok().is_some_and(|after| after != before) && !updated.contains(&path) {
-                lines.push(format!("updated {} (rewritten by the package manager too)", crate::root::display_path(&path)));
+                lines.push(format!(
+                    "updated {} (rewritten by the package manager too)",
+                    crate::root::display_path(&path)
+                ));
                 updated.push(path);
             }
         }
