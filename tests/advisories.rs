@@ -1727,8 +1727,8 @@ fn a_summarys_period_is_not_doubled() {
     assert!(stderr.contains("(high, CVE-2021-3749): Incorrect Comparison. Fixed in 0.21.2;"), "{stderr}");
 }
 
-/// A run whose only change is a lockfile refresh (Yarn 1, `"cookie-parser": "latest"` locked at 1.4.6) says it changed the
-/// lockfile, not "changed no files".
+/// A run whose only change is a lockfile refresh (Yarn 1, `"cookie-parser": "latest"` locked at 1.4.6) says it
+/// changed the lockfile, not "changed no files".
 #[test]
 fn a_refresh_alone_is_a_changed_file() {
     let (_tmp, dir) = app("yarn1-star-app");
