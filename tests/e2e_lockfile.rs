@@ -414,7 +414,8 @@ fn pnpm_of_another_lockfile_format_does_not_rewrite_it() {
     assert_eq!(listed, ["package.json"]);
 }
 
-/// npm's ERESOLVE is reported by npm's reason (its code and explanation), not by the paths of its log files.
+/// npm's ERESOLVE is reported by npm's reason (its code and explanation), not by the paths of its log files; Yarn's
+/// 404 by its error line.
 #[test]
 fn a_package_manager_failure_is_reported_by_its_reason() {
     require("npm");
@@ -430,4 +431,19 @@ fn a_package_manager_failure_is_reported_by_its_reason() {
         "{stderr}"
     );
     assert!(!stderr.contains("_logs"), "{stderr}");
+
+    // Yarn 1 and a tarball the registry no longer has (fs 0.0.2): Yarn's error line, not the stack frames after it.
+    require("yarn");
+    let (_tmp, dir) = copy_app("advisories-yarn404");
+    commit_all(&dir, "");
+    let (code, _, stderr, _) = fix_advisories(&dir);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains(
+            "yarn.lock `yarn install --ignore-scripts` failed: error Error: \
+             https://registry.npmjs.org/fs/-/fs-0.0.2.tgz: Request failed \"404 Not Found\"; package.json put back as \
+             it was"
+        ),
+        "{stderr}"
+    );
 }
