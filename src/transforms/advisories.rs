@@ -544,10 +544,49 @@ impl Transform for Advisories {
         let order: Vec<usize> = own_first(true).chain(own_first(false)).map(|(i, _)| i).collect();
         let mut raised = Raises::default();
         let mut fixes: Vec<Option<AdvisoryFix>> = vec![None; affected.len()];
+        // The advisories a package's fix leaves for another line of releases (id -> why), by package.
+        let mut left: Vec<BTreeMap<String, AdvisoryFix>> = vec![BTreeMap::new(); affected.len()];
         for i in order {
             let ((name, version), (copies, hits)) = &affected[i];
             let all = db.for_installed(name, &installed);
-            let fix = self.fix(cx, inventory, name, version, copies, hits, &all, plan, &mut overrides, &mut raised);
+            let mut fix = self.fix(cx, inventory, name, version, copies, hits, &all, plan, &mut overrides, &mut raised);
+            // No fix for them all (one needs a new major): the advisories fixed on the installed line of releases are
+            // still fixed (axios 0.21.1's high advisory by 0.21.2, its moderate one only by 1.6.0), the others left.
+            if let (FixKind::None, Ok(at)) = (fix.kind, Version::parse(version)) {
+                let (near, far): (Vec<&Advisory>, Vec<&Advisory>) =
+                    hits.iter().partition(|a| a.patched_after(version).is_some_and(|v| line_of(&v) == line_of(&at)));
+                if !near.is_empty() && !far.is_empty() {
+                    let near_all: Vec<&Advisory> =
+                        all.iter().filter(|a| !far.iter().any(|f| f.id == a.id)).copied().collect();
+                    let partial = self.fix(
+                        cx,
+                        inventory,
+                        name,
+                        version,
+                        copies,
+                        &near,
+                        &near_all,
+                        plan,
+                        &mut overrides,
+                        &mut raised,
+                    );
+                    if partial.kind != FixKind::None {
+                        for advisory in far {
+                            let why = AdvisoryFix {
+                                kind: FixKind::None,
+                                description: format!(
+                                    "{}; the {} planned for its advisories fixed on the {} line leaves this one",
+                                    fix.description.trim_end_matches('.'),
+                                    partial.kind.words(),
+                                    describe_line(&at)
+                                ),
+                            };
+                            left[i].insert(advisory.id.clone(), why);
+                        }
+                        fix = partial;
+                    }
+                }
+            }
             fixes[i] = Some(fix);
         }
         // A dependency raised past its own fix, so that a package it depends on comes fixed too, says so.
@@ -569,7 +608,7 @@ impl Transform for Advisories {
             .map(|(i, r)| (i, lock_dir.join(&r.path).join("package.json")))
             .collect();
         let member_projects: Vec<&Project> = members.values().filter_map(|path| project_at(cx, path)).collect();
-        for (((name, version), (copies, hits)), fix) in affected.into_iter().zip(fixes) {
+        for ((((name, version), (copies, hits)), fix), left) in affected.into_iter().zip(fixes).zip(left) {
             let Some(fix) = fix else { continue };
             // Where the finding goes: the line of the project's dependency that leads to a copy (the copy itself, or
             // the direct dependency a parent is installed through), in the lockfile's own package.json when one is
@@ -642,7 +681,9 @@ impl Transform for Advisories {
                 let gate = severity.unwrap_or(Level::Moderate) >= self.fail_on;
                 let shown = crate::discover::display_path(&inventory.path);
                 // An advisory no version fixes stays, whatever the fix of the package's others.
-                let fix = if patched.is_none() && fix.kind != FixKind::None {
+                let fix = if let Some(why) = left.get(&advisory.id) {
+                    why.clone()
+                } else if patched.is_none() && fix.kind != FixKind::None {
                     unfixed(name, advisory, &fix)
                 } else {
                     fix.clone()
@@ -748,6 +789,14 @@ fn bundlers(inventory: &Inventory, i: usize) -> Vec<String> {
 /// The project of the run whose manifest is `path` (`./a/package.json` and `a/package.json` are the same).
 fn project_at<'a>(cx: &ManifestContext<'a>, path: &std::path::Path) -> Option<&'a Project> {
     cx.projects.iter().find(|(p, _)| crate::root::same_path(p, path)).map(|(_, project)| project)
+}
+
+/// A version's line of releases in words: `0.21.x`, `4.x`.
+fn describe_line(v: &Version) -> String {
+    match line_of(v) {
+        (0, minor) => format!("0.{minor}.x"),
+        (major, _) => format!("{major}.x"),
+    }
 }
 
 /// The line of releases a version belongs to, as npm counts breaking changes: the major, or the minor under 1.0.0.
@@ -1644,12 +1693,7 @@ fn unfixed(name: &str, advisory: &Advisory, planned: &AdvisoryFix) -> AdvisoryFi
             "No fixed version of {name} is known for {}: not fixed (the fix planned for its other advisories, {}, \
              leaves it)",
             advisory.id,
-            match planned.kind {
-                FixKind::LockfileRefresh => "a lockfile refresh",
-                FixKind::Bump => "a raised dependency",
-                FixKind::Override => "an override",
-                FixKind::None => "none",
-            }
+            planned.kind.words_with_article()
         ),
     }
 }
@@ -1846,10 +1890,14 @@ fn reachability(
                         None
                     }
                 }
-                package => Some(
-                    project.package_calls.contains(&(package.to_string(), member.to_string()))
-                        || (uses.imports.contains(package) && uses.methods.contains(member)),
-                ),
+                package => {
+                    let function = (package.to_string(), member.to_string());
+                    Some(
+                        project.package_calls.contains(&function)
+                            || uses.functions.contains(&function)
+                            || (uses.imports.contains(package) && uses.methods.contains(member)),
+                    )
+                }
             }
         } else {
             None
