@@ -688,6 +688,34 @@ mod tests {
         assert_eq!(lock.dir, app);
     }
 
+    /// Two lockfiles in a folder: the one of the `packageManager` field, else the one git does not ignore, else both
+    /// in use (the first with the other as its rival).
+    #[test]
+    fn of_two_lockfiles_the_package_managers_own_is_found() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let git = |args: &[&str]| {
+            let out = child::git().expect("git").args(args).current_dir(dir.path()).output().expect("git runs");
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        };
+        git(&["init", "-q"]);
+        std::fs::write(dir.path().join("package-lock.json"), "{}").expect("write");
+        std::fs::write(dir.path().join("yarn.lock"), "# yarn lockfile v1\n").expect("write");
+        let lock = find(dir.path(), None).expect("lockfile");
+        assert_eq!((lock.manager, lock.rival), (Manager::Npm, Some(dir.path().join("yarn.lock"))));
+        assert!(refusal(&find(dir.path(), None).expect("lockfile")).is_some_and(|m| m.contains("is a lockfile of")));
+
+        std::fs::write(dir.path().join(".gitignore"), "package-lock.json\n").expect("write");
+        let lock = find(dir.path(), None).expect("lockfile");
+        assert_eq!((lock.manager, lock.rival), (Manager::Yarn1, None));
+
+        // A tracked file is in use whatever .gitignore says; the packageManager field decides first.
+        git(&["add", "-f", "package-lock.json"]);
+        assert!(find(dir.path(), None).expect("lockfile").rival.is_some());
+        std::fs::write(dir.path().join("package.json"), r#"{ "packageManager": "npm@10.9.0" }"#).expect("write");
+        let lock = find(dir.path(), None).expect("lockfile");
+        assert_eq!((lock.manager, lock.rival), (Manager::Npm, None));
+    }
+
     /// The arguments of the command that runs (after the program).
     fn args_of(lock: &Lockfile, modules: Option<&Path>) -> Vec<String> {
         let (command, _) = safe_command(lock, modules, &[], &[]).expect("command");
