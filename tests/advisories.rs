@@ -2061,6 +2061,7 @@ fn a_refresh_alone_is_a_changed_file() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(stderr.starts_with("express-harden: changed 1 lockfile\n"), "{stderr}");
+}
 
 /// npm workspaces: the root's express 4.18.2 and the member api's own `"body-parser": "1.20.1"` both install an affected
 /// body-parser. The run raises express (4.21.2 depends on body-parser 1.20.3) and, in the same run, the member's own
