@@ -418,32 +418,30 @@ fn pnpm_of_another_lockfile_format_does_not_rewrite_it() {
 /// 404 by its error line.
 #[test]
 fn a_package_manager_failure_is_reported_by_its_reason() {
-    require("npm");
-    let (_tmp, dir) = copy_app("advisories-eresolve");
-    commit_all(&dir, "");
-    let (code, _, stderr, _) = fix_advisories(&dir);
-    assert_eq!(code, Some(2), "{stderr}");
-    assert!(
-        stderr.contains(
-            "failed: code ERESOLVE / ERESOLVE could not resolve / While resolving: react-dom@18.2.0 / Found: \
-             react@17.0.2; package.json put back as it was"
+    let cases = [
+        (
+            "npm",
+            "advisories-eresolve",
+            "package-lock.json `npm install --package-lock-only --ignore-scripts --no-audit` failed: code ERESOLVE / \
+             ERESOLVE could not resolve / While resolving: react-dom@18.2.0 / Found: react@17.0.2; package.json put \
+             back as it was",
         ),
-        "{stderr}"
-    );
-    assert!(!stderr.contains("_logs"), "{stderr}");
-
-    // Yarn 1 and a tarball the registry no longer has (fs 0.0.2): Yarn's error line, not the stack frames after it.
-    require("yarn");
-    let (_tmp, dir) = copy_app("advisories-yarn404");
-    commit_all(&dir, "");
-    let (code, _, stderr, _) = fix_advisories(&dir);
-    assert_eq!(code, Some(2), "{stderr}");
-    assert!(
-        stderr.contains(
+        // Yarn 1 and a tarball the registry no longer has (fs 0.0.2): Yarn's error line, not the stack frames.
+        (
+            "yarn",
+            "advisories-yarn404",
             "yarn.lock `yarn install --ignore-scripts` failed: error Error: \
              https://registry.npmjs.org/fs/-/fs-0.0.2.tgz: Request failed \"404 Not Found\"; package.json put back as \
-             it was"
+             it was",
         ),
-        "{stderr}"
-    );
+    ];
+    for (manager, app, reason) in cases {
+        require(manager);
+        let (_tmp, dir) = copy_app(app);
+        commit_all(&dir, "");
+        let (code, _, stderr, _) = fix_advisories(&dir);
+        assert_eq!(code, Some(2), "{stderr}");
+        assert!(stderr.contains(reason), "{stderr}");
+        assert!(!stderr.contains("_logs") && !stderr.contains("(node:"), "{stderr}");
+    }
 }
