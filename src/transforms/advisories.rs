@@ -111,7 +111,7 @@ pub struct AdvisoryFlags {
     pub advisories: Option<String>,
 
     /// With --check, fail on advisories of this severity or above that affect an installed package [default: high].
-    #[arg(long = "fail-on", value_name = "LEVEL", value_parser = ["low", "moderate", "high", "critical"])]
+    #[arg(long = "fail-on", value_name = "LEVEL", value_parser = ["low", "moderate", "medium", "high", "critical"])]
     pub fail_on: Option<String>,
 }
 
@@ -763,7 +763,8 @@ impl Transform for Advisories {
                     } else {
                         format!(", {}", advisory.aliases.join(", "))
                     },
-                    advisory.summary,
+                    // (A summary that ends its sentence keeps one period: "via the `pretty` option.")
+                    advisory.summary.strip_suffix('.').unwrap_or(&advisory.summary),
                     patched
                         .as_ref()
                         .map_or_else(|| "No fixed version is known".to_string(), |p| format!("Fixed in {p}")),
