@@ -648,7 +648,7 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
     } = collector;
     FileFacts {
         module_system,
-        style: votes.finish(code),
+        style: votes.finish(code, crate::style::is_es5_program(&parsed.program)),
         bindings: bindings.bindings,
         values,
         names: {

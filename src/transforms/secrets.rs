@@ -33,7 +33,7 @@
 //!     throw new Error(`${name} must be set in production`);
 //!   }
 //!   const shared = Symbol.for('express-harden.dev-secrets');
-//!   if (!globalThis[shared]) {
+//!   if (!global[shared]) {
 //!     const project = crypto.createHmac('sha256', process.cwd()).digest('hex').slice(0, 16);
 //!     const user = process.getuid ? process.getuid() : process.env.USERNAME;
 //!     const folders = (place) => {
@@ -93,13 +93,13 @@
 //!         return false;
 //!       }
 //!     });
-//!     globalThis[shared] = {
+//!     global[shared] = {
 //!       key: key || crypto.randomBytes(32).toString('hex'),
 //!       where: where || `that changes when the app restarts (cannot keep it: ${failed.join('; ')})`,
 //!       names: {}
 //!     };
 //!   }
-//!   const dev = globalThis[shared];
+//!   const dev = global[shared];
 //!   if (!dev.names[name]) {
 //!     dev.names[name] = crypto.createHmac('sha256', dev.key).update(name).digest('hex');
 //!     console.warn(`${name} is not set: using a development secret ${dev.where}`);
@@ -120,7 +120,7 @@
 //! comes: an entry that calls `dotenv.config()` after its imports has loaded `.env` by then). In production a missing
 //! variable stops the app with a message naming it; elsewhere the helper derives a value from a random key kept in the
 //! git-ignored `.express-harden/.dev-secret` (made once, atomically: cluster workers and restarts agree), shares it on
-//! `globalThis` (never `process.env`, which dotenv would then not override) and says so once on stderr: no secret
+//! `global` (Node's global object on every version; never `process.env`, which dotenv would then not override) and says so once on stderr: no secret
 //! anyone can read in the code signs anything. Secrets that already come from
 //! the environment without a fallback, a config object or an import are left alone, but a literal another module
 //! passes from a config object (`jwt.sign(payload, config.secret)`, `session({ secret: config.sessionSecret })`) moves
@@ -906,13 +906,14 @@ fn existing_helper(
         if is(current) {
             return Some((name.to_string(), None));
         }
-        // (Earlier versions wrote the helper into ES5 files with its octal literals, `0o700`, which ES5 lacks.)
-        let with_octals =
-            || render(current, name).is_some_and(|r| octal_literals(&squeeze(&r)) == octal_literals(&squeeze(text)));
-        let outdated = with_octals()
+        // (Earlier versions wrote the helper into ES5 files with its octal literals, `0o700`, which ES5 lacks: the
+        // current helper or an earlier one, either way.)
+        let text = octal_literals(&squeeze(text));
+        let was = |template: &str| render(template, name).is_some_and(|r| octal_literals(&squeeze(&r)) == text);
+        let outdated = was(current)
             || helper.previous.iter().any(|p| {
                 let builtins = if cjs { p.builtins.as_str() } else { "" };
-                is(&with_builtins(if is_ts { &p.ts } else { &p.js }, builtins))
+                was(&with_builtins(if is_ts { &p.ts } else { &p.js }, builtins))
             });
         outdated.then(|| (name.to_string(), Some(stmt.clone())))
     })
