@@ -422,7 +422,7 @@ function requiredSecret(name) {{
     const keep = (dirs) => {{
       dirs.forEach((dir) => {{
         try {{
-          fs.mkdirSync(dir, {{ mode: 0o700 }});
+          fs.mkdirSync(dir, 0o700);
         }} catch (error) {{
           if (error.code !== 'EEXIST') throw error;
         }}

@@ -51,7 +51,7 @@
 //!     const keep = (dirs) => {
 //!       dirs.forEach((dir) => {
 //!         try {
-//!           fs.mkdirSync(dir, { mode: 0o700 });
+//!           fs.mkdirSync(dir, 0o700);
 //!         } catch (error) {
 //!           if (error.code !== 'EEXIST') throw error;
 //!         }
