@@ -1450,7 +1450,9 @@ impl Visit for Collector<'_> {
 
     fn visit_assign_expr(&mut self, a: &AssignExpr) {
         match &a.left {
-            AssignTarget::Simple(SimpleAssignTarget::Ident(id)) => self.assigned.push((id.id.sym.clone(), range_of(id).start)),
+            AssignTarget::Simple(SimpleAssignTarget::Ident(id)) => {
+                self.assigned.push((id.id.sym.clone(), range_of(id).start))
+            }
             AssignTarget::Pat(pat) => self.assign_names(pat),
             AssignTarget::Simple(_) => {}
         }
