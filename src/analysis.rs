@@ -280,6 +280,8 @@ pub struct FileFacts {
     pub calls: Vec<CallSite>,
     /// Variable declarations with a single name, in order.
     pub declarations: Vec<Declaration>,
+    /// Each name assigned again after its declaration (`x = `, `x += `, `x++`, `for (x in o)`, `[x] = `), where.
+    pub assigned: Vec<(Atom, usize)>,
     /// How many times names declared from a require (or a call of one) are read in the file.
     pub references: HashMap<Atom, usize>,
     /// Every function, in source order.
@@ -332,6 +334,8 @@ pub struct Declaration {
     pub init: Option<Value>,
     /// Whether it is at the top level of the file.
     pub top_level: bool,
+    /// Where the name is bound: the function (or the file) holding a `var`, the block holding a `let` or `const`.
+    pub scope: Range<usize>,
 }
 
 impl FileFacts {
@@ -348,6 +352,7 @@ impl FileFacts {
         self.comments.shrink_to_fit();
         self.calls.shrink_to_fit();
         self.declarations.shrink_to_fit();
+        self.assigned.shrink_to_fit();
         self.references.shrink_to_fit();
         self.functions.shrink_to_fit();
         self.member_calls.shrink_to_fit();
@@ -555,6 +560,8 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
         class_prop: None,
         calls: Vec::new(),
         declarations: Vec::new(),
+        assigned: Vec::new(),
+        blocks: Vec::new(),
         references: HashMap::default(),
         counted: &bindings.counted,
         stmts: Vec::new(),
@@ -643,6 +650,7 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
         registrations,
         calls,
         declarations,
+        assigned,
         references,
         functions,
         member_calls,
@@ -655,7 +663,7 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
     inline_requires.dedup();
     FileFacts {
         module_system,
-        style: votes.finish(code),
+        style: votes.finish(code, crate::style::is_es5_program(&parsed.program)),
         bindings: bindings.bindings,
         values,
         names: {
@@ -673,6 +681,7 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
         comments: parsed.comments.clone(),
         calls,
         declarations,
+        assigned,
         references,
         functions,
         member_calls,
@@ -895,6 +904,9 @@ struct Collector<'a> {
     class_prop: Option<Atom>,
     calls: Vec<CallSite>,
     declarations: Vec<Declaration>,
+    assigned: Vec<(Atom, usize)>,
+    /// The blocks being visited (and `for` statements, which bind their `let`), innermost last.
+    blocks: Vec<Range<usize>>,
     references: HashMap<Atom, usize>,
     counted: &'a HashSet<Atom>,
     /// The statements being visited, innermost last, with whether each is at the top level.
@@ -1258,10 +1270,39 @@ impl<'a> Collector<'a> {
         }
     }
 
+    fn in_block(&mut self, block: Range<usize>, f: impl FnOnce(&mut Self)) {
+        self.blocks.push(block);
+        f(self);
+        self.blocks.pop();
+    }
+
+    /// Records the names a pattern assigns (`[a, b] = f()`, `for (x in o)`).
+    fn assign_names<N: VisitWith<AssignedNames>>(&mut self, pat: &N) {
+        let mut names = AssignedNames(Vec::new());
+        pat.visit_with(&mut names);
+        self.assigned.extend(names.0);
+    }
+
     fn with_scope(&mut self, scope: Range<usize>, f: impl FnOnce(&mut Self)) {
         self.scopes.push(scope);
         f(self);
         self.scopes.pop();
+    }
+}
+
+/// The names a pattern binds or assigns, where.
+struct AssignedNames(Vec<(Atom, usize)>);
+
+impl Visit for AssignedNames {
+    fn visit_binding_ident(&mut self, id: &BindingIdent) {
+        self.0.push((id.id.sym.clone(), range_of(id).start));
+    }
+
+    fn visit_expr(&mut self, expr: &Expr) {
+        // (A default value or a computed key is read, not assigned; a member target is no name.)
+        if let Expr::Ident(id) = expr {
+            self.0.push((id.sym.clone(), range_of(id).start));
+        }
     }
 }
 
@@ -1380,6 +1421,11 @@ impl Visit for Collector<'_> {
             VarDeclKind::Const => "const",
         };
         let stmt = self.stmts.last().cloned();
+        let function = self.scopes.last().cloned().unwrap_or(0..self.code.len());
+        let scope = match (var.kind, self.blocks.last()) {
+            (VarDeclKind::Let | VarDeclKind::Const, Some(block)) if block.start >= function.start => block.clone(),
+            _ => function,
+        };
         for decl in &var.decls {
             if let Pat::Ident(id) = &decl.name {
                 let describer = Describer { bindings: self.bindings };
@@ -1391,6 +1437,7 @@ impl Visit for Collector<'_> {
                     single: var.decls.len() == 1,
                     init: decl.init.as_deref().map(|e| describer.value(e)),
                     top_level: stmt.as_ref().is_some_and(|s| s.top_level) && self.scopes.len() == 1,
+                    scope: scope.clone(),
                 });
             }
         }
@@ -1412,6 +1459,13 @@ impl Visit for Collector<'_> {
     }
 
     fn visit_assign_expr(&mut self, a: &AssignExpr) {
+        match &a.left {
+            AssignTarget::Simple(SimpleAssignTarget::Ident(id)) => {
+                self.assigned.push((id.id.sym.clone(), range_of(id).start))
+            }
+            AssignTarget::Pat(pat) => self.assign_names(pat),
+            AssignTarget::Simple(_) => {}
+        }
         if let AssignTarget::Simple(SimpleAssignTarget::Member(m)) = &a.left {
             self.query_write(m);
             match &m.prop {
@@ -1426,6 +1480,36 @@ impl Visit for Collector<'_> {
             }
         }
         a.visit_children_with(self);
+    }
+
+    fn visit_update_expr(&mut self, u: &UpdateExpr) {
+        if let Expr::Ident(id) = unwrap(&u.arg) {
+            self.assigned.push((id.sym.clone(), range_of(id).start));
+        }
+        u.visit_children_with(self);
+    }
+
+    fn visit_for_head(&mut self, head: &ForHead) {
+        if let ForHead::Pat(pat) = head {
+            self.assign_names(pat);
+        }
+        head.visit_children_with(self);
+    }
+
+    fn visit_block_stmt(&mut self, b: &BlockStmt) {
+        self.in_block(range_of(b), |this| b.visit_children_with(this));
+    }
+
+    fn visit_for_stmt(&mut self, f: &ForStmt) {
+        self.in_block(range_of(f), |this| f.visit_children_with(this));
+    }
+
+    fn visit_for_in_stmt(&mut self, f: &ForInStmt) {
+        self.in_block(range_of(f), |this| f.visit_children_with(this));
+    }
+
+    fn visit_for_of_stmt(&mut self, f: &ForOfStmt) {
+        self.in_block(range_of(f), |this| f.visit_children_with(this));
     }
 
     fn visit_unary_expr(&mut self, u: &UnaryExpr) {

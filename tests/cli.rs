@@ -404,7 +404,7 @@ function requiredSecret(name) {{
     throw new Error(`${{name}} must be set in production`);
   }}
   const shared = Symbol.for('express-harden.dev-secrets');
-  if (!globalThis[shared]) {{
+  if (!global[shared]) {{
     const project = crypto.createHmac('sha256', process.cwd()).digest('hex').slice(0, 16);
     const user = process.getuid ? process.getuid() : process.env.USERNAME;
     const folders = (place) => {{
@@ -422,7 +422,7 @@ function requiredSecret(name) {{
     const keep = (dirs) => {{
       dirs.forEach((dir) => {{
         try {{
-          fs.mkdirSync(dir, {{ mode: 0o700 }});
+          fs.mkdirSync(dir, 0o700);
         }} catch (error) {{
           if (error.code !== 'EEXIST') throw error;
         }}
@@ -464,13 +464,13 @@ function requiredSecret(name) {{
         return false;
       }}
     }});
-    globalThis[shared] = {{
+    global[shared] = {{
       key: key || crypto.randomBytes(32).toString('hex'),
       where: where || `that changes when the app restarts (cannot keep it: ${{failed.join('; ')}})`,
       names: {{}}
     }};
   }}
-  const dev = globalThis[shared];
+  const dev = global[shared];
   if (!dev.names[name]) {{
     dev.names[name] = crypto.createHmac('sha256', dev.key).update(name).digest('hex');
     console.warn(`${{name}} is not set: using a development secret ${{dev.where}}`);
