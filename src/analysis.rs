@@ -170,6 +170,9 @@ pub struct MemberCall {
     pub args: Vec<Value>,
     /// The statement holding the call.
     pub stmt: Option<StmtSite>,
+    /// Whether the call runs only in a branch: inside an `if`'s or a `switch` case's body, a `? :` branch, or the
+    /// right side of `&&`, `||`, `??` (`if (app.get('env') === 'production') app.set('trust proxy', 1)`).
+    pub in_branch: bool,
 }
 
 /// What a call does to Express's `trust proxy` setting ([`MemberCall::trust_proxy`]).
@@ -556,6 +559,7 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
         counted: &bindings.counted,
         stmts: Vec::new(),
         list_depth: 0,
+        branch_depth: 0,
         functions: Vec::new(),
         member_calls: Vec::new(),
         property_reads: Vec::new(),
@@ -892,6 +896,9 @@ struct Collector<'a> {
     /// The statements being visited, innermost last, with whether each is at the top level.
     stmts: Vec<StmtSite>,
     list_depth: usize,
+    /// How many branches (`if` bodies, `switch` cases, `? :` arms, right sides of `&&`/`||`/`??`) hold the node
+    /// being visited.
+    branch_depth: usize,
     functions: Vec<FunctionFacts>,
     member_calls: Vec<MemberCall>,
     property_reads: Vec<PropertyRead>,
@@ -1321,6 +1328,37 @@ fn disabled_keys(call: &CallExpr) -> Vec<Atom> {
 }
 
 impl Visit for Collector<'_> {
+    fn visit_if_stmt(&mut self, stmt: &IfStmt) {
+        stmt.test.visit_with(self);
+        self.branch_depth += 1;
+        stmt.cons.visit_with(self);
+        stmt.alt.visit_with(self);
+        self.branch_depth -= 1;
+    }
+
+    fn visit_switch_case(&mut self, case: &SwitchCase) {
+        case.test.visit_with(self);
+        self.branch_depth += 1;
+        case.cons.visit_with(self);
+        self.branch_depth -= 1;
+    }
+
+    fn visit_cond_expr(&mut self, cond: &CondExpr) {
+        cond.test.visit_with(self);
+        self.branch_depth += 1;
+        cond.cons.visit_with(self);
+        cond.alt.visit_with(self);
+        self.branch_depth -= 1;
+    }
+
+    fn visit_bin_expr(&mut self, bin: &BinExpr) {
+        bin.left.visit_with(self);
+        let branch = matches!(bin.op, BinaryOp::LogicalAnd | BinaryOp::LogicalOr | BinaryOp::NullishCoalescing);
+        self.branch_depth += usize::from(branch);
+        bin.right.visit_with(self);
+        self.branch_depth -= usize::from(branch);
+    }
+
     fn visit_stmts(&mut self, stmts: &[Stmt]) {
         self.list_depth += 1;
         for stmt in stmts {
@@ -1600,6 +1638,7 @@ impl Visit for Collector<'_> {
                                 range: range(call.span()),
                                 args: call.args.iter().map(|a| describer.value(&a.expr)).collect(),
                                 stmt: self.stmts.last().cloned(),
+                                in_branch: self.branch_depth > 0,
                             });
                         }
                     }
