@@ -250,6 +250,10 @@ struct Client {
     required: bool,
     reuse: Vec<ReuseRule>,
     operator: String,
+    /// What the database needs before the app runs, added to the next step whichever client the store uses
+    /// (connect-pg-simple's session table).
+    #[serde(default)]
+    prepare: Option<String>,
 }
 
 /// A client the file may already create: `new Pool(...)`, `createClient(...)`, `mongoose.connect(...)`.
@@ -791,7 +795,7 @@ impl Transform for SessionStore {
         report_unused_memorystore(cx, plan, &actions);
         let client_fitted = new_client.map(|(fitted, _)| fitted).filter(|_| client.is_none());
         request_dependencies(cx, plan, backend, &store_fitted, client_fitted);
-        plan.next_steps.push(match &client {
+        let step = match &client {
             Some(ClientRef::Existing(..)) if shared_label.is_some() => format!(
                 "sessions are now stored with {} on a connection of their own to {}: it must be reachable in every \
                  environment (in production the app does not start without it; elsewhere, while it is unreachable, \
@@ -813,6 +817,10 @@ impl Transform for SessionStore {
                 ),
                 None => backend.client.operator.replace("$db", &db),
             },
+        };
+        plan.next_steps.push(match &backend.client.prepare {
+            Some(prepare) => format!("{step}; {prepare}"),
+            None => step,
         });
     }
 }
