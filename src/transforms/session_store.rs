@@ -708,7 +708,9 @@ impl Transform for SessionStore {
         if let Some(preferred) = backend.client.state.as_deref().filter(|_| setup.iter().any(|s| s.contains("$down"))) {
             vars.push(("down", names.pick(preferred, &aliases(preferred))));
         }
-        if let Some(store_setup) = &backend.store_setup {
+        // (A store major that builds its store without `$store` needs none of the set-up: connect-redis 3 reports
+        // its client's outages to express-session itself.)
+        if let Some(store_setup) = backend.store_setup.as_ref().filter(|_| store_template.contains("$store")) {
             vars.push(("store", names.pick("sessionStore", &aliases("sessionStore"))));
             setup.push(store_setup.clone());
         }
