@@ -46,9 +46,12 @@
 //!     process.exit(1);
 //!   });
 //! }
+//! const sessionStore = new RedisStore({ client: redisClient });
+//! redisClient.on('error', () => sessionStore.emit('disconnect'));
+//! redisClient.on('ready', () => sessionStore.emit('connect'));
 //!
 //! app.use(session({
-//!   store: new RedisStore({ client: redisClient }),
+//!   store: sessionStore,
 //!   secret: process.env.SESSION_SECRET,
 //!   resave: false,
 //!   saveUninitialized: false
