@@ -1327,36 +1327,39 @@ fn disabled_keys(call: &CallExpr) -> Vec<Atom> {
         .collect()
 }
 
+impl Collector<'_> {
+    /// Visits what `visit` visits as code that runs only in a branch ([`MemberCall::in_branch`]).
+    fn in_branch<T>(&mut self, visit: impl FnOnce(&mut Self) -> T) {
+        self.branch_depth += 1;
+        visit(self);
+        self.branch_depth -= 1;
+    }
+}
+
 impl Visit for Collector<'_> {
     fn visit_if_stmt(&mut self, stmt: &IfStmt) {
         stmt.test.visit_with(self);
-        self.branch_depth += 1;
-        stmt.cons.visit_with(self);
-        stmt.alt.visit_with(self);
-        self.branch_depth -= 1;
+        self.in_branch(|c| (stmt.cons.visit_with(c), stmt.alt.visit_with(c)));
     }
 
     fn visit_switch_case(&mut self, case: &SwitchCase) {
         case.test.visit_with(self);
-        self.branch_depth += 1;
-        case.cons.visit_with(self);
-        self.branch_depth -= 1;
+        self.in_branch(|c| case.cons.visit_with(c));
     }
 
     fn visit_cond_expr(&mut self, cond: &CondExpr) {
         cond.test.visit_with(self);
-        self.branch_depth += 1;
-        cond.cons.visit_with(self);
-        cond.alt.visit_with(self);
-        self.branch_depth -= 1;
+        self.in_branch(|c| (cond.cons.visit_with(c), cond.alt.visit_with(c)));
     }
 
     fn visit_bin_expr(&mut self, bin: &BinExpr) {
         bin.left.visit_with(self);
-        let branch = matches!(bin.op, BinaryOp::LogicalAnd | BinaryOp::LogicalOr | BinaryOp::NullishCoalescing);
-        self.branch_depth += usize::from(branch);
-        bin.right.visit_with(self);
-        self.branch_depth -= usize::from(branch);
+        match bin.op {
+            BinaryOp::LogicalAnd | BinaryOp::LogicalOr | BinaryOp::NullishCoalescing => {
+                self.in_branch(|c| bin.right.visit_with(c))
+            }
+            _ => bin.right.visit_with(self),
+        }
     }
 
     fn visit_stmts(&mut self, stmts: &[Stmt]) {
