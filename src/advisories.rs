@@ -831,6 +831,27 @@ pub enum FixKind {
     None,
 }
 
+impl FixKind {
+    /// The kind of fix in words: `lockfile refresh`, `raised dependency`, `override`, `none`.
+    pub fn words(self) -> &'static str {
+        match self {
+            FixKind::LockfileRefresh => "lockfile refresh",
+            FixKind::Bump => "raised dependency",
+            FixKind::Override => "override",
+            FixKind::None => "none",
+        }
+    }
+
+    /// [`FixKind::words`] with its article: `a lockfile refresh`, `an override` (`none` alone).
+    pub fn words_with_article(self) -> String {
+        match self.words() {
+            "none" => "none".to_string(),
+            words if words.starts_with('o') => format!("an {words}"),
+            words => format!("a {words}"),
+        }
+    }
+}
+
 /// The fix planned for an advisory.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AdvisoryFix {

@@ -376,6 +376,111 @@ fn a_fix_skips_versions_other_advisories_affect() {
 /// "called" where a module creates the upload middleware and "not called" where none does; on-headers' (`res.writeHead`,
 /// which the files are not all read for) is "unknown"; brace-expansion's (`brace-expansion()`) is "unknown" in a
 /// project that uses minimatch, which may call it, and "not called" otherwise.
+/// A package whose advisories are not all fixed on its installed line of releases (axios 0.21.1: GHSA-cph5-m8f7-6c5x
+/// is fixed in 0.21.2, inside `^0.21.1`; GHSA-wf5p-g6vw-rhxx only in 1.6.0, a new major for 0.x) still gets the fix of
+/// those that are, and the others are reported as left, with why.
+#[test]
+fn advisories_fixed_on_the_installed_line_are_fixed_when_others_need_a_new_major() {
+    let manifest = r#"{ "name": "client", "dependencies": { "axios": "^0.21.1" } }"#;
+    let lock = serde_json::json!({
+        "name": "client", "lockfileVersion": 3, "requires": true,
+        "packages": {
+            "": { "name": "client", "dependencies": { "axios": "^0.21.1" } },
+            "node_modules/axios": { "version": "0.21.1" }
+        }
+    });
+    let (_tmp, dir) = scratch("client", manifest);
+    std::fs::write(dir.join("package-lock.json"), lock.to_string()).expect("write");
+    std::fs::write(dir.join("app.js"), "const axios = require('axios');\nmodule.exports = () => axios.get('/x');\n")
+        .expect("write");
+    let (doc, changes) = json_audit(&dir);
+    let fix = |id: &str| -> (String, String) {
+        let a = doc["advisories"].as_array().expect("advisories").iter().find(|a| a["id"] == id).expect(id);
+        (
+            a["fix"]["kind"].as_str().unwrap_or_default().to_string(),
+            a["fix"]["description"].as_str().unwrap_or_default().to_string(),
+        )
+    };
+    let (kind, description) = fix("GHSA-cph5-m8f7-6c5x");
+    assert_eq!(kind, "lockfile-refresh", "{description}");
+    assert!(description.starts_with("0.21.2 fits the ranges its parents declare"), "{description}");
+    let (kind, description) = fix("GHSA-wf5p-g6vw-rhxx");
+    assert_eq!(kind, "none", "{description}");
+    assert!(
+        description.ends_with(
+            "is a new major for `^0.21.1` (its API may change): not raised; move to it by hand, checking its \
+             changelog; the lockfile refresh planned for its advisories fixed on the 0.21.x line leaves this one"
+        ),
+        "{description}"
+    );
+    assert!(changes.is_empty(), "{changes:?}");
+}
+
+/// The API an advisory concerns is called in the forms code writes without binding a name to the package: a member of
+/// an inline require (`require('lodash').template(s)`), a package's per-function module (`require('lodash/template')`,
+/// `import template from 'lodash/template.js'`), and Express's own `app.engine('html', require('ejs').renderFile)`.
+#[test]
+fn inline_requires_and_per_function_modules_count_as_calls() {
+    let manifest = r#"{ "name": "forms", "dependencies": { "lodash": "4.17.15", "cookie": "0.5.0", "ejs": "3.1.6" } }"#;
+    let lock = serde_json::json!({
+        "name": "forms", "lockfileVersion": 3, "requires": true,
+        "packages": {
+            "": { "name": "forms", "dependencies": { "lodash": "4.17.15", "cookie": "0.5.0", "ejs": "3.1.6" } },
+            "node_modules/lodash": { "version": "4.17.15" },
+            "node_modules/cookie": { "version": "0.5.0" },
+            "node_modules/ejs": { "version": "3.1.6" }
+        }
+    });
+    let reach = |file: &str, code: &str| -> Vec<String> {
+        let (_tmp, dir) = scratch("forms", manifest);
+        std::fs::write(dir.join("package-lock.json"), lock.to_string()).expect("write");
+        std::fs::write(dir.join(file), code).expect("write");
+        let (doc, _) = json_audit(&dir);
+        doc["advisories"]
+            .as_array()
+            .expect("advisories")
+            .iter()
+            .filter(|a| {
+                ["GHSA-35jh-r3h4-6jhm", "GHSA-pxg6-pf52-xh8x", "GHSA-phwq-j96m-2c2q"]
+                    .contains(&a["id"].as_str().unwrap_or_default())
+            })
+            .map(|a| {
+                format!(
+                    "{} {}",
+                    a["package"].as_str().unwrap_or_default(),
+                    a["reachability"].as_str().unwrap_or_default()
+                )
+            })
+            .collect()
+    };
+    let lodash = |verdict: &str| {
+        vec!["cookie not-called".to_string(), "ejs not-called".to_string(), format!("lodash {verdict}")]
+    };
+    assert_eq!(reach("app.js", "module.exports = (s) => require('lodash').template(s);\n"), lodash("called"));
+    assert_eq!(
+        reach("app.js", "const template = require('lodash/template');\nmodule.exports = (s) => template(s);\n"),
+        lodash("called")
+    );
+    assert_eq!(
+        reach("app.mjs", "import template from 'lodash/template.js';\nexport default (s) => template(s);\n"),
+        lodash("called")
+    );
+    // The control: the package required, its template never called.
+    assert_eq!(reach("app.js", "module.exports = (o) => require('lodash').merge({}, o);\n"), lodash("not-called"));
+    assert_eq!(
+        reach("app.js", "module.exports = (v) => require('cookie').serialize('a', v);\n"),
+        ["cookie called", "ejs not-called", "lodash not-called"]
+    );
+    assert_eq!(
+        reach(
+            "app.js",
+            "const express = require('express');\nconst app = express();\napp.engine('html', require('ejs').renderFile);\n\
+             app.set('view engine', 'html');\napp.get('/', (req, res) => res.render('index'));\n"
+        ),
+        ["cookie not-called", "ejs called", "lodash not-called"]
+    );
+}
+
 #[test]
 fn the_new_advisories_say_whether_the_code_calls_what_they_concern() {
     let manifest = r#"{ "name": "uploads", "dependencies": { "multer": "1.4.5-lts.1", "express-session": "1.18.1",

@@ -541,13 +541,77 @@ impl Transform for Advisories {
         let own_first = |root: bool| {
             affected.iter().enumerate().filter(move |(_, ((name, _), _))| cx.info.dependency(name).is_some() == root)
         };
-        let order: Vec<usize> = own_first(true).chain(own_first(false)).map(|(i, _)| i).collect();
+        // The others by depth, parents before the packages under them: a package whose parent the lockfile refresh of
+        // this run moves comes with that refresh (express moved within `^4.17.1` brings a fixed body-parser).
+        let depth = |i: usize| affected[i].1 .0.iter().map(|&c| inventory.packages[c].chain.len()).min().unwrap_or(0);
+        let mut others: Vec<usize> = own_first(false).map(|(i, _)| i).collect();
+        others.sort_by_key(|&i| depth(i));
+        // (Each after the affected packages it is installed under, the shallowest first; in a cycle, the first left.)
+        let above = |i: usize| -> Vec<&str> {
+            affected[i]
+                .1
+                 .0
+                .iter()
+                .flat_map(|&c| &inventory.packages[c].parents)
+                .filter_map(|d| match d.parent {
+                    Parent::Package(p) => Some(inventory.packages[p].name.as_str()),
+                    Parent::Root(_) => None,
+                })
+                .collect()
+        };
+        let mut sorted = Vec::with_capacity(others.len());
+        while !others.is_empty() {
+            let waiting: std::collections::HashSet<&str> = others.iter().map(|&i| affected[i].0 .0).collect();
+            let next =
+                others.iter().position(|&i| above(i).iter().all(|p| !waiting.contains(p) || *p == affected[i].0 .0));
+            sorted.push(others.remove(next.unwrap_or(0)));
+        }
+        let order: Vec<usize> = own_first(true).map(|(i, _)| i).chain(sorted).collect();
         let mut raised = Raises::default();
         let mut fixes: Vec<Option<AdvisoryFix>> = vec![None; affected.len()];
+        // The advisories a package's fix leaves for another line of releases (id -> why), by package.
+        let mut left: Vec<BTreeMap<String, AdvisoryFix>> = vec![BTreeMap::new(); affected.len()];
         for i in order {
             let ((name, version), (copies, hits)) = &affected[i];
             let all = db.for_installed(name, &installed);
-            let fix = self.fix(cx, inventory, name, version, copies, hits, &all, plan, &mut overrides, &mut raised);
+            let mut fix = self.fix(cx, inventory, name, version, copies, hits, &all, plan, &mut overrides, &mut raised);
+            // No fix for them all (one needs a new major): the advisories fixed on the installed line of releases are
+            // still fixed (axios 0.21.1's high advisory by 0.21.2, its moderate one only by 1.6.0), the others left.
+            if let (FixKind::None, Ok(at)) = (fix.kind, Version::parse(version)) {
+                let (near, far): (Vec<&Advisory>, Vec<&Advisory>) =
+                    hits.iter().partition(|a| a.patched_after(version).is_some_and(|v| line_of(&v) == line_of(&at)));
+                if !near.is_empty() && !far.is_empty() {
+                    let near_all: Vec<&Advisory> =
+                        all.iter().filter(|a| !far.iter().any(|f| f.id == a.id)).copied().collect();
+                    let partial = self.fix(
+                        cx,
+                        inventory,
+                        name,
+                        version,
+                        copies,
+                        &near,
+                        &near_all,
+                        plan,
+                        &mut overrides,
+                        &mut raised,
+                    );
+                    if partial.kind != FixKind::None {
+                        for advisory in far {
+                            let why = AdvisoryFix {
+                                kind: FixKind::None,
+                                description: format!(
+                                    "{}; the {} planned for its advisories fixed on the {} line leaves this one",
+                                    fix.description.trim_end_matches('.'),
+                                    partial.kind.words(),
+                                    describe_line(&at)
+                                ),
+                            };
+                            left[i].insert(advisory.id.clone(), why);
+                        }
+                        fix = partial;
+                    }
+                }
+            }
             fixes[i] = Some(fix);
         }
         // A dependency raised past its own fix, so that a package it depends on comes fixed too, says so.
@@ -569,7 +633,7 @@ impl Transform for Advisories {
             .map(|(i, r)| (i, lock_dir.join(&r.path).join("package.json")))
             .collect();
         let member_projects: Vec<&Project> = members.values().filter_map(|path| project_at(cx, path)).collect();
-        for (((name, version), (copies, hits)), fix) in affected.into_iter().zip(fixes) {
+        for ((((name, version), (copies, hits)), fix), left) in affected.into_iter().zip(fixes).zip(left) {
             let Some(fix) = fix else { continue };
             // Where the finding goes: the line of the project's dependency that leads to a copy (the copy itself, or
             // the direct dependency a parent is installed through), in the lockfile's own package.json when one is
@@ -642,7 +706,9 @@ impl Transform for Advisories {
                 let gate = severity.unwrap_or(Level::Moderate) >= self.fail_on;
                 let shown = crate::discover::display_path(&inventory.path);
                 // An advisory no version fixes stays, whatever the fix of the package's others.
-                let fix = if patched.is_none() && fix.kind != FixKind::None {
+                let fix = if let Some(why) = left.get(&advisory.id) {
+                    why.clone()
+                } else if patched.is_none() && fix.kind != FixKind::None {
                     unfixed(name, advisory, &fix)
                 } else {
                     fix.clone()
@@ -749,6 +815,14 @@ fn project_at<'a>(cx: &ManifestContext<'a>, path: &std::path::Path) -> Option<&'
     cx.projects.iter().find(|(p, _)| crate::root::same_path(p, path)).map(|(_, project)| project)
 }
 
+/// A version's line of releases in words: `0.21.x`, `4.x`.
+fn describe_line(v: &Version) -> String {
+    match line_of(v) {
+        (0, minor) => format!("0.{minor}.x"),
+        (major, _) => format!("{major}.x"),
+    }
+}
+
 /// The line of releases a version belongs to, as npm counts breaking changes: the major, or the minor under 1.0.0.
 fn line_of(v: &Version) -> (u64, u64) {
     if v.major == 0 {
@@ -766,6 +840,9 @@ struct Raises {
     past_fix: BTreeMap<String, String>,
     /// The parents the lockfile refresh moves for a package (their specs admit a release that fixes it).
     moves: BTreeMap<String, Vec<String>>,
+    /// The packages this run's lockfile refresh moves for advisories of their own, and the release each moves to
+    /// (the newest the bundled parents table knows that every parent's range admits).
+    refreshed: BTreeMap<String, Version>,
 }
 
 /// An affected package whose parent may be raised: its name, the version that fixes it, and all its advisories.
@@ -1130,6 +1207,18 @@ impl Advisories {
                     ),
                 };
             }
+            // The release the refresh moves it to, when the bundled parents table knows its releases: the newest one
+            // every parent's range admits (what the packages under it then resolve to is read from it).
+            let ranges: Option<Vec<_>> = copies
+                .iter()
+                .flat_map(|&i| &inventory.packages[i].parents)
+                .map(|d| d.range.as_deref().and_then(npm_spec::npm_range))
+                .collect();
+            if let Some(newest) = ranges.and_then(|ranges| {
+                parents.get(name)?.versions().filter(|v| ranges.iter().all(|r| v.satisfies(r))).max()
+            }) {
+                raises.refreshed.insert(name.to_string(), newest);
+            }
             return AdvisoryFix {
                 kind: FixKind::LockfileRefresh,
                 description: format!(
@@ -1252,6 +1341,56 @@ impl Advisories {
                  1.0.0, whose API may change): not raised; move to it by hand, checking its changelog",
                 specs.join(", ")
             ));
+        }
+        // Every parent that leaves the target out is moved by this run's lockfile refresh (for an advisory of its
+        // own) to a release that declares a range resolving to a fixed version: the package comes with that refresh.
+        let with_refresh: Option<Vec<String>> = blocking
+            .iter()
+            .map(|d| {
+                let Parent::Package(p) = d.parent else { return None };
+                let parent = &inventory.packages[p].name;
+                let release = raises.refreshed.get(parent)?;
+                let range = parents.get(parent)?.declared(&release.to_string(), name)?;
+                child
+                    .resolves_fixed(range)
+                    .then(|| format!("{parent} moves to {release}, which {}", child.depends(range)))
+            })
+            .collect();
+        if let Some(mut said) = with_refresh.filter(|s| !s.is_empty()) {
+            said.sort();
+            said.dedup();
+            let mut moved: Vec<String> = blocking
+                .iter()
+                .filter_map(|d| match d.parent {
+                    Parent::Package(p) => Some(inventory.packages[p].name.clone()),
+                    Parent::Root(_) => None,
+                })
+                .collect();
+            moved.sort();
+            moved.dedup();
+            // The release it then resolves to, for the packages under it.
+            let declared: Option<Vec<_>> = blocking
+                .iter()
+                .map(|d| {
+                    let Parent::Package(p) = d.parent else { return None };
+                    let parent = &inventory.packages[p].name;
+                    let range = parents.get(parent)?.declared(&raises.refreshed.get(parent)?.to_string(), name)?;
+                    npm_spec::npm_range(range)
+                })
+                .collect();
+            if let Some(newest) = declared.and_then(|ranges| {
+                parents.get(name)?.versions().filter(|v| ranges.iter().all(|r| v.satisfies(r))).max()
+            }) {
+                raises.refreshed.insert(name.to_string(), newest);
+            }
+            raises.moves.insert(name.to_string(), moved);
+            return AdvisoryFix {
+                kind: FixKind::LockfileRefresh,
+                description: format!(
+                    "the lockfile refresh this run plans for its parents moves it: {}",
+                    said.join("; ")
+                ),
+            };
         }
         // A transitive package outside a parent's range: an override, scoped to the affected line, and only where it
         // keeps every parent on the line of releases it declares.
@@ -1643,12 +1782,7 @@ fn unfixed(name: &str, advisory: &Advisory, planned: &AdvisoryFix) -> AdvisoryFi
             "No fixed version of {name} is known for {}: not fixed (the fix planned for its other advisories, {}, \
              leaves it)",
             advisory.id,
-            match planned.kind {
-                FixKind::LockfileRefresh => "a lockfile refresh",
-                FixKind::Bump => "a raised dependency",
-                FixKind::Override => "an override",
-                FixKind::None => "none",
-            }
+            planned.kind.words_with_article()
         ),
     }
 }
@@ -1845,10 +1979,14 @@ fn reachability(
                         None
                     }
                 }
-                package => Some(
-                    project.package_calls.contains(&(package.to_string(), member.to_string()))
-                        || (uses.imports.contains(package) && uses.methods.contains(member)),
-                ),
+                package => {
+                    let function = (package.to_string(), member.to_string());
+                    Some(
+                        project.package_calls.contains(&function)
+                            || uses.functions.contains(&function)
+                            || (uses.imports.contains(package) && uses.methods.contains(member)),
+                    )
+                }
             }
         } else {
             None
