@@ -170,6 +170,9 @@ pub struct MemberCall {
     pub args: Vec<Value>,
     /// The statement holding the call.
     pub stmt: Option<StmtSite>,
+    /// Whether the call runs only in a branch: inside an `if`'s or a `switch` case's body, a `? :` branch, or the
+    /// right side of `&&`, `||`, `??` (`if (app.get('env') === 'production') app.set('trust proxy', 1)`).
+    pub in_branch: bool,
 }
 
 /// What a call does to Express's `trust proxy` setting ([`MemberCall::trust_proxy`]).
@@ -566,6 +569,7 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
         counted: &bindings.counted,
         stmts: Vec::new(),
         list_depth: 0,
+        branch_depth: 0,
         functions: Vec::new(),
         member_calls: Vec::new(),
         property_reads: Vec::new(),
@@ -912,6 +916,9 @@ struct Collector<'a> {
     /// The statements being visited, innermost last, with whether each is at the top level.
     stmts: Vec<StmtSite>,
     list_depth: usize,
+    /// How many branches (`if` bodies, `switch` cases, `? :` arms, right sides of `&&`/`||`/`??`) hold the node
+    /// being visited.
+    branch_depth: usize,
     functions: Vec<FunctionFacts>,
     member_calls: Vec<MemberCall>,
     property_reads: Vec<PropertyRead>,
@@ -1371,7 +1378,41 @@ fn disabled_keys(call: &CallExpr) -> Vec<Atom> {
         .collect()
 }
 
+impl Collector<'_> {
+    /// Visits what `visit` visits as code that runs only in a branch ([`MemberCall::in_branch`]).
+    fn in_branch<T>(&mut self, visit: impl FnOnce(&mut Self) -> T) {
+        self.branch_depth += 1;
+        visit(self);
+        self.branch_depth -= 1;
+    }
+}
+
 impl Visit for Collector<'_> {
+    fn visit_if_stmt(&mut self, stmt: &IfStmt) {
+        stmt.test.visit_with(self);
+        self.in_branch(|c| (stmt.cons.visit_with(c), stmt.alt.visit_with(c)));
+    }
+
+    fn visit_switch_case(&mut self, case: &SwitchCase) {
+        case.test.visit_with(self);
+        self.in_branch(|c| case.cons.visit_with(c));
+    }
+
+    fn visit_cond_expr(&mut self, cond: &CondExpr) {
+        cond.test.visit_with(self);
+        self.in_branch(|c| (cond.cons.visit_with(c), cond.alt.visit_with(c)));
+    }
+
+    fn visit_bin_expr(&mut self, bin: &BinExpr) {
+        bin.left.visit_with(self);
+        match bin.op {
+            BinaryOp::LogicalAnd | BinaryOp::LogicalOr | BinaryOp::NullishCoalescing => {
+                self.in_branch(|c| bin.right.visit_with(c))
+            }
+            _ => bin.right.visit_with(self),
+        }
+    }
+
     fn visit_stmts(&mut self, stmts: &[Stmt]) {
         self.list_depth += 1;
         for stmt in stmts {
@@ -1699,6 +1740,7 @@ impl Visit for Collector<'_> {
                                 range: range(call.span()),
                                 args: call.args.iter().map(|a| describer.value(&a.expr)).collect(),
                                 stmt: self.stmts.last().cloned(),
+                                in_branch: self.branch_depth > 0,
                             });
                         }
                     }
