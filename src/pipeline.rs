@@ -380,12 +380,24 @@ fn run_on_this_thread(
         let dirs = served.get(manifest).cloned().flatten().unwrap_or_default();
         linked_stylesheets(project, &dirs, root);
     }
+    // (Sources that import one of Vue's full builds themselves, by project: see `bundler::settle_vue`.)
+    let mut full_vue: BTreeMap<PathBuf, (PathBuf, usize)> = BTreeMap::new();
+    for (input, path) in inputs.iter().zip(&found.sources) {
+        let Some(input) = input else { continue };
+        let Some(binding) = input.facts.bindings.iter().find(|b| crate::bundler::imports_full_vue(&b.module)) else {
+            continue;
+        };
+        if let Some(manifest) = manifests.nearest(path) {
+            full_vue.entry(manifest).or_insert_with(|| (path.clone(), input.source.line(binding.stmt.start)));
+        }
+    }
     // (Front-end packages a bundler builds into the pages of a project that serves some: see `views::package_scan`.)
     for (manifest, project) in &mut projects {
         let Some(info) = project.manifest.as_ref().filter(|_| !project.views.is_empty()) else { continue };
         let Ok(text) = read_manifest(manifest, root) else { continue };
         let mut scan = views::package_scan(&text, |package| !info.dependency_all(package).is_empty());
-        if let Some(config) = crate::bundler::settle_vue(&mut scan, manifest, &text, root) {
+        let imported = full_vue.get(manifest).map(|(path, line)| (path.as_path(), *line));
+        if let Some(config) = crate::bundler::settle_vue(&mut scan, manifest, &text, root, imported) {
             project.views.push(config);
         }
         if !scan.is_empty() {

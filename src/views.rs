@@ -413,8 +413,13 @@ pub fn csp_directives<'a>(
             needed.entry(name).or_insert_with(|| (defaults, BTreeSet::new())).1.insert(&resource.origin);
         }
         for resource in &scan.runtime_hosts {
-            let (name, defaults) = directive(resource.kind);
-            needed.entry(name).or_insert_with(|| (defaults, BTreeSet::new())).1.insert(ANY_HOST);
+            // (A script from a host known only at run time calls home there: an analytics script posts its events to
+            // its own origin, Plausible's `/api/event`, Umami's `/api/send`; no list can name that host either.)
+            let calls_home = (resource.kind == ResourceKind::Script).then_some(ResourceKind::Connect);
+            for kind in std::iter::once(resource.kind).chain(calls_home) {
+                let (name, defaults) = directive(kind);
+                needed.entry(name).or_insert_with(|| (defaults, BTreeSet::new())).1.insert(ANY_HOST);
+            }
         }
         // (Object URLs shown as images or media, and the app's own files in `<object>`/`<embed>`: sources of the
         // directive of their kind, as hosts are.)
@@ -435,6 +440,16 @@ pub fn csp_directives<'a>(
                 (InlineKind::EventHandler, _) => unsafe_attr = true,
             }
         }
+    }
+    // (Chromium shows a PDF or a page in an `<object>`/`<embed>` in a nested frame, which frame-src governs too: each
+    // source other than the app's own, which frame-src allows already, goes there as well.)
+    let plugin: Vec<&str> = needed
+        .get(directive(ResourceKind::Object).0)
+        .map(|(_, sources)| sources.iter().copied().filter(|s| *s != SELF).collect())
+        .unwrap_or_default();
+    if !plugin.is_empty() {
+        let (name, defaults) = directive(ResourceKind::Frame);
+        needed.entry(name).or_insert_with(|| (defaults, BTreeSet::new())).1.extend(plugin);
     }
     if markers && !leaflet_css.is_empty() {
         // (The markers' default icons, from the folder of Leaflet's stylesheet.)
@@ -846,8 +861,14 @@ impl<'a> Scanner<'a> {
             }
         }
         let attr = |name: &str| find_attr(attrs, name);
-        if let (Some(kind), Some(id)) = (element_kind(tag), self.attr_text(attrs, "id")) {
-            self.out.element_ids.push((id.trim().to_string(), kind));
+        if let Some(kind) = element_kind(tag) {
+            if let Some(id) = self.attr_text(attrs, "id") {
+                self.out.element_ids.push((id.trim().to_string(), kind));
+            }
+            // (Each class as `.name`, for `querySelector('.name')`.)
+            if let Some(classes) = self.attr_text(attrs, "class") {
+                self.out.element_ids.extend(classes.split_ascii_whitespace().map(|c| (format!(".{c}"), kind)));
+            }
         }
         match tag {
             "link" => self.link(attrs),
@@ -1227,9 +1248,10 @@ impl<'a> Scanner<'a> {
                     while i < n && is_ident(b[i]) {
                         i += 1;
                     }
-                    // (`img#preview`: the element's id.)
-                    if let Some(kind) = element_kind(&name).filter(|_| mark == b'#') {
-                        self.out.element_ids.push((String::from_utf8_lossy(&b[from..i]).into_owned(), kind));
+                    // (`img#preview`: the element's id; `iframe.doc-preview`: a class, as `.doc-preview`.)
+                    if let Some(kind) = element_kind(&name) {
+                        let key = String::from_utf8_lossy(&b[from - usize::from(mark == b'.')..i]).into_owned();
+                        self.out.element_ids.push((key, kind));
                     }
                 }
                 b'(' => i = self.pug_attrs(i + 1, &mut attrs),
@@ -1605,22 +1627,19 @@ pub fn script_calls(text: &str) -> ScriptCalls {
         if arg >= b.len() || b[arg] == b')' {
             continue;
         }
+        // (A URL built from the page's own origin or a constant of the script: what it comes to.)
+        if let Some(resolved) = same_file_url(text, arg) {
+            if let Some(url) = resolved {
+                out.connects.push((arg, Some(url)));
+            }
+            continue;
+        }
         // (A template literal that starts with `${`: computed.)
         let literal = js_string(text, arg).filter(|(literal, whole, _)| *whole || !literal.trim().is_empty());
         let url = literal.map(|(literal, whole, next)| {
             let rest = skip_ws(b, next);
             let complete = whole && matches!(b.get(rest), Some(b')' | b','));
-            let url = literal.trim_start();
-            let url = ["ws://", "wss://"]
-                .iter()
-                .zip(["http://", "https://"])
-                .find_map(|(ws, http)| {
-                    url.get(..ws.len())
-                        .filter(|s| s.eq_ignore_ascii_case(ws))
-                        .map(|_| format!("{http}{}", &url[ws.len()..]))
-                })
-                .unwrap_or_else(|| url.to_string());
-            (url, complete)
+            (ws_as_http(literal.trim_start()), complete)
         });
         out.connects.push((arg, url));
     }
@@ -1628,6 +1647,17 @@ pub fn script_calls(text: &str) -> ScriptCalls {
         out.blob_sources = object_url_sources(text);
     }
     out
+}
+
+/// A `ws:`/`wss:` URL as its `http:`/`https:` counterpart, which CSP matches the same way; any other as it is.
+fn ws_as_http(url: &str) -> String {
+    ["ws://", "wss://"]
+        .iter()
+        .zip(["http://", "https://"])
+        .find_map(|(ws, http)| {
+            url.get(..ws.len()).filter(|s| s.eq_ignore_ascii_case(ws)).map(|_| format!("{http}{}", &url[ws.len()..]))
+        })
+        .unwrap_or_else(|| url.to_string())
 }
 
 /// An object URL shown in an element ([`ScriptCalls::blob_sources`], [`ViewScan::object_urls`]).
@@ -1675,10 +1705,25 @@ fn element_reference(text: &str, expression: &str, depth: u8) -> (Option<Resourc
     if let Some(id) = argument("getElementById(") {
         return (None, Some(id.to_string()));
     }
+    // (A class is looked up as `.name`, the key [`ViewScan::element_ids`] gives it.)
+    if let Some(class) = argument("getElementsByClassName(").filter(|c| !c.is_empty() && c.bytes().all(is_ident)) {
+        return (None, Some(format!(".{class}")));
+    }
     for call in ["querySelector(", "$(", "jQuery("] {
-        let id = argument(call).and_then(|s| s.strip_prefix('#'));
-        if let Some(id) = id.filter(|id| !id.is_empty() && id.bytes().all(is_ident)) {
-            return (None, Some(id.to_string()));
+        let Some(selector) = argument(call) else { continue };
+        // (`iframe.doc-preview`, `embed`: the tag tells the kind, whatever the page.)
+        let tag_end = selector.bytes().position(|c| !c.is_ascii_alphanumeric()).unwrap_or(selector.len());
+        if let Some(kind) = element_kind(&selector[..tag_end]).filter(|_| tag_end > 0) {
+            return (Some(kind), None);
+        }
+        let key = match selector.as_bytes().first() {
+            Some(b'#') => &selector[1..],
+            Some(b'.') => selector,
+            _ => continue,
+        };
+        let name = key.strip_prefix('.').unwrap_or(key);
+        if !name.is_empty() && name.bytes().all(is_ident) {
+            return (None, Some(key.to_string()));
         }
     }
     let name = e.strip_prefix("window.").unwrap_or(e);
@@ -1687,19 +1732,125 @@ fn element_reference(text: &str, expression: &str, depth: u8) -> (Option<Resourc
         return (None, None);
     }
     // (The last value the script gives the name, `var preview = document.getElementById('preview');`.)
-    let t = text.as_bytes();
-    let set = memchr::memmem::find_iter(t, name.as_bytes()).filter_map(|p| {
-        let before = p.checked_sub(1).map(|i| t[i]);
-        let eq = skip_ws(t, p + name.len());
-        let own = before.is_none_or(|c| !(is_ident(c) || c == b'$' || c == b'.'));
-        (own && t.get(eq) == Some(&b'=') && !matches!(t.get(eq + 1), Some(b'=' | b'>'))).then_some(eq + 1)
-    });
-    match set.last() {
-        Some(value) => {
-            let end = t[value..].iter().position(|c| matches!(c, b';' | b'\n')).map_or(t.len(), |i| value + i);
-            element_reference(text, &text[value..end], depth + 1)
-        }
+    match assigned_values(text, name).last() {
+        Some(value) => element_reference(text, value, depth + 1),
         None => (None, Some(name.to_string())),
+    }
+}
+
+/// The values script text `text` assigns to the variable `name` (`var preview = document.getElementById('p');`), in
+/// order, each up to the end of its statement (`;` or the line's end). The search is textual: a property of that name
+/// (`a.preview = x`) is not the variable, a comparison or an arrow no assignment.
+fn assigned_values<'t>(text: &'t str, name: &str) -> Vec<&'t str> {
+    let t = text.as_bytes();
+    memchr::memmem::find_iter(t, name.as_bytes())
+        .filter_map(|p| {
+            let before = p.checked_sub(1).map(|i| t[i]);
+            let eq = skip_ws(t, p + name.len());
+            let own = before.is_none_or(|c| !(is_ident(c) || c == b'$' || c == b'.'));
+            let value = (own && t.get(eq) == Some(&b'=') && !matches!(t.get(eq + 1), Some(b'=' | b'>')))
+                .then_some(eq + 1)?;
+            let end = t[value..].iter().position(|c| matches!(c, b';' | b'\n')).map_or(t.len(), |i| value + i);
+            Some(&text[value..end])
+        })
+        .collect()
+}
+
+/// The schemes a URL may start with, alone in a string (`'wss://' + location.host`).
+const SCHEMES: [&str; 4] = ["ws://", "wss://", "http://", "https://"];
+
+/// What a term of a URL that script text builds stands for ([`same_file_url`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum UrlTerm<'t> {
+    /// The page's own origin: `location.origin` (`window.location.origin`, `document.location.origin`, ...).
+    Origin,
+    /// The page's own host and port: `location.host`, which needs a scheme before it.
+    Host,
+    /// Only a scheme: `'wss://'`, or a choice of two (`location.protocol === 'https:' ? 'wss://' : 'ws://'`).
+    Scheme,
+    /// A string constant.
+    Text(&'t str),
+}
+
+/// The term of script text `text` that expression `e` is: the page's own origin or host (`location.origin`,
+/// `window.location.host`), a scheme, a string, or a variable the text sets once to one of those (`var API = '/api'`),
+/// looked up one level deep.
+fn url_term<'t>(text: &'t str, e: &'t str, depth: u8) -> Option<UrlTerm<'t>> {
+    let e = e.trim();
+    let b = e.as_bytes();
+    let located = ["window.", "document.", "self.", "globalThis."].iter().find_map(|p| e.strip_prefix(p)).unwrap_or(e);
+    for (property, term) in [("location.origin", UrlTerm::Origin), ("location.host", UrlTerm::Host)] {
+        if located.strip_prefix(property).is_some_and(|rest| !rest.bytes().next().is_some_and(is_ident)) {
+            return Some(term);
+        }
+    }
+    if let Some((s, true, next)) = js_string(e, 0) {
+        let rest = skip_ws(b, next);
+        if rest == b.len() {
+            return Some(if SCHEMES.contains(&s) { UrlTerm::Scheme } else { UrlTerm::Text(s) });
+        }
+    }
+    // (`cond ? 'wss://' : 'ws://'`.)
+    if let Some(q) = e.find('?') {
+        let first = js_string(e, skip_ws(b, q + 1));
+        let second = first.and_then(|(_, _, next)| {
+            let colon = skip_ws(b, next);
+            (b.get(colon) == Some(&b':')).then(|| js_string(e, skip_ws(b, colon + 1)))?
+        });
+        if let (Some((one, true, _)), Some((other, true, next))) = (first, second) {
+            if SCHEMES.contains(&one) && SCHEMES.contains(&other) && skip_ws(b, next) == b.len() {
+                return Some(UrlTerm::Scheme);
+            }
+        }
+    }
+    let simple = !b.is_empty() && b.iter().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'$'));
+    if !simple || depth > 0 {
+        return None;
+    }
+    match assigned_values(text, e).as_slice() {
+        [value] => url_term(text, value, depth + 1),
+        _ => None,
+    }
+}
+
+/// What a URL script text `text` builds at `at` (a call's argument) comes to, where a string literal does not start
+/// it: `Some(None)` when it stays on the page's own origin (`location.origin + '/api'`, `` `${location.origin}/api` ``,
+/// `proto + location.host + '/live'`, which `'self'` covers for `ws:`/`wss:` too, CSP3's "Does url match expression
+/// in origin with redirect count?", or a constant that is a path, `var API = '/api'; fetch(API + '/items')`),
+/// `Some(Some((url, complete)))` for a constant that is a URL (`var API = 'https://api.example.com'`), `None` when it
+/// is computed.
+fn same_file_url(text: &str, at: usize) -> Option<Option<(String, bool)>> {
+    let b = text.as_bytes();
+    let end = js_expr_end(b, at);
+    let expr = text.get(at..end)?;
+    // (The first two terms joined by `+`, or the first two parts of a template literal.)
+    let (first, second) = if let Some(body) = expr.strip_prefix('`') {
+        let (head, rest) = body.split_once("${")?;
+        let (inner, tail) = rest.split_once('}')?;
+        // (A literal head other than a scheme is read as any literal is.)
+        match head {
+            "" => (url_term(text, inner, 0)?, tail.starts_with('/').then_some(UrlTerm::Text(tail))),
+            h if SCHEMES.contains(&h) => (UrlTerm::Scheme, url_term(text, inner, 0)),
+            _ => return None,
+        }
+    } else {
+        let (head, rest) = match expr.split_once('+') {
+            Some((head, rest)) => (head, Some(rest.split('+').next().unwrap_or(rest))),
+            None => (expr, None),
+        };
+        let first = url_term(text, head, 0)?;
+        if matches!(b.get(at), Some(b'\'' | b'"')) && first != UrlTerm::Scheme {
+            return None;
+        }
+        (first, rest.and_then(|r| url_term(text, r, 0)))
+    };
+    match (first, second) {
+        (UrlTerm::Origin, _) | (UrlTerm::Scheme, Some(UrlTerm::Host | UrlTerm::Origin)) => Some(None),
+        (UrlTerm::Text(s), _) if s.starts_with('/') && !s.starts_with("//") => Some(None),
+        (UrlTerm::Text(s), next) if s.contains("://") || s.starts_with("//") => {
+            Some(Some((ws_as_http(s.trim_start()), next.is_none() && !expr.starts_with('`'))))
+        }
+        _ => None,
     }
 }
 
@@ -1721,7 +1872,7 @@ pub fn resolve_object_urls<P>(views: &mut [(P, ViewScan)]) {
                 (None, Some(kind)) => vec![kind],
                 (None, None) => {
                     scan.guessed_blobs.push(source.at);
-                    vec![ResourceKind::Image, ResourceKind::Media, ResourceKind::Frame]
+                    vec![ResourceKind::Image, ResourceKind::Media, ResourceKind::Frame, ResourceKind::Object]
                 }
             };
             scan.blob_sources.extend(kinds.into_iter().map(|kind| (source.at, kind)));
@@ -1739,11 +1890,7 @@ pub fn resolve_object_urls<P>(views: &mut [(P, ViewScan)]) {
 /// an `<object>`'s or `<embed>`'s is object-src, a frame's (`iframe.src = url`, a PDF viewer's) frame-src, a video's or
 /// audio's media-src, an image's img-src.
 fn object_url_sources(text: &str) -> Vec<ObjectUrlSource> {
-    const MEDIA: [&str; 4] = ["video", "audio", "player", "media"];
-    const IMAGES: [&str; 6] = ["img", "image", "photo", "picture", "avatar", "thumb"];
     const SETTERS: [&str; 3] = [".setAttribute(", ".attr(", ".prop("];
-    // (A PDF shows in a frame, never in an `<img>`.)
-    const FRAMES: [&str; 3] = ["frame", "pdf", "viewer"];
     let b = text.as_bytes();
     let mut found: Vec<(usize, &str, usize)> = Vec::new();
     for attr in ["src", "data"] {
@@ -1774,22 +1921,18 @@ fn object_url_sources(text: &str) -> Vec<ObjectUrlSource> {
         // (The statement up to the element: `document.getElementById('pdf-frame')`, `$('#preview')`, `videoPreview`.)
         let start = b[..p].iter().rposition(|c| matches!(c, b';' | b'{' | b'}' | b'\n' | b'=')).map_or(0, |i| i + 1);
         let (made, id) = element_reference(text, &text[start..p], 0);
+        // (`data` is an `<object>`'s, on anything else no URL the browser loads: an object's when the statement names
+        // one, `pdfObject.data = url`, or the object URL is made right there, `drawing.data = URL.createObjectURL(svg)`.
+        // A name decides nothing else: `thumb` may hold a frame, and only the pages or the code that makes the element
+        // tell its kind.)
         let element = text[start..p].to_ascii_lowercase();
-        let named = if element.contains("object") || element.contains("embed") {
-            Some(ResourceKind::Object)
-        } else if FRAMES.iter().any(|f| element.contains(f)) {
-            Some(ResourceKind::Frame)
-        } else if MEDIA.iter().any(|m| element.contains(m)) {
-            Some(ResourceKind::Media)
-        } else {
-            IMAGES.iter().any(|i| element.contains(i)).then_some(ResourceKind::Image)
-        };
-        let kind = made.or(named);
-        // (`data` is an `<object>`'s, on anything else no URL the browser loads: an object's when its name says so or
-        // the object URL is made right there, `drawing.data = URL.createObjectURL(svg)`.)
         if attr == "src" {
-            out.push(ObjectUrlSource { at: p, kind, id });
-        } else if kind == Some(ResourceKind::Object) || OBJECT_URL_CALLS.iter().any(|u| text[value..].starts_with(u)) {
+            out.push(ObjectUrlSource { at: p, kind: made, id });
+        } else if made == Some(ResourceKind::Object)
+            || element.contains("object")
+            || element.contains("embed")
+            || OBJECT_URL_CALLS.iter().any(|u| text[value..].starts_with(u))
+        {
             out.push(ObjectUrlSource { at: p, kind: Some(ResourceKind::Object), id });
         }
     }

@@ -947,12 +947,17 @@ fn report_views(
         let guessed = places.iter().any(|place| place.ends_with("(element not found)"));
         let text = format!(
             "the scripts at {} show an object URL (URL.createObjectURL) in an element, which helmet's default \
-             Content-Security-Policy blocks (its {name} has no blob:), so {name} allows blob:{}",
+             Content-Security-Policy blocks (its {name} has no blob:), so {name} allows blob:{}{}",
             places.join(", "),
+            if name == views::directive_of(views::ResourceKind::Object) {
+                " (and frameSrc: Chromium shows a PDF or a page in an <object> or <embed> in a nested frame)"
+            } else {
+                ""
+            },
             if guessed {
-                "; where the element was not found in the pages (by its id) and its name does not tell, imgSrc, \
-                 mediaSrc and frameSrc allow blob: (a preview shows an image, a video or a document in a frame): \
-                 remove those it does not use"
+                "; where the element was not found in the pages (by its id, class or tag) and the script does not \
+                 make it, imgSrc, mediaSrc, frameSrc and objectSrc allow blob: (a preview shows an image, a video, \
+                 or a document in a frame or an <embed>): remove those it does not use"
             } else {
                 ""
             }
@@ -983,13 +988,22 @@ fn report_views(
         plan.findings.push(cx.finding(kind, app.creation.start, text));
     }
     for (name, places) in runtime {
+        // (What `views::csp_directives` gives the same hosts beside: a script's calls home, a plugin's frame.)
+        let also = match name {
+            "scriptSrc" => {
+                " (and so does connectSrc: such a script, an analytics one say, sends its data to its own host, \
+                 Plausible's /api/event, Umami's /api/send)"
+            }
+            "objectSrc" => " (and so does frameSrc: Chromium shows a PDF or a page in an <object> in a nested frame)",
+            _ => "",
+        };
         plan.findings.push(cx.finding(
             "csp-runtime-host",
             app.creation.start,
             format!(
                 "the resources at {} load from or connect to a host known only when the app runs (a template value such as <%= cdn %>, a URL its script computes), so {name} \
-                 allows every host ('*') rather than block it; to tighten it, replace '*' with the origins the app \
-                 is configured with",
+                 allows every host ('*') rather than block it{also}; to tighten it, replace '*' with the origins the \
+                 app is configured with",
                 places.join(", ")
             ),
         ));
