@@ -380,6 +380,19 @@ fn run_on_this_thread(
         let dirs = served.get(manifest).cloned().flatten().unwrap_or_default();
         linked_stylesheets(project, &dirs, root);
     }
+    // (Front-end components, `.vue`, that make object URLs, in a project that serves pages: a directive the policy
+    // opens to every host gets blob: too, see `views::ViewScan::object_urls_made`.)
+    for path in &found.components {
+        let Some(project) = manifests.nearest(path).and_then(|m| projects.get_mut(&m)) else { continue };
+        if project.views.is_empty() {
+            continue;
+        }
+        let Ok(bytes) = crate::fsread::read(path, crate::fsread::SOURCE_LIMIT, root) else { continue };
+        if let Some(at) = memchr::memmem::find(&bytes, b"createObjectURL(") {
+            let line = crate::lines::line_col(&String::from_utf8_lossy(&bytes), at).0;
+            project.views.push((path.clone(), views::ViewScan { object_urls_made: vec![line], ..views::ViewScan::default() }));
+        }
+    }
     // (Sources that import one of Vue's full builds themselves, by project: see `bundler::settle_vue`.)
     let mut full_vue: BTreeMap<PathBuf, (PathBuf, usize)> = BTreeMap::new();
     for (input, path) in inputs.iter().zip(&found.sources) {

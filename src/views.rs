@@ -185,6 +185,10 @@ pub struct ViewScan {
     /// policy is left as it is and a finding says what to check.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub unsure: Vec<(usize, &'static str)>,
+    /// 1-based lines that make an object URL (`URL.createObjectURL(`), whatever becomes of it: a directive that allows
+    /// every host (`'*'`, which matches no `blob:` URL) gets `blob:` too where such a URL may be shown or fetched.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub object_urls_made: Vec<usize>,
 }
 
 /// Code that evaluates strings: a call (`eval(`, `new Function(`, `setTimeout('...')`) or a library known to compile
@@ -212,6 +216,7 @@ impl ViewScan {
             && self.markers.is_empty()
             && self.leaflet_css.is_empty()
             && self.unsure.is_empty()
+            && self.object_urls_made.is_empty()
     }
 
     /// Puts each list in line order. Findings come out in scan order, which for nested or embedded markup is not
@@ -226,6 +231,7 @@ impl ViewScan {
         self.own_objects.sort_unstable();
         self.markers.sort_unstable();
         self.leaflet_css.sort_by_key(|f| f.line);
+        self.object_urls_made.sort_unstable();
     }
 
     /// Adds what `other` found, its lines moved down by `lines` (the scan of markup that starts on line `lines + 1` of
@@ -245,6 +251,7 @@ impl ViewScan {
         self.leaflet_css.extend(other.leaflet_css.into_iter().map(|r| ExternalResource { line: r.line + lines, ..r }));
         self.own_css.extend(other.own_css.into_iter().map(|(line, url)| (line + lines, url)));
         self.unsure.extend(other.unsure.into_iter().map(|(line, what)| (line + lines, what)));
+        self.object_urls_made.extend(other.object_urls_made.into_iter().map(|line| line + lines));
     }
 }
 
@@ -400,7 +407,9 @@ pub fn csp_directives<'a>(
     let (mut unsafe_script, mut unsafe_attr) = (false, false);
     let (mut evaluates, mut blob_workers) = (false, false);
     let (mut markers, mut leaflet_css) = (false, BTreeSet::new());
+    let mut object_urls = false;
     for scan in scans {
+        object_urls |= !scan.object_urls_made.is_empty();
         evaluates |= !scan.evals.is_empty();
         markers |= !scan.markers.is_empty();
         leaflet_css.extend(scan.leaflet_css.iter().map(|css| css.origin.as_str()));
@@ -469,6 +478,18 @@ pub fn csp_directives<'a>(
             (name, defaults.iter().copied().chain(origins).map(str::to_string).collect())
         })
         .collect();
+    if object_urls {
+        // (`*` matches URLs of network schemes only, CSP3's "Does url match expression in origin with redirect
+        // count?": an object URL shown in an element, or fetched, of a directive that allows every host needs blob:
+        // beside it.)
+        let shown = [ResourceKind::Image, ResourceKind::Media, ResourceKind::Frame, ResourceKind::Object];
+        for kind in shown.into_iter().chain([ResourceKind::Connect]) {
+            let sources = directives.get_mut(directive(kind).0).filter(|s| s.iter().any(|s| s == ANY_HOST));
+            if let Some(sources) = sources.filter(|s| !s.iter().any(|s| s == BLOB)) {
+                sources.push(BLOB.to_string());
+            }
+        }
+    }
     if unsafe_script || !hashes.is_empty() {
         let (name, defaults) = directive(ResourceKind::Script);
         let sources = directives.entry(name).or_insert_with(|| defaults.iter().map(ToString::to_string).collect());
@@ -692,6 +713,10 @@ impl<'a> Scanner<'a> {
         for at in calls.markers {
             let line = self.line(from + at);
             self.out.markers.push(line);
+        }
+        for at in calls.object_urls_made {
+            let line = self.line(from + at);
+            self.out.object_urls_made.push(line);
         }
     }
 
@@ -1449,6 +1474,8 @@ pub struct ScriptCalls {
     pub blob_sources: Vec<ObjectUrlSource>,
     /// The offsets of the calls that add Leaflet markers ([`ViewScan::markers`]).
     pub markers: Vec<usize>,
+    /// The offsets of the calls that make object URLs ([`ViewScan::object_urls_made`]).
+    pub object_urls_made: Vec<usize>,
 }
 
 /// What [`script_calls`] looks for, in one automaton: the calls that open connections (`fetch(`, `new WebSocket(`, `new
@@ -1606,7 +1633,11 @@ pub fn script_calls(text: &str) -> ScriptCalls {
                 }
                 continue;
             }
-            "eval(" | "Function(" | "setTimeout(" | "setInterval(" | "Worker(" | "createObjectURL(" => continue,
+            "createObjectURL(" => {
+                out.object_urls_made.push(p);
+                continue;
+            }
+            "eval(" | "Function(" | "setTimeout(" | "setInterval(" | "Worker(" => continue,
             _ if call.starts_with("L.") => continue,
             _ if !named => continue,
             _ => {}

@@ -803,8 +803,9 @@ fn report_views(
     let mut trimmed = false;
     let (mut evals, mut whats, mut workers) = (Vec::new(), BTreeSet::new(), Vec::new());
     let (mut blobs, mut objects): (BTreeMap<&str, Vec<String>>, Vec<String>) = (BTreeMap::new(), Vec::new());
-    let mut unsure = Vec::new();
+    let (mut unsure, mut made) = (Vec::new(), Vec::new());
     for (path, scan) in &cx.project.views {
+        made.extend(scan.object_urls_made.iter().map(|line| format!("{}:{line}", display_path(path))));
         for eval in &scan.evals {
             evals.push(format!("{}:{} ({})", display_path(path), eval.line, eval.what));
             whats.insert(eval.what);
@@ -903,6 +904,10 @@ fn report_views(
             .iter()
             .map(|what| match *what {
                 w if w.starts_with("Alpine") => "load Alpine's CSP build (@alpinejs/csp) instead",
+                w if w.contains("imported by") => {
+                    "import vue itself (its runtime-only build) rather than a file of vue/dist, and compile the \
+                     templates ahead (single-file components)"
+                }
                 w if w.contains("chosen by") => {
                     "let the bundler build in Vue's runtime-only build (drop the alias to vue/dist, or runtimeCompiler) \
                      and compile the templates ahead (single-file components)"
@@ -997,12 +1002,20 @@ fn report_views(
             "objectSrc" => " (and so does frameSrc: Chromium shows a PDF or a page in an <object> in a nested frame)",
             _ => "",
         };
+        let sources = directives.iter().find(|(n, _)| n == name).map(|(_, sources)| sources.as_slice());
+        let blob = match sources.unwrap_or_default() {
+            s if s.iter().any(|s| s == "blob:") && !made.is_empty() => format!(
+                ", and blob:, which '*' does not match, since the code at {} makes object URLs",
+                made.join(", ")
+            ),
+            _ => String::new(),
+        };
         plan.findings.push(cx.finding(
             "csp-runtime-host",
             app.creation.start,
             format!(
                 "the resources at {} load from or connect to a host known only when the app runs (a template value such as <%= cdn %>, a URL its script computes), so {name} \
-                 allows every host ('*') rather than block it{also}; to tighten it, replace '*' with the origins the \
+                 allows every host ('*') rather than block it{also}{blob}; to tighten it, replace '*' with the origins the \
                  app is configured with",
                 places.join(", ")
             ),
