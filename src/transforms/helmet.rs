@@ -1002,22 +1002,34 @@ fn report_views(
             "objectSrc" => " (and so does frameSrc: Chromium shows a PDF or a page in an <object> in a nested frame)",
             _ => "",
         };
-        let sources = directives.iter().find(|(n, _)| n == name).map(|(_, sources)| sources.as_slice());
-        let blob = match sources.unwrap_or_default() {
-            s if s.iter().any(|s| s == "blob:") && !made.is_empty() => format!(
-                ", and blob:, which '*' does not match, since the code at {} makes object URLs",
-                made.join(", ")
-            ),
-            _ => String::new(),
-        };
         plan.findings.push(cx.finding(
             "csp-runtime-host",
             app.creation.start,
             format!(
                 "the resources at {} load from or connect to a host known only when the app runs (a template value such as <%= cdn %>, a URL its script computes), so {name} \
-                 allows every host ('*') rather than block it{also}{blob}; to tighten it, replace '*' with the origins the \
+                 allows every host ('*') rather than block it{also}; to tighten it, replace '*' with the origins the \
                  app is configured with",
                 places.join(", ")
+            ),
+        ));
+    }
+    // (The directives that allow every host and got blob: beside it, see `views::csp_directives`.)
+    let any_and_blob: Vec<&str> = directives
+        .iter()
+        .filter(|(_, s)| s.iter().any(|s| s == views::ANY_HOST) && s.iter().any(|s| s == "blob:"))
+        .map(|(name, _)| name.as_str())
+        .collect();
+    if !any_and_blob.is_empty() && !made.is_empty() {
+        plan.findings.push(cx.finding(
+            "csp-blob",
+            app.creation.start,
+            format!(
+                "the code at {} makes object URLs (URL.createObjectURL), which '*' does not match (it matches URLs of \
+                 network schemes only), so {} {} blob: beside every host; when '*' is replaced with the app's \
+                 origins, keep blob: where the object URLs are shown",
+                made.join(", "),
+                any_and_blob.join(", "),
+                if any_and_blob.len() == 1 { "allows" } else { "allow" }
             ),
         ));
     }
