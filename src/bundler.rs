@@ -163,10 +163,21 @@ fn is_full_build(file: &str) -> bool {
     (file == "vue" || file.starts_with("vue.")) && !file.contains("runtime")
 }
 
-/// Whether the module specifier `spec` of an import names one of Vue's full builds (`vue/dist/vue.esm.js`).
+/// The 1-based line of source `text` that imports one of Vue's full builds by its path (`import Vue from
+/// 'vue/dist/vue.esm.js'`, `require('vue/dist/vue.js')`): a string that is such a specifier. The search is textual, as
+/// the file is read only for this (most front-end sources are never analysed).
 #[must_use]
-pub fn imports_full_vue(spec: &str) -> bool {
-    spec.starts_with("vue/dist/") && vue_dist_file(spec).is_some_and(|f| is_full_build(&f))
+pub fn full_vue_import(text: &str) -> Option<usize> {
+    let b = text.as_bytes();
+    memchr::memmem::find_iter(b, b"vue/dist/").find_map(|at| {
+        let quote = *b.get(at.checked_sub(1)?)?;
+        if !matches!(quote, b'\'' | b'"' | b'`') {
+            return None;
+        }
+        let end = at + b[at..].iter().position(|c| *c == quote || *c == b'\n')?;
+        let file = vue_dist_file(&text[at..end])?;
+        (b[end] == quote && is_full_build(&file)).then(|| crate::lines::line_col(text, at).0)
+    })
 }
 
 /// What a config reads from elsewhere or builds in code, where the alias may be set out of sight: another file of

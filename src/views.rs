@@ -1779,8 +1779,8 @@ fn assigned_values<'t>(text: &'t str, name: &str) -> Vec<&'t str> {
             let before = p.checked_sub(1).map(|i| t[i]);
             let eq = skip_ws(t, p + name.len());
             let own = before.is_none_or(|c| !(is_ident(c) || c == b'$' || c == b'.'));
-            let value = (own && t.get(eq) == Some(&b'=') && !matches!(t.get(eq + 1), Some(b'=' | b'>')))
-                .then_some(eq + 1)?;
+            let value =
+                (own && t.get(eq) == Some(&b'=') && !matches!(t.get(eq + 1), Some(b'=' | b'>'))).then_some(eq + 1)?;
             let end = t[value..].iter().position(|c| matches!(c, b';' | b'\n')).map_or(t.len(), |i| value + i);
             Some(&text[value..end])
         })
@@ -1878,9 +1878,13 @@ fn same_file_url(text: &str, at: usize) -> Option<Option<(String, bool)>> {
     match (first, second) {
         (UrlTerm::Origin, _) | (UrlTerm::Scheme, Some(UrlTerm::Host | UrlTerm::Origin)) => Some(None),
         (UrlTerm::Text(s), _) if s.starts_with('/') && !s.starts_with("//") => Some(None),
-        (UrlTerm::Text(s), next) if s.contains("://") || s.starts_with("//") => {
-            Some(Some((ws_as_http(s.trim_start()), next.is_none() && !expr.starts_with('`'))))
-        }
+        // (A path joined to it ends its host: `STATUS + '/ping'`.)
+        (UrlTerm::Text(s), next) if s.contains("://") || s.starts_with("//") => match next {
+            Some(UrlTerm::Text(path)) if path.starts_with('/') => {
+                Some(Some((ws_as_http(&format!("{}{path}", s.trim_start())), false)))
+            }
+            next => Some(Some((ws_as_http(s.trim_start()), next.is_none() && !expr.starts_with('`')))),
+        },
         _ => None,
     }
 }
