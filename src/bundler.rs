@@ -164,14 +164,17 @@ fn is_full_build(file: &str) -> bool {
 }
 
 /// The 1-based line of source `text` that imports one of Vue's full builds by its path (`import Vue from
-/// 'vue/dist/vue.esm.js'`, `require('vue/dist/vue.js')`): a string that is such a specifier. The search is textual, as
+/// 'vue/dist/vue.esm.js'`, `require('vue/dist/vue.js')`): such a specifier after `from`, `import` or `require(`. The search is textual, as
 /// the file is read only for this (most front-end sources are never analysed).
 #[must_use]
 pub fn full_vue_import(text: &str) -> Option<usize> {
     let b = text.as_bytes();
     memchr::memmem::find_iter(b, b"vue/dist/").find_map(|at| {
         let quote = *b.get(at.checked_sub(1)?)?;
-        if !matches!(quote, b'\'' | b'"' | b'`') {
+        // (A config's alias target, `vue$: 'vue/dist/vue.esm.js'`, is no import.)
+        let before = text[..at - 1].trim_end();
+        let imports = ["from", "import", "require(", "import("].iter().any(|w| before.ends_with(w));
+        if !matches!(quote, b'\'' | b'"' | b'`') || !imports {
             return None;
         }
         let end = at + b[at..].iter().position(|c| *c == quote || *c == b'\n')?;
