@@ -2629,6 +2629,8 @@ mod tests {
             // (Run-time hosts too, and what evaluates strings.)
             got.runtime_hosts.clear();
             got.evals.clear();
+            // (And the elements' ids and classes, see `object_urls_take_the_kind_of_the_element`.)
+            got.element_ids.clear();
             let want = ViewScan {
                 inline: case
                     .inline
@@ -2851,13 +2853,78 @@ mod tests {
         assert_eq!(pug.runtime_hosts, vec![RuntimeHost { line: 1, kind: ResourceKind::Script }]);
         assert_eq!(
             csp_directives([&scan], true, false),
+            // (A script from a host known at run time calls home there: connectSrc too.)
             directives(&[
+                ("connectSrc", &["'self'", "*"]),
                 ("formAction", &["'self'", "*"]),
                 ("imgSrc", &["'self'", "data:", "*"]),
                 ("scriptSrc", &["'self'", "*"]),
                 ("styleSrc", &["'self'", "https:", "'unsafe-inline'", "*"]),
             ])
         );
+    }
+
+    #[test]
+    fn urls_built_on_the_pages_origin_or_a_constant() {
+        let connects = |text: &str| script_calls(text).connects.into_iter().map(|(_, url)| url).collect::<Vec<_>>();
+        let url = |u: &str, complete: bool| Some((u.to_string(), complete));
+        // The page's own origin, or a path: nothing to allow.
+        for same in [
+            "var API = '/api'; fetch(API + '/items');",
+            "fetch(location.origin + '/api/items');",
+            "var ORIGIN = window.location.origin; fetch(ORIGIN + '/x');",
+            "fetch(`${location.origin}/api/items`);",
+            "fetch(`${document.location.origin}`);",
+            "var proto = location.protocol === 'https:' ? 'wss://' : 'ws://';\nnew WebSocket(proto + location.host + '/live');",
+            "new WebSocket('wss://' + window.location.host + '/live');",
+            "new EventSource(`wss://${location.host}/feed`);",
+        ] {
+            assert_eq!(connects(same), vec![], "{same}");
+        }
+        // A constant that is a URL: its host; the rest is computed.
+        assert_eq!(
+            connects("var S = 'https://s.example.com'; fetch(S + '/ping');"),
+            vec![url("https://s.example.com/ping", false)]
+        );
+        assert_eq!(
+            connects("const S = 'wss://s.example.com/live'; new WebSocket(S);"),
+            vec![url("https://s.example.com/live", true)]
+        );
+        for computed in [
+            "fetch(API_BASE + '/x');",
+            "var API = '/a'; API = cfg.api; fetch(API + '/x');",
+            "fetch(location.hostname + '/x');",
+            "new WebSocket(proto + location.host);",
+            "fetch(`${base}/x`);",
+        ] {
+            assert_eq!(connects(computed), vec![None], "{computed}");
+        }
+    }
+
+    #[test]
+    fn plugin_content_is_framed_and_blob_goes_beside_every_host() {
+        use ResourceKind as K;
+        let page = ViewScan {
+            external: vec![ExternalResource { line: 1, kind: K::Object, origin: "https://docs.example.com".into() }],
+            blob_sources: vec![(2, K::Object)],
+            own_objects: vec![3],
+            ..ViewScan::default()
+        };
+        // (The app's own files: frame-src allows them already.)
+        assert_eq!(
+            csp_directives([&page], true, false),
+            directives(&[
+                ("frameSrc", &["'self'", "blob:", "https://docs.example.com"]),
+                ("objectSrc", &["'self'", "blob:", "https://docs.example.com"]),
+            ])
+        );
+        let any = ViewScan { runtime_hosts: vec![RuntimeHost { line: 1, kind: K::Image }], ..ViewScan::default() };
+        let makes = ViewScan { object_urls_made: vec![4], ..ViewScan::default() };
+        assert_eq!(
+            csp_directives([&any, &makes], true, false),
+            directives(&[("imgSrc", &["'self'", "data:", "*", "blob:"])])
+        );
+        assert_eq!(csp_directives([&any], true, false), directives(&[("imgSrc", &["'self'", "data:", "*"])]));
     }
 
     #[test]
@@ -2946,31 +3013,27 @@ mod tests {
         use ResourceKind as K;
         let page = scan_view(
             Path::new("p.html"),
-            "<video id=\"preview\"></video>\n<iframe id=\"doc\"></iframe>\n<video><source id=\"clip\"></video>",
+            "<video id=\"preview\"></video>\n<iframe id=\"doc\"></iframe>\n<video><source id=\"clip\"></video>\n\
+             <iframe class=\"doc-preview wide\"></iframe>",
         );
         let script = "var preview = document.getElementById('preview');\nfunction show(f) { preview.src = URL.createObjectURL(f); }\n\
                       var pane = document.querySelector('#doc'); pane.src = URL.createObjectURL(f);\n\
                       $('#clip').attr('src', URL.createObjectURL(f));\nimg.src = URL.createObjectURL(f);\n\
-                      shown.src = URL.createObjectURL(f);\ndoc.src = URL.createObjectURL(f);";
+                      shown.src = URL.createObjectURL(f);\ndoc.src = URL.createObjectURL(f);\n\
+                      var thumb = document.querySelector('.doc-preview'); thumb.src = URL.createObjectURL(f);\n\
+                      document.getElementsByClassName('wide')[0].src = URL.createObjectURL(f);\n\
+                      $('video.later').attr('src', URL.createObjectURL(f));";
         let mut views = [("page", page), ("script", scan_connects(script))];
         resolve_object_urls(&mut views);
         let (_, scan) = &views[1];
-        // By the tag of the element of that id (a name that says otherwise too), else by the name, else image, frame
-        // and media.
-        assert_eq!(
-            scan.blob_sources,
-            vec![
-                (2, K::Media),
-                (3, K::Frame),
-                (4, K::Media),
-                (5, K::Image),
-                (6, K::Image),
-                (6, K::Frame),
-                (6, K::Media),
-                (7, K::Frame)
-            ]
-        );
-        assert_eq!(scan.guessed_blobs, vec![6]);
+        // By the tag of the element of that id or class (whatever the script's name says), or of the selector; else
+        // image, media, frame and object: a name (`img`, `thumb`) decides nothing.
+        let all = |line| [(line, K::Image), (line, K::Frame), (line, K::Media), (line, K::Object)];
+        let mut want = vec![(2, K::Media), (3, K::Frame), (4, K::Media)];
+        want.extend(all(5).into_iter().chain(all(6)));
+        want.extend([(7, K::Frame), (8, K::Frame), (9, K::Frame), (10, K::Media)]);
+        assert_eq!(scan.blob_sources, want);
+        assert_eq!(scan.guessed_blobs, vec![5, 6]);
         assert!(views[0].1.blob_sources.is_empty() && scan.object_urls.is_empty());
     }
 
@@ -2978,19 +3041,22 @@ mod tests {
     fn object_urls_shown_in_elements_by_directive() {
         let kinds = |text: &str| object_url_sources(text).into_iter().filter_map(|o| o.kind).collect::<Vec<_>>();
         use ResourceKind as K;
-        // Set as a property, through setAttribute and jQuery; the statement's element decides the directive.
-        assert_eq!(kinds("img.src = URL.createObjectURL(f);"), vec![K::Image]);
+        // Set as a property, through setAttribute and jQuery; the element the statement makes or selects by its tag
+        // decides the directive (one found by its id or class is the pages', see below).
+        assert_eq!(kinds("var img = new Image(); img.src = URL.createObjectURL(f);"), vec![K::Image]);
+        // (A name decides nothing: `thumb` may hold a frame.)
+        assert_eq!(kinds("img.src = URL.createObjectURL(f); thumb.src = URL.createObjectURL(f);"), vec![]);
         assert_eq!(kinds("var v = document.createElement('video'); v.src = URL.createObjectURL(f);"), vec![K::Media]);
         // (Names that say nothing: the pages' elements decide, see `object_urls_take_the_kind_of_the_element`.)
         assert_eq!(kinds("el.setAttribute('src', URL.createObjectURL(f));"), vec![]);
         assert_eq!(kinds("$('#p').attr(\"src\", URL.createObjectURL(f));"), vec![]);
         assert_eq!(
             kinds("const u = URL.createObjectURL(f);\ndocument.getElementById('video-preview').src = u;"),
-            vec![K::Media]
+            vec![]
         );
-        assert_eq!(kinds("iframe.src = URL.createObjectURL(pdf);"), vec![K::Frame]);
-        assert_eq!(kinds("const u = URL.createObjectURL(f); pdfViewer.setAttribute('src', u);"), vec![K::Frame]);
-        assert_eq!(kinds("embed.src = URL.createObjectURL(f);"), vec![K::Object]);
+        assert_eq!(kinds("document.querySelector('iframe').src = URL.createObjectURL(pdf);"), vec![K::Frame]);
+        assert_eq!(kinds("const u = URL.createObjectURL(f); pdfViewer.setAttribute('src', u);"), vec![]);
+        assert_eq!(kinds("$('embed.doc').attr('src', URL.createObjectURL(f));"), vec![K::Object]);
         // An object's data: by the element's name, or an object URL made right there; any other `.data` is no URL.
         assert_eq!(kinds("const u = URL.createObjectURL(f); pdfObject.data = u;"), vec![K::Object]);
         assert_eq!(kinds("drawing.data = URL.createObjectURL(svg);"), vec![K::Object]);
@@ -3058,7 +3124,7 @@ mod tests {
     #[test]
     fn pug_raw_html_counts_in_full() {
         let pug = "doctype html\nhtml\n  body\n    <object data=\"/docs/a.pdf\"></object>\n    <script src=\"#{cdn}/w.js\"></script>\n    \
-                   <script>const u = URL.createObjectURL(f); img.src = u;</script>\n";
+                   <script>const u = URL.createObjectURL(f); var img = new Image(); img.src = u;</script>\n";
         let scan = scan_view(Path::new("index.pug"), pug);
         assert_eq!(scan.own_objects, vec![4]);
         assert_eq!(
