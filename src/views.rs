@@ -433,6 +433,13 @@ pub fn csp_directives<'a>(
         // (Object URLs shown as images or media, and the app's own files in `<object>`/`<embed>`: sources of the
         // directive of their kind, as hosts are.)
         let own = scan.own_objects.iter().map(|_| (ResourceKind::Object, SELF));
+        // (An `<embed>` or `<object>` not in the markup may be inserted before its URL is set, `innerHTML = '<embed
+        // id="doc-view">'`: Chromium checks the empty URL, the page's own, against object-src.)
+        let unset = scan
+            .blob_sources
+            .iter()
+            .filter(|(line, kind)| *kind == ResourceKind::Object && scan.guessed_blobs.contains(line));
+        let own = own.chain(unset.map(|_| (ResourceKind::Object, SELF)));
         for (kind, source) in scan.blob_sources.iter().map(|(_, kind)| (*kind, BLOB)).chain(own) {
             let (name, defaults) = directive(kind);
             needed.entry(name).or_insert_with(|| (defaults, BTreeSet::new())).1.insert(source);

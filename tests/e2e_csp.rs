@@ -595,3 +595,108 @@ fn marker_icons_from_cdns_named_otherwise_and_object_urls_in_elements_found_by_i
     check_shown(&app, &flags, "server.nomedia.js", pages[4], false);
     check_shown(&app, &flags, "server.noframe.js", pages[5], false);
 }
+
+#[test]
+fn plugin_content_framed_object_urls_by_class_and_a_run_time_analytics_host_still_work_under_the_written_policy() {
+    // A document and analytics host on its own origin (tests/e2e/csp-docs), which the browser reaches as docs.lan and
+    // stats.lan: a PDF of it in an <object>, object URLs in an <embed> and an <object> the script makes, in an
+    // <embed> it writes as HTML (not in the markup: inserted before its URL is set) and in an <iframe> it finds by
+    // class in a variable named thumb; and a status page whose analytics script comes from a host that is a setting
+    // and posts its events there. Chromium shows a PDF or a page in an <object>/<embed> in a nested frame, checked
+    // against frame-src too.
+    let (_tmp_docs, docs_dir) = copy_app("csp-docs");
+    let docs = start_node(&docs_dir, "server.js", &[]);
+    let (_tmp, app) = copy_app("csp-plugin-app");
+    let page = app.join("public/object.html");
+    let text = std::fs::read_to_string(&page).expect("read the page");
+    std::fs::write(&page, text.replace("DOCS", &format!("http://docs.lan:{}", docs.port))).expect("write the page");
+    let fixed = fix_and_install(&app);
+    let docs_host = format!("'http://docs.lan:{}'", docs.port);
+    for part in [
+        format!("frameSrc: [\"'self'\", 'blob:', {docs_host}]"),
+        format!("objectSrc: [\"'self'\", 'blob:', {docs_host}]"),
+        "connectSrc: [\"'self'\", '*', 'blob:']".to_string(),
+        "scriptSrc: [\"'self'\", '*']".to_string(),
+    ] {
+        assert!(fixed.contains(&part), "{part}: {fixed}");
+    }
+    // The written policy without each of those sources (replaced by one that serves nothing).
+    let elsewhere = "'https://elsewhere.invalid'";
+    let without = [
+        ("server.noframehost.js", "frameSrc", docs_host.as_str()),
+        ("server.noframeblob.js", "frameSrc", "'blob:'"),
+        ("server.noobjectself.js", "objectSrc", "\"'self'\""),
+        ("server.noconnect.js", "connectSrc", "'*'"),
+    ];
+    for (file, name, source) in without {
+        std::fs::write(app.join(file), in_directive(&fixed, name, source, elsewhere)).expect("write");
+    }
+    let flags = ["--host-resolver-rules=MAP *.lan 127.0.0.1"];
+    let analytics = format!("http://stats.lan:{}/js/script.js", docs.port);
+    let check = |server: &str, path: &str, id: &str, runs: bool| {
+        let node = start_node(&app, server, &[("ANALYTICS_URL", analytics.as_str())]);
+        let csp = get(node.port, path, &[]).header("content-security-policy").unwrap_or_default().to_string();
+        let dom = dump_dom_with(&format!("http://127.0.0.1:{}{path}", node.port), &flags);
+        assert_eq!(text_of(&dom, id) == Some("yes"), runs, "#{id} of {path} served by {server} (CSP: {csp}): {dom}");
+    };
+    let pages = [
+        ("/object.html", "object"),
+        ("/embed.html", "embed"),
+        ("/inner.html", "inner"),
+        ("/thumb.html", "thumb"),
+        ("/status", "an"),
+    ];
+    for server in ["server.before.js", "server.js"] {
+        for (path, id) in pages {
+            check(server, path, id, true);
+        }
+    }
+    check("server.noframehost.js", "/object.html", "object", false);
+    for (path, id) in &pages[1..4] {
+        check("server.noframeblob.js", path, id, false);
+    }
+    check("server.noobjectself.js", "/inner.html", "inner", false);
+    check("server.noconnect.js", "/status", "an", false);
+}
+
+#[test]
+fn urls_a_script_builds_on_the_page_s_origin_still_connect_under_the_written_policy() {
+    // The page's script calls the app's API through a constant path, window.location.origin and `${location.origin}`,
+    // and opens a WebSocket to `proto + location.host`: all on the app's origin, which connect-src 'self' (helmet's
+    // default-src) covers, ws: included; the policy allows no other host.
+    let (_tmp, app) = copy_app("csp-origin-app");
+    let fixed = fix_and_install(&app);
+    assert!(!fixed.contains("connectSrc"), "{fixed}");
+    for server in ["server.before.js", "server.js"] {
+        let (csp, dom) = load(&app, server, "/");
+        for id in ["api", "origin", "template", "ws"] {
+            assert_eq!(text_of(&dom, id), Some("yes"), "#{id} served by {server} (CSP: {csp}): {dom}");
+        }
+        assert_eq!(csp.contains("default-src 'self'"), server == "server.js", "{server}: {csp}");
+    }
+}
+
+#[test]
+fn vue_s_full_build_imported_by_the_source_beside_a_runtime_alias_still_compiles_templates_under_the_written_policy() {
+    // The Vue app of the test above with the alias the other way: webpack.config.js aliases vue$ to the runtime-only
+    // build and the source imports the full build by its path, which an exact alias (vue$) leaves alone. The committed
+    // bundle is what webpack builds from both (Vue's full build and the entry), so the page's in-DOM template compiles
+    // with new Function only where 'unsafe-eval' allows it.
+    let (_tmp, app) = copy_app("csp-vue-app");
+    let config = std::fs::read_to_string(app.join("webpack.config.js")).expect("read the config");
+    let runtime = config.replace("vue/dist/vue.esm.js", "vue/dist/vue.runtime.esm.js");
+    assert_ne!(runtime, config);
+    std::fs::write(app.join("webpack.config.js"), runtime).expect("write the config");
+    std::fs::write(
+        app.join("src/main.js"),
+        "import Vue from 'vue/dist/vue.esm.js';\n\nnew Vue({ el: '#app', data: { msg: 'yes' } });\n",
+    )
+    .expect("write the entry");
+    let fixed = fix_and_install(&app);
+    assert!(fixed.contains("scriptSrc: [\"'self'\", \"'unsafe-eval'\"]"), "{fixed}");
+    std::fs::write(app.join("server.noeval.js"), fixed.replace(", \"'unsafe-eval'\"", "")).expect("write");
+    for (server, renders) in [("server.before.js", true), ("server.js", true), ("server.noeval.js", false)] {
+        let (csp, dom) = load(&app, server, "/");
+        assert_eq!(text_of(&dom, "vue") == Some("yes"), renders, "#vue served by {server} (CSP: {csp}): {dom}");
+    }
+}
