@@ -962,7 +962,8 @@ fn report_views(
             if guessed {
                 "; where the element was not found in the pages (by its id, class or tag) and the script does not \
                  make it, imgSrc, mediaSrc, frameSrc and objectSrc allow blob: (a preview shows an image, a video, \
-                 or a document in a frame or an <embed>): remove those it does not use"
+                 or a document in a frame or an <embed>), and objectSrc 'self' (an <embed> written before its URL is \
+                 set loads the page's own): remove those it does not use"
             } else {
                 ""
             }
