@@ -155,12 +155,13 @@ pub struct ViewScan {
     /// ([`resolve_object_urls`] moves them to `blob_sources`): each at its 1-based line.
     #[serde(skip)]
     pub object_urls: Vec<ObjectUrlSource>,
-    /// The lines of `blob_sources` whose element was not found and whose name says nothing: listed under img-src and
-    /// media-src both (a preview is an image or a video).
+    /// The lines of `blob_sources` whose element was not found: listed under img-src, media-src, frame-src and
+    /// object-src (a preview is an image, a video or a document).
     #[serde(skip)]
     pub guessed_blobs: Vec<usize>,
-    /// The elements with an `id` that load a URL under a directive of their own (`<video id="preview">`), by id: what
-    /// decides the directive of an object URL a script shows in `getElementById('preview')`.
+    /// The elements with an `id` or a `class` that load a URL under a directive of their own (`<video id="preview">`),
+    /// by id and by each class as `.name`: what decides the directive of an object URL a script shows in
+    /// `getElementById('preview')` or `querySelector('.name')`.
     #[serde(skip)]
     pub element_ids: Vec<(String, ResourceKind)>,
     /// 1-based lines of `<object data>` and `<embed src>` that load one of the app's own files (a relative URL), which
@@ -1897,10 +1898,10 @@ fn same_file_url(text: &str, at: usize) -> Option<Option<(String, bool)>> {
 }
 
 /// Gives each object URL of `views` that its scripts name by reference ([`ViewScan::object_urls`]) its directive: the
-/// kind of the element of that id in the pages' markup (the tag decides: `<video id="preview">` is media-src, whatever
-/// the script calls it), else the kind the script tells; else, the element unknown and its name saying nothing,
-/// img-src, media-src and frame-src (a preview shows an image, a video or a document in a frame: an element the
-/// scripts make themselves, or find by a class, is not in the markup), its line in [`ViewScan::guessed_blobs`].
+/// kind of the element of that id or class (`.name`) in the pages' markup (the tag decides: `<video id="preview">` is
+/// media-src, whatever the script calls it), else the kind the script tells (an element it makes, a selector's tag);
+/// else img-src, media-src, frame-src and object-src (a preview shows an image, a video or a document in a frame or an
+/// `<embed>`: an element the scripts write as HTML is not in the markup), its line in [`ViewScan::guessed_blobs`].
 pub fn resolve_object_urls<P>(views: &mut [(P, ViewScan)]) {
     let mut ids: BTreeMap<String, BTreeSet<ResourceKind>> = BTreeMap::new();
     for (id, kind) in views.iter().flat_map(|(_, scan)| &scan.element_ids) {
@@ -1928,9 +1929,9 @@ pub fn resolve_object_urls<P>(views: &mut [(P, ViewScan)]) {
 
 /// The places in `text` that show an object URL in an element ([`ScriptCalls::blob_sources`]): a `.src` assignment
 /// (`img.src = url`), `setAttribute('src', url)` and jQuery's `.attr('src', url)` (or `.prop`), and the same of an
-/// `<object>`'s `data`. The element the statement names ([`element_reference`]), or else its name, tells the directive:
-/// an `<object>`'s or `<embed>`'s is object-src, a frame's (`iframe.src = url`, a PDF viewer's) frame-src, a video's or
-/// audio's media-src, an image's img-src.
+/// `<object>`'s `data`. The element the statement makes or selects by its tag ([`element_reference`]) tells the
+/// directive, or else the pages' element of the id or class it names ([`resolve_object_urls`]); a variable's name tells
+/// nothing.
 fn object_url_sources(text: &str) -> Vec<ObjectUrlSource> {
     const SETTERS: [&str; 3] = [".setAttribute(", ".attr(", ".prop("];
     let b = text.as_bytes();

@@ -18,7 +18,11 @@
 //! preview) still shows. Markers whose icons come from CDNs the app names otherwise (Leaflet's stylesheet @imported by
 //! the site's own, `L.Icon.Default.imagePath`, an `L.icon`'s `iconUrl`) and object URLs shown in a `<video>`, a
 //! `<source>` and an `<iframe>` that the script names by variables saying nothing of them still show, and do not
-//! without the source the tool added for each.
+//! without the source the tool added for each. A PDF from another host in an `<object>` and object URLs in an
+//! `<embed>`, an `<object>`, an `<embed>` written as HTML and an `<iframe>` found by class still show (Chromium frames
+//! plugin content: frame-src), a self-hosted analytics script from a host that is a setting still posts home, URLs
+//! and a WebSocket a script builds on the page's origin still connect under `'self'` alone, and a source that imports
+//! Vue's full build beside a runtime alias still compiles its template.
 
 mod common;
 
