@@ -214,12 +214,15 @@ impl Advisory {
     }
 
     /// Learns the first release after each `last_affected` from the package's `releases` (oldest first, no
-    /// prereleases).
-    pub fn learn_releases(&mut self, releases: &[Version]) {
+    /// prereleases), checked as the bundled table's `next_release` is: where a release the same advisory's fix of
+    /// another package depends on (`floors`, pug 3.0.3's pug-code-gen ^3.0.3 for GHSA-3965-hpx2-q597) is a later
+    /// release, that one is the fix.
+    pub fn learn_releases(&mut self, releases: &[Version], floors: &[Version]) {
         for at in self.sorted.iter().flatten().filter(|p| matches!(p.event, Event::LastAffected(_))) {
             let Some(at) = &at.at else { continue };
             if let Some(next) = releases.iter().find(|r| *r > at) {
-                self.next_release.entry(at.to_string()).or_insert_with(|| next.to_string());
+                let fix = floors.iter().filter(|f| *f > next && releases.contains(f)).max().unwrap_or(next);
+                self.next_release.entry(at.to_string()).or_insert_with(|| fix.to_string());
             }
         }
     }
@@ -341,6 +344,21 @@ impl Database {
             }
         }
         hits
+    }
+
+    /// The fixes the record of `advisory` gives its other packages, as (package, fixed version): pug 3.0.3 for
+    /// pug-code-gen's GHSA-3965-hpx2-q597.
+    pub fn fixes_of_others(&self, advisory: &Advisory) -> Vec<(String, String)> {
+        let others =
+            self.by_package.values().flatten().filter(|a| a.id == advisory.id && a.package != advisory.package);
+        others
+            .flat_map(|a| {
+                a.ranges.iter().flatten().filter_map(|e| match e {
+                    Event::Fixed(v) => Some((a.package.clone(), v.clone())),
+                    _ => None,
+                })
+            })
+            .collect()
     }
 
     /// The advisories about `package`, to change.
@@ -831,6 +849,27 @@ pub enum FixKind {
     None,
 }
 
+impl FixKind {
+    /// The kind of fix in words: `lockfile refresh`, `raised dependency`, `override`, `none`.
+    pub fn words(self) -> &'static str {
+        match self {
+            FixKind::LockfileRefresh => "lockfile refresh",
+            FixKind::Bump => "raised dependency",
+            FixKind::Override => "override",
+            FixKind::None => "none",
+        }
+    }
+
+    /// [`FixKind::words`] with its article: `a lockfile refresh`, `an override` (`none` alone).
+    pub fn words_with_article(self) -> String {
+        match self.words() {
+            "none" => "none".to_string(),
+            words if words.starts_with('o') => format!("an {words}"),
+            words => format!("a {words}"),
+        }
+    }
+}
+
 /// The fix planned for an advisory.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AdvisoryFix {
@@ -990,11 +1029,16 @@ mod tests {
         assert!(b.wants_releases());
         let releases: Vec<Version> =
             ["1.0.5", "1.1.2", "1.1.4", "1.2.0"].iter().filter_map(|v| Version::parse(v).ok()).collect();
-        b.learn_releases(&releases);
+        let mut floored = b.clone();
+        b.learn_releases(&releases, &[]);
         assert!(!b.wants_releases());
         assert_eq!(b.patched_after("1.1.0").map(|v| v.to_string()).as_deref(), Some("1.1.4"));
         assert_eq!(b.patched_after("1.0.4").map(|v| v.to_string()).as_deref(), Some("1.0.5"), "the fixed event first");
         assert_eq!(b.patched_after("1.1.3"), None, "not affected: nothing after it");
+        // A later release another package's fix depends on is the fix; one npm never published is not.
+        let floors: Vec<Version> = ["1.2.0", "1.3.0"].iter().filter_map(|v| Version::parse(v).ok()).collect();
+        floored.learn_releases(&releases, &floors);
+        assert_eq!(floored.patched_after("1.1.0").map(|v| v.to_string()).as_deref(), Some("1.2.0"));
         // Withdrawn: nothing.
         let mut c = advisory(vec![vec![i("0")]], &[]);
         assert!(c.affects("9.9.9"));

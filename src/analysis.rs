@@ -290,6 +290,9 @@ pub struct FileFacts {
     pub property_reads: Vec<PropertyRead>,
     /// What the file exports.
     pub exports: Vec<Export>,
+    /// Every module the file requires with a `require('m')` call, whether a name is bound to it or not
+    /// (`require('ejs').renderFile`, `require('cookie').serialize(...)`): sorted, without repeats.
+    pub inline_requires: Box<[Atom]>,
 }
 
 /// The statement (in a statement list) that holds something: new statements can go before or after it.
@@ -560,6 +563,7 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
         member_calls: Vec::new(),
         property_reads: Vec::new(),
         exports: Vec::new(),
+        inline_requires: Vec::new(),
         pending_fn_name: None,
         tracked: methods,
     };
@@ -644,8 +648,11 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
         member_calls,
         property_reads,
         exports,
+        mut inline_requires,
         ..
     } = collector;
+    inline_requires.sort_unstable();
+    inline_requires.dedup();
     FileFacts {
         module_system,
         style: votes.finish(code),
@@ -671,6 +678,7 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
         member_calls,
         property_reads,
         exports,
+        inline_requires: inline_requires.into_boxed_slice(),
     }
 }
 
@@ -896,6 +904,8 @@ struct Collector<'a> {
     member_calls: Vec<MemberCall>,
     property_reads: Vec<PropertyRead>,
     exports: Vec<Export>,
+    /// Every `require('m')` call's module.
+    inline_requires: Vec<Atom>,
     /// The name the next function visited is declared under.
     pending_fn_name: Option<Atom>,
     /// Methods whose calls are recorded (all when `None`).
@@ -1570,6 +1580,11 @@ impl Visit for Collector<'_> {
 
     fn visit_call_expr(&mut self, call: &CallExpr) {
         if let Callee::Expr(callee) = &call.callee {
+            if matches!(unwrap(callee), Expr::Ident(id) if id.sym == *"require") {
+                if let Some(module) = crate::bindings::require_source_of(call) {
+                    self.inline_requires.push(module.into());
+                }
+            }
             let args: Vec<&Expr> = call.args.iter().map(|a| &*a.expr).collect();
             self.record_call(range_of(call), callee, &args, false);
         }

@@ -46,6 +46,11 @@ pub fn unwrap(expr: &Expr) -> &Expr {
 /// The module of a `require('m')` call.
 pub fn require_source(expr: &Expr) -> Option<String> {
     let Expr::Call(call) = unwrap(expr) else { return None };
+    require_source_of(call)
+}
+
+/// The module of a `require('m')` call expression.
+pub fn require_source_of(call: &CallExpr) -> Option<String> {
     let Callee::Expr(callee) = &call.callee else { return None };
     let Expr::Ident(id) = unwrap(callee) else { return None };
     if id.sym != *"require" || call.args.len() != 1 {

@@ -284,13 +284,13 @@ impl LazyInventory {
 }
 
 impl LazyInventory {
-    /// The manifest's own npm lockfile that npm ignores because the manifest is a workspace of the package.json in
-    /// the folder returned with it (see [`crate::lockfile::ignored_by_npm`]), and the lockfile npm uses instead
-    /// when there is one.
-    pub fn ignored(&self) -> Option<(PathBuf, PathBuf, Option<PathBuf>)> {
-        let (own, workspace) = crate::lockfile::ignored_by_npm(&self.dir, self.root.as_deref())?;
+    /// The manifest's own lockfile that its package manager (returned with it) ignores because the manifest is a
+    /// workspace of the folder returned with it (npm: its package.json's `workspaces`; pnpm: its pnpm-workspace.yaml;
+    /// see [`crate::lockfile::ignored`]), and the lockfile that package manager uses instead when there is one.
+    pub fn ignored(&self) -> Option<(PathBuf, PathBuf, Manager, Option<PathBuf>)> {
+        let (own, workspace, manager) = crate::lockfile::ignored(&self.dir, self.root.as_deref())?;
         let used = crate::lockfile::find(&workspace, self.root.as_deref()).map(|l| l.path);
-        Some((own, workspace, used))
+        Some((own, workspace, manager, used))
     }
 }
 

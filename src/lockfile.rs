@@ -69,8 +69,9 @@ type CommandFor = fn(&Path) -> (Manager, Vec<&'static str>);
 /// The lockfile of the project whose manifest is in `manifest_dir`: there, or in a workspace root above it, no higher
 /// than the project `root` (see [`crate::root::folders_up_to`]).
 ///
-/// Inside an npm workspace npm installs from the workspace root's lockfile: a member's own package-lock.json or
-/// npm-shrinkwrap.json is not its lockfile ([`ignored_by_npm`]).
+/// Inside a workspace the package manager installs from the workspace root's lockfile: a member's own
+/// package-lock.json or npm-shrinkwrap.json (npm workspaces), or pnpm-lock.yaml (a pnpm workspace), is not its
+/// lockfile ([`ignored`]).
 pub fn find(manifest_dir: &Path, root: Option<&Path>) -> Option<Lockfile> {
     let dirs = folders(manifest_dir, root);
     for (at, d) in dirs.iter().enumerate() {
@@ -95,12 +96,13 @@ pub fn find(manifest_dir: &Path, root: Option<&Path>) -> Option<Lockfile> {
                 }
             }),
         ];
-        let member = std::cell::OnceCell::new();
         for (name, command) in candidates {
             let path = d.join(name);
             if path.exists() {
                 let (manager, command) = command(d);
-                if manager == Manager::Npm && member.get_or_init(|| workspace_root(&dirs[at..], root)).is_some() {
+                if matches!(manager, Manager::Npm | Manager::Pnpm)
+                    && workspace_root(&dirs[at..], root, manager).is_some()
+                {
                     continue;
                 }
                 return Some(Lockfile { path, dir: d.to_path_buf(), command, manager });
@@ -110,28 +112,67 @@ pub fn find(manifest_dir: &Path, root: Option<&Path>) -> Option<Lockfile> {
     None
 }
 
-/// The lockfile of the manifest in `manifest_dir` that npm ignores, and the workspace root npm installs it from: a
-/// package-lock.json (or npm-shrinkwrap.json) next to a manifest that a package.json above names as a workspace.
-pub fn ignored_by_npm(manifest_dir: &Path, root: Option<&Path>) -> Option<(PathBuf, PathBuf)> {
+/// The lockfile of the manifest in `manifest_dir` that its package manager ignores, the workspace root it installs
+/// the manifest from instead, and that package manager: a package-lock.json (or npm-shrinkwrap.json) next to a
+/// manifest that a package.json above names as a workspace, a pnpm-lock.yaml next to one that a pnpm-workspace.yaml
+/// above names (see [`workspace_root`]).
+pub fn ignored(manifest_dir: &Path, root: Option<&Path>) -> Option<(PathBuf, PathBuf, Manager)> {
     let dirs = folders(manifest_dir, root);
     let dir = dirs.first()?;
-    let own = ["package-lock.json", "npm-shrinkwrap.json"].iter().map(|n| dir.join(n)).find(|p| p.exists())?;
-    Some((own, workspace_root(&dirs, root)?.clone()))
+    [("package-lock.json", Manager::Npm), ("npm-shrinkwrap.json", Manager::Npm), ("pnpm-lock.yaml", Manager::Pnpm)]
+        .into_iter()
+        .map(|(name, manager)| (dir.join(name), manager))
+        .filter(|(own, _)| own.exists())
+        .find_map(|(own, manager)| Some((own, workspace_root(&dirs, root, manager)?.clone(), manager)))
 }
 
-/// The workspace root above `dirs[0]` (among `dirs[1..]`, the folders above it): the nearest whose package.json names
-/// `dirs[0]` as one of its workspaces.
-fn workspace_root<'a>(dirs: &'a [PathBuf], root: Option<&Path>) -> Option<&'a PathBuf> {
+/// The workspace root above `dirs[0]` (among `dirs[1..]`, the folders above it) from whose lockfile `manager`
+/// installs it. npm: the nearest folder whose package.json names `dirs[0]` as one of its `workspaces`. pnpm: the
+/// nearest whose pnpm-workspace.yaml names it in its `packages`, unless that workspace gives each project a lockfile
+/// of its own (`shared-workspace-lockfile=false` in its .npmrc, or `sharedWorkspaceLockfile: false` in
+/// pnpm-workspace.yaml).
+fn workspace_root<'a>(dirs: &'a [PathBuf], root: Option<&Path>, manager: Manager) -> Option<&'a PathBuf> {
     let absolute = |d: &Path| crate::root::normalize(&std::path::absolute(d).unwrap_or_else(|_| d.to_path_buf()));
     let (member, above) = dirs.split_first()?;
     let member = absolute(member);
+    let read = |path: PathBuf| crate::fsread::read_text(&path, crate::fsread::TEXT_LIMIT, root).ok();
     above.iter().find(|dir| {
         let Ok(relative) = member.strip_prefix(absolute(dir)) else { return false };
         let relative = relative.to_string_lossy().replace('\\', "/");
-        crate::fsread::read_text(&dir.join("package.json"), crate::fsread::TEXT_LIMIT, root)
-            .ok()
-            .and_then(|text| crate::manifest::ManifestInfo::parse(&text).ok())
-            .is_some_and(|info| !info.workspaces().is_empty() && info.workspace_folders(dir).contains(&relative))
+        let patterns = match manager {
+            Manager::Pnpm => {
+                #[derive(serde::Deserialize)]
+                #[serde(rename_all = "camelCase")]
+                struct PnpmWorkspace {
+                    #[serde(default)]
+                    packages: Vec<String>,
+                    shared_workspace_lockfile: Option<bool>,
+                }
+                let Some(workspace) = read(dir.join("pnpm-workspace.yaml"))
+                    .and_then(|text| serde_saphyr::from_str::<PnpmWorkspace>(&text).ok())
+                else {
+                    return false;
+                };
+                let own_lockfiles = workspace.shared_workspace_lockfile == Some(false)
+                    || read(dir.join(".npmrc")).is_some_and(|npmrc| {
+                        npmrc.lines().any(|line| {
+                            line.split_once('=').is_some_and(|(key, value)| {
+                                key.trim() == "shared-workspace-lockfile" && value.trim() == "false"
+                            })
+                        })
+                    });
+                if own_lockfiles {
+                    return false;
+                }
+                workspace.packages
+            }
+            _ => match read(dir.join("package.json")).and_then(|text| crate::manifest::ManifestInfo::parse(&text).ok())
+            {
+                Some(info) => info.workspaces().to_vec(),
+                None => return false,
+            },
+        };
+        !patterns.is_empty() && crate::manifest::workspace_folders(&patterns, dir).contains(&relative)
     })
 }
 
@@ -545,6 +586,38 @@ mod tests {
         let lock = find(&app, None).expect("npm");
         assert_eq!(lock.command_line(), "npm install --package-lock-only --ignore-scripts --no-audit");
         assert_eq!(lock.dir, app);
+    }
+
+    /// A pnpm workspace installs its members from the root's pnpm-lock.yaml: a member's own is ignored (and named
+    /// by [`ignored`]), unless the workspace gives each project its own lockfile, or does not list the member.
+    #[test]
+    fn a_pnpm_workspace_members_own_lockfile_is_not_its_lockfile() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (root, api) = (dir.path(), dir.path().join("packages/api"));
+        std::fs::create_dir_all(&api).expect("mkdir");
+        for (file, text) in [
+            (root.join("package.json"), "{}"),
+            (root.join("pnpm-lock.yaml"), "lockfileVersion: '9.0'\n"),
+            (root.join("pnpm-workspace.yaml"), "packages:\n  - \"packages/*\"\n"),
+            (api.join("package.json"), "{}"),
+            (api.join("pnpm-lock.yaml"), "lockfileVersion: '9.0'\n"),
+        ] {
+            std::fs::write(file, text).expect("write");
+        }
+        let lock = find(&api, None).expect("the root's");
+        assert_eq!((lock.path, lock.manager), (root.join("pnpm-lock.yaml"), Manager::Pnpm));
+        assert_eq!(ignored(&api, None), Some((api.join("pnpm-lock.yaml"), root.to_path_buf(), Manager::Pnpm)));
+        assert_eq!(ignored(root, None), None, "the root's own is its lockfile");
+        for (file, text) in [
+            (root.join(".npmrc"), "shared-workspace-lockfile = false\n"),
+            (root.join("pnpm-workspace.yaml"), "packages:\n  - \"packages/*\"\nsharedWorkspaceLockfile: false\n"),
+            (root.join("pnpm-workspace.yaml"), "packages:\n  - \"apps/*\"\n"),
+        ] {
+            std::fs::write(&file, text).expect("write");
+            assert_eq!(find(&api, None).expect("its own").path, api.join("pnpm-lock.yaml"), "{text}");
+            assert_eq!(ignored(&api, None), None, "{text}");
+            std::fs::remove_file(root.join(".npmrc")).ok();
+        }
     }
 
     /// The arguments of the command that runs (after the program).

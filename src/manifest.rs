@@ -228,29 +228,7 @@ impl ManifestInfo {
     /// a package.json: literal folders and `dir/*` patterns (`**` and other globs are matched as `dir/*`: one level),
     /// less the `!folder` exclusions.
     pub fn workspace_folders(&self, dir: &Path) -> Vec<String> {
-        let mut folders = Vec::new();
-        let excluded: Vec<&str> = self.workspaces().iter().filter_map(|p| p.strip_prefix('!')).collect();
-        for pattern in self.workspaces().iter().filter(|p| !p.starts_with('!')) {
-            let pattern = pattern.trim_start_matches("./").trim_end_matches('/');
-            match pattern.find(['*', '?', '[', '{']) {
-                None if dir.join(pattern).join("package.json").is_file() => folders.push(pattern.to_string()),
-                None => {}
-                Some(at) => {
-                    let base = pattern[..at].trim_end_matches('/');
-                    let Ok(entries) = std::fs::read_dir(dir.join(base)) else { continue };
-                    for entry in entries.flatten() {
-                        if entry.file_type().is_ok_and(|t| t.is_dir()) && entry.path().join("package.json").is_file() {
-                            let name = entry.file_name().to_string_lossy().into_owned();
-                            folders.push(if base.is_empty() { name } else { format!("{base}/{name}") });
-                        }
-                    }
-                }
-            }
-        }
-        folders.retain(|f| !excluded.iter().any(|x| x.trim_start_matches("./").trim_end_matches('/') == f));
-        folders.sort();
-        folders.dedup();
-        folders
+        workspace_folders(self.workspaces(), dir)
     }
 
     /// The names of every package the manifest lists, in any section.
@@ -284,8 +262,38 @@ impl ManifestInfo {
     }
 }
 
+/// The folders (relative to `dir`, with `/` separators) that workspace `patterns` (package.json's `workspaces`,
+/// pnpm-workspace.yaml's `packages`) name and that hold a package.json: literal folders and `dir/*` patterns (`**`
+/// and other globs are matched as `dir/*`: one level), less the `!folder` exclusions.
+pub fn workspace_folders(patterns: &[String], dir: &Path) -> Vec<String> {
+    let mut folders = Vec::new();
+    let excluded: Vec<&str> = patterns.iter().filter_map(|p| p.strip_prefix('!')).collect();
+    for pattern in patterns.iter().filter(|p| !p.starts_with('!')) {
+        let pattern = pattern.trim_start_matches("./").trim_end_matches('/');
+        match pattern.find(['*', '?', '[', '{']) {
+            None if dir.join(pattern).join("package.json").is_file() => folders.push(pattern.to_string()),
+            None => {}
+            Some(at) => {
+                let base = pattern[..at].trim_end_matches('/');
+                let Ok(entries) = std::fs::read_dir(dir.join(base)) else { continue };
+                for entry in entries.flatten() {
+                    if entry.file_type().is_ok_and(|t| t.is_dir()) && entry.path().join("package.json").is_file() {
+                        let name = entry.file_name().to_string_lossy().into_owned();
+                        folders.push(if base.is_empty() { name } else { format!("{base}/{name}") });
+                    }
+                }
+            }
+        }
+    }
+    folders.retain(|f| !excluded.iter().any(|x| x.trim_start_matches("./").trim_end_matches('/') == f));
+    folders.sort();
+    folders.dedup();
+    folders
+}
+
 /// The spec `text` gives `key` in `section` when it is a string: for the override sections, which
-/// [`ManifestInfo`] does not read (`None` for an object value, or text that is not a manifest).
+/// [`ManifestInfo`] does not read (`None` for an object value, or text that is not a manifest), and the `"."` of npm's
+/// nested form (`"cookie-parser": { ".": "1.4.6", "cookie": "0.4.1" }`).
 pub fn override_spec(text: &str, section: DepSection, key: &str) -> Option<String> {
     let top = parse_root(split_bom(text).1).ok()?;
     let object = match section.parent() {
@@ -296,7 +304,11 @@ pub fn override_spec(text: &str, section: DepSection, key: &str) -> Option<Strin
         None => &top,
     };
     match &last_prop(object, section.key())?.value {
-        Value::Object(entries) => string_value(&last_prop(entries, key)?.value),
+        Value::Object(entries) => match &last_prop(entries, key)?.value {
+            // (npm's nested form: its `"."` is the package's own spec.)
+            Value::Object(inner) if section == DepSection::Overrides => string_value(&last_prop(inner, ".")?.value),
+            value => string_value(value),
+        },
         _ => None,
     }
 }
@@ -304,7 +316,8 @@ pub fn override_spec(text: &str, section: DepSection, key: &str) -> Option<Strin
 /// Returns `text` with `package` set to `spec` in `section`.
 ///
 /// An existing entry keeps its place and only its value's string literal changes (nothing at all
-/// when the spec is already equal). A new entry goes at its sorted position when the section is
+/// when the spec is already equal); an npm override in the nested form gets its `"."` set, the entries under it
+/// kept. A new entry goes at its sorted position when the section is
 /// sorted, else at the end; a missing section is created next to the other dependency sections.
 /// Only `section` is touched, even if `package` is also listed elsewhere.
 ///
@@ -360,10 +373,24 @@ pub fn set_dependency(text: &str, section: DepSection, package: &str, spec: &str
                 return Err(not_an_object(section));
             };
             if let Some(existing) = last_prop(deps, package) {
-                if string_value(&existing.value).as_deref() == Some(spec) {
-                    return Ok(text.to_string());
+                // (npm's nested form, `"cookie-parser": { ".": "1.4.6", "cookie": "0.7.2" }`: its `"."` is the
+                // package's own spec, and the entries under it stay.)
+                let (existing, nested) = match &existing.value {
+                    Value::Object(inner) if section == DepSection::Overrides => (last_prop(inner, "."), Some(inner)),
+                    _ => (Some(existing), None),
+                };
+                match (existing, nested) {
+                    (Some(existing), _) if string_value(&existing.value).as_deref() == Some(spec) => {
+                        return Ok(text.to_string());
+                    }
+                    (Some(existing), _) => Splice::replace(existing.value_range(), json_string(spec)),
+                    (None, Some(inner)) => {
+                        let colon = FileStyle::colon(body, [inner, deps]);
+                        let entry = format!("\".\"{colon}{}", json_string(spec));
+                        insert_property(body, inner, 0, &Layout::of(body, inner, &style), &style, &entry)
+                    }
+                    (None, None) => return Err(not_an_object(section)),
                 }
-                Splice::replace(existing.value_range(), json_string(spec))
             } else {
                 let colon = FileStyle::colon(body, [deps, root]);
                 let entry = format!("{}{colon}{}", json_string(package), json_string(spec));
@@ -820,6 +847,30 @@ mod tests {
         let value: serde_json::Value = serde_json::from_str(&after).expect("valid JSON");
         assert!(value[section.key()].get(package).is_none(), "{after}");
         after
+    }
+
+    /// npm's nested override (`"cookie-parser": { ".": "1.4.6", "cookie": "0.4.1" }`): its `"."` is the package's
+    /// own spec, set in place (or added first) with the entries under it kept; `override_spec` reads it.
+    #[test]
+    fn an_npm_nested_override_gets_its_dot_set() {
+        let before = "{\n  \"overrides\": {\n    \"cookie-parser\": {\n      \".\": \"1.4.6\",\n      \"cookie\": \
+                      \"0.4.1\"\n    }\n  }\n}\n";
+        let got = set_dependency(before, Overrides, "cookie-parser", "1.4.7").expect("edit");
+        assert_eq!(got, before.replace("1.4.6", "1.4.7"));
+        assert_eq!(set_dependency(&got, Overrides, "cookie-parser", "1.4.7").expect("again"), got, "idempotent");
+        assert_eq!(override_spec(before, Overrides, "cookie-parser").as_deref(), Some("1.4.6"));
+        let without = "{\n  \"overrides\": {\n    \"cookie-parser\": {\n      \"cookie\": \"0.4.1\"\n    }\n  }\n}\n";
+        let got = set_dependency(without, Overrides, "cookie-parser", "1.4.7").expect("edit");
+        assert_eq!(
+            got,
+            "{\n  \"overrides\": {\n    \"cookie-parser\": {\n      \".\": \"1.4.7\",\n      \"cookie\": \"0.4.1\"\n    }\n  \
+             }\n}\n"
+        );
+        // (Yarn's `resolutions` have no nested form.)
+        assert_eq!(
+            override_spec(before.replace("overrides", "resolutions").as_str(), Resolutions, "cookie-parser"),
+            None
+        );
     }
 
     #[test]

@@ -922,13 +922,30 @@ fn code_use(path: &Path, input: &links::LinkInput<'_>, out: &mut crate::project:
         })
     };
     out.imports.extend(facts.bindings.iter().filter_map(|b| package_of(&b.module)));
+    out.imports.extend(facts.inline_requires.iter().filter_map(|m| package_of(m)));
+    // `lodash/template` (or `lodash/template.js`) is lodash's `template`.
+    let function_module = |module: &str| -> Option<(String, String)> {
+        let package = package_of(module)?;
+        let rest = module.get(package.len() + 1..)?;
+        let name = rest.strip_suffix(".js").unwrap_or(rest);
+        (!name.is_empty() && !name.contains('/')).then(|| (package, name.to_string()))
+    };
     for site in &facts.calls {
-        let Some(binding) = site.call.callee.as_ref().filter(|c| c.members.is_empty()).and_then(|c| c.binding.as_ref())
-        else {
-            continue;
+        let Some(callee) = site.call.callee.as_ref() else { continue };
+        let module = match (&callee.binding, &callee.inline_require) {
+            (Some(binding), _) if binding.kind == crate::bindings::ImportKind::Module => &binding.module,
+            (None, Some(module)) => module,
+            _ => continue,
         };
-        if binding.kind == crate::bindings::ImportKind::Module {
-            out.default_calls.extend(package_of(&binding.module));
+        match &*callee.members {
+            [] => {
+                out.default_calls.extend(package_of(module));
+                out.functions.extend(function_module(module));
+            }
+            [member] if callee.binding.is_none() => {
+                out.functions.extend(package_of(module).map(|p| (p, member.to_string())));
+            }
+            _ => {}
         }
     }
     out.properties.extend(facts.property_reads.iter().map(|r| r.property.to_string()));

@@ -74,8 +74,12 @@ pub struct Project {
 pub struct CodeUse {
     /// Packages imported or required (the specifier's package name: `lodash` for `lodash/template`).
     pub imports: std::collections::BTreeSet<String>,
-    /// Packages whose default export is called (`multer()`, `fileUpload()`).
+    /// Packages whose default export is called (`multer()`, `fileUpload()`, `require('multer')()`).
     pub default_calls: std::collections::BTreeSet<String>,
+    /// Package functions called in the forms [`Project::package_calls`] leaves out, package and function: on an
+    /// inline require (`require('cookie').serialize(...)`), and a package's per-function module called
+    /// (`require('lodash/template')(s)`, `import template from 'lodash/template.js'`).
+    pub functions: std::collections::BTreeSet<(String, String)>,
     /// Methods called on some object (`x.cookie(...)`), among those the selected transforms watch.
     pub methods: std::collections::BTreeSet<String>,
     /// Properties read on some object (`req.query`), among the analysis's tracked ones.

@@ -376,6 +376,111 @@ fn a_fix_skips_versions_other_advisories_affect() {
 /// "called" where a module creates the upload middleware and "not called" where none does; on-headers' (`res.writeHead`,
 /// which the files are not all read for) is "unknown"; brace-expansion's (`brace-expansion()`) is "unknown" in a
 /// project that uses minimatch, which may call it, and "not called" otherwise.
+/// A package whose advisories are not all fixed on its installed line of releases (axios 0.21.1: GHSA-cph5-m8f7-6c5x
+/// is fixed in 0.21.2, inside `^0.21.1`; GHSA-wf5p-g6vw-rhxx only in 1.6.0, a new major for 0.x) still gets the fix of
+/// those that are, and the others are reported as left, with why.
+#[test]
+fn advisories_fixed_on_the_installed_line_are_fixed_when_others_need_a_new_major() {
+    let manifest = r#"{ "name": "client", "dependencies": { "axios": "^0.21.1" } }"#;
+    let lock = serde_json::json!({
+        "name": "client", "lockfileVersion": 3, "requires": true,
+        "packages": {
+            "": { "name": "client", "dependencies": { "axios": "^0.21.1" } },
+            "node_modules/axios": { "version": "0.21.1" }
+        }
+    });
+    let (_tmp, dir) = scratch("client", manifest);
+    std::fs::write(dir.join("package-lock.json"), lock.to_string()).expect("write");
+    std::fs::write(dir.join("app.js"), "const axios = require('axios');\nmodule.exports = () => axios.get('/x');\n")
+        .expect("write");
+    let (doc, changes) = json_audit(&dir);
+    let fix = |id: &str| -> (String, String) {
+        let a = doc["advisories"].as_array().expect("advisories").iter().find(|a| a["id"] == id).expect(id);
+        (
+            a["fix"]["kind"].as_str().unwrap_or_default().to_string(),
+            a["fix"]["description"].as_str().unwrap_or_default().to_string(),
+        )
+    };
+    let (kind, description) = fix("GHSA-cph5-m8f7-6c5x");
+    assert_eq!(kind, "lockfile-refresh", "{description}");
+    assert!(description.starts_with("0.21.2 fits the ranges its parents declare"), "{description}");
+    let (kind, description) = fix("GHSA-wf5p-g6vw-rhxx");
+    assert_eq!(kind, "none", "{description}");
+    assert!(
+        description.ends_with(
+            "is a new major for `^0.21.1` (its API may change): not raised; move to it by hand, checking its \
+             changelog; the lockfile refresh planned for its advisories fixed on the 0.21.x line leaves this one"
+        ),
+        "{description}"
+    );
+    assert!(changes.is_empty(), "{changes:?}");
+}
+
+/// The API an advisory concerns is called in the forms code writes without binding a name to the package: a member of
+/// an inline require (`require('lodash').template(s)`), a package's per-function module (`require('lodash/template')`,
+/// `import template from 'lodash/template.js'`), and Express's own `app.engine('html', require('ejs').renderFile)`.
+#[test]
+fn inline_requires_and_per_function_modules_count_as_calls() {
+    let manifest = r#"{ "name": "forms", "dependencies": { "lodash": "4.17.15", "cookie": "0.5.0", "ejs": "3.1.6" } }"#;
+    let lock = serde_json::json!({
+        "name": "forms", "lockfileVersion": 3, "requires": true,
+        "packages": {
+            "": { "name": "forms", "dependencies": { "lodash": "4.17.15", "cookie": "0.5.0", "ejs": "3.1.6" } },
+            "node_modules/lodash": { "version": "4.17.15" },
+            "node_modules/cookie": { "version": "0.5.0" },
+            "node_modules/ejs": { "version": "3.1.6" }
+        }
+    });
+    let reach = |file: &str, code: &str| -> Vec<String> {
+        let (_tmp, dir) = scratch("forms", manifest);
+        std::fs::write(dir.join("package-lock.json"), lock.to_string()).expect("write");
+        std::fs::write(dir.join(file), code).expect("write");
+        let (doc, _) = json_audit(&dir);
+        doc["advisories"]
+            .as_array()
+            .expect("advisories")
+            .iter()
+            .filter(|a| {
+                ["GHSA-35jh-r3h4-6jhm", "GHSA-pxg6-pf52-xh8x", "GHSA-phwq-j96m-2c2q"]
+                    .contains(&a["id"].as_str().unwrap_or_default())
+            })
+            .map(|a| {
+                format!(
+                    "{} {}",
+                    a["package"].as_str().unwrap_or_default(),
+                    a["reachability"].as_str().unwrap_or_default()
+                )
+            })
+            .collect()
+    };
+    let lodash = |verdict: &str| {
+        vec!["cookie not-called".to_string(), "ejs not-called".to_string(), format!("lodash {verdict}")]
+    };
+    assert_eq!(reach("app.js", "module.exports = (s) => require('lodash').template(s);\n"), lodash("called"));
+    assert_eq!(
+        reach("app.js", "const template = require('lodash/template');\nmodule.exports = (s) => template(s);\n"),
+        lodash("called")
+    );
+    assert_eq!(
+        reach("app.mjs", "import template from 'lodash/template.js';\nexport default (s) => template(s);\n"),
+        lodash("called")
+    );
+    // The control: the package required, its template never called.
+    assert_eq!(reach("app.js", "module.exports = (o) => require('lodash').merge({}, o);\n"), lodash("not-called"));
+    assert_eq!(
+        reach("app.js", "module.exports = (v) => require('cookie').serialize('a', v);\n"),
+        ["cookie called", "ejs not-called", "lodash not-called"]
+    );
+    assert_eq!(
+        reach(
+            "app.js",
+            "const express = require('express');\nconst app = express();\napp.engine('html', require('ejs').renderFile);\n\
+             app.set('view engine', 'html');\napp.get('/', (req, res) => res.render('index'));\n"
+        ),
+        ["cookie not-called", "ejs called", "lodash not-called"]
+    );
+}
+
 #[test]
 fn the_new_advisories_say_whether_the_code_calls_what_they_concern() {
     let manifest = r#"{ "name": "uploads", "dependencies": { "multer": "1.4.5-lts.1", "express-session": "1.18.1",
@@ -630,28 +735,121 @@ fn a_workspace_members_own_lockfile_is_ignored_as_npm_ignores_it() {
     let (code, text) = audit(&dir, &[]);
     assert_eq!(code, 0, "{text}");
     assert_eq!(text.matches("GHSA-qwcr-r2fm-qrc7 body-parser@1.20.1").count(), 1, "{text}");
-    let out = express_harden(
-        &dir,
-        &["--only", "advisories", "--advisories", &osv(), "--write", "--allow-no-vcs", "--lockfile"],
-    );
-    let output = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    assert_eq!(out.status.code(), Some(0), "{output}");
+    let output = write_with_lockfile(&dir, &osv());
     assert!(output.contains("updated package-lock.json (body-parser 1.20.1 -> 1.20.3)"), "{output}");
-    assert!(!output.contains("updated packages/api/package-lock.json"), "{output}");
-    assert!(
-        output.contains(
-            "packages/api/package.json:1:1: warning [advisories/ignored-lockfile] packages/api/package-lock.json is \
-             ignored by npm: this project is a workspace of package.json, whose lockfile, package-lock.json, installs \
-             it: its packages are checked there; this file is neither read nor updated (delete it)"
-        ),
-        "{output}"
-    );
+    assert!(output.contains(&ignored_lockfile("package-lock.json", "npm", "package.json")), "{output}");
     assert_eq!(std::fs::read_to_string(&own).expect("own"), own_text);
     let lock: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("package-lock.json")).expect("lock")).expect("json");
     assert_eq!(lock["packages"]["node_modules/body-parser"]["version"], "1.20.3");
     let (code, text) = audit(&dir, &["--check"]);
     assert_eq!((code, text.as_str()), (0, "\n"));
+}
+
+/// What `--write --lockfile` with the advisories of `source` prints (standard output and error), once it exits 0 and
+/// says nothing of updating the member's own lockfile.
+fn write_with_lockfile(dir: &Path, source: &str) -> String {
+    let out = express_harden(
+        dir,
+        &["--only", "advisories", "--advisories", source, "--write", "--allow-no-vcs", "--lockfile"],
+    );
+    let output = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{output}");
+    assert!(!output.contains("updated packages/api/"), "{output}");
+    output
+}
+
+/// The finding about packages/api's own `lockfile`, which `manager` ignores in the workspace `root` names.
+fn ignored_lockfile(lockfile: &str, manager: &str, root: &str) -> String {
+    format!(
+        "packages/api/package.json:1:1: warning [advisories/ignored-lockfile] packages/api/{lockfile} is ignored by \
+         {manager}: this project is a workspace of {root}, whose lockfile, {lockfile}, installs it: its packages are \
+         checked there; this file is neither read nor updated (delete it)"
+    )
+}
+
+/// A pnpm workspace (`tests/advisories/pnpm-workspace-app`, lockfiles made by pnpm): pnpm-workspace.yaml lists
+/// `packages/*`, the root's pnpm-lock.yaml installs packages/api (its `importers`), and packages/api carries a stray
+/// pnpm-lock.yaml of its own, which pnpm ignores when run in the workspace. The member's packages are audited once,
+/// through the root's lockfile: attributed to the member (its dependency lines, the paths from it, "called" by its
+/// own code), fixed by raises in its package.json; its own lockfile is named as ignored, neither audited nor written.
+/// After `--write --lockfile` (real pnpm) the root's lockfile installs the fixes, `pnpm install --frozen-lockfile`
+/// accepts it, and a second run finds nothing (before: each advisory twice, once from the stray lockfile, and
+/// "updated packages/api/pnpm-lock.yaml (unchanged)" while pnpm rewrote the root's). Needs pnpm and the registry.
+#[test]
+fn a_pnpm_workspace_members_own_lockfile_is_ignored_as_pnpm_ignores_it() {
+    let (_tmp, dir) = app("pnpm-workspace-app");
+    let own = dir.join("packages/api/pnpm-lock.yaml");
+    let own_text = std::fs::read_to_string(&own).expect("own lockfile");
+    let (code, text) = audit_from(&dir, "bundled", &[]);
+    assert_eq!(code, 0, "{text}");
+    let lines: Vec<&str> = text.lines().map(|l| l.split(": ").next().unwrap_or(l)).collect();
+    assert_eq!(
+        lines,
+        [
+            "GHSA-qwcr-r2fm-qrc7 body-parser@1.20.1 -> 1.20.3 [high] gate packages/api/package.json:5 \
+             reach=called (body-parser.urlencoded) fix=bump",
+            "  via api > body-parser@1.20.1",
+            "GHSA-pxg6-pf52-xh8x cookie@0.4.1 -> 0.7.0 [low] - packages/api/package.json:6 reach=called (res.cookie) \
+             fix=bump",
+            "  via api > cookie-parser@1.4.6 > cookie@0.4.1",
+            "change packages/api/package.json dependencies body-parser 1.20.1 -> 1.20.3",
+            "change packages/api/package.json dependencies cookie-parser 1.4.6 -> 1.4.7",
+        ],
+        "{text}"
+    );
+    let output = write_with_lockfile(&dir, "bundled");
+    assert!(output.contains("updated pnpm-lock.yaml ("), "{output}");
+    assert!(output.contains(&ignored_lockfile("pnpm-lock.yaml", "pnpm", "pnpm-workspace.yaml")), "{output}");
+    assert_eq!(std::fs::read_to_string(&own).expect("own"), own_text);
+    let lock = std::fs::read_to_string(dir.join("pnpm-lock.yaml")).expect("lock");
+    assert!(lock.contains("body-parser@1.20.3:") && !lock.contains("body-parser@1.20.1:"), "{lock}");
+    assert!(lock.contains("cookie@0.7.2:") && !lock.contains("cookie@0.4.1:"), "{lock}");
+    common::pnpm_install_frozen(&dir);
+    let (code, text) = audit(&dir, &["--check"]);
+    assert_eq!((code, text.as_str()), (0, "\n"));
+}
+
+/// A pnpm workspace member's dependency whose range admits the fix (`"body-parser": "^1.20.1"`, locked at 1.20.1) is
+/// the lockfile's to move, with the command pnpm needs for a member at the workspace's root: `pnpm update -r`
+/// (without `-r` pnpm updates only the root project's packages and leaves it), `--no-save` (without it pnpm rewrites
+/// the member's package.json). The named command, run with the real pnpm, moves it and leaves package.json as it was;
+/// `pnpm install --frozen-lockfile` accepts the lockfile, and a second run finds no body-parser advisory. Needs pnpm
+/// and the registry.
+#[test]
+fn a_pnpm_workspace_members_refresh_names_pnpms_recursive_update() {
+    let (_tmp, dir) = app("pnpm-workspace-app");
+    let member = dir.join("packages/api/package.json");
+    let text = std::fs::read_to_string(&member).expect("member").replace(r#""1.20.1""#, r#""^1.20.1""#);
+    std::fs::write(&member, &text).expect("write");
+    let pnpm = |args: &[&str]| {
+        let out = std::process::Command::new("pnpm")
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .expect("pnpm must be installed (scripts/test.sh installs it)");
+        assert!(out.status.success(), "pnpm {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    // (The lockfile keeps 1.20.1, which `^1.20.1` admits.)
+    pnpm(&["install", "--lockfile-only", "--ignore-scripts"]);
+    let (code, text) = audit_from(&dir, "bundled", &[]);
+    assert_eq!(code, 0, "{text}");
+    let command = "pnpm update -r body-parser --lockfile-only --no-save --ignore-scripts";
+    assert!(
+        text.contains(&format!(
+            "body-parser@1.20.1 -> 1.20.3 [high] gate packages/api/package.json:5 reach=called (body-parser.urlencoded) \
+             fix=lockfile-refresh: 1.20.3 fits the ranges its parents declare: the lockfile moves it (`{command}`, run \
+             it yourself)"
+        )),
+        "{text}"
+    );
+    let before = std::fs::read_to_string(&member).expect("member");
+    pnpm(&command.split(' ').skip(1).collect::<Vec<_>>());
+    assert_eq!(std::fs::read_to_string(&member).expect("member"), before);
+    common::pnpm_install_frozen(&dir);
+    let (code, again) = audit_from(&dir, "bundled", &[]);
+    assert_eq!(code, 0, "{again}");
+    assert!(!again.contains("body-parser@"), "{again}");
 }
 
 /// The JSON document of a dry run of the advisories on `dir` (bundled table), and its dependency changes as
@@ -1130,6 +1328,99 @@ fn nested_and_scoped_override_keys_are_read_as_npm_reads_them() {
     }
 }
 
+/// The project's own pin of a package the fix raises moves with the raise, as a pin of the affected package does (on
+/// its line): cookie-parser 1.4.6 pinned by npm's nested form (`"cookie-parser": { ".": "1.4.6", ... }`, the entries
+/// under it kept) or a flat `"cookie-parser": "1.4.6"` is raised to 1.4.7 for its cookie with its pin, and a pinned
+/// direct dependency (body-parser 1.20.1, fixed in 1.20.3) is raised with its pin. Before, npm refused the install
+/// (EOVERRIDE: the override conflicts with the direct dependency) and the run failed with nothing fixed. After
+/// `--write --lockfile` (the real npm) the lockfile installs the fixed versions, `npm ci` accepts it, and a second run
+/// finds neither advisory. Needs npm and the registry.
+#[test]
+fn a_pin_of_the_raised_dependency_moves_with_the_raise() {
+    for (overrides, moved) in [
+        (
+            r#"{ "cookie-parser": { ".": "1.4.6", "cookie-signature": "1.0.6" }, "body-parser": "1.20.1" }"#,
+            r#"{ "cookie-parser": { ".": "1.4.7", "cookie-signature": "1.0.6" }, "body-parser": "1.20.3" }"#,
+        ),
+        (
+            r#"{ "cookie-parser": "1.4.6", "body-parser": "1.20.1" }"#,
+            r#"{ "cookie-parser": "1.4.7", "body-parser": "1.20.3" }"#,
+        ),
+    ] {
+        let manifest = format!(
+            "{{\n  \"name\": \"pinned-parent\",\n  \"version\": \"1.0.0\",\n  \"private\": true,\n  \
+             \"dependencies\": {{\n    \"body-parser\": \"1.20.1\",\n    \"cookie-parser\": \"1.4.6\"\n  }},\n  \
+             \"overrides\": {overrides}\n}}\n"
+        );
+        let (_tmp, dir) = scratch("pinned-parent", &manifest);
+        let npm = |args: &[&str]| {
+            let out = std::process::Command::new("npm")
+                .args(args)
+                .args(["--ignore-scripts", "--no-audit", "--no-fund"])
+                .current_dir(&dir)
+                .output()
+                .expect("npm must be installed (scripts/test.sh installs it)");
+            assert!(out.status.success(), "npm {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        };
+        npm(&["install", "--package-lock-only"]);
+        let (code, text) = audit_from(&dir, "bundled", &[]);
+        assert_eq!(code, 0, "{text}");
+        let changes: Vec<&str> = text.lines().filter(|l| l.starts_with("change ")).collect();
+        assert_eq!(
+            changes,
+            [
+                "change package.json overrides body-parser 1.20.1 -> 1.20.3",
+                "change package.json dependencies body-parser 1.20.1 -> 1.20.3",
+                "change package.json dependencies cookie-parser 1.4.6 -> 1.4.7",
+                "change package.json overrides cookie-parser 1.4.6 -> 1.4.7",
+            ],
+            "{overrides}: {text}"
+        );
+        let (code, text) = audit_from(&dir, "bundled", &["--write", "--allow-no-vcs", "--lockfile"]);
+        assert_eq!(code, 0, "{overrides}: {text}");
+        let written: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("package.json")).expect("manifest")).expect("json");
+        let moved: serde_json::Value = serde_json::from_str(moved).expect("json");
+        assert_eq!(written["overrides"], moved, "{written:#}");
+        npm(&["ci"]);
+        let installed = |path: &str| {
+            let text = std::fs::read_to_string(dir.join(path).join("package.json")).unwrap_or_default();
+            serde_json::from_str::<serde_json::Value>(&text).map(|v| v["version"].clone()).unwrap_or_default()
+        };
+        assert_eq!(installed("node_modules/cookie-parser"), "1.4.7");
+        assert_eq!(installed("node_modules/body-parser"), "1.20.3");
+        assert_eq!(installed("node_modules/cookie"), "0.7.2");
+        let (code, again) = audit_from(&dir, "bundled", &[]);
+        assert_eq!(code, 0, "{again}");
+        assert!(!again.contains("cookie@") && !again.contains("body-parser@") && !again.contains("change "), "{again}");
+    }
+}
+
+/// A pin of the parent a fix would raise that cannot move with the raise (`tests/advisories/pin-app-yarn`, its
+/// `resolutions` given `"cookie-parser": "<=1.4.6"`, a range no raise rewrites in its style) is named, with its line,
+/// as what keeps cookie-parser 1.4.6, and cookie-parser is not raised: Yarn would install 1.4.6 whatever the
+/// dependency says. Offline: the dry run only.
+#[test]
+fn a_parents_pin_that_cannot_move_with_the_raise_is_named() {
+    let (_tmp, dir) = app("pin-app-yarn");
+    let manifest = std::fs::read_to_string(dir.join("package.json")).expect("manifest");
+    std::fs::write(dir.join("package.json"), manifest.replace(r#""cookie": "0.4.1""#, r#""cookie-parser": "<=1.4.6""#))
+        .expect("write");
+    let (code, text) = audit_from(&dir, "bundled", &[]);
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.contains(
+            "fix=none: 0.7.0 is outside what its parents declare (cookie-parser@1.4.6 declares 0.4.1; express@4.21.2 \
+             declares 0.7.1); cookie-parser 1.4.7 depends on a fixed cookie, but package.json's own `resolutions` entry \
+             `\"cookie-parser\": \"<=1.4.6\"` (package.json:10) keeps cookie-parser 1.4.6 and cannot be moved to 1.4.7 \
+             on its line: cookie-parser is not raised; change or remove that entry by hand"
+        ),
+        "{text}"
+    );
+    let changes: Vec<&str> = text.lines().filter(|l| l.starts_with("change ")).collect();
+    assert_eq!(changes, ["change package.json resolutions path-to-regexp 0.1.7 -> 0.1.12"], "{text}");
+}
+
 /// The project's own pin is what keeps a vulnerable version (`tests/advisories/pin-app`, npm's `overrides`,
 /// `pin-app-yarn`, Yarn 1's `resolutions`, and `pin-app-pnpm`, `pnpm.overrides`; lockfiles made by the package managers): `"path-to-regexp": "0.1.7"` is
 /// moved to the fix on its line (0.1.12, which fixes both its advisories); `"cookie": "0.4.1"` would cross a 0.x line, so it is reported as the cause and
@@ -1447,6 +1738,39 @@ fn the_first_release_after_last_affected_is_the_fix() {
     assert_eq!(common::tree(&dir), before);
 }
 
+/// A range that ends with `last_affected` in OSV records given with `--advisories PATH` is fixed as the bundled
+/// table's `next_release` is: by the first release after it, unless the same advisory's fix of another package depends
+/// on a later one (GHSA-3965-hpx2-q597: pug 3.0.3 depends on pug-code-gen ^3.0.3, so 3.0.0 is no fix). Here a record
+/// made for the test in that shape, about packages whose releases the tool bundles (`parents.json`), so the test is
+/// offline: body-parser up to 1.20.1 (`last_affected`), express fixed in 4.20.0, which depends on body-parser 1.20.3.
+/// The first release after 1.20.1 is 1.20.2; the fix is 1.20.3, with and without `--lockfile` (a preview). Before,
+/// no fix was known without `--lockfile`, and 1.20.2 was planned with it.
+#[test]
+fn a_last_affected_fix_from_osv_records_follows_the_other_packages_fix() {
+    let records = tempfile::tempdir().expect("tempdir");
+    let range = |event: &str, version: &str| serde_json::json!([{ "type": "ECOSYSTEM", "events": [{ "introduced": "0" }, { event: version }] }]);
+    let record = serde_json::json!({
+        "schema_version": "1.4.0",
+        "id": "GHSA-0000-0000-0000",
+        "summary": "a record made for the test",
+        "affected": [
+            { "package": { "ecosystem": "npm", "name": "body-parser" }, "ranges": range("last_affected", "1.20.1") },
+            { "package": { "ecosystem": "npm", "name": "express" }, "ranges": range("fixed", "4.20.0") }
+        ],
+        "database_specific": { "severity": "HIGH" }
+    });
+    std::fs::write(records.path().join("r.json"), record.to_string()).expect("write");
+    let source = records.path().display().to_string();
+    let (_tmp, dir) = scratch("last-affected", r#"{ "name": "styles", "dependencies": { "body-parser": "1.20.1" } }"#);
+    std::fs::write(dir.join("package-lock.json"), lockfile(&[("body-parser", "1.20.1", "1.20.1")])).expect("write");
+    for extra in [&[][..], &["--lockfile"]] {
+        let (code, text) = audit_from(&dir, &source, extra);
+        assert_eq!(code, 0, "{text}");
+        assert!(text.starts_with("GHSA-0000-0000-0000 body-parser@1.20.1 -> 1.20.3 [high]"), "{extra:?}: {text}");
+        assert!(text.ends_with("change package.json dependencies body-parser 1.20.1 -> 1.20.3\n"), "{extra:?}: {text}");
+    }
+}
+
 /// A copy of the test app `tests/e2e/<name>` (its lockfile made by npm or pnpm) in a temporary folder.
 fn e2e_app(name: &str) -> (tempfile::TempDir, PathBuf) {
     copy_of("tests/e2e", name)
@@ -1598,4 +1922,28 @@ fn two_copies_in_a_workspace_get_each_its_own_fix() {
           releases than `0.4.1` in b (a new major, or a new minor under 1.0.0, whose API may change): not raised; move \
           to it by hand, checking its changelog"]
     );
+}
+
+/// npm workspaces: the root's express 4.18.2 and the member api's own `"body-parser": "1.20.1"` both install an affected
+/// body-parser. The run raises express (4.21.2 depends on body-parser 1.20.3) and, in the same run, the member's own
+/// dependency: before, the member's raise came only on a second run, the first reporting body-parser as not fixable.
+#[test]
+fn a_members_own_dependency_is_raised_in_the_run_that_raises_the_roots_parent() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("member-and-raised-parent");
+    copy_dir(&Path::new(REPO).join("tests/advisories/member-and-raised-parent"), &dir);
+    let (doc, changes) = json_audit(&dir);
+    assert_eq!(
+        changes,
+        ["\"dependencies\" \"express\" -> \"4.21.2\"", "\"dependencies\" \"body-parser\" -> \"1.20.3\""],
+        "{doc:#}"
+    );
+    let body_parser: Vec<String> = doc["advisories"]
+        .as_array()
+        .expect("advisories")
+        .iter()
+        .filter(|a| a["package"] == "body-parser")
+        .map(|a| format!("{}: {}", a["fix"]["kind"], a["fix"]["description"]))
+        .collect();
+    assert_eq!(body_parser, ["\"bump\": \"body-parser is raised to 1.20.3 in packages/api/package.json\""]);
 }

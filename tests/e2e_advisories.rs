@@ -10,7 +10,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{copy_app, express_harden, get, npm_ci, post_form, start_node};
+use common::{copy_app, express_harden, get, npm_ci, pnpm_install_frozen, post_form, start_node};
 use express_harden::transforms::advisories::bundled;
 
 /// Every installed copy (name, version, folder) of `names` under `dir/node_modules`, nested ones included.
@@ -121,16 +121,6 @@ fn the_app_is_fixed_installed_patched_and_still_works() {
     assert_eq!(check.status.code(), Some(0), "{}", String::from_utf8_lossy(&check.stderr));
 }
 
-/// `pnpm install --frozen-lockfile`: fails unless the package.json files the tool wrote match the lockfile exactly.
-fn pnpm_install_frozen(dir: &Path) {
-    let pnpm = std::process::Command::new("pnpm")
-        .args(["install", "--frozen-lockfile", "--ignore-scripts"])
-        .current_dir(dir)
-        .output()
-        .expect("pnpm must be installed (scripts/test.sh installs it)");
-    assert!(pnpm.status.success(), "pnpm install --frozen-lockfile: {}", String::from_utf8_lossy(&pnpm.stderr));
-}
-
 /// The versions of cookie installed under `dir`: npm's folders (nested ones included, and the workspace members'),
 /// and pnpm's store folders (`node_modules/.pnpm/cookie@0.7.2`).
 fn cookies(dir: &Path) -> Vec<String> {
@@ -219,4 +209,32 @@ fn of_two_copies_the_fixable_one_is_fixed_and_the_other_explained() {
         ["\"0.4.1\" \"none\": \"the fix, cookie 0.7.0, is on another line of releases than `0.4.1` in b (a new major, \
           or a new minor under 1.0.0, whose API may change): not raised; move to it by hand, checking its changelog\""]
     );
+}
+
+/// Express 4.17.1 installed under a package the project depends on (`mid`, a local tarball declaring
+/// `"express": "^4.17.1"`): the lockfile refresh moves express within that range, and the packages under it that
+/// advisories affect (body-parser, qs, send, serve-static, cookie, path-to-regexp) come with it. No override is
+/// written for them (their fix is the new express's own ranges); `npm ci` then installs no affected copy, and a
+/// second run finds nothing to do.
+#[test]
+fn packages_under_a_refreshed_parent_come_with_it_without_overrides() {
+    let (_tmp, app) = copy_app("advisories-refresh-parent");
+    let before = std::fs::read_to_string(app.join("package.json")).expect("package.json");
+    let out = express_harden(&app, &["--only", "advisories", "--write", "--allow-no-vcs", "--lockfile"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(std::fs::read_to_string(app.join("package.json")).expect("package.json"), before);
+    npm_ci(&app);
+    let names = ["express", "body-parser", "qs", "send", "serve-static", "cookie", "path-to-regexp"];
+    let mut copies = Vec::new();
+    installed(&app, &names, &mut copies);
+    assert!(copies.len() >= names.len(), "{copies:?}");
+    let left: Vec<String> = copies
+        .iter()
+        .filter(|(name, version, _)| bundled().for_package(name).iter().any(|a| a.affects(version)))
+        .map(|(name, version, _)| format!("{name}@{version}"))
+        .collect();
+    assert_eq!(left, Vec::<String>::new(), "{copies:?}");
+    let again = express_harden(&app, &["--only", "advisories", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&again.stdout).expect("json");
+    assert_eq!(doc["advisories"].as_array().map(Vec::len), Some(0), "{doc:#}");
 }

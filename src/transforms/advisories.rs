@@ -329,19 +329,26 @@ impl Advisories {
 }
 
 impl Advisories {
-    /// Asks the registry for the releases of the installed packages an advisory without a known fix affects (its
-    /// range ends with `last_affected`): the first release after it is the fix. The releases are kept with the
-    /// parents' (one question per package); a failure is a note, and the advisory stays without a fix.
+    /// The first release after the `last_affected` of an advisory without a known fix that affects an installed
+    /// package (its range ends with it) is the fix, checked as the bundled table's `next_release` is, whatever the
+    /// source: where the same advisory's fix of another package depends on a later release of it (pug 3.0.3 on
+    /// pug-code-gen ^3.0.3), that release is. The releases are the bundled parents' (`parents.json`, offline) and,
+    /// with `--lockfile` or `--advisories npm`, the registry's, kept with the parents' (one question per package); a
+    /// failure is a note, and the advisory stays without a fix.
     fn fetch_next_releases(&self, inventories: &[&Inventory]) {
         let mut db = self.database();
         let mut wanted: BTreeMap<String, PathBuf> = BTreeMap::new();
+        // The packages whose fixes of the same advisories tell what they depend on.
+        let mut others: BTreeMap<String, PathBuf> = BTreeMap::new();
         for inventory in inventories {
             let dir =
                 inventory.path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
             for p in &inventory.packages {
-                let unknown = |a: &&Advisory| a.affects(&p.version) && a.wants_releases();
-                if db.for_package(&p.name).iter().any(|a| unknown(&a)) {
+                for advisory in db.for_package(&p.name).iter().filter(|a| a.affects(&p.version) && a.wants_releases()) {
                     wanted.entry(p.name.clone()).or_insert_with(|| dir.to_path_buf());
+                    for (other, _) in db.fixes_of_others(advisory) {
+                        others.entry(other).or_insert_with(|| dir.to_path_buf());
+                    }
                 }
             }
         }
@@ -350,11 +357,10 @@ impl Advisories {
         }
         let mut state = self.fetched.lock().unwrap_or_else(|e| e.into_inner());
         let mut parents = state.parents.as_deref().cloned().unwrap_or_else(|| bundled_parents().clone());
-        let updated = Arc::make_mut(&mut db);
-        for (name, dir) in wanted {
-            if parents.get(&name).is_none() && state.parents_asked.insert(name.clone()) {
-                let npmrc = crate::advisory_net::Npmrc::load(&dir);
-                match crate::advisory_net::packument(&npmrc, &name).and_then(|text| Releases::from_packument(&text)) {
+        for (name, dir) in wanted.iter().chain(others.iter().filter(|(o, _)| !wanted.contains_key(*o))) {
+            if self.ask_registry && parents.get(name).is_none() && state.parents_asked.insert(name.clone()) {
+                let npmrc = crate::advisory_net::Npmrc::load(dir);
+                match crate::advisory_net::packument(&npmrc, name).and_then(|text| Releases::from_packument(&text)) {
                     Ok(releases) => parents.insert(name.clone(), releases),
                     Err(err) => eprintln!(
                         "note: the releases of {name} could not be read ({err}): no release after its last \
@@ -362,10 +368,39 @@ impl Advisories {
                     ),
                 }
             }
-            let Some(releases) = parents.get(&name) else { continue };
+        }
+        if wanted.keys().all(|name| parents.get(name).is_none()) {
+            // (Nothing to learn: the releases are not known offline, or the registry could not say.)
+            if self.ask_registry {
+                state.parents = Some(Arc::new(parents));
+            }
+            return;
+        }
+        let updated = Arc::make_mut(&mut db);
+        for name in wanted.keys() {
+            let Some(releases) = parents.get(name) else { continue };
             let releases: Vec<Version> = releases.versions().collect();
-            for advisory in updated.for_package_mut(&name) {
-                advisory.learn_releases(&releases);
+            // The release of `name` each advisory's fix of another package depends on (`^3.0.3`: 3.0.3).
+            let floors: Vec<(String, Vec<Version>)> = updated
+                .for_package(name)
+                .iter()
+                .map(|advisory| {
+                    let floors = updated
+                        .fixes_of_others(advisory)
+                        .into_iter()
+                        .filter_map(|(other, fixed)| {
+                            match npm_spec::classify(parents.get(&other)?.declared(&fixed, name)?) {
+                                Spec::Simple { version, .. } => Some(version),
+                                _ => None,
+                            }
+                        })
+                        .collect();
+                    (advisory.id.clone(), floors)
+                })
+                .collect();
+            for advisory in updated.for_package_mut(name) {
+                let floors = floors.iter().find(|(id, _)| *id == advisory.id).map_or(&[][..], |(_, f)| f.as_slice());
+                advisory.learn_releases(&releases, floors);
             }
         }
         state.parents = Some(Arc::new(parents));
@@ -476,25 +511,29 @@ impl Transform for Advisories {
         self.fetch(&mut inventories.iter().copied())?;
         if self.ask_registry {
             self.fetch_parents(&inventories);
-            self.fetch_next_releases(&inventories);
         }
+        self.fetch_next_releases(&inventories);
         Ok(())
     }
 
     fn plan(&self, _cx: &FileContext<'_>, _plan: &mut FilePlan) {}
 
     fn plan_manifest(&self, cx: &ManifestContext<'_>, plan: &mut ManifestPlan) {
-        if let Some((own, workspace, used)) = cx.inventory.ignored() {
+        if let Some((own, workspace, manager, used)) = cx.inventory.ignored() {
             let display = crate::discover::display_path;
             let lock = used.map(|path| display(&path));
+            let (by, names) = match manager {
+                Manager::Pnpm => ("pnpm", "pnpm-workspace.yaml"),
+                _ => ("npm", "package.json"),
+            };
             plan.findings.push(cx.finding(
                 "ignored-lockfile",
                 "",
                 format!(
-                    "{} is ignored by npm: this project is a workspace of {}, {}; this file is neither read nor \
+                    "{} is ignored by {by}: this project is a workspace of {}, {}; this file is neither read nor \
                      updated (delete it)",
                     display(&own),
-                    display(&workspace.join("package.json")),
+                    display(&workspace.join(names)),
                     lock.map_or_else(
                         || "whose lockfile (there is none yet) will install it".to_string(),
                         |lock| format!("whose lockfile, {lock}, installs it: its packages are checked there")
@@ -541,13 +580,77 @@ impl Transform for Advisories {
         let own_first = |root: bool| {
             affected.iter().enumerate().filter(move |(_, ((name, _), _))| cx.info.dependency(name).is_some() == root)
         };
-        let order: Vec<usize> = own_first(true).chain(own_first(false)).map(|(i, _)| i).collect();
+        // The others by depth, parents before the packages under them: a package whose parent the lockfile refresh of
+        // this run moves comes with that refresh (express moved within `^4.17.1` brings a fixed body-parser).
+        let depth = |i: usize| affected[i].1 .0.iter().map(|&c| inventory.packages[c].chain.len()).min().unwrap_or(0);
+        let mut others: Vec<usize> = own_first(false).map(|(i, _)| i).collect();
+        others.sort_by_key(|&i| depth(i));
+        // (Each after the affected packages it is installed under, the shallowest first; in a cycle, the first left.)
+        let above = |i: usize| -> Vec<&str> {
+            affected[i]
+                .1
+                 .0
+                .iter()
+                .flat_map(|&c| &inventory.packages[c].parents)
+                .filter_map(|d| match d.parent {
+                    Parent::Package(p) => Some(inventory.packages[p].name.as_str()),
+                    Parent::Root(_) => None,
+                })
+                .collect()
+        };
+        let mut sorted = Vec::with_capacity(others.len());
+        while !others.is_empty() {
+            let waiting: std::collections::HashSet<&str> = others.iter().map(|&i| affected[i].0 .0).collect();
+            let next =
+                others.iter().position(|&i| above(i).iter().all(|p| !waiting.contains(p) || *p == affected[i].0 .0));
+            sorted.push(others.remove(next.unwrap_or(0)));
+        }
+        let order: Vec<usize> = own_first(true).map(|(i, _)| i).chain(sorted).collect();
         let mut raised = Raises::default();
         let mut fixes: Vec<Option<AdvisoryFix>> = vec![None; affected.len()];
+        // The advisories a package's fix leaves for another line of releases (id -> why), by package.
+        let mut left: Vec<BTreeMap<String, AdvisoryFix>> = vec![BTreeMap::new(); affected.len()];
         for i in order {
             let ((name, version), (copies, hits)) = &affected[i];
             let all = db.for_installed(name, &installed);
-            let fix = self.fix(cx, inventory, name, version, copies, hits, &all, plan, &mut overrides, &mut raised);
+            let mut fix = self.fix(cx, inventory, name, version, copies, hits, &all, plan, &mut overrides, &mut raised);
+            // No fix for them all (one needs a new major): the advisories fixed on the installed line of releases are
+            // still fixed (axios 0.21.1's high advisory by 0.21.2, its moderate one only by 1.6.0), the others left.
+            if let (FixKind::None, Ok(at)) = (fix.kind, Version::parse(version)) {
+                let (near, far): (Vec<&Advisory>, Vec<&Advisory>) =
+                    hits.iter().partition(|a| a.patched_after(version).is_some_and(|v| line_of(&v) == line_of(&at)));
+                if !near.is_empty() && !far.is_empty() {
+                    let near_all: Vec<&Advisory> =
+                        all.iter().filter(|a| !far.iter().any(|f| f.id == a.id)).copied().collect();
+                    let partial = self.fix(
+                        cx,
+                        inventory,
+                        name,
+                        version,
+                        copies,
+                        &near,
+                        &near_all,
+                        plan,
+                        &mut overrides,
+                        &mut raised,
+                    );
+                    if partial.kind != FixKind::None {
+                        for advisory in far {
+                            let why = AdvisoryFix {
+                                kind: FixKind::None,
+                                description: format!(
+                                    "{}; the {} planned for its advisories fixed on the {} line leaves this one",
+                                    fix.description.trim_end_matches('.'),
+                                    partial.kind.words(),
+                                    describe_line(&at)
+                                ),
+                            };
+                            left[i].insert(advisory.id.clone(), why);
+                        }
+                        fix = partial;
+                    }
+                }
+            }
             fixes[i] = Some(fix);
         }
         // A dependency raised past its own fix, so that a package it depends on comes fixed too, says so.
@@ -569,7 +672,7 @@ impl Transform for Advisories {
             .map(|(i, r)| (i, lock_dir.join(&r.path).join("package.json")))
             .collect();
         let member_projects: Vec<&Project> = members.values().filter_map(|path| project_at(cx, path)).collect();
-        for (((name, version), (copies, hits)), fix) in affected.into_iter().zip(fixes) {
+        for ((((name, version), (copies, hits)), fix), left) in affected.into_iter().zip(fixes).zip(left) {
             let Some(fix) = fix else { continue };
             // Where the finding goes: the line of the project's dependency that leads to a copy (the copy itself, or
             // the direct dependency a parent is installed through), in the lockfile's own package.json when one is
@@ -642,7 +745,9 @@ impl Transform for Advisories {
                 let gate = severity.unwrap_or(Level::Moderate) >= self.fail_on;
                 let shown = crate::discover::display_path(&inventory.path);
                 // An advisory no version fixes stays, whatever the fix of the package's others.
-                let fix = if patched.is_none() && fix.kind != FixKind::None {
+                let fix = if let Some(why) = left.get(&advisory.id) {
+                    why.clone()
+                } else if patched.is_none() && fix.kind != FixKind::None {
                     unfixed(name, advisory, &fix)
                 } else {
                     fix.clone()
@@ -749,6 +854,14 @@ fn project_at<'a>(cx: &ManifestContext<'a>, path: &std::path::Path) -> Option<&'
     cx.projects.iter().find(|(p, _)| crate::root::same_path(p, path)).map(|(_, project)| project)
 }
 
+/// A version's line of releases in words: `0.21.x`, `4.x`.
+fn describe_line(v: &Version) -> String {
+    match line_of(v) {
+        (0, minor) => format!("0.{minor}.x"),
+        (major, _) => format!("{major}.x"),
+    }
+}
+
 /// The line of releases a version belongs to, as npm counts breaking changes: the major, or the minor under 1.0.0.
 fn line_of(v: &Version) -> (u64, u64) {
     if v.major == 0 {
@@ -766,6 +879,9 @@ struct Raises {
     past_fix: BTreeMap<String, String>,
     /// The parents the lockfile refresh moves for a package (their specs admit a release that fixes it).
     moves: BTreeMap<String, Vec<String>>,
+    /// The packages this run's lockfile refresh moves for advisories of their own, and the release each moves to
+    /// (the newest the bundled parents table knows that every parent's range admits).
+    refreshed: BTreeMap<String, Version>,
 }
 
 /// An affected package whose parent may be raised: its name, the version that fixes it, and all its advisories.
@@ -1057,9 +1173,17 @@ impl Advisories {
                 parents.join(", ")
             ));
         }
+        // Its own dependency in this manifest.
+        let own: Vec<(DepSection, String)> =
+            cx.info.dependency_all(name).into_iter().filter(|(s, _)| *s != DepSection::PeerDependencies).collect();
         // The project's own pin (npm `overrides`, Yarn `resolutions`, `pnpm.overrides`) wins over every other fix.
         if let Some(pin) = user_pin(cx.text, inventory.manager, name, &installed, &target) {
-            return pin.fix(plan, name, &installed, &target);
+            let fix = pin.fix(plan, &own, name, &installed, &target);
+            // (The project's own dependency moved with its pin: a package under it is looked up at the new release.)
+            if fix.kind == FixKind::Override && !own.is_empty() {
+                raises.to.insert(name.to_string(), target.clone());
+            }
+            return fix;
         }
         let express_raised = |parent: &str| parent == "express" && cx.options.selected.contains(&"express-version");
         let parents = self.parents();
@@ -1071,9 +1195,6 @@ impl Advisories {
             let major = Version::parse(installed).ok()?.major.max(4);
             parents.get("express")?.versions().filter(|v| v.major == major).max()
         };
-        // Its own dependency in this manifest.
-        let own: Vec<(DepSection, String)> =
-            cx.info.dependency_all(name).into_iter().filter(|(s, _)| *s != DepSection::PeerDependencies).collect();
         let is_root_dependency = copies.iter().any(|&i| {
             inventory.packages[i]
                 .parents
@@ -1098,7 +1219,9 @@ impl Advisories {
                 description: "express is raised to its newest patched release by the express-version transform".into(),
             };
         }
-        let update = update_command(inventory.manager, name);
+        // (A lockfile that installs workspace members: pnpm's update goes through them.)
+        let workspace = inventory.roots.iter().any(|r| !r.path.is_empty());
+        let update = update_command(inventory.manager, name, workspace);
         // Who runs the update of `packages`, in words.
         let runs_for = |packages: &str| match inventory.manager {
             Manager::Npm => crate::advisories::RUN_BY_LOCKFILE.to_string(),
@@ -1129,6 +1252,18 @@ impl Advisories {
                         section.label()
                     ),
                 };
+            }
+            // The release the refresh moves it to, when the bundled parents table knows its releases: the newest one
+            // every parent's range admits (what the packages under it then resolve to is read from it).
+            let ranges: Option<Vec<_>> = copies
+                .iter()
+                .flat_map(|&i| &inventory.packages[i].parents)
+                .map(|d| d.range.as_deref().and_then(npm_spec::npm_range))
+                .collect();
+            if let Some(newest) = ranges.and_then(|ranges| {
+                parents.get(name)?.versions().filter(|v| ranges.iter().all(|r| v.satisfies(r))).max()
+            }) {
+                raises.refreshed.insert(name.to_string(), newest);
             }
             return AdvisoryFix {
                 kind: FixKind::LockfileRefresh,
@@ -1207,8 +1342,24 @@ impl Advisories {
             .filter(|d| !d.range.as_deref().and_then(npm_spec::npm_range).is_some_and(|r| target.satisfies(&r)))
             .collect();
         let lock_dir = inventory.path.parent().unwrap_or(std::path::Path::new(""));
+        // (A parent this run raises or refreshes to a release that depends on a fixed package brings its copy along.)
+        let comes_with_parent = |d: &&&crate::inventory::Dependent| -> bool {
+            let Parent::Package(p) = d.parent else { return false };
+            let parent = &inventory.packages[p];
+            let to = raises
+                .to
+                .get(&parent.name)
+                .or_else(|| raises.refreshed.get(&parent.name))
+                .cloned()
+                .or_else(|| express_raised(&parent.name).then(|| express_to(&parent.version)).flatten());
+            to.and_then(|to| {
+                parents.get(&parent.name)?.declared(&to.to_string(), name).map(|r| child.resolves_fixed(r))
+            })
+            .unwrap_or(false)
+        };
         let in_members: Option<Vec<(PathBuf, DepSection, String)>> = blocking
             .iter()
+            .filter(|d| !comes_with_parent(d))
             .map(|d| {
                 let Parent::Root(r) = d.parent else { return None };
                 let member = &inventory.roots[r].path;
@@ -1253,6 +1404,56 @@ impl Advisories {
                 specs.join(", ")
             ));
         }
+        // Every parent that leaves the target out is moved by this run's lockfile refresh (for an advisory of its
+        // own) to a release that declares a range resolving to a fixed version: the package comes with that refresh.
+        let with_refresh: Option<Vec<String>> = blocking
+            .iter()
+            .map(|d| {
+                let Parent::Package(p) = d.parent else { return None };
+                let parent = &inventory.packages[p].name;
+                let release = raises.refreshed.get(parent)?;
+                let range = parents.get(parent)?.declared(&release.to_string(), name)?;
+                child
+                    .resolves_fixed(range)
+                    .then(|| format!("{parent} moves to {release}, which {}", child.depends(range)))
+            })
+            .collect();
+        if let Some(mut said) = with_refresh.filter(|s| !s.is_empty()) {
+            said.sort();
+            said.dedup();
+            let mut moved: Vec<String> = blocking
+                .iter()
+                .filter_map(|d| match d.parent {
+                    Parent::Package(p) => Some(inventory.packages[p].name.clone()),
+                    Parent::Root(_) => None,
+                })
+                .collect();
+            moved.sort();
+            moved.dedup();
+            // The release it then resolves to, for the packages under it.
+            let declared: Option<Vec<_>> = blocking
+                .iter()
+                .map(|d| {
+                    let Parent::Package(p) = d.parent else { return None };
+                    let parent = &inventory.packages[p].name;
+                    let range = parents.get(parent)?.declared(&raises.refreshed.get(parent)?.to_string(), name)?;
+                    npm_spec::npm_range(range)
+                })
+                .collect();
+            if let Some(newest) = declared.and_then(|ranges| {
+                parents.get(name)?.versions().filter(|v| ranges.iter().all(|r| v.satisfies(r))).max()
+            }) {
+                raises.refreshed.insert(name.to_string(), newest);
+            }
+            raises.moves.insert(name.to_string(), moved);
+            return AdvisoryFix {
+                kind: FixKind::LockfileRefresh,
+                description: format!(
+                    "the lockfile refresh this run plans for its parents moves it: {}",
+                    said.join("; ")
+                ),
+            };
+        }
         // A transitive package outside a parent's range: an override, scoped to the affected line, and only where it
         // keeps every parent on the line of releases it declares.
         let declares = |d: &&crate::inventory::Dependent| {
@@ -1265,6 +1466,34 @@ impl Advisories {
         let outside: Vec<String> = blocking.iter().map(declares).collect();
         let outside = outside.join("; ");
         let spec = if installed.major == 0 { format!("~{target}") } else { format!("^{target}") };
+        // The project's own pin of a parent to raise (`"cookie-parser": "1.4.6"`, npm's `"cookie-parser": { ".":
+        // "1.4.6" }`): the package manager installs what it says whatever the parent's spec (npm refuses the raise:
+        // EOVERRIDE), so it moves with the raise, as a pin of the package itself would (on the line of releases, which
+        // a raise never leaves): the pin, its new spec and the words saying so; when it cannot, the finding's reason,
+        // naming it (nothing is raised).
+        let parent_pin = |parent: &str, from: &Version, release: &Version| {
+            let Some(pin) = user_pin(cx.text, inventory.manager, parent, from, release).filter(|p| !p.nested) else {
+                return Ok((None, String::new()));
+            };
+            let section = pin.section.label();
+            match pin.moved(from, release) {
+                Some(to) => {
+                    let with = format!(
+                        " (package.json's own `{section}` entry {} with it: {})",
+                        pin.entry(&pin.spec),
+                        pin.entry(&to)
+                    );
+                    Ok((Some((pin, to)), with))
+                }
+                None => Err(format!(
+                    "{target} is outside what its parents declare ({outside}); {parent} {release} depends on a fixed \
+                     {name}, but package.json's own `{section}` entry {}{} keeps {parent} {from} and cannot be moved \
+                     to {release} on its line: {parent} is not raised; change or remove that entry by hand",
+                    pin.entry(&pin.spec),
+                    pin.line(cx.text).map_or_else(String::new, |l| format!(" (package.json:{l})"))
+                )),
+            }
+        };
         // Every parent that leaves the target out is one of the project's own dependencies: raised by this run
         // already (for an advisory of its own, or by express-version), or raised here to the first release of its
         // line that depends on a fixed package (cookie-parser 1.4.7 depends on cookie 0.7.2, 1.4.6 on 0.4.1). The
@@ -1351,8 +1580,16 @@ impl Advisories {
                     if let Some((release, range)) =
                         found.filter(|(release, _)| can_raise(cx, &at, &parent.name, &from, release))
                     {
-                        said.push(format!("{} is raised to {release}, which {}", parent.name, child.depends(&range)));
-                        planned.push((parent, release, None, at));
+                        let (pin, with) = match parent_pin(&parent.name, &from, &release) {
+                            Ok(pin) => pin,
+                            Err(why) => return none(why),
+                        };
+                        said.push(format!(
+                            "{} is raised to {release}, which {}{with}",
+                            parent.name,
+                            child.depends(&range)
+                        ));
+                        planned.push((parent, release, None, at, pin));
                         continue;
                     }
                     // A spec that admits a fixed release already (`*`, `>=1.4.0`): the lockfile moves the parent.
@@ -1404,13 +1641,17 @@ impl Advisories {
                                 child.depends(range)
                             ));
                         };
+                        let (pin, with) = match parent_pin(&parent.name, &from, &release) {
+                            Ok(pin) => pin,
+                            Err(why) => return none(why),
+                        };
                         said.push(format!(
-                            "{} is raised to {release} ({to} still {}; {release} {})",
+                            "{} is raised to {release} ({to} still {}; {release} {}){with}",
                             parent.name,
                             child.depends(range),
                             child.depends(&fixed)
                         ));
-                        planned.push((parent, release, Some(to), at));
+                        planned.push((parent, release, Some(to), at, pin));
                     }
                     None => said.push(format!(
                         "{} is raised by this run (if its new release still depends on an affected {name}, the next \
@@ -1421,9 +1662,12 @@ impl Advisories {
             }
             if said.len() == wanted {
                 let mut manifests: Vec<String> = Vec::new();
-                for (parent, release, past, at) in planned {
+                for (parent, release, past, at, pin) in planned {
                     let Ok(from) = Version::parse(&parent.version) else { continue };
                     let Some(specs) = raise_dependency(cx, plan, &at, &parent.name, &from, &release) else { continue };
+                    if let Some((pin, to)) = pin {
+                        pin.plan_move(plan, &to);
+                    }
                     manifests.extend(at.iter().map(|m| {
                         m.as_deref().map_or_else(|| "package.json".to_string(), crate::discover::display_path)
                     }));
@@ -1447,7 +1691,7 @@ impl Advisories {
                 }
                 if refreshed.len() == wanted {
                     // Only parents whose specs admit the fixed release: the lockfile update moves them.
-                    let update = update_command(inventory.manager, &refreshed_keys.join(" "));
+                    let update = update_command(inventory.manager, &refreshed_keys.join(" "), workspace);
                     let runs = runs_for(&refreshed_keys.join(", "));
                     raises.moves.entry(name.to_string()).or_default().extend(refreshed_keys);
                     return AdvisoryFix {
@@ -1643,12 +1887,7 @@ fn unfixed(name: &str, advisory: &Advisory, planned: &AdvisoryFix) -> AdvisoryFi
             "No fixed version of {name} is known for {}: not fixed (the fix planned for its other advisories, {}, \
              leaves it)",
             advisory.id,
-            match planned.kind {
-                FixKind::LockfileRefresh => "a lockfile refresh",
-                FixKind::Bump => "a raised dependency",
-                FixKind::Override => "an override",
-                FixKind::None => "none",
-            }
+            planned.kind.words_with_article()
         ),
     }
 }
@@ -1662,6 +1901,8 @@ struct Pin {
     /// Under another package's entry (npm's nested form, `"cookie-parser": { "cookie": "0.4.1" }`): `key` is the
     /// path, `cookie-parser > cookie`, and the entry is only named, never changed.
     nested: bool,
+    /// The `"."` of npm's nested form, the package's own spec (`"cookie-parser": { ".": "1.4.6", ... }`).
+    dot: bool,
 }
 
 /// The pin in `manifest` (the lockfile's package.json) of `name` that admits `installed` and not `target`: its key
@@ -1721,15 +1962,20 @@ fn user_entry(
             key: key.clone(),
             spec: spec.clone(),
             nested: false,
+            dot: false,
         }),
-        // (npm's nested form: `"cookie-parser": { ".": "1.4.6", "cookie": "0.4.1" }` pins cookie under cookie-parser.)
+        // (npm's nested form: `"cookie-parser": { ".": "1.4.6", "cookie": "0.4.1" }` pins cookie-parser itself with
+        // its `"."`, and cookie under cookie-parser.)
         serde_json::Value::Object(inner) if manager == Manager::Npm => inner.iter().find_map(|(child, spec)| {
             let spec = spec.as_str()?;
-            (child != "." && names_it(child) && wanted(spec)).then(|| Pin {
+            let dot = child == ".";
+            let names = if dot { names_it(key) } else { names_it(child) };
+            (names && wanted(spec)).then(|| Pin {
                 section,
-                key: format!("{key} > {child}"),
+                key: if dot { key.clone() } else { format!("{key} > {child}") },
                 spec: spec.to_string(),
-                nested: true,
+                nested: !dot,
+                dot,
             })
         }),
         _ => None,
@@ -1737,18 +1983,73 @@ fn user_entry(
 }
 
 impl Pin {
-    /// The pin moved to `target` on its line (planned in `plan`), or a finding that names it as what keeps
-    /// `installed`: no other fix can work while it stays.
-    fn fix(&self, plan: &mut ManifestPlan, name: &str, installed: &Version, target: &Version) -> AdvisoryFix {
+    /// The entry as package.json writes it, with `spec`: `"cookie": "0.4.1"`, `"cookie-parser": { ".": "1.4.6" }`.
+    fn entry(&self, spec: &str) -> String {
+        let key = &self.key;
+        if self.dot {
+            format!("`\"{key}\": {{ \".\": \"{spec}\" }}`")
+        } else {
+            format!("`\"{key}\": \"{spec}\"`")
+        }
+    }
+
+    /// The line of package.json (`manifest`) the entry is on: its key, or its `"."`, after the section's.
+    fn line(&self, manifest: &str) -> Option<usize> {
+        let section = manifest.find(&format!("\"{}\"", self.section.parent().unwrap_or(self.section.key())))?;
+        let last = self.key.rsplit(" > ").next().unwrap_or(&self.key);
+        let mut at = section + manifest[section..].find(&format!("\"{last}\""))?;
+        if self.dot {
+            at += manifest[at..].find("\".\"")?;
+        }
+        Some(crate::lines::line_col(manifest, at).0)
+    }
+
+    /// The pin's spec moved to `target` on its line, as a raise would write it (`None`: a nested entry, or another
+    /// line).
+    fn moved(&self, installed: &Version, target: &Version) -> Option<String> {
+        raised(&self.spec, installed, target).filter(|_| !self.nested)
+    }
+
+    /// Plans the pin's move to `to` (see [`Pin::moved`]), replacing one planned before.
+    fn plan_move(&self, plan: &mut ManifestPlan, to: &str) {
+        plan.changes.retain(|c| !(c.section == self.section && c.package == self.key));
+        plan.changes.push(ManifestRequest::new(self.section, self.key.clone(), to.to_string()));
+    }
+
+    /// The pin moved to `target` on its line (planned in `plan`), with the project's own dependency on the package
+    /// (`own`, in package.json) raised alike (npm refuses an override that differs from it: EOVERRIDE), or a finding
+    /// that names it as what keeps `installed`: no other fix can work while it stays.
+    fn fix(
+        &self,
+        plan: &mut ManifestPlan,
+        own: &[(DepSection, String)],
+        name: &str,
+        installed: &Version,
+        target: &Version,
+    ) -> AdvisoryFix {
         let (section, key, spec) = (self.section.label(), &self.key, &self.spec);
-        match raised(spec, installed, target).filter(|_| !self.nested) {
+        match self.moved(installed, target) {
             Some(to) => {
-                plan.changes.push(ManifestRequest::new(self.section, key.clone(), to.clone()));
+                self.plan_move(plan, &to);
+                let mut raised_too = Vec::new();
+                for (dep_section, dep_spec) in own {
+                    if let Some(dep_to) = raised(dep_spec, installed, target).filter(|t| t != dep_spec) {
+                        raised_too.push(format!("`{}` {dep_spec} -> {dep_to}", dep_section.label()));
+                        plan.changes.push(ManifestRequest::new(*dep_section, name, dep_to));
+                    }
+                }
+                let with = if raised_too.is_empty() {
+                    String::new()
+                } else {
+                    format!(", and its own dependency on {name} with it ({})", raised_too.join(", "))
+                };
                 AdvisoryFix {
                     kind: FixKind::Override,
                     description: format!(
-                        "package.json's own `{section}` entry `\"{key}\": \"{spec}\"` keeps {name} {installed}: \
-                         changed to `\"{key}\": \"{to}\"`, on the same line of releases"
+                        "package.json's own `{section}` entry {} keeps {name} {installed}: changed to {}, on the same \
+                         line of releases{with}",
+                        self.entry(spec),
+                        self.entry(&to)
                     ),
                 }
             }
@@ -1762,9 +2063,10 @@ impl Pin {
                     )
                 } else {
                     format!(
-                        "package.json's own `{section}` entry `\"{key}\": \"{spec}\"` keeps {name} {installed}, and \
-                         the fix, {target}, is on another line of releases (its API may change): not changed, and \
-                         nothing else can move {name} while it stays; change or remove that entry by hand"
+                        "package.json's own `{section}` entry {} keeps {name} {installed}, and the fix, {target}, is \
+                         on another line of releases (its API may change): not changed, and nothing else can move \
+                         {name} while it stays; change or remove that entry by hand",
+                        self.entry(spec)
                     )
                 },
             },
@@ -1781,11 +2083,17 @@ fn pnpm_reads_workspace_yaml_only(manifest: &str) -> bool {
     Version::parse(version).is_ok_and(|v| (v.major, v.minor) >= (11, 2))
 }
 
-/// The package manager's command that moves `package` inside its parents' ranges, lockfile only.
-pub fn update_command(manager: Manager, package: &str) -> String {
+/// The package manager's command that moves `package` inside its parents' ranges, lockfile only, run in the
+/// lockfile's folder. pnpm's names `--no-save` (else it rewrites the ranges of package.json), and `-r` where the
+/// lockfile installs workspace members (`workspace`: at the workspace's root, pnpm updates only the root project's
+/// packages without it).
+pub fn update_command(manager: Manager, package: &str, workspace: bool) -> String {
     match manager {
         Manager::Npm => format!("npm update {package} --package-lock-only --ignore-scripts --no-audit"),
-        Manager::Pnpm => format!("pnpm update {package} --lockfile-only --ignore-scripts"),
+        Manager::Pnpm => {
+            let recursive = if workspace { " -r" } else { "" };
+            format!("pnpm update{recursive} {package} --lockfile-only --no-save --ignore-scripts")
+        }
         Manager::Yarn1 => "yarn install --ignore-scripts".to_string(),
         Manager::YarnBerry => format!("yarn up -R {package} --mode=update-lockfile"),
     }
@@ -1845,10 +2153,14 @@ fn reachability(
                         None
                     }
                 }
-                package => Some(
-                    project.package_calls.contains(&(package.to_string(), member.to_string()))
-                        || (uses.imports.contains(package) && uses.methods.contains(member)),
-                ),
+                package => {
+                    let function = (package.to_string(), member.to_string());
+                    Some(
+                        project.package_calls.contains(&function)
+                            || uses.functions.contains(&function)
+                            || (uses.imports.contains(package) && uses.methods.contains(member)),
+                    )
+                }
             }
         } else {
             None

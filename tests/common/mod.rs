@@ -85,6 +85,16 @@ pub fn npm_ci(dir: &Path) {
     );
 }
 
+/// `pnpm install --frozen-lockfile`: fails unless the package.json files the tool wrote match the lockfile exactly.
+pub fn pnpm_install_frozen(dir: &Path) {
+    let pnpm = Command::new("pnpm")
+        .args(["install", "--frozen-lockfile", "--ignore-scripts"])
+        .current_dir(dir)
+        .output()
+        .expect("pnpm must be installed (scripts/test.sh installs it)");
+    assert!(pnpm.status.success(), "pnpm install --frozen-lockfile: {}", String::from_utf8_lossy(&pnpm.stderr));
+}
+
 /// `npm install` from the registry without a lockfile (the manifest's ranges decide): for an app's "before" state,
 /// or a manifest the committed lockfile was not made for.
 pub fn npm_install_fresh(dir: &Path) {

@@ -1,0 +1,1 @@
+const bp=require('body-parser'); module.exports=(app)=>app.use(bp.urlencoded());
