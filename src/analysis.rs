@@ -170,6 +170,9 @@ pub struct MemberCall {
     pub args: Vec<Value>,
     /// The statement holding the call.
     pub stmt: Option<StmtSite>,
+    /// Whether the call runs only in a branch: inside an `if`'s or a `switch` case's body, a `? :` branch, or the
+    /// right side of `&&`, `||`, `??` (`if (app.get('env') === 'production') app.set('trust proxy', 1)`).
+    pub in_branch: bool,
 }
 
 /// What a call does to Express's `trust proxy` setting ([`MemberCall::trust_proxy`]).
@@ -280,6 +283,8 @@ pub struct FileFacts {
     pub calls: Vec<CallSite>,
     /// Variable declarations with a single name, in order.
     pub declarations: Vec<Declaration>,
+    /// Each name assigned again after its declaration (`x = `, `x += `, `x++`, `for (x in o)`, `[x] = `), where.
+    pub assigned: Vec<(Atom, usize)>,
     /// How many times names declared from a require (or a call of one) are read in the file.
     pub references: HashMap<Atom, usize>,
     /// Every function, in source order.
@@ -332,6 +337,8 @@ pub struct Declaration {
     pub init: Option<Value>,
     /// Whether it is at the top level of the file.
     pub top_level: bool,
+    /// Where the name is bound: the function (or the file) holding a `var`, the block holding a `let` or `const`.
+    pub scope: Range<usize>,
 }
 
 impl FileFacts {
@@ -348,6 +355,7 @@ impl FileFacts {
         self.comments.shrink_to_fit();
         self.calls.shrink_to_fit();
         self.declarations.shrink_to_fit();
+        self.assigned.shrink_to_fit();
         self.references.shrink_to_fit();
         self.functions.shrink_to_fit();
         self.member_calls.shrink_to_fit();
@@ -555,10 +563,13 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
         class_prop: None,
         calls: Vec::new(),
         declarations: Vec::new(),
+        assigned: Vec::new(),
+        blocks: Vec::new(),
         references: HashMap::default(),
         counted: &bindings.counted,
         stmts: Vec::new(),
         list_depth: 0,
+        branch_depth: 0,
         functions: Vec::new(),
         member_calls: Vec::new(),
         property_reads: Vec::new(),
@@ -643,6 +654,7 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
         registrations,
         calls,
         declarations,
+        assigned,
         references,
         functions,
         member_calls,
@@ -655,7 +667,7 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
     inline_requires.dedup();
     FileFacts {
         module_system,
-        style: votes.finish(code),
+        style: votes.finish(code, crate::style::is_es5_program(&parsed.program)),
         bindings: bindings.bindings,
         values,
         names: {
@@ -673,6 +685,7 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
         comments: parsed.comments.clone(),
         calls,
         declarations,
+        assigned,
         references,
         functions,
         member_calls,
@@ -895,11 +908,17 @@ struct Collector<'a> {
     class_prop: Option<Atom>,
     calls: Vec<CallSite>,
     declarations: Vec<Declaration>,
+    assigned: Vec<(Atom, usize)>,
+    /// The blocks being visited (and `for` statements, which bind their `let`), innermost last.
+    blocks: Vec<Range<usize>>,
     references: HashMap<Atom, usize>,
     counted: &'a HashSet<Atom>,
     /// The statements being visited, innermost last, with whether each is at the top level.
     stmts: Vec<StmtSite>,
     list_depth: usize,
+    /// How many branches (`if` bodies, `switch` cases, `? :` arms, right sides of `&&`/`||`/`??`) hold the node
+    /// being visited.
+    branch_depth: usize,
     functions: Vec<FunctionFacts>,
     member_calls: Vec<MemberCall>,
     property_reads: Vec<PropertyRead>,
@@ -1258,10 +1277,39 @@ impl<'a> Collector<'a> {
         }
     }
 
+    fn in_block(&mut self, block: Range<usize>, f: impl FnOnce(&mut Self)) {
+        self.blocks.push(block);
+        f(self);
+        self.blocks.pop();
+    }
+
+    /// Records the names a pattern assigns (`[a, b] = f()`, `for (x in o)`).
+    fn assign_names<N: VisitWith<AssignedNames>>(&mut self, pat: &N) {
+        let mut names = AssignedNames(Vec::new());
+        pat.visit_with(&mut names);
+        self.assigned.extend(names.0);
+    }
+
     fn with_scope(&mut self, scope: Range<usize>, f: impl FnOnce(&mut Self)) {
         self.scopes.push(scope);
         f(self);
         self.scopes.pop();
+    }
+}
+
+/// The names a pattern binds or assigns, where.
+struct AssignedNames(Vec<(Atom, usize)>);
+
+impl Visit for AssignedNames {
+    fn visit_binding_ident(&mut self, id: &BindingIdent) {
+        self.0.push((id.id.sym.clone(), range_of(id).start));
+    }
+
+    fn visit_expr(&mut self, expr: &Expr) {
+        // (A default value or a computed key is read, not assigned; a member target is no name.)
+        if let Expr::Ident(id) = expr {
+            self.0.push((id.sym.clone(), range_of(id).start));
+        }
     }
 }
 
@@ -1330,7 +1378,41 @@ fn disabled_keys(call: &CallExpr) -> Vec<Atom> {
         .collect()
 }
 
+impl Collector<'_> {
+    /// Visits what `visit` visits as code that runs only in a branch ([`MemberCall::in_branch`]).
+    fn in_branch<T>(&mut self, visit: impl FnOnce(&mut Self) -> T) {
+        self.branch_depth += 1;
+        visit(self);
+        self.branch_depth -= 1;
+    }
+}
+
 impl Visit for Collector<'_> {
+    fn visit_if_stmt(&mut self, stmt: &IfStmt) {
+        stmt.test.visit_with(self);
+        self.in_branch(|c| (stmt.cons.visit_with(c), stmt.alt.visit_with(c)));
+    }
+
+    fn visit_switch_case(&mut self, case: &SwitchCase) {
+        case.test.visit_with(self);
+        self.in_branch(|c| case.cons.visit_with(c));
+    }
+
+    fn visit_cond_expr(&mut self, cond: &CondExpr) {
+        cond.test.visit_with(self);
+        self.in_branch(|c| (cond.cons.visit_with(c), cond.alt.visit_with(c)));
+    }
+
+    fn visit_bin_expr(&mut self, bin: &BinExpr) {
+        bin.left.visit_with(self);
+        match bin.op {
+            BinaryOp::LogicalAnd | BinaryOp::LogicalOr | BinaryOp::NullishCoalescing => {
+                self.in_branch(|c| bin.right.visit_with(c))
+            }
+            _ => bin.right.visit_with(self),
+        }
+    }
+
     fn visit_stmts(&mut self, stmts: &[Stmt]) {
         self.list_depth += 1;
         for stmt in stmts {
@@ -1380,6 +1462,11 @@ impl Visit for Collector<'_> {
             VarDeclKind::Const => "const",
         };
         let stmt = self.stmts.last().cloned();
+        let function = self.scopes.last().cloned().unwrap_or(0..self.code.len());
+        let scope = match (var.kind, self.blocks.last()) {
+            (VarDeclKind::Let | VarDeclKind::Const, Some(block)) if block.start >= function.start => block.clone(),
+            _ => function,
+        };
         for decl in &var.decls {
             if let Pat::Ident(id) = &decl.name {
                 let describer = Describer { bindings: self.bindings };
@@ -1391,6 +1478,7 @@ impl Visit for Collector<'_> {
                     single: var.decls.len() == 1,
                     init: decl.init.as_deref().map(|e| describer.value(e)),
                     top_level: stmt.as_ref().is_some_and(|s| s.top_level) && self.scopes.len() == 1,
+                    scope: scope.clone(),
                 });
             }
         }
@@ -1412,6 +1500,13 @@ impl Visit for Collector<'_> {
     }
 
     fn visit_assign_expr(&mut self, a: &AssignExpr) {
+        match &a.left {
+            AssignTarget::Simple(SimpleAssignTarget::Ident(id)) => {
+                self.assigned.push((id.id.sym.clone(), range_of(id).start))
+            }
+            AssignTarget::Pat(pat) => self.assign_names(pat),
+            AssignTarget::Simple(_) => {}
+        }
         if let AssignTarget::Simple(SimpleAssignTarget::Member(m)) = &a.left {
             self.query_write(m);
             match &m.prop {
@@ -1426,6 +1521,36 @@ impl Visit for Collector<'_> {
             }
         }
         a.visit_children_with(self);
+    }
+
+    fn visit_update_expr(&mut self, u: &UpdateExpr) {
+        if let Expr::Ident(id) = unwrap(&u.arg) {
+            self.assigned.push((id.sym.clone(), range_of(id).start));
+        }
+        u.visit_children_with(self);
+    }
+
+    fn visit_for_head(&mut self, head: &ForHead) {
+        if let ForHead::Pat(pat) = head {
+            self.assign_names(pat);
+        }
+        head.visit_children_with(self);
+    }
+
+    fn visit_block_stmt(&mut self, b: &BlockStmt) {
+        self.in_block(range_of(b), |this| b.visit_children_with(this));
+    }
+
+    fn visit_for_stmt(&mut self, f: &ForStmt) {
+        self.in_block(range_of(f), |this| f.visit_children_with(this));
+    }
+
+    fn visit_for_in_stmt(&mut self, f: &ForInStmt) {
+        self.in_block(range_of(f), |this| f.visit_children_with(this));
+    }
+
+    fn visit_for_of_stmt(&mut self, f: &ForOfStmt) {
+        self.in_block(range_of(f), |this| f.visit_children_with(this));
     }
 
     fn visit_unary_expr(&mut self, u: &UnaryExpr) {
@@ -1615,6 +1740,7 @@ impl Visit for Collector<'_> {
                                 range: range(call.span()),
                                 args: call.args.iter().map(|a| describer.value(&a.expr)).collect(),
                                 stmt: self.stmts.last().cloned(),
+                                in_branch: self.branch_depth > 0,
                             });
                         }
                     }

@@ -302,6 +302,9 @@ pub fn main_with(cli: Cli, matches: &clap::ArgMatches) -> i32 {
     }
     let output = Output::of(&cli);
     let Some(mut result) = run(&cli, &resolved, &output) else { return EXIT_ERROR };
+    if output.mode == Mode::Check {
+        unseen_lockfiles_fail(&mut result);
+    }
     let applied = apply(&cli, &mut result);
     emit(&cli, &resolved, &output, &mut result, &applied);
     if !result.errors.is_empty() {
@@ -313,6 +316,19 @@ pub fn main_with(cli: Cli, matches: &clap::ArgMatches) -> i32 {
     } else {
         EXIT_OK
     }
+}
+
+/// `--check` does not pass when a lockfile could not be read: its packages were not checked against the advisories
+/// (a truncated package-lock.json, a pnpm lockfile of a version the tool does not read). Each is an error.
+fn unseen_lockfiles_fail(result: &mut RunResult) {
+    let unseen = result.findings.iter().filter(|f| f.rule == "advisories/unreadable-lockfile");
+    let errors: Vec<FileError> = unseen
+        .map(|f| {
+            let message = format!("--check cannot pass: the lockfile could not be read: {}", f.message);
+            FileError::new(&f.path, ErrorKind::Lockfile, message)
+        })
+        .collect();
+    result.errors.extend(errors);
 }
 
 /// Combinations of flags that make no sense, refused before anything runs.

@@ -277,6 +277,10 @@ impl LazyInventory {
                 if lock.dir != self.dir && self.manifest_dirs.contains(&lock.dir) {
                     return None;
                 }
+                if let Some(rival) = &lock.rival {
+                    let message = crate::lockfile::rival_message(rival);
+                    return Some(Err(InventoryError { path: lock.path.clone(), message }));
+                }
                 Some(Inventory::read_as(&lock.path, lock.manager, self.root.as_deref()))
             })
             .as_ref()
@@ -996,15 +1000,25 @@ fn pnpm(text: &str, manifests: &Manifests<'_>) -> Result<(String, Graph), String
     budget.max_events = budget.max_events.max(text.len().saturating_mul(2));
     let mut options = serde_saphyr::Options::default();
     options.budget = Some(budget);
+    let unread = |version: &str| {
+        let major: u32 = version.split('.').next().and_then(|m| m.parse().ok()).unwrap_or(0);
+        (!(6..=9).contains(&major))
+            .then(|| format!("has lockfileVersion {version}, which this tool does not read (it reads 6 to 9)"))
+    };
+    // (An older format does not parse as this one: its version is the reason, not where the parse stopped.)
+    let declared = text.lines().find_map(|l| l.strip_prefix("lockfileVersion:"));
+    if let Some(message) = declared.and_then(|v| unread(v.trim().trim_matches(['\'', '"']))) {
+        return Err(message);
+    }
     let lock: PnpmLock = serde_saphyr::from_str_with_options(text, options).map_err(|e| {
         let message = e.to_string();
         format!("is not a valid pnpm lockfile: {}", message.lines().next().unwrap_or(&message))
     })?;
     let version = lock.lockfile_version.0.ok_or("is not a valid pnpm lockfile: it has no lockfileVersion")?;
-    let major: u32 = version.split('.').next().and_then(|m| m.parse().ok()).unwrap_or(0);
-    if !(6..=9).contains(&major) {
-        return Err(format!("has lockfileVersion {version}, which this tool does not read (it reads 6 to 9)"));
+    if let Some(message) = unread(&version) {
+        return Err(message);
     }
+    let major: u32 = version.split('.').next().and_then(|m| m.parse().ok()).unwrap_or(0);
     let mut graph = Graph::default();
     // Version 9 lists each package once in `packages` (its metadata) and each of its peer variants in `snapshots`
     // (its dependencies); version 6 has only `packages`, keyed `/name@version(peers)`.

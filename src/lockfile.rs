@@ -44,6 +44,9 @@ pub struct Lockfile {
     pub command: Vec<&'static str>,
     /// The package manager.
     pub manager: Manager,
+    /// Another lockfile of the same folder that is as much in use as this one (see [`find`]): which package
+    /// manager installs the project is not known, and neither is updated.
+    pub rival: Option<PathBuf>,
 }
 
 impl Lockfile {
@@ -70,8 +73,9 @@ type CommandFor = fn(&Path) -> (Manager, Vec<&'static str>);
 /// than the project `root` (see [`crate::root::folders_up_to`]).
 ///
 /// Inside a workspace the package manager installs from the workspace root's lockfile: a member's own
-/// package-lock.json or npm-shrinkwrap.json (npm workspaces), or pnpm-lock.yaml (a pnpm workspace), is not its
-/// lockfile ([`ignored`]).
+/// package-lock.json or npm-shrinkwrap.json (npm workspaces), Yarn 1 yarn.lock (Yarn 1 workspaces, named in a
+/// package.json's `workspaces` as npm's are), or pnpm-lock.yaml (a pnpm workspace), is not its lockfile
+/// ([`ignored`]).
 pub fn find(manifest_dir: &Path, root: Option<&Path>) -> Option<Lockfile> {
     let dirs = folders(manifest_dir, root);
     for (at, d) in dirs.iter().enumerate() {
@@ -96,34 +100,109 @@ pub fn find(manifest_dir: &Path, root: Option<&Path>) -> Option<Lockfile> {
                 }
             }),
         ];
+        let mut found: Vec<Lockfile> = Vec::new();
         for (name, command) in candidates {
             let path = d.join(name);
             if path.exists() {
                 let (manager, command) = command(d);
-                if matches!(manager, Manager::Npm | Manager::Pnpm)
+                if matches!(manager, Manager::Npm | Manager::Pnpm | Manager::Yarn1)
                     && workspace_root(&dirs[at..], root, manager).is_some()
                 {
                     continue;
                 }
-                return Some(Lockfile { path, dir: d.to_path_buf(), command, manager });
+                // (One npm lockfile: the first of package-lock.json and npm-shrinkwrap.json.)
+                if !found.iter().any(|l| l.manager == manager) {
+                    found.push(Lockfile { path, dir: d.to_path_buf(), command, manager, rival: None });
+                }
             }
+        }
+        if found.len() > 1 {
+            found = in_use(found, root);
+        }
+        let mut found = found.into_iter();
+        if let Some(mut lock) = found.next() {
+            lock.rival = found.next().map(|other| other.path);
+            return Some(lock);
         }
     }
     None
 }
 
+/// The install of a project that has no lockfile yet, and the folder it runs in: the package manager a package.json
+/// names in `packageManager`, or pnpm for a `pnpm-workspace.yaml`, in the manifest's folder or the nearest above it
+/// (a workspace is installed from its root: npm cannot install a member's `workspace:` versions); else npm, there.
+pub fn install_without_lockfile(manifest_dir: &Path, root: Option<&Path>) -> (&'static str, PathBuf) {
+    for dir in folders(manifest_dir, root) {
+        if dir.join("pnpm-workspace.yaml").is_file() {
+            return ("pnpm install", dir);
+        }
+        match declared_manager(&dir, root).as_deref() {
+            Some("pnpm") => return ("pnpm install", dir),
+            Some("yarn") => return ("yarn install", dir),
+            Some("npm") => return ("npm install", dir),
+            _ => {}
+        }
+    }
+    ("npm install", manifest_dir.to_path_buf())
+}
+
+/// The package manager's name (`pnpm` of `pnpm@8.15.9`) in the `packageManager` field of `dir`'s package.json.
+fn declared_manager(dir: &Path, root: Option<&Path>) -> Option<String> {
+    let text = crate::fsread::read_text(&dir.join("package.json"), crate::fsread::TEXT_LIMIT, root).ok()?;
+    let json = serde_json::from_str::<serde_json::Value>(&text).ok()?;
+    Some(json.get("packageManager")?.as_str()?.split('@').next()?.to_string())
+}
+
+/// Of several lockfiles of one folder, those its package manager uses, as the package managers and Renovate decide:
+/// the one of the `packageManager` field of the folder's package.json, else those git does not ignore (a stray
+/// package-lock.json that `.gitignore` lists next to the yarn.lock of a Yarn project). More than one left: both are
+/// in use ([`Lockfile::rival`]).
+fn in_use(found: Vec<Lockfile>, root: Option<&Path>) -> Vec<Lockfile> {
+    let Some(dir) = found.first().map(|l| l.dir.clone()) else { return found };
+    let declared = declared_manager(&dir, root);
+    let owns = |l: &Lockfile, name: &str| match l.manager {
+        Manager::Npm => name == "npm",
+        Manager::Pnpm => name == "pnpm",
+        Manager::Yarn1 | Manager::YarnBerry => name == "yarn",
+    };
+    if let Some(name) = declared.filter(|name| found.iter().any(|l| owns(l, name))) {
+        return found.into_iter().filter(|l| owns(l, &name)).collect();
+    }
+    let ignored = |l: &Lockfile| {
+        let Some(file) = l.path.file_name() else { return false };
+        child::git()
+            .ok()
+            .and_then(|mut git| git.current_dir(&l.dir).args(["check-ignore", "-q", "--"]).arg(file).output().ok())
+            .is_some_and(|out| out.status.success())
+    };
+    let (ignored, live): (Vec<Lockfile>, Vec<Lockfile>) = found.into_iter().partition(ignored);
+    if live.is_empty() {
+        ignored
+    } else {
+        live
+    }
+}
+
 /// The lockfile of the manifest in `manifest_dir` that its package manager ignores, the workspace root it installs
 /// the manifest from instead, and that package manager: a package-lock.json (or npm-shrinkwrap.json) next to a
-/// manifest that a package.json above names as a workspace, a pnpm-lock.yaml next to one that a pnpm-workspace.yaml
+/// manifest that a package.json above names as a workspace, a Yarn 1 yarn.lock next to one too (Yarn 2+ takes a
+/// folder with its own yarn.lock for a project of its own), a pnpm-lock.yaml next to one that a pnpm-workspace.yaml
 /// above names (see [`workspace_root`]).
 pub fn ignored(manifest_dir: &Path, root: Option<&Path>) -> Option<(PathBuf, PathBuf, Manager)> {
     let dirs = folders(manifest_dir, root);
     let dir = dirs.first()?;
-    [("package-lock.json", Manager::Npm), ("npm-shrinkwrap.json", Manager::Npm), ("pnpm-lock.yaml", Manager::Pnpm)]
-        .into_iter()
-        .map(|(name, manager)| (dir.join(name), manager))
-        .filter(|(own, _)| own.exists())
-        .find_map(|(own, manager)| Some((own, workspace_root(&dirs, root, manager)?.clone(), manager)))
+    [
+        ("package-lock.json", Manager::Npm),
+        ("npm-shrinkwrap.json", Manager::Npm),
+        ("yarn.lock", Manager::Yarn1),
+        ("pnpm-lock.yaml", Manager::Pnpm),
+    ]
+    .into_iter()
+    .map(|(name, manager)| (dir.join(name), manager))
+    .filter(|(own, manager)| {
+        own.exists() && (*manager != Manager::Yarn1 || read_lockfile(own).is_some_and(|t| !t.contains("__metadata:")))
+    })
+    .find_map(|(own, manager)| Some((own, workspace_root(&dirs, root, manager)?.clone(), manager)))
 }
 
 /// The workspace root above `dirs[0]` (among `dirs[1..]`, the folders above it) from whose lockfile `manager`
@@ -207,9 +286,15 @@ fn refusal(lockfile: &Lockfile) -> Option<String> {
     let read =
         |name: &str| crate::fsread::read_text(&dir.join(name), crate::fsread::TEXT_LIMIT, None).unwrap_or_default();
     let yourself = format!("run `{}` yourself if you trust the repository", lockfile.command_line());
+    if let Some(rival) = &lockfile.rival {
+        return Some(rival_message(rival));
+    }
     match lockfile.manager {
         Manager::Npm | Manager::Yarn1 => None,
         Manager::Pnpm => {
+            if let Some(message) = pnpm_writes_another_version(lockfile) {
+                return Some(message);
+            }
             let pnpmfile = [".pnpmfile.cjs", ".pnpmfile.mjs"].into_iter().find(|name| dir.join(name).exists());
             let configured = read(".npmrc").contains("pnpmfile") || read("pnpm-workspace.yaml").contains("pnpmfile");
             let recorded = read("pnpm-lock.yaml").contains("pnpmfileChecksum");
@@ -228,6 +313,40 @@ fn refusal(lockfile: &Lockfile) -> Option<String> {
              project's .yarnrc.yml files, which are the repository's code, so the lockfile was not updated: {yourself}"
         )),
     }
+}
+
+/// Why the pnpm found here must not update the lockfile: each pnpm major writes one lockfile format (pnpm 8 '6.0',
+/// pnpm 9 and 10 '9.0'), and rewrites a lockfile of another into its own, which the project's pnpm then cannot install
+/// from (pnpm 8 refuses '9.0': ERR_PNPM_LOCKFILE_BREAKING_CHANGE). `None` when the formats agree or are not known.
+fn pnpm_writes_another_version(lockfile: &Lockfile) -> Option<String> {
+    let text = read_lockfile(&lockfile.path)?;
+    let version = text.lines().find_map(|l| l.strip_prefix("lockfileVersion:"))?.trim().trim_matches(['\'', '"']);
+    let writers: &[u32] = match version.split('.').next()? {
+        "5" => &[7],
+        "6" => &[8],
+        "9" => &[9, 10],
+        _ => return None,
+    };
+    let found = major_of("pnpm")?;
+    (!writers.contains(&found)).then(|| {
+        let wanted = writers.iter().map(|m| format!("pnpm {m}")).collect::<Vec<_>>().join(" or ");
+        format!(
+            "is lockfile version {version}, which {wanted} writes; the pnpm found here is version {found}, which \
+             would rewrite it in its own format (that the project's pnpm could not install from): the lockfile was \
+             not updated: run `{}` with {wanted}",
+            lockfile.command_line()
+        )
+    })
+}
+
+/// Why a lockfile with a [`Lockfile::rival`] is neither read nor updated (after the lockfile's path).
+pub fn rival_message(rival: &Path) -> String {
+    format!(
+        "{} is a lockfile of this project too (git ignores neither, and package.json has no packageManager field), \
+         so which package manager installs it is not known: neither is read nor updated; delete the one the project \
+         does not use (or add it to .gitignore), or set packageManager in package.json",
+        crate::root::display_path(rival)
+    )
 }
 
 /// The command that runs: the one shown, found by absolute path, with the overrides that keep the repository's
@@ -273,10 +392,10 @@ fn safe_command(
     Ok((command, withheld))
 }
 
-/// The major version of the yarn found on PATH, asked in the temporary folder (not in the repository, whose
-/// `.yarnrc.yml` a Yarn 2+ would read).
-fn yarn_major() -> Option<u32> {
-    let out = child::command("yarn")
+/// The major version of the `program` (yarn, pnpm) found on PATH, asked in the temporary folder (not in the
+/// repository, whose `.yarnrc.yml` a Yarn 2+ would read, and whose `packageManager` field pnpm would follow).
+fn major_of(program: &str) -> Option<u32> {
+    let out = child::command(program)
         .ok()?
         .arg("--version")
         .env("YARN_IGNORE_PATH", "1")
@@ -430,7 +549,7 @@ fn run_update(lockfile: &Lockfile, extra: &[String], packages: &[String], pass: 
     }
     if lockfile.manager == Manager::Yarn1 {
         // A Yarn 2+ would load the plugins of any `.yarnrc.yml` above the project (and make another lockfile).
-        match yarn_major() {
+        match major_of("yarn") {
             Some(1) => {}
             found => {
                 return Err(format!(
@@ -453,7 +572,15 @@ fn run_update(lockfile: &Lockfile, extra: &[String], packages: &[String], pass: 
         (None, Vec::new())
     };
     let before = read_lockfile(&lockfile.path).unwrap_or_default();
-    let (mut command, withheld) = safe_command(lockfile, modules.as_ref().map(|m| m.path()), extra, pass)?;
+    // npm 7+ turns a lockfile of version 1 (npm 5 and 6) into version 3, which npm 6 cannot read: it keeps the
+    // version it is told (npm's `lockfile-version`, 1 to 3).
+    let keep = match serde_json::from_str::<serde_json::Value>(&before).ok().and_then(|j| j["lockfileVersion"].as_u64())
+    {
+        Some(version @ (1 | 2)) if lockfile.manager == Manager::Npm => Some(format!("--lockfile-version={version}")),
+        _ => None,
+    };
+    let extra: Vec<String> = extra.iter().cloned().chain(keep).collect();
+    let (mut command, withheld) = safe_command(lockfile, modules.as_ref().map(|m| m.path()), &extra, pass)?;
     let output = command.output();
     // Yarn 1 still makes node_modules in workspaces whose packages it cannot hoist: remove the ones it made.
     for folder in fresh {
@@ -471,9 +598,8 @@ fn run_update(lockfile: &Lockfile, extra: &[String], packages: &[String], pass: 
         }
     })?;
     if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let tail: Vec<&str> = stderr.lines().rev().take(3).collect::<Vec<_>>().into_iter().rev().collect();
-        return Err(format!("`{}` failed: {}{}", lockfile.command_line(), tail.join(" / "), withheld_note(&withheld)));
+        let reason = failure_reason(&String::from_utf8_lossy(&output.stderr), &String::from_utf8_lossy(&output.stdout));
+        return Err(format!("`{}` failed: {reason}{}", lockfile.command_line(), withheld_note(&withheld)));
     }
     let after = read_lockfile(&lockfile.path).unwrap_or_default();
     if before == after {
@@ -506,6 +632,30 @@ fn run_update(lockfile: &Lockfile, extra: &[String], packages: &[String], pass: 
         .filter(|c| c.tag() != similar::ChangeTag::Equal)
         .count();
     Ok(format!("{changed} lines changed"))
+}
+
+/// Why the package manager failed, in its own words: npm's `npm error` lines (its code and explanation, without the
+/// blank ones and those naming its log files), Yarn's `error ...` lines (without the stack frames that follow), pnpm's
+/// `ERR_PNPM_...` line; else the last lines of stderr. At most four lines, trimmed, joined by ` / `.
+fn failure_reason(stderr: &str, stdout: &str) -> String {
+    let lines = || stderr.lines().chain(stdout.lines()).map(str::trim).filter(|l| !l.is_empty());
+    let npm: Vec<&str> = lines()
+        .filter_map(|l| l.strip_prefix("npm error").or_else(|| l.strip_prefix("npm ERR!")).map(str::trim))
+        .filter(|l| {
+            !l.is_empty()
+                && !l.starts_with("For a full report see")
+                && !l.starts_with("A complete log of this run")
+                && !l.contains("_logs")
+        })
+        .collect();
+    let yarn: Vec<&str> = lines().filter(|l| l.starts_with("error ")).collect();
+    let pnpm: Vec<&str> = lines().filter(|l| l.starts_with("ERR_PNPM_")).collect();
+    let reason = [npm, yarn, pnpm].into_iter().find(|r| !r.is_empty()).unwrap_or_else(|| {
+        let rest: Vec<&str> =
+            stderr.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with("at ")).collect();
+        rest[rest.len().saturating_sub(3)..].to_vec()
+    });
+    reason.into_iter().take(4).collect::<Vec<_>>().join(" / ")
 }
 
 /// What a failure message adds when the package manager did not see some variables: which, and how to pass them (the
@@ -586,6 +736,34 @@ mod tests {
         let lock = find(&app, None).expect("npm");
         assert_eq!(lock.command_line(), "npm install --package-lock-only --ignore-scripts --no-audit");
         assert_eq!(lock.dir, app);
+    }
+
+    /// Two lockfiles in a folder: the one of the `packageManager` field, else the one git does not ignore, else both
+    /// in use (the first with the other as its rival).
+    #[test]
+    fn of_two_lockfiles_the_package_managers_own_is_found() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let git = |args: &[&str]| {
+            let out = child::git().expect("git").args(args).current_dir(dir.path()).output().expect("git runs");
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        };
+        git(&["init", "-q"]);
+        std::fs::write(dir.path().join("package-lock.json"), "{}").expect("write");
+        std::fs::write(dir.path().join("yarn.lock"), "# yarn lockfile v1\n").expect("write");
+        let lock = find(dir.path(), None).expect("lockfile");
+        assert_eq!((lock.manager, lock.rival), (Manager::Npm, Some(dir.path().join("yarn.lock"))));
+        assert!(refusal(&find(dir.path(), None).expect("lockfile")).is_some_and(|m| m.contains("is a lockfile of")));
+
+        std::fs::write(dir.path().join(".gitignore"), "package-lock.json\n").expect("write");
+        let lock = find(dir.path(), None).expect("lockfile");
+        assert_eq!((lock.manager, lock.rival), (Manager::Yarn1, None));
+
+        // A tracked file is in use whatever .gitignore says; the packageManager field decides first.
+        git(&["add", "-f", "package-lock.json"]);
+        assert!(find(dir.path(), None).expect("lockfile").rival.is_some());
+        std::fs::write(dir.path().join("package.json"), r#"{ "packageManager": "npm@10.9.0" }"#).expect("write");
+        let lock = find(dir.path(), None).expect("lockfile");
+        assert_eq!((lock.manager, lock.rival), (Manager::Npm, None));
     }
 
     /// A pnpm workspace installs its members from the root's pnpm-lock.yaml: a member's own is ignored (and named

@@ -64,15 +64,23 @@ pub fn body(result: &RunResult, transforms: &[Box<dyn Transform>]) -> String {
         out.push('\n');
     }
     if !result.advisories.is_empty() {
-        out.push_str(
-            "## Known advisories\n\n| severity | package | installed | patched | advisory | the code | fix |\n\
-             |---|---|---|---|---|---|---|\n",
+        // With several lockfiles (a project and a subproject of its own), each row says which installs the copy.
+        let lockfiles: std::collections::BTreeSet<&std::path::PathBuf> =
+            result.advisories.iter().map(|a| &a.lockfile).collect();
+        let several = lockfiles.len() > 1;
+        let _ = write!(
+            out,
+            "## Known advisories\n\n| severity | package | installed |{} patched | advisory | the code | fix |\n\
+             |---|---|---|{}---|---|---|---|\n",
+            if several { " lockfile |" } else { "" },
+            if several { "---|" } else { "" }
         );
         for a in crate::report::ranked(&result.advisories) {
             let aliases = if a.aliases.is_empty() { String::new() } else { format!(" ({})", a.aliases.join(", ")) };
+            let lockfile = if several { format!(" {} |", cell(&display_path(&a.lockfile))) } else { String::new() };
             let _ = writeln!(
                 out,
-                "| {} | `{}` | {} | {} | [{}]({}){} | {} | {}: {} |",
+                "| {} | `{}` | {} |{lockfile} {} | [{}]({}){} | {} | {}: {} |",
                 a.severity.as_deref().unwrap_or("unknown"),
                 a.package,
                 a.installed,

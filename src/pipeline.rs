@@ -1838,20 +1838,24 @@ fn next_steps(result: &RunResult) -> Vec<String> {
                 )
             }
             Some(lock) => format!(
-                "{} changed ({}), so {} is stale and `{}` would fail: run `{}` in {} (or use --write --lockfile), \
-                 then install",
+                "{} changed ({}), so {} is stale and `{}` would fail: run `{}` in {}{}, then install",
                 display_path(manifest),
                 packages.join(", "),
                 display_path(&lock.path),
                 lock.frozen_install(),
                 lock.command_line(),
-                display_path(&lock.dir)
+                display_path(&lock.dir),
+                // (Not when --lockfile was given and could not update it: the error says why.)
+                if result.errors.iter().any(|e| e.path == lock.path) { "" } else { " (or use --write --lockfile)" }
             ),
-            None => format!(
-                "install the changed packages ({}): run `npm install` in {}",
-                packages.join(", "),
-                display_path(&dir)
-            ),
+            None => {
+                let (install, at) = crate::lockfile::install_without_lockfile(&dir, result.root.as_deref());
+                format!(
+                    "install the changed packages ({}): run `{install}` in {}",
+                    packages.join(", "),
+                    display_path(&at)
+                )
+            }
         });
     }
     steps

@@ -24,10 +24,12 @@ pub fn update_written(result: &mut RunResult, written: &mut Vec<PathBuf>, pass: 
         done.push(lock.path.clone());
         let packages: Vec<String> =
             result.dependencies.iter().filter(|d| d.manifest == change.path).map(|d| d.package.clone()).collect();
+        let others = Others::before(&lock);
         match crate::lockfile::update(&lock, &packages, pass) {
             Ok(summary) => {
                 lines.push(format!("updated {} ({summary})", crate::root::display_path(&lock.path)));
                 result.updated_lockfiles.push(lock.path.clone());
+                others.after(&mut result.updated_lockfiles, &mut lines);
             }
             // Not run here (not installed, or refused): the user runs it, for the manifests as written.
             Err(message) if !crate::lockfile::runs_here(&lock) => {
@@ -80,6 +82,7 @@ pub fn refresh_advised(result: &mut RunResult, pass: &[OsString]) -> Vec<String>
         let Some(lock) = crate::lockfile::find(dir, result.root.as_deref()).filter(|l| l.path == path) else {
             continue;
         };
+        let others = Others::before(&lock);
         match crate::lockfile::refresh(&lock, &packages, pass) {
             Some(Ok(summary)) => {
                 lines.push(format!(
@@ -90,6 +93,7 @@ pub fn refresh_advised(result: &mut RunResult, pass: &[OsString]) -> Vec<String>
                 if !result.updated_lockfiles.contains(&lock.path) {
                     result.updated_lockfiles.push(lock.path.clone());
                 }
+                others.after(&mut result.updated_lockfiles, &mut lines);
             }
             Some(Err(message)) => {
                 let RunResult { advisories, findings, .. } = &mut *result;
@@ -111,4 +115,29 @@ pub fn refresh_advised(result: &mut RunResult, pass: &[OsString]) -> Vec<String>
         }
     }
     lines
+}
+
+/// The other lockfiles of a lockfile's folder, as they were before its package manager ran: npm also rewrites a
+/// yarn.lock it finds (one git ignores, of an npm project). What it changed is reported and listed with the updated
+/// lockfiles (`--written-list`), as every file the run changes is.
+struct Others(Vec<(PathBuf, Vec<u8>)>);
+
+impl Others {
+    fn before(lock: &crate::lockfile::Lockfile) -> Others {
+        let names = ["package-lock.json", "npm-shrinkwrap.json", "pnpm-lock.yaml", "yarn.lock"];
+        let paths = names.iter().map(|name| lock.dir.join(name)).filter(|path| *path != lock.path);
+        Others(paths.filter_map(|path| Some((path.clone(), std::fs::read(&path).ok()?))).collect())
+    }
+
+    fn after(self, updated: &mut Vec<PathBuf>, lines: &mut Vec<String>) {
+        for (path, before) in self.0 {
+            if std::fs::read(&path).ok().is_some_and(|after| after != before) && !updated.contains(&path) {
+                lines.push(format!(
+                    "updated {} (rewritten by the package manager too)",
+                    crate::root::display_path(&path)
+                ));
+                updated.push(path);
+            }
+        }
+    }
 }

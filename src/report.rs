@@ -184,7 +184,12 @@ pub fn summary(result: &RunResult, mode: Mode, color: bool) -> String {
         Mode::Write => "changed",
         _ => "would change",
     };
-    let changed = files_of(result.changes.iter());
+    let mut changed = files_of(result.changes.iter());
+    // (Lockfiles `--lockfile` updated are changed files too: a refresh may change nothing else.)
+    if !result.updated_lockfiles.is_empty() {
+        let lockfiles = count(result.updated_lockfiles.len(), "lockfile", "lockfiles");
+        changed = if changed.is_empty() { lockfiles } else { format!("{changed}, {lockfiles}") };
+    }
     let _ = writeln!(
         out,
         "{} {}",
@@ -305,7 +310,7 @@ pub fn ranked(advisories: &[crate::advisories::AdvisoryReport]) -> Vec<&crate::a
 pub fn fix_label(kind: crate::advisories::FixKind) -> &'static str {
     match kind {
         crate::advisories::FixKind::LockfileRefresh => "lockfile refresh",
-        crate::advisories::FixKind::Bump => "raise",
+        crate::advisories::FixKind::Bump => "bump",
         crate::advisories::FixKind::Override => "override",
         crate::advisories::FixKind::None => "none",
     }

@@ -1,6 +1,9 @@
 //! The file's own style, so that inserted code looks as if its author wrote it: quote character, semicolons,
 //! indentation unit and line ending.
 
+use swc_ecma_ast::*;
+use swc_ecma_visit::VisitWith;
+
 /// How a file writes code.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Style {
@@ -89,8 +92,8 @@ impl StyleVotes {
         }
     }
 
-    /// Decides the style of `code` from the votes and the text itself.
-    pub fn finish(&self, code: &str) -> Style {
+    /// Decides the style of `code` from the votes and the text itself; `es5` is [`is_es5_program`] of its tree.
+    pub fn finish(&self, code: &str, es5: bool) -> Style {
         let (indent_unit, eol) = detect_layout(code);
         Style {
             quote: if self.double_quotes > self.single_quotes { '"' } else { '\'' },
@@ -98,68 +101,126 @@ impl StyleVotes {
             indent_unit,
             eol,
             trailing_commas: self.with_trailing_comma > self.without_trailing_comma,
-            es5: is_es5(code),
+            es5,
         }
     }
 }
 
-/// Whether `code` is written in ES5 syntax: it declares with `var` and nowhere uses `const`, `let`, an arrow (`=>`), a
-/// template literal, a class or an import. Comments and the contents of strings do not count (a comment that quotes
-/// `` `req.session` `` says nothing of the code's syntax); the test is on the text, without a parse.
+/// Whether `code`, read as JavaScript, is written in ES5 syntax ([`is_es5_program`]); code that does not parse is not.
 pub fn is_es5(code: &str) -> bool {
-    let es5 = |code: &str| {
-        let word = |w: &str| {
-            code.match_indices(w).any(|(i, _)| {
-                let before =
-                    code[..i].chars().next_back().is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '$'));
-                let after = code[i + w.len()..].chars().next().is_some_and(char::is_whitespace);
-                before && after
-            })
-        };
-        // (The two searches that most modern files end first; then the words.)
-        !code.contains("=>")
-            && !code.contains('`')
-            && word("var")
-            && !["const", "let", "class", "import"].into_iter().any(word)
-    };
-    // (Most files give the answer on their text as it is; only a file with `var` whose text says otherwise is looked
-    // at again without its comments and strings.)
-    es5(code) || (code.contains("var ") && es5(&without_comments_and_strings(code)))
+    let file = crate::source::SourceFile::new("es5.js".into(), code.to_string());
+    crate::parse::parse(&file, code).is_ok_and(|parsed| is_es5_program(&parsed.program))
 }
 
-/// `code` with each comment and each string's contents blanked (spaces; line breaks kept). A regular expression
-/// literal is read as code: one that holds a quote may blank the rest of its line, which can only make a file look
-/// more like ES5 (new code in ES5 syntax is valid everywhere).
-fn without_comments_and_strings(code: &str) -> String {
-    let bytes = code.as_bytes();
-    let mut out = bytes.to_vec();
-    let mut blank = |from: usize, to: usize| {
-        out[from..to].iter_mut().filter(|b| **b != b'\n').for_each(|b| *b = b' ');
-    };
-    let mut i = 0;
-    while i < bytes.len() {
-        i = match (bytes[i], bytes.get(i + 1)) {
-            (b'/', Some(b'/')) => {
-                let end = memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |n| i + n);
-                blank(i, end);
-                end
-            }
-            (b'/', Some(b'*')) => {
-                let end = memchr::memmem::find(&bytes[i + 2..], b"*/").map_or(bytes.len(), |n| i + 2 + n + 2);
-                blank(i, end);
-                end
-            }
-            (b'\'' | b'"', _) => {
-                let end = crate::depth::skip_string(bytes, i);
-                let closed = end > i + 1 && bytes[end - 1] == bytes[i];
-                blank(i + 1, if closed { end - 1 } else { end });
-                end
-            }
-            _ => i + 1,
-        };
+/// Whether a parsed file is written in ES5 syntax: it declares with `var` and has no node of a later edition (`const`,
+/// `let`, an arrow, a template literal, a class, an import or export, destructuring, a spread, a default parameter,
+/// a shorthand or method property, a computed key, `for...of`, a generator, `async`/`await`, optional chaining, `??`,
+/// `**`, a BigInt, a numeric separator, a regular expression flag ES5 lacks). Read from the tree, not the text:
+/// comments, strings and regular expression literals (`/\s*=>\s*/`, `` /`/g ``) say nothing of the syntax. The walk
+/// stops descending at the first later node, so a modern file costs a few nodes.
+pub fn is_es5_program(program: &swc_ecma_ast::Program) -> bool {
+    let mut era = Era::default();
+    program.visit_with(&mut era);
+    era.var && !era.later
+}
+
+/// What [`is_es5_program`] has seen.
+#[derive(Default)]
+struct Era {
+    /// A `var` declaration.
+    var: bool,
+    /// A node of ES2015 or later.
+    later: bool,
+}
+
+impl Era {
+    /// Marks `node` as later than ES5 when `later` says so, and descends into it only while nothing later was seen.
+    fn step<N: VisitWith<Self>>(&mut self, node: &N, later: bool) {
+        self.later |= later;
+        if !self.later {
+            node.visit_children_with(self);
+        }
     }
-    // (Whole characters are blanked, each byte by a space, and the rest is kept as it was: the text is still UTF-8.)
-    String::from_utf8(out).unwrap_or_default()
+}
+
+impl swc_ecma_visit::Visit for Era {
+    fn visit_module_item(&mut self, item: &ModuleItem) {
+        self.step(item, matches!(item, ModuleItem::ModuleDecl(_)));
+    }
+
+    fn visit_stmt(&mut self, stmt: &Stmt) {
+        self.step(stmt, matches!(stmt, Stmt::ForOf(_) | Stmt::Decl(Decl::Class(_) | Decl::Using(_))));
+    }
+
+    fn visit_var_decl(&mut self, decl: &VarDecl) {
+        self.var |= decl.kind == VarDeclKind::Var;
+        self.step(decl, decl.kind != VarDeclKind::Var);
+    }
+
+    fn visit_expr(&mut self, expr: &Expr) {
+        let later = matches!(
+            expr,
+            Expr::Arrow(_)
+                | Expr::Tpl(_)
+                | Expr::TaggedTpl(_)
+                | Expr::Class(_)
+                | Expr::Yield(_)
+                | Expr::Await(_)
+                | Expr::MetaProp(_)
+                | Expr::SuperProp(_)
+                | Expr::OptChain(_)
+                | Expr::Bin(BinExpr { op: BinaryOp::NullishCoalescing | BinaryOp::Exp, .. })
+                | Expr::Assign(AssignExpr {
+                    op: AssignOp::ExpAssign | AssignOp::AndAssign | AssignOp::OrAssign | AssignOp::NullishAssign,
+                    ..
+                })
+        );
+        self.step(expr, later);
+    }
+
+    fn visit_callee(&mut self, callee: &Callee) {
+        self.step(callee, matches!(callee, Callee::Import(_) | Callee::Super(_)));
+    }
+
+    fn visit_function(&mut self, f: &Function) {
+        self.step(f, f.is_async || f.is_generator);
+    }
+
+    fn visit_pat(&mut self, pat: &Pat) {
+        self.step(pat, matches!(pat, Pat::Array(_) | Pat::Object(_) | Pat::Rest(_) | Pat::Assign(_)));
+    }
+
+    fn visit_assign_target_pat(&mut self, pat: &AssignTargetPat) {
+        self.step(pat, true);
+    }
+
+    fn visit_expr_or_spread(&mut self, e: &ExprOrSpread) {
+        self.step(e, e.spread.is_some());
+    }
+
+    fn visit_prop_or_spread(&mut self, p: &PropOrSpread) {
+        let later = match p {
+            PropOrSpread::Spread(_) => true,
+            PropOrSpread::Prop(prop) => matches!(&**prop, Prop::Shorthand(_) | Prop::Method(_) | Prop::Assign(_)),
+        };
+        self.step(p, later);
+    }
+
+    fn visit_prop_name(&mut self, name: &PropName) {
+        self.step(name, matches!(name, PropName::Computed(_) | PropName::BigInt(_)));
+    }
+
+    fn visit_lit(&mut self, lit: &Lit) {
+        let later = match lit {
+            Lit::BigInt(_) => true,
+            // (Not `0o700`: earlier versions of this tool wrote octal literals into ES5 files, which must still read
+            // as ES5 to be brought up to date.)
+            Lit::Num(n) => n.raw.as_deref().is_some_and(|raw| raw.contains('_')),
+            Lit::Regex(r) => r.flags.chars().any(|f| !matches!(f, 'g' | 'i' | 'm')),
+            _ => false,
+        };
+        self.step(lit, later);
+    }
 }
 
 /// `"\r\n"` when most line breaks are CRLF.
@@ -240,7 +301,7 @@ mod tests {
     }
 
     #[test]
-    fn es5_is_told_from_the_text() {
+    fn es5_is_told_from_the_tree() {
         assert!(is_es5("var a = require('a');\nfunction f() { return 'x' + a; }\n"));
         assert!(!is_es5("var a = 1;\nconst b = 2;\n"));
         assert!(!is_es5("var a = (x) => x;\n"));
@@ -251,6 +312,18 @@ mod tests {
         assert!(is_es5("var a = 'let it be', b = \"=> \\\" `\";\n"), "nor do strings");
         assert!(!is_es5("var a = 1; // a comment\nconst b = `x`;\n"), "code after a comment counts");
         assert!(!is_es5("var a = '//'; const b = 2;\n"), "a comment's marks in a string start none");
+        assert!(is_es5("var ARROW = /\\s*=>\\s*/;\n"), "nor do regular expressions");
+        assert!(is_es5("var TICK = /`/g, Q = /'/, D = /\"/;\nvar a = 2 / 1;\n"), "a quote in one starts no string");
+        assert!(!is_es5("var a = /x/u;\n"), "a flag ES5 lacks");
+        assert!(!is_es5("var { a } = b;\n"));
+        assert!(!is_es5("var a = { b };\n"));
+        assert!(!is_es5("var a = f(...b);\n"));
+        assert!(!is_es5("function f(a = 1) { var b = a; }\n"));
+        assert!(!is_es5("for (var k of o) {}\n"));
+        assert!(!is_es5("var a = b ?? c;\n"));
+        assert!(is_es5("var a = 0o700;\n"), "octal literals an earlier version wrote");
+        assert!(is_es5("var o = { get a() { return 1; }, 'b': 2 };\n"), "getters are ES5");
+        assert!(!is_es5("var a = 1; if (a) {"), "what does not parse is not ES5");
     }
 
     #[test]
@@ -271,7 +344,7 @@ mod tests {
         v.statement(code, 0..3);
         v.statement(code, 4..7);
         v.statement(code, 8..12);
-        let s = v.finish("x\n");
+        let s = v.finish("x\n", false);
         assert_eq!(s.quote, '"');
         assert!(!s.semicolons);
     }
@@ -285,7 +358,7 @@ mod tests {
         v.statement(code, 24..34);
         v.statement(code, 35..43);
         v.statement(code, 44..48);
-        assert!(v.finish(code).semicolons);
+        assert!(v.finish(code, false).semicolons);
         assert_eq!((v.with_semicolon, v.without_semicolon), (2, 0));
     }
 }

@@ -1924,6 +1924,145 @@ fn two_copies_in_a_workspace_get_each_its_own_fix() {
     );
 }
 
+/// `--check` does not pass a project whose lockfile it could not read (a truncated package-lock.json, a pnpm lockfile
+/// of version 5.4): exit 2, and the error says which lockfile and why; the pnpm one names its version.
+#[test]
+fn check_fails_when_the_lockfile_cannot_be_read() {
+    let manifest = r#"{ "name": "u", "version": "1.0.0", "dependencies": { "body-parser": "1.20.1" } }"#;
+    let pnpm54 =
+        "lockfileVersion: 5.4\n\nspecifiers:\n  body-parser: 1.20.1\n\ndependencies:\n  body-parser: 1.20.1\n\n\
+                  packages:\n\n  /body-parser/1.20.1:\n    resolution: {integrity: sha512-x}\n    dev: false\n";
+    for (name, text, reason) in [
+        (
+            "package-lock.json",
+            "{\"lockfileVersion\": 3, \"packages\": {\n",
+            "package-lock.json: is not a valid npm lockfile: EOF while parsing an object at line 2 column 0",
+        ),
+        (
+            "pnpm-lock.yaml",
+            pnpm54,
+            "pnpm-lock.yaml: has lockfileVersion 5.4, which this tool does not read (it reads 6 to 9)",
+        ),
+    ] {
+        let (_tmp, dir) = scratch("u", manifest);
+        std::fs::write(dir.join(name), text).expect("write");
+        let out = express_harden(&dir, &["--check", "--only", "advisories", "--fail-on", "low", "--color", "never"]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "error: package.json --check cannot pass: the lockfile could not be read: {reason}: its packages were \
+                 not checked against known advisories"
+            )),
+            "{stderr}"
+        );
+        // A dry run still only warns.
+        let out = express_harden(&dir, &["--only", "advisories"]);
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+}
+
+/// `--fail-on medium` is `moderate`, as the configuration's `failOn` and OSV records say.
+#[test]
+fn fail_on_takes_medium_as_the_configuration_does() {
+    // (Two low advisories: low fails, moderate passes, and so does medium, which was refused before.)
+    let (_tmp, dir) = project("npm-v3");
+    let codes = ["low", "moderate", "medium"].map(|level| audit(&dir, &["--check", "--fail-on", level]).0);
+    assert_eq!(codes, [1, 0, 0]);
+}
+
+/// A pnpm workspace without a lockfile (git ignores it) is installed with pnpm at its root: the next step does not
+/// say `npm install` in the member, which fails on `workspace:` versions.
+#[test]
+fn without_a_lockfile_the_next_step_names_the_workspaces_package_manager() {
+    let (_tmp, dir) = scratch("ws", r#"{ "name": "ws-root", "private": true, "packageManager": "pnpm@9.15.9" }"#);
+    std::fs::write(dir.join("pnpm-workspace.yaml"), "packages:\n  - 'packages/*'\n").expect("write");
+    std::fs::create_dir_all(dir.join("packages/site")).expect("mkdir");
+    std::fs::write(
+        dir.join("packages/site/package.json"),
+        r#"{ "name": "site", "dependencies": { "express": "4.18.2", "util": "workspace:^" } }"#,
+    )
+    .expect("write");
+    std::fs::write(dir.join("packages/site/app.js"), "const express = require('express');\nexpress().listen(3000);\n")
+        .expect("write");
+    let out = express_harden(&dir, &["--only", "express-version", "--color", "never"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("install the changed packages (express@4.22.3): run `pnpm install` in .\n"), "{stderr}");
+}
+
+/// With two lockfiles (a project and a subproject of its own), the markdown table says which installs each copy
+/// (the rows are otherwise the same); with one, it has no such column. Its fix column says `bump`, as JSON's
+/// `fix.kind` does.
+#[test]
+fn the_markdown_table_names_the_lockfile_when_there_are_several() {
+    let (_tmp, dir) = project("npm-v3");
+    let table = |dir: &Path| {
+        let out = express_harden(dir, &["--only", "advisories", "--advisories", &osv(), "--format", "markdown"]);
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let rows: Vec<String> = text
+            .lines()
+            .skip_while(|l| *l != "## Known advisories")
+            .skip(2)
+            .take_while(|l| l.starts_with('|'))
+            .map(|l| l.split(" | [").next().unwrap_or_default().to_string())
+            .collect();
+        rows
+    };
+    assert_eq!(
+        table(&dir)[..3],
+        [
+            "| severity | package | installed | patched | advisory | the code | fix |",
+            "|---|---|---|---|---|---|---|",
+            "| low | `cookie` | 0.3.1 | 0.7.0"
+        ]
+    );
+    copy_dir(&Path::new(REPO).join("tests/inventory/npm-v2"), &dir.join("sub"));
+    assert_eq!(
+        table(&dir),
+        [
+            "| severity | package | installed | lockfile | patched | advisory | the code | fix |",
+            "|---|---|---|---|---|---|---|---|",
+            "| low | `cookie` | 0.3.1 | package-lock.json | 0.7.0",
+            "| low | `cookie` | 0.4.1 | package-lock.json | 0.7.0",
+            "| low | `cookie` | 0.3.1 | sub/package-lock.json | 0.7.0",
+            "| low | `cookie` | 0.4.1 | sub/package-lock.json | 0.7.0",
+        ]
+    );
+
+    let (_tmp, dir, source) = axios_app("mixed-case");
+    let out = express_harden(&dir, &["--only", "advisories", "--advisories", &source, "--format", "markdown"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("| unknown | bump: axios is raised to 0.21.2 in package.json |"), "{text}");
+}
+
+/// A summary that ends its sentence (GitHub's "Remote code execution via the `pretty` option.") is not followed by a
+/// second period.
+#[test]
+fn a_summarys_period_is_not_doubled() {
+    let (_tmp, dir, _) = axios_app("mixed-case");
+    let records = tempfile::tempdir().expect("tempdir");
+    let record = Path::new(REPO).join("tests/advisories/axios-osv/mixed-case/GHSA-cph5-m8f7-6c5x.json");
+    let text = std::fs::read_to_string(record).expect("read");
+    let text = text.replace("\"summary\": \"Incorrect Comparison in axios\"", "\"summary\": \"Incorrect Comparison.\"");
+    std::fs::write(records.path().join("r.json"), text).expect("write");
+    let source = records.path().display().to_string();
+    let out = express_harden(&dir, &["--only", "advisories", "--advisories", &source, "--color", "never"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("(high, CVE-2021-3749): Incorrect Comparison. Fixed in 0.21.2;"), "{stderr}");
+}
+
+/// A run whose only change is a lockfile refresh (Yarn 1, `"cookie-parser": "latest"` locked at 1.4.6) says it
+/// changed the lockfile, not "changed no files".
+#[test]
+fn a_refresh_alone_is_a_changed_file() {
+    let (_tmp, dir) = app("yarn1-star-app");
+    let out =
+        express_harden(&dir, &["--only", "advisories", "--write", "--allow-no-vcs", "--lockfile", "--color", "never"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.starts_with("express-harden: changed 1 lockfile\n"), "{stderr}");
+}
+
 /// npm workspaces: the root's express 4.18.2 and the member api's own `"body-parser": "1.20.1"` both install an affected
 /// body-parser. The run raises express (4.21.2 depends on body-parser 1.20.3) and, in the same run, the member's own
 /// dependency: before, the member's raise came only on a second run, the first reporting body-parser as not fixable.
@@ -1946,4 +2085,19 @@ fn a_members_own_dependency_is_raised_in_the_run_that_raises_the_roots_parent() 
         .map(|a| format!("{}: {}", a["fix"]["kind"], a["fix"]["description"]))
         .collect();
     assert_eq!(body_parser, ["\"bump\": \"body-parser is raised to 1.20.3 in packages/api/package.json\""]);
+}
+
+/// Yarn 1 workspaces (`tests/advisories/yarn1-workspace-app`, lockfiles made by Yarn 1): the root's package.json lists
+/// `packages/*`, its yarn.lock installs every member, and packages/api carries a yarn.lock of its own (from a
+/// `yarn install` run outside the workspace), which Yarn 1 ignores in the workspace. The member's packages are audited
+/// through the root's yarn.lock only; its own is named as ignored, neither audited nor written (found by the review:
+/// it was audited as the member's lockfile, so every run planned fixes from it and `--check` failed forever).
+#[test]
+fn a_yarn_1_workspace_members_own_lockfile_is_ignored_as_yarn_ignores_it() {
+    let (_tmp, dir) = app("yarn1-workspace-app");
+    let out = express_harden(&dir, &["--only", "advisories"]);
+    let output = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(output.contains(&ignored_lockfile("yarn.lock", "Yarn", "package.json")), "{output}");
+    assert!(!output.contains("(packages/api/yarn.lock)"), "{output}");
+    assert!(output.contains("body-parser@1.20.1 (yarn.lock)"), "{output}");
 }

@@ -320,7 +320,7 @@ fn the_default_run_applies_every_transform() {
     let manifest = project.read("package.json");
     let parts: [(&str, &str, &str); 6] = [
         ("helmet", "app.js", "app.use(helmet({"),
-        ("session-store", "app.js", "store: new RedisStore({ client: redisClient }),"),
+        ("session-store", "app.js", "store: sessionStore,"),
         ("secrets", "app.js", "secret: requiredSecret('SESSION_SECRET'),"),
         ("session-cookie", "app.js", "name: 'sid',"),
         ("res-cookie", "app.js", "maxAge: 30 * 24 * 60 * 60 * 1000, httpOnly: true,"),
@@ -366,7 +366,7 @@ fn session_without_options_gets_one_options_object_from_every_transform() {
     assert_eq!(write.code, 0, "{write:?}");
     let options = "\
 app.use(session({
-  store: new RedisStore({ client: redisClient }),
+  store: sessionStore,
   secret: requiredSecret('SESSION_SECRET'),
   name: 'sid',
   resave: false,
@@ -377,6 +377,11 @@ app.use(session({
     sameSite: 'lax'
   }
 }));
+";
+    // The store, told of its client's outages.
+    let store = "const sessionStore = new RedisStore({ client: redisClient });
+redisClient.on('error', () => sessionStore.emit('disconnect'));
+redisClient.on('ready', () => sessionStore.emit('connect'));
 ";
     let app = project.read("app.js");
     assert_eq!(
@@ -404,7 +409,7 @@ function requiredSecret(name) {{
     throw new Error(`${{name}} must be set in production`);
   }}
   const shared = Symbol.for('express-harden.dev-secrets');
-  if (!globalThis[shared]) {{
+  if (!global[shared]) {{
     const project = crypto.createHmac('sha256', process.cwd()).digest('hex').slice(0, 16);
     const user = process.getuid ? process.getuid() : process.env.USERNAME;
     const folders = (place) => {{
@@ -422,7 +427,7 @@ function requiredSecret(name) {{
     const keep = (dirs) => {{
       dirs.forEach((dir) => {{
         try {{
-          fs.mkdirSync(dir, {{ mode: 0o700 }});
+          fs.mkdirSync(dir, 0o700);
         }} catch (error) {{
           if (error.code !== 'EEXIST') throw error;
         }}
@@ -464,13 +469,13 @@ function requiredSecret(name) {{
         return false;
       }}
     }});
-    globalThis[shared] = {{
+    global[shared] = {{
       key: key || crypto.randomBytes(32).toString('hex'),
       where: where || `that changes when the app restarts (cannot keep it: ${{failed.join('; ')}})`,
       names: {{}}
     }};
   }}
-  const dev = globalThis[shared];
+  const dev = global[shared];
   if (!dev.names[name]) {{
     dev.names[name] = crypto.createHmac('sha256', dev.key).update(name).digest('hex');
     console.warn(`${{name}} is not set: using a development secret ${{dev.where}}`);
@@ -508,7 +513,7 @@ if (process.env.NODE_ENV === 'production') {{
     process.exit(1);
   }});
 }}
-
+{store}
 {options}
 app.get('/', (req, res) => res.send(req.session.id));
 
@@ -518,7 +523,10 @@ module.exports = app;
     );
     for file in ["server.mjs", "src/index.ts"] {
         let written = project.read(file);
-        assert!(written.ends_with(&format!("    process.exit(1);\n  }});\n}}\n\n{options}")), "{file}:\n{written}");
+        assert!(
+            written.ends_with(&format!("    process.exit(1);\n  }});\n}}\n{store}\n{options}")),
+            "{file}:\n{written}"
+        );
     }
     for file in ["app.js", "server.mjs", "src/index.ts"] {
         let line = write.stdout.lines().find(|l| l.starts_with(&format!("wrote {file} ("))).unwrap_or_default();
@@ -555,7 +563,7 @@ fn a_long_one_line_session_gets_one_property_per_line_from_every_transform() {
     let app = project.read("app.js");
     let options = "
 app.use(session({
-  store: new RedisStore({ client: redisClient }),
+  store: sessionStore,
   secret: requiredSecret('SESSION_SECRET'),
   resave: false,
   saveUninitialized: false,
@@ -580,9 +588,7 @@ module.exports = app;
     let write = run(short.path(), &["--write", "--allow-no-vcs", "--only", "session-store"]);
     assert_eq!(write.code, 0, "{write:?}");
     assert!(
-        short
-            .read("app.js")
-            .contains("\napp.use(session({ store: new RedisStore({ client: redisClient }), secret: s }));\n"),
+        short.read("app.js").contains("\napp.use(session({ store: sessionStore, secret: s }));\n"),
         "{}",
         short.read("app.js")
     );

@@ -711,3 +711,28 @@ fn vue_s_full_build_imported_by_the_source_beside_a_runtime_alias_still_compiles
     .expect("write the entry");
     vue_template_compiles_only_with_unsafe_eval(&app);
 }
+/// express-session's README form, `if (app.get('env') === 'production') { app.set('trust proxy', 1) }`: a trust proxy
+/// set only in a branch is no proof of HTTPS, so the written policy leaves out upgrade-insecure-requests and the page
+/// opened over plain HTTP at a name of the home network (in development, where the branch does not run) still loads
+/// its own script; with upgrade-insecure-requests (what the tool wrote before) it does not.
+#[test]
+fn a_trust_proxy_set_only_in_production_keeps_a_plain_http_page_working() {
+    let (_tmp, app) = copy_app("csp-browser-app");
+    let original = std::fs::read_to_string(app.join("server.js")).expect("read");
+    let anchor = "const app = express();\n";
+    let branch = "if (app.get('env') === 'production') {\n  app.set('trust proxy', 1); // trust first proxy\n}\n";
+    assert!(original.contains(anchor), "{original}");
+    std::fs::write(app.join("server.js"), original.replacen(anchor, &format!("{anchor}{branch}"), 1)).expect("write");
+    let fixed = fix_and_install(&app);
+    assert!(fixed.contains(branch) && fixed.contains("upgradeInsecureRequests: null"), "{fixed}");
+    let upgrade = fixed.replace("      upgradeInsecureRequests: null\n", "");
+    assert!(!upgrade.contains("upgradeInsecureRequests"), "{upgrade}");
+    std::fs::write(app.join("server.upgrade.js"), upgrade).expect("write");
+
+    let flags = ["--host-resolver-rules=MAP dashboard.lan 127.0.0.1"];
+    for (server, ran) in [("server.before.js", "yes"), ("server.js", "yes"), ("server.upgrade.js", "no")] {
+        let node = start_node(&app, server, &[]);
+        let dom = dump_dom_with(&format!("http://dashboard.lan:{}/", node.port), &flags);
+        assert_eq!(text_of(&dom, "home"), Some(ran), "#home served by {server}: {dom}");
+    }
+}

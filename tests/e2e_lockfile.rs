@@ -282,3 +282,166 @@ fn yarn_1_updates_only_the_lockfile() {
     // The lockfile matches package.json: a frozen install accepts it.
     let _ = yarn(&dir, &["install", "--frozen-lockfile"]);
 }
+
+// ---------------------------------------------------------------------------------------------------------------------
+// The project's package manager, and the lockfile's format, are the project's (issue 15's review): a stray lockfile
+// git ignores is not the project's, a lockfile keeps the format its package manager reads, and a failure says why.
+
+/// A git work tree of `dir` with `ignored` in .gitignore, everything committed.
+fn commit_all(dir: &Path, ignored: &str) {
+    std::fs::write(dir.join(".gitignore"), format!("node_modules\n{ignored}\n")).expect("write");
+    for args in
+        [&["init", "-q"][..], &["add", "-A"], &["-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qm", "base"]]
+    {
+        let out = Command::new("git").args(args).current_dir(dir).output().expect("git");
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+}
+
+/// `--only advisories --write --lockfile --written-list written.txt` in `dir`: exit code, stdout, stderr, and the
+/// files listed.
+fn fix_advisories(dir: &Path) -> (Option<i32>, String, String, Vec<String>) {
+    let list = dir.join(".git/written.txt");
+    let out = Command::new(env!("CARGO_BIN_EXE_express-harden"))
+        .args(["--only", "advisories", "--write", "--lockfile", "--color", "never", "--written-list"])
+        .arg(&list)
+        .current_dir(dir)
+        .env(common::BUNDLED_TABLE_CURRENT.0, common::BUNDLED_TABLE_CURRENT.1)
+        .output()
+        .expect("run express-harden");
+    let listed = std::fs::read_to_string(&list).unwrap_or_default();
+    let mut listed: Vec<String> = listed.split('\0').filter(|p| !p.is_empty()).map(str::to_string).collect();
+    listed.sort();
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (out.status.code(), text(&out.stdout), text(&out.stderr), listed)
+}
+
+/// A Yarn 1 project (`packageManager: yarn@1.22.22`, yarn.lock committed) with a package-lock.json that .gitignore
+/// lists: Yarn's `resolutions` are written, Yarn updates yarn.lock, the stray file is left alone, and
+/// `--written-list` names every file that changed, so that a bot committing it leaves a lockfile a frozen install
+/// accepts.
+#[test]
+fn a_stray_lockfile_git_ignores_is_not_the_projects() {
+    require("yarn");
+    let (_tmp, dir) = copy_app("advisories-twolocks");
+    commit_all(&dir, "package-lock.json");
+    let stray = std::fs::read(dir.join("package-lock.json")).expect("read");
+
+    let (code, stdout, stderr, listed) = fix_advisories(&dir);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("updated yarn.lock ("), "{stdout}");
+    let manifest = std::fs::read_to_string(dir.join("package.json")).expect("read");
+    assert!(manifest.contains("\"resolutions\": {") && !manifest.contains("\"overrides\""), "{manifest}");
+    assert_eq!(std::fs::read(dir.join("package-lock.json")).expect("read"), stray, "npm ran");
+    assert_eq!(listed, ["package.json", "yarn.lock"]);
+    let _ = yarn(&dir, &["install", "--frozen-lockfile"]);
+
+    // Both live (no packageManager, neither ignored): which one installs the project is not known; nothing is written.
+    let (_tmp, dir) = copy_app("advisories-twolocks");
+    let manifest = std::fs::read_to_string(dir.join("package.json")).expect("read");
+    std::fs::write(dir.join("package.json"), manifest.replace("  \"packageManager\": \"yarn@1.22.22\",\n", ""))
+        .expect("write");
+    commit_all(&dir, "");
+    let (code, stdout, stderr, listed) = fix_advisories(&dir);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains(
+            "package-lock.json: yarn.lock is a lockfile of this project too (git ignores neither, and package.json has \
+             no packageManager field), so which package manager installs it is not known: neither is read nor updated"
+        ),
+        "{stderr}"
+    );
+    assert!(stdout.is_empty() && listed.is_empty(), "{stdout}{listed:?}");
+    let status = Command::new("git").args(["status", "--porcelain"]).current_dir(&dir).output().expect("git");
+    assert_eq!(String::from_utf8_lossy(&status.stdout), "", "nothing is written");
+    // --check does not pass a project it could not read.
+    let out = common::express_harden(&dir, &["--check", "--only", "advisories", "--fail-on", "low"]);
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// The `lockfileVersion` of an npm lockfile.
+fn npm_lockfile_version(dir: &Path) -> u64 {
+    let text = std::fs::read_to_string(dir.join("package-lock.json")).expect("read");
+    serde_json::from_str::<serde_json::Value>(&text).expect("json")["lockfileVersion"].as_u64().expect("version")
+}
+
+/// A lockfile made by npm 6 (version 1) stays version 1 (npm 7+ would write 3, which npm 6 cannot read), and npm 6
+/// installs the fixed body-parser from it.
+#[test]
+fn npm_keeps_a_version_1_lockfile_that_npm_6_reads() {
+    require("npm");
+    let (_tmp, dir) = copy_app("advisories-npm6");
+    commit_all(&dir, "");
+    assert_eq!(npm_lockfile_version(&dir), 1);
+    let (code, stdout, stderr, listed) = fix_advisories(&dir);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("updated package-lock.json (body-parser 1.20.1 -> 1.20.3)"), "{stdout}");
+    assert_eq!(listed, ["package-lock.json", "package.json"]);
+    assert_eq!(npm_lockfile_version(&dir), 1);
+    let npm6 = Command::new("npx")
+        .args(["--yes", "npm@6.14.18", "ci", "--ignore-scripts", "--no-audit"])
+        .current_dir(&dir)
+        .output()
+        .expect("npx");
+    assert!(npm6.status.success(), "npm 6 ci: {}", String::from_utf8_lossy(&npm6.stderr));
+    let installed = std::fs::read_to_string(dir.join("node_modules/body-parser/package.json")).expect("installed");
+    assert!(installed.contains("\"version\": \"1.20.3\""), "{installed}");
+}
+
+/// A pnpm 8 project (lockfile '6.0'): the pnpm here (9, which writes '9.0') does not touch its lockfile; the error
+/// names the pnpm to run, and the next step does not offer --lockfile again.
+#[test]
+fn pnpm_of_another_lockfile_format_does_not_rewrite_it() {
+    require("pnpm");
+    let pnpm = Command::new("pnpm").arg("--version").current_dir(std::env::temp_dir()).output().expect("pnpm");
+    let major = String::from_utf8_lossy(&pnpm.stdout).trim().split('.').next().unwrap_or_default().to_string();
+    assert!(major == "9" || major == "10", "this test needs pnpm 9 or 10 (found {major})");
+    let (_tmp, dir) = copy_app("advisories-pnpm8");
+    commit_all(&dir, "");
+    let before = std::fs::read(dir.join("pnpm-lock.yaml")).expect("read");
+    let (code, _, stderr, listed) = fix_advisories(&dir);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert_eq!(std::fs::read(dir.join("pnpm-lock.yaml")).expect("read"), before);
+    assert!(
+        stderr.contains(&format!(
+            "pnpm-lock.yaml is lockfile version 6.0, which pnpm 8 writes; the pnpm found here is version {major}, which \
+             would rewrite it in its own format (that the project's pnpm could not install from): the lockfile was not \
+             updated: run `pnpm install --lockfile-only --ignore-scripts` with pnpm 8"
+        )),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("(or use --write --lockfile)"), "{stderr}");
+    assert_eq!(listed, ["package.json"]);
+}
+
+/// npm's ERESOLVE is reported by npm's reason (its code and explanation), not by the paths of its log files; Yarn's
+/// 404 by its error line.
+#[test]
+fn a_package_manager_failure_is_reported_by_its_reason() {
+    let cases = [
+        (
+            "npm",
+            "advisories-eresolve",
+            "package-lock.json `npm install --package-lock-only --ignore-scripts --no-audit` failed: code ERESOLVE / \
+             ERESOLVE could not resolve / While resolving: react-dom@18.2.0 / Found: react@17.0.2; package.json put \
+             back as it was",
+        ),
+        // Yarn 1 and a tarball the registry no longer has (fs 0.0.2): Yarn's error line, not the stack frames.
+        (
+            "yarn",
+            "advisories-yarn404",
+            "yarn.lock `yarn install --ignore-scripts` failed: error Error: \
+             https://registry.npmjs.org/fs/-/fs-0.0.2.tgz: Request failed \"404 Not Found\"; package.json put back as \
+             it was",
+        ),
+    ];
+    for (manager, app, reason) in cases {
+        require(manager);
+        let (_tmp, dir) = copy_app(app);
+        commit_all(&dir, "");
+        let (code, _, stderr, _) = fix_advisories(&dir);
+        assert_eq!(code, Some(2), "{stderr}");
+        assert!(stderr.contains(reason), "{stderr}");
+        assert!(!stderr.contains("_logs") && !stderr.contains("(node:"), "{stderr}");
+    }
+}

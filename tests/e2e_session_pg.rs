@@ -2,8 +2,11 @@
 //! MemoryStore, `pg` in package.json) is fixed with `--write --only session-store`, which picks connect-pg-simple from
 //! the `pg` dependency, installed with `npm ci` from the committed lockfile, and started against a PostgreSQL server
 //! this test starts, at the DATABASE_URL the tool's next step asks for. A session counter must go on counting across a
-//! restart of the Node process, with its row in the `session` table that the store creates; the same steps on the
-//! unfixed app start counting again, so the test can fail.
+//! restart of the Node process, with its row in the `session` table created as the tool's next step says (from
+//! connect-pg-simple's `table.sql`); the same steps on the unfixed app start counting again, so the test can fail.
+//! A second test stops PostgreSQL while the app runs: requests that need a session get an error response, and once
+//! the database is back sessions work again without a restart (with the store creating its own table,
+//! `createTableIfMissing: true`, they stay failed: checked too).
 //!
 //! `server.js` has no pg client of its own (the store connects with DATABASE_URL); `pool-server.js` creates a pg Pool,
 //! which the store reuses.
@@ -11,6 +14,7 @@
 mod common;
 
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use common::{copy_app, express_harden, get, npm_ci, start_node, start_postgres};
 
@@ -52,6 +56,7 @@ fn sessions_survive_a_restart_in_postgresql_after_the_fix() {
     assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("provide a PostgreSQL database at DATABASE_URL"), "the operator is told: {stderr}");
+    assert!(stderr.contains("`psql \"$DATABASE_URL\" < node_modules/connect-pg-simple/table.sql`"), "{stderr}");
     assert!(stderr.contains("with connect-pg-simple through the existing client `pool`"), "{stderr}");
     let fixed = std::fs::read_to_string(app.join("server.js")).expect("read");
     assert!(fixed.contains("const PgStore = require('connect-pg-simple')(session);"), "{fixed}");
@@ -59,9 +64,9 @@ fn sessions_survive_a_restart_in_postgresql_after_the_fix() {
         fixed.contains("conString: process.env.DATABASE_URL || 'postgres://localhost:5432/session_pg_app',"),
         "{fixed}"
     );
-    assert!(fixed.contains("createTableIfMissing: true"), "{fixed}");
+    assert!(!fixed.contains("createTableIfMissing"), "{fixed}");
     let fixed_pool = std::fs::read_to_string(app.join("pool-server.js")).expect("read");
-    assert!(fixed_pool.contains("store: new PgStore({ pool, createTableIfMissing: true }),"), "{fixed_pool}");
+    assert!(fixed_pool.contains("store: new PgStore({ pool }),"), "{fixed_pool}");
     let manifest = std::fs::read_to_string(app.join("package.json")).expect("read");
     assert!(manifest.contains("\"connect-pg-simple\": \"^10.0.0\","), "{manifest}");
 
@@ -73,6 +78,7 @@ fn sessions_survive_a_restart_in_postgresql_after_the_fix() {
     let (_, before) = count_after_restart(&app, "server.before.js", &env);
     assert!(before.contains("{\"count\":1}"), "the MemoryStore loses the session on restart: {before}");
     assert_eq!(postgres.psql("SELECT to_regclass('public.session') IS NULL"), "t", "no session table yet");
+    create_session_table(&app, &postgres);
 
     let (cookie, after) = count_after_restart(&app, "server.js", &env);
     assert!(after.contains("{\"count\":3}"), "the PostgreSQL store keeps the session: {after}");
@@ -91,4 +97,81 @@ fn sessions_survive_a_restart_in_postgresql_after_the_fix() {
     let server = start_node(&app, "pool-server.js", &env);
     let db = get(server.port, "/db", &[]);
     assert!(db.body.contains("{\"two\":2}"), "the app's own queries still work: {} {}", db.status, db.body);
+}
+
+/// The next step the tool prints: connect-pg-simple's `table.sql`, as installed, run in the database.
+fn create_session_table(app: &Path, postgres: &common::Postgres) {
+    let sql = std::fs::read_to_string(app.join("node_modules/connect-pg-simple/table.sql")).expect("table.sql");
+    postgres.psql(&sql);
+    assert_eq!(postgres.psql("SELECT to_regclass('public.session') IS NOT NULL"), "t", "the session table");
+}
+
+/// `GET /count` with `cookie` (if any): the status line and body, and how long the answer took.
+fn count(port: u16, cookie: Option<&str>) -> (String, String, Duration) {
+    let started = Instant::now();
+    let response = get(port, "/count", &cookie.map(|c| [("Cookie", c)]).unwrap_or_default()[..]);
+    (response.status, response.body, started.elapsed())
+}
+
+/// With the app running and PostgreSQL down, a request with a session cookie gets an error response within
+/// seconds; once PostgreSQL is back, the same cookie counts again, without restarting the app. `create_table`
+/// writes `createTableIfMissing: true` (what the tool wrote before) into the fixed app instead of creating the table:
+/// then the failed creation is kept and requests with a session stay 500. Returns the statuses after the restart.
+fn down_then_up(create_table: bool) -> Vec<String> {
+    let (_tmp, app) = copy_app("session-pg-app");
+    let out = express_harden(
+        &app,
+        &["--write", "--allow-no-vcs", "--only", "session-store", "--color", "never", "server.js"],
+    );
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    npm_ci(&app);
+    let mut postgres = start_postgres();
+    if create_table {
+        let fixed = std::fs::read_to_string(app.join("server.js")).expect("read");
+        assert!(fixed.contains("conString:"), "{fixed}");
+        std::fs::write(app.join("server.js"), fixed.replace("conString:", "createTableIfMissing: true, conString:"))
+            .expect("write");
+    } else {
+        create_session_table(&app, &postgres);
+    }
+    let url = postgres.url();
+    let server = start_node(&app, "server.js", &[("DATABASE_URL", url.as_str())]);
+
+    // Without the store's table creation, a session made while the database is up; with it, the database stops
+    // before the first session request (the app started before the database, or while it restarted).
+    let cookie = if create_table {
+        postgres.stop();
+        let response = get(server.port, "/count", &[]);
+        response.cookie().unwrap_or_else(|| panic!("a session cookie: {} {}", response.status, response.body))
+    } else {
+        let response = get(server.port, "/count", &[]);
+        assert!(response.status.contains(" 200 ") && response.body.contains("{\"count\":1}"), "{}", response.body);
+        postgres.stop();
+        response.cookie().expect("a session cookie")
+    };
+    let (status, body, took) = count(server.port, Some(&cookie));
+    assert!(status.contains(" 500 "), "the database is down: an error response, {status} {body}");
+    assert!(took < Duration::from_secs(5), "within seconds: {took:?}");
+
+    postgres.start();
+    (0..3)
+        .map(|_| {
+            let (status, body, _) = count(server.port, Some(&cookie));
+            std::thread::sleep(Duration::from_millis(300));
+            format!("{} {}", status.trim(), body)
+        })
+        .collect()
+}
+
+#[test]
+fn sessions_work_again_when_postgresql_is_back_without_a_restart() {
+    let after = down_then_up(false);
+    assert!(after.iter().all(|a| a.contains(" 200 ")), "{after:?}");
+    assert!(after[0].ends_with("{\"count\":2}"), "the session made before the outage counts on: {after:?}");
+    assert!(after[2].ends_with("{\"count\":4}"), "{after:?}");
+
+    // What the tool wrote before (the store creating its table): the creation failed while the database was down is
+    // kept, and requests with a session stay failed after it is back.
+    let before = down_then_up(true);
+    assert!(before.iter().all(|b| b.contains(" 500 ")), "{before:?}");
 }

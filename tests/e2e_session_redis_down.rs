@@ -1,7 +1,8 @@
 //! End to end with a real Redis that is down, then up: the app under `tests/e2e/session-redis-app` (express-session
 //! with its MemoryStore) is fixed with `--write --only session-store`, installed with `npm ci` from the committed
 //! lockfile, and started while nothing listens at REDIS_URL. A request that needs the session must get an error
-//! response within seconds (not hang); once Redis starts, the same process must serve sessions again; with
+//! response within seconds (not hang), a request that makes a new session too (not a 200 with a cookie for a session
+//! that is never stored); once Redis starts, the same process must serve sessions again; with
 //! `NODE_ENV=production` the app must stop at start, naming the store and the variable; and a process that loads
 //! the app and closes its server must exit by itself, with Redis down or up.
 //!
@@ -210,7 +211,14 @@ fn reused(dependency: &str, lib: Option<&str>, store: &str) -> String {
     assert!(manifest.contains(&format!(r#""connect-redis": "{store}""#)), "{manifest}");
     assert_eq!(std::fs::read_to_string(app.join("lib/redis.js")).expect("read"), own, "the app's client is left alone");
     let fixed = std::fs::read_to_string(app.join("app.js")).expect("read");
-    assert!(fixed.contains("store: new RedisStore({ client: sessionRedisClient })"), "{fixed}");
+    // (connect-redis 3 reports its client's outages itself; later majors are told by the client's events.)
+    let events = "const sessionStore = new RedisStore({ client: sessionRedisClient });\n\
+                  sessionRedisClient.on('error', () => sessionStore.emit('disconnect'));\n\
+                  sessionRedisClient.on('ready', () => sessionStore.emit('connect'));\n";
+    match store {
+        "^3.4.2" => assert!(fixed.contains("store: new RedisStore({ client: sessionRedisClient })"), "{fixed}"),
+        _ => assert!(fixed.contains(events) && fixed.contains("store: sessionStore,"), "{fixed}"),
+    }
     npm_install_fresh(&app);
     down_then_up(&app, "the server of cache");
     fixed
@@ -290,6 +298,13 @@ fn down_then_up(app: &Path, label: &str) {
     assert!(again.status.contains(" 500 ") && started.elapsed() < Duration::from_secs(5), "{}", again.status);
     std::thread::sleep(Duration::from_millis(2500));
     assert_eq!(unreachable(&logged(&log)), 2, "one more line for the second outage: {}", logged(&log));
+    // A new session (a login) cannot be saved: an error response, not a 200 with a cookie for a session that is not
+    // stored (express-session saves it after the handler has answered, so the store reports itself disconnected).
+    let started = Instant::now();
+    let login = get(server.port, "/visits", &[]);
+    assert!(login.status.contains(" 500 "), "a new session while Redis is down: {} {}", login.status, login.body);
+    assert!(login.cookie().is_none(), "no cookie for a session that is not stored: {:?}", login.headers);
+    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
     drop(server);
 
     // Production without its store: the app stops at start and says which store and which variable.

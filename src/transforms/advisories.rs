@@ -111,7 +111,7 @@ pub struct AdvisoryFlags {
     pub advisories: Option<String>,
 
     /// With --check, fail on advisories of this severity or above that affect an installed package [default: high].
-    #[arg(long = "fail-on", value_name = "LEVEL", value_parser = ["low", "moderate", "high", "critical"])]
+    #[arg(long = "fail-on", value_name = "LEVEL", value_parser = ["low", "moderate", "medium", "high", "critical"])]
     pub fail_on: Option<String>,
 }
 
@@ -524,6 +524,7 @@ impl Transform for Advisories {
             let lock = used.map(|path| display(&path));
             let (by, names) = match manager {
                 Manager::Pnpm => ("pnpm", "pnpm-workspace.yaml"),
+                Manager::Yarn1 => ("Yarn", "package.json"),
                 _ => ("npm", "package.json"),
             };
             plan.findings.push(cx.finding(
@@ -762,7 +763,8 @@ impl Transform for Advisories {
                     } else {
                         format!(", {}", advisory.aliases.join(", "))
                     },
-                    advisory.summary,
+                    // (A summary that ends its sentence keeps one period: "via the `pretty` option.")
+                    advisory.summary.strip_suffix('.').unwrap_or(&advisory.summary),
                     patched
                         .as_ref()
                         .map_or_else(|| "No fixed version is known".to_string(), |p| format!("Fixed in {p}")),

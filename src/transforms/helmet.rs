@@ -352,7 +352,8 @@ impl Transform for Helmet {
                  upgrade-insecure-requests (upgradeInsecureRequests: null): with it, a browser that opens the app over \
                  plain HTTP (http://192.168.1.10:3000 on a home network) asks for every script, style and image over \
                  https and the page breaks. If the app is only ever served over HTTPS, remove that line"
-                    .to_string(),
+                    .to_string()
+                    + &branch_trust_proxy(cx),
             ));
         }
 
@@ -471,7 +472,7 @@ fn uses_cors(cx: &FileContext<'_>, app: &ExpressApp) -> Option<bool> {
 /// Where the file shows the app is served over HTTPS, if it does: it creates an HTTPS server at its top level
 /// (`https.createServer`, `http2.createSecureServer`, `import { createServer } from 'https'`), turns `trust proxy` on
 /// (a TLS-terminating proxy in front: `enable`, `true`, a number but 0, a string; with the file's `code`, a value it
-/// computes or `0` does not count, and without it any value but a false one does), or loads a package that serves HTTPS or redirects to it (`https_packages`).
+/// computes or `0` does not count, and without it any value but a false one does; not in a branch), or loads a package that serves HTTPS or redirects to it (`https_packages`).
 fn serves_https(facts: &FileFacts, code: Option<&str>) -> Option<usize> {
     const SERVERS: [(&str, &str); 6] = [
         ("https", "createServer"),
@@ -494,7 +495,9 @@ fn serves_https(facts: &FileFacts, code: Option<&str>) -> Option<usize> {
                     c.method == *method
                         && facts.bindings_of(module).any(|b| b.kind == ImportKind::Module && b.local == c.object)
                 });
-            server || c.trust_proxy(code) == Some(crate::analysis::TrustProxy::On)
+            // (So does `trust proxy`: one set in a branch, `if (app.get('env') === 'production')` as in
+            // express-session's README or an option off by default, may not be on where the app is opened.)
+            server || (c.trust_proxy(code) == Some(crate::analysis::TrustProxy::On) && !c.in_branch)
         })
         .map(|c| c.range.start)
         .or_else(|| {
@@ -518,6 +521,26 @@ fn serves_https(facts: &FileFacts, code: Option<&str>) -> Option<usize> {
                 .find(|b| d.https_packages.iter().any(|p| b.module == p.as_str()))
                 .map(|b| b.stmt.start)
         })
+}
+
+/// For the plain-http finding: the lines of this file that turn `trust proxy` on only in a branch, and why they do
+/// not count (empty without one).
+fn branch_trust_proxy(cx: &FileContext<'_>) -> String {
+    let lines: Vec<String> = cx
+        .facts
+        .member_calls
+        .iter()
+        .filter(|c| c.in_branch && c.trust_proxy(Some(&cx.file.code)) == Some(crate::analysis::TrustProxy::On))
+        .map(|c| cx.file.line(c.range.start).to_string())
+        .collect();
+    match lines.is_empty() {
+        true => String::new(),
+        false => format!(
+            ". The trust proxy at line {} does not count: it is set only in a branch (in production, or when an option \
+             that is off by default is on), and where it is not set the app may be opened over plain HTTP",
+            lines.join(", ")
+        ),
+    }
 }
 
 /// Content-Security-Policy directives as helmet names them, each with its sources.

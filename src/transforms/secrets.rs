@@ -33,7 +33,7 @@
 //!     throw new Error(`${name} must be set in production`);
 //!   }
 //!   const shared = Symbol.for('express-harden.dev-secrets');
-//!   if (!globalThis[shared]) {
+//!   if (!global[shared]) {
 //!     const project = crypto.createHmac('sha256', process.cwd()).digest('hex').slice(0, 16);
 //!     const user = process.getuid ? process.getuid() : process.env.USERNAME;
 //!     const folders = (place) => {
@@ -51,7 +51,7 @@
 //!     const keep = (dirs) => {
 //!       dirs.forEach((dir) => {
 //!         try {
-//!           fs.mkdirSync(dir, { mode: 0o700 });
+//!           fs.mkdirSync(dir, 0o700);
 //!         } catch (error) {
 //!           if (error.code !== 'EEXIST') throw error;
 //!         }
@@ -93,13 +93,13 @@
 //!         return false;
 //!       }
 //!     });
-//!     globalThis[shared] = {
+//!     global[shared] = {
 //!       key: key || crypto.randomBytes(32).toString('hex'),
 //!       where: where || `that changes when the app restarts (cannot keep it: ${failed.join('; ')})`,
 //!       names: {}
 //!     };
 //!   }
-//!   const dev = globalThis[shared];
+//!   const dev = global[shared];
 //!   if (!dev.names[name]) {
 //!     dev.names[name] = crypto.createHmac('sha256', dev.key).update(name).digest('hex');
 //!     console.warn(`${name} is not set: using a development secret ${dev.where}`);
@@ -120,7 +120,7 @@
 //! comes: an entry that calls `dotenv.config()` after its imports has loaded `.env` by then). In production a missing
 //! variable stops the app with a message naming it; elsewhere the helper derives a value from a random key kept in the
 //! git-ignored `.express-harden/.dev-secret` (made once, atomically: cluster workers and restarts agree), shares it on
-//! `globalThis` (never `process.env`, which dotenv would then not override) and says so once on stderr: no secret
+//! `global` (Node's global object on every version; never `process.env`, which dotenv would then not override) and says so once on stderr: no secret
 //! anyone can read in the code signs anything. Secrets that already come from
 //! the environment without a fallback, a config object or an import are left alone, but a literal another module
 //! passes from a config object (`jwt.sign(payload, config.secret)`, `session({ secret: config.sessionSecret })`) moves
@@ -284,6 +284,8 @@ enum Target<'a> {
 struct Collected<'a> {
     found: Vec<Replacement>,
     public: Vec<(usize, String)>,
+    /// Literal secrets left in the code: where the sink reads them, and why ([`kept_literal`]).
+    kept: Vec<(usize, String, String)>,
     missing: Vec<Missing<'a>>,
 }
 
@@ -296,6 +298,7 @@ impl Secrets {
             facts.functions.iter().any(|f| f.body.start <= range.start && range.end <= f.body.end)
         };
         let mut public: Vec<(usize, String)> = Vec::new();
+        let mut kept: Vec<(usize, String, String)> = Vec::new();
         // `jwt`: a JSON Web Token secret (never a list).
         let mut add = |value: Option<&Value>, name: &str, list_only: bool, jwt: bool| {
             let Some(value) = value else { return };
@@ -319,6 +322,8 @@ impl Secrets {
                     let lazy = jwt && in_function(&secret.range);
                     found.push(Replacement { range: secret.range, env, list, spread, through, jwt, lazy });
                 }
+            } else if let Some((at, why)) = kept_literal(cx, value) {
+                kept.push((at, why, name.to_string()));
             } else if let Some(at) = public_secret(cx, value) {
                 public.push((at, name.to_string()));
             }
@@ -394,7 +399,7 @@ impl Secrets {
         for value in jwt_secrets(cx) {
             add(Some(&value), &env.jwt_secret, false, true);
         }
-        Collected { found, public, missing }
+        Collected { found, public, kept, missing }
     }
 }
 
@@ -478,7 +483,7 @@ impl Transform for Secrets {
     fn plan(&self, cx: &FileContext<'_>, plan: &mut FilePlan) {
         let facts = cx.facts;
         let env = &self.env;
-        let Collected { mut found, public, missing } = self.collect(cx);
+        let Collected { mut found, public, kept, missing } = self.collect(cx);
         separate_jwt_secrets(cx, &mut found, &env.jwt_secret);
         // (A JWT secret this file reads in a request, which another module reads when it loads (the same value, so
         // the same variable), stops the app at start all the same: the next steps say so once.)
@@ -486,6 +491,16 @@ impl Transform for Secrets {
             surveyed_jwt_secrets(cx).filter(|(read, ..)| *read == AT_START).map(|(.., value)| value).collect();
         for r in found.iter_mut().filter(|r| r.lazy) {
             r.lazy = !at_start.contains(literal_text(cx, r).as_str());
+        }
+        for (at, why, name) in kept {
+            plan.findings.push(cx.finding(
+                "literal-kept",
+                at,
+                format!(
+                    "this secret is a literal written in the code, left there: {why}. Whoever reads the code can \
+                     forge what it signs: read it from an environment variable ({name}) set to a long random value"
+                ),
+            ));
         }
         for (at, name) in public {
             let what = if name == env.jwt_secret { "tokens" } else { "cookies" };
@@ -906,13 +921,14 @@ fn existing_helper(
         if is(current) {
             return Some((name.to_string(), None));
         }
-        // (Earlier versions wrote the helper into ES5 files with its octal literals, `0o700`, which ES5 lacks.)
-        let with_octals =
-            || render(current, name).is_some_and(|r| octal_literals(&squeeze(&r)) == octal_literals(&squeeze(text)));
-        let outdated = with_octals()
+        // (Earlier versions wrote the helper into ES5 files with its octal literals, `0o700`, which ES5 lacks: the
+        // current helper or an earlier one, either way.)
+        let text = octal_literals(&squeeze(text));
+        let was = |template: &str| render(template, name).is_some_and(|r| octal_literals(&squeeze(&r)) == text);
+        let outdated = was(current)
             || helper.previous.iter().any(|p| {
                 let builtins = if cjs { p.builtins.as_str() } else { "" };
-                is(&with_builtins(if is_ts { &p.ts } else { &p.js }, builtins))
+                was(&with_builtins(if is_ts { &p.ts } else { &p.js }, builtins))
             });
         outdated.then(|| (name.to_string(), Some(stmt.clone())))
     })
@@ -996,41 +1012,61 @@ fn literal_secret(cx: &FileContext<'_>, value: &Value) -> Option<Literal> {
     }
 }
 
-/// Whether the declaration holds one value for good: a `const`, or, in a file written in ES5 (which has no `const`),
-/// a `var` declared once that the file's text never assigns again (`NAME = `, `NAME += `, `NAME++`; a look at the
-/// text, which may also find such words in a string or a comment: then the secret is left, as a reassigned one is).
+/// Whether the declaration holds one value for good: a `const`, or a `var` or `let` the code never assigns again
+/// ([`reassigned`]).
 fn constant(cx: &FileContext<'_>, decl: &crate::analysis::Declaration) -> bool {
-    if decl.kind == "const" {
-        return true;
-    }
-    if decl.kind != "var" || !cx.facts.style.es5 {
-        return false;
-    }
-    let name: &str = &decl.name;
-    if cx.facts.declarations.iter().filter(|d| d.name == decl.name).count() != 1 {
-        return false;
-    }
-    let code = &cx.file.code;
-    let is_ident = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
-    let mut assignments = 0;
-    for (i, _) in code.match_indices(name) {
-        let before = code[..i].chars().next_back();
-        let after = &code[i + name.len()..];
-        if before.is_some_and(|c| is_ident(c) || c == '.') || after.chars().next().is_some_and(is_ident) {
-            continue;
-        }
-        let (before, after) = (code[..i].trim_end(), after.trim_start());
-        if before.ends_with("++") || before.ends_with("--") || after.starts_with("++") || after.starts_with("--") {
-            return false;
-        }
-        let compound =
-            ["+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<=", ">>=", ">>>=", "**=", "||=", "&&=", "??="];
-        if compound.iter().any(|op| after.starts_with(op)) {
-            return false;
-        }
-        assignments += usize::from(after.starts_with('=') && !after.starts_with("==") && !after.starts_with("=>"));
-    }
-    assignments == 1
+    decl.kind == "const" || (matches!(decl.kind, "var" | "let") && reassigned(cx, decl).is_none())
+}
+
+/// Where the code gives a `var` or `let` another value, if it does: an assignment (`=`, `+=`, `++`, `for (x in o)`,
+/// `[x] = f()`) of its name that refers to it, or a second declaration of the name in the same scope (`var x` twice).
+/// An assignment refers to it when it is inside its scope and no binding of the same name in between (a function's
+/// parameter, a declaration in an inner function or block) holds it.
+fn reassigned(cx: &FileContext<'_>, decl: &crate::analysis::Declaration) -> Option<usize> {
+    let facts = cx.facts;
+    let within = |inner: &Range<usize>, outer: &Range<usize>| outer.start <= inner.start && inner.end <= outer.end;
+    let shadows = |at: usize| {
+        let holds = |scope: &Range<usize>| scope.start <= at && at < scope.end && within(scope, &decl.scope);
+        let other = |scope: &Range<usize>| *scope != decl.scope && holds(scope);
+        facts.declarations.iter().any(|d| d.name == decl.name && d.declarator != decl.declarator && other(&d.scope))
+            || facts.functions.iter().any(|f| {
+                // (A parameter of the function that declares it is the same binding, not one in between.)
+                let param = f.params.iter().flatten().any(|p| *p == decl.name);
+                param && holds(&f.body) && !within(&decl.declarator, &f.body)
+            })
+    };
+    let again = facts
+        .declarations
+        .iter()
+        .find(|d| d.name == decl.name && d.declarator != decl.declarator && d.scope == decl.scope)
+        .map(|d| d.declarator.start);
+    again.or_else(|| {
+        facts
+            .assigned
+            .iter()
+            .find(|(name, at)| *name == decl.name && decl.scope.contains(at) && !shadows(*at))
+            .map(|(_, at)| *at)
+    })
+}
+
+/// Why a secret that names a `var` or `let` initialised with a literal secret is left in the code (it is not
+/// [`constant`]), and where the sink reads it.
+fn kept_literal(cx: &FileContext<'_>, value: &Value) -> Option<(usize, String)> {
+    let Value::Ident(name, at) = value else { return None };
+    let decl = cx.facts.declaration(name, at.start)?;
+    literal_secret(cx, decl.init.as_ref()?)?;
+    let again = reassigned(cx, decl)?;
+    let line = |offset: usize| cx.file.line(offset);
+    let (first, then) = (line(decl.declarator.start.min(again)), line(decl.declarator.start.max(again)));
+    let how = if cx.facts.declarations.iter().any(|d| d.declarator.start == again) { "declared" } else { "assigned" };
+    Some((
+        at.start,
+        format!(
+            "`{name}`, a `{}` declared on line {first}, is {how} again on line {then}, so it does not hold one value \
+             the tool could move to the environment",
+            decl.kind,
+        ),
+    ))
 }
 
 /// The literal parts of an array of secrets that also holds other values (`[process.env.OLD_KEY || 'k0', 'k1',

@@ -46,9 +46,12 @@
 //!     process.exit(1);
 //!   });
 //! }
+//! const sessionStore = new RedisStore({ client: redisClient });
+//! redisClient.on('error', () => sessionStore.emit('disconnect'));
+//! redisClient.on('ready', () => sessionStore.emit('connect'));
 //!
 //! app.use(session({
-//!   store: new RedisStore({ client: redisClient }),
+//!   store: sessionStore,
 //!   secret: process.env.SESSION_SECRET,
 //!   resave: false,
 //!   saveUninitialized: false
@@ -250,6 +253,10 @@ struct Client {
     required: bool,
     reuse: Vec<ReuseRule>,
     operator: String,
+    /// What the database needs before the app runs, added to the next step whichever client the store uses
+    /// (connect-pg-simple's session table).
+    #[serde(default)]
+    prepare: Option<String>,
 }
 
 /// A client the file may already create: `new Pool(...)`, `createClient(...)`, `mongoose.connect(...)`.
@@ -704,7 +711,9 @@ impl Transform for SessionStore {
         if let Some(preferred) = backend.client.state.as_deref().filter(|_| setup.iter().any(|s| s.contains("$down"))) {
             vars.push(("down", names.pick(preferred, &aliases(preferred))));
         }
-        if let Some(store_setup) = &backend.store_setup {
+        // (A store major that builds its store without `$store` needs none of the set-up: connect-redis 3 reports
+        // its client's outages to express-session itself.)
+        if let Some(store_setup) = backend.store_setup.as_ref().filter(|_| store_template.contains("$store")) {
             vars.push(("store", names.pick("sessionStore", &aliases("sessionStore"))));
             setup.push(store_setup.clone());
         }
@@ -791,7 +800,7 @@ impl Transform for SessionStore {
         report_unused_memorystore(cx, plan, &actions);
         let client_fitted = new_client.map(|(fitted, _)| fitted).filter(|_| client.is_none());
         request_dependencies(cx, plan, backend, &store_fitted, client_fitted);
-        plan.next_steps.push(match &client {
+        let step = match &client {
             Some(ClientRef::Existing(..)) if shared_label.is_some() => format!(
                 "sessions are now stored with {} on a connection of their own to {}: it must be reachable in every \
                  environment (in production the app does not start without it; elsewhere, while it is unreachable, \
@@ -813,6 +822,10 @@ impl Transform for SessionStore {
                 ),
                 None => backend.client.operator.replace("$db", &db),
             },
+        };
+        plan.next_steps.push(match &backend.client.prepare {
+            Some(prepare) => format!("{step}; {prepare}"),
+            None => step,
         });
     }
 }

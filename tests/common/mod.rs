@@ -308,6 +308,8 @@ pub struct Postgres {
     pub port: u16,
     /// The database made for the test.
     pub database: String,
+    /// The user and group the server runs as, when the test runs as root.
+    as_user: Option<(u32, u32)>,
     // Last: removed after the server has stopped.
     dir: tempfile::TempDir,
 }
@@ -333,10 +335,38 @@ impl Postgres {
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.dir.path().join("postgres.log")).unwrap_or_default()
     }
-}
 
-impl Drop for Postgres {
-    fn drop(&mut self) {
+    /// Stops the server (the database is down: connections are refused) until [`Postgres::start`].
+    pub fn stop(&mut self) {
+        self.shutdown();
+    }
+
+    /// Starts the stopped server again on the same port, with the same data, and waits until it answers.
+    pub fn start(&mut self) {
+        self.child = spawn_postgres(&self.bin, self.dir.path(), self.as_user, self.port);
+        self.wait_ready();
+    }
+
+    fn wait_ready(&mut self) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!("postgres exited ({status}) before accepting connections:\n{}", self.log());
+            }
+            let ready = Command::new(self.bin.join("pg_isready"))
+                .args(["-q", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-p", &self.port.to_string()])
+                .status()
+                .expect("run pg_isready");
+            if ready.success() {
+                return;
+            }
+            let port = self.port;
+            assert!(Instant::now() < deadline, "postgres did not accept connections on port {port}:\n{}", self.log());
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn shutdown(&mut self) {
         use nix::sys::signal::{kill, Signal};
         use nix::unistd::Pid;
         let pid = Pid::from_raw(self.child.id() as i32);
@@ -356,6 +386,42 @@ impl Drop for Postgres {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+impl Drop for Postgres {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+/// `program` of PostgreSQL's `bin` folder, run in `dir` (as `as_user` when given).
+fn pg_command(bin: &Path, dir: &Path, as_user: Option<(u32, u32)>, program: &str) -> Command {
+    use std::os::unix::process::CommandExt;
+    let mut command = Command::new(bin.join(program));
+    command.current_dir(dir).env("LC_ALL", "C").env_remove("PGDATA");
+    if let Some((uid, gid)) = as_user {
+        // std drops root's supplementary groups before setuid.
+        command.uid(uid).gid(gid);
+    }
+    command
+}
+
+/// Starts the postmaster of the cluster in `dir` (`data`, sockets in `sockets`, log appended to `postgres.log`) on
+/// `port` of 127.0.0.1, without waiting for it.
+fn spawn_postgres(bin: &Path, dir: &Path, as_user: Option<(u32, u32)>, port: u16) -> Child {
+    let log = std::fs::OpenOptions::new().create(true).append(true).open(dir.join("postgres.log")).expect("log file");
+    pg_command(bin, dir, as_user, "postgres")
+        .arg("-D")
+        .arg(dir.join("data"))
+        .arg("-k")
+        .arg(dir.join("sockets"))
+        .args(["-p", &port.to_string(), "-c", "listen_addresses=127.0.0.1"])
+        .args(["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::from(log))
+        .spawn()
+        .expect("start postgres")
 }
 
 /// The folder of PostgreSQL's server programs: Debian's `/usr/lib/postgresql/<major>/bin` (the newest major), else
@@ -402,7 +468,6 @@ fn postgres_id(flag: &str) -> u32 {
 /// which owns the folder. Debian's own cluster (port 5432), if any, is neither used nor touched.
 pub fn start_postgres() -> Postgres {
     use std::os::unix::fs::{MetadataExt, PermissionsExt};
-    use std::os::unix::process::CommandExt;
 
     let bin = postgres_bin_dir();
     let dir = tempfile::Builder::new().prefix("express-harden-pg-").tempdir().expect("tempdir");
@@ -415,15 +480,7 @@ pub fn start_postgres() -> Postgres {
         None
     };
     std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o700)).expect("chmod");
-    let command = |program: &str| {
-        let mut command = Command::new(bin.join(program));
-        command.current_dir(dir.path()).env("LC_ALL", "C").env_remove("PGDATA");
-        if let Some((uid, gid)) = as_user {
-            // std drops root's supplementary groups before setuid.
-            command.uid(uid).gid(gid);
-        }
-        command
-    };
+    let command = |program: &str| pg_command(&bin, dir.path(), as_user, program);
     let data = dir.path().join("data");
     let sockets = dir.path().join("sockets");
 
@@ -441,36 +498,9 @@ pub fn start_postgres() -> Postgres {
     }
 
     let port = free_port();
-    let log = std::fs::File::create(dir.path().join("postgres.log")).expect("log file");
-    let child = command("postgres")
-        .arg("-D")
-        .arg(&data)
-        .arg("-k")
-        .arg(&sockets)
-        .args(["-p", &port.to_string(), "-c", "listen_addresses=127.0.0.1"])
-        .args(["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::from(log))
-        .spawn()
-        .expect("start postgres");
-    let mut server = Postgres { child, bin, port, database: "postgres".to_string(), dir };
-
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        if let Ok(Some(status)) = server.child.try_wait() {
-            panic!("postgres exited ({status}) before accepting connections:\n{}", server.log());
-        }
-        let ready = Command::new(server.bin.join("pg_isready"))
-            .args(["-q", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-p", &port.to_string()])
-            .status()
-            .expect("run pg_isready");
-        if ready.success() {
-            break;
-        }
-        assert!(Instant::now() < deadline, "postgres did not accept connections on port {port}:\n{}", server.log());
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let child = spawn_postgres(&bin, dir.path(), as_user, port);
+    let mut server = Postgres { child, bin, port, database: "postgres".to_string(), as_user, dir };
+    server.wait_ready();
     // A real query, then the test's own database.
     assert_eq!(server.psql("SELECT 1 + 1"), "2");
     server.psql("CREATE DATABASE app");

@@ -1,0 +1,1 @@
+require('request'); const qs=require('qs'); qs.parse('a=b');

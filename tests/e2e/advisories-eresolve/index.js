@@ -1,0 +1,1 @@
+require('body-parser').json();

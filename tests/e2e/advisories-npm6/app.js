@@ -1,0 +1,1 @@
+const bp=require('body-parser'); bp.urlencoded();

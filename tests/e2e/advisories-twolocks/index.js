@@ -1,0 +1,1 @@
+require('@pm2/agent'); const bp = require('body-parser'); bp.urlencoded();

@@ -1,0 +1,3 @@
+const cookieParser = require('cookie-parser');
+
+export const parse = cookieParser('s3cr3t value');
