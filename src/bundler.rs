@@ -37,14 +37,24 @@ const CONFIGS: [&str; 14] = [
 /// (returned with the config's path, as a scan of its own); when every config there is read, none chooses it nor is
 /// undecided, and one aliases `vue` to a runtime-only build, to nothing. Otherwise (no config, one that cannot be read
 /// or parsed, or configs that say nothing of `vue`) `scan` stays unsure.
+///
+/// `imported`: a source of the project that imports one of the full builds itself (`import Vue from
+/// 'vue/dist/vue.esm.js'`), with the 1-based line: the bundler builds in the file named, whatever its alias of `vue`
+/// says, so that import settles it first.
 pub fn settle_vue(
     scan: &mut ViewScan,
     manifest: &Path,
     manifest_text: &str,
     root: Option<&Path>,
+    imported: Option<(&Path, usize)>,
 ) -> Option<(PathBuf, ViewScan)> {
     if !scan.unsure.iter().any(|(_, package)| *package == "vue") {
         return None;
+    }
+    if let Some((path, line)) = imported {
+        scan.unsure.retain(|(_, package)| *package != "vue");
+        let what = "Vue's full build with its template compiler, imported by the source itself";
+        return Some((path.to_path_buf(), ViewScan { evals: vec![Evaluation { line, what }], ..ViewScan::default() }));
     }
     let dir = manifest.parent()?;
     let mut chose_runtime = false;
@@ -128,11 +138,9 @@ impl Choice {
             Expr::Call(call) => call.args.iter().filter_map(|a| literal(&a.expr)).collect(),
             _ => literal(value).into_iter().collect(),
         };
-        let file =
-            strings.iter().find_map(|s| s.replace('\\', "/").rsplit_once("vue/dist/").map(|(_, f)| f.to_string()));
+        let file = strings.iter().find_map(|s| vue_dist_file(s));
         match file {
-            // (`vue/dist/vue`, without its extension, is `vue.js` to webpack's resolver: the full build too.)
-            Some(file) if (file == "vue" || file.starts_with("vue.")) && !file.contains("runtime") => {
+            Some(file) if is_full_build(&file) => {
                 let at = crate::parse::range_of(value).start;
                 self.full
                     .get_or_insert((at, "Vue's full build with its template compiler, chosen by the bundler's alias"));
@@ -142,6 +150,37 @@ impl Choice {
             None => self.undecided = true,
         }
     }
+}
+
+/// The file of `vue/dist/` a module specifier or path names (`vue/dist/vue.esm.js`: `vue.esm.js`), if it names one.
+fn vue_dist_file(spec: &str) -> Option<String> {
+    spec.replace('\\', "/").rsplit_once("vue/dist/").map(|(_, f)| f.to_string())
+}
+
+/// Whether `file` of `vue/dist/` is one of Vue's full builds, which hold the template compiler: `vue.js`,
+/// `vue.esm.js`, `vue.esm-bundler.js`, ...; `vue/dist/vue`, without its extension, is `vue.js` to webpack's resolver.
+fn is_full_build(file: &str) -> bool {
+    (file == "vue" || file.starts_with("vue.")) && !file.contains("runtime")
+}
+
+/// The 1-based line of source `text` that imports one of Vue's full builds by its path (`import Vue from
+/// 'vue/dist/vue.esm.js'`, `require('vue/dist/vue.js')`): such a specifier after `from`, `import` or `require(`. The search is textual, as
+/// the file is read only for this (most front-end sources are never analysed).
+#[must_use]
+pub fn full_vue_import(text: &str) -> Option<usize> {
+    let b = text.as_bytes();
+    memchr::memmem::find_iter(b, b"vue/dist/").find_map(|at| {
+        let quote = *b.get(at.checked_sub(1)?)?;
+        // (A config's alias target, `vue$: 'vue/dist/vue.esm.js'`, is no import.)
+        let before = text[..at - 1].trim_end();
+        let imports = ["from", "import", "require(", "import("].iter().any(|w| before.ends_with(w));
+        if !matches!(quote, b'\'' | b'"' | b'`') || !imports {
+            return None;
+        }
+        let end = at + b[at..].iter().position(|c| *c == quote || *c == b'\n')?;
+        let file = vue_dist_file(&text[at..end])?;
+        (b[end] == quote && is_full_build(&file)).then(|| crate::lines::line_col(text, at).0)
+    })
 }
 
 /// What a config reads from elsewhere or builds in code, where the alias may be set out of sight: another file of

@@ -380,12 +380,38 @@ fn run_on_this_thread(
         let dirs = served.get(manifest).cloned().flatten().unwrap_or_default();
         linked_stylesheets(project, &dirs, root);
     }
+    // (Front-end components, `.vue`, that make object URLs, in a project that serves pages: a directive the policy
+    // opens to every host gets blob: too, see `views::ViewScan::object_urls_made`.)
+    for path in &found.components {
+        let Some(project) = manifests.owner(path).and_then(|m| projects.get_mut(&m)) else { continue };
+        if project.views.is_empty() {
+            continue;
+        }
+        let Ok(bytes) = crate::fsread::read(path, crate::fsread::SOURCE_LIMIT, root) else { continue };
+        if let Some(at) = memchr::memmem::find(&bytes, b"createObjectURL(") {
+            let line = crate::lines::line_col(&String::from_utf8_lossy(&bytes), at).0;
+            project
+                .views
+                .push((path.clone(), views::ViewScan { object_urls_made: vec![line], ..views::ViewScan::default() }));
+        }
+    }
     // (Front-end packages a bundler builds into the pages of a project that serves some: see `views::package_scan`.)
     for (manifest, project) in &mut projects {
         let Some(info) = project.manifest.as_ref().filter(|_| !project.views.is_empty()) else { continue };
         let Ok(text) = read_manifest(manifest, root) else { continue };
         let mut scan = views::package_scan(&text, |package| !info.dependency_all(package).is_empty());
-        if let Some(config) = crate::bundler::settle_vue(&mut scan, manifest, &text, root) {
+        // (A source of the project that imports one of Vue's full builds itself: read only where vue is listed.)
+        let imported = match scan.unsure.iter().any(|(_, package)| *package == "vue") {
+            true => found.sources.iter().filter(|path| manifests.nearest(path).as_ref() == Some(manifest)).find_map(
+                |path| {
+                    let text = crate::fsread::read_text(path, crate::fsread::TEXT_LIMIT, root).ok()?;
+                    Some((path.clone(), crate::bundler::full_vue_import(&text)?))
+                },
+            ),
+            false => None,
+        };
+        let imported = imported.as_ref().map(|(path, line)| (path.as_path(), *line));
+        if let Some(config) = crate::bundler::settle_vue(&mut scan, manifest, &text, root, imported) {
             project.views.push(config);
         }
         if !scan.is_empty() {

@@ -155,12 +155,13 @@ pub struct ViewScan {
     /// ([`resolve_object_urls`] moves them to `blob_sources`): each at its 1-based line.
     #[serde(skip)]
     pub object_urls: Vec<ObjectUrlSource>,
-    /// The lines of `blob_sources` whose element was not found and whose name says nothing: listed under img-src and
-    /// media-src both (a preview is an image or a video).
+    /// The lines of `blob_sources` whose element was not found: listed under img-src, media-src, frame-src and
+    /// object-src (a preview is an image, a video or a document).
     #[serde(skip)]
     pub guessed_blobs: Vec<usize>,
-    /// The elements with an `id` that load a URL under a directive of their own (`<video id="preview">`), by id: what
-    /// decides the directive of an object URL a script shows in `getElementById('preview')`.
+    /// The elements with an `id` or a `class` that load a URL under a directive of their own (`<video id="preview">`),
+    /// by id and by each class as `.name`: what decides the directive of an object URL a script shows in
+    /// `getElementById('preview')` or `querySelector('.name')`.
     #[serde(skip)]
     pub element_ids: Vec<(String, ResourceKind)>,
     /// 1-based lines of `<object data>` and `<embed src>` that load one of the app's own files (a relative URL), which
@@ -185,6 +186,10 @@ pub struct ViewScan {
     /// policy is left as it is and a finding says what to check.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub unsure: Vec<(usize, &'static str)>,
+    /// 1-based lines that make an object URL (`URL.createObjectURL(`), whatever becomes of it: a directive that allows
+    /// every host (`'*'`, which matches no `blob:` URL) gets `blob:` too where such a URL may be shown or fetched.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub object_urls_made: Vec<usize>,
 }
 
 /// Code that evaluates strings: a call (`eval(`, `new Function(`, `setTimeout('...')`) or a library known to compile
@@ -212,6 +217,7 @@ impl ViewScan {
             && self.markers.is_empty()
             && self.leaflet_css.is_empty()
             && self.unsure.is_empty()
+            && self.object_urls_made.is_empty()
     }
 
     /// Puts each list in line order. Findings come out in scan order, which for nested or embedded markup is not
@@ -226,6 +232,7 @@ impl ViewScan {
         self.own_objects.sort_unstable();
         self.markers.sort_unstable();
         self.leaflet_css.sort_by_key(|f| f.line);
+        self.object_urls_made.sort_unstable();
     }
 
     /// Adds what `other` found, its lines moved down by `lines` (the scan of markup that starts on line `lines + 1` of
@@ -245,6 +252,7 @@ impl ViewScan {
         self.leaflet_css.extend(other.leaflet_css.into_iter().map(|r| ExternalResource { line: r.line + lines, ..r }));
         self.own_css.extend(other.own_css.into_iter().map(|(line, url)| (line + lines, url)));
         self.unsure.extend(other.unsure.into_iter().map(|(line, what)| (line + lines, what)));
+        self.object_urls_made.extend(other.object_urls_made.into_iter().map(|line| line + lines));
     }
 }
 
@@ -400,7 +408,9 @@ pub fn csp_directives<'a>(
     let (mut unsafe_script, mut unsafe_attr) = (false, false);
     let (mut evaluates, mut blob_workers) = (false, false);
     let (mut markers, mut leaflet_css) = (false, BTreeSet::new());
+    let mut object_urls = false;
     for scan in scans {
+        object_urls |= !scan.object_urls_made.is_empty();
         evaluates |= !scan.evals.is_empty();
         markers |= !scan.markers.is_empty();
         leaflet_css.extend(scan.leaflet_css.iter().map(|css| css.origin.as_str()));
@@ -413,12 +423,24 @@ pub fn csp_directives<'a>(
             needed.entry(name).or_insert_with(|| (defaults, BTreeSet::new())).1.insert(&resource.origin);
         }
         for resource in &scan.runtime_hosts {
-            let (name, defaults) = directive(resource.kind);
-            needed.entry(name).or_insert_with(|| (defaults, BTreeSet::new())).1.insert(ANY_HOST);
+            // (A script from a host known only at run time calls home there: an analytics script posts its events to
+            // its own origin, Plausible's `/api/event`, Umami's `/api/send`; no list can name that host either.)
+            let calls_home = (resource.kind == ResourceKind::Script).then_some(ResourceKind::Connect);
+            for kind in std::iter::once(resource.kind).chain(calls_home) {
+                let (name, defaults) = directive(kind);
+                needed.entry(name).or_insert_with(|| (defaults, BTreeSet::new())).1.insert(ANY_HOST);
+            }
         }
         // (Object URLs shown as images or media, and the app's own files in `<object>`/`<embed>`: sources of the
         // directive of their kind, as hosts are.)
         let own = scan.own_objects.iter().map(|_| (ResourceKind::Object, SELF));
+        // (An `<embed>` or `<object>` not in the markup may be inserted before its URL is set, `innerHTML = '<embed
+        // id="doc-view">'`: Chromium checks the empty URL, the page's own, against object-src.)
+        let unset = scan
+            .blob_sources
+            .iter()
+            .filter(|(line, kind)| *kind == ResourceKind::Object && scan.guessed_blobs.contains(line));
+        let own = own.chain(unset.map(|_| (ResourceKind::Object, SELF)));
         for (kind, source) in scan.blob_sources.iter().map(|(_, kind)| (*kind, BLOB)).chain(own) {
             let (name, defaults) = directive(kind);
             needed.entry(name).or_insert_with(|| (defaults, BTreeSet::new())).1.insert(source);
@@ -435,6 +457,16 @@ pub fn csp_directives<'a>(
                 (InlineKind::EventHandler, _) => unsafe_attr = true,
             }
         }
+    }
+    // (Chromium shows a PDF or a page in an `<object>`/`<embed>` in a nested frame, which frame-src governs too: each
+    // source other than the app's own, which frame-src allows already, goes there as well.)
+    let plugin: Vec<&str> = needed
+        .get(directive(ResourceKind::Object).0)
+        .map(|(_, sources)| sources.iter().copied().filter(|s| *s != SELF).collect())
+        .unwrap_or_default();
+    if !plugin.is_empty() {
+        let (name, defaults) = directive(ResourceKind::Frame);
+        needed.entry(name).or_insert_with(|| (defaults, BTreeSet::new())).1.extend(plugin);
     }
     if markers && !leaflet_css.is_empty() {
         // (The markers' default icons, from the folder of Leaflet's stylesheet.)
@@ -454,6 +486,18 @@ pub fn csp_directives<'a>(
             (name, defaults.iter().copied().chain(origins).map(str::to_string).collect())
         })
         .collect();
+    if object_urls {
+        // (`*` matches URLs of network schemes only, CSP3's "Does url match expression in origin with redirect
+        // count?": an object URL shown in an element, or fetched, of a directive that allows every host needs blob:
+        // beside it.)
+        let shown = [ResourceKind::Image, ResourceKind::Media, ResourceKind::Frame, ResourceKind::Object];
+        for kind in shown.into_iter().chain([ResourceKind::Connect]) {
+            let sources = directives.get_mut(directive(kind).0).filter(|s| s.iter().any(|s| s == ANY_HOST));
+            if let Some(sources) = sources.filter(|s| !s.iter().any(|s| s == BLOB)) {
+                sources.push(BLOB.to_string());
+            }
+        }
+    }
     if unsafe_script || !hashes.is_empty() {
         let (name, defaults) = directive(ResourceKind::Script);
         let sources = directives.entry(name).or_insert_with(|| defaults.iter().map(ToString::to_string).collect());
@@ -678,6 +722,10 @@ impl<'a> Scanner<'a> {
             let line = self.line(from + at);
             self.out.markers.push(line);
         }
+        for at in calls.object_urls_made {
+            let line = self.line(from + at);
+            self.out.object_urls_made.push(line);
+        }
     }
 
     fn runtime_host(&mut self, off: usize, kind: ResourceKind) {
@@ -846,8 +894,14 @@ impl<'a> Scanner<'a> {
             }
         }
         let attr = |name: &str| find_attr(attrs, name);
-        if let (Some(kind), Some(id)) = (element_kind(tag), self.attr_text(attrs, "id")) {
-            self.out.element_ids.push((id.trim().to_string(), kind));
+        if let Some(kind) = element_kind(tag) {
+            if let Some(id) = self.attr_text(attrs, "id") {
+                self.out.element_ids.push((id.trim().to_string(), kind));
+            }
+            // (Each class as `.name`, for `querySelector('.name')`.)
+            if let Some(classes) = self.attr_text(attrs, "class") {
+                self.out.element_ids.extend(classes.split_ascii_whitespace().map(|c| (format!(".{c}"), kind)));
+            }
         }
         match tag {
             "link" => self.link(attrs),
@@ -1227,9 +1281,10 @@ impl<'a> Scanner<'a> {
                     while i < n && is_ident(b[i]) {
                         i += 1;
                     }
-                    // (`img#preview`: the element's id.)
-                    if let Some(kind) = element_kind(&name).filter(|_| mark == b'#') {
-                        self.out.element_ids.push((String::from_utf8_lossy(&b[from..i]).into_owned(), kind));
+                    // (`img#preview`: the element's id; `iframe.doc-preview`: a class, as `.doc-preview`.)
+                    if let Some(kind) = element_kind(&name) {
+                        let key = String::from_utf8_lossy(&b[from - usize::from(mark == b'.')..i]).into_owned();
+                        self.out.element_ids.push((key, kind));
                     }
                 }
                 b'(' => i = self.pug_attrs(i + 1, &mut attrs),
@@ -1427,6 +1482,8 @@ pub struct ScriptCalls {
     pub blob_sources: Vec<ObjectUrlSource>,
     /// The offsets of the calls that add Leaflet markers ([`ViewScan::markers`]).
     pub markers: Vec<usize>,
+    /// The offsets of the calls that make object URLs ([`ViewScan::object_urls_made`]).
+    pub object_urls_made: Vec<usize>,
 }
 
 /// What [`script_calls`] looks for, in one automaton: the calls that open connections (`fetch(`, `new WebSocket(`, `new
@@ -1584,7 +1641,11 @@ pub fn script_calls(text: &str) -> ScriptCalls {
                 }
                 continue;
             }
-            "eval(" | "Function(" | "setTimeout(" | "setInterval(" | "Worker(" | "createObjectURL(" => continue,
+            "createObjectURL(" => {
+                out.object_urls_made.push(p);
+                continue;
+            }
+            "eval(" | "Function(" | "setTimeout(" | "setInterval(" | "Worker(" => continue,
             _ if call.starts_with("L.") => continue,
             _ if !named => continue,
             _ => {}
@@ -1605,22 +1666,19 @@ pub fn script_calls(text: &str) -> ScriptCalls {
         if arg >= b.len() || b[arg] == b')' {
             continue;
         }
+        // (A URL built from the page's own origin or a constant of the script: what it comes to.)
+        if let Some(resolved) = same_file_url(text, arg) {
+            if let Some(url) = resolved {
+                out.connects.push((arg, Some(url)));
+            }
+            continue;
+        }
         // (A template literal that starts with `${`: computed.)
         let literal = js_string(text, arg).filter(|(literal, whole, _)| *whole || !literal.trim().is_empty());
         let url = literal.map(|(literal, whole, next)| {
             let rest = skip_ws(b, next);
             let complete = whole && matches!(b.get(rest), Some(b')' | b','));
-            let url = literal.trim_start();
-            let url = ["ws://", "wss://"]
-                .iter()
-                .zip(["http://", "https://"])
-                .find_map(|(ws, http)| {
-                    url.get(..ws.len())
-                        .filter(|s| s.eq_ignore_ascii_case(ws))
-                        .map(|_| format!("{http}{}", &url[ws.len()..]))
-                })
-                .unwrap_or_else(|| url.to_string());
-            (url, complete)
+            (ws_as_http(literal.trim_start()), complete)
         });
         out.connects.push((arg, url));
     }
@@ -1628,6 +1686,17 @@ pub fn script_calls(text: &str) -> ScriptCalls {
         out.blob_sources = object_url_sources(text);
     }
     out
+}
+
+/// A `ws:`/`wss:` URL as its `http:`/`https:` counterpart, which CSP matches the same way; any other as it is.
+fn ws_as_http(url: &str) -> String {
+    ["ws://", "wss://"]
+        .iter()
+        .zip(["http://", "https://"])
+        .find_map(|(ws, http)| {
+            url.get(..ws.len()).filter(|s| s.eq_ignore_ascii_case(ws)).map(|_| format!("{http}{}", &url[ws.len()..]))
+        })
+        .unwrap_or_else(|| url.to_string())
 }
 
 /// An object URL shown in an element ([`ScriptCalls::blob_sources`], [`ViewScan::object_urls`]).
@@ -1675,10 +1744,25 @@ fn element_reference(text: &str, expression: &str, depth: u8) -> (Option<Resourc
     if let Some(id) = argument("getElementById(") {
         return (None, Some(id.to_string()));
     }
+    // (A class is looked up as `.name`, the key [`ViewScan::element_ids`] gives it.)
+    if let Some(class) = argument("getElementsByClassName(").filter(|c| !c.is_empty() && c.bytes().all(is_ident)) {
+        return (None, Some(format!(".{class}")));
+    }
     for call in ["querySelector(", "$(", "jQuery("] {
-        let id = argument(call).and_then(|s| s.strip_prefix('#'));
-        if let Some(id) = id.filter(|id| !id.is_empty() && id.bytes().all(is_ident)) {
-            return (None, Some(id.to_string()));
+        let Some(selector) = argument(call) else { continue };
+        // (`iframe.doc-preview`, `embed`: the tag tells the kind, whatever the page.)
+        let tag_end = selector.bytes().position(|c| !c.is_ascii_alphanumeric()).unwrap_or(selector.len());
+        if let Some(kind) = element_kind(&selector[..tag_end]).filter(|_| tag_end > 0) {
+            return (Some(kind), None);
+        }
+        let key = match selector.as_bytes().first() {
+            Some(b'#') => &selector[1..],
+            Some(b'.') => selector,
+            _ => continue,
+        };
+        let name = key.strip_prefix('.').unwrap_or(key);
+        if !name.is_empty() && name.bytes().all(is_ident) {
+            return (None, Some(key.to_string()));
         }
     }
     let name = e.strip_prefix("window.").unwrap_or(e);
@@ -1687,27 +1771,137 @@ fn element_reference(text: &str, expression: &str, depth: u8) -> (Option<Resourc
         return (None, None);
     }
     // (The last value the script gives the name, `var preview = document.getElementById('preview');`.)
-    let t = text.as_bytes();
-    let set = memchr::memmem::find_iter(t, name.as_bytes()).filter_map(|p| {
-        let before = p.checked_sub(1).map(|i| t[i]);
-        let eq = skip_ws(t, p + name.len());
-        let own = before.is_none_or(|c| !(is_ident(c) || c == b'$' || c == b'.'));
-        (own && t.get(eq) == Some(&b'=') && !matches!(t.get(eq + 1), Some(b'=' | b'>'))).then_some(eq + 1)
-    });
-    match set.last() {
-        Some(value) => {
-            let end = t[value..].iter().position(|c| matches!(c, b';' | b'\n')).map_or(t.len(), |i| value + i);
-            element_reference(text, &text[value..end], depth + 1)
-        }
+    match assigned_values(text, name).last() {
+        Some(value) => element_reference(text, value, depth + 1),
         None => (None, Some(name.to_string())),
     }
 }
 
+/// The values script text `text` assigns to the variable `name` (`var preview = document.getElementById('p');`), in
+/// order, each up to the end of its statement (`;` or the line's end). The search is textual: a property of that name
+/// (`a.preview = x`) is not the variable, a comparison or an arrow no assignment.
+fn assigned_values<'t>(text: &'t str, name: &str) -> Vec<&'t str> {
+    let t = text.as_bytes();
+    memchr::memmem::find_iter(t, name.as_bytes())
+        .filter_map(|p| {
+            let before = p.checked_sub(1).map(|i| t[i]);
+            let eq = skip_ws(t, p + name.len());
+            let own = before.is_none_or(|c| !(is_ident(c) || c == b'$' || c == b'.'));
+            let value =
+                (own && t.get(eq) == Some(&b'=') && !matches!(t.get(eq + 1), Some(b'=' | b'>'))).then_some(eq + 1)?;
+            let end = t[value..].iter().position(|c| matches!(c, b';' | b'\n')).map_or(t.len(), |i| value + i);
+            Some(&text[value..end])
+        })
+        .collect()
+}
+
+/// The schemes a URL may start with, alone in a string (`'wss://' + location.host`).
+const SCHEMES: [&str; 4] = ["ws://", "wss://", "http://", "https://"];
+
+/// What a term of a URL that script text builds stands for ([`same_file_url`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum UrlTerm<'t> {
+    /// The page's own origin: `location.origin` (`window.location.origin`, `document.location.origin`, ...).
+    Origin,
+    /// The page's own host and port: `location.host`, which needs a scheme before it.
+    Host,
+    /// Only a scheme: `'wss://'`, or a choice of two (`location.protocol === 'https:' ? 'wss://' : 'ws://'`).
+    Scheme,
+    /// A string constant.
+    Text(&'t str),
+}
+
+/// The term of script text `text` that expression `e` is: the page's own origin or host (`location.origin`,
+/// `window.location.host`), a scheme, a string, or a variable the text sets once to one of those (`var API = '/api'`),
+/// looked up one level deep.
+fn url_term<'t>(text: &'t str, e: &'t str, depth: u8) -> Option<UrlTerm<'t>> {
+    let e = e.trim();
+    let b = e.as_bytes();
+    let located = ["window.", "document.", "self.", "globalThis."].iter().find_map(|p| e.strip_prefix(p)).unwrap_or(e);
+    for (property, term) in [("location.origin", UrlTerm::Origin), ("location.host", UrlTerm::Host)] {
+        if located.strip_prefix(property).is_some_and(|rest| !rest.bytes().next().is_some_and(is_ident)) {
+            return Some(term);
+        }
+    }
+    if let Some((s, true, next)) = js_string(e, 0) {
+        let rest = skip_ws(b, next);
+        if rest == b.len() {
+            return Some(if SCHEMES.contains(&s) { UrlTerm::Scheme } else { UrlTerm::Text(s) });
+        }
+    }
+    // (`cond ? 'wss://' : 'ws://'`.)
+    if let Some(q) = e.find('?') {
+        let first = js_string(e, skip_ws(b, q + 1));
+        let second = first.and_then(|(_, _, next)| {
+            let colon = skip_ws(b, next);
+            (b.get(colon) == Some(&b':')).then(|| js_string(e, skip_ws(b, colon + 1)))?
+        });
+        if let (Some((one, true, _)), Some((other, true, next))) = (first, second) {
+            if SCHEMES.contains(&one) && SCHEMES.contains(&other) && skip_ws(b, next) == b.len() {
+                return Some(UrlTerm::Scheme);
+            }
+        }
+    }
+    let simple = !b.is_empty() && b.iter().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'$'));
+    if !simple || depth > 0 {
+        return None;
+    }
+    match assigned_values(text, e).as_slice() {
+        [value] => url_term(text, value, depth + 1),
+        _ => None,
+    }
+}
+
+/// What a URL script text `text` builds at `at` (a call's argument) comes to, where a string literal does not start
+/// it: `Some(None)` when it stays on the page's own origin (`location.origin + '/api'`, `` `${location.origin}/api` ``,
+/// `proto + location.host + '/live'`, which `'self'` covers for `ws:`/`wss:` too, CSP3's "Does url match expression
+/// in origin with redirect count?", or a constant that is a path, `var API = '/api'; fetch(API + '/items')`),
+/// `Some(Some((url, complete)))` for a constant that is a URL (`var API = 'https://api.example.com'`), `None` when it
+/// is computed.
+fn same_file_url(text: &str, at: usize) -> Option<Option<(String, bool)>> {
+    let b = text.as_bytes();
+    let end = js_expr_end(b, at);
+    let expr = text.get(at..end)?;
+    // (The first two terms joined by `+`, or the first two parts of a template literal.)
+    let (first, second) = if let Some(body) = expr.strip_prefix('`') {
+        let (head, rest) = body.split_once("${")?;
+        let (inner, tail) = rest.split_once('}')?;
+        // (A literal head other than a scheme is read as any literal is.)
+        match head {
+            "" => (url_term(text, inner, 0)?, tail.starts_with('/').then_some(UrlTerm::Text(tail))),
+            h if SCHEMES.contains(&h) => (UrlTerm::Scheme, url_term(text, inner, 0)),
+            _ => return None,
+        }
+    } else {
+        let (head, rest) = match expr.split_once('+') {
+            Some((head, rest)) => (head, Some(rest.split('+').next().unwrap_or(rest))),
+            None => (expr, None),
+        };
+        let first = url_term(text, head, 0)?;
+        if matches!(b.get(at), Some(b'\'' | b'"')) && first != UrlTerm::Scheme {
+            return None;
+        }
+        (first, rest.and_then(|r| url_term(text, r, 0)))
+    };
+    match (first, second) {
+        (UrlTerm::Origin, _) | (UrlTerm::Scheme, Some(UrlTerm::Host | UrlTerm::Origin)) => Some(None),
+        (UrlTerm::Text(s), _) if s.starts_with('/') && !s.starts_with("//") => Some(None),
+        // (A path joined to it ends its host: `STATUS + '/ping'`.)
+        (UrlTerm::Text(s), next) if s.contains("://") || s.starts_with("//") => match next {
+            Some(UrlTerm::Text(path)) if path.starts_with('/') => {
+                Some(Some((ws_as_http(&format!("{}{path}", s.trim_start())), false)))
+            }
+            next => Some(Some((ws_as_http(s.trim_start()), next.is_none() && !expr.starts_with('`')))),
+        },
+        _ => None,
+    }
+}
+
 /// Gives each object URL of `views` that its scripts name by reference ([`ViewScan::object_urls`]) its directive: the
-/// kind of the element of that id in the pages' markup (the tag decides: `<video id="preview">` is media-src, whatever
-/// the script calls it), else the kind the script tells; else, the element unknown and its name saying nothing,
-/// img-src, media-src and frame-src (a preview shows an image, a video or a document in a frame: an element the
-/// scripts make themselves, or find by a class, is not in the markup), its line in [`ViewScan::guessed_blobs`].
+/// kind of the element of that id or class (`.name`) in the pages' markup (the tag decides: `<video id="preview">` is
+/// media-src, whatever the script calls it), else the kind the script tells (an element it makes, a selector's tag);
+/// else img-src, media-src, frame-src and object-src (a preview shows an image, a video or a document in a frame or an
+/// `<embed>`: an element the scripts write as HTML is not in the markup), its line in [`ViewScan::guessed_blobs`].
 pub fn resolve_object_urls<P>(views: &mut [(P, ViewScan)]) {
     let mut ids: BTreeMap<String, BTreeSet<ResourceKind>> = BTreeMap::new();
     for (id, kind) in views.iter().flat_map(|(_, scan)| &scan.element_ids) {
@@ -1721,7 +1915,7 @@ pub fn resolve_object_urls<P>(views: &mut [(P, ViewScan)]) {
                 (None, Some(kind)) => vec![kind],
                 (None, None) => {
                     scan.guessed_blobs.push(source.at);
-                    vec![ResourceKind::Image, ResourceKind::Media, ResourceKind::Frame]
+                    vec![ResourceKind::Image, ResourceKind::Media, ResourceKind::Frame, ResourceKind::Object]
                 }
             };
             scan.blob_sources.extend(kinds.into_iter().map(|kind| (source.at, kind)));
@@ -1735,15 +1929,11 @@ pub fn resolve_object_urls<P>(views: &mut [(P, ViewScan)]) {
 
 /// The places in `text` that show an object URL in an element ([`ScriptCalls::blob_sources`]): a `.src` assignment
 /// (`img.src = url`), `setAttribute('src', url)` and jQuery's `.attr('src', url)` (or `.prop`), and the same of an
-/// `<object>`'s `data`. The element the statement names ([`element_reference`]), or else its name, tells the directive:
-/// an `<object>`'s or `<embed>`'s is object-src, a frame's (`iframe.src = url`, a PDF viewer's) frame-src, a video's or
-/// audio's media-src, an image's img-src.
+/// `<object>`'s `data`. The element the statement makes or selects by its tag ([`element_reference`]) tells the
+/// directive, or else the pages' element of the id or class it names ([`resolve_object_urls`]); a variable's name tells
+/// nothing.
 fn object_url_sources(text: &str) -> Vec<ObjectUrlSource> {
-    const MEDIA: [&str; 4] = ["video", "audio", "player", "media"];
-    const IMAGES: [&str; 6] = ["img", "image", "photo", "picture", "avatar", "thumb"];
     const SETTERS: [&str; 3] = [".setAttribute(", ".attr(", ".prop("];
-    // (A PDF shows in a frame, never in an `<img>`.)
-    const FRAMES: [&str; 3] = ["frame", "pdf", "viewer"];
     let b = text.as_bytes();
     let mut found: Vec<(usize, &str, usize)> = Vec::new();
     for attr in ["src", "data"] {
@@ -1774,22 +1964,18 @@ fn object_url_sources(text: &str) -> Vec<ObjectUrlSource> {
         // (The statement up to the element: `document.getElementById('pdf-frame')`, `$('#preview')`, `videoPreview`.)
         let start = b[..p].iter().rposition(|c| matches!(c, b';' | b'{' | b'}' | b'\n' | b'=')).map_or(0, |i| i + 1);
         let (made, id) = element_reference(text, &text[start..p], 0);
+        // (`data` is an `<object>`'s, on anything else no URL the browser loads: an object's when the statement names
+        // one, `pdfObject.data = url`, or the object URL is made right there, `drawing.data = URL.createObjectURL(svg)`.
+        // A name decides nothing else: `thumb` may hold a frame, and only the pages or the code that makes the element
+        // tell its kind.)
         let element = text[start..p].to_ascii_lowercase();
-        let named = if element.contains("object") || element.contains("embed") {
-            Some(ResourceKind::Object)
-        } else if FRAMES.iter().any(|f| element.contains(f)) {
-            Some(ResourceKind::Frame)
-        } else if MEDIA.iter().any(|m| element.contains(m)) {
-            Some(ResourceKind::Media)
-        } else {
-            IMAGES.iter().any(|i| element.contains(i)).then_some(ResourceKind::Image)
-        };
-        let kind = made.or(named);
-        // (`data` is an `<object>`'s, on anything else no URL the browser loads: an object's when its name says so or
-        // the object URL is made right there, `drawing.data = URL.createObjectURL(svg)`.)
         if attr == "src" {
-            out.push(ObjectUrlSource { at: p, kind, id });
-        } else if kind == Some(ResourceKind::Object) || OBJECT_URL_CALLS.iter().any(|u| text[value..].starts_with(u)) {
+            out.push(ObjectUrlSource { at: p, kind: made, id });
+        } else if made == Some(ResourceKind::Object)
+            || element.contains("object")
+            || element.contains("embed")
+            || OBJECT_URL_CALLS.iter().any(|u| text[value..].starts_with(u))
+        {
             out.push(ObjectUrlSource { at: p, kind: Some(ResourceKind::Object), id });
         }
     }
@@ -2451,6 +2637,8 @@ mod tests {
             // (Run-time hosts too, and what evaluates strings.)
             got.runtime_hosts.clear();
             got.evals.clear();
+            // (And the elements' ids and classes, see `object_urls_take_the_kind_of_the_element`.)
+            got.element_ids.clear();
             let want = ViewScan {
                 inline: case
                     .inline
@@ -2673,13 +2861,78 @@ mod tests {
         assert_eq!(pug.runtime_hosts, vec![RuntimeHost { line: 1, kind: ResourceKind::Script }]);
         assert_eq!(
             csp_directives([&scan], true, false),
+            // (A script from a host known at run time calls home there: connectSrc too.)
             directives(&[
+                ("connectSrc", &["'self'", "*"]),
                 ("formAction", &["'self'", "*"]),
                 ("imgSrc", &["'self'", "data:", "*"]),
                 ("scriptSrc", &["'self'", "*"]),
                 ("styleSrc", &["'self'", "https:", "'unsafe-inline'", "*"]),
             ])
         );
+    }
+
+    #[test]
+    fn urls_built_on_the_pages_origin_or_a_constant() {
+        let connects = |text: &str| script_calls(text).connects.into_iter().map(|(_, url)| url).collect::<Vec<_>>();
+        let url = |u: &str, complete: bool| Some((u.to_string(), complete));
+        // The page's own origin, or a path: nothing to allow.
+        for same in [
+            "var API = '/api'; fetch(API + '/items');",
+            "fetch(location.origin + '/api/items');",
+            "var ORIGIN = window.location.origin; fetch(ORIGIN + '/x');",
+            "fetch(`${location.origin}/api/items`);",
+            "fetch(`${document.location.origin}`);",
+            "var proto = location.protocol === 'https:' ? 'wss://' : 'ws://';\nnew WebSocket(proto + location.host + '/live');",
+            "new WebSocket('wss://' + window.location.host + '/live');",
+            "new EventSource(`wss://${location.host}/feed`);",
+        ] {
+            assert_eq!(connects(same), vec![], "{same}");
+        }
+        // A constant that is a URL: its host; the rest is computed.
+        assert_eq!(
+            connects("var S = 'https://s.example.com'; fetch(S + '/ping');"),
+            vec![url("https://s.example.com/ping", false)]
+        );
+        assert_eq!(
+            connects("const S = 'wss://s.example.com/live'; new WebSocket(S);"),
+            vec![url("https://s.example.com/live", true)]
+        );
+        for computed in [
+            "fetch(API_BASE + '/x');",
+            "var API = '/a'; API = cfg.api; fetch(API + '/x');",
+            "fetch(location.hostname + '/x');",
+            "new WebSocket(proto + location.host);",
+            "fetch(`${base}/x`);",
+        ] {
+            assert_eq!(connects(computed), vec![None], "{computed}");
+        }
+    }
+
+    #[test]
+    fn plugin_content_is_framed_and_blob_goes_beside_every_host() {
+        use ResourceKind as K;
+        let page = ViewScan {
+            external: vec![ExternalResource { line: 1, kind: K::Object, origin: "https://docs.example.com".into() }],
+            blob_sources: vec![(2, K::Object)],
+            own_objects: vec![3],
+            ..ViewScan::default()
+        };
+        // (The app's own files: frame-src allows them already.)
+        assert_eq!(
+            csp_directives([&page], true, false),
+            directives(&[
+                ("frameSrc", &["'self'", "blob:", "https://docs.example.com"]),
+                ("objectSrc", &["'self'", "blob:", "https://docs.example.com"]),
+            ])
+        );
+        let any = ViewScan { runtime_hosts: vec![RuntimeHost { line: 1, kind: K::Image }], ..ViewScan::default() };
+        let makes = ViewScan { object_urls_made: vec![4], ..ViewScan::default() };
+        assert_eq!(
+            csp_directives([&any, &makes], true, false),
+            directives(&[("imgSrc", &["'self'", "data:", "*", "blob:"])])
+        );
+        assert_eq!(csp_directives([&any], true, false), directives(&[("imgSrc", &["'self'", "data:", "*"])]));
     }
 
     #[test]
@@ -2768,31 +3021,27 @@ mod tests {
         use ResourceKind as K;
         let page = scan_view(
             Path::new("p.html"),
-            "<video id=\"preview\"></video>\n<iframe id=\"doc\"></iframe>\n<video><source id=\"clip\"></video>",
+            "<video id=\"preview\"></video>\n<iframe id=\"doc\"></iframe>\n<video><source id=\"clip\"></video>\n\
+             <iframe class=\"doc-preview wide\"></iframe>",
         );
         let script = "var preview = document.getElementById('preview');\nfunction show(f) { preview.src = URL.createObjectURL(f); }\n\
                       var pane = document.querySelector('#doc'); pane.src = URL.createObjectURL(f);\n\
                       $('#clip').attr('src', URL.createObjectURL(f));\nimg.src = URL.createObjectURL(f);\n\
-                      shown.src = URL.createObjectURL(f);\ndoc.src = URL.createObjectURL(f);";
+                      shown.src = URL.createObjectURL(f);\ndoc.src = URL.createObjectURL(f);\n\
+                      var thumb = document.querySelector('.doc-preview'); thumb.src = URL.createObjectURL(f);\n\
+                      document.getElementsByClassName('wide')[0].src = URL.createObjectURL(f);\n\
+                      $('video.later').attr('src', URL.createObjectURL(f));";
         let mut views = [("page", page), ("script", scan_connects(script))];
         resolve_object_urls(&mut views);
         let (_, scan) = &views[1];
-        // By the tag of the element of that id (a name that says otherwise too), else by the name, else image, frame
-        // and media.
-        assert_eq!(
-            scan.blob_sources,
-            vec![
-                (2, K::Media),
-                (3, K::Frame),
-                (4, K::Media),
-                (5, K::Image),
-                (6, K::Image),
-                (6, K::Frame),
-                (6, K::Media),
-                (7, K::Frame)
-            ]
-        );
-        assert_eq!(scan.guessed_blobs, vec![6]);
+        // By the tag of the element of that id or class (whatever the script's name says), or of the selector; else
+        // image, media, frame and object: a name (`img`, `thumb`) decides nothing.
+        let all = |line| [(line, K::Image), (line, K::Frame), (line, K::Media), (line, K::Object)];
+        let mut want = vec![(2, K::Media), (3, K::Frame), (4, K::Media)];
+        want.extend(all(5).into_iter().chain(all(6)));
+        want.extend([(7, K::Frame), (8, K::Frame), (9, K::Frame), (10, K::Media)]);
+        assert_eq!(scan.blob_sources, want);
+        assert_eq!(scan.guessed_blobs, vec![5, 6]);
         assert!(views[0].1.blob_sources.is_empty() && scan.object_urls.is_empty());
     }
 
@@ -2800,19 +3049,22 @@ mod tests {
     fn object_urls_shown_in_elements_by_directive() {
         let kinds = |text: &str| object_url_sources(text).into_iter().filter_map(|o| o.kind).collect::<Vec<_>>();
         use ResourceKind as K;
-        // Set as a property, through setAttribute and jQuery; the statement's element decides the directive.
-        assert_eq!(kinds("img.src = URL.createObjectURL(f);"), vec![K::Image]);
+        // Set as a property, through setAttribute and jQuery; the element the statement makes or selects by its tag
+        // decides the directive (one found by its id or class is the pages', see below).
+        assert_eq!(kinds("var img = new Image(); img.src = URL.createObjectURL(f);"), vec![K::Image]);
+        // (A name decides nothing: `thumb` may hold a frame.)
+        assert_eq!(kinds("img.src = URL.createObjectURL(f); thumb.src = URL.createObjectURL(f);"), vec![]);
         assert_eq!(kinds("var v = document.createElement('video'); v.src = URL.createObjectURL(f);"), vec![K::Media]);
         // (Names that say nothing: the pages' elements decide, see `object_urls_take_the_kind_of_the_element`.)
         assert_eq!(kinds("el.setAttribute('src', URL.createObjectURL(f));"), vec![]);
         assert_eq!(kinds("$('#p').attr(\"src\", URL.createObjectURL(f));"), vec![]);
         assert_eq!(
             kinds("const u = URL.createObjectURL(f);\ndocument.getElementById('video-preview').src = u;"),
-            vec![K::Media]
+            vec![]
         );
-        assert_eq!(kinds("iframe.src = URL.createObjectURL(pdf);"), vec![K::Frame]);
-        assert_eq!(kinds("const u = URL.createObjectURL(f); pdfViewer.setAttribute('src', u);"), vec![K::Frame]);
-        assert_eq!(kinds("embed.src = URL.createObjectURL(f);"), vec![K::Object]);
+        assert_eq!(kinds("document.querySelector('iframe').src = URL.createObjectURL(pdf);"), vec![K::Frame]);
+        assert_eq!(kinds("const u = URL.createObjectURL(f); pdfViewer.setAttribute('src', u);"), vec![]);
+        assert_eq!(kinds("$('embed.doc').attr('src', URL.createObjectURL(f));"), vec![K::Object]);
         // An object's data: by the element's name, or an object URL made right there; any other `.data` is no URL.
         assert_eq!(kinds("const u = URL.createObjectURL(f); pdfObject.data = u;"), vec![K::Object]);
         assert_eq!(kinds("drawing.data = URL.createObjectURL(svg);"), vec![K::Object]);
@@ -2880,7 +3132,7 @@ mod tests {
     #[test]
     fn pug_raw_html_counts_in_full() {
         let pug = "doctype html\nhtml\n  body\n    <object data=\"/docs/a.pdf\"></object>\n    <script src=\"#{cdn}/w.js\"></script>\n    \
-                   <script>const u = URL.createObjectURL(f); img.src = u;</script>\n";
+                   <script>const u = URL.createObjectURL(f); var img = new Image(); img.src = u;</script>\n";
         let scan = scan_view(Path::new("index.pug"), pug);
         assert_eq!(scan.own_objects, vec![4]);
         assert_eq!(

@@ -18,7 +18,11 @@
 //! preview) still shows. Markers whose icons come from CDNs the app names otherwise (Leaflet's stylesheet @imported by
 //! the site's own, `L.Icon.Default.imagePath`, an `L.icon`'s `iconUrl`) and object URLs shown in a `<video>`, a
 //! `<source>` and an `<iframe>` that the script names by variables saying nothing of them still show, and do not
-//! without the source the tool added for each.
+//! without the source the tool added for each. A PDF from another host in an `<object>` and object URLs in an
+//! `<embed>`, an `<object>`, an `<embed>` written as HTML and an `<iframe>` found by class still show (Chromium frames
+//! plugin content: frame-src), a self-hosted analytics script from a host that is a setting still posts home, URLs
+//! and a WebSocket a script builds on the page's origin still connect under `'self'` alone, and a source that imports
+//! Vue's full build beside a runtime alias still compiles its template.
 
 mod common;
 
@@ -199,13 +203,14 @@ fn trimmed_views_runtime_cdn_frames_apis_forms_and_embedded_badges_still_work_un
     point_at(&app, &origin);
     let fixed = fix_and_install(&app);
     // The inline script EJS trims (rmWhitespace) is allowed by a hash of what EJS sends; the CDN's host is known only
-    // at run time ('*'); the frame, the API and the form's target by their origin; Cross-Origin-Resource-Policy
+    // at run time ('*', and connectSrc '*' too: a script from a host known only at run time may call home there,
+    // which covers the API); the frame and the form's target by their origin; Cross-Origin-Resource-Policy
     // cross-origin for the badge the app serves with Access-Control-Allow-Origin: *. The docs' HTML, which the app
     // does not serve, adds nothing (its handler would have asked for scriptSrcAttr).
     assert!(!fixed.contains("'unsafe-inline'"), "{fixed}");
     assert!(!fixed.contains("scriptSrcAttr"), "{fixed}");
     for part in [
-        format!("connectSrc: [\"'self'\", '{origin}']"),
+        "connectSrc: [\"'self'\", '*']".to_string(),
         format!("formAction: [\"'self'\", '{origin}']"),
         format!("frameSrc: [\"'self'\", '{origin}']"),
         "crossOriginResourcePolicy: { policy: 'cross-origin' }".to_string(),
@@ -379,9 +384,21 @@ fn start_leaflet_cdn(app: &Path, certs: &Path) -> (tempfile::TempDir, Service) {
 
 /// Loads `path` of `app` served by `server` in Chromium (with `flags`) and checks that its `<p id>` says `yes`, or,
 /// where it must not (`runs` false), anything else.
-fn check_shown(app: &Path, flags: &[&str], server: &str, (path, id): (&str, &str), runs: bool) {
+fn check_shown(app: &Path, flags: &[&str], server: &str, page: (&str, &str), runs: bool) {
+    check_shown_with(app, flags, &[], server, page, runs);
+}
+
+/// [`check_shown`] with the server started with the environment `env`.
+fn check_shown_with(
+    app: &Path,
+    flags: &[&str],
+    env: &[(&str, &str)],
+    server: &str,
+    (path, id): (&str, &str),
+    runs: bool,
+) {
     let page = || {
-        let node = start_node(app, server, &[]);
+        let node = start_node(app, server, env);
         let csp = get(node.port, path, &[]).header("content-security-policy").unwrap_or_default().to_string();
         (csp, dump_dom_with(&format!("http://127.0.0.1:{}{path}", node.port), flags))
     };
@@ -492,11 +509,17 @@ fn vue_s_full_build_chosen_by_the_bundler_s_alias_still_compiles_templates_under
     // compiler turns the page's in-DOM template into a render function with new Function: nothing but the config
     // says so, and 'unsafe-eval' is what keeps the template rendering.
     let (_tmp, app) = copy_app("csp-vue-app");
-    let fixed = fix_and_install(&app);
+    vue_template_compiles_only_with_unsafe_eval(&app);
+}
+
+/// Fixes and installs the Vue app `app`, whose bundle compiles the page's in-DOM template: the written policy allows
+/// 'unsafe-eval', and the template renders before the change and under the written policy, not without it.
+fn vue_template_compiles_only_with_unsafe_eval(app: &Path) {
+    let fixed = fix_and_install(app);
     assert!(fixed.contains("scriptSrc: [\"'self'\", \"'unsafe-eval'\"]"), "{fixed}");
     std::fs::write(app.join("server.noeval.js"), fixed.replace(", \"'unsafe-eval'\"", "")).expect("write");
     for (server, renders) in [("server.before.js", true), ("server.js", true), ("server.noeval.js", false)] {
-        let (csp, dom) = load(&app, server, "/");
+        let (csp, dom) = load(app, server, "/");
         // (A template Vue cannot compile is replaced by an empty comment: no #vue at all.)
         assert_eq!(text_of(&dom, "vue") == Some("yes"), renders, "#vue served by {server} (CSP: {csp}): {dom}");
         assert_eq!(csp.contains("script-src 'self' 'unsafe-eval'"), server == "server.js", "{server}: {csp}");
@@ -596,6 +619,98 @@ fn marker_icons_from_cdns_named_otherwise_and_object_urls_in_elements_found_by_i
     check_shown(&app, &flags, "server.noframe.js", pages[5], false);
 }
 
+#[test]
+fn plugin_content_framed_object_urls_by_class_and_a_run_time_analytics_host_still_work_under_the_written_policy() {
+    // A document and analytics host on its own origin (tests/e2e/csp-docs), which the browser reaches as docs.lan and
+    // stats.lan: a PDF of it in an <object>, object URLs in an <embed> and an <object> the script makes, in an
+    // <embed> it writes as HTML (not in the markup: inserted before its URL is set) and in an <iframe> it finds by
+    // class in a variable named thumb; and a status page whose analytics script comes from a host that is a setting
+    // and posts its events there. Chromium shows a PDF or a page in an <object>/<embed> in a nested frame, checked
+    // against frame-src too.
+    let (_tmp_docs, docs_dir) = copy_app("csp-docs");
+    let docs = start_node(&docs_dir, "server.js", &[]);
+    let (_tmp, app) = copy_app("csp-plugin-app");
+    let page = app.join("public/object.html");
+    let text = std::fs::read_to_string(&page).expect("read the page");
+    std::fs::write(&page, text.replace("DOCS", &format!("http://docs.lan:{}", docs.port))).expect("write the page");
+    let fixed = fix_and_install(&app);
+    let docs_host = format!("'http://docs.lan:{}'", docs.port);
+    for part in [
+        format!("frameSrc: [\"'self'\", 'blob:', {docs_host}]"),
+        format!("objectSrc: [\"'self'\", 'blob:', {docs_host}]"),
+        "connectSrc: [\"'self'\", '*', 'blob:']".to_string(),
+        "scriptSrc: [\"'self'\", '*']".to_string(),
+    ] {
+        assert!(fixed.contains(&part), "{part}: {fixed}");
+    }
+    // The written policy without each of those sources (replaced by one that serves nothing).
+    let elsewhere = "'https://elsewhere.invalid'";
+    let without = [
+        ("server.noframehost.js", "frameSrc", docs_host.as_str()),
+        ("server.noframeblob.js", "frameSrc", "'blob:'"),
+        ("server.noobjectself.js", "objectSrc", "\"'self'\""),
+        ("server.noconnect.js", "connectSrc", "'*'"),
+    ];
+    for (file, name, source) in without {
+        std::fs::write(app.join(file), in_directive(&fixed, name, source, elsewhere)).expect("write");
+    }
+    let flags = ["--host-resolver-rules=MAP *.lan 127.0.0.1"];
+    let analytics = format!("http://stats.lan:{}/js/script.js", docs.port);
+    let env = [("ANALYTICS_URL", analytics.as_str())];
+    let check = |server: &str, page: (&str, &str), runs: bool| check_shown_with(&app, &flags, &env, server, page, runs);
+    let pages =
+        [("/object.html", "object"), ("/embed.html", "embed"), ("/inner.html", "inner"), ("/thumb.html", "thumb")];
+    let shown_by = ["server.before.js", "server.js"]
+        .into_iter()
+        .flat_map(|server| pages.into_iter().chain([("/status", "an")]).map(move |page| (server, page)));
+    for (server, page) in shown_by {
+        check(server, page, true);
+    }
+    // (Without the other host in frameSrc, its PDF; without blob: there, each object URL; without 'self' in
+    // objectSrc, the <embed> written as HTML; without connectSrc '*', the analytics event.)
+    check("server.noframehost.js", pages[0], false);
+    for page in &pages[1..] {
+        check("server.noframeblob.js", *page, false);
+    }
+    check("server.noobjectself.js", pages[2], false);
+    check("server.noconnect.js", ("/status", "an"), false);
+}
+
+#[test]
+fn urls_a_script_builds_on_the_page_s_origin_still_connect_under_the_written_policy() {
+    // The page's script calls the app's API through a constant path, window.location.origin and `${location.origin}`,
+    // and opens a WebSocket to `proto + location.host`: all on the app's origin, which connect-src 'self' (helmet's
+    // default-src) covers, ws: included; the policy allows no other host.
+    let (_tmp, app) = copy_app("csp-origin-app");
+    let fixed = fix_and_install(&app);
+    assert!(!fixed.contains("connectSrc"), "{fixed}");
+    for server in ["server.before.js", "server.js"] {
+        let (csp, dom) = load(&app, server, "/");
+        for id in ["api", "origin", "template", "ws"] {
+            assert_eq!(text_of(&dom, id), Some("yes"), "#{id} served by {server} (CSP: {csp}): {dom}");
+        }
+        assert_eq!(csp.contains("default-src 'self'"), server == "server.js", "{server}: {csp}");
+    }
+}
+
+#[test]
+fn vue_s_full_build_imported_by_the_source_beside_a_runtime_alias_still_compiles_templates_under_the_written_policy() {
+    // The Vue app of the test above with the alias the other way: webpack.config.js aliases vue$ to the runtime-only
+    // build and the source imports the full build by its path, which an exact alias (vue$) leaves alone. The committed
+    // bundle is what webpack builds from both (Vue's full build and the entry), so the page's in-DOM template compiles
+    // with new Function only where 'unsafe-eval' allows it.
+    let (_tmp, app) = copy_app("csp-vue-app");
+    let config = std::fs::read_to_string(app.join("webpack.config.js")).expect("read the config");
+    let runtime = config.replace("vue/dist/vue.esm.js", "vue/dist/vue.runtime.esm.js");
+    assert_ne!(runtime, config);
+    std::fs::write(app.join("webpack.config.js"), runtime).expect("write the config");
+    std::fs::write(
+        app.join("src/main.js"),
+        "import Vue from 'vue/dist/vue.esm.js';\n\nnew Vue({ el: '#app', data: { msg: 'yes' } });\n",
+    )
+    .expect("write the entry");
+    vue_template_compiles_only_with_unsafe_eval(&app);
+}
 /// express-session's README form, `if (app.get('env') === 'production') { app.set('trust proxy', 1) }`: a trust proxy
 /// set only in a branch is no proof of HTTPS, so the written policy leaves out upgrade-insecure-requests and the page
 /// opened over plain HTTP at a name of the home network (in development, where the branch does not run) still loads

@@ -826,8 +826,9 @@ fn report_views(
     let mut trimmed = false;
     let (mut evals, mut whats, mut workers) = (Vec::new(), BTreeSet::new(), Vec::new());
     let (mut blobs, mut objects): (BTreeMap<&str, Vec<String>>, Vec<String>) = (BTreeMap::new(), Vec::new());
-    let mut unsure = Vec::new();
+    let (mut unsure, mut made) = (Vec::new(), Vec::new());
     for (path, scan) in &cx.project.views {
+        made.extend(scan.object_urls_made.iter().map(|line| format!("{}:{line}", display_path(path))));
         for eval in &scan.evals {
             evals.push(format!("{}:{} ({})", display_path(path), eval.line, eval.what));
             whats.insert(eval.what);
@@ -926,6 +927,10 @@ fn report_views(
             .iter()
             .map(|what| match *what {
                 w if w.starts_with("Alpine") => "load Alpine's CSP build (@alpinejs/csp) instead",
+                w if w.contains("imported by") => {
+                    "import vue itself (its runtime-only build) rather than a file of vue/dist, and compile the \
+                     templates ahead (single-file components)"
+                }
                 w if w.contains("chosen by") => {
                     "let the bundler build in Vue's runtime-only build (drop the alias to vue/dist, or runtimeCompiler) \
                      and compile the templates ahead (single-file components)"
@@ -970,12 +975,18 @@ fn report_views(
         let guessed = places.iter().any(|place| place.ends_with("(element not found)"));
         let text = format!(
             "the scripts at {} show an object URL (URL.createObjectURL) in an element, which helmet's default \
-             Content-Security-Policy blocks (its {name} has no blob:), so {name} allows blob:{}",
+             Content-Security-Policy blocks (its {name} has no blob:), so {name} allows blob:{}{}",
             places.join(", "),
+            if name == views::directive_of(views::ResourceKind::Object) {
+                " (and frameSrc: Chromium shows a PDF or a page in an <object> or <embed> in a nested frame)"
+            } else {
+                ""
+            },
             if guessed {
-                "; where the element was not found in the pages (by its id) and its name does not tell, imgSrc, \
-                 mediaSrc and frameSrc allow blob: (a preview shows an image, a video or a document in a frame): \
-                 remove those it does not use"
+                "; where the element was not found in the pages (by its id, class or tag) and the script does not \
+                 make it, imgSrc, mediaSrc, frameSrc and objectSrc allow blob: (a preview shows an image, a video, \
+                 or a document in a frame or an <embed>), and objectSrc 'self' (an <embed> written before its URL is \
+                 set loads the page's own): remove those it does not use"
             } else {
                 ""
             }
@@ -1006,14 +1017,43 @@ fn report_views(
         plan.findings.push(cx.finding(kind, app.creation.start, text));
     }
     for (name, places) in runtime {
+        // (What `views::csp_directives` gives the same hosts beside: a script's calls home, a plugin's frame.)
+        let also = match name {
+            "scriptSrc" => {
+                " (and so does connectSrc: such a script, an analytics one say, sends its data to its own host, \
+                 Plausible's /api/event, Umami's /api/send)"
+            }
+            "objectSrc" => " (and so does frameSrc: Chromium shows a PDF or a page in an <object> in a nested frame)",
+            _ => "",
+        };
         plan.findings.push(cx.finding(
             "csp-runtime-host",
             app.creation.start,
             format!(
                 "the resources at {} load from or connect to a host known only when the app runs (a template value such as <%= cdn %>, a URL its script computes), so {name} \
-                 allows every host ('*') rather than block it; to tighten it, replace '*' with the origins the app \
-                 is configured with",
+                 allows every host ('*') rather than block it{also}; to tighten it, replace '*' with the origins the \
+                 app is configured with",
                 places.join(", ")
+            ),
+        ));
+    }
+    // (The directives that allow every host and got blob: beside it, see `views::csp_directives`.)
+    let any_and_blob: Vec<&str> = directives
+        .iter()
+        .filter(|(_, s)| s.iter().any(|s| s == views::ANY_HOST) && s.iter().any(|s| s == "blob:"))
+        .map(|(name, _)| name.as_str())
+        .collect();
+    if !any_and_blob.is_empty() && !made.is_empty() {
+        plan.findings.push(cx.finding(
+            "csp-blob",
+            app.creation.start,
+            format!(
+                "the code at {} makes object URLs (URL.createObjectURL), which '*' does not match (it matches URLs of \
+                 network schemes only), so {} {} blob: beside every host; when '*' is replaced with the app's \
+                 origins, keep blob: where the object URLs are shown",
+                made.join(", "),
+                any_and_blob.join(", "),
+                if any_and_blob.len() == 1 { "allows" } else { "allow" }
             ),
         ));
     }

@@ -1,0 +1,1 @@
+// (The <object> of another host's PDF is in the markup.)
