@@ -457,14 +457,27 @@ impl FileFacts {
         self.top_level_stmts.get(i).filter(|r| r.start <= at).cloned()
     }
 
-    /// The declaration of `name` visible at `at`: the last one before it (good enough for the single-scope
-    /// patterns transforms follow).
+    /// The declaration of `name` that `at` sees: among the declarations whose scope holds `at`, those of the innermost
+    /// scope, the last before `at` (a `var` declared again), else the first (used before it is declared). `None` when
+    /// no declaration's scope holds `at`, or when a parameter of a function between that scope and `at` has the name
+    /// (`function sign(user, key) { jwt.sign(user, key) }` never reads an outer `key`).
+    /// `at` = `usize::MAX` asks for the file's last declaration of the name, in any scope.
     pub fn declaration(&self, name: &str, at: usize) -> Option<&Declaration> {
-        self.declarations
-            .iter()
-            .rev()
-            .find(|d| d.name == name && d.declarator.start <= at)
-            .or_else(|| self.declarations.iter().find(|d| d.name == name))
+        if at == usize::MAX {
+            return self.declarations.iter().rev().find(|d| d.name == name);
+        }
+        let visible =
+            || self.declarations.iter().filter(move |d| d.name == name && d.scope.start <= at && at <= d.scope.end);
+        let innermost = visible().map(|d| (d.scope.start, std::cmp::Reverse(d.scope.end))).max()?;
+        let in_scope = || visible().filter(move |d| (d.scope.start, std::cmp::Reverse(d.scope.end)) == innermost);
+        let found = in_scope().filter(|d| d.declarator.start <= at).last().or_else(|| in_scope().next())?;
+        let shadowed = self.functions.iter().any(|f| {
+            f.range.start > found.scope.start
+                && f.range.start <= at
+                && at <= f.range.end
+                && f.params.iter().any(|p| p.as_deref() == Some(name))
+        });
+        (!shadowed).then_some(found)
     }
 
     /// Whether `receiver` (as seen at `at`) names `app`.
