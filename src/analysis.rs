@@ -470,7 +470,7 @@ impl FileFacts {
             || self.declarations.iter().filter(move |d| d.name == name && d.scope.start <= at && at <= d.scope.end);
         let innermost = visible().map(|d| (d.scope.start, std::cmp::Reverse(d.scope.end))).max()?;
         let in_scope = || visible().filter(move |d| (d.scope.start, std::cmp::Reverse(d.scope.end)) == innermost);
-        let found = in_scope().filter(|d| d.declarator.start <= at).next_back().or_else(|| in_scope().next())?;
+        let found = in_scope().rfind(|d| d.declarator.start <= at).or_else(|| in_scope().next())?;
         let shadowed = self.functions.iter().any(|f| {
             f.range.start > found.scope.start
                 && f.range.start <= at
