@@ -2101,3 +2101,24 @@ fn a_yarn_1_workspace_members_own_lockfile_is_ignored_as_yarn_ignores_it() {
     assert!(!output.contains("(packages/api/yarn.lock)"), "{output}");
     assert!(output.contains("body-parser@1.20.1 (yarn.lock)"), "{output}");
 }
+
+/// Express 4.17.1 under two parents, one pinning it exactly (`old`: `"express": "4.17.1"`) and one declaring
+/// `^4.17.1`: express gets an override (`express@4.x`), and the packages under it (body-parser, qs, send, serve-static,
+/// cookie, path-to-regexp) come with the release the override brings, with no override of their own (found by the
+/// second review: they were overridden against the old express, forcing qs outside the new one's `~6.16.0`).
+#[test]
+fn packages_under_an_overridden_parent_come_with_its_new_release() {
+    let (_tmp, dir) = app("order-override");
+    let (doc, changes) = json_audit(&dir);
+    assert_eq!(changes, ["\"overrides\" \"express@4.x\" -> \"^4.20.0\""], "{doc:#}");
+    let fixes: Vec<String> = doc["advisories"]
+        .as_array()
+        .expect("advisories")
+        .iter()
+        .filter(|a| a["package"] != "express")
+        .map(|a| {
+            format!("{} {}", a["package"].as_str().unwrap_or_default(), a["fix"]["kind"].as_str().unwrap_or_default())
+        })
+        .collect();
+    assert!(!fixes.is_empty() && fixes.iter().all(|f| f.ends_with(" lockfile-refresh")), "{fixes:?}");
+}

@@ -881,8 +881,8 @@ struct Raises {
     past_fix: BTreeMap<String, String>,
     /// The parents the lockfile refresh moves for a package (their specs admit a release that fixes it).
     moves: BTreeMap<String, Vec<String>>,
-    /// The packages this run's lockfile refresh moves for advisories of their own, and the release each moves to
-    /// (the newest the bundled parents table knows that every parent's range admits).
+    /// The packages this run's lockfile refresh (or override) moves for advisories of their own, and the release each
+    /// moves to (the newest the bundled parents table knows that every parent's range, or the override, admits).
     refreshed: BTreeMap<String, Version>,
 }
 
@@ -1451,7 +1451,7 @@ impl Advisories {
             return AdvisoryFix {
                 kind: FixKind::LockfileRefresh,
                 description: format!(
-                    "the lockfile refresh this run plans for its parents moves it: {}",
+                    "the lockfile refresh or override this run plans for its parents moves it: {}",
                     said.join("; ")
                 ),
             };
@@ -1811,6 +1811,12 @@ impl Advisories {
                 let keep = overrides.get(&key).and_then(|s| Version::parse(s.trim_start_matches(['^', '~'])).ok());
                 if keep.is_none_or(|k| k < target) {
                     overrides.insert(key.clone(), spec.clone());
+                }
+                // The release the override brings (the newest its spec admits), for the packages under it.
+                if let Some(newest) = npm_spec::npm_range(&spec)
+                    .and_then(|range| parents.get(name)?.versions().filter(|v| v.satisfies(&range)).max())
+                {
+                    raises.refreshed.insert(name.to_string(), newest);
                 }
                 AdvisoryFix {
                     kind: FixKind::Override,
