@@ -768,6 +768,11 @@ impl Releases {
         self.versions.iter().filter_map(|v| Version::parse(v).ok())
     }
 
+    /// The newest release that every range of `ranges` admits (what a package manager resolves them to).
+    pub fn newest_admitted(&self, ranges: &[nodejs_semver::Range]) -> Option<Version> {
+        self.versions().filter(|v| ranges.iter().all(|r| v.satisfies(r))).max()
+    }
+
     /// The range `release` declares for `dependency` (`""`: it does not depend on it); `None` when the release is
     /// not known.
     pub fn declared(&self, release: &str, dependency: &str) -> Option<&str> {

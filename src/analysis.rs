@@ -1718,10 +1718,8 @@ impl Visit for Collector<'_> {
 
     fn visit_call_expr(&mut self, call: &CallExpr) {
         if let Callee::Expr(callee) = &call.callee {
-            if matches!(unwrap(callee), Expr::Ident(id) if id.sym == *"require") {
-                if let Some(module) = crate::bindings::require_source_of(call) {
-                    self.inline_requires.push(module.into());
-                }
+            if let Some(module) = crate::bindings::require_source_of(call) {
+                self.inline_requires.push(module.into());
             }
             let args: Vec<&Expr> = call.args.iter().map(|a| &*a.expr).collect();
             self.record_call(range_of(call), callee, &args, false);

@@ -587,24 +587,38 @@ impl Transform for Advisories {
         let mut others: Vec<usize> = own_first(false).map(|(i, _)| i).collect();
         others.sort_by_key(|&i| depth(i));
         // (Each after the affected packages it is installed under, the shallowest first; in a cycle, the first left.)
-        let above = |i: usize| -> Vec<&str> {
-            affected[i]
-                .1
-                 .0
-                .iter()
-                .flat_map(|&c| &inventory.packages[c].parents)
-                .filter_map(|d| match d.parent {
-                    Parent::Package(p) => Some(inventory.packages[p].name.as_str()),
-                    Parent::Root(_) => None,
-                })
-                .collect()
-        };
+        // (What each is installed under, and how many entries of each name are still to plan, read once.)
+        let above: Vec<Vec<&str>> = (0..affected.len())
+            .map(|i| {
+                let own = affected[i].0 .0;
+                let mut names: Vec<&str> = affected[i]
+                    .1
+                     .0
+                    .iter()
+                    .flat_map(|&c| &inventory.packages[c].parents)
+                    .filter_map(|d| match d.parent {
+                        Parent::Package(p) => Some(inventory.packages[p].name.as_str()),
+                        Parent::Root(_) => None,
+                    })
+                    .filter(|name| *name != own)
+                    .collect();
+                names.sort_unstable();
+                names.dedup();
+                names
+            })
+            .collect();
+        let mut waiting: BTreeMap<&str, usize> = BTreeMap::new();
+        for &i in &others {
+            *waiting.entry(affected[i].0 .0).or_default() += 1;
+        }
         let mut sorted = Vec::with_capacity(others.len());
         while !others.is_empty() {
-            let waiting: std::collections::HashSet<&str> = others.iter().map(|&i| affected[i].0 .0).collect();
-            let next =
-                others.iter().position(|&i| above(i).iter().all(|p| !waiting.contains(p) || *p == affected[i].0 .0));
-            sorted.push(others.remove(next.unwrap_or(0)));
+            let next = others.iter().position(|&i| above[i].iter().all(|p| waiting.get(p).is_none_or(|n| *n == 0)));
+            let i = others.remove(next.unwrap_or(0));
+            if let Some(n) = waiting.get_mut(affected[i].0 .0) {
+                *n -= 1;
+            }
+            sorted.push(i);
         }
         let order: Vec<usize> = own_first(true).map(|(i, _)| i).chain(sorted).collect();
         let mut raised = Raises::default();
@@ -1243,7 +1257,7 @@ impl Advisories {
                 user_range(cx.text, inventory.manager, name, &installed, &target)
             {
                 let newest = npm_spec::npm_range(&spec)
-                    .and_then(|range| parents.get(name)?.versions().filter(|v| v.satisfies(&range)).max())
+                    .and_then(|range| parents.get(name)?.newest_admitted(&[range]))
                     .map_or_else(|| format!("the newest release `{spec}` admits"), |v| format!("{v}"));
                 return AdvisoryFix {
                     kind: FixKind::LockfileRefresh,
@@ -1262,9 +1276,7 @@ impl Advisories {
                 .flat_map(|&i| &inventory.packages[i].parents)
                 .map(|d| d.range.as_deref().and_then(npm_spec::npm_range))
                 .collect();
-            if let Some(newest) = ranges.and_then(|ranges| {
-                parents.get(name)?.versions().filter(|v| ranges.iter().all(|r| v.satisfies(r))).max()
-            }) {
+            if let Some(newest) = ranges.and_then(|ranges| parents.get(name)?.newest_admitted(&ranges)) {
                 raises.refreshed.insert(name.to_string(), newest);
             }
             return AdvisoryFix {
@@ -1408,7 +1420,7 @@ impl Advisories {
         }
         // Every parent that leaves the target out is moved by this run's lockfile refresh (for an advisory of its
         // own) to a release that declares a range resolving to a fixed version: the package comes with that refresh.
-        let with_refresh: Option<Vec<String>> = blocking
+        let with_refresh: Option<Vec<(String, &str)>> = blocking
             .iter()
             .map(|d| {
                 let Parent::Package(p) = d.parent else { return None };
@@ -1417,10 +1429,11 @@ impl Advisories {
                 let range = parents.get(parent)?.declared(&release.to_string(), name)?;
                 child
                     .resolves_fixed(range)
-                    .then(|| format!("{parent} moves to {release}, which {}", child.depends(range)))
+                    .then(|| (format!("{parent} moves to {release}, which {}", child.depends(range)), range))
             })
             .collect();
-        if let Some(mut said) = with_refresh.filter(|s| !s.is_empty()) {
+        if let Some(found) = with_refresh.filter(|s| !s.is_empty()) {
+            let mut said: Vec<&str> = found.iter().map(|(text, _)| text.as_str()).collect();
             said.sort();
             said.dedup();
             let mut moved: Vec<String> = blocking
@@ -1433,18 +1446,8 @@ impl Advisories {
             moved.sort();
             moved.dedup();
             // The release it then resolves to, for the packages under it.
-            let declared: Option<Vec<_>> = blocking
-                .iter()
-                .map(|d| {
-                    let Parent::Package(p) = d.parent else { return None };
-                    let parent = &inventory.packages[p].name;
-                    let range = parents.get(parent)?.declared(&raises.refreshed.get(parent)?.to_string(), name)?;
-                    npm_spec::npm_range(range)
-                })
-                .collect();
-            if let Some(newest) = declared.and_then(|ranges| {
-                parents.get(name)?.versions().filter(|v| ranges.iter().all(|r| v.satisfies(r))).max()
-            }) {
+            let ranges: Option<Vec<_>> = found.iter().map(|(_, range)| npm_spec::npm_range(range)).collect();
+            if let Some(newest) = ranges.and_then(|ranges| parents.get(name)?.newest_admitted(&ranges)) {
                 raises.refreshed.insert(name.to_string(), newest);
             }
             raises.moves.insert(name.to_string(), moved);
@@ -1547,7 +1550,7 @@ impl Advisories {
                         }
                         let releases = parents.get(&parent.name)?;
                         let range = npm_spec::npm_range(range)?;
-                        let release = releases.versions().filter(|v| v.satisfies(&range)).max()?;
+                        let release = releases.newest_admitted(&[range])?;
                         let declared = releases.declared(&release.to_string(), name)?;
                         child.resolves_fixed(declared).then(|| {
                             format!(
@@ -1813,8 +1816,7 @@ impl Advisories {
                     overrides.insert(key.clone(), spec.clone());
                 }
                 // The release the override brings (the newest its spec admits), for the packages under it.
-                if let Some(newest) = npm_spec::npm_range(&spec)
-                    .and_then(|range| parents.get(name)?.versions().filter(|v| v.satisfies(&range)).max())
+                if let Some(newest) = npm_spec::npm_range(&spec).and_then(|range| parents.get(name)?.newest_admitted(&[range]))
                 {
                     raises.refreshed.insert(name.to_string(), newest);
                 }
