@@ -45,7 +45,8 @@ pub struct Cli {
     #[arg(long, conflicts_with = "check")]
     pub write: bool,
 
-    /// Write nothing; exit 1 when anything would change (a CI gate).
+    /// Write nothing; exit 1 when anything would change (a CI gate). The advisories transform's changes for
+    /// advisories below --fail-on are shown but do not fail it.
     #[arg(long)]
     pub check: bool,
 
@@ -311,11 +312,21 @@ pub fn main_with(cli: Cli, matches: &clap::ArgMatches) -> i32 {
         EXIT_ERROR
     } else if !result.held_back.is_empty() {
         EXIT_HELD_BACK
-    } else if output.mode == Mode::Check && (!result.changes.is_empty() || result.advisories.iter().any(|a| a.gate)) {
+    } else if output.mode == Mode::Check && check_fails(&result) {
         EXIT_CHANGES
     } else {
         EXIT_OK
     }
+}
+
+/// Whether `--check` fails: a change is due, or an advisory at or above `--fail-on` affects an installed package. The
+/// advisories transform's own changes fix advisories: below the threshold they are shown (and `--write` writes them)
+/// but do not fail the gate, whichever their fix (a raise changes package.json, a lockfile refresh nothing); with
+/// one at or above it, the gate fails anyway.
+fn check_fails(result: &RunResult) -> bool {
+    let advisories = crate::transforms::advisories::ID;
+    result.advisories.iter().any(|a| a.gate)
+        || result.changes.iter().any(|c| c.transforms.is_empty() || c.transforms.iter().any(|t| *t != advisories))
 }
 
 /// `--check` does not pass when a lockfile could not be read: its packages were not checked against the advisories

@@ -1962,6 +1962,30 @@ fn check_fails_when_the_lockfile_cannot_be_read() {
     }
 }
 
+/// An advisory below `--fail-on` does not fail `--check`, whichever its fix: cookie 0.4.1 (low) under cookie-parser
+/// 1.4.6 is fixed by raising cookie-parser to 1.4.7, a change to package.json, which is shown and which `--write`
+/// writes, as a lockfile refresh would be. At or above the threshold the same change fails the gate.
+#[test]
+fn a_fix_below_fail_on_does_not_fail_check() {
+    let (_tmp, dir) = app("gate-low-app");
+    let (_, text) = audit(&dir, &[]);
+    assert!(text.contains("change package.json dependencies cookie-parser 1.4.6 -> 1.4.7"), "{text}");
+    for (level, expected) in [("critical", 0), ("high", 0), ("moderate", 0), ("low", 1)] {
+        let (code, text) = audit(&dir, &["--check", "--fail-on", level]);
+        assert_eq!(code, expected, "--fail-on {level}:\n{text}");
+    }
+    // The text output still shows the change it would make.
+    let out = express_harden(&dir, &["--only", "advisories", "--advisories", &osv(), "--check", "--fail-on", "critical"]);
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("package.json"), "{stdout}");
+    // And `--write` writes it.
+    let out = express_harden(&dir, &["--only", "advisories", "--advisories", &osv(), "--write", "--allow-no-vcs"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let manifest = std::fs::read_to_string(dir.join("package.json")).expect("manifest");
+    assert!(manifest.contains("\"cookie-parser\": \"1.4.7\""), "{manifest}");
+}
+
 /// `--fail-on medium` is `moderate`, as the configuration's `failOn` and OSV records say.
 #[test]
 fn fail_on_takes_medium_as_the_configuration_does() {

@@ -44,7 +44,8 @@ use crate::settings::{SettingsGroup, SettingsInput};
 use crate::transform::{FileContext, FilePlan, ManifestContext, ManifestPlan, ManifestRequest, Transform, Watch};
 use crate::transforms::data;
 
-const ID: &str = "advisories";
+/// The transform's id.
+pub const ID: &str = "advisories";
 
 #[derive(Debug, Deserialize)]
 struct Described {
@@ -111,6 +112,7 @@ pub struct AdvisoryFlags {
     pub advisories: Option<String>,
 
     /// With --check, fail on advisories of this severity or above that affect an installed package [default: high].
+    /// The fixes of advisories below it are still shown (and written by --write) but do not fail --check.
     #[arg(long = "fail-on", value_name = "LEVEL", value_parser = ["low", "moderate", "medium", "high", "critical"])]
     pub fail_on: Option<String>,
 }

@@ -1,0 +1,1 @@
+const cp=require('cookie-parser');
