@@ -205,6 +205,25 @@ impl Advisory {
             .min()
     }
 
+    /// Which releases the advisory affects when its record lists no fixed version at all (no `fixed` nor
+    /// `last_affected` event, no explicit versions): `every release` (`introduced: "0"`), or `every release from
+    /// <version> on`; `None` when the record names a fix or a last affected version.
+    pub fn lists_no_fix(&self) -> Option<String> {
+        let ends = |p: &Parsed| matches!(p.event, Event::Fixed(_) | Event::LastAffected(_));
+        if !self.versions.is_empty() || self.sorted.is_empty() || self.sorted.iter().flatten().any(ends) {
+            return None;
+        }
+        let from = self
+            .sorted
+            .iter()
+            .flatten()
+            .filter(|p| matches!(p.event, Event::Introduced(_)))
+            .map(|p| p.at.clone())
+            .min()
+            .flatten();
+        Some(from.map_or_else(|| "every release".to_string(), |v| format!("every release from {v} on")))
+    }
+
     /// Whether a range ends with a `last_affected` whose next release is not known yet.
     pub fn wants_releases(&self) -> bool {
         self.sorted.iter().flatten().any(|p| {

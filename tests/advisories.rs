@@ -576,9 +576,10 @@ const AXIOS_RAISED: &str = "change package.json dependencies axios 0.21.1 -> 0.2
 #[test]
 fn an_unfixable_advisory_does_not_hold_back_the_fix_of_the_others() {
     let unfixed = "TEST-unfixed-axios axios@0.21.1 -> none [low] - package.json:6 reach=unknown (the advisory does \
-                   not say which API it concerns) fix=none: No fixed version of axios is known for \
-                   TEST-unfixed-axios: not fixed (the fix planned for its other advisories, a raised dependency, \
-                   leaves it)\n  via axios-app > axios@0.21.1\n";
+                   not say which API it concerns) fix=none: TEST-unfixed-axios lists no fixed version of axios \
+                   (per its record, every release is affected): there is no release to move to: not fixed (the fix \
+                   planned for its other advisories, a raised dependency, leaves it)\n  via axios-app > \
+                   axios@0.21.1\n";
     assert_eq!(axios_audit("unfixed"), format!("{AXIOS_FIXED}{unfixed}{AXIOS_RAISED}"));
 }
 
@@ -1975,7 +1976,8 @@ fn a_fix_below_fail_on_does_not_fail_check() {
         assert_eq!(code, expected, "--fail-on {level}:\n{text}");
     }
     // The text output still shows the change it would make.
-    let out = express_harden(&dir, &["--only", "advisories", "--advisories", &osv(), "--check", "--fail-on", "critical"]);
+    let out =
+        express_harden(&dir, &["--only", "advisories", "--advisories", &osv(), "--check", "--fail-on", "critical"]);
     assert_eq!(out.status.code(), Some(0));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("package.json"), "{stdout}");
@@ -1984,6 +1986,34 @@ fn a_fix_below_fail_on_does_not_fail_check() {
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let manifest = std::fs::read_to_string(dir.join("package.json")).expect("manifest");
     assert!(manifest.contains("\"cookie-parser\": \"1.4.7\""), "{manifest}");
+}
+
+/// An advisory whose record lists no fixed version (GHSA-gpv5-7x3g-ghjv: fast-xml-parser's only range is
+/// `introduced: "0"`, no `fixed` nor `last_affected`; GitHub's `last_known_affected_version_range` is a note, not an
+/// OSV range) is kept, and its finding says why no fix is offered: the record lists none, and calls every release
+/// affected.
+#[test]
+fn an_advisory_that_lists_no_fixed_version_says_so() {
+    let (_tmp, dir) = app("fxp-app");
+    let (code, text) = audit(&dir, &[]);
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.contains(
+            "GHSA-gpv5-7x3g-ghjv fast-xml-parser@4.5.0 -> none [low] - package.json:1 reach=called (fast-xml-parser.XMLParser) fix=none: \
+             GHSA-gpv5-7x3g-ghjv lists no fixed version of fast-xml-parser (per \
+             its record, every release is affected): there is no release to move to: not fixed\n"
+        ),
+        "{text}"
+    );
+    let out = express_harden(&dir, &["--only", "advisories", "--advisories", &osv(), "--color", "never"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "The advisory lists no fixed version: per its record, every release of fast-xml-parser is affected;"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("No fixed version is known"), "{stderr}");
 }
 
 /// `--fail-on medium` is `moderate`, as the configuration's `failOn` and OSV records say.

@@ -781,9 +781,13 @@ impl Transform for Advisories {
                     },
                     // (A summary that ends its sentence keeps one period: "via the `pretty` option.")
                     advisory.summary.strip_suffix('.').unwrap_or(&advisory.summary),
-                    patched
-                        .as_ref()
-                        .map_or_else(|| "No fixed version is known".to_string(), |p| format!("Fixed in {p}")),
+                    match (&patched, advisory.lists_no_fix()) {
+                        (Some(p), _) => format!("Fixed in {p}"),
+                        (None, Some(which)) => format!(
+                            "The advisory lists no fixed version: per its record, {which} of {name} is affected"
+                        ),
+                        (None, None) => "No fixed version is known".to_string(),
+                    },
                     match reachability {
                         Reachability::Called => format!("the code calls what it concerns ({reason})"),
                         Reachability::NotCalled => format!("the code does not call what it concerns ({reason})"),
@@ -1158,6 +1162,11 @@ impl Advisories {
             }
         }
         let Some(mut target) = target else {
+            if let [advisory] = hits {
+                if let Some(which) = advisory.lists_no_fix() {
+                    return none(no_fix_listed(name, advisory, &which));
+                }
+            }
             return none(format!("No fixed version of {name} is known for {}: not fixed", unfixable.join(", ")));
         };
         // Nor one that another advisory affects (axios 0.21.4's fix 1.6.0 is inside 1.3.2..1.7.4 of another): the
@@ -1891,14 +1900,25 @@ fn raised(spec: &str, installed: &Version, target: &Version) -> Option<String> {
     }
 }
 
+/// Why an advisory whose record lists no fixed version is not fixed: no release to move to.
+fn no_fix_listed(name: &str, advisory: &Advisory, which: &str) -> String {
+    format!(
+        "{} lists no fixed version of {name} (per its record, {which} is affected): there is no release to move to: \
+         not fixed",
+        advisory.id
+    )
+}
+
 /// The fix of an advisory no version fixes, when the package's other advisories have one (`planned`).
 fn unfixed(name: &str, advisory: &Advisory, planned: &AdvisoryFix) -> AdvisoryFix {
+    let why = match advisory.lists_no_fix() {
+        Some(which) => no_fix_listed(name, advisory, &which),
+        None => format!("No fixed version of {name} is known for {}: not fixed", advisory.id),
+    };
     AdvisoryFix {
         kind: FixKind::None,
         description: format!(
-            "No fixed version of {name} is known for {}: not fixed (the fix planned for its other advisories, {}, \
-             leaves it)",
-            advisory.id,
+            "{why} (the fix planned for its other advisories, {}, leaves it)",
             planned.kind.words_with_article()
         ),
     }

@@ -1,0 +1,1 @@
+const { XMLParser } = require('fast-xml-parser'); new XMLParser().parse('<a/>');
