@@ -930,8 +930,11 @@ pub struct AdvisoryReport {
     pub manifest: PathBuf,
     /// The line of the manifest that lists the direct dependency leading to it (1 when none does).
     pub line: usize,
-    /// The dependency chains to it, `project > a@1.0.0 > b@2.0.0`, one per installed copy.
+    /// The dependency chains to it, `project > a@1.0.0 > b@2.0.0`: every route to each installed copy (the shortest
+    /// first), at most [`MAX_PATHS`] in all.
     pub paths: Vec<String>,
+    /// The routes to its copies that `paths` leaves out (a huge tree has thousands).
+    pub paths_omitted: u64,
     /// Whether the project's code calls what it concerns.
     pub reachability: Reachability,
     /// Why that verdict, in a few words.
@@ -951,6 +954,9 @@ pub struct AdvisoryReport {
     #[serde(skip)]
     pub message: String,
 }
+
+/// The most dependency chains an advisory's report lists ([`AdvisoryReport::paths`]); the others are counted.
+pub const MAX_PATHS: usize = 20;
 
 /// Who runs a lockfile update this tool runs itself, in a fix's words ([`AdvisoryReport::refresh_failed`] rewrites it
 /// when it failed).

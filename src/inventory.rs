@@ -213,6 +213,66 @@ impl Inventory {
         }
     }
 
+    /// The routes from the projects to the package `i`, each the project first and the package last (as
+    /// [`Package::chain`]): its shortest chain first, then the others as its parents lead to them, at most `limit`;
+    /// with how many routes there are in all (a route passes each package once; the count saturates, and a cycle adds
+    /// none). A huge tree has many routes to a package deep in it: they are counted, not listed.
+    pub fn routes(&self, i: usize, limit: usize) -> (Vec<Vec<Parent>>, u64) {
+        // How many routes lead to each package from the projects (a parent on the current walk counts none: a
+        // cycle adds no route).
+        fn count(inv: &Inventory, node: usize, walking: &mut Vec<bool>, memo: &mut Vec<Option<u64>>) -> u64 {
+            if let Some(n) = memo[node] {
+                return n;
+            }
+            walking[node] = true;
+            let mut n: u64 = 0;
+            for d in &inv.packages[node].parents {
+                n = n.saturating_add(match d.parent {
+                    Parent::Root(_) => 1,
+                    Parent::Package(p) if walking[p] => 0,
+                    Parent::Package(p) => count(inv, p, walking, memo),
+                });
+            }
+            walking[node] = false;
+            memo[node] = Some(n);
+            n
+        }
+        let total = count(self, i, &mut vec![false; self.packages.len()], &mut vec![None; self.packages.len()]);
+        let mut found: Vec<Vec<Parent>> = Vec::new();
+        let shortest = &self.packages[i].chain;
+        if !shortest.is_empty() && limit > 0 {
+            found.push(shortest.clone());
+        }
+        // The others, walked up from the package (each route built from the package back to its project).
+        // (A bounded walk: parents that lead to no project, or through cycles, cost no more than this.)
+        let mut budget = 10_000usize;
+        let mut stack: Vec<Vec<Parent>> = vec![vec![Parent::Package(i)]];
+        while let Some(route) = stack.pop() {
+            budget = budget.saturating_sub(1);
+            if found.len() >= limit || budget == 0 {
+                break;
+            }
+            let Some(&Parent::Package(at)) = route.last() else { continue };
+            for d in self.packages[at].parents.iter().rev() {
+                if route.contains(&d.parent) {
+                    continue;
+                }
+                let mut longer = route.clone();
+                longer.push(d.parent);
+                if let Parent::Root(_) = d.parent {
+                    longer.reverse();
+                    if !found.contains(&longer) && found.len() < limit {
+                        found.push(longer);
+                    }
+                } else {
+                    stack.push(longer);
+                }
+            }
+        }
+        let listed = found.len() as u64;
+        (found, total.max(listed))
+    }
+
     /// The inventory as text, one package a line with its flags, parents and chain: what the tests compare.
     pub fn render(&self) -> String {
         let mut out = format!("{:?} lockfile version {}\n", self.manager, self.version);

@@ -22,8 +22,13 @@ pub fn update_written(result: &mut RunResult, written: &mut Vec<PathBuf>, pass: 
             continue;
         }
         done.push(lock.path.clone());
-        let packages: Vec<String> =
-            result.dependencies.iter().filter(|d| d.manifest == change.path).map(|d| d.package.clone()).collect();
+        // (Once each: a package raised in `dependencies` and its pin in `overrides` is one move.)
+        let mut packages: Vec<String> = Vec::new();
+        for d in result.dependencies.iter().filter(|d| d.manifest == change.path) {
+            if !packages.contains(&d.package) {
+                packages.push(d.package.clone());
+            }
+        }
         let others = Others::before(&lock);
         match crate::lockfile::update(&lock, &packages, pass) {
             Ok(summary) => {

@@ -15,7 +15,7 @@ use crate::transform::Severity;
 /// "Versioning"). 2 added `summary.test_files_skipped` and `summary.migrations_held_back`; 3 added
 /// `summary.files_skipped`, `summary.files_unparsable` and `summary.files_set_aside`, and no longer counts a file that does not parse in
 /// `summary.files_parsed`; 4 added `advisories`; 5 added `summary.context_files`.
-pub const JSON_SCHEMA_VERSION: u32 = 5;
+pub const JSON_SCHEMA_VERSION: u32 = 6;
 
 /// What the run did with the changes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

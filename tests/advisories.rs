@@ -1377,8 +1377,17 @@ fn a_pin_of_the_raised_dependency_moves_with_the_raise() {
             ],
             "{overrides}: {text}"
         );
-        let (code, text) = audit_from(&dir, "bundled", &["--write", "--allow-no-vcs", "--lockfile"]);
-        assert_eq!(code, 0, "{overrides}: {text}");
+        let out = express_harden(
+            &dir,
+            &["--only", "advisories", "--advisories", "bundled", "--write", "--allow-no-vcs", "--lockfile"],
+        );
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{overrides}: {stdout}{}", String::from_utf8_lossy(&out.stderr));
+        // Each package raised with its pin moved once, said once.
+        assert!(
+            stdout.contains("updated package-lock.json (body-parser 1.20.1 -> 1.20.3, cookie-parser 1.4.6 -> 1.4.7)\n"),
+            "{overrides}: {stdout}"
+        );
         let written: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(dir.join("package.json")).expect("manifest")).expect("json");
         let moved: serde_json::Value = serde_json::from_str(moved).expect("json");
@@ -2014,6 +2023,46 @@ fn an_advisory_that_lists_no_fixed_version_says_so() {
         "{stderr}"
     );
     assert!(!stderr.contains("No fixed version is known"), "{stderr}");
+}
+
+/// The JSON `paths` list every route to each copy, as npm audit does (body-parser 1.20.1, installed once, is the
+/// project's own and express's), and a package that many parents reach lists at most 20 routes and counts the rest.
+#[test]
+fn paths_list_every_route_to_each_copy() {
+    let (_tmp, dir) = project("npm-express");
+    let out = express_harden(&dir, &["--only", "advisories", "--advisories", &osv(), "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let advisories = doc["advisories"].as_array().expect("advisories");
+    let body_parser = advisories.iter().find(|a| a["package"] == "body-parser").expect("body-parser");
+    let paths: Vec<&str> = body_parser["paths"].as_array().expect("paths").iter().filter_map(|p| p.as_str()).collect();
+    assert!(paths.len() >= 2 && paths.iter().any(|p| p.contains("express@")), "{paths:?}");
+    assert_eq!(body_parser["paths_omitted"], 0);
+
+    // 25 packages depend on one copy of qs 6.5.2: 20 routes listed, 5 counted.
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut deps = serde_json::Map::new();
+    let mut packages = serde_json::Map::new();
+    for i in 0..25 {
+        deps.insert(format!("p{i}"), "1.0.0".into());
+        packages.insert(
+            format!("node_modules/p{i}"),
+            serde_json::json!({ "version": "1.0.0", "dependencies": { "qs": "~6.5.2" } }),
+        );
+    }
+    packages.insert("node_modules/qs".into(), serde_json::json!({ "version": "6.5.2" }));
+    packages.insert("".into(), serde_json::json!({ "name": "many", "version": "1.0.0", "dependencies": deps }));
+    let lock = serde_json::json!({ "name": "many", "version": "1.0.0", "lockfileVersion": 3, "requires": true,
+        "packages": packages });
+    let manifest = serde_json::json!({ "name": "many", "version": "1.0.0", "dependencies": deps });
+    std::fs::write(tmp.path().join("package.json"), manifest.to_string()).expect("write");
+    std::fs::write(tmp.path().join("package-lock.json"), lock.to_string()).expect("write");
+    let out = express_harden(tmp.path(), &["--only", "advisories", "--advisories", &osv(), "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let qs = doc["advisories"].as_array().and_then(|a| a.iter().find(|a| a["package"] == "qs")).expect("qs");
+    let paths = qs["paths"].as_array().expect("paths");
+    assert_eq!(paths.len(), 20, "{paths:?}");
+    assert_eq!(paths[0], "many > p0@1.0.0 > qs@6.5.2");
+    assert_eq!(qs["paths_omitted"], 5);
 }
 
 /// `--fail-on medium` is `moderate`, as the configuration's `failOn` and OSV records say.

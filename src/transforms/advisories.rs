@@ -724,13 +724,18 @@ impl Transform for Advisories {
                 None => Some(cx.info),
             };
             let direct = lead.map_or(name.to_string(), |(_, listed, range)| manifest_key(info, listed, *range));
-            let paths: Vec<String> = copies
-                .iter()
-                .map(|&i| {
-                    let chain = &inventory.packages[i].chain;
-                    chain.iter().map(|&n| inventory.describe(n)).collect::<Vec<_>>().join(" > ")
-                })
-                .collect();
+            // Every route to each copy (as npm audit lists them), each copy's shortest first, at most MAX_PATHS; the
+            // others counted.
+            let each = (crate::advisories::MAX_PATHS / copies.len().max(1)).max(1);
+            let (mut paths, mut routes) = (Vec::new(), 0u64);
+            for &i in &copies {
+                let (found, total) = inventory.routes(i, each);
+                routes = routes.saturating_add(total);
+                paths.extend(
+                    found.iter().map(|r| r.iter().map(|&n| inventory.describe(n)).collect::<Vec<_>>().join(" > ")),
+                );
+            }
+            let paths_omitted = routes.saturating_sub(paths.len() as u64);
             // The packages through which the copies are installed (their parents, and the shortest chains to them).
             let ancestors: std::collections::BTreeSet<&str> = copies
                 .iter()
@@ -814,6 +819,7 @@ impl Transform for Advisories {
                     manifest: finding.path.clone(),
                     line: finding.line,
                     paths: paths.clone(),
+                    paths_omitted,
                     reachability,
                     reachability_reason: reason,
                     fix,
