@@ -337,8 +337,7 @@ impl LazyInventory {
                 if lock.dir != self.dir && self.manifest_dirs.contains(&lock.dir) {
                     return None;
                 }
-                if let Some(rival) = &lock.rival {
-                    let message = crate::lockfile::rival_message(rival);
+                if let Some(message) = crate::lockfile::rival_message(&lock) {
                     return Some(Err(InventoryError { path: lock.path.clone(), message }));
                 }
                 Some(Inventory::read_as(&lock.path, lock.manager, self.root.as_deref()))

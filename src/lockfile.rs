@@ -47,6 +47,9 @@ pub struct Lockfile {
     /// Another lockfile of the same folder that is as much in use as this one (see [`find`]): which package
     /// manager installs the project is not known, and neither is updated.
     pub rival: Option<PathBuf>,
+    /// This lockfile is the one of the package manager package.json's `packageManager` names, but git ignores it,
+    /// and tracks its [`Lockfile::rival`]: the two disagree (see [`rival_message`]).
+    pub declared_but_ignored: bool,
 }
 
 impl Lockfile {
@@ -112,7 +115,14 @@ pub fn find(manifest_dir: &Path, root: Option<&Path>) -> Option<Lockfile> {
                 }
                 // (One npm lockfile: the first of package-lock.json and npm-shrinkwrap.json.)
                 if !found.iter().any(|l| l.manager == manager) {
-                    found.push(Lockfile { path, dir: d.to_path_buf(), command, manager, rival: None });
+                    found.push(Lockfile {
+                        path,
+                        dir: d.to_path_buf(),
+                        command,
+                        manager,
+                        rival: None,
+                        declared_but_ignored: false,
+                    });
                 }
             }
         }
@@ -156,7 +166,9 @@ fn declared_manager(dir: &Path, root: Option<&Path>) -> Option<String> {
 /// Of several lockfiles of one folder, those its package manager uses, as the package managers and Renovate decide:
 /// the one of the `packageManager` field of the folder's package.json, else those git does not ignore (a stray
 /// package-lock.json that `.gitignore` lists next to the yarn.lock of a Yarn project). More than one left: both are
-/// in use ([`Lockfile::rival`]).
+/// in use ([`Lockfile::rival`]). The `packageManager`'s lockfile ignored by git while another is tracked (Yarn would
+/// use yarn.lock, the repository commits package-lock.json): the two disagree, and both are returned, the declared
+/// one first ([`Lockfile::declared_but_ignored`]).
 fn in_use(found: Vec<Lockfile>, root: Option<&Path>) -> Vec<Lockfile> {
     let Some(dir) = found.first().map(|l| l.dir.clone()) else { return found };
     let declared = declared_manager(&dir, root);
@@ -165,9 +177,6 @@ fn in_use(found: Vec<Lockfile>, root: Option<&Path>) -> Vec<Lockfile> {
         Manager::Pnpm => name == "pnpm",
         Manager::Yarn1 | Manager::YarnBerry => name == "yarn",
     };
-    if let Some(name) = declared.filter(|name| found.iter().any(|l| owns(l, name))) {
-        return found.into_iter().filter(|l| owns(l, &name)).collect();
-    }
     let ignored = |l: &Lockfile| {
         let Some(file) = l.path.file_name() else { return false };
         child::git()
@@ -175,6 +184,19 @@ fn in_use(found: Vec<Lockfile>, root: Option<&Path>) -> Vec<Lockfile> {
             .and_then(|mut git| git.current_dir(&l.dir).args(["check-ignore", "-q", "--"]).arg(file).output().ok())
             .is_some_and(|out| out.status.success())
     };
+    if let Some(name) = declared.filter(|name| found.iter().any(|l| owns(l, name))) {
+        let (mut own, others): (Vec<Lockfile>, Vec<Lockfile>) = found.into_iter().partition(|l| owns(l, &name));
+        if own.iter().all(ignored) {
+            if let Some(tracked) = others.into_iter().find(|l| !ignored(l)) {
+                if let Some(first) = own.first_mut() {
+                    first.declared_but_ignored = true;
+                }
+                own.truncate(1);
+                own.push(tracked);
+            }
+        }
+        return own;
+    }
     let (ignored, live): (Vec<Lockfile>, Vec<Lockfile>) = found.into_iter().partition(ignored);
     if live.is_empty() {
         ignored
@@ -286,8 +308,8 @@ fn refusal(lockfile: &Lockfile) -> Option<String> {
     let read =
         |name: &str| crate::fsread::read_text(&dir.join(name), crate::fsread::TEXT_LIMIT, None).unwrap_or_default();
     let yourself = format!("run `{}` yourself if you trust the repository", lockfile.command_line());
-    if let Some(rival) = &lockfile.rival {
-        return Some(rival_message(rival));
+    if let Some(message) = rival_message(lockfile) {
+        return Some(message);
     }
     match lockfile.manager {
         Manager::Npm | Manager::Yarn1 => None,
@@ -339,14 +361,25 @@ fn pnpm_writes_another_version(lockfile: &Lockfile) -> Option<String> {
     })
 }
 
-/// Why a lockfile with a [`Lockfile::rival`] is neither read nor updated (after the lockfile's path).
-pub fn rival_message(rival: &Path) -> String {
-    format!(
-        "{} is a lockfile of this project too (git ignores neither, and package.json has no packageManager field), \
-         so which package manager installs it is not known: neither is read nor updated; delete the one the project \
-         does not use (or add it to .gitignore), or set packageManager in package.json",
-        crate::root::display_path(rival)
-    )
+/// Why a lockfile with a [`Lockfile::rival`] is neither read nor updated (after the lockfile's path); `None` when it
+/// has none.
+pub fn rival_message(lockfile: &Lockfile) -> Option<String> {
+    let rival = crate::root::display_path(lockfile.rival.as_deref()?);
+    Some(if lockfile.declared_but_ignored {
+        let name = lockfile.command.first().copied().unwrap_or_default();
+        format!(
+            "is the lockfile of {name}, which package.json's packageManager names, but git ignores it, and {rival}, \
+             the lockfile the repository commits, is another package manager's: the two disagree on which package \
+             manager installs this project, so neither is read nor updated; delete the one the project does not use \
+             (and stop ignoring the other), or change packageManager"
+        )
+    } else {
+        format!(
+            "{rival} is a lockfile of this project too (git ignores neither, and package.json has no packageManager \
+             field), so which package manager installs it is not known: neither is read nor updated; delete the one \
+             the project does not use (or add it to .gitignore), or set packageManager in package.json"
+        )
+    })
 }
 
 /// The command that runs: the one shown, found by absolute path, with the overrides that keep the repository's
@@ -764,6 +797,14 @@ mod tests {
         std::fs::write(dir.path().join("package.json"), r#"{ "packageManager": "npm@10.9.0" }"#).expect("write");
         let lock = find(dir.path(), None).expect("lockfile");
         assert_eq!((lock.manager, lock.rival), (Manager::Npm, None));
+
+        // packageManager names Yarn, whose yarn.lock git ignores, and package-lock.json is tracked: they disagree.
+        std::fs::write(dir.path().join("package.json"), r#"{ "packageManager": "yarn@1.22.22" }"#).expect("write");
+        std::fs::write(dir.path().join(".gitignore"), "yarn.lock\n").expect("write");
+        let lock = find(dir.path(), None).expect("lockfile");
+        assert_eq!((lock.manager, &lock.rival), (Manager::Yarn1, &Some(dir.path().join("package-lock.json"))));
+        assert!(lock.declared_but_ignored);
+        assert!(refusal(&lock).is_some_and(|m| m.contains("the two disagree")));
     }
 
     /// A pnpm workspace installs its members from the root's pnpm-lock.yaml: a member's own is ignored (and named

@@ -357,6 +357,28 @@ fn a_stray_lockfile_git_ignores_is_not_the_projects() {
     // --check does not pass a project it could not read.
     let out = common::express_harden(&dir, &["--check", "--only", "advisories", "--fail-on", "low"]);
     assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+
+    // packageManager names Yarn, but git ignores yarn.lock and the repository commits package-lock.json: Yarn would
+    // install from yarn.lock, CI from package-lock.json. They disagree, as in the case above: neither is read nor
+    // written (not the ignored yarn.lock, not a stale package-lock.json), --written-list is empty, --check exits 2.
+    let (_tmp, dir) = copy_app("advisories-twolocks");
+    commit_all(&dir, "yarn.lock");
+    let ignored = std::fs::read(dir.join("yarn.lock")).expect("read");
+    let (code, stdout, stderr, listed) = fix_advisories(&dir);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains(
+            "yarn.lock: is the lockfile of yarn, which package.json's packageManager names, but git ignores it, and \
+             package-lock.json, the lockfile the repository commits, is another package manager's: the two disagree"
+        ),
+        "{stderr}"
+    );
+    assert!(stdout.is_empty() && listed.is_empty(), "{stdout}{listed:?}");
+    let status = Command::new("git").args(["status", "--porcelain"]).current_dir(&dir).output().expect("git");
+    assert_eq!(String::from_utf8_lossy(&status.stdout), "", "nothing tracked is written");
+    assert_eq!(std::fs::read(dir.join("yarn.lock")).expect("read"), ignored, "the ignored yarn.lock is not written");
+    let out = common::express_harden(&dir, &["--check", "--only", "advisories", "--fail-on", "low"]);
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
 /// The `lockfileVersion` of an npm lockfile.
