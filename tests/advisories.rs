@@ -2065,6 +2065,88 @@ fn paths_list_every_route_to_each_copy() {
     assert_eq!(qs["paths_omitted"], 5);
 }
 
+/// The Express 3 -> 4 migration raises express to 4.22.3, which no longer depends on connect 2, body-parser 1.13,
+/// send 0.13 and the rest of Express 3's tree: the debug 2.2.0, mime 1.3.4, ms 0.7.1 and on-headers 1.0.2 that only
+/// they install leave with it, so no override is planned for them (`tests/advisories/express3-app`, its lockfile made
+/// by npm for `~3.21.2`; ms is known to leave once the registry says what debug 2.6.9 depends on, with --lockfile). Without the migration (`--only advisories`, express stays on 3) the overrides are still
+/// planned. After `--write --lockfile` (the real npm) the lockfile installs none of those versions, and a second run
+/// reports none of them. Needs npm and the registry.
+#[test]
+fn packages_whose_parents_all_leave_with_a_raise_need_no_fix() {
+    let (_tmp, dir) = app("express3-app");
+    let json = |extra: &[&str]| -> serde_json::Value {
+        let mut args = vec!["--advisories", "bundled", "--format", "json"];
+        args.extend(extra);
+        let out = express_harden(&dir, &args);
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)))
+    };
+    let overrides = |doc: &serde_json::Value| -> Vec<String> {
+        doc["dependency_changes"]
+            .as_array()
+            .expect("changes")
+            .iter()
+            .filter(|d| d["section"] == "overrides")
+            .map(|d| d["package"].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    // (ms 0.7.1 is also under debug 2.2.0, which express 4.22.3 replaces with debug 2.6.9: what that one depends on
+    // is the registry's, asked with --lockfile; offline, ms stays reported.)
+    let offline = json(&[]);
+    let online = json(&["--lockfile"]);
+    assert_eq!(overrides(&offline), Vec::<String>::new(), "{offline:#}");
+    assert_eq!(overrides(&online), Vec::<String>::new(), "{online:#}");
+    for (package, version, doc) in [
+        ("debug", "2.2.0", &offline),
+        ("mime", "1.3.4", &offline),
+        ("on-headers", "1.0.2", &offline),
+        ("ms", "0.7.1", &online),
+    ] {
+        let found: Vec<&serde_json::Value> = doc["advisories"]
+            .as_array()
+            .expect("advisories")
+            .iter()
+            .filter(|a| a["package"] == package && a["installed"] == version)
+            .collect();
+        assert!(!found.is_empty(), "{package}");
+        for a in found {
+            assert_eq!(a["fix"]["kind"], "bump", "{a:#}");
+            assert_eq!(
+                a["fix"]["description"],
+                format!(
+                    "Every package that depends on {package} {version} leaves the tree with this run's raises \
+                     (express is raised to 4.22.3): it needs no fix of its own"
+                ),
+            );
+        }
+    }
+    // Express stays on 3: its tree stays, and so do the overrides.
+    let doc = json(&["--only", "advisories"]);
+    let kept = overrides(&doc);
+    assert!(kept.contains(&"debug@2.x".to_string()) && kept.contains(&"on-headers@1.x".to_string()), "{kept:?}");
+
+    let out = express_harden(&dir, &["--advisories", "bundled", "--write", "--allow-no-vcs", "--lockfile"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let manifest = std::fs::read_to_string(dir.join("package.json")).expect("manifest");
+    assert!(!manifest.contains("\"overrides\""), "{manifest}");
+    let lock: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("package-lock.json")).expect("lockfile")).expect("json");
+    let installed: Vec<String> = lock["packages"]
+        .as_object()
+        .expect("packages")
+        .iter()
+        .filter_map(|(path, p)| Some(format!("{}@{}", path.rsplit("node_modules/").next()?, p["version"].as_str()?)))
+        .collect();
+    for gone in ["debug@2.2.0", "mime@1.3.4", "ms@0.7.1", "on-headers@1.0.2"] {
+        assert!(!installed.contains(&gone.to_string()), "{gone}: {installed:?}");
+    }
+    let again = json(&["--only", "advisories"]);
+    for a in again["advisories"].as_array().expect("advisories") {
+        let at =
+            format!("{}@{}", a["package"].as_str().unwrap_or_default(), a["installed"].as_str().unwrap_or_default());
+        assert!(!["debug@2.2.0", "mime@1.3.4", "ms@0.7.1", "on-headers@1.0.2"].contains(&at.as_str()), "{at}");
+    }
+}
+
 /// `--fail-on medium` is `moderate`, as the configuration's `failOn` and OSV records say.
 #[test]
 fn fail_on_takes_medium_as_the_configuration_does() {

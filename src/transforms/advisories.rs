@@ -1737,6 +1737,26 @@ impl Advisories {
                 };
             }
         }
+        // Every route to it passes a package this run raises (or refreshes) to a release that no longer depends on it
+        // or on the package between (Express 3's connect 2, body-parser 1.13 and send 0.13 under express raised to 4
+        // by express-version): it leaves the tree with those raises, and needs no fix of its own (an override would
+        // force a package nothing installs any longer).
+        let raised_to = |p: &crate::inventory::Package| -> Option<Version> {
+            let direct = p.parents.iter().any(|d| matches!(d.parent, Parent::Root(_)));
+            let by_run = raises.to.get(&p.name).cloned().filter(|_| direct);
+            let by_express = || express_raised(&p.name).then(|| express_to(&p.version)).flatten().filter(|_| direct);
+            by_run.or_else(by_express).or_else(|| raises.refreshed.get(&p.name).cloned())
+        };
+        if let Some(by) = leaves_tree(inventory, copies, &child, &raised_to, &parents) {
+            return AdvisoryFix {
+                kind: FixKind::Bump,
+                description: format!(
+                    "Every package that depends on {name} {version} leaves the tree with this run's raises ({}): it \
+                     needs no fix of its own",
+                    by.join("; ")
+                ),
+            };
+        }
         // The project's own dependency on the package: npm refuses an override that contradicts it (EOVERRIDE), and
         // the other package managers would move it too.
         let in_projects: Vec<String> = copies
@@ -1847,6 +1867,96 @@ impl Advisories {
             }
         }
     }
+}
+
+/// Whether every copy in `copies` leaves the tree with this run's raises: each route to it passes a package that
+/// `raised_to` moves to a release whose declared range (`parents`) no longer admits the next package of the route (or
+/// no longer depends on it). Returns the raises that cut the routes, in words; `None` when some copy stays (or a copy
+/// is reached from no project, or a raised release's dependencies are not known: it is then counted as staying).
+fn leaves_tree(
+    inventory: &Inventory,
+    copies: &[usize],
+    child: &Child<'_>,
+    raised_to: &dyn Fn(&crate::inventory::Package) -> Option<Version>,
+    parents: &ParentReleases,
+) -> Option<Vec<String>> {
+    struct Walk<'a> {
+        inventory: &'a Inventory,
+        child: &'a Child<'a>,
+        raised_to: &'a dyn Fn(&crate::inventory::Package) -> Option<Version>,
+        parents: &'a ParentReleases,
+        stays: Vec<Option<bool>>,
+        cut: BTreeSet<String>,
+    }
+    impl Walk<'_> {
+        /// Whether `package` stays under `parent` raised to `to`: unless the release no longer depends on it, or
+        /// gets a fixed copy of the affected package through it (it is that package, or the release of it the new
+        /// range resolves to depends on a fixed one or not at all). What is not known keeps it.
+        fn kept(&self, parent: &str, to: &Version, package: &crate::inventory::Package) -> bool {
+            let Some(range) = self.parents.get(parent).and_then(|r| r.declared(&to.to_string(), &package.name)) else {
+                return true;
+            };
+            if range.is_empty() {
+                return false;
+            }
+            if package.name == self.child.name {
+                return !self.child.resolves_fixed(range);
+            }
+            let Some(admits) = npm_spec::npm_range(range) else { return true };
+            if Version::parse(&package.version).is_ok_and(|v| v.satisfies(&admits)) {
+                return true;
+            }
+            // (Replaced by the newest release its new range admits: what that one declares.)
+            let Some(releases) = self.parents.get(&package.name) else { return true };
+            let declared = releases
+                .newest_admitted(&[admits])
+                .and_then(|release| releases.declared(&release.to_string(), self.child.name));
+            !declared.is_some_and(|range| self.child.resolves_fixed(range))
+        }
+
+        fn stays(&mut self, i: usize) -> bool {
+            if let Some(known) = self.stays[i] {
+                return known;
+            }
+            // (A package on the walk counts as staying: a cycle never makes anything leave.)
+            self.stays[i] = Some(true);
+            let package = &self.inventory.packages[i];
+            let mut stays = false;
+            for d in &package.parents {
+                let Parent::Package(p) = d.parent else {
+                    stays = true;
+                    break;
+                };
+                let parent = &self.inventory.packages[p];
+                if let Some(to) = (self.raised_to)(parent) {
+                    if !self.kept(&parent.name, &to, package) {
+                        self.cut.insert(format!("{} is raised to {to}", parent.name));
+                        continue;
+                    }
+                }
+                if self.stays(p) {
+                    stays = true;
+                    break;
+                }
+            }
+            self.stays[i] = Some(stays);
+            stays
+        }
+    }
+    let mut walk = Walk {
+        inventory,
+        child,
+        raised_to,
+        parents,
+        stays: vec![None; inventory.packages.len()],
+        cut: BTreeSet::new(),
+    };
+    for &i in copies {
+        if inventory.packages[i].chain.is_empty() || walk.stays(i) {
+            return None;
+        }
+    }
+    (!walk.cut.is_empty()).then(|| walk.cut.into_iter().collect())
 }
 
 /// The fix of copies of `name` that different changes fix (a workspace member lists one itself, a parent installs
