@@ -465,10 +465,11 @@ pub fn update(lockfile: &Lockfile, packages: &[String], pass: &[OsString]) -> Re
 }
 
 /// Moves `packages` to the newest versions their parents' ranges admit, in an npm lockfile (`npm update <packages>
-/// --package-lock-only`, scripts off: npm 7+ moves a transitive package too) or a Yarn 1 one (whose `yarn upgrade`
-/// moves only the project's own dependencies: the packages' entries are removed from yarn.lock and Yarn's install
-/// resolves their ranges again; the lockfile is put back when it fails); `None` for the other package managers,
-/// whose commands are left to the user. Returns what moved, or why it could not run.
+/// --package-lock-only`, scripts off: npm 7+ moves a transitive package too), a pnpm one (`pnpm update <packages>
+/// --lockfile-only --no-save`, which moves a transitive package too) or a Yarn 1 one (whose `yarn upgrade` moves
+/// only the project's own dependencies: the packages' entries are removed from yarn.lock and Yarn's install resolves
+/// their ranges again; the lockfile is put back when it fails); `None` for Yarn 2+, whose command is left to the
+/// user. Returns what moved, or why it could not run.
 pub fn refresh(lockfile: &Lockfile, packages: &[String], pass: &[OsString]) -> Option<Result<String, String>> {
     match lockfile.manager {
         Manager::Npm => {
@@ -479,7 +480,17 @@ pub fn refresh(lockfile: &Lockfile, packages: &[String], pass: &[OsString]) -> O
             Some(run_update(&update, packages, packages, pass))
         }
         Manager::Yarn1 => Some(refresh_yarn1(lockfile, packages, pass)),
-        Manager::Pnpm | Manager::YarnBerry => None,
+        Manager::Pnpm => {
+            // `pnpm update <package>` moves a transitive package too; `--no-save` keeps package.json's ranges, `-r`
+            // goes through the members of a workspace (without it only the root project's packages move).
+            let command = if lockfile.dir.join("pnpm-workspace.yaml").is_file() {
+                vec!["pnpm", "update", "-r", "--lockfile-only", "--no-save", "--ignore-scripts"]
+            } else {
+                vec!["pnpm", "update", "--lockfile-only", "--no-save", "--ignore-scripts"]
+            };
+            Some(run_update(&Lockfile { command, ..lockfile.clone() }, packages, packages, pass))
+        }
+        Manager::YarnBerry => None,
     }
 }
 

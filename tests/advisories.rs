@@ -840,7 +840,7 @@ fn a_pnpm_workspace_members_refresh_names_pnpms_recursive_update() {
         text.contains(&format!(
             "body-parser@1.20.1 -> 1.20.3 [high] gate packages/api/package.json:5 reach=called (body-parser.urlencoded) \
              fix=lockfile-refresh: 1.20.3 fits the ranges its parents declare: the lockfile moves it (`{command}`, run \
-             it yourself)"
+             by --write --lockfile)"
         )),
         "{text}"
     );
@@ -2145,6 +2145,71 @@ fn packages_whose_parents_all_leave_with_a_raise_need_no_fix() {
             format!("{}@{}", a["package"].as_str().unwrap_or_default(), a["installed"].as_str().unwrap_or_default());
         assert!(!["debug@2.2.0", "mime@1.3.4", "ms@0.7.1", "on-headers@1.0.2"].contains(&at.as_str()), "{at}");
     }
+}
+
+/// pnpm's lockfile records no range between packages (`tests/advisories/pnpm-transitive-app`: request 2.88.0, which
+/// declares qs ~6.5.2, with qs 6.5.2, fixed in 6.5.3). Offline, with nothing installed, the range is not known: the
+/// finding says so (not "outside what its parents declare") and the override stays the fix. With the project
+/// installed (the real pnpm), request's own package.json in node_modules/.pnpm gives `~6.5.2`, and with `--lockfile`
+/// the registry does: the fix is a lockfile refresh, as for npm and Yarn 1, which `--write --lockfile` runs (`pnpm
+/// update qs --lockfile-only --no-save`): qs 6.5.x, no `pnpm.overrides` entry for it (which would force qs 6.17 under
+/// request), a lockfile `pnpm install --frozen-lockfile` accepts, and a second run finds no qs advisory. Needs pnpm
+/// and the registry.
+#[test]
+fn pnpm_transitive_packages_are_refreshed_inside_their_parents_declared_range() {
+    let (_tmp, dir) = app("pnpm-transitive-app");
+    let qs = |text: &str| -> String {
+        text.lines().find(|l| l.starts_with("GHSA-hrpp-h998-j3pp qs@6.5.2")).unwrap_or_default().to_string()
+    };
+    let (code, text) = audit_from(&dir, "bundled", &[]);
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        qs(&text).contains(
+            "fix=override: Whether 6.5.3 is inside what its parents declare is not known (request@2.88.0 declares a \
+             range the lockfile does not record: pnpm-lock.yaml records no range between packages, node_modules does \
+             not have the parent installed, and the registry is asked only with --lockfile), on the line of the \
+             installed version: `pnpm.overrides` forces the copies of qs on 6.x to ^6.5.3"
+        ),
+        "{text}"
+    );
+    let refresh = "fix=lockfile-refresh: 6.5.3 fits the ranges its parents declare: the lockfile moves it (`pnpm \
+                   update qs --lockfile-only --no-save --ignore-scripts`, run by --write --lockfile)";
+    let pnpm = |args: &[&str]| {
+        let out = std::process::Command::new("pnpm")
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .expect("pnpm must be installed (scripts/test.sh installs it)");
+        assert!(out.status.success(), "pnpm {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    // Installed: request's package.json says.
+    pnpm(&["install", "--frozen-lockfile", "--ignore-scripts"]);
+    let (code, text) = audit_from(&dir, "bundled", &[]);
+    assert_eq!(code, 0, "{text}");
+    assert!(qs(&text).contains(refresh), "{text}");
+    assert!(!text.contains("change package.json pnpm.overrides qs"), "{text}");
+    std::fs::remove_dir_all(dir.join("node_modules")).expect("remove node_modules");
+    // Not installed, --lockfile: the registry says.
+    let (code, text) = audit_from(&dir, "bundled", &["--lockfile"]);
+    assert_eq!(code, 0, "{text}");
+    assert!(qs(&text).contains(refresh), "{text}");
+
+    let out = express_harden(&dir, &["--only", "advisories", "--write", "--allow-no-vcs", "--lockfile"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("refreshed pnpm-lock.yaml for qs ("), "{stdout}");
+    let manifest = std::fs::read_to_string(dir.join("package.json")).expect("manifest");
+    assert!(!manifest.contains("\"qs"), "{manifest}");
+    let lock = std::fs::read_to_string(dir.join("pnpm-lock.yaml")).expect("lockfile");
+    let locked: Vec<&str> = lock.lines().filter(|l| l.starts_with("  qs@")).collect();
+    assert!(
+        !locked.is_empty() && locked.iter().all(|l| l.starts_with("  qs@6.5.") && !l.starts_with("  qs@6.5.2")),
+        "{lock}"
+    );
+    pnpm(&["install", "--frozen-lockfile", "--lockfile-only", "--ignore-scripts"]);
+    let (code, again) = audit_from(&dir, "bundled", &[]);
+    assert_eq!(code, 0, "{again}");
+    assert!(!again.contains(" qs@"), "{again}");
 }
 
 /// `--fail-on medium` is `moderate`, as the configuration's `failOn` and OSV records say.

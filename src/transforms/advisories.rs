@@ -305,7 +305,9 @@ impl Advisories {
                 let Parent::Package(q) = parent.parent else { continue };
                 let q = &inventory.packages[q];
                 // (A package that is not a registry release, a git URL or a folder, has no releases to raise to.)
-                if q.chain.len() <= 3 && known.get(&q.name).is_none() && Version::parse(&q.version).is_ok() {
+                // (A parent whose range the lockfile does not record, pnpm's, at any depth: what it declares.)
+                let wanted_here = q.chain.len() <= 3 || parent.range.is_none();
+                if wanted_here && known.get(&q.name).is_none() && Version::parse(&q.version).is_ok() {
                     wanted.entry(q.name.clone()).or_insert_with(|| dir.to_path_buf());
                 }
             }
@@ -331,6 +333,69 @@ impl Advisories {
 }
 
 impl Advisories {
+    /// pnpm's lockfile records no range between packages: for the parents of the affected packages, the range each
+    /// declares, from its installed package.json (`node_modules/.pnpm/<name>@<version>/node_modules/<name>/`), else
+    /// from its releases (the bundled parents table, or the registry's answer under `--lockfile`). The inventory with
+    /// those ranges; `None` when nothing was learned (another package manager, or nothing to learn).
+    fn with_declared_ranges(&self, inventory: &Inventory, root: Option<&std::path::Path>) -> Option<Inventory> {
+        if inventory.manager != Manager::Pnpm {
+            return None;
+        }
+        let db = self.database();
+        let parents = self.parents();
+        let lock_dir = inventory.path.parent().unwrap_or(std::path::Path::new(""));
+        let store = lock_dir.join("node_modules").join(".pnpm");
+        // The store's folders, listed once when a parent's own is not found by its name (a peer suffix).
+        let mut folders: Option<Vec<String>> = None;
+        let mut manifests: BTreeMap<usize, Option<serde_json::Value>> = BTreeMap::new();
+        let mut learned: Option<Inventory> = None;
+        for (i, package) in inventory.packages.iter().enumerate() {
+            if !db.for_package(&package.name).iter().any(|a| a.affects(&package.version)) {
+                continue;
+            }
+            for (k, d) in package.parents.iter().enumerate() {
+                let (None, Parent::Package(p)) = (&d.range, d.parent) else { continue };
+                let parent = &inventory.packages[p];
+                let manifest = manifests.entry(p).or_insert_with(|| {
+                    let escaped = parent.name.replace('/', "+");
+                    let exact = format!("{escaped}@{}", parent.version);
+                    let folder = if store.join(&exact).is_dir() {
+                        Some(exact)
+                    } else {
+                        let all = folders.get_or_insert_with(|| {
+                            std::fs::read_dir(&store)
+                                .map(|dir| {
+                                    dir.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect()
+                                })
+                                .unwrap_or_default()
+                        });
+                        all.iter()
+                            .find(|f| f.strip_prefix(exact.as_str()).is_some_and(|rest| rest.starts_with('_')))
+                            .cloned()
+                    };
+                    let path = store.join(folder?).join("node_modules").join(&parent.name).join("package.json");
+                    let text = crate::fsread::read_text(&path, crate::fsread::TEXT_LIMIT, root).ok()?;
+                    let json: serde_json::Value = serde_json::from_str(&text).ok()?;
+                    // (Another release installed there than the lockfile's says nothing of this one.)
+                    (json["version"] == parent.version.as_str()).then_some(json)
+                });
+                let installed = manifest.as_ref().and_then(|json| {
+                    ["dependencies", "optionalDependencies", "peerDependencies"]
+                        .iter()
+                        .find_map(|section| json[section][&package.name].as_str().map(str::to_string))
+                });
+                let range = installed.or_else(|| {
+                    let declared = parents.get(&parent.name)?.declared(&parent.version, &package.name)?;
+                    (!declared.is_empty()).then(|| declared.to_string())
+                });
+                if let Some(range) = range {
+                    learned.get_or_insert_with(|| inventory.clone()).packages[i].parents[k].range = Some(range);
+                }
+            }
+        }
+        learned
+    }
+
     /// The first release after the `last_affected` of an advisory without a known fix that affects an installed
     /// package (its range ends with it) is the fix, checked as the bundled table's `next_release` is, whatever the
     /// source: where the same advisory's fix of another package depends on a later release of it (pug 3.0.3 on
@@ -556,6 +621,9 @@ impl Transform for Advisories {
                 return;
             }
         };
+        // (pnpm's lockfile records no range between packages: those learned from node_modules or the registry.)
+        let learned = self.with_declared_ranges(inventory, cx.options.root.as_deref());
+        let inventory = learned.as_ref().unwrap_or(inventory);
         let db = self.database();
         // The installed copies of each affected name@version.
         let mut affected: BTreeMap<(&str, &str), Copies<'_>> = BTreeMap::new();
@@ -1264,7 +1332,8 @@ impl Advisories {
                  {}",
                 crate::advisories::RUN_BY_LOCKFILE
             ),
-            Manager::Pnpm | Manager::YarnBerry => "run it yourself".to_string(),
+            Manager::Pnpm => crate::advisories::RUN_BY_LOCKFILE.to_string(),
+            Manager::YarnBerry => "run it yourself".to_string(),
         };
         let runs = runs_for(name);
         if fits {
@@ -1487,6 +1556,23 @@ impl Advisories {
         };
         let outside: Vec<String> = blocking.iter().map(declares).collect();
         let outside = outside.join("; ");
+        // A parent's range that is not known (pnpm's lockfile records none between packages, and neither node_modules
+        // nor, without --lockfile, the registry said): not claimed to leave the fix out.
+        let unknown = blocking.iter().any(|d| d.range.is_none());
+        let beyond = if unknown {
+            let asked = if self.ask_registry {
+                "the registry did not say"
+            } else {
+                "the registry is asked only with --lockfile"
+            };
+            format!(
+                "Whether {target} is inside what its parents declare is not known ({outside}: {} records no range \
+                 between packages, node_modules does not have the parent installed, and {asked})",
+                crate::discover::display_path(&inventory.path)
+            )
+        } else {
+            format!("{target} is outside what its parents declare ({outside})")
+        };
         let spec = if installed.major == 0 { format!("~{target}") } else { format!("^{target}") };
         // The project's own pin of a parent to raise (`"cookie-parser": "1.4.6"`, npm's `"cookie-parser": { ".":
         // "1.4.6" }`): the package manager installs what it says whatever the parent's spec (npm refuses the raise:
@@ -1508,7 +1594,7 @@ impl Advisories {
                     Ok((Some((pin, to)), with))
                 }
                 None => Err(format!(
-                    "{target} is outside what its parents declare ({outside}); {parent} {release} depends on a fixed \
+                    "{beyond}; {parent} {release} depends on a fixed \
                      {name}, but package.json's own `{section}` entry {}{} keeps {parent} {from} and cannot be moved \
                      to {release} on its line: {parent} is not raised; change or remove that entry by hand",
                     pin.entry(&pin.spec),
@@ -1656,7 +1742,7 @@ impl Advisories {
                             .and_then(|r| child.parent_release(r, &parent.name, &from, &to, &db));
                         let Some((release, fixed)) = later else {
                             return none(format!(
-                                "{target} is outside what its parents declare ({outside}); {} is raised by this run to \
+                                "{beyond}; {} is raised by this run to \
                                  {to}, which still {}, and no later release of its line that this run may raise it to \
                                  depends on a fixed {name}: not fixed",
                                 parent.name,
@@ -1719,7 +1805,7 @@ impl Advisories {
                     return AdvisoryFix {
                         kind: FixKind::LockfileRefresh,
                         description: format!(
-                            "{target} is outside what its parents declare ({outside}); {}: the lockfile moves them \
+                            "{beyond}; {}: the lockfile moves them \
                              (`{update}`, {runs})",
                             said.join("; ")
                         ),
@@ -1729,7 +1815,7 @@ impl Advisories {
                 return AdvisoryFix {
                     kind: FixKind::Bump,
                     description: format!(
-                        "{target} is outside what its parents declare ({outside}); {}: the lockfile update of \
+                        "{beyond}; {}: the lockfile update of \
                          {} moves {name} inside the new range",
                         said.join("; "),
                         manifests.join(", ")
@@ -1769,14 +1855,14 @@ impl Advisories {
             if own.is_empty() {
                 // A workspace member lists it itself: a root override would change the member's own dependency too.
                 return none(format!(
-                    "{target} is outside what its parents declare ({outside}), and {} depends on {name} itself (an \
+                    "{beyond}, and {} depends on {name} itself (an \
                      override would change that dependency too): not overridden; raise the parents to releases that \
                      depend on a fixed {name}",
                     in_projects.join(", ")
                 ));
             }
             return none(format!(
-                "{target} is outside what its parents declare ({outside}), and package.json depends on {name} itself \
+                "{beyond}, and package.json depends on {name} itself \
                  (an override would change that dependency too): not overridden; raise the parents to releases that \
                  depend on a fixed {name}"
             ));
@@ -1795,6 +1881,16 @@ impl Advisories {
             })
             .map(declares)
             .collect();
+        if !off_line.is_empty() && unknown {
+            return none(format!(
+                "{target} is on another line of releases than the installed {version} (a new major, or a new minor \
+                 under 1.0.0, whose API may change), and the ranges its parents declare are not known ({}: {} records \
+                 no range between packages): not overridden; raise that parent to a release that depends on a fixed \
+                 {name}",
+                off_line.join("; "),
+                crate::discover::display_path(&inventory.path)
+            ));
+        }
         if !off_line.is_empty() {
             return none(format!(
                 "{target} is on another line of releases than its parents declare ({}; a new major, or a new minor under \
@@ -1825,7 +1921,7 @@ impl Advisories {
                     .collect();
                 if !others.is_empty() {
                     return none(format!(
-                        "{target} is outside what its parents declare ({outside}); Yarn's `resolutions` would also move \
+                        "{beyond}; Yarn's `resolutions` would also move \
                          {name} {} (not affected, or on another line): not overridden; raise the parents to releases \
                          that depend on a fixed {name}",
                         others.join(", ")
@@ -1837,7 +1933,7 @@ impl Advisories {
         match inventory.manager {
             // pnpm reads `pnpm.overrides` of package.json from 5.10 until 11.2, which reads only pnpm-workspace.yaml's.
             Manager::Pnpm if pnpm_reads_workspace_yaml_only(cx.text) => none(format!(
-                "{target} is outside what its parents declare ({outside}): add `overrides: {{ \"{key}\": \"{spec}\" }}` \
+                "{beyond}: add `overrides: {{ \"{key}\": \"{spec}\" }}` \
                  to pnpm-workspace.yaml (the pnpm this project names reads overrides only there; not written by this \
                  tool)"
             )),
@@ -1853,15 +1949,16 @@ impl Advisories {
                     overrides.insert(key.clone(), spec.clone());
                 }
                 // The release the override brings (the newest its spec admits), for the packages under it.
-                if let Some(newest) = npm_spec::npm_range(&spec).and_then(|range| parents.get(name)?.newest_admitted(&[range]))
+                if let Some(newest) =
+                    npm_spec::npm_range(&spec).and_then(|range| parents.get(name)?.newest_admitted(&[range]))
                 {
                     raises.refreshed.insert(name.to_string(), newest);
                 }
                 AdvisoryFix {
                     kind: FixKind::Override,
                     description: format!(
-                        "{target} is outside what its parents declare ({outside}), on the line they declare: \
-                         `{field}` forces {scope} to {spec} (`\"{key}\": \"{spec}\"`)"
+                        "{beyond}, on the line {}: `{field}` forces {scope} to {spec} (`\"{key}\": \"{spec}\"`)",
+                        if unknown { "of the installed version" } else { "they declare" }
                     ),
                 }
             }
