@@ -355,6 +355,16 @@ impl LazyInventory {
         let used = crate::lockfile::find(&workspace, self.root.as_deref()).map(|l| l.path);
         Some((own, workspace, manager, used))
     }
+
+    /// The package-lock.json npm ignores for the npm-shrinkwrap.json next to it, and that npm-shrinkwrap.json
+    /// (see [`crate::lockfile::Lockfile::shadowed`]).
+    pub fn shadowed(&self) -> Option<(PathBuf, PathBuf)> {
+        let lock = crate::lockfile::find(&self.dir, self.root.as_deref())?;
+        if lock.dir != self.dir && self.manifest_dirs.contains(&lock.dir) {
+            return None;
+        }
+        Some((lock.shadowed?, lock.path))
+    }
 }
 
 /// A package being read: name, version, key, and the lockfile's own (dev, optional) flags when it has them.

@@ -50,6 +50,8 @@ pub struct Lockfile {
     /// This lockfile is the one of the package manager package.json's `packageManager` names, but git ignores it,
     /// and tracks its [`Lockfile::rival`]: the two disagree (see [`rival_message`]).
     pub declared_but_ignored: bool,
+    /// A package-lock.json next to this npm-shrinkwrap.json: npm installs from the shrinkwrap and ignores it.
+    pub shadowed: Option<PathBuf>,
 }
 
 impl Lockfile {
@@ -84,10 +86,11 @@ pub fn find(manifest_dir: &Path, root: Option<&Path>) -> Option<Lockfile> {
     for (at, d) in dirs.iter().enumerate() {
         let d = d.as_path();
         let candidates: [(&str, CommandFor); 4] = [
-            ("package-lock.json", |_| {
+            // (npm-shrinkwrap.json first: with both, npm installs from it and ignores package-lock.json.)
+            ("npm-shrinkwrap.json", |_| {
                 (Manager::Npm, vec!["npm", "install", "--package-lock-only", "--ignore-scripts", "--no-audit"])
             }),
-            ("npm-shrinkwrap.json", |_| {
+            ("package-lock.json", |_| {
                 (Manager::Npm, vec!["npm", "install", "--package-lock-only", "--ignore-scripts", "--no-audit"])
             }),
             ("pnpm-lock.yaml", |_| (Manager::Pnpm, vec!["pnpm", "install", "--lockfile-only", "--ignore-scripts"])),
@@ -113,8 +116,12 @@ pub fn find(manifest_dir: &Path, root: Option<&Path>) -> Option<Lockfile> {
                 {
                     continue;
                 }
-                // (One npm lockfile: the first of package-lock.json and npm-shrinkwrap.json.)
-                if !found.iter().any(|l| l.manager == manager) {
+                // (One npm lockfile: npm-shrinkwrap.json when there is one, package-lock.json then shadowed.)
+                if let Some(shrinkwrap) = found.iter_mut().find(|l| l.manager == manager) {
+                    if manager == Manager::Npm {
+                        shrinkwrap.shadowed = Some(path);
+                    }
+                } else {
                     found.push(Lockfile {
                         path,
                         dir: d.to_path_buf(),
@@ -122,6 +129,7 @@ pub fn find(manifest_dir: &Path, root: Option<&Path>) -> Option<Lockfile> {
                         manager,
                         rival: None,
                         declared_but_ignored: false,
+                        shadowed: None,
                     });
                 }
             }

@@ -2372,3 +2372,35 @@ fn packages_under_an_overridden_parent_come_with_its_new_release() {
         .collect();
     assert!(!fixes.is_empty() && fixes.iter().all(|f| f.ends_with(" lockfile-refresh")), "{fixes:?}");
 }
+
+/// npm-shrinkwrap.json next to package-lock.json: npm installs from the shrinkwrap and ignores package-lock.json
+/// (npm's docs: "If both package-lock.json and npm-shrinkwrap.json are present in a package root,
+/// npm-shrinkwrap.json will be preferred"). The shrinkwrap locks ejs 3.1.6 (critical GHSA-phwq-j96m-2c2q), the
+/// package-lock.json 3.1.10: the real `npm ci` installs 3.1.6, so the audit reads the shrinkwrap, `--check` fails,
+/// and a warning names package-lock.json as ignored (before: package-lock.json was read and the gate passed). Needs
+/// npm and the registry.
+#[test]
+fn npm_shrinkwrap_wins_over_package_lock() {
+    let (_tmp, dir) = scratch("styles", r#"{ "name": "styles", "dependencies": { "ejs": "^3.1.6" } }"#);
+    std::fs::write(dir.join("npm-shrinkwrap.json"), lockfile(&[("ejs", "^3.1.6", "3.1.6")])).expect("write");
+    std::fs::write(dir.join("package-lock.json"), lockfile(&[("ejs", "^3.1.6", "3.1.10")])).expect("write");
+    common::npm_ci(&dir);
+    let installed: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("node_modules/ejs/package.json")).expect("ejs"))
+            .expect("json");
+    assert_eq!(installed["version"], "3.1.6", "npm installs from npm-shrinkwrap.json");
+    std::fs::remove_dir_all(dir.join("node_modules")).expect("rm");
+    let (code, text) = audit(&dir, &[]);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("GHSA-phwq-j96m-2c2q ejs@3.1.6 -> 3.1.7 [critical] gate"), "{text}");
+    let out = express_harden(&dir, &["--only", "advisories", "--advisories", &osv(), "--check"]);
+    let output = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "{output}");
+    assert!(
+        output.contains(
+            "package.json:1:1: warning [advisories/ignored-lockfile] package-lock.json is ignored by npm: npm installs \
+             from npm-shrinkwrap.json next to it; this file is neither read nor updated (delete it)"
+        ),
+        "{output}"
+    );
+}

@@ -609,6 +609,19 @@ impl Transform for Advisories {
                 ),
             ));
         }
+        if let Some((ignored, shrinkwrap)) = cx.inventory.shadowed() {
+            let display = crate::discover::display_path;
+            plan.findings.push(cx.finding(
+                "ignored-lockfile",
+                "",
+                format!(
+                    "{} is ignored by npm: npm installs from {} next to it; this file is neither read nor updated \
+                     (delete it)",
+                    display(&ignored),
+                    display(&shrinkwrap)
+                ),
+            ));
+        }
         let Some(read) = cx.inventory.get() else { return };
         let inventory = match read {
             Ok(inventory) => inventory,
