@@ -332,10 +332,14 @@ fn check_fails(result: &RunResult) -> bool {
 /// `--check` does not pass when a lockfile could not be read: its packages were not checked against the advisories
 /// (a truncated package-lock.json, a pnpm lockfile of a version the tool does not read). Each is an error.
 fn unseen_lockfiles_fail(result: &mut RunResult) {
-    let unseen = result.findings.iter().filter(|f| f.rule == "advisories/unreadable-lockfile");
+    let unseen = result.findings.iter().filter_map(|f| match f.rule.as_str() {
+        "advisories/unreadable-lockfile" => Some(("the lockfile could not be read", f)),
+        "advisories/lockfile-out-of-sync" => Some(("the lockfile is not what will be installed", f)),
+        _ => None,
+    });
     let errors: Vec<FileError> = unseen
-        .map(|f| {
-            let message = format!("--check cannot pass: the lockfile could not be read: {}", f.message);
+        .map(|(why, f)| {
+            let message = format!("--check cannot pass: {why}: {}", f.message);
             FileError::new(&f.path, ErrorKind::Lockfile, message)
         })
         .collect();

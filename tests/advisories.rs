@@ -2404,3 +2404,54 @@ fn npm_shrinkwrap_wins_over_package_lock() {
         "{output}"
     );
 }
+
+/// A lockfile out of sync with package.json (ejs 3.1.6 added and cookie-parser removed by hand, the lockfile from
+/// before): the real `npm ci` refuses it, so what will be installed is not what the lockfile says. A finding names
+/// both packages and `--check` exits 2, as for an unreadable lockfile (before: "would change no files", exit 0 with
+/// ejs 3.1.6, critical, in package.json). Once npm brings the lockfile in line, the finding is gone and ejs's advisory
+/// is there. An empty yarn.lock of a project with a dependency is the same case. Needs npm and the registry.
+#[test]
+fn a_lockfile_out_of_sync_with_package_json_does_not_pass_the_gate() {
+    let manifest = r#"{ "name": "styles", "dependencies": { "ms": "2.1.3", "ejs": "3.1.6" } }"#;
+    let (_tmp, dir) = scratch("styles", manifest);
+    std::fs::write(
+        dir.join("package-lock.json"),
+        lockfile(&[("ms", "2.1.3", "2.1.3"), ("cookie-parser", "1.4.6", "1.4.6")]),
+    )
+    .expect("write");
+    let npm = |args: &[&str]| {
+        std::process::Command::new("npm")
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .expect("npm must be installed (scripts/test.sh installs it)")
+    };
+    let ci = npm(&["ci", "--ignore-scripts", "--no-audit", "--no-fund", "--dry-run"]);
+    assert!(!ci.status.success(), "npm ci accepts the lockfile: {}", String::from_utf8_lossy(&ci.stdout));
+    let check = |dir: &Path| {
+        let out = express_harden(dir, &["--only", "advisories", "--advisories", &osv(), "--check"]);
+        (out.status.code(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+    };
+    let (code, output) = check(&dir);
+    assert_eq!(code, Some(2), "{output}");
+    assert!(
+        output.contains(
+            "package.json:1:1: warning [advisories/lockfile-out-of-sync] package-lock.json is out of sync with \
+             package.json: package.json lists ejs 3.1.6 that the lockfile does not install; the lockfile installs \
+             cookie-parser that package.json no longer lists. `npm ci` refuses it"
+        ),
+        "{output}"
+    );
+    assert!(output.contains("error: package.json --check cannot pass: the lockfile is not what will be installed"));
+    let synced = npm(&["install", "--package-lock-only", "--ignore-scripts", "--no-audit", "--no-fund"]);
+    assert!(synced.status.success(), "{}", String::from_utf8_lossy(&synced.stderr));
+    let (code, output) = check(&dir);
+    assert_eq!(code, Some(1), "{output}");
+    assert!(!output.contains("out of sync") && output.contains("ejs@3.1.6"), "{output}");
+
+    let (_tmp, dir) = scratch("styles", manifest);
+    std::fs::write(dir.join("yarn.lock"), "").expect("write");
+    let (code, output) = check(&dir);
+    assert_eq!(code, Some(2), "{output}");
+    assert!(output.contains("yarn.lock is out of sync with package.json: package.json lists ms 2.1.3, ejs 3.1.6"));
+}

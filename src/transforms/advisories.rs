@@ -634,6 +634,9 @@ impl Transform for Advisories {
                 return;
             }
         };
+        if let Some(message) = out_of_sync(cx, inventory) {
+            plan.findings.push(cx.finding("lockfile-out-of-sync", "", message));
+        }
         // (pnpm's lockfile records no range between packages: those learned from node_modules or the registry.)
         let learned = self.with_declared_ranges(inventory, cx.options.root.as_deref());
         let inventory = learned.as_ref().unwrap_or(inventory);
@@ -1105,6 +1108,73 @@ fn listing_manifests(inventory: &Inventory, parent: &crate::inventory::Package) 
         at.push(None);
     }
     at
+}
+
+/// What the lockfile and the package.json files of the projects it installs disagree on, said as a finding: a
+/// registry dependency a package.json lists that the lockfile does not install for it, or one the lockfile installs
+/// for a project whose package.json no longer lists it. The package manager's frozen install refuses such a lockfile
+/// (`npm ci`: "Missing: ejs@3.1.6 from lock file"), and what it installs instead is not known: `--check` does not
+/// pass it. (Yarn 1's lockfile records no project: only what it misses is seen.)
+fn out_of_sync(cx: &ManifestContext<'_>, inventory: &Inventory) -> Option<String> {
+    let lock_dir = inventory.path.parent().unwrap_or(std::path::Path::new(""));
+    let mut problems: Vec<String> = Vec::new();
+    for (r, root) in inventory.roots.iter().enumerate() {
+        let manifest = lock_dir.join(&root.path).join("package.json");
+        let Some(info) = manifest_at(cx, (!root.path.is_empty()).then_some(manifest.as_path())) else { continue };
+        let installed: BTreeSet<&str> = inventory
+            .packages
+            .iter()
+            .filter(|p| p.parents.iter().any(|d| d.parent == Parent::Root(r)))
+            .map(|p| p.name.as_str())
+            .collect();
+        let registry = |spec: &str| {
+            matches!(npm_spec::classify(unaliased(spec)), Spec::Simple { .. } | Spec::Range(_) | Spec::Any)
+                && (!spec.starts_with("npm:") || alias_of(spec).is_some())
+        };
+        let missing: Vec<String> =
+            [DepSection::Dependencies, DepSection::DevDependencies, DepSection::OptionalDependencies]
+                .into_iter()
+                .flat_map(|section| info.dependencies(section))
+                .filter(|(_, spec)| registry(spec))
+                .filter(|(key, spec)| !installed.contains(alias_of(spec).map_or(*key, |(real, _)| real)))
+                .map(|(key, spec)| format!("{key} {spec}"))
+                .collect();
+        let gone: BTreeSet<&str> = inventory
+            .packages
+            .iter()
+            .filter(|p| {
+                p.parents
+                    .iter()
+                    .any(|d| d.parent == Parent::Root(r) && d.range.as_deref().is_none_or(|range| registry(range)))
+            })
+            .map(|p| p.name.as_str())
+            .filter(|name| listed(info, name).is_empty() && info.dependency_all(name).is_empty())
+            .collect();
+        let at = crate::discover::display_path(&manifest);
+        if !missing.is_empty() {
+            problems.push(format!("{at} lists {} that the lockfile does not install", missing.join(", ")));
+        }
+        if !gone.is_empty() {
+            let gone: Vec<&str> = gone.into_iter().collect();
+            problems.push(format!("the lockfile installs {} that {at} no longer lists", gone.join(", ")));
+        }
+    }
+    if problems.is_empty() {
+        return None;
+    }
+    let (install, frozen) = match inventory.manager {
+        Manager::Npm => ("npm install", "npm ci"),
+        Manager::Pnpm => ("pnpm install", "pnpm install --frozen-lockfile"),
+        Manager::Yarn1 => ("yarn install", "yarn install --frozen-lockfile"),
+        Manager::YarnBerry => ("yarn install", "yarn install --immutable"),
+    };
+    Some(format!(
+        "{} is out of sync with package.json: {}. `{frozen}` refuses it, and what an install brings is not what the \
+         lockfile says: its packages are checked as the lockfile has them, and --check does not pass; run `{install}` \
+         to bring the lockfile in line",
+        crate::discover::display_path(&inventory.path),
+        problems.join("; ")
+    ))
 }
 
 /// The parsed manifest at `at` (`None`: the plan's own).
