@@ -181,6 +181,41 @@ impl Advisory {
         }
     }
 
+    /// Whether some version `range` admits is affected (the versions between the events, and those listed): a
+    /// project without a lockfile may install one.
+    pub fn may_affect(&self, range: &nodejs_semver::Range) -> bool {
+        if self.withdrawn.is_some() {
+            return false;
+        }
+        if self.versions.iter().any(|v| Version::parse(v).is_ok_and(|v| range.satisfies(&v))) {
+            return true;
+        }
+        let overlaps = |spec: String| nodejs_semver::Range::parse(&spec).is_ok_and(|r| r.allows_any(range));
+        self.sorted.iter().any(|events| {
+            let mut from: Option<String> = None;
+            for p in events {
+                let at = p.at.as_ref().map(Version::to_string);
+                match (&p.event, at) {
+                    (Event::Introduced(_), at) if from.is_none() => {
+                        from = Some(format!(">={}", at.unwrap_or_else(|| "0.0.0-0".to_string())));
+                    }
+                    (Event::Fixed(_) | Event::Limit(_), Some(at)) => {
+                        if from.take().is_some_and(|from| overlaps(format!("{from} <{at}"))) {
+                            return true;
+                        }
+                    }
+                    (Event::LastAffected(_), Some(at)) => {
+                        if from.take().is_some_and(|from| overlaps(format!("{from} <={at}"))) {
+                            return true;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            from.is_some_and(overlaps)
+        })
+    }
+
     fn affects_parsed(&self, v: &Version) -> bool {
         self.withdrawn.is_none() && self.sorted.iter().any(|range| in_range(v, range))
     }

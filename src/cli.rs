@@ -46,7 +46,8 @@ pub struct Cli {
     pub write: bool,
 
     /// Write nothing; exit 1 when anything would change (a CI gate). The advisories transform's changes for
-    /// advisories below --fail-on are shown but do not fail it.
+    /// advisories below --fail-on are shown but do not fail it. Exit 2 when a lockfile cannot be read or does not
+    /// match package.json, or a project has no lockfile and the ranges it declares admit an affected version.
     #[arg(long)]
     pub check: bool,
 
@@ -335,6 +336,9 @@ fn unseen_lockfiles_fail(result: &mut RunResult) {
     let unseen = result.findings.iter().filter_map(|f| match f.rule.as_str() {
         "advisories/unreadable-lockfile" => Some(("the lockfile could not be read", f)),
         "advisories/lockfile-out-of-sync" => Some(("the lockfile is not what will be installed", f)),
+        "advisories/no-lockfile" if f.severity == crate::transform::Severity::Error => {
+            Some(("there is no lockfile, and the versions package.json admits include affected ones", f))
+        }
         _ => None,
     });
     let errors: Vec<FileError> = unseen

@@ -2455,3 +2455,45 @@ fn a_lockfile_out_of_sync_with_package_json_does_not_pass_the_gate() {
     assert_eq!(code, Some(2), "{output}");
     assert!(output.contains("yarn.lock is out of sync with package.json: package.json lists ms 2.1.3, ejs 3.1.6"));
 }
+
+/// A project with dependencies and no lockfile (package-lock.json git-ignored): nothing installed can be checked. A
+/// finding says so and names the command that makes one; with `"ejs": "3.1.6"` (critical GHSA-phwq-j96m-2c2q) the
+/// declared range admits an affected version, so the finding is an error and `--check` exits 2, as npm audit stops
+/// with ENOLOCK (before: no finding, exit 0). With `"ejs": "^3.1.10"` no known advisory at or above `--fail-on`
+/// can be installed: a warning, and `--check` passes. Once the named command (real npm) makes the lockfile, the
+/// finding is gone.
+#[test]
+fn a_project_without_a_lockfile_is_said_to_be_unaudited() {
+    let check = |dir: &Path| {
+        let out = express_harden(dir, &["--only", "advisories", "--advisories", &osv(), "--check"]);
+        (out.status.code(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+    };
+    let (_tmp, dir) = scratch("styles", r#"{ "name": "styles", "dependencies": { "ejs": "3.1.6", "ms": "2.1.3" } }"#);
+    let (code, output) = check(&dir);
+    assert_eq!(code, Some(2), "{output}");
+    let unaudited = "package.json:1:1: {} [advisories/no-lockfile] no lockfile: the versions an install of its 2 \
+                     registry dependencies brings are unknown, and none was checked against known advisories; run \
+                     `npm install --package-lock-only --ignore-scripts` in . to make one (and commit it)";
+    assert!(
+        output.contains(&format!(
+            "{}; what package.json declares admits affected versions: ejs 3.1.6 (GHSA-phwq-j96m-2c2q critical): \
+             --check does not pass",
+            unaudited.replace("{}", "error")
+        )),
+        "{output}"
+    );
+
+    let (_tmp, dir) = scratch("styles", r#"{ "name": "styles", "dependencies": { "ejs": "^3.1.10", "ms": "2.1.3" } }"#);
+    let (code, output) = check(&dir);
+    assert_eq!(code, Some(0), "{output}");
+    assert!(output.contains(&format!("{}\n", unaudited.replace("{}", "warning"))), "{output}");
+    let npm = std::process::Command::new("npm")
+        .args(["install", "--package-lock-only", "--ignore-scripts"])
+        .current_dir(&dir)
+        .output()
+        .expect("npm must be installed (scripts/test.sh installs it)");
+    assert!(npm.status.success(), "{}", String::from_utf8_lossy(&npm.stderr));
+    let (code, output) = check(&dir);
+    assert_eq!(code, Some(0), "{output}");
+    assert!(!output.contains("no-lockfile"), "{output}");
+}

@@ -202,6 +202,66 @@ const API_METHODS: [&str; 13] = [
 
 impl Advisories {
     /// The advisories of the run: fetched, loaded from a path, or the bundled table.
+    /// A project with registry dependencies and no lockfile: which versions an install brings is not known, and
+    /// nothing was checked. The finding says what to run to make one; it is an error (`--check` exits 2, as npm
+    /// audit stops with ENOLOCK) when a declared range admits a version that a known advisory at or above
+    /// `--fail-on` affects, a warning otherwise.
+    fn no_lockfile(&self, cx: &ManifestContext<'_>) -> Option<crate::transform::Finding> {
+        let dir = cx.path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+        let root = cx.options.root.as_deref();
+        if crate::lockfile::find(dir, root).is_some() || crate::lockfile::ignored(dir, root).is_some() {
+            return None;
+        }
+        let db = self.database();
+        let mut count = 0;
+        let mut risky: Vec<String> = Vec::new();
+        for section in [DepSection::Dependencies, DepSection::DevDependencies, DepSection::OptionalDependencies] {
+            for (key, spec) in cx.info.dependencies(section) {
+                let name = alias_of(spec).map_or(key, |(real, _)| real);
+                let range = match npm_spec::classify(unaliased(spec)) {
+                    Spec::Simple { .. } | Spec::Range(_) => npm_spec::npm_range(unaliased(spec)),
+                    Spec::Any => nodejs_semver::Range::parse("*").ok(),
+                    Spec::Other(_) => continue,
+                };
+                count += 1;
+                let Some(range) = range else { continue };
+                let hits: Vec<String> = db
+                    .for_package(name)
+                    .iter()
+                    .filter(|a| a.severity.unwrap_or(Level::Moderate) >= self.fail_on && a.may_affect(&range))
+                    .map(|a| format!("{} {}", a.id, a.severity.unwrap_or(Level::Moderate).label()))
+                    .collect();
+                if !hits.is_empty() {
+                    risky.push(format!("{key} {spec} ({})", hits.join(", ")));
+                }
+            }
+        }
+        if count == 0 {
+            return None;
+        }
+        let (install, at) = crate::lockfile::install_without_lockfile(dir, root);
+        let command = match install {
+            "npm install" => "npm install --package-lock-only --ignore-scripts",
+            "pnpm install" => "pnpm install --lockfile-only --ignore-scripts",
+            _ => "yarn install --ignore-scripts",
+        };
+        let message = format!(
+            "no lockfile: the versions an install of its {count} registry dependenc{} brings are unknown, and none \
+             was checked against known advisories; run `{command}` in {} to make one (and commit it)",
+            if count == 1 { "y" } else { "ies" },
+            crate::discover::display_path(&at)
+        );
+        let mut finding = cx.finding("no-lockfile", "", message);
+        if !risky.is_empty() {
+            finding.message.push_str(&format!(
+                "; what package.json declares admits affected versions: {}: --check does not pass",
+                risky.join("; ")
+            ));
+            finding.severity = crate::transform::Severity::Error;
+        }
+        Some(finding)
+    }
+
     fn database(&self) -> Arc<Database> {
         static BUNDLED: OnceLock<Arc<Database>> = OnceLock::new();
         let fetched = self.fetched.lock().unwrap_or_else(|e| e.into_inner()).db.clone();
@@ -622,7 +682,10 @@ impl Transform for Advisories {
                 ),
             ));
         }
-        let Some(read) = cx.inventory.get() else { return };
+        let Some(read) = cx.inventory.get() else {
+            plan.findings.extend(self.no_lockfile(cx));
+            return;
+        };
         let inventory = match read {
             Ok(inventory) => inventory,
             Err(err) => {
