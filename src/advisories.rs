@@ -59,6 +59,64 @@ impl fmt::Display for Level {
     }
 }
 
+/// The rating of a CVSS v3 vector's base score (CVSS v3.1 specification, section 7: the base metric equations and
+/// the Roundup function; section 5: the rating scale), `None` for a vector that is not one. A score of 0 is "none",
+/// counted as low.
+fn cvss3_level(vector: &str) -> Option<Level> {
+    Some(match cvss3_score(vector)? {
+        s if s >= 9.0 => Level::Critical,
+        s if s >= 7.0 => Level::High,
+        s if s >= 4.0 => Level::Moderate,
+        _ => Level::Low,
+    })
+}
+
+/// The base score of a CVSS v3 vector (see [`cvss3_level`]).
+fn cvss3_score(vector: &str) -> Option<f64> {
+    let mut parts = vector.split('/');
+    if !parts.next()?.starts_with("CVSS:3.") {
+        return None;
+    }
+    let metrics: HashMap<&str, &str> = parts.filter_map(|p| p.split_once(':')).collect();
+    let metric = |name: &str, values: &[(&str, f64)]| {
+        let value = metrics.get(name)?;
+        values.iter().find(|(v, _)| v == value).map(|&(_, x)| x)
+    };
+    let changed = match *metrics.get("S")? {
+        "U" => false,
+        "C" => true,
+        _ => return None,
+    };
+    let cia = [("H", 0.56), ("L", 0.22), ("N", 0.0)];
+    let (c, i, a) = (metric("C", &cia)?, metric("I", &cia)?, metric("A", &cia)?);
+    let av = metric("AV", &[("N", 0.85), ("A", 0.62), ("L", 0.55), ("P", 0.2)])?;
+    let ac = metric("AC", &[("L", 0.77), ("H", 0.44)])?;
+    let pr = if changed { [("N", 0.85), ("L", 0.68), ("H", 0.5)] } else { [("N", 0.85), ("L", 0.62), ("H", 0.27)] };
+    let pr = metric("PR", &pr)?;
+    let ui = metric("UI", &[("N", 0.85), ("R", 0.62)])?;
+    let iss = 1.0 - (1.0 - c) * (1.0 - i) * (1.0 - a);
+    let impact = if changed { 7.52 * (iss - 0.029) - 3.25 * (iss - 0.02_f64).powi(15) } else { 6.42 * iss };
+    let exploitability = 8.22 * av * ac * pr * ui;
+    Some(if impact <= 0.0 {
+        0.0
+    } else if changed {
+        roundup((1.08 * (impact + exploitability)).min(10.0))
+    } else {
+        roundup((impact + exploitability).min(10.0))
+    })
+}
+
+/// CVSS v3.1's Roundup: the smallest number of one decimal at or above `x` (in integers, as the specification's
+/// Appendix A does, against floating-point error).
+fn roundup(x: f64) -> f64 {
+    let int = (x * 100_000.0).round() as i64;
+    if int % 10_000 == 0 {
+        int as f64 / 100_000.0
+    } else {
+        ((int / 10_000) + 1) as f64 / 10.0
+    }
+}
+
 /// One event of an OSV range, as written (`{"introduced": "0"}`).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -553,7 +611,15 @@ impl Database {
     /// Adds the npm parts of one OSV record.
     pub(crate) fn add_osv(&mut self, text: &str) -> Result<(), String> {
         let record: OsvRecord = serde_json::from_str(text).map_err(|e| format!("not an OSV record: {e}"))?;
-        let severity = record.database_specific.as_ref().and_then(|d| d.severity.as_deref()).and_then(Level::parse);
+        // GitHub's severity; else the CVSS v3 vector's base score; a malicious package (`MAL-`, ossf's
+        // malicious-packages, which GitHub rates critical as malware) is critical.
+        let severity = record
+            .database_specific
+            .as_ref()
+            .and_then(|d| d.severity.as_deref())
+            .and_then(Level::parse)
+            .or_else(|| record.severity.iter().filter(|s| s.kind == "CVSS_V3").find_map(|s| cvss3_level(&s.score)))
+            .or_else(|| record.id.starts_with("MAL-").then_some(Level::Critical));
         let date = |d: Option<String>| d.map(|d| d.chars().take(10).collect::<String>());
         for affected in record.affected {
             let Some(package) = affected.package.filter(|p| p.ecosystem == "npm") else { continue };
@@ -741,6 +807,16 @@ struct OsvRecord {
     #[serde(default)]
     affected: Vec<OsvAffected>,
     database_specific: Option<OsvSpecific>,
+    #[serde(default)]
+    severity: Vec<OsvSeverity>,
+}
+
+/// A score of an OSV record (`{"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/..."}`).
+#[derive(Deserialize)]
+struct OsvSeverity {
+    #[serde(rename = "type")]
+    kind: String,
+    score: String,
 }
 
 #[derive(Deserialize)]
@@ -1047,6 +1123,26 @@ fn display<S: serde::Serializer>(path: &Path, serializer: S) -> Result<S::Ok, S:
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// CVSS v3 base scores of common vectors (as NVD's calculator gives them), and the rating each gets.
+    #[test]
+    fn cvss3_base_scores_and_ratings() {
+        for (metrics, score, level) in [
+            ("AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", 9.8, Level::Critical),
+            ("AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H", 10.0, Level::Critical),
+            ("AV:L/AC:L/PR:L/UI:N/S:U/C:H/I:H/A:H", 7.8, Level::High),
+            ("AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H", 7.5, Level::High),
+            ("AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N", 6.1, Level::Moderate),
+            ("AV:N/AC:H/PR:N/UI:N/S:U/C:L/I:N/A:N", 3.7, Level::Low),
+            ("AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:N", 0.0, Level::Low),
+        ] {
+            let vector = format!("CVSS:3.1/{metrics}");
+            assert_eq!(cvss3_score(&vector), Some(score), "{vector}");
+            assert_eq!(cvss3_level(&vector), Some(level), "{vector}");
+        }
+        assert_eq!(cvss3_level("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N"), None);
+        assert_eq!(cvss3_level("CVSS:3.1/AV:N/AC:L"), None);
+    }
 
     fn advisory(ranges: Vec<Vec<Event>>, versions: &[&str]) -> Advisory {
         let versions = versions.iter().map(|v| v.to_string()).collect();

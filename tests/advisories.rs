@@ -2497,3 +2497,58 @@ fn a_project_without_a_lockfile_is_said_to_be_unaudited() {
     assert_eq!(code, Some(0), "{output}");
     assert!(!output.contains("no-lockfile"), "{output}");
 }
+
+/// Records without GitHub's severity (OSV's npm export): a malicious package (`MAL-`, no severity at all) is
+/// critical; one with only a CVSS v3 vector gets the rating of its base score (9.8: critical); one with neither is
+/// "severity unknown", said so, and fails `--check` at any `--fail-on` (before: all three counted as moderate, and
+/// the default gate passed).
+#[test]
+fn a_record_without_githubs_severity_is_graded_by_its_cvss_vector_or_as_malware() {
+    let records = tempfile::tempdir().expect("tempdir");
+    let record = |id: &str, package: &str, extra: &str| {
+        format!(
+            r#"{{ "id": "{id}", "modified": "2099-01-01T00:00:00Z", "summary": "s", {extra}
+               "affected": [{{ "package": {{ "ecosystem": "npm", "name": "{package}" }}, "versions": ["1.0.0"] }}] }}"#
+        )
+    };
+    for (file, text) in [
+        ("mal.json", record("MAL-2099-0001", "left-pad", "")),
+        (
+            "cvss.json",
+            record(
+                "GHSA-cvss-only-0001",
+                "kind-of",
+                r#""severity": [{"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}],"#,
+            ),
+        ),
+        ("none.json", record("GHSA-none-0001", "ms", "")),
+    ] {
+        std::fs::write(records.path().join(file), text).expect("write");
+    }
+    let deps = [("left-pad", "1.0.0", "1.0.0"), ("kind-of", "1.0.0", "1.0.0"), ("ms", "1.0.0", "1.0.0")];
+    let manifest: serde_json::Map<String, serde_json::Value> =
+        deps.iter().map(|(name, range, _)| (name.to_string(), (*range).into())).collect();
+    let (_tmp, dir) = scratch("styles", &serde_json::json!({ "name": "styles", "dependencies": manifest }).to_string());
+    std::fs::write(dir.join("package-lock.json"), lockfile(&deps)).expect("write");
+    let source = records.path().display().to_string();
+    let (_, text) = audit_from(&dir, &source, &[]);
+    let graded: Vec<&str> =
+        text.lines().filter(|l| !l.starts_with(' ')).map(|l| l.split(" reach=").next().unwrap_or(l)).collect();
+    assert_eq!(
+        graded,
+        [
+            "GHSA-cvss-only-0001 kind-of@1.0.0 -> none [critical] gate package.json:1",
+            "MAL-2099-0001 left-pad@1.0.0 -> none [critical] gate package.json:1",
+            "GHSA-none-0001 ms@1.0.0 -> none [unknown] gate package.json:1",
+        ],
+        "{text}"
+    );
+    let out =
+        express_harden(&dir, &["--only", "advisories", "--advisories", &source, "--check", "--fail-on", "critical"]);
+    let output = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "{output}");
+    assert!(
+        output.contains("GHSA-none-0001 (severity unknown: the record gives none, and --check counts it as failing)"),
+        "{output}"
+    );
+}

@@ -228,8 +228,8 @@ impl Advisories {
                 let hits: Vec<String> = db
                     .for_package(name)
                     .iter()
-                    .filter(|a| a.severity.unwrap_or(Level::Moderate) >= self.fail_on && a.may_affect(&range))
-                    .map(|a| format!("{} {}", a.id, a.severity.unwrap_or(Level::Moderate).label()))
+                    .filter(|a| a.severity.is_none_or(|s| s >= self.fail_on) && a.may_affect(&range))
+                    .map(|a| format!("{} {}", a.id, a.severity.map_or("severity unknown", Level::label)))
                     .collect();
                 if !hits.is_empty() {
                     risky.push(format!("{key} {spec} ({})", hits.join(", ")));
@@ -911,7 +911,8 @@ impl Transform for Advisories {
                     })
                     .unwrap_or((Reachability::Unknown, String::new()));
                 let severity = advisory.severity;
-                let gate = severity.unwrap_or(Level::Moderate) >= self.fail_on;
+                // (A record that gives no severity at all, nor a CVSS v3 vector, cannot be graded: it fails the gate.)
+                let gate = severity.is_none_or(|s| s >= self.fail_on);
                 let shown = crate::discover::display_path(&inventory.path);
                 // An advisory no version fixes stays, whatever the fix of the package's others.
                 let fix = if let Some(why) = left.get(&advisory.id) {
@@ -925,7 +926,10 @@ impl Transform for Advisories {
                 let message = format!(
                     "{name}@{version} ({shown}) is affected by {} ({}{}): {}. {}; {}. {}",
                     advisory.id,
-                    severity.map_or("severity unknown", Level::label),
+                    severity.map_or(
+                        "severity unknown: the record gives none, and --check counts it as failing",
+                        Level::label
+                    ),
                     if advisory.aliases.is_empty() {
                         String::new()
                     } else {
