@@ -865,16 +865,25 @@ impl Releases {
         struct Packument {
             versions: BTreeMap<String, Manifest>,
         }
+        // (A peer dependency is one too: npm 7+ and pnpm install it, and the release depends on it as much.)
         #[derive(Deserialize)]
         struct Manifest {
             #[serde(default)]
             dependencies: BTreeMap<String, serde_json::Value>,
+            #[serde(default, rename = "peerDependencies")]
+            peer_dependencies: BTreeMap<String, serde_json::Value>,
         }
         let packument: Packument = serde_json::from_str(text).map_err(|e| format!("not package metadata: {e}"))?;
         let mut releases: Vec<(Version, Manifest)> = packument
             .versions
             .into_iter()
             .filter_map(|(v, m)| Version::parse(&v).ok().filter(|v| v.pre_release.is_empty()).map(|v| (v, m)))
+            .map(|(v, mut m)| {
+                for (name, range) in std::mem::take(&mut m.peer_dependencies) {
+                    m.dependencies.entry(name).or_insert(range);
+                }
+                (v, m)
+            })
             .collect();
         releases.sort_by(|a, b| a.0.cmp(&b.0));
         let mut out = Releases::default();

@@ -2552,3 +2552,34 @@ fn a_record_without_githubs_severity_is_graded_by_its_cvss_vector_or_as_malware(
         "{output}"
     );
 }
+
+/// A peer dependency npm installs (mongoose 6.12.0, peer of mongoose-unique-validator 3.1.0: `"peer": true` in the
+/// lockfile made by the real npm), affected by GHSA-vg7j-7cwx-8wgw, fixed on 8.x only. The registry's
+/// `peerDependencies` count as what a release depends on (3.1.0 declares mongoose ^6.0.0), and a raise to the
+/// installed release is never a fix: nothing is planned, and the finding says which parent to raise (before, with the
+/// registry read: "mongoose-unique-validator is raised to 3.1.0, which no longer depends on mongoose", planned again
+/// every run while nothing changed). Needs npm and the registry.
+#[test]
+fn a_peer_dependency_is_a_dependency_of_its_parent_and_no_raise_to_the_installed_release_is_planned() {
+    let (_tmp, dir) =
+        scratch("styles", r#"{ "name": "styles", "dependencies": { "mongoose-unique-validator": "3.1.0" } }"#);
+    let npm = std::process::Command::new("npm")
+        .args(["install", "--package-lock-only", "--ignore-scripts", "--no-audit", "--no-fund"])
+        .current_dir(&dir)
+        .output()
+        .expect("npm must be installed (scripts/test.sh installs it)");
+    assert!(npm.status.success(), "{}", String::from_utf8_lossy(&npm.stderr));
+    let lock: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("package-lock.json")).expect("lock")).expect("json");
+    assert_eq!(lock["packages"]["node_modules/mongoose"]["peer"], true, "{lock:#}");
+    let (code, text) = audit(&dir, &["--lockfile"]);
+    assert_eq!(code, 0, "{text}");
+    let line = text.lines().find(|l| l.starts_with("GHSA-vg7j-7cwx-8wgw mongoose@")).expect("the advisory");
+    assert!(
+        line.contains(" fix=none: ")
+            && line.contains("mongoose-unique-validator@3.1.0 declares ^6.0.0")
+            && !line.contains("is raised to 3.1.0"),
+        "{text}"
+    );
+    assert!(!text.contains("\nchange "), "{text}");
+}

@@ -1127,7 +1127,8 @@ impl Child<'_> {
     ) -> Option<(Version, String)> {
         releases
             .versions()
-            .filter(|v| v >= from && line_of(v) == line_of(installed))
+            // (A raise to the installed release is none.)
+            .filter(|v| v >= from && v > installed && line_of(v) == line_of(installed))
             .filter(|v| !db.for_package(parent).iter().any(|a| a.affects(&v.to_string())))
             .find_map(|v| {
                 let range = releases.declared(&v.to_string(), self.name)?.to_string();
