@@ -2583,3 +2583,55 @@ fn a_peer_dependency_is_a_dependency_of_its_parent_and_no_raise_to_the_installed
     );
     assert!(!text.contains("\nchange "), "{text}");
 }
+
+/// The project's own override installs a package from a source that is no registry version (`"qs":
+/// "file:vendor/qs-6.5.2.tgz"`, a patched fork as hackathon-starter's `github:` overrides): nothing a refresh, raise
+/// or override of this tool does can move it (before: a lockfile refresh, `npm update qs`, planned every run). The
+/// finding names that entry, nothing is planned, `--write --lockfile` changes no file, and a second run says the same. Lockfile made by the real npm; needs
+/// npm and the registry.
+#[test]
+fn an_override_to_a_non_registry_source_is_named_and_nothing_is_planned() {
+    let manifest = r#"{
+  "name": "styles",
+  "dependencies": { "superagent": "3.8.3" },
+  "overrides": { "qs": "file:vendor/qs-6.5.2.tgz" }
+}
+"#;
+    let (_tmp, dir) = scratch("styles", manifest);
+    std::fs::create_dir(dir.join("vendor")).expect("mkdir");
+    let npm = |args: &[&str], at: &Path| {
+        let out = std::process::Command::new("npm")
+            .args(args)
+            .current_dir(at)
+            .output()
+            .expect("npm must be installed (scripts/test.sh installs it)");
+        assert!(out.status.success(), "npm {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    npm(&["pack", "qs@6.5.2", "--silent"], &dir.join("vendor"));
+    npm(&["install", "--package-lock-only", "--ignore-scripts", "--no-audit", "--no-fund"], &dir);
+    let lock: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("package-lock.json")).expect("lock")).expect("json");
+    assert_eq!(lock["packages"]["node_modules/qs"]["resolved"], "file:vendor/qs-6.5.2.tgz", "{lock:#}");
+    let before = [std::fs::read(dir.join("package.json")), std::fs::read(dir.join("package-lock.json"))];
+    for run in 0..2 {
+        if run == 1 {
+            let write = ["--only", "advisories", "--advisories", &osv(), "--write", "--allow-no-vcs", "--lockfile"];
+            let out = express_harden(&dir, &write);
+            assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+            let after = [std::fs::read(dir.join("package.json")), std::fs::read(dir.join("package-lock.json"))];
+            assert!(before.iter().zip(&after).all(|(b, a)| b.as_ref().ok() == a.as_ref().ok()), "files changed");
+        }
+        let (code, text) = audit(&dir, &["--lockfile"]);
+        assert_eq!(code, 0, "{text}");
+        let line = text.lines().find(|l| l.starts_with("GHSA-hrpp-h998-j3pp qs@6.5.2")).expect("the advisory");
+        assert!(
+            line.ends_with(
+                "fix=none: package.json's own `overrides` entry `\"qs\": \"file:vendor/qs-6.5.2.tgz\"` installs qs \
+                 6.5.2 from a local path, not from the registry: nothing is planned, and nothing else can move qs \
+                 while it stays; point it at 6.5.3 or later, or remove it, by hand"
+            ),
+            "{text}"
+        );
+        assert!(!text.contains("\nchange "), "{text}");
+    }
+}

@@ -2305,8 +2305,10 @@ struct Pin {
 /// names the package (`cookie`, `cookie@0.4.x`, Yarn's `**/cookie` or `cookie-parser/cookie`, pnpm's
 /// `cookie-parser>cookie`), with a range, if any, that admits `installed`.
 fn user_pin(manifest: &str, manager: Manager, name: &str, installed: &Version, target: &Version) -> Option<Pin> {
+    // (A spec that is no registry version, `file:`, `github:`, a git URL, installs from there whatever the version.)
     let holds = |spec: &str| {
         npm_spec::npm_range(spec).is_some_and(|range| installed.satisfies(&range) && !target.satisfies(&range))
+            || Pin::source_of(spec).is_some()
     };
     user_entry(manifest, manager, name, installed, holds)
 }
@@ -2379,6 +2381,21 @@ fn user_entry(
 }
 
 impl Pin {
+    /// What a spec that is no registry version installs from (`a local path` for `file:vendor/qs.tgz`, `a GitHub
+    /// reference`, `a git URL`); `None` for a version, a range, a tag or an npm alias.
+    fn source_of(spec: &str) -> Option<&'static str> {
+        match npm_spec::classify(spec) {
+            Spec::Other(what)
+                if !spec.trim().starts_with("npm:")
+                    && what != "a workspace reference"
+                    && !what.starts_with("a dist-tag") =>
+            {
+                Some(what)
+            }
+            _ => None,
+        }
+    }
+
     /// The entry as package.json writes it, with `spec`: `"cookie": "0.4.1"`, `"cookie-parser": { ".": "1.4.6" }`.
     fn entry(&self, spec: &str) -> String {
         let key = &self.key;
@@ -2424,6 +2441,17 @@ impl Pin {
         target: &Version,
     ) -> AdvisoryFix {
         let (section, key, spec) = (self.section.label(), &self.key, &self.spec);
+        if let Some(source) = Pin::source_of(spec) {
+            return AdvisoryFix {
+                kind: FixKind::None,
+                description: format!(
+                    "package.json's own `{section}` entry {} installs {name} {installed} from {source}, not from the \
+                     registry: nothing is planned, and nothing else can move {name} while it stays; \
+                     point it at {target} or later, or remove it, by hand",
+                    self.entry(spec)
+                ),
+            };
+        }
         match self.moved(installed, target) {
             Some(to) => {
                 self.plan_move(plan, &to);
