@@ -572,40 +572,59 @@ impl Database {
         Ok(db)
     }
 
-    /// Reads OSV records from a folder (every `.json` file in it and below) or a zip (every `.json` entry). A record
-    /// that is not OSV JSON is an error naming it; records about other ecosystems are skipped.
+    /// Reads OSV records from a folder (every `.json` file in it and below, and every `.zip` of them: osv-scanner's
+    /// offline cache keeps npm's as `osv-scanner/npm/all.zip`) or a zip (every `.json` entry). A record that is not
+    /// OSV JSON is an error naming it; records about other ecosystems are skipped. A path that holds no npm record at
+    /// all is an error too: a gate fed no advisories would pass everything.
     pub fn load_osv(path: &Path) -> Result<Database, String> {
         let shown = crate::root::display_path(path);
         let meta = std::fs::metadata(path).map_err(|e| format!("{shown}: cannot read the advisories: {e}"))?;
         let mut db = Database { source: shown.clone(), ..Database::default() };
         if meta.is_dir() {
             let mut files = Vec::new();
-            json_files(path, &mut files).map_err(|e| format!("{shown}: cannot read the advisories: {e}"))?;
+            record_files(path, &mut files).map_err(|e| format!("{shown}: cannot read the advisories: {e}"))?;
             files.sort();
             for file in files {
+                if file.extension().is_some_and(|e| e == "zip") {
+                    db.add_zip(&file)?;
+                    continue;
+                }
                 let text = crate::fsread::read_text(&file, crate::fsread::TEXT_LIMIT, None)
                     .map_err(|e| format!("{}: {e}", crate::root::display_path(&file)))?;
                 db.add_osv(&text).map_err(|e| format!("{}: {e}", crate::root::display_path(&file)))?;
             }
         } else {
-            let file = std::fs::File::open(path).map_err(|e| format!("{shown}: cannot read the advisories: {e}"))?;
-            let mut zip = zip::ZipArchive::new(file)
-                .map_err(|e| format!("{shown}: is neither a folder nor a zip of OSV records: {e}"))?;
-            for i in 0..zip.len() {
-                let mut entry = zip.by_index(i).map_err(|e| format!("{shown}: unreadable entry {i}: {e}"))?;
-                let name = entry.name().map_err(|e| format!("{shown}: unreadable entry {i}: {e}"))?.to_string();
-                if !entry.is_file() || !name.ends_with(".json") {
-                    continue;
-                }
-                if entry.size() > crate::fsread::TEXT_LIMIT {
-                    return Err(format!("{shown}: {name} is larger than an OSV record can be"));
-                }
-                let mut text = String::new();
-                entry.read_to_string(&mut text).map_err(|e| format!("{shown}: {name}: {e}"))?;
-                db.add_osv(&text).map_err(|e| format!("{shown}: {name}: {e}"))?;
-            }
+            db.add_zip(path)?;
+        }
+        if db.is_empty() {
+            return Err(format!(
+                "{shown}: holds no OSV record of an npm package (expected .json records, a zip of them such as OSV's \
+                 npm/all.zip, or osv-scanner's offline cache, osv-scanner/npm/all.zip)"
+            ));
         }
         Ok(db)
+    }
+
+    /// Adds the records of a zip (every `.json` entry).
+    fn add_zip(&mut self, path: &Path) -> Result<(), String> {
+        let shown = crate::root::display_path(path);
+        let file = std::fs::File::open(path).map_err(|e| format!("{shown}: cannot read the advisories: {e}"))?;
+        let mut zip = zip::ZipArchive::new(file)
+            .map_err(|e| format!("{shown}: is neither a folder nor a zip of OSV records: {e}"))?;
+        for i in 0..zip.len() {
+            let mut entry = zip.by_index(i).map_err(|e| format!("{shown}: unreadable entry {i}: {e}"))?;
+            let name = entry.name().map_err(|e| format!("{shown}: unreadable entry {i}: {e}"))?.to_string();
+            if !entry.is_file() || !name.ends_with(".json") {
+                continue;
+            }
+            if entry.size() > crate::fsread::TEXT_LIMIT {
+                return Err(format!("{shown}: {name} is larger than an OSV record can be"));
+            }
+            let mut text = String::new();
+            entry.read_to_string(&mut text).map_err(|e| format!("{shown}: {name}: {e}"))?;
+            self.add_osv(&text).map_err(|e| format!("{shown}: {name}: {e}"))?;
+        }
+        Ok(())
     }
 
     /// Adds the npm parts of one OSV record.
@@ -667,15 +686,15 @@ impl Database {
     }
 }
 
-/// The `.json` files under `dir` (symbolic links not followed).
-fn json_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> std::io::Result<()> {
+/// The `.json` and `.zip` files under `dir` (symbolic links not followed).
+fn record_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
         let kind = entry.file_type()?;
         let path = entry.path();
         if kind.is_dir() {
-            json_files(&path, out)?;
-        } else if kind.is_file() && path.extension().is_some_and(|e| e == "json") {
+            record_files(&path, out)?;
+        } else if kind.is_file() && path.extension().is_some_and(|e| e == "json" || e == "zip") {
             out.push(path);
         }
     }

@@ -2635,3 +2635,49 @@ fn an_override_to_a_non_registry_source_is_named_and_nothing_is_planned() {
         assert!(!text.contains("\nchange "), "{text}");
     }
 }
+
+/// `--advisories PATH` that is osv-scanner's offline cache (`{dir}/osv-scanner/npm/all.zip`) reads the zip inside,
+/// as from the zip itself; a folder that holds no npm record is refused (exit 2, naming it) instead of a gate that
+/// passes on no advisories; a folder named `osv` or `npm` next to the keyword is refused too (the keyword would send
+/// the project's names over the network), and `./npm` reads it.
+#[test]
+fn an_advisory_path_reads_osv_scanners_cache_and_refuses_one_without_records() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let cache = tmp.path().join("cache");
+    std::fs::create_dir_all(cache.join("osv-scanner/npm")).expect("mkdir");
+    {
+        let file = std::fs::File::create(cache.join("osv-scanner/npm/all.zip")).expect("zip");
+        let mut zip = zip::ZipWriter::new(file);
+        for entry in std::fs::read_dir(osv()).expect("osv").flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            zip.start_file(name, zip::write::SimpleFileOptions::default()).expect("entry");
+            std::io::Write::write_all(&mut zip, &std::fs::read(entry.path()).expect("read")).expect("write");
+        }
+        zip.finish().expect("finish");
+    }
+    assert_eq!(express_harden_bin::load(&cache), express_harden_bin::load(Path::new(&osv())));
+    let (_p, dir) = project("npm-v3");
+    let (code, from_cache) = audit_from(&dir, &cache.display().to_string(), &[]);
+    assert_eq!(code, 0, "{from_cache}");
+    assert_eq!(from_cache, audit(&dir, &[]).1);
+    assert!(from_cache.contains("GHSA-"), "{from_cache}");
+
+    let empty = tmp.path().join("empty");
+    std::fs::create_dir(&empty).expect("mkdir");
+    let out = express_harden(&dir, &["--only", "advisories", "--advisories", &empty.display().to_string(), "--check"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("empty: holds no OSV record of an npm package"));
+
+    copy_dir(Path::new(&osv()), &dir.join("npm"));
+    let out = express_harden(&dir, &["--only", "advisories", "--advisories", "npm", "--check"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains(
+            "--advisories npm asks the npm registry over the network, but a folder `npm` is here too: write `./npm`"
+        ),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (code, local) = audit_from(&dir, "./npm", &[]);
+    assert_eq!((code, &local), (0, &from_cache));
+}

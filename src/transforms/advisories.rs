@@ -622,8 +622,20 @@ impl Transform for Advisories {
                 }
                 None
             }
-            // (Asked when the run's lockfiles are known: `prepare_inventories`.)
-            Source::Osv | Source::Npm => None,
+            // (Asked when the run's lockfiles are known: `prepare_inventories`.) A folder of the keyword's name here
+            // (OSV's export lays npm's records out as `npm/all.zip`) is refused: the user may mean it, and the keyword
+            // would send the project's package names over the network instead.
+            Source::Osv | Source::Npm => {
+                let keyword = if self.source == Source::Osv { "osv" } else { "npm" };
+                if std::path::Path::new(keyword).exists() {
+                    return Err(format!(
+                        "--advisories {keyword} asks {} over the network, but a folder `{keyword}` is here too: write \
+                         `./{keyword}` to read the OSV records in it, or move it to use the network source",
+                        if keyword == "osv" { "the OSV API" } else { "the npm registry" }
+                    ));
+                }
+                None
+            }
             Source::Path(path) => {
                 let mut db = Database::load_osv(path)?;
                 db.take_api_from(bundled());
