@@ -2681,3 +2681,15 @@ fn an_advisory_path_reads_osv_scanners_cache_and_refuses_one_without_records() {
     let (code, local) = audit_from(&dir, "./npm", &[]);
     assert_eq!((code, &local), (0, &from_cache));
 }
+
+/// An exact prerelease pin (`"multer": "2.0.0-rc.4"`) is raised to an exact version, as an exact `1.4.4` is: the
+/// author's style is kept (before: `"^2.0.2"`).
+#[test]
+fn an_exact_prerelease_pin_stays_exact() {
+    let (_tmp, dir) = scratch("styles", r#"{ "name": "styles", "dependencies": { "multer": "2.0.0-rc.4" } }"#);
+    std::fs::write(dir.join("package-lock.json"), lockfile(&[("multer", "2.0.0-rc.4", "2.0.0-rc.4")])).expect("write");
+    let (code, text) = audit(&dir, &[]);
+    assert_eq!(code, 0, "{text}");
+    let changes: Vec<&str> = text.lines().filter(|l| l.starts_with("change ")).collect();
+    assert_eq!(changes, ["change package.json dependencies multer 2.0.0-rc.4 -> 2.0.2"], "{text}");
+}

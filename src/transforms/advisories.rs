@@ -2269,6 +2269,13 @@ fn raised(spec: &str, installed: &Version, target: &Version) -> Option<String> {
         {
             Some(npm_spec::write(op, &target.to_string()))
         }
+        // An exact prerelease (`2.0.0-rc.4`) stays exact.
+        Spec::Range(_)
+            if Version::parse(spec.trim().trim_start_matches(['=', 'v'])).is_ok()
+                && line_of(installed) == line_of(target) =>
+        {
+            Some(npm_spec::write(Operator::Exact, &target.to_string()))
+        }
         Spec::Range(range) if range.min_version().is_some_and(|m| line_of(&m) == line_of(target)) => {
             Some(npm_spec::write(Operator::Caret, &target.to_string()))
         }
