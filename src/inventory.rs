@@ -185,6 +185,14 @@ impl Inventory {
         let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         let manifests = Manifests { dir, root };
         let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        // (A merge left unresolved: said so, not as the parser's complaint about the line it stopped at.)
+        if let Some(line) = text.lines().position(|l| l.starts_with("<<<<<<< ") || l == "<<<<<<<") {
+            return Err(fail(format!(
+                "has git merge-conflict markers (line {}): resolve the conflict, or run the package manager's install \
+                 to rewrite it",
+                line + 1
+            )));
+        }
         let (version, graph) = match manager {
             Manager::Npm => npm(text, &manifests),
             Manager::Pnpm => pnpm(text, &manifests),

@@ -2693,3 +2693,23 @@ fn an_exact_prerelease_pin_stays_exact() {
     let changes: Vec<&str> = text.lines().filter(|l| l.starts_with("change ")).collect();
     assert_eq!(changes, ["change package.json dependencies multer 2.0.0-rc.4 -> 2.0.2"], "{text}");
 }
+
+/// A yarn.lock with merge-conflict markers is unreadable, said in plain words with the line (before: the parser's
+/// "Nom(Fail) at `descriptor does not end with : followed by newline`"); `--check` exits 2.
+#[test]
+fn a_lockfile_with_merge_conflict_markers_is_named_as_such() {
+    let (_tmp, dir) = scratch("styles", r#"{ "name": "styles", "dependencies": { "ejs": "3.1.6" } }"#);
+    let conflicted = "# yarn lockfile v1\n\n\n<<<<<<< HEAD\nejs@3.1.6:\n  version \"3.1.6\"\n=======\nejs@3.1.10:\n  \
+                      version \"3.1.10\"\n>>>>>>> other\n";
+    std::fs::write(dir.join("yarn.lock"), conflicted).expect("write");
+    let out = express_harden(&dir, &["--only", "advisories", "--advisories", &osv(), "--check"]);
+    let output = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(2), "{output}");
+    assert!(
+        output.contains(
+            "[advisories/unreadable-lockfile] yarn.lock: has git merge-conflict markers (line 4): resolve the \
+             conflict, or run the package manager's install to rewrite it"
+        ),
+        "{output}"
+    );
+}
