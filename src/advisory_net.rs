@@ -281,6 +281,14 @@ impl Npmrc {
             .collect()
     }
 
+    /// Whether `package`'s scope has a registry of its own (`@corp:registry=`): a private scope.
+    pub fn has_scope_registry(&self, package: &str) -> bool {
+        package
+            .strip_prefix('@')
+            .and_then(|rest| rest.split_once('/'))
+            .is_some_and(|(scope, _)| self.values.contains_key(&format!("@{scope}:registry")))
+    }
+
     /// The registry of `package`: its scope's (`@corp:registry=`), else `registry=`, else npm's; always ending in `/`.
     pub fn registry_for(&self, package: &str) -> String {
         let scoped = package

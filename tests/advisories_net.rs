@@ -512,3 +512,33 @@ fn a_network_failure_names_the_url_and_the_reason_and_writes_nothing() {
         "{stderr}"
     );
 }
+
+/// A scope the project's .npmrc gives a registry of its own (`@corp:registry=`) is private: `--advisories osv` does
+/// not send its names to the OSV API (as `npm` keeps them from the public registry), and a note names what was not
+/// checked (before: `@corp/secret-lib@1.0.0` went out in the batch).
+#[test]
+fn osv_is_not_sent_the_names_of_a_private_scope() {
+    let app = App::new();
+    let path = app.dir.join("package-lock.json");
+    let mut lock: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("lock")).expect("lock json");
+    lock["packages"]["node_modules/@corp/secret-lib"] = serde_json::json!({ "version": "1.0.0" });
+    std::fs::write(&path, lock.to_string()).expect("write");
+    std::fs::write(app.dir.join(".npmrc"), "@corp:registry=http://127.0.0.1:9/\n").expect("npmrc");
+    let server = osv_server(Arc::new(Mutex::new("2024-10-31T00:00:00Z".to_string())));
+    let url = server.url();
+    let out = app.run(&["--only", "advisories", "--advisories", "osv"], &[("EXPRESS_HARDEN_OSV_URL", url.as_str())]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let batch: serde_json::Value = serde_json::from_slice(&server.hits()[0].body).expect("batch");
+    let names: Vec<&str> =
+        batch["queries"].as_array().expect("queries").iter().filter_map(|q| q["package"]["name"].as_str()).collect();
+    assert!(names.contains(&"express") && !names.iter().any(|n| n.starts_with("@corp/")), "{names:?}");
+    assert!(
+        stderr.contains(
+            "note: 1 package of a scope with its own registry (.npmrc) not sent to the OSV API, and not checked: \
+             @corp/secret-lib"
+        ),
+        "{stderr}"
+    );
+}

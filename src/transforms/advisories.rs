@@ -312,6 +312,28 @@ impl Advisories {
         };
         match self.source {
             Source::Osv => {
+                // A scope the project's .npmrc gives a registry of its own is private: its names are not sent to the
+                // public OSV API (as `npm` keeps them from the public registry); they are not checked, and a note says so.
+                let mut private: BTreeSet<String> = BTreeSet::new();
+                for ((dir, _), packages) in &mut wanted {
+                    let npmrc = crate::advisory_net::Npmrc::load(dir);
+                    packages.retain(|name, _| {
+                        let own = npmrc.has_scope_registry(name);
+                        if own {
+                            private.insert(name.clone());
+                        }
+                        !own
+                    });
+                }
+                if !private.is_empty() {
+                    eprintln!(
+                        "note: {} package{} of a scope with its own registry (.npmrc) not sent to the OSV API, and not \
+                         checked: {}",
+                        private.len(),
+                        if private.len() == 1 { "" } else { "s" },
+                        private.into_iter().collect::<Vec<_>>().join(", ")
+                    );
+                }
                 let all: BTreeSet<(String, String)> = wanted
                     .values()
                     .flat_map(|m| m.iter().flat_map(|(n, vs)| vs.iter().map(move |v| (n.clone(), v.clone()))))
