@@ -72,14 +72,20 @@ pub fn log(
     // A rule per advisory the run found, linking to its page.
     for a in &result.advisories {
         if rules.index(&a.id).is_none() {
+            // (One advisory may concern several packages, lodash and lodash-es: the rule names each.)
+            let mut packages: Vec<&str> =
+                result.advisories.iter().filter(|b| b.id == a.id).map(|b| b.package.as_str()).collect();
+            packages.sort_unstable();
+            packages.dedup();
+            let packages = packages.join(", ");
             rules.add(
                 &a.id,
                 json!({
                     "id": a.id,
-                    "shortDescription": { "text": format!("{} ({})", a.summary, a.package) },
+                    "shortDescription": { "text": format!("{} ({packages})", a.summary) },
                     "fullDescription": { "text": format!("{}: {}. Aliases: {}.", a.id, a.summary, if a.aliases.is_empty() { "none".to_string() } else { a.aliases.join(", ") }) },
                     "helpUri": a.url,
-                    "help": { "text": format!("{} affects {} before its fixed versions; see {}", a.id, a.package, a.url) },
+                    "help": { "text": format!("{} affects {packages} before its fixed versions; see {}", a.id, a.url) },
                     "defaultConfiguration": { "level": a.sarif_level() },
                     "properties": { "tags": ["security", "dependency", "vulnerability"], "security-severity": a.security_severity() },
                 }),

@@ -2713,3 +2713,34 @@ fn a_lockfile_with_merge_conflict_markers_is_named_as_such() {
         "{output}"
     );
 }
+
+/// An advisory about two installed packages (lodash and lodash-es, one GHSA) is one SARIF rule, and its short
+/// description and help name both (before: only the first, "Command Injection in lodash (lodash)" for lodash-es too).
+#[test]
+fn a_sarif_rule_shared_by_two_packages_names_both() {
+    let records = tempfile::tempdir().expect("tempdir");
+    let affected =
+        |name: &str| serde_json::json!({ "package": { "ecosystem": "npm", "name": name }, "versions": ["4.17.20"] });
+    let record = serde_json::json!({
+        "id": "GHSA-shar-ed00-0001", "modified": "2099-01-01T00:00:00Z", "summary": "Command Injection in lodash",
+        "database_specific": { "severity": "HIGH" }, "affected": [affected("lodash"), affected("lodash-es")]
+    });
+    std::fs::write(records.path().join("r.json"), record.to_string()).expect("write");
+    let deps = [("lodash", "4.17.20", "4.17.20"), ("lodash-es", "4.17.20", "4.17.20")];
+    let manifest: serde_json::Map<String, serde_json::Value> =
+        deps.iter().map(|(name, range, _)| (name.to_string(), (*range).into())).collect();
+    let (_tmp, dir) = scratch("styles", &serde_json::json!({ "name": "styles", "dependencies": manifest }).to_string());
+    std::fs::write(dir.join("package-lock.json"), lockfile(&deps)).expect("write");
+    let source = records.path().display().to_string();
+    let out = express_harden(&dir, &["--only", "advisories", "--advisories", &source, "--format", "sarif"]);
+    let log: serde_json::Value = serde_json::from_slice(&out.stdout).expect("sarif");
+    let rules: Vec<&serde_json::Value> = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .filter(|r| r["id"] == "GHSA-shar-ed00-0001")
+        .collect();
+    assert_eq!(rules.len(), 1, "{log:#}");
+    assert_eq!(rules[0]["shortDescription"]["text"], "Command Injection in lodash (lodash, lodash-es)");
+    assert!(rules[0]["help"]["text"].as_str().unwrap_or_default().contains("affects lodash, lodash-es before"));
+}
