@@ -851,6 +851,34 @@ impl Transform for Advisories {
             }
             fixes[i] = Some(fix);
         }
+        // A parent raised by a later pick past the release an earlier fix named (express to 4.20.0 for body-parser,
+        // then to 4.21.2 for path-to-regexp): the fix names the release written, and what that one depends on.
+        let parents = self.parents();
+        for (((name, _), _), fix) in affected.iter().zip(&mut fixes) {
+            let Some(fix) = fix.as_mut().filter(|f| f.kind == FixKind::Bump) else { continue };
+            for (parent, to) in &raised.to {
+                let Some(releases) = parents.get(parent) else { continue };
+                let said = format!("{parent} is raised to ");
+                let Some(at) = fix.description.find(&said) else { continue };
+                let rest = &fix.description[at + said.len()..];
+                let before = rest.split([',', ' ']).next().unwrap_or_default();
+                if before == to.to_string() || Version::parse(before).is_err() {
+                    continue;
+                }
+                let depends = |release: &str| {
+                    let range = releases.declared(release, name)?;
+                    Some(Child { name, target: to, all: &[] }.depends(range))
+                };
+                let (Some(old), Some(new)) = (depends(before), depends(&to.to_string())) else { continue };
+                // ("raised to 4.21.1, which depends on ...", or "raised to 4.21.1 (4.20.0 still depends on ...;
+                // 4.21.1 depends on ...)".)
+                let written = match rest[before.len()..].strip_prefix(" (").and_then(|r| r.split_once(')')) {
+                    Some((why, _)) if why.ends_with(&format!("{before} {old}")) => format!("{said}{before} ({why})"),
+                    _ => format!("{said}{before}, which {old}"),
+                };
+                fix.description = fix.description.replace(&written, &format!("{said}{to}, which {new}"));
+            }
+        }
         // A dependency raised past its own fix, so that a package it depends on comes fixed too, says so.
         for (((name, _), _), fix) in affected.iter().zip(&mut fixes) {
             if let (Some(fix), Some(why)) = (fix.as_mut(), raised.past_fix.get(*name)) {
