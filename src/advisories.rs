@@ -253,21 +253,19 @@ impl Advisory {
             let mut from: Option<String> = None;
             for p in events {
                 let at = p.at.as_ref().map(Version::to_string);
-                match (&p.event, at) {
+                let end = match (&p.event, at) {
                     (Event::Introduced(_), at) if from.is_none() => {
                         from = Some(format!(">={}", at.unwrap_or_else(|| "0.0.0-0".to_string())));
+                        None
                     }
-                    (Event::Fixed(_) | Event::Limit(_), Some(at)) => {
-                        if from.take().is_some_and(|from| overlaps(format!("{from} <{at}"))) {
-                            return true;
-                        }
+                    (Event::Fixed(_) | Event::Limit(_), Some(at)) => Some(format!("<{at}")),
+                    (Event::LastAffected(_), Some(at)) => Some(format!("<={at}")),
+                    _ => None,
+                };
+                if let Some(end) = end {
+                    if from.take().is_some_and(|from| overlaps(format!("{from} {end}"))) {
+                        return true;
                     }
-                    (Event::LastAffected(_), Some(at)) => {
-                        if from.take().is_some_and(|from| overlaps(format!("{from} <={at}"))) {
-                            return true;
-                        }
-                    }
-                    _ => {}
                 }
             }
             from.is_some_and(overlaps)

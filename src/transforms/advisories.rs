@@ -1273,9 +1273,7 @@ fn out_of_sync(cx: &ManifestContext<'_>, inventory: &Inventory) -> Option<String
             .packages
             .iter()
             .filter(|p| {
-                p.parents
-                    .iter()
-                    .any(|d| d.parent == Parent::Root(r) && d.range.as_deref().is_none_or(|range| registry(range)))
+                p.parents.iter().any(|d| d.parent == Parent::Root(r) && d.range.as_deref().is_none_or(&registry))
             })
             .map(|p| p.name.as_str())
             .filter(|name| listed(info, name).is_empty() && info.dependency_all(name).is_empty())
