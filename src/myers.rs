@@ -89,58 +89,62 @@ impl Myers<'_> {
         Ok(())
     }
 
-    /// similar's `find_middle_snake`: where the middle snake of a shortest path starts.
+    /// similar's `find_middle_snake`: where the middle snake of a shortest path starts. (Diagonal `k` is at index
+    /// `k + offset` of the arrays; `i` walks those indexes, two at a time, from diagonal `d` down to `-d`.)
     fn middle_snake(&mut self, old: Range<usize>, new: Range<usize>) -> Option<(usize, usize)> {
         let (n, m) = (old.len(), new.len());
         let delta = n as isize - m as isize;
         let odd = delta & 1 == 1;
         let o = self.offset;
-        let at = |k: isize| (k + o) as usize;
-        let (vf, vb) = (&mut self.forward, &mut self.backward);
-        vf[at(1)] = 0;
-        vb[at(1)] = 0;
+        let (vf, vb) = (&mut self.forward[..], &mut self.backward[..]);
+        vf[(1 + o) as usize] = 0;
+        vb[(1 + o) as usize] = 0;
         let d_max = max_d(n, m);
         assert!(vf.len() >= d_max && vb.len() >= d_max);
         let (old_run, new_run) = (&self.old[old.clone()], &self.new[new.clone()]);
         for d in 0..d_max as isize {
-            // Forward, diagonals d, d - 2, ..., -d.
-            let mut k = d;
-            while k >= -d {
-                let mut x = if k == -d || (k != d && vf[at(k - 1)] < vf[at(k + 1)]) {
-                    vf[at(k + 1)]
-                } else {
-                    vf[at(k - 1)] + 1
-                };
-                let y = (x as isize - k) as usize;
+            let (low, high) = ((o - d) as usize, (o + d) as usize);
+            // Where the two searches may meet: |k - delta| <= d - 1 forward (odd delta), <= d backward (even).
+            let (meet_low, meet_high) = if odd { (delta - d + 1, delta + d - 1) } else { (delta - d, delta + d) };
+            // Forward.
+            let mut i = high;
+            loop {
+                let k = i as isize - o;
+                let mut x = if i == low || (i != high && vf[i - 1] < vf[i + 1]) { vf[i + 1] } else { vf[i - 1] + 1 };
+                // (As similar computes it: `(x as isize - k) as usize`.)
+                let y = x.wrapping_sub(k as usize);
                 let (x0, y0) = (x, y);
                 if x < n && y < m {
                     x += common_prefix(&old_run[x..], &new_run[y..]);
                 }
-                vf[at(k)] = x;
-                if odd && (k - delta).abs() < d && vf[at(k)] + vb[at(-(k - delta))] >= n {
+                vf[i] = x;
+                if odd && (meet_low..=meet_high).contains(&k) && x + vb[(o - (k - delta)) as usize] >= n {
                     return Some((x0 + old.start, y0 + new.start));
                 }
-                k -= 2;
+                if i == low {
+                    break;
+                }
+                i -= 2;
             }
-            // Backward, the same diagonals.
-            let mut k = d;
-            while k >= -d {
-                let mut x = if k == -d || (k != d && vb[at(k - 1)] < vb[at(k + 1)]) {
-                    vb[at(k + 1)]
-                } else {
-                    vb[at(k - 1)] + 1
-                };
-                let mut y = (x as isize - k) as usize;
+            // Backward.
+            let mut i = high;
+            loop {
+                let k = i as isize - o;
+                let mut x = if i == low || (i != high && vb[i - 1] < vb[i + 1]) { vb[i + 1] } else { vb[i - 1] + 1 };
+                let mut y = x.wrapping_sub(k as usize);
                 if x < n && y < m {
                     let advance = common_suffix(&old_run[..n - x], &new_run[..m - y]);
                     x += advance;
                     y += advance;
                 }
-                vb[at(k)] = x;
-                if !odd && (k - delta).abs() <= d && vb[at(k)] + vf[at(-(k - delta))] >= n {
+                vb[i] = x;
+                if !odd && (meet_low..=meet_high).contains(&k) && x + vf[(o - (k - delta)) as usize] >= n {
                     return Some((n - x + old.start, m - y + new.start));
                 }
-                k -= 2;
+                if i == low {
+                    break;
+                }
+                i -= 2;
             }
         }
         None
