@@ -159,6 +159,17 @@ fn common_suffix(a: &[u32], b: &[u32]) -> usize {
     a.iter().rev().zip(b.iter().rev()).take_while(|(a, b)| a == b).count()
 }
 
+/// A small xorshift generator for tests that generate texts: `next(n)` is below `n`.
+#[cfg(test)]
+pub(crate) fn generator(mut seed: u64) -> impl FnMut(u64) -> u64 {
+    move |n| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,13 +187,7 @@ mod tests {
 
     #[test]
     fn the_same_ops_as_similar_on_generated_pairs() {
-        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut next = |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % n
-        };
+        let mut next = generator(0x9e37_79b9_7f4a_7c15);
         // Small alphabets (many equal lines, where a shortest script can be had many ways), edits of every kind,
         // and the shape of the dry run's diffs: a few lines around long insertions.
         let alphabet = ["a", "b", "}", "", "});", "x", "  next();", "const a = 1;"];

@@ -553,13 +553,7 @@ mod tests {
         }
         // The ops without the common head and tail are similar's own, on texts with many equal lines where Myers has
         // choices to make (lines from a small alphabet), short and long (over 100 lines similar hashes them).
-        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % n
-        };
+        let mut next = crate::myers::generator(0x2545_f491_4f6c_dd1d);
         for round in 0..400 {
             let len = if round % 4 == 0 { 150 + next(100) } else { next(40) };
             let original: Vec<String> =
