@@ -92,6 +92,8 @@ pub enum Middleware {
     },
     /// A bare identifier (resolved through [`FileFacts::values`]).
     Ident(Atom),
+    /// A dotted path (`self.apos.app`, `this.admin`): a sub-app kept in a property.
+    Path(Atom),
     /// Anything else.
     Other,
 }
@@ -1023,6 +1025,7 @@ impl<'a> Collector<'a> {
                 }
             }
             Expr::Ident(id) => out.push(Middleware::Ident(id.sym.clone())),
+            member @ Expr::Member(_) => out.push(self.path_of(member).map_or(Middleware::Other, Middleware::Path)),
             other => out.push(self.classify_call(other)),
         }
     }

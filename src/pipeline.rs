@@ -232,7 +232,17 @@ fn run_on_this_thread(
         .filter(|(_, p)| p.manifest.as_ref().is_some_and(ManifestInfo::published))
         .map(|(manifest, p)| {
             let points = p.manifest.as_ref().map(crate::published::entry_points).unwrap_or_default();
-            let found = points.iter().filter_map(|point| resolver.resolve(manifest, &format!("./{point}"))).collect();
+            // (The manifest as the discovered files spell their paths, which the resolver knows them by.)
+            let importer =
+                found.sources.iter().find(|s| manifests.nearest(s).as_ref() == Some(manifest)).and_then(|s| {
+                    let relative = relative_to(&p.dir, &crate::root::relative_to_cwd(s))?.components().count();
+                    Some(s.ancestors().nth(relative)?.join("package.json"))
+                });
+            let found = importer
+                .map(|importer| {
+                    points.iter().filter_map(|point| resolver.resolve(&importer, &format!("./{point}"))).collect()
+                })
+                .unwrap_or_default();
             (manifest.clone(), found)
         })
         .collect();
@@ -964,7 +974,8 @@ fn examples_of(
         .filter_map(|(i, input)| Some((i, input.as_ref()?)))
         .filter(|(i, _)| !reached.contains(i) && manifests.nearest(&sources[*i]).as_deref() == Some(manifest))
         .filter_map(|(i, input)| {
-            let relative = relative_to(&project.dir, &sources[i])?;
+            let relative = relative_to(&project.dir, &crate::root::relative_to_cwd(&sources[i]))?.to_path_buf();
+            let relative = relative.as_path();
             let example = crate::published::looks_like_example(relative)
                 || info.files().is_some_and(|files| crate::published::outside_files(relative, files));
             example.then(|| {

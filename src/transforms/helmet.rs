@@ -181,6 +181,7 @@ impl Transform for Helmet {
             Watch::Call("createSecureServer"),
             Watch::AlsoCall("set"),
             Watch::AlsoCall("enable"),
+            Watch::AlsoCall("listen"),
         ]
     }
 
@@ -193,14 +194,19 @@ impl Transform for Helmet {
 
     fn surveys(&self, cx: &FileContext<'_>) -> crate::transform::Survey {
         // (The text, to read a `trust proxy` value: `1` turns it on, `0` or a computed value does not say HTTPS.)
-        match serves_https(cx.facts, None) {
-            Some(_) => crate::transform::Survey::Text,
-            None => crate::transform::Survey::Nothing,
+        // (And a server the module starts when it loads: the package runs itself, it is no library.)
+        match (serves_https(cx.facts, None), listens(cx.facts)) {
+            (Some(_), _) => crate::transform::Survey::Text,
+            (None, Some(_)) => crate::transform::Survey::Lines,
+            (None, None) => crate::transform::Survey::Nothing,
         }
     }
 
     fn survey(&self, cx: &FileContext<'_>) -> Vec<String> {
-        serves_https(cx.facts, Some(&cx.file.code)).map(|at| vec![cx.file.line(at).to_string()]).unwrap_or_default()
+        let https = (!cx.file.is_parked()).then(|| serves_https(cx.facts, Some(&cx.file.code))).flatten();
+        let https = https.map(|at| cx.file.line(at).to_string());
+        let listen = listens(cx.facts).map(|at| format!("{LISTEN}{}", cx.file.line(at)));
+        https.into_iter().chain(listen).collect()
     }
 
     fn plan(&self, cx: &FileContext<'_>, plan: &mut FilePlan) {
@@ -215,10 +221,33 @@ impl Transform for Helmet {
                 report_partial(cx, plan, app, &applied);
             } else if !cx.links.app_middleware.iter().any(|m| m.app == app.creation.start && m.module == data().package)
                 && !mounted(cx, app)
+                && !wraps_earlier_app(facts, app)
             {
                 // (An app handed to another module that registers helmet on it, `require('./config/express')(app)`,
                 // has it; so does a sub-app mounted on another app or router, whose headers it sends.)
                 missing.push(app);
+            }
+        }
+        if let Some(library) = consumed_library(cx) {
+            // (An app made inside a function, `createApp()` of a framework: made for the package's users.)
+            let whole = 0..cx.file.code.len();
+            let (made, missing_here): (Vec<&ExpressApp>, Vec<&ExpressApp>) =
+                missing.into_iter().partition(|app| app.scope != whole);
+            missing = missing_here;
+            for app in made {
+                plan.findings.push(cx.finding(
+                    "library",
+                    app.creation.start,
+                    format!(
+                        "this app is created by `{library}`, a published package other apps install (package.json has a \
+                         name and a version and is not private; a function of a module it exports makes the app, and the package starts no \
+                         server of its own: no bin, no start script, no listen when a module loads): helmet with a \
+                         policy fixed here is not added, since the sites built on it could neither configure nor turn \
+                         it off. The apps that use `{library}` should register helmet on the app it gives them (or \
+                         `{library}` should offer it as an option); to harden it here anyway, mark the package private \
+                         or give it a start script"
+                    ),
+                ));
             }
         }
         if missing.is_empty() {
@@ -305,7 +334,7 @@ impl Transform for Helmet {
         let plain_http = version.directives
             && !self.behind_proxy
             && !cx.project.views.is_empty()
-            && cx.project.survey(ID).is_empty();
+            && cx.project.survey(ID).iter().all(|(_, notes)| notes.iter().all(|n| n.starts_with(LISTEN)));
         for app in &missing {
             let fit = Fit {
                 directives: &directives,
@@ -368,6 +397,36 @@ impl Transform for Helmet {
     }
 }
 
+/// How a survey note of [`Helmet::survey`] about a server started when the module loads begins (the others are the
+/// lines that show HTTPS).
+const LISTEN: &str = "listen:";
+
+/// Where the file starts a server when it loads: a `.listen(...)` outside any function (`app.listen(3000)`,
+/// `if (require.main === module) server.listen(port)`).
+fn listens(facts: &FileFacts) -> Option<usize> {
+    facts.member_calls.iter().find(|c| c.method == *"listen" && !c.in_function).map(|c| c.range.start)
+}
+
+/// The name of the published package this file belongs to, when that package is a library other apps install
+/// rather than an app: `name` and `version` and not `private`, an entry other packages import (`main`,
+/// `exports`), no `bin` and no `start` script, no module of its own (examples aside) that starts a server when it
+/// loads, and this module exports something (with an app made inside a function, the app is made for its users:
+/// `createApp()` of a framework).
+fn consumed_library<'a>(cx: &FileContext<'a>) -> Option<&'a str> {
+    let manifest = cx.project.manifest.as_ref()?;
+    let library = manifest.published()
+        && manifest.entry().is_some()
+        && !crate::published::runs_itself(manifest)
+        && !cx.project.is_example(&cx.file.path)
+        && !cx.facts.exports.is_empty()
+        && !cx
+            .project
+            .survey(ID)
+            .iter()
+            .any(|(path, notes)| !cx.project.is_example(path) && notes.iter().any(|n| n.starts_with(LISTEN)));
+    library.then(|| manifest.name()).flatten()
+}
+
 /// Whether `app` is a sub-app mounted on another app or router (`parent.use(app)`, `parent.use('/blog', app)`), the
 /// parent received from another module or created here: requests reach it through the parent, whose middleware
 /// (helmet among it) runs first.
@@ -378,7 +437,7 @@ fn mounted(cx: &FileContext<'_>, app: &ExpressApp) -> bool {
         app.scope.start <= u.range.start
             && u.range.end <= app.scope.end
             && !facts.is_app(app, &u.receiver, u.range.start)
-            && u.middleware.iter().any(|m| matches!(m, Middleware::Ident(name) if app.names.contains(name)))
+            && names(u, app)
             && crate::transforms::shared::handlers::is_express_receiver(
                 facts,
                 cx.links,
@@ -386,6 +445,29 @@ fn mounted(cx: &FileContext<'_>, app: &ExpressApp) -> bool {
                 &u.receiver,
                 u.range.start,
             )
+    })
+}
+
+/// Whether `u` registers `app` itself (`parent.use('/blog', app)`, `self.apos.baseApp.use(prefix, self.apos.app)`).
+fn names(u: &crate::analysis::UseCall, app: &ExpressApp) -> bool {
+    u.middleware.iter().any(|m| matches!(m, Middleware::Ident(n) | Middleware::Path(n) if app.names.contains(n)))
+}
+
+/// Whether `app` only wraps an app made before it under the same name, to serve it under a prefix
+/// (`self.apos.app = self.apos.baseApp = express()`, then, with a prefix, `self.apos.baseApp = express();
+/// self.apos.baseApp.use(prefix, self.apos.app)`): the inner app is served without the wrapper when there is no
+/// prefix, so it gets helmet, and the wrapper none (once per request path).
+fn wraps_earlier_app(facts: &FileFacts, app: &ExpressApp) -> bool {
+    facts.uses.iter().any(|u| {
+        app.creation.start < u.range.start
+            && facts.is_app(app, &u.receiver, u.range.start)
+            && facts.apps.iter().any(|inner| {
+                // (A property, `self.apos.baseApp`, names the app outside the function that made it too.)
+                let property = matches!(&u.receiver, crate::analysis::Receiver::Path(p) if p.contains('.') && inner.names.contains(p));
+                inner.creation.start < app.creation.start
+                    && (property || facts.is_app(inner, &u.receiver, u.range.start))
+                    && names(u, inner)
+            })
     })
 }
 
