@@ -482,12 +482,12 @@ fn recheck_policy(cx: &FileContext<'_>, plan: &mut FilePlan, at: usize) {
     let mut missing: Vec<(&str, Vec<&str>, Option<&crate::values::Property>)> = Vec::new();
     for (name, sources) in &needed {
         let prop = property(written, name);
-        // (A directive the policy leaves out is helmet's default, which lists none of the sources added to it.)
+        // (A directive the policy leaves out is helmet's default.)
         let listed: Vec<&str> = match prop.map(|p| &p.value) {
             Some(Value::Array(items, _)) => {
                 items.iter().filter_map(|i| if let Value::Str(s, _) = i { Some(s.as_str()) } else { None }).collect()
             }
-            _ => Vec::new(),
+            _ => views::default_sources(name).to_vec(),
         };
         let lacking: Vec<&str> = sources.iter().map(String::as_str).filter(|s| !allows(&listed, s)).collect();
         if !lacking.is_empty() {
