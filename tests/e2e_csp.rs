@@ -22,7 +22,8 @@
 //! `<embed>`, an `<object>`, an `<embed>` written as HTML and an `<iframe>` found by class still show (Chromium frames
 //! plugin content: frame-src), a self-hosted analytics script from a host that is a setting still posts home, URLs
 //! and a WebSocket a script builds on the page's origin still connect under `'self'` alone, and a source that imports
-//! Vue's full build beside a runtime alias still compiles its template.
+//! Vue's full build beside a runtime alias still compiles its template. An app hardened once that then gains a map
+//! page gets the tile host added to the policy the tool wrote by a second run, and the page shows its tiles.
 
 mod common;
 
@@ -751,11 +752,13 @@ fn a_second_run_adds_what_a_new_page_needs_to_the_policy_it_wrote_and_the_page_t
     // (The copies of the server the checks load are written after the runs: they would be apps of the project.)
     std::fs::remove_file(app.join("server.before.js")).expect("remove the copy of the original");
     // Then the app gains a map page whose tiles come from a tile server's subdomains.
-    std::fs::rename(app.join("later/map.html"), app.join("public/map.html")).expect("add the map page");
-    let script = std::fs::read_to_string(app.join("later/js/map.js")).expect("read the map script");
+    // (The map page of the media app, whose tile layer names the tile server.)
+    let media = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e/csp-media-app/public");
+    std::fs::copy(media.join("map.html"), app.join("public/map.html")).expect("add the map page");
+    let script = std::fs::read_to_string(media.join("js/map.js")).expect("read the map script");
     let tiles_url = format!("http://{{s}}.tiles.lan:{}", tile_server.port);
+    std::fs::create_dir_all(app.join("public/js")).expect("script folder");
     std::fs::write(app.join("public/js/map.js"), script.replace("TILES", &tiles_url)).expect("write the map script");
-    std::fs::remove_dir_all(app.join("later")).expect("remove the staging folder");
     // The second run sees its own policy and adds the tile host to imgSrc, saying so; nothing else changes.
     let out = express_harden(&app, &["--write", "--allow-no-vcs", "--only", "helmet", "--color", "never"]);
     let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
