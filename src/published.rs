@@ -196,7 +196,7 @@ mod tests {
     #[test]
     fn start_scripts_name_their_files() {
         assert_eq!(script_files("node scripts/serve.js"), ["scripts/serve.js"]);
-        assert_eq!(script_files("NODE_ENV=production nodemon --watch src src/app.ts"), ["src", "src/app.ts"]);
+        assert_eq!(script_files("NODE_ENV=production nodemon --watch src src/app.ts"), ["src/app.ts"]);
         assert_eq!(script_files("npm run build && node dist/index.js"), ["dist/index.js"]);
     }
 
