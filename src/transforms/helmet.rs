@@ -406,7 +406,7 @@ fn needed_policy<'a>(cx: &FileContext<'a>, rewriter: Option<&str>) -> (Directive
 }
 
 /// The options keys and the directives the transform writes ([`helmet_call`]): a policy of only these, each directive
-/// a list of strings (or `null`), is its own.
+/// a list of strings starting with helmet's default sources (or `null`), is its own.
 const OWN_OPTIONS: [&str; 4] = ["contentSecurityPolicy", "crossOriginResourcePolicy", "xFrameOptions", "frameguard"];
 const OWN_DIRECTIVES: [&str; 13] = [
     "scriptSrc",
@@ -443,12 +443,19 @@ fn written_policy(facts: &FileFacts, at: usize) -> Option<(&crate::values::Objec
         && options.props.iter().all(|p| p.key.as_deref().is_some_and(|k| OWN_OPTIONS.contains(&k)))
         && csp.props.len() == 1
         && directives.props.iter().all(|p| {
-            p.key.as_deref().is_some_and(|k| OWN_DIRECTIVES.contains(&k))
-                && match &p.value {
-                    Value::Array(items, _) => items.iter().all(|i| matches!(i, Value::Str(..))),
-                    Value::Nothing(_) => true,
-                    _ => false,
+            let Some(name) = p.key.as_deref().filter(|k| OWN_DIRECTIVES.contains(k)) else { return false };
+            // (Each list starts with helmet's default sources, as the transform writes them; `scriptSrcAttr` is
+            // written as `'unsafe-inline'` alone.)
+            let defaults = if name == "scriptSrcAttr" { &[][..] } else { views::default_sources(name) };
+            match &p.value {
+                Value::Array(items, _) => {
+                    items.iter().all(|i| matches!(i, Value::Str(..)))
+                        && defaults.len() <= items.len()
+                        && defaults.iter().zip(items).all(|(d, i)| matches!(i, Value::Str(s, _) if s == d))
                 }
+                Value::Nothing(_) => true,
+                _ => false,
+            }
         });
     Some((directives, own))
 }
