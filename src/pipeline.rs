@@ -301,9 +301,19 @@ fn run_on_this_thread(
             }
         }
     }
+    // (The analysed files of each published library, found in one pass over the files.)
+    let mut members: BTreeMap<PathBuf, Vec<usize>> = BTreeMap::new();
+    if !entries.is_empty() {
+        for (i, _) in inputs.iter().enumerate().filter(|(_, input)| input.is_some()) {
+            if let Some(manifest) = manifests.nearest(&found.sources[i]).filter(|m| entries.contains_key(m)) {
+                members.entry(manifest).or_default().push(i);
+            }
+        }
+    }
     for (manifest, roots) in &entries {
         let Some(project) = projects.get_mut(manifest) else { continue };
-        project.examples = examples_of(project, manifest, roots, &inputs, &found.sources, &manifests, &resolver);
+        let files = members.get(manifest).map_or(&[][..], Vec::as_slice);
+        project.examples = examples_of(project, roots, files, &inputs, &found.sources, &resolver);
     }
     // What the code sends (HTML with inline code, its own X-Frame-Options): helmet's headers must fit it (a file the
     // scanner fails on only loses that evidence).
@@ -945,16 +955,15 @@ fn imported_specs(facts: &FileFacts) -> impl Iterator<Item = &str> {
         .filter(|spec| !spec.starts_with("node:"))
 }
 
-/// The analysed files of the published library of `manifest` that only show how to use it: named as examples
+/// The analysed files (`files`) of the published library of `project` that only show how to use it: named as examples
 /// (`sample.js`, `examples/`, `demo*`, `scripts/`) or outside its `files`, and reached from none of its entry points
 /// (`roots`) through the project's imports; each with the packages it imports that the library declares nowhere.
 fn examples_of(
     project: &Project,
-    manifest: &Path,
     roots: &[usize],
+    files: &[usize],
     inputs: &[Option<links::LinkInput<'_>>],
     sources: &[PathBuf],
-    manifests: &ManifestIndex,
     resolver: &links::Resolver,
 ) -> BTreeMap<PathBuf, Vec<String>> {
     let Some(info) = project.manifest.as_ref() else { return BTreeMap::new() };
@@ -968,16 +977,14 @@ fn examples_of(
             }
         }
     }
-    inputs
+    files
         .iter()
-        .enumerate()
-        .filter_map(|(i, input)| Some((i, input.as_ref()?)))
-        .filter(|(i, _)| !reached.contains(i) && manifests.nearest(&sources[*i]).as_deref() == Some(manifest))
-        .filter_map(|(i, input)| {
+        .filter(|i| !reached.contains(i))
+        .filter_map(|&i| {
+            let input = inputs.get(i)?.as_ref()?;
             let relative = relative_to(&project.dir, &crate::root::relative_to_cwd(&sources[i]))?.to_path_buf();
-            let relative = relative.as_path();
-            let example = crate::published::looks_like_example(relative)
-                || info.files().is_some_and(|files| crate::published::outside_files(relative, files));
+            let example = crate::published::looks_like_example(&relative)
+                || info.files().is_some_and(|files| crate::published::outside_files(&relative, files));
             example.then(|| {
                 let is_project = |spec: &str| resolver.resolve(&sources[i], spec).is_some();
                 (sources[i].clone(), crate::published::undeclared(imported_specs(input.facts), info, is_project))
