@@ -240,13 +240,13 @@ impl Transform for Helmet {
                     "library",
                     app.creation.start,
                     format!(
-                        "this app is created by `{library}`, a published package other apps install (package.json has a \
-                         name and a version and is not private; a function of a module it exports makes the app, and the package starts no \
-                         server of its own: no bin, no start script, no listen when a module loads): helmet with a \
-                         policy fixed here is not added, since the sites built on it could neither configure nor turn \
-                         it off. The apps that use `{library}` should register helmet on the app it gives them (or \
-                         `{library}` should offer it as an option); to harden it here anyway, mark the package private \
-                         or give it a start script"
+                        "this app is created by `{library}`, a published package other apps install (package.json \
+                         has a name and a version and is not private; a function of a module it exports makes the \
+                         app; the package starts no server of its own: no bin, no start script, no listen when a \
+                         module loads): helmet with a policy fixed here is not added, since the sites built on it \
+                         could neither configure nor turn it off. The apps that use `{library}` should register \
+                         helmet on the app it gives them (or `{library}` could offer it as an option). If this \
+                         package is in fact an app, give it a start script and run again"
                     ),
                 ));
             }
