@@ -982,20 +982,38 @@ impl<'b> Linker<'_, 'b> {
     }
 
     /// The calls file `i` makes of functions of the project: its own, called by name (`setup(app)`, not hidden by a
-    /// parameter of that name), and those of the modules it imports (`require('./config/express')(app)`).
+    /// parameter of that name), and those of the modules it imports (`require('./config/express')(app)`); in source
+    /// order.
     fn function_calls(&self, i: usize) -> Vec<FunctionCall> {
         let Some(input) = self.input(i) else { return Vec::new() };
         let facts = input.facts;
+        // (Functions are recorded in source order: found by their start.)
         let index = |t: usize, range: &Range<usize>| {
-            self.input(t).and_then(|x| x.facts.functions.iter().position(|f| f.range == *range)).map(|n| (t, n))
+            let functions = &self.input(t)?.facts.functions;
+            let first = functions.partition_point(|f| f.range.start < range.start);
+            let n = functions[first..]
+                .iter()
+                .take_while(|f| f.range.start == range.start)
+                .position(|f| f.range == *range)?;
+            Some((t, first + n))
         };
+        // (Looked up by name once, and the names parameters take, which hide a function of that name.)
+        let mut named: HashMap<&Atom, usize> = HashMap::default();
+        let mut params: HashSet<&Atom> = HashSet::default();
+        for (n, f) in facts.functions.iter().enumerate() {
+            if let Some(name) = &f.name {
+                named.entry(name).or_insert(n);
+            }
+            params.extend(f.params.iter().flatten());
+        }
         let mut out = Vec::new();
         for call in &facts.local_calls {
             let at = call.range.start;
-            let hidden = facts.functions.iter().any(|f| {
-                f.body.start <= at && at <= f.body.end && f.params.iter().flatten().any(|p| *p == call.callee)
-            });
-            let Some(n) = facts.functions.iter().position(|f| f.name.as_ref() == Some(&call.callee)) else { continue };
+            let Some(&n) = named.get(&call.callee) else { continue };
+            let hidden = params.contains(&call.callee)
+                && facts.functions.iter().any(|f| {
+                    f.body.start <= at && at <= f.body.end && f.params.iter().flatten().any(|p| *p == call.callee)
+                });
             if hidden {
                 continue;
             }
@@ -1026,6 +1044,7 @@ impl<'b> Linker<'_, 'b> {
                 scope: site.scope.clone(),
             });
         }
+        out.sort_by_key(|c| c.at);
         out
     }
 
@@ -1038,14 +1057,25 @@ impl<'b> Linker<'_, 'b> {
     /// given every file's [`Linker::function_calls`].
     fn run_at_load(&self, calls: &[Vec<FunctionCall>]) -> HashMap<usize, Vec<Range<usize>>> {
         let mut sure: HashMap<usize, Vec<Range<usize>>> = HashMap::default();
+        let mut seen: HashSet<(usize, Range<usize>)> = HashSet::default();
+        // Each file's calls made outside any branch, by the function that makes them.
+        let by_scope: Vec<HashMap<Option<&Range<usize>>, Vec<&FunctionCall>>> = calls
+            .iter()
+            .map(|file| {
+                let mut map: HashMap<Option<&Range<usize>>, Vec<&FunctionCall>> = HashMap::default();
+                for call in file.iter().filter(|c| !c.in_branch) {
+                    map.entry(call.scope.as_ref()).or_default().push(call);
+                }
+                map
+            })
+            .collect();
         // (Each file's top level, then each function found to run, once.)
         let mut work: Vec<(usize, Option<Range<usize>>)> = (0..calls.len()).map(|i| (i, None)).collect();
         while let Some((i, scope)) = work.pop() {
-            for call in calls[i].iter().filter(|c| !c.in_branch && c.scope == scope) {
+            for call in by_scope[i].get(&scope.as_ref()).into_iter().flatten() {
                 let Some(body) = self.called(call).map(|f| f.body.clone()) else { continue };
-                let known = sure.entry(call.target.0).or_default();
-                if !known.contains(&body) {
-                    known.push(body.clone());
+                if seen.insert((call.target.0, body.clone())) {
+                    sure.entry(call.target.0).or_default().push(body.clone());
                     work.push((call.target.0, Some(body)));
                 }
             }
@@ -1078,7 +1108,8 @@ impl<'b> Linker<'_, 'b> {
         let mut out: HashMap<usize, Vec<ResponseParam>> = HashMap::default();
         while let Some((i, param)) = work.pop() {
             let Some(facts) = self.input(i).map(|x| x.facts) else { continue };
-            for call in calls[i].iter().filter(|c| param.body.start <= c.at && c.at <= param.body.end) {
+            let first = calls[i].partition_point(|c| c.at < param.body.start);
+            for call in calls[i][first..].iter().take_while(|c| c.at <= param.body.end) {
                 let Some(n) = call.args.iter().position(|a| a.as_ref() == Some(&param.res)) else { continue };
                 // (A function between the handler and the call whose parameter has the name hides the response.)
                 let hidden = facts.functions.iter().any(|f| {
