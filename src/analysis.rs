@@ -92,6 +92,8 @@ pub enum Middleware {
     },
     /// A bare identifier (resolved through [`FileFacts::values`]).
     Ident(Atom),
+    /// A dotted path (`self.apos.app`, `this.admin`): a sub-app kept in a property.
+    Path(Atom),
     /// Anything else.
     Other,
 }
@@ -183,7 +185,8 @@ pub struct MemberCall {
     /// right side of `&&`, `||`, `??` (`if (app.get('env') === 'production') app.set('trust proxy', 1)`).
     pub in_branch: bool,
     /// The body of the innermost function holding the call ([`FunctionFacts::body`]; a class's range inside a class
-    /// member); `None` at the file's top level.
+    /// member); `None` at the file's top level (the call runs when the module loads, not when something calls a
+    /// function).
     pub scope: Option<Range<usize>>,
 }
 
@@ -1059,6 +1062,7 @@ impl<'a> Collector<'a> {
                 }
             }
             Expr::Ident(id) => out.push(Middleware::Ident(id.sym.clone())),
+            member @ Expr::Member(_) => out.push(self.path_of(member).map_or(Middleware::Other, Middleware::Path)),
             other => out.push(self.classify_call(other)),
         }
     }
