@@ -263,34 +263,36 @@ impl Inventory {
         if !shortest.is_empty() && limit > 0 {
             found.push(shortest.clone());
         }
-        // The others, walked up from the package (each route built from the package back to its project), only
-        // through parents a project leads to; a bounded walk, whatever cycles there are.
+        // The others, walked up from the package (one path, backtracking: each route is copied only when it reaches
+        // a project), only through parents a project leads to; a bounded walk, whatever cycles there are.
         let mut budget = 100 * limit.max(1);
-        let mut stack: Vec<Vec<Parent>> = vec![vec![Parent::Package(i)]];
-        while let Some(route) = stack.pop() {
-            budget = budget.saturating_sub(1);
+        let mut on_path = vec![false; self.packages.len()];
+        let mut path: Vec<(usize, usize)> = vec![(i, 0)];
+        on_path[i] = true;
+        while let Some(&mut (at, ref mut next)) = path.last_mut() {
             if found.len() >= limit || budget == 0 {
                 break;
             }
-            let Some(&Parent::Package(at)) = route.last() else { continue };
-            for d in self.packages[at].parents.iter().rev() {
-                let leads = match d.parent {
-                    Parent::Root(_) => true,
-                    Parent::Package(p) => counts.get(p).is_some_and(|c| *c > 0),
-                };
-                if !leads || route.contains(&d.parent) {
-                    continue;
-                }
-                let mut longer = route.clone();
-                longer.push(d.parent);
-                if let Parent::Root(_) = d.parent {
-                    longer.reverse();
-                    if !found.contains(&longer) && found.len() < limit {
-                        found.push(longer);
+            budget -= 1;
+            let Some(d) = self.packages[at].parents.get(*next) else {
+                on_path[at] = false;
+                path.pop();
+                continue;
+            };
+            *next += 1;
+            match d.parent {
+                Parent::Root(_) => {
+                    let route: Vec<Parent> =
+                        std::iter::once(d.parent).chain(path.iter().rev().map(|&(p, _)| Parent::Package(p))).collect();
+                    if !found.contains(&route) {
+                        found.push(route);
                     }
-                } else {
-                    stack.push(longer);
                 }
+                Parent::Package(p) if !on_path[p] && counts.get(p).is_some_and(|c| *c > 0) => {
+                    on_path[p] = true;
+                    path.push((p, 0));
+                }
+                Parent::Package(_) => {}
             }
         }
         let listed = found.len() as u64;
