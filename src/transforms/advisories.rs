@@ -44,8 +44,7 @@ use crate::settings::{SettingsGroup, SettingsInput};
 use crate::transform::{FileContext, FilePlan, ManifestContext, ManifestPlan, ManifestRequest, Transform, Watch};
 use crate::transforms::data;
 
-/// The transform's id.
-pub const ID: &str = "advisories";
+const ID: &str = "advisories";
 
 #[derive(Debug, Deserialize)]
 struct Described {
