@@ -221,63 +221,90 @@ impl Inventory {
         }
     }
 
+    /// How many routes lead from the projects to each package (indexed as [`Inventory::packages`]): the sum over its
+    /// parents, a project counting one. A cycle adds none (a parent still being counted counts 0); the counts
+    /// saturate. Computed for every package at once, without recursion (a chain may be thousands deep).
+    pub fn route_counts(&self) -> Vec<u64> {
+        let n = self.packages.len();
+        let mut counts: Vec<Option<u64>> = vec![None; n];
+        let mut open = vec![false; n];
+        for start in 0..n {
+            if counts[start].is_some() {
+                continue;
+            }
+            // (package, next parent to look at)
+            let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
+            open[start] = true;
+            while let Some(&mut (at, ref mut next)) = stack.last_mut() {
+                let parents = &self.packages[at].parents;
+                if let Some(d) = parents.get(*next) {
+                    *next += 1;
+                    if let Parent::Package(p) = d.parent {
+                        if counts[p].is_none() && !open[p] {
+                            open[p] = true;
+                            stack.push((p, 0));
+                        }
+                    }
+                    continue;
+                }
+                let total = parents.iter().fold(0u64, |sum, d| {
+                    sum.saturating_add(match d.parent {
+                        Parent::Root(_) => 1,
+                        Parent::Package(p) => counts[p].unwrap_or(0),
+                    })
+                });
+                counts[at] = Some(total);
+                open[at] = false;
+                stack.pop();
+            }
+        }
+        counts.into_iter().map(Option::unwrap_or_default).collect()
+    }
+
     /// The routes from the projects to the package `i`, each the project first and the package last (as
     /// [`Package::chain`]): its shortest chain first, then the others as its parents lead to them, at most `limit`;
-    /// with how many routes there are in all (a route passes each package once; the count saturates, and a cycle adds
-    /// none). A huge tree has many routes to a package deep in it: they are counted, not listed.
-    pub fn routes(&self, i: usize, limit: usize) -> (Vec<Vec<Parent>>, u64) {
-        // How many routes lead to each package from the projects (a parent on the current walk counts none: a
-        // cycle adds no route).
-        fn count(inv: &Inventory, node: usize, walking: &mut Vec<bool>, memo: &mut Vec<Option<u64>>) -> u64 {
-            if let Some(n) = memo[node] {
-                return n;
-            }
-            walking[node] = true;
-            let mut n: u64 = 0;
-            for d in &inv.packages[node].parents {
-                n = n.saturating_add(match d.parent {
-                    Parent::Root(_) => 1,
-                    Parent::Package(p) if walking[p] => 0,
-                    Parent::Package(p) => count(inv, p, walking, memo),
-                });
-            }
-            walking[node] = false;
-            memo[node] = Some(n);
-            n
-        }
-        let total = count(self, i, &mut vec![false; self.packages.len()], &mut vec![None; self.packages.len()]);
+    /// with how many there are in all, from `counts` ([`Inventory::route_counts`]). A huge tree has many routes to a
+    /// package deep in it: they are counted, not listed.
+    pub fn routes(&self, i: usize, limit: usize, counts: &[u64]) -> (Vec<Vec<Parent>>, u64) {
         let mut found: Vec<Vec<Parent>> = Vec::new();
         let shortest = &self.packages[i].chain;
         if !shortest.is_empty() && limit > 0 {
             found.push(shortest.clone());
         }
-        // The others, walked up from the package (each route built from the package back to its project).
-        // (A bounded walk: parents that lead to no project, or through cycles, cost no more than this.)
-        let mut budget = 10_000usize;
-        let mut stack: Vec<Vec<Parent>> = vec![vec![Parent::Package(i)]];
-        while let Some(route) = stack.pop() {
-            budget = budget.saturating_sub(1);
+        // The others, walked up from the package (one path, backtracking: each route is copied only when it reaches
+        // a project), only through parents a project leads to; a bounded walk, whatever cycles there are.
+        let mut budget = 100 * limit.max(1);
+        let mut on_path = vec![false; self.packages.len()];
+        let mut path: Vec<(usize, usize)> = vec![(i, 0)];
+        on_path[i] = true;
+        while let Some(&mut (at, ref mut next)) = path.last_mut() {
             if found.len() >= limit || budget == 0 {
                 break;
             }
-            let Some(&Parent::Package(at)) = route.last() else { continue };
-            for d in self.packages[at].parents.iter().rev() {
-                if route.contains(&d.parent) {
-                    continue;
-                }
-                let mut longer = route.clone();
-                longer.push(d.parent);
-                if let Parent::Root(_) = d.parent {
-                    longer.reverse();
-                    if !found.contains(&longer) && found.len() < limit {
-                        found.push(longer);
+            budget -= 1;
+            let Some(d) = self.packages[at].parents.get(*next) else {
+                on_path[at] = false;
+                path.pop();
+                continue;
+            };
+            *next += 1;
+            match d.parent {
+                Parent::Root(_) => {
+                    let route: Vec<Parent> =
+                        std::iter::once(d.parent).chain(path.iter().rev().map(|&(p, _)| Parent::Package(p))).collect();
+                    if !found.contains(&route) {
+                        found.push(route);
                     }
-                } else {
-                    stack.push(longer);
                 }
+                Parent::Package(p) if !on_path[p] && counts.get(p).is_some_and(|c| *c > 0) => {
+                    on_path[p] = true;
+                    path.push((p, 0));
+                }
+                Parent::Package(_) => {}
             }
         }
         let listed = found.len() as u64;
+        let total = counts.get(i).copied().unwrap_or_default();
         (found, total.max(listed))
     }
 

@@ -823,14 +823,7 @@ fn a_pnpm_workspace_members_refresh_names_pnpms_recursive_update() {
     let member = dir.join("packages/api/package.json");
     let text = std::fs::read_to_string(&member).expect("member").replace(r#""1.20.1""#, r#""^1.20.1""#);
     std::fs::write(&member, &text).expect("write");
-    let pnpm = |args: &[&str]| {
-        let out = std::process::Command::new("pnpm")
-            .args(args)
-            .current_dir(&dir)
-            .output()
-            .expect("pnpm must be installed (scripts/test.sh installs it)");
-        assert!(out.status.success(), "pnpm {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    };
+    let pnpm = |args: &[&str]| run_pnpm(&dir, args);
     // (The lockfile keeps 1.20.1, which `^1.20.1` admits.)
     pnpm(&["install", "--lockfile-only", "--ignore-scripts"]);
     let (code, text) = audit_from(&dir, "bundled", &[]);
@@ -900,6 +893,16 @@ fn renamed_record(id: &str) -> (tempfile::TempDir, String) {
 /// A copy of `tests/advisories/<name>` in a temporary folder.
 fn app(name: &str) -> (tempfile::TempDir, PathBuf) {
     copy_of("tests/advisories", name)
+}
+
+/// Runs the real pnpm in `dir`; it must succeed.
+fn run_pnpm(dir: &Path, args: &[&str]) {
+    let out = std::process::Command::new("pnpm")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("pnpm must be installed (scripts/test.sh installs it)");
+    assert!(out.status.success(), "pnpm {args:?}: {}", String::from_utf8_lossy(&out.stderr));
 }
 
 /// A copy of the folder `<folder>/<name>` of the repository in a temporary folder.
@@ -1827,7 +1830,8 @@ fn plan_for(dir: &Path, package: &str) -> (Vec<String>, Vec<String>) {
 fn a_members_direct_parent_is_raised_in_its_own_package_json() {
     for (app, lockfile, declared) in [
         ("advisories-member-npm", "package-lock.json", "0.4.1"),
-        ("advisories-member-pnpm", "pnpm-lock.yaml", "a range the lockfile does not record"),
+        // (pnpm's lockfile records no range between packages: the bundled parents table says what 1.4.6 declares.)
+        ("advisories-member-pnpm", "pnpm-lock.yaml", "0.4.1"),
     ] {
         let (_tmp, dir) = e2e_app(app);
         let (changes, fixes) = plan_for(&dir, "cookie");
@@ -2067,13 +2071,19 @@ fn paths_list_every_route_to_each_copy() {
 
 /// The Express 3 -> 4 migration raises express to 4.22.3, which no longer depends on connect 2, body-parser 1.13,
 /// send 0.13 and the rest of Express 3's tree: the debug 2.2.0, mime 1.3.4, ms 0.7.1 and on-headers 1.0.2 that only
-/// they install leave with it, so no override is planned for them (`tests/advisories/express3-app`, its lockfile made
-/// by npm for `~3.21.2`; ms is known to leave once the registry says what debug 2.6.9 depends on, with --lockfile). Without the migration (`--only advisories`, express stays on 3) the overrides are still
+/// they install leave with it, so no override is planned for them (`tests/e2e/express3-app`, its lockfile made
+/// by npm for `~3.21.2`, `tests/advisories/express3-lock`; ms is known to leave once the registry says what debug 2.6.9 depends on, with --lockfile). Without the migration (`--only advisories`, express stays on 3) the overrides are still
 /// planned. After `--write --lockfile` (the real npm) the lockfile installs none of those versions, and a second run
 /// reports none of them. Needs npm and the registry.
 #[test]
 fn packages_whose_parents_all_leave_with_a_raise_need_no_fix() {
-    let (_tmp, dir) = app("express3-app");
+    let (_tmp, dir) = copy_of("tests/e2e", "express3-app");
+    std::fs::remove_file(dir.join("EXPECTED-app.js")).expect("remove");
+    std::fs::copy(
+        Path::new(REPO).join("tests/advisories/express3-lock/package-lock.json"),
+        dir.join("package-lock.json"),
+    )
+    .expect("lockfile");
     let json = |extra: &[&str]| -> serde_json::Value {
         let mut args = vec!["--advisories", "bundled", "--format", "json"];
         args.extend(extra);
@@ -2174,14 +2184,7 @@ fn pnpm_transitive_packages_are_refreshed_inside_their_parents_declared_range() 
     );
     let refresh = "fix=lockfile-refresh: 6.5.3 fits the ranges its parents declare: the lockfile moves it (`pnpm \
                    update qs --lockfile-only --no-save --ignore-scripts`, run by --write --lockfile)";
-    let pnpm = |args: &[&str]| {
-        let out = std::process::Command::new("pnpm")
-            .args(args)
-            .current_dir(&dir)
-            .output()
-            .expect("pnpm must be installed (scripts/test.sh installs it)");
-        assert!(out.status.success(), "pnpm {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    };
+    let pnpm = |args: &[&str]| run_pnpm(&dir, args);
     // Installed: request's package.json says.
     pnpm(&["install", "--frozen-lockfile", "--ignore-scripts"]);
     let (code, text) = audit_from(&dir, "bundled", &[]);

@@ -44,8 +44,7 @@ use crate::settings::{SettingsGroup, SettingsInput};
 use crate::transform::{FileContext, FilePlan, ManifestContext, ManifestPlan, ManifestRequest, Transform, Watch};
 use crate::transforms::data;
 
-/// The transform's id.
-pub const ID: &str = "advisories";
+const ID: &str = "advisories";
 
 #[derive(Debug, Deserialize)]
 struct Described {
@@ -898,6 +897,8 @@ impl Transform for Advisories {
             .map(|(i, r)| (i, lock_dir.join(&r.path).join("package.json")))
             .collect();
         let member_projects: Vec<&Project> = members.values().filter_map(|path| project_at(cx, path)).collect();
+        // (How many routes lead to each package: read once, for the reports' paths.)
+        let mut route_counts: Option<Vec<u64>> = None;
         for ((((name, version), (copies, hits)), fix), left) in affected.into_iter().zip(fixes).zip(left) {
             let Some(fix) = fix else { continue };
             // Where the finding goes: the line of the project's dependency that leads to a copy (the copy itself, or
@@ -936,9 +937,10 @@ impl Transform for Advisories {
             // Every route to each copy (as npm audit lists them), each copy's shortest first, at most MAX_PATHS; the
             // others counted.
             let each = (crate::advisories::MAX_PATHS / copies.len().max(1)).max(1);
+            let counts = route_counts.get_or_insert_with(|| inventory.route_counts());
             let (mut paths, mut routes) = (Vec::new(), 0u64);
             for &i in &copies {
-                let (found, total) = inventory.routes(i, each);
+                let (found, total) = inventory.routes(i, each, counts);
                 routes = routes.saturating_add(total);
                 paths.extend(
                     found.iter().map(|r| r.iter().map(|&n| inventory.describe(n)).collect::<Vec<_>>().join(" > ")),
