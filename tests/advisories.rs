@@ -165,16 +165,7 @@ fn check_fails_at_or_above_the_fail_on_severity() {
 fn osv_records_from_a_zip_and_bad_records() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let zip_path = tmp.path().join("all.zip");
-    {
-        let file = std::fs::File::create(&zip_path).expect("zip");
-        let mut zip = zip::ZipWriter::new(file);
-        for entry in std::fs::read_dir(osv()).expect("osv").flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            zip.start_file(name, zip::write::SimpleFileOptions::default()).expect("entry");
-            std::io::Write::write_all(&mut zip, &std::fs::read(entry.path()).expect("read")).expect("write");
-        }
-        zip.finish().expect("finish");
-    }
+    zip_of_records(&zip_path);
     let from_dir = express_harden_bin::load(Path::new(&osv()));
     let from_zip = express_harden_bin::load(&zip_path);
     assert_eq!(from_dir, from_zip);
@@ -193,6 +184,18 @@ fn osv_records_from_a_zip_and_bad_records() {
     let missing = express_harden(&dir, &["--only", "advisories", "--advisories", "no/such/folder"]);
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no/such/folder"));
+}
+
+/// Writes a zip at `path` holding every recorded OSV record of `tests/advisories/osv/`.
+fn zip_of_records(path: &Path) {
+    let file = std::fs::File::create(path).expect("zip");
+    let mut zip = zip::ZipWriter::new(file);
+    for entry in std::fs::read_dir(osv()).expect("osv").flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        zip.start_file(name, zip::write::SimpleFileOptions::default()).expect("entry");
+        std::io::Write::write_all(&mut zip, &std::fs::read(entry.path()).expect("read")).expect("write");
+    }
+    zip.finish().expect("finish");
 }
 
 mod express_harden_bin {
@@ -2648,16 +2651,7 @@ fn an_advisory_path_reads_osv_scanners_cache_and_refuses_one_without_records() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let cache = tmp.path().join("cache");
     std::fs::create_dir_all(cache.join("osv-scanner/npm")).expect("mkdir");
-    {
-        let file = std::fs::File::create(cache.join("osv-scanner/npm/all.zip")).expect("zip");
-        let mut zip = zip::ZipWriter::new(file);
-        for entry in std::fs::read_dir(osv()).expect("osv").flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            zip.start_file(name, zip::write::SimpleFileOptions::default()).expect("entry");
-            std::io::Write::write_all(&mut zip, &std::fs::read(entry.path()).expect("read")).expect("write");
-        }
-        zip.finish().expect("finish");
-    }
+    zip_of_records(&cache.join("osv-scanner/npm/all.zip"));
     assert_eq!(express_harden_bin::load(&cache), express_harden_bin::load(Path::new(&osv())));
     let (_p, dir) = project("npm-v3");
     let (code, from_cache) = audit_from(&dir, &cache.display().to_string(), &[]);
