@@ -348,7 +348,10 @@ fn run_on_this_thread(
             }
         }
         match served.get(manifest) {
-            Some(Some(list)) => keep_served_views(project, list),
+            Some(Some(list)) => {
+                keep_served_views(project, list);
+                served_builds(project, list, root);
+            }
             None => keep_served_views(project, &[]),
             Some(None) => {}
         }
@@ -1611,6 +1614,79 @@ fn keep_served_views(project: &mut Project, served: &[(PathBuf, bool)]) {
         path.starts_with(&views_dir)
             || served.iter().any(|(served, file)| if *file { &path == served } else { path.starts_with(served) })
     });
+}
+
+/// The pages of the build output `project` serves (`express.static(path.join(__dirname, 'client/build'))`, a
+/// `res.sendFile` of its index.html), which the walk leaves out as generated ([`crate::discover::SKIPPED_DIRS`]): read
+/// for the policy only, never changed. A build folder the checkout does not hold (not built yet, or git-ignored: built
+/// at deploy time, perhaps differently from the copy here) is not read: the front end that builds it says what its
+/// pages need ([`crate::bundler::front_end_build`]).
+fn served_builds(project: &mut Project, served: &[(PathBuf, bool)], root: Option<&Path>) {
+    let dir = crate::root::normalize(&project.dir);
+    let mut done = BTreeSet::new();
+    for (path, file) in served {
+        let Ok(below) = path.strip_prefix(&dir) else { continue };
+        let names: Vec<&str> = below.iter().filter_map(|c| c.to_str()).collect();
+        // (A package's files served from node_modules are no pages of the app.)
+        if names.contains(&"node_modules") || !names.iter().any(|n| crate::discover::SKIPPED_DIRS.contains(n)) {
+            continue;
+        }
+        let folder = if *file { parent_dir(path) } else { path.clone() };
+        if !done.insert(folder.clone()) {
+            continue;
+        }
+        if !folder.is_dir() || git_ignored(&folder, &dir) {
+            project.views.extend(crate::bundler::front_end_build(&folder, &dir, root).unwrap_or_default());
+            continue;
+        }
+        let mut pages = Vec::new();
+        html_files(&folder, 0, &mut pages);
+        for page in pages {
+            if project.views.iter().any(|(known, _)| crate::root::normalize(known) == page) {
+                continue;
+            }
+            if let Ok(text) = crate::fsread::read(&page, crate::fsread::SOURCE_LIMIT, root) {
+                let scan = views::scan_view(&page, &String::from_utf8_lossy(&text));
+                project.views.push((page, scan));
+            }
+        }
+    }
+}
+
+/// The HTML files in `folder` and below (at most 500, eight folders deep; links not followed), sorted.
+fn html_files(folder: &Path, depth: usize, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(folder) else { return };
+    let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
+    entries.sort_by_key(std::fs::DirEntry::file_name);
+    for entry in entries {
+        let Ok(kind) = entry.file_type() else { continue };
+        let path = entry.path();
+        if out.len() >= 500 {
+            return;
+        } else if kind.is_dir() && depth < 8 && entry.file_name() != "node_modules" {
+            html_files(&path, depth + 1, out);
+        } else if kind.is_file() && path.extension().is_some_and(|e| e == "html" || e == "htm") {
+            out.push(path);
+        }
+    }
+}
+
+/// Whether a `.gitignore` in `folder`'s parents, up to `top`, leaves `folder` out of the checkout (the nearest one
+/// that names it decides, as git does).
+fn git_ignored(folder: &Path, top: &Path) -> bool {
+    for dir in folder.ancestors().skip(1).take_while(|d| d.starts_with(top)) {
+        let file = dir.join(".gitignore");
+        if !file.is_file() {
+            continue;
+        }
+        let (rules, _) = ignore::gitignore::Gitignore::new(&file);
+        match rules.matched_path_or_any_parents(folder, true) {
+            ignore::Match::Ignore(_) => return true,
+            ignore::Match::Whitelist(_) => return false,
+            ignore::Match::None => {}
+        }
+    }
+    false
 }
 
 /// Changes one manifest: first the version bumps of listed dependencies, then what the planned code needs (a package

@@ -190,6 +190,26 @@ pub struct ViewScan {
     /// every host (`'*'`, which matches no `blob:` URL) gets `blob:` too where such a URL may be shown or fetched.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub object_urls_made: Vec<usize>,
+    /// The build output the app serves but the checkout does not hold (not built yet, or git-ignored: built at deploy
+    /// time), and the front-end package that builds it: what the policy allows for its pages, at that package's line
+    /// of the front end's package.json ([`crate::bundler::front_end_build`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unread_build: Option<UnreadBuild>,
+}
+
+/// A build folder the app serves whose pages could not be read ([`ViewScan::unread_build`]).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct UnreadBuild {
+    /// 1-based line of the builder in the front end's package.json.
+    pub line: usize,
+    /// The package that builds the pages (`react-scripts`, `vite`).
+    pub builder: &'static str,
+    /// The served folder, as displayed.
+    pub served: String,
+    /// Whether the build inlines a script of its own into the pages, whose text changes with every build
+    /// (`react-scripts` inlines webpack's runtime unless INLINE_RUNTIME_CHUNK=false): the policy allows it with
+    /// 'unsafe-inline', as no hash can be known ahead.
+    pub inline_runtime: bool,
 }
 
 /// Code that evaluates strings: a call (`eval(`, `new Function(`, `setTimeout('...')`) or a library known to compile
@@ -218,6 +238,7 @@ impl ViewScan {
             && self.leaflet_css.is_empty()
             && self.unsure.is_empty()
             && self.object_urls_made.is_empty()
+            && self.unread_build.is_none()
     }
 
     /// Puts each list in line order. Findings come out in scan order, which for nested or embedded markup is not
@@ -415,6 +436,7 @@ pub fn csp_directives<'a>(
         markers |= !scan.markers.is_empty();
         leaflet_css.extend(scan.leaflet_css.iter().map(|css| css.origin.as_str()));
         blob_workers |= !scan.blob_workers.is_empty();
+        unsafe_script |= scan.unread_build.as_ref().is_some_and(|b| b.inline_runtime);
         for resource in &scan.external {
             let (name, defaults) = directive(resource.kind);
             if defaults.contains(&"https:") && resource.origin.starts_with("https://") {
@@ -2057,10 +2079,7 @@ pub fn eval_library(url: &str) -> Option<&'static str> {
 #[must_use]
 pub fn package_scan(manifest: &str, lists: impl Fn(&str) -> bool) -> ViewScan {
     let mut out = ViewScan::default();
-    let line_of = |name: &str| {
-        let at = memchr::memmem::find(manifest.as_bytes(), format!("\"{name}\"").as_bytes()).unwrap_or(0);
-        1 + memchr::memchr_iter(b'\n', &manifest.as_bytes()[..at]).count()
-    };
+    let line_of = |name: &str| manifest_line(manifest, name);
     for (package, what) in
         [("alpinejs", "Alpine.js (its standard build, bundled from the alpinejs package)"), ("knockout", "Knockout")]
     {
@@ -2082,6 +2101,13 @@ pub fn package_scan(manifest: &str, lists: impl Fn(&str) -> bool) -> ViewScan {
     }
     out.sort();
     out
+}
+
+/// The 1-based line of the package `name` in the package.json text `manifest` (its first mention; line 1 if none).
+#[must_use]
+pub fn manifest_line(manifest: &str, name: &str) -> usize {
+    let at = memchr::memmem::find(manifest.as_bytes(), format!("\"{name}\"").as_bytes()).unwrap_or(0);
+    1 + memchr::memchr_iter(b'\n', &manifest.as_bytes()[..at]).count()
 }
 
 /// The JavaScript string literal at `at` (quoted or a template literal up to its first `${`): its text (escapes

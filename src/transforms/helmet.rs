@@ -826,7 +826,7 @@ fn report_views(
     let mut trimmed = false;
     let (mut evals, mut whats, mut workers) = (Vec::new(), BTreeSet::new(), Vec::new());
     let (mut blobs, mut objects): (BTreeMap<&str, Vec<String>>, Vec<String>) = (BTreeMap::new(), Vec::new());
-    let (mut unsure, mut made) = (Vec::new(), Vec::new());
+    let (mut unsure, mut made, mut builds) = (Vec::new(), Vec::new(), Vec::new());
     for (path, scan) in &cx.project.views {
         made.extend(scan.object_urls_made.iter().map(|line| format!("{}:{line}", display_path(path))));
         for eval in &scan.evals {
@@ -848,6 +848,17 @@ fn report_views(
                 host.line
             ));
         }
+        if let Some(build) = &scan.unread_build {
+            let at = format!("{}:{}", display_path(path), build.line);
+            if build.inline_runtime {
+                varying.push(format!(
+                    "{at} (the script `{} build` inlines into each page, whose text changes with every build; build \
+                     with INLINE_RUNTIME_CHUNK=false to serve it as a file)",
+                    build.builder
+                ));
+            }
+            builds.push(format!("{} (built by {} at {at})", build.served, build.builder));
+        }
         for code in &scan.inline {
             let at = format!("{}:{}", display_path(path), code.line);
             match (code.kind, &code.hash) {
@@ -866,6 +877,19 @@ fn report_views(
         for ext in &scan.external {
             hosts.insert((ext.origin.clone(), display_path(path)));
         }
+    }
+    if !builds.is_empty() {
+        plan.findings.push(cx.finding(
+            "csp-build",
+            app.creation.start,
+            format!(
+                "the app serves the front-end build {}, which is not in the checkout (not built yet, or git-ignored): \
+                 its pages could not be read, so the Content-Security-Policy is made from the front end's page \
+                 templates and what its builder is known to add; once it is built, load its pages under the policy \
+                 and check the browser console for what it blocks",
+                builds.join(", ")
+            ),
+        ));
     }
     if !hashed.is_empty() && varying.is_empty() {
         plan.findings.push(cx.finding(
