@@ -738,3 +738,70 @@ fn a_trust_proxy_set_only_in_production_keeps_a_plain_http_page_working() {
         assert_eq!(text_of(&dom, "home"), Some(ran), "#home served by {server}: {dom}");
     }
 }
+
+/// Writes `client/build` of the MERN app as `react-scripts build` lays it out (INLINE_RUNTIME_CHUNK's default):
+/// index.html with webpack's runtime inlined in a `<script>`, and the main chunk as a file that needs that runtime.
+fn write_react_build(app: &Path) {
+    let build = app.join("client/build");
+    std::fs::create_dir_all(build.join("static/js")).expect("mkdir");
+    let page = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"/><title>React App</title><script \
+                defer=\"defer\" src=\"/static/js/main.3f1c2a9b.js\"></script></head><body><div id=\"root\"></div>\
+                <script>!function(e){window.__RUNTIME_OK__=!0}([])</script></body></html>\n";
+    std::fs::write(build.join("index.html"), page).expect("write index.html");
+    let main = "document.getElementById('root').innerHTML = window.__RUNTIME_OK__ ? '<p id=\"app\">app rendered</p>' \
+                : '<p id=\"app\">runtime missing</p>';\n";
+    std::fs::write(build.join("static/js/main.3f1c2a9b.js"), main).expect("write the chunk");
+}
+
+/// Loads the MERN app's page over plain HTTP at a name of the home network as each server sends it: `want` is what
+/// the React app writes into `#app` (`None`: its bundle never ran).
+fn check_react_app(app: &Path, servers: &[(&str, Option<&str>)]) {
+    let flags = ["--host-resolver-rules=MAP shop.lan 127.0.0.1"];
+    for (server, want) in servers {
+        let node = start_node(app, server, &[]);
+        let dom = dump_dom_with(&format!("http://shop.lan:{}/", node.port), &flags);
+        assert_eq!(text_of(&dom, "app"), *want, "#app served by {server}: {dom}");
+    }
+}
+
+/// The MERN layout: Express serves the build of its Create React App front end (`client/build`, which the walk leaves
+/// out as build output), whose index.html carries webpack's runtime inline. Hardened before the build exists (a fresh
+/// clone) and with a git-ignored build beside it (built here, at deploy time differently), the policy allows the
+/// inline runtime ('unsafe-inline': its hash cannot be known ahead) and leaves out upgrade-insecure-requests, so the
+/// app built afterwards still renders over plain HTTP; helmet's default policy blanks it. With the build committed,
+/// its runtime is allowed by its hash.
+#[test]
+fn a_served_react_build_still_renders_under_the_written_policy() {
+    for built_before in [false, true] {
+        let (_tmp, app) = copy_app("csp-mern-app");
+        if built_before {
+            write_react_build(&app);
+        }
+        let fixed = fix_and_install(&app);
+        assert!(fixed.contains("scriptSrc: [\"'self'\", \"'unsafe-inline'\"]"), "{fixed}");
+        assert!(fixed.contains("upgradeInsecureRequests: null"), "{fixed}");
+        write_react_build(&app);
+        with_default_policy(&app, &fixed);
+        let servers = [
+            ("server.before.js", Some("app rendered")),
+            ("server.js", Some("app rendered")),
+            ("server.default.js", None),
+        ];
+        check_react_app(&app, &servers);
+    }
+    // The build committed (no longer git-ignored): read, its runtime allowed by its hash alone (without which the
+    // bundle runs but finds no runtime).
+    let (_tmp, app) = copy_app("csp-mern-app");
+    std::fs::write(app.join("client/.gitignore"), "/node_modules\n").expect("write");
+    write_react_build(&app);
+    let fixed = fix_and_install(&app);
+    assert!(fixed.contains("'sha256-") && !fixed.contains("'unsafe-inline'"), "{fixed}");
+    let no_hash = fixed.lines().filter(|l| !l.contains("'sha256-")).collect::<Vec<_>>().join("\n");
+    std::fs::write(app.join("server.nohash.js"), no_hash).expect("write");
+    let servers = [
+        ("server.before.js", Some("app rendered")),
+        ("server.js", Some("app rendered")),
+        ("server.nohash.js", Some("runtime missing")),
+    ];
+    check_react_app(&app, &servers);
+}
