@@ -338,6 +338,23 @@ fn run_on_this_thread(
             served.insert(manifest, None);
         }
     }
+    // (The view engines the code names, `app.set('view engine', 'liquid')`, `app.engine('liquid', ...)`: their files
+    // are views too, see `engine_views`.)
+    let mut engines: HashMap<PathBuf, BTreeSet<String>> = HashMap::default();
+    for (input, path) in inputs.iter().zip(&found.sources) {
+        let (Some(input), Some(manifest)) = (input, manifests.nearest(path)) else { continue };
+        for call in &input.facts.member_calls {
+            let named = match (call.method.as_ref(), call.args.as_slice()) {
+                ("set", [Value::Str(setting, _), Value::Str(engine, _), ..]) if setting == "view engine" => engine,
+                ("engine", [Value::Str(engine, _), _, ..]) => engine,
+                _ => continue,
+            };
+            let ext = named.trim_start_matches('.');
+            if !ext.is_empty() && !views::is_view_file(Path::new(&format!("x.{ext}"))) {
+                engines.entry(manifest.clone()).or_default().insert(ext.to_string());
+            }
+        }
+    }
     for (manifest, project) in &mut projects {
         if project.ejs_delimiters.is_some() {
             // EJS's template code is not written `<% %>`: no script of a view it may render is known to be fixed.
@@ -351,8 +368,12 @@ fn run_on_this_thread(
             Some(Some(list)) => {
                 keep_served_views(project, list);
                 served_builds(project, list, root);
+                engine_views(project, list, engines.get(manifest), root);
             }
-            None => keep_served_views(project, &[]),
+            None => {
+                keep_served_views(project, &[]);
+                engine_views(project, &[], engines.get(manifest), root);
+            }
             Some(None) => {}
         }
     }
@@ -1640,7 +1661,7 @@ fn served_builds(project: &mut Project, served: &[(PathBuf, bool)], root: Option
             continue;
         }
         let mut pages = Vec::new();
-        html_files(&folder, 0, &mut pages);
+        files_named(&folder, 0, &|ext| ext == "html" || ext == "htm", &mut pages);
         for page in pages {
             if project.views.iter().any(|(known, _)| crate::root::normalize(known) == page) {
                 continue;
@@ -1653,8 +1674,36 @@ fn served_builds(project: &mut Project, served: &[(PathBuf, bool)], root: Option
     }
 }
 
-/// The HTML files in `folder` and below (at most 500, eight folders deep; links not followed), sorted.
-fn html_files(folder: &Path, depth: usize, out: &mut Vec<PathBuf>) {
+/// The views of the engines `engines` the code names whose extensions the walk does not collect (`.liquid`, `.eta`,
+/// `.twig`, `.marko`), in the folders the app renders views from or serves (`served`; Express's default `views`
+/// folder always): scanned as the other engines' views are, HTML with template tags.
+fn engine_views(
+    project: &mut Project,
+    served: &[(PathBuf, bool)],
+    engines: Option<&BTreeSet<String>>,
+    root: Option<&Path>,
+) {
+    let Some(engines) = engines else { return };
+    let views_dir = crate::root::normalize(&project.dir.join("views"));
+    let mut folders: BTreeSet<&Path> = served.iter().filter(|(_, file)| !file).map(|(dir, _)| dir.as_path()).collect();
+    folders.insert(&views_dir);
+    let mut pages = Vec::new();
+    for folder in folders {
+        files_named(folder, 0, &|ext| engines.contains(ext), &mut pages);
+    }
+    pages.sort();
+    pages.dedup();
+    for page in pages {
+        if let Ok(text) = crate::fsread::read(&page, crate::fsread::SOURCE_LIMIT, root) {
+            let scan = views::scan_view(&page, &String::from_utf8_lossy(&text));
+            project.views.push((page, scan));
+        }
+    }
+}
+
+/// The files in `folder` and below whose extensions `wanted` takes (at most 500, eight folders deep, node_modules left
+/// out; links not followed), in name order.
+fn files_named(folder: &Path, depth: usize, wanted: &dyn Fn(&str) -> bool, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(folder) else { return };
     let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
     entries.sort_by_key(std::fs::DirEntry::file_name);
@@ -1664,8 +1713,8 @@ fn html_files(folder: &Path, depth: usize, out: &mut Vec<PathBuf>) {
         if out.len() >= 500 {
             return;
         } else if kind.is_dir() && depth < 8 && entry.file_name() != "node_modules" {
-            html_files(&path, depth + 1, out);
-        } else if kind.is_file() && path.extension().is_some_and(|e| e == "html" || e == "htm") {
+            files_named(&path, depth + 1, wanted, out);
+        } else if kind.is_file() && path.extension().and_then(|e| e.to_str()).is_some_and(wanted) {
             out.push(path);
         }
     }

@@ -805,3 +805,15 @@ fn a_served_react_build_still_renders_under_the_written_policy() {
     ];
     check_react_app(&app, &servers);
 }
+
+/// Liquid views (liquidjs's Express engine, `.liquid`, an extension the tool finds only because the code names the
+/// engine): their inline script and event handler still run under the written policy, and not under helmet's default.
+#[test]
+fn inline_code_of_views_of_an_engine_the_code_names_still_runs_under_the_written_policy() {
+    let (_tmp, app) = copy_app("csp-liquid-app");
+    let fixed = fix_and_install(&app);
+    with_default_policy(&app, &fixed);
+    check_page(&app, "/", &[("script", "yes"), ("handler", "yes")], &["'sha256-", "script-src-attr 'unsafe-inline'"]);
+    let (_, dom) = load(&app, "server.js", "/");
+    assert_eq!((text_of(&dom, "user"), text_of(&dom, "file")), (Some("Ann"), Some("yes")), "{dom}");
+}
