@@ -1513,9 +1513,32 @@ pub struct ScriptCalls {
 /// Function(`, `setTimeout(` and `setInterval(` given a string), workers (`new Worker(`, `new SharedWorker(`), Leaflet's
 /// tile layers (`L.tileLayer(`, `new L.TileLayer(`, and their WMS kind, `L.tileLayer.wms(`, `new L.TileLayer.WMS(`),
 /// its markers (`L.marker(`, `new L.Marker(`, `L.geoJSON(`) and their icons (`L.Icon.Default.imagePath = url`, `L.icon({
-/// iconUrl: url })`), and object URLs (`createObjectURL(`).
-pub const SCRIPT_NEEDLES: [&str; 24] = [
+/// iconUrl: url })`), and object URLs (`createObjectURL(`); and the connections of libraries: jQuery's `$.getJSON(`,
+/// `$.ajax(`, `$.get(`, `$.post(`, axios's `axios(` and its methods, the `baseURL` of `axios.create({ baseURL })`, and
+/// socket.io's `io(url)`.
+pub const SCRIPT_NEEDLES: [&str; 45] = [
     "fetch(",
+    "$.getJSON(",
+    "$.ajax(",
+    "$.get(",
+    "$.post(",
+    "jQuery.getJSON(",
+    "jQuery.ajax(",
+    "jQuery.get(",
+    "jQuery.post(",
+    "axios(",
+    "axios.get(",
+    "axios.post(",
+    "axios.put(",
+    "axios.patch(",
+    "axios.delete(",
+    "axios.head(",
+    "axios.options(",
+    "axios.request(",
+    "baseURL",
+    "io('",
+    "io(\"",
+    "io(`",
     "WebSocket(",
     "EventSource(",
     "sendBeacon(",
@@ -1580,7 +1603,9 @@ pub fn may_hold_script_calls(bytes: &[u8]) -> bool {
 /// The calls in script text that the Content-Security-Policy governs ([`ScriptCalls`]), in one pass of
 /// [`SCRIPT_NEEDLES`]:
 ///
-/// - connections: a `ws:`/`wss:` URL is given with its `http:`/`https:` counterpart, which CSP matches the same way;
+/// - connections: a `ws:`/`wss:` URL is given as it is (CSP3's scheme-part match: an `http:` source matches no `ws:`
+///   URL, a `ws:` one matches `http:` too); socket.io's `io(url)` both with the URL's scheme (its first requests poll
+///   over HTTP) and with its WebSocket counterpart (the connection it then upgrades to);
 /// - evaluation: `eval(...)`, `new Function(...)` (or `Function(...)`), and `setTimeout`/`setInterval` whose first
 ///   argument is a string literal (a function argument evaluates nothing);
 /// - workers started from a `blob:` URL: `new Worker(URL.createObjectURL(...))`, or from a variable in text that
@@ -1667,12 +1692,44 @@ pub fn script_calls(text: &str) -> ScriptCalls {
                 out.object_urls_made.push(p);
                 continue;
             }
+            // (`axios.create({ baseURL: 'https://api.example.com' })`: the host of every call of that instance.)
+            "baseURL" => {
+                let value = skip_ws(b, from);
+                let url = js_string(text, skip_ws(b, value + 1)).filter(|(literal, _, _)| !literal.trim().is_empty());
+                if let Some((literal, whole, _)) = url.filter(|_| named && b.get(value) == Some(&b':')) {
+                    out.connects.push((skip_ws(b, value + 1), Some((literal.trim_start().to_string(), whole))));
+                }
+                continue;
+            }
             "eval(" | "Function(" | "setTimeout(" | "setInterval(" | "Worker(" => continue,
+            "io('" | "io(\"" | "io(`" if prev == Some(b'.') => continue,
             _ if call.starts_with("L.") => continue,
             _ if !named => continue,
             _ => {}
         }
         let mut arg = arg;
+        if call.starts_with("io(") {
+            // (socket.io's `io('https://rt.example.com')`: the literal starts at the quote the needle ends with; it
+            // polls over HTTP first, then upgrades to a WebSocket of the same host.)
+            arg = p + "io(".len();
+            let Some((literal, whole, next)) = js_string(text, arg) else { continue };
+            let url = literal.trim_start();
+            let complete = whole && matches!(b.get(skip_ws(b, next)), Some(b')' | b','));
+            let ws = ["http://", "https://"].iter().zip(["ws://", "wss://"]).find_map(|(http, ws)| {
+                url.get(..http.len())
+                    .filter(|s| s.eq_ignore_ascii_case(http))
+                    .map(|_| format!("{ws}{}", &url[http.len()..]))
+            });
+            out.connects.push((arg, Some((url.to_string(), complete))));
+            out.connects.extend(ws.map(|ws| (arg, Some((ws, complete)))));
+            continue;
+        } else if b.get(arg) == Some(&b'{') && (call.contains("ajax") || call.starts_with("axios")) {
+            // (`$.ajax({ url: '...' })`, `axios({ url: '...' })`: the settings' url; none is the page's own.)
+            let end = skip_parens(b, arg).min(b.len());
+            let key = find(&b[..end], arg, b"url").filter(|at| b.get(skip_ws(b, at + 3)) == Some(&b':'));
+            let Some(key) = key else { continue };
+            arg = skip_ws(b, skip_ws(b, key + 3) + 1);
+        }
         if call == ".open(" {
             // `xhr.open('GET', url)`.
             let Some((method, _, next)) = js_string(text, arg) else { continue };
@@ -1699,8 +1756,8 @@ pub fn script_calls(text: &str) -> ScriptCalls {
         let literal = js_string(text, arg).filter(|(literal, whole, _)| *whole || !literal.trim().is_empty());
         let url = literal.map(|(literal, whole, next)| {
             let rest = skip_ws(b, next);
-            let complete = whole && matches!(b.get(rest), Some(b')' | b','));
-            (ws_as_http(literal.trim_start()), complete)
+            let complete = whole && matches!(b.get(rest), Some(b')' | b',' | b'}'));
+            (literal.trim_start().to_string(), complete)
         });
         out.connects.push((arg, url));
     }
@@ -1708,17 +1765,6 @@ pub fn script_calls(text: &str) -> ScriptCalls {
         out.blob_sources = object_url_sources(text);
     }
     out
-}
-
-/// A `ws:`/`wss:` URL as its `http:`/`https:` counterpart, which CSP matches the same way; any other as it is.
-fn ws_as_http(url: &str) -> String {
-    ["ws://", "wss://"]
-        .iter()
-        .zip(["http://", "https://"])
-        .find_map(|(ws, http)| {
-            url.get(..ws.len()).filter(|s| s.eq_ignore_ascii_case(ws)).map(|_| format!("{http}{}", &url[ws.len()..]))
-        })
-        .unwrap_or_else(|| url.to_string())
 }
 
 /// An object URL shown in an element ([`ScriptCalls::blob_sources`], [`ViewScan::object_urls`]).
@@ -1911,9 +1957,9 @@ fn same_file_url(text: &str, at: usize) -> Option<Option<(String, bool)>> {
         // (A path joined to it ends its host: `STATUS + '/ping'`.)
         (UrlTerm::Text(s), next) if s.contains("://") || s.starts_with("//") => match next {
             Some(UrlTerm::Text(path)) if path.starts_with('/') => {
-                Some(Some((ws_as_http(&format!("{}{path}", s.trim_start())), false)))
+                Some(Some((format!("{}{path}", s.trim_start()), false)))
             }
-            next => Some(Some((ws_as_http(s.trim_start()), next.is_none() && !expr.starts_with('`')))),
+            next => Some(Some((s.trim_start().to_string(), next.is_none() && !expr.starts_with('`')))),
         },
         _ => None,
     }
@@ -2138,7 +2184,7 @@ fn runtime_host(url: &str, complete: bool) -> bool {
     if starts_with_template(url) {
         return true;
     }
-    let rest = ["https://", "http://", "//"]
+    let rest = ["https://", "http://", "wss://", "ws://", "//"]
         .iter()
         .find_map(|p| url.get(..p.len()).filter(|s| s.eq_ignore_ascii_case(p)).map(|_| &url[p.len()..]));
     let Some(rest) = rest else { return false };
@@ -2163,6 +2209,10 @@ fn origin_of(url: &str, complete: bool) -> Option<String> {
         ("https", rest)
     } else if let Some(rest) = strip("http://") {
         ("http", rest)
+    } else if let Some(rest) = strip("wss://") {
+        ("wss", rest)
+    } else if let Some(rest) = strip("ws://") {
+        ("ws", rest)
     } else if let Some(rest) = url.strip_prefix("//") {
         // Scheme-relative: loaded over the page's own scheme, which a host source without a scheme matches (on an http
         // page, http and https; on an https page, https). `https://host` would block it on a page opened over plain
@@ -2203,8 +2253,8 @@ fn origin_of(url: &str, complete: bool) -> Option<String> {
         return None;
     }
     let default_port = match scheme {
-        "https" => "443",
-        "http" => "80",
+        "https" | "wss" => "443",
+        "http" | "ws" => "80",
         _ => "",
     };
     let host = host.to_ascii_lowercase();
@@ -2899,6 +2949,41 @@ mod tests {
     }
 
     #[test]
+    fn connections_of_libraries_and_web_sockets() {
+        let connects = |text: &str| script_calls(text).connects.into_iter().map(|(_, url)| url).collect::<Vec<_>>();
+        let url = |u: &str, complete: bool| Some((u.to_string(), complete));
+        for (text, want) in [
+            ("$.getJSON('https://api.example.com/items', cb);", vec![url("https://api.example.com/items", true)]),
+            ("jQuery.post('https://api.example.com/x', d);", vec![url("https://api.example.com/x", true)]),
+            (
+                "$.ajax({ method: 'GET', url: 'https://api.example.com/a' });",
+                vec![url("https://api.example.com/a", true)],
+            ),
+            ("axios.get('https://api.example.com/items').then(f);", vec![url("https://api.example.com/items", true)]),
+            ("axios({ url: 'https://api.example.com/b' });", vec![url("https://api.example.com/b", true)]),
+            (
+                "const api = axios.create({ baseURL: 'https://api.example.com' });",
+                vec![url("https://api.example.com", true)],
+            ),
+            (
+                "var socket = io('http://rt.example.com:8096');",
+                vec![url("http://rt.example.com:8096", true), url("ws://rt.example.com:8096", true)],
+            ),
+            ("new WebSocket('wss://rt.example.com/live');", vec![url("wss://rt.example.com/live", true)]),
+        ] {
+            assert_eq!(connects(text), want, "{text}");
+        }
+        // (The page's own origin, settings without a URL, and names that only end like a call: nothing.)
+        for text in
+            ["io();", "io('/chat');", "$.ajax({ method: 'GET' });", "audio('x'); radio(\"y\");", "x.io('http://a.b');"]
+        {
+            assert!(connects(text).iter().all(|u| u.as_ref().is_some_and(|(u, _)| u.starts_with('/'))), "{text}");
+        }
+        assert_eq!(origin_of("wss://rt.example.com:443/live", true).as_deref(), Some("wss://rt.example.com"));
+        assert_eq!(origin_of("ws://rt.example.com:8096", true).as_deref(), Some("ws://rt.example.com:8096"));
+    }
+
+    #[test]
     fn urls_built_on_the_pages_origin_or_a_constant() {
         let connects = |text: &str| script_calls(text).connects.into_iter().map(|(_, url)| url).collect::<Vec<_>>();
         let url = |u: &str, complete: bool| Some((u.to_string(), complete));
@@ -2922,7 +3007,7 @@ mod tests {
         );
         assert_eq!(
             connects("const S = 'wss://s.example.com/live'; new WebSocket(S);"),
-            vec![url("https://s.example.com/live", true)]
+            vec![url("wss://s.example.com/live", true)]
         );
         for computed in [
             "fetch(API_BASE + '/x');",
