@@ -817,3 +817,35 @@ fn inline_code_of_views_of_an_engine_the_code_names_still_runs_under_the_written
     let (_, dom) = load(&app, "server.js", "/");
     assert_eq!((text_of(&dom, "user"), text_of(&dom, "file")), (Some("Ann"), Some("yes")), "{dom}");
 }
+
+/// A page script that reads another service (its own origin) through jQuery's `$.getJSON`, `axios.get` and socket.io's
+/// `io(url)` (HTTP polling, then an upgrade to a WebSocket): each still connects under the written policy. Without
+/// connectSrc none does; without its `ws:` source socket.io never upgrades (an `http:` source matches no `ws:` URL).
+#[test]
+fn connections_through_jquery_axios_and_socket_io_still_work_under_the_written_policy() {
+    let (_tmp, app) = copy_app("csp-libs-app");
+    let api_port = common::free_port().to_string();
+    let origin = format!("http://127.0.0.1:{api_port}");
+    let script = app.join("public/js/app.js");
+    let text = std::fs::read_to_string(&script).expect("read app.js");
+    std::fs::write(&script, text.replace("API_ORIGIN", &origin)).expect("write app.js");
+    let fixed = fix_and_install(&app);
+    let ws = format!("'ws://127.0.0.1:{api_port}'");
+    assert!(fixed.contains(&format!("'{origin}'")) && fixed.contains(&ws), "{fixed}");
+    let _api = start_node(&app, "api.js", &[("PORT", &api_port)]);
+    without_directives(&app, &fixed, &["connectSrc"], "server.noconnect.js");
+    std::fs::write(app.join("server.nows.js"), in_directive(&fixed, "connectSrc", &ws, "'http://127.0.0.1:1'"))
+        .expect("write");
+    let all = [("jquery", "items 3"), ("axios", "items 3"), ("socket", "websocket")];
+    for (server, want) in [
+        ("server.before.js", all),
+        ("server.js", all),
+        ("server.noconnect.js", [("jquery", "no"), ("axios", "no"), ("socket", "no")]),
+        ("server.nows.js", [("jquery", "items 3"), ("axios", "items 3"), ("socket", "polling")]),
+    ] {
+        let (csp, dom) = load(&app, server, "/");
+        for (id, text) in want {
+            assert_eq!(text_of(&dom, id), Some(text), "#{id} served by {server} (CSP: {csp}): {dom}");
+        }
+    }
+}
