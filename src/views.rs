@@ -195,6 +195,10 @@ pub struct ViewScan {
     /// of the front end's package.json ([`crate::bundler::front_end_build`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unread_build: Option<UnreadBuild>,
+    /// 1-based lines that compile WebAssembly (`WebAssembly.instantiateStreaming(`), which script-src blocks without
+    /// `'wasm-unsafe-eval'`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub wasm: Vec<usize>,
 }
 
 /// A build folder the app serves whose pages could not be read ([`ViewScan::unread_build`]).
@@ -239,6 +243,7 @@ impl ViewScan {
             && self.unsure.is_empty()
             && self.object_urls_made.is_empty()
             && self.unread_build.is_none()
+            && self.wasm.is_empty()
     }
 
     /// Puts each list in line order. Findings come out in scan order, which for nested or embedded markup is not
@@ -254,6 +259,7 @@ impl ViewScan {
         self.markers.sort_unstable();
         self.leaflet_css.sort_by_key(|f| f.line);
         self.object_urls_made.sort_unstable();
+        self.wasm.sort_unstable();
     }
 
     /// Adds what `other` found, its lines moved down by `lines` (the scan of markup that starts on line `lines + 1` of
@@ -274,6 +280,7 @@ impl ViewScan {
         self.own_css.extend(other.own_css.into_iter().map(|(line, url)| (line + lines, url)));
         self.unsure.extend(other.unsure.into_iter().map(|(line, what)| (line + lines, what)));
         self.object_urls_made.extend(other.object_urls_made.into_iter().map(|line| line + lines));
+        self.wasm.extend(other.wasm.into_iter().map(|line| line + lines));
     }
 }
 
@@ -427,7 +434,7 @@ pub fn csp_directives<'a>(
     let mut needed: BTreeMap<&'static str, (&'static [&'static str], BTreeSet<&'a str>)> = BTreeMap::new();
     let mut hashes: BTreeSet<&'a str> = BTreeSet::new();
     let (mut unsafe_script, mut unsafe_attr) = (false, false);
-    let (mut evaluates, mut blob_workers) = (false, false);
+    let (mut evaluates, mut blob_workers, mut wasm) = (false, false, false);
     let (mut markers, mut leaflet_css) = (false, BTreeSet::new());
     let mut object_urls = false;
     for scan in scans {
@@ -436,6 +443,7 @@ pub fn csp_directives<'a>(
         markers |= !scan.markers.is_empty();
         leaflet_css.extend(scan.leaflet_css.iter().map(|css| css.origin.as_str()));
         blob_workers |= !scan.blob_workers.is_empty();
+        wasm |= !scan.wasm.is_empty();
         unsafe_script |= scan.unread_build.as_ref().is_some_and(|b| b.inline_runtime);
         for resource in &scan.external {
             let (name, defaults) = directive(resource.kind);
@@ -535,6 +543,12 @@ pub fn csp_directives<'a>(
         let at = defaults.len() + usize::from(unsafe_script);
         sources.insert(at, UNSAFE_EVAL.to_string());
     }
+    if wasm {
+        let (name, defaults) = directive(ResourceKind::Script);
+        let sources = directives.entry(name).or_insert_with(|| defaults.iter().map(ToString::to_string).collect());
+        let at = defaults.len() + usize::from(unsafe_script) + usize::from(evaluates);
+        sources.insert(at, WASM_UNSAFE_EVAL.to_string());
+    }
     if unsafe_attr {
         directives.insert("scriptSrcAttr", vec![UNSAFE_INLINE.to_string()]);
     }
@@ -545,6 +559,9 @@ pub fn csp_directives<'a>(
     }
     directives.into_iter().map(|(name, sources)| (name.to_string(), sources)).collect()
 }
+
+/// The CSP keyword that lets scripts compile WebAssembly (and nothing else `'unsafe-eval'` allows).
+pub const WASM_UNSAFE_EVAL: &str = "'wasm-unsafe-eval'";
 
 /// The CSP keyword of the page's own origin.
 const SELF: &str = "'self'";
@@ -747,6 +764,13 @@ impl<'a> Scanner<'a> {
         for at in calls.object_urls_made {
             let line = self.line(from + at);
             self.out.object_urls_made.push(line);
+        }
+        for (at, kind, url, complete) in calls.created {
+            self.external(from + at, kind, &url, complete);
+        }
+        for at in calls.wasm {
+            let line = self.line(from + at);
+            self.out.wasm.push(line);
         }
     }
 
@@ -1506,6 +1530,11 @@ pub struct ScriptCalls {
     pub markers: Vec<usize>,
     /// The offsets of the calls that make object URLs ([`ViewScan::object_urls_made`]).
     pub object_urls_made: Vec<usize>,
+    /// The resources the script makes from literal URLs ([`created_resources`]): each at the offset of its URL, with
+    /// the kind of what is made, the URL and whether the literal is all of it.
+    pub created: Vec<(usize, ResourceKind, String, bool)>,
+    /// The offsets of the calls that compile WebAssembly (`WebAssembly.instantiateStreaming(`, `.compile(`...).
+    pub wasm: Vec<usize>,
 }
 
 /// What [`script_calls`] looks for, in one automaton: the calls that open connections (`fetch(`, `new WebSocket(`, `new
@@ -1515,9 +1544,22 @@ pub struct ScriptCalls {
 /// its markers (`L.marker(`, `new L.Marker(`, `L.geoJSON(`) and their icons (`L.Icon.Default.imagePath = url`, `L.icon({
 /// iconUrl: url })`), and object URLs (`createObjectURL(`); and the connections of libraries: jQuery's `$.getJSON(`,
 /// `$.ajax(`, `$.get(`, `$.post(`, axios's `axios(` and its methods, the `baseURL` of `axios.create({ baseURL })`, and
-/// socket.io's `io(url)`.
-pub const SCRIPT_NEEDLES: [&str; 45] = [
+/// socket.io's `io(url)`; what makes resources from literal URLs ([`created_resources`]), WebAssembly's compilation,
+/// and the client-side template compilers that turn strings into code (`_.template(`, `Handlebars.compile(`).
+pub const SCRIPT_NEEDLES: [&str; 57] = [
     "fetch(",
+    "createElement(",
+    ".src =",
+    ".src=",
+    "import(",
+    "from 'http",
+    "from \"http",
+    "import 'http",
+    "import \"http",
+    "importScripts(",
+    "WebAssembly.",
+    "_.template(",
+    "Handlebars.compile(",
     "$.getJSON(",
     "$.ajax(",
     "$.get(",
@@ -1692,6 +1734,33 @@ pub fn script_calls(text: &str) -> ScriptCalls {
                 out.object_urls_made.push(p);
                 continue;
             }
+            "WebAssembly." => {
+                let rest = &text[from..];
+                if ["instantiate", "compile"].iter().any(|call| rest.starts_with(call)) && named {
+                    out.wasm.push(p);
+                }
+                continue;
+            }
+            "_.template(" | "Handlebars.compile(" if named => {
+                let what = if call == "_.template(" {
+                    "a template compiled by _.template (underscore, lodash)"
+                } else {
+                    "a template compiled by Handlebars.compile (Handlebars' full build)"
+                };
+                out.evals.push((p, what));
+                continue;
+            }
+            "createElement("
+            | ".src ="
+            | ".src="
+            | "import("
+            | "from 'http"
+            | "from \"http"
+            | "import 'http"
+            | "import \"http"
+            | "importScripts("
+            | "_.template("
+            | "Handlebars.compile(" => continue,
             // (`axios.create({ baseURL: 'https://api.example.com' })`: the host of every call of that instance.)
             "baseURL" => {
                 let value = skip_ws(b, from);
@@ -1764,6 +1833,75 @@ pub fn script_calls(text: &str) -> ScriptCalls {
     if memchr::memmem::find(b, b"createObjectURL(").is_some() {
         out.blob_sources = object_url_sources(text);
     }
+    out.created = created_resources(text);
+    out
+}
+
+/// The resources script text makes from literal URLs (each at the offset of its URL, with its kind, the URL and whether
+/// the literal is all of it), which the Content-Security-Policy checks as it does those of the markup:
+///
+/// - an element's `src` given a literal URL (`iframe.src = 'https://www.youtube-nocookie.com/embed/' + id`,
+///   `new Image().src = 'https://pixel.example.com/p.gif?' + q`, a `script` element's), the element's kind from what
+///   the statement names ([`element_reference`]: `createElement('iframe')`, `new Image`, a variable that holds one);
+/// - in text that makes a `script` element (`createElement('script')`, or a snippet that passes `'script'` to it, as
+///   Google's analytics.js snippet does), every literal URL of a `.js` file: the script it injects;
+/// - modules imported from another host (`import('https://esm.sh/x')`, `import x from 'https://...'`) and the scripts
+///   a worker imports (`importScripts('https://...')`): scripts.
+fn created_resources(text: &str) -> Vec<(usize, ResourceKind, String, bool)> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let url_at = |at: usize| {
+        let (literal, whole, next) = js_string(text, at)?;
+        let url = literal.trim_start();
+        let remote =
+            ["https://", "http://", "//"].iter().any(|p| url.get(..p.len()).is_some_and(|s| s.eq_ignore_ascii_case(p)));
+        let complete = whole && matches!(b.get(skip_ws(b, next)), Some(b')' | b',' | b';' | b'\n' | b'}'));
+        remote.then(|| (url.to_string(), complete))
+    };
+    for p in memchr::memmem::find_iter(b, b".src") {
+        let eq = skip_ws(b, p + ".src".len());
+        if b.get(eq) != Some(&b'=') || b.get(eq + 1) == Some(&b'=') {
+            continue;
+        }
+        let Some((url, complete)) = url_at(skip_ws(b, eq + 1)) else { continue };
+        let start = b[..p].iter().rposition(|c| matches!(c, b';' | b'{' | b'}' | b'\n' | b'=')).map_or(0, |i| i + 1);
+        if let (Some(kind), _) = element_reference(text, &text[start..p], 0) {
+            out.push((skip_ws(b, eq + 1), kind, url, complete));
+        }
+    }
+    let makes_script = memchr::memmem::find(b, b"createElement(").is_some()
+        && (memchr::memmem::find(b, b"'script'").is_some() || memchr::memmem::find(b, b"\"script\"").is_some());
+    if makes_script {
+        for quote in [b'\'', b'"'] {
+            for p in memchr::memchr_iter(quote, b) {
+                let Some((url, complete)) = url_at(p) else { continue };
+                let path = url.split(['?', '#']).next().unwrap_or_default();
+                if path.ends_with(".js") && !out.iter().any(|(at, ..)| *at == p) {
+                    out.push((p, ResourceKind::Script, url, complete));
+                }
+            }
+        }
+    }
+    for call in ["import(", "from ", "import ", "importScripts("] {
+        for p in memchr::memmem::find_iter(b, call.as_bytes()) {
+            let named = p.checked_sub(1).map(|i| b[i]).is_none_or(|c| !(is_ident(c) || c == b'$' || c == b'.'));
+            if !named {
+                continue;
+            }
+            let mut at = skip_ws(b, p + call.len());
+            // (`importScripts(a, b)`: each argument.)
+            while let Some((url, complete)) = url_at(at) {
+                out.push((at, ResourceKind::Script, url, complete));
+                let next = js_string(text, at).map_or(at, |(_, _, next)| skip_ws(b, next));
+                if call != "importScripts(" || b.get(next) != Some(&b',') {
+                    break;
+                }
+                at = skip_ws(b, next + 1);
+            }
+        }
+    }
+    out.sort_by_key(|(at, ..)| *at);
+    out.dedup_by_key(|(at, ..)| *at);
     out
 }
 
@@ -1787,6 +1925,7 @@ fn element_kind(tag: &str) -> Option<ResourceKind> {
         "video" | "audio" | "source" | "track" => Some(ResourceKind::Media),
         "iframe" | "frame" => Some(ResourceKind::Frame),
         "object" | "embed" => Some(ResourceKind::Object),
+        "script" => Some(ResourceKind::Script),
         _ => None,
     }
 }

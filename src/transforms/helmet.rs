@@ -826,7 +826,7 @@ fn report_views(
     let mut trimmed = false;
     let (mut evals, mut whats, mut workers) = (Vec::new(), BTreeSet::new(), Vec::new());
     let (mut blobs, mut objects): (BTreeMap<&str, Vec<String>>, Vec<String>) = (BTreeMap::new(), Vec::new());
-    let (mut unsure, mut made, mut builds) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut unsure, mut made, mut builds, mut wasm) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for (path, scan) in &cx.project.views {
         made.extend(scan.object_urls_made.iter().map(|line| format!("{}:{line}", display_path(path))));
         for eval in &scan.evals {
@@ -834,6 +834,7 @@ fn report_views(
             whats.insert(eval.what);
         }
         workers.extend(scan.blob_workers.iter().map(|line| format!("{}:{line}", display_path(path))));
+        wasm.extend(scan.wasm.iter().map(|line| format!("{}:{line}", display_path(path))));
         for (line, kind) in &scan.blob_sources {
             let guessed = if scan.guessed_blobs.contains(line) { " (element not found)" } else { "" };
             let place = format!("{}:{line}{guessed}", display_path(path));
@@ -964,6 +965,11 @@ fn report_views(
                      (single-file components with a build step)"
                 }
                 "Knockout" => "give Knockout the binding provider of knockout-secure-binding",
+                w if w.contains("_.template") => "compile the templates ahead (the build step's template loader)",
+                w if w.contains("Handlebars.compile") => {
+                    "precompile the templates (the handlebars command) and load Handlebars' runtime build \
+                     (handlebars.runtime.min.js)"
+                }
                 _ => "replace eval, new Function and string timers with code in the script (JSON.parse for data)",
             })
             .collect::<BTreeSet<_>>()
@@ -978,6 +984,18 @@ fn report_views(
                  remove 'unsafe-eval'",
                 evals.join(", "),
                 ways.join("; ")
+            ),
+        ));
+    }
+    if !wasm.is_empty() {
+        plan.findings.push(cx.finding(
+            "csp-wasm",
+            app.creation.start,
+            format!(
+                "the scripts at {} compile WebAssembly, which helmet's default Content-Security-Policy blocks \
+                 (script-src without 'wasm-unsafe-eval'), so scriptSrc allows 'wasm-unsafe-eval' (WebAssembly only, \
+                 not eval)",
+                wasm.join(", ")
             ),
         ));
     }
