@@ -849,3 +849,28 @@ fn connections_through_jquery_axios_and_socket_io_still_work_under_the_written_p
         }
     }
 }
+
+/// A page whose scripts make resources from another site's literal URLs (a snippet's injected script, a frame by its
+/// `src`, a tracking pixel, a module by `import()`, a worker's `importScripts`) and compile WebAssembly: each still
+/// loads under the written policy, and none does under helmet's default.
+#[test]
+fn resources_scripts_make_from_literal_urls_and_webassembly_still_load_under_the_written_policy() {
+    let (_tmp, app) = copy_app("csp-made-app");
+    let other_port = common::free_port().to_string();
+    let origin = format!("http://127.0.0.1:{other_port}");
+    for file in ["public/index.html", "public/js/app.js", "public/js/worker.js"] {
+        let text = std::fs::read_to_string(app.join(file)).expect("read");
+        std::fs::write(app.join(file), text.replace("OTHER", &origin)).expect("write");
+    }
+    let fixed = fix_and_install(&app);
+    assert!(fixed.contains("'wasm-unsafe-eval'") && fixed.contains(&format!("'{origin}'")), "{fixed}");
+    with_default_policy(&app, &fixed);
+    let _other = start_node(&app, "other.js", &[("PORT", &other_port)]);
+    let ids = ["script", "frame", "pixel", "module", "worker", "wasm"];
+    for (server, want) in [("server.before.js", "yes"), ("server.js", "yes"), ("server.default.js", "no")] {
+        let (csp, dom) = load(&app, server, "/");
+        for id in ids {
+            assert_eq!(text_of(&dom, id), Some(want), "#{id} served by {server} (CSP: {csp}): {dom}");
+        }
+    }
+}
