@@ -56,6 +56,17 @@ struct HelmetData {
     static_script_hosts: Vec<String>,
     /// Packages that serve the app over HTTPS or send plain-HTTP requests there (`express-sslify`).
     https_packages: Vec<String>,
+    /// Frame hosts whose embeds need the embedding page's Referer ([`RefererEmbeds`]).
+    referer_embeds: RefererEmbeds,
+}
+
+/// Embedded players that refuse to play without the embedding page's Referer (YouTube's since July 2025: Error 153),
+/// which helmet's `Referrer-Policy: no-referrer` strips: with one of `hosts` in frameSrc, the policy written is
+/// `strict-origin-when-cross-origin` (browsers' default: the origin only, to other sites).
+#[derive(Debug, Deserialize)]
+struct RefererEmbeds {
+    hosts: Vec<String>,
+    source: String,
 }
 
 /// A third-party widget: the origins its script is loaded from, and the sources it needs on top of them, each from the
@@ -302,6 +313,7 @@ impl Transform for Helmet {
         // Pages the app serves, and nothing that says it is served over HTTPS: helmet's upgrade-insecure-requests
         // would send their scripts, styles and images to https:// when the app is opened over plain HTTP (a
         // self-hosted dashboard at http://192.168.1.10:3001), where nothing answers.
+        let embeds = referer_embeds(&directives);
         let plain_http = version.directives
             && !self.behind_proxy
             && !cx.project.views.is_empty()
@@ -310,6 +322,7 @@ impl Transform for Helmet {
             let fit = Fit {
                 directives: &directives,
                 plain_http,
+                referer: !embeds.is_empty(),
                 framing: cx.project.frame_options_set.as_ref(),
                 cross_origin: uses_cors(cx, app).is_some() || cx.project.allows_every_origin.is_some(),
                 // `xFrameOptions` from helmet 6 on; `frameguard`, its old name, is what helmet 5 reads.
@@ -341,6 +354,21 @@ impl Transform for Helmet {
             }
         }
         report_views(cx, plan, missing[0], &directives, rewriter);
+        if !embeds.is_empty() {
+            plan.findings.push(cx.finding(
+                "referrer",
+                missing[0].creation.start,
+                format!(
+                    "the pages frame {}, whose player refuses to play without the embedding page's Referer (Error 153, \
+                     {}); helmet's Referrer-Policy no-referrer would strip it, so referrerPolicy is \
+                     strict-origin-when-cross-origin (browsers' default: other sites get the page's origin, not its \
+                     path); to keep no-referrer elsewhere, give the embed's iframe referrerpolicy=\"strict-origin-when-\
+                     cross-origin\" and remove referrerPolicy",
+                    embeds.join(", "),
+                    data().referer_embeds.source
+                ),
+            ));
+        }
         report_widgets(cx, plan, missing[0], &widgets);
         report_fit(cx, plan, &missing);
         if plain_http {
@@ -366,6 +394,15 @@ impl Transform for Helmet {
                 .raising_listed(),
         );
     }
+}
+
+/// The frame hosts of `directives` whose embeds need the page's Referer ([`RefererEmbeds`]).
+fn referer_embeds(directives: &[(String, Vec<String>)]) -> Vec<&str> {
+    let frames = directives.iter().find(|(name, _)| name == views::directive_of(views::ResourceKind::Frame));
+    let hosts = &data().referer_embeds.hosts;
+    frames
+        .map(|(_, sources)| sources.iter().map(String::as_str).filter(|s| hosts.iter().any(|h| h == s)).collect())
+        .unwrap_or_default()
 }
 
 /// Whether `app` is a sub-app mounted on another app or router (`parent.use(app)`, `parent.use('/blog', app)`), the
@@ -403,6 +440,8 @@ struct Fit<'a> {
     x_frame_options: &'static str,
     /// Nothing says the app is served over HTTPS: helmet's `upgrade-insecure-requests` is left out.
     plain_http: bool,
+    /// The pages frame an embed that needs their Referer ([`RefererEmbeds`]): `referrerPolicy` sends their origin.
+    referer: bool,
 }
 
 /// `helmet()`, or with the options that fit the project: `helmet({ contentSecurityPolicy: { directives },
@@ -428,6 +467,10 @@ fn helmet_call(name: &str, fit: &Fit<'_>, quote: char) -> Box<swc_ecma_ast::Expr
     }
     if fit.framing.is_some() {
         options.push((fit.x_frame_options.to_string(), codegen::bool_expr(false)));
+    }
+    if fit.referer {
+        let policy = codegen::str_expr("strict-origin-when-cross-origin", quote);
+        options.push(("referrerPolicy".to_string(), codegen::object(vec![("policy".to_string(), policy)], quote)));
     }
     let args = if options.is_empty() { vec![] } else { vec![codegen::object(options, quote)] };
     codegen::call(codegen::ident_expr(name), args)
