@@ -2340,7 +2340,7 @@ fn starts_with_template(s: &str) -> bool {
 /// The origin a CSP source must name for `url`, or None when the URL is
 /// relative, not http(s), or its host is not known at scan time (a template
 /// expression, or a Pug string literal that ends before the host does).
-fn origin_of(url: &str, complete: bool) -> Option<String> {
+pub(crate) fn origin_of(url: &str, complete: bool) -> Option<String> {
     let url = url.trim_matches(|c: char| c.is_ascii_whitespace());
     let strip =
         |prefix: &str| url.get(..prefix.len()).filter(|p| p.eq_ignore_ascii_case(prefix)).map(|_| &url[prefix.len()..]);

@@ -192,6 +192,8 @@ impl Transform for Helmet {
             Watch::Call("createSecureServer"),
             Watch::AlsoCall("set"),
             Watch::AlsoCall("enable"),
+            // (A form's submission redirected to another site: [`form_redirects`].)
+            Watch::AlsoCall("redirect"),
         ]
     }
 
@@ -258,6 +260,13 @@ impl Transform for Helmet {
         let mut widgets = widgets(cx);
         for (widget, _, added) in &mut widgets.known {
             *added = add_sources(&mut directives, widget);
+        }
+        let redirects = form_redirects(cx, &directives);
+        if !redirects.hosts.is_empty() {
+            let needed = BTreeMap::from([("formAction".to_string(), redirects.hosts.clone())]);
+            let redirect =
+                Widget { name: String::new(), scripts: Vec::new(), directives: needed, source: String::new() };
+            add_sources(&mut directives, &redirect);
         }
         // Every package added runs on the project's Node: with no helmet that does, none is written.
         let runs =
@@ -354,6 +363,7 @@ impl Transform for Helmet {
             }
         }
         report_views(cx, plan, missing[0], &directives, rewriter);
+        report_redirects(cx, plan, missing[0], &redirects);
         if !embeds.is_empty() {
             plan.findings.push(cx.finding(
                 "referrer",
@@ -393,6 +403,110 @@ impl Transform for Helmet {
                 .serving("express")
                 .raising_listed(),
         );
+    }
+}
+
+/// Where the routes of the app's file send a browser that submitted a form, as Chromium checks it against
+/// form-action (a form's submission follows its redirects): `res.redirect(303, session.url)` after a POST.
+#[derive(Default)]
+struct FormRedirects {
+    /// The hosts the redirects go to: a literal URL's, one literal in the route's handler when the target is
+    /// computed (`{ url: 'https://checkout.stripe.com/pay' }` then `session.url`), Stripe Checkout's for a session's
+    /// url where the project lists `stripe`.
+    hosts: Vec<String>,
+    /// Each with the offset of the redirect and the hosts found for it (none: not known).
+    places: Vec<(usize, Vec<String>)>,
+}
+
+/// The redirects of routes that take form submissions (any method but GET's own, `app.post`, `app.all`...) in the
+/// app's file whose target is not known to be the app's own ([`FormRedirects`]); none in a project that serves no
+/// pages (no form to submit) or where the policy already allows every form target.
+fn form_redirects(cx: &FileContext<'_>, directives: &[(String, Vec<String>)]) -> FormRedirects {
+    use crate::values::Value;
+    let mut out = FormRedirects::default();
+    let any = directives.iter().any(|(n, s)| n == "formAction" && s.iter().any(|s| s == views::ANY_HOST));
+    if cx.project.views.is_empty() || any {
+        return out;
+    }
+    let facts = cx.facts;
+    let stripe = cx.project.manifest.as_ref().is_some_and(|m| !m.dependency_all("stripe").is_empty());
+    let code = &cx.file.code;
+    for route in facts.registrations.iter().filter(|r| ["post", "put", "patch", "delete", "all"].contains(&&*r.method))
+    {
+        let calls = facts
+            .member_calls
+            .iter()
+            .filter(|c| c.method == "redirect" && route.range.start <= c.range.start && c.range.end <= route.range.end);
+        for call in calls {
+            let Some(target) = call.args.last() else { continue };
+            let hosts: Vec<String> = match target {
+                Value::Str(url, _) => match views::origin_of(url, true) {
+                    Some(origin) => vec![origin],
+                    None => continue,
+                },
+                _ => {
+                    let text = code.get(target.range()).unwrap_or_default();
+                    // (A path joined to a value, `'/posts/' + id`: the app's own.)
+                    if text.starts_with(['\'', '"', '`']) && text[1..].starts_with('/') && !text[1..].starts_with("//")
+                    {
+                        continue;
+                    }
+                    let handler = code.get(route.range.clone()).unwrap_or_default();
+                    let mut hosts: Vec<String> = ["'https://", "\"https://", "`https://"]
+                        .iter()
+                        .flat_map(|q| handler.match_indices(q).map(|(at, _)| &handler[at + 1..]))
+                        .filter_map(|rest| {
+                            views::origin_of(rest.split(['\'', '"', '`']).next().unwrap_or_default(), false)
+                        })
+                        .collect();
+                    if stripe && text.ends_with(".url") {
+                        hosts.push("https://checkout.stripe.com".to_string());
+                    }
+                    hosts.sort();
+                    hosts.dedup();
+                    hosts
+                }
+            };
+            out.hosts.extend(hosts.iter().cloned());
+            out.places.push((call.range.start, hosts));
+        }
+    }
+    out.hosts.sort();
+    out.hosts.dedup();
+    out
+}
+
+/// The finding for the redirects of [`form_redirects`].
+fn report_redirects(cx: &FileContext<'_>, plan: &mut FilePlan, app: &ExpressApp, redirects: &FormRedirects) {
+    let (known, unknown): (Vec<_>, Vec<_>) = redirects.places.iter().partition(|(_, hosts)| !hosts.is_empty());
+    if !known.is_empty() {
+        let places: Vec<String> = known
+            .iter()
+            .map(|(at, hosts)| format!("{}:{} ({})", display_path(&cx.file.path), cx.file.line(*at), hosts.join(", ")))
+            .collect();
+        plan.findings.push(cx.finding(
+            "csp-form-redirect",
+            app.creation.start,
+            format!(
+                "the routes at {} redirect a form's submission to another site, which helmet's form-action 'self' \
+                 blocks (browsers check a submission's redirects), so formAction allows those hosts",
+                places.join(", ")
+            ),
+        ));
+    }
+    if !unknown.is_empty() {
+        let places: Vec<String> =
+            unknown.iter().map(|(at, _)| format!("{}:{}", display_path(&cx.file.path), cx.file.line(*at))).collect();
+        plan.findings.push(cx.finding(
+            "csp-form-redirect",
+            app.creation.start,
+            format!(
+                "the routes at {} redirect a form's submission to a URL known only when the app runs: if it leaves \
+                 the site, helmet's form-action 'self' blocks it (browsers check a submission's redirects); add \
+                 that host to formAction",
+                places.join(", ")
+            ),
+        ));
     }
 }
 
