@@ -92,6 +92,8 @@ pub enum Middleware {
     },
     /// A bare identifier (resolved through [`FileFacts::values`]).
     Ident(Atom),
+    /// A dotted path (`self.apos.app`, `this.admin`): a sub-app kept in a property.
+    Path(Atom),
     /// Anything else.
     Other,
 }
@@ -173,6 +175,8 @@ pub struct MemberCall {
     /// Whether the call runs only in a branch: inside an `if`'s or a `switch` case's body, a `? :` branch, or the
     /// right side of `&&`, `||`, `??` (`if (app.get('env') === 'production') app.set('trust proxy', 1)`).
     pub in_branch: bool,
+    /// Whether the call is inside a function (it runs when something calls that function, not when the module loads).
+    pub in_function: bool,
 }
 
 /// What a call does to Express's `trust proxy` setting ([`MemberCall::trust_proxy`]).
@@ -1021,6 +1025,7 @@ impl<'a> Collector<'a> {
                 }
             }
             Expr::Ident(id) => out.push(Middleware::Ident(id.sym.clone())),
+            member @ Expr::Member(_) => out.push(self.path_of(member).map_or(Middleware::Other, Middleware::Path)),
             other => out.push(self.classify_call(other)),
         }
     }
@@ -1752,6 +1757,7 @@ impl Visit for Collector<'_> {
                                 args: call.args.iter().map(|a| describer.value(&a.expr)).collect(),
                                 stmt: self.stmts.last().cloned(),
                                 in_branch: self.branch_depth > 0,
+                                in_function: self.scopes.len() > 1,
                             });
                         }
                     }

@@ -40,6 +40,7 @@ pub mod parse;
 pub mod pipeline;
 pub mod progress;
 pub mod project;
+pub mod published;
 pub mod relock;
 pub mod report;
 pub mod root;

@@ -137,6 +137,11 @@ pub struct ManifestInfo {
     name: Option<String>,
     entry: Option<String>,
     workspaces: Vec<String>,
+    version: Option<String>,
+    private: bool,
+    bin: Vec<String>,
+    files: Option<Vec<String>>,
+    start: Option<String>,
 }
 
 impl ManifestInfo {
@@ -187,6 +192,23 @@ impl ManifestInfo {
         if let Some(Value::Array(patterns)) = workspaces {
             info.workspaces = patterns.elements.iter().filter_map(string_value).collect();
         }
+        info.version = last_prop(&root, "version").and_then(|p| string_value(&p.value));
+        info.private =
+            last_prop(&root, "private").is_some_and(|p| matches!(p.value, Value::BooleanLit(ref b) if b.value));
+        // `bin`: a path, or an object of command -> path.
+        info.bin = match last_prop(&root, "bin").map(|p| &p.value) {
+            Some(Value::Object(o)) => o.properties.iter().filter_map(|p| string_value(&p.value)).collect(),
+            Some(other) => string_value(other).into_iter().collect(),
+            None => Vec::new(),
+        };
+        info.files = match last_prop(&root, "files").map(|p| &p.value) {
+            Some(Value::Array(patterns)) => Some(patterns.elements.iter().filter_map(string_value).collect()),
+            _ => None,
+        };
+        info.start = match last_prop(&root, "scripts").map(|p| &p.value) {
+            Some(Value::Object(scripts)) => last_prop(scripts, "start").and_then(|p| string_value(&p.value)),
+            _ => None,
+        };
         Ok(info)
     }
 
@@ -254,6 +276,26 @@ impl ManifestInfo {
     /// The file other packages import (`exports['.']`, else `main`), relative to the package's folder.
     pub fn entry(&self) -> Option<&str> {
         self.entry.as_deref()
+    }
+
+    /// Whether the package is published to a registry: it has a `name` and a `version` and is not `private`.
+    pub fn published(&self) -> bool {
+        self.name.is_some() && self.version.is_some() && !self.private
+    }
+
+    /// The files its `bin` names (a path, or the paths of an object of commands), relative to its folder.
+    pub fn bin(&self) -> &[String] {
+        &self.bin
+    }
+
+    /// The `files` patterns (what is published), when the package lists them.
+    pub fn files(&self) -> Option<&[String]> {
+        self.files.as_deref()
+    }
+
+    /// The `start` script (what `npm start` runs), if present and a string.
+    pub fn start_script(&self) -> Option<&str> {
+        self.start.as_deref()
     }
 
     /// The `type` field (`"module"` / `"commonjs"`), if present and a string.

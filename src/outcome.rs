@@ -14,7 +14,7 @@ use crate::transform::{Finding, Severity};
 pub const OUTSIDE_PATHS: &str = "engine/outside-paths";
 
 /// The kinds of findings the engine itself reports, outside any transform: rule, one-line description, severity.
-pub const ENGINE_RULES: [(&str, &str, Severity); 6] = [
+pub const ENGINE_RULES: [(&str, &str, Severity); 7] = [
     (
         "engine/no-manifest",
         "A change needs a package, but no package.json was found above the file to add it to.",
@@ -41,6 +41,11 @@ pub const ENGINE_RULES: [(&str, &str, Severity); 6] = [
         "A file outside the paths given needs a code migration, which the run does not make: the major version is held \
          back (run on the project's folder to migrate it).",
         Severity::Warning,
+    ),
+    (
+        crate::published::RULE,
+        "An example file of a published library needs packages the library does not declare, so it was left alone.",
+        Severity::Info,
     ),
     (
         crate::ignore::UNKNOWN_RULE,

@@ -225,6 +225,33 @@ fn run_on_this_thread(
     let aliases = tsconfigs.iter().map(|(_, t)| t.clone()).collect();
     let resolver = links::Resolver::new(&found.sources, workspace_packages(&projects)).with_aliases(aliases);
     let mut frontier: Vec<usize> = (0..scans.len()).filter(|i| matches!(scans[*i], Scan::Analysed(_))).collect();
+    // The entry points of published libraries too (their `main`, `bin`, `start` script), with what they import: which
+    // of a library's files are only its examples depends on what they reach.
+    let entries: BTreeMap<PathBuf, Vec<usize>> = projects
+        .iter()
+        .filter(|(_, p)| p.manifest.as_ref().is_some_and(ManifestInfo::published))
+        .map(|(manifest, p)| {
+            let points = p.manifest.as_ref().map(crate::published::entry_points).unwrap_or_default();
+            // (The manifest as the discovered files spell their paths, which the resolver knows them by.)
+            let importer =
+                found.sources.iter().find(|s| manifests.nearest(s).as_ref() == Some(manifest)).and_then(|s| {
+                    let relative = relative_to(&p.dir, &crate::root::relative_to_cwd(s))?.components().count();
+                    Some(s.ancestors().nth(relative)?.join("package.json"))
+                });
+            let found = importer
+                .map(|importer| {
+                    points.iter().filter_map(|point| resolver.resolve(&importer, &format!("./{point}"))).collect()
+                })
+                .unwrap_or_default();
+            (manifest.clone(), found)
+        })
+        .collect();
+    for &i in entries.values().flatten() {
+        if matches!(scans[i], Scan::Skipped(_)) {
+            scans[i] = scan(&found.sources[i], None, None);
+            frontier.extend(matches!(scans[i], Scan::Analysed(_)).then_some(i));
+        }
+    }
     loop {
         let wanted: BTreeSet<usize> = frontier
             .iter()
@@ -273,6 +300,20 @@ fn run_on_this_thread(
                 project.instances.push(instance);
             }
         }
+    }
+    // (The analysed files of each published library, found in one pass over the files.)
+    let mut members: BTreeMap<PathBuf, Vec<usize>> = BTreeMap::new();
+    if !entries.is_empty() {
+        for (i, _) in inputs.iter().enumerate().filter(|(_, input)| input.is_some()) {
+            if let Some(manifest) = manifests.nearest(&found.sources[i]).filter(|m| entries.contains_key(m)) {
+                members.entry(manifest).or_default().push(i);
+            }
+        }
+    }
+    for (manifest, roots) in &entries {
+        let Some(project) = projects.get_mut(manifest) else { continue };
+        let files = members.get(manifest).map_or(&[][..], Vec::as_slice);
+        project.examples = examples_of(project, roots, files, &inputs, &found.sources, &resolver);
     }
     // What the code sends (HTML with inline code, its own X-Frame-Options): helmet's headers must fit it (a file the
     // scanner fails on only loses that evidence).
@@ -539,6 +580,11 @@ fn run_on_this_thread(
         }
         let manifest = manifests.nearest(path);
         let project = manifest.as_ref().and_then(|m| projects.get(m)).unwrap_or(&no_project);
+        // (An example of a published library whose own packages the library does not declare runs nowhere the tool
+        // knows: left alone, since its changes would add packages to the library.)
+        if let Some(missing) = project.examples.get(path).filter(|missing| !missing.is_empty()) {
+            return Planned { findings: vec![example_finding(path, project, missing)], ..Planned::default() };
+        }
         let chosen: Vec<&dyn Transform> =
             transforms.iter().map(|t| t.as_ref()).filter(|t| selection.keeps(path, t.info().id)).collect();
         let own = selection.options_for(path, None, &[], options);
@@ -814,6 +860,7 @@ fn run_on_this_thread(
         }
     }
     let touched: BTreeSet<PathBuf> = bumps.keys().chain(additions.keys()).cloned().collect();
+    let no_examples = BTreeMap::new();
     for manifest in touched {
         let changes = bumps.remove(&manifest).unwrap_or_default();
         let added = additions.remove(&manifest).unwrap_or_default();
@@ -821,7 +868,8 @@ fn run_on_this_thread(
         // A manifest that could not be read or parsed was reported when its project was built: once is enough.
         let unusable = projects.get(&manifest).is_some_and(|p| p.manifest.is_none());
         if !unusable {
-            apply_manifest(&manifest, &changes, &added, root, &mut result);
+            let examples = projects.get(&manifest).map(|p| &p.examples).unwrap_or(&no_examples);
+            apply_manifest(&manifest, examples, &changes, &added, root, &mut result);
         }
         // Code whose packages could not be recorded (the manifest cannot be read or edited) is not written either:
         // half a change (code without its package.json entry) leaves an app that does not start.
@@ -929,6 +977,44 @@ fn imported_specs(facts: &FileFacts) -> impl Iterator<Item = &str> {
         .chain(calls)
         .chain(uses)
         .filter(|spec| !spec.starts_with("node:"))
+}
+
+/// The analysed files (`files`) of the published library of `project` that only show how to use it: named as examples
+/// (`sample.js`, `examples/`, `demo*`, `scripts/`) or outside its `files`, and reached from none of its entry points
+/// (`roots`) through the project's imports; each with the packages it imports that the library declares nowhere.
+fn examples_of(
+    project: &Project,
+    roots: &[usize],
+    files: &[usize],
+    inputs: &[Option<links::LinkInput<'_>>],
+    sources: &[PathBuf],
+    resolver: &links::Resolver,
+) -> BTreeMap<PathBuf, Vec<String>> {
+    let Some(info) = project.manifest.as_ref() else { return BTreeMap::new() };
+    let mut reached: BTreeSet<usize> = roots.iter().copied().collect();
+    let mut next: Vec<usize> = roots.to_vec();
+    while let Some(i) = next.pop() {
+        let Some(Some(input)) = inputs.get(i) else { continue };
+        for target in imported_specs(input.facts).filter_map(|spec| resolver.resolve(&sources[i], spec)) {
+            if reached.insert(target) {
+                next.push(target);
+            }
+        }
+    }
+    files
+        .iter()
+        .filter(|i| !reached.contains(i))
+        .filter_map(|&i| {
+            let input = inputs.get(i)?.as_ref()?;
+            let relative = relative_to(&project.dir, &crate::root::relative_to_cwd(&sources[i]))?.to_path_buf();
+            let example = crate::published::looks_like_example(&relative)
+                || info.files().is_some_and(|files| crate::published::outside_files(&relative, files));
+            example.then(|| {
+                let is_project = |spec: &str| resolver.resolve(&sources[i], spec).is_some();
+                (sources[i].clone(), crate::published::undeclared(imported_specs(input.facts), info, is_project))
+            })
+        })
+        .collect()
 }
 
 /// Adds what one analysed file uses to its project's [`crate::project::CodeUse`].
@@ -1199,6 +1285,27 @@ fn scan_file(
     Scan::Analysed(Box::new((file, facts, sends)))
 }
 
+/// The finding on an example file of a published library that is left alone: it imports `missing`, which the library
+/// declares nowhere.
+fn example_finding(path: &Path, project: &Project, missing: &[String]) -> Finding {
+    let name = project.manifest.as_ref().and_then(ManifestInfo::name).unwrap_or("the package");
+    let names = missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ");
+    Finding {
+        rule: crate::published::RULE.to_string(),
+        transform: "engine",
+        path: path.to_path_buf(),
+        line: 1,
+        column: 1,
+        message: format!(
+            "left alone: this is example code of the published library `{name}` (named as an example or outside its \
+             `files`, and reached from none of its entry points), and it needs {names}, which the library does not \
+             declare: a change here would add packages to what the library's users install. To harden it, declare \
+             what it needs in devDependencies and run again"
+        ),
+        severity: crate::outcome::engine_severity(crate::published::RULE),
+    }
+}
+
 /// A source file left unread or unparsed on purpose, with the engine's finding that names it and says how to include
 /// it.
 fn skipped(path: &Path, rule: &str, message: String) -> Scan {
@@ -1462,6 +1569,14 @@ impl ManifestIndex {
     }
 }
 
+/// `path` relative to the folder `dir` (`.` is the current folder, which discovered paths do not spell out).
+fn relative_to<'a>(dir: &Path, path: &'a Path) -> Option<&'a Path> {
+    match dir == Path::new(".") {
+        true => Some(path.strip_prefix(".").unwrap_or(path)),
+        false => path.strip_prefix(dir).ok(),
+    }
+}
+
 fn parent_dir(file: &Path) -> PathBuf {
     match file.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -1524,6 +1639,7 @@ fn build_projects(
                 client_cookies: Default::default(),
                 code_use: Default::default(),
                 surveys: Default::default(),
+                examples: Default::default(),
             },
         );
     }
@@ -1740,17 +1856,9 @@ fn git_ignored(folder: &Path, top: &Path) -> bool {
 
 /// Changes one manifest: first the version bumps of listed dependencies, then what the planned code needs (a package
 /// the manifest already lists, in any section, is reused).
-/// Folders whose code shows how to use the project rather than being it.
-const EXAMPLE_DIRS: [&str; 6] = ["example", "examples", "demo", "demos", "sample", "samples"];
-
-/// Whether `path` (relative to its project's folder) is example code: it lies under an example folder.
-fn is_example_code(path: &Path) -> bool {
-    let mut dirs = path.components().rev().skip(1);
-    dirs.any(|c| c.as_os_str().to_str().is_some_and(|name| EXAMPLE_DIRS.contains(&name)))
-}
-
 fn apply_manifest(
     manifest: &Path,
+    examples: &BTreeMap<PathBuf, Vec<String>>,
     changes: &[ManifestRequest],
     requests: &[(DependencyRequest, PathBuf)],
     root: Option<&Path>,
@@ -1811,10 +1919,9 @@ fn apply_manifest(
         // Code that only the project's examples or demos use needs the package in development only: it never goes
         // into the dependencies a published library's users install.
         let dir = parent_dir(manifest);
-        let only_examples = requests
-            .iter()
-            .filter(|(r, _)| r.package == request.package)
-            .all(|(_, source)| source.strip_prefix(&dir).is_ok_and(is_example_code));
+        let only_examples = requests.iter().filter(|(r, _)| r.package == request.package).all(|(_, source)| {
+            examples.contains_key(source) || relative_to(&dir, source).is_some_and(crate::published::in_example_folder)
+        });
         if only_examples && section == DepSection::Dependencies {
             section = DepSection::DevDependencies;
         }
@@ -2004,14 +2111,6 @@ mod tests {
         assert_eq!(prefilter.read(b"const a = '<b class=\"x\">';").1, crate::code_html::Hints::default());
     }
 
-    #[test]
-    fn example_code_is_recognised_by_its_folder() {
-        assert!(is_example_code(Path::new("examples/basic/app.js")));
-        assert!(is_example_code(Path::new("demo/server.js")));
-        assert!(!is_example_code(Path::new("src/example.js")));
-        assert!(!is_example_code(Path::new("lib/samples.js")));
-        assert!(!is_example_code(Path::new("app.js")));
-    }
     use crate::transform::{TransformInfo, Watch};
 
     /// Inserts its text at the start of every file: a stand-in for a transform that declares a name.

@@ -65,6 +65,17 @@ pub struct Project {
     /// What each transform noted about the project's analysed files before planning (`Transform::survey`): by
     /// transform id, each file with notes, in path order.
     pub surveys: std::collections::BTreeMap<&'static str, Vec<(PathBuf, Vec<String>)>>,
+    /// The analysed files of a published library that only show how to use it (`crate::published`: named as
+    /// examples or outside its `files`, reached from none of its entry points), each with the packages it imports
+    /// that the library declares nowhere.
+    pub examples: std::collections::BTreeMap<PathBuf, Vec<String>>,
+}
+
+impl Project {
+    /// Whether `path` is example code of a published library ([`Project::examples`]).
+    pub fn is_example(&self, path: &std::path::Path) -> bool {
+        self.examples.contains_key(path)
+    }
 }
 
 /// What the analysed modules of a project use: the packages they import, the methods they call, and the Express

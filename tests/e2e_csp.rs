@@ -22,7 +22,8 @@
 //! `<embed>`, an `<object>`, an `<embed>` written as HTML and an `<iframe>` found by class still show (Chromium frames
 //! plugin content: frame-src), a self-hosted analytics script from a host that is a setting still posts home, URLs
 //! and a WebSocket a script builds on the page's origin still connect under `'self'` alone, and a source that imports
-//! Vue's full build beside a runtime alias still compiles its template.
+//! Vue's full build beside a runtime alias still compiles its template. An app hardened once that then gains a map
+//! page gets the tile host added to the policy the tool wrote by a second run, and the page shows its tiles.
 
 mod common;
 
@@ -873,4 +874,47 @@ fn resources_scripts_make_from_literal_urls_and_webassembly_still_load_under_the
             assert_eq!(text_of(&dom, id), Some(want), "#{id} served by {server} (CSP: {csp}): {dom}");
         }
     }
+}
+
+#[test]
+fn a_second_run_adds_what_a_new_page_needs_to_the_policy_it_wrote_and_the_page_then_shows_its_tiles() {
+    let (_tmp_tiles, tiles) = copy_app("csp-tiles");
+    let tile_server = start_node(&tiles, "server.js", &[]);
+    let (_tmp, app) = copy_app("csp-rerun-app");
+    // The first run writes a policy for the inline handler of the only page.
+    let first = fix_and_install(&app);
+    assert!(first.contains("scriptSrcAttr: [\"'unsafe-inline'\"]"), "{first}");
+    assert!(!first.contains("tiles.lan"), "{first}");
+    // (The copies of the server the checks load are written after the runs: they would be apps of the project.)
+    std::fs::remove_file(app.join("server.before.js")).expect("remove the copy of the original");
+    // Then the app gains a map page whose tiles come from a tile server's subdomains.
+    // (The map page of the media app, whose tile layer names the tile server.)
+    let media = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e/csp-media-app/public");
+    std::fs::copy(media.join("map.html"), app.join("public/map.html")).expect("add the map page");
+    let script = std::fs::read_to_string(media.join("js/map.js")).expect("read the map script");
+    let tiles_url = format!("http://{{s}}.tiles.lan:{}", tile_server.port);
+    std::fs::create_dir_all(app.join("public/js")).expect("script folder");
+    std::fs::write(app.join("public/js/map.js"), script.replace("TILES", &tiles_url)).expect("write the map script");
+    // The second run sees its own policy and adds the tile host to imgSrc, saying so; nothing else changes.
+    let out = express_harden(&app, &["--write", "--allow-no-vcs", "--only", "helmet", "--color", "never"]);
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    assert!(stderr.contains("helmet/csp-updated"), "{stderr}");
+    let second = std::fs::read_to_string(app.join("server.js")).expect("read");
+    let tile_host = format!("'http://*.tiles.lan:{}'", tile_server.port);
+    assert!(second.contains(&format!("imgSrc: [\"'self'\", 'data:', {tile_host}]")), "{second}");
+    assert_eq!(second.replace(&format!(",\n      imgSrc: [\"'self'\", 'data:', {tile_host}]"), ""), first);
+    // A third run changes nothing.
+    let out = express_harden(&app, &["--check", "--only", "helmet", "--color", "never"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{}{stderr}", String::from_utf8_lossy(&out.stdout));
+    assert!(stderr.contains("would change no files"), "{stderr}");
+    std::fs::write(app.join("server.first.js"), &first).expect("keep the first policy");
+    // In Chromium: the map page shows its tiles under the updated policy, not under the first one; the first page's
+    // handler still runs.
+    let rules = "--host-resolver-rules=MAP *.tiles.lan 127.0.0.1".to_string();
+    let flags = [rules.as_str()];
+    check_shown(&app, &flags, "server.js", ("/map.html", "tiles"), true);
+    check_shown(&app, &flags, "server.first.js", ("/map.html", "tiles"), false);
+    check_shown(&app, &flags, "server.js", ("/index.html", "clicked"), true);
 }

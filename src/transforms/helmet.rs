@@ -194,6 +194,7 @@ impl Transform for Helmet {
             Watch::AlsoCall("enable"),
             // (A form's submission redirected to another site: [`form_redirects`].)
             Watch::AlsoCall("redirect"),
+            Watch::AlsoCall("listen"),
         ]
     }
 
@@ -206,14 +207,19 @@ impl Transform for Helmet {
 
     fn surveys(&self, cx: &FileContext<'_>) -> crate::transform::Survey {
         // (The text, to read a `trust proxy` value: `1` turns it on, `0` or a computed value does not say HTTPS.)
-        match serves_https(cx.facts, None) {
-            Some(_) => crate::transform::Survey::Text,
-            None => crate::transform::Survey::Nothing,
+        // (And a server the module starts when it loads: the package runs itself, it is no library.)
+        match (serves_https(cx.facts, None), listens(cx.facts)) {
+            (Some(_), _) => crate::transform::Survey::Text,
+            (None, Some(_)) => crate::transform::Survey::Lines,
+            (None, None) => crate::transform::Survey::Nothing,
         }
     }
 
     fn survey(&self, cx: &FileContext<'_>) -> Vec<String> {
-        serves_https(cx.facts, Some(&cx.file.code)).map(|at| vec![cx.file.line(at).to_string()]).unwrap_or_default()
+        let https = (!cx.file.is_parked()).then(|| serves_https(cx.facts, Some(&cx.file.code))).flatten();
+        let https = https.map(|at| cx.file.line(at).to_string());
+        let listen = listens(cx.facts).map(|at| format!("{LISTEN}{}", cx.file.line(at)));
+        https.into_iter().chain(listen).collect()
     }
 
     fn plan(&self, cx: &FileContext<'_>, plan: &mut FilePlan) {
@@ -224,14 +230,38 @@ impl Transform for Helmet {
             if let Some(at) = applied.full_at {
                 report_disabled(cx, plan, &applied, at);
                 report_late(cx, plan, app, at);
+                recheck_policy(cx, plan, at);
             } else if !applied.subs.is_empty() {
                 report_partial(cx, plan, app, &applied);
             } else if !cx.links.app_middleware.iter().any(|m| m.app == app.creation.start && m.module == data().package)
                 && !mounted(cx, app)
+                && !wraps_earlier_app(facts, app)
             {
                 // (An app handed to another module that registers helmet on it, `require('./config/express')(app)`,
                 // has it; so does a sub-app mounted on another app or router, whose headers it sends.)
                 missing.push(app);
+            }
+        }
+        if let Some(library) = consumed_library(cx) {
+            // (An app made inside a function, `createApp()` of a framework: made for the package's users.)
+            let whole = 0..cx.file.code.len();
+            let (made, missing_here): (Vec<&ExpressApp>, Vec<&ExpressApp>) =
+                missing.into_iter().partition(|app| app.scope != whole);
+            missing = missing_here;
+            for app in made {
+                plan.findings.push(cx.finding(
+                    "library",
+                    app.creation.start,
+                    format!(
+                        "this app is created by `{library}`, a published package other apps install (package.json \
+                         has a name and a version and is not private; a function of a module it exports makes the \
+                         app; the package starts no server of its own: no bin, no start script, no listen when a \
+                         module loads): helmet with a policy fixed here is not added, since the sites built on it \
+                         could neither configure nor turn it off. The apps that use `{library}` should register \
+                         helmet on the app it gives them (or `{library}` could offer it as an option). If this \
+                         package is in fact an app, give it a start script and run again"
+                    ),
+                ));
             }
         }
         if missing.is_empty() {
@@ -252,22 +282,8 @@ impl Transform for Helmet {
 
         let d = data();
         let rewriter = html_rewriter(cx);
-        let mut directives = views::csp_directives(
-            cx.project.views.iter().map(|(_, scan)| scan),
-            rewriter.is_none(),
-            cx.project.rm_whitespace.is_some(),
-        );
-        let mut widgets = widgets(cx);
-        for (widget, _, added) in &mut widgets.known {
-            *added = add_sources(&mut directives, widget);
-        }
+        let (directives, widgets) = needed_policy(cx, rewriter);
         let redirects = form_redirects(cx, &directives);
-        if !redirects.hosts.is_empty() {
-            let needed = BTreeMap::from([("formAction".to_string(), redirects.hosts.clone())]);
-            let redirect =
-                Widget { name: String::new(), scripts: Vec::new(), directives: needed, source: String::new() };
-            add_sources(&mut directives, &redirect);
-        }
         // Every package added runs on the project's Node: with no helmet that does, none is written.
         let runs =
             |v: &&HelmetVersion| cx.project.node.supports(&v.package.node) && (directives.is_empty() || v.directives);
@@ -326,7 +342,7 @@ impl Transform for Helmet {
         let plain_http = version.directives
             && !self.behind_proxy
             && !cx.project.views.is_empty()
-            && cx.project.survey(ID).is_empty();
+            && cx.project.survey(ID).iter().all(|(_, notes)| notes.iter().all(|n| n.starts_with(LISTEN)));
         for app in &missing {
             let fit = Fit {
                 directives: &directives,
@@ -519,6 +535,232 @@ fn referer_embeds(directives: &[(String, Vec<String>)]) -> Vec<&str> {
         .unwrap_or_default()
 }
 
+/// The Content-Security-Policy directives the project's pages need (each with helmet's default sources first), with
+/// the widgets they load (whose sources are in them).
+fn needed_policy<'a>(cx: &FileContext<'a>, rewriter: Option<&str>) -> (Directives, Widgets<'a>) {
+    let mut directives = views::csp_directives(
+        cx.project.views.iter().map(|(_, scan)| scan),
+        rewriter.is_none(),
+        cx.project.rm_whitespace.is_some(),
+    );
+    let mut widgets = widgets(cx);
+    for (widget, _, added) in &mut widgets.known {
+        *added = add_sources(&mut directives, widget);
+    }
+    // (Where the app's routes redirect a form's submission: [`form_redirects`].)
+    let redirects = form_redirects(cx, &directives);
+    if !redirects.hosts.is_empty() {
+        let needed = BTreeMap::from([("formAction".to_string(), redirects.hosts)]);
+        let redirect = Widget { name: String::new(), scripts: Vec::new(), directives: needed, source: String::new() };
+        add_sources(&mut directives, &redirect);
+    }
+    (directives, widgets)
+}
+
+/// The options keys and the directives the transform writes ([`helmet_call`]): a policy of only these, each directive
+/// a list of strings starting with helmet's default sources (or `null`), is its own.
+const OWN_OPTIONS: [&str; 5] =
+    ["contentSecurityPolicy", "crossOriginResourcePolicy", "xFrameOptions", "frameguard", "referrerPolicy"];
+const OWN_DIRECTIVES: [&str; 13] = [
+    "scriptSrc",
+    "scriptSrcAttr",
+    "styleSrc",
+    "imgSrc",
+    "fontSrc",
+    "mediaSrc",
+    "frameSrc",
+    "objectSrc",
+    "connectSrc",
+    "formAction",
+    "workerSrc",
+    "frameAncestors",
+    "upgradeInsecureRequests",
+];
+
+/// The directives object of `helmet({ contentSecurityPolicy: { directives } })` registered at `at` (a `.use` call),
+/// and whether the policy has the transform's own shape (see [`OWN_OPTIONS`]).
+fn written_policy(facts: &FileFacts, at: usize) -> Option<(&crate::values::ObjectFacts, bool)> {
+    use crate::values::Value;
+    let u = facts.uses.iter().find(|u| u.range.start == at)?;
+    let call = facts.calls.iter().map(|site| &site.call).find(|call| {
+        u.range.start <= call.range.start
+            && call.range.end <= u.range.end
+            && call.callee.as_ref().is_some_and(|c| c.is_module(data().package.as_str()))
+    })?;
+    let Some(Value::Object(options)) = call.args.first() else { return None };
+    let Value::Object(csp) = &property(options, "contentSecurityPolicy")?.value else { return None };
+    let Value::Object(directives) = &property(csp, "directives")?.value else { return None };
+    let own = options.spreads.is_empty()
+        && csp.spreads.is_empty()
+        && directives.spreads.is_empty()
+        && options.props.iter().all(|p| p.key.as_deref().is_some_and(|k| OWN_OPTIONS.contains(&k)))
+        && csp.props.len() == 1
+        && directives.props.iter().all(|p| {
+            let Some(name) = p.key.as_deref().filter(|k| OWN_DIRECTIVES.contains(k)) else { return false };
+            // (Each list starts with helmet's default sources, as the transform writes them; `scriptSrcAttr` is
+            // written as `'unsafe-inline'` alone.)
+            let defaults = if name == "scriptSrcAttr" { &[][..] } else { views::default_sources(name) };
+            match &p.value {
+                Value::Array(items, _) => {
+                    items.iter().all(|i| matches!(i, Value::Str(..)))
+                        && defaults.len() <= items.len()
+                        && defaults.iter().zip(items).all(|(d, i)| matches!(i, Value::Str(s, _) if s == d))
+                }
+                Value::Nothing(_) => true,
+                _ => false,
+            }
+        });
+    Some((directives, own))
+}
+
+/// The property `key` of an object literal.
+fn property<'a>(object: &'a crate::values::ObjectFacts, key: &str) -> Option<&'a crate::values::Property> {
+    object.props.iter().find(|p| p.key.as_deref() == Some(key))
+}
+
+/// Whether a directive's `sources` already allow `needed`: listed, or a host under `'*'` (or an https host under
+/// `https:`), or a script hash where `'unsafe-inline'` applies (no hash or nonce beside it).
+fn allows(sources: &[&str], needed: &str) -> bool {
+    let host = needed.starts_with("http://") || needed.starts_with("https://") || !needed.contains(':');
+    let hash = needed.starts_with("'sha");
+    sources.contains(&needed)
+        || (host && !needed.starts_with('\'') && sources.contains(&"*"))
+        || (needed.starts_with("https://") && sources.contains(&"https:"))
+        || (hash
+            && sources.contains(&"'unsafe-inline'")
+            && !sources.iter().any(|s| s.starts_with("'sha") || s.starts_with("'nonce-")))
+}
+
+/// On a second run, compares the policy registered at `at` with what the project's pages need now (a page added
+/// since loads map tiles from another host): the transform's own policy gets the missing sources (a minimal diff:
+/// the sources added at the end of their directive, a directive added at the end), with `helmet/csp-updated`; a
+/// policy of the author's own shape is left as it is, with `helmet/csp-blocks` naming what it blocks.
+fn recheck_policy(cx: &FileContext<'_>, plan: &mut FilePlan, at: usize) {
+    use crate::values::Value;
+    let Some((written, own)) = written_policy(cx.facts, at) else { return };
+    let (needed, _) = needed_policy(cx, html_rewriter(cx));
+    let mut missing: Vec<(&str, Vec<&str>, Option<&crate::values::Property>)> = Vec::new();
+    for (name, sources) in &needed {
+        let prop = property(written, name);
+        // (A directive the policy leaves out is helmet's default.)
+        let listed: Vec<&str> = match prop.map(|p| &p.value) {
+            Some(Value::Array(items, _)) => {
+                items.iter().filter_map(|i| if let Value::Str(s, _) = i { Some(s.as_str()) } else { None }).collect()
+            }
+            _ => views::default_sources(name).to_vec(),
+        };
+        let lacking: Vec<&str> = sources.iter().map(String::as_str).filter(|s| !allows(&listed, s)).collect();
+        if !lacking.is_empty() {
+            missing.push((name.as_str(), lacking, prop));
+        }
+    }
+    if missing.is_empty() {
+        return;
+    }
+    let named = missing
+        .iter()
+        .map(|(name, added, _)| {
+            format!("{name} {}", added.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(" "))
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    if !own {
+        plan.findings.push(cx.finding(
+            "csp-blocks",
+            at,
+            format!(
+                "this Content-Security-Policy is the project's own (not the shape express-harden writes), and it \
+                 blocks what the app's pages load now: {named}. It was left as it is: add those sources if you trust \
+                 them, or change the pages"
+            ),
+        ));
+        return;
+    }
+    let style = &cx.facts.style;
+    let code = &cx.file.code;
+    for (name, added, prop) in &missing {
+        match prop {
+            Some(crate::values::Property { value: Value::Array(items, range), .. }) => {
+                let strings: Vec<String> = added.iter().map(|s| printed_str(s, style)).collect();
+                let last_end = items.last().map_or(range.start + 1, |i| i.range().end);
+                let between = &code[last_end..range.end - 1];
+                let text = match (items.is_empty(), between.contains('\n')) {
+                    (true, _) => strings.join(", "),
+                    (false, true) => {
+                        let indent = cx.file.indent_at(items.last().map_or(range.start, |i| i.range().start));
+                        strings.iter().map(|s| format!(",\n{indent}{s}")).collect()
+                    }
+                    (false, false) => strings.iter().map(|s| format!(", {s}")).collect(),
+                };
+                plan.edits.push(Edit::insert(last_end, text));
+            }
+            _ => {
+                // (A directive the policy does not set: added after the last, with helmet's defaults first.)
+                let Some(last) = written.props.last() else { continue };
+                let all = needed.iter().find(|(n, _)| n == name).map(|(_, s)| s.clone()).unwrap_or_default();
+                let indent = cx.file.indent_at(last.range.start).to_string();
+                let array = codegen::print_stmt(
+                    codegen::expr_stmt(codegen::string_array(&all, style.quote)),
+                    &crate::style::Style { semicolons: false, ..style.clone() },
+                    &indent,
+                );
+                let array = array.trim().trim_end_matches(';');
+                let multi = code[last.range.end..written.range.end].contains('\n');
+                let sep = if multi { format!(",\n{indent}") } else { ", ".to_string() };
+                plan.edits.push(Edit::insert(last.range.end, format!("{sep}{name}: {array}")));
+            }
+        }
+    }
+    plan.findings.push(cx.finding(
+        "csp-updated",
+        at,
+        format!(
+            "the Content-Security-Policy express-harden wrote here no longer allowed what the app's pages load now, so \
+             the sources they need were added: {named}"
+        ),
+    ));
+}
+
+/// A string literal as the file writes them (`'blob:'`; `"'self'"` with the other quote where the text has one).
+fn printed_str(value: &str, style: &crate::style::Style) -> String {
+    let printed = codegen::print_stmt(
+        codegen::expr_stmt(codegen::str_expr(value, style.quote)),
+        &crate::style::Style { semicolons: false, ..style.clone() },
+        "",
+    );
+    printed.trim().trim_end_matches(';').to_string()
+}
+
+/// How a survey note of [`Helmet::survey`] about a server started when the module loads begins (the others are the
+/// lines that show HTTPS).
+const LISTEN: &str = "listen:";
+
+/// Where the file starts a server when it loads: a `.listen(...)` outside any function (`app.listen(3000)`,
+/// `if (require.main === module) server.listen(port)`).
+fn listens(facts: &FileFacts) -> Option<usize> {
+    facts.member_calls.iter().find(|c| c.method == *"listen" && !c.in_function).map(|c| c.range.start)
+}
+
+/// The name of the published package this file belongs to, when that package is a library other apps install
+/// rather than an app: `name` and `version` and not `private`, an entry other packages import (`main`,
+/// `exports`), no `bin` and no `start` script, no module of its own (examples aside) that starts a server when it
+/// loads, and this module exports something (with an app made inside a function, the app is made for its users:
+/// `createApp()` of a framework).
+fn consumed_library<'a>(cx: &FileContext<'a>) -> Option<&'a str> {
+    let manifest = cx.project.manifest.as_ref()?;
+    let library = manifest.published()
+        && manifest.entry().is_some()
+        && !crate::published::runs_itself(manifest)
+        && !cx.project.is_example(&cx.file.path)
+        && !cx.facts.exports.is_empty()
+        && !cx
+            .project
+            .survey(ID)
+            .iter()
+            .any(|(path, notes)| !cx.project.is_example(path) && notes.iter().any(|n| n.starts_with(LISTEN)));
+    library.then(|| manifest.name()).flatten()
+}
+
 /// Whether `app` is a sub-app mounted on another app or router (`parent.use(app)`, `parent.use('/blog', app)`), the
 /// parent received from another module or created here: requests reach it through the parent, whose middleware
 /// (helmet among it) runs first.
@@ -529,7 +771,7 @@ fn mounted(cx: &FileContext<'_>, app: &ExpressApp) -> bool {
         app.scope.start <= u.range.start
             && u.range.end <= app.scope.end
             && !facts.is_app(app, &u.receiver, u.range.start)
-            && u.middleware.iter().any(|m| matches!(m, Middleware::Ident(name) if app.names.contains(name)))
+            && names(u, app)
             && crate::transforms::shared::handlers::is_express_receiver(
                 facts,
                 cx.links,
@@ -537,6 +779,29 @@ fn mounted(cx: &FileContext<'_>, app: &ExpressApp) -> bool {
                 &u.receiver,
                 u.range.start,
             )
+    })
+}
+
+/// Whether `u` registers `app` itself (`parent.use('/blog', app)`, `self.apos.baseApp.use(prefix, self.apos.app)`).
+fn names(u: &crate::analysis::UseCall, app: &ExpressApp) -> bool {
+    u.middleware.iter().any(|m| matches!(m, Middleware::Ident(n) | Middleware::Path(n) if app.names.contains(n)))
+}
+
+/// Whether `app` only wraps an app made before it under the same name, to serve it under a prefix
+/// (`self.apos.app = self.apos.baseApp = express()`, then, with a prefix, `self.apos.baseApp = express();
+/// self.apos.baseApp.use(prefix, self.apos.app)`): the inner app is served without the wrapper when there is no
+/// prefix, so it gets helmet, and the wrapper none (once per request path).
+fn wraps_earlier_app(facts: &FileFacts, app: &ExpressApp) -> bool {
+    facts.uses.iter().any(|u| {
+        app.creation.start < u.range.start
+            && facts.is_app(app, &u.receiver, u.range.start)
+            && facts.apps.iter().any(|inner| {
+                // (A property, `self.apos.baseApp`, names the app outside the function that made it too.)
+                let property = matches!(&u.receiver, crate::analysis::Receiver::Path(p) if p.contains('.') && inner.names.contains(p));
+                inner.creation.start < app.creation.start
+                    && (property || facts.is_app(inner, &u.receiver, u.range.start))
+                    && names(u, inner)
+            })
     })
 }
 

@@ -1,0 +1,209 @@
+//! Published libraries (a package.json with a `name` and a `version`, not `private`): what of a package other apps
+//! install, and which of its files only show how to use it (a `sample.js`, an `examples/` app, a `scripts/` helper
+//! that none of its entry points reach, or a file outside its `files`). Such code never changes the library's
+//! `dependencies`: its packages go to `devDependencies`, and a file whose own packages the library does not even
+//! declare is left alone with the `engine/example-code` finding (see `pipeline.rs`).
+
+use std::path::Path;
+
+use crate::manifest::ManifestInfo;
+
+/// The engine's finding on an example file of a published library that is left alone.
+pub const RULE: &str = "engine/example-code";
+
+/// Folders whose code shows how to use the project rather than being it.
+const EXAMPLE_DIRS: [&str; 6] = ["example", "examples", "demo", "demos", "sample", "samples"];
+
+/// Node's built-in modules (`require('module').builtinModules` of Node 20, less the internal `_` ones and the
+/// sub-paths): imported without being declared.
+const NODE_BUILTINS: [&str; 42] = [
+    "assert",
+    "async_hooks",
+    "buffer",
+    "child_process",
+    "cluster",
+    "console",
+    "constants",
+    "crypto",
+    "dgram",
+    "diagnostics_channel",
+    "dns",
+    "domain",
+    "events",
+    "fs",
+    "http",
+    "http2",
+    "https",
+    "inspector",
+    "module",
+    "net",
+    "os",
+    "path",
+    "perf_hooks",
+    "process",
+    "punycode",
+    "querystring",
+    "readline",
+    "repl",
+    "stream",
+    "string_decoder",
+    "sys",
+    "timers",
+    "tls",
+    "trace_events",
+    "tty",
+    "url",
+    "util",
+    "v8",
+    "vm",
+    "wasi",
+    "worker_threads",
+    "zlib",
+];
+
+/// Whether `relative` (a path relative to its package's folder) lies under an example folder (`examples/basic/app.js`,
+/// `demo/server.js`): example code in any package.
+pub fn in_example_folder(relative: &Path) -> bool {
+    let mut dirs = relative.components().rev().skip(1);
+    dirs.any(|c| c.as_os_str().to_str().is_some_and(|name| EXAMPLE_DIRS.contains(&name)))
+}
+
+/// Whether `relative` is named as example code: under an example folder, a file named `sample`, `example*` or
+/// `demo*`, or a file under the package's `scripts/` folder (tools of its own development).
+pub fn looks_like_example(relative: &Path) -> bool {
+    let stem = relative.file_name().and_then(|n| n.to_str()).and_then(|n| n.split('.').next()).unwrap_or_default();
+    let stem = stem.to_ascii_lowercase();
+    let first = relative.components().next().and_then(|c| c.as_os_str().to_str());
+    in_example_folder(relative)
+        || stem == "sample"
+        || stem == "samples"
+        || stem.starts_with("example")
+        || stem.starts_with("demo")
+        || (first == Some("scripts") && relative.components().count() > 1)
+}
+
+/// Whether `relative` is outside what the package publishes (`files`: folders, files and `*` patterns; npm always
+/// publishes package.json, the entry and the `bin` files, which the caller treats as entry points).
+pub fn outside_files(relative: &Path, files: &[String]) -> bool {
+    let text = relative.to_string_lossy().replace('\\', "/");
+    !files.iter().any(|pattern| {
+        let pattern = pattern.trim_start_matches("./").trim_end_matches('/');
+        let pattern = pattern.trim_end_matches("/**").trim_end_matches("/*");
+        if pattern.is_empty() || pattern == "*" || pattern == "**" {
+            return true;
+        }
+        if pattern.contains('*') {
+            // (`lib/*.js`, `*.js`: the part before the first `*` as a prefix, the part after it as a suffix.)
+            let (head, tail) = pattern.split_once('*').unwrap_or((pattern, ""));
+            let tail = tail.trim_start_matches('*');
+            return text.starts_with(head) && text.ends_with(tail) && text.len() >= head.len() + tail.len();
+        }
+        text == pattern || text.starts_with(&format!("{pattern}/"))
+    })
+}
+
+/// The files the package runs or gives to others, relative to its folder: its entry (`exports['.']`, else `main`),
+/// its `bin` files and the source files its `start` script names (`node server.js`, `nodemon src/app.ts`).
+pub fn entry_points(manifest: &ManifestInfo) -> Vec<String> {
+    let mut points: Vec<String> = manifest.entry().into_iter().map(str::to_string).collect();
+    points.extend(manifest.bin().iter().cloned());
+    points.extend(manifest.start_script().into_iter().flat_map(script_files));
+    points
+}
+
+/// The source files a package script names (words with a JavaScript or TypeScript extension, or a path).
+fn script_files(script: &str) -> Vec<String> {
+    const EXTENSIONS: [&str; 8] = [".js", ".cjs", ".mjs", ".ts", ".cts", ".mts", ".jsx", ".tsx"];
+    script
+        .split(|c: char| c.is_whitespace() || c == '&' || c == ';' || c == '|')
+        .map(|word| word.trim_matches(|c| c == '"' || c == '\''))
+        .filter(|word| !word.starts_with('-') && (EXTENSIONS.iter().any(|e| word.ends_with(e)) || word.contains('/')))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Whether the package runs itself: it has a `bin` or a `start` script (an app published to a registry, run with
+/// `npx` or `npm start`), not only code for other apps.
+pub fn runs_itself(manifest: &ManifestInfo) -> bool {
+    !manifest.bin().is_empty() || manifest.start_script().is_some()
+}
+
+/// The packages among `specs` (what a file imports) that `manifest` declares in no section: neither Node's own
+/// modules nor relative paths nor the project's own workspace packages (`is_project`: the specifier names a file of
+/// the project).
+pub fn undeclared<'a>(
+    specs: impl Iterator<Item = &'a str>,
+    manifest: &ManifestInfo,
+    is_project: impl Fn(&str) -> bool,
+) -> Vec<String> {
+    let mut missing: Vec<String> = Vec::new();
+    for spec in specs {
+        if spec.starts_with('.') || spec.starts_with('/') || spec.contains(':') || is_project(spec) {
+            continue;
+        }
+        let Some(name) = package_name(spec) else { continue };
+        if NODE_BUILTINS.contains(&name)
+            || manifest.dependency(name).is_some()
+            || missing.iter().any(|m| m == name)
+            || manifest.name() == Some(name)
+        {
+            continue;
+        }
+        missing.push(name.to_string());
+    }
+    missing.sort();
+    missing
+}
+
+/// `@scope/name/sub` -> `@scope/name`; `name/sub` -> `name`.
+fn package_name(spec: &str) -> Option<&str> {
+    let parts = if spec.starts_with('@') { 2 } else { 1 };
+    let end = spec.match_indices('/').nth(parts - 1).map_or(spec.len(), |(i, _)| i);
+    Some(&spec[..end]).filter(|name| !name.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn example_code_is_recognised_by_folder_and_name() {
+        assert!(in_example_folder(Path::new("examples/basic/app.js")));
+        assert!(in_example_folder(Path::new("demo/server.js")));
+        assert!(!in_example_folder(Path::new("src/example.js")));
+        assert!(!in_example_folder(Path::new("lib/samples.js")));
+        assert!(!in_example_folder(Path::new("app.js")));
+        assert!(looks_like_example(Path::new("sample.js")));
+        assert!(looks_like_example(Path::new("src/example-server.js")));
+        assert!(looks_like_example(Path::new("demo.mjs")));
+        assert!(looks_like_example(Path::new("scripts/serve-docs.js")));
+        assert!(!looks_like_example(Path::new("scripts.js")));
+        assert!(!looks_like_example(Path::new("lib/scripts/x.js")));
+        assert!(!looks_like_example(Path::new("server.js")));
+    }
+
+    #[test]
+    fn files_patterns_say_what_is_published() {
+        let files = ["lib".to_string(), "index.js".to_string(), "bin/*.js".to_string()];
+        assert!(!outside_files(Path::new("lib/a/b.js"), &files));
+        assert!(!outside_files(Path::new("index.js"), &files));
+        assert!(!outside_files(Path::new("bin/cli.js"), &files));
+        assert!(outside_files(Path::new("scripts/serve-docs.js"), &files));
+        assert!(outside_files(Path::new("library.js"), &files));
+        assert!(!outside_files(Path::new("x.js"), &["*".to_string()]));
+    }
+
+    #[test]
+    fn start_scripts_name_their_files() {
+        assert_eq!(script_files("node scripts/serve.js"), ["scripts/serve.js"]);
+        assert_eq!(script_files("NODE_ENV=production nodemon --watch src src/app.ts"), ["src/app.ts"]);
+        assert_eq!(script_files("npm run build && node dist/index.js"), ["dist/index.js"]);
+    }
+
+    #[test]
+    fn packages_are_named_without_their_paths() {
+        assert_eq!(package_name("@scope/name/sub"), Some("@scope/name"));
+        assert_eq!(package_name("express/lib/router"), Some("express"));
+        assert_eq!(package_name("express"), Some("express"));
+    }
+}
