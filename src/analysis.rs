@@ -157,6 +157,15 @@ pub struct FunctionFacts {
     pub returns: Option<Value>,
 }
 
+impl FunctionFacts {
+    /// Its request and response parameters as a route handler or middleware: `(req, res, next)`, or
+    /// `(err, req, res, next)` for an error handler.
+    pub fn request_response(&self) -> (Option<&Atom>, Option<&Atom>) {
+        let (req, res) = if self.params.len() == 4 { (1, 2) } else { (0, 1) };
+        (self.params.get(req).and_then(Option::as_ref), self.params.get(res).and_then(Option::as_ref))
+    }
+}
+
 /// `object.method(args)` for the methods the selected transforms look at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MemberCall {
@@ -175,8 +184,25 @@ pub struct MemberCall {
     /// Whether the call runs only in a branch: inside an `if`'s or a `switch` case's body, a `? :` branch, or the
     /// right side of `&&`, `||`, `??` (`if (app.get('env') === 'production') app.set('trust proxy', 1)`).
     pub in_branch: bool,
-    /// Whether the call is inside a function (it runs when something calls that function, not when the module loads).
-    pub in_function: bool,
+    /// The body of the innermost function holding the call ([`FunctionFacts::body`]; a class's range inside a class
+    /// member); `None` at the file's top level (the call runs when the module loads, not when something calls a
+    /// function).
+    pub scope: Option<Range<usize>>,
+}
+
+/// A call of a name no import binds (`setup(app)`, `setAuthCookie(res, user)`): a function of the file, most often.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocalCall {
+    /// The name called.
+    pub callee: Atom,
+    /// Each argument's name, when it is a bare name.
+    pub args: Vec<Option<Atom>>,
+    /// The whole call.
+    pub range: Range<usize>,
+    /// Whether it runs only in a branch, as [`MemberCall::in_branch`].
+    pub in_branch: bool,
+    /// The innermost function holding it, as [`MemberCall::scope`].
+    pub scope: Option<Range<usize>>,
 }
 
 /// What a call does to Express's `trust proxy` setting ([`MemberCall::trust_proxy`]).
@@ -295,6 +321,8 @@ pub struct FileFacts {
     pub functions: Vec<FunctionFacts>,
     /// Calls of the tracked methods.
     pub member_calls: Vec<MemberCall>,
+    /// Calls of names no import binds (the file's own functions), in source order.
+    pub local_calls: Vec<LocalCall>,
     /// Reads of [`TRACKED_PROPERTIES`].
     pub property_reads: Vec<PropertyRead>,
     /// What the file exports.
@@ -322,6 +350,10 @@ pub struct CallSite {
     pub is_new: bool,
     /// The statement holding it.
     pub stmt: Option<StmtSite>,
+    /// Whether it runs only in a branch, as [`MemberCall::in_branch`].
+    pub in_branch: bool,
+    /// The innermost function holding it, as [`MemberCall::scope`].
+    pub scope: Option<Range<usize>>,
 }
 
 /// `const name = init` (or `let`/`var`).
@@ -363,6 +395,7 @@ impl FileFacts {
         self.references.shrink_to_fit();
         self.functions.shrink_to_fit();
         self.member_calls.shrink_to_fit();
+        self.local_calls.shrink_to_fit();
         self.property_reads.shrink_to_fit();
         self.exports.shrink_to_fit();
     }
@@ -589,6 +622,7 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
         branch_depth: 0,
         functions: Vec::new(),
         member_calls: Vec::new(),
+        local_calls: Vec::new(),
         property_reads: Vec::new(),
         exports: Vec::new(),
         inline_requires: Vec::new(),
@@ -675,6 +709,7 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
         references,
         functions,
         member_calls,
+        local_calls,
         property_reads,
         exports,
         mut inline_requires,
@@ -706,6 +741,7 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
         references,
         functions,
         member_calls,
+        local_calls,
         property_reads,
         exports,
         inline_requires: inline_requires.into_boxed_slice(),
@@ -938,6 +974,7 @@ struct Collector<'a> {
     branch_depth: usize,
     functions: Vec<FunctionFacts>,
     member_calls: Vec<MemberCall>,
+    local_calls: Vec<LocalCall>,
     property_reads: Vec<PropertyRead>,
     exports: Vec<Export>,
     /// Every `require('m')` call's module.
@@ -1063,6 +1100,11 @@ impl<'a> Collector<'a> {
         self.scopes.last().cloned().unwrap_or(0..self.code.len())
     }
 
+    /// The innermost function (or class) being visited, `None` at the top level ([`MemberCall::scope`]).
+    fn function_scope(&self) -> Option<Range<usize>> {
+        (self.scopes.len() > 1).then(|| self.scope())
+    }
+
     /// Follows `a = b = express()` and returns the creating call and the assigned paths.
     fn assignment_chain<'e>(&self, expr: &'e Expr, names: &mut Vec<Atom>) -> Option<&'e Expr> {
         match unwrap(expr) {
@@ -1166,6 +1208,8 @@ impl<'a> Collector<'a> {
             call: CallFacts { range, callee: Some(callee_ref), callee_range: range_of(callee), args },
             is_new,
             stmt: self.stmts.last().cloned(),
+            in_branch: self.branch_depth > 0,
+            scope: self.function_scope(),
         });
     }
 
@@ -1728,6 +1772,24 @@ impl Visit for Collector<'_> {
             }
             let args: Vec<&Expr> = call.args.iter().map(|a| &*a.expr).collect();
             self.record_call(range_of(call), callee, &args, false);
+            if let Expr::Ident(id) = unwrap(callee) {
+                if id.sym != *"require" && self.binding(&id.sym).is_none() {
+                    self.local_calls.push(LocalCall {
+                        callee: id.sym.clone(),
+                        args: call
+                            .args
+                            .iter()
+                            .map(|a| match unwrap(&a.expr) {
+                                Expr::Ident(arg) if a.spread.is_none() => Some(arg.sym.clone()),
+                                _ => None,
+                            })
+                            .collect(),
+                        range: range_of(call),
+                        in_branch: self.branch_depth > 0,
+                        scope: self.function_scope(),
+                    });
+                }
+            }
         }
         let start = range_of(call).start;
         if self.is_creation_call(call) && !self.claimed.contains(&start) {
@@ -1757,7 +1819,7 @@ impl Visit for Collector<'_> {
                                 args: call.args.iter().map(|a| describer.value(&a.expr)).collect(),
                                 stmt: self.stmts.last().cloned(),
                                 in_branch: self.branch_depth > 0,
-                                in_function: self.scopes.len() > 1,
+                                scope: self.function_scope(),
                             });
                         }
                     }

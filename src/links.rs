@@ -54,9 +54,22 @@ pub struct FileLinks {
     /// to a package's function, as an argument or a property of an inline options object
     /// (`jwt.sign(payload, config.secret)` with `module.exports = { secret: '...' }` here).
     pub passed_values: Vec<PassedValue>,
+    /// Bodies of this file's functions that surely run when the project's modules load: called outside any branch
+    /// from a module's top level, or from such a function, of this module or another (`setup(app)` at the top level,
+    /// `require('./config/express')(app)`).
+    pub run_at_load: Vec<Range<usize>>,
+    /// Parameters of this file's functions that receive an Express response from a route handler or middleware (or
+    /// from such a function), of this module or another: `setAuthCookie(res, user)` called in a handler.
+    pub responses: Vec<ResponseParam>,
 }
 
 impl FileLinks {
+    /// Whether code of this file in `scope` (the innermost function holding it, `None` at the top level: see
+    /// [`crate::analysis::MemberCall::scope`]) surely runs when the modules load, branches aside.
+    pub fn runs_at_load(&self, scope: Option<&Range<usize>>) -> bool {
+        scope.is_none_or(|body| self.run_at_load.contains(body))
+    }
+
     /// Whether `object` (a receiver path) is a parameter that receives an app or router, used at `at`.
     pub fn is_app_param(&self, object: &str, at: usize) -> bool {
         self.app_params.iter().any(|p| p.name == object && p.body.start <= at && at <= p.body.end)
@@ -102,6 +115,8 @@ impl FileLinks {
                 .iter()
                 .map(|v| PassedValue { value: range(&v.value), ..v.clone() })
                 .collect(),
+            run_at_load: self.run_at_load.iter().map(range).collect(),
+            responses: self.responses.iter().map(|r| ResponseParam { body: range(&r.body), ..r.clone() }).collect(),
         }
     }
 
@@ -123,6 +138,31 @@ pub struct AppParam {
     pub router: bool,
     /// The app it is, when it is one: the file that creates it and the start of its `express()` call.
     pub origin: Option<(PathBuf, usize)>,
+}
+
+/// A parameter of a function that receives an Express response from a handler ([`FileLinks::responses`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ResponseParam {
+    /// The function's body.
+    pub body: Range<usize>,
+    /// The parameter that receives the response.
+    pub res: Atom,
+    /// The parameter that receives the handler's request beside it, if one does.
+    pub req: Option<Atom>,
+}
+
+/// A call of a function of the project, as the passes over calls read it.
+struct FunctionCall {
+    /// The file of the function called, and the function's index in its facts.
+    target: (usize, usize),
+    /// Each argument's name, when it is a bare name.
+    args: Vec<Option<Atom>>,
+    /// Where the call is.
+    at: usize,
+    /// Whether it runs only in a branch.
+    in_branch: bool,
+    /// The innermost function holding it (`None` at the top level).
+    scope: Option<Range<usize>>,
 }
 
 /// A function registered as a handler by another module: its range, and the route path when it is a literal.
@@ -583,7 +623,7 @@ pub fn link(inputs: &[Option<LinkInput<'_>>], resolver: &Resolver) -> HashMap<us
             }
             Some(FoundLinks {
                 file: i,
-                handlers: linker.handlers_elsewhere(i, own_params),
+                handlers: linker.registered_handlers(i, own_params),
                 objects,
                 instances: linker.imported_instances(i),
                 values: linker.values_passed(i),
@@ -591,9 +631,19 @@ pub fn link(inputs: &[Option<LinkInput<'_>>], resolver: &Resolver) -> HashMap<us
             })
         })
         .collect();
+    // The calls of the project's functions, for what runs at load and where responses go.
+    let calls: Vec<Vec<FunctionCall>> = inputs.par_iter().enumerate().map(|(i, _)| linker.function_calls(i)).collect();
+    for (t, bodies) in linker.run_at_load(&calls) {
+        links.entry(t).or_default().run_at_load = bodies;
+    }
+    let handlers: Vec<(usize, Range<usize>)> =
+        found.iter().flat_map(|f| f.handlers.iter().map(|(t, (range, _))| (*t, range.clone()))).collect();
+    for (t, responses) in linker.responses(&calls, &handlers) {
+        links.entry(t).or_default().responses = responses;
+    }
     for found in found {
         let i = found.file;
-        for (target, handler) in found.handlers {
+        for (target, handler) in found.handlers.into_iter().filter(|(t, _)| *t != i) {
             let entry = links.entry(target).or_default();
             if !entry.handlers.contains(&handler) {
                 entry.handlers.push(handler);
@@ -895,8 +945,9 @@ impl<'b> Linker<'_, 'b> {
         self.name(i, first, call.range.start, &callee.members, 1)
     }
 
-    /// The functions of other modules that file `i` registers as handlers, by their file and range.
-    fn handlers_elsewhere(&self, i: usize, own: Option<&Vec<AppParam>>) -> Vec<(usize, LinkedHandler)> {
+    /// The functions that file `i` registers as handlers on an app or router, of its own or of other modules, by their
+    /// file and range.
+    fn registered_handlers(&self, i: usize, own: Option<&Vec<AppParam>>) -> Vec<(usize, LinkedHandler)> {
         let Some(input) = self.input(i) else { return Vec::new() };
         let facts = input.facts;
         let mut out = Vec::new();
@@ -907,24 +958,177 @@ impl<'b> Linker<'_, 'b> {
                 continue;
             }
             for handler in &registration.handlers {
+                let path = || registration.path.as_ref().map(|(p, _)| p.clone());
                 let (first, rest) = match handler {
-                    HandlerArg::Named(name) => {
-                        if facts.functions.iter().any(|f| f.name.as_deref() == Some(name)) {
-                            continue;
-                        }
-                        (name.clone(), Vec::new())
-                    }
+                    HandlerArg::Named(name) => (name.clone(), Vec::new()),
                     HandlerArg::Path(path) => {
                         let mut parts = path.split('.').map(Atom::from);
                         let Some(first) = parts.next() else { continue };
                         (first, parts.collect())
                     }
-                    HandlerArg::Inline(_) => continue,
+                    HandlerArg::Inline(range) => {
+                        if let Some(f) = facts.function_within(range).filter(|f| f.range == *range) {
+                            out.push((i, (f.range.clone(), path())));
+                        }
+                        continue;
+                    }
                 };
                 if let Some(Resolved::Function(t, range)) = self.name(i, &first, registration.range.start, &rest, 0) {
-                    if t != i {
-                        out.push((t, (range, registration.path.as_ref().map(|(p, _)| p.clone()))));
-                    }
+                    out.push((t, (range, path())));
+                }
+            }
+        }
+        out
+    }
+
+    /// The calls file `i` makes of functions of the project: its own, called by name (`setup(app)`, not hidden by a
+    /// parameter of that name), and those of the modules it imports (`require('./config/express')(app)`); in source
+    /// order.
+    fn function_calls(&self, i: usize) -> Vec<FunctionCall> {
+        let Some(input) = self.input(i) else { return Vec::new() };
+        let facts = input.facts;
+        // (Functions are recorded in source order: found by their start.)
+        let index = |t: usize, range: &Range<usize>| {
+            let functions = &self.input(t)?.facts.functions;
+            let first = functions.partition_point(|f| f.range.start < range.start);
+            let n = functions[first..]
+                .iter()
+                .take_while(|f| f.range.start == range.start)
+                .position(|f| f.range == *range)?;
+            Some((t, first + n))
+        };
+        // (Looked up by name once, and the names parameters take, which hide a function of that name.)
+        let mut named: HashMap<&Atom, usize> = HashMap::default();
+        let mut params: HashSet<&Atom> = HashSet::default();
+        for (n, f) in facts.functions.iter().enumerate() {
+            if let Some(name) = &f.name {
+                named.entry(name).or_insert(n);
+            }
+            params.extend(f.params.iter().flatten());
+        }
+        let mut out = Vec::new();
+        for call in &facts.local_calls {
+            let at = call.range.start;
+            let Some(&n) = named.get(&call.callee) else { continue };
+            let hidden = params.contains(&call.callee)
+                && facts.functions.iter().any(|f| {
+                    f.body.start <= at && at <= f.body.end && f.params.iter().flatten().any(|p| *p == call.callee)
+                });
+            if hidden {
+                continue;
+            }
+            out.push(FunctionCall {
+                target: (i, n),
+                args: call.args.clone(),
+                at,
+                in_branch: call.in_branch,
+                scope: call.scope.clone(),
+            });
+        }
+        for site in facts.calls.iter().filter(|s| !s.is_new) {
+            let Some(Resolved::Function(t, range)) = self.callee(i, &site.call) else { continue };
+            let Some(target) = index(t, &range) else { continue };
+            out.push(FunctionCall {
+                target,
+                args: site
+                    .call
+                    .args
+                    .iter()
+                    .map(|a| match a {
+                        Value::Ident(name, _) => Some(name.clone()),
+                        _ => None,
+                    })
+                    .collect(),
+                at: site.call.range.start,
+                in_branch: site.in_branch,
+                scope: site.scope.clone(),
+            });
+        }
+        out.sort_by_key(|c| c.at);
+        out
+    }
+
+    /// The function called by `call`.
+    fn called(&self, call: &FunctionCall) -> Option<&crate::analysis::FunctionFacts> {
+        self.input(call.target.0)?.facts.functions.get(call.target.1)
+    }
+
+    /// The bodies of the functions of each file that surely run when the modules load ([`FileLinks::run_at_load`]),
+    /// given every file's [`Linker::function_calls`].
+    fn run_at_load(&self, calls: &[Vec<FunctionCall>]) -> HashMap<usize, Vec<Range<usize>>> {
+        let mut sure: HashMap<usize, Vec<Range<usize>>> = HashMap::default();
+        let mut seen: HashSet<(usize, Range<usize>)> = HashSet::default();
+        // Each file's calls made outside any branch, by the function that makes them.
+        let by_scope: Vec<HashMap<Option<&Range<usize>>, Vec<&FunctionCall>>> = calls
+            .iter()
+            .map(|file| {
+                let mut map: HashMap<Option<&Range<usize>>, Vec<&FunctionCall>> = HashMap::default();
+                for call in file.iter().filter(|c| !c.in_branch) {
+                    map.entry(call.scope.as_ref()).or_default().push(call);
+                }
+                map
+            })
+            .collect();
+        // (Each file's top level, then each function found to run, once.)
+        let mut work: Vec<(usize, Option<Range<usize>>)> = (0..calls.len()).map(|i| (i, None)).collect();
+        while let Some((i, scope)) = work.pop() {
+            for call in by_scope[i].get(&scope.as_ref()).into_iter().flatten() {
+                let Some(body) = self.called(call).map(|f| f.body.clone()) else { continue };
+                if seen.insert((call.target.0, body.clone())) {
+                    sure.entry(call.target.0).or_default().push(body.clone());
+                    work.push((call.target.0, Some(body)));
+                }
+            }
+        }
+        sure
+    }
+
+    /// The parameters of each file's functions that receive a handler's response ([`FileLinks::responses`]), given
+    /// every file's [`Linker::function_calls`] and the functions registered as handlers (file, range).
+    fn responses(
+        &self,
+        calls: &[Vec<FunctionCall>],
+        handlers: &[(usize, Range<usize>)],
+    ) -> HashMap<usize, Vec<ResponseParam>> {
+        let mut seen: HashSet<(usize, ResponseParam)> = HashSet::default();
+        let mut work: Vec<(usize, ResponseParam)> = Vec::new();
+        for (t, range) in handlers {
+            let Some(f) = self.input(*t).and_then(|x| x.facts.function_within(range)).filter(|f| f.range == *range)
+            else {
+                continue;
+            };
+            let (req, res) = f.request_response();
+            if let Some(res) = res {
+                let param = ResponseParam { body: f.body.clone(), res: res.clone(), req: req.cloned() };
+                if seen.insert((*t, param.clone())) {
+                    work.push((*t, param));
+                }
+            }
+        }
+        let mut out: HashMap<usize, Vec<ResponseParam>> = HashMap::default();
+        while let Some((i, param)) = work.pop() {
+            let Some(facts) = self.input(i).map(|x| x.facts) else { continue };
+            let first = calls[i].partition_point(|c| c.at < param.body.start);
+            for call in calls[i][first..].iter().take_while(|c| c.at <= param.body.end) {
+                let Some(n) = call.args.iter().position(|a| a.as_ref() == Some(&param.res)) else { continue };
+                // (A function between the handler and the call whose parameter has the name hides the response.)
+                let hidden = facts.functions.iter().any(|f| {
+                    f.body.start > param.body.start
+                        && f.body.start <= call.at
+                        && call.at <= f.body.end
+                        && f.params.iter().flatten().any(|p| *p == param.res)
+                });
+                let Some(f) = self.called(call).filter(|_| !hidden) else { continue };
+                let Some(Some(res)) = f.params.get(n) else { continue };
+                let req = param
+                    .req
+                    .as_ref()
+                    .and_then(|req| call.args.iter().position(|a| a.as_ref() == Some(req)))
+                    .and_then(|m| f.params.get(m).cloned().flatten());
+                let found = ResponseParam { body: f.body.clone(), res: res.clone(), req };
+                if seen.insert((call.target.0, found.clone())) {
+                    out.entry(call.target.0).or_default().push(found.clone());
+                    work.push((call.target.0, found));
                 }
             }
         }

@@ -55,3 +55,48 @@ fn cookies_are_hardened_and_the_secret_leaves_the_code() {
     let remember = login.set_cookie("remember_token").expect("remember_token");
     assert!(remember.contains("Secure"), "{remember}");
 }
+
+/// A cookie set by a helper of another module that a route handler hands its response to (`auth.setAuthCookie(res,
+/// user)`, as nodeclub's `gen_session(user, res)`): after `--write --only res-cookie` the helper's cookie is sent
+/// HttpOnly and SameSite=Lax, and Secure in production; before the fix it kept none of them (checked on the original).
+#[test]
+fn a_cookie_set_by_a_helper_given_the_response_is_hardened() {
+    let (_tmp, app) = copy_app("cookie-app");
+    std::fs::create_dir_all(app.join("lib")).expect("mkdir lib");
+    std::fs::write(
+        app.join("lib/auth.js"),
+        "exports.setAuthCookie = function (res, user) {\n  res.cookie('auth_token', `t-${user}`, { maxAge: 3600000 \
+         });\n};\n",
+    )
+    .expect("write the helper");
+    let server = std::fs::read_to_string(app.join("server.js")).expect("read");
+    let route =
+        "app.get('/token', (req, res) => {\n  auth.setAuthCookie(res, 'alice');\n  res.json({ ok: true });\n});\n\n";
+    let with_route = server
+        .replacen("const app = express();\n", "const auth = require('./lib/auth');\n\nconst app = express();\n", 1)
+        .replacen("app.listen(", &format!("{route}app.listen("), 1);
+    std::fs::write(app.join("server.js"), &with_route).expect("write");
+    std::fs::write(app.join("server.before.js"), &with_route).expect("keep the original");
+    npm_ci(&app);
+    let before = start_node(&app, "server.before.js", &[]);
+    let token = get(before.port, "/token", &[]);
+    let cookie = token.set_cookie("auth_token").expect("auth_token");
+    assert!(!cookie.contains("HttpOnly") && !cookie.contains("SameSite"), "before the fix: {cookie}");
+    drop(before);
+
+    let out = express_harden(
+        &app,
+        &["--write", "--allow-no-vcs", "--only", "res-cookie", "--color", "never", "server.js", "lib/auth.js"],
+    );
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    let helper = std::fs::read_to_string(app.join("lib/auth.js")).expect("read");
+    assert!(helper.contains("httpOnly: true"), "{helper}");
+    for (env, secure) in [(vec![], false), (vec![("NODE_ENV", "production")], true)] {
+        let node = start_node(&app, "server.js", &env);
+        let token = get(node.port, "/token", &[]);
+        assert!(token.status.contains(" 200 "), "{}", token.status);
+        let cookie = token.set_cookie("auth_token").expect("auth_token");
+        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{env:?}: {cookie}");
+        assert_eq!(cookie.contains("Secure"), secure, "{env:?}: {cookie}");
+    }
+}

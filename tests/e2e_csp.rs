@@ -720,14 +720,38 @@ fn vue_s_full_build_imported_by_the_source_beside_a_runtime_alias_still_compiles
 /// its own script; with upgrade-insecure-requests (what the tool wrote before) it does not.
 #[test]
 fn a_trust_proxy_set_only_in_production_keeps_a_plain_http_page_working() {
+    let branch = "if (app.get('env') === 'production') {\n  app.set('trust proxy', 1); // trust first proxy\n}\n";
+    plain_http_page_works_with(branch, &[]);
+}
+
+/// The same setting made by a helper the app calls only in a branch (an option off by default), in its own module
+/// and in another (`require('./config/proxy')(app)` in production only): no proof of HTTPS either, and the page
+/// opened over plain HTTP still loads its own script.
+#[test]
+fn a_trust_proxy_set_by_a_helper_called_only_in_a_branch_keeps_a_plain_http_page_working() {
+    let helper = "function trustProxy(server) {\n  server.set('trust proxy', 1);\n}\nif (process.env.BEHIND_PROXY) trustProxy(app);\n";
+    plain_http_page_works_with(helper, &[]);
+    let module = "module.exports = function (app) {\n  app.enable('trust proxy');\n};\n";
+    let call = "if (app.get('env') === 'production') {\n  require('./config/proxy')(app);\n}\n";
+    plain_http_page_works_with(call, &[("config/proxy.js", module)]);
+}
+
+/// Adds `setting` to csp-browser-app's server.js right after its app is created (and writes `files`), fixes and
+/// installs it, and loads its page over plain HTTP at a name of the home network: it runs its own script before and
+/// after the change (the written policy has `upgradeInsecureRequests: null`), and not with upgrade-insecure-requests.
+fn plain_http_page_works_with(setting: &str, files: &[(&str, &str)]) {
     let (_tmp, app) = copy_app("csp-browser-app");
     let original = std::fs::read_to_string(app.join("server.js")).expect("read");
     let anchor = "const app = express();\n";
-    let branch = "if (app.get('env') === 'production') {\n  app.set('trust proxy', 1); // trust first proxy\n}\n";
     assert!(original.contains(anchor), "{original}");
-    std::fs::write(app.join("server.js"), original.replacen(anchor, &format!("{anchor}{branch}"), 1)).expect("write");
+    std::fs::write(app.join("server.js"), original.replacen(anchor, &format!("{anchor}{setting}"), 1)).expect("write");
+    for (path, text) in files {
+        let path = app.join(path);
+        std::fs::create_dir_all(path.parent().expect("a folder")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
     let fixed = fix_and_install(&app);
-    assert!(fixed.contains(branch) && fixed.contains("upgradeInsecureRequests: null"), "{fixed}");
+    assert!(fixed.contains(setting) && fixed.contains("upgradeInsecureRequests: null"), "{fixed}");
     let upgrade = fixed.replace("      upgradeInsecureRequests: null\n", "");
     assert!(!upgrade.contains("upgradeInsecureRequests"), "{upgrade}");
     std::fs::write(app.join("server.upgrade.js"), upgrade).expect("write");
@@ -736,7 +760,7 @@ fn a_trust_proxy_set_only_in_production_keeps_a_plain_http_page_working() {
     for (server, ran) in [("server.before.js", "yes"), ("server.js", "yes"), ("server.upgrade.js", "no")] {
         let node = start_node(&app, server, &[]);
         let dom = dump_dom_with(&format!("http://dashboard.lan:{}/", node.port), &flags);
-        assert_eq!(text_of(&dom, "home"), Some(ran), "#home served by {server}: {dom}");
+        assert_eq!(text_of(&dom, "home"), Some(ran), "#home served by {server} ({setting}): {dom}");
     }
 }
 

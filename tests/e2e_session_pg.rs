@@ -4,9 +4,12 @@
 //! this test starts, at the DATABASE_URL the tool's next step asks for. A session counter must go on counting across a
 //! restart of the Node process, with its row in the `session` table created as the tool's next step says (from
 //! connect-pg-simple's `table.sql`); the same steps on the unfixed app start counting again, so the test can fail.
-//! A second test stops PostgreSQL while the app runs: requests that need a session get an error response, and once
-//! the database is back sessions work again without a restart (with the store creating its own table,
-//! `createTableIfMissing: true`, they stay failed: checked too).
+//! A second test stops PostgreSQL while the app runs: requests that need a session get an error response (a new
+//! session too, once the store's check, every second, has seen the outage: before the fix it got 200 and a cookie and
+//! was never stored), and once the database is back sessions work again without a restart (with the store creating
+//! its own table, `createTableIfMissing: true`, they stay failed: checked too). A third starts the app, on its own
+//! pool and on the app's, while PostgreSQL is down: the first new session gets an error and no cookie, and once the
+//! database is up sessions are stored.
 //!
 //! `server.js` has no pg client of its own (the store connects with DATABASE_URL); `pool-server.js` creates a pg Pool,
 //! which the store reuses.
@@ -66,7 +69,8 @@ fn sessions_survive_a_restart_in_postgresql_after_the_fix() {
     );
     assert!(!fixed.contains("createTableIfMissing"), "{fixed}");
     let fixed_pool = std::fs::read_to_string(app.join("pool-server.js")).expect("read");
-    assert!(fixed_pool.contains("store: new PgStore({ pool }),"), "{fixed_pool}");
+    assert!(fixed_pool.contains("const sessionStore = new PgStore({ pool });"), "{fixed_pool}");
+    assert!(fixed_pool.contains("store: sessionStore,"), "{fixed_pool}");
     let manifest = std::fs::read_to_string(app.join("package.json")).expect("read");
     assert!(manifest.contains("\"connect-pg-simple\": \"^10.0.0\","), "{manifest}");
 
@@ -109,14 +113,23 @@ fn create_session_table(app: &Path, postgres: &common::Postgres) {
 /// `GET /count` with `cookie` (if any): the status line and body, and how long the answer took.
 fn count(port: u16, cookie: Option<&str>) -> (String, String, Duration) {
     let started = Instant::now();
-    let response = get(port, "/count", &cookie.map(|c| [("Cookie", c)]).unwrap_or_default()[..]);
+    let headers: Vec<(&str, &str)> = cookie.map(|c| ("Cookie", c)).into_iter().collect();
+    let response = get(port, "/count", &headers);
     (response.status, response.body, started.elapsed())
 }
 
+/// Whether a response starts no session: no status 200 and no Set-Cookie (express-session's cookie is set only for a
+/// session it goes on to store).
+fn no_session(response: &common::Response) -> bool {
+    !response.status.contains(" 200 ") && response.cookie().is_none()
+}
+
 /// With the app running and PostgreSQL down, a request with a session cookie gets an error response within
-/// seconds; once PostgreSQL is back, the same cookie counts again, without restarting the app. `create_table`
-/// writes `createTableIfMissing: true` (what the tool wrote before) into the fixed app instead of creating the table:
-/// then the failed creation is kept and requests with a session stay 500. Returns the statuses after the restart.
+/// seconds, and so does a new session once the store has seen the outage (its check runs every second); once
+/// PostgreSQL is back, the same cookie counts again, without restarting the app. `create_table` writes
+/// `createTableIfMissing: true` (what the tool wrote before) into the fixed app instead of creating the table, and
+/// stops the database before the app starts: then the failed creation is kept and requests stay 500. Returns the
+/// statuses after the restart.
 fn down_then_up(create_table: bool) -> Vec<String> {
     let (_tmp, app) = copy_app("session-pg-app");
     let out = express_harden(
@@ -131,36 +144,79 @@ fn down_then_up(create_table: bool) -> Vec<String> {
         assert!(fixed.contains("conString:"), "{fixed}");
         std::fs::write(app.join("server.js"), fixed.replace("conString:", "createTableIfMissing: true, conString:"))
             .expect("write");
+        postgres.stop();
     } else {
         create_session_table(&app, &postgres);
     }
     let url = postgres.url();
     let server = start_node(&app, "server.js", &[("DATABASE_URL", url.as_str())]);
 
-    // Without the store's table creation, a session made while the database is up; with it, the database stops
-    // before the first session request (the app started before the database, or while it restarted).
+    // Without the store's table creation, a session made while the database is up; with it, the database is down
+    // from the start (the app started before the database, or while it restarted).
     let cookie = if create_table {
-        postgres.stop();
         let response = get(server.port, "/count", &[]);
-        response.cookie().unwrap_or_else(|| panic!("a session cookie: {} {}", response.status, response.body))
+        assert!(no_session(&response), "the database is down: {} {:?}", response.status, response.set_cookies());
+        None
     } else {
         let response = get(server.port, "/count", &[]);
         assert!(response.status.contains(" 200 ") && response.body.contains("{\"count\":1}"), "{}", response.body);
         postgres.stop();
-        response.cookie().expect("a session cookie")
+        let cookie = response.cookie().expect("a session cookie");
+        let (status, body, took) = count(server.port, Some(&cookie));
+        assert!(status.contains(" 500 "), "the database is down: an error response, {status} {body}");
+        assert!(took < Duration::from_secs(5), "within seconds: {took:?}");
+        std::thread::sleep(Duration::from_millis(1500));
+        let response = get(server.port, "/count", &[]);
+        assert!(no_session(&response), "a new session while down: {} {:?}", response.status, response.set_cookies());
+        Some(cookie)
     };
-    let (status, body, took) = count(server.port, Some(&cookie));
-    assert!(status.contains(" 500 "), "the database is down: an error response, {status} {body}");
-    assert!(took < Duration::from_secs(5), "within seconds: {took:?}");
 
     postgres.start();
+    // (The store's check sees the database back within a second.)
+    std::thread::sleep(Duration::from_millis(1500));
     (0..3)
         .map(|_| {
-            let (status, body, _) = count(server.port, Some(&cookie));
+            let (status, body, _) = count(server.port, cookie.as_deref());
             std::thread::sleep(Duration::from_millis(300));
             format!("{} {}", status.trim(), body)
         })
         .collect()
+}
+
+/// The app (`server.js` on the store's own pool, `pool-server.js` on the app's) started while PostgreSQL is down:
+/// the first new session gets an error response and no cookie (the tool's store checks its database at start and
+/// tells express-session to skip sessions while it is unreachable); once PostgreSQL is up, within about a second,
+/// new sessions are stored and count on. Before the fix it answered 200 with a cookie whose session was never
+/// stored.
+#[test]
+fn a_new_session_while_postgresql_is_down_gets_an_error_and_sessions_work_once_it_is_up() {
+    let (_tmp, app) = copy_app("session-pg-app");
+    let out = express_harden(
+        &app,
+        &["--write", "--allow-no-vcs", "--only", "session-store", "--color", "never", "server.js", "pool-server.js"],
+    );
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    npm_ci(&app);
+    let mut postgres = start_postgres();
+    create_session_table(&app, &postgres);
+    let url = postgres.url();
+    for script in ["server.js", "pool-server.js"] {
+        postgres.stop();
+        let server = start_node(&app, script, &[("DATABASE_URL", url.as_str())]);
+        std::thread::sleep(Duration::from_millis(500));
+        let response = get(server.port, "/count", &[]);
+        assert!(no_session(&response), "{script}, down: {} {:?}", response.status, response.set_cookies());
+
+        postgres.start();
+        std::thread::sleep(Duration::from_millis(1500));
+        let first = get(server.port, "/count", &[]);
+        assert!(first.body.contains("{\"count\":1}"), "{script}, up: {} {}", first.status, first.body);
+        let cookie = first.cookie().expect("a session cookie");
+        let (status, body, _) = count(server.port, Some(&cookie));
+        assert!(status.contains(" 200 ") && body.contains("{\"count\":2}"), "{script}: {status} {body}");
+        let sid = session_id(&cookie);
+        assert_eq!(postgres.psql(&format!("SELECT sess->>'count' FROM session WHERE sid = '{sid}'")), "2", "{script}");
+    }
 }
 
 #[test]

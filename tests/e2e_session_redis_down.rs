@@ -152,6 +152,15 @@ fn reused_node_redis_4_client_in_legacy_mode() {
     assert!(fixed.contains("cache.duplicate({\n  legacyMode: true,\n  disableOfflineQueue: true,"), "{fixed}");
 }
 
+/// node-redis 4 on Node 12 (the oldest connect-redis 6 declares): the same, with the app's socket options spread
+/// without optional chaining (`?.` is Node 14 syntax), and still taken through Redis down and up.
+#[test]
+fn reused_node_redis_4_client_in_legacy_mode_on_node_12() {
+    let fixed = reused(r#""redis": "^4.7.0" }, "engines": { "node": ">=12""#, None, "^6.1.3");
+    assert!(fixed.contains("cache.duplicate({\n  legacyMode: true,\n  disableOfflineQueue: true,"), "{fixed}");
+    assert!(fixed.contains("...(cache.options && cache.options.socket),") && !fixed.contains("?."), "{fixed}");
+}
+
 /// node-redis 3 (Node 12: connect-redis 6): the duplicate gets `enable_offline_queue: false` and the
 /// `retry_strategy` of a new client.
 #[test]

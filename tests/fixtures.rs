@@ -38,6 +38,7 @@ fn trials() -> Vec<Trial> {
         trial("all_transforms_together_are_idempotent", all_transforms_together_are_idempotent),
         trial("every_written_output_loads_in_node", every_written_output_loads_in_node),
         trial("every_written_output_of_an_es5_file_is_es5", every_written_output_of_an_es5_file_is_es5),
+        trial("every_written_output_parses_on_the_declared_node", every_written_output_parses_on_the_declared_node),
         trial("every_emitted_finding_is_in_its_transform_catalog", every_emitted_finding_is_in_its_transform_catalog),
         trial("every_catalog_finding_is_emitted_by_a_fixture", every_catalog_finding_is_emitted_by_a_fixture),
         trial("catalog_descriptions_are_one_short_sentence", catalog_descriptions_are_one_short_sentence),
@@ -987,6 +988,76 @@ fn every_written_output_of_an_es5_file_is_es5() -> Result<(), String> {
     }
 }
 
+/// Code added to a project that declares an old Node (`engines.node` `>=12`) is code that Node parses: every JavaScript
+/// file the tool writes over the fixtures ([`written_over_fixtures`]) whose case declares a Node older than 14 must
+/// still read (acorn) as the ECMAScript version of that Node's syntax when its original does (Node 8: ES2017, 10:
+/// ES2018, 12: ES2019; optional chaining and `??` are ES2020, Node 14).
+fn every_written_output_parses_on_the_declared_node() -> Result<(), String> {
+    let tmp = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let written = written_over_fixtures(tmp.path())?;
+    let mut by_version: BTreeMap<u32, Vec<&(String, PathBuf, PathBuf)>> = BTreeMap::new();
+    for entry in &written {
+        if let Some(version) = declared_node_major(&entry.2).and_then(ecma_version_of_node) {
+            by_version.entry(version).or_default().push(entry);
+        }
+    }
+    let mut checked = 0;
+    let mut refused = Vec::new();
+    for (version, entries) in &by_version {
+        let mut files: Vec<&PathBuf> = entries.iter().flat_map(|(_, out, original)| [out, original]).collect();
+        files.sort();
+        files.dedup();
+        let verdicts = es_check(&files, *version, tmp.path())?;
+        for (what, out, original) in entries {
+            let (Some(before), Some(after)) = (verdicts.get(original), verdicts.get(out)) else {
+                return Err(format!("no verdict for {} or {}", original.display(), out.display()));
+            };
+            if before.is_ok() {
+                checked += 1;
+                if let Err(message) = after {
+                    refused.push(format!("{} ({what}, ES{version}): {message}", relative(original, root())));
+                }
+            }
+        }
+    }
+    if checked == 0 {
+        return Err("no file written over the fixtures declares a Node older than 14".to_string());
+    }
+    if refused.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("the tool wrote syntax the declared Node cannot parse:\n{}", refused.join("\n")))
+    }
+}
+
+/// The oldest Node major `engines.node` of the nearest package.json above `file` (within its fixture case) admits:
+/// the first number of the range (`>=12`, `^10.13.0`, `12.x`).
+fn declared_node_major(file: &Path) -> Option<u32> {
+    let fixtures = root().join(FIXTURES);
+    let mut dir = file.parent()?;
+    while dir.starts_with(&fixtures) && dir != fixtures {
+        if let Ok(text) = std::fs::read_to_string(dir.join("package.json")) {
+            let manifest: serde_json::Value = serde_json::from_str(&text).ok()?;
+            let range = manifest.get("engines")?.get("node")?.as_str()?;
+            let digits: String =
+                range.chars().skip_while(|c| !c.is_ascii_digit()).take_while(char::is_ascii_digit).collect();
+            return digits.parse().ok();
+        }
+        dir = dir.parent()?;
+    }
+    None
+}
+
+/// The ECMAScript version whose syntax Node `major` parses, for the Nodes older than 14 (`None` from 14 on).
+fn ecma_version_of_node(major: u32) -> Option<u32> {
+    match major {
+        0..=9 => Some(2017),
+        10..=11 => Some(2018),
+        12..=13 => Some(2019),
+        _ => None,
+    }
+}
+
 /// Each written file and each original of [`written_over_fixtures`], once.
 fn both_sides(written: &[(String, PathBuf, PathBuf)]) -> Vec<&PathBuf> {
     let mut files: Vec<&PathBuf> = written.iter().flat_map(|(_, out, original)| [out, original]).collect();
@@ -1035,9 +1106,14 @@ fn written_over_fixtures(scratch: &Path) -> Result<Vec<(String, PathBuf, PathBuf
     Ok(written)
 }
 
-/// acorn's verdict on each file (`Err` holds its message and the line), from one `node` process running
+/// acorn's verdict on each file (`Err` holds its message and the line) read as ES5, from one `node` process running
 /// `tests/es5-check/check.js`; acorn is installed there with `npm ci` when it is not yet.
 fn es5_check(files: &[&PathBuf], scratch: &Path) -> Result<BTreeMap<PathBuf, Result<(), String>>, String> {
+    es_check(files, 5, scratch)
+}
+
+/// acorn's verdict on each file read as ECMAScript `version` (5, 2017, 2019, ...), as [`es5_check`] runs it.
+fn es_check(files: &[&PathBuf], version: u32, scratch: &Path) -> Result<BTreeMap<PathBuf, Result<(), String>>, String> {
     let dir = root().join("tests/es5-check");
     if !dir.join("node_modules/acorn/package.json").exists() {
         let npm = std::process::Command::new("npm")
@@ -1049,31 +1125,33 @@ fn es5_check(files: &[&PathBuf], scratch: &Path) -> Result<BTreeMap<PathBuf, Res
             return Err(format!("npm ci in tests/es5-check failed: {}", String::from_utf8_lossy(&npm.stderr)));
         }
     }
-    script_verdicts("tests/es5-check/check.js", &[], files, scratch)
+    script_verdicts("tests/es5-check/check.js", &[], &[&version.to_string()], files, scratch)
 }
 
 /// Node's verdict on each file (`Err` holds its message), from one `node` process running
 /// `tests/node-check/check.js`.
 fn node_check(files: &[&PathBuf], scratch: &Path) -> Result<BTreeMap<PathBuf, Result<(), String>>, String> {
-    script_verdicts("tests/node-check/check.js", &["--experimental-vm-modules", "--no-warnings"], files, scratch)
+    script_verdicts("tests/node-check/check.js", &["--experimental-vm-modules", "--no-warnings"], &[], files, scratch)
 }
 
 /// The verdict on each file (`Err` holds its message) of one `node` process (with `flags`) running `script` (a
-/// path from the repository's root) over a list of the files; the script prints one JSON line per file,
+/// path from the repository's root) over a list of the files, then `args`; the script prints one JSON line per file,
 /// `{"file": ..., "ok": true}` or `{"file": ..., "ok": false, "message": ...}`.
 fn script_verdicts(
     script: &str,
     flags: &[&str],
+    args: &[&str],
     files: &[&PathBuf],
     scratch: &Path,
 ) -> Result<BTreeMap<PathBuf, Result<(), String>>, String> {
-    let list = scratch.join("check-list.txt");
+    let list = scratch.join(format!("check-list{}.txt", args.join("-")));
     let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
     std::fs::write(&list, names.join("\n")).map_err(|e| e.to_string())?;
     let out = std::process::Command::new("node")
         .args(flags)
         .arg(root().join(script))
         .arg(&list)
+        .args(args)
         .output()
         .map_err(|e| format!("node must be installed (Node 20 or later): {e}"))?;
     if !out.status.success() {

@@ -31,6 +31,7 @@ use crate::codegen;
 use crate::discover::display_path;
 use crate::edit::Edit;
 use crate::layout;
+use crate::links::FileLinks;
 use crate::manifest::DepSection;
 use crate::transform::{DependencyRequest, FileContext, FilePlan, Transform, TransformInfo, Watch};
 use crate::transforms::data::{self, PackageVersion};
@@ -208,7 +209,7 @@ impl Transform for Helmet {
     fn surveys(&self, cx: &FileContext<'_>) -> crate::transform::Survey {
         // (The text, to read a `trust proxy` value: `1` turns it on, `0` or a computed value does not say HTTPS.)
         // (And a server the module starts when it loads: the package runs itself, it is no library.)
-        match (serves_https(cx.facts, None), listens(cx.facts)) {
+        match (serves_https(cx.facts, cx.links, None), listens(cx.facts)) {
             (Some(_), _) => crate::transform::Survey::Text,
             (None, Some(_)) => crate::transform::Survey::Lines,
             (None, None) => crate::transform::Survey::Nothing,
@@ -216,7 +217,7 @@ impl Transform for Helmet {
     }
 
     fn survey(&self, cx: &FileContext<'_>) -> Vec<String> {
-        let https = (!cx.file.is_parked()).then(|| serves_https(cx.facts, Some(&cx.file.code))).flatten();
+        let https = (!cx.file.is_parked()).then(|| serves_https(cx.facts, cx.links, Some(&cx.file.code))).flatten();
         let https = https.map(|at| cx.file.line(at).to_string());
         let listen = listens(cx.facts).map(|at| format!("{LISTEN}{}", cx.file.line(at)));
         https.into_iter().chain(listen).collect()
@@ -738,7 +739,7 @@ const LISTEN: &str = "listen:";
 /// Where the file starts a server when it loads: a `.listen(...)` outside any function (`app.listen(3000)`,
 /// `if (require.main === module) server.listen(port)`).
 fn listens(facts: &FileFacts) -> Option<usize> {
-    facts.member_calls.iter().find(|c| c.method == *"listen" && !c.in_function).map(|c| c.range.start)
+    facts.member_calls.iter().find(|c| c.method == *"listen" && c.scope.is_none()).map(|c| c.range.start)
 }
 
 /// The name of the published package this file belongs to, when that package is a library other apps install
@@ -894,8 +895,10 @@ fn uses_cors(cx: &FileContext<'_>, app: &ExpressApp) -> Option<bool> {
 /// Where the file shows the app is served over HTTPS, if it does: it creates an HTTPS server at its top level
 /// (`https.createServer`, `http2.createSecureServer`, `import { createServer } from 'https'`), turns `trust proxy` on
 /// (a TLS-terminating proxy in front: `enable`, `true`, a number but 0, a string; with the file's `code`, a value it
-/// computes or `0` does not count, and without it any value but a false one does; not in a branch), or loads a package that serves HTTPS or redirects to it (`https_packages`).
-fn serves_https(facts: &FileFacts, code: Option<&str>) -> Option<usize> {
+/// computes or `0` does not count, and without it any value but a false one does; not in a branch, and at the top
+/// level or in a function that surely runs when the modules load: [`FileLinks::runs_at_load`]), or loads a package
+/// that serves HTTPS or redirects to it (`https_packages`).
+fn serves_https(facts: &FileFacts, links: &FileLinks, code: Option<&str>) -> Option<usize> {
     const SERVERS: [(&str, &str); 6] = [
         ("https", "createServer"),
         ("node:https", "createServer"),
@@ -918,8 +921,9 @@ fn serves_https(facts: &FileFacts, code: Option<&str>) -> Option<usize> {
                         && facts.bindings_of(module).any(|b| b.kind == ImportKind::Module && b.local == c.object)
                 });
             // (So does `trust proxy`: one set in a branch, `if (app.get('env') === 'production')` as in
-            // express-session's README or an option off by default, may not be on where the app is opened.)
-            server || (c.trust_proxy(code) == Some(crate::analysis::TrustProxy::On) && !c.in_branch)
+            // express-session's README or an option off by default, may not be on where the app is opened; nor may
+            // one set in a function called only in such a branch, or never.)
+            server || (c.trust_proxy(code) == Some(crate::analysis::TrustProxy::On) && surely_runs(links, c))
         })
         .map(|c| c.range.start)
         .or_else(|| {
@@ -945,21 +949,29 @@ fn serves_https(facts: &FileFacts, code: Option<&str>) -> Option<usize> {
         })
 }
 
-/// For the plain-http finding: the lines of this file that turn `trust proxy` on only in a branch, and why they do
-/// not count (empty without one).
+/// Whether `call` surely runs when the modules load: outside any branch, at the top level or in a function that does.
+fn surely_runs(links: &FileLinks, call: &crate::analysis::MemberCall) -> bool {
+    !call.in_branch && links.runs_at_load(call.scope.as_ref())
+}
+
+/// For the plain-http finding: the lines of this file that turn `trust proxy` on only in a branch (or in a function
+/// that is not surely called), and why they do not count (empty without one).
 fn branch_trust_proxy(cx: &FileContext<'_>) -> String {
     let lines: Vec<String> = cx
         .facts
         .member_calls
         .iter()
-        .filter(|c| c.in_branch && c.trust_proxy(Some(&cx.file.code)) == Some(crate::analysis::TrustProxy::On))
+        .filter(|c| {
+            !surely_runs(cx.links, c) && c.trust_proxy(Some(&cx.file.code)) == Some(crate::analysis::TrustProxy::On)
+        })
         .map(|c| cx.file.line(c.range.start).to_string())
         .collect();
     match lines.is_empty() {
         true => String::new(),
         false => format!(
-            ". The trust proxy at line {} does not count: it is set only in a branch (in production, or when an option \
-             that is off by default is on), and where it is not set the app may be opened over plain HTTP",
+            ". The trust proxy at line {} does not count: it is set only in a branch, or in a function called only in \
+             one or not at all (in production, or when an option that is off by default is on), and where it is not \
+             set the app may be opened over plain HTTP",
             lines.join(", ")
         ),
     }

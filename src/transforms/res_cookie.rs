@@ -19,7 +19,8 @@
 //! ```
 //!
 //! Only calls on Express responses are touched: the response parameter of handlers registered on an app or router
-//! created in the file (inline, or a function of the file passed by name). `httpOnly` is added only when the cookie's
+//! created in the file (inline, or a function of the file passed by name), and of functions a handler passes its
+//! response to (`crate::links::FileLinks::responses`). `httpOnly` is added only when the cookie's
 //! name contains a credential word (`transforms/res-cookie/data.json`) and no client code of the repository reads it
 //! (`crate::client_cookies`: a credential the page reads is reported instead); other cookies get a finding, since
 //! client code may read them. An explicit `httpOnly: false` or `secure: false` is kept and reported. Options held in a

@@ -139,6 +139,14 @@ struct Backend {
     store_without_client: Option<String>,
     #[serde(default)]
     store_setup: Option<String>,
+    /// Statements that watch the store's database when its client reports no outage to it (a pg pool connects per
+    /// query): the store is made first, `const $store = ...`, and they make it emit `disconnect` while the database is
+    /// unreachable and `connect` when it is back, so that express-session answers requests that need a session with
+    /// an error rather than one the store loses. `watch_client` is added when the store shares the app's client.
+    #[serde(default)]
+    watch: Option<String>,
+    #[serde(default)]
+    watch_client: Option<String>,
     /// The URL `$url` stands for in a store made without a client, when the app connects with none of its own.
     #[serde(default)]
     url: Option<String>,
@@ -708,13 +716,28 @@ impl Transform for SessionStore {
         if let Some((how, label)) = &shared_label {
             setup = setup.iter().map(|s| s.replace(&how.variable, label)).collect();
         }
+        if let Some(watch) = &backend.watch {
+            // (Its messages name the app's client the store shares rather than DATABASE_URL, which the app may not
+            // use.)
+            let shared_client = vars.iter().find(|(key, _)| *key == "client").map(|(_, c)| c.clone());
+            let client_watch = backend.watch_client.as_ref().filter(|_| shared_client.is_some());
+            let watch = client_watch.map_or_else(|| watch.clone(), |w| format!("{watch}\n{w}"));
+            let watch = match &shared_client {
+                Some(client) => watch.replace("DATABASE_URL", &format!("the database of {client}")),
+                None => watch,
+            };
+            setup.push(format!("const $store = {store_template};\n{watch}"));
+            store_template = "$store".to_string();
+        }
         if let Some(preferred) = backend.client.state.as_deref().filter(|_| setup.iter().any(|s| s.contains("$down"))) {
             vars.push(("down", names.pick(preferred, &aliases(preferred))));
         }
         // (A store major that builds its store without `$store` needs none of the set-up: connect-redis 3 reports
         // its client's outages to express-session itself.)
-        if let Some(store_setup) = backend.store_setup.as_ref().filter(|_| store_template.contains("$store")) {
+        if store_template.contains("$store") {
             vars.push(("store", names.pick("sessionStore", &aliases("sessionStore"))));
+        }
+        if let Some(store_setup) = backend.store_setup.as_ref().filter(|_| store_template.contains("$store")) {
             setup.push(store_setup.clone());
         }
         let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();

@@ -66,7 +66,9 @@ pub fn is_express_receiver(
 }
 
 /// Every handler registered on an app or router of the file (inline, or a function of the file passed by name),
-/// and every function of the file that another module registers as one (`router.get('/x', customers.show)`).
+/// every function of the file that another module registers as one (`router.get('/x', customers.show)`), and every
+/// function of the file a handler passes its response to (`setAuthCookie(res, user)`, of this module or another: its
+/// parameters that receive them are its request and response, its route is not known here).
 pub fn handlers(facts: &FileFacts, links: &FileLinks) -> Vec<Handler> {
     let routers = routers(facts);
     let mut found = Vec::new();
@@ -84,6 +86,16 @@ pub fn handlers(facts: &FileFacts, links: &FileLinks) -> Vec<Handler> {
             handler.opaque_path = path.is_none();
             found.push(handler);
         }
+    }
+    for param in &links.responses {
+        found.push(Handler {
+            req: param.req.as_ref().map(|p| p.to_string()),
+            res: Some(param.res.to_string()),
+            body: param.body.clone(),
+            path: None,
+            paths: Vec::new(),
+            opaque_path: true,
+        });
     }
     for registration in &facts.registrations {
         if !ROUTE_METHODS.contains(&registration.method.as_str())
@@ -108,11 +120,10 @@ pub fn handlers(facts: &FileFacts, links: &FileLinks) -> Vec<Handler> {
 }
 
 fn handler_of(function: &FunctionFacts, path: Option<(String, Range<usize>)>) -> Handler {
-    // `(req, res, next)`, or `(err, req, res, next)` for error handlers.
-    let (req, res) = if function.params.len() == 4 { (1, 2) } else { (0, 1) };
+    let (req, res) = function.request_response();
     Handler {
-        req: function.params.get(req).cloned().flatten().map(|p| p.to_string()),
-        res: function.params.get(res).cloned().flatten().map(|p| p.to_string()),
+        req: req.map(|p| p.to_string()),
+        res: res.map(|p| p.to_string()),
         body: function.body.clone(),
         path,
         paths: Vec::new(),
