@@ -33,6 +33,7 @@ pub mod links;
 pub mod lockfile;
 pub mod manifest;
 pub mod markdown;
+pub mod myers;
 pub mod npm_spec;
 pub mod objects;
 pub mod outcome;
