@@ -11,7 +11,7 @@ use swc_ecma_ast::{CallExpr, Callee, Expr, ImportDecl, Lit, MemberProp, ObjectLi
 use swc_ecma_visit::{Visit, VisitWith};
 
 use crate::source::SourceFile;
-use crate::views::{Evaluation, ViewScan};
+use crate::views::{Evaluation, UnreadBuild, ViewScan};
 
 /// The config files of the bundlers that choose a build of `vue` (webpack, Vite, Vue CLI), in a project's folder.
 const CONFIGS: [&str; 14] = [
@@ -283,6 +283,59 @@ fn literal(expr: &Expr) -> Option<&str> {
         Expr::TsConstAssertion(e) => literal(&e.expr),
         _ => None,
     }
+}
+
+/// Packages that build a front end's pages into a folder the server then serves (`client/build`, `dist`), each with
+/// whether the pages it writes carry an inline script of its own that changes with every build: `react-scripts`
+/// inlines webpack's runtime chunk into index.html unless the build runs with `INLINE_RUNTIME_CHUNK=false` (Create
+/// React App's advanced configuration, from react-scripts 2.0.5; its InlineChunkHtmlPlugin).
+const FRONT_END_BUILDERS: [(&str, bool); 9] = [
+    ("react-scripts", true),
+    ("vite", false),
+    ("@vue/cli-service", false),
+    ("@angular/cli", false),
+    ("parcel", false),
+    ("webpack", false),
+    ("rollup", false),
+    ("esbuild", false),
+    ("@sveltejs/kit", false),
+];
+
+/// Where a front end keeps the page its build copies into the output (Create React App's `public/index.html`, Vite's
+/// `index.html`, html-webpack-plugin's usual `src/index.html`), relative to its folder.
+const PAGE_TEMPLATES: [&str; 3] = ["public/index.html", "index.html", "src/index.html"];
+
+/// What the pages of the build output `served` (a folder the app serves, below `project`, that the checkout does not
+/// hold) need, from the front end that builds them: the nearest package.json from `served` up to `project` that
+/// lists a builder ([`FRONT_END_BUILDERS`]). Its scan (at its path) says the build is unread and whether the builder
+/// inlines a script of its own; each page template it has is scanned as one of the pages (the build copies its
+/// inline scripts, event handlers and hosts). `None` when no such front end is found.
+pub fn front_end_build(served: &Path, project: &Path, root: Option<&Path>) -> Option<Vec<(PathBuf, ViewScan)>> {
+    let manifest = served
+        .ancestors()
+        .skip(1)
+        .take_while(|dir| dir.starts_with(project))
+        .map(|dir| dir.join("package.json"))
+        .find(|m| m.is_file())?;
+    let text = crate::fsread::read_text(&manifest, crate::fsread::TEXT_LIMIT, root).ok()?;
+    let info = crate::manifest::ManifestInfo::parse(&text).ok()?;
+    let (builder, inline_runtime) =
+        FRONT_END_BUILDERS.iter().copied().find(|(package, _)| !info.dependency_all(package).is_empty())?;
+    let dir = manifest.parent()?;
+    let unread_build = Some(UnreadBuild {
+        line: crate::views::manifest_line(&text, builder),
+        builder,
+        served: crate::discover::display_path(served),
+        inline_runtime,
+    });
+    let mut out = vec![(manifest.clone(), ViewScan { unread_build, ..ViewScan::default() })];
+    for template in PAGE_TEMPLATES.map(|t| dir.join(t)) {
+        if let Ok(page) = crate::fsread::read(&template, crate::fsread::SOURCE_LIMIT, root) {
+            let scan = crate::views::scan_view(&template, &String::from_utf8_lossy(&page));
+            out.push((template, scan));
+        }
+    }
+    Some(out)
 }
 
 #[cfg(test)]

@@ -22,7 +22,7 @@ const RUNTIME_PART: &str = "<%%>";
 
 /// The searches of the cheap test, each built once.
 struct Needles {
-    markup: [Finder<'static>; 3],
+    markup: [Finder<'static>; 5],
     frame_options: [Finder<'static>; 3],
     attribute_values: [Finder<'static>; 3],
     /// What the code serves and how (folders, files, the views' folder, EJS's options, its own CORS header).
@@ -32,13 +32,16 @@ struct Needles {
 fn needles() -> &'static Needles {
     static NEEDLES: OnceLock<Needles> = OnceLock::new();
     NEEDLES.get_or_init(|| Needles {
-        markup: [Finder::new(b"<script"), Finder::new(b"<SCRIPT"), Finder::new(b"javascript:")].map(Finder::into_owned),
+        markup: MARKUP_NEEDLES.map(|n| Finder::new(n.as_bytes()).into_owned()),
         frame_options: [Finder::new(b"Frame-Options"), Finder::new(b"frame-options"), Finder::new(b"FRAME-OPTIONS")]
             .map(Finder::into_owned),
         attribute_values: [Finder::new(b"=\""), Finder::new(b"='"), Finder::new(b"=\\\"")].map(Finder::into_owned),
         serving: SERVING_NEEDLES.map(|n| Finder::new(n.as_bytes()).into_owned()),
     })
 }
+
+/// Markup with inline code, or a frame whose `src` the policy must allow (`innerHTML = '<iframe src="...">'`).
+const MARKUP_NEEDLES: [&str; 5] = ["<script", "<SCRIPT", "javascript:", "<iframe", "<IFRAME"];
 
 /// Whether the code may hold markup with inline code or tags: the cheap test (no copy of the text, SIMD searches for
 /// the usual spellings) before a file is parsed for it.
@@ -93,7 +96,7 @@ pub enum Hint {
 /// Every needle of the cheap tests with what it hints at: one search for all of them answers every test in one pass
 /// over a file's bytes ([`Hints`]; the first pass adds them to its prefilter's search).
 pub fn hint_needles() -> impl Iterator<Item = (&'static str, Hint)> {
-    let markup = ["<script", "<SCRIPT", "javascript:"].map(|n| (n, Hint::Markup));
+    let markup = MARKUP_NEEDLES.map(|n| (n, Hint::Markup));
     let attribute = ["=\"", "='", "=\\\""].map(|n| (n, Hint::Attribute));
     let frame = ["Frame-Options", "frame-options", "FRAME-OPTIONS"].map(|n| (n, Hint::FrameOptions));
     let serving = SERVING_NEEDLES.map(|n| (n, Hint::Serving));

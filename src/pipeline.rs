@@ -379,6 +379,23 @@ fn run_on_this_thread(
             served.insert(manifest, None);
         }
     }
+    // (The view engines the code names, `app.set('view engine', 'liquid')`, `app.engine('liquid', ...)`: their files
+    // are views too, see `engine_views`.)
+    let mut engines: HashMap<PathBuf, BTreeSet<String>> = HashMap::default();
+    for (input, path) in inputs.iter().zip(&found.sources) {
+        let (Some(input), Some(manifest)) = (input, manifests.nearest(path)) else { continue };
+        for call in &input.facts.member_calls {
+            let named = match (call.method.as_ref(), call.args.as_slice()) {
+                ("set", [Value::Str(setting, _), Value::Str(engine, _), ..]) if setting == "view engine" => engine,
+                ("engine", [Value::Str(engine, _), _, ..]) => engine,
+                _ => continue,
+            };
+            let ext = named.trim_start_matches('.');
+            if !ext.is_empty() && !views::is_view_file(Path::new(&format!("x.{ext}"))) {
+                engines.entry(manifest.clone()).or_default().insert(ext.to_string());
+            }
+        }
+    }
     for (manifest, project) in &mut projects {
         if project.ejs_delimiters.is_some() {
             // EJS's template code is not written `<% %>`: no script of a view it may render is known to be fixed.
@@ -389,8 +406,15 @@ fn run_on_this_thread(
             }
         }
         match served.get(manifest) {
-            Some(Some(list)) => keep_served_views(project, list),
-            None => keep_served_views(project, &[]),
+            Some(Some(list)) => {
+                keep_served_views(project, list);
+                served_builds(project, list, root);
+                engine_views(project, list, engines.get(manifest), root);
+            }
+            None => {
+                keep_served_views(project, &[]);
+                engine_views(project, &[], engines.get(manifest), root);
+            }
             Some(None) => {}
         }
     }
@@ -1759,6 +1783,107 @@ fn keep_served_views(project: &mut Project, served: &[(PathBuf, bool)]) {
         path.starts_with(&views_dir)
             || served.iter().any(|(served, file)| if *file { &path == served } else { path.starts_with(served) })
     });
+}
+
+/// The pages of the build output `project` serves (`express.static(path.join(__dirname, 'client/build'))`, a
+/// `res.sendFile` of its index.html), which the walk leaves out as generated ([`crate::discover::SKIPPED_DIRS`]): read
+/// for the policy only, never changed. A build folder the checkout does not hold (not built yet, or git-ignored: built
+/// at deploy time, perhaps differently from the copy here) is not read: the front end that builds it says what its
+/// pages need ([`crate::bundler::front_end_build`]).
+fn served_builds(project: &mut Project, served: &[(PathBuf, bool)], root: Option<&Path>) {
+    let dir = crate::root::normalize(&project.dir);
+    let mut done = BTreeSet::new();
+    for (path, file) in served {
+        let Ok(below) = path.strip_prefix(&dir) else { continue };
+        let names: Vec<&str> = below.iter().filter_map(|c| c.to_str()).collect();
+        // (A package's files served from node_modules are no pages of the app.)
+        if names.contains(&"node_modules") || !names.iter().any(|n| crate::discover::SKIPPED_DIRS.contains(n)) {
+            continue;
+        }
+        let folder = if *file { parent_dir(path) } else { path.clone() };
+        if !done.insert(folder.clone()) {
+            continue;
+        }
+        if !folder.is_dir() || git_ignored(&folder, &dir) {
+            project.views.extend(crate::bundler::front_end_build(&folder, &dir, root).unwrap_or_default());
+            continue;
+        }
+        let mut pages = Vec::new();
+        files_named(&folder, 0, &|ext| ext == "html" || ext == "htm", &mut pages);
+        for page in pages {
+            if project.views.iter().any(|(known, _)| crate::root::normalize(known) == page) {
+                continue;
+            }
+            if let Ok(text) = crate::fsread::read(&page, crate::fsread::SOURCE_LIMIT, root) {
+                let scan = views::scan_view(&page, &String::from_utf8_lossy(&text));
+                project.views.push((page, scan));
+            }
+        }
+    }
+}
+
+/// The views of the engines `engines` the code names whose extensions the walk does not collect (`.liquid`, `.eta`,
+/// `.twig`, `.marko`), in the folders the app renders views from or serves (`served`; Express's default `views`
+/// folder always): scanned as the other engines' views are, HTML with template tags.
+fn engine_views(
+    project: &mut Project,
+    served: &[(PathBuf, bool)],
+    engines: Option<&BTreeSet<String>>,
+    root: Option<&Path>,
+) {
+    let Some(engines) = engines else { return };
+    let views_dir = crate::root::normalize(&project.dir.join("views"));
+    let mut folders: BTreeSet<&Path> = served.iter().filter(|(_, file)| !file).map(|(dir, _)| dir.as_path()).collect();
+    folders.insert(&views_dir);
+    let mut pages = Vec::new();
+    for folder in folders {
+        files_named(folder, 0, &|ext| engines.contains(ext), &mut pages);
+    }
+    pages.sort();
+    pages.dedup();
+    for page in pages {
+        if let Ok(text) = crate::fsread::read(&page, crate::fsread::SOURCE_LIMIT, root) {
+            let scan = views::scan_view(&page, &String::from_utf8_lossy(&text));
+            project.views.push((page, scan));
+        }
+    }
+}
+
+/// The files in `folder` and below whose extensions `wanted` takes (at most 500, eight folders deep, node_modules left
+/// out; links not followed), in name order.
+fn files_named(folder: &Path, depth: usize, wanted: &dyn Fn(&str) -> bool, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(folder) else { return };
+    let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
+    entries.sort_by_key(std::fs::DirEntry::file_name);
+    for entry in entries {
+        let Ok(kind) = entry.file_type() else { continue };
+        let path = entry.path();
+        if out.len() >= 500 {
+            return;
+        } else if kind.is_dir() && depth < 8 && entry.file_name() != "node_modules" {
+            files_named(&path, depth + 1, wanted, out);
+        } else if kind.is_file() && path.extension().and_then(|e| e.to_str()).is_some_and(wanted) {
+            out.push(path);
+        }
+    }
+}
+
+/// Whether a `.gitignore` in `folder`'s parents, up to `top`, leaves `folder` out of the checkout (the nearest one
+/// that names it decides, as git does).
+fn git_ignored(folder: &Path, top: &Path) -> bool {
+    for dir in folder.ancestors().skip(1).take_while(|d| d.starts_with(top)) {
+        let file = dir.join(".gitignore");
+        if !file.is_file() {
+            continue;
+        }
+        let (rules, _) = ignore::gitignore::Gitignore::new(&file);
+        match rules.matched_path_or_any_parents(folder, true) {
+            ignore::Match::Ignore(_) => return true,
+            ignore::Match::Whitelist(_) => return false,
+            ignore::Match::None => {}
+        }
+    }
+    false
 }
 
 /// Changes one manifest: first the version bumps of listed dependencies, then what the planned code needs (a package

@@ -190,6 +190,30 @@ pub struct ViewScan {
     /// every host (`'*'`, which matches no `blob:` URL) gets `blob:` too where such a URL may be shown or fetched.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub object_urls_made: Vec<usize>,
+    /// The build output the app serves but the checkout does not hold (not built yet, or git-ignored: built at deploy
+    /// time), and the front-end package that builds it: what the policy allows for its pages, at that package's line
+    /// of the front end's package.json ([`crate::bundler::front_end_build`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unread_build: Option<UnreadBuild>,
+    /// 1-based lines that compile WebAssembly (`WebAssembly.instantiateStreaming(`), which script-src blocks without
+    /// `'wasm-unsafe-eval'`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub wasm: Vec<usize>,
+}
+
+/// A build folder the app serves whose pages could not be read ([`ViewScan::unread_build`]).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct UnreadBuild {
+    /// 1-based line of the builder in the front end's package.json.
+    pub line: usize,
+    /// The package that builds the pages (`react-scripts`, `vite`).
+    pub builder: &'static str,
+    /// The served folder, as displayed.
+    pub served: String,
+    /// Whether the build inlines a script of its own into the pages, whose text changes with every build
+    /// (`react-scripts` inlines webpack's runtime unless INLINE_RUNTIME_CHUNK=false): the policy allows it with
+    /// 'unsafe-inline', as no hash can be known ahead.
+    pub inline_runtime: bool,
 }
 
 /// Code that evaluates strings: a call (`eval(`, `new Function(`, `setTimeout('...')`) or a library known to compile
@@ -218,6 +242,8 @@ impl ViewScan {
             && self.leaflet_css.is_empty()
             && self.unsure.is_empty()
             && self.object_urls_made.is_empty()
+            && self.unread_build.is_none()
+            && self.wasm.is_empty()
     }
 
     /// Puts each list in line order. Findings come out in scan order, which for nested or embedded markup is not
@@ -233,6 +259,7 @@ impl ViewScan {
         self.markers.sort_unstable();
         self.leaflet_css.sort_by_key(|f| f.line);
         self.object_urls_made.sort_unstable();
+        self.wasm.sort_unstable();
     }
 
     /// Adds what `other` found, its lines moved down by `lines` (the scan of markup that starts on line `lines + 1` of
@@ -253,6 +280,7 @@ impl ViewScan {
         self.own_css.extend(other.own_css.into_iter().map(|(line, url)| (line + lines, url)));
         self.unsure.extend(other.unsure.into_iter().map(|(line, what)| (line + lines, what)));
         self.object_urls_made.extend(other.object_urls_made.into_iter().map(|line| line + lines));
+        self.wasm.extend(other.wasm.into_iter().map(|line| line + lines));
     }
 }
 
@@ -406,7 +434,7 @@ pub fn csp_directives<'a>(
     let mut needed: BTreeMap<&'static str, (&'static [&'static str], BTreeSet<&'a str>)> = BTreeMap::new();
     let mut hashes: BTreeSet<&'a str> = BTreeSet::new();
     let (mut unsafe_script, mut unsafe_attr) = (false, false);
-    let (mut evaluates, mut blob_workers) = (false, false);
+    let (mut evaluates, mut blob_workers, mut wasm) = (false, false, false);
     let (mut markers, mut leaflet_css) = (false, BTreeSet::new());
     let mut object_urls = false;
     for scan in scans {
@@ -415,6 +443,8 @@ pub fn csp_directives<'a>(
         markers |= !scan.markers.is_empty();
         leaflet_css.extend(scan.leaflet_css.iter().map(|css| css.origin.as_str()));
         blob_workers |= !scan.blob_workers.is_empty();
+        wasm |= !scan.wasm.is_empty();
+        unsafe_script |= scan.unread_build.as_ref().is_some_and(|b| b.inline_runtime);
         for resource in &scan.external {
             let (name, defaults) = directive(resource.kind);
             if defaults.contains(&"https:") && resource.origin.starts_with("https://") {
@@ -513,6 +543,12 @@ pub fn csp_directives<'a>(
         let at = defaults.len() + usize::from(unsafe_script);
         sources.insert(at, UNSAFE_EVAL.to_string());
     }
+    if wasm {
+        let (name, defaults) = directive(ResourceKind::Script);
+        let sources = directives.entry(name).or_insert_with(|| defaults.iter().map(ToString::to_string).collect());
+        let at = defaults.len() + usize::from(unsafe_script) + usize::from(evaluates);
+        sources.insert(at, WASM_UNSAFE_EVAL.to_string());
+    }
     if unsafe_attr {
         directives.insert("scriptSrcAttr", vec![UNSAFE_INLINE.to_string()]);
     }
@@ -523,6 +559,9 @@ pub fn csp_directives<'a>(
     }
     directives.into_iter().map(|(name, sources)| (name.to_string(), sources)).collect()
 }
+
+/// The CSP keyword that lets scripts compile WebAssembly (and nothing else `'unsafe-eval'` allows).
+pub const WASM_UNSAFE_EVAL: &str = "'wasm-unsafe-eval'";
 
 /// The CSP keyword of the page's own origin.
 const SELF: &str = "'self'";
@@ -725,6 +764,13 @@ impl<'a> Scanner<'a> {
         for at in calls.object_urls_made {
             let line = self.line(from + at);
             self.out.object_urls_made.push(line);
+        }
+        for (at, kind, url, complete) in calls.created {
+            self.external(from + at, kind, &url, complete);
+        }
+        for at in calls.wasm {
+            let line = self.line(from + at);
+            self.out.wasm.push(line);
         }
     }
 
@@ -1484,6 +1530,11 @@ pub struct ScriptCalls {
     pub markers: Vec<usize>,
     /// The offsets of the calls that make object URLs ([`ViewScan::object_urls_made`]).
     pub object_urls_made: Vec<usize>,
+    /// The resources the script makes from literal URLs ([`created_resources`]): each at the offset of its URL, with
+    /// the kind of what is made, the URL and whether the literal is all of it.
+    pub created: Vec<(usize, ResourceKind, String, bool)>,
+    /// The offsets of the calls that compile WebAssembly (`WebAssembly.instantiateStreaming(`, `.compile(`...).
+    pub wasm: Vec<usize>,
 }
 
 /// What [`script_calls`] looks for, in one automaton: the calls that open connections (`fetch(`, `new WebSocket(`, `new
@@ -1491,9 +1542,45 @@ pub struct ScriptCalls {
 /// Function(`, `setTimeout(` and `setInterval(` given a string), workers (`new Worker(`, `new SharedWorker(`), Leaflet's
 /// tile layers (`L.tileLayer(`, `new L.TileLayer(`, and their WMS kind, `L.tileLayer.wms(`, `new L.TileLayer.WMS(`),
 /// its markers (`L.marker(`, `new L.Marker(`, `L.geoJSON(`) and their icons (`L.Icon.Default.imagePath = url`, `L.icon({
-/// iconUrl: url })`), and object URLs (`createObjectURL(`).
-pub const SCRIPT_NEEDLES: [&str; 24] = [
+/// iconUrl: url })`), and object URLs (`createObjectURL(`); and the connections of libraries: jQuery's `$.getJSON(`,
+/// `$.ajax(`, `$.get(`, `$.post(`, axios's `axios(` and its methods, the `baseURL` of `axios.create({ baseURL })`, and
+/// socket.io's `io(url)`; what makes resources from literal URLs ([`created_resources`]), WebAssembly's compilation,
+/// and the client-side template compilers that turn strings into code (`_.template(`, `Handlebars.compile(`).
+pub const SCRIPT_NEEDLES: [&str; 57] = [
     "fetch(",
+    "createElement(",
+    ".src =",
+    ".src=",
+    "import(",
+    "from 'http",
+    "from \"http",
+    "import 'http",
+    "import \"http",
+    "importScripts(",
+    "WebAssembly.",
+    "_.template(",
+    "Handlebars.compile(",
+    "$.getJSON(",
+    "$.ajax(",
+    "$.get(",
+    "$.post(",
+    "jQuery.getJSON(",
+    "jQuery.ajax(",
+    "jQuery.get(",
+    "jQuery.post(",
+    "axios(",
+    "axios.get(",
+    "axios.post(",
+    "axios.put(",
+    "axios.patch(",
+    "axios.delete(",
+    "axios.head(",
+    "axios.options(",
+    "axios.request(",
+    "baseURL",
+    "io('",
+    "io(\"",
+    "io(`",
     "WebSocket(",
     "EventSource(",
     "sendBeacon(",
@@ -1558,7 +1645,9 @@ pub fn may_hold_script_calls(bytes: &[u8]) -> bool {
 /// The calls in script text that the Content-Security-Policy governs ([`ScriptCalls`]), in one pass of
 /// [`SCRIPT_NEEDLES`]:
 ///
-/// - connections: a `ws:`/`wss:` URL is given with its `http:`/`https:` counterpart, which CSP matches the same way;
+/// - connections: a `ws:`/`wss:` URL is given as it is (CSP3's scheme-part match: an `http:` source matches no `ws:`
+///   URL, a `ws:` one matches `http:` too); socket.io's `io(url)` both with the URL's scheme (its first requests poll
+///   over HTTP) and with its WebSocket counterpart (the connection it then upgrades to);
 /// - evaluation: `eval(...)`, `new Function(...)` (or `Function(...)`), and `setTimeout`/`setInterval` whose first
 ///   argument is a string literal (a function argument evaluates nothing);
 /// - workers started from a `blob:` URL: `new Worker(URL.createObjectURL(...))`, or from a variable in text that
@@ -1645,12 +1734,71 @@ pub fn script_calls(text: &str) -> ScriptCalls {
                 out.object_urls_made.push(p);
                 continue;
             }
+            "WebAssembly." => {
+                let rest = &text[from..];
+                if ["instantiate", "compile"].iter().any(|call| rest.starts_with(call)) && named {
+                    out.wasm.push(p);
+                }
+                continue;
+            }
+            "_.template(" | "Handlebars.compile(" if named => {
+                let what = if call == "_.template(" {
+                    "a template compiled by _.template (underscore, lodash)"
+                } else {
+                    "a template compiled by Handlebars.compile (Handlebars' full build)"
+                };
+                out.evals.push((p, what));
+                continue;
+            }
+            "createElement("
+            | ".src ="
+            | ".src="
+            | "import("
+            | "from 'http"
+            | "from \"http"
+            | "import 'http"
+            | "import \"http"
+            | "importScripts("
+            | "_.template("
+            | "Handlebars.compile(" => continue,
+            // (`axios.create({ baseURL: 'https://api.example.com' })`: the host of every call of that instance.)
+            "baseURL" => {
+                let value = skip_ws(b, from);
+                let url = js_string(text, skip_ws(b, value + 1)).filter(|(literal, _, _)| !literal.trim().is_empty());
+                if let Some((literal, whole, _)) = url.filter(|_| named && b.get(value) == Some(&b':')) {
+                    out.connects.push((skip_ws(b, value + 1), Some((literal.trim_start().to_string(), whole))));
+                }
+                continue;
+            }
             "eval(" | "Function(" | "setTimeout(" | "setInterval(" | "Worker(" => continue,
+            "io('" | "io(\"" | "io(`" if prev == Some(b'.') => continue,
             _ if call.starts_with("L.") => continue,
             _ if !named => continue,
             _ => {}
         }
         let mut arg = arg;
+        if call.starts_with("io(") {
+            // (socket.io's `io('https://rt.example.com')`: the literal starts at the quote the needle ends with; it
+            // polls over HTTP first, then upgrades to a WebSocket of the same host.)
+            arg = p + "io(".len();
+            let Some((literal, whole, next)) = js_string(text, arg) else { continue };
+            let url = literal.trim_start();
+            let complete = whole && matches!(b.get(skip_ws(b, next)), Some(b')' | b','));
+            let ws = ["http://", "https://"].iter().zip(["ws://", "wss://"]).find_map(|(http, ws)| {
+                url.get(..http.len())
+                    .filter(|s| s.eq_ignore_ascii_case(http))
+                    .map(|_| format!("{ws}{}", &url[http.len()..]))
+            });
+            out.connects.push((arg, Some((url.to_string(), complete))));
+            out.connects.extend(ws.map(|ws| (arg, Some((ws, complete)))));
+            continue;
+        } else if b.get(arg) == Some(&b'{') && (call.contains("ajax") || call.starts_with("axios")) {
+            // (`$.ajax({ url: '...' })`, `axios({ url: '...' })`: the settings' url; none is the page's own.)
+            let end = skip_parens(b, arg).min(b.len());
+            let key = find(&b[..end], arg, b"url").filter(|at| b.get(skip_ws(b, at + 3)) == Some(&b':'));
+            let Some(key) = key else { continue };
+            arg = skip_ws(b, skip_ws(b, key + 3) + 1);
+        }
         if call == ".open(" {
             // `xhr.open('GET', url)`.
             let Some((method, _, next)) = js_string(text, arg) else { continue };
@@ -1677,26 +1825,84 @@ pub fn script_calls(text: &str) -> ScriptCalls {
         let literal = js_string(text, arg).filter(|(literal, whole, _)| *whole || !literal.trim().is_empty());
         let url = literal.map(|(literal, whole, next)| {
             let rest = skip_ws(b, next);
-            let complete = whole && matches!(b.get(rest), Some(b')' | b','));
-            (ws_as_http(literal.trim_start()), complete)
+            let complete = whole && matches!(b.get(rest), Some(b')' | b',' | b'}'));
+            (literal.trim_start().to_string(), complete)
         });
         out.connects.push((arg, url));
     }
     if memchr::memmem::find(b, b"createObjectURL(").is_some() {
         out.blob_sources = object_url_sources(text);
     }
+    out.created = created_resources(text);
     out
 }
 
-/// A `ws:`/`wss:` URL as its `http:`/`https:` counterpart, which CSP matches the same way; any other as it is.
-fn ws_as_http(url: &str) -> String {
-    ["ws://", "wss://"]
-        .iter()
-        .zip(["http://", "https://"])
-        .find_map(|(ws, http)| {
-            url.get(..ws.len()).filter(|s| s.eq_ignore_ascii_case(ws)).map(|_| format!("{http}{}", &url[ws.len()..]))
-        })
-        .unwrap_or_else(|| url.to_string())
+/// The resources script text makes from literal URLs (each at the offset of its URL, with its kind, the URL and whether
+/// the literal is all of it), which the Content-Security-Policy checks as it does those of the markup:
+///
+/// - an element's `src` given a literal URL (`iframe.src = 'https://www.youtube-nocookie.com/embed/' + id`,
+///   `new Image().src = 'https://pixel.example.com/p.gif?' + q`, a `script` element's), the element's kind from what
+///   the statement names ([`element_reference`]: `createElement('iframe')`, `new Image`, a variable that holds one);
+/// - in text that makes a `script` element (`createElement('script')`, or a snippet that passes `'script'` to it, as
+///   Google's analytics.js snippet does), every literal URL of a `.js` file: the script it injects;
+/// - modules imported from another host (`import('https://esm.sh/x')`, `import x from 'https://...'`) and the scripts
+///   a worker imports (`importScripts('https://...')`): scripts.
+fn created_resources(text: &str) -> Vec<(usize, ResourceKind, String, bool)> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let url_at = |at: usize| {
+        let (literal, whole, next) = js_string(text, at)?;
+        let url = literal.trim_start();
+        let remote =
+            ["https://", "http://", "//"].iter().any(|p| url.get(..p.len()).is_some_and(|s| s.eq_ignore_ascii_case(p)));
+        let complete = whole && matches!(b.get(skip_ws(b, next)), Some(b')' | b',' | b';' | b'\n' | b'}'));
+        remote.then(|| (url.to_string(), complete))
+    };
+    for p in memchr::memmem::find_iter(b, b".src") {
+        let eq = skip_ws(b, p + ".src".len());
+        if b.get(eq) != Some(&b'=') || b.get(eq + 1) == Some(&b'=') {
+            continue;
+        }
+        let Some((url, complete)) = url_at(skip_ws(b, eq + 1)) else { continue };
+        let start = b[..p].iter().rposition(|c| matches!(c, b';' | b'{' | b'}' | b'\n' | b'=')).map_or(0, |i| i + 1);
+        if let (Some(kind), _) = element_reference(text, &text[start..p], 0) {
+            out.push((skip_ws(b, eq + 1), kind, url, complete));
+        }
+    }
+    let makes_script = memchr::memmem::find(b, b"createElement(").is_some()
+        && (memchr::memmem::find(b, b"'script'").is_some() || memchr::memmem::find(b, b"\"script\"").is_some());
+    if makes_script {
+        for quote in [b'\'', b'"'] {
+            for p in memchr::memchr_iter(quote, b) {
+                let Some((url, complete)) = url_at(p) else { continue };
+                let path = url.split(['?', '#']).next().unwrap_or_default();
+                if path.ends_with(".js") && !out.iter().any(|(at, ..)| *at == p) {
+                    out.push((p, ResourceKind::Script, url, complete));
+                }
+            }
+        }
+    }
+    for call in ["import(", "from ", "import ", "importScripts("] {
+        for p in memchr::memmem::find_iter(b, call.as_bytes()) {
+            let named = p.checked_sub(1).map(|i| b[i]).is_none_or(|c| !(is_ident(c) || c == b'$' || c == b'.'));
+            if !named {
+                continue;
+            }
+            let mut at = skip_ws(b, p + call.len());
+            // (`importScripts(a, b)`: each argument.)
+            while let Some((url, complete)) = url_at(at) {
+                out.push((at, ResourceKind::Script, url, complete));
+                let next = js_string(text, at).map_or(at, |(_, _, next)| skip_ws(b, next));
+                if call != "importScripts(" || b.get(next) != Some(&b',') {
+                    break;
+                }
+                at = skip_ws(b, next + 1);
+            }
+        }
+    }
+    out.sort_by_key(|(at, ..)| *at);
+    out.dedup_by_key(|(at, ..)| *at);
+    out
 }
 
 /// An object URL shown in an element ([`ScriptCalls::blob_sources`], [`ViewScan::object_urls`]).
@@ -1719,6 +1925,7 @@ fn element_kind(tag: &str) -> Option<ResourceKind> {
         "video" | "audio" | "source" | "track" => Some(ResourceKind::Media),
         "iframe" | "frame" => Some(ResourceKind::Frame),
         "object" | "embed" => Some(ResourceKind::Object),
+        "script" => Some(ResourceKind::Script),
         _ => None,
     }
 }
@@ -1889,9 +2096,9 @@ fn same_file_url(text: &str, at: usize) -> Option<Option<(String, bool)>> {
         // (A path joined to it ends its host: `STATUS + '/ping'`.)
         (UrlTerm::Text(s), next) if s.contains("://") || s.starts_with("//") => match next {
             Some(UrlTerm::Text(path)) if path.starts_with('/') => {
-                Some(Some((ws_as_http(&format!("{}{path}", s.trim_start())), false)))
+                Some(Some((format!("{}{path}", s.trim_start()), false)))
             }
-            next => Some(Some((ws_as_http(s.trim_start()), next.is_none() && !expr.starts_with('`')))),
+            next => Some(Some((s.trim_start().to_string(), next.is_none() && !expr.starts_with('`')))),
         },
         _ => None,
     }
@@ -2057,10 +2264,7 @@ pub fn eval_library(url: &str) -> Option<&'static str> {
 #[must_use]
 pub fn package_scan(manifest: &str, lists: impl Fn(&str) -> bool) -> ViewScan {
     let mut out = ViewScan::default();
-    let line_of = |name: &str| {
-        let at = memchr::memmem::find(manifest.as_bytes(), format!("\"{name}\"").as_bytes()).unwrap_or(0);
-        1 + memchr::memchr_iter(b'\n', &manifest.as_bytes()[..at]).count()
-    };
+    let line_of = |name: &str| manifest_line(manifest, name);
     for (package, what) in
         [("alpinejs", "Alpine.js (its standard build, bundled from the alpinejs package)"), ("knockout", "Knockout")]
     {
@@ -2082,6 +2286,13 @@ pub fn package_scan(manifest: &str, lists: impl Fn(&str) -> bool) -> ViewScan {
     }
     out.sort();
     out
+}
+
+/// The 1-based line of the package `name` in the package.json text `manifest` (its first mention; line 1 if none).
+#[must_use]
+pub fn manifest_line(manifest: &str, name: &str) -> usize {
+    let at = memchr::memmem::find(manifest.as_bytes(), format!("\"{name}\"").as_bytes()).unwrap_or(0);
+    1 + memchr::memchr_iter(b'\n', &manifest.as_bytes()[..at]).count()
 }
 
 /// The JavaScript string literal at `at` (quoted or a template literal up to its first `${`): its text (escapes
@@ -2112,7 +2323,7 @@ fn runtime_host(url: &str, complete: bool) -> bool {
     if starts_with_template(url) {
         return true;
     }
-    let rest = ["https://", "http://", "//"]
+    let rest = ["https://", "http://", "wss://", "ws://", "//"]
         .iter()
         .find_map(|p| url.get(..p.len()).filter(|s| s.eq_ignore_ascii_case(p)).map(|_| &url[p.len()..]));
     let Some(rest) = rest else { return false };
@@ -2129,7 +2340,7 @@ fn starts_with_template(s: &str) -> bool {
 /// The origin a CSP source must name for `url`, or None when the URL is
 /// relative, not http(s), or its host is not known at scan time (a template
 /// expression, or a Pug string literal that ends before the host does).
-fn origin_of(url: &str, complete: bool) -> Option<String> {
+pub(crate) fn origin_of(url: &str, complete: bool) -> Option<String> {
     let url = url.trim_matches(|c: char| c.is_ascii_whitespace());
     let strip =
         |prefix: &str| url.get(..prefix.len()).filter(|p| p.eq_ignore_ascii_case(prefix)).map(|_| &url[prefix.len()..]);
@@ -2137,6 +2348,10 @@ fn origin_of(url: &str, complete: bool) -> Option<String> {
         ("https", rest)
     } else if let Some(rest) = strip("http://") {
         ("http", rest)
+    } else if let Some(rest) = strip("wss://") {
+        ("wss", rest)
+    } else if let Some(rest) = strip("ws://") {
+        ("ws", rest)
     } else if let Some(rest) = url.strip_prefix("//") {
         // Scheme-relative: loaded over the page's own scheme, which a host source without a scheme matches (on an http
         // page, http and https; on an https page, https). `https://host` would block it on a page opened over plain
@@ -2177,8 +2392,8 @@ fn origin_of(url: &str, complete: bool) -> Option<String> {
         return None;
     }
     let default_port = match scheme {
-        "https" => "443",
-        "http" => "80",
+        "https" | "wss" => "443",
+        "http" | "ws" => "80",
         _ => "",
     };
     let host = host.to_ascii_lowercase();
@@ -2873,6 +3088,41 @@ mod tests {
     }
 
     #[test]
+    fn connections_of_libraries_and_web_sockets() {
+        let connects = |text: &str| script_calls(text).connects.into_iter().map(|(_, url)| url).collect::<Vec<_>>();
+        let url = |u: &str, complete: bool| Some((u.to_string(), complete));
+        for (text, want) in [
+            ("$.getJSON('https://api.example.com/items', cb);", vec![url("https://api.example.com/items", true)]),
+            ("jQuery.post('https://api.example.com/x', d);", vec![url("https://api.example.com/x", true)]),
+            (
+                "$.ajax({ method: 'GET', url: 'https://api.example.com/a' });",
+                vec![url("https://api.example.com/a", true)],
+            ),
+            ("axios.get('https://api.example.com/items').then(f);", vec![url("https://api.example.com/items", true)]),
+            ("axios({ url: 'https://api.example.com/b' });", vec![url("https://api.example.com/b", true)]),
+            (
+                "const api = axios.create({ baseURL: 'https://api.example.com' });",
+                vec![url("https://api.example.com", true)],
+            ),
+            (
+                "var socket = io('http://rt.example.com:8096');",
+                vec![url("http://rt.example.com:8096", true), url("ws://rt.example.com:8096", true)],
+            ),
+            ("new WebSocket('wss://rt.example.com/live');", vec![url("wss://rt.example.com/live", true)]),
+        ] {
+            assert_eq!(connects(text), want, "{text}");
+        }
+        // (The page's own origin, settings without a URL, and names that only end like a call: nothing.)
+        for text in
+            ["io();", "io('/chat');", "$.ajax({ method: 'GET' });", "audio('x'); radio(\"y\");", "x.io('http://a.b');"]
+        {
+            assert!(connects(text).iter().all(|u| u.as_ref().is_some_and(|(u, _)| u.starts_with('/'))), "{text}");
+        }
+        assert_eq!(origin_of("wss://rt.example.com:443/live", true).as_deref(), Some("wss://rt.example.com"));
+        assert_eq!(origin_of("ws://rt.example.com:8096", true).as_deref(), Some("ws://rt.example.com:8096"));
+    }
+
+    #[test]
     fn urls_built_on_the_pages_origin_or_a_constant() {
         let connects = |text: &str| script_calls(text).connects.into_iter().map(|(_, url)| url).collect::<Vec<_>>();
         let url = |u: &str, complete: bool| Some((u.to_string(), complete));
@@ -2896,7 +3146,7 @@ mod tests {
         );
         assert_eq!(
             connects("const S = 'wss://s.example.com/live'; new WebSocket(S);"),
-            vec![url("https://s.example.com/live", true)]
+            vec![url("wss://s.example.com/live", true)]
         );
         for computed in [
             "fetch(API_BASE + '/x');",

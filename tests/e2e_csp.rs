@@ -764,6 +764,142 @@ fn plain_http_page_works_with(setting: &str, files: &[(&str, &str)]) {
     }
 }
 
+/// Writes `client/build` of the MERN app as `react-scripts build` lays it out (INLINE_RUNTIME_CHUNK's default):
+/// index.html with webpack's runtime inlined in a `<script>`, and the main chunk as a file that needs that runtime.
+fn write_react_build(app: &Path) {
+    let build = app.join("client/build");
+    std::fs::create_dir_all(build.join("static/js")).expect("mkdir");
+    let page = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"/><title>React App</title><script \
+                defer=\"defer\" src=\"/static/js/main.3f1c2a9b.js\"></script></head><body><div id=\"root\"></div>\
+                <script>!function(e){window.__RUNTIME_OK__=!0}([])</script></body></html>\n";
+    std::fs::write(build.join("index.html"), page).expect("write index.html");
+    let main = "document.getElementById('root').innerHTML = window.__RUNTIME_OK__ ? '<p id=\"app\">app rendered</p>' \
+                : '<p id=\"app\">runtime missing</p>';\n";
+    std::fs::write(build.join("static/js/main.3f1c2a9b.js"), main).expect("write the chunk");
+}
+
+/// Loads the MERN app's page over plain HTTP at a name of the home network as each server sends it: `want` is what
+/// the React app writes into `#app` (`None`: its bundle never ran).
+fn check_react_app(app: &Path, servers: &[(&str, Option<&str>)]) {
+    let flags = ["--host-resolver-rules=MAP shop.lan 127.0.0.1"];
+    for (server, want) in servers {
+        let node = start_node(app, server, &[]);
+        let dom = dump_dom_with(&format!("http://shop.lan:{}/", node.port), &flags);
+        assert_eq!(text_of(&dom, "app"), *want, "#app served by {server}: {dom}");
+    }
+}
+
+/// The MERN layout: Express serves the build of its Create React App front end (`client/build`, which the walk leaves
+/// out as build output), whose index.html carries webpack's runtime inline. Hardened before the build exists (a fresh
+/// clone) and with a git-ignored build beside it (built here, at deploy time differently), the policy allows the
+/// inline runtime ('unsafe-inline': its hash cannot be known ahead) and leaves out upgrade-insecure-requests, so the
+/// app built afterwards still renders over plain HTTP; helmet's default policy blanks it. With the build committed,
+/// its runtime is allowed by its hash.
+#[test]
+fn a_served_react_build_still_renders_under_the_written_policy() {
+    for built_before in [false, true] {
+        let (_tmp, app) = copy_app("csp-mern-app");
+        if built_before {
+            write_react_build(&app);
+        }
+        let fixed = fix_and_install(&app);
+        assert!(fixed.contains("scriptSrc: [\"'self'\", \"'unsafe-inline'\"]"), "{fixed}");
+        assert!(fixed.contains("upgradeInsecureRequests: null"), "{fixed}");
+        write_react_build(&app);
+        with_default_policy(&app, &fixed);
+        let servers = [
+            ("server.before.js", Some("app rendered")),
+            ("server.js", Some("app rendered")),
+            ("server.default.js", None),
+        ];
+        check_react_app(&app, &servers);
+    }
+    // The build committed (no longer git-ignored): read, its runtime allowed by its hash alone (without which the
+    // bundle runs but finds no runtime).
+    let (_tmp, app) = copy_app("csp-mern-app");
+    std::fs::write(app.join("client/.gitignore"), "/node_modules\n").expect("write");
+    write_react_build(&app);
+    let fixed = fix_and_install(&app);
+    assert!(fixed.contains("'sha256-") && !fixed.contains("'unsafe-inline'"), "{fixed}");
+    let no_hash = fixed.lines().filter(|l| !l.contains("'sha256-")).collect::<Vec<_>>().join("\n");
+    std::fs::write(app.join("server.nohash.js"), no_hash).expect("write");
+    let servers = [
+        ("server.before.js", Some("app rendered")),
+        ("server.js", Some("app rendered")),
+        ("server.nohash.js", Some("runtime missing")),
+    ];
+    check_react_app(&app, &servers);
+}
+
+/// Liquid views (liquidjs's Express engine, `.liquid`, an extension the tool finds only because the code names the
+/// engine): their inline script and event handler still run under the written policy, and not under helmet's default.
+#[test]
+fn inline_code_of_views_of_an_engine_the_code_names_still_runs_under_the_written_policy() {
+    let (_tmp, app) = copy_app("csp-liquid-app");
+    let fixed = fix_and_install(&app);
+    with_default_policy(&app, &fixed);
+    check_page(&app, "/", &[("script", "yes"), ("handler", "yes")], &["'sha256-", "script-src-attr 'unsafe-inline'"]);
+    let (_, dom) = load(&app, "server.js", "/");
+    assert_eq!((text_of(&dom, "user"), text_of(&dom, "file")), (Some("Ann"), Some("yes")), "{dom}");
+}
+
+/// A page script that reads another service (its own origin) through jQuery's `$.getJSON`, `axios.get` and socket.io's
+/// `io(url)` (HTTP polling, then an upgrade to a WebSocket): each still connects under the written policy. Without
+/// connectSrc none does; without its `ws:` source socket.io never upgrades (an `http:` source matches no `ws:` URL).
+#[test]
+fn connections_through_jquery_axios_and_socket_io_still_work_under_the_written_policy() {
+    let (_tmp, app) = copy_app("csp-libs-app");
+    let api_port = common::free_port().to_string();
+    let origin = format!("http://127.0.0.1:{api_port}");
+    let script = app.join("public/js/app.js");
+    let text = std::fs::read_to_string(&script).expect("read app.js");
+    std::fs::write(&script, text.replace("API_ORIGIN", &origin)).expect("write app.js");
+    let fixed = fix_and_install(&app);
+    let ws = format!("'ws://127.0.0.1:{api_port}'");
+    assert!(fixed.contains(&format!("'{origin}'")) && fixed.contains(&ws), "{fixed}");
+    let _api = start_node(&app, "api.js", &[("PORT", &api_port)]);
+    without_directives(&app, &fixed, &["connectSrc"], "server.noconnect.js");
+    std::fs::write(app.join("server.nows.js"), in_directive(&fixed, "connectSrc", &ws, "'http://127.0.0.1:1'"))
+        .expect("write");
+    let all = [("jquery", "items 3"), ("axios", "items 3"), ("socket", "websocket")];
+    for (server, want) in [
+        ("server.before.js", all),
+        ("server.js", all),
+        ("server.noconnect.js", [("jquery", "no"), ("axios", "no"), ("socket", "no")]),
+        ("server.nows.js", [("jquery", "items 3"), ("axios", "items 3"), ("socket", "polling")]),
+    ] {
+        let (csp, dom) = load(&app, server, "/");
+        for (id, text) in want {
+            assert_eq!(text_of(&dom, id), Some(text), "#{id} served by {server} (CSP: {csp}): {dom}");
+        }
+    }
+}
+
+/// A page whose scripts make resources from another site's literal URLs (a snippet's injected script, a frame by its
+/// `src`, a tracking pixel, a module by `import()`, a worker's `importScripts`) and compile WebAssembly: each still
+/// loads under the written policy, and none does under helmet's default.
+#[test]
+fn resources_scripts_make_from_literal_urls_and_webassembly_still_load_under_the_written_policy() {
+    let (_tmp, app) = copy_app("csp-made-app");
+    let other_port = common::free_port().to_string();
+    let origin = format!("http://127.0.0.1:{other_port}");
+    for file in ["public/index.html", "public/js/app.js", "public/js/worker.js"] {
+        let text = std::fs::read_to_string(app.join(file)).expect("read");
+        std::fs::write(app.join(file), text.replace("OTHER", &origin)).expect("write");
+    }
+    let fixed = fix_and_install(&app);
+    assert!(fixed.contains("'wasm-unsafe-eval'") && fixed.contains(&format!("'{origin}'")), "{fixed}");
+    with_default_policy(&app, &fixed);
+    let _other = start_node(&app, "other.js", &[("PORT", &other_port)]);
+    let ids = ["script", "frame", "pixel", "module", "worker", "wasm"];
+    for (server, want) in [("server.before.js", "yes"), ("server.js", "yes"), ("server.default.js", "no")] {
+        let (csp, dom) = load(&app, server, "/");
+        for id in ids {
+            assert_eq!(text_of(&dom, id), Some(want), "#{id} served by {server} (CSP: {csp}): {dom}");
+        }
+    }
+}
+
 #[test]
 fn a_second_run_adds_what_a_new_page_needs_to_the_policy_it_wrote_and_the_page_then_shows_its_tiles() {
     let (_tmp_tiles, tiles) = copy_app("csp-tiles");

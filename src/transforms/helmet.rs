@@ -57,6 +57,17 @@ struct HelmetData {
     static_script_hosts: Vec<String>,
     /// Packages that serve the app over HTTPS or send plain-HTTP requests there (`express-sslify`).
     https_packages: Vec<String>,
+    /// Frame hosts whose embeds need the embedding page's Referer ([`RefererEmbeds`]).
+    referer_embeds: RefererEmbeds,
+}
+
+/// Embedded players that refuse to play without the embedding page's Referer (YouTube's since July 2025: Error 153),
+/// which helmet's `Referrer-Policy: no-referrer` strips: with one of `hosts` in frameSrc, the policy written is
+/// `strict-origin-when-cross-origin` (browsers' default: the origin only, to other sites).
+#[derive(Debug, Deserialize)]
+struct RefererEmbeds {
+    hosts: Vec<String>,
+    source: String,
 }
 
 /// A third-party widget: the origins its script is loaded from, and the sources it needs on top of them, each from the
@@ -182,6 +193,8 @@ impl Transform for Helmet {
             Watch::Call("createSecureServer"),
             Watch::AlsoCall("set"),
             Watch::AlsoCall("enable"),
+            // (A form's submission redirected to another site: [`form_redirects`].)
+            Watch::AlsoCall("redirect"),
             Watch::AlsoCall("listen"),
         ]
     }
@@ -271,6 +284,7 @@ impl Transform for Helmet {
         let d = data();
         let rewriter = html_rewriter(cx);
         let (directives, widgets) = needed_policy(cx, rewriter);
+        let redirects = form_redirects(cx, &directives);
         // Every package added runs on the project's Node: with no helmet that does, none is written.
         let runs =
             |v: &&HelmetVersion| cx.project.node.supports(&v.package.node) && (directives.is_empty() || v.directives);
@@ -325,6 +339,7 @@ impl Transform for Helmet {
         // Pages the app serves, and nothing that says it is served over HTTPS: helmet's upgrade-insecure-requests
         // would send their scripts, styles and images to https:// when the app is opened over plain HTTP (a
         // self-hosted dashboard at http://192.168.1.10:3001), where nothing answers.
+        let embeds = referer_embeds(&directives);
         let plain_http = version.directives
             && !self.behind_proxy
             && !cx.project.views.is_empty()
@@ -333,6 +348,7 @@ impl Transform for Helmet {
             let fit = Fit {
                 directives: &directives,
                 plain_http,
+                referer: !embeds.is_empty(),
                 framing: cx.project.frame_options_set.as_ref(),
                 cross_origin: uses_cors(cx, app).is_some() || cx.project.allows_every_origin.is_some(),
                 // `xFrameOptions` from helmet 6 on; `frameguard`, its old name, is what helmet 5 reads.
@@ -364,6 +380,22 @@ impl Transform for Helmet {
             }
         }
         report_views(cx, plan, missing[0], &directives, rewriter);
+        report_redirects(cx, plan, missing[0], &redirects);
+        if !embeds.is_empty() {
+            plan.findings.push(cx.finding(
+                "referrer",
+                missing[0].creation.start,
+                format!(
+                    "the pages frame {}, whose player refuses to play without the embedding page's Referer (Error 153, \
+                     {}); helmet's Referrer-Policy no-referrer would strip it, so referrerPolicy is \
+                     strict-origin-when-cross-origin (browsers' default: other sites get the page's origin, not its \
+                     path); to keep no-referrer elsewhere, give the embed's iframe referrerpolicy=\"strict-origin-when-\
+                     cross-origin\" and remove referrerPolicy",
+                    embeds.join(", "),
+                    data().referer_embeds.source
+                ),
+            ));
+        }
         report_widgets(cx, plan, missing[0], &widgets);
         report_fit(cx, plan, &missing);
         if plain_http {
@@ -391,6 +423,119 @@ impl Transform for Helmet {
     }
 }
 
+/// Where the routes of the app's file send a browser that submitted a form, as Chromium checks it against
+/// form-action (a form's submission follows its redirects): `res.redirect(303, session.url)` after a POST.
+#[derive(Default)]
+struct FormRedirects {
+    /// The hosts the redirects go to: a literal URL's, one literal in the route's handler when the target is
+    /// computed (`{ url: 'https://checkout.stripe.com/pay' }` then `session.url`), Stripe Checkout's for a session's
+    /// url where the project lists `stripe`.
+    hosts: Vec<String>,
+    /// Each with the offset of the redirect and the hosts found for it (none: not known).
+    places: Vec<(usize, Vec<String>)>,
+}
+
+/// The redirects of routes that take form submissions (any method but GET's own, `app.post`, `app.all`...) in the
+/// app's file whose target is not known to be the app's own ([`FormRedirects`]); none in a project that serves no
+/// pages (no form to submit) or where the policy already allows every form target.
+fn form_redirects(cx: &FileContext<'_>, directives: &[(String, Vec<String>)]) -> FormRedirects {
+    use crate::values::Value;
+    let mut out = FormRedirects::default();
+    let any = directives.iter().any(|(n, s)| n == "formAction" && s.iter().any(|s| s == views::ANY_HOST));
+    if cx.project.views.is_empty() || any {
+        return out;
+    }
+    let facts = cx.facts;
+    let stripe = cx.project.manifest.as_ref().is_some_and(|m| !m.dependency_all("stripe").is_empty());
+    let code = &cx.file.code;
+    for route in facts.registrations.iter().filter(|r| ["post", "put", "patch", "delete", "all"].contains(&&*r.method))
+    {
+        let calls = facts
+            .member_calls
+            .iter()
+            .filter(|c| c.method == "redirect" && route.range.start <= c.range.start && c.range.end <= route.range.end);
+        for call in calls {
+            let Some(target) = call.args.last() else { continue };
+            let hosts: Vec<String> = match target {
+                Value::Str(url, _) => match views::origin_of(url, true) {
+                    Some(origin) => vec![origin],
+                    None => continue,
+                },
+                _ => {
+                    let text = code.get(target.range()).unwrap_or_default();
+                    // (A path joined to a value, `'/posts/' + id`: the app's own.)
+                    if text.starts_with(['\'', '"', '`']) && text[1..].starts_with('/') && !text[1..].starts_with("//")
+                    {
+                        continue;
+                    }
+                    let handler = code.get(route.range.clone()).unwrap_or_default();
+                    let mut hosts: Vec<String> = ["'https://", "\"https://", "`https://"]
+                        .iter()
+                        .flat_map(|q| handler.match_indices(q).map(|(at, _)| &handler[at + 1..]))
+                        .filter_map(|rest| {
+                            views::origin_of(rest.split(['\'', '"', '`']).next().unwrap_or_default(), false)
+                        })
+                        .collect();
+                    if stripe && text.ends_with(".url") {
+                        hosts.push("https://checkout.stripe.com".to_string());
+                    }
+                    hosts.sort();
+                    hosts.dedup();
+                    hosts
+                }
+            };
+            out.hosts.extend(hosts.iter().cloned());
+            out.places.push((call.range.start, hosts));
+        }
+    }
+    out.hosts.sort();
+    out.hosts.dedup();
+    out
+}
+
+/// The finding for the redirects of [`form_redirects`].
+fn report_redirects(cx: &FileContext<'_>, plan: &mut FilePlan, app: &ExpressApp, redirects: &FormRedirects) {
+    let (known, unknown): (Vec<_>, Vec<_>) = redirects.places.iter().partition(|(_, hosts)| !hosts.is_empty());
+    if !known.is_empty() {
+        let places: Vec<String> = known
+            .iter()
+            .map(|(at, hosts)| format!("{}:{} ({})", display_path(&cx.file.path), cx.file.line(*at), hosts.join(", ")))
+            .collect();
+        plan.findings.push(cx.finding(
+            "csp-form-redirect",
+            app.creation.start,
+            format!(
+                "the routes at {} redirect a form's submission to another site, which helmet's form-action 'self' \
+                 blocks (browsers check a submission's redirects), so formAction allows those hosts",
+                places.join(", ")
+            ),
+        ));
+    }
+    if !unknown.is_empty() {
+        let places: Vec<String> =
+            unknown.iter().map(|(at, _)| format!("{}:{}", display_path(&cx.file.path), cx.file.line(*at))).collect();
+        plan.findings.push(cx.finding(
+            "csp-form-redirect",
+            app.creation.start,
+            format!(
+                "the routes at {} redirect a form's submission to a URL known only when the app runs: if it leaves \
+                 the site, helmet's form-action 'self' blocks it (browsers check a submission's redirects); add \
+                 that host to formAction",
+                places.join(", ")
+            ),
+        ));
+    }
+}
+
+/// The frame hosts of `directives` whose embeds need the page's Referer ([`RefererEmbeds`]).
+fn referer_embeds(directives: &[(String, Vec<String>)]) -> Vec<&str> {
+    let frames = directives.iter().find(|(name, _)| name == views::directive_of(views::ResourceKind::Frame));
+    let hosts = &data().referer_embeds.hosts;
+    frames
+        .map(|(_, sources)| sources.iter().map(String::as_str).filter(|s| hosts.iter().any(|h| h == s)).collect())
+        .unwrap_or_default()
+}
+
 /// The Content-Security-Policy directives the project's pages need (each with helmet's default sources first), with
 /// the widgets they load (whose sources are in them).
 fn needed_policy<'a>(cx: &FileContext<'a>, rewriter: Option<&str>) -> (Directives, Widgets<'a>) {
@@ -403,12 +548,20 @@ fn needed_policy<'a>(cx: &FileContext<'a>, rewriter: Option<&str>) -> (Directive
     for (widget, _, added) in &mut widgets.known {
         *added = add_sources(&mut directives, widget);
     }
+    // (Where the app's routes redirect a form's submission: [`form_redirects`].)
+    let redirects = form_redirects(cx, &directives);
+    if !redirects.hosts.is_empty() {
+        let needed = BTreeMap::from([("formAction".to_string(), redirects.hosts)]);
+        let redirect = Widget { name: String::new(), scripts: Vec::new(), directives: needed, source: String::new() };
+        add_sources(&mut directives, &redirect);
+    }
     (directives, widgets)
 }
 
 /// The options keys and the directives the transform writes ([`helmet_call`]): a policy of only these, each directive
 /// a list of strings starting with helmet's default sources (or `null`), is its own.
-const OWN_OPTIONS: [&str; 4] = ["contentSecurityPolicy", "crossOriginResourcePolicy", "xFrameOptions", "frameguard"];
+const OWN_OPTIONS: [&str; 5] =
+    ["contentSecurityPolicy", "crossOriginResourcePolicy", "xFrameOptions", "frameguard", "referrerPolicy"];
 const OWN_DIRECTIVES: [&str; 13] = [
     "scriptSrc",
     "scriptSrcAttr",
@@ -667,6 +820,8 @@ struct Fit<'a> {
     x_frame_options: &'static str,
     /// Nothing says the app is served over HTTPS: helmet's `upgrade-insecure-requests` is left out.
     plain_http: bool,
+    /// The pages frame an embed that needs their Referer ([`RefererEmbeds`]): `referrerPolicy` sends their origin.
+    referer: bool,
 }
 
 /// `helmet()`, or with the options that fit the project: `helmet({ contentSecurityPolicy: { directives },
@@ -692,6 +847,10 @@ fn helmet_call(name: &str, fit: &Fit<'_>, quote: char) -> Box<swc_ecma_ast::Expr
     }
     if fit.framing.is_some() {
         options.push((fit.x_frame_options.to_string(), codegen::bool_expr(false)));
+    }
+    if fit.referer {
+        let policy = codegen::str_expr("strict-origin-when-cross-origin", quote);
+        options.push(("referrerPolicy".to_string(), codegen::object(vec![("policy".to_string(), policy)], quote)));
     }
     let args = if options.is_empty() { vec![] } else { vec![codegen::object(options, quote)] };
     codegen::call(codegen::ident_expr(name), args)
@@ -1101,7 +1260,7 @@ fn report_views(
     let mut trimmed = false;
     let (mut evals, mut whats, mut workers) = (Vec::new(), BTreeSet::new(), Vec::new());
     let (mut blobs, mut objects): (BTreeMap<&str, Vec<String>>, Vec<String>) = (BTreeMap::new(), Vec::new());
-    let (mut unsure, mut made) = (Vec::new(), Vec::new());
+    let (mut unsure, mut made, mut builds, mut wasm) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for (path, scan) in &cx.project.views {
         made.extend(scan.object_urls_made.iter().map(|line| format!("{}:{line}", display_path(path))));
         for eval in &scan.evals {
@@ -1109,6 +1268,7 @@ fn report_views(
             whats.insert(eval.what);
         }
         workers.extend(scan.blob_workers.iter().map(|line| format!("{}:{line}", display_path(path))));
+        wasm.extend(scan.wasm.iter().map(|line| format!("{}:{line}", display_path(path))));
         for (line, kind) in &scan.blob_sources {
             let guessed = if scan.guessed_blobs.contains(line) { " (element not found)" } else { "" };
             let place = format!("{}:{line}{guessed}", display_path(path));
@@ -1122,6 +1282,17 @@ fn report_views(
                 display_path(path),
                 host.line
             ));
+        }
+        if let Some(build) = &scan.unread_build {
+            let at = format!("{}:{}", display_path(path), build.line);
+            if build.inline_runtime {
+                varying.push(format!(
+                    "{at} (the script `{} build` inlines into each page, whose text changes with every build; build \
+                     with INLINE_RUNTIME_CHUNK=false to serve it as a file)",
+                    build.builder
+                ));
+            }
+            builds.push(format!("{} (built by {} at {at})", build.served, build.builder));
         }
         for code in &scan.inline {
             let at = format!("{}:{}", display_path(path), code.line);
@@ -1141,6 +1312,19 @@ fn report_views(
         for ext in &scan.external {
             hosts.insert((ext.origin.clone(), display_path(path)));
         }
+    }
+    if !builds.is_empty() {
+        plan.findings.push(cx.finding(
+            "csp-build",
+            app.creation.start,
+            format!(
+                "the app serves the front-end build {}, which is not in the checkout (not built yet, or git-ignored): \
+                 its pages could not be read, so the Content-Security-Policy is made from the front end's page \
+                 templates and what its builder is known to add; once it is built, load its pages under the policy \
+                 and check the browser console for what it blocks",
+                builds.join(", ")
+            ),
+        ));
     }
     if !hashed.is_empty() && varying.is_empty() {
         plan.findings.push(cx.finding(
@@ -1215,6 +1399,11 @@ fn report_views(
                      (single-file components with a build step)"
                 }
                 "Knockout" => "give Knockout the binding provider of knockout-secure-binding",
+                w if w.contains("_.template") => "compile the templates ahead (the build step's template loader)",
+                w if w.contains("Handlebars.compile") => {
+                    "precompile the templates (the handlebars command) and load Handlebars' runtime build \
+                     (handlebars.runtime.min.js)"
+                }
                 _ => "replace eval, new Function and string timers with code in the script (JSON.parse for data)",
             })
             .collect::<BTreeSet<_>>()
@@ -1229,6 +1418,18 @@ fn report_views(
                  remove 'unsafe-eval'",
                 evals.join(", "),
                 ways.join("; ")
+            ),
+        ));
+    }
+    if !wasm.is_empty() {
+        plan.findings.push(cx.finding(
+            "csp-wasm",
+            app.creation.start,
+            format!(
+                "the scripts at {} compile WebAssembly, which helmet's default Content-Security-Policy blocks \
+                 (script-src without 'wasm-unsafe-eval'), so scriptSrc allows 'wasm-unsafe-eval' (WebAssembly only, \
+                 not eval)",
+                wasm.join(", ")
             ),
         ));
     }

@@ -1,0 +1,13 @@
+function show(id, text) { document.getElementById(id).textContent = text; }
+window.addEventListener('message', function (e) { if (e.data === 'framed') show('frame', 'yes'); });
+var iframe = document.createElement('iframe');
+iframe.src = 'OTHER/embed?v=' + Date.now();
+document.getElementById('player').appendChild(iframe);
+var pixel = new Image();
+pixel.onload = function () { show('pixel', 'yes'); };
+pixel.src = 'OTHER/p.gif?e=' + encodeURIComponent(location.pathname);
+import('OTHER/mod.js').then(function (m) { show('module', m.default); }, function () {});
+var worker = new Worker('/js/worker.js');
+worker.onmessage = function (e) { show('worker', e.data); };
+// (The smallest module: its magic number and version.)
+WebAssembly.instantiate(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])).then(function () { show('wasm', 'yes'); }, function () {});

@@ -1,0 +1,4 @@
+try {
+  importScripts('OTHER/worker-lib.js');
+} catch (e) {}
+postMessage(self.LIB_OK ? 'yes' : 'no');

@@ -1,0 +1,1 @@
+document.getElementById('root').innerHTML = '<p id="app">app rendered</p>';
