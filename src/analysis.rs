@@ -330,6 +330,14 @@ pub struct FileFacts {
     /// Every module the file requires with a `require('m')` call, whether a name is bound to it or not
     /// (`require('ejs').renderFile`, `require('cookie').serialize(...)`): sorted, without repeats.
     pub inline_requires: Box<[Atom]>,
+    /// Every module the file reaches in a way whose calls are not followed: a dynamic `import('m')` (a literal
+    /// specifier), or the module object handed on in an object literal (`{ jwt: require('jsonwebtoken') }`, `{ jwt }`
+    /// of `const jwt = require('jsonwebtoken')`): sorted, without repeats.
+    pub opaque_modules: Box<[Atom]>,
+    /// The exports of packages the code names, module and export, called or not (`jwt.verify` passed to
+    /// `util.promisify`, `{ tpl: require('lodash').template }`, `export default template` of `import { template }
+    /// from 'lodash'`): sorted, without repeats. Relative modules are left out.
+    pub package_refs: Box<[(Atom, Atom)]>,
 }
 
 /// The statement (in a statement list) that holds something: new statements can go before or after it.
@@ -626,6 +634,8 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
         property_reads: Vec::new(),
         exports: Vec::new(),
         inline_requires: Vec::new(),
+        opaque_modules: Vec::new(),
+        package_refs: Vec::new(),
         pending_fn_name: None,
         tracked: methods,
     };
@@ -713,10 +723,16 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
         property_reads,
         exports,
         mut inline_requires,
+        mut opaque_modules,
+        mut package_refs,
         ..
     } = collector;
     inline_requires.sort_unstable();
     inline_requires.dedup();
+    opaque_modules.sort_unstable();
+    opaque_modules.dedup();
+    package_refs.sort_unstable();
+    package_refs.dedup();
     FileFacts {
         module_system,
         style: votes.finish(code, crate::style::is_es5_program(&parsed.program)),
@@ -745,6 +761,8 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
         property_reads,
         exports,
         inline_requires: inline_requires.into_boxed_slice(),
+        opaque_modules: opaque_modules.into_boxed_slice(),
+        package_refs: package_refs.into_boxed_slice(),
     }
 }
 
@@ -979,6 +997,10 @@ struct Collector<'a> {
     exports: Vec<Export>,
     /// Every `require('m')` call's module.
     inline_requires: Vec<Atom>,
+    /// Every dynamic `import('m')`'s module, and modules handed on in object literals.
+    opaque_modules: Vec<Atom>,
+    /// Exports of packages named in the code, module and export.
+    package_refs: Vec<(Atom, Atom)>,
     /// The name the next function visited is declared under.
     pending_fn_name: Option<Atom>,
     /// Methods whose calls are recorded (all when `None`).
@@ -991,6 +1013,62 @@ pub const ROUTE_METHODS: [&str; 10] = ["use", "get", "post", "put", "delete", "d
 impl<'a> Collector<'a> {
     fn binding(&self, name: &str) -> Option<&'a ModuleBinding> {
         self.bindings.iter().find(|b| b.local == name).map(|b| &**b)
+    }
+
+    /// Records `expr` in [`FileFacts::package_refs`] when it names a package's export: a name bound to one
+    /// (`import { template } from 'lodash'`), or a member of a name bound to the package or of its inline require
+    /// (`jwt.verify`, `require('lodash').template`).
+    fn package_ref(&mut self, expr: &Expr) {
+        let is_package = |module: &str| !module.starts_with('.') && !module.starts_with('/');
+        match expr {
+            Expr::Ident(id) => {
+                if let Some(ModuleBinding { module, kind: ImportKind::Named(name), .. }) = self.binding(&id.sym) {
+                    if is_package(module) {
+                        self.package_refs.push((module.clone(), name.clone()));
+                    }
+                }
+            }
+            Expr::Member(m) => {
+                let MemberProp::Ident(p) = &m.prop else { return };
+                let module = match unwrap(&m.obj) {
+                    Expr::Ident(o) => match self.binding(&o.sym) {
+                        Some(ModuleBinding { module, kind: ImportKind::Module, .. }) => module.clone(),
+                        _ => return,
+                    },
+                    Expr::Call(c) => match crate::bindings::require_source_of(c) {
+                        Some(module) => module.into(),
+                        None => return,
+                    },
+                    _ => return,
+                };
+                if is_package(&module) {
+                    self.package_refs.push((module, p.sym.clone()));
+                }
+            }
+            Expr::Object(o) => {
+                for prop in &o.props {
+                    let PropOrSpread::Prop(prop) = prop else { continue };
+                    let module = match &**prop {
+                        Prop::KeyValue(kv) => match unwrap(&kv.value) {
+                            Expr::Call(c) => crate::bindings::require_source_of(c).map(Atom::from),
+                            Expr::Ident(id) => self.module_binding(&id.sym),
+                            _ => None,
+                        },
+                        Prop::Shorthand(id) => self.module_binding(&id.sym),
+                        _ => None,
+                    };
+                    if let Some(module) = module.filter(|m| is_package(m)) {
+                        self.opaque_modules.push(module);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The module `name` is bound to when it holds the module itself (`const jwt = require('jsonwebtoken')`).
+    fn module_binding(&self, name: &str) -> Option<Atom> {
+        self.binding(name).filter(|b| b.kind == ImportKind::Module).map(|b| b.module.clone())
     }
 
     /// Whether `expr` creates an Express app: `express()` through any local name bound to the express module, or
@@ -1548,6 +1626,7 @@ impl Visit for Collector<'_> {
     }
 
     fn visit_expr(&mut self, expr: &Expr) {
+        self.package_ref(expr);
         match expr {
             Expr::Ident(id) if self.counted.contains(&id.sym) => {
                 *self.references.entry(id.sym.clone()).or_default() += 1
@@ -1762,10 +1841,33 @@ impl Visit for Collector<'_> {
                 self.values.insert(id.id.sym.clone(), mw);
             }
         }
+        // `const { static: serveStatic } = express`: the package's exports taken out by name.
+        if let (Pat::Object(object), Some(Expr::Ident(init))) = (&decl.name, decl.init.as_deref().map(unwrap)) {
+            if let Some(module) = self.module_binding(&init.sym).filter(|m| !m.starts_with('.') && !m.starts_with('/'))
+            {
+                for prop in &object.props {
+                    let key = match prop {
+                        ObjectPatProp::KeyValue(kv) => match &kv.key {
+                            PropName::Ident(k) => k.sym.clone(),
+                            PropName::Str(k) => Atom::from(k.value.to_string_lossy()),
+                            _ => continue,
+                        },
+                        ObjectPatProp::Assign(a) => a.key.sym.clone(),
+                        ObjectPatProp::Rest(_) => continue,
+                    };
+                    self.package_refs.push((module.clone(), key));
+                }
+            }
+        }
         decl.visit_children_with(self);
     }
 
     fn visit_call_expr(&mut self, call: &CallExpr) {
+        if let (Callee::Import(_), Some(arg)) = (&call.callee, call.args.first()) {
+            if let Some(module) = crate::bindings::literal_specifier(&arg.expr) {
+                self.opaque_modules.push(module.into());
+            }
+        }
         if let Callee::Expr(callee) = &call.callee {
             if let Some(module) = crate::bindings::require_source_of(call) {
                 self.inline_requires.push(module.into());

@@ -56,7 +56,12 @@ pub fn require_source_of(call: &CallExpr) -> Option<String> {
     if id.sym != *"require" || call.args.len() != 1 {
         return None;
     }
-    match &*call.args[0].expr {
+    literal_specifier(&call.args[0].expr)
+}
+
+/// A module specifier written as a literal: `'m'`, or a template literal without substitutions.
+pub fn literal_specifier(expr: &Expr) -> Option<String> {
+    match expr {
         Expr::Lit(Lit::Str(s)) => s.value.as_str().map(str::to_string),
         Expr::Tpl(t) if t.exprs.is_empty() && t.quasis.len() == 1 => {
             t.quasis[0].cooked.as_ref().and_then(|c| c.as_str().map(str::to_string))

@@ -1033,6 +1033,18 @@ fn code_use(path: &Path, input: &links::LinkInput<'_>, out: &mut crate::project:
     };
     out.imports.extend(facts.bindings.iter().filter_map(|b| package_of(&b.module)));
     out.imports.extend(facts.inline_requires.iter().filter_map(|m| package_of(m)));
+    let opaque = facts
+        .opaque_modules
+        .iter()
+        .chain(facts.exports.iter().filter_map(|e| e.from.as_ref()))
+        .filter_map(|m| package_of(m));
+    for package in opaque {
+        out.imports.insert(package.clone());
+        out.opaque.insert(package);
+    }
+    // A package's export named anywhere (passed to `util.promisify`, kept in an object, re-exported) counts as
+    // called: what is handed on is called elsewhere.
+    out.functions.extend(facts.package_refs.iter().filter_map(|(m, e)| Some((package_of(m)?, e.to_string()))));
     // `lodash/template` (or `lodash/template.js`) is lodash's `template`.
     let function_module = |module: &str| -> Option<(String, String)> {
         let package = package_of(module)?;

@@ -91,6 +91,10 @@ pub struct CodeUse {
     /// inline require (`require('cookie').serialize(...)`), and a package's per-function module called
     /// (`require('lodash/template')(s)`, `import template from 'lodash/template.js'`).
     pub functions: std::collections::BTreeSet<(String, String)>,
+    /// Packages some module reaches in a way whose calls are not followed: a dynamic `import('lodash')`, or a
+    /// re-export (`export { template } from 'lodash'`, `export * from 'lodash'`). That nothing calls their API cannot
+    /// be said.
+    pub opaque: std::collections::BTreeSet<String>,
     /// Methods called on some object (`x.cookie(...)`), among those the selected transforms watch.
     pub methods: std::collections::BTreeSet<String>,
     /// Properties read on some object (`req.query`), among the analysis's tracked ones.

@@ -484,6 +484,123 @@ fn inline_requires_and_per_function_modules_count_as_calls() {
     );
 }
 
+/// An API the code hands on instead of calling is reached (`util.promisify(jwt.verify)`, `{ tpl: _.template }`,
+/// `export default template` of a named import, `const { static: serveStatic } = express`), and a package the code
+/// reaches in ways whose calls are not followed (a dynamic `import('lodash')`, a re-export, the module object put in
+/// an object literal) is "unknown", never "not called" (review rv11-15 `reach`, `reach-express`).
+#[test]
+fn apis_handed_on_count_as_called_and_packages_not_followed_are_unknown() {
+    let manifest = r#"{ "name": "handed", "dependencies": { "lodash": "4.17.15", "jsonwebtoken": "8.5.1",
+        "express": "4.18.2" } }"#;
+    let lock = serde_json::json!({
+        "name": "handed", "lockfileVersion": 3, "requires": true,
+        "packages": {
+            "": { "name": "handed",
+                  "dependencies": { "lodash": "4.17.15", "jsonwebtoken": "8.5.1", "express": "4.18.2" } },
+            "node_modules/lodash": { "version": "4.17.15" },
+            "node_modules/jsonwebtoken": { "version": "8.5.1" },
+            "node_modules/express": { "version": "4.18.2", "dependencies": { "send": "0.18.0" } },
+            "node_modules/send": { "version": "0.18.0" }
+        }
+    });
+    let reach = |files: &[(&str, &str)]| -> Vec<String> {
+        let (_tmp, dir) = scratch("handed", manifest);
+        std::fs::write(dir.join("package-lock.json"), lock.to_string()).expect("write");
+        for (file, code) in files {
+            let path = dir.join(file);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            std::fs::write(path, code).expect("write");
+        }
+        let (doc, _) = json_audit(&dir);
+        doc["advisories"]
+            .as_array()
+            .expect("advisories")
+            .iter()
+            .filter(|a| {
+                ["GHSA-35jh-r3h4-6jhm", "GHSA-27h2-hvpr-p74q", "GHSA-m6fv-jmcg-4jfg"]
+                    .contains(&a["id"].as_str().unwrap_or_default())
+            })
+            .map(|a| {
+                format!(
+                    "{} {}",
+                    a["package"].as_str().unwrap_or_default(),
+                    a["reachability"].as_str().unwrap_or_default()
+                )
+            })
+            .collect()
+    };
+    let verdicts = |jwt: &str, lodash: &str, send: &str| {
+        vec![format!("jsonwebtoken {jwt}"), format!("lodash {lodash}"), format!("send {send}")]
+    };
+    // The control: all three packages required, none of the three APIs named.
+    assert_eq!(
+        reach(&[(
+            "app.js",
+            "const _ = require('lodash');
+const jwt = require('jsonwebtoken');
+const express = require('express');
+             module.exports = (o, p) => [_.merge({}, o), jwt.sign(p, process.env.K), express.json()];
+"
+        )]),
+        verdicts("not-called", "not-called", "not-called")
+    );
+    assert_eq!(
+        reach(&[(
+            "app.js",
+            "const util = require('util');
+const jwt = require('jsonwebtoken');
+const _ = require('lodash');
+             const express = require('express');
+const { static: serveStatic } = express;
+             const verifyAsync = util.promisify(jwt.verify);
+const engines = { tpl: _.template };
+             module.exports = (t, s) => [verifyAsync(t, 'k'), engines.tpl(s), serveStatic('public')];
+"
+        )]),
+        verdicts("called", "called", "called")
+    );
+    assert_eq!(
+        reach(&[
+            (
+                "lib/tpl.mjs",
+                "import { template } from 'lodash';
+export default template;
+"
+            ),
+            (
+                "app.mjs",
+                "import tpl from './lib/tpl.mjs';
+import 'jsonwebtoken';
+import 'express';
+export default (s) => tpl(s)();
+"
+            ),
+        ]),
+        verdicts("not-called", "called", "not-called")
+    );
+    // Not followed: a dynamic import, a re-export, the module object handed on in an object literal.
+    assert_eq!(
+        reach(&[(
+            "app.mjs",
+            "import 'express';
+export { verify } from 'jsonwebtoken';
+             export default async (s) => { const { default: _ } = await import('lodash'); return _.template(s)(); };
+"
+        )]),
+        verdicts("unknown", "unknown", "not-called")
+    );
+    assert_eq!(
+        reach(&[(
+            "util.js",
+            "require('express');
+const jwt = require('jsonwebtoken');
+module.exports = { jwt, _: require('lodash') };
+"
+        )]),
+        verdicts("unknown", "unknown", "not-called")
+    );
+}
+
 #[test]
 fn the_new_advisories_say_whether_the_code_calls_what_they_concern() {
     let manifest = r#"{ "name": "uploads", "dependencies": { "multer": "1.4.5-lts.1", "express-session": "1.18.1",

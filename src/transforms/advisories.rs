@@ -2631,12 +2631,16 @@ fn reachability(
         } else if api == "import" {
             Some(uses.imports.contains(&advisory.package))
         } else if let Some(package) = api.strip_suffix("()") {
-            Some(uses.default_calls.contains(package))
+            let called = uses.default_calls.contains(package);
+            (called || !uses.opaque.contains(package)).then_some(called)
         } else if let Some((object, member)) = api.split_once('.') {
             match object {
                 // `express.urlencoded(...)`: a call of the express module's export (files naming express are
                 // always read).
-                "express" => Some(project.package_calls.contains(&("express".to_string(), member.to_string()))),
+                "express" => {
+                    let function = ("express".to_string(), member.to_string());
+                    Some(project.package_calls.contains(&function) || uses.functions.contains(&function))
+                }
                 "res" | "app" | "req" => {
                     let seen = uses.methods.contains(member) || uses.properties.contains(member);
                     // Only the watched methods are looked for in every file: of the others, absence says nothing.
@@ -2648,11 +2652,11 @@ fn reachability(
                 }
                 package => {
                     let function = (package.to_string(), member.to_string());
-                    Some(
-                        project.package_calls.contains(&function)
-                            || uses.functions.contains(&function)
-                            || (uses.imports.contains(package) && uses.methods.contains(member)),
-                    )
+                    let called = project.package_calls.contains(&function)
+                        || uses.functions.contains(&function)
+                        || (uses.imports.contains(package) && uses.methods.contains(member));
+                    // Reached through `import('lodash')` or a re-export: what is called on it is not followed.
+                    (called || !uses.opaque.contains(package)).then_some(called)
                 }
             }
         } else {
@@ -2674,7 +2678,12 @@ fn reachability(
         }
     }
     if !unknown.is_empty() || !watched {
-        return (Reachability::Unknown, format!("{} cannot be told from the code", advisory.api.join(", ")));
+        let how = if uses.opaque.contains(&advisory.package) {
+            format!(" (a module imports {} with import() or re-exports it)", advisory.package)
+        } else {
+            String::new()
+        };
+        return (Reachability::Unknown, format!("{} cannot be told from the code{how}", advisory.api.join(", ")));
     }
     let own_api = advisory.api.iter().any(|api| {
         api == "import"
