@@ -75,9 +75,13 @@ fn a_multi_module_app_is_hardened_and_migrated_and_answers_as_before() {
     let manifest = read(&app, "package.json");
     assert!(manifest.contains("\"express\": \"^5.3.0\"") && manifest.contains("\"connect-redis\":"), "{manifest}");
 
-    // A second run changes nothing.
+    // A second run changes nothing. Its gate waits for the install: package.json now lists packages the committed
+    // lockfile does not install (`npm ci` would refuse it), which --check does not pass.
     let again = express_harden(&app, &["--express", "5", "--check", "--color", "never"]);
-    assert_eq!(again.status.code(), Some(0), "a second run would change: {}", String::from_utf8_lossy(&again.stderr));
+    let again_err = String::from_utf8_lossy(&again.stderr);
+    assert!(again_err.contains("would change no files"), "a second run would change: {again_err}");
+    assert!(again_err.contains("[advisories/lockfile-out-of-sync]"), "{again_err}");
+    assert_eq!(again.status.code(), Some(2), "{again_err}");
 
     // Installed as a user would, then run on Express 5 against the real Redis.
     let npm = Command::new("npm")
@@ -88,6 +92,13 @@ fn a_multi_module_app_is_hardened_and_migrated_and_answers_as_before() {
     assert!(npm.status.success(), "npm install: {}", String::from_utf8_lossy(&npm.stderr));
     let installed = read(&app, "node_modules/express/package.json");
     assert!(installed.contains("\"version\": \"5."), "Express 5 is installed");
+    let after_install = express_harden(&app, &["--express", "5", "--check", "--color", "never"]);
+    assert_eq!(
+        after_install.status.code(),
+        Some(0),
+        "after npm install, a second run: {}",
+        String::from_utf8_lossy(&after_install.stderr)
+    );
 
     let env = [("REDIS_URL", url.as_str()), ("SESSION_SECRET", "e2e-secret")];
     let on_express5 = replay(&app, &requests, &env);
