@@ -434,28 +434,8 @@ fn inline_requires_and_per_function_modules_count_as_calls() {
             "node_modules/ejs": { "version": "3.1.6" }
         }
     });
-    let reach = |file: &str, code: &str| -> Vec<String> {
-        let (_tmp, dir) = scratch("forms", manifest);
-        std::fs::write(dir.join("package-lock.json"), lock.to_string()).expect("write");
-        std::fs::write(dir.join(file), code).expect("write");
-        let (doc, _) = json_audit(&dir);
-        doc["advisories"]
-            .as_array()
-            .expect("advisories")
-            .iter()
-            .filter(|a| {
-                ["GHSA-35jh-r3h4-6jhm", "GHSA-pxg6-pf52-xh8x", "GHSA-phwq-j96m-2c2q"]
-                    .contains(&a["id"].as_str().unwrap_or_default())
-            })
-            .map(|a| {
-                format!(
-                    "{} {}",
-                    a["package"].as_str().unwrap_or_default(),
-                    a["reachability"].as_str().unwrap_or_default()
-                )
-            })
-            .collect()
-    };
+    let ids = ["GHSA-35jh-r3h4-6jhm", "GHSA-pxg6-pf52-xh8x", "GHSA-phwq-j96m-2c2q"];
+    let reach = |file: &str, code: &str| reachabilities(("forms", manifest), &lock, &[(file, code)], &ids);
     let lodash = |verdict: &str| {
         vec!["cookie not-called".to_string(), "ejs not-called".to_string(), format!("lodash {verdict}")]
     };
@@ -503,32 +483,8 @@ fn apis_handed_on_count_as_called_and_packages_not_followed_are_unknown() {
             "node_modules/send": { "version": "0.18.0" }
         }
     });
-    let reach = |files: &[(&str, &str)]| -> Vec<String> {
-        let (_tmp, dir) = scratch("handed", manifest);
-        std::fs::write(dir.join("package-lock.json"), lock.to_string()).expect("write");
-        for (file, code) in files {
-            let path = dir.join(file);
-            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-            std::fs::write(path, code).expect("write");
-        }
-        let (doc, _) = json_audit(&dir);
-        doc["advisories"]
-            .as_array()
-            .expect("advisories")
-            .iter()
-            .filter(|a| {
-                ["GHSA-35jh-r3h4-6jhm", "GHSA-27h2-hvpr-p74q", "GHSA-m6fv-jmcg-4jfg"]
-                    .contains(&a["id"].as_str().unwrap_or_default())
-            })
-            .map(|a| {
-                format!(
-                    "{} {}",
-                    a["package"].as_str().unwrap_or_default(),
-                    a["reachability"].as_str().unwrap_or_default()
-                )
-            })
-            .collect()
-    };
+    let ids = ["GHSA-35jh-r3h4-6jhm", "GHSA-27h2-hvpr-p74q", "GHSA-m6fv-jmcg-4jfg"];
+    let reach = |files: &[(&str, &str)]| reachabilities(("handed", manifest), &lock, files, &ids);
     let verdicts = |jwt: &str, lodash: &str, send: &str| {
         vec![format!("jsonwebtoken {jwt}"), format!("lodash {lodash}"), format!("send {send}")]
     };
@@ -978,6 +934,33 @@ fn json_audit(dir: &Path) -> (serde_json::Value, Vec<String>) {
         .map(|d| format!("{} {} -> {}", d["section"], d["package"], d["to"]))
         .collect();
     (doc, changes)
+}
+
+/// "package reachability" of the advisories `ids` the audit finds in a new project (`name`, `manifest`) with
+/// `lock` as its package-lock.json and `files` (path, code) as its sources.
+fn reachabilities(
+    (name, manifest): (&str, &str),
+    lock: &serde_json::Value,
+    files: &[(&str, &str)],
+    ids: &[&str],
+) -> Vec<String> {
+    let (_tmp, dir) = scratch(name, manifest);
+    std::fs::write(dir.join("package-lock.json"), lock.to_string()).expect("write");
+    for (file, code) in files {
+        let path = dir.join(file);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, code).expect("write");
+    }
+    let (doc, _) = json_audit(&dir);
+    doc["advisories"]
+        .as_array()
+        .expect("advisories")
+        .iter()
+        .filter(|a| ids.contains(&a["id"].as_str().unwrap_or_default()))
+        .map(|a| {
+            format!("{} {}", a["package"].as_str().unwrap_or_default(), a["reachability"].as_str().unwrap_or_default())
+        })
+        .collect()
 }
 
 /// A new project folder `name` holding only `manifest` as its package.json.
