@@ -1007,6 +1007,11 @@ struct Collector<'a> {
     tracked: Option<&'a [&'a str]>,
 }
 
+/// Whether a module specifier names a package rather than a file of the project (`./lib`, `/abs`).
+fn is_package(module: &str) -> bool {
+    !module.starts_with('.') && !module.starts_with('/')
+}
+
 /// Methods that register middleware or routes.
 pub const ROUTE_METHODS: [&str; 10] = ["use", "get", "post", "put", "delete", "del", "patch", "all", "options", "head"];
 
@@ -1019,7 +1024,6 @@ impl<'a> Collector<'a> {
     /// (`import { template } from 'lodash'`), or a member of a name bound to the package or of its inline require
     /// (`jwt.verify`, `require('lodash').template`).
     fn package_ref(&mut self, expr: &Expr) {
-        let is_package = |module: &str| !module.starts_with('.') && !module.starts_with('/');
         match expr {
             Expr::Ident(id) => {
                 if let Some(ModuleBinding { module, kind: ImportKind::Named(name), .. }) = self.binding(&id.sym) {
@@ -1843,8 +1847,7 @@ impl Visit for Collector<'_> {
         }
         // `const { static: serveStatic } = express`: the package's exports taken out by name.
         if let (Pat::Object(object), Some(Expr::Ident(init))) = (&decl.name, decl.init.as_deref().map(unwrap)) {
-            if let Some(module) = self.module_binding(&init.sym).filter(|m| !m.starts_with('.') && !m.starts_with('/'))
-            {
+            if let Some(module) = self.module_binding(&init.sym).filter(|m| is_package(m)) {
                 for prop in &object.props {
                     let key = match prop {
                         ObjectPatProp::KeyValue(kv) => match &kv.key {
