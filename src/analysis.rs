@@ -184,6 +184,11 @@ pub struct MemberCall {
     /// Whether the call runs only in a branch: inside an `if`'s or a `switch` case's body, a `? :` branch, or the
     /// right side of `&&`, `||`, `??` (`if (app.get('env') === 'production') app.set('trust proxy', 1)`).
     pub in_branch: bool,
+    /// Whether every branch holding the call is the body of an `if` that tests for production
+    /// (`app.get('env') === 'production'`, `process.env.NODE_ENV === 'production'`), as in express-session's README:
+    /// it runs exactly where a cookie with `secure: process.env.NODE_ENV === 'production'` is secure. False outside
+    /// any branch.
+    pub production_only: bool,
     /// The body of the innermost function holding the call ([`FunctionFacts::body`]; a class's range inside a class
     /// member); `None` at the file's top level (the call runs when the module loads, not when something calls a
     /// function).
@@ -628,6 +633,7 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
         stmts: Vec::new(),
         list_depth: 0,
         branch_depth: 0,
+        production_depth: 0,
         functions: Vec::new(),
         member_calls: Vec::new(),
         local_calls: Vec::new(),
@@ -990,6 +996,8 @@ struct Collector<'a> {
     /// How many branches (`if` bodies, `switch` cases, `? :` arms, right sides of `&&`/`||`/`??`) hold the node
     /// being visited.
     branch_depth: usize,
+    /// How many of the branches around the visit are an `if`'s body that runs only in production.
+    production_depth: usize,
     functions: Vec<FunctionFacts>,
     member_calls: Vec<MemberCall>,
     local_calls: Vec<LocalCall>,
@@ -1522,6 +1530,64 @@ fn disabled_keys(call: &CallExpr) -> Vec<Atom> {
         .collect()
 }
 
+/// Methods of an Express response that return the response (`res.status(200).cookie(...)`,
+/// `res.clearCookie('a').cookie('b', v)`).
+const RESPONSE_CHAIN: [&str; 12] = [
+    "status",
+    "cookie",
+    "clearCookie",
+    "set",
+    "header",
+    "type",
+    "contentType",
+    "vary",
+    "append",
+    "location",
+    "links",
+    "attachment",
+];
+
+/// The receiver of a call chained on response methods that return the response: `res` for `res.status(200)` or
+/// `res.clearCookie('a').status(200)`, so that `res.status(200).cookie(...)` is a call on `res`; `expr` itself
+/// otherwise.
+fn response_chain_base(expr: &Expr) -> &Expr {
+    let mut expr = unwrap(expr);
+    while let Expr::Call(call) = expr {
+        let Callee::Expr(callee) = &call.callee else { break };
+        let Expr::Member(m) = unwrap(callee) else { break };
+        match &m.prop {
+            MemberProp::Ident(p) if RESPONSE_CHAIN.contains(&p.sym.as_ref()) => expr = unwrap(&m.obj),
+            _ => break,
+        }
+    }
+    expr
+}
+
+/// Whether `test` holds exactly in production: `app.get('env') === 'production'` (Express's `env` setting is
+/// `NODE_ENV`, `development` without it) or `process.env.NODE_ENV === 'production'`, either side, `==` or `===`.
+fn is_production_test(test: &Expr) -> bool {
+    let Expr::Bin(bin) = test else { return false };
+    if !matches!(bin.op, BinaryOp::EqEqEq | BinaryOp::EqEq) {
+        return false;
+    }
+    let is_production = |e: &Expr| matches!(e, Expr::Lit(Lit::Str(s)) if &*s.value == "production");
+    let is_env = |e: &Expr| match e {
+        Expr::Member(m) => {
+            matches!(&m.prop, MemberProp::Ident(p) if &*p.sym == "NODE_ENV")
+                && matches!(&*m.obj, Expr::Member(env) if matches!(&env.prop, MemberProp::Ident(p) if &*p.sym == "env")
+                    && matches!(&*env.obj, Expr::Ident(i) if &*i.sym == "process"))
+        }
+        Expr::Call(call) => {
+            call.args.len() == 1
+                && matches!(&*call.args[0].expr, Expr::Lit(Lit::Str(s)) if &*s.value == "env")
+                && matches!(&call.callee, Callee::Expr(callee) if matches!(&**callee, Expr::Member(m)
+                    if matches!(&m.prop, MemberProp::Ident(p) if &*p.sym == "get")))
+        }
+        _ => false,
+    };
+    (is_env(&bin.left) && is_production(&bin.right)) || (is_production(&bin.left) && is_env(&bin.right))
+}
+
 impl Collector<'_> {
     /// Visits what `visit` visits as code that runs only in a branch ([`MemberCall::in_branch`]).
     fn in_branch<T>(&mut self, visit: impl FnOnce(&mut Self) -> T) {
@@ -1534,7 +1600,13 @@ impl Collector<'_> {
 impl Visit for Collector<'_> {
     fn visit_if_stmt(&mut self, stmt: &IfStmt) {
         stmt.test.visit_with(self);
-        self.in_branch(|c| (stmt.cons.visit_with(c), stmt.alt.visit_with(c)));
+        let production = is_production_test(&stmt.test);
+        self.in_branch(|c| {
+            c.production_depth += usize::from(production);
+            stmt.cons.visit_with(c);
+            c.production_depth -= usize::from(production);
+            stmt.alt.visit_with(c);
+        });
     }
 
     fn visit_switch_case(&mut self, case: &SwitchCase) {
@@ -1914,7 +1986,7 @@ impl Visit for Collector<'_> {
                     let is_route = method == "use"
                         || (ROUTE_METHODS.contains(&method) && (call.args.len() >= 2 || is_route_chain(&m.obj)));
                     if self.tracked.is_none_or(|t| t.contains(&method)) {
-                        if let Some(object) = self.path_of(&m.obj) {
+                        if let Some(object) = self.path_of(response_chain_base(&m.obj)) {
                             let describer = Describer { bindings: self.bindings };
                             self.member_calls.push(MemberCall {
                                 object,
@@ -1924,6 +1996,7 @@ impl Visit for Collector<'_> {
                                 args: call.args.iter().map(|a| describer.value(&a.expr)).collect(),
                                 stmt: self.stmts.last().cloned(),
                                 in_branch: self.branch_depth > 0,
+                                production_only: self.branch_depth > 0 && self.branch_depth == self.production_depth,
                                 scope: self.function_scope(),
                             });
                         }

@@ -7,7 +7,7 @@ use crate::codegen;
 use crate::objects;
 use crate::settings::{SettingsGroup, SettingsInput};
 use crate::transform::{FileContext, FilePlan};
-use crate::transforms::shared::imports;
+use crate::transforms::shared::{imports, proxy};
 use crate::values::{ObjectFacts, Value};
 
 /// The cookie policy the user chose: flags `--same-site`, `--secure-cookies`, `--behind-proxy` and
@@ -243,10 +243,13 @@ pub fn trust_proxy(cx: &FileContext<'_>, plan: &mut FilePlan, policy: &CookiePol
     if plan.findings.iter().any(|f| f.rule.ends_with("/trust-proxy")) {
         return;
     }
-    let settings: Vec<(TrustProxy, usize)> =
-        facts.member_calls.iter().filter_map(|c| Some((c.trust_proxy(Some(&cx.file.code))?, c.range.start))).collect();
+    let settings: Vec<(TrustProxy, usize, &crate::analysis::MemberCall)> = facts
+        .member_calls
+        .iter()
+        .filter_map(|c| Some((c.trust_proxy(Some(&cx.file.code))?, c.range.start, c)))
+        .collect();
     // (The app turns it off: a setting added after the app is created would be undone, or would undo the app's own.)
-    if let Some((_, off)) = settings.iter().find(|(s, _)| *s == TrustProxy::Off) {
+    if let Some((_, off, _)) = settings.iter().find(|(s, _, _)| *s == TrustProxy::Off) {
         plan.findings.push(cx.finding(
             "trust-proxy",
             *off,
@@ -257,8 +260,14 @@ pub fn trust_proxy(cx: &FileContext<'_>, plan: &mut FilePlan, policy: &CookiePol
         ));
         return;
     }
-    // (On, or a value the app computes: its own decision.)
-    if !settings.is_empty() {
+    // (On, or a value the app computes: its own decision, where it surely runs when the modules load, as for
+    // helmet's HTTPS rule. One set only in a branch counts when the branch is the production test and cookies are
+    // secure only in production, as in express-session's README: it is on wherever the cookie is secure. Any other
+    // branch, or a function called only in one, may not run where a proxy serves the app.)
+    let production = policy.secure == SecurePolicy::Production;
+    if settings.iter().any(|(_, _, c)| {
+        proxy::surely_runs(cx.links, c) || (production && c.production_only && cx.links.runs_at_load(c.scope.as_ref()))
+    }) {
         return;
     }
     if let Some(hops) = policy.behind_proxy {
@@ -275,12 +284,23 @@ pub fn trust_proxy(cx: &FileContext<'_>, plan: &mut FilePlan, policy: &CookiePol
             return;
         }
     }
-    plan.findings.push(cx.finding("trust-proxy",
+    let branch = proxy::branch_lines(cx);
+    let branch = match branch.is_empty() {
+        true => String::new(),
+        false => format!(
+            ". The trust proxy at line {} does not count: it is set only in a branch, or in a function called only in \
+             one or not at all, and where it is not set the secure cookie is not sent",
+            branch.join(", ")
+        ),
+    };
+    plan.findings.push(cx.finding(
+        "trust-proxy",
         at,
-        "secure cookies are sent only when Express sees the request as HTTPS: behind a TLS-terminating proxy or load \
-         balancer, set app.set('trust proxy', 1) where the app is created (or run express-harden with \
-         --behind-proxy 1), or the cookie is never sent and logins silently fail"
-            .to_string(),
+        format!(
+            "secure cookies are sent only when Express sees the request as HTTPS: behind a TLS-terminating proxy or \
+             load balancer, set app.set('trust proxy', 1) where the app is created (or run express-harden with \
+             --behind-proxy 1), or the cookie is never sent and logins silently fail{branch}"
+        ),
     ));
 }
 

@@ -6,5 +6,6 @@ pub mod express_target;
 pub mod handlers;
 pub mod imports;
 pub mod names;
+pub mod proxy;
 pub mod registry;
 pub mod session;
