@@ -723,7 +723,12 @@ impl Transform for SessionStore {
             let client_watch = backend.watch_client.as_ref().filter(|_| shared_client.is_some());
             let watch = client_watch.map_or_else(|| watch.clone(), |w| format!("{watch}\n{w}"));
             let watch = match &shared_client {
-                Some(client) => watch.replace("DATABASE_URL", &format!("the database of {client}")),
+                // ("PostgreSQL session store unreachable through pool: connect ECONNREFUSED".)
+                Some(client) => watch
+                    .replace("(DATABASE_URL) unreachable", &format!("unreachable through {client}"))
+                    .replace("(DATABASE_URL) reconnected", &format!("reachable again through {client}"))
+                    .replace("at DATABASE_URL is unreachable", &format!("is unreachable through {client}"))
+                    .replace("DATABASE_URL", client),
                 None => watch,
             };
             setup.push(format!("const $store = {store_template};\n{watch}"));
