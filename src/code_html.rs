@@ -848,7 +848,7 @@ mod tests {
     fn concatenation_is_one_piece_of_markup() {
         let got = scan_js("res.send('<script>var user = ' + JSON.stringify(user) + ';</script>');");
         assert_eq!(got, vec![(1, InlineKind::Script, None)]);
-        let got = scan_js("const a = '<a href=\"javascript:void(0)\">' + label + '</a>';");
+        let got = scan_js("const a = '<a href=\"javascript:go()\">' + label + '</a>';");
         assert_eq!(got, vec![(1, InlineKind::JavascriptUrl, None)]);
     }
 

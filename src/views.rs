@@ -199,6 +199,16 @@ pub struct ViewScan {
     /// `'wasm-unsafe-eval'`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub wasm: Vec<usize>,
+    /// 1-based lines that load a live-reload script (`livereload.js`, or a script from its port 35729), a tool of
+    /// development: left out of the policy, which would otherwise allow its host in production too, and named by a
+    /// finding.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub dev_scripts: Vec<usize>,
+    /// A `<base href>` of another site, at its 1-based line with its origin: helmet's `base-uri 'self'` would drop it
+    /// (and every relative URL would then resolve on the app's own origin), so it goes to baseUri; the relative URLs
+    /// after it count as that origin's resources.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub base_origins: Vec<(usize, String)>,
 }
 
 /// A build folder the app serves whose pages could not be read ([`ViewScan::unread_build`]).
@@ -260,6 +270,7 @@ impl ViewScan {
         self.leaflet_css.sort_by_key(|f| f.line);
         self.object_urls_made.sort_unstable();
         self.wasm.sort_unstable();
+        self.dev_scripts.sort_unstable();
     }
 
     /// Adds what `other` found, its lines moved down by `lines` (the scan of markup that starts on line `lines + 1` of
@@ -281,6 +292,8 @@ impl ViewScan {
         self.unsure.extend(other.unsure.into_iter().map(|(line, what)| (line + lines, what)));
         self.object_urls_made.extend(other.object_urls_made.into_iter().map(|line| line + lines));
         self.wasm.extend(other.wasm.into_iter().map(|line| line + lines));
+        self.dev_scripts.extend(other.dev_scripts.into_iter().map(|line| line + lines));
+        self.base_origins.extend(other.base_origins.into_iter().map(|(line, origin)| (line + lines, origin)));
     }
 }
 
@@ -474,6 +487,9 @@ pub fn csp_directives<'a>(
         for (kind, source) in scan.blob_sources.iter().map(|(_, kind)| (*kind, BLOB)).chain(own) {
             let (name, defaults) = directive(kind);
             needed.entry(name).or_insert_with(|| (defaults, BTreeSet::new())).1.insert(source);
+        }
+        for (_, origin) in &scan.base_origins {
+            needed.entry("baseUri").or_insert_with(|| (&["'self'"], BTreeSet::new())).1.insert(origin);
         }
         for code in &scan.inline {
             match (code.kind, &code.hash) {
@@ -707,13 +723,16 @@ struct Scanner<'a> {
     out: ViewScan,
     /// The file is one EJS may render: its fixed scripts also get the hash of their text after `rmWhitespace`.
     ejs: bool,
+    /// The origin of the page's `<base href>` when it is another site's: relative URLs after it resolve there.
+    base: Option<String>,
 }
 
 impl<'a> Scanner<'a> {
     fn new(text: &'a str) -> Self {
         let b = text.as_bytes();
         let lines = crate::lines::LineIndex::new(text);
-        Scanner { text, b, lines, closers: [(usize::MAX, None); TEMPLATES.len()], out: ViewScan::default(), ejs: false }
+        let closers = [(usize::MAX, None); TEMPLATES.len()];
+        Scanner { text, b, lines, closers, out: ViewScan::default(), ejs: false, base: None }
     }
 
     fn line(&self, off: usize) -> usize {
@@ -726,6 +745,17 @@ impl<'a> Scanner<'a> {
     }
 
     fn external(&mut self, off: usize, kind: ResourceKind, url: &str, complete: bool) {
+        // (A relative URL under another site's `<base href>` is that site's.)
+        if let Some(base) = self.base.clone().filter(|_| is_relative(url)) {
+            let line = self.line(off);
+            self.out.external.push(ExternalResource { line, kind, origin: base });
+            return;
+        }
+        if kind == ResourceKind::Script && is_live_reload(url) {
+            let line = self.line(off);
+            self.out.dev_scripts.push(line);
+            return;
+        }
         if let Some(origin) = origin_of(url, complete) {
             let line = self.line(off);
             self.out.external.push(ExternalResource { line, kind, origin });
@@ -752,6 +782,9 @@ impl<'a> Scanner<'a> {
         for at in calls.blob_workers {
             let line = self.line(from + at);
             self.out.blob_workers.push(line);
+        }
+        for at in calls.handlers {
+            self.inline(from + at, InlineKind::EventHandler);
         }
         for source in calls.blob_sources {
             let at = self.line(from + source.at);
@@ -931,12 +964,22 @@ impl<'a> Scanner<'a> {
                 self.inline(a.off, InlineKind::EventHandler);
             }
             if URL_ATTRIBUTES.contains(&a.name.as_str())
-                && value.is_some_and(|v| v.literal && is_javascript_url(&self.value_text(v)))
+                && value.is_some_and(|v| {
+                    v.literal && is_javascript_url(&self.value_text(v)) && !does_nothing(&self.value_text(v))
+                })
             {
                 self.inline(a.off, InlineKind::JavascriptUrl);
             }
             if let Some(v) = value.filter(|v| a.name == "style" && v.literal) {
                 self.css(v.off, v.off + v.len);
+            }
+            // (An iframe's `srcdoc` is a document of its own, which runs under the page's policy: its inline
+            // scripts, handlers and resources count as the page's, at the attribute's lines.)
+            if let Some(v) = value.filter(|v| a.name == "srcdoc" && v.literal && tag.eq_ignore_ascii_case("iframe")) {
+                let doc = decode_entities(&self.value_text(v));
+                let inner = scan_view(Path::new("srcdoc.html"), &doc);
+                let lines = self.line(v.off) - 1;
+                self.out.append(inner, lines);
             }
         }
         let attr = |name: &str| find_attr(attrs, name);
@@ -974,6 +1017,16 @@ impl<'a> Scanner<'a> {
             "image" => self.resource(attr("href").or(attr("xlink:href")), ResourceKind::Image),
             "object" => self.object(attr("data")),
             "embed" => self.object(attr("src")),
+            "base" => {
+                let href = attr("href").and_then(|a| Some((a.off, a.value?)));
+                if let Some((off, v)) = href.filter(|(_, v)| v.literal) {
+                    if let Some(origin) = origin_of(self.value_text(&v).trim(), v.complete) {
+                        let line = self.line(off);
+                        self.out.base_origins.push((line, origin.clone()));
+                        self.base = Some(origin);
+                    }
+                }
+            }
             _ => {}
         }
         if matches!(tag, "button" | "input") {
@@ -1508,6 +1561,71 @@ fn is_javascript_url(value: &str) -> bool {
     scheme.eq_ignore_ascii_case("javascript:")
 }
 
+/// An attribute value with its character references decoded (`&lt;script&gt;`, `&quot;`, `&#39;`, `&#x27;`), as the
+/// browser reads it: the text of an iframe's `srcdoc`.
+fn decode_entities(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let end = rest.find(';').filter(|&e| e <= 10);
+        let decoded = end.and_then(|e| {
+            let name = &rest[1..e];
+            match name {
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "amp" => Some('&'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                _ => {
+                    let number = name.strip_prefix('#')?;
+                    let code = match number.strip_prefix(['x', 'X']) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                        None => number.parse().ok()?,
+                    };
+                    char::from_u32(code)
+                }
+            }
+        });
+        match (decoded, end) {
+            (Some(c), Some(e)) => {
+                out.push(c);
+                rest = &rest[e + 1..];
+            }
+            _ => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whether a URL resolves against the page's base URL: no scheme, not scheme-relative (`//host/x`), not empty.
+fn is_relative(url: &str) -> bool {
+    let url = url.trim();
+    !url.is_empty() && !url.starts_with("//") && !url.split(['/', '?', '#']).next().is_some_and(|h| h.contains(':'))
+}
+
+/// Whether a script URL is a live-reload server's (livereload, browser-sync's and webpack's use other paths): its
+/// `livereload.js`, or any script from livereload's port 35729.
+fn is_live_reload(url: &str) -> bool {
+    let path = url.split(['?', '#']).next().unwrap_or_default();
+    path.ends_with("/livereload.js") || url.contains(":35729/")
+}
+
+/// Whether a `javascript:` URL's code does nothing (`javascript:void(0)`, `javascript:;`, `javascript:`): the link
+/// or form works through its handler, and the policy blocking the URL changes nothing the page does (the navigation
+/// it stops would have done nothing), so it needs no `'unsafe-inline'`, which would also switch off every script's
+/// hash.
+fn does_nothing(value: &str) -> bool {
+    let code: String = value.chars().filter(|c| !c.is_whitespace()).collect();
+    let code = code.get("javascript:".len()..).unwrap_or_default().trim_end_matches(';');
+    ["", "void(0)", "void0", "void(null)"].contains(&code)
+}
+
 /// What script text does that the Content-Security-Policy governs, found in one pass over it ([`script_calls`]).
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct ScriptCalls {
@@ -1535,6 +1653,10 @@ pub struct ScriptCalls {
     pub created: Vec<(usize, ResourceKind, String, bool)>,
     /// The offsets of the calls that compile WebAssembly (`WebAssembly.instantiateStreaming(`, `.compile(`...).
     pub wasm: Vec<usize>,
+    /// The offsets of the event handlers set from a string, `el.setAttribute('onclick', 'go()')`: an inline handler
+    /// as one written in the markup (script-src-attr). (`el.onclick = 'go()'` sets none: the property takes a
+    /// function, and a string is ignored.)
+    pub handlers: Vec<usize>,
 }
 
 /// What [`script_calls`] looks for, in one automaton: the calls that open connections (`fetch(`, `new WebSocket(`, `new
@@ -1546,8 +1668,9 @@ pub struct ScriptCalls {
 /// `$.ajax(`, `$.get(`, `$.post(`, axios's `axios(` and its methods, the `baseURL` of `axios.create({ baseURL })`, and
 /// socket.io's `io(url)`; what makes resources from literal URLs ([`created_resources`]), WebAssembly's compilation,
 /// and the client-side template compilers that turn strings into code (`_.template(`, `Handlebars.compile(`).
-pub const SCRIPT_NEEDLES: [&str; 57] = [
+pub const SCRIPT_NEEDLES: [&str; 58] = [
     "fetch(",
+    "setAttribute(",
     "createElement(",
     ".src =",
     ".src=",
@@ -1682,6 +1805,19 @@ pub fn script_calls(text: &str) -> ScriptCalls {
         let named = call.starts_with('.') || prev.is_none_or(|c| !(is_ident(c) || c == b'$'));
         let arg = skip_ws(b, from);
         match call {
+            "setAttribute(" => {
+                let handler = js_string(text, arg).is_some_and(|(name, whole, _)| {
+                    let name = name.to_ascii_lowercase();
+                    whole
+                        && name.len() > 2
+                        && name.starts_with("on")
+                        && name[2..].bytes().all(|c| c.is_ascii_lowercase())
+                });
+                if handler && prev == Some(b'.') {
+                    out.handlers.push(p);
+                }
+                continue;
+            }
             "eval(" | "Function(" if named => {
                 out.evals.push((p, if call == "eval(" { "eval" } else { "new Function" }));
                 continue;
@@ -2646,10 +2782,10 @@ mod tests {
             external: &[],
         },
         Case {
-            name: "javascript: URLs",
+            name: "javascript: URLs (one whose code does nothing is none: the policy blocking it changes nothing)",
             file: "a.html",
-            text: "<a href=\"javascript:void(0)\">x</a>\n<a href=\" JavaScript:go()\">y</a>\n<a href=\"java\tscript:go()\">z</a>\n<form action=\"javascript:send()\"></form>\n<a href=\"/javascript:no\">n</a>",
-            inline: &[(1, I::JavascriptUrl), (2, I::JavascriptUrl), (3, I::JavascriptUrl), (4, I::JavascriptUrl)],
+            text: "<a href=\"javascript:void(0)\">x</a>\n<a href=\" JavaScript:go()\">y</a>\n<a href=\"java\tscript:go()\">z</a>\n<form action=\"javascript:send()\"></form>\n<a href=\"/javascript:no\">n</a>\n<a href=\"javascript: void 0;\">v</a> <a href=\"javascript:;\">w</a>\n<a href=\"javascript:void(go())\">u</a>",
+            inline: &[(2, I::JavascriptUrl), (3, I::JavascriptUrl), (4, I::JavascriptUrl), (7, I::JavascriptUrl)],
             external: &[],
         },
         Case {
@@ -2781,10 +2917,10 @@ mod tests {
             external: &[],
         },
         Case {
-            name: "pug: event handlers and javascript: URLs",
+            name: "pug: event handlers, and a javascript: URL that does nothing",
             file: "a.pug",
             text: "button(onclick='go()') Go\na(href='javascript:void(0)', class='x') link\nbutton(onclick=false) dropped\nbutton.btn#b(type='button' onmouseover=\"hi()\")",
-            inline: &[(1, I::EventHandler), (2, I::JavascriptUrl), (4, I::EventHandler)],
+            inline: &[(1, I::EventHandler), (4, I::EventHandler)],
             external: &[],
         },
         Case {
@@ -3264,6 +3400,33 @@ mod tests {
         assert_eq!(via_variable.blob_workers.len(), 1);
         assert!(script_calls("new Worker('/js/worker.js'); new Worker(path)").blob_workers.is_empty());
         assert!(!may_hold_script_calls(b"const a = 1; function go() {}"));
+    }
+
+    #[test]
+    fn srcdoc_documents_count_as_the_page_s() {
+        let page = "<p>x</p>\n<iframe srcdoc=\"&lt;script&gt;parent.done(&quot;yes&quot;)&lt;/script&gt;&lt;button onclick=&#39;go()&#39;&gt;\"></iframe>";
+        let scan = scan_view(Path::new("a.html"), page);
+        let kinds: Vec<(usize, InlineKind)> = scan.inline.iter().map(|c| (c.line, c.kind)).collect();
+        assert_eq!(kinds, vec![(2, InlineKind::Script), (2, InlineKind::EventHandler)]);
+        let alone = scan_view(Path::new("b.html"), "<script>parent.done(\"yes\")</script>");
+        assert_eq!(scan.inline[0].hash, alone.inline[0].hash);
+        assert!(scan.inline[0].hash.is_some());
+        assert_eq!(decode_entities("a &amp;&amp; b &#x3C; c &unknown; &"), "a && b < c &unknown; &");
+    }
+
+    #[test]
+    fn handlers_set_from_strings_are_inline_handlers() {
+        let text = "btn.setAttribute('onclick', 'go()');\nrow.setAttribute(\"onMouseOver\", code);\n\
+                    el.setAttribute('data-onclick', 'x'); el.setAttribute('on', 'x'); el.setAttribute(name, 'x');\n\
+                    el.onclick = 'go()'; setAttribute('onclick', 'x');";
+        let calls = script_calls(text);
+        let line = |at: usize| text[..at].matches('\n').count() + 1;
+        assert_eq!(calls.handlers.iter().map(|at| line(*at)).collect::<Vec<_>>(), vec![1, 2]);
+        let scan = scan_view(
+            Path::new("a.html"),
+            "<script src=\"/x.js\"></script>\n<script>\nb.setAttribute('onclick', 'go()');\n</script>",
+        );
+        assert!(scan.inline.iter().any(|c| c.line == 3 && c.kind == InlineKind::EventHandler), "{:?}", scan.inline);
     }
 
     #[test]

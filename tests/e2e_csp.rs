@@ -23,7 +23,10 @@
 //! plugin content: frame-src), a self-hosted analytics script from a host that is a setting still posts home, URLs
 //! and a WebSocket a script builds on the page's origin still connect under `'self'` alone, and a source that imports
 //! Vue's full build beside a runtime alias still compiles its template. An app hardened once that then gains a map
-//! page gets the tile host added to the policy the tool wrote by a second run, and the page shows its tiles.
+//! page gets the tile host added to the policy the tool wrote by a second run, and the page shows its tiles. A
+//! `javascript:void(0)` menu link runs its handler with no `'unsafe-inline'` for scripts, the script of an iframe's
+//! `srcdoc` runs by its hash, and a handler a script sets with `setAttribute('onclick', ...)` and a script loaded by a
+//! relative URL under another site's `<base href>` still run; none of them does under helmet's default.
 
 mod common;
 
@@ -139,9 +142,9 @@ fn with_default_policy(app: &Path, fixed: &str) {
 fn inline_scripts_and_handlers_still_run_under_the_written_policy() {
     let (_tmp, app) = copy_app("csp-app");
     let fixed = fix_and_install(&app);
-    // Fixed inline scripts (two in static HTML, one in a string the code sends) are allowed by their hashes, the
-    // handlers by script-src-attr; no 'unsafe-inline' for scripts.
-    assert_eq!(fixed.matches("'sha256-").count(), 3, "{fixed}");
+    // Fixed inline scripts (two in static HTML, one in an iframe's srcdoc, one in a string the code sends) are allowed
+    // by their hashes, the handlers by script-src-attr; no 'unsafe-inline' for scripts.
+    assert_eq!(fixed.matches("'sha256-").count(), 4, "{fixed}");
     assert!(fixed.contains("scriptSrcAttr: [\"'unsafe-inline'\"]"), "{fixed}");
     assert!(!fixed.contains("scriptSrc: [\"'self'\", \"'unsafe-inline'\""), "{fixed}");
     with_default_policy(&app, &fixed);
@@ -150,6 +153,11 @@ fn inline_scripts_and_handlers_still_run_under_the_written_policy() {
         let ran = [("script", "yes"), ("handler", "yes")];
         check_page(&app, page, &ran, &["script-src 'self' 'sha256-", "script-src-attr 'unsafe-inline'"]);
     }
+    // A `javascript:void(0)` link whose handler does the work (a menu) needs no 'unsafe-inline' for scripts (asserted
+    // above): its handler runs under the written policy, and not under helmet's default.
+    check_page(&app, "/", &[("menu", "yes")], &["script-src-attr 'unsafe-inline'"]);
+    // The script of an iframe's srcdoc runs under the page's policy: its hash lets it run.
+    check_page(&app, "/srcdoc.html", &[("srcdoc", "yes")], &["script-src 'self' 'sha256-"]);
 
     // The app sets X-Frame-Options itself unless embedding is allowed: helmet leaves framing to it, where its default
     // (X-Frame-Options SAMEORIGIN, frame-ancestors 'self' on every response) would forbid the embedding allowed.
@@ -876,27 +884,37 @@ fn connections_through_jquery_axios_and_socket_io_still_work_under_the_written_p
 }
 
 /// A page whose scripts make resources from another site's literal URLs (a snippet's injected script, a frame by its
-/// `src`, a tracking pixel, a module by `import()`, a worker's `importScripts`) and compile WebAssembly: each still
-/// loads under the written policy, and none does under helmet's default.
+/// `src`, a tracking pixel, a module by `import()`, a worker's `importScripts`), compile WebAssembly and set an event
+/// handler from a string (`setAttribute('onclick', ...)`, the page's only inline handler): each still works under the
+/// written policy, and none does under helmet's default.
 #[test]
 fn resources_scripts_make_from_literal_urls_and_webassembly_still_load_under_the_written_policy() {
     let (_tmp, app) = copy_app("csp-made-app");
     let other_port = common::free_port().to_string();
     let origin = format!("http://127.0.0.1:{other_port}");
-    for file in ["public/index.html", "public/js/app.js", "public/js/worker.js"] {
+    for file in ["public/index.html", "public/base.html", "public/js/app.js", "public/js/worker.js"] {
         let text = std::fs::read_to_string(app.join(file)).expect("read");
         std::fs::write(app.join(file), text.replace("OTHER", &origin)).expect("write");
     }
     let fixed = fix_and_install(&app);
     assert!(fixed.contains("'wasm-unsafe-eval'") && fixed.contains(&format!("'{origin}'")), "{fixed}");
+    assert!(fixed.contains("scriptSrcAttr: [\"'unsafe-inline'\"]"), "{fixed}");
     with_default_policy(&app, &fixed);
     let _other = start_node(&app, "other.js", &[("PORT", &other_port)]);
-    let ids = ["script", "frame", "pixel", "module", "worker", "wasm"];
+    let ids = ["script", "frame", "pixel", "module", "worker", "wasm", "attr"];
     for (server, want) in [("server.before.js", "yes"), ("server.js", "yes"), ("server.default.js", "no")] {
         let (csp, dom) = load(&app, server, "/");
         for id in ids {
             assert_eq!(text_of(&dom, id), Some(want), "#{id} served by {server} (CSP: {csp}): {dom}");
         }
+    }
+    // A page whose `<base href>` is the other site loads its script by a relative URL from there: the written policy
+    // allows that base (baseUri) and the site's scripts; under helmet's `base-uri 'self'` the base is dropped and the
+    // script is looked for on the app's own origin, where there is none.
+    assert!(fixed.contains(&format!("baseUri: [\"'self'\", '{origin}']")), "{fixed}");
+    for (server, want) in [("server.before.js", "yes"), ("server.js", "yes"), ("server.default.js", "no")] {
+        let (csp, dom) = load(&app, server, "/base.html");
+        assert_eq!(text_of(&dom, "base"), Some(want), "#base served by {server} (CSP: {csp}): {dom}");
     }
 }
 

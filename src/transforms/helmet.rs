@@ -35,7 +35,7 @@ use crate::links::FileLinks;
 use crate::manifest::DepSection;
 use crate::transform::{DependencyRequest, FileContext, FilePlan, Transform, TransformInfo, Watch};
 use crate::transforms::data::{self, PackageVersion};
-use crate::transforms::shared::imports;
+use crate::transforms::shared::{imports, proxy};
 use crate::views;
 
 const ID: &str = "helmet";
@@ -180,6 +180,18 @@ fn applied_elsewhere(facts: &FileFacts) -> Option<usize> {
         .map(|u| u.range.start)
 }
 
+impl Helmet {
+    /// Whether the project serves pages and nothing shows that it is served over HTTPS (no HTTPS server it always
+    /// creates, no trust proxy that surely runs, no HTTPS redirect package, no `--behind-proxy`): helmet's
+    /// upgrade-insecure-requests would then send the pages' scripts, styles and images to https:// where nothing
+    /// answers.
+    fn plain_http(&self, cx: &FileContext<'_>) -> bool {
+        !self.behind_proxy
+            && !cx.project.views.is_empty()
+            && cx.project.survey(ID).iter().all(|(_, notes)| notes.iter().all(|n| n.starts_with(LISTEN)))
+    }
+}
+
 impl Transform for Helmet {
     fn info(&self) -> &TransformInfo {
         &self.info
@@ -231,7 +243,7 @@ impl Transform for Helmet {
             if let Some(at) = applied.full_at {
                 report_disabled(cx, plan, &applied, at);
                 report_late(cx, plan, app, at);
-                recheck_policy(cx, plan, at);
+                recheck_policy(cx, plan, at, self.plain_http(cx));
             } else if !applied.subs.is_empty() {
                 report_partial(cx, plan, app, &applied);
             } else if !cx.links.app_middleware.iter().any(|m| m.app == app.creation.start && m.module == data().package)
@@ -340,10 +352,7 @@ impl Transform for Helmet {
         // would send their scripts, styles and images to https:// when the app is opened over plain HTTP (a
         // self-hosted dashboard at http://192.168.1.10:3001), where nothing answers.
         let embeds = referer_embeds(&directives);
-        let plain_http = version.directives
-            && !self.behind_proxy
-            && !cx.project.views.is_empty()
-            && cx.project.survey(ID).iter().all(|(_, notes)| notes.iter().all(|n| n.starts_with(LISTEN)));
+        let plain_http = version.directives && self.plain_http(cx);
         for app in &missing {
             let fit = Fit {
                 directives: &directives,
@@ -562,7 +571,8 @@ fn needed_policy<'a>(cx: &FileContext<'a>, rewriter: Option<&str>) -> (Directive
 /// a list of strings starting with helmet's default sources (or `null`), is its own.
 const OWN_OPTIONS: [&str; 5] =
     ["contentSecurityPolicy", "crossOriginResourcePolicy", "xFrameOptions", "frameguard", "referrerPolicy"];
-const OWN_DIRECTIVES: [&str; 13] = [
+const OWN_DIRECTIVES: [&str; 14] = [
+    "baseUri",
     "scriptSrc",
     "scriptSrcAttr",
     "styleSrc",
@@ -578,9 +588,19 @@ const OWN_DIRECTIVES: [&str; 13] = [
     "upgradeInsecureRequests",
 ];
 
-/// The directives object of `helmet({ contentSecurityPolicy: { directives } })` registered at `at` (a `.use` call),
-/// and whether the policy has the transform's own shape (see [`OWN_OPTIONS`]).
-fn written_policy(facts: &FileFacts, at: usize) -> Option<(&crate::values::ObjectFacts, bool)> {
+/// The Content-Security-Policy of the helmet registered at a `.use` call ([`written_policy`]).
+enum WrittenPolicy<'a> {
+    /// helmet's default policy: `helmet()`, or options that do not mention `contentSecurityPolicy`.
+    Default,
+    /// The directives object of `helmet({ contentSecurityPolicy: { directives } })`, and whether the policy has the
+    /// transform's own shape (see [`OWN_OPTIONS`]).
+    Directives(&'a crate::values::ObjectFacts, bool),
+}
+
+/// The policy of the helmet registered at `at` (a `.use` call): helmet's default, or the directives it is given;
+/// `None` when it is not known (options that are not an object literal of this file, a spread, a policy turned off
+/// or given without directives).
+fn written_policy(facts: &FileFacts, at: usize) -> Option<WrittenPolicy<'_>> {
     use crate::values::Value;
     let u = facts.uses.iter().find(|u| u.range.start == at)?;
     let call = facts.calls.iter().map(|site| &site.call).find(|call| {
@@ -588,8 +608,15 @@ fn written_policy(facts: &FileFacts, at: usize) -> Option<(&crate::values::Objec
             && call.range.end <= u.range.end
             && call.callee.as_ref().is_some_and(|c| c.is_module(data().package.as_str()))
     })?;
-    let Some(Value::Object(options)) = call.args.first() else { return None };
-    let Value::Object(csp) = &property(options, "contentSecurityPolicy")?.value else { return None };
+    let options = match call.args.first() {
+        None => return Some(WrittenPolicy::Default),
+        Some(Value::Object(options)) => options,
+        Some(_) => return None,
+    };
+    let Some(csp) = property(options, "contentSecurityPolicy") else {
+        return options.spreads.is_empty().then_some(WrittenPolicy::Default);
+    };
+    let Value::Object(csp) = &csp.value else { return None };
     let Value::Object(directives) = &property(csp, "directives")?.value else { return None };
     let own = options.spreads.is_empty()
         && csp.spreads.is_empty()
@@ -611,7 +638,7 @@ fn written_policy(facts: &FileFacts, at: usize) -> Option<(&crate::values::Objec
                 _ => false,
             }
         });
-    Some((directives, own))
+    Some(WrittenPolicy::Directives(directives, own))
 }
 
 /// The property `key` of an object literal.
@@ -633,16 +660,25 @@ fn allows(sources: &[&str], needed: &str) -> bool {
 }
 
 /// On a second run, compares the policy registered at `at` with what the project's pages need now (a page added
-/// since loads map tiles from another host): the transform's own policy gets the missing sources (a minimal diff:
-/// the sources added at the end of their directive, a directive added at the end), with `helmet/csp-updated`; a
-/// policy of the author's own shape is left as it is, with `helmet/csp-blocks` naming what it blocks.
-fn recheck_policy(cx: &FileContext<'_>, plan: &mut FilePlan, at: usize) {
+/// since loads map tiles from another host), and, where the app is now known to be served over plain HTTP
+/// (`plain_http`, the first run's rule), with `upgradeInsecureRequests: null`: the transform's own policy gets the
+/// missing sources and that line (a minimal diff: the sources added at the end of their directive, a directive added
+/// at the end), with `helmet/csp-updated`; a policy of the author's own shape is left as it is, with
+/// `helmet/csp-blocks` naming what it blocks. So is helmet's default policy (`helmet()`, from helmet 4 on): the tool
+/// cannot tell a `helmet()` it wrote from the project's own, and the finding gives the directives to pass.
+fn recheck_policy(cx: &FileContext<'_>, plan: &mut FilePlan, at: usize, plain_http: bool) {
     use crate::values::Value;
-    let Some((written, own)) = written_policy(cx.facts, at) else { return };
+    let Some(policy) = written_policy(cx.facts, at) else { return };
+    let (written, own) = match policy {
+        // (helmet 2 and 3 set no Content-Security-Policy by default.)
+        WrittenPolicy::Default if helmet_below_4(cx) => return,
+        WrittenPolicy::Default => (None, false),
+        WrittenPolicy::Directives(directives, own) => (Some(directives), own),
+    };
     let (needed, _) = needed_policy(cx, html_rewriter(cx));
     let mut missing: Vec<(&str, Vec<&str>, Option<&crate::values::Property>)> = Vec::new();
     for (name, sources) in &needed {
-        let prop = property(written, name);
+        let prop = written.and_then(|w| property(w, name));
         // (A directive the policy leaves out is helmet's default.)
         let listed: Vec<&str> = match prop.map(|p| &p.value) {
             Some(Value::Array(items, _)) => {
@@ -655,30 +691,51 @@ fn recheck_policy(cx: &FileContext<'_>, plan: &mut FilePlan, at: usize) {
             missing.push((name.as_str(), lacking, prop));
         }
     }
-    if missing.is_empty() {
+    // (helmet's default policy has upgrade-insecure-requests; `null` drops it.)
+    let upgrade = plain_http && written.is_none_or(|w| property(w, "upgradeInsecureRequests").is_none());
+    if missing.is_empty() && !upgrade {
         return;
     }
-    let named = missing
+    let mut named = missing
         .iter()
         .map(|(name, added, _)| {
             format!("{name} {}", added.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(" "))
         })
-        .collect::<Vec<_>>()
-        .join("; ");
-    if !own {
-        plan.findings.push(cx.finding(
-            "csp-blocks",
-            at,
-            format!(
+        .collect::<Vec<_>>();
+    if upgrade {
+        named.push(
+            "upgradeInsecureRequests `null` (nothing in the project shows that the app is served only over HTTPS: \
+             with upgrade-insecure-requests, a browser that opens it over plain HTTP asks for every script, style \
+             and image over https and the page breaks)"
+                .to_string(),
+        );
+    }
+    let named = named.join("; ");
+    let Some(written) = written.filter(|_| own) else {
+        let message = match written {
+            Some(_) => format!(
                 "this Content-Security-Policy is the project's own (not the shape express-harden writes), and it \
-                 blocks what the app's pages load now: {named}. It was left as it is: add those sources if you trust \
+                 blocks what the app's pages load now: {named}. It was left as it is: add them if you trust \
                  them, or change the pages"
             ),
-        ));
+            None => format!(
+                "this helmet applies helmet's default Content-Security-Policy, which blocks what the app's pages \
+                 load: {named}. It was left as it is (express-harden cannot tell a helmet() it wrote from the \
+                 project's own): if you trust them, pass those directives, each with helmet's default sources first, \
+                 as helmet({{ contentSecurityPolicy: {{ directives: {{ ... }} }} }}), or change the pages"
+            ),
+        };
+        plan.findings.push(cx.finding("csp-blocks", at, message));
         return;
-    }
+    };
     let style = &cx.facts.style;
     let code = &cx.file.code;
+    // (A directive the policy does not set is added after the last.)
+    let Some(last) = written.props.last() else { return };
+    let indent = cx.file.indent_at(last.range.start).to_string();
+    let multi = code[last.range.end..written.range.end].contains('\n');
+    let sep = if multi { format!(",\n{indent}") } else { ", ".to_string() };
+    let mut appended = String::new();
     for (name, added, prop) in &missing {
         match prop {
             Some(crate::values::Property { value: Value::Array(items, range), .. }) => {
@@ -696,30 +753,41 @@ fn recheck_policy(cx: &FileContext<'_>, plan: &mut FilePlan, at: usize) {
                 plan.edits.push(Edit::insert(last_end, text));
             }
             _ => {
-                // (A directive the policy does not set: added after the last, with helmet's defaults first.)
-                let Some(last) = written.props.last() else { continue };
+                // (With helmet's defaults first.)
                 let all = needed.iter().find(|(n, _)| n == name).map(|(_, s)| s.clone()).unwrap_or_default();
-                let indent = cx.file.indent_at(last.range.start).to_string();
                 let array = codegen::print_stmt(
                     codegen::expr_stmt(codegen::string_array(&all, style.quote)),
                     &crate::style::Style { semicolons: false, ..style.clone() },
                     &indent,
                 );
-                let array = array.trim().trim_end_matches(';');
-                let multi = code[last.range.end..written.range.end].contains('\n');
-                let sep = if multi { format!(",\n{indent}") } else { ", ".to_string() };
-                plan.edits.push(Edit::insert(last.range.end, format!("{sep}{name}: {array}")));
+                appended.push_str(&format!("{sep}{name}: {}", array.trim().trim_end_matches(';')));
             }
         }
+    }
+    if upgrade {
+        appended.push_str(&format!("{sep}upgradeInsecureRequests: null"));
+    }
+    if !appended.is_empty() {
+        plan.edits.push(Edit::insert(last.range.end, appended));
     }
     plan.findings.push(cx.finding(
         "csp-updated",
         at,
         format!(
             "the Content-Security-Policy express-harden wrote here no longer allowed what the app's pages load now, so \
-             the sources they need were added: {named}"
+             {}: {named}",
+            if upgrade { "it was updated" } else { "the sources they need were added" }
         ),
     ));
+}
+
+/// Whether the project lists a helmet older than 4, whose `helmet()` sets no Content-Security-Policy.
+fn helmet_below_4(cx: &FileContext<'_>) -> bool {
+    cx.project.manifest.as_ref().is_some_and(|m| {
+        m.dependency_all(&data().package)
+            .iter()
+            .any(|(_, spec)| crate::npm_spec::start_major(spec).is_some_and(|major| major < 4))
+    })
 }
 
 /// A string literal as the file writes them (`'blob:'`; `"'self'"` with the other quote where the text has one).
@@ -923,7 +991,7 @@ fn serves_https(facts: &FileFacts, links: &FileLinks, code: Option<&str>) -> Opt
             // (So does `trust proxy`: one set in a branch, `if (app.get('env') === 'production')` as in
             // express-session's README or an option off by default, may not be on where the app is opened; nor may
             // one set in a function called only in such a branch, or never.)
-            server || (c.trust_proxy(code) == Some(crate::analysis::TrustProxy::On) && surely_runs(links, c))
+            server || (c.trust_proxy(code) == Some(crate::analysis::TrustProxy::On) && proxy::surely_runs(links, c))
         })
         .map(|c| c.range.start)
         .or_else(|| {
@@ -949,23 +1017,10 @@ fn serves_https(facts: &FileFacts, links: &FileLinks, code: Option<&str>) -> Opt
         })
 }
 
-/// Whether `call` surely runs when the modules load: outside any branch, at the top level or in a function that does.
-fn surely_runs(links: &FileLinks, call: &crate::analysis::MemberCall) -> bool {
-    !call.in_branch && links.runs_at_load(call.scope.as_ref())
-}
-
 /// For the plain-http finding: the lines of this file that turn `trust proxy` on only in a branch (or in a function
 /// that is not surely called), and why they do not count (empty without one).
 fn branch_trust_proxy(cx: &FileContext<'_>) -> String {
-    let lines: Vec<String> = cx
-        .facts
-        .member_calls
-        .iter()
-        .filter(|c| {
-            !surely_runs(cx.links, c) && c.trust_proxy(Some(&cx.file.code)) == Some(crate::analysis::TrustProxy::On)
-        })
-        .map(|c| cx.file.line(c.range.start).to_string())
-        .collect();
+    let lines = proxy::branch_lines(cx);
     match lines.is_empty() {
         true => String::new(),
         false => format!(
@@ -1261,7 +1316,9 @@ fn report_views(
     let (mut evals, mut whats, mut workers) = (Vec::new(), BTreeSet::new(), Vec::new());
     let (mut blobs, mut objects): (BTreeMap<&str, Vec<String>>, Vec<String>) = (BTreeMap::new(), Vec::new());
     let (mut unsure, mut made, mut builds, mut wasm) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut dev = Vec::new();
     for (path, scan) in &cx.project.views {
+        dev.extend(scan.dev_scripts.iter().map(|line| format!("{}:{line}", display_path(path))));
         made.extend(scan.object_urls_made.iter().map(|line| format!("{}:{line}", display_path(path))));
         for eval in &scan.evals {
             evals.push(format!("{}:{} ({})", display_path(path), eval.line, eval.what));
@@ -1323,6 +1380,19 @@ fn report_views(
                  templates and what its builder is known to add; once it is built, load its pages under the policy \
                  and check the browser console for what it blocks",
                 builds.join(", ")
+            ),
+        ));
+    }
+    if !dev.is_empty() {
+        plan.findings.push(cx.finding(
+            "csp-dev-script",
+            app.creation.start,
+            format!(
+                "the live-reload script at {} is a tool of development: it is left out of the Content-Security-Policy, \
+                 which would otherwise allow its host in production too, so in development the browser blocks it and \
+                 pages no longer reload by themselves; to keep that, serve it only in development and allow it there \
+                 (its origin in scriptSrc and connectSrc), or load it from the app's own origin",
+                dev.join(", ")
             ),
         ));
     }

@@ -1,4 +1,5 @@
-// The other site (its own origin): a script, a page to frame, a pixel, a module and a worker's library.
+// The other site (its own origin): a script, a page to frame, a pixel, a module, a worker's library, and the script
+// a page with this site as its `<base href>` loads by a relative URL.
 const http = require('http');
 
 const bodies = {
@@ -7,6 +8,7 @@ const bodies = {
   '/p.gif': ['image/gif', Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64')],
   '/mod.js': ['text/javascript', 'export default "yes";'],
   '/worker-lib.js': ['text/javascript', 'self.LIB_OK = true;'],
+  '/assets/base.js': ['text/javascript', "document.getElementById('base').textContent = 'yes';"],
 };
 const server = http.createServer((req, res) => {
   const [type, body] = bodies[req.url.split('?')[0]] || ['text/plain', 'not found'];

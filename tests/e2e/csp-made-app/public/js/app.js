@@ -11,3 +11,8 @@ var worker = new Worker('/js/worker.js');
 worker.onmessage = function (e) { show('worker', e.data); };
 // (The smallest module: its magic number and version.)
 WebAssembly.instantiate(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])).then(function () { show('wasm', 'yes'); }, function () {});
+// (An event handler set from a string: an inline handler, as one written in the markup.)
+var button = document.createElement('button');
+button.setAttribute('onclick', "show('attr', 'yes')");
+document.body.appendChild(button);
+button.click();
