@@ -26,7 +26,9 @@
 //! page gets the tile host added to the policy the tool wrote by a second run, and the page shows its tiles. A
 //! `javascript:void(0)` menu link runs its handler with no `'unsafe-inline'` for scripts, the script of an iframe's
 //! `srcdoc` runs by its hash, and a handler a script sets with `setAttribute('onclick', ...)` and a script loaded by a
-//! relative URL under another site's `<base href>` still run; none of them does under helmet's default.
+//! relative URL under another site's `<base href>` still run; none of them does under helmet's default. A blog
+//! page's hosted analytics script (Plausible's, from a local HTTPS server reached as plausible.io) still posts its
+//! pageview to its own host, and does not without that host in connectSrc.
 
 mod common;
 
@@ -959,4 +961,25 @@ fn a_second_run_adds_what_a_new_page_needs_to_the_policy_it_wrote_and_the_page_t
     check_shown(&app, &flags, "server.js", ("/map.html", "tiles"), true);
     check_shown(&app, &flags, "server.first.js", ("/map.html", "tiles"), false);
     check_shown(&app, &flags, "server.js", ("/index.html", "clicked"), true);
+}
+
+/// A blog page with Plausible's hosted script (a local HTTPS server the browser reaches as plausible.io) posts its
+/// pageview to the host the script came from: under the written policy the post goes through; without that host in
+/// connectSrc (helmet's default `connect-src 'self'`) the script still runs and its post is blocked.
+#[test]
+fn hosted_analytics_still_posts_its_pageview_home_under_the_written_policy() {
+    let (_tmp, app) = copy_app("csp-analytics-app");
+    let fixed = fix_and_install(&app);
+    assert!(fixed.contains("connectSrc: [\"'self'\", 'https://plausible.io']"), "{fixed}");
+    without_directives(&app, &fixed, &["connectSrc"], "server.noconnect.js");
+    let certs = tempfile::tempdir().expect("certs dir");
+    let (_vendor_dir, vendor) = start_https("csp-vendor", certs.path(), "plausible.io", &[]);
+    let rules = format!("--host-resolver-rules=MAP plausible.io 127.0.0.1:{}", vendor.port);
+    let flags = [rules.as_str(), "--ignore-certificate-errors"];
+    for server in ["server.before.js", "server.js"] {
+        check_shown(&app, &flags, server, ("/", "script"), true);
+        check_shown(&app, &flags, server, ("/", "event"), true);
+    }
+    check_shown(&app, &flags, "server.noconnect.js", ("/", "script"), true);
+    check_shown(&app, &flags, "server.noconnect.js", ("/", "event"), false);
 }
