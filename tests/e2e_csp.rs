@@ -28,7 +28,9 @@
 //! `srcdoc` runs by its hash, and a handler a script sets with `setAttribute('onclick', ...)` and a script loaded by a
 //! relative URL under another site's `<base href>` still run; none of them does under helmet's default. A blog
 //! page's hosted analytics script (Plausible's, from a local HTTPS server reached as plausible.io) still posts its
-//! pageview to its own host, and does not without that host in connectSrc.
+//! pageview to its own host, and does not without that host in connectSrc. An app hardened while its proxy was always
+//! trusted, whose trust proxy then moves into a branch, gets `upgradeInsecureRequests: null` from a second run, and
+//! its page opened over plain HTTP loads its script again.
 
 mod common;
 
@@ -982,4 +984,42 @@ fn hosted_analytics_still_posts_its_pageview_home_under_the_written_policy() {
     }
     check_shown(&app, &flags, "server.noconnect.js", ("/", "script"), true);
     check_shown(&app, &flags, "server.noconnect.js", ("/", "event"), false);
+}
+
+/// An app hardened while `trust proxy` was always on (its policy keeps upgrade-insecure-requests), whose proxy is
+/// then trusted only when BEHIND_PROXY is set: the second run applies the first run's plain-HTTP rule to the policy it
+/// wrote (`upgradeInsecureRequests: null`, helmet/csp-updated), and the page opened over plain HTTP at a name of the
+/// home network loads its own script again; under the first policy it does not.
+#[test]
+fn a_second_run_drops_upgrade_insecure_requests_once_the_app_may_be_served_over_plain_http() {
+    let (_tmp, app) = copy_app("csp-browser-app");
+    let original = std::fs::read_to_string(app.join("server.js")).expect("read");
+    let (anchor, setting) = ("const app = express();\n", "app.set('trust proxy', 1);\n");
+    assert!(original.contains(anchor), "{original}");
+    std::fs::write(app.join("server.js"), original.replacen(anchor, &format!("{anchor}{setting}"), 1)).expect("write");
+    let first = fix_and_install(&app);
+    assert!(!first.contains("upgradeInsecureRequests"), "{first}");
+    // (The copies of the server the checks load are written after the runs: they would be apps of the project.)
+    std::fs::remove_file(app.join("server.before.js")).expect("remove the copy of the original");
+    let branch = "if (process.env.BEHIND_PROXY) app.set('trust proxy', 1);\n";
+    let moved = first.replacen(setting, branch, 1);
+    std::fs::write(app.join("server.js"), &moved).expect("move the setting into a branch");
+    let out = express_harden(&app, &["--write", "--allow-no-vcs", "--only", "helmet", "--color", "never"]);
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    assert!(stderr.contains("helmet/csp-updated"), "{stderr}");
+    let second = std::fs::read_to_string(app.join("server.js")).expect("read");
+    assert!(second.contains("upgradeInsecureRequests: null"), "{second}");
+    let out = express_harden(&app, &["--check", "--only", "helmet", "--color", "never"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{}{stderr}", String::from_utf8_lossy(&out.stdout));
+    assert!(stderr.contains("would change no files"), "{stderr}");
+    std::fs::write(app.join("server.first.js"), &moved).expect("keep the first policy");
+
+    let flags = ["--host-resolver-rules=MAP dashboard.lan 127.0.0.1"];
+    for (server, ran) in [("server.js", "yes"), ("server.first.js", "no")] {
+        let node = start_node(&app, server, &[]);
+        let dom = dump_dom_with(&format!("http://dashboard.lan:{}/", node.port), &flags);
+        assert_eq!(text_of(&dom, "home"), Some(ran), "#home served by {server}: {dom}");
+    }
 }
