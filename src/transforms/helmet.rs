@@ -691,8 +691,12 @@ fn recheck_policy(cx: &FileContext<'_>, plan: &mut FilePlan, at: usize, plain_ht
             missing.push((name.as_str(), lacking, prop));
         }
     }
-    // (helmet's default policy has upgrade-insecure-requests; `null` drops it.)
-    let upgrade = plain_http && written.is_none_or(|w| property(w, "upgradeInsecureRequests").is_none());
+    // (helmet's default policy has upgrade-insecure-requests; `null` drops it. A policy the tool did not write is only
+    // told so beside sources it blocks: most apps with a bare helmet() are served over HTTPS by a proxy the code does
+    // not show, and a warning for that alone would be noise.)
+    let upgrade = plain_http
+        && written.is_none_or(|w| property(w, "upgradeInsecureRequests").is_none())
+        && (own || !missing.is_empty());
     if missing.is_empty() && !upgrade {
         return;
     }
