@@ -659,8 +659,8 @@ fn an_unfixable_advisory_does_not_hold_back_the_fix_of_the_others() {
     assert_eq!(axios_audit("unfixed"), format!("{AXIOS_FIXED}{unfixed}{AXIOS_RAISED}"));
 }
 
-/// The bundled table's age, counted from its newest advisory (2025-07-21; today set by `EXPRESS_HARDEN_TODAY`, so that
-/// the test does not depend on the clock): a note past 180 days, once, none before; the other sources never get it.
+/// The bundled table's age, counted from its newest advisory (2026-06-17; today set by `EXPRESS_HARDEN_TODAY`, so that
+/// the test does not depend on the clock): a note past 90 days, once, none before; the other sources never get it.
 #[test]
 fn an_old_bundled_table_suggests_the_network_sources() {
     let (_tmp, dir) = project("npm-v3");
@@ -684,18 +684,18 @@ fn an_old_bundled_table_suggests_the_network_sources() {
         .map(|d| d.get(..10).unwrap_or(d))
         .max()
         .expect("dated records");
-    assert_eq!(newest, "2025-07-21", "the dates below count from the newest advisory");
-    assert_eq!(run("2026-01-17", "bundled"), "", "180 days after it");
+    assert_eq!(newest, "2026-06-17", "the dates below count from the newest advisory");
+    assert_eq!(run("2026-09-15", "bundled"), "", "90 days after it");
     assert_eq!(
-        run("2026-01-19", "bundled"),
+        run("2026-09-17", "bundled"),
         format!(
-            "note: the bundled advisory table's newest advisory was published 2025-07-21, 182 days ago (table \
+            "note: the bundled advisory table's newest advisory was published 2026-06-17, 92 days ago (table \
              compiled {}): advisories published since are not in it; --advisories osv or --advisories npm reads the \
              current ones from the network",
             table["compiled"].as_str().expect("compiled")
         )
     );
-    assert_eq!(run("2026-01-19", &osv()), "");
+    assert_eq!(run("2026-09-17", &osv()), "");
 }
 
 /// pnpm reads the scoped override the tool writes: after `--write --lockfile` (which runs pnpm's lockfile-only
