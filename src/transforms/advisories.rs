@@ -1693,9 +1693,18 @@ impl Advisories {
             let mut made = Vec::new();
             for (manifest, section, to) in members {
                 made.push(format!("{to} in {}", crate::discover::display_path(&manifest)));
-                plan.elsewhere.push((manifest, ManifestRequest::new(section, name, to)));
+                // The member's package.json as it is, not the lockfile's range: a spec a run before raised past the
+                // target (for another advisory of a package it brings) is ahead of its lockfile, and never lowered.
+                let ahead = raised_specs(cx, Some(&manifest), name, &installed, &target)
+                    .is_some_and(|specs| specs.iter().all(|(_, _, _, change)| !change));
+                if !ahead {
+                    plan.elsewhere.push((manifest, ManifestRequest::new(section, name, to)));
+                }
             }
             made.dedup();
+            // (Raised by this run, as a root's own dependency is: a package it brings says so, and where that needs a
+            // later release, this fix says it goes past its own.)
+            raises.to.insert(name.to_string(), target.clone());
             return AdvisoryFix {
                 kind: FixKind::Bump,
                 description: format!("{name} is raised to {}", made.join(", ")),
