@@ -22,11 +22,18 @@ pub fn update_written(result: &mut RunResult, written: &mut Vec<PathBuf>, pass: 
             continue;
         }
         done.push(lock.path.clone());
-        // (Once each: a package raised in `dependencies` and its pin in `overrides` is one move.)
+        // The packages of every written manifest this lockfile installs (a workspace's root and its members), once
+        // each: a package raised in `dependencies` and its pin in `overrides` is one move.
         let mut packages: Vec<String> = Vec::new();
-        for d in result.dependencies.iter().filter(|d| d.manifest == change.path) {
-            if !packages.contains(&d.package) {
-                packages.push(d.package.clone());
+        for other in result.changes.iter().filter(|c| c.is_manifest && written.contains(&c.path)) {
+            let at = other.path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            if !crate::lockfile::find(at, result.root.as_deref()).is_some_and(|l| l.path == lock.path) {
+                continue;
+            }
+            for d in result.dependencies.iter().filter(|d| d.manifest == other.path) {
+                if !packages.contains(&d.package) {
+                    packages.push(d.package.clone());
+                }
             }
         }
         let others = Others::before(&lock);

@@ -15,6 +15,17 @@ fn osv() -> String {
     Path::new(REPO).join("tests/advisories/osv").display().to_string()
 }
 
+/// A folder holding only the records `ids` of [`osv`], for a test about one fix that other advisories of its fixture
+/// would join (the fixture's express 4.21.2 pins path-to-regexp 0.1.12, which GHSA-37ch-88jc-xwx2 affects).
+fn osv_only(ids: &[&str]) -> tempfile::TempDir {
+    let records = tempfile::tempdir().expect("tempdir");
+    for id in ids {
+        let name = format!("{id}.json");
+        std::fs::copy(Path::new(&osv()).join(&name), records.path().join(&name)).expect("copy record");
+    }
+    records
+}
+
 /// A copy of `tests/inventory/<name>` in a temporary folder.
 fn project(name: &str) -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().expect("tempdir");
@@ -598,6 +609,9 @@ fn the_new_advisories_say_whether_the_code_calls_what_they_concern() {
             "GHSA-4pg4-qvpc-4q3h \"multer\" \"called\"",
             "GHSA-g5hg-p3ph-g8qg \"multer\" \"called\"",
             "GHSA-fjgf-rc76-4x9p \"multer\" \"called\"",
+            "GHSA-v52c-386h-88mc \"multer\" \"called\"",
+            "GHSA-xf7r-hgr6-v32p \"multer\" \"called\"",
+            "GHSA-72gw-mp4g-v24j \"multer\" \"called\"",
             "GHSA-76c9-3jph-rj3q \"on-headers\" \"unknown\"",
         ]
     );
@@ -611,6 +625,9 @@ fn the_new_advisories_say_whether_the_code_calls_what_they_concern() {
             "GHSA-4pg4-qvpc-4q3h \"multer\" \"not-called\"",
             "GHSA-g5hg-p3ph-g8qg \"multer\" \"not-called\"",
             "GHSA-fjgf-rc76-4x9p \"multer\" \"not-called\"",
+            "GHSA-v52c-386h-88mc \"multer\" \"not-called\"",
+            "GHSA-xf7r-hgr6-v32p \"multer\" \"not-called\"",
+            "GHSA-72gw-mp4g-v24j \"multer\" \"not-called\"",
             "GHSA-76c9-3jph-rj3q \"on-headers\" \"unknown\"",
         ]
     );
@@ -659,8 +676,8 @@ fn an_unfixable_advisory_does_not_hold_back_the_fix_of_the_others() {
     assert_eq!(axios_audit("unfixed"), format!("{AXIOS_FIXED}{unfixed}{AXIOS_RAISED}"));
 }
 
-/// The bundled table's age, counted from its newest advisory (2025-07-21; today set by `EXPRESS_HARDEN_TODAY`, so that
-/// the test does not depend on the clock): a note past 180 days, once, none before; the other sources never get it.
+/// The bundled table's age, counted from its newest advisory (2026-06-17; today set by `EXPRESS_HARDEN_TODAY`, so that
+/// the test does not depend on the clock): a note past 90 days, once, none before; the other sources never get it.
 #[test]
 fn an_old_bundled_table_suggests_the_network_sources() {
     let (_tmp, dir) = project("npm-v3");
@@ -684,18 +701,18 @@ fn an_old_bundled_table_suggests_the_network_sources() {
         .map(|d| d.get(..10).unwrap_or(d))
         .max()
         .expect("dated records");
-    assert_eq!(newest, "2025-07-21", "the dates below count from the newest advisory");
-    assert_eq!(run("2026-01-17", "bundled"), "", "180 days after it");
+    assert_eq!(newest, "2026-06-17", "the dates below count from the newest advisory");
+    assert_eq!(run("2026-09-15", "bundled"), "", "90 days after it");
     assert_eq!(
-        run("2026-01-19", "bundled"),
+        run("2026-09-17", "bundled"),
         format!(
-            "note: the bundled advisory table's newest advisory was published 2025-07-21, 182 days ago (table \
+            "note: the bundled advisory table's newest advisory was published 2026-06-17, 92 days ago (table \
              compiled {}): advisories published since are not in it; --advisories osv or --advisories npm reads the \
              current ones from the network",
             table["compiled"].as_str().expect("compiled")
         )
     );
-    assert_eq!(run("2026-01-19", &osv()), "");
+    assert_eq!(run("2026-09-17", &osv()), "");
 }
 
 /// pnpm reads the scoped override the tool writes: after `--write --lockfile` (which runs pnpm's lockfile-only
@@ -759,8 +776,9 @@ fn yarn_reads_the_written_resolutions() {
 }
 
 /// A workspace member lists body-parser 1.20.1 itself (`tests/advisories/workspace-app`, lockfile made by npm): the
-/// fix raises it in the member's package.json, not by an override in the root's; after `--write --lockfile` the
-/// lockfile installs 1.20.3 and a second run finds nothing. Needs npm and the registry.
+/// fix raises it in the member's package.json, not by an override in the root's (to 1.20.4, the first 1.20.x that
+/// depends on a qs GHSA-6rw7-vpxm-498p does not affect); after `--write --lockfile` the lockfile installs 1.20.4 and a
+/// second run finds nothing. Needs npm and the registry.
 #[test]
 fn a_workspace_members_own_dependency_is_raised_in_its_manifest() {
     let tmp = tempfile::tempdir().expect("tempdir");
@@ -771,8 +789,10 @@ fn a_workspace_members_own_dependency_is_raised_in_its_manifest() {
     assert_eq!(code, 0, "{text}");
     assert!(
         text.ends_with(
-            "fix=bump: body-parser is raised to 1.20.3 in packages/api/package.json\n  via api > body-parser@1.20.1\n\
-             change packages/api/package.json dependencies body-parser 1.20.1 -> 1.20.3\n"
+            "fix=bump: 6.14.1 is outside what its parents declare (body-parser@1.20.1 declares 6.11.0); body-parser is \
+             raised to 1.20.4 (1.20.3 still depends on qs 6.13.0; 1.20.4 depends on qs ~6.14.0): the lockfile update \
+             of packages/api/package.json moves qs inside the new range\n  via api > body-parser@1.20.1 > qs@6.11.0\n\
+             change packages/api/package.json dependencies body-parser 1.20.1 -> 1.20.4\n"
         ),
         "{text}"
     );
@@ -780,10 +800,10 @@ fn a_workspace_members_own_dependency_is_raised_in_its_manifest() {
     assert_eq!(code, 0, "{text}");
     assert_eq!(std::fs::read_to_string(dir.join("package.json")).expect("root"), root_before);
     let member = std::fs::read_to_string(dir.join("packages/api/package.json")).expect("member");
-    assert!(member.contains("\"body-parser\": \"1.20.3\""), "{member}");
+    assert!(member.contains("\"body-parser\": \"1.20.4\""), "{member}");
     let lock: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("package-lock.json")).expect("lock")).expect("json");
-    assert_eq!(lock["packages"]["node_modules/body-parser"]["version"], "1.20.3");
+    assert_eq!(lock["packages"]["node_modules/body-parser"]["version"], "1.20.4");
     let (code, text) = audit(&dir, &["--check"]);
     assert_eq!((code, text.as_str()), (0, "\n"));
 }
@@ -813,12 +833,12 @@ fn a_workspace_members_own_lockfile_is_ignored_as_npm_ignores_it() {
     assert_eq!(code, 0, "{text}");
     assert_eq!(text.matches("GHSA-qwcr-r2fm-qrc7 body-parser@1.20.1").count(), 1, "{text}");
     let output = write_with_lockfile(&dir, &osv());
-    assert!(output.contains("updated package-lock.json (body-parser 1.20.1 -> 1.20.3)"), "{output}");
+    assert!(output.contains("updated package-lock.json (body-parser 1.20.1 -> 1.20.4)"), "{output}");
     assert!(output.contains(&ignored_lockfile("package-lock.json", "npm", "package.json")), "{output}");
     assert_eq!(std::fs::read_to_string(&own).expect("own"), own_text);
     let lock: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("package-lock.json")).expect("lock")).expect("json");
-    assert_eq!(lock["packages"]["node_modules/body-parser"]["version"], "1.20.3");
+    assert_eq!(lock["packages"]["node_modules/body-parser"]["version"], "1.20.4");
     let (code, text) = audit(&dir, &["--check"]);
     assert_eq!((code, text.as_str()), (0, "\n"));
 }
@@ -870,8 +890,11 @@ fn a_pnpm_workspace_members_own_lockfile_is_ignored_as_pnpm_ignores_it() {
             "GHSA-pxg6-pf52-xh8x cookie@0.4.1 -> 0.7.0 [low] - packages/api/package.json:6 reach=called (res.cookie) \
              fix=bump",
             "  via api > cookie-parser@1.4.6 > cookie@0.4.1",
-            "change packages/api/package.json dependencies body-parser 1.20.1 -> 1.20.3",
+            "GHSA-6rw7-vpxm-498p qs@6.11.0 -> 6.14.1 [moderate] - packages/api/package.json:5 reach=unknown \
+             (req.query, qs.parse cannot be told from the code) fix=bump",
+            "  via api > body-parser@1.20.1 > qs@6.11.0",
             "change packages/api/package.json dependencies cookie-parser 1.4.6 -> 1.4.7",
+            "change packages/api/package.json dependencies body-parser 1.20.1 -> 1.20.4",
         ],
         "{text}"
     );
@@ -880,7 +903,7 @@ fn a_pnpm_workspace_members_own_lockfile_is_ignored_as_pnpm_ignores_it() {
     assert!(output.contains(&ignored_lockfile("pnpm-lock.yaml", "pnpm", "pnpm-workspace.yaml")), "{output}");
     assert_eq!(std::fs::read_to_string(&own).expect("own"), own_text);
     let lock = std::fs::read_to_string(dir.join("pnpm-lock.yaml")).expect("lock");
-    assert!(lock.contains("body-parser@1.20.3:") && !lock.contains("body-parser@1.20.1:"), "{lock}");
+    assert!(lock.contains("body-parser@1.20.4:") && !lock.contains("body-parser@1.20.1:"), "{lock}");
     assert!(lock.contains("cookie@0.7.2:") && !lock.contains("cookie@0.4.1:"), "{lock}");
     common::pnpm_install_frozen(&dir);
     let (code, text) = audit(&dir, &["--check"]);
@@ -1091,9 +1114,11 @@ fn a_failed_lockfile_update_puts_package_json_back() {
 
 /// The Express app of the end-to-end test, with `--only advisories`: Express 4.18.2's own fix is 4.20.0, but 4.20.0
 /// still pins cookie 0.6.0 (affected), and 4.21.1, the first 4.x release that depends on a fixed cookie, still pins
-/// path-to-regexp 0.1.10, which GHSA-rhx6-c78j-4q9w affects (fixed in 0.1.12): Express is raised to 4.21.2, and its own
-/// cookie, path-to-regexp, serve-static and send (through serve-static) come with the raise, each saying what the new
-/// release depends on; cookie-parser 1.4.6 (cookie 0.4.1) is raised to 1.4.7 (cookie 0.7.2). No override is written.
+/// path-to-regexp 0.1.10, which GHSA-rhx6-c78j-4q9w affects (fixed in 0.1.12), and 4.21.2 pins path-to-regexp 0.1.12,
+/// which GHSA-37ch-88jc-xwx2 affects (fixed in 0.1.13): Express is raised to 4.22.0, whose `~0.1.12` admits 0.1.13,
+/// and its own cookie, path-to-regexp, serve-static and send (through serve-static) come with the raise, each saying
+/// what the new release depends on; cookie-parser 1.4.6 (cookie 0.4.1) is raised to 1.4.7 (cookie 0.7.2), body-parser
+/// 1.20.1 to 1.20.4 (the first 1.20.x whose qs range admits 6.14.1, GHSA-6rw7-vpxm-498p). No override is written.
 #[test]
 fn a_package_whose_parent_the_run_raises_comes_with_the_raise() {
     let tmp = tempfile::tempdir().expect("tempdir");
@@ -1103,10 +1128,10 @@ fn a_package_whose_parent_the_run_raises_comes_with_the_raise() {
     assert_eq!(
         changes,
         [
-            r#""dependencies" "body-parser" -> "1.20.3""#,
             r#""dependencies" "ejs" -> "3.1.10""#,
             r#""dependencies" "cookie-parser" -> "1.4.7""#,
-            r#""dependencies" "express" -> "4.21.2""#,
+            r#""dependencies" "express" -> "4.22.0""#,
+            r#""dependencies" "body-parser" -> "1.20.4""#,
         ],
         "{doc:#}"
     );
@@ -1125,12 +1150,12 @@ fn a_package_whose_parent_the_run_raises_comes_with_the_raise() {
     };
     assert_eq!(
         fix("express", "4.18.2"),
-        "bump \"express is raised to 4.21.2 in package.json: past 4.21.1, to the first release of its line that also \
+        "bump \"express is raised to 4.22.0 in package.json: past 4.21.1, to the first release of its line that also \
          depends on a fixed path-to-regexp\""
     );
     assert_eq!(
         after("cookie", "0.5.0"),
-        "express is raised to 4.21.2, which depends on cookie 0.7.1: the lockfile update of package.json moves cookie \
+        "express is raised to 4.22.0, which depends on cookie ~0.7.1: the lockfile update of package.json moves cookie \
          inside the new range\""
     );
     assert_eq!(
@@ -1140,13 +1165,13 @@ fn a_package_whose_parent_the_run_raises_comes_with_the_raise() {
     );
     assert_eq!(
         after("path-to-regexp", "0.1.7"),
-        "express is raised to 4.21.2 (4.21.1 still depends on path-to-regexp 0.1.10; 4.21.2 depends on \
-         path-to-regexp 0.1.12): the lockfile update of package.json moves path-to-regexp inside the new range\""
+        "express is raised to 4.22.0 (4.21.1 still depends on path-to-regexp 0.1.10; 4.22.0 depends on \
+         path-to-regexp ~0.1.12): the lockfile update of package.json moves path-to-regexp inside the new range\""
     );
     assert_eq!(
         after("send", "0.18.0"),
-        "express is raised to 4.21.2, which depends on send 0.19.0; serve-static comes as 1.16.2 with express 4.21.2, \
-         and depends on send 0.19.0: the lockfile update of package.json moves send inside the new range\""
+        "express is raised to 4.22.0, which depends on send ~0.19.0; serve-static comes as 1.16.3 with express 4.22.0, \
+         and depends on send ~0.19.1: the lockfile update of package.json moves send inside the new range\""
     );
     assert!(fix("serve-static", "1.15.0").starts_with("bump "), "{}", fix("serve-static", "1.15.0"));
 }
@@ -1438,7 +1463,7 @@ fn nested_and_scoped_override_keys_are_read_as_npm_reads_them() {
 /// The project's own pin of a package the fix raises moves with the raise, as a pin of the affected package does (on
 /// its line): cookie-parser 1.4.6 pinned by npm's nested form (`"cookie-parser": { ".": "1.4.6", ... }`, the entries
 /// under it kept) or a flat `"cookie-parser": "1.4.6"` is raised to 1.4.7 for its cookie with its pin, and a pinned
-/// direct dependency (body-parser 1.20.1, fixed in 1.20.3) is raised with its pin. Before, npm refused the install
+/// direct dependency (body-parser 1.20.1, fixed in 1.20.3, raised to 1.20.4 for its qs) is raised with its pin. Before, npm refused the install
 /// (EOVERRIDE: the override conflicts with the direct dependency) and the run failed with nothing fixed. After
 /// `--write --lockfile` (the real npm) the lockfile installs the fixed versions, `npm ci` accepts it, and a second run
 /// finds neither advisory. Needs npm and the registry.
@@ -1447,11 +1472,11 @@ fn a_pin_of_the_raised_dependency_moves_with_the_raise() {
     for (overrides, moved) in [
         (
             r#"{ "cookie-parser": { ".": "1.4.6", "cookie-signature": "1.0.6" }, "body-parser": "1.20.1" }"#,
-            r#"{ "cookie-parser": { ".": "1.4.7", "cookie-signature": "1.0.6" }, "body-parser": "1.20.3" }"#,
+            r#"{ "cookie-parser": { ".": "1.4.7", "cookie-signature": "1.0.6" }, "body-parser": "1.20.4" }"#,
         ),
         (
             r#"{ "cookie-parser": "1.4.6", "body-parser": "1.20.1" }"#,
-            r#"{ "cookie-parser": "1.4.7", "body-parser": "1.20.3" }"#,
+            r#"{ "cookie-parser": "1.4.7", "body-parser": "1.20.4" }"#,
         ),
     ] {
         let manifest = format!(
@@ -1476,10 +1501,10 @@ fn a_pin_of_the_raised_dependency_moves_with_the_raise() {
         assert_eq!(
             changes,
             [
-                "change package.json overrides body-parser 1.20.1 -> 1.20.3",
-                "change package.json dependencies body-parser 1.20.1 -> 1.20.3",
                 "change package.json dependencies cookie-parser 1.4.6 -> 1.4.7",
                 "change package.json overrides cookie-parser 1.4.6 -> 1.4.7",
+                "change package.json dependencies body-parser 1.20.1 -> 1.20.4",
+                "change package.json overrides body-parser 1.20.1 -> 1.20.4",
             ],
             "{overrides}: {text}"
         );
@@ -1491,7 +1516,7 @@ fn a_pin_of_the_raised_dependency_moves_with_the_raise() {
         assert_eq!(out.status.code(), Some(0), "{overrides}: {stdout}{}", String::from_utf8_lossy(&out.stderr));
         // Each package raised with its pin moved once, said once.
         assert!(
-            stdout.contains("updated package-lock.json (body-parser 1.20.1 -> 1.20.3, cookie-parser 1.4.6 -> 1.4.7)\n"),
+            stdout.contains("updated package-lock.json (cookie-parser 1.4.6 -> 1.4.7, body-parser 1.20.1 -> 1.20.4)\n"),
             "{overrides}: {stdout}"
         );
         let written: serde_json::Value =
@@ -1504,7 +1529,7 @@ fn a_pin_of_the_raised_dependency_moves_with_the_raise() {
             serde_json::from_str::<serde_json::Value>(&text).map(|v| v["version"].clone()).unwrap_or_default()
         };
         assert_eq!(installed("node_modules/cookie-parser"), "1.4.7");
-        assert_eq!(installed("node_modules/body-parser"), "1.20.3");
+        assert_eq!(installed("node_modules/body-parser"), "1.20.4");
         assert_eq!(installed("node_modules/cookie"), "0.7.2");
         let (code, again) = audit_from(&dir, "bundled", &[]);
         assert_eq!(code, 0, "{again}");
@@ -1534,12 +1559,19 @@ fn a_parents_pin_that_cannot_move_with_the_raise_is_named() {
         "{text}"
     );
     let changes: Vec<&str> = text.lines().filter(|l| l.starts_with("change ")).collect();
-    assert_eq!(changes, ["change package.json resolutions path-to-regexp 0.1.7 -> 0.1.12"], "{text}");
+    assert_eq!(
+        changes,
+        [
+            "change package.json resolutions path-to-regexp 0.1.7 -> 0.1.13",
+            "change package.json resolutions qs (new) -> ^6.14.1"
+        ],
+        "{text}"
+    );
 }
 
 /// The project's own pin is what keeps a vulnerable version (`tests/advisories/pin-app`, npm's `overrides`,
 /// `pin-app-yarn`, Yarn 1's `resolutions`, and `pin-app-pnpm`, `pnpm.overrides`; lockfiles made by the package managers): `"path-to-regexp": "0.1.7"` is
-/// moved to the fix on its line (0.1.12, which fixes both its advisories); `"cookie": "0.4.1"` would cross a 0.x line, so it is reported as the cause and
+/// moved to the fix on its line (0.1.13, which fixes its three advisories); `"cookie": "0.4.1"` would cross a 0.x line, so it is reported as the cause and
 /// nothing is planned for cookie (cookie-parser is not raised: the pin would still win). After `--write --lockfile`
 /// the lockfile installs the fixed path-to-regexp, and a second run changes nothing and claims no fix. Needs npm,
 /// Yarn 1, pnpm and the registry.
@@ -1551,7 +1583,12 @@ fn the_projects_own_pin_is_moved_on_its_line_or_named() {
         ("pin-app-pnpm", "pnpm.overrides", "pnpm-lock.yaml"),
     ] {
         let (_tmp, dir) = app(name);
-        let (code, text) = audit_from(&dir, "bundled", &[]);
+        // express 4.21.2 and body-parser 1.20.3 pin qs 6.13.0 (GHSA-6rw7-vpxm-498p), whose override this test is not
+        // about: it reads the records of the two pinned packages.
+        let records =
+            osv_only(&["GHSA-pxg6-pf52-xh8x", "GHSA-9wv6-86v2-598j", "GHSA-rhx6-c78j-4q9w", "GHSA-37ch-88jc-xwx2"]);
+        let source = records.path().display().to_string();
+        let (code, text) = audit_from(&dir, &source, &[]);
         assert_eq!(code, 0, "{text}");
         assert!(
             text.contains(&format!(
@@ -1563,23 +1600,23 @@ fn the_projects_own_pin_is_moved_on_its_line_or_named() {
         assert!(
             text.contains(&format!(
                 "fix=override: package.json's own `{field}` entry `\"path-to-regexp\": \"0.1.7\"` keeps \
-                 path-to-regexp 0.1.7: changed to `\"path-to-regexp\": \"0.1.12\"`"
+                 path-to-regexp 0.1.7: changed to `\"path-to-regexp\": \"0.1.13\"`"
             )),
             "{text}"
         );
         let changes: Vec<&str> = text.lines().filter(|l| l.starts_with("change ")).collect();
-        assert_eq!(changes, [format!("change package.json {field} path-to-regexp 0.1.7 -> 0.1.12")], "{text}");
+        assert_eq!(changes, [format!("change package.json {field} path-to-regexp 0.1.7 -> 0.1.13")], "{text}");
 
-        let (code, text) = audit_from(&dir, "bundled", &["--write", "--allow-no-vcs", "--lockfile"]);
+        let (code, text) = audit_from(&dir, &source, &["--write", "--allow-no-vcs", "--lockfile"]);
         assert_eq!(code, 0, "{text}");
         let manifest: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(dir.join("package.json")).expect("manifest")).expect("json");
         let pins = manifest.pointer(&format!("/{}", field.replace('.', "/"))).cloned().unwrap_or_default();
-        assert_eq!(pins, serde_json::json!({ "cookie": "0.4.1", "path-to-regexp": "0.1.12" }), "{manifest:#}");
+        assert_eq!(pins, serde_json::json!({ "cookie": "0.4.1", "path-to-regexp": "0.1.13" }), "{manifest:#}");
         assert_eq!(manifest["dependencies"]["cookie-parser"], "1.4.6");
         let lock = std::fs::read_to_string(dir.join(lockfile)).expect("lockfile");
-        assert!(!lock.contains("0.1.7") && lock.contains("0.1.12"), "{lock}");
-        let (code, again) = audit_from(&dir, "bundled", &[]);
+        assert!(!lock.contains("0.1.7") && lock.contains("0.1.13"), "{lock}");
+        let (code, again) = audit_from(&dir, &source, &[]);
         assert_eq!(code, 0, "{again}");
         assert!(!again.contains("path-to-regexp@") && !again.contains("\nchange "), "{again}");
         assert!(again.contains("cookie@0.4.1") && !again.contains("fix=override") && !again.contains("fix=bump"));
@@ -1595,13 +1632,20 @@ fn the_projects_own_pin_is_moved_on_its_line_or_named() {
 #[test]
 fn yarn_1_refreshes_a_transitive_package_inside_its_parents_range() {
     let (_tmp, dir) = app("yarn1-refresh-app");
+    // qs 6.5.3 is affected by GHSA-6rw7-vpxm-498p too, fixed only in 6.14.1, outside request's ~6.5.2: this test is
+    // about the refresh inside the range, so it reads only the records it is about.
+    let records = osv_only(&["GHSA-hrpp-h998-j3pp", "GHSA-fjxv-7rqg-78g4"]);
+    let source = records.path().display().to_string();
     let manifest = std::fs::read_to_string(dir.join("package.json")).expect("manifest");
-    let (code, text) = audit_from(&dir, "bundled", &[]);
+    let (code, text) = audit_from(&dir, &source, &[]);
     assert_eq!(code, 0, "{text}");
     assert!(text.contains("qs@6.5.2 -> 6.5.3") && text.contains("fix=lockfile-refresh"), "{text}");
     assert!(text.contains("the entries of qs in yarn.lock removed first") && !text.contains("yarn upgrade"), "{text}");
 
-    let out = express_harden(&dir, &["--only", "advisories", "--write", "--allow-no-vcs", "--lockfile"]);
+    let out = express_harden(
+        &dir,
+        &["--only", "advisories", "--advisories", &source, "--write", "--allow-no-vcs", "--lockfile"],
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout.contains("refreshed yarn.lock for qs (qs 6.5.2 -> 6.5."), "{stdout}");
@@ -1620,7 +1664,7 @@ fn yarn_1_refreshes_a_transitive_package_inside_its_parents_range() {
         .output()
         .expect("run yarn");
     assert!(frozen.status.success(), "{}", String::from_utf8_lossy(&frozen.stderr));
-    let (code, again) = audit_from(&dir, "bundled", &[]);
+    let (code, again) = audit_from(&dir, &source, &[]);
     assert_eq!(code, 0, "{again}");
     assert!(!again.contains(" qs@") && !again.contains(" form-data@"), "{again}");
 }
@@ -1649,7 +1693,11 @@ fn an_aliased_parent_with_a_star_is_moved_by_the_lockfile() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout.contains("refreshed package-lock.json for cp (cp 1.4.6 -> 1.4.7)"), "{stdout}");
-    assert_eq!(std::fs::read_to_string(dir.join("package.json")).expect("manifest"), manifest);
+    // express 4.21.2 pins path-to-regexp 0.1.12 (GHSA-37ch-88jc-xwx2): it is raised, the alias is left as it was.
+    assert_eq!(
+        std::fs::read_to_string(dir.join("package.json")).expect("manifest"),
+        manifest.replace(r#""express": "4.21.2""#, r#""express": "4.22.0""#)
+    );
     let ci = std::process::Command::new("npm")
         .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund"])
         .current_dir(&dir)
@@ -1686,7 +1734,9 @@ fn an_aliased_parent_with_a_star_is_moved_by_the_lockfile() {
 fn a_yarn_1_parent_refresh_is_said_to_be_run_and_said_to_have_failed() {
     use std::os::unix::fs::PermissionsExt;
     let (tmp, dir) = app("yarn1-star-app");
-    let (code, text) = audit_from(&dir, "bundled", &[]);
+    let records = osv_only(&["GHSA-pxg6-pf52-xh8x"]);
+    let source = records.path().display().to_string();
+    let (code, text) = audit_from(&dir, &source, &[]);
     assert_eq!(code, 0, "{text}");
     let promised =
         "the lockfile moves them (`yarn install --ignore-scripts`, the entries of cookie-parser in yarn.lock \
@@ -1703,7 +1753,7 @@ fn a_yarn_1_parent_refresh_is_said_to_be_run_and_said_to_have_failed() {
     std::fs::set_permissions(&yarn, std::fs::Permissions::from_mode(0o755)).expect("chmod");
     let lock = std::fs::read_to_string(dir.join("yarn.lock")).expect("lockfile");
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_express-harden"))
-        .args(["--only", "advisories", "--advisories", "bundled", "--write", "--allow-no-vcs", "--lockfile", "."])
+        .args(["--only", "advisories", "--advisories", &source, "--write", "--allow-no-vcs", "--lockfile", "."])
         .current_dir(&dir)
         .env("PATH", format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default()))
         .env(common::BUNDLED_TABLE_CURRENT.0, common::BUNDLED_TABLE_CURRENT.1)
@@ -1728,7 +1778,11 @@ fn a_yarn_1_parent_refresh_is_said_to_be_run_and_said_to_have_failed() {
 #[test]
 fn a_broad_resolution_is_named_as_what_the_refresh_follows() {
     let (_tmp, dir) = app("yarn1-resolutions-app");
-    let (code, text) = audit_from(&dir, "bundled", &[]);
+    // qs 6.5.3 is affected by GHSA-6rw7-vpxm-498p too, fixed only in 6.14.1, outside request's ~6.5.2: this test is
+    // about the refresh inside the range, so it reads only the records it is about.
+    let records = osv_only(&["GHSA-hrpp-h998-j3pp"]);
+    let source = records.path().display().to_string();
+    let (code, text) = audit_from(&dir, &source, &[]);
     assert_eq!(code, 0, "{text}");
     let qs = text.lines().find(|l| l.starts_with("GHSA-hrpp-h998-j3pp qs@6.5.2")).unwrap_or_default();
     assert!(
@@ -1804,17 +1858,22 @@ fn an_interrupted_yarn_refresh_puts_the_lockfile_back() {
 #[test]
 fn the_dry_run_with_lockfile_previews_the_raises_the_registry_finds() {
     let (_tmp, dir) = app("preview-app");
+    // The fixture's express 4.21.2 pins path-to-regexp 0.1.12 (GHSA-37ch-88jc-xwx2), whose raise the bundled releases
+    // know: this test is about passport-jwt's, so it reads only jsonwebtoken's records.
+    let records =
+        osv_only(&["GHSA-27h2-hvpr-p74q", "GHSA-8cf7-32gw-wr33", "GHSA-hjrf-2m68-5959", "GHSA-qwph-4952-7xr6"]);
+    let source = records.path().display().to_string();
     let before = common::tree(&dir);
-    let (code, offline) = audit_from(&dir, "bundled", &[]);
+    let (code, offline) = audit_from(&dir, &source, &[]);
     assert_eq!(code, 0, "{offline}");
     assert!(!offline.contains("\nchange "), "the bundled releases alone know no raise of passport-jwt:\n{offline}");
-    let (code, preview) = audit_from(&dir, "bundled", &["--lockfile"]);
+    let (code, preview) = audit_from(&dir, &source, &["--lockfile"]);
     assert_eq!(code, 0, "{preview}");
     let shown: Vec<&str> = preview.lines().filter(|l| l.starts_with("change ")).collect();
     assert_eq!(shown, ["change package.json dependencies passport-jwt 4.0.0 -> 4.0.1"], "{preview}");
     assert_eq!(common::tree(&dir), before, "the preview writes nothing");
 
-    let (code, written) = audit_from(&dir, "bundled", &["--write", "--allow-no-vcs", "--lockfile"]);
+    let (code, written) = audit_from(&dir, &source, &["--write", "--allow-no-vcs", "--lockfile"]);
     assert_eq!(code, 0, "{written}");
     let made: Vec<&str> = written.lines().filter(|l| l.starts_with("change ")).collect();
     assert_eq!(made, shown);
@@ -1938,7 +1997,15 @@ fn a_members_direct_parent_is_raised_in_its_own_package_json() {
     ] {
         let (_tmp, dir) = e2e_app(app);
         let (changes, fixes) = plan_for(&dir, "cookie");
-        assert_eq!(changes, ["packages/a/package.json dependencies cookie-parser 1.4.6 -> 1.4.7"], "{app}");
+        // (The root's express 4.21.2 pins path-to-regexp 0.1.12, which GHSA-37ch-88jc-xwx2 affects: raised too.)
+        assert_eq!(
+            changes,
+            [
+                "package.json dependencies express 4.21.2 -> 4.22.0",
+                "packages/a/package.json dependencies cookie-parser 1.4.6 -> 1.4.7"
+            ],
+            "{app}"
+        );
         assert_eq!(
             fixes,
             [format!(
@@ -1997,9 +2064,11 @@ fn an_aliased_parent_is_raised_within_its_alias() {
     );
 }
 
-/// The lockfile update's line names every package that moved, a workspace member's own copy included: packages/a's
-/// body-parser 1.20.1 (nested under packages/a, the root's express has 1.20.3) goes with the raise and the member
-/// shares the root's 1.20.3 (found by the review: the line listed only cookie-parser). Needs npm and the registry.
+/// The lockfile update's line names every package that moved, of every manifest written that the lockfile installs
+/// (the root's and the members'), a workspace member's own copy included: packages/a's body-parser 1.20.1 (nested
+/// under packages/a, the root's express has 1.20.3) goes with the raise, and both move to the 1.20.4 they now share
+/// (found by the review: the line listed only cookie-parser; with the root's express raised too, it listed only
+/// express). Needs npm and the registry.
 #[test]
 fn the_lockfile_update_names_a_members_own_copy_that_moved() {
     let (_tmp, dir) = e2e_app("advisories-two-copies");
@@ -2007,9 +2076,9 @@ fn the_lockfile_update_names_a_members_own_copy_that_moved() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
     assert!(
-        stdout
-            .lines()
-            .any(|l| l == "updated package-lock.json (body-parser 1.20.1 -> 1.20.3, cookie-parser 1.4.6 -> 1.4.7)"),
+        stdout.lines().any(|l| l
+            == "updated package-lock.json (express 4.21.2 -> 4.22.0, cookie-parser 1.4.6 -> 1.4.7, body-parser \
+                    1.20.1, 1.20.3 -> 1.20.4)"),
         "{stdout}"
     );
 }
@@ -2025,8 +2094,9 @@ fn two_copies_in_a_workspace_get_each_its_own_fix() {
     assert_eq!(
         changes,
         [
-            "packages/a/package.json dependencies body-parser 1.20.1 -> 1.20.3",
+            "package.json dependencies express 4.21.2 -> 4.22.0",
             "packages/a/package.json dependencies cookie-parser 1.4.6 -> 1.4.7",
+            "packages/a/package.json dependencies body-parser 1.20.1 -> 1.20.4",
             "packages/b/package.json dependencies cookie-parser ~1.4.5 -> ~1.4.7",
         ]
     );
@@ -2271,10 +2341,14 @@ fn packages_whose_parents_all_leave_with_a_raise_need_no_fix() {
 #[test]
 fn pnpm_transitive_packages_are_refreshed_inside_their_parents_declared_range() {
     let (_tmp, dir) = app("pnpm-transitive-app");
+    // qs 6.5.3 is affected by GHSA-6rw7-vpxm-498p too, fixed only in 6.14.1, outside request's ~6.5.2: this test is
+    // about the refresh inside the range, so it reads only the records it is about.
+    let records = osv_only(&["GHSA-hrpp-h998-j3pp", "GHSA-fjxv-7rqg-78g4"]);
+    let source = records.path().display().to_string();
     let qs = |text: &str| -> String {
         text.lines().find(|l| l.starts_with("GHSA-hrpp-h998-j3pp qs@6.5.2")).unwrap_or_default().to_string()
     };
-    let (code, text) = audit_from(&dir, "bundled", &[]);
+    let (code, text) = audit_from(&dir, &source, &[]);
     assert_eq!(code, 0, "{text}");
     assert!(
         qs(&text).contains(
@@ -2290,17 +2364,20 @@ fn pnpm_transitive_packages_are_refreshed_inside_their_parents_declared_range() 
     let pnpm = |args: &[&str]| run_pnpm(&dir, args);
     // Installed: request's package.json says.
     pnpm(&["install", "--frozen-lockfile", "--ignore-scripts"]);
-    let (code, text) = audit_from(&dir, "bundled", &[]);
+    let (code, text) = audit_from(&dir, &source, &[]);
     assert_eq!(code, 0, "{text}");
     assert!(qs(&text).contains(refresh), "{text}");
     assert!(!text.contains("change package.json pnpm.overrides qs"), "{text}");
     std::fs::remove_dir_all(dir.join("node_modules")).expect("remove node_modules");
     // Not installed, --lockfile: the registry says.
-    let (code, text) = audit_from(&dir, "bundled", &["--lockfile"]);
+    let (code, text) = audit_from(&dir, &source, &["--lockfile"]);
     assert_eq!(code, 0, "{text}");
     assert!(qs(&text).contains(refresh), "{text}");
 
-    let out = express_harden(&dir, &["--only", "advisories", "--write", "--allow-no-vcs", "--lockfile"]);
+    let out = express_harden(
+        &dir,
+        &["--only", "advisories", "--advisories", &source, "--write", "--allow-no-vcs", "--lockfile"],
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout.contains("refreshed pnpm-lock.yaml for qs ("), "{stdout}");
@@ -2313,7 +2390,7 @@ fn pnpm_transitive_packages_are_refreshed_inside_their_parents_declared_range() 
         "{lock}"
     );
     pnpm(&["install", "--frozen-lockfile", "--lockfile-only", "--ignore-scripts"]);
-    let (code, again) = audit_from(&dir, "bundled", &[]);
+    let (code, again) = audit_from(&dir, &source, &[]);
     assert_eq!(code, 0, "{again}");
     assert!(!again.contains(" qs@"), "{again}");
 }
@@ -2412,16 +2489,32 @@ fn a_summarys_period_is_not_doubled() {
 #[test]
 fn a_refresh_alone_is_a_changed_file() {
     let (_tmp, dir) = app("yarn1-star-app");
-    let out =
-        express_harden(&dir, &["--only", "advisories", "--write", "--allow-no-vcs", "--lockfile", "--color", "never"]);
+    let records = osv_only(&["GHSA-pxg6-pf52-xh8x"]);
+    let source = records.path().display().to_string();
+    let out = express_harden(
+        &dir,
+        &[
+            "--only",
+            "advisories",
+            "--advisories",
+            &source,
+            "--write",
+            "--allow-no-vcs",
+            "--lockfile",
+            "--color",
+            "never",
+        ],
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(stderr.starts_with("express-harden: changed 1 lockfile\n"), "{stderr}");
 }
 
 /// npm workspaces: the root's express 4.18.2 and the member api's own `"body-parser": "1.20.1"` both install an affected
-/// body-parser. The run raises express (4.21.2 depends on body-parser 1.20.3) and, in the same run, the member's own
-/// dependency: before, the member's raise came only on a second run, the first reporting body-parser as not fixable.
+/// body-parser. The run raises express (4.22.0, for path-to-regexp; it depends on body-parser ~1.20.3) and, in the same
+/// run, the member's own dependency, to 1.20.4, the first 1.20.x whose qs range admits 6.14.1 (GHSA-6rw7-vpxm-498p), as
+/// its finding says: before, the member's raise came only on a second run, the first reporting body-parser as not
+/// fixable.
 #[test]
 fn a_members_own_dependency_is_raised_in_the_run_that_raises_the_roots_parent() {
     let tmp = tempfile::tempdir().expect("tempdir");
@@ -2430,7 +2523,7 @@ fn a_members_own_dependency_is_raised_in_the_run_that_raises_the_roots_parent() 
     let (doc, changes) = json_audit(&dir);
     assert_eq!(
         changes,
-        ["\"dependencies\" \"express\" -> \"4.21.2\"", "\"dependencies\" \"body-parser\" -> \"1.20.3\""],
+        ["\"dependencies\" \"express\" -> \"4.22.0\"", "\"dependencies\" \"body-parser\" -> \"1.20.4\""],
         "{doc:#}"
     );
     let body_parser: Vec<String> = doc["advisories"]
@@ -2440,7 +2533,11 @@ fn a_members_own_dependency_is_raised_in_the_run_that_raises_the_roots_parent() 
         .filter(|a| a["package"] == "body-parser")
         .map(|a| format!("{}: {}", a["fix"]["kind"], a["fix"]["description"]))
         .collect();
-    assert_eq!(body_parser, ["\"bump\": \"body-parser is raised to 1.20.3 in packages/api/package.json\""]);
+    assert_eq!(
+        body_parser,
+        ["\"bump\": \"body-parser is raised to 1.20.4 in packages/api/package.json: past 1.20.3, to the first release of \
+          its line that also depends on a fixed qs\""]
+    );
 }
 
 /// Yarn 1 workspaces (`tests/advisories/yarn1-workspace-app`, lockfiles made by Yarn 1): the root's package.json lists
@@ -2734,7 +2831,7 @@ fn an_override_to_a_non_registry_source_is_named_and_nothing_is_planned() {
             line.ends_with(
                 "fix=none: package.json's own `overrides` entry `\"qs\": \"file:vendor/qs-6.5.2.tgz\"` installs qs \
                  6.5.2 from a local path, not from the registry: nothing is planned, and nothing else can move qs \
-                 while it stays; point it at 6.5.3 or later, or remove it, by hand"
+                 while it stays; point it at 6.14.1 or later, or remove it, by hand"
             ),
             "{text}"
         );
@@ -2779,8 +2876,9 @@ fn an_advisory_path_reads_osv_scanners_cache_and_refuses_one_without_records() {
     assert_eq!((code, &local), (0, &from_cache));
 }
 
-/// An exact prerelease pin (`"multer": "2.0.0-rc.4"`) is raised to an exact version, as an exact `1.4.4` is: the
-/// author's style is kept (before: `"^2.0.2"`).
+/// An exact prerelease pin (`"multer": "2.0.0-rc.4"`) is raised to an exact version (2.2.0, which fixes
+/// GHSA-72gw-mp4g-v24j and GHSA-3p4h-7m6x-2hcm too), as an exact `1.4.4` is: the author's style is kept (before:
+/// `"^2.0.2"`).
 #[test]
 fn an_exact_prerelease_pin_stays_exact() {
     let (_tmp, dir) = scratch("styles", r#"{ "name": "styles", "dependencies": { "multer": "2.0.0-rc.4" } }"#);
@@ -2788,7 +2886,7 @@ fn an_exact_prerelease_pin_stays_exact() {
     let (code, text) = audit(&dir, &[]);
     assert_eq!(code, 0, "{text}");
     let changes: Vec<&str> = text.lines().filter(|l| l.starts_with("change ")).collect();
-    assert_eq!(changes, ["change package.json dependencies multer 2.0.0-rc.4 -> 2.0.2"], "{text}");
+    assert_eq!(changes, ["change package.json dependencies multer 2.0.0-rc.4 -> 2.2.0"], "{text}");
 }
 
 /// A yarn.lock with merge-conflict markers is unreadable, said in plain words with the line (before: the parser's

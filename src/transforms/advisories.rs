@@ -156,8 +156,11 @@ struct Fetched {
     parents_asked: BTreeSet<String>,
 }
 
-/// How old the bundled table may be before a run suggests the network sources.
-const STALE_DAYS: i64 = 180;
+/// How old the bundled table's newest advisory may be before a run suggests the network sources: GitHub reviews
+/// new npm advisories every week, and the stored copies the table is read from are partial crawls (see
+/// transforms/advisories/README.md, "What it lacks"), so a quarter without a newer record is already a gap worth
+/// saying.
+const STALE_DAYS: i64 = 90;
 
 /// The variable that sets today's date (`YYYY-MM-DD`) for the staleness note (tests).
 pub const TODAY_VAR: &str = "EXPRESS_HARDEN_TODAY";
@@ -1690,9 +1693,18 @@ impl Advisories {
             let mut made = Vec::new();
             for (manifest, section, to) in members {
                 made.push(format!("{to} in {}", crate::discover::display_path(&manifest)));
-                plan.elsewhere.push((manifest, ManifestRequest::new(section, name, to)));
+                // The member's package.json as it is, not the lockfile's range: a spec a run before raised past the
+                // target (for another advisory of a package it brings) is ahead of its lockfile, and never lowered.
+                let ahead = raised_specs(cx, Some(&manifest), name, &installed, &target)
+                    .is_some_and(|specs| specs.iter().all(|(_, _, _, change)| !change));
+                if !ahead {
+                    plan.elsewhere.push((manifest, ManifestRequest::new(section, name, to)));
+                }
             }
             made.dedup();
+            // (Raised by this run, as a root's own dependency is: a package it brings says so, and where that needs a
+            // later release, this fix says it goes past its own.)
+            raises.to.insert(name.to_string(), target.clone());
             return AdvisoryFix {
                 kind: FixKind::Bump,
                 description: format!("{name} is raised to {}", made.join(", ")),

@@ -67,9 +67,9 @@ pub fn express_harden(dir: &Path, args: &[&str]) -> Output {
         .expect("run express-harden")
 }
 
-/// A day on which the bundled advisory table counts as current (its newest advisory: 2025-07-21), so that its
+/// A day on which the bundled advisory table counts as current (its newest advisory: 2026-06-17), so that its
 /// staleness note does not depend on the clock.
-pub const BUNDLED_TABLE_CURRENT: (&str, &str) = ("EXPRESS_HARDEN_TODAY", "2025-07-22");
+pub const BUNDLED_TABLE_CURRENT: (&str, &str) = ("EXPRESS_HARDEN_TODAY", "2026-06-18");
 
 /// `npm ci` from the committed lockfile: fails unless the package.json the tool wrote matches it exactly.
 pub fn npm_ci(dir: &Path) {
