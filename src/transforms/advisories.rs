@@ -1038,7 +1038,7 @@ impl Transform for Advisories {
                     reachability,
                     reachability_reason: reason,
                     fix,
-                    moves: raised.moves.get(name).cloned().unwrap_or_default(),
+                    moves: raised.moves.get(&(name.to_string(), version.to_string())).cloned().unwrap_or_default(),
                     gate,
                     rule: finding.rule.clone(),
                     message: finding.message.clone(),
@@ -1120,8 +1120,10 @@ fn line_of(v: &Version) -> (u64, u64) {
 struct Raises {
     to: BTreeMap<String, Version>,
     past_fix: BTreeMap<String, String>,
-    /// The parents the lockfile refresh moves for a package (their specs admit a release that fixes it).
-    moves: BTreeMap<String, Vec<String>>,
+    /// The parents the lockfile refresh moves for a package's installed version (their specs admit a release that
+    /// fixes it). Per version: another copy of the same package that moves with its parent does not take the place of
+    /// this copy's own refresh (request's qs 6.5.2 is refreshed itself while express's qs 6.7.0 moves with express).
+    moves: BTreeMap<(String, String), Vec<String>>,
     /// The packages this run's lockfile refresh (or override) moves for advisories of their own, and the release each
     /// moves to (the newest the bundled parents table knows that every parent's range, or the override, admits).
     refreshed: BTreeMap<String, Version>,
@@ -1595,8 +1597,9 @@ impl Advisories {
                 self.fix(cx, inventory, name, version, &[copy], hits, all, plan, &mut no_overrides, raises)
             };
             let (fix, refreshed) = fix_each(inventory, name, copies, each);
-            if refreshed && !raises.moves.contains_key(name) {
-                raises.moves.entry(name.to_string()).or_default().push(name.to_string());
+            let key = (name.to_string(), version.to_string());
+            if refreshed && !raises.moves.contains_key(&key) {
+                raises.moves.entry(key).or_default().push(name.to_string());
             }
             return fix;
         }
@@ -1749,7 +1752,7 @@ impl Advisories {
             if let Some(newest) = ranges.and_then(|ranges| parents.get(name)?.newest_admitted(&ranges)) {
                 raises.refreshed.insert(name.to_string(), newest);
             }
-            raises.moves.insert(name.to_string(), moved);
+            raises.moves.insert((name.to_string(), version.to_string()), moved);
             return AdvisoryFix {
                 kind: FixKind::LockfileRefresh,
                 description: format!(
@@ -2014,7 +2017,7 @@ impl Advisories {
                     // Only parents whose specs admit the fixed release: the lockfile update moves them.
                     let update = update_command(inventory.manager, &refreshed_keys.join(" "), workspace);
                     let runs = runs_for(&refreshed_keys.join(", "));
-                    raises.moves.entry(name.to_string()).or_default().extend(refreshed_keys);
+                    raises.moves.entry((name.to_string(), version.to_string())).or_default().extend(refreshed_keys);
                     return AdvisoryFix {
                         kind: FixKind::LockfileRefresh,
                         description: format!(
@@ -2024,7 +2027,7 @@ impl Advisories {
                         ),
                     };
                 }
-                raises.moves.entry(name.to_string()).or_default().extend(refreshed_keys);
+                raises.moves.entry((name.to_string(), version.to_string())).or_default().extend(refreshed_keys);
                 return AdvisoryFix {
                     kind: FixKind::Bump,
                     description: format!(
