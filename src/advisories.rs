@@ -1082,6 +1082,10 @@ pub struct AdvisoryReport {
     /// that depends on a fixed one (`"cookie-parser": "*"`).
     #[serde(skip)]
     pub moves: Vec<String>,
+    /// The parents a raise could fix it through whose releases were not looked up (not in the bundled table, the
+    /// registry not asked): `--lockfile` asks the registry and may plan a raise this run does not show.
+    #[serde(skip)]
+    pub unasked: Vec<String>,
     /// At or above the `--fail-on` severity: `--check` fails.
     pub gate: bool,
     /// The rule of the finding that reports it (the outputs that list advisories on their own leave it out).

@@ -492,7 +492,12 @@ fn apply(cli: &Cli, result: &mut RunResult) -> Applied {
     }
     // Advisories fixed inside their parents' ranges: the lockfile moves them (with or without a manifest change).
     if cli.write && cli.lockfile && result.errors.is_empty() {
-        applied.lockfile_lines.extend(crate::relock::refresh_advised(result, &cli.lockfile_env));
+        let refreshed = crate::relock::refresh_advised(result, &cli.lockfile_env);
+        if !refreshed.is_empty() {
+            // (The refreshes done are no longer steps to take.)
+            result.next_steps = pipeline::next_steps(result);
+        }
+        applied.lockfile_lines.extend(refreshed);
     }
     if let Some(path) = &cli.written_list {
         let list: String =

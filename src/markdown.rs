@@ -23,10 +23,20 @@ pub fn body(result: &RunResult, transforms: &[Box<dyn Transform>]) -> String {
         }
     }
     // Lockfiles that `--lockfile` brought up to date are part of the change (and of the commit a bot makes).
-    let files = result.changes.len() + result.updated_lockfiles.len();
+    // So are the lockfile refreshes the advisories plan that this run did not apply (`--write --lockfile` makes them).
+    let pending = crate::relock::pending_refreshes(result);
+    let files = result.changes.len() + result.updated_lockfiles.len() + pending.len();
     let _ = writeln!(out, "# express-harden: security fixes in {files} file{}\n", if files == 1 { "" } else { "s" });
     if files == 0 {
         out.push_str("Nothing to change.\n");
+    }
+    for (lockfile, planned) in &pending {
+        let _ = writeln!(
+            out,
+            "`{}`: lockfile refresh planned ({}), made by `express-harden --write --lockfile`.\n",
+            display_path(lockfile),
+            cell(&planned.fixes.join(", "))
+        );
     }
     if !per_transform.is_empty() {
         out.push_str("## Changes\n\n| transform | files | what and why | upstream |\n|---|---|---|---|\n");

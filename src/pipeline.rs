@@ -483,6 +483,12 @@ fn run_on_this_thread(
             project.views.push((manifest.clone(), scan));
         }
     }
+    // The files the prefilter left unread (they name nothing watched): what they import is not known.
+    for (_, path) in scans.iter().zip(&found.sources).filter(|(s, _)| matches!(s, Scan::Skipped(_))) {
+        if let Some(project) = manifests.nearest(path).and_then(|m| projects.get_mut(&m)) {
+            project.code_use.prefilter_skipped += 1;
+        }
+    }
     for (input, path) in inputs.iter().zip(&found.sources) {
         let Some(input) = input else { continue };
         if let Some(project) = manifests.nearest(path).and_then(|m| projects.get_mut(&m)) {
@@ -2081,7 +2087,35 @@ pub fn only_written(result: &RunResult, written: &[PathBuf]) -> RunResult {
     kept
 }
 
-fn next_steps(result: &RunResult) -> Vec<String> {
+/// What to do after the run: the transforms' own steps and each changed manifest's install, then each lockfile
+/// refresh the advisories plan that this run did not apply (`--write --lockfile` applies them).
+pub fn next_steps(result: &RunResult) -> Vec<String> {
+    let mut steps = changed_steps(result);
+    for (lockfile, planned) in crate::relock::pending_refreshes(result) {
+        steps.push(format!(
+            "refresh {} to fix {}: run express-harden again with --write --lockfile (it runs the package manager's \
+             lockfile-only update of {})",
+            display_path(&lockfile),
+            planned.fixes.join(", "),
+            planned.packages.join(", ")
+        ));
+    }
+    // Raises the dry run could not plan offline: --lockfile asks the registry and may plan them.
+    let mut unasked: Vec<&str> = result.advisories.iter().flat_map(|a| &a.unasked).map(String::as_str).collect();
+    unasked.sort_unstable();
+    unasked.dedup();
+    if !unasked.is_empty() {
+        steps.push(format!(
+            "the releases of {} were not looked up (not in the bundled table; the registry is asked only with \
+             --lockfile), so this plan may raise less than --write --lockfile does: run with --lockfile to see that \
+             plan",
+            unasked.join(", ")
+        ));
+    }
+    steps
+}
+
+fn changed_steps(result: &RunResult) -> Vec<String> {
     if result.changes.is_empty() {
         return Vec::new();
     }

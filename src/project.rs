@@ -105,6 +105,9 @@ pub struct CodeUse {
     pub request_redirect: Option<(PathBuf, usize)>,
     /// The first route path with a parameter or pattern (`/users/:id`, `/files/*`), file and line.
     pub route_pattern: Option<(PathBuf, usize)>,
+    /// How many of the project's source files the prefilter left unread (they name nothing a transform watches): a
+    /// package the prefilter does not watch may be imported there.
+    pub prefilter_skipped: usize,
 }
 
 impl Project {

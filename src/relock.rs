@@ -68,10 +68,21 @@ pub fn update_written(result: &mut RunResult, written: &mut Vec<PathBuf>, pass: 
     lines
 }
 
-/// Runs the lockfile refreshes the run's advisories plan ([`crate::advisories::FixKind::LockfileRefresh`]), after the
-/// written manifests' lockfiles are updated: each npm lockfile once, with its packages. Failures become errors.
-pub fn refresh_advised(result: &mut RunResult, pass: &[OsString]) -> Vec<String> {
-    let mut wanted: std::collections::BTreeMap<PathBuf, Vec<String>> = Default::default();
+/// A lockfile refresh the run's advisories plan ([`crate::advisories::FixKind::LockfileRefresh`], or a parent's refresh
+/// that moves a package): the packages the package manager's update names, and the advisories' copies it fixes
+/// (`lodash 4.17.20 -> 4.17.21`).
+#[derive(Default)]
+pub struct PlannedRefresh {
+    /// The packages the update names (the packages themselves, or the parents that move them).
+    pub packages: Vec<String>,
+    /// Each fixed copy, `name installed -> patched`.
+    pub fixes: Vec<String>,
+}
+
+/// The lockfile refreshes the run's advisories plan, per lockfile. `--write --lockfile` runs them
+/// ([`refresh_advised`]); the summary, next steps and pull-request body count them as planned changes of the lockfile.
+pub fn planned_refreshes(result: &RunResult) -> std::collections::BTreeMap<PathBuf, PlannedRefresh> {
+    let mut wanted: std::collections::BTreeMap<PathBuf, PlannedRefresh> = Default::default();
     for a in result.advisories.iter() {
         // The package itself, or the parents that move it (whose specs admit a release that depends on a fixed one).
         let moved = match a.fix.kind {
@@ -81,15 +92,37 @@ pub fn refresh_advised(result: &mut RunResult, pass: &[OsString]) -> Vec<String>
         if moved.is_empty() {
             continue;
         }
-        let packages = wanted.entry(a.lockfile.clone()).or_default();
+        let planned = wanted.entry(a.lockfile.clone()).or_default();
         for package in moved {
-            if !packages.contains(package) {
-                packages.push(package.clone());
+            if !planned.packages.contains(package) {
+                planned.packages.push(package.clone());
+            }
+        }
+        if a.fix.kind == crate::advisories::FixKind::LockfileRefresh {
+            let fix = format!("{} {} -> {}", a.package, a.installed, a.patched.as_deref().unwrap_or("?"));
+            if !planned.fixes.contains(&fix) {
+                planned.fixes.push(fix);
             }
         }
     }
+    wanted
+}
+
+/// The planned lockfile refreshes ([`planned_refreshes`]) that fix an advisory's copy and that this run did not apply
+/// (a dry run, --check, --write without --lockfile).
+pub fn pending_refreshes(result: &RunResult) -> Vec<(PathBuf, PlannedRefresh)> {
+    planned_refreshes(result)
+        .into_iter()
+        .filter(|(lockfile, planned)| !result.updated_lockfiles.contains(lockfile) && !planned.fixes.is_empty())
+        .collect()
+}
+
+/// Runs the lockfile refreshes the run's advisories plan ([`planned_refreshes`]), after the written manifests'
+/// lockfiles are updated: each lockfile once, with its packages. Failures become errors.
+pub fn refresh_advised(result: &mut RunResult, pass: &[OsString]) -> Vec<String> {
+    let wanted = planned_refreshes(result);
     let mut lines = Vec::new();
-    for (path, packages) in wanted {
+    for (path, PlannedRefresh { packages, .. }) in wanted {
         let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         let Some(lock) = crate::lockfile::find(dir, result.root.as_deref()).filter(|l| l.path == path) else {
             continue;

@@ -185,6 +185,13 @@ pub fn summary(result: &RunResult, mode: Mode, color: bool) -> String {
         let lockfiles = count(result.updated_lockfiles.len(), "lockfile", "lockfiles");
         changed = if changed.is_empty() { lockfiles } else { format!("{changed}, {lockfiles}") };
     }
+    // A lockfile refresh the advisories plan and this run did not apply: a planned change of the lockfile, made by
+    // `--write --lockfile` (the dry run and --check count it; after --write without --lockfile a line says so).
+    let pending = crate::relock::pending_refreshes(result);
+    if !pending.is_empty() && mode != Mode::Write {
+        let lockfiles = format!("{} with --lockfile", count(pending.len(), "lockfile", "lockfiles"));
+        changed = if changed.is_empty() { lockfiles } else { format!("{changed}, {lockfiles}") };
+    }
     let _ = writeln!(
         out,
         "{} {}",
@@ -200,6 +207,16 @@ pub fn summary(result: &RunResult, mode: Mode, color: bool) -> String {
     }
     for (id, changes) in &per_transform {
         let _ = writeln!(out, "  {id}: {}", files_of(changes.iter().copied()));
+    }
+    for (lockfile, planned) in &pending {
+        let _ = writeln!(
+            out,
+            "  {}: lockfile refresh {} ({}){}",
+            display_path(lockfile),
+            if mode == Mode::Write { "not applied" } else { "planned" },
+            planned.fixes.join(", "),
+            if mode == Mode::Write { ": needs --lockfile" } else { ", made by --write --lockfile" }
+        );
     }
     for manifest in &result.held_back {
         let _ = writeln!(

@@ -177,7 +177,7 @@ pub fn log(
                 "package": a.package,
                 "installed": a.installed,
                 "patched": a.patched,
-                "reachability": a.reachability.label(),
+                "reachability": a.reachability,
                 "fix": a.fix.kind,
             },
         }));

@@ -333,8 +333,10 @@ fn a_dependency_reached_through_a_package_the_code_uses_is_unknown_not_uncalled(
         "unknown (no module of the project uses res.cookie, cookie.serialize itself, but it uses express-session, \
          which may)"
     );
+    // (A file the run reads: one that names nothing watched might use express-session, see
+    // `a_parent_known_only_to_the_registry_and_one_used_in_an_unread_file_are_said`.)
     assert_eq!(
-        reach("const pad = require('left-pad');\nmodule.exports = pad('a', 3);\n"),
+        reach("const app = require('express')();\nconst pad = require('left-pad');\napp.locals.p = pad('a', 3);\n"),
         "not-called (no module uses res.cookie, cookie.serialize)"
     );
 }
@@ -2938,4 +2940,224 @@ fn a_sarif_rule_shared_by_two_packages_names_both() {
     assert_eq!(rules.len(), 1, "{log:#}");
     assert_eq!(rules[0]["shortDescription"]["text"], "Command Injection in lodash (lodash, lodash-es)");
     assert!(rules[0]["help"]["text"].as_str().unwrap_or_default().contains("affects lodash, lodash-es before"));
+}
+
+/// A package-lock.json (v3) of `deps` (the project's: name, range, version) and `nested` (location, version,
+/// dependencies).
+fn lock_with(deps: &[(&str, &str, &str)], nested: &[(&str, &str, serde_json::Value)]) -> serde_json::Value {
+    let mut packages = serde_json::Map::new();
+    let root: serde_json::Map<String, serde_json::Value> =
+        deps.iter().map(|(name, range, _)| (name.to_string(), (*range).into())).collect();
+    packages.insert(String::new(), serde_json::json!({ "name": "app", "dependencies": root }));
+    for (name, _, version) in deps {
+        packages.insert(format!("node_modules/{name}"), serde_json::json!({ "version": version }));
+    }
+    for (location, version, dependencies) in nested {
+        packages.insert(location.to_string(), serde_json::json!({ "version": version, "dependencies": dependencies }));
+    }
+    serde_json::json!({ "name": "app", "lockfileVersion": 3, "requires": true, "packages": packages })
+}
+
+/// Review rv12-15, problem 6: a fix that is only a lockfile refresh (`"lodash": "^4.17.20"` locked at 4.17.20) is a
+/// planned change of the lockfile: the summary counts it (and names it), the next steps say how to apply it (JSON
+/// `next_steps` too), and the pull-request body does not say "Nothing to change" above it.
+#[test]
+fn a_refresh_only_fix_is_a_planned_change_of_the_lockfile() {
+    let (_tmp, dir) = scratch("refresh", r#"{ "name": "app", "dependencies": { "lodash": "^4.17.20" } }"#);
+    let lock = lock_with(&[("lodash", "^4.17.20", "4.17.20")], &[]);
+    std::fs::write(dir.join("package-lock.json"), lock.to_string()).expect("write");
+    std::fs::write(dir.join("app.js"), "const _ = require('lodash');\nmodule.exports = _.template('x');\n")
+        .expect("write");
+    let step = "refresh package-lock.json to fix lodash 4.17.20 -> 4.17.21: run express-harden again with --write \
+                --lockfile (it runs the package manager's lockfile-only update of lodash)";
+
+    let out = express_harden(&dir, &["--only", "advisories"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.starts_with("express-harden: would change 1 lockfile with --lockfile\n"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "\n  package-lock.json: lockfile refresh planned (lodash 4.17.20 -> 4.17.21), made by --write --lockfile\n"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains(&format!("next steps:\n  - {step}\n")), "{stderr}");
+
+    let (doc, changes) = json_audit(&dir);
+    assert_eq!(changes, Vec::<String>::new());
+    assert_eq!(doc["next_steps"], serde_json::json!([step]), "{doc:#}");
+
+    let out = express_harden(&dir, &["--only", "advisories", "--format", "markdown"]);
+    let body = String::from_utf8_lossy(&out.stdout);
+    assert!(body.starts_with("# express-harden: security fixes in 1 file\n\n"), "{body}");
+    assert!(!body.contains("Nothing to change"), "{body}");
+    assert!(
+        body.contains(
+            "`package-lock.json`: lockfile refresh planned (lodash 4.17.20 -&gt; 4.17.21), made by `express-harden \
+             --write --lockfile`."
+        ),
+        "{body}"
+    );
+    assert!(body.contains(&format!("- [ ] {step}")), "{body}");
+
+    // --write without --lockfile changes no file, and says the refresh was not applied.
+    let out = express_harden(&dir, &["--only", "advisories", "--write", "--allow-no-vcs"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.starts_with("express-harden: changed no files\n"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "\n  package-lock.json: lockfile refresh not applied (lodash 4.17.20 -> 4.17.21): needs --lockfile\n"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains(&format!("  - {step}\n")), "{stderr}");
+}
+
+/// mkdirp 0.5.1 pins minimist 0.0.8 (review rv12-15, problems 5 and 8). mkdirp's releases are not in the bundled
+/// parents table: the dry run (which does not ask the registry) says that --lockfile may plan a raise of it, in the
+/// finding and in the next steps. And used only in a file that names nothing the prefilter watches (`mk.js`), mkdirp
+/// makes minimist's advisory "unknown", as it does in a file the run reads: never "not called".
+#[test]
+fn a_parent_known_only_to_the_registry_and_one_used_in_an_unread_file_are_said() {
+    let manifest = r#"{ "name": "app", "dependencies": { "express": "4.22.1", "mkdirp": "0.5.1" } }"#;
+    let (_tmp, dir) = scratch("mk", manifest);
+    let lock = lock_with(
+        &[("express", "4.22.1", "4.22.1"), ("mkdirp", "0.5.1", "0.5.1")],
+        &[("node_modules/minimist", "0.0.8", serde_json::json!({}))],
+    );
+    let mut lock = lock;
+    lock["packages"]["node_modules/mkdirp"]["dependencies"] = serde_json::json!({ "minimist": "0.0.8" });
+    std::fs::write(dir.join("package-lock.json"), lock.to_string()).expect("write");
+    std::fs::write(dir.join("app.js"), "const express = require('express');\nexpress().listen(3000);\n")
+        .expect("write");
+    std::fs::write(dir.join("mk.js"), "require('mkdirp').sync(process.argv[2]);\n").expect("write");
+    let (doc, _) = json_audit(&dir);
+    let minimist: Vec<&serde_json::Value> =
+        doc["advisories"].as_array().expect("advisories").iter().filter(|a| a["package"] == "minimist").collect();
+    assert!(!minimist.is_empty(), "{doc:#}");
+    for a in &minimist {
+        assert_eq!(a["reachability"], "unknown", "{a:#}");
+        assert_eq!(
+            a["reachability_reason"],
+            "no module the run read uses minimist() itself, but the project depends on mkdirp, which may, and 1 file \
+             it did not read (naming no package it watches) may use mkdirp",
+            "{a:#}"
+        );
+        let fix = a["fix"]["description"].as_str().unwrap_or_default();
+        assert!(
+            fix.ends_with(
+                "the releases of mkdirp are not in the bundled table and were not looked up: --lockfile asks the \
+                 registry and may plan that raise (run with --lockfile to see it before --write --lockfile)"
+            ),
+            "{fix}"
+        );
+    }
+    let steps: Vec<&str> = doc["next_steps"].as_array().expect("steps").iter().filter_map(|s| s.as_str()).collect();
+    assert_eq!(
+        steps,
+        ["the releases of mkdirp were not looked up (not in the bundled table; the registry is asked only with \
+          --lockfile), so this plan may raise less than --write --lockfile does: run with --lockfile to see that plan"],
+        "{doc:#}"
+    );
+}
+
+/// Review rv12-15, problem 7: passport's session-fixation advisory concerns the login, which passport defines as
+/// `req.login` and `req.logIn` (`req.logout` and `req.logOut`), and which `passport.authenticate(...)` does itself:
+/// each of them makes it "called".
+#[test]
+fn passports_login_is_called_in_every_spelling_and_through_authenticate() {
+    let manifest = r#"{ "name": "login", "dependencies": { "express": "4.22.1", "passport": "0.4.0" } }"#;
+    let lock = lock_with(&[("express", "4.22.1", "4.22.1"), ("passport", "0.4.0", "0.4.0")], &[]);
+    let head = "const express = require('express');\nconst passport = require('passport');\nconst app = express();\n";
+    for (code, reason) in [
+        ("app.post('/login', passport.authenticate('local', { successRedirect: '/' }));\n", "passport.authenticate"),
+        ("app.post('/logout', (req, res) => { req.logOut(); res.redirect('/'); });\n", "req.logOut"),
+        ("app.post('/in', (req, res, next) => req.logIn(req.body, next));\n", "req.logIn"),
+        ("app.post('/in', (req, res, next) => req.login(req.body, next));\n", "req.login"),
+    ] {
+        let (_tmp, dir) = scratch("login", manifest);
+        std::fs::write(dir.join("package-lock.json"), lock.to_string()).expect("write");
+        std::fs::write(dir.join("app.js"), format!("{head}{code}")).expect("write");
+        let (doc, _) = json_audit(&dir);
+        let a = doc["advisories"]
+            .as_array()
+            .expect("advisories")
+            .iter()
+            .find(|a| a["id"] == "GHSA-v923-w3x8-wh69")
+            .unwrap_or_else(|| panic!("{doc:#}"))
+            .clone();
+        assert_eq!((a["reachability"].as_str(), a["reachability_reason"].as_str()), (Some("called"), Some(reason)));
+    }
+    // Neither: not called.
+    let (_tmp, dir) = scratch("login", manifest);
+    std::fs::write(dir.join("package-lock.json"), lock.to_string()).expect("write");
+    std::fs::write(dir.join("app.js"), format!("{head}app.use(passport.initialize());\n")).expect("write");
+    let (doc, _) = json_audit(&dir);
+    let a = doc["advisories"].as_array().expect("advisories").iter().find(|a| a["id"] == "GHSA-v923-w3x8-wh69");
+    assert_eq!(a.map(|a| a["reachability"].clone()), Some("not-called".into()), "{doc:#}");
+}
+
+/// Review rv12-15, problem 9b: an advisory whose `api` is `import` says "imports <package>", not "uses import".
+#[test]
+fn an_import_advisory_says_imports_the_package() {
+    let manifest = r#"{ "name": "spawn", "dependencies": { "cross-spawn": "7.0.3" } }"#;
+    let lock = lock_with(&[("cross-spawn", "7.0.3", "7.0.3")], &[]);
+    let (_tmp, dir) = scratch("spawn", manifest);
+    std::fs::write(dir.join("package-lock.json"), lock.to_string()).expect("write");
+    std::fs::write(dir.join("app.js"), "module.exports = 1;\n").expect("write");
+    let (doc, _) = json_audit(&dir);
+    let a = &doc["advisories"][0];
+    assert_eq!(a["package"], "cross-spawn", "{doc:#}");
+    assert_eq!(a["reachability_reason"], "no module imports cross-spawn", "{doc:#}");
+}
+
+/// Review rv12-15, problem 2: in npm workspaces, a member's dependency on a sibling (`"@mono/util": "1.0.0"`) is
+/// installed as a link to the sibling's folder: the lockfile is in sync (`npm ci` accepts it), and `--check` passes.
+#[test]
+fn a_workspace_sibling_is_installed_by_its_link() {
+    let (_tmp, dir) = scratch("mono", r#"{ "name": "mono", "private": true, "workspaces": ["packages/*"] }"#);
+    for (member, manifest) in [
+        ("api", r#"{ "name": "@mono/api", "version": "1.0.0", "dependencies": { "@mono/util": "1.0.0" } }"#),
+        ("util", r#"{ "name": "@mono/util", "version": "1.0.0" }"#),
+    ] {
+        std::fs::create_dir_all(dir.join("packages").join(member)).expect("mkdir");
+        std::fs::write(dir.join("packages").join(member).join("package.json"), manifest).expect("write");
+    }
+    let lock = serde_json::json!({
+        "name": "mono", "lockfileVersion": 3, "requires": true,
+        "packages": {
+            "": { "name": "mono", "workspaces": ["packages/*"] },
+            "node_modules/@mono/api": { "resolved": "packages/api", "link": true },
+            "node_modules/@mono/util": { "resolved": "packages/util", "link": true },
+            "packages/api": { "name": "@mono/api", "version": "1.0.0", "dependencies": { "@mono/util": "1.0.0" } },
+            "packages/util": { "name": "@mono/util", "version": "1.0.0" }
+        }
+    });
+    std::fs::write(dir.join("package-lock.json"), lock.to_string()).expect("write");
+    let out = express_harden(&dir, &["--only", "advisories", "--check"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("lockfile-out-of-sync"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+
+    // Yarn 1 records no entry for a workspace (`yarn install --frozen-lockfile` accepts this one); a registry
+    // dependency the lockfile misses is still out of sync.
+    std::fs::remove_file(dir.join("package-lock.json")).expect("rm");
+    std::fs::write(
+        dir.join("yarn.lock"),
+        "# THIS IS AN AUTOGENERATED FILE. DO NOT EDIT THIS FILE DIRECTLY.\n# yarn lockfile v1\n\n\n",
+    )
+    .expect("write");
+    let out = express_harden(&dir, &["--only", "advisories", "--check"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("lockfile-out-of-sync"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    std::fs::write(
+        dir.join("packages/api/package.json"),
+        r#"{ "name": "@mono/api", "version": "1.0.0", "dependencies": { "@mono/util": "1.0.0", "ms": "2.1.3" } }"#,
+    )
+    .expect("write");
+    let out = express_harden(&dir, &["--only", "advisories", "--check"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("lists ms 2.1.3 that the lockfile does not install"), "{stderr}");
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
 }

@@ -542,3 +542,54 @@ fn osv_is_not_sent_the_names_of_a_private_scope() {
         "{stderr}"
     );
 }
+
+/// Review rv12-15, problem 9a: a parent none of whose releases (from the installed one on, as the registry lists
+/// them) depends on a fixed package cannot be raised to one: the finding says so and names what can be done, rather
+/// than "raise that parent to a release that depends on a fixed cookie" (request 2.88.2 and tough-cookie ~2.5.0).
+#[test]
+fn a_parent_no_release_of_which_is_fixed_is_said_to_be_replaced() {
+    let app = App::new();
+    std::fs::write(app.dir.join("package.json"), r#"{ "name": "pins", "dependencies": { "pinner": "1.0.1" } }"#)
+        .expect("manifest");
+    let lock = serde_json::json!({
+        "name": "pins", "lockfileVersion": 3, "requires": true,
+        "packages": {
+            "": { "name": "pins", "dependencies": { "pinner": "1.0.1" } },
+            "node_modules/pinner": { "version": "1.0.1", "dependencies": { "cookie": "~0.4.1" } },
+            "node_modules/cookie": { "version": "0.4.1" }
+        }
+    });
+    std::fs::write(app.dir.join("package-lock.json"), lock.to_string()).expect("lock");
+    let bulk =
+        std::fs::read_to_string(Path::new(REPO).join("tests/advisories/net/npm-bulk-response.json")).expect("answer");
+    // (1.0.0 did not depend on cookie at all: not a raise.)
+    let packument = serde_json::json!({
+        "name": "pinner",
+        "versions": {
+            "1.0.0": {},
+            "1.0.1": { "dependencies": { "cookie": "~0.4.1" } },
+            "1.0.2": { "dependencies": { "cookie": "~0.4.2" } }
+        }
+    })
+    .to_string();
+    let server = Server::start(Box::new(move |hit| match (hit.method.as_str(), hit.path.as_str()) {
+        ("POST", "/-/npm/v1/security/advisories/bulk") => (200, bulk.clone()),
+        ("GET", "/pinner") => (200, packument.clone()),
+        _ => (404, r#"{"error":"Not found"}"#.to_string()),
+    }));
+    std::fs::write(app.dir.join(".npmrc"), format!("registry={}/\n", server.url())).expect(".npmrc");
+    let out = app.run(&["--only", "advisories", "--advisories", "npm", "--format", "json"], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let cookie = doc["advisories"].as_array().expect("advisories").iter().find(|a| a["package"] == "cookie");
+    let description = cookie.map(|c| c["fix"]["description"].as_str().unwrap_or_default().to_string());
+    assert_eq!(
+        description.as_deref(),
+        Some(
+            "0.7.0 is on another line of releases than its parents declare (pinner@1.0.1 declares ~0.4.1; a new \
+             major, or a new minor under 1.0.0, whose API may change): not overridden; no release of pinner depends \
+             on a fixed cookie: replace it, or override cookie across the line yourself"
+        ),
+        "{doc:#}"
+    );
+}

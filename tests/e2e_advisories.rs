@@ -238,3 +238,32 @@ fn packages_under_a_refreshed_parent_come_with_it_without_overrides() {
     let doc: serde_json::Value = serde_json::from_slice(&again.stdout).expect("json");
     assert_eq!(doc["advisories"].as_array().map(Vec::len), Some(0), "{doc:#}");
 }
+
+/// Two copies of qs (review rv12-15, problem 1): express `^4.17.1` locked at 4.17.1 with qs 6.7.0, and request
+/// 2.88.2 with its own qs 6.5.2. The first moves with express's refresh, the second is refreshed itself (6.5.3 fits
+/// request's `~6.5.2`): one `--write --lockfile` moves both (npm's command names qs as well as express), `npm ci`
+/// installs no affected qs, and a second `--write --lockfile` changes nothing.
+#[test]
+fn a_copy_refreshed_itself_is_not_dropped_when_another_copy_moves_with_its_parent() {
+    let (_tmp, app) = copy_app("advisories-two-qs");
+    let write = ["--only", "advisories", "--write", "--allow-no-vcs", "--lockfile"];
+    let out = express_harden(&app, &write);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let lock = std::fs::read_to_string(app.join("package-lock.json")).expect("package-lock.json");
+    npm_ci(&app);
+    let mut copies = Vec::new();
+    installed(&app, &["qs"], &mut copies);
+    assert_eq!(copies.len(), 2, "{copies:?}");
+    let left: Vec<String> = copies
+        .iter()
+        .filter(|(name, version, _)| bundled().for_package(name).iter().any(|a| a.affects(version)))
+        .map(|(name, version, folder)| format!("{name}@{version} in {folder}"))
+        .collect();
+    assert_eq!(left, Vec::<String>::new(), "{stderr}");
+    let again = express_harden(&app, &write);
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert_eq!(again.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("changed no files"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(app.join("package-lock.json")).expect("package-lock.json"), lock, "{stderr}");
+}

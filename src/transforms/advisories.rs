@@ -186,7 +186,7 @@ fn watches() -> &'static [Watch] {
 /// The Express methods the `api` vocabulary names (`res.cookie`, `res.redirect`, ...) whose calls every file that
 /// has them is read for, so that "not called" can be said of them. Others (`res.json`, `res.send`, `req.query`: in
 /// too many files to read them all) are "called" where a file read anyway uses them, else "unknown".
-const API_METHODS: [&str; 13] = [
+const API_METHODS: [&str; 15] = [
     "cookie",
     "clearCookie",
     "redirect",
@@ -199,8 +199,23 @@ const API_METHODS: [&str; 13] = [
     "jsonp",
     "login",
     "logout",
+    "logIn",
+    "logOut",
     "acceptsLanguages",
 ];
+
+/// The other names an `api` entry goes by in its package: the same function under another spelling, and the
+/// package's functions that call it themselves. passport (`lib/http/request.js`) defines `req.login = req.logIn` and
+/// `req.logout = req.logOut`, and its `passport.authenticate(...)` middleware logs the user in with `req.logIn`
+/// (`lib/middleware/authenticate.js`), which is how most apps log in.
+const API_ALIASES: [(&str, &[&str]); 2] =
+    [("req.login", &["req.logIn", "passport.authenticate"]), ("req.logout", &["req.logOut"])];
+
+/// An `api` entry and the other names it goes by ([`API_ALIASES`]).
+fn api_names(api: &str) -> impl Iterator<Item = &str> {
+    let aliases = API_ALIASES.iter().find(|(name, _)| *name == api).map_or(&[][..], |(_, aliases)| *aliases);
+    std::iter::once(api).chain(aliases.iter().copied())
+}
 
 impl Advisories {
     /// The advisories of the run: fetched, loaded from a path, or the bundled table.
@@ -1041,7 +1056,8 @@ impl Transform for Advisories {
                     reachability,
                     reachability_reason: reason,
                     fix,
-                    moves: raised.moves.get(name).cloned().unwrap_or_default(),
+                    moves: raised.moves.get(&(name.to_string(), version.to_string())).cloned().unwrap_or_default(),
+                    unasked: raised.unasked.get(&(name.to_string(), version.to_string())).cloned().unwrap_or_default(),
                     gate,
                     rule: finding.rule.clone(),
                     message: finding.message.clone(),
@@ -1123,8 +1139,14 @@ fn line_of(v: &Version) -> (u64, u64) {
 struct Raises {
     to: BTreeMap<String, Version>,
     past_fix: BTreeMap<String, String>,
-    /// The parents the lockfile refresh moves for a package (their specs admit a release that fixes it).
-    moves: BTreeMap<String, Vec<String>>,
+    /// The parents the lockfile refresh moves for a package's installed version (their specs admit a release that
+    /// fixes it). Per version: another copy of the same package that moves with its parent does not take the place of
+    /// this copy's own refresh (request's qs 6.5.2 is refreshed itself while express's qs 6.7.0 moves with express).
+    moves: BTreeMap<(String, String), Vec<String>>,
+    /// The parents of a package's installed version that a raise could fix it through but whose releases are not
+    /// known offline (not in the bundled parents table, the registry not asked): `--lockfile` asks the registry and
+    /// may plan a raise the dry run does not show.
+    unasked: BTreeMap<(String, String), Vec<String>>,
     /// The packages this run's lockfile refresh (or override) moves for advisories of their own, and the release each
     /// moves to (the newest the bundled parents table knows that every parent's range, or the override, admits).
     refreshed: BTreeMap<String, Version>,
@@ -1261,6 +1283,9 @@ fn out_of_sync(cx: &ManifestContext<'_>, inventory: &Inventory) -> Option<String
             .iter()
             .filter(|p| p.parents.iter().any(|d| d.parent == Parent::Root(r)))
             .map(|p| p.name.as_str())
+            // A workspace sibling is installed as a link to its folder (npm's `"link": true` entry, Yarn 1's
+            // symlink), not as a package of the lockfile.
+            .chain(inventory.roots.iter().enumerate().filter(|(s, _)| *s != r).filter_map(|(_, s)| s.name.as_deref()))
             .collect();
         let registry = |spec: &str| {
             matches!(npm_spec::classify(unaliased(spec)), Spec::Simple { .. } | Spec::Range(_) | Spec::Any)
@@ -1598,8 +1623,9 @@ impl Advisories {
                 self.fix(cx, inventory, name, version, &[copy], hits, all, plan, &mut no_overrides, raises)
             };
             let (fix, refreshed) = fix_each(inventory, name, copies, each);
-            if refreshed && !raises.moves.contains_key(name) {
-                raises.moves.entry(name.to_string()).or_default().push(name.to_string());
+            let key = (name.to_string(), version.to_string());
+            if refreshed && !raises.moves.contains_key(&key) {
+                raises.moves.entry(key).or_default().push(name.to_string());
             }
             return fix;
         }
@@ -1761,7 +1787,7 @@ impl Advisories {
             if let Some(newest) = ranges.and_then(|ranges| parents.get(name)?.newest_admitted(&ranges)) {
                 raises.refreshed.insert(name.to_string(), newest);
             }
-            raises.moves.insert(name.to_string(), moved);
+            raises.moves.insert((name.to_string(), version.to_string()), moved);
             return AdvisoryFix {
                 kind: FixKind::LockfileRefresh,
                 description: format!(
@@ -2026,7 +2052,7 @@ impl Advisories {
                     // Only parents whose specs admit the fixed release: the lockfile update moves them.
                     let update = update_command(inventory.manager, &refreshed_keys.join(" "), workspace);
                     let runs = runs_for(&refreshed_keys.join(", "));
-                    raises.moves.entry(name.to_string()).or_default().extend(refreshed_keys);
+                    raises.moves.entry((name.to_string(), version.to_string())).or_default().extend(refreshed_keys);
                     return AdvisoryFix {
                         kind: FixKind::LockfileRefresh,
                         description: format!(
@@ -2036,7 +2062,7 @@ impl Advisories {
                         ),
                     };
                 }
-                raises.moves.entry(name.to_string()).or_default().extend(refreshed_keys);
+                raises.moves.entry((name.to_string(), version.to_string())).or_default().extend(refreshed_keys);
                 return AdvisoryFix {
                     kind: FixKind::Bump,
                     description: format!(
@@ -2117,10 +2143,61 @@ impl Advisories {
             ));
         }
         if !off_line.is_empty() {
+            // A parent none of whose known releases (the bundled table's, or the registry's with --lockfile) depends
+            // on a fixed package cannot be raised to one (request, whose last release declares tough-cookie ~2.5.0).
+            let mut stuck: Vec<String> = blocking
+                .iter()
+                .filter_map(|d| match d.parent {
+                    Parent::Package(p) => Some(&inventory.packages[p]),
+                    Parent::Root(_) => None,
+                })
+                .filter(|p| {
+                    // (Only a raise, to its installed release or a later one: request 2.0 did not depend on it.)
+                    let Ok(installed) = Version::parse(&p.version) else { return false };
+                    parents.get(&p.name).is_some_and(|releases| {
+                        releases.versions().filter(|v| *v >= installed).all(|v| {
+                            releases.declared(&v.to_string(), name).is_some_and(|range| !child.resolves_fixed(range))
+                        })
+                    })
+                })
+                .map(|p| p.name.clone())
+                .collect();
+            stuck.sort();
+            stuck.dedup();
+            // Parents whose releases only the registry knows, not asked without --lockfile (mkdirp over minimist).
+            let mut unasked: Vec<String> = blocking
+                .iter()
+                .filter_map(|d| match d.parent {
+                    Parent::Package(p) => Some(&inventory.packages[p]),
+                    Parent::Root(_) => None,
+                })
+                .filter(|p| !self.ask_registry && parents.get(&p.name).is_none() && Version::parse(&p.version).is_ok())
+                .map(|p| p.name.clone())
+                .collect();
+            unasked.sort();
+            unasked.dedup();
+            let advice = if !unasked.is_empty() {
+                let key = (name.to_string(), version.to_string());
+                raises.unasked.entry(key).or_default().extend(unasked.iter().cloned());
+                format!(
+                    "raise that parent to a release that depends on a fixed {name}; the releases of {} are not in the \
+                     bundled table and were not looked up: --lockfile asks the registry and may plan that raise (run \
+                     with --lockfile to see it before --write --lockfile)",
+                    unasked.join(", ")
+                )
+            } else if stuck.is_empty() {
+                format!("raise that parent to a release that depends on a fixed {name}")
+            } else {
+                format!(
+                    "no release of {} depends on a fixed {name}: replace {}, or override {name} across the line \
+                     yourself",
+                    stuck.join(" or "),
+                    if stuck.len() == 1 { "it" } else { "them" }
+                )
+            };
             return none(format!(
                 "{target} is on another line of releases than its parents declare ({}; a new major, or a new minor under \
-                 1.0.0, whose API may change): not overridden; raise that parent to a release that depends on a fixed \
-                 {name}",
+                 1.0.0, whose API may change): not overridden; {advice}",
                 off_line.join("; ")
             ));
         }
@@ -2633,7 +2710,7 @@ fn reachability(
                 })
     };
     let mut unknown = Vec::new();
-    for api in &advisory.api {
+    for api in advisory.api.iter().flat_map(|api| api_names(api)) {
         let called = if let Some(engine) = api.strip_prefix("render:") {
             Some(render_engine(engine) || uses.imports.contains(engine))
         } else if api == "redirect:request-url" {
@@ -2676,7 +2753,7 @@ fn reachability(
         };
         match called {
             Some(true) => {
-                let place = match api.as_str() {
+                let place = match api {
                     "redirect:request-url" => uses.request_redirect.as_ref(),
                     "route-path" => uses.route_pattern.as_ref(),
                     _ => None,
@@ -2686,7 +2763,7 @@ fn reachability(
                 return (Reachability::Called, format!("{api}{at}"));
             }
             Some(false) => {}
-            None => unknown.push(api.as_str()),
+            None => unknown.push(api),
         }
     }
     if !unknown.is_empty() || !watched {
@@ -2711,12 +2788,40 @@ fn reachability(
         {
             return (
                 Reachability::Unknown,
+                format!("no module of the project {} itself, but it uses {through}, which may", uses_api(advisory)),
+            );
+        }
+        // A package the project lists that the prefilter does not watch (mkdirp, over minimist) may be used in a file
+        // it left unread (a CLI script that names nothing else): "not called" is said only of code the run read.
+        let listed = |a: &str| project.manifest.as_ref().is_some_and(|m| !m.dependency_all(a).is_empty());
+        let skipped = project.code_use.prefilter_skipped;
+        if let Some(through) =
+            ancestors.iter().find(|a| skipped > 0 && listed(a) && **a != "express" && !bundled().covers(a))
+        {
+            return (
+                Reachability::Unknown,
                 format!(
-                    "no module of the project uses {} itself, but it uses {through}, which may",
-                    advisory.api.join(", ")
+                    "no module the run read {} itself, but the project depends on {through}, which may, and {} it \
+                     did not read (naming no package it watches) may use {through}",
+                    uses_api(advisory),
+                    if skipped == 1 { "1 file".to_string() } else { format!("{skipped} files") }
                 ),
             );
         }
     }
-    (Reachability::NotCalled, format!("no module uses {}", advisory.api.join(", ")))
+    (Reachability::NotCalled, format!("no module {}", uses_api(advisory)))
+}
+
+/// What using an advisory's `api` is, as the reasons say it: `uses res.cookie, cookie.serialize`, and `imports qs`
+/// for `import` (never "uses import").
+fn uses_api(advisory: &Advisory) -> String {
+    let (imports, others): (Vec<&String>, Vec<&String>) = advisory.api.iter().partition(|api| *api == "import");
+    let mut said = Vec::new();
+    if !others.is_empty() {
+        said.push(format!("uses {}", others.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")));
+    }
+    if !imports.is_empty() {
+        said.push(format!("imports {}", advisory.package));
+    }
+    said.join(" or ")
 }

@@ -1,0 +1,1 @@
+const express = require("express"); const request = require("request"); express().listen(0);
