@@ -647,16 +647,25 @@ fn property<'a>(object: &'a crate::values::ObjectFacts, key: &str) -> Option<&'a
 }
 
 /// Whether a directive's `sources` already allow `needed`: listed, or a host under `'*'` (or an https host under
-/// `https:`), or a script hash where `'unsafe-inline'` applies (no hash or nonce beside it).
+/// `https:`), or a script hash where `'unsafe-inline'` applies. `'unsafe-inline'` applies only with no hash or nonce
+/// beside it (browsers ignore it then: CSP3, "Does a source list allow all inline behavior for type?"), so listed
+/// beside one it allows nothing.
 fn allows(sources: &[&str], needed: &str) -> bool {
     let host = needed.starts_with("http://") || needed.starts_with("https://") || !needed.contains(':');
     let hash = needed.starts_with("'sha");
+    let inline_applies = sources.contains(&views::UNSAFE_INLINE) && !sources.iter().any(|s| is_hash_or_nonce(s));
+    if needed == views::UNSAFE_INLINE {
+        return inline_applies;
+    }
     sources.contains(&needed)
         || (host && !needed.starts_with('\'') && sources.contains(&"*"))
         || (needed.starts_with("https://") && sources.contains(&"https:"))
-        || (hash
-            && sources.contains(&"'unsafe-inline'")
-            && !sources.iter().any(|s| s.starts_with("'sha") || s.starts_with("'nonce-")))
+        || (hash && inline_applies)
+}
+
+/// A hash or nonce source (`'sha256-…'`, `'nonce-…'`), beside which browsers ignore `'unsafe-inline'`.
+fn is_hash_or_nonce(source: &str) -> bool {
+    source.starts_with("'sha") || source.starts_with("'nonce-")
 }
 
 /// On a second run, compares the policy registered at `at` with what the project's pages need now (a page added
@@ -740,21 +749,52 @@ fn recheck_policy(cx: &FileContext<'_>, plan: &mut FilePlan, at: usize, plain_ht
     let multi = code[last.range.end..written.range.end].contains('\n');
     let sep = if multi { format!(",\n{indent}") } else { ", ".to_string() };
     let mut appended = String::new();
+    let mut dropped: Vec<String> = Vec::new();
     for (name, added, prop) in &missing {
         match prop {
             Some(crate::values::Property { value: Value::Array(items, range), .. }) => {
+                // (`'unsafe-inline'` added where hashes or nonces are listed: they go, or browsers would ignore it;
+                // and where it is listed already beside them, only they go.)
+                let inline = added.contains(&views::UNSAFE_INLINE);
+                let gone = |i: &Value| inline && matches!(i, Value::Str(s, _) if is_hash_or_nonce(s));
+                let listed_inline = items.iter().any(|i| matches!(i, Value::Str(s, _) if s == views::UNSAFE_INLINE));
+                let added: Vec<&str> =
+                    added.iter().copied().filter(|s| !(listed_inline && *s == views::UNSAFE_INLINE)).collect();
                 let strings: Vec<String> = added.iter().map(|s| printed_str(s, style)).collect();
-                let last_end = items.last().map_or(range.start + 1, |i| i.range().end);
-                let between = &code[last_end..range.end - 1];
-                let text = match (items.is_empty(), between.contains('\n')) {
-                    (true, _) => strings.join(", "),
-                    (false, true) => {
-                        let indent = cx.file.indent_at(items.last().map_or(range.start, |i| i.range().start));
-                        strings.iter().map(|s| format!(",\n{indent}{s}")).collect()
+                let multi = items.last().is_some_and(|i| code[i.range().end..range.end - 1].contains('\n'));
+                let indent = cx.file.indent_at(items.last().map_or(range.start, |i| i.range().start));
+                let sep = if multi { format!(",\n{indent}") } else { ", ".to_string() };
+                match items.iter().position(gone) {
+                    Some(first) if first > 0 => {
+                        // (The items from the first that goes are written again without those that go.)
+                        let cut = items[first - 1].range().end;
+                        let end = items.last().map_or(cut, |i| i.range().end);
+                        let mut text = String::new();
+                        for item in &items[first..] {
+                            if gone(item) {
+                                if let Value::Str(s, _) = item {
+                                    dropped.push(format!("{name} `{s}`"));
+                                }
+                            } else {
+                                text.push_str(&sep);
+                                text.push_str(&code[item.range()]);
+                            }
+                        }
+                        for s in &strings {
+                            text.push_str(&sep);
+                            text.push_str(s);
+                        }
+                        plan.edits.push(Edit::replace(cut..end, text));
                     }
-                    (false, false) => strings.iter().map(|s| format!(", {s}")).collect(),
-                };
-                plan.edits.push(Edit::insert(last_end, text));
+                    _ if items.is_empty() => plan.edits.push(Edit::insert(range.start + 1, strings.join(", "))),
+                    _ => {
+                        let last_end = items.last().map_or(range.start + 1, |i| i.range().end);
+                        plan.edits.push(Edit::insert(
+                            last_end,
+                            strings.iter().map(|s| format!("{sep}{s}")).collect::<String>(),
+                        ));
+                    }
+                }
             }
             _ => {
                 // (With helmet's defaults first.)
@@ -774,13 +814,39 @@ fn recheck_policy(cx: &FileContext<'_>, plan: &mut FilePlan, at: usize, plain_ht
     if !appended.is_empty() {
         plan.edits.push(Edit::insert(last.range.end, appended));
     }
+    // (What was listed already, `'unsafe-inline'` beside a hash, is not named as added.)
+    let added = missing
+        .iter()
+        .filter_map(|(name, added, prop)| {
+            let listed = |s: &&&str| {
+                matches!(prop, Some(crate::values::Property { value: Value::Array(items, _), .. })
+                    if items.iter().any(|i| matches!(i, Value::Str(l, _) if l == **s)))
+            };
+            let added: Vec<String> = added.iter().filter(|s| !listed(s)).map(|s| format!("`{s}`")).collect();
+            (!added.is_empty()).then(|| format!("{name} {}", added.join(" ")))
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut said = Vec::new();
+    if upgrade {
+        said.push(format!("it was updated: {named}"));
+    } else if !added.is_empty() {
+        said.push(format!("the sources they need were added: {added}"));
+    }
+    if !dropped.is_empty() {
+        said.push(format!(
+            "{} removed: beside a hash or nonce browsers ignore 'unsafe-inline', which an inline script whose text is \
+             known only when the page is rendered needs",
+            dropped.join(", ")
+        ));
+    }
     plan.findings.push(cx.finding(
         "csp-updated",
         at,
         format!(
             "the Content-Security-Policy express-harden wrote here no longer allowed what the app's pages load now, so \
-             {}: {named}",
-            if upgrade { "it was updated" } else { "the sources they need were added" }
+             {}",
+            said.join("; ")
         ),
     ));
 }
