@@ -2841,3 +2841,96 @@ fn a_sarif_rule_shared_by_two_packages_names_both() {
     assert_eq!(rules[0]["shortDescription"]["text"], "Command Injection in lodash (lodash, lodash-es)");
     assert!(rules[0]["help"]["text"].as_str().unwrap_or_default().contains("affects lodash, lodash-es before"));
 }
+
+/// Each advisory of the JSON document as `package@installed kind: carriers`, the carriers being the
+/// `dependency_changes` entries its `fix.dependency_changes` names, `manifest section package -> to` each.
+fn carriers(dir: &Path, source: &str) -> Vec<String> {
+    let out = express_harden(dir, &["--only", "advisories", "--advisories", source, "--format", "json"]);
+    let doc: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let changes = doc["dependency_changes"].as_array().expect("dependency_changes");
+    doc["advisories"]
+        .as_array()
+        .expect("advisories")
+        .iter()
+        .map(|a| {
+            let by: Vec<String> = a["fix"]["dependency_changes"]
+                .as_array()
+                .expect("fix.dependency_changes")
+                .iter()
+                .map(|i| {
+                    let d = &changes[i.as_u64().expect("an index") as usize];
+                    format!(
+                        "{} {} {} -> {}",
+                        d["manifest"].as_str().unwrap_or_default(),
+                        d["section"].as_str().unwrap_or_default(),
+                        d["package"].as_str().unwrap_or_default(),
+                        d["to"].as_str().unwrap_or_default()
+                    )
+                })
+                .collect();
+            format!(
+                "{} {}@{} {}: {}",
+                a["id"].as_str().unwrap_or_default(),
+                a["package"].as_str().unwrap_or_default(),
+                a["installed"].as_str().unwrap_or_default(),
+                a["fix"]["kind"].as_str().unwrap_or_default(),
+                by.join(", ")
+            )
+        })
+        .collect()
+}
+
+/// The JSON `fix.dependency_changes` of each advisory names the `dependency_changes` entries that carry its fix (their
+/// indices): the project's own dependency raised (ejs's two advisories share it), the parent raised for a package
+/// under it (cookie-parser for cookie 0.4.1; express for cookie 0.5.0, path-to-regexp, send and serve-static as for
+/// its own advisories, one entry for seven), an override, the project's pin moved on its line, a workspace member's
+/// dependency raised in its own package.json; none for a lockfile refresh or an advisory left unfixed.
+#[test]
+fn a_fix_names_the_dependency_changes_that_carry_it() {
+    let (_tmp, dir) = project("npm-express");
+    assert_eq!(
+        carriers(&dir, &osv()),
+        [
+            "GHSA-qwcr-r2fm-qrc7 body-parser@1.20.1 bump: package.json dependencies body-parser -> 1.20.3",
+            "GHSA-pxg6-pf52-xh8x cookie@0.4.1 bump: package.json dependencies cookie-parser -> 1.4.7",
+            "GHSA-pxg6-pf52-xh8x cookie@0.5.0 bump: package.json dependencies express -> 4.21.2",
+            "GHSA-ghr5-ch3p-vcr6 ejs@3.1.6 bump: package.json dependencies ejs -> 3.1.10",
+            "GHSA-phwq-j96m-2c2q ejs@3.1.6 bump: package.json dependencies ejs -> 3.1.10",
+            "GHSA-qw6h-vgh9-j6wx express@4.18.2 bump: package.json dependencies express -> 4.21.2",
+            "GHSA-rv95-896h-c2vc express@4.18.2 bump: package.json dependencies express -> 4.21.2",
+            "GHSA-9wv6-86v2-598j path-to-regexp@0.1.7 bump: package.json dependencies express -> 4.21.2",
+            "GHSA-rhx6-c78j-4q9w path-to-regexp@0.1.7 bump: package.json dependencies express -> 4.21.2",
+            "GHSA-m6fv-jmcg-4jfg send@0.18.0 bump: package.json dependencies express -> 4.21.2",
+            "GHSA-cm22-4g7w-348p serve-static@1.15.0 bump: package.json dependencies express -> 4.21.2",
+        ]
+    );
+    let (_tmp, dir) = override_app();
+    let found = carriers(&dir, "bundled");
+    assert!(
+        found.iter().any(|l| l.ends_with("ws@7.2.5 override: package.json overrides ws@7.x -> ^7.5.10")),
+        "{found:#?}"
+    );
+    assert!(found.iter().any(|l| l.ends_with("semver@7.2.3 none: ")), "{found:#?}");
+    let (_tmp, dir) = app("pin-app");
+    let found = carriers(&dir, "bundled");
+    assert!(
+        found
+            .iter()
+            .any(|l| l.ends_with("path-to-regexp@0.1.7 override: package.json overrides path-to-regexp -> 0.1.12")),
+        "{found:#?}"
+    );
+    assert!(found.iter().any(|l| l.ends_with("cookie@0.4.1 none: ")), "{found:#?}");
+    let (_tmp, dir) = app("workspace-app");
+    assert_eq!(
+        carriers(&dir, &osv()),
+        ["GHSA-qwcr-r2fm-qrc7 body-parser@1.20.1 bump: packages/api/package.json dependencies body-parser -> 1.20.3"]
+    );
+    // A range that admits the fix: the lockfile moves it, and no package.json entry carries it.
+    let (_tmp, dir) = scratch("refresh", r#"{ "name": "refresh", "dependencies": { "ejs": "^3.1.5" } }"#);
+    std::fs::write(dir.join("package-lock.json"), lockfile(&[("ejs", "^3.1.5", "3.1.5")])).expect("write");
+    assert_eq!(
+        carriers(&dir, &osv()),
+        ["GHSA-ghr5-ch3p-vcr6 ejs@3.1.5 lockfile-refresh: ", "GHSA-phwq-j96m-2c2q ejs@3.1.5 lockfile-refresh: "]
+    );
+}
