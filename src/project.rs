@@ -105,6 +105,10 @@ pub struct CodeUse {
     pub request_redirect: Option<(PathBuf, usize)>,
     /// The first route path with a parameter or pattern (`/users/:id`, `/files/*`), file and line.
     pub route_pattern: Option<(PathBuf, usize)>,
+    /// The project's source files the run did not analyse, in the walk's order, each with why (`does not parse`, `is
+    /// too large`, `looks minified`, `could not be read`): what they call is not known, so nothing is "not called"
+    /// while there is one.
+    pub unread: Vec<(PathBuf, &'static str)>,
 }
 
 impl Project {

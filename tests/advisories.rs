@@ -2934,3 +2934,62 @@ fn a_fix_names_the_dependency_changes_that_carry_it() {
         ["GHSA-ghr5-ch3p-vcr6 ejs@3.1.5 lockfile-refresh: ", "GHSA-phwq-j96m-2c2q ejs@3.1.5 lockfile-refresh: "]
     );
 }
+
+/// A package call only in a file the run does not analyse is "unknown", never "not called", and the reason names the
+/// file and why it was not read: one that does not parse, one over the size limit (`maxFileSize` 1K here), one that
+/// looks minified. Without such a file, the same project's call is "not called".
+#[test]
+fn a_call_only_in_a_file_the_run_sets_aside_is_unknown() {
+    let manifest = r#"{ "name": "aside", "dependencies": { "lodash": "4.17.15" } }"#;
+    let lock = serde_json::json!({
+        "name": "aside", "lockfileVersion": 3, "requires": true,
+        "packages": {
+            "": { "name": "aside", "dependencies": { "lodash": "4.17.15" } },
+            "node_modules/lodash": { "version": "4.17.15" }
+        }
+    });
+    let reach = |files: &[(&str, &str)]| {
+        let (_tmp, dir) = scratch("aside", manifest);
+        std::fs::write(dir.join("package-lock.json"), lock.to_string()).expect("write");
+        for (file, code) in files {
+            std::fs::write(dir.join(file), code).expect("write");
+        }
+        let (doc, _) = json_audit(&dir);
+        let a = doc["advisories"]
+            .as_array()
+            .expect("advisories")
+            .iter()
+            .find(|a| a["id"] == "GHSA-35jh-r3h4-6jhm")
+            .cloned()
+            .unwrap_or_else(|| panic!("{doc:#}"));
+        let finding = doc["findings"].as_array().expect("findings").iter().find(|f| {
+            f["rule"].as_str().unwrap_or_default().starts_with("advisories/")
+                && f["message"].as_str().unwrap_or_default().contains("GHSA-35jh-r3h4-6jhm")
+        });
+        let message = finding.and_then(|f| f["message"].as_str()).unwrap_or_default().to_string();
+        let reason = a["reachability_reason"].as_str().unwrap_or_default().to_string();
+        assert!(message.contains(&format!("({reason})")), "the finding says why: {message}");
+        format!("{} ({reason})", a["reachability"].as_str().unwrap_or_default())
+    };
+    let app = ("app.js", "const _ = require('lodash');\nmodule.exports = (o) => _.merge({}, o);\n");
+    let call = "const _ = require('lodash');\nmodule.exports = (s) => _.template(s);\n";
+    assert_eq!(reach(&[app]), "not-called (no module uses lodash.template)");
+    assert_eq!(reach(&[app, ("render.js", call)]), "called (lodash.template)", "the control: read, it is called");
+    let broken = format!("{call}}}\n");
+    assert_eq!(
+        reach(&[app, ("legacy.js", &broken)]),
+        "unknown (no module the run read uses lodash.template, but legacy.js does not parse: what it calls is not \
+         known)"
+    );
+    let big = format!("{call}{}", "// padding\n".repeat(200));
+    let config = ("express-harden.json", r#"{ "maxFileSize": "1K" }"#);
+    assert_eq!(
+        reach(&[app, ("big.js", &big), config]),
+        "unknown (no module the run read uses lodash.template, but big.js is too large: what it calls is not known)"
+    );
+    assert_eq!(
+        reach(&[app, ("big.js", &big), ("legacy.js", &broken), config]),
+        "unknown (no module the run read uses lodash.template, but big.js is too large (and 1 other file was not \
+         read): what it calls is not known)"
+    );
+}

@@ -2765,5 +2765,21 @@ fn reachability(
             );
         }
     }
+    // A file the run did not analyse (it does not parse, is too large or minified) may call it.
+    if let Some((first, why)) = uses.unread.first() {
+        let others = match uses.unread.len() - 1 {
+            0 => String::new(),
+            1 => " (and 1 other file was not read)".to_string(),
+            n => format!(" (and {n} other files were not read)"),
+        };
+        return (
+            Reachability::Unknown,
+            format!(
+                "no module the run read uses {}, but {} {why}{others}: what it calls is not known",
+                advisory.api.join(", "),
+                crate::discover::display_path(first)
+            ),
+        );
+    }
     (Reachability::NotCalled, format!("no module uses {}", advisory.api.join(", ")))
 }
