@@ -225,6 +225,13 @@ impl Advisory {
         })
     }
 
+    /// Whether it is a malicious-package record (OpenSSF's malicious-packages, as OSV publishes it: a `MAL-` id, or a
+    /// GitHub malware advisory aliased to one): the package is malware, not code with a bug, and no release of it is a
+    /// fix.
+    pub fn malicious(&self) -> bool {
+        self.id.starts_with("MAL-") || self.aliases.iter().any(|a| a.starts_with("MAL-"))
+    }
+
     /// Whether `version` (of this advisory's package) is affected. A withdrawn advisory affects nothing.
     pub fn affects(&self, version: &str) -> bool {
         if self.withdrawn.is_some() {

@@ -2993,3 +2993,86 @@ fn a_call_only_in_a_file_the_run_sets_aside_is_unknown() {
          read): what it calls is not known)"
     );
 }
+
+/// A malicious-package record (OpenSSF's malicious-packages as OSV publishes it: a `MAL-` id; a hijacked release
+/// listed by version, as MAL-2025-46974 lists debug 4.4.2, or a whole package from `introduced: 0`) has no fix to
+/// raise to: the finding and the fix say to remove the package (or the dependency that brings it) and to treat the
+/// machine as compromised, and nothing is planned, not even an override.
+#[test]
+fn a_malicious_package_is_to_be_removed_not_raised() {
+    let records = tempfile::tempdir().expect("tempdir");
+    let hijacked = r#"{ "id": "MAL-2025-46974", "modified": "2025-09-12T01:13:34Z", "schema_version": "1.5.0",
+        "aliases": ["GHSA-8mgj-vmr8-frr6"], "summary": "Malicious code in debug (npm)",
+        "affected": [{ "package": { "ecosystem": "npm", "name": "debug" }, "versions": ["4.4.2"] }] }"#;
+    let squat = r#"{ "id": "MAL-2099-0002", "modified": "2099-01-01T00:00:00Z", "summary": "Malicious code in expres (npm)",
+        "affected": [{ "package": { "ecosystem": "npm", "name": "expres" },
+                       "ranges": [{ "type": "SEMVER", "events": [{ "introduced": "0" }] }] }] }"#;
+    std::fs::write(records.path().join("hijacked.json"), hijacked).expect("write");
+    std::fs::write(records.path().join("squat.json"), squat).expect("write");
+    let manifest = "{\n  \"name\": \"malware\",\n  \"dependencies\": {\n    \"debug\": \"4.4.2\",\n    \
+                    \"helper-lib\": \"^1.0.0\"\n  }\n}\n";
+    let (_tmp, dir) = scratch("malware", manifest);
+    let lock = serde_json::json!({
+        "name": "malware", "lockfileVersion": 3, "requires": true,
+        "packages": {
+            "": { "name": "malware", "dependencies": { "debug": "4.4.2", "helper-lib": "^1.0.0" } },
+            "node_modules/debug": { "version": "4.4.2" },
+            "node_modules/helper-lib": { "version": "1.0.0", "dependencies": { "expres": "^1.0.0" } },
+            "node_modules/expres": { "version": "1.0.0" }
+        }
+    });
+    std::fs::write(dir.join("package-lock.json"), lock.to_string()).expect("write");
+    let source = records.path().display().to_string();
+    let (code, text) = audit_from(&dir, &source, &[]);
+    assert_eq!(code, 0, "{text}");
+    let lines: Vec<String> = text
+        .lines()
+        .filter(|l| !l.starts_with(' '))
+        .map(|l| l.split(" reach=").next().unwrap_or(l).to_string())
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "MAL-2025-46974 debug@4.4.2 -> none [critical] gate package.json:4",
+            "MAL-2099-0002 expres@1.0.0 -> none [critical] gate package.json:5",
+        ],
+        "nothing planned: {text}"
+    );
+    assert!(
+        text.contains(
+            "fix=none: MAL-2025-46974 marks debug 4.4.2 as malware: there is no fixed version to raise it to, so \
+             nothing is changed; remove debug from package.json, and treat every machine that installed it as \
+             compromised (rotate the secrets it could read)\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "fix=none: MAL-2099-0002 marks expres 1.0.0 as malware: there is no fixed version to raise it to, so \
+             nothing is changed; remove or replace helper-lib@1.0.0, which brings it, and treat every machine that \
+             installed it as compromised (rotate the secrets it could read)\n"
+        ),
+        "{text}"
+    );
+    let out = express_harden(&dir, &["--only", "advisories", "--advisories", &source, "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let messages: Vec<&str> = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == "advisories/vulnerable")
+        .filter_map(|f| f["message"].as_str())
+        .collect();
+    assert_eq!(messages.len(), 2, "{doc:#}");
+    for message in messages {
+        assert!(
+            message.contains("It is a malicious-package record:")
+                && message.contains("is malware, not a bug, and no version of it is safe")
+                && message.contains("remove ")
+                && !message.contains("Fixed in")
+                && !message.contains("raised to"),
+            "{message}"
+        );
+    }
+    assert_eq!(doc["dependency_changes"], serde_json::json!([]));
+}

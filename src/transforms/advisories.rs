@@ -811,6 +811,17 @@ impl Transform for Advisories {
         let mut left: Vec<BTreeMap<String, AdvisoryFix>> = vec![BTreeMap::new(); affected.len()];
         for i in order {
             let ((name, version), (copies, hits)) = &affected[i];
+            // Malware (a `MAL-` record): no release is a fix, the package is to be removed; the package's other
+            // advisories are fixed as usual (never by a release a malware record lists: `all` keeps them).
+            let (malware, hits): (Vec<&Advisory>, Vec<&Advisory>) = hits.iter().partition(|a| a.malicious());
+            for advisory in &malware {
+                left[i].insert(advisory.id.clone(), remove_malware(inventory, name, version, copies, advisory));
+            }
+            if hits.is_empty() {
+                fixes[i] = malware.first().map(|a| remove_malware(inventory, name, version, copies, a));
+                continue;
+            }
+            let hits = &hits;
             let all = db.for_installed(name, &installed);
             raised.carriers.clear();
             let mut fix = self.fix(cx, inventory, name, version, copies, hits, &all, plan, &mut overrides, &mut raised);
@@ -970,7 +981,8 @@ impl Transform for Advisories {
                 .filter(|n| *n != name)
                 .collect();
             for advisory in hits {
-                let patched = advisory.patched_after(version).map(|v| v.to_string());
+                // (No release of malware is a fix.)
+                let patched = advisory.patched_after(version).map(|v| v.to_string()).filter(|_| !advisory.malicious());
                 let watched = self.watched(&advisory.package);
                 let (reachability, reason) = std::iter::once(cx.project)
                     .chain(member_projects.iter().copied())
@@ -1019,6 +1031,10 @@ impl Transform for Advisories {
                     // (A summary that ends its sentence keeps one period: "via the `pretty` option.")
                     advisory.summary.strip_suffix('.').unwrap_or(&advisory.summary),
                     match (&patched, advisory.lists_no_fix()) {
+                        _ if advisory.malicious() => format!(
+                            "It is a malicious-package record: {name} {version} is malware, not a bug, and no version \
+                             of it is safe"
+                        ),
                         (Some(p), _) => format!("Fixed in {p}"),
                         (None, Some(which)) => format!(
                             "The advisory lists no fixed version: per its record, {which} of {name} is affected"
@@ -2393,6 +2409,44 @@ fn raised(spec: &str, installed: &Version, target: &Version) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// The fix of a malicious-package record ([`Advisory::malicious`]): none, since no release of malware is a fix; the
+/// package is to be removed (from package.json, or with the dependency that brings it), and every machine that
+/// installed it treated as compromised, as the records say.
+fn remove_malware(
+    inventory: &Inventory,
+    name: &str,
+    version: &str,
+    copies: &[usize],
+    advisory: &Advisory,
+) -> AdvisoryFix {
+    let mut direct = false;
+    let mut through: Vec<String> = Vec::new();
+    for &c in copies {
+        match inventory.packages[c].chain[..] {
+            [] | [_] | [_, _] => direct = true,
+            [_, via, ..] => through.push(inventory.describe(via)),
+        }
+    }
+    through.sort();
+    through.dedup();
+    let mut how = Vec::new();
+    if direct || through.is_empty() {
+        how.push(format!("remove {name} from package.json"));
+    }
+    if !through.is_empty() {
+        how.push(format!("remove or replace {}, which brings it", through.join(", ")));
+    }
+    AdvisoryFix::new(
+        FixKind::None,
+        format!(
+            "{} marks {name} {version} as malware: there is no fixed version to raise it to, so nothing is changed; \
+             {}, and treat every machine that installed it as compromised (rotate the secrets it could read)",
+            advisory.id,
+            how.join(", and ")
+        ),
+    )
 }
 
 /// Why an advisory whose record lists no fixed version is not fixed: no release to move to.
