@@ -2542,7 +2542,7 @@ fn a_lockfile_out_of_sync_with_package_json_does_not_pass_the_gate() {
     assert_eq!(code, Some(2), "{output}");
     assert!(
         output.contains(
-            "package.json:1:1: warning [advisories/lockfile-out-of-sync] package-lock.json is out of sync with \
+            "package.json:1:54: warning [advisories/lockfile-out-of-sync] package-lock.json is out of sync with \
              package.json: package.json lists ejs 3.1.6 that the lockfile does not install; the lockfile installs \
              cookie-parser that package.json no longer lists. `npm ci` refuses it"
         ),
@@ -3075,4 +3075,43 @@ fn a_malicious_package_is_to_be_removed_not_raised() {
         );
     }
     assert_eq!(doc["dependency_changes"], serde_json::json!([]));
+}
+
+/// A workspace member's package.json that lists a dependency the root's lockfile does not install (`left-pad`, added
+/// by hand): the `lockfile-out-of-sync` finding is on that member's package.json, at the line of the dependency, and
+/// names it; none is on the root's package.json, and `--check` exits 2. The same for npm, pnpm and Yarn 1 workspaces
+/// (whose `"api": "1.0.0"`, a sibling member listed by version, is linked, not missing from the lockfile).
+#[test]
+fn a_members_out_of_sync_finding_is_on_its_own_dependency() {
+    for (name, lockfile, at) in [
+        ("workspace-app", "package-lock.json", "5:5"),
+        ("pnpm-workspace-app", "pnpm-lock.yaml", "5:5"),
+        ("yarn1-workspace-app", "yarn.lock", "1:56"),
+    ] {
+        let (_tmp, dir) = app(name);
+        let member = dir.join("packages/api/package.json");
+        let text = std::fs::read_to_string(&member).expect("member");
+        std::fs::write(&member, text.replacen(r#""body-parser""#, r#""left-pad": "1.3.0", "body-parser""#, 1))
+            .expect("write");
+        let out =
+            express_harden(&dir, &["--only", "advisories", "--advisories", &osv(), "--check", "--color", "never"]);
+        let output = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert_eq!(out.status.code(), Some(2), "{name}: {output}");
+        let found: Vec<&str> = output.lines().filter(|l| l.contains("[advisories/lockfile-out-of-sync]")).collect();
+        assert_eq!(found.len(), 1, "{name}: {output}");
+        assert!(
+            found[0].trim_start().starts_with(&format!(
+                "packages/api/package.json:{at}: warning [advisories/lockfile-out-of-sync] {lockfile} is out of sync \
+                 with packages/api/package.json: packages/api/package.json lists left-pad 1.3.0 that the lockfile does \
+                 not install."
+            )),
+            "{name}: {output}"
+        );
+        assert!(
+            output.contains(
+                "error: packages/api/package.json --check cannot pass: the lockfile is not what will be installed"
+            ),
+            "{name}: {output}"
+        );
+    }
 }

@@ -730,8 +730,14 @@ impl Transform for Advisories {
                 return;
             }
         };
-        if let Some(message) = out_of_sync(cx, inventory) {
-            plan.findings.push(cx.finding("lockfile-out-of-sync", "", message));
+        for (member, key, message) in out_of_sync(cx, inventory) {
+            // (A workspace member's on its own package.json, on the line of the dependency.)
+            let text =
+                member.as_ref().and_then(|path| crate::fsread::read_text(path, crate::fsread::TEXT_LIMIT, None).ok());
+            plan.findings.push(match (&member, &text) {
+                (Some(path), Some(text)) => cx.finding_in(path, text, "lockfile-out-of-sync", &key, message),
+                _ => cx.finding("lockfile-out-of-sync", &key, message),
+            });
         }
         // (pnpm's lockfile records no range between packages: those learned from node_modules or the registry.)
         let learned = self.with_declared_ranges(inventory, cx.options.root.as_deref());
@@ -1297,10 +1303,20 @@ fn listing_manifests(inventory: &Inventory, parent: &crate::inventory::Package) 
 /// registry dependency a package.json lists that the lockfile does not install for it, or one the lockfile installs
 /// for a project whose package.json no longer lists it. The package manager's frozen install refuses such a lockfile
 /// (`npm ci`: "Missing: ejs@3.1.6 from lock file"), and what it installs instead is not known: `--check` does not
-/// pass it. (Yarn 1's lockfile records no project: only what it misses is seen.)
-fn out_of_sync(cx: &ManifestContext<'_>, inventory: &Inventory) -> Option<String> {
+/// pass it. (Yarn 1's lockfile records no project: only what it misses is seen.) One finding per package.json that
+/// disagrees: its path (`None`: the plan's own; else a workspace member's), the key of the first dependency the
+/// lockfile misses (its line is the finding's; none when only packages it no longer lists are), and the message.
+fn out_of_sync(cx: &ManifestContext<'_>, inventory: &Inventory) -> Vec<(Option<PathBuf>, String, String)> {
     let lock_dir = inventory.path.parent().unwrap_or(std::path::Path::new(""));
-    let mut problems: Vec<String> = Vec::new();
+    let (install, frozen) = match inventory.manager {
+        Manager::Npm => ("npm install", "npm ci"),
+        Manager::Pnpm => ("pnpm install", "pnpm install --frozen-lockfile"),
+        Manager::Yarn1 => ("yarn install", "yarn install --frozen-lockfile"),
+        Manager::YarnBerry => ("yarn install", "yarn install --immutable"),
+    };
+    // (A workspace member another lists by version, `"api": "1.0.0"`, is linked, not installed from the registry.)
+    let members: BTreeSet<&str> = inventory.roots.iter().filter_map(|r| r.name.as_deref()).collect();
+    let mut found = Vec::new();
     for (r, root) in inventory.roots.iter().enumerate() {
         let manifest = lock_dir.join(&root.path).join("package.json");
         let Some(info) = manifest_at(cx, (!root.path.is_empty()).then_some(manifest.as_path())) else { continue };
@@ -1314,13 +1330,12 @@ fn out_of_sync(cx: &ManifestContext<'_>, inventory: &Inventory) -> Option<String
             matches!(npm_spec::classify(unaliased(spec)), Spec::Simple { .. } | Spec::Range(_) | Spec::Any)
                 && (!spec.starts_with("npm:") || alias_of(spec).is_some())
         };
-        let missing: Vec<String> =
+        let missing: Vec<(&str, &str)> =
             [DepSection::Dependencies, DepSection::DevDependencies, DepSection::OptionalDependencies]
                 .into_iter()
                 .flat_map(|section| info.dependencies(section))
-                .filter(|(_, spec)| registry(spec))
+                .filter(|(key, spec)| registry(spec) && !members.contains(key))
                 .filter(|(key, spec)| !installed.contains(alias_of(spec).map_or(*key, |(real, _)| real)))
-                .map(|(key, spec)| format!("{key} {spec}"))
                 .collect();
         let gone: BTreeSet<&str> = inventory
             .packages
@@ -1332,30 +1347,29 @@ fn out_of_sync(cx: &ManifestContext<'_>, inventory: &Inventory) -> Option<String
             .filter(|name| listed(info, name).is_empty() && info.dependency_all(name).is_empty())
             .collect();
         let at = crate::discover::display_path(&manifest);
+        let mut problems: Vec<String> = Vec::new();
         if !missing.is_empty() {
-            problems.push(format!("{at} lists {} that the lockfile does not install", missing.join(", ")));
+            let listed: Vec<String> = missing.iter().map(|(key, spec)| format!("{key} {spec}")).collect();
+            problems.push(format!("{at} lists {} that the lockfile does not install", listed.join(", ")));
         }
         if !gone.is_empty() {
             let gone: Vec<&str> = gone.into_iter().collect();
             problems.push(format!("the lockfile installs {} that {at} no longer lists", gone.join(", ")));
         }
+        if problems.is_empty() {
+            continue;
+        }
+        let message = format!(
+            "{} is out of sync with {at}: {}. `{frozen}` refuses it, and what an install brings is not what the \
+             lockfile says: its packages are checked as the lockfile has them, and --check does not pass; run \
+             `{install}` to bring the lockfile in line",
+            crate::discover::display_path(&inventory.path),
+            problems.join("; ")
+        );
+        let key = missing.first().map_or_else(String::new, |(key, _)| key.to_string());
+        found.push(((!root.path.is_empty()).then_some(manifest), key, message));
     }
-    if problems.is_empty() {
-        return None;
-    }
-    let (install, frozen) = match inventory.manager {
-        Manager::Npm => ("npm install", "npm ci"),
-        Manager::Pnpm => ("pnpm install", "pnpm install --frozen-lockfile"),
-        Manager::Yarn1 => ("yarn install", "yarn install --frozen-lockfile"),
-        Manager::YarnBerry => ("yarn install", "yarn install --immutable"),
-    };
-    Some(format!(
-        "{} is out of sync with package.json: {}. `{frozen}` refuses it, and what an install brings is not what the \
-         lockfile says: its packages are checked as the lockfile has them, and --check does not pass; run `{install}` \
-         to bring the lockfile in line",
-        crate::discover::display_path(&inventory.path),
-        problems.join("; ")
-    ))
+    found
 }
 
 /// The parsed manifest at `at` (`None`: the plan's own).
