@@ -921,6 +921,7 @@ impl Transform for Advisories {
         let member_projects: Vec<&Project> = members.values().filter_map(|path| project_at(cx, path)).collect();
         // (How many routes lead to each package: read once, for the reports' paths.)
         let mut route_counts: Option<Vec<u64>> = None;
+        let mut described: std::collections::HashMap<Parent, String> = std::collections::HashMap::new();
         for (((((name, version), (copies, hits)), fix), left), carried) in
             affected.into_iter().zip(fixes).zip(left).zip(carried)
         {
@@ -966,9 +967,14 @@ impl Transform for Advisories {
             for &i in &copies {
                 let (found, total) = inventory.routes(i, each, counts);
                 routes = routes.saturating_add(total);
-                paths.extend(
-                    found.iter().map(|r| r.iter().map(|&n| inventory.describe(n)).collect::<Vec<_>>().join(" > ")),
-                );
+                // (Each node described once per lockfile: the routes of a deep tree pass the same nodes many times.)
+                for route in &found {
+                    for &n in route {
+                        described.entry(n).or_insert_with(|| inventory.describe(n));
+                    }
+                    let names: Vec<&str> = route.iter().filter_map(|n| described.get(n).map(String::as_str)).collect();
+                    paths.push(names.join(" > "));
+                }
             }
             let paths_omitted = routes.saturating_sub(paths.len() as u64);
             // The packages through which the copies are installed (their parents, and the shortest chains to them).
