@@ -225,6 +225,13 @@ impl Advisory {
         })
     }
 
+    /// Whether it is a malicious-package record (OpenSSF's malicious-packages, as OSV publishes it: a `MAL-` id, or a
+    /// GitHub malware advisory aliased to one): the package is malware, not code with a bug, and no release of it is a
+    /// fix.
+    pub fn malicious(&self) -> bool {
+        self.id.starts_with("MAL-") || self.aliases.iter().any(|a| a.starts_with("MAL-"))
+    }
+
     /// Whether `version` (of this advisory's package) is affected. A withdrawn advisory affects nothing.
     pub fn affects(&self, version: &str) -> bool {
         if self.withdrawn.is_some() {
@@ -1038,6 +1045,29 @@ pub struct AdvisoryFix {
     pub kind: FixKind,
     /// What is done, or why nothing is, in a sentence.
     pub description: String,
+    /// The entries of the run's dependency changes that carry it (indices into the JSON document's
+    /// `dependency_changes`), filled in by the JSON output from [`AdvisoryReport::carriers`].
+    pub dependency_changes: Vec<usize>,
+}
+
+impl AdvisoryFix {
+    /// A fix of `kind` described so, not yet linked to the dependency changes that carry it.
+    pub fn new(kind: FixKind, description: String) -> AdvisoryFix {
+        AdvisoryFix { kind, description, dependency_changes: Vec::new() }
+    }
+}
+
+/// A package.json entry a fix writes or counts on (a raise an earlier fix of the run planned, or the express-version
+/// transform's): the manifest, the section and the key (a package name, an alias, an override key such as
+/// `ws@7.x`). The JSON output links the fix to the dependency change of that entry, when the run makes one.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Carrier {
+    /// The package.json.
+    pub manifest: PathBuf,
+    /// Its section.
+    pub section: crate::manifest::DepSection,
+    /// The entry's key.
+    pub key: String,
 }
 
 /// One advisory affecting one installed package version.
@@ -1078,6 +1108,9 @@ pub struct AdvisoryReport {
     pub reachability_reason: String,
     /// The planned fix.
     pub fix: AdvisoryFix,
+    /// The package.json entries that carry the fix (see [`Carrier`]); none for a lockfile refresh or no fix.
+    #[serde(skip)]
+    pub carriers: Vec<Carrier>,
     /// The packages the lockfile refresh moves for it besides the package itself: parents whose specs admit a release
     /// that depends on a fixed one (`"cookie-parser": "*"`).
     #[serde(skip)]

@@ -514,6 +514,22 @@ fn run_on_this_thread(
             }
         }
     }
+    // The files of each project the run did not analyse (set aside on purpose, or unreadable): what their code calls
+    // is not known.
+    for (scanned, path) in scans.iter().zip(&found.sources) {
+        let Scan::Failed(planned) = scanned else { continue };
+        let why = match (&planned.error, planned.findings.first()) {
+            (Some(e), _) if e.kind == ErrorKind::Syntax => "does not parse",
+            (Some(e), _) if e.kind == ErrorKind::TooDeep => "nests too deeply",
+            (Some(_), _) => "could not be read",
+            (None, Some(f)) if f.rule == "engine/too-large" => "is too large",
+            (None, Some(f)) if f.rule == "engine/minified" => "looks minified",
+            (None, _) => "was set aside",
+        };
+        if let Some(project) = manifests.nearest(path).and_then(|m| projects.get_mut(&m)) {
+            project.code_use.unread.push((path.clone(), why));
+        }
+    }
     // What the transforms note about each file for choices across the project (`Transform::survey`), recorded in
     // path order whatever the threads' order.
     let no_links = FileLinks::default();

@@ -108,6 +108,10 @@ pub struct CodeUse {
     /// How many of the project's source files the prefilter left unread (they name nothing a transform watches): a
     /// package the prefilter does not watch may be imported there.
     pub prefilter_skipped: usize,
+    /// The project's source files the run did not analyse, in the walk's order, each with why (`does not parse`, `is
+    /// too large`, `looks minified`, `could not be read`): what they call is not known, so nothing is "not called"
+    /// while there is one.
+    pub unread: Vec<(PathBuf, &'static str)>,
 }
 
 impl Project {

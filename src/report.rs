@@ -14,8 +14,9 @@ use crate::transform::Severity;
 /// Version of the JSON document's shape; bumped on any change to it, additions included (docs/output.md,
 /// "Versioning"). 2 added `summary.test_files_skipped` and `summary.migrations_held_back`; 3 added
 /// `summary.files_skipped`, `summary.files_unparsable` and `summary.files_set_aside`, and no longer counts a file that does not parse in
-/// `summary.files_parsed`; 4 added `advisories`; 5 added `summary.context_files`.
-pub const JSON_SCHEMA_VERSION: u32 = 6;
+/// `summary.files_parsed`; 4 added `advisories`; 5 added `summary.context_files`; 6 lists every route in
+/// `advisories[].paths` and added `paths_omitted`; 7 added `advisories[].fix.dependency_changes`.
+pub const JSON_SCHEMA_VERSION: u32 = 7;
 
 /// What the run did with the changes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -401,7 +402,7 @@ struct JsonDocument<'a> {
     dependency_changes: Vec<JsonDependency<'a>>,
     findings: Vec<JsonFinding<'a>>,
     errors: Vec<JsonError<'a>>,
-    advisories: &'a [crate::advisories::AdvisoryReport],
+    advisories: Vec<crate::advisories::AdvisoryReport>,
     next_steps: &'a [String],
     summary: JsonSummary<'a>,
 }
@@ -466,6 +467,24 @@ struct JsonSummary<'a> {
     advisories_failing: usize,
 }
 
+/// The dependency changes (indices into `changes`) that carry an advisory's fix: those of the package.json entries
+/// its fix writes or counts on ([`crate::advisories::AdvisoryReport::carriers`]).
+fn carried_by(
+    advisory: &crate::advisories::AdvisoryReport,
+    changes: &[crate::outcome::DependencyChange],
+) -> Vec<usize> {
+    changes
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| {
+            advisory.carriers.iter().any(|c| {
+                c.section == d.section && c.key == d.package && crate::root::same_path(&c.manifest, &d.manifest)
+            })
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
 /// The JSON document for a run. `written` says, per file, whether it was written.
 pub fn json(result: &RunResult, mode: Mode, written: &dyn Fn(&FileChange) -> bool) -> String {
     let mut transforms: BTreeMap<&str, usize> = BTreeMap::new();
@@ -515,7 +534,15 @@ pub fn json(result: &RunResult, mode: Mode, written: &dyn Fn(&FileChange) -> boo
             })
             .collect(),
         errors: result.errors.iter().map(|e| JsonError { path: display_path(&e.path), message: &e.message }).collect(),
-        advisories: &result.advisories,
+        advisories: result
+            .advisories
+            .iter()
+            .map(|a| {
+                let mut a = a.clone();
+                a.fix.dependency_changes = carried_by(&a, &result.dependencies);
+                a
+            })
+            .collect(),
         next_steps: &result.next_steps,
         summary: JsonSummary {
             files_scanned: result.files_scanned,

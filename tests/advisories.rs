@@ -2641,7 +2641,7 @@ fn a_lockfile_out_of_sync_with_package_json_does_not_pass_the_gate() {
     assert_eq!(code, Some(2), "{output}");
     assert!(
         output.contains(
-            "package.json:1:1: warning [advisories/lockfile-out-of-sync] package-lock.json is out of sync with \
+            "package.json:1:54: warning [advisories/lockfile-out-of-sync] package-lock.json is out of sync with \
              package.json: package.json lists ejs 3.1.6 that the lockfile does not install; the lockfile installs \
              cookie-parser that package.json no longer lists. `npm ci` refuses it"
         ),
@@ -3078,6 +3078,119 @@ fn passports_login_is_called_in_every_spelling_and_through_authenticate() {
         let (_tmp, dir) = scratch("login", manifest);
         std::fs::write(dir.join("package-lock.json"), lock.to_string()).expect("write");
         std::fs::write(dir.join("app.js"), format!("{head}{code}")).expect("write");
+
+/// Each advisory of the JSON document as `package@installed kind: carriers`, the carriers being the
+/// `dependency_changes` entries its `fix.dependency_changes` names, `manifest section package -> to` each.
+fn carriers(dir: &Path, source: &str) -> Vec<String> {
+    let out = express_harden(dir, &["--only", "advisories", "--advisories", source, "--format", "json"]);
+    let doc: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let changes = doc["dependency_changes"].as_array().expect("dependency_changes");
+    doc["advisories"]
+        .as_array()
+        .expect("advisories")
+        .iter()
+        .map(|a| {
+            let by: Vec<String> = a["fix"]["dependency_changes"]
+                .as_array()
+                .expect("fix.dependency_changes")
+                .iter()
+                .map(|i| {
+                    let d = &changes[i.as_u64().expect("an index") as usize];
+                    format!(
+                        "{} {} {} -> {}",
+                        d["manifest"].as_str().unwrap_or_default(),
+                        d["section"].as_str().unwrap_or_default(),
+                        d["package"].as_str().unwrap_or_default(),
+                        d["to"].as_str().unwrap_or_default()
+                    )
+                })
+                .collect();
+            format!(
+                "{} {}@{} {}: {}",
+                a["id"].as_str().unwrap_or_default(),
+                a["package"].as_str().unwrap_or_default(),
+                a["installed"].as_str().unwrap_or_default(),
+                a["fix"]["kind"].as_str().unwrap_or_default(),
+                by.join(", ")
+            )
+        })
+        .collect()
+}
+
+/// The JSON `fix.dependency_changes` of each advisory names the `dependency_changes` entries that carry its fix (their
+/// indices): the project's own dependency raised (ejs's two advisories share it), the parent raised for a package
+/// under it (cookie-parser for cookie 0.4.1; express for cookie 0.5.0, path-to-regexp, send and serve-static as for
+/// its own advisories, one entry for seven), an override, the project's pin moved on its line, a workspace member's
+/// dependency raised in its own package.json; none for a lockfile refresh or an advisory left unfixed.
+#[test]
+fn a_fix_names_the_dependency_changes_that_carry_it() {
+    let (_tmp, dir) = project("npm-express");
+    assert_eq!(
+        carriers(&dir, &osv()),
+        [
+            "GHSA-qwcr-r2fm-qrc7 body-parser@1.20.1 bump: package.json dependencies body-parser -> 1.20.3",
+            "GHSA-pxg6-pf52-xh8x cookie@0.4.1 bump: package.json dependencies cookie-parser -> 1.4.7",
+            "GHSA-pxg6-pf52-xh8x cookie@0.5.0 bump: package.json dependencies express -> 4.21.2",
+            "GHSA-ghr5-ch3p-vcr6 ejs@3.1.6 bump: package.json dependencies ejs -> 3.1.10",
+            "GHSA-phwq-j96m-2c2q ejs@3.1.6 bump: package.json dependencies ejs -> 3.1.10",
+            "GHSA-qw6h-vgh9-j6wx express@4.18.2 bump: package.json dependencies express -> 4.21.2",
+            "GHSA-rv95-896h-c2vc express@4.18.2 bump: package.json dependencies express -> 4.21.2",
+            "GHSA-9wv6-86v2-598j path-to-regexp@0.1.7 bump: package.json dependencies express -> 4.21.2",
+            "GHSA-rhx6-c78j-4q9w path-to-regexp@0.1.7 bump: package.json dependencies express -> 4.21.2",
+            "GHSA-m6fv-jmcg-4jfg send@0.18.0 bump: package.json dependencies express -> 4.21.2",
+            "GHSA-cm22-4g7w-348p serve-static@1.15.0 bump: package.json dependencies express -> 4.21.2",
+        ]
+    );
+    let (_tmp, dir) = override_app();
+    let found = carriers(&dir, "bundled");
+    assert!(
+        found.iter().any(|l| l.ends_with("ws@7.2.5 override: package.json overrides ws@7.x -> ^7.5.10")),
+        "{found:#?}"
+    );
+    assert!(found.iter().any(|l| l.ends_with("semver@7.2.3 none: ")), "{found:#?}");
+    let (_tmp, dir) = app("pin-app");
+    let found = carriers(&dir, "bundled");
+    assert!(
+        found
+            .iter()
+            .any(|l| l.ends_with("path-to-regexp@0.1.7 override: package.json overrides path-to-regexp -> 0.1.12")),
+        "{found:#?}"
+    );
+    assert!(found.iter().any(|l| l.ends_with("cookie@0.4.1 none: ")), "{found:#?}");
+    let (_tmp, dir) = app("workspace-app");
+    assert_eq!(
+        carriers(&dir, &osv()),
+        ["GHSA-qwcr-r2fm-qrc7 body-parser@1.20.1 bump: packages/api/package.json dependencies body-parser -> 1.20.3"]
+    );
+    // A range that admits the fix: the lockfile moves it, and no package.json entry carries it.
+    let (_tmp, dir) = scratch("refresh", r#"{ "name": "refresh", "dependencies": { "ejs": "^3.1.5" } }"#);
+    std::fs::write(dir.join("package-lock.json"), lockfile(&[("ejs", "^3.1.5", "3.1.5")])).expect("write");
+    assert_eq!(
+        carriers(&dir, &osv()),
+        ["GHSA-ghr5-ch3p-vcr6 ejs@3.1.5 lockfile-refresh: ", "GHSA-phwq-j96m-2c2q ejs@3.1.5 lockfile-refresh: "]
+    );
+}
+
+/// A package call only in a file the run does not analyse is "unknown", never "not called", and the reason names the
+/// file and why it was not read: one that does not parse, one over the size limit (`maxFileSize` 1K here), one that
+/// looks minified. Without such a file, the same project's call is "not called".
+#[test]
+fn a_call_only_in_a_file_the_run_sets_aside_is_unknown() {
+    let manifest = r#"{ "name": "aside", "dependencies": { "lodash": "4.17.15" } }"#;
+    let lock = serde_json::json!({
+        "name": "aside", "lockfileVersion": 3, "requires": true,
+        "packages": {
+            "": { "name": "aside", "dependencies": { "lodash": "4.17.15" } },
+            "node_modules/lodash": { "version": "4.17.15" }
+        }
+    });
+    let reach = |files: &[(&str, &str)]| {
+        let (_tmp, dir) = scratch("aside", manifest);
+        std::fs::write(dir.join("package-lock.json"), lock.to_string()).expect("write");
+        for (file, code) in files {
+            std::fs::write(dir.join(file), code).expect("write");
+        }
         let (doc, _) = json_audit(&dir);
         let a = doc["advisories"]
             .as_array()
@@ -3160,4 +3273,160 @@ fn a_workspace_sibling_is_installed_by_its_link() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("lists ms 2.1.3 that the lockfile does not install"), "{stderr}");
     assert_eq!(out.status.code(), Some(2), "{stderr}");
+
+            .find(|a| a["id"] == "GHSA-35jh-r3h4-6jhm")
+            .cloned()
+            .unwrap_or_else(|| panic!("{doc:#}"));
+        let finding = doc["findings"].as_array().expect("findings").iter().find(|f| {
+            f["rule"].as_str().unwrap_or_default().starts_with("advisories/")
+                && f["message"].as_str().unwrap_or_default().contains("GHSA-35jh-r3h4-6jhm")
+        });
+        let message = finding.and_then(|f| f["message"].as_str()).unwrap_or_default().to_string();
+        let reason = a["reachability_reason"].as_str().unwrap_or_default().to_string();
+        assert!(message.contains(&format!("({reason})")), "the finding says why: {message}");
+        format!("{} ({reason})", a["reachability"].as_str().unwrap_or_default())
+    };
+    let app = ("app.js", "const _ = require('lodash');\nmodule.exports = (o) => _.merge({}, o);\n");
+    let call = "const _ = require('lodash');\nmodule.exports = (s) => _.template(s);\n";
+    assert_eq!(reach(&[app]), "not-called (no module uses lodash.template)");
+    assert_eq!(reach(&[app, ("render.js", call)]), "called (lodash.template)", "the control: read, it is called");
+    let broken = format!("{call}}}\n");
+    assert_eq!(
+        reach(&[app, ("legacy.js", &broken)]),
+        "unknown (no module the run read uses lodash.template, but legacy.js does not parse: what it calls is not \
+         known)"
+    );
+    let big = format!("{call}{}", "// padding\n".repeat(200));
+    let config = ("express-harden.json", r#"{ "maxFileSize": "1K" }"#);
+    assert_eq!(
+        reach(&[app, ("big.js", &big), config]),
+        "unknown (no module the run read uses lodash.template, but big.js is too large: what it calls is not known)"
+    );
+    assert_eq!(
+        reach(&[app, ("big.js", &big), ("legacy.js", &broken), config]),
+        "unknown (no module the run read uses lodash.template, but big.js is too large (and 1 other file was not \
+         read): what it calls is not known)"
+    );
+}
+
+/// A malicious-package record (OpenSSF's malicious-packages as OSV publishes it: a `MAL-` id; a hijacked release
+/// listed by version, as MAL-2025-46974 lists debug 4.4.2, or a whole package from `introduced: 0`) has no fix to
+/// raise to: the finding and the fix say to remove the package (or the dependency that brings it) and to treat the
+/// machine as compromised, and nothing is planned, not even an override.
+#[test]
+fn a_malicious_package_is_to_be_removed_not_raised() {
+    let records = tempfile::tempdir().expect("tempdir");
+    let hijacked = r#"{ "id": "MAL-2025-46974", "modified": "2025-09-12T01:13:34Z", "schema_version": "1.5.0",
+        "aliases": ["GHSA-8mgj-vmr8-frr6"], "summary": "Malicious code in debug (npm)",
+        "affected": [{ "package": { "ecosystem": "npm", "name": "debug" }, "versions": ["4.4.2"] }] }"#;
+    let squat = r#"{ "id": "MAL-2099-0002", "modified": "2099-01-01T00:00:00Z", "summary": "Malicious code in expres (npm)",
+        "affected": [{ "package": { "ecosystem": "npm", "name": "expres" },
+                       "ranges": [{ "type": "SEMVER", "events": [{ "introduced": "0" }] }] }] }"#;
+    std::fs::write(records.path().join("hijacked.json"), hijacked).expect("write");
+    std::fs::write(records.path().join("squat.json"), squat).expect("write");
+    let manifest = "{\n  \"name\": \"malware\",\n  \"dependencies\": {\n    \"debug\": \"4.4.2\",\n    \
+                    \"helper-lib\": \"^1.0.0\"\n  }\n}\n";
+    let (_tmp, dir) = scratch("malware", manifest);
+    let lock = serde_json::json!({
+        "name": "malware", "lockfileVersion": 3, "requires": true,
+        "packages": {
+            "": { "name": "malware", "dependencies": { "debug": "4.4.2", "helper-lib": "^1.0.0" } },
+            "node_modules/debug": { "version": "4.4.2" },
+            "node_modules/helper-lib": { "version": "1.0.0", "dependencies": { "expres": "^1.0.0" } },
+            "node_modules/expres": { "version": "1.0.0" }
+        }
+    });
+    std::fs::write(dir.join("package-lock.json"), lock.to_string()).expect("write");
+    let source = records.path().display().to_string();
+    let (code, text) = audit_from(&dir, &source, &[]);
+    assert_eq!(code, 0, "{text}");
+    let lines: Vec<String> = text
+        .lines()
+        .filter(|l| !l.starts_with(' '))
+        .map(|l| l.split(" reach=").next().unwrap_or(l).to_string())
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "MAL-2025-46974 debug@4.4.2 -> none [critical] gate package.json:4",
+            "MAL-2099-0002 expres@1.0.0 -> none [critical] gate package.json:5",
+        ],
+        "nothing planned: {text}"
+    );
+    assert!(
+        text.contains(
+            "fix=none: MAL-2025-46974 marks debug 4.4.2 as malware: there is no fixed version to raise it to, so \
+             nothing is changed; remove debug from package.json, and treat every machine that installed it as \
+             compromised (rotate the secrets it could read)\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "fix=none: MAL-2099-0002 marks expres 1.0.0 as malware: there is no fixed version to raise it to, so \
+             nothing is changed; remove or replace helper-lib@1.0.0, which brings it, and treat every machine that \
+             installed it as compromised (rotate the secrets it could read)\n"
+        ),
+        "{text}"
+    );
+    let out = express_harden(&dir, &["--only", "advisories", "--advisories", &source, "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let messages: Vec<&str> = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == "advisories/vulnerable")
+        .filter_map(|f| f["message"].as_str())
+        .collect();
+    assert_eq!(messages.len(), 2, "{doc:#}");
+    for message in messages {
+        assert!(
+            message.contains("It is a malicious-package record:")
+                && message.contains("is malware, not a bug, and no version of it is safe")
+                && message.contains("remove ")
+                && !message.contains("Fixed in")
+                && !message.contains("raised to"),
+            "{message}"
+        );
+    }
+    assert_eq!(doc["dependency_changes"], serde_json::json!([]));
+}
+
+/// A workspace member's package.json that lists a dependency the root's lockfile does not install (`left-pad`, added
+/// by hand): the `lockfile-out-of-sync` finding is on that member's package.json, at the line of the dependency, and
+/// names it; none is on the root's package.json, and `--check` exits 2. The same for npm, pnpm and Yarn 1 workspaces
+/// (whose `"api": "1.0.0"`, a sibling member listed by version, is linked, not missing from the lockfile).
+#[test]
+fn a_members_out_of_sync_finding_is_on_its_own_dependency() {
+    for (name, lockfile, at) in [
+        ("workspace-app", "package-lock.json", "5:5"),
+        ("pnpm-workspace-app", "pnpm-lock.yaml", "5:5"),
+        ("yarn1-workspace-app", "yarn.lock", "1:56"),
+    ] {
+        let (_tmp, dir) = app(name);
+        let member = dir.join("packages/api/package.json");
+        let text = std::fs::read_to_string(&member).expect("member");
+        std::fs::write(&member, text.replacen(r#""body-parser""#, r#""left-pad": "1.3.0", "body-parser""#, 1))
+            .expect("write");
+        let out =
+            express_harden(&dir, &["--only", "advisories", "--advisories", &osv(), "--check", "--color", "never"]);
+        let output = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert_eq!(out.status.code(), Some(2), "{name}: {output}");
+        let found: Vec<&str> = output.lines().filter(|l| l.contains("[advisories/lockfile-out-of-sync]")).collect();
+        assert_eq!(found.len(), 1, "{name}: {output}");
+        assert!(
+            found[0].trim_start().starts_with(&format!(
+                "packages/api/package.json:{at}: warning [advisories/lockfile-out-of-sync] {lockfile} is out of sync \
+                 with packages/api/package.json: packages/api/package.json lists left-pad 1.3.0 that the lockfile does \
+                 not install."
+            )),
+            "{name}: {output}"
+        );
+        assert!(
+            output.contains(
+                "error: packages/api/package.json --check cannot pass: the lockfile is not what will be installed"
+            ),
+            "{name}: {output}"
+        );
+    }
 }

@@ -1474,7 +1474,7 @@ fn json_dry_run_with_changes_matches_the_schema() {
     assert_eq!(out.stderr, "", "JSON mode prints nothing on stderr");
     let doc = out.json();
     assert_valid(&doc);
-    assert_eq!(doc["schema_version"], 6);
+    assert_eq!(doc["schema_version"], 7);
     assert_eq!(doc["mode"], "dry-run");
     assert_eq!(doc["files"][0]["path"], "app.js");
     assert_eq!(doc["files"][0]["kind"], "source");

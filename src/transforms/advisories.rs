@@ -748,8 +748,14 @@ impl Transform for Advisories {
                 return;
             }
         };
-        if let Some(message) = out_of_sync(cx, inventory) {
-            plan.findings.push(cx.finding("lockfile-out-of-sync", "", message));
+        for (member, key, message) in out_of_sync(cx, inventory) {
+            // (A workspace member's on its own package.json, on the line of the dependency.)
+            let text =
+                member.as_ref().and_then(|path| crate::fsread::read_text(path, crate::fsread::TEXT_LIMIT, None).ok());
+            plan.findings.push(match (&member, &text) {
+                (Some(path), Some(text)) => cx.finding_in(path, text, "lockfile-out-of-sync", &key, message),
+                _ => cx.finding("lockfile-out-of-sync", &key, message),
+            });
         }
         // (pnpm's lockfile records no range between packages: those learned from node_modules or the registry.)
         let learned = self.with_declared_ranges(inventory, cx.options.root.as_deref());
@@ -823,12 +829,27 @@ impl Transform for Advisories {
         let order: Vec<usize> = own_first(true).map(|(i, _)| i).chain(sorted).collect();
         let mut raised = Raises::default();
         let mut fixes: Vec<Option<AdvisoryFix>> = vec![None; affected.len()];
+        // The package.json entries that carry each package's fix.
+        let mut carried: Vec<Vec<Carried>> = vec![Vec::new(); affected.len()];
         // The advisories a package's fix leaves for another line of releases (id -> why), by package.
         let mut left: Vec<BTreeMap<String, AdvisoryFix>> = vec![BTreeMap::new(); affected.len()];
         for i in order {
             let ((name, version), (copies, hits)) = &affected[i];
+            // Malware (a `MAL-` record): no release is a fix, the package is to be removed; the package's other
+            // advisories are fixed as usual (never by a release a malware record lists: `all` keeps them).
+            let (malware, hits): (Vec<&Advisory>, Vec<&Advisory>) = hits.iter().partition(|a| a.malicious());
+            for advisory in &malware {
+                left[i].insert(advisory.id.clone(), remove_malware(inventory, name, version, copies, advisory));
+            }
+            if hits.is_empty() {
+                fixes[i] = malware.first().map(|a| remove_malware(inventory, name, version, copies, a));
+                continue;
+            }
+            let hits = &hits;
             let all = db.for_installed(name, &installed);
+            raised.carriers.clear();
             let mut fix = self.fix(cx, inventory, name, version, copies, hits, &all, plan, &mut overrides, &mut raised);
+            carried[i] = std::mem::take(&mut raised.carriers);
             // No fix for them all (one needs a new major): the advisories fixed on the installed line of releases are
             // still fixed (axios 0.21.1's high advisory by 0.21.2, its moderate one only by 1.6.0), the others left.
             if let (FixKind::None, Ok(at)) = (fix.kind, Version::parse(version)) {
@@ -851,18 +872,19 @@ impl Transform for Advisories {
                     );
                     if partial.kind != FixKind::None {
                         for advisory in far {
-                            let why = AdvisoryFix {
-                                kind: FixKind::None,
-                                description: format!(
+                            let why = AdvisoryFix::new(
+                                FixKind::None,
+                                format!(
                                     "{}; the {} planned for its advisories fixed on the {} line leaves this one",
                                     fix.description.trim_end_matches('.'),
                                     partial.kind.words(),
                                     describe_line(&at)
                                 ),
-                            };
+                            );
                             left[i].insert(advisory.id.clone(), why);
                         }
                         fix = partial;
+                        carried[i] = std::mem::take(&mut raised.carriers);
                     }
                 }
             }
@@ -917,7 +939,10 @@ impl Transform for Advisories {
         let member_projects: Vec<&Project> = members.values().filter_map(|path| project_at(cx, path)).collect();
         // (How many routes lead to each package: read once, for the reports' paths.)
         let mut route_counts: Option<Vec<u64>> = None;
-        for ((((name, version), (copies, hits)), fix), left) in affected.into_iter().zip(fixes).zip(left) {
+        let mut described: std::collections::HashMap<Parent, String> = std::collections::HashMap::new();
+        for (((((name, version), (copies, hits)), fix), left), carried) in
+            affected.into_iter().zip(fixes).zip(left).zip(carried)
+        {
             let Some(fix) = fix else { continue };
             // Where the finding goes: the line of the project's dependency that leads to a copy (the copy itself, or
             // the direct dependency a parent is installed through), in the lockfile's own package.json when one is
@@ -960,9 +985,14 @@ impl Transform for Advisories {
             for &i in &copies {
                 let (found, total) = inventory.routes(i, each, counts);
                 routes = routes.saturating_add(total);
-                paths.extend(
-                    found.iter().map(|r| r.iter().map(|&n| inventory.describe(n)).collect::<Vec<_>>().join(" > ")),
-                );
+                // (Each node described once per lockfile: the routes of a deep tree pass the same nodes many times.)
+                for route in &found {
+                    for &n in route {
+                        described.entry(n).or_insert_with(|| inventory.describe(n));
+                    }
+                    let names: Vec<&str> = route.iter().filter_map(|n| described.get(n).map(String::as_str)).collect();
+                    paths.push(names.join(" > "));
+                }
             }
             let paths_omitted = routes.saturating_sub(paths.len() as u64);
             // The packages through which the copies are installed (their parents, and the shortest chains to them).
@@ -981,7 +1011,8 @@ impl Transform for Advisories {
                 .filter(|n| *n != name)
                 .collect();
             for advisory in hits {
-                let patched = advisory.patched_after(version).map(|v| v.to_string());
+                // (No release of malware is a fix.)
+                let patched = advisory.patched_after(version).map(|v| v.to_string()).filter(|_| !advisory.malicious());
                 let watched = self.watched(&advisory.package);
                 let (reachability, reason) = std::iter::once(cx.project)
                     .chain(member_projects.iter().copied())
@@ -997,12 +1028,22 @@ impl Transform for Advisories {
                 let gate = severity.is_none_or(|s| s >= self.fail_on);
                 let shown = crate::discover::display_path(&inventory.path);
                 // An advisory no version fixes stays, whatever the fix of the package's others.
-                let fix = if let Some(why) = left.get(&advisory.id) {
-                    why.clone()
+                let (fix, carriers) = if let Some(why) = left.get(&advisory.id) {
+                    (why.clone(), Vec::new())
                 } else if patched.is_none() && fix.kind != FixKind::None {
-                    unfixed(name, advisory, &fix)
+                    (unfixed(name, advisory, &fix), Vec::new())
                 } else {
-                    fix.clone()
+                    let mut carriers: Vec<crate::advisories::Carrier> = carried
+                        .iter()
+                        .map(|(manifest, section, key)| crate::advisories::Carrier {
+                            manifest: manifest.clone().unwrap_or_else(|| cx.path.to_path_buf()),
+                            section: *section,
+                            key: key.clone(),
+                        })
+                        .collect();
+                    carriers.sort();
+                    carriers.dedup();
+                    (fix.clone(), carriers)
                 };
                 let fixed = fix.kind != FixKind::None;
                 let message = format!(
@@ -1020,6 +1061,10 @@ impl Transform for Advisories {
                     // (A summary that ends its sentence keeps one period: "via the `pretty` option.")
                     advisory.summary.strip_suffix('.').unwrap_or(&advisory.summary),
                     match (&patched, advisory.lists_no_fix()) {
+                        _ if advisory.malicious() => format!(
+                            "It is a malicious-package record: {name} {version} is malware, not a bug, and no version \
+                             of it is safe"
+                        ),
                         (Some(p), _) => format!("Fixed in {p}"),
                         (None, Some(which)) => format!(
                             "The advisory lists no fixed version: per its record, {which} of {name} is affected"
@@ -1056,6 +1101,7 @@ impl Transform for Advisories {
                     reachability,
                     reachability_reason: reason,
                     fix,
+                    carriers,
                     moves: raised.moves.get(&(name.to_string(), version.to_string())).cloned().unwrap_or_default(),
                     unasked: raised.unasked.get(&(name.to_string(), version.to_string())).cloned().unwrap_or_default(),
                     gate,
@@ -1150,6 +1196,23 @@ struct Raises {
     /// The packages this run's lockfile refresh (or override) moves for advisories of their own, and the release each
     /// moves to (the newest the bundled parents table knows that every parent's range, or the override, admits).
     refreshed: BTreeMap<String, Version>,
+    /// The package.json entries that carry the fix being planned (see [`Carried`]).
+    carriers: Vec<Carried>,
+}
+
+/// A package.json entry that carries a fix: the manifest (`None`: the plan's own), the section and the key (see
+/// [`crate::advisories::Carrier`]).
+type Carried = (Option<PathBuf>, DepSection, String);
+
+/// The entries that list the registry package `name` in the manifests at `at` (`None`: the plan's own): the carriers
+/// of a fix that raises it there, or counts on its raise.
+fn entries_of(cx: &ManifestContext<'_>, at: &[Option<PathBuf>], name: &str) -> Vec<Carried> {
+    at.iter()
+        .flat_map(|m| {
+            let listed = manifest_at(cx, m.as_deref()).map(|info| listed(info, name)).unwrap_or_default();
+            listed.into_iter().map(move |(section, key, _)| (m.clone(), section, key))
+        })
+        .collect()
 }
 
 /// An affected package whose parent may be raised: its name, the version that fixes it, and all its advisories.
@@ -1271,10 +1334,20 @@ fn listing_manifests(inventory: &Inventory, parent: &crate::inventory::Package) 
 /// registry dependency a package.json lists that the lockfile does not install for it, or one the lockfile installs
 /// for a project whose package.json no longer lists it. The package manager's frozen install refuses such a lockfile
 /// (`npm ci`: "Missing: ejs@3.1.6 from lock file"), and what it installs instead is not known: `--check` does not
-/// pass it. (Yarn 1's lockfile records no project: only what it misses is seen.)
-fn out_of_sync(cx: &ManifestContext<'_>, inventory: &Inventory) -> Option<String> {
+/// pass it. (Yarn 1's lockfile records no project: only what it misses is seen.) One finding per package.json that
+/// disagrees: its path (`None`: the plan's own; else a workspace member's), the key of the first dependency the
+/// lockfile misses (its line is the finding's; none when only packages it no longer lists are), and the message.
+fn out_of_sync(cx: &ManifestContext<'_>, inventory: &Inventory) -> Vec<(Option<PathBuf>, String, String)> {
     let lock_dir = inventory.path.parent().unwrap_or(std::path::Path::new(""));
-    let mut problems: Vec<String> = Vec::new();
+    let (install, frozen) = match inventory.manager {
+        Manager::Npm => ("npm install", "npm ci"),
+        Manager::Pnpm => ("pnpm install", "pnpm install --frozen-lockfile"),
+        Manager::Yarn1 => ("yarn install", "yarn install --frozen-lockfile"),
+        Manager::YarnBerry => ("yarn install", "yarn install --immutable"),
+    };
+    // (A workspace member another lists by version, `"api": "1.0.0"`, is linked, not installed from the registry.)
+    let members: BTreeSet<&str> = inventory.roots.iter().filter_map(|r| r.name.as_deref()).collect();
+    let mut found = Vec::new();
     for (r, root) in inventory.roots.iter().enumerate() {
         let manifest = lock_dir.join(&root.path).join("package.json");
         let Some(info) = manifest_at(cx, (!root.path.is_empty()).then_some(manifest.as_path())) else { continue };
@@ -1291,13 +1364,12 @@ fn out_of_sync(cx: &ManifestContext<'_>, inventory: &Inventory) -> Option<String
             matches!(npm_spec::classify(unaliased(spec)), Spec::Simple { .. } | Spec::Range(_) | Spec::Any)
                 && (!spec.starts_with("npm:") || alias_of(spec).is_some())
         };
-        let missing: Vec<String> =
+        let missing: Vec<(&str, &str)> =
             [DepSection::Dependencies, DepSection::DevDependencies, DepSection::OptionalDependencies]
                 .into_iter()
                 .flat_map(|section| info.dependencies(section))
-                .filter(|(_, spec)| registry(spec))
+                .filter(|(key, spec)| registry(spec) && !members.contains(key))
                 .filter(|(key, spec)| !installed.contains(alias_of(spec).map_or(*key, |(real, _)| real)))
-                .map(|(key, spec)| format!("{key} {spec}"))
                 .collect();
         let gone: BTreeSet<&str> = inventory
             .packages
@@ -1309,30 +1381,29 @@ fn out_of_sync(cx: &ManifestContext<'_>, inventory: &Inventory) -> Option<String
             .filter(|name| listed(info, name).is_empty() && info.dependency_all(name).is_empty())
             .collect();
         let at = crate::discover::display_path(&manifest);
+        let mut problems: Vec<String> = Vec::new();
         if !missing.is_empty() {
-            problems.push(format!("{at} lists {} that the lockfile does not install", missing.join(", ")));
+            let listed: Vec<String> = missing.iter().map(|(key, spec)| format!("{key} {spec}")).collect();
+            problems.push(format!("{at} lists {} that the lockfile does not install", listed.join(", ")));
         }
         if !gone.is_empty() {
             let gone: Vec<&str> = gone.into_iter().collect();
             problems.push(format!("the lockfile installs {} that {at} no longer lists", gone.join(", ")));
         }
+        if problems.is_empty() {
+            continue;
+        }
+        let message = format!(
+            "{} is out of sync with {at}: {}. `{frozen}` refuses it, and what an install brings is not what the \
+             lockfile says: its packages are checked as the lockfile has them, and --check does not pass; run \
+             `{install}` to bring the lockfile in line",
+            crate::discover::display_path(&inventory.path),
+            problems.join("; ")
+        );
+        let key = missing.first().map_or_else(String::new, |(key, _)| key.to_string());
+        found.push(((!root.path.is_empty()).then_some(manifest), key, message));
     }
-    if problems.is_empty() {
-        return None;
-    }
-    let (install, frozen) = match inventory.manager {
-        Manager::Npm => ("npm install", "npm ci"),
-        Manager::Pnpm => ("pnpm install", "pnpm install --frozen-lockfile"),
-        Manager::Yarn1 => ("yarn install", "yarn install --frozen-lockfile"),
-        Manager::YarnBerry => ("yarn install", "yarn install --immutable"),
-    };
-    Some(format!(
-        "{} is out of sync with package.json: {}. `{frozen}` refuses it, and what an install brings is not what the \
-         lockfile says: its packages are checked as the lockfile has them, and --check does not pass; run `{install}` \
-         to bring the lockfile in line",
-        crate::discover::display_path(&inventory.path),
-        problems.join("; ")
-    ))
+    found
 }
 
 /// The parsed manifest at `at` (`None`: the plan's own).
@@ -1465,7 +1536,7 @@ impl Advisories {
         overrides: &mut BTreeMap<String, String>,
         raises: &mut Raises,
     ) -> AdvisoryFix {
-        let none = |description: String| AdvisoryFix { kind: FixKind::None, description };
+        let none = |description: String| AdvisoryFix::new(FixKind::None, description);
         // The version that fixes every advisory of this copy that has a fix (one without stays reported: see
         // `unfixed`).
         let mut target: Option<Version> = None;
@@ -1521,6 +1592,10 @@ impl Advisories {
         // The project's own pin (npm `overrides`, Yarn `resolutions`, `pnpm.overrides`) wins over every other fix.
         if let Some(pin) = user_pin(cx.text, inventory.manager, name, &installed, &target) {
             let fix = pin.fix(plan, &own, name, &installed, &target);
+            if fix.kind == FixKind::Override {
+                raises.carriers.push((None, pin.section, pin.key.clone()));
+                raises.carriers.extend(own.iter().map(|(section, _)| (None, *section, name.to_string())));
+            }
             // (The project's own dependency moved with its pin: a package under it is looked up at the new release.)
             if fix.kind == FixKind::Override && !own.is_empty() {
                 raises.to.insert(name.to_string(), target.clone());
@@ -1556,10 +1631,16 @@ impl Advisories {
             copies.iter().any(|&i| inventory.packages[i].parents.iter().any(|d| matches!(d.parent, Parent::Root(_))));
         if name == "express" && cx.options.selected.contains(&"express-version") && (!own.is_empty() || direct_anywhere)
         {
-            return AdvisoryFix {
-                kind: FixKind::Bump,
-                description: "express is raised to its newest patched release by the express-version transform".into(),
-            };
+            let mut at: Vec<Option<PathBuf>> =
+                copies.iter().flat_map(|&i| listing_manifests(inventory, &inventory.packages[i])).collect();
+            at.push(None);
+            at.sort();
+            at.dedup();
+            raises.carriers.extend(entries_of(cx, &at, name));
+            return AdvisoryFix::new(
+                FixKind::Bump,
+                "express is raised to its newest patched release by the express-version transform".into(),
+            );
         }
         // (A lockfile that installs workspace members: pnpm's update goes through them.)
         let workspace = inventory.roots.iter().any(|r| !r.path.is_empty());
@@ -1586,15 +1667,15 @@ impl Advisories {
                 let newest = npm_spec::npm_range(&spec)
                     .and_then(|range| parents.get(name)?.newest_admitted(&[range]))
                     .map_or_else(|| format!("the newest release `{spec}` admits"), |v| format!("{v}"));
-                return AdvisoryFix {
-                    kind: FixKind::LockfileRefresh,
-                    description: format!(
+                return AdvisoryFix::new(
+                    FixKind::LockfileRefresh,
+                    format!(
                         "package.json's own `{}` entry `\"{key}\": \"{spec}\"` replaces the ranges its parents declare \
                          for every copy: the lockfile moves {name} to {newest}, which may be past {target} and past \
                          what its parents declare (`{update}`, {runs})",
                         section.label()
                     ),
-                };
+                );
             }
             // The release the refresh moves it to, when the bundled parents table knows its releases: the newest one
             // every parent's range admits (what the packages under it then resolve to is read from it).
@@ -1606,12 +1687,10 @@ impl Advisories {
             if let Some(newest) = ranges.and_then(|ranges| parents.get(name)?.newest_admitted(&ranges)) {
                 raises.refreshed.insert(name.to_string(), newest);
             }
-            return AdvisoryFix {
-                kind: FixKind::LockfileRefresh,
-                description: format!(
-                    "{target} fits the ranges its parents declare: the lockfile moves it (`{update}`, {runs})"
-                ),
-            };
+            return AdvisoryFix::new(
+                FixKind::LockfileRefresh,
+                format!("{target} fits the ranges its parents declare: the lockfile moves it (`{update}`, {runs})"),
+            );
         }
         // Copies that different changes fix (a project's own dependency, a parent's raise): each copy's own fix.
         let listed_by_project =
@@ -1636,14 +1715,14 @@ impl Advisories {
             if let Some(floor) = own.iter().map(|(_, spec)| floor(spec)).collect::<Option<Vec<Version>>>() {
                 let specs: Vec<&str> = own.iter().map(|(_, spec)| spec.as_str()).collect();
                 raises.to.insert(name.to_string(), floor.into_iter().max().unwrap_or_else(|| target.clone()));
-                return AdvisoryFix {
-                    kind: FixKind::LockfileRefresh,
-                    description: format!(
+                return AdvisoryFix::new(
+                    FixKind::LockfileRefresh,
+                    format!(
                         "package.json already asks for {name} {}, which the lockfile is behind: the lockfile update \
                          moves it (`{update}`, {runs})",
                         specs.join(", ")
                     ),
-                };
+                );
             }
             let mut made = Vec::new();
             for (section, spec) in &own {
@@ -1658,23 +1737,19 @@ impl Advisories {
                         ))
                     }
                     Spec::Any => {
-                        return AdvisoryFix {
-                            kind: FixKind::LockfileRefresh,
-                            description: format!(
-                                "`{spec}` admits {target}: the lockfile moves it (`{update}`, {runs})"
-                            ),
-                        }
+                        return AdvisoryFix::new(
+                            FixKind::LockfileRefresh,
+                            format!("`{spec}` admits {target}: the lockfile moves it (`{update}`, {runs})"),
+                        )
                     }
                     Spec::Other(what) => return none(format!("{name} is `{spec}`, {what}: not rewritten")),
                 };
                 made.push(to.clone());
+                raises.carriers.push((None, *section, name.to_string()));
                 plan.changes.push(ManifestRequest::new(*section, name, to));
             }
             raises.to.insert(name.to_string(), target.clone());
-            return AdvisoryFix {
-                kind: FixKind::Bump,
-                description: format!("{name} is raised to {} in package.json", made.join(", ")),
-            };
+            return AdvisoryFix::new(FixKind::Bump, format!("{name} is raised to {} in package.json", made.join(", ")));
         }
         // Every parent that leaves the target out is a workspace member that lists the package itself, in a range
         // that can move to it on the same line: raised in the member's package.json, as its own dependency would be.
@@ -1724,6 +1799,7 @@ impl Advisories {
                 let ahead = raised_specs(cx, Some(&manifest), name, &installed, &target)
                     .is_some_and(|specs| specs.iter().all(|(_, _, _, change)| !change));
                 if !ahead {
+                    raises.carriers.push((Some(manifest.clone()), section, name.to_string()));
                     plan.elsewhere.push((manifest, ManifestRequest::new(section, name, to)));
                 }
             }
@@ -1731,10 +1807,7 @@ impl Advisories {
             // (Raised by this run, as a root's own dependency is: a package it brings says so, and where that needs a
             // later release, this fix says it goes past its own.)
             raises.to.insert(name.to_string(), target.clone());
-            return AdvisoryFix {
-                kind: FixKind::Bump,
-                description: format!("{name} is raised to {}", made.join(", ")),
-            };
+            return AdvisoryFix::new(FixKind::Bump, format!("{name} is raised to {}", made.join(", ")));
         }
         // Workspace members that list it in a spec the fix is a new line for: theirs to move.
         let member_specs: Option<Vec<String>> = blocking
@@ -1788,13 +1861,13 @@ impl Advisories {
                 raises.refreshed.insert(name.to_string(), newest);
             }
             raises.moves.insert((name.to_string(), version.to_string()), moved);
-            return AdvisoryFix {
-                kind: FixKind::LockfileRefresh,
-                description: format!(
+            return AdvisoryFix::new(
+                FixKind::LockfileRefresh,
+                format!(
                     "the lockfile refresh or override this run plans for its parents moves it: {}",
                     said.join("; ")
                 ),
-            };
+            );
         }
         // A transitive package outside a parent's range: an override, scoped to the affected line, and only where it
         // keeps every parent on the line of releases it declares.
@@ -1888,6 +1961,8 @@ impl Advisories {
             // The parents the lockfile moves (one each), and the names the manifests list them by.
             let mut refreshed: Vec<String> = Vec::new();
             let mut refreshed_keys: Vec<String> = Vec::new();
+            // (The entries of the raises counted on: the fix's carriers once every parent is accounted for.)
+            let mut counted: Vec<Carried> = Vec::new();
             for (parent, via) in direct {
                 if let Some(via) = via {
                     let to = raises.to.get(&via.name).cloned().or_else(|| {
@@ -1916,7 +1991,10 @@ impl Advisories {
                         })
                     });
                     match comes {
-                        Some(text) => said.push(text),
+                        Some(text) => {
+                            said.push(text);
+                            counted.extend(entries_of(cx, &listing_manifests(inventory, via), &via.name));
+                        }
                         None => break,
                     }
                     continue;
@@ -1979,12 +2057,15 @@ impl Advisories {
                 };
                 let declared = releases.and_then(|r| r.declared(&to.to_string(), name));
                 match declared {
-                    Some(range) if child.resolves_fixed(range) => said.push(format!(
-                        "{} is raised to {to}{}, which {}",
-                        parent.name,
-                        if by_express_version { " by express-version" } else { "" },
-                        child.depends(range)
-                    )),
+                    Some(range) if child.resolves_fixed(range) => {
+                        said.push(format!(
+                            "{} is raised to {to}{}, which {}",
+                            parent.name,
+                            if by_express_version { " by express-version" } else { "" },
+                            child.depends(range)
+                        ));
+                        counted.extend(entries_of(cx, &at, &parent.name));
+                    }
                     // The new release still depends on an affected one: a later release of its line that fixes both
                     // (never past what express-version chose).
                     Some(range) => {
@@ -2012,11 +2093,14 @@ impl Advisories {
                         ));
                         planned.push((parent, release, Some(to), at, pin));
                     }
-                    None => said.push(format!(
-                        "{} is raised by this run (if its new release still depends on an affected {name}, the next \
-                         run says what to do)",
-                        parent.name
-                    )),
+                    None => {
+                        said.push(format!(
+                            "{} is raised by this run (if its new release still depends on an affected {name}, the \
+                             next run says what to do)",
+                            parent.name
+                        ));
+                        counted.extend(entries_of(cx, &at, &parent.name));
+                    }
                 }
             }
             if said.len() == wanted {
@@ -2024,8 +2108,10 @@ impl Advisories {
                 for (parent, release, past, at, pin) in planned {
                     let Ok(from) = Version::parse(&parent.version) else { continue };
                     let Some(specs) = raise_dependency(cx, plan, &at, &parent.name, &from, &release) else { continue };
+                    counted.extend(entries_of(cx, &at, &parent.name));
                     if let Some((pin, to)) = pin {
                         pin.plan_move(plan, &to);
+                        counted.push((None, pin.section, pin.key.clone()));
                     }
                     manifests.extend(at.iter().map(|m| {
                         m.as_deref().map_or_else(|| "package.json".to_string(), crate::discover::display_path)
@@ -2048,30 +2134,31 @@ impl Advisories {
                     // (Raised by this run already, for an advisory of its own.)
                     manifests.push("package.json".to_string());
                 }
+                raises.carriers.extend(counted);
                 if refreshed.len() == wanted {
                     // Only parents whose specs admit the fixed release: the lockfile update moves them.
                     let update = update_command(inventory.manager, &refreshed_keys.join(" "), workspace);
                     let runs = runs_for(&refreshed_keys.join(", "));
                     raises.moves.entry((name.to_string(), version.to_string())).or_default().extend(refreshed_keys);
-                    return AdvisoryFix {
-                        kind: FixKind::LockfileRefresh,
-                        description: format!(
+                    return AdvisoryFix::new(
+                        FixKind::LockfileRefresh,
+                        format!(
                             "{beyond}; {}: the lockfile moves them \
                              (`{update}`, {runs})",
                             said.join("; ")
                         ),
-                    };
+                    );
                 }
                 raises.moves.entry((name.to_string(), version.to_string())).or_default().extend(refreshed_keys);
-                return AdvisoryFix {
-                    kind: FixKind::Bump,
-                    description: format!(
+                return AdvisoryFix::new(
+                    FixKind::Bump,
+                    format!(
                         "{beyond}; {}: the lockfile update of \
                          {} moves {name} inside the new range",
                         said.join("; "),
                         manifests.join(", ")
                     ),
-                };
+                );
             }
         }
         // Every route to it passes a package this run raises (or refreshes) to a release that no longer depends on it
@@ -2084,15 +2171,19 @@ impl Advisories {
             let by_express = || express_raised(&p.name).then(|| express_to(&p.version)).flatten().filter(|_| direct);
             by_run.or_else(by_express).or_else(|| raises.refreshed.get(&p.name).cloned())
         };
-        if let Some(by) = leaves_tree(inventory, copies, &child, &raised_to, &parents) {
-            return AdvisoryFix {
-                kind: FixKind::Bump,
-                description: format!(
+        if let Some((by, cut)) = leaves_tree(inventory, copies, &child, &raised_to, &parents) {
+            for p in cut {
+                let parent = &inventory.packages[p];
+                raises.carriers.extend(entries_of(cx, &listing_manifests(inventory, parent), &parent.name));
+            }
+            return AdvisoryFix::new(
+                FixKind::Bump,
+                format!(
                     "Every package that depends on {name} {version} leaves the tree with this run's raises ({}): it \
                      needs no fix of its own",
                     by.join("; ")
                 ),
-            };
+            );
         }
         // The project's own dependency on the package: npm refuses an override that contradicts it (EOVERRIDE), and
         // the other package managers would move it too.
@@ -2250,19 +2341,25 @@ impl Advisories {
                 if keep.is_none_or(|k| k < target) {
                     overrides.insert(key.clone(), spec.clone());
                 }
+                let section = match manager {
+                    Manager::Npm => DepSection::Overrides,
+                    Manager::Pnpm => DepSection::PnpmOverrides,
+                    Manager::Yarn1 | Manager::YarnBerry => DepSection::Resolutions,
+                };
+                raises.carriers.push((None, section, key.clone()));
                 // The release the override brings (the newest its spec admits), for the packages under it.
                 if let Some(newest) =
                     npm_spec::npm_range(&spec).and_then(|range| parents.get(name)?.newest_admitted(&[range]))
                 {
                     raises.refreshed.insert(name.to_string(), newest);
                 }
-                AdvisoryFix {
-                    kind: FixKind::Override,
-                    description: format!(
+                AdvisoryFix::new(
+                    FixKind::Override,
+                    format!(
                         "{beyond}, on the line {}: `{field}` forces {scope} to {spec} (`\"{key}\": \"{spec}\"`)",
                         if unknown { "of the installed version" } else { "they declare" }
                     ),
-                }
+                )
             }
         }
     }
@@ -2270,7 +2367,8 @@ impl Advisories {
 
 /// Whether every copy in `copies` leaves the tree with this run's raises: each route to it passes a package that
 /// `raised_to` moves to a release whose declared range (`parents`) no longer admits the next package of the route (or
-/// no longer depends on it). Returns the raises that cut the routes, in words; `None` when some copy stays (or a copy
+/// no longer depends on it). Returns the raises that cut the routes, in words, and the raised packages (indices into
+/// the inventory's packages); `None` when some copy stays (or a copy
 /// is reached from no project, or a raised release's dependencies are not known: it is then counted as staying).
 fn leaves_tree(
     inventory: &Inventory,
@@ -2278,7 +2376,7 @@ fn leaves_tree(
     child: &Child<'_>,
     raised_to: &dyn Fn(&crate::inventory::Package) -> Option<Version>,
     parents: &ParentReleases,
-) -> Option<Vec<String>> {
+) -> Option<(Vec<String>, BTreeSet<usize>)> {
     struct Walk<'a> {
         inventory: &'a Inventory,
         child: &'a Child<'a>,
@@ -2286,6 +2384,7 @@ fn leaves_tree(
         parents: &'a ParentReleases,
         stays: Vec<Option<bool>>,
         cut: BTreeSet<String>,
+        raised: BTreeSet<usize>,
     }
     impl Walk<'_> {
         /// Whether `package` stays under `parent` raised to `to`: unless the release no longer depends on it, or
@@ -2330,6 +2429,7 @@ fn leaves_tree(
                 if let Some(to) = (self.raised_to)(parent) {
                     if !self.kept(&parent.name, &to, package) {
                         self.cut.insert(format!("{} is raised to {to}", parent.name));
+                        self.raised.insert(p);
                         continue;
                     }
                 }
@@ -2349,13 +2449,14 @@ fn leaves_tree(
         parents,
         stays: vec![None; inventory.packages.len()],
         cut: BTreeSet::new(),
+        raised: BTreeSet::new(),
     };
     for &i in copies {
         if inventory.packages[i].chain.is_empty() || walk.stays(i) {
             return None;
         }
     }
-    (!walk.cut.is_empty()).then(|| walk.cut.into_iter().collect())
+    (!walk.cut.is_empty()).then(|| (walk.cut.into_iter().collect(), walk.raised))
 }
 
 /// The fix of copies of `name` that different changes fix (a workspace member lists one itself, a parent installs
@@ -2388,14 +2489,11 @@ fn fix_each(
     }
     if left.is_empty() {
         let kind = if bump { FixKind::Bump } else { FixKind::LockfileRefresh };
-        return (
-            AdvisoryFix { kind, description: format!("each copy is fixed on its own: {}", fixed.join("; ")) },
-            refreshed,
-        );
+        return (AdvisoryFix::new(kind, format!("each copy is fixed on its own: {}", fixed.join("; "))), refreshed);
     }
     let fixed = if fixed.is_empty() { String::new() } else { format!("fixed: {}; ", fixed.join("; ")) };
     let description = format!("not every copy can be fixed: {fixed}left: {}", left.join("; "));
-    (AdvisoryFix { kind: FixKind::None, description }, refreshed)
+    (AdvisoryFix::new(FixKind::None, description), refreshed)
 }
 
 /// `spec` raised to `target` in its own style when that stays on its line of releases (an exact version on the
@@ -2422,6 +2520,44 @@ fn raised(spec: &str, installed: &Version, target: &Version) -> Option<String> {
     }
 }
 
+/// The fix of a malicious-package record ([`Advisory::malicious`]): none, since no release of malware is a fix; the
+/// package is to be removed (from package.json, or with the dependency that brings it), and every machine that
+/// installed it treated as compromised, as the records say.
+fn remove_malware(
+    inventory: &Inventory,
+    name: &str,
+    version: &str,
+    copies: &[usize],
+    advisory: &Advisory,
+) -> AdvisoryFix {
+    let mut direct = false;
+    let mut through: Vec<String> = Vec::new();
+    for &c in copies {
+        match inventory.packages[c].chain[..] {
+            [] | [_] | [_, _] => direct = true,
+            [_, via, ..] => through.push(inventory.describe(via)),
+        }
+    }
+    through.sort();
+    through.dedup();
+    let mut how = Vec::new();
+    if direct || through.is_empty() {
+        how.push(format!("remove {name} from package.json"));
+    }
+    if !through.is_empty() {
+        how.push(format!("remove or replace {}, which brings it", through.join(", ")));
+    }
+    AdvisoryFix::new(
+        FixKind::None,
+        format!(
+            "{} marks {name} {version} as malware: there is no fixed version to raise it to, so nothing is changed; \
+             {}, and treat every machine that installed it as compromised (rotate the secrets it could read)",
+            advisory.id,
+            how.join(", and ")
+        ),
+    )
+}
+
 /// Why an advisory whose record lists no fixed version is not fixed: no release to move to.
 fn no_fix_listed(name: &str, advisory: &Advisory, which: &str) -> String {
     format!(
@@ -2437,13 +2573,10 @@ fn unfixed(name: &str, advisory: &Advisory, planned: &AdvisoryFix) -> AdvisoryFi
         Some(which) => no_fix_listed(name, advisory, &which),
         None => format!("No fixed version of {name} is known for {}: not fixed", advisory.id),
     };
-    AdvisoryFix {
-        kind: FixKind::None,
-        description: format!(
-            "{why} (the fix planned for its other advisories, {}, leaves it)",
-            planned.kind.words_with_article()
-        ),
-    }
+    AdvisoryFix::new(
+        FixKind::None,
+        format!("{why} (the fix planned for its other advisories, {}, leaves it)", planned.kind.words_with_article()),
+    )
 }
 
 /// An entry of the project's own overrides (npm `overrides`, Yarn `resolutions`, `pnpm.overrides`) that keeps an
@@ -2600,15 +2733,15 @@ impl Pin {
     ) -> AdvisoryFix {
         let (section, key, spec) = (self.section.label(), &self.key, &self.spec);
         if let Some(source) = Pin::source_of(spec) {
-            return AdvisoryFix {
-                kind: FixKind::None,
-                description: format!(
+            return AdvisoryFix::new(
+                FixKind::None,
+                format!(
                     "package.json's own `{section}` entry {} installs {name} {installed} from {source}, not from the \
                      registry: nothing is planned, and nothing else can move {name} while it stays; \
                      point it at {target} or later, or remove it, by hand",
                     self.entry(spec)
                 ),
-            };
+            );
         }
         match self.moved(installed, target) {
             Some(to) => {
@@ -2625,19 +2758,19 @@ impl Pin {
                 } else {
                     format!(", and its own dependency on {name} with it ({})", raised_too.join(", "))
                 };
-                AdvisoryFix {
-                    kind: FixKind::Override,
-                    description: format!(
+                AdvisoryFix::new(
+                    FixKind::Override,
+                    format!(
                         "package.json's own `{section}` entry {} keeps {name} {installed}: changed to {}, on the same \
                          line of releases{with}",
                         self.entry(spec),
                         self.entry(&to)
                     ),
-                }
+                )
             }
-            None => AdvisoryFix {
-                kind: FixKind::None,
-                description: if self.nested {
+            None => AdvisoryFix::new(
+                FixKind::None,
+                if self.nested {
                     format!(
                         "package.json's own `{section}` entry `{key}`: `\"{spec}\"` keeps {name} {installed}: not \
                          changed (a nested entry), and nothing else can move {name} while it stays; change it to \
@@ -2651,7 +2784,7 @@ impl Pin {
                         self.entry(spec)
                     )
                 },
-            },
+            ),
         }
     }
 }
@@ -2808,6 +2941,22 @@ fn reachability(
                 ),
             );
         }
+    }
+    // A file the run did not analyse (it does not parse, is too large or minified) may call it.
+    if let Some((first, why)) = uses.unread.first() {
+        let others = match uses.unread.len() - 1 {
+            0 => String::new(),
+            1 => " (and 1 other file was not read)".to_string(),
+            n => format!(" (and {n} other files were not read)"),
+        };
+        return (
+            Reachability::Unknown,
+            format!(
+                "no module the run read {}, but {} {why}{others}: what it calls is not known",
+                uses_api(advisory),
+                crate::discover::display_path(first)
+            ),
+        );
     }
     (Reachability::NotCalled, format!("no module {}", uses_api(advisory)))
 }
