@@ -613,9 +613,15 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
     let shared: Vec<std::sync::Arc<ModuleBinding>> =
         bindings.bindings.iter().cloned().map(std::sync::Arc::new).collect();
 
+    // The first binding of each local name, the one [`Collector::binding`] answers (looked up for every identifier).
+    let mut by_name: HashMap<&Atom, &ModuleBinding> = HashMap::default();
+    for b in &shared {
+        by_name.entry(&b.local).or_insert(b);
+    }
     let mut collector = Collector {
         code,
         bindings: &shared,
+        by_name,
         votes: StyleVotes::default(),
         values: BTreeMap::new(),
         apps: Vec::new(),
@@ -973,6 +979,8 @@ impl Visit for BindingCollector {
 struct Collector<'a> {
     code: &'a str,
     bindings: &'a [std::sync::Arc<ModuleBinding>],
+    /// The first of `bindings` under each local name.
+    by_name: HashMap<&'a Atom, &'a ModuleBinding>,
     votes: StyleVotes,
     values: BTreeMap<Atom, Middleware>,
     apps: Vec<ExpressApp>,
@@ -1024,8 +1032,8 @@ fn is_package(module: &str) -> bool {
 pub const ROUTE_METHODS: [&str; 10] = ["use", "get", "post", "put", "delete", "del", "patch", "all", "options", "head"];
 
 impl<'a> Collector<'a> {
-    fn binding(&self, name: &str) -> Option<&'a ModuleBinding> {
-        self.bindings.iter().find(|b| b.local == name).map(|b| &**b)
+    fn binding(&self, name: &Atom) -> Option<&'a ModuleBinding> {
+        self.by_name.get(name).copied()
     }
 
     /// Records `expr` in [`FileFacts::package_refs`] when it names a package's export: a name bound to one
@@ -1079,7 +1087,7 @@ impl<'a> Collector<'a> {
     }
 
     /// The module `name` is bound to when it holds the module itself (`const jwt = require('jsonwebtoken')`).
-    fn module_binding(&self, name: &str) -> Option<Atom> {
+    fn module_binding(&self, name: &Atom) -> Option<Atom> {
         self.binding(name).filter(|b| b.kind == ImportKind::Module).map(|b| b.module.clone())
     }
 
@@ -1422,7 +1430,7 @@ impl<'a> Collector<'a> {
         loop {
             match cur {
                 Expr::Member(m) => cur = unwrap(&m.obj),
-                Expr::Ident(id) => return self.bindings.iter().any(|b| b.local == *id.sym),
+                Expr::Ident(id) => return self.by_name.contains_key(&id.sym),
                 Expr::Call(_) => return require_source(cur).is_some(),
                 _ => return false,
             }

@@ -155,6 +155,11 @@ impl Checker {
     /// Closes the innermost scope and reports its clashes.
     fn pop(&mut self) {
         let Some(frame) = self.frames.pop() else { return };
+        if frame.lexical.is_empty() {
+            // (Most scopes, every block without a `let` among them: nothing can clash but a catch parameter.)
+            self.catch_clashes(&frame);
+            return;
+        }
         let sloppy_block = !frame.strict && !matches!(frame.kind, Kind::Var { .. });
         // Linear in the scope's declarations (a file with tens of thousands of top-level `let`s is checked as fast as
         // it is parsed): the first `var`/parameter of each name, and whether all earlier lexical declarations of a
@@ -182,6 +187,11 @@ impl Checker {
                 self.redeclared(&d.name, d.at.max(*other));
             }
         }
+        self.catch_clashes(&frame);
+    }
+
+    /// A `var` that redeclares a destructured `catch` parameter.
+    fn catch_clashes(&mut self, frame: &Frame) {
         if let Kind::Catch { params, simple: false } = &frame.kind {
             for (name, at) in &frame.vars {
                 if params.iter().any(|(p, _)| p == name) {
