@@ -27,7 +27,7 @@ pub fn update_written(result: &mut RunResult, written: &mut Vec<PathBuf>, pass: 
         let mut packages: Vec<String> = Vec::new();
         for other in result.changes.iter().filter(|c| c.is_manifest && written.contains(&c.path)) {
             let at = other.path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-            if !crate::lockfile::find(at, result.root.as_deref()).is_some_and(|l| l.path == lock.path) {
+            if crate::lockfile::find(at, result.root.as_deref()).is_none_or(|l| l.path != lock.path) {
                 continue;
             }
             for d in result.dependencies.iter().filter(|d| d.manifest == other.path) {
