@@ -3204,7 +3204,7 @@ fn carriers(dir: &Path, source: &str) -> Vec<String> {
 /// The JSON `fix.dependency_changes` of each advisory names the `dependency_changes` entries that carry its fix (their
 /// indices): the project's own dependency raised (ejs's two advisories share it), the parent raised for a package
 /// under it (cookie-parser for cookie 0.4.1; express for cookie 0.5.0, path-to-regexp, send and serve-static as for
-/// its own advisories, one entry for seven), an override, the project's pin moved on its line, a workspace member's
+/// its own advisories, one entry for eight; qs 6.11.0 carried by both express and body-parser), an override, the project's pin moved on its line, a workspace member's
 /// dependency raised in its own package.json; none for a lockfile refresh or an advisory left unfixed.
 #[test]
 fn a_fix_names_the_dependency_changes_that_carry_it() {
@@ -3212,17 +3212,20 @@ fn a_fix_names_the_dependency_changes_that_carry_it() {
     assert_eq!(
         carriers(&dir, &osv()),
         [
-            "GHSA-qwcr-r2fm-qrc7 body-parser@1.20.1 bump: package.json dependencies body-parser -> 1.20.3",
+            "GHSA-qwcr-r2fm-qrc7 body-parser@1.20.1 bump: package.json dependencies body-parser -> 1.20.4",
             "GHSA-pxg6-pf52-xh8x cookie@0.4.1 bump: package.json dependencies cookie-parser -> 1.4.7",
-            "GHSA-pxg6-pf52-xh8x cookie@0.5.0 bump: package.json dependencies express -> 4.21.2",
+            "GHSA-pxg6-pf52-xh8x cookie@0.5.0 bump: package.json dependencies express -> 4.22.0",
             "GHSA-ghr5-ch3p-vcr6 ejs@3.1.6 bump: package.json dependencies ejs -> 3.1.10",
             "GHSA-phwq-j96m-2c2q ejs@3.1.6 bump: package.json dependencies ejs -> 3.1.10",
-            "GHSA-qw6h-vgh9-j6wx express@4.18.2 bump: package.json dependencies express -> 4.21.2",
-            "GHSA-rv95-896h-c2vc express@4.18.2 bump: package.json dependencies express -> 4.21.2",
-            "GHSA-9wv6-86v2-598j path-to-regexp@0.1.7 bump: package.json dependencies express -> 4.21.2",
-            "GHSA-rhx6-c78j-4q9w path-to-regexp@0.1.7 bump: package.json dependencies express -> 4.21.2",
-            "GHSA-m6fv-jmcg-4jfg send@0.18.0 bump: package.json dependencies express -> 4.21.2",
-            "GHSA-cm22-4g7w-348p serve-static@1.15.0 bump: package.json dependencies express -> 4.21.2",
+            "GHSA-qw6h-vgh9-j6wx express@4.18.2 bump: package.json dependencies express -> 4.22.0",
+            "GHSA-rv95-896h-c2vc express@4.18.2 bump: package.json dependencies express -> 4.22.0",
+            "GHSA-37ch-88jc-xwx2 path-to-regexp@0.1.7 bump: package.json dependencies express -> 4.22.0",
+            "GHSA-9wv6-86v2-598j path-to-regexp@0.1.7 bump: package.json dependencies express -> 4.22.0",
+            "GHSA-rhx6-c78j-4q9w path-to-regexp@0.1.7 bump: package.json dependencies express -> 4.22.0",
+            "GHSA-6rw7-vpxm-498p qs@6.11.0 bump: package.json dependencies express -> 4.22.0, package.json dependencies \
+             body-parser -> 1.20.4",
+            "GHSA-m6fv-jmcg-4jfg send@0.18.0 bump: package.json dependencies express -> 4.22.0",
+            "GHSA-cm22-4g7w-348p serve-static@1.15.0 bump: package.json dependencies express -> 4.22.0",
         ]
     );
     let (_tmp, dir) = override_app();
