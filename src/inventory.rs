@@ -48,6 +48,8 @@ pub struct Inventory {
     pub roots: Vec<Root>,
     /// The resolved packages, in the lockfile's order.
     pub packages: Vec<Package>,
+    /// The overrides the lockfile was resolved with, as it records them (pnpm's `overrides:`); empty for the others.
+    pub overrides: Vec<(String, String)>,
 }
 
 /// A project of the lockfile: its folder's own package.json, or a workspace's.
@@ -418,6 +420,8 @@ struct Graph {
     nodes: Vec<Node>,
     /// (from, to, kind, range).
     edges: Vec<(Parent, usize, DepKind, Option<String>)>,
+    /// [`Inventory::overrides`].
+    overrides: Vec<(String, String)>,
 }
 
 impl Graph {
@@ -504,7 +508,7 @@ impl Graph {
                 Package { name, version, key, dev, optional, bundled, parents, chain }
             })
             .collect();
-        Inventory { path, manager, version, roots: self.roots, packages }
+        Inventory { path, manager, version, roots: self.roots, packages, overrides: self.overrides }
     }
 }
 
@@ -1060,6 +1064,7 @@ struct PnpmLock {
     optional_dependencies: Ordered<PnpmImporterDep>,
     packages: Ordered<PnpmPackage>,
     snapshots: Option<Ordered<PnpmPackage>>,
+    overrides: Ordered<Text>,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -1123,7 +1128,10 @@ fn pnpm(text: &str, manifests: &Manifests<'_>) -> Result<(String, Graph), String
         return Err(message);
     }
     let major: u32 = version.split('.').next().and_then(|m| m.parse().ok()).unwrap_or(0);
-    let mut graph = Graph::default();
+    let mut graph = Graph {
+        overrides: pairs(&lock.overrides).map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        ..Graph::default()
+    };
     // Version 9 lists each package once in `packages` (its metadata) and each of its peer variants in `snapshots`
     // (its dependencies); version 6 has only `packages`, keyed `/name@version(peers)`.
     let leading = if major >= 9 { "" } else { "/" };

@@ -2661,6 +2661,93 @@ fn a_lockfile_out_of_sync_with_package_json_does_not_pass_the_gate() {
     assert!(output.contains("yarn.lock is out of sync with package.json: package.json lists ms 2.1.3, ejs 3.1.6"));
 }
 
+/// A declared range raised past what the lockfile locks (as `--write` without `--lockfile` does): npm ci refuses
+/// `express 4.22.3` when the lockfile has 4.21.2 ("Invalid: lock file's express@4.21.2 does not satisfy"), but
+/// accepts `ms ^2.1.3` over a recorded `^2.1.1` since it locks 2.1.3; pnpm's frozen install refuses any changed
+/// specifier, and `pnpm.overrides` that differ from the lockfile's `overrides:`. Each is an
+/// `advisories/lockfile-out-of-sync` finding and `--check` exits 2 (before: nothing, the package being installed at
+/// some version). The real npm and pnpm (offline) agree on each case.
+#[test]
+fn a_raised_range_the_lockfile_does_not_satisfy_is_out_of_sync() {
+    let run = |dir: &Path, program: &str, args: &[&str]| {
+        let out = std::process::Command::new(program)
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .expect("npm and pnpm must be installed (scripts/test.sh installs them)");
+        (
+            out.status.success(),
+            format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)),
+        )
+    };
+    let npm_ci = ["ci", "--ignore-scripts", "--no-audit", "--no-fund", "--dry-run", "--offline"];
+    let check = |dir: &Path| {
+        let out = express_harden(dir, &["--only", "advisories", "--advisories", &osv(), "--check"]);
+        (out.status.code(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+    };
+    let lock = lockfile(&[("ms", "^2.1.1", "2.1.3"), ("express", "4.21.2", "4.21.2")]);
+
+    let (_tmp, dir) =
+        scratch("styles", r#"{ "name": "styles", "dependencies": { "ms": "^2.1.3", "express": "4.21.2" } }"#);
+    std::fs::write(dir.join("package-lock.json"), &lock).expect("write");
+    let (ok, npm) = run(&dir, "npm", &npm_ci);
+    assert!(ok, "npm ci accepts a range the locked version satisfies: {npm}");
+    let (_, output) = check(&dir);
+    assert!(!output.contains("out of sync"), "{output}");
+
+    let (_tmp, dir) =
+        scratch("styles", r#"{ "name": "styles", "dependencies": { "ms": "^2.1.3", "express": "4.22.3" } }"#);
+    std::fs::write(dir.join("package-lock.json"), &lock).expect("write");
+    let (ok, npm) = run(&dir, "npm", &npm_ci);
+    assert!(!ok && npm.contains("express@4.21.2 does not satisfy express@4.22.3"), "{npm}");
+    let (code, output) = check(&dir);
+    assert_eq!(code, Some(2), "{output}");
+    assert!(
+        output.contains(
+            "package.json:1:1: warning [advisories/lockfile-out-of-sync] package-lock.json is out of sync with \
+             package.json: package.json lists express 4.22.3 (locked at 4.21.2) that the lockfile does not install. \
+             `npm ci` refuses it"
+        ),
+        "{output}"
+    );
+
+    let pnpm_lock = "lockfileVersion: '9.0'\n\nimporters:\n\n  .:\n    dependencies:\n      ms:\n        specifier: ^2.1.1\n        \
+                     version: 2.1.3\n\npackages:\n\n  ms@2.1.3:\n    resolution: {integrity: \
+                     sha512-6FlzubTLZG3J2a/NVCAleEhjzq5oxgHyaCU9yYXvcLsvoVaHJq/s5xXI6/XXP6tz7R9xAOtHnSO/tXtF3WRTlA==}\n\n\
+                     snapshots:\n\n  ms@2.1.3: {}\n";
+    let pnpm_frozen = ["install", "--frozen-lockfile", "--offline", "--ignore-scripts"];
+    let (_tmp, dir) = scratch("styles", r#"{ "name": "styles", "dependencies": { "ms": "^2.1.3" } }"#);
+    std::fs::write(dir.join("pnpm-lock.yaml"), pnpm_lock).expect("write");
+    let (ok, pnpm) = run(&dir, "pnpm", &pnpm_frozen);
+    assert!(!ok && pnpm.contains("ERR_PNPM_OUTDATED_LOCKFILE"), "{pnpm}");
+    let (code, output) = check(&dir);
+    assert_eq!(code, Some(2), "{output}");
+    assert!(
+        output.contains(
+            "pnpm-lock.yaml is out of sync with package.json: package.json lists ms ^2.1.3 (locked at 2.1.3) that the \
+             lockfile does not install. `pnpm install --frozen-lockfile` refuses it"
+        ),
+        "{output}"
+    );
+
+    let (_tmp, dir) = scratch(
+        "styles",
+        r#"{ "name": "styles", "dependencies": { "ms": "^2.1.1" }, "pnpm": { "overrides": { "ms": "2.1.3" } } }"#,
+    );
+    std::fs::write(dir.join("pnpm-lock.yaml"), pnpm_lock).expect("write");
+    let (ok, pnpm) = run(&dir, "pnpm", &pnpm_frozen);
+    assert!(!ok && pnpm.contains("ERR_PNPM_LOCKFILE_CONFIG_MISMATCH"), "{pnpm}");
+    let (code, output) = check(&dir);
+    assert_eq!(code, Some(2), "{output}");
+    assert!(
+        output.contains(
+            "pnpm-lock.yaml is out of sync with package.json: package.json's pnpm.overrides differ from the \
+             lockfile's: ms 2.1.3. `pnpm install --frozen-lockfile` refuses it"
+        ),
+        "{output}"
+    );
+}
+
 /// A project with dependencies and no lockfile (package-lock.json git-ignored): nothing installed can be checked. A
 /// finding says so and names the command that makes one; with `"ejs": "3.1.6"` (critical GHSA-phwq-j96m-2c2q) the
 /// declared range admits an affected version, so the finding is an error and `--check` exits 2, as npm audit stops

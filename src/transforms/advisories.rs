@@ -1351,25 +1351,43 @@ fn out_of_sync(cx: &ManifestContext<'_>, inventory: &Inventory) -> Vec<(Option<P
     for (r, root) in inventory.roots.iter().enumerate() {
         let manifest = lock_dir.join(&root.path).join("package.json");
         let Some(info) = manifest_at(cx, (!root.path.is_empty()).then_some(manifest.as_path())) else { continue };
-        let installed: BTreeSet<&str> = inventory
+        // Each package the project depends on: its locked version, and the spec the lockfile records for it.
+        let installed: Vec<(&str, &str, Option<&str>)> = inventory
             .packages
             .iter()
-            .filter(|p| p.parents.iter().any(|d| d.parent == Parent::Root(r)))
-            .map(|p| p.name.as_str())
-            // A workspace sibling is installed as a link to its folder (npm's `"link": true` entry, Yarn 1's
-            // symlink), not as a package of the lockfile.
-            .chain(inventory.roots.iter().enumerate().filter(|(s, _)| *s != r).filter_map(|(_, s)| s.name.as_deref()))
+            .filter_map(|p| {
+                let edge = p.parents.iter().find(|d| d.parent == Parent::Root(r))?;
+                Some((p.name.as_str(), p.version.as_str(), edge.range.as_deref()))
+            })
             .collect();
+        let satisfied = |key: &str, spec: &str| {
+            let real = alias_of(spec).map_or(key, |(real, _)| real);
+            installed
+                .iter()
+                .filter(|(name, ..)| *name == real)
+                .any(|(_, version, locked)| locks_spec(inventory.manager, spec, version, *locked))
+        };
         let registry = |spec: &str| {
             matches!(npm_spec::classify(unaliased(spec)), Spec::Simple { .. } | Spec::Range(_) | Spec::Any)
                 && (!spec.starts_with("npm:") || alias_of(spec).is_some())
         };
-        let missing: Vec<(&str, &str)> =
+        // (Each with how it is named: `express 4.22.3 (locked at 4.21.2)`.)
+        let missing: Vec<(&str, String)> =
             [DepSection::Dependencies, DepSection::DevDependencies, DepSection::OptionalDependencies]
                 .into_iter()
                 .flat_map(|section| info.dependencies(section))
                 .filter(|(key, spec)| registry(spec) && !members.contains(key))
-                .filter(|(key, spec)| !installed.contains(alias_of(spec).map_or(*key, |(real, _)| real)))
+                .filter(|(key, spec)| !satisfied(key, spec))
+                .map(|(key, spec)| {
+                    let real = alias_of(spec).map_or(key, |(real, _)| real);
+                    let locked: Vec<&str> =
+                        installed.iter().filter(|(name, ..)| *name == real).map(|(_, version, _)| *version).collect();
+                    let named = match locked.as_slice() {
+                        [] => format!("{key} {spec}"),
+                        _ => format!("{key} {spec} (locked at {})", locked.join(", ")),
+                    };
+                    (key, named)
+                })
                 .collect();
         let gone: BTreeSet<&str> = inventory
             .packages
@@ -1383,12 +1401,46 @@ fn out_of_sync(cx: &ManifestContext<'_>, inventory: &Inventory) -> Vec<(Option<P
         let at = crate::discover::display_path(&manifest);
         let mut problems: Vec<String> = Vec::new();
         if !missing.is_empty() {
-            let listed: Vec<String> = missing.iter().map(|(key, spec)| format!("{key} {spec}")).collect();
+            let listed: Vec<&str> = missing.iter().map(|(_, named)| named.as_str()).collect();
             problems.push(format!("{at} lists {} that the lockfile does not install", listed.join(", ")));
         }
         if !gone.is_empty() {
             let gone: Vec<&str> = gone.into_iter().collect();
             problems.push(format!("the lockfile installs {} that {at} no longer lists", gone.join(", ")));
+        }
+        // pnpm records the root's `pnpm.overrides` in the lockfile (`overrides:`) and refuses a frozen install when
+        // they differ (ERR_PNPM_LOCKFILE_CONFIG_MISMATCH).
+        // (pnpm 10 also reads them from pnpm-workspace.yaml: not compared, so a project that keeps them there is
+        // not told a wrong mismatch.)
+        let root_dir = cx.options.root.as_deref();
+        let workspace_overrides = || {
+            crate::fsread::read_text(&lock_dir.join("pnpm-workspace.yaml"), crate::fsread::LOCKFILE_LIMIT, root_dir)
+                .is_ok_and(|text| text.lines().any(|l| l.starts_with("overrides:")))
+        };
+        if r == 0 && inventory.manager == Manager::Pnpm && !workspace_overrides() {
+            // (ManifestInfo keeps no overrides: the root's package.json as it is on disk.)
+            let json: Option<serde_json::Value> =
+                crate::fsread::read_text(&lock_dir.join("package.json"), crate::fsread::LOCKFILE_LIMIT, root_dir)
+                    .ok()
+                    .and_then(|text| serde_json::from_str(text.strip_prefix('\u{feff}').unwrap_or(&text)).ok());
+            let declared: BTreeMap<&str, &str> = json
+                .as_ref()
+                .and_then(|j| j.get("pnpm")?.get("overrides")?.as_object())
+                .into_iter()
+                .flatten()
+                .filter_map(|(k, v)| Some((k.as_str(), v.as_str()?)))
+                .collect();
+            let recorded: BTreeMap<&str, &str> =
+                inventory.overrides.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            if declared != recorded {
+                let differ: Vec<String> = declared
+                    .iter()
+                    .filter(|(k, v)| recorded.get(*k) != Some(*v))
+                    .map(|(k, v)| format!("{k} {v}"))
+                    .chain(recorded.keys().filter(|k| !declared.contains_key(*k)).map(|k| format!("{k} (removed)")))
+                    .collect();
+                problems.push(format!("{at}'s pnpm.overrides differ from the lockfile's: {}", differ.join(", ")));
+            }
         }
         if problems.is_empty() {
             continue;
@@ -1404,6 +1456,21 @@ fn out_of_sync(cx: &ManifestContext<'_>, inventory: &Inventory) -> Vec<(Option<P
         found.push(((!root.path.is_empty()).then_some(manifest), key, message));
     }
     found
+}
+
+/// Whether the lockfile's `version` of a package, which it records as depended on with `locked`, is what the
+/// manifest's `spec` installs without a new resolution: pnpm's frozen install wants the spec it recorded, character
+/// for character (`satisfiesPackageManifest`: "specifiers in the lockfile don't match specifiers in package.json");
+/// npm ci (and Yarn, which looks the spec up as written) wants the locked version in the spec's range ("Invalid: lock
+/// file's express@4.21.2 does not satisfy express@4.22.3"). A spec that is no range (a tag, `*`) is taken as met.
+fn locks_spec(manager: Manager, spec: &str, version: &str, locked: Option<&str>) -> bool {
+    if manager == Manager::Pnpm {
+        return locked.is_none_or(|locked| locked.trim() == spec.trim());
+    }
+    match (npm_spec::npm_range(unaliased(spec)), Version::parse(version)) {
+        (Some(range), Ok(version)) => version.satisfies(&range),
+        _ => true,
+    }
 }
 
 /// The parsed manifest at `at` (`None`: the plan's own).
