@@ -2704,7 +2704,7 @@ fn a_raised_range_the_lockfile_does_not_satisfy_is_out_of_sync() {
     assert_eq!(code, Some(2), "{output}");
     assert!(
         output.contains(
-            "package.json:1:1: warning [advisories/lockfile-out-of-sync] package-lock.json is out of sync with \
+            "package.json:1:55: warning [advisories/lockfile-out-of-sync] package-lock.json is out of sync with \
              package.json: package.json lists express 4.22.3 (locked at 4.21.2) that the lockfile does not install. \
              `npm ci` refuses it"
         ),
@@ -3327,14 +3327,17 @@ fn a_fix_names_the_dependency_changes_that_carry_it() {
     assert!(
         found
             .iter()
-            .any(|l| l.ends_with("path-to-regexp@0.1.7 override: package.json overrides path-to-regexp -> 0.1.12")),
+            .any(|l| l.ends_with("path-to-regexp@0.1.7 override: package.json overrides path-to-regexp -> 0.1.13")),
         "{found:#?}"
     );
     assert!(found.iter().any(|l| l.ends_with("cookie@0.4.1 none: ")), "{found:#?}");
     let (_tmp, dir) = app("workspace-app");
     assert_eq!(
         carriers(&dir, &osv()),
-        ["GHSA-qwcr-r2fm-qrc7 body-parser@1.20.1 bump: packages/api/package.json dependencies body-parser -> 1.20.3"]
+        [
+            "GHSA-qwcr-r2fm-qrc7 body-parser@1.20.1 bump: packages/api/package.json dependencies body-parser -> 1.20.4",
+            "GHSA-6rw7-vpxm-498p qs@6.11.0 bump: packages/api/package.json dependencies body-parser -> 1.20.4",
+        ]
     );
     // A range that admits the fix: the lockfile moves it, and no package.json entry carries it.
     let (_tmp, dir) = scratch("refresh", r#"{ "name": "refresh", "dependencies": { "ejs": "^3.1.5" } }"#);
