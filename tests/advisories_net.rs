@@ -251,7 +251,7 @@ fn sorted(advisories: &serde_json::Value) -> Vec<serde_json::Value> {
 }
 
 /// What every source finds in the app (the bundled table is compiled from the same records).
-const FOUND: [&str; 11] = [
+const FOUND: [&str; 13] = [
     "GHSA-qwcr-r2fm-qrc7 body-parser@1.20.1 -> 1.20.3 [high] called bump",
     "GHSA-pxg6-pf52-xh8x cookie@0.4.1 -> 0.7.0 [low] called bump",
     "GHSA-pxg6-pf52-xh8x cookie@0.5.0 -> 0.7.0 [low] called bump",
@@ -259,8 +259,10 @@ const FOUND: [&str; 11] = [
     "GHSA-phwq-j96m-2c2q ejs@3.1.6 -> 3.1.7 [critical] called bump",
     "GHSA-qw6h-vgh9-j6wx express@4.18.2 -> 4.20.0 [moderate] not-called bump",
     "GHSA-rv95-896h-c2vc express@4.18.2 -> 4.19.2 [moderate] not-called bump",
+    "GHSA-37ch-88jc-xwx2 path-to-regexp@0.1.7 -> 0.1.13 [high] not-called bump",
     "GHSA-9wv6-86v2-598j path-to-regexp@0.1.7 -> 0.1.10 [high] not-called bump",
     "GHSA-rhx6-c78j-4q9w path-to-regexp@0.1.7 -> 0.1.12 [high] not-called bump",
+    "GHSA-6rw7-vpxm-498p qs@6.11.0 -> 6.14.1 [moderate] unknown bump",
     "GHSA-m6fv-jmcg-4jfg send@0.18.0 -> 0.19.0 [moderate] not-called bump",
     "GHSA-cm22-4g7w-348p serve-static@1.15.0 -> 1.16.0 [moderate] not-called bump",
 ];
@@ -362,25 +364,32 @@ fn npm_sends_npms_request_to_the_projects_registry_and_finds_what_the_bundled_ta
     assert_eq!(last.headers.get("authorization"), None);
 }
 
-/// A parent the bundled releases lack (here `pinner`, which pins cookie 0.4.1) is asked of the project's registry
-/// (`GET /pinner`, npm's abbreviated metadata): its release 1.0.1 depends on cookie 0.7.2, so it is raised to 1.0.1
-/// (not to 2.0.0, another major). When the registry does not know it, a note says so and cookie is reported unfixed.
-#[test]
-fn npm_asks_the_registry_for_a_parent_the_bundle_lacks() {
+/// A project that depends on `pinner` at `version`, locked with `pinner` depending on cookie `cookie` (installed
+/// 0.4.1), and npm's bulk answer for it (cookie 0.4.1's advisory).
+fn pinner_app(version: &str, cookie: &str) -> (App, String) {
     let app = App::new();
-    std::fs::write(app.dir.join("package.json"), r#"{ "name": "pins", "dependencies": { "pinner": "1.0.0" } }"#)
-        .expect("manifest");
+    let manifest = serde_json::json!({ "name": "pins", "dependencies": { "pinner": version } });
+    std::fs::write(app.dir.join("package.json"), manifest.to_string()).expect("manifest");
     let lock = serde_json::json!({
         "name": "pins", "lockfileVersion": 3, "requires": true,
         "packages": {
-            "": { "name": "pins", "dependencies": { "pinner": "1.0.0" } },
-            "node_modules/pinner": { "version": "1.0.0", "dependencies": { "cookie": "0.4.1" } },
+            "": { "name": "pins", "dependencies": { "pinner": version } },
+            "node_modules/pinner": { "version": version, "dependencies": { "cookie": cookie } },
             "node_modules/cookie": { "version": "0.4.1" }
         }
     });
     std::fs::write(app.dir.join("package-lock.json"), lock.to_string()).expect("lock");
     let bulk =
         std::fs::read_to_string(Path::new(REPO).join("tests/advisories/net/npm-bulk-response.json")).expect("answer");
+    (app, bulk)
+}
+
+/// A parent the bundled releases lack (here `pinner`, which pins cookie 0.4.1) is asked of the project's registry
+/// (`GET /pinner`, npm's abbreviated metadata): its release 1.0.1 depends on cookie 0.7.2, so it is raised to 1.0.1
+/// (not to 2.0.0, another major). When the registry does not know it, a note says so and cookie is reported unfixed.
+#[test]
+fn npm_asks_the_registry_for_a_parent_the_bundle_lacks() {
+    let (app, bulk) = pinner_app("1.0.0", "0.4.1");
     let packument = serde_json::json!({
         "name": "pinner",
         "versions": {
@@ -548,20 +557,7 @@ fn osv_is_not_sent_the_names_of_a_private_scope() {
 /// than "raise that parent to a release that depends on a fixed cookie" (request 2.88.2 and tough-cookie ~2.5.0).
 #[test]
 fn a_parent_no_release_of_which_is_fixed_is_said_to_be_replaced() {
-    let app = App::new();
-    std::fs::write(app.dir.join("package.json"), r#"{ "name": "pins", "dependencies": { "pinner": "1.0.1" } }"#)
-        .expect("manifest");
-    let lock = serde_json::json!({
-        "name": "pins", "lockfileVersion": 3, "requires": true,
-        "packages": {
-            "": { "name": "pins", "dependencies": { "pinner": "1.0.1" } },
-            "node_modules/pinner": { "version": "1.0.1", "dependencies": { "cookie": "~0.4.1" } },
-            "node_modules/cookie": { "version": "0.4.1" }
-        }
-    });
-    std::fs::write(app.dir.join("package-lock.json"), lock.to_string()).expect("lock");
-    let bulk =
-        std::fs::read_to_string(Path::new(REPO).join("tests/advisories/net/npm-bulk-response.json")).expect("answer");
+    let (app, bulk) = pinner_app("1.0.1", "~0.4.1");
     // (1.0.0 did not depend on cookie at all: not a raise.)
     let packument = serde_json::json!({
         "name": "pinner",
