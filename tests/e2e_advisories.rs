@@ -64,6 +64,8 @@ fn the_app_is_fixed_installed_patched_and_still_works() {
             "GHSA-qw6h-vgh9-j6wx express@4.18.2 not-called",
             "GHSA-9wv6-86v2-598j path-to-regexp@0.1.7 not-called",
             "GHSA-rhx6-c78j-4q9w path-to-regexp@0.1.7 not-called",
+            "GHSA-37ch-88jc-xwx2 path-to-regexp@0.1.7 not-called",
+            "GHSA-6rw7-vpxm-498p qs@6.11.0 unknown",
             "GHSA-m6fv-jmcg-4jfg send@0.18.0 not-called",
             "GHSA-cm22-4g7w-348p serve-static@1.15.0 not-called",
         ]
@@ -76,7 +78,7 @@ fn the_app_is_fixed_installed_patched_and_still_works() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}\n{}", String::from_utf8_lossy(&out.stdout));
     let manifest = std::fs::read_to_string(app.join("package.json")).expect("package.json");
-    for written in ["\"body-parser\": \"1.20.3\"", "\"ejs\": \"3.1.10\"", "\"cookie-parser\": \"1.4.7\""] {
+    for written in ["\"body-parser\": \"1.20.4\"", "\"ejs\": \"3.1.10\"", "\"cookie-parser\": \"1.4.7\""] {
         assert!(manifest.contains(written), "{written} not in\n{manifest}");
     }
     // cookie 0.7 is on another line than the 0.4.1 cookie-parser 1.4.6 pins: never forced by an override.
@@ -203,7 +205,7 @@ fn a_star_parent_is_refreshed_and_an_aliased_parent_raised() {
 #[test]
 fn of_two_copies_the_fixable_one_is_fixed_and_the_other_explained() {
     let (_tmp, _app, installed, left) = fix_and_install("advisories-two-copies", npm_ci);
-    assert_eq!(installed, ["0.4.1", "0.7.1", "0.7.2"], "b's own 0.4.1, express's 0.7.1, cookie-parser 1.4.7's 0.7.2");
+    assert_eq!(installed, ["0.4.1", "0.7.2"], "b's own 0.4.1; express 4.22's and cookie-parser 1.4.7's 0.7.2");
     assert_eq!(
         left,
         ["\"0.4.1\" \"none\": \"the fix, cookie 0.7.0, is on another line of releases than `0.4.1` in b (a new major, \
@@ -246,7 +248,19 @@ fn packages_under_a_refreshed_parent_come_with_it_without_overrides() {
 #[test]
 fn a_copy_refreshed_itself_is_not_dropped_when_another_copy_moves_with_its_parent() {
     let (_tmp, app) = copy_app("advisories-two-qs");
-    let write = ["--only", "advisories", "--write", "--allow-no-vcs", "--lockfile"];
+    // (Every recorded advisory but qs's GHSA-6rw7-vpxm-498p: fixed only in 6.14.1, outside request's `~6.5.2`, it
+    // would be an override across the line for both copies, which is not what this test is about.)
+    let records = tempfile::tempdir().expect("tempdir");
+    let skipped = "GHSA-6rw7-vpxm-498p.json";
+    let osv = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/advisories/osv");
+    for entry in std::fs::read_dir(&osv).expect("records") {
+        let name = entry.expect("record").file_name();
+        if name != skipped {
+            std::fs::copy(osv.join(&name), records.path().join(&name)).expect("copy record");
+        }
+    }
+    let source = records.path().to_string_lossy().to_string();
+    let write = ["--only", "advisories", "--advisories", source.as_str(), "--write", "--allow-no-vcs", "--lockfile"];
     let out = express_harden(&app, &write);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
@@ -257,7 +271,9 @@ fn a_copy_refreshed_itself_is_not_dropped_when_another_copy_moves_with_its_paren
     assert_eq!(copies.len(), 2, "{copies:?}");
     let left: Vec<String> = copies
         .iter()
-        .filter(|(name, version, _)| bundled().for_package(name).iter().any(|a| a.affects(version)))
+        .filter(|(name, version, _)| {
+            bundled().for_package(name).iter().any(|a| a.id != "GHSA-6rw7-vpxm-498p" && a.affects(version))
+        })
         .map(|(name, version, folder)| format!("{name}@{version} in {folder}"))
         .collect();
     assert_eq!(left, Vec::<String>::new(), "{stderr}");

@@ -397,7 +397,11 @@ fn npm_keeps_a_version_1_lockfile_that_npm_6_reads() {
     assert_eq!(npm_lockfile_version(&dir), 1);
     let (code, stdout, stderr, listed) = fix_advisories(&dir);
     assert_eq!(code, Some(0), "{stderr}");
-    assert!(stdout.contains("updated package-lock.json (body-parser 1.20.1 -> 1.20.3)"), "{stdout}");
+    // (express 4.21.2 pins path-to-regexp 0.1.12, affected by GHSA-37ch-88jc-xwx2: raised to 4.22.0 beside it.)
+    assert!(
+        stdout.contains("updated package-lock.json (express 4.21.2 -> 4.22.0, body-parser 1.20.1 -> 1.20.4)"),
+        "{stdout}"
+    );
     assert_eq!(listed, ["package-lock.json", "package.json"]);
     assert_eq!(npm_lockfile_version(&dir), 1);
     let npm6 = Command::new("npx")
@@ -407,7 +411,7 @@ fn npm_keeps_a_version_1_lockfile_that_npm_6_reads() {
         .expect("npx");
     assert!(npm6.status.success(), "npm 6 ci: {}", String::from_utf8_lossy(&npm6.stderr));
     let installed = std::fs::read_to_string(dir.join("node_modules/body-parser/package.json")).expect("installed");
-    assert!(installed.contains("\"version\": \"1.20.3\""), "{installed}");
+    assert!(installed.contains("\"version\": \"1.20.4\""), "{installed}");
 }
 
 /// A pnpm 8 project (lockfile '6.0'): the pnpm here (9, which writes '9.0') does not touch its lockfile; the error
@@ -448,12 +452,13 @@ fn a_package_manager_failure_is_reported_by_its_reason() {
              ERESOLVE could not resolve / While resolving: react-dom@18.2.0 / Found: react@17.0.2; package.json put \
              back as it was",
         ),
-        // Yarn 1 and a tarball the registry no longer has (fs 0.0.2): Yarn's error line, not the stack frames.
+        // Yarn 1 and a tarball the registry does not have (a package that was never published; fs 0.0.2, used before, is served again): Yarn's error line, not the stack frames.
         (
             "yarn",
             "advisories-yarn404",
             "yarn.lock `yarn install --ignore-scripts` failed: error Error: \
-             https://registry.npmjs.org/fs/-/fs-0.0.2.tgz: Request failed \"404 Not Found\"; package.json put back as \
+             https://registry.npmjs.org/express-harden-no-such-package/-/express-harden-no-such-package-0.0.2.tgz: \
+             Request failed \"404 Not Found\"; package.json put back as \
              it was",
         ),
     ];
