@@ -309,14 +309,14 @@ fn a_migration_is_one_question_that_carries_its_version_bump() {
 
 #[test]
 fn the_advisories_fixes_of_package_json_are_one_question() {
-    // body-parser, ejs, cookie-parser (for its cookie) and Express (to 4.21.2, whose cookie and path-to-regexp are
-    // fixed) raised (Express's own dependencies come with it): one question for package.json; the accepted answer
+    // body-parser (to 1.20.4, for its qs), ejs, cookie-parser (for its cookie) and Express (to 4.22.0, whose cookie,
+    // path-to-regexp and qs are fixed) raised (Express's own dependencies come with it): one question for package.json; the accepted answer
     // writes what `--write` does, the declined one nothing.
     let (_tmp, app, reference) = two_copies("tests/e2e/advisories-app");
     let before = common::tree(&app);
     let mut session = start(&app, &["--only", "advisories"]);
     let shown = answer(&mut session, 1, "] package.json (advisories)", "y");
-    let raised = ["body-parser\": \"1.20.3", "ejs\": \"3.1.10", "cookie-parser\": \"1.4.7", "express\": \"4.21.2"];
+    let raised = ["body-parser\": \"1.20.4", "ejs\": \"3.1.10", "cookie-parser\": \"1.4.7", "express\": \"4.22.0"];
     for line in raised.map(|r| format!("+    \"{r}\"")) {
         assert!(shown.contains(&line), "{line} is in the preview:\n{shown}");
     }
