@@ -2909,6 +2909,9 @@ fn reachability(
                     path.extension().is_some_and(|e| e == ext || (engine == "handlebars" && e == "handlebars"))
                 })
     };
+    // A call not seen is "not called" unless the package is reached through `import('lodash')` or a re-export,
+    // where what is called on it is not followed.
+    let followed = |package: &str, called: bool| (called || !uses.opaque.contains(package)).then_some(called);
     let mut unknown = Vec::new();
     for api in advisory.api.iter().flat_map(|api| api_names(api)) {
         let called = if let Some(engine) = api.strip_prefix("render:") {
@@ -2920,8 +2923,7 @@ fn reachability(
         } else if api == "import" {
             Some(uses.imports.contains(&advisory.package))
         } else if let Some(package) = api.strip_suffix("()") {
-            let called = uses.default_calls.contains(package);
-            (called || !uses.opaque.contains(package)).then_some(called)
+            followed(package, uses.default_calls.contains(package))
         } else if let Some((object, member)) = api.split_once('.') {
             match object {
                 // `express.urlencoded(...)`: a call of the express module's export (files naming express are
@@ -2944,8 +2946,7 @@ fn reachability(
                     let called = project.package_calls.contains(&function)
                         || uses.functions.contains(&function)
                         || (uses.imports.contains(package) && uses.methods.contains(member));
-                    // Reached through `import('lodash')` or a re-export: what is called on it is not followed.
-                    (called || !uses.opaque.contains(package)).then_some(called)
+                    followed(package, called)
                 }
             }
         } else {
