@@ -547,10 +547,20 @@ fn sorted_insert_index(names: &[&str], name: &str) -> Option<usize> {
 /// Approximates `a.localeCompare(b, "en")`, the order npm writes dependencies in: punctuation
 /// before digits before letters, letters compared ignoring case first, then lower case first.
 fn npm_order(a: &str, b: &str) -> Ordering {
+    // ICU's root collation order for ASCII punctuation and symbols, as a rank by byte (`NONE`: not one of them).
+    const NONE: u8 = u8::MAX;
+    const PUNCTUATION: [u8; 128] = {
+        let order = b"_-,;:!?.'\"()[]{}@*/\\&#%`^+<=>|~$";
+        let mut rank = [NONE; 128];
+        let mut i = 0;
+        while i < order.len() {
+            rank[order[i] as usize] = i as u8;
+            i += 1;
+        }
+        rank
+    };
     fn primary(c: char) -> (u8, u32) {
-        // ICU's root collation order for ASCII punctuation and symbols.
-        const PUNCTUATION: &str = "_-,;:!?.'\"()[]{}@*/\\&#%`^+<=>|~$";
-        if let Some(rank) = PUNCTUATION.find(c) {
+        if let Some(&rank) = PUNCTUATION.get(c as usize).filter(|&&r| r != NONE) {
             (0, rank as u32)
         } else if c.is_ascii_digit() {
             (2, c as u32)

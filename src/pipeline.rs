@@ -1939,11 +1939,15 @@ fn apply_manifest(
     };
     let mut m = ManifestEdit { text: original.clone(), original, edits: Vec::new(), ids: BTreeSet::new() };
     for change in changes {
-        let from = ManifestInfo::parse(&m.text).ok().and_then(|info| {
-            info.dependency_all(&change.package).into_iter().find(|(s, _)| *s == change.section).map(|(_, spec)| spec)
-        });
         // (An override the project already has is changed, not new.)
-        let from = from.or_else(|| manifest::override_spec(&m.text, change.section, &change.package));
+        let from = if DepSection::ALL.contains(&change.section) {
+            ManifestInfo::parse(&m.text).ok().and_then(|info| {
+                let listed = info.dependency_all(&change.package);
+                listed.into_iter().find(|(s, _)| *s == change.section).map(|(_, spec)| spec)
+            })
+        } else {
+            manifest::override_spec(&m.text, change.section, &change.package)
+        };
         let fix = format!("set {} to {}", change.package, change.to);
         m.set(
             DependencyChange {

@@ -763,7 +763,7 @@ impl Transform for Advisories {
         let db = self.database();
         // The installed copies of each affected name@version.
         let mut affected: BTreeMap<(&str, &str), Copies<'_>> = BTreeMap::new();
-        let names: std::collections::HashSet<&str> = inventory.packages.iter().map(|p| p.name.as_str()).collect();
+        let names: rustc_hash::FxHashSet<&str> = inventory.packages.iter().map(|p| p.name.as_str()).collect();
         let installed = |name: &str| names.contains(name);
         for (i, package) in inventory.packages.iter().enumerate() {
             let hits = db.for_installed(&package.name, &installed);
@@ -939,7 +939,7 @@ impl Transform for Advisories {
         let member_projects: Vec<&Project> = members.values().filter_map(|path| project_at(cx, path)).collect();
         // (How many routes lead to each package: read once, for the reports' paths.)
         let mut route_counts: Option<Vec<u64>> = None;
-        let mut described: std::collections::HashMap<Parent, String> = std::collections::HashMap::new();
+        let mut described: rustc_hash::FxHashMap<Parent, String> = rustc_hash::FxHashMap::default();
         for (((((name, version), (copies, hits)), fix), left), carried) in
             affected.into_iter().zip(fixes).zip(left).zip(carried)
         {
