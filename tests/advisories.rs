@@ -3528,3 +3528,107 @@ fn a_members_out_of_sync_finding_is_on_its_own_dependency() {
         );
     }
 }
+
+/// A package-lock.json (v3) of TypeScript-Node-Starter's shape: `"connect-mongo": <spec>` locked at 4.4.0, which pins
+/// mongodb 3.6.3 (affected by GHSA-vxvm-qww3-2fh7, fixed on 3.x in 3.6.10), under `via` when one is given (a
+/// dependency of the project that pins connect-mongo 4.4.0 itself).
+fn connect_mongo_app(spec: &str, via: Option<&str>) -> (tempfile::TempDir, PathBuf) {
+    let pins = serde_json::json!({ "mongodb": "3.6.3" });
+    let (manifest, lock) = match via {
+        None => (
+            format!(r#"{{ "name": "app", "dependencies": {{ "connect-mongo": "{spec}" }} }}"#),
+            lock_with(
+                &[("connect-mongo", spec, "4.4.0")],
+                &[
+                    ("node_modules/connect-mongo", "4.4.0", pins),
+                    ("node_modules/mongodb", "3.6.3", serde_json::json!({})),
+                ],
+            ),
+        ),
+        Some(via) => (
+            format!(r#"{{ "name": "app", "dependencies": {{ "{via}": "1.0.0" }} }}"#),
+            lock_with(
+                &[(via, "1.0.0", "1.0.0")],
+                &[
+                    (&format!("node_modules/{via}"), "1.0.0", serde_json::json!({ "connect-mongo": spec })),
+                    ("node_modules/connect-mongo", "4.4.0", pins),
+                    ("node_modules/mongodb", "3.6.3", serde_json::json!({})),
+                ],
+            ),
+        ),
+    };
+    let (tmp, dir) = scratch("mongo", &manifest);
+    std::fs::write(dir.join("package-lock.json"), lock.to_string()).expect("write");
+    (tmp, dir)
+}
+
+/// A raise never pulls a new major through the raised package (41-app run, TypeScript-Node-Starter). connect-mongo
+/// 4.6.0, the first 4.x that no longer lists mongodb in its `dependencies`, makes it a peer `^4.1.0`
+/// (`parents.json`'s `peers`, from the registry): npm 7+ then installs driver 4 at the top, which rejects the app's
+/// `autoReconnect`. So connect-mongo is not raised (4.4.1 still pins the affected 3.6.5, 4.5.0 pins mongodb 4.1.0),
+/// the finding says why, and mongodb is overridden on its own line instead (before: "connect-mongo is raised to
+/// 4.6.0, which no longer depends on mongodb", `"connect-mongo": "4.6.0"` written). The same check holds for the
+/// project's own dependency raised for an advisory of its own, and for an override of it (an advisory recorded for
+/// the test: connect-mongo fixed in 4.5.0): 4.5.0 pins mongodb 4.1.0, and `^4.5.0` would bring 4.6.0, so neither
+/// the raise nor the override is planned.
+#[test]
+fn a_raise_never_pulls_a_new_major_through_the_raised_package() {
+    let records = osv_only(&["GHSA-vxvm-qww3-2fh7"]);
+    let source = records.path().display().to_string();
+    let finding = |text: &str, package: &str| -> String {
+        text.lines().find(|l| l.contains(&format!(" {package}@"))).unwrap_or_default().to_string()
+    };
+
+    let (_tmp, dir) = connect_mongo_app("4.4.0", None);
+    let (code, text) = audit_from(&dir, &source, &[]);
+    assert_eq!(code, 0, "{text}");
+    let mongodb = finding(&text, "mongodb");
+    assert!(
+        mongodb.contains(
+            "3.6.10 is outside what its parents declare (connect-mongo@4.4.0 declares 3.6.3); connect-mongo 4.6.0 makes \
+             mongodb a peer ^4.1.0; the project installs mongodb 3.6.3 — a new major, not raised"
+        ),
+        "{text}"
+    );
+    assert!(mongodb.contains("fix=override: "), "{text}");
+    assert!(!text.contains("change package.json dependencies connect-mongo"), "{text}");
+    assert!(text.contains("change package.json overrides mongodb@3.x (new) -> ^3.6.10"), "{text}");
+
+    // The project's own connect-mongo, raised for an advisory of its own; then the same copy under another package.
+    let own = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(Path::new(&osv()).join("GHSA-vxvm-qww3-2fh7.json"), own.path().join("mongodb.json")).expect("copy");
+    let record = serde_json::json!({
+        "id": "GHSA-test-conn-mong", "summary": "connect-mongo test advisory", "published": "2024-10-04T00:00:00Z",
+        "affected": [{ "package": { "ecosystem": "npm", "name": "connect-mongo" },
+                       "ranges": [{ "type": "SEMVER", "events": [{ "introduced": "0" }, { "fixed": "4.5.0" }] }] }],
+        "database_specific": { "severity": "HIGH" }
+    });
+    std::fs::write(own.path().join("connect-mongo.json"), record.to_string()).expect("write");
+    let source = own.path().display().to_string();
+    let (_tmp, dir) = connect_mongo_app("4.4.0", None);
+    let (code, text) = audit_from(&dir, &source, &[]);
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        finding(&text, "connect-mongo").ends_with(
+            "fix=none: the fix, connect-mongo 4.5.0, moves a dependency of connect-mongo to another line: \
+             connect-mongo 4.5.0 depends on mongodb 4.1.0; the project installs mongodb 3.6.3 — a new major, not \
+             raised; move to it by hand, checking what that dependency's new line changes"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("\nchange package.json dependencies connect-mongo"), "{text}");
+
+    let (_tmp, dir) = connect_mongo_app("4.4.0", Some("mongo-wrapper"));
+    let (code, text) = audit_from(&dir, &source, &[]);
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        finding(&text, "connect-mongo").ends_with(
+            "fix=none: 4.5.0 is outside what its parents declare (mongo-wrapper@1.0.0 declares 4.4.0); `overrides` \
+             would force the copies of connect-mongo on 4.x to ^4.5.0 (`\"connect-mongo@4.x\": \"^4.5.0\"`), but \
+             connect-mongo 4.6.0 makes mongodb a peer ^4.1.0; the project installs mongodb 3.6.3 — a new major, not \
+             raised: not overridden"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("overrides connect-mongo"), "{text}");
+}
