@@ -2760,7 +2760,7 @@ fn a_project_without_a_lockfile_is_said_to_be_unaudited() {
         let out = express_harden(dir, &["--only", "advisories", "--advisories", &osv(), "--check"]);
         (out.status.code(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
     };
-    let (_tmp, dir) = scratch("styles", r#"{ "name": "styles", "dependencies": { "ejs": "3.1.6", "ms": "2.1.3" } }"#);
+    let (_tmp, dir) = scratch("styles", r#"{ "name": "styles", "dependencies": { "ejs": "2.7.4", "ms": "2.1.3" } }"#);
     let (code, output) = check(&dir);
     assert_eq!(code, Some(2), "{output}");
     let unaudited = "package.json:1:1: {} [advisories/no-lockfile] no lockfile: the versions an install of its 2 \
@@ -2768,8 +2768,9 @@ fn a_project_without_a_lockfile_is_said_to_be_unaudited() {
                      `npm install --package-lock-only --ignore-scripts` in . to make one (and commit it)";
     assert!(
         output.contains(&format!(
-            "{}; what package.json declares admits affected versions: ejs 3.1.6 (GHSA-phwq-j96m-2c2q critical): \
-             --check does not pass",
+            "{}; the fix, ejs 3.1.10, is a new major for `2.7.4` (its API may change): not raised; move to it by \
+             hand, checking its changelog; what package.json declares admits affected versions: ejs 2.7.4 \
+             (GHSA-phwq-j96m-2c2q critical): --check does not pass",
             unaudited.replace("{}", "error")
         )),
         "{output}"
@@ -3631,4 +3632,54 @@ fn a_raise_never_pulls_a_new_major_through_the_raised_package() {
         "{text}"
     );
     assert!(!text.contains("overrides connect-mongo"), "{text}");
+}
+
+/// No lockfile (gen-ejs, todos-express-password): a declared range whose highest release is affected is raised to the
+/// first fixed version, in the author's style and on its line, as a locked version would be, so that `--check` passes
+/// after `--write` (before: reported, never raised, and `--check` failed after the write); a second run changes
+/// nothing. A range on another line than the fix (`~2.6.1`, ejs's critical GHSA-phwq-j96m-2c2q is fixed in 3.1.7
+/// only) stays reported; a `^` range that admits the fix needs no change.
+#[test]
+fn without_a_lockfile_an_affected_range_is_raised_on_its_line() {
+    let records = osv();
+    let run = |dir: &Path, extra: &[&str]| {
+        let mut args = vec!["--only", "advisories", "--advisories", records.as_str()];
+        args.extend(extra);
+        let out = express_harden(dir, &args);
+        (out.status.code(), String::from_utf8_lossy(&out.stderr).to_string())
+    };
+    let manifest = r#"{ "name": "app", "dependencies": { "ejs": "~3.0.1", "lodash": "4.17.20", "ms": "^2.0.0" } }"#;
+    let (_tmp, dir) = scratch("app", manifest);
+    let (code, text) = run(&dir, &[]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("\n  package.json: dependencies ejs ~3.0.1 -> ~3.1.10\n"), "{text}");
+    assert!(text.contains("\n  package.json: dependencies lodash 4.17.20 -> 4.17.21\n"), "{text}");
+    assert!(!text.contains("dependencies ms "), "{text}");
+    assert!(
+        text.contains(
+            "; the highest release a declared range admits is affected, so it is raised to the first fixed one: \
+             ejs ~3.0.1 -> ~3.1.10, lodash 4.17.20 -> 4.17.21"
+        ),
+        "{text}"
+    );
+    let (code, text) = run(&dir, &["--write", "--allow-no-vcs"]);
+    assert_eq!(code, Some(0), "{text}");
+    let written = std::fs::read_to_string(dir.join("package.json")).expect("read");
+    assert_eq!(
+        written, r#"{ "name": "app", "dependencies": { "ejs": "~3.1.10", "lodash": "4.17.21", "ms": "^2.0.0" } }"#,
+        "in the file's own style"
+    );
+    let (code, text) = run(&dir, &["--check"]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.starts_with("express-harden: would change no files\n"), "{text}");
+
+    let (_tmp, dir) = scratch("app", r#"{ "name": "app", "dependencies": { "ejs": "~2.6.1" } }"#);
+    let (code, text) = run(&dir, &["--write", "--allow-no-vcs"]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("the fix, ejs 3.1.10, is a new major for `~2.6.1`"), "{text}");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("package.json")).expect("read"),
+        r#"{ "name": "app", "dependencies": { "ejs": "~2.6.1" } }"#
+    );
+    assert_eq!(run(&dir, &["--check"]).0, Some(2));
 }

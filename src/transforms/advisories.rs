@@ -223,15 +223,22 @@ impl Advisories {
     /// nothing was checked. The finding says what to run to make one; it is an error (`--check` exits 2, as npm
     /// audit stops with ENOLOCK) when a declared range admits a version that a known advisory at or above
     /// `--fail-on` affects, a warning otherwise.
-    fn no_lockfile(&self, cx: &ManifestContext<'_>) -> Option<crate::transform::Finding> {
+    ///
+    /// A range whose highest release (the newest the transform knows of, else what its own bounds say) is affected is
+    /// raised to the first fixed version, as a locked one would be ([`raised`]: in the author's style, on its line;
+    /// across a major it stays reported), as npm and Dependabot do.
+    fn no_lockfile(&self, cx: &ManifestContext<'_>, plan: &mut ManifestPlan) -> Option<crate::transform::Finding> {
         let dir = cx.path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
         let root = cx.options.root.as_deref();
         if crate::lockfile::find(dir, root).is_some() || crate::lockfile::ignored(dir, root).is_some() {
             return None;
         }
         let db = self.database();
+        let parents = self.parents();
         let mut count = 0;
         let mut risky: Vec<String> = Vec::new();
+        let mut made: Vec<String> = Vec::new();
+        let mut kept: Vec<String> = Vec::new();
         for section in [DepSection::Dependencies, DepSection::DevDependencies, DepSection::OptionalDependencies] {
             for (key, spec) in cx.info.dependencies(section) {
                 let name = alias_of(spec).map_or(key, |(real, _)| real);
@@ -242,14 +249,46 @@ impl Advisories {
                 };
                 count += 1;
                 let Some(range) = range else { continue };
-                let hits: Vec<String> = db
-                    .for_package(name)
+                // (Express is raised by the express-version transform when it runs.)
+                let by_express_version = name == "express" && cx.options.selected.contains(&"express-version");
+                let all: Vec<&Advisory> = db.for_package(name).iter().filter(|a| a.may_affect(&range)).collect();
+                // The highest release the range admits, and the advisories that affect it, with the first version
+                // that fixes each: from the releases the transform knows, else from the range's own bounds (an
+                // advisory whose first fix after the range's lowest version is past the range affects its top).
+                let top = parents.get(name).and_then(|r| r.newest_admitted(std::slice::from_ref(&range)));
+                let Some(from) = top.clone().or_else(|| range.min_version()) else { continue };
+                let at_top: Vec<(&Advisory, Option<Version>)> = all
                     .iter()
-                    .filter(|a| a.severity.is_none_or(|s| s >= self.fail_on) && a.may_affect(&range))
-                    .map(|a| format!("{} {}", a.id, a.severity.map_or("severity unknown", Level::label)))
+                    .map(|a| (*a, a.patched_after(&from.to_string())))
+                    .filter(|(a, fix)| match &top {
+                        Some(top) => a.affects(&top.to_string()),
+                        None => fix.as_ref().is_none_or(|fix| !fix.satisfies(&range)),
+                    })
                     .collect();
-                if !hits.is_empty() {
-                    risky.push(format!("{key} {spec} ({})", hits.join(", ")));
+                let gate: Vec<String> = at_top
+                    .iter()
+                    .filter(|(a, _)| a.severity.is_none_or(|s| s >= self.fail_on))
+                    .map(|(a, _)| format!("{} {}", a.id, a.severity.map_or("severity unknown", Level::label)))
+                    .collect();
+                let unfixable: Vec<&str> =
+                    at_top.iter().filter(|(_, fix)| fix.is_none()).map(|(a, _)| a.id.as_str()).collect();
+                let target = at_top.iter().filter_map(|(_, fix)| fix.clone()).max();
+                let raise = target
+                    .and_then(|target| past_others(&all, &unfixable, target).ok())
+                    .map(|target| (raised_listed(spec, &from, &target), target));
+                match raise {
+                    Some((Some(to), _)) if unfixable.is_empty() && !by_express_version => {
+                        made.push(format!("{key} {spec} -> {to}"));
+                        plan.changes.push(ManifestRequest::new(section, key, to));
+                    }
+                    Some((None, target)) => {
+                        kept.push(new_major(name, &target, spec));
+                        if !gate.is_empty() {
+                            risky.push(format!("{key} {spec} ({})", gate.join(", ")));
+                        }
+                    }
+                    _ if !gate.is_empty() => risky.push(format!("{key} {spec} ({})", gate.join(", "))),
+                    _ => {}
                 }
             }
         }
@@ -269,6 +308,15 @@ impl Advisories {
             crate::discover::display_path(&at)
         );
         let mut finding = cx.finding("no-lockfile", "", message);
+        if !made.is_empty() {
+            finding.message.push_str(&format!(
+                "; the highest release a declared range admits is affected, so it is raised to the first fixed one: {}",
+                made.join(", ")
+            ));
+        }
+        for why in kept {
+            finding.message.push_str(&format!("; {why}"));
+        }
         if !risky.is_empty() {
             finding.message.push_str(&format!(
                 "; what package.json declares admits affected versions: {}: --check does not pass",
@@ -734,7 +782,8 @@ impl Transform for Advisories {
             ));
         }
         let Some(read) = cx.inventory.get() else {
-            plan.findings.extend(self.no_lockfile(cx));
+            let finding = self.no_lockfile(cx, plan);
+            plan.findings.extend(finding);
             return;
         };
         let inventory = match read {
