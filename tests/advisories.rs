@@ -3683,3 +3683,34 @@ fn without_a_lockfile_an_affected_range_is_raised_on_its_line() {
     );
     assert_eq!(run(&dir, &["--check"]).0, Some(2));
 }
+
+/// One installed copy with several advisories (kutt's tar-fs 2.1.1, fixed in 2.1.2 and 2.1.3) is one entry of the
+/// planned lockfile refresh, with the highest version it needs, the one the refresh brings it to: in the text
+/// summary, the next steps (text and JSON) and the pull-request body (before: `lodash 4.17.4 -> 4.17.12, lodash 4.17.4
+/// -> 4.17.11, ...`, one per advisory).
+#[test]
+fn a_copy_with_several_advisories_is_one_entry_of_the_refresh() {
+    let (_tmp, dir) = scratch("refresh", r#"{ "name": "app", "dependencies": { "lodash": "^4.17.4" } }"#);
+    let lock = lock_with(&[("lodash", "^4.17.4", "4.17.4")], &[]);
+    std::fs::write(dir.join("package-lock.json"), lock.to_string()).expect("write");
+    let step = "refresh package-lock.json to fix lodash 4.17.4 -> 4.17.21: run express-harden again with --write \
+                --lockfile (it runs the package manager's lockfile-only update of lodash)";
+
+    let out = express_harden(&dir, &["--only", "advisories"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "\n  package-lock.json: lockfile refresh planned (lodash 4.17.4 -> 4.17.21), made by --write --lockfile\n"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains(&format!("next steps:\n  - {step}\n")), "{stderr}");
+
+    let (doc, _) = json_audit(&dir);
+    assert_eq!(doc["next_steps"], serde_json::json!([step]), "{doc:#}");
+
+    let out = express_harden(&dir, &["--only", "advisories", "--format", "markdown"]);
+    let body = String::from_utf8_lossy(&out.stdout);
+    assert!(body.contains("lockfile refresh planned (lodash 4.17.4 -&gt; 4.17.21), made by"), "{body}");
+    assert!(body.contains(&format!("- [ ] {step}")), "{body}");
+}
