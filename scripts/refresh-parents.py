@@ -9,7 +9,10 @@ on a fixed version of an affected package (cookie-parser 1.4.6 pins cookie 0.4.1
 learn offline otherwise. For each parent it asks `npm view <parent>@<major> version dependencies --json`, one major at
 a time (every release, prereleases left out), and keeps only the dependencies the advisory table covers (its
 `packages`), as runs: `[from, range]` says that the releases from `from` on (in the `versions` order) declare `range`,
-until the next run (`""`: no such dependency). Needs npm on PATH and the registry. See
+until the next run (`""`: no such dependency). The releases' `peerDependencies` are kept the same way under `peers`
+(every peer, not only the table's: a raise that makes a dependency a peer on a new major, connect-mongo 4.6.0's
+mongodb `^4.1.0`, or that asks for a peer the project installs on another line, is refused). Needs npm on PATH and
+the registry. See
 transforms/advisories/README.md, "Raising a parent".
 """
 
@@ -62,14 +65,17 @@ def npm_view(spec, *fields):
 
 
 def releases(parent):
-    """[(version, dependencies)] of every release of `parent` (prereleases left out). Asked one major at a time: npm
+    """[(version, dependencies, peerDependencies)] of every release of `parent` (prereleases left out). Asked one major at a time: npm
     view answers a query over many releases with their versions only."""
     majors = sorted({v.split(".")[0] for v in npm_view(parent, "versions") if "-" not in v}, key=int)
     out = []
     for major in majors:
-        for d in npm_view(f"{parent}@{major}", "version", "dependencies"):
+        for d in npm_view(f"{parent}@{major}", "version", "dependencies", "peerDependencies"):
             # (A release without dependencies comes as its version alone.)
-            out.append((d, {}) if isinstance(d, str) else (d["version"], d.get("dependencies") or {}))
+            if isinstance(d, str):
+                out.append((d, {}, {}))
+            else:
+                out.append((d["version"], d.get("dependencies") or {}, d.get("peerDependencies") or {}))
     return out
 
 
@@ -78,7 +84,7 @@ def key(version):
 
 
 def runs(rels, dep):
-    """[[from, range]] of the ranges `dep` gets over `rels`, a new run where it changes."""
+    """[[from, range]] of the ranges `dep` gets over `rels` ([(version, {name: range})]), a new run where it changes."""
     out = []
     for version, deps in rels:
         spec = deps.get(dep, "")
@@ -93,20 +99,30 @@ def main():
     parents = {}
     for parent in PARENTS:
         rels = sorted((r for r in releases(parent) if "-" not in r[0]), key=lambda r: key(r[0]))
-        deps = sorted({d for _, ds in rels for d in ds if d in covered})
-        declares = {d: runs(rels, d) for d in deps}
-        parents[parent] = {"versions": [v for v, _ in rels], "declares": {d: r for d, r in declares.items() if r}}
+        deps = sorted({d for _, ds, _ in rels for d in ds if d in covered})
+        declares = {d: runs([(v, ds) for v, ds, _ in rels], d) for d in deps}
+        peer_names = sorted({d for _, _, ps in rels for d in ps})
+        peers = {d: runs([(v, ps) for v, _, ps in rels], d) for d in peer_names}
+        parents[parent] = {
+            "versions": [v for v, _, _ in rels],
+            "declares": {d: r for d, r in declares.items() if r},
+            "peers": {d: r for d, r in peers.items() if r},
+        }
         print(f"{parent}: {len(rels)} releases, {', '.join(deps) or 'none of the table'}", file=sys.stderr)
     lines = [
         "{",
         f'  "compiled": "{datetime.date.today().isoformat()}",',
-        '  "source": "npm view <parent>@<major> version dependencies --json (registry.npmjs.org), by scripts/refresh-parents.py",',
+        '  "source": "npm view <parent>@<major> version dependencies peerDependencies --json (registry.npmjs.org), by scripts/refresh-parents.py",',
         '  "parents": {',
     ]
     items = []
     for parent, facts in parents.items():
         body = [f'    "{parent}": {{', f'      "versions": {json.dumps(facts["versions"])},', '      "declares": {']
         body.append(",\n".join(f'        "{d}": {json.dumps(r)}' for d, r in facts["declares"].items()))
+        if facts["peers"]:
+            body.append("      },")
+            body.append('      "peers": {')
+            body.append(",\n".join(f'        "{d}": {json.dumps(r)}' for d, r in facts["peers"].items()))
         body.append("      }")
         body.append("    }")
         items.append("\n".join(b for b in body if b))

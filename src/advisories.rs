@@ -873,12 +873,14 @@ struct OsvSpecific {
 
 /// What the releases of a package declare for their dependencies: the releases (prereleases left out), oldest first,
 /// and for each dependency the runs of releases that declare one range (`(from, range)`: the releases from `from` on,
-/// until the next run; `""`: no such dependency).
+/// until the next run; `""`: no such dependency); the same for their peer dependencies (`peers`).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Releases {
     versions: Vec<String>,
     declares: BTreeMap<String, Vec<(String, String)>>,
+    #[serde(default)]
+    peers: BTreeMap<String, Vec<(String, String)>>,
 }
 
 impl Releases {
@@ -889,7 +891,6 @@ impl Releases {
         struct Packument {
             versions: BTreeMap<String, Manifest>,
         }
-        // (A peer dependency is one too: npm 7+ and pnpm install it, and the release depends on it as much.)
         #[derive(Deserialize)]
         struct Manifest {
             #[serde(default)]
@@ -902,28 +903,27 @@ impl Releases {
             .versions
             .into_iter()
             .filter_map(|(v, m)| Version::parse(&v).ok().filter(|v| v.pre_release.is_empty()).map(|v| (v, m)))
-            .map(|(v, mut m)| {
-                for (name, range) in std::mem::take(&mut m.peer_dependencies) {
-                    m.dependencies.entry(name).or_insert(range);
-                }
-                (v, m)
-            })
             .collect();
         releases.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut out = Releases::default();
-        let names: BTreeSet<&String> = releases.iter().flat_map(|(_, m)| m.dependencies.keys()).collect();
-        for name in names {
-            let mut runs: Vec<(String, String)> = Vec::new();
-            for (v, m) in &releases {
-                let range = m.dependencies.get(name).and_then(|r| r.as_str()).unwrap_or_default();
-                if runs.last().is_none_or(|(_, last)| last != range) {
-                    runs.push((v.to_string(), range.to_string()));
+        let runs = |of: fn(&Manifest) -> &BTreeMap<String, serde_json::Value>| {
+            let names: BTreeSet<&String> = releases.iter().flat_map(|(_, m)| of(m).keys()).collect();
+            let mut out = BTreeMap::new();
+            for name in names {
+                let mut runs: Vec<(String, String)> = Vec::new();
+                for (v, m) in &releases {
+                    let range = of(m).get(name).and_then(|r| r.as_str()).unwrap_or_default();
+                    if runs.last().is_none_or(|(_, last)| last != range) {
+                        runs.push((v.to_string(), range.to_string()));
+                    }
                 }
+                out.insert(name.clone(), runs);
             }
-            out.declares.insert(name.clone(), runs);
-        }
-        out.versions = releases.into_iter().map(|(v, _)| v.to_string()).collect();
-        Ok(out)
+            out
+        };
+        let declares = runs(|m| &m.dependencies);
+        let peers = runs(|m| &m.peer_dependencies);
+        let versions = releases.into_iter().map(|(v, _)| v.to_string()).collect();
+        Ok(Releases { versions, declares, peers })
     }
 
     /// The releases, oldest first.
@@ -937,10 +937,36 @@ impl Releases {
     }
 
     /// The range `release` declares for `dependency` (`""`: it does not depend on it); `None` when the release is
-    /// not known.
+    /// not known. A peer dependency is one too (npm 7+ and pnpm install it, and the release depends on it as much); a
+    /// range in `dependencies` wins, as package managers read it.
     pub fn declared(&self, release: &str, dependency: &str) -> Option<&str> {
+        let own = self.run(&self.declares, release, dependency)?;
+        if !own.is_empty() {
+            return Some(own);
+        }
+        self.run(&self.peers, release, dependency)
+    }
+
+    /// The range `release` declares for `dependency` in its `peerDependencies` alone (`""`: none).
+    pub fn peer(&self, release: &str, dependency: &str) -> Option<&str> {
+        self.run(&self.peers, release, dependency)
+    }
+
+    /// Every package some release declares as a dependency or a peer.
+    pub fn dependency_names(&self) -> impl Iterator<Item = &str> {
+        let names: BTreeSet<&str> = self.declares.keys().chain(self.peers.keys()).map(String::as_str).collect();
+        names.into_iter()
+    }
+
+    /// The range of `dependency` in `runs` at `release`.
+    fn run<'a>(
+        &'a self,
+        runs: &'a BTreeMap<String, Vec<(String, String)>>,
+        release: &str,
+        dependency: &str,
+    ) -> Option<&'a str> {
         let at = self.versions.iter().position(|v| v == release)?;
-        let runs = self.declares.get(dependency).map_or(&[][..], Vec::as_slice);
+        let runs = runs.get(dependency).map_or(&[][..], Vec::as_slice);
         let run = runs.iter().rev().find(|(from, _)| self.versions.iter().position(|v| v == from) <= Some(at));
         Some(run.map_or("", |(_, range)| range.as_str()))
     }
@@ -1337,23 +1363,31 @@ mod tests {
             "1.0.1": { "dependencies": { "cookie": "0.4.1", "qs": "6.0.0" } },
             "1.1.0-beta.1": { "dependencies": { "cookie": "9.9.9" } },
             "1.1.0": { "dependencies": { "cookie": "0.7.2" } },
-            "1.2.0": {}
+            "1.2.0": {},
+            "1.3.0": { "peerDependencies": { "cookie": "^1.0.0" } }
         } }"#;
         let r = Releases::from_packument(packument).expect("packument");
         let versions: Vec<String> = r.versions().map(|v| v.to_string()).collect();
-        assert_eq!(versions, ["1.0.0", "1.0.1", "1.1.0", "1.2.0"], "prereleases left out, in version order");
+        assert_eq!(versions, ["1.0.0", "1.0.1", "1.1.0", "1.2.0", "1.3.0"], "prereleases left out, in version order");
         assert_eq!(r.declared("1.0.1", "cookie"), Some("0.4.1"));
         assert_eq!(r.declared("1.1.0", "cookie"), Some("0.7.2"));
         assert_eq!(r.declared("1.2.0", "cookie"), Some(""), "no longer a dependency");
         assert_eq!(r.declared("1.0.0", "qs"), Some(""));
         assert_eq!(r.declared("1.0.1", "qs"), Some("6.0.0"));
-        assert_eq!(r.declared("1.3.0", "cookie"), None, "an unknown release");
+        assert_eq!(r.declared("1.3.0", "cookie"), Some("^1.0.0"), "a peer is a dependency too");
+        assert_eq!((r.peer("1.3.0", "cookie"), r.peer("1.1.0", "cookie")), (Some("^1.0.0"), Some("")));
+        assert_eq!(r.declared("1.4.0", "cookie"), None, "an unknown release");
         assert!(Releases::from_packument("[]").is_err());
         // The bundled table reads, and knows cookie-parser's pins.
         let table = ParentReleases::from_table(include_str!("../transforms/advisories/parents.json")).expect("table");
         let cookie_parser = table.get("cookie-parser").expect("cookie-parser");
         assert_eq!(cookie_parser.declared("1.4.6", "cookie"), Some("0.4.1"));
         assert_eq!(cookie_parser.declared("1.4.7", "cookie"), Some("0.7.2"));
+        // And the peers: connect-mongo 4.6.0 makes mongodb a peer.
+        let connect_mongo = table.get("connect-mongo").expect("connect-mongo");
+        assert_eq!(connect_mongo.declared("4.5.0", "mongodb"), Some("4.1.0"));
+        assert_eq!(connect_mongo.declared("4.6.0", "mongodb"), Some("^4.1.0"));
+        assert_eq!(connect_mongo.peer("4.6.0", "mongodb"), Some("^4.1.0"));
     }
 
     #[test]

@@ -99,9 +99,18 @@ pub fn planned_refreshes(result: &RunResult) -> std::collections::BTreeMap<PathB
             }
         }
         if a.fix.kind == crate::advisories::FixKind::LockfileRefresh {
-            let fix = format!("{} {} -> {}", a.package, a.installed, a.patched.as_deref().unwrap_or("?"));
-            if !planned.fixes.contains(&fix) {
-                planned.fixes.push(fix);
+            // One line per copy, with the highest version its advisories need (the one the refresh brings it to):
+            // `tar-fs 2.1.1 -> 2.1.3`, not that and `tar-fs 2.1.1 -> 2.1.2` too.
+            let patched = a.patched.as_deref().unwrap_or("?");
+            let copy = format!("{} {} -> ", a.package, a.installed);
+            match planned.fixes.iter_mut().find(|f| f.starts_with(&copy)) {
+                Some(fix) => {
+                    let version = |v: &str| nodejs_semver::Version::parse(v).ok();
+                    if version(patched) > version(&fix[copy.len()..]) {
+                        *fix = format!("{copy}{patched}");
+                    }
+                }
+                None => planned.fixes.push(format!("{copy}{patched}")),
             }
         }
     }

@@ -2760,7 +2760,7 @@ fn a_project_without_a_lockfile_is_said_to_be_unaudited() {
         let out = express_harden(dir, &["--only", "advisories", "--advisories", &osv(), "--check"]);
         (out.status.code(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
     };
-    let (_tmp, dir) = scratch("styles", r#"{ "name": "styles", "dependencies": { "ejs": "3.1.6", "ms": "2.1.3" } }"#);
+    let (_tmp, dir) = scratch("styles", r#"{ "name": "styles", "dependencies": { "ejs": "2.7.4", "ms": "2.1.3" } }"#);
     let (code, output) = check(&dir);
     assert_eq!(code, Some(2), "{output}");
     let unaudited = "package.json:1:1: {} [advisories/no-lockfile] no lockfile: the versions an install of its 2 \
@@ -2768,8 +2768,9 @@ fn a_project_without_a_lockfile_is_said_to_be_unaudited() {
                      `npm install --package-lock-only --ignore-scripts` in . to make one (and commit it)";
     assert!(
         output.contains(&format!(
-            "{}; what package.json declares admits affected versions: ejs 3.1.6 (GHSA-phwq-j96m-2c2q critical): \
-             --check does not pass",
+            "{}; the fix, ejs 3.1.10, is a new major for `2.7.4` (its API may change): not raised; move to it by \
+             hand, checking its changelog; what package.json declares admits affected versions: ejs 2.7.4 \
+             (GHSA-phwq-j96m-2c2q critical): --check does not pass",
             unaudited.replace("{}", "error")
         )),
         "{output}"
@@ -3527,4 +3528,189 @@ fn a_members_out_of_sync_finding_is_on_its_own_dependency() {
             "{name}: {output}"
         );
     }
+}
+
+/// A package-lock.json (v3) of TypeScript-Node-Starter's shape: `"connect-mongo": <spec>` locked at 4.4.0, which pins
+/// mongodb 3.6.3 (affected by GHSA-vxvm-qww3-2fh7, fixed on 3.x in 3.6.10), under `via` when one is given (a
+/// dependency of the project that pins connect-mongo 4.4.0 itself).
+fn connect_mongo_app(spec: &str, via: Option<&str>) -> (tempfile::TempDir, PathBuf) {
+    let pins = serde_json::json!({ "mongodb": "3.6.3" });
+    let (manifest, lock) = match via {
+        None => (
+            format!(r#"{{ "name": "app", "dependencies": {{ "connect-mongo": "{spec}" }} }}"#),
+            lock_with(
+                &[("connect-mongo", spec, "4.4.0")],
+                &[
+                    ("node_modules/connect-mongo", "4.4.0", pins),
+                    ("node_modules/mongodb", "3.6.3", serde_json::json!({})),
+                ],
+            ),
+        ),
+        Some(via) => (
+            format!(r#"{{ "name": "app", "dependencies": {{ "{via}": "1.0.0" }} }}"#),
+            lock_with(
+                &[(via, "1.0.0", "1.0.0")],
+                &[
+                    (&format!("node_modules/{via}"), "1.0.0", serde_json::json!({ "connect-mongo": spec })),
+                    ("node_modules/connect-mongo", "4.4.0", pins),
+                    ("node_modules/mongodb", "3.6.3", serde_json::json!({})),
+                ],
+            ),
+        ),
+    };
+    let (tmp, dir) = scratch("mongo", &manifest);
+    std::fs::write(dir.join("package-lock.json"), lock.to_string()).expect("write");
+    (tmp, dir)
+}
+
+/// A raise never pulls a new major through the raised package (41-app run, TypeScript-Node-Starter). connect-mongo
+/// 4.6.0, the first 4.x that no longer lists mongodb in its `dependencies`, makes it a peer `^4.1.0`
+/// (`parents.json`'s `peers`, from the registry): npm 7+ then installs driver 4 at the top, which rejects the app's
+/// `autoReconnect`. So connect-mongo is not raised (4.4.1 still pins the affected 3.6.5, 4.5.0 pins mongodb 4.1.0),
+/// the finding says why, and mongodb is overridden on its own line instead (before: "connect-mongo is raised to
+/// 4.6.0, which no longer depends on mongodb", `"connect-mongo": "4.6.0"` written). The same check holds for the
+/// project's own dependency raised for an advisory of its own, and for an override of it (an advisory recorded for
+/// the test: connect-mongo fixed in 4.5.0): 4.5.0 pins mongodb 4.1.0, and `^4.5.0` would bring 4.6.0, so neither
+/// the raise nor the override is planned.
+#[test]
+fn a_raise_never_pulls_a_new_major_through_the_raised_package() {
+    let records = osv_only(&["GHSA-vxvm-qww3-2fh7"]);
+    let source = records.path().display().to_string();
+    let finding = |text: &str, package: &str| -> String {
+        text.lines().find(|l| l.contains(&format!(" {package}@"))).unwrap_or_default().to_string()
+    };
+
+    let (_tmp, dir) = connect_mongo_app("4.4.0", None);
+    let (code, text) = audit_from(&dir, &source, &[]);
+    assert_eq!(code, 0, "{text}");
+    let mongodb = finding(&text, "mongodb");
+    assert!(
+        mongodb.contains(
+            "3.6.10 is outside what its parents declare (connect-mongo@4.4.0 declares 3.6.3); connect-mongo 4.6.0 makes \
+             mongodb a peer ^4.1.0; the project installs mongodb 3.6.3 — a new major, not raised"
+        ),
+        "{text}"
+    );
+    assert!(mongodb.contains("fix=override: "), "{text}");
+    assert!(!text.contains("change package.json dependencies connect-mongo"), "{text}");
+    assert!(text.contains("change package.json overrides mongodb@3.x (new) -> ^3.6.10"), "{text}");
+
+    // The project's own connect-mongo, raised for an advisory of its own; then the same copy under another package.
+    let own = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(Path::new(&osv()).join("GHSA-vxvm-qww3-2fh7.json"), own.path().join("mongodb.json")).expect("copy");
+    let record = serde_json::json!({
+        "id": "GHSA-test-conn-mong", "summary": "connect-mongo test advisory", "published": "2024-10-04T00:00:00Z",
+        "affected": [{ "package": { "ecosystem": "npm", "name": "connect-mongo" },
+                       "ranges": [{ "type": "SEMVER", "events": [{ "introduced": "0" }, { "fixed": "4.5.0" }] }] }],
+        "database_specific": { "severity": "HIGH" }
+    });
+    std::fs::write(own.path().join("connect-mongo.json"), record.to_string()).expect("write");
+    let source = own.path().display().to_string();
+    let (_tmp, dir) = connect_mongo_app("4.4.0", None);
+    let (code, text) = audit_from(&dir, &source, &[]);
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        finding(&text, "connect-mongo").ends_with(
+            "fix=none: the fix, connect-mongo 4.5.0, moves a dependency of connect-mongo to another line: \
+             connect-mongo 4.5.0 depends on mongodb 4.1.0; the project installs mongodb 3.6.3 — a new major, not \
+             raised; move to it by hand, checking what that dependency's new line changes"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("\nchange package.json dependencies connect-mongo"), "{text}");
+
+    let (_tmp, dir) = connect_mongo_app("4.4.0", Some("mongo-wrapper"));
+    let (code, text) = audit_from(&dir, &source, &[]);
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        finding(&text, "connect-mongo").ends_with(
+            "fix=none: 4.5.0 is outside what its parents declare (mongo-wrapper@1.0.0 declares 4.4.0); `overrides` \
+             would force the copies of connect-mongo on 4.x to ^4.5.0 (`\"connect-mongo@4.x\": \"^4.5.0\"`), but \
+             connect-mongo 4.6.0 makes mongodb a peer ^4.1.0; the project installs mongodb 3.6.3 — a new major, not \
+             raised: not overridden"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("overrides connect-mongo"), "{text}");
+}
+
+/// No lockfile (gen-ejs, todos-express-password): a declared range whose highest release is affected is raised to the
+/// first fixed version, in the author's style and on its line, as a locked version would be, so that `--check` passes
+/// after `--write` (before: reported, never raised, and `--check` failed after the write); a second run changes
+/// nothing. A range on another line than the fix (`~2.6.1`, ejs's critical GHSA-phwq-j96m-2c2q is fixed in 3.1.7
+/// only) stays reported; a `^` range that admits the fix needs no change.
+#[test]
+fn without_a_lockfile_an_affected_range_is_raised_on_its_line() {
+    let records = osv();
+    let run = |dir: &Path, extra: &[&str]| {
+        let mut args = vec!["--only", "advisories", "--advisories", records.as_str()];
+        args.extend(extra);
+        let out = express_harden(dir, &args);
+        (out.status.code(), String::from_utf8_lossy(&out.stderr).to_string())
+    };
+    let manifest = r#"{ "name": "app", "dependencies": { "ejs": "~3.0.1", "lodash": "4.17.20", "ms": "^2.0.0" } }"#;
+    let (_tmp, dir) = scratch("app", manifest);
+    let (code, text) = run(&dir, &[]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("\n  package.json: dependencies ejs ~3.0.1 -> ~3.1.10\n"), "{text}");
+    assert!(text.contains("\n  package.json: dependencies lodash 4.17.20 -> 4.17.21\n"), "{text}");
+    assert!(!text.contains("dependencies ms "), "{text}");
+    assert!(
+        text.contains(
+            "; the highest release a declared range admits is affected, so it is raised to the first fixed one: \
+             ejs ~3.0.1 -> ~3.1.10, lodash 4.17.20 -> 4.17.21"
+        ),
+        "{text}"
+    );
+    let (code, text) = run(&dir, &["--write", "--allow-no-vcs"]);
+    assert_eq!(code, Some(0), "{text}");
+    let written = std::fs::read_to_string(dir.join("package.json")).expect("read");
+    assert_eq!(
+        written, r#"{ "name": "app", "dependencies": { "ejs": "~3.1.10", "lodash": "4.17.21", "ms": "^2.0.0" } }"#,
+        "in the file's own style"
+    );
+    let (code, text) = run(&dir, &["--check"]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.starts_with("express-harden: would change no files\n"), "{text}");
+
+    let (_tmp, dir) = scratch("app", r#"{ "name": "app", "dependencies": { "ejs": "~2.6.1" } }"#);
+    let (code, text) = run(&dir, &["--write", "--allow-no-vcs"]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("the fix, ejs 3.1.10, is a new major for `~2.6.1`"), "{text}");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("package.json")).expect("read"),
+        r#"{ "name": "app", "dependencies": { "ejs": "~2.6.1" } }"#
+    );
+    assert_eq!(run(&dir, &["--check"]).0, Some(2));
+}
+
+/// One installed copy with several advisories (kutt's tar-fs 2.1.1, fixed in 2.1.2 and 2.1.3) is one entry of the
+/// planned lockfile refresh, with the highest version it needs, the one the refresh brings it to: in the text
+/// summary, the next steps (text and JSON) and the pull-request body (before: `lodash 4.17.4 -> 4.17.12, lodash 4.17.4
+/// -> 4.17.11, ...`, one per advisory).
+#[test]
+fn a_copy_with_several_advisories_is_one_entry_of_the_refresh() {
+    let (_tmp, dir) = scratch("refresh", r#"{ "name": "app", "dependencies": { "lodash": "^4.17.4" } }"#);
+    let lock = lock_with(&[("lodash", "^4.17.4", "4.17.4")], &[]);
+    std::fs::write(dir.join("package-lock.json"), lock.to_string()).expect("write");
+    let step = "refresh package-lock.json to fix lodash 4.17.4 -> 4.17.21: run express-harden again with --write \
+                --lockfile (it runs the package manager's lockfile-only update of lodash)";
+
+    let out = express_harden(&dir, &["--only", "advisories"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "\n  package-lock.json: lockfile refresh planned (lodash 4.17.4 -> 4.17.21), made by --write --lockfile\n"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains(&format!("next steps:\n  - {step}\n")), "{stderr}");
+
+    let (doc, _) = json_audit(&dir);
+    assert_eq!(doc["next_steps"], serde_json::json!([step]), "{doc:#}");
+
+    let out = express_harden(&dir, &["--only", "advisories", "--format", "markdown"]);
+    let body = String::from_utf8_lossy(&out.stdout);
+    assert!(body.contains("lockfile refresh planned (lodash 4.17.4 -&gt; 4.17.21), made by"), "{body}");
+    assert!(body.contains(&format!("- [ ] {step}")), "{body}");
 }

@@ -223,15 +223,22 @@ impl Advisories {
     /// nothing was checked. The finding says what to run to make one; it is an error (`--check` exits 2, as npm
     /// audit stops with ENOLOCK) when a declared range admits a version that a known advisory at or above
     /// `--fail-on` affects, a warning otherwise.
-    fn no_lockfile(&self, cx: &ManifestContext<'_>) -> Option<crate::transform::Finding> {
+    ///
+    /// A range whose highest release (the newest the transform knows of, else what its own bounds say) is affected is
+    /// raised to the first fixed version, as a locked one would be ([`raised`]: in the author's style, on its line;
+    /// across a major it stays reported), as npm and Dependabot do.
+    fn no_lockfile(&self, cx: &ManifestContext<'_>, plan: &mut ManifestPlan) -> Option<crate::transform::Finding> {
         let dir = cx.path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
         let root = cx.options.root.as_deref();
         if crate::lockfile::find(dir, root).is_some() || crate::lockfile::ignored(dir, root).is_some() {
             return None;
         }
         let db = self.database();
+        let parents = self.parents();
         let mut count = 0;
         let mut risky: Vec<String> = Vec::new();
+        let mut made: Vec<String> = Vec::new();
+        let mut kept: Vec<String> = Vec::new();
         for section in [DepSection::Dependencies, DepSection::DevDependencies, DepSection::OptionalDependencies] {
             for (key, spec) in cx.info.dependencies(section) {
                 let name = alias_of(spec).map_or(key, |(real, _)| real);
@@ -242,14 +249,46 @@ impl Advisories {
                 };
                 count += 1;
                 let Some(range) = range else { continue };
-                let hits: Vec<String> = db
-                    .for_package(name)
+                // (Express is raised by the express-version transform when it runs.)
+                let by_express_version = name == "express" && cx.options.selected.contains(&"express-version");
+                let all: Vec<&Advisory> = db.for_package(name).iter().filter(|a| a.may_affect(&range)).collect();
+                // The highest release the range admits, and the advisories that affect it, with the first version
+                // that fixes each: from the releases the transform knows, else from the range's own bounds (an
+                // advisory whose first fix after the range's lowest version is past the range affects its top).
+                let top = parents.get(name).and_then(|r| r.newest_admitted(std::slice::from_ref(&range)));
+                let Some(from) = top.clone().or_else(|| range.min_version()) else { continue };
+                let at_top: Vec<(&Advisory, Option<Version>)> = all
                     .iter()
-                    .filter(|a| a.severity.is_none_or(|s| s >= self.fail_on) && a.may_affect(&range))
-                    .map(|a| format!("{} {}", a.id, a.severity.map_or("severity unknown", Level::label)))
+                    .map(|a| (*a, a.patched_after(&from.to_string())))
+                    .filter(|(a, fix)| match &top {
+                        Some(top) => a.affects(&top.to_string()),
+                        None => fix.as_ref().is_none_or(|fix| !fix.satisfies(&range)),
+                    })
                     .collect();
-                if !hits.is_empty() {
-                    risky.push(format!("{key} {spec} ({})", hits.join(", ")));
+                let gate: Vec<String> = at_top
+                    .iter()
+                    .filter(|(a, _)| a.severity.is_none_or(|s| s >= self.fail_on))
+                    .map(|(a, _)| format!("{} {}", a.id, a.severity.map_or("severity unknown", Level::label)))
+                    .collect();
+                let unfixable: Vec<&str> =
+                    at_top.iter().filter(|(_, fix)| fix.is_none()).map(|(a, _)| a.id.as_str()).collect();
+                let target = at_top.iter().filter_map(|(_, fix)| fix.clone()).max();
+                let raise = target
+                    .and_then(|target| past_others(&all, &unfixable, target).ok())
+                    .map(|target| (raised_listed(spec, &from, &target), target));
+                match raise {
+                    Some((Some(to), _)) if unfixable.is_empty() && !by_express_version => {
+                        made.push(format!("{key} {spec} -> {to}"));
+                        plan.changes.push(ManifestRequest::new(section, key, to));
+                    }
+                    Some((None, target)) => {
+                        kept.push(new_major(name, &target, spec));
+                        if !gate.is_empty() {
+                            risky.push(format!("{key} {spec} ({})", gate.join(", ")));
+                        }
+                    }
+                    _ if !gate.is_empty() => risky.push(format!("{key} {spec} ({})", gate.join(", "))),
+                    _ => {}
                 }
             }
         }
@@ -269,6 +308,15 @@ impl Advisories {
             crate::discover::display_path(&at)
         );
         let mut finding = cx.finding("no-lockfile", "", message);
+        if !made.is_empty() {
+            finding.message.push_str(&format!(
+                "; the highest release a declared range admits is affected, so it is raised to the first fixed one: {}",
+                made.join(", ")
+            ));
+        }
+        for why in kept {
+            finding.message.push_str(&format!("; {why}"));
+        }
         if !risky.is_empty() {
             finding.message.push_str(&format!(
                 "; what package.json declares admits affected versions: {}: --check does not pass",
@@ -734,7 +782,8 @@ impl Transform for Advisories {
             ));
         }
         let Some(read) = cx.inventory.get() else {
-            plan.findings.extend(self.no_lockfile(cx));
+            let finding = self.no_lockfile(cx, plan);
+            plan.findings.extend(finding);
             return;
         };
         let inventory = match read {
@@ -1237,25 +1286,35 @@ impl Child<'_> {
 
     /// The release of `parent` the lockfile update moves it to where every manifest at `at` lists it in a spec that
     /// admits a fixed release but is no version to raise (`*`, `>=1.4.0`): the newest release those specs admit, when
-    /// it is on the installed one's line, no advisory of `parent` affects it, and it depends on a fixed package.
+    /// it is on the installed one's line, no advisory of `parent` affects it, it depends on a fixed package, and it
+    /// moves no other dependency to a new line ([`breaks_line`]: then `Err` with why).
+    #[allow(clippy::too_many_arguments)]
     fn release_within(
         &self,
         cx: &ManifestContext<'_>,
+        inventory: &Inventory,
+        parents: &ParentReleases,
         at: &[Option<PathBuf>],
         releases: &Releases,
         parent: &str,
         installed: &Version,
         db: &Database,
-    ) -> Option<(Version, String)> {
-        let newest = releases.versions().filter(|v| admits(cx, at, parent, v)).max()?;
+    ) -> Result<(Version, String), Option<String>> {
+        let newest = releases.versions().filter(|v| admits(cx, at, parent, v)).max().ok_or(None)?;
         if newest <= *installed
             || line_of(&newest) != line_of(installed)
             || db.for_package(parent).iter().any(|a| a.affects(&newest.to_string()))
         {
-            return None;
+            return Err(None);
         }
-        let range = releases.declared(&newest.to_string(), self.name)?.to_string();
-        self.resolves_fixed(&range).then_some((newest, range))
+        let range = releases.declared(&newest.to_string(), self.name).ok_or(None)?.to_string();
+        if !self.resolves_fixed(&range) {
+            return Err(None);
+        }
+        match breaks_line(inventory, parents, releases, parent, installed, &newest, self.name) {
+            Some(why) => Err(Some(why)),
+            None => Ok((newest, range)),
+        }
     }
 
     /// What a parent declaring `range` depends on, in words.
@@ -1268,25 +1327,110 @@ impl Child<'_> {
     }
 
     /// The first release of `parent` from `from` on, on the line of its installed release, that no advisory of
-    /// `parent` affects and that depends on a fixed package: that release and the range it declares.
+    /// `parent` affects, that depends on a fixed package and that moves no other dependency to a new line
+    /// ([`breaks_line`]): that release and the range it declares; else why the newest release of the line it
+    /// passed over is refused, when one is.
+    #[allow(clippy::too_many_arguments)]
     fn parent_release(
         &self,
+        inventory: &Inventory,
+        parents: &ParentReleases,
         releases: &Releases,
         parent: &str,
         installed: &Version,
         from: &Version,
         db: &Database,
-    ) -> Option<(Version, String)> {
-        releases
+    ) -> Result<(Version, String), Option<String>> {
+        let mut refused = None;
+        let candidates = releases
             .versions()
             // (A raise to the installed release is none.)
             .filter(|v| v >= from && v > installed && line_of(v) == line_of(installed))
-            .filter(|v| !db.for_package(parent).iter().any(|a| a.affects(&v.to_string())))
-            .find_map(|v| {
-                let range = releases.declared(&v.to_string(), self.name)?.to_string();
-                self.resolves_fixed(&range).then_some((v, range))
-            })
+            .filter(|v| !db.for_package(parent).iter().any(|a| a.affects(&v.to_string())));
+        for v in candidates {
+            let Some(range) = releases.declared(&v.to_string(), self.name) else { continue };
+            if let Some(why) = breaks_line(inventory, parents, releases, parent, installed, &v, self.name) {
+                refused = Some(why);
+                continue;
+            }
+            if self.resolves_fixed(range) {
+                return Ok((v, range.to_string()));
+            }
+        }
+        Err(refused)
     }
+}
+
+/// Why moving the installed `package` from `from` to the release `to` (a raise, a refresh or an override) would change
+/// more than its own version: `to` resolves a dependency or peer that `from` had installed (the copy under it) to
+/// another line of releases (a new major, or a new minor under 1.0.0: connect-mongo 4.6.0 makes mongodb a peer
+/// `^4.1.0`, so npm 7+ installs driver 4 at the top where 3.6 was), or asks for a peer that the copy the project
+/// installs does not satisfy. `fixing` is the affected package the move is for: its own move on its line is the fix,
+/// not a break. `None` when nothing of the sort is known (`releases`: what the move's releases declare; `parents`: the
+/// releases of the dependencies, to see the one a range resolves to).
+fn breaks_line(
+    inventory: &Inventory,
+    parents: &ParentReleases,
+    releases: &Releases,
+    package: &str,
+    from: &Version,
+    to: &Version,
+    fixing: &str,
+) -> Option<String> {
+    let (from_s, to_s) = (from.to_string(), to.to_string());
+    let copies: Vec<usize> = (0..inventory.packages.len())
+        .filter(|&i| inventory.packages[i].name == package && inventory.packages[i].version == from_s)
+        .collect();
+    let installed = |dependency: &str, peer: bool| -> Option<&str> {
+        let of = |parent: &dyn Fn(Parent) -> bool| {
+            inventory
+                .packages
+                .iter()
+                .find(|p| p.name == dependency && p.parents.iter().any(|d| parent(d.parent)))
+                .map(|p| p.version.as_str())
+        };
+        of(&|parent| matches!(parent, Parent::Package(p) if copies.contains(&p)))
+            // (A peer is looked up where the package is: the project's own copy.)
+            .or_else(|| if peer { of(&|parent| matches!(parent, Parent::Root(_))) } else { None })
+    };
+    for dependency in releases.dependency_names() {
+        let Some(range) = releases.declared(&to_s, dependency).filter(|r| !r.is_empty()) else { continue };
+        let peer = releases.peer(&to_s, dependency).is_some_and(|p| p == range);
+        let Some(current) = installed(dependency, peer) else { continue };
+        let (Ok(current_v), Some(admits)) = (Version::parse(current), npm_spec::npm_range(range)) else { continue };
+        if current_v.satisfies(&admits) {
+            continue;
+        }
+        // The release the range resolves to: the newest one known, else its lowest.
+        let resolves = parents.get(dependency).and_then(|r| r.newest_admitted(std::slice::from_ref(&admits)));
+        let Some(resolves) = resolves.or_else(|| admits.min_version()) else { continue };
+        let was_dependency = releases.declared(&from_s, dependency).is_some_and(|r| !r.is_empty())
+            && releases.peer(&from_s, dependency).is_none_or(str::is_empty);
+        let asks = match (peer, was_dependency) {
+            (true, true) => format!("makes {dependency} a peer {range}"),
+            (true, false) => format!("asks for the peer {dependency} {range}"),
+            (false, _) => format!("depends on {dependency} {range}"),
+        };
+        // (A dependency of its own on a new `0.x` minor is the package's own business, vouched for by its line:
+        // Express 4.20.0's cookie 0.6.0, send 0.19.0; so is the affected package it is raised for, on any line
+        // (cookie-parser 1.4.7's cookie 0.7.2, passport-jwt 4.0.1's jsonwebtoken 9). Another dependency on a new
+        // major, or a peer on any new line, which it shares with the project, is not.)
+        let new_line = line_of(&resolves) != line_of(&current_v);
+        if new_line && (peer || resolves.major != current_v.major && dependency != fixing) {
+            let which =
+                if current_v.major == 0 && resolves.major == 0 { "a new minor under 1.0.0" } else { "a new major" };
+            return Some(format!(
+                "{package} {to} {asks}; the project installs {dependency} {current} — {which}, not raised"
+            ));
+        }
+        if peer && dependency != fixing && !new_line {
+            return Some(format!(
+                "{package} {to} {asks}; the project installs {dependency} {current}, which does not satisfy it — not \
+                 raised"
+            ));
+        }
+    }
+    None
 }
 
 /// The registry package an npm alias names, and the spec after it: `npm:cookie-parser@1.4.6` ->
@@ -1583,6 +1727,44 @@ fn raise_dependency(
 }
 
 impl Advisories {
+    /// `spec` of the project's own `name` raised from `installed` to `target` on its line ([`raised`]), when the
+    /// release it then installs (the newest it admits, as far as the bundled parents table knows `name`'s releases)
+    /// moves no dependency of `name` to another line ([`breaks_line`]); else raised to the first later release of the
+    /// line that no advisory of `all` affects and whose spec installs a release that does not; else why not.
+    fn raise_keeping_lines(
+        &self,
+        inventory: &Inventory,
+        name: &str,
+        spec: &str,
+        installed: &Version,
+        target: &Version,
+        all: &[&Advisory],
+    ) -> Result<String, String> {
+        let parents = self.parents();
+        let Some(releases) = parents.get(name) else {
+            return raised(spec, installed, target).ok_or_else(String::new);
+        };
+        // The raised spec to `to`, and why the release it installs is refused, if it is.
+        let check = |to: &Version| -> Option<(String, Option<String>)> {
+            let written = raised(spec, installed, to)?;
+            let resolves = npm_spec::npm_range(&written)
+                .and_then(|r| releases.newest_admitted(std::slice::from_ref(&r)))
+                .unwrap_or_else(|| to.clone());
+            Some((written, breaks_line(inventory, &parents, releases, name, installed, &resolves, name)))
+        };
+        let Some((written, refused)) = check(target) else { return Err(String::new()) };
+        let Some(why) = refused else { return Ok(written) };
+        let later = releases
+            .versions()
+            .filter(|v| v > target && line_of(v) == line_of(installed))
+            .filter(|v| !all.iter().any(|a| a.affects(&v.to_string())))
+            .find_map(|v| match check(&v)? {
+                (written, None) => Some(written),
+                _ => None,
+            });
+        later.ok_or(why)
+    }
+
     /// Whether the prefilter reads the files that import `package` (else "not called" could not be told).
     fn watched(&self, package: &str) -> bool {
         bundled().covers(package)
@@ -1614,7 +1796,7 @@ impl Advisories {
                 None => unfixable.push(advisory.id.as_str()),
             }
         }
-        let Some(mut target) = target else {
+        let Some(target) = target else {
             if let [advisory] = hits {
                 if let Some(which) = advisory.lists_no_fix() {
                     return none(no_fix_listed(name, advisory, &which));
@@ -1625,20 +1807,16 @@ impl Advisories {
         // Nor one that another advisory affects (axios 0.21.4's fix 1.6.0 is inside 1.3.2..1.7.4 of another): the
         // first version past them all, or a second run would move the package again. (The advisories without a fix
         // affect it too, and stay.)
-        loop {
-            let at = target.to_string();
-            let Some(other) = all.iter().find(|a| !unfixable.contains(&a.id.as_str()) && a.affects(&at)) else { break };
-            match other.patched_after(&at) {
-                Some(next) if next > target => target = next,
-                _ => {
-                    return none(format!(
-                        "{target}, which fixes the advisories of {name} {version}, is affected by {} and no version \
-                         after it is known to be fixed: not fixed",
-                        other.id
-                    ));
-                }
+        let target = match past_others(all, &unfixable, target) {
+            Ok(target) => target,
+            Err((target, other)) => {
+                return none(format!(
+                    "{target}, which fixes the advisories of {name} {version}, is affected by {} and no version after \
+                     it is known to be fixed: not fixed",
+                    other.id
+                ))
             }
-        }
+        };
         let Ok(installed) = Version::parse(version) else {
             return none(format!("{name} {version} is not a registry version: not fixed"));
         };
@@ -1795,14 +1973,17 @@ impl Advisories {
             for (section, spec) in &own {
                 let to = match npm_spec::classify(spec) {
                     Spec::Simple { .. } | Spec::Range(_) if raised(spec, &installed, &target).is_some() => {
-                        raised(spec, &installed, &target).unwrap_or_default()
+                        match self.raise_keeping_lines(inventory, name, spec, &installed, &target, all) {
+                            Ok(to) => to,
+                            Err(why) => {
+                                return none(format!(
+                                    "the fix, {name} {target}, moves a dependency of {name} to another line: {why}; \
+                                     move to it by hand, checking what that dependency's new line changes"
+                                ))
+                            }
+                        }
                     }
-                    Spec::Simple { .. } | Spec::Range(_) => {
-                        return none(format!(
-                            "the fix, {name} {target}, is a new major for `{spec}` (its API may change): not raised; \
-                             move to it by hand, checking its changelog"
-                        ))
-                    }
+                    Spec::Simple { .. } | Spec::Range(_) => return none(new_major(name, &target, spec)),
                     Spec::Any => {
                         return AdvisoryFix::new(
                             FixKind::LockfileRefresh,
@@ -1950,7 +2131,7 @@ impl Advisories {
         // A parent's range that is not known (pnpm's lockfile records none between packages, and neither node_modules
         // nor, without --lockfile, the registry said): not claimed to leave the fix out.
         let unknown = blocking.iter().any(|d| d.range.is_none());
-        let beyond = if unknown {
+        let mut beyond = if unknown {
             let asked = if self.ask_registry {
                 "the registry did not say"
             } else {
@@ -2019,6 +2200,8 @@ impl Advisories {
                 }
             })
             .collect();
+        // (Why a parent's raise was refused: said with the fix planned instead, or with the reason none is.)
+        let mut refused: Option<String> = None;
         if let Some(mut direct) = direct.filter(|d| !d.is_empty()) {
             direct.sort_by(|a, b| a.0.name.cmp(&b.0.name));
             direct.dedup_by(|a, b| a.0.name == b.0.name);
@@ -2080,9 +2263,14 @@ impl Advisories {
                 let at = listing_manifests(inventory, parent);
                 let Some(to) = already else {
                     // Not raised yet: the first release of its line that depends on a fixed package.
-                    let found = releases.and_then(|r| child.parent_release(r, &parent.name, &from, &from, &db));
-                    if let Some((release, range)) =
-                        found.filter(|(release, _)| can_raise(cx, &at, &parent.name, &from, release))
+                    let found =
+                        releases.map(|r| child.parent_release(inventory, &parents, r, &parent.name, &from, &from, &db));
+                    if let Some(Err(Some(why))) = &found {
+                        refused = Some(why.clone());
+                    }
+                    if let Some((release, range)) = found
+                        .and_then(Result::ok)
+                        .filter(|(release, _)| can_raise(cx, &at, &parent.name, &from, release))
                     {
                         let (pin, with) = match parent_pin(&parent.name, &from, &release) {
                             Ok(pin) => pin,
@@ -2097,8 +2285,10 @@ impl Advisories {
                         continue;
                     }
                     // A spec that admits a fixed release already (`*`, `>=1.4.0`): the lockfile moves the parent.
-                    match releases.and_then(|r| child.release_within(cx, &at, r, &parent.name, &from, &db)) {
-                        Some((release, range)) => {
+                    let within = releases
+                        .map(|r| child.release_within(cx, inventory, &parents, &at, r, &parent.name, &from, &db));
+                    match within {
+                        Some(Ok((release, range))) => {
                             said.push(format!(
                                 "{} moves to {release} within the range package.json declares for it, and {release} {}",
                                 parent.name,
@@ -2119,6 +2309,10 @@ impl Advisories {
                             refreshed.push(parent.name.clone());
                             continue;
                         }
+                        Some(Err(why)) => {
+                            refused = why.or(refused);
+                            break;
+                        }
                         None => break,
                     }
                 };
@@ -2138,15 +2332,22 @@ impl Advisories {
                     Some(range) => {
                         let later = releases
                             .filter(|_| !by_express_version)
-                            .and_then(|r| child.parent_release(r, &parent.name, &from, &to, &db));
-                        let Some((release, fixed)) = later else {
-                            return none(format!(
-                                "{beyond}; {} is raised by this run to \
-                                 {to}, which still {}, and no later release of its line that this run may raise it to \
-                                 depends on a fixed {name}: not fixed",
-                                parent.name,
-                                child.depends(range)
-                            ));
+                            .map(|r| child.parent_release(inventory, &parents, r, &parent.name, &from, &to, &db));
+                        let (release, fixed) = match later {
+                            Some(Ok(found)) => found,
+                            later => {
+                                let why = match later {
+                                    Some(Err(Some(why))) => format!(" ({why})"),
+                                    _ => String::new(),
+                                };
+                                return none(format!(
+                                    "{beyond}; {} is raised by this run to \
+                                     {to}, which still {}, and no later release of its line that this run may raise it \
+                                     to depends on a fixed {name}{why}: not fixed",
+                                    parent.name,
+                                    child.depends(range)
+                                ));
+                            }
                         };
                         let (pin, with) = match parent_pin(&parent.name, &from, &release) {
                             Ok(pin) => pin,
@@ -2227,6 +2428,9 @@ impl Advisories {
                     ),
                 );
             }
+        }
+        if let Some(why) = &refused {
+            beyond = format!("{beyond}; {why}");
         }
         // Every route to it passes a package this run raises (or refreshes) to a release that no longer depends on it
         // or on the package between (Express 3's connect 2, body-parser 1.13 and send 0.13 under express raised to 4
@@ -2343,6 +2547,8 @@ impl Advisories {
                      with --lockfile to see it before --write --lockfile)",
                     unasked.join(", ")
                 )
+            } else if let Some(why) = &refused {
+                why.clone()
             } else if stuck.is_empty() {
                 format!("raise that parent to a release that depends on a fixed {name}")
             } else {
@@ -2403,6 +2609,18 @@ impl Advisories {
                     Manager::Pnpm => "pnpm.overrides",
                     Manager::Yarn1 | Manager::YarnBerry => "resolutions",
                 };
+                // The release the override brings (the newest its spec admits), when its releases are known: it
+                // must not move a dependency of its own to another line.
+                let brings = npm_spec::npm_range(&spec).and_then(|range| parents.get(name)?.newest_admitted(&[range]));
+                let breaks = brings
+                    .as_ref()
+                    .and_then(|to| breaks_line(inventory, &parents, parents.get(name)?, name, &installed, to, name));
+                if let Some(why) = breaks {
+                    return none(format!(
+                        "{beyond}; `{field}` would force {scope} to {spec} (`\"{key}\": \"{spec}\"`), but {why}: not \
+                         overridden"
+                    ));
+                }
                 // Two affected versions of one line: the higher fix.
                 let keep = overrides.get(&key).and_then(|s| Version::parse(s.trim_start_matches(['^', '~'])).ok());
                 if keep.is_none_or(|k| k < target) {
@@ -2414,10 +2632,8 @@ impl Advisories {
                     Manager::Yarn1 | Manager::YarnBerry => DepSection::Resolutions,
                 };
                 raises.carriers.push((None, section, key.clone()));
-                // The release the override brings (the newest its spec admits), for the packages under it.
-                if let Some(newest) =
-                    npm_spec::npm_range(&spec).and_then(|range| parents.get(name)?.newest_admitted(&[range]))
-                {
+                // (What it brings, for the packages under it.)
+                if let Some(newest) = brings {
                     raises.refreshed.insert(name.to_string(), newest);
                 }
                 AdvisoryFix::new(
@@ -2428,6 +2644,34 @@ impl Advisories {
                     ),
                 )
             }
+        }
+    }
+}
+
+/// Why the project's own `spec` of `name` is not raised to `target`: a new line of releases.
+fn new_major(name: &str, target: &Version, spec: &str) -> String {
+    format!(
+        "the fix, {name} {target}, is a new major for `{spec}` (its API may change): not raised; move to it by hand, \
+         checking its changelog"
+    )
+}
+
+/// `target` moved past every advisory of `all` (but those of `unfixable`) that affects it, to the first version they
+/// leave (axios 0.21.4's fix 1.6.0 is inside 1.3.2..1.7.4 of another); `Err` with the version and the advisory
+/// that affects it when no later version is known to be fixed.
+fn past_others<'a>(
+    all: &[&'a Advisory],
+    unfixable: &[&str],
+    mut target: Version,
+) -> Result<Version, (Version, &'a Advisory)> {
+    loop {
+        let at = target.to_string();
+        let Some(other) = all.iter().find(|a| !unfixable.contains(&a.id.as_str()) && a.affects(&at)) else {
+            return Ok(target);
+        };
+        match other.patched_after(&at) {
+            Some(next) if next > target => target = next,
+            _ => return Err((target, other)),
         }
     }
 }
