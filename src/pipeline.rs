@@ -483,12 +483,6 @@ fn run_on_this_thread(
             project.views.push((manifest.clone(), scan));
         }
     }
-    // The files the prefilter left unread (they name nothing watched): what they import is not known.
-    for (_, path) in scans.iter().zip(&found.sources).filter(|(s, _)| matches!(s, Scan::Skipped(_))) {
-        if let Some(project) = manifests.nearest(path).and_then(|m| projects.get_mut(&m)) {
-            project.code_use.prefilter_skipped += 1;
-        }
-    }
     for (input, path) in inputs.iter().zip(&found.sources) {
         let Some(input) = input else { continue };
         if let Some(project) = manifests.nearest(path).and_then(|m| projects.get_mut(&m)) {
@@ -514,20 +508,24 @@ fn run_on_this_thread(
             }
         }
     }
-    // The files of each project the run did not analyse (set aside on purpose, or unreadable): what their code calls
-    // is not known.
+    // The files of each project the run did not analyse (left unread by the prefilter, set aside on purpose, or
+    // unreadable): what their code calls is not known.
     for (scanned, path) in scans.iter().zip(&found.sources) {
-        let Scan::Failed(planned) = scanned else { continue };
-        let why = match (&planned.error, planned.findings.first()) {
-            (Some(e), _) if e.kind == ErrorKind::Syntax => "does not parse",
-            (Some(e), _) if e.kind == ErrorKind::TooDeep => "nests too deeply",
-            (Some(_), _) => "could not be read",
-            (None, Some(f)) if f.rule == "engine/too-large" => "is too large",
-            (None, Some(f)) if f.rule == "engine/minified" => "looks minified",
-            (None, _) => "was set aside",
+        use crate::project::Unread;
+        let why = match scanned {
+            Scan::Analysed(_) => continue,
+            Scan::Skipped(_) => Unread::Prefiltered,
+            Scan::Failed(planned) => match (&planned.error, planned.findings.first()) {
+                (Some(e), _) if e.kind == ErrorKind::Syntax => Unread::Syntax,
+                (Some(e), _) if e.kind == ErrorKind::TooDeep => Unread::TooDeep,
+                (Some(_), _) => Unread::Unreadable,
+                (None, Some(f)) if f.rule == "engine/too-large" => Unread::TooLarge,
+                (None, Some(f)) if f.rule == "engine/minified" => Unread::Minified,
+                (None, _) => Unread::SetAside,
+            },
         };
         if let Some(project) = manifests.nearest(path).and_then(|m| projects.get_mut(&m)) {
-            project.code_use.unread.push((path.clone(), why));
+            project.code_use.unread.push(crate::project::UnreadFile { path: path.clone(), why });
         }
     }
     // What the transforms note about each file for choices across the project (`Transform::survey`), recorded in

@@ -39,7 +39,7 @@ use crate::inventory::{DepKind, Inventory, Parent};
 use crate::lockfile::Manager;
 use crate::manifest::DepSection;
 use crate::npm_spec::{self, Operator, Spec};
-use crate::project::Project;
+use crate::project::{Project, Unread, UnreadFile};
 use crate::settings::{SettingsGroup, SettingsInput};
 use crate::transform::{FileContext, FilePlan, ManifestContext, ManifestPlan, ManifestRequest, Transform, Watch};
 use crate::transforms::data;
@@ -2995,7 +2995,7 @@ fn reachability(
         // A package the project lists that the prefilter does not watch (mkdirp, over minimist) may be used in a file
         // it left unread (a CLI script that names nothing else): "not called" is said only of code the run read.
         let listed = |a: &str| project.manifest.as_ref().is_some_and(|m| !m.dependency_all(a).is_empty());
-        let skipped = project.code_use.prefilter_skipped;
+        let skipped = uses.unread.iter().filter(|f| f.why == Unread::Prefiltered).count();
         if let Some(through) =
             ancestors.iter().find(|a| skipped > 0 && listed(a) && **a != "express" && !bundled().covers(a))
         {
@@ -3011,8 +3011,10 @@ fn reachability(
         }
     }
     // A file the run did not analyse (it does not parse, is too large or minified) may call it.
-    if let Some((first, why)) = uses.unread.first() {
-        let others = match uses.unread.len() - 1 {
+    let unread: Vec<&UnreadFile> = uses.unread.iter().filter(|f| f.why != Unread::Prefiltered).collect();
+    if let Some(UnreadFile { path: first, why, .. }) = unread.first() {
+        let why = why.says();
+        let others = match unread.len() - 1 {
             0 => String::new(),
             1 => " (and 1 other file was not read)".to_string(),
             n => format!(" (and {n} other files were not read)"),
