@@ -110,11 +110,36 @@ pub struct CodeUse {
     pub unread: Vec<UnreadFile>,
 }
 
-/// A source file of a project that the run did not analyse ([`CodeUse::unread`]), and why.
+/// A source file of a project that the run did not analyse ([`CodeUse::unread`]), why, and what its text names.
 #[derive(Debug, Clone)]
 pub struct UnreadFile {
     pub path: PathBuf,
     pub why: Unread,
+    /// What its text names, where it could be read as text; `None` where it could not (an I/O error, not UTF-8, over
+    /// [`crate::fsread::SOURCE_LIMIT`]): it may use anything.
+    pub text: Option<Named>,
+}
+
+/// What the text of a file the run did not analyse names ([`UnreadFile::text`]).
+#[derive(Debug, Clone, Default)]
+pub struct Named {
+    /// The packages it may import ([`crate::source::named_packages`]). Of a file the prefilter left unread, only the
+    /// packages some manifest of the run lists are kept (it names none that the prefilter watches).
+    pub packages: std::collections::BTreeSet<String>,
+    /// The tracked methods whose calls (`.cookie(`) its text has (none, in a file the prefilter left unread).
+    pub calls: std::collections::BTreeSet<String>,
+}
+
+impl UnreadFile {
+    /// Whether the file may import `package`: its text names it as a module specifier may, or could not be read.
+    pub fn may_import(&self, package: &str) -> bool {
+        self.text.as_ref().is_none_or(|named| named.packages.contains(package))
+    }
+
+    /// Whether the file may call `method` (`x.method(...)`): its text has `.method(`, or could not be read.
+    pub fn may_call(&self, method: &str) -> bool {
+        self.text.as_ref().is_none_or(|named| named.calls.contains(method))
+    }
 }
 
 /// Why a source file was not analysed.

@@ -2995,9 +2995,13 @@ fn reachability(
         // A package the project lists that the prefilter does not watch (mkdirp, over minimist) may be used in a file
         // it left unread (a CLI script that names nothing else): "not called" is said only of code the run read.
         let listed = |a: &str| project.manifest.as_ref().is_some_and(|m| !m.dependency_all(a).is_empty());
-        let skipped = uses.unread.iter().filter(|f| f.why == Unread::Prefiltered).count();
-        if let Some(through) =
-            ancestors.iter().find(|a| skipped > 0 && listed(a) && **a != "express" && !bundled().covers(a))
+        // (Only the files whose text names it as a module specifier may: `'mkdirp'`, `"mkdirp/`.)
+        let skipped = |a: &str| uses.unread.iter().filter(|f| f.why == Unread::Prefiltered && f.may_import(a)).count();
+        if let Some((through, skipped)) = ancestors
+            .iter()
+            .filter(|a| listed(a) && **a != "express" && !bundled().covers(a))
+            .map(|a| (a, skipped(a)))
+            .find(|(_, skipped)| *skipped > 0)
         {
             return (
                 Reachability::Unknown,
@@ -3010,8 +3014,35 @@ fn reachability(
             );
         }
     }
-    // A file the run did not analyse (it does not parse, is too large or minified) may call it.
-    let unread: Vec<&UnreadFile> = uses.unread.iter().filter(|f| f.why != Unread::Prefiltered).collect();
+    // A file the run did not analyse (it does not parse, is too large or minified) may call it, where its text names
+    // what it would call it through (a minified bundle of browser code names no server package).
+    let may_reach = |file: &UnreadFile| {
+        let api_reached = advisory.api.iter().flat_map(|api| api_names(api)).any(|api| {
+            if let Some(engine) = api.strip_prefix("render:") {
+                let ext = if engine == "handlebars" { "hbs" } else { engine };
+                file.may_import(engine) || file.may_import(ext) || file.may_call("render")
+            } else if api == "redirect:request-url" {
+                file.may_call("redirect") || file.may_call("location")
+            } else if api == "route-path" {
+                // (A router module names nothing: it is handed the app, and any string may be a pattern.)
+                true
+            } else if api == "import" {
+                file.may_import(&advisory.package)
+            } else if let Some(package) = api.strip_suffix("()") {
+                file.may_import(package)
+            } else if let Some((object, member)) = api.split_once('.') {
+                match object {
+                    "res" | "app" | "req" => !API_METHODS.contains(&member) || file.may_call(member),
+                    package => file.may_import(package),
+                }
+            } else {
+                true
+            }
+        });
+        api_reached || own_api && ancestors.iter().any(|a| file.may_import(a) && !(*a == "express" && express_api))
+    };
+    let unread: Vec<&UnreadFile> =
+        uses.unread.iter().filter(|f| f.why != Unread::Prefiltered && may_reach(f)).collect();
     if let Some(UnreadFile { path: first, why, .. }) = unread.first() {
         let why = why.says();
         let others = match unread.len() - 1 {
