@@ -1418,18 +1418,7 @@ fn out_of_sync(cx: &ManifestContext<'_>, inventory: &Inventory) -> Vec<(Option<P
                 .is_ok_and(|text| text.lines().any(|l| l.starts_with("overrides:")))
         };
         if r == 0 && inventory.manager == Manager::Pnpm && !workspace_overrides() {
-            // (ManifestInfo keeps no overrides: the root's package.json as it is on disk.)
-            let json: Option<serde_json::Value> =
-                crate::fsread::read_text(&lock_dir.join("package.json"), crate::fsread::LOCKFILE_LIMIT, root_dir)
-                    .ok()
-                    .and_then(|text| serde_json::from_str(text.strip_prefix('\u{feff}').unwrap_or(&text)).ok());
-            let declared: BTreeMap<&str, &str> = json
-                .as_ref()
-                .and_then(|j| j.get("pnpm")?.get("overrides")?.as_object())
-                .into_iter()
-                .flatten()
-                .filter_map(|(k, v)| Some((k.as_str(), v.as_str()?)))
-                .collect();
+            let declared: BTreeMap<&str, &str> = info.dependencies(DepSection::PnpmOverrides).collect();
             let recorded: BTreeMap<&str, &str> =
                 inventory.overrides.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
             if declared != recorded {
