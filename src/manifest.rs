@@ -56,12 +56,24 @@ pub enum DepSection {
 }
 
 impl DepSection {
-    /// Every section, in the order [`ManifestInfo::dependency`] searches them.
+    /// Every dependency section, in the order [`ManifestInfo::dependency`] searches them.
     pub const ALL: [DepSection; 4] = [
         DepSection::Dependencies,
         DepSection::DevDependencies,
         DepSection::PeerDependencies,
         DepSection::OptionalDependencies,
+    ];
+
+    /// Every section [`ManifestInfo`] reads: the dependency sections ([`DepSection::ALL`]), then the override ones, in
+    /// the enum's order (a section's place in it is its index).
+    const EVERY: [DepSection; 7] = [
+        DepSection::Dependencies,
+        DepSection::DevDependencies,
+        DepSection::PeerDependencies,
+        DepSection::OptionalDependencies,
+        DepSection::Overrides,
+        DepSection::Resolutions,
+        DepSection::PnpmOverrides,
     ];
 
     /// The key of this section in `package.json`.
@@ -128,9 +140,10 @@ pub fn find_nearest_manifest(start_dir: &Path, root: Option<&Path>) -> Option<Pa
 /// When a key appears twice, the last one counts, as with `JSON.parse`.
 #[derive(Debug, Clone, Default)]
 pub struct ManifestInfo {
-    /// Per section (indexed like [`DepSection::ALL`]): entries in file order; `None` for a spec
-    /// that is not a string, which npm cannot install and we never report as a spec.
-    sections: [Vec<(String, Option<String>)>; 4],
+    /// Per section (indexed like `DepSection::EVERY`: the dependency sections, then npm's `overrides`, Yarn's
+    /// `resolutions` and `pnpm.overrides`): entries in file order; `None` for a spec that is not a string (which npm
+    /// cannot install and we never report as a spec; npm's nested override form, an object, is one).
+    sections: [Vec<(String, Option<String>)>; 7],
     engines_node: Option<String>,
     volta_node: Option<String>,
     module_type: Option<String>,
@@ -155,8 +168,16 @@ impl ManifestInfo {
         let (_, body) = split_bom(text);
         let root = parse_root(body)?;
         let mut info = ManifestInfo::default();
-        for (slot, section) in info.sections.iter_mut().zip(DepSection::ALL) {
-            if let Some(Value::Object(object)) = last_prop(&root, section.key()).map(|p| &p.value) {
+        for (slot, section) in info.sections.iter_mut().zip(DepSection::EVERY) {
+            // (`pnpm.overrides` is in the `pnpm` object.)
+            let parent = match section.parent() {
+                None => Some(&root),
+                Some(parent) => match last_prop(&root, parent).map(|p| &p.value) {
+                    Some(Value::Object(object)) => Some(object),
+                    _ => None,
+                },
+            };
+            if let Some(Value::Object(object)) = parent.and_then(|o| last_prop(o, section.key())).map(|p| &p.value) {
                 *slot = object
                     .properties
                     .iter()
@@ -231,10 +252,11 @@ impl ManifestInfo {
             .collect()
     }
 
-    /// The entries of `section` in file order (a name listed twice keeps its last spec, as `JSON.parse` does), but
-    /// for the specs that are not strings.
+    /// The entries of `section` (a dependency section, or one of the overrides: npm's `overrides`, Yarn's
+    /// `resolutions`, `pnpm.overrides`) in file order (a name listed twice keeps its last spec, as `JSON.parse` does),
+    /// but for the specs that are not strings (npm's nested overrides among them).
     pub fn dependencies(&self, section: DepSection) -> impl Iterator<Item = (&str, &str)> {
-        let entries = &self.sections[DepSection::ALL.iter().position(|&s| s == section).unwrap_or_default()];
+        let entries = &self.sections[section as usize];
         entries.iter().enumerate().filter_map(move |(i, (name, spec))| {
             let last = !entries[i + 1..].iter().any(|(later, _)| later == name);
             Some((name.as_str(), spec.as_deref()?)).filter(|_| last)
@@ -253,9 +275,9 @@ impl ManifestInfo {
         workspace_folders(self.workspaces(), dir)
     }
 
-    /// The names of every package the manifest lists, in any section.
+    /// The names of every package the manifest lists, in any dependency section.
     pub fn dependency_names(&self) -> impl Iterator<Item = &str> {
-        self.sections.iter().flatten().map(|(name, _)| name.as_str())
+        self.sections[..DepSection::ALL.len()].iter().flatten().map(|(name, _)| name.as_str())
     }
 
     /// `engines.node`, if present and a string.
@@ -899,6 +921,22 @@ mod tests {
         let value: serde_json::Value = serde_json::from_str(&after).expect("valid JSON");
         assert!(value[section.key()].get(package).is_none(), "{after}");
         after
+    }
+
+    /// Each section reads its own entries: the override sections too, `pnpm.overrides` inside `pnpm` (before, they
+    /// read `dependencies`).
+    #[test]
+    fn every_section_reads_its_own_entries() {
+        let text = r#"{ "dependencies": { "express": "4.22.1" }, "overrides": { "qs": "6.14.1", "a": { ".": "1" } },
+            "resolutions": { "cookie": "0.7.2" }, "pnpm": { "overrides": { "ms": "2.1.3", "ms": "2.1.4" } } }"#;
+        let info = ManifestInfo::parse(text).expect("a manifest");
+        let read = |section| info.dependencies(section).map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>();
+        assert_eq!(read(Dependencies), ["express 4.22.1"]);
+        assert_eq!(read(Overrides), ["qs 6.14.1"], "npm's nested form is no string");
+        assert_eq!(read(Resolutions), ["cookie 0.7.2"]);
+        assert_eq!(read(PnpmOverrides), ["ms 2.1.4"], "the last of a key, as JSON.parse");
+        assert_eq!(info.dependency_names().collect::<Vec<_>>(), ["express"], "overrides list no dependency");
+        assert_eq!(info.dependency("qs"), None);
     }
 
     /// npm's nested override (`"cookie-parser": { ".": "1.4.6", "cookie": "0.4.1" }`): its `"."` is the package's

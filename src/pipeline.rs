@@ -192,10 +192,17 @@ fn run_on_this_thread(
     // First pass: every file the prefilter keeps is parsed and analysed.
     // Client code that reads cookies, met while the sources are read (res-cookie must not make them httpOnly).
     let client_code: Mutex<Vec<(PathBuf, String)>> = Mutex::default();
+    // The packages the manifests list: of a file the prefilter leaves unread, which of them it may import.
+    let listed: rustc_hash::FxHashSet<String> = projects
+        .values()
+        .filter_map(|p| p.manifest.as_ref())
+        .flat_map(|m| m.dependency_names().map(str::to_string))
+        .collect();
     let scan = |path: &PathBuf, needles: Option<&Prefilter>, client: Option<&Mutex<Vec<(PathBuf, String)>>>| {
         // One file must never cost the run: a panic while reading it (a bug here or in the parser) leaves that file
         // alone, named, and the others go on.
         let scanned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let needles = needles.map(|n| (n, &listed));
             scan_file(path, needles, client, &tracked, options)
         }))
         .unwrap_or_else(|_| Scan::Failed(Box::new(Planned::failed(path, ErrorKind::Internal))));
@@ -247,7 +254,7 @@ fn run_on_this_thread(
         })
         .collect();
     for &i in entries.values().flatten() {
-        if matches!(scans[i], Scan::Skipped(_)) {
+        if matches!(scans[i], Scan::Skipped(..)) {
             scans[i] = scan(&found.sources[i], None, None);
             frontier.extend(matches!(scans[i], Scan::Analysed(_)).then_some(i));
         }
@@ -258,7 +265,7 @@ fn run_on_this_thread(
             .flat_map(|&i| match &scans[i] {
                 Scan::Analysed(a) => imported_specs(&a.1)
                     .filter_map(|spec| resolver.resolve(&found.sources[i], spec))
-                    .filter(|t| matches!(scans[*t], Scan::Skipped(_)))
+                    .filter(|t| matches!(scans[*t], Scan::Skipped(..)))
                     .collect::<Vec<_>>(),
                 _ => Vec::new(),
             })
@@ -323,7 +330,7 @@ fn run_on_this_thread(
         .filter_map(|(i, input)| {
             let scanned = match &scans[i] {
                 Scan::Analysed(a) => a.2.as_deref().cloned(),
-                Scan::Skipped(found) => found.as_deref().cloned(),
+                Scan::Skipped(found, _) => found.as_deref().cloned(),
                 Scan::Failed(_) => None,
             };
             Some((i, input.is_none(), scanned?))
@@ -483,12 +490,6 @@ fn run_on_this_thread(
             project.views.push((manifest.clone(), scan));
         }
     }
-    // The files the prefilter left unread (they name nothing watched): what they import is not known.
-    for (_, path) in scans.iter().zip(&found.sources).filter(|(s, _)| matches!(s, Scan::Skipped(_))) {
-        if let Some(project) = manifests.nearest(path).and_then(|m| projects.get_mut(&m)) {
-            project.code_use.prefilter_skipped += 1;
-        }
-    }
     for (input, path) in inputs.iter().zip(&found.sources) {
         let Some(input) = input else { continue };
         if let Some(project) = manifests.nearest(path).and_then(|m| projects.get_mut(&m)) {
@@ -514,20 +515,43 @@ fn run_on_this_thread(
             }
         }
     }
-    // The files of each project the run did not analyse (set aside on purpose, or unreadable): what their code calls
-    // is not known.
+    // The files of each project the run did not analyse (left unread by the prefilter, set aside on purpose, or
+    // unreadable): what their code calls is not known, beyond what their text names. (Those set aside are read again
+    // for that: they are few; an unreadable one may use anything.)
+    let calls = aho_corasick::AhoCorasick::new(tracked.iter().map(|m| format!(".{m}("))).ok();
     for (scanned, path) in scans.iter().zip(&found.sources) {
-        let Scan::Failed(planned) = scanned else { continue };
-        let why = match (&planned.error, planned.findings.first()) {
-            (Some(e), _) if e.kind == ErrorKind::Syntax => "does not parse",
-            (Some(e), _) if e.kind == ErrorKind::TooDeep => "nests too deeply",
-            (Some(_), _) => "could not be read",
-            (None, Some(f)) if f.rule == "engine/too-large" => "is too large",
-            (None, Some(f)) if f.rule == "engine/minified" => "looks minified",
-            (None, _) => "was set aside",
+        use crate::project::{Named, Unread};
+        let (why, text) = match scanned {
+            Scan::Analysed(_) => continue,
+            Scan::Skipped(_, packages) => {
+                (Unread::Prefiltered, Some(Named { packages: packages.clone(), calls: BTreeSet::new() }))
+            }
+            Scan::Failed(planned) => {
+                let why = match (&planned.error, planned.findings.first()) {
+                    (Some(e), _) if e.kind == ErrorKind::Syntax => Unread::Syntax,
+                    (Some(e), _) if e.kind == ErrorKind::TooDeep => Unread::TooDeep,
+                    (Some(_), _) => Unread::Unreadable,
+                    (None, Some(f)) if f.rule == "engine/too-large" => Unread::TooLarge,
+                    (None, Some(f)) if f.rule == "engine/minified" => Unread::Minified,
+                    (None, _) => Unread::SetAside,
+                };
+                let limit = options.max_file_size.0.max(crate::fsread::SOURCE_LIMIT);
+                let bytes = match why {
+                    Unread::Unreadable => None,
+                    _ => crate::fsread::read(path, limit, root).ok(),
+                };
+                let text = bytes.zip(calls.as_ref()).map(|(bytes, calls)| Named {
+                    packages: crate::source::named_packages(&bytes, |_| true),
+                    calls: calls
+                        .find_overlapping_iter(&bytes[..])
+                        .map(|m| tracked[m.pattern().as_usize()].to_string())
+                        .collect(),
+                });
+                (why, text)
+            }
         };
         if let Some(project) = manifests.nearest(path).and_then(|m| projects.get_mut(&m)) {
-            project.code_use.unread.push((path.clone(), why));
+            project.code_use.unread.push(crate::project::UnreadFile { path: path.clone(), why, text });
         }
     }
     // What the transforms note about each file for choices across the project (`Transform::survey`), recorded in
@@ -582,7 +606,7 @@ fn run_on_this_thread(
     // What became of each file the walk found (the rest could not be read: their errors say why).
     for scanned in scans.iter().zip(&found.sources).filter(|(_, path)| in_scope(path)).map(|(s, _)| s) {
         match scanned {
-            Scan::Skipped(_) => result.files_skipped += 1,
+            Scan::Skipped(..) => result.files_skipped += 1,
             Scan::Analysed(_) => result.files_parsed += 1,
             Scan::Failed(p) if p.error.as_ref().is_some_and(|e| e.kind == ErrorKind::Syntax) => {
                 result.files_unparsable += 1;
@@ -625,7 +649,7 @@ fn run_on_this_thread(
         .enumerate()
         .map(|(i, scanned)| {
             let planned = match scanned {
-                Scan::Skipped(_) => Planned::default(),
+                Scan::Skipped(..) => Planned::default(),
                 Scan::Failed(planned) => *planned,
                 Scan::Analysed(analysed) => {
                     let (file, facts, _) = *analysed;
@@ -840,7 +864,7 @@ fn run_on_this_thread(
                         plan_one(i, file, facts, true)
                     }
                     Scan::Failed(planned) => *planned,
-                    Scan::Skipped(_) => Planned::default(),
+                    Scan::Skipped(..) => Planned::default(),
                 };
                 (i, replanned)
             })
@@ -959,8 +983,9 @@ impl Timings {
 /// A source file after the first pass.
 enum Scan {
     /// The prefilter found nothing the transforms look at: not analysed. What markup its code builds, if any (it is
-    /// decoded and parsed only when the cheap test of [`crate::code_html`] finds some).
-    Skipped(Option<Box<crate::code_html::CodeScan>>),
+    /// decoded and parsed only when the cheap test of [`crate::code_html`] finds some), and the listed packages it
+    /// may import ([`crate::project::Named::packages`]).
+    Skipped(Option<Box<crate::code_html::CodeScan>>, BTreeSet<String>),
     /// Could not be analysed (unreadable, not UTF-8, too deep, not parsed): the error, nothing planned.
     Failed(Box<Planned>),
     /// Parsed and analysed, with what its code sends ([`crate::code_html::scan_parsed`]).
@@ -1244,12 +1269,13 @@ impl Prefilter {
     }
 }
 
-/// Reads, parses and analyses one source file (when it mentions one of `needles`, if given). Errors stay with the
-/// file; they never stop the run. With `client`, a file that uses a client-side cookie API is recorded there
-/// (whatever the prefilter and the size limit say: client code is rarely the server's).
+/// Reads, parses and analyses one source file (when it mentions one of `needles`, if given; else it is skipped with
+/// which packages of the given set it may import). Errors stay with the file; they never stop the run. With
+/// `client`, a file that uses a client-side cookie API is recorded there (whatever the prefilter and the size limit
+/// say: client code is rarely the server's).
 fn scan_file(
     path: &Path,
-    needles: Option<&Prefilter>,
+    needles: Option<(&Prefilter, &rustc_hash::FxHashSet<String>)>,
     client: Option<&Mutex<Vec<(PathBuf, String)>>>,
     tracked: &[&str],
     options: &Options,
@@ -1291,16 +1317,17 @@ fn scan_file(
     // it), and is not even decoded.
     // (The same search answers the cheap tests of what the code sends.)
     let (watched, hints) = match needles {
-        Some(needles) => needles.read(&bytes),
+        Some((needles, _)) => needles.read(&bytes),
         None => (true, crate::code_html::Hints::of(&bytes)),
     };
-    if !watched {
+    if let (false, Some((_, listed))) = (watched, needles) {
+        let packages = crate::source::named_packages(&bytes, |name| listed.contains(name));
         // (What markup its code builds is all helmet needs of it, from the bytes read here; a file the scanner fails
         // on only loses that evidence.)
         let markup = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             crate::code_html::scan_unanalysed(path, bytes, hints, options.include_minified)
         }));
-        return Scan::Skipped(markup.ok().flatten().map(Box::new));
+        return Scan::Skipped(markup.ok().flatten().map(Box::new), packages);
     }
     if !options.include_minified {
         if let Some(layout) = crate::source::minified(path, &bytes) {

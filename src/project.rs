@@ -105,13 +105,76 @@ pub struct CodeUse {
     pub request_redirect: Option<(PathBuf, usize)>,
     /// The first route path with a parameter or pattern (`/users/:id`, `/files/*`), file and line.
     pub route_pattern: Option<(PathBuf, usize)>,
-    /// How many of the project's source files the prefilter left unread (they name nothing a transform watches): a
-    /// package the prefilter does not watch may be imported there.
-    pub prefilter_skipped: usize,
-    /// The project's source files the run did not analyse, in the walk's order, each with why (`does not parse`, `is
-    /// too large`, `looks minified`, `could not be read`): what they call is not known, so nothing is "not called"
-    /// while there is one.
-    pub unread: Vec<(PathBuf, &'static str)>,
+    /// The project's source files the run did not analyse, in the walk's order, each with why: what they call is not
+    /// known, so nothing they may call is "not called" while there is one.
+    pub unread: Vec<UnreadFile>,
+}
+
+/// A source file of a project that the run did not analyse ([`CodeUse::unread`]), why, and what its text names.
+#[derive(Debug, Clone)]
+pub struct UnreadFile {
+    pub path: PathBuf,
+    pub why: Unread,
+    /// What its text names, where it could be read as text; `None` where it could not (an I/O error, not UTF-8, over
+    /// [`crate::fsread::SOURCE_LIMIT`]): it may use anything.
+    pub text: Option<Named>,
+}
+
+/// What the text of a file the run did not analyse names ([`UnreadFile::text`]).
+#[derive(Debug, Clone, Default)]
+pub struct Named {
+    /// The packages it may import ([`crate::source::named_packages`]). Of a file the prefilter left unread, only the
+    /// packages some manifest of the run lists are kept (it names none that the prefilter watches).
+    pub packages: std::collections::BTreeSet<String>,
+    /// The tracked methods whose calls (`.cookie(`) its text has (none, in a file the prefilter left unread).
+    pub calls: std::collections::BTreeSet<String>,
+}
+
+impl UnreadFile {
+    /// Whether the file may import `package`: its text names it as a module specifier may, or could not be read.
+    pub fn may_import(&self, package: &str) -> bool {
+        self.text.as_ref().is_none_or(|named| named.packages.contains(package))
+    }
+
+    /// Whether the file may call `method` (`x.method(...)`): its text has `.method(`, or could not be read.
+    pub fn may_call(&self, method: &str) -> bool {
+        self.text.as_ref().is_none_or(|named| named.calls.contains(method))
+    }
+}
+
+/// Why a source file was not analysed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unread {
+    /// The prefilter left it unread: it names nothing a selected transform watches (no package the advisory table
+    /// covers, no watched call), so only a package the prefilter does not watch may be used there.
+    Prefiltered,
+    /// It does not parse.
+    Syntax,
+    /// It nests too deeply to be walked.
+    TooDeep,
+    /// It is over the size limit for one source file.
+    TooLarge,
+    /// It looks minified.
+    Minified,
+    /// Set aside for another reason the engine named in a finding.
+    SetAside,
+    /// It could not be read (an I/O error, not UTF-8).
+    Unreadable,
+}
+
+impl Unread {
+    /// Why, as a reason says it after the file's path (`legacy.js does not parse`).
+    pub fn says(self) -> &'static str {
+        match self {
+            Unread::Prefiltered => "names no package it watches",
+            Unread::Syntax => "does not parse",
+            Unread::TooDeep => "nests too deeply",
+            Unread::TooLarge => "is too large",
+            Unread::Minified => "looks minified",
+            Unread::SetAside => "was set aside",
+            Unread::Unreadable => "could not be read",
+        }
+    }
 }
 
 impl Project {

@@ -95,6 +95,50 @@ pub fn minified(path: &Path, bytes: &[u8]) -> Option<Minified> {
     (named || (average > 110 && longest > 500)).then_some(Minified { average, longest })
 }
 
+/// The packages a file's text may import, those `keep` accepts: every name written right after a quote (`'`, `"` or
+/// `` ` ``) and followed by a quote or a `/` (after the scope, for `@scope/name`), as in `require('lodash')`,
+/// `from "lodash/template"`, `` import(`@scope/pkg`) ``. A module specifier that names a package is always spelled so,
+/// which makes this the cheap, sound test of whether the file can import it (no parse: other strings count too).
+/// Linear in the file, on bytes (before decoding).
+pub fn named_packages(bytes: &[u8], keep: impl Fn(&str) -> bool) -> std::collections::BTreeSet<String> {
+    // (npm's longest name.)
+    const LONGEST: usize = 214;
+    let mut found = std::collections::BTreeSet::new();
+    for at in memchr::memchr3_iter(b'\'', b'"', b'`', bytes) {
+        let rest = &bytes[at + 1..];
+        let scoped = rest.first() == Some(&b'@');
+        let (mut slash, mut end) = (None, None);
+        for (i, &b) in rest.iter().enumerate().take(LONGEST + 1) {
+            match b {
+                b'\'' | b'"' | b'`' => {
+                    end = Some(i);
+                    break;
+                }
+                b'/' if scoped && slash.is_none() => slash = Some(i),
+                b'/' => {
+                    end = Some(i);
+                    break;
+                }
+                b'@' if i == 0 => {}
+                b if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') => {}
+                _ => break,
+            }
+        }
+        // (A scope alone, `'@scope'` or `'@scope/'`, names no package, nor does a path, `'./x'`.)
+        let Some(end) = end.filter(|&end| end > 0 && (!scoped || slash.is_some_and(|s| s > 1 && end > s + 1))) else {
+            continue;
+        };
+        if matches!(rest[0], b'.' | b'_') {
+            continue;
+        }
+        let Ok(name) = std::str::from_utf8(&rest[..end]) else { continue };
+        if !found.contains(name) && keep(name) {
+            found.insert(name.to_string());
+        }
+    }
+    found
+}
+
 /// Whether `text` starts with a BOM, and the text after it.
 fn split_bom(text: String) -> (bool, String) {
     match text.strip_prefix(BOM) {
@@ -254,6 +298,23 @@ mod tests {
         assert_eq!(minified(app, long_string.as_bytes()), None);
         assert!(minified(Path::new("public/vendor.min.js"), b"var a;\n").is_some(), "by name");
         assert_eq!(minified(app, b""), None);
+    }
+
+    #[test]
+    fn the_packages_a_text_names_are_those_quoted_before_a_quote_or_a_slash() {
+        let code = br#"const _ = require('lodash'); import t from "lodash.template/index.js";
+            import(`@scope/pkg/sub`); x = a['ms'] + "items" + 'it\'s' + '@scope' + '@scope/' + "use strict";
+            y = 'cookie-parser' + "@a/b" + '/abs' + './rel' + 'q s'"#;
+        let all: Vec<String> = named_packages(code, |_| true).into_iter().collect();
+        assert_eq!(
+            all,
+            ["@a/b", "@scope/pkg", "cookie-parser", "items", "lodash", "lodash.template", "ms", "s"],
+            "a string that is a plain word counts too: the test is sound, not exact"
+        );
+        let kept = named_packages(code, |name| name.starts_with("lodash"));
+        assert_eq!(kept.into_iter().collect::<Vec<_>>(), ["lodash", "lodash.template"]);
+        // (A name must end at a quote or a slash: `lodash` inside `'lodashy'` or `'lodash x'` is not it.)
+        assert!(named_packages(b"'lodashy' 'lodash x'", |name| name == "lodash").is_empty());
     }
 
     #[test]

@@ -3104,7 +3104,8 @@ fn a_refresh_only_fix_is_a_planned_change_of_the_lockfile() {
 /// mkdirp 0.5.1 pins minimist 0.0.8 (review rv12-15, problems 5 and 8). mkdirp's releases are not in the bundled
 /// parents table: the dry run (which does not ask the registry) says that --lockfile may plan a raise of it, in the
 /// finding and in the next steps. And used only in a file that names nothing the prefilter watches (`mk.js`), mkdirp
-/// makes minimist's advisory "unknown", as it does in a file the run reads: never "not called".
+/// makes minimist's advisory "unknown", as it does in a file the run reads: never "not called". Such a file counts
+/// only where it names mkdirp.
 #[test]
 fn a_parent_known_only_to_the_registry_and_one_used_in_an_unread_file_are_said() {
     let manifest = r#"{ "name": "app", "dependencies": { "express": "4.22.1", "mkdirp": "0.5.1" } }"#;
@@ -3147,6 +3148,21 @@ fn a_parent_known_only_to_the_registry_and_one_used_in_an_unread_file_are_said()
           --lockfile), so this plan may raise less than --write --lockfile does: run with --lockfile to see that plan"],
         "{doc:#}"
     );
+    // A file the prefilter leaves unread that names no mkdirp (a script that only prints its arguments) cannot use it:
+    // minimist's advisory is "not called" then.
+    std::fs::write(dir.join("mk.js"), "console.log(process.argv.slice(2).join(' '));\n").expect("write");
+    let (doc, _) = json_audit(&dir);
+    let reasons: Vec<String> = doc["advisories"]
+        .as_array()
+        .expect("advisories")
+        .iter()
+        .filter(|a| a["package"] == "minimist")
+        .map(|a| format!("{} ({})", a["reachability"].as_str().unwrap_or_default(), a["reachability_reason"]))
+        .collect();
+    assert!(!reasons.is_empty(), "{doc:#}");
+    for reason in reasons {
+        assert_eq!(reason, "not-called (\"no module uses minimist()\")");
+    }
 }
 
 /// Review rv12-15, problem 7: passport's session-fixation advisory concerns the login, which passport defines as
@@ -3351,7 +3367,10 @@ fn a_fix_names_the_dependency_changes_that_carry_it() {
 
 /// A package call only in a file the run does not analyse is "unknown", never "not called", and the reason names the
 /// file and why it was not read: one that does not parse, one over the size limit (`maxFileSize` 1K here), one that
-/// looks minified. Without such a file, the same project's call is "not called".
+/// looks minified. Without such a file, the same project's call is "not called". Such a file counts only where its
+/// text names the package as a module specifier would (`'lodash'`, `"lodash/`): a minified bundle of browser code, or
+/// a broken script, that names no lodash leaves "not called" as it is; a file that cannot be read as text (not UTF-8)
+/// may use anything.
 #[test]
 fn a_call_only_in_a_file_the_run_sets_aside_is_unknown() {
     let manifest = r#"{ "name": "aside", "dependencies": { "lodash": "4.17.15" } }"#;
@@ -3362,10 +3381,13 @@ fn a_call_only_in_a_file_the_run_sets_aside_is_unknown() {
             "node_modules/lodash": { "version": "4.17.15" }
         }
     });
-    let reach = |files: &[(&str, &str)]| {
+    let reach_bytes = |files: &[(&str, &str)], raw: &[(&str, &[u8])]| {
         let (_tmp, dir) = scratch("aside", manifest);
         std::fs::write(dir.join("package-lock.json"), lock.to_string()).expect("write");
-        for (file, code) in files {
+        for (file, code) in files.iter().map(|(f, c)| (f, c.as_bytes())).chain(raw.iter().map(|(f, c)| (f, *c))) {
+            if let Some(parent) = dir.join(file).parent() {
+                std::fs::create_dir_all(parent).expect("mkdir");
+            }
             std::fs::write(dir.join(file), code).expect("write");
         }
         let (doc, _) = json_audit(&dir);
@@ -3385,6 +3407,7 @@ fn a_call_only_in_a_file_the_run_sets_aside_is_unknown() {
         assert!(message.contains(&format!("({reason})")), "the finding says why: {message}");
         format!("{} ({reason})", a["reachability"].as_str().unwrap_or_default())
     };
+    let reach = |files: &[(&str, &str)]| reach_bytes(files, &[]);
     let app = ("app.js", "const _ = require('lodash');\nmodule.exports = (o) => _.merge({}, o);\n");
     let call = "const _ = require('lodash');\nmodule.exports = (s) => _.template(s);\n";
     assert_eq!(reach(&[app]), "not-called (no module uses lodash.template)");
@@ -3405,6 +3428,27 @@ fn a_call_only_in_a_file_the_run_sets_aside_is_unknown() {
         reach(&[app, ("big.js", &big), ("legacy.js", &broken), config]),
         "unknown (no module the run read uses lodash.template, but big.js is too large (and 1 other file was not \
          read): what it calls is not known)"
+    );
+    // A browser bundle the run sets aside as minified (it has `.render(`, which the prefilter watches), naming no
+    // lodash: not counted. The same bundle with lodash in it is.
+    let bundle =
+        |extra: &str| format!("!function(){{var e={{}};e.render(\"#app\");{extra}{}}}();\n", "e.x=1;".repeat(100));
+    let browser = bundle("");
+    let with_lodash = bundle("var _=require(\"lodash\");_.template(e);");
+    assert_eq!(reach(&[app, ("public/vendor.min.js", &browser)]), "not-called (no module uses lodash.template)");
+    assert_eq!(
+        reach(&[app, ("public/vendor.min.js", &browser), ("public/lodash.min.js", &with_lodash)]),
+        "unknown (no module the run read uses lodash.template, but public/lodash.min.js looks minified: what it \
+         calls is not known)"
+    );
+    // A script that does not parse and names no lodash (it reads `lodash_dir`, a string that only starts so).
+    let script = "const express = require('express');\nconst dir = 'lodash_dir' + x;\nif (\n";
+    assert_eq!(reach(&[app, ("script.js", script)]), "not-called (no module uses lodash.template)");
+    // Not UTF-8: what it names is not known.
+    assert_eq!(
+        reach_bytes(&[app], &[("latin1.js", b"const express = require('express');\n// caf\xe9\n")]),
+        "unknown (no module the run read uses lodash.template, but latin1.js could not be read: what it calls is not \
+         known)"
     );
 }
 

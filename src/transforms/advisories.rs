@@ -39,7 +39,7 @@ use crate::inventory::{DepKind, Inventory, Parent};
 use crate::lockfile::Manager;
 use crate::manifest::DepSection;
 use crate::npm_spec::{self, Operator, Spec};
-use crate::project::Project;
+use crate::project::{Project, Unread, UnreadFile};
 use crate::settings::{SettingsGroup, SettingsInput};
 use crate::transform::{FileContext, FilePlan, ManifestContext, ManifestPlan, ManifestRequest, Transform, Watch};
 use crate::transforms::data;
@@ -1562,18 +1562,7 @@ fn out_of_sync(cx: &ManifestContext<'_>, inventory: &Inventory) -> Vec<(Option<P
                 .is_ok_and(|text| text.lines().any(|l| l.starts_with("overrides:")))
         };
         if r == 0 && inventory.manager == Manager::Pnpm && !workspace_overrides() {
-            // (ManifestInfo keeps no overrides: the root's package.json as it is on disk.)
-            let json: Option<serde_json::Value> =
-                crate::fsread::read_text(&lock_dir.join("package.json"), crate::fsread::LOCKFILE_LIMIT, root_dir)
-                    .ok()
-                    .and_then(|text| serde_json::from_str(text.strip_prefix('\u{feff}').unwrap_or(&text)).ok());
-            let declared: BTreeMap<&str, &str> = json
-                .as_ref()
-                .and_then(|j| j.get("pnpm")?.get("overrides")?.as_object())
-                .into_iter()
-                .flatten()
-                .filter_map(|(k, v)| Some((k.as_str(), v.as_str()?)))
-                .collect();
+            let declared: BTreeMap<&str, &str> = info.dependencies(DepSection::PnpmOverrides).collect();
             let recorded: BTreeMap<&str, &str> =
                 inventory.overrides.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
             if declared != recorded {
@@ -3239,9 +3228,13 @@ fn reachability(
         // A package the project lists that the prefilter does not watch (mkdirp, over minimist) may be used in a file
         // it left unread (a CLI script that names nothing else): "not called" is said only of code the run read.
         let listed = |a: &str| project.manifest.as_ref().is_some_and(|m| !m.dependency_all(a).is_empty());
-        let skipped = project.code_use.prefilter_skipped;
-        if let Some(through) =
-            ancestors.iter().find(|a| skipped > 0 && listed(a) && **a != "express" && !bundled().covers(a))
+        // (Only the files whose text names it as a module specifier may: `'mkdirp'`, `"mkdirp/`.)
+        let skipped = |a: &str| uses.unread.iter().filter(|f| f.why == Unread::Prefiltered && f.may_import(a)).count();
+        if let Some((through, skipped)) = ancestors
+            .iter()
+            .filter(|a| listed(a) && **a != "express" && !bundled().covers(a))
+            .map(|a| (a, skipped(a)))
+            .find(|(_, skipped)| *skipped > 0)
         {
             return (
                 Reachability::Unknown,
@@ -3254,9 +3247,38 @@ fn reachability(
             );
         }
     }
-    // A file the run did not analyse (it does not parse, is too large or minified) may call it.
-    if let Some((first, why)) = uses.unread.first() {
-        let others = match uses.unread.len() - 1 {
+    // A file the run did not analyse (it does not parse, is too large or minified) may call it, where its text names
+    // what it would call it through (a minified bundle of browser code names no server package).
+    let may_reach = |file: &UnreadFile| {
+        let api_reached = advisory.api.iter().flat_map(|api| api_names(api)).any(|api| {
+            if let Some(engine) = api.strip_prefix("render:") {
+                let ext = if engine == "handlebars" { "hbs" } else { engine };
+                file.may_import(engine) || file.may_import(ext) || file.may_call("render")
+            } else if api == "redirect:request-url" {
+                file.may_call("redirect") || file.may_call("location")
+            } else if api == "route-path" {
+                // (A router module names nothing: it is handed the app, and any string may be a pattern.)
+                true
+            } else if api == "import" {
+                file.may_import(&advisory.package)
+            } else if let Some(package) = api.strip_suffix("()") {
+                file.may_import(package)
+            } else if let Some((object, member)) = api.split_once('.') {
+                match object {
+                    "res" | "app" | "req" => !API_METHODS.contains(&member) || file.may_call(member),
+                    package => file.may_import(package),
+                }
+            } else {
+                true
+            }
+        });
+        api_reached || own_api && ancestors.iter().any(|a| file.may_import(a) && !(*a == "express" && express_api))
+    };
+    let unread: Vec<&UnreadFile> =
+        uses.unread.iter().filter(|f| f.why != Unread::Prefiltered && may_reach(f)).collect();
+    if let Some(UnreadFile { path: first, why, .. }) = unread.first() {
+        let why = why.says();
+        let others = match unread.len() - 1 {
             0 => String::new(),
             1 => " (and 1 other file was not read)".to_string(),
             n => format!(" (and {n} other files were not read)"),
