@@ -295,6 +295,11 @@ impl ManifestInfo {
         self.name.as_deref()
     }
 
+    /// The package's own `version`, when it has one.
+    pub fn version(&self) -> Option<&str> {
+        self.version.as_deref()
+    }
+
     /// The file other packages import (`exports['.']`, else `main`), relative to the package's folder.
     pub fn entry(&self) -> Option<&str> {
         self.entry.as_deref()

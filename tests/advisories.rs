@@ -3243,6 +3243,33 @@ fn a_workspace_sibling_is_installed_by_its_link() {
     assert!(!stderr.contains("lockfile-out-of-sync"), "{stderr}");
     assert_eq!(out.status.code(), Some(0), "{stderr}");
 
+    // By range, not by name: `*` admits the member's 1.0.0 and is linked; `^2.0.0` does not, and npm fetches it from
+    // the registry instead, which this lockfile does not install. Checked with npm 11.19.1 on a real 2-member
+    // workspace (a member `ms` at 1.0.0, listed by its sibling as `^1.0.0`, then `^2.0.0`, then `*`): `npm ci`
+    // installs the first and the last, and refuses the second with EUSAGE, "`npm ci` can only install packages when
+    // your package.json and package-lock.json or npm-shrinkwrap.json are in sync ... Missing: ms@2.1.3 from lock file"
+    // (under a name the registry lacks, it fails with E404 instead).
+    let api = |spec: &str| {
+        let manifest =
+            format!(r#"{{ "name": "@mono/api", "version": "1.0.0", "dependencies": {{ "@mono/util": "{spec}" }} }}"#);
+        std::fs::write(dir.join("packages/api/package.json"), manifest).expect("write");
+        let out = express_harden(&dir, &["--only", "advisories", "--check"]);
+        (out.status.code(), String::from_utf8_lossy(&out.stderr).to_string())
+    };
+    let (code, stderr) = api("*");
+    assert!(!stderr.contains("lockfile-out-of-sync"), "{stderr}");
+    assert_eq!(code, Some(0), "{stderr}");
+    let (code, stderr) = api("^2.0.0");
+    assert!(
+        stderr.contains(
+            "packages/api/package.json lists @mono/util ^2.0.0 (the workspace's own @mono/util is 1.0.0) that the \
+             lockfile does not install"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(code, Some(2), "{stderr}");
+    api("1.0.0");
+
     // Yarn 1 records no entry for a workspace (`yarn install --frozen-lockfile` accepts this one); a registry
     // dependency the lockfile misses is still out of sync.
     std::fs::remove_file(dir.join("package-lock.json")).expect("rm");

@@ -1489,8 +1489,29 @@ fn out_of_sync(cx: &ManifestContext<'_>, inventory: &Inventory) -> Vec<(Option<P
         Manager::Yarn1 => ("yarn install", "yarn install --frozen-lockfile"),
         Manager::YarnBerry => ("yarn install", "yarn install --immutable"),
     };
-    // (A workspace member another lists by version, `"api": "1.0.0"`, is linked, not installed from the registry.)
-    let members: BTreeSet<&str> = inventory.roots.iter().filter_map(|r| r.name.as_deref()).collect();
+    // A workspace member another lists in a range its own version satisfies (`"api": "1.0.0"`, `*`) is linked, not
+    // installed from the registry; one it does not satisfy is fetched from the registry, which the lockfile does not
+    // install (`npm ci`: "Missing: ms@2.1.3 from lock file", for a member named ms at 1.0.0 listed as `^2.0.0`). Each
+    // member by name, with its own version (`None`: not known, taken as satisfied).
+    let members: BTreeMap<&str, Option<&str>> = inventory
+        .roots
+        .iter()
+        .filter_map(|r| {
+            let manifest = lock_dir.join(&r.path).join("package.json");
+            let info = manifest_at(cx, (!r.path.is_empty()).then_some(manifest.as_path()));
+            Some((r.name.as_deref()?, info.and_then(|i| i.version())))
+        })
+        .collect();
+    // The version of the member `key` names that `spec` does not admit (a `workspace:` spec, which is no registry
+    // spec, never gets here).
+    let sibling_left_out = |key: &str, spec: &str| -> Option<Option<&str>> {
+        let version = *members.get(key)?;
+        let admits = match (version.map(Version::parse), npm_spec::npm_range(spec)) {
+            (Some(Ok(version)), Some(range)) => version.satisfies(&range),
+            _ => true,
+        };
+        (!admits).then_some(version)
+    };
     let mut found = Vec::new();
     for (r, root) in inventory.roots.iter().enumerate() {
         let manifest = lock_dir.join(&root.path).join("package.json");
@@ -1520,15 +1541,18 @@ fn out_of_sync(cx: &ManifestContext<'_>, inventory: &Inventory) -> Vec<(Option<P
             [DepSection::Dependencies, DepSection::DevDependencies, DepSection::OptionalDependencies]
                 .into_iter()
                 .flat_map(|section| info.dependencies(section))
-                .filter(|(key, spec)| registry(spec) && !members.contains(key))
+                .filter(|(key, spec)| {
+                    registry(spec) && (!members.contains_key(key) || sibling_left_out(key, spec).is_some())
+                })
                 .filter(|(key, spec)| !satisfied(key, spec))
                 .map(|(key, spec)| {
                     let real = alias_of(spec).map_or(key, |(real, _)| real);
                     let locked: Vec<&str> =
                         installed.iter().filter(|(name, ..)| *name == real).map(|(_, version, _)| *version).collect();
-                    let named = match locked.as_slice() {
-                        [] => format!("{key} {spec}"),
-                        _ => format!("{key} {spec} (locked at {})", locked.join(", ")),
+                    let named = match (sibling_left_out(key, spec).flatten(), locked.as_slice()) {
+                        (Some(own), _) => format!("{key} {spec} (the workspace's own {key} is {own})"),
+                        (None, []) => format!("{key} {spec}"),
+                        (None, _) => format!("{key} {spec} (locked at {})", locked.join(", ")),
                     };
                     (key, named)
                 })
