@@ -3018,7 +3018,10 @@ fn reachability(
         let api_reached = advisory.api.iter().flat_map(|api| api_names(api)).any(|api| {
             if let Some(engine) = api.strip_prefix("render:") {
                 let ext = if engine == "handlebars" { "hbs" } else { engine };
-                file.may_import(engine) || file.may_import(ext) || file.may_call("render")
+                file.may_import(engine)
+                    || file.may_import(ext)
+                    || file.may_import(&advisory.package)
+                    || file.may_call("render")
             } else if api == "redirect:request-url" {
                 file.may_call("redirect") || file.may_call("location")
             } else if api == "route-path" {
