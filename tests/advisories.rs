@@ -3215,6 +3215,43 @@ fn an_import_advisory_says_imports_the_package() {
     assert_eq!(a["reachability_reason"], "no module imports cross-spawn", "{doc:#}");
 }
 
+/// An advisory that concerns the package itself (`api: import`, form-data's GHSA-fjxv) reads right in the finding
+/// whether the code imports it, imports only the dependency that brings it (axios), or neither: "uses" and "imports
+/// form-data", never "calls what it concerns (import)".
+#[test]
+fn an_import_advisory_reads_right_in_the_finding() {
+    let manifest = r#"{ "name": "fd", "dependencies": { "axios": "1.12.0" } }"#;
+    let mut lock =
+        lock_with(&[("axios", "1.12.0", "1.12.0")], &[("node_modules/form-data", "4.0.0", serde_json::json!({}))]);
+    lock["packages"]["node_modules/axios"]["dependencies"] = serde_json::json!({ "form-data": "^4.0.0" });
+    let said = |code: &str| {
+        let (_tmp, dir) = scratch("fd", manifest);
+        std::fs::write(dir.join("package-lock.json"), lock.to_string()).expect("write");
+        std::fs::write(dir.join("app.js"), code).expect("write");
+        let (doc, _) = json_audit(&dir);
+        let message = doc["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter_map(|f| f["message"].as_str())
+            .find(|m| m.contains("GHSA-fjxv-7rqg-78g4"))
+            .unwrap_or_else(|| panic!("{doc:#}"))
+            .to_string();
+        let clause = message.split("Fixed in 4.0.4; ").nth(1).and_then(|rest| rest.split(". ").next());
+        clause.unwrap_or_else(|| panic!("{message}")).to_string()
+    };
+    assert_eq!(said("module.exports = 1;\n"), "the code does not use what it concerns (no module imports form-data)");
+    assert_eq!(
+        said("const axios = require('axios');\nmodule.exports = () => axios.get('/x');\n"),
+        "whether the code uses what it concerns is unknown (no module of the project imports form-data itself, but it \
+         uses axios, which may)"
+    );
+    assert_eq!(
+        said("const FormData = require('form-data');\nmodule.exports = () => new FormData();\n"),
+        "the code uses what it concerns (a module imports form-data)"
+    );
+}
+
 /// Review rv12-15, problem 2: in npm workspaces, a member's dependency on a sibling (`"@mono/util": "1.0.0"`) is
 /// installed as a link to the sibling's folder: the lockfile is in sync (`npm ci` accepts it), and `--check` passes.
 #[test]

@@ -1120,11 +1120,17 @@ impl Transform for Advisories {
                         ),
                         (None, None) => "No fixed version is known".to_string(),
                     },
-                    match reachability {
-                        Reachability::Called => format!("the code calls what it concerns ({reason})"),
-                        Reachability::NotCalled => format!("the code does not call what it concerns ({reason})"),
-                        Reachability::Unknown =>
+                    // (An advisory that concerns the package itself, `import`, is used, not called.)
+                    match (reachability, advisory.api.iter().all(|api| api == "import")) {
+                        (Reachability::Called, false) => format!("the code calls what it concerns ({reason})"),
+                        (Reachability::Called, true) => format!("the code uses what it concerns ({reason})"),
+                        (Reachability::NotCalled, false) =>
+                            format!("the code does not call what it concerns ({reason})"),
+                        (Reachability::NotCalled, true) => format!("the code does not use what it concerns ({reason})"),
+                        (Reachability::Unknown, false) =>
                             format!("whether the code calls what it concerns is unknown ({reason})"),
+                        (Reachability::Unknown, true) =>
+                            format!("whether the code uses what it concerns is unknown ({reason})"),
                     },
                     fix.description
                 );
@@ -3216,6 +3222,9 @@ fn reachability(
                     "route-path" => uses.route_pattern.as_ref(),
                     _ => None,
                 };
+                if api == "import" {
+                    return (Reachability::Called, format!("a module imports {}", advisory.package));
+                }
                 let at =
                     place.map_or_else(String::new, |(p, l)| format!(" at {}:{l}", crate::discover::display_path(p)));
                 return (Reachability::Called, format!("{api}{at}"));
@@ -3277,7 +3286,10 @@ fn reachability(
         let api_reached = advisory.api.iter().flat_map(|api| api_names(api)).any(|api| {
             if let Some(engine) = api.strip_prefix("render:") {
                 let ext = if engine == "handlebars" { "hbs" } else { engine };
-                file.may_import(engine) || file.may_import(ext) || file.may_call("render")
+                file.may_import(engine)
+                    || file.may_import(ext)
+                    || file.may_import(&advisory.package)
+                    || file.may_call("render")
             } else if api == "redirect:request-url" {
                 file.may_call("redirect") || file.may_call("location")
             } else if api == "route-path" {
