@@ -90,6 +90,16 @@ struct HelmetVersion {
     package: PackageVersion,
     #[serde(default = "yes")]
     directives: bool,
+    /// The TypeScript versions that read its type declarations (`index.d.cts` from helmet 6.1.5 on needs
+    /// TypeScript 4.7), when not every TypeScript does.
+    typescript: Option<String>,
+    /// The option that sets its X-Frame-Options (`xFrameOptions` from helmet 6.2 on, `frameguard` before).
+    #[serde(default = "x_frame_options")]
+    x_frame_options: String,
+}
+
+fn x_frame_options() -> String {
+    "xFrameOptions".to_string()
 }
 
 fn yes() -> bool {
@@ -300,7 +310,14 @@ impl Transform for Helmet {
         // Every package added runs on the project's Node: with no helmet that does, none is written.
         let runs =
             |v: &&HelmetVersion| cx.project.node.supports(&v.package.node) && (directives.is_empty() || v.directives);
-        let Some(version) = d.versions.iter().find(runs) else {
+        // ... and, in a project built with TypeScript, one whose types its TypeScript reads (`tsc` stops at
+        // `import helmet from 'helmet'` otherwise: TS2307).
+        let typescript = cx.project.installed("typescript");
+        let types_read = |v: &&HelmetVersion| match (&v.typescript, &typescript) {
+            (Some(needs), Some(installed)) => crate::npm_spec::allows_all(needs, installed),
+            _ => true,
+        };
+        let Some(version) = d.versions.iter().filter(runs).find(types_read) else {
             plan.findings.push(cx.finding(
                 "node",
                 missing[0].creation.start,
@@ -333,7 +350,7 @@ impl Transform for Helmet {
                      app at start, so helmet was not added. Replace the call (helmet 4 removed noCache, hpkp and \
                      featurePolicy; helmet 7 removed expectCt), then run again",
                     gone.iter().map(|f| format!("`helmet.{f}()`")).collect::<Vec<_>>().join(", "),
-                    version.package.spec.trim_start_matches('^'),
+                    version.package.spec.trim_start_matches(['^', '~']),
                 ),
             ));
             return;
@@ -361,11 +378,7 @@ impl Transform for Helmet {
                 framing: cx.project.frame_options_set.as_ref(),
                 cross_origin: uses_cors(cx, app).is_some() || cx.project.allows_every_origin.is_some(),
                 // `xFrameOptions` from helmet 6 on; `frameguard`, its old name, is what helmet 5 reads.
-                x_frame_options: if crate::npm_spec::start_major(&version.package.spec) >= Some(6) {
-                    "xFrameOptions"
-                } else {
-                    "frameguard"
-                },
+                x_frame_options: &version.x_frame_options,
             };
             let helmet_call = helmet_call(&name, &fit, style.quote);
             match &app.site {
@@ -386,6 +399,25 @@ impl Transform for Helmet {
                     let printed = printed.trim_end_matches(';');
                     plan.edits.push(Edit::insert(app.creation.end, format!(".use({printed})")));
                 }
+            }
+        }
+        if let (Some(newer), Some(installed)) = (d.versions.iter().find(runs), &typescript) {
+            if !std::ptr::eq(newer, version) {
+                plan.findings.push(cx.finding(
+                    "typescript",
+                    missing[0].creation.start,
+                    format!(
+                        "the project's TypeScript ({installed}) cannot read the types of helmet {} (index.d.cts, \
+                         read from TypeScript {} on: `import helmet from 'helmet'` would fail with TS2307), so \
+                         helmet {} is added, the newest whose types it reads; raise TypeScript to {} or newer, then \
+                         helmet to {}",
+                        newer.package.spec.trim_start_matches(['^', '~']),
+                        newer.typescript.as_deref().unwrap_or_default().trim_start_matches(">="),
+                        version.package.spec.trim_start_matches(['^', '~']),
+                        newer.typescript.as_deref().unwrap_or_default().trim_start_matches(">="),
+                        newer.package.spec,
+                    ),
+                ));
             }
         }
         report_views(cx, plan, missing[0], &directives, rewriter);
@@ -955,7 +987,7 @@ struct Fit<'a> {
     /// `cross-origin` instead of helmet's `same-origin`.
     cross_origin: bool,
     /// The name of the X-Frame-Options option in the helmet version written.
-    x_frame_options: &'static str,
+    x_frame_options: &'a str,
     /// Nothing says the app is served over HTTPS: helmet's `upgrade-insecure-requests` is left out.
     plain_http: bool,
     /// The pages frame an embed that needs their Referer ([`RefererEmbeds`]): `referrerPolicy` sends their origin.

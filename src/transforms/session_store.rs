@@ -79,7 +79,7 @@ use crate::edit::Edit;
 use crate::layout;
 use crate::links::FileLinks;
 use crate::manifest::DepSection;
-use crate::npm_spec::{npm_range, overlaps};
+use crate::npm_spec::overlaps;
 use crate::objects;
 use crate::settings::{SettingsGroup, SettingsInput};
 use crate::source::SourceKind;
@@ -583,7 +583,7 @@ impl Transform for SessionStore {
         // The client is made in the mode the store major needs for it (`legacyMode: true`).
         let client_range = match &new_client {
             Some((fitted, _)) => Some(fitted.spec.clone()),
-            None => backend.client.package.as_deref().and_then(|package| installed(cx, package)),
+            None => backend.client.package.as_deref().and_then(|package| cx.project.installed(package)),
         };
         let client_option = backend
             .client
@@ -1234,11 +1234,11 @@ fn project_drivers(cx: &FileContext<'_>, backend: &Backend) -> Vec<(String, Stri
     drivers.dedup();
     let mut found = Vec::new();
     for driver in drivers {
-        if let Some(spec) = installed(cx, driver) {
+        if let Some(spec) = cx.project.installed(driver) {
             found.push((driver.clone(), spec, driver.clone()));
         }
         for (package, bundled) in data().bundled_drivers.iter().filter(|(_, b)| b.driver == *driver) {
-            let Some(spec) = installed(cx, package) else { continue };
+            let Some(spec) = cx.project.installed(package) else { continue };
             let ranges: Vec<&str> =
                 bundled.versions.iter().filter(|v| overlaps(&v.range, &spec)).map(|v| v.driver.as_str()).collect();
             if !ranges.is_empty() {
@@ -1247,13 +1247,6 @@ fn project_drivers(cx: &FileContext<'_>, backend: &Backend) -> Vec<(String, Stri
         }
     }
     found
-}
-
-/// The versions of `package` the project runs: the one its npm lockfile locks, else the range package.json lists
-/// (`None` when it lists none, or no range).
-fn installed(cx: &FileContext<'_>, package: &str) -> Option<String> {
-    let listed = cx.project.manifest.as_ref()?.dependency(package)?.1;
-    cx.project.locked.get(package).cloned().or(Some(listed).filter(|spec| npm_range(spec).is_some()))
 }
 
 /// The newest store version that fits the project: the major package.json already lists, else one that runs on the
@@ -1266,10 +1259,10 @@ fn choose_version<'a>(
     creates_client: bool,
     fresh: &Fresh,
 ) -> Result<Choice<'a>, String> {
-    let listed_store = installed(cx, &backend.package);
+    let listed_store = cx.project.installed(&backend.package);
     let drivers = project_drivers(cx, backend);
     let client_package = backend.client.package.as_deref().filter(|_| creates_client);
-    let listed_client = client_package.and_then(|package| installed(cx, package));
+    let listed_client = client_package.and_then(|package| cx.project.installed(package));
     let none = BTreeMap::new();
     for version in &backend.versions {
         let fitted = refreshed(fresh, &backend.package, &version.spec, &version.node, &version.drivers);
