@@ -936,6 +936,10 @@ fn consumed_library<'a>(cx: &FileContext<'a>) -> Option<&'a str> {
 /// parent received from another module or created here: requests reach it through the parent, whose middleware
 /// (helmet among it) runs first.
 fn mounted(cx: &FileContext<'_>, app: &ExpressApp) -> bool {
+    // (Made by a function another module calls and mounts the result of: `app.use(base, await middleware(config))`.)
+    if cx.links.mounted_apps.contains(&app.creation.start) {
+        return true;
+    }
     let facts = cx.facts;
     let routers = crate::transforms::shared::handlers::routers(facts);
     facts.uses.iter().any(|u| {
