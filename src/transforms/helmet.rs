@@ -198,7 +198,11 @@ impl Helmet {
     fn plain_http(&self, cx: &FileContext<'_>) -> bool {
         !self.behind_proxy
             && !cx.project.views.is_empty()
-            && cx.project.survey(ID).iter().all(|(_, notes)| notes.iter().all(|n| n.starts_with(LISTEN)))
+            && cx
+                .project
+                .survey(ID)
+                .iter()
+                .all(|(_, notes)| notes.iter().all(|n| n.starts_with(LISTEN) || n.starts_with(FORM_REDIRECT)))
     }
 }
 
@@ -231,8 +235,11 @@ impl Transform for Helmet {
     fn surveys(&self, cx: &FileContext<'_>) -> crate::transform::Survey {
         // (The text, to read a `trust proxy` value: `1` turns it on, `0` or a computed value does not say HTTPS.)
         // (And a server the module starts when it loads: the package runs itself, it is no library.)
+        // (And the text of a module whose routes redirect a form's submission: [`form_redirects`].)
+        let redirects = cx.facts.member_calls.iter().any(|c| c.method == "redirect");
         match (serves_https(cx.facts, cx.links, None), listens(cx.facts)) {
             (Some(_), _) => crate::transform::Survey::Text,
+            _ if redirects => crate::transform::Survey::Text,
             (None, Some(_)) => crate::transform::Survey::Lines,
             (None, None) => crate::transform::Survey::Nothing,
         }
@@ -242,7 +249,10 @@ impl Transform for Helmet {
         let https = (!cx.file.is_parked()).then(|| serves_https(cx.facts, cx.links, Some(&cx.file.code))).flatten();
         let https = https.map(|at| cx.file.line(at).to_string());
         let listen = listens(cx.facts).map(|at| format!("{LISTEN}{}", cx.file.line(at)));
-        https.into_iter().chain(listen).collect()
+        let redirects = redirects_of_forms(cx)
+            .into_iter()
+            .map(|(at, hosts)| format!("{FORM_REDIRECT}{}:{}", cx.file.line(at), hosts.join(" ")));
+        https.into_iter().chain(listen).chain(redirects).collect()
     }
 
     fn plan(&self, cx: &FileContext<'_>, plan: &mut FilePlan) {
@@ -464,73 +474,110 @@ impl Transform for Helmet {
     }
 }
 
-/// Where the routes of the app's file send a browser that submitted a form, as Chromium checks it against
-/// form-action (a form's submission follows its redirects): `res.redirect(303, session.url)` after a POST.
+/// Where the routes of the project send a browser that submitted a form, as Chromium checks it against form-action
+/// (a form's submission follows its redirects): `res.redirect(303, session.url)` after a POST.
 #[derive(Default)]
 struct FormRedirects {
     /// The hosts the redirects go to: a literal URL's, one literal in the route's handler when the target is
     /// computed (`{ url: 'https://checkout.stripe.com/pay' }` then `session.url`), Stripe Checkout's for a session's
     /// url where the project lists `stripe`.
     hosts: Vec<String>,
-    /// Each with the offset of the redirect and the hosts found for it (none: not known).
-    places: Vec<(usize, Vec<String>)>,
+    /// Each with where the redirect is (`routes/billing.js:12`) and the hosts found for it (none: not known).
+    places: Vec<(String, Vec<String>)>,
 }
 
-/// The redirects of routes that take form submissions (any method but GET's own, `app.post`, `app.all`...) in the
-/// app's file whose target is not known to be the app's own ([`FormRedirects`]); none in a project that serves no
-/// pages (no form to submit) or where the policy already allows every form target.
+/// The note of [`Helmet::survey`] for a redirect of [`redirects_of_forms`] in another module: `form-redirect:LINE:`
+/// then its hosts, separated by spaces.
+const FORM_REDIRECT: &str = "form-redirect:";
+
+/// The redirects of routes that take form submissions (any method but GET's own, `app.post`, `router.post`,
+/// `app.all`...) whose target is not known to be the app's own ([`FormRedirects`]): in the app's file, and in the
+/// project's other modules (routers mounted from them, [`Helmet::survey`]); none in a project that serves no pages
+/// (no form to submit) or where the policy already allows every form target.
 fn form_redirects(cx: &FileContext<'_>, directives: &[(String, Vec<String>)]) -> FormRedirects {
-    use crate::values::Value;
     let mut out = FormRedirects::default();
     let any = directives.iter().any(|(n, s)| n == "formAction" && s.iter().any(|s| s == views::ANY_HOST));
     if cx.project.views.is_empty() || any {
         return out;
     }
+    let own = redirects_of_forms(cx)
+        .into_iter()
+        .map(|(at, hosts)| (format!("{}:{}", display_path(&cx.file.path), cx.file.line(at)), hosts));
+    let elsewhere = cx.project.survey(ID).iter().filter(|(path, _)| *path != cx.file.path).flat_map(|(path, notes)| {
+        notes.iter().filter_map(|n| n.strip_prefix(FORM_REDIRECT)).filter_map(move |n| {
+            let (line, hosts) = n.split_once(':')?;
+            let hosts = hosts.split(' ').filter(|h| !h.is_empty()).map(str::to_string).collect();
+            Some((format!("{}:{line}", display_path(path)), hosts))
+        })
+    });
+    out.places = own.chain(elsewhere).collect();
+    out.hosts = out.places.iter().flat_map(|(_, hosts)| hosts.iter().cloned()).collect();
+    out.hosts.sort();
+    out.hosts.dedup();
+    out
+}
+
+/// The redirects (their offsets, each with the hosts it goes to, none when not known) of this file's routes that take
+/// form submissions: in the handlers written inline and in those passed by the name of a function of the file
+/// (`app.post('/billing/checkout', checkout)`).
+fn redirects_of_forms(cx: &FileContext<'_>) -> Vec<(usize, Vec<String>)> {
+    use crate::values::Value;
     let facts = cx.facts;
     let stripe = cx.project.manifest.as_ref().is_some_and(|m| !m.dependency_all("stripe").is_empty());
     let code = &cx.file.code;
+    let mut out: Vec<(usize, Vec<String>)> = Vec::new();
     for route in facts.registrations.iter().filter(|r| ["post", "put", "patch", "delete", "all"].contains(&&*r.method))
     {
-        let calls = facts
-            .member_calls
-            .iter()
-            .filter(|c| c.method == "redirect" && route.range.start <= c.range.start && c.range.end <= route.range.end);
-        for call in calls {
-            let Some(target) = call.args.last() else { continue };
-            let hosts: Vec<String> = match target {
-                Value::Str(url, _) => match views::origin_of(url, true) {
-                    Some(origin) => vec![origin],
-                    None => continue,
-                },
-                _ => {
-                    let text = code.get(target.range()).unwrap_or_default();
-                    // (A path joined to a value, `'/posts/' + id`: the app's own.)
-                    if text.starts_with(['\'', '"', '`']) && text[1..].starts_with('/') && !text[1..].starts_with("//")
-                    {
-                        continue;
+        let named = route.handlers.iter().filter_map(|h| match h {
+            crate::analysis::HandlerArg::Named(name) => {
+                facts.functions.iter().find(|f| f.name.as_ref() == Some(name)).map(|f| f.range.clone())
+            }
+            _ => None,
+        });
+        for span in std::iter::once(route.range.clone()).chain(named) {
+            let calls = facts
+                .member_calls
+                .iter()
+                .filter(|c| c.method == "redirect" && span.start <= c.range.start && c.range.end <= span.end);
+            for call in calls {
+                let Some(target) = call.args.last() else { continue };
+                let hosts: Vec<String> = match target {
+                    Value::Str(url, _) => match views::origin_of(url, true) {
+                        Some(origin) => vec![origin],
+                        None => continue,
+                    },
+                    _ => {
+                        let text = code.get(target.range()).unwrap_or_default();
+                        // (A path joined to a value, `'/posts/' + id`: the app's own.)
+                        if text.starts_with(['\'', '"', '`'])
+                            && text[1..].starts_with('/')
+                            && !text[1..].starts_with("//")
+                        {
+                            continue;
+                        }
+                        let handler = code.get(span.clone()).unwrap_or_default();
+                        let mut hosts: Vec<String> = ["'https://", "\"https://", "`https://"]
+                            .iter()
+                            .flat_map(|q| handler.match_indices(q).map(|(at, _)| &handler[at + 1..]))
+                            .filter_map(|rest| {
+                                views::origin_of(rest.split(['\'', '"', '`']).next().unwrap_or_default(), false)
+                            })
+                            .collect();
+                        if stripe && text.ends_with(".url") {
+                            hosts.push("https://checkout.stripe.com".to_string());
+                        }
+                        hosts.sort();
+                        hosts.dedup();
+                        hosts
                     }
-                    let handler = code.get(route.range.clone()).unwrap_or_default();
-                    let mut hosts: Vec<String> = ["'https://", "\"https://", "`https://"]
-                        .iter()
-                        .flat_map(|q| handler.match_indices(q).map(|(at, _)| &handler[at + 1..]))
-                        .filter_map(|rest| {
-                            views::origin_of(rest.split(['\'', '"', '`']).next().unwrap_or_default(), false)
-                        })
-                        .collect();
-                    if stripe && text.ends_with(".url") {
-                        hosts.push("https://checkout.stripe.com".to_string());
-                    }
-                    hosts.sort();
-                    hosts.dedup();
-                    hosts
+                };
+                if !out.iter().any(|(at, _)| *at == call.range.start) {
+                    out.push((call.range.start, hosts));
                 }
-            };
-            out.hosts.extend(hosts.iter().cloned());
-            out.places.push((call.range.start, hosts));
+            }
         }
     }
-    out.hosts.sort();
-    out.hosts.dedup();
+    out.sort_by_key(|(at, _)| *at);
     out
 }
 
@@ -538,10 +585,8 @@ fn form_redirects(cx: &FileContext<'_>, directives: &[(String, Vec<String>)]) ->
 fn report_redirects(cx: &FileContext<'_>, plan: &mut FilePlan, app: &ExpressApp, redirects: &FormRedirects) {
     let (known, unknown): (Vec<_>, Vec<_>) = redirects.places.iter().partition(|(_, hosts)| !hosts.is_empty());
     if !known.is_empty() {
-        let places: Vec<String> = known
-            .iter()
-            .map(|(at, hosts)| format!("{}:{} ({})", display_path(&cx.file.path), cx.file.line(*at), hosts.join(", ")))
-            .collect();
+        let places: Vec<String> =
+            known.iter().map(|(place, hosts)| format!("{place} ({})", hosts.join(", "))).collect();
         plan.findings.push(cx.finding(
             "csp-form-redirect",
             app.creation.start,
@@ -553,8 +598,7 @@ fn report_redirects(cx: &FileContext<'_>, plan: &mut FilePlan, app: &ExpressApp,
         ));
     }
     if !unknown.is_empty() {
-        let places: Vec<String> =
-            unknown.iter().map(|(at, _)| format!("{}:{}", display_path(&cx.file.path), cx.file.line(*at))).collect();
+        let places: Vec<String> = unknown.iter().map(|(place, _)| place.clone()).collect();
         plan.findings.push(cx.finding(
             "csp-form-redirect",
             app.creation.start,
