@@ -327,7 +327,20 @@ impl Transform for Helmet {
             (Some(needs), Some(installed)) => crate::npm_spec::allows_all(needs, installed),
             _ => true,
         };
-        let Some(version) = d.versions.iter().filter(runs).find(types_read) else {
+        // (A helmet package.json already lists above that one is kept, never lowered: the finding below says which
+        // TypeScript its types need.)
+        let min = |spec: &str| crate::npm_spec::npm_range(spec).and_then(|r| r.min_version());
+        let listed = cx.project.manifest.as_ref().and_then(|m| m.dependency(&d.package)).map(|(_, spec)| spec);
+        let lowers = |v: &HelmetVersion| {
+            let listed = listed.as_deref().and_then(min);
+            listed.zip(min(&v.package.spec)).is_some_and(|(listed, chosen)| listed > chosen)
+        };
+        let fitting = d.versions.iter().filter(runs).find(|v| types_read(v) && !lowers(v));
+        let kept = || {
+            let listed = listed.as_deref()?;
+            d.versions.iter().filter(runs).find(|v| crate::npm_spec::overlaps(listed, &v.package.spec))
+        };
+        let Some(version) = fitting.or_else(kept).or_else(|| d.versions.iter().find(runs)) else {
             plan.findings.push(cx.finding(
                 "node",
                 missing[0].creation.start,
@@ -411,7 +424,19 @@ impl Transform for Helmet {
                 }
             }
         }
-        if let (Some(newer), Some(installed)) = (d.versions.iter().find(runs), &typescript) {
+        if let (Some(listed), Some(installed), false) = (&listed, &typescript, types_read(&version)) {
+            plan.findings.push(cx.finding(
+                "typescript",
+                missing[0].creation.start,
+                format!(
+                    "the project's TypeScript ({installed}) cannot read the types of the helmet package.json lists \
+                     ({listed}: index.d.cts, read from TypeScript {} on), so `import helmet from 'helmet'` fails \
+                     with TS2307; raise TypeScript to {} or newer",
+                    version.typescript.as_deref().unwrap_or_default().trim_start_matches(">="),
+                    version.typescript.as_deref().unwrap_or_default().trim_start_matches(">="),
+                ),
+            ));
+        } else if let (Some(newer), Some(installed)) = (d.versions.iter().find(runs), &typescript) {
             if !std::ptr::eq(newer, version) {
                 plan.findings.push(cx.finding(
                     "typescript",
