@@ -320,9 +320,12 @@ impl Transform for Helmet {
         // Every package added runs on the project's Node: with no helmet that does, none is written.
         let runs =
             |v: &&HelmetVersion| cx.project.node.supports(&v.package.node) && (directives.is_empty() || v.directives);
-        // ... and, in a project built with TypeScript, one whose types its TypeScript reads (`tsc` stops at
-        // `import helmet from 'helmet'` otherwise: TS2307).
-        let typescript = cx.project.installed("typescript");
+        // ... and, in a TypeScript file, one whose types the project's TypeScript reads (`tsc` stops at
+        // `import helmet from 'helmet'` otherwise: TS2307). (A JavaScript app file of a project that lists TypeScript
+        // for its front end, or its tooling, is not type-checked with helmet's types.)
+        let typescript = (cx.file.kind != crate::source::SourceKind::JavaScript)
+            .then(|| cx.project.installed("typescript"))
+            .flatten();
         let types_read = |v: &&HelmetVersion| match (&v.typescript, &typescript) {
             (Some(needs), Some(installed)) => crate::npm_spec::allows_all(needs, installed),
             _ => true,
