@@ -155,6 +155,9 @@ pub struct FunctionFacts {
     pub params: Vec<Option<Atom>>,
     /// The object literal it returns, when its body is one (`() => ({...})`) or returns one directly.
     pub returns: Option<Value>,
+    /// The name it returns, when its body is one (`() => app`) or returns one directly (`return app;`): an app
+    /// made in the function and handed to the caller (`app.use('/admin', await makeAdmin(config))`).
+    pub returns_name: Option<Atom>,
 }
 
 impl FunctionFacts {
@@ -1166,6 +1169,11 @@ impl<'a> Collector<'a> {
     }
 
     fn classify_call(&self, expr: &Expr) -> Middleware {
+        // (`await f(config)` registers what the call resolves to: an app an async factory makes.)
+        let expr = match unwrap(expr) {
+            Expr::Await(awaited) => &*awaited.arg,
+            other => other,
+        };
         let Expr::Call(call) = unwrap(expr) else { return Middleware::Other };
         let Callee::Expr(callee) = &call.callee else { return Middleware::Other };
         match unwrap(callee) {
@@ -1322,7 +1330,11 @@ impl<'a> Collector<'a> {
         let returns = returned
             .filter(|e| matches!(unwrap(e), Expr::Object(_)))
             .map(|e| Describer { bindings: self.bindings }.value(e));
-        self.functions.push(FunctionFacts { name, range, body, params, returns });
+        let returns_name = match returned.map(unwrap) {
+            Some(Expr::Ident(id)) => Some(id.sym.clone()),
+            _ => None,
+        };
+        self.functions.push(FunctionFacts { name, range, body, params, returns, returns_name });
     }
 
     /// Records what a top-level statement exports in CommonJS: `module.exports = x`, `module.exports.a = x`,

@@ -9,7 +9,9 @@
 //! - object literals another module passes to a package's function (`session(require('./config/session'))`);
 //! - middleware another module registers on this file's apps (`require('./config/express')(app)` that calls
 //!   `app.use(helmet())`);
-//! - values imported from another module that a package created (`export const redis = new Redis(url)`).
+//! - values imported from another module that a package created (`export const redis = new Redis(url)`);
+//! - apps a function of this file makes and returns, which another module mounts on an app or router
+//!   (`app.use(baseUrl, await middleware(config))`).
 //!
 //! The pass reads facts only (no file system, no tree): it is linear in the project's imports, with a fixpoint for
 //! apps handed down through several modules.
@@ -61,6 +63,10 @@ pub struct FileLinks {
     /// Parameters of this file's functions that receive an Express response from a route handler or middleware (or
     /// from such a function), of this module or another: `setAuthCookie(res, user)` called in a handler.
     pub responses: Vec<ResponseParam>,
+    /// Apps this file creates (by the start of their `express()` call) in a function that returns them, which
+    /// another module calls and mounts on an app or router: `app.use(baseUrl, await middleware(config))`, or the
+    /// result kept in a name first. Requests reach such an app through its parent's middleware.
+    pub mounted_apps: Vec<usize>,
 }
 
 impl FileLinks {
@@ -109,6 +115,7 @@ impl FileLinks {
                 .iter()
                 .map(|m| RemoteMiddleware { app: at(m.app), ..m.clone() })
                 .collect(),
+            mounted_apps: self.mounted_apps.iter().map(|app| at(*app)).collect(),
             imported_instances: self.imported_instances.clone(),
             passed_values: self
                 .passed_values
@@ -623,6 +630,7 @@ pub fn link(inputs: &[Option<LinkInput<'_>>], resolver: &Resolver) -> HashMap<us
             }
             Some(FoundLinks {
                 file: i,
+                mounted: linker.mounted_apps(i, own_params),
                 handlers: linker.registered_handlers(i, own_params),
                 objects,
                 instances: linker.imported_instances(i),
@@ -665,6 +673,12 @@ pub fn link(inputs: &[Option<LinkInput<'_>>], resolver: &Resolver) -> HashMap<us
         if !found.instances.is_empty() {
             links.entry(i).or_default().imported_instances = found.instances;
         }
+        for (target, app) in found.mounted {
+            let entry = links.entry(target).or_default();
+            if !entry.mounted_apps.contains(&app) {
+                entry.mounted_apps.push(app);
+            }
+        }
         for (origin, remote) in found.middleware {
             let entry = links.entry(origin).or_default();
             if !entry.app_middleware.contains(&remote) {
@@ -679,6 +693,7 @@ pub fn link(inputs: &[Option<LinkInput<'_>>], resolver: &Resolver) -> HashMap<us
 /// What one file's code says of other files (and of its own imports), before it is recorded.
 struct FoundLinks {
     file: usize,
+    mounted: Vec<(usize, usize)>,
     handlers: Vec<(usize, LinkedHandler)>,
     objects: Vec<(usize, PassedObject, ObjectElsewhere)>,
     instances: Vec<ImportedInstance>,
@@ -926,6 +941,47 @@ impl<'b> Linker<'_, 'b> {
             for (n, router, origin) in express_args {
                 let Some(Some(name)) = f.params.get(n) else { continue };
                 out.push((t, AppParam { body: f.body.clone(), name: name.clone(), router, origin }));
+            }
+        }
+        out
+    }
+
+    /// The apps of the project's modules (their file, and the start of their `express()` call) that file `i` mounts
+    /// on an app or router by calling the function that makes and returns them ([`FileLinks::mounted_apps`]).
+    fn mounted_apps(&self, i: usize, own: Option<&Vec<AppParam>>) -> Vec<(usize, usize)> {
+        let Some(input) = self.input(i) else { return Vec::new() };
+        let facts = input.facts;
+        let mut out = Vec::new();
+        for use_ in &facts.uses {
+            if self.express_receiver(i, own, &use_.receiver, use_.range.start).is_none() {
+                continue;
+            }
+            for mw in &use_.middleware {
+                let at = use_.range.start;
+                let made_by = match facts.resolve(mw) {
+                    crate::analysis::Middleware::CallOf { binding, .. }
+                        if is_relative_or_workspace(self, i, &binding.module) =>
+                    {
+                        self.name(i, &binding.local, at, &[], 0)
+                    }
+                    crate::analysis::Middleware::MemberCallOf { binding, member }
+                        if is_relative_or_workspace(self, i, &binding.module) =>
+                    {
+                        self.name(i, &binding.local, at, std::slice::from_ref(member), 0)
+                    }
+                    // `app.use('/admin', require('./admin')(config))`.
+                    crate::analysis::Middleware::RequireCall { module } => {
+                        self.target(i, module).and_then(|t| self.export(t, "default", &[], 1))
+                    }
+                    _ => continue,
+                };
+                let Some(Resolved::Function(t, range)) = made_by else { continue };
+                let Some(made) = self.input(t).map(|x| x.facts) else { continue };
+                let Some(f) = made.functions.iter().find(|f| f.range == range) else { continue };
+                let Some(returned) = &f.returns_name else { continue };
+                if let Some(app) = made.apps.iter().find(|a| a.scope == f.body && a.names.contains(returned)) {
+                    out.push((t, app.creation.start));
+                }
             }
         }
         out

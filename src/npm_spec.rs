@@ -49,6 +49,15 @@ pub fn overlaps(a: &str, b: &str) -> bool {
     }
 }
 
+/// Whether every version `spec` admits is in `needs` (both npm ranges; `true` when `spec` is no range, such as
+/// `latest`, which installs the newest).
+pub fn allows_all(needs: &str, spec: &str) -> bool {
+    match (Range::parse(needs.trim()), npm_range(spec)) {
+        (Ok(needs), Some(spec)) => needs.allows_all(&spec),
+        _ => true,
+    }
+}
+
 /// Classifies a spec.
 pub fn classify(spec: &str) -> Spec {
     let s = spec.trim();

@@ -183,6 +183,13 @@ impl Project {
         self.surveys.get(id).map_or(&[], Vec::as_slice)
     }
 
+    /// The versions of `package` the project runs: the one its npm lockfile locks, else the range package.json lists
+    /// (`None` when it lists none, or no range).
+    pub fn installed(&self, package: &str) -> Option<String> {
+        let listed = self.manifest.as_ref()?.dependency(package)?.1;
+        self.locked.get(package).cloned().or(Some(listed).filter(|spec| crate::npm_spec::npm_range(spec).is_some()))
+    }
+
     /// Whether the manifest lists `package` (in any section) with a range that starts at `major`.
     pub fn lists_major(&self, package: &str, major: u64) -> bool {
         self.manifest.as_ref().is_some_and(|m| {

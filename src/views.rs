@@ -905,6 +905,9 @@ impl<'a> Scanner<'a> {
         // Raw-text elements: their contents are not markup, so `<` inside them
         // must not start tags.
         match name.as_str() {
+            // A client-side template kept in a script element: its body is markup the page's scripts insert, read
+            // as markup (as a `<template>` element's is).
+            "script" if self.holds_markup(&attrs) => i,
             "script" => {
                 let end = find_ci(b, i, b"</script").unwrap_or(n);
                 // (A script the end of the file cuts off never runs: no hash for it.)
@@ -1054,6 +1057,21 @@ impl<'a> Scanner<'a> {
             // importmap and speculationrules are JSON, but CSP treats them as inline scripts.
             || matches!(essence, "module" | "importmap" | "speculationrules")
             || JS_MIME_TYPES.contains(&essence)
+    }
+
+    /// True when this `<script>` is no script but a client-side template, markup the page's scripts copy into it
+    /// (Underscore's, Handlebars', Knockout's, Vue's x-templates, AngularJS's ng-templates, jsrender's): its `type` is
+    /// not JavaScript and names a template or HTML (`text/x-template`, `text/template`, `text/html`,
+    /// `text/x-handlebars-template`, `text/ng-template`, `text/x-jsrender`), and no JSON (a data block).
+    fn holds_markup(&self, attrs: &[Attr]) -> bool {
+        if self.executable(attrs) {
+            return false;
+        }
+        let Some(v) = find_attr(attrs, "type").and_then(|a| a.value.as_ref()) else { return false };
+        let t = self.value_text(v).trim().to_ascii_lowercase();
+        let essence = t.split(';').next().unwrap_or("").trim();
+        !essence.contains("json")
+            && ["template", "html", "handlebars", "mustache", "tmpl", "jsrender"].iter().any(|k| essence.contains(k))
     }
 
     /// A `<script>` tag at `tag_off`; `fixed` is its text when that is the same on every render.
@@ -2745,6 +2763,13 @@ mod tests {
             text: "<script type=\"application/ld+json\">{\"@type\":\"Org\"}</script>\n<script type=\"text/template\"><b>x</b></script>\n<script type='text/x-template'>x</script>\n<script type=\"text/html\">x</script>\n<script type=\"text/template\" src=\"https://t.example.com/a\"></script>",
             inline: &[],
             external: &[],
+        },
+        Case {
+            name: "client-side templates in script elements are read as markup",
+            file: "index.html",
+            text: "<script type=\"text/x-template\" id=\"row\"><li><button onclick=\"buy()\">Buy</button>\n<img src=\"https://img.example.com/a.png\"></li></script>\n<script type=\"text/ng-template\"><a href=\"javascript:go()\">go</a></script>\n<script type=\"application/json\">{\"a\": \"<b onclick=x()>\"}</script>\n<script type=\"x-shader/x-vertex\">if (a <b) x();</script>",
+            inline: &[(1, I::EventHandler), (3, I::JavascriptUrl)],
+            external: &[(2, R::Image, "https://img.example.com")],
         },
         Case {
             name: "importmap, module and JS MIME types are inline scripts",

@@ -90,6 +90,16 @@ struct HelmetVersion {
     package: PackageVersion,
     #[serde(default = "yes")]
     directives: bool,
+    /// The TypeScript versions that read its type declarations (`index.d.cts` from helmet 6.1.5 on needs
+    /// TypeScript 4.7), when not every TypeScript does.
+    typescript: Option<String>,
+    /// The option that sets its X-Frame-Options (`xFrameOptions` from helmet 6.2 on, `frameguard` before).
+    #[serde(default = "x_frame_options")]
+    x_frame_options: String,
+}
+
+fn x_frame_options() -> String {
+    "xFrameOptions".to_string()
 }
 
 fn yes() -> bool {
@@ -188,7 +198,11 @@ impl Helmet {
     fn plain_http(&self, cx: &FileContext<'_>) -> bool {
         !self.behind_proxy
             && !cx.project.views.is_empty()
-            && cx.project.survey(ID).iter().all(|(_, notes)| notes.iter().all(|n| n.starts_with(LISTEN)))
+            && cx
+                .project
+                .survey(ID)
+                .iter()
+                .all(|(_, notes)| notes.iter().all(|n| n.starts_with(LISTEN) || n.starts_with(FORM_REDIRECT)))
     }
 }
 
@@ -221,8 +235,11 @@ impl Transform for Helmet {
     fn surveys(&self, cx: &FileContext<'_>) -> crate::transform::Survey {
         // (The text, to read a `trust proxy` value: `1` turns it on, `0` or a computed value does not say HTTPS.)
         // (And a server the module starts when it loads: the package runs itself, it is no library.)
+        // (And the text of a module whose routes redirect a form's submission: [`form_redirects`].)
+        let redirects = cx.facts.member_calls.iter().any(|c| c.method == "redirect");
         match (serves_https(cx.facts, cx.links, None), listens(cx.facts)) {
             (Some(_), _) => crate::transform::Survey::Text,
+            _ if redirects => crate::transform::Survey::Text,
             (None, Some(_)) => crate::transform::Survey::Lines,
             (None, None) => crate::transform::Survey::Nothing,
         }
@@ -232,7 +249,10 @@ impl Transform for Helmet {
         let https = (!cx.file.is_parked()).then(|| serves_https(cx.facts, cx.links, Some(&cx.file.code))).flatten();
         let https = https.map(|at| cx.file.line(at).to_string());
         let listen = listens(cx.facts).map(|at| format!("{LISTEN}{}", cx.file.line(at)));
-        https.into_iter().chain(listen).collect()
+        let redirects = redirects_of_forms(cx)
+            .into_iter()
+            .map(|(at, hosts)| format!("{FORM_REDIRECT}{}:{}", cx.file.line(at), hosts.join(" ")));
+        https.into_iter().chain(listen).chain(redirects).collect()
     }
 
     fn plan(&self, cx: &FileContext<'_>, plan: &mut FilePlan) {
@@ -300,7 +320,30 @@ impl Transform for Helmet {
         // Every package added runs on the project's Node: with no helmet that does, none is written.
         let runs =
             |v: &&HelmetVersion| cx.project.node.supports(&v.package.node) && (directives.is_empty() || v.directives);
-        let Some(version) = d.versions.iter().find(runs) else {
+        // ... and, in a TypeScript file, one whose types the project's TypeScript reads (`tsc` stops at
+        // `import helmet from 'helmet'` otherwise: TS2307). (A JavaScript app file of a project that lists TypeScript
+        // for its front end, or its tooling, is not type-checked with helmet's types.)
+        let typescript = (cx.file.kind != crate::source::SourceKind::JavaScript)
+            .then(|| cx.project.installed("typescript"))
+            .flatten();
+        let types_read = |v: &&HelmetVersion| match (&v.typescript, &typescript) {
+            (Some(needs), Some(installed)) => crate::npm_spec::allows_all(needs, installed),
+            _ => true,
+        };
+        // (A helmet package.json already lists above that one is kept, never lowered: the finding below says which
+        // TypeScript its types need.)
+        let min = |spec: &str| crate::npm_spec::npm_range(spec).and_then(|r| r.min_version());
+        let listed = cx.project.manifest.as_ref().and_then(|m| m.dependency(&d.package)).map(|(_, spec)| spec);
+        let lowers = |v: &HelmetVersion| {
+            let listed = listed.as_deref().and_then(min);
+            listed.zip(min(&v.package.spec)).is_some_and(|(listed, chosen)| listed > chosen)
+        };
+        let fitting = d.versions.iter().filter(runs).find(|v| types_read(v) && !lowers(v));
+        let kept = || {
+            let listed = listed.as_deref()?;
+            d.versions.iter().filter(runs).find(|v| crate::npm_spec::overlaps(listed, &v.package.spec))
+        };
+        let Some(version) = fitting.or_else(kept).or_else(|| d.versions.iter().find(runs)) else {
             plan.findings.push(cx.finding(
                 "node",
                 missing[0].creation.start,
@@ -333,7 +376,7 @@ impl Transform for Helmet {
                      app at start, so helmet was not added. Replace the call (helmet 4 removed noCache, hpkp and \
                      featurePolicy; helmet 7 removed expectCt), then run again",
                     gone.iter().map(|f| format!("`helmet.{f}()`")).collect::<Vec<_>>().join(", "),
-                    version.package.spec.trim_start_matches('^'),
+                    version.package.spec.trim_start_matches(['^', '~']),
                 ),
             ));
             return;
@@ -361,11 +404,7 @@ impl Transform for Helmet {
                 framing: cx.project.frame_options_set.as_ref(),
                 cross_origin: uses_cors(cx, app).is_some() || cx.project.allows_every_origin.is_some(),
                 // `xFrameOptions` from helmet 6 on; `frameguard`, its old name, is what helmet 5 reads.
-                x_frame_options: if crate::npm_spec::start_major(&version.package.spec) >= Some(6) {
-                    "xFrameOptions"
-                } else {
-                    "frameguard"
-                },
+                x_frame_options: &version.x_frame_options,
             };
             let helmet_call = helmet_call(&name, &fit, style.quote);
             match &app.site {
@@ -386,6 +425,37 @@ impl Transform for Helmet {
                     let printed = printed.trim_end_matches(';');
                     plan.edits.push(Edit::insert(app.creation.end, format!(".use({printed})")));
                 }
+            }
+        }
+        if let (Some(listed), Some(installed), false) = (&listed, &typescript, types_read(&version)) {
+            plan.findings.push(cx.finding(
+                "typescript",
+                missing[0].creation.start,
+                format!(
+                    "the project's TypeScript ({installed}) cannot read the types of the helmet package.json lists \
+                     ({listed}: index.d.cts, read from TypeScript {} on), so `import helmet from 'helmet'` fails \
+                     with TS2307; raise TypeScript to {} or newer",
+                    version.typescript.as_deref().unwrap_or_default().trim_start_matches(">="),
+                    version.typescript.as_deref().unwrap_or_default().trim_start_matches(">="),
+                ),
+            ));
+        } else if let (Some(newer), Some(installed)) = (d.versions.iter().find(runs), &typescript) {
+            if !std::ptr::eq(newer, version) {
+                plan.findings.push(cx.finding(
+                    "typescript",
+                    missing[0].creation.start,
+                    format!(
+                        "the project's TypeScript ({installed}) cannot read the types of helmet {} (index.d.cts, \
+                         read from TypeScript {} on: `import helmet from 'helmet'` would fail with TS2307), so \
+                         helmet {} is added, the newest whose types it reads; raise TypeScript to {} or newer, then \
+                         helmet to {}",
+                        newer.package.spec.trim_start_matches(['^', '~']),
+                        newer.typescript.as_deref().unwrap_or_default().trim_start_matches(">="),
+                        version.package.spec.trim_start_matches(['^', '~']),
+                        newer.typescript.as_deref().unwrap_or_default().trim_start_matches(">="),
+                        newer.package.spec,
+                    ),
+                ));
             }
         }
         report_views(cx, plan, missing[0], &directives, rewriter);
@@ -432,73 +502,110 @@ impl Transform for Helmet {
     }
 }
 
-/// Where the routes of the app's file send a browser that submitted a form, as Chromium checks it against
-/// form-action (a form's submission follows its redirects): `res.redirect(303, session.url)` after a POST.
+/// Where the routes of the project send a browser that submitted a form, as Chromium checks it against form-action
+/// (a form's submission follows its redirects): `res.redirect(303, session.url)` after a POST.
 #[derive(Default)]
 struct FormRedirects {
     /// The hosts the redirects go to: a literal URL's, one literal in the route's handler when the target is
     /// computed (`{ url: 'https://checkout.stripe.com/pay' }` then `session.url`), Stripe Checkout's for a session's
     /// url where the project lists `stripe`.
     hosts: Vec<String>,
-    /// Each with the offset of the redirect and the hosts found for it (none: not known).
-    places: Vec<(usize, Vec<String>)>,
+    /// Each with where the redirect is (`routes/billing.js:12`) and the hosts found for it (none: not known).
+    places: Vec<(String, Vec<String>)>,
 }
 
-/// The redirects of routes that take form submissions (any method but GET's own, `app.post`, `app.all`...) in the
-/// app's file whose target is not known to be the app's own ([`FormRedirects`]); none in a project that serves no
-/// pages (no form to submit) or where the policy already allows every form target.
+/// The note of [`Helmet::survey`] for a redirect of [`redirects_of_forms`] in another module: `form-redirect:LINE:`
+/// then its hosts, separated by spaces.
+const FORM_REDIRECT: &str = "form-redirect:";
+
+/// The redirects of routes that take form submissions (any method but GET's own, `app.post`, `router.post`,
+/// `app.all`...) whose target is not known to be the app's own ([`FormRedirects`]): in the app's file, and in the
+/// project's other modules (routers mounted from them, [`Helmet::survey`]); none in a project that serves no pages
+/// (no form to submit) or where the policy already allows every form target.
 fn form_redirects(cx: &FileContext<'_>, directives: &[(String, Vec<String>)]) -> FormRedirects {
-    use crate::values::Value;
     let mut out = FormRedirects::default();
     let any = directives.iter().any(|(n, s)| n == "formAction" && s.iter().any(|s| s == views::ANY_HOST));
     if cx.project.views.is_empty() || any {
         return out;
     }
+    let own = redirects_of_forms(cx)
+        .into_iter()
+        .map(|(at, hosts)| (format!("{}:{}", display_path(&cx.file.path), cx.file.line(at)), hosts));
+    let elsewhere = cx.project.survey(ID).iter().filter(|(path, _)| *path != cx.file.path).flat_map(|(path, notes)| {
+        notes.iter().filter_map(|n| n.strip_prefix(FORM_REDIRECT)).filter_map(move |n| {
+            let (line, hosts) = n.split_once(':')?;
+            let hosts = hosts.split(' ').filter(|h| !h.is_empty()).map(str::to_string).collect();
+            Some((format!("{}:{line}", display_path(path)), hosts))
+        })
+    });
+    out.places = own.chain(elsewhere).collect();
+    out.hosts = out.places.iter().flat_map(|(_, hosts)| hosts.iter().cloned()).collect();
+    out.hosts.sort();
+    out.hosts.dedup();
+    out
+}
+
+/// The redirects (their offsets, each with the hosts it goes to, none when not known) of this file's routes that take
+/// form submissions: in the handlers written inline and in those passed by the name of a function of the file
+/// (`app.post('/billing/checkout', checkout)`).
+fn redirects_of_forms(cx: &FileContext<'_>) -> Vec<(usize, Vec<String>)> {
+    use crate::values::Value;
     let facts = cx.facts;
     let stripe = cx.project.manifest.as_ref().is_some_and(|m| !m.dependency_all("stripe").is_empty());
     let code = &cx.file.code;
+    let mut out: Vec<(usize, Vec<String>)> = Vec::new();
     for route in facts.registrations.iter().filter(|r| ["post", "put", "patch", "delete", "all"].contains(&&*r.method))
     {
-        let calls = facts
-            .member_calls
-            .iter()
-            .filter(|c| c.method == "redirect" && route.range.start <= c.range.start && c.range.end <= route.range.end);
-        for call in calls {
-            let Some(target) = call.args.last() else { continue };
-            let hosts: Vec<String> = match target {
-                Value::Str(url, _) => match views::origin_of(url, true) {
-                    Some(origin) => vec![origin],
-                    None => continue,
-                },
-                _ => {
-                    let text = code.get(target.range()).unwrap_or_default();
-                    // (A path joined to a value, `'/posts/' + id`: the app's own.)
-                    if text.starts_with(['\'', '"', '`']) && text[1..].starts_with('/') && !text[1..].starts_with("//")
-                    {
-                        continue;
+        let named = route.handlers.iter().filter_map(|h| match h {
+            crate::analysis::HandlerArg::Named(name) => {
+                facts.functions.iter().find(|f| f.name.as_ref() == Some(name)).map(|f| f.range.clone())
+            }
+            _ => None,
+        });
+        for span in std::iter::once(route.range.clone()).chain(named) {
+            let calls = facts
+                .member_calls
+                .iter()
+                .filter(|c| c.method == "redirect" && span.start <= c.range.start && c.range.end <= span.end);
+            for call in calls {
+                let Some(target) = call.args.last() else { continue };
+                let hosts: Vec<String> = match target {
+                    Value::Str(url, _) => match views::origin_of(url, true) {
+                        Some(origin) => vec![origin],
+                        None => continue,
+                    },
+                    _ => {
+                        let text = code.get(target.range()).unwrap_or_default();
+                        // (A path joined to a value, `'/posts/' + id`: the app's own.)
+                        if text.starts_with(['\'', '"', '`'])
+                            && text[1..].starts_with('/')
+                            && !text[1..].starts_with("//")
+                        {
+                            continue;
+                        }
+                        let handler = code.get(span.clone()).unwrap_or_default();
+                        let mut hosts: Vec<String> = ["'https://", "\"https://", "`https://"]
+                            .iter()
+                            .flat_map(|q| handler.match_indices(q).map(|(at, _)| &handler[at + 1..]))
+                            .filter_map(|rest| {
+                                views::origin_of(rest.split(['\'', '"', '`']).next().unwrap_or_default(), false)
+                            })
+                            .collect();
+                        if stripe && text.ends_with(".url") {
+                            hosts.push("https://checkout.stripe.com".to_string());
+                        }
+                        hosts.sort();
+                        hosts.dedup();
+                        hosts
                     }
-                    let handler = code.get(route.range.clone()).unwrap_or_default();
-                    let mut hosts: Vec<String> = ["'https://", "\"https://", "`https://"]
-                        .iter()
-                        .flat_map(|q| handler.match_indices(q).map(|(at, _)| &handler[at + 1..]))
-                        .filter_map(|rest| {
-                            views::origin_of(rest.split(['\'', '"', '`']).next().unwrap_or_default(), false)
-                        })
-                        .collect();
-                    if stripe && text.ends_with(".url") {
-                        hosts.push("https://checkout.stripe.com".to_string());
-                    }
-                    hosts.sort();
-                    hosts.dedup();
-                    hosts
+                };
+                if !out.iter().any(|(at, _)| *at == call.range.start) {
+                    out.push((call.range.start, hosts));
                 }
-            };
-            out.hosts.extend(hosts.iter().cloned());
-            out.places.push((call.range.start, hosts));
+            }
         }
     }
-    out.hosts.sort();
-    out.hosts.dedup();
+    out.sort_by_key(|(at, _)| *at);
     out
 }
 
@@ -506,10 +613,8 @@ fn form_redirects(cx: &FileContext<'_>, directives: &[(String, Vec<String>)]) ->
 fn report_redirects(cx: &FileContext<'_>, plan: &mut FilePlan, app: &ExpressApp, redirects: &FormRedirects) {
     let (known, unknown): (Vec<_>, Vec<_>) = redirects.places.iter().partition(|(_, hosts)| !hosts.is_empty());
     if !known.is_empty() {
-        let places: Vec<String> = known
-            .iter()
-            .map(|(at, hosts)| format!("{}:{} ({})", display_path(&cx.file.path), cx.file.line(*at), hosts.join(", ")))
-            .collect();
+        let places: Vec<String> =
+            known.iter().map(|(place, hosts)| format!("{place} ({})", hosts.join(", "))).collect();
         plan.findings.push(cx.finding(
             "csp-form-redirect",
             app.creation.start,
@@ -521,8 +626,7 @@ fn report_redirects(cx: &FileContext<'_>, plan: &mut FilePlan, app: &ExpressApp,
         ));
     }
     if !unknown.is_empty() {
-        let places: Vec<String> =
-            unknown.iter().map(|(at, _)| format!("{}:{}", display_path(&cx.file.path), cx.file.line(*at))).collect();
+        let places: Vec<String> = unknown.iter().map(|(place, _)| place.clone()).collect();
         plan.findings.push(cx.finding(
             "csp-form-redirect",
             app.creation.start,
@@ -904,6 +1008,10 @@ fn consumed_library<'a>(cx: &FileContext<'a>) -> Option<&'a str> {
 /// parent received from another module or created here: requests reach it through the parent, whose middleware
 /// (helmet among it) runs first.
 fn mounted(cx: &FileContext<'_>, app: &ExpressApp) -> bool {
+    // (Made by a function another module calls and mounts the result of: `app.use(base, await middleware(config))`.)
+    if cx.links.mounted_apps.contains(&app.creation.start) {
+        return true;
+    }
     let facts = cx.facts;
     let routers = crate::transforms::shared::handlers::routers(facts);
     facts.uses.iter().any(|u| {
@@ -955,7 +1063,7 @@ struct Fit<'a> {
     /// `cross-origin` instead of helmet's `same-origin`.
     cross_origin: bool,
     /// The name of the X-Frame-Options option in the helmet version written.
-    x_frame_options: &'static str,
+    x_frame_options: &'a str,
     /// Nothing says the app is served over HTTPS: helmet's `upgrade-insecure-requests` is left out.
     plain_http: bool,
     /// The pages frame an embed that needs their Referer ([`RefererEmbeds`]): `referrerPolicy` sends their origin.

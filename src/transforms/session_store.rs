@@ -79,7 +79,7 @@ use crate::edit::Edit;
 use crate::layout;
 use crate::links::FileLinks;
 use crate::manifest::DepSection;
-use crate::npm_spec::{npm_range, overlaps};
+use crate::npm_spec::overlaps;
 use crate::objects;
 use crate::settings::{SettingsGroup, SettingsInput};
 use crate::source::SourceKind;
@@ -509,6 +509,28 @@ impl Transform for SessionStore {
         Ok(())
     }
 
+    fn surveys(&self, cx: &FileContext<'_>) -> crate::transform::Survey {
+        // (The text: what a connection's URL argument reads.)
+        let connects = data().backends.iter().any(|b| cx.facts.calls.iter().any(|site| connects_to(b, site)));
+        if connects {
+            crate::transform::Survey::Text
+        } else {
+            crate::transform::Survey::Nothing
+        }
+    }
+
+    fn survey(&self, cx: &FileContext<'_>) -> Vec<String> {
+        let mut notes = Vec::new();
+        for backend in &data().backends {
+            for site in cx.facts.calls.iter().filter(|site| connects_to(backend, site)) {
+                if let Some(note) = site.call.args.first().and_then(|url| connection_url_note(cx, url)) {
+                    notes.push(format!("{}:{note}", backend.id));
+                }
+            }
+        }
+        notes
+    }
+
     fn plan(&self, cx: &FileContext<'_>, plan: &mut FilePlan) {
         let facts = cx.facts;
         let uses = session::session_uses(facts, cx.links, EXPRESS_SESSION);
@@ -583,7 +605,7 @@ impl Transform for SessionStore {
         // The client is made in the mode the store major needs for it (`legacyMode: true`).
         let client_range = match &new_client {
             Some((fitted, _)) => Some(fitted.spec.clone()),
-            None => backend.client.package.as_deref().and_then(|package| installed(cx, package)),
+            None => backend.client.package.as_deref().and_then(|package| cx.project.installed(package)),
         };
         let client_option = backend
             .client
@@ -625,7 +647,7 @@ impl Transform for SessionStore {
                 }
                 (None, Some(without)) => {
                     if without.contains("$url") {
-                        url_from_app = app_url(cx, backend);
+                        url_from_app = app_url(cx, backend).or_else(|| project_url(cx, backend, first_action.at()));
                         let default_url = || backend.url.as_ref().map(|u| u.replace("$db", &database_name(cx)));
                         let url = url_from_app.clone().or_else(default_url).unwrap_or_default();
                         vars.push(("url", url));
@@ -1234,11 +1256,11 @@ fn project_drivers(cx: &FileContext<'_>, backend: &Backend) -> Vec<(String, Stri
     drivers.dedup();
     let mut found = Vec::new();
     for driver in drivers {
-        if let Some(spec) = installed(cx, driver) {
+        if let Some(spec) = cx.project.installed(driver) {
             found.push((driver.clone(), spec, driver.clone()));
         }
         for (package, bundled) in data().bundled_drivers.iter().filter(|(_, b)| b.driver == *driver) {
-            let Some(spec) = installed(cx, package) else { continue };
+            let Some(spec) = cx.project.installed(package) else { continue };
             let ranges: Vec<&str> =
                 bundled.versions.iter().filter(|v| overlaps(&v.range, &spec)).map(|v| v.driver.as_str()).collect();
             if !ranges.is_empty() {
@@ -1247,13 +1269,6 @@ fn project_drivers(cx: &FileContext<'_>, backend: &Backend) -> Vec<(String, Stri
         }
     }
     found
-}
-
-/// The versions of `package` the project runs: the one its npm lockfile locks, else the range package.json lists
-/// (`None` when it lists none, or no range).
-fn installed(cx: &FileContext<'_>, package: &str) -> Option<String> {
-    let listed = cx.project.manifest.as_ref()?.dependency(package)?.1;
-    cx.project.locked.get(package).cloned().or(Some(listed).filter(|spec| npm_range(spec).is_some()))
 }
 
 /// The newest store version that fits the project: the major package.json already lists, else one that runs on the
@@ -1266,10 +1281,10 @@ fn choose_version<'a>(
     creates_client: bool,
     fresh: &Fresh,
 ) -> Result<Choice<'a>, String> {
-    let listed_store = installed(cx, &backend.package);
+    let listed_store = cx.project.installed(&backend.package);
     let drivers = project_drivers(cx, backend);
     let client_package = backend.client.package.as_deref().filter(|_| creates_client);
-    let listed_client = client_package.and_then(|package| installed(cx, package));
+    let listed_client = client_package.and_then(|package| cx.project.installed(package));
     let none = BTreeMap::new();
     for version in &backend.versions {
         let fitted = refreshed(fresh, &backend.package, &version.spec, &version.node, &version.drivers);
@@ -1332,6 +1347,94 @@ fn app_url(cx: &FileContext<'_>, backend: &Backend) -> Option<String> {
     let arg = url.and_then(|site| site.call.args.first())?;
     let text = cx.text(arg.range());
     url_is_portable(facts, text, arg.range().start).then(|| text.to_string())
+}
+
+/// What a connection's URL argument, written in another module than the session, tells the store: a note
+/// `url=TEXT` when it reads only `process.env` and literals (it can be written anywhere: the app's own variable), `property=NAME` when it is a
+/// property of a config object (`config.mongodb.connectionString`, or a name taken out of one, `const {
+/// connectionString } = info`, which no declaration of the file gives a value), whose path the session's module may
+/// read too.
+fn connection_url_note(cx: &FileContext<'_>, url: &Value) -> Option<String> {
+    let text = cx.text(url.range()).trim();
+    if text.contains('\n') {
+        return None;
+    }
+    if reads_only(text, |_| false) {
+        return Some(format!("url={text}"));
+    }
+    match url {
+        Value::Ident(name, at) => {
+            let facts = cx.facts;
+            let declared = facts.declaration(name, at.start).is_some_and(|d| d.init.is_some())
+                || facts.bindings.iter().any(|b| b.local == *name);
+            (!declared).then(|| format!("property={name}"))
+        }
+        _ => {
+            let path: Vec<&str> = text.split('.').map(|p| p.trim_end_matches('?')).collect();
+            let ident = |p: &str| {
+                p.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_' || c == '$')
+                    && p.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+            };
+            (path.len() >= 2 && path[0] != "process" && path.iter().all(|p| ident(p)))
+                .then(|| format!("property={}", path[path.len() - 1]))
+        }
+    }
+}
+
+/// The URL the app connects with in another module ([`connection_url_note`]), as it can be written where the store is
+/// (at `at`): its text when it reads only `process.env` and literals; else, for a property of a config object, the
+/// first path of this file that reads the same property (`config.mongodb.connectionString`) from a name in scope at
+/// `at` (a parameter of a function around it, or a name bound at the top level before it), outside comments.
+fn project_url(cx: &FileContext<'_>, backend: &Backend, at: usize) -> Option<String> {
+    let prefix = format!("{}:", backend.id);
+    let notes: Vec<&str> = cx
+        .project
+        .survey(ID)
+        .iter()
+        .filter(|(path, _)| *path != cx.file.path)
+        .flat_map(|(_, notes)| notes.iter().filter_map(|n| n.strip_prefix(prefix.as_str())))
+        .collect();
+    if let Some(url) = notes.iter().find_map(|n| n.strip_prefix("url=")) {
+        return Some(url.to_string());
+    }
+    let facts = cx.facts;
+    let in_scope = |root: &str| {
+        facts
+            .functions
+            .iter()
+            .any(|f| f.body.start <= at && at <= f.body.end && f.params.iter().flatten().any(|p| p == root))
+            || facts.declarations.iter().any(|d| d.top_level && d.name == root && d.stmt.end <= at)
+            || facts.bindings.iter().any(|b| b.top_level && b.local == root && b.stmt.end <= at)
+    };
+    let code = &cx.file.code;
+    let is_name = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
+    for property in notes.iter().filter_map(|n| n.strip_prefix("property=")) {
+        let needle = format!(".{property}");
+        for (found, _) in code.match_indices(&needle) {
+            let end = found + needle.len();
+            if code[end..].chars().next().is_some_and(is_name)
+                || facts.comments.iter().any(|c| c.start <= found && found < c.end)
+            {
+                continue;
+            }
+            let start = code[..found]
+                .char_indices()
+                .rev()
+                .take_while(|(_, c)| is_name(*c) || *c == '.' || *c == '?')
+                .last()
+                .map_or(found, |(i, _)| i);
+            let path = &code[start..end];
+            let root = path.split(['.', '?']).next().unwrap_or_default();
+            if !root.is_empty()
+                && !root.starts_with(|c: char| c.is_ascii_digit())
+                && root != "process"
+                && in_scope(root)
+            {
+                return Some(path.to_string());
+            }
+        }
+    }
+    None
 }
 
 /// The database the app uses on the client the store reuses (or at the URL it copies), as an expression that can be
