@@ -423,8 +423,8 @@ fn run_on_this_thread(
     for (manifest, path, front_end, connect) in connects {
         let served_here = match served.get(&manifest) {
             Some(Some(list)) => {
-                let path = crate::root::normalize(&path);
-                list.iter().any(|(dir, file)| !file && path.starts_with(dir))
+                let path = crate::discover::scope_key(&path);
+                list.iter().any(|(dir, file)| !file && path.starts_with(crate::discover::scope_key(dir)))
             }
             Some(None) => front_end,
             None => false,
@@ -442,6 +442,7 @@ fn run_on_this_thread(
     // own stylesheets.)
     for (manifest, project) in &mut projects {
         views::resolve_object_urls(&mut project.views);
+        views::indent_partials(&mut project.views);
         let dirs = served.get(manifest).cloned().flatten().unwrap_or_default();
         linked_stylesheets(project, &dirs, root);
     }
@@ -1811,9 +1812,13 @@ fn keep_served_views(project: &mut Project, served: &[(PathBuf, bool)]) {
     if served.iter().any(|(path, file)| !file && !path.is_dir()) {
         return;
     }
-    let views_dir = crate::root::normalize(&project.dir.join("views"));
+    // (Compared absolute: the project's folder is relative to the current one, a file found by a walk from an absolute
+    // path is absolute.)
+    let key = crate::discover::scope_key;
+    let views_dir = key(&project.dir.join("views"));
+    let served: Vec<(PathBuf, bool)> = served.iter().map(|(path, file)| (key(path), *file)).collect();
     project.views.retain(|(path, _)| {
-        let path = crate::root::normalize(path);
+        let path = key(path);
         path.starts_with(&views_dir)
             || served.iter().any(|(served, file)| if *file { &path == served } else { path.starts_with(served) })
     });
@@ -1825,9 +1830,12 @@ fn keep_served_views(project: &mut Project, served: &[(PathBuf, bool)]) {
 /// at deploy time, perhaps differently from the copy here) is not read: the front end that builds it says what its
 /// pages need ([`crate::bundler::front_end_build`]).
 fn served_builds(project: &mut Project, served: &[(PathBuf, bool)], root: Option<&Path>) {
-    let dir = crate::root::normalize(&project.dir);
+    // (Absolute, as in `keep_served_views`.)
+    let key = crate::discover::scope_key;
+    let dir = key(&project.dir);
     let mut done = BTreeSet::new();
     for (path, file) in served {
+        let path = &key(path);
         let Ok(below) = path.strip_prefix(&dir) else { continue };
         let names: Vec<&str> = below.iter().filter_map(|c| c.to_str()).collect();
         // (A package's files served from node_modules are no pages of the app.)
@@ -1845,7 +1853,7 @@ fn served_builds(project: &mut Project, served: &[(PathBuf, bool)], root: Option
         let mut pages = Vec::new();
         files_named(&folder, 0, &|ext| ext == "html" || ext == "htm", &mut pages);
         for page in pages {
-            if project.views.iter().any(|(known, _)| crate::root::normalize(known) == page) {
+            if project.views.iter().any(|(known, _)| key(known) == page) {
                 continue;
             }
             if let Ok(text) = crate::fsread::read(&page, crate::fsread::SOURCE_LIMIT, root) {

@@ -15,7 +15,7 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Extensions of the view engines Express apps commonly use, plus static HTML.
 const VIEW_EXTENSIONS: [&str; 9] = ["html", "htm", "ejs", "pug", "jade", "hbs", "handlebars", "njk", "mustache"];
@@ -104,6 +104,13 @@ pub struct InlineCode {
     /// `rmWhitespace` option is on ([`ejs_rm_whitespace`]), when that differs from the text in the file.
     #[serde(skip)]
     pub trimmed_hash: Option<String>,
+    /// For a hashed script of several lines in a Handlebars or Mustache file: its text, which a standalone partial
+    /// tag (`    {{> footer}}` on a line of its own) sends with every line indented ([`indent_partials`]).
+    #[serde(skip)]
+    pub lines_text: Option<String>,
+    /// The hashes of the script's text as the project's partial tags indent it, beside [`InlineCode::hash`].
+    #[serde(skip)]
+    pub more_hashes: Vec<String>,
 }
 
 /// The CSP hash source of an inline script's text, computed as browsers do: SHA-256 over the UTF-8 text between the
@@ -209,6 +216,99 @@ pub struct ViewScan {
     /// after it count as that origin's resources.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub base_origins: Vec<(usize, String)>,
+    /// The partial tags of a Handlebars or Mustache file (`{{> footer}}`), for [`indent_partials`].
+    #[serde(skip)]
+    pub partial_tags: Vec<PartialTag>,
+}
+
+/// A partial tag of a Handlebars or Mustache file ([`ViewScan::partial_tags`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PartialTag {
+    /// The partial's name (`footer`, `shared/footer`); `None` for a name computed when the page renders
+    /// (`{{> (lookup . 'name')}}`).
+    pub name: Option<String>,
+    /// The whitespace before a standalone tag (alone on its line), which both engines put before every line of the
+    /// partial ("standalone partials are indented", Mustache spec; Handlebars alike); empty otherwise.
+    pub indent: String,
+}
+
+/// The partial tags of a Handlebars or Mustache text ([`PartialTag`]).
+fn partial_tags(text: &str) -> Vec<PartialTag> {
+    let mut tags = Vec::new();
+    for line in text.split('\n') {
+        let mut from = 0;
+        while let Some(at) = line[from..].find("{{").map(|i| from + i) {
+            let inner = line[at + 2..].trim_start_matches('~');
+            let Some(rest) = inner.strip_prefix('>') else {
+                from = at + 2;
+                continue;
+            };
+            let rest = rest.trim_start();
+            let end = line[at..].find("}}").map_or(line.len(), |e| at + e + 2);
+            let name = (!rest.starts_with('(')).then(|| {
+                let n: String = rest.chars().take_while(|c| !c.is_whitespace() && *c != '}' && *c != '~').collect();
+                n.trim_matches(|c| c == '"' || c == '\'').to_string()
+            });
+            let alone = line[..at].trim().is_empty() && line[end..].trim().is_empty();
+            let indent = if alone { line[..at].to_string() } else { String::new() };
+            tags.push(PartialTag { name, indent });
+            from = end.max(at + 2);
+        }
+    }
+    tags
+}
+
+/// Whether a view's path names a Handlebars or Mustache file, whose standalone partial tags indent the partial.
+fn is_mustache(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| ["hbs", "handlebars", "mustache"].iter().any(|x| e.eq_ignore_ascii_case(x)))
+}
+
+/// The hashes of multi-line scripts in Handlebars or Mustache partials as the engines send them: a standalone tag's
+/// indentation goes before every line of the partial, so each indentation the project's tags for that partial have
+/// gives its own hash ([`InlineCode::more_hashes`]). A script in a partial whose inclusion cannot be read (a file in a
+/// `partials` folder no tag names, a name computed at render time somewhere, a partial included from another
+/// partial) counts as one whose text varies (no hash: `'unsafe-inline'`).
+pub fn indent_partials(views: &mut [(PathBuf, ViewScan)]) {
+    let tags: Vec<(PathBuf, PartialTag)> =
+        views.iter().flat_map(|(p, s)| s.partial_tags.iter().map(move |t| (p.clone(), t.clone()))).collect();
+    let stem = |path: &Path| path.with_extension("").to_string_lossy().replace('\\', "/");
+    let names = |path: &Path, name: &str| {
+        let stem = stem(path);
+        stem == name || stem.ends_with(&format!("/{name}"))
+    };
+    let in_partials = |path: &Path| path.components().any(|c| c.as_os_str() == "partials");
+    let is_partial =
+        |path: &Path| in_partials(path) || tags.iter().any(|(_, t)| t.name.as_deref().is_some_and(|n| names(path, n)));
+    let dynamic = tags.iter().any(|(_, t)| t.name.is_none());
+    let mut known: Vec<Option<BTreeSet<String>>> = Vec::new();
+    for (path, scan) in views.iter() {
+        if !scan.inline.iter().any(|c| c.lines_text.is_some()) || !is_partial(path) {
+            known.push(Some(BTreeSet::new()));
+            continue;
+        }
+        let including: Vec<&(PathBuf, PartialTag)> =
+            tags.iter().filter(|(_, t)| t.name.as_deref().is_some_and(|n| names(path, n))).collect();
+        let unread = including.is_empty() || dynamic || including.iter().any(|(from, _)| is_partial(from));
+        known.push((!unread).then(|| including.iter().map(|(_, t)| t.indent.clone()).collect()));
+    }
+    for ((_, scan), indents) in views.iter_mut().zip(known) {
+        for code in scan.inline.iter_mut() {
+            let Some(text) = code.lines_text.take() else { continue };
+            match &indents {
+                None => (code.hash, code.trimmed_hash) = (None, None),
+                Some(indents) if indents.is_empty() => {}
+                Some(indents) => {
+                    let hashes: Vec<String> =
+                        indents.iter().map(|i| csp_hash(&text.replace('\n', &format!("\n{i}")))).collect();
+                    code.trimmed_hash = None;
+                    code.hash = hashes.first().cloned();
+                    code.more_hashes = hashes.into_iter().skip(1).collect();
+                }
+            }
+        }
+    }
 }
 
 /// A build folder the app serves whose pages could not be read ([`ViewScan::unread_build`]).
@@ -306,12 +406,16 @@ pub fn scan_view(path: &Path, text: &str) -> ViewScan {
         .is_some_and(|e| e.eq_ignore_ascii_case("pug") || e.eq_ignore_ascii_case("jade"));
     let mut scanner = Scanner::new(text);
     scanner.ejs = may_be_ejs(path);
+    scanner.mustache = is_mustache(path);
     if pug {
         scanner.pug();
     } else {
         scanner.html();
     }
     let mut out = scanner.out;
+    if is_mustache(path) {
+        out.partial_tags = partial_tags(text);
+    }
     out.sort();
     out
 }
@@ -498,6 +602,7 @@ pub fn csp_directives<'a>(
                     if let Some(trimmed) = code.trimmed_hash.as_deref().filter(|_| rm_whitespace) {
                         hashes.insert(trimmed);
                     }
+                    hashes.extend(code.more_hashes.iter().map(String::as_str));
                 }
                 (InlineKind::Script | InlineKind::JavascriptUrl, _) => unsafe_script = true,
                 (InlineKind::EventHandler, _) => unsafe_attr = true,
@@ -725,6 +830,8 @@ struct Scanner<'a> {
     ejs: bool,
     /// The origin of the page's `<base href>` when it is another site's: relative URLs after it resolve there.
     base: Option<String>,
+    /// Handlebars or Mustache: a multi-line script's text is kept for [`indent_partials`].
+    mustache: bool,
 }
 
 impl<'a> Scanner<'a> {
@@ -732,7 +839,7 @@ impl<'a> Scanner<'a> {
         let b = text.as_bytes();
         let lines = crate::lines::LineIndex::new(text);
         let closers = [(usize::MAX, None); TEMPLATES.len()];
-        Scanner { text, b, lines, closers, out: ViewScan::default(), ejs: false, base: None }
+        Scanner { text, b, lines, closers, out: ViewScan::default(), ejs: false, base: None, mustache: false }
     }
 
     fn line(&self, off: usize) -> usize {
@@ -741,7 +848,14 @@ impl<'a> Scanner<'a> {
 
     fn inline(&mut self, off: usize, kind: InlineKind) {
         let line = self.line(off);
-        self.out.inline.push(InlineCode { line, kind, hash: None, trimmed_hash: None });
+        self.out.inline.push(InlineCode {
+            line,
+            kind,
+            hash: None,
+            trimmed_hash: None,
+            lines_text: None,
+            more_hashes: Vec::new(),
+        });
     }
 
     fn external(&mut self, off: usize, kind: ResourceKind, url: &str, complete: bool) {
@@ -1077,6 +1191,7 @@ impl<'a> Scanner<'a> {
                 if let Some(last) = self.out.inline.last_mut() {
                     last.hash = fixed.map(csp_hash);
                     last.trimmed_hash = trimmed.filter(|t| last.hash.as_ref() != Some(t));
+                    last.lines_text = fixed.filter(|t| self.mustache && t.contains('\n')).map(str::to_string);
                 }
             }
             None => {}
@@ -2994,7 +3109,14 @@ mod tests {
                 inline: case
                     .inline
                     .iter()
-                    .map(|&(line, kind)| InlineCode { line, kind, hash: None, trimmed_hash: None })
+                    .map(|&(line, kind)| InlineCode {
+                        line,
+                        kind,
+                        hash: None,
+                        trimmed_hash: None,
+                        lines_text: None,
+                        more_hashes: Vec::new(),
+                    })
                     .collect(),
                 external: case
                     .external
