@@ -30,7 +30,8 @@
 //! page's hosted analytics script (Plausible's, from a local HTTPS server reached as plausible.io) still posts its
 //! pageview to its own host, and does not without that host in connectSrc. An app hardened while its proxy was always
 //! trusted, whose trust proxy then moves into a branch, gets `upgradeInsecureRequests: null` from a second run, and
-//! its page opened over plain HTTP loads its script again.
+//! its page opened over plain HTTP loads its script again. A fixed script in a Handlebars partial included on a line of
+//! its own (which Handlebars indents) runs by the hash of its text as sent.
 
 mod common;
 
@@ -1022,4 +1023,18 @@ fn a_second_run_drops_upgrade_insecure_requests_once_the_app_may_be_served_over_
         let dom = dump_dom_with(&format!("http://dashboard.lan:{}/", node.port), &flags);
         assert_eq!(text_of(&dom, "home"), Some(ran), "#home served by {server}: {dom}");
     }
+}
+
+/// Handlebars indents a standalone partial (`    {{> footer}}` on a line of its own sends every line of the partial
+/// with the tag's indentation): the footer's fixed script is allowed by the hash of its text as sent, and runs under
+/// the written policy (the hash of the text as written in the partial, what the tool wrote before, blocks it), and not
+/// under helmet's default.
+#[test]
+fn a_script_in_an_indented_handlebars_partial_still_runs_under_the_written_policy() {
+    let (_tmp, app) = copy_app("csp-hbs-app");
+    let fixed = fix_and_install(&app);
+    assert_eq!(fixed.matches("'sha256-").count(), 1, "{fixed}");
+    assert!(!fixed.contains("'unsafe-inline'"), "{fixed}");
+    with_default_policy(&app, &fixed);
+    check_page(&app, "/", &[("footer", "yes")], &["script-src 'self' 'sha256-"]);
 }
