@@ -484,6 +484,10 @@ fn run_on_this_thread(
             project.views.push((manifest.clone(), scan));
         }
     }
+    // (htmx's attributes evaluate where a page of the project loads htmx.)
+    for project in projects.values_mut() {
+        views::htmx_evaluations(&mut project.views);
+    }
     // The files the prefilter left unread (they name nothing watched): what they import is not known.
     for (_, path) in scans.iter().zip(&found.sources).filter(|(s, _)| matches!(s, Scan::Skipped(_))) {
         if let Some(project) = manifests.nearest(path).and_then(|m| projects.get_mut(&m)) {

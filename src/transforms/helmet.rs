@@ -1539,6 +1539,15 @@ fn report_views(
                      (single-file components with a build step)"
                 }
                 "Knockout" => "give Knockout the binding provider of knockout-secure-binding",
+                "petite-vue" => {
+                    "petite-vue has no build without new Function: move to a library with one (Alpine's CSP build, \
+                     @alpinejs/csp) or to Vue's runtime-only build with templates compiled ahead"
+                }
+                w if w.starts_with("htmx") => {
+                    "move the hx-on handlers, trigger filters and js: values into listeners of htmx's events in a \
+                     script file, and turn htmx's evaluation off (htmx.config.allowEval = false, or \
+                     <meta name=\"htmx-config\" content='{\"allowEval\":false}'>)"
+                }
                 w if w.contains("_.template") => "compile the templates ahead (the build step's template loader)",
                 w if w.contains("Handlebars.compile") => {
                     "precompile the templates (the handlebars command) and load Handlebars' runtime build \
