@@ -31,7 +31,8 @@
 //! pageview to its own host, and does not without that host in connectSrc. An app hardened while its proxy was always
 //! trusted, whose trust proxy then moves into a branch, gets `upgradeInsecureRequests: null` from a second run, and
 //! its page opened over plain HTTP loads its script again. A fixed script in a Handlebars partial included on a line of
-//! its own (which Handlebars indents) runs by the hash of its text as sent.
+//! its own (which Handlebars indents) runs by the hash of its text as sent. Vue's ES-module full build imported from a
+//! CDN and through an import map of another host, an htmx hx-on handler and petite-vue still run.
 
 mod common;
 
@@ -1037,4 +1038,41 @@ fn a_script_in_an_indented_handlebars_partial_still_runs_under_the_written_polic
     assert!(!fixed.contains("'unsafe-inline'"), "{fixed}");
     with_default_policy(&app, &fixed);
     check_page(&app, "/", &[("footer", "yes")], &["script-src 'self' 'sha256-"]);
+}
+
+/// unpkg.com and esm.sh: a CDN over HTTPS that serves the files of the packages installed in csp-nobuild-cdn (Vue 3,
+/// htmx 2, petite-vue) under `/<package>@<version>/<file>`; with the folder it runs from and that of the packages.
+fn start_modules_cdn(certs: &Path) -> (tempfile::TempDir, tempfile::TempDir, Service) {
+    let (packages_dir, packages) = copy_app("csp-nobuild-cdn");
+    npm_ci(&packages);
+    let modules = packages.join("node_modules").display().to_string();
+    let (cdn_dir, cdn) = start_https("csp-cdn", certs, "unpkg.com", &[("CDN_MODULES", &modules)]);
+    (packages_dir, cdn_dir, cdn)
+}
+
+/// No-build front ends from a CDN: Vue's ES-module full build imported by URL and through an import map (from another
+/// host, esm.sh), an htmx `hx-on::after-request` handler and petite-vue's expressions all compile strings with `new
+/// Function`. Each still runs under the written policy ('unsafe-eval', the import map's host in scriptSrc), none
+/// without 'unsafe-eval', and the import-mapped module not without its host.
+#[test]
+fn no_build_libraries_from_a_cdn_and_an_import_map_still_run_under_the_written_policy() {
+    let (_tmp, app) = copy_app("csp-nobuild-app");
+    let fixed = fix_and_install(&app);
+    assert!(fixed.contains("\"'unsafe-eval'\",\n        'https://esm.sh',\n        'https://unpkg.com',"), "{fixed}");
+    std::fs::write(app.join("server.noeval.js"), fixed.replace("        \"'unsafe-eval'\",\n", "")).expect("write");
+    let elsewhere = "'https://elsewhere.invalid'";
+    std::fs::write(app.join("server.noesm.js"), in_directive(&fixed, "scriptSrc", "'https://esm.sh'", elsewhere))
+        .expect("write");
+    let certs = tempfile::tempdir().expect("certs dir");
+    let (_packages, _cdn_dir, cdn) = start_modules_cdn(certs.path());
+    let rules = format!("--host-resolver-rules=MAP unpkg.com 127.0.0.1:{0}, MAP esm.sh 127.0.0.1:{0}", cdn.port);
+    let flags = [rules.as_str(), "--ignore-certificate-errors"];
+    let pages = [("/vue.html", "vue"), ("/map.html", "map"), ("/htmx.html", "htmx"), ("/petite.html", "petite")];
+    for page in pages {
+        for server in ["server.before.js", "server.js"] {
+            check_shown(&app, &flags, server, page, true);
+        }
+        check_shown(&app, &flags, "server.noeval.js", page, false);
+    }
+    check_shown(&app, &flags, "server.noesm.js", ("/map.html", "map"), false);
 }
