@@ -1757,11 +1757,11 @@ fn linked_stylesheets(project: &mut Project, served: &[(PathBuf, bool)], root: O
     let dir = crate::root::normalize(&project.dir);
     for (page, scan) in &mut project.views {
         for (line, url) in std::mem::take(&mut scan.own_css) {
-            let found = imported_leaflet(&parent_dir(page), &url, &dirs, &dir, root, &mut read, 0);
-            // (Listed with the page's resources too: the stylesheet loads from that host.)
-            let imported: Vec<_> = found.into_iter().map(|r| views::ExternalResource { line, ..r }).collect();
-            scan.external.extend(imported.iter().cloned());
-            scan.leaflet_css.extend(imported);
+            let (leaflet, loaded) = imported_leaflet(&parent_dir(page), &url, &dirs, &dir, root, &mut read, 0);
+            // (What the stylesheet loads from other hosts, its `url()` images and fonts and the stylesheets it
+            // imports, counts as the page's, at the line of its link; Leaflet's stylesheet is among them.)
+            scan.external.extend(loaded.into_iter().map(|r| views::ExternalResource { line, ..r }));
+            scan.leaflet_css.extend(leaflet.into_iter().map(|r| views::ExternalResource { line, ..r }));
         }
     }
 }
@@ -1769,7 +1769,8 @@ fn linked_stylesheets(project: &mut Project, served: &[(PathBuf, bool)], root: O
 /// Leaflet's stylesheets from other hosts that the app's own stylesheet at `url` (linked from a file in `from`)
 /// imports, itself or through the stylesheets of the app's own it imports in turn (`app.css` -> `vendor.css` ->
 /// unpkg's `leaflet.css`; followed up to four deep, which also ends a cycle; each file read once: `read` remembers
-/// what it holds).
+/// what it holds); and everything those stylesheets load from other hosts (`url(https://images.example.com/a.png)`,
+/// fonts, imported stylesheets).
 fn imported_leaflet(
     from: &Path,
     url: &str,
@@ -1778,7 +1779,7 @@ fn imported_leaflet(
     root: Option<&Path>,
     read: &mut BTreeMap<PathBuf, Option<views::ViewScan>>,
     depth: usize,
-) -> Vec<views::ExternalResource> {
+) -> (Vec<views::ExternalResource>, Vec<views::ExternalResource>) {
     let path = url.split(['?', '#']).next().unwrap_or_default();
     let candidates: Vec<PathBuf> = match path.strip_prefix('/') {
         Some(rel) => dirs.iter().map(|d| d.join(rel)).collect(),
@@ -1793,18 +1794,23 @@ fn imported_leaflet(
         });
         css.is_some()
     }) else {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     };
-    let Some(css) = read.get(&file).cloned().flatten() else { return Vec::new() };
-    let mut found = css.leaflet_css;
+    let Some(css) = read.get(&file).cloned().flatten() else { return (Vec::new(), Vec::new()) };
+    let (mut found, mut loaded) = (css.leaflet_css, css.external);
     if depth < 4 {
         let here = parent_dir(&file);
         for (_, inner) in &css.own_css {
-            found.extend(imported_leaflet(&here, inner, dirs, project, root, read, depth + 1));
+            let (leaflet, more) = imported_leaflet(&here, inner, dirs, project, root, read, depth + 1);
+            found.extend(leaflet);
+            loaded.extend(more);
         }
     }
-    found.dedup_by(|a, b| a.origin == b.origin && a.kind == b.kind);
-    found
+    for list in [&mut found, &mut loaded] {
+        list.sort_by(|a, b| (a.kind, &a.origin).cmp(&(b.kind, &b.origin)));
+        list.dedup_by(|a, b| a.origin == b.origin && a.kind == b.kind);
+    }
+    (found, loaded)
 }
 
 /// Keeps the view files (HTML and templates) of `project` that the app can send: those under a folder it serves or
