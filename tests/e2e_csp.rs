@@ -31,7 +31,8 @@
 //! pageview to its own host, and does not without that host in connectSrc. An app hardened while its proxy was always
 //! trusted, whose trust proxy then moves into a branch, gets `upgradeInsecureRequests: null` from a second run, and
 //! its page opened over plain HTTP loads its script again. A fixed script in a Handlebars partial included on a line of
-//! its own (which Handlebars indents) runs by the hash of its text as sent. Vue's ES-module full build imported from a
+//! its own (which Handlebars indents) runs by the hash of its text as sent, and a background the app's own stylesheet
+//! loads from another host is not blocked. Vue's ES-module full build imported from a
 //! CDN and through an import map of another host, an htmx hx-on handler and petite-vue still run.
 
 mod common;
@@ -1029,15 +1030,28 @@ fn a_second_run_drops_upgrade_insecure_requests_once_the_app_may_be_served_over_
 /// Handlebars indents a standalone partial (`    {{> footer}}` on a line of its own sends every line of the partial
 /// with the tag's indentation): the footer's fixed script is allowed by the hash of its text as sent, and runs under
 /// the written policy (the hash of the text as written in the partial, what the tool wrote before, blocks it), and not
-/// under helmet's default.
+/// under helmet's default. The same page's stylesheet loads a background from another host, which imgSrc allows.
 #[test]
-fn a_script_in_an_indented_handlebars_partial_still_runs_under_the_written_policy() {
+fn a_script_in_an_indented_handlebars_partial_and_a_stylesheet_background_from_another_host_still_work() {
     let (_tmp, app) = copy_app("csp-hbs-app");
     let fixed = fix_and_install(&app);
     assert_eq!(fixed.matches("'sha256-").count(), 1, "{fixed}");
     assert!(!fixed.contains("'unsafe-inline'"), "{fixed}");
     with_default_policy(&app, &fixed);
     check_page(&app, "/", &[("footer", "yes")], &["script-src 'self' 'sha256-"]);
+
+    // The page links the app's own stylesheet, whose background comes from another host: imgSrc allows it, and the
+    // page loads with no image blocked (a server that refuses the connection stands for that host); without that
+    // host, and under helmet's default, the image is blocked.
+    let host = "'https://images.example.com'";
+    assert!(fixed.contains(&format!("imgSrc: [\"'self'\", 'data:', {host}]")), "{fixed}");
+    std::fs::write(app.join("server.noimg.js"), in_directive(&fixed, "imgSrc", host, "'https://elsewhere.invalid'"))
+        .expect("write");
+    let flags = ["--host-resolver-rules=MAP images.example.com 127.0.0.1:9"];
+    for (server, shown) in [("server.before.js", true), ("server.js", true), ("server.noimg.js", false)] {
+        check_shown(&app, &flags, server, ("/", "css"), shown);
+    }
+    check_shown(&app, &flags, "server.default.js", ("/", "css"), false);
 }
 
 /// unpkg.com and esm.sh: a CDN over HTTPS that serves the files of the packages installed in csp-nobuild-cdn (Vue 3,
