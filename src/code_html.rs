@@ -283,7 +283,9 @@ fn scan_with<P: std::borrow::Borrow<Program>>(
         return connect.map(|connect| CodeScan { connect: Some(connect), ..CodeScan::default() });
     }
     let program = program()?;
-    let mut collector = Collector { file, out: ViewScan::default(), frame_options: None, found: CodeScan::default() };
+    let consts = path_consts(program.borrow());
+    let mut collector =
+        Collector { file, out: ViewScan::default(), frame_options: None, found: CodeScan::default(), consts };
     program.borrow().visit_with(&mut collector);
     let mut html = collector.out;
     html.sort();
@@ -325,6 +327,41 @@ struct Collector<'a> {
     frame_options: Option<usize>,
     /// What it serves, its CORS header and EJS's `rmWhitespace` ([`CodeScan`]).
     found: CodeScan,
+    /// The module's constants that name paths ([`path_consts`]).
+    consts: PathConsts,
+}
+
+/// The module-level `const`s whose value is a path the code shows ([`path_of`]), by name: `const buildPath =
+/// path.join(__dirname, 'client', 'build')`, then `express.static(buildPath)` serves that folder as if it were written
+/// inline. (Read in order, so a constant made from an earlier one counts too.)
+type PathConsts = std::collections::HashMap<String, (Base, String)>;
+
+fn path_consts(program: &Program) -> PathConsts {
+    let mut consts = PathConsts::new();
+    let items: Vec<&swc_ecma_ast::Stmt> = match program {
+        Program::Script(script) => script.body.iter().collect(),
+        Program::Module(module) => module
+            .body
+            .iter()
+            .filter_map(|item| match item {
+                swc_ecma_ast::ModuleItem::Stmt(stmt) => Some(stmt),
+                swc_ecma_ast::ModuleItem::ModuleDecl(_) => None,
+            })
+            .collect(),
+    };
+    for stmt in items {
+        let swc_ecma_ast::Stmt::Decl(swc_ecma_ast::Decl::Var(var)) = stmt else { continue };
+        if var.kind != swc_ecma_ast::VarDeclKind::Const {
+            continue;
+        }
+        for decl in &var.decls {
+            let (swc_ecma_ast::Pat::Ident(name), Some(init)) = (&decl.name, &decl.init) else { continue };
+            if let Some(path) = path_of(init, &consts) {
+                consts.insert(name.id.sym.to_string(), path);
+            }
+        }
+    }
+    consts
 }
 
 impl Collector<'_> {
@@ -414,7 +451,7 @@ impl Collector<'_> {
             _ => return,
         };
         for expr in paths {
-            let served = match path_of(expr) {
+            let served = match path_of(expr, &self.consts) {
                 Some((base, path)) => Served::Known { base, path, file },
                 None => Served::Unknown(self.line(range_of(call).start)),
             };
@@ -513,10 +550,11 @@ fn list_items(expr: &Expr) -> Vec<&Expr> {
 /// The path an expression names, when the code shows it: `'public'`, `__dirname`, `process.cwd()`,
 /// `path.join(__dirname, 'public')`, `path.resolve(...)`, `__dirname + '/public'`, `` `${__dirname}/public` ``.
 /// `None` for anything computed otherwise, and for an absolute path (outside what the project shows).
-fn path_of(expr: &Expr) -> Option<(Base, String)> {
+fn path_of(expr: &Expr, consts: &PathConsts) -> Option<(Base, String)> {
     match expr {
-        Expr::Paren(p) => path_of(&p.expr),
+        Expr::Paren(p) => path_of(&p.expr, consts),
         Expr::Ident(id) if id.sym == *"__dirname" => Some((Base::FileDir, String::new())),
+        Expr::Ident(id) => consts.get(id.sym.as_str()).cloned(),
         Expr::Call(call) => {
             let Callee::Expr(callee) = &call.callee else { return None };
             let name = match &**callee {
@@ -531,7 +569,7 @@ fn path_of(expr: &Expr) -> Option<(Base, String)> {
                 (Some("process"), "cwd") if call.args.is_empty() => Some((Base::Cwd, String::new())),
                 (Some("path") | None, "join" | "resolve") => {
                     let mut parts = call.args.iter().map(|a| if a.spread.is_some() { None } else { Some(&*a.expr) });
-                    let (base, mut path) = path_of(parts.next()??)?;
+                    let (base, mut path) = path_of(parts.next()??, consts)?;
                     for part in parts {
                         let part = string_of(part?)?;
                         // (`path.resolve` starts again at an absolute part; `path.join` does not.)
@@ -546,11 +584,11 @@ fn path_of(expr: &Expr) -> Option<(Base, String)> {
             }
         }
         Expr::Bin(bin) if bin.op == BinaryOp::Add => {
-            let (base, path) = path_of(&bin.left)?;
+            let (base, path) = path_of(&bin.left, consts)?;
             Some((base, format!("{path}{}", string_of(&bin.right)?)))
         }
         Expr::Tpl(t) if t.exprs.len() == 1 && t.quasis.len() == 2 && t.quasis[0].cooked.as_ref()?.is_empty() => {
-            let (base, path) = path_of(&t.exprs[0])?;
+            let (base, path) = path_of(&t.exprs[0], consts)?;
             Some((base, format!("{path}{}", t.quasis[1].cooked.as_ref()?.to_string_lossy())))
         }
         other => {

@@ -808,14 +808,28 @@ fn check_react_app(app: &Path, servers: &[(&str, Option<&str>)]) {
 /// out as build output), whose index.html carries webpack's runtime inline. Hardened before the build exists (a fresh
 /// clone) and with a git-ignored build beside it (built here, at deploy time differently), the policy allows the
 /// inline runtime ('unsafe-inline': its hash cannot be known ahead) and leaves out upgrade-insecure-requests, so the
-/// app built afterwards still renders over plain HTTP; helmet's default policy blanks it. With the build committed,
-/// its runtime is allowed by its hash.
+/// app built afterwards still renders over plain HTTP; helmet's default policy blanks it. So it does with the build
+/// folder named through a constant (a bare `helmet()` before: blank over plain HTTP). With the build committed, its
+/// runtime is allowed by its hash.
 #[test]
 fn a_served_react_build_still_renders_under_the_written_policy() {
-    for built_before in [false, true] {
+    // (The third: the build folder named through a constant, as most tutorials write it, read as the path written
+    // inline.)
+    for (built_before, through_const) in [(false, false), (true, false), (false, true)] {
         let (_tmp, app) = copy_app("csp-mern-app");
         if built_before {
             write_react_build(&app);
+        }
+        if through_const {
+            let server = std::fs::read_to_string(app.join("server.js")).expect("read");
+            let with_const = server
+                .replace(
+                    "app.use(express.static(path.join(__dirname, 'client/build')));",
+                    "const buildPath = path.join(__dirname, 'client', 'build');\napp.use(express.static(buildPath));",
+                )
+                .replace("path.join(__dirname, 'client/build', 'index.html')", "path.join(buildPath, 'index.html')");
+            assert_eq!(with_const.matches("buildPath").count(), 3, "{with_const}");
+            std::fs::write(app.join("server.js"), with_const).expect("write");
         }
         let fixed = fix_and_install(&app);
         assert!(fixed.contains("scriptSrc: [\"'self'\", \"'unsafe-inline'\"]"), "{fixed}");
