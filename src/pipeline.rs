@@ -349,6 +349,14 @@ fn run_on_this_thread(
         if let Some(line) = scan.ejs_delimiters {
             project.ejs_delimiters.get_or_insert_with(|| (path.clone(), line));
         }
+        for filled in scan.filled {
+            let from = match filled.base {
+                crate::code_html::Base::FileDir => parent_dir(path),
+                crate::code_html::Base::Cwd => project.dir.clone(),
+            };
+            let file = crate::discover::scope_key(&from.join(filled.path.trim_start_matches('/')));
+            project.filled.push((file, filled.searches));
+        }
         let known = served.entry(manifest.clone()).or_insert_with(|| Some(Vec::new()));
         for item in scan.served {
             match (item, known.as_mut()) {
@@ -443,6 +451,7 @@ fn run_on_this_thread(
     for (manifest, project) in &mut projects {
         views::resolve_object_urls(&mut project.views);
         views::indent_partials(&mut project.views);
+        filled_views(project, root);
         let dirs = served.get(manifest).cloned().flatten().unwrap_or_default();
         linked_stylesheets(project, &dirs, root);
     }
@@ -1711,6 +1720,7 @@ fn build_projects(
                 code_use: Default::default(),
                 surveys: Default::default(),
                 examples: Default::default(),
+                filled: Vec::new(),
             },
         );
     }
@@ -1811,6 +1821,44 @@ fn imported_leaflet(
         list.dedup_by(|a, b| a.origin == b.origin && a.kind == b.kind);
     }
     (found, loaded)
+}
+
+/// The scripts of the files the code fills before sending ([`Project::filled`]) are not sent as written: a script that
+/// holds a string the code replaces has no hash (its text varies: 'unsafe-inline'), the others keep theirs; with a
+/// replaced string the code computes (or one across lines), none has.
+fn filled_views(project: &mut Project, root: Option<&Path>) {
+    let filled = std::mem::take(&mut project.filled);
+    for (page, scan) in &mut project.views {
+        let key = crate::discover::scope_key(page);
+        let Some((_, searches)) = filled.iter().find(|(file, _)| *file == key) else { continue };
+        let scripts = |scan: &views::ViewScan| -> Vec<usize> {
+            (0..scan.inline.len()).filter(|&i| scan.inline[i].kind == views::InlineKind::Script).collect()
+        };
+        let mine = scripts(scan);
+        let searches = searches.as_ref().filter(|list| list.iter().all(|s| !s.is_empty() && !s.contains('\n')));
+        let text = crate::fsread::read(page, crate::fsread::SOURCE_LIMIT, root).ok();
+        let refilled = searches.zip(text).map(|(list, text)| {
+            // (Each replaced string as a template tag: the scanner takes a script that holds one as varying.)
+            let mut text = String::from_utf8_lossy(&text).into_owned();
+            for search in list {
+                text = text.replace(search.as_str(), "{{filled}}");
+            }
+            views::scan_view(page, &text)
+        });
+        let theirs = refilled.as_ref().map(scripts);
+        for (n, &i) in mine.iter().enumerate() {
+            let hash = match (&refilled, &theirs) {
+                (Some(again), Some(theirs)) if theirs.len() == mine.len() => again.inline[theirs[n]].hash.clone(),
+                _ => None,
+            };
+            if hash.is_none() {
+                let code = &mut scan.inline[i];
+                (code.hash, code.trimmed_hash) = (None, None);
+                code.more_hashes.clear();
+            }
+        }
+    }
+    project.filled = filled;
 }
 
 /// Keeps the view files (HTML and templates) of `project` that the app can send: those under a folder it serves or
