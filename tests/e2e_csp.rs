@@ -1104,3 +1104,15 @@ fn no_build_libraries_from_a_cdn_and_an_import_map_still_run_under_the_written_p
     }
     check_shown(&app, &flags, "server.noesm.js", ("/map.html", "map"), false);
 }
+
+/// The SPA-shell pattern: the page is read once and a placeholder in one of its inline scripts filled before sending.
+/// The script is sent with other text than the file's, so no hash of the file can allow it (the tool's hash of the
+/// placeholder left the app without its config): 'unsafe-inline', and both scripts run; not under helmet's default.
+#[test]
+fn a_page_filled_by_replace_before_sending_still_runs_its_scripts_under_the_written_policy() {
+    let (_tmp, app) = copy_app("csp-shell-app");
+    let fixed = fix_and_install(&app);
+    assert!(fixed.contains("scriptSrc: [\"'self'\", \"'unsafe-inline'\"]") && !fixed.contains("'sha256-"), "{fixed}");
+    with_default_policy(&app, &fixed);
+    check_page(&app, "/", &[("config", "/api"), ("script", "yes")], &["script-src 'self' 'unsafe-inline'"]);
+}
