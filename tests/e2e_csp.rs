@@ -33,7 +33,8 @@
 //! its page opened over plain HTTP loads its script again. A fixed script in a Handlebars partial included on a line of
 //! its own (which Handlebars indents) runs by the hash of its text as sent, and a background the app's own stylesheet
 //! loads from another host is not blocked. Vue's ES-module full build imported from a
-//! CDN and through an import map of another host, an htmx hx-on handler and petite-vue still run.
+//! CDN and through an import map of another host, an htmx hx-on handler and petite-vue still run. A page whose inline
+//! script the app fills with .replace before sending runs it.
 
 mod common;
 
