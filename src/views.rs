@@ -113,6 +113,14 @@ pub struct InlineCode {
     pub more_hashes: Vec<String>,
 }
 
+impl InlineCode {
+    /// Inline code at its 1-based `line` with no hash (yet).
+    #[must_use]
+    pub fn unhashed(line: usize, kind: InlineKind) -> Self {
+        InlineCode { line, kind, hash: None, trimmed_hash: None, lines_text: None, more_hashes: Vec::new() }
+    }
+}
+
 /// The CSP hash source of an inline script's text, computed as browsers do: SHA-256 over the UTF-8 text between the
 /// tags, after the HTML parser's newline normalisation (CR LF and lone CR become LF), in base64.
 #[must_use]
@@ -895,14 +903,7 @@ impl<'a> Scanner<'a> {
 
     fn inline(&mut self, off: usize, kind: InlineKind) {
         let line = self.line(off);
-        self.out.inline.push(InlineCode {
-            line,
-            kind,
-            hash: None,
-            trimmed_hash: None,
-            lines_text: None,
-            more_hashes: Vec::new(),
-        });
+        self.out.inline.push(InlineCode::unhashed(line, kind));
     }
 
     fn external(&mut self, off: usize, kind: ResourceKind, url: &str, complete: bool) {
@@ -3239,18 +3240,7 @@ mod tests {
             // (And the elements' ids and classes, see `object_urls_take_the_kind_of_the_element`.)
             got.element_ids.clear();
             let want = ViewScan {
-                inline: case
-                    .inline
-                    .iter()
-                    .map(|&(line, kind)| InlineCode {
-                        line,
-                        kind,
-                        hash: None,
-                        trimmed_hash: None,
-                        lines_text: None,
-                        more_hashes: Vec::new(),
-                    })
-                    .collect(),
+                inline: case.inline.iter().map(|&(line, kind)| InlineCode::unhashed(line, kind)).collect(),
                 external: case
                     .external
                     .iter()
