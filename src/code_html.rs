@@ -256,6 +256,19 @@ pub struct CodeScan {
     /// `closeDelimiter` in the view options or a render's options, `ejs.delimiter = '?'`): the views' template code is
     /// then not written `<% %>`.
     pub ejs_delimiters: Option<usize>,
+    /// The files it reads and then fills before sending (`fs.readFileSync('public/index.html', 'utf8')` whose text goes
+    /// through `.replace('__APP_CONFIG__', ...)`): what is sent is not the file's text ([`Filled`]).
+    pub filled: Vec<Filled>,
+}
+
+/// A file the code reads and transforms with `.replace`/`.replaceAll` ([`CodeScan::filled`]): the path as in
+/// [`Served::Known`], and the literal strings replaced, or `None` when one of them is computed (then any of its text
+/// may change).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Filled {
+    pub base: Base,
+    pub path: String,
+    pub searches: Option<Vec<String>>,
 }
 
 /// What `file`'s code sends; `None` when it is nothing of the above, or the file does not parse (that is reported
@@ -283,7 +296,15 @@ fn scan_with<P: std::borrow::Borrow<Program>>(
         return connect.map(|connect| CodeScan { connect: Some(connect), ..CodeScan::default() });
     }
     let program = program()?;
-    let mut collector = Collector { file, out: ViewScan::default(), frame_options: None, found: CodeScan::default() };
+    let consts = path_consts(program.borrow());
+    let mut collector = Collector {
+        file,
+        out: ViewScan::default(),
+        frame_options: None,
+        found: CodeScan::default(),
+        consts,
+        reads: Default::default(),
+    };
     program.borrow().visit_with(&mut collector);
     let mut html = collector.out;
     html.sort();
@@ -325,6 +346,44 @@ struct Collector<'a> {
     frame_options: Option<usize>,
     /// What it serves, its CORS header and EJS's `rmWhitespace` ([`CodeScan`]).
     found: CodeScan,
+    /// The module's constants that name paths ([`path_consts`]).
+    consts: PathConsts,
+    /// Variables that hold the text of a file the code reads (`const shell = fs.readFileSync(file, 'utf8')`, a
+    /// `readFile` callback's data), by name: the file's path.
+    reads: std::collections::HashMap<String, (Base, String)>,
+}
+
+/// The module-level `const`s whose value is a path the code shows ([`path_of`]), by name: `const buildPath =
+/// path.join(__dirname, 'client', 'build')`, then `express.static(buildPath)` serves that folder as if it were written
+/// inline. (Read in order, so a constant made from an earlier one counts too.)
+type PathConsts = std::collections::HashMap<String, (Base, String)>;
+
+fn path_consts(program: &Program) -> PathConsts {
+    let mut consts = PathConsts::new();
+    let items: Vec<&swc_ecma_ast::Stmt> = match program {
+        Program::Script(script) => script.body.iter().collect(),
+        Program::Module(module) => module
+            .body
+            .iter()
+            .filter_map(|item| match item {
+                swc_ecma_ast::ModuleItem::Stmt(stmt) => Some(stmt),
+                swc_ecma_ast::ModuleItem::ModuleDecl(_) => None,
+            })
+            .collect(),
+    };
+    for stmt in items {
+        let swc_ecma_ast::Stmt::Decl(swc_ecma_ast::Decl::Var(var)) = stmt else { continue };
+        if var.kind != swc_ecma_ast::VarDeclKind::Const {
+            continue;
+        }
+        for decl in &var.decls {
+            let (swc_ecma_ast::Pat::Ident(name), Some(init)) = (&decl.name, &decl.init) else { continue };
+            if let Some(path) = path_of(init, &consts) {
+                consts.insert(name.id.sym.to_string(), path);
+            }
+        }
+    }
+    consts
 }
 
 impl Collector<'_> {
@@ -414,7 +473,7 @@ impl Collector<'_> {
             _ => return,
         };
         for expr in paths {
-            let served = match path_of(expr) {
+            let served = match path_of(expr, &self.consts) {
                 Some((base, path)) => Served::Known { base, path, file },
                 None => Served::Unknown(self.line(range_of(call).start)),
             };
@@ -513,10 +572,11 @@ fn list_items(expr: &Expr) -> Vec<&Expr> {
 /// The path an expression names, when the code shows it: `'public'`, `__dirname`, `process.cwd()`,
 /// `path.join(__dirname, 'public')`, `path.resolve(...)`, `__dirname + '/public'`, `` `${__dirname}/public` ``.
 /// `None` for anything computed otherwise, and for an absolute path (outside what the project shows).
-fn path_of(expr: &Expr) -> Option<(Base, String)> {
+fn path_of(expr: &Expr, consts: &PathConsts) -> Option<(Base, String)> {
     match expr {
-        Expr::Paren(p) => path_of(&p.expr),
+        Expr::Paren(p) => path_of(&p.expr, consts),
         Expr::Ident(id) if id.sym == *"__dirname" => Some((Base::FileDir, String::new())),
+        Expr::Ident(id) => consts.get(id.sym.as_str()).cloned(),
         Expr::Call(call) => {
             let Callee::Expr(callee) = &call.callee else { return None };
             let name = match &**callee {
@@ -531,7 +591,7 @@ fn path_of(expr: &Expr) -> Option<(Base, String)> {
                 (Some("process"), "cwd") if call.args.is_empty() => Some((Base::Cwd, String::new())),
                 (Some("path") | None, "join" | "resolve") => {
                     let mut parts = call.args.iter().map(|a| if a.spread.is_some() { None } else { Some(&*a.expr) });
-                    let (base, mut path) = path_of(parts.next()??)?;
+                    let (base, mut path) = path_of(parts.next()??, consts)?;
                     for part in parts {
                         let part = string_of(part?)?;
                         // (`path.resolve` starts again at an absolute part; `path.join` does not.)
@@ -546,11 +606,11 @@ fn path_of(expr: &Expr) -> Option<(Base, String)> {
             }
         }
         Expr::Bin(bin) if bin.op == BinaryOp::Add => {
-            let (base, path) = path_of(&bin.left)?;
+            let (base, path) = path_of(&bin.left, consts)?;
             Some((base, format!("{path}{}", string_of(&bin.right)?)))
         }
         Expr::Tpl(t) if t.exprs.len() == 1 && t.quasis.len() == 2 && t.quasis[0].cooked.as_ref()?.is_empty() => {
-            let (base, path) = path_of(&t.exprs[0])?;
+            let (base, path) = path_of(&t.exprs[0], consts)?;
             Some((base, format!("{path}{}", t.quasis[1].cooked.as_ref()?.to_string_lossy())))
         }
         other => {
@@ -575,8 +635,87 @@ fn template_text(t: &Tpl) -> String {
     text
 }
 
+impl Collector<'_> {
+    /// The file whose text `expr` is: a `readFileSync`/`readFile` call of a path the code shows (awaited, turned into
+    /// a string with `.toString()`, filled with `.replace`), or a variable that holds one ([`Collector::reads`]).
+    fn read_text_of(&self, expr: &Expr) -> Option<(Base, String)> {
+        match expr {
+            Expr::Paren(p) => self.read_text_of(&p.expr),
+            Expr::Await(a) => self.read_text_of(&a.arg),
+            Expr::Ident(id) => self.reads.get(id.sym.as_str()).cloned(),
+            Expr::Call(call) => self.read_call(call),
+            _ => None,
+        }
+    }
+
+    /// [`Collector::read_text_of`] for a call.
+    fn read_call(&self, call: &CallExpr) -> Option<(Base, String)> {
+        let Callee::Expr(callee) = &call.callee else { return None };
+        let Expr::Member(m) = &**callee else { return None };
+        let MemberProp::Ident(name) = &m.prop else { return None };
+        match name.sym.as_str() {
+            // (`text.replace(a, x).replace(b, y)`: the second replaces in the file's text too.)
+            "toString" | "replace" | "replaceAll" => self.read_text_of(&m.obj),
+            "readFileSync" | "readFile" => {
+                call.args.first().filter(|a| a.spread.is_none()).and_then(|a| path_of(&a.expr, &self.consts))
+            }
+            _ => None,
+        }
+    }
+
+    /// `text.replace(search, ...)` (or `replaceAll`) of a file's text: the file is filled before it is sent.
+    fn filled(&mut self, call: &CallExpr, object: &Expr) {
+        let Some((base, path)) = self.read_text_of(object) else { return };
+        let search = call.args.first().filter(|a| a.spread.is_none()).and_then(|a| match &*a.expr {
+            Expr::Lit(Lit::Regex(r)) => {
+                let source = r.exp.to_string();
+                source
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '%' | '$' | '#'))
+                    .then_some(source)
+            }
+            other => string_of(other),
+        });
+        match self.found.filled.iter_mut().find(|f| f.base == base && f.path == path) {
+            Some(known) => match (&mut known.searches, search) {
+                (Some(list), Some(search)) => list.push(search),
+                (searches, _) => *searches = None,
+            },
+            None => self.found.filled.push(Filled { base, path, searches: search.map(|s| vec![s]) }),
+        }
+    }
+}
+
 impl Visit for Collector<'_> {
+    fn visit_var_declarator(&mut self, decl: &swc_ecma_ast::VarDeclarator) {
+        if let (swc_ecma_ast::Pat::Ident(name), Some(init)) = (&decl.name, &decl.init) {
+            if let Some(file) = self.read_text_of(init) {
+                self.reads.insert(name.id.sym.to_string(), file);
+            }
+        }
+        decl.visit_children_with(self);
+    }
+
     fn visit_call_expr(&mut self, call: &CallExpr) {
+        // (`fs.readFile(file, 'utf8', (err, html) => ...)`: `html` holds the file's text.)
+        if let Some(file) = self.read_call(call) {
+            let callback = call.args.last().map(|a| &*a.expr);
+            let second = match callback {
+                Some(Expr::Arrow(f)) => f.params.get(1),
+                Some(Expr::Fn(f)) => f.function.params.get(1).map(|p| &p.pat),
+                _ => None,
+            };
+            if let Some(swc_ecma_ast::Pat::Ident(name)) = second {
+                self.reads.insert(name.id.sym.to_string(), file);
+            }
+        }
+        if let Callee::Expr(callee) = &call.callee {
+            if let Expr::Member(m) = &**callee {
+                if matches!(&m.prop, MemberProp::Ident(p) if matches!(p.sym.as_str(), "replace" | "replaceAll")) {
+                    self.filled(call, &m.obj);
+                }
+            }
+        }
         let method = match &call.callee {
             Callee::Expr(callee) => match &**callee {
                 Expr::Member(m) => match &m.prop {
@@ -743,6 +882,34 @@ mod tests {
 
     fn code_scan(code: &str) -> CodeScan {
         scan(&SourceFile::new(PathBuf::from("a.js"), code.to_string())).unwrap_or_default()
+    }
+
+    #[test]
+    fn files_filled_before_sending_and_paths_through_constants() {
+        let filled = |base, path: &str, searches: Option<&[&str]>| Filled {
+            base,
+            path: path.to_string(),
+            searches: searches.map(|l| l.iter().map(|s| s.to_string()).collect()),
+        };
+        let got = code_scan(
+            "const dir = path.join(__dirname, 'public');\nconst shell = fs.readFileSync(path.join(dir, 'index.html'), 'utf8');\n\
+             app.get('*', (req, res) => res.send(shell.replace('__A__', a).replace(/__B__/g, b)));\n\
+             fs.readFile('x.html', (err, html) => res.send(html.toString().replaceAll(token, t)));\n\
+             const other = fs.readFileSync('y.html', 'utf8'); res.send(other);",
+        );
+        assert_eq!(
+            got.filled,
+            vec![
+                // (Outer call first.)
+                filled(Base::FileDir, "/public/index.html", Some(&["__B__", "__A__"])),
+                filled(Base::Cwd, "x.html", None),
+            ]
+        );
+        assert!(got.served.contains(&Served::Known {
+            base: Base::FileDir,
+            path: "/public/index.html".into(),
+            file: true
+        }));
     }
 
     #[test]

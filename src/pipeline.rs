@@ -356,6 +356,14 @@ fn run_on_this_thread(
         if let Some(line) = scan.ejs_delimiters {
             project.ejs_delimiters.get_or_insert_with(|| (path.clone(), line));
         }
+        for filled in scan.filled {
+            let from = match filled.base {
+                crate::code_html::Base::FileDir => parent_dir(path),
+                crate::code_html::Base::Cwd => project.dir.clone(),
+            };
+            let file = crate::discover::scope_key(&from.join(filled.path.trim_start_matches('/')));
+            project.filled.push((file, filled.searches));
+        }
         let known = served.entry(manifest.clone()).or_insert_with(|| Some(Vec::new()));
         for item in scan.served {
             match (item, known.as_mut()) {
@@ -430,8 +438,8 @@ fn run_on_this_thread(
     for (manifest, path, front_end, connect) in connects {
         let served_here = match served.get(&manifest) {
             Some(Some(list)) => {
-                let path = crate::root::normalize(&path);
-                list.iter().any(|(dir, file)| !file && path.starts_with(dir))
+                let path = crate::discover::scope_key(&path);
+                list.iter().any(|(dir, file)| !file && path.starts_with(crate::discover::scope_key(dir)))
             }
             Some(None) => front_end,
             None => false,
@@ -449,6 +457,8 @@ fn run_on_this_thread(
     // own stylesheets.)
     for (manifest, project) in &mut projects {
         views::resolve_object_urls(&mut project.views);
+        views::indent_partials(&mut project.views);
+        filled_views(project, root);
         let dirs = served.get(manifest).cloned().flatten().unwrap_or_default();
         linked_stylesheets(project, &dirs, root);
     }
@@ -489,6 +499,10 @@ fn run_on_this_thread(
         if !scan.is_empty() {
             project.views.push((manifest.clone(), scan));
         }
+    }
+    // (htmx's attributes evaluate where a page of the project loads htmx.)
+    for project in projects.values_mut() {
+        views::htmx_evaluations(&mut project.views);
     }
     for (input, path) in inputs.iter().zip(&found.sources) {
         let Some(input) = input else { continue };
@@ -1733,6 +1747,7 @@ fn build_projects(
                 code_use: Default::default(),
                 surveys: Default::default(),
                 examples: Default::default(),
+                filled: Vec::new(),
             },
         );
     }
@@ -1779,11 +1794,11 @@ fn linked_stylesheets(project: &mut Project, served: &[(PathBuf, bool)], root: O
     let dir = crate::root::normalize(&project.dir);
     for (page, scan) in &mut project.views {
         for (line, url) in std::mem::take(&mut scan.own_css) {
-            let found = imported_leaflet(&parent_dir(page), &url, &dirs, &dir, root, &mut read, 0);
-            // (Listed with the page's resources too: the stylesheet loads from that host.)
-            let imported: Vec<_> = found.into_iter().map(|r| views::ExternalResource { line, ..r }).collect();
-            scan.external.extend(imported.iter().cloned());
-            scan.leaflet_css.extend(imported);
+            let (leaflet, loaded) = imported_leaflet(&parent_dir(page), &url, &dirs, &dir, root, &mut read, 0);
+            // (What the stylesheet loads from other hosts, its `url()` images and fonts and the stylesheets it
+            // imports, counts as the page's, at the line of its link; Leaflet's stylesheet is among them.)
+            scan.external.extend(loaded.into_iter().map(|r| views::ExternalResource { line, ..r }));
+            scan.leaflet_css.extend(leaflet.into_iter().map(|r| views::ExternalResource { line, ..r }));
         }
     }
 }
@@ -1791,7 +1806,8 @@ fn linked_stylesheets(project: &mut Project, served: &[(PathBuf, bool)], root: O
 /// Leaflet's stylesheets from other hosts that the app's own stylesheet at `url` (linked from a file in `from`)
 /// imports, itself or through the stylesheets of the app's own it imports in turn (`app.css` -> `vendor.css` ->
 /// unpkg's `leaflet.css`; followed up to four deep, which also ends a cycle; each file read once: `read` remembers
-/// what it holds).
+/// what it holds); and everything those stylesheets load from other hosts (`url(https://images.example.com/a.png)`,
+/// fonts, imported stylesheets).
 fn imported_leaflet(
     from: &Path,
     url: &str,
@@ -1800,7 +1816,7 @@ fn imported_leaflet(
     root: Option<&Path>,
     read: &mut BTreeMap<PathBuf, Option<views::ViewScan>>,
     depth: usize,
-) -> Vec<views::ExternalResource> {
+) -> (Vec<views::ExternalResource>, Vec<views::ExternalResource>) {
     let path = url.split(['?', '#']).next().unwrap_or_default();
     let candidates: Vec<PathBuf> = match path.strip_prefix('/') {
         Some(rel) => dirs.iter().map(|d| d.join(rel)).collect(),
@@ -1815,18 +1831,61 @@ fn imported_leaflet(
         });
         css.is_some()
     }) else {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     };
-    let Some(css) = read.get(&file).cloned().flatten() else { return Vec::new() };
-    let mut found = css.leaflet_css;
+    let Some(css) = read.get(&file).cloned().flatten() else { return (Vec::new(), Vec::new()) };
+    let (mut found, mut loaded) = (css.leaflet_css, css.external);
     if depth < 4 {
         let here = parent_dir(&file);
         for (_, inner) in &css.own_css {
-            found.extend(imported_leaflet(&here, inner, dirs, project, root, read, depth + 1));
+            let (leaflet, more) = imported_leaflet(&here, inner, dirs, project, root, read, depth + 1);
+            found.extend(leaflet);
+            loaded.extend(more);
         }
     }
-    found.dedup_by(|a, b| a.origin == b.origin && a.kind == b.kind);
-    found
+    for list in [&mut found, &mut loaded] {
+        list.sort_by(|a, b| (a.kind, &a.origin).cmp(&(b.kind, &b.origin)));
+        list.dedup_by(|a, b| a.origin == b.origin && a.kind == b.kind);
+    }
+    (found, loaded)
+}
+
+/// The scripts of the files the code fills before sending ([`Project::filled`]) are not sent as written: a script that
+/// holds a string the code replaces has no hash (its text varies: 'unsafe-inline'), the others keep theirs; with a
+/// replaced string the code computes (or one across lines), none has.
+fn filled_views(project: &mut Project, root: Option<&Path>) {
+    let filled = std::mem::take(&mut project.filled);
+    for (page, scan) in &mut project.views {
+        let key = crate::discover::scope_key(page);
+        let Some((_, searches)) = filled.iter().find(|(file, _)| *file == key) else { continue };
+        let scripts = |scan: &views::ViewScan| -> Vec<usize> {
+            (0..scan.inline.len()).filter(|&i| scan.inline[i].kind == views::InlineKind::Script).collect()
+        };
+        let mine = scripts(scan);
+        let searches = searches.as_ref().filter(|list| list.iter().all(|s| !s.is_empty() && !s.contains('\n')));
+        let text = crate::fsread::read(page, crate::fsread::SOURCE_LIMIT, root).ok();
+        let refilled = searches.zip(text).map(|(list, text)| {
+            // (Each replaced string as a template tag: the scanner takes a script that holds one as varying.)
+            let mut text = String::from_utf8_lossy(&text).into_owned();
+            for search in list {
+                text = text.replace(search.as_str(), "{{filled}}");
+            }
+            views::scan_view(page, &text)
+        });
+        let theirs = refilled.as_ref().map(scripts);
+        for (n, &i) in mine.iter().enumerate() {
+            let hash = match (&refilled, &theirs) {
+                (Some(again), Some(theirs)) if theirs.len() == mine.len() => again.inline[theirs[n]].hash.clone(),
+                _ => None,
+            };
+            if hash.is_none() {
+                let code = &mut scan.inline[i];
+                (code.hash, code.trimmed_hash) = (None, None);
+                code.more_hashes.clear();
+            }
+        }
+    }
+    project.filled = filled;
 }
 
 /// Keeps the view files (HTML and templates) of `project` that the app can send: those under a folder it serves or
@@ -1838,9 +1897,13 @@ fn keep_served_views(project: &mut Project, served: &[(PathBuf, bool)]) {
     if served.iter().any(|(path, file)| !file && !path.is_dir()) {
         return;
     }
-    let views_dir = crate::root::normalize(&project.dir.join("views"));
+    // (Compared absolute: the project's folder is relative to the current one, a file found by a walk from an absolute
+    // path is absolute.)
+    let key = crate::discover::scope_key;
+    let views_dir = key(&project.dir.join("views"));
+    let served: Vec<(PathBuf, bool)> = served.iter().map(|(path, file)| (key(path), *file)).collect();
     project.views.retain(|(path, _)| {
-        let path = crate::root::normalize(path);
+        let path = key(path);
         path.starts_with(&views_dir)
             || served.iter().any(|(served, file)| if *file { &path == served } else { path.starts_with(served) })
     });
@@ -1852,9 +1915,12 @@ fn keep_served_views(project: &mut Project, served: &[(PathBuf, bool)]) {
 /// at deploy time, perhaps differently from the copy here) is not read: the front end that builds it says what its
 /// pages need ([`crate::bundler::front_end_build`]).
 fn served_builds(project: &mut Project, served: &[(PathBuf, bool)], root: Option<&Path>) {
-    let dir = crate::root::normalize(&project.dir);
+    // (Absolute, as in `keep_served_views`.)
+    let key = crate::discover::scope_key;
+    let dir = key(&project.dir);
     let mut done = BTreeSet::new();
     for (path, file) in served {
+        let path = &key(path);
         let Ok(below) = path.strip_prefix(&dir) else { continue };
         let names: Vec<&str> = below.iter().filter_map(|c| c.to_str()).collect();
         // (A package's files served from node_modules are no pages of the app.)
@@ -1872,7 +1938,7 @@ fn served_builds(project: &mut Project, served: &[(PathBuf, bool)], root: Option
         let mut pages = Vec::new();
         files_named(&folder, 0, &|ext| ext == "html" || ext == "htm", &mut pages);
         for page in pages {
-            if project.views.iter().any(|(known, _)| crate::root::normalize(known) == page) {
+            if project.views.iter().any(|(known, _)| key(known) == page) {
                 continue;
             }
             if let Ok(text) = crate::fsread::read(&page, crate::fsread::SOURCE_LIMIT, root) {

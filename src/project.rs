@@ -38,6 +38,10 @@ pub struct Project {
     pub rm_whitespace: Option<(PathBuf, usize)>,
     /// The first place the project's code gives EJS delimiters of its own: the file and its 1-based line.
     pub ejs_delimiters: Option<(PathBuf, usize)>,
+    /// The files the code reads and fills with `.replace` before sending, normalised, with the literal strings
+    /// replaced (`None`: one is computed): their scripts are not sent as written
+    /// ([`crate::code_html::CodeScan::filled`]).
+    pub filled: Vec<(PathBuf, Option<Vec<String>>)>,
     /// Values the project's modules export that a package created (database clients, for the session store to
     /// reuse), in path order: of each kind (package, members, `new` or not), the first one of the first two modules
     /// that export one, the only ones a session store can pick (the first not in the file it plans).

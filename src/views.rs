@@ -15,7 +15,7 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Extensions of the view engines Express apps commonly use, plus static HTML.
 const VIEW_EXTENSIONS: [&str; 9] = ["html", "htm", "ejs", "pug", "jade", "hbs", "handlebars", "njk", "mustache"];
@@ -104,6 +104,21 @@ pub struct InlineCode {
     /// `rmWhitespace` option is on ([`ejs_rm_whitespace`]), when that differs from the text in the file.
     #[serde(skip)]
     pub trimmed_hash: Option<String>,
+    /// For a hashed script of several lines in a Handlebars or Mustache file: its text, which a standalone partial
+    /// tag (`    {{> footer}}` on a line of its own) sends with every line indented ([`indent_partials`]).
+    #[serde(skip)]
+    pub lines_text: Option<String>,
+    /// The hashes of the script's text as the project's partial tags indent it, beside [`InlineCode::hash`].
+    #[serde(skip)]
+    pub more_hashes: Vec<String>,
+}
+
+impl InlineCode {
+    /// Inline code at its 1-based `line` with no hash (yet).
+    #[must_use]
+    pub fn unhashed(line: usize, kind: InlineKind) -> Self {
+        InlineCode { line, kind, hash: None, trimmed_hash: None, lines_text: None, more_hashes: Vec::new() }
+    }
 }
 
 /// The CSP hash source of an inline script's text, computed as browsers do: SHA-256 over the UTF-8 text between the
@@ -209,6 +224,140 @@ pub struct ViewScan {
     /// after it count as that origin's resources.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub base_origins: Vec<(usize, String)>,
+    /// The partial tags of a Handlebars or Mustache file (`{{> footer}}`), for [`indent_partials`].
+    #[serde(skip)]
+    pub partial_tags: Vec<PartialTag>,
+    /// 1-based lines that load htmx (a `<script src>` or an import of htmx.org, the package bundled).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub htmx: Vec<usize>,
+    /// The htmx attributes whose values htmx turns into code with `new Function` ([`htmx_attribute`]), which count as
+    /// evaluations where a page of the project loads htmx ([`htmx_evaluations`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub htmx_attrs: Vec<Evaluation>,
+}
+
+/// What htmx evaluates in the attribute `name` with value `value` (the names as htmx reads them, with or without
+/// `data-`): `hx-on` and `hx-on:*`/`hx-on::*` handlers (`new Function("event", code)`), a `[...]` filter in
+/// `hx-trigger`, a `js:`/`javascript:` value of `hx-vals`, and `hx-vars` (evaluated always). htmx's `maybeEval` runs
+/// each only while `htmx.config.allowEval` is true (its default), with `new Function` (htmx 1.9 to 2.0, `src/htmx.js`:
+/// `addHxOnEventHandler`, `maybeGenerateConditional`, `getValuesForElement`).
+fn htmx_attribute(name: &str, value: Option<&str>) -> Option<&'static str> {
+    let name = name.strip_prefix("data-").unwrap_or(name);
+    let value = value.unwrap_or_default().trim_start();
+    if name == "hx-on" || name.starts_with("hx-on:") || name.starts_with("hx-on-") {
+        Some("htmx (its hx-on handlers)")
+    } else if name == "hx-trigger" && value.contains('[') {
+        Some("htmx (an hx-trigger filter)")
+    } else if name == "hx-vals" && (value.starts_with("js:") || value.starts_with("javascript:")) {
+        Some("htmx (an hx-vals js: value)")
+    } else if name == "hx-vars" {
+        Some("htmx (hx-vars)")
+    } else {
+        None
+    }
+}
+
+/// Where a page of the project loads htmx ([`ViewScan::htmx`]), the htmx attributes of every page that htmx turns into
+/// code ([`ViewScan::htmx_attrs`]) are evaluations ('unsafe-eval'); without htmx they are inert attributes.
+pub fn htmx_evaluations<P>(views: &mut [(P, ViewScan)]) {
+    if !views.iter().any(|(_, scan)| !scan.htmx.is_empty()) {
+        return;
+    }
+    for (_, scan) in views.iter_mut() {
+        let attrs = std::mem::take(&mut scan.htmx_attrs);
+        scan.evals.extend(attrs);
+        scan.evals.sort_by_key(|e| e.line);
+    }
+}
+
+/// A partial tag of a Handlebars or Mustache file ([`ViewScan::partial_tags`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PartialTag {
+    /// The partial's name (`footer`, `shared/footer`); `None` for a name computed when the page renders
+    /// (`{{> (lookup . 'name')}}`).
+    pub name: Option<String>,
+    /// The whitespace before a standalone tag (alone on its line), which both engines put before every line of the
+    /// partial ("standalone partials are indented", Mustache spec; Handlebars alike); empty otherwise.
+    pub indent: String,
+}
+
+/// The partial tags of a Handlebars or Mustache text ([`PartialTag`]).
+fn partial_tags(text: &str) -> Vec<PartialTag> {
+    let mut tags = Vec::new();
+    for line in text.split('\n') {
+        let mut from = 0;
+        while let Some(at) = line[from..].find("{{").map(|i| from + i) {
+            let inner = line[at + 2..].trim_start_matches('~');
+            let Some(rest) = inner.strip_prefix('>') else {
+                from = at + 2;
+                continue;
+            };
+            let rest = rest.trim_start();
+            let end = line[at..].find("}}").map_or(line.len(), |e| at + e + 2);
+            let name = (!rest.starts_with('(')).then(|| {
+                let n: String = rest.chars().take_while(|c| !c.is_whitespace() && *c != '}' && *c != '~').collect();
+                n.trim_matches(|c| c == '"' || c == '\'').to_string()
+            });
+            let alone = line[..at].trim().is_empty() && line[end..].trim().is_empty();
+            let indent = if alone { line[..at].to_string() } else { String::new() };
+            tags.push(PartialTag { name, indent });
+            from = end.max(at + 2);
+        }
+    }
+    tags
+}
+
+/// Whether a view's path names a Handlebars or Mustache file, whose standalone partial tags indent the partial.
+fn is_mustache(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| ["hbs", "handlebars", "mustache"].iter().any(|x| e.eq_ignore_ascii_case(x)))
+}
+
+/// The hashes of multi-line scripts in Handlebars or Mustache partials as the engines send them: a standalone tag's
+/// indentation goes before every line of the partial, so each indentation the project's tags for that partial have
+/// gives its own hash ([`InlineCode::more_hashes`]). A script in a partial whose inclusion cannot be read (a file in a
+/// `partials` folder no tag names, a name computed at render time somewhere, a partial included from another
+/// partial) counts as one whose text varies (no hash: `'unsafe-inline'`).
+pub fn indent_partials(views: &mut [(PathBuf, ViewScan)]) {
+    let tags: Vec<(PathBuf, PartialTag)> =
+        views.iter().flat_map(|(p, s)| s.partial_tags.iter().map(move |t| (p.clone(), t.clone()))).collect();
+    let stem = |path: &Path| path.with_extension("").to_string_lossy().replace('\\', "/");
+    let names = |path: &Path, name: &str| {
+        let stem = stem(path);
+        stem == name || stem.ends_with(&format!("/{name}"))
+    };
+    let in_partials = |path: &Path| path.components().any(|c| c.as_os_str() == "partials");
+    let is_partial =
+        |path: &Path| in_partials(path) || tags.iter().any(|(_, t)| t.name.as_deref().is_some_and(|n| names(path, n)));
+    let dynamic = tags.iter().any(|(_, t)| t.name.is_none());
+    let mut known: Vec<Option<BTreeSet<String>>> = Vec::new();
+    for (path, scan) in views.iter() {
+        if !scan.inline.iter().any(|c| c.lines_text.is_some()) || !is_partial(path) {
+            known.push(Some(BTreeSet::new()));
+            continue;
+        }
+        let including: Vec<&(PathBuf, PartialTag)> =
+            tags.iter().filter(|(_, t)| t.name.as_deref().is_some_and(|n| names(path, n))).collect();
+        let unread = including.is_empty() || dynamic || including.iter().any(|(from, _)| is_partial(from));
+        known.push((!unread).then(|| including.iter().map(|(_, t)| t.indent.clone()).collect()));
+    }
+    for ((_, scan), indents) in views.iter_mut().zip(known) {
+        for code in scan.inline.iter_mut() {
+            let Some(text) = code.lines_text.take() else { continue };
+            match &indents {
+                None => (code.hash, code.trimmed_hash) = (None, None),
+                Some(indents) if indents.is_empty() => {}
+                Some(indents) => {
+                    let hashes: Vec<String> =
+                        indents.iter().map(|i| csp_hash(&text.replace('\n', &format!("\n{i}")))).collect();
+                    code.trimmed_hash = None;
+                    code.hash = hashes.first().cloned();
+                    code.more_hashes = hashes.into_iter().skip(1).collect();
+                }
+            }
+        }
+    }
 }
 
 /// A build folder the app serves whose pages could not be read ([`ViewScan::unread_build`]).
@@ -254,6 +403,8 @@ impl ViewScan {
             && self.object_urls_made.is_empty()
             && self.unread_build.is_none()
             && self.wasm.is_empty()
+            && self.htmx.is_empty()
+            && self.htmx_attrs.is_empty()
     }
 
     /// Puts each list in line order. Findings come out in scan order, which for nested or embedded markup is not
@@ -271,6 +422,8 @@ impl ViewScan {
         self.object_urls_made.sort_unstable();
         self.wasm.sort_unstable();
         self.dev_scripts.sort_unstable();
+        self.htmx.sort_unstable();
+        self.htmx_attrs.sort_by_key(|f| f.line);
     }
 
     /// Adds what `other` found, its lines moved down by `lines` (the scan of markup that starts on line `lines + 1` of
@@ -294,6 +447,8 @@ impl ViewScan {
         self.wasm.extend(other.wasm.into_iter().map(|line| line + lines));
         self.dev_scripts.extend(other.dev_scripts.into_iter().map(|line| line + lines));
         self.base_origins.extend(other.base_origins.into_iter().map(|(line, origin)| (line + lines, origin)));
+        self.htmx.extend(other.htmx.into_iter().map(|line| line + lines));
+        self.htmx_attrs.extend(other.htmx_attrs.into_iter().map(|e| Evaluation { line: e.line + lines, ..e }));
     }
 }
 
@@ -306,12 +461,16 @@ pub fn scan_view(path: &Path, text: &str) -> ViewScan {
         .is_some_and(|e| e.eq_ignore_ascii_case("pug") || e.eq_ignore_ascii_case("jade"));
     let mut scanner = Scanner::new(text);
     scanner.ejs = may_be_ejs(path);
+    scanner.mustache = is_mustache(path);
     if pug {
         scanner.pug();
     } else {
         scanner.html();
     }
     let mut out = scanner.out;
+    if is_mustache(path) {
+        out.partial_tags = partial_tags(text);
+    }
     out.sort();
     out
 }
@@ -498,6 +657,7 @@ pub fn csp_directives<'a>(
                     if let Some(trimmed) = code.trimmed_hash.as_deref().filter(|_| rm_whitespace) {
                         hashes.insert(trimmed);
                     }
+                    hashes.extend(code.more_hashes.iter().map(String::as_str));
                 }
                 (InlineKind::Script | InlineKind::JavascriptUrl, _) => unsafe_script = true,
                 (InlineKind::EventHandler, _) => unsafe_attr = true,
@@ -725,6 +885,8 @@ struct Scanner<'a> {
     ejs: bool,
     /// The origin of the page's `<base href>` when it is another site's: relative URLs after it resolve there.
     base: Option<String>,
+    /// Handlebars or Mustache: a multi-line script's text is kept for [`indent_partials`].
+    mustache: bool,
 }
 
 impl<'a> Scanner<'a> {
@@ -732,7 +894,7 @@ impl<'a> Scanner<'a> {
         let b = text.as_bytes();
         let lines = crate::lines::LineIndex::new(text);
         let closers = [(usize::MAX, None); TEMPLATES.len()];
-        Scanner { text, b, lines, closers, out: ViewScan::default(), ejs: false, base: None }
+        Scanner { text, b, lines, closers, out: ViewScan::default(), ejs: false, base: None, mustache: false }
     }
 
     fn line(&self, off: usize) -> usize {
@@ -741,7 +903,7 @@ impl<'a> Scanner<'a> {
 
     fn inline(&mut self, off: usize, kind: InlineKind) {
         let line = self.line(off);
-        self.out.inline.push(InlineCode { line, kind, hash: None, trimmed_hash: None });
+        self.out.inline.push(InlineCode::unhashed(line, kind));
     }
 
     fn external(&mut self, off: usize, kind: ResourceKind, url: &str, complete: bool) {
@@ -804,6 +966,41 @@ impl<'a> Scanner<'a> {
         for at in calls.wasm {
             let line = self.line(from + at);
             self.out.wasm.push(line);
+        }
+        for (at, specifier) in imports(text) {
+            let line = self.line(from + at);
+            if let Some(what) = eval_library(specifier) {
+                self.out.evals.push(Evaluation { line, what });
+            }
+            if is_htmx(specifier) {
+                self.out.htmx.push(line);
+            }
+        }
+    }
+
+    /// The module scripts an import map (`<script type="importmap">`, its text between `from` and `to`) names: every
+    /// URL of its `imports` and of each of its `scopes`, a script whose host script-src must allow (Chromium checks
+    /// the modules a bare specifier resolves to against it) and a library [`eval_library`] may know.
+    fn import_map(&mut self, from: usize, to: usize) {
+        let Some(text) = self.text.get(from..to) else { return };
+        let Ok(map) = serde_json::from_str::<serde_json::Value>(text) else { return };
+        let scopes = map.get("scopes").and_then(serde_json::Value::as_object);
+        let maps = map.get("imports").into_iter().chain(scopes.into_iter().flat_map(|s| s.values()));
+        let urls: Vec<String> = maps
+            .filter_map(serde_json::Value::as_object)
+            .flat_map(|m| m.values().filter_map(|v| v.as_str().map(str::to_string)))
+            .collect();
+        for url in urls {
+            // (At the URL's line as written; JSON escapes in it are rare enough to fall back on the map's first line.)
+            let at = from + text.find(url.as_str()).unwrap_or(0);
+            self.external(at, ResourceKind::Script, &url, true);
+            let line = self.line(at);
+            if let Some(what) = eval_library(&url) {
+                self.out.evals.push(Evaluation { line, what });
+            }
+            if is_htmx(&url) {
+                self.out.htmx.push(line);
+            }
         }
     }
 
@@ -917,6 +1114,11 @@ impl<'a> Scanner<'a> {
                 if self.inline_script_possible(&attrs) {
                     self.script_text(i, end);
                 }
+                if fixed.is_some()
+                    && self.attr_text(&attrs, "type").is_some_and(|t| t.trim().eq_ignore_ascii_case("importmap"))
+                {
+                    self.import_map(i, end);
+                }
                 end
             }
             "style" => {
@@ -965,6 +1167,11 @@ impl<'a> Scanner<'a> {
                 .is_some_and(|v| !v.literal && matches!(self.value_text(v).trim(), "false" | "null" | "undefined"));
             if is_event_handler(&a.name) && !dropped {
                 self.inline(a.off, InlineKind::EventHandler);
+            }
+            let text = value.filter(|v| v.literal).map(|v| self.value_text(v));
+            if let Some(what) = htmx_attribute(&a.name, text.as_deref()).filter(|_| !dropped) {
+                let line = self.line(a.off);
+                self.out.htmx_attrs.push(Evaluation { line, what });
             }
             if URL_ATTRIBUTES.contains(&a.name.as_str())
                 && value.is_some_and(|v| {
@@ -1083,10 +1290,14 @@ impl<'a> Scanner<'a> {
             // A script with src ignores its body.
             Some(src) => {
                 self.resource(Some(src), ResourceKind::Script);
-                let library = src.value.filter(|v| v.literal).and_then(|v| eval_library(&self.value_text(&v)));
-                if let Some(what) = library {
+                let url = src.value.filter(|v| v.literal).map(|v| self.value_text(&v));
+                if let Some(what) = url.as_deref().and_then(eval_library) {
                     let line = self.line(src.off);
                     self.out.evals.push(Evaluation { line, what });
+                }
+                if url.as_deref().is_some_and(is_htmx) {
+                    let line = self.line(src.off);
+                    self.out.htmx.push(line);
                 }
             }
             None if has_body => {
@@ -1095,6 +1306,7 @@ impl<'a> Scanner<'a> {
                 if let Some(last) = self.out.inline.last_mut() {
                     last.hash = fixed.map(csp_hash);
                     last.trimmed_hash = trimmed.filter(|t| last.hash.as_ref() != Some(t));
+                    last.lines_text = fixed.filter(|t| self.mustache && t.contains('\n')).map(str::to_string);
                 }
             }
             None => {}
@@ -2405,7 +2617,39 @@ pub fn eval_library(url: &str) -> Option<&'static str> {
     if VUE_FULL.contains(&file) || vue_package {
         return Some("Vue's full build (its template compiler)");
     }
+    if path.contains("/petite-vue") || path == "petite-vue" || (file.starts_with("petite-vue") && js) {
+        return Some("petite-vue");
+    }
     (file.starts_with("knockout") && js && !file.contains("secure")).then_some("Knockout")
+}
+
+/// Whether a script URL or module specifier loads htmx (`https://unpkg.com/htmx.org@2.0.4`, `/js/htmx.min.js`, the
+/// `htmx.org` package), whose attributes may evaluate ([`htmx_attribute`]).
+fn is_htmx(url: &str) -> bool {
+    let path = url.split(['?', '#']).next().unwrap_or_default().trim().to_ascii_lowercase();
+    let file = path.trim_end_matches('/').rsplit('/').next().unwrap_or_default();
+    path.contains("htmx.org") || (file.starts_with("htmx") && (file.ends_with(".js") || file.ends_with(".mjs")))
+}
+
+/// The module specifiers script text imports (`import x from '...'`, `import '...'`, `export ... from '...'`,
+/// `import('...')`), each at the offset of its string, whatever it names (a URL, a path or a package): the libraries
+/// [`eval_library`] knows are found by them as by a `<script src>`.
+fn imports(text: &str) -> Vec<(usize, &str)> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    for call in ["import(", "from ", "import "] {
+        for p in memchr::memmem::find_iter(b, call.as_bytes()) {
+            let named = p.checked_sub(1).map(|i| b[i]).is_none_or(|c| !(is_ident(c) || c == b'$' || c == b'.'));
+            let at = skip_ws(b, p + call.len());
+            // (A bare specifier, `vue`, is resolved by an import map or a bundler: what it names is read there.)
+            if let Some((specifier, true, _)) = js_string(text, at).filter(|(s, ..)| named && s.contains('/')) {
+                out.push((at, specifier.trim()));
+            }
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// What the front-end packages a project lists (`package.json` text `manifest`, with `lists` telling whether a package
@@ -2419,9 +2663,11 @@ pub fn eval_library(url: &str) -> Option<&'static str> {
 pub fn package_scan(manifest: &str, lists: impl Fn(&str) -> bool) -> ViewScan {
     let mut out = ViewScan::default();
     let line_of = |name: &str| manifest_line(manifest, name);
-    for (package, what) in
-        [("alpinejs", "Alpine.js (its standard build, bundled from the alpinejs package)"), ("knockout", "Knockout")]
-    {
+    for (package, what) in [
+        ("alpinejs", "Alpine.js (its standard build, bundled from the alpinejs package)"),
+        ("knockout", "Knockout"),
+        ("petite-vue", "petite-vue"),
+    ] {
         if lists(package) {
             out.evals.push(Evaluation { line: line_of(package), what });
         }
@@ -2429,6 +2675,9 @@ pub fn package_scan(manifest: &str, lists: impl Fn(&str) -> bool) -> ViewScan {
     // (A bundler resolves `vue` to its runtime-only build, which needs nothing, unless it is aliased to the full one.)
     if lists("vue") {
         out.unsure.push((line_of("vue"), "vue"));
+    }
+    if lists("htmx.org") {
+        out.htmx.push(line_of("htmx.org"));
     }
     if lists("@stripe/stripe-js") {
         let line = line_of("@stripe/stripe-js");
@@ -3016,11 +3265,7 @@ mod tests {
             // (And the elements' ids and classes, see `object_urls_take_the_kind_of_the_element`.)
             got.element_ids.clear();
             let want = ViewScan {
-                inline: case
-                    .inline
-                    .iter()
-                    .map(|&(line, kind)| InlineCode { line, kind, hash: None, trimmed_hash: None })
-                    .collect(),
+                inline: case.inline.iter().map(|&(line, kind)| InlineCode::unhashed(line, kind)).collect(),
                 external: case
                     .external
                     .iter()
@@ -3428,6 +3673,24 @@ mod tests {
     }
 
     #[test]
+    fn htmx_attributes_evaluate_only_where_htmx_is_loaded() {
+        let page = "<div hx-on:click=\"go()\" data-hx-trigger=\"click[ctrlKey]\" hx-vals='js:{a: 1}'></div>\n\
+                    <div hx-trigger=\"load\" hx-vals='{\"a\": 1}' onclick=\"x()\"></div>";
+        let scan = scan_view(Path::new("a.html"), page);
+        let whats: Vec<&str> = scan.htmx_attrs.iter().map(|e| e.what).collect();
+        assert_eq!(whats, ["htmx (its hx-on handlers)", "htmx (an hx-trigger filter)", "htmx (an hx-vals js: value)"]);
+        let mut alone = [((), scan.clone())];
+        htmx_evaluations(&mut alone);
+        assert!(alone[0].1.evals.is_empty());
+        let loader =
+            scan_view(Path::new("b.html"), "<script type=\"module\">import 'https://esm.sh/htmx.org@2';</script>");
+        assert_eq!(loader.htmx, vec![1]);
+        let mut both = [((), scan), ((), loader)];
+        htmx_evaluations(&mut both);
+        assert_eq!(both[0].1.evals.len(), 3);
+    }
+
+    #[test]
     fn srcdoc_documents_count_as_the_page_s() {
         let page = "<p>x</p>\n<iframe srcdoc=\"&lt;script&gt;parent.done(&quot;yes&quot;)&lt;/script&gt;&lt;button onclick=&#39;go()&#39;&gt;\"></iframe>";
         let scan = scan_view(Path::new("a.html"), page);
@@ -3597,6 +3860,9 @@ mod tests {
             ("https://unpkg.com/vue@3/dist/vue.runtime.global.prod.js", None),
             ("https://cdnjs.cloudflare.com/ajax/libs/knockout/3.5.1/knockout-latest.js", Some("Knockout")),
             ("/js/knockout-secure-binding.js", None),
+            ("https://unpkg.com/petite-vue@0.4.1/dist/petite-vue.iife.js", Some("petite-vue")),
+            ("https://unpkg.com/petite-vue?module", Some("petite-vue")),
+            ("https://unpkg.com/vue@3/dist/vue.runtime.esm-browser.prod.js", None),
             ("https://ajax.googleapis.com/ajax/libs/angularjs/1.8.2/angular.min.js", None),
             ("/js/app.js", None),
         ] {

@@ -30,7 +30,11 @@
 //! page's hosted analytics script (Plausible's, from a local HTTPS server reached as plausible.io) still posts its
 //! pageview to its own host, and does not without that host in connectSrc. An app hardened while its proxy was always
 //! trusted, whose trust proxy then moves into a branch, gets `upgradeInsecureRequests: null` from a second run, and
-//! its page opened over plain HTTP loads its script again.
+//! its page opened over plain HTTP loads its script again. A fixed script in a Handlebars partial included on a line of
+//! its own (which Handlebars indents) runs by the hash of its text as sent, and a background the app's own stylesheet
+//! loads from another host is not blocked. Vue's ES-module full build imported from a
+//! CDN and through an import map of another host, an htmx hx-on handler and petite-vue still run. A page whose inline
+//! script the app fills with .replace before sending runs it.
 
 mod common;
 
@@ -805,14 +809,28 @@ fn check_react_app(app: &Path, servers: &[(&str, Option<&str>)]) {
 /// out as build output), whose index.html carries webpack's runtime inline. Hardened before the build exists (a fresh
 /// clone) and with a git-ignored build beside it (built here, at deploy time differently), the policy allows the
 /// inline runtime ('unsafe-inline': its hash cannot be known ahead) and leaves out upgrade-insecure-requests, so the
-/// app built afterwards still renders over plain HTTP; helmet's default policy blanks it. With the build committed,
-/// its runtime is allowed by its hash.
+/// app built afterwards still renders over plain HTTP; helmet's default policy blanks it. So it does with the build
+/// folder named through a constant (a bare `helmet()` before: blank over plain HTTP). With the build committed, its
+/// runtime is allowed by its hash.
 #[test]
 fn a_served_react_build_still_renders_under_the_written_policy() {
-    for built_before in [false, true] {
+    // (The third: the build folder named through a constant, as most tutorials write it, read as the path written
+    // inline.)
+    for (built_before, through_const) in [(false, false), (true, false), (false, true)] {
         let (_tmp, app) = copy_app("csp-mern-app");
         if built_before {
             write_react_build(&app);
+        }
+        if through_const {
+            let server = std::fs::read_to_string(app.join("server.js")).expect("read");
+            let with_const = server
+                .replace(
+                    "app.use(express.static(path.join(__dirname, 'client/build')));",
+                    "const buildPath = path.join(__dirname, 'client', 'build');\napp.use(express.static(buildPath));",
+                )
+                .replace("path.join(__dirname, 'client/build', 'index.html')", "path.join(buildPath, 'index.html')");
+            assert_eq!(with_const.matches("buildPath").count(), 3, "{with_const}");
+            std::fs::write(app.join("server.js"), with_const).expect("write");
         }
         let fixed = fix_and_install(&app);
         assert!(fixed.contains("scriptSrc: [\"'self'\", \"'unsafe-inline'\"]"), "{fixed}");
@@ -1022,4 +1040,80 @@ fn a_second_run_drops_upgrade_insecure_requests_once_the_app_may_be_served_over_
         let dom = dump_dom_with(&format!("http://dashboard.lan:{}/", node.port), &flags);
         assert_eq!(text_of(&dom, "home"), Some(ran), "#home served by {server}: {dom}");
     }
+}
+
+/// Handlebars indents a standalone partial (`    {{> footer}}` on a line of its own sends every line of the partial
+/// with the tag's indentation): the footer's fixed script is allowed by the hash of its text as sent, and runs under
+/// the written policy (the hash of the text as written in the partial, what the tool wrote before, blocks it), and not
+/// under helmet's default. The same page's stylesheet loads a background from another host, which imgSrc allows.
+#[test]
+fn a_script_in_an_indented_handlebars_partial_and_a_stylesheet_background_from_another_host_still_work() {
+    let (_tmp, app) = copy_app("csp-hbs-app");
+    let fixed = fix_and_install(&app);
+    assert_eq!(fixed.matches("'sha256-").count(), 1, "{fixed}");
+    assert!(!fixed.contains("'unsafe-inline'"), "{fixed}");
+    with_default_policy(&app, &fixed);
+    check_page(&app, "/", &[("footer", "yes")], &["script-src 'self' 'sha256-"]);
+
+    // The page links the app's own stylesheet, whose background comes from another host: imgSrc allows it, and the
+    // page loads with no image blocked (a server that refuses the connection stands for that host); without that
+    // host, and under helmet's default, the image is blocked.
+    let host = "'https://images.example.com'";
+    assert!(fixed.contains(&format!("imgSrc: [\"'self'\", 'data:', {host}]")), "{fixed}");
+    std::fs::write(app.join("server.noimg.js"), in_directive(&fixed, "imgSrc", host, "'https://elsewhere.invalid'"))
+        .expect("write");
+    let flags = ["--host-resolver-rules=MAP images.example.com 127.0.0.1:9"];
+    for (server, shown) in [("server.before.js", true), ("server.js", true), ("server.noimg.js", false)] {
+        check_shown(&app, &flags, server, ("/", "css"), shown);
+    }
+    check_shown(&app, &flags, "server.default.js", ("/", "css"), false);
+}
+
+/// unpkg.com and esm.sh: a CDN over HTTPS that serves the files of the packages installed in csp-nobuild-cdn (Vue 3,
+/// htmx 2, petite-vue) under `/<package>@<version>/<file>`; with the folder it runs from and that of the packages.
+fn start_modules_cdn(certs: &Path) -> (tempfile::TempDir, tempfile::TempDir, Service) {
+    let (packages_dir, packages) = copy_app("csp-nobuild-cdn");
+    npm_ci(&packages);
+    let modules = packages.join("node_modules").display().to_string();
+    let (cdn_dir, cdn) = start_https("csp-cdn", certs, "unpkg.com", &[("CDN_MODULES", &modules)]);
+    (packages_dir, cdn_dir, cdn)
+}
+
+/// No-build front ends from a CDN: Vue's ES-module full build imported by URL and through an import map (from another
+/// host, esm.sh), an htmx `hx-on::after-request` handler and petite-vue's expressions all compile strings with `new
+/// Function`. Each still runs under the written policy ('unsafe-eval', the import map's host in scriptSrc), none
+/// without 'unsafe-eval', and the import-mapped module not without its host.
+#[test]
+fn no_build_libraries_from_a_cdn_and_an_import_map_still_run_under_the_written_policy() {
+    let (_tmp, app) = copy_app("csp-nobuild-app");
+    let fixed = fix_and_install(&app);
+    assert!(fixed.contains("\"'unsafe-eval'\",\n        'https://esm.sh',\n        'https://unpkg.com',"), "{fixed}");
+    std::fs::write(app.join("server.noeval.js"), fixed.replace("        \"'unsafe-eval'\",\n", "")).expect("write");
+    let elsewhere = "'https://elsewhere.invalid'";
+    std::fs::write(app.join("server.noesm.js"), in_directive(&fixed, "scriptSrc", "'https://esm.sh'", elsewhere))
+        .expect("write");
+    let certs = tempfile::tempdir().expect("certs dir");
+    let (_packages, _cdn_dir, cdn) = start_modules_cdn(certs.path());
+    let rules = format!("--host-resolver-rules=MAP unpkg.com 127.0.0.1:{0}, MAP esm.sh 127.0.0.1:{0}", cdn.port);
+    let flags = [rules.as_str(), "--ignore-certificate-errors"];
+    let pages = [("/vue.html", "vue"), ("/map.html", "map"), ("/htmx.html", "htmx"), ("/petite.html", "petite")];
+    for page in pages {
+        for server in ["server.before.js", "server.js"] {
+            check_shown(&app, &flags, server, page, true);
+        }
+        check_shown(&app, &flags, "server.noeval.js", page, false);
+    }
+    check_shown(&app, &flags, "server.noesm.js", ("/map.html", "map"), false);
+}
+
+/// The SPA-shell pattern: the page is read once and a placeholder in one of its inline scripts filled before sending.
+/// The script is sent with other text than the file's, so no hash of the file can allow it (the tool's hash of the
+/// placeholder left the app without its config): 'unsafe-inline', and both scripts run; not under helmet's default.
+#[test]
+fn a_page_filled_by_replace_before_sending_still_runs_its_scripts_under_the_written_policy() {
+    let (_tmp, app) = copy_app("csp-shell-app");
+    let fixed = fix_and_install(&app);
+    assert!(fixed.contains("scriptSrc: [\"'self'\", \"'unsafe-inline'\"]") && !fixed.contains("'sha256-"), "{fixed}");
+    with_default_policy(&app, &fixed);
+    check_page(&app, "/", &[("config", "/api"), ("script", "yes")], &["script-src 'self' 'unsafe-inline'"]);
 }

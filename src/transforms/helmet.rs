@@ -461,19 +461,7 @@ impl Transform for Helmet {
         report_views(cx, plan, missing[0], &directives, rewriter);
         report_redirects(cx, plan, missing[0], &redirects);
         if !embeds.is_empty() {
-            plan.findings.push(cx.finding(
-                "referrer",
-                missing[0].creation.start,
-                format!(
-                    "the pages frame {}, whose player refuses to play without the embedding page's Referer (Error 153, \
-                     {}); helmet's Referrer-Policy no-referrer would strip it, so referrerPolicy is \
-                     strict-origin-when-cross-origin (browsers' default: other sites get the page's origin, not its \
-                     path); to keep no-referrer elsewhere, give the embed's iframe referrerpolicy=\"strict-origin-when-\
-                     cross-origin\" and remove referrerPolicy",
-                    embeds.join(", "),
-                    data().referer_embeds.source
-                ),
-            ));
+            plan.findings.push(referrer_finding(cx, missing[0].creation.start, &embeds));
         }
         report_widgets(cx, plan, missing[0], &widgets);
         report_fit(cx, plan, &missing);
@@ -640,6 +628,22 @@ fn report_redirects(cx: &FileContext<'_>, plan: &mut FilePlan, app: &ExpressApp,
     }
 }
 
+/// `helmet/referrer`: the pages frame `embeds`, which need the page's Referer, so referrerPolicy sends its origin.
+fn referrer_finding(cx: &FileContext<'_>, at: usize, embeds: &[&str]) -> crate::transform::Finding {
+    cx.finding(
+        "referrer",
+        at,
+        format!(
+            "the pages frame {}, whose player refuses to play without the embedding page's Referer (Error 153, {}); \
+             helmet's Referrer-Policy no-referrer would strip it, so referrerPolicy is strict-origin-when-cross-origin \
+             (browsers' default: other sites get the page's origin, not its path); to keep no-referrer elsewhere, give \
+             the embed's iframe referrerpolicy=\"strict-origin-when-cross-origin\" and remove referrerPolicy",
+            embeds.join(", "),
+            data().referer_embeds.source
+        ),
+    )
+}
+
 /// The frame hosts of `directives` whose embeds need the page's Referer ([`RefererEmbeds`]).
 fn referer_embeds(directives: &[(String, Vec<String>)]) -> Vec<&str> {
     let frames = directives.iter().find(|(name, _)| name == views::directive_of(views::ResourceKind::Frame));
@@ -697,8 +701,8 @@ enum WrittenPolicy<'a> {
     /// helmet's default policy: `helmet()`, or options that do not mention `contentSecurityPolicy`.
     Default,
     /// The directives object of `helmet({ contentSecurityPolicy: { directives } })`, and whether the policy has the
-    /// transform's own shape (see [`OWN_OPTIONS`]).
-    Directives(&'a crate::values::ObjectFacts, bool),
+    /// transform's own shape (see [`OWN_OPTIONS`]), with the options object.
+    Directives(&'a crate::values::ObjectFacts, bool, &'a crate::values::ObjectFacts),
 }
 
 /// The policy of the helmet registered at `at` (a `.use` call): helmet's default, or the directives it is given;
@@ -742,7 +746,7 @@ fn written_policy(facts: &FileFacts, at: usize) -> Option<WrittenPolicy<'_>> {
                 _ => false,
             }
         });
-    Some(WrittenPolicy::Directives(directives, own))
+    Some(WrittenPolicy::Directives(directives, own, options))
 }
 
 /// The property `key` of an object literal.
@@ -782,11 +786,11 @@ fn is_hash_or_nonce(source: &str) -> bool {
 fn recheck_policy(cx: &FileContext<'_>, plan: &mut FilePlan, at: usize, plain_http: bool) {
     use crate::values::Value;
     let Some(policy) = written_policy(cx.facts, at) else { return };
-    let (written, own) = match policy {
+    let (written, own, options) = match policy {
         // (helmet 2 and 3 set no Content-Security-Policy by default.)
         WrittenPolicy::Default if helmet_below_4(cx) => return,
-        WrittenPolicy::Default => (None, false),
-        WrittenPolicy::Directives(directives, own) => (Some(directives), own),
+        WrittenPolicy::Default => (None, false, None),
+        WrittenPolicy::Directives(directives, own, options) => (Some(directives), own, Some(options)),
     };
     let (needed, _) = needed_policy(cx, html_rewriter(cx));
     let mut missing: Vec<(&str, Vec<&str>, Option<&crate::values::Property>)> = Vec::new();
@@ -810,7 +814,16 @@ fn recheck_policy(cx: &FileContext<'_>, plan: &mut FilePlan, at: usize, plain_ht
     let upgrade = plain_http
         && written.is_none_or(|w| property(w, "upgradeInsecureRequests").is_none())
         && (own || !missing.is_empty());
-    if missing.is_empty() && !upgrade {
+    // (A page now frames an embed that needs its Referer, whose host the re-check adds: the referrerPolicy the first
+    // run writes for it, in the tool's own shape. An embed the policy allowed already is left as it is: its
+    // referrerPolicy may have been removed on purpose, the finding's way to keep no-referrer.)
+    let frame = views::directive_of(views::ResourceKind::Frame);
+    let embeds: Vec<&str> = referer_embeds(&needed)
+        .into_iter()
+        .filter(|host| missing.iter().any(|(name, added, _)| *name == frame && added.contains(host)))
+        .collect();
+    let referer = own && !embeds.is_empty() && options.is_some_and(|o| property(o, "referrerPolicy").is_none());
+    if missing.is_empty() && !upgrade && !referer {
         return;
     }
     let mut named = missing
@@ -917,6 +930,17 @@ fn recheck_policy(cx: &FileContext<'_>, plan: &mut FilePlan, at: usize, plain_ht
     }
     if !appended.is_empty() {
         plan.edits.push(Edit::insert(last.range.end, appended));
+    }
+    if let Some(last) = options.and_then(|o| o.props.last()).filter(|_| referer) {
+        let indent = cx.file.indent_at(last.range.start).to_string();
+        let multi = options.is_some_and(|o| code[last.range.end..o.range.end].contains('\n'));
+        let sep = if multi { format!(",\n{indent}") } else { ", ".to_string() };
+        let policy = printed_str("strict-origin-when-cross-origin", style);
+        plan.edits.push(Edit::insert(last.range.end, format!("{sep}referrerPolicy: {{ policy: {policy} }}")));
+        plan.findings.push(referrer_finding(cx, at, &embeds));
+    }
+    if missing.is_empty() && !upgrade {
+        return;
     }
     // (What was listed already, `'unsafe-inline'` beside a hash, is not named as added.)
     let added = missing
@@ -1647,6 +1671,15 @@ fn report_views(
                      (single-file components with a build step)"
                 }
                 "Knockout" => "give Knockout the binding provider of knockout-secure-binding",
+                "petite-vue" => {
+                    "petite-vue has no build without new Function: move to a library with one (Alpine's CSP build, \
+                     @alpinejs/csp) or to Vue's runtime-only build with templates compiled ahead"
+                }
+                w if w.starts_with("htmx") => {
+                    "move the hx-on handlers, trigger filters and js: values into listeners of htmx's events in a \
+                     script file, and turn htmx's evaluation off (htmx.config.allowEval = false, or \
+                     <meta name=\"htmx-config\" content='{\"allowEval\":false}'>)"
+                }
                 w if w.contains("_.template") => "compile the templates ahead (the build step's template loader)",
                 w if w.contains("Handlebars.compile") => {
                     "precompile the templates (the handlebars command) and load Handlebars' runtime build \

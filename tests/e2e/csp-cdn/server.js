@@ -6,19 +6,29 @@ const fs = require('fs');
 const https = require('https');
 const path = require('path');
 
-const root = path.resolve(process.env.CDN_ROOT);
-const types = { '.js': 'application/javascript', '.css': 'text/css', '.png': 'image/png' };
+// With CDN_MODULES (a node_modules folder) instead, `/<package>@<version>/<file>` (and jsDelivr's `/npm/...`) answers
+// with that file of the installed package, for the no-build libraries of csp-nobuild-app.
+const modules = process.env.CDN_MODULES && path.resolve(process.env.CDN_MODULES);
+const root = modules || path.resolve(process.env.CDN_ROOT);
+const types = { '.js': 'application/javascript', '.mjs': 'application/javascript', '.css': 'text/css', '.png': 'image/png' };
 
 const options = { key: fs.readFileSync(process.env.TLS_KEY), cert: fs.readFileSync(process.env.TLS_CERT) };
 const server = https.createServer(options, (req, res) => {
-  const rest = new URL(req.url, 'https://unpkg.com').pathname.replace(/^\/(npm\/)?leaflet@[^/]+\/dist\/|^\/ajax\/libs\/leaflet\/[^/]+\//, '');
+  const pathname = new URL(req.url, 'https://unpkg.com').pathname;
+  const rest = modules
+    ? pathname.replace(/^\/(npm\/)?((@[^/]+\/)?[^@/]+)@[^/]+\//, '$2/')
+    : pathname.replace(/^\/(npm\/)?leaflet@[^/]+\/dist\/|^\/ajax\/libs\/leaflet\/[^/]+\//, '');
   const file = path.join(root, rest);
   if (!file.startsWith(root + path.sep) || !fs.existsSync(file)) {
     res.writeHead(404);
     res.end();
     return;
   }
-  res.writeHead(200, { 'Content-Type': types[path.extname(file)] || 'application/octet-stream' });
+  // (Module scripts from another origin load only with CORS, which unpkg and jsDelivr answer with.)
+  res.writeHead(200, {
+    'Content-Type': types[path.extname(file)] || 'application/octet-stream',
+    'Access-Control-Allow-Origin': '*',
+  });
   fs.createReadStream(file).pipe(res);
 });
 
