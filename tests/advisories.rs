@@ -3790,6 +3790,21 @@ fn without_a_lockfile_an_affected_range_is_raised_on_its_line() {
         r#"{ "name": "app", "dependencies": { "ejs": "~2.6.1" } }"#
     );
     assert_eq!(run(&dir, &["--check"]).0, Some(2));
+
+    // Past every advisory of the package, not only those of the declared version (nodeclub's moment 2.15.2: the
+    // first fix of its two, 2.29.2, is affected by GHSA-wc69-rhjr-hc9g, 2.18.0 to 2.29.4; a second run then raised
+    // it again).
+    let (_tmp, dir) = scratch("app", r#"{ "name": "app", "dependencies": { "moment": "2.15.2" } }"#);
+    let (code, text) = run(&dir, &["--write", "--allow-no-vcs"]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("moment 2.15.2 -> 2.29.4"), "{text}");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("package.json")).expect("read"),
+        r#"{ "name": "app", "dependencies": { "moment": "2.29.4" } }"#
+    );
+    let (code, text) = run(&dir, &["--check"]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.starts_with("express-harden: would change no files\n"), "{text}");
 }
 
 /// One installed copy with several advisories (kutt's tar-fs 2.1.1, fixed in 2.1.2 and 2.1.3) is one entry of the

@@ -273,8 +273,11 @@ impl Advisories {
                 let unfixable: Vec<&str> =
                     at_top.iter().filter(|(_, fix)| fix.is_none()).map(|(a, _)| a.id.as_str()).collect();
                 let target = at_top.iter().filter_map(|(_, fix)| fix.clone()).max();
+                // (Past every advisory of the package, not only those the declared range admits: moment 2.15.2's
+                // fix 2.29.2 is inside 2.18.0..2.29.4 of another.)
+                let every: Vec<&Advisory> = db.for_package(name).iter().collect();
                 let raise = target
-                    .and_then(|target| past_others(&all, &unfixable, target).ok())
+                    .and_then(|target| past_others(&every, &unfixable, target).ok())
                     .map(|target| (raised_listed(spec, &from, &target), target));
                 match raise {
                     Some((Some(to), _)) if unfixable.is_empty() && !by_express_version => {
