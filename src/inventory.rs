@@ -1094,6 +1094,72 @@ struct PnpmPackage {
     optional: bool,
 }
 
+impl PnpmLock {
+    /// Below this size a lockfile is read in one piece (two threads would cost more than they save).
+    const PARTS_FROM: usize = 256 * 1024;
+
+    /// A large lockfile read as its parts, `packages:` on one thread and the rest (the header, `importers:`,
+    /// `snapshots:`) on another: pnpm writes each top-level key at the start of a line with its block below it, so
+    /// the text splits there into documents of their own. `None` when the text is small, the split lines are not
+    /// found, or a part does not read.
+    fn read_in_parts(text: &str, options: &(dyn Fn() -> serde_saphyr::Options + Sync)) -> Option<PnpmLock> {
+        if text.len() < Self::PARTS_FROM {
+            return None;
+        }
+        let at = |key: &str| {
+            let found = if text.starts_with(key) { Some(0) } else { text.find(&format!("\n{key}")).map(|i| i + 1) };
+            found.filter(|&i| text[i + key.len()..].starts_with(['\n', '\r']))
+        };
+        let packages = at("packages:")?;
+        let end = at("snapshots:").filter(|&s| s > packages).or_else(|| {
+            // (The top-level key after `packages:`, if any: a line that starts with neither a space nor a comment.)
+            let rest = &text[packages + 1..];
+            rest.match_indices('\n')
+                .map(|(i, _)| packages + 1 + i + 1)
+                .find(|&i| text[i..].starts_with(|c: char| c.is_ascii_alphabetic()))
+        });
+        let end = end.unwrap_or(text.len());
+        let read = |part: &str| serde_saphyr::from_str_with_options::<PnpmLock>(part, options()).ok();
+        let (middle, (head, tail)) = rayon::join(
+            || read(&text[packages..end]),
+            || (read(&text[..packages]), if end < text.len() { read(&text[end..]) } else { Some(PnpmLock::default()) }),
+        );
+        let (mut lock, middle, tail) = (head?, middle?, tail?);
+        // (A key in two parts, which one document would refuse: the whole text decides.)
+        let keys = |l: &PnpmLock| {
+            [
+                l.lockfile_version.0.is_some(),
+                l.importers.is_some(),
+                l.snapshots.is_some(),
+                !l.dependencies.0.is_empty(),
+                !l.dev_dependencies.0.is_empty(),
+                !l.optional_dependencies.0.is_empty(),
+                !l.packages.0.is_empty(),
+                !l.overrides.0.is_empty(),
+            ]
+        };
+        let (a, b, c) = (keys(&lock), keys(&middle), keys(&tail));
+        if (0..a.len()).any(|i| [a[i], b[i], c[i]].iter().filter(|k| **k).count() > 1) {
+            return None;
+        }
+        for part in [middle, tail] {
+            lock.lockfile_version.0 = lock.lockfile_version.0.or(part.lockfile_version.0);
+            lock.importers = lock.importers.or(part.importers);
+            lock.snapshots = lock.snapshots.or(part.snapshots);
+            for (mine, theirs) in [
+                (&mut lock.dependencies, part.dependencies),
+                (&mut lock.dev_dependencies, part.dev_dependencies),
+                (&mut lock.optional_dependencies, part.optional_dependencies),
+            ] {
+                mine.0.extend(theirs.0);
+            }
+            lock.packages.0.extend(part.packages.0);
+            lock.overrides.0.extend(part.overrides.0);
+        }
+        Some(lock)
+    }
+}
+
 /// A pnpm package key without the leading `/` (version 6) and the peers' suffix: `(name, version)`.
 fn pnpm_split_key(key: &str) -> Option<(&str, &str)> {
     let key = key.strip_prefix('/').unwrap_or(key);
@@ -1104,11 +1170,14 @@ fn pnpm_split_key(key: &str) -> Option<(&str, &str)> {
 fn pnpm(text: &str, manifests: &Manifests<'_>) -> Result<(String, Graph), String> {
     // serde-saphyr's budget guards against documents that cost more than their size (aliases that expand, deep
     // nesting); its node and event counts are sized for configuration files, a lockfile has as many as its bytes.
-    let mut budget = serde_saphyr::Budget::default();
-    budget.max_nodes = budget.max_nodes.max(text.len());
-    budget.max_events = budget.max_events.max(text.len().saturating_mul(2));
-    let mut options = serde_saphyr::Options::default();
-    options.budget = Some(budget);
+    let options = || {
+        let mut budget = serde_saphyr::Budget::default();
+        budget.max_nodes = budget.max_nodes.max(text.len());
+        budget.max_events = budget.max_events.max(text.len().saturating_mul(2));
+        let mut options = serde_saphyr::Options::default();
+        options.budget = Some(budget);
+        options
+    };
     let unread = |version: &str| {
         let major: u32 = version.split('.').next().and_then(|m| m.parse().ok()).unwrap_or(0);
         (!(6..=9).contains(&major))
@@ -1119,10 +1188,17 @@ fn pnpm(text: &str, manifests: &Manifests<'_>) -> Result<(String, Graph), String
     if let Some(message) = declared.and_then(|v| unread(v.trim().trim_matches(['\'', '"']))) {
         return Err(message);
     }
-    let lock: PnpmLock = serde_saphyr::from_str_with_options(text, options).map_err(|e| {
-        let message = e.to_string();
-        format!("is not a valid pnpm lockfile: {}", message.lines().next().unwrap_or(&message))
-    })?;
+    // (A large lockfile's `packages` and `snapshots` are read on two threads: see [`PnpmLock::read_in_parts`]. Where a
+    // part does not read, the whole text is read again for the error, whose line is then the file's.)
+    let lock = PnpmLock::read_in_parts(text, &options).map_or_else(
+        || {
+            serde_saphyr::from_str_with_options::<PnpmLock>(text, options()).map_err(|e| {
+                let message = e.to_string();
+                format!("is not a valid pnpm lockfile: {}", message.lines().next().unwrap_or(&message))
+            })
+        },
+        Ok,
+    )?;
     let version = lock.lockfile_version.0.ok_or("is not a valid pnpm lockfile: it has no lockfileVersion")?;
     if let Some(message) = unread(&version) {
         return Err(message);
@@ -1217,4 +1293,71 @@ fn pnpm(text: &str, manifests: &Manifests<'_>) -> Result<(String, Graph), String
         }
     }
     Ok((version, graph))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A pnpm 9 lockfile of `n` packages (each depending on the next), over [`PnpmLock::PARTS_FROM`] for large `n`.
+    fn pnpm9(n: usize, newline: &str) -> String {
+        let mut out = format!(
+            "lockfileVersion: '9.0'{newline}{newline}settings:{newline}  autoInstallPeers: true{newline}{newline}\
+             importers:{newline}{newline}  .:{newline}    dependencies:{newline}      p0:{newline}        \
+             specifier: ^1.0.0{newline}        version: 1.0.0{newline}{newline}packages:{newline}{newline}"
+        );
+        for i in 0..n {
+            out.push_str(&format!(
+                "  p{i}@1.0.0:{newline}    resolution: {{integrity: sha512-x{i}}}{newline}    engines: \
+                 {{node: '>=14'}}{newline}{newline}"
+            ));
+        }
+        out.push_str(&format!("snapshots:{newline}{newline}"));
+        for i in 0..n {
+            out.push_str(&format!("  p{i}@1.0.0:"));
+            if i + 1 < n {
+                out.push_str(&format!("{newline}    dependencies:{newline}      p{}: 1.0.0{newline}", i + 1));
+            } else {
+                out.push_str(&format!(" {{}}{newline}"));
+            }
+            out.push_str(newline);
+        }
+        out
+    }
+
+    /// The version, the importers' count, the packages' keys, and each snapshot with its dependencies' names.
+    type Summary = (Option<String>, usize, Vec<String>, Vec<(String, Vec<String>)>);
+
+    fn summary(lock: &PnpmLock) -> Summary {
+        let importers = lock.importers.as_ref().map_or(0, |i| i.0.len());
+        let packages = lock.packages.0.iter().map(|(k, _)| k.clone()).collect();
+        let snapshots = lock.snapshots.as_ref().map_or_else(Vec::new, |s| {
+            s.0.iter().map(|(k, p)| (k.clone(), p.dependencies.0.iter().map(|(d, _)| d.clone()).collect())).collect()
+        });
+        (lock.lockfile_version.0.clone(), importers, packages, snapshots)
+    }
+
+    /// A large lockfile read in parts (two threads) gives what one read of the whole text gives, with either line end.
+    #[test]
+    fn a_large_pnpm_lockfile_read_in_parts_equals_one_read() {
+        for newline in ["\n", "\r\n"] {
+            let text = pnpm9(4000, newline);
+            assert!(text.len() > PnpmLock::PARTS_FROM, "{}", text.len());
+            let options = serde_saphyr::Options::default;
+            let parts = PnpmLock::read_in_parts(&text, &options).expect("read in parts");
+            let whole: PnpmLock = serde_saphyr::from_str(&text).expect("one read");
+            assert_eq!(summary(&parts), summary(&whole));
+            assert_eq!(summary(&parts).2.len(), 4000);
+            assert_eq!(summary(&parts).0.as_deref(), Some("9.0"));
+        }
+    }
+
+    /// A small lockfile, or a top-level key the split would read twice, is left to one read of the whole text.
+    #[test]
+    fn a_small_or_doubled_pnpm_lockfile_is_read_whole() {
+        let options = serde_saphyr::Options::default;
+        assert!(PnpmLock::read_in_parts(&pnpm9(10, "\n"), &options).is_none());
+        let doubled = format!("{}packages:\n\n  extra@1.0.0:\n    resolution: {{integrity: x}}\n", pnpm9(4000, "\n"));
+        assert!(PnpmLock::read_in_parts(&doubled, &options).is_none());
+    }
 }

@@ -364,13 +364,17 @@ pub fn workspace_folders(patterns: &[String], dir: &Path) -> Vec<String> {
 /// [`ManifestInfo`] does not read (`None` for an object value, or text that is not a manifest), and the `"."` of npm's
 /// nested form (`"cookie-parser": { ".": "1.4.6", "cookie": "0.4.1" }`).
 pub fn override_spec(text: &str, section: DepSection, key: &str) -> Option<String> {
-    let top = parse_root(split_bom(text).1).ok()?;
+    spec_in(&parse_root(split_bom(text).1).ok()?, section, key)
+}
+
+/// [`override_spec`] of a parsed manifest (any section: a dependency section's entry is read the same way).
+fn spec_in(top: &Object<'_>, section: DepSection, key: &str) -> Option<String> {
     let object = match section.parent() {
-        Some(parent) => match &last_prop(&top, parent)?.value {
+        Some(parent) => match &last_prop(top, parent)?.value {
             Value::Object(object) => object,
             _ => return None,
         },
-        None => &top,
+        None => top,
     };
     match &last_prop(object, section.key())?.value {
         Value::Object(entries) => match &last_prop(entries, key)?.value {
@@ -393,22 +397,52 @@ pub fn override_spec(text: &str, section: DepSection, key: &str) -> Option<Strin
 /// # Errors
 /// The text is not a JSON object (see [`ManifestInfo::parse`]) or `section` is not an object.
 pub fn set_dependency(text: &str, section: DepSection, package: &str, spec: &str) -> Result<String, ManifestError> {
+    let (edited, _) = set_dependency_from(text, section, package, spec)?;
+    verify(split_bom(&edited).1)?;
+    Ok(edited)
+}
+
+/// [`set_dependency`], with the string spec `section` gave `package` before ([`override_spec`]), read from the same
+/// parse, and without checking that the result parses: a run that makes many changes parses the manifest once per
+/// change, and checks the last text once with [`verify_manifest`] (which it must do before writing it).
+///
+/// # Errors
+/// As [`set_dependency`].
+pub fn set_dependency_from(
+    text: &str,
+    section: DepSection,
+    package: &str,
+    spec: &str,
+) -> Result<(String, Option<String>), ManifestError> {
     let (bom, body) = split_bom(text);
     let top = parse_root(body)?;
-    let style = FileStyle::detect(body, &top);
+    let from = spec_in(&top, section, package);
+    set_parsed(text, bom, body, &top, section, package, spec).map(|edited| (edited, from))
+}
+
+fn set_parsed(
+    text: &str,
+    bom: &str,
+    body: &str,
+    top: &Object<'_>,
+    section: DepSection,
+    package: &str,
+    spec: &str,
+) -> Result<String, ManifestError> {
+    let style = FileStyle::detect(body, top);
     // A section inside another object (`pnpm.overrides`): that object is where it goes, and a missing one is made
     // with it.
     let nested = match section.parent() {
         None => None,
-        Some(parent) => match last_prop(&top, parent) {
+        Some(parent) => match last_prop(top, parent) {
             Some(prop) => match &prop.value {
                 Value::Object(object) => Some(object),
                 _ => return Err(ManifestError::new(format!("\"{parent}\" is not an object"))),
             },
             None => {
-                let colon = FileStyle::colon(body, [&top]);
+                let colon = FileStyle::colon(body, [top]);
                 let entry = format!("{}{colon}{}", json_string(package), json_string(spec));
-                let layout = Layout::of(body, &top, &style);
+                let layout = Layout::of(body, top, &style);
                 let text = match &layout {
                     Layout::Inline { pad, .. } => {
                         format!("\"{parent}\"{colon}{{{pad}\"{}\"{colon}{{{pad}{entry}{pad}}}{pad}}}", section.key())
@@ -421,16 +455,15 @@ pub fn set_dependency(text: &str, section: DepSection, package: &str, spec: &str
                         )
                     }
                 };
-                let edited = insert_property(body, &top, top.properties.len(), &layout, &style, &text).apply(body)?;
-                verify(&edited)?;
+                let edited = insert_property(body, top, top.properties.len(), &layout, &style, &text).apply(body)?;
                 return Ok(format!("{bom}{edited}"));
             }
         },
     };
-    let root = nested.unwrap_or(&top);
+    let root = nested.unwrap_or(top);
     let root_layout = match Layout::of(body, root, &style) {
         // `"pnpm": {}` in a multi-line file opens up like its siblings.
-        Layout::Inline { .. } if root.properties.is_empty() && Layout::of(body, &top, &style).is_multiline() => {
+        Layout::Inline { .. } if root.properties.is_empty() && Layout::of(body, top, &style).is_multiline() => {
             Layout::Multiline { indent: format!("{}{}", line_indent(body, root.range.start), style.indent_unit) }
         }
         layout => layout,
@@ -493,7 +526,6 @@ pub fn set_dependency(text: &str, section: DepSection, package: &str, spec: &str
         }
     };
     let edited = splice.apply(body)?;
-    verify(&edited)?;
     Ok(format!("{bom}{edited}"))
 }
 
@@ -647,6 +679,14 @@ fn parse_root(body: &str) -> Result<Object<'_>, ManifestError> {
 
 fn not_an_object(section: DepSection) -> ManifestError {
     ManifestError::new(format!("\"{}\" is not an object", section.key()))
+}
+
+/// Checks that edited manifest text (with or without a byte order mark) still parses as JSON npm accepts.
+///
+/// # Errors
+/// An internal error naming why it does not: the edit is then not to be written.
+pub fn verify_manifest(text: &str) -> Result<(), ManifestError> {
+    verify(split_bom(text).1)
 }
 
 fn verify(body: &str) -> Result<(), ManifestError> {

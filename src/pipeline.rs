@@ -2032,22 +2032,14 @@ fn apply_manifest(
     };
     let mut m = ManifestEdit { text: original.clone(), original, edits: Vec::new(), ids: BTreeSet::new() };
     for change in changes {
-        // (An override the project already has is changed, not new.)
-        let from = if DepSection::ALL.contains(&change.section) {
-            ManifestInfo::parse(&m.text).ok().and_then(|info| {
-                let listed = info.dependency_all(&change.package);
-                listed.into_iter().find(|(s, _)| *s == change.section).map(|(_, spec)| spec)
-            })
-        } else {
-            manifest::override_spec(&m.text, change.section, &change.package)
-        };
         let fix = format!("set {} to {}", change.package, change.to);
         m.set(
             DependencyChange {
                 manifest: manifest.to_path_buf(),
                 section: change.section,
                 package: change.package.clone(),
-                from,
+                // (Read by `set`: an override the project already has is changed, not new.)
+                from: None,
                 to: change.to.clone(),
                 transform: change.transform,
             },
@@ -2074,7 +2066,7 @@ fn apply_manifest(
         if let Some((listed_section, listed)) = info.dependency(&request.package) {
             if request.raises_listed && !crate::npm_spec::overlaps(&listed, &request.spec) {
                 let fix = format!("set {} to {}", request.package, request.spec);
-                m.set(requested(request, manifest, listed_section, Some(listed)), &fix, result);
+                m.set(requested(request, manifest, listed_section), &fix, result);
             }
             continue;
         }
@@ -2089,7 +2081,19 @@ fn apply_manifest(
             section = DepSection::DevDependencies;
         }
         let fix = format!("add {} {}", request.package, request.spec);
-        m.set(requested(request, manifest, section, None), &fix, result);
+        m.set(requested(request, manifest, section), &fix, result);
+    }
+    // (Each change was made without checking the text parses; the last text is checked once.)
+    let checked = if m.text == m.original { Ok(()) } else { manifest::verify_manifest(&m.text) };
+    if let Err(err) = checked {
+        let dependencies = std::mem::take(&mut result.dependencies);
+        result.dependencies = dependencies.into_iter().filter(|d| d.manifest != manifest).collect();
+        result.errors.push(FileError::new(
+            manifest,
+            ErrorKind::BadManifest,
+            format!("cannot be edited ({err}); make its dependency changes yourself"),
+        ));
+        return;
     }
     if m.text != m.original {
         result.changes.push(FileChange {
@@ -2104,18 +2108,14 @@ fn apply_manifest(
     }
 }
 
-/// The change that sets a requested package to its spec in `section` of `manifest` (`from`: what was there).
-fn requested(
-    request: &DependencyRequest,
-    manifest: &Path,
-    section: DepSection,
-    from: Option<String>,
-) -> DependencyChange {
+/// The change that sets a requested package to its spec in `section` of `manifest` (its `from` is read by
+/// [`ManifestEdit::set`]).
+fn requested(request: &DependencyRequest, manifest: &Path, section: DepSection) -> DependencyChange {
     DependencyChange {
         manifest: manifest.to_path_buf(),
         section,
         package: request.package.clone(),
-        from,
+        from: None,
         to: request.spec.clone(),
         transform: request.transform,
     }
@@ -2138,9 +2138,13 @@ struct ManifestEdit {
 impl ManifestEdit {
     /// Makes one dependency change (nothing when the text already says it); a manifest that cannot be edited is an
     /// error saying what to do by hand (`fix`: "add helmet ^8.3.0").
-    fn set(&mut self, change: DependencyChange, fix: &str, result: &mut RunResult) {
-        match manifest::set_dependency(&self.text, change.section, &change.package, &change.to) {
-            Ok(updated) if updated != self.text => self.step(updated, change, &mut result.dependencies),
+    /// The change's `from` is what the section says before it (none: the package is new there).
+    fn set(&mut self, mut change: DependencyChange, fix: &str, result: &mut RunResult) {
+        match manifest::set_dependency_from(&self.text, change.section, &change.package, &change.to) {
+            Ok((updated, from)) if updated != self.text => {
+                change.from = from;
+                self.step(updated, change, &mut result.dependencies)
+            }
             Ok(_) => {}
             Err(err) => result.errors.push(FileError::new(
                 &change.manifest,
