@@ -1925,33 +1925,64 @@ impl Advisories {
             Manager::YarnBerry => "run it yourself".to_string(),
         };
         let runs = runs_for(name);
+        // Why the lockfile update moving every copy to `to` would move a dependency or peer to a new line.
+        let refresh_breaks =
+            |to: &Version| breaks_line(inventory, &parents, parents.get(name)?, name, &installed, to, name);
+        // The release the lockfile update installs for the project's own `specs` (the newest they admit; for `*`,
+        // `latest` and the like the newest release, which `latest` names but for a dist-tag moved back), and why,
+        // when it moves a dependency or peer to a new line.
+        let update_breaks = |specs: &[&str]| -> Option<(Version, String)> {
+            let range = |spec: &&str| match npm_spec::classify(spec) {
+                Spec::Any => nodejs_semver::Range::parse("*").ok(),
+                _ => npm_spec::npm_range(spec),
+            };
+            let ranges: Option<Vec<_>> = specs.iter().map(range).collect();
+            let to = parents.get(name)?.newest_admitted(&ranges?)?;
+            let why = refresh_breaks(&to)?;
+            Some((to, why))
+        };
         if fits {
             // The project's own override of it that admits the fix too (`"qs": "^6.5.2"`) replaces those ranges: the
             // lockfile takes the newest release it admits.
             if let Some(Pin { section, key, spec, .. }) =
                 user_range(cx.text, inventory.manager, name, &installed, &target)
             {
+                let entry = format!("package.json's own `{}` entry `\"{key}\": \"{spec}\"`", section.label());
+                if let Some((to, why)) = update_breaks(&[&spec]) {
+                    return none(format!(
+                        "{entry} replaces the ranges its parents declare for every copy, but the lockfile update \
+                         moves {name} to the newest release it admits, {to}, and {}",
+                        not_refreshed(&why)
+                    ));
+                }
                 let newest = npm_spec::npm_range(&spec)
                     .and_then(|range| parents.get(name)?.newest_admitted(&[range]))
                     .map_or_else(|| format!("the newest release `{spec}` admits"), |v| format!("{v}"));
                 return AdvisoryFix::new(
                     FixKind::LockfileRefresh,
                     format!(
-                        "package.json's own `{}` entry `\"{key}\": \"{spec}\"` replaces the ranges its parents declare \
-                         for every copy: the lockfile moves {name} to {newest}, which may be past {target} and past \
-                         what its parents declare (`{update}`, {runs})",
-                        section.label()
+                        "{entry} replaces the ranges its parents declare for every copy: the lockfile moves {name} to \
+                         {newest}, which may be past {target} and past what its parents declare (`{update}`, {runs})",
                     ),
                 );
             }
             // The release the refresh moves it to, when the bundled parents table knows its releases: the newest one
-            // every parent's range admits (what the packages under it then resolve to is read from it).
+            // every parent's range admits (what the packages under it then resolve to is read from it). The package
+            // manager picks it, not this tool: when it moves a dependency or peer to a new line ([`breaks_line`]),
+            // no refresh is planned.
             let ranges: Option<Vec<_>> = copies
                 .iter()
                 .flat_map(|&i| &inventory.packages[i].parents)
                 .map(|d| d.range.as_deref().and_then(npm_spec::npm_range))
                 .collect();
             if let Some(newest) = ranges.and_then(|ranges| parents.get(name)?.newest_admitted(&ranges)) {
+                if let Some(why) = refresh_breaks(&newest) {
+                    return none(format!(
+                        "{target} fits the ranges its parents declare, but the lockfile update moves {name} to the \
+                         newest release they admit, {newest}, and {}",
+                        not_refreshed(&why)
+                    ));
+                }
                 raises.refreshed.insert(name.to_string(), newest);
             }
             return AdvisoryFix::new(
@@ -1981,6 +2012,14 @@ impl Advisories {
             let floor = |spec: &str| npm_spec::npm_range(spec).and_then(|r| r.min_version()).filter(|m| *m >= target);
             if let Some(floor) = own.iter().map(|(_, spec)| floor(spec)).collect::<Option<Vec<Version>>>() {
                 let specs: Vec<&str> = own.iter().map(|(_, spec)| spec.as_str()).collect();
+                if let Some((to, why)) = update_breaks(&specs) {
+                    return none(format!(
+                        "package.json already asks for {name} {}, which the lockfile is behind, but the lockfile \
+                         update moves {name} to the newest release it admits, {to}, and {}",
+                        specs.join(", "),
+                        not_refreshed(&why)
+                    ));
+                }
                 raises.to.insert(name.to_string(), floor.into_iter().max().unwrap_or_else(|| target.clone()));
                 return AdvisoryFix::new(
                     FixKind::LockfileRefresh,
@@ -2007,10 +2046,17 @@ impl Advisories {
                     }
                     Spec::Simple { .. } | Spec::Range(_) => return none(new_major(name, &target, spec)),
                     Spec::Any => {
+                        if let Some((to, why)) = update_breaks(&[spec]) {
+                            return none(format!(
+                                "`{spec}` admits {target}, but the lockfile update moves {name} to the newest release \
+                                 it admits, {to}, and {}",
+                                not_refreshed(&why)
+                            ));
+                        }
                         return AdvisoryFix::new(
                             FixKind::LockfileRefresh,
                             format!("`{spec}` admits {target}: the lockfile moves it (`{update}`, {runs})"),
-                        )
+                        );
                     }
                     Spec::Other(what) => return none(format!("{name} is `{spec}`, {what}: not rewritten")),
                 };
@@ -2668,6 +2714,15 @@ impl Advisories {
             }
         }
     }
+}
+
+/// The end of the finding of a lockfile refresh refused for `why` ([`breaks_line`]): the package manager picks the
+/// release a refresh installs, so no other one is planned instead.
+fn not_refreshed(why: &str) -> String {
+    format!(
+        "{why}: not refreshed (the package manager picks that release, not this tool); move it by hand, checking what \
+         that dependency's new line changes"
+    )
 }
 
 /// Why the project's own `spec` of `name` is not raised to `target`: a new line of releases.
