@@ -1186,16 +1186,7 @@ fn a_raise_that_keeps_an_affected_package_says_so() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let dir = tmp.path().join("advisories-app");
     copy_dir(&Path::new(REPO).join("tests/e2e/advisories-app"), &dir);
-    let records = tempfile::tempdir().expect("tempdir");
-    std::fs::copy(Path::new(&osv()).join("GHSA-qw6h-vgh9-j6wx.json"), records.path().join("express.json"))
-        .expect("copy");
-    let cookie = serde_json::json!({
-        "id": "GHSA-test-cook-ie01", "summary": "cookie test advisory", "published": "2024-10-04T00:00:00Z",
-        "affected": [{ "package": { "ecosystem": "npm", "name": "cookie" },
-                       "ranges": [{ "type": "SEMVER", "events": [{ "introduced": "0" }, { "fixed": "1.0.1" }] }] }],
-        "database_specific": { "severity": "LOW" }
-    });
-    std::fs::write(records.path().join("cookie.json"), cookie.to_string()).expect("write");
+    let records = with_test_record("GHSA-qw6h-vgh9-j6wx", ("GHSA-test-cook-ie01", "cookie", "1.0.1", "LOW"));
     let source = records.path().display().to_string();
     let (_, text) = audit_from(&dir, &source, &[]);
     let line = text.lines().find(|l| l.contains("cookie@0.5.0")).unwrap_or_default();
@@ -3680,19 +3671,24 @@ fn connect_mongo_app(spec: &str, via: Option<&str>) -> (tempfile::TempDir, PathB
 /// project's own dependency raised for an advisory of its own, and for an override of it (an advisory recorded for
 /// the test: connect-mongo fixed in 4.5.0): 4.5.0 pins mongodb 4.1.0, and `^4.5.0` would bring 4.6.0, so neither
 /// the raise nor the override is planned.
+/// A folder holding the recorded OSV record `recorded` of [`osv`] and an advisory recorded for a test: `(id, package,
+/// fixed, severity)`, every version of `package` before `fixed` affected.
+fn with_test_record(recorded: &str, (id, package, fixed, severity): (&str, &str, &str, &str)) -> tempfile::TempDir {
+    let records = osv_only(&[recorded]);
+    let record = serde_json::json!({
+        "id": id, "summary": format!("{package} test advisory"), "published": "2024-10-04T00:00:00Z",
+        "affected": [{ "package": { "ecosystem": "npm", "name": package },
+                       "ranges": [{ "type": "SEMVER", "events": [{ "introduced": "0" }, { "fixed": fixed }] }] }],
+        "database_specific": { "severity": severity }
+    });
+    std::fs::write(records.path().join(format!("{id}.json")), record.to_string()).expect("write");
+    records
+}
+
 /// GHSA-vxvm-qww3-2fh7 (mongodb, fixed on 3.x in 3.6.10) and an advisory recorded for the tests, GHSA-test-conn-mong:
 /// connect-mongo fixed in 4.5.0 (4.5.0 pins mongodb 4.1.0, 4.6.0 makes it a peer `^4.1.0`).
 fn connect_mongo_records() -> tempfile::TempDir {
-    let own = tempfile::tempdir().expect("tempdir");
-    std::fs::copy(Path::new(&osv()).join("GHSA-vxvm-qww3-2fh7.json"), own.path().join("mongodb.json")).expect("copy");
-    let record = serde_json::json!({
-        "id": "GHSA-test-conn-mong", "summary": "connect-mongo test advisory", "published": "2024-10-04T00:00:00Z",
-        "affected": [{ "package": { "ecosystem": "npm", "name": "connect-mongo" },
-                       "ranges": [{ "type": "SEMVER", "events": [{ "introduced": "0" }, { "fixed": "4.5.0" }] }] }],
-        "database_specific": { "severity": "HIGH" }
-    });
-    std::fs::write(own.path().join("connect-mongo.json"), record.to_string()).expect("write");
-    own
+    with_test_record("GHSA-vxvm-qww3-2fh7", ("GHSA-test-conn-mong", "connect-mongo", "4.5.0", "HIGH"))
 }
 
 #[test]
