@@ -3848,7 +3848,9 @@ fn a_copy_with_several_advisories_is_one_entry_of_the_refresh() {
 /// which rejects the app's `autoReconnect`). The tool cannot choose another release for a refresh, so none is
 /// planned and the finding says why (before: "4.5.0 fits the ranges its parents declare: the lockfile moves it", and
 /// `--write --lockfile` ran `npm update connect-mongo`). The same for a copy under another package that declares
-/// `^4.4.0`, and for mongodb's own advisory, whose fix is not said to come with connect-mongo's refresh.
+/// `^4.4.0`, and for mongodb's own advisory, whose fix is not said to come with connect-mongo's refresh. A fixed release
+/// that keeps the lines, when the ranges admit one before the newest, is named to lock by hand; the project's own
+/// override entry and a package.json its lockfile is behind install the newest they admit too.
 #[test]
 fn a_lockfile_refresh_never_pulls_a_new_line_either() {
     let records = connect_mongo_records();
@@ -3874,6 +3876,22 @@ fn a_lockfile_refresh_never_pulls_a_new_line_either() {
         assert!(!stderr.contains("lockfile refresh planned (connect-mongo"), "{via:?}\n{stderr}");
         assert!(!stderr.contains("update of connect-mongo"), "{via:?}\n{stderr}");
     }
+
+    // A fixed release before the newest that keeps the lines is named, to lock by hand (an advisory fixed in 4.4.1,
+    // which pins mongodb 3.6.5, on mongodb's line).
+    let early = with_test_record("GHSA-vxvm-qww3-2fh7", ("GHSA-test-conn-mon2", "connect-mongo", "4.4.1", "HIGH"));
+    let (_tmp, dir) = connect_mongo_app("^4.4.0", None);
+    let (code, text) = audit_from(&dir, &early.path().display().to_string(), &[]);
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        finding(&text, "connect-mongo").ends_with(
+            "fix=none: 4.4.1 fits the ranges its parents declare, but the lockfile update moves connect-mongo to the \
+             newest release they admit, 4.6.0, and connect-mongo 4.6.0 makes mongodb a peer ^4.1.0; the project \
+             installs mongodb 3.6.3 — a new major, not raised: not refreshed (the package manager picks that release, \
+             not this tool); connect-mongo 4.4.1 is fixed and keeps them: lock it at 4.4.1 by hand"
+        ),
+        "{text}"
+    );
 
     // The project's own override that admits the fix replaces those ranges: the update installs what it admits.
     let (_tmp, dir) = connect_mongo_app("^4.4.0", Some("mongo-wrapper"));
