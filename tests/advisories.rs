@@ -1186,16 +1186,7 @@ fn a_raise_that_keeps_an_affected_package_says_so() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let dir = tmp.path().join("advisories-app");
     copy_dir(&Path::new(REPO).join("tests/e2e/advisories-app"), &dir);
-    let records = tempfile::tempdir().expect("tempdir");
-    std::fs::copy(Path::new(&osv()).join("GHSA-qw6h-vgh9-j6wx.json"), records.path().join("express.json"))
-        .expect("copy");
-    let cookie = serde_json::json!({
-        "id": "GHSA-test-cook-ie01", "summary": "cookie test advisory", "published": "2024-10-04T00:00:00Z",
-        "affected": [{ "package": { "ecosystem": "npm", "name": "cookie" },
-                       "ranges": [{ "type": "SEMVER", "events": [{ "introduced": "0" }, { "fixed": "1.0.1" }] }] }],
-        "database_specific": { "severity": "LOW" }
-    });
-    std::fs::write(records.path().join("cookie.json"), cookie.to_string()).expect("write");
+    let records = with_test_record("GHSA-qw6h-vgh9-j6wx", ("GHSA-test-cook-ie01", "cookie", "1.0.1", "LOW"));
     let source = records.path().display().to_string();
     let (_, text) = audit_from(&dir, &source, &[]);
     let line = text.lines().find(|l| l.contains("cookie@0.5.0")).unwrap_or_default();
@@ -3680,6 +3671,26 @@ fn connect_mongo_app(spec: &str, via: Option<&str>) -> (tempfile::TempDir, PathB
 /// project's own dependency raised for an advisory of its own, and for an override of it (an advisory recorded for
 /// the test: connect-mongo fixed in 4.5.0): 4.5.0 pins mongodb 4.1.0, and `^4.5.0` would bring 4.6.0, so neither
 /// the raise nor the override is planned.
+/// A folder holding the recorded OSV record `recorded` of [`osv`] and an advisory recorded for a test: `(id, package,
+/// fixed, severity)`, every version of `package` before `fixed` affected.
+fn with_test_record(recorded: &str, (id, package, fixed, severity): (&str, &str, &str, &str)) -> tempfile::TempDir {
+    let records = osv_only(&[recorded]);
+    let record = serde_json::json!({
+        "id": id, "summary": format!("{package} test advisory"), "published": "2024-10-04T00:00:00Z",
+        "affected": [{ "package": { "ecosystem": "npm", "name": package },
+                       "ranges": [{ "type": "SEMVER", "events": [{ "introduced": "0" }, { "fixed": fixed }] }] }],
+        "database_specific": { "severity": severity }
+    });
+    std::fs::write(records.path().join(format!("{id}.json")), record.to_string()).expect("write");
+    records
+}
+
+/// GHSA-vxvm-qww3-2fh7 (mongodb, fixed on 3.x in 3.6.10) and an advisory recorded for the tests, GHSA-test-conn-mong:
+/// connect-mongo fixed in 4.5.0 (4.5.0 pins mongodb 4.1.0, 4.6.0 makes it a peer `^4.1.0`).
+fn connect_mongo_records() -> tempfile::TempDir {
+    with_test_record("GHSA-vxvm-qww3-2fh7", ("GHSA-test-conn-mong", "connect-mongo", "4.5.0", "HIGH"))
+}
+
 #[test]
 fn a_raise_never_pulls_a_new_major_through_the_raised_package() {
     let records = osv_only(&["GHSA-vxvm-qww3-2fh7"]);
@@ -3704,15 +3715,7 @@ fn a_raise_never_pulls_a_new_major_through_the_raised_package() {
     assert!(text.contains("change package.json overrides mongodb@3.x (new) -> ^3.6.10"), "{text}");
 
     // The project's own connect-mongo, raised for an advisory of its own; then the same copy under another package.
-    let own = tempfile::tempdir().expect("tempdir");
-    std::fs::copy(Path::new(&osv()).join("GHSA-vxvm-qww3-2fh7.json"), own.path().join("mongodb.json")).expect("copy");
-    let record = serde_json::json!({
-        "id": "GHSA-test-conn-mong", "summary": "connect-mongo test advisory", "published": "2024-10-04T00:00:00Z",
-        "affected": [{ "package": { "ecosystem": "npm", "name": "connect-mongo" },
-                       "ranges": [{ "type": "SEMVER", "events": [{ "introduced": "0" }, { "fixed": "4.5.0" }] }] }],
-        "database_specific": { "severity": "HIGH" }
-    });
-    std::fs::write(own.path().join("connect-mongo.json"), record.to_string()).expect("write");
+    let own = connect_mongo_records();
     let source = own.path().display().to_string();
     let (_tmp, dir) = connect_mongo_app("4.4.0", None);
     let (code, text) = audit_from(&dir, &source, &[]);
@@ -3836,4 +3839,97 @@ fn a_copy_with_several_advisories_is_one_entry_of_the_refresh() {
     let body = String::from_utf8_lossy(&out.stdout);
     assert!(body.contains("lockfile refresh planned (lodash 4.17.4 -&gt; 4.17.21), made by"), "{body}");
     assert!(body.contains(&format!("- [ ] {step}")), "{body}");
+}
+
+/// A lockfile refresh never pulls a new line either (issue 15, after the raise of 5f440f1): `"connect-mongo":
+/// "^4.4.0"` locked at 4.4.0 admits the fix 4.5.0 of connect-mongo's own advisory, but the package manager's
+/// lockfile-only update (`npm update connect-mongo`, pnpm's, Yarn's after the entries are removed) installs the newest
+/// release the range admits, 4.6.0, which makes mongodb a peer `^4.1.0` (npm 7+ then installs driver 4 at the top,
+/// which rejects the app's `autoReconnect`). The tool cannot choose another release for a refresh, so none is
+/// planned and the finding says why (before: "4.5.0 fits the ranges its parents declare: the lockfile moves it", and
+/// `--write --lockfile` ran `npm update connect-mongo`). The same for a copy under another package that declares
+/// `^4.4.0`, and for mongodb's own advisory, whose fix is not said to come with connect-mongo's refresh. A fixed release
+/// that keeps the lines, when the ranges admit one before the newest, is named to lock by hand; the project's own
+/// override entry and a package.json its lockfile is behind install the newest they admit too.
+#[test]
+fn a_lockfile_refresh_never_pulls_a_new_line_either() {
+    let records = connect_mongo_records();
+    let source = records.path().display().to_string();
+    let finding = |text: &str, package: &str| -> String {
+        text.lines().find(|l| l.contains(&format!(" {package}@"))).unwrap_or_default().to_string()
+    };
+    let refused = "fix=none: 4.5.0 fits the ranges its parents declare, but the lockfile update moves connect-mongo \
+                   to the newest release they admit, 4.6.0, and connect-mongo 4.6.0 makes mongodb a peer ^4.1.0; the \
+                   project installs mongodb 3.6.3 — a new major, not raised: not refreshed (the package manager picks \
+                   that release, not this tool); move it by hand, checking what that dependency's new line changes";
+    for via in [None, Some("mongo-wrapper")] {
+        let (_tmp, dir) = connect_mongo_app("^4.4.0", via);
+        let (code, text) = audit_from(&dir, &source, &[]);
+        assert_eq!(code, 0, "{text}");
+        assert!(finding(&text, "connect-mongo").ends_with(refused), "{via:?}\n{text}");
+        let mongodb = finding(&text, "mongodb");
+        assert!(!mongodb.contains("connect-mongo moves to"), "{via:?}\n{text}");
+        assert!(mongodb.contains("fix=override: "), "{via:?}\n{text}");
+
+        let out = express_harden(&dir, &["--only", "advisories", "--advisories", &source]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("lockfile refresh planned (connect-mongo"), "{via:?}\n{stderr}");
+        assert!(!stderr.contains("update of connect-mongo"), "{via:?}\n{stderr}");
+    }
+
+    // A fixed release before the newest that keeps the lines is named, to lock by hand (an advisory fixed in 4.4.1,
+    // which pins mongodb 3.6.5, on mongodb's line).
+    let early = with_test_record("GHSA-vxvm-qww3-2fh7", ("GHSA-test-conn-mon2", "connect-mongo", "4.4.1", "HIGH"));
+    let (_tmp, dir) = connect_mongo_app("^4.4.0", None);
+    let (code, text) = audit_from(&dir, &early.path().display().to_string(), &[]);
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        finding(&text, "connect-mongo").ends_with(
+            "fix=none: 4.4.1 fits the ranges its parents declare, but the lockfile update moves connect-mongo to the \
+             newest release they admit, 4.6.0, and connect-mongo 4.6.0 makes mongodb a peer ^4.1.0; the project \
+             installs mongodb 3.6.3 — a new major, not raised: not refreshed (the package manager picks that release, \
+             not this tool); connect-mongo 4.4.1 is fixed and keeps them: lock it at 4.4.1 by hand"
+        ),
+        "{text}"
+    );
+
+    // The project's own override that admits the fix replaces those ranges: the update installs what it admits.
+    let (_tmp, dir) = connect_mongo_app("^4.4.0", Some("mongo-wrapper"));
+    let manifest = r#"{ "name": "app", "dependencies": { "mongo-wrapper": "1.0.0" }, "overrides": { "connect-mongo": "^4.4.0" } }"#;
+    std::fs::write(dir.join("package.json"), manifest).expect("write");
+    let (code, text) = audit_from(&dir, &source, &[]);
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        finding(&text, "connect-mongo").ends_with(
+            "fix=none: package.json's own `overrides` entry `\"connect-mongo\": \"^4.4.0\"` replaces the ranges its \
+             parents declare for every copy, but the lockfile update moves connect-mongo to the newest release it \
+             admits, 4.6.0, and connect-mongo 4.6.0 makes mongodb a peer ^4.1.0; the project installs mongodb 3.6.3 — \
+             a new major, not raised: not refreshed (the package manager picks that release, not this tool); move it \
+             by hand, checking what that dependency's new line changes"
+        ),
+        "{text}"
+    );
+
+    // A package.json its lockfile is behind (`4.4.0` locked, the manifest already asks for more): the update installs
+    // the newest release the manifest admits.
+    for (spec, to, asks) in [
+        ("^4.5.0", "4.6.0", "package.json already asks for connect-mongo ^4.5.0, which the lockfile is behind, but"),
+        ("*", "6.0.0", "`*` admits 4.5.0, but"),
+    ] {
+        let (_tmp, dir) = connect_mongo_app("4.4.0", None);
+        let manifest = format!(r#"{{ "name": "app", "dependencies": {{ "connect-mongo": "{spec}" }} }}"#);
+        std::fs::write(dir.join("package.json"), manifest).expect("write");
+        let (code, text) = audit_from(&dir, &source, &[]);
+        assert_eq!(code, 0, "{text}");
+        let peer = if to == "6.0.0" { ">=5.0.0" } else { "^4.1.0" };
+        assert!(
+            finding(&text, "connect-mongo").ends_with(&format!(
+                "fix=none: {asks} the lockfile update moves connect-mongo to the newest release it admits, {to}, and \
+                 connect-mongo {to} makes mongodb a peer {peer}; the project installs mongodb 3.6.3 — a new major, \
+                 not raised: not refreshed (the package manager picks that release, not this tool); move it by hand, \
+                 checking what that dependency's new line changes"
+            )),
+            "{spec}\n{text}"
+        );
+    }
 }

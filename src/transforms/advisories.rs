@@ -1925,32 +1925,78 @@ impl Advisories {
             Manager::YarnBerry => "run it yourself".to_string(),
         };
         let runs = runs_for(name);
+        // What the lockfile update does for `ranges` (every copy's parents', or the project's own specs), when the
+        // release it installs, the newest they admit, moves a dependency or peer to a new line ([`breaks_line`]): that
+        // release, why, and (the package manager picks it, not this tool) the first fixed one they admit that does not,
+        // to lock by hand. The end of the finding.
+        let refused_update = |ranges: &[nodejs_semver::Range]| -> Option<String> {
+            let releases = parents.get(name)?;
+            let breaks = |to: &Version| breaks_line(inventory, &parents, releases, name, &installed, to, name);
+            let to = releases.newest_admitted(ranges)?;
+            let why = breaks(&to)?;
+            let keeps = releases
+                .versions()
+                .filter(|v| *v >= target && *v < to && line_of(v) == line_of(&installed))
+                .filter(|v| ranges.iter().all(|r| v.satisfies(r)) && !all.iter().any(|a| a.affects(&v.to_string())))
+                .filter(|v| breaks(v).is_none())
+                .min();
+            let by_hand = keeps.map_or_else(
+                || "move it by hand, checking what that dependency's new line changes".to_string(),
+                |v| format!("{name} {v} is fixed and keeps them: lock it at {v} by hand"),
+            );
+            Some(format!(
+                "{to}, and {why}: not refreshed (the package manager picks that release, not this tool); {by_hand}"
+            ))
+        };
+        // [`refused_update`] for the project's own `specs` (for `*`, `latest` and the like the newest release, which
+        // `latest` names but for a dist-tag moved back).
+        let update_breaks = |specs: &[&str]| -> Option<String> {
+            let range = |spec: &&str| match npm_spec::classify(spec) {
+                Spec::Any => nodejs_semver::Range::parse("*").ok(),
+                _ => npm_spec::npm_range(spec),
+            };
+            let ranges: Option<Vec<_>> = specs.iter().map(range).collect();
+            refused_update(&ranges?)
+        };
         if fits {
             // The project's own override of it that admits the fix too (`"qs": "^6.5.2"`) replaces those ranges: the
             // lockfile takes the newest release it admits.
             if let Some(Pin { section, key, spec, .. }) =
                 user_range(cx.text, inventory.manager, name, &installed, &target)
             {
+                let entry = format!("package.json's own `{}` entry `\"{key}\": \"{spec}\"`", section.label());
+                if let Some(refused) = update_breaks(&[&spec]) {
+                    return none(format!(
+                        "{entry} replaces the ranges its parents declare for every copy, but the lockfile update \
+                         moves {name} to the newest release it admits, {refused}"
+                    ));
+                }
                 let newest = npm_spec::npm_range(&spec)
                     .and_then(|range| parents.get(name)?.newest_admitted(&[range]))
                     .map_or_else(|| format!("the newest release `{spec}` admits"), |v| format!("{v}"));
                 return AdvisoryFix::new(
                     FixKind::LockfileRefresh,
                     format!(
-                        "package.json's own `{}` entry `\"{key}\": \"{spec}\"` replaces the ranges its parents declare \
-                         for every copy: the lockfile moves {name} to {newest}, which may be past {target} and past \
-                         what its parents declare (`{update}`, {runs})",
-                        section.label()
+                        "{entry} replaces the ranges its parents declare for every copy: the lockfile moves {name} to \
+                         {newest}, which may be past {target} and past what its parents declare (`{update}`, {runs})",
                     ),
                 );
             }
             // The release the refresh moves it to, when the bundled parents table knows its releases: the newest one
-            // every parent's range admits (what the packages under it then resolve to is read from it).
+            // every parent's range admits (what the packages under it then resolve to is read from it). The package
+            // manager picks it, not this tool: when it moves a dependency or peer to a new line ([`breaks_line`]),
+            // no refresh is planned.
             let ranges: Option<Vec<_>> = copies
                 .iter()
                 .flat_map(|&i| &inventory.packages[i].parents)
                 .map(|d| d.range.as_deref().and_then(npm_spec::npm_range))
                 .collect();
+            if let Some(refused) = ranges.as_deref().and_then(refused_update) {
+                return none(format!(
+                    "{target} fits the ranges its parents declare, but the lockfile update moves {name} to the newest \
+                     release they admit, {refused}"
+                ));
+            }
             if let Some(newest) = ranges.and_then(|ranges| parents.get(name)?.newest_admitted(&ranges)) {
                 raises.refreshed.insert(name.to_string(), newest);
             }
@@ -1981,6 +2027,13 @@ impl Advisories {
             let floor = |spec: &str| npm_spec::npm_range(spec).and_then(|r| r.min_version()).filter(|m| *m >= target);
             if let Some(floor) = own.iter().map(|(_, spec)| floor(spec)).collect::<Option<Vec<Version>>>() {
                 let specs: Vec<&str> = own.iter().map(|(_, spec)| spec.as_str()).collect();
+                if let Some(refused) = update_breaks(&specs) {
+                    return none(format!(
+                        "package.json already asks for {name} {}, which the lockfile is behind, but the lockfile \
+                         update moves {name} to the newest release it admits, {refused}",
+                        specs.join(", ")
+                    ));
+                }
                 raises.to.insert(name.to_string(), floor.into_iter().max().unwrap_or_else(|| target.clone()));
                 return AdvisoryFix::new(
                     FixKind::LockfileRefresh,
@@ -2007,10 +2060,16 @@ impl Advisories {
                     }
                     Spec::Simple { .. } | Spec::Range(_) => return none(new_major(name, &target, spec)),
                     Spec::Any => {
+                        if let Some(refused) = update_breaks(&[spec]) {
+                            return none(format!(
+                                "`{spec}` admits {target}, but the lockfile update moves {name} to the newest release \
+                                 it admits, {refused}"
+                            ));
+                        }
                         return AdvisoryFix::new(
                             FixKind::LockfileRefresh,
                             format!("`{spec}` admits {target}: the lockfile moves it (`{update}`, {runs})"),
-                        )
+                        );
                     }
                     Spec::Other(what) => return none(format!("{name} is `{spec}`, {what}: not rewritten")),
                 };
