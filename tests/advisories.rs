@@ -3860,7 +3860,7 @@ fn a_lockfile_refresh_never_pulls_a_new_line_either() {
     };
     let refused = "fix=none: 4.5.0 fits the ranges its parents declare, but the lockfile update moves connect-mongo \
                    to the newest release they admit, 4.6.0, and connect-mongo 4.6.0 makes mongodb a peer ^4.1.0; the \
-                   project installs mongodb 3.6.3 — a new major, not raised: not refreshed (the package manager picks \
+                   project installs mongodb 3.6.3 — a new major: not refreshed (the package manager picks \
                    that release, not this tool); move it by hand, checking what that dependency's new line changes";
     for via in [None, Some("mongo-wrapper")] {
         let (_tmp, dir) = connect_mongo_app("^4.4.0", via);
@@ -3887,7 +3887,7 @@ fn a_lockfile_refresh_never_pulls_a_new_line_either() {
         finding(&text, "connect-mongo").ends_with(
             "fix=none: 4.4.1 fits the ranges its parents declare, but the lockfile update moves connect-mongo to the \
              newest release they admit, 4.6.0, and connect-mongo 4.6.0 makes mongodb a peer ^4.1.0; the project \
-             installs mongodb 3.6.3 — a new major, not raised: not refreshed (the package manager picks that release, \
+             installs mongodb 3.6.3 — a new major: not refreshed (the package manager picks that release, \
              not this tool); connect-mongo 4.4.1 is fixed and keeps them: lock it at 4.4.1 by hand"
         ),
         "{text}"
@@ -3904,7 +3904,7 @@ fn a_lockfile_refresh_never_pulls_a_new_line_either() {
             "fix=none: package.json's own `overrides` entry `\"connect-mongo\": \"^4.4.0\"` replaces the ranges its \
              parents declare for every copy, but the lockfile update moves connect-mongo to the newest release it \
              admits, 4.6.0, and connect-mongo 4.6.0 makes mongodb a peer ^4.1.0; the project installs mongodb 3.6.3 — \
-             a new major, not raised: not refreshed (the package manager picks that release, not this tool); move it \
+             a new major: not refreshed (the package manager picks that release, not this tool); move it \
              by hand, checking what that dependency's new line changes"
         ),
         "{text}"
@@ -3925,9 +3925,9 @@ fn a_lockfile_refresh_never_pulls_a_new_line_either() {
         assert!(
             finding(&text, "connect-mongo").ends_with(&format!(
                 "fix=none: {asks} the lockfile update moves connect-mongo to the newest release it admits, {to}, and \
-                 connect-mongo {to} makes mongodb a peer {peer}; the project installs mongodb 3.6.3 — a new major, \
-                 not raised: not refreshed (the package manager picks that release, not this tool); move it by hand, \
-                 checking what that dependency's new line changes"
+                 connect-mongo {to} makes mongodb a peer {peer}; the project installs mongodb 3.6.3 — a new major: \
+                 not refreshed (the package manager picks that release, not this tool); move it by hand, checking \
+                 what that dependency's new line changes"
             )),
             "{spec}\n{text}"
         );

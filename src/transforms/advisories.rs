@@ -1944,6 +1944,8 @@ impl Advisories {
                 || "move it by hand, checking what that dependency's new line changes".to_string(),
                 |v| format!("{name} {v} is fixed and keeps them: lock it at {v} by hand"),
             );
+            // (breaks_line's "…, not raised" is said here as "not refreshed".)
+            let why = why.strip_suffix(" — not raised").or_else(|| why.strip_suffix(", not raised")).unwrap_or(&why);
             Some(format!(
                 "{to}, and {why}: not refreshed (the package manager picks that release, not this tool); {by_hand}"
             ))
