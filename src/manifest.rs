@@ -360,14 +360,9 @@ pub fn workspace_folders(patterns: &[String], dir: &Path) -> Vec<String> {
     folders
 }
 
-/// The spec `text` gives `key` in `section` when it is a string: for the override sections, which
-/// [`ManifestInfo`] does not read (`None` for an object value, or text that is not a manifest), and the `"."` of npm's
-/// nested form (`"cookie-parser": { ".": "1.4.6", "cookie": "0.4.1" }`).
-pub fn override_spec(text: &str, section: DepSection, key: &str) -> Option<String> {
-    spec_in(&parse_root(split_bom(text).1).ok()?, section, key)
-}
-
-/// [`override_spec`] of a parsed manifest (any section: a dependency section's entry is read the same way).
+/// The spec a parsed manifest gives `key` in `section` when it is a string (`None` for an object value), any section:
+/// a dependency section's entry, an override's, and the `"."` of npm's nested form (`"cookie-parser": { ".": "1.4.6",
+/// "cookie": "0.4.1" }`).
 fn spec_in(top: &Object<'_>, section: DepSection, key: &str) -> Option<String> {
     let object = match section.parent() {
         Some(parent) => match &last_prop(top, parent)?.value {
@@ -386,7 +381,8 @@ fn spec_in(top: &Object<'_>, section: DepSection, key: &str) -> Option<String> {
     }
 }
 
-/// Returns `text` with `package` set to `spec` in `section`.
+/// Returns `text` with `package` set to `spec` in `section`, and the string spec `section` gave `package` before
+/// ([`spec_in`]), read from the same parse.
 ///
 /// An existing entry keeps its place and only its value's string literal changes (nothing at all
 /// when the spec is already equal); an npm override in the nested form gets its `"."` set, the entries under it
@@ -394,41 +390,31 @@ fn spec_in(top: &Object<'_>, section: DepSection, key: &str) -> Option<String> {
 /// sorted, else at the end; a missing section is created next to the other dependency sections.
 /// Only `section` is touched, even if `package` is also listed elsewhere.
 ///
-/// # Errors
-/// The text is not a JSON object (see [`ManifestInfo::parse`]) or `section` is not an object.
-pub fn set_dependency(text: &str, section: DepSection, package: &str, spec: &str) -> Result<String, ManifestError> {
-    let (edited, _) = set_dependency_from(text, section, package, spec)?;
-    verify(split_bom(&edited).1)?;
-    Ok(edited)
-}
-
-/// [`set_dependency`], with the string spec `section` gave `package` before ([`override_spec`]), read from the same
-/// parse, and without checking that the result parses: a run that makes many changes parses the manifest once per
-/// change, and checks the last text once with [`verify_manifest`] (which it must do before writing it).
+/// The result is not checked to parse: a run that makes many changes parses the manifest once per change, and
+/// checks the last text once with [`verify_manifest`] (which it must do before writing it).
 ///
 /// # Errors
-/// As [`set_dependency`].
+/// The text is not a JSON object (see [`ManifestInfo::parse`]) or `section` is not an object.
 pub fn set_dependency_from(
     text: &str,
     section: DepSection,
     package: &str,
     spec: &str,
 ) -> Result<(String, Option<String>), ManifestError> {
-    let (bom, body) = split_bom(text);
-    let top = parse_root(body)?;
+    let top = parse_root(split_bom(text).1)?;
     let from = spec_in(&top, section, package);
-    set_parsed(text, bom, body, &top, section, package, spec).map(|edited| (edited, from))
+    set_parsed(text, &top, section, package, spec).map(|edited| (edited, from))
 }
 
+/// [`set_dependency_from`]'s edit of `text`, whose body (without a byte order mark) parsed as `top`.
 fn set_parsed(
     text: &str,
-    bom: &str,
-    body: &str,
     top: &Object<'_>,
     section: DepSection,
     package: &str,
     spec: &str,
 ) -> Result<String, ManifestError> {
+    let (bom, body) = split_bom(text);
     let style = FileStyle::detect(body, top);
     // A section inside another object (`pnpm.overrides`): that object is where it goes, and a missing one is made
     // with it.
@@ -952,6 +938,18 @@ fn insert_property(
 mod tests {
     use super::*;
     use DepSection::*;
+
+    /// [`set_dependency_from`]'s text, checked as a run checks it before writing.
+    fn set_dependency(text: &str, section: DepSection, package: &str, spec: &str) -> Result<String, ManifestError> {
+        let (edited, _) = set_dependency_from(text, section, package, spec)?;
+        verify_manifest(&edited)?;
+        Ok(edited)
+    }
+
+    /// [`spec_in`] of a manifest's text (`None`: not a manifest).
+    fn override_spec(text: &str, section: DepSection, key: &str) -> Option<String> {
+        spec_in(&parse_root(split_bom(text).1).ok()?, section, key)
+    }
 
     /// Sets `package` and checks the result is valid JSON that lists it with `spec`.
     fn set(before: &str, section: DepSection, package: &str, spec: &str) -> String {

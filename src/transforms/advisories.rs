@@ -1351,11 +1351,9 @@ impl Child<'_> {
         db: &Database,
     ) -> Result<(Version, String), Option<String>> {
         let mut refused = None;
-        let candidates = releases
-            .versions()
-            // (A raise to the installed release is none.)
-            .filter(|v| v >= from && v > installed && line_of(v) == line_of(installed))
-            .filter(|v| !db.for_package(parent).iter().any(|a| a.affects(&v.to_string())));
+        // (A raise to the installed release is none.)
+        let candidates =
+            fixed_on_line(releases, installed, db.for_package(parent)).filter(|v| v >= from && v > installed);
         for v in candidates {
             let Some(range) = releases.declared(&v.to_string(), self.name) else { continue };
             if let Some(why) = breaks_line(inventory, parents, releases, parent, installed, &v, self.name) {
@@ -1368,6 +1366,19 @@ impl Child<'_> {
         }
         Err(refused)
     }
+}
+
+/// The known releases of `releases` on `installed`'s line of releases that none of `advisories` affects, in the
+/// order the releases are listed in.
+fn fixed_on_line<'a, A: std::borrow::Borrow<Advisory>>(
+    releases: &'a Releases,
+    installed: &'a Version,
+    advisories: &'a [A],
+) -> impl Iterator<Item = Version> + 'a {
+    releases
+        .versions()
+        .filter(move |v| line_of(v) == line_of(installed))
+        .filter(move |v| !advisories.iter().any(|a| a.borrow().affects(&v.to_string())))
 }
 
 /// Why moving the installed `package` from `from` to the release `to` (a raise, a refresh or an override) would change
@@ -1776,14 +1787,10 @@ impl Advisories {
         };
         let Some((written, refused)) = check(target) else { return Err(String::new()) };
         let Some(why) = refused else { return Ok(written) };
-        let later = releases
-            .versions()
-            .filter(|v| v > target && line_of(v) == line_of(installed))
-            .filter(|v| !all.iter().any(|a| a.affects(&v.to_string())))
-            .find_map(|v| match check(&v)? {
-                (written, None) => Some(written),
-                _ => None,
-            });
+        let later = fixed_on_line(releases, installed, all).filter(|v| v > target).find_map(|v| match check(&v)? {
+            (written, None) => Some(written),
+            _ => None,
+        });
         later.ok_or(why)
     }
 
@@ -1934,10 +1941,8 @@ impl Advisories {
             let breaks = |to: &Version| breaks_line(inventory, &parents, releases, name, &installed, to, name);
             let to = releases.newest_admitted(ranges)?;
             let why = breaks(&to)?;
-            let keeps = releases
-                .versions()
-                .filter(|v| *v >= target && *v < to && line_of(v) == line_of(&installed))
-                .filter(|v| ranges.iter().all(|r| v.satisfies(r)) && !all.iter().any(|a| a.affects(&v.to_string())))
+            let keeps = fixed_on_line(releases, &installed, all)
+                .filter(|v| *v >= target && *v < to && ranges.iter().all(|r| v.satisfies(r)))
                 .filter(|v| breaks(v).is_none())
                 .min();
             let by_hand = keeps.map_or_else(
