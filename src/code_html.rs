@@ -317,6 +317,18 @@ fn scan_with<P: std::borrow::Borrow<Program>>(
     (found != CodeScan::default()).then_some(found)
 }
 
+/// What a script the run does not read (minified, too large, not parsed) needs in a browser, from a byte search of
+/// its text: WebAssembly compiled ([`views::compiles_wasm`]), counted as [`CodeScan::connect`] is (only where the
+/// app serves the file). `None` when it needs nothing of that.
+#[must_use]
+pub fn wasm_only(bytes: &[u8]) -> Option<CodeScan> {
+    let at = views::compiles_wasm(bytes)?;
+    let before = String::from_utf8_lossy(&bytes[..at]);
+    let line = crate::lines::line_col(&before, before.len()).0;
+    let connect = ViewScan { wasm: vec![line], ..ViewScan::default() };
+    Some(CodeScan { connect: Some(connect), ..CodeScan::default() })
+}
+
 /// [`scan`] of a source file the run does not analyse (front-end code that builds markup with inline handlers, as
 /// `el.innerHTML = '<li onclick="pick(1)">'` does, names nothing the prefilter looks for), from the bytes the first
 /// pass read (within the size limit), the cheap test first. `None` when it cannot be decoded (the file is left alone;
@@ -333,7 +345,7 @@ pub fn scan_unanalysed(
         return None;
     }
     if !include_minified && crate::source::minified(path, &bytes).is_some() {
-        return None;
+        return wasm_only(&bytes);
     }
     let file = SourceFile::new(path.to_path_buf(), String::from_utf8(bytes).ok()?);
     scan_with(&file, hints, || parse(&file, &file.code).ok().map(|parsed| parsed.program))

@@ -99,6 +99,8 @@ pub struct Discovered {
     /// Front-end components (`.vue`, `.svelte`, `.astro`): never changed, read for the cookies client code reads
     /// ([`crate::client_cookies`]).
     pub components: Vec<PathBuf>,
+    /// WebAssembly modules (`.wasm`): never read; one the app serves means its pages compile WebAssembly.
+    pub wasm: Vec<PathBuf>,
     /// Paths that could not be walked or are left alone (outside the project root, a name that is not UTF-8, a
     /// candidate that is not a regular file), with the reason.
     pub errors: Vec<FileError>,
@@ -286,6 +288,11 @@ pub fn discover_with(paths: &[PathBuf], options: &WalkOptions<'_>) -> Discovered
                         let lossy = PathBuf::from(path.to_string_lossy().into_owned());
                         let message = "has a name that is not UTF-8; left alone";
                         lock(&found).errors.push(FileError::new(lossy, ErrorKind::BadName, message));
+                    } else if candidate == Candidate::Wasm {
+                        // (Never opened: its name is all that counts.)
+                        if file_type.is_file() {
+                            lock(&found).wasm.push(path);
+                        }
                     } else if !file_type.is_file() {
                         // A FIFO, a device or a socket with a source's name: never opened.
                         let err = crate::fsread::check_regular(&path, u64::MAX).err();
@@ -298,6 +305,7 @@ pub fn discover_with(paths: &[PathBuf], options: &WalkOptions<'_>) -> Discovered
                             Candidate::View => found.views.push(path),
                             Candidate::Manifest => found.manifests.push(path),
                             Candidate::Component => found.components.push(path),
+                            Candidate::Wasm => {}
                         }
                     }
                 }
@@ -314,7 +322,7 @@ pub fn discover_with(paths: &[PathBuf], options: &WalkOptions<'_>) -> Discovered
     });
     let mut found = found.into_inner().unwrap_or_else(|e| e.into_inner());
     found.errors.extend(std::mem::take(&mut *blocked.lock().unwrap_or_else(|e| e.into_inner())));
-    for list in [&mut found.sources, &mut found.views, &mut found.manifests, &mut found.components] {
+    for list in [&mut found.sources, &mut found.views, &mut found.manifests, &mut found.components, &mut found.wasm] {
         sort_paths(list);
         list.dedup();
     }
@@ -442,6 +450,7 @@ enum Candidate {
     View,
     Manifest,
     Component,
+    Wasm,
 }
 
 impl Candidate {
@@ -462,6 +471,8 @@ impl Candidate {
             Some(Candidate::Manifest)
         } else if path.extension().and_then(|e| e.to_str()).is_some_and(|e| COMPONENT_EXTENSIONS.contains(&e)) {
             Some(Candidate::Component)
+        } else if path.extension().is_some_and(|e| e == "wasm") {
+            Some(Candidate::Wasm)
         } else {
             None
         }

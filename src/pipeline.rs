@@ -205,7 +205,7 @@ fn run_on_this_thread(
             let needles = needles.map(|n| (n, &listed));
             scan_file(path, needles, client, &tracked, options)
         }))
-        .unwrap_or_else(|_| Scan::Failed(Box::new(Planned::failed(path, ErrorKind::Internal))));
+        .unwrap_or_else(|_| Scan::Failed(Box::new(Planned::failed(path, ErrorKind::Internal)), None));
         if let (Some(progress), Some(_)) = (progress, needles) {
             progress.advance();
         }
@@ -331,7 +331,7 @@ fn run_on_this_thread(
             let scanned = match &scans[i] {
                 Scan::Analysed(a) => a.2.as_deref().cloned(),
                 Scan::Skipped(found, _) => found.as_deref().cloned(),
-                Scan::Failed(_) => None,
+                Scan::Failed(_, found) => found.as_deref().cloned(),
             };
             Some((i, input.is_none(), scanned?))
         })
@@ -389,7 +389,7 @@ fn run_on_this_thread(
     // (A file that could not be read or parsed may serve anything; one set aside on purpose, a minified bundle, is no
     // server code.)
     for (i, scanned) in scans.iter().enumerate() {
-        let unread = matches!(scanned, Scan::Failed(p) if p.error.is_some());
+        let unread = matches!(scanned, Scan::Failed(p, _) if p.error.is_some());
         if let (true, Some(manifest)) = (unread, manifests.nearest(&found.sources[i])) {
             served.insert(manifest, None);
         }
@@ -435,23 +435,49 @@ fn run_on_this_thread(
     }
     // What scripts connect to counts for the files the app serves (where that is unknown, the front-end files: those
     // the analysis skipped).
+    let served_here = |manifest: &PathBuf, path: &Path, front_end: bool| match served.get(manifest) {
+        Some(Some(list)) => {
+            let path = crate::discover::scope_key(path);
+            list.iter().any(|(dir, file)| !file && path.starts_with(crate::discover::scope_key(dir)))
+        }
+        Some(None) => front_end,
+        None => false,
+    };
     for (manifest, path, front_end, connect) in connects {
-        let served_here = match served.get(&manifest) {
-            Some(Some(list)) => {
-                let path = crate::discover::scope_key(&path);
-                list.iter().any(|(dir, file)| !file && path.starts_with(crate::discover::scope_key(dir)))
-            }
-            Some(None) => front_end,
-            None => false,
-        };
-        if served_here {
+        if served_here(&manifest, &path, front_end) {
             built_html.push((manifest, path, connect));
+        }
+    }
+    // (A WebAssembly module the app serves is compiled by its pages' scripts, whether the run reads them or not.)
+    for path in &found.wasm {
+        let Some(manifest) = manifests.owner(path) else { continue };
+        if served_here(&manifest, path, true) {
+            built_html.push((manifest, path.clone(), views::ViewScan { wasm: vec![1], ..views::ViewScan::default() }));
         }
     }
     for (manifest, path, html) in built_html {
         if let Some(project) = projects.get_mut(&manifest) {
             project.views.push((path, html));
         }
+    }
+    // (Functions of the pages' scripts that connect to the URL their callers pass, `api('/todos')`: what the scripts
+    // the app serves and its pages pass them, see `views::resolve_wrappers`.)
+    for (manifest, project) in &mut projects {
+        if project.views.iter().all(|(_, scan)| scan.wrappers.is_empty()) {
+            continue;
+        }
+        let scripts = found.sources.iter().enumerate().filter(|(i, path)| {
+            manifests.nearest(path).as_ref() == Some(manifest) && served_here(manifest, path, inputs[*i].is_none())
+        });
+        let pages = project.views.iter().map(|(path, _)| path).filter(|path| views::is_view_file(path));
+        let texts: Vec<(PathBuf, String)> = scripts
+            .map(|(_, path)| path)
+            .chain(pages)
+            .filter_map(|path| {
+                Some((path.clone(), crate::fsread::read_text(path, crate::fsread::TEXT_LIMIT, root).ok()?))
+            })
+            .collect();
+        views::resolve_wrappers(&mut project.views, &texts);
     }
     // (The elements that show object URLs, by the ids of the pages' markup; Leaflet's stylesheet imported by the app's
     // own stylesheets.)
@@ -540,7 +566,7 @@ fn run_on_this_thread(
             Scan::Skipped(_, packages) => {
                 (Unread::Prefiltered, Some(Named { packages: packages.clone(), calls: BTreeSet::new() }))
             }
-            Scan::Failed(planned) => {
+            Scan::Failed(planned, _) => {
                 let why = match (&planned.error, planned.findings.first()) {
                     (Some(e), _) if e.kind == ErrorKind::Syntax => Unread::Syntax,
                     (Some(e), _) if e.kind == ErrorKind::TooDeep => Unread::TooDeep,
@@ -622,12 +648,12 @@ fn run_on_this_thread(
         match scanned {
             Scan::Skipped(..) => result.files_skipped += 1,
             Scan::Analysed(_) => result.files_parsed += 1,
-            Scan::Failed(p) if p.error.as_ref().is_some_and(|e| e.kind == ErrorKind::Syntax) => {
+            Scan::Failed(p, _) if p.error.as_ref().is_some_and(|e| e.kind == ErrorKind::Syntax) => {
                 result.files_unparsable += 1;
             }
             // Left alone on purpose (too large, minified), with the finding that says so.
-            Scan::Failed(p) if p.error.is_none() => result.files_set_aside += 1,
-            Scan::Failed(_) => {}
+            Scan::Failed(p, _) if p.error.is_none() => result.files_set_aside += 1,
+            Scan::Failed(..) => {}
         }
     }
 
@@ -664,7 +690,7 @@ fn run_on_this_thread(
         .map(|(i, scanned)| {
             let planned = match scanned {
                 Scan::Skipped(..) => Planned::default(),
-                Scan::Failed(planned) => *planned,
+                Scan::Failed(planned, _) => *planned,
                 Scan::Analysed(analysed) => {
                     let (file, facts, _) = *analysed;
                     plan_one(i, file, facts, false)
@@ -877,7 +903,7 @@ fn run_on_this_thread(
                         let (file, facts, _) = *analysed;
                         plan_one(i, file, facts, true)
                     }
-                    Scan::Failed(planned) => *planned,
+                    Scan::Failed(planned, _) => *planned,
                     Scan::Skipped(..) => Planned::default(),
                 };
                 (i, replanned)
@@ -1000,8 +1026,10 @@ enum Scan {
     /// decoded and parsed only when the cheap test of [`crate::code_html`] finds some), and the listed packages it
     /// may import ([`crate::project::Named::packages`]).
     Skipped(Option<Box<crate::code_html::CodeScan>>, BTreeSet<String>),
-    /// Could not be analysed (unreadable, not UTF-8, too deep, not parsed): the error, nothing planned.
-    Failed(Box<Planned>),
+    /// Could not be analysed (unreadable, not UTF-8, too deep, not parsed) or set aside (too large, minified): the
+    /// error or the finding, nothing planned; and what a byte search of its text shows it needs in a browser
+    /// ([`crate::code_html::wasm_only`]).
+    Failed(Box<Planned>, Option<Box<crate::code_html::CodeScan>>),
     /// Parsed and analysed, with what its code sends ([`crate::code_html::scan_parsed`]).
     /// (Boxed: most files send nothing, and the facts of every analysed file are held until it is planned.)
     Analysed(Box<(SourceFile, FileFacts, Option<Box<crate::code_html::CodeScan>>)>),
@@ -1300,7 +1328,11 @@ fn scan_file(
             client.lock().unwrap_or_else(|e| e.into_inner()).push((path.to_path_buf(), text));
         }
     };
-    let failed = |error: FileError| Scan::Failed(Box::new(Planned { error: Some(error), ..Planned::default() }));
+    // (What a file the run cannot read needs in a browser, by a byte search of its text: see `Scan::Failed`.)
+    let needs = |bytes: &[u8]| crate::code_html::wasm_only(bytes).map(Box::new);
+    let failed = |error: FileError, needs: Option<Box<crate::code_html::CodeScan>>| {
+        Scan::Failed(Box::new(Planned { error: Some(error), ..Planned::default() }), needs)
+    };
     let fail = |kind: ErrorKind, message: String| FileError::new(path, kind, message);
     // Not read at all above the size limit: a bundle or generated code (like Biome's files.maxSize), named.
     let limit = options.max_file_size.0;
@@ -1310,11 +1342,11 @@ fn scan_file(
             bytes
         }
         Err(crate::fsread::ReadError::TooLarge { size, .. }) => {
-            // (A client bundle bigger than the limit may still read a cookie: looked at, not analysed.)
-            if client.is_some() {
-                if let Ok(bytes) = crate::fsread::read(path, crate::fsread::SOURCE_LIMIT, options.root.as_deref()) {
-                    record_client(&bytes);
-                }
+            // (A client bundle bigger than the limit may still read a cookie, or compile WebAssembly: looked at, not
+            // analysed.)
+            let bytes = crate::fsread::read(path, crate::fsread::SOURCE_LIMIT, options.root.as_deref()).ok();
+            if let Some(bytes) = &bytes {
+                record_client(bytes);
             }
             let message = format!(
                 "not analysed: {} is over the {} limit for one source file (a bundle or generated code, most likely); \
@@ -1323,9 +1355,9 @@ fn scan_file(
                 crate::fsread::amount(limit),
                 crate::fsread::amount_flag(size),
             );
-            return skipped(path, "engine/too-large", message);
+            return skipped(path, "engine/too-large", message, bytes.as_deref().and_then(needs));
         }
-        Err(err) => return failed(FileError::unread(path, &err)),
+        Err(err) => return failed(FileError::unread(path, &err), None),
     };
     // The prefilter: a file that mentions none of the needles cannot matter (unless a module that matters imports
     // it), and is not even decoded.
@@ -1351,17 +1383,16 @@ fn scan_file(
                  \"includeMinified\": true in express-harden.json",
                 layout.average, layout.longest
             );
-            return skipped(path, "engine/minified", message);
+            return skipped(path, "engine/minified", message, needs(&bytes));
         }
     }
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(err) => {
             let at = err.utf8_error().valid_up_to();
-            return failed(fail(
-                ErrorKind::NotUtf8,
-                format!("is not UTF-8 text (invalid byte at offset {at}); left alone"),
-            ));
+            let error =
+                fail(ErrorKind::NotUtf8, format!("is not UTF-8 text (invalid byte at offset {at}); left alone"));
+            return failed(error, needs(err.as_bytes()));
         }
     };
     let file = SourceFile::new(path.to_path_buf(), text);
@@ -1369,11 +1400,14 @@ fn scan_file(
     // their name would fill memory with the parser's errors (either way the whole process would die): such a file is
     // left alone.
     if let Err(too_deep) = crate::depth::check(&file.code, file.kind, &crate::depth::pool().1) {
-        return failed(fail(ErrorKind::TooDeep, format!("{too_deep}; left alone")));
+        return failed(fail(ErrorKind::TooDeep, format!("{too_deep}; left alone")), needs(file.code.as_bytes()));
     }
     let parsed = match parse(&file, &file.code) {
         Ok(parsed) => parsed,
-        Err(err) => return failed(fail(ErrorKind::Syntax, format!("does not parse ({err}); left alone"))),
+        Err(err) => {
+            let error = fail(ErrorKind::Syntax, format!("does not parse ({err}); left alone"));
+            return failed(error, needs(file.code.as_bytes()));
+        }
     };
     let mut facts = analyse_tracking(&file, &parsed, Some(tracked));
     // What its code sends (markup, headers, what it serves), from the same tree; a file the scanner fails on only loses
@@ -1415,7 +1449,7 @@ fn example_finding(path: &Path, project: &Project, missing: &[String]) -> Findin
 
 /// A source file left unread or unparsed on purpose, with the engine's finding that names it and says how to include
 /// it.
-fn skipped(path: &Path, rule: &str, message: String) -> Scan {
+fn skipped(path: &Path, rule: &str, message: String, needs: Option<Box<crate::code_html::CodeScan>>) -> Scan {
     let finding = Finding {
         rule: rule.to_string(),
         transform: "engine",
@@ -1425,7 +1459,7 @@ fn skipped(path: &Path, rule: &str, message: String) -> Scan {
         message,
         severity: crate::outcome::engine_severity(rule),
     };
-    Scan::Failed(Box::new(Planned { findings: vec![finding], ..Planned::default() }))
+    Scan::Failed(Box::new(Planned { findings: vec![finding], ..Planned::default() }), needs)
 }
 
 /// Plans one analysed source file. Errors stay with the file; they never stop the run.

@@ -214,6 +214,20 @@ pub struct ViewScan {
     /// `'wasm-unsafe-eval'`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub wasm: Vec<usize>,
+    /// 1-based lines that load a script from a URL the script computes on something it does not hold (`s.src =
+    /// cdnBase + '/lib.js'`, `cdnBase` read from a `<meta>`): script-src allows it only if it is the app's own, and a
+    /// finding says which host to add (the policy is not opened to every host for it).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub computed_scripts: Vec<usize>,
+    /// The functions whose parameter is the URL a call connects to (`function api(path) { return fetch(path) }`), each
+    /// at the 1-based line of that call: the URLs their callers pass decide ([`resolve_wrappers`]).
+    #[serde(skip)]
+    pub wrappers: Vec<Wrapper>,
+    /// 1-based lines where a service worker fetches a page's request again (`fetch(event.request)` in a script that
+    /// handles `fetch` events): what the pages load then passes through the worker, whose own policy checks each such
+    /// fetch against connect-src ([`refetched_hosts`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub refetches: Vec<usize>,
     /// 1-based lines that load a live-reload script (`livereload.js`, or a script from its port 35729), a tool of
     /// development: left out of the policy, which would otherwise allow its host in production too, and named by a
     /// finding.
@@ -403,6 +417,8 @@ impl ViewScan {
             && self.object_urls_made.is_empty()
             && self.unread_build.is_none()
             && self.wasm.is_empty()
+            && self.refetches.is_empty()
+            && self.computed_scripts.is_empty()
             && self.htmx.is_empty()
             && self.htmx_attrs.is_empty()
     }
@@ -421,6 +437,8 @@ impl ViewScan {
         self.leaflet_css.sort_by_key(|f| f.line);
         self.object_urls_made.sort_unstable();
         self.wasm.sort_unstable();
+        self.refetches.sort_unstable();
+        self.computed_scripts.sort_unstable();
         self.dev_scripts.sort_unstable();
         self.htmx.sort_unstable();
         self.htmx_attrs.sort_by_key(|f| f.line);
@@ -445,11 +463,112 @@ impl ViewScan {
         self.unsure.extend(other.unsure.into_iter().map(|(line, what)| (line + lines, what)));
         self.object_urls_made.extend(other.object_urls_made.into_iter().map(|line| line + lines));
         self.wasm.extend(other.wasm.into_iter().map(|line| line + lines));
+        self.refetches.extend(other.refetches.into_iter().map(|line| line + lines));
+        self.computed_scripts.extend(other.computed_scripts.into_iter().map(|line| line + lines));
+        self.wrappers.extend(other.wrappers.into_iter().map(|w| Wrapper { line: w.line + lines, ..w }));
         self.dev_scripts.extend(other.dev_scripts.into_iter().map(|line| line + lines));
         self.base_origins.extend(other.base_origins.into_iter().map(|(line, origin)| (line + lines, origin)));
         self.htmx.extend(other.htmx.into_iter().map(|line| line + lines));
         self.htmx_attrs.extend(other.htmx_attrs.into_iter().map(|e| Evaluation { line: e.line + lines, ..e }));
     }
+}
+
+/// A function of a page's script that connects to the URL its caller passes ([`ViewScan::wrappers`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Wrapper {
+    /// 1-based line of the call that connects (where the URL counts as computed until its callers are read).
+    pub line: usize,
+    /// The function's name.
+    pub name: String,
+    /// The index of its parameter that is the URL.
+    pub index: usize,
+}
+
+/// What the callers of each function of `views` that connects to the URL it is passed ([`ViewScan::wrappers`],
+/// `function api(path) { return fetch(path, ...) }`) pass it, read in `texts` (every script and page the app serves):
+/// where it is called at all, its own computed URL goes, and each call counts as a connection of its caller's, at
+/// its line: nothing for a path of the app's own (`api('/todos')`, `` api(`/todos/${id}`) ``), the host of an absolute
+/// URL, and a URL known only at run time (every host) for an argument that is computed or a use of the function as a
+/// value (`urls.map(api)`), at that caller, whose `csp-runtime-host` finding then names it.
+pub fn resolve_wrappers(views: &mut Vec<(PathBuf, ViewScan)>, texts: &[(PathBuf, String)]) {
+    let wrappers: Vec<(usize, Wrapper)> =
+        views.iter().enumerate().flat_map(|(i, (_, scan))| scan.wrappers.iter().map(move |w| (i, w.clone()))).collect();
+    for (i, wrapper) in wrappers {
+        let found: Vec<(&PathBuf, ViewScan)> = texts
+            .iter()
+            .filter_map(|(path, text)| Some((path, wrapper_calls(text, &wrapper.name, wrapper.index)?)))
+            .collect();
+        if found.is_empty() {
+            continue;
+        }
+        let own = &mut views[i].1.runtime_hosts;
+        if let Some(at) = own.iter().position(|h| h.line == wrapper.line && h.kind == ResourceKind::Connect) {
+            own.remove(at);
+        }
+        for (path, mut scan) in found {
+            match views.iter().position(|(p, _)| p == path) {
+                Some(at) => {
+                    views[at].1.external.append(&mut scan.external);
+                    views[at].1.runtime_hosts.append(&mut scan.runtime_hosts);
+                    views[at].1.sort();
+                }
+                None => views.push((path.clone(), scan)),
+            }
+        }
+    }
+}
+
+/// The connections of the calls of the function `name` in script text `text` (or a page's, whose handlers and scripts
+/// call it), its parameter `index` being the URL ([`resolve_wrappers`]); `None` when the text names it nowhere but
+/// where it is defined.
+fn wrapper_calls(text: &str, name: &str, index: usize) -> Option<ViewScan> {
+    let b = text.as_bytes();
+    let mut scanner = Scanner::new(text);
+    let mut any = false;
+    for at in memchr::memmem::find_iter(b, name.as_bytes()) {
+        let prev = at.checked_sub(1).map(|i| b[i]);
+        let next = b.get(at + name.len()).copied();
+        if prev.is_some_and(|c| is_ident(c) || c == b'$' || c == b'.') || next.is_some_and(|c| is_ident(c) || c == b'$')
+        {
+            continue;
+        }
+        let before = text[..at].trim_end();
+        let after = skip_ws(b, at + name.len());
+        // (Where it is defined or declared: `function api(`, `const api =`, `api = function`.)
+        let assigned = b.get(after) == Some(&b'=') && !matches!(b.get(after + 1), Some(b'=' | b'>'));
+        if ["function", "const", "let", "var"].iter().any(|k| before.ends_with(k)) || assigned {
+            continue;
+        }
+        if b.get(after) != Some(&b'(') {
+            // (Passed as a value, `urls.map(api)`, `onLoad: api`: what it is called with is not known. Elsewhere, as in
+            // `'https://api.example.com'`, the name is no use of it.)
+            let value = before.ends_with(['(', ',', '[', '=', ':', '?']) || before.ends_with("return");
+            if value && matches!(b.get(after), None | Some(b')' | b',' | b';' | b']' | b'}' | b'\n' | b'\r')) {
+                any = true;
+                scanner.runtime_host(at, ResourceKind::Connect);
+            }
+            continue;
+        }
+        any = true;
+        let mut arg = skip_ws(b, after + 1);
+        for _ in 0..index {
+            let end = js_expr_end(b, arg);
+            arg = match b.get(end) {
+                Some(b',') => skip_ws(b, end + 1),
+                _ => b.len(),
+            };
+        }
+        // (No such argument: `fetch(undefined)` asks for the page's own `undefined`.)
+        if arg >= b.len() || b[arg] == b')' {
+            continue;
+        }
+        match url_argument(text, arg) {
+            None => {}
+            Some(Some((url, complete))) => scanner.external(arg, ResourceKind::Connect, &url, complete),
+            Some(None) => scanner.runtime_host(arg, ResourceKind::Connect),
+        }
+    }
+    any.then_some(scanner.out)
 }
 
 /// Scans one template or HTML file's text. `path` only selects the syntax (pug/jade vs HTML-like); never reads the disk.
@@ -966,6 +1085,18 @@ impl<'a> Scanner<'a> {
         for at in calls.wasm {
             let line = self.line(from + at);
             self.out.wasm.push(line);
+        }
+        for (at, name, index) in calls.wrappers {
+            let line = self.line(from + at);
+            self.out.wrappers.push(Wrapper { line, name, index });
+        }
+        for at in calls.computed_scripts {
+            let line = self.line(from + at);
+            self.out.computed_scripts.push(line);
+        }
+        for at in calls.refetches {
+            let line = self.line(from + at);
+            self.out.refetches.push(line);
         }
         for (at, specifier) in imports(text) {
             let line = self.line(from + at);
@@ -1883,6 +2014,14 @@ pub struct ScriptCalls {
     pub created: Vec<(usize, ResourceKind, String, bool)>,
     /// The offsets of the calls that compile WebAssembly (`WebAssembly.instantiateStreaming(`, `.compile(`...).
     pub wasm: Vec<usize>,
+    /// The offsets of the script elements whose `src` the script computes ([`created_resources`]).
+    pub computed_scripts: Vec<usize>,
+    /// The functions that hand a parameter to a call that connects ([`wrapper_of`]), each at the offset of that call's
+    /// URL argument (which `connects` has as computed), with the function's name and the parameter's index.
+    pub wrappers: Vec<(usize, String, usize)>,
+    /// The offsets of the calls of a service worker that fetch a page's request again (`fetch(event.request)`, in
+    /// text that handles `fetch` events: [`refetches_request`]), which are no computed URL.
+    pub refetches: Vec<usize>,
     /// The offsets of the event handlers set from a string, `el.setAttribute('onclick', 'go()')`: an inline handler
     /// as one written in the markup (script-src-attr). (`el.onclick = 'go()'` sets none: the property takes a
     /// function, and a string is ignored.)
@@ -1987,6 +2126,85 @@ fn may_be_object_url(text: &str, at: usize) -> bool {
         && !rest.starts_with("new ");
     OBJECT_URL_CALLS.iter().any(|u| rest.starts_with(u))
         || (name && memchr::memmem::find(text.as_bytes(), b"createObjectURL(").is_some())
+}
+
+/// The offset of the first place `bytes` compiles WebAssembly (`WebAssembly.instantiate`, `instantiateStreaming`,
+/// `compile`, `compileStreaming`), by a byte search that needs no parse: what a script the run does not read (a
+/// minified or too large vendored library, such as emscripten's glue code of sql.js) is asked.
+#[must_use]
+pub fn compiles_wasm(bytes: &[u8]) -> Option<usize> {
+    [&b"WebAssembly.instantiate"[..], b"WebAssembly.compile"]
+        .iter()
+        .filter_map(|needle| memchr::memmem::find(bytes, needle))
+        .min()
+}
+
+/// Whether the argument of a `fetch(` at `arg` of script text `text` is the request of a service worker's `fetch`
+/// event (`fetch(event.request)`, `fetch(e.request.clone())`, `fetch(event.request, { cache: 'no-store' })`) in text
+/// that handles such events (`addEventListener('fetch', ...)`, `onfetch = ...`): only a service worker receives them.
+fn refetches_request(text: &str, arg: usize) -> bool {
+    let b = text.as_bytes();
+    let name = b[arg.min(b.len())..].iter().take_while(|c| is_ident(**c) || **c == b'$').count();
+    let after = arg + name;
+    if name == 0 || b[arg].is_ascii_digit() || !text[after..].starts_with(".request") {
+        return false;
+    }
+    let rest = skip_ws(b, after + ".request".len());
+    let rest = match text[rest..].starts_with(".clone()") {
+        true => skip_ws(b, rest + ".clone()".len()),
+        false => rest,
+    };
+    matches!(b.get(rest), Some(b')' | b',')) && handles_fetch_events(text)
+}
+
+/// Whether script text handles the `fetch` events of a service worker (`self.addEventListener('fetch', ...)`,
+/// `self.onfetch = ...`).
+fn handles_fetch_events(text: &str) -> bool {
+    let b = text.as_bytes();
+    let listens = memchr::memmem::find_iter(b, b"addEventListener(").any(|at| {
+        js_string(text, skip_ws(b, at + "addEventListener(".len())).is_some_and(|(name, ..)| name == "fetch")
+    });
+    listens || memchr::memmem::find(b, b"onfetch").is_some()
+}
+
+/// Where a service worker fetches the pages' requests again (`fetch(event.request)`, [`ViewScan::refetches`]), what
+/// the pages load passes through it, and the worker's own policy (its script is served with the same header) checks
+/// each of those fetches against connect-src: the sources connectSrc needs for that, the hosts the pages load images,
+/// scripts, styles, fonts, media and data from (those `directives` allow, and those helmet's defaults allow, https
+/// styles and fonts), or only `*` where one of them allows every host. `None` where no scan re-fetches.
+#[must_use]
+pub fn refetched_hosts<'a>(
+    scans: impl IntoIterator<Item = &'a ViewScan>,
+    directives: &[(String, Vec<String>)],
+) -> Option<Vec<String>> {
+    const KINDS: [ResourceKind; 6] = [
+        ResourceKind::Image,
+        ResourceKind::Script,
+        ResourceKind::Style,
+        ResourceKind::Font,
+        ResourceKind::Media,
+        ResourceKind::Connect,
+    ];
+    let (mut refetch, mut hosts) = (false, BTreeSet::new());
+    for scan in scans {
+        refetch |= !scan.refetches.is_empty();
+        hosts.extend(scan.external.iter().filter(|r| KINDS.contains(&r.kind)).map(|r| r.origin.clone()));
+    }
+    if !refetch {
+        return None;
+    }
+    let names: Vec<&str> = KINDS.iter().map(|kind| directive(*kind).0).collect();
+    for (_, sources) in directives.iter().filter(|(name, _)| names.contains(&name.as_str())) {
+        // (Hosts, with a scheme or without one, and '*'; not keywords, schemes or hashes.)
+        let host = |s: &&String| s.contains("://") || !(s.starts_with('\'') || s.ends_with(':'));
+        hosts.extend(sources.iter().filter(host).cloned());
+    }
+    // (WebSockets pass through no service worker.)
+    hosts.retain(|h| !(h.starts_with("ws://") || h.starts_with("wss://")));
+    if hosts.contains(ANY_HOST) {
+        hosts.retain(|h| h == ANY_HOST);
+    }
+    Some(hosts.into_iter().collect())
 }
 
 /// Whether `bytes` may hold a call [`script_calls`] reports: the cheap test before a file is scanned for them.
@@ -2142,6 +2360,10 @@ pub fn script_calls(text: &str) -> ScriptCalls {
             _ if !named => continue,
             _ => {}
         }
+        if call == "fetch(" && refetches_request(text, arg) {
+            out.refetches.push(p);
+            continue;
+        }
         let mut arg = arg;
         if call.starts_with("io(") {
             // (socket.io's `io('https://rt.example.com')`: the literal starts at the quote the needle ends with; it
@@ -2180,27 +2402,104 @@ pub fn script_calls(text: &str) -> ScriptCalls {
         if arg >= b.len() || b[arg] == b')' {
             continue;
         }
-        // (A URL built from the page's own origin or a constant of the script: what it comes to.)
-        if let Some(resolved) = same_file_url(text, arg) {
-            if let Some(url) = resolved {
-                out.connects.push((arg, Some(url)));
-            }
-            continue;
+        // (A parameter of the function around the call, `function api(path) { return fetch(path) }`: what the
+        // function's callers pass decides, see `resolve_wrappers`; until then, computed.)
+        if let Some((name, index)) = wrapper_of(text, p, arg) {
+            out.wrappers.push((arg, name.to_string(), index));
         }
-        // (A template literal that starts with `${`: computed.)
-        let literal = js_string(text, arg).filter(|(literal, whole, _)| *whole || !literal.trim().is_empty());
-        let url = literal.map(|(literal, whole, next)| {
-            let rest = skip_ws(b, next);
-            let complete = whole && matches!(b.get(rest), Some(b')' | b',' | b'}'));
-            (literal.trim_start().to_string(), complete)
-        });
-        out.connects.push((arg, url));
+        if let Some(url) = url_argument(text, arg) {
+            out.connects.push((arg, url));
+        }
     }
     if memchr::memmem::find(b, b"createObjectURL(").is_some() {
         out.blob_sources = object_url_sources(text);
     }
-    out.created = created_resources(text);
+    out.created = created_resources(text, &mut out.computed_scripts);
     out
+}
+
+/// What the URL argument at `arg` of script text `text` connects to: `None` for the page's own origin (a URL built on
+/// it or on a constant path, [`same_file_url`]), `Some(Some((url, complete)))` where a string literal starts it (as far
+/// as the literal goes; `complete` when it is the whole argument), `Some(None)` when it is computed.
+fn url_argument(text: &str, arg: usize) -> Option<Option<(String, bool)>> {
+    let b = text.as_bytes();
+    // (A URL built from the page's own origin or a constant of the script: what it comes to.)
+    if let Some(resolved) = same_file_url(text, arg) {
+        return resolved.map(Some);
+    }
+    // (A template literal that starts with `${`: computed.)
+    let literal = js_string(text, arg).filter(|(literal, whole, _)| *whole || !literal.trim().is_empty());
+    Some(literal.map(|(literal, whole, next)| {
+        let rest = skip_ws(b, next);
+        let complete = whole && matches!(b.get(rest), Some(b')' | b',' | b'}'));
+        (literal.trim_start().to_string(), complete)
+    }))
+}
+
+/// The function around the connecting call at `p` of script text `text` whose parameter its URL argument (at `arg`)
+/// is, all of it: `function api(path, options) { return fetch(path, options) }`, `const getJSON = (url) =>
+/// axios.get(url)`, `const load = async url => (await fetch(url)).json()`, `api = function (path) {...}`: its name and
+/// the parameter's index. The nearest function before the call that has such a parameter (a callback in between,
+/// `.then((token) => fetch(path))`, has not); a method (`get(path) {...}` in an object) is none.
+fn wrapper_of(text: &str, p: usize, arg: usize) -> Option<(&str, usize)> {
+    let b = text.as_bytes();
+    let len = b.get(arg..)?.iter().take_while(|c| is_ident(**c) || **c == b'$').count();
+    if len == 0 || b[arg].is_ascii_digit() || !matches!(b.get(skip_ws(b, arg + len)), Some(b')' | b',')) {
+        return None;
+    }
+    let param = &text[arg..arg + len];
+    // (Within the 4 KiB before the call: a wrapper is short.)
+    let mut from = p.saturating_sub(4096);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let window = &text[from..p];
+    // Each parameter list before the call, nearest first: `(...)` followed by `{` or `=>`, or one name before `=>`.
+    let mut lists: Vec<(usize, usize, usize)> = Vec::new(); // (start of the list, its end, where its name ends)
+    for (i, c) in window.bytes().enumerate() {
+        let at = from + i;
+        if c == b'(' {
+            let end = skip_parens(b, at);
+            let next = skip_ws(b, end);
+            if end <= p && (b.get(next) == Some(&b'{') || text[next..].starts_with("=>")) {
+                lists.push((at + 1, end - 1, at));
+            }
+        } else if window[i..].starts_with("=>") {
+            let before = text[..at].trim_end();
+            let name_len = before.bytes().rev().take_while(|c| is_ident(*c) || *c == b'$').count();
+            if name_len > 0 && !before.ends_with(')') {
+                let start = before.len() - name_len;
+                lists.push((start, before.len(), start));
+            }
+        }
+    }
+    for (start, end, head) in lists.into_iter().rev() {
+        let params: Vec<&str> = text[start..end]
+            .split(',')
+            .map(|p| p.split('=').next().unwrap_or(p).trim().trim_start_matches("..."))
+            .collect();
+        let Some(index) = params.iter().position(|p| *p == param) else { continue };
+        // The function's name: `function NAME(`, or `NAME = (`, `NAME = async (`, `NAME = function (`, `NAME = x =>`.
+        let before = text[..head].trim_end();
+        let before = before.strip_suffix("async").map_or(before, str::trim_end);
+        let ident = &before[before.len() - before.bytes().rev().take_while(|c| is_ident(*c) || *c == b'$').count()..];
+        let rest = before[..before.len() - ident.len()].trim_end();
+        fn assigned(t: &str) -> Option<&str> {
+            let t = t.strip_suffix('=').filter(|a| !a.ends_with(['=', '!', '<', '>']))?.trim_end();
+            let name = &t[t.len() - t.bytes().rev().take_while(|c| is_ident(*c) || *c == b'$').count()..];
+            (!name.is_empty() && !name.as_bytes()[0].is_ascii_digit()).then_some(name)
+        }
+        let name = match ident {
+            // (`if (path) {` inside the function: the list of no function.)
+            "if" | "while" | "for" | "switch" | "catch" | "with" => continue,
+            "function" => assigned(rest),
+            "" => assigned(before),
+            _ if rest.ends_with("function") => Some(ident),
+            _ => None,
+        };
+        return name.map(|name| (name, index));
+    }
+    None
 }
 
 /// The resources script text makes from literal URLs (each at the offset of its URL, with its kind, the URL and whether
@@ -2213,7 +2512,12 @@ pub fn script_calls(text: &str) -> ScriptCalls {
 ///   Google's analytics.js snippet does), every literal URL of a `.js` file: the script it injects;
 /// - modules imported from another host (`import('https://esm.sh/x')`, `import x from 'https://...'`) and the scripts
 ///   a worker imports (`importScripts('https://...')`): scripts.
-fn created_resources(text: &str) -> Vec<(usize, ResourceKind, String, bool)> {
+///
+/// A script element's `src` set to a URL built on a constant of the script (`var CDN = 'https://cdn.example.com';
+/// s.src = CDN + '/lib.js'`) counts as that URL; one the script computes otherwise (`s.src = cdnBase + '/lib.js'`,
+/// `cdnBase` read from a `<meta>` or a global) goes to `computed`, at its offset: its host is not known, and the policy
+/// is not opened to every host for it.
+fn created_resources(text: &str, computed: &mut Vec<usize>) -> Vec<(usize, ResourceKind, String, bool)> {
     let b = text.as_bytes();
     let mut out = Vec::new();
     let url_at = |at: usize| {
@@ -2229,10 +2533,21 @@ fn created_resources(text: &str) -> Vec<(usize, ResourceKind, String, bool)> {
         if b.get(eq) != Some(&b'=') || b.get(eq + 1) == Some(&b'=') {
             continue;
         }
-        let Some((url, complete)) = url_at(skip_ws(b, eq + 1)) else { continue };
+        let value = skip_ws(b, eq + 1);
         let start = b[..p].iter().rposition(|c| matches!(c, b';' | b'{' | b'}' | b'\n' | b'=')).map_or(0, |i| i + 1);
-        if let (Some(kind), _) = element_reference(text, &text[start..p], 0) {
-            out.push((skip_ws(b, eq + 1), kind, url, complete));
+        let (Some(kind), _) = element_reference(text, &text[start..p], 0) else { continue };
+        match url_at(value) {
+            Some((url, complete)) => out.push((value, kind, url, complete)),
+            None if kind == ResourceKind::Script && js_string(text, value).is_none_or(|(_, whole, _)| !whole) => {
+                match same_file_url(text, value) {
+                    Some(Some((url, complete))) => out.push((value, kind, url, complete)),
+                    Some(None) => {}
+                    None if js_string(text, value)
+                        .is_some_and(|(l, ..)| l.starts_with('/') && !l.starts_with("//")) => {}
+                    None => computed.push(value),
+                }
+            }
+            None => {}
         }
     }
     let makes_script = memchr::memmem::find(b, b"createElement(").is_some()
@@ -2376,8 +2691,11 @@ const SCHEMES: [&str; 4] = ["ws://", "wss://", "http://", "https://"];
 enum UrlTerm<'t> {
     /// The page's own origin: `location.origin` (`window.location.origin`, `document.location.origin`, ...).
     Origin,
-    /// The page's own host and port: `location.host`, which needs a scheme before it.
+    /// The page's own host and port: `location.host`, which needs a scheme before it (`location.hostname` has no port,
+    /// and is not one).
     Host,
+    /// The page's own scheme without its slashes: `location.protocol` (`https:`), which needs `//` and a host after it.
+    Protocol,
     /// Only a scheme: `'wss://'`, or a choice of two (`location.protocol === 'https:' ? 'wss://' : 'ws://'`).
     Scheme,
     /// A string constant.
@@ -2391,8 +2709,19 @@ fn url_term<'t>(text: &'t str, e: &'t str, depth: u8) -> Option<UrlTerm<'t>> {
     let e = e.trim();
     let b = e.as_bytes();
     let located = ["window.", "document.", "self.", "globalThis."].iter().find_map(|p| e.strip_prefix(p)).unwrap_or(e);
-    for (property, term) in [("location.origin", UrlTerm::Origin), ("location.host", UrlTerm::Host)] {
-        if located.strip_prefix(property).is_some_and(|rest| !rest.bytes().next().is_some_and(is_ident)) {
+    // (The page's own URL or its path, `location.href + '/more'`, `location.pathname + '/items'`: on its origin. The
+    // origin and the host followed by anything but a name's letter, the others alone: `location.protocol === 'https:'
+    // ? 'wss://' : 'ws://'` is a choice of schemes, below.)
+    let terms = [
+        ("location.origin", UrlTerm::Origin, false),
+        ("location.href", UrlTerm::Origin, true),
+        ("location.pathname", UrlTerm::Origin, true),
+        ("location.protocol", UrlTerm::Protocol, true),
+        ("location.host", UrlTerm::Host, false),
+    ];
+    for (property, term, alone) in terms {
+        let ends = |rest: &str| if alone { rest.trim().is_empty() } else { !rest.bytes().next().is_some_and(is_ident) };
+        if located.strip_prefix(property).is_some_and(ends) {
             return Some(term);
         }
     }
@@ -2441,6 +2770,11 @@ fn same_file_url(text: &str, at: usize) -> Option<Option<(String, bool)>> {
         let (inner, tail) = rest.split_once('}')?;
         // (A literal head other than a scheme is read as any literal is.)
         match head {
+            // (`${location.protocol}//${location.host}/x`: the page's scheme and host.)
+            "" if url_term(text, inner, 0) == Some(UrlTerm::Protocol) => {
+                let host = tail.strip_prefix("//${").and_then(|t| t.split_once('}')).map(|(host, _)| host);
+                (UrlTerm::Scheme, url_term(text, host?, 0))
+            }
             "" => (url_term(text, inner, 0)?, tail.starts_with('/').then_some(UrlTerm::Text(tail))),
             h if SCHEMES.contains(&h) => (UrlTerm::Scheme, url_term(text, inner, 0)),
             _ => return None,
@@ -2454,7 +2788,14 @@ fn same_file_url(text: &str, at: usize) -> Option<Option<(String, bool)>> {
         if matches!(b.get(at), Some(b'\'' | b'"')) && first != UrlTerm::Scheme {
             return None;
         }
-        (first, rest.and_then(|r| url_term(text, r, 0)))
+        // (`location.protocol + '//' + location.host + '/x'`: the page's scheme, then its host.)
+        let mut terms = expr.split('+').skip(1);
+        match (first, terms.next().map(|t| url_term(text, t, 0))) {
+            (UrlTerm::Protocol, Some(Some(UrlTerm::Text("//")))) => {
+                (UrlTerm::Scheme, terms.next().and_then(|t| url_term(text, t, 0)))
+            }
+            _ => (first, rest.and_then(|r| url_term(text, r, 0))),
+        }
     };
     match (first, second) {
         (UrlTerm::Origin, _) | (UrlTerm::Scheme, Some(UrlTerm::Host | UrlTerm::Origin)) => Some(None),
@@ -3542,6 +3883,10 @@ mod tests {
             "var proto = location.protocol === 'https:' ? 'wss://' : 'ws://';\nnew WebSocket(proto + location.host + '/live');",
             "new WebSocket('wss://' + window.location.host + '/live');",
             "new EventSource(`wss://${location.host}/feed`);",
+            "fetch(`${location.protocol}//${location.host}/x`);",
+            "fetch(location.protocol + '//' + window.location.host + '/x');",
+            "fetch(window.location.href + '/more');",
+            "fetch(location.pathname + '/items');",
         ] {
             assert_eq!(connects(same), vec![], "{same}");
         }
@@ -3560,6 +3905,8 @@ mod tests {
             "fetch(location.hostname + '/x');",
             "new WebSocket(proto + location.host);",
             "fetch(`${base}/x`);",
+            "fetch(`${location.protocol}//${location.hostname}:4000/x`);",
+            "fetch(location.protocol + '//api.' + location.host);",
         ] {
             assert_eq!(connects(computed), vec![None], "{computed}");
         }
@@ -3653,6 +4000,45 @@ mod tests {
     /// Every prefix (at char boundaries) of documents full of multi-byte text
     /// and half-written tags, and pseudo-random mixes of fragments, through
     /// every syntax: nothing may panic, and lines stay within the text.
+    #[test]
+    fn a_service_worker_refetching_the_pages_requests_is_no_computed_url() {
+        let worker = "self.addEventListener('fetch', function (event) {\n  \
+                      event.respondWith(fetch(event.request).catch(() => caches.match(event.request)));\n});\n\
+                      self.addEventListener(\"fetch\", e => e.respondWith(fetch(e.request.clone(), { cache: 'no-store' })));\n\
+                      fetch(event.requestUrl); fetch(event.request + '?x');";
+        let calls = script_calls(worker);
+        assert_eq!(calls.refetches.len(), 2, "{calls:?}");
+        // (`event.requestUrl` and `event.request + '?x'` are URLs computed as any other.)
+        assert_eq!(calls.connects.iter().filter(|(_, url)| url.is_none()).count(), 2, "{calls:?}");
+        // Outside a script that handles fetch events (only a service worker receives them), a request object is a
+        // computed URL as before.
+        let page = script_calls("button.onclick = () => fetch(state.request);");
+        assert!(page.refetches.is_empty());
+        assert_eq!(page.connects.len(), 1);
+        let scan = scan_connects(worker);
+        assert_eq!(scan.refetches, vec![2, 4]);
+        // What connectSrc then needs: the hosts the pages load from, those helmet's defaults allow too; '*' alone
+        // where a directive of those allows every host already.
+        let page = ViewScan {
+            external: vec![
+                ext(ResourceKind::Image, "https://img.example.com"),
+                ext(ResourceKind::Font, "https://f.example.com"),
+            ],
+            ..ViewScan::default()
+        };
+        let policy = directives(&[
+            ("imgSrc", &["'self'", "data:", "https://img.example.com"]),
+            ("connectSrc", &["'self'", "wss://rt.example.com"]),
+        ]);
+        assert_eq!(refetched_hosts([&page], &policy), None);
+        assert_eq!(
+            refetched_hosts([&page, &scan], &policy),
+            Some(vec!["https://f.example.com".to_string(), "https://img.example.com".to_string()])
+        );
+        let any = directives(&[("imgSrc", &["'self'", "data:", "*"])]);
+        assert_eq!(refetched_hosts([&page, &scan], &any), Some(vec!["*".to_string()]));
+    }
+
     #[test]
     fn script_calls_that_evaluate_strings_and_start_blob_workers() {
         let text = "eval(code);\nconst f = new Function('a', 'return a');\nsetTimeout('tick()', 10);\nsetTimeout(tick, 10);\n\

@@ -34,7 +34,8 @@
 //! its own (which Handlebars indents) runs by the hash of its text as sent, and a background the app's own stylesheet
 //! loads from another host is not blocked. Vue's ES-module full build imported from a
 //! CDN and through an import map of another host, an htmx hx-on handler and petite-vue still run. A page whose inline
-//! script the app fills with .replace before sending runs it.
+//! script the app fills with .replace before sending runs it. sql.js's minified glue code and WebAssembly module,
+//! vendored in the app's public folder, still run a query.
 
 mod common;
 
@@ -937,6 +938,30 @@ fn resources_scripts_make_from_literal_urls_and_webassembly_still_load_under_the
     for (server, want) in [("server.before.js", "yes"), ("server.js", "yes"), ("server.default.js", "no")] {
         let (csp, dom) = load(&app, server, "/base.html");
         assert_eq!(text_of(&dom, "base"), Some(want), "#base served by {server} (CSP: {csp}): {dom}");
+    }
+}
+
+/// A page that loads sql.js as its README says (its minified glue code `sql-wasm.js` and its module `sql-wasm.wasm`
+/// copied into the app's `public/vendor`, from the package installed from the registry) still runs its query under
+/// the written policy ('wasm-unsafe-eval', found in the minified file the run does not read, and from the served
+/// module), and does not under helmet's default.
+#[test]
+fn a_vendored_minified_webassembly_library_still_runs_under_the_written_policy() {
+    let (_tmp, app) = copy_app("csp-wasm-vendor");
+    let sqljs = app.join("sqljs");
+    npm_ci(&sqljs);
+    std::fs::create_dir_all(app.join("public/vendor")).expect("mkdir");
+    for file in ["sql-wasm.js", "sql-wasm.wasm"] {
+        let from = sqljs.join("node_modules/sql.js/dist").join(file);
+        std::fs::copy(&from, app.join("public/vendor").join(file)).expect("copy sql.js's dist file");
+    }
+    std::fs::remove_dir_all(&sqljs).expect("remove the installer folder");
+    let fixed = fix_and_install(&app);
+    assert!(fixed.contains("scriptSrc: [\"'self'\", \"'wasm-unsafe-eval'\"]"), "{fixed}");
+    with_default_policy(&app, &fixed);
+    for (server, want) in [("server.before.js", "yes"), ("server.js", "yes"), ("server.default.js", "no")] {
+        let (csp, dom) = load(&app, server, "/");
+        assert_eq!(text_of(&dom, "sql"), Some(want), "#sql served by {server} (CSP: {csp}): {dom}");
     }
 }
 

@@ -665,14 +665,24 @@ fn needed_policy<'a>(cx: &FileContext<'a>, rewriter: Option<&str>) -> (Directive
     for (widget, _, added) in &mut widgets.known {
         *added = add_sources(&mut directives, widget);
     }
+    // (A service worker that fetches the pages' requests again: [`views::refetched_hosts`].)
+    let scans = cx.project.views.iter().map(|(_, scan)| scan);
+    if let Some(hosts) = views::refetched_hosts(scans, &directives) {
+        add_needed(&mut directives, "connectSrc", hosts);
+    }
     // (Where the app's routes redirect a form's submission: [`form_redirects`].)
     let redirects = form_redirects(cx, &directives);
-    if !redirects.hosts.is_empty() {
-        let needed = BTreeMap::from([("formAction".to_string(), redirects.hosts)]);
-        let redirect = Widget { name: String::new(), scripts: Vec::new(), directives: needed, source: String::new() };
-        add_sources(&mut directives, &redirect);
-    }
+    add_needed(&mut directives, "formAction", redirects.hosts);
     (directives, widgets)
+}
+
+/// Adds `sources` to the directive `name` (helmet's default sources first where it is not there yet), as a widget's.
+fn add_needed(directives: &mut Directives, name: &str, sources: Vec<String>) {
+    if !sources.is_empty() {
+        let needed = BTreeMap::from([(name.to_string(), sources)]);
+        let widget = Widget { name: String::new(), scripts: Vec::new(), directives: needed, source: String::new() };
+        add_sources(directives, &widget);
+    }
 }
 
 /// The options keys and the directives the transform writes ([`helmet_call`]): a policy of only these, each directive
@@ -1518,7 +1528,7 @@ fn report_views(
     let (mut evals, mut whats, mut workers) = (Vec::new(), BTreeSet::new(), Vec::new());
     let (mut blobs, mut objects): (BTreeMap<&str, Vec<String>>, Vec<String>) = (BTreeMap::new(), Vec::new());
     let (mut unsure, mut made, mut builds, mut wasm) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    let mut dev = Vec::new();
+    let (mut dev, mut modules, mut refetches, mut computed) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for (path, scan) in &cx.project.views {
         dev.extend(scan.dev_scripts.iter().map(|line| format!("{}:{line}", display_path(path))));
         made.extend(scan.object_urls_made.iter().map(|line| format!("{}:{line}", display_path(path))));
@@ -1527,7 +1537,13 @@ fn report_views(
             whats.insert(eval.what);
         }
         workers.extend(scan.blob_workers.iter().map(|line| format!("{}:{line}", display_path(path))));
-        wasm.extend(scan.wasm.iter().map(|line| format!("{}:{line}", display_path(path))));
+        // (A WebAssembly module the app serves is named as a file: it has no lines.)
+        match path.extension().is_some_and(|e| e == "wasm") {
+            true => modules.extend((!scan.wasm.is_empty()).then(|| display_path(path))),
+            false => wasm.extend(scan.wasm.iter().map(|line| format!("{}:{line}", display_path(path)))),
+        }
+        refetches.extend(scan.refetches.iter().map(|line| format!("{}:{line}", display_path(path))));
+        computed.extend(scan.computed_scripts.iter().map(|line| format!("{}:{line}", display_path(path))));
         for (line, kind) in &scan.blob_sources {
             let guessed = if scan.guessed_blobs.contains(line) { " (element not found)" } else { "" };
             let place = format!("{}:{line}{guessed}", display_path(path));
@@ -1702,15 +1718,62 @@ fn report_views(
             ),
         ));
     }
-    if !wasm.is_empty() {
+    if !wasm.is_empty() || !modules.is_empty() {
+        let scripts = (!wasm.is_empty()).then(|| format!("the scripts at {} compile WebAssembly", wasm.join(", ")));
+        let served = (!modules.is_empty()).then(|| {
+            let what = if modules.len() == 1 { "module" } else { "modules" };
+            format!("the app serves the WebAssembly {what} {} for its pages' scripts to compile", modules.join(", "))
+        });
         plan.findings.push(cx.finding(
             "csp-wasm",
             app.creation.start,
             format!(
-                "the scripts at {} compile WebAssembly, which helmet's default Content-Security-Policy blocks \
-                 (script-src without 'wasm-unsafe-eval'), so scriptSrc allows 'wasm-unsafe-eval' (WebAssembly only, \
-                 not eval)",
-                wasm.join(", ")
+                "{}, which helmet's default Content-Security-Policy blocks (script-src without 'wasm-unsafe-eval'), \
+                 so scriptSrc allows 'wasm-unsafe-eval' (WebAssembly only, not eval)",
+                scripts.into_iter().chain(served).collect::<Vec<_>>().join(" and ")
+            ),
+        ));
+    }
+    if !computed.is_empty() {
+        plan.findings.push(cx.finding(
+            "csp-script-host",
+            app.creation.start,
+            format!(
+                "the scripts at {} load a script from a URL they compute on a value the project does not hold (a \
+                 <meta> tag's content, a global, a setting read at run time): the policy does not name its host, so \
+                 script-src allows it only if it is the app's own; if it comes from a CDN, add that origin (the \
+                 browser console names it) to scriptSrc",
+                computed.join(", ")
+            ),
+        ));
+    }
+    if !refetches.is_empty() {
+        let connect = directives.iter().find(|(name, _)| name == "connectSrc").map(|(_, s)| s.as_slice());
+        let hosts: Vec<&str> = connect
+            .unwrap_or_default()
+            .iter()
+            .map(String::as_str)
+            .filter(|s| s.contains("://") || !(s.starts_with('\'') || s.ends_with(':')))
+            .collect();
+        let allows = match hosts.as_slice() {
+            [] => "connect-src 'self' (helmet's default-src) allows it: the pages load nothing from another host"
+                .to_string(),
+            ["*"] => {
+                "connectSrc allows every host ('*'), since a page loads from a host known only at run time".to_string()
+            }
+            _ => {
+                format!("connectSrc allows the hosts the pages load from ({}) rather than every host", hosts.join(", "))
+            }
+        };
+        plan.findings.push(cx.finding(
+            "csp-service-worker",
+            app.creation.start,
+            format!(
+                "the service worker at {} fetches the pages' requests again (fetch(event.request)), each checked \
+                 against the connect-src of the policy its own script is served with, so {allows}; a resource the \
+                 pages load from a host they do not name (a font a stylesheet of another host loads, a URL a script \
+                 computes) needs its host in connectSrc too",
+                refetches.join(", ")
             ),
         ));
     }
