@@ -234,7 +234,7 @@ fn run_on_this_thread(
     let mut frontier: Vec<usize> = (0..scans.len()).filter(|i| matches!(scans[*i], Scan::Analysed(_))).collect();
     // The entry points of published libraries too (their `main`, `bin`, `start` script), with what they import: which
     // of a library's files are only its examples depends on what they reach.
-    let entries: BTreeMap<PathBuf, Vec<usize>> = projects
+    let entries: BTreeMap<PathBuf, (Vec<usize>, Vec<Option<usize>>)> = projects
         .iter()
         .filter(|(_, p)| p.manifest.as_ref().is_some_and(ManifestInfo::published))
         .map(|(manifest, p)| {
@@ -245,15 +245,25 @@ fn run_on_this_thread(
                     let relative = relative_to(&p.dir, &crate::root::relative_to_cwd(s))?.components().count();
                     Some(s.ancestors().nth(relative)?.join("package.json"))
                 });
-            let found = importer
-                .map(|importer| {
-                    points.iter().filter_map(|point| resolver.resolve(&importer, &format!("./{point}"))).collect()
-                })
-                .unwrap_or_default();
-            (manifest.clone(), found)
+            let resolve = |points: &[String]| -> Vec<Option<usize>> {
+                let Some(importer) = &importer else { return vec![None; points.len()] };
+                points.iter().map(|point| resolver.resolve(importer, &format!("./{point}"))).collect()
+            };
+            let found = resolve(&points).into_iter().flatten().collect();
+            // (The files a `start` script names that are the library's example, not its entry points.)
+            let starts = p.manifest.as_ref().map(crate::published::start_files).unwrap_or_default();
+            let example_starts = starts
+                .iter()
+                .all(|file| p.manifest.as_ref().is_some_and(|m| crate::published::example_start(Path::new(file), m)));
+            let example_starts = if example_starts && !starts.is_empty() { resolve(&starts) } else { Vec::new() };
+            (manifest.clone(), (found, example_starts))
         })
         .collect();
-    for &i in entries.values().flatten() {
+    let example_starts: BTreeMap<PathBuf, Vec<Option<usize>>> =
+        entries.iter().map(|(manifest, (_, starts))| (manifest.clone(), starts.clone())).collect();
+    let entries: BTreeMap<PathBuf, Vec<usize>> =
+        entries.into_iter().map(|(manifest, (found, _))| (manifest, found)).collect();
+    for &i in entries.values().flatten().chain(example_starts.values().flatten().flatten()) {
         if matches!(scans[i], Scan::Skipped(..)) {
             scans[i] = scan(&found.sources[i], None, None);
             frontier.extend(matches!(scans[i], Scan::Analysed(_)).then_some(i));
@@ -321,6 +331,10 @@ fn run_on_this_thread(
         let Some(project) = projects.get_mut(manifest) else { continue };
         let files = members.get(manifest).map_or(&[][..], Vec::as_slice);
         project.examples = examples_of(project, roots, files, &inputs, &found.sources, &resolver);
+        // (A `start` script that runs only the library's example, each file read and none reached from its entries.)
+        let starts = example_starts.get(manifest).map_or(&[][..], Vec::as_slice);
+        project.start_runs_example = !starts.is_empty()
+            && starts.iter().all(|i| i.is_some_and(|i| project.examples.contains_key(&found.sources[i])));
     }
     // What the code sends (HTML with inline code, its own X-Frame-Options): helmet's headers must fit it (a file the
     // scanner fails on only loses that evidence).
@@ -1747,6 +1761,7 @@ fn build_projects(
                 code_use: Default::default(),
                 surveys: Default::default(),
                 examples: Default::default(),
+                start_runs_example: false,
                 filled: Vec::new(),
             },
         );

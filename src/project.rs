@@ -73,6 +73,9 @@ pub struct Project {
     /// examples or outside its `files`, reached from none of its entry points), each with the packages it imports
     /// that the library declares nowhere.
     pub examples: std::collections::BTreeMap<PathBuf, Vec<String>>,
+    /// Whether the `start` script of the published library runs only its example
+    /// ([`crate::published::example_start`], reached from none of its entry points): the package is still a library.
+    pub start_runs_example: bool,
 }
 
 impl Project {

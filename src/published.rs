@@ -103,12 +103,29 @@ pub fn outside_files(relative: &Path, files: &[String]) -> bool {
 }
 
 /// The files the package runs or gives to others, relative to its folder: its entry (`exports['.']`, else `main`),
-/// its `bin` files and the source files its `start` script names (`node server.js`, `nodemon src/app.ts`).
+/// its `bin` files and the source files its `start` script names (`node server.js`, `nodemon src/app.ts`), less those
+/// that are its example ([`example_start`]: the example is no entry point of the library).
 pub fn entry_points(manifest: &ManifestInfo) -> Vec<String> {
     let mut points: Vec<String> = manifest.entry().into_iter().map(str::to_string).collect();
     points.extend(manifest.bin().iter().cloned());
-    points.extend(manifest.start_script().into_iter().flat_map(script_files));
+    points.extend(start_files(manifest).into_iter().filter(|file| !example_start(Path::new(file), manifest)));
     points
+}
+
+/// The source files the `start` script names, relative to the package's folder (`./` left out).
+pub fn start_files(manifest: &ManifestInfo) -> Vec<String> {
+    let files = manifest.start_script().into_iter().flat_map(script_files);
+    files.map(|file| file.trim_start_matches("./").to_string()).collect()
+}
+
+/// Whether `relative`, a file the `start` script names, is an example of a library rather than the package itself
+/// (`"start": "node examples/blog/server.js"`, a way to let contributors try a framework): the package declares an
+/// entry other packages import (`main`/`exports`), and the file lies under an example folder, outside `files` when
+/// the package lists them. (Whether the library's entry reaches it is for the caller: then it is no example.)
+pub fn example_start(relative: &Path, manifest: &ManifestInfo) -> bool {
+    manifest.entry().is_some()
+        && in_example_folder(relative)
+        && manifest.files().is_none_or(|files| outside_files(relative, files))
 }
 
 /// The source files a package script names (words with a JavaScript or TypeScript extension, or a path).
@@ -123,9 +140,10 @@ fn script_files(script: &str) -> Vec<String> {
 }
 
 /// Whether the package runs itself: it has a `bin` or a `start` script (an app published to a registry, run with
-/// `npx` or `npm start`), not only code for other apps.
-pub fn runs_itself(manifest: &ManifestInfo) -> bool {
-    !manifest.bin().is_empty() || manifest.start_script().is_some()
+/// `npx` or `npm start`), not only code for other apps. A `start` script that runs only the library's example
+/// (`start_runs_example`: every file it names is [`example_start`] and reached from no entry point) does not count.
+pub fn runs_itself(manifest: &ManifestInfo, start_runs_example: bool) -> bool {
+    !manifest.bin().is_empty() || (manifest.start_script().is_some() && !start_runs_example)
 }
 
 /// The packages among `specs` (what a file imports) that `manifest` declares in no section: neither Node's own
@@ -198,6 +216,32 @@ mod tests {
         assert_eq!(script_files("node scripts/serve.js"), ["scripts/serve.js"]);
         assert_eq!(script_files("NODE_ENV=production nodemon --watch src src/app.ts"), ["src/app.ts"]);
         assert_eq!(script_files("npm run build && node dist/index.js"), ["dist/index.js"]);
+    }
+
+    #[test]
+    fn a_start_script_that_runs_the_example_is_no_entry_point() {
+        let manifest = |text: &str| ManifestInfo::parse(text).expect("parses");
+        let library = manifest(
+            r#"{ "name": "pagekit", "version": "1.0.0", "main": "index.js", "files": ["index.js", "lib/"],
+                 "scripts": { "start": "node ./examples/blog/server.js" } }"#,
+        );
+        assert_eq!(start_files(&library), ["examples/blog/server.js"]);
+        assert!(example_start(Path::new("examples/blog/server.js"), &library));
+        assert_eq!(entry_points(&library), ["index.js"]);
+        // (No `main`: an app whose code lies in an example folder; a `files` that publishes the folder.)
+        let app =
+            manifest(r#"{ "name": "a", "version": "1.0.0", "scripts": { "start": "node examples/blog/server.js" } }"#);
+        assert!(!example_start(Path::new("examples/blog/server.js"), &app));
+        let published = manifest(
+            r#"{ "name": "a", "version": "1.0.0", "main": "index.js", "files": ["index.js", "examples"],
+                 "scripts": { "start": "node examples/blog/server.js" } }"#,
+        );
+        assert!(!example_start(Path::new("examples/blog/server.js"), &published));
+        // (The library's own entry, or a server outside any example folder.)
+        assert!(!example_start(Path::new("index.js"), &library));
+        assert!(!example_start(Path::new("server.js"), &library));
+        assert!(runs_itself(&library, false));
+        assert!(!runs_itself(&library, true));
     }
 
     #[test]

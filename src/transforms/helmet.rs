@@ -281,6 +281,14 @@ impl Transform for Helmet {
             let (made, missing_here): (Vec<&ExpressApp>, Vec<&ExpressApp>) =
                 missing.into_iter().partition(|app| app.scope != whole);
             missing = missing_here;
+            // (A `start` script that runs only the library's example: see `published::example_start`.)
+            let (start, fix) = match cx.project.manifest.as_ref().and_then(|m| m.start_script()) {
+                Some(script) if cx.project.start_runs_example => (
+                    format!("a start script that runs only its example, `{script}`"),
+                    "make its start script run the package's own server",
+                ),
+                _ => ("no start script".to_string(), "give it a start script"),
+            };
             for app in made {
                 plan.findings.push(cx.finding(
                     "library",
@@ -288,11 +296,11 @@ impl Transform for Helmet {
                     format!(
                         "this app is created by `{library}`, a published package other apps install (package.json \
                          has a name and a version and is not private; a function of a module it exports makes the \
-                         app; the package starts no server of its own: no bin, no start script, no listen when a \
-                         module loads): helmet with a policy fixed here is not added, since the sites built on it \
-                         could neither configure nor turn it off. The apps that use `{library}` should register \
-                         helmet on the app it gives them (or `{library}` could offer it as an option). If this \
-                         package is in fact an app, give it a start script and run again"
+                         app; the package starts no server of its own: no bin, {start}, no listen when a module \
+                         loads): helmet with a policy fixed here is not added, since the sites built on it could \
+                         neither configure nor turn it off. The apps that use `{library}` should register helmet on \
+                         the app it gives them (or `{library}` could offer it as an option). If this package is in \
+                         fact an app, {fix} and run again"
                     ),
                 ));
             }
@@ -1010,14 +1018,14 @@ fn listens(facts: &FileFacts) -> Option<usize> {
 
 /// The name of the published package this file belongs to, when that package is a library other apps install
 /// rather than an app: `name` and `version` and not `private`, an entry other packages import (`main`,
-/// `exports`), no `bin` and no `start` script, no module of its own (examples aside) that starts a server when it
-/// loads, and this module exports something (with an app made inside a function, the app is made for its users:
-/// `createApp()` of a framework).
+/// `exports`), no `bin` and no `start` script (one that runs only its example aside), no module of its own (examples
+/// aside) that starts a server when it loads, and this module exports something (with an app made inside a function,
+/// the app is made for its users: `createApp()` of a framework).
 fn consumed_library<'a>(cx: &FileContext<'a>) -> Option<&'a str> {
     let manifest = cx.project.manifest.as_ref()?;
     let library = manifest.published()
         && manifest.entry().is_some()
-        && !crate::published::runs_itself(manifest)
+        && !crate::published::runs_itself(manifest, cx.project.start_runs_example)
         && !cx.project.is_example(&cx.file.path)
         && !cx.facts.exports.is_empty()
         && !cx
