@@ -380,17 +380,20 @@ fn run_on_this_thread(
         }
         let known = served.entry(manifest.clone()).or_insert_with(|| Some(Vec::new()));
         for item in scan.served {
-            match (item, known.as_mut()) {
-                (crate::code_html::Served::Known { base, path: rel, file }, Some(list)) => {
+            match item {
+                crate::code_html::Served::Known { base, path: rel, file } => {
                     let from = match base {
                         crate::code_html::Base::FileDir => parent_dir(path),
                         crate::code_html::Base::Cwd => project.dir.clone(),
                     };
                     // (`__dirname + '/public'`: the path is under the base whatever its first character.)
-                    list.push((crate::root::normalize(&from.join(rel.trim_start_matches('/'))), file));
+                    let served = crate::root::normalize(&from.join(rel.trim_start_matches('/')));
+                    project.served.push((path.clone(), served.clone(), file));
+                    if let Some(list) = known.as_mut() {
+                        list.push((served, file));
+                    }
                 }
-                (crate::code_html::Served::Unknown(_), _) => *known = None,
-                _ => {}
+                crate::code_html::Served::Unknown(_) => *known = None,
             }
         }
         if let Some(connect) = scan.connect {
@@ -1762,6 +1765,7 @@ fn build_projects(
                 surveys: Default::default(),
                 examples: Default::default(),
                 start_runs_example: false,
+                served: Vec::new(),
                 filled: Vec::new(),
             },
         );

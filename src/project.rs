@@ -76,9 +76,44 @@ pub struct Project {
     /// Whether the `start` script of the published library runs only its example
     /// ([`crate::published::example_start`], reached from none of its entry points): the package is still a library.
     pub start_runs_example: bool,
+    /// The folders and files the project's code serves or renders from, where the code names them (normalised), each
+    /// with the source file that names it and whether it is a file ([`crate::code_html::Served::Known`]).
+    pub served: Vec<(PathBuf, PathBuf, bool)>,
 }
 
 impl Project {
+    /// The views of the project ([`Project::views`]) that the app of `file` may serve or render. An app in an
+    /// example of its own (`examples/blog/server.js`, see [`crate::published::example_unit`]) does not serve the views
+    /// and pages of another example (`examples/shop/views`), unless a file of its example names their folder; every
+    /// other app may serve any of them.
+    pub fn views_for<'a>(&'a self, file: &Path) -> impl Iterator<Item = &'a (PathBuf, ViewScan)> + 'a {
+        let dir = crate::discover::scope_key(&self.dir);
+        let unit_of = move |path: &Path| -> Option<PathBuf> {
+            crate::published::example_unit(crate::discover::scope_key(path).strip_prefix(&dir).ok()?)
+        };
+        let unit = unit_of(file);
+        // (The folders the files of this example name: another example's views there are served too.)
+        let named: Vec<(PathBuf, bool)> = match &unit {
+            Some(unit) => self
+                .served
+                .iter()
+                .filter(|(from, _, _)| unit_of(from).as_ref() == Some(unit))
+                .map(|(_, path, file)| (crate::discover::scope_key(path), *file))
+                .collect(),
+            None => Vec::new(),
+        };
+        self.views.iter().filter(move |(path, _)| {
+            let Some(unit) = &unit else { return true };
+            match unit_of(path) {
+                Some(other) if other != *unit => {
+                    let path = crate::discover::scope_key(path);
+                    named.iter().any(|(served, file)| if *file { path == *served } else { path.starts_with(served) })
+                }
+                _ => true,
+            }
+        })
+    }
+
     /// Whether `path` is example code of a published library ([`Project::examples`]).
     pub fn is_example(&self, path: &std::path::Path) -> bool {
         self.examples.contains_key(path)

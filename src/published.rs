@@ -4,7 +4,7 @@
 //! `dependencies`: its packages go to `devDependencies`, and a file whose own packages the library does not even
 //! declare is left alone with the `engine/example-code` finding (see `pipeline.rs`).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::manifest::ManifestInfo;
 
@@ -66,6 +66,17 @@ const NODE_BUILTINS: [&str; 42] = [
 pub fn in_example_folder(relative: &Path) -> bool {
     let mut dirs = relative.components().rev().skip(1);
     dirs.any(|c| c.as_os_str().to_str().is_some_and(|name| EXAMPLE_DIRS.contains(&name)))
+}
+
+/// The example `relative` (a path relative to its package's folder) belongs to: the outermost example folder and the
+/// folder or file right below it (`examples/blog` for `examples/blog/views/index.ejs`, `examples/standalone.js` for
+/// itself); `None` outside every example folder. Each such unit is an app of its own, with its own views.
+pub fn example_unit(relative: &Path) -> Option<PathBuf> {
+    let names: Vec<&std::ffi::OsStr> = relative.iter().collect();
+    let folder = names[..names.len().saturating_sub(1)]
+        .iter()
+        .position(|name| name.to_str().is_some_and(|name| EXAMPLE_DIRS.contains(&name)))?;
+    Some(names[..=folder + 1].iter().collect())
 }
 
 /// Whether `relative` is named as example code: under an example folder, a file named `sample`, `example*` or
@@ -198,6 +209,17 @@ mod tests {
         assert!(!looks_like_example(Path::new("scripts.js")));
         assert!(!looks_like_example(Path::new("lib/scripts/x.js")));
         assert!(!looks_like_example(Path::new("server.js")));
+    }
+
+    #[test]
+    fn each_example_is_a_unit_of_its_own() {
+        let unit = |path: &str| example_unit(Path::new(path)).map(|u| u.to_string_lossy().into_owned());
+        assert_eq!(unit("examples/blog/views/index.ejs").as_deref(), Some("examples/blog"));
+        assert_eq!(unit("examples/blog/server.js").as_deref(), Some("examples/blog"));
+        assert_eq!(unit("examples/standalone.js").as_deref(), Some("examples/standalone.js"));
+        assert_eq!(unit("packages/a/demo/x/y.js").as_deref(), Some("packages/a/demo/x"));
+        assert_eq!(unit("views/index.ejs"), None);
+        assert_eq!(unit("examples"), None);
     }
 
     #[test]

@@ -197,7 +197,7 @@ impl Helmet {
     /// answers.
     fn plain_http(&self, cx: &FileContext<'_>) -> bool {
         !self.behind_proxy
-            && !cx.project.views.is_empty()
+            && cx.project.views_for(&cx.file.path).next().is_some()
             && cx
                 .project
                 .survey(ID)
@@ -521,7 +521,7 @@ const FORM_REDIRECT: &str = "form-redirect:";
 fn form_redirects(cx: &FileContext<'_>, directives: &[(String, Vec<String>)]) -> FormRedirects {
     let mut out = FormRedirects::default();
     let any = directives.iter().any(|(n, s)| n == "formAction" && s.iter().any(|s| s == views::ANY_HOST));
-    if cx.project.views.is_empty() || any {
+    if cx.project.views_for(&cx.file.path).next().is_none() || any {
         return out;
     }
     let own = redirects_of_forms(cx)
@@ -665,7 +665,7 @@ fn referer_embeds(directives: &[(String, Vec<String>)]) -> Vec<&str> {
 /// the widgets they load (whose sources are in them).
 fn needed_policy<'a>(cx: &FileContext<'a>, rewriter: Option<&str>) -> (Directives, Widgets<'a>) {
     let mut directives = views::csp_directives(
-        cx.project.views.iter().map(|(_, scan)| scan),
+        cx.project.views_for(&cx.file.path).map(|(_, scan)| scan),
         rewriter.is_none(),
         cx.project.rm_whitespace.is_some(),
     );
@@ -1269,7 +1269,7 @@ struct Widgets<'a> {
 fn widgets<'a>(cx: &FileContext<'a>) -> Widgets<'a> {
     let d = data();
     let mut found = Widgets::default();
-    for (path, scan) in &cx.project.views {
+    for (path, scan) in cx.project.views_for(&cx.file.path) {
         for script in scan.external.iter().filter(|r| r.kind == views::ResourceKind::Script) {
             let at = format!("{}:{}", display_path(path), script.line);
             // (A scheme-relative script, `//js.stripe.com/v3`, is the same vendor's over https.)
@@ -1527,7 +1527,7 @@ fn report_views(
     let (mut blobs, mut objects): (BTreeMap<&str, Vec<String>>, Vec<String>) = (BTreeMap::new(), Vec::new());
     let (mut unsure, mut made, mut builds, mut wasm) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut dev = Vec::new();
-    for (path, scan) in &cx.project.views {
+    for (path, scan) in cx.project.views_for(&cx.file.path) {
         dev.extend(scan.dev_scripts.iter().map(|line| format!("{}:{line}", display_path(path))));
         made.extend(scan.object_urls_made.iter().map(|line| format!("{}:{line}", display_path(path))));
         for eval in &scan.evals {
