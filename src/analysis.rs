@@ -416,6 +416,12 @@ impl FileFacts {
         self.exports.shrink_to_fit();
     }
 
+    /// The initial value of the top-level `const` named `name` (`const publicDir = path.join(__dirname, 'public')`).
+    pub fn top_level_const(&self, name: &str) -> Option<&Value> {
+        let declared = self.declarations.iter().find(|d| d.top_level && d.kind == "const" && d.name == *name)?;
+        declared.init.as_ref()
+    }
+
     /// Bindings of a module (any kind).
     pub fn bindings_of<'a>(&'a self, module: &'a str) -> impl Iterator<Item = &'a ModuleBinding> + 'a {
         self.bindings.iter().filter(move |b| b.module == module)

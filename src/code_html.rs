@@ -227,9 +227,24 @@ pub enum Served {
     /// A path known from the code: its base, the path under it (`/` separated, maybe with `..`), and whether it names
     /// a file rather than a folder.
     Known { base: Base, path: String, file: bool },
-    /// A path the code computes at run time (`express.static(config.publicDir)`), at this 1-based line: anything may
-    /// be served.
-    Unknown(usize),
+    /// A path the code computes at run time (`express.static(config.publicDir)`): anything may be served, unless the
+    /// whole project's links tell what it is ([`Computed::names`]).
+    Unknown(Computed),
+}
+
+/// A path the code computes at run time ([`Served::Unknown`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Computed {
+    /// The 1-based line of the call that serves it.
+    pub line: usize,
+    /// The expression as written (on one line, shortened).
+    pub text: String,
+    /// Whether it names a folder served or rendered from (`express.static`, `app.set('views')`, a `sendFile` root),
+    /// not one file read or sent.
+    pub folder: bool,
+    /// The names the value is read through, when it is a name or a path of names (`config.publicDir`:
+    /// `["config", "publicDir"]`): another module's export, which [`path_of_value`] may read.
+    pub names: Option<Vec<String>>,
 }
 
 /// What one source file's code sends.
@@ -475,7 +490,12 @@ impl Collector<'_> {
         for expr in paths {
             let served = match path_of(expr, &self.consts) {
                 Some((base, path)) => Served::Known { base, path, file },
-                None => Served::Unknown(self.line(range_of(call).start)),
+                None => Served::Unknown(Computed {
+                    line: self.line(range_of(call).start),
+                    text: self.file.code.get(range_of(expr)).map(one_line).unwrap_or_default(),
+                    folder: !file,
+                    names: names_of(expr),
+                }),
             };
             self.found.served.push(served);
         }
@@ -618,6 +638,81 @@ fn path_of(expr: &Expr, consts: &PathConsts) -> Option<(Base, String)> {
             (!text.starts_with('/')).then_some((Base::Cwd, text))
         }
     }
+}
+
+/// `config.publicDir` -> `["config", "publicDir"]`, `publicDir` -> `["publicDir"]`: a name, or names read one from
+/// the other.
+fn names_of(expr: &Expr) -> Option<Vec<String>> {
+    match expr {
+        Expr::Paren(p) => names_of(&p.expr),
+        Expr::Ident(id) => Some(vec![id.sym.to_string()]),
+        Expr::Member(m) => {
+            let mut names = names_of(&m.obj)?;
+            match &m.prop {
+                MemberProp::Ident(p) => names.push(p.sym.to_string()),
+                MemberProp::Computed(c) => names.push(string_of(&c.expr)?),
+                MemberProp::PrivateName(_) => return None,
+            }
+            Some(names)
+        }
+        _ => None,
+    }
+}
+
+/// Source text on one line, its runs of white space made one space, at most 80 characters.
+fn one_line(text: &str) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match text.char_indices().nth(80) {
+        Some((end, _)) => format!("{}...", &text[..end]),
+        None => text,
+    }
+}
+
+/// [`path_of`] for a value the analysis described (another module's export, `publicDir: path.join(__dirname,
+/// 'public')`): a string, `__dirname`, `process.cwd()`, `path.join`/`path.resolve` of those and strings, and a name
+/// `declared` gives the value of (a top-level `const`, to at most four steps).
+pub fn path_of_value(
+    value: &crate::values::Value,
+    declared: &dyn Fn(&str) -> Option<crate::values::Value>,
+) -> Option<(Base, String)> {
+    fn walk(
+        value: &crate::values::Value,
+        declared: &dyn Fn(&str) -> Option<crate::values::Value>,
+        depth: usize,
+    ) -> Option<(Base, String)> {
+        use crate::values::Value;
+        match value {
+            Value::Str(text, _) => (!text.starts_with('/')).then(|| (Base::Cwd, text.to_string())),
+            Value::Ident(name, _) if name == "__dirname" => Some((Base::FileDir, String::new())),
+            Value::Ident(name, _) if depth < 4 => walk(&declared(name)?, declared, depth + 1),
+            Value::Call(call) => {
+                let callee = call.callee.as_ref()?;
+                let path_module =
+                    callee.binding.as_ref().is_some_and(|b| b.module == "path" || b.module == "node:path");
+                match (callee.path.as_str(), &call.args[..]) {
+                    ("process.cwd", []) => Some((Base::Cwd, String::new())),
+                    (_, [first, rest @ ..])
+                        if path_module && matches!(&callee.members[..], [m] if m == "join" || m == "resolve") =>
+                    {
+                        let resolve = callee.members[0] == "resolve";
+                        let (base, mut path) = walk(first, declared, depth)?;
+                        for part in rest {
+                            let crate::values::Value::Str(part, _) = part else { return None };
+                            // (`path.resolve` starts again at an absolute part; `path.join` does not.)
+                            if part.starts_with('/') && resolve {
+                                return None;
+                            }
+                            path = format!("{path}/{part}");
+                        }
+                        Some((base, path))
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+    walk(value, declared, 0)
 }
 
 /// A template literal's text as it is at run time, each `${}` a run-time part.
@@ -912,6 +1007,11 @@ mod tests {
         }));
     }
 
+    fn unknown(line: usize, text: &str, folder: bool, names: Option<&[&str]>) -> Served {
+        let names = names.map(|names| names.iter().map(|n| n.to_string()).collect());
+        Served::Unknown(Computed { line, text: text.to_string(), folder, names })
+    }
+
     #[test]
     fn what_the_code_serves() {
         let known = |base, path: &str, file| Served::Known { base, path: path.to_string(), file };
@@ -937,15 +1037,19 @@ mod tests {
                 known(Base::Cwd, "", false),
                 known(Base::FileDir, "/index.html", true),
                 known(Base::Cwd, "pages", false),
-                Served::Unknown(8),
+                unknown(8, "config.dir", true, Some(&["config", "dir"])),
             ]
         );
         // An absolute path, a name the code computes: unknown.
         assert_eq!(
             code_scan("fs.readFile(path.resolve(__dirname, '/etc/x.html'), cb);").served,
-            vec![Served::Unknown(1)]
+            vec![unknown(1, "path.resolve(__dirname, '/etc/x.html')", false, None)]
         );
-        assert_eq!(code_scan("fs.readFile(file, cb);").served, vec![Served::Unknown(1)]);
+        assert_eq!(code_scan("fs.readFile(file, cb);").served, vec![unknown(1, "file", false, Some(&["file"]))]);
+        assert_eq!(
+            code_scan("app.set('views',\n  process.env.VIEWS   || settings['views']);").served,
+            vec![unknown(1, "process.env.VIEWS || settings['views']", true, None)]
+        );
     }
 
     #[test]

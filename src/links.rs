@@ -282,6 +282,66 @@ pub struct ExportedInstance {
     pub db: Option<Atom>,
 }
 
+/// The value the path of names `names` reads in the module `from` (`["config", "publicDir"]`: the `publicDir` property
+/// of what `config` is bound to, `express.static(config.publicDir)`), with the index of the module whose code holds it
+/// (a path in it is relative to that module): a name bound by a require or an import of a project module is what that
+/// module exports (the module itself: `module.exports`, or its named exports; one export: that export, or that
+/// property of `module.exports`), a name a top-level declaration gives is its initial value, and each further name a
+/// property of an object literal. `None` where any step is computed, a package's, or not found.
+pub fn value_behind(
+    inputs: &[Option<LinkInput<'_>>],
+    resolver: &Resolver,
+    from: usize,
+    names: &[String],
+) -> Option<(usize, Value)> {
+    let facts = |i: usize| inputs.get(i)?.as_ref().map(|input| input.facts);
+    let declared = |i: usize, name: &str| facts(i)?.top_level_const(name).cloned();
+    // (A name a `const` gives, followed a few steps: `module.exports = config`.)
+    let settle = |i: usize, mut value: Value| -> Value {
+        for _ in 0..4 {
+            let Value::Ident(name, _) = &value else { break };
+            let Some(next) = declared(i, name) else { break };
+            value = next;
+        }
+        value
+    };
+    let export = |i: usize, name: &str| -> Option<Value> {
+        let exports = &facts(i)?.exports;
+        exports.iter().rev().find(|e| e.from.is_none() && e.name == *name).map(|e| e.value.clone())
+    };
+    let property = |i: usize, value: Value, key: &str| -> Option<Value> {
+        let Value::Object(object) = settle(i, value) else { return None };
+        object.get(key).map(|p| p.value.clone())
+    };
+    let (first, rest) = names.split_first()?;
+    let input = inputs.get(from)?.as_ref()?;
+    let binding = input.facts.bindings.iter().find(|b| b.local == *first.as_str());
+    let (at, mut value, mut rest) = match binding {
+        Some(binding) => {
+            let target = resolver.resolve(input.path, &binding.module)?;
+            match &binding.kind {
+                crate::bindings::ImportKind::Named(name) => {
+                    let value = export(target, name).or_else(|| property(target, export(target, "default")?, name))?;
+                    (target, value, rest)
+                }
+                crate::bindings::ImportKind::Module => match rest.split_first() {
+                    // (`exports.publicDir = ...` read as `config.publicDir`.)
+                    Some((name, after)) if export(target, name).is_some() => (target, export(target, name)?, after),
+                    _ => (target, export(target, "default")?, rest),
+                },
+            }
+        }
+        None => (from, declared(from, first)?, rest),
+    };
+    while let Some((name, after)) = rest.split_first() {
+        value = property(at, value, name)?;
+        rest = after;
+    }
+    // (A property given by a name the module imports: `{ publicDir }` with `publicDir` from yet another module is not
+    // followed.)
+    Some((at, settle(at, value)))
+}
+
 /// Every value the analysed modules export that a package created in that module, by file index.
 pub fn exported_instances(inputs: &[Option<LinkInput<'_>>], resolver: &Resolver) -> Vec<(usize, ExportedInstance)> {
     let linker = Linker { inputs, resolver };

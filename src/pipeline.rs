@@ -354,6 +354,7 @@ fn run_on_this_thread(
     let mut served: HashMap<PathBuf, Option<Vec<(PathBuf, bool)>>> = HashMap::default();
     let mut built_html = Vec::new();
     let mut connects = Vec::new();
+    let mut computed_folders = Vec::new();
     for (i, front_end, scan) in built {
         let path = &found.sources[i];
         let Some(manifest) = manifests.nearest(path) else { continue };
@@ -393,7 +394,26 @@ fn run_on_this_thread(
                         list.push((served, file));
                     }
                 }
-                crate::code_html::Served::Unknown(_) => *known = None,
+                crate::code_html::Served::Unknown(computed) => match resolved_path(&computed, i, &inputs, &resolver) {
+                    // (A path another module of the project gives: `config.publicDir`.)
+                    Some((at, base, rel)) => {
+                        let from = match base {
+                            crate::code_html::Base::FileDir => parent_dir(&found.sources[at]),
+                            crate::code_html::Base::Cwd => project.dir.clone(),
+                        };
+                        let served = crate::root::normalize(&from.join(rel.trim_start_matches('/')));
+                        project.served.push((path.clone(), served.clone(), !computed.folder));
+                        if let Some(list) = known.as_mut() {
+                            list.push((served, !computed.folder));
+                        }
+                    }
+                    None => {
+                        *known = None;
+                        if computed.folder {
+                            computed_folders.push((manifest.clone(), i, computed.line, computed.text));
+                        }
+                    }
+                },
             }
         }
         if let Some(connect) = scan.connect {
@@ -463,6 +483,34 @@ fn run_on_this_thread(
         };
         if served_here {
             built_html.push((manifest, path, connect));
+        }
+    }
+    // (The folders served from a path computed at run time that the links do not tell, with the modules linked to the
+    // one that serves them: the policy of their apps cannot be checked against their pages.)
+    if !computed_folders.is_empty() {
+        let edges: Vec<Vec<usize>> = inputs
+            .iter()
+            .zip(&found.sources)
+            .map(|(input, path)| match input {
+                Some(input) => imported_specs(input.facts).filter_map(|spec| resolver.resolve(path, spec)).collect(),
+                None => Vec::new(),
+            })
+            .collect();
+        let mut importers = vec![Vec::new(); edges.len()];
+        for (i, targets) in edges.iter().enumerate() {
+            for &target in targets {
+                importers[target].push(i);
+            }
+        }
+        for (manifest, i, line, text) in computed_folders {
+            let Some(project) = projects.get_mut(&manifest) else { continue };
+            let related = reached(&edges, i).into_iter().chain(reached(&importers, i));
+            project.computed_folders.push(crate::project::ComputedFolder {
+                file: found.sources[i].clone(),
+                line,
+                text,
+                related: related.map(|j| found.sources[j].clone()).collect(),
+            });
         }
     }
     for (manifest, path, html) in built_html {
@@ -1055,6 +1103,34 @@ fn imported_specs(facts: &FileFacts) -> impl Iterator<Item = &str> {
         .chain(calls)
         .chain(uses)
         .filter(|spec| !spec.starts_with("node:"))
+}
+
+/// The nodes `edges` reach from `start`, `start` included.
+fn reached(edges: &[Vec<usize>], start: usize) -> BTreeSet<usize> {
+    let mut seen = BTreeSet::from([start]);
+    let mut next = vec![start];
+    while let Some(i) = next.pop() {
+        for &target in edges.get(i).map_or(&[][..], Vec::as_slice) {
+            if seen.insert(target) {
+                next.push(target);
+            }
+        }
+    }
+    seen
+}
+
+/// What a path the code computes at run time (`express.static(config.publicDir)` in the module `from`) is, where the
+/// project's modules tell ([`links::value_behind`]): the module whose code gives it, its base and the path under it.
+fn resolved_path(
+    computed: &crate::code_html::Computed,
+    from: usize,
+    inputs: &[Option<links::LinkInput<'_>>],
+    resolver: &links::Resolver,
+) -> Option<(usize, crate::code_html::Base, String)> {
+    let (at, value) = links::value_behind(inputs, resolver, from, computed.names.as_deref()?)?;
+    let facts = inputs.get(at)?.as_ref()?.facts;
+    let (base, path) = crate::code_html::path_of_value(&value, &|name| facts.top_level_const(name).cloned())?;
+    Some((at, base, path))
 }
 
 /// The analysed files (`files`) of the published library of `project` that only show how to use it: named as examples
@@ -1766,6 +1842,7 @@ fn build_projects(
                 examples: Default::default(),
                 start_runs_example: false,
                 served: Vec::new(),
+                computed_folders: Vec::new(),
                 filled: Vec::new(),
             },
         );

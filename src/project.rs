@@ -79,6 +79,23 @@ pub struct Project {
     /// The folders and files the project's code serves or renders from, where the code names them (normalised), each
     /// with the source file that names it and whether it is a file ([`crate::code_html::Served::Known`]).
     pub served: Vec<(PathBuf, PathBuf, bool)>,
+    /// The folders the code serves or renders from whose path it computes at run time and the project's modules do
+    /// not tell (`express.static(config.publicDir)` with a `publicDir` from the environment): their pages could not be
+    /// read.
+    pub computed_folders: Vec<ComputedFolder>,
+}
+
+/// A folder served from a path computed at run time ([`Project::computed_folders`]).
+#[derive(Debug, Clone)]
+pub struct ComputedFolder {
+    /// The source file that serves it, and the 1-based line.
+    pub file: PathBuf,
+    pub line: usize,
+    /// The expression as written.
+    pub text: String,
+    /// The files whose apps may serve it: the file, the modules it imports and those that import it, each through
+    /// any number of modules.
+    pub related: std::collections::BTreeSet<PathBuf>,
 }
 
 impl Project {
@@ -87,9 +104,9 @@ impl Project {
     /// and pages of another example (`examples/shop/views`), unless a file of its example names their folder; every
     /// other app may serve any of them.
     pub fn views_for<'a>(&'a self, file: &Path) -> impl Iterator<Item = &'a (PathBuf, ViewScan)> + 'a {
-        let dir = crate::discover::scope_key(&self.dir);
+        let dir = crate::root::absolute(&self.dir);
         let unit_of = move |path: &Path| -> Option<PathBuf> {
-            crate::published::example_unit(crate::discover::scope_key(path).strip_prefix(&dir).ok()?)
+            crate::published::example_unit(crate::root::absolute(path).strip_prefix(&dir).ok()?)
         };
         let unit = unit_of(file);
         // (The folders the files of this example name: another example's views there are served too.)
@@ -98,7 +115,7 @@ impl Project {
                 .served
                 .iter()
                 .filter(|(from, _, _)| unit_of(from).as_ref() == Some(unit))
-                .map(|(_, path, file)| (crate::discover::scope_key(path), *file))
+                .map(|(_, path, file)| (crate::root::absolute(path), *file))
                 .collect(),
             None => Vec::new(),
         };
@@ -106,7 +123,7 @@ impl Project {
             let Some(unit) = &unit else { return true };
             match unit_of(path) {
                 Some(other) if other != *unit => {
-                    let path = crate::discover::scope_key(path);
+                    let path = crate::root::absolute(path);
                     named.iter().any(|(served, file)| if *file { path == *served } else { path.starts_with(served) })
                 }
                 _ => true,

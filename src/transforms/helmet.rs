@@ -1527,6 +1527,11 @@ fn report_views(
     let (mut blobs, mut objects): (BTreeMap<&str, Vec<String>>, Vec<String>) = (BTreeMap::new(), Vec::new());
     let (mut unsure, mut made, mut builds, mut wasm) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut dev = Vec::new();
+    // (Folders served from a path computed at run time, by this app's modules: `Project::computed_folders`.)
+    let computed: Vec<String> = (cx.project.computed_folders.iter())
+        .filter(|folder| folder.related.contains(&cx.file.path))
+        .map(|folder| format!("`{}` ({}:{})", folder.text, display_path(&folder.file), folder.line))
+        .collect();
     for (path, scan) in cx.project.views_for(&cx.file.path) {
         dev.extend(scan.dev_scripts.iter().map(|line| format!("{}:{line}", display_path(path))));
         made.extend(scan.object_urls_made.iter().map(|line| format!("{}:{line}", display_path(path))));
@@ -1590,6 +1595,21 @@ fn report_views(
                  templates and what its builder is known to add; once it is built, load its pages under the policy \
                  and check the browser console for what it blocks",
                 builds.join(", ")
+            ),
+        ));
+    }
+    if !computed.is_empty() {
+        plan.findings.push(cx.finding(
+            "csp-computed-folder",
+            app.creation.start,
+            format!(
+                "the app serves or renders pages from a folder whose path is computed at run time, and the \
+                 project's code does not tell which (an environment variable, an option, a value another module \
+                 computes): {}. Its pages may be other than those in the checkout, so the Content-Security-Policy \
+                 is made from the pages the checkout holds; load the pages of the folder it names in production \
+                 under the policy and check the browser console for what it blocks, or name the folder in the code \
+                 (`path.join(__dirname, 'public')`, or a config module that exports it so) and run again",
+                computed.join(", ")
             ),
         ));
     }
