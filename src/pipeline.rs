@@ -409,7 +409,7 @@ fn run_on_this_thread(
                     }
                     None => {
                         *known = None;
-                        if computed.folder {
+                        if computed.folder && !package_folder(&computed, i, &inputs, &resolver) {
                             computed_folders.push((manifest.clone(), i, computed.line, computed.text));
                         }
                     }
@@ -1131,6 +1131,28 @@ fn resolved_path(
     let facts = inputs.get(at)?.as_ref()?.facts;
     let (base, path) = crate::code_html::path_of_value(&value, &|name| facts.top_level_const(name).cloned())?;
     Some((at, base, path))
+}
+
+/// Whether a path the code computes at run time is a folder a package gives
+/// (`require('swagger-ui-dist').getAbsoluteFSPath()`): the package's files, no page of the app.
+fn package_folder(
+    computed: &crate::code_html::Computed,
+    from: usize,
+    inputs: &[Option<links::LinkInput<'_>>],
+    resolver: &links::Resolver,
+) -> bool {
+    let Some(names) = computed.names.as_deref() else { return false };
+    let Some((at, Value::Call(call) | Value::New(call))) = links::value_behind(inputs, resolver, from, names) else {
+        return false;
+    };
+    let Some(callee) = &call.callee else { return false };
+    let module = callee.inline_require.as_deref().or(callee.binding.as_ref().map(|b| b.module.as_str()));
+    let path = inputs.get(at).and_then(Option::as_ref).map(|input| input.path);
+    module.is_some_and(|module| {
+        !module.starts_with('.')
+            && !crate::published::is_builtin(module)
+            && path.is_some_and(|path| resolver.resolve(path, module).is_none())
+    })
 }
 
 /// The analysed files (`files`) of the published library of `project` that only show how to use it: named as examples

@@ -184,6 +184,12 @@ pub fn undeclared<'a>(
     missing
 }
 
+/// Whether `spec` names one of Node's built-in modules (`path`, `node:url`, `fs/promises`).
+pub fn is_builtin(spec: &str) -> bool {
+    let name = spec.strip_prefix("node:").unwrap_or(spec);
+    NODE_BUILTINS.contains(&name.split('/').next().unwrap_or(name))
+}
+
 /// `@scope/name/sub` -> `@scope/name`; `name/sub` -> `name`.
 fn package_name(spec: &str) -> Option<&str> {
     let parts = if spec.starts_with('@') { 2 } else { 1 };
@@ -271,5 +277,6 @@ mod tests {
         assert_eq!(package_name("@scope/name/sub"), Some("@scope/name"));
         assert_eq!(package_name("express/lib/router"), Some("express"));
         assert_eq!(package_name("express"), Some("express"));
+        assert!(is_builtin("node:url") && is_builtin("fs/promises") && !is_builtin("swagger-ui-dist"));
     }
 }
