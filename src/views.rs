@@ -373,6 +373,19 @@ pub struct UnreadBuild {
     /// (`react-scripts` inlines webpack's runtime unless INLINE_RUNTIME_CHUNK=false): the policy allows it with
     /// 'unsafe-inline', as no hash can be known ahead.
     pub inline_runtime: bool,
+    /// Where the build's configuration lets it write an inline event handler into each page (Angular CLI's critical
+    /// CSS inlining: `<link rel="stylesheet" media="print" onload="this.media='all'">`): the policy allows script
+    /// attributes ('unsafe-inline' in scriptSrcAttr), and the finding names the option that turns it off there.
+    pub inline_handler: Option<BuildHandler>,
+}
+
+/// An inline event handler a front-end build writes into its pages ([`UnreadBuild::inline_handler`]).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct BuildHandler {
+    /// The configuration that decides it, as displayed, with the 1-based line to change (`client/angular.json:14`).
+    pub config: String,
+    /// What writes the handler, and the option that stops it, for the finding.
+    pub what: &'static str,
 }
 
 /// Code that evaluates strings: a call (`eval(`, `new Function(`, `setTimeout('...')`) or a library known to compile
@@ -617,6 +630,7 @@ pub fn csp_directives<'a>(
         blob_workers |= !scan.blob_workers.is_empty();
         wasm |= !scan.wasm.is_empty();
         unsafe_script |= scan.unread_build.as_ref().is_some_and(|b| b.inline_runtime);
+        unsafe_attr |= scan.unread_build.as_ref().is_some_and(|b| b.inline_handler.is_some());
         for resource in &scan.external {
             let (name, defaults) = directive(resource.kind);
             if defaults.contains(&"https:") && resource.origin.starts_with("https://") {

@@ -34,7 +34,8 @@
 //! its own (which Handlebars indents) runs by the hash of its text as sent, and a background the app's own stylesheet
 //! loads from another host is not blocked. Vue's ES-module full build imported from a
 //! CDN and through an import map of another host, an htmx hx-on handler and petite-vue still run. A page whose inline
-//! script the app fills with .replace before sending runs it.
+//! script the app fills with .replace before sending runs it. An Angular CLI build served by the app (git-ignored,
+//! built after the change) still applies its stylesheet through the `onload` handler critical CSS inlining writes.
 
 mod common;
 
@@ -780,7 +781,7 @@ fn plain_http_page_works_with(setting: &str, files: &[(&str, &str)]) {
     }
 }
 
-/// Writes `client/build` of the MERN app as `react-scripts build` lays it out (INLINE_RUNTIME_CHUNK's default):
+/// Writes `client/build` of the MERN app as `react-scripts build` 4 lays it out (INLINE_RUNTIME_CHUNK's default):
 /// index.html with webpack's runtime inlined in a `<script>`, and the main chunk as a file that needs that runtime.
 fn write_react_build(app: &Path) {
     let build = app.join("client/build");
@@ -789,8 +790,23 @@ fn write_react_build(app: &Path) {
                 defer=\"defer\" src=\"/static/js/main.3f1c2a9b.js\"></script></head><body><div id=\"root\"></div>\
                 <script>!function(e){window.__RUNTIME_OK__=!0}([])</script></body></html>\n";
     std::fs::write(build.join("index.html"), page).expect("write index.html");
-    let main = "document.getElementById('root').innerHTML = window.__RUNTIME_OK__ ? '<p id=\"app\">app rendered</p>' \
-                : '<p id=\"app\">runtime missing</p>';\n";
+    std::fs::write(build.join("static/js/main.3f1c2a9b.js"), REACT_MAIN).expect("write the chunk");
+}
+
+/// The main chunk of the MERN app's build: it renders when webpack's runtime has run.
+const REACT_MAIN: &str = "document.getElementById('root').innerHTML = window.__RUNTIME_OK__ ? '<p id=\"app\">app \
+                          rendered</p>' : '<p id=\"app\">runtime missing</p>';\n";
+
+/// Writes `client/build` as `react-scripts build` 5 lays it out: no runtime chunk, so index.html has no inline script
+/// and the runtime is in the main chunk.
+fn write_react_5_build(app: &Path) {
+    let build = app.join("client/build");
+    std::fs::create_dir_all(build.join("static/js")).expect("mkdir");
+    let page = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"/><title>React App</title><script \
+                defer=\"defer\" src=\"/static/js/main.3f1c2a9b.js\"></script></head><body><div id=\"root\"></div>\
+                </body></html>\n";
+    std::fs::write(build.join("index.html"), page).expect("write index.html");
+    let main = format!("window.__RUNTIME_OK__ = !0;\n{REACT_MAIN}");
     std::fs::write(build.join("static/js/main.3f1c2a9b.js"), main).expect("write the chunk");
 }
 
@@ -806,12 +822,13 @@ fn check_react_app(app: &Path, servers: &[(&str, Option<&str>)]) {
 }
 
 /// The MERN layout: Express serves the build of its Create React App front end (`client/build`, which the walk leaves
-/// out as build output), whose index.html carries webpack's runtime inline. Hardened before the build exists (a fresh
+/// out as build output), whose index.html carries webpack's runtime inline (react-scripts 4). Hardened before the build exists (a fresh
 /// clone) and with a git-ignored build beside it (built here, at deploy time differently), the policy allows the
 /// inline runtime ('unsafe-inline': its hash cannot be known ahead) and leaves out upgrade-insecure-requests, so the
 /// app built afterwards still renders over plain HTTP; helmet's default policy blanks it. So it does with the build
 /// folder named through a constant (a bare `helmet()` before: blank over plain HTTP). With the build committed, its
-/// runtime is allowed by its hash.
+/// runtime is allowed by its hash. With react-scripts 5, which inlines nothing, the policy allows no inline script and
+/// its build still renders.
 #[test]
 fn a_served_react_build_still_renders_under_the_written_policy() {
     // (The third: the build folder named through a constant, as most tutorials write it, read as the path written
@@ -858,6 +875,19 @@ fn a_served_react_build_still_renders_under_the_written_policy() {
         ("server.js", Some("app rendered")),
         ("server.nohash.js", Some("runtime missing")),
     ];
+    check_react_app(&app, &servers);
+    // react-scripts 5: no runtime chunk, no inline script, no 'unsafe-inline'.
+    let (_tmp, app) = copy_app("csp-mern-app");
+    let manifest = std::fs::read_to_string(app.join("client/package.json")).expect("read");
+    let five = manifest.replace("\"react-scripts\": \"4.0.3\"", "\"react-scripts\": \"5.0.1\"");
+    assert_ne!(five, manifest);
+    std::fs::write(app.join("client/package.json"), five).expect("write");
+    let fixed = fix_and_install(&app);
+    assert!(!fixed.contains("'unsafe-inline'") && fixed.contains("upgradeInsecureRequests: null"), "{fixed}");
+    write_react_5_build(&app);
+    with_default_policy(&app, &fixed);
+    let servers =
+        [("server.before.js", Some("app rendered")), ("server.js", Some("app rendered")), ("server.default.js", None)];
     check_react_app(&app, &servers);
 }
 
@@ -1116,4 +1146,41 @@ fn a_page_filled_by_replace_before_sending_still_runs_its_scripts_under_the_writ
     assert!(fixed.contains("scriptSrc: [\"'self'\", \"'unsafe-inline'\"]") && !fixed.contains("'sha256-"), "{fixed}");
     with_default_policy(&app, &fixed);
     check_page(&app, "/", &[("config", "/api"), ("script", "yes")], &["script-src 'self' 'unsafe-inline'"]);
+}
+
+/// Writes `client/dist/client/browser` of the MEAN app as `ng build` (Angular 19, production, critical CSS inlining
+/// on by default) lays it out: the critical rules inlined in a `<style>`, the stylesheet loaded with `media="print"
+/// onload="this.media='all'"` (and a `<noscript>` fallback), and the main bundle as a module file, which writes the
+/// stylesheet link's `media` into `<p id="media">` once the page has loaded.
+fn write_angular_build(app: &Path) {
+    let build = app.join("client/dist/client/browser");
+    std::fs::create_dir_all(&build).expect("mkdir");
+    let page = "<!doctype html>\n<html lang=\"en\" data-beasties-container>\n<head>\n  <meta charset=\"utf-8\">\n  \
+                <title>Client</title>\n  <base href=\"/\">\n<style>body{background:#010203}</style><link \
+                rel=\"stylesheet\" href=\"styles-5INURTSO.css\" media=\"print\" onload=\"this.media='all'\"><noscript>\
+                <link rel=\"stylesheet\" href=\"styles-5INURTSO.css\"></noscript></head>\n<body>\n  <app-root>\
+                </app-root>\n  <p id=\"media\">no</p>\n<script src=\"main-ABCDEF12.js\" type=\"module\"></script>\
+                </body>\n</html>\n";
+    std::fs::write(build.join("index.html"), page).expect("write index.html");
+    std::fs::write(build.join("styles-5INURTSO.css"), "body{background:#010203}\n").expect("write the stylesheet");
+    let main = "window.addEventListener('load', () => {\n  document.getElementById('media').textContent = \
+                document.querySelector('link[href^=\"styles\"]').media;\n});\n";
+    std::fs::write(build.join("main-ABCDEF12.js"), main).expect("write the bundle");
+}
+
+/// The MEAN layout: Express serves the build of its Angular CLI front end (git-ignored `client/dist`, named through a
+/// constant), whose angular.json leaves critical CSS inlining on. Hardened before the build exists, the policy allows
+/// script attributes, so the stylesheet's `onload` handler still applies it (`media` becomes `all`) once built; the
+/// same policy without scriptSrcAttr leaves the page unstyled (`print`).
+#[test]
+fn a_served_angular_build_still_applies_its_stylesheet_under_the_written_policy() {
+    let (_tmp, app) = copy_app("csp-angular-app");
+    let fixed = fix_and_install(&app);
+    assert!(fixed.contains("scriptSrcAttr: [\"'unsafe-inline'\"]"), "{fixed}");
+    write_angular_build(&app);
+    without_directives(&app, &fixed, &["scriptSrcAttr"], "server.noattr.js");
+    for (server, want) in [("server.before.js", "all"), ("server.js", "all"), ("server.noattr.js", "print")] {
+        let (csp, dom) = load(&app, server, "/");
+        assert_eq!(text_of(&dom, "media"), Some(want), "served by {server} (CSP: {csp}): {dom}");
+    }
 }

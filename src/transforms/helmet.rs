@@ -1518,7 +1518,7 @@ fn report_views(
     let (mut evals, mut whats, mut workers) = (Vec::new(), BTreeSet::new(), Vec::new());
     let (mut blobs, mut objects): (BTreeMap<&str, Vec<String>>, Vec<String>) = (BTreeMap::new(), Vec::new());
     let (mut unsure, mut made, mut builds, mut wasm) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    let mut dev = Vec::new();
+    let (mut dev, mut build_handlers) = (Vec::new(), Vec::new());
     for (path, scan) in &cx.project.views {
         dev.extend(scan.dev_scripts.iter().map(|line| format!("{}:{line}", display_path(path))));
         made.extend(scan.object_urls_made.iter().map(|line| format!("{}:{line}", display_path(path))));
@@ -1552,6 +1552,9 @@ fn report_views(
                 ));
             }
             builds.push(format!("{} (built by {} at {at})", build.served, build.builder));
+            if let Some(handler) = &build.inline_handler {
+                build_handlers.push(format!("{} ({} at {})", build.served, handler.what, handler.config));
+            }
         }
         for code in &scan.inline {
             let at = format!("{}:{}", display_path(path), code.line);
@@ -1648,6 +1651,18 @@ fn report_views(
                  scriptSrcAttr allows 'unsafe-inline'; to tighten it, attach them with addEventListener in a script \
                  file and remove scriptSrcAttr",
                 handlers.join(", ")
+            ),
+        ));
+    }
+    if !build_handlers.is_empty() {
+        plan.findings.push(cx.finding(
+            "csp-inline",
+            app.creation.start,
+            format!(
+                "the pages of the front-end build {} carry an inline event handler their builder writes, which \
+                 helmet's default Content-Security-Policy would block, so scriptSrcAttr allows 'unsafe-inline'; to \
+                 tighten it, turn that off as said, rebuild, and remove scriptSrcAttr",
+                build_handlers.join(", ")
             ),
         ));
     }
