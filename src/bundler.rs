@@ -544,6 +544,119 @@ fn json_prop<'o, 'a>(object: &'o jsonc_parser::ast::Object<'a>, key: &str) -> Op
         .map(|p| &p.value)
 }
 
+/// What the webpack config of a project that runs webpack's dev middleware (`webpack-dev-middleware`) makes its
+/// bundles do: with `devtool` unset in `mode: 'development'` (webpack's default devtool there is `eval`: "The 'eval'
+/// devtool has been used (maybe by default in mode: 'development')", its EvalDevToolModulePlugin) or set to an `eval*`
+/// one, each module is wrapped in `eval()`, which `script-src` blocks without `'unsafe-eval'`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebpackEval {
+    /// The config and the 1-based line of the `devtool` (or, without one, the `mode`) that decides it; `None` when no
+    /// config was found (the dev middleware is given one built in code elsewhere): then it is assumed.
+    pub config: Option<(PathBuf, usize)>,
+    /// Whether the value is computed (`mode: process.env.NODE_ENV === 'production' ? 'production' : 'development'`):
+    /// the bundles evaluate only where it says development.
+    pub computed: bool,
+    /// Whether a `devtool` decides it (an `eval*` one), rather than a development `mode` without one.
+    pub devtool: bool,
+}
+
+/// The packages that build and serve webpack's bundles from memory inside an Express app in development: the dev
+/// middleware, and the hot middleware beside it (its client listens on an EventSource of the app's own origin, which
+/// `connect-src 'self'` allows).
+pub const DEV_MIDDLEWARE: [&str; 2] = ["webpack-dev-middleware", "webpack-hot-middleware"];
+
+/// The folders, below a project's, where webpack configs are kept besides its own (`config/webpack.dev.js`,
+/// `build/webpack.dev.conf.js`).
+const WEBPACK_CONFIG_DIRS: [&str; 3] = ["", "config", "build"];
+
+/// Whether the bundles webpack's dev middleware serves in the project at `dir` evaluate strings ([`WebpackEval`]),
+/// from its webpack configs (every `webpack*.{js,cjs,mjs,ts}` in its folder, `config/` and `build/`): a `devtool`
+/// anywhere decides (an `eval*` value, or a computed one with an `eval*` string in it); else a `mode` of
+/// `'development'` (or a computed one naming it) means webpack's default `eval`; a mode of production, or none
+/// (webpack's default mode is production), means no eval. With no config found, or one that cannot be read, eval is
+/// assumed.
+pub fn webpack_eval(dir: &Path, root: Option<&Path>) -> Option<WebpackEval> {
+    let mut configs = Vec::new();
+    for sub in WEBPACK_CONFIG_DIRS {
+        let Ok(entries) = std::fs::read_dir(dir.join(sub)) else { continue };
+        let mut names: Vec<PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| {
+                let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+                name.starts_with("webpack")
+                    && [".js", ".cjs", ".mjs", ".ts"].iter().any(|ext| name.ends_with(ext))
+                    && p.is_file()
+            })
+            .collect();
+        names.sort();
+        configs.extend(names);
+    }
+    let assumed = WebpackEval { config: None, computed: true, devtool: false };
+    if configs.is_empty() {
+        return Some(assumed);
+    }
+    let (mut devtools, mut modes) = (Vec::new(), Vec::new());
+    for path in configs {
+        let Ok(text) = crate::fsread::read_text(&path, crate::fsread::TEXT_LIMIT, root) else { return Some(assumed) };
+        let file = SourceFile::new(path.clone(), text);
+        let Ok(parsed) = crate::parse::parse(&file, &file.code) else { return Some(assumed) };
+        let mut options = WebpackOptions::default();
+        parsed.program.visit_with(&mut options);
+        let line = |at: usize| file.line(at);
+        devtools
+            .extend(options.devtool.into_iter().map(|(at, eval, computed)| (path.clone(), line(at), eval, computed)));
+        modes.extend(options.mode.into_iter().map(|(at, dev, computed)| (path.clone(), line(at), dev, computed)));
+    }
+    let devtool = !devtools.is_empty();
+    let decided = if devtool { devtools } else { modes };
+    decided.into_iter().find(|(_, _, evaluates, _)| *evaluates).map(|(path, line, _, computed)| WebpackEval {
+        config: Some((path, line)),
+        computed,
+        devtool,
+    })
+}
+
+/// The `devtool` and `mode` properties of a webpack config's object literals, each at its offset with whether it
+/// evaluates (an `eval*` devtool; the `development` mode) and whether its value is computed.
+#[derive(Default)]
+struct WebpackOptions {
+    devtool: Vec<(usize, bool, bool)>,
+    mode: Vec<(usize, bool, bool)>,
+}
+
+impl Visit for WebpackOptions {
+    fn visit_prop(&mut self, prop: &Prop) {
+        if let Prop::KeyValue(kv) = prop {
+            let name = key(&kv.key);
+            if matches!(name, Some("devtool" | "mode")) {
+                let mut strings = Strings::default();
+                kv.value.visit_with(&mut strings);
+                let computed = literal(&kv.value).is_none() && !matches!(&*kv.value, Expr::Lit(Lit::Bool(_)));
+                let at = crate::parse::range_of(&*kv.value).start;
+                if name == Some("devtool") {
+                    self.devtool.push((at, strings.0.iter().any(|s| s.contains("eval")), computed));
+                } else {
+                    self.mode.push((at, strings.0.iter().any(|s| s == "development"), computed));
+                }
+            }
+        }
+        prop.visit_children_with(self);
+    }
+}
+
+/// The string literals of an expression.
+#[derive(Default)]
+struct Strings(Vec<String>);
+
+impl Visit for Strings {
+    fn visit_str(&mut self, s: &swc_ecma_ast::Str) {
+        if let Some(text) = s.value.as_str() {
+            self.0.push(text.to_string());
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -577,6 +690,32 @@ mod tests {
         assert!(inlines(r#"{ "optimization": { "styles": { "minify": true } } }"#));
         assert!(!inlines(r#"{ "optimization": { "styles": { "minify": true, "inlineCritical": false } } }"#));
         assert!(inlines(r#"{ "optimization": { "styles": { "inlineCritical": true } } }"#));
+    }
+
+    #[test]
+    fn webpack_configs_whose_bundles_evaluate() {
+        // (The config's text, and what it decides: `None` no eval, else the line and whether it is computed.)
+        let cases = [
+            ("module.exports = { mode: 'development', entry: './src' };", Some((1, false))),
+            ("module.exports = {\n  mode: 'development',\n  devtool: 'source-map',\n};", None),
+            ("module.exports = {\n  mode: 'production',\n  devtool: 'eval-source-map',\n};", Some((3, false))),
+            ("module.exports = { entry: './src' };", None),
+            ("module.exports = { mode: 'production' };", None),
+            ("module.exports = { mode: isProd ? 'production' : 'development' };", Some((1, true))),
+            ("module.exports = { mode: 'development', devtool: dev ? 'eval' : false };", Some((1, true))),
+            ("module.exports = { mode: 'development', devtool: false };", None),
+        ];
+        for (code, decides) in cases {
+            let dir = tempfile::tempdir().expect("tempdir");
+            std::fs::write(dir.path().join("webpack.config.js"), code).expect("write");
+            let eval = webpack_eval(dir.path(), None);
+            assert_eq!(eval.map(|e| (e.config.map(|(_, line)| line).unwrap_or(0), e.computed)), decides, "{code}");
+        }
+        let empty = tempfile::tempdir().expect("tempdir");
+        assert_eq!(
+            webpack_eval(empty.path(), None),
+            Some(WebpackEval { config: None, computed: true, devtool: false })
+        );
     }
 
     #[test]

@@ -1725,6 +1725,10 @@ fn build_projects(
             .as_ref()
             .map_or_else(Default::default, |m| crate::lockfile::npm_locked_versions(&dir, root, m.dependency_names()));
         errors.extend(unread.iter().map(|(path, err)| FileError::unread(path.clone(), err)));
+        let webpack_eval = manifest
+            .as_ref()
+            .filter(|m| crate::bundler::DEV_MIDDLEWARE.iter().any(|p| !m.dependency_all(p).is_empty()))
+            .and_then(|_| crate::bundler::webpack_eval(&dir, root));
         projects.insert(
             manifest_path.clone(),
             Project {
@@ -1743,6 +1747,7 @@ fn build_projects(
                 package_calls: Default::default(),
                 package_call_options: Default::default(),
                 ts_before_es2018: false,
+                webpack_eval,
                 client_cookies: Default::default(),
                 code_use: Default::default(),
                 surveys: Default::default(),

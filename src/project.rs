@@ -61,6 +61,10 @@ pub struct Project {
     /// The project's tsconfig.json compiles to a target older than ES2018 (regular expressions without named
     /// groups: TypeScript refuses `(?<id>...)`).
     pub ts_before_es2018: bool,
+    /// Whether the bundles webpack's dev middleware serves evaluate strings, where the project lists the middleware
+    /// (`webpack-dev-middleware`, `webpack-hot-middleware`): read from its webpack configs
+    /// ([`crate::bundler::webpack_eval`]).
+    pub webpack_eval: Option<crate::bundler::WebpackEval>,
     /// The cookies the repository's client code reads (the same for every project of a run: a front end often
     /// lives in a package of its own).
     pub client_cookies: std::sync::Arc<crate::client_cookies::ClientCookies>,

@@ -35,7 +35,8 @@
 //! loads from another host is not blocked. Vue's ES-module full build imported from a
 //! CDN and through an import map of another host, an htmx hx-on handler and petite-vue still run. A page whose inline
 //! script the app fills with .replace before sending runs it. An Angular CLI build served by the app (git-ignored,
-//! built after the change) still applies its stylesheet through the `onload` handler critical CSS inlining writes.
+//! built after the change) still applies its stylesheet through the `onload` handler critical CSS inlining writes,
+//! and a bundle webpack-dev-middleware serves in development (webpack's default `eval` devtool) still runs.
 
 mod common;
 
@@ -1182,5 +1183,29 @@ fn a_served_angular_build_still_applies_its_stylesheet_under_the_written_policy(
     for (server, want) in [("server.before.js", "all"), ("server.js", "all"), ("server.noattr.js", "print")] {
         let (csp, dom) = load(&app, server, "/");
         assert_eq!(text_of(&dom, "media"), Some(want), "served by {server} (CSP: {csp}): {dom}");
+    }
+}
+
+/// The MERN development layout: outside production the app serves its front end through webpack-dev-middleware, and
+/// webpack's default devtool in development mode (`eval`) wraps each module in eval(). The written policy allows
+/// `'unsafe-eval'` outside production only (a spread on `process.env.NODE_ENV`), so the bundle still runs in
+/// development; the same policy without that spread blocks it.
+#[test]
+fn a_bundle_served_by_webpack_dev_middleware_still_runs_in_development_under_the_written_policy() {
+    let (_tmp, app) = copy_app("csp-wdm-app");
+    let fixed = fix_and_install(&app);
+    let spread = "...(process.env.NODE_ENV === 'production' ? [] : [";
+    assert!(fixed.contains(spread) && fixed.contains("\"'unsafe-eval'\""), "{fixed}");
+    let start = fixed.find(spread).expect("the spread");
+    let end = start + fixed[start..].find("])").expect("its end") + "])".len();
+    let without = format!("{}{}", &fixed[..start], &fixed[end..]);
+    std::fs::write(app.join("server.noeval.js"), &without).expect("write");
+    let development = [("NODE_ENV", "development")];
+    for (server, want) in [("server.before.js", "bundle ran"), ("server.js", "bundle ran"), ("server.noeval.js", "no")]
+    {
+        let node = start_node(&app, server, &development);
+        let csp = get(node.port, "/", &[]).header("content-security-policy").unwrap_or_default().to_string();
+        let dom = dump_dom(&format!("http://127.0.0.1:{}/", node.port));
+        assert_eq!(text_of(&dom, "bundle"), Some(want), "served by {server} (CSP: {csp}): {dom}");
     }
 }

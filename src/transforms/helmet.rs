@@ -222,6 +222,8 @@ impl Transform for Helmet {
             // (A form's submission redirected to another site: [`form_redirects`].)
             Watch::AlsoCall("redirect"),
             Watch::AlsoCall("listen"),
+            // (webpack's dev middleware registered on the app: [`dev_eval`].)
+            Watch::AlsoCall("use"),
         ]
     }
 
@@ -315,11 +317,17 @@ impl Transform for Helmet {
 
         let d = data();
         let rewriter = html_rewriter(cx);
-        let (directives, widgets) = needed_policy(cx, rewriter);
+        let (mut directives, widgets) = needed_policy(cx, rewriter);
+        let script = views::directive_of(views::ResourceKind::Script);
+        let evaluates = directives.iter().any(|(n, s)| n == script && s.iter().any(|s| s == views::UNSAFE_EVAL));
+        let dev_eval = dev_eval(cx).filter(|_| !evaluates);
+        if dev_eval.as_ref().is_some_and(|d| d.always) {
+            add_unsafe_eval(&mut directives);
+        }
         let redirects = form_redirects(cx, &directives);
         // Every package added runs on the project's Node: with no helmet that does, none is written.
-        let runs =
-            |v: &&HelmetVersion| cx.project.node.supports(&v.package.node) && (directives.is_empty() || v.directives);
+        let plain = directives.is_empty() && dev_eval.is_none();
+        let runs = |v: &&HelmetVersion| cx.project.node.supports(&v.package.node) && (plain || v.directives);
         // ... and, in a TypeScript file, one whose types the project's TypeScript reads (`tsc` stops at
         // `import helmet from 'helmet'` otherwise: TS2307). (A JavaScript app file of a project that lists TypeScript
         // for its front end, or its tooling, is not type-checked with helmet's types.)
@@ -399,6 +407,7 @@ impl Transform for Helmet {
         for app in &missing {
             let fit = Fit {
                 directives: &directives,
+                dev_eval: dev_eval.as_ref().is_some_and(|d| !d.always),
                 plain_http,
                 referer: !embeds.is_empty(),
                 framing: cx.project.frame_options_set.as_ref(),
@@ -459,6 +468,9 @@ impl Transform for Helmet {
             }
         }
         report_views(cx, plan, missing[0], &directives, rewriter);
+        if let Some(dev) = &dev_eval {
+            report_dev_eval(cx, plan, missing[0], dev);
+        }
         report_redirects(cx, plan, missing[0], &redirects);
         if !embeds.is_empty() {
             plan.findings.push(referrer_finding(cx, missing[0].creation.start, &embeds));
@@ -738,7 +750,9 @@ fn written_policy(facts: &FileFacts, at: usize) -> Option<WrittenPolicy<'_>> {
             let defaults = if name == "scriptSrcAttr" { &[][..] } else { views::default_sources(name) };
             match &p.value {
                 Value::Array(items, _) => {
-                    items.iter().all(|i| matches!(i, Value::Str(..)))
+                    // (The sources of development, `...(process.env.NODE_ENV === 'production' ? [] : [...])`, are
+                    // the tool's too: [`dev_eval`].)
+                    items.iter().all(|i| matches!(i, Value::Str(..) | Value::Conditional(_)))
                         && defaults.len() <= items.len()
                         && defaults.iter().zip(items).all(|(d, i)| matches!(i, Value::Str(s, _) if s == d))
                 }
@@ -1092,13 +1106,32 @@ struct Fit<'a> {
     plain_http: bool,
     /// The pages frame an embed that needs their Referer ([`RefererEmbeds`]): `referrerPolicy` sends their origin.
     referer: bool,
+    /// webpack's dev middleware serves bundles that evaluate strings outside production ([`dev_eval`]): scriptSrc
+    /// ends with `...(process.env.NODE_ENV === 'production' ? [] : ["'unsafe-eval'"])`.
+    dev_eval: bool,
 }
 
 /// `helmet()`, or with the options that fit the project: `helmet({ contentSecurityPolicy: { directives },
 /// crossOriginResourcePolicy, xFrameOptions })`.
 fn helmet_call(name: &str, fit: &Fit<'_>, quote: char) -> Box<swc_ecma_ast::Expr> {
-    let mut directives: Vec<(String, Box<swc_ecma_ast::Expr>)> =
-        fit.directives.iter().map(|(key, sources)| (key.clone(), codegen::string_array(sources, quote))).collect();
+    let script = views::directive_of(views::ResourceKind::Script);
+    let mut written = fit.directives.to_vec();
+    if fit.dev_eval && !written.iter().any(|(name, _)| name == script) {
+        let defaults = views::default_sources(script).iter().map(ToString::to_string).collect();
+        let at = written.iter().position(|(name, _)| name.as_str() > script).unwrap_or(written.len());
+        written.insert(at, (script.to_string(), defaults));
+    }
+    let mut directives: Vec<(String, Box<swc_ecma_ast::Expr>)> = written
+        .iter()
+        .map(|(key, sources)| {
+            let array = if fit.dev_eval && key == script {
+                codegen::string_array_with_dev(sources, &[views::UNSAFE_EVAL.to_string()], quote)
+            } else {
+                codegen::string_array(sources, quote)
+            };
+            (key.clone(), array)
+        })
+        .collect();
     if fit.framing.is_some() {
         // (`null` drops a default directive, in helmet 5 to 8.)
         directives.push(("frameAncestors".to_string(), codegen::null_expr()));
@@ -1491,6 +1524,92 @@ fn report_partial(cx: &FileContext<'_>, plan: &mut FilePlan, app: &ExpressApp, a
              protections in its options if needed",
             used.join(", "),
             missing.join(", ")
+        ),
+    ));
+}
+
+/// webpack's dev middleware registered on an app of this file (`app.use(webpackDevMiddleware(compiler, ...))`)
+/// while the project's webpack config makes its bundles evaluate strings ([`crate::project::Project::webpack_eval`]).
+struct DevEval<'a> {
+    /// The registration.
+    call: &'a crate::analysis::MemberCall,
+    /// What the config says.
+    eval: &'a crate::bundler::WebpackEval,
+    /// The bundles evaluate wherever the app runs: the middleware registered in no branch, and a literal devtool or
+    /// mode (`mode: 'development'`); `'unsafe-eval'` is then allowed in every environment. Otherwise (registered
+    /// outside production, under a condition not read, or a computed mode) it is allowed outside production only.
+    always: bool,
+}
+
+/// [`DevEval`] of this file, if any.
+fn dev_eval<'a>(cx: &FileContext<'a>) -> Option<DevEval<'a>> {
+    use crate::values::Value;
+    let eval = cx.project.webpack_eval.as_ref()?;
+    let is_dev_middleware = |value: &Value| match value {
+        Value::Call(call) => call
+            .callee
+            .as_ref()
+            .is_some_and(|callee| crate::bundler::DEV_MIDDLEWARE.iter().any(|m| callee.is_module(m))),
+        _ => false,
+    };
+    let call = cx.facts.member_calls.iter().find(|c| c.method == "use" && c.args.iter().any(is_dev_middleware))?;
+    Some(DevEval { call, eval, always: !call.in_branch && !eval.computed })
+}
+
+/// Adds `'unsafe-eval'` to the scriptSrc of `directives` (after `'self'` and `'unsafe-inline'`), making it if needed.
+fn add_unsafe_eval(directives: &mut Directives) {
+    let script = views::directive_of(views::ResourceKind::Script);
+    let at = directives.iter().position(|(name, _)| name.as_str() >= script).unwrap_or(directives.len());
+    if directives.get(at).is_none_or(|(name, _)| name != script) {
+        let defaults = views::default_sources(script).iter().map(ToString::to_string).collect();
+        directives.insert(at, (script.to_string(), defaults));
+    }
+    let sources = &mut directives[at].1;
+    let after = sources.iter().take_while(|s| !s.starts_with("'sha") && !s.contains("://")).count();
+    sources.insert(after, views::UNSAFE_EVAL.to_string());
+}
+
+/// The finding of [`DevEval`]: where the middleware is registered, the config that makes the bundles evaluate, where
+/// the policy allows it, and the devtool that does without.
+fn report_dev_eval(cx: &FileContext<'_>, plan: &mut FilePlan, app: &ExpressApp, dev: &DevEval<'_>) {
+    let config = match &dev.eval.config {
+        Some((path, line)) if dev.eval.devtool => {
+            format!("its webpack config's devtool at {}:{line}", display_path(path))
+        }
+        Some((path, line)) => format!(
+            "its webpack config (mode development at {}:{line}, with no devtool: webpack's default there is 'eval')",
+            display_path(path)
+        ),
+        None => "its webpack config (not found beside package.json: webpack's default devtool in development mode \
+                 is 'eval')"
+            .to_string(),
+    };
+    let (registered, allowed) = match (dev.always, dev.call.in_branch, dev.call.development_only) {
+        (true, _, _) => ("in every environment", "so scriptSrc allows 'unsafe-eval'"),
+        (false, true, true) => (
+            "outside production",
+            "so scriptSrc allows 'unsafe-eval' outside production only (process.env.NODE_ENV !== 'production')",
+        ),
+        (false, true, false) => (
+            "under a condition of the app's own",
+            "so scriptSrc allows 'unsafe-eval' outside production only (process.env.NODE_ENV !== 'production'); if \
+             that condition can hold in production, allow it there too",
+        ),
+        (false, false, _) => (
+            "in every environment, with a mode the config computes",
+            "so scriptSrc allows 'unsafe-eval' outside production only (process.env.NODE_ENV !== 'production')",
+        ),
+    };
+    plan.findings.push(cx.finding(
+        "csp-eval",
+        app.creation.start,
+        format!(
+            "webpack's dev middleware, registered {registered} at {}:{}, serves bundles that {config} makes wrap each \
+             module in eval(), which helmet's default Content-Security-Policy blocks (script-src without \
+             'unsafe-eval'), {allowed}; to tighten it, set devtool: 'source-map' (or another devtool without eval) \
+             in that config, then remove 'unsafe-eval'",
+            display_path(&cx.file.path),
+            cx.file.line(dev.call.range.start)
         ),
     ));
 }
