@@ -198,11 +198,7 @@ impl Helmet {
     fn plain_http(&self, cx: &FileContext<'_>) -> bool {
         !self.behind_proxy
             && !cx.project.views.is_empty()
-            && cx
-                .project
-                .survey(ID)
-                .iter()
-                .all(|(_, notes)| notes.iter().all(|n| n.starts_with(LISTEN) || n.starts_with(FORM_REDIRECT)))
+            && cx.project.survey(ID).prefixes().all(|p| p == LISTEN || p == FORM_REDIRECT)
     }
 }
 
@@ -519,13 +515,12 @@ fn form_redirects(cx: &FileContext<'_>, directives: &[(String, Vec<String>)]) ->
     let own = redirects_of_forms(cx)
         .into_iter()
         .map(|(at, hosts)| (format!("{}:{}", display_path(&cx.file.path), cx.file.line(at)), hosts));
-    let elsewhere = cx.project.survey(ID).iter().filter(|(path, _)| *path != cx.file.path).flat_map(|(path, notes)| {
-        notes.iter().filter_map(|n| n.strip_prefix(FORM_REDIRECT)).filter_map(move |n| {
+    let elsewhere =
+        cx.project.survey(ID).notes(FORM_REDIRECT).filter(|(path, _)| *path != cx.file.path).filter_map(|(path, n)| {
             let (line, hosts) = n.split_once(':')?;
             let hosts = hosts.split(' ').filter(|h| !h.is_empty()).map(str::to_string).collect();
             Some((format!("{}:{line}", display_path(path)), hosts))
-        })
-    });
+        });
     out.places = own.chain(elsewhere).collect();
     out.hosts = out.places.iter().flat_map(|(_, hosts)| hosts.iter().cloned()).collect();
     out.hosts.sort();
@@ -1020,11 +1015,7 @@ fn consumed_library<'a>(cx: &FileContext<'a>) -> Option<&'a str> {
         && !crate::published::runs_itself(manifest)
         && !cx.project.is_example(&cx.file.path)
         && !cx.facts.exports.is_empty()
-        && !cx
-            .project
-            .survey(ID)
-            .iter()
-            .any(|(path, notes)| !cx.project.is_example(path) && notes.iter().any(|n| n.starts_with(LISTEN)));
+        && !cx.project.survey(ID).notes(LISTEN).any(|(path, _)| !cx.project.is_example(path));
     library.then(|| manifest.name()).flatten()
 }
 
