@@ -193,10 +193,14 @@ pub struct SurveyNotes {
     by_prefix: rustc_hash::FxHashMap<String, Vec<(u32, u32)>>,
     /// By prefix: each distinct text after the prefix, with where it first appears and where it first appears in
     /// another file (file and note indexes): enough to place it among the notes of every file but a given one.
-    distinct: rustc_hash::FxHashMap<String, Vec<(String, (u32, u32), Option<(u32, u32)>)>>,
+    distinct: rustc_hash::FxHashMap<String, Vec<DistinctNote>>,
     /// Where each (prefix, text) is in `distinct`.
     seen: rustc_hash::FxHashMap<(String, String), usize>,
 }
+
+/// A distinct note text of [`SurveyNotes`], with where it first appears and where it first appears in another file
+/// (file and note indexes).
+type DistinctNote = (String, (u32, u32), Option<(u32, u32)>);
 
 /// A note's prefix: up to and including its first `:`, or the whole note.
 fn note_prefix(note: &str) -> &str {
@@ -361,7 +365,7 @@ mod tests {
     /// The notes of every file but `own` with `prefix`, as the plans read them before the index: a scan in path order.
     fn scanned<'a>(files: &'a [(PathBuf, Vec<String>)], prefix: &str, own: &Path) -> Vec<&'a str> {
         let mut out: Vec<&str> = Vec::new();
-        for (path, notes) in files.iter().filter(|(path, _)| path != own) {
+        for (_, notes) in files.iter().filter(|(path, _)| path != own) {
             for rest in notes.iter().filter_map(|n| n.strip_prefix(prefix)) {
                 if note_prefix(&format!("{prefix}{rest}")) == prefix && !out.contains(&rest) {
                     out.push(rest);
