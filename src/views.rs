@@ -2588,13 +2588,18 @@ fn tile_url(url: &str) -> Option<String> {
 /// - Vue's full builds, compiler included (`vue.js`, `vue.min.js`, `vue.global.js`, `vue.global.prod.js`,
 ///   `vue.esm-browser.js`; `vue@3` alone on a CDN serves `vue.global.js`): the compiler turns in-DOM templates into
 ///   render functions with `new Function`; the runtime-only builds (`vue.runtime.*`) are "fully CSP-compliant"
-///   (Vue's installation guide, "CSP environments"; `dist/README.md` names the builds);
+///   (Vue's installation guide, "CSP environments"; `dist/README.md` names the builds). Vue 3's ES-module browser
+///   builds are told apart ([`VUE_ESM_FULL`]): their runtime-only sibling is an ES module too;
 /// - Knockout (`knockout-3.5.1.js`, `knockout.js`): its default binding provider "uses `new Function` to parse
 ///   bindings" (knockout-secure-binding's README, after knockout/knockout#903).
 ///
 /// AngularJS 1.x is not listed: without `ng-csp` it "tries to autodetect if CSP is blocking dynamic code creation
 /// ... and automatically deactivates this feature" (the `ngCsp` directive's documentation), so the page keeps
 /// working under helmet's policy.
+/// What [`eval_library`] calls Vue 3's ES-module full build (`vue.esm-browser.js`, `vue.esm-browser.prod.js`), whose
+/// runtime-only sibling is `vue.runtime.esm-browser(.prod).js` (the global build's is `vue.runtime.global(.prod).js`).
+pub const VUE_ESM_FULL: &str = "Vue's ES-module full build (its template compiler)";
+
 #[must_use]
 pub fn eval_library(url: &str) -> Option<&'static str> {
     let path = url.split(['?', '#']).next()?.trim().to_ascii_lowercase();
@@ -2603,16 +2608,12 @@ pub fn eval_library(url: &str) -> Option<&'static str> {
     if path.contains("/alpinejs") || (file.starts_with("alpine") && js) {
         return (!path.contains("csp")).then_some("Alpine.js (its standard build)");
     }
-    const VUE_FULL: [&str; 8] = [
-        "vue.js",
-        "vue.min.js",
-        "vue.global.js",
-        "vue.global.prod.js",
-        "vue.esm-browser.js",
-        "vue.esm-browser.prod.js",
-        "vue.esm.browser.js",
-        "vue.esm.browser.min.js",
-    ];
+    const VUE_FULL: [&str; 6] =
+        ["vue.js", "vue.min.js", "vue.global.js", "vue.global.prod.js", "vue.esm.browser.js", "vue.esm.browser.min.js"];
+    // (Vue 3's ES-module browser builds: what to load instead is their runtime-only sibling, not a global build.)
+    if matches!(file, "vue.esm-browser.js" | "vue.esm-browser.prod.js") {
+        return Some(VUE_ESM_FULL);
+    }
     let vue_package = (file == "vue" || file.starts_with("vue@")) && !path.contains("/dist/");
     if VUE_FULL.contains(&file) || vue_package {
         return Some("Vue's full build (its template compiler)");
@@ -3863,6 +3864,8 @@ mod tests {
             ("https://unpkg.com/petite-vue@0.4.1/dist/petite-vue.iife.js", Some("petite-vue")),
             ("https://unpkg.com/petite-vue?module", Some("petite-vue")),
             ("https://unpkg.com/vue@3/dist/vue.runtime.esm-browser.prod.js", None),
+            ("https://unpkg.com/vue@3/dist/vue.esm-browser.js", Some(VUE_ESM_FULL)),
+            ("https://cdn.jsdelivr.net/npm/vue@3.5.13/dist/vue.esm-browser.prod.js", Some(VUE_ESM_FULL)),
             ("https://ajax.googleapis.com/ajax/libs/angularjs/1.8.2/angular.min.js", None),
             ("/js/app.js", None),
         ] {

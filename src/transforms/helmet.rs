@@ -1666,6 +1666,10 @@ fn report_views(
                     "let the bundler build in Vue's runtime-only build (drop the alias to vue/dist, or runtimeCompiler) \
                      and compile the templates ahead (single-file components)"
                 }
+                crate::views::VUE_ESM_FULL => {
+                    "import Vue's runtime-only ES-module build (vue.runtime.esm-browser.prod.js) instead and compile \
+                     the templates ahead (single-file components with a build step)"
+                }
                 w if w.starts_with("Vue") => {
                     "load Vue's runtime-only build (vue.runtime.global.prod.js) and compile the templates ahead \
                      (single-file components with a build step)"
