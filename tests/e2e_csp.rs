@@ -34,7 +34,8 @@
 //! its own (which Handlebars indents) runs by the hash of its text as sent, and a background the app's own stylesheet
 //! loads from another host is not blocked. Vue's ES-module full build imported from a
 //! CDN and through an import map of another host, an htmx hx-on handler and petite-vue still run. A page whose inline
-//! script the app fills with .replace before sending runs it.
+//! script the app fills with .replace before sending runs it. A Pug view's `script.` block and its script on one line
+//! of raw HTML run by the hashes of their text as Pug sends it.
 //!
 //! Every page a test loads from the server the tool wrote is also held to a guard that needs no browser: the sha256 of
 //! each inline script as the response sends it is in the policy (or `'unsafe-inline'` is, with no hash beside it), and
@@ -792,8 +793,12 @@ fn vue_template_compiles_only_with_unsafe_eval(app: &Path) {
 fn raw_html_of_a_pug_view_still_shows_its_object_and_object_url_preview_under_the_written_policy() {
     // Pug passes the view's raw HTML lines through: the app's own SVG in an <object> and an inline script that shows an
     // image from an object URL, which need objectSrc 'self' and imgSrc blob: as the same HTML in an HTML view does.
+    // That script (on one line of raw HTML) and the view's `script.` block are allowed by the hashes of their text as
+    // Pug sends it (the guard checks them on the page), with no 'unsafe-inline'.
     let (_tmp, app) = copy_app("csp-pug-app");
     let fixed = fix_and_install(&app);
+    assert_eq!(fixed.matches("'sha256-").count(), 2, "{fixed}");
+    assert!(!fixed.contains("'unsafe-inline'"), "{fixed}");
     for part in ["imgSrc: [\"'self'\", 'data:', 'blob:']", "objectSrc: [\"'self'\"]"] {
         assert!(fixed.contains(part), "{part}: {fixed}");
     }
@@ -804,7 +809,7 @@ fn raw_html_of_a_pug_view_still_shows_its_object_and_object_url_preview_under_th
         (text_of(&dom, id) == Some("yes"), format!("#{id} served by {server} (CSP: {csp}): {dom}"))
     };
     for server in ["server.before.js", "server.js"] {
-        for id in ["object", "preview-status"] {
+        for id in ["object", "preview-status", "block"] {
             let (yes, what) = shown(server, id);
             assert!(yes, "{what}");
         }
