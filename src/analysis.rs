@@ -1041,6 +1041,10 @@ fn is_package(module: &str) -> bool {
 /// Methods that register middleware or routes.
 pub const ROUTE_METHODS: [&str; 10] = ["use", "get", "post", "put", "delete", "del", "patch", "all", "options", "head"];
 
+/// The route methods that take a form's submission (a form's `method` is GET or POST; a method-override middleware
+/// turns a POST into PUT, PATCH or DELETE), `all` included.
+pub const FORM_METHODS: [&str; 6] = ["post", "put", "patch", "delete", "del", "all"];
+
 impl<'a> Collector<'a> {
     fn binding(&self, name: &Atom) -> Option<&'a ModuleBinding> {
         self.by_name.get(name).copied()

@@ -611,7 +611,7 @@ fn run_on_this_thread(
             None => None,
         }
         .unwrap_or(&mut no_project);
-        project.surveys.entry(id).or_default().push((path.clone(), notes));
+        project.surveys.entry(id).or_default().push(path.clone(), notes);
     }
     drop(inputs);
     let projects = projects;

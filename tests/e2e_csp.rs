@@ -36,7 +36,13 @@
 //! CDN and through an import map of another host, an htmx hx-on handler and petite-vue still run. A page whose inline
 //! script the app fills with .replace before sending runs it. An Angular CLI build served by the app (git-ignored,
 //! built after the change) still applies its stylesheet through the `onload` handler critical CSS inlining writes,
-//! and a bundle webpack-dev-middleware serves in development (webpack's default `eval` devtool) still runs.
+//! and a bundle webpack-dev-middleware serves in development (webpack's default `eval` devtool) still runs. A Pug
+//! view's `script.` block and its script on one line of raw HTML run by the hashes of their text as Pug sends it.
+//!
+//! Every page a test loads from the server the tool wrote is also held to a guard that needs no browser: the sha256 of
+//! each inline script as the response sends it is in the policy (or `'unsafe-inline'` is, with no hash beside it), and
+//! each inline handler is allowed by script-src-attr; a page whose script changes after the policy was written fails
+//! it.
 
 mod common;
 
@@ -97,8 +103,246 @@ fn dump_dom_with(url: &str, flags: &[&str]) -> String {
 /// with and the DOM after its load event.
 fn load(app: &Path, server: &str, page: &str) -> (String, String) {
     let node = start_node(app, server, &[]);
-    let csp = get(node.port, page, &[]).header("content-security-policy").unwrap_or_default().to_string();
+    let csp = csp_of(node.port, server, page);
     (csp, dump_dom(&format!("http://127.0.0.1:{}{page}", node.port)))
+}
+
+/// The Content-Security-Policy `path` of the server on `port` is sent with. Where `server` is the one the tool wrote
+/// (`server.js`), the page is also held to [`assert_inline_code_allowed`]: every inline script and handler it sends
+/// must be allowed by that policy.
+fn csp_of(port: u16, server: &str, path: &str) -> String {
+    let response = get(port, path, &[]);
+    let csp = response.header("content-security-policy").unwrap_or_default().to_string();
+    if server == "server.js" {
+        assert_inline_code_allowed(&response, path);
+    }
+    csp
+}
+
+/// The guard over every page the written policy serves: the sha256 of each inline script as the response sends it
+/// (no `src`, an executable type) is listed by the policy, or the policy allows `'unsafe-inline'` with no hash or
+/// nonce beside it; inline handlers are allowed by `script-src-attr` (or what it falls back to). A policy written for
+/// other text than what the app sends fails here, before (and whether or not) a browser notices.
+fn assert_inline_code_allowed(response: &common::Response, path: &str) {
+    let problems = inline_code_not_allowed(response);
+    assert!(problems.is_empty(), "{path}: the policy does not allow what the page sends:\n{}", problems.join("\n"));
+}
+
+/// What [`assert_inline_code_allowed`] finds wrong with one response: each inline script or handler its policy
+/// blocks. An HTML response without a policy blocks nothing.
+fn inline_code_not_allowed(response: &common::Response) -> Vec<String> {
+    let is_html = response.header("content-type").is_some_and(|t| t.to_ascii_lowercase().starts_with("text/html"));
+    let Some(csp) = response.header("content-security-policy").filter(|_| is_html) else { return Vec::new() };
+    let chunked = response.header("transfer-encoding").is_some_and(|t| t.eq_ignore_ascii_case("chunked"));
+    let body = if chunked { dechunk(&response.body) } else { response.body.clone() };
+    let policy = Policy::parse(csp);
+    let (scripts, handlers) = inline_code(&body);
+    let mut problems = Vec::new();
+    for text in scripts {
+        if !policy.allows_inline(&["script-src-elem", "script-src", "default-src"], &text, false) {
+            problems.push(format!("  script {} not allowed by `{csp}`: {text:?}", inline_hash(&text)));
+        }
+    }
+    for (name, value) in handlers {
+        if !policy.allows_inline(&["script-src-attr", "script-src", "default-src"], &value, true) {
+            problems.push(format!("  handler {name}={value:?} not allowed by `{csp}`"));
+        }
+    }
+    problems
+}
+
+/// A chunked body's data.
+fn dechunk(body: &str) -> String {
+    let (mut out, mut rest) = (String::new(), body);
+    while let Some((size, after)) = rest.split_once("\r\n") {
+        let size = usize::from_str_radix(size.split(';').next().unwrap_or("").trim(), 16).expect("a chunk size");
+        if size == 0 {
+            break;
+        }
+        out.push_str(&after[..size]);
+        rest = after[size..].strip_prefix("\r\n").expect("the end of a chunk");
+    }
+    out
+}
+
+/// The CSP hash source of an inline script's text as a browser computes it (after the HTML parser's newline
+/// normalisation).
+fn inline_hash(text: &str) -> String {
+    use sha2::Digest;
+    let normalized = text.replace("\r\n", "\n").replace('\r', "\n");
+    format!("'sha256-{}'", data_encoding::BASE64.encode(&sha2::Sha256::digest(normalized.as_bytes())))
+}
+
+/// A Content-Security-Policy header: each directive's name (lower-cased) with its sources.
+struct Policy(Vec<(String, Vec<String>)>);
+
+impl Policy {
+    fn parse(header: &str) -> Self {
+        let directives = header
+            .split(';')
+            .filter_map(|d| {
+                let mut words = d.split_ascii_whitespace();
+                let name = words.next()?.to_ascii_lowercase();
+                Some((name, words.map(str::to_string).collect()))
+            })
+            .collect();
+        Policy(directives)
+    }
+
+    /// Whether inline code with `text` runs under the first of `directives` the policy has (the fallback chain):
+    /// `'unsafe-inline'` counts only with no hash, nonce or `'strict-dynamic'` beside it; a hash of the text counts
+    /// for a script, and for a handler only with `'unsafe-hashes'`. No directive of the chain: nothing is blocked.
+    fn allows_inline(&self, directives: &[&str], text: &str, attribute: bool) -> bool {
+        let Some((_, sources)) = directives.iter().find_map(|d| self.0.iter().find(|(name, _)| name == d)) else {
+            return true;
+        };
+        let lower: Vec<String> = sources.iter().map(|s| s.to_ascii_lowercase()).collect();
+        let has = |s: &str| lower.iter().any(|l| l == s);
+        let hashed_or_nonced = lower.iter().any(|s| s.starts_with("'sha") || s.starts_with("'nonce-"));
+        if has("'unsafe-inline'") && !hashed_or_nonced && !has("'strict-dynamic'") {
+            return true;
+        }
+        (!attribute || has("'unsafe-hashes'")) && sources.iter().any(|s| *s == inline_hash(text))
+    }
+}
+
+/// The inline scripts (their text as sent) and inline event handlers (`(name, value)`) of an HTML page, as a
+/// browser's parser meets them: comments skipped, the raw text of `<style>`, `<textarea>` and `<title>` not read as
+/// markup, the body of a `<script>` that holds a client-side template (`type="text/x-template"`, ...) read as the
+/// markup it will become, and the document of an iframe's `srcdoc` (which runs under the page's policy) read too.
+fn inline_code(html: &str) -> (Vec<String>, Vec<(String, String)>) {
+    let (mut scripts, mut handlers) = (Vec::new(), Vec::new());
+    let lower = html.to_ascii_lowercase();
+    let mut i = 0;
+    while let Some(at) = html[i..].find('<').map(|p| p + i) {
+        if lower[at..].starts_with("<!--") {
+            i = lower[at..].find("-->").map_or(html.len(), |e| at + e + 3);
+            continue;
+        }
+        let name_end =
+            at + 1 + html[at + 1..].find(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/').unwrap_or(0);
+        let name = lower[at + 1..name_end].to_string();
+        if name.is_empty() || !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            i = at + 1;
+            continue;
+        }
+        let (attrs, tag_end) = attributes(html, name_end);
+        for (attr, value) in &attrs {
+            if attr.starts_with("on") && attr.len() > 2 {
+                handlers.push((attr.clone(), value.clone()));
+            }
+        }
+        if name == "iframe" {
+            if let Some((_, doc)) = attrs.iter().find(|(a, _)| a == "srcdoc") {
+                let (more_scripts, more_handlers) = inline_code(doc);
+                scripts.extend(more_scripts);
+                handlers.extend(more_handlers);
+            }
+        }
+        i = tag_end;
+        if matches!(name.as_str(), "script" | "style" | "textarea" | "title") {
+            let close = format!("</{name}");
+            let end = lower[tag_end..].find(&close).map_or(html.len(), |e| tag_end + e);
+            let text = &html[tag_end..end];
+            let attr = |n: &str| attrs.iter().find(|(a, _)| a == n).map(|(_, v)| v.trim().to_ascii_lowercase());
+            if name == "script" && attr("src").is_none() {
+                let kind = attr("type").unwrap_or_default();
+                let essence = kind.split(';').next().unwrap_or("").trim().to_string();
+                let executable = essence.is_empty()
+                    || matches!(essence.as_str(), "module" | "importmap" | "speculationrules")
+                    || (essence.contains("javascript") || essence.contains("ecmascript") || essence == "text/jscript");
+                if executable {
+                    scripts.push(text.to_string());
+                } else if !essence.contains("json") {
+                    let (_, more_handlers) = inline_code(text);
+                    handlers.extend(more_handlers);
+                }
+            }
+            i = end;
+        }
+    }
+    (scripts, handlers)
+}
+
+/// The attributes of the tag whose name ends at `from` (names lower-cased, values with character references
+/// decoded), and the offset after its `>`.
+fn attributes(html: &str, from: usize) -> (Vec<(String, String)>, usize) {
+    let b = html.as_bytes();
+    let mut attrs = Vec::new();
+    let mut i = from;
+    loop {
+        while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b'/') {
+            i += 1;
+        }
+        if i >= b.len() {
+            return (attrs, b.len());
+        }
+        if b[i] == b'>' {
+            return (attrs, i + 1);
+        }
+        // (A name may start with `=`; it ends at whitespace, `/`, `>` or `=`.)
+        let start = i;
+        i += 1;
+        while i < b.len() && !(b[i].is_ascii_whitespace() || matches!(b[i], b'/' | b'>' | b'=')) {
+            i += 1;
+        }
+        let name = html[start..i].to_ascii_lowercase();
+        let mut j = i;
+        while j < b.len() && b[j].is_ascii_whitespace() {
+            j += 1;
+        }
+        let mut value = String::new();
+        if b.get(j) == Some(&b'=') {
+            j += 1;
+            while j < b.len() && b[j].is_ascii_whitespace() {
+                j += 1;
+            }
+            let (start, end, next) = match b.get(j) {
+                Some(&q @ (b'"' | b'\'')) => {
+                    let end = html[j + 1..].find(q as char).map_or(b.len(), |e| j + 1 + e);
+                    (j + 1, end, (end + 1).min(b.len()))
+                }
+                _ => {
+                    let end = html[j..].find(|c: char| c.is_ascii_whitespace() || c == '>').map_or(b.len(), |e| j + e);
+                    (j, end, end)
+                }
+            };
+            value = decode_references(&html[start..end]);
+            i = next;
+        }
+        attrs.push((name, value));
+    }
+}
+
+/// An attribute value with the character references pages use decoded (`&quot;`, `&#39;`, `&#x27;`, `&amp;`, ...).
+fn decode_references(value: &str) -> String {
+    let mut out = String::new();
+    let mut rest = value;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let named = [("&quot;", '"'), ("&apos;", '\''), ("&amp;", '&'), ("&lt;", '<'), ("&gt;", '>')];
+        if let Some((entity, c)) = named.iter().find(|(e, _)| rest.starts_with(e)) {
+            out.push(*c);
+            rest = &rest[entity.len()..];
+        } else if let Some(end) = rest.find(';').filter(|_| rest.starts_with("&#")) {
+            let number = &rest[2..end];
+            let code = match number.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16),
+                None => number.parse(),
+            };
+            match code.ok().and_then(char::from_u32) {
+                Some(c) => out.push(c),
+                None => out.push_str(&rest[..=end]),
+            }
+            rest = &rest[end + 1..];
+        } else {
+            out.push('&');
+            rest = &rest[1..];
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The text of `<p id="{id}">` in a DOM.
@@ -241,7 +485,7 @@ fn trimmed_views_runtime_cdn_frames_apis_forms_and_embedded_badges_still_work_un
     let env = [("CDN_URL", origin.as_str())];
     let page = |server: &str, path: &str| {
         let node = start_node(&app, server, &env);
-        let csp = get(node.port, path, &[]).header("content-security-policy").unwrap_or_default().to_string();
+        let csp = csp_of(node.port, server, path);
         (csp, dump_dom(&format!("http://127.0.0.1:{}{path}", node.port)))
     };
     let badge = |server: &str| {
@@ -359,7 +603,7 @@ fn a_payment_widget_string_evaluation_a_blob_worker_and_plain_http_still_work_un
     let flags = [rules.as_str(), "--ignore-certificate-errors"];
     let page = |server: &str, path: &str| {
         let node = start_node(&app, server, &[]);
-        let csp = get(node.port, path, &[]).header("content-security-policy").unwrap_or_default().to_string();
+        let csp = csp_of(node.port, server, path);
         (csp, dump_dom_with(&format!("http://dashboard.lan:{}{path}", node.port), &flags))
     };
     let check = |server: &str, path: &str, want: &[(&str, &str)]| {
@@ -418,7 +662,7 @@ fn check_shown_with(
 ) {
     let page = || {
         let node = start_node(app, server, env);
-        let csp = get(node.port, path, &[]).header("content-security-policy").unwrap_or_default().to_string();
+        let csp = csp_of(node.port, server, path);
         (csp, dump_dom_with(&format!("http://127.0.0.1:{}{path}", node.port), flags))
     };
     // (Tiles and media answer in real time, which the browser's virtual time does not wait for: a page still showing
@@ -551,8 +795,12 @@ fn vue_template_compiles_only_with_unsafe_eval(app: &Path) {
 fn raw_html_of_a_pug_view_still_shows_its_object_and_object_url_preview_under_the_written_policy() {
     // Pug passes the view's raw HTML lines through: the app's own SVG in an <object> and an inline script that shows an
     // image from an object URL, which need objectSrc 'self' and imgSrc blob: as the same HTML in an HTML view does.
+    // That script (on one line of raw HTML) and the view's `script.` block are allowed by the hashes of their text as
+    // Pug sends it (the guard checks them on the page), with no 'unsafe-inline'.
     let (_tmp, app) = copy_app("csp-pug-app");
     let fixed = fix_and_install(&app);
+    assert_eq!(fixed.matches("'sha256-").count(), 2, "{fixed}");
+    assert!(!fixed.contains("'unsafe-inline'"), "{fixed}");
     for part in ["imgSrc: [\"'self'\", 'data:', 'blob:']", "objectSrc: [\"'self'\"]"] {
         assert!(fixed.contains(part), "{part}: {fixed}");
     }
@@ -563,7 +811,7 @@ fn raw_html_of_a_pug_view_still_shows_its_object_and_object_url_preview_under_th
         (text_of(&dom, id) == Some("yes"), format!("#{id} served by {server} (CSP: {csp}): {dom}"))
     };
     for server in ["server.before.js", "server.js"] {
-        for id in ["object", "preview-status"] {
+        for id in ["object", "preview-status", "block"] {
             let (yes, what) = shown(server, id);
             assert!(yes, "{what}");
         }
@@ -777,6 +1025,7 @@ fn plain_http_page_works_with(setting: &str, files: &[(&str, &str)]) {
     let flags = ["--host-resolver-rules=MAP dashboard.lan 127.0.0.1"];
     for (server, ran) in [("server.before.js", "yes"), ("server.js", "yes"), ("server.upgrade.js", "no")] {
         let node = start_node(&app, server, &[]);
+        csp_of(node.port, server, "/");
         let dom = dump_dom_with(&format!("http://dashboard.lan:{}/", node.port), &flags);
         assert_eq!(text_of(&dom, "home"), Some(ran), "#home served by {server} ({setting}): {dom}");
     }
@@ -817,6 +1066,7 @@ fn check_react_app(app: &Path, servers: &[(&str, Option<&str>)]) {
     let flags = ["--host-resolver-rules=MAP shop.lan 127.0.0.1"];
     for (server, want) in servers {
         let node = start_node(app, server, &[]);
+        csp_of(node.port, server, "/");
         let dom = dump_dom_with(&format!("http://shop.lan:{}/", node.port), &flags);
         assert_eq!(text_of(&dom, "app"), *want, "#app served by {server}: {dom}");
     }
@@ -1068,6 +1318,7 @@ fn a_second_run_drops_upgrade_insecure_requests_once_the_app_may_be_served_over_
     let flags = ["--host-resolver-rules=MAP dashboard.lan 127.0.0.1"];
     for (server, ran) in [("server.js", "yes"), ("server.first.js", "no")] {
         let node = start_node(&app, server, &[]);
+        csp_of(node.port, server, "/");
         let dom = dump_dom_with(&format!("http://dashboard.lan:{}/", node.port), &flags);
         assert_eq!(text_of(&dom, "home"), Some(ran), "#home served by {server}: {dom}");
     }
@@ -1204,8 +1455,39 @@ fn a_bundle_served_by_webpack_dev_middleware_still_runs_in_development_under_the
     for (server, want) in [("server.before.js", "bundle ran"), ("server.js", "bundle ran"), ("server.noeval.js", "no")]
     {
         let node = start_node(&app, server, &development);
-        let csp = get(node.port, "/", &[]).header("content-security-policy").unwrap_or_default().to_string();
+        let csp = csp_of(node.port, server, "/");
         let dom = dump_dom(&format!("http://127.0.0.1:{}/", node.port));
         assert_eq!(text_of(&dom, "bundle"), Some(want), "served by {server} (CSP: {csp}): {dom}");
     }
+}
+
+/// The guard fails a page whose inline script changed after the policy was written: csp-app's page, edited after
+/// `--write`, is sent with a script whose hash the policy does not list. The guard names that script (and no other),
+/// and Chromium agrees: the edited script does not run, the unchanged ones still do. (And it names the page's two
+/// handlers under the written policy without scriptSrcAttr.)
+#[test]
+fn the_guard_fails_a_page_whose_script_changed_after_the_policy_was_written() {
+    let (_tmp, app) = copy_app("csp-app");
+    let fixed = fix_and_install(&app);
+    let node = start_node(&app, "server.js", &[]);
+    assert!(inline_code_not_allowed(&get(node.port, "/", &[])).is_empty());
+    drop(node);
+    // (Its handlers are read too: without scriptSrcAttr, helmet's script-src-attr 'none' blocks both.)
+    without_directives(&app, &fixed, &["scriptSrcAttr"], "server.noattr.js");
+    let node = start_node(&app, "server.noattr.js", &[]);
+    let problems = inline_code_not_allowed(&get(node.port, "/", &[]));
+    assert_eq!(problems.iter().filter(|p| p.contains("handler onclick=")).count(), 2, "{problems:?}");
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    drop(node);
+    let page = app.join("public/index.html");
+    let text = std::fs::read_to_string(&page).expect("read the page");
+    let (from, to) = ("textContent = 'yes';\n  </script>", "textContent = 'yes'; // edited\n  </script>");
+    assert!(text.contains(from), "{text}");
+    std::fs::write(&page, text.replacen(from, to, 1)).expect("edit the page");
+    let node = start_node(&app, "server.js", &[]);
+    let problems = inline_code_not_allowed(&get(node.port, "/", &[]));
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].contains("// edited"), "{problems:?}");
+    let dom = dump_dom(&format!("http://127.0.0.1:{}/", node.port));
+    assert_eq!((text_of(&dom, "script"), text_of(&dom, "handler")), (Some("no"), Some("yes")), "{dom}");
 }

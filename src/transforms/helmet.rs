@@ -198,11 +198,7 @@ impl Helmet {
     fn plain_http(&self, cx: &FileContext<'_>) -> bool {
         !self.behind_proxy
             && !cx.project.views.is_empty()
-            && cx
-                .project
-                .survey(ID)
-                .iter()
-                .all(|(_, notes)| notes.iter().all(|n| n.starts_with(LISTEN) || n.starts_with(FORM_REDIRECT)))
+            && cx.project.survey(ID).prefixes().all(|p| p == LISTEN || p == FORM_REDIRECT)
     }
 }
 
@@ -531,13 +527,12 @@ fn form_redirects(cx: &FileContext<'_>, directives: &[(String, Vec<String>)]) ->
     let own = redirects_of_forms(cx)
         .into_iter()
         .map(|(at, hosts)| (format!("{}:{}", display_path(&cx.file.path), cx.file.line(at)), hosts));
-    let elsewhere = cx.project.survey(ID).iter().filter(|(path, _)| *path != cx.file.path).flat_map(|(path, notes)| {
-        notes.iter().filter_map(|n| n.strip_prefix(FORM_REDIRECT)).filter_map(move |n| {
+    let elsewhere =
+        cx.project.survey(ID).notes(FORM_REDIRECT).filter(|(path, _)| *path != cx.file.path).filter_map(|(path, n)| {
             let (line, hosts) = n.split_once(':')?;
             let hosts = hosts.split(' ').filter(|h| !h.is_empty()).map(str::to_string).collect();
             Some((format!("{}:{line}", display_path(path)), hosts))
-        })
-    });
+        });
     out.places = own.chain(elsewhere).collect();
     out.hosts = out.places.iter().flat_map(|(_, hosts)| hosts.iter().cloned()).collect();
     out.hosts.sort();
@@ -546,62 +541,62 @@ fn form_redirects(cx: &FileContext<'_>, directives: &[(String, Vec<String>)]) ->
 }
 
 /// The redirects (their offsets, each with the hosts it goes to, none when not known) of this file's routes that take
-/// form submissions: in the handlers written inline and in those passed by the name of a function of the file
-/// (`app.post('/billing/checkout', checkout)`).
+/// form submissions: in the handlers written inline, in those passed by the name of a function of the file
+/// (`app.post('/billing/checkout', checkout)`), and in this file's functions another module registers on such a route
+/// (`router.post('/checkout', checkout.create)` with `exports.create = ...` here: [`FileLinks::form_handlers`]).
 fn redirects_of_forms(cx: &FileContext<'_>) -> Vec<(usize, Vec<String>)> {
     use crate::values::Value;
     let facts = cx.facts;
     let stripe = cx.project.manifest.as_ref().is_some_and(|m| !m.dependency_all("stripe").is_empty());
     let code = &cx.file.code;
     let mut out: Vec<(usize, Vec<String>)> = Vec::new();
-    for route in facts.registrations.iter().filter(|r| ["post", "put", "patch", "delete", "all"].contains(&&*r.method))
-    {
+    let routes = facts.registrations.iter().filter(|r| crate::analysis::FORM_METHODS.contains(&&*r.method));
+    let spans = routes.flat_map(|route| {
         let named = route.handlers.iter().filter_map(|h| match h {
             crate::analysis::HandlerArg::Named(name) => {
                 facts.functions.iter().find(|f| f.name.as_ref() == Some(name)).map(|f| f.range.clone())
             }
             _ => None,
         });
-        for span in std::iter::once(route.range.clone()).chain(named) {
-            let calls = facts
-                .member_calls
-                .iter()
-                .filter(|c| c.method == "redirect" && span.start <= c.range.start && c.range.end <= span.end);
-            for call in calls {
-                let Some(target) = call.args.last() else { continue };
-                let hosts: Vec<String> = match target {
-                    Value::Str(url, _) => match views::origin_of(url, true) {
-                        Some(origin) => vec![origin],
-                        None => continue,
-                    },
-                    _ => {
-                        let text = code.get(target.range()).unwrap_or_default();
-                        // (A path joined to a value, `'/posts/' + id`: the app's own.)
-                        if text.starts_with(['\'', '"', '`'])
-                            && text[1..].starts_with('/')
-                            && !text[1..].starts_with("//")
-                        {
-                            continue;
-                        }
-                        let handler = code.get(span.clone()).unwrap_or_default();
-                        let mut hosts: Vec<String> = ["'https://", "\"https://", "`https://"]
-                            .iter()
-                            .flat_map(|q| handler.match_indices(q).map(|(at, _)| &handler[at + 1..]))
-                            .filter_map(|rest| {
-                                views::origin_of(rest.split(['\'', '"', '`']).next().unwrap_or_default(), false)
-                            })
-                            .collect();
-                        if stripe && text.ends_with(".url") {
-                            hosts.push("https://checkout.stripe.com".to_string());
-                        }
-                        hosts.sort();
-                        hosts.dedup();
-                        hosts
+        std::iter::once(route.range.clone()).chain(named)
+    });
+    for span in spans.chain(cx.links.form_handlers.iter().cloned()) {
+        let calls = facts
+            .member_calls
+            .iter()
+            .filter(|c| c.method == "redirect" && span.start <= c.range.start && c.range.end <= span.end);
+        for call in calls {
+            let Some(target) = call.args.last() else { continue };
+            let hosts: Vec<String> = match target {
+                Value::Str(url, _) => match views::origin_of(url, true) {
+                    Some(origin) => vec![origin],
+                    None => continue,
+                },
+                _ => {
+                    let text = code.get(target.range()).unwrap_or_default();
+                    // (A path joined to a value, `'/posts/' + id`: the app's own.)
+                    if text.starts_with(['\'', '"', '`']) && text[1..].starts_with('/') && !text[1..].starts_with("//")
+                    {
+                        continue;
                     }
-                };
-                if !out.iter().any(|(at, _)| *at == call.range.start) {
-                    out.push((call.range.start, hosts));
+                    let handler = code.get(span.clone()).unwrap_or_default();
+                    let mut hosts: Vec<String> = ["'https://", "\"https://", "`https://"]
+                        .iter()
+                        .flat_map(|q| handler.match_indices(q).map(|(at, _)| &handler[at + 1..]))
+                        .filter_map(|rest| {
+                            views::origin_of(rest.split(['\'', '"', '`']).next().unwrap_or_default(), false)
+                        })
+                        .collect();
+                    if stripe && text.ends_with(".url") {
+                        hosts.push("https://checkout.stripe.com".to_string());
+                    }
+                    hosts.sort();
+                    hosts.dedup();
+                    hosts
                 }
+            };
+            if !out.iter().any(|(at, _)| *at == call.range.start) {
+                out.push((call.range.start, hosts));
             }
         }
     }
@@ -1034,11 +1029,7 @@ fn consumed_library<'a>(cx: &FileContext<'a>) -> Option<&'a str> {
         && !crate::published::runs_itself(manifest)
         && !cx.project.is_example(&cx.file.path)
         && !cx.facts.exports.is_empty()
-        && !cx
-            .project
-            .survey(ID)
-            .iter()
-            .any(|(path, notes)| !cx.project.is_example(path) && notes.iter().any(|n| n.starts_with(LISTEN)));
+        && !cx.project.survey(ID).notes(LISTEN).any(|(path, _)| !cx.project.is_example(path));
     library.then(|| manifest.name()).flatten()
 }
 
@@ -1799,6 +1790,10 @@ fn report_views(
                 w if w.contains("chosen by") => {
                     "let the bundler build in Vue's runtime-only build (drop the alias to vue/dist, or runtimeCompiler) \
                      and compile the templates ahead (single-file components)"
+                }
+                crate::views::VUE_ESM_FULL => {
+                    "import Vue's runtime-only ES-module build (vue.runtime.esm-browser.prod.js) instead and compile \
+                     the templates ahead (single-file components with a build step)"
                 }
                 w if w.starts_with("Vue") => {
                     "load Vue's runtime-only build (vue.runtime.global.prod.js) and compile the templates ahead \
