@@ -210,9 +210,11 @@ const RM_WHITESPACE: &str = "rmWhitespace";
 /// Pug's option that indents the HTML it sends, text blocks included.
 const PRETTY: &str = "pretty";
 
-/// The calls whose options object is a view engine's ([`Collector::pug_pretty`]): Express's `render` (app, res) and
-/// `set('view options', ...)`, pug's `render`, `renderFile`, `compile`, `compileFile`, `compileClient`.
-const VIEW_OPTION_CALLS: [&str; 6] = ["render", "renderFile", "compile", "compileFile", "compileClient", "set"];
+/// The calls whose options object is a view engine's ([`Collector::pug_pretty`]): Express's `render` (app, res),
+/// `set('view options', ...)` and Express 3's `app.locals({ ... })`, pug's `render`, `renderFile`, `compile`,
+/// `compileFile`, `compileClient`.
+const VIEW_OPTION_CALLS: [&str; 7] =
+    ["render", "renderFile", "compile", "compileFile", "compileClient", "set", "locals"];
 
 /// The header that says which origins may read the app's responses.
 const ALLOW_ORIGIN: &str = "access-control-allow-origin";
@@ -1033,6 +1035,7 @@ mod tests {
         assert_eq!(pretty("const fn = pug.compile(src, { pretty: isDev });"), Some((1, false)));
         // (The first place is named; one computed value makes it unsure.)
         assert_eq!(pretty("app.locals.pretty = true;\nres.render('a', { pretty: dev });"), Some((1, false)));
+        assert_eq!(pretty("app.locals({ title: 'Shop', pretty: true });"), Some((1, true)));
         assert_eq!(pretty("app.locals.pretty = false;"), None);
         assert_eq!(pretty("res.render('index', { pretty: undefined });"), None);
         // Another library's `pretty` (a GraphQL server's JSON, a logger) is not Pug's.
