@@ -36,6 +36,8 @@ pub struct Project {
     pub allows_every_origin: Option<(PathBuf, usize)>,
     /// The first place the project's code turns EJS's `rmWhitespace` on: the file and its 1-based line.
     pub rm_whitespace: Option<(PathBuf, usize)>,
+    /// The first place the project's code may turn Pug's `pretty` option on ([`PugPretty`]).
+    pub pug_pretty: Option<PugPretty>,
     /// The first place the project's code gives EJS delimiters of its own: the file and its 1-based line.
     pub ejs_delimiters: Option<(PathBuf, usize)>,
     /// The files the code reads and fills with `.replace` before sending, normalised, with the literal strings
@@ -89,6 +91,18 @@ impl Project {
 /// What the analysed modules of a project use: the packages they import, the methods they call, and the Express
 /// usages that advisories concern. Only the files a run analyses are counted: a transform that reads these facts
 /// watches the needles that make a file that has them analysed.
+/// Where the project's code may turn Pug's `pretty` option on, which sends each text block of several lines
+/// re-indented to its depth in the page ([`crate::views::InlineCode::pretty_differs`]).
+#[derive(Debug, Clone)]
+pub struct PugPretty {
+    /// The file and the 1-based line of the first place.
+    pub path: PathBuf,
+    pub line: usize,
+    /// Every place sets it to a literal that turns it on (`true`, an indentation string); otherwise some value is
+    /// computed at run time (`app.get('env') === 'development'`), and pages may be sent either way.
+    pub sure: bool,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct CodeUse {
     /// Packages imported or required (the specifier's package name: `lodash` for `lodash/template`).

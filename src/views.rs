@@ -112,13 +112,26 @@ pub struct InlineCode {
     /// The hashes of the script's text as the project's partial tags indent it, beside [`InlineCode::hash`].
     #[serde(skip)]
     pub more_hashes: Vec<String>,
+    /// A hashed Pug `script.` block whose text Pug sends otherwise with its `pretty` option on: each line indented to
+    /// the block's depth in the page (which layouts, includes and mixins decide), between a leading line break and a
+    /// trailing one ([`pug_text_block`]). A block of one line is sent the same either way.
+    #[serde(skip)]
+    pub pretty_differs: bool,
 }
 
 impl InlineCode {
     /// Inline code at its 1-based `line` with no hash (yet).
     #[must_use]
     pub fn unhashed(line: usize, kind: InlineKind) -> Self {
-        InlineCode { line, kind, hash: None, trimmed_hash: None, lines_text: None, more_hashes: Vec::new() }
+        InlineCode {
+            line,
+            kind,
+            hash: None,
+            trimmed_hash: None,
+            lines_text: None,
+            more_hashes: Vec::new(),
+            pretty_differs: false,
+        }
     }
 }
 
@@ -1599,6 +1612,7 @@ impl<'a> Scanner<'a> {
                         let sent = pug_text_block(block, end >= n);
                         if let Some(last) = self.out.inline.last_mut().filter(|_| !pug_varies(&sent)) {
                             last.hash = Some(csp_hash(&sent));
+                            last.pretty_differs = sent.contains('\n');
                         }
                     }
                     self.script_text(from, end);
@@ -3510,6 +3524,16 @@ mod tests {
         ] {
             assert_eq!(pug_text_block(block, at_end), sent, "{block:?}");
         }
+        // With Pug's `pretty` on, a block of several lines is sent re-indented, one of a single line as it is (pug
+        // 3.0.4: `div\n  script.\n    a();\n\n  p x` gives `<script>\n    a();\n    \n  </script>`).
+        let differs = |text: &str| -> Vec<(bool, bool)> {
+            scan_view(Path::new("a.pug"), text).inline.iter().map(|c| (c.hash.is_some(), c.pretty_differs)).collect()
+        };
+        assert_eq!(differs("script.\n  a();\n  b();"), vec![(true, true)]);
+        assert_eq!(differs("div\n  script.\n    a();\n\n  p x"), vec![(true, true)]);
+        assert_eq!(differs("div\n  script.\n    a();\n  p x"), vec![(true, false)]);
+        assert_eq!(differs("script a();\ndiv\n  <script>b()</script>"), vec![(true, false), (true, false)]);
+        assert_eq!(differs("script.\n  a(#{x});\n  b();"), vec![(false, false)]);
         assert!(pug_varies("var u = #{user};") && pug_varies("a('#[b]')") && pug_varies("var c = '\\#{x}';"));
         assert!(!pug_varies("var c = '#fff';"));
     }

@@ -37,7 +37,9 @@
 //! script the app fills with .replace before sending runs it. An Angular CLI build served by the app (git-ignored,
 //! built after the change) still applies its stylesheet through the `onload` handler critical CSS inlining writes,
 //! and a bundle webpack-dev-middleware serves in development (webpack's default `eval` devtool) still runs. A Pug
-//! view's `script.` block and its script on one line of raw HTML run by the hashes of their text as Pug sends it.
+//! view's `script.` block and its script on one line of raw HTML run by the hashes of their text as Pug sends it, and
+//! a button's handler kept in its client-side template runs once inserted and clicked; with Pug's `pretty` on in
+//! development, its re-indented block still runs.
 //!
 //! Every page a test loads from the server the tool wrote is also held to a guard that needs no browser: the sha256 of
 //! each inline script as the response sends it is in the policy (or `'unsafe-inline'` is, with no hash beside it), and
@@ -796,29 +798,74 @@ fn raw_html_of_a_pug_view_still_shows_its_object_and_object_url_preview_under_th
     // Pug passes the view's raw HTML lines through: the app's own SVG in an <object> and an inline script that shows an
     // image from an object URL, which need objectSrc 'self' and imgSrc blob: as the same HTML in an HTML view does.
     // That script (on one line of raw HTML) and the view's `script.` block are allowed by the hashes of their text as
-    // Pug sends it (the guard checks them on the page), with no 'unsafe-inline'.
+    // Pug sends it (the guard checks them on the page), with no 'unsafe-inline' for scripts. The row kept in a
+    // `script(type='text/x-template')` holds a button whose inline handler runs once the page's script copies the row
+    // into the list and clicks it: scriptSrcAttr allows it, and helmet's `script-src-attr 'none'` would not.
     let (_tmp, app) = copy_app("csp-pug-app");
     let fixed = fix_and_install(&app);
     assert_eq!(fixed.matches("'sha256-").count(), 2, "{fixed}");
-    assert!(!fixed.contains("'unsafe-inline'"), "{fixed}");
+    assert!(fixed.contains("scriptSrcAttr: [\"'unsafe-inline'\"]"), "{fixed}");
+    assert_eq!(fixed.matches("'unsafe-inline'").count(), 1, "{fixed}");
     for part in ["imgSrc: [\"'self'\", 'data:', 'blob:']", "objectSrc: [\"'self'\"]"] {
         assert!(fixed.contains(part), "{part}: {fixed}");
     }
     std::fs::write(app.join("server.noblob.js"), fixed.replace(", 'blob:'", "")).expect("write");
     without_directives(&app, &fixed, &["objectSrc"], "server.noobject.js");
+    without_directives(&app, &fixed, &["scriptSrcAttr"], "server.noattr.js");
     let shown = |server: &str, id: &str| {
         let (csp, dom) = load(&app, server, "/");
         (text_of(&dom, id) == Some("yes"), format!("#{id} served by {server} (CSP: {csp}): {dom}"))
     };
     for server in ["server.before.js", "server.js"] {
-        for id in ["object", "preview-status", "block"] {
+        for id in ["object", "preview-status", "block", "template"] {
             let (yes, what) = shown(server, id);
             assert!(yes, "{what}");
         }
     }
-    for (server, id) in [("server.noobject.js", "object"), ("server.noblob.js", "preview-status")] {
+    for (server, id) in
+        [("server.noobject.js", "object"), ("server.noblob.js", "preview-status"), ("server.noattr.js", "template")]
+    {
         let (yes, what) = shown(server, id);
         assert!(!yes, "{what}");
+    }
+}
+
+/// The same Pug app rendering with `pretty` on in development (the environment Chromium's server runs in): Pug then
+/// sends the view's `script.` block of several lines re-indented, so the written policy allows scripts by
+/// `'unsafe-inline'` instead of the hashes of their text as written, and the block runs; the policy written without
+/// `pretty` (those hashes) blocks it on the same pages.
+#[test]
+fn a_pug_script_block_re_indented_by_pretty_still_runs_under_the_written_policy() {
+    let (_tmp, app) = copy_app("csp-pug-app");
+    let original = std::fs::read_to_string(app.join("server.js")).expect("read");
+    let hashed = fix_and_install(&app);
+    assert_eq!(hashed.matches("'sha256-").count(), 2, "{hashed}");
+    // The app as it was, with pretty on in development; run again (the copy of the original is removed first: it
+    // would be an app of the project).
+    let set = "app.set('view engine', 'pug');\n";
+    assert!(original.contains(set), "{original}");
+    let pretty = original.replace(set, &format!("{set}app.locals.pretty = app.get('env') === 'development';\n"));
+    std::fs::write(app.join("server.js"), &pretty).expect("write");
+    std::fs::remove_file(app.join("server.before.js")).expect("remove the copy of the original");
+    let out = express_harden(&app, &["--write", "--allow-no-vcs", "--only", "helmet", "--color", "never"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("Pug's pretty option is set at server.js:9"), "{stderr}");
+    let fixed = std::fs::read_to_string(app.join("server.js")).expect("read");
+    assert!(fixed.contains("scriptSrc: [\"'self'\", \"'unsafe-inline'\"]"), "{fixed}");
+    assert!(!fixed.contains("'sha256-"), "{fixed}");
+    std::fs::write(app.join("server.before.js"), &pretty).expect("keep the original");
+    // (The policy written without pretty, in this server.)
+    let helmet_call = |text: &str| {
+        let start = text.find("app.use(helmet({").expect("helmet with options");
+        (start, start + text[start..].find("}));\n").expect("end of the helmet call"))
+    };
+    let ((start, end), (h_start, h_end)) = (helmet_call(&fixed), helmet_call(&hashed));
+    let other = format!("{}{}{}", &fixed[..start], &hashed[h_start..h_end], &fixed[end..]);
+    std::fs::write(app.join("server.hashed.js"), other).expect("write");
+    for (server, runs) in [("server.before.js", true), ("server.js", true), ("server.hashed.js", false)] {
+        let (csp, dom) = load(&app, server, "/");
+        assert_eq!(text_of(&dom, "block") == Some("yes"), runs, "#block served by {server} (CSP: {csp}): {dom}");
     }
 }
 

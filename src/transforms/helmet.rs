@@ -651,6 +651,22 @@ fn referrer_finding(cx: &FileContext<'_>, at: usize, embeds: &[&str]) -> crate::
     )
 }
 
+/// Why the `script.` blocks Pug's `pretty` re-indents are not hashed ([`crate::project::PugPretty`]), when some are
+/// (`re_indented`): where it is set, and how to have them hashed again.
+fn pretty_note(cx: &FileContext<'_>, re_indented: bool) -> String {
+    let Some(pretty) = cx.project.pug_pretty.as_ref().filter(|_| re_indented) else {
+        return String::new();
+    };
+    format!(
+        "; Pug's pretty option is set at {}:{}{}, and with it Pug sends each script. block of several lines re-indented \
+         to its depth in the page, which layouts, includes and mixins decide, so no hash is known for those blocks: \
+         with pretty off (Pug has deprecated it) they are sent as written and can be hashed",
+        display_path(&pretty.path),
+        pretty.line,
+        if pretty.sure { "" } else { " to a value computed at run time (on in some runs)" },
+    )
+}
+
 /// The frame hosts of `directives` whose embeds need the page's Referer ([`RefererEmbeds`]).
 fn referer_embeds(directives: &[(String, Vec<String>)]) -> Vec<&str> {
     let frames = directives.iter().find(|(name, _)| name == views::directive_of(views::ResourceKind::Frame));
@@ -1625,6 +1641,8 @@ fn report_views(
     let mut hosts = BTreeSet::new();
     let mut runtime: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     let mut trimmed = false;
+    // (Some of `varying` are `script.` blocks that Pug's `pretty` re-indents: [`pretty_note`].)
+    let mut re_indented = false;
     let (mut evals, mut whats, mut workers) = (Vec::new(), BTreeSet::new(), Vec::new());
     let (mut blobs, mut objects): (BTreeMap<&str, Vec<String>>, Vec<String>) = (BTreeMap::new(), Vec::new());
     let (mut unsure, mut made, mut builds, mut wasm) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
@@ -1676,6 +1694,10 @@ fn report_views(
                     }
                     Some(package) => varying.push(format!("{at} (inline <script> that {package} may rewrite)")),
                 },
+                (views::InlineKind::Script, None) if code.pretty_differs && cx.project.pug_pretty.is_some() => {
+                    varying.push(format!("{at} (script. block that Pug's pretty re-indents)"));
+                    re_indented = true;
+                }
                 (views::InlineKind::Script, None) => varying.push(format!("{at} (inline <script> whose text varies)")),
                 (views::InlineKind::JavascriptUrl, _) => varying.push(format!("{at} (javascript: URL)")),
                 (views::InlineKind::EventHandler, _) => handlers.push(at),
@@ -1738,7 +1760,7 @@ fn report_views(
             format!(
                 "helmet's default Content-Security-Policy would block the inline code at {}{}{}, so scriptSrc allows \
                  'unsafe-inline'; to tighten it, move that code into script files served by the app (or give each \
-                 inline script a per-response nonce) and remove 'unsafe-inline'",
+                 inline script a per-response nonce) and remove 'unsafe-inline'{}",
                 varying.join(", "),
                 if hashed.is_empty() { String::new() } else { format!(" and {}", hashed.join(", ")) },
                 match &cx.project.ejs_delimiters {
@@ -1748,7 +1770,8 @@ fn report_views(
                         display_path(path)
                     ),
                     None => String::new(),
-                }
+                },
+                pretty_note(cx, re_indented),
             ),
         ));
     }
