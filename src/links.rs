@@ -41,6 +41,10 @@ pub struct FileLinks {
     /// app or router, each with the route path of the registration when it is a string literal (one entry per
     /// registration).
     pub handlers: Vec<LinkedHandler>,
+    /// The ranges of those functions registered on a route that takes a form's submission
+    /// ([`crate::analysis::FORM_METHODS`]): `router.post('/checkout', checkout.create)` in a routes module, with
+    /// `exports.create = ...` here.
+    pub form_handlers: Vec<Range<usize>>,
     /// Parameters of this file's functions that receive an Express app or router.
     pub app_params: Vec<AppParam>,
     /// Object literals of this file that another module passes to a package's function.
@@ -99,6 +103,7 @@ impl FileLinks {
         let range = |r: &Range<usize>| at(r.start)..at(r.end);
         FileLinks {
             handlers: self.handlers.iter().map(|(r, path)| (range(r), path.clone())).collect(),
+            form_handlers: self.form_handlers.iter().map(range).collect(),
             app_params: self.app_params.iter().map(|p| AppParam { body: range(&p.body), ..p.clone() }).collect(),
             passed_objects: self
                 .passed_objects
@@ -705,14 +710,17 @@ pub fn link(inputs: &[Option<LinkInput<'_>>], resolver: &Resolver) -> HashMap<us
         links.entry(t).or_default().run_at_load = bodies;
     }
     let handlers: Vec<(usize, Range<usize>)> =
-        found.iter().flat_map(|f| f.handlers.iter().map(|(t, (range, _))| (*t, range.clone()))).collect();
+        found.iter().flat_map(|f| f.handlers.iter().map(|(t, (range, _), _)| (*t, range.clone()))).collect();
     for (t, responses) in linker.responses(&calls, &handlers) {
         links.entry(t).or_default().responses = responses;
     }
     for found in found {
         let i = found.file;
-        for (target, handler) in found.handlers.into_iter().filter(|(t, _)| *t != i) {
+        for (target, handler, form) in found.handlers.into_iter().filter(|(t, ..)| *t != i) {
             let entry = links.entry(target).or_default();
+            if form && !entry.form_handlers.contains(&handler.0) {
+                entry.form_handlers.push(handler.0.clone());
+            }
             if !entry.handlers.contains(&handler) {
                 entry.handlers.push(handler);
             }
@@ -754,7 +762,8 @@ pub fn link(inputs: &[Option<LinkInput<'_>>], resolver: &Resolver) -> HashMap<us
 struct FoundLinks {
     file: usize,
     mounted: Vec<(usize, usize)>,
-    handlers: Vec<(usize, LinkedHandler)>,
+    /// Each with whether its route takes a form's submission.
+    handlers: Vec<(usize, LinkedHandler, bool)>,
     objects: Vec<(usize, PassedObject, ObjectElsewhere)>,
     instances: Vec<ImportedInstance>,
     values: Vec<(usize, PassedValue)>,
@@ -1062,8 +1071,8 @@ impl<'b> Linker<'_, 'b> {
     }
 
     /// The functions that file `i` registers as handlers on an app or router, of its own or of other modules, by their
-    /// file and range.
-    fn registered_handlers(&self, i: usize, own: Option<&Vec<AppParam>>) -> Vec<(usize, LinkedHandler)> {
+    /// file and range, each with whether its route takes a form's submission ([`crate::analysis::FORM_METHODS`]).
+    fn registered_handlers(&self, i: usize, own: Option<&Vec<AppParam>>) -> Vec<(usize, LinkedHandler, bool)> {
         let Some(input) = self.input(i) else { return Vec::new() };
         let facts = input.facts;
         let mut out = Vec::new();
@@ -1073,6 +1082,7 @@ impl<'b> Linker<'_, 'b> {
             {
                 continue;
             }
+            let form = crate::analysis::FORM_METHODS.contains(&registration.method.as_str());
             for handler in &registration.handlers {
                 let path = || registration.path.as_ref().map(|(p, _)| p.clone());
                 let (first, rest) = match handler {
@@ -1084,13 +1094,13 @@ impl<'b> Linker<'_, 'b> {
                     }
                     HandlerArg::Inline(range) => {
                         if let Some(f) = facts.function_within(range).filter(|f| f.range == *range) {
-                            out.push((i, (f.range.clone(), path())));
+                            out.push((i, (f.range.clone(), path()), form));
                         }
                         continue;
                     }
                 };
                 if let Some(Resolved::Function(t, range)) = self.name(i, &first, registration.range.start, &rest, 0) {
-                    out.push((t, (range, path())));
+                    out.push((t, (range, path()), form));
                 }
             }
         }

@@ -18,7 +18,7 @@ use crate::edit::{self, Edit};
 use crate::links::{self, FileLinks};
 use crate::manifest::{self, DepSection, ManifestInfo};
 use crate::parse::parse;
-use crate::project::{NodeTarget, Project};
+use crate::project::{NodeTarget, Project, PugPretty};
 use crate::source::{ExtensionModule, SourceFile, SourceKind};
 use crate::transform::{
     DependencyRequest, FileContext, FilePlan, Finding, ManifestContext, ManifestPlan, ManifestRequest, Options, Phase,
@@ -368,6 +368,10 @@ fn run_on_this_thread(
         if let Some(line) = scan.rm_whitespace {
             project.rm_whitespace.get_or_insert_with(|| (path.clone(), line));
         }
+        if let Some((line, sure)) = scan.pug_pretty {
+            let first = project.pug_pretty.get_or_insert_with(|| PugPretty { path: path.clone(), line, sure });
+            first.sure &= sure;
+        }
         if let Some(line) = scan.ejs_delimiters {
             project.ejs_delimiters.get_or_insert_with(|| (path.clone(), line));
         }
@@ -455,6 +459,13 @@ fn run_on_this_thread(
                 if crate::views::may_be_ejs(path) {
                     scan.inline.iter_mut().for_each(|code| (code.hash, code.trimmed_hash) = (None, None));
                 }
+            }
+        }
+        if project.pug_pretty.is_some() {
+            // Pug may send its `script.` blocks of several lines re-indented to their depth in the page, which the
+            // view alone does not tell (a layout, an include or a mixin may nest it): no hash is known for them.
+            for (_, scan) in &mut project.views {
+                scan.inline.iter_mut().filter(|code| code.pretty_differs).for_each(|code| code.hash = None);
             }
         }
         match served.get(manifest) {
@@ -676,7 +687,7 @@ fn run_on_this_thread(
             None => None,
         }
         .unwrap_or(&mut no_project);
-        project.surveys.entry(id).or_default().push((path.clone(), notes));
+        project.surveys.entry(id).or_default().push(path.clone(), notes);
     }
     drop(inputs);
     let projects = projects;
@@ -1840,6 +1851,10 @@ fn build_projects(
             .as_ref()
             .map_or_else(Default::default, |m| crate::lockfile::npm_locked_versions(&dir, root, m.dependency_names()));
         errors.extend(unread.iter().map(|(path, err)| FileError::unread(path.clone(), err)));
+        let webpack_eval = manifest
+            .as_ref()
+            .filter(|m| crate::bundler::DEV_MIDDLEWARE.iter().any(|p| !m.dependency_all(p).is_empty()))
+            .and_then(|_| crate::bundler::webpack_eval(&dir, root));
         projects.insert(
             manifest_path.clone(),
             Project {
@@ -1852,12 +1867,14 @@ fn build_projects(
                 frame_options_set: None,
                 allows_every_origin: None,
                 rm_whitespace: None,
+                pug_pretty: None,
                 ejs_delimiters: None,
                 instances: Vec::new(),
                 nested_query: None,
                 package_calls: Default::default(),
                 package_call_options: Default::default(),
                 ts_before_es2018: false,
+                webpack_eval,
                 client_cookies: Default::default(),
                 code_use: Default::default(),
                 surveys: Default::default(),
