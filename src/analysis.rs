@@ -192,6 +192,10 @@ pub struct MemberCall {
     /// it runs exactly where a cookie with `secure: process.env.NODE_ENV === 'production'` is secure. False outside
     /// any branch.
     pub production_only: bool,
+    /// Whether every branch holding the call is the body of an `if` that tests for anything but production
+    /// (`process.env.NODE_ENV !== 'production'`, `app.get('env') === 'development'`), as webpack's dev middleware is
+    /// registered: it runs at most where `process.env.NODE_ENV === 'production'` is false. False outside any branch.
+    pub development_only: bool,
     /// The body of the innermost function holding the call ([`FunctionFacts::body`]; a class's range inside a class
     /// member); `None` at the file's top level (the call runs when the module loads, not when something calls a
     /// function).
@@ -414,6 +418,12 @@ impl FileFacts {
         self.local_calls.shrink_to_fit();
         self.property_reads.shrink_to_fit();
         self.exports.shrink_to_fit();
+    }
+
+    /// The initial value of the top-level `const` named `name` (`const publicDir = path.join(__dirname, 'public')`).
+    pub fn top_level_const(&self, name: &str) -> Option<&Value> {
+        let declared = self.declarations.iter().find(|d| d.top_level && d.kind == "const" && d.name == *name)?;
+        declared.init.as_ref()
     }
 
     /// Bindings of a module (any kind).
@@ -643,6 +653,7 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
         list_depth: 0,
         branch_depth: 0,
         production_depth: 0,
+        development_depth: 0,
         functions: Vec::new(),
         member_calls: Vec::new(),
         local_calls: Vec::new(),
@@ -1009,6 +1020,8 @@ struct Collector<'a> {
     branch_depth: usize,
     /// How many of the branches around the visit are an `if`'s body that runs only in production.
     production_depth: usize,
+    /// How many of the branches around the visit are an `if`'s body that runs only outside production.
+    development_depth: usize,
     functions: Vec<FunctionFacts>,
     member_calls: Vec<MemberCall>,
     local_calls: Vec<LocalCall>,
@@ -1033,6 +1046,10 @@ fn is_package(module: &str) -> bool {
 
 /// Methods that register middleware or routes.
 pub const ROUTE_METHODS: [&str; 10] = ["use", "get", "post", "put", "delete", "del", "patch", "all", "options", "head"];
+
+/// The route methods that take a form's submission (a form's `method` is GET or POST; a method-override middleware
+/// turns a POST into PUT, PATCH or DELETE), `all` included.
+pub const FORM_METHODS: [&str; 6] = ["post", "put", "patch", "delete", "del", "all"];
 
 impl<'a> Collector<'a> {
     fn binding(&self, name: &Atom) -> Option<&'a ModuleBinding> {
@@ -1586,11 +1603,26 @@ fn response_chain_base(expr: &Expr) -> &Expr {
 /// Whether `test` holds exactly in production: `app.get('env') === 'production'` (Express's `env` setting is
 /// `NODE_ENV`, `development` without it) or `process.env.NODE_ENV === 'production'`, either side, `==` or `===`.
 fn is_production_test(test: &Expr) -> bool {
+    matches!(test, Expr::Bin(bin) if matches!(bin.op, BinaryOp::EqEqEq | BinaryOp::EqEq))
+        && compares_env_with(test, "production")
+}
+
+/// Whether `test` holds only outside production: the environment (as [`is_production_test`] reads it) `!==` (or
+/// `!=`) `'production'`, or `===` (or `==`) `'development'`.
+fn is_development_test(test: &Expr) -> bool {
     let Expr::Bin(bin) = test else { return false };
-    if !matches!(bin.op, BinaryOp::EqEqEq | BinaryOp::EqEq) {
-        return false;
+    match bin.op {
+        BinaryOp::NotEqEq | BinaryOp::NotEq => compares_env_with(test, "production"),
+        BinaryOp::EqEqEq | BinaryOp::EqEq => compares_env_with(test, "development"),
+        _ => false,
     }
-    let is_production = |e: &Expr| matches!(e, Expr::Lit(Lit::Str(s)) if &*s.value == "production");
+}
+
+/// Whether the binary expression `test` compares the environment (`process.env.NODE_ENV`, `app.get('env')`) with the
+/// string `value`, either side.
+fn compares_env_with(test: &Expr, value: &str) -> bool {
+    let Expr::Bin(bin) = test else { return false };
+    let is_value = |e: &Expr| matches!(e, Expr::Lit(Lit::Str(s)) if &*s.value == value);
     let is_env = |e: &Expr| match e {
         Expr::Member(m) => {
             matches!(&m.prop, MemberProp::Ident(p) if &*p.sym == "NODE_ENV")
@@ -1605,7 +1637,7 @@ fn is_production_test(test: &Expr) -> bool {
         }
         _ => false,
     };
-    (is_env(&bin.left) && is_production(&bin.right)) || (is_production(&bin.left) && is_env(&bin.right))
+    (is_env(&bin.left) && is_value(&bin.right)) || (is_value(&bin.left) && is_env(&bin.right))
 }
 
 impl Collector<'_> {
@@ -1621,10 +1653,13 @@ impl Visit for Collector<'_> {
     fn visit_if_stmt(&mut self, stmt: &IfStmt) {
         stmt.test.visit_with(self);
         let production = is_production_test(&stmt.test);
+        let development = is_development_test(&stmt.test);
         self.in_branch(|c| {
             c.production_depth += usize::from(production);
+            c.development_depth += usize::from(development);
             stmt.cons.visit_with(c);
             c.production_depth -= usize::from(production);
+            c.development_depth -= usize::from(development);
             stmt.alt.visit_with(c);
         });
     }
@@ -2017,6 +2052,7 @@ impl Visit for Collector<'_> {
                                 stmt: self.stmts.last().cloned(),
                                 in_branch: self.branch_depth > 0,
                                 production_only: self.branch_depth > 0 && self.branch_depth == self.production_depth,
+                                development_only: self.branch_depth > 0 && self.branch_depth == self.development_depth,
                                 scope: self.function_scope(),
                             });
                         }

@@ -11,7 +11,7 @@ use swc_ecma_ast::{CallExpr, Callee, Expr, ImportDecl, Lit, MemberProp, ObjectLi
 use swc_ecma_visit::{Visit, VisitWith};
 
 use crate::source::SourceFile;
-use crate::views::{Evaluation, UnreadBuild, ViewScan};
+use crate::views::{BuildHandler, Evaluation, UnreadBuild, ViewScan};
 
 /// The config files of the bundlers that choose a build of `vue` (webpack, Vite, Vue CLI), in a project's folder.
 const CONFIGS: [&str; 14] = [
@@ -93,28 +93,22 @@ pub fn settle_vue(
 /// ./config/vite.config.js`, `webpack -c build/webpack.prod.js`, `--config=...`), relative to the project's folder and
 /// inside it (no absolute path, no `..`).
 fn named_configs(manifest_text: &str) -> Vec<String> {
-    let Ok(serde_json::Value::Object(manifest)) = serde_json::from_str::<serde_json::Value>(manifest_text) else {
-        return Vec::new();
-    };
-    let Some(serde_json::Value::Object(scripts)) = manifest.get("scripts") else { return Vec::new() };
     let mut out = Vec::new();
-    for script in scripts.values().filter_map(serde_json::Value::as_str) {
-        for command in script.split(['&', ';', '|']) {
-            let words: Vec<&str> = command.split_whitespace().collect();
-            let Some(tool) = words.iter().position(|w| matches!(*w, "vite" | "webpack" | "webpack-cli")) else {
-                continue;
-            };
-            let rest = &words[tool + 1..];
-            let paths = rest.iter().enumerate().filter_map(|(i, w)| match *w {
-                "--config" | "-c" => rest.get(i + 1).copied(),
-                _ => w.strip_prefix("--config="),
-            });
-            for path in paths.map(|p| p.trim_matches(['"', '\''])) {
-                let inside = !path.is_empty()
-                    && Path::new(path).components().all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
-                if inside && !out.iter().any(|p: &String| p == path) {
-                    out.push(path.to_string());
-                }
+    for command in script_commands(manifest_text) {
+        let words: Vec<&str> = command.split_whitespace().collect();
+        let Some(tool) = words.iter().position(|w| matches!(*w, "vite" | "webpack" | "webpack-cli")) else {
+            continue;
+        };
+        let rest = &words[tool + 1..];
+        let paths = rest.iter().enumerate().filter_map(|(i, w)| match *w {
+            "--config" | "-c" => rest.get(i + 1).copied(),
+            _ => w.strip_prefix("--config="),
+        });
+        for path in paths.map(|p| p.trim_matches(['"', '\''])) {
+            let inside = !path.is_empty()
+                && Path::new(path).components().all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
+            if inside && !out.iter().any(|p: &String| p == path) {
+                out.push(path.to_string());
             }
         }
     }
@@ -285,21 +279,36 @@ fn literal(expr: &Expr) -> Option<&str> {
     }
 }
 
-/// Packages that build a front end's pages into a folder the server then serves (`client/build`, `dist`), each with
-/// whether the pages it writes carry an inline script of its own that changes with every build: `react-scripts`
-/// inlines webpack's runtime chunk into index.html unless the build runs with `INLINE_RUNTIME_CHUNK=false` (Create
-/// React App's advanced configuration, from react-scripts 2.0.5; its InlineChunkHtmlPlugin).
-const FRONT_END_BUILDERS: [(&str, bool); 9] = [
-    ("react-scripts", true),
-    ("vite", false),
-    ("@vue/cli-service", false),
-    ("@angular/cli", false),
-    ("parcel", false),
-    ("webpack", false),
-    ("rollup", false),
-    ("esbuild", false),
-    ("@sveltejs/kit", false),
+/// Packages that build a front end's pages into a folder the server then serves (`client/build`, `dist`). What the
+/// pages they write carry of their own is decided per builder ([`front_end_build`]): react-scripts' inline runtime,
+/// Angular CLI's inline `onload` handler.
+const FRONT_END_BUILDERS: [&str; 11] = [
+    "react-scripts",
+    "vite",
+    "@vue/cli-service",
+    "@angular/cli",
+    "@angular/build",
+    "@angular-devkit/build-angular",
+    "parcel",
+    "webpack",
+    "rollup",
+    "esbuild",
+    "@sveltejs/kit",
 ];
+
+/// The packages of Angular CLI's builders (`ng build`): the CLI, and the packages holding its application and browser
+/// builders (`@angular/build:application`, `@angular-devkit/build-angular:browser`).
+const ANGULAR_BUILDERS: [&str; 3] = ["@angular/cli", "@angular/build", "@angular-devkit/build-angular"];
+
+/// The last react-scripts major whose production build inlines webpack's runtime chunk into index.html (unless
+/// INLINE_RUNTIME_CHUNK=false): 4.0.3's `config/webpack.config.js` sets `optimization.runtimeChunk`, which its
+/// `InlineChunkHtmlPlugin([/runtime-.+[.]js/])` then inlines; 5.0.0 and 5.0.1 set no `runtimeChunk`, so the plugin
+/// matches nothing and index.html has no inline script (checked in both packages' sources).
+const LAST_REACT_SCRIPTS_INLINING_RUNTIME: u64 = 4;
+
+/// The first Angular CLI major that inlines critical CSS by default (`optimization.styles.inlineCritical`, default
+/// true from 12: angular/angular-cli `aa3ea88`, "enable inlineCritical by default").
+const FIRST_ANGULAR_INLINING_CRITICAL_CSS: u64 = 12;
 
 /// Where a front end keeps the page its build copies into the output (Create React App's `public/index.html`, Vite's
 /// `index.html`, html-webpack-plugin's usual `src/index.html`), relative to its folder.
@@ -307,9 +316,10 @@ const PAGE_TEMPLATES: [&str; 3] = ["public/index.html", "index.html", "src/index
 
 /// What the pages of the build output `served` (a folder the app serves, below `project`, that the checkout does not
 /// hold) need, from the front end that builds them: the nearest package.json from `served` up to `project` that
-/// lists a builder ([`FRONT_END_BUILDERS`]). Its scan (at its path) says the build is unread and whether the builder
-/// inlines a script of its own; each page template it has is scanned as one of the pages (the build copies its
-/// inline scripts, event handlers and hosts). `None` when no such front end is found.
+/// lists a builder ([`FRONT_END_BUILDERS`]). Its scan (at its path) says the build is unread and what the builder
+/// writes into the pages of its own (react-scripts 4 and older: an inline script; Angular CLI: an inline handler, see
+/// [`angular_handler`]); each page template it has is scanned as one of the pages (the build copies its inline
+/// scripts, event handlers and hosts). `None` when no such front end is found.
 pub fn front_end_build(served: &Path, project: &Path, root: Option<&Path>) -> Option<Vec<(PathBuf, ViewScan)>> {
     let manifest = served
         .ancestors()
@@ -319,14 +329,37 @@ pub fn front_end_build(served: &Path, project: &Path, root: Option<&Path>) -> Op
         .find(|m| m.is_file())?;
     let text = crate::fsread::read_text(&manifest, crate::fsread::TEXT_LIMIT, root).ok()?;
     let info = crate::manifest::ManifestInfo::parse(&text).ok()?;
-    let (builder, inline_runtime) =
-        FRONT_END_BUILDERS.iter().copied().find(|(package, _)| !info.dependency_all(package).is_empty())?;
+    let builder = FRONT_END_BUILDERS.iter().copied().find(|package| !info.dependency_all(package).is_empty())?;
     let dir = manifest.parent()?;
+    let line = crate::views::manifest_line(&text, builder);
+    let majors = |packages: &[&str]| {
+        let locked = crate::lockfile::npm_locked_versions(dir, root, packages.iter().copied());
+        packages
+            .iter()
+            .filter_map(|p| match locked.get(*p) {
+                Some(version) => crate::npm_spec::start_major(version),
+                None => info.dependency_all(p).iter().find_map(|(_, spec)| crate::npm_spec::start_major(spec)),
+            })
+            .max()
+    };
+    // (A version that cannot be read, `latest` or a git URL, keeps the allowance: looser, never broken.)
+    let inline_runtime = builder == "react-scripts"
+        && majors(&["react-scripts"]).is_none_or(|m| m <= LAST_REACT_SCRIPTS_INLINING_RUNTIME);
+    let inline_handler = if ANGULAR_BUILDERS.contains(&builder) {
+        let at = format!("{}:{line}", crate::discover::display_path(&manifest));
+        majors(&ANGULAR_BUILDERS)
+            .is_none_or(|m| m >= FIRST_ANGULAR_INLINING_CRITICAL_CSS)
+            .then(|| angular_handler(dir, served, &text, root, at))
+            .flatten()
+    } else {
+        None
+    };
     let unread_build = Some(UnreadBuild {
-        line: crate::views::manifest_line(&text, builder),
+        line,
         builder,
         served: crate::discover::display_path(served),
         inline_runtime,
+        inline_handler,
     });
     let mut out = vec![(manifest.clone(), ViewScan { unread_build, ..ViewScan::default() })];
     for template in PAGE_TEMPLATES.map(|t| dir.join(t)) {
@@ -336,6 +369,292 @@ pub fn front_end_build(served: &Path, project: &Path, root: Option<&Path>) -> Op
         }
     }
     Some(out)
+}
+
+/// What Angular CLI's inline handler is, and how to stop it, for the finding.
+const ANGULAR_INLINE_CRITICAL: &str = "Angular CLI's critical CSS inlining (on by default in optimized builds) loads \
+     each page's stylesheet with <link media=\"print\" onload=\"this.media='all'\">; set optimization: { styles: { \
+     inlineCritical: false } }";
+
+/// Whether `ng build` of the Angular workspace in `dir` (the front end whose package.json text is `manifest_text`)
+/// writes an inline `onload` handler into the pages it builds into `served`: Angular CLI inlines critical CSS when
+/// optimizing styles (Beasties, formerly Critters: the page's stylesheet link gets `media="print"
+/// onload="this.media='all'"`, which helmet's `script-src-attr 'none'` blocks, so the page stays unstyled). The
+/// option is `optimization` of the build target, default `true`; `false`, `{ styles: false }` or `{ styles: {
+/// inlineCritical: false } }` turn it off. A build uses the target's `options` overridden, option by option, by each
+/// configuration it names (Architect's `getOptionsForTarget`): the `defaultConfiguration` for a bare `ng build`, and
+/// those the scripts name (`ng build -c production`, `--configuration=staging`, `--prod`). The build targets whose
+/// `outputPath` holds `served` are read (every one when none does). Returns the handler, at the line of the setting
+/// that decides it (else of the configuration or the target), when some build inlines; also when angular.json cannot
+/// be read (at `fallback`: the builder's line of package.json), since the default inlines.
+fn angular_handler(
+    dir: &Path,
+    served: &Path,
+    manifest_text: &str,
+    root: Option<&Path>,
+    fallback: String,
+) -> Option<BuildHandler> {
+    use jsonc_parser::ast::Value;
+    let handler = |config: String| BuildHandler { config, what: ANGULAR_INLINE_CRITICAL };
+    let path = dir.join("angular.json");
+    let Ok(text) = crate::fsread::read_text(&path, crate::fsread::TEXT_LIMIT, root) else {
+        return Some(handler(fallback));
+    };
+    let parsed = jsonc_parser::parse_to_ast(
+        &text,
+        &jsonc_parser::CollectOptions::default(),
+        &jsonc_parser::ParseOptions::default(),
+    );
+    let Some(Value::Object(workspace)) = parsed.ok().and_then(|p| p.value) else { return Some(handler(fallback)) };
+    let at =
+        |offset: usize| format!("{}:{}", crate::discover::display_path(&path), crate::lines::line_col(&text, offset).0);
+    let named = ng_build_configurations(manifest_text);
+    let mut targets = Vec::new();
+    if let Some(Value::Object(projects)) = json_prop(&workspace, "projects") {
+        for project in &projects.properties {
+            let Value::Object(project) = &project.value else { continue };
+            let architect = json_prop(project, "architect").or_else(|| json_prop(project, "targets"));
+            let Some(Value::Object(architect)) = architect else { continue };
+            if let Some(Value::Object(build)) = json_prop(architect, "build") {
+                targets.push(build);
+            }
+        }
+    }
+    if targets.is_empty() {
+        return Some(handler(at(workspace.range.start)));
+    }
+    let holds_served = |build: &jsonc_parser::ast::Object<'_>| {
+        let options = match json_prop(build, "options") {
+            Some(Value::Object(options)) => options,
+            _ => return false,
+        };
+        let output = match json_prop(options, "outputPath") {
+            Some(Value::StringLit(s)) => Some(s.value.as_ref()),
+            Some(Value::Object(o)) => match json_prop(o, "base") {
+                Some(Value::StringLit(s)) => Some(s.value.as_ref()),
+                _ => None,
+            },
+            _ => None,
+        };
+        output.is_some_and(|o| served.starts_with(dir.join(o)))
+    };
+    let serving: Vec<_> = targets.iter().copied().filter(|b| holds_served(b)).collect();
+    let read = if serving.is_empty() { targets } else { serving };
+    for build in read {
+        let options = match json_prop(build, "options") {
+            Some(Value::Object(options)) => Some(options),
+            _ => None,
+        };
+        let configurations = match json_prop(build, "configurations") {
+            Some(Value::Object(c)) => Some(c),
+            _ => None,
+        };
+        let default = match json_prop(build, "defaultConfiguration") {
+            Some(Value::StringLit(s)) => s.value.to_string(),
+            _ => String::new(),
+        };
+        // (Each build: the configurations it applies, in order.)
+        let builds = std::iter::once(default).chain(named.iter().cloned());
+        for names in builds {
+            let mut decided = options.and_then(|o| json_prop(o, "optimization"));
+            let mut place = build.range.start;
+            for name in names.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+                let Some(Value::Object(configuration)) = configurations.and_then(|c| json_prop(c, name)) else {
+                    continue;
+                };
+                place = configuration.range.start;
+                if let Some(value) = json_prop(configuration, "optimization") {
+                    decided = Some(value);
+                }
+            }
+            if inlines_critical_css(decided) {
+                return Some(handler(at(decided.map_or(place, jsonc_parser::common::Ranged::start))));
+            }
+        }
+    }
+    None
+}
+
+/// Whether Angular CLI's `optimization` option `value` (absent: its default, `true`) inlines critical CSS, as its
+/// `normalizeOptimization` reads it: a boolean applies to styles, so to inlining; an object's `styles` as a boolean
+/// too, or as an object whose `inlineCritical` (default `true`) decides. A value of another shape counts as inlining.
+fn inlines_critical_css(value: Option<&jsonc_parser::ast::Value<'_>>) -> bool {
+    use jsonc_parser::ast::Value;
+    match value {
+        Some(Value::BooleanLit(b)) => b.value,
+        Some(Value::Object(optimization)) => match json_prop(optimization, "styles") {
+            Some(Value::BooleanLit(b)) => b.value,
+            Some(Value::Object(styles)) => {
+                !matches!(json_prop(styles, "inlineCritical"), Some(Value::BooleanLit(b)) if !b.value)
+            }
+            _ => true,
+        },
+        _ => true,
+    }
+}
+
+/// The configurations the scripts of package.json (`manifest_text`) give `ng build` (`ng build -c production`,
+/// `--configuration=staging,fr`, `--prod`: production), each as written (a comma-separated list is one build).
+fn ng_build_configurations(manifest_text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for command in script_commands(manifest_text) {
+        let words: Vec<&str> = command.split_whitespace().collect();
+        let Some(ng) = words.windows(2).position(|w| w[0] == "ng" && w[1] == "build") else { continue };
+        let rest = &words[ng + 2..];
+        for (i, word) in rest.iter().enumerate() {
+            let name = match *word {
+                "-c" | "--configuration" => rest.get(i + 1).copied(),
+                "--prod" => Some("production"),
+                w => w.strip_prefix("--configuration=").or_else(|| w.strip_prefix("-c=")),
+            };
+            if let Some(name) = name.map(|n| n.trim_matches(['"', '\''])).filter(|n| !n.is_empty()) {
+                if !out.iter().any(|o: &String| o == name) {
+                    out.push(name.to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The commands of the scripts of package.json (`manifest_text`): each script split at `&`, `;` and `|`.
+fn script_commands(manifest_text: &str) -> Vec<String> {
+    let Ok(serde_json::Value::Object(manifest)) = serde_json::from_str::<serde_json::Value>(manifest_text) else {
+        return Vec::new();
+    };
+    let Some(serde_json::Value::Object(scripts)) = manifest.get("scripts") else { return Vec::new() };
+    scripts
+        .values()
+        .filter_map(serde_json::Value::as_str)
+        .flat_map(|script| script.split(['&', ';', '|']).map(str::to_string).collect::<Vec<_>>())
+        .collect()
+}
+
+/// The value of the property `key` of a JSON object (the last one, as `JSON.parse` keeps).
+fn json_prop<'o, 'a>(object: &'o jsonc_parser::ast::Object<'a>, key: &str) -> Option<&'o jsonc_parser::ast::Value<'a>> {
+    use jsonc_parser::ast::ObjectPropName;
+    object
+        .properties
+        .iter()
+        .rev()
+        .find(|p| match &p.name {
+            ObjectPropName::String(lit) => lit.value == key,
+            ObjectPropName::Word(word) => word.value == key,
+        })
+        .map(|p| &p.value)
+}
+
+/// What the webpack config of a project that runs webpack's dev middleware (`webpack-dev-middleware`) makes its
+/// bundles do: with `devtool` unset in `mode: 'development'` (webpack's default devtool there is `eval`: "The 'eval'
+/// devtool has been used (maybe by default in mode: 'development')", its EvalDevToolModulePlugin) or set to an `eval*`
+/// one, each module is wrapped in `eval()`, which `script-src` blocks without `'unsafe-eval'`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebpackEval {
+    /// The config and the 1-based line of the `devtool` (or, without one, the `mode`) that decides it; `None` when no
+    /// config was found (the dev middleware is given one built in code elsewhere): then it is assumed.
+    pub config: Option<(PathBuf, usize)>,
+    /// Whether the value is computed (`mode: process.env.NODE_ENV === 'production' ? 'production' : 'development'`):
+    /// the bundles evaluate only where it says development.
+    pub computed: bool,
+    /// Whether a `devtool` decides it (an `eval*` one), rather than a development `mode` without one.
+    pub devtool: bool,
+}
+
+/// The packages that build and serve webpack's bundles from memory inside an Express app in development: the dev
+/// middleware, and the hot middleware beside it (its client listens on an EventSource of the app's own origin, which
+/// `connect-src 'self'` allows).
+pub const DEV_MIDDLEWARE: [&str; 2] = ["webpack-dev-middleware", "webpack-hot-middleware"];
+
+/// The folders, below a project's, where webpack configs are kept besides its own (`config/webpack.dev.js`,
+/// `build/webpack.dev.conf.js`).
+const WEBPACK_CONFIG_DIRS: [&str; 3] = ["", "config", "build"];
+
+/// Whether the bundles webpack's dev middleware serves in the project at `dir` evaluate strings ([`WebpackEval`]),
+/// from its webpack configs (every `webpack*.{js,cjs,mjs,ts}` in its folder, `config/` and `build/`): a `devtool`
+/// anywhere decides (an `eval*` value, or a computed one with an `eval*` string in it); else a `mode` of
+/// `'development'` (or a computed one naming it) means webpack's default `eval`; a mode of production, or none
+/// (webpack's default mode is production), means no eval. With no config found, or one that cannot be read, eval is
+/// assumed.
+pub fn webpack_eval(dir: &Path, root: Option<&Path>) -> Option<WebpackEval> {
+    let mut configs = Vec::new();
+    for sub in WEBPACK_CONFIG_DIRS {
+        let Ok(entries) = std::fs::read_dir(dir.join(sub)) else { continue };
+        let mut names: Vec<PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| {
+                let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+                name.starts_with("webpack")
+                    && [".js", ".cjs", ".mjs", ".ts"].iter().any(|ext| name.ends_with(ext))
+                    && p.is_file()
+            })
+            .collect();
+        names.sort();
+        configs.extend(names);
+    }
+    let assumed = WebpackEval { config: None, computed: true, devtool: false };
+    if configs.is_empty() {
+        return Some(assumed);
+    }
+    let (mut devtools, mut modes) = (Vec::new(), Vec::new());
+    for path in configs {
+        let Ok(text) = crate::fsread::read_text(&path, crate::fsread::TEXT_LIMIT, root) else { return Some(assumed) };
+        let file = SourceFile::new(path.clone(), text);
+        let Ok(parsed) = crate::parse::parse(&file, &file.code) else { return Some(assumed) };
+        let mut options = WebpackOptions::default();
+        parsed.program.visit_with(&mut options);
+        let line = |at: usize| file.line(at);
+        devtools
+            .extend(options.devtool.into_iter().map(|(at, eval, computed)| (path.clone(), line(at), eval, computed)));
+        modes.extend(options.mode.into_iter().map(|(at, dev, computed)| (path.clone(), line(at), dev, computed)));
+    }
+    let devtool = !devtools.is_empty();
+    let decided = if devtool { devtools } else { modes };
+    decided.into_iter().find(|(_, _, evaluates, _)| *evaluates).map(|(path, line, _, computed)| WebpackEval {
+        config: Some((path, line)),
+        computed,
+        devtool,
+    })
+}
+
+/// The `devtool` and `mode` properties of a webpack config's object literals, each at its offset with whether it
+/// evaluates (an `eval*` devtool; the `development` mode) and whether its value is computed.
+#[derive(Default)]
+struct WebpackOptions {
+    devtool: Vec<(usize, bool, bool)>,
+    mode: Vec<(usize, bool, bool)>,
+}
+
+impl Visit for WebpackOptions {
+    fn visit_prop(&mut self, prop: &Prop) {
+        if let Prop::KeyValue(kv) = prop {
+            let name = key(&kv.key);
+            if matches!(name, Some("devtool" | "mode")) {
+                let mut strings = Strings::default();
+                kv.value.visit_with(&mut strings);
+                let computed = literal(&kv.value).is_none() && !matches!(&*kv.value, Expr::Lit(Lit::Bool(_)));
+                let at = crate::parse::range_of(&*kv.value).start;
+                if name == Some("devtool") {
+                    self.devtool.push((at, strings.0.iter().any(|s| s.contains("eval")), computed));
+                } else {
+                    self.mode.push((at, strings.0.iter().any(|s| s == "development"), computed));
+                }
+            }
+        }
+        prop.visit_children_with(self);
+    }
+}
+
+/// The string literals of an expression.
+#[derive(Default)]
+struct Strings(Vec<String>);
+
+impl Visit for Strings {
+    fn visit_str(&mut self, s: &swc_ecma_ast::Str) {
+        if let Some(text) = s.value.as_str() {
+            self.0.push(text.to_string());
+        }
+    }
 }
 
 #[cfg(test)]
@@ -353,6 +672,63 @@ mod tests {
             Choice { undecided: true, .. } => None,
             Choice { .. } => Some(false),
         }
+    }
+
+    #[test]
+    fn angular_optimization_values_that_inline_critical_css() {
+        let inlines = |json: &str| {
+            let parsed = jsonc_parser::parse_to_ast(json, &Default::default(), &Default::default()).expect("json");
+            let Some(jsonc_parser::ast::Value::Object(o)) = parsed.value else { panic!("object") };
+            inlines_critical_css(json_prop(&o, "optimization"))
+        };
+        assert!(inlines("{}"));
+        assert!(inlines(r#"{ "optimization": true }"#));
+        assert!(!inlines(r#"{ "optimization": false }"#));
+        assert!(inlines(r#"{ "optimization": { "scripts": true } }"#));
+        assert!(inlines(r#"{ "optimization": { "styles": true } }"#));
+        assert!(!inlines(r#"{ "optimization": { "styles": false } }"#));
+        assert!(inlines(r#"{ "optimization": { "styles": { "minify": true } } }"#));
+        assert!(!inlines(r#"{ "optimization": { "styles": { "minify": true, "inlineCritical": false } } }"#));
+        assert!(inlines(r#"{ "optimization": { "styles": { "inlineCritical": true } } }"#));
+    }
+
+    #[test]
+    fn webpack_configs_whose_bundles_evaluate() {
+        // (The config's text, and what it decides: `None` no eval, else the line and whether it is computed.)
+        let cases = [
+            ("module.exports = { mode: 'development', entry: './src' };", Some((1, false))),
+            ("module.exports = {\n  mode: 'development',\n  devtool: 'source-map',\n};", None),
+            ("module.exports = {\n  mode: 'production',\n  devtool: 'eval-source-map',\n};", Some((3, false))),
+            ("module.exports = { entry: './src' };", None),
+            ("module.exports = { mode: 'production' };", None),
+            ("module.exports = { mode: isProd ? 'production' : 'development' };", Some((1, true))),
+            ("module.exports = { mode: 'development', devtool: dev ? 'eval' : false };", Some((1, true))),
+            ("module.exports = { mode: 'development', devtool: false };", None),
+        ];
+        for (code, decides) in cases {
+            let dir = tempfile::tempdir().expect("tempdir");
+            std::fs::write(dir.path().join("webpack.config.js"), code).expect("write");
+            let eval = webpack_eval(dir.path(), None);
+            assert_eq!(eval.map(|e| (e.config.map(|(_, line)| line).unwrap_or(0), e.computed)), decides, "{code}");
+        }
+        let empty = tempfile::tempdir().expect("tempdir");
+        assert_eq!(
+            webpack_eval(empty.path(), None),
+            Some(WebpackEval { config: None, computed: true, devtool: false })
+        );
+    }
+
+    #[test]
+    fn configurations_the_scripts_build_with_ng() {
+        let manifest = r#"{ "scripts": {
+            "build": "ng build",
+            "build:prod": "ng build --configuration production && echo done",
+            "build:staging": "ng build -c staging,fr",
+            "old": "ng build --prod",
+            "eq": "ng build --configuration=qa",
+            "serve": "ng serve -c development"
+        } }"#;
+        assert_eq!(ng_build_configurations(manifest), vec!["production", "staging,fr", "qa"]);
     }
 
     #[test]

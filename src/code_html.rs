@@ -26,7 +26,7 @@ struct Needles {
     frame_options: [Finder<'static>; 3],
     attribute_values: [Finder<'static>; 3],
     /// What the code serves and how (folders, files, the views' folder, EJS's options, its own CORS header).
-    serving: [Finder<'static>; 15],
+    serving: [Finder<'static>; 16],
 }
 
 fn needles() -> &'static Needles {
@@ -50,7 +50,7 @@ fn may_hold_markup(code: &[u8]) -> bool {
     n.markup.iter().any(|f| f.find(code).is_some()) || has_handler_attribute(code)
 }
 
-/// Whether the code may name what it serves ([`Served`]), EJS's `rmWhitespace` or the CORS header.
+/// Whether the code may name what it serves ([`Served`]), EJS's `rmWhitespace`, Pug's `pretty` or the CORS header.
 fn may_serve(code: &[u8]) -> bool {
     needles().serving.iter().any(|f| f.find(code).is_some())
 }
@@ -105,7 +105,7 @@ pub fn hint_needles() -> impl Iterator<Item = (&'static str, Hint)> {
 }
 
 /// What serving code names ([`may_serve`]).
-const SERVING_NEEDLES: [&str; 15] = [
+const SERVING_NEEDLES: [&str; 16] = [
     ".static(",
     "serveStatic(",
     "'views'",
@@ -117,6 +117,7 @@ const SERVING_NEEDLES: [&str; 15] = [
     "configure(",
     "registerPartials(",
     "rmWhitespace",
+    "pretty",
     "Allow-Origin",
     "allow-origin",
     "ALLOW-ORIGIN",
@@ -206,6 +207,15 @@ const HEADER_CALLS: [&str; 5] = ["setHeader", "set", "header", "append", "writeH
 /// EJS's option that trims every line of a template.
 const RM_WHITESPACE: &str = "rmWhitespace";
 
+/// Pug's option that indents the HTML it sends, text blocks included.
+const PRETTY: &str = "pretty";
+
+/// The calls whose options object is a view engine's ([`Collector::pug_pretty`]): Express's `render` (app, res),
+/// `set('view options', ...)` and Express 3's `app.locals({ ... })`, pug's `render`, `renderFile`, `compile`,
+/// `compileFile`, `compileClient`.
+const VIEW_OPTION_CALLS: [&str; 7] =
+    ["render", "renderFile", "compile", "compileFile", "compileClient", "set", "locals"];
+
 /// The header that says which origins may read the app's responses.
 const ALLOW_ORIGIN: &str = "access-control-allow-origin";
 
@@ -227,9 +237,24 @@ pub enum Served {
     /// A path known from the code: its base, the path under it (`/` separated, maybe with `..`), and whether it names
     /// a file rather than a folder.
     Known { base: Base, path: String, file: bool },
-    /// A path the code computes at run time (`express.static(config.publicDir)`), at this 1-based line: anything may
-    /// be served.
-    Unknown(usize),
+    /// A path the code computes at run time (`express.static(config.publicDir)`): anything may be served, unless the
+    /// whole project's links tell what it is ([`Computed::names`]).
+    Unknown(Computed),
+}
+
+/// A path the code computes at run time ([`Served::Unknown`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Computed {
+    /// The 1-based line of the call that serves it.
+    pub line: usize,
+    /// The expression as written (on one line, shortened).
+    pub text: String,
+    /// Whether it names a folder served or rendered from (`express.static`, `app.set('views')`, a `sendFile` root),
+    /// not one file read or sent.
+    pub folder: bool,
+    /// The names the value is read through, when it is a name or a path of names (`config.publicDir`:
+    /// `["config", "publicDir"]`): another module's export, which [`path_of_value`] may read.
+    pub names: Option<Vec<String>>,
 }
 
 /// What one source file's code sends.
@@ -252,6 +277,10 @@ pub struct CodeScan {
     /// The 1-based line of the first place it turns EJS's `rmWhitespace` on (`app.set('view options', { rmWhitespace:
     /// true })`, `app.locals.rmWhitespace = true`, a render's options): a value other than `false`.
     pub rm_whitespace: Option<usize>,
+    /// The 1-based line of the first place it may turn Pug's `pretty` option on (`app.locals.pretty = true`,
+    /// `app.set('view options', { pretty: ... })`, a render's options, pug's `compile`/`render*` options), and
+    /// whether it surely does (a literal `true` or whitespace string; a computed value may be either).
+    pub pug_pretty: Option<(usize, bool)>,
     /// The 1-based line of the first place it gives EJS delimiters of its own (`delimiter`, `openDelimiter`,
     /// `closeDelimiter` in the view options or a render's options, `ejs.delimiter = '?'`): the views' template code is
     /// then not written `<% %>`.
@@ -422,16 +451,41 @@ impl Collector<'_> {
 
     /// `rmWhitespace` set to `value` at `at`: on unless it is `false` (or `0`, `null`, `undefined`, `''`).
     fn rm_whitespace(&mut self, value: &Expr, at: usize) {
-        let off = match value {
-            Expr::Lit(Lit::Bool(b)) => !b.value,
-            Expr::Lit(Lit::Null(_)) => true,
-            Expr::Lit(Lit::Num(n)) => n.value == 0.0,
-            Expr::Lit(Lit::Str(s)) => s.value.is_empty(),
-            Expr::Ident(id) => id.sym == *"undefined",
-            _ => false,
-        };
-        if !off && self.found.rm_whitespace.is_none() {
+        if !option_off(value) && self.found.rm_whitespace.is_none() {
             self.found.rm_whitespace = Some(self.line(at));
+        }
+    }
+
+    /// Pug's `pretty` set to `value` at `at`: on unless it is off ([`option_off`]); surely on when it is `true` or a
+    /// string (pug-code-gen takes a string as the indentation, and refuses one that is not whitespace).
+    fn pug_pretty(&mut self, value: &Expr, at: usize) {
+        if option_off(value) {
+            return;
+        }
+        let sure = matches!(value, Expr::Lit(Lit::Bool(_) | Lit::Str(_)));
+        match &mut self.found.pug_pretty {
+            None => self.found.pug_pretty = Some((self.line(at), sure)),
+            // (The first place that may turn it on is named; a sure one elsewhere does not make it sure.)
+            Some((_, was)) => *was &= sure,
+        }
+    }
+
+    /// The `pretty` of the options objects among a view call's arguments ([`VIEW_OPTION_CALLS`]).
+    fn view_options(&mut self, call: &CallExpr, method: &str) {
+        let first = call.args.first().and_then(|a| string_of(&a.expr));
+        if method == "set" && first.as_deref() != Some("view options") {
+            return;
+        }
+        for arg in call.args.iter().filter(|a| a.spread.is_none()) {
+            let Expr::Object(object) = &*arg.expr else { continue };
+            for prop in &object.props {
+                let swc_ecma_ast::PropOrSpread::Prop(prop) = prop else { continue };
+                if let swc_ecma_ast::Prop::KeyValue(kv) = &**prop {
+                    if prop_name(&kv.key).as_deref() == Some(PRETTY) {
+                        self.pug_pretty(&kv.value, range_of(kv).start);
+                    }
+                }
+            }
         }
     }
 
@@ -487,7 +541,12 @@ impl Collector<'_> {
         for expr in paths {
             let served = match path_of(expr, &self.consts) {
                 Some((base, path)) => Served::Known { base, path, file },
-                None => Served::Unknown(self.line(range_of(call).start)),
+                None => Served::Unknown(Computed {
+                    line: self.line(range_of(call).start),
+                    text: self.file.code.get(range_of(expr)).map(one_line).unwrap_or_default(),
+                    folder: !file,
+                    names: names_of(expr),
+                }),
             };
             self.found.served.push(served);
         }
@@ -545,6 +604,19 @@ impl Collector<'_> {
             }
         }
         any_string.then_some(text)
+    }
+}
+
+/// Whether an option's value turns it off: `false`, `0`, `null`, `undefined`, `''`.
+fn option_off(value: &Expr) -> bool {
+    match value {
+        Expr::Lit(Lit::Bool(b)) => !b.value,
+        Expr::Lit(Lit::Null(_)) => true,
+        Expr::Lit(Lit::Num(n)) => n.value == 0.0,
+        Expr::Lit(Lit::Str(s)) => s.value.is_empty(),
+        Expr::Ident(id) => id.sym == *"undefined",
+        Expr::Paren(p) => option_off(&p.expr),
+        _ => false,
     }
 }
 
@@ -630,6 +702,81 @@ fn path_of(expr: &Expr, consts: &PathConsts) -> Option<(Base, String)> {
             (!text.starts_with('/')).then_some((Base::Cwd, text))
         }
     }
+}
+
+/// `config.publicDir` -> `["config", "publicDir"]`, `publicDir` -> `["publicDir"]`: a name, or names read one from
+/// the other.
+fn names_of(expr: &Expr) -> Option<Vec<String>> {
+    match expr {
+        Expr::Paren(p) => names_of(&p.expr),
+        Expr::Ident(id) => Some(vec![id.sym.to_string()]),
+        Expr::Member(m) => {
+            let mut names = names_of(&m.obj)?;
+            match &m.prop {
+                MemberProp::Ident(p) => names.push(p.sym.to_string()),
+                MemberProp::Computed(c) => names.push(string_of(&c.expr)?),
+                MemberProp::PrivateName(_) => return None,
+            }
+            Some(names)
+        }
+        _ => None,
+    }
+}
+
+/// Source text on one line, its runs of white space made one space, at most 80 characters.
+fn one_line(text: &str) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match text.char_indices().nth(80) {
+        Some((end, _)) => format!("{}...", &text[..end]),
+        None => text,
+    }
+}
+
+/// [`path_of`] for a value the analysis described (another module's export, `publicDir: path.join(__dirname,
+/// 'public')`): a string, `__dirname`, `process.cwd()`, `path.join`/`path.resolve` of those and strings, and a name
+/// `declared` gives the value of (a top-level `const`, to at most four steps).
+pub fn path_of_value(
+    value: &crate::values::Value,
+    declared: &dyn Fn(&str) -> Option<crate::values::Value>,
+) -> Option<(Base, String)> {
+    fn walk(
+        value: &crate::values::Value,
+        declared: &dyn Fn(&str) -> Option<crate::values::Value>,
+        depth: usize,
+    ) -> Option<(Base, String)> {
+        use crate::values::Value;
+        match value {
+            Value::Str(text, _) => (!text.starts_with('/')).then(|| (Base::Cwd, text.to_string())),
+            Value::Ident(name, _) if name == "__dirname" => Some((Base::FileDir, String::new())),
+            Value::Ident(name, _) if depth < 4 => walk(&declared(name)?, declared, depth + 1),
+            Value::Call(call) => {
+                let callee = call.callee.as_ref()?;
+                let path_module =
+                    callee.binding.as_ref().is_some_and(|b| b.module == "path" || b.module == "node:path");
+                match (callee.path.as_str(), &call.args[..]) {
+                    ("process.cwd", []) => Some((Base::Cwd, String::new())),
+                    (_, [first, rest @ ..])
+                        if path_module && matches!(&callee.members[..], [m] if m == "join" || m == "resolve") =>
+                    {
+                        let resolve = callee.members[0] == "resolve";
+                        let (base, mut path) = walk(first, declared, depth)?;
+                        for part in rest {
+                            let crate::values::Value::Str(part, _) = part else { return None };
+                            // (`path.resolve` starts again at an absolute part; `path.join` does not.)
+                            if part.starts_with('/') && resolve {
+                                return None;
+                            }
+                            path = format!("{path}/{part}");
+                        }
+                        Some((base, path))
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+    walk(value, declared, 0)
 }
 
 /// A template literal's text as it is at run time, each `${}` a run-time part.
@@ -760,6 +907,9 @@ impl Visit for Collector<'_> {
         if let Some(called) = called.filter(|c| SERVING_CALLS.contains(c)) {
             self.serving(call, called, object);
         }
+        if let Some(called) = called.filter(|c| VIEW_OPTION_CALLS.contains(c)) {
+            self.view_options(call, called);
+        }
         if let Some(method) = method.filter(|m| HEADER_CALLS.contains(m)) {
             self.allow_origin(call, method);
         }
@@ -779,6 +929,12 @@ impl Visit for Collector<'_> {
         if let swc_ecma_ast::AssignTarget::Simple(swc_ecma_ast::SimpleAssignTarget::Member(m)) = &assign.left {
             if matches!(&m.prop, MemberProp::Ident(p) if p.sym == *RM_WHITESPACE) {
                 self.rm_whitespace(&assign.right, range_of(assign).start);
+            }
+            // (`app.locals.pretty = ...`, `res.locals.pretty = ...`: every render's options.)
+            let on_locals =
+                matches!(&*m.obj, Expr::Member(o) if matches!(&o.prop, MemberProp::Ident(p) if p.sym == *"locals"));
+            if on_locals && matches!(&m.prop, MemberProp::Ident(p) if p.sym == *PRETTY) {
+                self.pug_pretty(&assign.right, range_of(assign).start);
             }
             let on_ejs = m.obj.as_ident().is_some_and(|o| o.sym == *"ejs");
             if on_ejs && matches!(&m.prop, MemberProp::Ident(p) if p.sym.ends_with("elimiter")) {
@@ -924,6 +1080,11 @@ mod tests {
         }));
     }
 
+    fn unknown(line: usize, text: &str, folder: bool, names: Option<&[&str]>) -> Served {
+        let names = names.map(|names| names.iter().map(|n| n.to_string()).collect());
+        Served::Unknown(Computed { line, text: text.to_string(), folder, names })
+    }
+
     #[test]
     fn what_the_code_serves() {
         let known = |base, path: &str, file| Served::Known { base, path: path.to_string(), file };
@@ -949,19 +1110,23 @@ mod tests {
                 known(Base::Cwd, "", false),
                 known(Base::FileDir, "/index.html", true),
                 known(Base::Cwd, "pages", false),
-                Served::Unknown(8),
+                unknown(8, "config.dir", true, Some(&["config", "dir"])),
             ]
         );
         // An absolute path, a name the code computes: unknown.
         assert_eq!(
             code_scan("fs.readFile(path.resolve(__dirname, '/etc/x.html'), cb);").served,
-            vec![Served::Unknown(1)]
+            vec![unknown(1, "path.resolve(__dirname, '/etc/x.html')", false, None)]
         );
-        assert_eq!(code_scan("fs.readFile(file, cb);").served, vec![Served::Unknown(1)]);
+        assert_eq!(code_scan("fs.readFile(file, cb);").served, vec![unknown(1, "file", false, Some(&["file"]))]);
+        assert_eq!(
+            code_scan("app.set('views',\n  process.env.VIEWS   || settings['views']);").served,
+            vec![unknown(1, "process.env.VIEWS || settings['views']", true, None)]
+        );
     }
 
     #[test]
-    fn allow_origin_and_rm_whitespace_set_by_the_code() {
+    fn allow_origin_rm_whitespace_and_pretty_set_by_the_code() {
         let open = |code: &str| code_scan(code).allows_every_origin;
         assert_eq!(open("res.set('Access-Control-Allow-Origin', '*');"), Some(1));
         assert_eq!(open("\nres.setHeader('access-control-allow-origin', req.headers.origin);"), Some(2));
@@ -977,6 +1142,22 @@ mod tests {
             Some(1)
         );
         assert_eq!(trims("app.set('view options', { rmWhitespace: false });"), None);
+        let pretty = |code: &str| code_scan(code).pug_pretty;
+        assert_eq!(pretty("app.locals.pretty = true;"), Some((1, true)));
+        assert_eq!(pretty("\napp.locals.pretty = app.get('env') === 'development';"), Some((2, false)));
+        assert_eq!(pretty("app.set('view options', { pretty: '\\t' });"), Some((1, true)));
+        assert_eq!(pretty("res.render('index', { user, pretty: req.query.pretty });"), Some((1, false)));
+        assert_eq!(pretty("const html = pug.renderFile(file, { pretty: true, cache: true });"), Some((1, true)));
+        assert_eq!(pretty("const fn = pug.compile(src, { pretty: isDev });"), Some((1, false)));
+        // (The first place is named; one computed value makes it unsure.)
+        assert_eq!(pretty("app.locals.pretty = true;\nres.render('a', { pretty: dev });"), Some((1, false)));
+        assert_eq!(pretty("app.locals({ title: 'Shop', pretty: true });"), Some((1, true)));
+        assert_eq!(pretty("app.locals.pretty = false;"), None);
+        assert_eq!(pretty("res.render('index', { pretty: undefined });"), None);
+        // Another library's `pretty` (a GraphQL server's JSON, a logger) is not Pug's.
+        assert_eq!(pretty("app.use('/graphql', graphqlHTTP({ schema, pretty: true }));"), None);
+        assert_eq!(pretty("app.set('json options', { pretty: true });"), None);
+        assert_eq!(pretty("config.pretty = true;"), None);
         let delimiters = |code: &str| code_scan(code).ejs_delimiters;
         assert_eq!(delimiters("app.set('view options', { delimiter: '?' });"), Some(1));
         assert_eq!(delimiters("\nejs.openDelimiter = '[';"), Some(2));

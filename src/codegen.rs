@@ -801,6 +801,31 @@ pub fn string_array(values: &[String], quote: char) -> Box<Expr> {
     }))
 }
 
+/// `values` as an array of strings with, at its end, `...(process.env.NODE_ENV === 'production' ? [] : [dev...])`:
+/// sources a policy needs outside production only.
+pub fn string_array_with_dev(values: &[String], dev: &[String], quote: char) -> Box<Expr> {
+    let test = Box::new(Expr::Bin(swc_ecma_ast::BinExpr {
+        span: DUMMY_SP,
+        op: swc_ecma_ast::BinaryOp::EqEqEq,
+        left: member(member(ident_expr("process"), "env"), "NODE_ENV"),
+        right: str_expr("production", quote),
+    }));
+    let choice = Box::new(Expr::Cond(swc_ecma_ast::CondExpr {
+        span: DUMMY_SP,
+        test,
+        cons: string_array(&[], quote),
+        alt: string_array(dev, quote),
+    }));
+    let spread = ExprOrSpread {
+        spread: Some(DUMMY_SP),
+        expr: Box::new(Expr::Paren(swc_ecma_ast::ParenExpr { span: DUMMY_SP, expr: choice })),
+    };
+    let mut elems: Vec<Option<ExprOrSpread>> =
+        values.iter().map(|v| Some(ExprOrSpread { spread: None, expr: str_expr(v, quote) })).collect();
+    elems.push(Some(spread));
+    Box::new(Expr::Array(ArrayLit { span: DUMMY_SP, elems }))
+}
+
 /// Whether `name` can be written as a bare identifier.
 pub fn is_identifier(name: &str) -> bool {
     let mut chars = name.chars();

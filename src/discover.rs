@@ -184,7 +184,7 @@ pub fn with_context(paths: &[PathBuf], root: Option<&Path>) -> (Vec<PathBuf>, Op
 /// A path as [`with_context`]'s scope compares it: absolute and normalised (`app.js`, `./app.js` and `$PWD/app.js`
 /// are one file), symbolic links not resolved.
 pub fn scope_key(path: &Path) -> PathBuf {
-    crate::root::normalize(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
+    crate::root::absolute(path)
 }
 
 /// Walks `paths`, as `options` say. The walk itself never follows symbolic links.

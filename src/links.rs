@@ -41,6 +41,10 @@ pub struct FileLinks {
     /// app or router, each with the route path of the registration when it is a string literal (one entry per
     /// registration).
     pub handlers: Vec<LinkedHandler>,
+    /// The ranges of those functions registered on a route that takes a form's submission
+    /// ([`crate::analysis::FORM_METHODS`]): `router.post('/checkout', checkout.create)` in a routes module, with
+    /// `exports.create = ...` here.
+    pub form_handlers: Vec<Range<usize>>,
     /// Parameters of this file's functions that receive an Express app or router.
     pub app_params: Vec<AppParam>,
     /// Object literals of this file that another module passes to a package's function.
@@ -99,6 +103,7 @@ impl FileLinks {
         let range = |r: &Range<usize>| at(r.start)..at(r.end);
         FileLinks {
             handlers: self.handlers.iter().map(|(r, path)| (range(r), path.clone())).collect(),
+            form_handlers: self.form_handlers.iter().map(range).collect(),
             app_params: self.app_params.iter().map(|p| AppParam { body: range(&p.body), ..p.clone() }).collect(),
             passed_objects: self
                 .passed_objects
@@ -280,6 +285,66 @@ pub struct ExportedInstance {
     /// The database its module selects on it: the source text of the first argument of `name.db(arg)` (a MongoDB
     /// client's `db()`) on the name the module declares it under, as written there.
     pub db: Option<Atom>,
+}
+
+/// The value the path of names `names` reads in the module `from` (`["config", "publicDir"]`: the `publicDir` property
+/// of what `config` is bound to, `express.static(config.publicDir)`), with the index of the module whose code holds it
+/// (a path in it is relative to that module): a name bound by a require or an import of a project module is what that
+/// module exports (the module itself: `module.exports`, or its named exports; one export: that export, or that
+/// property of `module.exports`), a name a top-level declaration gives is its initial value, and each further name a
+/// property of an object literal. `None` where any step is computed, a package's, or not found.
+pub fn value_behind(
+    inputs: &[Option<LinkInput<'_>>],
+    resolver: &Resolver,
+    from: usize,
+    names: &[String],
+) -> Option<(usize, Value)> {
+    let facts = |i: usize| inputs.get(i)?.as_ref().map(|input| input.facts);
+    let declared = |i: usize, name: &str| facts(i)?.top_level_const(name).cloned();
+    // (A name a `const` gives, followed a few steps: `module.exports = config`.)
+    let settle = |i: usize, mut value: Value| -> Value {
+        for _ in 0..4 {
+            let Value::Ident(name, _) = &value else { break };
+            let Some(next) = declared(i, name) else { break };
+            value = next;
+        }
+        value
+    };
+    let export = |i: usize, name: &str| -> Option<Value> {
+        let exports = &facts(i)?.exports;
+        exports.iter().rev().find(|e| e.from.is_none() && e.name == *name).map(|e| e.value.clone())
+    };
+    let property = |i: usize, value: Value, key: &str| -> Option<Value> {
+        let Value::Object(object) = settle(i, value) else { return None };
+        object.get(key).map(|p| p.value.clone())
+    };
+    let (first, rest) = names.split_first()?;
+    let input = inputs.get(from)?.as_ref()?;
+    let binding = input.facts.bindings.iter().find(|b| b.local == *first.as_str());
+    let (at, mut value, mut rest) = match binding {
+        Some(binding) => {
+            let target = resolver.resolve(input.path, &binding.module)?;
+            match &binding.kind {
+                crate::bindings::ImportKind::Named(name) => {
+                    let value = export(target, name).or_else(|| property(target, export(target, "default")?, name))?;
+                    (target, value, rest)
+                }
+                crate::bindings::ImportKind::Module => match rest.split_first() {
+                    // (`exports.publicDir = ...` read as `config.publicDir`.)
+                    Some((name, after)) if export(target, name).is_some() => (target, export(target, name)?, after),
+                    _ => (target, export(target, "default")?, rest),
+                },
+            }
+        }
+        None => (from, declared(from, first)?, rest),
+    };
+    while let Some((name, after)) = rest.split_first() {
+        value = property(at, value, name)?;
+        rest = after;
+    }
+    // (A property given by a name the module imports: `{ publicDir }` with `publicDir` from yet another module is not
+    // followed.)
+    Some((at, settle(at, value)))
 }
 
 /// Every value the analysed modules export that a package created in that module, by file index.
@@ -645,14 +710,17 @@ pub fn link(inputs: &[Option<LinkInput<'_>>], resolver: &Resolver) -> HashMap<us
         links.entry(t).or_default().run_at_load = bodies;
     }
     let handlers: Vec<(usize, Range<usize>)> =
-        found.iter().flat_map(|f| f.handlers.iter().map(|(t, (range, _))| (*t, range.clone()))).collect();
+        found.iter().flat_map(|f| f.handlers.iter().map(|(t, (range, _), _)| (*t, range.clone()))).collect();
     for (t, responses) in linker.responses(&calls, &handlers) {
         links.entry(t).or_default().responses = responses;
     }
     for found in found {
         let i = found.file;
-        for (target, handler) in found.handlers.into_iter().filter(|(t, _)| *t != i) {
+        for (target, handler, form) in found.handlers.into_iter().filter(|(t, ..)| *t != i) {
             let entry = links.entry(target).or_default();
+            if form && !entry.form_handlers.contains(&handler.0) {
+                entry.form_handlers.push(handler.0.clone());
+            }
             if !entry.handlers.contains(&handler) {
                 entry.handlers.push(handler);
             }
@@ -694,7 +762,8 @@ pub fn link(inputs: &[Option<LinkInput<'_>>], resolver: &Resolver) -> HashMap<us
 struct FoundLinks {
     file: usize,
     mounted: Vec<(usize, usize)>,
-    handlers: Vec<(usize, LinkedHandler)>,
+    /// Each with whether its route takes a form's submission.
+    handlers: Vec<(usize, LinkedHandler, bool)>,
     objects: Vec<(usize, PassedObject, ObjectElsewhere)>,
     instances: Vec<ImportedInstance>,
     values: Vec<(usize, PassedValue)>,
@@ -1002,8 +1071,8 @@ impl<'b> Linker<'_, 'b> {
     }
 
     /// The functions that file `i` registers as handlers on an app or router, of its own or of other modules, by their
-    /// file and range.
-    fn registered_handlers(&self, i: usize, own: Option<&Vec<AppParam>>) -> Vec<(usize, LinkedHandler)> {
+    /// file and range, each with whether its route takes a form's submission ([`crate::analysis::FORM_METHODS`]).
+    fn registered_handlers(&self, i: usize, own: Option<&Vec<AppParam>>) -> Vec<(usize, LinkedHandler, bool)> {
         let Some(input) = self.input(i) else { return Vec::new() };
         let facts = input.facts;
         let mut out = Vec::new();
@@ -1013,6 +1082,7 @@ impl<'b> Linker<'_, 'b> {
             {
                 continue;
             }
+            let form = crate::analysis::FORM_METHODS.contains(&registration.method.as_str());
             for handler in &registration.handlers {
                 let path = || registration.path.as_ref().map(|(p, _)| p.clone());
                 let (first, rest) = match handler {
@@ -1024,13 +1094,13 @@ impl<'b> Linker<'_, 'b> {
                     }
                     HandlerArg::Inline(range) => {
                         if let Some(f) = facts.function_within(range).filter(|f| f.range == *range) {
-                            out.push((i, (f.range.clone(), path())));
+                            out.push((i, (f.range.clone(), path()), form));
                         }
                         continue;
                     }
                 };
                 if let Some(Resolved::Function(t, range)) = self.name(i, &first, registration.range.start, &rest, 0) {
-                    out.push((t, (range, path())));
+                    out.push((t, (range, path()), form));
                 }
             }
         }

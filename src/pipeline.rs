@@ -18,7 +18,7 @@ use crate::edit::{self, Edit};
 use crate::links::{self, FileLinks};
 use crate::manifest::{self, DepSection, ManifestInfo};
 use crate::parse::parse;
-use crate::project::{NodeTarget, Project};
+use crate::project::{NodeTarget, Project, PugPretty};
 use crate::source::{ExtensionModule, SourceFile, SourceKind};
 use crate::transform::{
     DependencyRequest, FileContext, FilePlan, Finding, ManifestContext, ManifestPlan, ManifestRequest, Options, Phase,
@@ -234,7 +234,7 @@ fn run_on_this_thread(
     let mut frontier: Vec<usize> = (0..scans.len()).filter(|i| matches!(scans[*i], Scan::Analysed(_))).collect();
     // The entry points of published libraries too (their `main`, `bin`, `start` script), with what they import: which
     // of a library's files are only its examples depends on what they reach.
-    let entries: BTreeMap<PathBuf, Vec<usize>> = projects
+    let entries: BTreeMap<PathBuf, (Vec<usize>, Vec<Option<usize>>)> = projects
         .iter()
         .filter(|(_, p)| p.manifest.as_ref().is_some_and(ManifestInfo::published))
         .map(|(manifest, p)| {
@@ -245,15 +245,25 @@ fn run_on_this_thread(
                     let relative = relative_to(&p.dir, &crate::root::relative_to_cwd(s))?.components().count();
                     Some(s.ancestors().nth(relative)?.join("package.json"))
                 });
-            let found = importer
-                .map(|importer| {
-                    points.iter().filter_map(|point| resolver.resolve(&importer, &format!("./{point}"))).collect()
-                })
-                .unwrap_or_default();
-            (manifest.clone(), found)
+            let resolve = |points: &[String]| -> Vec<Option<usize>> {
+                let Some(importer) = &importer else { return vec![None; points.len()] };
+                points.iter().map(|point| resolver.resolve(importer, &format!("./{point}"))).collect()
+            };
+            let found = resolve(&points).into_iter().flatten().collect();
+            // (The files a `start` script names that are the library's example, not its entry points.)
+            let starts = p.manifest.as_ref().map(crate::published::start_files).unwrap_or_default();
+            let example_starts = starts
+                .iter()
+                .all(|file| p.manifest.as_ref().is_some_and(|m| crate::published::example_start(Path::new(file), m)));
+            let example_starts = if example_starts && !starts.is_empty() { resolve(&starts) } else { Vec::new() };
+            (manifest.clone(), (found, example_starts))
         })
         .collect();
-    for &i in entries.values().flatten() {
+    let example_starts: BTreeMap<PathBuf, Vec<Option<usize>>> =
+        entries.iter().map(|(manifest, (_, starts))| (manifest.clone(), starts.clone())).collect();
+    let entries: BTreeMap<PathBuf, Vec<usize>> =
+        entries.into_iter().map(|(manifest, (found, _))| (manifest, found)).collect();
+    for &i in entries.values().flatten().chain(example_starts.values().flatten().flatten()) {
         if matches!(scans[i], Scan::Skipped(..)) {
             scans[i] = scan(&found.sources[i], None, None);
             frontier.extend(matches!(scans[i], Scan::Analysed(_)).then_some(i));
@@ -321,6 +331,10 @@ fn run_on_this_thread(
         let Some(project) = projects.get_mut(manifest) else { continue };
         let files = members.get(manifest).map_or(&[][..], Vec::as_slice);
         project.examples = examples_of(project, roots, files, &inputs, &found.sources, &resolver);
+        // (A `start` script that runs only the library's example, each file read and none reached from its entries.)
+        let starts = example_starts.get(manifest).map_or(&[][..], Vec::as_slice);
+        project.start_runs_example = !starts.is_empty()
+            && starts.iter().all(|i| i.is_some_and(|i| project.examples.contains_key(&found.sources[i])));
     }
     // What the code sends (HTML with inline code, its own X-Frame-Options): helmet's headers must fit it (a file the
     // scanner fails on only loses that evidence).
@@ -340,6 +354,7 @@ fn run_on_this_thread(
     let mut served: HashMap<PathBuf, Option<Vec<(PathBuf, bool)>>> = HashMap::default();
     let mut built_html = Vec::new();
     let mut connects = Vec::new();
+    let mut computed_folders = Vec::new();
     for (i, front_end, scan) in built {
         let path = &found.sources[i];
         let Some(manifest) = manifests.nearest(path) else { continue };
@@ -352,6 +367,10 @@ fn run_on_this_thread(
         }
         if let Some(line) = scan.rm_whitespace {
             project.rm_whitespace.get_or_insert_with(|| (path.clone(), line));
+        }
+        if let Some((line, sure)) = scan.pug_pretty {
+            let first = project.pug_pretty.get_or_insert_with(|| PugPretty { path: path.clone(), line, sure });
+            first.sure &= sure;
         }
         if let Some(line) = scan.ejs_delimiters {
             project.ejs_delimiters.get_or_insert_with(|| (path.clone(), line));
@@ -366,17 +385,39 @@ fn run_on_this_thread(
         }
         let known = served.entry(manifest.clone()).or_insert_with(|| Some(Vec::new()));
         for item in scan.served {
-            match (item, known.as_mut()) {
-                (crate::code_html::Served::Known { base, path: rel, file }, Some(list)) => {
+            match item {
+                crate::code_html::Served::Known { base, path: rel, file } => {
                     let from = match base {
                         crate::code_html::Base::FileDir => parent_dir(path),
                         crate::code_html::Base::Cwd => project.dir.clone(),
                     };
                     // (`__dirname + '/public'`: the path is under the base whatever its first character.)
-                    list.push((crate::root::normalize(&from.join(rel.trim_start_matches('/'))), file));
+                    let served = crate::root::normalize(&from.join(rel.trim_start_matches('/')));
+                    project.served.push((path.clone(), served.clone(), file));
+                    if let Some(list) = known.as_mut() {
+                        list.push((served, file));
+                    }
                 }
-                (crate::code_html::Served::Unknown(_), _) => *known = None,
-                _ => {}
+                crate::code_html::Served::Unknown(computed) => match resolved_path(&computed, i, &inputs, &resolver) {
+                    // (A path another module of the project gives: `config.publicDir`.)
+                    Some((at, base, rel)) => {
+                        let from = match base {
+                            crate::code_html::Base::FileDir => parent_dir(&found.sources[at]),
+                            crate::code_html::Base::Cwd => project.dir.clone(),
+                        };
+                        let served = crate::root::normalize(&from.join(rel.trim_start_matches('/')));
+                        project.served.push((path.clone(), served.clone(), !computed.folder));
+                        if let Some(list) = known.as_mut() {
+                            list.push((served, !computed.folder));
+                        }
+                    }
+                    None => {
+                        *known = None;
+                        if computed.folder && !package_folder(&computed, i, &inputs, &resolver) {
+                            computed_folders.push((manifest.clone(), i, computed.line, computed.text));
+                        }
+                    }
+                },
             }
         }
         if let Some(connect) = scan.connect {
@@ -420,6 +461,13 @@ fn run_on_this_thread(
                 }
             }
         }
+        if project.pug_pretty.is_some() {
+            // Pug may send its `script.` blocks of several lines re-indented to their depth in the page, which the
+            // view alone does not tell (a layout, an include or a mixin may nest it): no hash is known for them.
+            for (_, scan) in &mut project.views {
+                scan.inline.iter_mut().filter(|code| code.pretty_differs).for_each(|code| code.hash = None);
+            }
+        }
         match served.get(manifest) {
             Some(Some(list)) => {
                 keep_served_views(project, list);
@@ -453,6 +501,34 @@ fn run_on_this_thread(
         let Some(manifest) = manifests.owner(path) else { continue };
         if served_here(&manifest, path, true) {
             built_html.push((manifest, path.clone(), views::ViewScan { wasm: vec![1], ..views::ViewScan::default() }));
+        }
+    }
+    // (The folders served from a path computed at run time that the links do not tell, with the modules linked to the
+    // one that serves them: the policy of their apps cannot be checked against their pages.)
+    if !computed_folders.is_empty() {
+        let edges: Vec<Vec<usize>> = inputs
+            .iter()
+            .zip(&found.sources)
+            .map(|(input, path)| match input {
+                Some(input) => imported_specs(input.facts).filter_map(|spec| resolver.resolve(path, spec)).collect(),
+                None => Vec::new(),
+            })
+            .collect();
+        let mut importers = vec![Vec::new(); edges.len()];
+        for (i, targets) in edges.iter().enumerate() {
+            for &target in targets {
+                importers[target].push(i);
+            }
+        }
+        for (manifest, i, line, text) in computed_folders {
+            let Some(project) = projects.get_mut(&manifest) else { continue };
+            let related = reached(&edges, i).into_iter().chain(reached(&importers, i));
+            project.computed_folders.push(crate::project::ComputedFolder {
+                file: found.sources[i].clone(),
+                line,
+                text,
+                related: related.map(|j| found.sources[j].clone()).collect(),
+            });
         }
     }
     for (manifest, path, html) in built_html {
@@ -637,7 +713,7 @@ fn run_on_this_thread(
             None => None,
         }
         .unwrap_or(&mut no_project);
-        project.surveys.entry(id).or_default().push((path.clone(), notes));
+        project.surveys.entry(id).or_default().push(path.clone(), notes);
     }
     drop(inputs);
     let projects = projects;
@@ -1066,6 +1142,56 @@ fn imported_specs(facts: &FileFacts) -> impl Iterator<Item = &str> {
         .chain(calls)
         .chain(uses)
         .filter(|spec| !spec.starts_with("node:"))
+}
+
+/// The nodes `edges` reach from `start`, `start` included.
+fn reached(edges: &[Vec<usize>], start: usize) -> BTreeSet<usize> {
+    let mut seen = BTreeSet::from([start]);
+    let mut next = vec![start];
+    while let Some(i) = next.pop() {
+        for &target in edges.get(i).map_or(&[][..], Vec::as_slice) {
+            if seen.insert(target) {
+                next.push(target);
+            }
+        }
+    }
+    seen
+}
+
+/// What a path the code computes at run time (`express.static(config.publicDir)` in the module `from`) is, where the
+/// project's modules tell ([`links::value_behind`]): the module whose code gives it, its base and the path under it.
+fn resolved_path(
+    computed: &crate::code_html::Computed,
+    from: usize,
+    inputs: &[Option<links::LinkInput<'_>>],
+    resolver: &links::Resolver,
+) -> Option<(usize, crate::code_html::Base, String)> {
+    let (at, value) = links::value_behind(inputs, resolver, from, computed.names.as_deref()?)?;
+    let facts = inputs.get(at)?.as_ref()?.facts;
+    let (base, path) = crate::code_html::path_of_value(&value, &|name| facts.top_level_const(name).cloned())?;
+    Some((at, base, path))
+}
+
+/// Whether a path the code computes at run time is a folder a package gives
+/// (`require('swagger-ui-dist').getAbsoluteFSPath()`): the package's files, no page of the app.
+fn package_folder(
+    computed: &crate::code_html::Computed,
+    from: usize,
+    inputs: &[Option<links::LinkInput<'_>>],
+    resolver: &links::Resolver,
+) -> bool {
+    let Some(names) = computed.names.as_deref() else { return false };
+    let Some((at, Value::Call(call) | Value::New(call))) = links::value_behind(inputs, resolver, from, names) else {
+        return false;
+    };
+    let Some(callee) = &call.callee else { return false };
+    let module = callee.inline_require.as_deref().or(callee.binding.as_ref().map(|b| b.module.as_str()));
+    let path = inputs.get(at).and_then(Option::as_ref).map(|input| input.path);
+    module.is_some_and(|module| {
+        !module.starts_with('.')
+            && !crate::published::is_builtin(module)
+            && path.is_some_and(|path| resolver.resolve(path, module).is_none())
+    })
 }
 
 /// The analysed files (`files`) of the published library of `project` that only show how to use it: named as examples
@@ -1759,6 +1885,10 @@ fn build_projects(
             .as_ref()
             .map_or_else(Default::default, |m| crate::lockfile::npm_locked_versions(&dir, root, m.dependency_names()));
         errors.extend(unread.iter().map(|(path, err)| FileError::unread(path.clone(), err)));
+        let webpack_eval = manifest
+            .as_ref()
+            .filter(|m| crate::bundler::DEV_MIDDLEWARE.iter().any(|p| !m.dependency_all(p).is_empty()))
+            .and_then(|_| crate::bundler::webpack_eval(&dir, root));
         projects.insert(
             manifest_path.clone(),
             Project {
@@ -1771,16 +1901,21 @@ fn build_projects(
                 frame_options_set: None,
                 allows_every_origin: None,
                 rm_whitespace: None,
+                pug_pretty: None,
                 ejs_delimiters: None,
                 instances: Vec::new(),
                 nested_query: None,
                 package_calls: Default::default(),
                 package_call_options: Default::default(),
                 ts_before_es2018: false,
+                webpack_eval,
                 client_cookies: Default::default(),
                 code_use: Default::default(),
                 surveys: Default::default(),
                 examples: Default::default(),
+                start_runs_example: false,
+                served: Vec::new(),
+                computed_folders: Vec::new(),
                 filled: Vec::new(),
             },
         );

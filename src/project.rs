@@ -36,6 +36,8 @@ pub struct Project {
     pub allows_every_origin: Option<(PathBuf, usize)>,
     /// The first place the project's code turns EJS's `rmWhitespace` on: the file and its 1-based line.
     pub rm_whitespace: Option<(PathBuf, usize)>,
+    /// The first place the project's code may turn Pug's `pretty` option on ([`PugPretty`]).
+    pub pug_pretty: Option<PugPretty>,
     /// The first place the project's code gives EJS delimiters of its own: the file and its 1-based line.
     pub ejs_delimiters: Option<(PathBuf, usize)>,
     /// The files the code reads and fills with `.replace` before sending, normalised, with the literal strings
@@ -61,6 +63,10 @@ pub struct Project {
     /// The project's tsconfig.json compiles to a target older than ES2018 (regular expressions without named
     /// groups: TypeScript refuses `(?<id>...)`).
     pub ts_before_es2018: bool,
+    /// Whether the bundles webpack's dev middleware serves evaluate strings, where the project lists the middleware
+    /// (`webpack-dev-middleware`, `webpack-hot-middleware`): read from its webpack configs
+    /// ([`crate::bundler::webpack_eval`]).
+    pub webpack_eval: Option<crate::bundler::WebpackEval>,
     /// The cookies the repository's client code reads (the same for every project of a run: a front end often
     /// lives in a package of its own).
     pub client_cookies: std::sync::Arc<crate::client_cookies::ClientCookies>,
@@ -68,14 +74,69 @@ pub struct Project {
     pub code_use: CodeUse,
     /// What each transform noted about the project's analysed files before planning (`Transform::survey`): by
     /// transform id, each file with notes, in path order.
-    pub surveys: std::collections::BTreeMap<&'static str, Vec<(PathBuf, Vec<String>)>>,
+    pub surveys: std::collections::BTreeMap<&'static str, SurveyNotes>,
     /// The analysed files of a published library that only show how to use it (`crate::published`: named as
     /// examples or outside its `files`, reached from none of its entry points), each with the packages it imports
     /// that the library declares nowhere.
     pub examples: std::collections::BTreeMap<PathBuf, Vec<String>>,
+    /// Whether the `start` script of the published library runs only its example
+    /// ([`crate::published::example_start`], reached from none of its entry points): the package is still a library.
+    pub start_runs_example: bool,
+    /// The folders and files the project's code serves or renders from, where the code names them (normalised), each
+    /// with the source file that names it and whether it is a file ([`crate::code_html::Served::Known`]).
+    pub served: Vec<(PathBuf, PathBuf, bool)>,
+    /// The folders the code serves or renders from whose path it computes at run time and the project's modules do
+    /// not tell (`express.static(config.publicDir)` with a `publicDir` from the environment): their pages could not be
+    /// read.
+    pub computed_folders: Vec<ComputedFolder>,
+}
+
+/// A folder served from a path computed at run time ([`Project::computed_folders`]).
+#[derive(Debug, Clone)]
+pub struct ComputedFolder {
+    /// The source file that serves it, and the 1-based line.
+    pub file: PathBuf,
+    pub line: usize,
+    /// The expression as written.
+    pub text: String,
+    /// The files whose apps may serve it: the file, the modules it imports and those that import it, each through
+    /// any number of modules.
+    pub related: std::collections::BTreeSet<PathBuf>,
 }
 
 impl Project {
+    /// The views of the project ([`Project::views`]) that the app of `file` may serve or render. An app in an
+    /// example of its own (`examples/blog/server.js`, see [`crate::published::example_unit`]) does not serve the views
+    /// and pages of another example (`examples/shop/views`), unless a file of its example names their folder; every
+    /// other app may serve any of them.
+    pub fn views_for<'a>(&'a self, file: &Path) -> impl Iterator<Item = &'a (PathBuf, ViewScan)> + 'a {
+        let dir = crate::root::absolute(&self.dir);
+        let unit_of = move |path: &Path| -> Option<PathBuf> {
+            crate::published::example_unit(crate::root::absolute(path).strip_prefix(&dir).ok()?)
+        };
+        let unit = unit_of(file);
+        // (The folders the files of this example name: another example's views there are served too.)
+        let named: Vec<(PathBuf, bool)> = match &unit {
+            Some(unit) => self
+                .served
+                .iter()
+                .filter(|(from, _, _)| unit_of(from).as_ref() == Some(unit))
+                .map(|(_, path, file)| (crate::root::absolute(path), *file))
+                .collect(),
+            None => Vec::new(),
+        };
+        self.views.iter().filter(move |(path, _)| {
+            let Some(unit) = &unit else { return true };
+            match unit_of(path) {
+                Some(other) if other != *unit => {
+                    let path = crate::root::absolute(path);
+                    named.iter().any(|(served, file)| if *file { path == *served } else { path.starts_with(served) })
+                }
+                _ => true,
+            }
+        })
+    }
+
     /// Whether `path` is example code of a published library ([`Project::examples`]).
     pub fn is_example(&self, path: &std::path::Path) -> bool {
         self.examples.contains_key(path)
@@ -85,6 +146,18 @@ impl Project {
 /// What the analysed modules of a project use: the packages they import, the methods they call, and the Express
 /// usages that advisories concern. Only the files a run analyses are counted: a transform that reads these facts
 /// watches the needles that make a file that has them analysed.
+/// Where the project's code may turn Pug's `pretty` option on, which sends each text block of several lines
+/// re-indented to its depth in the page ([`crate::views::InlineCode::pretty_differs`]).
+#[derive(Debug, Clone)]
+pub struct PugPretty {
+    /// The file and the 1-based line of the first place.
+    pub path: PathBuf,
+    pub line: usize,
+    /// Every place sets it to a literal that turns it on (`true`, an indentation string); otherwise some value is
+    /// computed at run time (`app.get('env') === 'development'`), and pages may be sent either way.
+    pub sure: bool,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct CodeUse {
     /// Packages imported or required (the specifier's package name: `lodash` for `lodash/template`).
@@ -181,10 +254,100 @@ impl Unread {
     }
 }
 
+/// What one transform noted about a project's files ([`crate::transform::Transform::survey`]): each file with notes,
+/// in path order, and the notes indexed by their prefix (the text up to and including the first `:`, or the whole
+/// note when it has none). Every file's plan may read the survey, so a plan asks for the notes it needs by prefix
+/// rather than scanning every file's: such scans made planning quadratic in the project's size (a project of thousands
+/// of apps, each noting where it listens, scanned them all for each app).
+#[derive(Debug, Default)]
+pub struct SurveyNotes {
+    files: Vec<(PathBuf, Vec<String>)>,
+    /// By prefix: each note as (file, note) indexes into `files`, in path order.
+    by_prefix: rustc_hash::FxHashMap<String, Vec<(u32, u32)>>,
+    /// By prefix: each distinct text after the prefix, with where it first appears and where it first appears in
+    /// another file (file and note indexes): enough to place it among the notes of every file but a given one.
+    distinct: rustc_hash::FxHashMap<String, Vec<DistinctNote>>,
+    /// Where each (prefix, text) is in `distinct`.
+    seen: rustc_hash::FxHashMap<(String, String), usize>,
+}
+
+/// A distinct note text of [`SurveyNotes`], with where it first appears and where it first appears in another file
+/// (file and note indexes).
+type DistinctNote = (String, (u32, u32), Option<(u32, u32)>);
+
+/// A note's prefix: up to and including its first `:`, or the whole note.
+fn note_prefix(note: &str) -> &str {
+    note.find(':').map_or(note, |i| &note[..=i])
+}
+
+impl SurveyNotes {
+    /// Adds a file's notes (files come in path order).
+    pub fn push(&mut self, path: PathBuf, notes: Vec<String>) {
+        let file = self.files.len() as u32;
+        for (n, note) in notes.iter().enumerate() {
+            let prefix = note_prefix(note);
+            let rest = &note[prefix.len()..];
+            let at = (file, n as u32);
+            self.by_prefix.entry(prefix.to_string()).or_default().push(at);
+            let distinct = self.distinct.entry(prefix.to_string()).or_default();
+            match self.seen.entry((prefix.to_string(), rest.to_string())) {
+                std::collections::hash_map::Entry::Occupied(i) => {
+                    let (_, first, second) = &mut distinct[*i.get()];
+                    if first.0 != file && second.is_none() {
+                        *second = Some(at);
+                    }
+                }
+                std::collections::hash_map::Entry::Vacant(i) => {
+                    i.insert(distinct.len());
+                    distinct.push((rest.to_string(), at, None));
+                }
+            }
+        }
+        self.files.push((path, notes));
+    }
+
+    /// Every file with notes, in path order.
+    pub fn files(&self) -> &[(PathBuf, Vec<String>)] {
+        &self.files
+    }
+
+    /// The prefixes of the notes (in no particular order).
+    pub fn prefixes(&self) -> impl Iterator<Item = &str> {
+        self.by_prefix.keys().map(String::as_str)
+    }
+
+    /// The notes that start with `prefix` (as [`note_prefix`] cuts it), each with its file and its text after the
+    /// prefix, in path order.
+    pub fn notes<'a>(&'a self, prefix: &str) -> impl Iterator<Item = (&'a Path, &'a str)> + 'a {
+        let at = self.by_prefix.get(prefix).map_or(&[][..], Vec::as_slice);
+        let skip = prefix.len();
+        at.iter().map(move |&(file, n)| {
+            let (path, notes) = &self.files[file as usize];
+            (path.as_path(), &notes[n as usize][skip..])
+        })
+    }
+
+    /// The distinct texts after `prefix` that a file other than `own` notes, in the order of their first note outside
+    /// `own` (as a scan of the other files' notes in path order would first meet them).
+    pub fn noted_elsewhere(&self, prefix: &str, own: &Path) -> Vec<&str> {
+        let at = self.distinct.get(prefix).map_or(&[][..], Vec::as_slice);
+        let mut found: Vec<((u32, u32), &str)> = at
+            .iter()
+            .filter_map(|(text, first, second)| {
+                let place = if self.files[first.0 as usize].0 != own { Some(*first) } else { *second };
+                place.map(|p| (p, text.as_str()))
+            })
+            .collect();
+        found.sort_unstable();
+        found.into_iter().map(|(_, text)| text).collect()
+    }
+}
+
 impl Project {
-    /// What transform `id` noted about the project's files (`Transform::survey`), in path order.
-    pub fn survey(&self, id: &str) -> &[(PathBuf, Vec<String>)] {
-        self.surveys.get(id).map_or(&[], Vec::as_slice)
+    /// What transform `id` noted about the project's files (`Transform::survey`).
+    pub fn survey(&self, id: &str) -> &SurveyNotes {
+        static NONE: std::sync::LazyLock<SurveyNotes> = std::sync::LazyLock::new(SurveyNotes::default);
+        self.surveys.get(id).unwrap_or(&NONE)
     }
 
     /// The versions of `package` the project runs: the one its npm lockfile locks, else the range package.json lists
@@ -271,6 +434,46 @@ impl NodeTarget {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The notes of every file but `own` with `prefix`, as the plans read them before the index: a scan in path order.
+    fn scanned<'a>(files: &'a [(PathBuf, Vec<String>)], prefix: &str, own: &Path) -> Vec<&'a str> {
+        let mut out: Vec<&str> = Vec::new();
+        for (_, notes) in files.iter().filter(|(path, _)| path != own) {
+            for rest in notes.iter().filter_map(|n| n.strip_prefix(prefix)) {
+                if note_prefix(&format!("{prefix}{rest}")) == prefix && !out.contains(&rest) {
+                    out.push(rest);
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn survey_notes_answer_as_a_scan_of_the_other_files_would() {
+        let files: Vec<(PathBuf, Vec<String>)> = vec![
+            ("a.js".into(), vec!["redis:url=A".into(), "listen:3".into(), "redis:url=B".into()]),
+            ("b.js".into(), vec!["redis:url=B".into(), "12".into()]),
+            ("c.js".into(), vec!["redis:url=A".into(), "redis:property=db.url".into(), "listen:3".into()]),
+            ("d.js".into(), vec!["redis:url=C".into()]),
+        ];
+        let mut survey = SurveyNotes::default();
+        for (path, notes) in &files {
+            survey.push(path.clone(), notes.clone());
+        }
+        for own in ["a.js", "b.js", "c.js", "d.js", "e.js"] {
+            for prefix in ["redis:", "listen:", "12", "nothing:"] {
+                assert_eq!(survey.noted_elsewhere(prefix, Path::new(own)), scanned(&files, prefix, Path::new(own)));
+            }
+        }
+        // From a.js, B is met first (in b.js), then A (in c.js).
+        assert_eq!(survey.noted_elsewhere("redis:", Path::new("a.js")), ["url=B", "url=A", "property=db.url", "url=C"]);
+        let listens: Vec<(&Path, &str)> = survey.notes("listen:").collect();
+        assert_eq!(listens, [(Path::new("a.js"), "3"), (Path::new("c.js"), "3")]);
+        let mut prefixes: Vec<&str> = survey.prefixes().collect();
+        prefixes.sort_unstable();
+        assert_eq!(prefixes, ["12", "listen:", "redis:"]);
+        assert_eq!(survey.files().len(), 4);
+    }
 
     #[test]
     fn supports_compares_ranges() {

@@ -4,7 +4,7 @@
 //! `dependencies`: its packages go to `devDependencies`, and a file whose own packages the library does not even
 //! declare is left alone with the `engine/example-code` finding (see `pipeline.rs`).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::manifest::ManifestInfo;
 
@@ -68,6 +68,17 @@ pub fn in_example_folder(relative: &Path) -> bool {
     dirs.any(|c| c.as_os_str().to_str().is_some_and(|name| EXAMPLE_DIRS.contains(&name)))
 }
 
+/// The example `relative` (a path relative to its package's folder) belongs to: the outermost example folder and the
+/// folder or file right below it (`examples/blog` for `examples/blog/views/index.ejs`, `examples/standalone.js` for
+/// itself); `None` outside every example folder. Each such unit is an app of its own, with its own views.
+pub fn example_unit(relative: &Path) -> Option<PathBuf> {
+    let names: Vec<&std::ffi::OsStr> = relative.iter().collect();
+    let folder = names[..names.len().saturating_sub(1)]
+        .iter()
+        .position(|name| name.to_str().is_some_and(|name| EXAMPLE_DIRS.contains(&name)))?;
+    Some(names[..=folder + 1].iter().collect())
+}
+
 /// Whether `relative` is named as example code: under an example folder, a file named `sample`, `example*` or
 /// `demo*`, or a file under the package's `scripts/` folder (tools of its own development).
 pub fn looks_like_example(relative: &Path) -> bool {
@@ -103,12 +114,29 @@ pub fn outside_files(relative: &Path, files: &[String]) -> bool {
 }
 
 /// The files the package runs or gives to others, relative to its folder: its entry (`exports['.']`, else `main`),
-/// its `bin` files and the source files its `start` script names (`node server.js`, `nodemon src/app.ts`).
+/// its `bin` files and the source files its `start` script names (`node server.js`, `nodemon src/app.ts`), less those
+/// that are its example ([`example_start`]: the example is no entry point of the library).
 pub fn entry_points(manifest: &ManifestInfo) -> Vec<String> {
     let mut points: Vec<String> = manifest.entry().into_iter().map(str::to_string).collect();
     points.extend(manifest.bin().iter().cloned());
-    points.extend(manifest.start_script().into_iter().flat_map(script_files));
+    points.extend(start_files(manifest).into_iter().filter(|file| !example_start(Path::new(file), manifest)));
     points
+}
+
+/// The source files the `start` script names, relative to the package's folder (`./` left out).
+pub fn start_files(manifest: &ManifestInfo) -> Vec<String> {
+    let files = manifest.start_script().into_iter().flat_map(script_files);
+    files.map(|file| file.trim_start_matches("./").to_string()).collect()
+}
+
+/// Whether `relative`, a file the `start` script names, is an example of a library rather than the package itself
+/// (`"start": "node examples/blog/server.js"`, a way to let contributors try a framework): the package declares an
+/// entry other packages import (`main`/`exports`), and the file lies under an example folder, outside `files` when
+/// the package lists them. (Whether the library's entry reaches it is for the caller: then it is no example.)
+pub fn example_start(relative: &Path, manifest: &ManifestInfo) -> bool {
+    manifest.entry().is_some()
+        && in_example_folder(relative)
+        && manifest.files().is_none_or(|files| outside_files(relative, files))
 }
 
 /// The source files a package script names (words with a JavaScript or TypeScript extension, or a path).
@@ -123,9 +151,10 @@ fn script_files(script: &str) -> Vec<String> {
 }
 
 /// Whether the package runs itself: it has a `bin` or a `start` script (an app published to a registry, run with
-/// `npx` or `npm start`), not only code for other apps.
-pub fn runs_itself(manifest: &ManifestInfo) -> bool {
-    !manifest.bin().is_empty() || manifest.start_script().is_some()
+/// `npx` or `npm start`), not only code for other apps. A `start` script that runs only the library's example
+/// (`start_runs_example`: every file it names is [`example_start`] and reached from no entry point) does not count.
+pub fn runs_itself(manifest: &ManifestInfo, start_runs_example: bool) -> bool {
+    !manifest.bin().is_empty() || (manifest.start_script().is_some() && !start_runs_example)
 }
 
 /// The packages among `specs` (what a file imports) that `manifest` declares in no section: neither Node's own
@@ -153,6 +182,12 @@ pub fn undeclared<'a>(
     }
     missing.sort();
     missing
+}
+
+/// Whether `spec` names one of Node's built-in modules (`path`, `node:url`, `fs/promises`).
+pub fn is_builtin(spec: &str) -> bool {
+    let name = spec.strip_prefix("node:").unwrap_or(spec);
+    NODE_BUILTINS.contains(&name.split('/').next().unwrap_or(name))
 }
 
 /// `@scope/name/sub` -> `@scope/name`; `name/sub` -> `name`.
@@ -183,6 +218,17 @@ mod tests {
     }
 
     #[test]
+    fn each_example_is_a_unit_of_its_own() {
+        let unit = |path: &str| example_unit(Path::new(path)).map(|u| u.to_string_lossy().into_owned());
+        assert_eq!(unit("examples/blog/views/index.ejs").as_deref(), Some("examples/blog"));
+        assert_eq!(unit("examples/blog/server.js").as_deref(), Some("examples/blog"));
+        assert_eq!(unit("examples/standalone.js").as_deref(), Some("examples/standalone.js"));
+        assert_eq!(unit("packages/a/demo/x/y.js").as_deref(), Some("packages/a/demo/x"));
+        assert_eq!(unit("views/index.ejs"), None);
+        assert_eq!(unit("examples"), None);
+    }
+
+    #[test]
     fn files_patterns_say_what_is_published() {
         let files = ["lib".to_string(), "index.js".to_string(), "bin/*.js".to_string()];
         assert!(!outside_files(Path::new("lib/a/b.js"), &files));
@@ -201,9 +247,36 @@ mod tests {
     }
 
     #[test]
+    fn a_start_script_that_runs_the_example_is_no_entry_point() {
+        let manifest = |text: &str| ManifestInfo::parse(text).expect("parses");
+        let library = manifest(
+            r#"{ "name": "pagekit", "version": "1.0.0", "main": "index.js", "files": ["index.js", "lib/"],
+                 "scripts": { "start": "node ./examples/blog/server.js" } }"#,
+        );
+        assert_eq!(start_files(&library), ["examples/blog/server.js"]);
+        assert!(example_start(Path::new("examples/blog/server.js"), &library));
+        assert_eq!(entry_points(&library), ["index.js"]);
+        // (No `main`: an app whose code lies in an example folder; a `files` that publishes the folder.)
+        let app =
+            manifest(r#"{ "name": "a", "version": "1.0.0", "scripts": { "start": "node examples/blog/server.js" } }"#);
+        assert!(!example_start(Path::new("examples/blog/server.js"), &app));
+        let published = manifest(
+            r#"{ "name": "a", "version": "1.0.0", "main": "index.js", "files": ["index.js", "examples"],
+                 "scripts": { "start": "node examples/blog/server.js" } }"#,
+        );
+        assert!(!example_start(Path::new("examples/blog/server.js"), &published));
+        // (The library's own entry, or a server outside any example folder.)
+        assert!(!example_start(Path::new("index.js"), &library));
+        assert!(!example_start(Path::new("server.js"), &library));
+        assert!(runs_itself(&library, false));
+        assert!(!runs_itself(&library, true));
+    }
+
+    #[test]
     fn packages_are_named_without_their_paths() {
         assert_eq!(package_name("@scope/name/sub"), Some("@scope/name"));
         assert_eq!(package_name("express/lib/router"), Some("express"));
         assert_eq!(package_name("express"), Some("express"));
+        assert!(is_builtin("node:url") && is_builtin("fs/promises") && !is_builtin("swagger-ui-dist"));
     }
 }

@@ -27,6 +27,12 @@ pub fn folders_up_to(start: &Path, root: Option<&Path>) -> Vec<PathBuf> {
     start.ancestors().take_while(|dir| dir.starts_with(root)).map(Path::to_path_buf).collect()
 }
 
+/// `path` absolute and [`normalize`]d (`app.js`, `./app.js` and `$PWD/app.js` are one file), symbolic links not
+/// resolved.
+pub fn absolute(path: &Path) -> PathBuf {
+    normalize(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
+}
+
 /// Removes `.` and resolves `..` textually.
 #[cfg(unix)]
 pub fn normalize(path: &Path) -> PathBuf {

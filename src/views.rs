@@ -95,8 +95,9 @@ pub struct InlineCode {
     pub line: usize,
     /// What kind of inline code it is.
     pub kind: InlineKind,
-    /// For an inline `<script>` whose text is the same on every render (no template fragment in it; not Pug, which
-    /// reflows its text): the CSP hash source a browser matches it with, `'sha256-<base64>'` ([`csp_hash`]). `None`
+    /// For an inline `<script>` whose text is the same on every render (no template fragment in it; in Pug, a
+    /// `script.` block or a `script text` line without interpolation, not raw HTML, which Pug reflows): the CSP hash
+    /// source a browser matches it with, `'sha256-<base64>'` ([`csp_hash`]). `None`
     /// for text that varies, and for handlers and URLs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hash: Option<String>,
@@ -111,13 +112,26 @@ pub struct InlineCode {
     /// The hashes of the script's text as the project's partial tags indent it, beside [`InlineCode::hash`].
     #[serde(skip)]
     pub more_hashes: Vec<String>,
+    /// A hashed Pug `script.` block whose text Pug sends otherwise with its `pretty` option on: each line indented to
+    /// the block's depth in the page (which layouts, includes and mixins decide), between a leading line break and a
+    /// trailing one ([`pug_text_block`]). A block of one line is sent the same either way.
+    #[serde(skip)]
+    pub pretty_differs: bool,
 }
 
 impl InlineCode {
     /// Inline code at its 1-based `line` with no hash (yet).
     #[must_use]
     pub fn unhashed(line: usize, kind: InlineKind) -> Self {
-        InlineCode { line, kind, hash: None, trimmed_hash: None, lines_text: None, more_hashes: Vec::new() }
+        InlineCode {
+            line,
+            kind,
+            hash: None,
+            trimmed_hash: None,
+            lines_text: None,
+            more_hashes: Vec::new(),
+            pretty_differs: false,
+        }
     }
 }
 
@@ -387,6 +401,19 @@ pub struct UnreadBuild {
     /// (`react-scripts` inlines webpack's runtime unless INLINE_RUNTIME_CHUNK=false): the policy allows it with
     /// 'unsafe-inline', as no hash can be known ahead.
     pub inline_runtime: bool,
+    /// Where the build's configuration lets it write an inline event handler into each page (Angular CLI's critical
+    /// CSS inlining: `<link rel="stylesheet" media="print" onload="this.media='all'">`): the policy allows script
+    /// attributes ('unsafe-inline' in scriptSrcAttr), and the finding names the option that turns it off there.
+    pub inline_handler: Option<BuildHandler>,
+}
+
+/// An inline event handler a front-end build writes into its pages ([`UnreadBuild::inline_handler`]).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct BuildHandler {
+    /// The configuration that decides it, as displayed, with the 1-based line to change (`client/angular.json:14`).
+    pub config: String,
+    /// What writes the handler, and the option that stops it, for the finding.
+    pub what: &'static str,
 }
 
 /// Code that evaluates strings: a call (`eval(`, `new Function(`, `setTimeout('...')`) or a library known to compile
@@ -736,6 +763,7 @@ pub fn csp_directives<'a>(
         blob_workers |= !scan.blob_workers.is_empty();
         wasm |= !scan.wasm.is_empty();
         unsafe_script |= scan.unread_build.as_ref().is_some_and(|b| b.inline_runtime);
+        unsafe_attr |= scan.unread_build.as_ref().is_some_and(|b| b.inline_handler.is_some());
         for resource in &scan.external {
             let (name, defaults) = directive(resource.kind);
             if defaults.contains(&"https:") && resource.origin.starts_with("https://") {
@@ -917,6 +945,32 @@ fn directive(kind: ResourceKind) -> (&'static str, &'static [&'static str]) {
 const TEMPLATES: [(&[u8], &[u8]); 5] =
     [(b"{{!--", b"--}}"), (b"<%", b"%>"), (b"{{", b"}}"), (b"{%", b"%}"), (b"{#", b"#}")];
 
+/// The text Pug (2 and 3, without its deprecated `pretty` option) sends for the block of a `script.` whose lines are
+/// `block` (`at_end`: nothing follows it in the file), as pug-lexer's `pipelessText` reads it: leading blank lines
+/// dropped, the indentation of the least indented line removed from every line (a shorter blank line becomes
+/// empty), the lines joined by `\n`, and, at the end of the file only, trailing empty lines dropped (blank lines
+/// before the next statement are part of the text). Checked against pug 3.0.4's `render`.
+fn pug_text_block(block: &str, at_end: bool) -> String {
+    let block = block.strip_suffix('\n').unwrap_or(block);
+    let lines: Vec<&str> = block.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
+    let blank = |l: &str| l.bytes().all(|c| c == b' ' || c == b'\t');
+    let first = lines.iter().position(|l| !blank(l)).unwrap_or(lines.len());
+    let lines = &lines[first..];
+    let indent = |l: &str| l.bytes().take_while(|c| *c == b' ' || *c == b'\t').count();
+    let strip = lines.iter().filter(|l| !blank(l)).map(|l| indent(l)).min().unwrap_or(0);
+    let mut tokens: Vec<&str> = lines.iter().map(|l| l.get(strip..).unwrap_or("")).collect();
+    while at_end && tokens.last() == Some(&"") {
+        tokens.pop();
+    }
+    tokens.join("\n")
+}
+
+/// Whether text Pug sends in a script varies with the render ([`varies`]) or is rewritten by Pug: tag interpolation
+/// `#[...]`, and escaped interpolation (`\#{`), sent without its backslash.
+fn pug_varies(text: &str) -> bool {
+    varies(text.as_bytes()) || text.contains("#[") || text.contains("\\#") || text.contains("\\!")
+}
+
 /// Pug keywords that start a line like a tag name would but are not elements.
 const PUG_KEYWORDS: [&str; 17] = [
     "append", "block", "case", "default", "doctype", "each", "else", "extends", "for", "if", "include", "mixin",
@@ -952,8 +1006,10 @@ const JS_MIME_TYPES: [&str; 16] = [
 enum Block {
     /// A comment or a filter: nothing in it reaches the browser as markup.
     Opaque,
-    /// The body of the `<script>` that starts at this offset.
+    /// The body of the `<script>` that starts at this offset (Jade's `script` with a block: text once, Pug since).
     Script(usize),
+    /// The text block of Pug's `script.` that starts at this offset, which Pug sends as [`pug_text_block`] says.
+    ScriptText(usize),
     Css,
     /// Pug's `tag.` text is emitted unescaped, so it can hold raw HTML.
     Html,
@@ -1629,9 +1685,13 @@ impl<'a> Scanner<'a> {
         }
         let mut sub = Scanner::new(text);
         sub.html();
-        // Pug reflows the text it passes through (indentation, line breaks): its hash is not predictable.
+        // Pug reflows the text it passes through (indentation, line breaks): the hash of a script over several lines
+        // is not predictable; one within a single line of raw HTML (`<script>go();</script>`) is sent as written,
+        // unless Pug interpolates in it (`#[...]`, escapes).
         let mut found = sub.out;
-        found.inline.iter_mut().for_each(|f| f.hash = None);
+        if text.contains('\n') || pug_varies(text) {
+            found.inline.iter_mut().for_each(|f| f.hash = None);
+        }
         self.out.append(found, self.line(from) - 1);
     }
 
@@ -1676,9 +1736,16 @@ impl<'a> Scanner<'a> {
         let end = pos.min(n);
         match block {
             Block::Opaque => {}
-            Block::Script(tag_off) => {
+            Block::Script(tag_off) | Block::ScriptText(tag_off) => {
                 if has_non_ws(&b[from..end]) {
                     self.inline(tag_off, InlineKind::Script);
+                    if let (Block::ScriptText(_), Some(block)) = (block, self.text.get(from..end)) {
+                        let sent = pug_text_block(block, end >= n);
+                        if let Some(last) = self.out.inline.last_mut().filter(|_| !pug_varies(&sent)) {
+                            last.hash = Some(csp_hash(&sent));
+                            last.pretty_differs = sent.contains('\n');
+                        }
+                    }
                     self.script_text(from, end);
                 }
             }
@@ -1769,12 +1836,20 @@ impl<'a> Scanner<'a> {
         };
         match name.as_str() {
             "script" => {
-                self.script(start, &attrs, matches!(tail, Tail::Text(_) | Tail::Code), None);
+                // (`script a();`: Pug sends the text after the one space, as it is.)
+                let fixed = match tail {
+                    Tail::Text(t) => self.text.get(t..le).map(|t| t.trim_end_matches('\r')).filter(|t| !pug_varies(t)),
+                    _ => None,
+                };
+                self.script(start, &attrs, matches!(tail, Tail::Text(_) | Tail::Code), fixed);
                 match tail {
                     // Jade's `script` + indented block and Pug's `script.` are both text.
-                    Tail::Nothing | Tail::Dot if self.inline_script_possible(&attrs) => {
-                        (le, Some(Block::Script(start)))
-                    }
+                    Tail::Dot if self.inline_script_possible(&attrs) => (le, Some(Block::ScriptText(start))),
+                    Tail::Nothing if self.inline_script_possible(&attrs) => (le, Some(Block::Script(start))),
+                    // A client-side template (`script(type='text/x-template')`): the markup it holds, as Pug
+                    // (its block is Pug's, read as any other) or as raw HTML (`script(type=...).`).
+                    Tail::Nothing if self.holds_markup(&attrs) => (le, None),
+                    Tail::Dot if self.holds_markup(&attrs) => (le, Some(Block::Html)),
                     Tail::Nothing | Tail::Dot => (le, Some(Block::Opaque)),
                     _ => (le, None),
                 }
@@ -2929,13 +3004,18 @@ fn tile_url(url: &str) -> Option<String> {
 /// - Vue's full builds, compiler included (`vue.js`, `vue.min.js`, `vue.global.js`, `vue.global.prod.js`,
 ///   `vue.esm-browser.js`; `vue@3` alone on a CDN serves `vue.global.js`): the compiler turns in-DOM templates into
 ///   render functions with `new Function`; the runtime-only builds (`vue.runtime.*`) are "fully CSP-compliant"
-///   (Vue's installation guide, "CSP environments"; `dist/README.md` names the builds);
+///   (Vue's installation guide, "CSP environments"; `dist/README.md` names the builds). Vue 3's ES-module browser
+///   builds are told apart ([`VUE_ESM_FULL`]): their runtime-only sibling is an ES module too;
 /// - Knockout (`knockout-3.5.1.js`, `knockout.js`): its default binding provider "uses `new Function` to parse
 ///   bindings" (knockout-secure-binding's README, after knockout/knockout#903).
 ///
 /// AngularJS 1.x is not listed: without `ng-csp` it "tries to autodetect if CSP is blocking dynamic code creation
 /// ... and automatically deactivates this feature" (the `ngCsp` directive's documentation), so the page keeps
 /// working under helmet's policy.
+/// What [`eval_library`] calls Vue 3's ES-module full build (`vue.esm-browser.js`, `vue.esm-browser.prod.js`), whose
+/// runtime-only sibling is `vue.runtime.esm-browser(.prod).js` (the global build's is `vue.runtime.global(.prod).js`).
+pub const VUE_ESM_FULL: &str = "Vue's ES-module full build (its template compiler)";
+
 #[must_use]
 pub fn eval_library(url: &str) -> Option<&'static str> {
     let path = url.split(['?', '#']).next()?.trim().to_ascii_lowercase();
@@ -2944,16 +3024,12 @@ pub fn eval_library(url: &str) -> Option<&'static str> {
     if path.contains("/alpinejs") || (file.starts_with("alpine") && js) {
         return (!path.contains("csp")).then_some("Alpine.js (its standard build)");
     }
-    const VUE_FULL: [&str; 8] = [
-        "vue.js",
-        "vue.min.js",
-        "vue.global.js",
-        "vue.global.prod.js",
-        "vue.esm-browser.js",
-        "vue.esm-browser.prod.js",
-        "vue.esm.browser.js",
-        "vue.esm.browser.min.js",
-    ];
+    const VUE_FULL: [&str; 6] =
+        ["vue.js", "vue.min.js", "vue.global.js", "vue.global.prod.js", "vue.esm.browser.js", "vue.esm.browser.min.js"];
+    // (Vue 3's ES-module browser builds: what to load instead is their runtime-only sibling, not a global build.)
+    if matches!(file, "vue.esm-browser.js" | "vue.esm-browser.prod.js") {
+        return Some(VUE_ESM_FULL);
+    }
     let vue_package = (file == "vue" || file.starts_with("vue@")) && !path.contains("/dist/");
     if VUE_FULL.contains(&file) || vue_package {
         return Some("Vue's full build (its template compiler)");
@@ -3717,9 +3793,21 @@ mod tests {
         assert_eq!(hashes("a.html", &latin1), vec![None]);
         // Cut off by the end of the file: never runs as written.
         assert_eq!(hashes("a.html", "<script>go()"), vec![None]);
-        // Pug reflows script text.
-        assert_eq!(hashes("a.pug", "script.\n  go()"), vec![None]);
-        assert_eq!(hashes("a.pug", "div.\n  <script>go()</script>"), vec![None]);
+        // Pug sends a `script.` block and a `script text` line without their indentation (pug_text_block), a block
+        // that interpolates as the render says, and reflows raw HTML.
+        assert_eq!(hashes("a.pug", "script.\n  go()"), vec![Some(csp_hash("go()"))]);
+        assert_eq!(
+            hashes("a.pug", "div\n  script.\n    go();\n    done();\n  p x"),
+            vec![Some(csp_hash("go();\ndone();"))]
+        );
+        assert_eq!(hashes("a.pug", "script go()"), vec![Some(csp_hash("go()"))]);
+        assert_eq!(hashes("a.pug", "script.\n  var u = #{user};"), vec![None]);
+        assert_eq!(hashes("a.pug", "script var u = !{user};"), vec![None]);
+        assert_eq!(hashes("a.pug", "script= code"), vec![None]);
+        assert_eq!(hashes("a.pug", "script\n  | go()"), vec![None]);
+        assert_eq!(hashes("a.pug", "div.\n  <script>go()</script>\n"), vec![None]);
+        assert_eq!(hashes("a.pug", "div\n  <script>go()</script>"), vec![Some(csp_hash("go()"))]);
+        assert_eq!(hashes("a.pug", "div\n  | <script>go('#[b]')</script>"), vec![None]);
         // Handlers and URLs are never hashed.
         assert_eq!(hashes("a.html", "<a href=\"javascript:go()\" onclick=\"go()\">x</a>"), vec![None, None]);
     }
@@ -3755,6 +3843,40 @@ mod tests {
             csp_directives([&hashed], false, false),
             directives(&[("scriptSrc", &["'self'", "'unsafe-inline'"])])
         );
+    }
+
+    #[test]
+    fn pug_script_blocks_are_sent_as_pug_renders_them() {
+        // (Each expected text is what pug 3.0.4's render() puts between the tags for `script.` and this block.)
+        for (block, at_end, sent) in [
+            (
+                "      var a = 1;\n\n      if (a) {\n        console.log('x');\n      }\n",
+                false,
+                "var a = 1;\n\nif (a) {\n  console.log('x');\n}",
+            ),
+            ("  a();\n\n\n  b();\n\n\n", false, "a();\n\n\nb();\n\n"),
+            ("    a();\n  b();\n", true, "  a();\nb();"),
+            ("  a();\n      \n  b();\n", true, "a();\n    \nb();"),
+            ("  a();\n  \n", true, "a();"),
+            ("\n\n    a();\n", true, "a();"),
+            ("  a();\r\n  b();\r\n", true, "a();\nb();"),
+            ("\t\t\tvar a = 1;\n\t\t\t\tb();\n", true, "var a = 1;\n\tb();"),
+            ("  a();", true, "a();"),
+        ] {
+            assert_eq!(pug_text_block(block, at_end), sent, "{block:?}");
+        }
+        // With Pug's `pretty` on, a block of several lines is sent re-indented, one of a single line as it is (pug
+        // 3.0.4: `div\n  script.\n    a();\n\n  p x` gives `<script>\n    a();\n    \n  </script>`).
+        let differs = |text: &str| -> Vec<(bool, bool)> {
+            scan_view(Path::new("a.pug"), text).inline.iter().map(|c| (c.hash.is_some(), c.pretty_differs)).collect()
+        };
+        assert_eq!(differs("script.\n  a();\n  b();"), vec![(true, true)]);
+        assert_eq!(differs("div\n  script.\n    a();\n\n  p x"), vec![(true, true)]);
+        assert_eq!(differs("div\n  script.\n    a();\n  p x"), vec![(true, false)]);
+        assert_eq!(differs("script a();\ndiv\n  <script>b()</script>"), vec![(true, false), (true, false)]);
+        assert_eq!(differs("script.\n  a(#{x});\n  b();"), vec![(false, false)]);
+        assert!(pug_varies("var u = #{user};") && pug_varies("a('#[b]')") && pug_varies("var c = '\\#{x}';"));
+        assert!(!pug_varies("var c = '#fff';"));
     }
 
     #[test]
@@ -4229,8 +4351,10 @@ mod tests {
         let mut views = [((), scan)];
         resolve_object_urls(&mut views);
         assert_eq!(views[0].1.blob_sources, vec![(6, ResourceKind::Image)]);
+        // (The script within one line of raw HTML is sent as written: hashed.)
         let scan = &views[0].1;
-        assert!(scan.inline.iter().all(|c| c.hash.is_none()), "{scan:?}");
+        let script = "const u = URL.createObjectURL(f); var img = new Image(); img.src = u;";
+        assert_eq!(scan.inline.iter().map(|c| c.hash.clone()).collect::<Vec<_>>(), vec![Some(csp_hash(script))]);
     }
 
     #[test]
@@ -4249,6 +4373,8 @@ mod tests {
             ("https://unpkg.com/petite-vue@0.4.1/dist/petite-vue.iife.js", Some("petite-vue")),
             ("https://unpkg.com/petite-vue?module", Some("petite-vue")),
             ("https://unpkg.com/vue@3/dist/vue.runtime.esm-browser.prod.js", None),
+            ("https://unpkg.com/vue@3/dist/vue.esm-browser.js", Some(VUE_ESM_FULL)),
+            ("https://cdn.jsdelivr.net/npm/vue@3.5.13/dist/vue.esm-browser.prod.js", Some(VUE_ESM_FULL)),
             ("https://ajax.googleapis.com/ajax/libs/angularjs/1.8.2/angular.min.js", None),
             ("/js/app.js", None),
         ] {

@@ -34,8 +34,18 @@
 //! its own (which Handlebars indents) runs by the hash of its text as sent, and a background the app's own stylesheet
 //! loads from another host is not blocked. Vue's ES-module full build imported from a
 //! CDN and through an import map of another host, an htmx hx-on handler and petite-vue still run. A page whose inline
-//! script the app fills with .replace before sending runs it. sql.js's minified glue code and WebAssembly module,
-//! vendored in the app's public folder, still run a query.
+//! script the app fills with .replace before sending runs it. An Angular CLI build served by the app (git-ignored,
+//! built after the change) still applies its stylesheet through the `onload` handler critical CSS inlining writes,
+//! and a bundle webpack-dev-middleware serves in development (webpack's default `eval` devtool) still runs. A Pug
+//! view's `script.` block and its script on one line of raw HTML run by the hashes of their text as Pug sends it, and
+//! a button's handler kept in its client-side template runs once inserted and clicked; with Pug's `pretty` on in
+//! development, its re-indented block still runs. sql.js's minified glue code and WebAssembly module, vendored in the
+//! app's public folder, still run a query.
+//!
+//! Every page a test loads from the server the tool wrote is also held to a guard that needs no browser: the sha256 of
+//! each inline script as the response sends it is in the policy (or `'unsafe-inline'` is, with no hash beside it), and
+//! each inline handler is allowed by script-src-attr; a page whose script changes after the policy was written fails
+//! it.
 
 mod common;
 
@@ -96,8 +106,246 @@ fn dump_dom_with(url: &str, flags: &[&str]) -> String {
 /// with and the DOM after its load event.
 fn load(app: &Path, server: &str, page: &str) -> (String, String) {
     let node = start_node(app, server, &[]);
-    let csp = get(node.port, page, &[]).header("content-security-policy").unwrap_or_default().to_string();
+    let csp = csp_of(node.port, server, page);
     (csp, dump_dom(&format!("http://127.0.0.1:{}{page}", node.port)))
+}
+
+/// The Content-Security-Policy `path` of the server on `port` is sent with. Where `server` is the one the tool wrote
+/// (`server.js`), the page is also held to [`assert_inline_code_allowed`]: every inline script and handler it sends
+/// must be allowed by that policy.
+fn csp_of(port: u16, server: &str, path: &str) -> String {
+    let response = get(port, path, &[]);
+    let csp = response.header("content-security-policy").unwrap_or_default().to_string();
+    if server == "server.js" {
+        assert_inline_code_allowed(&response, path);
+    }
+    csp
+}
+
+/// The guard over every page the written policy serves: the sha256 of each inline script as the response sends it
+/// (no `src`, an executable type) is listed by the policy, or the policy allows `'unsafe-inline'` with no hash or
+/// nonce beside it; inline handlers are allowed by `script-src-attr` (or what it falls back to). A policy written for
+/// other text than what the app sends fails here, before (and whether or not) a browser notices.
+fn assert_inline_code_allowed(response: &common::Response, path: &str) {
+    let problems = inline_code_not_allowed(response);
+    assert!(problems.is_empty(), "{path}: the policy does not allow what the page sends:\n{}", problems.join("\n"));
+}
+
+/// What [`assert_inline_code_allowed`] finds wrong with one response: each inline script or handler its policy
+/// blocks. An HTML response without a policy blocks nothing.
+fn inline_code_not_allowed(response: &common::Response) -> Vec<String> {
+    let is_html = response.header("content-type").is_some_and(|t| t.to_ascii_lowercase().starts_with("text/html"));
+    let Some(csp) = response.header("content-security-policy").filter(|_| is_html) else { return Vec::new() };
+    let chunked = response.header("transfer-encoding").is_some_and(|t| t.eq_ignore_ascii_case("chunked"));
+    let body = if chunked { dechunk(&response.body) } else { response.body.clone() };
+    let policy = Policy::parse(csp);
+    let (scripts, handlers) = inline_code(&body);
+    let mut problems = Vec::new();
+    for text in scripts {
+        if !policy.allows_inline(&["script-src-elem", "script-src", "default-src"], &text, false) {
+            problems.push(format!("  script {} not allowed by `{csp}`: {text:?}", inline_hash(&text)));
+        }
+    }
+    for (name, value) in handlers {
+        if !policy.allows_inline(&["script-src-attr", "script-src", "default-src"], &value, true) {
+            problems.push(format!("  handler {name}={value:?} not allowed by `{csp}`"));
+        }
+    }
+    problems
+}
+
+/// A chunked body's data.
+fn dechunk(body: &str) -> String {
+    let (mut out, mut rest) = (String::new(), body);
+    while let Some((size, after)) = rest.split_once("\r\n") {
+        let size = usize::from_str_radix(size.split(';').next().unwrap_or("").trim(), 16).expect("a chunk size");
+        if size == 0 {
+            break;
+        }
+        out.push_str(&after[..size]);
+        rest = after[size..].strip_prefix("\r\n").expect("the end of a chunk");
+    }
+    out
+}
+
+/// The CSP hash source of an inline script's text as a browser computes it (after the HTML parser's newline
+/// normalisation).
+fn inline_hash(text: &str) -> String {
+    use sha2::Digest;
+    let normalized = text.replace("\r\n", "\n").replace('\r', "\n");
+    format!("'sha256-{}'", data_encoding::BASE64.encode(&sha2::Sha256::digest(normalized.as_bytes())))
+}
+
+/// A Content-Security-Policy header: each directive's name (lower-cased) with its sources.
+struct Policy(Vec<(String, Vec<String>)>);
+
+impl Policy {
+    fn parse(header: &str) -> Self {
+        let directives = header
+            .split(';')
+            .filter_map(|d| {
+                let mut words = d.split_ascii_whitespace();
+                let name = words.next()?.to_ascii_lowercase();
+                Some((name, words.map(str::to_string).collect()))
+            })
+            .collect();
+        Policy(directives)
+    }
+
+    /// Whether inline code with `text` runs under the first of `directives` the policy has (the fallback chain):
+    /// `'unsafe-inline'` counts only with no hash, nonce or `'strict-dynamic'` beside it; a hash of the text counts
+    /// for a script, and for a handler only with `'unsafe-hashes'`. No directive of the chain: nothing is blocked.
+    fn allows_inline(&self, directives: &[&str], text: &str, attribute: bool) -> bool {
+        let Some((_, sources)) = directives.iter().find_map(|d| self.0.iter().find(|(name, _)| name == d)) else {
+            return true;
+        };
+        let lower: Vec<String> = sources.iter().map(|s| s.to_ascii_lowercase()).collect();
+        let has = |s: &str| lower.iter().any(|l| l == s);
+        let hashed_or_nonced = lower.iter().any(|s| s.starts_with("'sha") || s.starts_with("'nonce-"));
+        if has("'unsafe-inline'") && !hashed_or_nonced && !has("'strict-dynamic'") {
+            return true;
+        }
+        (!attribute || has("'unsafe-hashes'")) && sources.iter().any(|s| *s == inline_hash(text))
+    }
+}
+
+/// The inline scripts (their text as sent) and inline event handlers (`(name, value)`) of an HTML page, as a
+/// browser's parser meets them: comments skipped, the raw text of `<style>`, `<textarea>` and `<title>` not read as
+/// markup, the body of a `<script>` that holds a client-side template (`type="text/x-template"`, ...) read as the
+/// markup it will become, and the document of an iframe's `srcdoc` (which runs under the page's policy) read too.
+fn inline_code(html: &str) -> (Vec<String>, Vec<(String, String)>) {
+    let (mut scripts, mut handlers) = (Vec::new(), Vec::new());
+    let lower = html.to_ascii_lowercase();
+    let mut i = 0;
+    while let Some(at) = html[i..].find('<').map(|p| p + i) {
+        if lower[at..].starts_with("<!--") {
+            i = lower[at..].find("-->").map_or(html.len(), |e| at + e + 3);
+            continue;
+        }
+        let name_end =
+            at + 1 + html[at + 1..].find(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/').unwrap_or(0);
+        let name = lower[at + 1..name_end].to_string();
+        if name.is_empty() || !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            i = at + 1;
+            continue;
+        }
+        let (attrs, tag_end) = attributes(html, name_end);
+        for (attr, value) in &attrs {
+            if attr.starts_with("on") && attr.len() > 2 {
+                handlers.push((attr.clone(), value.clone()));
+            }
+        }
+        if name == "iframe" {
+            if let Some((_, doc)) = attrs.iter().find(|(a, _)| a == "srcdoc") {
+                let (more_scripts, more_handlers) = inline_code(doc);
+                scripts.extend(more_scripts);
+                handlers.extend(more_handlers);
+            }
+        }
+        i = tag_end;
+        if matches!(name.as_str(), "script" | "style" | "textarea" | "title") {
+            let close = format!("</{name}");
+            let end = lower[tag_end..].find(&close).map_or(html.len(), |e| tag_end + e);
+            let text = &html[tag_end..end];
+            let attr = |n: &str| attrs.iter().find(|(a, _)| a == n).map(|(_, v)| v.trim().to_ascii_lowercase());
+            if name == "script" && attr("src").is_none() {
+                let kind = attr("type").unwrap_or_default();
+                let essence = kind.split(';').next().unwrap_or("").trim().to_string();
+                let executable = essence.is_empty()
+                    || matches!(essence.as_str(), "module" | "importmap" | "speculationrules")
+                    || (essence.contains("javascript") || essence.contains("ecmascript") || essence == "text/jscript");
+                if executable {
+                    scripts.push(text.to_string());
+                } else if !essence.contains("json") {
+                    let (_, more_handlers) = inline_code(text);
+                    handlers.extend(more_handlers);
+                }
+            }
+            i = end;
+        }
+    }
+    (scripts, handlers)
+}
+
+/// The attributes of the tag whose name ends at `from` (names lower-cased, values with character references
+/// decoded), and the offset after its `>`.
+fn attributes(html: &str, from: usize) -> (Vec<(String, String)>, usize) {
+    let b = html.as_bytes();
+    let mut attrs = Vec::new();
+    let mut i = from;
+    loop {
+        while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b'/') {
+            i += 1;
+        }
+        if i >= b.len() {
+            return (attrs, b.len());
+        }
+        if b[i] == b'>' {
+            return (attrs, i + 1);
+        }
+        // (A name may start with `=`; it ends at whitespace, `/`, `>` or `=`.)
+        let start = i;
+        i += 1;
+        while i < b.len() && !(b[i].is_ascii_whitespace() || matches!(b[i], b'/' | b'>' | b'=')) {
+            i += 1;
+        }
+        let name = html[start..i].to_ascii_lowercase();
+        let mut j = i;
+        while j < b.len() && b[j].is_ascii_whitespace() {
+            j += 1;
+        }
+        let mut value = String::new();
+        if b.get(j) == Some(&b'=') {
+            j += 1;
+            while j < b.len() && b[j].is_ascii_whitespace() {
+                j += 1;
+            }
+            let (start, end, next) = match b.get(j) {
+                Some(&q @ (b'"' | b'\'')) => {
+                    let end = html[j + 1..].find(q as char).map_or(b.len(), |e| j + 1 + e);
+                    (j + 1, end, (end + 1).min(b.len()))
+                }
+                _ => {
+                    let end = html[j..].find(|c: char| c.is_ascii_whitespace() || c == '>').map_or(b.len(), |e| j + e);
+                    (j, end, end)
+                }
+            };
+            value = decode_references(&html[start..end]);
+            i = next;
+        }
+        attrs.push((name, value));
+    }
+}
+
+/// An attribute value with the character references pages use decoded (`&quot;`, `&#39;`, `&#x27;`, `&amp;`, ...).
+fn decode_references(value: &str) -> String {
+    let mut out = String::new();
+    let mut rest = value;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let named = [("&quot;", '"'), ("&apos;", '\''), ("&amp;", '&'), ("&lt;", '<'), ("&gt;", '>')];
+        if let Some((entity, c)) = named.iter().find(|(e, _)| rest.starts_with(e)) {
+            out.push(*c);
+            rest = &rest[entity.len()..];
+        } else if let Some(end) = rest.find(';').filter(|_| rest.starts_with("&#")) {
+            let number = &rest[2..end];
+            let code = match number.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16),
+                None => number.parse(),
+            };
+            match code.ok().and_then(char::from_u32) {
+                Some(c) => out.push(c),
+                None => out.push_str(&rest[..=end]),
+            }
+            rest = &rest[end + 1..];
+        } else {
+            out.push('&');
+            rest = &rest[1..];
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The text of `<p id="{id}">` in a DOM.
@@ -240,7 +488,7 @@ fn trimmed_views_runtime_cdn_frames_apis_forms_and_embedded_badges_still_work_un
     let env = [("CDN_URL", origin.as_str())];
     let page = |server: &str, path: &str| {
         let node = start_node(&app, server, &env);
-        let csp = get(node.port, path, &[]).header("content-security-policy").unwrap_or_default().to_string();
+        let csp = csp_of(node.port, server, path);
         (csp, dump_dom(&format!("http://127.0.0.1:{}{path}", node.port)))
     };
     let badge = |server: &str| {
@@ -358,7 +606,7 @@ fn a_payment_widget_string_evaluation_a_blob_worker_and_plain_http_still_work_un
     let flags = [rules.as_str(), "--ignore-certificate-errors"];
     let page = |server: &str, path: &str| {
         let node = start_node(&app, server, &[]);
-        let csp = get(node.port, path, &[]).header("content-security-policy").unwrap_or_default().to_string();
+        let csp = csp_of(node.port, server, path);
         (csp, dump_dom_with(&format!("http://dashboard.lan:{}{path}", node.port), &flags))
     };
     let check = |server: &str, path: &str, want: &[(&str, &str)]| {
@@ -417,7 +665,7 @@ fn check_shown_with(
 ) {
     let page = || {
         let node = start_node(app, server, env);
-        let csp = get(node.port, path, &[]).header("content-security-policy").unwrap_or_default().to_string();
+        let csp = csp_of(node.port, server, path);
         (csp, dump_dom_with(&format!("http://127.0.0.1:{}{path}", node.port), flags))
     };
     // (Tiles and media answer in real time, which the browser's virtual time does not wait for: a page still showing
@@ -550,26 +798,75 @@ fn vue_template_compiles_only_with_unsafe_eval(app: &Path) {
 fn raw_html_of_a_pug_view_still_shows_its_object_and_object_url_preview_under_the_written_policy() {
     // Pug passes the view's raw HTML lines through: the app's own SVG in an <object> and an inline script that shows an
     // image from an object URL, which need objectSrc 'self' and imgSrc blob: as the same HTML in an HTML view does.
+    // That script (on one line of raw HTML) and the view's `script.` block are allowed by the hashes of their text as
+    // Pug sends it (the guard checks them on the page), with no 'unsafe-inline' for scripts. The row kept in a
+    // `script(type='text/x-template')` holds a button whose inline handler runs once the page's script copies the row
+    // into the list and clicks it: scriptSrcAttr allows it, and helmet's `script-src-attr 'none'` would not.
     let (_tmp, app) = copy_app("csp-pug-app");
     let fixed = fix_and_install(&app);
+    assert_eq!(fixed.matches("'sha256-").count(), 2, "{fixed}");
+    assert!(fixed.contains("scriptSrcAttr: [\"'unsafe-inline'\"]"), "{fixed}");
+    assert_eq!(fixed.matches("'unsafe-inline'").count(), 1, "{fixed}");
     for part in ["imgSrc: [\"'self'\", 'data:', 'blob:']", "objectSrc: [\"'self'\"]"] {
         assert!(fixed.contains(part), "{part}: {fixed}");
     }
     std::fs::write(app.join("server.noblob.js"), fixed.replace(", 'blob:'", "")).expect("write");
     without_directives(&app, &fixed, &["objectSrc"], "server.noobject.js");
+    without_directives(&app, &fixed, &["scriptSrcAttr"], "server.noattr.js");
     let shown = |server: &str, id: &str| {
         let (csp, dom) = load(&app, server, "/");
         (text_of(&dom, id) == Some("yes"), format!("#{id} served by {server} (CSP: {csp}): {dom}"))
     };
     for server in ["server.before.js", "server.js"] {
-        for id in ["object", "preview-status"] {
+        for id in ["object", "preview-status", "block", "template"] {
             let (yes, what) = shown(server, id);
             assert!(yes, "{what}");
         }
     }
-    for (server, id) in [("server.noobject.js", "object"), ("server.noblob.js", "preview-status")] {
+    for (server, id) in
+        [("server.noobject.js", "object"), ("server.noblob.js", "preview-status"), ("server.noattr.js", "template")]
+    {
         let (yes, what) = shown(server, id);
         assert!(!yes, "{what}");
+    }
+}
+
+/// The same Pug app rendering with `pretty` on in development (the environment Chromium's server runs in): Pug then
+/// sends the view's `script.` block of several lines re-indented, so the written policy allows scripts by
+/// `'unsafe-inline'` instead of the hashes of their text as written, and the block runs; the policy written without
+/// `pretty` (those hashes) blocks it on the same pages.
+#[test]
+fn a_pug_script_block_re_indented_by_pretty_still_runs_under_the_written_policy() {
+    let (_tmp, app) = copy_app("csp-pug-app");
+    let original = std::fs::read_to_string(app.join("server.js")).expect("read");
+    let hashed = fix_and_install(&app);
+    assert_eq!(hashed.matches("'sha256-").count(), 2, "{hashed}");
+    // The app as it was, with pretty on in development; run again (the copy of the original is removed first: it
+    // would be an app of the project).
+    let set = "app.set('view engine', 'pug');\n";
+    assert!(original.contains(set), "{original}");
+    let pretty = original.replace(set, &format!("{set}app.locals.pretty = app.get('env') === 'development';\n"));
+    std::fs::write(app.join("server.js"), &pretty).expect("write");
+    std::fs::remove_file(app.join("server.before.js")).expect("remove the copy of the original");
+    let out = express_harden(&app, &["--write", "--allow-no-vcs", "--only", "helmet", "--color", "never"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("Pug's pretty option is set at server.js:9"), "{stderr}");
+    let fixed = std::fs::read_to_string(app.join("server.js")).expect("read");
+    assert!(fixed.contains("scriptSrc: [\"'self'\", \"'unsafe-inline'\"]"), "{fixed}");
+    assert!(!fixed.contains("'sha256-"), "{fixed}");
+    std::fs::write(app.join("server.before.js"), &pretty).expect("keep the original");
+    // (The policy written without pretty, in this server.)
+    let helmet_call = |text: &str| {
+        let start = text.find("app.use(helmet({").expect("helmet with options");
+        (start, start + text[start..].find("}));\n").expect("end of the helmet call"))
+    };
+    let ((start, end), (h_start, h_end)) = (helmet_call(&fixed), helmet_call(&hashed));
+    let other = format!("{}{}{}", &fixed[..start], &hashed[h_start..h_end], &fixed[end..]);
+    std::fs::write(app.join("server.hashed.js"), other).expect("write");
+    for (server, runs) in [("server.before.js", true), ("server.js", true), ("server.hashed.js", false)] {
+        let (csp, dom) = load(&app, server, "/");
+        assert_eq!(text_of(&dom, "block") == Some("yes"), runs, "#block served by {server} (CSP: {csp}): {dom}");
     }
 }
 
@@ -776,12 +1073,13 @@ fn plain_http_page_works_with(setting: &str, files: &[(&str, &str)]) {
     let flags = ["--host-resolver-rules=MAP dashboard.lan 127.0.0.1"];
     for (server, ran) in [("server.before.js", "yes"), ("server.js", "yes"), ("server.upgrade.js", "no")] {
         let node = start_node(&app, server, &[]);
+        csp_of(node.port, server, "/");
         let dom = dump_dom_with(&format!("http://dashboard.lan:{}/", node.port), &flags);
         assert_eq!(text_of(&dom, "home"), Some(ran), "#home served by {server} ({setting}): {dom}");
     }
 }
 
-/// Writes `client/build` of the MERN app as `react-scripts build` lays it out (INLINE_RUNTIME_CHUNK's default):
+/// Writes `client/build` of the MERN app as `react-scripts build` 4 lays it out (INLINE_RUNTIME_CHUNK's default):
 /// index.html with webpack's runtime inlined in a `<script>`, and the main chunk as a file that needs that runtime.
 fn write_react_build(app: &Path) {
     let build = app.join("client/build");
@@ -790,8 +1088,23 @@ fn write_react_build(app: &Path) {
                 defer=\"defer\" src=\"/static/js/main.3f1c2a9b.js\"></script></head><body><div id=\"root\"></div>\
                 <script>!function(e){window.__RUNTIME_OK__=!0}([])</script></body></html>\n";
     std::fs::write(build.join("index.html"), page).expect("write index.html");
-    let main = "document.getElementById('root').innerHTML = window.__RUNTIME_OK__ ? '<p id=\"app\">app rendered</p>' \
-                : '<p id=\"app\">runtime missing</p>';\n";
+    std::fs::write(build.join("static/js/main.3f1c2a9b.js"), REACT_MAIN).expect("write the chunk");
+}
+
+/// The main chunk of the MERN app's build: it renders when webpack's runtime has run.
+const REACT_MAIN: &str = "document.getElementById('root').innerHTML = window.__RUNTIME_OK__ ? '<p id=\"app\">app \
+                          rendered</p>' : '<p id=\"app\">runtime missing</p>';\n";
+
+/// Writes `client/build` as `react-scripts build` 5 lays it out: no runtime chunk, so index.html has no inline script
+/// and the runtime is in the main chunk.
+fn write_react_5_build(app: &Path) {
+    let build = app.join("client/build");
+    std::fs::create_dir_all(build.join("static/js")).expect("mkdir");
+    let page = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"/><title>React App</title><script \
+                defer=\"defer\" src=\"/static/js/main.3f1c2a9b.js\"></script></head><body><div id=\"root\"></div>\
+                </body></html>\n";
+    std::fs::write(build.join("index.html"), page).expect("write index.html");
+    let main = format!("window.__RUNTIME_OK__ = !0;\n{REACT_MAIN}");
     std::fs::write(build.join("static/js/main.3f1c2a9b.js"), main).expect("write the chunk");
 }
 
@@ -801,18 +1114,20 @@ fn check_react_app(app: &Path, servers: &[(&str, Option<&str>)]) {
     let flags = ["--host-resolver-rules=MAP shop.lan 127.0.0.1"];
     for (server, want) in servers {
         let node = start_node(app, server, &[]);
+        csp_of(node.port, server, "/");
         let dom = dump_dom_with(&format!("http://shop.lan:{}/", node.port), &flags);
         assert_eq!(text_of(&dom, "app"), *want, "#app served by {server}: {dom}");
     }
 }
 
 /// The MERN layout: Express serves the build of its Create React App front end (`client/build`, which the walk leaves
-/// out as build output), whose index.html carries webpack's runtime inline. Hardened before the build exists (a fresh
+/// out as build output), whose index.html carries webpack's runtime inline (react-scripts 4). Hardened before the build exists (a fresh
 /// clone) and with a git-ignored build beside it (built here, at deploy time differently), the policy allows the
 /// inline runtime ('unsafe-inline': its hash cannot be known ahead) and leaves out upgrade-insecure-requests, so the
 /// app built afterwards still renders over plain HTTP; helmet's default policy blanks it. So it does with the build
 /// folder named through a constant (a bare `helmet()` before: blank over plain HTTP). With the build committed, its
-/// runtime is allowed by its hash.
+/// runtime is allowed by its hash. With react-scripts 5, which inlines nothing, the policy allows no inline script and
+/// its build still renders.
 #[test]
 fn a_served_react_build_still_renders_under_the_written_policy() {
     // (The third: the build folder named through a constant, as most tutorials write it, read as the path written
@@ -859,6 +1174,19 @@ fn a_served_react_build_still_renders_under_the_written_policy() {
         ("server.js", Some("app rendered")),
         ("server.nohash.js", Some("runtime missing")),
     ];
+    check_react_app(&app, &servers);
+    // react-scripts 5: no runtime chunk, no inline script, no 'unsafe-inline'.
+    let (_tmp, app) = copy_app("csp-mern-app");
+    let manifest = std::fs::read_to_string(app.join("client/package.json")).expect("read");
+    let five = manifest.replace("\"react-scripts\": \"4.0.3\"", "\"react-scripts\": \"5.0.1\"");
+    assert_ne!(five, manifest);
+    std::fs::write(app.join("client/package.json"), five).expect("write");
+    let fixed = fix_and_install(&app);
+    assert!(!fixed.contains("'unsafe-inline'") && fixed.contains("upgradeInsecureRequests: null"), "{fixed}");
+    write_react_5_build(&app);
+    with_default_policy(&app, &fixed);
+    let servers =
+        [("server.before.js", Some("app rendered")), ("server.js", Some("app rendered")), ("server.default.js", None)];
     check_react_app(&app, &servers);
 }
 
@@ -1062,6 +1390,7 @@ fn a_second_run_drops_upgrade_insecure_requests_once_the_app_may_be_served_over_
     let flags = ["--host-resolver-rules=MAP dashboard.lan 127.0.0.1"];
     for (server, ran) in [("server.js", "yes"), ("server.first.js", "no")] {
         let node = start_node(&app, server, &[]);
+        csp_of(node.port, server, "/");
         let dom = dump_dom_with(&format!("http://dashboard.lan:{}/", node.port), &flags);
         assert_eq!(text_of(&dom, "home"), Some(ran), "#home served by {server}: {dom}");
     }
@@ -1141,4 +1470,96 @@ fn a_page_filled_by_replace_before_sending_still_runs_its_scripts_under_the_writ
     assert!(fixed.contains("scriptSrc: [\"'self'\", \"'unsafe-inline'\"]") && !fixed.contains("'sha256-"), "{fixed}");
     with_default_policy(&app, &fixed);
     check_page(&app, "/", &[("config", "/api"), ("script", "yes")], &["script-src 'self' 'unsafe-inline'"]);
+}
+
+/// Writes `client/dist/client/browser` of the MEAN app as `ng build` (Angular 19, production, critical CSS inlining
+/// on by default) lays it out: the critical rules inlined in a `<style>`, the stylesheet loaded with `media="print"
+/// onload="this.media='all'"` (and a `<noscript>` fallback), and the main bundle as a module file, which writes the
+/// stylesheet link's `media` into `<p id="media">` once the page has loaded.
+fn write_angular_build(app: &Path) {
+    let build = app.join("client/dist/client/browser");
+    std::fs::create_dir_all(&build).expect("mkdir");
+    let page = "<!doctype html>\n<html lang=\"en\" data-beasties-container>\n<head>\n  <meta charset=\"utf-8\">\n  \
+                <title>Client</title>\n  <base href=\"/\">\n<style>body{background:#010203}</style><link \
+                rel=\"stylesheet\" href=\"styles-5INURTSO.css\" media=\"print\" onload=\"this.media='all'\"><noscript>\
+                <link rel=\"stylesheet\" href=\"styles-5INURTSO.css\"></noscript></head>\n<body>\n  <app-root>\
+                </app-root>\n  <p id=\"media\">no</p>\n<script src=\"main-ABCDEF12.js\" type=\"module\"></script>\
+                </body>\n</html>\n";
+    std::fs::write(build.join("index.html"), page).expect("write index.html");
+    std::fs::write(build.join("styles-5INURTSO.css"), "body{background:#010203}\n").expect("write the stylesheet");
+    let main = "window.addEventListener('load', () => {\n  document.getElementById('media').textContent = \
+                document.querySelector('link[href^=\"styles\"]').media;\n});\n";
+    std::fs::write(build.join("main-ABCDEF12.js"), main).expect("write the bundle");
+}
+
+/// The MEAN layout: Express serves the build of its Angular CLI front end (git-ignored `client/dist`, named through a
+/// constant), whose angular.json leaves critical CSS inlining on. Hardened before the build exists, the policy allows
+/// script attributes, so the stylesheet's `onload` handler still applies it (`media` becomes `all`) once built; the
+/// same policy without scriptSrcAttr leaves the page unstyled (`print`).
+#[test]
+fn a_served_angular_build_still_applies_its_stylesheet_under_the_written_policy() {
+    let (_tmp, app) = copy_app("csp-angular-app");
+    let fixed = fix_and_install(&app);
+    assert!(fixed.contains("scriptSrcAttr: [\"'unsafe-inline'\"]"), "{fixed}");
+    write_angular_build(&app);
+    without_directives(&app, &fixed, &["scriptSrcAttr"], "server.noattr.js");
+    for (server, want) in [("server.before.js", "all"), ("server.js", "all"), ("server.noattr.js", "print")] {
+        let (csp, dom) = load(&app, server, "/");
+        assert_eq!(text_of(&dom, "media"), Some(want), "served by {server} (CSP: {csp}): {dom}");
+    }
+}
+
+/// The MERN development layout: outside production the app serves its front end through webpack-dev-middleware, and
+/// webpack's default devtool in development mode (`eval`) wraps each module in eval(). The written policy allows
+/// `'unsafe-eval'` outside production only (a spread on `process.env.NODE_ENV`), so the bundle still runs in
+/// development; the same policy without that spread blocks it.
+#[test]
+fn a_bundle_served_by_webpack_dev_middleware_still_runs_in_development_under_the_written_policy() {
+    let (_tmp, app) = copy_app("csp-wdm-app");
+    let fixed = fix_and_install(&app);
+    let spread = "...(process.env.NODE_ENV === 'production' ? [] : [";
+    assert!(fixed.contains(spread) && fixed.contains("\"'unsafe-eval'\""), "{fixed}");
+    let start = fixed.find(spread).expect("the spread");
+    let end = start + fixed[start..].find("])").expect("its end") + "])".len();
+    let without = format!("{}{}", &fixed[..start], &fixed[end..]);
+    std::fs::write(app.join("server.noeval.js"), &without).expect("write");
+    let development = [("NODE_ENV", "development")];
+    for (server, want) in [("server.before.js", "bundle ran"), ("server.js", "bundle ran"), ("server.noeval.js", "no")]
+    {
+        let node = start_node(&app, server, &development);
+        let csp = csp_of(node.port, server, "/");
+        let dom = dump_dom(&format!("http://127.0.0.1:{}/", node.port));
+        assert_eq!(text_of(&dom, "bundle"), Some(want), "served by {server} (CSP: {csp}): {dom}");
+    }
+}
+
+/// The guard fails a page whose inline script changed after the policy was written: csp-app's page, edited after
+/// `--write`, is sent with a script whose hash the policy does not list. The guard names that script (and no other),
+/// and Chromium agrees: the edited script does not run, the unchanged ones still do. (And it names the page's two
+/// handlers under the written policy without scriptSrcAttr.)
+#[test]
+fn the_guard_fails_a_page_whose_script_changed_after_the_policy_was_written() {
+    let (_tmp, app) = copy_app("csp-app");
+    let fixed = fix_and_install(&app);
+    let node = start_node(&app, "server.js", &[]);
+    assert!(inline_code_not_allowed(&get(node.port, "/", &[])).is_empty());
+    drop(node);
+    // (Its handlers are read too: without scriptSrcAttr, helmet's script-src-attr 'none' blocks both.)
+    without_directives(&app, &fixed, &["scriptSrcAttr"], "server.noattr.js");
+    let node = start_node(&app, "server.noattr.js", &[]);
+    let problems = inline_code_not_allowed(&get(node.port, "/", &[]));
+    assert_eq!(problems.iter().filter(|p| p.contains("handler onclick=")).count(), 2, "{problems:?}");
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    drop(node);
+    let page = app.join("public/index.html");
+    let text = std::fs::read_to_string(&page).expect("read the page");
+    let (from, to) = ("textContent = 'yes';\n  </script>", "textContent = 'yes'; // edited\n  </script>");
+    assert!(text.contains(from), "{text}");
+    std::fs::write(&page, text.replacen(from, to, 1)).expect("edit the page");
+    let node = start_node(&app, "server.js", &[]);
+    let problems = inline_code_not_allowed(&get(node.port, "/", &[]));
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].contains("// edited"), "{problems:?}");
+    let dom = dump_dom(&format!("http://127.0.0.1:{}/", node.port));
+    assert_eq!((text_of(&dom, "script"), text_of(&dom, "handler")), (Some("no"), Some("yes")), "{dom}");
 }

@@ -197,12 +197,8 @@ impl Helmet {
     /// answers.
     fn plain_http(&self, cx: &FileContext<'_>) -> bool {
         !self.behind_proxy
-            && !cx.project.views.is_empty()
-            && cx
-                .project
-                .survey(ID)
-                .iter()
-                .all(|(_, notes)| notes.iter().all(|n| n.starts_with(LISTEN) || n.starts_with(FORM_REDIRECT)))
+            && cx.project.views_for(&cx.file.path).next().is_some()
+            && cx.project.survey(ID).prefixes().all(|p| p == LISTEN || p == FORM_REDIRECT)
     }
 }
 
@@ -222,6 +218,8 @@ impl Transform for Helmet {
             // (A form's submission redirected to another site: [`form_redirects`].)
             Watch::AlsoCall("redirect"),
             Watch::AlsoCall("listen"),
+            // (webpack's dev middleware registered on the app: [`dev_eval`].)
+            Watch::AlsoCall("use"),
         ]
     }
 
@@ -281,6 +279,14 @@ impl Transform for Helmet {
             let (made, missing_here): (Vec<&ExpressApp>, Vec<&ExpressApp>) =
                 missing.into_iter().partition(|app| app.scope != whole);
             missing = missing_here;
+            // (A `start` script that runs only the library's example: see `published::example_start`.)
+            let (start, fix) = match cx.project.manifest.as_ref().and_then(|m| m.start_script()) {
+                Some(script) if cx.project.start_runs_example => (
+                    format!("a start script that runs only its example, `{script}`"),
+                    "make its start script run the package's own server",
+                ),
+                _ => ("no start script".to_string(), "give it a start script"),
+            };
             for app in made {
                 plan.findings.push(cx.finding(
                     "library",
@@ -288,11 +294,11 @@ impl Transform for Helmet {
                     format!(
                         "this app is created by `{library}`, a published package other apps install (package.json \
                          has a name and a version and is not private; a function of a module it exports makes the \
-                         app; the package starts no server of its own: no bin, no start script, no listen when a \
-                         module loads): helmet with a policy fixed here is not added, since the sites built on it \
-                         could neither configure nor turn it off. The apps that use `{library}` should register \
-                         helmet on the app it gives them (or `{library}` could offer it as an option). If this \
-                         package is in fact an app, give it a start script and run again"
+                         app; the package starts no server of its own: no bin, {start}, no listen when a module \
+                         loads): helmet with a policy fixed here is not added, since the sites built on it could \
+                         neither configure nor turn it off. The apps that use `{library}` should register helmet on \
+                         the app it gives them (or `{library}` could offer it as an option). If this package is in \
+                         fact an app, {fix} and run again"
                     ),
                 ));
             }
@@ -315,11 +321,17 @@ impl Transform for Helmet {
 
         let d = data();
         let rewriter = html_rewriter(cx);
-        let (directives, widgets) = needed_policy(cx, rewriter);
+        let (mut directives, widgets) = needed_policy(cx, rewriter);
+        let script = views::directive_of(views::ResourceKind::Script);
+        let evaluates = directives.iter().any(|(n, s)| n == script && s.iter().any(|s| s == views::UNSAFE_EVAL));
+        let dev_eval = dev_eval(cx).filter(|_| !evaluates);
+        if dev_eval.as_ref().is_some_and(|d| d.always) {
+            add_unsafe_eval(&mut directives);
+        }
         let redirects = form_redirects(cx, &directives);
         // Every package added runs on the project's Node: with no helmet that does, none is written.
-        let runs =
-            |v: &&HelmetVersion| cx.project.node.supports(&v.package.node) && (directives.is_empty() || v.directives);
+        let plain = directives.is_empty() && dev_eval.is_none();
+        let runs = |v: &&HelmetVersion| cx.project.node.supports(&v.package.node) && (plain || v.directives);
         // ... and, in a TypeScript file, one whose types the project's TypeScript reads (`tsc` stops at
         // `import helmet from 'helmet'` otherwise: TS2307). (A JavaScript app file of a project that lists TypeScript
         // for its front end, or its tooling, is not type-checked with helmet's types.)
@@ -399,6 +411,7 @@ impl Transform for Helmet {
         for app in &missing {
             let fit = Fit {
                 directives: &directives,
+                dev_eval: dev_eval.as_ref().is_some_and(|d| !d.always),
                 plain_http,
                 referer: !embeds.is_empty(),
                 framing: cx.project.frame_options_set.as_ref(),
@@ -459,6 +472,9 @@ impl Transform for Helmet {
             }
         }
         report_views(cx, plan, missing[0], &directives, rewriter);
+        if let Some(dev) = &dev_eval {
+            report_dev_eval(cx, plan, missing[0], dev);
+        }
         report_redirects(cx, plan, missing[0], &redirects);
         if !embeds.is_empty() {
             plan.findings.push(referrer_finding(cx, missing[0].creation.start, &embeds));
@@ -513,19 +529,18 @@ const FORM_REDIRECT: &str = "form-redirect:";
 fn form_redirects(cx: &FileContext<'_>, directives: &[(String, Vec<String>)]) -> FormRedirects {
     let mut out = FormRedirects::default();
     let any = directives.iter().any(|(n, s)| n == "formAction" && s.iter().any(|s| s == views::ANY_HOST));
-    if cx.project.views.is_empty() || any {
+    if cx.project.views_for(&cx.file.path).next().is_none() || any {
         return out;
     }
     let own = redirects_of_forms(cx)
         .into_iter()
         .map(|(at, hosts)| (format!("{}:{}", display_path(&cx.file.path), cx.file.line(at)), hosts));
-    let elsewhere = cx.project.survey(ID).iter().filter(|(path, _)| *path != cx.file.path).flat_map(|(path, notes)| {
-        notes.iter().filter_map(|n| n.strip_prefix(FORM_REDIRECT)).filter_map(move |n| {
+    let elsewhere =
+        cx.project.survey(ID).notes(FORM_REDIRECT).filter(|(path, _)| *path != cx.file.path).filter_map(|(path, n)| {
             let (line, hosts) = n.split_once(':')?;
             let hosts = hosts.split(' ').filter(|h| !h.is_empty()).map(str::to_string).collect();
             Some((format!("{}:{line}", display_path(path)), hosts))
-        })
-    });
+        });
     out.places = own.chain(elsewhere).collect();
     out.hosts = out.places.iter().flat_map(|(_, hosts)| hosts.iter().cloned()).collect();
     out.hosts.sort();
@@ -534,62 +549,62 @@ fn form_redirects(cx: &FileContext<'_>, directives: &[(String, Vec<String>)]) ->
 }
 
 /// The redirects (their offsets, each with the hosts it goes to, none when not known) of this file's routes that take
-/// form submissions: in the handlers written inline and in those passed by the name of a function of the file
-/// (`app.post('/billing/checkout', checkout)`).
+/// form submissions: in the handlers written inline, in those passed by the name of a function of the file
+/// (`app.post('/billing/checkout', checkout)`), and in this file's functions another module registers on such a route
+/// (`router.post('/checkout', checkout.create)` with `exports.create = ...` here: [`FileLinks::form_handlers`]).
 fn redirects_of_forms(cx: &FileContext<'_>) -> Vec<(usize, Vec<String>)> {
     use crate::values::Value;
     let facts = cx.facts;
     let stripe = cx.project.manifest.as_ref().is_some_and(|m| !m.dependency_all("stripe").is_empty());
     let code = &cx.file.code;
     let mut out: Vec<(usize, Vec<String>)> = Vec::new();
-    for route in facts.registrations.iter().filter(|r| ["post", "put", "patch", "delete", "all"].contains(&&*r.method))
-    {
+    let routes = facts.registrations.iter().filter(|r| crate::analysis::FORM_METHODS.contains(&&*r.method));
+    let spans = routes.flat_map(|route| {
         let named = route.handlers.iter().filter_map(|h| match h {
             crate::analysis::HandlerArg::Named(name) => {
                 facts.functions.iter().find(|f| f.name.as_ref() == Some(name)).map(|f| f.range.clone())
             }
             _ => None,
         });
-        for span in std::iter::once(route.range.clone()).chain(named) {
-            let calls = facts
-                .member_calls
-                .iter()
-                .filter(|c| c.method == "redirect" && span.start <= c.range.start && c.range.end <= span.end);
-            for call in calls {
-                let Some(target) = call.args.last() else { continue };
-                let hosts: Vec<String> = match target {
-                    Value::Str(url, _) => match views::origin_of(url, true) {
-                        Some(origin) => vec![origin],
-                        None => continue,
-                    },
-                    _ => {
-                        let text = code.get(target.range()).unwrap_or_default();
-                        // (A path joined to a value, `'/posts/' + id`: the app's own.)
-                        if text.starts_with(['\'', '"', '`'])
-                            && text[1..].starts_with('/')
-                            && !text[1..].starts_with("//")
-                        {
-                            continue;
-                        }
-                        let handler = code.get(span.clone()).unwrap_or_default();
-                        let mut hosts: Vec<String> = ["'https://", "\"https://", "`https://"]
-                            .iter()
-                            .flat_map(|q| handler.match_indices(q).map(|(at, _)| &handler[at + 1..]))
-                            .filter_map(|rest| {
-                                views::origin_of(rest.split(['\'', '"', '`']).next().unwrap_or_default(), false)
-                            })
-                            .collect();
-                        if stripe && text.ends_with(".url") {
-                            hosts.push("https://checkout.stripe.com".to_string());
-                        }
-                        hosts.sort();
-                        hosts.dedup();
-                        hosts
+        std::iter::once(route.range.clone()).chain(named)
+    });
+    for span in spans.chain(cx.links.form_handlers.iter().cloned()) {
+        let calls = facts
+            .member_calls
+            .iter()
+            .filter(|c| c.method == "redirect" && span.start <= c.range.start && c.range.end <= span.end);
+        for call in calls {
+            let Some(target) = call.args.last() else { continue };
+            let hosts: Vec<String> = match target {
+                Value::Str(url, _) => match views::origin_of(url, true) {
+                    Some(origin) => vec![origin],
+                    None => continue,
+                },
+                _ => {
+                    let text = code.get(target.range()).unwrap_or_default();
+                    // (A path joined to a value, `'/posts/' + id`: the app's own.)
+                    if text.starts_with(['\'', '"', '`']) && text[1..].starts_with('/') && !text[1..].starts_with("//")
+                    {
+                        continue;
                     }
-                };
-                if !out.iter().any(|(at, _)| *at == call.range.start) {
-                    out.push((call.range.start, hosts));
+                    let handler = code.get(span.clone()).unwrap_or_default();
+                    let mut hosts: Vec<String> = ["'https://", "\"https://", "`https://"]
+                        .iter()
+                        .flat_map(|q| handler.match_indices(q).map(|(at, _)| &handler[at + 1..]))
+                        .filter_map(|rest| {
+                            views::origin_of(rest.split(['\'', '"', '`']).next().unwrap_or_default(), false)
+                        })
+                        .collect();
+                    if stripe && text.ends_with(".url") {
+                        hosts.push("https://checkout.stripe.com".to_string());
+                    }
+                    hosts.sort();
+                    hosts.dedup();
+                    hosts
                 }
+            };
+            if !out.iter().any(|(at, _)| *at == call.range.start) {
+                out.push((call.range.start, hosts));
             }
         }
     }
@@ -644,6 +659,22 @@ fn referrer_finding(cx: &FileContext<'_>, at: usize, embeds: &[&str]) -> crate::
     )
 }
 
+/// Why the `script.` blocks Pug's `pretty` re-indents are not hashed ([`crate::project::PugPretty`]), when some are
+/// (`re_indented`): where it is set, and how to have them hashed again.
+fn pretty_note(cx: &FileContext<'_>, re_indented: bool) -> String {
+    let Some(pretty) = cx.project.pug_pretty.as_ref().filter(|_| re_indented) else {
+        return String::new();
+    };
+    format!(
+        "; Pug's pretty option is set at {}:{}{}, and with it Pug sends each script. block of several lines re-indented \
+         to its depth in the page, which layouts, includes and mixins decide, so no hash is known for those blocks: \
+         with pretty off (Pug has deprecated it) they are sent as written and can be hashed",
+        display_path(&pretty.path),
+        pretty.line,
+        if pretty.sure { "" } else { " to a value computed at run time (on in some runs)" },
+    )
+}
+
 /// The frame hosts of `directives` whose embeds need the page's Referer ([`RefererEmbeds`]).
 fn referer_embeds(directives: &[(String, Vec<String>)]) -> Vec<&str> {
     let frames = directives.iter().find(|(name, _)| name == views::directive_of(views::ResourceKind::Frame));
@@ -657,7 +688,7 @@ fn referer_embeds(directives: &[(String, Vec<String>)]) -> Vec<&str> {
 /// the widgets they load (whose sources are in them).
 fn needed_policy<'a>(cx: &FileContext<'a>, rewriter: Option<&str>) -> (Directives, Widgets<'a>) {
     let mut directives = views::csp_directives(
-        cx.project.views.iter().map(|(_, scan)| scan),
+        cx.project.views_for(&cx.file.path).map(|(_, scan)| scan),
         rewriter.is_none(),
         cx.project.rm_whitespace.is_some(),
     );
@@ -748,7 +779,9 @@ fn written_policy(facts: &FileFacts, at: usize) -> Option<WrittenPolicy<'_>> {
             let defaults = if name == "scriptSrcAttr" { &[][..] } else { views::default_sources(name) };
             match &p.value {
                 Value::Array(items, _) => {
-                    items.iter().all(|i| matches!(i, Value::Str(..)))
+                    // (The sources of development, `...(process.env.NODE_ENV === 'production' ? [] : [...])`, are
+                    // the tool's too: [`dev_eval`].)
+                    items.iter().all(|i| matches!(i, Value::Str(..) | Value::Conditional(_)))
                         && defaults.len() <= items.len()
                         && defaults.iter().zip(items).all(|(d, i)| matches!(i, Value::Str(s, _) if s == d))
                 }
@@ -1020,21 +1053,17 @@ fn listens(facts: &FileFacts) -> Option<usize> {
 
 /// The name of the published package this file belongs to, when that package is a library other apps install
 /// rather than an app: `name` and `version` and not `private`, an entry other packages import (`main`,
-/// `exports`), no `bin` and no `start` script, no module of its own (examples aside) that starts a server when it
-/// loads, and this module exports something (with an app made inside a function, the app is made for its users:
-/// `createApp()` of a framework).
+/// `exports`), no `bin` and no `start` script (one that runs only its example aside), no module of its own (examples
+/// aside) that starts a server when it loads, and this module exports something (with an app made inside a function,
+/// the app is made for its users: `createApp()` of a framework).
 fn consumed_library<'a>(cx: &FileContext<'a>) -> Option<&'a str> {
     let manifest = cx.project.manifest.as_ref()?;
     let library = manifest.published()
         && manifest.entry().is_some()
-        && !crate::published::runs_itself(manifest)
+        && !crate::published::runs_itself(manifest, cx.project.start_runs_example)
         && !cx.project.is_example(&cx.file.path)
         && !cx.facts.exports.is_empty()
-        && !cx
-            .project
-            .survey(ID)
-            .iter()
-            .any(|(path, notes)| !cx.project.is_example(path) && notes.iter().any(|n| n.starts_with(LISTEN)));
+        && !cx.project.survey(ID).notes(LISTEN).any(|(path, _)| !cx.project.is_example(path));
     library.then(|| manifest.name()).flatten()
 }
 
@@ -1102,13 +1131,32 @@ struct Fit<'a> {
     plain_http: bool,
     /// The pages frame an embed that needs their Referer ([`RefererEmbeds`]): `referrerPolicy` sends their origin.
     referer: bool,
+    /// webpack's dev middleware serves bundles that evaluate strings outside production ([`dev_eval`]): scriptSrc
+    /// ends with `...(process.env.NODE_ENV === 'production' ? [] : ["'unsafe-eval'"])`.
+    dev_eval: bool,
 }
 
 /// `helmet()`, or with the options that fit the project: `helmet({ contentSecurityPolicy: { directives },
 /// crossOriginResourcePolicy, xFrameOptions })`.
 fn helmet_call(name: &str, fit: &Fit<'_>, quote: char) -> Box<swc_ecma_ast::Expr> {
-    let mut directives: Vec<(String, Box<swc_ecma_ast::Expr>)> =
-        fit.directives.iter().map(|(key, sources)| (key.clone(), codegen::string_array(sources, quote))).collect();
+    let script = views::directive_of(views::ResourceKind::Script);
+    let mut written = fit.directives.to_vec();
+    if fit.dev_eval && !written.iter().any(|(name, _)| name == script) {
+        let defaults = views::default_sources(script).iter().map(ToString::to_string).collect();
+        let at = written.iter().position(|(name, _)| name.as_str() > script).unwrap_or(written.len());
+        written.insert(at, (script.to_string(), defaults));
+    }
+    let mut directives: Vec<(String, Box<swc_ecma_ast::Expr>)> = written
+        .iter()
+        .map(|(key, sources)| {
+            let array = if fit.dev_eval && key == script {
+                codegen::string_array_with_dev(sources, &[views::UNSAFE_EVAL.to_string()], quote)
+            } else {
+                codegen::string_array(sources, quote)
+            };
+            (key.clone(), array)
+        })
+        .collect();
     if fit.framing.is_some() {
         // (`null` drops a default directive, in helmet 5 to 8.)
         directives.push(("frameAncestors".to_string(), codegen::null_expr()));
@@ -1271,7 +1319,7 @@ struct Widgets<'a> {
 fn widgets<'a>(cx: &FileContext<'a>) -> Widgets<'a> {
     let d = data();
     let mut found = Widgets::default();
-    for (path, scan) in &cx.project.views {
+    for (path, scan) in cx.project.views_for(&cx.file.path) {
         for script in scan.external.iter().filter(|r| r.kind == views::ResourceKind::Script) {
             let at = format!("{}:{}", display_path(path), script.line);
             // (A scheme-relative script, `//js.stripe.com/v3`, is the same vendor's over https.)
@@ -1505,6 +1553,92 @@ fn report_partial(cx: &FileContext<'_>, plan: &mut FilePlan, app: &ExpressApp, a
     ));
 }
 
+/// webpack's dev middleware registered on an app of this file (`app.use(webpackDevMiddleware(compiler, ...))`)
+/// while the project's webpack config makes its bundles evaluate strings ([`crate::project::Project::webpack_eval`]).
+struct DevEval<'a> {
+    /// The registration.
+    call: &'a crate::analysis::MemberCall,
+    /// What the config says.
+    eval: &'a crate::bundler::WebpackEval,
+    /// The bundles evaluate wherever the app runs: the middleware registered in no branch, and a literal devtool or
+    /// mode (`mode: 'development'`); `'unsafe-eval'` is then allowed in every environment. Otherwise (registered
+    /// outside production, under a condition not read, or a computed mode) it is allowed outside production only.
+    always: bool,
+}
+
+/// [`DevEval`] of this file, if any.
+fn dev_eval<'a>(cx: &FileContext<'a>) -> Option<DevEval<'a>> {
+    use crate::values::Value;
+    let eval = cx.project.webpack_eval.as_ref()?;
+    let is_dev_middleware = |value: &Value| match value {
+        Value::Call(call) => call
+            .callee
+            .as_ref()
+            .is_some_and(|callee| crate::bundler::DEV_MIDDLEWARE.iter().any(|m| callee.is_module(m))),
+        _ => false,
+    };
+    let call = cx.facts.member_calls.iter().find(|c| c.method == "use" && c.args.iter().any(is_dev_middleware))?;
+    Some(DevEval { call, eval, always: !call.in_branch && !eval.computed })
+}
+
+/// Adds `'unsafe-eval'` to the scriptSrc of `directives` (after `'self'` and `'unsafe-inline'`), making it if needed.
+fn add_unsafe_eval(directives: &mut Directives) {
+    let script = views::directive_of(views::ResourceKind::Script);
+    let at = directives.iter().position(|(name, _)| name.as_str() >= script).unwrap_or(directives.len());
+    if directives.get(at).is_none_or(|(name, _)| name != script) {
+        let defaults = views::default_sources(script).iter().map(ToString::to_string).collect();
+        directives.insert(at, (script.to_string(), defaults));
+    }
+    let sources = &mut directives[at].1;
+    let after = sources.iter().take_while(|s| !s.starts_with("'sha") && !s.contains("://")).count();
+    sources.insert(after, views::UNSAFE_EVAL.to_string());
+}
+
+/// The finding of [`DevEval`]: where the middleware is registered, the config that makes the bundles evaluate, where
+/// the policy allows it, and the devtool that does without.
+fn report_dev_eval(cx: &FileContext<'_>, plan: &mut FilePlan, app: &ExpressApp, dev: &DevEval<'_>) {
+    let config = match &dev.eval.config {
+        Some((path, line)) if dev.eval.devtool => {
+            format!("its webpack config's devtool at {}:{line}", display_path(path))
+        }
+        Some((path, line)) => format!(
+            "its webpack config (mode development at {}:{line}, with no devtool: webpack's default there is 'eval')",
+            display_path(path)
+        ),
+        None => "its webpack config (not found beside package.json: webpack's default devtool in development mode \
+                 is 'eval')"
+            .to_string(),
+    };
+    let (registered, allowed) = match (dev.always, dev.call.in_branch, dev.call.development_only) {
+        (true, _, _) => ("in every environment", "so scriptSrc allows 'unsafe-eval'"),
+        (false, true, true) => (
+            "outside production",
+            "so scriptSrc allows 'unsafe-eval' outside production only (process.env.NODE_ENV !== 'production')",
+        ),
+        (false, true, false) => (
+            "under a condition of the app's own",
+            "so scriptSrc allows 'unsafe-eval' outside production only (process.env.NODE_ENV !== 'production'); if \
+             that condition can hold in production, allow it there too",
+        ),
+        (false, false, _) => (
+            "in every environment, with a mode the config computes",
+            "so scriptSrc allows 'unsafe-eval' outside production only (process.env.NODE_ENV !== 'production')",
+        ),
+    };
+    plan.findings.push(cx.finding(
+        "csp-eval",
+        app.creation.start,
+        format!(
+            "webpack's dev middleware, registered {registered} at {}:{}, serves bundles that {config} makes wrap each \
+             module in eval(), which helmet's default Content-Security-Policy blocks (script-src without \
+             'unsafe-eval'), {allowed}; to tighten it, set devtool: 'source-map' (or another devtool without eval) \
+             in that config, then remove 'unsafe-eval'",
+            display_path(&cx.file.path),
+            cx.file.line(dev.call.range.start)
+        ),
+    ));
+}
+
 /// The package the project lists that rewrites HTML on its way out (a minifier, which may rewrite inline scripts), if
 /// any.
 fn html_rewriter<'a>(cx: &FileContext<'a>) -> Option<&'a str> {
@@ -1525,11 +1659,19 @@ fn report_views(
     let mut hosts = BTreeSet::new();
     let mut runtime: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     let mut trimmed = false;
+    // (Some of `varying` are `script.` blocks that Pug's `pretty` re-indents: [`pretty_note`].)
+    let mut re_indented = false;
     let (mut evals, mut whats, mut workers) = (Vec::new(), BTreeSet::new(), Vec::new());
     let (mut blobs, mut objects): (BTreeMap<&str, Vec<String>>, Vec<String>) = (BTreeMap::new(), Vec::new());
     let (mut unsure, mut made, mut builds, mut wasm) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    let (mut dev, mut modules, mut refetches, mut computed) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for (path, scan) in &cx.project.views {
+    let (mut dev, mut build_handlers) = (Vec::new(), Vec::new());
+    let (mut modules, mut refetches, mut computed_scripts) = (Vec::new(), Vec::new(), Vec::new());
+    // (Folders served from a path computed at run time, by this app's modules: `Project::computed_folders`.)
+    let computed: Vec<String> = (cx.project.computed_folders.iter())
+        .filter(|folder| folder.related.contains(&cx.file.path))
+        .map(|folder| format!("`{}` ({}:{})", folder.text, display_path(&folder.file), folder.line))
+        .collect();
+    for (path, scan) in cx.project.views_for(&cx.file.path) {
         dev.extend(scan.dev_scripts.iter().map(|line| format!("{}:{line}", display_path(path))));
         made.extend(scan.object_urls_made.iter().map(|line| format!("{}:{line}", display_path(path))));
         for eval in &scan.evals {
@@ -1543,7 +1685,7 @@ fn report_views(
             false => wasm.extend(scan.wasm.iter().map(|line| format!("{}:{line}", display_path(path)))),
         }
         refetches.extend(scan.refetches.iter().map(|line| format!("{}:{line}", display_path(path))));
-        computed.extend(scan.computed_scripts.iter().map(|line| format!("{}:{line}", display_path(path))));
+        computed_scripts.extend(scan.computed_scripts.iter().map(|line| format!("{}:{line}", display_path(path))));
         for (line, kind) in &scan.blob_sources {
             let guessed = if scan.guessed_blobs.contains(line) { " (element not found)" } else { "" };
             let place = format!("{}:{line}{guessed}", display_path(path));
@@ -1568,6 +1710,9 @@ fn report_views(
                 ));
             }
             builds.push(format!("{} (built by {} at {at})", build.served, build.builder));
+            if let Some(handler) = &build.inline_handler {
+                build_handlers.push(format!("{} ({} at {})", build.served, handler.what, handler.config));
+            }
         }
         for code in &scan.inline {
             let at = format!("{}:{}", display_path(path), code.line);
@@ -1579,6 +1724,10 @@ fn report_views(
                     }
                     Some(package) => varying.push(format!("{at} (inline <script> that {package} may rewrite)")),
                 },
+                (views::InlineKind::Script, None) if code.pretty_differs && cx.project.pug_pretty.is_some() => {
+                    varying.push(format!("{at} (script. block that Pug's pretty re-indents)"));
+                    re_indented = true;
+                }
                 (views::InlineKind::Script, None) => varying.push(format!("{at} (inline <script> whose text varies)")),
                 (views::InlineKind::JavascriptUrl, _) => varying.push(format!("{at} (javascript: URL)")),
                 (views::InlineKind::EventHandler, _) => handlers.push(at),
@@ -1598,6 +1747,21 @@ fn report_views(
                  templates and what its builder is known to add; once it is built, load its pages under the policy \
                  and check the browser console for what it blocks",
                 builds.join(", ")
+            ),
+        ));
+    }
+    if !computed.is_empty() {
+        plan.findings.push(cx.finding(
+            "csp-computed-folder",
+            app.creation.start,
+            format!(
+                "the app serves or renders pages from a folder whose path is computed at run time, and the \
+                 project's code does not tell which (an environment variable, an option, a value another module \
+                 computes): {}. Its pages may be other than those in the checkout, so the Content-Security-Policy \
+                 is made from the pages the checkout holds; load the pages of the folder it names in production \
+                 under the policy and check the browser console for what it blocks, or name the folder in the code \
+                 (`path.join(__dirname, 'public')`, or a config module that exports it so) and run again",
+                computed.join(", ")
             ),
         ));
     }
@@ -1641,7 +1805,7 @@ fn report_views(
             format!(
                 "helmet's default Content-Security-Policy would block the inline code at {}{}{}, so scriptSrc allows \
                  'unsafe-inline'; to tighten it, move that code into script files served by the app (or give each \
-                 inline script a per-response nonce) and remove 'unsafe-inline'",
+                 inline script a per-response nonce) and remove 'unsafe-inline'{}",
                 varying.join(", "),
                 if hashed.is_empty() { String::new() } else { format!(" and {}", hashed.join(", ")) },
                 match &cx.project.ejs_delimiters {
@@ -1651,7 +1815,8 @@ fn report_views(
                         display_path(path)
                     ),
                     None => String::new(),
-                }
+                },
+                pretty_note(cx, re_indented),
             ),
         ));
     }
@@ -1664,6 +1829,18 @@ fn report_views(
                  scriptSrcAttr allows 'unsafe-inline'; to tighten it, attach them with addEventListener in a script \
                  file and remove scriptSrcAttr",
                 handlers.join(", ")
+            ),
+        ));
+    }
+    if !build_handlers.is_empty() {
+        plan.findings.push(cx.finding(
+            "csp-inline",
+            app.creation.start,
+            format!(
+                "the pages of the front-end build {} carry an inline event handler their builder writes, which \
+                 helmet's default Content-Security-Policy would block, so scriptSrcAttr allows 'unsafe-inline'; to \
+                 tighten it, turn that off as said, rebuild, and remove scriptSrcAttr",
+                build_handlers.join(", ")
             ),
         ));
     }
@@ -1681,6 +1858,10 @@ fn report_views(
                 w if w.contains("chosen by") => {
                     "let the bundler build in Vue's runtime-only build (drop the alias to vue/dist, or runtimeCompiler) \
                      and compile the templates ahead (single-file components)"
+                }
+                crate::views::VUE_ESM_FULL => {
+                    "import Vue's runtime-only ES-module build (vue.runtime.esm-browser.prod.js) instead and compile \
+                     the templates ahead (single-file components with a build step)"
                 }
                 w if w.starts_with("Vue") => {
                     "load Vue's runtime-only build (vue.runtime.global.prod.js) and compile the templates ahead \
@@ -1734,7 +1915,7 @@ fn report_views(
             ),
         ));
     }
-    if !computed.is_empty() {
+    if !computed_scripts.is_empty() {
         plan.findings.push(cx.finding(
             "csp-script-host",
             app.creation.start,
@@ -1743,7 +1924,7 @@ fn report_views(
                  <meta> tag's content, a global, a setting read at run time): the policy does not name its host, so \
                  script-src allows it only if it is the app's own; if it comes from a CDN, add that origin (the \
                  browser console names it) to scriptSrc",
-                computed.join(", ")
+                computed_scripts.join(", ")
             ),
         ));
     }

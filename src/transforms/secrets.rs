@@ -721,7 +721,7 @@ const LAZY: &str = "lazy";
 /// The JWT secrets of the project's modules that read the configured variable (the survey): whether each is read when
 /// its module loads ([`AT_START`]) or in a function ([`LAZY`]), the constant it is read through, its value.
 fn surveyed_jwt_secrets<'a>(cx: &FileContext<'a>) -> impl Iterator<Item = (&'a str, &'a str, &'a str)> {
-    cx.project.survey(ID).iter().flat_map(|(_, notes)| notes).filter_map(|note| {
+    cx.project.survey(ID).files().iter().flat_map(|(_, notes)| notes).filter_map(|note| {
         let mut fields = note.splitn(3, '\t');
         Some((fields.next()?, fields.next()?, fields.next()?))
     })

@@ -1387,13 +1387,7 @@ fn connection_url_note(cx: &FileContext<'_>, url: &Value) -> Option<String> {
 /// `at` (a parameter of a function around it, or a name bound at the top level before it), outside comments.
 fn project_url(cx: &FileContext<'_>, backend: &Backend, at: usize) -> Option<String> {
     let prefix = format!("{}:", backend.id);
-    let notes: Vec<&str> = cx
-        .project
-        .survey(ID)
-        .iter()
-        .filter(|(path, _)| *path != cx.file.path)
-        .flat_map(|(_, notes)| notes.iter().filter_map(|n| n.strip_prefix(prefix.as_str())))
-        .collect();
+    let notes: Vec<&str> = cx.project.survey(ID).noted_elsewhere(&prefix, &cx.file.path);
     if let Some(url) = notes.iter().find_map(|n| n.strip_prefix("url=")) {
         return Some(url.to_string());
     }

@@ -1,0 +1,3 @@
+import { greet } from './greet';
+
+document.getElementById('bundle').textContent = greet();
