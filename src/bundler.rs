@@ -544,21 +544,7 @@ fn json_prop<'o, 'a>(object: &'o jsonc_parser::ast::Object<'a>, key: &str) -> Op
         .map(|p| &p.value)
 }
 
-/// What the webpack config of a project that runs webpack's dev middleware (`webpack-dev-middleware`) makes its
-/// bundles do: with `devtool` unset in `mode: 'development'` (webpack's default devtool there is `eval`: "The 'eval'
-/// devtool has been used (maybe by default in mode: 'development')", its EvalDevToolModulePlugin) or set to an `eval*`
-/// one, each module is wrapped in `eval()`, which `script-src` blocks without `'unsafe-eval'`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WebpackEval {
-    /// The config and the 1-based line of the `devtool` (or, without one, the `mode`) that decides it; `None` when no
-    /// config was found (the dev middleware is given one built in code elsewhere): then it is assumed.
-    pub config: Option<(PathBuf, usize)>,
-    /// Whether the value is computed (`mode: process.env.NODE_ENV === 'production' ? 'production' : 'development'`):
-    /// the bundles evaluate only where it says development.
-    pub computed: bool,
-    /// Whether a `devtool` decides it (an `eval*` one), rather than a development `mode` without one.
-    pub devtool: bool,
-}
+pub use crate::project::WebpackEval;
 
 /// The packages that build and serve webpack's bundles from memory inside an Express app in development: the dev
 /// middleware, and the hot middleware beside it (its client listens on an EventSource of the app's own origin, which

@@ -66,7 +66,7 @@ pub struct Project {
     /// Whether the bundles webpack's dev middleware serves evaluate strings, where the project lists the middleware
     /// (`webpack-dev-middleware`, `webpack-hot-middleware`): read from its webpack configs
     /// ([`crate::bundler::webpack_eval`]).
-    pub webpack_eval: Option<crate::bundler::WebpackEval>,
+    pub webpack_eval: Option<WebpackEval>,
     /// The cookies the repository's client code reads (the same for every project of a run: a front end often
     /// lives in a package of its own).
     pub client_cookies: std::sync::Arc<crate::client_cookies::ClientCookies>,
@@ -141,6 +141,22 @@ impl Project {
     pub fn is_example(&self, path: &std::path::Path) -> bool {
         self.examples.contains_key(path)
     }
+}
+
+/// What the webpack config of a project that runs webpack's dev middleware (`webpack-dev-middleware`) makes its
+/// bundles do: with `devtool` unset in `mode: 'development'` (webpack's default devtool there is `eval`: "The 'eval'
+/// devtool has been used (maybe by default in mode: 'development')", its EvalDevToolModulePlugin) or set to an `eval*`
+/// one, each module is wrapped in `eval()`, which `script-src` blocks without `'unsafe-eval'`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebpackEval {
+    /// The config and the 1-based line of the `devtool` (or, without one, the `mode`) that decides it; `None` when no
+    /// config was found (the dev middleware is given one built in code elsewhere): then it is assumed.
+    pub config: Option<(PathBuf, usize)>,
+    /// Whether the value is computed (`mode: process.env.NODE_ENV === 'production' ? 'production' : 'development'`):
+    /// the bundles evaluate only where it says development.
+    pub computed: bool,
+    /// Whether a `devtool` decides it (an `eval*` one), rather than a development `mode` without one.
+    pub devtool: bool,
 }
 
 /// What the analysed modules of a project use: the packages they import, the methods they call, and the Express
