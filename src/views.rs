@@ -2536,10 +2536,10 @@ fn wrapper_of(text: &str, p: usize, arg: usize) -> Option<(&str, usize)> {
         if c == b'(' {
             let end = skip_parens(b, at);
             let next = skip_ws(b, end);
-            if end <= p && (b.get(next) == Some(&b'{') || text[next..].starts_with("=>")) {
+            if end <= p && (b.get(next) == Some(&b'{') || b.get(next..).is_some_and(|r| r.starts_with(b"=>"))) {
                 lists.push((at + 1, end - 1, at));
             }
-        } else if window[i..].starts_with("=>") {
+        } else if window.as_bytes()[i..].starts_with(b"=>") {
             let before = text[..at].trim_end();
             let name_len = before.bytes().rev().take_while(|c| is_ident(*c) || *c == b'$').count();
             if name_len > 0 && !before.ends_with(')') {
@@ -3375,6 +3375,21 @@ fn skip_parens(b: &[u8], open: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A wrapper's text with characters of several bytes before the call (an em dash in a comment, an ellipsis): the
+    /// window is walked on bytes, never cut inside a character (apostrophe's and uptime-kuma's scripts panicked here).
+    #[test]
+    fn a_wrapper_after_multibyte_characters_is_found_without_a_panic() {
+        for text in [
+            "// a dash \u{2014} and more\nconst load = (url) => fetch(url)\n",
+            "/* \u{2026} */ function api(path, options) { return fetch(path, options) }\n",
+            "// \u{2014}=>\u{2014}(\u{2014})=>\nconst get = async url => (await fetch(url)).json()\n",
+        ] {
+            let call = text.find("fetch(").expect("a call") + "fetch(".len();
+            let found = wrapper_of(text, call - "fetch(".len(), call);
+            assert!(found.is_some_and(|(name, index)| !name.is_empty() && index == 0), "{text}: {found:?}");
+        }
+    }
     use std::path::PathBuf;
     use InlineKind as I;
     use ResourceKind as R;
