@@ -324,7 +324,7 @@ impl Transform for Helmet {
         let (mut directives, widgets) = needed_policy(cx, rewriter);
         let script = views::directive_of(views::ResourceKind::Script);
         let evaluates = directives.iter().any(|(n, s)| n == script && s.iter().any(|s| s == views::UNSAFE_EVAL));
-        let dev_eval = dev_eval(cx).filter(|_| !evaluates);
+        let dev_eval = dev_eval(cx, missing[0].creation.start).filter(|_| !evaluates);
         if dev_eval.as_ref().is_some_and(|d| d.always) {
             add_unsafe_eval(&mut directives);
         }
@@ -1553,21 +1553,32 @@ fn report_partial(cx: &FileContext<'_>, plan: &mut FilePlan, app: &ExpressApp, a
     ));
 }
 
-/// webpack's dev middleware registered on an app of this file (`app.use(webpackDevMiddleware(compiler, ...))`)
-/// while the project's webpack config makes its bundles evaluate strings ([`crate::project::Project::webpack_eval`]).
+/// webpack's dev middleware registered on an app of this file (`app.use(webpackDevMiddleware(compiler, ...))`), here
+/// or by a function of another module that receives the app (`require('./config/webpack')(app)`), while the project's
+/// webpack config makes its bundles evaluate strings ([`crate::project::Project::webpack_eval`]).
 struct DevEval<'a> {
-    /// The registration.
-    call: &'a crate::analysis::MemberCall,
+    /// Where it is registered (`server.js:12`).
+    at: String,
+    /// How: in this file, and then whether in a branch and whether the branch is development only; or in another
+    /// module (whose conditions are not read).
+    registered: Registered,
     /// What the config says.
     eval: &'a crate::bundler::WebpackEval,
-    /// The bundles evaluate wherever the app runs: the middleware registered in no branch, and a literal devtool or
-    /// mode (`mode: 'development'`); `'unsafe-eval'` is then allowed in every environment. Otherwise (registered
-    /// outside production, under a condition not read, or a computed mode) it is allowed outside production only.
+    /// The bundles evaluate wherever the app runs: the middleware registered in this file in no branch, and a literal
+    /// devtool or mode (`mode: 'development'`); `'unsafe-eval'` is then allowed in every environment. Otherwise
+    /// (registered outside production, under a condition not read, in another module, or a computed mode) it is
+    /// allowed outside production only.
     always: bool,
 }
 
-/// [`DevEval`] of this file, if any.
-fn dev_eval<'a>(cx: &FileContext<'a>) -> Option<DevEval<'a>> {
+/// Where [`DevEval`]'s middleware is registered.
+enum Registered {
+    Here { in_branch: bool, development_only: bool },
+    Elsewhere,
+}
+
+/// [`DevEval`] of this file's app at `app` (the start of its creation), if any.
+fn dev_eval<'a>(cx: &FileContext<'a>, app: usize) -> Option<DevEval<'a>> {
     use crate::values::Value;
     let eval = cx.project.webpack_eval.as_ref()?;
     let is_dev_middleware = |value: &Value| match value {
@@ -1577,8 +1588,26 @@ fn dev_eval<'a>(cx: &FileContext<'a>) -> Option<DevEval<'a>> {
             .is_some_and(|callee| crate::bundler::DEV_MIDDLEWARE.iter().any(|m| callee.is_module(m))),
         _ => false,
     };
-    let call = cx.facts.member_calls.iter().find(|c| c.method == "use" && c.args.iter().any(is_dev_middleware))?;
-    Some(DevEval { call, eval, always: !call.in_branch && !eval.computed })
+    if let Some(call) = cx.facts.member_calls.iter().find(|c| c.method == "use" && c.args.iter().any(is_dev_middleware))
+    {
+        return Some(DevEval {
+            at: format!("{}:{}", display_path(&cx.file.path), cx.file.line(call.range.start)),
+            registered: Registered::Here { in_branch: call.in_branch, development_only: call.development_only },
+            eval,
+            always: !call.in_branch && !eval.computed,
+        });
+    }
+    let remote = cx
+        .links
+        .app_middleware
+        .iter()
+        .find(|m| m.app == app && crate::bundler::DEV_MIDDLEWARE.iter().any(|d| m.module == *d))?;
+    Some(DevEval {
+        at: format!("{}:{}", display_path(&remote.at.0), remote.at.1),
+        registered: Registered::Elsewhere,
+        eval,
+        always: false,
+    })
 }
 
 /// Adds `'unsafe-eval'` to the scriptSrc of `directives` (after `'self'` and `'unsafe-inline'`), making it if needed.
@@ -1609,7 +1638,16 @@ fn report_dev_eval(cx: &FileContext<'_>, plan: &mut FilePlan, app: &ExpressApp, 
                  is 'eval')"
             .to_string(),
     };
-    let (registered, allowed) = match (dev.always, dev.call.in_branch, dev.call.development_only) {
+    let (in_branch, development_only) = match dev.registered {
+        Registered::Here { in_branch, development_only } => (in_branch, development_only),
+        Registered::Elsewhere => (true, false),
+    };
+    let (registered, allowed) = match (dev.always, in_branch, development_only) {
+        _ if matches!(dev.registered, Registered::Elsewhere) => (
+            "by another module",
+            "so scriptSrc allows 'unsafe-eval' outside production only (process.env.NODE_ENV !== 'production'); if \
+             that module registers it in production too, allow it there too",
+        ),
         (true, _, _) => ("in every environment", "so scriptSrc allows 'unsafe-eval'"),
         (false, true, true) => (
             "outside production",
@@ -1629,12 +1667,11 @@ fn report_dev_eval(cx: &FileContext<'_>, plan: &mut FilePlan, app: &ExpressApp, 
         "csp-eval",
         app.creation.start,
         format!(
-            "webpack's dev middleware, registered {registered} at {}:{}, serves bundles that {config} makes wrap each \
+            "webpack's dev middleware, registered {registered} at {}, serves bundles that {config} makes wrap each \
              module in eval(), which helmet's default Content-Security-Policy blocks (script-src without \
              'unsafe-eval'), {allowed}; to tighten it, set devtool: 'source-map' (or another devtool without eval) \
              in that config, then remove 'unsafe-eval'",
-            display_path(&cx.file.path),
-            cx.file.line(dev.call.range.start)
+            dev.at
         ),
     ));
 }
