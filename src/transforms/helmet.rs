@@ -475,6 +475,7 @@ impl Transform for Helmet {
         if let Some(dev) = &dev_eval {
             report_dev_eval(cx, plan, missing[0], dev);
         }
+        report_dev_server(cx, plan, missing[0], &directives);
         report_redirects(cx, plan, missing[0], &redirects);
         if !embeds.is_empty() {
             plan.findings.push(referrer_finding(cx, missing[0].creation.start, &embeds));
@@ -1635,6 +1636,174 @@ fn report_dev_eval(cx: &FileContext<'_>, plan: &mut FilePlan, app: &ExpressApp, 
              in that config, then remove 'unsafe-eval'",
             display_path(&cx.file.path),
             cx.file.line(dev.call.range.start)
+        ),
+    ));
+}
+
+/// Vite's dev server in middleware mode registered on an app of this file: `createServer({ server: { middlewareMode:
+/// true } })` (or `createViteServer`, its usual local name) of `vite`, then `app.use(vite.middlewares)`. In
+/// development it serves the app's pages with what Vite injects ([`report_dev_server`]).
+struct DevServer<'a> {
+    /// `app.use(x.middlewares)`.
+    call: &'a crate::analysis::MemberCall,
+    /// The line of the `createServer(...)` call, when it is a call of `vite`'s import this file reads.
+    created: Option<usize>,
+    /// Where its HMR websocket connects.
+    hmr: ViteHmr,
+}
+
+/// Where the HMR websocket of Vite's client connects, from the `server.hmr` / `server.ws` options (Vite's
+/// `createClientConfigValueReplacer`: in middleware mode, without a websocket server of the app's, the port is
+/// `clientPort || port || 24678`).
+enum ViteHmr {
+    /// To this port (the text of the option, or Vite's default `24678`), on the page's host: another origin.
+    Port(String),
+    /// To the app's own http server (`hmr: { server }`): the page's origin, which `'self'` allows.
+    OwnServer,
+    /// Nowhere (`hmr: false`, `ws: false`).
+    Off,
+    /// The options are not read here (a dynamic `import('vite')`, options built elsewhere): Vite's default port
+    /// unless they say otherwise.
+    Unread,
+}
+
+/// [`DevServer`] of this file, if any: the app registers a `.middlewares` while the file imports `vite`, and the
+/// options of its `createServer` call, when read, ask for middleware mode.
+fn dev_server<'a>(cx: &FileContext<'a>) -> Option<DevServer<'a>> {
+    use crate::values::Value;
+    const VITE: &str = "vite";
+    let facts = cx.facts;
+    if facts.bindings_of(VITE).next().is_none() && !facts.opaque_modules.iter().any(|m| m == VITE) {
+        return None;
+    }
+    let middlewares = |value: &Value| match value {
+        Value::Other(range) => cx.file.code.get(range.clone()).is_some_and(|text| {
+            text.rsplit_once('.').is_some_and(|(object, name)| name.trim() == "middlewares" && !object.is_empty())
+        }),
+        _ => false,
+    };
+    let call = facts.member_calls.iter().find(|c| c.method == "use" && c.args.iter().any(middlewares))?;
+    let creation = facts.calls.iter().find(|site| {
+        !site.is_new && site.call.callee.as_ref().is_some_and(|callee| callee.is_export(VITE, "createServer"))
+    });
+    let Some(creation) = creation else {
+        // (Only `build()` or `preview()` of an imported `vite`: no dev server here.)
+        return facts.bindings_of(VITE).next().is_none().then_some(DevServer {
+            call,
+            created: None,
+            hmr: ViteHmr::Unread,
+        });
+    };
+    let created = Some(cx.file.line(creation.call.range.start));
+    let Some(Value::Object(options)) = creation.call.args.first() else {
+        return Some(DevServer { call, created, hmr: ViteHmr::Unread });
+    };
+    let server = match options.get("server").map(|p| &p.value) {
+        Some(Value::Object(server)) => server,
+        Some(_) => return Some(DevServer { call, created, hmr: ViteHmr::Unread }),
+        None => return None,
+    };
+    match server.get("middlewareMode").map(|p| &p.value) {
+        Some(Value::Bool(true, _)) => {}
+        Some(Value::Bool(false, _)) | None => return None,
+        Some(_) => return Some(DevServer { call, created, hmr: ViteHmr::Unread }),
+    }
+    // (`server.ws` from Vite 8 on, `server.hmr` before; a key of `ws` wins.)
+    let mut hmr = ViteHmr::Port("24678".to_string());
+    for key in ["hmr", "ws"] {
+        match server.get(key).map(|p| &p.value) {
+            Some(Value::Bool(false, _)) => hmr = ViteHmr::Off,
+            Some(Value::Object(o)) if o.get("server").is_some() => hmr = ViteHmr::OwnServer,
+            Some(Value::Object(o)) => {
+                if let Some(port) = o.get("clientPort").or_else(|| o.get("port")) {
+                    let text = cx.file.code.get(port.value.range()).unwrap_or_default();
+                    hmr = ViteHmr::Port(text.to_string());
+                }
+            }
+            Some(Value::Bool(true, _)) | None => {}
+            Some(_) => hmr = ViteHmr::Unread,
+        }
+    }
+    Some(DevServer { call, created, hmr })
+}
+
+/// The finding of [`DevServer`], when the written policy blocks something Vite serves in development: its client's
+/// HMR websocket on another port (connect-src), and the inline module script `@vitejs/plugin-react` injects (its React
+/// Refresh preamble: script-src without `'unsafe-inline'`). Names each, and the ways to keep them working.
+fn report_dev_server(cx: &FileContext<'_>, plan: &mut FilePlan, app: &ExpressApp, directives: &Directives) {
+    let Some(dev) = dev_server(cx) else { return };
+    let sources = |kind: views::ResourceKind| {
+        let name = views::directive_of(kind);
+        directives.iter().find(|(n, _)| n == name).map_or_else(
+            || views::default_sources(name).iter().map(ToString::to_string).collect(),
+            |(_, sources)| sources.clone(),
+        )
+    };
+    let script = sources(views::ResourceKind::Script);
+    // (Browsers ignore 'unsafe-inline' beside a hash or a nonce.)
+    let inline = script.iter().any(|s| s == views::UNSAFE_INLINE)
+        && !script.iter().any(|s| s.starts_with("'sha") || s.starts_with("'nonce"));
+    let react = cx.project.manifest.as_ref().is_some_and(|m| !m.dependency_all("@vitejs/plugin-react").is_empty());
+    let mut blocked = Vec::new();
+    let port = match &dev.hmr {
+        ViteHmr::Port(port) => Some(format!("port {port}")),
+        ViteHmr::Unread => {
+            Some("port 24678 (Vite's default in middleware mode) unless its hmr options say otherwise".into())
+        }
+        ViteHmr::OwnServer | ViteHmr::Off => None,
+    };
+    if let Some(port) = port {
+        blocked.push(format!(
+            "the HMR websocket of its client (/@vite/client, a module script from the app's own origin, which \
+             script-src 'self' allows) connects to {port} of the page's host, another origin, which connect-src \
+             'self' blocks: no hot updates"
+        ));
+    }
+    if react && !inline {
+        blocked.push(
+            "@vitejs/plugin-react (in package.json) injects an inline module script, its React Refresh preamble, \
+             which script-src blocks: the page's components then throw \"@vitejs/plugin-react can't detect preamble\""
+                .to_string(),
+        );
+    }
+    if blocked.is_empty() {
+        return;
+    }
+    let mut ways = Vec::new();
+    if matches!(dev.hmr, ViteHmr::Port(_) | ViteHmr::Unread) {
+        ways.push(
+            "hand the http server the app listens on to Vite as server: { middlewareMode: true, hmr: { server } } \
+             (the websocket then shares the app's origin)"
+                .to_string(),
+        );
+    }
+    if react && !inline {
+        ways.push(
+            "set Vite's html: { cspNonce: '<placeholder>' } (Vite 5.2 on: it adds nonce=\"<placeholder>\" to the \
+             script and style tags it serves) and replace the placeholder with a fresh nonce in each response and \
+             in scriptSrc, or import '@vitejs/plugin-react/preamble' from the client entry instead"
+                .to_string(),
+        );
+    }
+    ways.push("or allow them outside production only (process.env.NODE_ENV !== 'production')".to_string());
+    let registered = match (dev.call.in_branch, dev.call.development_only) {
+        (false, _) => "in every environment",
+        (true, true) => "outside production",
+        (true, false) => "under a condition of the app's own",
+    };
+    let created = dev.created.map(|line| format!("createServer at {}:{line}, ", display_path(&cx.file.path)));
+    plan.findings.push(cx.finding(
+        "csp-dev-server",
+        app.creation.start,
+        format!(
+            "Vite's dev server in middleware mode ({}its middlewares registered {registered} at {}:{}) serves the \
+             app's pages with what Vite injects, and the Content-Security-Policy written here blocks part of it: \
+             {}. To keep them working: {}",
+            created.unwrap_or_default(),
+            display_path(&cx.file.path),
+            cx.file.line(dev.call.range.start),
+            blocked.join("; "),
+            ways.join("; ")
         ),
     ));
 }
