@@ -1804,7 +1804,7 @@ fn report_dev_server(cx: &FileContext<'_>, plan: &mut FilePlan, app: &ExpressApp
         };
         blocked.push(format!(
             "the HMR websocket of its client (/@vite/client, a module script from the app's own origin, which \
-             script-src 'self' allows) connects to port {port} of the page's host, another origin, which connect-src \
+             script-src 'self' allows) connects to the page's host on port {port}, another origin, which connect-src \
              'self' does not cover (no hot updates): {allowed}"
         ));
         ways.push(
