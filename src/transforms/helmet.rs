@@ -328,9 +328,18 @@ impl Transform for Helmet {
         if dev_eval.as_ref().is_some_and(|d| d.always) {
             add_unsafe_eval(&mut directives);
         }
+        // (Sources allowed outside production only: webpack's eval, what Vite's dev server needs.)
+        let vite = dev_server(cx).map(|server| ViteNeeds::of(cx, server, &directives));
+        let mut dev: Directives = Vec::new();
+        if dev_eval.as_ref().is_some_and(|d| !d.always) {
+            dev.push((script.to_string(), vec![views::UNSAFE_EVAL.to_string()]));
+        }
+        if let Some(vite) = &vite {
+            vite.allow(&mut dev);
+        }
         let redirects = form_redirects(cx, &directives);
         // Every package added runs on the project's Node: with no helmet that does, none is written.
-        let plain = directives.is_empty() && dev_eval.is_none();
+        let plain = directives.is_empty() && dev.is_empty() && dev_eval.is_none();
         let runs = |v: &&HelmetVersion| cx.project.node.supports(&v.package.node) && (plain || v.directives);
         // ... and, in a TypeScript file, one whose types the project's TypeScript reads (`tsc` stops at
         // `import helmet from 'helmet'` otherwise: TS2307). (A JavaScript app file of a project that lists TypeScript
@@ -411,7 +420,7 @@ impl Transform for Helmet {
         for app in &missing {
             let fit = Fit {
                 directives: &directives,
-                dev_eval: dev_eval.as_ref().is_some_and(|d| !d.always),
+                dev: &dev,
                 plain_http,
                 referer: !embeds.is_empty(),
                 framing: cx.project.frame_options_set.as_ref(),
@@ -474,6 +483,9 @@ impl Transform for Helmet {
         report_views(cx, plan, missing[0], &directives, rewriter);
         if let Some(dev) = &dev_eval {
             report_dev_eval(cx, plan, missing[0], dev);
+        }
+        if let Some(vite) = &vite {
+            report_dev_server(cx, plan, missing[0], vite);
         }
         report_redirects(cx, plan, missing[0], &redirects);
         if !embeds.is_empty() {
@@ -1131,28 +1143,29 @@ struct Fit<'a> {
     plain_http: bool,
     /// The pages frame an embed that needs their Referer ([`RefererEmbeds`]): `referrerPolicy` sends their origin.
     referer: bool,
-    /// webpack's dev middleware serves bundles that evaluate strings outside production ([`dev_eval`]): scriptSrc
-    /// ends with `...(process.env.NODE_ENV === 'production' ? [] : ["'unsafe-eval'"])`.
-    dev_eval: bool,
+    /// Sources allowed outside production only, by directive: webpack's dev middleware serves bundles that evaluate
+    /// strings there ([`dev_eval`]: scriptSrc ends with `...(process.env.NODE_ENV === 'production' ? [] :
+    /// ["'unsafe-eval'"])`), Vite's dev server needs its HMR websocket and React preamble ([`ViteNeeds`]).
+    dev: &'a [(String, Vec<String>)],
 }
 
 /// `helmet()`, or with the options that fit the project: `helmet({ contentSecurityPolicy: { directives },
 /// crossOriginResourcePolicy, xFrameOptions })`.
 fn helmet_call(name: &str, fit: &Fit<'_>, quote: char) -> Box<swc_ecma_ast::Expr> {
-    let script = views::directive_of(views::ResourceKind::Script);
     let mut written = fit.directives.to_vec();
-    if fit.dev_eval && !written.iter().any(|(name, _)| name == script) {
-        let defaults = views::default_sources(script).iter().map(ToString::to_string).collect();
-        let at = written.iter().position(|(name, _)| name.as_str() > script).unwrap_or(written.len());
-        written.insert(at, (script.to_string(), defaults));
+    for (dev, _) in fit.dev {
+        if !written.iter().any(|(name, _)| name == dev) {
+            let defaults = views::default_sources(dev).iter().map(ToString::to_string).collect();
+            let at = written.iter().position(|(name, _)| name > dev).unwrap_or(written.len());
+            written.insert(at, (dev.clone(), defaults));
+        }
     }
     let mut directives: Vec<(String, Box<swc_ecma_ast::Expr>)> = written
         .iter()
         .map(|(key, sources)| {
-            let array = if fit.dev_eval && key == script {
-                codegen::string_array_with_dev(sources, &[views::UNSAFE_EVAL.to_string()], quote)
-            } else {
-                codegen::string_array(sources, quote)
+            let array = match fit.dev.iter().find(|(name, _)| name == key) {
+                Some((_, dev)) => codegen::string_array_with_dev(sources, dev, quote),
+                None => codegen::string_array(sources, quote),
             };
             (key.clone(), array)
         })
@@ -1672,6 +1685,209 @@ fn report_dev_eval(cx: &FileContext<'_>, plan: &mut FilePlan, app: &ExpressApp, 
              'unsafe-eval'), {allowed}; to tighten it, set devtool: 'source-map' (or another devtool without eval) \
              in that config, then remove 'unsafe-eval'",
             dev.at
+        ),
+    ));
+}
+
+/// Vite's dev server in middleware mode registered on an app of this file: `createServer({ server: { middlewareMode:
+/// true } })` (or `createViteServer`, its usual local name) of `vite`, then `app.use(vite.middlewares)`. In
+/// development it serves the app's pages with what Vite injects ([`report_dev_server`]).
+struct DevServer<'a> {
+    /// `app.use(x.middlewares)`.
+    call: &'a crate::analysis::MemberCall,
+    /// The line of the `createServer(...)` call, when it is a call of `vite`'s import this file reads.
+    created: Option<usize>,
+    /// Where its HMR websocket connects.
+    hmr: ViteHmr,
+}
+
+/// Where the HMR websocket of Vite's client connects, from the `server.hmr` / `server.ws` options (Vite's
+/// `createClientConfigValueReplacer`: in middleware mode, without a websocket server of the app's, the port is
+/// `clientPort || port || 24678`).
+enum ViteHmr {
+    /// To this port (the text of the option, or Vite's default `24678`), on the page's host: another origin.
+    Port(String),
+    /// To the app's own http server (`hmr: { server }`): the page's origin, which `'self'` allows.
+    OwnServer,
+    /// Nowhere (`hmr: false`, `ws: false`).
+    Off,
+    /// The options are not read here (a dynamic `import('vite')`, options built elsewhere): Vite's default port
+    /// unless they say otherwise.
+    Unread,
+}
+
+/// [`DevServer`] of this file, if any: the app registers a `.middlewares` while the file imports `vite`, and the
+/// options of its `createServer` call, when read, ask for middleware mode.
+fn dev_server<'a>(cx: &FileContext<'a>) -> Option<DevServer<'a>> {
+    use crate::values::Value;
+    const VITE: &str = "vite";
+    let facts = cx.facts;
+    if facts.bindings_of(VITE).next().is_none() && !facts.opaque_modules.iter().any(|m| m == VITE) {
+        return None;
+    }
+    let middlewares = |value: &Value| match value {
+        Value::Other(range) => cx.file.code.get(range.clone()).is_some_and(|text| {
+            text.rsplit_once('.').is_some_and(|(object, name)| name.trim() == "middlewares" && !object.is_empty())
+        }),
+        _ => false,
+    };
+    let call = facts.member_calls.iter().find(|c| c.method == "use" && c.args.iter().any(middlewares))?;
+    let creation = facts.calls.iter().find(|site| {
+        !site.is_new && site.call.callee.as_ref().is_some_and(|callee| callee.is_export(VITE, "createServer"))
+    });
+    let Some(creation) = creation else {
+        // (Only `build()` or `preview()` of an imported `vite`: no dev server here.)
+        return facts.bindings_of(VITE).next().is_none().then_some(DevServer {
+            call,
+            created: None,
+            hmr: ViteHmr::Unread,
+        });
+    };
+    let created = Some(cx.file.line(creation.call.range.start));
+    let Some(Value::Object(options)) = creation.call.args.first() else {
+        return Some(DevServer { call, created, hmr: ViteHmr::Unread });
+    };
+    let server = match options.get("server").map(|p| &p.value) {
+        Some(Value::Object(server)) => server,
+        Some(_) => return Some(DevServer { call, created, hmr: ViteHmr::Unread }),
+        None => return None,
+    };
+    match server.get("middlewareMode").map(|p| &p.value) {
+        Some(Value::Bool(true, _)) => {}
+        Some(Value::Bool(false, _)) | None => return None,
+        Some(_) => return Some(DevServer { call, created, hmr: ViteHmr::Unread }),
+    }
+    // (`server.ws` from Vite 8 on, `server.hmr` before; a key of `ws` wins.)
+    let mut hmr = ViteHmr::Port("24678".to_string());
+    for key in ["hmr", "ws"] {
+        match server.get(key).map(|p| &p.value) {
+            Some(Value::Bool(false, _)) => hmr = ViteHmr::Off,
+            Some(Value::Object(o)) if o.get("server").is_some() => hmr = ViteHmr::OwnServer,
+            Some(Value::Object(o)) => {
+                if let Some(port) = o.get("clientPort").or_else(|| o.get("port")) {
+                    let text = cx.file.code.get(port.value.range()).unwrap_or_default();
+                    hmr = ViteHmr::Port(text.to_string());
+                }
+            }
+            Some(Value::Bool(true, _)) | None => {}
+            Some(_) => hmr = ViteHmr::Unread,
+        }
+    }
+    Some(DevServer { call, created, hmr })
+}
+
+/// What the written policy blocks of what Vite's dev server ([`DevServer`]) serves in development, and what is
+/// allowed there for it outside production only.
+struct ViteNeeds<'a> {
+    server: DevServer<'a>,
+    /// The HMR websocket of its client (`/@vite/client`, a module script of the app's own origin) goes to another
+    /// port of the page's host (`Some`), which connect-src `'self'` does not cover: the port as written, and whether
+    /// it is a literal (then `ws://*:<port>` is allowed outside production).
+    port: Option<(String, bool)>,
+    /// `@vitejs/plugin-react` (in package.json) injects its React Refresh preamble, an inline module script, which
+    /// scriptSrc blocks (no `'unsafe-inline'`, or one beside a hash or nonce, which browsers ignore); `Some(true)`
+    /// when `'unsafe-inline'` can be allowed outside production (no hash or nonce in scriptSrc).
+    preamble: Option<bool>,
+}
+
+impl<'a> ViteNeeds<'a> {
+    fn of(cx: &FileContext<'_>, server: DevServer<'a>, directives: &Directives) -> ViteNeeds<'a> {
+        let name = views::directive_of(views::ResourceKind::Script);
+        let defaults = || views::default_sources(name).iter().map(ToString::to_string).collect::<Vec<_>>();
+        let script = directives.iter().find(|(n, _)| n == name).map_or_else(defaults, |(_, s)| s.clone());
+        let pinned = script.iter().any(|s| s.starts_with("'sha") || s.starts_with("'nonce"));
+        let inline = script.iter().any(|s| s == views::UNSAFE_INLINE) && !pinned;
+        let react = cx.project.manifest.as_ref().is_some_and(|m| !m.dependency_all("@vitejs/plugin-react").is_empty());
+        let port = match &server.hmr {
+            ViteHmr::Port(port) => Some((port.clone(), !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()))),
+            ViteHmr::Unread => {
+                Some(("24678 (Vite's default in middleware mode) unless its options say otherwise".into(), false))
+            }
+            ViteHmr::OwnServer | ViteHmr::Off => None,
+        };
+        ViteNeeds { server, port, preamble: (react && !inline).then_some(!pinned) }
+    }
+
+    /// Adds what is allowed outside production to `dev`.
+    fn allow(&self, dev: &mut Directives) {
+        let mut add = |kind: views::ResourceKind, source: String| {
+            let name = views::directive_of(kind);
+            match dev.iter_mut().find(|(n, _)| n == name) {
+                Some((_, sources)) => sources.push(source),
+                None => dev.push((name.to_string(), vec![source])),
+            }
+        };
+        if let Some((port, true)) = &self.port {
+            add(views::ResourceKind::Connect, format!("ws://*:{port}"));
+        }
+        if self.preamble == Some(true) {
+            add(views::ResourceKind::Script, views::UNSAFE_INLINE.to_string());
+        }
+    }
+}
+
+/// The finding of [`ViteNeeds`], when the written policy blocks something Vite serves in development: its client's
+/// HMR websocket on another port (connect-src), and the inline module script `@vitejs/plugin-react` injects. Names
+/// each, what is allowed outside production, and the ways to do without.
+fn report_dev_server(cx: &FileContext<'_>, plan: &mut FilePlan, app: &ExpressApp, needs: &ViteNeeds<'_>) {
+    let dev = &needs.server;
+    const OUTSIDE: &str = "outside production only (process.env.NODE_ENV !== 'production')";
+    let mut blocked = Vec::new();
+    let mut ways = Vec::new();
+    if let Some((port, literal)) = &needs.port {
+        let allowed = match literal {
+            true => format!("so connectSrc allows ws://*:{port} {OUTSIDE}"),
+            false => format!("allow it {OUTSIDE} in connectSrc"),
+        };
+        blocked.push(format!(
+            "the HMR websocket of its client (/@vite/client, a module script from the app's own origin, which \
+             script-src 'self' allows) connects to the page's host on port {port}, another origin, which connect-src \
+             'self' does not cover (no hot updates): {allowed}"
+        ));
+        ways.push(
+            "hand the http server the app listens on to Vite as server: { middlewareMode: true, hmr: { server } } \
+             (the websocket then shares the app's origin)"
+                .to_string(),
+        );
+    }
+    if let Some(allowed) = needs.preamble {
+        let allowed = match allowed {
+            true => format!("so scriptSrc allows 'unsafe-inline' {OUTSIDE}"),
+            false => "'unsafe-inline' would be ignored beside scriptSrc's hashes".to_string(),
+        };
+        blocked.push(format!(
+            "@vitejs/plugin-react (in package.json) injects an inline module script, its React Refresh preamble, \
+             which script-src blocks (the page's components then throw \"@vitejs/plugin-react can't detect \
+             preamble\"): {allowed}"
+        ));
+        ways.push(
+            "set Vite's html: { cspNonce: '<placeholder>' } (Vite 5.2 on: it adds nonce=\"<placeholder>\" to the \
+             script and style tags it serves) and replace the placeholder with a fresh nonce in each response and \
+             in scriptSrc, or import '@vitejs/plugin-react/preamble' from the client entry instead"
+                .to_string(),
+        );
+    }
+    if blocked.is_empty() {
+        return;
+    }
+    let registered = match (dev.call.in_branch, dev.call.development_only) {
+        (false, _) => "in every environment",
+        (true, true) => "outside production",
+        (true, false) => "under a condition of the app's own",
+    };
+    let created = dev.created.map(|line| format!("createServer at {}:{line}, ", display_path(&cx.file.path)));
+    plan.findings.push(cx.finding(
+        "csp-dev-server",
+        app.creation.start,
+        format!(
+            "Vite's dev server in middleware mode ({}its middlewares registered {registered} at {}:{}) serves the \
+             app's pages with what Vite injects, which helmet's Content-Security-Policy blocks in part: {}. To do \
+             without: {}",
+            created.unwrap_or_default(),
+            display_path(&cx.file.path),
+            cx.file.line(dev.call.range.start),
+            blocked.join("; "),
+            ways.join("; ")
         ),
     ));
 }
