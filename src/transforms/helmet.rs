@@ -560,6 +560,38 @@ fn form_redirects(cx: &FileContext<'_>, directives: &[(String, Vec<String>)]) ->
     out
 }
 
+/// Whether a redirect's target is a place on the app's own site whatever it holds: each alternative of `a || b` is a
+/// path literal (`'/'`) or what the request says of this site: the page the login
+/// middleware kept before sending the user to log in (`req.session.returnTo`, set from `req.originalUrl`), the URL
+/// asked for (`req.originalUrl`, `req.url`), or the page the form was on (its Referer: a form on the app's pages
+/// is sent from them), on a request named `req` or `request` (`session.url` is Stripe's checkout page).
+/// `res.redirect(req.session.returnTo || '/')` after a login form is every passport app's.
+fn same_site_target(text: &str) -> bool {
+    const OWN: [&str; 10] = [
+        "session.returnTo",
+        "originalUrl",
+        "url",
+        "get('Referrer')",
+        "get('Referer')",
+        "header('Referrer')",
+        "header('Referer')",
+        "headers.referer",
+        "headers['referer']",
+        "headers.referrer",
+    ];
+    text.split("||").all(|part| {
+        let part = part.trim().replace('"', "'");
+        let is_path = part.len() > 2
+            && part.starts_with(['\'', '`'])
+            && part[1..].starts_with('/')
+            && !part[1..].starts_with("//")
+            && !part[1..part.len() - 1].contains(['\'', '`', '$']);
+        let own =
+            part.split_once('.').is_some_and(|(name, rest)| ["req", "request"].contains(&name) && OWN.contains(&rest));
+        is_path || own
+    })
+}
+
 /// The redirects (their offsets, each with the hosts it goes to, none when not known) of this file's routes that take
 /// form submissions: in the handlers written inline, in those passed by the name of a function of the file
 /// (`app.post('/billing/checkout', checkout)`), and in this file's functions another module registers on such a route
@@ -597,6 +629,10 @@ fn redirects_of_forms(cx: &FileContext<'_>) -> Vec<(usize, Vec<String>)> {
                     // (A path joined to a value, `'/posts/' + id`: the app's own.)
                     if text.starts_with(['\'', '"', '`']) && text[1..].starts_with('/') && !text[1..].starts_with("//")
                     {
+                        continue;
+                    }
+                    // (Back where the user came from on this site: `req.session.returnTo || '/'`, the Referer.)
+                    if same_site_target(text) {
                         continue;
                     }
                     let handler = code.get(span.clone()).unwrap_or_default();
@@ -2339,6 +2375,30 @@ fn report_views(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_redirect_back_on_the_site_is_no_form_target_of_another_host() {
+        for own in [
+            "req.session.returnTo || '/'",
+            "req.session.returnTo || \"/\"",
+            "request.originalUrl",
+            "req.get('Referrer') || '/'",
+            "req.get(\"Referer\") || '/account'",
+            "req.headers.referer || `/home`",
+        ] {
+            assert!(same_site_target(own), "{own}");
+        }
+        for other in [
+            "session.url",
+            "req.query.next || '/'",
+            "req.session.returnTo || '//evil.example'",
+            "req.session.returnTo || `/${x}`",
+            "returnTo",
+            "req.body.url",
+        ] {
+            assert!(!same_site_target(other), "{other}");
+        }
+    }
 
     #[test]
     fn data_parses_and_aliases_resolve() {
