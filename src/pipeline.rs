@@ -385,39 +385,30 @@ fn run_on_this_thread(
         }
         let known = served.entry(manifest.clone()).or_insert_with(|| Some(Vec::new()));
         for item in scan.served {
-            match item {
-                crate::code_html::Served::Known { base, path: rel, file } => {
-                    let from = match base {
-                        crate::code_html::Base::FileDir => parent_dir(path),
-                        crate::code_html::Base::Cwd => project.dir.clone(),
-                    };
-                    // (`__dirname + '/public'`: the path is under the base whatever its first character.)
-                    let served = crate::root::normalize(&from.join(rel.trim_start_matches('/')));
-                    project.served.push((path.clone(), served.clone(), file));
-                    if let Some(list) = known.as_mut() {
-                        list.push((served, file));
-                    }
-                }
+            // (The file whose code gives the path, its base, the path under it, and whether it names a file.)
+            let (giver, base, rel, file) = match item {
+                crate::code_html::Served::Known { base, path: rel, file } => (i, base, rel, file),
                 crate::code_html::Served::Unknown(computed) => match resolved_path(&computed, i, &inputs, &resolver) {
                     // (A path another module of the project gives: `config.publicDir`.)
-                    Some((at, base, rel)) => {
-                        let from = match base {
-                            crate::code_html::Base::FileDir => parent_dir(&found.sources[at]),
-                            crate::code_html::Base::Cwd => project.dir.clone(),
-                        };
-                        let served = crate::root::normalize(&from.join(rel.trim_start_matches('/')));
-                        project.served.push((path.clone(), served.clone(), !computed.folder));
-                        if let Some(list) = known.as_mut() {
-                            list.push((served, !computed.folder));
-                        }
-                    }
+                    Some((at, base, rel)) => (at, base, rel, !computed.folder),
                     None => {
                         *known = None;
                         if computed.folder && !package_folder(&computed, i, &inputs, &resolver) {
                             computed_folders.push((manifest.clone(), i, computed.line, computed.text));
                         }
+                        continue;
                     }
                 },
+            };
+            let from = match base {
+                crate::code_html::Base::FileDir => parent_dir(&found.sources[giver]),
+                crate::code_html::Base::Cwd => project.dir.clone(),
+            };
+            // (`__dirname + '/public'`: the path is under the base whatever its first character.)
+            let served = crate::root::normalize(&from.join(rel.trim_start_matches('/')));
+            project.served.push((path.clone(), served.clone(), file));
+            if let Some(list) = known.as_mut() {
+                list.push((served, file));
             }
         }
         if let Some(connect) = scan.connect {
