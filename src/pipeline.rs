@@ -212,8 +212,12 @@ fn run_on_this_thread(
         scanned
     };
     timings.phase("discovery and manifests");
-    let mut scans: Vec<Scan> =
-        found.sources.par_iter().map(|path| scan(path, Some(&needles), Some(&client_code))).collect();
+    let mut scans: Vec<Scan> = found
+        .sources
+        .par_iter()
+        .with_max_len(crate::source::PARALLEL_CHUNK)
+        .map(|path| scan(path, Some(&needles), Some(&client_code)))
+        .collect();
     let client_cookies = std::sync::Arc::new(
         ClientCookies::scan(found.views.iter().chain(&found.components), root)
             .with(client_code.into_inner().unwrap_or_else(|e| e.into_inner())),
@@ -287,6 +291,7 @@ fn run_on_this_thread(
             .into_iter()
             .collect::<Vec<_>>()
             .into_par_iter()
+            .with_max_len(crate::source::PARALLEL_CHUNK)
             .map(|i| (i, scan(&found.sources[i], None, None)))
             .collect();
         frontier = newly.iter().filter(|(_, s)| matches!(s, Scan::Analysed(_))).map(|(i, _)| *i).collect();
@@ -295,7 +300,7 @@ fn run_on_this_thread(
         }
     }
     // Linking: what each module is to the others.
-    let inputs: Vec<Option<links::LinkInput<'_>>> = scans
+    let mut inputs: Vec<Option<links::LinkInput<'_>>> = scans
         .iter()
         .zip(&found.sources)
         .map(|(s, path)| match s {
@@ -305,6 +310,7 @@ fn run_on_this_thread(
         .collect();
     timings.phase("imported modules (rounds)");
     let mut project_links = links::link(&inputs, &resolver);
+    inputs.iter_mut().flatten().for_each(links::LinkInput::forget_text);
     timings.phase("links::link");
     for (manifest, tsconfig) in tsconfigs {
         if let Some(project) = projects.get_mut(&manifest) {
@@ -597,7 +603,7 @@ fn run_on_this_thread(
     for project in projects.values_mut() {
         views::htmx_evaluations(&mut project.views);
     }
-    for (input, path) in inputs.iter().zip(&found.sources) {
+    for (input, path) in inputs.iter_mut().zip(&found.sources) {
         let Some(input) = input else { continue };
         if let Some(project) = manifests.nearest(path).and_then(|m| projects.get_mut(&m)) {
             code_use(path, input, &mut project.code_use);
@@ -615,6 +621,8 @@ fn run_on_this_thread(
                 project.package_calls.insert(call);
             }
         }
+        // (A text read again for the code's use is not kept past its file.)
+        input.forget_text();
         let Some(read) = input.facts.property_reads.iter().find(|r| r.property == "query-nested") else { continue };
         if let Some(project) = manifests.nearest(path).and_then(|m| projects.get_mut(&m)) {
             if project.nested_query.is_none() {
@@ -666,6 +674,7 @@ fn run_on_this_thread(
     let no_links = FileLinks::default();
     let surveyed: Vec<(usize, &'static str, Vec<String>)> = inputs
         .par_iter()
+        .with_max_len(crate::source::PARALLEL_CHUNK)
         .enumerate()
         .flat_map_iter(|(i, input)| {
             let path = &found.sources[i];
@@ -686,7 +695,14 @@ fn run_on_this_thread(
                         let cx = match t.surveys(&cx) {
                             crate::transform::Survey::Nothing => return None,
                             crate::transform::Survey::Lines => cx,
-                            crate::transform::Survey::Text => FileContext { file: input.file(), ..cx },
+                            // (Read again for this survey alone: not kept past it.)
+                            crate::transform::Survey::Text => {
+                                let text = input.source.is_parked().then(|| input.source.unparked(root).ok()).flatten();
+                                let cx = FileContext { file: text.as_ref().unwrap_or(input.source), ..cx };
+                                let survey = std::panic::AssertUnwindSafe(|| t.survey(&cx));
+                                let notes = std::panic::catch_unwind(survey).ok()?;
+                                return (!notes.is_empty()).then_some((i, t.info().id, notes));
+                            }
                         };
                         let notes = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| t.survey(&cx))).ok()?;
                         (!notes.is_empty()).then_some((i, t.info().id, notes))
@@ -753,6 +769,7 @@ fn run_on_this_thread(
     timings.phase("project facts (instances, query, tsconfig)");
     let mut planned: Vec<Planned> = scans
         .into_par_iter()
+        .with_max_len(crate::source::PARALLEL_CHUNK)
         .enumerate()
         .map(|(i, scanned)| {
             let planned = match scanned {
@@ -964,6 +981,7 @@ fn run_on_this_thread(
             .collect();
         let replanned: Vec<(usize, Planned)> = again
             .into_par_iter()
+            .with_max_len(crate::source::PARALLEL_CHUNK)
             .map(|i| {
                 let replanned = match scan_file(&found.sources[i], None, None, &tracked, options) {
                     Scan::Analysed(analysed) => {
@@ -1067,22 +1085,38 @@ fn run_on_this_thread(
 
 /// With `EXPRESS_HARDEN_TIMINGS` set, the wall time of each phase of a run, printed on stderr as it ends (for the
 /// benchmark and profiling; like rustc's `-Z time-passes`).
-struct Timings(Option<std::time::Instant>);
+/// Also the CPU time of the process's threads over the phase (Linux), so that a phase's use of the cores shows.
+struct Timings(Option<(std::time::Instant, Option<u64>)>);
 
 impl Timings {
     fn from_env() -> Timings {
-        Timings(std::env::var_os("EXPRESS_HARDEN_TIMINGS").map(|_| std::time::Instant::now()))
+        Timings(std::env::var_os("EXPRESS_HARDEN_TIMINGS").map(|_| (std::time::Instant::now(), Self::cpu_ticks())))
+    }
+
+    /// User and system time of every thread of the process, in clock ticks (`/proc/self/stat`, fields 14 and 15).
+    fn cpu_ticks() -> Option<u64> {
+        let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+        // (The command name, field 2, is in parentheses and may hold spaces: the fields are counted after it.)
+        let mut fields = stat.get(stat.rfind(')')? + 2..)?.split_whitespace().skip(11);
+        Some(fields.next()?.parse::<u64>().ok()? + fields.next()?.parse::<u64>().ok()?)
     }
 
     fn phase(&mut self, name: &str) {
-        if let Some(start) = self.0.as_mut() {
+        if let Some((start, cpu)) = self.0.as_mut() {
             // The resident set now (Linux), to see what each phase keeps.
             let rss = std::fs::read_to_string("/proc/self/statm")
                 .ok()
                 .and_then(|s| s.split_whitespace().nth(1).and_then(|p| p.parse::<u64>().ok()))
                 .map_or_else(String::new, |pages| format!("  rss {:>6} MB", pages * 4096 / 1_000_000));
-            eprintln!("timing: {:>8.1} ms{rss}  {name}", start.elapsed().as_secs_f64() * 1000.0);
+            let now = Self::cpu_ticks();
+            // (Clock ticks are a hundredth of a second on Linux.)
+            let used = match (now, *cpu) {
+                (Some(now), Some(before)) => format!("  cpu {:>7.0} ms", now.saturating_sub(before) as f64 * 10.0),
+                _ => String::new(),
+            };
+            eprintln!("timing: {:>8.1} ms{used}{rss}  {name}", start.elapsed().as_secs_f64() * 1000.0);
             *start = std::time::Instant::now();
+            *cpu = now;
         }
     }
 }
