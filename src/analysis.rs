@@ -154,7 +154,8 @@ pub struct FunctionFacts {
     /// Parameter names (`None` for destructured or rest parameters).
     pub params: Vec<Option<Atom>>,
     /// The object literal it returns, when its body is one (`() => ({...})`) or returns one directly.
-    pub returns: Option<Value>,
+    /// (Boxed: most functions return none, and every function's facts are held between the passes.)
+    pub returns: Option<Box<Value>>,
     /// The name it returns, when its body is one (`() => app`) or returns one directly (`return app;`): an app
     /// made in the function and handed to the caller (`app.use('/admin', await makeAdmin(config))`).
     pub returns_name: Option<Atom>,
@@ -481,7 +482,7 @@ impl FileFacts {
             .iter()
             .map(|e| &e.value)
             .chain(self.declarations.iter().filter_map(|d| d.init.as_ref()))
-            .chain(self.functions.iter().filter_map(|f| f.returns.as_ref()))
+            .chain(self.functions.iter().filter_map(|f| f.returns.as_deref()))
             .find_map(|v| find(v, range))
     }
 
@@ -1346,7 +1347,7 @@ impl<'a> Collector<'a> {
         let name = self.pending_fn_name.take();
         let returns = returned
             .filter(|e| matches!(unwrap(e), Expr::Object(_)))
-            .map(|e| Describer { bindings: self.bindings }.value(e));
+            .map(|e| Box::new(Describer { bindings: self.bindings }.value(e)));
         let returns_name = match returned.map(unwrap) {
             Some(Expr::Ident(id)) => Some(id.sym.clone()),
             _ => None,
@@ -2124,5 +2125,33 @@ impl Visit for Collector<'_> {
             }
         }
         call.visit_children_with(self);
+    }
+}
+
+#[cfg(test)]
+mod size_probe {
+    #[test]
+    fn print_sizes() {
+        use std::mem::size_of;
+        eprintln!("FileFacts {}", size_of::<super::FileFacts>());
+        eprintln!("Declaration {}", size_of::<super::Declaration>());
+        eprintln!("Registration {}", size_of::<super::Registration>());
+        eprintln!("FunctionFacts {}", size_of::<super::FunctionFacts>());
+        eprintln!("MemberCall {}", size_of::<super::MemberCall>());
+        eprintln!("CallSite {}", size_of::<super::CallSite>());
+        eprintln!("LocalCall {}", size_of::<super::LocalCall>());
+        eprintln!("PropertyRead {}", size_of::<super::PropertyRead>());
+        eprintln!("Export {}", size_of::<super::Export>());
+        eprintln!("UseCall {}", size_of::<super::UseCall>());
+        eprintln!("ExpressApp {}", size_of::<super::ExpressApp>());
+        eprintln!("Value {}", size_of::<crate::values::Value>());
+        eprintln!("CallFacts {}", size_of::<crate::values::CallFacts>());
+        eprintln!("ObjectFacts {}", size_of::<crate::values::ObjectFacts>());
+        eprintln!("Property {}", size_of::<crate::values::Property>());
+        eprintln!("CalleeRef {}", size_of::<crate::values::CalleeRef>());
+        eprintln!("ModuleBinding {}", size_of::<crate::bindings::ModuleBinding>());
+        eprintln!("Style {}", size_of::<crate::style::Style>());
+        eprintln!("SourceFile {}", size_of::<crate::source::SourceFile>());
+        eprintln!("StmtSite {}", size_of::<super::StmtSite>());
     }
 }

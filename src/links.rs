@@ -909,7 +909,7 @@ impl<'b> Linker<'_, 'b> {
                 match self.name(i, &first, call.range.start, &callee.members, depth + 1)? {
                     Resolved::Function(t, range) => {
                         let f = self.input(t)?.facts.functions.iter().find(|f| f.range == range)?;
-                        let returned = f.returns.as_ref()?;
+                        let returned = f.returns.as_deref()?;
                         self.value(t, returned, members, depth + 1)
                     }
                     _ => None,

@@ -317,6 +317,7 @@ fn run_on_this_thread(
             project.ts_before_es2018 = tsconfig.target_before_es2018();
         }
     }
+    timings.phase("project facts: tsconfig");
     for (i, instance) in links::exported_instances(&inputs, &resolver) {
         if let Some(project) = manifests.nearest(&found.sources[i]).and_then(|m| projects.get_mut(&m)) {
             if is_pickable(&project.instances, &instance) {
@@ -342,6 +343,7 @@ fn run_on_this_thread(
         project.start_runs_example = !starts.is_empty()
             && starts.iter().all(|i| i.is_some_and(|i| project.examples.contains_key(&found.sources[i])));
     }
+    timings.phase("project facts: instances, examples");
     // What the code sends (HTML with inline code, its own X-Frame-Options): helmet's headers must fit it (a file the
     // scanner fails on only loses that evidence).
     let built: Vec<(usize, bool, crate::code_html::CodeScan)> = inputs
@@ -356,6 +358,7 @@ fn run_on_this_thread(
             Some((i, input.is_none(), scanned?))
         })
         .collect();
+    timings.phase("project facts: what the code sends (built)");
     // What each project serves: its view files count only where it serves or renders them.
     let mut served: HashMap<PathBuf, Option<Vec<(PathBuf, bool)>>> = HashMap::default();
     let mut built_html = Vec::new();
@@ -603,6 +606,7 @@ fn run_on_this_thread(
     for project in projects.values_mut() {
         views::htmx_evaluations(&mut project.views);
     }
+    timings.phase("project facts: served, views");
     for (input, path) in inputs.iter_mut().zip(&found.sources) {
         let Some(input) = input else { continue };
         if let Some(project) = manifests.nearest(path).and_then(|m| projects.get_mut(&m)) {
@@ -630,6 +634,7 @@ fn run_on_this_thread(
             }
         }
     }
+    timings.phase("project facts: code use");
     // The files of each project the run did not analyse (left unread by the prefilter, set aside on purpose, or
     // unreadable): what their code calls is not known, beyond what their text names. (Those set aside are read again
     // for that: they are few; an unreadable one may use anything.)
@@ -669,6 +674,7 @@ fn run_on_this_thread(
             project.code_use.unread.push(crate::project::UnreadFile { path: path.clone(), why, text });
         }
     }
+    timings.phase("project facts: unread files");
     // What the transforms note about each file for choices across the project (`Transform::survey`), recorded in
     // path order whatever the threads' order.
     let no_links = FileLinks::default();
@@ -722,6 +728,7 @@ fn run_on_this_thread(
         .unwrap_or(&mut no_project);
         project.surveys.entry(id).or_default().push(path.clone(), notes);
     }
+    timings.phase("project facts: surveys");
     drop(inputs);
     let projects = projects;
     let no_project = no_project;
@@ -1260,37 +1267,49 @@ fn examples_of(
 /// Adds what one analysed file uses to its project's [`crate::project::CodeUse`].
 fn code_use(path: &Path, input: &links::LinkInput<'_>, out: &mut crate::project::CodeUse) {
     let facts = input.facts;
-    let package_of = |spec: &str| -> Option<String> {
+    // (The package's name is the start of the specifier: borrowed, and copied only into a set that lacks it. Every
+    // file of a project imports the same few packages.)
+    fn package_of(spec: &str) -> Option<&str> {
         if spec.starts_with('.') || spec.starts_with('/') || spec.starts_with("node:") {
             return None;
         }
         let mut parts = spec.split('/');
         let first = parts.next()?;
         Some(match (first.starts_with('@'), parts.next()) {
-            (true, Some(second)) => format!("{first}/{second}"),
-            _ => first.to_string(),
+            (true, Some(second)) => &spec[..first.len() + 1 + second.len()],
+            _ => first,
         })
-    };
-    out.imports.extend(facts.bindings.iter().filter_map(|b| package_of(&b.module)));
-    out.imports.extend(facts.inline_requires.iter().filter_map(|m| package_of(m)));
+    }
+    fn add(set: &mut BTreeSet<String>, name: &str) {
+        if !set.contains(name) {
+            set.insert(name.to_string());
+        }
+    }
+    for package in facts.bindings.iter().filter_map(|b| package_of(&b.module)) {
+        add(&mut out.imports, package);
+    }
+    for package in facts.inline_requires.iter().filter_map(|m| package_of(m)) {
+        add(&mut out.imports, package);
+    }
     let opaque = facts
         .opaque_modules
         .iter()
         .chain(facts.exports.iter().filter_map(|e| e.from.as_ref()))
         .filter_map(|m| package_of(m));
     for package in opaque {
-        out.imports.insert(package.clone());
-        out.opaque.insert(package);
+        add(&mut out.imports, package);
+        add(&mut out.opaque, package);
     }
     // A package's export named anywhere (passed to `util.promisify`, kept in an object, re-exported) counts as
     // called: what is handed on is called elsewhere.
-    out.functions.extend(facts.package_refs.iter().filter_map(|(m, e)| Some((package_of(m)?, e.to_string()))));
+    out.functions
+        .extend(facts.package_refs.iter().filter_map(|(m, e)| Some((package_of(m)?.to_string(), e.to_string()))));
     // `lodash/template` (or `lodash/template.js`) is lodash's `template`.
     let function_module = |module: &str| -> Option<(String, String)> {
         let package = package_of(module)?;
         let rest = module.get(package.len() + 1..)?;
         let name = rest.strip_suffix(".js").unwrap_or(rest);
-        (!name.is_empty() && !name.contains('/')).then(|| (package, name.to_string()))
+        (!name.is_empty() && !name.contains('/')).then(|| (package.to_string(), name.to_string()))
     };
     for site in &facts.calls {
         let Some(callee) = site.call.callee.as_ref() else { continue };
@@ -1301,18 +1320,22 @@ fn code_use(path: &Path, input: &links::LinkInput<'_>, out: &mut crate::project:
         };
         match &*callee.members {
             [] => {
-                out.default_calls.extend(package_of(module));
+                if let Some(package) = package_of(module) {
+                    add(&mut out.default_calls, package);
+                }
                 out.functions.extend(function_module(module));
             }
             [member] if callee.binding.is_none() => {
-                out.functions.extend(package_of(module).map(|p| (p, member.to_string())));
+                out.functions.extend(package_of(module).map(|p| (p.to_string(), member.to_string())));
             }
             _ => {}
         }
     }
-    out.properties.extend(facts.property_reads.iter().map(|r| r.property.to_string()));
+    for read in facts.property_reads.iter() {
+        add(&mut out.properties, &read.property);
+    }
     for call in &facts.member_calls {
-        out.methods.insert(call.method.to_string());
+        add(&mut out.methods, &call.method);
         if let [crate::values::Value::Str(setting, _), crate::values::Value::Str(engine, _), ..] = call.args.as_slice()
         {
             if call.method == "set" && setting == "view engine" {

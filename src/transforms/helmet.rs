@@ -831,7 +831,7 @@ fn written_policy(facts: &FileFacts, at: usize) -> Option<WrittenPolicy<'_>> {
                     // the tool's too: [`dev_eval`].)
                     items.iter().all(|i| matches!(i, Value::Str(..) | Value::Conditional(_)))
                         && defaults.len() <= items.len()
-                        && defaults.iter().zip(items).all(|(d, i)| matches!(i, Value::Str(s, _) if s == d))
+                        && defaults.iter().zip(items.iter()).all(|(d, i)| matches!(i, Value::Str(s, _) if s == d))
                 }
                 Value::Nothing(_) => true,
                 _ => false,

@@ -1109,7 +1109,7 @@ fn mixed_array(cx: &FileContext<'_>, value: &Value, name: &str) -> Vec<Literal> 
             out.push(Literal { range, list: true, env: Some(next_env()), spread: true, element: false });
         }
     };
-    for item in items {
+    for item in items.iter() {
         match item {
             Value::Str(_, r) if es5 => {
                 out.push(Literal { range: r.clone(), list: false, env: Some(next_env()), spread: false, element: true })
