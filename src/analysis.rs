@@ -2127,31 +2127,3 @@ impl Visit for Collector<'_> {
         call.visit_children_with(self);
     }
 }
-
-#[cfg(test)]
-mod size_probe {
-    #[test]
-    fn print_sizes() {
-        use std::mem::size_of;
-        eprintln!("FileFacts {}", size_of::<super::FileFacts>());
-        eprintln!("Declaration {}", size_of::<super::Declaration>());
-        eprintln!("Registration {}", size_of::<super::Registration>());
-        eprintln!("FunctionFacts {}", size_of::<super::FunctionFacts>());
-        eprintln!("MemberCall {}", size_of::<super::MemberCall>());
-        eprintln!("CallSite {}", size_of::<super::CallSite>());
-        eprintln!("LocalCall {}", size_of::<super::LocalCall>());
-        eprintln!("PropertyRead {}", size_of::<super::PropertyRead>());
-        eprintln!("Export {}", size_of::<super::Export>());
-        eprintln!("UseCall {}", size_of::<super::UseCall>());
-        eprintln!("ExpressApp {}", size_of::<super::ExpressApp>());
-        eprintln!("Value {}", size_of::<crate::values::Value>());
-        eprintln!("CallFacts {}", size_of::<crate::values::CallFacts>());
-        eprintln!("ObjectFacts {}", size_of::<crate::values::ObjectFacts>());
-        eprintln!("Property {}", size_of::<crate::values::Property>());
-        eprintln!("CalleeRef {}", size_of::<crate::values::CalleeRef>());
-        eprintln!("ModuleBinding {}", size_of::<crate::bindings::ModuleBinding>());
-        eprintln!("Style {}", size_of::<crate::style::Style>());
-        eprintln!("SourceFile {}", size_of::<crate::source::SourceFile>());
-        eprintln!("StmtSite {}", size_of::<super::StmtSite>());
-    }
-}
