@@ -1791,8 +1791,8 @@ fn a_broad_resolution_is_named_as_what_the_refresh_follows() {
 
 /// Ctrl-C while Yarn 1 resolves the refreshed entries again stops Yarn, and yarn.lock is put back as it was before the
 /// process ends by the signal (found by the ninth session's review: the lockfile was left without qs's entries, which
-/// Yarn 1 accepts even with --frozen-lockfile, and the next run no longer saw qs). A fake `yarn` that notes its start
-/// and then fails stands in for a slow install; the signal goes to express-harden alone. qs's advisory alone is read
+/// Yarn 1 accepts even with --frozen-lockfile, and the next run no longer saw qs). A fake `yarn` that notes its start,
+/// runs until the signal is sent, and then fails stands in for a slow install; the signal goes to express-harden alone. qs's advisory alone is read
 /// (its recorded OSV record), so that the refresh is the only thing Yarn runs for.
 #[cfg(unix)]
 #[test]
@@ -1808,12 +1808,17 @@ fn an_interrupted_yarn_refresh_puts_the_lockfile_back() {
     let bin = tmp.path().join("bin");
     std::fs::create_dir(&bin).expect("bin");
     let started = tmp.path().join("yarn-started");
+    // (The fake Yarn runs until the test has sent its signal, up to a minute: a fixed sleep let a loaded machine see
+    // the run end before the signal came.)
+    let release = tmp.path().join("yarn-may-end");
     let yarn = bin.join("yarn");
     std::fs::write(
         &yarn,
         format!(
-            "#!/bin/sh\nif [ \"$1\" = --version ]; then echo 1.22.22; exit 0; fi\ntouch '{}'\nsleep 2\nexit 1\n",
-            started.display()
+            "#!/bin/sh\nif [ \"$1\" = --version ]; then echo 1.22.22; exit 0; fi\ntouch '{}'\ni=0\nwhile [ ! -e '{}' ] \
+             && [ $i -lt 1200 ]; do sleep 0.05; i=$((i+1)); done\nexit 1\n",
+            started.display(),
+            release.display()
         ),
     )
     .expect("fake yarn");
@@ -1838,6 +1843,7 @@ fn an_interrupted_yarn_refresh_puts_the_lockfile_back() {
     assert!(stripped != lock && !stripped.contains("\nqs@"), "qs's entries are out while Yarn runs");
     // SAFETY: a signal to the child this test started.
     unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+    std::fs::write(&release, "").expect("let the fake yarn end");
     let status = child.wait().expect("wait");
     assert_eq!(status.signal(), Some(libc::SIGINT), "{status:?}");
     let after = std::fs::read_to_string(dir.join("yarn.lock")).expect("lockfile");
@@ -2657,7 +2663,8 @@ fn a_lockfile_out_of_sync_with_package_json_does_not_pass_the_gate() {
 /// accepts `ms ^2.1.3` over a recorded `^2.1.1` since it locks 2.1.3; pnpm's frozen install refuses any changed
 /// specifier, and `pnpm.overrides` that differ from the lockfile's `overrides:`. Each is an
 /// `advisories/lockfile-out-of-sync` finding and `--check` exits 2 (before: nothing, the package being installed at
-/// some version). The real npm and pnpm (offline) agree on each case.
+/// some version). The real npm and pnpm agree on each case (pnpm offline; npm from its cache, or the registry when
+/// the cache lacks the metadata).
 #[test]
 fn a_raised_range_the_lockfile_does_not_satisfy_is_out_of_sync() {
     let run = |dir: &Path, program: &str, args: &[&str]| {
@@ -2671,7 +2678,9 @@ fn a_raised_range_the_lockfile_does_not_satisfy_is_out_of_sync() {
             format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)),
         )
     };
-    let npm_ci = ["ci", "--ignore-scripts", "--no-audit", "--no-fund", "--dry-run", "--offline"];
+    // (npm reads the raised package's metadata to say why the lockfile does not satisfy it: from its cache when it has
+    // them, else from the registry; with `--offline` and a cold cache it fails with ENOTCACHED instead.)
+    let npm_ci = ["ci", "--ignore-scripts", "--no-audit", "--no-fund", "--dry-run", "--prefer-offline"];
     let check = |dir: &Path| {
         let out = express_harden(dir, &["--only", "advisories", "--advisories", &osv(), "--check"]);
         (out.status.code(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
