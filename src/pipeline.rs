@@ -698,18 +698,15 @@ fn run_on_this_thread(
                             project,
                             options,
                         };
-                        let cx = match t.surveys(&cx) {
+                        // (A text read again for this survey alone: not kept past it.)
+                        let text = match t.surveys(&cx) {
                             crate::transform::Survey::Nothing => return None,
-                            crate::transform::Survey::Lines => cx,
-                            // (Read again for this survey alone: not kept past it.)
+                            crate::transform::Survey::Lines => None,
                             crate::transform::Survey::Text => {
-                                let text = input.source.is_parked().then(|| input.source.unparked(root).ok()).flatten();
-                                let cx = FileContext { file: text.as_ref().unwrap_or(input.source), ..cx };
-                                let survey = std::panic::AssertUnwindSafe(|| t.survey(&cx));
-                                let notes = std::panic::catch_unwind(survey).ok()?;
-                                return (!notes.is_empty()).then_some((i, t.info().id, notes));
+                                input.source.is_parked().then(|| input.source.unparked(root).ok()).flatten()
                             }
                         };
+                        let cx = FileContext { file: text.as_ref().unwrap_or(input.source), ..cx };
                         let notes = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| t.survey(&cx))).ok()?;
                         (!notes.is_empty()).then_some((i, t.info().id, notes))
                     })
@@ -773,7 +770,7 @@ fn run_on_this_thread(
         }))
         .unwrap_or_else(|_| Planned::failed(path, ErrorKind::Internal))
     };
-    timings.phase("project facts (instances, query, tsconfig)");
+    timings.phase("project facts: the rest");
     let mut planned: Vec<Planned> = scans
         .into_par_iter()
         .with_max_len(crate::source::PARALLEL_CHUNK)

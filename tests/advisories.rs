@@ -1808,8 +1808,8 @@ fn an_interrupted_yarn_refresh_puts_the_lockfile_back() {
     let bin = tmp.path().join("bin");
     std::fs::create_dir(&bin).expect("bin");
     let started = tmp.path().join("yarn-started");
-    // (The fake Yarn runs until the test has sent its signal, up to a minute: a fixed sleep let a loaded machine see
-    // the run end before the signal came.)
+    // (The fake Yarn runs until the test has sent its signal, up to a minute: with a fixed sleep, a slow machine could
+    // see the run end before the signal came.)
     let release = tmp.path().join("yarn-may-end");
     let yarn = bin.join("yarn");
     std::fs::write(
@@ -1824,16 +1824,25 @@ fn an_interrupted_yarn_refresh_puts_the_lockfile_back() {
     .expect("fake yarn");
     std::fs::set_permissions(&yarn, std::fs::Permissions::from_mode(0o755)).expect("chmod");
     let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_express-harden"))
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_express-harden"));
+    command
         .args(["--only", "advisories", "--write", "--allow-no-vcs", "--lockfile", "--advisories"])
         .arg(&records)
         .arg(".")
         .current_dir(&dir)
         .env("PATH", path)
         .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("express-harden");
+        .stderr(std::process::Stdio::null());
+    // The tests may run where SIGINT is ignored (started in the background by a shell without job control, or under
+    // nohup), which express-harden rightly leaves ignored: the child gets SIGINT's default action, as in a terminal.
+    // SAFETY: `signal` is async-signal-safe, the only call between fork and exec.
+    unsafe {
+        std::os::unix::process::CommandExt::pre_exec(&mut command, || {
+            libc::signal(libc::SIGINT, libc::SIG_DFL);
+            Ok(())
+        });
+    }
+    let mut child = command.spawn().expect("express-harden");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     while !started.exists() {
         assert!(std::time::Instant::now() < deadline, "the fake yarn never ran the install");
