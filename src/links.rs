@@ -463,7 +463,13 @@ impl<'a> LinkInput<'a> {
         if !self.source.is_parked() {
             return self.source;
         }
-        self.text.get_or_init(|| self.source.unparked(self.root).ok()).as_ref().unwrap_or(self.source)
+        self.text.get_or_init(|| self.read_again()).as_ref().unwrap_or(self.source)
+    }
+
+    /// The parked text read again, not kept (for one use that must not hold it): `None` when the text is not parked,
+    /// or changed on disk since.
+    pub fn read_again(&self) -> Option<SourceFile> {
+        self.source.is_parked().then(|| self.source.unparked(self.root).ok()).flatten()
     }
 
     /// Drops the text [`LinkInput::file`] read again, once the links that needed it are made: held until the inputs

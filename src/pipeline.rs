@@ -702,9 +702,7 @@ fn run_on_this_thread(
                         let text = match t.surveys(&cx) {
                             crate::transform::Survey::Nothing => return None,
                             crate::transform::Survey::Lines => None,
-                            crate::transform::Survey::Text => {
-                                input.source.is_parked().then(|| input.source.unparked(root).ok()).flatten()
-                            }
+                            crate::transform::Survey::Text => input.read_again(),
                         };
                         let cx = FileContext { file: text.as_ref().unwrap_or(input.source), ..cx };
                         let notes = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| t.survey(&cx))).ok()?;
@@ -1089,20 +1087,31 @@ fn run_on_this_thread(
 
 /// With `EXPRESS_HARDEN_TIMINGS` set, the wall time of each phase of a run, printed on stderr as it ends (for the
 /// benchmark and profiling; like rustc's `-Z time-passes`).
-/// Also the CPU time of the process's threads over the phase (Linux), so that a phase's use of the cores shows.
+/// Also the CPU time of the process's threads over the phase, so that a phase's use of the cores shows.
 struct Timings(Option<(std::time::Instant, Option<u64>)>);
 
 impl Timings {
     fn from_env() -> Timings {
-        Timings(std::env::var_os("EXPRESS_HARDEN_TIMINGS").map(|_| (std::time::Instant::now(), Self::cpu_ticks())))
+        Timings(std::env::var_os("EXPRESS_HARDEN_TIMINGS").map(|_| (std::time::Instant::now(), Self::cpu_micros())))
     }
 
-    /// User and system time of every thread of the process, in clock ticks (`/proc/self/stat`, fields 14 and 15).
-    fn cpu_ticks() -> Option<u64> {
-        let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-        // (The command name, field 2, is in parentheses and may hold spaces: the fields are counted after it.)
-        let mut fields = stat.get(stat.rfind(')')? + 2..)?.split_whitespace().skip(11);
-        Some(fields.next()?.parse::<u64>().ok()? + fields.next()?.parse::<u64>().ok()?)
+    /// User and system time of every thread of the process so far, in microseconds (`getrusage`, as the benchmark
+    /// reads it).
+    #[cfg(unix)]
+    fn cpu_micros() -> Option<u64> {
+        // SAFETY: getrusage only writes the struct it is given.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } != 0 {
+            return None;
+        }
+        let micros =
+            |t: libc::timeval| Some(u64::try_from(t.tv_sec).ok()? * 1_000_000 + u64::try_from(t.tv_usec).ok()?);
+        Some(micros(usage.ru_utime)? + micros(usage.ru_stime)?)
+    }
+
+    #[cfg(not(unix))]
+    fn cpu_micros() -> Option<u64> {
+        None
     }
 
     fn phase(&mut self, name: &str) {
@@ -1112,10 +1121,9 @@ impl Timings {
                 .ok()
                 .and_then(|s| s.split_whitespace().nth(1).and_then(|p| p.parse::<u64>().ok()))
                 .map_or_else(String::new, |pages| format!("  rss {:>6} MB", pages * 4096 / 1_000_000));
-            let now = Self::cpu_ticks();
-            // (Clock ticks are a hundredth of a second on Linux.)
+            let now = Self::cpu_micros();
             let used = match (now, *cpu) {
-                (Some(now), Some(before)) => format!("  cpu {:>7.0} ms", now.saturating_sub(before) as f64 * 10.0),
+                (Some(now), Some(before)) => format!("  cpu {:>7.1} ms", now.saturating_sub(before) as f64 / 1000.0),
                 _ => String::new(),
             };
             eprintln!("timing: {:>8.1} ms{used}{rss}  {name}", start.elapsed().as_secs_f64() * 1000.0);

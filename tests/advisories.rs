@@ -1792,8 +1792,8 @@ fn a_broad_resolution_is_named_as_what_the_refresh_follows() {
 /// Ctrl-C while Yarn 1 resolves the refreshed entries again stops Yarn, and yarn.lock is put back as it was before the
 /// process ends by the signal (found by the ninth session's review: the lockfile was left without qs's entries, which
 /// Yarn 1 accepts even with --frozen-lockfile, and the next run no longer saw qs). A fake `yarn` that notes its start,
-/// runs until the signal is sent, and then fails stands in for a slow install; the signal goes to express-harden alone. qs's advisory alone is read
-/// (its recorded OSV record), so that the refresh is the only thing Yarn runs for.
+/// runs until the signal is sent, and then fails stands in for a slow install; the signal goes to express-harden
+/// alone. qs's advisory alone is read (its recorded OSV record), so that the refresh is the only thing Yarn runs for.
 #[cfg(unix)]
 #[test]
 fn an_interrupted_yarn_refresh_puts_the_lockfile_back() {
