@@ -1115,6 +1115,10 @@ fn es5_check(files: &[&PathBuf], scratch: &Path) -> Result<BTreeMap<PathBuf, Res
 /// acorn's verdict on each file read as ECMAScript `version` (5, 2017, 2019, ...), as [`es5_check`] runs it.
 fn es_check(files: &[&PathBuf], version: u32, scratch: &Path) -> Result<BTreeMap<PathBuf, Result<(), String>>, String> {
     let dir = root().join("tests/es5-check");
+    // (One install at a time: the tests run in parallel, and a second `npm ci` empties node_modules while the first
+    // one's check reads acorn from it. Found on a fresh clone: "Cannot find module 'acorn'".)
+    static INSTALL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let installing = INSTALL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     if !dir.join("node_modules/acorn/package.json").exists() {
         let npm = std::process::Command::new("npm")
             .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund"])
@@ -1125,6 +1129,7 @@ fn es_check(files: &[&PathBuf], version: u32, scratch: &Path) -> Result<BTreeMap
             return Err(format!("npm ci in tests/es5-check failed: {}", String::from_utf8_lossy(&npm.stderr)));
         }
     }
+    drop(installing);
     script_verdicts("tests/es5-check/check.js", &[], &[&version.to_string()], files, scratch)
 }
 
