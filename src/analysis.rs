@@ -14,7 +14,7 @@ use swc_ecma_visit::{Visit, VisitWith};
 
 pub use crate::bindings::{require_source, unwrap, ImportKind, ModuleBinding};
 use crate::early_errors::COMMONJS_PARAMETERS;
-use crate::parse::{range, range_of, Parsed};
+use crate::parse::{range_of, span_of, span_of_node, ByteRange, Parsed};
 use crate::source::{ExtensionModule, SourceFile, SourceKind};
 use crate::style::{Style, StyleVotes};
 use crate::values::{CallFacts, Describer, Value};
@@ -46,7 +46,7 @@ pub enum AppSite {
     /// The app is created by a statement in a statement list: new statements go after it, on their own line.
     AfterStatement {
         /// The creating statement.
-        stmt: Range<usize>,
+        stmt: ByteRange,
         /// Source text to call methods on (`app`, `exports.app`).
         receiver: Atom,
     },
@@ -59,13 +59,13 @@ pub enum AppSite {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExpressApp {
     /// The `express()` call.
-    pub creation: Range<usize>,
+    pub creation: ByteRange,
     /// Every path the app is known by in this file.
     pub names: Vec<Atom>,
     /// Where configuration goes.
     pub site: AppSite,
     /// The function body (or the whole file) the app is created in: registrations elsewhere name another app.
-    pub scope: Range<usize>,
+    pub scope: ByteRange,
 }
 
 /// One middleware argument of a `.use(...)` call (arrays are flattened).
@@ -106,7 +106,7 @@ pub struct UseCall {
     /// The middleware arguments (a leading path string is skipped).
     pub middleware: Vec<Middleware>,
     /// The whole call.
-    pub range: Range<usize>,
+    pub range: ByteRange,
 }
 
 /// A route or middleware registration (`app.get('/x', h)`, `app.use(...)`, `app.post(...)`).
@@ -117,15 +117,15 @@ pub struct Registration {
     /// The method (`use`, `get`, ...).
     pub method: Atom,
     /// The whole call.
-    pub range: Range<usize>,
+    pub range: ByteRange,
     /// The functions it registers: written inline, or passed by name.
     pub handlers: Vec<HandlerArg>,
     /// The route path when the first argument is a string literal (for `.route('/x').get(h)`, the route's path), with
     /// the literal's range.
-    pub path: Option<(Atom, Range<usize>)>,
+    pub path: Option<(Atom, ByteRange)>,
     /// The paths when the first argument is an array of string literals (`app.get(['/a', '/a/*'], h)`), each with
     /// its literal's range.
-    pub paths: Vec<(Atom, Range<usize>)>,
+    pub paths: Vec<(Atom, ByteRange)>,
     /// Whether the route is not only string literals (a RegExp, a variable, an array holding one): what it matches
     /// and which parameters it names is not known here.
     pub opaque_path: bool,
@@ -135,7 +135,7 @@ pub struct Registration {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HandlerArg {
     /// `app.get('/', (req, res) => ...)`: the function's range.
-    Inline(Range<usize>),
+    Inline(ByteRange),
     /// `app.get('/', home)`.
     Named(Atom),
     /// `app.get('/', customers.show)`: a dotted path (resolved through the project's modules).
@@ -148,9 +148,9 @@ pub struct FunctionFacts {
     /// The name it is declared or assigned under, if any.
     pub name: Option<Atom>,
     /// The whole function.
-    pub range: Range<usize>,
+    pub range: ByteRange,
     /// Its body.
-    pub body: Range<usize>,
+    pub body: ByteRange,
     /// Parameter names (`None` for destructured or rest parameters).
     pub params: Vec<Option<Atom>>,
     /// The object literal it returns, when its body is one (`() => ({...})`) or returns one directly.
@@ -178,9 +178,9 @@ pub struct MemberCall {
     /// The method.
     pub method: Atom,
     /// The method name's bytes.
-    pub method_range: Range<usize>,
+    pub method_range: ByteRange,
     /// The whole call.
-    pub range: Range<usize>,
+    pub range: ByteRange,
     /// The arguments.
     pub args: Vec<Value>,
     /// The statement holding the call.
@@ -200,7 +200,7 @@ pub struct MemberCall {
     /// The body of the innermost function holding the call ([`FunctionFacts::body`]; a class's range inside a class
     /// member); `None` at the file's top level (the call runs when the module loads, not when something calls a
     /// function).
-    pub scope: Option<Range<usize>>,
+    pub scope: Option<ByteRange>,
 }
 
 /// A call of a name no import binds (`setup(app)`, `setAuthCookie(res, user)`): a function of the file, most often.
@@ -211,11 +211,11 @@ pub struct LocalCall {
     /// Each argument's name, when it is a bare name.
     pub args: Vec<Option<Atom>>,
     /// The whole call.
-    pub range: Range<usize>,
+    pub range: ByteRange,
     /// Whether it runs only in a branch, as [`MemberCall::in_branch`].
     pub in_branch: bool,
     /// The innermost function holding it, as [`MemberCall::scope`].
-    pub scope: Option<Range<usize>>,
+    pub scope: Option<ByteRange>,
 }
 
 /// What a call does to Express's `trust proxy` setting ([`MemberCall::trust_proxy`]).
@@ -245,7 +245,7 @@ impl MemberCall {
                 Value::Bool(false, _) | Value::Nothing(_) => TrustProxy::Off,
                 Value::Str(s, _) if s.is_empty() => TrustProxy::Off,
                 Value::Bool(true, _) | Value::Str(..) | Value::Array(..) => TrustProxy::On,
-                other => match code.and_then(|c| c.get(other.range())).map(str::trim) {
+                other => match code.and_then(|c| c.get(other.range().range())).map(str::trim) {
                     Some("0") => TrustProxy::Off,
                     Some(n) if n.bytes().all(|b| b.is_ascii_digit()) => TrustProxy::On,
                     Some(_) => TrustProxy::Computed,
@@ -273,7 +273,7 @@ pub struct PropertyRead {
     /// The property.
     pub property: Atom,
     /// The property name's bytes.
-    pub range: Range<usize>,
+    pub range: ByteRange,
 }
 
 /// One thing the file exports, in CommonJS (`module.exports = x`, `exports.a = x`) or ES module syntax.
@@ -357,7 +357,7 @@ pub struct FileFacts {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StmtSite {
     /// The statement.
-    pub range: Range<usize>,
+    pub range: ByteRange,
     /// Whether it is a statement of the file's top level.
     pub top_level: bool,
 }
@@ -374,7 +374,7 @@ pub struct CallSite {
     /// Whether it runs only in a branch, as [`MemberCall::in_branch`].
     pub in_branch: bool,
     /// The innermost function holding it, as [`MemberCall::scope`].
-    pub scope: Option<Range<usize>>,
+    pub scope: Option<ByteRange>,
 }
 
 /// `const name = init` (or `let`/`var`).
@@ -385,9 +385,9 @@ pub struct Declaration {
     /// `const`, `let` or `var`.
     pub kind: &'static str,
     /// The declarator (`name = init`, with a type annotation if any).
-    pub declarator: Range<usize>,
+    pub declarator: ByteRange,
     /// The whole statement.
-    pub stmt: Range<usize>,
+    pub stmt: ByteRange,
     /// Whether the statement declares only this name.
     pub single: bool,
     /// The initialiser.
@@ -395,7 +395,7 @@ pub struct Declaration {
     /// Whether it is at the top level of the file.
     pub top_level: bool,
     /// Where the name is bound: the function (or the file) holding a `var`, the block holding a `let` or `const`.
-    pub scope: Range<usize>,
+    pub scope: ByteRange,
 }
 
 impl FileFacts {
@@ -464,10 +464,10 @@ impl FileFacts {
 
     /// The object literal at `range`, wherever the analysis described it: an export, a declaration's initialiser, a
     /// function's returned object, or inside one of those.
-    pub fn object_at(&self, range: &Range<usize>) -> Option<&crate::values::ObjectFacts> {
-        fn find<'v>(value: &'v Value, range: &Range<usize>) -> Option<&'v crate::values::ObjectFacts> {
+    pub fn object_at(&self, range: &ByteRange) -> Option<&crate::values::ObjectFacts> {
+        fn find<'v>(value: &'v Value, range: &ByteRange) -> Option<&'v crate::values::ObjectFacts> {
             let outer = value.range();
-            if range.start < outer.start || outer.end < range.end {
+            if range.start() < outer.start() || outer.end() < range.end() {
                 return None;
             }
             match value {
@@ -488,9 +488,12 @@ impl FileFacts {
 
     /// The first function (in source order) inside `range`: the function itself when `range` is one. A binary
     /// search: functions are recorded in source order, by their start.
-    pub fn function_within(&self, range: &Range<usize>) -> Option<&FunctionFacts> {
-        let first = self.functions.partition_point(|f| f.range.start < range.start);
-        self.functions[first..].iter().take_while(|f| f.range.start <= range.end).find(|f| f.range.end <= range.end)
+    pub fn function_within(&self, range: &ByteRange) -> Option<&FunctionFacts> {
+        let first = self.functions.partition_point(|f| f.range.start() < range.start());
+        self.functions[first..]
+            .iter()
+            .take_while(|f| f.range.start() <= range.end())
+            .find(|f| f.range.end() <= range.end())
     }
 
     /// Names of the routers the file creates (`express.Router()`, `Router()` imported from express).
@@ -531,14 +534,14 @@ impl FileFacts {
             return self.declarations.iter().rev().find(|d| d.name == name);
         }
         let visible =
-            || self.declarations.iter().filter(move |d| d.name == name && d.scope.start <= at && at <= d.scope.end);
-        let innermost = visible().map(|d| (d.scope.start, std::cmp::Reverse(d.scope.end))).max()?;
-        let in_scope = || visible().filter(move |d| (d.scope.start, std::cmp::Reverse(d.scope.end)) == innermost);
-        let found = in_scope().rfind(|d| d.declarator.start <= at).or_else(|| in_scope().next())?;
+            || self.declarations.iter().filter(move |d| d.name == name && d.scope.start() <= at && at <= d.scope.end());
+        let innermost = visible().map(|d| (d.scope.start(), std::cmp::Reverse(d.scope.end()))).max()?;
+        let in_scope = || visible().filter(move |d| (d.scope.start(), std::cmp::Reverse(d.scope.end())) == innermost);
+        let found = in_scope().rfind(|d| d.declarator.start() <= at).or_else(|| in_scope().next())?;
         let shadowed = self.functions.iter().any(|f| {
-            f.range.start > found.scope.start
-                && f.range.start <= at
-                && at <= f.range.end
+            f.range.start() > found.scope.start()
+                && f.range.start() <= at
+                && at <= f.range.end()
                 && f.params.iter().any(|p| p.as_deref() == Some(name))
         });
         (!shadowed).then_some(found)
@@ -547,8 +550,10 @@ impl FileFacts {
     /// Whether `receiver` (as seen at `at`) names `app`.
     pub fn is_app(&self, app: &ExpressApp, receiver: &Receiver, at: usize) -> bool {
         match receiver {
-            Receiver::Creation(start) => *start == app.creation.start,
-            Receiver::Path(path) => app.names.iter().any(|n| n == path) && app.scope.start <= at && at <= app.scope.end,
+            Receiver::Creation(start) => *start == app.creation.start(),
+            Receiver::Path(path) => {
+                app.names.iter().any(|n| n == path) && app.scope.start() <= at && at <= app.scope.end()
+            }
             Receiver::Other => false,
         }
     }
@@ -642,7 +647,7 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
         claimed: HashSet::default(),
         uses: Vec::new(),
         registrations: Vec::new(),
-        scopes: std::iter::once(0..code.len()).collect(),
+        scopes: vec![ByteRange::new(0, code.len())],
         class_prop: None,
         calls: Vec::new(),
         declarations: Vec::new(),
@@ -716,7 +721,7 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
     }
     let has_import_equals = bindings.bindings.iter().any(|b| {
         b.top_level
-            && code.get(b.stmt.clone()).is_some_and(|t| t.starts_with("import ") || t.starts_with("export import"))
+            && code.get(b.stmt.range()).is_some_and(|t| t.starts_with("import ") || t.starts_with("export import"))
     });
     let module_system = match file.ext_module {
         ExtensionModule::Esm => ModuleSystem::Esm,
@@ -849,7 +854,7 @@ impl BindingCollector {
             local: local.to_string().into(),
             module: module.to_string().into(),
             kind,
-            stmt,
+            stmt: stmt.into(),
             top_level: self.depth == 0,
         });
     }
@@ -1003,14 +1008,14 @@ struct Collector<'a> {
     claimed: HashSet<usize>,
     uses: Vec<UseCall>,
     registrations: Vec<Registration>,
-    scopes: Vec<Range<usize>>,
+    scopes: Vec<ByteRange>,
     /// Name of the class property being visited (`app = express()` in a class body is `this.app`).
     class_prop: Option<Atom>,
     calls: Vec<CallSite>,
     declarations: Vec<Declaration>,
     assigned: Vec<(Atom, usize)>,
     /// The blocks being visited (and `for` statements, which bind their `let`), innermost last.
-    blocks: Vec<Range<usize>>,
+    blocks: Vec<ByteRange>,
     references: HashMap<Atom, usize>,
     counted: &'a HashSet<Atom>,
     /// The statements being visited, innermost last, with whether each is at the top level.
@@ -1220,12 +1225,12 @@ impl<'a> Collector<'a> {
         }
     }
 
-    fn scope(&self) -> Range<usize> {
-        self.scopes.last().cloned().unwrap_or(0..self.code.len())
+    fn scope(&self) -> ByteRange {
+        self.scopes.last().copied().unwrap_or(ByteRange::new(0, self.code.len()))
     }
 
     /// The innermost function (or class) being visited, `None` at the top level ([`MemberCall::scope`]).
-    fn function_scope(&self) -> Option<Range<usize>> {
+    fn function_scope(&self) -> Option<ByteRange> {
         (self.scopes.len() > 1).then(|| self.scope())
     }
 
@@ -1247,8 +1252,8 @@ impl<'a> Collector<'a> {
     }
 
     /// Registers apps created by a statement that sits in a statement list.
-    fn statement_app(&mut self, stmt_range: Range<usize>, var: Option<&VarDecl>, expr: Option<&Expr>) {
-        let mut found: Vec<(Range<usize>, Vec<Atom>)> = Vec::new();
+    fn statement_app(&mut self, stmt_range: ByteRange, var: Option<&VarDecl>, expr: Option<&Expr>) {
+        let mut found: Vec<(ByteRange, Vec<Atom>)> = Vec::new();
         if let Some(var) = var {
             for decl in &var.decls {
                 let Some(init) = decl.init.as_deref() else { continue };
@@ -1257,23 +1262,23 @@ impl<'a> Collector<'a> {
                     names.push(id.id.sym.clone());
                 }
                 if let Some(creation) = self.assignment_chain(init, &mut names) {
-                    found.push((range_of(creation), names));
+                    found.push((span_of_node(creation), names));
                 }
             }
         }
         if let Some(expr) = expr {
             let mut names = Vec::new();
             if let Some(creation) = self.assignment_chain(expr, &mut names) {
-                found.push((range_of(creation), names));
+                found.push((span_of_node(creation), names));
             }
         }
         for (creation, names) in found {
             let Some(receiver) = names.first().cloned() else { continue };
-            self.claimed.insert(creation.start);
+            self.claimed.insert(creation.start());
             self.apps.push(ExpressApp {
                 creation,
                 names,
-                site: AppSite::AfterStatement { stmt: stmt_range.clone(), receiver },
+                site: AppSite::AfterStatement { stmt: stmt_range, receiver },
                 scope: self.scope(),
             });
         }
@@ -1281,8 +1286,8 @@ impl<'a> Collector<'a> {
 
     fn stmt_in_list(&mut self, stmt: &Stmt) {
         match stmt {
-            Stmt::Decl(Decl::Var(var)) => self.statement_app(range_of(stmt), Some(var), None),
-            Stmt::Expr(e) => self.statement_app(range_of(stmt), None, Some(&e.expr)),
+            Stmt::Decl(Decl::Var(var)) => self.statement_app(span_of_node(stmt), Some(var), None),
+            Stmt::Expr(e) => self.statement_app(span_of_node(stmt), None, Some(&e.expr)),
             _ => {}
         }
         self.vote_statement(stmt);
@@ -1312,7 +1317,7 @@ impl<'a> Collector<'a> {
         self.property_reads.push(PropertyRead {
             object: Some(root.to_string().into()),
             property: "query-write".to_string().into(),
-            range: range_of(m),
+            range: span_of_node(m),
         });
     }
 
@@ -1329,7 +1334,7 @@ impl<'a> Collector<'a> {
         }
         let args: Vec<Value> = args.iter().map(|a| describer.value(a)).collect();
         self.calls.push(CallSite {
-            call: CallFacts { range, callee: Some(callee_ref), callee_range: range_of(callee), args },
+            call: CallFacts { range: range.into(), callee: Some(callee_ref), callee_range: span_of_node(callee), args },
             is_new,
             stmt: self.stmts.last().cloned(),
             in_branch: self.branch_depth > 0,
@@ -1352,7 +1357,14 @@ impl<'a> Collector<'a> {
             Some(Expr::Ident(id)) => Some(id.sym.clone()),
             _ => None,
         };
-        self.functions.push(FunctionFacts { name, range, body, params, returns, returns_name });
+        self.functions.push(FunctionFacts {
+            name,
+            range: range.into(),
+            body: body.into(),
+            params,
+            returns,
+            returns_name,
+        });
     }
 
     /// Records what a top-level statement exports in CommonJS: `module.exports = x`, `module.exports.a = x`,
@@ -1395,7 +1407,7 @@ impl<'a> Collector<'a> {
             ModuleDecl::ExportDecl(ExportDecl { decl, .. }) => match decl {
                 Decl::Fn(f) => self.exports.push(Export {
                     name: f.ident.sym.clone(),
-                    value: Value::Ident(f.ident.sym.clone(), range_of(&f.ident)),
+                    value: Value::Ident(f.ident.sym.clone(), span_of_node(&f.ident)),
                     from: None,
                 }),
                 Decl::Var(var) => {
@@ -1415,7 +1427,7 @@ impl<'a> Collector<'a> {
                 if let DefaultDecl::Fn(f) = &d.decl {
                     self.exports.push(Export {
                         name: Atom::from("default"),
-                        value: Value::Other(range_of(&*f.function)),
+                        value: Value::Other(span_of_node(&*f.function)),
                         from: None,
                     });
                 }
@@ -1442,12 +1454,16 @@ impl<'a> Collector<'a> {
                         ExportSpecifier::Default(s) => (Atom::from("default"), s.exported.sym.clone(), range_of(s)),
                         _ => continue,
                     };
-                    self.exports.push(Export { name: exported, value: Value::Ident(orig, range), from: from.clone() });
+                    self.exports.push(Export {
+                        name: exported,
+                        value: Value::Ident(orig, range.into()),
+                        from: from.clone(),
+                    });
                 }
             }
             ModuleDecl::ExportAll(a) if !a.type_only => self.exports.push(Export {
                 name: "*".to_string().into(),
-                value: Value::Nothing(range_of(a)),
+                value: Value::Nothing(span_of_node(a)),
                 from: Some(a.src.value.to_string_lossy().into_owned().into()),
             }),
             _ => {}
@@ -1467,7 +1483,7 @@ impl<'a> Collector<'a> {
         }
     }
 
-    fn in_block(&mut self, block: Range<usize>, f: impl FnOnce(&mut Self)) {
+    fn in_block(&mut self, block: ByteRange, f: impl FnOnce(&mut Self)) {
         self.blocks.push(block);
         f(self);
         self.blocks.pop();
@@ -1480,7 +1496,7 @@ impl<'a> Collector<'a> {
         self.assigned.extend(names.0);
     }
 
-    fn with_scope(&mut self, scope: Range<usize>, f: impl FnOnce(&mut Self)) {
+    fn with_scope(&mut self, scope: ByteRange, f: impl FnOnce(&mut Self)) {
         self.scopes.push(scope);
         f(self);
         self.scopes.pop();
@@ -1504,13 +1520,13 @@ impl Visit for AssignedNames {
 }
 
 /// The path of `app.route('/x')` (or of the route a chained call is made on).
-fn route_path(expr: &Expr) -> Option<(Atom, Range<usize>)> {
+fn route_path(expr: &Expr) -> Option<(Atom, ByteRange)> {
     let Expr::Call(call) = unwrap(expr) else { return None };
     let Callee::Expr(callee) = &call.callee else { return None };
     let Expr::Member(m) = unwrap(callee) else { return None };
     match &m.prop {
         MemberProp::Ident(p) if p.sym == *"route" => match call.args.first().map(|a| unwrap(&a.expr)) {
-            Some(Expr::Lit(Lit::Str(s))) => Some((Atom::from(s.value.to_string_lossy()), range_of(s))),
+            Some(Expr::Lit(Lit::Str(s))) => Some((Atom::from(s.value.to_string_lossy()), span_of_node(s))),
             _ => None,
         },
         MemberProp::Ident(p) if ROUTE_METHODS.contains(&p.sym.as_ref()) => route_path(&m.obj),
@@ -1692,7 +1708,7 @@ impl Visit for Collector<'_> {
                 self.commonjs_export(stmt);
             }
             self.stmt_in_list(stmt);
-            self.stmts.push(StmtSite { range: range_of(stmt), top_level: self.list_depth == 1 });
+            self.stmts.push(StmtSite { range: span_of_node(stmt), top_level: self.list_depth == 1 });
             stmt.visit_with(self);
             self.stmts.pop();
         }
@@ -1702,7 +1718,7 @@ impl Visit for Collector<'_> {
     fn visit_module_items(&mut self, items: &[ModuleItem]) {
         self.list_depth += 1;
         for item in items {
-            self.stmts.push(StmtSite { range: range_of(item), top_level: self.list_depth == 1 });
+            self.stmts.push(StmtSite { range: span_of_node(item), top_level: self.list_depth == 1 });
             match item {
                 ModuleItem::Stmt(stmt) if self.list_depth == 1 => {
                     self.commonjs_export(stmt);
@@ -1710,7 +1726,7 @@ impl Visit for Collector<'_> {
                 }
                 ModuleItem::Stmt(stmt) => self.stmt_in_list(stmt),
                 ModuleItem::ModuleDecl(ModuleDecl::ExportDecl(ExportDecl { decl: Decl::Var(var), .. })) => {
-                    self.statement_app(range_of(item), Some(var), None);
+                    self.statement_app(span_of_node(item), Some(var), None);
                     self.votes.statement(self.code, range_of(item));
                 }
                 ModuleItem::ModuleDecl(
@@ -1734,9 +1750,9 @@ impl Visit for Collector<'_> {
             VarDeclKind::Const => "const",
         };
         let stmt = self.stmts.last().cloned();
-        let function = self.scopes.last().cloned().unwrap_or(0..self.code.len());
+        let function = self.scopes.last().copied().unwrap_or(ByteRange::new(0, self.code.len()));
         let scope = match (var.kind, self.blocks.last()) {
-            (VarDeclKind::Let | VarDeclKind::Const, Some(block)) if block.start >= function.start => block.clone(),
+            (VarDeclKind::Let | VarDeclKind::Const, Some(block)) if block.start() >= function.start() => *block,
             _ => function,
         };
         for decl in &var.decls {
@@ -1745,12 +1761,12 @@ impl Visit for Collector<'_> {
                 self.declarations.push(Declaration {
                     name: id.id.sym.clone(),
                     kind,
-                    declarator: range_of(decl),
-                    stmt: stmt.as_ref().map_or_else(|| range_of(var), |s| s.range.clone()),
+                    declarator: span_of_node(decl),
+                    stmt: stmt.as_ref().map_or_else(|| range_of(var), |s| s.range.into()).into(),
                     single: var.decls.len() == 1,
                     init: decl.init.as_deref().map(|e| describer.value(e)),
                     top_level: stmt.as_ref().is_some_and(|s| s.top_level) && self.scopes.len() == 1,
-                    scope: scope.clone(),
+                    scope,
                 });
             }
         }
@@ -1787,7 +1803,7 @@ impl Visit for Collector<'_> {
                     self.property_reads.push(PropertyRead {
                         object: self.path_of(&m.obj),
                         property: format!("{}=", p.sym).into(),
-                        range: range_of(&*a.right),
+                        range: span_of_node(&*a.right),
                     });
                 }
                 _ => {}
@@ -1811,19 +1827,19 @@ impl Visit for Collector<'_> {
     }
 
     fn visit_block_stmt(&mut self, b: &BlockStmt) {
-        self.in_block(range_of(b), |this| b.visit_children_with(this));
+        self.in_block(span_of_node(b), |this| b.visit_children_with(this));
     }
 
     fn visit_for_stmt(&mut self, f: &ForStmt) {
-        self.in_block(range_of(f), |this| f.visit_children_with(this));
+        self.in_block(span_of_node(f), |this| f.visit_children_with(this));
     }
 
     fn visit_for_in_stmt(&mut self, f: &ForInStmt) {
-        self.in_block(range_of(f), |this| f.visit_children_with(this));
+        self.in_block(span_of_node(f), |this| f.visit_children_with(this));
     }
 
     fn visit_for_of_stmt(&mut self, f: &ForOfStmt) {
-        self.in_block(range_of(f), |this| f.visit_children_with(this));
+        self.in_block(span_of_node(f), |this| f.visit_children_with(this));
     }
 
     fn visit_unary_expr(&mut self, u: &UnaryExpr) {
@@ -1843,7 +1859,7 @@ impl Visit for Collector<'_> {
                     self.property_reads.push(PropertyRead {
                         object: self.path_of(&inner.obj),
                         property: format!("params[{}]", n.value).into(),
-                        range: range_of(m),
+                        range: span_of_node(m),
                     });
                 }
             }
@@ -1856,7 +1872,7 @@ impl Visit for Collector<'_> {
                     self.property_reads.push(PropertyRead {
                         object: self.path_of(&query.obj),
                         property: Atom::from("query-nested"),
-                        range: range_of(m),
+                        range: span_of_node(m),
                     });
                 }
             }
@@ -1866,7 +1882,7 @@ impl Visit for Collector<'_> {
                 self.property_reads.push(PropertyRead {
                     object: self.path_of(&m.obj),
                     property: p.sym.clone(),
-                    range: range_of(p),
+                    range: span_of_node(p),
                 });
             }
         }
@@ -1911,7 +1927,7 @@ impl Visit for Collector<'_> {
         let params = f.params.iter().map(|p| param_name(&p.pat)).collect();
         let returned = f.body.as_ref().and_then(|b| returned_expr(&b.stmts));
         self.record_function(range_of(f), scope.clone(), params, returned);
-        self.with_scope(scope, |this| f.visit_children_with(this));
+        self.with_scope(scope.into(), |this| f.visit_children_with(this));
     }
 
     fn visit_arrow_expr(&mut self, f: &ArrowExpr) {
@@ -1922,7 +1938,7 @@ impl Visit for Collector<'_> {
             ArrowFunctionBody::FunctionBody(b) => returned_expr(&b.stmts),
         };
         self.record_function(range_of(f), scope.clone(), params, returned);
-        self.with_scope(scope, |this| f.visit_children_with(this));
+        self.with_scope(scope.into(), |this| f.visit_children_with(this));
     }
 
     fn visit_fn_decl(&mut self, f: &FnDecl) {
@@ -1932,7 +1948,7 @@ impl Visit for Collector<'_> {
 
     fn visit_class(&mut self, c: &Class) {
         // `this.app` inside any member of the class names the same app.
-        self.with_scope(range_of(c), |this| {
+        self.with_scope(span_of_node(c), |this| {
             for member in &c.body {
                 match member {
                     ClassMember::Constructor(ctor) => {
@@ -2017,7 +2033,7 @@ impl Visit for Collector<'_> {
                                 _ => None,
                             })
                             .collect(),
-                        range: range_of(call),
+                        range: span_of_node(call),
                         in_branch: self.branch_depth > 0,
                         scope: self.function_scope(),
                     });
@@ -2028,7 +2044,7 @@ impl Visit for Collector<'_> {
         if self.is_creation_call(call) && !self.claimed.contains(&start) {
             self.claimed.insert(start);
             self.apps.push(ExpressApp {
-                creation: range_of(call),
+                creation: span_of_node(call),
                 names: self.class_prop.iter().cloned().collect(),
                 site: AppSite::Chain,
                 scope: self.scope(),
@@ -2047,8 +2063,8 @@ impl Visit for Collector<'_> {
                             self.member_calls.push(MemberCall {
                                 object,
                                 method: method.to_string().into(),
-                                method_range: range_of(p),
-                                range: range(call.span()),
+                                method_range: span_of_node(p),
+                                range: span_of(call.span()),
                                 args: call.args.iter().map(|a| describer.value(&a.expr)).collect(),
                                 stmt: self.stmts.last().cloned(),
                                 in_branch: self.branch_depth > 0,
@@ -2064,14 +2080,16 @@ impl Visit for Collector<'_> {
                             .args
                             .iter()
                             .filter_map(|a| match unwrap(&a.expr) {
-                                Expr::Fn(_) | Expr::Arrow(_) => Some(HandlerArg::Inline(range_of(unwrap(&a.expr)))),
+                                Expr::Fn(_) | Expr::Arrow(_) => Some(HandlerArg::Inline(span_of_node(unwrap(&a.expr)))),
                                 Expr::Ident(id) => Some(HandlerArg::Named(id.sym.clone())),
                                 member @ Expr::Member(_) => self.path_of(member).map(HandlerArg::Path),
                                 _ => None,
                             })
                             .collect();
                         let path = match call.args.first().map(|a| unwrap(&a.expr)) {
-                            Some(Expr::Lit(Lit::Str(s))) => Some((Atom::from(s.value.to_string_lossy()), range_of(s))),
+                            Some(Expr::Lit(Lit::Str(s))) => {
+                                Some((Atom::from(s.value.to_string_lossy()), span_of_node(s)))
+                            }
                             _ => route_path(&m.obj),
                         };
                         let opaque_path = match call.args.first().map(|a| unwrap(&a.expr)) {
@@ -2092,7 +2110,7 @@ impl Visit for Collector<'_> {
                                 .flatten()
                                 .filter_map(|e| match unwrap(&e.expr) {
                                     Expr::Lit(Lit::Str(s)) => {
-                                        Some((Atom::from(s.value.to_string_lossy()), range_of(s)))
+                                        Some((Atom::from(s.value.to_string_lossy()), span_of_node(s)))
                                     }
                                     _ => None,
                                 })
@@ -2102,7 +2120,7 @@ impl Visit for Collector<'_> {
                         self.registrations.push(Registration {
                             receiver: receiver.clone(),
                             method: method.to_string().into(),
-                            range: range(call.span()),
+                            range: span_of(call.span()),
                             handlers,
                             path,
                             paths,
@@ -2118,7 +2136,7 @@ impl Visit for Collector<'_> {
                                 self.middleware(&arg.expr, &mut middleware);
                             }
                             middleware.shrink_to_fit();
-                            self.uses.push(UseCall { receiver, middleware, range: range(call.span()) });
+                            self.uses.push(UseCall { receiver, middleware, range: span_of(call.span()) });
                         }
                     }
                 }

@@ -1,7 +1,7 @@
 //! What a local name is bound to by an import or a require, and the two expression helpers that reading them needs.
 //! Below both the analysis and the value descriptions, which use it.
 
-use std::ops::Range;
+use crate::parse::ByteRange;
 
 use swc_atoms::Atom;
 use swc_ecma_ast::*;
@@ -25,7 +25,7 @@ pub struct ModuleBinding {
     /// What of the module it holds.
     pub kind: ImportKind,
     /// The whole statement that binds it.
-    pub stmt: Range<usize>,
+    pub stmt: ByteRange,
     /// Whether that statement is at the top level of the file.
     pub top_level: bool,
 }

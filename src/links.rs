@@ -16,7 +16,7 @@
 //! The pass reads facts only (no file system, no tree): it is linear in the project's imports, with a fixpoint for
 //! apps handed down through several modules.
 
-use std::ops::Range;
+use crate::parse::ByteRange;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use swc_atoms::Atom;
@@ -44,7 +44,7 @@ pub struct FileLinks {
     /// The ranges of those functions registered on a route that takes a form's submission
     /// ([`crate::analysis::FORM_METHODS`]): `router.post('/checkout', checkout.create)` in a routes module, with
     /// `exports.create = ...` here.
-    pub form_handlers: Vec<Range<usize>>,
+    pub form_handlers: Vec<ByteRange>,
     /// Parameters of this file's functions that receive an Express app or router.
     pub app_params: Vec<AppParam>,
     /// Object literals of this file that another module passes to a package's function.
@@ -63,7 +63,7 @@ pub struct FileLinks {
     /// Bodies of this file's functions that surely run when the project's modules load: called outside any branch
     /// from a module's top level, or from such a function, of this module or another (`setup(app)` at the top level,
     /// `require('./config/express')(app)`).
-    pub run_at_load: Vec<Range<usize>>,
+    pub run_at_load: Vec<ByteRange>,
     /// Parameters of this file's functions that receive an Express response from a route handler or middleware (or
     /// from such a function), of this module or another: `setAuthCookie(res, user)` called in a handler.
     pub responses: Vec<ResponseParam>,
@@ -76,13 +76,13 @@ pub struct FileLinks {
 impl FileLinks {
     /// Whether code of this file in `scope` (the innermost function holding it, `None` at the top level: see
     /// [`crate::analysis::MemberCall::scope`]) surely runs when the modules load, branches aside.
-    pub fn runs_at_load(&self, scope: Option<&Range<usize>>) -> bool {
+    pub fn runs_at_load(&self, scope: Option<&ByteRange>) -> bool {
         scope.is_none_or(|body| self.run_at_load.contains(body))
     }
 
     /// Whether `object` (a receiver path) is a parameter that receives an app or router, used at `at`.
     pub fn is_app_param(&self, object: &str, at: usize) -> bool {
-        self.app_params.iter().any(|p| p.name == object && p.body.start <= at && at <= p.body.end)
+        self.app_params.iter().any(|p| p.name == object && p.body.start() <= at && at <= p.body.end())
     }
 
     /// Object literals passed to `module`'s function (as its first argument unless `arg` says otherwise).
@@ -100,7 +100,7 @@ impl FileLinks {
                 .sum();
             offset.saturating_add_signed(delta)
         };
-        let range = |r: &Range<usize>| at(r.start)..at(r.end);
+        let range = |r: &ByteRange| ByteRange::new(at(r.start()), at(r.end()));
         FileLinks {
             handlers: self.handlers.iter().map(|(r, path)| (range(r), path.clone())).collect(),
             form_handlers: self.form_handlers.iter().map(range).collect(),
@@ -134,7 +134,7 @@ impl FileLinks {
 
     /// Where the object literal of the argument (or spread expression) at `range` is written, when in another
     /// module.
-    pub fn object_elsewhere(&self, range: &Range<usize>) -> Option<&ObjectElsewhere> {
+    pub fn object_elsewhere(&self, range: &ByteRange) -> Option<&ObjectElsewhere> {
         self.objects_elsewhere.iter().find(|o| o.range == *range)
     }
 }
@@ -143,7 +143,7 @@ impl FileLinks {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AppParam {
     /// The function's body.
-    pub body: Range<usize>,
+    pub body: ByteRange,
     /// The parameter's name.
     pub name: Atom,
     /// A router rather than an app.
@@ -156,7 +156,7 @@ pub struct AppParam {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ResponseParam {
     /// The function's body.
-    pub body: Range<usize>,
+    pub body: ByteRange,
     /// The parameter that receives the response.
     pub res: Atom,
     /// The parameter that receives the handler's request beside it, if one does.
@@ -174,11 +174,11 @@ struct FunctionCall {
     /// Whether it runs only in a branch.
     in_branch: bool,
     /// The innermost function holding it (`None` at the top level).
-    scope: Option<Range<usize>>,
+    scope: Option<ByteRange>,
 }
 
 /// A function registered as a handler by another module: its range, and the route path when it is a literal.
-pub type LinkedHandler = (Range<usize>, Option<Atom>);
+pub type LinkedHandler = (ByteRange, Option<Atom>);
 
 /// The app a parameter receives: the file that creates it and the start of its `express()` call (`None` for a
 /// router, or an app whose creation is not seen).
@@ -188,7 +188,7 @@ type AppOrigin = Option<(PathBuf, usize)>;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PassedObject {
     /// The object literal.
-    pub object: Range<usize>,
+    pub object: ByteRange,
     /// The package whose function receives it (`express-session`).
     pub module: Atom,
     /// The members called on the package (`[]` for the package itself, `["session"]` for `express.session`).
@@ -205,7 +205,7 @@ pub struct PassedObject {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ObjectElsewhere {
     /// The argument's range here (for a spread, the spread expression after `...`).
-    pub range: Range<usize>,
+    pub range: ByteRange,
     /// The module the object literal is written in.
     pub file: PathBuf,
     /// The keys it sets (computed keys and its own spreads are not listed).
@@ -218,7 +218,7 @@ pub struct ObjectElsewhere {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PassedValue {
     /// The value's range here (a string literal, a template literal, or a choice made at run time).
-    pub value: Range<usize>,
+    pub value: ByteRange,
     /// The package's function, as the caller names it (`jwt.sign`, bound to `jsonwebtoken`).
     pub callee: crate::values::CalleeRef,
     /// `new X()` rather than `X()`.
@@ -405,7 +405,7 @@ fn selected_db(input: &LinkInput<'_>, call: &CallFacts) -> Option<Atom> {
         facts.declarations.iter().find(|d| d.top_level && d.init.as_ref().is_some_and(|v| v.range() == call.range))?;
     let arg =
         facts.member_calls.iter().filter(|m| m.object == name.name && m.method == "db").find_map(|m| m.args.first())?;
-    input.file().code.get(arg.range()).map(Atom::from)
+    input.file().code.get(arg.range().range()).map(Atom::from)
 }
 
 /// The specifier that imports `target` from `importer` (both paths as discovered): `./x`, `../lib/redis`, with the
@@ -640,13 +640,13 @@ fn package_name(spec: &str) -> Option<(&str, Option<&str>)> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Resolved {
     /// A function (its range) of a file.
-    Function(usize, Range<usize>),
+    Function(usize, ByteRange),
     /// An object literal of a file.
-    Object(usize, Range<usize>),
+    Object(usize, ByteRange),
     /// A package's function or constructor called in a file.
     Instance(usize, Box<CallFacts>, bool),
     /// A string or template literal, or a choice made at run time (`process.env.X || 'dev'`), of a file.
-    Literal(usize, Range<usize>),
+    Literal(usize, ByteRange),
 }
 
 /// Links the analysed files. `inputs[i]` is `None` for a discovered file that was not analysed; `resolver` indexes
@@ -727,8 +727,8 @@ pub fn link(inputs: &[Option<LinkInput<'_>>], resolver: &Resolver) -> HashMap<us
     for (t, bodies) in linker.run_at_load(&calls) {
         links.entry(t).or_default().run_at_load = bodies;
     }
-    let handlers: Vec<(usize, Range<usize>)> =
-        found.iter().flat_map(|f| f.handlers.iter().map(|(t, (range, _), _)| (*t, range.clone()))).collect();
+    let handlers: Vec<(usize, ByteRange)> =
+        found.iter().flat_map(|f| f.handlers.iter().map(|(t, (range, _), _)| (*t, *range))).collect();
     for (t, responses) in linker.responses(&calls, &handlers) {
         links.entry(t).or_default().responses = responses;
     }
@@ -737,7 +737,7 @@ pub fn link(inputs: &[Option<LinkInput<'_>>], resolver: &Resolver) -> HashMap<us
         for (target, handler, form) in found.handlers.into_iter().filter(|(t, ..)| *t != i) {
             let entry = links.entry(target).or_default();
             if form && !entry.form_handlers.contains(&handler.0) {
-                entry.form_handlers.push(handler.0.clone());
+                entry.form_handlers.push(handler.0);
             }
             if !entry.handlers.contains(&handler) {
                 entry.handlers.push(handler);
@@ -865,40 +865,38 @@ impl<'b> Linker<'_, 'b> {
         let facts = input.facts;
         match value {
             Value::Object(obj) => match members.split_first() {
-                None => Some(Resolved::Object(i, obj.range.clone())),
+                None => Some(Resolved::Object(i, obj.range)),
                 Some((first, rest)) => {
                     let prop = obj.get(first)?;
                     match self.value(i, &prop.value, rest, depth + 1) {
                         // A method property, `show(req, res) { ... }` (or a function in a choice).
                         found @ (None | Some(Resolved::Literal(..))) if rest.is_empty() => {
-                            self.function_within(i, prop.range.clone()).or(found)
+                            self.function_within(i, prop.range).or(found)
                         }
                         found => found,
                     }
                 }
             },
-            Value::Ident(name, r) => self.name(i, name, r.start, members, depth),
-            Value::Str(_, r) | Value::Conditional(r) if members.is_empty() => Some(Resolved::Literal(i, r.clone())),
+            Value::Ident(name, r) => self.name(i, name, r.start(), members, depth),
+            Value::Str(_, r) | Value::Conditional(r) if members.is_empty() => Some(Resolved::Literal(i, *r)),
             Value::Other(r)
-                if members.is_empty() && input.file().code.get(r.clone()).is_some_and(|t| t.starts_with('`')) =>
+                if members.is_empty() && input.file().code.get(r.range()).is_some_and(|t| t.starts_with('`')) =>
             {
-                Some(Resolved::Literal(i, r.clone()))
+                Some(Resolved::Literal(i, *r))
             }
             Value::Other(r) if members.is_empty() => {
-                facts.functions.iter().find(|f| f.range == *r).map(|f| Resolved::Function(i, f.range.clone())).or_else(
-                    || {
-                        // A dotted path written as the value (`config.session`).
-                        let text = input.file().code.get(r.clone())?;
-                        let (first, rest) = dotted(text)?;
-                        self.name(i, &first, r.start, &rest, depth)
-                    },
-                )
+                facts.functions.iter().find(|f| f.range == *r).map(|f| Resolved::Function(i, f.range)).or_else(|| {
+                    // A dotted path written as the value (`config.session`).
+                    let text = input.file().code.get(r.range())?;
+                    let (first, rest) = dotted(text)?;
+                    self.name(i, &first, r.start(), &rest, depth)
+                })
             }
             Value::Other(r) => {
-                let text = input.file().code.get(r.clone())?;
+                let text = input.file().code.get(r.range())?;
                 let (first, mut rest) = dotted(text)?;
                 rest.extend_from_slice(members);
-                self.name(i, &first, r.start, &rest, depth)
+                self.name(i, &first, r.start(), &rest, depth)
             }
             Value::Call(call) => {
                 if let Some(spec) = required_spec(call) {
@@ -912,7 +910,7 @@ impl<'b> Linker<'_, 'b> {
                 }
                 // A function returning an object literal: `session(sessionOptions())`.
                 let first = callee.path.split('.').next()?.to_string();
-                match self.name(i, &first, call.range.start, &callee.members, depth + 1)? {
+                match self.name(i, &first, call.range.start(), &callee.members, depth + 1)? {
                     Resolved::Function(t, range) => {
                         let f = self.input(t)?.facts.functions.iter().find(|f| f.range == range)?;
                         let returned = f.returns.as_deref()?;
@@ -955,7 +953,7 @@ impl<'b> Linker<'_, 'b> {
         }
         if members.is_empty() {
             if let Some(f) = facts.functions.iter().find(|f| f.name.as_deref() == Some(name)) {
-                return Some(Resolved::Function(i, f.range.clone()));
+                return Some(Resolved::Function(i, f.range));
             }
         }
         let decl = facts.declaration(name, at)?;
@@ -964,14 +962,14 @@ impl<'b> Linker<'_, 'b> {
     }
 
     /// The outermost function within `range` of file `i`.
-    fn function_within(&self, i: usize, range: Range<usize>) -> Option<Resolved> {
+    fn function_within(&self, i: usize, range: ByteRange) -> Option<Resolved> {
         let facts = self.input(i)?.facts;
         facts
             .functions
             .iter()
-            .filter(|f| range.start <= f.range.start && f.range.end <= range.end)
-            .min_by_key(|f| f.range.start)
-            .map(|f| Resolved::Function(i, f.range.clone()))
+            .filter(|f| range.start() <= f.range.start() && f.range.end() <= range.end())
+            .min_by_key(|f| f.range.start())
+            .map(|f| Resolved::Function(i, f.range))
     }
 
     /// What `receiver` (at `at` in file `i`) is: an app this file creates (`Some(Some(start))`), a router or an app
@@ -986,7 +984,7 @@ impl<'b> Linker<'_, 'b> {
         let input = self.input(i)?;
         let facts = input.facts;
         if let Some(app) = facts.apps.iter().find(|app| facts.is_app(app, receiver, at)) {
-            return Some((false, Some((input.path.to_path_buf(), app.creation.start))));
+            return Some((false, Some((input.path.to_path_buf(), app.creation.start()))));
         }
         let Receiver::Path(path) = receiver else { return None };
         if facts.routers().contains(&path.as_str()) {
@@ -994,7 +992,7 @@ impl<'b> Linker<'_, 'b> {
         }
         own.into_iter()
             .flatten()
-            .find(|p| p.name == *path && p.body.start <= at && at <= p.body.end)
+            .find(|p| p.name == *path && p.body.start() <= at && at <= p.body.end())
             .map(|p| (p.router, p.origin.clone()))
     }
 
@@ -1014,7 +1012,7 @@ impl<'b> Linker<'_, 'b> {
                 .enumerate()
                 .filter_map(|(n, arg)| {
                     let Value::Ident(name, r) = arg else { return None };
-                    let (router, origin) = self.express_receiver(i, own, &Receiver::Path(name.clone()), r.start)?;
+                    let (router, origin) = self.express_receiver(i, own, &Receiver::Path(name.clone()), r.start())?;
                     Some((n, router, origin))
                 })
                 .collect();
@@ -1027,7 +1025,7 @@ impl<'b> Linker<'_, 'b> {
             };
             for (n, router, origin) in express_args {
                 let Some(Some(name)) = f.params.get(n) else { continue };
-                out.push((t, AppParam { body: f.body.clone(), name: name.clone(), router, origin }));
+                out.push((t, AppParam { body: f.body, name: name.clone(), router, origin }));
             }
         }
         out
@@ -1040,11 +1038,11 @@ impl<'b> Linker<'_, 'b> {
         let facts = input.facts;
         let mut out = Vec::new();
         for use_ in &facts.uses {
-            if self.express_receiver(i, own, &use_.receiver, use_.range.start).is_none() {
+            if self.express_receiver(i, own, &use_.receiver, use_.range.start()).is_none() {
                 continue;
             }
             for mw in &use_.middleware {
-                let at = use_.range.start;
+                let at = use_.range.start();
                 let made_by = match facts.resolve(mw) {
                     crate::analysis::Middleware::CallOf { binding, .. }
                         if is_relative_or_workspace(self, i, &binding.module) =>
@@ -1067,7 +1065,7 @@ impl<'b> Linker<'_, 'b> {
                 let Some(f) = made.functions.iter().find(|f| f.range == range) else { continue };
                 let Some(returned) = &f.returns_name else { continue };
                 if let Some(app) = made.apps.iter().find(|a| a.scope == f.body && a.names.contains(returned)) {
-                    out.push((t, app.creation.start));
+                    out.push((t, app.creation.start()));
                 }
             }
         }
@@ -1085,7 +1083,7 @@ impl<'b> Linker<'_, 'b> {
             };
         }
         let first = callee.path.split('.').next()?;
-        self.name(i, first, call.range.start, &callee.members, 1)
+        self.name(i, first, call.range.start(), &callee.members, 1)
     }
 
     /// The functions that file `i` registers as handlers on an app or router, of its own or of other modules, by their
@@ -1096,7 +1094,7 @@ impl<'b> Linker<'_, 'b> {
         let mut out = Vec::new();
         for registration in &facts.registrations {
             if !ROUTE_METHODS.contains(&registration.method.as_str())
-                || self.express_receiver(i, own, &registration.receiver, registration.range.start).is_none()
+                || self.express_receiver(i, own, &registration.receiver, registration.range.start()).is_none()
             {
                 continue;
             }
@@ -1112,12 +1110,12 @@ impl<'b> Linker<'_, 'b> {
                     }
                     HandlerArg::Inline(range) => {
                         if let Some(f) = facts.function_within(range).filter(|f| f.range == *range) {
-                            out.push((i, (f.range.clone(), path()), form));
+                            out.push((i, (f.range, path()), form));
                         }
                         continue;
                     }
                 };
-                if let Some(Resolved::Function(t, range)) = self.name(i, &first, registration.range.start, &rest, 0) {
+                if let Some(Resolved::Function(t, range)) = self.name(i, &first, registration.range.start(), &rest, 0) {
                     out.push((t, (range, path()), form));
                 }
             }
@@ -1132,12 +1130,12 @@ impl<'b> Linker<'_, 'b> {
         let Some(input) = self.input(i) else { return Vec::new() };
         let facts = input.facts;
         // (Functions are recorded in source order: found by their start.)
-        let index = |t: usize, range: &Range<usize>| {
+        let index = |t: usize, range: &ByteRange| {
             let functions = &self.input(t)?.facts.functions;
-            let first = functions.partition_point(|f| f.range.start < range.start);
+            let first = functions.partition_point(|f| f.range.start() < range.start());
             let n = functions[first..]
                 .iter()
-                .take_while(|f| f.range.start == range.start)
+                .take_while(|f| f.range.start() == range.start())
                 .position(|f| f.range == *range)?;
             Some((t, first + n))
         };
@@ -1152,11 +1150,11 @@ impl<'b> Linker<'_, 'b> {
         }
         let mut out = Vec::new();
         for call in &facts.local_calls {
-            let at = call.range.start;
+            let at = call.range.start();
             let Some(&n) = named.get(&call.callee) else { continue };
             let hidden = params.contains(&call.callee)
                 && facts.functions.iter().any(|f| {
-                    f.body.start <= at && at <= f.body.end && f.params.iter().flatten().any(|p| *p == call.callee)
+                    f.body.start() <= at && at <= f.body.end() && f.params.iter().flatten().any(|p| *p == call.callee)
                 });
             if hidden {
                 continue;
@@ -1166,7 +1164,7 @@ impl<'b> Linker<'_, 'b> {
                 args: call.args.clone(),
                 at,
                 in_branch: call.in_branch,
-                scope: call.scope.clone(),
+                scope: call.scope,
             });
         }
         for site in facts.calls.iter().filter(|s| !s.is_new) {
@@ -1183,9 +1181,9 @@ impl<'b> Linker<'_, 'b> {
                         _ => None,
                     })
                     .collect(),
-                at: site.call.range.start,
+                at: site.call.range.start(),
                 in_branch: site.in_branch,
-                scope: site.scope.clone(),
+                scope: site.scope,
             });
         }
         out.sort_by_key(|c| c.at);
@@ -1199,14 +1197,14 @@ impl<'b> Linker<'_, 'b> {
 
     /// The bodies of the functions of each file that surely run when the modules load ([`FileLinks::run_at_load`]),
     /// given every file's [`Linker::function_calls`].
-    fn run_at_load(&self, calls: &[Vec<FunctionCall>]) -> HashMap<usize, Vec<Range<usize>>> {
-        let mut sure: HashMap<usize, Vec<Range<usize>>> = HashMap::default();
-        let mut seen: HashSet<(usize, Range<usize>)> = HashSet::default();
+    fn run_at_load(&self, calls: &[Vec<FunctionCall>]) -> HashMap<usize, Vec<ByteRange>> {
+        let mut sure: HashMap<usize, Vec<ByteRange>> = HashMap::default();
+        let mut seen: HashSet<(usize, ByteRange)> = HashSet::default();
         // Each file's calls made outside any branch, by the function that makes them.
-        let by_scope: Vec<HashMap<Option<&Range<usize>>, Vec<&FunctionCall>>> = calls
+        let by_scope: Vec<HashMap<Option<&ByteRange>, Vec<&FunctionCall>>> = calls
             .iter()
             .map(|file| {
-                let mut map: HashMap<Option<&Range<usize>>, Vec<&FunctionCall>> = HashMap::default();
+                let mut map: HashMap<Option<&ByteRange>, Vec<&FunctionCall>> = HashMap::default();
                 for call in file.iter().filter(|c| !c.in_branch) {
                     map.entry(call.scope.as_ref()).or_default().push(call);
                 }
@@ -1214,12 +1212,12 @@ impl<'b> Linker<'_, 'b> {
             })
             .collect();
         // (Each file's top level, then each function found to run, once.)
-        let mut work: Vec<(usize, Option<Range<usize>>)> = (0..calls.len()).map(|i| (i, None)).collect();
+        let mut work: Vec<(usize, Option<ByteRange>)> = (0..calls.len()).map(|i| (i, None)).collect();
         while let Some((i, scope)) = work.pop() {
             for call in by_scope[i].get(&scope.as_ref()).into_iter().flatten() {
-                let Some(body) = self.called(call).map(|f| f.body.clone()) else { continue };
-                if seen.insert((call.target.0, body.clone())) {
-                    sure.entry(call.target.0).or_default().push(body.clone());
+                let Some(body) = self.called(call).map(|f| f.body) else { continue };
+                if seen.insert((call.target.0, body)) {
+                    sure.entry(call.target.0).or_default().push(body);
                     work.push((call.target.0, Some(body)));
                 }
             }
@@ -1232,7 +1230,7 @@ impl<'b> Linker<'_, 'b> {
     fn responses(
         &self,
         calls: &[Vec<FunctionCall>],
-        handlers: &[(usize, Range<usize>)],
+        handlers: &[(usize, ByteRange)],
     ) -> HashMap<usize, Vec<ResponseParam>> {
         let mut seen: HashSet<(usize, ResponseParam)> = HashSet::default();
         let mut work: Vec<(usize, ResponseParam)> = Vec::new();
@@ -1243,7 +1241,7 @@ impl<'b> Linker<'_, 'b> {
             };
             let (req, res) = f.request_response();
             if let Some(res) = res {
-                let param = ResponseParam { body: f.body.clone(), res: res.clone(), req: req.cloned() };
+                let param = ResponseParam { body: f.body, res: res.clone(), req: req.cloned() };
                 if seen.insert((*t, param.clone())) {
                     work.push((*t, param));
                 }
@@ -1252,14 +1250,14 @@ impl<'b> Linker<'_, 'b> {
         let mut out: HashMap<usize, Vec<ResponseParam>> = HashMap::default();
         while let Some((i, param)) = work.pop() {
             let Some(facts) = self.input(i).map(|x| x.facts) else { continue };
-            let first = calls[i].partition_point(|c| c.at < param.body.start);
-            for call in calls[i][first..].iter().take_while(|c| c.at <= param.body.end) {
+            let first = calls[i].partition_point(|c| c.at < param.body.start());
+            for call in calls[i][first..].iter().take_while(|c| c.at <= param.body.end()) {
                 let Some(n) = call.args.iter().position(|a| a.as_ref() == Some(&param.res)) else { continue };
                 // (A function between the handler and the call whose parameter has the name hides the response.)
                 let hidden = facts.functions.iter().any(|f| {
-                    f.body.start > param.body.start
-                        && f.body.start <= call.at
-                        && call.at <= f.body.end
+                    f.body.start() > param.body.start()
+                        && f.body.start() <= call.at
+                        && call.at <= f.body.end()
                         && f.params.iter().flatten().any(|p| *p == param.res)
                 });
                 let Some(f) = self.called(call).filter(|_| !hidden) else { continue };
@@ -1269,7 +1267,7 @@ impl<'b> Linker<'_, 'b> {
                     .as_ref()
                     .and_then(|req| call.args.iter().position(|a| a.as_ref() == Some(req)))
                     .and_then(|m| f.params.get(m).cloned().flatten());
-                let found = ResponseParam { body: f.body.clone(), res: res.clone(), req };
+                let found = ResponseParam { body: f.body, res: res.clone(), req };
                 if seen.insert((call.target.0, found.clone())) {
                     out.entry(call.target.0).or_default().push(found.clone());
                     work.push((call.target.0, found));
@@ -1281,7 +1279,7 @@ impl<'b> Linker<'_, 'b> {
 
     /// Object literals of other modules that file `i` passes to a package's function: (their file, what is passed,
     /// the argument's range in file `i`).
-    fn objects_passed(&self, i: usize) -> Vec<(usize, PassedObject, Range<usize>)> {
+    fn objects_passed(&self, i: usize) -> Vec<(usize, PassedObject, ByteRange)> {
         let Some(input) = self.input(i) else { return Vec::new() };
         let mut out = Vec::new();
         for site in &input.facts.calls {
@@ -1295,16 +1293,16 @@ impl<'b> Linker<'_, 'b> {
                 continue;
             }
             let members = package_members(callee);
-            let line = input.source.line(site.call.range.start);
+            let line = input.source.line(site.call.range.start());
             for (n, arg) in site.call.args.iter().enumerate() {
-                let mut candidates: Vec<(Value, bool, Range<usize>)> = Vec::new();
+                let mut candidates: Vec<(Value, bool, ByteRange)> = Vec::new();
                 match arg {
                     Value::Object(obj) => {
                         // `{ ...base, resave: false }`: what is spread.
                         for spread in &obj.spreads {
-                            let inner = spread.start + 3..spread.end;
-                            if input.file().code.get(spread.start..inner.start) == Some("...") {
-                                candidates.push((Value::Other(inner.clone()), true, inner));
+                            let inner = spread.start() + 3..spread.end();
+                            if input.file().code.get(spread.start()..inner.start) == Some("...") {
+                                candidates.push((Value::Other(inner.clone().into()), true, inner.into()));
                             }
                         }
                     }
@@ -1383,7 +1381,7 @@ impl<'b> Linker<'_, 'b> {
                         is_new: site.is_new,
                         arg: n,
                         key,
-                        caller: (input.path.to_path_buf(), input.source.line(site.call.range.start)),
+                        caller: (input.path.to_path_buf(), input.source.line(site.call.range.start())),
                     };
                     out.push((t, passed));
                 }
@@ -1400,7 +1398,7 @@ impl<'b> Linker<'_, 'b> {
             if self.target(i, &binding.module).is_none() {
                 continue;
             }
-            let Some(Resolved::Instance(t, call, is_new)) = self.name(i, &binding.local, binding.stmt.end, &[], 0)
+            let Some(Resolved::Instance(t, call, is_new)) = self.name(i, &binding.local, binding.stmt.end(), &[], 0)
             else {
                 continue;
             };
@@ -1426,7 +1424,7 @@ impl<'b> Linker<'_, 'b> {
         let mut out = Vec::new();
         for use_ in &facts.uses {
             let Receiver::Path(path) = &use_.receiver else { continue };
-            if *path != param.name || use_.range.start < param.body.start || use_.range.end > param.body.end {
+            if *path != param.name || use_.range.start() < param.body.start() || use_.range.end() > param.body.end() {
                 continue;
             }
             for mw in &use_.middleware {
@@ -1438,7 +1436,7 @@ impl<'b> Linker<'_, 'b> {
                         app: 0,
                         module: binding.module.clone(),
                         disabled: disabled.clone(),
-                        at: (input.path.to_path_buf(), input.source.line(use_.range.start)),
+                        at: (input.path.to_path_buf(), input.source.line(use_.range.start())),
                     });
                 }
             }
@@ -1450,14 +1448,13 @@ impl<'b> Linker<'_, 'b> {
 /// Whether `name`, used at `at`, is a parameter of a function around `at` or declared inside one (a local that
 /// hides the file's top-level binding of the name).
 fn shadowed(facts: &FileFacts, name: &str, at: usize) -> bool {
-    let around = |body: &Range<usize>| body.start <= at && at <= body.end;
+    let around = |body: &ByteRange| body.start() <= at && at <= body.end();
     // (Names first: a file has many functions and declarations, few of them named so.)
     facts.functions.iter().any(|f| around(&f.body) && f.params.iter().flatten().any(|p| p == name))
         || facts.declarations.iter().filter(|d| !d.top_level && d.name == name).any(|d| {
-            facts
-                .functions
-                .iter()
-                .any(|f| around(&f.body) && f.body.start <= d.declarator.start && d.declarator.end <= f.body.end)
+            facts.functions.iter().any(|f| {
+                around(&f.body) && f.body.start() <= d.declarator.start() && d.declarator.end() <= f.body.end()
+            })
         })
 }
 

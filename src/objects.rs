@@ -11,9 +11,9 @@ use crate::values::ObjectFacts;
 /// Edits that add `prop` (already in the file's style, e.g. `store: new RedisStore({ client })`; it may span lines,
 /// later lines being indented relative to the property) as the last property of `obj`.
 pub fn add_property(code: &str, comments: &[Range<usize>], obj: &ObjectFacts, prop: &str, style: &Style) -> Vec<Edit> {
-    let open = obj.range.start + 1;
-    let close = obj.range.end.saturating_sub(1);
-    let last_end = obj.props.iter().map(|p| p.range.end).chain(obj.spreads.iter().map(|s| s.end)).max();
+    let open = obj.range.start() + 1;
+    let close = obj.range.end().saturating_sub(1);
+    let last_end = obj.props.iter().map(|p| p.range.end()).chain(obj.spreads.iter().map(|s| s.end())).max();
     let Some(last_end) = last_end else {
         // `{}` or `{ }`: write `{ prop }` unless the braces hold comments, which we keep.
         let inner = &code[open..close];
@@ -22,7 +22,7 @@ pub fn add_property(code: &str, comments: &[Range<usize>], obj: &ObjectFacts, pr
         }
         return vec![Edit::insert(close, format!(" {prop} "))];
     };
-    let first_start = obj.props.iter().map(|p| p.range.start).chain(obj.spreads.iter().map(|s| s.start)).min();
+    let first_start = obj.props.iter().map(|p| p.range.start()).chain(obj.spreads.iter().map(|s| s.start())).min();
     let multiline = first_start.is_some_and(|s| code[open..s].contains('\n'));
     let comma = trailing_comma(code, comments, last_end, close);
     if !multiline {
@@ -32,7 +32,7 @@ pub fn add_property(code: &str, comments: &[Range<usize>], obj: &ObjectFacts, pr
         };
     }
     let last_start =
-        obj.props.iter().map(|p| p.range.start).chain(obj.spreads.iter().map(|s| s.start)).max().unwrap_or(open);
+        obj.props.iter().map(|p| p.range.start()).chain(obj.spreads.iter().map(|s| s.start())).max().unwrap_or(open);
     let indent = indent_of_line(code, last_start);
     let prop = reindent(prop, &indent, style);
     match comma {
@@ -53,18 +53,18 @@ pub fn add_property(code: &str, comments: &[Range<usize>], obj: &ObjectFacts, pr
 
 /// Whether the object's properties start on a line after its `{`.
 pub fn is_multiline(code: &str, obj: &ObjectFacts) -> bool {
-    let open = obj.range.start + 1;
-    let first = obj.props.iter().map(|p| p.range.start).chain(obj.spreads.iter().map(|s| s.start)).min();
+    let open = obj.range.start() + 1;
+    let first = obj.props.iter().map(|p| p.range.start()).chain(obj.spreads.iter().map(|s| s.start())).min();
     match first {
         Some(first) => code[open..first].contains('\n'),
-        None => code[open..obj.range.end.saturating_sub(1)].contains('\n'),
+        None => code[open..obj.range.end().saturating_sub(1)].contains('\n'),
     }
 }
 
 /// Whether the object ends with a comma after its last property (`{ a, b, }`).
 pub fn has_trailing_comma(code: &str, comments: &[Range<usize>], obj: &ObjectFacts) -> bool {
-    let last_end = obj.props.iter().map(|p| p.range.end).chain(obj.spreads.iter().map(|s| s.end)).max();
-    last_end.is_some_and(|end| trailing_comma(code, comments, end, obj.range.end.saturating_sub(1)).is_some())
+    let last_end = obj.props.iter().map(|p| p.range.end()).chain(obj.spreads.iter().map(|s| s.end())).max();
+    last_end.is_some_and(|end| trailing_comma(code, comments, end, obj.range.end().saturating_sub(1)).is_some())
 }
 
 /// An object literal holding `props`, laid out like `parent`: over several lines (one level deeper, with the
@@ -119,8 +119,8 @@ pub fn past_print_width(
     if new().next().is_none() || is_multiline(code, obj) {
         return None;
     }
-    let line_start = code[..obj.range.start].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = code[obj.range.end..].find(['\n', '\r']).map_or(code.len(), |i| obj.range.end + i);
+    let line_start = code[..obj.range.start()].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = code[obj.range.end()..].find(['\n', '\r']).map_or(code.len(), |i| obj.range.end() + i);
     let added: usize = new().map(|p| p.chars().count() + 2).sum();
     // (A property over several lines of its own, a store's `MongoStore.create({...})`, puts the object over several
     // lines whatever its width: on one line its lines would run on after the others.)
@@ -129,21 +129,21 @@ pub fn past_print_width(
         return None;
     }
     let mut elements: Vec<Range<usize>> =
-        obj.props.iter().map(|p| p.range.clone()).chain(obj.spreads.iter().cloned()).collect();
+        obj.props.iter().map(|p| p.range.range()).chain(obj.spreads.iter().map(|r| r.range())).collect();
     elements.sort_by_key(|r| r.start);
-    let open = obj.range.start + 1;
-    let close = obj.range.end.saturating_sub(1);
+    let open = obj.range.start() + 1;
+    let close = obj.range.end().saturating_sub(1);
     let (first, last) = (elements.first()?, elements.last()?);
     // Only spaces and commas between the elements: a comment there keeps the object as it is written.
     let gaps_plain = elements.windows(2).all(|w| code[w[0].end..w[1].start].trim() == ",")
         && code[open..first.start].trim().is_empty()
         && matches!(code[last.end..close].trim(), "" | ",")
-        && !comments.iter().any(|c| obj.range.start < c.start && c.end <= obj.range.end);
+        && !comments.iter().any(|c| obj.range.start() < c.start && c.end <= obj.range.end());
     if !gaps_plain {
         return None;
     }
     let eol = style.eol;
-    let indent = indent_of_line(code, obj.range.start);
+    let indent = indent_of_line(code, obj.range.start());
     let inner = format!("{indent}{}", style.indent_unit);
     let trailing = if style.trailing_commas { "," } else { "" };
     let line = |p: &String| if p.contains('\n') { reindent(p, &inner, style) } else { within_width(p, &inner, style) };
@@ -227,7 +227,7 @@ pub fn add_first_properties(
     props: &[String],
     style: &Style,
 ) -> Vec<Edit> {
-    let first = obj.props.iter().map(|p| p.range.start).chain(obj.spreads.iter().map(|s| s.start)).min();
+    let first = obj.props.iter().map(|p| p.range.start()).chain(obj.spreads.iter().map(|s| s.start())).min();
     match first {
         Some(first) => add_before(code, comments, obj, first, props, style),
         None => add_properties(code, comments, obj, props, style),
@@ -248,7 +248,7 @@ pub fn add_before(
     if props.is_empty() {
         return Vec::new();
     }
-    let open = obj.range.start + 1;
+    let open = obj.range.start() + 1;
     if !code[open..element].contains('\n') {
         let text: String = props.iter().map(|p| format!("{p}, ")).collect();
         return vec![Edit::insert(element, text)];
@@ -299,7 +299,7 @@ impl ObjectPart {
 
     /// Properties for the one-line object `obj`.
     pub fn into(obj: &ObjectFacts, props: Vec<String>, leading: bool) -> ObjectPart {
-        ObjectPart { into: Some(Box::new(obj.clone())), ..ObjectPart::new(obj.range.start, props, leading) }
+        ObjectPart { into: Some(Box::new(obj.clone())), ..ObjectPart::new(obj.range.start(), props, leading) }
     }
 }
 

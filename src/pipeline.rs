@@ -617,7 +617,7 @@ fn run_on_this_thread(
                     _ => None,
                 });
                 if let Some(options) = options.filter(|_| !project.package_call_options.contains_key(&call)) {
-                    let text = |v: &Value| input.file().code.get(v.range()).unwrap_or_default().to_string();
+                    let text = |v: &Value| input.file().code.get(v.range().range()).unwrap_or_default().to_string();
                     let props =
                         options.props.iter().filter_map(|p| Some((p.key.as_deref()?.to_string(), text(&p.value))));
                     project.package_call_options.insert(call.clone(), props.collect());
@@ -630,7 +630,7 @@ fn run_on_this_thread(
         let Some(read) = input.facts.property_reads.iter().find(|r| r.property == "query-nested") else { continue };
         if let Some(project) = manifests.nearest(path).and_then(|m| projects.get_mut(&m)) {
             if project.nested_query.is_none() {
-                project.nested_query = Some((path.clone(), input.source.line(read.range.start)));
+                project.nested_query = Some((path.clone(), input.source.line(read.range.start())));
             }
         }
     }
@@ -1353,12 +1353,12 @@ fn code_use(path: &Path, input: &links::LinkInput<'_>, out: &mut crate::project:
                 crate::values::Value::Ident(..) => false,
                 // (The text is read again only for code that may read the request.)
                 _ => {
-                    let text = input.file().code.get(arg.range()).unwrap_or("");
+                    let text = input.file().code.get(arg.range().range()).unwrap_or("");
                     ["req.", "request."].iter().any(|r| text.contains(r))
                 }
             });
             if from_request {
-                out.request_redirect = Some((path.to_path_buf(), input.source.line(call.range.start)));
+                out.request_redirect = Some((path.to_path_buf(), input.source.line(call.range.start())));
             }
         }
     }
@@ -1369,7 +1369,7 @@ fn code_use(path: &Path, input: &links::LinkInput<'_>, out: &mut crate::project:
                 && (r.path.as_ref().is_some_and(|(p, _)| pattern(p)) || r.paths.iter().any(|(p, _)| pattern(p)))
         });
         if let Some(r) = found {
-            out.route_pattern = Some((path.to_path_buf(), input.source.line(r.range.start)));
+            out.route_pattern = Some((path.to_path_buf(), input.source.line(r.range.start())));
         }
     }
 }

@@ -1,13 +1,11 @@
 //! Descriptions of expressions that transforms need to reason about without the tree: object literals with their
 //! properties and exact byte ranges, literals, `new X(...)` and `f(...)` with what `X` and `f` are bound to.
 
-use std::ops::Range;
-
 use swc_atoms::Atom;
 use swc_ecma_ast::*;
 
 use crate::bindings::{require_source, unwrap, ImportKind, ModuleBinding};
-use crate::parse::range_of;
+use crate::parse::{span_of_node, ByteRange};
 
 /// What a callee or constructor is: a path of names (`session.MemoryStore`), with the import its root is bound to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,7 +50,7 @@ pub struct Property {
     /// The key (`store`, `'cookie'` read as `cookie`); `None` for computed keys and methods.
     pub key: Option<Atom>,
     /// The whole property, key to value.
-    pub range: Range<usize>,
+    pub range: ByteRange,
     /// The value (for shorthand `{ store }`, the identifier).
     pub value: Value,
     /// Whether it is written as a shorthand `{ store }`.
@@ -63,17 +61,17 @@ pub struct Property {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ObjectFacts {
     /// From `{` to `}`.
-    pub range: Range<usize>,
+    pub range: ByteRange,
     /// Properties in order (spreads are not listed; see `spreads`).
     pub props: Vec<Property>,
     /// Ranges of `...spread` elements.
-    pub spreads: Vec<Range<usize>>,
+    pub spreads: Vec<ByteRange>,
 }
 
 impl ObjectFacts {
     /// An object with no properties (options that do not exist yet: everything is missing from them).
     pub fn empty() -> ObjectFacts {
-        ObjectFacts { range: 0..0, props: Vec::new(), spreads: Vec::new() }
+        ObjectFacts { range: ByteRange::default(), props: Vec::new(), spreads: Vec::new() }
     }
 
     /// The last property with this key (later keys win in JavaScript).
@@ -88,39 +86,39 @@ pub enum Value {
     /// An object literal.
     Object(Box<ObjectFacts>),
     /// A string literal (or a template literal without expressions), with its range.
-    Str(Atom, Range<usize>),
+    Str(Atom, ByteRange),
     /// `true` / `false`.
-    Bool(bool, Range<usize>),
+    Bool(bool, ByteRange),
     /// An array literal of values. (Boxed: arrays are rare, and a value is 32 bytes rather than 40 without the list's
     /// three words here; the facts hold hundreds of thousands of values between the passes.)
-    Array(Box<Vec<Value>>, Range<usize>),
+    Array(Box<Vec<Value>>, ByteRange),
     /// `undefined` or `null`.
-    Nothing(Range<usize>),
+    Nothing(ByteRange),
     /// A name.
-    Ident(Atom, Range<usize>),
+    Ident(Atom, ByteRange),
     /// `new Callee(args)`.
     New(Box<CallFacts>),
     /// `callee(args)`.
     Call(Box<CallFacts>),
     /// A choice made at run time: `a ? b : c`, `a ?? b`, `a || b`, `a && b`.
-    Conditional(Range<usize>),
+    Conditional(ByteRange),
     /// Anything else (member expressions, arithmetic, functions, ...).
-    Other(Range<usize>),
+    Other(ByteRange),
 }
 
 impl Value {
     /// The bytes the value spans.
-    pub fn range(&self) -> Range<usize> {
+    pub fn range(&self) -> ByteRange {
         match self {
-            Value::Object(o) => o.range.clone(),
-            Value::New(c) | Value::Call(c) => c.range.clone(),
+            Value::Object(o) => o.range,
+            Value::New(c) | Value::Call(c) => c.range,
             Value::Str(_, r)
             | Value::Bool(_, r)
             | Value::Array(_, r)
             | Value::Nothing(r)
             | Value::Ident(_, r)
             | Value::Conditional(r)
-            | Value::Other(r) => r.clone(),
+            | Value::Other(r) => *r,
         }
     }
 }
@@ -129,11 +127,11 @@ impl Value {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallFacts {
     /// The whole expression.
-    pub range: Range<usize>,
+    pub range: ByteRange,
     /// What is called; `None` when it is not a path of names (`getStore()()`).
     pub callee: Option<CalleeRef>,
     /// The callee's bytes.
-    pub callee_range: Range<usize>,
+    pub callee_range: ByteRange,
     /// The arguments.
     pub args: Vec<Value>,
 }
@@ -147,7 +145,7 @@ pub struct Describer<'a> {
 impl Describer<'_> {
     /// Describes one expression.
     pub fn value(&self, expr: &Expr) -> Value {
-        let r = range_of(expr);
+        let r = span_of_node(expr);
         match unwrap(expr) {
             Expr::Object(obj) => Value::Object(Box::new(self.object(obj))),
             Expr::Lit(Lit::Str(s)) => Value::Str(s.value.to_string_lossy().into_owned().into(), r),
@@ -165,14 +163,14 @@ impl Describer<'_> {
             Expr::New(new) => Value::New(Box::new(CallFacts {
                 range: r,
                 callee: self.callee(&new.callee),
-                callee_range: range_of(&*new.callee),
+                callee_range: span_of_node(&*new.callee),
                 args: new.args.iter().flatten().map(|a| self.value(&a.expr)).collect(),
             })),
             Expr::Call(call) => match &call.callee {
                 Callee::Expr(callee) => Value::Call(Box::new(CallFacts {
                     range: r,
                     callee: self.callee(callee),
-                    callee_range: range_of(&**callee),
+                    callee_range: span_of_node(&**callee),
                     args: call.args.iter().map(|a| self.value(&a.expr)).collect(),
                 })),
                 _ => Value::Other(r),
@@ -194,18 +192,18 @@ impl Describer<'_> {
         let mut spreads = Vec::new();
         for p in &obj.props {
             match p {
-                PropOrSpread::Spread(s) => spreads.push(range_of(s)),
+                PropOrSpread::Spread(s) => spreads.push(span_of_node(s)),
                 PropOrSpread::Prop(prop) => match &**prop {
                     Prop::KeyValue(kv) => props.push(Property {
                         key: prop_key(&kv.key),
-                        range: range_of(&**prop),
+                        range: span_of_node(&**prop),
                         value: self.value(&kv.value),
                         shorthand: false,
                     }),
                     Prop::Shorthand(id) => props.push(Property {
                         key: Some(id.sym.clone()),
-                        range: range_of(&**prop),
-                        value: Value::Ident(id.sym.clone(), range_of(id)),
+                        range: span_of_node(&**prop),
+                        value: Value::Ident(id.sym.clone(), span_of_node(id)),
                         shorthand: true,
                     }),
                     other => {
@@ -217,15 +215,15 @@ impl Describer<'_> {
                         };
                         props.push(Property {
                             key,
-                            range: range_of(&**prop),
-                            value: Value::Other(range_of(&**prop)),
+                            range: span_of_node(&**prop),
+                            value: Value::Other(span_of_node(&**prop)),
                             shorthand: false,
                         })
                     }
                 },
             }
         }
-        ObjectFacts { range: range_of(obj), props, spreads }
+        ObjectFacts { range: span_of_node(obj), props, spreads }
     }
 
     /// A callee written as a path of names, or an inline require.

@@ -142,9 +142,9 @@ impl Transform for Express4 {
             // `new express.session.MemoryStore()`: the middleware's namespace moved with it.
             if site.is_new || callee.members.len() > 1 {
                 if let Some(bundled) = data().middleware.iter().find(|m| m.name == name && callee.members.len() > 1) {
-                    let local = local_name(facts, bundled, &mut imports, site.call.range.start);
+                    let local = local_name(facts, bundled, &mut imports, site.call.range.start());
                     let prefix = format!("{}.{name}", binding.local);
-                    let start = site.call.callee_range.start;
+                    let start = site.call.callee_range.start();
                     if cx.text(start..start + prefix.len()) == prefix {
                         plan.edits.push(Edit::replace(start..start + prefix.len(), local));
                     }
@@ -152,7 +152,7 @@ impl Transform for Express4 {
                 continue;
             }
             if let Some(message) = data().removed.get(name) {
-                plan.findings.push(cx.finding("removed", site.call.range.start, message.clone()));
+                plan.findings.push(cx.finding("removed", site.call.range.start(), message.clone()));
                 continue;
             }
             let Some(bundled) = data().middleware.iter().find(|m| m.name == name) else { continue };
@@ -160,7 +160,7 @@ impl Transform for Express4 {
                 drop_default_favicon(cx, plan, site);
                 continue;
             }
-            let local = local_name(facts, bundled, &mut imports, site.call.range.start);
+            let local = local_name(facts, bundled, &mut imports, site.call.range.start());
             migrate_call(cx, plan, site, bundled, &local);
         }
         store_factories(cx, plan, &mut imports);
@@ -204,7 +204,7 @@ fn local_name<'a>(
 ) -> String {
     let visible = facts
         .bindings_of(&bundled.package)
-        .find(|b| b.kind == crate::analysis::ImportKind::Module && b.top_level && b.stmt.end <= at);
+        .find(|b| b.kind == crate::analysis::ImportKind::Module && b.top_level && b.stmt.end() <= at);
     if let Some(existing) = visible {
         return existing.local.to_string();
     }
@@ -222,41 +222,42 @@ fn migrate_call(cx: &FileContext<'_>, plan: &mut FilePlan, site: &CallSite, bund
     let code = &cx.file.code;
     let call = &site.call;
     if let Some(note) = &bundled.note {
-        plan.findings.push(cx.finding("caveat", call.range.start, note.clone()));
+        plan.findings.push(cx.finding("caveat", call.range.start(), note.clone()));
     }
     if !bundled.split.is_empty() {
         let parts: Vec<String> = bundled.split.iter().map(|p| quote_fit(cx, &format!("{local}.{p}"))).collect();
         // A whole `app.use(express.bodyParser());` statement becomes one statement per part.
         if let Some(stmt) = &site.stmt {
-            let text = code.get(stmt.range.clone()).unwrap_or("");
-            let call_text = code.get(call.range.clone()).unwrap_or("");
+            let text = code.get(stmt.range.range()).unwrap_or("");
+            let call_text = code.get(call.range.range()).unwrap_or("");
             let semi = if text.trim_end().ends_with(';') { ";" } else { "" };
             let inner = text.trim_end().trim_end_matches(';').trim_end();
             if let Some(receiver) = inner.strip_suffix(&format!(".use({call_text})")) {
                 if receiver.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '$' || c == '.') {
                     // The indentation the statement will have once enclosing `configure` bodies are unwrapped.
-                    let indent = cx.file.indent_at(stmt.range.start);
+                    let indent = cx.file.indent_at(stmt.range.start());
                     let unit = &cx.facts.style.indent_unit;
                     let mut indent = indent;
-                    for _ in 0..unwrap_depth(cx, stmt.range.start) {
+                    for _ in 0..unwrap_depth(cx, stmt.range.start()) {
                         indent = indent.strip_prefix(unit.as_str()).unwrap_or(indent);
                     }
                     let indent = indent.to_string();
                     let statements: Vec<String> = parts.iter().map(|p| format!("{receiver}.use({p}){semi}")).collect();
                     let joined = statements.join(&format!("{}{indent}", cx.facts.style.eol));
-                    plan.edits.push(Edit::replace(stmt.range.clone(), joined));
+                    plan.edits.push(Edit::replace(stmt.range.into(), joined));
                     return;
                 }
             }
         }
-        plan.edits.push(Edit::replace(call.range.clone(), format!("[{}]", parts.join(", "))));
+        plan.edits.push(Edit::replace(call.range.into(), format!("[{}]", parts.join(", "))));
         return;
     }
     // Only the callee changes (`express.session` -> `session`): other transforms may edit the arguments in the same
     // run (the session options), and their edits must not overlap this one.
-    plan.edits.push(Edit::replace(call.callee_range.clone(), local.to_string()));
+    plan.edits.push(Edit::replace(call.callee_range.into(), local.to_string()));
     if let (Some(default), true) = (&bundled.default_args, call.args.is_empty()) {
-        plan.edits.push(Edit::replace(call.callee_range.end..call.range.end, format!("({})", quote_fit(cx, default))));
+        plan.edits
+            .push(Edit::replace(call.callee_range.end()..call.range.end(), format!("({})", quote_fit(cx, default))));
     }
 }
 
@@ -266,9 +267,9 @@ fn migrate_call(cx: &FileContext<'_>, plan: &mut FilePlan, site: &CallSite, bund
 fn drop_default_favicon(cx: &FileContext<'_>, plan: &mut FilePlan, site: &CallSite) {
     let code = &cx.file.code;
     let whole = site.stmt.as_ref().and_then(|stmt| {
-        let text = code.get(stmt.range.clone())?.trim_end().trim_end_matches(';').trim_end();
-        let call_text = code.get(site.call.range.clone())?;
-        text.ends_with(&format!(".use({call_text})")).then(|| whole_line(code, stmt.range.clone())).flatten()
+        let text = code.get(stmt.range.range())?.trim_end().trim_end_matches(';').trim_end();
+        let call_text = code.get(site.call.range.range())?;
+        text.ends_with(&format!(".use({call_text})")).then(|| whole_line(code, stmt.range.into())).flatten()
     });
     let message = match whole {
         Some(line) => {
@@ -281,7 +282,7 @@ fn drop_default_favicon(cx: &FileContext<'_>, plan: &mut FilePlan, site: &CallSi
              replace it with serve-favicon and the path of your icon"
         }
     };
-    plan.findings.push(cx.finding("favicon", site.call.range.start, message.to_string()));
+    plan.findings.push(cx.finding("favicon", site.call.range.start(), message.to_string()));
 }
 
 /// How many `configure(fn)` bodies that are unwrapped hold offset `at`.
@@ -294,7 +295,7 @@ fn unwrap_depth(cx: &FileContext<'_>, at: usize) -> usize {
             Some(Value::Other(range)) => cx.facts.functions.iter().find(|f| f.range == *range),
             _ => None,
         })
-        .filter(|f| f.body.start < at && at < f.body.end)
+        .filter(|f| f.body.start() < at && at < f.body.end())
         .count()
 }
 
@@ -317,8 +318,8 @@ fn store_factories(cx: &FileContext<'_>, plan: &mut FilePlan, imports: &mut Vec<
             continue;
         }
         let Some(session) = data().middleware.iter().find(|m| m.package == "express-session") else { continue };
-        let local = local_name(facts, session, imports, site.call.range.start);
-        plan.edits.push(Edit::replace(range.clone(), local));
+        let local = local_name(facts, session, imports, site.call.range.start());
+        plan.edits.push(Edit::replace((*range).into(), local));
     }
 }
 
@@ -336,7 +337,7 @@ fn configure(cx: &FileContext<'_>, plan: &mut FilePlan) {
         let Some(function) = facts.functions.iter().find(|f| f.range == *fn_range) else { continue };
         let body = &function.body;
         // The statement must be exactly the call (`app.configure(...);`).
-        if !code.get(stmt.range.clone()).unwrap_or("").starts_with(&format!("{}.configure(", call.object)) {
+        if !code.get(stmt.range.range()).unwrap_or("").starts_with(&format!("{}.configure(", call.object)) {
             continue;
         }
         let envs: Vec<&str> = call.args[..call.args.len() - 1]
@@ -349,15 +350,15 @@ fn configure(cx: &FileContext<'_>, plan: &mut FilePlan) {
         if envs.len() + 1 != call.args.len() {
             continue;
         }
-        let header = stmt.range.start..body.start + 1;
-        let footer = body.end - 1..stmt.range.end;
+        let header = stmt.range.start()..body.start() + 1;
+        let footer = body.end() - 1..stmt.range.end();
         if envs.is_empty() {
             let header_line = whole_line(code, header.clone());
             let footer_line = whole_line(code, footer.clone());
             let (Some(header_line), Some(footer_line)) = (header_line, footer_line) else {
                 // A one-line configure: its body's statements replace it.
-                let inner = code.get(body.start + 1..body.end - 1).unwrap_or("").trim();
-                plan.edits.push(Edit::replace(stmt.range.clone(), inner.to_string()));
+                let inner = code.get(body.start() + 1..body.end() - 1).unwrap_or("").trim();
+                plan.edits.push(Edit::replace(stmt.range.into(), inner.to_string()));
                 continue;
             };
             for line_start in line_starts_between(code, header_line.end, footer_line.start) {
@@ -427,23 +428,23 @@ fn app_router(cx: &FileContext<'_>, plan: &mut FilePlan) -> Option<Move> {
     let code = &cx.file.code;
     let mut found = None;
     for call in cx.facts.member_calls.iter().filter(|c| c.method == "use" && c.args.len() == 1) {
-        let Some(arg) = code.get(call.args[0].range()) else { continue };
+        let Some(arg) = code.get(call.args[0].range().range()) else { continue };
         if arg != format!("{}.router", call.object) {
             continue;
         }
         let Some(stmt) = &call.stmt else { continue };
-        if code.get(stmt.range.clone()).is_some_and(|t| t.trim_end_matches(';').trim_end() == &code[call.range.clone()])
+        if code.get(stmt.range.range()).is_some_and(|t| t.trim_end_matches(';').trim_end() == &code[call.range.range()])
         {
-            match whole_line(code, stmt.range.clone()) {
+            match whole_line(code, stmt.range.into()) {
                 Some(line) => plan.edits.push(Edit::replace(line, "")),
-                None => plan.edits.push(Edit::replace(stmt.range.clone(), "")),
+                None => plan.edits.push(Edit::replace(stmt.range.into(), "")),
             }
             let movable = move_after_routes(cx, &call.object, stmt);
             if let Some(movable) = movable {
                 found = Some(movable);
                 plan.findings.push(cx.finding(
                     "router-order",
-                    call.range.start,
+                    call.range.start(),
                     "app.use(app.router) was removed: Express 4 runs routes where they are declared, so the middleware \
                      registered after app.router was moved after the last route, where Express 3 ran it"
                         .to_string(),
@@ -453,7 +454,7 @@ fn app_router(cx: &FileContext<'_>, plan: &mut FilePlan) -> Option<Move> {
             plan.findings.push(
                 cx.finding(
                     "router-order",
-                    call.range.start,
+                    call.range.start(),
                     "app.use(app.router) was removed: Express 4 runs routes where they are declared, so middleware \
                  registered after app.router (express.static, a 404 or error handler) now runs before the routes \
                  declared later in the file: move such handlers after the routes"
@@ -525,9 +526,9 @@ fn move_after_routes(cx: &FileContext<'_>, app: &str, router: &crate::analysis::
     // `app.use(app.router)` at the top level, or inside a top-level `app.configure(function () { ... })` (whose body
     // the migration unwraps): then the `app.use(...)` lines after it in that body move too.
     let (after, nested): (usize, Vec<Range<usize>>) = if router.top_level {
-        (router.range.end, Vec::new())
+        (router.range.end(), Vec::new())
     } else {
-        let configure = facts.top_level_stmt_at(router.range.start)?;
+        let configure = facts.top_level_stmt_at(router.range.start())?;
         if !code[configure.clone()].starts_with(&format!("{app}.configure(")) {
             return None;
         }
@@ -536,12 +537,12 @@ fn move_after_routes(cx: &FileContext<'_>, app: &str, router: &crate::analysis::
             .iter()
             .filter(|u| {
                 matches!(&u.receiver, crate::analysis::Receiver::Path(p) if p == app)
-                    && u.range.start > router.range.end
-                    && u.range.end < configure.end
+                    && u.range.start() > router.range.end()
+                    && u.range.end() < configure.end
             })
             .map(|u| {
-                let end = if code[u.range.end..].starts_with(';') { u.range.end + 1 } else { u.range.end };
-                u.range.start..end
+                let end = if code[u.range.end()..].starts_with(';') { u.range.end() + 1 } else { u.range.end() };
+                u.range.start()..end
             })
             .collect::<Vec<_>>();
         (configure.end, lines)
@@ -551,13 +552,15 @@ fn move_after_routes(cx: &FileContext<'_>, app: &str, router: &crate::analysis::
     let routes_in_functions = facts.registrations.iter().any(|reg| {
         reg.method != "use"
             && matches!(&reg.receiver, crate::analysis::Receiver::Path(p) if p == app)
-            && facts.functions.iter().any(|f| f.body.start <= reg.range.start && reg.range.end <= f.body.end)
+            && facts.functions.iter().any(|f| f.body.start() <= reg.range.start() && reg.range.end() <= f.body.end())
     });
     let routers = facts
         .member_calls
         .iter()
         .filter(|c| {
-            c.method == "use" && c.args.len() == 1 && code.get(c.args[0].range()) == Some(&format!("{app}.router"))
+            c.method == "use"
+                && c.args.len() == 1
+                && code.get(c.args[0].range().range()) == Some(&format!("{app}.router"))
         })
         .count();
     if routes_in_functions || routers > 1 {
@@ -568,12 +571,12 @@ fn move_after_routes(cx: &FileContext<'_>, app: &str, router: &crate::analysis::
         facts.registrations.iter().any(|reg| {
             reg.method != "use"
                 && matches!(&reg.receiver, crate::analysis::Receiver::Path(p) if p == app)
-                && r.start <= reg.range.start
-                && reg.range.end <= r.end
+                && r.start <= reg.range.start()
+                && reg.range.end() <= r.end
         }) || facts.calls.iter().any(|site| {
             // `require('./routes')(app)`, `routes(app)`: the app handed to a module that registers its routes.
-            r.start <= site.call.range.start
-                && site.call.range.end <= r.end
+            r.start <= site.call.range.start()
+                && site.call.range.end() <= r.end
                 && site.call.args.iter().any(|a| matches!(a, crate::values::Value::Ident(n, _) if n == app))
                 && site.call.callee.as_ref().is_some_and(|c| {
                     c.inline_require.as_deref().is_some_and(|m| m.starts_with('.'))
@@ -585,8 +588,8 @@ fn move_after_routes(cx: &FileContext<'_>, app: &str, router: &crate::analysis::
     let is_use = |r: &Range<usize>| {
         facts.uses.iter().any(|u| {
             matches!(&u.receiver, crate::analysis::Receiver::Path(p) if p == app)
-                && u.range.start == r.start
-                && code.get(u.range.end..r.end).is_some_and(|rest| rest.trim() == ";" || rest.trim().is_empty())
+                && u.range.start() == r.start
+                && code.get(u.range.end()..r.end).is_some_and(|rest| rest.trim() == ";" || rest.trim().is_empty())
         })
     };
     // `if ('development' == app.get('env')) { app.use(express.errorHandler()); }`: a block of app.use calls only.
@@ -639,10 +642,10 @@ fn move_after_routes(cx: &FileContext<'_>, app: &str, router: &crate::analysis::
 fn renamed_properties(cx: &FileContext<'_>, plan: &mut FilePlan) {
     for read in &cx.facts.property_reads {
         match read.property.as_str() {
-            "headerSent" => plan.edits.push(Edit::replace(read.range.clone(), "headersSent")),
+            "headerSent" => plan.edits.push(Edit::replace(read.range.into(), "headersSent")),
             "accepted" | "acceptedLanguages" | "acceptedCharsets" => plan.findings.push(cx.finding(
                 "accepted",
-                read.range.start,
+                read.range.start(),
                 format!(
                     "req.{} is gone in Express 4: use req.accepts(), req.acceptsLanguages() or req.acceptsCharsets()",
                     read.property
@@ -658,7 +661,7 @@ fn import_edit(cx: &FileContext<'_>, imports: &[(&Bundled, String)]) -> Edit {
     let facts = cx.facts;
     let style = &facts.style;
     let kind = match facts.bindings_of("express").find(|b| b.top_level) {
-        Some(b) if cx.text(b.stmt.clone()).starts_with("var") => swc_ecma_ast::VarDeclKind::Var,
+        Some(b) if cx.text(b.stmt.into()).starts_with("var") => swc_ecma_ast::VarDeclKind::Var,
         _ => swc_ecma_ast::VarDeclKind::Const,
     };
     let lines: Vec<String> = imports

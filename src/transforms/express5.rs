@@ -53,6 +53,7 @@ use serde::Deserialize;
 use crate::analysis::{AppSite, MemberCall, Middleware, Receiver};
 use crate::codegen;
 use crate::edit::Edit;
+use crate::parse::ByteRange;
 use crate::settings::{SettingsGroup, SettingsInput};
 use crate::transform::{FileContext, FilePlan, ManifestContext, ManifestPlan, Phase, Transform, TransformInfo, Watch};
 use crate::transforms::data;
@@ -168,7 +169,7 @@ impl Transform for Express5 {
         let handlers = handlers::handlers(facts, cx.links);
         let routers = handlers::routers(facts);
         for call in &facts.member_calls {
-            let at = call.range.start;
+            let at = call.range.start();
             let res = handlers::response_at(&handlers, &call.object, at);
             let req = handlers::request_at(&handlers, &call.object, at);
             let app_or_router =
@@ -213,8 +214,10 @@ impl Transform for Express5 {
                 }
                 "clearCookie" if res.is_some() => clear_cookie(cx, plan, call),
                 "status" if res.is_some() => {
-                    let integer =
-                        call.args.first().is_some_and(|a| cx.text(a.range()).bytes().all(|b| b.is_ascii_digit()));
+                    let integer = call
+                        .args
+                        .first()
+                        .is_some_and(|a| cx.text(a.range().into()).bytes().all(|b| b.is_ascii_digit()));
                     if matches!(call.args.first(), Some(Value::Str(..)))
                         || (!integer && is_number_text(cx, call.args.first()))
                     {
@@ -260,7 +263,7 @@ impl Transform for Express5 {
 fn looks_deprecated(cx: &FileContext<'_>, call: &MemberCall) -> bool {
     let back = |v: &Value| matches!(v, Value::Str(s, _) if s == "back");
     let numeric = |v: &Value| {
-        let t = cx.text(v.range());
+        let t = cx.text(v.range().into());
         !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit())
     };
     match (call.object.as_str(), call.method.as_str(), call.args.as_slice()) {
@@ -281,20 +284,20 @@ fn report(cx: &FileContext<'_>, plan: &mut FilePlan, rule: &str, at: usize, mess
 
 fn rename(plan: &mut FilePlan, call: &MemberCall) {
     if let Some(to) = data().renames.get(&*call.method) {
-        plan.edits.push(Edit::replace(call.method_range.clone(), to.clone()));
+        plan.edits.push(Edit::replace(call.method_range.into(), to.clone()));
     }
 }
 
 fn is_number_text(cx: &FileContext<'_>, value: Option<&Value>) -> bool {
     value.is_some_and(|v| {
-        let t = cx.text(v.range());
+        let t = cx.text(v.range().into());
         !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit() || b == b'.')
     })
 }
 
 /// A status argument: an integer literal, or a name that says it is one.
 fn is_status(cx: &FileContext<'_>, value: &Value) -> bool {
-    let text = cx.text(value.range());
+    let text = cx.text(value.range().into());
     let integer = text.len() == 3 && text.bytes().all(|b| b.is_ascii_digit());
     integer || matches!(value, Value::Ident(name, _) if data().status_names.iter().any(|n| name == n))
 }
@@ -304,10 +307,10 @@ fn status_first(cx: &FileContext<'_>, plan: &mut FilePlan, call: &MemberCall) {
     match call.args.as_slice() {
         [only]
             if call.method == "send"
-                && cx.text(only.range()).bytes().all(|b| b.is_ascii_digit())
-                && !cx.text(only.range()).is_empty() =>
+                && cx.text(only.range().into()).bytes().all(|b| b.is_ascii_digit())
+                && !cx.text(only.range().into()).is_empty() =>
         {
-            plan.edits.push(Edit::replace(call.method_range.clone(), "sendStatus"));
+            plan.edits.push(Edit::replace(call.method_range.into(), "sendStatus"));
         }
         [a, b] => {
             let (status, body) = match (is_status(cx, a), is_status(cx, b)) {
@@ -318,7 +321,7 @@ fn status_first(cx: &FileContext<'_>, plan: &mut FilePlan, call: &MemberCall) {
                         cx,
                         plan,
                         "ambiguous-status",
-                        call.range.start,
+                        call.range.start(),
                         "both arguments look like a status: rewrite as res.status(code).send(body) by hand",
                     );
                     return;
@@ -328,7 +331,7 @@ fn status_first(cx: &FileContext<'_>, plan: &mut FilePlan, call: &MemberCall) {
                         cx,
                         plan,
                         "two-arguments",
-                        call.range.start,
+                        call.range.start(),
                         "res.send/json/jsonp with two arguments is gone in Express 5 and neither argument is certainly \
                          the status: rewrite as res.status(code).send(body) by hand",
                     );
@@ -337,12 +340,12 @@ fn status_first(cx: &FileContext<'_>, plan: &mut FilePlan, call: &MemberCall) {
             };
             // Small edits (insert `status(S).`, drop the status argument) leave the body argument's bytes alone, so
             // that other rewrites inside it (`req.param('id')`) still apply.
-            let status_text = cx.text(status.range()).to_string();
-            plan.edits.push(Edit::insert(call.method_range.start, format!("status({status_text}).")));
-            let removed = if status.range().start > body.range().start {
-                body.range().end..status.range().end
+            let status_text = cx.text(status.range().into()).to_string();
+            plan.edits.push(Edit::insert(call.method_range.start(), format!("status({status_text}).")));
+            let removed = if status.range().start() > body.range().start() {
+                body.range().end()..status.range().end()
             } else {
-                status.range().start..body.range().start
+                status.range().start()..body.range().start()
             };
             plan.edits.push(Edit::replace(removed, ""));
         }
@@ -359,21 +362,24 @@ fn redirect(cx: &FileContext<'_>, plan: &mut FilePlan, call: &MemberCall, handle
     };
     match call.args.as_slice() {
         [only] if back(only) => match referrer() {
-            Some(text) => plan.edits.push(Edit::replace(only.range(), text)),
-            None => report(cx, plan, "back", call.range.start, "'back' is gone in Express 5: use the Referrer header"),
+            Some(text) => plan.edits.push(Edit::replace(only.range().into(), text)),
+            None => {
+                report(cx, plan, "back", call.range.start(), "'back' is gone in Express 5: use the Referrer header")
+            }
         },
         [url, status] if call.method == "redirect" && is_status(cx, status) && !is_status(cx, url) => {
-            let url_text = if back(url) { referrer().unwrap_or_default() } else { cx.text(url.range()).to_string() };
+            let url_text =
+                if back(url) { referrer().unwrap_or_default() } else { cx.text(url.range().into()).to_string() };
             if url_text.is_empty() {
                 return;
             }
             // The two arguments trade places, each keeping its own layout.
-            plan.edits.push(Edit::replace(url.range(), cx.text(status.range()).to_string()));
-            plan.edits.push(Edit::replace(status.range(), url_text));
+            plan.edits.push(Edit::replace(url.range().into(), cx.text(status.range().into()).to_string()));
+            plan.edits.push(Edit::replace(status.range().into(), url_text));
         }
         [status, url] if call.method == "redirect" && back(url) && is_status(cx, status) => {
             if let Some(text) = referrer() {
-                plan.edits.push(Edit::replace(url.range(), text));
+                plan.edits.push(Edit::replace(url.range().into(), text));
             }
         }
         _ => {}
@@ -384,13 +390,13 @@ fn redirect(cx: &FileContext<'_>, plan: &mut FilePlan, call: &MemberCall, handle
 fn req_param(cx: &FileContext<'_>, plan: &mut FilePlan, call: &MemberCall, handler: &Handler, all: &[Handler]) {
     let (name, default) = match call.args.as_slice() {
         [Value::Str(name, _)] => (name, None),
-        [Value::Str(name, _), default] => (name, Some(cx.text(default.range()).to_string())),
+        [Value::Str(name, _), default] => (name, Some(cx.text(default.range().into()).to_string())),
         _ => {
             report(
                 cx,
                 plan,
                 "req-param",
-                call.range.start,
+                call.range.start(),
                 "req.param() is gone in Express 5: read req.params, req.body or req.query",
             );
             return;
@@ -445,7 +451,7 @@ fn req_param(cx: &FileContext<'_>, plan: &mut FilePlan, call: &MemberCall, handl
         let fallback = default.as_ref().map(|d| format!(" ?? {d}")).unwrap_or_default();
         format!("({params} ?? {body} ?? {query}{fallback})")
     };
-    plan.edits.push(Edit::replace(call.range.clone(), text));
+    plan.edits.push(Edit::replace(call.range.into(), text));
 }
 
 /// `res.clearCookie(name, { maxAge, expires })`: Express 5 ignores both; they go.
@@ -459,22 +465,22 @@ fn clear_cookie(cx: &FileContext<'_>, plan: &mut FilePlan, call: &MemberCall) {
         && options.props.iter().all(dropped)
         && call.args.len() == 2
     {
-        plan.edits.push(Edit::replace(call.args[0].range().end..options.range.end, ""));
+        plan.edits.push(Edit::replace(call.args[0].range().end()..options.range.end(), ""));
         return;
     }
     for prop in options.props.iter().filter(|p| matches!(p.key.as_deref(), Some("maxAge") | Some("expires"))) {
         // The property and the comma and spaces after it (or before it, for the last one).
-        let mut end = prop.range.end;
-        let rest = &code[end..options.range.end - 1];
+        let mut end = prop.range.end();
+        let rest = &code[end..options.range.end() - 1];
         let trimmed = rest.trim_start();
         if let Some(after_comma) = trimmed.strip_prefix(',') {
             end += rest.len() - trimmed.len() + 1;
             end += after_comma.len() - after_comma.trim_start().len();
-            plan.edits.push(Edit::replace(prop.range.start..end, ""));
+            plan.edits.push(Edit::replace(prop.range.start()..end, ""));
         } else {
-            let before = &code[options.range.start + 1..prop.range.start];
-            let start = before.rfind(',').map_or(prop.range.start, |i| options.range.start + 1 + i);
-            plan.edits.push(Edit::replace(start..prop.range.end, ""));
+            let before = &code[options.range.start() + 1..prop.range.start()];
+            let start = before.rfind(',').map_or(prop.range.start(), |i| options.range.start() + 1 + i);
+            plan.edits.push(Edit::replace(start..prop.range.end(), ""));
         }
     }
 }
@@ -488,7 +494,7 @@ fn listen_callback(cx: &FileContext<'_>, plan: &mut FilePlan, call: &MemberCall)
             cx,
             plan,
             "listen-error",
-            call.range.start,
+            call.range.start(),
             "in Express 5 the app.listen callback receives the error (a port in use no longer throws): take an error \
              argument and handle it",
         );
@@ -506,7 +512,7 @@ fn route_strings(cx: &FileContext<'_>, plan: &mut FilePlan, routers: &[&str]) {
             if seen.contains(range) {
                 continue;
             }
-            seen.push(range.clone());
+            seen.push(*range);
             route_string(cx, plan, routers, registration, path, range, in_array);
         }
     }
@@ -519,11 +525,11 @@ fn route_string(
     routers: &[&str],
     registration: &crate::analysis::Registration,
     path: &str,
-    range: &std::ops::Range<usize>,
+    range: &ByteRange,
     in_array: bool,
 ) {
     let facts = cx.facts;
-    if !handlers::is_express_receiver(facts, cx.links, routers, &registration.receiver, registration.range.start) {
+    if !handlers::is_express_receiver(facts, cx.links, routers, &registration.receiver, registration.range.start()) {
         // A route registered with a function on an object this project does not show to be an app or router
         // (`server.app.get('*', ...)`, an app reached through a getter): its string may throw at start on
         // Express 5, so it is reported, and holds the major back.
@@ -537,7 +543,7 @@ fn route_string(
                 cx,
                 plan,
                 "unverified",
-                range.start,
+                range.start(),
                 &format!(
                     "the route `{path}` needs Express 5's route syntax, but this project does not show that {object} \
                      is an Express app or router: not rewritten, migrate it by hand"
@@ -552,13 +558,13 @@ fn route_string(
         // held back, the route strings stay as they are.
         PathRewrite::New(_) | PathRewrite::Paths(_) if cx.options.held_back => {}
         PathRewrite::New(new) => {
-            plan.edits.push(Edit::replace(range.clone(), literal(cx, range, &new)));
+            plan.edits.push(Edit::replace((*range).into(), literal(cx, range, &new)));
         }
         PathRewrite::Paths(paths) => {
             let items: Vec<String> = paths.iter().map(|p| literal(cx, range, p)).collect();
             // In an array already, the paths join its elements.
             let text = if in_array { items.join(", ") } else { format!("[{}]", items.join(", ")) };
-            plan.edits.push(Edit::replace(range.clone(), text));
+            plan.edits.push(Edit::replace((*range).into(), text));
         }
         // The same matches on Express 4 and 5: written whatever the version. A mount path (`.use`) matches a prefix,
         // which the literal does not say.
@@ -569,13 +575,13 @@ fn route_string(
                     && cx.project.ts_before_es2018
                     && regex.contains("(?<")) =>
         {
-            plan.edits.push(Edit::replace(range.clone(), regex));
+            plan.edits.push(Edit::replace((*range).into(), regex));
         }
         PathRewrite::Regex(_) | PathRewrite::Reserved => report(
             cx,
             plan,
             "reserved",
-            range.start,
+            range.start(),
             "this route uses characters path-to-regexp 8 reserves (( ) [ ] ? + !): rewrite it by hand (escape them, \
              or split it into an array of paths)",
         ),
@@ -592,8 +598,8 @@ fn routing_options(cx: &FileContext<'_>) -> bool {
 
 /// `value` as a string literal in the quote of the literal at `range` (escaped: a route's `\\:` or `'` stays what it
 /// was; the other quote when that avoids an escape).
-fn literal(cx: &FileContext<'_>, range: &std::ops::Range<usize>, value: &str) -> String {
-    let quote = cx.text(range.clone()).chars().next().filter(|q| *q == '"' || *q == '\'').unwrap_or('\'');
+fn literal(cx: &FileContext<'_>, range: &ByteRange, value: &str) -> String {
+    let quote = cx.text(range.range()).chars().next().filter(|q| *q == '"' || *q == '\'').unwrap_or('\'');
     codegen::str_lit(value, quote).raw.map(|r| r.to_string()).unwrap_or_default()
 }
 
@@ -970,7 +976,7 @@ fn optional_character(path: &str) -> PathRewrite {
 fn wildcard_reads(cx: &FileContext<'_>, plan: &mut FilePlan, handlers: &[Handler]) {
     for read in cx.facts.property_reads.iter().filter(|r| r.property == "params[0]") {
         let Some(object) = &read.object else { continue };
-        let Some(handler) = handlers::request_at(handlers, object, read.range.start) else { continue };
+        let Some(handler) = handlers::request_at(handlers, object, read.range.start()) else { continue };
         // A handler registered on several routes (here or in other modules, or an array of paths) reads the
         // wildcard only when every one of them has one; with some that have none, its value was undefined there on
         // Express 4 and the rewrite cannot keep both: reported.
@@ -991,7 +997,7 @@ fn wildcard_reads(cx: &FileContext<'_>, plan: &mut FilePlan, handlers: &[Handler
                 cx,
                 plan,
                 "unverified",
-                read.range.start,
+                read.range.start(),
                 "req.params[0] is read by a handler of routes with and without a wildcard (or of a route not shown \
                  here): Express 5 names the wildcard, so this read must be migrated by hand (req.params.splat is an \
                  array of segments)",
@@ -1016,10 +1022,10 @@ fn wildcard_reads(cx: &FileContext<'_>, plan: &mut FilePlan, handlers: &[Handler
         let whole_path = routes.iter().all(|(p, _)| p == "*");
         let joined =
             if whole_path { format!("{slash} + {splat}.join({slash})") } else { format!("{splat}.join({slash})") };
-        plan.edits.push(Edit::replace(read.range.clone(), joined));
+        plan.edits.push(Edit::replace(read.range.into(), joined));
         plan.findings.push(cx.finding(
             "wildcard",
-            read.range.start,
+            read.range.start(),
             "the wildcard is named splat in Express 5 and its value is an array of segments: joined with '/' here to \
              keep Express 4's string"
                 .to_string(),
@@ -1032,7 +1038,7 @@ fn wildcard_reads(cx: &FileContext<'_>, plan: &mut FilePlan, handlers: &[Handler
 fn query_writing_middleware(cx: &FileContext<'_>, plan: &mut FilePlan, routers: &[&str]) {
     let facts = cx.facts;
     for use_ in &facts.uses {
-        if !handlers::is_express_receiver(facts, cx.links, routers, &use_.receiver, use_.range.start) {
+        if !handlers::is_express_receiver(facts, cx.links, routers, &use_.receiver, use_.range.start()) {
             continue;
         }
         for mw in &use_.middleware {
@@ -1046,7 +1052,7 @@ fn query_writing_middleware(cx: &FileContext<'_>, plan: &mut FilePlan, routers: 
                 cx,
                 plan,
                 "query-write",
-                use_.range.start,
+                use_.range.start(),
                 &format!("{module} makes every request fail on Express 5 (\"Cannot set property query\"): {why}"),
             );
         }
@@ -1064,7 +1070,7 @@ fn query_parser(cx: &FileContext<'_>, plan: &mut FilePlan) {
         let AppSite::AfterStatement { stmt, receiver } = &app.site else { continue };
         let sets_parser = facts.member_calls.iter().any(|c| {
             c.method == "set"
-                && facts.is_app(app, &Receiver::Path(c.object.clone()), c.range.start)
+                && facts.is_app(app, &Receiver::Path(c.object.clone()), c.range.start())
                 && matches!(c.args.first(), Some(Value::Str(s, _)) if s == "query parser")
         });
         if sets_parser {
@@ -1075,7 +1081,7 @@ fn query_parser(cx: &FileContext<'_>, plan: &mut FilePlan) {
             cx,
             plan,
             "query-parser",
-            app.creation.start,
+            app.creation.start(),
             &format!(
                 "Express 5 parses query strings without nested objects or `a[]=` arrays, and the project reads a \
                  nested query value ({}:{line}): the app keeps Express 4's parser with app.set('query parser', \
@@ -1095,13 +1101,13 @@ fn removed_reads(cx: &FileContext<'_>, plan: &mut FilePlan, handlers: &[Handler]
         let Some(object) = &read.object else { continue };
         match read.property.as_str() {
             "mime" if express.iter().any(|e| *object == format!("{e}.static")) || send.contains(&object.as_str()) => {
-                report(cx, plan, "mime", read.range.start, "express.static.mime and send.mime are gone in Express 5: use the mime-types package")
+                report(cx, plan, "mime", read.range.start(), "express.static.mime and send.mime are gone in Express 5: use the mime-types package")
             }
-            "query-write" if handlers::request_at(handlers, object, read.range.start).is_some() => report(
+            "query-write" if handlers::request_at(handlers, object, read.range.start()).is_some() => report(
                 cx,
                 plan,
                 "query-write",
-                read.range.start,
+                read.range.start(),
                 "req.query is a getter in Express 5: writes to it are lost; keep the values in a variable or on res.locals",
             ),
             _ => {}
@@ -1113,12 +1119,12 @@ fn removed_reads(cx: &FileContext<'_>, plan: &mut FilePlan, handlers: &[Handler]
 fn host_reads(cx: &FileContext<'_>, plan: &mut FilePlan, handlers: &[Handler]) {
     for read in cx.facts.property_reads.iter().filter(|r| r.property == "host") {
         let Some(object) = &read.object else { continue };
-        if handlers::request_at(handlers, object, read.range.start).is_some() {
+        if handlers::request_at(handlers, object, read.range.start()).is_some() {
             report(
                 cx,
                 plan,
                 "req-host",
-                read.range.start,
+                read.range.start(),
                 "req.host keeps the port in Express 5: use req.hostname for the name alone",
             );
         }
@@ -1138,7 +1144,7 @@ fn static_dotfiles(cx: &FileContext<'_>, plan: &mut FilePlan) {
             plan.findings.push(
                 cx.finding(
                     "static-dotfiles",
-                    site.call.range.start,
+                    site.call.range.start(),
                     "express.static no longer serves dotfiles in Express 5 (a .well-known folder, for one): pass \
                  { dotfiles: 'allow' } if the app relies on them"
                         .to_string(),
@@ -1157,8 +1163,8 @@ fn urlencoded(cx: &FileContext<'_>, plan: &mut FilePlan) {
         }
         match site.call.args.first() {
             None => {
-                let open = site.call.callee_range.end;
-                plan.edits.push(Edit::replace(open..site.call.range.end, "({ extended: true })"));
+                let open = site.call.callee_range.end();
+                plan.edits.push(Edit::replace(open..site.call.range.end(), "({ extended: true })"));
             }
             Some(Value::Object(obj)) if obj.get("extended").is_none() => {
                 plan.edits.extend(crate::objects::add_properties(
@@ -1173,7 +1179,7 @@ fn urlencoded(cx: &FileContext<'_>, plan: &mut FilePlan) {
         }
         plan.findings.push(cx.finding(
             "urlencoded-extended",
-            site.call.range.start,
+            site.call.range.start(),
             "Express 5's urlencoded parser defaults to extended: false (no nested objects from qs); extended: true keeps \
              Express 4's behaviour"
                 .to_string(),

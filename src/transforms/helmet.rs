@@ -146,25 +146,25 @@ fn canonical(name: &str) -> Option<&'static SubMiddleware> {
 
 fn applied_to(facts: &FileFacts, app: &ExpressApp) -> Applied {
     let mut applied = Applied::default();
-    for call in facts.uses.iter().filter(|u| facts.is_app(app, &u.receiver, u.range.start)) {
+    for call in facts.uses.iter().filter(|u| facts.is_app(app, &u.receiver, u.range.start())) {
         for mw in &call.middleware {
             match facts.resolve(mw) {
                 Middleware::CallOf { binding, disabled } if binding.module == ID => match &binding.kind {
                     ImportKind::Module => {
-                        applied.full_at.get_or_insert(call.range.start);
+                        applied.full_at.get_or_insert(call.range.start());
                         applied.disabled.extend(disabled.iter().map(ToString::to_string));
                     }
                     ImportKind::Named(name) => {
                         applied.subs.extend(canonical(name).map(|m| m.name.clone()));
-                        applied.first_sub_at.get_or_insert(call.range.start);
+                        applied.first_sub_at.get_or_insert(call.range.start());
                     }
                 },
                 Middleware::MemberCallOf { binding, member } if binding.module == ID => {
                     applied.subs.extend(canonical(member).map(|m| m.name.clone()));
-                    applied.first_sub_at.get_or_insert(call.range.start);
+                    applied.first_sub_at.get_or_insert(call.range.start());
                 }
                 Middleware::RequireCall { module } if module == ID => {
-                    applied.full_at.get_or_insert(call.range.start);
+                    applied.full_at.get_or_insert(call.range.start());
                 }
                 _ => {}
             }
@@ -179,7 +179,7 @@ fn applied_elsewhere(facts: &FileFacts) -> Option<usize> {
     facts
         .uses
         .iter()
-        .filter(|u| !facts.apps.iter().any(|app| facts.is_app(app, &u.receiver, u.range.start)))
+        .filter(|u| !facts.apps.iter().any(|app| facts.is_app(app, &u.receiver, u.range.start())))
         .find(|u| {
             u.middleware.iter().any(|mw| match facts.resolve(mw) {
                 Middleware::CallOf { binding, .. } => binding.module == ID && binding.kind == ImportKind::Module,
@@ -187,7 +187,7 @@ fn applied_elsewhere(facts: &FileFacts) -> Option<usize> {
                 _ => false,
             })
         })
-        .map(|u| u.range.start)
+        .map(|u| u.range.start())
 }
 
 impl Helmet {
@@ -264,7 +264,11 @@ impl Transform for Helmet {
                 recheck_policy(cx, plan, at, self.plain_http(cx));
             } else if !applied.subs.is_empty() {
                 report_partial(cx, plan, app, &applied);
-            } else if !cx.links.app_middleware.iter().any(|m| m.app == app.creation.start && m.module == data().package)
+            } else if !cx
+                .links
+                .app_middleware
+                .iter()
+                .any(|m| m.app == app.creation.start() && m.module == data().package)
                 && !mounted(cx, app)
                 && !wraps_earlier_app(facts, app)
             {
@@ -290,7 +294,7 @@ impl Transform for Helmet {
             for app in made {
                 plan.findings.push(cx.finding(
                     "library",
-                    app.creation.start,
+                    app.creation.start(),
                     format!(
                         "this app is created by `{library}`, a published package other apps install (package.json \
                          has a name and a version and is not private; a function of a module it exports makes the \
@@ -324,7 +328,7 @@ impl Transform for Helmet {
         let (mut directives, widgets) = needed_policy(cx, rewriter);
         let script = views::directive_of(views::ResourceKind::Script);
         let evaluates = directives.iter().any(|(n, s)| n == script && s.iter().any(|s| s == views::UNSAFE_EVAL));
-        let dev_eval = dev_eval(cx, missing[0].creation.start).filter(|_| !evaluates);
+        let dev_eval = dev_eval(cx, missing[0].creation.start()).filter(|_| !evaluates);
         if dev_eval.as_ref().is_some_and(|d| d.always) {
             add_unsafe_eval(&mut directives);
         }
@@ -367,7 +371,7 @@ impl Transform for Helmet {
         let Some(version) = fitting.or_else(kept).or_else(|| d.versions.iter().find(runs)) else {
             plan.findings.push(cx.finding(
                 "node",
-                missing[0].creation.start,
+                missing[0].creation.start(),
                 format!(
                     "no helmet version is known to run on Node {} ({}){}: helmet was not added; raise the project's \
                      Node, then run again",
@@ -390,7 +394,7 @@ impl Transform for Helmet {
         if !gone.is_empty() {
             plan.findings.push(cx.finding(
                 "old-api",
-                missing[0].creation.start,
+                missing[0].creation.start(),
                 format!(
                     "the project calls {} of an older helmet, which helmet {} (the version this app would get) no \
                      longer has: adding helmet here would raise the project's helmet and that call would stop the \
@@ -432,9 +436,9 @@ impl Transform for Helmet {
             match &app.site {
                 AppSite::AfterStatement { stmt, receiver } => {
                     let call = codegen::call(codegen::member(receiver_expr(receiver), "use"), vec![helmet_call]);
-                    let indent = cx.file.indent_at(stmt.start).to_string();
+                    let indent = cx.file.indent_at(stmt.start()).to_string();
                     let snippet = codegen::print_stmt(codegen::expr_stmt(call), style, &indent);
-                    let point = layout::after_statement(&cx.file.code, &facts.comments, stmt.end);
+                    let point = layout::after_statement(&cx.file.code, &facts.comments, stmt.end());
                     plan.edits
                         .push(Edit::insert(point.offset, layout::statement_after(point, &snippet, &indent, style)));
                 }
@@ -442,17 +446,17 @@ impl Transform for Helmet {
                     let printed = codegen::fit(
                         &codegen::print_items(vec![swc_ecma_ast::ModuleItem::Stmt(codegen::expr_stmt(helmet_call))]),
                         &crate::style::Style { semicolons: false, ..style.clone() },
-                        cx.file.indent_at(app.creation.start),
+                        cx.file.indent_at(app.creation.start()),
                     );
                     let printed = printed.trim_end_matches(';');
-                    plan.edits.push(Edit::insert(app.creation.end, format!(".use({printed})")));
+                    plan.edits.push(Edit::insert(app.creation.end(), format!(".use({printed})")));
                 }
             }
         }
         if let (Some(listed), Some(installed), false) = (&listed, &typescript, types_read(&version)) {
             plan.findings.push(cx.finding(
                 "typescript",
-                missing[0].creation.start,
+                missing[0].creation.start(),
                 format!(
                     "the project's TypeScript ({installed}) cannot read the types of the helmet package.json lists \
                      ({listed}: index.d.cts, read from TypeScript {} on), so `import helmet from 'helmet'` fails \
@@ -465,7 +469,7 @@ impl Transform for Helmet {
             if !std::ptr::eq(newer, version) {
                 plan.findings.push(cx.finding(
                     "typescript",
-                    missing[0].creation.start,
+                    missing[0].creation.start(),
                     format!(
                         "the project's TypeScript ({installed}) cannot read the types of helmet {} (index.d.cts, \
                          read from TypeScript {} on: `import helmet from 'helmet'` would fail with TS2307), so \
@@ -489,14 +493,14 @@ impl Transform for Helmet {
         }
         report_redirects(cx, plan, missing[0], &redirects);
         if !embeds.is_empty() {
-            plan.findings.push(referrer_finding(cx, missing[0].creation.start, &embeds));
+            plan.findings.push(referrer_finding(cx, missing[0].creation.start(), &embeds));
         }
         report_widgets(cx, plan, missing[0], &widgets);
         report_fit(cx, plan, &missing);
         if plain_http {
             plan.findings.push(cx.finding(
                 "plain-http",
-                missing[0].creation.start,
+                missing[0].creation.start(),
                 "nothing in the project shows that the app is served only over HTTPS (no HTTPS server it always \
                  creates, no trust proxy, no HTTPS redirect package, no --behind-proxy), so the Content-Security-Policy leaves out helmet's \
                  upgrade-insecure-requests (upgradeInsecureRequests: null): with it, a browser that opens the app over \
@@ -606,17 +610,17 @@ fn redirects_of_forms(cx: &FileContext<'_>) -> Vec<(usize, Vec<String>)> {
     let spans = routes.flat_map(|route| {
         let named = route.handlers.iter().filter_map(|h| match h {
             crate::analysis::HandlerArg::Named(name) => {
-                facts.functions.iter().find(|f| f.name.as_ref() == Some(name)).map(|f| f.range.clone())
+                facts.functions.iter().find(|f| f.name.as_ref() == Some(name)).map(|f| f.range)
             }
             _ => None,
         });
-        std::iter::once(route.range.clone()).chain(named)
+        std::iter::once(route.range).chain(named)
     });
     for span in spans.chain(cx.links.form_handlers.iter().cloned()) {
         let calls = facts
             .member_calls
             .iter()
-            .filter(|c| c.method == "redirect" && span.start <= c.range.start && c.range.end <= span.end);
+            .filter(|c| c.method == "redirect" && span.start() <= c.range.start() && c.range.end() <= span.end());
         for call in calls {
             let Some(target) = call.args.last() else { continue };
             let hosts: Vec<String> = match target {
@@ -625,7 +629,7 @@ fn redirects_of_forms(cx: &FileContext<'_>) -> Vec<(usize, Vec<String>)> {
                     None => continue,
                 },
                 _ => {
-                    let text = code.get(target.range()).unwrap_or_default();
+                    let text = code.get(target.range().range()).unwrap_or_default();
                     // (A path joined to a value, `'/posts/' + id`: the app's own.)
                     if text.starts_with(['\'', '"', '`']) && text[1..].starts_with('/') && !text[1..].starts_with("//")
                     {
@@ -635,7 +639,7 @@ fn redirects_of_forms(cx: &FileContext<'_>) -> Vec<(usize, Vec<String>)> {
                     if same_site_target(text) {
                         continue;
                     }
-                    let handler = code.get(span.clone()).unwrap_or_default();
+                    let handler = code.get(span.range()).unwrap_or_default();
                     let mut hosts: Vec<String> = ["'https://", "\"https://", "`https://"]
                         .iter()
                         .flat_map(|q| handler.match_indices(q).map(|(at, _)| &handler[at + 1..]))
@@ -651,8 +655,8 @@ fn redirects_of_forms(cx: &FileContext<'_>) -> Vec<(usize, Vec<String>)> {
                     hosts
                 }
             };
-            if !out.iter().any(|(at, _)| *at == call.range.start) {
-                out.push((call.range.start, hosts));
+            if !out.iter().any(|(at, _)| *at == call.range.start()) {
+                out.push((call.range.start(), hosts));
             }
         }
     }
@@ -668,7 +672,7 @@ fn report_redirects(cx: &FileContext<'_>, plan: &mut FilePlan, app: &ExpressApp,
             known.iter().map(|(place, hosts)| format!("{place} ({})", hosts.join(", "))).collect();
         plan.findings.push(cx.finding(
             "csp-form-redirect",
-            app.creation.start,
+            app.creation.start(),
             format!(
                 "the routes at {} redirect a form's submission to another site, which helmet's form-action 'self' \
                  blocks (browsers check a submission's redirects), so formAction allows those hosts",
@@ -680,7 +684,7 @@ fn report_redirects(cx: &FileContext<'_>, plan: &mut FilePlan, app: &ExpressApp,
         let places: Vec<String> = unknown.iter().map(|(place, _)| place.clone()).collect();
         plan.findings.push(cx.finding(
             "csp-form-redirect",
-            app.creation.start,
+            app.creation.start(),
             format!(
                 "the routes at {} redirect a form's submission to a URL known only when the app runs: if it leaves \
                  the site, helmet's form-action 'self' blocks it (browsers check a submission's redirects); add \
@@ -799,10 +803,10 @@ enum WrittenPolicy<'a> {
 /// or given without directives).
 fn written_policy(facts: &FileFacts, at: usize) -> Option<WrittenPolicy<'_>> {
     use crate::values::Value;
-    let u = facts.uses.iter().find(|u| u.range.start == at)?;
+    let u = facts.uses.iter().find(|u| u.range.start() == at)?;
     let call = facts.calls.iter().map(|site| &site.call).find(|call| {
-        u.range.start <= call.range.start
-            && call.range.end <= u.range.end
+        u.range.start() <= call.range.start()
+            && call.range.end() <= u.range.end()
             && call.callee.as_ref().is_some_and(|c| c.is_module(data().package.as_str()))
     })?;
     let options = match call.args.first() {
@@ -953,8 +957,8 @@ fn recheck_policy(cx: &FileContext<'_>, plan: &mut FilePlan, at: usize, plain_ht
     let code = &cx.file.code;
     // (A directive the policy does not set is added after the last.)
     let Some(last) = written.props.last() else { return };
-    let indent = cx.file.indent_at(last.range.start).to_string();
-    let multi = code[last.range.end..written.range.end].contains('\n');
+    let indent = cx.file.indent_at(last.range.start()).to_string();
+    let multi = code[last.range.end()..written.range.end()].contains('\n');
     let sep = if multi { format!(",\n{indent}") } else { ", ".to_string() };
     let mut appended = String::new();
     let mut dropped: Vec<String> = Vec::new();
@@ -969,14 +973,14 @@ fn recheck_policy(cx: &FileContext<'_>, plan: &mut FilePlan, at: usize, plain_ht
                 let added: Vec<&str> =
                     added.iter().copied().filter(|s| !(listed_inline && *s == views::UNSAFE_INLINE)).collect();
                 let strings: Vec<String> = added.iter().map(|s| printed_str(s, style)).collect();
-                let multi = items.last().is_some_and(|i| code[i.range().end..range.end - 1].contains('\n'));
-                let indent = cx.file.indent_at(items.last().map_or(range.start, |i| i.range().start));
+                let multi = items.last().is_some_and(|i| code[i.range().end()..range.end() - 1].contains('\n'));
+                let indent = cx.file.indent_at(items.last().map_or(range.start(), |i| i.range().start()));
                 let sep = if multi { format!(",\n{indent}") } else { ", ".to_string() };
                 match items.iter().position(gone) {
                     Some(first) if first > 0 => {
                         // (The items from the first that goes are written again without those that go.)
-                        let cut = items[first - 1].range().end;
-                        let end = items.last().map_or(cut, |i| i.range().end);
+                        let cut = items[first - 1].range().end();
+                        let end = items.last().map_or(cut, |i| i.range().end());
                         let mut text = String::new();
                         for item in &items[first..] {
                             if gone(item) {
@@ -985,7 +989,7 @@ fn recheck_policy(cx: &FileContext<'_>, plan: &mut FilePlan, at: usize, plain_ht
                                 }
                             } else {
                                 text.push_str(&sep);
-                                text.push_str(&code[item.range()]);
+                                text.push_str(&code[item.range().range()]);
                             }
                         }
                         for s in &strings {
@@ -994,9 +998,9 @@ fn recheck_policy(cx: &FileContext<'_>, plan: &mut FilePlan, at: usize, plain_ht
                         }
                         plan.edits.push(Edit::replace(cut..end, text));
                     }
-                    _ if items.is_empty() => plan.edits.push(Edit::insert(range.start + 1, strings.join(", "))),
+                    _ if items.is_empty() => plan.edits.push(Edit::insert(range.start() + 1, strings.join(", "))),
                     _ => {
-                        let last_end = items.last().map_or(range.start + 1, |i| i.range().end);
+                        let last_end = items.last().map_or(range.start() + 1, |i| i.range().end());
                         plan.edits.push(Edit::insert(
                             last_end,
                             strings.iter().map(|s| format!("{sep}{s}")).collect::<String>(),
@@ -1020,14 +1024,14 @@ fn recheck_policy(cx: &FileContext<'_>, plan: &mut FilePlan, at: usize, plain_ht
         appended.push_str(&format!("{sep}upgradeInsecureRequests: null"));
     }
     if !appended.is_empty() {
-        plan.edits.push(Edit::insert(last.range.end, appended));
+        plan.edits.push(Edit::insert(last.range.end(), appended));
     }
     if let Some(last) = options.and_then(|o| o.props.last()).filter(|_| referer) {
-        let indent = cx.file.indent_at(last.range.start).to_string();
-        let multi = options.is_some_and(|o| code[last.range.end..o.range.end].contains('\n'));
+        let indent = cx.file.indent_at(last.range.start()).to_string();
+        let multi = options.is_some_and(|o| code[last.range.end()..o.range.end()].contains('\n'));
         let sep = if multi { format!(",\n{indent}") } else { ", ".to_string() };
         let policy = printed_str("strict-origin-when-cross-origin", style);
-        plan.edits.push(Edit::insert(last.range.end, format!("{sep}referrerPolicy: {{ policy: {policy} }}")));
+        plan.edits.push(Edit::insert(last.range.end(), format!("{sep}referrerPolicy: {{ policy: {policy} }}")));
         plan.findings.push(referrer_finding(cx, at, &embeds));
     }
     if missing.is_empty() && !upgrade {
@@ -1096,7 +1100,7 @@ const LISTEN: &str = "listen:";
 /// Where the file starts a server when it loads: a `.listen(...)` outside any function (`app.listen(3000)`,
 /// `if (require.main === module) server.listen(port)`).
 fn listens(facts: &FileFacts) -> Option<usize> {
-    facts.member_calls.iter().find(|c| c.method == *"listen" && c.scope.is_none()).map(|c| c.range.start)
+    facts.member_calls.iter().find(|c| c.method == *"listen" && c.scope.is_none()).map(|c| c.range.start())
 }
 
 /// The name of the published package this file belongs to, when that package is a library other apps install
@@ -1120,22 +1124,22 @@ fn consumed_library<'a>(cx: &FileContext<'a>) -> Option<&'a str> {
 /// (helmet among it) runs first.
 fn mounted(cx: &FileContext<'_>, app: &ExpressApp) -> bool {
     // (Made by a function another module calls and mounts the result of: `app.use(base, await middleware(config))`.)
-    if cx.links.mounted_apps.contains(&app.creation.start) {
+    if cx.links.mounted_apps.contains(&app.creation.start()) {
         return true;
     }
     let facts = cx.facts;
     let routers = crate::transforms::shared::handlers::routers(facts);
     facts.uses.iter().any(|u| {
-        app.scope.start <= u.range.start
-            && u.range.end <= app.scope.end
-            && !facts.is_app(app, &u.receiver, u.range.start)
+        app.scope.start() <= u.range.start()
+            && u.range.end() <= app.scope.end()
+            && !facts.is_app(app, &u.receiver, u.range.start())
             && names(u, app)
             && crate::transforms::shared::handlers::is_express_receiver(
                 facts,
                 cx.links,
                 &routers,
                 &u.receiver,
-                u.range.start,
+                u.range.start(),
             )
     })
 }
@@ -1151,13 +1155,13 @@ fn names(u: &crate::analysis::UseCall, app: &ExpressApp) -> bool {
 /// prefix, so it gets helmet, and the wrapper none (once per request path).
 fn wraps_earlier_app(facts: &FileFacts, app: &ExpressApp) -> bool {
     facts.uses.iter().any(|u| {
-        app.creation.start < u.range.start
-            && facts.is_app(app, &u.receiver, u.range.start)
+        app.creation.start() < u.range.start()
+            && facts.is_app(app, &u.receiver, u.range.start())
             && facts.apps.iter().any(|inner| {
                 // (A property, `self.apos.baseApp`, names the app outside the function that made it too.)
                 let property = matches!(&u.receiver, crate::analysis::Receiver::Path(p) if p.contains('.') && inner.names.contains(p));
-                inner.creation.start < app.creation.start
-                    && (property || facts.is_app(inner, &u.receiver, u.range.start))
+                inner.creation.start() < app.creation.start()
+                    && (property || facts.is_app(inner, &u.receiver, u.range.start()))
                     && names(u, inner)
             })
     })
@@ -1256,11 +1260,11 @@ fn uses_cors(cx: &FileContext<'_>, app: &ExpressApp) -> Option<bool> {
     facts
         .registrations
         .iter()
-        .filter(|r| facts.is_app(app, &r.receiver, r.range.start))
+        .filter(|r| facts.is_app(app, &r.receiver, r.range.start()))
         .flat_map(|r| {
             facts.calls.iter().filter(|site| {
-                r.range.start <= site.call.range.start
-                    && site.call.range.end <= r.range.end
+                r.range.start() <= site.call.range.start()
+                    && site.call.range.end() <= r.range.end()
                     && !site.is_new
                     && site.call.callee.as_ref().is_some_and(|c| c.is_module("cors") && c.members.is_empty())
             })
@@ -1302,7 +1306,7 @@ fn serves_https(facts: &FileFacts, links: &FileLinks, code: Option<&str>) -> Opt
             // one set in a function called only in such a branch, or never.)
             server || (c.trust_proxy(code) == Some(crate::analysis::TrustProxy::On) && proxy::surely_runs(links, c))
         })
-        .map(|c| c.range.start)
+        .map(|c| c.range.start())
         .or_else(|| {
             facts
                 .calls
@@ -1315,14 +1319,14 @@ fn serves_https(facts: &FileFacts, links: &FileLinks, code: Option<&str>) -> Opt
                             .as_ref()
                             .is_some_and(|c| SERVERS.iter().any(|(module, method)| c.is_export(module, method)))
                 })
-                .map(|site| site.call.range.start)
+                .map(|site| site.call.range.start())
         })
         .or_else(|| {
             facts
                 .bindings
                 .iter()
                 .find(|b| d.https_packages.iter().any(|p| b.module == p.as_str()))
-                .map(|b| b.stmt.start)
+                .map(|b| b.stmt.start())
         })
 }
 
@@ -1436,7 +1440,7 @@ fn report_widgets(cx: &FileContext<'_>, plan: &mut FilePlan, app: &ExpressApp, w
         let needs: Vec<String> = added.iter().map(|(name, sources)| format!("{name} {}", sources.join(" "))).collect();
         plan.findings.push(cx.finding(
             "csp-widget",
-            app.creation.start,
+            app.creation.start(),
             format!(
                 "the script loaded at {} is {}, which also opens frames or connects back: the \
                  Content-Security-Policy allows what its documentation ({}) asks for on top of helmet's defaults ({})",
@@ -1457,7 +1461,7 @@ fn report_widgets(cx: &FileContext<'_>, plan: &mut FilePlan, app: &ExpressApp, w
             .collect();
         plan.findings.push(cx.finding(
             "csp-widget",
-            app.creation.start,
+            app.creation.start(),
             format!(
                 "the pages load scripts from {}: if one is a widget that opens a frame or connects back to its \
                  site (a captcha, a payment form, a sign-in button, a chat), the Content-Security-Policy blocks that \
@@ -1474,7 +1478,7 @@ fn report_fit(cx: &FileContext<'_>, plan: &mut FilePlan, apps: &[&ExpressApp]) {
     if let Some((path, line)) = &cx.project.frame_options_set {
         plan.findings.push(cx.finding(
             "framing",
-            apps[0].creation.start,
+            apps[0].creation.start(),
             format!(
                 "the app sets X-Frame-Options itself ({}:{line}), so helmet leaves framing to it: no X-Frame-Options \
                  and no frame-ancestors from helmet, which would forbid the framing the app allows; to tighten it, \
@@ -1495,7 +1499,7 @@ fn report_fit(cx: &FileContext<'_>, plan: &mut FilePlan, apps: &[&ExpressApp]) {
         };
         plan.findings.push(cx.finding(
             "cross-origin",
-            app.creation.start,
+            app.creation.start(),
             format!(
                 "{why}, so its Cross-Origin-Resource-Policy is cross-origin rather than helmet's same-origin, which \
                  would stop those sites from loading its responses as images, scripts or media (badges, embeds); to \
@@ -1536,7 +1540,7 @@ fn import_edit(cx: &FileContext<'_>, name: &str) -> Edit {
 
 /// `var` in files that require express with `var` (ES5 style), `const` otherwise.
 fn require_kind(cx: &FileContext<'_>) -> swc_ecma_ast::VarDeclKind {
-    let written_with_var = cx.facts.bindings_of("express").any(|b| cx.text(b.stmt.clone()).starts_with("var "));
+    let written_with_var = cx.facts.bindings_of("express").any(|b| cx.text(b.stmt.into()).starts_with("var "));
     if written_with_var {
         swc_ecma_ast::VarDeclKind::Var
     } else {
@@ -1567,10 +1571,10 @@ fn report_late(cx: &FileContext<'_>, plan: &mut FilePlan, app: &ExpressApp, helm
     let earlier = facts
         .registrations
         .iter()
-        .filter(|r| r.range.start < helmet_at && facts.is_app(app, &r.receiver, r.range.start))
-        .min_by_key(|r| r.range.start);
+        .filter(|r| r.range.start() < helmet_at && facts.is_app(app, &r.receiver, r.range.start()))
+        .min_by_key(|r| r.range.start());
     if let Some(first) = earlier {
-        let (line, _) = cx.file.line_col(first.range.start);
+        let (line, _) = cx.file.line_col(first.range.start());
         plan.findings.push(cx.finding(
             "late",
             helmet_at,
@@ -1592,7 +1596,7 @@ fn report_partial(cx: &FileContext<'_>, plan: &mut FilePlan, app: &ExpressApp, a
     let used: Vec<&str> = applied.subs.iter().map(String::as_str).collect();
     plan.findings.push(cx.finding(
         "partial",
-        applied.first_sub_at.unwrap_or(app.creation.start),
+        applied.first_sub_at.unwrap_or(app.creation.start()),
         format!(
             "only some of helmet's protections are applied ({}); missing: {}. Use helmet() and switch off single \
              protections in its options if needed",
@@ -1640,7 +1644,7 @@ fn dev_eval<'a>(cx: &FileContext<'a>, app: usize) -> Option<DevEval<'a>> {
     if let Some(call) = cx.facts.member_calls.iter().find(|c| c.method == "use" && c.args.iter().any(is_dev_middleware))
     {
         return Some(DevEval {
-            at: format!("{}:{}", display_path(&cx.file.path), cx.file.line(call.range.start)),
+            at: format!("{}:{}", display_path(&cx.file.path), cx.file.line(call.range.start())),
             registered: Registered::Here { in_branch: call.in_branch, development_only: call.development_only },
             eval,
             always: !call.in_branch && !eval.computed,
@@ -1714,7 +1718,7 @@ fn report_dev_eval(cx: &FileContext<'_>, plan: &mut FilePlan, app: &ExpressApp, 
     };
     plan.findings.push(cx.finding(
         "csp-eval",
-        app.creation.start,
+        app.creation.start(),
         format!(
             "webpack's dev middleware, registered {registered} at {}, serves bundles that {config} makes wrap each \
              module in eval(), which helmet's default Content-Security-Policy blocks (script-src without \
@@ -1762,7 +1766,7 @@ fn dev_server<'a>(cx: &FileContext<'a>) -> Option<DevServer<'a>> {
         return None;
     }
     let middlewares = |value: &Value| match value {
-        Value::Other(range) => cx.file.code.get(range.clone()).is_some_and(|text| {
+        Value::Other(range) => cx.file.code.get(range.range()).is_some_and(|text| {
             text.rsplit_once('.').is_some_and(|(object, name)| name.trim() == "middlewares" && !object.is_empty())
         }),
         _ => false,
@@ -1779,7 +1783,7 @@ fn dev_server<'a>(cx: &FileContext<'a>) -> Option<DevServer<'a>> {
             hmr: ViteHmr::Unread,
         });
     };
-    let created = Some(cx.file.line(creation.call.range.start));
+    let created = Some(cx.file.line(creation.call.range.start()));
     let Some(Value::Object(options)) = creation.call.args.first() else {
         return Some(DevServer { call, created, hmr: ViteHmr::Unread });
     };
@@ -1801,7 +1805,7 @@ fn dev_server<'a>(cx: &FileContext<'a>) -> Option<DevServer<'a>> {
             Some(Value::Object(o)) if o.get("server").is_some() => hmr = ViteHmr::OwnServer,
             Some(Value::Object(o)) => {
                 if let Some(port) = o.get("clientPort").or_else(|| o.get("port")) {
-                    let text = cx.file.code.get(port.value.range()).unwrap_or_default();
+                    let text = cx.file.code.get(port.value.range().range()).unwrap_or_default();
                     hmr = ViteHmr::Port(text.to_string());
                 }
             }
@@ -1914,14 +1918,14 @@ fn report_dev_server(cx: &FileContext<'_>, plan: &mut FilePlan, app: &ExpressApp
     let created = dev.created.map(|line| format!("createServer at {}:{line}, ", display_path(&cx.file.path)));
     plan.findings.push(cx.finding(
         "csp-dev-server",
-        app.creation.start,
+        app.creation.start(),
         format!(
             "Vite's dev server in middleware mode ({}its middlewares registered {registered} at {}:{}) serves the \
              app's pages with what Vite injects, which helmet's Content-Security-Policy blocks in part: {}. To do \
              without: {}",
             created.unwrap_or_default(),
             display_path(&cx.file.path),
-            cx.file.line(dev.call.range.start),
+            cx.file.line(dev.call.range.start()),
             blocked.join("; "),
             ways.join("; ")
         ),
@@ -2029,7 +2033,7 @@ fn report_views(
     if !builds.is_empty() {
         plan.findings.push(cx.finding(
             "csp-build",
-            app.creation.start,
+            app.creation.start(),
             format!(
                 "the app serves the front-end build {}, which is not in the checkout (not built yet, or git-ignored): \
                  its pages could not be read, so the Content-Security-Policy is made from the front end's page \
@@ -2042,7 +2046,7 @@ fn report_views(
     if !computed.is_empty() {
         plan.findings.push(cx.finding(
             "csp-computed-folder",
-            app.creation.start,
+            app.creation.start(),
             format!(
                 "the app serves or renders pages from a folder whose path is computed at run time, and the \
                  project's code does not tell which (an environment variable, an option, a value another module \
@@ -2057,7 +2061,7 @@ fn report_views(
     if !dev.is_empty() {
         plan.findings.push(cx.finding(
             "csp-dev-script",
-            app.creation.start,
+            app.creation.start(),
             format!(
                 "the live-reload script at {} is a tool of development: it is left out of the Content-Security-Policy, \
                  which would otherwise allow its host in production too, so in development the browser blocks it and \
@@ -2070,7 +2074,7 @@ fn report_views(
     if !hashed.is_empty() && varying.is_empty() {
         plan.findings.push(cx.finding(
             "csp-hashes",
-            app.creation.start,
+            app.creation.start(),
             format!(
                 "the Content-Security-Policy allows the inline scripts at {} by their hashes in scriptSrc{}: after a \
                  change to one of them, put its new hash there (the browser console names it), or move the scripts \
@@ -2090,7 +2094,7 @@ fn report_views(
     if !varying.is_empty() {
         plan.findings.push(cx.finding(
             "csp-inline",
-            app.creation.start,
+            app.creation.start(),
             format!(
                 "helmet's default Content-Security-Policy would block the inline code at {}{}{}, so scriptSrc allows \
                  'unsafe-inline'; to tighten it, move that code into script files served by the app (or give each \
@@ -2112,7 +2116,7 @@ fn report_views(
     if !handlers.is_empty() {
         plan.findings.push(cx.finding(
             "csp-inline",
-            app.creation.start,
+            app.creation.start(),
             format!(
                 "helmet's default Content-Security-Policy would block the inline event handlers at {}, so \
                  scriptSrcAttr allows 'unsafe-inline'; to tighten it, attach them with addEventListener in a script \
@@ -2124,7 +2128,7 @@ fn report_views(
     if !build_handlers.is_empty() {
         plan.findings.push(cx.finding(
             "csp-inline",
-            app.creation.start,
+            app.creation.start(),
             format!(
                 "the pages of the front-end build {} carry an inline event handler their builder writes, which \
                  helmet's default Content-Security-Policy would block, so scriptSrcAttr allows 'unsafe-inline'; to \
@@ -2178,7 +2182,7 @@ fn report_views(
             .collect();
         plan.findings.push(cx.finding(
             "csp-eval",
-            app.creation.start,
+            app.creation.start(),
             format!(
                 "the scripts at {} turn strings into code, which helmet's default Content-Security-Policy blocks \
                  (script-src without 'unsafe-eval'), so scriptSrc allows 'unsafe-eval'; to tighten it, {}, then \
@@ -2196,7 +2200,7 @@ fn report_views(
         });
         plan.findings.push(cx.finding(
             "csp-wasm",
-            app.creation.start,
+            app.creation.start(),
             format!(
                 "{}, which helmet's default Content-Security-Policy blocks (script-src without 'wasm-unsafe-eval'), \
                  so scriptSrc allows 'wasm-unsafe-eval' (WebAssembly only, not eval)",
@@ -2207,7 +2211,7 @@ fn report_views(
     if !computed_scripts.is_empty() {
         plan.findings.push(cx.finding(
             "csp-script-host",
-            app.creation.start,
+            app.creation.start(),
             format!(
                 "the scripts at {} load a script from a URL they compute on a value the project does not hold (a \
                  <meta> tag's content, a global, a setting read at run time): the policy does not name its host, so \
@@ -2237,7 +2241,7 @@ fn report_views(
         };
         plan.findings.push(cx.finding(
             "csp-service-worker",
-            app.creation.start,
+            app.creation.start(),
             format!(
                 "the service worker at {} fetches the pages' requests again (fetch(event.request)), each checked \
                  against the connect-src of the policy its own script is served with, so {allows}; a resource the \
@@ -2250,7 +2254,7 @@ fn report_views(
     if !workers.is_empty() {
         plan.findings.push(cx.finding(
             "csp-worker",
-            app.creation.start,
+            app.creation.start(),
             format!(
                 "the scripts at {} start a worker from a blob: URL, which helmet's default Content-Security-Policy \
                  blocks (it sets no worker-src, which falls back to child-src, then to script-src 'self'), so \
@@ -2304,7 +2308,7 @@ fn report_views(
         ("csp-bundled", text)
     });
     for (kind, text) in blob_texts.chain(object_text).chain(unsure_text) {
-        plan.findings.push(cx.finding(kind, app.creation.start, text));
+        plan.findings.push(cx.finding(kind, app.creation.start(), text));
     }
     for (name, places) in runtime {
         // (What `views::csp_directives` gives the same hosts beside: a script's calls home, a plugin's frame.)
@@ -2318,7 +2322,7 @@ fn report_views(
         };
         plan.findings.push(cx.finding(
             "csp-runtime-host",
-            app.creation.start,
+            app.creation.start(),
             format!(
                 "the resources at {} load from or connect to a host known only when the app runs (a template value such as <%= cdn %>, a URL its script computes), so {name} \
                  allows every host ('*') rather than block it{also}; to tighten it, replace '*' with the origins the \
@@ -2336,7 +2340,7 @@ fn report_views(
     if !any_and_blob.is_empty() && !made.is_empty() {
         plan.findings.push(cx.finding(
             "csp-blob",
-            app.creation.start,
+            app.creation.start(),
             format!(
                 "the code at {} makes object URLs (URL.createObjectURL), which '*' does not match (it matches URLs of \
                  network schemes only), so {} {} blob: beside every host; when '*' is replaced with the app's \
@@ -2363,7 +2367,7 @@ fn report_views(
         };
         plan.findings.push(cx.finding(
             "csp-hosts",
-            app.creation.start,
+            app.creation.start(),
             format!(
                 "the Content-Security-Policy allows {}{loaded_by}",
                 allowed.into_iter().collect::<Vec<_>>().join(", ")

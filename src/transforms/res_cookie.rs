@@ -90,7 +90,7 @@ impl Transform for ResCookie {
         }
         for call in facts.member_calls.iter().filter(|c| c.method == "cookie") {
             let Some(scope) =
-                crate::transforms::shared::handlers::response_at(&handlers, &call.object, call.range.start)
+                crate::transforms::shared::handlers::response_at(&handlers, &call.object, call.range.start())
             else {
                 continue;
             };
@@ -107,7 +107,7 @@ impl Transform for ResCookie {
                 (policy, _) => policy.expression().to_string(),
             };
             let variable = match call.args.get(2) {
-                Some(Value::Ident(var, r)) => facts.declaration(var, r.start),
+                Some(Value::Ident(var, r)) => facts.declaration(var, r.start()),
                 _ => None,
             };
             let wanted = Wanted {
@@ -123,13 +123,13 @@ impl Transform for ResCookie {
                 match call.args.get(2) {
                     None => None,
                     Some(Value::Object(obj)) => Some(&**obj),
-                    Some(Value::Ident(var, r)) if session::declared_object(facts, var, r.start).is_some() => {
-                        session::declared_object(facts, var, r.start)
+                    Some(Value::Ident(var, r)) if session::declared_object(facts, var, r.start()).is_some() => {
+                        session::declared_object(facts, var, r.start())
                     }
                     Some(other) => {
                         plan.findings.push(cx.finding(
                         "opaque-options",
-                        other.range().start,
+                        other.range().start(),
                         "the cookie options are not an object literal of this file: check httpOnly, secure and \
                          sameSite by hand"
                             .to_string(),
@@ -146,14 +146,14 @@ impl Transform for ResCookie {
                 None => {
                     let Some(value) = call.args.get(1) else { continue };
                     let (props, done) = cookie_flags::harden(cx, plan, &ObjectFacts::empty(), &wanted);
-                    plan.edits.push(Edit::insert(value.range().end, format!(", {{ {} }}", props.join(", "))));
+                    plan.edits.push(Edit::insert(value.range().end(), format!(", {{ {} }}", props.join(", "))));
                     done
                 }
             };
             match (read_by, name) {
                 (Some((path, line)), Some(name)) if done.http_only_missing => plan.findings.push(cx.finding(
                     "client-read",
-                    call.range.start,
+                    call.range.start(),
                     format!(
                         "`{name}` looks like a credential, but client code reads it ({}:{line}), so no httpOnly was \
                          added (page scripts, and any XSS, can read it). Once the client no longer needs it (send it \
@@ -161,7 +161,7 @@ impl Transform for ResCookie {
                         crate::discover::display_path(path)
                     ),
                 )),
-                _ => report_http_only(cx, plan, done.http_only_missing, name, call.range.start),
+                _ => report_http_only(cx, plan, done.http_only_missing, name, call.range.start()),
             }
         }
     }

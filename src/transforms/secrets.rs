@@ -141,6 +141,7 @@ use crate::analysis::{ImportKind, ModuleSystem};
 use crate::bindings::{require_source, unwrap};
 use crate::codegen;
 use crate::edit::Edit;
+use crate::parse::ByteRange;
 use crate::settings::{SettingsGroup, SettingsInput};
 use crate::source::SourceKind;
 use crate::transform::{FileContext, FilePlan, Transform, TransformInfo, Watch};
@@ -295,7 +296,7 @@ impl Secrets {
         let env = &self.env;
         let mut found: Vec<Replacement> = Vec::new();
         let in_function = |range: &Range<usize>| {
-            facts.functions.iter().any(|f| f.body.start <= range.start && range.end <= f.body.end)
+            facts.functions.iter().any(|f| f.body.start() <= range.start && range.end <= f.body.end())
         };
         let mut public: Vec<(usize, String)> = Vec::new();
         let mut kept: Vec<(usize, String, String)> = Vec::new();
@@ -751,7 +752,7 @@ fn jwt_secrets(cx: &FileContext<'_>) -> Vec<Value> {
             }
             Some(JwtSink::Option(key)) => match args.first() {
                 Some(Value::Object(obj)) => Some(&**obj),
-                Some(Value::Ident(name, r)) => session::declared_object(facts, name, r.start),
+                Some(Value::Ident(name, r)) => session::declared_object(facts, name, r.start()),
                 _ => None,
             }
             .and_then(|o| prop_value(o, key)),
@@ -991,18 +992,18 @@ struct Literal {
 fn literal_secret(cx: &FileContext<'_>, value: &Value) -> Option<Literal> {
     match value {
         Value::Str(_, range) => {
-            Some(Literal { range: range.clone(), list: false, env: None, spread: false, element: false })
+            Some(Literal { range: (*range).into(), list: false, env: None, spread: false, element: false })
         }
         Value::Array(items, range) if !items.is_empty() && items.iter().all(|i| matches!(i, Value::Str(..))) => {
-            Some(Literal { range: range.clone(), list: true, env: None, spread: false, element: false })
+            Some(Literal { range: (*range).into(), list: true, env: None, spread: false, element: false })
         }
         // (Or a template literal of one: `${process.env.X || 'dev'}`.)
         Value::Conditional(range) | Value::Other(range) => {
-            let env = env_with_fallback(cx.text(range.clone()))?;
-            Some(Literal { range: range.clone(), list: false, env: Some(env), spread: false, element: false })
+            let env = env_with_fallback(cx.text((*range).into()))?;
+            Some(Literal { range: (*range).into(), list: false, env: Some(env), spread: false, element: false })
         }
         Value::Ident(name, at) => {
-            let decl = cx.facts.declaration(name, at.start)?;
+            let decl = cx.facts.declaration(name, at.start())?;
             if !constant(cx, decl) {
                 return None;
             }
@@ -1024,10 +1025,10 @@ fn constant(cx: &FileContext<'_>, decl: &crate::analysis::Declaration) -> bool {
 /// parameter, a declaration in an inner function or block) holds it.
 fn reassigned(cx: &FileContext<'_>, decl: &crate::analysis::Declaration) -> Option<usize> {
     let facts = cx.facts;
-    let within = |inner: &Range<usize>, outer: &Range<usize>| outer.start <= inner.start && inner.end <= outer.end;
+    let within = |inner: &ByteRange, outer: &ByteRange| outer.start() <= inner.start() && inner.end() <= outer.end();
     let shadows = |at: usize| {
-        let holds = |scope: &Range<usize>| scope.start <= at && at < scope.end && within(scope, &decl.scope);
-        let other = |scope: &Range<usize>| *scope != decl.scope && holds(scope);
+        let holds = |scope: &ByteRange| scope.contains(&at) && within(scope, &decl.scope);
+        let other = |scope: &ByteRange| *scope != decl.scope && holds(scope);
         facts.declarations.iter().any(|d| d.name == decl.name && d.declarator != decl.declarator && other(&d.scope))
             || facts.functions.iter().any(|f| {
                 // (A parameter of the function that declares it is the same binding, not one in between.)
@@ -1039,7 +1040,7 @@ fn reassigned(cx: &FileContext<'_>, decl: &crate::analysis::Declaration) -> Opti
         .declarations
         .iter()
         .find(|d| d.name == decl.name && d.declarator != decl.declarator && d.scope == decl.scope)
-        .map(|d| d.declarator.start);
+        .map(|d| d.declarator.start());
     again.or_else(|| {
         facts
             .assigned
@@ -1053,14 +1054,14 @@ fn reassigned(cx: &FileContext<'_>, decl: &crate::analysis::Declaration) -> Opti
 /// [`constant`]), and where the sink reads it.
 fn kept_literal(cx: &FileContext<'_>, value: &Value) -> Option<(usize, String)> {
     let Value::Ident(name, at) = value else { return None };
-    let decl = cx.facts.declaration(name, at.start)?;
+    let decl = cx.facts.declaration(name, at.start())?;
     literal_secret(cx, decl.init.as_ref()?)?;
     let again = reassigned(cx, decl)?;
     let line = |offset: usize| cx.file.line(offset);
-    let (first, then) = (line(decl.declarator.start.min(again)), line(decl.declarator.start.max(again)));
-    let how = if cx.facts.declarations.iter().any(|d| d.declarator.start == again) { "declared" } else { "assigned" };
+    let (first, then) = (line(decl.declarator.start().min(again)), line(decl.declarator.start().max(again)));
+    let how = if cx.facts.declarations.iter().any(|d| d.declarator.start() == again) { "declared" } else { "assigned" };
     Some((
-        at.start,
+        at.start(),
         format!(
             "`{name}`, a `{}` declared on line {first}, is {how} again on line {then}, so it does not hold one value \
              the tool could move to the environment",
@@ -1076,7 +1077,7 @@ fn kept_literal(cx: &FileContext<'_>, value: &Value) -> Option<(usize, String)> 
 fn mixed_array(cx: &FileContext<'_>, value: &Value, name: &str) -> Vec<Literal> {
     let items = match value {
         Value::Array(items, _) => items,
-        Value::Ident(ident, at) => match cx.facts.declaration(ident, at.start) {
+        Value::Ident(ident, at) => match cx.facts.declaration(ident, at.start()) {
             Some(decl) if constant(cx, decl) => match &decl.init {
                 Some(init @ Value::Array(..)) => return mixed_array(cx, init, name),
                 _ => return Vec::new(),
@@ -1089,7 +1090,7 @@ fn mixed_array(cx: &FileContext<'_>, value: &Value, name: &str) -> Vec<Literal> 
     let read: Vec<&str> = items
         .iter()
         .filter(|i| !matches!(i, Value::Str(..)))
-        .flat_map(|i| cx.text(i.range()).split("process.env.").skip(1))
+        .flat_map(|i| cx.text(i.range().into()).split("process.env.").skip(1))
         .map(|rest| rest.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '$')).next().unwrap_or(""))
         .collect();
     let mut out = Vec::new();
@@ -1111,14 +1112,18 @@ fn mixed_array(cx: &FileContext<'_>, value: &Value, name: &str) -> Vec<Literal> 
     };
     for item in items.iter() {
         match item {
-            Value::Str(_, r) if es5 => {
-                out.push(Literal { range: r.clone(), list: false, env: Some(next_env()), spread: false, element: true })
-            }
-            Value::Str(_, r) => run = Some(run.map_or(r.clone(), |open| open.start..r.end)),
+            Value::Str(_, r) if es5 => out.push(Literal {
+                range: (*r).into(),
+                list: false,
+                env: Some(next_env()),
+                spread: false,
+                element: true,
+            }),
+            Value::Str(_, r) => run = Some(run.map_or((*r).into(), |open| open.start..r.end())),
             Value::Conditional(r) | Value::Other(r) => {
                 close(&mut run, &mut out, &mut next_env);
-                if let Some(env) = env_with_fallback(cx.text(r.clone())) {
-                    out.push(Literal { range: r.clone(), list: false, env: Some(env), spread: false, element: true });
+                if let Some(env) = env_with_fallback(cx.text((*r).into())) {
+                    out.push(Literal { range: (*r).into(), list: false, env: Some(env), spread: false, element: true });
                 }
             }
             _ => close(&mut run, &mut out, &mut next_env),
@@ -1165,9 +1170,9 @@ fn env_with_fallback(text: &str) -> Option<String> {
 
 /// The value assigned at `range` (recorded by the analysis as a range only), described as far as a literal secret
 /// needs: a string, a name, or a choice made at run time; its range is `range`.
-fn assigned_value(cx: &FileContext<'_>, range: &Range<usize>) -> Value {
-    let range = range.clone();
-    match expression(cx.text(range.clone())).as_deref().map(unwrap) {
+fn assigned_value(cx: &FileContext<'_>, range: &ByteRange) -> Value {
+    let range = *range;
+    match expression(cx.text(range.range())).as_deref().map(unwrap) {
         Some(Expr::Lit(Lit::Str(s))) => Value::Str(s.value.to_string_lossy().into_owned().into(), range),
         Some(Expr::Ident(id)) => Value::Ident(id.sym.clone(), range),
         Some(Expr::Bin(_)) => Value::Conditional(range),
@@ -1201,7 +1206,7 @@ fn expression(text: &str) -> Option<Box<Expr>> {
 fn public_secret(cx: &FileContext<'_>, value: &Value) -> Option<usize> {
     match value {
         Value::Other(range) => {
-            let expr = expression(cx.text(range.clone()))?;
+            let expr = expression(cx.text((*range).into()))?;
             let Expr::Member(read) = unwrap(&expr) else { return None };
             let module = match unwrap(&read.obj) {
                 Expr::Ident(id) => cx
@@ -1213,14 +1218,14 @@ fn public_secret(cx: &FileContext<'_>, value: &Value) -> Option<usize> {
                 other => require_source(other),
             }?;
             let last = module.rsplit('/').next().unwrap_or(&module);
-            (module.starts_with('.') && (last == "package.json" || last == "package")).then_some(range.start)
+            (module.starts_with('.') && (last == "package.json" || last == "package")).then_some(range.start())
         }
         Value::Ident(name, at) => {
-            let decl = cx.facts.declaration(name, at.start)?;
+            let decl = cx.facts.declaration(name, at.start())?;
             if !constant(cx, decl) {
                 return None;
             }
-            public_secret(cx, decl.init.as_ref()?).map(|_| at.start)
+            public_secret(cx, decl.init.as_ref()?).map(|_| at.start())
         }
         _ => None,
     }

@@ -117,7 +117,7 @@ impl Transform for SessionCookie {
                 plan.findings.push(
                     cx.finding(
                         "spread-options",
-                        spread.start,
+                        spread.start(),
                         "the session options spread an object this file does not show: the added keys go before the \
                      spread, so its own name, resave, saveUninitialized and cookie still win; check them"
                             .to_string(),
@@ -136,7 +136,7 @@ impl Transform for SessionCookie {
                 }
                 Some(Value::Str(name, range)) if data().default_names.iter().any(|n| name == n) => {
                     plan.edits
-                        .push(crate::edit::Edit::replace(range.clone(), cx.quoted(&self.policy.session_cookie_name)));
+                        .push(crate::edit::Edit::replace((*range).into(), cx.quoted(&self.policy.session_cookie_name)));
                     renamed = true;
                     old_names.push(name);
                 }
@@ -184,18 +184,18 @@ impl Transform for SessionCookie {
                     None
                 }
                 Some(Value::Object(inner)) => Some(&**inner),
-                Some(Value::Ident(name, r)) => match session::declared_object(cx.facts, name, r.start) {
+                Some(Value::Ident(name, r)) => match session::declared_object(cx.facts, name, r.start()) {
                     Some(inner) => {
-                        wanted.as_const = cookie_flags::needs_as_const(cx, cx.facts.declaration(name, r.start));
+                        wanted.as_const = cookie_flags::needs_as_const(cx, cx.facts.declaration(name, r.start()));
                         Some(inner)
                     }
                     None => {
-                        report_opaque_cookie(cx, plan, r.start);
+                        report_opaque_cookie(cx, plan, r.start());
                         continue;
                     }
                 },
                 Some(other) => {
-                    report_opaque_cookie(cx, plan, other.range().start);
+                    report_opaque_cookie(cx, plan, other.range().start());
                     None
                 }
             };
@@ -208,7 +208,7 @@ impl Transform for SessionCookie {
             }
             // A spread may bring the cookie's maxAge.
             if (cookie.is_none() && obj.spreads.is_empty() && !partial) || cookie_obj.is_some() {
-                cookie_flags::max_age(cx, plan, cookie_obj, cookie.map_or(use_.at(), |p| p.range.start));
+                cookie_flags::max_age(cx, plan, cookie_obj, cookie.map_or(use_.at(), |p| p.range.start()));
             }
             // Added before a spread, the new keys are defaults the spread object can still override.
             match (new_at, obj.spreads.first()) {
@@ -217,7 +217,7 @@ impl Transform for SessionCookie {
                     &cx.file.code,
                     &cx.facts.comments,
                     obj,
-                    spread.start,
+                    spread.start(),
                     &add,
                     &cx.facts.style,
                 )),
@@ -229,12 +229,13 @@ impl Transform for SessionCookie {
         for call in cx.facts.member_calls.iter().filter(|c| c.method == "clearCookie") {
             let Some(Value::Str(name, range)) = call.args.first() else { continue };
             if old_names.contains(&name.as_str()) {
-                plan.edits.push(crate::edit::Edit::replace(range.clone(), cx.quoted(&self.policy.session_cookie_name)));
+                plan.edits
+                    .push(crate::edit::Edit::replace((*range).into(), cx.quoted(&self.policy.session_cookie_name)));
             } else if no_session_here && data().default_names.iter().any(|n| name == n) {
                 // The session is set up in another module, which this run may rename: say so where it is cleared.
                 plan.findings.push(cx.finding(
                     "clear-default-name",
-                    call.range.start,
+                    call.range.start(),
                     format!(
                         "this clears express-session's default cookie `{name}`; a session cookie without a name is \
                          renamed to {} (see the summary): if this app's was, clear {} here, or logging out leaves \

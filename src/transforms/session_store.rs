@@ -773,7 +773,7 @@ impl Transform for SessionStore {
         let var_style = ["express-session", "express"]
             .iter()
             .filter_map(|m| facts.bindings_of(m).find(|b| b.top_level))
-            .any(|b| cx.text(b.stmt.clone()).starts_with("var "));
+            .any(|b| cx.text(b.stmt.into()).starts_with("var "));
         let render = |source: &str| -> Option<String> {
             match codegen::render(source, &renames, &vars, style, true) {
                 Ok(items) => Some(
@@ -898,14 +898,14 @@ fn action_for(cx: &FileContext<'_>, plan: &mut FilePlan, use_: &SessionUse<'_>) 
         match session::spread_keys(cx.links, &cx.file.code, obj) {
             // What is spread in (from modules of the project) sets the store: it is handled where it is written.
             Some(keys) if keys.contains(&"store") => return None,
-            Some(_) => return Some(Action::Add(obj.range.clone())),
+            Some(_) => return Some(Action::Add(obj.range.into())),
             None => {}
         }
         if let Some(spread) = obj.spreads.first() {
             plan.findings.push(
                 cx.finding(
                     "spread-options",
-                    spread.start,
+                    spread.start(),
                     "the session options are partly spread from another object: if it sets no store, express-session \
                  uses its MemoryStore"
                         .to_string(),
@@ -913,25 +913,25 @@ fn action_for(cx: &FileContext<'_>, plan: &mut FilePlan, use_: &SessionUse<'_>) 
             );
             return None;
         }
-        return Some(Action::Add(obj.range.clone()));
+        return Some(Action::Add(obj.range.into()));
     };
     match &prop.value {
-        Value::Nothing(r) => Some(Action::Replace(r.clone())),
-        Value::New(call) if is_memory_store(facts, call.callee.as_ref()) => Some(Action::Replace(call.range.clone())),
-        Value::Ident(name, r) => match facts.declaration(name, r.start) {
+        Value::Nothing(r) => Some(Action::Replace((*r).into())),
+        Value::New(call) if is_memory_store(facts, call.callee.as_ref()) => Some(Action::Replace(call.range.into())),
+        Value::Ident(name, r) => match facts.declaration(name, r.start()) {
             Some(Declaration { init: Some(Value::New(call)), .. }) if is_memory_store(facts, call.callee.as_ref()) => {
-                Some(Action::Replace(call.range.clone()))
+                Some(Action::Replace(call.range.into()))
             }
             _ => None,
         },
         Value::Conditional(r) => {
             plan.findings.push(cx.finding(
                 "runtime-store",
-                prop.range.start,
+                prop.range.start(),
                 format!(
                     "the session store is chosen at run time (`{}`): when it resolves to undefined, express-session \
                      falls back to its MemoryStore, which leaks memory and loses sessions on restart",
-                    cx.text(r.clone()).split_whitespace().collect::<Vec<_>>().join(" ")
+                    cx.text((*r).into()).split_whitespace().collect::<Vec<_>>().join(" ")
                 ),
             ));
             None
@@ -972,7 +972,7 @@ fn report_unused_memorystore(cx: &FileContext<'_>, plan: &mut FilePlan, actions:
     if facts.references.get(&swc_atoms::Atom::from(decl.name.as_str())).copied().unwrap_or(0) <= replaced {
         plan.findings.push(cx.finding(
             "memorystore-unused",
-            decl.declarator.start,
+            decl.declarator.start(),
             format!(
                 "`{}` (the memorystore package) is no longer used in this file: remove it, and the memorystore \
                  dependency if nothing else uses it",
@@ -1016,7 +1016,7 @@ fn find_client(
         if is_ts && !rule.typescript {
             continue;
         }
-        for site in facts.calls.iter().filter(|s| s.is_new == rule.new && s.call.range.start < before) {
+        for site in facts.calls.iter().filter(|s| s.is_new == rule.new && s.call.range.start() < before) {
             let Some(callee) = &site.call.callee else { continue };
             let matches = match &rule.export {
                 Some(export) => callee.is_export(&rule.module, export),
@@ -1198,8 +1198,8 @@ fn plan_imports<'a>(
                     facts
                         .bindings_of(module)
                         .find(|b| {
-                            let hoisted = cx.text(b.stmt.clone()).starts_with("import ");
-                            b.top_level && b.kind == *kind && (b.stmt.end <= before || hoisted)
+                            let hoisted = cx.text(b.stmt.into()).starts_with("import ");
+                            b.top_level && b.kind == *kind && (b.stmt.end() <= before || hoisted)
                         })
                         .map(|b| b.local.to_string())
                 })
@@ -1214,7 +1214,7 @@ fn plan_imports<'a>(
         } else if let Some((declared, module)) = store_factory(&item, &modules) {
             let existing = facts.declarations.iter().find(|d| {
                 d.top_level
-                    && d.declarator.end <= before
+                    && d.declarator.end() <= before
                     && matches!(&d.init, Some(Value::Call(c)) if c.callee.as_ref().is_some_and(|c| c.is_module(&module)))
             });
             if let Some(existing) = existing {
@@ -1345,8 +1345,8 @@ fn app_url(cx: &FileContext<'_>, backend: &Backend) -> Option<String> {
     let connects = |site: &&CallSite| connects_to(backend, site);
     let url = facts.calls.iter().filter(|s| s.stmt.as_ref().is_some_and(|s| s.top_level)).find(connects);
     let arg = url.and_then(|site| site.call.args.first())?;
-    let text = cx.text(arg.range());
-    url_is_portable(facts, text, arg.range().start).then(|| text.to_string())
+    let text = cx.text(arg.range().into());
+    url_is_portable(facts, text, arg.range().start()).then(|| text.to_string())
 }
 
 /// What a connection's URL argument, written in another module than the session, tells the store: a note
@@ -1355,7 +1355,7 @@ fn app_url(cx: &FileContext<'_>, backend: &Backend) -> Option<String> {
 /// connectionString } = info`, which no declaration of the file gives a value), whose path the session's module may
 /// read too.
 fn connection_url_note(cx: &FileContext<'_>, url: &Value) -> Option<String> {
-    let text = cx.text(url.range()).trim();
+    let text = cx.text(url.range().into()).trim();
     if text.contains('\n') {
         return None;
     }
@@ -1365,7 +1365,7 @@ fn connection_url_note(cx: &FileContext<'_>, url: &Value) -> Option<String> {
     match url {
         Value::Ident(name, at) => {
             let facts = cx.facts;
-            let declared = facts.declaration(name, at.start).is_some_and(|d| d.init.is_some())
+            let declared = facts.declaration(name, at.start()).is_some_and(|d| d.init.is_some())
                 || facts.bindings.iter().any(|b| b.local == *name);
             (!declared).then(|| format!("property={name}"))
         }
@@ -1396,9 +1396,9 @@ fn project_url(cx: &FileContext<'_>, backend: &Backend, at: usize) -> Option<Str
         facts
             .functions
             .iter()
-            .any(|f| f.body.start <= at && at <= f.body.end && f.params.iter().flatten().any(|p| p == root))
-            || facts.declarations.iter().any(|d| d.top_level && d.name == root && d.stmt.end <= at)
-            || facts.bindings.iter().any(|b| b.top_level && b.local == root && b.stmt.end <= at)
+            .any(|f| f.body.start() <= at && at <= f.body.end() && f.params.iter().flatten().any(|p| p == root))
+            || facts.declarations.iter().any(|d| d.top_level && d.name == root && d.stmt.end() <= at)
+            || facts.bindings.iter().any(|b| b.top_level && b.local == root && b.stmt.end() <= at)
     };
     let code = &cx.file.code;
     let is_name = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
@@ -1454,7 +1454,7 @@ fn app_database(
         Some(ClientRef::Existing(expr, _)) if expr.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '$') => {
             let own = facts.member_calls.iter().filter(|m| m.object == *expr && m.method == "db");
             if let Some(arg) = own.filter_map(|m| m.args.first()).next() {
-                return here(cx.text(arg.range()));
+                return here(cx.text(arg.range().into()));
             }
             let imported = cx.links.imported_instances.iter().find(|i| i.local == *expr).and_then(|i| i.db.as_deref());
             let exported = || {
@@ -1477,7 +1477,7 @@ fn app_database(
         })
     });
     if let Some(range) = own {
-        return here(cx.text(range));
+        return here(cx.text(range.into()));
     }
     let calls =
         backend.detect.iter().filter_map(|m| cx.project.package_call_options.get(&(m.clone(), "connect".into())));
@@ -1502,8 +1502,8 @@ fn connects_to(backend: &Backend, site: &CallSite) -> bool {
 /// before `at`: so that it can be written again where the store is.
 fn url_is_portable(facts: &FileFacts, text: &str, at: usize) -> bool {
     reads_only(text, |n| {
-        facts.declarations.iter().any(|d| d.top_level && d.name == n && d.stmt.end <= at)
-            || facts.bindings.iter().any(|b| b.top_level && b.local == n && b.stmt.end <= at)
+        facts.declarations.iter().any(|d| d.top_level && d.name == n && d.stmt.end() <= at)
+            || facts.bindings.iter().any(|b| b.top_level && b.local == n && b.stmt.end() <= at)
     })
 }
 

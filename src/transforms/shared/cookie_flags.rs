@@ -172,7 +172,7 @@ pub fn needs_as_const(cx: &FileContext<'_>, decl: Option<&crate::analysis::Decla
     }
     let Some(decl) = decl else { return false };
     let Some(init) = &decl.init else { return false };
-    !cx.text(decl.declarator.start..init.range().start).contains(':')
+    !cx.text(decl.declarator.start()..init.range().start()).contains(':')
 }
 
 /// Makes `httpOnly`, `secure` and `sameSite` explicit in a cookie options object. Returns the properties to add (the
@@ -192,7 +192,7 @@ pub fn harden(
         // An explicit `false` is the author's decision (client code may read the cookie): kept, and reported.
         Some(Value::Bool(false, range)) => plan.findings.push(cx.finding(
             "http-only-false",
-            range.start,
+            range.start(),
             format!(
                 "httpOnly: false is kept, as written: page scripts, and any XSS, can read this cookie. If no client \
                  code reads it, {}",
@@ -210,7 +210,7 @@ pub fn harden(
             let value = codegen::render_expr(wanted.secure, &cx.facts.style).unwrap_or_default();
             plan.findings.push(cx.finding(
                 "secure-false",
-                range.start,
+                range.start(),
                 format!(
                     "secure: false is kept, as written: the cookie is also sent over plain HTTP, where anyone on the \
                      network can read it. If it is there for development without HTTPS, `secure: {value}` keeps that \
@@ -246,7 +246,7 @@ pub fn trust_proxy(cx: &FileContext<'_>, plan: &mut FilePlan, policy: &CookiePol
     let settings: Vec<(TrustProxy, usize, &crate::analysis::MemberCall)> = facts
         .member_calls
         .iter()
-        .filter_map(|c| Some((c.trust_proxy(Some(&cx.file.code))?, c.range.start, c)))
+        .filter_map(|c| Some((c.trust_proxy(Some(&cx.file.code))?, c.range.start(), c)))
         .collect();
     // (The app turns it off: a setting added after the app is created would be undone, or would undo the app's own.)
     if let Some((_, off, _)) = settings.iter().find(|(s, _, _)| *s == TrustProxy::Off) {

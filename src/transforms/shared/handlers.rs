@@ -7,6 +7,7 @@ use std::ops::Range;
 
 use crate::analysis::{FileFacts, FunctionFacts, HandlerArg, Receiver, ROUTE_METHODS};
 use crate::links::FileLinks;
+use crate::parse::ByteRange;
 
 /// A handler registered on an app or router of the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,7 +19,7 @@ pub struct Handler {
     /// The function's body.
     pub body: Range<usize>,
     /// The route path of the registration, if it is a string literal.
-    pub path: Option<(String, Range<usize>)>,
+    pub path: Option<(String, ByteRange)>,
     /// The route paths of the registration when they are an array of string literals.
     pub paths: Vec<String>,
     /// The registration's route is not only string literals (a RegExp, a variable), or is not known here (a handler
@@ -82,7 +83,7 @@ pub fn handlers(facts: &FileFacts, links: &FileLinks) -> Vec<Handler> {
     for (range, path) in &links.handlers {
         if let Some(function) = facts.function_within(range).filter(|f| f.range == *range) {
             // (The path is written in the module that registers the handler: it has no range here.)
-            let mut handler = handler_of(function, path.as_deref().map(|p| (p.to_string(), 0..0)));
+            let mut handler = handler_of(function, path.as_deref().map(|p| (p.to_string(), ByteRange::default())));
             handler.opaque_path = path.is_none();
             found.push(handler);
         }
@@ -91,7 +92,7 @@ pub fn handlers(facts: &FileFacts, links: &FileLinks) -> Vec<Handler> {
         found.push(Handler {
             req: param.req.as_ref().map(|p| p.to_string()),
             res: Some(param.res.to_string()),
-            body: param.body.clone(),
+            body: param.body.into(),
             path: None,
             paths: Vec::new(),
             opaque_path: true,
@@ -99,7 +100,7 @@ pub fn handlers(facts: &FileFacts, links: &FileLinks) -> Vec<Handler> {
     }
     for registration in &facts.registrations {
         if !ROUTE_METHODS.contains(&registration.method.as_str())
-            || !is_express_receiver(facts, links, &routers, &registration.receiver, registration.range.start)
+            || !is_express_receiver(facts, links, &routers, &registration.receiver, registration.range.start())
         {
             continue;
         }
@@ -110,7 +111,7 @@ pub fn handlers(facts: &FileFacts, links: &FileLinks) -> Vec<Handler> {
                 HandlerArg::Path(_) => None,
             };
             let Some(function) = function else { continue };
-            let mut handler = handler_of(function, registration.path.as_ref().map(|(p, r)| (p.to_string(), r.clone())));
+            let mut handler = handler_of(function, registration.path.as_ref().map(|(p, r)| (p.to_string(), *r)));
             handler.paths = registration.paths.iter().map(|(p, _)| p.to_string()).collect();
             handler.opaque_path = registration.opaque_path;
             found.push(handler);
@@ -119,12 +120,12 @@ pub fn handlers(facts: &FileFacts, links: &FileLinks) -> Vec<Handler> {
     found
 }
 
-fn handler_of(function: &FunctionFacts, path: Option<(String, Range<usize>)>) -> Handler {
+fn handler_of(function: &FunctionFacts, path: Option<(String, ByteRange)>) -> Handler {
     let (req, res) = function.request_response();
     Handler {
         req: req.map(|p| p.to_string()),
         res: res.map(|p| p.to_string()),
-        body: function.body.clone(),
+        body: function.body.into(),
         path,
         paths: Vec::new(),
         opaque_path: false,

@@ -7,6 +7,7 @@ use std::ops::Range;
 
 use crate::edit::Edit;
 use crate::layout;
+use crate::parse::ByteRange;
 use crate::transform::FileContext;
 
 /// The statement new top-level code follows, if any: the last top-level import of `module` (when given and
@@ -14,7 +15,7 @@ use crate::transform::FileContext;
 fn anchor(cx: &FileContext<'_>, module: Option<&str>) -> Option<Range<usize>> {
     let facts = cx.facts;
     module
-        .and_then(|module| facts.bindings_of(module).filter(|b| b.top_level).map(|b| b.stmt.clone()).last())
+        .and_then(|module| facts.bindings_of(module).filter(|b| b.top_level).map(|b| b.stmt.range()).last())
         .or_else(|| facts.top_level_imports.last().cloned())
         .or_else(|| facts.prologue_end.clone())
 }
@@ -35,12 +36,12 @@ pub fn insert(cx: &FileContext<'_>, text: &str, module: Option<&str>) -> Edit {
 
 /// `receiver.set(name, value)` on its own line right after `stmt` (the statement that creates an app), at its
 /// indentation and in the file's style: an app setting (`'trust proxy'`, `'query parser'`). `value` is source text.
-pub fn app_setting(cx: &FileContext<'_>, stmt: &Range<usize>, receiver: &str, name: &str, value: &str) -> Edit {
+pub fn app_setting(cx: &FileContext<'_>, stmt: &ByteRange, receiver: &str, name: &str, value: &str) -> Edit {
     let facts = cx.facts;
-    let indent = cx.file.indent_at(stmt.start).to_string();
+    let indent = cx.file.indent_at(stmt.start()).to_string();
     let semi = if facts.style.semicolons { ";" } else { "" };
     let snippet = format!("{receiver}.set({}, {value}){semi}", cx.quoted(name));
-    let point = layout::after_statement(&cx.file.code, &facts.comments, stmt.end);
+    let point = layout::after_statement(&cx.file.code, &facts.comments, stmt.end());
     Edit::insert(point.offset, layout::statement_after(point, &snippet, &indent, &facts.style))
 }
 

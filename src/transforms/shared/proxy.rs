@@ -19,6 +19,6 @@ pub fn branch_lines(cx: &FileContext<'_>) -> Vec<String> {
         .member_calls
         .iter()
         .filter(|c| !surely_runs(cx.links, c) && c.trust_proxy(Some(&cx.file.code)) == Some(TrustProxy::On))
-        .map(|c| cx.file.line(c.range.start).to_string())
+        .map(|c| cx.file.line(c.range.start()).to_string())
         .collect()
 }

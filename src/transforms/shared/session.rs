@@ -7,6 +7,7 @@ use std::ops::Range;
 
 use crate::analysis::{CallSite, Declaration, FileFacts};
 use crate::links::FileLinks;
+use crate::parse::ByteRange;
 use crate::transform::{FileContext, FilePlan};
 use crate::values::{ObjectFacts, Value};
 
@@ -70,8 +71,8 @@ impl SessionUse<'_> {
     /// Where a finding about the options should point.
     pub fn at(&self) -> usize {
         match (self.site, self.options) {
-            (Some(site), _) => site.call.range.start,
-            (None, SessionOptions::Exported { object, .. }) => object.range.start,
+            (Some(site), _) => site.call.range.start(),
+            (None, SessionOptions::Exported { object, .. }) => object.range.start(),
             (None, _) => 0,
         }
     }
@@ -83,7 +84,7 @@ impl SessionUse<'_> {
         if !matches!(self.options, SessionOptions::Missing) {
             return None;
         }
-        let close = self.site?.call.range.end.checked_sub(1)?;
+        let close = self.site?.call.range.end().checked_sub(1)?;
         (code.as_bytes().get(close) == Some(&b')')).then_some(close)
     }
 }
@@ -108,7 +109,7 @@ pub fn add_to_options(cx: &FileContext<'_>, plan: &mut FilePlan, obj: &ObjectFac
     let (code, comments, style) = (&cx.file.code, &cx.facts.comments, &cx.facts.style);
     // (An object over several lines, even one laid out by hand, `{ a, b,\n  c }`, keeps its layout.)
     let empty = obj.props.is_empty() && obj.spreads.is_empty();
-    if empty || code[obj.range.clone()].contains('\n') {
+    if empty || code[obj.range.range()].contains('\n') {
         plan.edits.extend(match leading {
             true => crate::objects::add_first_properties(code, comments, obj, &props, style),
             false => crate::objects::add_properties(code, comments, obj, &props, style),
@@ -135,7 +136,7 @@ impl<'a> SessionUse<'a> {
             | SessionOptions::Exported { object: o, .. } => Some(o),
             SessionOptions::Missing | SessionOptions::Elsewhere(_) => None,
             SessionOptions::Opaque(value) => {
-                plan.findings.push(cx.finding("opaque-options", value.range().start, message.to_string()));
+                plan.findings.push(cx.finding("opaque-options", value.range().start(), message.to_string()));
                 None
             }
         }
@@ -152,7 +153,7 @@ pub fn object_once<'o>(
     plan: &mut FilePlan,
     message: &str,
     empty: &'o ObjectFacts,
-    seen: &mut Vec<Range<usize>>,
+    seen: &mut Vec<ByteRange>,
 ) -> Option<(&'o ObjectFacts, Option<usize>)> {
     if let Some(at) = use_.new_options_at(&cx.file.code) {
         return Some((empty, Some(at)));
@@ -161,7 +162,7 @@ pub fn object_once<'o>(
     if seen.contains(&obj.range) {
         return None;
     }
-    seen.push(obj.range.clone());
+    seen.push(obj.range);
     Some((obj, None))
 }
 
@@ -211,7 +212,7 @@ fn options_of<'a>(facts: &'a FileFacts, links: &'a FileLinks, site: &'a CallSite
     match site.call.args.first() {
         None => SessionOptions::Missing,
         Some(Value::Object(obj)) => SessionOptions::Inline(obj),
-        Some(value @ Value::Ident(name, r)) => match facts.declaration(name, r.start) {
+        Some(value @ Value::Ident(name, r)) => match facts.declaration(name, r.start()) {
             Some(decl @ Declaration { init: Some(Value::Object(object)), .. }) => {
                 SessionOptions::Variable { decl, object }
             }
@@ -227,11 +228,11 @@ fn options_of<'a>(facts: &'a FileFacts, links: &'a FileLinks, site: &'a CallSite
 pub fn spread_keys<'a>(links: &'a FileLinks, code: &str, obj: &ObjectFacts) -> Option<Vec<&'a str>> {
     let mut keys = Vec::new();
     for spread in &obj.spreads {
-        let inner = spread.start + 3..spread.end;
-        if code.get(spread.start..inner.start) != Some("...") {
+        let inner = spread.start() + 3..spread.end();
+        if code.get(spread.start()..inner.start) != Some("...") {
             return None;
         }
-        let elsewhere = links.object_elsewhere(&inner).filter(|o| !o.open)?;
+        let elsewhere = links.object_elsewhere(&inner.into()).filter(|o| !o.open)?;
         keys.extend(elsewhere.keys.iter().map(|k| &**k));
     }
     Some(keys)
@@ -259,7 +260,7 @@ pub fn module_expr(facts: &FileFacts, use_: &SessionUse<'_>, module: &str) -> St
 
 /// The byte range of a property's value, for replacing it.
 pub fn value_range(obj: &ObjectFacts, key: &str) -> Option<Range<usize>> {
-    obj.get(key).map(|p| p.value.range())
+    obj.get(key).map(|p| p.value.range().range())
 }
 
 /// The object literal a same-file declaration of `name` (visible at `at`) is initialised with.
