@@ -533,7 +533,7 @@ fn emit(cli: &Cli, resolved: &Resolved, output: &Output, result: &mut RunResult,
             let _ = stdout.write_all(doc.as_bytes());
         }
         Format::Markdown => {
-            let shown = if mode == Mode::Write { pipeline::only_written(result, written) } else { result.clone() };
+            let shown = shown_result(result, mode, written);
             let _ = stdout.write_all(crate::markdown::body(&shown, &resolved.transforms).as_bytes());
         }
         Format::Text => {
@@ -573,9 +573,19 @@ fn emit(cli: &Cli, resolved: &Resolved, output: &Output, result: &mut RunResult,
             }
             let _ = stdout.flush();
             print_dirty(result);
-            let shown = if mode == Mode::Write { pipeline::only_written(result, written) } else { result.clone() };
+            let shown = shown_result(result, mode, written);
             eprint!("{}", report::summary(&shown, mode, color_summary));
         }
+    }
+}
+
+/// The result a report shows: what was written, after `--write`; otherwise the result itself (borrowed: a copy
+/// would hold every change's texts twice at the end of the run).
+fn shown_result<'r>(result: &'r RunResult, mode: Mode, written: &[PathBuf]) -> std::borrow::Cow<'r, RunResult> {
+    if mode == Mode::Write {
+        std::borrow::Cow::Owned(pipeline::only_written(result, written))
+    } else {
+        std::borrow::Cow::Borrowed(result)
     }
 }
 
