@@ -311,16 +311,16 @@ pub struct FileFacts {
     /// Every route or middleware registration.
     pub registrations: Vec<Registration>,
     /// Ranges of the top-level statements that import or require something, in order.
-    pub top_level_imports: Vec<Range<usize>>,
+    pub top_level_imports: Vec<ByteRange>,
     /// Where new top-level code may start when the file has no imports: after the shebang and directive prologue
     /// (`'use strict'`), at the first statement.
-    pub prologue_end: Option<Range<usize>>,
+    pub prologue_end: Option<ByteRange>,
     /// Start of the first top-level statement that is not an import or directive.
     pub first_statement: Option<usize>,
     /// Every top-level statement, in order.
-    pub top_level_stmts: Vec<Range<usize>>,
+    pub top_level_stmts: Vec<ByteRange>,
     /// Byte ranges of all comments, sorted.
-    pub comments: Vec<Range<usize>>,
+    pub comments: Vec<ByteRange>,
     /// Calls and constructions of imported things (`session({...})`, `new session.MemoryStore()`,
     /// `require('m')(x)`), described.
     pub calls: Vec<CallSite>,
@@ -383,7 +383,7 @@ pub struct Declaration {
     /// The declared name.
     pub name: Atom,
     /// `const`, `let` or `var`.
-    pub kind: &'static str,
+    pub kind: VarDeclKind,
     /// The declarator (`name = init`, with a type annotation if any).
     pub declarator: ByteRange,
     /// The whole statement.
@@ -423,7 +423,8 @@ impl FileFacts {
 
     /// The initial value of the top-level `const` named `name` (`const publicDir = path.join(__dirname, 'public')`).
     pub fn top_level_const(&self, name: &str) -> Option<&Value> {
-        let declared = self.declarations.iter().find(|d| d.top_level && d.kind == "const" && d.name == *name)?;
+        let declared =
+            self.declarations.iter().find(|d| d.top_level && d.kind == VarDeclKind::Const && d.name == *name)?;
         declared.init.as_ref()
     }
 
@@ -520,8 +521,8 @@ impl FileFacts {
 
     /// The top-level statement that holds offset `at`.
     pub fn top_level_stmt_at(&self, at: usize) -> Option<Range<usize>> {
-        let i = self.top_level_stmts.partition_point(|r| r.end <= at);
-        self.top_level_stmts.get(i).filter(|r| r.start <= at).cloned()
+        let i = self.top_level_stmts.partition_point(|r| r.end() <= at);
+        self.top_level_stmts.get(i).filter(|r| r.start() <= at).map(|r| r.range())
     }
 
     /// The declaration of `name` that `at` sees: among the declarations whose scope holds `at`, those of the innermost
@@ -688,16 +689,17 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
     let mut in_prologue = true;
     let mut top_level_stmts = Vec::new();
     let mut visit_top = |r: Range<usize>, is_import: bool, is_directive: bool| {
-        top_level_stmts.push(r.clone());
+        let r = ByteRange::from(r);
+        top_level_stmts.push(r);
         if in_prologue && is_directive {
-            prologue_end = Some(r.clone());
+            prologue_end = Some(r);
             return;
         }
         in_prologue = false;
         if is_import {
             top_level_imports.push(r);
         } else if first_statement.is_none() {
-            first_statement = Some(r.start);
+            first_statement = Some(r.start());
         }
     };
     if is_module {
@@ -1744,11 +1746,7 @@ impl Visit for Collector<'_> {
     }
 
     fn visit_var_decl(&mut self, var: &VarDecl) {
-        let kind = match var.kind {
-            VarDeclKind::Var => "var",
-            VarDeclKind::Let => "let",
-            VarDeclKind::Const => "const",
-        };
+        let kind = var.kind;
         let stmt = self.stmts.last().cloned();
         let function = self.scopes.last().copied().unwrap_or(ByteRange::new(0, self.code.len()));
         let scope = match (var.kind, self.blocks.last()) {

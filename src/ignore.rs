@@ -9,7 +9,7 @@ use swc_ecma_ast::{ModuleItem, PropOrSpread, Stmt};
 use swc_ecma_visit::{Visit, VisitWith};
 
 use crate::edit::Edit;
-use crate::parse::{parse, range_of};
+use crate::parse::{parse, range_of, ByteRange};
 use crate::source::SourceFile;
 use crate::transform::{FilePlan, Finding, Severity};
 
@@ -25,15 +25,15 @@ pub const UNKNOWN_RULE: &str = "engine/unknown-ignore-id";
 /// A warning for each opt-out comment of `file` (whose comments are at `comments`) that names an id not in `known`:
 /// a misspelt id keeps nothing from being changed, which a user who wrote it would not notice otherwise.
 #[must_use]
-pub fn unknown_ids(file: &SourceFile, comments: &[Range<usize>], known: &[&str]) -> Vec<Finding> {
+pub fn unknown_ids(file: &SourceFile, comments: &[ByteRange], known: &[&str]) -> Vec<Finding> {
     let mut out = Vec::new();
     for range in comments {
-        let Some(ids) = file.code.get(range.clone()).and_then(directive_ids) else { continue };
+        let Some(ids) = file.code.get(range.range()).and_then(directive_ids) else { continue };
         let (unknown, valid): (Vec<&String>, Vec<&String>) = ids.iter().partition(|id| !known.contains(&id.as_str()));
         if unknown.is_empty() {
             continue;
         }
-        let (line, column) = file.line_col(range.start);
+        let (line, column) = file.line_col(range.start());
         let names = unknown.iter().map(|id| format!("`{id}`")).collect::<Vec<_>>().join(", ");
         let effect = if valid.is_empty() {
             "it keeps no change from being made".to_string()
@@ -82,10 +82,10 @@ impl Ignore {
 /// The opt-out comments of `file` (whose comments are at `comments`) that cover some code. Parses the file again, only
 /// when it holds one.
 #[must_use]
-pub fn find(file: &SourceFile, comments: &[Range<usize>]) -> Vec<Ignore> {
+pub fn find(file: &SourceFile, comments: &[ByteRange]) -> Vec<Ignore> {
     let directives: Vec<(Vec<String>, Range<usize>)> = comments
         .iter()
-        .filter_map(|range| Some((directive_ids(file.code.get(range.clone())?)?, range.clone())))
+        .filter_map(|range| Some((directive_ids(file.code.get(range.range())?)?, range.range())))
         .collect();
     if directives.is_empty() {
         return Vec::new();

@@ -1,7 +1,7 @@
 //! Where new lines go in existing text: after a statement (past a comment that trails it on the same line) or
 //! before one, with the file's indentation and line ending.
 
-use std::ops::Range;
+use crate::parse::ByteRange;
 
 use crate::style::Style;
 
@@ -17,7 +17,7 @@ pub struct InsertPoint {
 
 /// The point after the statement ending at `end`: the end of its line, past spaces and comments that trail it. When
 /// other code follows on the same line, right after the statement instead.
-pub fn after_statement(code: &str, comments: &[Range<usize>], end: usize) -> InsertPoint {
+pub fn after_statement(code: &str, comments: &[ByteRange], end: usize) -> InsertPoint {
     let bytes = code.as_bytes();
     let mut pos = end;
     loop {
@@ -27,8 +27,8 @@ pub fn after_statement(code: &str, comments: &[Range<usize>], end: usize) -> Ins
         if pos >= bytes.len() || bytes[pos] == b'\n' || bytes[pos] == b'\r' {
             return InsertPoint { offset: pos, own_line: true };
         }
-        match comments.binary_search_by_key(&pos, |c| c.start) {
-            Ok(i) if !code[comments[i].clone()].contains('\n') => pos = comments[i].end,
+        match comments.binary_search_by_key(&pos, |c| c.start()) {
+            Ok(i) if !code[comments[i]].contains('\n') => pos = comments[i].end(),
             _ => return InsertPoint { offset: end, own_line: false },
         }
     }
@@ -48,15 +48,15 @@ pub fn statement_after(point: InsertPoint, snippet: &str, indent: &str, style: &
 
 /// Where new statements go before the statement starting at `start`: the start of its line, or of the comment
 /// lines directly above it (a comment about a statement stays with it).
-pub fn before_statement(code: &str, comments: &[Range<usize>], start: usize) -> Option<usize> {
+pub fn before_statement(code: &str, comments: &[ByteRange], start: usize) -> Option<usize> {
     let mut at = line_start_before(code, start)?;
     loop {
-        let i = comments.partition_point(|c| c.end <= at);
+        let i = comments.partition_point(|c| c.end() <= at);
         let Some(previous) = i.checked_sub(1).map(|i| &comments[i]) else { return Some(at) };
-        let between = &code[previous.end..at];
+        let between = &code[previous.end()..at];
         // Only whitespace and exactly one line break between the comment and the statement's line.
         if between.trim().is_empty() && between.matches('\n').count() == 1 {
-            match line_start_before(code, previous.start) {
+            match line_start_before(code, previous.start()) {
                 Some(line) => at = line,
                 None => return Some(at),
             }
@@ -80,10 +80,10 @@ mod tests {
     #[test]
     fn after_statement_skips_trailing_comments() {
         let code = "a(); // x\nb();";
-        let p = after_statement(code, &[5..9], 4);
+        let p = after_statement(code, &[(5..9).into()], 4);
         assert_eq!(p, InsertPoint { offset: 9, own_line: true });
         let code = "a(); /* x */ b();";
-        assert_eq!(after_statement(code, &[5..12], 4), InsertPoint { offset: 4, own_line: false });
+        assert_eq!(after_statement(code, &[(5..12).into()], 4), InsertPoint { offset: 4, own_line: false });
         let code = "a();\r\nb();";
         assert_eq!(after_statement(code, &[], 4), InsertPoint { offset: 4, own_line: true });
         let code = "a()";
@@ -95,8 +95,8 @@ mod tests {
         let code = "a();\n\n// about b\n/* more */\nb();\n";
         let b = code.find("b();").expect("b");
         let comments = [
-            code.find("//").expect("c1")..code.find("about b").expect("c1") + 7,
-            code.find("/*").expect("c2")..code.find("*/").expect("c2") + 2,
+            ByteRange::new(code.find("//").expect("c1"), code.find("about b").expect("c1") + 7),
+            ByteRange::new(code.find("/*").expect("c2"), code.find("*/").expect("c2") + 2),
         ];
         assert_eq!(before_statement(code, &comments, b), Some(code.find("// about").expect("c1")));
         assert_eq!(before_statement("x();\ny();", &[], 5), Some(5));

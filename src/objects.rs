@@ -2,6 +2,7 @@
 //! in a multi-line object (with the siblings' indentation, keeping or not keeping a trailing comma as the object
 //! does) or inline in a one-line object; a value is replaced in place.
 
+use crate::parse::ByteRange;
 use std::ops::Range;
 
 use crate::edit::Edit;
@@ -10,7 +11,7 @@ use crate::values::ObjectFacts;
 
 /// Edits that add `prop` (already in the file's style, e.g. `store: new RedisStore({ client })`; it may span lines,
 /// later lines being indented relative to the property) as the last property of `obj`.
-pub fn add_property(code: &str, comments: &[Range<usize>], obj: &ObjectFacts, prop: &str, style: &Style) -> Vec<Edit> {
+pub fn add_property(code: &str, comments: &[ByteRange], obj: &ObjectFacts, prop: &str, style: &Style) -> Vec<Edit> {
     let open = obj.range.start() + 1;
     let close = obj.range.end().saturating_sub(1);
     let last_end = obj.props.iter().map(|p| p.range.end()).chain(obj.spreads.iter().map(|s| s.end())).max();
@@ -62,7 +63,7 @@ pub fn is_multiline(code: &str, obj: &ObjectFacts) -> bool {
 }
 
 /// Whether the object ends with a comma after its last property (`{ a, b, }`).
-pub fn has_trailing_comma(code: &str, comments: &[Range<usize>], obj: &ObjectFacts) -> bool {
+pub fn has_trailing_comma(code: &str, comments: &[ByteRange], obj: &ObjectFacts) -> bool {
     let last_end = obj.props.iter().map(|p| p.range.end()).chain(obj.spreads.iter().map(|s| s.end())).max();
     last_end.is_some_and(|end| trailing_comma(code, comments, end, obj.range.end().saturating_sub(1)).is_some())
 }
@@ -71,7 +72,7 @@ pub fn has_trailing_comma(code: &str, comments: &[Range<usize>], obj: &ObjectFac
 /// parent's trailing-comma habit) when the parent is, on one line otherwise.
 pub fn nested_object(
     code: &str,
-    comments: &[Range<usize>],
+    comments: &[ByteRange],
     parent: &ObjectFacts,
     props: &[String],
     style: &Style,
@@ -89,7 +90,7 @@ pub fn nested_object(
 /// a one-line object.
 pub fn add_properties(
     code: &str,
-    comments: &[Range<usize>],
+    comments: &[ByteRange],
     obj: &ObjectFacts,
     props: &[String],
     style: &Style,
@@ -112,7 +113,7 @@ pub fn past_print_width(
     obj: &ObjectFacts,
     leading: &[String],
     props: &[String],
-    comments: &[Range<usize>],
+    comments: &[ByteRange],
     style: &Style,
 ) -> Option<Vec<Edit>> {
     let new = || leading.iter().chain(props);
@@ -138,7 +139,7 @@ pub fn past_print_width(
     let gaps_plain = elements.windows(2).all(|w| code[w[0].end..w[1].start].trim() == ",")
         && code[open..first.start].trim().is_empty()
         && matches!(code[last.end..close].trim(), "" | ",")
-        && !comments.iter().any(|c| obj.range.start() < c.start && c.end <= obj.range.end());
+        && !comments.iter().any(|c| obj.range.start() < c.start() && c.end() <= obj.range.end());
     if !gaps_plain {
         return None;
     }
@@ -211,7 +212,7 @@ fn top_level_items(text: &str) -> Option<Vec<String>> {
 /// one): no trailing-comma question arises, and the new property reads first, as in most documentation.
 pub fn add_first_property(
     code: &str,
-    comments: &[Range<usize>],
+    comments: &[ByteRange],
     obj: &ObjectFacts,
     prop: &str,
     style: &Style,
@@ -222,7 +223,7 @@ pub fn add_first_property(
 /// [`add_first_property`] for several properties, in their order.
 pub fn add_first_properties(
     code: &str,
-    comments: &[Range<usize>],
+    comments: &[ByteRange],
     obj: &ObjectFacts,
     props: &[String],
     style: &Style,
@@ -239,7 +240,7 @@ pub fn add_first_properties(
 /// element), inline otherwise.
 pub fn add_before(
     code: &str,
-    comments: &[Range<usize>],
+    comments: &[ByteRange],
     obj: &ObjectFacts,
     element: usize,
     props: &[String],
@@ -307,7 +308,7 @@ impl ObjectPart {
 /// leading parts first, each part's properties in their order. `{ a }` for a single one-line property; otherwise one
 /// property per line, one level deeper than the line of `at`, with the file's trailing-comma habit. The edit belongs
 /// to the transform of the first part planned there and lists the others as merged.
-pub fn new_object_edits(code: &str, comments: &[Range<usize>], parts: &[ObjectPart], style: &Style) -> Vec<Edit> {
+pub fn new_object_edits(code: &str, comments: &[ByteRange], parts: &[ObjectPart], style: &Style) -> Vec<Edit> {
     let mut points: Vec<usize> = parts.iter().map(|p| p.at).collect();
     points.sort_unstable();
     points.dedup();
@@ -346,7 +347,7 @@ pub fn new_object_edits(code: &str, comments: &[Range<usize>], parts: &[ObjectPa
 /// when together they take its line past the print width; else each part in place, by its own transform.
 fn existing_object_edits(
     code: &str,
-    comments: &[Range<usize>],
+    comments: &[ByteRange],
     obj: &ObjectFacts,
     parts: &[&ObjectPart],
     (owner, merged): (&'static str, Vec<&'static str>),
@@ -380,11 +381,11 @@ pub fn nested_in_new_object(props: &[String], style: &Style) -> String {
 }
 
 /// The offset of a comma after `after` and before `close`, skipping whitespace and comments.
-fn trailing_comma(code: &str, comments: &[Range<usize>], after: usize, close: usize) -> Option<usize> {
+fn trailing_comma(code: &str, comments: &[ByteRange], after: usize, close: usize) -> Option<usize> {
     let mut pos = after;
     while pos < close {
-        if let Some(c) = comments.iter().find(|c| c.start == pos) {
-            pos = c.end;
+        if let Some(c) = comments.iter().find(|c| c.start() == pos) {
+            pos = c.end();
             continue;
         }
         match code.as_bytes()[pos] {
@@ -397,7 +398,7 @@ fn trailing_comma(code: &str, comments: &[Range<usize>], after: usize, close: us
 }
 
 /// The end of the line holding `from`, past spaces and one-line comments; `from` itself when code follows.
-fn end_of_line(code: &str, comments: &[Range<usize>], from: usize) -> usize {
+fn end_of_line(code: &str, comments: &[ByteRange], from: usize) -> usize {
     let point = crate::layout::after_statement(code, comments, from);
     if point.own_line {
         point.offset
@@ -426,7 +427,7 @@ mod tests {
     use crate::source::SourceFile;
     use crate::values::Value;
 
-    type AddFn = fn(&str, &[Range<usize>], &ObjectFacts, &str, &Style) -> Vec<Edit>;
+    type AddFn = fn(&str, &[ByteRange], &ObjectFacts, &str, &Style) -> Vec<Edit>;
 
     /// Adds `store: x` with `add_fn` to the options object of the `session(...)` call in `code`.
     fn apply_to_options(code: &str, add_fn: AddFn) -> String {

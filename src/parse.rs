@@ -18,7 +18,7 @@ pub struct Parsed {
     /// The program (a module when it has `import`/`export`, a script otherwise).
     pub program: Program,
     /// Byte ranges of every comment, sorted by start.
-    pub comments: Vec<Range<usize>>,
+    pub comments: Vec<ByteRange>,
 }
 
 /// Why a file could not be parsed, with the position a user can jump to.
@@ -75,8 +75,8 @@ pub fn parse(file: &SourceFile, code: &str) -> Result<Parsed, ParseError> {
         return Err(to_error(err.span(), err.kind().msg().to_string()));
     }
     let (leading, trailing) = comments.take_all();
-    let mut ranges: Vec<Range<usize>> =
-        leading.borrow().values().chain(trailing.borrow().values()).flatten().map(|c| range(c.span)).collect();
+    let mut ranges: Vec<ByteRange> =
+        leading.borrow().values().chain(trailing.borrow().values()).flatten().map(|c| span_of(c.span)).collect();
     ranges.sort_by_key(|r| r.start);
     ranges.dedup();
     Ok(Parsed { program, comments: ranges })
@@ -245,7 +245,7 @@ mod tests {
         let r = range_of(&script.body[1]);
         assert_eq!(&f.code[r], "foo();");
         assert_eq!(parsed.comments.len(), 1);
-        assert_eq!(&f.code[parsed.comments[0].clone()], "// c");
+        assert_eq!(&f.code[parsed.comments[0].range()], "// c");
     }
 
     #[test]

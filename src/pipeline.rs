@@ -1688,7 +1688,7 @@ fn plan_file(
         let ignores = crate::ignore::find(current, &current_facts.comments);
         // Insertions up to here are what other code needs (imports, helpers): see `ignore::apply`.
         let support_end =
-            current_facts.top_level_imports.last().map(|r| r.end).or(current_facts.first_statement).unwrap_or(0);
+            current_facts.top_level_imports.last().map(|r| r.end()).or(current_facts.first_statement).unwrap_or(0);
         for transform in transforms.iter().filter(|t| t.phase() == *phase) {
             // The engine attributes what the transform planned: transforms never pass their id around.
             let id = transform.info().id;

@@ -566,7 +566,8 @@ fn move_after_routes(cx: &FileContext<'_>, app: &str, router: &crate::analysis::
     if routes_in_functions || routers > 1 {
         return None;
     }
-    let top: Vec<&Range<usize>> = facts.top_level_stmts.iter().filter(|r| r.start >= after).collect();
+    let top: Vec<Range<usize>> =
+        facts.top_level_stmts.iter().filter(|r| r.start() >= after).map(|r| r.range()).collect();
     let is_route = |r: &Range<usize>| {
         facts.registrations.iter().any(|reg| {
             reg.method != "use"
@@ -584,7 +585,7 @@ fn move_after_routes(cx: &FileContext<'_>, app: &str, router: &crate::analysis::
                 })
         })
     };
-    let last_route = top.iter().rposition(|r| is_route(r))?;
+    let last_route = top.iter().rposition(is_route)?;
     let is_use = |r: &Range<usize>| {
         facts.uses.iter().any(|u| {
             matches!(&u.receiver, crate::analysis::Receiver::Path(p) if p == app)
@@ -620,7 +621,7 @@ fn move_after_routes(cx: &FileContext<'_>, app: &str, router: &crate::analysis::
     };
     let moved: Vec<&Range<usize>> = nested
         .iter()
-        .chain(top[..last_route].iter().copied().filter(|r| is_use(r) || is_use_block(r) || is_env_configure(r)))
+        .chain(top[..last_route].iter().filter(|r| is_use(r) || is_use_block(r) || is_env_configure(r)))
         .collect();
     if moved.is_empty() {
         return None;

@@ -912,7 +912,7 @@ fn existing_helper(
     let helper = &data().helper;
     let is_ts = cx.file.kind != SourceKind::JavaScript;
     cx.facts.top_level_stmts.iter().find_map(|stmt| {
-        let text = cx.text(stmt.clone());
+        let text = cx.text(stmt.range());
         let name = text.strip_prefix("function ")?.split('(').next()?.trim();
         // (Every version of the helper says this; rendering it for each other function of the file is what costs.)
         if !codegen::is_identifier(name) || !text.contains("must be set in production") {
@@ -931,7 +931,7 @@ fn existing_helper(
                 let builtins = if cjs { p.builtins.as_str() } else { "" };
                 was(&with_builtins(if is_ts { &p.ts } else { &p.js }, builtins))
             });
-        outdated.then(|| (name.to_string(), Some(stmt.clone())))
+        outdated.then(|| (name.to_string(), Some(stmt.range())))
     })
 }
 
@@ -1016,7 +1016,7 @@ fn literal_secret(cx: &FileContext<'_>, value: &Value) -> Option<Literal> {
 /// Whether the declaration holds one value for good: a `const`, or a `var` or `let` the code never assigns again
 /// ([`reassigned`]).
 fn constant(cx: &FileContext<'_>, decl: &crate::analysis::Declaration) -> bool {
-    decl.kind == "const" || (matches!(decl.kind, "var" | "let") && reassigned(cx, decl).is_none())
+    decl.kind == swc_ecma_ast::VarDeclKind::Const || reassigned(cx, decl).is_none()
 }
 
 /// Where the code gives a `var` or `let` another value, if it does: an assignment (`=`, `+=`, `++`, `for (x in o)`,
@@ -1065,7 +1065,7 @@ fn kept_literal(cx: &FileContext<'_>, value: &Value) -> Option<(usize, String)> 
         format!(
             "`{name}`, a `{}` declared on line {first}, is {how} again on line {then}, so it does not hold one value \
              the tool could move to the environment",
-            decl.kind,
+            decl.kind.as_str(),
         ),
     ))
 }

@@ -1407,7 +1407,7 @@ fn project_url(cx: &FileContext<'_>, backend: &Backend, at: usize) -> Option<Str
         for (found, _) in code.match_indices(&needle) {
             let end = found + needle.len();
             if code[end..].chars().next().is_some_and(is_name)
-                || facts.comments.iter().any(|c| c.start <= found && found < c.end)
+                || facts.comments.iter().any(|c| c.start() <= found && found < c.end())
             {
                 continue;
             }

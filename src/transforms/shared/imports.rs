@@ -3,8 +3,6 @@
 //! last top-level import, else after the prologue (a shebang, `'use strict'` and other directives stay first), else
 //! before the first statement.
 
-use std::ops::Range;
-
 use crate::edit::Edit;
 use crate::layout;
 use crate::parse::ByteRange;
@@ -12,12 +10,12 @@ use crate::transform::FileContext;
 
 /// The statement new top-level code follows, if any: the last top-level import of `module` (when given and
 /// present), else the last top-level import, else the prologue.
-fn anchor(cx: &FileContext<'_>, module: Option<&str>) -> Option<Range<usize>> {
+fn anchor(cx: &FileContext<'_>, module: Option<&str>) -> Option<ByteRange> {
     let facts = cx.facts;
     module
-        .and_then(|module| facts.bindings_of(module).filter(|b| b.top_level).map(|b| b.stmt.range()).last())
-        .or_else(|| facts.top_level_imports.last().cloned())
-        .or_else(|| facts.prologue_end.clone())
+        .and_then(|module| facts.bindings_of(module).filter(|b| b.top_level).map(|b| b.stmt).last())
+        .or_else(|| facts.top_level_imports.last().copied())
+        .or(facts.prologue_end)
 }
 
 /// Inserts `text` (statements printed in the file's style, several joined by its line ending) on its own line(s)
@@ -26,8 +24,8 @@ pub fn insert(cx: &FileContext<'_>, text: &str, module: Option<&str>) -> Edit {
     let facts = cx.facts;
     let style = &facts.style;
     if let Some(anchor) = anchor(cx, module) {
-        let point = layout::after_statement(&cx.file.code, &facts.comments, anchor.end);
-        let indent = cx.file.indent_at(anchor.start).to_string();
+        let point = layout::after_statement(&cx.file.code, &facts.comments, anchor.end());
+        let indent = cx.file.indent_at(anchor.start()).to_string();
         return Edit::insert(point.offset, layout::statement_after(point, text, &indent, style));
     }
     // The file's first imports: a block of their own, a blank line before its code.
@@ -53,13 +51,13 @@ pub fn insert_paragraph(cx: &FileContext<'_>, text: &str) -> Edit {
     let code = &cx.file.code;
     let eol = facts.style.eol;
     if let Some(anchor) = anchor(cx, None) {
-        let point = layout::after_statement(code, &facts.comments, anchor.end);
+        let point = layout::after_statement(code, &facts.comments, anchor.end());
         // The line after the insertion point's: blank (or none) already separates.
         let rest = &code[point.offset..];
         let next = rest.strip_prefix("\r\n").or_else(|| rest.strip_prefix(['\n', '\r'])).unwrap_or(rest);
         let separated = !point.own_line || next.split(['\n', '\r']).next().unwrap_or("").trim().is_empty();
         let blank_lines = facts.top_level_stmts.windows(2).any(|w| {
-            let gap: Vec<&str> = code.get(w[0].end..w[1].start).unwrap_or("").split('\n').collect();
+            let gap: Vec<&str> = code.get(w[0].end()..w[1].start()).unwrap_or("").split('\n').collect();
             gap.len() > 2 && gap[1..gap.len() - 1].iter().any(|line| line.trim().is_empty())
         });
         let after = if separated || !blank_lines { "" } else { eol };
