@@ -200,6 +200,13 @@ impl std::ops::Index<ByteRange> for str {
     }
 }
 
+impl std::ops::Index<ByteRange> for String {
+    type Output = str;
+    fn index(&self, r: ByteRange) -> &str {
+        &self[r.range()]
+    }
+}
+
 /// The byte range of a span, compact.
 pub fn span_of(span: Span) -> ByteRange {
     ByteRange::new(offset(span.lo), offset(span.hi))
@@ -264,5 +271,35 @@ mod tests {
         assert!(parse(&f, &f.code).is_ok());
         let f = file("a.tsx", "const x = <App<string> a={1} />;\n");
         assert!(parse(&f, &f.code).is_ok());
+    }
+
+    #[test]
+    fn byte_ranges_slice_compare_and_convert_like_ranges() {
+        let code = "const a = 'x';";
+        let r = ByteRange::new(6, 7);
+        assert_eq!(&code[r], "a");
+        assert_eq!(r.range(), 6..7);
+        assert_eq!(Range::from(r), 6..7);
+        assert_eq!(ByteRange::from(10..13), ByteRange::new(10, 13));
+        assert_eq!(r, 6..7);
+        assert_eq!(6..7, r);
+        assert_eq!((r.start(), r.end(), r.len(), r.is_empty()), (6, 7, 1, false));
+        assert!(r.contains(&6) && !r.contains(&7));
+        assert!(ByteRange::new(3, 3).is_empty() && ByteRange::default().is_empty());
+        assert_eq!(format!("{r:?}"), "6..7");
+        assert!(ByteRange::new(1, 9) < ByteRange::new(2, 3));
+        assert_eq!(std::mem::size_of::<ByteRange>(), 8);
+        // (No file is 4 GiB: offsets past `u32::MAX` saturate rather than wrap.)
+        assert_eq!(ByteRange::new(5, usize::MAX).end(), u32::MAX as usize);
+    }
+
+    #[test]
+    fn spans_give_the_byte_ranges_of_their_nodes() {
+        let f = file("a.js", "let x = 1;\n// c\n");
+        let parsed = parse(&f, &f.code).expect("parses");
+        let Program::Script(script) = &parsed.program else { panic!("a script") };
+        assert_eq!(&f.code[span_of_node(&script.body[0])], "let x = 1;");
+        assert_eq!(span_of_node(&script.body[0]).range(), range_of(&script.body[0]));
+        assert_eq!(&f.code[parsed.comments[0]], "// c");
     }
 }

@@ -433,8 +433,7 @@ fn app_router(cx: &FileContext<'_>, plan: &mut FilePlan) -> Option<Move> {
             continue;
         }
         let Some(stmt) = &call.stmt else { continue };
-        if code.get(stmt.range.range()).is_some_and(|t| t.trim_end_matches(';').trim_end() == &code[call.range.range()])
-        {
+        if code.get(stmt.range.range()).is_some_and(|t| t.trim_end_matches(';').trim_end() == &code[call.range]) {
             match whole_line(code, stmt.range.into()) {
                 Some(line) => plan.edits.push(Edit::replace(line, "")),
                 None => plan.edits.push(Edit::replace(stmt.range.into(), "")),

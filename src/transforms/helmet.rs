@@ -989,7 +989,7 @@ fn recheck_policy(cx: &FileContext<'_>, plan: &mut FilePlan, at: usize, plain_ht
                                 }
                             } else {
                                 text.push_str(&sep);
-                                text.push_str(&code[item.range().range()]);
+                                text.push_str(&code[item.range()]);
                             }
                         }
                         for s in &strings {

@@ -109,7 +109,7 @@ pub fn add_to_options(cx: &FileContext<'_>, plan: &mut FilePlan, obj: &ObjectFac
     let (code, comments, style) = (&cx.file.code, &cx.facts.comments, &cx.facts.style);
     // (An object over several lines, even one laid out by hand, `{ a, b,\n  c }`, keeps its layout.)
     let empty = obj.props.is_empty() && obj.spreads.is_empty();
-    if empty || code[obj.range.range()].contains('\n') {
+    if empty || code[obj.range].contains('\n') {
         plan.edits.extend(match leading {
             true => crate::objects::add_first_properties(code, comments, obj, &props, style),
             false => crate::objects::add_properties(code, comments, obj, &props, style),
