@@ -256,6 +256,7 @@ fn select(all: Vec<Box<dyn Transform>>, only: &[String], skip: &[String]) -> Res
 
 /// Parses the process's command line (exiting with clap's message on bad usage) and runs it.
 pub fn main() -> i32 {
+    crate::tune_allocator();
     let matches = command().get_matches();
     match Cli::from_arg_matches(&matches) {
         Ok(cli) => main_with(cli, &matches),

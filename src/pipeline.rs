@@ -299,6 +299,15 @@ fn run_on_this_thread(
             scans[i] = s;
         }
     }
+    // What each file's code sends, taken out of the scans: only the project facts below read it (the planning does
+    // not), and they take it rather than copy it (a copy of every file's was a twentieth of the heap's peak).
+    let sends: Vec<Option<Box<crate::code_html::CodeScan>>> = scans
+        .iter_mut()
+        .map(|s| match s {
+            Scan::Analysed(a) => a.2.take(),
+            Scan::Skipped(found, _) | Scan::Failed(_, found) => found.take(),
+        })
+        .collect();
     // Linking: what each module is to the others.
     let mut inputs: Vec<Option<links::LinkInput<'_>>> = scans
         .iter()
@@ -346,18 +355,8 @@ fn run_on_this_thread(
     timings.phase("project facts: instances, examples");
     // What the code sends (HTML with inline code, its own X-Frame-Options): helmet's headers must fit it (a file the
     // scanner fails on only loses that evidence).
-    let built: Vec<(usize, bool, crate::code_html::CodeScan)> = inputs
-        .par_iter()
-        .enumerate()
-        .filter_map(|(i, input)| {
-            let scanned = match &scans[i] {
-                Scan::Analysed(a) => a.2.as_deref().cloned(),
-                Scan::Skipped(found, _) => found.as_deref().cloned(),
-                Scan::Failed(_, found) => found.as_deref().cloned(),
-            };
-            Some((i, input.is_none(), scanned?))
-        })
-        .collect();
+    let built: Vec<(usize, bool, crate::code_html::CodeScan)> =
+        sends.into_iter().enumerate().filter_map(|(i, scanned)| Some((i, inputs[i].is_none(), *scanned?))).collect();
     timings.phase("project facts: what the code sends (built)");
     // What each project serves: its view files count only where it serves or renders them.
     let mut served: HashMap<PathBuf, Option<Vec<(PathBuf, bool)>>> = HashMap::default();

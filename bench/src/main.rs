@@ -137,6 +137,7 @@ macro_rules! say {
 }
 
 fn main() -> ExitCode {
+    express_harden::tune_allocator();
     let args = Args::parse();
     let outcome = match (args.phase, &args.phase_dir) {
         (Some(phase), Some(dir)) => measure_phase(phase, dir),
