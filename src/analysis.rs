@@ -119,13 +119,13 @@ pub struct Registration {
     /// The whole call.
     pub range: ByteRange,
     /// The functions it registers: written inline, or passed by name.
-    pub handlers: Vec<HandlerArg>,
+    pub handlers: Box<[HandlerArg]>,
     /// The route path when the first argument is a string literal (for `.route('/x').get(h)`, the route's path), with
     /// the literal's range.
     pub path: Option<(Atom, ByteRange)>,
     /// The paths when the first argument is an array of string literals (`app.get(['/a', '/a/*'], h)`), each with
     /// its literal's range.
-    pub paths: Vec<(Atom, ByteRange)>,
+    pub paths: Box<[(Atom, ByteRange)]>,
     /// Whether the route is not only string literals (a RegExp, a variable, an array holding one): what it matches
     /// and which parameters it names is not known here.
     pub opaque_path: bool,
@@ -152,7 +152,7 @@ pub struct FunctionFacts {
     /// Its body.
     pub body: ByteRange,
     /// Parameter names (`None` for destructured or rest parameters).
-    pub params: Vec<Option<Atom>>,
+    pub params: Box<[Option<Atom>]>,
     /// The object literal it returns, when its body is one (`() => ({...})`) or returns one directly.
     /// (Boxed: most functions return none, and every function's facts are held between the passes.)
     pub returns: Option<Box<Value>>,
@@ -182,7 +182,7 @@ pub struct MemberCall {
     /// The whole call.
     pub range: ByteRange,
     /// The arguments.
-    pub args: Vec<Value>,
+    pub args: Box<[Value]>,
     /// The statement holding the call.
     pub stmt: Option<StmtSite>,
     /// Whether the call runs only in a branch: inside an `if`'s or a `switch` case's body, a `? :` branch, or the
@@ -209,7 +209,7 @@ pub struct LocalCall {
     /// The name called.
     pub callee: Atom,
     /// Each argument's name, when it is a bare name.
-    pub args: Vec<Option<Atom>>,
+    pub args: Box<[Option<Atom>]>,
     /// The whole call.
     pub range: ByteRange,
     /// Whether it runs only in a branch, as [`MemberCall::in_branch`].
@@ -296,7 +296,7 @@ pub struct FileFacts {
     /// The file's own style.
     pub style: Style,
     /// Every local name bound by an import or require of a package or file.
-    pub bindings: Vec<ModuleBinding>,
+    pub bindings: Box<[ModuleBinding]>,
     /// Local names initialised with a call of a module binding (`const security = helmet()`), so middleware passed by
     /// name can be recognised. Maps the name to the middleware the initialiser is.
     pub values: BTreeMap<Atom, Middleware>,
@@ -305,41 +305,41 @@ pub struct FileFacts {
     /// Sorted, for binary search (a third of the room a hash set takes).
     pub names: Box<[Atom]>,
     /// Express apps the file creates.
-    pub apps: Vec<ExpressApp>,
+    pub apps: Box<[ExpressApp]>,
     /// Every `.use(...)` call.
-    pub uses: Vec<UseCall>,
+    pub uses: Box<[UseCall]>,
     /// Every route or middleware registration.
-    pub registrations: Vec<Registration>,
+    pub registrations: Box<[Registration]>,
     /// Ranges of the top-level statements that import or require something, in order.
-    pub top_level_imports: Vec<ByteRange>,
+    pub top_level_imports: Box<[ByteRange]>,
     /// Where new top-level code may start when the file has no imports: after the shebang and directive prologue
     /// (`'use strict'`), at the first statement.
     pub prologue_end: Option<ByteRange>,
     /// Start of the first top-level statement that is not an import or directive.
     pub first_statement: Option<usize>,
     /// Every top-level statement, in order.
-    pub top_level_stmts: Vec<ByteRange>,
+    pub top_level_stmts: Box<[ByteRange]>,
     /// Byte ranges of all comments, sorted.
-    pub comments: Vec<ByteRange>,
+    pub comments: Box<[ByteRange]>,
     /// Calls and constructions of imported things (`session({...})`, `new session.MemoryStore()`,
     /// `require('m')(x)`), described.
-    pub calls: Vec<CallSite>,
+    pub calls: Box<[CallSite]>,
     /// Variable declarations with a single name, in order.
-    pub declarations: Vec<Declaration>,
+    pub declarations: Box<[Declaration]>,
     /// Each name assigned again after its declaration (`x = `, `x += `, `x++`, `for (x in o)`, `[x] = `), where.
-    pub assigned: Vec<(Atom, usize)>,
+    pub assigned: Box<[(Atom, usize)]>,
     /// How many times names declared from a require (or a call of one) are read in the file.
     pub references: HashMap<Atom, usize>,
     /// Every function, in source order.
-    pub functions: Vec<FunctionFacts>,
+    pub functions: Box<[FunctionFacts]>,
     /// Calls of the tracked methods.
-    pub member_calls: Vec<MemberCall>,
+    pub member_calls: Box<[MemberCall]>,
     /// Calls of names no import binds (the file's own functions), in source order.
-    pub local_calls: Vec<LocalCall>,
+    pub local_calls: Box<[LocalCall]>,
     /// Reads of [`TRACKED_PROPERTIES`].
-    pub property_reads: Vec<PropertyRead>,
+    pub property_reads: Box<[PropertyRead]>,
     /// What the file exports.
-    pub exports: Vec<Export>,
+    pub exports: Box<[Export]>,
     /// Every module the file requires with a `require('m')` call, whether a name is bound to it or not
     /// (`require('ejs').renderFile`, `require('cookie').serialize(...)`): sorted, without repeats.
     pub inline_requires: Box<[Atom]>,
@@ -399,26 +399,12 @@ pub struct Declaration {
 }
 
 impl FileFacts {
-    /// Gives back the room the lists grew into while the file was walked. The pipeline keeps every analysed file's
-    /// facts from the first pass until the file is planned: without this, a quarter to a third of their top-level
-    /// lists is spare capacity (measured on the benchmark's corpus).
+    /// Gives back the room the hash map of references grew into while the file was walked. The pipeline keeps every
+    /// analysed file's facts from the first pass until the file is planned; the lists are boxed slices, which hold no
+    /// spare room (grown lists were a quarter to a third spare capacity, measured on the benchmark's corpus) and
+    /// take 16 bytes a header rather than 24.
     pub fn shrink_to_fit(&mut self) {
-        self.bindings.shrink_to_fit();
-        self.apps.shrink_to_fit();
-        self.uses.shrink_to_fit();
-        self.registrations.shrink_to_fit();
-        self.top_level_imports.shrink_to_fit();
-        self.top_level_stmts.shrink_to_fit();
-        self.comments.shrink_to_fit();
-        self.calls.shrink_to_fit();
-        self.declarations.shrink_to_fit();
-        self.assigned.shrink_to_fit();
         self.references.shrink_to_fit();
-        self.functions.shrink_to_fit();
-        self.member_calls.shrink_to_fit();
-        self.local_calls.shrink_to_fit();
-        self.property_reads.shrink_to_fit();
-        self.exports.shrink_to_fit();
     }
 
     /// The initial value of the top-level `const` named `name` (`const publicDir = path.join(__dirname, 'public')`).
@@ -770,30 +756,30 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
     FileFacts {
         module_system,
         style: votes.finish(code, crate::style::is_es5_program(&parsed.program)),
-        bindings: bindings.bindings,
+        bindings: bindings.bindings.into_boxed_slice(),
         values,
         names: {
             let mut names: Vec<Atom> = bindings.names.into_iter().collect();
             names.sort_unstable();
             names.into_boxed_slice()
         },
-        apps,
-        uses,
-        registrations,
-        top_level_imports,
+        apps: apps.into_boxed_slice(),
+        uses: uses.into_boxed_slice(),
+        registrations: registrations.into_boxed_slice(),
+        top_level_imports: top_level_imports.into_boxed_slice(),
         prologue_end,
         first_statement,
-        top_level_stmts,
-        comments: parsed.comments.clone(),
-        calls,
-        declarations,
-        assigned,
+        top_level_stmts: top_level_stmts.into_boxed_slice(),
+        comments: parsed.comments.clone().into_boxed_slice(),
+        calls: calls.into_boxed_slice(),
+        declarations: declarations.into_boxed_slice(),
+        assigned: assigned.into_boxed_slice(),
         references,
-        functions,
-        member_calls,
-        local_calls,
-        property_reads,
-        exports,
+        functions: functions.into_boxed_slice(),
+        member_calls: member_calls.into_boxed_slice(),
+        local_calls: local_calls.into_boxed_slice(),
+        property_reads: property_reads.into_boxed_slice(),
+        exports: exports.into_boxed_slice(),
         inline_requires: inline_requires.into_boxed_slice(),
         opaque_modules: opaque_modules.into_boxed_slice(),
         package_refs: package_refs.into_boxed_slice(),
@@ -1336,7 +1322,12 @@ impl<'a> Collector<'a> {
         }
         let args: Vec<Value> = args.iter().map(|a| describer.value(a)).collect();
         self.calls.push(CallSite {
-            call: CallFacts { range: range.into(), callee: Some(callee_ref), callee_range: span_of_node(callee), args },
+            call: CallFacts {
+                range: range.into(),
+                callee: Some(callee_ref),
+                callee_range: span_of_node(callee),
+                args: args.into_boxed_slice(),
+            },
             is_new,
             stmt: self.stmts.last().cloned(),
             in_branch: self.branch_depth > 0,
@@ -1363,7 +1354,7 @@ impl<'a> Collector<'a> {
             name,
             range: range.into(),
             body: body.into(),
-            params,
+            params: params.into_boxed_slice(),
             returns,
             returns_name,
         });
@@ -2121,7 +2112,7 @@ impl Visit for Collector<'_> {
                             range: span_of(call.span()),
                             handlers,
                             path,
-                            paths,
+                            paths: paths.into_boxed_slice(),
                             opaque_path,
                         });
                         if method == "use" {

@@ -1161,7 +1161,7 @@ impl<'b> Linker<'_, 'b> {
             }
             out.push(FunctionCall {
                 target: (i, n),
-                args: call.args.clone(),
+                args: call.args.to_vec(),
                 at,
                 in_branch: call.in_branch,
                 scope: call.scope,

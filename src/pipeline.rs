@@ -440,7 +440,7 @@ fn run_on_this_thread(
     for (input, path) in inputs.iter().zip(&found.sources) {
         let (Some(input), Some(manifest)) = (input, manifests.nearest(path)) else { continue };
         for call in &input.facts.member_calls {
-            let named = match (call.method.as_ref(), call.args.as_slice()) {
+            let named = match (call.method.as_ref(), &call.args[..]) {
                 ("set", [Value::Str(setting, _), Value::Str(engine, _), ..]) if setting == "view engine" => engine,
                 ("engine", [Value::Str(engine, _), _, ..]) => engine,
                 _ => continue,
@@ -1340,8 +1340,7 @@ fn code_use(path: &Path, input: &links::LinkInput<'_>, out: &mut crate::project:
     }
     for call in &facts.member_calls {
         add(&mut out.methods, &call.method);
-        if let [crate::values::Value::Str(setting, _), crate::values::Value::Str(engine, _), ..] = call.args.as_slice()
-        {
+        if let [crate::values::Value::Str(setting, _), crate::values::Value::Str(engine, _), ..] = &call.args[..] {
             if call.method == "set" && setting == "view engine" {
                 out.view_engines.insert(engine.to_string());
             }

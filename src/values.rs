@@ -63,15 +63,15 @@ pub struct ObjectFacts {
     /// From `{` to `}`.
     pub range: ByteRange,
     /// Properties in order (spreads are not listed; see `spreads`).
-    pub props: Vec<Property>,
+    pub props: Box<[Property]>,
     /// Ranges of `...spread` elements.
-    pub spreads: Vec<ByteRange>,
+    pub spreads: Box<[ByteRange]>,
 }
 
 impl ObjectFacts {
     /// An object with no properties (options that do not exist yet: everything is missing from them).
     pub fn empty() -> ObjectFacts {
-        ObjectFacts { range: ByteRange::default(), props: Vec::new(), spreads: Vec::new() }
+        ObjectFacts { range: ByteRange::default(), props: Box::default(), spreads: Box::default() }
     }
 
     /// The last property with this key (later keys win in JavaScript).
@@ -133,7 +133,7 @@ pub struct CallFacts {
     /// The callee's bytes.
     pub callee_range: ByteRange,
     /// The arguments.
-    pub args: Vec<Value>,
+    pub args: Box<[Value]>,
 }
 
 /// Describes expressions, resolving names against the file's imports.
@@ -223,7 +223,7 @@ impl Describer<'_> {
                 },
             }
         }
-        ObjectFacts { range: span_of_node(obj), props, spreads }
+        ObjectFacts { range: span_of_node(obj), props: props.into_boxed_slice(), spreads: spreads.into_boxed_slice() }
     }
 
     /// A callee written as a path of names, or an inline require.

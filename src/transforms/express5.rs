@@ -191,7 +191,7 @@ impl Transform for Express5 {
             }
             match call.method.as_str() {
                 "del" if app_or_router => rename(plan, call),
-                "param" if app_or_router && matches!(call.args.as_slice(), [Value::Other(_)]) => report(
+                "param" if app_or_router && matches!(&call.args[..], [Value::Other(_)]) => report(
                     cx,
                     plan,
                     "app-param",
@@ -266,7 +266,7 @@ fn looks_deprecated(cx: &FileContext<'_>, call: &MemberCall) -> bool {
         let t = cx.text(v.range().into());
         !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit())
     };
-    match (call.object.as_str(), call.method.as_str(), call.args.as_slice()) {
+    match (call.object.as_str(), call.method.as_str(), &call.args[..]) {
         ("res" | "response", "send", [only]) => numeric(only),
         ("res" | "response", "send" | "json" | "jsonp", [_, _]) => true,
         ("res" | "response", "sendfile", _) => true,
@@ -304,7 +304,7 @@ fn is_status(cx: &FileContext<'_>, value: &Value) -> bool {
 
 /// `res.send(404)` -> `res.sendStatus(404)`; `res.json(obj, 201)` / `res.json(201, obj)` -> `res.status(201).json(obj)`.
 fn status_first(cx: &FileContext<'_>, plan: &mut FilePlan, call: &MemberCall) {
-    match call.args.as_slice() {
+    match &call.args[..] {
         [only]
             if call.method == "send"
                 && cx.text(only.range().into()).bytes().all(|b| b.is_ascii_digit())
@@ -360,7 +360,7 @@ fn redirect(cx: &FileContext<'_>, plan: &mut FilePlan, call: &MemberCall, handle
         let req = handler.req.as_deref()?;
         codegen::render_expr(&format!("{req}.get('Referrer') || '/'"), &cx.facts.style).ok()
     };
-    match call.args.as_slice() {
+    match &call.args[..] {
         [only] if back(only) => match referrer() {
             Some(text) => plan.edits.push(Edit::replace(only.range().into(), text)),
             None => {
@@ -388,7 +388,7 @@ fn redirect(cx: &FileContext<'_>, plan: &mut FilePlan, call: &MemberCall, handle
 
 /// `req.param('id')` -> `req.params.id` when the route has `:id`, else Express 4's lookup order spelled out.
 fn req_param(cx: &FileContext<'_>, plan: &mut FilePlan, call: &MemberCall, handler: &Handler, all: &[Handler]) {
-    let (name, default) = match call.args.as_slice() {
+    let (name, default) = match &call.args[..] {
         [Value::Str(name, _)] => (name, None),
         [Value::Str(name, _), default] => (name, Some(cx.text(default.range().into()).to_string())),
         _ => {
