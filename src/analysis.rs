@@ -1751,7 +1751,7 @@ impl Visit for Collector<'_> {
                     name: id.id.sym.clone(),
                     kind,
                     declarator: span_of_node(decl),
-                    stmt: stmt.as_ref().map_or_else(|| range_of(var), |s| s.range.into()).into(),
+                    stmt: stmt.as_ref().map_or_else(|| span_of_node(var), |s| s.range),
                     single: var.decls.len() == 1,
                     init: decl.init.as_deref().map(|e| describer.value(e)),
                     top_level: stmt.as_ref().is_some_and(|s| s.top_level) && self.scopes.len() == 1,

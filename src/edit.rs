@@ -21,9 +21,9 @@ impl Edit {
         Edit { range: at..at, text: text.into(), transform: "", merged: Vec::new() }
     }
 
-    /// A replacement of `range`.
-    pub fn replace(range: Range<usize>, text: impl Into<String>) -> Edit {
-        Edit { range, text: text.into(), transform: "", merged: Vec::new() }
+    /// A replacement of `range` (a `Range<usize>` or a fact's [`crate::parse::ByteRange`]).
+    pub fn replace(range: impl Into<Range<usize>>, text: impl Into<String>) -> Edit {
+        Edit { range: range.into(), text: text.into(), transform: "", merged: Vec::new() }
     }
 
     /// The same edit, attributed to `transform`.

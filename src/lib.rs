@@ -15,12 +15,14 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 pub fn tune_allocator() {
     #[cfg(not(feature = "system-alloc"))]
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
-        // (mimalloc.h's `mi_option_purge_delay`: libmimalloc-sys names no constant for it.)
-        const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
         // SAFETY: an option set by its number, on the only thread there is yet.
-        unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, 10) };
+        unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 10) };
     }
 }
+
+/// mimalloc.h's `mi_option_purge_delay` (libmimalloc-sys names no constant for it).
+#[cfg(not(feature = "system-alloc"))]
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
 #[cfg(all(test, not(feature = "system-alloc")))]
 mod allocator_tests {
@@ -30,7 +32,7 @@ mod allocator_tests {
         // other option at this number (a NUMA node count, a switch) would read 0 or 1.
         if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
             // SAFETY: reading an option.
-            let delay = unsafe { libmimalloc_sys::mi_option_get(15) };
+            let delay = unsafe { libmimalloc_sys::mi_option_get(super::MI_OPTION_PURGE_DELAY) };
             assert!(delay == 1000 || delay == 10, "option 15 reads {delay}");
         }
     }

@@ -1300,9 +1300,9 @@ impl<'b> Linker<'_, 'b> {
                     Value::Object(obj) => {
                         // `{ ...base, resave: false }`: what is spread.
                         for spread in &obj.spreads {
-                            let inner = spread.start() + 3..spread.end();
-                            if input.file().code.get(spread.start()..inner.start) == Some("...") {
-                                candidates.push((Value::Other(inner.clone().into()), true, inner.into()));
+                            let inner = ByteRange::new(spread.start() + 3, spread.end());
+                            if input.file().code.get(spread.start()..inner.start()) == Some("...") {
+                                candidates.push((Value::Other(inner), true, inner));
                             }
                         }
                     }

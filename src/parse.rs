@@ -252,7 +252,7 @@ mod tests {
         let r = range_of(&script.body[1]);
         assert_eq!(&f.code[r], "foo();");
         assert_eq!(parsed.comments.len(), 1);
-        assert_eq!(&f.code[parsed.comments[0].range()], "// c");
+        assert_eq!(&f.code[parsed.comments[0]], "// c");
     }
 
     #[test]

@@ -295,9 +295,9 @@ impl FileContext<'_> {
         crate::codegen::str_lit(value, self.facts.style.quote).raw.map(|r| r.to_string()).unwrap_or_default()
     }
 
-    /// Source text of a range.
-    pub fn text(&self, range: Range<usize>) -> &str {
-        self.file.code.get(range).unwrap_or("")
+    /// Source text of a range (a `Range<usize>` or a fact's [`crate::parse::ByteRange`]).
+    pub fn text(&self, range: impl Into<Range<usize>>) -> &str {
+        self.file.code.get(range.into()).unwrap_or("")
     }
 }
 

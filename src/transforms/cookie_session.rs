@@ -101,7 +101,7 @@ impl Transform for CookieSession {
                     renamed = true;
                 }
                 Some(Value::Str(old, range)) if data().default_names.iter().any(|n| old == n) => {
-                    plan.edits.push(Edit::replace((*range).into(), cx.quoted(&name)));
+                    plan.edits.push(Edit::replace(*range, cx.quoted(&name)));
                     renamed = true;
                 }
                 Some(_) => {}

@@ -244,17 +244,17 @@ fn migrate_call(cx: &FileContext<'_>, plan: &mut FilePlan, site: &CallSite, bund
                     let indent = indent.to_string();
                     let statements: Vec<String> = parts.iter().map(|p| format!("{receiver}.use({p}){semi}")).collect();
                     let joined = statements.join(&format!("{}{indent}", cx.facts.style.eol));
-                    plan.edits.push(Edit::replace(stmt.range.into(), joined));
+                    plan.edits.push(Edit::replace(stmt.range, joined));
                     return;
                 }
             }
         }
-        plan.edits.push(Edit::replace(call.range.into(), format!("[{}]", parts.join(", "))));
+        plan.edits.push(Edit::replace(call.range, format!("[{}]", parts.join(", "))));
         return;
     }
     // Only the callee changes (`express.session` -> `session`): other transforms may edit the arguments in the same
     // run (the session options), and their edits must not overlap this one.
-    plan.edits.push(Edit::replace(call.callee_range.into(), local.to_string()));
+    plan.edits.push(Edit::replace(call.callee_range, local.to_string()));
     if let (Some(default), true) = (&bundled.default_args, call.args.is_empty()) {
         plan.edits
             .push(Edit::replace(call.callee_range.end()..call.range.end(), format!("({})", quote_fit(cx, default))));
@@ -319,7 +319,7 @@ fn store_factories(cx: &FileContext<'_>, plan: &mut FilePlan, imports: &mut Vec<
         }
         let Some(session) = data().middleware.iter().find(|m| m.package == "express-session") else { continue };
         let local = local_name(facts, session, imports, site.call.range.start());
-        plan.edits.push(Edit::replace((*range).into(), local));
+        plan.edits.push(Edit::replace(*range, local));
     }
 }
 
@@ -358,7 +358,7 @@ fn configure(cx: &FileContext<'_>, plan: &mut FilePlan) {
             let (Some(header_line), Some(footer_line)) = (header_line, footer_line) else {
                 // A one-line configure: its body's statements replace it.
                 let inner = code.get(body.start() + 1..body.end() - 1).unwrap_or("").trim();
-                plan.edits.push(Edit::replace(stmt.range.into(), inner.to_string()));
+                plan.edits.push(Edit::replace(stmt.range, inner.to_string()));
                 continue;
             };
             for line_start in line_starts_between(code, header_line.end, footer_line.start) {
@@ -436,7 +436,7 @@ fn app_router(cx: &FileContext<'_>, plan: &mut FilePlan) -> Option<Move> {
         if code.get(stmt.range.range()).is_some_and(|t| t.trim_end_matches(';').trim_end() == &code[call.range]) {
             match whole_line(code, stmt.range.into()) {
                 Some(line) => plan.edits.push(Edit::replace(line, "")),
-                None => plan.edits.push(Edit::replace(stmt.range.into(), "")),
+                None => plan.edits.push(Edit::replace(stmt.range, "")),
             }
             let movable = move_after_routes(cx, &call.object, stmt);
             if let Some(movable) = movable {
@@ -642,7 +642,7 @@ fn move_after_routes(cx: &FileContext<'_>, app: &str, router: &crate::analysis::
 fn renamed_properties(cx: &FileContext<'_>, plan: &mut FilePlan) {
     for read in &cx.facts.property_reads {
         match read.property.as_str() {
-            "headerSent" => plan.edits.push(Edit::replace(read.range.into(), "headersSent")),
+            "headerSent" => plan.edits.push(Edit::replace(read.range, "headersSent")),
             "accepted" | "acceptedLanguages" | "acceptedCharsets" => plan.findings.push(cx.finding(
                 "accepted",
                 read.range.start(),
@@ -661,7 +661,7 @@ fn import_edit(cx: &FileContext<'_>, imports: &[(&Bundled, String)]) -> Edit {
     let facts = cx.facts;
     let style = &facts.style;
     let kind = match facts.bindings_of("express").find(|b| b.top_level) {
-        Some(b) if cx.text(b.stmt.into()).starts_with("var") => swc_ecma_ast::VarDeclKind::Var,
+        Some(b) if cx.text(b.stmt).starts_with("var") => swc_ecma_ast::VarDeclKind::Var,
         _ => swc_ecma_ast::VarDeclKind::Const,
     };
     let lines: Vec<String> = imports

@@ -214,10 +214,8 @@ impl Transform for Express5 {
                 }
                 "clearCookie" if res.is_some() => clear_cookie(cx, plan, call),
                 "status" if res.is_some() => {
-                    let integer = call
-                        .args
-                        .first()
-                        .is_some_and(|a| cx.text(a.range().into()).bytes().all(|b| b.is_ascii_digit()));
+                    let integer =
+                        call.args.first().is_some_and(|a| cx.text(a.range()).bytes().all(|b| b.is_ascii_digit()));
                     if matches!(call.args.first(), Some(Value::Str(..)))
                         || (!integer && is_number_text(cx, call.args.first()))
                     {
@@ -263,7 +261,7 @@ impl Transform for Express5 {
 fn looks_deprecated(cx: &FileContext<'_>, call: &MemberCall) -> bool {
     let back = |v: &Value| matches!(v, Value::Str(s, _) if s == "back");
     let numeric = |v: &Value| {
-        let t = cx.text(v.range().into());
+        let t = cx.text(v.range());
         !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit())
     };
     match (call.object.as_str(), call.method.as_str(), &call.args[..]) {
@@ -284,20 +282,20 @@ fn report(cx: &FileContext<'_>, plan: &mut FilePlan, rule: &str, at: usize, mess
 
 fn rename(plan: &mut FilePlan, call: &MemberCall) {
     if let Some(to) = data().renames.get(&*call.method) {
-        plan.edits.push(Edit::replace(call.method_range.into(), to.clone()));
+        plan.edits.push(Edit::replace(call.method_range, to.clone()));
     }
 }
 
 fn is_number_text(cx: &FileContext<'_>, value: Option<&Value>) -> bool {
     value.is_some_and(|v| {
-        let t = cx.text(v.range().into());
+        let t = cx.text(v.range());
         !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit() || b == b'.')
     })
 }
 
 /// A status argument: an integer literal, or a name that says it is one.
 fn is_status(cx: &FileContext<'_>, value: &Value) -> bool {
-    let text = cx.text(value.range().into());
+    let text = cx.text(value.range());
     let integer = text.len() == 3 && text.bytes().all(|b| b.is_ascii_digit());
     integer || matches!(value, Value::Ident(name, _) if data().status_names.iter().any(|n| name == n))
 }
@@ -307,10 +305,10 @@ fn status_first(cx: &FileContext<'_>, plan: &mut FilePlan, call: &MemberCall) {
     match &call.args[..] {
         [only]
             if call.method == "send"
-                && cx.text(only.range().into()).bytes().all(|b| b.is_ascii_digit())
-                && !cx.text(only.range().into()).is_empty() =>
+                && cx.text(only.range()).bytes().all(|b| b.is_ascii_digit())
+                && !cx.text(only.range()).is_empty() =>
         {
-            plan.edits.push(Edit::replace(call.method_range.into(), "sendStatus"));
+            plan.edits.push(Edit::replace(call.method_range, "sendStatus"));
         }
         [a, b] => {
             let (status, body) = match (is_status(cx, a), is_status(cx, b)) {
@@ -340,7 +338,7 @@ fn status_first(cx: &FileContext<'_>, plan: &mut FilePlan, call: &MemberCall) {
             };
             // Small edits (insert `status(S).`, drop the status argument) leave the body argument's bytes alone, so
             // that other rewrites inside it (`req.param('id')`) still apply.
-            let status_text = cx.text(status.range().into()).to_string();
+            let status_text = cx.text(status.range()).to_string();
             plan.edits.push(Edit::insert(call.method_range.start(), format!("status({status_text}).")));
             let removed = if status.range().start() > body.range().start() {
                 body.range().end()..status.range().end()
@@ -362,24 +360,23 @@ fn redirect(cx: &FileContext<'_>, plan: &mut FilePlan, call: &MemberCall, handle
     };
     match &call.args[..] {
         [only] if back(only) => match referrer() {
-            Some(text) => plan.edits.push(Edit::replace(only.range().into(), text)),
+            Some(text) => plan.edits.push(Edit::replace(only.range(), text)),
             None => {
                 report(cx, plan, "back", call.range.start(), "'back' is gone in Express 5: use the Referrer header")
             }
         },
         [url, status] if call.method == "redirect" && is_status(cx, status) && !is_status(cx, url) => {
-            let url_text =
-                if back(url) { referrer().unwrap_or_default() } else { cx.text(url.range().into()).to_string() };
+            let url_text = if back(url) { referrer().unwrap_or_default() } else { cx.text(url.range()).to_string() };
             if url_text.is_empty() {
                 return;
             }
             // The two arguments trade places, each keeping its own layout.
-            plan.edits.push(Edit::replace(url.range().into(), cx.text(status.range().into()).to_string()));
-            plan.edits.push(Edit::replace(status.range().into(), url_text));
+            plan.edits.push(Edit::replace(url.range(), cx.text(status.range()).to_string()));
+            plan.edits.push(Edit::replace(status.range(), url_text));
         }
         [status, url] if call.method == "redirect" && back(url) && is_status(cx, status) => {
             if let Some(text) = referrer() {
-                plan.edits.push(Edit::replace(url.range().into(), text));
+                plan.edits.push(Edit::replace(url.range(), text));
             }
         }
         _ => {}
@@ -390,7 +387,7 @@ fn redirect(cx: &FileContext<'_>, plan: &mut FilePlan, call: &MemberCall, handle
 fn req_param(cx: &FileContext<'_>, plan: &mut FilePlan, call: &MemberCall, handler: &Handler, all: &[Handler]) {
     let (name, default) = match &call.args[..] {
         [Value::Str(name, _)] => (name, None),
-        [Value::Str(name, _), default] => (name, Some(cx.text(default.range().into()).to_string())),
+        [Value::Str(name, _), default] => (name, Some(cx.text(default.range()).to_string())),
         _ => {
             report(
                 cx,
@@ -451,7 +448,7 @@ fn req_param(cx: &FileContext<'_>, plan: &mut FilePlan, call: &MemberCall, handl
         let fallback = default.as_ref().map(|d| format!(" ?? {d}")).unwrap_or_default();
         format!("({params} ?? {body} ?? {query}{fallback})")
     };
-    plan.edits.push(Edit::replace(call.range.into(), text));
+    plan.edits.push(Edit::replace(call.range, text));
 }
 
 /// `res.clearCookie(name, { maxAge, expires })`: Express 5 ignores both; they go.
@@ -558,13 +555,13 @@ fn route_string(
         // held back, the route strings stay as they are.
         PathRewrite::New(_) | PathRewrite::Paths(_) if cx.options.held_back => {}
         PathRewrite::New(new) => {
-            plan.edits.push(Edit::replace((*range).into(), literal(cx, range, &new)));
+            plan.edits.push(Edit::replace(*range, literal(cx, range, &new)));
         }
         PathRewrite::Paths(paths) => {
             let items: Vec<String> = paths.iter().map(|p| literal(cx, range, p)).collect();
             // In an array already, the paths join its elements.
             let text = if in_array { items.join(", ") } else { format!("[{}]", items.join(", ")) };
-            plan.edits.push(Edit::replace((*range).into(), text));
+            plan.edits.push(Edit::replace(*range, text));
         }
         // The same matches on Express 4 and 5: written whatever the version. A mount path (`.use`) matches a prefix,
         // which the literal does not say.
@@ -575,7 +572,7 @@ fn route_string(
                     && cx.project.ts_before_es2018
                     && regex.contains("(?<")) =>
         {
-            plan.edits.push(Edit::replace((*range).into(), regex));
+            plan.edits.push(Edit::replace(*range, regex));
         }
         PathRewrite::Regex(_) | PathRewrite::Reserved => report(
             cx,
@@ -599,7 +596,7 @@ fn routing_options(cx: &FileContext<'_>) -> bool {
 /// `value` as a string literal in the quote of the literal at `range` (escaped: a route's `\\:` or `'` stays what it
 /// was; the other quote when that avoids an escape).
 fn literal(cx: &FileContext<'_>, range: &ByteRange, value: &str) -> String {
-    let quote = cx.text(range.range()).chars().next().filter(|q| *q == '"' || *q == '\'').unwrap_or('\'');
+    let quote = cx.text(*range).chars().next().filter(|q| *q == '"' || *q == '\'').unwrap_or('\'');
     codegen::str_lit(value, quote).raw.map(|r| r.to_string()).unwrap_or_default()
 }
 
@@ -1022,7 +1019,7 @@ fn wildcard_reads(cx: &FileContext<'_>, plan: &mut FilePlan, handlers: &[Handler
         let whole_path = routes.iter().all(|(p, _)| p == "*");
         let joined =
             if whole_path { format!("{slash} + {splat}.join({slash})") } else { format!("{splat}.join({slash})") };
-        plan.edits.push(Edit::replace(read.range.into(), joined));
+        plan.edits.push(Edit::replace(read.range, joined));
         plan.findings.push(cx.finding(
             "wildcard",
             read.range.start(),

@@ -1540,7 +1540,7 @@ fn import_edit(cx: &FileContext<'_>, name: &str) -> Edit {
 
 /// `var` in files that require express with `var` (ES5 style), `const` otherwise.
 fn require_kind(cx: &FileContext<'_>) -> swc_ecma_ast::VarDeclKind {
-    let written_with_var = cx.facts.bindings_of("express").any(|b| cx.text(b.stmt.into()).starts_with("var "));
+    let written_with_var = cx.facts.bindings_of("express").any(|b| cx.text(b.stmt).starts_with("var "));
     if written_with_var {
         swc_ecma_ast::VarDeclKind::Var
     } else {

@@ -912,7 +912,7 @@ fn existing_helper(
     let helper = &data().helper;
     let is_ts = cx.file.kind != SourceKind::JavaScript;
     cx.facts.top_level_stmts.iter().find_map(|stmt| {
-        let text = cx.text(stmt.range());
+        let text = cx.text(*stmt);
         let name = text.strip_prefix("function ")?.split('(').next()?.trim();
         // (Every version of the helper says this; rendering it for each other function of the file is what costs.)
         if !codegen::is_identifier(name) || !text.contains("must be set in production") {
@@ -999,7 +999,7 @@ fn literal_secret(cx: &FileContext<'_>, value: &Value) -> Option<Literal> {
         }
         // (Or a template literal of one: `${process.env.X || 'dev'}`.)
         Value::Conditional(range) | Value::Other(range) => {
-            let env = env_with_fallback(cx.text((*range).into()))?;
+            let env = env_with_fallback(cx.text(*range))?;
             Some(Literal { range: (*range).into(), list: false, env: Some(env), spread: false, element: false })
         }
         Value::Ident(name, at) => {
@@ -1090,7 +1090,7 @@ fn mixed_array(cx: &FileContext<'_>, value: &Value, name: &str) -> Vec<Literal> 
     let read: Vec<&str> = items
         .iter()
         .filter(|i| !matches!(i, Value::Str(..)))
-        .flat_map(|i| cx.text(i.range().into()).split("process.env.").skip(1))
+        .flat_map(|i| cx.text(i.range()).split("process.env.").skip(1))
         .map(|rest| rest.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '$')).next().unwrap_or(""))
         .collect();
     let mut out = Vec::new();
@@ -1122,7 +1122,7 @@ fn mixed_array(cx: &FileContext<'_>, value: &Value, name: &str) -> Vec<Literal> 
             Value::Str(_, r) => run = Some(run.map_or((*r).into(), |open| open.start..r.end())),
             Value::Conditional(r) | Value::Other(r) => {
                 close(&mut run, &mut out, &mut next_env);
-                if let Some(env) = env_with_fallback(cx.text((*r).into())) {
+                if let Some(env) = env_with_fallback(cx.text(*r)) {
                     out.push(Literal { range: (*r).into(), list: false, env: Some(env), spread: false, element: true });
                 }
             }
@@ -1172,7 +1172,7 @@ fn env_with_fallback(text: &str) -> Option<String> {
 /// needs: a string, a name, or a choice made at run time; its range is `range`.
 fn assigned_value(cx: &FileContext<'_>, range: &ByteRange) -> Value {
     let range = *range;
-    match expression(cx.text(range.range())).as_deref().map(unwrap) {
+    match expression(cx.text(range)).as_deref().map(unwrap) {
         Some(Expr::Lit(Lit::Str(s))) => Value::Str(s.value.to_string_lossy().into_owned().into(), range),
         Some(Expr::Ident(id)) => Value::Ident(id.sym.clone(), range),
         Some(Expr::Bin(_)) => Value::Conditional(range),
@@ -1206,7 +1206,7 @@ fn expression(text: &str) -> Option<Box<Expr>> {
 fn public_secret(cx: &FileContext<'_>, value: &Value) -> Option<usize> {
     match value {
         Value::Other(range) => {
-            let expr = expression(cx.text((*range).into()))?;
+            let expr = expression(cx.text(*range))?;
             let Expr::Member(read) = unwrap(&expr) else { return None };
             let module = match unwrap(&read.obj) {
                 Expr::Ident(id) => cx

@@ -135,8 +135,7 @@ impl Transform for SessionCookie {
                     old_names.extend(data().default_names.first().map(String::as_str));
                 }
                 Some(Value::Str(name, range)) if data().default_names.iter().any(|n| name == n) => {
-                    plan.edits
-                        .push(crate::edit::Edit::replace((*range).into(), cx.quoted(&self.policy.session_cookie_name)));
+                    plan.edits.push(crate::edit::Edit::replace(*range, cx.quoted(&self.policy.session_cookie_name)));
                     renamed = true;
                     old_names.push(name);
                 }
@@ -229,8 +228,7 @@ impl Transform for SessionCookie {
         for call in cx.facts.member_calls.iter().filter(|c| c.method == "clearCookie") {
             let Some(Value::Str(name, range)) = call.args.first() else { continue };
             if old_names.contains(&name.as_str()) {
-                plan.edits
-                    .push(crate::edit::Edit::replace((*range).into(), cx.quoted(&self.policy.session_cookie_name)));
+                plan.edits.push(crate::edit::Edit::replace(*range, cx.quoted(&self.policy.session_cookie_name)));
             } else if no_session_here && data().default_names.iter().any(|n| name == n) {
                 // The session is set up in another module, which this run may rename: say so where it is cleared.
                 plan.findings.push(cx.finding(

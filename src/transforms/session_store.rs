@@ -773,7 +773,7 @@ impl Transform for SessionStore {
         let var_style = ["express-session", "express"]
             .iter()
             .filter_map(|m| facts.bindings_of(m).find(|b| b.top_level))
-            .any(|b| cx.text(b.stmt.into()).starts_with("var "));
+            .any(|b| cx.text(b.stmt).starts_with("var "));
         let render = |source: &str| -> Option<String> {
             match codegen::render(source, &renames, &vars, style, true) {
                 Ok(items) => Some(
@@ -931,7 +931,7 @@ fn action_for(cx: &FileContext<'_>, plan: &mut FilePlan, use_: &SessionUse<'_>) 
                 format!(
                     "the session store is chosen at run time (`{}`): when it resolves to undefined, express-session \
                      falls back to its MemoryStore, which leaks memory and loses sessions on restart",
-                    cx.text((*r).into()).split_whitespace().collect::<Vec<_>>().join(" ")
+                    cx.text(*r).split_whitespace().collect::<Vec<_>>().join(" ")
                 ),
             ));
             None
@@ -1198,7 +1198,7 @@ fn plan_imports<'a>(
                     facts
                         .bindings_of(module)
                         .find(|b| {
-                            let hoisted = cx.text(b.stmt.into()).starts_with("import ");
+                            let hoisted = cx.text(b.stmt).starts_with("import ");
                             b.top_level && b.kind == *kind && (b.stmt.end() <= before || hoisted)
                         })
                         .map(|b| b.local.to_string())
@@ -1345,7 +1345,7 @@ fn app_url(cx: &FileContext<'_>, backend: &Backend) -> Option<String> {
     let connects = |site: &&CallSite| connects_to(backend, site);
     let url = facts.calls.iter().filter(|s| s.stmt.as_ref().is_some_and(|s| s.top_level)).find(connects);
     let arg = url.and_then(|site| site.call.args.first())?;
-    let text = cx.text(arg.range().into());
+    let text = cx.text(arg.range());
     url_is_portable(facts, text, arg.range().start()).then(|| text.to_string())
 }
 
@@ -1355,7 +1355,7 @@ fn app_url(cx: &FileContext<'_>, backend: &Backend) -> Option<String> {
 /// connectionString } = info`, which no declaration of the file gives a value), whose path the session's module may
 /// read too.
 fn connection_url_note(cx: &FileContext<'_>, url: &Value) -> Option<String> {
-    let text = cx.text(url.range().into()).trim();
+    let text = cx.text(url.range()).trim();
     if text.contains('\n') {
         return None;
     }
@@ -1454,7 +1454,7 @@ fn app_database(
         Some(ClientRef::Existing(expr, _)) if expr.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '$') => {
             let own = facts.member_calls.iter().filter(|m| m.object == *expr && m.method == "db");
             if let Some(arg) = own.filter_map(|m| m.args.first()).next() {
-                return here(cx.text(arg.range().into()));
+                return here(cx.text(arg.range()));
             }
             let imported = cx.links.imported_instances.iter().find(|i| i.local == *expr).and_then(|i| i.db.as_deref());
             let exported = || {
@@ -1477,7 +1477,7 @@ fn app_database(
         })
     });
     if let Some(range) = own {
-        return here(cx.text(range.into()));
+        return here(cx.text(range));
     }
     let calls =
         backend.detect.iter().filter_map(|m| cx.project.package_call_options.get(&(m.clone(), "connect".into())));

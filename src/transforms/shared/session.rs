@@ -228,11 +228,11 @@ fn options_of<'a>(facts: &'a FileFacts, links: &'a FileLinks, site: &'a CallSite
 pub fn spread_keys<'a>(links: &'a FileLinks, code: &str, obj: &ObjectFacts) -> Option<Vec<&'a str>> {
     let mut keys = Vec::new();
     for spread in &obj.spreads {
-        let inner = spread.start() + 3..spread.end();
-        if code.get(spread.start()..inner.start) != Some("...") {
+        let inner = ByteRange::new(spread.start() + 3, spread.end());
+        if code.get(spread.start()..inner.start()) != Some("...") {
             return None;
         }
-        let elsewhere = links.object_elsewhere(&inner.into()).filter(|o| !o.open)?;
+        let elsewhere = links.object_elsewhere(&inner).filter(|o| !o.open)?;
         keys.extend(elsewhere.keys.iter().map(|k| &**k));
     }
     Some(keys)
