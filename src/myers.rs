@@ -9,6 +9,11 @@
 //! plain vectors indexed once per step. On a dry run where every file changes this was the largest cost after
 //! parsing (similar's generic code, compiled into ours: 650 to 705 M instructions of 4,240 M for 2,000 files,
 //! depending on how it was inlined). The tests compare the two on thousands of generated pairs.
+//!
+//! Even so it stayed an eighth of that run (520 M): its cost grows with the lines between a file's first change and
+//! its last times the lines changed, and a file that gains a hundred-line helper at the top and a line in its middle
+//! pays for both. A change whose edits are known is now diffed only on the lines its edits touch
+//! (`report::edited_line_ops`); this runs on each of them.
 
 use std::ops::Range;
 
@@ -28,8 +33,8 @@ pub fn numbered<'a>(old: &[&'a str], new: &[&'a str]) -> (Vec<u32>, Vec<u32>) {
 }
 
 /// Diffs `old` against `new` and reports the result to `hook` (as `similar::algorithms::myers::diff` does, without
-/// calling `finish`), each index shifted by `at` (where the runs start in the texts the hook knows).
-pub fn diff<D: DiffHook>(hook: &mut D, old: &[u32], new: &[u32], at: usize) -> Result<(), D::Error> {
+/// calling `finish`), each index shifted by `at` (where the runs start in the texts the hook knows: old, new).
+pub fn diff<D: DiffHook>(hook: &mut D, old: &[u32], new: &[u32], at: (usize, usize)) -> Result<(), D::Error> {
     let max_d = max_d(old.len(), new.len());
     let mut myers =
         Myers { old, new, at, offset: max_d as isize, forward: vec![0; 2 * max_d], backward: vec![0; 2 * max_d] };
@@ -44,7 +49,8 @@ fn max_d(len1: usize, len2: usize) -> usize {
 struct Myers<'a> {
     old: &'a [u32],
     new: &'a [u32],
-    at: usize,
+    /// Where the runs start in the hook's texts: old, new.
+    at: (usize, usize),
     /// Where diagonal 0 is in `forward` and `backward`.
     offset: isize,
     /// The furthest x reached on each diagonal, forward and backward (similar's `vf` and `vb`).
@@ -62,7 +68,7 @@ impl Myers<'_> {
     ) -> Result<(), D::Error> {
         let prefix = common_prefix(&self.old[old.clone()], &self.new[new.clone()]);
         if prefix > 0 {
-            hook.equal(self.at + old.start, self.at + new.start, prefix)?;
+            hook.equal(self.at.0 + old.start, self.at.1 + new.start, prefix)?;
         }
         old.start += prefix;
         new.start += prefix;
@@ -72,19 +78,19 @@ impl Myers<'_> {
         new.end -= suffix;
         if old.is_empty() && new.is_empty() {
         } else if new.is_empty() {
-            hook.delete(self.at + old.start, old.len(), self.at + new.start)?;
+            hook.delete(self.at.0 + old.start, old.len(), self.at.1 + new.start)?;
         } else if old.is_empty() {
-            hook.insert(self.at + old.start, self.at + new.start, new.len())?;
+            hook.insert(self.at.0 + old.start, self.at.1 + new.start, new.len())?;
         } else if let Some((x, y)) = self.middle_snake(old.clone(), new.clone()) {
             self.conquer(hook, old.start..x, new.start..y)?;
             self.conquer(hook, x..old.end, y..new.end)?;
         } else {
             // (Not reached: similar gets here only past a deadline, and there is none.)
-            hook.delete(self.at + old.start, old.len(), self.at + new.start)?;
-            hook.insert(self.at + old.start, self.at + new.start, new.len())?;
+            hook.delete(self.at.0 + old.start, old.len(), self.at.1 + new.start)?;
+            hook.insert(self.at.0 + old.start, self.at.1 + new.start, new.len())?;
         }
         if suffix > 0 {
-            hook.equal(self.at + suffix_at.0, self.at + suffix_at.1, suffix)?;
+            hook.equal(self.at.0 + suffix_at.0, self.at.1 + suffix_at.1, suffix)?;
         }
         Ok(())
     }
@@ -181,7 +187,7 @@ mod tests {
         let _ = myers::diff(&mut theirs, old, 0..old.len(), new, 0..new.len());
         let mut ours = Capture::new();
         let (a, b) = numbered(old, new);
-        let _ = diff(&mut ours, &a, &b, 0);
+        let _ = diff(&mut ours, &a, &b, (0, 0));
         (theirs.into_ops(), ours.into_ops())
     }
 
@@ -228,7 +234,7 @@ mod tests {
         assert_eq!(both(&[], &["a", "b"]).1, both(&[], &["a", "b"]).0);
         let (a, b) = numbered(&["a", "b"], &["b", "c"]);
         let mut ours = Capture::new();
-        let _ = diff(&mut ours, &a, &b, 10);
+        let _ = diff(&mut ours, &a, &b, (10, 10));
         let mut theirs = Capture::new();
         let (old, new) = (
             ["-"; 10].iter().chain(&["a", "b"]).copied().collect::<Vec<_>>(),

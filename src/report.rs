@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::ops::Range;
 
 use serde::Serialize;
 use similar::ChangeTag;
@@ -35,23 +36,42 @@ pub fn unified_diff(change: &FileChange) -> String {
     if let Some(diff) = &change.diff {
         return diff.clone();
     }
-    unified_diff_of(&change.path, &change.original, &change.updated)
+    let (old, new) = (lines(&change.original), lines(&change.updated));
+    let ops = change_ops(change, &old, &new);
+    diff_text(&change.path, &old, &new, ops)
 }
 
 /// The unified diff of `path` from `original` to `updated` (`a/` and `b/` prefixes, three lines of context).
 pub fn unified_diff_of(path: &std::path::Path, original: &str, updated: &str) -> String {
-    let path = display_path(path);
-    let header = (git_quoted(&format!("a/{path}")), git_quoted(&format!("b/{path}")));
     // Lines as git splits them (at LF only), so that `git apply` takes the patch: a lone CR stays inside its line.
     let (old, new) = (lines(original), lines(updated));
+    let ops = line_ops(&old, &new);
+    diff_text(path, &old, &new, ops)
+}
+
+/// The line ops of a change: from its edits where it has some ([`edited_line_ops`]), else by diffing the texts.
+fn change_ops(change: &FileChange, old: &[&str], new: &[&str]) -> Vec<similar::DiffOp> {
+    if change.is_manifest || change.edits.is_empty() {
+        return line_ops(old, new);
+    }
+    // (The edits' offsets are into the text without its byte order mark; `original` has it back.)
+    let bom = change.original.len() - crate::source::without_bom(&change.original).len();
+    let spans = change.edits.iter().map(|e| (e.range.start + bom, e.range.end + bom, e.text.len()));
+    edited_line_ops(old, new, spans).unwrap_or_else(|| line_ops(old, new))
+}
+
+/// The unified diff of `path` given its lines and their ops.
+fn diff_text(path: &std::path::Path, old: &[&str], new: &[&str], ops: Vec<similar::DiffOp>) -> String {
+    let path = display_path(path);
+    let header = (git_quoted(&format!("a/{path}")), git_quoted(&format!("b/{path}")));
     let mut out = String::new();
-    for (i, hunk) in similar::group_diff_ops(line_ops(&old, &new), 3).iter().enumerate() {
+    for (i, hunk) in similar::group_diff_ops(ops, 3).iter().enumerate() {
         if i == 0 {
             let _ = write!(out, "--- {}\n+++ {}\n", header.0, header.1);
         }
         let _ = writeln!(out, "{}", similar::udiff::UnifiedHunkHeader::new(hunk));
         // (similar counts a final `\r` as a line end; git does not, so the "no newline" marker is ours.)
-        for change in hunk.iter().flat_map(|op| op.iter_changes(&old, &new)) {
+        for change in hunk.iter().flat_map(|op| op.iter_changes(old, new)) {
             let sign = match change.tag() {
                 ChangeTag::Delete => '-',
                 ChangeTag::Insert => '+',
@@ -84,12 +104,118 @@ fn line_ops(old: &[&str], new: &[&str]) -> Vec<similar::DiffOp> {
         let _ = compact.equal(0, 0, head);
     }
     let (old_middle, new_middle) = crate::myers::numbered(&old[head..old.len() - tail], &new[head..new.len() - tail]);
-    let _ = crate::myers::diff(&mut compact, &old_middle, &new_middle, head);
+    let _ = crate::myers::diff(&mut compact, &old_middle, &new_middle, (head, head));
     if tail > 0 {
         let _ = compact.equal(old.len() - tail, new.len() - tail, tail);
     }
     let _ = compact.finish();
     compact.into_inner().into_inner().into_ops()
+}
+
+/// The line diff of `old` to `new` when the edits that made one from the other are known (`spans`: each edit's byte
+/// range in the old text and the length of its text, in any order). Only the lines each edit touches are diffed
+/// (Myers, as [`line_ops`] runs it), each group of touching edits on its own; the lines between them are equal. On a
+/// file where every transform changes something, diffing everything from the first change to the last was an eighth
+/// of the dry run: its cost grows with the lines between the changes times the lines changed.
+///
+/// The ops are a diff of the two texts whatever the spans say: the lines between the groups are compared, and `None`
+/// (diff the texts instead) when one differs, or when the ops change more lines than a diff must. So the diff is as
+/// short as a diff of the whole texts. Where a change's lines could be matched more than one way (an inserted blank
+/// line next to an old one), the choice is made within the lines of the edit, which can differ from a diff of the
+/// whole texts: the same lines, shown where the edit put them.
+fn edited_line_ops<'a>(
+    old: &[&'a str],
+    new: &[&'a str],
+    spans: impl Iterator<Item = (usize, usize, usize)>,
+) -> Option<Vec<similar::DiffOp>> {
+    use similar::algorithms::{Capture, Compact, DiffHook, Replace};
+    let mut spans: Vec<(usize, usize, usize)> = spans.collect();
+    spans.sort_by_key(|&(start, end, _)| (start, end));
+    let starts = |lines: &[&str]| -> Vec<usize> {
+        let mut at = 0;
+        lines
+            .iter()
+            .map(|l| {
+                let start = at;
+                at += l.len();
+                start
+            })
+            .collect()
+    };
+    let (old_starts, new_starts) = (starts(old), starts(new));
+    // The line holding byte `at` (the line after the last when `at` is the end).
+    let line_of = |starts: &[usize], at: usize| starts.partition_point(|&s| s <= at).saturating_sub(1);
+    // Each group's lines, old and new: from the line of its first byte to the line of its last, that one included.
+    let mut windows: Vec<(Range<usize>, Range<usize>)> = Vec::new();
+    let mut shift: isize = 0;
+    for (start, end, len) in spans {
+        if start > end {
+            return None;
+        }
+        let new_start = start.checked_add_signed(shift)?;
+        shift += len as isize - (end - start) as isize;
+        let old_lines = line_of(&old_starts, start)..(line_of(&old_starts, end) + 1).min(old.len());
+        let new_lines = line_of(&new_starts, new_start)..(line_of(&new_starts, new_start + len) + 1).min(new.len());
+        match windows.last_mut() {
+            Some((o, n)) if old_lines.start <= o.end || new_lines.start <= n.end => {
+                o.end = o.end.max(old_lines.end);
+                n.end = n.end.max(new_lines.end);
+            }
+            _ => windows.push((old_lines, new_lines)),
+        }
+    }
+    let mut compact = Compact::new(Replace::new(Capture::new()), old, new);
+    // (Capture, Replace and Compact never fail.)
+    let equal = |compact: &mut Compact<_, _, _>, o: Range<usize>, n: Range<usize>| -> Option<()> {
+        if o.len() != n.len() || old.get(o.clone())? != new.get(n.clone())? {
+            return None;
+        }
+        if !o.is_empty() {
+            let _ = compact.equal(o.start, n.start, o.len());
+        }
+        Some(())
+    };
+    // The groups' lines as numbers (equal numbers for equal lines, one numbering for all the groups), and how many
+    // more times each is in the old groups than in the new: a diff removes or adds each surplus at least, so their
+    // sum is the fewest lines any diff changes.
+    let mut numbers: rustc_hash::FxHashMap<&str, u32> = rustc_hash::FxHashMap::default();
+    let mut surplus: Vec<isize> = Vec::new();
+    let mut number = |line: &'a str, side: isize| {
+        let next = numbers.len() as u32;
+        let n = *numbers.entry(line).or_insert(next);
+        if n as usize == surplus.len() {
+            surplus.push(0);
+        }
+        surplus[n as usize] += side;
+        n
+    };
+    let (mut old_window, mut new_window) = (Vec::new(), Vec::new());
+    let (mut old_at, mut new_at) = (0, 0);
+    for (o, n) in windows {
+        if o.start < old_at || n.start < new_at || o.start > o.end || n.start > n.end {
+            return None;
+        }
+        equal(&mut compact, old_at..o.start, new_at..n.start)?;
+        old_window.clear();
+        old_window.extend(old[o.clone()].iter().map(|line| number(line, 1)));
+        new_window.clear();
+        new_window.extend(new[n.clone()].iter().map(|line| number(line, -1)));
+        let _ = crate::myers::diff(&mut compact, &old_window, &new_window, (o.start, n.start));
+        (old_at, new_at) = (o.end, n.end);
+    }
+    equal(&mut compact, old_at..old.len(), new_at..new.len())?;
+    let _ = compact.finish();
+    let ops = compact.into_inner().into_inner().into_ops();
+    // Only a diff that changes no more lines than that: code an edit moves (a route block from the end of the file to
+    // where `app.router` was) is lines removed in one group and added in another, which a diff of the whole texts
+    // shows as the lines around it moving, in fewer lines.
+    let changed: usize = ops
+        .iter()
+        .filter(|op| op.tag() != similar::DiffTag::Equal)
+        .map(|op| op.old_range().len() + op.new_range().len())
+        .sum();
+    let fewest: usize = surplus.iter().map(|n| n.unsigned_abs()).sum();
+    (changed == fewest).then_some(ops)
 }
 
 /// A path in a diff header as git writes it: in double quotes with C escapes when it holds a control character, a
@@ -163,7 +289,7 @@ pub fn colorize(diff: &str) -> String {
 /// Lines added and removed.
 pub fn line_counts(change: &FileChange) -> (usize, usize) {
     let (old, new) = (lines(&change.original), lines(&change.updated));
-    line_ops(&old, &new).iter().fold((0, 0), |(a, r), op| {
+    change_ops(change, &old, &new).iter().fold((0, 0), |(a, r), op| {
         let (removed, added) = (op.old_range().len(), op.new_range().len());
         match op.tag() {
             similar::DiffTag::Equal => (a, r),
@@ -638,5 +764,131 @@ mod tests {
         // A lone CR does not end a line for git: the patch keeps it inside the line, so `git apply` takes it.
         let diff = unified_diff_of(std::path::Path::new("f.js"), "a\rb\r", "a\rc\r");
         assert_eq!(diff, "--- a/f.js\n+++ b/f.js\n@@ -1 +1 @@\n-a\rb\r\n\\ No newline at end of file\n+a\rc\r\n\\ No newline at end of file\n");
+    }
+
+    /// A change made by `edits` on `original`, as the engine builds it.
+    fn edited(original: &str, edits: Vec<crate::edit::Edit>) -> FileChange {
+        let updated = crate::edit::apply(original, &edits).expect("edits apply");
+        FileChange {
+            path: "f.js".into(),
+            is_manifest: false,
+            original: original.to_string(),
+            updated,
+            transforms: Vec::new(),
+            edits,
+            diff: None,
+        }
+    }
+
+    /// The new text the ops make of the old.
+    fn replay(old: &[&str], new: &[&str], ops: &[similar::DiffOp]) -> String {
+        ops.iter()
+            .flat_map(|op| op.iter_changes(old, new))
+            .filter(|c| c.tag() != ChangeTag::Delete)
+            .map(|c| c.value())
+            .collect()
+    }
+
+    #[test]
+    fn a_diff_from_the_edits_diffs_only_the_lines_they_touch() {
+        use crate::edit::Edit;
+        // An import added after the last one, a paragraph of new code whose blank line could be matched to the file's
+        // own, and a line added after a blank one: only the lines the edits touch are diffed.
+        let original = "import a from 'a';\n\nconst app = a();\n\napp.listen(3000);\n";
+        let change = edited(
+            original,
+            vec![
+                Edit::insert(19, "import b from 'b';\n"),
+                Edit::insert(20, "const store = b();\n\n"),
+                Edit::replace(37..37, "\napp.use(store);"),
+            ],
+        );
+        assert_eq!(
+            unified_diff(&change),
+            "--- a/f.js\n+++ b/f.js\n@@ -1,5 +1,9 @@\n import a from 'a';\n+import b from 'b';\n+\n+const store = b();\n \n \
+             const app = a();\n \n+app.use(store);\n app.listen(3000);\n"
+        );
+        assert_eq!(line_counts(&change), (4, 0));
+        // With a byte order mark, which the edits' offsets do not count.
+        let mut marked = change.clone();
+        marked.original = format!("\u{feff}{}", marked.original);
+        marked.updated = format!("\u{feff}{}", marked.updated);
+        assert_eq!(
+            unified_diff(&marked),
+            unified_diff_of(std::path::Path::new("f.js"), &marked.original, &marked.updated)
+        );
+    }
+
+    #[test]
+    fn code_an_edit_moves_is_diffed_as_the_whole_texts_are() {
+        use crate::edit::Edit;
+        // The routes move from the end to where the router was: removed in one place and added in another, the
+        // edits' own lines are a longer diff than the lines between them moving the other way.
+        let original = "app.use(a);\napp.use(app.router);\nstatic1;\nstatic2;\nstatic3;\nroute1;\nroute2;\n";
+        let change = edited(original, vec![Edit::replace(12..33, "route1;\nroute2;\n"), Edit::replace(60..76, "")]);
+        assert_eq!(change.updated, "app.use(a);\nroute1;\nroute2;\nstatic1;\nstatic2;\nstatic3;\n");
+        assert_eq!(
+            unified_diff(&change),
+            unified_diff_of(std::path::Path::new("f.js"), &change.original, &change.updated)
+        );
+        let (old, new) = (lines(&change.original), lines(&change.updated));
+        let spans = change.edits.iter().map(|e| (e.range.start, e.range.end, e.text.len()));
+        assert_eq!(edited_line_ops(&old, &new, spans), None);
+    }
+
+    #[test]
+    fn edits_that_do_not_make_the_new_text_leave_the_diff_to_the_texts() {
+        use crate::edit::Edit;
+        let mut change = edited("a\nb\nc\n", vec![Edit::replace(2..3, "B")]);
+        // (Edits that say another line changed: the lines between them differ, so the texts are diffed.)
+        change.edits = vec![Edit::replace(0..1, "A")];
+        assert_eq!(unified_diff(&change), "--- a/f.js\n+++ b/f.js\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n");
+    }
+
+    #[test]
+    fn diffs_from_generated_edits_make_the_new_text_in_as_few_lines_as_a_diff_of_the_texts() {
+        use crate::edit::Edit;
+        let mut next = crate::myers::generator(0x9e37_79b9_7f4a_7c15);
+        let (mut from_edits, mut rounds) = (0, 600);
+        while rounds > 0 {
+            rounds -= 1;
+            // Lines from a small alphabet (blank lines and braces, as code has), edited at line starts and inside lines.
+            let alphabet = ["", "}", "a();", "b();", "  x", "// c"];
+            let len = next(60) as usize;
+            let original: String = (0..len).map(|_| format!("{}\n", alphabet[next(6) as usize])).collect();
+            let mut edits = Vec::new();
+            let mut at = 0;
+            for _ in 0..=next(4) {
+                at += next(original.len() as u64 / 3 + 2) as usize;
+                if at > original.len() || !original.is_char_boundary(at) {
+                    break;
+                }
+                let end = (at + next(12) as usize).min(original.len());
+                let text: String = (0..next(4)).map(|_| format!("{}\n", alphabet[next(6) as usize])).collect();
+                edits.push(Edit::replace(at..end, text));
+                at = end;
+            }
+            let change = edited(&original, edits);
+            let (old, new) = (lines(&change.original), lines(&change.updated));
+            let whole = line_ops(&old, &new);
+            let spans = change.edits.iter().map(|e| (e.range.start, e.range.end, e.text.len()));
+            let Some(ops) = edited_line_ops(&old, &new, spans) else { continue };
+            from_edits += 1;
+            assert_eq!(replay(&old, &new, &ops), change.updated, "{original:?} {:?}", change.edits);
+            let changed = |ops: &[similar::DiffOp]| {
+                ops.iter()
+                    .map(|op| {
+                        if op.tag() == similar::DiffTag::Equal {
+                            0
+                        } else {
+                            op.old_range().len() + op.new_range().len()
+                        }
+                    })
+                    .sum::<usize>()
+            };
+            assert_eq!(changed(&ops), changed(&whole), "{original:?} {:?}", change.edits);
+        }
+        // (Most take the edits' way: the rest are moves, or edits that change nothing.)
+        assert!(from_edits > 300, "{from_edits}");
     }
 }
