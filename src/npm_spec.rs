@@ -43,19 +43,47 @@ pub fn npm_range(spec: &str) -> Option<Range> {
 
 /// Whether some version is in both specs (a spec that is no range is taken to fit: nothing is known against it).
 pub fn overlaps(a: &str, b: &str) -> bool {
-    match (npm_range(a), npm_range(b)) {
+    remembered("overlaps", a, b, || match (npm_range(a), npm_range(b)) {
         (Some(a), Some(b)) => a.allows_any(&b),
         _ => true,
-    }
+    })
 }
 
 /// Whether every version `spec` admits is in `needs` (both npm ranges; `true` when `spec` is no range, such as
 /// `latest`, which installs the newest).
 pub fn allows_all(needs: &str, spec: &str) -> bool {
-    match (Range::parse(needs.trim()), npm_range(spec)) {
+    remembered("allows_all", needs, spec, || match (Range::parse(needs.trim()), npm_range(spec)) {
         (Ok(needs), Some(spec)) => needs.allows_all(&spec),
         _ => true,
+    })
+}
+
+/// The answer of `test` (a name) for the specs `a` and `b`, worked out by `answer` the first time this thread asks.
+/// Every file's plan asks the same few questions (does the project's Node run helmet 8, does the declared range
+/// take the store's version): parsing the two ranges each time was a fortieth of a dry run where every file
+/// changes. At most a few thousand answers are kept.
+pub(crate) fn remembered(test: &str, a: &str, b: &str, answer: impl FnOnce() -> bool) -> bool {
+    type Answers = (String, rustc_hash::FxHashMap<String, bool>);
+    thread_local! {
+        static ANSWERS: std::cell::RefCell<Answers> = Default::default();
     }
+    use std::fmt::Write as _;
+    ANSWERS.with(|cell| {
+        // (An answer that asks another question works that one out afresh.)
+        let Ok(mut answers) = cell.try_borrow_mut() else { return answer() };
+        let (key, known) = &mut *answers;
+        // (`a`'s length in the key: "x" and "yz" are not "xy" and "z".)
+        key.clear();
+        let _ = write!(key, "{test}\0{}\0{a}{b}", a.len());
+        if let Some(&value) = known.get(key.as_str()) {
+            return value;
+        }
+        let value = answer();
+        if known.len() < 4096 {
+            known.insert(key.clone(), value);
+        }
+        value
+    })
 }
 
 /// Classifies a spec.
@@ -138,6 +166,21 @@ pub fn write(op: Operator, version: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn remembered_answers_are_those_of_their_own_question() {
+        assert!(!overlaps("^4.0.0", "^5.0.0"));
+        assert!(!overlaps("^4.0.0", "^5.0.0"));
+        assert!(overlaps("^4.0.0", "4.x"));
+        assert!(allows_all(">=18", "^20.0.0"));
+        assert!(!allows_all(">=20", ">=18"));
+        assert!(!allows_all(">=20", ">=18"));
+        // The same specs asked by another test, and specs that run together the same way, are other questions.
+        assert!(remembered("one", "x", "yz", || true));
+        assert!(!remembered("two", "x", "yz", || false));
+        assert!(!remembered("one", "xy", "z", || false));
+        assert!(remembered("one", "x", "yz", || false));
+    }
     use super::*;
 
     fn kind(spec: &str) -> String {

@@ -440,10 +440,12 @@ impl NodeTarget {
 
     /// Whether a package needing `needs` (an engines range) runs on every Node version of this target.
     pub fn supports(&self, needs: &str) -> bool {
-        match (NpmRange::parse(needs), NpmRange::parse(&self.range)) {
-            (Ok(needs), Ok(target)) => needs.allows_all(&target),
-            _ => false,
-        }
+        crate::npm_spec::remembered("supports", needs, &self.range, || {
+            match (NpmRange::parse(needs), NpmRange::parse(&self.range)) {
+                (Ok(needs), Ok(target)) => needs.allows_all(&target),
+                _ => false,
+            }
+        })
     }
 }
 

@@ -166,7 +166,9 @@ pub struct SourceFile {
     pub kind: SourceKind,
     /// Module system forced by the extension.
     pub ext_module: ExtensionModule,
-    lines: crate::lines::LineIndex,
+    /// Where its lines start, worked out when first asked (a rewritten text's only when a line is reported in it or it
+    /// is analysed again; at the latest when the text is parked, which keeps it).
+    lines: std::sync::OnceLock<crate::lines::LineIndex>,
     /// While the text is parked (see [`SourceFile::park`]): what tells it again.
     parked: Option<Fingerprint>,
 }
@@ -202,8 +204,7 @@ impl SourceFile {
     pub fn new(path: PathBuf, text: String) -> SourceFile {
         let (bom, code) = split_bom(text);
         let (kind, ext_module) = kind_of(&path);
-        let lines = crate::lines::LineIndex::new(&code);
-        SourceFile { path, bom, code, kind, ext_module, lines, parked: None }
+        SourceFile { path, bom, code, kind, ext_module, lines: std::sync::OnceLock::new(), parked: None }
     }
 
     /// Drops the text, keeping its line index and what tells it again. Between the passes a project's files are only
@@ -211,6 +212,7 @@ impl SourceFile {
     /// what the run holds (issue 17). [`SourceFile::unpark`] reads it again before the file is planned.
     pub fn park(&mut self) {
         if self.parked.is_none() {
+            self.line_index();
             self.parked = Some(Fingerprint::of(&self.code));
             self.code = String::new();
         }
@@ -249,7 +251,12 @@ impl SourceFile {
 
     /// The 1-based line holding byte `offset` (known while the text is parked).
     pub fn line(&self, offset: usize) -> usize {
-        self.lines.line(offset)
+        self.line_index().line(offset)
+    }
+
+    /// The line index, made of the text the first time (the text is never parked before: see [`SourceFile::park`]).
+    fn line_index(&self) -> &crate::lines::LineIndex {
+        self.lines.get_or_init(|| crate::lines::LineIndex::new(&self.code))
     }
 
     /// The full text as it is on disk for `code` (the BOM put back first).
@@ -264,12 +271,12 @@ impl SourceFile {
     /// 1-based line and column (in characters) of a byte offset into `code`.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         debug_assert!(!self.is_parked(), "the column of a parked text");
-        self.lines.line_col(&self.code, offset)
+        self.line_index().line_col(&self.code, offset)
     }
 
     /// Byte offset where the line holding `offset` starts.
     pub fn line_start_of(&self, offset: usize) -> usize {
-        self.lines.line_start(offset)
+        self.line_index().line_start(offset)
     }
 
     /// The leading whitespace of the line holding `offset`.
