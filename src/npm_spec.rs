@@ -167,6 +167,8 @@ pub fn write(op: Operator, version: &str) -> String {
 #[cfg(test)]
 mod tests {
 
+    use super::*;
+
     #[test]
     fn remembered_answers_are_those_of_their_own_question() {
         assert!(!overlaps("^4.0.0", "^5.0.0"));
@@ -181,7 +183,6 @@ mod tests {
         assert!(!remembered("one", "xy", "z", || false));
         assert!(remembered("one", "x", "yz", || false));
     }
-    use super::*;
 
     fn kind(spec: &str) -> String {
         match classify(spec) {
