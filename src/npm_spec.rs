@@ -166,7 +166,6 @@ pub fn write(op: Operator, version: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-
     use super::*;
 
     #[test]
