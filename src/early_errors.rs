@@ -64,19 +64,48 @@ pub struct Mode {
 
 /// The early errors of a program, in source order of their second declaration.
 pub fn check(program: &Program, mode: Mode) -> Vec<EarlyError> {
+    check_spliced(program, &[], mode).unwrap_or_default()
+}
+
+/// The early errors of `program` with the top-level statements of other programs in it (`inserted`: each before the
+/// top-level item of that index, in order of the indexes), as if they had been parsed where they stand. Each
+/// inserted program must be of the kind of `program` (a module's items in a module, a script's statements in a
+/// script); `None` when one is not, or an index is past the end. The offsets of errors in inserted code are its own.
+pub fn check_spliced(program: &Program, inserted: &[(usize, &Program)], mode: Mode) -> Option<Vec<EarlyError>> {
     let module = mode.module || matches!(program, Program::Module(_));
     let mut checker =
         Checker { frames: Vec::new(), errors: Vec::new(), typescript: mode.typescript, exports: Vec::new() };
+    // (Each piece in order: visiting a list of items visits each in turn, so the pieces are checked as one list.)
+    let mut order: Vec<(usize, &Program)> = inserted.to_vec();
+    order.sort_by_key(|(at, _)| *at);
     match program {
         Program::Module(m) => {
+            let mut pieces: Vec<&[ModuleItem]> = Vec::new();
+            let mut from = 0;
+            for (at, other) in order {
+                let Program::Module(other) = other else { return None };
+                pieces.push(m.body.get(from..at)?);
+                pieces.push(&other.body);
+                from = at;
+            }
+            pieces.push(m.body.get(from..)?);
             checker.push(Kind::Var { module: true }, true);
-            for item in &m.body {
+            for item in pieces.into_iter().flatten() {
                 checker.exported(item);
                 item.visit_with(&mut checker);
             }
             checker.pop();
         }
         Program::Script(s) => {
+            let mut pieces: Vec<&[Stmt]> = Vec::new();
+            let mut from = 0;
+            for (at, other) in order {
+                let Program::Script(other) = other else { return None };
+                pieces.push(s.body.get(from..at)?);
+                pieces.push(&other.body);
+                from = at;
+            }
+            pieces.push(s.body.get(from..)?);
             checker.push(Kind::Var { module }, module || has_use_strict(&s.body));
             if !module {
                 // Node runs a CommonJS file as the body of a function with these parameters.
@@ -84,7 +113,9 @@ pub fn check(program: &Program, mode: Mode) -> Vec<EarlyError> {
                     frame.params = COMMONJS_PARAMETERS.iter().map(|p| (Atom::from(*p), 0)).collect();
                 }
             }
-            s.body.visit_with(&mut checker);
+            for stmt in pieces.into_iter().flatten() {
+                stmt.visit_with(&mut checker);
+            }
             checker.pop();
         }
     }
@@ -97,7 +128,7 @@ pub fn check(program: &Program, mode: Mode) -> Vec<EarlyError> {
         }
     }
     checker.errors.sort_by_key(|e| e.at);
-    checker.errors
+    Some(checker.errors)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -112,6 +112,51 @@ fn parse_snippet_uncached(code: &str) -> Result<swc_ecma_ast::Module, String> {
     }
 }
 
+/// New top-level statements (`code`: a helper function, a client set up) parsed on their own, as they would be
+/// parsed at the top level of a file of `kind` that is a module (`module`) or a script (strict: code valid in strict
+/// mode is valid in sloppy mode too). Recoverable errors count as errors. The texts a run inserts are few and
+/// repeated in file after file, so each distinct one is parsed once (see [`crate::pipeline`]'s verification, which
+/// parses a rewritten file without them).
+/// With the program, where `code` starts in the text its spans count in (after the directive of a script).
+pub fn parse_inserted(code: &str, kind: SourceKind, module: bool) -> Option<(std::sync::Arc<Program>, usize)> {
+    type Cache = std::sync::Mutex<
+        std::collections::HashMap<(String, SourceKind, bool), Option<(std::sync::Arc<Program>, usize)>>,
+    >;
+    static CACHE: std::sync::OnceLock<Cache> = std::sync::OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let key = (code.to_string(), kind, module);
+    if let Some(hit) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+        return hit;
+    }
+    let prefix = if module { 0 } else { STRICT.len() };
+    let parsed = parse_inserted_uncached(code, kind, module).map(|p| (std::sync::Arc::new(p), prefix));
+    if let Ok(mut c) = cache.lock() {
+        // Bounded: beyond a few hundred distinct texts, each is parsed where it is met.
+        if c.len() < 512 {
+            c.insert(key, parsed.clone());
+        }
+    }
+    parsed
+}
+
+/// (A script's code is parsed after a directive that makes it strict, then left without the directive.)
+const STRICT: &str = "'use strict';\n";
+
+fn parse_inserted_uncached(code: &str, kind: SourceKind, module: bool) -> Option<Program> {
+    let text = if module { code.to_string() } else { format!("{STRICT}{code}") };
+    let end = BASE + u32::try_from(text.len()).ok()?;
+    let input = StringInput::new(&text, BytePos(BASE), BytePos(end));
+    let mut parser = Parser::new(syntax_for(kind), input, None);
+    let program = if module {
+        Program::Module(parser.parse_module().ok()?)
+    } else {
+        let mut script = parser.parse_script().ok()?;
+        (!script.body.is_empty()).then(|| script.body.remove(0))?;
+        Program::Script(script)
+    };
+    parser.take_errors().is_empty().then_some(program)
+}
+
 /// Target used when the engine prints new code.
 pub const PRINT_TARGET: EsVersion = EsVersion::EsNext;
 

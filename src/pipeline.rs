@@ -1743,23 +1743,33 @@ fn plan_file(
         };
         // Verify: what we show or write must parse.
         let next = SourceFile::new(path.to_path_buf(), current.full_text(&updated));
-        let reparsed = match parse(&next, &next.code) {
-            Ok(reparsed) => reparsed,
-            Err(err) => {
-                planned.error = Some(fail(
-                    ErrorKind::Unverified,
-                    format!(
+        // (The last phase's result is not analysed again: where all it adds beyond small edits is whole statements
+        // parsed once for the run, the file is parsed without them; else, or when that cannot tell, whole.)
+        let last = index + 1 == phases.len();
+        let reparsed = if last && verified_without_insertions(current, &plan.edits) {
+            None
+        } else {
+            Some(match parse(&next, &next.code) {
+                Ok(reparsed) => reparsed,
+                Err(err) => {
+                    planned.error = Some(fail(
+                        ErrorKind::Unverified,
+                        format!(
                     "the rewritten file would not parse ({err}); left alone. This is a bug in express-harden: please \
                      report it"
                 ),
-                ));
-                planned.dependencies.clear();
-                return planned;
-            }
+                    ));
+                    planned.dependencies.clear();
+                    return planned;
+                }
+            })
         };
         // Verify: what we show or write must load in Node, unless the original did not either (a name the original
         // already declares twice is the file's own problem, as before).
-        let result_errors = early_errors::check(&reparsed.program, early_mode(&next, &reparsed.program));
+        let result_errors = reparsed
+            .as_ref()
+            .map(|reparsed| early_errors::check(&reparsed.program, early_mode(&next, &reparsed.program)))
+            .unwrap_or_default();
         let new_error = if result_errors.is_empty() {
             None
         } else {
@@ -1795,8 +1805,8 @@ fn plan_file(
             })
         };
         phases_with_edits += 1;
-        if index + 1 < phases.len() {
-            current_facts = analyse_tracking(&next, &reparsed, Some(tracked));
+        if let (false, Some(reparsed)) = (last, &reparsed) {
+            current_facts = analyse_tracking(&next, reparsed, Some(tracked));
             current_links = Some(file_links.shifted(&all_edits));
         }
         rewritten = Some(next);
@@ -1836,6 +1846,140 @@ fn plan_file(
     change.diff = Some(crate::report::unified_diff(&change));
     planned.change = Some(change);
     planned
+}
+
+/// Whether the text `edits` make of `file` parses and loads in Node (what [`plan_file`] verifies), told without parsing
+/// again the large statements the edits insert whole: a helper function, a client set up. Those texts are few and the
+/// same in file after file (a hundred-line helper went into every file of a project where every file changed, and
+/// parsing it again in each was a seventh of the run); each is parsed once on its own ([`crate::parse::parse_inserted`]),
+/// and the rest of the text is parsed without them. `false` when that cannot tell: the caller parses the whole.
+///
+/// The whole then parses as the rest does with the left-out statements among its top-level statements, because each is
+/// put where nothing can join it to what is around it:
+/// - it is inserted whole (blank space around it, a line break before it), and where the rest has a boundary between
+///   two top-level statements (or its start or end), with only blank space and comments on either side;
+/// - its first token is a word that cannot continue the statement before it (`function`, `const`, `import`, a name:
+///   not `in`, `instanceof`, `as`, `satisfies`, `of`), so a statement before it ends there (a line break before a token
+///   that cannot continue a statement ends it);
+/// - it ends with `;` or with a function or class declaration, or what follows it is such a word on another line (or
+///   nothing), so the statement after it starts afresh;
+/// - it parses on its own as a module's statements in a module, and as a strict script's in a script (what is valid in
+///   strict mode is valid in sloppy mode);
+/// - and the early errors are those of the rest's top-level statements with its statements among them.
+fn verified_without_insertions(file: &SourceFile, edits: &[Edit]) -> bool {
+    // (Below this, parsing a text on its own and looking it up cost about what parsing it in the file does.)
+    const LARGE: usize = 512;
+    // The new statements of an insertion: its text without the blank space around it, which must hold a line break
+    // before them.
+    let statements = |edit: &Edit| -> Option<std::ops::Range<usize>> {
+        let text = edit.text.as_str();
+        let start = text.len() - text.trim_start().len();
+        let end = text.trim_end().len();
+        (edit.range.is_empty() && end >= start + LARGE && text[..start].contains('\n')).then_some(start..end)
+    };
+    if !edits.iter().any(|e| statements(e).is_some()) {
+        return false;
+    }
+    // The text without them (as `edit::apply` makes the whole), and where each goes in it.
+    let mut sorted: Vec<&Edit> = edits.iter().collect();
+    sorted.sort_by_key(|e| (e.range.start, e.range.end));
+    let code = &file.code;
+    let mut rest = String::with_capacity(code.len());
+    let mut left_out: Vec<(usize, &str, bool)> = Vec::new();
+    let mut cursor = 0;
+    for edit in sorted {
+        let Some(before) = code.get(cursor..edit.range.start) else { return false };
+        rest.push_str(before);
+        match statements(edit) {
+            Some(range) => {
+                left_out.push((rest.len(), &edit.text[range.clone()], edit.text[range.end..].contains('\n')))
+            }
+            None => rest.push_str(&edit.text),
+        }
+        cursor = edit.range.end;
+    }
+    let Some(after) = code.get(cursor..) else { return false };
+    rest.push_str(after);
+    let Ok(parsed) = parse(file, &rest) else { return false };
+    let module = matches!(parsed.program, swc_ecma_ast::Program::Module(_));
+    let items: Vec<crate::parse::ByteRange> = match &parsed.program {
+        swc_ecma_ast::Program::Module(m) => m.body.iter().map(crate::parse::span_of_node).collect(),
+        swc_ecma_ast::Program::Script(s) => s.body.iter().map(crate::parse::span_of_node).collect(),
+    };
+    // Whether `rest[range]` is only blank space and comments.
+    let blank = |range: std::ops::Range<usize>| -> bool {
+        let mut at = range.start;
+        while at < range.end {
+            let Some(c) = rest[at..].chars().next() else { return false };
+            if c.is_whitespace() {
+                at += c.len_utf8();
+                continue;
+            }
+            let i = parsed.comments.partition_point(|comment| comment.end() <= at);
+            match parsed.comments.get(i).filter(|comment| comment.start() <= at) {
+                Some(comment) => at = comment.end(),
+                None => return false,
+            }
+        }
+        true
+    };
+    let mut inserted: Vec<(usize, std::sync::Arc<swc_ecma_ast::Program>)> = Vec::new();
+    for (at, text, line_break_after) in left_out {
+        // Where the rest has a boundary between top-level statements, blank on either side.
+        let index = items.partition_point(|item| item.end() <= at);
+        let previous = index.checked_sub(1).map_or(0, |i| items[i].end());
+        let next = items.get(index).map_or(rest.len(), |item| item.start());
+        // (Not inside a comment there: the comment would end before the new code, and its rest follow it.)
+        let i = parsed.comments.partition_point(|comment| comment.end() <= at);
+        let in_comment = parsed.comments.get(i).is_some_and(|comment| comment.start() < at);
+        if next < at || in_comment || !blank(previous..at) || !blank(at..next) {
+            return false;
+        }
+        let Some((program, prefix)) = crate::parse::parse_inserted(text, file.kind, module) else { return false };
+        use crate::parse::span_of_node;
+        let (first, last) = match &*program {
+            swc_ecma_ast::Program::Module(m) => (m.body.first().map(span_of_node), m.body.last().map(span_of_node)),
+            swc_ecma_ast::Program::Script(s) => (s.body.first().map(span_of_node), s.body.last().map(span_of_node)),
+        };
+        let (Some(first), Some(last)) = (first, last) else { return false };
+        let (Some(first), Some(end)) = (first.start().checked_sub(prefix), last.end().checked_sub(prefix)) else {
+            return false;
+        };
+        // Its first token a word that cannot continue a statement.
+        let starts_fresh = starts_a_statement(text.get(first..).unwrap_or(""));
+        // Its end that of its last statement: a `;`, or a function or class declaration.
+        let declaration = |stmt: &swc_ecma_ast::Stmt| {
+            matches!(stmt, swc_ecma_ast::Stmt::Decl(swc_ecma_ast::Decl::Fn(_) | swc_ecma_ast::Decl::Class(_)))
+        };
+        let last_declared = match &*program {
+            swc_ecma_ast::Program::Module(m) => {
+                matches!(m.body.last(), Some(swc_ecma_ast::ModuleItem::Stmt(stmt)) if declaration(stmt))
+            }
+            swc_ecma_ast::Program::Script(s) => s.body.last().is_some_and(declaration),
+        };
+        // (Or a statement after it, on another line, whose first token is such a word: an expression cannot go on
+        // into it. Nothing after it is as good.)
+        let followed_fresh = next == rest.len()
+            || (starts_a_statement(&rest[next..]) && (line_break_after || rest[at..next].contains('\n')));
+        let ends_hard = end == text.len() && (text.ends_with(';') || last_declared || followed_fresh);
+        if !starts_fresh || !ends_hard {
+            return false;
+        }
+        inserted.push((index, program));
+    }
+    let inserted: Vec<(usize, &swc_ecma_ast::Program)> = inserted.iter().map(|(i, p)| (*i, &**p)).collect();
+    early_errors::check_spliced(&parsed.program, &inserted, early_mode(file, &parsed.program))
+        .is_some_and(|errors| errors.is_empty())
+}
+
+/// Whether `code` starts with a word that, on a line after a complete statement, cannot go on with it (a keyword such
+/// as `function` or `const`, or a name): not a binary operator (`in`, `instanceof`, TypeScript's `as` and `satisfies`)
+/// nor `of`.
+fn starts_a_statement(code: &str) -> bool {
+    let end = code.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '$')).unwrap_or(code.len());
+    let word = &code[..end];
+    word.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_' || c == '$')
+        && !["in", "instanceof", "as", "satisfies", "of"].contains(&word)
 }
 
 /// How Node reads a file: as an ES module when its extension says so or it has `import`/`export` (a `.js` file of a
@@ -2512,6 +2656,171 @@ fn changed_steps(result: &RunResult) -> Vec<String> {
 mod tests {
     use super::*;
 
+    /// A helper function long enough to be left out of the verification's parse (over 512 bytes), in the style
+    /// `semi` (a statement-ending `;` or none).
+    fn helper(name: &str, semi: &str) -> String {
+        let body: String = (0..12)
+            .map(|i| format!("  const value{i} = process.env.SECRET_{i} || 'development value {i}'{semi}\n"))
+            .collect();
+        format!("function {name}() {{\n{body}  return value0{semi}\n}}")
+    }
+
+    /// Whether the file the edits make of `code` (a file named `name`) is verified without parsing the large
+    /// insertions again, and whether a parse of the whole verifies it: the fast answer may only ever be yes when the
+    /// whole says yes, with the same top-level statements.
+    fn verified(name: &str, code: &str, edits: &[Edit]) -> (bool, bool) {
+        let file = SourceFile::new(PathBuf::from(name), code.to_string());
+        let fast = verified_without_insertions(&file, edits);
+        let updated = edit::apply(code, edits).expect("edits apply");
+        let whole = SourceFile::new(PathBuf::from(name), updated.clone());
+        let full = match parse(&whole, &whole.code) {
+            Ok(parsed) => early_errors::check(&parsed.program, early_mode(&whole, &parsed.program)).is_empty(),
+            Err(_) => false,
+        };
+        (fast, full)
+    }
+
+    #[test]
+    fn large_new_statements_are_verified_without_parsing_them_in_every_file() {
+        let helper = helper("requiredSecret", ";");
+        let code = "const express = require('express');\n\nconst app = express();\napp.listen(3000);\n";
+        // After the imports, a paragraph of its own.
+        let at = code.find("\n\n").expect("a blank line");
+        let edits = [Edit::insert(at, format!("\n\n{helper}"))];
+        assert_eq!(verified("app.js", code, &edits), (true, true));
+        // Without semicolons, before a statement that starts with a word.
+        let plain = helper.replace(';', "");
+        let code_plain = code.replace(';', "");
+        let at_plain = code_plain.find("\n\n").expect("a blank line");
+        assert_eq!(verified("app.js", &code_plain, &[Edit::insert(at_plain, format!("\n\n{plain}\n"))]), (true, true));
+        // Small edits beside it are parsed with the rest.
+        let session = code.find("app.listen").expect("listen");
+        let edits = [Edit::insert(at, format!("\n\n{helper}")), Edit::insert(session, "app.use(helmet());\n")];
+        assert_eq!(verified("app.js", code, &edits), (true, true));
+        // A small insertion alone is not for this check.
+        assert!(!verified("app.js", code, &[Edit::insert(at, "\n\nconst a = 1;")]).0);
+    }
+
+    #[test]
+    fn new_statements_that_could_join_what_is_around_them_are_parsed_with_it() {
+        let semi = helper("requiredSecret", ";");
+        let plain = helper("requiredSecret", "");
+        let iife = format!("(function () {{\n{semi}\n}})();");
+        let cases: Vec<(&str, String, String)> = vec![
+            // It starts with `(`: after a statement without `;` it would be called.
+            ("app.js", "const a = b\n\nrun();\n".into(), iife.clone()),
+            // It ends without `;` and the next statement starts with `(` or `[`.
+            ("app.js", "const a = 1;\n\n(async () => {})();\n".into(), format!("{semi}\nconst z = a")),
+            ("app.js", "const a = 1;\n\n[1, 2].forEach(run);\n".into(), format!("{semi}\nconst z = a")),
+            // Inside a function, not between top-level statements.
+            ("app.js", "function outer() {\n  run();\n\n}\n".into(), semi.clone()),
+            // A name the file declares already.
+            ("app.js", "const requiredSecret = 1;\n\nrun();\n".into(), semi.clone()),
+            // `import` in a CommonJS script.
+            ("app.js", "const a = require('a');\n\nrun();\n".into(), format!("import fs from 'fs';\n{semi}")),
+            // After a decorator that belongs to the class below.
+            ("app.ts", "@Injectable()\n\nclass A {}\n".into(), semi.clone()),
+            // Text that is no statements of its own.
+            ("app.js", "const a = 1;\n\nrun();\n".into(), format!("{semi}\n}}")),
+            // Inside a comment: its end would follow the new code.
+            ("app.js", "run();\n// a note\n\nstop();\n".into(), semi.clone()),
+            // Not strict: `with` (the file is sloppy, but the check parses new code as strict).
+            ("app.js", "var a = 1;\n\nrun();\n".into(), format!("{plain}\nwith (a) {{ run() }}\n")),
+        ];
+        for (name, code, text) in cases {
+            let at = match code.find("// a note") {
+                Some(note) => note + 4,
+                None => code.find("\n\n").expect("a blank line") + 1,
+            };
+            let (fast, full) = verified(name, &code, &[Edit::insert(at, format!("\n{text}\n"))]);
+            assert!(!fast, "{code:?} with {text:?} (a whole parse says {full})");
+        }
+    }
+
+    #[test]
+    fn what_is_verified_without_the_new_statements_is_verified_whole_too() {
+        // Generated files and insertions at line starts and anywhere: whenever the check says yes, a parse of the
+        // whole says yes, with the rest's top-level statements and the new ones.
+        let mut next = crate::myers::generator(0x5851_f42d_4c95_7f2d);
+        let lines = [
+            "const a = b",
+            "const a = b;",
+            "let c = 1",
+            "run()",
+            "run();",
+            "(run)()",
+            "[1, 2].map(run)",
+            "`t`",
+            "/re/.test(s)",
+            "+x",
+            "if (a) run()",
+            "if (a) run(); else stop()",
+            "function f() {}",
+            "class K {}",
+            "x = { a: 1 }",
+            "label: for (;;) break label",
+            "// note",
+            "/* note */",
+            "",
+            "import z from 'z';",
+            "export const e = 1;",
+            "var v = 1",
+            "}",
+            "async function g() { await 1 }",
+        ];
+        let semi = helper("requiredSecret", ";");
+        let plain = helper("requiredSecret", "");
+        let texts = [
+            semi.clone(),
+            plain.clone(),
+            format!("{semi}\nconst after = 1"),
+            format!("(function () {{\n{semi}\n}})()"),
+            format!("{plain}\nlet v = 2"),
+            format!("import fs from 'fs';\n{semi}"),
+            format!("{semi}\nin"),
+            format!("{plain}\nconst c = 3"),
+        ];
+        let (mut accepted, mut rounds) = (0, 4000);
+        while rounds > 0 {
+            rounds -= 1;
+            let name = ["a.js", "a.mjs", "a.ts"][next(3) as usize];
+            let code: String =
+                (0..1 + next(8)).map(|_| format!("{}\n", lines[next(lines.len() as u64) as usize])).collect();
+            let mut edits = Vec::new();
+            for _ in 0..1 + next(2) {
+                let at = if next(2) == 0 {
+                    let starts: Vec<usize> =
+                        std::iter::once(0).chain(code.match_indices('\n').map(|(i, _)| i + 1)).collect();
+                    starts[next(starts.len() as u64) as usize]
+                } else {
+                    next(code.len() as u64 + 1) as usize
+                };
+                let text = &texts[next(texts.len() as u64) as usize];
+                let (before, after) = (["\n", "\n\n", " ", ""][next(4) as usize], ["\n", "", " "][next(3) as usize]);
+                edits.push(Edit::insert(at, format!("{before}{text}{after}")));
+            }
+            let (fast, full) = verified(name, &code, &edits);
+            if fast {
+                accepted += 1;
+                assert!(full, "{name}: {code:?} with {edits:?}");
+                // The same statements: the new ones joined nothing around them.
+                let file = SourceFile::new(PathBuf::from(name), code.clone());
+                let count = |text: &str| match parse(&file, text).map(|p| p.program) {
+                    Ok(swc_ecma_ast::Program::Module(m)) => m.body.len(),
+                    Ok(swc_ecma_ast::Program::Script(s)) => s.body.len(),
+                    Err(_) => usize::MAX,
+                };
+                // (Those the check left out: inserted after a line break; the others are in the rest.)
+                let left_out = |e: &&Edit| e.text[..e.text.len() - e.text.trim_start().len()].contains('\n');
+                let kept: Vec<Edit> = edits.iter().filter(|e| !left_out(e)).cloned().collect();
+                let rest = edit::apply(&code, &kept).expect("edits apply");
+                let inserted: usize = edits.iter().filter(left_out).map(|e| count(e.text.trim())).sum();
+                let updated = edit::apply(&code, &edits).expect("edits apply");
+                assert_eq!(count(&updated), count(&rest) + inserted, "{name}: {code:?} with {edits:?}");
+            }
+        }
+        assert!(accepted > 150, "{accepted}");
+    }
     #[test]
     fn one_search_tells_the_watched_needles_and_every_hint_even_where_they_overlap() {
         let prefilter = Prefilter::new(vec!["send".to_string(), "express".to_string()]);

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 pub const PARALLEL_CHUNK: usize = 4;
 
 /// The syntax a file is parsed with, decided by its extension.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SourceKind {
     /// `.js`, `.cjs`, `.mjs`, `.jsx`: JavaScript with JSX enabled (JSX is harmless for plain JS).
     JavaScript,
