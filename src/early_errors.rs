@@ -638,6 +638,53 @@ mod tests {
     }
 
     #[test]
+    fn statements_spliced_in_give_the_errors_of_the_whole() {
+        // Each case with a run of its top-level statements taken out and spliced back in: the same errors, by rule
+        // and name, as the whole file.
+        let (mut compared, mut with_errors) = (0, 0);
+        for case in CASES.split("\n--- ").skip(1) {
+            let (head, code) = case.split_once('\n').unwrap_or((case, ""));
+            let name = head.split_once(' ').map_or(head, |(name, _)| name);
+            let file = SourceFile::new(name.into(), code.to_string());
+            let mode = Mode {
+                module: name.ends_with(".mjs") || name.ends_with(".mts"),
+                typescript: name.ends_with(".ts") || name.ends_with(".mts") || name.ends_with(".cts"),
+            };
+            let Ok(whole) = parse(&file, code) else { continue };
+            let items: Vec<crate::parse::ByteRange> = match &whole.program {
+                Program::Module(m) => m.body.iter().map(crate::parse::span_of_node).collect(),
+                Program::Script(s) => s.body.iter().map(crate::parse::span_of_node).collect(),
+            };
+            let named = |errors: Vec<EarlyError>| {
+                let mut names: Vec<(EarlyErrorKind, String)> = errors.into_iter().map(|e| (e.kind, e.name)).collect();
+                names.sort();
+                names
+            };
+            let expected = named(check(&whole.program, mode));
+            for i in 0..items.len() {
+                for j in i + 1..=items.len() {
+                    let taken = &code[items[i].start()..items[j - 1].end()];
+                    let rest = format!("{}{}", &code[..items[i].start()], &code[items[j - 1].end()..]);
+                    let Ok(rest) = parse(&file, &rest) else { continue };
+                    // (A directive's place decides whether the rest is strict: the pipeline only splices in code that
+                    // starts with a word, after the directives.)
+                    let strict = |program: &Program| matches!(program, Program::Script(s) if has_use_strict(&s.body));
+                    if strict(&rest.program) != strict(&whole.program) {
+                        continue;
+                    }
+                    let module = matches!(rest.program, Program::Module(_));
+                    let Some((taken, _)) = crate::parse::parse_inserted(taken, file.kind, module) else { continue };
+                    let spliced = check_spliced(&rest.program, &[(i, &taken)], mode).expect("same kinds");
+                    assert_eq!(named(spliced), expected, "{name}: statements {i}..{j} of\n{code}");
+                    compared += 1;
+                    with_errors += usize::from(!expected.is_empty());
+                }
+            }
+        }
+        assert!(compared > 100 && with_errors > 50, "{compared} {with_errors}");
+    }
+
+    #[test]
     fn typescript_types_bind_no_value() {
         let ok = [
             "interface A {}\nclass A {}\n",
