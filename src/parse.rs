@@ -119,21 +119,21 @@ fn parse_snippet_uncached(code: &str) -> Result<swc_ecma_ast::Module, String> {
 /// parses a rewritten file without them).
 /// With the program, where `code` starts in the text its spans count in (after the directive of a script).
 pub fn parse_inserted(code: &str, kind: SourceKind, module: bool) -> Option<(std::sync::Arc<Program>, usize)> {
-    type Cache = std::sync::Mutex<
-        std::collections::HashMap<(String, SourceKind, bool), Option<(std::sync::Arc<Program>, usize)>>,
-    >;
+    // (By kind and mode, then by text: a text is looked up without copying it.)
+    type Parsed = Option<(std::sync::Arc<Program>, usize)>;
+    type Cache = std::sync::Mutex<rustc_hash::FxHashMap<(SourceKind, bool), rustc_hash::FxHashMap<String, Parsed>>>;
     static CACHE: std::sync::OnceLock<Cache> = std::sync::OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
-    let key = (code.to_string(), kind, module);
-    if let Some(hit) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+    if let Some(hit) = cache.lock().ok().and_then(|c| c.get(&(kind, module))?.get(code).cloned()) {
         return hit;
     }
     let prefix = if module { 0 } else { STRICT.len() };
     let parsed = parse_inserted_uncached(code, kind, module).map(|p| (std::sync::Arc::new(p), prefix));
     if let Ok(mut c) = cache.lock() {
         // Bounded: beyond a few hundred distinct texts, each is parsed where it is met.
-        if c.len() < 512 {
-            c.insert(key, parsed.clone());
+        let texts = c.entry((kind, module)).or_default();
+        if texts.len() < 512 {
+            texts.insert(code.to_string(), parsed.clone());
         }
     }
     parsed
