@@ -2111,6 +2111,7 @@ fn build_projects(
                 start_runs_example: false,
                 served: Vec::new(),
                 computed_folders: Vec::new(),
+                views_in_examples: std::sync::OnceLock::new(),
                 filled: Vec::new(),
             },
         );

@@ -89,6 +89,9 @@ pub struct Project {
     /// not tell (`express.static(config.publicDir)` with a `publicDir` from the environment): their pages could not be
     /// read.
     pub computed_folders: Vec<ComputedFolder>,
+    /// Whether one of the views is in an example of its own ([`Project::views_for`]), worked out at the first call
+    /// (the views are complete by then: the transforms ask, after the project facts).
+    pub views_in_examples: std::sync::OnceLock<bool>,
 }
 
 /// A folder served from a path computed at run time ([`Project::computed_folders`]).
@@ -110,11 +113,18 @@ impl Project {
     /// and pages of another example (`examples/shop/views`), unless a file of its example names their folder; every
     /// other app may serve any of them.
     pub fn views_for<'a>(&'a self, file: &Path) -> impl Iterator<Item = &'a (PathBuf, ViewScan)> + 'a {
-        let dir = crate::root::absolute(&self.dir);
-        let unit_of = move |path: &Path| -> Option<PathBuf> {
-            crate::published::example_unit(crate::root::absolute(path).strip_prefix(&dir).ok()?)
+        let unit_in = |dir: &Path, path: &Path| -> Option<PathBuf> {
+            crate::published::example_unit(crate::root::absolute(path).strip_prefix(dir).ok()?)
         };
-        let unit = unit_of(file);
+        // (Where no view is in an example, every app may serve every view: nothing to work out for each file, which
+        // asks several times.)
+        let examples = *self.views_in_examples.get_or_init(|| {
+            let dir = crate::root::absolute(&self.dir);
+            self.views.iter().any(|(path, _)| unit_in(&dir, path).is_some())
+        });
+        let dir = if examples { crate::root::absolute(&self.dir) } else { PathBuf::new() };
+        let unit_of = move |path: &Path| unit_in(&dir, path);
+        let unit = if examples { unit_of(file) } else { None };
         // (The folders the files of this example name: another example's views there are served too.)
         let named: Vec<(PathBuf, bool)> = match &unit {
             Some(unit) => self
