@@ -80,15 +80,10 @@ pub fn check_spliced(program: &Program, inserted: &[(usize, &Program)], mode: Mo
     order.sort_by_key(|(at, _)| *at);
     match program {
         Program::Module(m) => {
-            let mut pieces: Vec<&[ModuleItem]> = Vec::new();
-            let mut from = 0;
-            for (at, other) in order {
-                let Program::Module(other) = other else { return None };
-                pieces.push(m.body.get(from..at)?);
-                pieces.push(&other.body);
-                from = at;
-            }
-            pieces.push(m.body.get(from..)?);
+            let pieces = spliced(&m.body, &order, |other| match other {
+                Program::Module(other) => Some(&other.body[..]),
+                Program::Script(_) => None,
+            })?;
             checker.push(Kind::Var { module: true }, true);
             for item in pieces.into_iter().flatten() {
                 checker.exported(item);
@@ -97,15 +92,10 @@ pub fn check_spliced(program: &Program, inserted: &[(usize, &Program)], mode: Mo
             checker.pop();
         }
         Program::Script(s) => {
-            let mut pieces: Vec<&[Stmt]> = Vec::new();
-            let mut from = 0;
-            for (at, other) in order {
-                let Program::Script(other) = other else { return None };
-                pieces.push(s.body.get(from..at)?);
-                pieces.push(&other.body);
-                from = at;
-            }
-            pieces.push(s.body.get(from..)?);
+            let pieces = spliced(&s.body, &order, |other| match other {
+                Program::Script(other) => Some(&other.body[..]),
+                Program::Module(_) => None,
+            })?;
             checker.push(Kind::Var { module }, module || has_use_strict(&s.body));
             if !module {
                 // Node runs a CommonJS file as the body of a function with these parameters.
@@ -129,6 +119,24 @@ pub fn check_spliced(program: &Program, inserted: &[(usize, &Program)], mode: Mo
     }
     checker.errors.sort_by_key(|e| e.at);
     Some(checker.errors)
+}
+
+/// `body` in pieces with the bodies of `order`'s programs between them (each before the item of its index; `order`
+/// sorted by index), as `body_of` gives them; `None` when one has none or an index is past the end.
+fn spliced<'a, T>(
+    body: &'a [T],
+    order: &[(usize, &'a Program)],
+    body_of: impl Fn(&'a Program) -> Option<&'a [T]>,
+) -> Option<Vec<&'a [T]>> {
+    let mut pieces = Vec::with_capacity(2 * order.len() + 1);
+    let mut from = 0;
+    for &(at, other) in order {
+        pieces.push(body.get(from..at)?);
+        pieces.push(body_of(other)?);
+        from = at;
+    }
+    pieces.push(body.get(from..)?);
+    Some(pieces)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
