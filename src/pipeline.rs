@@ -1947,9 +1947,12 @@ fn verified_without_insertions(file: &SourceFile, edits: &[Edit]) -> bool {
         };
         // Its first token a word that cannot continue a statement.
         let starts_fresh = starts_a_statement(text.get(first..).unwrap_or(""));
-        // Its end that of its last statement: a `;`, or a function or class declaration.
-        let declaration = |stmt: &swc_ecma_ast::Stmt| {
-            matches!(stmt, swc_ecma_ast::Stmt::Decl(swc_ecma_ast::Decl::Fn(_) | swc_ecma_ast::Decl::Class(_)))
+        // Its end that of its last statement: a `;`, or a function (with its body: not a TypeScript signature) or
+        // class declaration.
+        let declaration = |stmt: &swc_ecma_ast::Stmt| match stmt {
+            swc_ecma_ast::Stmt::Decl(swc_ecma_ast::Decl::Fn(f)) => f.function.body.is_some(),
+            swc_ecma_ast::Stmt::Decl(swc_ecma_ast::Decl::Class(c)) => !c.declare,
+            _ => false,
         };
         let last_declared = match &*program {
             swc_ecma_ast::Program::Module(m) => {
@@ -2713,6 +2716,8 @@ mod tests {
             // It ends without `;` and the next statement starts with `(` or `[`.
             ("app.js", "const a = 1;\n\n(async () => {})();\n".into(), format!("{semi}\nconst z = a")),
             ("app.js", "const a = 1;\n\n[1, 2].forEach(run);\n".into(), format!("{semi}\nconst z = a")),
+            // A TypeScript signature last (a function with no body), then `(`.
+            ("app.ts", "const a = 1;\n\n(async () => {})();\n".into(), format!("{semi}\nfunction sig(): void")),
             // Inside a function, not between top-level statements.
             ("app.js", "function outer() {\n  run();\n\n}\n".into(), semi.clone()),
             // A name the file declares already.
