@@ -659,10 +659,7 @@ mod tests {
                 typescript: name.ends_with(".ts") || name.ends_with(".mts") || name.ends_with(".cts"),
             };
             let Ok(whole) = parse(&file, code) else { continue };
-            let items: Vec<crate::parse::ByteRange> = match &whole.program {
-                Program::Module(m) => m.body.iter().map(crate::parse::span_of_node).collect(),
-                Program::Script(s) => s.body.iter().map(crate::parse::span_of_node).collect(),
-            };
+            let items = crate::parse::item_spans(&whole.program);
             let named = |errors: Vec<EarlyError>| {
                 let mut names: Vec<(EarlyErrorKind, String)> = errors.into_iter().map(|e| (e.kind, e.name)).collect();
                 names.sort();

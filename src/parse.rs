@@ -114,10 +114,10 @@ fn parse_snippet_uncached(code: &str) -> Result<swc_ecma_ast::Module, String> {
 
 /// New top-level statements (`code`: a helper function, a client set up) parsed on their own, as they would be
 /// parsed at the top level of a file of `kind` that is a module (`module`) or a script (strict: code valid in strict
-/// mode is valid in sloppy mode too). Recoverable errors count as errors. The texts a run inserts are few and
-/// repeated in file after file, so each distinct one is parsed once (see [`crate::pipeline`]'s verification, which
-/// parses a rewritten file without them), up to a budget.
-/// With the program, where `code` starts in the text its spans count in (after the directive of a script).
+/// mode is valid in sloppy mode too), with where `code` starts in the text its spans count in (after the directive of
+/// a script). Recoverable errors count as errors. The texts a run inserts are few and repeated in file after file, so
+/// each distinct one is parsed once (see [`crate::pipeline`]'s verification, which parses a rewritten file without
+/// them), up to a budget.
 pub fn parse_inserted(code: &str, kind: SourceKind, module: bool) -> Option<(std::sync::Arc<Program>, usize)> {
     // (By kind and mode, then by text: a text is looked up without copying it.)
     type Parsed = Option<(std::sync::Arc<Program>, usize)>;
@@ -144,6 +144,14 @@ pub fn parse_inserted(code: &str, kind: SourceKind, module: bool) -> Option<(std
         }
     }
     parsed
+}
+
+/// The byte ranges of a program's top-level statements (a module's items), in order.
+pub fn item_spans(program: &Program) -> Vec<ByteRange> {
+    match program {
+        Program::Module(m) => m.body.iter().map(span_of_node).collect(),
+        Program::Script(s) => s.body.iter().map(span_of_node).collect(),
+    }
 }
 
 /// (A script's code is parsed after a directive that makes it strict, then left without the directive.)

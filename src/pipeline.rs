@@ -1902,9 +1902,11 @@ fn verified_without_insertions(file: &SourceFile, edits: &[Edit]) -> bool {
     rest.push_str(after);
     let Ok(parsed) = parse(file, &rest) else { return false };
     let module = matches!(parsed.program, swc_ecma_ast::Program::Module(_));
-    let items: Vec<crate::parse::ByteRange> = match &parsed.program {
-        swc_ecma_ast::Program::Module(m) => m.body.iter().map(crate::parse::span_of_node).collect(),
-        swc_ecma_ast::Program::Script(s) => s.body.iter().map(crate::parse::span_of_node).collect(),
+    let items = crate::parse::item_spans(&parsed.program);
+    // The comment of the rest that holds byte `at`, or starts there.
+    let comment_at = |at: usize| {
+        let i = parsed.comments.partition_point(|comment| comment.end() <= at);
+        parsed.comments.get(i).filter(|comment| comment.start() <= at)
     };
     // Whether `rest[range]` is only blank space and comments.
     let blank = |range: std::ops::Range<usize>| -> bool {
@@ -1915,8 +1917,7 @@ fn verified_without_insertions(file: &SourceFile, edits: &[Edit]) -> bool {
                 at += c.len_utf8();
                 continue;
             }
-            let i = parsed.comments.partition_point(|comment| comment.end() <= at);
-            match parsed.comments.get(i).filter(|comment| comment.start() <= at) {
+            match comment_at(at) {
                 Some(comment) => at = comment.end(),
                 None => return false,
             }
@@ -1930,18 +1931,13 @@ fn verified_without_insertions(file: &SourceFile, edits: &[Edit]) -> bool {
         let previous = index.checked_sub(1).map_or(0, |i| items[i].end());
         let next = items.get(index).map_or(rest.len(), |item| item.start());
         // (Not inside a comment there: the comment would end before the new code, and its rest follow it.)
-        let i = parsed.comments.partition_point(|comment| comment.end() <= at);
-        let in_comment = parsed.comments.get(i).is_some_and(|comment| comment.start() < at);
+        let in_comment = comment_at(at).is_some_and(|comment| comment.start() < at);
         if next < at || in_comment || !blank(previous..at) || !blank(at..next) {
             return false;
         }
         let Some((program, prefix)) = crate::parse::parse_inserted(text, file.kind, module) else { return false };
-        use crate::parse::span_of_node;
-        let (first, last) = match &*program {
-            swc_ecma_ast::Program::Module(m) => (m.body.first().map(span_of_node), m.body.last().map(span_of_node)),
-            swc_ecma_ast::Program::Script(s) => (s.body.first().map(span_of_node), s.body.last().map(span_of_node)),
-        };
-        let (Some(first), Some(last)) = (first, last) else { return false };
+        let spans = crate::parse::item_spans(&program);
+        let (Some(first), Some(last)) = (spans.first(), spans.last()) else { return false };
         let (Some(first), Some(end)) = (first.start().checked_sub(prefix), last.end().checked_sub(prefix)) else {
             return false;
         };
