@@ -319,6 +319,8 @@ pub struct FileFacts {
     pub first_statement: Option<usize>,
     /// Every top-level statement, in order.
     pub top_level_stmts: Box<[ByteRange]>,
+    /// Whether swc read the file as a module (it has `import` or `export`), not a script.
+    pub program_module: bool,
     /// Byte ranges of all comments, sorted.
     pub comments: Box<[ByteRange]>,
     /// Calls and constructions of imported things (`session({...})`, `new session.MemoryStore()`,
@@ -770,6 +772,7 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
         prologue_end,
         first_statement,
         top_level_stmts: top_level_stmts.into_boxed_slice(),
+        program_module: is_module,
         comments: parsed.comments.clone().into_boxed_slice(),
         calls: calls.into_boxed_slice(),
         declarations: declarations.into_boxed_slice(),

@@ -72,31 +72,89 @@ pub fn check(program: &Program, mode: Mode) -> Vec<EarlyError> {
 /// inserted program must be of the kind of `program` (a module's items in a module, a script's statements in a
 /// script); `None` when one is not, or an index is past the end. The offsets of errors in inserted code are its own.
 pub fn check_spliced(program: &Program, inserted: &[(usize, &Program)], mode: Mode) -> Option<Vec<EarlyError>> {
-    let module = mode.module || matches!(program, Program::Module(_));
-    let mut checker =
-        Checker { frames: Vec::new(), errors: Vec::new(), typescript: mode.typescript, exports: Vec::new() };
     // (Each piece in order: visiting a list of items visits each in turn, so the pieces are checked as one list.)
     let mut order: Vec<(usize, &Program)> = inserted.to_vec();
     order.sort_by_key(|(at, _)| *at);
-    match program {
-        Program::Module(m) => {
-            let pieces = spliced(&m.body, &order, |other| match other {
-                Program::Module(other) => Some(&other.body[..]),
-                Program::Script(_) => None,
-            })?;
+    let bodies = match program {
+        Program::Module(m) => Bodies::Module(spliced(&m.body, &order, |other| match other {
+            Program::Module(other) => Some(&other.body[..]),
+            Program::Script(_) => None,
+        })?),
+        Program::Script(s) => Bodies::Script(spliced(&s.body, &order, |other| match other {
+            Program::Script(other) => Some(&other.body[..]),
+            Program::Module(_) => None,
+        })?),
+    };
+    let strict = match program {
+        Program::Module(_) => true,
+        Program::Script(s) => mode.module || has_use_strict(&s.body),
+    };
+    Some(check_bodies(bodies, mode, strict).0)
+}
+
+/// What top-level statements declare in the program's own scope, name by name: how many lexical declarations (`let`,
+/// `const`, `class`, imports, functions where they are lexical) and how many var-like ones (`var`, hoisted from blocks
+/// too, and functions where they are var-like); and how many times each name is exported. A name whose counts do
+/// not grow cannot clash anew there: a clash is two lexical declarations of a name, or one and a var-like one.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct TopNames {
+    /// Lexical and var-like declarations, by name.
+    pub declared: HashMap<Atom, (u32, u32)>,
+    /// Exports, by exported name.
+    pub exported: HashMap<String, u32>,
+}
+
+/// The early errors of the top-level statements of `pieces` checked as one program's statements, in order, and what
+/// they declare at its top level. Every piece must be of one kind (a module's items, or a script's statements):
+/// `None` when they are not. `strict`: whether the program the pieces belong to is strict (a module, or a script
+/// with a `'use strict'` directive). The offsets of errors are those of the piece they are in.
+pub fn check_pieces(pieces: &[&Program], mode: Mode, strict: bool) -> Option<(Vec<EarlyError>, TopNames)> {
+    let bodies = if pieces.iter().all(|p| matches!(p, Program::Module(_))) {
+        Bodies::Module(
+            pieces
+                .iter()
+                .map(|p| match p {
+                    Program::Module(m) => &m.body[..],
+                    Program::Script(_) => &[],
+                })
+                .collect(),
+        )
+    } else if pieces.iter().all(|p| matches!(p, Program::Script(_))) {
+        Bodies::Script(
+            pieces
+                .iter()
+                .map(|p| match p {
+                    Program::Script(s) => &s.body[..],
+                    Program::Module(_) => &[],
+                })
+                .collect(),
+        )
+    } else {
+        return None;
+    };
+    Some(check_bodies(bodies, mode, strict))
+}
+
+/// A program's top-level statements in pieces.
+enum Bodies<'a> {
+    Module(Vec<&'a [ModuleItem]>),
+    Script(Vec<&'a [Stmt]>),
+}
+
+fn check_bodies(bodies: Bodies<'_>, mode: Mode, strict: bool) -> (Vec<EarlyError>, TopNames) {
+    let module = mode.module || matches!(bodies, Bodies::Module(_));
+    let mut checker =
+        Checker { frames: Vec::new(), errors: Vec::new(), typescript: mode.typescript, exports: Vec::new() };
+    match bodies {
+        Bodies::Module(pieces) => {
             checker.push(Kind::Var { module: true }, true);
             for item in pieces.into_iter().flatten() {
                 checker.exported(item);
                 item.visit_with(&mut checker);
             }
-            checker.pop();
         }
-        Program::Script(s) => {
-            let pieces = spliced(&s.body, &order, |other| match other {
-                Program::Script(other) => Some(&other.body[..]),
-                Program::Module(_) => None,
-            })?;
-            checker.push(Kind::Var { module }, module || has_use_strict(&s.body));
+        Bodies::Script(pieces) => {
+            checker.push(Kind::Var { module }, module || strict);
             if !module {
                 // Node runs a CommonJS file as the body of a function with these parameters.
                 if let Some(frame) = checker.frames.last_mut() {
@@ -106,11 +164,21 @@ pub fn check_spliced(program: &Program, inserted: &[(usize, &Program)], mode: Mo
             for stmt in pieces.into_iter().flatten() {
                 stmt.visit_with(&mut checker);
             }
-            checker.pop();
         }
     }
+    let mut top = TopNames::default();
+    if let Some(frame) = checker.frames.last() {
+        for d in &frame.lexical {
+            top.declared.entry(d.name.clone()).or_default().0 += 1;
+        }
+        for (name, _) in &frame.vars {
+            top.declared.entry(name.clone()).or_default().1 += 1;
+        }
+    }
+    checker.pop();
     let mut seen: Vec<&str> = Vec::new();
     for (name, at) in &checker.exports {
+        *top.exported.entry(name.clone()).or_default() += 1;
         if seen.contains(&name.as_str()) {
             checker.errors.push(EarlyError { kind: EarlyErrorKind::DuplicateExport, name: name.clone(), at: *at });
         } else {
@@ -118,7 +186,7 @@ pub fn check_spliced(program: &Program, inserted: &[(usize, &Program)], mode: Mo
         }
     }
     checker.errors.sort_by_key(|e| e.at);
-    Some(checker.errors)
+    (checker.errors, top)
 }
 
 /// `body` in pieces with the bodies of `order`'s programs between them (each before the item of its index; `order`
@@ -349,7 +417,7 @@ fn export_name(name: &ModuleExportName) -> String {
 }
 
 /// Whether statements start with a `'use strict'` directive.
-fn has_use_strict(stmts: &[Stmt]) -> bool {
+fn has_use_strict<'a>(stmts: impl IntoIterator<Item = &'a Stmt>) -> bool {
     for stmt in stmts {
         match stmt {
             Stmt::Expr(ExprStmt { expr, .. }) => match &**expr {

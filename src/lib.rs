@@ -84,5 +84,6 @@ pub mod transform;
 pub mod transforms;
 pub mod tsconfig;
 pub mod values;
+pub mod verify;
 pub mod views;
 pub mod write;

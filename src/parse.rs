@@ -158,15 +158,38 @@ pub fn item_spans(program: &Program) -> Vec<ByteRange> {
 const STRICT: &str = "'use strict';\n";
 
 fn parse_inserted_uncached(code: &str, kind: SourceKind, module: bool) -> Option<Program> {
-    let text = if module { code.to_string() } else { format!("{STRICT}{code}") };
+    parse_top_level(code, kind, module, true, None)
+}
+
+/// `code` (whole top-level statements, with blank space and comments around them) parsed as it would be at the top
+/// level of a file of `kind`: as a module's items (`module`), or as a script's statements, after a `'use strict'`
+/// directive when `strict`. Recoverable errors count as errors. With where `code` starts in the text the program's
+/// spans count in (after that directive).
+pub fn parse_piece(code: &str, kind: SourceKind, module: bool, strict: bool) -> Option<(Program, usize)> {
+    let program = parse_top_level(code, kind, module, strict, None)?;
+    Some((program, if !module && strict { STRICT.len() } else { 0 }))
+}
+
+fn parse_top_level(
+    code: &str,
+    kind: SourceKind,
+    module: bool,
+    strict: bool,
+    comments: Option<&SingleThreadedComments>,
+) -> Option<Program> {
+    let prefixed = !module && strict;
+    let text =
+        if prefixed { std::borrow::Cow::Owned(format!("{STRICT}{code}")) } else { std::borrow::Cow::Borrowed(code) };
     let end = BASE + u32::try_from(text.len()).ok()?;
     let input = StringInput::new(&text, BytePos(BASE), BytePos(end));
-    let mut parser = Parser::new(syntax_for(kind), input, None);
+    let mut parser = Parser::new(syntax_for(kind), input, comments.map(|c| c as &dyn swc_common::comments::Comments));
     let program = if module {
         Program::Module(parser.parse_module().ok()?)
     } else {
         let mut script = parser.parse_script().ok()?;
-        (!script.body.is_empty()).then(|| script.body.remove(0))?;
+        if prefixed {
+            (!script.body.is_empty()).then(|| script.body.remove(0))?;
+        }
         Program::Script(script)
     };
     parser.take_errors().is_empty().then_some(program)
