@@ -456,43 +456,71 @@ pub fn render(
     // Two things are remembered: the code fitted to a style, and the printed code before it is fitted. Printing depends
     // only on the quote, and files of one project differ in their indentation, semicolons and trailing commas more
     // often than in what they are given; parsing and printing the template costs most, fitting a pass over the text.
-    type Key = (String, Vec<(String, String)>, Vec<(String, String)>, char, bool);
-    type Cache<K> = std::sync::Mutex<std::collections::HashMap<K, Result<Vec<String>, String>>>;
-    static PRINTED: std::sync::OnceLock<Cache<Key>> = std::sync::OnceLock::new();
-    static FITTED: std::sync::OnceLock<Cache<(Key, Style)>> = std::sync::OnceLock::new();
-    fn remember<K: std::hash::Hash + Eq>(cache: &Cache<K>, key: K, value: &Result<Vec<String>, String>) {
+    // Looked up by a hash of the borrowed arguments and compared with them: a key built for each look-up copied and
+    // hashed the whole template (a hundred lines for the secrets helper) with SipHash, for every file.
+    struct Entry {
+        source: String,
+        renames: Vec<(String, String)>,
+        vars: Vec<(String, String)>,
+        quote: char,
+        each: bool,
+        /// `None` for the printed code, the style for the fitted code.
+        style: Option<Style>,
+        value: Result<Vec<String>, String>,
+    }
+    type Cache = std::sync::Mutex<rustc_hash::FxHashMap<u64, Vec<Entry>>>;
+    static CACHE: std::sync::OnceLock<Cache> = std::sync::OnceLock::new();
+    let hash = |fitted: Option<&Style>| {
+        use std::hash::{Hash, Hasher};
+        let mut h = rustc_hash::FxHasher::default();
+        (source, renames, vars, style.quote, each, fitted).hash(&mut h);
+        h.finish()
+    };
+    let same = |e: &Entry, fitted: Option<&Style>| {
+        e.source == source
+            && e.renames == renames
+            && e.vars.len() == vars.len()
+            && e.vars.iter().zip(vars).all(|((k, v), (k2, v2))| k == k2 && v == v2)
+            && e.quote == style.quote
+            && e.each == each
+            && e.style.as_ref() == fitted
+    };
+    let cache = CACHE.get_or_init(Default::default);
+    let find = |fitted: Option<&Style>, h: u64| -> Option<Result<Vec<String>, String>> {
+        let cache = cache.lock().unwrap_or_else(|e| e.into_inner());
+        cache.get(&h)?.iter().find(|e| same(e, fitted)).map(|e| e.value.clone())
+    };
+    let remember = |fitted: Option<&Style>, h: u64, value: &Result<Vec<String>, String>| {
         let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
         // (Bounded: a project whose every file asks for different code gains nothing from it.)
-        if cache.len() >= 4096 {
+        if cache.len() >= 8192 {
             cache.clear();
         }
-        cache.insert(key, value.clone());
+        cache.entry(h).or_default().push(Entry {
+            source: source.to_string(),
+            renames: renames.to_vec(),
+            vars: vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            quote: style.quote,
+            each,
+            style: fitted.cloned(),
+            value: value.clone(),
+        });
+    };
+    let fitted_hash = hash(Some(style));
+    if let Some(found) = find(Some(style), fitted_hash) {
+        return found;
     }
-    let key: Key = (
-        source.to_string(),
-        renames.to_vec(),
-        vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
-        style.quote,
-        each,
-    );
-    let fitted = FITTED.get_or_init(Default::default);
-    let styled = (key, style.clone());
-    if let Some(found) = fitted.lock().unwrap_or_else(|e| e.into_inner()).get(&styled) {
-        return found.clone();
-    }
-    let (key, _) = &styled;
-    let printed_cache = PRINTED.get_or_init(Default::default);
-    let found = printed_cache.lock().unwrap_or_else(|e| e.into_inner()).get(key).cloned();
-    let printed = found.unwrap_or_else(|| {
+    let printed_hash = hash(None);
+    let printed = find(None, printed_hash).unwrap_or_else(|| {
         let printed = template_renamed(source, renames, vars, style.quote).map(|items| match each {
             true => items.into_iter().map(|item| print_items(vec![item])).collect(),
             false => vec![print_items(items)],
         });
-        remember(printed_cache, key.clone(), &printed);
+        remember(None, printed_hash, &printed);
         printed
     });
     let rendered = printed.map(|items| items.iter().map(|item| fit(item, style, "")).collect());
-    remember(fitted, styled, &rendered);
+    remember(Some(style), fitted_hash, &rendered);
     rendered
 }
 

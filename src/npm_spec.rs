@@ -41,6 +41,25 @@ pub fn npm_range(spec: &str) -> Option<Range> {
     }
 }
 
+/// The lowest version `spec` admits, when it is an npm range: remembered per thread (every file's helmet plan asks it
+/// of the listed and the chosen helmet specs).
+pub fn min_version(spec: &str) -> Option<Version> {
+    thread_local! {
+        static KNOWN: std::cell::RefCell<rustc_hash::FxHashMap<String, Option<Version>>> = Default::default();
+    }
+    KNOWN.with(|cell| {
+        if let Some(found) = cell.borrow().get(spec) {
+            return found.clone();
+        }
+        let found = npm_range(spec).and_then(|r| r.min_version());
+        let mut known = cell.borrow_mut();
+        if known.len() < 4096 {
+            known.insert(spec.to_string(), found.clone());
+        }
+        found
+    })
+}
+
 /// Whether some version is in both specs (a spec that is no range is taken to fit: nothing is known against it).
 pub fn overlaps(a: &str, b: &str) -> bool {
     remembered("overlaps", a, b, || match (npm_range(a), npm_range(b)) {

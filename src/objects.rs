@@ -416,7 +416,18 @@ pub fn indent_of_line(code: &str, at: usize) -> String {
 
 /// Indents the second and later lines of `text` by `indent` and uses the style's line ending.
 pub fn reindent(text: &str, indent: &str, style: &Style) -> String {
-    text.replace("\r\n", "\n").split('\n').collect::<Vec<_>>().join(&format!("{}{indent}", style.eol))
+    // (One pass: each `\n` or `\r\n` becomes the line ending and the indent; a lone `\r` stays.)
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', text.as_bytes()) {
+        let line = &text[start..end];
+        out.push_str(line.strip_suffix('\r').unwrap_or(line));
+        out.push_str(style.eol);
+        out.push_str(indent);
+        start = end + 1;
+    }
+    out.push_str(&text[start..]);
+    out
 }
 
 #[cfg(test)]
@@ -448,6 +459,19 @@ mod tests {
 
     fn add_first(code: &str) -> String {
         apply_to_options(code, add_first_property)
+    }
+
+    /// The one-pass [`reindent`] against its definition: `\r\n` to `\n`, then every line after the first indented.
+    #[test]
+    fn reindent_is_replace_split_join() {
+        let crlf = Style { eol: "\r\n", ..Style::default() };
+        for text in ["", "a", "a\nb", "a\r\nb\n", "\r\r\n\n\r", "x\ry\n\n  z\r\n", "\n"] {
+            for (indent, style) in [("  ", &Style::default()), ("\t", &crlf), ("", &Style::default())] {
+                let expected =
+                    text.replace("\r\n", "\n").split('\n').collect::<Vec<_>>().join(&format!("{}{indent}", style.eol));
+                assert_eq!(reindent(text, indent, style), expected, "{text:?} {indent:?}");
+            }
+        }
     }
 
     const HEAD: &str = "const session = require('express-session');\n";

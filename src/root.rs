@@ -126,6 +126,16 @@ pub fn display_path(path: &Path) -> String {
 /// `path` relative to the current folder, normalised (`a/../b` is `b`); unchanged when the current folder is unknown.
 pub fn relative_to_cwd(path: &Path) -> PathBuf {
     let Some(cwd) = cwd() else { return clean(path) };
+    // A relative path that does not climb is its own parts below the current folder (every path of a run in it, shown
+    // once per diff and finding): the components of both need not be compared.
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let bytes = path.as_os_str().as_bytes();
+        if bytes.first() != Some(&b'/') && !bytes.split(|b| *b == b'/').any(|part| part == b"..") {
+            return normalize(path);
+        }
+    }
     let absolute = normalize(&if path.is_absolute() { path.to_path_buf() } else { cwd.join(path) });
     let cwd = normalize(cwd);
     let common = absolute.components().zip(cwd.components()).take_while(|(a, b)| a == b).count();

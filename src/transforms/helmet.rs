@@ -357,7 +357,7 @@ impl Transform for Helmet {
         };
         // (A helmet package.json already lists above that one is kept, never lowered: the finding below says which
         // TypeScript its types need.)
-        let min = |spec: &str| crate::npm_spec::npm_range(spec).and_then(|r| r.min_version());
+        let min = crate::npm_spec::min_version;
         let listed = cx.project.manifest.as_ref().and_then(|m| m.dependency(&d.package)).map(|(_, spec)| spec);
         let lowers = |v: &HelmetVersion| {
             let listed = listed.as_deref().and_then(min);
