@@ -237,6 +237,9 @@ pub struct Options {
     /// Also read files that look minified (`--include-minified`, `includeMinified`); without it each gets an
     /// `engine/minified` finding ([`crate::source::minified`]).
     pub include_minified: bool,
+    /// Parks every analysed file's text between the passes and reads it again where it is needed, as a run does past
+    /// its budget for kept texts (16 MiB): for tests of that path, which a small project never takes.
+    pub park_texts: bool,
 }
 
 /// The size above which a source file is not read: 1 MiB unless set (like Biome's `files.maxSize`: bigger is

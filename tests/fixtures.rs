@@ -24,6 +24,7 @@ use express_harden::pipeline::{run_with, RunResult};
 use express_harden::report::unified_diff;
 use express_harden::source::SourceFile;
 use express_harden::style::is_es5;
+use express_harden::transform::Options;
 use express_harden::transforms::{all_ids, registry};
 
 fn main() -> ExitCode {
@@ -220,6 +221,13 @@ fn run_case(suite: &Suite, case: &str) -> Result<(), String> {
     let result = run_with(std::slice::from_ref(&rel_case), &transforms, &options);
     let rendered = render(&result, &rel_case);
     let mut problems = Vec::new();
+    // The same run with every text parked between the passes and read again (a large project's path) gives the same.
+    let parked =
+        run_with(std::slice::from_ref(&rel_case), &transforms, &Options { park_texts: true, ..options.clone() });
+    if render(&parked, &rel_case) != rendered {
+        problems
+            .push(format!("with the texts parked between the passes the run differs:\n{}", render(&parked, &rel_case)));
+    }
 
     let expect_file = rel_case.join("expect.txt");
     match std::fs::read_to_string(root().join(&expect_file)) {
