@@ -1492,11 +1492,11 @@ impl Prefilter {
 /// How many bytes of analysed files' texts a run keeps between the passes ([`TextBudget`]).
 const KEPT_TEXT_BUDGET: usize = 16 << 20;
 
-/// The bytes of text a run may still keep between the passes. A text kept is not read again (its links, the code's
-/// use, the surveys and its plan each opened the file again: on 2,000 files, 5,100 opens and 11,000 stats against
-/// parse-only's 2,100 and 2,400, and a sixth of the run's time in the kernel); past the budget, texts are parked
-/// ([`SourceFile::park`]) so that a large project's memory does not grow with its texts. (A file that changes on disk
-/// while the tool runs is still never written over: [`crate::write`] compares before writing.)
+/// The bytes of text a run may still keep between the passes. A text kept is not read again (its links, the code's use,
+/// the surveys and its plan each opened the file again: on 2,000 files, 5,100 opens and 11,000 stats against
+/// parse-only's 2,100 and 2,400); past the budget, texts are parked ([`SourceFile::park`]) so that a large project's
+/// memory does not grow with its texts. (A file that changes on disk while the tool runs is still never written over:
+/// [`crate::write`] compares before writing.)
 struct TextBudget(std::sync::atomic::AtomicUsize);
 
 impl TextBudget {

@@ -244,10 +244,7 @@ impl Transform for Helmet {
     }
 
     fn survey(&self, cx: &FileContext<'_>) -> Vec<String> {
-        // (The text is looked at only where the survey asked for it: a file whose text the run kept is surveyed as one
-        // whose text is parked.)
-        let text = matches!(self.surveys(cx), crate::transform::Survey::Text) && !cx.file.is_parked();
-        let https = text.then(|| serves_https(cx.facts, cx.links, Some(&cx.file.code))).flatten();
+        let https = (!cx.file.is_parked()).then(|| serves_https(cx.facts, cx.links, Some(&cx.file.code))).flatten();
         let https = https.map(|at| cx.file.line(at).to_string());
         let listen = listens(cx.facts).map(|at| format!("{LISTEN}{}", cx.file.line(at)));
         let redirects = redirects_of_forms(cx)
