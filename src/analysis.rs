@@ -2,8 +2,6 @@
 //! under which local names, the Express apps it creates, every `.use(...)` registration, where imports end, and
 //! the file's style. Transforms read these facts; they never walk the tree themselves.
 
-use std::collections::BTreeMap;
-
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::ops::Range;
 use swc_atoms::Atom;
@@ -299,7 +297,9 @@ pub struct FileFacts {
     pub bindings: Box<[ModuleBinding]>,
     /// Local names initialised with a call of a module binding (`const security = helmet()`), so middleware passed by
     /// name can be recognised. Maps the name to the middleware the initialiser is.
-    pub values: BTreeMap<Atom, Middleware>,
+    /// Sorted by name, each name once (its last initialiser), for binary search: a map's node had room for eleven, and
+    /// most files have one or two.
+    pub values: Box<[(Atom, Middleware)]>,
     /// Every identifier the file declares or refers to, in any scope, types and type-only imports included (new
     /// bindings avoid them all: see [`FileFacts::free_name`]).
     /// Sorted, for binary search (a third of the room a hash set takes).
@@ -502,7 +502,10 @@ impl FileFacts {
     /// The middleware a bare identifier stands for, following `const x = helmet()`.
     pub fn resolve<'a>(&'a self, middleware: &'a Middleware) -> &'a Middleware {
         match middleware {
-            Middleware::Ident(name) => self.values.get(name).unwrap_or(middleware),
+            Middleware::Ident(name) => match self.values.binary_search_by(|(n, _)| n.cmp(name)) {
+                Ok(i) => &self.values[i].1,
+                Err(_) => middleware,
+            },
             other => other,
         }
     }
@@ -631,7 +634,7 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
         bindings: &shared,
         by_name,
         votes: StyleVotes::default(),
-        values: BTreeMap::new(),
+        values: Vec::new(),
         apps: Vec::new(),
         claimed: HashSet::default(),
         uses: Vec::new(),
@@ -759,7 +762,15 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
         module_system,
         style: votes.finish(code, crate::style::is_es5_program(&parsed.program)),
         bindings: bindings.bindings.into_boxed_slice(),
-        values,
+        values: {
+            // (The last of each name's initialisers, as a map's `insert` kept: reversed, then a stable sort keeps the
+            // later ones first among equal names.)
+            let mut values = values;
+            values.reverse();
+            values.sort_by(|a, b| a.0.cmp(&b.0));
+            values.dedup_by(|later, first| later.0 == first.0);
+            values.into_boxed_slice()
+        },
         names: {
             let mut names: Vec<Atom> = bindings.names.into_iter().collect();
             names.sort_unstable();
@@ -993,7 +1004,7 @@ struct Collector<'a> {
     /// The first of `bindings` under each local name.
     by_name: HashMap<&'a Atom, &'a ModuleBinding>,
     votes: StyleVotes,
-    values: BTreeMap<Atom, Middleware>,
+    values: Vec<(Atom, Middleware)>,
     apps: Vec<ExpressApp>,
     /// Creation calls already registered by their statement.
     claimed: HashSet<usize>,
@@ -1978,7 +1989,7 @@ impl Visit for Collector<'_> {
             }
             let mw = self.classify_call(init);
             if !matches!(mw, Middleware::Other) {
-                self.values.insert(id.id.sym.clone(), mw);
+                self.values.push((id.id.sym.clone(), mw));
             }
         }
         // `const { static: serveStatic } = express`: the package's exports taken out by name.

@@ -965,7 +965,8 @@ impl Visit for Collector<'_> {
     }
 
     fn visit_str(&mut self, s: &Str) {
-        self.markup(&string_value(s), range_of(s).start);
+        // (Borrowed: most strings hold no markup, and need no copy to tell.)
+        self.markup(&s.value.to_string_lossy(), range_of(s).start);
     }
 
     fn visit_tpl(&mut self, t: &Tpl) {

@@ -57,7 +57,7 @@ fn change_ops(change: &FileChange, old: &[&str], new: &[&str]) -> Vec<similar::D
     // (The edits' offsets are into the text without its byte order mark; `original` has it back.)
     let bom = change.original.len() - crate::source::without_bom(&change.original).len();
     let spans = change.edits.iter().map(|e| (e.range.start + bom, e.range.end + bom, e.text.len()));
-    edited_line_ops(old, new, spans).unwrap_or_else(|| line_ops(old, new))
+    edited_line_ops((&change.original, old), (&change.updated, new), spans).unwrap_or_else(|| line_ops(old, new))
 }
 
 /// The unified diff of `path` given its lines and their ops.
@@ -123,9 +123,10 @@ fn line_ops(old: &[&str], new: &[&str]) -> Vec<similar::DiffOp> {
 /// short as a diff of the whole texts. Where a change's lines could be matched more than one way (an inserted blank
 /// line next to an old one), the choice is made within the lines of the edit, which can differ from a diff of the
 /// whole texts: the same lines, shown where the edit put them.
+/// Each text comes with its [`lines`].
 fn edited_line_ops<'a>(
-    old: &[&'a str],
-    new: &[&'a str],
+    (old_text, old): (&str, &[&'a str]),
+    (new_text, new): (&str, &[&'a str]),
     spans: impl Iterator<Item = (usize, usize, usize)>,
 ) -> Option<Vec<similar::DiffOp>> {
     use similar::algorithms::{Capture, Compact, DiffHook, Replace};
@@ -166,8 +167,13 @@ fn edited_line_ops<'a>(
     }
     let mut compact = Compact::new(Replace::new(Capture::new()), old, new);
     // (Capture, Replace and Compact never fail.)
+    // (The lines' bytes, compared as one run: equal bytes from a line start to a line start are the same lines.)
+    fn bytes<'t>(text: &'t str, starts: &[usize], lines: Range<usize>) -> Option<&'t [u8]> {
+        let at = |line: usize| if line == starts.len() { Some(text.len()) } else { starts.get(line).copied() };
+        text.as_bytes().get(at(lines.start)?..at(lines.end)?)
+    }
     let equal = |compact: &mut Compact<_, _, _>, o: Range<usize>, n: Range<usize>| -> Option<()> {
-        if o.len() != n.len() || old.get(o.clone())? != new.get(n.clone())? {
+        if o.len() != n.len() || bytes(old_text, &old_starts, o.clone())? != bytes(new_text, &new_starts, n.clone())? {
             return None;
         }
         if !o.is_empty() {
@@ -178,8 +184,11 @@ fn edited_line_ops<'a>(
     // The groups' lines as numbers (equal numbers for equal lines, one numbering for all the groups), and how many
     // more times each is in the old groups than in the new: a diff removes or adds each surplus at least, so their
     // sum is the fewest lines any diff changes.
-    let mut numbers: rustc_hash::FxHashMap<&str, u32> = rustc_hash::FxHashMap::default();
-    let mut surplus: Vec<isize> = Vec::new();
+    // (Room for every line of the groups at once: a map grown line by line rehashed each line again and again.)
+    let lines: usize = windows.iter().map(|(o, n)| o.len() + n.len()).sum();
+    let mut numbers: rustc_hash::FxHashMap<&str, u32> =
+        rustc_hash::FxHashMap::with_capacity_and_hasher(lines, Default::default());
+    let mut surplus: Vec<isize> = Vec::with_capacity(lines);
     let mut number = |line: &'a str, side: isize| {
         let next = numbers.len() as u32;
         let n = *numbers.entry(line).or_insert(next);
@@ -833,7 +842,7 @@ mod tests {
         );
         let (old, new) = (lines(&change.original), lines(&change.updated));
         let spans = change.edits.iter().map(|e| (e.range.start, e.range.end, e.text.len()));
-        assert_eq!(edited_line_ops(&old, &new, spans), None);
+        assert_eq!(edited_line_ops((&change.original, &old), (&change.updated, &new), spans), None);
     }
 
     #[test]
@@ -872,7 +881,7 @@ mod tests {
             let (old, new) = (lines(&change.original), lines(&change.updated));
             let whole = line_ops(&old, &new);
             let spans = change.edits.iter().map(|e| (e.range.start, e.range.end, e.text.len()));
-            let Some(ops) = edited_line_ops(&old, &new, spans) else { continue };
+            let Some(ops) = edited_line_ops((&change.original, &old), (&change.updated, &new), spans) else { continue };
             from_edits += 1;
             assert_eq!(replay(&old, &new, &ops), change.updated, "{original:?} {:?}", change.edits);
             let changed = |ops: &[similar::DiffOp]| {
