@@ -34,6 +34,39 @@ const EXTENSIONS: [&str; 8] = ["js", "cjs", "mjs", "jsx", "ts", "tsx", "cts", "m
 /// How deep a chain of re-exports and names is followed (a cycle stops there).
 const MAX_DEPTH: usize = 12;
 
+/// What the rest of the project says about each file, by the file's index (the discovered list's).
+///
+/// A slot per file, boxed where there are links: a hash map of them was the largest single table the linking built
+/// (a bucket per entry with a quarter to half of them spare, and the old and the new table both held while it grew,
+/// at the run's peak of memory).
+#[derive(Debug, Default)]
+pub struct ProjectLinks(Vec<Option<Box<FileLinks>>>);
+
+impl ProjectLinks {
+    /// No links yet, for `files` files.
+    fn new(files: usize) -> ProjectLinks {
+        ProjectLinks(std::iter::repeat_with(|| None).take(files).collect())
+    }
+
+    /// The links of file `i`, if any.
+    pub fn get(&self, i: usize) -> Option<&FileLinks> {
+        self.0.get(i).and_then(Option::as_deref)
+    }
+
+    /// The links of file `i`, made empty when it has none yet.
+    fn entry(&mut self, i: usize) -> &mut FileLinks {
+        if i >= self.0.len() {
+            self.0.resize_with(i + 1, || None);
+        }
+        self.0[i].get_or_insert_with(Box::default)
+    }
+
+    /// Forgets every file's links.
+    pub fn clear(&mut self) {
+        self.0 = Vec::new();
+    }
+}
+
 /// What the rest of the project says about one file.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct FileLinks {
@@ -651,9 +684,9 @@ enum Resolved {
 
 /// Links the analysed files. `inputs[i]` is `None` for a discovered file that was not analysed; `resolver` indexes
 /// the same list. Returns each analysed file's links (empty ones are left out).
-pub fn link(inputs: &[Option<LinkInput<'_>>], resolver: &Resolver) -> HashMap<usize, FileLinks> {
+pub fn link(inputs: &[Option<LinkInput<'_>>], resolver: &Resolver) -> ProjectLinks {
     let linker = Linker { inputs, resolver };
-    let mut links: HashMap<usize, FileLinks> = HashMap::default();
+    let mut links = ProjectLinks::new(inputs.len());
     // Apps and routers handed to functions of other modules, through as many modules as they go.
     let mut params: HashMap<usize, Vec<AppParam>> = HashMap::default();
     let mut work: Vec<usize> = (0..inputs.len()).filter(|i| inputs[*i].is_some()).collect();
@@ -671,7 +704,7 @@ pub fn link(inputs: &[Option<LinkInput<'_>>], resolver: &Resolver) -> HashMap<us
         }
     }
     for (i, set) in &params {
-        links.entry(*i).or_default().app_params = set.clone();
+        links.entry(*i).app_params = set.clone();
     }
     // What each file says of the others, found in parallel, then recorded in file order (as one loop would).
     let found: Vec<FoundLinks> = inputs
@@ -725,17 +758,17 @@ pub fn link(inputs: &[Option<LinkInput<'_>>], resolver: &Resolver) -> HashMap<us
         .map(|(i, _)| linker.function_calls(i))
         .collect();
     for (t, bodies) in linker.run_at_load(&calls) {
-        links.entry(t).or_default().run_at_load = bodies;
+        links.entry(t).run_at_load = bodies;
     }
     let handlers: Vec<(usize, ByteRange)> =
         found.iter().flat_map(|f| f.handlers.iter().map(|(t, (range, _), _)| (*t, *range))).collect();
     for (t, responses) in linker.responses(&calls, &handlers) {
-        links.entry(t).or_default().responses = responses;
+        links.entry(t).responses = responses;
     }
     for found in found {
         let i = found.file;
         for (target, handler, form) in found.handlers.into_iter().filter(|(t, ..)| *t != i) {
-            let entry = links.entry(target).or_default();
+            let entry = links.entry(target);
             if form && !entry.form_handlers.contains(&handler.0) {
                 entry.form_handlers.push(handler.0);
             }
@@ -744,35 +777,39 @@ pub fn link(inputs: &[Option<LinkInput<'_>>], resolver: &Resolver) -> HashMap<us
             }
         }
         for (target, passed, elsewhere) in found.objects {
-            links.entry(i).or_default().objects_elsewhere.push(elsewhere);
-            let entry = links.entry(target).or_default();
+            links.entry(i).objects_elsewhere.push(elsewhere);
+            let entry = links.entry(target);
             if !entry.passed_objects.contains(&passed) {
                 entry.passed_objects.push(passed);
             }
         }
         for (target, passed) in found.values {
-            let entry = links.entry(target).or_default();
+            let entry = links.entry(target);
             if !entry.passed_values.contains(&passed) {
                 entry.passed_values.push(passed);
             }
         }
         if !found.instances.is_empty() {
-            links.entry(i).or_default().imported_instances = found.instances;
+            links.entry(i).imported_instances = found.instances;
         }
         for (target, app) in found.mounted {
-            let entry = links.entry(target).or_default();
+            let entry = links.entry(target);
             if !entry.mounted_apps.contains(&app) {
                 entry.mounted_apps.push(app);
             }
         }
         for (origin, remote) in found.middleware {
-            let entry = links.entry(origin).or_default();
+            let entry = links.entry(origin);
             if !entry.app_middleware.contains(&remote) {
                 entry.app_middleware.push(remote);
             }
         }
     }
-    links.retain(|_, l| *l != FileLinks::default());
+    for slot in &mut links.0 {
+        if slot.as_deref().is_some_and(|l| *l == FileLinks::default()) {
+            *slot = None;
+        }
+    }
     links
 }
 

@@ -275,9 +275,11 @@ fn run_on_this_thread(
         }
     }
     loop {
-        let wanted: BTreeSet<usize> = frontier
-            .iter()
-            .flat_map(|&i| match &scans[i] {
+        // (Resolved on every core: the first round resolves every import of every analysed file.)
+        let wanted: Vec<usize> = frontier
+            .par_iter()
+            .with_max_len(crate::source::PARALLEL_CHUNK)
+            .flat_map_iter(|&i| match &scans[i] {
                 Scan::Analysed(a) => imported_specs(&a.1)
                     .filter_map(|spec| resolver.resolve(&found.sources[i], spec))
                     .filter(|t| matches!(scans[*t], Scan::Skipped(..)))
@@ -285,6 +287,7 @@ fn run_on_this_thread(
                 _ => Vec::new(),
             })
             .collect();
+        let wanted: BTreeSet<usize> = wanted.into_iter().collect();
         if wanted.is_empty() {
             break;
         }
@@ -356,15 +359,16 @@ fn run_on_this_thread(
     timings.phase("project facts: instances, examples");
     // What the code sends (HTML with inline code, its own X-Frame-Options): helmet's headers must fit it (a file the
     // scanner fails on only loses that evidence).
-    let built: Vec<(usize, bool, crate::code_html::CodeScan)> =
-        sends.into_iter().enumerate().filter_map(|(i, scanned)| Some((i, inputs[i].is_none(), *scanned?))).collect();
-    timings.phase("project facts: what the code sends (built)");
+    // (Each file's taken as it comes: gathered first into a list of their own, unboxed, they were the run's peak of
+    // memory, a copy of every one with the list's spare room.)
+    let built = sends.into_iter().enumerate().filter_map(|(i, scanned)| Some((i, scanned?)));
     // What each project serves: its view files count only where it serves or renders them.
     let mut served: HashMap<PathBuf, Option<Vec<(PathBuf, bool)>>> = HashMap::default();
     let mut built_html = Vec::new();
     let mut connects = Vec::new();
     let mut computed_folders = Vec::new();
-    for (i, front_end, scan) in built {
+    for (i, scan) in built {
+        let (front_end, scan) = (inputs[i].is_none(), *scan);
         let path = &found.sources[i];
         let Some(manifest) = manifests.nearest(path) else { continue };
         let Some(project) = projects.get_mut(&manifest) else { continue };
@@ -694,7 +698,7 @@ fn run_on_this_thread(
                             transform: t.info(),
                             file: input.source,
                             facts: input.facts,
-                            links: project_links.get(&i).unwrap_or(&no_links),
+                            links: project_links.get(i).unwrap_or(&no_links),
                             project,
                             options,
                         };
@@ -762,7 +766,7 @@ fn run_on_this_thread(
         let base = own.as_ref().unwrap_or(options);
         let held = held_back.then(|| Options { held_back: true, ..base.clone() });
         let options = held.as_ref().unwrap_or(base);
-        let file_links = project_links.get(&i).unwrap_or(&no_links);
+        let file_links = project_links.get(i).unwrap_or(&no_links);
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             plan_file(file, facts, file_links, project, manifest, &chosen, &tracked, options)
         }))
