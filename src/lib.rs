@@ -23,6 +23,29 @@ struct WordAligned;
 const WORD: usize = std::mem::size_of::<usize>();
 
 #[cfg(not(feature = "system-alloc"))]
+impl WordAligned {
+    /// `plain` (size) for a layout aligned to a word or less, else `aligned` (size, alignment).
+    ///
+    /// # Safety
+    /// As the mimalloc calls given.
+    #[inline(always)]
+    unsafe fn allocate(
+        layout: std::alloc::Layout,
+        plain: unsafe extern "C" fn(usize) -> *mut std::ffi::c_void,
+        aligned: unsafe extern "C" fn(usize, usize) -> *mut std::ffi::c_void,
+    ) -> *mut u8 {
+        // SAFETY: the caller's.
+        unsafe {
+            if layout.align() <= WORD {
+                plain(layout.size()).cast()
+            } else {
+                aligned(layout.size(), layout.align()).cast()
+            }
+        }
+    }
+}
+
+#[cfg(not(feature = "system-alloc"))]
 // SAFETY: every pointer comes from mimalloc and goes back to it (`mi_free` takes any of its pointers, aligned or not);
 // a layout aligned to more than a word goes through mimalloc's aligned calls, as the `mimalloc` crate does; one
 // aligned to a word or less is served by the plain calls, whose blocks are word aligned (above, and tested below).
@@ -30,25 +53,13 @@ unsafe impl std::alloc::GlobalAlloc for WordAligned {
     #[inline]
     unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
         // SAFETY: a size for mimalloc, which returns null when it has no memory (as `alloc` must).
-        unsafe {
-            if layout.align() <= WORD {
-                libmimalloc_sys::mi_malloc(layout.size()).cast()
-            } else {
-                libmimalloc_sys::mi_malloc_aligned(layout.size(), layout.align()).cast()
-            }
-        }
+        unsafe { WordAligned::allocate(layout, libmimalloc_sys::mi_malloc, libmimalloc_sys::mi_malloc_aligned) }
     }
 
     #[inline]
     unsafe fn alloc_zeroed(&self, layout: std::alloc::Layout) -> *mut u8 {
         // SAFETY: as `alloc`.
-        unsafe {
-            if layout.align() <= WORD {
-                libmimalloc_sys::mi_zalloc(layout.size()).cast()
-            } else {
-                libmimalloc_sys::mi_zalloc_aligned(layout.size(), layout.align()).cast()
-            }
-        }
+        unsafe { WordAligned::allocate(layout, libmimalloc_sys::mi_zalloc, libmimalloc_sys::mi_zalloc_aligned) }
     }
 
     #[inline]
