@@ -768,7 +768,7 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
             let mut values = values;
             values.reverse();
             values.sort_by(|a, b| a.0.cmp(&b.0));
-            values.dedup_by(|later, first| later.0 == first.0);
+            values.dedup_by(|removed, kept| removed.0 == kept.0);
             values.into_boxed_slice()
         },
         names: {

@@ -276,7 +276,7 @@ fn run_on_this_thread(
     }
     loop {
         // (Resolved on every core: the first round resolves every import of every analysed file.)
-        let wanted: Vec<usize> = frontier
+        let wanted: BTreeSet<usize> = frontier
             .par_iter()
             .with_max_len(crate::source::PARALLEL_CHUNK)
             .flat_map_iter(|&i| match &scans[i] {
@@ -287,7 +287,6 @@ fn run_on_this_thread(
                 _ => Vec::new(),
             })
             .collect();
-        let wanted: BTreeSet<usize> = wanted.into_iter().collect();
         if wanted.is_empty() {
             break;
         }
