@@ -19,7 +19,6 @@ const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// The tarballs and the projects they were installed into, made once for every test of this file.
 struct Installed {
-    _dir: tempfile::TempDir,
     tarballs: PathBuf,
     /// The launcher and the platform package, installed.
     project: PathBuf,
@@ -30,8 +29,19 @@ struct Installed {
 fn installed() -> &'static Installed {
     static INSTALLED: OnceLock<Installed> = OnceLock::new();
     INSTALLED.get_or_init(|| {
-        let dir = tempfile::Builder::new().prefix("express-harden-npm-").tempdir().expect("tempdir");
-        let tarballs = dir.path().join("tarballs");
+        // One fixed folder, emptied first: a static is never dropped, so a fresh temporary directory would be left
+        // behind by every run (about 400 MB each: tarballs, two installs and npm caches around the debug binary).
+        // Outside this repository (the system's temporary folder), since the app in it must not be seen as part of
+        // a larger git project whose lockfiles the tool would look for.
+        // Named after this build's target folder, so that two checkouts testing at once do not clear each other's.
+        let dir = std::env::temp_dir().join(format!("express-harden-npm-package-{:016x}", target_key()));
+        match std::fs::remove_dir_all(&dir) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => panic!("clear {}: {e}", dir.display()),
+        }
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        let tarballs = dir.join("tarballs");
         let out = Command::new("bash")
             .arg(Path::new(REPO).join("scripts/npm-package.sh"))
             .args(["--binary", BIN])
@@ -47,12 +57,20 @@ fn installed() -> &'static Installed {
             "the script prints the tarballs it made"
         );
         let launcher = tarballs.join(format!("express-harden-{VERSION}.tgz"));
-        let project = dir.path().join("project");
-        npm_install(dir.path(), &project, &[&launcher, &platform]);
-        let launcher_only = dir.path().join("launcher-only");
-        npm_install(dir.path(), &launcher_only, &[&launcher]);
-        Installed { _dir: dir, tarballs, project, launcher_only }
+        let project = dir.join("project");
+        npm_install(&dir, &project, &[&launcher, &platform]);
+        let launcher_only = dir.join("launcher-only");
+        npm_install(&dir, &launcher_only, &[&launcher]);
+        Installed { tarballs, project, launcher_only }
     })
+}
+
+/// A key for this build's target folder (the same in every run of these tests from one checkout).
+fn target_key() -> u64 {
+    use std::hash::{Hash as _, Hasher as _};
+    let mut hasher = std::hash::DefaultHasher::new();
+    env!("CARGO_TARGET_TMPDIR").hash(&mut hasher);
+    hasher.finish()
 }
 
 /// The one platform package the script built (this machine's).
