@@ -1484,12 +1484,34 @@ impl Prefilter {
         let search = &self.search;
         for i in 0..search.match_len(sid) {
             let pattern = search.match_pattern(sid, i);
+            let start = end - search.pattern_len(pattern);
             match pattern.as_usize().checked_sub(self.watched) {
-                None => found.0 = true,
-                Some(h) => found.1.record(self.hints[h], bytes, end - search.pattern_len(pattern)),
+                // (A watched needle counts where code may have it: not in a comment line.)
+                None => found.0 = found.0 || !on_comment_line(bytes, start),
+                Some(h) => found.1.record(self.hints[h], bytes, start),
             }
         }
     }
+}
+
+/// Whether the byte at `at` is in a comment by the look of its line: the line starts (after indentation) with `//`, or
+/// with `/*` or `*` (a block comment's first line or a continuation line, as JSDoc writes them) and does not close
+/// the comment before `at`. A needle found there names nothing the code does (`/** @param {import('express').Request}
+/// req */`, `// app.use(helmet())` left commented out), so it does not make the file analysed by itself: a file that
+/// differs from another only by its comments gets the same treatment. (A block comment whose lines do not start with
+/// `*` is not recognised: its needles still count, as before. A line starting with `*` that is code, a multiplication
+/// continued on a new line, is not worth a lexer.)
+fn on_comment_line(bytes: &[u8], at: usize) -> bool {
+    let line_start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |nl| nl + 1);
+    let mut line = &bytes[line_start..at];
+    if line_start == 0 {
+        line = line.strip_prefix("\u{feff}".as_bytes()).unwrap_or(line);
+    }
+    let line = line.trim_ascii_start();
+    if line.starts_with(b"//") {
+        return true;
+    }
+    (line.starts_with(b"/*") || line.starts_with(b"*")) && memchr::memmem::find(line, b"*/").is_none()
 }
 
 /// How many bytes of analysed files' texts a run keeps between the passes ([`TextBudget`]).
@@ -2581,6 +2603,37 @@ mod tests {
         assert_eq!(hints, crate::code_html::Hints { markup: true, script_calls: true, ..Default::default() });
         // A quoted attribute that is no handler's is no hint.
         assert_eq!(prefilter.read(b"const a = '<b class=\"x\">';").1, crate::code_html::Hints::default());
+    }
+
+    #[test]
+    fn a_watched_needle_counts_outside_comment_lines_only() {
+        let prefilter = Prefilter::new(vec!["express".to_string(), ".cookie(".to_string()]);
+        let watched = |text: &str| prefilter.read(text.as_bytes()).0;
+        // In comment lines: JSDoc on one line and on several, line comments (indented, after a BOM, a triple-slash
+        // directive), a block comment on one line.
+        for text in [
+            "/** @typedef {import('express').Request} Request */\nmodule.exports = (req, res, next) => next();\n",
+            "/**\n * @param {import('express').Response} res\n */\nfunction f(res) {}\n",
+            "  // res.cookie('a', 'b');\nconst x = 1;\n",
+            "\u{feff}// express\n",
+            "/* express */\n",
+            "\t/// <reference types=\"express\" />\n",
+        ] {
+            assert!(!watched(text), "{text:?}");
+        }
+        // Code: after a comment closed on its line, on a line that starts with code, in a string; and a block comment
+        // whose lines do not start with `*` (not recognised: it counts, as before).
+        for text in [
+            "/* shared */ const express = require('express');\n",
+            " */ app.use(express.json());\n",
+            "// the app\nconst express = require('express');\n",
+            "const x = 1; // express\n",
+            "const u = 'http://example.com/express';\n",
+            "/*\n  const app = express();\n*/\n",
+            "res.cookie('a', 'b');",
+        ] {
+            assert!(watched(text), "{text:?}");
+        }
     }
 
     #[test]

@@ -924,6 +924,54 @@ fn the_summary_says_what_it_counts() {
 }
 
 #[test]
+fn a_needle_only_in_comments_does_not_make_a_file_analysed() {
+    // middleware/types.js names express (and helmet) in comments only, and nothing imports it: skipped by the
+    // prefilter, as its twin without the comments is. routes/users.js names express in a JSDoc comment only too, but
+    // app.js imports it: read with the modules the app imports. lib/router.js has code after a comment that closes on
+    // its line: analysed.
+    const TYPES: &str = "/**\n * @typedef {import('express').Request} Request\n */\n// app.use(helmet());\n\
+                         module.exports = (req, res, next) => next();\n";
+    let app = APP_JS.replace("app.listen(3000);", "require('./routes/users')(app);\n\napp.listen(3000);");
+    let project = Project::express_app()
+        .with("app.js", &app)
+        .with("middleware/types.js", TYPES)
+        .with(
+            "routes/users.js",
+            "/** @param {import('express').Application} app */\nmodule.exports = function (app) {\n  \
+             app.get('/users', (req, res) => res.json([]));\n};\n",
+        )
+        .with(
+            "lib/router.js",
+            "/* shared */ const express = require('express');\nmodule.exports = express.Router();\n",
+        );
+
+    let out = run(project.path(), &["--only", "helmet"]);
+    let json = run(project.path(), &["--only", "helmet", "--format", "json"]).json();
+
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stderr.contains("  scanned 4 source files: 3 parsed, 1 skipped by the prefilter (they name nothing"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        (json["summary"]["files_scanned"].as_u64(), json["summary"]["files_parsed"].as_u64()),
+        (Some(4), Some(3))
+    );
+    assert_eq!(json["summary"]["files_skipped"], 1);
+    assert!(out.stdout.contains("+++ b/app.js") && !out.stdout.contains("middleware/types.js"), "{}", out.stdout);
+
+    // The same project with the comments taken out of middleware/types.js prints the same.
+    let twin = Project::express_app()
+        .with("app.js", &app)
+        .with("middleware/types.js", "module.exports = (req, res, next) => next();\n")
+        .with("routes/users.js", std::fs::read(project.path().join("routes/users.js")).expect("read"))
+        .with("lib/router.js", std::fs::read(project.path().join("lib/router.js")).expect("read"));
+    let twin_out = run(twin.path(), &["--only", "helmet"]);
+    assert_eq!((twin_out.code, &twin_out.stdout, &twin_out.stderr), (out.code, &out.stdout, &out.stderr));
+}
+
+#[test]
 fn check_exits_0_on_a_project_that_is_already_hardened() {
     let project = Project::hardened_app();
 
