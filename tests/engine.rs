@@ -71,11 +71,8 @@ fn project(files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
 
 #[test]
 fn a_transform_failing_on_one_file_costs_only_that_file() {
-    let (_tmp, dir) = project(&[
-        ("package.json", "{}\n"),
-        ("boom.js", "const marker = 1;\n"),
-        ("ok.js", "const marker = 2;\n"),
-    ]);
+    let (_tmp, dir) =
+        project(&[("package.json", "{}\n"), ("boom.js", "const marker = 1;\n"), ("ok.js", "const marker = 2;\n")]);
     let transforms: Vec<Box<dyn Transform>> = vec![Box::new(Probe::new(false))];
     let result = run_with(std::slice::from_ref(&dir), &transforms, &Options::default());
 
