@@ -353,6 +353,11 @@ pub struct FileFacts {
     /// `util.promisify`, `{ tpl: require('lodash').template }`, `export default template` of `import { template }
     /// from 'lodash'`): sorted, without repeats. Relative modules are left out.
     pub package_refs: Box<[(Atom, Atom)]>,
+    /// The first `redirect` or `location` call (its index in `member_calls`) with an argument that may come from the
+    /// request: one that is neither a string literal nor a name, and whose text reads `req.` or `request.`
+    /// (`res.redirect(req.query.next)`, `` `${req.body.back}` ``). Found while the text is at hand, so that a parked
+    /// text need not be read again for it.
+    pub request_redirect: Option<usize>,
 }
 
 /// The statement (in a statement list) that holds something: new statements can go before or after it.
@@ -758,6 +763,16 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
     opaque_modules.dedup();
     package_refs.sort_unstable();
     package_refs.dedup();
+    let request_redirect = member_calls.iter().position(|call| {
+        (call.method == "redirect" || call.method == "location")
+            && call.args.iter().any(|arg| match arg {
+                Value::Str(..) | Value::Ident(..) => false,
+                _ => {
+                    let text = code.get(arg.range().range()).unwrap_or("");
+                    ["req.", "request."].iter().any(|r| text.contains(r))
+                }
+            })
+    });
     FileFacts {
         module_system,
         style: votes.finish(code, crate::style::is_es5_program(&parsed.program)),
@@ -797,6 +812,7 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
         inline_requires: inline_requires.into_boxed_slice(),
         opaque_modules: opaque_modules.into_boxed_slice(),
         package_refs: package_refs.into_boxed_slice(),
+        request_redirect,
     }
 }
 
@@ -2146,5 +2162,29 @@ impl Visit for Collector<'_> {
             }
         }
         call.visit_children_with(self);
+    }
+}
+
+#[cfg(test)]
+mod request_redirect_tests {
+    use crate::parse::parse;
+    use crate::source::SourceFile;
+
+    /// The line of the file's first redirect from the request, as `FileFacts::request_redirect` points to it.
+    fn first(code: &str) -> Option<usize> {
+        let file = SourceFile::new("a.js".into(), code.to_string());
+        let parsed = parse(&file, &file.code).expect("parses");
+        let facts = super::analyse_tracking(&file, &parsed, Some(&["redirect", "location"]));
+        facts.request_redirect.map(|i| file.line(facts.member_calls[i].range.start()))
+    }
+
+    #[test]
+    fn the_first_redirect_whose_argument_reads_the_request() {
+        assert_eq!(first("res.redirect('/home');\nres.redirect(next);\nres.redirect(req.query.next);\n"), Some(3));
+        assert_eq!(first("res.location(`${request.body.back}`);\nres.redirect(req.query.next);\n"), Some(1));
+        assert_eq!(first("res.redirect(302, '/a' + req.params.id);\n"), Some(1));
+        // A string, a name, or code that does not read the request: none.
+        assert_eq!(first("res.redirect('req.query');\nres.redirect(req);\nres.redirect(base + path);\n"), None);
+        assert_eq!(first("res.send(req.query.next);\n"), None);
     }
 }

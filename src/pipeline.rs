@@ -692,6 +692,9 @@ fn run_on_this_thread(
         .flat_map_iter(|(i, input)| {
             let path = &found.sources[i];
             let project = manifests.nearest(path).and_then(|m| projects.get(&m)).unwrap_or(&no_project);
+            // (A parked text read again for the surveys alone, once for every transform that asks for it: not kept
+            // past them.)
+            let mut text: Option<Option<SourceFile>> = None;
             let notes: Vec<(usize, &'static str, Vec<String>)> = match input {
                 Some(input) => transforms
                     .iter()
@@ -705,13 +708,14 @@ fn run_on_this_thread(
                             project,
                             options,
                         };
-                        // (A text read again for this survey alone: not kept past it.)
-                        let text = match t.surveys(&cx) {
+                        let file = match t.surveys(&cx) {
                             crate::transform::Survey::Nothing => return None,
-                            crate::transform::Survey::Lines => None,
-                            crate::transform::Survey::Text => input.read_again(),
+                            crate::transform::Survey::Lines => input.source,
+                            crate::transform::Survey::Text => {
+                                text.get_or_insert_with(|| input.read_again()).as_ref().unwrap_or(input.source)
+                            }
                         };
-                        let cx = FileContext { file: text.as_ref().unwrap_or(input.source), ..cx };
+                        let cx = FileContext { file, ..cx };
                         let notes = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| t.survey(&cx))).ok()?;
                         (!notes.is_empty()).then_some((i, t.info().id, notes))
                     })
@@ -1353,19 +1357,19 @@ fn code_use(path: &Path, input: &links::LinkInput<'_>, out: &mut crate::project:
                 out.view_engines.insert(engine.to_string());
             }
         }
-        if out.request_redirect.is_none() && (call.method == "redirect" || call.method == "location") {
-            let from_request = call.args.iter().any(|arg| match arg {
-                crate::values::Value::Str(s, _) => s == "back",
-                crate::values::Value::Ident(..) => false,
-                // (The text is read again only for code that may read the request.)
-                _ => {
-                    let text = input.file().code.get(arg.range().range()).unwrap_or("");
-                    ["req.", "request."].iter().any(|r| text.contains(r))
-                }
-            });
-            if from_request {
-                out.request_redirect = Some((path.to_path_buf(), input.source.line(call.range.start())));
-            }
+    }
+    if out.request_redirect.is_none() {
+        // (`redirect('back')`, or an argument that reads the request: the first such call of the file.)
+        let back = facts.member_calls.iter().position(|call| {
+            (call.method == "redirect" || call.method == "location")
+                && call.args.iter().any(|arg| matches!(arg, crate::values::Value::Str(s, _) if s == "back"))
+        });
+        let first = match (back, facts.request_redirect) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        if let Some(call) = first.and_then(|i| facts.member_calls.get(i)) {
+            out.request_redirect = Some((path.to_path_buf(), input.source.line(call.range.start())));
         }
     }
     if out.route_pattern.is_none() {
