@@ -353,10 +353,10 @@ pub struct FileFacts {
     /// `util.promisify`, `{ tpl: require('lodash').template }`, `export default template` of `import { template }
     /// from 'lodash'`): sorted, without repeats. Relative modules are left out.
     pub package_refs: Box<[(Atom, Atom)]>,
-    /// The first `redirect` or `location` call (its index in `member_calls`) with an argument that may come from the
-    /// request: one that is neither a string literal nor a name, and whose text reads `req.` or `request.`
-    /// (`res.redirect(req.query.next)`, `` `${req.body.back}` ``). Found while the text is at hand, so that a parked
-    /// text need not be read again for it.
+    /// The first `redirect` or `location` call (its index in `member_calls`) whose target may come from the request:
+    /// `'back'` (the Referer header), or an argument that is neither a string literal nor a name and whose text reads
+    /// `req.` or `request.` (`res.redirect(req.query.next)`, `` `${req.body.back}` ``). Found while the text is at hand,
+    /// so that a parked text need not be read again for it.
     pub request_redirect: Option<usize>,
 }
 
@@ -766,7 +766,8 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
     let request_redirect = member_calls.iter().position(|call| {
         (call.method == "redirect" || call.method == "location")
             && call.args.iter().any(|arg| match arg {
-                Value::Str(..) | Value::Ident(..) => false,
+                Value::Str(s, _) => s == "back",
+                Value::Ident(..) => false,
                 _ => {
                     let text = code.get(arg.range().range()).unwrap_or("");
                     ["req.", "request."].iter().any(|r| text.contains(r))
@@ -2183,6 +2184,7 @@ mod request_redirect_tests {
         assert_eq!(first("res.redirect('/home');\nres.redirect(next);\nres.redirect(req.query.next);\n"), Some(3));
         assert_eq!(first("res.location(`${request.body.back}`);\nres.redirect(req.query.next);\n"), Some(1));
         assert_eq!(first("res.redirect(302, '/a' + req.params.id);\n"), Some(1));
+        assert_eq!(first("res.redirect('/home');\nres.redirect('back');\nres.redirect(req.query.next);\n"), Some(2));
         // A string, a name, or code that does not read the request: none.
         assert_eq!(first("res.redirect('req.query');\nres.redirect(req);\nres.redirect(base + path);\n"), None);
         assert_eq!(first("res.send(req.query.next);\n"), None);

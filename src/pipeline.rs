@@ -1359,16 +1359,7 @@ fn code_use(path: &Path, input: &links::LinkInput<'_>, out: &mut crate::project:
         }
     }
     if out.request_redirect.is_none() {
-        // (`redirect('back')`, or an argument that reads the request: the first such call of the file.)
-        let back = facts.member_calls.iter().position(|call| {
-            (call.method == "redirect" || call.method == "location")
-                && call.args.iter().any(|arg| matches!(arg, crate::values::Value::Str(s, _) if s == "back"))
-        });
-        let first = match (back, facts.request_redirect) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
-        if let Some(call) = first.and_then(|i| facts.member_calls.get(i)) {
+        if let Some(call) = facts.request_redirect.and_then(|i| facts.member_calls.get(i)) {
             out.request_redirect = Some((path.to_path_buf(), input.source.line(call.range.start())));
         }
     }
@@ -1609,8 +1600,8 @@ fn scan_file(
         }
         Err(err) => return failed(FileError::unread(path, &err), None),
     };
-    // The prefilter: a file that mentions none of the needles cannot matter (unless a module that matters imports
-    // it), and is not even decoded.
+    // The prefilter: a file that mentions none of the needles outside comment lines cannot matter (unless a module
+    // that matters imports it), and is not even decoded.
     // (The same search answers the cheap tests of what the code sends.)
     let (watched, hints) = match needles {
         Some((needles, _)) => needles.read(&bytes),
