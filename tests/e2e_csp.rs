@@ -611,8 +611,10 @@ fn a_payment_widget_string_evaluation_a_blob_worker_and_plain_http_still_work_un
     };
     let check = |server: &str, path: &str, want: &[(&str, &str)]| {
         // A worker, a frame and an API call answer in real time, which the browser's virtual time does not wait for:
-        // on a busy machine the page can be dumped before they do. A page where something expected to run still shows
-        // its initial "no" is loaded again (at most three times); any other difference fails at once.
+        // on a busy machine the page can be dumped before they do. (The worker page keeps a request to its own server
+        // under way until its worker answers, which holds virtual time: three loads in a row were not enough on a busy
+        // CI machine.) A page where something expected to run still shows its initial "no" is loaded again (at most
+        // three times); any other difference fails at once.
         let unfinished = |dom: &str| want.iter().any(|(id, text)| *text != "no" && text_of(dom, id) == Some("no"));
         let (mut csp, mut dom) = page(server, path);
         for _ in 0..2 {
