@@ -383,9 +383,10 @@ pub fn value_behind(
 /// Every value the analysed modules export that a package created in that module, by file index.
 pub fn exported_instances(inputs: &[Option<LinkInput<'_>>], resolver: &Resolver) -> Vec<(usize, ExportedInstance)> {
     let linker = Linker { inputs, resolver };
-    let mut out = Vec::new();
-    for (i, input) in inputs.iter().enumerate() {
-        let Some(input) = input else { continue };
+    // (File by file on both cores, gathered in file order.)
+    let of_file = |(i, input): (usize, &Option<LinkInput<'_>>)| {
+        let mut out = Vec::new();
+        let Some(input) = input else { return out };
         let mut names: Vec<(&str, Option<Atom>)> = Vec::new();
         for export in input.facts.exports.iter().filter(|e| e.from.is_none() && e.name != "*") {
             match (&export.value, export.name.as_str()) {
@@ -426,8 +427,9 @@ pub fn exported_instances(inputs: &[Option<LinkInput<'_>>], resolver: &Resolver)
                 },
             ));
         }
-    }
-    out
+        out
+    };
+    inputs.par_iter().with_max_len(crate::source::PARALLEL_CHUNK).enumerate().flat_map_iter(of_file).collect()
 }
 
 /// The database module `input` selects on the value `call` creates there: the text of the first argument of the first
@@ -916,18 +918,21 @@ impl<'b> Linker<'_, 'b> {
             },
             Value::Ident(name, r) => self.name(i, name, r.start(), members, depth),
             Value::Str(_, r) | Value::Conditional(r) if members.is_empty() => Some(Resolved::Literal(i, *r)),
+            // A function, found in the facts before the text is looked at (a parked text is read again from disk for
+            // that; a function's text never starts with a backtick).
+            Value::Other(r) if members.is_empty() && facts.functions.iter().any(|f| f.range == *r) => {
+                Some(Resolved::Function(i, *r))
+            }
             Value::Other(r)
                 if members.is_empty() && input.file().code.get(r.range()).is_some_and(|t| t.starts_with('`')) =>
             {
                 Some(Resolved::Literal(i, *r))
             }
             Value::Other(r) if members.is_empty() => {
-                facts.functions.iter().find(|f| f.range == *r).map(|f| Resolved::Function(i, f.range)).or_else(|| {
-                    // A dotted path written as the value (`config.session`).
-                    let text = input.file().code.get(r.range())?;
-                    let (first, rest) = dotted(text)?;
-                    self.name(i, &first, r.start(), &rest, depth)
-                })
+                // A dotted path written as the value (`config.session`).
+                let text = input.file().code.get(r.range())?;
+                let (first, rest) = dotted(text)?;
+                self.name(i, &first, r.start(), &rest, depth)
             }
             Value::Other(r) => {
                 let text = input.file().code.get(r.range())?;
