@@ -125,6 +125,32 @@ pub fn run_selected(
     crate::depth::on_big_stack(|| run_on_this_thread(paths, transforms, options, selection))
 }
 
+/// The files of the run: `paths` walked, or, given paths narrower than their project (`scope`), the project's walk
+/// (`walk_paths`) with what the given paths' own walk adds.
+fn discover(
+    paths: &[PathBuf],
+    walk_paths: &[PathBuf],
+    scope: Option<&[PathBuf]>,
+    walk: &crate::discover::WalkOptions<'_>,
+) -> crate::discover::Discovered {
+    match scope {
+        None => crate::discover::discover_with(paths, walk),
+        Some(_) => {
+            // The given paths are walked as given too (a test file named on the command line, a file in an ignored
+            // folder): what the project's walk leaves out of them is added, and their walk's errors and skipped test
+            // files are the ones reported.
+            let mut found = crate::discover::discover_with(walk_paths, walk);
+            let own = crate::discover::discover_with(paths, walk);
+            let known: rustc_hash::FxHashSet<PathBuf> =
+                found.sources.iter().map(|p| crate::discover::scope_key(p)).collect();
+            found.sources.extend(own.sources.into_iter().filter(|p| !known.contains(&crate::discover::scope_key(p))));
+            found.errors = own.errors;
+            found.tests_skipped = own.tests_skipped;
+            found
+        }
+    }
+}
+
 fn run_on_this_thread(
     paths: &[PathBuf],
     transforms: &[Box<dyn Transform>],
@@ -137,22 +163,15 @@ fn run_on_this_thread(
     let walk = crate::discover::WalkOptions { exclude: &options.exclude, root, include_tests: options.include_tests };
     // A file or folder narrower than its project is read with the rest of the project, and alone changed.
     let (walk_paths, scope) = crate::discover::with_context(paths, root);
-    let found = match &scope {
-        None => crate::discover::discover_with(paths, &walk),
-        Some(_) => {
-            // The given paths are walked as given too (a test file named on the command line, a file in an ignored
-            // folder): what the project's walk leaves out of them is added, and their walk's errors and skipped test
-            // files are the ones reported.
-            let mut found = crate::discover::discover_with(&walk_paths, &walk);
-            let own = crate::discover::discover_with(paths, &walk);
-            let known: rustc_hash::FxHashSet<PathBuf> =
-                found.sources.iter().map(|p| crate::discover::scope_key(p)).collect();
-            found.sources.extend(own.sources.into_iter().filter(|p| !known.contains(&crate::discover::scope_key(p))));
-            found.errors = own.errors;
-            found.tests_skipped = own.tests_skipped;
-            found
-        }
-    };
+    let mut needles: Vec<String> =
+        transforms.iter().flat_map(|t| t.watch().iter().filter_map(|w| w.needle())).collect();
+    // Apps and routers are created where express is named: the linking starts there (the modules they import are
+    // read after the prefilter, whatever they name), so what they register elsewhere is known to every transform.
+    needles.push("express".to_string());
+    // (The prefilter's automaton, a few milliseconds of one core for the advisories' hundreds of needles, is built
+    // while the walk waits on the file system.)
+    let (found, needles) =
+        rayon::join(|| discover(paths, &walk_paths, scope.as_deref(), &walk), || Prefilter::new(needles));
     let in_scope = |path: &Path| {
         scope.as_ref().is_none_or(|given| {
             let path = crate::discover::scope_key(path);
@@ -176,12 +195,6 @@ fn run_on_this_thread(
     let manifests = ManifestIndex::build(found.sources.iter().chain(&found.views), root);
     let mut projects = build_projects(&manifests, &found.manifests, &found.views, root, &mut result.errors);
 
-    let mut needles: Vec<String> =
-        transforms.iter().flat_map(|t| t.watch().iter().filter_map(|w| w.needle())).collect();
-    // Apps and routers are created where express is named: the linking starts there (the modules they import are
-    // read after the prefilter, whatever they name), so what they register elsewhere is known to every transform.
-    needles.push("express".to_string());
-    let needles = Prefilter::new(needles);
     let mut tracked: Vec<&str> = transforms.iter().flat_map(|t| t.watch().iter().filter_map(|w| w.method())).collect();
     tracked.sort_unstable();
     tracked.dedup();
