@@ -1274,21 +1274,32 @@ impl<'b> Linker<'_, 'b> {
         calls: &[Vec<FunctionCall>],
         handlers: &[(usize, ByteRange)],
     ) -> HashMap<usize, Vec<ResponseParam>> {
+        // The response parameter of the handler at `range` of file `t`.
+        let seed = |t: usize, range: &ByteRange| -> Option<ResponseParam> {
+            let f = self.input(t)?.facts.function_within(range).filter(|f| f.range == *range)?;
+            let (req, res) = f.request_response();
+            Some(ResponseParam { body: f.body, res: res?.clone(), req: req.cloned() })
+        };
+        // The seeds that can lead somewhere, and what they lead to.
         let mut seen: HashSet<(usize, ResponseParam)> = HashSet::default();
         let mut work: Vec<(usize, ResponseParam)> = Vec::new();
         for (t, range) in handlers {
-            let Some(f) = self.input(*t).and_then(|x| x.facts.function_within(range)).filter(|f| f.range == *range)
-            else {
+            // (A handler that calls no function of the project hands its response to none: most handlers. Left out
+            // here, it costs nothing; what it would have ruled out is looked up below, if anything is ever found.)
+            let Some(file_calls) = calls.get(*t) else { continue };
+            let first = file_calls.partition_point(|c| c.at < range.start());
+            if file_calls.get(first).is_none_or(|c| c.at > range.end()) {
                 continue;
-            };
-            let (req, res) = f.request_response();
-            if let Some(res) = res {
-                let param = ResponseParam { body: f.body, res: res.clone(), req: req.cloned() };
+            }
+            if let Some(param) = seed(*t, range) {
                 if seen.insert((*t, param.clone())) {
                     work.push((*t, param));
                 }
             }
         }
+        // Every handler's own parameter: a function found to receive a response is not one of them (each is followed
+        // from its own handler). Built the first time something is found.
+        let mut seeds: Option<HashSet<(usize, ResponseParam)>> = None;
         let mut out: HashMap<usize, Vec<ResponseParam>> = HashMap::default();
         while let Some((i, param)) = work.pop() {
             let Some(facts) = self.input(i).map(|x| x.facts) else { continue };
@@ -1309,10 +1320,13 @@ impl<'b> Linker<'_, 'b> {
                     .as_ref()
                     .and_then(|req| call.args.iter().position(|a| a.as_ref() == Some(req)))
                     .and_then(|m| f.params.get(m).cloned().flatten());
-                let found = ResponseParam { body: f.body, res: res.clone(), req };
-                if seen.insert((call.target.0, found.clone())) {
-                    out.entry(call.target.0).or_default().push(found.clone());
-                    work.push((call.target.0, found));
+                let found = (call.target.0, ResponseParam { body: f.body, res: res.clone(), req });
+                let seeds = seeds.get_or_insert_with(|| {
+                    handlers.iter().filter_map(|(t, range)| Some((*t, seed(*t, range)?))).collect()
+                });
+                if !seeds.contains(&found) && seen.insert(found.clone()) {
+                    out.entry(found.0).or_default().push(found.1.clone());
+                    work.push(found);
                 }
             }
         }
