@@ -492,16 +492,13 @@ impl FileFacts {
 
     /// Names of the routers the file creates (`express.Router()`, `Router()` imported from express).
     pub fn routers(&self) -> Vec<&str> {
-        self.declarations
-            .iter()
-            .filter(|d| {
-                matches!(&d.init, Some(Value::Call(c)) if c.callee.as_ref().is_some_and(|c| {
-                    c.is_export("express", "Router")
-                        || (c.inline_require.as_deref() == Some("express") && *c.members == ["Router"])
-                }))
-            })
-            .map(|d| d.name.as_str())
-            .collect()
+        self.declarations.iter().filter(|d| makes_router(d)).map(|d| d.name.as_str()).collect()
+    }
+
+    /// Whether `name` is one of [`FileFacts::routers`] (without gathering them: the linking asks for every route
+    /// registration and every name handed to a function).
+    pub fn is_router(&self, name: &str) -> bool {
+        self.declarations.iter().any(|d| d.name == *name && makes_router(d))
     }
 
     /// The middleware a bare identifier stands for, following `const x = helmet()`.
@@ -554,6 +551,15 @@ impl FileFacts {
             Receiver::Other => false,
         }
     }
+}
+
+/// Whether `d` declares a router: `const router = express.Router()` (or `Router()` imported from express, or
+/// `require('express').Router()`).
+fn makes_router(d: &Declaration) -> bool {
+    matches!(&d.init, Some(Value::Call(c)) if c.callee.as_ref().is_some_and(|c| {
+        c.is_export("express", "Router")
+            || (c.inline_require.as_deref() == Some("express") && *c.members == ["Router"])
+    }))
 }
 
 /// Words a binding cannot be named (reserved words, strict mode's, and globals no one should shadow).

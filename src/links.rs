@@ -1029,7 +1029,7 @@ impl<'b> Linker<'_, 'b> {
             return Some((false, Some((input.path.to_path_buf(), app.creation.start()))));
         }
         let Receiver::Path(path) = receiver else { return None };
-        if facts.routers().contains(&path.as_str()) {
+        if facts.is_router(path) {
             return Some((true, None));
         }
         own.into_iter()
