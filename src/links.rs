@@ -18,7 +18,6 @@
 
 use crate::parse::ByteRange;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use swc_atoms::Atom;
 
 use rayon::prelude::*;
@@ -526,7 +525,7 @@ pub struct Resolver {
     /// Specifiers already resolved, by the importer's folder and the specifier (the folder's bytes, a NUL, the
     /// specifier): the modules of a folder import the same neighbours and packages, and every import is resolved
     /// more than once (to read the modules the prefiltered files import, then to link them).
-    seen: Mutex<HashMap<Box<[u8]>, Option<usize>>>,
+    seen: std::sync::RwLock<HashMap<Box<[u8]>, Option<usize>>>,
 }
 
 impl Resolver {
@@ -535,7 +534,7 @@ impl Resolver {
     pub fn new(sources: &[PathBuf], packages: Vec<(String, PathBuf, Option<String>)>) -> Resolver {
         let by_path = sources.iter().enumerate().map(|(i, p)| (bytes(&key(p)).into(), i)).collect();
         let packages = packages.into_iter().map(|(name, dir, main)| (name, (key(&dir), main))).collect();
-        Resolver { by_path, packages, aliases: Vec::new(), seen: Mutex::default() }
+        Resolver { by_path, packages, aliases: Vec::new(), seen: Default::default() }
     }
 
     /// The same resolver, also following the module aliases of `aliases` (each applies to the files below its
@@ -560,15 +559,24 @@ impl Resolver {
             Some(i) if i > 0 && !matches!(&raw[i + 1..], b"" | b"." | b"..") => &raw[..i],
             _ => bytes(importer.parent().unwrap_or(Path::new(""))),
         };
-        let mut seen_key = Vec::with_capacity(folder_text.len() + 1 + spec.len());
-        seen_key.extend_from_slice(folder_text);
-        seen_key.push(0);
-        seen_key.extend_from_slice(spec.as_bytes());
-        if let Some(&found) = self.seen.lock().unwrap_or_else(|e| e.into_inner()).get(seen_key.as_slice()) {
+        // (The key is built in a buffer of the thread's, and the memo read under a shared lock: most look-ups are
+        // answered here, from both cores at once.)
+        thread_local! {
+            static KEY: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        let known = KEY.with_borrow_mut(|key| {
+            key.clear();
+            key.extend_from_slice(folder_text);
+            key.push(0);
+            key.extend_from_slice(spec.as_bytes());
+            self.seen.read().unwrap_or_else(|e| e.into_inner()).get(key.as_slice()).copied()
+        });
+        if let Some(found) = known {
             return found;
         }
         let found = self.resolve_in(importer.parent().unwrap_or(Path::new("")), spec);
-        self.seen.lock().unwrap_or_else(|e| e.into_inner()).insert(seen_key.into(), found);
+        let key: Box<[u8]> = [folder_text, b"\0", spec.as_bytes()].concat().into();
+        self.seen.write().unwrap_or_else(|e| e.into_inner()).insert(key, found);
         found
     }
 
@@ -1014,19 +1022,20 @@ impl<'b> Linker<'_, 'b> {
             .map(|f| Resolved::Function(i, f.range))
     }
 
-    /// What `receiver` (at `at` in file `i`) is: an app this file creates (`Some(Some(start))`), a router or an app
-    /// received (`Some(None)` with the router flag), or nothing Express.
-    fn express_receiver(
-        &self,
+    /// What `receiver` (at `at` in file `i`) is: an app this file creates (`Some(Some(start))`, with the file's path),
+    /// a router or an app received (`Some(None)` with the router flag, or the origin of the app received), or nothing
+    /// Express. (The path borrowed: most callers only ask whether it is anything.)
+    fn express_receiver<'s>(
+        &'s self,
         i: usize,
-        own: Option<&Vec<AppParam>>,
+        own: Option<&'s Vec<AppParam>>,
         receiver: &Receiver,
         at: usize,
-    ) -> Option<(bool, Option<(PathBuf, usize)>)> {
+    ) -> Option<(bool, Option<(&'s Path, usize)>)> {
         let input = self.input(i)?;
         let facts = input.facts;
         if let Some(app) = facts.apps.iter().find(|app| facts.is_app(app, receiver, at)) {
-            return Some((false, Some((input.path.to_path_buf(), app.creation.start()))));
+            return Some((false, Some((input.path, app.creation.start()))));
         }
         let Receiver::Path(path) = receiver else { return None };
         if facts.is_router(path) {
@@ -1035,7 +1044,7 @@ impl<'b> Linker<'_, 'b> {
         own.into_iter()
             .flatten()
             .find(|p| p.name == *path && p.body.start() <= at && at <= p.body.end())
-            .map(|p| (p.router, p.origin.clone()))
+            .map(|p| (p.router, p.origin.as_ref().map(|(path, start)| (path.as_path(), *start))))
     }
 
     /// The functions of other modules file `i` hands an app or router to (`require('./routes')(app)`), with the
@@ -1055,7 +1064,7 @@ impl<'b> Linker<'_, 'b> {
                 .filter_map(|(n, arg)| {
                     let Value::Ident(name, r) = arg else { return None };
                     let (router, origin) = self.express_receiver(i, own, &Receiver::Path(name.clone()), r.start())?;
-                    Some((n, router, origin))
+                    Some((n, router, origin.map(|(path, start)| (path.to_path_buf(), start))))
                 })
                 .collect();
             if express_args.is_empty() {
