@@ -627,9 +627,24 @@ pub fn analyse(file: &SourceFile, parsed: &Parsed) -> FileFacts {
 /// transforms ask for, the [`crate::transform::Watch`] lists of the selected transforms: `res.json(...)` is everywhere, and describing
 /// its arguments costs when nobody reads them).
 pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&str]>) -> FileFacts {
+    // (Every member call of the file is looked up in them, by halves: sorted here when the caller's are not, as the
+    // pipeline's are.)
+    let sorted: Vec<&str>;
+    let methods = match methods {
+        Some(listed) if !listed.is_sorted() => {
+            sorted = {
+                let mut sorted = listed.to_vec();
+                sorted.sort_unstable();
+                sorted
+            };
+            Some(&sorted[..])
+        }
+        listed => listed,
+    };
     let code = file.code.as_str();
-    let mut bindings =
-        BindingCollector { bindings: Vec::new(), names: HashSet::default(), depth: 0, counted: HashSet::default() };
+    // (The set of names is the thread's, emptied after each file: grown once rather than in every file.)
+    let names = NAMES.with(|n| std::mem::take(&mut *n.borrow_mut()));
+    let mut bindings = BindingCollector { bindings: Vec::new(), names, depth: 0, counted: HashSet::default() };
     parsed.program.visit_with(&mut bindings);
     // (Shared by the callees bound to them.)
     let shared: Vec<std::sync::Arc<ModuleBinding>> =
@@ -794,8 +809,11 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
             values.into_boxed_slice()
         },
         names: {
-            let mut names: Vec<Atom> = bindings.names.into_iter().collect();
+            let mut names: Vec<Atom> = bindings.names.drain().collect();
             names.sort_unstable();
+            // (A huge file's table is not kept for the files after it.)
+            bindings.names.shrink_to(KEPT_NAMES);
+            NAMES.with(|n| *n.borrow_mut() = std::mem::take(&mut bindings.names));
             names.into_boxed_slice()
         },
         apps: apps.into_boxed_slice(),
@@ -850,10 +868,18 @@ fn contains_require(expr: &Expr) -> bool {
 fn prop_name(name: &PropName) -> Option<Atom> {
     match name {
         PropName::Ident(i) => Some(i.sym.clone()),
-        PropName::Str(s) => s.value.as_str().map(Atom::from),
+        PropName::Str(s) => s.value.as_atom().cloned(),
         _ => None,
     }
 }
+
+thread_local! {
+    /// The set [`BindingCollector`] gathers a file's names in, kept empty between the files a thread analyses.
+    static NAMES: std::cell::RefCell<HashSet<Atom>> = std::cell::RefCell::default();
+}
+
+/// The most names [`NAMES`] keeps room for between files (a file of some thousands of lines has a few hundred).
+const KEPT_NAMES: usize = 4096;
 
 /// First pass: imports and requires, and every name the file declares or mentions.
 struct BindingCollector {
@@ -874,10 +900,10 @@ impl BindingCollector {
         }
     }
 
-    fn add(&mut self, local: &str, module: &str, kind: ImportKind, stmt: Range<usize>) {
+    fn add(&mut self, local: &Atom, module: &str, kind: ImportKind, stmt: Range<usize>) {
         self.bindings.push(ModuleBinding {
-            local: local.to_string().into(),
-            module: module.to_string().into(),
+            local: local.clone(),
+            module: Atom::from(module),
             kind,
             stmt: stmt.into(),
             top_level: self.depth == 0,
@@ -1066,7 +1092,7 @@ struct Collector<'a> {
     package_refs: Vec<(Atom, Atom)>,
     /// The name the next function visited is declared under.
     pending_fn_name: Option<Atom>,
-    /// Methods whose calls are recorded (all when `None`).
+    /// Methods whose calls are recorded (all when `None`), sorted.
     tracked: Option<&'a [&'a str]>,
 }
 
@@ -1431,7 +1457,7 @@ impl<'a> Collector<'a> {
         let describer = Describer { bindings: self.bindings };
         let named = |name: &ModuleExportName| match name {
             ModuleExportName::Ident(id) => id.sym.clone(),
-            ModuleExportName::Str(s) => Atom::from(s.value.to_string_lossy()),
+            ModuleExportName::Str(s) => s.value.to_atom_lossy().into_owned(),
         };
         match decl {
             ModuleDecl::ExportDecl(ExportDecl { decl, .. }) => match decl {
@@ -1472,7 +1498,7 @@ impl<'a> Collector<'a> {
                 if n.type_only {
                     return;
                 }
-                let from = n.src.as_ref().map(|s| Atom::from(s.value.to_string_lossy()));
+                let from = n.src.as_ref().map(|s| s.value.to_atom_lossy().into_owned());
                 for spec in &n.specifiers {
                     let (orig, exported, range) = match spec {
                         ExportSpecifier::Named(s) if !s.is_type_only => {
@@ -1494,7 +1520,7 @@ impl<'a> Collector<'a> {
             ModuleDecl::ExportAll(a) if !a.type_only => self.exports.push(Export {
                 name: "*".to_string().into(),
                 value: Value::Nothing(span_of_node(a)),
-                from: Some(a.src.value.to_string_lossy().into_owned().into()),
+                from: Some(a.src.value.to_atom_lossy().into_owned()),
             }),
             _ => {}
         }
@@ -1556,7 +1582,7 @@ fn route_path(expr: &Expr) -> Option<(Atom, ByteRange)> {
     let Expr::Member(m) = unwrap(callee) else { return None };
     match &m.prop {
         MemberProp::Ident(p) if p.sym == *"route" => match call.args.first().map(|a| unwrap(&a.expr)) {
-            Some(Expr::Lit(Lit::Str(s))) => Some((Atom::from(s.value.to_string_lossy()), span_of_node(s))),
+            Some(Expr::Lit(Lit::Str(s))) => Some((s.value.to_atom_lossy().into_owned(), span_of_node(s))),
             _ => None,
         },
         MemberProp::Ident(p) if ROUTE_METHODS.contains(&p.sym.as_ref()) => route_path(&m.obj),
@@ -2022,7 +2048,7 @@ impl Visit for Collector<'_> {
                     let key = match prop {
                         ObjectPatProp::KeyValue(kv) => match &kv.key {
                             PropName::Ident(k) => k.sym.clone(),
-                            PropName::Str(k) => Atom::from(k.value.to_string_lossy()),
+                            PropName::Str(k) => k.value.to_atom_lossy().into_owned(),
                             _ => continue,
                         },
                         ObjectPatProp::Assign(a) => a.key.sym.clone(),
@@ -2083,12 +2109,12 @@ impl Visit for Collector<'_> {
                     // `app.get('env')` reads a setting; a route has a handler after the path.
                     let is_route = method == "use"
                         || (ROUTE_METHODS.contains(&method) && (call.args.len() >= 2 || is_route_chain(&m.obj)));
-                    if self.tracked.is_none_or(|t| t.contains(&method)) {
+                    if self.tracked.is_none_or(|t| t.binary_search(&method).is_ok()) {
                         if let Some(object) = self.path_of(response_chain_base(&m.obj)) {
                             let describer = Describer { bindings: self.bindings };
                             self.member_calls.push(MemberCall {
                                 object,
-                                method: method.to_string().into(),
+                                method: p.sym.clone(),
                                 method_range: span_of_node(p),
                                 range: span_of(call.span()),
                                 args: call.args.iter().map(|a| describer.value(&a.expr)).collect(),
@@ -2114,7 +2140,7 @@ impl Visit for Collector<'_> {
                             .collect();
                         let path = match call.args.first().map(|a| unwrap(&a.expr)) {
                             Some(Expr::Lit(Lit::Str(s))) => {
-                                Some((Atom::from(s.value.to_string_lossy()), span_of_node(s)))
+                                Some((s.value.to_atom_lossy().into_owned(), span_of_node(s)))
                             }
                             _ => route_path(&m.obj),
                         };
@@ -2136,7 +2162,7 @@ impl Visit for Collector<'_> {
                                 .flatten()
                                 .filter_map(|e| match unwrap(&e.expr) {
                                     Expr::Lit(Lit::Str(s)) => {
-                                        Some((Atom::from(s.value.to_string_lossy()), span_of_node(s)))
+                                        Some((s.value.to_atom_lossy().into_owned(), span_of_node(s)))
                                     }
                                     _ => None,
                                 })
@@ -2145,7 +2171,7 @@ impl Visit for Collector<'_> {
                         };
                         self.registrations.push(Registration {
                             receiver: receiver.clone(),
-                            method: method.to_string().into(),
+                            method: p.sym.clone(),
                             range: span_of(call.span()),
                             handlers,
                             path,

@@ -148,11 +148,10 @@ impl Describer<'_> {
         let r = span_of_node(expr);
         match unwrap(expr) {
             Expr::Object(obj) => Value::Object(Box::new(self.object(obj))),
-            Expr::Lit(Lit::Str(s)) => Value::Str(s.value.to_string_lossy().into_owned().into(), r),
-            Expr::Tpl(t) if t.exprs.is_empty() && t.quasis.len() == 1 => Value::Str(
-                t.quasis[0].cooked.as_ref().map(|c| c.to_string_lossy().into_owned()).unwrap_or_default().into(),
-                r,
-            ),
+            Expr::Lit(Lit::Str(s)) => Value::Str(s.value.to_atom_lossy().into_owned(), r),
+            Expr::Tpl(t) if t.exprs.is_empty() && t.quasis.len() == 1 => {
+                Value::Str(t.quasis[0].cooked.as_ref().map(|c| c.to_atom_lossy().into_owned()).unwrap_or_default(), r)
+            }
             Expr::Lit(Lit::Bool(b)) => Value::Bool(b.value, r),
             Expr::Lit(Lit::Null(_)) => Value::Nothing(r),
             Expr::Ident(id) if id.sym == *"undefined" => Value::Nothing(r),
@@ -283,7 +282,7 @@ fn dotted(root: &str, members: &[Atom]) -> String {
 pub fn prop_key(name: &PropName) -> Option<Atom> {
     match name {
         PropName::Ident(i) => Some(i.sym.clone()),
-        PropName::Str(s) => Some(s.value.to_string_lossy().into()),
+        PropName::Str(s) => Some(s.value.to_atom_lossy().into_owned()),
         _ => None,
     }
 }
