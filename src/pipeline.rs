@@ -455,7 +455,7 @@ fn run_on_this_thread(
     // are views too, see `engine_views`.)
     let mut engines: HashMap<PathBuf, BTreeSet<String>> = HashMap::default();
     for (input, path) in inputs.iter().zip(&found.sources) {
-        let (Some(input), Some(manifest)) = (input, manifests.nearest(path)) else { continue };
+        let (Some(input), Some(manifest)) = (input, manifests.nearest_ref(path)) else { continue };
         for call in &input.facts.member_calls {
             let named = match (call.method.as_ref(), &call.args[..]) {
                 ("set", [Value::Str(setting, _), Value::Str(engine, _), ..]) if setting == "view engine" => engine,
@@ -464,7 +464,7 @@ fn run_on_this_thread(
             };
             let ext = named.trim_start_matches('.');
             if !ext.is_empty() && !views::is_view_file(Path::new(&format!("x.{ext}"))) {
-                engines.entry(manifest.clone()).or_default().insert(ext.to_string());
+                engines.entry(manifest.to_path_buf()).or_default().insert(ext.to_string());
             }
         }
     }
@@ -627,31 +627,56 @@ fn run_on_this_thread(
         views::htmx_evaluations(&mut project.views);
     }
     timings.phase("project facts: served, views");
-    for (input, path) in inputs.iter_mut().zip(&found.sources) {
-        let Some(input) = input else { continue };
-        if let Some(project) = manifests.nearest(path).and_then(|m| projects.get_mut(&m)) {
-            code_use(path, input, &mut project.code_use);
-            for (call, site) in package_calls(input.facts) {
-                let options = site.call.args.iter().find_map(|a| match a {
-                    Value::Object(o) => Some(o),
-                    _ => None,
-                });
-                if let Some(options) = options.filter(|_| !project.package_call_options.contains_key(&call)) {
-                    let text = |v: &Value| input.file().code.get(v.range().range()).unwrap_or_default().to_string();
-                    let props =
-                        options.props.iter().filter_map(|p| Some((p.key.as_deref()?.to_string(), text(&p.value))));
-                    project.package_call_options.insert(call.clone(), props.collect());
+    // (On both cores: each run of files gathers what its files say per project, and the runs are joined in file order,
+    // so that what is kept "first" is the first file's.)
+    let found_use = inputs
+        .par_iter_mut()
+        .zip(&found.sources)
+        .fold(HashMap::<PathBuf, ProjectUse>::default, |mut found_use, (input, path)| {
+            let Some(input) = input else { return found_use };
+            if let Some(manifest) = manifests.nearest_ref(path).filter(|m| projects.contains_key(*m)) {
+                let here = match found_use.get_mut(manifest) {
+                    Some(here) => here,
+                    None => found_use.entry(manifest.to_path_buf()).or_default(),
+                };
+                code_use(path, input, &mut here.code_use);
+                for (call, site) in package_calls(input.facts) {
+                    let options = site.call.args.iter().find_map(|a| match a {
+                        Value::Object(o) => Some(o),
+                        _ => None,
+                    });
+                    if let Some(options) = options.filter(|_| !here.package_call_options.contains_key(&call)) {
+                        let text = |v: &Value| input.file().code.get(v.range().range()).unwrap_or_default().to_string();
+                        let props =
+                            options.props.iter().filter_map(|p| Some((p.key.as_deref()?.to_string(), text(&p.value))));
+                        here.package_call_options.insert(call.clone(), props.collect());
+                    }
+                    here.package_calls.insert(call);
                 }
-                project.package_calls.insert(call);
+                if here.nested_query.is_none() {
+                    if let Some(read) = input.facts.property_reads.iter().find(|r| r.property == "query-nested") {
+                        here.nested_query = Some((path.clone(), input.source.line(read.range.start())));
+                    }
+                }
             }
-        }
-        // (A text read again for the code's use is not kept past its file.)
-        input.forget_text();
-        let Some(read) = input.facts.property_reads.iter().find(|r| r.property == "query-nested") else { continue };
-        if let Some(project) = manifests.nearest(path).and_then(|m| projects.get_mut(&m)) {
-            if project.nested_query.is_none() {
-                project.nested_query = Some((path.clone(), input.source.line(read.range.start())));
+            // (A text read again for the code's use is not kept past its file.)
+            input.forget_text();
+            found_use
+        })
+        .reduce(HashMap::default, |mut earlier, later| {
+            for (manifest, found) in later {
+                match earlier.entry(manifest) {
+                    std::collections::hash_map::Entry::Occupied(mut e) => e.get_mut().absorb(found),
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(found);
+                    }
+                }
             }
+            earlier
+        });
+    for (manifest, found) in found_use {
+        if let Some(project) = projects.get_mut(&manifest) {
+            found.add_to(project);
         }
     }
     timings.phase("project facts: code use");
@@ -1294,6 +1319,41 @@ fn examples_of(
 }
 
 /// Adds what one analysed file uses to its project's [`crate::project::CodeUse`].
+/// What the files of one project, or of a run of them, say of its code's use (see [`code_use`]).
+#[derive(Default)]
+struct ProjectUse {
+    code_use: crate::project::CodeUse,
+    package_calls: BTreeSet<(String, String)>,
+    package_call_options: std::collections::BTreeMap<(String, String), Vec<(String, String)>>,
+    nested_query: Option<(PathBuf, usize)>,
+}
+
+impl ProjectUse {
+    /// Adds what files after these say: sets joined, and of what is kept once, the earlier files' kept.
+    fn absorb(&mut self, later: ProjectUse) {
+        self.code_use.absorb(later.code_use);
+        self.package_calls.extend(later.package_calls);
+        for (call, options) in later.package_call_options {
+            self.package_call_options.entry(call).or_insert(options);
+        }
+        if self.nested_query.is_none() {
+            self.nested_query = later.nested_query;
+        }
+    }
+
+    /// Adds it to the project's (what the project already has counts as earlier).
+    fn add_to(self, project: &mut Project) {
+        project.code_use.absorb(self.code_use);
+        project.package_calls.extend(self.package_calls);
+        for (call, options) in self.package_call_options {
+            project.package_call_options.entry(call).or_insert(options);
+        }
+        if project.nested_query.is_none() {
+            project.nested_query = self.nested_query;
+        }
+    }
+}
+
 fn code_use(path: &Path, input: &links::LinkInput<'_>, out: &mut crate::project::CodeUse) {
     let facts = input.facts;
     // (The package's name is the start of the specifier: borrowed, and copied only into a set that lacks it. Every
@@ -1963,13 +2023,18 @@ impl ManifestIndex {
     }
 
     fn nearest(&self, file: &Path) -> Option<PathBuf> {
-        self.by_dir.get(&parent_dir(file)).cloned().flatten()
+        self.nearest_ref(file).map(Path::to_path_buf)
+    }
+
+    /// [`ManifestIndex::nearest`], borrowed (looked up for every file in the passes between the first and planning).
+    fn nearest_ref(&self, file: &Path) -> Option<&Path> {
+        self.by_dir.get(parent_of(file)).and_then(Option::as_deref)
     }
 
     /// The manifest of the project a path belongs to (as the manifests are keyed: relative to the current folder),
     /// for a discovered file or any other path.
     fn owner(&self, path: &Path) -> Option<PathBuf> {
-        match self.by_dir.get(&parent_dir(path)) {
+        match self.by_dir.get(parent_of(path)) {
             Some(found) => found.clone(),
             None => manifest::find_nearest_manifest(&parent_dir(path), self.root.as_deref())
                 .map(|m| crate::discover::relative_to_cwd(&m)),
@@ -1986,9 +2051,14 @@ fn relative_to<'a>(dir: &Path, path: &'a Path) -> Option<&'a Path> {
 }
 
 fn parent_dir(file: &Path) -> PathBuf {
+    parent_of(file).to_path_buf()
+}
+
+/// [`parent_dir`], borrowed.
+fn parent_of(file: &Path) -> &Path {
     match file.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
     }
 }
 

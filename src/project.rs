@@ -213,6 +213,35 @@ pub struct CodeUse {
     pub unread: Vec<UnreadFile>,
 }
 
+impl CodeUse {
+    /// Adds what later files say: the sets joined; of what is kept once (the first redirect, the first route pattern),
+    /// this one's where it has it.
+    pub fn absorb(&mut self, later: CodeUse) {
+        let CodeUse {
+            imports,
+            default_calls,
+            functions,
+            opaque,
+            methods,
+            properties,
+            view_engines,
+            request_redirect,
+            route_pattern,
+            unread,
+        } = later;
+        self.imports.extend(imports);
+        self.default_calls.extend(default_calls);
+        self.functions.extend(functions);
+        self.opaque.extend(opaque);
+        self.methods.extend(methods);
+        self.properties.extend(properties);
+        self.view_engines.extend(view_engines);
+        self.request_redirect = self.request_redirect.take().or(request_redirect);
+        self.route_pattern = self.route_pattern.take().or(route_pattern);
+        self.unread.extend(unread);
+    }
+}
+
 /// A source file of a project that the run did not analyse ([`CodeUse::unread`]), why, and what its text names.
 #[derive(Debug, Clone)]
 pub struct UnreadFile {
