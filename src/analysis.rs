@@ -902,7 +902,7 @@ impl BindingCollector {
 
     fn add(&mut self, local: &Atom, module: &str, kind: ImportKind, stmt: Range<usize>) {
         self.bindings.push(ModuleBinding {
-            local: local.clone(),
+            local: Atom::from(&**local),
             module: Atom::from(module),
             kind,
             stmt: stmt.into(),
@@ -1457,7 +1457,7 @@ impl<'a> Collector<'a> {
         let describer = Describer { bindings: self.bindings };
         let named = |name: &ModuleExportName| match name {
             ModuleExportName::Ident(id) => id.sym.clone(),
-            ModuleExportName::Str(s) => s.value.to_atom_lossy().into_owned(),
+            ModuleExportName::Str(s) => crate::values::interned(&s.value),
         };
         match decl {
             ModuleDecl::ExportDecl(ExportDecl { decl, .. }) => match decl {
@@ -1498,7 +1498,7 @@ impl<'a> Collector<'a> {
                 if n.type_only {
                     return;
                 }
-                let from = n.src.as_ref().map(|s| s.value.to_atom_lossy().into_owned());
+                let from = n.src.as_ref().map(|s| crate::values::interned(&s.value));
                 for spec in &n.specifiers {
                     let (orig, exported, range) = match spec {
                         ExportSpecifier::Named(s) if !s.is_type_only => {
@@ -1520,7 +1520,7 @@ impl<'a> Collector<'a> {
             ModuleDecl::ExportAll(a) if !a.type_only => self.exports.push(Export {
                 name: "*".to_string().into(),
                 value: Value::Nothing(span_of_node(a)),
-                from: Some(a.src.value.to_atom_lossy().into_owned()),
+                from: Some(crate::values::interned(&a.src.value)),
             }),
             _ => {}
         }
@@ -1582,7 +1582,7 @@ fn route_path(expr: &Expr) -> Option<(Atom, ByteRange)> {
     let Expr::Member(m) = unwrap(callee) else { return None };
     match &m.prop {
         MemberProp::Ident(p) if p.sym == *"route" => match call.args.first().map(|a| unwrap(&a.expr)) {
-            Some(Expr::Lit(Lit::Str(s))) => Some((s.value.to_atom_lossy().into_owned(), span_of_node(s))),
+            Some(Expr::Lit(Lit::Str(s))) => Some((crate::values::interned(&s.value), span_of_node(s))),
             _ => None,
         },
         MemberProp::Ident(p) if ROUTE_METHODS.contains(&p.sym.as_ref()) => route_path(&m.obj),
@@ -2048,7 +2048,7 @@ impl Visit for Collector<'_> {
                     let key = match prop {
                         ObjectPatProp::KeyValue(kv) => match &kv.key {
                             PropName::Ident(k) => k.sym.clone(),
-                            PropName::Str(k) => k.value.to_atom_lossy().into_owned(),
+                            PropName::Str(k) => crate::values::interned(&k.value),
                             _ => continue,
                         },
                         ObjectPatProp::Assign(a) => a.key.sym.clone(),
@@ -2114,7 +2114,7 @@ impl Visit for Collector<'_> {
                             let describer = Describer { bindings: self.bindings };
                             self.member_calls.push(MemberCall {
                                 object,
-                                method: p.sym.clone(),
+                                method: Atom::from(&*p.sym),
                                 method_range: span_of_node(p),
                                 range: span_of(call.span()),
                                 args: call.args.iter().map(|a| describer.value(&a.expr)).collect(),
@@ -2139,9 +2139,7 @@ impl Visit for Collector<'_> {
                             })
                             .collect();
                         let path = match call.args.first().map(|a| unwrap(&a.expr)) {
-                            Some(Expr::Lit(Lit::Str(s))) => {
-                                Some((s.value.to_atom_lossy().into_owned(), span_of_node(s)))
-                            }
+                            Some(Expr::Lit(Lit::Str(s))) => Some((crate::values::interned(&s.value), span_of_node(s))),
                             _ => route_path(&m.obj),
                         };
                         let opaque_path = match call.args.first().map(|a| unwrap(&a.expr)) {
@@ -2162,7 +2160,7 @@ impl Visit for Collector<'_> {
                                 .flatten()
                                 .filter_map(|e| match unwrap(&e.expr) {
                                     Expr::Lit(Lit::Str(s)) => {
-                                        Some((s.value.to_atom_lossy().into_owned(), span_of_node(s)))
+                                        Some((crate::values::interned(&s.value), span_of_node(s)))
                                     }
                                     _ => None,
                                 })
@@ -2171,7 +2169,7 @@ impl Visit for Collector<'_> {
                         };
                         self.registrations.push(Registration {
                             receiver: receiver.clone(),
-                            method: p.sym.clone(),
+                            method: Atom::from(&*p.sym),
                             range: span_of(call.span()),
                             handlers,
                             path,

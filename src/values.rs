@@ -148,9 +148,9 @@ impl Describer<'_> {
         let r = span_of_node(expr);
         match unwrap(expr) {
             Expr::Object(obj) => Value::Object(Box::new(self.object(obj))),
-            Expr::Lit(Lit::Str(s)) => Value::Str(s.value.to_atom_lossy().into_owned(), r),
+            Expr::Lit(Lit::Str(s)) => Value::Str(interned(&s.value), r),
             Expr::Tpl(t) if t.exprs.is_empty() && t.quasis.len() == 1 => {
-                Value::Str(t.quasis[0].cooked.as_ref().map(|c| c.to_atom_lossy().into_owned()).unwrap_or_default(), r)
+                Value::Str(t.quasis[0].cooked.as_ref().map(interned).unwrap_or_default(), r)
             }
             Expr::Lit(Lit::Bool(b)) => Value::Bool(b.value, r),
             Expr::Lit(Lit::Null(_)) => Value::Nothing(r),
@@ -267,6 +267,12 @@ impl Describer<'_> {
     }
 }
 
+/// A string's value as the run's atom: interned in the thread's store, so that a text many files write is held once
+/// between the passes (the parser's own atom would keep a copy per file), and without a copy on the way there.
+pub fn interned(value: &swc_atoms::Wtf8Atom) -> Atom {
+    Atom::from(&*value.to_string_lossy())
+}
+
 /// `root.a.b` from a root and the names after it.
 fn dotted(root: &str, members: &[Atom]) -> String {
     let mut path = String::with_capacity(root.len() + members.iter().map(|m| m.len() + 1).sum::<usize>());
@@ -282,7 +288,7 @@ fn dotted(root: &str, members: &[Atom]) -> String {
 pub fn prop_key(name: &PropName) -> Option<Atom> {
     match name {
         PropName::Ident(i) => Some(i.sym.clone()),
-        PropName::Str(s) => Some(s.value.to_atom_lossy().into_owned()),
+        PropName::Str(s) => Some(interned(&s.value)),
         _ => None,
     }
 }
