@@ -264,7 +264,7 @@ pub fn main() -> i32 {
     }
 }
 
-/// Runs the command line and returns the exit code.
+/// Runs the command line and returns the exit code, for a process that exits with it (the run's result is not freed).
 pub fn main_with(cli: Cli, matches: &clap::ArgMatches) -> i32 {
     match cli.command {
         Some(Command::List) => return print_stdout(list().as_bytes()),
@@ -310,7 +310,7 @@ pub fn main_with(cli: Cli, matches: &clap::ArgMatches) -> i32 {
     }
     let applied = apply(&cli, &mut result);
     emit(&cli, &resolved, &output, &mut result, &applied);
-    if !result.errors.is_empty() {
+    let code = if !result.errors.is_empty() {
         EXIT_ERROR
     } else if !result.held_back.is_empty() {
         EXIT_HELD_BACK
@@ -318,7 +318,12 @@ pub fn main_with(cli: Cli, matches: &clap::ArgMatches) -> i32 {
         EXIT_CHANGES
     } else {
         EXIT_OK
-    }
+    };
+    // The process exits with the code: the result's memory (every changed file's text twice, its diff) is the
+    // system's to take back at once, not freed block by block first (at 100,000 files, tens of milliseconds of one
+    // core after the output is written).
+    std::mem::forget(result);
+    code
 }
 
 /// Whether `--check` fails: a change is due, or an advisory at or above `--fail-on` affects an installed package. The
