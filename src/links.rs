@@ -532,7 +532,11 @@ impl Resolver {
     /// A resolver over `sources` (the discovered source files) and the workspace packages `packages` (name, folder,
     /// entry).
     pub fn new(sources: &[PathBuf], packages: Vec<(String, PathBuf, Option<String>)>) -> Resolver {
-        let by_path = sources.iter().enumerate().map(|(i, p)| (bytes(&key(p)).into(), i)).collect();
+        // (The keys made on both cores: normalising 100,000 paths is tens of milliseconds of one core. A later file
+        // with the same key takes its place, as one after another.)
+        let keys: Vec<(Box<[u8]>, usize)> =
+            sources.par_iter().enumerate().map(|(i, p)| (bytes(&key(p)).into(), i)).collect();
+        let by_path = keys.into_iter().collect();
         let packages = packages.into_iter().map(|(name, dir, main)| (name, (key(&dir), main))).collect();
         Resolver { by_path, packages, aliases: Vec::new(), seen: Default::default() }
     }

@@ -453,21 +453,31 @@ fn run_on_this_thread(
     }
     // (The view engines the code names, `app.set('view engine', 'liquid')`, `app.engine('liquid', ...)`: their files
     // are views too, see `engine_views`.)
-    let mut engines: HashMap<PathBuf, BTreeSet<String>> = HashMap::default();
-    for (input, path) in inputs.iter().zip(&found.sources) {
-        let (Some(input), Some(manifest)) = (input, manifests.nearest_ref(path)) else { continue };
-        for call in &input.facts.member_calls {
-            let named = match (call.method.as_ref(), &call.args[..]) {
-                ("set", [Value::Str(setting, _), Value::Str(engine, _), ..]) if setting == "view engine" => engine,
-                ("engine", [Value::Str(engine, _), _, ..]) => engine,
-                _ => continue,
-            };
-            let ext = named.trim_start_matches('.');
-            if !ext.is_empty() && !views::is_view_file(Path::new(&format!("x.{ext}"))) {
-                engines.entry(manifest.to_path_buf()).or_default().insert(ext.to_string());
+    // (Every member call of every file is looked at: on both cores, the sets joined.)
+    let engines: HashMap<PathBuf, BTreeSet<String>> = inputs
+        .par_iter()
+        .zip(&found.sources)
+        .fold(HashMap::<PathBuf, BTreeSet<String>>::default, |mut engines, (input, path)| {
+            let (Some(input), Some(manifest)) = (input, manifests.nearest_ref(path)) else { return engines };
+            for call in &input.facts.member_calls {
+                let named = match (call.method.as_ref(), &call.args[..]) {
+                    ("set", [Value::Str(setting, _), Value::Str(engine, _), ..]) if setting == "view engine" => engine,
+                    ("engine", [Value::Str(engine, _), _, ..]) => engine,
+                    _ => continue,
+                };
+                let ext = named.trim_start_matches('.');
+                if !ext.is_empty() && !views::is_view_file(Path::new(&format!("x.{ext}"))) {
+                    engines.entry(manifest.to_path_buf()).or_default().insert(ext.to_string());
+                }
             }
-        }
-    }
+            engines
+        })
+        .reduce(HashMap::default, |mut all, some| {
+            for (manifest, names) in some {
+                all.entry(manifest).or_default().extend(names);
+            }
+            all
+        });
     for (manifest, project) in &mut projects {
         if project.ejs_delimiters.is_some() {
             // EJS's template code is not written `<% %>`: no script of a view it may render is known to be fixed.
