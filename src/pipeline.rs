@@ -1353,14 +1353,16 @@ impl ProjectUse {
 
     /// Adds it to the project's (what the project already has counts as earlier).
     fn add_to(self, project: &mut Project) {
-        project.code_use.absorb(self.code_use);
-        project.package_calls.extend(self.package_calls);
-        for (call, options) in self.package_call_options {
-            project.package_call_options.entry(call).or_insert(options);
-        }
-        if project.nested_query.is_none() {
-            project.nested_query = self.nested_query;
-        }
+        let mut earlier = ProjectUse {
+            code_use: std::mem::take(&mut project.code_use),
+            package_calls: std::mem::take(&mut project.package_calls),
+            package_call_options: std::mem::take(&mut project.package_call_options),
+            nested_query: project.nested_query.take(),
+        };
+        earlier.absorb(self);
+        let ProjectUse { code_use, package_calls, package_call_options, nested_query } = earlier;
+        (project.code_use, project.package_calls) = (code_use, package_calls);
+        (project.package_call_options, project.nested_query) = (package_call_options, nested_query);
     }
 }
 
