@@ -629,14 +629,11 @@ pub fn analyse(file: &SourceFile, parsed: &Parsed) -> FileFacts {
 pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&str]>) -> FileFacts {
     // (Every member call of the file is looked up in them, by halves: sorted here when the caller's are not, as the
     // pipeline's are.)
-    let sorted: Vec<&str>;
+    let mut sorted: Vec<&str> = Vec::new();
     let methods = match methods {
         Some(listed) if !listed.is_sorted() => {
-            sorted = {
-                let mut sorted = listed.to_vec();
-                sorted.sort_unstable();
-                sorted
-            };
+            sorted.extend_from_slice(listed);
+            sorted.sort_unstable();
             Some(&sorted[..])
         }
         listed => listed,
@@ -2046,10 +2043,9 @@ impl Visit for Collector<'_> {
             if let Some(module) = self.module_binding(&init.sym).filter(|m| is_package(m)) {
                 for prop in &object.props {
                     let key = match prop {
-                        ObjectPatProp::KeyValue(kv) => match &kv.key {
-                            PropName::Ident(k) => k.sym.clone(),
-                            PropName::Str(k) => crate::values::interned(&k.value),
-                            _ => continue,
+                        ObjectPatProp::KeyValue(kv) => match crate::values::prop_key(&kv.key) {
+                            Some(key) => key,
+                            None => continue,
                         },
                         ObjectPatProp::Assign(a) => a.key.sym.clone(),
                         ObjectPatProp::Rest(_) => continue,

@@ -675,12 +675,7 @@ fn run_on_this_thread(
         })
         .reduce(HashMap::default, |mut earlier, later| {
             for (manifest, found) in later {
-                match earlier.entry(manifest) {
-                    std::collections::hash_map::Entry::Occupied(mut e) => e.get_mut().absorb(found),
-                    std::collections::hash_map::Entry::Vacant(e) => {
-                        e.insert(found);
-                    }
-                }
+                earlier.entry(manifest).or_default().absorb(found);
             }
             earlier
         });
@@ -1328,7 +1323,6 @@ fn examples_of(
         .collect()
 }
 
-/// Adds what one analysed file uses to its project's [`crate::project::CodeUse`].
 /// What the files of one project, or of a run of them, say of its code's use (see [`code_use`]).
 #[derive(Default)]
 struct ProjectUse {
@@ -1366,6 +1360,7 @@ impl ProjectUse {
     }
 }
 
+/// Adds what one analysed file uses to its project's [`crate::project::CodeUse`].
 fn code_use(path: &Path, input: &links::LinkInput<'_>, out: &mut crate::project::CodeUse) {
     let facts = input.facts;
     // (The package's name is the start of the specifier: borrowed, and copied only into a set that lacks it. Every
