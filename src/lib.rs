@@ -24,6 +24,33 @@ const WORD: usize = std::mem::size_of::<usize>();
 
 #[cfg(not(feature = "system-alloc"))]
 impl WordAligned {
+    /// `ptr`'s block shrunk to `new_size` bytes (less than its layout's, a word aligned or less).
+    ///
+    /// mimalloc's `mi_realloc` keeps a block that shrinks to no less than half its size where it is: the rest of it
+    /// stays allocated, unused. A `Vec` that grew by doubling and is then made a boxed slice
+    /// (`Vec::into_boxed_slice`, `String::into_boxed_str`, `shrink_to_fit`) shrinks exactly so, and the facts the first
+    /// pass keeps of each file until it is planned are such slices: up to half of each was spare room. Here the block
+    /// moves to the smallest one that holds `new_size` whenever that is a smaller size class.
+    ///
+    /// # Safety
+    /// `ptr` came from this allocator with a layout aligned to a word or less and more than `new_size` bytes.
+    #[inline]
+    unsafe fn shrink(ptr: *mut u8, new_size: usize) -> *mut u8 {
+        // SAFETY: `ptr` is a live mimalloc block (the caller's); the copy is of `new_size` bytes, fewer than it holds,
+        // into a new block of at least `new_size`; the old block is freed only once copied.
+        unsafe {
+            if new_size == 0 || libmimalloc_sys::mi_good_size(new_size) >= libmimalloc_sys::mi_usable_size(ptr.cast()) {
+                return libmimalloc_sys::mi_realloc(ptr.cast(), new_size).cast();
+            }
+            let moved: *mut u8 = libmimalloc_sys::mi_malloc(new_size).cast();
+            if !moved.is_null() {
+                std::ptr::copy_nonoverlapping(ptr, moved, new_size);
+                libmimalloc_sys::mi_free(ptr.cast());
+            }
+            moved
+        }
+    }
+
     /// `plain` (size) for a layout aligned to a word or less, else `aligned` (size, alignment).
     ///
     /// # Safety
@@ -73,6 +100,9 @@ unsafe impl std::alloc::GlobalAlloc for WordAligned {
         // SAFETY: `ptr` came from this allocator with `layout`; the new block keeps its alignment.
         unsafe {
             if layout.align() <= WORD {
+                if new_size < layout.size() {
+                    return WordAligned::shrink(ptr, new_size);
+                }
                 libmimalloc_sys::mi_realloc(ptr.cast(), new_size).cast()
             } else {
                 libmimalloc_sys::mi_realloc_aligned(ptr.cast(), new_size, layout.align()).cast()
@@ -140,6 +170,32 @@ mod allocator_tests {
                 assert_eq!(first, last, "{layout:?}");
                 // SAFETY: `q` came from `realloc` with a layout of `grown` bytes at this alignment.
                 unsafe { alloc.dealloc(q, Layout::from_size_align_unchecked(grown, layout.align())) };
+            }
+        }
+    }
+
+    #[test]
+    fn a_shrunk_block_keeps_no_spare_room() {
+        // What `Vec::into_boxed_slice` does to a vector that grew by doubling: 100 bytes of a 192-byte block, then
+        // 520 of 1,000. mimalloc alone keeps both where they are (no less than half used); here each moves to a block
+        // of the size class that fits it, with its bytes. A shrink within the same size class stays in place.
+        let alloc = super::WordAligned;
+        for (size, shrunk) in [(192, 100), (1000, 520), (40_000, 20_001), (64, 60)] {
+            let layout = Layout::from_size_align(size, 8).unwrap();
+            // SAFETY: a layout of non-zero size; freed below with the layout of its last size.
+            let p = unsafe { alloc.alloc(layout) };
+            assert!(!p.is_null());
+            // SAFETY: `size` bytes were allocated at `p`.
+            unsafe { (0..size).for_each(|i| *p.add(i) = i as u8) };
+            // SAFETY: `p` came from `alloc` with `layout`; `shrunk` is smaller and not zero.
+            let q = unsafe { alloc.realloc(p, layout, shrunk) };
+            assert!(!q.is_null());
+            // SAFETY: reading the sizes of live blocks, and `shrunk` bytes of `q`.
+            unsafe {
+                let usable = libmimalloc_sys::mi_usable_size(q.cast());
+                assert_eq!(usable, libmimalloc_sys::mi_good_size(shrunk), "{size} -> {shrunk}");
+                assert!((0..shrunk).all(|i| *q.add(i) == i as u8), "{size} -> {shrunk}: bytes kept");
+                alloc.dealloc(q, Layout::from_size_align_unchecked(shrunk, 8));
             }
         }
     }
