@@ -106,6 +106,34 @@ pub struct FileLinks {
 }
 
 impl FileLinks {
+    /// Frees each list's spare room.
+    fn shrink_to_fit(&mut self) {
+        let FileLinks {
+            handlers,
+            form_handlers,
+            app_params,
+            passed_objects,
+            objects_elsewhere,
+            app_middleware,
+            imported_instances,
+            passed_values,
+            run_at_load,
+            responses,
+            mounted_apps,
+        } = self;
+        handlers.shrink_to_fit();
+        form_handlers.shrink_to_fit();
+        app_params.shrink_to_fit();
+        passed_objects.shrink_to_fit();
+        objects_elsewhere.shrink_to_fit();
+        app_middleware.shrink_to_fit();
+        imported_instances.shrink_to_fit();
+        passed_values.shrink_to_fit();
+        run_at_load.shrink_to_fit();
+        responses.shrink_to_fit();
+        mounted_apps.shrink_to_fit();
+    }
+
     /// Whether code of this file in `scope` (the innermost function holding it, `None` at the top level: see
     /// [`crate::analysis::MemberCall::scope`]) surely runs when the modules load, branches aside.
     pub fn runs_at_load(&self, scope: Option<&ByteRange>) -> bool {
@@ -482,7 +510,8 @@ pub struct LinkInput<'a> {
     /// The project root (the text is read again through its checks).
     root: Option<&'a Path>,
     /// The text, read again the first time a link needs it (most files' never is).
-    text: std::sync::OnceLock<Option<SourceFile>>,
+    /// (Boxed: most files' never is, and an unboxed `SourceFile` made every file's input four times the size.)
+    text: std::sync::OnceLock<Option<Box<SourceFile>>>,
 }
 
 impl<'a> LinkInput<'a> {
@@ -497,7 +526,7 @@ impl<'a> LinkInput<'a> {
         if !self.source.is_parked() {
             return self.source;
         }
-        self.text.get_or_init(|| self.read_again()).as_ref().unwrap_or(self.source)
+        self.text.get_or_init(|| self.read_again().map(Box::new)).as_deref().unwrap_or(self.source)
     }
 
     /// The parked text read again, not kept (for one use that must not hold it): `None` when the text is not parked,
@@ -819,9 +848,12 @@ pub fn link(inputs: &[Option<LinkInput<'_>>], resolver: &Resolver) -> ProjectLin
             }
         }
     }
+    // (Each list without its spare room: they are held until the file is planned.)
     for slot in &mut links.0 {
         if slot.as_deref().is_some_and(|l| *l == FileLinks::default()) {
             *slot = None;
+        } else if let Some(l) = slot {
+            l.shrink_to_fit();
         }
     }
     links
