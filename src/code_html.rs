@@ -261,8 +261,9 @@ pub struct Computed {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CodeScan {
     /// The inline code of the markup its literals build, and what its tags load from other hosts (a URL in a string
-    /// that is no tag's counts for nothing); `None` when there is neither.
-    pub html: Option<ViewScan>,
+    /// that is no tag's counts for nothing); `None` when there is neither. (Boxed, as `connect`: a `ViewScan` is some
+    /// 600 bytes of lists, and most files that send something send neither.)
+    pub html: Option<Box<ViewScan>>,
     /// The 1-based line of the first place it sets `X-Frame-Options` itself (`res.setHeader('X-Frame-Options', v)`,
     /// `res.set(...)`, `res.header(...)`, `res.append(...)`).
     pub sets_frame_options: Option<usize>,
@@ -270,7 +271,7 @@ pub struct CodeScan {
     pub served: Vec<Served>,
     /// What it connects to when it runs in a browser (`fetch`, `XMLHttpRequest`, `WebSocket`, `EventSource`): counted
     /// only for a file the app serves.
-    pub connect: Option<ViewScan>,
+    pub connect: Option<Box<ViewScan>>,
     /// The 1-based line of the first place it lets every origin read a response itself
     /// (`res.setHeader('Access-Control-Allow-Origin', '*')`, `res.set({ 'Access-Control-Allow-Origin': '*' })`, ...).
     pub allows_every_origin: Option<usize>,
@@ -322,7 +323,7 @@ fn scan_with<P: std::borrow::Borrow<Program>>(
 ) -> Option<CodeScan> {
     let connect = hints.script_calls.then(|| views::scan_connects_found(&file.code)).filter(|c| !c.is_empty());
     if !hints.frame_options && !hints.markup && !hints.serving {
-        return connect.map(|connect| CodeScan { connect: Some(connect), ..CodeScan::default() });
+        return connect.map(|connect| CodeScan { connect: Some(Box::new(connect)), ..CodeScan::default() });
     }
     let program = program()?;
     let consts = path_consts(program.borrow());
@@ -338,9 +339,9 @@ fn scan_with<P: std::borrow::Borrow<Program>>(
     let mut html = collector.out;
     html.sort();
     let found = CodeScan {
-        html: (!html.is_empty()).then_some(html),
+        html: (!html.is_empty()).then(|| Box::new(html)),
         sets_frame_options: collector.frame_options.map(|at| file.line_col(at).0),
-        connect,
+        connect: connect.map(Box::new),
         ..collector.found
     };
     (found != CodeScan::default()).then_some(found)
@@ -355,7 +356,7 @@ pub fn wasm_only(bytes: &[u8]) -> Option<CodeScan> {
     let before = String::from_utf8_lossy(&bytes[..at]);
     let line = crate::lines::line_col(&before, before.len()).0;
     let connect = ViewScan { wasm: vec![line], ..ViewScan::default() };
-    Some(CodeScan { connect: Some(connect), ..CodeScan::default() })
+    Some(CodeScan { connect: Some(Box::new(connect)), ..CodeScan::default() })
 }
 
 /// [`scan`] of a source file the run does not analyse (front-end code that builds markup with inline handlers, as
@@ -1199,7 +1200,7 @@ mod tests {
             PathBuf::from("analytics.js"),
             "const url = 'https://not.a.tag.example.com/x.js';\nreturn `\n  <script async src=\"https://www.googletagmanager.com/gtag/js?id=${id}\"></script>\n  <script>gtag('config', '${id}');</script>`;".to_string(),
         );
-        let html = scan(&file).and_then(|s| s.html).expect("markup");
+        let html = scan(&file).and_then(|s| s.html).map(|h| *h).expect("markup");
         let origins: Vec<(usize, &str)> = html.external.iter().map(|r| (r.line, r.origin.as_str())).collect();
         assert_eq!(origins, vec![(3, "https://www.googletagmanager.com")]);
         assert_eq!(html.inline.iter().map(|c| (c.line, c.hash.is_some())).collect::<Vec<_>>(), vec![(4, false)]);

@@ -437,10 +437,10 @@ fn run_on_this_thread(
             }
         }
         if let Some(connect) = scan.connect {
-            connects.push((manifest.clone(), path.clone(), front_end, connect));
+            connects.push((manifest.clone(), path.clone(), front_end, *connect));
         }
         if let Some(html) = scan.html {
-            built_html.push((manifest, path.clone(), html));
+            built_html.push((manifest, path.clone(), *html));
         }
     }
     // (A file that could not be read or parsed may serve anything; one set aside on purpose, a minified bundle, is no
