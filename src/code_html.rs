@@ -1200,7 +1200,7 @@ mod tests {
             PathBuf::from("analytics.js"),
             "const url = 'https://not.a.tag.example.com/x.js';\nreturn `\n  <script async src=\"https://www.googletagmanager.com/gtag/js?id=${id}\"></script>\n  <script>gtag('config', '${id}');</script>`;".to_string(),
         );
-        let html = scan(&file).and_then(|s| s.html).map(|h| *h).expect("markup");
+        let html = scan(&file).and_then(|s| s.html).expect("markup");
         let origins: Vec<(usize, &str)> = html.external.iter().map(|r| (r.line, r.origin.as_str())).collect();
         assert_eq!(origins, vec![(3, "https://www.googletagmanager.com")]);
         assert_eq!(html.inline.iter().map(|c| (c.line, c.hash.is_some())).collect::<Vec<_>>(), vec![(4, false)]);

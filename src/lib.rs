@@ -33,13 +33,14 @@ impl WordAligned {
     /// moves to the smallest one that holds `new_size` whenever that is a smaller size class.
     ///
     /// # Safety
-    /// `ptr` came from this allocator with a layout aligned to a word or less and more than `new_size` bytes.
+    /// `ptr` came from this allocator with a layout aligned to a word or less and more than `new_size` bytes;
+    /// `new_size` is not zero (as `GlobalAlloc::realloc` requires).
     #[inline]
     unsafe fn shrink(ptr: *mut u8, new_size: usize) -> *mut u8 {
         // SAFETY: `ptr` is a live mimalloc block (the caller's); the copy is of `new_size` bytes, fewer than it holds,
         // into a new block of at least `new_size`; the old block is freed only once copied.
         unsafe {
-            if new_size == 0 || libmimalloc_sys::mi_good_size(new_size) >= libmimalloc_sys::mi_usable_size(ptr.cast()) {
+            if libmimalloc_sys::mi_good_size(new_size) >= libmimalloc_sys::mi_usable_size(ptr.cast()) {
                 return libmimalloc_sys::mi_realloc(ptr.cast(), new_size).cast();
             }
             let moved: *mut u8 = libmimalloc_sys::mi_malloc(new_size).cast();

@@ -509,8 +509,8 @@ pub struct LinkInput<'a> {
     pub facts: &'a FileFacts,
     /// The project root (the text is read again through its checks).
     root: Option<&'a Path>,
-    /// The text, read again the first time a link needs it (most files' never is).
-    /// (Boxed: most files' never is, and an unboxed `SourceFile` made every file's input four times the size.)
+    /// The text, read again the first time a link needs it (most files' never is: boxed, an unboxed `SourceFile` made
+    /// every file's input 168 bytes rather than 64).
     text: std::sync::OnceLock<Option<Box<SourceFile>>>,
 }
 
