@@ -892,7 +892,7 @@ fn contains_require(expr: &Expr) -> bool {
 
 fn prop_name(name: &PropName) -> Option<Atom> {
     match name {
-        PropName::Ident(i) => Some(i.sym.clone()),
+        PropName::Ident(i) => Some(crate::values::kept(&i.sym)),
         PropName::Str(s) => s.value.as_atom().cloned(),
         _ => None,
     }
@@ -954,7 +954,7 @@ impl BindingCollector {
                     for prop in &obj.props {
                         match prop {
                             ObjectPatProp::Assign(a) => {
-                                let name = a.key.sym.clone();
+                                let name = crate::values::kept(&a.key.sym);
                                 let kind = if name == "default" { ImportKind::Module } else { ImportKind::Named(name) };
                                 self.add(&a.key.sym, &module, kind, stmt.clone());
                             }
@@ -1002,9 +1002,9 @@ impl Visit for BindingCollector {
                         continue;
                     }
                     let imported = match &n.imported {
-                        Some(ModuleExportName::Ident(i)) => i.sym.clone(),
+                        Some(ModuleExportName::Ident(i)) => crate::values::kept(&i.sym),
                         Some(ModuleExportName::Str(s)) => Atom::from(s.value.as_str().unwrap_or_default()),
-                        None => n.local.sym.clone(),
+                        None => crate::values::kept(&n.local.sym),
                     };
                     let kind = if imported == "default" { ImportKind::Module } else { ImportKind::Named(imported) };
                     self.add(&n.local.sym, module, kind, stmt.clone());
@@ -1164,7 +1164,7 @@ impl<'a> Collector<'a> {
                     _ => return,
                 };
                 if is_package(&module) {
-                    self.package_refs.push((module, p.sym.clone()));
+                    self.package_refs.push((module, crate::values::kept(&p.sym)));
                 }
             }
             Expr::Object(o) => {
@@ -1212,7 +1212,7 @@ impl<'a> Collector<'a> {
     /// A receiver path written with identifiers, `this` and dotted names.
     fn path_of(&self, expr: &Expr) -> Option<Atom> {
         match unwrap(expr) {
-            Expr::Ident(id) => Some(id.sym.clone()),
+            Expr::Ident(id) => Some(crate::values::kept(&id.sym)),
             Expr::This(_) => Some(Atom::from("this")),
             Expr::Member(m) => match &m.prop {
                 MemberProp::Ident(p) => Some(format!("{}.{}", self.path_of(&m.obj)?, p.sym).into()),
@@ -1261,7 +1261,7 @@ impl<'a> Collector<'a> {
                     self.middleware(&e.expr, out);
                 }
             }
-            Expr::Ident(id) => out.push(Middleware::Ident(id.sym.clone())),
+            Expr::Ident(id) => out.push(Middleware::Ident(crate::values::kept(&id.sym))),
             member @ Expr::Member(_) => out.push(self.path_of(member).map_or(Middleware::Other, Middleware::Path)),
             other => out.push(self.classify_call(other)),
         }
@@ -1289,7 +1289,7 @@ impl<'a> Collector<'a> {
                         Middleware::CallOf { binding: b.clone(), disabled: disabled_keys(call) }
                     }
                     Some(b) if b.kind == ImportKind::Module => {
-                        Middleware::MemberCallOf { binding: b.clone(), member: p.sym.clone() }
+                        Middleware::MemberCallOf { binding: b.clone(), member: crate::values::kept(&p.sym) }
                     }
                     _ => Middleware::Other,
                 }
@@ -1315,7 +1315,7 @@ impl<'a> Collector<'a> {
         match unwrap(expr) {
             Expr::Assign(assign) if assign.op == AssignOp::Assign => {
                 let target = match &assign.left {
-                    AssignTarget::Simple(SimpleAssignTarget::Ident(id)) => Some(id.id.sym.clone()),
+                    AssignTarget::Simple(SimpleAssignTarget::Ident(id)) => Some(crate::values::kept(&id.id.sym)),
                     AssignTarget::Simple(SimpleAssignTarget::Member(m)) => self.path_of(&Expr::Member(m.clone())),
                     _ => None,
                 };
@@ -1335,7 +1335,7 @@ impl<'a> Collector<'a> {
                 let Some(init) = decl.init.as_deref() else { continue };
                 let mut names = Vec::new();
                 if let Pat::Ident(id) = &decl.name {
-                    names.push(id.id.sym.clone());
+                    names.push(crate::values::kept(&id.id.sym));
                 }
                 if let Some(creation) = self.assignment_chain(init, &mut names) {
                     found.push((span_of_node(creation), names));
@@ -1435,7 +1435,7 @@ impl<'a> Collector<'a> {
             .filter(|e| matches!(unwrap(e), Expr::Object(_)))
             .map(|e| Box::new(Describer { bindings: self.bindings }.value(e)));
         let returns_name = match returned.map(unwrap) {
-            Some(Expr::Ident(id)) => Some(id.sym.clone()),
+            Some(Expr::Ident(id)) => Some(crate::values::kept(&id.sym)),
             _ => None,
         };
         self.functions.push(FunctionFacts {
@@ -1481,21 +1481,21 @@ impl<'a> Collector<'a> {
     fn module_export(&mut self, decl: &ModuleDecl) {
         let describer = Describer { bindings: self.bindings };
         let named = |name: &ModuleExportName| match name {
-            ModuleExportName::Ident(id) => id.sym.clone(),
+            ModuleExportName::Ident(id) => crate::values::kept(&id.sym),
             ModuleExportName::Str(s) => crate::values::interned(&s.value),
         };
         match decl {
             ModuleDecl::ExportDecl(ExportDecl { decl, .. }) => match decl {
                 Decl::Fn(f) => self.exports.push(Export {
-                    name: f.ident.sym.clone(),
-                    value: Value::Ident(f.ident.sym.clone(), span_of_node(&f.ident)),
+                    name: crate::values::kept(&f.ident.sym),
+                    value: Value::Ident(crate::values::kept(&f.ident.sym), span_of_node(&f.ident)),
                     from: None,
                 }),
                 Decl::Var(var) => {
                     for d in &var.decls {
                         if let (Pat::Ident(id), Some(init)) = (&d.name, d.init.as_deref()) {
                             self.exports.push(Export {
-                                name: id.id.sym.clone(),
+                                name: crate::values::kept(&id.id.sym),
                                 value: describer.value(init),
                                 from: None,
                             });
@@ -1532,7 +1532,9 @@ impl<'a> Collector<'a> {
                             (orig, exported, range_of(s))
                         }
                         ExportSpecifier::Namespace(s) => (Atom::from("*"), named(&s.name), range_of(s)),
-                        ExportSpecifier::Default(s) => (Atom::from("default"), s.exported.sym.clone(), range_of(s)),
+                        ExportSpecifier::Default(s) => {
+                            (Atom::from("default"), crate::values::kept(&s.exported.sym), range_of(s))
+                        }
                         _ => continue,
                     };
                     self.exports.push(Export {
@@ -1589,13 +1591,13 @@ struct AssignedNames(Vec<(Atom, usize)>);
 
 impl Visit for AssignedNames {
     fn visit_binding_ident(&mut self, id: &BindingIdent) {
-        self.0.push((id.id.sym.clone(), range_of(id).start));
+        self.0.push((crate::values::kept(&id.id.sym), range_of(id).start));
     }
 
     fn visit_expr(&mut self, expr: &Expr) {
         // (A default value or a computed key is read, not assigned; a member target is no name.)
         if let Expr::Ident(id) = expr {
-            self.0.push((id.sym.clone(), range_of(id).start));
+            self.0.push((crate::values::kept(&id.sym), range_of(id).start));
         }
     }
 }
@@ -1641,7 +1643,7 @@ fn returned_expr(stmts: &[Stmt]) -> Option<&Expr> {
 
 fn param_name(pat: &Pat) -> Option<Atom> {
     match pat {
-        Pat::Ident(id) => Some(id.id.sym.clone()),
+        Pat::Ident(id) => Some(crate::values::kept(&id.id.sym)),
         Pat::Assign(a) => param_name(&a.left),
         _ => None,
     }
@@ -1836,7 +1838,7 @@ impl Visit for Collector<'_> {
             if let Pat::Ident(id) = &decl.name {
                 let describer = Describer { bindings: self.bindings };
                 self.declarations.push(Declaration {
-                    name: id.id.sym.clone(),
+                    name: crate::values::kept(&id.id.sym),
                     kind,
                     declarator: span_of_node(decl),
                     stmt: stmt.as_ref().map_or_else(|| span_of_node(var), |s| s.range),
@@ -1868,7 +1870,7 @@ impl Visit for Collector<'_> {
     fn visit_assign_expr(&mut self, a: &AssignExpr) {
         match &a.left {
             AssignTarget::Simple(SimpleAssignTarget::Ident(id)) => {
-                self.assigned.push((id.id.sym.clone(), range_of(id).start))
+                self.assigned.push((crate::values::kept(&id.id.sym), range_of(id).start))
             }
             AssignTarget::Pat(pat) => self.assign_names(pat),
             AssignTarget::Simple(_) => {}
@@ -1891,7 +1893,7 @@ impl Visit for Collector<'_> {
 
     fn visit_update_expr(&mut self, u: &UpdateExpr) {
         if let Expr::Ident(id) = unwrap(&u.arg) {
-            self.assigned.push((id.sym.clone(), range_of(id).start));
+            self.assigned.push((crate::values::kept(&id.sym), range_of(id).start));
         }
         u.visit_children_with(self);
     }
@@ -1958,7 +1960,7 @@ impl Visit for Collector<'_> {
             if TRACKED_PROPERTIES.contains(&p.sym.as_ref()) {
                 self.property_reads.push(PropertyRead {
                     object: self.path_of(&m.obj),
-                    property: p.sym.clone(),
+                    property: crate::values::kept(&p.sym),
                     range: span_of_node(p),
                 });
             }
@@ -2019,7 +2021,7 @@ impl Visit for Collector<'_> {
     }
 
     fn visit_fn_decl(&mut self, f: &FnDecl) {
-        self.pending_fn_name = Some(f.ident.sym.clone());
+        self.pending_fn_name = Some(crate::values::kept(&f.ident.sym));
         f.visit_children_with(self);
     }
 
@@ -2059,11 +2061,11 @@ impl Visit for Collector<'_> {
     fn visit_var_declarator(&mut self, decl: &VarDeclarator) {
         if let (Pat::Ident(id), Some(init)) = (&decl.name, decl.init.as_deref()) {
             if matches!(unwrap(init), Expr::Fn(_) | Expr::Arrow(_)) {
-                self.pending_fn_name = Some(id.id.sym.clone());
+                self.pending_fn_name = Some(crate::values::kept(&id.id.sym));
             }
             let mw = self.classify_call(init);
             if !matches!(mw, Middleware::Other) {
-                self.values.push((id.id.sym.clone(), mw));
+                self.values.push((crate::values::kept(&id.id.sym), mw));
             }
         }
         // `const { static: serveStatic } = express`: the package's exports taken out by name.
@@ -2075,7 +2077,7 @@ impl Visit for Collector<'_> {
                             Some(key) => key,
                             None => continue,
                         },
-                        ObjectPatProp::Assign(a) => a.key.sym.clone(),
+                        ObjectPatProp::Assign(a) => crate::values::kept(&a.key.sym),
                         ObjectPatProp::Rest(_) => continue,
                     };
                     self.package_refs.push((module.clone(), key));
@@ -2100,12 +2102,12 @@ impl Visit for Collector<'_> {
             if let Expr::Ident(id) = unwrap(callee) {
                 if id.sym != *"require" && self.binding(&id.sym).is_none() {
                     self.local_calls.push(LocalCall {
-                        callee: id.sym.clone(),
+                        callee: crate::values::kept(&id.sym),
                         args: call
                             .args
                             .iter()
                             .map(|a| match unwrap(&a.expr) {
-                                Expr::Ident(arg) if a.spread.is_none() => Some(arg.sym.clone()),
+                                Expr::Ident(arg) if a.spread.is_none() => Some(crate::values::kept(&arg.sym)),
                                 _ => None,
                             })
                             .collect(),
@@ -2157,7 +2159,7 @@ impl Visit for Collector<'_> {
                             .iter()
                             .filter_map(|a| match unwrap(&a.expr) {
                                 Expr::Fn(_) | Expr::Arrow(_) => Some(HandlerArg::Inline(span_of_node(unwrap(&a.expr)))),
-                                Expr::Ident(id) => Some(HandlerArg::Named(id.sym.clone())),
+                                Expr::Ident(id) => Some(HandlerArg::Named(crate::values::kept(&id.sym))),
                                 member @ Expr::Member(_) => self.path_of(member).map(HandlerArg::Path),
                                 _ => None,
                             })
