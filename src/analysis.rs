@@ -314,8 +314,9 @@ pub struct FileFacts {
     /// Where new top-level code may start when the file has no imports: after the shebang and directive prologue
     /// (`'use strict'`), at the first statement.
     pub prologue_end: Option<ByteRange>,
-    /// Start of the first top-level statement that is not an import or directive.
-    pub first_statement: Option<usize>,
+    /// Start of the first top-level statement that is not an import or directive (four bytes, as a [`ByteRange`]'s
+    /// ends).
+    pub first_statement: Option<u32>,
     /// Every top-level statement, in order.
     pub top_level_stmts: Box<[ByteRange]>,
     /// Whether swc read the file as a module (it has `import` or `export`), not a script.
@@ -329,8 +330,9 @@ pub struct FileFacts {
     pub declarations: Box<[Declaration]>,
     /// Each name assigned again after its declaration (`x = `, `x += `, `x++`, `for (x in o)`, `[x] = `), where.
     pub assigned: Box<[(Atom, usize)]>,
-    /// How many times names declared from a require (or a call of one) are read in the file.
-    pub references: HashMap<Atom, usize>,
+    /// How many times names declared from a require (or a call of one) are read in the file: sorted by name, each
+    /// name once (see [`FileFacts::references_to`]).
+    pub references: Box<[(Atom, u32)]>,
     /// Every function, in source order.
     pub functions: Box<[FunctionFacts]>,
     /// Calls of the tracked methods.
@@ -355,8 +357,8 @@ pub struct FileFacts {
     /// The first `redirect` or `location` call (its index in `member_calls`) whose target may come from the request:
     /// `'back'` (the Referer header), or an argument that is neither a string literal nor a name and whose text reads
     /// `req.` or `request.` (`res.redirect(req.query.next)`, `` `${req.body.back}` ``). Found while the text is at hand,
-    /// so that a parked text need not be read again for it.
-    pub request_redirect: Option<usize>,
+    /// so that a parked text need not be read again for it. (Four bytes: a file has fewer calls than bytes.)
+    pub request_redirect: Option<u32>,
 }
 
 /// The names a file declares or mentions, as a sorted list of 32-bit hashes of their text: all a new binding needs is
@@ -436,13 +438,9 @@ pub struct Declaration {
 }
 
 impl FileFacts {
-    /// Gives back the room the hash map of references grew into while the file was walked. The pipeline keeps every
-    /// analysed file's facts from the first pass until the file is planned; the lists are boxed slices, which hold no
-    /// spare room (grown lists were a quarter to a third spare capacity, measured on the benchmark's corpus; the
-    /// allocator moves a shrunk block to the size that fits it, see `WordAligned::shrink` in lib.rs) and take 16 bytes
-    /// a header rather than 24.
-    pub fn shrink_to_fit(&mut self) {
-        self.references.shrink_to_fit();
+    /// How many times the file reads `name`, a name declared from a require or a call of one.
+    pub fn references_to(&self, name: &str) -> usize {
+        self.references.binary_search_by(|(n, _)| (**n).cmp(name)).map_or(0, |i| self.references[i].1 as usize)
     }
 
     /// The initial value of the top-level `const` named `name` (`const publicDir = path.join(__dirname, 'public')`).
@@ -742,7 +740,7 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
         if is_import {
             top_level_imports.push(r);
         } else if first_statement.is_none() {
-            first_statement = Some(r.start());
+            first_statement = u32::try_from(r.start()).ok();
         }
     };
     if is_module {
@@ -810,17 +808,20 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
     opaque_modules.dedup();
     package_refs.sort_unstable();
     package_refs.dedup();
-    let request_redirect = member_calls.iter().position(|call| {
-        (call.method == "redirect" || call.method == "location")
-            && call.args.iter().any(|arg| match arg {
-                Value::Str(s, _) => s == "back",
-                Value::Ident(..) => false,
-                _ => {
-                    let text = code.get(arg.range().range()).unwrap_or("");
-                    ["req.", "request."].iter().any(|r| text.contains(r))
-                }
-            })
-    });
+    let request_redirect = member_calls
+        .iter()
+        .position(|call| {
+            (call.method == "redirect" || call.method == "location")
+                && call.args.iter().any(|arg| match arg {
+                    Value::Str(s, _) => s == "back",
+                    Value::Ident(..) => false,
+                    _ => {
+                        let text = code.get(arg.range().range()).unwrap_or("");
+                        ["req.", "request."].iter().any(|r| text.contains(r))
+                    }
+                })
+        })
+        .and_then(|i| u32::try_from(i).ok());
     FileFacts {
         module_system,
         style: votes.finish(code, crate::style::is_es5_program(&parsed.program)),
@@ -853,7 +854,12 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
         calls: calls.into_boxed_slice(),
         declarations: declarations.into_boxed_slice(),
         assigned: assigned.into_boxed_slice(),
-        references,
+        references: {
+            let mut references: Vec<(Atom, u32)> =
+                references.into_iter().map(|(name, n)| (name, u32::try_from(n).unwrap_or(u32::MAX))).collect();
+            references.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            references.into_boxed_slice()
+        },
         functions: functions.into_boxed_slice(),
         member_calls: member_calls.into_boxed_slice(),
         local_calls: local_calls.into_boxed_slice(),
@@ -2232,7 +2238,7 @@ mod request_redirect_tests {
         let file = SourceFile::new("a.js".into(), code.to_string());
         let parsed = parse(&file, &file.code).expect("parses");
         let facts = super::analyse_tracking(&file, &parsed, Some(&["redirect", "location"]));
-        facts.request_redirect.map(|i| file.line(facts.member_calls[i].range.start()))
+        facts.request_redirect.map(|i| file.line(facts.member_calls[i as usize].range.start()))
     }
 
     #[test]

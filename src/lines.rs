@@ -4,25 +4,24 @@
 //! columns count characters (Unicode code points), as SARIF's `columnKind` says.
 
 /// Where each line of a text starts. The index lives as long as its file's facts (every analysed file's, from the first
-/// pass until the file is planned), so it is kept small: each line's start as two bytes, counted from the start of its
-/// block of [`BLOCK`] lines, whose start takes four (a text where a block of lines spans 64 KiB or more keeps every
-/// start in four bytes); 17 MB at the 100,000-file benchmark as four bytes a line. A text of 4 GiB or more, which no
-/// source limit lets through, keeps its first 4 GiB of lines.
+/// pass until the file is planned), so it is kept small: one block of memory, each line's start in two bytes counted
+/// from the start of its block of [`BLOCK`] lines, whose start takes four (a text where a block of lines spans 64 KiB
+/// or more keeps every start in four bytes). At the 100,000-file benchmark, four bytes a line took 17 MB. A text of
+/// 4 GiB or more, which no source limit lets through, keeps its first 4 GiB of lines (and its first 2^31 - 1 lines).
 #[derive(Debug, Clone)]
 pub struct LineIndex {
-    starts: Starts,
+    /// The number of lines `n` (with [`WIDE`] set when every start takes four bytes), then either
+    /// - the start of each block of [`BLOCK`] lines, then each line's start less its block's, two bytes each, two
+    ///   lines a word (the first in the low half);
+    /// - or ([`WIDE`]) each line's start.
+    data: Box<[u32]>,
 }
 
-/// The lines in a block of [`Starts::Near`].
+/// The lines in a block.
 const BLOCK: usize = 64;
 
-#[derive(Debug, Clone)]
-enum Starts {
-    /// Line `i` starts at `blocks[i / BLOCK] + near[i]`.
-    Near { blocks: Box<[u32]>, near: Box<[u16]> },
-    /// Every start.
-    Wide(Box<[u32]>),
-}
+/// In [`LineIndex::data`]'s first word: every start takes four bytes.
+const WIDE: u32 = 1 << 31;
 
 impl LineIndex {
     /// Indexes `text`.
@@ -34,43 +33,74 @@ impl LineIndex {
                 near.push(0);
                 continue;
             }
-            let Some(block) = blocks.last().and_then(|b| u16::try_from(start - b).ok()) else {
-                return LineIndex { starts: Starts::Wide(std::iter::once(0).chain(Self::starts(text)).collect()) };
+            let Some(offset) = blocks.last().and_then(|b| u16::try_from(start - b).ok()) else {
+                let starts: Vec<u32> = std::iter::once(0).chain(Self::starts(text)).collect();
+                let lines = starts.len() as u32 | WIDE;
+                return LineIndex { data: std::iter::once(lines).chain(starts).collect() };
             };
-            near.push(block);
+            near.push(offset);
         }
-        LineIndex { starts: Starts::Near { blocks: blocks.into_boxed_slice(), near: near.into_boxed_slice() } }
+        let mut data = Vec::with_capacity(1 + blocks.len() + near.len().div_ceil(2));
+        data.push(near.len() as u32);
+        data.extend_from_slice(&blocks);
+        data.extend(near.chunks(2).map(|pair| u32::from(pair[0]) | u32::from(pair.get(1).copied().unwrap_or(0)) << 16));
+        LineIndex { data: data.into_boxed_slice() }
     }
 
-    /// The start of every line after the first.
+    /// The start of every line after the first (2^31 - 2 of them at most).
     fn starts(text: &str) -> impl Iterator<Item = u32> + '_ {
         let bytes = text.as_bytes();
         memchr::memchr2_iter(b'\n', b'\r', bytes)
             // A `\r` followed by `\n` ends its line at the `\n`.
             .filter(|&i| bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n'))
             .map_while(|i| u32::try_from(i + 1).ok())
+            .take(WIDE as usize - 2)
+    }
+
+    /// The number of lines.
+    fn lines(&self) -> usize {
+        (self.data[0] & !WIDE) as usize
+    }
+
+    /// Whether every start takes four bytes.
+    fn wide(&self) -> bool {
+        self.data[0] & WIDE != 0
+    }
+
+    /// The start of each block of lines (of each line, when [`LineIndex::wide`]).
+    fn blocks(&self) -> &[u32] {
+        let blocks = if self.wide() { self.lines() } else { self.lines().div_ceil(BLOCK) };
+        &self.data[1..1 + blocks]
     }
 
     /// Where the 0-based line `line` starts.
     fn start(&self, line: usize) -> usize {
-        match &self.starts {
-            Starts::Near { blocks, near } => blocks[line / BLOCK] as usize + usize::from(near[line]),
-            Starts::Wide(starts) => starts[line] as usize,
+        let blocks = self.blocks();
+        if self.wide() {
+            return blocks[line] as usize;
         }
+        let word = self.data[1 + blocks.len() + line / 2];
+        blocks[line / BLOCK] as usize + (word >> (16 * (line % 2)) & 0xffff) as usize
     }
 
     /// The 0-based number of the line holding byte `offset`.
     fn index_of(&self, offset: usize) -> usize {
-        match &self.starts {
-            Starts::Near { blocks, near } => {
-                let block = blocks.partition_point(|&start| start as usize <= offset).saturating_sub(1);
-                let first = block * BLOCK;
-                let lines = &near[first..near.len().min(first + BLOCK)];
-                let base = blocks[block] as usize;
-                first + lines.partition_point(|&start| base + usize::from(start) <= offset).saturating_sub(1)
-            }
-            Starts::Wide(starts) => starts.partition_point(|&start| start as usize <= offset).saturating_sub(1),
+        let block = self.blocks().partition_point(|&start| start as usize <= offset).saturating_sub(1);
+        if self.wide() {
+            return block;
         }
+        // The last line of the block that starts at or before `offset` (its first does).
+        let lines = block * BLOCK..self.lines().min((block + 1) * BLOCK);
+        let (mut low, mut high) = (lines.start, lines.end);
+        while high - low > 1 {
+            let middle = low + (high - low) / 2;
+            if self.start(middle) <= offset {
+                low = middle;
+            } else {
+                high = middle;
+            }
+        }
+        low
     }
 
     /// The 1-based line holding byte `offset`.
@@ -141,7 +171,7 @@ mod tests {
         // text that is one line break.
         let short: String = (0..300).map(|i| format!("line {i}\n")).collect();
         let index = LineIndex::new(&short);
-        assert!(matches!(index.starts, Starts::Near { .. }));
+        assert!(!index.wide());
         check_against_every_start(&short);
         check_against_every_start("");
         check_against_every_start("\n");
@@ -149,11 +179,11 @@ mod tests {
         // A block of lines that spans 64 KiB or more: four bytes a line, the same answers.
         let long = format!("{}{}\n{}", "a\n".repeat(10), "x".repeat(70_000), "b\n".repeat(100));
         let index = LineIndex::new(&long);
-        assert!(matches!(index.starts, Starts::Wide(_)));
+        assert!(index.wide());
         check_against_every_start(&long);
         // A long line that ends a block: the next block starts after it, every line near its block's start.
         let first_long = format!("{}{}\n{}", "a\n".repeat(BLOCK - 1), "x".repeat(70_000), "b\n".repeat(100));
-        assert!(matches!(LineIndex::new(&first_long).starts, Starts::Near { .. }));
+        assert!(!LineIndex::new(&first_long).wide());
         check_against_every_start(&first_long);
     }
 

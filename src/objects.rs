@@ -579,7 +579,7 @@ mod tests {
         );
         // The file's trailing commas and line endings.
         let crlf = code.replace('\n', "\r\n");
-        let style = Style { trailing_commas: true, eol: "\r\n", indent_unit: "\t".to_string(), ..Style::default() };
+        let style = Style { trailing_commas: true, eol: "\r\n", indent_unit: "\t".into(), ..Style::default() };
         let parts = [ObjectPart { at: at + 1, ..part(&["a: 1", "b: 2"], false, "a") }];
         assert_eq!(
             crate::edit::apply(&crlf, &new_object_edits(&crlf, &[], &parts, &style)).expect("applies"),

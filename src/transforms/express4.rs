@@ -385,7 +385,7 @@ fn configure(cx: &FileContext<'_>, plan: &mut FilePlan) {
         }
         let mut end = line_start;
         for _ in 0..levels {
-            if code[end..].starts_with(&unit) {
+            if code[end..].starts_with(&*unit) {
                 end += unit.len();
             }
         }

@@ -969,7 +969,7 @@ fn report_unused_memorystore(cx: &FileContext<'_>, plan: &mut FilePlan, actions:
         return;
     };
     let replaced = actions.iter().filter(|(a, _)| matches!(a, Action::Replace(_))).count();
-    if facts.references.get(&swc_atoms::Atom::from(decl.name.as_str())).copied().unwrap_or(0) <= replaced {
+    if facts.references_to(&decl.name) <= replaced {
         plan.findings.push(cx.finding(
             "memorystore-unused",
             decl.declarator.start(),

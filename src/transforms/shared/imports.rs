@@ -69,7 +69,7 @@ pub fn insert_paragraph(cx: &FileContext<'_>, text: &str) -> Edit {
 /// A file with no import and no prologue: the text goes on the line of the first statement, before it (after
 /// anything else on that line, such as a comment, it goes first with a space).
 fn before_first_statement(cx: &FileContext<'_>, text: &str, separator: &str) -> Edit {
-    let first = cx.facts.first_statement.unwrap_or(0);
+    let first = cx.facts.first_statement.map_or(0, |s| s as usize);
     match layout::line_start_before(&cx.file.code, first) {
         Some(line_start) => Edit::insert(line_start, format!("{text}{separator}")),
         None => Edit::insert(first, format!("{text} ")),
