@@ -11,8 +11,8 @@
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     /// The number of lines `n` (with [`WIDE`] set when every start takes four bytes), then either
-    /// - the start of each block of [`BLOCK`] lines, then each line's start less its block's, two bytes each, two
-    ///   lines a word (the first in the low half);
+    /// - each line's start less its block's, two bytes each, two lines a word (the first in the low half), then the
+    ///   start of each block of [`BLOCK`] lines;
     /// - or ([`WIDE`]) each line's start.
     data: Box<[u32]>,
 }
@@ -26,24 +26,39 @@ const WIDE: u32 = 1 << 31;
 impl LineIndex {
     /// Indexes `text`.
     pub fn new(text: &str) -> LineIndex {
-        let (mut blocks, mut near) = (vec![0_u32], vec![0_u16]);
+        // (About one word for two lines of some 30 bytes: grown if need be, made exact when boxed.)
+        let mut data: Vec<u32> = Vec::with_capacity(2 + text.len() / 48);
+        data.push(0);
+        let (mut blocks, mut block) = (vec![0_u32], 0_u32);
+        // Line 0 starts at 0 (its block's start), in the low half of the first word.
+        let (mut lines, mut low) = (1_usize, 0_u32);
         for start in Self::starts(text) {
-            if near.len() % BLOCK == 0 {
+            let offset = if lines % BLOCK == 0 {
                 blocks.push(start);
-                near.push(0);
-                continue;
-            }
-            let Some(offset) = blocks.last().and_then(|b| u16::try_from(start - b).ok()) else {
-                let starts: Vec<u32> = std::iter::once(0).chain(Self::starts(text)).collect();
-                let lines = starts.len() as u32 | WIDE;
-                return LineIndex { data: std::iter::once(lines).chain(starts).collect() };
+                block = start;
+                0
+            } else {
+                match u16::try_from(start - block) {
+                    Ok(offset) => u32::from(offset),
+                    Err(_) => {
+                        let starts: Vec<u32> = std::iter::once(0).chain(Self::starts(text)).collect();
+                        let lines = starts.len() as u32 | WIDE;
+                        return LineIndex { data: std::iter::once(lines).chain(starts).collect() };
+                    }
+                }
             };
-            near.push(offset);
+            if lines % 2 == 0 {
+                low = offset;
+            } else {
+                data.push(low | offset << 16);
+            }
+            lines += 1;
         }
-        let mut data = Vec::with_capacity(1 + blocks.len() + near.len().div_ceil(2));
-        data.push(near.len() as u32);
+        if lines % 2 == 1 {
+            data.push(low);
+        }
+        data[0] = lines as u32;
         data.extend_from_slice(&blocks);
-        data.extend(near.chunks(2).map(|pair| u32::from(pair[0]) | u32::from(pair.get(1).copied().unwrap_or(0)) << 16));
         LineIndex { data: data.into_boxed_slice() }
     }
 
@@ -69,18 +84,19 @@ impl LineIndex {
 
     /// The start of each block of lines (of each line, when [`LineIndex::wide`]).
     fn blocks(&self) -> &[u32] {
-        let blocks = if self.wide() { self.lines() } else { self.lines().div_ceil(BLOCK) };
-        &self.data[1..1 + blocks]
+        if self.wide() {
+            return &self.data[1..];
+        }
+        &self.data[1 + self.lines().div_ceil(2)..]
     }
 
     /// Where the 0-based line `line` starts.
     fn start(&self, line: usize) -> usize {
-        let blocks = self.blocks();
         if self.wide() {
-            return blocks[line] as usize;
+            return self.data[1 + line] as usize;
         }
-        let word = self.data[1 + blocks.len() + line / 2];
-        blocks[line / BLOCK] as usize + (word >> (16 * (line % 2)) & 0xffff) as usize
+        let word = self.data[1 + line / 2];
+        self.blocks()[line / BLOCK] as usize + (word >> (16 * (line % 2)) & 0xffff) as usize
     }
 
     /// The 0-based number of the line holding byte `offset`.
