@@ -201,18 +201,27 @@ pub const PRINT_TARGET: EsVersion = EsVersion::EsNext;
 /// A byte range of a source file, kept in eight bytes rather than a `Range<usize>`'s sixteen: the facts hold millions
 /// of ranges between the passes (a fifth of their room at 100,000 files). Files are at most `u32::MAX` bytes (swc's
 /// positions are `u32`), so every offset fits. Sliced and compared like a range; [`ByteRange::range`] gives the
-/// `Range<usize>` back.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+/// `Range<usize>` back. The end is kept plus one, never zero, so that an `Option<ByteRange>` (a call's function scope,
+/// held for every call) takes eight bytes too rather than twelve; an end at or past `u32::MAX - 1`, which only a text
+/// of 4 GiB could have, reads `u32::MAX - 1`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ByteRange {
     start: u32,
-    end: u32,
+    /// The end plus one.
+    end: std::num::NonZeroU32,
+}
+
+impl Default for ByteRange {
+    fn default() -> ByteRange {
+        ByteRange::new(0, 0)
+    }
 }
 
 impl ByteRange {
     /// The range `start..end`.
     pub fn new(start: usize, end: usize) -> ByteRange {
         let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-        ByteRange { start: narrow(start), end: narrow(end) }
+        ByteRange { start: narrow(start), end: std::num::NonZeroU32::MIN.saturating_add(narrow(end)) }
     }
 
     /// The first byte.
@@ -222,7 +231,7 @@ impl ByteRange {
 
     /// The byte after the last.
     pub fn end(self) -> usize {
-        self.end as usize
+        (self.end.get() - 1) as usize
     }
 
     /// As a `Range<usize>`.
@@ -237,7 +246,7 @@ impl ByteRange {
 
     /// Whether it spans no byte.
     pub fn is_empty(self) -> bool {
-        self.end <= self.start
+        self.end() <= self.start()
     }
 
     /// Whether `at` is one of its bytes.
@@ -248,7 +257,7 @@ impl ByteRange {
 
 impl std::fmt::Debug for ByteRange {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}..{}", self.start, self.end)
+        write!(f, "{}..{}", self.start(), self.end())
     }
 }
 
@@ -372,8 +381,11 @@ mod tests {
         assert_eq!(format!("{r:?}"), "6..7");
         assert!(ByteRange::new(1, 9) < ByteRange::new(2, 3));
         assert_eq!(std::mem::size_of::<ByteRange>(), 8);
-        // (No file is 4 GiB: offsets past `u32::MAX` saturate rather than wrap.)
-        assert_eq!(ByteRange::new(5, usize::MAX).end(), u32::MAX as usize);
+        assert_eq!(std::mem::size_of::<Option<ByteRange>>(), 8);
+        assert_eq!(ByteRange::new(0, 0).end(), 0);
+        // (No file is 4 GiB: offsets past `u32::MAX - 1` saturate rather than wrap.)
+        assert_eq!(ByteRange::new(5, usize::MAX).end(), u32::MAX as usize - 1);
+        assert_eq!(ByteRange::new(usize::MAX, usize::MAX).start(), u32::MAX as usize);
     }
 
     #[test]
