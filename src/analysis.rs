@@ -71,15 +71,16 @@ pub struct ExpressApp {
 pub enum Middleware {
     /// A call `f(...)` where `f` is a local name bound by an import (e.g. `helmet({...})`).
     CallOf {
-        /// The binding that was called.
-        binding: ModuleBinding,
+        /// The binding that was called (shared with the file's other facts of it: a middleware is 32 bytes rather
+        /// than 64, and every `use` and every name initialised with a middleware holds some).
+        binding: std::sync::Arc<ModuleBinding>,
         /// Top-level keys of an object literal first argument whose value is `false`.
-        disabled: Vec<Atom>,
+        disabled: Box<[Atom]>,
     },
     /// A call `ns.member(...)` where `ns` is bound to a module (e.g. `helmet.hsts()`).
     MemberCallOf {
         /// The binding of `ns`.
-        binding: ModuleBinding,
+        binding: std::sync::Arc<ModuleBinding>,
         /// The member called.
         member: Atom,
     },
@@ -675,7 +676,7 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
         bindings.bindings.iter().cloned().map(std::sync::Arc::new).collect();
 
     // The first binding of each local name, the one [`Collector::binding`] answers (looked up for every identifier).
-    let mut by_name: HashMap<&Atom, &ModuleBinding> = HashMap::default();
+    let mut by_name: HashMap<&Atom, &std::sync::Arc<ModuleBinding>> = HashMap::default();
     for b in &shared {
         by_name.entry(&b.local).or_insert(b);
     }
@@ -1082,7 +1083,7 @@ struct Collector<'a> {
     code: &'a str,
     bindings: &'a [std::sync::Arc<ModuleBinding>],
     /// The first of `bindings` under each local name.
-    by_name: HashMap<&'a Atom, &'a ModuleBinding>,
+    by_name: HashMap<&'a Atom, &'a std::sync::Arc<ModuleBinding>>,
     votes: StyleVotes,
     values: Vec<(Atom, Middleware)>,
     apps: Vec<ExpressApp>,
@@ -1141,6 +1142,11 @@ pub const FORM_METHODS: [&str; 6] = ["post", "put", "patch", "delete", "del", "a
 
 impl<'a> Collector<'a> {
     fn binding(&self, name: &Atom) -> Option<&'a ModuleBinding> {
+        self.by_name.get(name).map(|b| &***b)
+    }
+
+    /// [`Collector::binding`], shared.
+    fn shared_binding(&self, name: &Atom) -> Option<&'a std::sync::Arc<ModuleBinding>> {
         self.by_name.get(name).copied()
     }
 
@@ -1282,17 +1288,17 @@ impl<'a> Collector<'a> {
         let Expr::Call(call) = unwrap(expr) else { return Middleware::Other };
         let Callee::Expr(callee) = &call.callee else { return Middleware::Other };
         match unwrap(callee) {
-            Expr::Ident(id) => match self.binding(&id.sym) {
-                Some(b) => Middleware::CallOf { binding: b.clone(), disabled: disabled_keys(call) },
+            Expr::Ident(id) => match self.shared_binding(&id.sym) {
+                Some(b) => Middleware::CallOf { binding: b.clone(), disabled: disabled_keys(call).into() },
                 None => Middleware::Other,
             },
             Expr::Member(m) => {
                 let (Expr::Ident(obj), MemberProp::Ident(p)) = (unwrap(&m.obj), &m.prop) else {
                     return Middleware::Other;
                 };
-                match self.binding(&obj.sym) {
+                match self.shared_binding(&obj.sym) {
                     Some(b) if b.kind == ImportKind::Module && p.sym == *"default" => {
-                        Middleware::CallOf { binding: b.clone(), disabled: disabled_keys(call) }
+                        Middleware::CallOf { binding: b.clone(), disabled: disabled_keys(call).into() }
                     }
                     Some(b) if b.kind == ImportKind::Module => {
                         Middleware::MemberCallOf { binding: b.clone(), member: crate::values::kept(&p.sym) }

@@ -1536,7 +1536,7 @@ impl<'b> Linker<'_, 'b> {
                     out.push(RemoteMiddleware {
                         app: 0,
                         module: binding.module.clone(),
-                        disabled: disabled.clone(),
+                        disabled: disabled.to_vec(),
                         at: (input.path.to_path_buf(), input.source.line(use_.range.start())),
                     });
                 }
