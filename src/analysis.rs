@@ -1142,7 +1142,7 @@ pub const FORM_METHODS: [&str; 6] = ["post", "put", "patch", "delete", "del", "a
 
 impl<'a> Collector<'a> {
     fn binding(&self, name: &Atom) -> Option<&'a ModuleBinding> {
-        self.by_name.get(name).map(|b| &***b)
+        self.shared_binding(name).map(|b| &**b)
     }
 
     /// [`Collector::binding`], shared.
