@@ -7,7 +7,7 @@ use swc_atoms::Atom;
 use swc_ecma_ast::*;
 
 /// What a local name is bound to.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ImportKind {
     /// The module itself: `require('m')`, `import x from 'm'`, `import * as x from 'm'`, `import x = require('m')`.
     Module,
@@ -16,7 +16,7 @@ pub enum ImportKind {
 }
 
 /// A local name bound by an import or a require.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ModuleBinding {
     /// The local name.
     pub local: Atom,

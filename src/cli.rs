@@ -656,7 +656,7 @@ pub fn resolve(cli: &Cli, matches: Option<&clap::ArgMatches>, dir: &Path) -> Res
         progress: None,
         max_file_size: cli.max_file_size.or(config.max_file_size).unwrap_or_default(),
         include_minified: cli.include_minified || config.include_minified.unwrap_or(false),
-        park_texts: false,
+        park: false,
     };
     Ok(Resolved { paths, transforms, options, root })
 }

@@ -465,8 +465,8 @@ fn selected_db(input: &LinkInput<'_>, call: &CallFacts) -> Option<Atom> {
     let facts = input.facts;
     let name =
         facts.declarations.iter().find(|d| d.top_level && d.init.as_ref().is_some_and(|v| v.range() == call.range))?;
-    let arg =
-        facts.member_calls.iter().filter(|m| m.object == name.name && m.method == "db").find_map(|m| m.args.first())?;
+    let member_calls = facts.member_calls();
+    let arg = member_calls.iter().filter(|m| m.object == name.name && m.method == "db").find_map(|m| m.args.first())?;
     input.file().code.get(arg.range().range()).map(Atom::from)
 }
 
@@ -1179,7 +1179,7 @@ impl<'b> Linker<'_, 'b> {
         let Some(input) = self.input(i) else { return Vec::new() };
         let facts = input.facts;
         let mut out = Vec::new();
-        for registration in &facts.registrations {
+        for registration in facts.registrations().iter() {
             if !ROUTE_METHODS.contains(&registration.method.as_str())
                 || self.express_receiver(i, own, &registration.receiver, registration.range.start()).is_none()
             {
@@ -1236,7 +1236,7 @@ impl<'b> Linker<'_, 'b> {
             params.extend(f.params.iter().flatten());
         }
         let mut out = Vec::new();
-        for call in &facts.local_calls {
+        for call in facts.local_calls().iter() {
             let at = call.range.start();
             let Some(&n) = named.get(&call.callee) else { continue };
             let hidden = params.contains(&call.callee)

@@ -211,6 +211,19 @@ pub struct ByteRange {
     end: std::num::NonZeroU32,
 }
 
+impl serde::Serialize for ByteRange {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        serde::Serialize::serialize(&(self.start, self.end.get() - 1), s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ByteRange {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<ByteRange, D::Error> {
+        let (start, end): (u32, u32) = serde::Deserialize::deserialize(d)?;
+        Ok(ByteRange::new(start as usize, end as usize))
+    }
+}
+
 impl Default for ByteRange {
     fn default() -> ByteRange {
         ByteRange::new(0, 0)

@@ -211,13 +211,16 @@ fn run_on_this_thread(
         .filter_map(|p| p.manifest.as_ref())
         .flat_map(|m| m.dependency_names().map(str::to_string))
         .collect();
-    let kept_texts = TextBudget::new(if options.park_texts { 0 } else { KEPT_TEXT_BUDGET });
+    let kept = Kept {
+        texts: Budget::new(if options.park { 0 } else { KEPT_TEXT_BUDGET }),
+        lists: Budget::new(if options.park { 0 } else { KEPT_LISTS_BUDGET }),
+    };
     let scan = |path: &PathBuf, needles: Option<&Prefilter>, client: Option<&Mutex<Vec<(PathBuf, String)>>>| {
         // One file must never cost the run: a panic while reading it (a bug here or in the parser) leaves that file
         // alone, named, and the others go on.
         let scanned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let needles = needles.map(|n| (n, &listed));
-            scan_file(path, needles, client, &tracked, options, &kept_texts)
+            scan_file(path, needles, client, &tracked, options, &kept)
         }))
         .unwrap_or_else(|_| Scan::Failed(Box::new(Planned::failed(path, ErrorKind::Internal)), None));
         if let (Some(progress), Some(_)) = (progress, needles) {
@@ -459,7 +462,7 @@ fn run_on_this_thread(
         .zip(&found.sources)
         .fold(HashMap::<PathBuf, BTreeSet<String>>::default, |mut engines, (input, path)| {
             let (Some(input), Some(manifest)) = (input, manifests.nearest_ref(path)) else { return engines };
-            for call in &input.facts.member_calls {
+            for call in input.facts.member_calls().iter() {
                 let named = match (call.method.as_ref(), &call.args[..]) {
                     ("set", [Value::Str(setting, _), Value::Str(engine, _), ..]) if setting == "view engine" => engine,
                     ("engine", [Value::Str(engine, _), _, ..]) => engine,
@@ -664,7 +667,7 @@ fn run_on_this_thread(
                     here.package_calls.insert(call);
                 }
                 if here.nested_query.is_none() {
-                    if let Some(read) = input.facts.property_reads.iter().find(|r| r.property == "query-nested") {
+                    if let Some(read) = input.facts.property_reads().iter().find(|r| r.property == "query-nested") {
                         here.nested_query = Some((path.clone(), input.source.line(read.range.start())));
                     }
                 }
@@ -797,8 +800,9 @@ fn run_on_this_thread(
     }
 
     // Second pass: each transform plans each analysed file, knowing its links.
-    let plan_one = |i: usize, mut file: SourceFile, facts: FileFacts, held_back: bool| -> Planned {
+    let plan_one = |i: usize, mut file: SourceFile, mut facts: FileFacts, held_back: bool| -> Planned {
         let path = &found.sources[i];
+        facts.unpack();
         if let Err(changed) = file.unpark(root) {
             let error = FileError::new(path, ErrorKind::ChangedOnDisk, changed.to_string());
             return Planned { error: Some(error), ..Planned::default() };
@@ -1039,7 +1043,7 @@ fn run_on_this_thread(
             .into_par_iter()
             .with_max_len(crate::source::PARALLEL_CHUNK)
             .map(|i| {
-                let replanned = match scan_file(&found.sources[i], None, None, &tracked, options, &kept_texts) {
+                let replanned = match scan_file(&found.sources[i], None, None, &tracked, options, &kept) {
                     Scan::Analysed(analysed) => {
                         let (file, facts, _) = *analysed;
                         plan_one(i, file, facts, true)
@@ -1427,10 +1431,10 @@ fn code_use(path: &Path, input: &links::LinkInput<'_>, out: &mut crate::project:
             _ => {}
         }
     }
-    for read in facts.property_reads.iter() {
+    for read in facts.property_reads().iter() {
         add(&mut out.properties, &read.property);
     }
-    for call in &facts.member_calls {
+    for call in facts.member_calls().iter() {
         add(&mut out.methods, &call.method);
         if let [crate::values::Value::Str(setting, _), crate::values::Value::Str(engine, _), ..] = &call.args[..] {
             if call.method == "set" && setting == "view engine" {
@@ -1439,13 +1443,14 @@ fn code_use(path: &Path, input: &links::LinkInput<'_>, out: &mut crate::project:
         }
     }
     if out.request_redirect.is_none() {
-        if let Some(call) = facts.request_redirect.and_then(|i| facts.member_calls.get(i as usize)) {
-            out.request_redirect = Some((path.to_path_buf(), input.source.line(call.range.start())));
+        if let Some(at) = facts.request_redirect.and_then(|i| Some(facts.member_calls().get(i as usize)?.range.start())) {
+            out.request_redirect = Some((path.to_path_buf(), input.source.line(at)));
         }
     }
     if out.route_pattern.is_none() {
         let pattern = |p: &str| p.contains([':', '*', '(', '?', '+']);
-        let found = facts.registrations.iter().find(|r| {
+        let registrations = facts.registrations();
+        let found = registrations.iter().find(|r| {
             r.method != "use"
                 && (r.path.as_ref().is_some_and(|(p, _)| pattern(p)) || r.paths.iter().any(|(p, _)| pattern(p)))
         });
@@ -1593,19 +1598,29 @@ fn on_comment_line(bytes: &[u8], at: usize) -> bool {
     (line.starts_with(b"/*") || line.starts_with(b"*")) && memchr::memmem::find(line, b"*/").is_none()
 }
 
-/// How many bytes of analysed files' texts a run keeps between the passes ([`TextBudget`]).
+/// How many bytes of analysed files' texts a run keeps between the passes ([`Budget`]).
 const KEPT_TEXT_BUDGET: usize = 16 << 20;
+
+/// How many bytes of analysed files' [`crate::analysis::Lists`] a run keeps open between the passes (as
+/// [`FileFacts::lists_size`] counts them); past it, a file's lists are packed ([`FileFacts::pack`]).
+const KEPT_LISTS_BUDGET: usize = 16 << 20;
+
+/// What a run keeps of the analysed files between the passes: texts, and lists open.
+struct Kept {
+    texts: Budget,
+    lists: Budget,
+}
 
 /// The bytes of text a run may still keep between the passes. A text kept is not read again (its links, the code's use,
 /// the surveys and its plan each opened the file again: on 2,000 files, 5,100 opens and 11,000 stats against
 /// parse-only's 2,100 and 2,400); past the budget, texts are parked ([`SourceFile::park`]) so that a large project's
 /// memory does not grow with its texts. (A file that changes on disk while the tool runs is still never written over:
 /// [`crate::write`] compares before writing.)
-struct TextBudget(std::sync::atomic::AtomicUsize);
+struct Budget(std::sync::atomic::AtomicUsize);
 
-impl TextBudget {
-    fn new(bytes: usize) -> TextBudget {
-        TextBudget(std::sync::atomic::AtomicUsize::new(bytes))
+impl Budget {
+    fn new(bytes: usize) -> Budget {
+        Budget(std::sync::atomic::AtomicUsize::new(bytes))
     }
 
     /// Takes `bytes` from the budget: `false` (and nothing taken) when fewer are left.
@@ -1617,17 +1632,17 @@ impl TextBudget {
 
 #[cfg(test)]
 mod text_budget_tests {
-    use super::TextBudget;
+    use super::Budget;
 
     #[test]
     fn a_text_is_kept_while_the_budget_holds_it_whole() {
-        let budget = TextBudget::new(10);
+        let budget = Budget::new(10);
         assert!(budget.take(6));
         assert!(!budget.take(5), "5 bytes do not fit in the 4 left");
         assert!(budget.take(4));
         assert!(budget.take(0));
         assert!(!budget.take(1));
-        assert!(!TextBudget::new(0).take(1), "a budget of nothing parks every text");
+        assert!(!Budget::new(0).take(1), "a budget of nothing parks every text");
     }
 }
 
@@ -1641,7 +1656,7 @@ fn scan_file(
     client: Option<&Mutex<Vec<(PathBuf, String)>>>,
     tracked: &[&str],
     options: &Options,
-    kept_texts: &TextBudget,
+    kept: &Kept,
 ) -> Scan {
     let record_client = |bytes: &[u8]| {
         if let Some(client) = client.filter(|_| crate::client_cookies::is_client_code(bytes)) {
@@ -1743,8 +1758,12 @@ fn scan_file(
     // Kept until the file is planned, after every file is read and linked: the text too while the run's budget for
     // texts lasts, else it is parked and read again then.
     let mut file = file;
-    if !kept_texts.take(file.code.len()) {
+    if !kept.texts.take(file.code.len()) {
         file.park();
+    }
+    let mut facts = facts;
+    if !kept.lists.take(facts.lists_size()) {
+        facts.pack();
     }
     Scan::Analysed(Box::new((file, facts, sends)))
 }

@@ -237,9 +237,10 @@ pub struct Options {
     /// Also read files that look minified (`--include-minified`, `includeMinified`); without it each gets an
     /// `engine/minified` finding ([`crate::source::minified`]).
     pub include_minified: bool,
-    /// Parks every analysed file's text between the passes and reads it again where it is needed, as a run does past
-    /// its budget for kept texts (16 MiB): for tests of that path, which a small project never takes.
-    pub park_texts: bool,
+    /// Parks every analysed file's text between the passes and reads it again where it is needed, and packs its lists
+    /// ([`crate::analysis::FileFacts::pack`]), as a run does past its budgets for kept texts and open lists (16 MiB
+    /// each): for tests of that path, which a small project never takes.
+    pub park: bool,
 }
 
 /// The size above which a source file is not read: 1 MiB unless set (like Biome's `files.maxSize`: bigger is

@@ -8,7 +8,7 @@ use crate::bindings::{require_source, unwrap, ImportKind, ModuleBinding};
 use crate::parse::{span_of_node, ByteRange};
 
 /// What a callee or constructor is: a path of names (`session.MemoryStore`), with the import its root is bound to.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CalleeRef {
     /// The path as written, normalised (`session.MemoryStore`, `MemoryStore`).
     pub path: Atom,
@@ -45,7 +45,7 @@ impl CalleeRef {
 }
 
 /// One property of an object literal.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Property {
     /// The key (`store`, `'cookie'` read as `cookie`); `None` for computed keys and methods.
     pub key: Option<Atom>,
@@ -58,7 +58,7 @@ pub struct Property {
 }
 
 /// An object literal.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ObjectFacts {
     /// From `{` to `}`.
     pub range: ByteRange,
@@ -81,7 +81,7 @@ impl ObjectFacts {
 }
 
 /// What an expression is, as far as transforms care.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Value {
     /// An object literal.
     Object(Box<ObjectFacts>),
@@ -124,7 +124,7 @@ impl Value {
 }
 
 /// A call or construction.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CallFacts {
     /// The whole expression.
     pub range: ByteRange,

@@ -221,12 +221,13 @@ fn run_case(suite: &Suite, case: &str) -> Result<(), String> {
     let result = run_with(std::slice::from_ref(&rel_case), &transforms, &options);
     let rendered = render(&result, &rel_case);
     let mut problems = Vec::new();
-    // The same run with every text parked between the passes and read again (a large project's path) gives the same.
+    // The same run with every text parked between the passes and read again, and every file's lists packed (a large
+    // project's path), gives the same.
     let parked =
-        run_with(std::slice::from_ref(&rel_case), &transforms, &Options { park_texts: true, ..options.clone() });
+        run_with(std::slice::from_ref(&rel_case), &transforms, &Options { park: true, ..options.clone() });
     if render(&parked, &rel_case) != rendered {
         problems
-            .push(format!("with the texts parked between the passes the run differs:\n{}", render(&parked, &rel_case)));
+            .push(format!("with the texts parked and the lists packed between the passes the run differs:\n{}", render(&parked, &rel_case)));
     }
 
     let expect_file = rel_case.join("expect.txt");

@@ -288,7 +288,7 @@ fn drop_default_favicon(cx: &FileContext<'_>, plan: &mut FilePlan, site: &CallSi
 /// How many `configure(fn)` bodies that are unwrapped hold offset `at`.
 fn unwrap_depth(cx: &FileContext<'_>, at: usize) -> usize {
     cx.facts
-        .member_calls
+        .member_calls()
         .iter()
         .filter(|c| c.method == "configure" && c.args.len() == 1)
         .filter_map(|c| match c.args.first() {
@@ -331,7 +331,7 @@ fn configure(cx: &FileContext<'_>, plan: &mut FilePlan) {
     // Lines to dedent: how many unwrapped configure bodies hold them.
     let mut dedent: BTreeMap<usize, usize> = BTreeMap::new();
     let mut removed_lines: Vec<Range<usize>> = Vec::new();
-    for call in facts.member_calls.iter().filter(|c| c.method == "configure") {
+    for call in facts.member_calls().iter().filter(|c| c.method == "configure") {
         let Some(stmt) = &call.stmt else { continue };
         let Some(Value::Other(fn_range)) = call.args.last() else { continue };
         let Some(function) = facts.functions.iter().find(|f| f.range == *fn_range) else { continue };
@@ -427,7 +427,7 @@ fn line_starts_between(code: &str, from: usize, to: usize) -> Vec<usize> {
 fn app_router(cx: &FileContext<'_>, plan: &mut FilePlan) -> Option<Move> {
     let code = &cx.file.code;
     let mut found = None;
-    for call in cx.facts.member_calls.iter().filter(|c| c.method == "use" && c.args.len() == 1) {
+    for call in cx.facts.member_calls().iter().filter(|c| c.method == "use" && c.args.len() == 1) {
         let Some(arg) = code.get(call.args[0].range().range()) else { continue };
         if arg != format!("{}.router", call.object) {
             continue;
@@ -548,13 +548,13 @@ fn move_after_routes(cx: &FileContext<'_>, app: &str, router: &crate::analysis::
     };
     // Routes registered inside a function (called who knows when), or `app.router` used twice: the order cannot be
     // read off the file, so nothing moves (it is reported).
-    let routes_in_functions = facts.registrations.iter().any(|reg| {
+    let routes_in_functions = facts.registrations().iter().any(|reg| {
         reg.method != "use"
             && matches!(&reg.receiver, crate::analysis::Receiver::Path(p) if p == app)
             && facts.functions.iter().any(|f| f.body.start() <= reg.range.start() && reg.range.end() <= f.body.end())
     });
     let routers = facts
-        .member_calls
+        .member_calls()
         .iter()
         .filter(|c| {
             c.method == "use"
@@ -568,7 +568,7 @@ fn move_after_routes(cx: &FileContext<'_>, app: &str, router: &crate::analysis::
     let top: Vec<Range<usize>> =
         facts.top_level_stmts.iter().filter(|r| r.start() >= after).map(|r| r.range()).collect();
     let is_route = |r: &Range<usize>| {
-        facts.registrations.iter().any(|reg| {
+        facts.registrations().iter().any(|reg| {
             reg.method != "use"
                 && matches!(&reg.receiver, crate::analysis::Receiver::Path(p) if p == app)
                 && r.start <= reg.range.start()
@@ -640,7 +640,7 @@ fn move_after_routes(cx: &FileContext<'_>, app: &str, router: &crate::analysis::
 
 /// `res.headerSent` -> `res.headersSent`; `req.accepted*` reported.
 fn renamed_properties(cx: &FileContext<'_>, plan: &mut FilePlan) {
-    for read in &cx.facts.property_reads {
+    for read in cx.facts.property_reads().iter() {
         match read.property.as_str() {
             "headerSent" => plan.edits.push(Edit::replace(read.range, "headersSent")),
             "accepted" | "acceptedLanguages" | "acceptedCharsets" => plan.findings.push(cx.finding(

@@ -168,7 +168,7 @@ impl Transform for Express5 {
         let facts = cx.facts;
         let handlers = handlers::handlers(facts, cx.links);
         let routers = handlers::routers(facts);
-        for call in &facts.member_calls {
+        for call in facts.member_calls().iter() {
             let at = call.range.start();
             let res = handlers::response_at(&handlers, &call.object, at);
             let req = handlers::request_at(&handlers, &call.object, at);
@@ -502,7 +502,7 @@ fn listen_callback(cx: &FileContext<'_>, plan: &mut FilePlan, call: &MemberCall)
 fn route_strings(cx: &FileContext<'_>, plan: &mut FilePlan, routers: &[&str]) {
     let facts = cx.facts;
     let mut seen = Vec::new();
-    for registration in &facts.registrations {
+    for registration in facts.registrations().iter() {
         // A path, or each path of an array (`app.get(['/a', '/a/*'], h)`).
         let in_array = registration.path.is_none();
         for (path, range) in registration.path.iter().chain(&registration.paths) {
@@ -971,7 +971,7 @@ fn optional_character(path: &str) -> PathRewrite {
 
 /// `req.params[0]` in handlers of a rewritten wildcard route reads the named wildcard (an array in Express 5).
 fn wildcard_reads(cx: &FileContext<'_>, plan: &mut FilePlan, handlers: &[Handler]) {
-    for read in cx.facts.property_reads.iter().filter(|r| r.property == "params[0]") {
+    for read in cx.facts.property_reads().iter().filter(|r| r.property == "params[0]") {
         let Some(object) = &read.object else { continue };
         let Some(handler) = handlers::request_at(handlers, object, read.range.start()) else { continue };
         // A handler registered on several routes (here or in other modules, or an array of paths) reads the
@@ -1065,7 +1065,7 @@ fn query_parser(cx: &FileContext<'_>, plan: &mut FilePlan) {
     let facts = cx.facts;
     for app in &facts.apps {
         let AppSite::AfterStatement { stmt, receiver } = &app.site else { continue };
-        let sets_parser = facts.member_calls.iter().any(|c| {
+        let sets_parser = facts.member_calls().iter().any(|c| {
             c.method == "set"
                 && facts.is_app(app, &Receiver::Path(c.object.clone()), c.range.start())
                 && matches!(c.args.first(), Some(Value::Str(s, _)) if s == "query parser")
@@ -1094,7 +1094,7 @@ fn removed_reads(cx: &FileContext<'_>, plan: &mut FilePlan, handlers: &[Handler]
     let facts = cx.facts;
     let express = facts.module_names("express");
     let send = facts.module_names("send");
-    for read in &facts.property_reads {
+    for read in facts.property_reads().iter() {
         let Some(object) = &read.object else { continue };
         match read.property.as_str() {
             "mime" if express.iter().any(|e| *object == format!("{e}.static")) || send.contains(&object.as_str()) => {
@@ -1114,7 +1114,7 @@ fn removed_reads(cx: &FileContext<'_>, plan: &mut FilePlan, handlers: &[Handler]
 
 /// `req.host` keeps the port in Express 5.
 fn host_reads(cx: &FileContext<'_>, plan: &mut FilePlan, handlers: &[Handler]) {
-    for read in cx.facts.property_reads.iter().filter(|r| r.property == "host") {
+    for read in cx.facts.property_reads().iter().filter(|r| r.property == "host") {
         let Some(object) = &read.object else { continue };
         if handlers::request_at(handlers, object, read.range.start()).is_some() {
             report(

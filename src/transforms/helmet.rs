@@ -234,7 +234,7 @@ impl Transform for Helmet {
         // (The text, to read a `trust proxy` value: `1` turns it on, `0` or a computed value does not say HTTPS.)
         // (And a server the module starts when it loads: the package runs itself, it is no library.)
         // (And the text of a module whose routes redirect a form's submission: [`form_redirects`].)
-        let redirects = cx.facts.member_calls.iter().any(|c| c.method == "redirect");
+        let redirects = cx.facts.member_calls().iter().any(|c| c.method == "redirect");
         match (serves_https(cx.facts, cx.links, None), listens(cx.facts)) {
             (Some(_), _) => crate::transform::Survey::Text,
             _ if redirects => crate::transform::Survey::Text,
@@ -606,7 +606,8 @@ fn redirects_of_forms(cx: &FileContext<'_>) -> Vec<(usize, Vec<String>)> {
     let stripe = cx.project.manifest.as_ref().is_some_and(|m| !m.dependency_all("stripe").is_empty());
     let code = &cx.file.code;
     let mut out: Vec<(usize, Vec<String>)> = Vec::new();
-    let routes = facts.registrations.iter().filter(|r| crate::analysis::FORM_METHODS.contains(&&*r.method));
+    let (registrations, member_calls) = (facts.registrations(), facts.member_calls());
+    let routes = registrations.iter().filter(|r| crate::analysis::FORM_METHODS.contains(&&*r.method));
     let spans = routes.flat_map(|route| {
         let named = route.handlers.iter().filter_map(|h| match h {
             crate::analysis::HandlerArg::Named(name) => {
@@ -617,8 +618,7 @@ fn redirects_of_forms(cx: &FileContext<'_>) -> Vec<(usize, Vec<String>)> {
         std::iter::once(route.range).chain(named)
     });
     for span in spans.chain(cx.links.form_handlers.iter().cloned()) {
-        let calls = facts
-            .member_calls
+        let calls = member_calls
             .iter()
             .filter(|c| c.method == "redirect" && span.start() <= c.range.start() && c.range.end() <= span.end());
         for call in calls {
@@ -1100,7 +1100,7 @@ const LISTEN: &str = "listen:";
 /// Where the file starts a server when it loads: a `.listen(...)` outside any function (`app.listen(3000)`,
 /// `if (require.main === module) server.listen(port)`).
 fn listens(facts: &FileFacts) -> Option<usize> {
-    facts.member_calls.iter().find(|c| c.method == *"listen" && c.scope.is_none()).map(|c| c.range.start())
+    facts.member_calls().iter().find(|c| c.method == *"listen" && c.scope.is_none()).map(|c| c.range.start())
 }
 
 /// The name of the published package this file belongs to, when that package is a library other apps install
@@ -1258,7 +1258,7 @@ fn uses_cors(cx: &FileContext<'_>, app: &ExpressApp) -> Option<bool> {
         _ => Some(false),
     };
     facts
-        .registrations
+        .registrations()
         .iter()
         .filter(|r| facts.is_app(app, &r.receiver, r.range.start()))
         .flat_map(|r| {
@@ -1290,7 +1290,7 @@ fn serves_https(facts: &FileFacts, links: &FileLinks, code: Option<&str>) -> Opt
     ];
     let d = data();
     facts
-        .member_calls
+        .member_calls()
         .iter()
         .find(|c| {
             // (An HTTPS server counts when the file creates it unconditionally, in a statement of its top level: one
@@ -1568,8 +1568,8 @@ fn report_disabled(cx: &FileContext<'_>, plan: &mut FilePlan, applied: &Applied,
 
 fn report_late(cx: &FileContext<'_>, plan: &mut FilePlan, app: &ExpressApp, helmet_at: usize) {
     let facts = cx.facts;
-    let earlier = facts
-        .registrations
+    let registrations = facts.registrations();
+    let earlier = registrations
         .iter()
         .filter(|r| r.range.start() < helmet_at && facts.is_app(app, &r.receiver, r.range.start()))
         .min_by_key(|r| r.range.start());
@@ -1641,7 +1641,7 @@ fn dev_eval<'a>(cx: &FileContext<'a>, app: usize) -> Option<DevEval<'a>> {
             .is_some_and(|callee| crate::bundler::DEV_MIDDLEWARE.iter().any(|m| callee.is_module(m))),
         _ => false,
     };
-    if let Some(call) = cx.facts.member_calls.iter().find(|c| c.method == "use" && c.args.iter().any(is_dev_middleware))
+    if let Some(call) = cx.facts.member_calls().iter().find(|c| c.method == "use" && c.args.iter().any(is_dev_middleware))
     {
         return Some(DevEval {
             at: format!("{}:{}", display_path(&cx.file.path), cx.file.line(call.range.start())),
@@ -1732,9 +1732,9 @@ fn report_dev_eval(cx: &FileContext<'_>, plan: &mut FilePlan, app: &ExpressApp, 
 /// Vite's dev server in middleware mode registered on an app of this file: `createServer({ server: { middlewareMode:
 /// true } })` (or `createViteServer`, its usual local name) of `vite`, then `app.use(vite.middlewares)`. In
 /// development it serves the app's pages with what Vite injects ([`report_dev_server`]).
-struct DevServer<'a> {
-    /// `app.use(x.middlewares)`.
-    call: &'a crate::analysis::MemberCall,
+struct DevServer {
+    /// `app.use(x.middlewares)` (a copy: the list may be packed, [`crate::analysis::FileFacts::pack`]).
+    call: crate::analysis::MemberCall,
     /// The line of the `createServer(...)` call, when it is a call of `vite`'s import this file reads.
     created: Option<usize>,
     /// Where its HMR websocket connects.
@@ -1758,7 +1758,7 @@ enum ViteHmr {
 
 /// [`DevServer`] of this file, if any: the app registers a `.middlewares` while the file imports `vite`, and the
 /// options of its `createServer` call, when read, ask for middleware mode.
-fn dev_server<'a>(cx: &FileContext<'a>) -> Option<DevServer<'a>> {
+fn dev_server(cx: &FileContext<'_>) -> Option<DevServer> {
     use crate::values::Value;
     const VITE: &str = "vite";
     let facts = cx.facts;
@@ -1771,7 +1771,7 @@ fn dev_server<'a>(cx: &FileContext<'a>) -> Option<DevServer<'a>> {
         }),
         _ => false,
     };
-    let call = facts.member_calls.iter().find(|c| c.method == "use" && c.args.iter().any(middlewares))?;
+    let call = facts.member_calls().iter().find(|c| c.method == "use" && c.args.iter().any(middlewares))?.clone();
     let creation = facts.calls.iter().find(|site| {
         !site.is_new && site.call.callee.as_ref().is_some_and(|callee| callee.is_export(VITE, "createServer"))
     });
@@ -1818,8 +1818,8 @@ fn dev_server<'a>(cx: &FileContext<'a>) -> Option<DevServer<'a>> {
 
 /// What the written policy blocks of what Vite's dev server ([`DevServer`]) serves in development, and what is
 /// allowed there for it outside production only.
-struct ViteNeeds<'a> {
-    server: DevServer<'a>,
+struct ViteNeeds {
+    server: DevServer,
     /// The HMR websocket of its client (`/@vite/client`, a module script of the app's own origin) goes to another
     /// port of the page's host (`Some`), which connect-src `'self'` does not cover: the port as written, and whether
     /// it is a literal (then `ws://*:<port>` is allowed outside production).
@@ -1830,8 +1830,8 @@ struct ViteNeeds<'a> {
     preamble: Option<bool>,
 }
 
-impl<'a> ViteNeeds<'a> {
-    fn of(cx: &FileContext<'_>, server: DevServer<'a>, directives: &Directives) -> ViteNeeds<'a> {
+impl ViteNeeds {
+    fn of(cx: &FileContext<'_>, server: DevServer, directives: &Directives) -> ViteNeeds {
         let name = views::directive_of(views::ResourceKind::Script);
         let defaults = || views::default_sources(name).iter().map(ToString::to_string).collect::<Vec<_>>();
         let script = directives.iter().find(|(n, _)| n == name).map_or_else(defaults, |(_, s)| s.clone());
@@ -1869,7 +1869,7 @@ impl<'a> ViteNeeds<'a> {
 /// The finding of [`ViteNeeds`], when the written policy blocks something Vite serves in development: its client's
 /// HMR websocket on another port (connect-src), and the inline module script `@vitejs/plugin-react` injects. Names
 /// each, what is allowed outside production, and the ways to do without.
-fn report_dev_server(cx: &FileContext<'_>, plan: &mut FilePlan, app: &ExpressApp, needs: &ViteNeeds<'_>) {
+fn report_dev_server(cx: &FileContext<'_>, plan: &mut FilePlan, app: &ExpressApp, needs: &ViteNeeds) {
     let dev = &needs.server;
     const OUTSIDE: &str = "outside production only (process.env.NODE_ENV !== 'production')";
     let mut blocked = Vec::new();

@@ -88,7 +88,7 @@ impl Transform for ResCookie {
         if handlers.is_empty() {
             return;
         }
-        for call in facts.member_calls.iter().filter(|c| c.method == "cookie") {
+        for call in facts.member_calls().iter().filter(|c| c.method == "cookie") {
             let Some(scope) =
                 crate::transforms::shared::handlers::response_at(&handlers, &call.object, call.range.start())
             else {

@@ -772,8 +772,8 @@ fn jwt_secrets(cx: &FileContext<'_>) -> Vec<Value> {
         }
     }
     if facts.bindings_of("passport-jwt").next().is_some() {
-        let assigned = facts.property_reads.iter().filter(|r| r.property == "secretOrKey=");
-        out.extend(assigned.map(|read| assigned_value(cx, &read.range)));
+        let reads = facts.property_reads();
+        out.extend(reads.iter().filter(|r| r.property == "secretOrKey=").map(|read| assigned_value(cx, &read.range)));
     }
     for export in &facts.exports {
         if is_jwt_secret_name(&export.name) {

@@ -225,7 +225,7 @@ impl Transform for SessionCookie {
         }
         // A logout that clears the cookie by its old name (`res.clearCookie('connect.sid')`) would leave the renamed
         // one behind: it clears the new name.
-        for call in cx.facts.member_calls.iter().filter(|c| c.method == "clearCookie") {
+        for call in cx.facts.member_calls().iter().filter(|c| c.method == "clearCookie") {
             let Some(Value::Str(name, range)) = call.args.first() else { continue };
             if old_names.contains(&name.as_str()) {
                 plan.edits.push(crate::edit::Edit::replace(*range, cx.quoted(&self.policy.session_cookie_name)));

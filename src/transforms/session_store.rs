@@ -1452,7 +1452,8 @@ fn app_database(
         |text: &str| Some(if reads_only(text, |_| false) { Ok(text.to_string()) } else { Err(text.to_string()) });
     let shares_connection = match client {
         Some(ClientRef::Existing(expr, _)) if expr.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '$') => {
-            let own = facts.member_calls.iter().filter(|m| m.object == *expr && m.method == "db");
+            let member_calls = facts.member_calls();
+            let own = member_calls.iter().filter(|m| m.object == *expr && m.method == "db");
             if let Some(arg) = own.filter_map(|m| m.args.first()).next() {
                 return here(cx.text(arg.range()));
             }

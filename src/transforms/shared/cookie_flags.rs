@@ -243,8 +243,8 @@ pub fn trust_proxy(cx: &FileContext<'_>, plan: &mut FilePlan, policy: &CookiePol
     if plan.findings.iter().any(|f| f.rule.ends_with("/trust-proxy")) {
         return;
     }
-    let settings: Vec<(TrustProxy, usize, &crate::analysis::MemberCall)> = facts
-        .member_calls
+    let member_calls = facts.member_calls();
+    let settings: Vec<(TrustProxy, usize, &crate::analysis::MemberCall)> = member_calls
         .iter()
         .filter_map(|c| Some((c.trust_proxy(Some(&cx.file.code))?, c.range.start(), c)))
         .collect();

@@ -98,7 +98,7 @@ pub fn handlers(facts: &FileFacts, links: &FileLinks) -> Vec<Handler> {
             opaque_path: true,
         });
     }
-    for registration in &facts.registrations {
+    for registration in facts.registrations().iter() {
         if !ROUTE_METHODS.contains(&registration.method.as_str())
             || !is_express_receiver(facts, links, &routers, &registration.receiver, registration.range.start())
         {

@@ -16,7 +16,7 @@ pub fn surely_runs(links: &FileLinks, call: &MemberCall) -> bool {
 /// not surely called (for a finding that says why they do not count).
 pub fn branch_lines(cx: &FileContext<'_>) -> Vec<String> {
     cx.facts
-        .member_calls
+        .member_calls()
         .iter()
         .filter(|c| !surely_runs(cx.links, c) && c.trust_proxy(Some(&cx.file.code)) == Some(TrustProxy::On))
         .map(|c| cx.file.line(c.range.start()).to_string())
