@@ -454,9 +454,8 @@ impl HeldLists {
 
 /// The bytes of list `which` in packed lists: the header holds each list's end (four bytes each, after the header).
 fn packed_range(bytes: &[u8], which: usize) -> Range<usize> {
-    let end_of = |i: usize| {
-        bytes.get(i * 4..i * 4 + 4).map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
-    };
+    let end_of =
+        |i: usize| bytes.get(i * 4..i * 4 + 4).map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize);
     let start = if which == 0 { 0 } else { end_of(which - 1) };
     LISTS * 4 + start..LISTS * 4 + end_of(which)
 }

@@ -239,7 +239,7 @@ fn preview(
             .changes
             .iter()
             .find(|c| &c.path == path)
-            .map(|c| c.updated.clone())
+            .map(|c| c.updated().into_owned())
             .or_else(|| crate::fsread::read_text(path, crate::fsread::SOURCE_LIMIT, options.root.as_deref()).ok())
     };
     let mut diff = String::new();

@@ -1443,7 +1443,8 @@ fn code_use(path: &Path, input: &links::LinkInput<'_>, out: &mut crate::project:
         }
     }
     if out.request_redirect.is_none() {
-        if let Some(at) = facts.request_redirect.and_then(|i| Some(facts.member_calls().get(i as usize)?.range.start())) {
+        if let Some(at) = facts.request_redirect.and_then(|i| Some(facts.member_calls().get(i as usize)?.range.start()))
+        {
             out.request_redirect = Some((path.to_path_buf(), input.source.line(at)));
         }
     }
@@ -2003,16 +2004,9 @@ fn plan_file(
     let current = rewritten.as_ref().unwrap_or(&file);
     let updated = current.full_text(&current.code);
     let edits = all_edits;
-    let mut change = FileChange {
-        path: path.to_path_buf(),
-        is_manifest: false,
-        original,
-        updated,
-        transforms: ids,
-        edits,
-        diff: None,
-    };
+    let mut change = FileChange::new(path.to_path_buf(), false, original, updated, ids, edits);
     change.diff = Some(crate::report::unified_diff(&change));
+    change.compact();
     planned.change = Some(change);
     planned
 }
@@ -2506,15 +2500,8 @@ fn apply_manifest(
         return;
     }
     if m.text != m.original {
-        result.changes.push(FileChange {
-            path: manifest.to_path_buf(),
-            is_manifest: true,
-            original: m.original,
-            updated: m.text,
-            transforms: m.ids.into_iter().collect(),
-            edits: m.edits,
-            diff: None,
-        });
+        let ids = m.ids.into_iter().collect();
+        result.changes.push(FileChange::new(manifest.to_path_buf(), true, m.original, m.text, ids, m.edits));
     }
 }
 

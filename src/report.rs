@@ -36,8 +36,9 @@ pub fn unified_diff(change: &FileChange) -> String {
     if let Some(diff) = &change.diff {
         return diff.clone();
     }
-    let (old, new) = (lines(&change.original), lines(&change.updated));
-    let ops = change_ops(change, &old, &new);
+    let updated = change.updated();
+    let (old, new) = (lines(&change.original), lines(&updated));
+    let ops = change_ops(change, &old, (&updated, &new));
     diff_text(&change.path, &old, &new, ops)
 }
 
@@ -49,15 +50,16 @@ pub fn unified_diff_of(path: &std::path::Path, original: &str, updated: &str) ->
     diff_text(path, &old, &new, ops)
 }
 
-/// The line ops of a change: from its edits where it has some ([`edited_line_ops`]), else by diffing the texts.
-fn change_ops(change: &FileChange, old: &[&str], new: &[&str]) -> Vec<similar::DiffOp> {
+/// The line ops of a change (`new` the lines of `updated`, its new text): from its edits where it has some
+/// ([`edited_line_ops`]), else by diffing the texts.
+fn change_ops(change: &FileChange, old: &[&str], (updated, new): (&str, &[&str])) -> Vec<similar::DiffOp> {
     if change.is_manifest || change.edits.is_empty() {
         return line_ops(old, new);
     }
     // (The edits' offsets are into the text without its byte order mark; `original` has it back.)
     let bom = change.original.len() - crate::source::without_bom(&change.original).len();
     let spans = change.edits.iter().map(|e| (e.range.start + bom, e.range.end + bom, e.text.len()));
-    edited_line_ops((&change.original, old), (&change.updated, new), spans).unwrap_or_else(|| line_ops(old, new))
+    edited_line_ops((&change.original, old), (updated, new), spans).unwrap_or_else(|| line_ops(old, new))
 }
 
 /// The unified diff of `path` given its lines and their ops.
@@ -297,8 +299,9 @@ pub fn colorize(diff: &str) -> String {
 
 /// Lines added and removed.
 pub fn line_counts(change: &FileChange) -> (usize, usize) {
-    let (old, new) = (lines(&change.original), lines(&change.updated));
-    change_ops(change, &old, &new).iter().fold((0, 0), |(a, r), op| {
+    let updated = change.updated();
+    let (old, new) = (lines(&change.original), lines(&updated));
+    change_ops(change, &old, (&updated, &new)).iter().fold((0, 0), |(a, r), op| {
         let (removed, added) = (op.old_range().len(), op.new_range().len());
         match op.tag() {
             similar::DiffTag::Equal => (a, r),
@@ -714,15 +717,14 @@ mod tests {
             ("", "new\n"),
         ];
         for (original, updated) in cases {
-            let change = FileChange {
-                path: "f.js".into(),
-                is_manifest: false,
-                original: original.to_string(),
-                updated: updated.to_string(),
-                transforms: Vec::new(),
-                edits: Vec::new(),
-                diff: None,
-            };
+            let change = FileChange::new(
+                "f.js".into(),
+                false,
+                original.to_string(),
+                updated.to_string(),
+                Vec::new(),
+                Vec::new(),
+            );
             let reference = TextDiff::from_lines(original, updated)
                 .unified_diff()
                 .context_radius(3)
@@ -778,15 +780,7 @@ mod tests {
     /// A change made by `edits` on `original`, as the engine builds it.
     fn edited(original: &str, edits: Vec<crate::edit::Edit>) -> FileChange {
         let updated = crate::edit::apply(original, &edits).expect("edits apply");
-        FileChange {
-            path: "f.js".into(),
-            is_manifest: false,
-            original: original.to_string(),
-            updated,
-            transforms: Vec::new(),
-            edits,
-            diff: None,
-        }
+        FileChange::new("f.js".into(), false, original.to_string(), updated, Vec::new(), edits)
     }
 
     /// The new text the ops make of the old.
@@ -819,13 +813,14 @@ mod tests {
         );
         assert_eq!(line_counts(&change), (4, 0));
         // With a byte order mark, which the edits' offsets do not count.
-        let mut marked = change.clone();
-        marked.original = format!("\u{feff}{}", marked.original);
-        marked.updated = format!("\u{feff}{}", marked.updated);
-        assert_eq!(
-            unified_diff(&marked),
-            unified_diff_of(std::path::Path::new("f.js"), &marked.original, &marked.updated)
-        );
+        let (original, updated) = (format!("\u{feff}{}", change.original), format!("\u{feff}{}", change.updated()));
+        let mut marked =
+            FileChange::new("f.js".into(), false, original, updated.clone(), Vec::new(), change.edits.clone());
+        assert_eq!(unified_diff(&marked), unified_diff_of(std::path::Path::new("f.js"), &marked.original, &updated));
+        // Its new text is made of the original and the edits again, the mark kept.
+        marked.compact();
+        assert_eq!(marked.updated(), updated);
+        assert_eq!(unified_diff(&marked), unified_diff_of(std::path::Path::new("f.js"), &marked.original, &updated));
     }
 
     #[test]
@@ -835,14 +830,12 @@ mod tests {
         // edits' own lines are a longer diff than the lines between them moving the other way.
         let original = "app.use(a);\napp.use(app.router);\nstatic1;\nstatic2;\nstatic3;\nroute1;\nroute2;\n";
         let change = edited(original, vec![Edit::replace(12..33, "route1;\nroute2;\n"), Edit::replace(60..76, "")]);
-        assert_eq!(change.updated, "app.use(a);\nroute1;\nroute2;\nstatic1;\nstatic2;\nstatic3;\n");
-        assert_eq!(
-            unified_diff(&change),
-            unified_diff_of(std::path::Path::new("f.js"), &change.original, &change.updated)
-        );
-        let (old, new) = (lines(&change.original), lines(&change.updated));
+        let updated = change.updated();
+        assert_eq!(updated, "app.use(a);\nroute1;\nroute2;\nstatic1;\nstatic2;\nstatic3;\n");
+        assert_eq!(unified_diff(&change), unified_diff_of(std::path::Path::new("f.js"), &change.original, &updated));
+        let (old, new) = (lines(&change.original), lines(&updated));
         let spans = change.edits.iter().map(|e| (e.range.start, e.range.end, e.text.len()));
-        assert_eq!(edited_line_ops((&change.original, &old), (&change.updated, &new), spans), None);
+        assert_eq!(edited_line_ops((&change.original, &old), (&updated, &new), spans), None);
     }
 
     #[test]
@@ -852,6 +845,9 @@ mod tests {
         // (Edits that say another line changed: the lines between them differ, so the texts are diffed.)
         change.edits = vec![Edit::replace(0..1, "A")];
         assert_eq!(unified_diff(&change), "--- a/f.js\n+++ b/f.js\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n");
+        // (Nor does the change let go of its new text: the edits would not make it again.)
+        change.compact();
+        assert_eq!(change.updated(), "a\nB\nc\n");
     }
 
     #[test]
@@ -878,12 +874,13 @@ mod tests {
                 at = end;
             }
             let change = edited(&original, edits);
-            let (old, new) = (lines(&change.original), lines(&change.updated));
+            let updated = change.updated();
+            let (old, new) = (lines(&change.original), lines(&updated));
             let whole = line_ops(&old, &new);
             let spans = change.edits.iter().map(|e| (e.range.start, e.range.end, e.text.len()));
-            let Some(ops) = edited_line_ops((&change.original, &old), (&change.updated, &new), spans) else { continue };
+            let Some(ops) = edited_line_ops((&change.original, &old), (&updated, &new), spans) else { continue };
             from_edits += 1;
-            assert_eq!(replay(&old, &new, &ops), change.updated, "{original:?} {:?}", change.edits);
+            assert_eq!(replay(&old, &new, &ops), updated, "{original:?} {:?}", change.edits);
             let changed = |ops: &[similar::DiffOp]| {
                 ops.iter()
                     .map(|op| {

@@ -127,7 +127,7 @@ pub fn write_changes(result: &mut RunResult, allow_dirty: bool) -> Written {
                 continue;
             }
         }
-        match prepare(target, &change.updated) {
+        match prepare(target, &change.updated()) {
             Ok(tmp) => prepared.push(tmp),
             Err(err) => failed.push(FileError::new(
                 &change.path,

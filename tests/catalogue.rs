@@ -276,7 +276,7 @@ fn run_example(id: &str, example: &Example, express: &str) -> (tempfile::TempDir
         .changes
         .iter()
         .find(|c| c.path.canonicalize().is_ok_and(|p| p == target))
-        .map_or_else(|| example.before.clone(), |c| c.updated.clone());
+        .map_or_else(|| example.before.clone(), |c| c.updated().into_owned());
     (tmp, result, written)
 }
 

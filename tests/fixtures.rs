@@ -223,11 +223,12 @@ fn run_case(suite: &Suite, case: &str) -> Result<(), String> {
     let mut problems = Vec::new();
     // The same run with every text parked between the passes and read again, and every file's lists packed (a large
     // project's path), gives the same.
-    let parked =
-        run_with(std::slice::from_ref(&rel_case), &transforms, &Options { park: true, ..options.clone() });
+    let parked = run_with(std::slice::from_ref(&rel_case), &transforms, &Options { park: true, ..options.clone() });
     if render(&parked, &rel_case) != rendered {
-        problems
-            .push(format!("with the texts parked and the lists packed between the passes the run differs:\n{}", render(&parked, &rel_case)));
+        problems.push(format!(
+            "with the texts parked and the lists packed between the passes the run differs:\n{}",
+            render(&parked, &rel_case)
+        ));
     }
 
     let expect_file = rel_case.join("expect.txt");
@@ -365,7 +366,7 @@ fn check_properties(
 ) -> Result<(), String> {
     for change in result.changes.iter().filter(|c| !c.is_manifest) {
         let file = SourceFile::new(change.path.clone(), change.original.clone());
-        let updated = SourceFile::new(change.path.clone(), change.updated.clone());
+        let updated = SourceFile::new(change.path.clone(), change.updated().into_owned());
         if file.bom != updated.bom {
             return Err(format!("{}: BOM not kept", change.path.display()));
         }
@@ -380,7 +381,7 @@ fn check_properties(
     common::copy_dir(case, &copy);
     for change in &result.changes {
         let rel = change.path.strip_prefix(case).map_err(|e| e.to_string())?;
-        std::fs::write(copy.join(rel), &change.updated).map_err(|e| e.to_string())?;
+        std::fs::write(copy.join(rel), &*change.updated()).map_err(|e| e.to_string())?;
     }
     let second = run_with(std::slice::from_ref(&copy), transforms, options);
     if !second.changes.is_empty() {
@@ -926,7 +927,7 @@ fn all_transforms_together_are_idempotent() -> Result<(), String> {
         return Err(format!("only {} files changed over every fixture", first.changes.len()));
     }
     for change in &first.changes {
-        std::fs::write(&change.path, &change.updated).map_err(|e| e.to_string())?;
+        std::fs::write(&change.path, &*change.updated()).map_err(|e| e.to_string())?;
     }
     let second = run_with(std::slice::from_ref(&copy), &transforms, &options);
     let again: Vec<String> = second.changes.iter().map(|c| c.path.display().to_string()).collect();
@@ -1104,7 +1105,7 @@ fn written_over_fixtures(scratch: &Path) -> Result<Vec<(String, PathBuf, PathBuf
             if !["js", "mjs", "cjs"].contains(&ext) {
                 continue;
             }
-            std::fs::write(&change.path, &change.updated).map_err(|e| e.to_string())?;
+            std::fs::write(&change.path, &*change.updated()).map_err(|e| e.to_string())?;
             let rel = change.path.strip_prefix(&copy).map_err(|e| e.to_string())?;
             written.push((what.clone(), change.path.clone(), root().join(FIXTURES).join(dir).join(rel)));
         }

@@ -173,17 +173,17 @@ fn check(case: &Path, file: &Path, mutated: &str, express5: bool) -> Result<(), 
     let first = run_with(&paths, &resolved.transforms, &resolved.options);
     for change in first.changes.iter().filter(|c| !c.is_manifest) {
         let before = SourceFile::new(change.path.clone(), change.original.clone());
-        let after = SourceFile::new(change.path.clone(), change.updated.clone());
+        let after = SourceFile::new(change.path.clone(), change.updated().into_owned());
         prop_assert!(parse(&after, &after.code).is_ok(), "{} does not parse after the change", change.path.display());
         prop_assert!(
             untouched_outside_edits(&before.code, &after.code, &change.edits),
             "{}: bytes outside the edits changed",
             change.path.display()
         );
-        std::fs::write(&change.path, &change.updated).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        std::fs::write(&change.path, &*change.updated()).map_err(|e| TestCaseError::fail(e.to_string()))?;
     }
     for change in first.changes.iter().filter(|c| c.is_manifest) {
-        std::fs::write(&change.path, &change.updated).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        std::fs::write(&change.path, &*change.updated()).map_err(|e| TestCaseError::fail(e.to_string()))?;
     }
     let second = run_with(&paths, &resolved.transforms, &resolved.options);
     let again: Vec<String> = second.changes.iter().map(|c| c.path.display().to_string()).collect();

@@ -1224,7 +1224,7 @@ mod tests {
         assert!(result.errors.is_empty(), "{:?}", result.errors.iter().map(|e| &e.message).collect::<Vec<_>>());
         let updated = |file: &Planned| {
             let path = dir.path().join(&file.path);
-            result.changes.iter().find(|c| c.path == path).map(|c| c.updated.as_str())
+            result.changes.iter().find(|c| c.path == path).map(|c| c.updated().into_owned())
         };
 
         let mut options_forms = std::collections::BTreeSet::new();

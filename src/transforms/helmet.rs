@@ -1641,7 +1641,8 @@ fn dev_eval<'a>(cx: &FileContext<'a>, app: usize) -> Option<DevEval<'a>> {
             .is_some_and(|callee| crate::bundler::DEV_MIDDLEWARE.iter().any(|m| callee.is_module(m))),
         _ => false,
     };
-    if let Some(call) = cx.facts.member_calls().iter().find(|c| c.method == "use" && c.args.iter().any(is_dev_middleware))
+    if let Some(call) =
+        cx.facts.member_calls().iter().find(|c| c.method == "use" && c.args.iter().any(is_dev_middleware))
     {
         return Some(DevEval {
             at: format!("{}:{}", display_path(&cx.file.path), cx.file.line(call.range.start())),

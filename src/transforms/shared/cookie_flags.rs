@@ -244,10 +244,8 @@ pub fn trust_proxy(cx: &FileContext<'_>, plan: &mut FilePlan, policy: &CookiePol
         return;
     }
     let member_calls = facts.member_calls();
-    let settings: Vec<(TrustProxy, usize, &crate::analysis::MemberCall)> = member_calls
-        .iter()
-        .filter_map(|c| Some((c.trust_proxy(Some(&cx.file.code))?, c.range.start(), c)))
-        .collect();
+    let settings: Vec<(TrustProxy, usize, &crate::analysis::MemberCall)> =
+        member_calls.iter().filter_map(|c| Some((c.trust_proxy(Some(&cx.file.code))?, c.range.start(), c))).collect();
     // (The app turns it off: a setting added after the app is created would be undone, or would undo the app's own.)
     if let Some((_, off, _)) = settings.iter().find(|(s, _, _)| *s == TrustProxy::Off) {
         plan.findings.push(cx.finding(
