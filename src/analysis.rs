@@ -350,10 +350,11 @@ pub struct FileFacts {
     /// `util.promisify`, `{ tpl: require('lodash').template }`, `export default template` of `import { template }
     /// from 'lodash'`): sorted, without repeats. Relative modules are left out.
     pub package_refs: Box<[(Atom, Atom)]>,
-    /// The first `redirect` or `location` call (its index in [`FileFacts::member_calls`]) whose target may come from the request:
-    /// `'back'` (the Referer header), or an argument that is neither a string literal nor a name and whose text reads
-    /// `req.` or `request.` (`res.redirect(req.query.next)`, `` `${req.body.back}` ``). Found while the text is at hand,
-    /// so that a parked text need not be read again for it. (Four bytes: a file has fewer calls than bytes.)
+    /// The first `redirect` or `location` call (its index in [`FileFacts::member_calls`]) whose target may come from
+    /// the request: `'back'` (the Referer header), or an argument that is neither a string literal nor a name and whose
+    /// text reads `req.` or `request.` (`res.redirect(req.query.next)`, `` `${req.body.back}` ``). Found while the text
+    /// is at hand, so that a parked text need not be read again for it. (Four bytes: a file has fewer calls than
+    /// bytes.)
     pub request_redirect: Option<u32>,
 }
 
