@@ -66,6 +66,7 @@ pub fn command_passing(program: &str, pass: &[OsString]) -> Result<(Command, Vec
     let path = find_program(program)
         .ok_or_else(|| format!("`{program}` is not on PATH (relative PATH entries are not searched)"))?;
     let mut command = Command::new(path);
+    crate::give_children_huge_pages(&mut command);
     let withheld = clean_env(&mut command, pass);
     Ok((command, withheld))
 }

@@ -123,11 +123,68 @@ pub fn tune_allocator() {
         // SAFETY: an option set by its number, on the only thread there is yet.
         unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 10) };
     }
+    // No transparent huge pages for the process (as `MIMALLOC_ALLOW_THP=0` asks mimalloc at its start, which is before
+    // `main`): mimalloc asks for them on its arenas, and a huge page is two MiB resident as soon as one byte of it is
+    // touched. An empty project's resident set 32 -> 15 MB, 2,000 files 51 -> 33 MB, 100,000 files 517 -> 499 MB, with
+    // less system time. Children get them back ([`give_children_huge_pages`]).
+    #[cfg(all(target_os = "linux", not(feature = "system-alloc")))]
+    if std::env::var_os("MIMALLOC_ALLOW_THP").is_none() {
+        disable_huge_pages();
+    }
+}
+
+/// Turns transparent huge pages off for this process (unless they are off already).
+#[cfg(all(target_os = "linux", not(feature = "system-alloc")))]
+fn disable_huge_pages() {
+    // SAFETY: prctl reading and setting this process's own flag.
+    let disabled = unsafe {
+        libc::prctl(libc::PR_GET_THP_DISABLE, 0, 0, 0, 0) == 0 && libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0) == 0
+    };
+    if disabled {
+        HUGE_PAGES_DISABLED.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// Whether [`tune_allocator`] turned transparent huge pages off for this process.
+static HUGE_PAGES_DISABLED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Lets the program `command` starts have transparent huge pages when [`tune_allocator`] turned them off here (the
+/// setting is inherited through `fork` and `exec`: npm and Node are not this process).
+pub fn give_children_huge_pages(command: &mut std::process::Command) {
+    #[cfg(target_os = "linux")]
+    if HUGE_PAGES_DISABLED.load(std::sync::atomic::Ordering::Relaxed) {
+        use std::os::unix::process::CommandExt;
+        // SAFETY: the closure runs in the child between fork and exec, and makes one system call.
+        unsafe {
+            command.pre_exec(|| {
+                libc::prctl(libc::PR_SET_THP_DISABLE, 0, 0, 0, 0);
+                Ok(())
+            });
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = command;
 }
 
 /// mimalloc.h's `mi_option_purge_delay` (libmimalloc-sys names no constant for it).
 #[cfg(not(feature = "system-alloc"))]
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+#[cfg(all(test, target_os = "linux", not(feature = "system-alloc")))]
+mod huge_pages_tests {
+    #[test]
+    fn the_tool_runs_without_huge_pages_and_the_programs_it_starts_with_them() {
+        let enabled = |status: &str| {
+            status.lines().find_map(|l| l.strip_prefix("THP_enabled:")).map(str::trim).map(str::to_string)
+        };
+        super::disable_huge_pages();
+        let own = std::fs::read_to_string("/proc/self/status").expect("status");
+        assert_eq!(enabled(&own).as_deref(), Some("0"), "{own}");
+        let child = crate::child::command("cat").expect("cat").arg("/proc/self/status").output().expect("runs");
+        let status = String::from_utf8_lossy(&child.stdout);
+        assert_eq!(enabled(&status).as_deref(), Some("1"), "{status}");
+    }
+}
 
 #[cfg(all(test, not(feature = "system-alloc")))]
 mod allocator_tests {
