@@ -350,11 +350,11 @@ pub struct FileFacts {
     /// `util.promisify`, `{ tpl: require('lodash').template }`, `export default template` of `import { template }
     /// from 'lodash'`): sorted, without repeats. Relative modules are left out.
     pub package_refs: Box<[(Atom, Atom)]>,
-    /// The first `redirect` or `location` call (its index in [`FileFacts::member_calls`]) whose target may come from
-    /// the request: `'back'` (the Referer header), or an argument that is neither a string literal nor a name and whose
-    /// text reads `req.` or `request.` (`res.redirect(req.query.next)`, `` `${req.body.back}` ``). Found while the text
-    /// is at hand, so that a parked text need not be read again for it. (Four bytes: a file has fewer calls than
-    /// bytes.)
+    /// Where the first `redirect` or `location` call starts whose target may come from the request: `'back'` (the
+    /// Referer header), or an argument that is neither a string literal nor a name and whose text reads `req.` or
+    /// `request.` (`res.redirect(req.query.next)`, `` `${req.body.back}` ``). Found while the text is at hand, so that
+    /// a parked text need not be read again for it; its offset rather than its index in [`FileFacts::member_calls`],
+    /// which may be packed. (Four bytes, as a [`ByteRange`]'s ends.)
     pub request_redirect: Option<u32>,
 }
 
@@ -959,7 +959,7 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
     package_refs.dedup();
     let request_redirect = member_calls
         .iter()
-        .position(|call| {
+        .find(|call| {
             (call.method == "redirect" || call.method == "location")
                 && call.args.iter().any(|arg| match arg {
                     Value::Str(s, _) => s == "back",
@@ -970,7 +970,7 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
                     }
                 })
         })
-        .and_then(|i| u32::try_from(i).ok());
+        .and_then(|call| u32::try_from(call.range.start()).ok());
     FileFacts {
         module_system,
         style: votes.finish(code, crate::style::is_es5_program(&parsed.program)),
@@ -2389,12 +2389,12 @@ mod request_redirect_tests {
     use crate::parse::parse;
     use crate::source::SourceFile;
 
-    /// The line of the file's first redirect from the request, as `FileFacts::request_redirect` points to it.
+    /// The line of the file's first redirect from the request, where `FileFacts::request_redirect` says it starts.
     fn first(code: &str) -> Option<usize> {
         let file = SourceFile::new("a.js".into(), code.to_string());
         let parsed = parse(&file, &file.code).expect("parses");
         let facts = super::analyse_tracking(&file, &parsed, Some(&["redirect", "location"]));
-        facts.request_redirect.map(|i| file.line(facts.member_calls()[i as usize].range.start()))
+        facts.request_redirect.map(|at| file.line(at as usize))
     }
 
     #[test]

@@ -1443,9 +1443,8 @@ fn code_use(path: &Path, input: &links::LinkInput<'_>, out: &mut crate::project:
         }
     }
     if out.request_redirect.is_none() {
-        if let Some(at) = facts.request_redirect.and_then(|i| Some(facts.member_calls().get(i as usize)?.range.start()))
-        {
-            out.request_redirect = Some((path.to_path_buf(), input.source.line(at)));
+        if let Some(at) = facts.request_redirect {
+            out.request_redirect = Some((path.to_path_buf(), input.source.line(at as usize)));
         }
     }
     if out.route_pattern.is_none() {
