@@ -43,17 +43,17 @@ pub struct EditConflict {
     pub at: usize,
 }
 
-/// Sorts edits by position, keeping the given order among insertions at the same point (so "import, then use"
-/// stays in that order).
-pub fn sort_edits(edits: &mut [Edit]) {
-    edits.sort_by_key(|e| (e.range.start, e.range.end));
+/// Sorts edits (or references to them) by position, keeping the given order among insertions at the same point (so
+/// "import, then use" stays in that order).
+pub fn sort_edits<E: std::borrow::Borrow<Edit>>(edits: &mut [E]) {
+    edits.sort_by_key(|e| (e.borrow().range.start, e.borrow().range.end));
 }
 
 /// Applies edits to `code`. Edits must lie on char boundaries inside `code`; overlapping edits are refused.
 pub fn apply(code: &str, edits: &[Edit]) -> Result<String, EditConflict> {
-    // (In the order of [`sort_edits`], a stable sort by position, without copying the edits.)
+    // (References sorted: the edits are not copied.)
     let mut sorted: Vec<&Edit> = edits.iter().collect();
-    sorted.sort_by_key(|e| (e.range.start, e.range.end));
+    sort_edits(&mut sorted);
     let mut out = String::with_capacity(code.len() + sorted.iter().map(|e| e.text.len()).sum::<usize>());
     let mut cursor = 0usize;
     let mut previous: Option<&Edit> = None;

@@ -1745,7 +1745,7 @@ fn scan_file(
             return failed(error, needs(file.code.as_bytes()));
         }
     };
-    let facts = analyse_tracking(&file, &parsed, Some(tracked));
+    let mut facts = analyse_tracking(&file, &parsed, Some(tracked));
     // What its code sends (markup, headers, what it serves), from the same tree; a file the scanner fails on only loses
     // that evidence.
     let sends = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -1761,7 +1761,6 @@ fn scan_file(
     if !kept.texts.take(file.code.len()) {
         file.park();
     }
-    let mut facts = facts;
     if !kept.lists.take(facts.lists_size()) {
         facts.pack();
     }
