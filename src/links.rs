@@ -407,10 +407,16 @@ pub fn value_behind(
     Some((at, settle(at, value)))
 }
 
-/// Every value the analysed modules export that a package created in that module, by file index.
-pub fn exported_instances(inputs: &[Option<LinkInput<'_>>], resolver: &Resolver) -> Vec<(usize, ExportedInstance)> {
+/// Every value the analysed modules export that a package created in that module, handed to `each` with its file's
+/// index, in file order.
+pub fn exported_instances(
+    inputs: &[Option<LinkInput<'_>>],
+    resolver: &Resolver,
+    mut each: impl FnMut(usize, ExportedInstance),
+) {
     let linker = Linker { inputs, resolver };
-    // (File by file on both cores, gathered in file order.)
+    // (File by file on both cores, gathered in file order a block of files at a time: a large project exports tens
+    // of thousands, most of which are not kept.)
     let of_file = |(i, input): (usize, &Option<LinkInput<'_>>)| {
         let mut out = Vec::new();
         let Some(input) = input else { return out };
@@ -456,7 +462,17 @@ pub fn exported_instances(inputs: &[Option<LinkInput<'_>>], resolver: &Resolver)
         }
         out
     };
-    inputs.par_iter().with_max_len(crate::source::PARALLEL_CHUNK).enumerate().flat_map_iter(of_file).collect()
+    for (block, block_inputs) in inputs.chunks(LINK_BLOCK).enumerate() {
+        let found: Vec<(usize, ExportedInstance)> = block_inputs
+            .par_iter()
+            .with_max_len(crate::source::PARALLEL_CHUNK)
+            .enumerate()
+            .flat_map_iter(|(i, input)| of_file((block * LINK_BLOCK + i, input)))
+            .collect();
+        for (i, instance) in found {
+            each(i, instance);
+        }
+    }
 }
 
 /// The database module `input` selects on the value `call` creates there: the text of the first argument of the first
@@ -746,53 +762,117 @@ pub fn link(inputs: &[Option<LinkInput<'_>>], resolver: &Resolver) -> ProjectLin
             }
         }
     }
-    for (i, set) in &params {
-        links.entry(*i).app_params = set.clone();
+    for (i, set) in params {
+        links.entry(i).app_params = set;
     }
-    // What each file says of the others, found in parallel, then recorded in file order (as one loop would).
-    let found: Vec<FoundLinks> = inputs
-        .par_iter()
-        .with_max_len(crate::source::PARALLEL_CHUNK)
-        .enumerate()
-        .filter_map(|(i, input)| {
-            let input = input.as_ref()?;
-            let own_params = params.get(&i);
-            let objects = linker
-                .objects_passed(i)
-                .into_iter()
-                .map(|(target, passed, arg_range)| {
-                    let object = linker.input(target).and_then(|x| x.facts.object_at(&passed.object));
-                    let elsewhere = ObjectElsewhere {
-                        range: arg_range,
-                        file: linker.path(target).to_path_buf(),
-                        keys: object
-                            .map(|o| o.props.iter().filter_map(|p| p.key.clone()).collect())
-                            .unwrap_or_default(),
-                        open: object.is_none_or(|o| !o.spreads.is_empty() || o.props.iter().any(|p| p.key.is_none())),
-                    };
-                    (target, passed, elsewhere)
+    // What each file says of the others, found in parallel, then recorded in file order (as one loop would), a
+    // block of files at a time: what a file found takes more room than what is recorded of it.
+    let mut handlers: Vec<(usize, ByteRange)> = Vec::new();
+    for (block, block_inputs) in inputs.chunks(LINK_BLOCK).enumerate() {
+        let first = block * LINK_BLOCK;
+        let found: Vec<FoundLinks> = block_inputs
+            .par_iter()
+            .with_max_len(crate::source::PARALLEL_CHUNK)
+            .enumerate()
+            .filter_map(|(i, input)| {
+                let i = first + i;
+                let input = input.as_ref()?;
+                let own_params = links.get(i).map(|l| &l.app_params).filter(|p| !p.is_empty());
+                let objects = linker
+                    .objects_passed(i)
+                    .into_iter()
+                    .map(|(target, passed, arg_range)| {
+                        let object = linker.input(target).and_then(|x| x.facts.object_at(&passed.object));
+                        let elsewhere = ObjectElsewhere {
+                            range: arg_range,
+                            file: linker.path(target).to_path_buf(),
+                            keys: object
+                                .map(|o| o.props.iter().filter_map(|p| p.key.clone()).collect())
+                                .unwrap_or_default(),
+                            open: object
+                                .is_none_or(|o| !o.spreads.is_empty() || o.props.iter().any(|p| p.key.is_none())),
+                        };
+                        (target, passed, elsewhere)
+                    })
+                    .collect();
+                // Middleware this file registers on apps it received.
+                let mut middleware = Vec::new();
+                for param in own_params.into_iter().flatten() {
+                    let Some((origin_path, app)) = &param.origin else { continue };
+                    let Some(origin) = linker.index_of(origin_path) else { continue };
+                    for mw in linker.middleware_on(input, param) {
+                        middleware.push((origin, RemoteMiddleware { app: *app, ..mw }));
+                    }
+                }
+                Some(FoundLinks {
+                    file: i,
+                    mounted: linker.mounted_apps(i, own_params),
+                    handlers: linker.registered_handlers(i, own_params),
+                    objects,
+                    instances: linker.imported_instances(i),
+                    values: linker.values_passed(i),
+                    middleware,
                 })
-                .collect();
-            // Middleware this file registers on apps it received.
-            let mut middleware = Vec::new();
-            for param in own_params.into_iter().flatten() {
-                let Some((origin_path, app)) = &param.origin else { continue };
-                let Some(origin) = linker.index_of(origin_path) else { continue };
-                for mw in linker.middleware_on(input, param) {
-                    middleware.push((origin, RemoteMiddleware { app: *app, ..mw }));
+            })
+            .collect();
+        handlers.extend(found.iter().flat_map(|f| f.handlers.iter().map(|(t, (range, _), _)| (*t, *range))));
+        // (The files whose links the block adds to, to free their lists' spare room once it is recorded.)
+        let mut touched: Vec<usize> = found
+            .iter()
+            .flat_map(|f| {
+                let targets = f.handlers.iter().map(|h| h.0).chain(f.objects.iter().map(|o| o.0));
+                let targets = targets.chain(f.values.iter().map(|v| v.0)).chain(f.mounted.iter().map(|m| m.0));
+                std::iter::once(f.file).chain(targets).chain(f.middleware.iter().map(|m| m.0))
+            })
+            .collect();
+        touched.sort_unstable();
+        touched.dedup();
+        for found in found {
+            let i = found.file;
+            for (target, handler, form) in found.handlers.into_iter().filter(|(t, ..)| *t != i) {
+                let entry = links.entry(target);
+                if form && !entry.form_handlers.contains(&handler.0) {
+                    entry.form_handlers.push(handler.0);
+                }
+                if !entry.handlers.contains(&handler) {
+                    entry.handlers.push(handler);
                 }
             }
-            Some(FoundLinks {
-                file: i,
-                mounted: linker.mounted_apps(i, own_params),
-                handlers: linker.registered_handlers(i, own_params),
-                objects,
-                instances: linker.imported_instances(i),
-                values: linker.values_passed(i),
-                middleware,
-            })
-        })
-        .collect();
+            for (target, passed, elsewhere) in found.objects {
+                links.entry(i).objects_elsewhere.push(elsewhere);
+                let entry = links.entry(target);
+                if !entry.passed_objects.contains(&passed) {
+                    entry.passed_objects.push(passed);
+                }
+            }
+            for (target, passed) in found.values {
+                let entry = links.entry(target);
+                if !entry.passed_values.contains(&passed) {
+                    entry.passed_values.push(passed);
+                }
+            }
+            if !found.instances.is_empty() {
+                links.entry(i).imported_instances = found.instances;
+            }
+            for (target, app) in found.mounted {
+                let entry = links.entry(target);
+                if !entry.mounted_apps.contains(&app) {
+                    entry.mounted_apps.push(app);
+                }
+            }
+            for (origin, remote) in found.middleware {
+                let entry = links.entry(origin);
+                if !entry.app_middleware.contains(&remote) {
+                    entry.app_middleware.push(remote);
+                }
+            }
+        }
+        for i in touched {
+            if let Some(l) = links.0[i].as_deref_mut() {
+                l.shrink_to_fit();
+            }
+        }
+    }
     // The calls of the project's functions, for what runs at load and where responses go.
     let calls: Vec<Vec<FunctionCall>> = inputs
         .par_iter()
@@ -803,50 +883,8 @@ pub fn link(inputs: &[Option<LinkInput<'_>>], resolver: &Resolver) -> ProjectLin
     for (t, bodies) in linker.run_at_load(&calls) {
         links.entry(t).run_at_load = bodies;
     }
-    let handlers: Vec<(usize, ByteRange)> =
-        found.iter().flat_map(|f| f.handlers.iter().map(|(t, (range, _), _)| (*t, *range))).collect();
     for (t, responses) in linker.responses(&calls, &handlers) {
         links.entry(t).responses = responses;
-    }
-    for found in found {
-        let i = found.file;
-        for (target, handler, form) in found.handlers.into_iter().filter(|(t, ..)| *t != i) {
-            let entry = links.entry(target);
-            if form && !entry.form_handlers.contains(&handler.0) {
-                entry.form_handlers.push(handler.0);
-            }
-            if !entry.handlers.contains(&handler) {
-                entry.handlers.push(handler);
-            }
-        }
-        for (target, passed, elsewhere) in found.objects {
-            links.entry(i).objects_elsewhere.push(elsewhere);
-            let entry = links.entry(target);
-            if !entry.passed_objects.contains(&passed) {
-                entry.passed_objects.push(passed);
-            }
-        }
-        for (target, passed) in found.values {
-            let entry = links.entry(target);
-            if !entry.passed_values.contains(&passed) {
-                entry.passed_values.push(passed);
-            }
-        }
-        if !found.instances.is_empty() {
-            links.entry(i).imported_instances = found.instances;
-        }
-        for (target, app) in found.mounted {
-            let entry = links.entry(target);
-            if !entry.mounted_apps.contains(&app) {
-                entry.mounted_apps.push(app);
-            }
-        }
-        for (origin, remote) in found.middleware {
-            let entry = links.entry(origin);
-            if !entry.app_middleware.contains(&remote) {
-                entry.app_middleware.push(remote);
-            }
-        }
     }
     // (Each list without its spare room: they are held until the file is planned.)
     for slot in &mut links.0 {
@@ -858,6 +896,9 @@ pub fn link(inputs: &[Option<LinkInput<'_>>], resolver: &Resolver) -> ProjectLin
     }
     links
 }
+
+/// How many files' links [`link`] finds before it records them.
+const LINK_BLOCK: usize = 2048;
 
 /// What one file's code says of other files (and of its own imports), before it is recorded.
 struct FoundLinks {
@@ -1287,25 +1328,25 @@ impl<'b> Linker<'_, 'b> {
     fn run_at_load(&self, calls: &[Vec<FunctionCall>]) -> HashMap<usize, Vec<ByteRange>> {
         let mut sure: HashMap<usize, Vec<ByteRange>> = HashMap::default();
         let mut seen: HashSet<(usize, ByteRange)> = HashSet::default();
-        // Each file's calls made outside any branch, by the function that makes them.
-        let by_scope: Vec<HashMap<Option<&ByteRange>, Vec<&FunctionCall>>> = calls
-            .iter()
-            .map(|file| {
-                let mut map: HashMap<Option<&ByteRange>, Vec<&FunctionCall>> = HashMap::default();
-                for call in file.iter().filter(|c| !c.in_branch) {
-                    map.entry(call.scope.as_ref()).or_default().push(call);
-                }
-                map
-            })
-            .collect();
-        // (Each file's top level, then each function found to run, once.)
-        let mut work: Vec<(usize, Option<ByteRange>)> = (0..calls.len()).map(|i| (i, None)).collect();
-        while let Some((i, scope)) = work.pop() {
-            for call in by_scope[i].get(&scope.as_ref()).into_iter().flatten() {
-                let Some(body) = self.called(call).map(|f| f.body) else { continue };
-                if seen.insert((call.target.0, body)) {
-                    sure.entry(call.target.0).or_default().push(body);
-                    work.push((call.target.0, Some(body)));
+        // The calls made outside any branch, by file and the function that makes them. (One map for the project:
+        // most files call none of the project's functions.)
+        let mut by_scope: HashMap<(usize, Option<&ByteRange>), Vec<&FunctionCall>> = HashMap::default();
+        for (i, file) in calls.iter().enumerate() {
+            for call in file.iter().filter(|c| !c.in_branch) {
+                by_scope.entry((i, call.scope.as_ref())).or_default().push(call);
+            }
+        }
+        // (Each file's top level, the last file first, then each function found to run, once.)
+        let mut work: Vec<(usize, Option<ByteRange>)> = Vec::new();
+        for top in (0..calls.len()).rev() {
+            work.push((top, None));
+            while let Some((i, scope)) = work.pop() {
+                for call in by_scope.get(&(i, scope.as_ref())).into_iter().flatten() {
+                    let Some(body) = self.called(call).map(|f| f.body) else { continue };
+                    if seen.insert((call.target.0, body)) {
+                        sure.entry(call.target.0).or_default().push(body);
+                        work.push((call.target.0, Some(body)));
+                    }
                 }
             }
         }

@@ -31,11 +31,11 @@ pub use crate::outcome::{DependencyChange, ErrorKind, FileChange, FileError, Run
 
 #[derive(Default)]
 struct Planned {
-    change: Option<FileChange>,
+    change: Option<Box<FileChange>>,
     findings: Vec<Finding>,
     dependencies: Vec<(Option<PathBuf>, DependencyRequest, PathBuf)>,
     next_steps: Vec<String>,
-    error: Option<FileError>,
+    error: Option<Box<FileError>>,
 }
 
 impl Planned {
@@ -46,12 +46,12 @@ impl Planned {
             findings: Vec::new(),
             dependencies: Vec::new(),
             next_steps: Vec::new(),
-            error: Some(FileError::new(
+            error: Some(Box::new(FileError::new(
                 path,
                 kind,
                 "could not be handled: express-harden failed on it (a bug: please report it with this file); left \
                  alone",
-            )),
+            ))),
         }
     }
 }
@@ -346,13 +346,13 @@ fn run_on_this_thread(
         }
     }
     timings.phase("project facts: tsconfig");
-    for (i, instance) in links::exported_instances(&inputs, &resolver) {
+    links::exported_instances(&inputs, &resolver, |i, instance| {
         if let Some(project) = manifests.nearest(&found.sources[i]).and_then(|m| projects.get_mut(&m)) {
             if is_pickable(&project.instances, &instance) {
                 project.instances.push(instance);
             }
         }
-    }
+    });
     // (The analysed files of each published library, found in one pass over the files.)
     let mut members: BTreeMap<PathBuf, Vec<usize>> = BTreeMap::new();
     if !entries.is_empty() {
@@ -805,7 +805,7 @@ fn run_on_this_thread(
         facts.unpack();
         if let Err(changed) = file.unpark(root) {
             let error = FileError::new(path, ErrorKind::ChangedOnDisk, changed.to_string());
-            return Planned { error: Some(error), ..Planned::default() };
+            return Planned { error: Some(Box::new(error)), ..Planned::default() };
         }
         let manifest = manifests.nearest(path);
         let project = manifest.as_ref().and_then(|m| projects.get(m)).unwrap_or(&no_project);
@@ -889,7 +889,7 @@ fn run_on_this_thread(
             .unwrap_or_default();
         // (A file that could not be handled may hold code a migration needs: as in a run on the whole project, it
         // holds a major change back, and is then reported.)
-        outside_errors.extend(plan.error.take());
+        outside_errors.extend(plan.error.take().map(|e| *e));
         let kept = plan.findings.iter().filter(|f| blocking(f)).cloned().collect();
         *plan = Planned { findings: kept, ..Planned::default() };
         for id in needed {
@@ -919,7 +919,7 @@ fn run_on_this_thread(
     let failed_files: Vec<PathBuf> = result
         .errors
         .iter()
-        .chain(planned.iter().filter_map(|p| p.error.as_ref()))
+        .chain(planned.iter().filter_map(|p| p.error.as_deref()))
         .chain(&outside_errors)
         .map(|e| e.path.clone())
         .collect();
@@ -1074,9 +1074,9 @@ fn run_on_this_thread(
         if p.change.is_some() {
             transform_steps.extend(p.next_steps);
         }
-        result.changes.extend(p.change);
+        result.changes.extend(p.change.map(|c| *c));
         result.findings.extend(p.findings);
-        result.errors.extend(p.error);
+        result.errors.extend(p.error.map(|e| *e));
         for (manifest, request, source) in p.dependencies {
             requests.entry(manifest).or_default().push((request, source));
         }
@@ -1196,7 +1196,7 @@ enum Scan {
     /// The prefilter found nothing the transforms look at: not analysed. What markup its code builds, if any (it is
     /// decoded and parsed only when the cheap test of [`crate::code_html`] finds some), and the listed packages it
     /// may import ([`crate::project::Named::packages`]).
-    Skipped(Option<Box<crate::code_html::CodeScan>>, BTreeSet<String>),
+    Skipped(Option<Box<crate::code_html::CodeScan>>, crate::source::PackageNames),
     /// Could not be analysed (unreadable, not UTF-8, too deep, not parsed) or set aside (too large, minified): the
     /// error or the finding, nothing planned; and what a byte search of its text shows it needs in a browser
     /// ([`crate::code_html::wasm_only`]).
@@ -1667,7 +1667,7 @@ fn scan_file(
     // (What a file the run cannot read needs in a browser, by a byte search of its text: see `Scan::Failed`.)
     let needs = |bytes: &[u8]| crate::code_html::wasm_only(bytes).map(Box::new);
     let failed = |error: FileError, needs: Option<Box<crate::code_html::CodeScan>>| {
-        Scan::Failed(Box::new(Planned { error: Some(error), ..Planned::default() }), needs)
+        Scan::Failed(Box::new(Planned { error: Some(Box::new(error)), ..Planned::default() }), needs)
     };
     let fail = |kind: ErrorKind, message: String| FileError::new(path, kind, message);
     // Not read at all above the size limit: a bundle or generated code (like Biome's files.maxSize), named.
@@ -1818,7 +1818,7 @@ fn plan_file(
     let path = file.path.clone();
     let path = path.as_path();
     let mut planned = Planned::default();
-    let fail = |kind: ErrorKind, message: String| FileError::new(path, kind, message);
+    let fail = |kind: ErrorKind, message: String| Box::new(FileError::new(path, kind, message));
     // An opt-out comment that names no transform keeps nothing: said once per file, on the original.
     if file.code.contains(crate::ignore::DIRECTIVE) {
         let mut known = crate::transforms::all_ids();
@@ -2005,7 +2005,7 @@ fn plan_file(
     let mut change = FileChange::new(path.to_path_buf(), false, original, updated, ids, edits);
     change.diff = Some(crate::report::unified_diff(&change));
     change.compact();
-    planned.change = Some(change);
+    planned.change = Some(Box::new(change));
     planned
 }
 

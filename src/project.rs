@@ -258,7 +258,7 @@ pub struct Named {
     /// The packages it may import ([`crate::source::named_packages`]). Of a file the prefilter left unread, only the
     /// packages some manifest of the run lists are kept (it names none that the prefilter watches, but
     /// in comment lines).
-    pub packages: std::collections::BTreeSet<String>,
+    pub packages: crate::source::PackageNames,
     /// The tracked methods whose calls (`.cookie(`) its text has (none, in a file the prefilter left unread).
     pub calls: std::collections::BTreeSet<String>,
 }

@@ -106,7 +106,7 @@ pub fn minified(path: &Path, bytes: &[u8]) -> Option<Minified> {
 /// `from "lodash/template"`, `` import(`@scope/pkg`) ``. A module specifier that names a package is always spelled so,
 /// which makes this the cheap, sound test of whether the file can import it (no parse: other strings count too).
 /// Linear in the file, on bytes (before decoding).
-pub fn named_packages(bytes: &[u8], keep: impl Fn(&str) -> bool) -> std::collections::BTreeSet<String> {
+pub fn named_packages(bytes: &[u8], keep: impl Fn(&str) -> bool) -> PackageNames {
     // (npm's longest name.)
     const LONGEST: usize = 214;
     let mut found = std::collections::BTreeSet::new();
@@ -142,7 +142,29 @@ pub fn named_packages(bytes: &[u8], keep: impl Fn(&str) -> bool) -> std::collect
             found.insert(name.to_string());
         }
     }
-    found
+    PackageNames(found.into_iter().map(String::into_boxed_str).collect())
+}
+
+/// The package names a text names ([`named_packages`]), sorted, each once. (A boxed slice: every file the prefilter
+/// leaves unread holds its names until it is planned, and a `BTreeSet` of one name takes a node made for eleven.)
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PackageNames(Box<[Box<str>]>);
+
+impl PackageNames {
+    /// Whether `name` is one of them.
+    pub fn contains(&self, name: &str) -> bool {
+        self.0.binary_search_by(|p| (**p).cmp(name)).is_ok()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The names, sorted.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|p| &**p)
+    }
 }
 
 /// Whether `text` starts with a BOM, and the text after it.
@@ -318,14 +340,16 @@ mod tests {
         let code = br#"const _ = require('lodash'); import t from "lodash.template/index.js";
             import(`@scope/pkg/sub`); x = a['ms'] + "items" + 'it\'s' + '@scope' + '@scope/' + "use strict";
             y = 'cookie-parser' + "@a/b" + '/abs' + './rel' + 'q s'"#;
-        let all: Vec<String> = named_packages(code, |_| true).into_iter().collect();
+        let named = named_packages(code, |_| true);
+        let all: Vec<&str> = named.iter().collect();
         assert_eq!(
             all,
             ["@a/b", "@scope/pkg", "cookie-parser", "items", "lodash", "lodash.template", "ms", "s"],
             "a string that is a plain word counts too: the test is sound, not exact"
         );
         let kept = named_packages(code, |name| name.starts_with("lodash"));
-        assert_eq!(kept.into_iter().collect::<Vec<_>>(), ["lodash", "lodash.template"]);
+        assert_eq!(kept.iter().collect::<Vec<_>>(), ["lodash", "lodash.template"]);
+        assert!(kept.contains("lodash") && kept.contains("lodash.template") && !kept.contains("lodash.t"));
         // (A name must end at a quote or a slash: `lodash` inside `'lodashy'` or `'lodash x'` is not it.)
         assert!(named_packages(b"'lodashy' 'lodash x'", |name| name == "lodash").is_empty());
     }
