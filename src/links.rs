@@ -66,74 +66,47 @@ impl ProjectLinks {
     }
 }
 
-/// What the rest of the project says about one file.
+/// What the rest of the project says about one file. (Boxed slices: a file's links are held until it is planned,
+/// and 30,000 files of a large project have some.)
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct FileLinks {
     /// Functions of this file (their ranges) that another module registers as route handlers or middleware on an
     /// app or router, each with the route path of the registration when it is a string literal (one entry per
     /// registration).
-    pub handlers: Vec<LinkedHandler>,
+    pub handlers: Box<[LinkedHandler]>,
     /// The ranges of those functions registered on a route that takes a form's submission
     /// ([`crate::analysis::FORM_METHODS`]): `router.post('/checkout', checkout.create)` in a routes module, with
     /// `exports.create = ...` here.
-    pub form_handlers: Vec<ByteRange>,
+    pub form_handlers: Box<[ByteRange]>,
     /// Parameters of this file's functions that receive an Express app or router.
-    pub app_params: Vec<AppParam>,
+    pub app_params: Box<[AppParam]>,
     /// Object literals of this file that another module passes to a package's function.
-    pub passed_objects: Vec<PassedObject>,
+    pub passed_objects: Box<[PassedObject]>,
     /// Arguments of this file's calls, or objects spread into them, whose object literal is written in another
     /// module (where it is seen as a [`PassedObject`]).
-    pub objects_elsewhere: Vec<ObjectElsewhere>,
+    pub objects_elsewhere: Box<[ObjectElsewhere]>,
     /// Middleware another module registers on an app this file creates.
-    pub app_middleware: Vec<RemoteMiddleware>,
+    pub app_middleware: Box<[RemoteMiddleware]>,
     /// Names this file imports from another module whose value a package created.
-    pub imported_instances: Vec<ImportedInstance>,
+    pub imported_instances: Box<[ImportedInstance]>,
     /// Values written in this file (a string, a choice such as `process.env.X || 'dev'`) that another module passes
     /// to a package's function, as an argument or a property of an inline options object
     /// (`jwt.sign(payload, config.secret)` with `module.exports = { secret: '...' }` here).
-    pub passed_values: Vec<PassedValue>,
+    pub passed_values: Box<[PassedValue]>,
     /// Bodies of this file's functions that surely run when the project's modules load: called outside any branch
     /// from a module's top level, or from such a function, of this module or another (`setup(app)` at the top level,
     /// `require('./config/express')(app)`).
-    pub run_at_load: Vec<ByteRange>,
+    pub run_at_load: Box<[ByteRange]>,
     /// Parameters of this file's functions that receive an Express response from a route handler or middleware (or
     /// from such a function), of this module or another: `setAuthCookie(res, user)` called in a handler.
-    pub responses: Vec<ResponseParam>,
+    pub responses: Box<[ResponseParam]>,
     /// Apps this file creates (by the start of their `express()` call) in a function that returns them, which
     /// another module calls and mounts on an app or router: `app.use(baseUrl, await middleware(config))`, or the
     /// result kept in a name first. Requests reach such an app through its parent's middleware.
-    pub mounted_apps: Vec<usize>,
+    pub mounted_apps: Box<[usize]>,
 }
 
 impl FileLinks {
-    /// Frees each list's spare room.
-    fn shrink_to_fit(&mut self) {
-        let FileLinks {
-            handlers,
-            form_handlers,
-            app_params,
-            passed_objects,
-            objects_elsewhere,
-            app_middleware,
-            imported_instances,
-            passed_values,
-            run_at_load,
-            responses,
-            mounted_apps,
-        } = self;
-        handlers.shrink_to_fit();
-        form_handlers.shrink_to_fit();
-        app_params.shrink_to_fit();
-        passed_objects.shrink_to_fit();
-        objects_elsewhere.shrink_to_fit();
-        app_middleware.shrink_to_fit();
-        imported_instances.shrink_to_fit();
-        passed_values.shrink_to_fit();
-        run_at_load.shrink_to_fit();
-        responses.shrink_to_fit();
-        mounted_apps.shrink_to_fit();
-    }
-
     /// Whether code of this file in `scope` (the innermost function holding it, `None` at the top level: see
     /// [`crate::analysis::MemberCall::scope`]) surely runs when the modules load, branches aside.
     pub fn runs_at_load(&self, scope: Option<&ByteRange>) -> bool {
@@ -752,7 +725,7 @@ pub fn link(inputs: &[Option<LinkInput<'_>>], resolver: &Resolver) -> ProjectLin
     let mut queued: HashSet<usize> = work.iter().copied().collect();
     while let Some(i) = work.pop() {
         queued.remove(&i);
-        for (target, param) in linker.apps_handed_on(i, params.get(&i)) {
+        for (target, param) in linker.apps_handed_on(i, params.get(&i).map(Vec::as_slice)) {
             let known = params.entry(target).or_default();
             if !known.contains(&param) {
                 known.push(param);
@@ -763,7 +736,7 @@ pub fn link(inputs: &[Option<LinkInput<'_>>], resolver: &Resolver) -> ProjectLin
         }
     }
     for (i, set) in params {
-        links.entry(i).app_params = set;
+        links.entry(i).app_params = set.into_boxed_slice();
     }
     // What each file says of the others, found in parallel, then recorded in file order (as one loop would), a
     // block of files at a time: what a file found takes more room than what is recorded of it.
@@ -777,7 +750,7 @@ pub fn link(inputs: &[Option<LinkInput<'_>>], resolver: &Resolver) -> ProjectLin
             .filter_map(|(i, input)| {
                 let i = first + i;
                 let input = input.as_ref()?;
-                let own_params = links.get(i).map(|l| &l.app_params).filter(|p| !p.is_empty());
+                let own_params = links.get(i).map(|l| &*l.app_params).filter(|p| !p.is_empty());
                 let objects = linker
                     .objects_passed(i)
                     .into_iter()
@@ -816,60 +789,30 @@ pub fn link(inputs: &[Option<LinkInput<'_>>], resolver: &Resolver) -> ProjectLin
             })
             .collect();
         handlers.extend(found.iter().flat_map(|f| f.handlers.iter().map(|(t, (range, _), _)| (*t, *range))));
-        // (The files whose links the block adds to, to free their lists' spare room once it is recorded.)
-        let mut touched: Vec<usize> = found
-            .iter()
-            .flat_map(|f| {
-                let targets = f.handlers.iter().map(|h| h.0).chain(f.objects.iter().map(|o| o.0));
-                let targets = targets.chain(f.values.iter().map(|v| v.0)).chain(f.mounted.iter().map(|m| m.0));
-                std::iter::once(f.file).chain(targets).chain(f.middleware.iter().map(|m| m.0))
-            })
-            .collect();
-        touched.sort_unstable();
-        touched.dedup();
         for found in found {
             let i = found.file;
             for (target, handler, form) in found.handlers.into_iter().filter(|(t, ..)| *t != i) {
                 let entry = links.entry(target);
-                if form && !entry.form_handlers.contains(&handler.0) {
-                    entry.form_handlers.push(handler.0);
+                if form {
+                    add(&mut entry.form_handlers, handler.0);
                 }
-                if !entry.handlers.contains(&handler) {
-                    entry.handlers.push(handler);
-                }
+                add(&mut entry.handlers, handler);
             }
             for (target, passed, elsewhere) in found.objects {
-                links.entry(i).objects_elsewhere.push(elsewhere);
-                let entry = links.entry(target);
-                if !entry.passed_objects.contains(&passed) {
-                    entry.passed_objects.push(passed);
-                }
+                push(&mut links.entry(i).objects_elsewhere, elsewhere);
+                add(&mut links.entry(target).passed_objects, passed);
             }
             for (target, passed) in found.values {
-                let entry = links.entry(target);
-                if !entry.passed_values.contains(&passed) {
-                    entry.passed_values.push(passed);
-                }
+                add(&mut links.entry(target).passed_values, passed);
             }
             if !found.instances.is_empty() {
-                links.entry(i).imported_instances = found.instances;
+                links.entry(i).imported_instances = found.instances.into_boxed_slice();
             }
             for (target, app) in found.mounted {
-                let entry = links.entry(target);
-                if !entry.mounted_apps.contains(&app) {
-                    entry.mounted_apps.push(app);
-                }
+                add(&mut links.entry(target).mounted_apps, app);
             }
             for (origin, remote) in found.middleware {
-                let entry = links.entry(origin);
-                if !entry.app_middleware.contains(&remote) {
-                    entry.app_middleware.push(remote);
-                }
-            }
-        }
-        for i in touched {
-            if let Some(l) = links.0[i].as_deref_mut() {
-                l.shrink_to_fit();
+                add(&mut links.entry(origin).app_middleware, remote);
             }
         }
     }
@@ -881,20 +824,33 @@ pub fn link(inputs: &[Option<LinkInput<'_>>], resolver: &Resolver) -> ProjectLin
         .map(|(i, _)| linker.function_calls(i))
         .collect();
     for (t, bodies) in linker.run_at_load(&calls) {
-        links.entry(t).run_at_load = bodies;
+        links.entry(t).run_at_load = bodies.into_boxed_slice();
     }
     for (t, responses) in linker.responses(&calls, &handlers) {
-        links.entry(t).responses = responses;
+        links.entry(t).responses = responses.into_boxed_slice();
     }
-    // (Each list without its spare room: they are held until the file is planned.)
     for slot in &mut links.0 {
         if slot.as_deref().is_some_and(|l| *l == FileLinks::default()) {
             *slot = None;
-        } else if let Some(l) = slot {
-            l.shrink_to_fit();
         }
     }
     links
+}
+
+/// Adds `item` to `list` unless it is there.
+fn add<T: PartialEq>(list: &mut Box<[T]>, item: T) {
+    if !list.contains(&item) {
+        push(list, item);
+    }
+}
+
+/// Adds `item` to `list`. (A list grows by one and is boxed again without spare room: most files get one or two
+/// items, and an item is already compared with each there first.)
+fn push<T>(list: &mut Box<[T]>, item: T) {
+    let mut grown = std::mem::take(list).into_vec();
+    grown.reserve_exact(1);
+    grown.push(item);
+    *list = grown.into_boxed_slice();
 }
 
 /// How many files' links [`link`] finds before it records them.
@@ -1105,7 +1061,7 @@ impl<'b> Linker<'_, 'b> {
     fn express_receiver<'s>(
         &'s self,
         i: usize,
-        own: Option<&'s Vec<AppParam>>,
+        own: Option<&'s [AppParam]>,
         receiver: &Receiver,
         at: usize,
     ) -> Option<(bool, Option<(&'s Path, usize)>)> {
@@ -1126,7 +1082,7 @@ impl<'b> Linker<'_, 'b> {
 
     /// The functions of other modules file `i` hands an app or router to (`require('./routes')(app)`), with the
     /// parameter that receives it.
-    fn apps_handed_on(&self, i: usize, own: Option<&Vec<AppParam>>) -> Vec<(usize, AppParam)> {
+    fn apps_handed_on(&self, i: usize, own: Option<&[AppParam]>) -> Vec<(usize, AppParam)> {
         let Some(input) = self.input(i) else { return Vec::new() };
         let mut out = Vec::new();
         for site in &input.facts.calls {
@@ -1161,7 +1117,7 @@ impl<'b> Linker<'_, 'b> {
 
     /// The apps of the project's modules (their file, and the start of their `express()` call) that file `i` mounts
     /// on an app or router by calling the function that makes and returns them ([`FileLinks::mounted_apps`]).
-    fn mounted_apps(&self, i: usize, own: Option<&Vec<AppParam>>) -> Vec<(usize, usize)> {
+    fn mounted_apps(&self, i: usize, own: Option<&[AppParam]>) -> Vec<(usize, usize)> {
         let Some(input) = self.input(i) else { return Vec::new() };
         let facts = input.facts;
         let mut out = Vec::new();
@@ -1216,7 +1172,7 @@ impl<'b> Linker<'_, 'b> {
 
     /// The functions that file `i` registers as handlers on an app or router, of its own or of other modules, by their
     /// file and range, each with whether its route takes a form's submission ([`crate::analysis::FORM_METHODS`]).
-    fn registered_handlers(&self, i: usize, own: Option<&Vec<AppParam>>) -> Vec<(usize, LinkedHandler, bool)> {
+    fn registered_handlers(&self, i: usize, own: Option<&[AppParam]>) -> Vec<(usize, LinkedHandler, bool)> {
         let Some(input) = self.input(i) else { return Vec::new() };
         let facts = input.facts;
         let mut out = Vec::new();
