@@ -26,7 +26,7 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-use crate::analysis::{AppSite, ExpressApp, FileFacts, ImportKind, Middleware, ModuleSystem};
+use crate::analysis::{AppSite, ExpressApp, FileFacts, ImportKind, MemberCall, Middleware, ModuleSystem};
 use crate::codegen;
 use crate::discover::display_path;
 use crate::edit::Edit;
@@ -234,8 +234,10 @@ impl Transform for Helmet {
         // (The text, to read a `trust proxy` value: `1` turns it on, `0` or a computed value does not say HTTPS.)
         // (And a server the module starts when it loads: the package runs itself, it is no library.)
         // (And the text of a module whose routes redirect a form's submission: [`form_redirects`].)
-        let redirects = cx.facts.member_calls().iter().any(|c| c.method == "redirect");
-        match (serves_https(cx.facts, cx.links, None), listens(cx.facts)) {
+        // (A large project's lists are packed between the passes: read back once here.)
+        let member_calls = cx.facts.member_calls();
+        let redirects = member_calls.iter().any(|c| c.method == "redirect");
+        match (serves_https(cx.facts, &member_calls, cx.links, None), listens(&member_calls)) {
             (Some(_), _) => crate::transform::Survey::Text,
             _ if redirects => crate::transform::Survey::Text,
             (None, Some(_)) => crate::transform::Survey::Lines,
@@ -244,10 +246,13 @@ impl Transform for Helmet {
     }
 
     fn survey(&self, cx: &FileContext<'_>) -> Vec<String> {
-        let https = (!cx.file.is_parked()).then(|| serves_https(cx.facts, cx.links, Some(&cx.file.code))).flatten();
+        let member_calls = cx.facts.member_calls();
+        let https = (!cx.file.is_parked())
+            .then(|| serves_https(cx.facts, &member_calls, cx.links, Some(&cx.file.code)))
+            .flatten();
         let https = https.map(|at| cx.file.line(at).to_string());
-        let listen = listens(cx.facts).map(|at| format!("{LISTEN}{}", cx.file.line(at)));
-        let redirects = redirects_of_forms(cx)
+        let listen = listens(&member_calls).map(|at| format!("{LISTEN}{}", cx.file.line(at)));
+        let redirects = redirects_of_forms(cx, &member_calls)
             .into_iter()
             .map(|(at, hosts)| format!("{FORM_REDIRECT}{}:{}", cx.file.line(at), hosts.join(" ")));
         https.into_iter().chain(listen).chain(redirects).collect()
@@ -548,7 +553,7 @@ fn form_redirects(cx: &FileContext<'_>, directives: &[(String, Vec<String>)]) ->
     if cx.project.views_for(&cx.file.path).next().is_none() || any {
         return out;
     }
-    let own = redirects_of_forms(cx)
+    let own = redirects_of_forms(cx, &cx.facts.member_calls())
         .into_iter()
         .map(|(at, hosts)| (format!("{}:{}", display_path(&cx.file.path), cx.file.line(at)), hosts));
     let elsewhere =
@@ -600,13 +605,13 @@ fn same_site_target(text: &str) -> bool {
 /// form submissions: in the handlers written inline, in those passed by the name of a function of the file
 /// (`app.post('/billing/checkout', checkout)`), and in this file's functions another module registers on such a route
 /// (`router.post('/checkout', checkout.create)` with `exports.create = ...` here: [`FileLinks::form_handlers`]).
-fn redirects_of_forms(cx: &FileContext<'_>) -> Vec<(usize, Vec<String>)> {
+fn redirects_of_forms(cx: &FileContext<'_>, member_calls: &[MemberCall]) -> Vec<(usize, Vec<String>)> {
     use crate::values::Value;
     let facts = cx.facts;
     let stripe = cx.project.manifest.as_ref().is_some_and(|m| !m.dependency_all("stripe").is_empty());
     let code = &cx.file.code;
     let mut out: Vec<(usize, Vec<String>)> = Vec::new();
-    let (registrations, member_calls) = (facts.registrations(), facts.member_calls());
+    let registrations = facts.registrations();
     let routes = registrations.iter().filter(|r| crate::analysis::FORM_METHODS.contains(&&*r.method));
     let spans = routes.flat_map(|route| {
         let named = route.handlers.iter().filter_map(|h| match h {
@@ -1099,8 +1104,8 @@ const LISTEN: &str = "listen:";
 
 /// Where the file starts a server when it loads: a `.listen(...)` outside any function (`app.listen(3000)`,
 /// `if (require.main === module) server.listen(port)`).
-fn listens(facts: &FileFacts) -> Option<usize> {
-    facts.member_calls().iter().find(|c| c.method == *"listen" && c.scope.is_none()).map(|c| c.range.start())
+fn listens(member_calls: &[MemberCall]) -> Option<usize> {
+    member_calls.iter().find(|c| c.method == *"listen" && c.scope.is_none()).map(|c| c.range.start())
 }
 
 /// The name of the published package this file belongs to, when that package is a library other apps install
@@ -1279,7 +1284,12 @@ fn uses_cors(cx: &FileContext<'_>, app: &ExpressApp) -> Option<bool> {
 /// computes or `0` does not count, and without it any value but a false one does; not in a branch, and at the top
 /// level or in a function that surely runs when the modules load: [`FileLinks::runs_at_load`]), or loads a package
 /// that serves HTTPS or redirects to it (`https_packages`).
-fn serves_https(facts: &FileFacts, links: &FileLinks, code: Option<&str>) -> Option<usize> {
+fn serves_https(
+    facts: &FileFacts,
+    member_calls: &[MemberCall],
+    links: &FileLinks,
+    code: Option<&str>,
+) -> Option<usize> {
     const SERVERS: [(&str, &str); 6] = [
         ("https", "createServer"),
         ("node:https", "createServer"),
@@ -1289,8 +1299,7 @@ fn serves_https(facts: &FileFacts, links: &FileLinks, code: Option<&str>) -> Opt
         ("greenlock-express", "init"),
     ];
     let d = data();
-    facts
-        .member_calls()
+    member_calls
         .iter()
         .find(|c| {
             // (An HTTPS server counts when the file creates it unconditionally, in a statement of its top level: one
