@@ -29,6 +29,8 @@ use crate::views;
 
 pub use crate::outcome::{DependencyChange, ErrorKind, FileChange, FileError, RunResult};
 
+/// What the planning of one file gives. (The change and the error boxed: the planning gathers one for every file
+/// found, 100,000 in a large project, and most files plan nothing: 88 bytes each rather than 280.)
 #[derive(Default)]
 struct Planned {
     change: Option<Box<FileChange>>,
