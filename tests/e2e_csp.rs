@@ -498,7 +498,16 @@ fn trimmed_views_runtime_cdn_frames_apis_forms_and_embedded_badges_still_work_un
     let ids = ["trimmed", "cdn", "frame", "api"];
     for (server, runs) in [("server.before.js", true), ("server.js", true), ("server.default.js", false)] {
         let want = |yes: &'static str| if runs { "yes" } else { yes };
-        let (csp, dom) = page(server, "/");
+        // (The framed widget of the other origin answers in real time, which the browser's virtual time does not wait
+        // for: on a busy machine the page can be dumped before it does. A page where something expected to run still
+        // shows its initial "no" is loaded again, at most three times in all; any other difference fails at once.)
+        let (mut csp, mut dom) = page(server, "/");
+        for _ in 0..2 {
+            if !runs || ids.iter().all(|id| text_of(&dom, id) != Some("no")) {
+                break;
+            }
+            (csp, dom) = page(server, "/");
+        }
         for id in ids {
             assert_eq!(text_of(&dom, id), Some(want("no")), "#{id} served by {server} (CSP: {csp}): {dom}");
         }
