@@ -435,16 +435,32 @@ pub fn exported_instances(
         }
         out
     };
+    in_blocks(
+        inputs,
+        |i, input| of_file((i, input)),
+        |found| {
+            for (i, instance) in found {
+                each(i, instance);
+            }
+        },
+    );
+}
+
+/// What `find` gives for each file of `inputs` (by its index), found on both cores and handed to `record` in file
+/// order, a block of [`LINK_BLOCK`] files at a time: what the files give is not all held at once.
+fn in_blocks<'a, T: Send, I: IntoIterator<Item = T>>(
+    inputs: &'a [Option<LinkInput<'_>>],
+    find: impl Fn(usize, &'a Option<LinkInput<'_>>) -> I + Sync + Send,
+    mut record: impl FnMut(Vec<T>),
+) {
     for (block, block_inputs) in inputs.chunks(LINK_BLOCK).enumerate() {
-        let found: Vec<(usize, ExportedInstance)> = block_inputs
+        let found = block_inputs
             .par_iter()
             .with_max_len(crate::source::PARALLEL_CHUNK)
             .enumerate()
-            .flat_map_iter(|(i, input)| of_file((block * LINK_BLOCK + i, input)))
+            .flat_map_iter(|(i, input)| find(block * LINK_BLOCK + i, input))
             .collect();
-        for (i, instance) in found {
-            each(i, instance);
-        }
+        record(found);
     }
 }
 
@@ -735,86 +751,81 @@ pub fn link(inputs: &[Option<LinkInput<'_>>], resolver: &Resolver) -> ProjectLin
             }
         }
     }
-    for (i, set) in params {
-        links.entry(i).app_params = set.into_boxed_slice();
-    }
     // What each file says of the others, found in parallel, then recorded in file order (as one loop would), a
     // block of files at a time: what a file found takes more room than what is recorded of it.
     let mut handlers: Vec<(usize, ByteRange)> = Vec::new();
-    for (block, block_inputs) in inputs.chunks(LINK_BLOCK).enumerate() {
-        let first = block * LINK_BLOCK;
-        let found: Vec<FoundLinks> = block_inputs
-            .par_iter()
-            .with_max_len(crate::source::PARALLEL_CHUNK)
-            .enumerate()
-            .filter_map(|(i, input)| {
-                let i = first + i;
-                let input = input.as_ref()?;
-                let own_params = links.get(i).map(|l| &*l.app_params).filter(|p| !p.is_empty());
-                let objects = linker
-                    .objects_passed(i)
-                    .into_iter()
-                    .map(|(target, passed, arg_range)| {
-                        let object = linker.input(target).and_then(|x| x.facts.object_at(&passed.object));
-                        let elsewhere = ObjectElsewhere {
-                            range: arg_range,
-                            file: linker.path(target).to_path_buf(),
-                            keys: object
-                                .map(|o| o.props.iter().filter_map(|p| p.key.clone()).collect())
-                                .unwrap_or_default(),
-                            open: object
-                                .is_none_or(|o| !o.spreads.is_empty() || o.props.iter().any(|p| p.key.is_none())),
-                        };
-                        (target, passed, elsewhere)
-                    })
-                    .collect();
-                // Middleware this file registers on apps it received.
-                let mut middleware = Vec::new();
-                for param in own_params.into_iter().flatten() {
-                    let Some((origin_path, app)) = &param.origin else { continue };
-                    let Some(origin) = linker.index_of(origin_path) else { continue };
-                    for mw in linker.middleware_on(input, param) {
-                        middleware.push((origin, RemoteMiddleware { app: *app, ..mw }));
-                    }
-                }
-                Some(FoundLinks {
-                    file: i,
-                    mounted: linker.mounted_apps(i, own_params),
-                    handlers: linker.registered_handlers(i, own_params),
-                    objects,
-                    instances: linker.imported_instances(i),
-                    values: linker.values_passed(i),
-                    middleware,
+    in_blocks(
+        inputs,
+        |i, input| {
+            let input = input.as_ref()?;
+            let own_params = params.get(&i).map(Vec::as_slice);
+            let objects = linker
+                .objects_passed(i)
+                .into_iter()
+                .map(|(target, passed, arg_range)| {
+                    let object = linker.input(target).and_then(|x| x.facts.object_at(&passed.object));
+                    let elsewhere = ObjectElsewhere {
+                        range: arg_range,
+                        file: linker.path(target).to_path_buf(),
+                        keys: object
+                            .map(|o| o.props.iter().filter_map(|p| p.key.clone()).collect())
+                            .unwrap_or_default(),
+                        open: object.is_none_or(|o| !o.spreads.is_empty() || o.props.iter().any(|p| p.key.is_none())),
+                    };
+                    (target, passed, elsewhere)
                 })
-            })
-            .collect();
-        handlers.extend(found.iter().flat_map(|f| f.handlers.iter().map(|(t, (range, _), _)| (*t, *range))));
-        for found in found {
-            let i = found.file;
-            for (target, handler, form) in found.handlers.into_iter().filter(|(t, ..)| *t != i) {
-                let entry = links.entry(target);
-                if form {
-                    add(&mut entry.form_handlers, handler.0);
+                .collect();
+            // Middleware this file registers on apps it received.
+            let mut middleware = Vec::new();
+            for param in own_params.into_iter().flatten() {
+                let Some((origin_path, app)) = &param.origin else { continue };
+                let Some(origin) = linker.index_of(origin_path) else { continue };
+                for mw in linker.middleware_on(input, param) {
+                    middleware.push((origin, RemoteMiddleware { app: *app, ..mw }));
                 }
-                add(&mut entry.handlers, handler);
             }
-            for (target, passed, elsewhere) in found.objects {
-                push(&mut links.entry(i).objects_elsewhere, elsewhere);
-                add(&mut links.entry(target).passed_objects, passed);
+            Some(FoundLinks {
+                file: i,
+                mounted: linker.mounted_apps(i, own_params),
+                handlers: linker.registered_handlers(i, own_params),
+                objects,
+                instances: linker.imported_instances(i),
+                values: linker.values_passed(i),
+                middleware,
+            })
+        },
+        |found: Vec<FoundLinks>| {
+            handlers.extend(found.iter().flat_map(|f| f.handlers.iter().map(|(t, (range, _), _)| (*t, *range))));
+            for found in found {
+                let i = found.file;
+                for (target, handler, form) in found.handlers.into_iter().filter(|(t, ..)| *t != i) {
+                    let entry = links.entry(target);
+                    if form {
+                        add(&mut entry.form_handlers, handler.0);
+                    }
+                    add(&mut entry.handlers, handler);
+                }
+                for (target, passed, elsewhere) in found.objects {
+                    push(&mut links.entry(i).objects_elsewhere, elsewhere);
+                    add(&mut links.entry(target).passed_objects, passed);
+                }
+                for (target, passed) in found.values {
+                    add(&mut links.entry(target).passed_values, passed);
+                }
+                if !found.instances.is_empty() {
+                    links.entry(i).imported_instances = found.instances.into_boxed_slice();
+                }
+                for (target, app) in found.mounted {
+                    add(&mut links.entry(target).mounted_apps, app);
+                }
+                for (origin, remote) in found.middleware {
+                    add(&mut links.entry(origin).app_middleware, remote);
+                }
             }
-            for (target, passed) in found.values {
-                add(&mut links.entry(target).passed_values, passed);
-            }
-            if !found.instances.is_empty() {
-                links.entry(i).imported_instances = found.instances.into_boxed_slice();
-            }
-            for (target, app) in found.mounted {
-                add(&mut links.entry(target).mounted_apps, app);
-            }
-            for (origin, remote) in found.middleware {
-                add(&mut links.entry(origin).app_middleware, remote);
-            }
-        }
+        },
+    );
+    for (i, set) in params {
+        links.entry(i).app_params = set.into_boxed_slice();
     }
     // The calls of the project's functions, for what runs at load and where responses go.
     let calls: Vec<Vec<FunctionCall>> = inputs

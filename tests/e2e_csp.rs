@@ -355,6 +355,21 @@ fn text_of<'a>(dom: &'a str, id: &str) -> Option<&'a str> {
     Some(&dom[start..start + dom[start..].find("</p>")?])
 }
 
+/// A page's CSP and DOM from `load`, loaded again while `unfinished` says something expected to run still shows its
+/// initial "no", at most three loads in all. (A frame, a worker or an API call answers in real time, which the
+/// browser's virtual time does not wait for: on a busy machine the page can be dumped before they do. Any other
+/// difference is for the caller to fail on at once.)
+fn load_until_done(load: impl Fn() -> (String, String), unfinished: impl Fn(&str) -> bool) -> (String, String) {
+    let (mut csp, mut dom) = load();
+    for _ in 0..2 {
+        if !unfinished(&dom) {
+            break;
+        }
+        (csp, dom) = load();
+    }
+    (csp, dom)
+}
+
 /// Loads `page` served as before the change, as after it and under helmet's default policy (what the tool used to
 /// write). Each `(id, text)` of `ran` is what the page's inline code writes into `<p id>` (which says `no` until
 /// then): before and after the change it is there (the response after it carrying each of `csp_has` and helmet's
@@ -498,16 +513,9 @@ fn trimmed_views_runtime_cdn_frames_apis_forms_and_embedded_badges_still_work_un
     let ids = ["trimmed", "cdn", "frame", "api"];
     for (server, runs) in [("server.before.js", true), ("server.js", true), ("server.default.js", false)] {
         let want = |yes: &'static str| if runs { "yes" } else { yes };
-        // (The framed widget of the other origin answers in real time, which the browser's virtual time does not wait
-        // for: on a busy machine the page can be dumped before it does. A page where something expected to run still
-        // shows its initial "no" is loaded again, at most three times in all; any other difference fails at once.)
-        let (mut csp, mut dom) = page(server, "/");
-        for _ in 0..2 {
-            if !runs || ids.iter().all(|id| text_of(&dom, id) != Some("no")) {
-                break;
-            }
-            (csp, dom) = page(server, "/");
-        }
+        // (The framed widget of the other origin answers in real time.)
+        let (csp, dom) =
+            load_until_done(|| page(server, "/"), |dom| runs && ids.iter().any(|id| text_of(dom, id) == Some("no")));
         for id in ids {
             assert_eq!(text_of(&dom, id), Some(want("no")), "#{id} served by {server} (CSP: {csp}): {dom}");
         }
@@ -619,19 +627,11 @@ fn a_payment_widget_string_evaluation_a_blob_worker_and_plain_http_still_work_un
         (csp, dump_dom_with(&format!("http://dashboard.lan:{}{path}", node.port), &flags))
     };
     let check = |server: &str, path: &str, want: &[(&str, &str)]| {
-        // A worker, a frame and an API call answer in real time, which the browser's virtual time does not wait for:
-        // on a busy machine the page can be dumped before they do. (The worker page keeps a request to its own server
+        // A worker, a frame and an API call answer in real time. (The worker page keeps a request to its own server
         // under way until its worker answers, which holds virtual time: three loads in a row were not enough on a busy
-        // CI machine.) A page where something expected to run still shows its initial "no" is loaded again (at most
-        // three times); any other difference fails at once.
+        // CI machine.)
         let unfinished = |dom: &str| want.iter().any(|(id, text)| *text != "no" && text_of(dom, id) == Some("no"));
-        let (mut csp, mut dom) = page(server, path);
-        for _ in 0..2 {
-            if !unfinished(&dom) {
-                break;
-            }
-            (csp, dom) = page(server, path);
-        }
+        let (csp, dom) = load_until_done(|| page(server, path), unfinished);
         for (id, text) in want {
             assert_eq!(text_of(&dom, id), Some(*text), "#{id} of {path} served by {server} (CSP: {csp}): {dom}");
         }
