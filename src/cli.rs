@@ -304,6 +304,8 @@ pub fn main_with(cli: Cli, matches: &clap::ArgMatches) -> i32 {
         return EXIT_ERROR;
     }
     let output = Output::of(&cli);
+    // (Writing, the interactive review and SARIF's fixes read the texts; the other outputs show the diffs.)
+    resolved.options.drop_texts = output.mode != Mode::Write && cli.format != Format::Sarif;
     let Some(mut result) = run(&cli, &resolved, &output) else { return EXIT_ERROR };
     if output.mode == Mode::Check {
         unseen_lockfiles_fail(&mut result);
@@ -657,6 +659,7 @@ pub fn resolve(cli: &Cli, matches: Option<&clap::ArgMatches>, dir: &Path) -> Res
         max_file_size: cli.max_file_size.or(config.max_file_size).unwrap_or_default(),
         include_minified: cli.include_minified || config.include_minified.unwrap_or(false),
         park: false,
+        drop_texts: false,
     };
     Ok(Resolved { paths, transforms, options, root })
 }

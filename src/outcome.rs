@@ -66,8 +66,10 @@ pub struct FileChange {
     pub path: PathBuf,
     /// Whether it is a package.json.
     pub is_manifest: bool,
-    /// The full text on disk (BOM included).
-    pub original: String,
+    /// The full text on disk (BOM included); empty once let go ([`FileChange::drop_texts`]).
+    original: String,
+    /// Whether the texts were let go: only the diff is left ([`FileChange::drop_texts`]).
+    dropped: bool,
     /// The full new text, when its edits do not make it of `original` ([`FileChange::updated`] gives it either way):
     /// held from a file's planning to the run's end, for every changed file, it was a third of a large run's peak.
     updated: Option<String>,
@@ -90,7 +92,40 @@ impl FileChange {
         transforms: Vec<&'static str>,
         edits: Vec<Edit>,
     ) -> FileChange {
-        FileChange { path, is_manifest, original, updated: Some(updated), transforms, edits, diff: None }
+        FileChange {
+            path,
+            is_manifest,
+            original,
+            dropped: false,
+            updated: Some(updated),
+            transforms,
+            edits,
+            diff: None,
+        }
+    }
+
+    /// The full text on disk (BOM included). Empty once the texts are let go ([`FileChange::drop_texts`]), which a run
+    /// does only where nothing asks for them.
+    pub fn original(&self) -> &str {
+        debug_assert!(!self.dropped, "the original of {} was let go", self.path.display());
+        &self.original
+    }
+
+    /// Lets go of the texts of a change whose diff is made, the original and the new: all a run that shows diffs and
+    /// writes nothing (a dry run or `--check`, in text, JSON or Markdown) prints of it is its diff
+    /// ([`crate::transform::Options::drop_texts`]). In a large project the changed files' texts were a quarter of what
+    /// the planning left for the end (about 70 MB of 23,500 changed files at 100,000 files), held until the output.
+    pub fn drop_texts(&mut self) {
+        if self.diff.is_some() && !self.is_manifest {
+            self.original = String::new();
+            self.updated = None;
+            self.dropped = true;
+        }
+    }
+
+    /// Whether the texts were let go ([`FileChange::drop_texts`]).
+    pub fn texts_dropped(&self) -> bool {
+        self.dropped
     }
 
     /// Lets go of the new text when the edits make it of `original` (as they do but where a change was made some other
@@ -104,8 +139,9 @@ impl FileChange {
         }
     }
 
-    /// The full new text.
+    /// The full new text (empty once the texts are let go, [`FileChange::drop_texts`]).
     pub fn updated(&self) -> std::borrow::Cow<'_, str> {
+        debug_assert!(!self.dropped, "the texts of {} were let go", self.path.display());
         match &self.updated {
             Some(updated) => std::borrow::Cow::Borrowed(updated),
             None => self.edited(),

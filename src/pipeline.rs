@@ -805,6 +805,7 @@ fn run_on_this_thread(
     let plan_one = |i: usize, mut file: SourceFile, mut facts: FileFacts, held_back: bool| -> Planned {
         let path = &found.sources[i];
         facts.unpack();
+        let parked = file.is_parked();
         if let Err(changed) = file.unpark(root) {
             let error = FileError::new(path, ErrorKind::ChangedOnDisk, changed.to_string());
             return Planned { error: Some(Box::new(error)), ..Planned::default() };
@@ -823,10 +824,16 @@ fn run_on_this_thread(
         let held = held_back.then(|| Options { held_back: true, ..base.clone() });
         let options = held.as_ref().unwrap_or(base);
         let file_links = project_links.get(i).unwrap_or(&no_links);
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let mut planned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             plan_file(file, facts, file_links, project, manifest, &chosen, &tracked, options)
         }))
-        .unwrap_or_else(|_| Planned::failed(path, ErrorKind::Internal))
+        .unwrap_or_else(|_| Planned::failed(path, ErrorKind::Internal));
+        // (A large project's changed files, whose texts were parked: held to the end of the run, only their diffs are
+        // shown.)
+        if let Some(change) = planned.change.as_mut().filter(|_| parked && options.drop_texts) {
+            change.drop_texts();
+        }
+        planned
     };
     timings.phase("project facts: the rest");
     let mut planned: Vec<Planned> = scans

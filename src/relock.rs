@@ -55,7 +55,7 @@ pub fn update_written(result: &mut RunResult, written: &mut Vec<PathBuf>, pass: 
         for change in result.changes.iter().filter(|c| c.is_manifest && written.contains(&c.path)) {
             let dir = change.path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
             let same = crate::lockfile::find(dir, result.root.as_deref()).is_some_and(|l| l.path == lock);
-            if same && crate::atomic::write_atomic(&change.path, &change.original).is_ok() {
+            if same && crate::atomic::write_atomic(&change.path, change.original()).is_ok() {
                 restored.push(change.path.clone());
             }
         }

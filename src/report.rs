@@ -37,7 +37,7 @@ pub fn unified_diff(change: &FileChange) -> String {
         return diff.clone();
     }
     let updated = change.updated();
-    let (old, new) = (lines(&change.original), lines(&updated));
+    let (old, new) = (lines(change.original()), lines(&updated));
     let ops = change_ops(change, &old, (&updated, &new));
     diff_text(&change.path, &old, &new, ops)
 }
@@ -57,9 +57,9 @@ fn change_ops(change: &FileChange, old: &[&str], (updated, new): (&str, &[&str])
         return line_ops(old, new);
     }
     // (The edits' offsets are into the text without its byte order mark; `original` has it back.)
-    let bom = change.original.len() - crate::source::without_bom(&change.original).len();
+    let bom = change.original().len() - crate::source::without_bom(change.original()).len();
     let spans = change.edits.iter().map(|e| (e.range.start + bom, e.range.end + bom, e.text.len()));
-    edited_line_ops((&change.original, old), (updated, new), spans).unwrap_or_else(|| line_ops(old, new))
+    edited_line_ops((change.original(), old), (updated, new), spans).unwrap_or_else(|| line_ops(old, new))
 }
 
 /// The unified diff of `path` given its lines and their ops.
@@ -300,7 +300,7 @@ pub fn colorize(diff: &str) -> String {
 /// Lines added and removed.
 pub fn line_counts(change: &FileChange) -> (usize, usize) {
     let updated = change.updated();
-    let (old, new) = (lines(&change.original), lines(&updated));
+    let (old, new) = (lines(change.original()), lines(&updated));
     change_ops(change, &old, (&updated, &new)).iter().fold((0, 0), |(a, r), op| {
         let (removed, added) = (op.old_range().len(), op.new_range().len());
         match op.tag() {
@@ -813,14 +813,14 @@ mod tests {
         );
         assert_eq!(line_counts(&change), (4, 0));
         // With a byte order mark, which the edits' offsets do not count.
-        let (original, updated) = (format!("\u{feff}{}", change.original), format!("\u{feff}{}", change.updated()));
+        let (original, updated) = (format!("\u{feff}{}", change.original()), format!("\u{feff}{}", change.updated()));
         let mut marked =
             FileChange::new("f.js".into(), false, original, updated.clone(), Vec::new(), change.edits.clone());
-        assert_eq!(unified_diff(&marked), unified_diff_of(std::path::Path::new("f.js"), &marked.original, &updated));
+        assert_eq!(unified_diff(&marked), unified_diff_of(std::path::Path::new("f.js"), marked.original(), &updated));
         // Its new text is made of the original and the edits again, the mark kept.
         marked.compact();
         assert_eq!(marked.updated(), updated);
-        assert_eq!(unified_diff(&marked), unified_diff_of(std::path::Path::new("f.js"), &marked.original, &updated));
+        assert_eq!(unified_diff(&marked), unified_diff_of(std::path::Path::new("f.js"), marked.original(), &updated));
     }
 
     #[test]
@@ -832,10 +832,10 @@ mod tests {
         let change = edited(original, vec![Edit::replace(12..33, "route1;\nroute2;\n"), Edit::replace(60..76, "")]);
         let updated = change.updated();
         assert_eq!(updated, "app.use(a);\nroute1;\nroute2;\nstatic1;\nstatic2;\nstatic3;\n");
-        assert_eq!(unified_diff(&change), unified_diff_of(std::path::Path::new("f.js"), &change.original, &updated));
-        let (old, new) = (lines(&change.original), lines(&updated));
+        assert_eq!(unified_diff(&change), unified_diff_of(std::path::Path::new("f.js"), change.original(), &updated));
+        let (old, new) = (lines(change.original()), lines(&updated));
         let spans = change.edits.iter().map(|e| (e.range.start, e.range.end, e.text.len()));
-        assert_eq!(edited_line_ops((&change.original, &old), (&updated, &new), spans), None);
+        assert_eq!(edited_line_ops((change.original(), &old), (&updated, &new), spans), None);
     }
 
     #[test]
@@ -875,10 +875,10 @@ mod tests {
             }
             let change = edited(&original, edits);
             let updated = change.updated();
-            let (old, new) = (lines(&change.original), lines(&updated));
+            let (old, new) = (lines(change.original()), lines(&updated));
             let whole = line_ops(&old, &new);
             let spans = change.edits.iter().map(|e| (e.range.start, e.range.end, e.text.len()));
-            let Some(ops) = edited_line_ops((&change.original, &old), (&updated, &new), spans) else { continue };
+            let Some(ops) = edited_line_ops((change.original(), &old), (&updated, &new), spans) else { continue };
             from_edits += 1;
             assert_eq!(replay(&old, &new, &ops), updated, "{original:?} {:?}", change.edits);
             let changed = |ops: &[similar::DiffOp]| {

@@ -95,7 +95,7 @@ pub fn log(
 
     let mut results: Vec<Value> = Vec::new();
     for change in &result.changes {
-        let code = crate::source::without_bom(&change.original);
+        let code = crate::source::without_bom(change.original());
         let lines = crate::lines::LineIndex::new(code);
         let uri = uri(&change.path);
         // Results in the order of their first edit, which is the order the tool applies the edits in.

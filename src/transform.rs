@@ -241,6 +241,10 @@ pub struct Options {
     /// ([`crate::analysis::FileFacts::pack`]), as a run does past its budgets for kept texts and open lists (16 MiB
     /// each): for tests of that path, which a small project never takes.
     pub park: bool,
+    /// Lets go of the texts of each changed file whose text was parked once its diff is made
+    /// ([`crate::outcome::FileChange::drop_texts`]): for a run that writes nothing and prints diffs, not the texts (a
+    /// dry run or `--check`, in text, JSON or Markdown; SARIF places its fixes in the original text).
+    pub drop_texts: bool,
 }
 
 /// The size above which a source file is not read: 1 MiB unless set (like Biome's `files.maxSize`: bigger is

@@ -109,7 +109,7 @@ pub fn write_changes(result: &mut RunResult, allow_dirty: bool) -> Written {
     for (change, target) in result.changes.iter().zip(&targets) {
         // Guard against a file edited between planning and writing: never overwrite what we did not read.
         match std::fs::read_to_string(target) {
-            Ok(now) if now == change.original => {}
+            Ok(now) if now == change.original() => {}
             Ok(_) => {
                 failed.push(FileError::new(
                     &change.path,

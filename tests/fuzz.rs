@@ -172,7 +172,7 @@ fn check(case: &Path, file: &Path, mutated: &str, express5: bool) -> Result<(), 
     let paths = [dir.clone()];
     let first = run_with(&paths, &resolved.transforms, &resolved.options);
     for change in first.changes.iter().filter(|c| !c.is_manifest) {
-        let before = SourceFile::new(change.path.clone(), change.original.clone());
+        let before = SourceFile::new(change.path.clone(), change.original().to_string());
         let after = SourceFile::new(change.path.clone(), change.updated().into_owned());
         prop_assert!(parse(&after, &after.code).is_ok(), "{} does not parse after the change", change.path.display());
         prop_assert!(
