@@ -304,8 +304,7 @@ pub fn main_with(cli: Cli, matches: &clap::ArgMatches) -> i32 {
         return EXIT_ERROR;
     }
     let output = Output::of(&cli);
-    // (Writing, the interactive review and SARIF's fixes read the texts; the other outputs show the diffs.)
-    resolved.options.drop_texts = output.mode != Mode::Write && cli.format != Format::Sarif;
+    resolved.options.drop_texts = drops_texts(output.mode, cli.format);
     let Some(mut result) = run(&cli, &resolved, &output) else { return EXIT_ERROR };
     if output.mode == Mode::Check {
         unseen_lockfiles_fail(&mut result);
@@ -664,6 +663,12 @@ pub fn resolve(cli: &Cli, matches: Option<&clap::ArgMatches>, dir: &Path) -> Res
     Ok(Resolved { paths, transforms, options, root })
 }
 
+/// Whether a run lets go of the changed files' texts once their diffs are made ([`Options::drop_texts`]): writing (and
+/// the interactive review, which writes) and SARIF's fixes read the texts; the other outputs show the diffs.
+fn drops_texts(mode: Mode, format: Format) -> bool {
+    mode != Mode::Write && format != Format::Sarif
+}
+
 /// Tells which files blocked a write because of uncommitted changes.
 fn print_dirty(result: &RunResult) {
     let refused: Vec<&FileError> = result.errors.iter().filter(|e| e.kind == ErrorKind::Dirty).collect();
@@ -706,6 +711,21 @@ fn print_stdout(bytes: &[u8]) -> i32 {
         Err(err) => {
             eprintln!("error: could not write to standard output: {err}");
             EXIT_ERROR
+        }
+    }
+}
+
+#[cfg(test)]
+mod drop_texts_tests {
+    use super::{drops_texts, Format, Mode};
+
+    #[test]
+    fn only_runs_that_show_diffs_and_write_nothing_let_the_texts_go() {
+        for format in [Format::Text, Format::Json, Format::Markdown, Format::Sarif] {
+            assert!(!drops_texts(Mode::Write, format), "{format:?}");
+            for mode in [Mode::DryRun, Mode::Check] {
+                assert_eq!(drops_texts(mode, format), format != Format::Sarif, "{mode:?} {format:?}");
+            }
         }
     }
 }
