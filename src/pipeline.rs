@@ -217,7 +217,9 @@ fn run_on_this_thread(
         texts: Budget::new(if options.park { 0 } else { KEPT_TEXT_BUDGET }),
         lists: Budget::new(if options.park { 0 } else { KEPT_LISTS_BUDGET }),
     };
+    let releases = crate::Releases::default();
     let scan = |path: &PathBuf, needles: Option<&Prefilter>, client: Option<&Mutex<Vec<(PathBuf, String)>>>| {
+        releases.tick();
         // One file must never cost the run: a panic while reading it (a bug here or in the parser) leaves that file
         // alone, named, and the others go on.
         let scanned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -804,6 +806,7 @@ fn run_on_this_thread(
     // Second pass: each transform plans each analysed file, knowing its links.
     let plan_one = |i: usize, mut file: SourceFile, mut facts: FileFacts, held_back: bool| -> Planned {
         let path = &found.sources[i];
+        releases.tick();
         facts.unpack();
         let parked = file.is_parked();
         if let Err(changed) = file.unpark(root) {
@@ -1182,6 +1185,8 @@ impl Timings {
     }
 
     fn phase(&mut self, name: &str) {
+        // (At each phase's end, whether timed or not: see the function.)
+        crate::release_freed_memory();
         if let Some((start, cpu)) = self.0.as_mut() {
             // The resident set now (Linux), to see what each phase keeps.
             let rss = std::fs::read_to_string("/proc/self/statm")
