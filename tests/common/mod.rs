@@ -106,9 +106,18 @@ pub fn npm_install_fresh(dir: &Path) {
     assert!(npm.status.success(), "npm install: {}", String::from_utf8_lossy(&npm.stderr));
 }
 
-/// A port nothing listens on right now.
+/// A port nothing listens on right now, and one no other test of this process has been given: the tests of a binary
+/// run on parallel threads, and a port is only taken when its server starts (a Redis-down test leaves its Redis port
+/// free for seconds), so the system could hand the same free port to two tests, whose servers would then share it
+/// (one test's app talking to the other's Redis answered a request after its own Redis was killed).
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
+    static GIVEN: Mutex<std::collections::BTreeSet<u16>> = Mutex::new(std::collections::BTreeSet::new());
+    loop {
+        let port = TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
+        if GIVEN.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(port) {
+            return port;
+        }
+    }
 }
 
 /// A child process that is killed when dropped.
@@ -218,13 +227,33 @@ pub fn start_redis_on(port: u16) -> Service {
         .stdout(Stdio::null())
         .spawn()
         .expect("redis-server must be installed (scripts/test.sh installs it)");
-    let service = Service { child, port };
+    let mut service = Service { child, port };
     let deadline = Instant::now() + Duration::from_secs(10);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+    // Until this server answers there, itself: another process on the port would answer too.
+    let pid = format!("process_id:{}\r\n", service.child.id());
+    while !redis_info(port).is_some_and(|info| info.contains(&pid)) {
+        if let Ok(Some(status)) = service.child.try_wait() {
+            panic!("redis-server stopped ({status}): port {port} is taken");
+        }
         assert!(Instant::now() < deadline, "redis-server did not start on port {port}");
         std::thread::sleep(Duration::from_millis(50));
     }
     service
+}
+
+/// What the Redis server on `port` says of itself (`INFO server`), if one answers.
+fn redis_info(port: u16) -> Option<String> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(2))).ok()?;
+    stream.write_all(b"INFO server\r\n").ok()?;
+    let mut reader = BufReader::new(stream);
+    // A bulk string: `$<length>\r\n<that many bytes>\r\n`.
+    let mut header = String::new();
+    reader.read_line(&mut header).ok()?;
+    let length: usize = header.strip_prefix('$')?.trim().parse().ok()?;
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).ok()?;
+    String::from_utf8(body).ok()
 }
 
 /// An HTTP response: status line, lower-cased headers, body.
