@@ -26,6 +26,9 @@ use common::copy_app;
 
 const REPO: &str = env!("CARGO_MANIFEST_DIR");
 
+/// The path of npm's bulk advisory request.
+const BULK: &str = "/-/npm/v1/security/advisories/bulk";
+
 /// One request the server received.
 #[derive(Debug, Clone)]
 struct Hit {
@@ -341,7 +344,8 @@ fn npm_sends_npms_request_to_the_projects_registry_and_finds_what_the_bundled_ta
     assert_eq!(lines(&npm), FOUND);
     assert_eq!(sorted(&npm), sorted(&bundled));
     assert_eq!(other.hits().len(), 0, "the user's registry is not asked: the project's wins");
-    let hits = server.hits();
+    // (The releases of the affected packages are asked too, `GET /<name>`: see the test of the lockfile refresh.)
+    let hits: Vec<Hit> = server.hits().into_iter().filter(|h| h.path == BULK).collect();
     assert_eq!(hits.len(), 1);
     let hit = &hits[0];
     // As @npmcli/arborist sends it: gzipped JSON, name -> the installed versions, with the registry's own token.
@@ -360,7 +364,7 @@ fn npm_sends_npms_request_to_the_projects_registry_and_finds_what_the_bundled_ta
     // Without a token for it, none is sent (the user's token belongs to another registry).
     std::fs::write(app.dir.join(".npmrc"), format!("registry={}/\n", server.url())).expect(".npmrc");
     app.advisories("npm", &[]);
-    let last = server.hits().pop().expect("a request");
+    let last = server.hits().into_iter().filter(|h| h.path == BULK).next_back().expect("a request");
     assert_eq!(last.headers.get("authorization"), None);
 }
 
@@ -449,13 +453,23 @@ fn npm_reads_the_registry_and_the_user_file_npm_reads_from_the_environment() {
     .expect("userconfig");
     let userconfig = userconfig.to_str().expect("utf-8 path").to_string();
     app.advisories("npm", &[("NPM_CONFIG_USERCONFIG", &userconfig)]);
-    assert_eq!(from_file.hits().len(), 1, "the user file the environment names is read");
-    assert_eq!(from_file.hits()[0].headers.get("authorization").map(String::as_str), Some("Bearer from-ci-file"));
+    assert_eq!(from_file.count(BULK), 1, "the user file the environment names is read");
+    assert_eq!(
+        from_file
+            .hits()
+            .iter()
+            .find(|h| h.path == BULK)
+            .expect("bulk")
+            .headers
+            .get("authorization")
+            .map(String::as_str),
+        Some("Bearer from-ci-file")
+    );
     std::fs::write(app.dir.join(".npmrc"), format!("registry={}/\n", from_file.url())).expect(".npmrc");
     let registry = format!("{}/", from_env.url());
     app.advisories("npm", &[("NPM_CONFIG_USERCONFIG", &userconfig), ("npm_config_registry", &registry)]);
-    assert_eq!(from_env.hits().len(), 1, "the environment's registry beats the project's .npmrc");
-    assert_eq!(from_file.hits().len(), 1);
+    assert_eq!(from_env.count(BULK), 1, "the environment's registry beats the project's .npmrc");
+    assert_eq!(from_file.count(BULK), 1);
 }
 
 /// Runs `--write` with a source that fails: exit 2, the reason on stderr, nothing written.
@@ -588,4 +602,73 @@ fn a_parent_no_release_of_which_is_fixed_is_said_to_be_replaced() {
         ),
         "{doc:#}"
     );
+}
+
+/// The release a lockfile refresh moves an affected package to is the newest its parents admit, which the package
+/// manager picks: the registry's releases of the affected package itself are asked under `--lockfile` (not only when
+/// a parent of another affected package needs them), so the refresh is refused on every run when that release
+/// depends on a new major (axios 1.21.1 on proxy-from-env 2: run 1 refused it only because follow-redirects was
+/// refreshed too, run 2 then made it). Here ejs `^3.1.6`, installed 3.1.6 with jake 10: the newest release, 3.2.0,
+/// depends on jake 11. Offline, the planned refresh says the release it picks is not known.
+#[test]
+fn a_lockfile_refresh_asks_the_releases_of_the_package_it_moves() {
+    let app = App::new();
+    let manifest = serde_json::json!({ "name": "views", "dependencies": { "ejs": "^3.1.6" } });
+    std::fs::write(app.dir.join("package.json"), manifest.to_string()).expect("manifest");
+    let lock = serde_json::json!({
+        "name": "views", "lockfileVersion": 3, "requires": true,
+        "packages": {
+            "": { "name": "views", "dependencies": { "ejs": "^3.1.6" } },
+            "node_modules/ejs": { "version": "3.1.6", "dependencies": { "jake": "^10.6.1" } },
+            "node_modules/jake": { "version": "10.8.5" }
+        }
+    });
+    std::fs::write(app.dir.join("package-lock.json"), lock.to_string()).expect("lock");
+    let packument = serde_json::json!({
+        "name": "ejs",
+        "versions": {
+            "3.1.6": { "dependencies": { "jake": "^10.6.1" } },
+            "3.1.7": { "dependencies": { "jake": "^10.8.5" } },
+            "3.1.10": { "dependencies": { "jake": "^10.8.5" } },
+            "3.2.0": { "dependencies": { "jake": "^11.0.0" } }
+        }
+    })
+    .to_string();
+    let server = Server::start(Box::new(move |hit| match (hit.method.as_str(), hit.path.as_str()) {
+        ("GET", "/ejs") => (200, packument.clone()),
+        _ => (404, r#"{"error":"Not found"}"#.to_string()),
+    }));
+    std::fs::write(app.dir.join(".npmrc"), format!("registry={}/\n", server.url())).expect(".npmrc");
+    let fixes = |out: &Output| -> Vec<String> {
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        let advisories = doc["advisories"].as_array().expect("advisories");
+        let ejs = advisories.iter().filter(|a| a["package"] == "ejs");
+        let mut fixes: Vec<String> = ejs
+            .map(|a| format!("{} {}", a["fix"]["kind"].as_str().unwrap_or_default(), a["fix"]["description"]))
+            .collect();
+        fixes.dedup();
+        fixes
+    };
+    let refused = "none \"3.1.10 fits the ranges its parents declare, but the lockfile update moves ejs to the newest \
+                   release they admit, 3.2.0, and ejs 3.2.0 depends on jake ^11.0.0; the project installs jake 10.8.5 \
+                   — a new major: not refreshed (the package manager picks that release, not this tool); ejs 3.1.10 is \
+                   fixed and keeps them: lock it at 3.1.10 by hand\"";
+    for round in 0..2 {
+        let out = app.run(&["--only", "advisories", "--lockfile", "--format", "json"], &[]);
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(fixes(&out), vec![refused.to_string()], "round {round}");
+    }
+    assert_eq!(server.count("/ejs"), 2, "each run asks the registry for the releases of the package it would move");
+
+    // Offline (no --lockfile), the refresh is planned and says that the release it picks is not known here.
+    let out = app.run(&["--only", "advisories", "--format", "json"], &[]);
+    assert_eq!(
+        fixes(&out),
+        vec!["lockfile-refresh \"3.1.10 fits the ranges its parents declare: the lockfile moves it (`npm update ejs \
+             --package-lock-only --ignore-scripts --no-audit`, run by --write --lockfile); the update picks the newest \
+             release they admit, and the releases of ejs are not in the bundled table: --lockfile asks the registry \
+             whether that release moves a dependency to a new major (and refreshes nothing if it does)\""
+            .to_string()]
+    );
+    assert_eq!(server.count("/ejs"), 2, "offline, nothing is asked");
 }

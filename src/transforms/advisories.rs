@@ -440,8 +440,10 @@ impl Advisories {
 }
 
 impl Advisories {
-    /// Asks the registry for the releases of the parents (direct dependencies, and the packages right under them)
-    /// of affected packages that the bundled releases lack. A failure is a note: no raise of that parent is planned.
+    /// Asks the registry for the releases of the affected packages and of their parents (direct dependencies, and
+    /// the packages right under them) that the bundled releases lack. A failure is a note: no raise of that parent is
+    /// planned. (An affected package's own releases tell the release its lockfile refresh moves it to, the newest its
+    /// parents admit, and what that release depends on: axios 1.21.1 on proxy-from-env 2, where 1.6.2 had 1.)
     fn fetch_parents(&self, inventories: &[&Inventory]) {
         let db = self.database();
         let known = self.parents();
@@ -449,9 +451,17 @@ impl Advisories {
         for inventory in inventories {
             let dir =
                 inventory.path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
-            let affected =
-                inventory.packages.iter().filter(|p| db.for_package(&p.name).iter().any(|a| a.affects(&p.version)));
-            for parent in affected.flat_map(|p| &p.parents) {
+            let affected: Vec<&crate::inventory::Package> = inventory
+                .packages
+                .iter()
+                .filter(|p| db.for_package(&p.name).iter().any(|a| a.affects(&p.version)))
+                .collect();
+            for p in &affected {
+                if known.get(&p.name).is_none() && Version::parse(&p.version).is_ok() {
+                    wanted.entry(p.name.clone()).or_insert_with(|| dir.to_path_buf());
+                }
+            }
+            for parent in affected.iter().flat_map(|p| &p.parents) {
                 let Parent::Package(q) = parent.parent else { continue };
                 let q = &inventory.packages[q];
                 // (A package that is not a registry release, a git URL or a folder, has no releases to raise to.)
@@ -462,15 +472,37 @@ impl Advisories {
                 }
             }
         }
-        let mut state = self.fetched.lock().unwrap_or_else(|e| e.into_inner());
-        wanted.retain(|name, _| !state.parents_asked.contains(name));
+        let asked = |state: &Fetched, name: &str| state.parents_asked.contains(name);
+        wanted.retain(|name, _| !asked(&self.fetched.lock().unwrap_or_else(|e| e.into_inner()), name));
         if wanted.is_empty() {
             return;
         }
+        // (Asked side by side, eight at a time, with no lock held: a lockfile with many affected packages waits about
+        // one answer's time, not their sum.)
+        let wanted: Vec<(String, PathBuf)> = wanted.into_iter().collect();
+        let answers: Vec<(String, Result<Releases, String>)> = wanted
+            .chunks(8)
+            .flat_map(|chunk| {
+                std::thread::scope(|scope| {
+                    let asks: Vec<_> = chunk
+                        .iter()
+                        .map(|(name, dir)| {
+                            scope.spawn(move || {
+                                let npmrc = crate::advisory_net::Npmrc::load(dir);
+                                crate::advisory_net::packument(&npmrc, name).and_then(|t| Releases::from_packument(&t))
+                            })
+                        })
+                        .collect();
+                    let got =
+                        asks.into_iter().map(|ask| ask.join().unwrap_or_else(|_| Err("the request failed".into())));
+                    chunk.iter().map(|(name, _)| name.clone()).zip(got).collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        let mut state = self.fetched.lock().unwrap_or_else(|e| e.into_inner());
         let mut parents = state.parents.as_deref().cloned().unwrap_or_else(|| bundled_parents().clone());
-        for (name, dir) in wanted {
-            let npmrc = crate::advisory_net::Npmrc::load(&dir);
-            match crate::advisory_net::packument(&npmrc, &name).and_then(|text| Releases::from_packument(&text)) {
+        for (name, got) in answers {
+            match got {
                 Ok(releases) => parents.insert(name.clone(), releases),
                 Err(err) => {
                     eprintln!("note: the releases of {name} could not be read ({err}): no raise of it is planned")
@@ -2007,9 +2039,22 @@ impl Advisories {
             if let Some(newest) = ranges.and_then(|ranges| parents.get(name)?.newest_admitted(&ranges)) {
                 raises.refreshed.insert(name.to_string(), newest);
             }
+            // (Offline, the release the update picks is not known when the bundled table lacks the package: said, as
+            // `--write --lockfile` asks the registry first and may refuse the refresh.)
+            let unknown = if parents.get(name).is_none() && !self.ask_registry {
+                format!(
+                    "; the update picks the newest release they admit, and the releases of {name} are not in the \
+                     bundled table: --lockfile asks the registry whether that release moves a dependency to a new \
+                     major (and refreshes nothing if it does)"
+                )
+            } else {
+                String::new()
+            };
             return AdvisoryFix::new(
                 FixKind::LockfileRefresh,
-                format!("{target} fits the ranges its parents declare: the lockfile moves it (`{update}`, {runs})"),
+                format!(
+                    "{target} fits the ranges its parents declare: the lockfile moves it (`{update}`, {runs}){unknown}"
+                ),
             );
         }
         // Copies that different changes fix (a project's own dependency, a parent's raise): each copy's own fix.
