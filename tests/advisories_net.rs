@@ -364,7 +364,7 @@ fn npm_sends_npms_request_to_the_projects_registry_and_finds_what_the_bundled_ta
     // Without a token for it, none is sent (the user's token belongs to another registry).
     std::fs::write(app.dir.join(".npmrc"), format!("registry={}/\n", server.url())).expect(".npmrc");
     app.advisories("npm", &[]);
-    let last = server.hits().into_iter().filter(|h| h.path == BULK).next_back().expect("a request");
+    let last = server.hits().into_iter().rfind(|h| h.path == BULK).expect("a request");
     assert_eq!(last.headers.get("authorization"), None);
 }
 
