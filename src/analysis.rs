@@ -296,6 +296,9 @@ pub struct FileFacts {
     pub style: Style,
     /// Every local name bound by an import or require of a package or file.
     pub bindings: Box<[ModuleBinding]>,
+    /// Every local name bound by a type-only import (`import type { Request } from 'express'`, `import { type
+    /// Request }`): types, which no transform may call, kept apart from [`FileFacts::bindings`].
+    pub type_bindings: Box<[ModuleBinding]>,
     /// Local names initialised with a call of a module binding (`const security = helmet()`), so middleware passed by
     /// name can be recognised. Maps the name to the middleware the initialiser is.
     /// Sorted by name, each name once (its last initialiser), for binary search: a map's node had room for eleven, and
@@ -817,7 +820,13 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
     let code = file.code.as_str();
     // (The set of names is the thread's, emptied after each file: grown once rather than in every file.)
     let names = NAMES.with(|n| std::mem::take(&mut *n.borrow_mut()));
-    let mut bindings = BindingCollector { bindings: Vec::new(), names, depth: 0, counted: HashSet::default() };
+    let mut bindings = BindingCollector {
+        bindings: Vec::new(),
+        type_bindings: Vec::new(),
+        names,
+        depth: 0,
+        counted: HashSet::default(),
+    };
     parsed.program.visit_with(&mut bindings);
     // (Shared by the callees bound to them.)
     let shared: Vec<std::sync::Arc<ModuleBinding>> =
@@ -975,6 +984,7 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
         module_system,
         style: votes.finish(code, crate::style::is_es5_program(&parsed.program)),
         bindings: bindings.bindings.into_boxed_slice(),
+        type_bindings: bindings.type_bindings.into_boxed_slice(),
         values: {
             // (The last of each name's initialisers, as a map's `insert` kept: reversed, then a stable sort keeps the
             // later ones first among equal names.)
@@ -1066,6 +1076,7 @@ const KEPT_NAMES: usize = 4096;
 /// First pass: imports and requires, and every name the file declares or mentions.
 struct BindingCollector {
     bindings: Vec<ModuleBinding>,
+    type_bindings: Vec<ModuleBinding>,
     /// Atoms, not strings: every identifier of the file passes here, and an atom carries its hash and clones without
     /// allocating.
     names: HashSet<Atom>,
@@ -1084,6 +1095,16 @@ impl BindingCollector {
 
     fn add(&mut self, local: &Atom, module: &str, kind: ImportKind, stmt: Range<usize>) {
         self.bindings.push(ModuleBinding {
+            local: Atom::from(&**local),
+            module: Atom::from(module),
+            kind,
+            stmt: stmt.into(),
+            top_level: self.depth == 0,
+        });
+    }
+
+    fn add_type(&mut self, local: &Atom, module: &str, kind: ImportKind, stmt: Range<usize>) {
+        self.type_bindings.push(ModuleBinding {
             local: Atom::from(&**local),
             module: Atom::from(module),
             kind,
@@ -1132,6 +1153,20 @@ impl BindingCollector {
     }
 }
 
+/// What a named import specifier binds: `{ a as x }` the export `a`, `{ default as x }` the module.
+fn imported_kind(n: &ImportNamedSpecifier) -> ImportKind {
+    let imported = match &n.imported {
+        Some(ModuleExportName::Ident(i)) => crate::values::kept(&i.sym),
+        Some(ModuleExportName::Str(s)) => Atom::from(s.value.as_str().unwrap_or_default()),
+        None => crate::values::kept(&n.local.sym),
+    };
+    if imported == "default" {
+        ImportKind::Module
+    } else {
+        ImportKind::Named(imported)
+    }
+}
+
 impl Visit for BindingCollector {
     fn visit_import_decl(&mut self, decl: &ImportDecl) {
         for spec in &decl.specifiers {
@@ -1141,11 +1176,19 @@ impl Visit for BindingCollector {
                 ImportSpecifier::Named(n) => self.name(&n.local.sym),
             }
         }
-        if decl.type_only {
-            return;
-        }
         let Some(module) = decl.src.value.as_str() else { return };
         let stmt = range_of(decl);
+        if decl.type_only {
+            for spec in &decl.specifiers {
+                let (local, kind) = match spec {
+                    ImportSpecifier::Named(n) => (&n.local.sym, imported_kind(n)),
+                    ImportSpecifier::Default(d) => (&d.local.sym, ImportKind::Module),
+                    ImportSpecifier::Namespace(n) => (&n.local.sym, ImportKind::Module),
+                };
+                self.add_type(local, module, kind, stmt.clone());
+            }
+            return;
+        }
         for spec in &decl.specifiers {
             match spec {
                 ImportSpecifier::Default(d) => {
@@ -1156,15 +1199,10 @@ impl Visit for BindingCollector {
                 }
                 ImportSpecifier::Named(n) => {
                     if n.is_type_only {
+                        self.add_type(&n.local.sym, module, imported_kind(n), stmt.clone());
                         continue;
                     }
-                    let imported = match &n.imported {
-                        Some(ModuleExportName::Ident(i)) => crate::values::kept(&i.sym),
-                        Some(ModuleExportName::Str(s)) => Atom::from(s.value.as_str().unwrap_or_default()),
-                        None => crate::values::kept(&n.local.sym),
-                    };
-                    let kind = if imported == "default" { ImportKind::Module } else { ImportKind::Named(imported) };
-                    self.add(&n.local.sym, module, kind, stmt.clone());
+                    self.add(&n.local.sym, module, imported_kind(n), stmt.clone());
                 }
             }
         }

@@ -76,3 +76,80 @@ fn a_breaker_the_migration_cannot_rewrite_keeps_the_app_on_express4_answering_th
     let mismatches = replay(&app, &requests, &[]);
     assert!(mismatches.is_empty(), "answers that changed on Express 4:\n{}", mismatches.join("\n"));
 }
+
+/// The project's own `tsc -p .` (with `args`): its exit code and what it printed.
+fn tsc(app: &Path, args: &[&str]) -> (Option<i32>, String) {
+    let out = std::process::Command::new("node")
+        .args(["node_modules/typescript/bin/tsc", "-p", "."])
+        .args(args)
+        .current_dir(app)
+        .output()
+        .expect("node");
+    (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr))
+}
+
+/// What the built app (`dist/app.js`) answers to each of `paths`: status line and body.
+fn answers(app: &Path, paths: &[&str]) -> Vec<String> {
+    let server = common::start_node(app, "dist/app.js", &[]);
+    paths
+        .iter()
+        .map(|path| {
+            let response = common::get(server.port, path, &[]);
+            format!("{path} -> {} {}", response.status.trim(), response.body)
+        })
+        .collect()
+}
+
+/// A TypeScript app whose handlers annotate their request `Request` and use `req.params` values as strings
+/// (`tests/e2e/express5-typescript-app`): `--express 5` also raises @types/express to 5, whose
+/// @types/express-serve-static-core types each value `string | string[]` (TS2345 where one is passed as a string, as
+/// gothinkster's realworld app hit). The handlers' requests get their routes' parameters (`Request<{ name: string }>`,
+/// in a controller registered from another module too); after `--write --lockfile` and `npm ci`, the real `tsc`
+/// type-checks and builds the app, and it answers as it did on Express 4.
+#[test]
+fn a_typescript_app_moved_to_express5_still_type_checks_and_answers_the_same() {
+    let paths = ["/users/ada", "/posts/7", "/posts/7/json", "/files/a/b.txt", "/customers/1", "/customers/9"];
+    let (_tmp, app) = copy_app("express5-typescript-app");
+    npm_ci(&app);
+    assert_eq!(tsc(&app, &[]), (Some(0), String::new()), "the app builds on Express 4");
+    let before = answers(&app, &paths);
+    assert_eq!(
+        before,
+        [
+            "/users/ada -> HTTP/1.1 200 OK hello ADA",
+            "/posts/7 -> HTTP/1.1 200 OK 7 as html",
+            "/posts/7/json -> HTTP/1.1 200 OK 7 as json",
+            "/files/a/b.txt -> HTTP/1.1 200 OK file a/b.txt",
+            "/customers/1 -> HTTP/1.1 200 OK {\"id\":\"1\",\"name\":\"Ada\"}",
+            "/customers/9 -> HTTP/1.1 404 Not Found Not Found",
+        ]
+    );
+
+    let out = express_harden(
+        &app,
+        &["--write", "--lockfile", "--allow-no-vcs", "--express", "5", "--only", "express5,express-version"],
+    );
+    let said = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{said}");
+    let source = std::fs::read_to_string(app.join("src/app.ts")).expect("src/app.ts");
+    assert!(
+        source.contains("app.get('/users/:name', (req: Request<{ name: string }>, res: Response) => {"),
+        "{source}"
+    );
+    assert!(
+        source.contains("app.get('/posts/:id{/:format}', function (req: Request<{ id: string; format?: string }>, res"),
+        "{source}"
+    );
+    let controller = std::fs::read_to_string(app.join("src/controllers/customers.ts")).expect("customers.ts");
+    assert!(controller.contains("export const show = (req: Request<{ id: string }>, res: Response): void => {"));
+    assert!(said.contains("[express5/params-type]"), "{said}");
+
+    npm_ci(&app);
+    let types = std::fs::read_to_string(app.join("node_modules/@types/express-serve-static-core/index.d.ts"))
+        .expect("@types/express-serve-static-core");
+    assert!(types.contains("[key: string]: string | string[];"), "the installed types are the ones that break it");
+    assert_eq!(tsc(&app, &[]), (Some(0), String::new()), "the app builds on Express 5");
+    let installed = std::fs::read_to_string(app.join("node_modules/express/package.json")).expect("express");
+    assert!(installed.contains("\"version\": \"5."), "Express 5 is installed");
+    assert_eq!(answers(&app, &paths), before, "the same answers on Express 5");
+}

@@ -46,11 +46,13 @@
 //! Data: `transforms/express5/data.json`. Fixtures: `tests/fixtures/express5/`.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::sync::OnceLock;
 
 use serde::Deserialize;
 
 use crate::analysis::{AppSite, MemberCall, Middleware, Receiver};
+use crate::bindings::ImportKind;
 use crate::codegen;
 use crate::edit::Edit;
 use crate::parse::ByteRange;
@@ -237,6 +239,7 @@ impl Transform for Express5 {
         route_strings(cx, plan, &routers);
         query_writing_middleware(cx, plan, &routers);
         wildcard_reads(cx, plan, &handlers);
+        params_types(cx, plan, &handlers);
         host_reads(cx, plan, &handlers);
         removed_reads(cx, plan, &handlers);
         urlencoded(cx, plan);
@@ -1030,6 +1033,206 @@ fn wildcard_reads(cx: &FileContext<'_>, plan: &mut FilePlan, handlers: &[Handler
     }
 }
 
+/// @types/express 5 types each `req.params` value `string | string[]` (a wildcard's value is an array) where 4 typed
+/// it `string`: a function whose request is annotated `Request` (from express, no type arguments) and that reads
+/// `req.params.id` stops type-checking where the value is used as a string. A handler whose routes are known here (or
+/// where another module registers it) gets its routes' parameters as the type argument (`Request<{ id: string }>`,
+/// `splat: string[]` for a wildcard, `?` for an optional one), which is what Express 5 gives it; any other such
+/// function is reported (`params-untyped`).
+fn params_types(cx: &FileContext<'_>, plan: &mut FilePlan, handlers: &[Handler]) {
+    if cx.file.kind == crate::source::SourceKind::JavaScript || cx.options.held_back {
+        return;
+    }
+    let facts = cx.facts;
+    let request_types: Vec<String> = facts
+        .bindings
+        .iter()
+        .chain(facts.type_bindings.iter())
+        .filter(|b| b.module == "express")
+        .filter_map(|b| match &b.kind {
+            ImportKind::Named(name) if name == "Request" => Some(b.local.to_string()),
+            ImportKind::Module => Some(format!("{}.Request", b.local)),
+            _ => None,
+        })
+        .collect();
+    if request_types.is_empty() {
+        return;
+    }
+    let text: &str = &cx.file.code;
+    let mut done: Vec<usize> = Vec::new();
+    for read in cx.facts.property_reads().iter().filter(|r| r.property == "params") {
+        let Some(object) = &read.object else { continue };
+        // (`req.params[0]` is typed `string` by 5 too: numeric keys are a regular expression's groups.)
+        let after = text[read.range.end()..].trim_start();
+        if after.strip_prefix('[').is_some_and(|rest| rest.trim_start().starts_with(|c: char| c.is_ascii_digit())) {
+            continue;
+        }
+        let at = read.range.start();
+        // The innermost function of which `object` is a parameter.
+        let Some(function) = facts
+            .functions
+            .iter()
+            .filter(|f| f.body.start() <= at && at <= f.body.end())
+            .filter(|f| f.params.iter().any(|p| p.as_deref() == Some(object.as_str())))
+            .min_by_key(|f| f.range.len())
+        else {
+            continue;
+        };
+        if done.contains(&function.range.start()) {
+            continue;
+        }
+        done.push(function.range.start());
+        let header = function.range.start()..function.body.start();
+        let Some(annotation) = parameter_type(text, header, object) else { continue };
+        let written = &text[annotation.clone()];
+        if !request_types.iter().any(|t| *t == written) {
+            continue;
+        }
+        let routes: Vec<&Handler> = handlers.iter().filter(|h| h.body == function.body.range()).collect();
+        match params_type(&routes) {
+            Some(fields) => {
+                plan.edits.push(Edit::insert(annotation.end, format!("<{{ {fields} }}>")));
+                plan.findings.push(cx.finding(
+                    "params-type",
+                    annotation.start,
+                    format!(
+                        "@types/express 5 types each req.params value string | string[]: the request is typed with \
+                         its route's parameters, {written}<{{ {fields} }}>, as Express 5 gives them"
+                    ),
+                ));
+            }
+            None => report(
+                cx,
+                plan,
+                "params-untyped",
+                annotation.start,
+                &format!(
+                    "@types/express 5 types each req.params value string | string[] (a wildcard's is an array), and \
+                     this function reads {object}.params with its request typed {written}, for routes not known \
+                     here: where a value is used as a string TypeScript stops compiling; type it by hand \
+                     ({written}<{{ id: string }}> for '/users/:id')"
+                ),
+            ),
+        }
+    }
+}
+
+/// The bytes of the type annotation of the parameter `name` in a function's `header` (what comes before its body):
+/// `Request` in `(req: Request, res: Response) =>`. `None` without one.
+fn parameter_type(text: &str, header: Range<usize>, name: &str) -> Option<Range<usize>> {
+    let bytes = text.as_bytes();
+    let open = header.start + text[header.clone()].find('(')?;
+    let mut depth = 0usize;
+    let mut start = open + 1;
+    let mut i = open + 1;
+    while i < header.end {
+        match bytes[i] {
+            b'(' | b'<' | b'{' | b'[' => depth += 1,
+            b'>' if i > 0 && bytes[i - 1] == b'=' => {}
+            b')' | b'>' | b'}' | b']' if depth > 0 => depth -= 1,
+            b',' | b')' if depth == 0 => {
+                let param = &text[start..i];
+                let trimmed = param.trim_start();
+                let offset = start + (param.len() - trimmed.len());
+                if let Some(rest) = trimmed.strip_prefix(name) {
+                    let rest_start = offset + name.len();
+                    let after_name = rest.trim_start_matches('?').trim_start();
+                    if let Some(ty) = after_name.strip_prefix(':') {
+                        let ty_start = rest_start + (rest.len() - ty.len());
+                        let lead = ty.len() - ty.trim_start().len();
+                        let ty_trimmed = ty.trim();
+                        return Some(ty_start + lead..ty_start + lead + ty_trimmed.len());
+                    }
+                    if !rest.starts_with(|c: char| c.is_alphanumeric() || c == '_' || c == '$') {
+                        return None;
+                    }
+                }
+                if bytes[i] == b')' {
+                    return None;
+                }
+                start = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The type of `req.params` that Express 5 gives the handler registered as `routes` (every registration of one
+/// function), as the fields of an object type: `id: string; splat?: string[]`. `None` when a route is not known here
+/// (a RegExp, a variable, a registration without a literal path), has no parameter, or one parameter is a string in
+/// one route and a wildcard in another.
+fn params_type(routes: &[&Handler]) -> Option<String> {
+    if routes.is_empty() || routes.iter().any(|h| h.opaque_path) {
+        return None;
+    }
+    let mut paths: Vec<String> = Vec::new();
+    for path in routes.iter().flat_map(|h| h.route_paths()) {
+        match rewrite_path(path) {
+            PathRewrite::Same => paths.push(path.to_string()),
+            PathRewrite::New(new) => paths.push(new),
+            PathRewrite::Paths(each) => paths.extend(each),
+            PathRewrite::Regex(_) | PathRewrite::Reserved => return None,
+        }
+    }
+    // name -> (a wildcard, in how many paths, optional in any)
+    let mut fields: Vec<(String, bool, usize, bool)> = Vec::new();
+    for path in &paths {
+        for (name, wildcard, optional) in route_parameters(path)? {
+            match fields.iter_mut().find(|f| f.0 == name) {
+                Some(field) if field.1 != wildcard => return None,
+                Some(field) => {
+                    field.2 += 1;
+                    field.3 |= optional;
+                }
+                None => fields.push((name, wildcard, 1, optional)),
+            }
+        }
+    }
+    if fields.is_empty() {
+        return None;
+    }
+    let written: Vec<String> = fields
+        .into_iter()
+        .map(|(name, wildcard, count, optional)| {
+            let optional = if optional || count < paths.len() { "?" } else { "" };
+            format!("{name}{optional}: {}", if wildcard { "string[]" } else { "string" })
+        })
+        .collect();
+    Some(written.join("; "))
+}
+
+/// The parameters of an Express 5 route string: (name, a wildcard, inside an optional group). `None` for a quoted
+/// name or anything this does not read.
+fn route_parameters(path: &str) -> Option<Vec<(String, bool, bool)>> {
+    let mut found = Vec::new();
+    let mut optional = 0usize;
+    let mut chars = path.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '{' => optional += 1,
+            '}' => optional = optional.saturating_sub(1),
+            ':' | '*' => {
+                let rest = &path[i + 1..];
+                let len = rest.find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$')).unwrap_or(rest.len());
+                if len == 0 || rest.starts_with(|c: char| c.is_ascii_digit()) {
+                    return None;
+                }
+                found.push((rest[..len].to_string(), c == '*', optional > 0));
+                for _ in 0..rest[..len].chars().count() {
+                    chars.next();
+                }
+            }
+            _ => {}
+        }
+    }
+    Some(found)
+}
+
 /// Middleware registered on an app or router of the project that assigns `req.query` (`app.use(mongoSanitize())`):
 /// on Express 5 every request through it fails with "Cannot set property query". Reported (it holds the major back).
 fn query_writing_middleware(cx: &FileContext<'_>, plan: &mut FilePlan, routers: &[&str]) {
@@ -1187,6 +1390,33 @@ fn urlencoded(cx: &FileContext<'_>, plan: &mut FilePlan) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_type_of_a_parameter_is_read_from_the_functions_header() {
+        fn at<'a>(header: &'a str, name: &str) -> Option<&'a str> {
+            parameter_type(header, 0..header.len(), name).map(|r| &header[r])
+        }
+        assert_eq!(at("(req: Request, res: Response) => ", "req"), Some("Request"));
+        assert_eq!(at("function show(err: Error, req: express.Request, res) ", "req"), Some("express.Request"));
+        assert_eq!(
+            at("async <T>(request: Request<{ id: string }>, res: Response): Promise<T> => ", "request"),
+            Some("Request<{ id: string }>")
+        );
+        assert_eq!(at("(cb: (a: string, b: number) => void, req?: Request) => ", "req"), Some("Request"));
+        assert_eq!(at("(request: Request, req) => ", "req"), None, "a longer name is another parameter");
+        assert_eq!(at("(req, res: Response) => ", "req"), None);
+        assert_eq!(at("req => ", "req"), None);
+    }
+
+    #[test]
+    fn express5_routes_say_their_parameters() {
+        assert_eq!(
+            route_parameters("/posts/:id{/:format}/*rest"),
+            Some(vec![("id".into(), false, false), ("format".into(), false, true), ("rest".into(), true, false)])
+        );
+        assert_eq!(route_parameters("/plain"), Some(vec![]));
+        assert_eq!(route_parameters("/:\"quoted\""), None);
+    }
 
     #[test]
     fn route_paths() {
