@@ -3951,3 +3951,48 @@ fn a_lockfile_refresh_never_pulls_a_new_line_either() {
         );
     }
 }
+
+/// With `--express 5` and its migration in the run, express-version raises express to 5.3.0: the fixes of the
+/// packages under express say so, and what Express 5 depends on (body-parser ^2.3.0; path-to-regexp no longer
+/// directly, so that copy goes), not the newest 4 (the fixes said "express is raised to 4.22.3" while package.json
+/// moved to 5). Without the flag, or with the migration skipped, Express stays on 4 and the fixes say 4.22.3.
+#[test]
+fn the_fixes_under_express_name_the_major_express_version_raises_it_to() {
+    let (_tmp, dir) = project("npm-express5-raise");
+    let fix = |extra: &[&str], package: &str| -> String {
+        let mut args = vec!["--advisories", "bundled", "--format", "json"];
+        args.extend(extra);
+        let out = express_harden(&dir, &args);
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+        let advisories = doc["advisories"].as_array().expect("advisories");
+        let a = advisories.iter().find(|a| a["package"] == package).unwrap_or_else(|| panic!("{package}: {doc:#}"));
+        a["fix"]["description"].as_str().unwrap_or_default().to_string()
+    };
+    let to5 = fix(&["--express", "5"], "body-parser");
+    assert!(
+        to5.ends_with(
+            "express is raised to 5.3.0 by express-version, which depends on body-parser ^2.3.0: the lockfile update \
+             of package.json moves body-parser inside the new range"
+        ),
+        "{to5}"
+    );
+    let gone = fix(&["--express", "5"], "path-to-regexp");
+    assert!(
+        gone.ends_with(
+            "express is raised to 5.3.0 by express-version, which no longer depends on path-to-regexp: the lockfile \
+             update of package.json removes that copy of path-to-regexp"
+        ),
+        "{gone}"
+    );
+    for extra in [&[][..], &["--express", "5", "--skip", "express5"][..]] {
+        let to4 = fix(extra, "body-parser");
+        assert!(
+            to4.ends_with(
+                "express is raised to 4.22.3 by express-version, which depends on body-parser ~1.20.5: the lockfile \
+                 update of package.json moves body-parser inside the new range"
+            ),
+            "{extra:?}: {to4}"
+        );
+    }
+}

@@ -143,6 +143,8 @@ transform_struct!(
     ask_registry: bool = false,
     // What the network sources answered (`--interactive` plans twice: the second run asks about nothing new).
     fetched: Mutex<Fetched> = Mutex::default(),
+    // The Express major asked for (`--express`): express-version raises express to it, as the fixes say.
+    express: crate::transforms::shared::express_target::ExpressTarget = Default::default(),
 );
 
 /// The advisories the network sources gave, and the `name@version`s already asked about.
@@ -714,10 +716,11 @@ impl Transform for Advisories {
     }
 
     fn settings(&self) -> Vec<&'static SettingsGroup> {
-        vec![&ADVISORIES]
+        vec![&ADVISORIES, &crate::transforms::shared::express_target::EXPRESS]
     }
 
     fn configure(&mut self, input: &SettingsInput<'_>) -> Result<(), String> {
+        self.express = crate::transforms::shared::express_target::ExpressTarget::read(input)?;
         let flags: AdvisoryFlags = input.flags()?;
         let config: AdvisoryConfig = input.config(ADVISORIES.key)?.unwrap_or_default();
         if let Some(source) = flags.advisories.or(config.source) {
@@ -1912,10 +1915,11 @@ impl Advisories {
         let parents = self.parents();
         let db = self.database();
         let child = Child { name, target: &target, all };
-        // The release of express the express-version transform raises it to: the newest of its major (Express 3
-        // goes to 4).
+        // The release of express the express-version transform raises it to: the newest of the major it moves to
+        // (its own, 3 goes to 4, or the one asked for with --express when its migration is complete).
         let express_to = |installed: &str| -> Option<Version> {
-            let major = Version::parse(installed).ok()?.major.max(4);
+            let current = Version::parse(installed).ok()?.major;
+            let major = crate::transforms::express_version::planned_major(cx, self.express.major, current);
             parents.get("express")?.versions().filter(|v| v.major == major).max()
         };
         let is_root_dependency = copies.iter().any(|&i| {
@@ -2551,11 +2555,14 @@ impl Advisories {
                     );
                 }
                 raises.moves.entry((name.to_string(), version.to_string())).or_default().extend(refreshed_keys);
+                // (Raised to releases that no longer depend on it, as Express 5 on path-to-regexp: the copy goes.)
+                let dropped = said.iter().all(|s| s.ends_with(&format!("no longer depends on {name}")));
+                let moves = if dropped { "removes that copy of" } else { "moves" };
+                let range = if dropped { "" } else { " inside the new range" };
                 return AdvisoryFix::new(
                     FixKind::Bump,
                     format!(
-                        "{beyond}; {}: the lockfile update of \
-                         {} moves {name} inside the new range",
+                        "{beyond}; {}: the lockfile update of {} {moves} {name}{range}",
                         said.join("; "),
                         manifests.join(", ")
                     ),

@@ -168,6 +168,27 @@ pub fn decide(spec: &str, requested_major: Option<u64>, newest_runnable: u64, ta
     }
 }
 
+/// The major express-version moves Express `current` to in the project of `cx`, for the major the user asked for:
+/// it is honoured when the project's Node runs it and its code migration runs in this run and is complete (no
+/// blocker); otherwise Express stays on its major (3 goes to 4). What the advisories say express is raised to.
+pub fn planned_major(cx: &ManifestContext<'_>, requested: Option<u64>, current: u64) -> u64 {
+    let newest_runnable =
+        data().majors.iter().filter(|m| cx.project.node.supports(&m.node)).map(|m| m.major).max().unwrap_or(4);
+    let own = current.max(4);
+    let target = requested.unwrap_or(0).max(own).min(newest_runnable.max(own));
+    let migration = match (current, target) {
+        (4, 5) => "express5",
+        (3, 4) => "express4",
+        _ => return target,
+    };
+    let migrated = cx.options.selected.contains(&migration) && !cx.source_errors && cx.blockers.is_empty();
+    if migrated {
+        target
+    } else {
+        own
+    }
+}
+
 impl Transform for ExpressVersion {
     fn info(&self) -> &TransformInfo {
         &self.info
