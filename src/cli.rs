@@ -497,8 +497,19 @@ fn apply(cli: &Cli, result: &mut RunResult) -> Applied {
             applied.lockfile_lines = crate::relock::update_written(result, &mut applied.written, &cli.lockfile_env);
         }
     }
-    // Advisories fixed inside their parents' ranges: the lockfile moves them (with or without a manifest change).
-    if cli.write && cli.lockfile && result.errors.is_empty() {
+    // Advisories fixed inside their parents' ranges: the lockfile moves them (with or without a manifest change),
+    // unless the write was refused or failed, or an error is about that lockfile's project (see `refresh_advised`).
+    let write_failed = result.errors.iter().any(|e| {
+        matches!(
+            e.kind,
+            ErrorKind::Dirty
+                | ErrorKind::Unsafe
+                | ErrorKind::ChangedOnDisk
+                | ErrorKind::WriteFailed
+                | ErrorKind::Internal
+        )
+    });
+    if cli.write && cli.lockfile && !write_failed {
         let refreshed = crate::relock::refresh_advised(result, &cli.lockfile_env);
         if !refreshed.is_empty() {
             // (The refreshes done are no longer steps to take.)

@@ -663,6 +663,20 @@ struct NpmV1Entry {
 /// The folder `name` resolves to from the package in `from`: the nearest `node_modules/name` up the folders.
 fn npm_resolve(index: &HashMap<&str, usize>, from: &str, name: &str) -> Option<usize> {
     let mut folder = from;
+    // A project outside the lockfile's folder (`..`, linked as `file:..`) resolves from its own folder up, which never
+    // passes the lockfile's `node_modules`: only what the lockfile records under it (`../node_modules/ms`) is its own.
+    if from == ".." || from.starts_with("../") {
+        while !folder.is_empty() {
+            if let Some(&i) = index.get(format!("{folder}/node_modules/{name}").as_str()) {
+                return Some(i);
+            }
+            folder = folder.rfind('/').map_or("", |at| &folder[..at]);
+            if folder.ends_with("/node_modules") {
+                folder = folder.strip_suffix("/node_modules").unwrap_or(folder);
+            }
+        }
+        return None;
+    }
     loop {
         let candidate =
             if folder.is_empty() { format!("node_modules/{name}") } else { format!("{folder}/node_modules/{name}") };

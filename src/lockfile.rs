@@ -585,6 +585,24 @@ pub fn runs_here(lockfile: &Lockfile) -> bool {
 }
 
 /// Runs the lockfile's command with `extra` arguments after its own.
+/// npm's `omit-lockfile-registry-resolved` as the lockfile has it: an npm lockfile that records where each registry
+/// package was downloaded from (`"resolved": "https://registry.npmjs.org/..."`) keeps recording it, and one that does
+/// not keeps not recording it, whatever the user's npm configuration says (otherwise one setting rewrites every entry
+/// of the lockfile: 1,554 lines of a React front end's, for one override). `None` for other package managers, and
+/// for a lockfile with no registry package.
+fn resolved_urls(manager: Manager, lockfile: &str) -> Option<String> {
+    if manager != Manager::Npm {
+        return None;
+    }
+    if lockfile.contains("\"resolved\": \"http") {
+        Some("--omit-lockfile-registry-resolved=false".to_string())
+    } else if lockfile.contains("\"integrity\": ") {
+        Some("--omit-lockfile-registry-resolved=true".to_string())
+    } else {
+        None
+    }
+}
+
 fn run_update(lockfile: &Lockfile, extra: &[String], packages: &[String], pass: &[OsString]) -> Result<String, String> {
     if let Some(message) = refusal(lockfile) {
         return Err(message);
@@ -631,7 +649,8 @@ fn run_update(lockfile: &Lockfile, extra: &[String], packages: &[String], pass: 
         Some(version @ (1 | 2)) if lockfile.manager == Manager::Npm => Some(format!("--lockfile-version={version}")),
         _ => None,
     };
-    let extra: Vec<String> = extra.iter().cloned().chain(keep).collect();
+    let extra: Vec<String> =
+        extra.iter().cloned().chain(keep).chain(resolved_urls(lockfile.manager, &before)).collect();
     let (mut command, withheld) = safe_command(lockfile, modules.as_ref().map(|m| m.path()), &extra, pass)?;
     let output = command.output();
     // Yarn 1 still makes node_modules in workspaces whose packages it cannot hoist: remove the ones it made.

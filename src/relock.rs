@@ -131,7 +131,21 @@ pub fn pending_refreshes(result: &RunResult) -> Vec<(PathBuf, PlannedRefresh)> {
 pub fn refresh_advised(result: &mut RunResult, pass: &[OsString]) -> Vec<String> {
     let wanted = planned_refreshes(result);
     let mut lines = Vec::new();
+    // A lockfile whose project has an error of this run (a file under its folder: a lockfile that could not be
+    // updated or read, a source file not handled) is not refreshed; the other lockfiles of the run are (a React front
+    // end's beside a server whose lockfile is ambiguous).
+    let blocked: Vec<PathBuf> = wanted
+        .keys()
+        .filter(|lockfile| {
+            let folder = lockfile.parent().unwrap_or(Path::new(""));
+            result.errors.iter().any(|e| e.path.starts_with(folder))
+        })
+        .cloned()
+        .collect();
     for (path, PlannedRefresh { packages, .. }) in wanted {
+        if blocked.contains(&path) {
+            continue;
+        }
         let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         let Some(lock) = crate::lockfile::find(dir, result.root.as_deref()).filter(|l| l.path == path) else {
             continue;

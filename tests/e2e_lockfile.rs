@@ -472,3 +472,46 @@ fn a_package_manager_failure_is_reported_by_its_reason() {
         assert!(!stderr.contains("_logs") && !stderr.contains("(node:"), "{stderr}");
     }
 }
+
+/// A server folder with two lockfiles (package-lock.json and pnpm-lock.yaml, neither ignored: which one installs it
+/// is not known) beside a front end with a package-lock.json of its own (`tests/e2e/advisories-two-projects`, as
+/// bradtraversy/proshop-v2 has it). `--write --lockfile` writes the server's helmet, cannot update its lockfiles (an
+/// error: exit 2), and still refreshes the front end's lockfile for its lodash advisory: an error about one project
+/// no longer stops the refresh of another (the run announced the refresh and made none). The front end's lockfile
+/// records where each package was downloaded from, and keeps doing so though the user's npm is set to omit it
+/// (`omit-lockfile-registry-resolved`, set on this machine: npm rewrote every entry of proshop's lockfile).
+#[test]
+fn an_error_in_one_project_leaves_the_refresh_of_another_and_the_lockfile_keeps_its_style() {
+    require("npm");
+    let (_tmp, dir) = copy_app("advisories-two-projects");
+    let server_lock = std::fs::read(dir.join("package-lock.json")).expect("read");
+    let out = Command::new(env!("CARGO_BIN_EXE_express-harden"))
+        .args(["--write", "--allow-no-vcs", "--lockfile", "--color", "never"])
+        .current_dir(&dir)
+        .env(common::BUNDLED_TABLE_CURRENT.0, common::BUNDLED_TABLE_CURRENT.1)
+        .env("npm_config_omit_lockfile_registry_resolved", "true")
+        .output()
+        .expect("run express-harden");
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(2), "{stdout}\n{stderr}");
+    assert!(stderr.contains("pnpm-lock.yaml is a lockfile of this project too"), "{stderr}");
+    assert!(std::fs::read_to_string(dir.join("server.js")).expect("read").contains("helmet()"));
+    assert_eq!(std::fs::read(dir.join("package-lock.json")).expect("read"), server_lock, "not updated");
+    assert!(stdout.contains("refreshed frontend/package-lock.json for lodash (lodash 4.17.20 -> "), "{stdout}");
+
+    let lock: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("frontend/package-lock.json")).expect("read"))
+            .expect("json");
+    let lodash = lock["packages"]["node_modules/lodash"]["version"].as_str().unwrap_or_default().to_string();
+    assert!(
+        !express_harden::transforms::advisories::bundled().for_package("lodash").iter().any(|a| a.affects(&lodash)),
+        "lodash {lodash} is fixed"
+    );
+    for (path, entry) in lock["packages"].as_object().expect("packages") {
+        if !path.is_empty() {
+            let resolved = entry["resolved"].as_str().unwrap_or_default();
+            assert!(resolved.starts_with("https://registry.npmjs.org/"), "{path}: {entry}");
+        }
+    }
+    assert_eq!(lock["packages"]["node_modules/ms"]["version"], "2.1.3");
+}

@@ -436,3 +436,38 @@ fn yarn_1_workspaces_from_the_manifest() {
     assert!(ms.dev, "only web's devDependencies bring it in (legacy is excluded)");
     assert_eq!(ms.parents.len(), 1);
 }
+
+/// A front end whose lockfile links the folder above it (`"proshop2": "file:.."`, as bradtraversy/proshop-v2's
+/// does): the server above is a project of the lockfile, but its dependencies resolve from its own folder up, never
+/// from the front end's `node_modules`. The front end's express (webpack-dev-server's) is not the server's: the
+/// server's express would otherwise be reported, and raised, from the front end's lockfile.
+#[test]
+fn a_linked_folder_above_resolves_its_dependencies_from_its_own_folder() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let lock = serde_json::json!({
+        "name": "frontend", "lockfileVersion": 3, "requires": true,
+        "packages": {
+            "": { "name": "frontend", "dependencies": { "proshop2": "file:..", "webpack-dev-server": "^4.11.1" } },
+            "..": { "name": "proshop2", "version": "2.0.0", "dependencies": { "express": "^4.18.2", "ms": "^2.1.3" } },
+            "../node_modules/ms": { "version": "2.1.3" },
+            "node_modules/proshop2": { "resolved": "..", "link": true },
+            "node_modules/webpack-dev-server": { "version": "4.11.1", "dependencies": { "express": "^4.17.3" } },
+            "node_modules/express": { "version": "4.18.2" }
+        }
+    });
+    std::fs::write(dir.path().join("package-lock.json"), lock.to_string()).expect("write");
+    let inventory = Inventory::read(&dir.path().join("package-lock.json"), None).expect("read");
+    let parents = |name: &str| -> Vec<String> {
+        let package = inventory.packages.iter().find(|p| p.name == name).expect(name);
+        package
+            .parents
+            .iter()
+            .map(|d| match d.parent {
+                Parent::Root(r) => format!("project {:?}", inventory.roots[r].path),
+                Parent::Package(p) => inventory.packages[p].name.clone(),
+            })
+            .collect()
+    };
+    assert_eq!(parents("express"), ["webpack-dev-server"]);
+    assert_eq!(parents("ms"), ["project \"..\""], "what the lockfile records under the folder is its own");
+}

@@ -1911,7 +1911,13 @@ impl Advisories {
             }
             return fix;
         }
-        let express_raised = |parent: &str| parent == "express" && cx.options.selected.contains(&"express-version");
+        // (Only a copy the project or a workspace member lists: express-version moves what package.json says, not
+        // the express a dev server depends on, as webpack-dev-server's in a React front end's lockfile.)
+        let express_raised = |parent: &crate::inventory::Package| {
+            parent.name == "express"
+                && cx.options.selected.contains(&"express-version")
+                && parent.parents.iter().any(|d| matches!(d.parent, Parent::Root(_)))
+        };
         let parents = self.parents();
         let db = self.database();
         let child = Child { name, target: &target, all };
@@ -2153,7 +2159,7 @@ impl Advisories {
                 .get(&parent.name)
                 .or_else(|| raises.refreshed.get(&parent.name))
                 .cloned()
-                .or_else(|| express_raised(&parent.name).then(|| express_to(&parent.version)).flatten());
+                .or_else(|| express_raised(parent).then(|| express_to(&parent.version)).flatten());
             to.and_then(|to| {
                 parents.get(&parent.name)?.declared(&to.to_string(), name).map(|r| child.resolves_fixed(r))
             })
@@ -2353,7 +2359,7 @@ impl Advisories {
             for (parent, via) in direct {
                 if let Some(via) = via {
                     let to = raises.to.get(&via.name).cloned().or_else(|| {
-                        if express_raised(&via.name) {
+                        if express_raised(via) {
                             express_to(&via.version)
                         } else {
                             None
@@ -2388,7 +2394,7 @@ impl Advisories {
                 }
                 let releases = parents.get(&parent.name);
                 let Ok(from) = Version::parse(&parent.version) else { break };
-                let by_express_version = express_raised(&parent.name);
+                let by_express_version = express_raised(parent);
                 let already = raises.to.get(&parent.name).cloned().or_else(|| {
                     if by_express_version {
                         express_to(&parent.version)
@@ -2579,7 +2585,7 @@ impl Advisories {
         let raised_to = |p: &crate::inventory::Package| -> Option<Version> {
             let direct = p.parents.iter().any(|d| matches!(d.parent, Parent::Root(_)));
             let by_run = raises.to.get(&p.name).cloned().filter(|_| direct);
-            let by_express = || express_raised(&p.name).then(|| express_to(&p.version)).flatten().filter(|_| direct);
+            let by_express = || express_raised(p).then(|| express_to(&p.version)).flatten().filter(|_| direct);
             by_run.or_else(by_express).or_else(|| raises.refreshed.get(&p.name).cloned())
         };
         if let Some((by, cut)) = leaves_tree(inventory, copies, &child, &raised_to, &parents) {
