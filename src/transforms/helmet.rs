@@ -1970,10 +1970,11 @@ fn report_views(
     let (mut dev, mut build_handlers) = (Vec::new(), Vec::new());
     let (mut modules, mut refetches, mut computed_scripts) = (Vec::new(), Vec::new(), Vec::new());
     // (Folders served from a path computed at run time, by this app's modules: `Project::computed_folders`.)
-    let computed: Vec<String> = (cx.project.computed_folders.iter())
+    // (A literal absolute path, `express.static('/var/data/uploads')`, is not computed: a folder outside the checkout.)
+    let (outside, computed): (Vec<String>, Vec<String>) = (cx.project.computed_folders.iter())
         .filter(|folder| folder.related.contains(&cx.file.path))
         .map(|folder| format!("`{}` ({}:{})", folder.text, display_path(&folder.file), folder.line))
-        .collect();
+        .partition(|named| named.starts_with("`'/") || named.starts_with("`\"/"));
     for (path, scan) in cx.project.views_for(&cx.file.path) {
         dev.extend(scan.dev_scripts.iter().map(|line| format!("{}:{line}", display_path(path))));
         made.extend(scan.object_urls_made.iter().map(|line| format!("{}:{line}", display_path(path))));
@@ -2050,6 +2051,19 @@ fn report_views(
                  templates and what its builder is known to add; once it is built, load its pages under the policy \
                  and check the browser console for what it blocks",
                 builds.join(", ")
+            ),
+        ));
+    }
+    if !outside.is_empty() {
+        plan.findings.push(cx.finding(
+            "csp-computed-folder",
+            app.creation.start(),
+            format!(
+                "the app serves or renders pages from a folder outside the checkout, named by an absolute path: {}. \
+                 Its pages are not in the checkout, so the Content-Security-Policy is made from the pages the \
+                 checkout holds; load the pages of that folder in production under the policy and check the browser \
+                 console for what it blocks",
+                outside.join(", ")
             ),
         ));
     }
