@@ -151,8 +151,8 @@ pub struct Wanted<'a> {
 /// What [`harden`] did.
 #[derive(Debug, Default)]
 pub struct Hardened {
-    /// This transform wrote `secure` (added it, or replaced `false`): the app needs `trust proxy` behind a
-    /// TLS-terminating proxy. A `secure` the app already had is the app's own business.
+    /// This transform wrote `secure` (added it, or replaced `false`, in this run or as an earlier run wrote it): the
+    /// app needs `trust proxy` behind a TLS-terminating proxy. A `secure` the app already had is its own business.
     pub secure_on: bool,
     /// `httpOnly` was absent and was not wanted.
     pub http_only_missing: bool,
@@ -218,7 +218,9 @@ pub fn harden(
                 ),
             ));
         }
-        Some(_) => {}
+        // (What this transform writes, from an earlier run: `trust proxy` is checked as on the first run, so that its
+        // finding stays until the app sets it. A `secure` of the app's own is its own business.)
+        Some(value) => done.secure_on = cx.text(value.range()) == wanted.secure && wanted.secure != "'auto'",
     }
     if obj.get("sameSite").is_none() {
         let suffix = if wanted.as_const { " as const" } else { "" };
