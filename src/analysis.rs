@@ -128,7 +128,13 @@ pub struct Registration {
     /// Whether the route is not only string literals (a RegExp, a variable, an array holding one): what it matches
     /// and which parameters it names is not known here.
     pub opaque_path: bool,
+    /// The route when the first argument is a template literal with expressions (`${this.path}/:id(\\d+)`): its
+    /// text as it reads at run time, each expression as [`TEMPLATE_HOLE`], with the literal's range.
+    pub template: Option<(Atom, ByteRange)>,
 }
+
+/// What stands for an expression of a template literal route in [`Registration::template`].
+pub const TEMPLATE_HOLE: char = '\u{1}';
 
 /// A function passed to a registration.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -2393,6 +2399,20 @@ impl Visit for Collector<'_> {
                                 .collect(),
                             _ => Vec::new(),
                         };
+                        let template = match call.args.first().map(|a| unwrap(&a.expr)) {
+                            Some(Expr::Tpl(tpl)) => {
+                                let mut text = String::new();
+                                for (i, quasi) in tpl.quasis.iter().enumerate() {
+                                    if i > 0 {
+                                        text.push(TEMPLATE_HOLE);
+                                    }
+                                    let cooked = quasi.cooked.as_ref().and_then(|c| c.as_str());
+                                    text.push_str(cooked.unwrap_or(&quasi.raw));
+                                }
+                                Some((Atom::from(text), span_of_node(tpl)))
+                            }
+                            _ => None,
+                        };
                         self.registrations.push(Registration {
                             receiver: receiver.clone(),
                             method: Atom::from(&*p.sym),
@@ -2401,6 +2421,7 @@ impl Visit for Collector<'_> {
                             path,
                             paths: paths.into_boxed_slice(),
                             opaque_path,
+                            template,
                         });
                         if method == "use" {
                             let mut middleware = Vec::new();

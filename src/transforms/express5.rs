@@ -506,6 +506,9 @@ fn route_strings(cx: &FileContext<'_>, plan: &mut FilePlan, routers: &[&str]) {
     let facts = cx.facts;
     let mut seen = Vec::new();
     for registration in facts.registrations().iter() {
+        if let Some((template, range)) = &registration.template {
+            template_route(cx, plan, routers, registration, template, range);
+        }
         // A path, or each path of an array (`app.get(['/a', '/a/*'], h)`).
         let in_array = registration.path.is_none();
         for (path, range) in registration.path.iter().chain(&registration.paths) {
@@ -516,6 +519,43 @@ fn route_strings(cx: &FileContext<'_>, plan: &mut FilePlan, routers: &[&str]) {
             route_string(cx, plan, routers, registration, path, range, in_array);
         }
     }
+}
+
+/// A route written as a template literal (`${this.path}/:id(\\d+)`): its literal parts in Express 4's syntax that
+/// Express 5 reads otherwise (an inline pattern, `:id?`, a bare `*`) make the route throw at start or match
+/// something else. A template is not rewritten: reported (it holds the major back).
+fn template_route(
+    cx: &FileContext<'_>,
+    plan: &mut FilePlan,
+    routers: &[&str],
+    registration: &crate::analysis::Registration,
+    template: &str,
+    range: &ByteRange,
+) {
+    let at = registration.range.start();
+    let express = handlers::is_express_receiver(cx.facts, cx.links, routers, &registration.receiver, at);
+    if registration.handlers.is_empty() {
+        return;
+    }
+    // (Each expression read as a plain segment name: what it holds at run time is not known here.)
+    let literal = template.replace(crate::analysis::TEMPLATE_HOLE, "x");
+    if matches!(rewrite_path(&literal), PathRewrite::Same) {
+        return;
+    }
+    let written = cx.text(*range);
+    // (On an object not shown to be an app or router, `this.router` of a controller class, it is reported all the
+    // same: as a route string there is, it may throw at start.)
+    report(
+        cx,
+        plan,
+        if express { "reserved" } else { "unverified" },
+        range.start(),
+        &format!(
+            "the route {written} is a template literal whose text uses Express 4's route syntax, which Express 5 \
+             reads otherwise (an inline pattern such as :id(\\d+) throws at start, :id? and a bare * must be \
+             written {{/:id}} and /*splat): a template is not rewritten, migrate it by hand"
+        ),
+    );
 }
 
 /// One route string of `registration`: rewritten, or reported.
