@@ -1129,7 +1129,20 @@ fn params_types(cx: &FileContext<'_>, plan: &mut FilePlan, handlers: &[Handler])
             continue;
         }
         let routes: Vec<&Handler> = handlers.iter().filter(|h| h.body == function.body.range()).collect();
-        match params_type(&routes) {
+        // The names it reads (`req.params.id`, `const { id } = req.params`): one its routes here do not name (a
+        // router made with mergeParams also has its mount path's, `/users/:userId/posts`) leaves it untyped.
+        let reads = cx.facts.property_reads();
+        let read_names: Vec<String> = reads
+            .iter()
+            .filter(|r| r.property == "params" && r.object.as_deref() == Some(object.as_str()))
+            .filter(|r| function.body.start() <= r.range.start() && r.range.start() <= function.body.end())
+            .flat_map(|r| names_read(text, r.range.range(), object))
+            .collect();
+        let fields = params_type(&routes).filter(|fields| {
+            read_names.iter().all(|name| fields.split("; ").any(|f| f.split([':', '?']).next() == Some(name)))
+        });
+        let example = read_names.first().map_or("id", String::as_str);
+        match fields {
             Some(fields) => {
                 plan.edits.push(Edit::insert(annotation.end, format!("<{{ {fields} }}>")));
                 plan.findings.push(cx.finding(
@@ -1149,12 +1162,48 @@ fn params_types(cx: &FileContext<'_>, plan: &mut FilePlan, handlers: &[Handler])
                 &format!(
                     "@types/express 5 types each req.params value string | string[] (a wildcard's is an array), and \
                      this function reads {object}.params with its request typed {written}, for routes not known \
-                     here: where a value is used as a string TypeScript stops compiling; type it by hand \
-                     ({written}<{{ id: string }}> for '/users/:id')"
+                     here (or with parameters they do not name, as a router with mergeParams has its mount path's): \
+                     where a value is used as a string TypeScript stops compiling; type it by hand with the \
+                     parameters of its routes ({written}<{{ {example}: string }}>)"
                 ),
             ),
         }
     }
+}
+
+/// The parameter names read through `object.params` at `params` (the property's bytes): `req.params.id`,
+/// `req.params?.id`, `req.params['id']`, `const { id, format: f } = req.params`. Nothing for any other use.
+fn names_read(text: &str, params: Range<usize>, object: &str) -> Vec<String> {
+    let ident = |s: &str| -> Option<String> {
+        let len = s.find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$')).unwrap_or(s.len());
+        (len > 0).then(|| s[..len].to_string())
+    };
+    let after = text[params.end..].trim_start();
+    let after = after.strip_prefix("?.").map(|a| format!(".{a}")).unwrap_or_else(|| after.to_string());
+    if let Some(rest) = after.strip_prefix('.') {
+        return ident(rest.trim_start()).into_iter().collect();
+    }
+    if let Some(rest) = after.strip_prefix('[') {
+        let rest = rest.trim_start();
+        if let Some(quote) = rest.chars().next().filter(|c| *c == '\'' || *c == '"') {
+            let inner = &rest[1..];
+            return inner.find(quote).map(|end| inner[..end].to_string()).into_iter().collect();
+        }
+        return Vec::new();
+    }
+    // `{ a, b: c } = req.params`
+    let before = text[..params.start].trim_end();
+    let Some(before) = before.strip_suffix('.').map(str::trim_end).and_then(|b| b.strip_suffix(object)) else {
+        return Vec::new();
+    };
+    let Some(before) = before.trim_end().strip_suffix('=').map(str::trim_end) else { return Vec::new() };
+    let Some(inner) = before.strip_suffix('}') else { return Vec::new() };
+    let Some(open) = inner.rfind('{') else { return Vec::new() };
+    inner[open + 1..]
+        .split(',')
+        .filter_map(|part| ident(part.trim().trim_start_matches("...")))
+        .filter(|name| !name.is_empty())
+        .collect()
 }
 
 /// The bytes of the type annotation of the parameter `name` in a function's `header` (what comes before its body):
@@ -1446,6 +1495,19 @@ mod tests {
         assert_eq!(at("(request: Request, req) => ", "req"), None, "a longer name is another parameter");
         assert_eq!(at("(req, res: Response) => ", "req"), None);
         assert_eq!(at("req => ", "req"), None);
+    }
+
+    #[test]
+    fn the_names_read_of_req_params_are_found() {
+        let names = |code: &str| {
+            let at = code.find("params").expect("params");
+            names_read(code, at..at + "params".len(), "req")
+        };
+        assert_eq!(names("x(req.params.id)"), ["id"]);
+        assert_eq!(names("x(req.params?.slug)"), ["slug"]);
+        assert_eq!(names("x(req.params['post-id'])"), ["post-id"]);
+        assert_eq!(names("const { id, format: f } = req.params;"), ["id", "format"]);
+        assert_eq!(names("check(req.params)"), Vec::<String>::new());
     }
 
     #[test]
