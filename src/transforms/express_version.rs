@@ -59,6 +59,10 @@ pub struct Major {
     pub node: String,
     /// The newest `@types/express` of that major.
     pub types: String,
+    /// The TypeScript that reads those types, when an older one cannot (checked with each TypeScript release: 4.3
+    /// stops at @types/express-serve-static-core 5.1's `[key: string | number]`, TS1337).
+    #[serde(default)]
+    pub types_typescript: Option<String>,
 }
 
 fn data() -> &'static VersionData {
@@ -325,13 +329,41 @@ impl Transform for ExpressVersion {
                 )),
             }
         }
-        // @types/express describes one Express major: it follows the new one.
+        // @types/express describes one Express major: it follows the new one, unless the project's TypeScript cannot
+        // read its types (tsc would stop at them): then it stays, and a finding says what to raise first.
         let Some(target) = new_major.and_then(|n| major(&table, n)) else { return };
+        let typescript = cx.project.installed("typescript");
+        let unreadable = match (&target.types_typescript, &typescript) {
+            (Some(needs), Some(installed)) => !npm_spec::allows_all(needs, installed),
+            _ => false,
+        };
         for (section, spec) in cx.info.dependency_all(&d.types_package) {
             if let Spec::Simple { op, version } = npm_spec::classify(&spec) {
-                if version.major != target.major {
-                    plan.changes.push(change(section, &d.types_package, npm_spec::write(op, &target.types)));
+                if version.major == target.major {
+                    continue;
                 }
+                if unreadable {
+                    let needs = target.types_typescript.as_deref().unwrap_or_default().trim_start_matches(">=");
+                    plan.findings.push(cx.finding(
+                        "typescript",
+                        &d.types_package,
+                        format!(
+                            "{} `{spec}` stays: the project's TypeScript ({}) cannot read the types of Express {} \
+                             (@types/express {} needs TypeScript {needs} or newer; tsc would stop in them), so the code \
+                             is still type-checked with Express {}'s; raise TypeScript to {needs} or newer, then {} to \
+                             ^{}",
+                            d.types_package,
+                            typescript.as_deref().unwrap_or_default(),
+                            target.major,
+                            target.types,
+                            version.major,
+                            d.types_package,
+                            target.types
+                        ),
+                    ));
+                    continue;
+                }
+                plan.changes.push(change(section, &d.types_package, npm_spec::write(op, &target.types)));
             }
         }
         if new_major.is_some() {
