@@ -537,8 +537,23 @@ fn template_route(
     if registration.handlers.is_empty() {
         return;
     }
+    // A route starts with a slash, or with an expression and a slash (`${this.path}/:id`); on an object not shown to
+    // be an app or router, only one named like one (`this.router`, `this.app`) is taken for it: a template given to
+    // an HTTP client (`graph.get(`${url}?fields=id`, cb)`) is a URL.
+    let hole = crate::analysis::TEMPLATE_HOLE;
+    let path_like = template.starts_with('/') || template.strip_prefix(hole).is_some_and(|t| t.starts_with('/'));
+    let named_like_one = match &registration.receiver {
+        Receiver::Path(path) => {
+            let last = path.rsplit('.').next().unwrap_or_default();
+            last == "app" || last.to_ascii_lowercase().ends_with("router")
+        }
+        _ => false,
+    };
+    if !path_like || !(express || named_like_one) {
+        return;
+    }
     // (Each expression read as a plain segment name: what it holds at run time is not known here.)
-    let literal = template.replace(crate::analysis::TEMPLATE_HOLE, "x");
+    let literal = template.replace(hole, "x");
     if matches!(rewrite_path(&literal), PathRewrite::Same) {
         return;
     }
