@@ -1100,23 +1100,23 @@ impl BindingCollector {
     }
 
     fn add(&mut self, local: &Atom, module: &str, kind: ImportKind, stmt: Range<usize>) {
-        self.bindings.push(ModuleBinding {
+        let binding = self.binding(local, module, kind, stmt);
+        self.bindings.push(binding);
+    }
+
+    fn binding(&self, local: &Atom, module: &str, kind: ImportKind, stmt: Range<usize>) -> ModuleBinding {
+        ModuleBinding {
             local: Atom::from(&**local),
             module: Atom::from(module),
             kind,
             stmt: stmt.into(),
             top_level: self.depth == 0,
-        });
+        }
     }
 
     fn add_type(&mut self, local: &Atom, module: &str, kind: ImportKind, stmt: Range<usize>) {
-        self.type_bindings.push(ModuleBinding {
-            local: Atom::from(&**local),
-            module: Atom::from(module),
-            kind,
-            stmt: stmt.into(),
-            top_level: self.depth == 0,
-        });
+        let binding = self.binding(local, module, kind, stmt);
+        self.type_bindings.push(binding);
     }
 
     fn var_decl(&mut self, var: &VarDecl) {

@@ -7,7 +7,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{copy_app, express_harden, npm_ci, npm_install_fresh, replay};
+use common::{copy_app, express_harden, npm_ci, npm_install_fresh, replay, tsc};
 
 /// The requests recorded against the app on Express 4 (`tests/e2e/express5-app/requests.json`).
 fn recorded_requests() -> serde_json::Value {
@@ -75,17 +75,6 @@ fn a_breaker_the_migration_cannot_rewrite_keeps_the_app_on_express4_answering_th
     assert!(installed.contains("\"version\": \"4."), "Express 4 is installed");
     let mismatches = replay(&app, &requests, &[]);
     assert!(mismatches.is_empty(), "answers that changed on Express 4:\n{}", mismatches.join("\n"));
-}
-
-/// The project's own `tsc -p .` (with `args`): its exit code and what it printed.
-fn tsc(app: &Path, args: &[&str]) -> (Option<i32>, String) {
-    let out = std::process::Command::new("node")
-        .args(["node_modules/typescript/bin/tsc", "-p", "."])
-        .args(args)
-        .current_dir(app)
-        .output()
-        .expect("node");
-    (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr))
 }
 
 /// What the built app (`dist/app.js`) answers to each of `paths`: status line and body.

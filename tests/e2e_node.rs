@@ -7,21 +7,7 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::Command;
-
-use common::{copy_app, express_harden, get, npm_ci, start_node};
-
-/// The project's own `tsc -p .` (with `args`): its exit code and what it printed.
-fn tsc(app: &Path, args: &[&str]) -> (Option<i32>, String) {
-    let out = Command::new("node")
-        .args(["node_modules/typescript/bin/tsc", "-p", "."])
-        .args(args)
-        .current_dir(app)
-        .output()
-        .expect("node");
-    (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr))
-}
+use common::{copy_app, express_harden, get, npm_ci, start_node, tsc};
 
 /// helmet 6.1.5 and newer declare their types in `index.d.cts`, which TypeScript reads from 4.7 on: TypeScript 4.1
 /// stops at `import helmet from 'helmet'` (TS2307), as TypeScript-Node-Starter did after a run that chose helmet

@@ -582,3 +582,14 @@ pub fn replay(dir: &Path, requests: &serde_json::Value, env: &[(&str, &str)]) ->
     }
     mismatches
 }
+
+/// The project's own `tsc -p .` (with `args`), run with Node from `app`: its exit code and what it printed.
+pub fn tsc(app: &Path, args: &[&str]) -> (Option<i32>, String) {
+    let out = Command::new("node")
+        .args(["node_modules/typescript/bin/tsc", "-p", "."])
+        .args(args)
+        .current_dir(app)
+        .output()
+        .expect("node");
+    (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr))
+}
