@@ -584,7 +584,6 @@ pub fn runs_here(lockfile: &Lockfile) -> bool {
     refusal(lockfile).is_none() && child::find_program(lockfile.command.first().copied().unwrap_or_default()).is_some()
 }
 
-/// Runs the lockfile's command with `extra` arguments after its own.
 /// npm's `omit-lockfile-registry-resolved` as the lockfile has it: an npm lockfile that records where each registry
 /// package was downloaded from (`"resolved": "https://registry.npmjs.org/..."`) keeps recording it, and one that does
 /// not keeps not recording it, whatever the user's npm configuration says (otherwise one setting rewrites every entry
@@ -603,6 +602,7 @@ fn resolved_urls(manager: Manager, lockfile: &str) -> Option<String> {
     }
 }
 
+/// Runs the lockfile's command with `extra` arguments after its own.
 fn run_update(lockfile: &Lockfile, extra: &[String], packages: &[String], pass: &[OsString]) -> Result<String, String> {
     if let Some(message) = refusal(lockfile) {
         return Err(message);

@@ -474,8 +474,10 @@ impl Advisories {
                 }
             }
         }
-        let asked = |state: &Fetched, name: &str| state.parents_asked.contains(name);
-        wanted.retain(|name, _| !asked(&self.fetched.lock().unwrap_or_else(|e| e.into_inner()), name));
+        {
+            let state = self.fetched.lock().unwrap_or_else(|e| e.into_inner());
+            wanted.retain(|name, _| !state.parents_asked.contains(name));
+        }
         if wanted.is_empty() {
             return;
         }

@@ -532,11 +532,11 @@ fn template_route(
     template: &str,
     range: &ByteRange,
 ) {
-    let at = registration.range.start();
-    let express = handlers::is_express_receiver(cx.facts, cx.links, routers, &registration.receiver, at);
     if registration.handlers.is_empty() {
         return;
     }
+    let at = registration.range.start();
+    let express = handlers::is_express_receiver(cx.facts, cx.links, routers, &registration.receiver, at);
     // A route starts with a slash, or with an expression and a slash (`${this.path}/:id`); on an object not shown to
     // be an app or router, only one named like one (`this.router`, `this.app`) is taken for it: a template given to
     // an HTTP client (`graph.get(`${url}?fields=id`, cb)`) is a URL.
@@ -1115,7 +1115,8 @@ fn params_types(cx: &FileContext<'_>, plan: &mut FilePlan, handlers: &[Handler])
     }
     let text: &str = &cx.file.code;
     let mut done: Vec<usize> = Vec::new();
-    for read in cx.facts.property_reads().iter().filter(|r| r.property == "params") {
+    let reads = cx.facts.property_reads();
+    for read in reads.iter().filter(|r| r.property == "params") {
         let Some(object) = &read.object else { continue };
         // (`req.params[0]` is typed `string` by 5 too: numeric keys are a regular expression's groups.)
         let after = text[read.range.end()..].trim_start();
@@ -1146,16 +1147,15 @@ fn params_types(cx: &FileContext<'_>, plan: &mut FilePlan, handlers: &[Handler])
         let routes: Vec<&Handler> = handlers.iter().filter(|h| h.body == function.body.range()).collect();
         // The names it reads (`req.params.id`, `const { id } = req.params`): one its routes here do not name (a
         // router made with mergeParams also has its mount path's, `/users/:userId/posts`) leaves it untyped.
-        let reads = cx.facts.property_reads();
         let read_names: Vec<String> = reads
             .iter()
             .filter(|r| r.property == "params" && r.object.as_deref() == Some(object.as_str()))
             .filter(|r| function.body.start() <= r.range.start() && r.range.start() <= function.body.end())
             .flat_map(|r| names_read(text, r.range.range(), object))
             .collect();
-        let fields = params_type(&routes).filter(|fields| {
-            read_names.iter().all(|name| fields.split("; ").any(|f| f.split([':', '?']).next() == Some(name)))
-        });
+        let fields = params_type(&routes)
+            .filter(|fields| read_names.iter().all(|name| fields.iter().any(|f| f.name == *name)))
+            .map(|fields| ParamField::written(&fields));
         let example = read_names.first().map_or("id", String::as_str);
         match fields {
             Some(fields) => {
@@ -1190,7 +1190,7 @@ fn params_types(cx: &FileContext<'_>, plan: &mut FilePlan, handlers: &[Handler])
 /// `req.params?.id`, `req.params['id']`, `const { id, format: f } = req.params`. Nothing for any other use.
 fn names_read(text: &str, params: Range<usize>, object: &str) -> Vec<String> {
     let ident = |s: &str| -> Option<String> {
-        let len = s.find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$')).unwrap_or(s.len());
+        let len = identifier_len(s);
         (len > 0).then(|| s[..len].to_string())
     };
     let after = text[params.end..].trim_start();
@@ -1247,7 +1247,7 @@ fn parameter_type(text: &str, header: Range<usize>, name: &str) -> Option<Range<
                         let ty_trimmed = ty.trim();
                         return Some(ty_start + lead..ty_start + lead + ty_trimmed.len());
                     }
-                    if !rest.starts_with(|c: char| c.is_alphanumeric() || c == '_' || c == '$') {
+                    if identifier_len(rest) == 0 {
                         return None;
                     }
                 }
@@ -1263,11 +1263,30 @@ fn parameter_type(text: &str, header: Range<usize>, name: &str) -> Option<Range<
     None
 }
 
-/// The type of `req.params` that Express 5 gives the handler registered as `routes` (every registration of one
-/// function), as the fields of an object type: `id: string; splat?: string[]`. `None` when a route is not known here
-/// (a RegExp, a variable, a registration without a literal path), has no parameter, or one parameter is a string in
-/// one route and a wildcard in another.
-fn params_type(routes: &[&Handler]) -> Option<String> {
+/// One parameter of `req.params` as Express 5 gives it to a handler.
+struct ParamField {
+    name: String,
+    /// A wildcard's value: an array of segments.
+    wildcard: bool,
+    /// Absent from some of its routes, or in an optional group.
+    optional: bool,
+}
+
+impl ParamField {
+    /// The fields as an object type's: `id: string; splat?: string[]`.
+    fn written(fields: &[ParamField]) -> String {
+        let field = |f: &ParamField| {
+            let optional = if f.optional { "?" } else { "" };
+            format!("{}{optional}: {}", f.name, if f.wildcard { "string[]" } else { "string" })
+        };
+        fields.iter().map(field).collect::<Vec<_>>().join("; ")
+    }
+}
+
+/// The parameters of `req.params` that Express 5 gives the handler registered as `routes` (every registration of one
+/// function). `None` when a route is not known here (a RegExp, a variable, a registration without a literal path), has
+/// no parameter, or one parameter is a string in one route and a wildcard in another.
+fn params_type(routes: &[&Handler]) -> Option<Vec<ParamField>> {
     if routes.is_empty() || routes.iter().any(|h| h.opaque_path) {
         return None;
     }
@@ -1297,14 +1316,17 @@ fn params_type(routes: &[&Handler]) -> Option<String> {
     if fields.is_empty() {
         return None;
     }
-    let written: Vec<String> = fields
-        .into_iter()
-        .map(|(name, wildcard, count, optional)| {
-            let optional = if optional || count < paths.len() { "?" } else { "" };
-            format!("{name}{optional}: {}", if wildcard { "string[]" } else { "string" })
-        })
-        .collect();
-    Some(written.join("; "))
+    let fields = fields.into_iter().map(|(name, wildcard, count, optional)| ParamField {
+        name,
+        wildcard,
+        optional: optional || count < paths.len(),
+    });
+    Some(fields.collect())
+}
+
+/// The length in bytes of the identifier `s` starts with (letters, digits, `_`, `$`): 0 for none.
+fn identifier_len(s: &str) -> usize {
+    s.find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$')).unwrap_or(s.len())
 }
 
 /// The parameters of an Express 5 route string: (name, a wildcard, inside an optional group). `None` for a quoted
@@ -1322,7 +1344,7 @@ fn route_parameters(path: &str) -> Option<Vec<(String, bool, bool)>> {
             '}' => optional = optional.saturating_sub(1),
             ':' | '*' => {
                 let rest = &path[i + 1..];
-                let len = rest.find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$')).unwrap_or(rest.len());
+                let len = identifier_len(rest);
                 if len == 0 || rest.starts_with(|c: char| c.is_ascii_digit()) {
                     return None;
                 }

@@ -172,12 +172,16 @@ pub fn decide(spec: &str, requested_major: Option<u64>, newest_runnable: u64, ta
     }
 }
 
+/// The newest Express major the project's Node runs (per the bundled table; 4 when none is known to).
+fn newest_runnable(node: &crate::project::NodeTarget) -> u64 {
+    data().majors.iter().filter(|m| node.supports(&m.node)).map(|m| m.major).max().unwrap_or(4)
+}
+
 /// The major express-version moves Express `current` to in the project of `cx`, for the major the user asked for:
 /// it is honoured when the project's Node runs it and its code migration runs in this run and is complete (no
 /// blocker); otherwise Express stays on its major (3 goes to 4). What the advisories say express is raised to.
 pub fn planned_major(cx: &ManifestContext<'_>, requested: Option<u64>, current: u64) -> u64 {
-    let newest_runnable =
-        data().majors.iter().filter(|m| cx.project.node.supports(&m.node)).map(|m| m.major).max().unwrap_or(4);
+    let newest_runnable = newest_runnable(&cx.project.node);
     let own = current.max(4);
     let target = requested.unwrap_or(0).max(own).min(newest_runnable.max(own));
     let migration = match (current, target) {
@@ -222,8 +226,7 @@ impl Transform for ExpressVersion {
     fn plan_manifest(&self, cx: &ManifestContext<'_>, plan: &mut ManifestPlan) {
         let d = data();
         let table = table(self.latest.as_ref());
-        let newest_runnable =
-            d.majors.iter().filter(|m| cx.project.node.supports(&m.node)).map(|m| m.major).max().unwrap_or(4);
+        let newest_runnable = newest_runnable(&cx.project.node);
         if let Some(requested) = self.target.major {
             if requested > newest_runnable {
                 plan.findings.push(cx.finding(
