@@ -197,7 +197,11 @@ fn run_on_this_thread(
     let manifests = ManifestIndex::build(found.sources.iter().chain(&found.views), root);
     let mut projects = build_projects(&manifests, &found.manifests, &found.views, root, &mut result.errors);
 
-    let mut tracked: Vec<&str> = transforms.iter().flat_map(|t| t.watch().iter().filter_map(|w| w.method())).collect();
+    let mut tracked: Vec<&str> = transforms
+        .iter()
+        .flat_map(|t| t.watch().iter().chain(projects.values().flat_map(|p| t.watch_project(p))))
+        .filter_map(|w| w.method())
+        .collect();
     tracked.sort_unstable();
     tracked.dedup();
     // Code migrations: a version bump waits for its migration (a declined one counts as not selected).

@@ -459,6 +459,13 @@ pub trait Transform: Send + Sync {
     /// What the transform reads in source files (empty: it reads no source file).
     fn watch(&self) -> &'static [Watch];
 
+    /// What the transform also reads in the source files of `project`, a project of the run (express5 reads the
+    /// calls Express 5 removed in a project already on Express 5, without `--express 5`). Only the calls count: the
+    /// prefilter is made while the projects are found, so their texts do not make a file read. Nothing by default.
+    fn watch_project(&self, _project: &crate::project::Project) -> &'static [Watch] {
+        &[]
+    }
+
     /// Plans the changes for one file.
     fn plan(&self, cx: &FileContext<'_>, plan: &mut FilePlan);
 

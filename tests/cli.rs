@@ -338,6 +338,42 @@ fn the_default_run_applies_every_transform() {
     assert_eq!(check.stdout, "");
 }
 
+/// A project already on Express 5 whose code still uses what Express 5 removed (`app.del` and a bare `*` throw when
+/// the app starts; `res.send(404)` answers 200): the default run, without `--express`, migrates it, writes it, and a
+/// second run changes nothing. A library whose range also runs on Express 4 (`^4.18.0 || ^5.0.0`) is left alone:
+/// without `--express 5`, Express 5's syntax would break it on 4.
+#[test]
+fn a_project_on_express5_with_express4_code_is_migrated_without_asking() {
+    let app = "const express = require('express');\n\nconst app = express();\n\napp.del('/items/:id', (req, res) => {\n  res.send(404);\n});\n\napp.get('*', (req, res) => {\n  res.send('page');\n});\n\napp.listen(3000);\n";
+    let project = Project::empty()
+        .with("package.json", "{\n  \"name\": \"on-5\",\n  \"dependencies\": {\n    \"express\": \"^5.3.0\"\n  }\n}\n")
+        .with("app.js", app);
+
+    let dry = run(project.path(), &["--only", "express5"]);
+    assert_eq!(dry.code, 0, "{dry:?}");
+    assert_eq!(
+        dry.stdout,
+        "--- a/app.js\n+++ b/app.js\n@@ -2,11 +2,11 @@\n \n const app = express();\n \n-app.del('/items/:id', (req, res) => {\n-  res.send(404);\n+app.delete('/items/:id', (req, res) => {\n+  res.sendStatus(404);\n });\n \n-app.get('*', (req, res) => {\n+app.get('/{*splat}', (req, res) => {\n   res.send('page');\n });\n \n"
+    );
+    assert!(dry.stderr.contains("package.json is on Express 5, and code written for Express 4"), "{}", dry.stderr);
+
+    let write = run(project.path(), &["--only", "express5", "--write", "--allow-no-vcs"]);
+    assert_eq!(write.code, 0, "{write:?}");
+    assert!(project.read("app.js").contains("app.get('/{*splat}', (req, res) => {"));
+    let again = run(project.path(), &["--check", "--only", "express5"]);
+    assert_eq!(again.code, 0, "nothing is left to change: {again:?}");
+
+    let library = Project::empty()
+        .with(
+            "package.json",
+            "{\n  \"name\": \"lib\",\n  \"peerDependencies\": {\n    \"express\": \"^4.18.0 || ^5.0.0\"\n  },\n  \"devDependencies\": {\n    \"express\": \"^5.3.0\"\n  }\n}\n",
+        )
+        .with("app.js", app);
+    let out = run(library.path(), &["--only", "express5"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.stdout, "", "a library that runs on Express 4 too is not moved to 5's syntax");
+}
+
 /// `session()` with no options, in CommonJS, an ES module and TypeScript, with every transform (the default run): the
 /// store, the secret and the cookie's options are planned by three transforms at the same point, the empty
 /// parentheses, and become one options object; a second run finds nothing to change.

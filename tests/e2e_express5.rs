@@ -142,3 +142,91 @@ fn a_typescript_app_moved_to_express5_still_type_checks_and_answers_the_same() {
     assert!(installed.contains("\"version\": \"5."), "Express 5 is installed");
     assert_eq!(answers(&app, &paths), before, "the same answers on Express 5");
 }
+
+/// A project already on Express 5 (package.json and lockfile: Express 5.3.0) whose code is still Express 4's: it does
+/// not start (`app.del is not a function`, then path-to-regexp 8 throws on `'*'`). The default run, without
+/// `--express`, migrates it; after `npm ci` it starts and answers the recorded requests as it did on Express 4, but
+/// for those that depend only on a default Express 5 changed (the urlencoded parser's `extended`, the query parser),
+/// which a project on 5 already has and the repair leaves alone.
+#[test]
+fn a_project_on_express5_with_express4_code_starts_and_answers_after_the_default_run() {
+    let requests = recorded_requests();
+    let (_tmp, app) = copy_app("express5-app");
+    let manifest = std::fs::read_to_string(app.join("package.json")).expect("read");
+    std::fs::write(app.join("package.json"), manifest.replace("\"express\": \"^4.22.3\"", "\"express\": \"^5.3.0\""))
+        .expect("write");
+    npm_ci(&app);
+    let (code, stderr) = common::run_node_to_exit(&app, "server.js", &[]);
+    assert_ne!(code, Some(0), "the unmigrated app does not start on Express 5");
+    assert!(stderr.contains("app.del is not a function"), "{stderr}");
+
+    let out = express_harden(&app, &["--write", "--allow-no-vcs", "--only", "express5"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("package.json is on Express 5, and code written for Express 4"), "{stderr}");
+    let manifest = std::fs::read_to_string(app.join("package.json")).expect("read");
+    assert!(manifest.contains("\"express\": \"^5.3.0\""), "{manifest}");
+
+    // Only the two requests that read nested values (a form's `a[b]`, a query's `filter[name]`) answer as Express 5's
+    // defaults parse them.
+    let mismatches = replay(&app, &requests, &[]);
+    assert_eq!(
+        mismatches,
+        [
+            r#"POST /echo: body "{\"a[b]\":\"1\",\"c\":\"2\",\"name\":\"Ada Lovelace\"}" (Express 4: "{\"a\":{\"b\":\"1\"},\"c\":\"2\",\"name\":\"Ada Lovelace\"}")"#,
+            r#"GET /filtered?filter[name]=ada: body "filter none" (Express 4: "filter ada")"#,
+        ],
+        "answers that changed on Express 5"
+    );
+
+    // The strings the repair leaves are those Express 5's router reads: the predicate agrees with the installed
+    // path-to-regexp 8 on each of these.
+    let paths = [
+        "*",
+        "/*",
+        "/files/*",
+        "/users/:id?",
+        "/users/:id(\\d+)",
+        "/ab+cd",
+        "/colou?r",
+        "/(about|contact)",
+        "/files/*.js",
+        "/a/:",
+        "/{/:id",
+        "/a}",
+        "/:a:b",
+        "/:a{:b}",
+        "{:a}:b",
+        "/:a{/x}:b",
+        "/a!",
+        "/[a]",
+        "/",
+        "/users/:id",
+        "/users{/:id}",
+        "/{*splat}",
+        "/files/*splat",
+        "/:file.:ext",
+        "/u.:fmt",
+        "/ab*cd",
+        "/:from-:to",
+        "/a\\(b\\)",
+        "/:$id/:_x",
+        "/:\"a b\"",
+        "/:\"\"",
+        "/caf\u{e9}/:n\u{e9}",
+        "/{:a}/{:b}",
+    ];
+    let script = "const { pathToRegexp } = require('path-to-regexp');\n\
+                  const out = JSON.parse(process.argv[1]).map((p) => { try { pathToRegexp(p); return false } catch (e) \
+                  { return true } });\nconsole.log(JSON.stringify(out));";
+    let run = std::process::Command::new("node")
+        .args(["-e", script, &serde_json::to_string(&paths[..]).expect("json")])
+        .current_dir(&app)
+        .output()
+        .expect("node");
+    let thrown: Vec<bool> =
+        serde_json::from_slice(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&run.stderr)));
+    for (path, thrown) in paths.iter().zip(thrown) {
+        assert_eq!(express_harden::transforms::express5::rejected_by_express5(path), thrown, "{path}");
+    }
+}

@@ -1,5 +1,6 @@
 //! `express5`: migrates Express 4 code to Express 5, with `--express 5` (the `express-version` transform moves the
-//! range in the same run).
+//! range in the same run), and, without asking, the Express 4 code left in a project already on Express 5 (what
+//! Express 5 removed and rejects; see `Mode::Repair`).
 //!
 //! ```js
 //! // before (package.json on Express 4; run with --express 5)
@@ -84,11 +85,61 @@ fn data() -> &'static Express5Data {
 
 transform_struct!(Express5, "The express5 transform.", target: ExpressTarget = ExpressTarget::default());
 
-/// Whether the project's manifest is on Express 4.
-/// The project lists Express 4 and its Node can run Express 5 (otherwise express-version keeps Express 4, and
-/// says why, so the code must stay on 4 too).
-fn on_express4(cx: &FileContext<'_>) -> bool {
-    cx.project.lists_major("express", 4) && crate::transforms::express_version::runs_on(5, &cx.project.node)
+/// What the transform does in a file, by its project.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// `--express 5` on a project on Express 4 whose Node can run Express 5 (otherwise express-version keeps Express
+    /// 4, and says why, so the code must stay on 4 too): the code moves with the version.
+    Migrate,
+    /// A project whose package.json is on Express 5 already (with or without `--express 5`): what Express 5 removed
+    /// and the code still uses (a call that throws or answers otherwise, a route string its router throws on) is
+    /// migrated, as the move would have. What only changed a default (`urlencoded`'s `extended`, the query parser,
+    /// dotfiles, `req.host`, the listen callback's error) is the app's behaviour on 5 already: left as it is.
+    Repair,
+}
+
+/// The calls the migration reads (and the text of the files it reads for them).
+const WATCH: &[Watch] = &[
+    Watch::Text("express"),
+    Watch::Call("send"),
+    Watch::Call("json"),
+    Watch::Call("jsonp"),
+    Watch::Call("sendfile"),
+    Watch::Call("redirect"),
+    Watch::Call("del"),
+    Watch::Call("param"),
+    Watch::AlsoCall("location"),
+    Watch::AlsoCall("acceptsCharset"),
+    Watch::AlsoCall("acceptsEncoding"),
+    Watch::AlsoCall("acceptsLanguage"),
+    Watch::AlsoCall("status"),
+    Watch::AlsoCall("vary"),
+    Watch::AlsoCall("listen"),
+    Watch::AlsoCall("clearCookie"),
+    Watch::AlsoCall("set"),
+];
+
+/// Whether every Express range the project's package.json lists starts at 5 (`^5.1.0`, `5.x`, `>=5`): a project
+/// that lists no Express, or one that also runs on 4 (`^4 || ^5`, a library's peer range), is not.
+fn on_express5(project: &crate::project::Project) -> bool {
+    let Some(manifest) = &project.manifest else { return false };
+    let specs = manifest.dependency_all("express");
+    !specs.is_empty() && specs.iter().all(|(_, spec)| crate::npm_spec::start_major(spec) == Some(5))
+}
+
+impl Express5 {
+    fn mode(&self, project: &crate::project::Project) -> Option<Mode> {
+        match self.target.major {
+            Some(5)
+                if project.lists_major("express", 4)
+                    && crate::transforms::express_version::runs_on(5, &project.node) =>
+            {
+                Some(Mode::Migrate)
+            }
+            None | Some(5) if on_express5(project) => Some(Mode::Repair),
+            _ => None,
+        }
+    }
 }
 
 impl Transform for Express5 {
@@ -102,25 +153,16 @@ impl Transform for Express5 {
         if self.target.major != Some(5) {
             return &[];
         }
-        &[
-            Watch::Text("express"),
-            Watch::Call("send"),
-            Watch::Call("json"),
-            Watch::Call("jsonp"),
-            Watch::Call("sendfile"),
-            Watch::Call("redirect"),
-            Watch::Call("del"),
-            Watch::Call("param"),
-            Watch::AlsoCall("location"),
-            Watch::AlsoCall("acceptsCharset"),
-            Watch::AlsoCall("acceptsEncoding"),
-            Watch::AlsoCall("acceptsLanguage"),
-            Watch::AlsoCall("status"),
-            Watch::AlsoCall("vary"),
-            Watch::AlsoCall("listen"),
-            Watch::AlsoCall("clearCookie"),
-            Watch::AlsoCall("set"),
-        ]
+        WATCH
+    }
+
+    fn watch_project(&self, project: &crate::project::Project) -> &'static [Watch] {
+        // A project already on Express 5 is repaired without --express 5: its files are read for what they name
+        // (express, and the modules they import), so its calls are all that is needed.
+        if self.mode(project) == Some(Mode::Repair) {
+            return WATCH;
+        }
+        &[]
     }
 
     fn phase(&self) -> Phase {
@@ -162,9 +204,8 @@ impl Transform for Express5 {
     }
 
     fn plan(&self, cx: &FileContext<'_>, plan: &mut FilePlan) {
-        if self.target.major != Some(5) || !on_express4(cx) {
-            return;
-        }
+        let Some(mode) = self.mode(cx.project) else { return };
+        let repair = mode == Mode::Repair;
         // Edits of the other migration of this phase may be in the plan already: only this transform's count.
         let edits_before = plan.edits.len();
         let facts = cx.facts;
@@ -200,7 +241,7 @@ impl Transform for Express5 {
                     at,
                     "app.param(fn) is gone in Express 5: use app.param(name, fn) for each parameter",
                 ),
-                "listen" if app_or_router => listen_callback(cx, plan, call),
+                "listen" if app_or_router && !repair => listen_callback(cx, plan, call),
                 "sendfile" if res.is_some() => rename(plan, call),
                 "acceptsCharset" | "acceptsEncoding" | "acceptsLanguage" if req.is_some() => rename(plan, call),
                 "send" | "json" | "jsonp" if res.is_some() => status_first(cx, plan, call),
@@ -214,7 +255,7 @@ impl Transform for Express5 {
                         req_param(cx, plan, call, handler, &handlers);
                     }
                 }
-                "clearCookie" if res.is_some() => clear_cookie(cx, plan, call),
+                "clearCookie" if res.is_some() && !repair => clear_cookie(cx, plan, call),
                 "status" if res.is_some() => {
                     let integer =
                         call.args.first().is_some_and(|a| cx.text(a.range()).bytes().all(|b| b.is_ascii_digit()));
@@ -236,17 +277,23 @@ impl Transform for Express5 {
                 _ => {}
             }
         }
-        route_strings(cx, plan, &routers);
+        route_strings(cx, plan, &routers, mode);
         query_writing_middleware(cx, plan, &routers);
-        wildcard_reads(cx, plan, &handlers);
-        params_types(cx, plan, &handlers);
-        host_reads(cx, plan, &handlers);
+        wildcard_reads(cx, plan, &handlers, mode);
         removed_reads(cx, plan, &handlers);
-        urlencoded(cx, plan);
-        query_parser(cx, plan);
-        static_dotfiles(cx, plan);
+        if !repair {
+            params_types(cx, plan, &handlers);
+            host_reads(cx, plan, &handlers);
+            urlencoded(cx, plan);
+            query_parser(cx, plan);
+            static_dotfiles(cx, plan);
+        }
         if plan.edits.len() > edits_before {
-            plan.next_steps.push(if cx.options.held_back {
+            plan.next_steps.push(if repair {
+                "package.json is on Express 5, and code written for Express 4 that Express 5 rejects was migrated \
+                 (calls it removed, route strings its router throws on): run the app's tests"
+                    .to_string()
+            } else if held_back(cx, mode) {
                 "Express stays on 4 (see the major-change finding): only rewrites that Express 4 runs the same were \
                  made (res.status(...).send(...), app.delete, ...); the route syntax waits for the move to 5"
                     .to_string()
@@ -502,12 +549,12 @@ fn listen_callback(cx: &FileContext<'_>, plan: &mut FilePlan, call: &MemberCall)
 }
 
 /// Route strings: `*` named, `:id?` as `{/:id}`, reserved characters reported.
-fn route_strings(cx: &FileContext<'_>, plan: &mut FilePlan, routers: &[&str]) {
+fn route_strings(cx: &FileContext<'_>, plan: &mut FilePlan, routers: &[&str], mode: Mode) {
     let facts = cx.facts;
     let mut seen = Vec::new();
     for registration in facts.registrations().iter() {
         if let Some((template, range)) = &registration.template {
-            template_route(cx, plan, routers, registration, template, range);
+            template_route(cx, plan, routers, registration, template, range, mode);
         }
         // A path, or each path of an array (`app.get(['/a', '/a/*'], h)`).
         let in_array = registration.path.is_none();
@@ -516,7 +563,7 @@ fn route_strings(cx: &FileContext<'_>, plan: &mut FilePlan, routers: &[&str]) {
                 continue;
             }
             seen.push(*range);
-            route_string(cx, plan, routers, registration, path, range, in_array);
+            route_string(cx, plan, routers, registration, (path, range, in_array), mode);
         }
     }
 }
@@ -531,6 +578,7 @@ fn template_route(
     registration: &crate::analysis::Registration,
     template: &str,
     range: &ByteRange,
+    mode: Mode,
 ) {
     if registration.handlers.is_empty() {
         return;
@@ -554,7 +602,7 @@ fn template_route(
     }
     // (Each expression read as a plain segment name: what it holds at run time is not known here.)
     let literal = template.replace(hole, "x");
-    if matches!(rewrite_path(&literal), PathRewrite::Same) {
+    if !needs_migration(&literal, mode) {
         return;
     }
     let written = cx.text(*range);
@@ -579,17 +627,18 @@ fn route_string(
     plan: &mut FilePlan,
     routers: &[&str],
     registration: &crate::analysis::Registration,
-    path: &str,
-    range: &ByteRange,
-    in_array: bool,
+    (path, range, in_array): (&str, &ByteRange, bool),
+    mode: Mode,
 ) {
+    if !needs_migration(path, mode) {
+        return;
+    }
     let facts = cx.facts;
     if !handlers::is_express_receiver(facts, cx.links, routers, &registration.receiver, registration.range.start()) {
         // A route registered with a function on an object this project does not show to be an app or router
         // (`server.app.get('*', ...)`, an app reached through a getter): its string may throw at start on
         // Express 5, so it is reported, and holds the major back.
-        let needs_rewrite = !matches!(rewrite_path(path), PathRewrite::Same);
-        if needs_rewrite && !registration.handlers.is_empty() {
+        if !registration.handlers.is_empty() {
             let object = match &registration.receiver {
                 Receiver::Path(p) => format!("`{p}`"),
                 _ => "the object".to_string(),
@@ -608,10 +657,19 @@ fn route_string(
         return;
     }
     match rewrite_path(path) {
-        PathRewrite::Same => {}
+        // On a project already on 5, a string its router throws on that has no Express 5 spelling here (`/:a:b`, an
+        // unbalanced brace).
+        PathRewrite::Same => report(
+            cx,
+            plan,
+            "reserved",
+            range.start(),
+            "Express 5's router (path-to-regexp 8) throws on this route string when the app starts: rewrite it by \
+             hand (a name after each : and *, text between two parameters, balanced braces)",
+        ),
         // Express 4 reads Express 5's route syntax literally (`'/{*splat}'` matches that text only): with the major
         // held back, the route strings stay as they are.
-        PathRewrite::New(_) | PathRewrite::Paths(_) if cx.options.held_back => {}
+        PathRewrite::New(_) | PathRewrite::Paths(_) if held_back(cx, mode) => {}
         PathRewrite::New(new) => {
             plan.edits.push(Edit::replace(*range, literal(cx, range, &new)));
         }
@@ -980,6 +1038,127 @@ pub fn rewrite_path(path: &str) -> PathRewrite {
     }
 }
 
+/// Whether the route syntax waits for the move to 5: Express 4 reads Express 5's route syntax literally, so with the
+/// major held back the strings stay; a project on Express 5 already is not held back by anything.
+fn held_back(cx: &FileContext<'_>, mode: Mode) -> bool {
+    mode == Mode::Migrate && cx.options.held_back
+}
+
+/// Whether the route string `path` is migrated: on the move to 5, every string Express 5 reads otherwise than 4 did;
+/// on a project already on 5, only a string its router throws on (any other may have been written for 5).
+fn needs_migration(path: &str, mode: Mode) -> bool {
+    match mode {
+        Mode::Migrate => !matches!(rewrite_path(path), PathRewrite::Same),
+        Mode::Repair => rejected_by_express5(path),
+    }
+}
+
+/// Whether Express 5's router throws on the route string `path` when it is registered (path-to-regexp 8's `parse`
+/// and `pathToRegexp`, read in its 8.3 source): a reserved character (`( ) [ ] + ? !`) outside an escape, a `:` or
+/// `*` without a name (a name starts with a letter, `$` or `_`, or is quoted: `:"a b"`), a `{ }` group left open or
+/// closed twice, two parameters with no text between them in one of the paths the groups make (`/:a:b`,
+/// `/:a{:b}`), or over 256 such paths. Everything else is a route Express 5 runs, whatever Express 4 made of it
+/// (`/:file.:ext`, `/ab*cd`): on a project already on Express 5 it is left as written.
+pub fn rejected_by_express5(path: &str) -> bool {
+    /// A token that matters for the checks: text, a parameter or wildcard, or a group.
+    enum Token {
+        Text,
+        Capture,
+        Group(Vec<Token>),
+    }
+    fn name(chars: &[char], i: &mut usize) -> bool {
+        match chars.get(*i) {
+            Some('"') => {
+                let mut value = String::new();
+                *i += 1;
+                while let Some(&c) = chars.get(*i) {
+                    *i += 1;
+                    match c {
+                        '"' => return !value.is_empty(),
+                        '\\' => {
+                            if let Some(&next) = chars.get(*i) {
+                                value.push(next);
+                                *i += 1;
+                            }
+                        }
+                        _ => value.push(c),
+                    }
+                }
+                false
+            }
+            Some(&c) if c == '$' || c == '_' || c.is_alphabetic() => {
+                *i += 1;
+                while chars
+                    .get(*i)
+                    .is_some_and(|&c| c == '$' || c == '_' || c == '\u{200c}' || c == '\u{200d}' || c.is_alphanumeric())
+                {
+                    *i += 1;
+                }
+                true
+            }
+            _ => false,
+        }
+    }
+    // `None`: the string does not parse.
+    fn tokens(chars: &[char], i: &mut usize, in_group: bool) -> Option<Vec<Token>> {
+        let mut out = Vec::new();
+        while let Some(&c) = chars.get(*i) {
+            *i += 1;
+            match c {
+                '{' => out.push(Token::Group(tokens(chars, i, true)?)),
+                '}' if in_group => return Some(out),
+                '}' | '(' | ')' | '[' | ']' | '+' | '?' | '!' => return None,
+                '\\' => {
+                    *i += 1;
+                    out.push(Token::Text);
+                }
+                ':' | '*' => {
+                    if !name(chars, i) {
+                        return None;
+                    }
+                    out.push(Token::Capture);
+                }
+                _ => out.push(Token::Text),
+            }
+        }
+        // The end of the string inside a group: unbalanced.
+        (!in_group).then_some(out)
+    }
+    // Each path the groups make (a group in or out), as captures (true) and text (false), as path-to-regexp's
+    // `flatten` makes them; `None` past 256 of them.
+    fn flatten(tokens: &[Token], prefix: Vec<bool>, out: &mut Vec<Vec<bool>>) -> Option<()> {
+        let mut sequence = prefix;
+        for (at, token) in tokens.iter().enumerate() {
+            match token {
+                Token::Text => sequence.push(false),
+                Token::Capture => sequence.push(true),
+                Token::Group(inner) => {
+                    // Without the group, then with it; each goes on with the rest.
+                    flatten(&tokens[at + 1..], sequence.clone(), out)?;
+                    let mut with = Vec::new();
+                    flatten(inner, sequence, &mut with)?;
+                    for head in with {
+                        flatten(&tokens[at + 1..], head, out)?;
+                    }
+                    return Some(());
+                }
+            }
+            if out.len() > 256 {
+                return None;
+            }
+        }
+        out.push(sequence);
+        (out.len() <= 256).then_some(())
+    }
+    let chars: Vec<char> = path.chars().collect();
+    let Some(parsed) = tokens(&chars, &mut 0, false) else { return true };
+    let mut paths = Vec::new();
+    if flatten(&parsed, Vec::new(), &mut paths).is_none() {
+        return true;
+    }
+    paths.iter().any(|p| p.windows(2).any(|w| w[0] && w[1]))
+}
+
 /// Whether a route string is written in Express 5's syntax already (from an earlier run, or by hand): braces outside
 /// an inline pattern (`{/:id}`, `/{*splat}`), or a named wildcard starting a segment (`/*splat`).
 fn is_express5_syntax(path: &str) -> bool {
@@ -1028,7 +1207,7 @@ fn optional_character(path: &str) -> PathRewrite {
 }
 
 /// `req.params[0]` in handlers of a rewritten wildcard route reads the named wildcard (an array in Express 5).
-fn wildcard_reads(cx: &FileContext<'_>, plan: &mut FilePlan, handlers: &[Handler]) {
+fn wildcard_reads(cx: &FileContext<'_>, plan: &mut FilePlan, handlers: &[Handler], mode: Mode) {
     for read in cx.facts.property_reads().iter().filter(|r| r.property == "params[0]") {
         let Some(object) = &read.object else { continue };
         let Some(handler) = handlers::request_at(handlers, object, read.range.start()) else { continue };
@@ -1038,7 +1217,8 @@ fn wildcard_reads(cx: &FileContext<'_>, plan: &mut FilePlan, handlers: &[Handler
         let routes: Vec<(String, PathRewrite)> = handlers
             .iter()
             .filter(|h| h.body == handler.body)
-            .flat_map(|h| h.route_paths().into_iter().map(|p| (p.to_string(), rewrite_path(p))))
+            .flat_map(|h| h.route_paths().into_iter())
+            .map(|p| (p.to_string(), if needs_migration(p, mode) { rewrite_path(p) } else { PathRewrite::Same }))
             .collect();
         let with_wildcard = |r: &PathRewrite| matches!(r, PathRewrite::New(n) if n.contains("*splat"));
         if routes.is_empty() || !routes.iter().any(|(_, r)| with_wildcard(r)) {
@@ -1059,7 +1239,7 @@ fn wildcard_reads(cx: &FileContext<'_>, plan: &mut FilePlan, handlers: &[Handler
             );
             continue;
         }
-        if cx.options.held_back {
+        if held_back(cx, mode) {
             // (The wildcard keeps Express 4's `req.params[0]` while its route keeps Express 4's syntax.)
             continue;
         }
@@ -1555,6 +1735,56 @@ mod tests {
         );
         assert_eq!(route_parameters("/plain"), Some(vec![]));
         assert_eq!(route_parameters("/:\"quoted\""), None);
+    }
+
+    #[test]
+    fn the_route_strings_express5_rejects_are_told() {
+        for rejected in [
+            "*",
+            "/*",
+            "/files/*",
+            "/users/:id?",
+            "/users/:id(\\d+)",
+            "/ab+cd",
+            "/colou?r",
+            "/(about|contact)",
+            "/files/*.js",
+            "/a/:",
+            "/a/:-x",
+            "/{/:id",
+            "/a}",
+            "/:a:b",
+            "/:a{:b}",
+            "{:a}:b",
+            "/:a{/x}:b",
+            "/:\"\"",
+            "/:\"open",
+            "/a!",
+            "/[a]",
+        ] {
+            assert!(rejected_by_express5(rejected), "{rejected} is rejected");
+        }
+        for accepted in [
+            "/",
+            "/users/:id",
+            "/users{/:id}",
+            "/{*splat}",
+            "/files/*splat",
+            "/:file.:ext",
+            "/u.:fmt",
+            "/ab*cd",
+            "/:from-:to",
+            "/a\\(b\\)",
+            "/:$id/:_x",
+            "/:\"a b\"",
+            "/caf\u{e9}/:n\u{e9}",
+            "/{:a}/{:b}",
+        ] {
+            assert!(!rejected_by_express5(accepted), "{accepted} is accepted");
+        }
+        // Over 256 paths from the groups.
+        assert!(rejected_by_express5(&"{/a}".repeat(9)));
+        assert!(!rejected_by_express5(&"{/a}".repeat(8)));
     }
 
     #[test]
