@@ -422,11 +422,36 @@ fn tracked_modules(root: &Path) -> TrackedModules {
     }
 }
 
-/// `git ls-files -z` output: NUL-terminated paths, relative to the work tree root.
+/// `git ls-files -z` output: NUL-terminated paths, relative to the work tree root. A node_modules folder that holds
+/// what a package manager leaves in the folders it installs (npm's `.package-lock.json`, Yarn 1's `.yarn-integrity`,
+/// pnpm's `.modules.yaml`, a `.bin` folder) is installed dependencies committed by mistake, not source: none of its
+/// files count.
 fn parse_tracked(bytes: &[u8]) -> TrackedModules {
+    let files: Vec<PathBuf> = bytes.split(|b| *b == 0).filter(|e| !e.is_empty()).map(path_of_bytes).collect();
+    let installs: HashSet<&Path> = files
+        .iter()
+        .filter_map(|file| {
+            let folder = file.parent()?;
+            let marker = matches!(
+                file.file_name().and_then(|n| n.to_str()),
+                Some(".package-lock.json" | ".yarn-integrity" | ".modules.yaml")
+            );
+            if marker && folder.file_name().is_some_and(|n| n == "node_modules") {
+                return Some(folder);
+            }
+            // `node_modules/.bin/<command>`.
+            let modules = folder.parent()?;
+            (folder.file_name().is_some_and(|n| n == ".bin")
+                && modules.file_name().is_some_and(|n| n == "node_modules"))
+            .then_some(modules)
+        })
+        .collect();
     let mut modules = TrackedModules::default();
-    for entry in bytes.split(|b| *b == 0).filter(|e| !e.is_empty()) {
-        let file = path_of_bytes(entry);
+    for file in &files {
+        if file.ancestors().skip(1).any(|folder| installs.contains(folder)) {
+            continue;
+        }
+        let file = file.clone();
         modules.folders.extend(file.ancestors().skip(1).filter(|f| !f.as_os_str().is_empty()).map(Path::to_path_buf));
         modules.files.insert(file);
     }
@@ -721,6 +746,26 @@ mod tests {
         }
         assert!(!tracked.folders.contains(Path::new("")));
         assert!(parse_tracked(b"").files.is_empty());
+    }
+
+    #[test]
+    fn installed_dependencies_committed_by_mistake_are_not_source() {
+        // npm's marker in the app's node_modules: none of it counts, nested installs included; the monorepo's packages
+        // beside it still do.
+        let tracked = parse_tracked(
+            b"node_modules/.package-lock.json\0node_modules/express-session/package.json\0\
+              node_modules/a/node_modules/b/index.js\0packages/node_modules/@acme/server/index.js\0",
+        );
+        assert_eq!(tracked.files.len(), 1, "{:?}", tracked.files);
+        assert!(tracked.files.contains(Path::new("packages/node_modules/@acme/server/index.js")));
+        assert!(!tracked.folders.contains(Path::new("node_modules/express-session")));
+        // Yarn 1's and pnpm's markers, and a .bin folder.
+        for marker in ["node_modules/.yarn-integrity", "node_modules/.modules.yaml", "node_modules/.bin/nodemon"] {
+            let listing = format!("{marker}\0node_modules/x/index.js\0");
+            assert!(parse_tracked(listing.as_bytes()).files.is_empty(), "{marker}");
+        }
+        // A marker's name elsewhere is no marker.
+        assert_eq!(parse_tracked(b"node_modules/x/.package-lock.json\0node_modules/x/a.js\0").files.len(), 2);
     }
 
     /// Runs git in `dir` (the test's own repository).

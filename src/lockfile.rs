@@ -468,8 +468,72 @@ fn without_node_modules(dir: &Path) -> Vec<PathBuf> {
 
 /// Runs the lockfile-only update, passing the variables named in `pass` (`--lockfile-env`) through to the package
 /// manager. Returns a one-line summary of what moved, or why it could not run.
-pub fn update(lockfile: &Lockfile, packages: &[String], pass: &[OsString]) -> Result<String, String> {
+///
+/// `majors` are the packages moved to a new major, with their new range: in a Yarn 1 lockfile, the blocks of such a
+/// package that stay on the old major though one of their ranges admits the new one (`"@types/express@*"` locked to
+/// 4.17.25 while package.json moves to ^5.0.6) are removed first, so that Yarn resolves them anew. Yarn 1 keeps a
+/// block while its ranges are asked for: the packages that ask `*` (other @types packages) would keep the old major
+/// beside the new one, two copies of the Express types that TypeScript reports as conflicts.
+pub fn update(
+    lockfile: &Lockfile,
+    packages: &[String],
+    majors: &[(String, String)],
+    pass: &[OsString],
+) -> Result<String, String> {
+    if lockfile.manager == Manager::Yarn1 && !majors.is_empty() && runs_here(lockfile) {
+        if let Some(before) = read_lockfile(&lockfile.path) {
+            let trimmed = yarn1_blocks_kept(&before, |key, block| !behind_a_new_major(key, block, majors));
+            if trimmed != before {
+                return with_yarn1_lockfile(lockfile, &before, &trimmed, || run_update(lockfile, &[], packages, pass));
+            }
+        }
+    }
     run_update(lockfile, &[], packages, pass)
+}
+
+/// Whether a Yarn 1 block (its key line, and the whole block) is of a package of `majors`, locked below its new
+/// major, with a range the new range's lowest version meets.
+fn behind_a_new_major(key: &str, block: &str, majors: &[(String, String)]) -> bool {
+    let names = yarn1_key_names(key);
+    let Some(first) = names.first() else { return false };
+    if names.iter().any(|n| n != first) {
+        return false;
+    }
+    let Some((_, to)) = majors.iter().find(|(p, _)| p == first) else { return false };
+    let Some(lowest) = crate::npm_spec::min_version(to) else { return false };
+    let locked = block.lines().find_map(|l| l.trim().strip_prefix("version ")).map(|v| v.trim().trim_matches('"'));
+    let Some(locked) = locked.and_then(|v| nodejs_semver::Version::parse(v).ok()) else { return false };
+    if locked.major >= lowest.major {
+        return false;
+    }
+    let ranges = key.trim_end().trim_end_matches(':').split(", ").filter_map(|k| {
+        let k = k.trim().trim_matches('"');
+        Some(&k[k.get(1..)?.find('@')? + 2..])
+    });
+    ranges.into_iter().any(|range| match crate::npm_spec::classify(range) {
+        crate::npm_spec::Spec::Any => true,
+        _ => crate::npm_spec::npm_range(range).is_some_and(|r| r.satisfies(&lowest)),
+    })
+}
+
+/// Runs `update` on the Yarn 1 lockfile written as `trimmed` (from `before`), and puts `before` back when it fails,
+/// a Ctrl-C included: Yarn 1 accepts a lockfile without some entries, even with --frozen-lockfile, so a lockfile left
+/// so would go unnoticed.
+fn with_yarn1_lockfile(
+    lockfile: &Lockfile,
+    before: &str,
+    trimmed: &str,
+    update: impl FnOnce() -> Result<String, String>,
+) -> Result<String, String> {
+    crate::child::holding_signals(|| {
+        let written =
+            crate::atomic::write_atomic(&lockfile.path, trimmed).map_err(|err| format!("could not be written: {err}"));
+        let result = written.and_then(|()| update());
+        if result.is_err() {
+            let _ = crate::atomic::write_atomic(&lockfile.path, before);
+        }
+        result
+    })
 }
 
 /// Moves `packages` to the newest versions their parents' ranges admit, in an npm lockfile (`npm update <packages>
@@ -510,17 +574,8 @@ fn refresh_yarn1(lockfile: &Lockfile, packages: &[String], pass: &[OsString]) ->
     }
     let before = read_lockfile(&lockfile.path)
         .ok_or_else(|| "could not be read (a regular file of a readable size), so it was not refreshed".to_string())?;
-    // (A Ctrl-C while Yarn runs stops Yarn, and the lockfile is still put back: Yarn 1 accepts a lockfile without
-    // the entries, even with --frozen-lockfile, so a lockfile left so would go unnoticed.)
-    let summary = crate::child::holding_signals(|| {
-        let written = crate::atomic::write_atomic(&lockfile.path, &without_yarn1_entries(&before, packages))
-            .map_err(|err| format!("could not be written: {err}"));
-        let result = written.and_then(|()| run_update(lockfile, &[], packages, pass));
-        if result.is_err() {
-            let _ = crate::atomic::write_atomic(&lockfile.path, &before);
-        }
-        result
-    })?;
+    let trimmed = without_yarn1_entries(&before, packages);
+    let summary = with_yarn1_lockfile(lockfile, &before, &trimmed, || run_update(lockfile, &[], packages, pass))?;
     let moved: Vec<String> = packages
         .iter()
         .filter_map(|p| {
@@ -534,20 +589,39 @@ fn refresh_yarn1(lockfile: &Lockfile, packages: &[String], pass: &[OsString]) ->
 /// The blocks of a Yarn 1 lockfile (`key, key:` then indented lines, up to a blank line) with the blocks whose keys
 /// all name one of `packages` left out.
 fn without_yarn1_entries(text: &str, packages: &[String]) -> String {
+    yarn1_blocks_kept(text, |key, _| {
+        let names = yarn1_key_names(key);
+        names.is_empty() || !names.iter().all(|n| packages.iter().any(|p| p == n))
+    })
+}
+
+/// A Yarn 1 lockfile with the blocks (`key, key:` then indented lines, up to a blank line) that `keep` refuses, given
+/// the key line and the whole block, left out, each with the blank line after it. Every other byte is kept.
+fn yarn1_blocks_kept(text: &str, keep: impl Fn(&str, &str) -> bool) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut skipping = false;
-    for line in text.split_inclusive('\n') {
-        if !line.starts_with([' ', '\t', '#', '\n', '\r']) {
-            let names = yarn1_key_names(line);
-            skipping = !names.is_empty() && names.iter().all(|n| packages.iter().any(|p| p == n));
-        } else if line.trim().is_empty() && skipping {
-            // (The blank line after a removed block goes with it.)
-            skipping = false;
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i];
+        if line.starts_with([' ', '\t', '#', '\n', '\r']) {
+            out.push_str(line);
+            i += 1;
             continue;
         }
-        if !skipping {
-            out.push_str(line);
+        // The block: its key line, its indented lines, and the blank line after it.
+        let mut end = i + 1;
+        while end < lines.len() && lines[end].starts_with([' ', '\t']) {
+            end += 1;
         }
+        let blank = end < lines.len() && lines[end].trim().is_empty();
+        let block: String = lines[i..end].concat();
+        if keep(line, &block) {
+            out.push_str(&block);
+            if blank {
+                out.push_str(lines[end]);
+            }
+        }
+        i = end + usize::from(blank);
     }
     out
 }
@@ -982,5 +1056,32 @@ mod tests {
         assert_eq!(yarn1_versions(&without, "qs"), Vec::<String>::new());
         let scoped = without_yarn1_entries(lock, &["@a/qs".to_string()]);
         assert!(!scoped.contains("@a/qs@") && !scoped.contains("1.1.0") && scoped.contains("qs@~6.5.2:"), "{scoped}");
+    }
+
+    #[test]
+    fn a_yarn_1_block_left_behind_by_a_new_major_is_found() {
+        let block = |key: &str, version: &str| format!("{key}:\n  version \"{version}\"\n  integrity sha512-x\n");
+        let majors = [("@types/express".to_string(), "^5.0.6".to_string())];
+        let stale = |key: &str, version: &str| {
+            let text = block(key, version);
+            behind_a_new_major(text.lines().next().unwrap_or_default(), &text, &majors)
+        };
+        // `*` (another @types package's) locked to 4, alone or with the app's old range: stale.
+        assert!(stale("\"@types/express@*\", \"@types/express@^4.17.21\"", "4.17.25"));
+        assert!(stale("\"@types/express@*\"", "4.17.25"));
+        assert!(stale("\"@types/express@>=4\"", "4.17.25"));
+        // A range that keeps 4 (another package's own `^4`), a block on 5 already, another package: kept.
+        assert!(!stale("\"@types/express@^4.17.13\"", "4.17.25"));
+        assert!(!stale("\"@types/express@*\"", "5.0.6"));
+        assert!(!stale("\"@types/express-session@*\"", "1.17.0"));
+        // Only those blocks go, each with its blank line.
+        let lock = format!(
+            "# yarn lockfile v1\n\n\n{}\n{}\n{}",
+            block("\"@types/express@*\"", "4.17.25"),
+            block("\"@types/express@^4.17.13\"", "4.17.25"),
+            block("ms@^2.1.3", "2.1.3")
+        );
+        let kept = yarn1_blocks_kept(&lock, |key, block| !behind_a_new_major(key, block, &majors));
+        assert_eq!(kept, lock.replace(&format!("{}\n", block("\"@types/express@*\"", "4.17.25")), ""));
     }
 }

@@ -36,8 +36,19 @@ pub fn update_written(result: &mut RunResult, written: &mut Vec<PathBuf>, pass: 
                 }
             }
         }
+        // The packages moved to a new major, with their new range.
+        let majors: Vec<(String, String)> = result
+            .dependencies
+            .iter()
+            .filter(|d| packages.contains(&d.package))
+            .filter(|d| {
+                let from = d.from.as_deref().and_then(crate::npm_spec::start_major);
+                from.zip(crate::npm_spec::start_major(&d.to)).is_some_and(|(from, to)| to > from)
+            })
+            .map(|d| (d.package.clone(), d.to.clone()))
+            .collect();
         let others = Others::before(&lock);
-        match crate::lockfile::update(&lock, &packages, pass) {
+        match crate::lockfile::update(&lock, &packages, &majors, pass) {
             Ok(summary) => {
                 lines.push(format!("updated {} ({summary})", crate::root::display_path(&lock.path)));
                 result.updated_lockfiles.push(lock.path.clone());

@@ -230,3 +230,34 @@ fn a_project_on_express5_with_express4_code_starts_and_answers_after_the_default
         assert_eq!(express_harden::transforms::express5::rejected_by_express5(path), thrown, "{path}");
     }
 }
+
+/// A Yarn 1 TypeScript app (`tests/e2e/express5-yarn-types-app`) whose yarn.lock locks `@types/express@*` (asked by
+/// @types/express-session) in one block with the app's `^4.17.21`. `--express 5 --write --lockfile` raises
+/// @types/express to 5; Yarn 1 keeps a block while its ranges are still asked for, so the `*` stayed on 4.17 beside
+/// the new 5.0: two copies of the Express types, and `tsc` failed (TS2769 on `app.use(session(...))`). The stale
+/// block is now removed before Yarn runs: one copy, of 5, and the real `tsc` type-checks the app after a frozen
+/// install.
+#[test]
+fn a_yarn_lockfile_moved_to_the_types_of_express5_keeps_one_copy_of_them() {
+    let (_tmp, app) = copy_app("express5-yarn-types-app");
+    let out = express_harden(
+        &app,
+        &["--write", "--allow-no-vcs", "--lockfile", "--express", "5", "--only", "express5,express-version"],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let lock = std::fs::read_to_string(app.join("yarn.lock")).expect("read");
+    let keys: Vec<&str> = lock.lines().filter(|l| l.starts_with("\"@types/express@")).collect();
+    assert_eq!(keys.len(), 1, "one block of @types/express: {keys:?}");
+    assert!(keys[0].contains("\"@types/express@*\"") && keys[0].contains("@^5."), "{keys:?}");
+
+    let install = std::process::Command::new("yarn")
+        .args(["install", "--frozen-lockfile", "--ignore-scripts", "--non-interactive"])
+        .current_dir(&app)
+        .env("YARN_IGNORE_PATH", "1")
+        .output()
+        .expect("yarn 1 is installed (scripts/test.sh installs it)");
+    assert!(install.status.success(), "{}", String::from_utf8_lossy(&install.stderr));
+    let (code, printed) = tsc(&app, &["--noEmit"]);
+    assert_eq!(code, Some(0), "tsc:\n{printed}");
+}

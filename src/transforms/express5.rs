@@ -94,7 +94,8 @@ enum Mode {
     /// A project whose package.json is on Express 5 already (with or without `--express 5`): what Express 5 removed
     /// and the code still uses (a call that throws or answers otherwise, a route string its router throws on) is
     /// migrated, as the move would have. What only changed a default (`urlencoded`'s `extended`, the query parser,
-    /// dotfiles, `req.host`, the listen callback's error) is the app's behaviour on 5 already: left as it is.
+    /// dotfiles, `req.host`, the listen callback's error) is the app's behaviour on 5 already: left as it is. Handlers
+    /// typed for @types/express 4's `req.params` are typed for 5's when the run moves @types/express to 5.
     Repair,
 }
 
@@ -208,6 +209,7 @@ impl Transform for Express5 {
         let repair = mode == Mode::Repair;
         // Edits of the other migration of this phase may be in the plan already: only this transform's count.
         let edits_before = plan.edits.len();
+        let findings_before = plan.findings.len();
         let facts = cx.facts;
         let handlers = handlers::handlers(facts, cx.links);
         let routers = handlers::routers(facts);
@@ -281,14 +283,28 @@ impl Transform for Express5 {
         query_writing_middleware(cx, plan, &routers);
         wildcard_reads(cx, plan, &handlers, mode);
         removed_reads(cx, plan, &handlers);
-        if !repair {
+        // On a project on 5 already, the types change only when this run moves @types/express to 5 with the range.
+        if !repair || crate::transforms::express_version::moves_types_to_5(cx.project) {
             params_types(cx, plan, &handlers);
+        }
+        if !repair {
             host_reads(cx, plan, &handlers);
             urlencoded(cx, plan);
             query_parser(cx, plan);
             static_dotfiles(cx, plan);
         }
-        if plan.edits.len() > edits_before {
+        // On a project on 5, code left unmigrated (a finding that would hold a move back) fails there now.
+        let left = plan.findings[findings_before..]
+            .iter()
+            .any(|f| f.rule.strip_prefix("express5/").is_some_and(|rule| self.info.blocks(rule)));
+        if repair && left {
+            plan.next_steps.push(
+                "package.json is on Express 5, and code written for Express 4 that it rejects is still there (the \
+                 express5 warnings above; the rest was migrated): migrate it by hand, the app fails on Express 5 \
+                 until then"
+                    .to_string(),
+            );
+        } else if plan.edits.len() > edits_before {
             plan.next_steps.push(if repair {
                 "package.json is on Express 5, and code written for Express 4 that Express 5 rejects was migrated \
                  (calls it removed, route strings its router throws on): run the app's tests"

@@ -197,6 +197,37 @@ pub fn planned_major(cx: &ManifestContext<'_>, requested: Option<u64>, current: 
     }
 }
 
+/// Whether the project's TypeScript (when it has one) reads the `@types/express` of `target`.
+fn types_readable(target: &Major, project: &crate::project::Project) -> bool {
+    match (&target.types_typescript, project.installed("typescript")) {
+        (Some(needs), Some(installed)) => npm_spec::allows_all(needs, &installed),
+        _ => true,
+    }
+}
+
+/// Whether a run without `--express` (or with `--express 5`) moves the `@types/express` of `project`, a project on
+/// Express 5, to 5's types: its express range moves to 5's patched release, and its @types/express is written on an
+/// older major that its TypeScript can leave (from the bundled table: `--latest` may move to a newer release, never to
+/// another major). Code typed for 4's types (`req.params.id` as a `string`) must then be typed for 5's.
+pub fn moves_types_to_5(project: &crate::project::Project) -> bool {
+    let d = data();
+    let table = table(None);
+    let Some(manifest) = &project.manifest else { return false };
+    let Some(target) = major(&table, 5) else { return false };
+    let newest = newest_runnable(&project.node);
+    let moves =
+        manifest.dependency_all(&d.package).iter().any(|(_, spec)| match decide(spec, Some(5), newest, &table) {
+            Decision::Set(to) | Decision::Pin(to) => npm_spec::start_major(&to) == Some(5),
+            _ => false,
+        });
+    moves
+        && types_readable(target, project)
+        && manifest
+            .dependency_all(&d.types_package)
+            .iter()
+            .any(|(_, spec)| matches!(npm_spec::classify(spec), Spec::Simple { version, .. } if version.major < 5))
+}
+
 impl Transform for ExpressVersion {
     fn info(&self) -> &TransformInfo {
         &self.info
@@ -336,10 +367,7 @@ impl Transform for ExpressVersion {
         // read its types (tsc would stop at them): then it stays, and a finding says what to raise first.
         let Some(target) = new_major.and_then(|n| major(&table, n)) else { return };
         let typescript = cx.project.installed("typescript");
-        let unreadable = match (&target.types_typescript, &typescript) {
-            (Some(needs), Some(installed)) => !npm_spec::allows_all(needs, installed),
-            _ => false,
-        };
+        let unreadable = !types_readable(target, cx.project);
         for (section, spec) in cx.info.dependency_all(&d.types_package) {
             if let Spec::Simple { op, version } = npm_spec::classify(&spec) {
                 if version.major == target.major {
