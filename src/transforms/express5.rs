@@ -1295,18 +1295,24 @@ fn params_types(cx: &FileContext<'_>, plan: &mut FilePlan, handlers: &[Handler])
         return;
     }
     let facts = cx.facts;
-    let request_types: Vec<String> = facts
-        .bindings
-        .iter()
-        .chain(facts.type_bindings.iter())
-        .filter(|b| b.module == "express")
-        .filter_map(|b| match &b.kind {
-            ImportKind::Named(name) if name == "Request" => Some(b.local.to_string()),
-            ImportKind::Module => Some(format!("{}.Request", b.local)),
-            _ => None,
-        })
-        .collect();
-    if request_types.is_empty() {
+    // express's `Request` (a parameter's type) and `RequestHandler` (a variable's: `const show: RequestHandler = (req,
+    // res) => ...`), as this file names them.
+    let express_types = |wanted: &str| -> Vec<String> {
+        facts
+            .bindings
+            .iter()
+            .chain(facts.type_bindings.iter())
+            .filter(|b| b.module == "express")
+            .filter_map(|b| match &b.kind {
+                ImportKind::Named(name) if name == wanted => Some(b.local.to_string()),
+                ImportKind::Module => Some(format!("{}.{wanted}", b.local)),
+                _ => None,
+            })
+            .collect()
+    };
+    let request_types = express_types("Request");
+    let handler_types = express_types("RequestHandler");
+    if request_types.is_empty() && handler_types.is_empty() {
         return;
     }
     let text: &str = &cx.file.code;
@@ -1335,11 +1341,21 @@ fn params_types(cx: &FileContext<'_>, plan: &mut FilePlan, handlers: &[Handler])
         }
         done.push(function.range.start());
         let header = function.range.start()..function.body.start();
-        let Some(annotation) = parameter_type(text, header, object) else { continue };
+        let annotation = match parameter_type(text, header, object) {
+            Some(annotation) if request_types.iter().any(|t| *t == text[annotation.clone()]) => annotation,
+            Some(_) => continue,
+            // An unannotated request of a function whose variable is typed `RequestHandler` (its first parameter).
+            None => match declared_type(text, function.range.start()) {
+                Some(annotation)
+                    if function.params.first().and_then(|p| p.as_deref()) == Some(object.as_str())
+                        && handler_types.iter().any(|t| *t == text[annotation.clone()]) =>
+                {
+                    annotation
+                }
+                _ => continue,
+            },
+        };
         let written = &text[annotation.clone()];
-        if !request_types.iter().any(|t| *t == written) {
-            continue;
-        }
         let routes: Vec<&Handler> = handlers.iter().filter(|h| h.body == function.body.range()).collect();
         // The names it reads (`req.params.id`, `const { id } = req.params`): one its routes here do not name (a
         // router made with mergeParams also has its mount path's, `/users/:userId/posts`) leaves it untyped.
@@ -1457,6 +1473,20 @@ fn parameter_type(text: &str, header: Range<usize>, name: &str) -> Option<Range<
         i += 1;
     }
     None
+}
+
+/// The type a function is given as the value of a typed variable, `const show: RequestHandler = (req, res) => ...`:
+/// the bytes of `RequestHandler` (a name, or a qualified one), when the text before the function (at `start`) is
+/// `name: Type =`; `None` for anything else (a type with arguments already, no annotation).
+fn declared_type(text: &str, start: usize) -> Option<Range<usize>> {
+    let before = text[..start].trim_end().strip_suffix('=')?.trim_end();
+    let type_start =
+        before.rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$' || c == '.')).map_or(0, |i| i + 1);
+    let name = &before[type_start..];
+    if name.is_empty() || !before[..type_start].trim_end().ends_with(':') {
+        return None;
+    }
+    Some(type_start..before.len())
 }
 
 /// One parameter of `req.params` as Express 5 gives it to a handler.
@@ -1728,6 +1758,16 @@ mod tests {
         assert_eq!(at("(request: Request, req) => ", "req"), None, "a longer name is another parameter");
         assert_eq!(at("(req, res: Response) => ", "req"), None);
         assert_eq!(at("req => ", "req"), None);
+    }
+
+    #[test]
+    fn the_type_of_a_handler_variable_is_read_before_its_function() {
+        let at = |text: &str| declared_type(text, text.find('(').unwrap_or_default()).map(|r| text[r].to_string());
+        assert_eq!(at("export const show: RequestHandler = (req, res) => {}").as_deref(), Some("RequestHandler"));
+        assert_eq!(at("const show:express.RequestHandler=(req, res) => {}").as_deref(), Some("express.RequestHandler"));
+        assert_eq!(at("const show: RequestHandler<{ id: string }> = (req, res) => {}"), None);
+        assert_eq!(at("const show = (req, res) => {}"), None);
+        assert_eq!(at("app.get('/x', (req, res) => {})"), None);
     }
 
     #[test]
