@@ -2243,6 +2243,13 @@ impl Visit for Collector<'_> {
                         }
                     }
                     ClassMember::Method(m) => {
+                        // A method is a function too (a controller's, registered as a handler elsewhere), in the
+                        // class's scope (`this.app` names the same app in every member).
+                        if let Some(body) = &m.function.body {
+                            let params = m.function.params.iter().map(|p| param_name(&p.pat)).collect();
+                            this.pending_fn_name = None;
+                            this.record_function(range_of(&m.function), range_of(body), params, None);
+                        }
                         m.key.visit_with(this);
                         m.function.params.visit_with(this);
                         m.function.decorators.visit_with(this);
