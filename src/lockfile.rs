@@ -494,9 +494,9 @@ pub fn update(
 /// Whether a Yarn 1 block (its key line, and the whole block) is of a package of `majors`, locked below its new
 /// major, with a range the new range's lowest version meets.
 fn behind_a_new_major(key: &str, block: &str, majors: &[(String, String)]) -> bool {
-    let names = yarn1_key_names(key);
-    let Some(first) = names.first() else { return false };
-    if names.iter().any(|n| n != first) {
+    let keys = yarn1_keys(key);
+    let Some((first, _)) = keys.first() else { return false };
+    if keys.iter().any(|(n, _)| n != first) {
         return false;
     }
     let Some((_, to)) = majors.iter().find(|(p, _)| p == first) else { return false };
@@ -506,11 +506,7 @@ fn behind_a_new_major(key: &str, block: &str, majors: &[(String, String)]) -> bo
     if locked.major >= lowest.major {
         return false;
     }
-    let ranges = key.trim_end().trim_end_matches(':').split(", ").filter_map(|k| {
-        let k = k.trim().trim_matches('"');
-        Some(&k[k.get(1..)?.find('@')? + 2..])
-    });
-    ranges.into_iter().any(|range| match crate::npm_spec::classify(range) {
+    keys.iter().any(|(_, range)| match crate::npm_spec::classify(range) {
         crate::npm_spec::Spec::Any => true,
         _ => crate::npm_spec::npm_range(range).is_some_and(|r| r.satisfies(&lowest)),
     })
@@ -628,12 +624,18 @@ fn yarn1_blocks_kept(text: &str, keep: impl Fn(&str, &str) -> bool) -> String {
 
 /// The package names of a Yarn 1 block's key line (`"@a/b@^1.0.0", @a/b@^1.1.0:` -> `@a/b`, `@a/b`).
 fn yarn1_key_names(line: &str) -> Vec<&str> {
+    yarn1_keys(line).into_iter().map(|(name, _)| name).collect()
+}
+
+/// The keys of a Yarn 1 block's key line as package names and ranges (`"@a/b@^1.0.0", @a/b@*:` -> (`@a/b`,
+/// `^1.0.0`), (`@a/b`, `*`)).
+fn yarn1_keys(line: &str) -> Vec<(&str, &str)> {
     let Some(keys) = line.trim_end().strip_suffix(':') else { return Vec::new() };
     keys.split(", ")
         .filter_map(|key| {
             let key = key.trim().trim_matches('"');
             let at = key.get(1..)?.find('@')? + 1;
-            Some(&key[..at])
+            Some((&key[..at], &key[at + 1..]))
         })
         .collect()
 }

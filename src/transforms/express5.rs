@@ -1085,19 +1085,19 @@ pub fn rejected_by_express5(path: &str) -> bool {
     fn name(chars: &[char], i: &mut usize) -> bool {
         match chars.get(*i) {
             Some('"') => {
-                let mut value = String::new();
+                let mut empty = true;
                 *i += 1;
                 while let Some(&c) = chars.get(*i) {
                     *i += 1;
                     match c {
-                        '"' => return !value.is_empty(),
+                        '"' => return !empty,
                         '\\' => {
-                            if let Some(&next) = chars.get(*i) {
-                                value.push(next);
+                            if chars.get(*i).is_some() {
+                                empty = false;
                                 *i += 1;
                             }
                         }
-                        _ => value.push(c),
+                        _ => empty = false,
                     }
                 }
                 false
@@ -1158,9 +1158,6 @@ pub fn rejected_by_express5(path: &str) -> bool {
                     }
                     return Some(());
                 }
-            }
-            if out.len() > 256 {
-                return None;
             }
         }
         out.push(sequence);
