@@ -175,6 +175,30 @@ impl FunctionFacts {
     }
 }
 
+/// A class declared at the top level of a file (`class UsersController { ... }`, `export default class { ... }`,
+/// `const Users = class { ... }`): the functions its members hold, so that a method registered as a handler through
+/// an instance (`router.get('/:id', users.show)` of `const users = new UsersController()`) is found.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ClassFacts {
+    /// The name it is declared under, if any.
+    pub name: Option<Atom>,
+    /// The whole class.
+    pub range: ByteRange,
+    /// Its methods and function-valued properties (`show(req, res) { }`, `rename = async (req, res) => { }`).
+    pub members: Box<[ClassMethod]>,
+}
+
+/// A method (or a function-valued property) of a class.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ClassMethod {
+    /// Its name.
+    pub name: Atom,
+    /// The function it holds (as [`FunctionFacts::range`]).
+    pub function: ByteRange,
+    /// `static`: a member of the class itself rather than of its instances.
+    pub is_static: bool,
+}
+
 /// `object.method(args)` for the methods the selected transforms look at.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MemberCall {
@@ -343,6 +367,8 @@ pub struct FileFacts {
     pub references: Box<[(Atom, u32)]>,
     /// Every function, in source order.
     pub functions: Box<[FunctionFacts]>,
+    /// The classes declared at the top level, in source order.
+    pub classes: Box<[ClassFacts]>,
     /// Its registrations, member calls, local calls and property reads ([`Lists`]), held as they are or packed
     /// ([`FileFacts::pack`]).
     lists: HeldLists,
@@ -867,6 +893,8 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
         production_depth: 0,
         development_depth: 0,
         functions: Vec::new(),
+        classes: Vec::new(),
+        instances: Vec::new(),
         member_calls: Vec::new(),
         local_calls: Vec::new(),
         property_reads: Vec::new(),
@@ -875,6 +903,7 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
         opaque_modules: Vec::new(),
         package_refs: Vec::new(),
         pending_fn_name: None,
+        pending_class_name: None,
         tracked: methods,
     };
     parsed.program.visit_with(&mut collector);
@@ -957,6 +986,7 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
         assigned,
         references,
         functions,
+        classes,
         member_calls,
         local_calls,
         property_reads,
@@ -1025,6 +1055,7 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
             references.into_boxed_slice()
         },
         functions: functions.into_boxed_slice(),
+        classes: classes.into_boxed_slice(),
         lists: HeldLists::Open(Box::new(Lists {
             registrations: registrations.into_boxed_slice(),
             member_calls: member_calls.into_boxed_slice(),
@@ -1306,6 +1337,9 @@ struct Collector<'a> {
     /// How many of the branches around the visit are an `if`'s body that runs only outside production.
     development_depth: usize,
     functions: Vec<FunctionFacts>,
+    classes: Vec<ClassFacts>,
+    /// The names declared (so far, in any scope) as instances of the project's classes (`new AuthController()`).
+    instances: Vec<Atom>,
     member_calls: Vec<MemberCall>,
     local_calls: Vec<LocalCall>,
     property_reads: Vec<PropertyRead>,
@@ -1318,8 +1352,34 @@ struct Collector<'a> {
     package_refs: Vec<(Atom, Atom)>,
     /// The name the next function visited is declared under.
     pending_fn_name: Option<Atom>,
+    /// The name the next class visited is declared under.
+    pending_class_name: Option<Atom>,
     /// Methods whose calls are recorded (all when `None`), sorted.
     tracked: Option<&'a [&'a str]>,
+}
+
+/// A class's methods and function-valued properties, by name (getters, setters and private members left out: none
+/// is handed on as a function by its name).
+fn class_methods(c: &Class) -> Box<[ClassMethod]> {
+    c.body
+        .iter()
+        .filter_map(|member| match member {
+            ClassMember::Method(m) if m.kind == MethodKind::Method && m.function.body.is_some() => Some(ClassMethod {
+                name: crate::values::prop_key(&m.key)?,
+                function: span_of_node(&*m.function),
+                is_static: m.is_static,
+            }),
+            ClassMember::ClassProp(p) => {
+                let function = match unwrap(p.value.as_deref()?) {
+                    Expr::Arrow(a) => span_of_node(a),
+                    Expr::Fn(f) => span_of_node(&*f.function),
+                    _ => return None,
+                };
+                Some(ClassMethod { name: crate::values::prop_key(&p.key)?, function, is_static: p.is_static })
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// Whether a module specifier names a package rather than a file of the project (`./lib`, `/abs`).
@@ -1692,9 +1752,9 @@ impl<'a> Collector<'a> {
         };
         match decl {
             ModuleDecl::ExportDecl(ExportDecl { decl, .. }) => match decl {
-                Decl::Fn(f) => self.exports.push(Export {
-                    name: crate::values::kept(&f.ident.sym),
-                    value: Value::Ident(crate::values::kept(&f.ident.sym), span_of_node(&f.ident)),
+                Decl::Fn(FnDecl { ident, .. }) | Decl::Class(ClassDecl { ident, .. }) => self.exports.push(Export {
+                    name: crate::values::kept(&ident.sym),
+                    value: Value::Ident(crate::values::kept(&ident.sym), span_of_node(ident)),
                     from: None,
                 }),
                 Decl::Var(var) => {
@@ -1711,13 +1771,12 @@ impl<'a> Collector<'a> {
                 _ => {}
             },
             ModuleDecl::ExportDefaultDecl(d) => {
-                if let DefaultDecl::Fn(f) = &d.decl {
-                    self.exports.push(Export {
-                        name: Atom::from("default"),
-                        value: Value::Other(span_of_node(&*f.function)),
-                        from: None,
-                    });
-                }
+                let value = match &d.decl {
+                    DefaultDecl::Fn(f) => span_of_node(&*f.function),
+                    DefaultDecl::Class(c) => span_of_node(&*c.class),
+                    DefaultDecl::TsInterfaceDecl(_) => return,
+                };
+                self.exports.push(Export { name: Atom::from("default"), value: Value::Other(value), from: None });
             }
             ModuleDecl::ExportDefaultExpr(e) => {
                 self.exports.push(Export { name: Atom::from("default"), value: describer.value(&e.expr), from: None })
@@ -2043,13 +2102,21 @@ impl Visit for Collector<'_> {
         for decl in &var.decls {
             if let Pat::Ident(id) = &decl.name {
                 let describer = Describer { bindings: self.bindings };
+                let init = decl.init.as_deref().map(|e| describer.value(e));
+                // (`new AuthController()`, of a class declared here or imported from a relative module.)
+                let instance = matches!(&init, Some(Value::New(call)) if call.callee.as_ref().is_some_and(|c| {
+                    c.binding.as_ref().is_none_or(|b| !is_package(&b.module))
+                }));
+                if instance {
+                    self.instances.push(crate::values::kept(&id.id.sym));
+                }
                 self.declarations.push(Declaration {
                     name: crate::values::kept(&id.id.sym),
                     kind,
                     declarator: span_of_node(decl),
                     stmt: stmt.as_ref().map_or_else(|| span_of_node(var), |s| s.range),
                     single: var.decls.len() == 1,
-                    init: decl.init.as_deref().map(|e| describer.value(e)),
+                    init,
                     top_level: stmt.as_ref().is_some_and(|s| s.top_level) && self.scopes.len() == 1,
                     scope,
                 });
@@ -2231,7 +2298,23 @@ impl Visit for Collector<'_> {
         f.visit_children_with(self);
     }
 
+    fn visit_class_decl(&mut self, c: &ClassDecl) {
+        self.pending_class_name = Some(crate::values::kept(&c.ident.sym));
+        c.visit_children_with(self);
+    }
+
+    fn visit_class_expr(&mut self, c: &ClassExpr) {
+        if let Some(ident) = &c.ident {
+            self.pending_class_name = Some(crate::values::kept(&ident.sym));
+        }
+        c.visit_children_with(self);
+    }
+
     fn visit_class(&mut self, c: &Class) {
+        let name = self.pending_class_name.take();
+        if self.function_scope().is_none() {
+            self.classes.push(ClassFacts { name, range: span_of_node(c), members: class_methods(c) });
+        }
         // `this.app` inside any member of the class names the same app.
         self.with_scope(span_of_node(c), |this| {
             for member in &c.body {
@@ -2273,8 +2356,10 @@ impl Visit for Collector<'_> {
 
     fn visit_var_declarator(&mut self, decl: &VarDeclarator) {
         if let (Pat::Ident(id), Some(init)) = (&decl.name, decl.init.as_deref()) {
-            if matches!(unwrap(init), Expr::Fn(_) | Expr::Arrow(_)) {
-                self.pending_fn_name = Some(crate::values::kept(&id.id.sym));
+            match unwrap(init) {
+                Expr::Fn(_) | Expr::Arrow(_) => self.pending_fn_name = Some(crate::values::kept(&id.id.sym)),
+                Expr::Class(_) => self.pending_class_name = Some(crate::values::kept(&id.id.sym)),
+                _ => {}
             }
             let mw = self.classify_call(init);
             if !matches!(mw, Middleware::Other) {
@@ -2330,6 +2415,30 @@ impl Visit for Collector<'_> {
                     });
                 }
             }
+            // `auth.saveTheme(req, res)` of `const auth = new AuthController()`: a method of the project's class, which
+            // may be handed a handler's response (`(req, res) => auth.saveTheme(req, res)`, which keeps `this`).
+            if let Expr::Member(MemberExpr { obj, prop: MemberProp::Ident(p), .. }) = unwrap(callee) {
+                if let Expr::Ident(id) = unwrap(obj) {
+                    let named_arg =
+                        call.args.iter().any(|a| a.spread.is_none() && matches!(unwrap(&a.expr), Expr::Ident(_)));
+                    if named_arg && self.instances.contains(&id.sym) && self.binding(&id.sym).is_none() {
+                        self.local_calls.push(LocalCall {
+                            callee: format!("{}.{}", id.sym, p.sym).into(),
+                            args: call
+                                .args
+                                .iter()
+                                .map(|a| match unwrap(&a.expr) {
+                                    Expr::Ident(arg) if a.spread.is_none() => Some(crate::values::kept(&arg.sym)),
+                                    _ => None,
+                                })
+                                .collect(),
+                            range: span_of_node(call),
+                            in_branch: self.branch_depth > 0,
+                            scope: self.function_scope(),
+                        });
+                    }
+                }
+            }
         }
         let start = range_of(call).start;
         if self.is_creation_call(call) && !self.claimed.contains(&start) {
@@ -2374,6 +2483,19 @@ impl Visit for Collector<'_> {
                                 Expr::Fn(_) | Expr::Arrow(_) => Some(HandlerArg::Inline(span_of_node(unwrap(&a.expr)))),
                                 Expr::Ident(id) => Some(HandlerArg::Named(crate::values::kept(&id.sym))),
                                 member @ Expr::Member(_) => self.path_of(member).map(HandlerArg::Path),
+                                // `users.show.bind(users)`: the method, called with its instance.
+                                Expr::Call(CallExpr { callee: Callee::Expr(callee), .. }) => match unwrap(callee) {
+                                    Expr::Member(MemberExpr { obj, prop: MemberProp::Ident(p), .. })
+                                        if p.sym == *"bind" =>
+                                    {
+                                        match unwrap(obj) {
+                                            Expr::Ident(id) => Some(HandlerArg::Named(crate::values::kept(&id.sym))),
+                                            member @ Expr::Member(_) => self.path_of(member).map(HandlerArg::Path),
+                                            _ => None,
+                                        }
+                                    }
+                                    _ => None,
+                                },
                                 _ => None,
                             })
                             .collect();

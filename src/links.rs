@@ -728,6 +728,8 @@ enum Resolved {
     Instance(usize, Box<CallFacts>, bool),
     /// A string or template literal, or a choice made at run time (`process.env.X || 'dev'`), of a file.
     Literal(usize, ByteRange),
+    /// A class declared at the top level of a file (its range).
+    Class(usize, ByteRange),
 }
 
 /// Links the analysed files. `inputs[i]` is `None` for a discovered file that was not analysed; `resolver` indexes
@@ -975,6 +977,12 @@ impl<'b> Linker<'_, 'b> {
             Value::Other(r) if members.is_empty() && facts.functions.iter().any(|f| f.range == *r) => {
                 Some(Resolved::Function(i, *r))
             }
+            // A class (`export default class { ... }`), or its static member.
+            Value::Other(r) if facts.classes.iter().any(|c| c.range == *r) => match members {
+                [] => Some(Resolved::Class(i, *r)),
+                [member] => self.class_member(i, *r, member, true),
+                _ => None,
+            },
             Value::Other(r)
                 if members.is_empty() && input.file().code.get(r.range()).is_some_and(|t| t.starts_with('`')) =>
             {
@@ -1020,8 +1028,25 @@ impl<'b> Linker<'_, 'b> {
                 }
                 Some(Resolved::Instance(i, call.clone(), true))
             }
+            // A method of an instance of the project's class: `users.show` of `const users = new UsersController()`.
+            Value::New(call) => match members {
+                [member] => match self.callee(i, call)? {
+                    Resolved::Class(t, class) => self.class_member(t, class, member, false),
+                    _ => None,
+                },
+                _ => None,
+            },
             _ => None,
         }
+    }
+
+    /// The function that member `name` of the class at `class` in file `t` holds: a method or function-valued
+    /// property of its instances, or with `is_static`, of the class itself.
+    fn class_member(&self, t: usize, class: ByteRange, name: &str, is_static: bool) -> Option<Resolved> {
+        let facts = self.input(t)?.facts;
+        let class = facts.classes.iter().find(|c| c.range == class)?;
+        let member = class.members.iter().rev().find(|m| m.name == name && m.is_static == is_static)?;
+        facts.functions.iter().any(|f| f.range == member.function).then_some(Resolved::Function(t, member.function))
     }
 
     /// What the name `name` of file `i`, used at `at`, with `members` read from it, is.
@@ -1049,6 +1074,16 @@ impl<'b> Linker<'_, 'b> {
             if let Some(f) = facts.functions.iter().find(|f| f.name.as_deref() == Some(name)) {
                 return Some(Resolved::Function(i, f.range));
             }
+        }
+        if let Some(class) = facts.classes.iter().find(|c| c.name.as_deref() == Some(name)) {
+            if shadowed(facts, name, at) {
+                return None;
+            }
+            return match members {
+                [] => Some(Resolved::Class(i, class.range)),
+                [member] => self.class_member(i, class.range, member, true),
+                _ => None,
+            };
         }
         let decl = facts.declaration(name, at)?;
         let init = decl.init.as_ref()?;
@@ -1246,6 +1281,21 @@ impl<'b> Linker<'_, 'b> {
         let mut out = Vec::new();
         for call in facts.local_calls().iter() {
             let at = call.range.start();
+            if let Some((object, method)) = call.callee.split_once('.') {
+                // A method of an instance of the project's class (`auth.saveTheme(req, res)`).
+                let Some(Resolved::Function(t, range)) = self.name(i, object, at, &[Atom::from(method)], 0) else {
+                    continue;
+                };
+                let Some(target) = index(t, &range) else { continue };
+                out.push(FunctionCall {
+                    target,
+                    args: call.args.to_vec(),
+                    at,
+                    in_branch: call.in_branch,
+                    scope: call.scope,
+                });
+                continue;
+            }
             let Some(&n) = named.get(&call.callee) else { continue };
             let hidden = params.contains(&call.callee)
                 && facts.functions.iter().any(|f| {
