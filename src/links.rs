@@ -104,6 +104,10 @@ pub struct FileLinks {
     /// another module calls and mounts on an app or router: `app.use(baseUrl, await middleware(config))`, or the
     /// result kept in a name first. Requests reach such an app through its parent's middleware.
     pub mounted_apps: Box<[usize]>,
+    /// Handlers this file registers on an app or router by a name or dotted path that names neither a function of
+    /// the project nor a package's value (`h.show` of `const h = make()`, a parameter): by the registration's start,
+    /// with the name as written. What such a handler reads is not known here.
+    pub unknown_handlers: Box<[(usize, Atom)]>,
 }
 
 impl FileLinks {
@@ -162,6 +166,7 @@ impl FileLinks {
                 .collect(),
             run_at_load: self.run_at_load.iter().map(range).collect(),
             responses: self.responses.iter().map(|r| ResponseParam { body: range(&r.body), ..r.clone() }).collect(),
+            unknown_handlers: self.unknown_handlers.iter().map(|(start, name)| (at(*start), name.clone())).collect(),
         }
     }
 
@@ -779,6 +784,7 @@ pub fn link(inputs: &[Option<LinkInput<'_>>], resolver: &Resolver) -> ProjectLin
                 .collect();
             // Middleware this file registers on apps it received.
             let mut middleware = Vec::new();
+            let mut unknown = Vec::new();
             for param in own_params.into_iter().flatten() {
                 let Some((origin_path, app)) = &param.origin else { continue };
                 let Some(origin) = linker.index_of(origin_path) else { continue };
@@ -789,11 +795,12 @@ pub fn link(inputs: &[Option<LinkInput<'_>>], resolver: &Resolver) -> ProjectLin
             Some(FoundLinks {
                 file: i,
                 mounted: linker.mounted_apps(i, own_params),
-                handlers: linker.registered_handlers(i, own_params),
+                handlers: linker.registered_handlers(i, own_params, &mut unknown),
                 objects,
                 instances: linker.imported_instances(i),
                 values: linker.values_passed(i),
                 middleware,
+                unknown,
             })
         },
         |found: Vec<FoundLinks>| {
@@ -816,6 +823,9 @@ pub fn link(inputs: &[Option<LinkInput<'_>>], resolver: &Resolver) -> ProjectLin
                 }
                 if !found.instances.is_empty() {
                     links.entry(i).imported_instances = found.instances.into_boxed_slice();
+                }
+                if !found.unknown.is_empty() {
+                    links.entry(i).unknown_handlers = found.unknown.into_boxed_slice();
                 }
                 for (target, app) in found.mounted {
                     add(&mut links.entry(target).mounted_apps, app);
@@ -879,6 +889,8 @@ struct FoundLinks {
     instances: Vec<ImportedInstance>,
     values: Vec<(usize, PassedValue)>,
     middleware: Vec<(usize, RemoteMiddleware)>,
+    /// Handlers registered by a name that names nothing known ([`FileLinks::unknown_handlers`]).
+    unknown: Vec<(usize, Atom)>,
 }
 
 struct Linker<'a, 'b> {
@@ -1218,7 +1230,14 @@ impl<'b> Linker<'_, 'b> {
 
     /// The functions that file `i` registers as handlers on an app or router, of its own or of other modules, by their
     /// file and range, each with whether its route takes a form's submission ([`crate::analysis::FORM_METHODS`]).
-    fn registered_handlers(&self, i: usize, own: Option<&[AppParam]>) -> Vec<(usize, LinkedHandler, bool)> {
+    /// Those registered by a name or path that names neither a function nor a package's value are added to
+    /// `unknown` ([`FileLinks::unknown_handlers`]).
+    fn registered_handlers(
+        &self,
+        i: usize,
+        own: Option<&[AppParam]>,
+        unknown: &mut Vec<(usize, Atom)>,
+    ) -> Vec<(usize, LinkedHandler, bool)> {
         let Some(input) = self.input(i) else { return Vec::new() };
         let facts = input.facts;
         let mut out = Vec::new();
@@ -1245,8 +1264,18 @@ impl<'b> Linker<'_, 'b> {
                         continue;
                     }
                 };
-                if let Some(Resolved::Function(t, range)) = self.name(i, &first, registration.range.start(), &rest, 0) {
-                    out.push((t, (range, path()), form));
+                match self.name(i, &first, registration.range.start(), &rest, 0) {
+                    Some(Resolved::Function(t, range)) => out.push((t, (range, path()), form)),
+                    Some(_) => {}
+                    // (A package's export, `express.static`, or a name bound to one, is no project code.)
+                    None if facts.bindings.iter().any(|b| b.local == first && is_package_spec(self, i, &b.module)) => {}
+                    None => {
+                        let written = match handler {
+                            HandlerArg::Path(path) => path.clone(),
+                            _ => first.clone(),
+                        };
+                        unknown.push((registration.range.start(), written));
+                    }
                 }
             }
         }
@@ -1615,6 +1644,11 @@ fn shadowed(facts: &FileFacts, name: &str, at: usize) -> bool {
                 around(&f.body) && f.body.start() <= d.declarator.start() && d.declarator.end() <= f.body.end()
             })
         })
+}
+
+/// Whether `spec` (imported by file `i`) names an installed package rather than a module of the project.
+fn is_package_spec(linker: &Linker<'_, '_>, i: usize, spec: &str) -> bool {
+    !is_relative_or_workspace(linker, i, spec)
 }
 
 /// Whether `spec` (imported by file `i`) names a module of the project rather than an installed package.

@@ -672,7 +672,34 @@ fn route_string(
         }
         return;
     }
-    match rewrite_path(path) {
+    let rewrite = rewrite_path(path);
+    let named_wildcard = match &rewrite {
+        PathRewrite::New(new) => new.contains("*splat"),
+        PathRewrite::Paths(paths) => paths.iter().any(|p| p.contains("*splat")),
+        _ => false,
+    };
+    if named_wildcard {
+        // Express 4 gave the wildcard as req.params[0], Express 5 as req.params.splat (an array): a handler of the
+        // route that is not known here may read the old name, and the app would answer differently with no error.
+        let start = registration.range.start();
+        let unknown: Vec<&str> =
+            cx.links.unknown_handlers.iter().filter(|(at, _)| *at == start).map(|(_, name)| name.as_str()).collect();
+        if !unknown.is_empty() {
+            let names = unknown.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+            report(
+                cx,
+                plan,
+                "unverified",
+                range.start(),
+                &format!(
+                    "the wildcard of the route `{path}` is req.params[0] in Express 4 and req.params.splat (an array of \
+                     segments) in Express 5, and this route's handler {names} is not a function this project shows: \
+                     if it reads req.params[0], migrate it by hand"
+                ),
+            );
+        }
+    }
+    match rewrite {
         // On a project already on 5, a string its router throws on that has no Express 5 spelling here (`/:a:b`, an
         // unbalanced brace).
         PathRewrite::Same => report(
