@@ -1157,8 +1157,15 @@ impl BindingCollector {
             if let (Pat::Ident(id), true) = (&decl.name, contains_require(init)) {
                 self.counted.insert(id.id.sym.clone());
             }
-            // `require('m')` or `require('m').name`
-            let Some((module, member)) = crate::bindings::required(init) else { continue };
+            // `require('m')` or `require('m').name`; or a package's module object taken apart (`const { Pool } = pg`
+            // of `import pg from 'pg'`, as pg's documentation writes it for ES modules, or `const Pool = pg.Pool`).
+            let (module, member) = match crate::bindings::required(init) {
+                Some(found) => found,
+                None => match self.package_member(init) {
+                    Some(found) => found,
+                    None => continue,
+                },
+            };
             match (&decl.name, member) {
                 (Pat::Ident(id), None) => self.add(&id.id.sym, &module, ImportKind::Module, stmt.clone()),
                 (Pat::Ident(id), Some(m)) if m == "default" => {
@@ -1187,6 +1194,24 @@ impl BindingCollector {
                 _ => {}
             }
         }
+    }
+
+    /// `pg` or `pg.Pool`, where `pg` is bound (so far, at the top level) to a package's module object: the package,
+    /// and the member read from it.
+    fn package_member(&self, init: &Expr) -> Option<(String, Option<String>)> {
+        let (object, member) = match unwrap(init) {
+            Expr::Ident(id) => (&id.sym, None),
+            Expr::Member(MemberExpr { obj, prop: MemberProp::Ident(p), .. }) => match unwrap(obj) {
+                Expr::Ident(id) => (&id.sym, Some(p.sym.to_string())),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        let binding = self
+            .bindings
+            .iter()
+            .find(|b| b.local == *object && b.top_level && b.kind == ImportKind::Module && is_package(&b.module))?;
+        Some((binding.module.to_string(), member))
     }
 }
 
