@@ -12,7 +12,8 @@
 //! database is up sessions are stored.
 //!
 //! `server.js` has no pg client of its own (the store connects with DATABASE_URL); `pool-server.js` creates a pg Pool,
-//! which the store reuses.
+//! which the store reuses; `promise-server.js` a pg-promise database (`pgPromise: db`) and `client-server.js` one pg
+//! Client (`pool: client`), which it reuses too.
 
 mod common;
 
@@ -54,7 +55,18 @@ fn sessions_survive_a_restart_in_postgresql_after_the_fix() {
 
     let out = express_harden(
         &app,
-        &["--write", "--allow-no-vcs", "--only", "session-store", "--color", "never", "server.js", "pool-server.js"],
+        &[
+            "--write",
+            "--allow-no-vcs",
+            "--only",
+            "session-store",
+            "--color",
+            "never",
+            "server.js",
+            "pool-server.js",
+            "promise-server.js",
+            "client-server.js",
+        ],
     );
     assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -71,6 +83,11 @@ fn sessions_survive_a_restart_in_postgresql_after_the_fix() {
     let fixed_pool = std::fs::read_to_string(app.join("pool-server.js")).expect("read");
     assert!(fixed_pool.contains("const sessionStore = new PgStore({ pool });"), "{fixed_pool}");
     assert!(fixed_pool.contains("store: sessionStore,"), "{fixed_pool}");
+    let fixed_promise = std::fs::read_to_string(app.join("promise-server.js")).expect("read");
+    assert!(fixed_promise.contains("const sessionStore = new PgStore({ pgPromise: db });"), "{fixed_promise}");
+    assert!(!fixed_promise.contains("db.on("), "a pg-promise database has no events: {fixed_promise}");
+    let fixed_client = std::fs::read_to_string(app.join("client-server.js")).expect("read");
+    assert!(fixed_client.contains("const sessionStore = new PgStore({ pool: client });"), "{fixed_client}");
     let manifest = std::fs::read_to_string(app.join("package.json")).expect("read");
     assert!(manifest.contains("\"connect-pg-simple\": \"^10.0.0\","), "{manifest}");
 
@@ -101,6 +118,23 @@ fn sessions_survive_a_restart_in_postgresql_after_the_fix() {
     let server = start_node(&app, "pool-server.js", &env);
     let db = get(server.port, "/db", &[]);
     assert!(db.body.contains("{\"two\":2}"), "the app's own queries still work: {} {}", db.status, db.body);
+    drop(server);
+
+    // The app's pg-promise database, then its one pg Client: a row each, and the app's queries still answer.
+    for (script, rows) in [("promise-server.js", "3"), ("client-server.js", "4")] {
+        let (cookie, after) = count_after_restart(&app, script, &env);
+        assert!(
+            after.contains("{\"count\":3}"),
+            "{script}: the store on the app's connection keeps the session: {after}"
+        );
+        let sid = session_id(&cookie);
+        let stored = postgres.psql(&format!("SELECT sess->>'count' FROM session WHERE sid = '{sid}'"));
+        assert_eq!(stored, "3", "{script}: the row of this session holds its count");
+        assert_eq!(postgres.psql("SELECT count(*) FROM session"), rows, "{script}: one more session row");
+        let server = start_node(&app, script, &env);
+        let db = get(server.port, "/db", &[]);
+        assert!(db.body.contains("{\"two\":2}"), "{script}: the app's own queries: {} {}", db.status, db.body);
+    }
 }
 
 /// The next step the tool prints: connect-pg-simple's `table.sql`, as installed, run in the database.

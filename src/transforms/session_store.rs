@@ -291,6 +291,14 @@ struct ReuseRule {
     /// What the next step calls the client, when `expr` is too long to quote (`$module.connection`).
     #[serde(default)]
     label: Option<String>,
+    /// Whether the client emits its connection's errors as events (`pool.on('error', ...)`), which the store's
+    /// set-up then listens to; a pg-promise database object has no `on`.
+    #[serde(default = "yes")]
+    events: bool,
+    /// The client is what the value the package's call returns makes when it is called in turn: pg-promise's `db`
+    /// of `const pgp = require('pg-promise')(); const db = pgp(url);`.
+    #[serde(default)]
+    called_again: bool,
 }
 
 fn yes() -> bool {
@@ -556,7 +564,9 @@ impl Transform for SessionStore {
                 Some(_) => None,
             };
             match &project_client {
-                Some((_, local, store, _)) => (Some(ClientRef::Existing(local.clone(), store.clone())), project_client),
+                Some((_, local, store, _)) => {
+                    (Some(ClientRef::Existing(local.clone(), store.clone(), true)), project_client)
+                }
                 None => (client, None),
             }
         };
@@ -619,7 +629,7 @@ impl Transform for SessionStore {
             None => None,
         };
         let store_template = match &client {
-            Some(ClientRef::Existing(expr, store)) => {
+            Some(ClientRef::Existing(expr, store, _)) => {
                 match (&backend.client.shared, &shared) {
                     // The store's own connection from the app's client.
                     (Some(how), Some(shared)) => {
@@ -742,7 +752,8 @@ impl Transform for SessionStore {
             // (Its messages name the app's client the store shares rather than DATABASE_URL, which the app may not
             // use.)
             let shared_client = vars.iter().find(|(key, _)| *key == "client").map(|(_, c)| c.clone());
-            let client_watch = backend.watch_client.as_ref().filter(|_| shared_client.is_some());
+            let events = matches!(&client, Some(ClientRef::Existing(_, _, true)));
+            let client_watch = backend.watch_client.as_ref().filter(|_| shared_client.is_some() && events);
             let watch = client_watch.map_or_else(|| watch.clone(), |w| format!("{watch}\n{w}"));
             let watch = match &shared_client {
                 // ("PostgreSQL session store unreachable through pool: connect ECONNREFUSED".)
@@ -858,7 +869,7 @@ impl Transform for SessionStore {
                 backend.package,
                 shared_label.as_ref().map_or("", |(_, label)| label.as_str())
             ),
-            Some(ClientRef::Existing(expr, _)) => format!(
+            Some(ClientRef::Existing(expr, ..)) => format!(
                 "sessions are now stored with {} through the existing client `{}`: its database must be \
                  reachable in every environment",
                 backend.package,
@@ -999,8 +1010,9 @@ fn choose_backend<'a>(cx: &FileContext<'_>, store: Option<&str>) -> Option<&'a B
 /// How new code reaches the database client.
 #[derive(Debug, Clone)]
 enum ClientRef {
-    /// An expression for a client the file already creates, and the store template its reuse rule asks for.
-    Existing(String, Option<String>),
+    /// An expression for a client the file already creates, the store template its reuse rule asks for, and whether
+    /// the client emits its connection's errors (`client.on('error', ...)`: [`ReuseRule::events`]).
+    Existing(String, Option<String>, bool),
 }
 
 /// A client of the backend's kind that the file creates at its top level, before `before`, or imports from the
@@ -1018,6 +1030,21 @@ fn find_client(
         }
         for site in facts.calls.iter().filter(|s| s.is_new == rule.new && s.call.range.start() < before) {
             let Some(callee) = &site.call.callee else { continue };
+            if rule.called_again {
+                // `const pgp = require('pg-promise')()`, then `const db = pgp(url)` at the top level.
+                let Some(made) = declared_by(facts, site).filter(|_| callee.is_module(&rule.module)) else { continue };
+                let client = facts.declarations.iter().find(|d| {
+                    d.top_level
+                        && d.declarator.start() < before
+                        && matches!(&d.init, Some(Value::Call(call)) if call.callee.as_ref().is_some_and(|c| {
+                            c.path == made.name && c.binding.is_none() && c.members.is_empty()
+                        }))
+                });
+                if let Some(client) = client {
+                    return Some(ClientRef::Existing(client.name.to_string(), rule.store.clone(), rule.events));
+                }
+                continue;
+            }
             let matches = match &rule.export {
                 Some(export) => callee.is_export(&rule.module, export),
                 None => callee.is_module(&rule.module),
@@ -1028,16 +1055,18 @@ fn find_client(
             if let Some(expr) = &rule.expr {
                 if site.stmt.as_ref().is_some_and(|s| s.top_level) {
                     let module = callee.binding.as_ref().map_or("", |b| b.local.as_str());
-                    return Some(ClientRef::Existing(expr.replace("$module", module), rule.store.clone()));
+                    return Some(ClientRef::Existing(expr.replace("$module", module), rule.store.clone(), rule.events));
                 }
                 continue;
             }
             if let Some(decl) = declared_by(facts, site) {
-                return Some(ClientRef::Existing(decl.name.to_string(), rule.store.clone()));
+                return Some(ClientRef::Existing(decl.name.to_string(), rule.store.clone(), rule.events));
             }
         }
     }
-    for rule in rules.iter().filter(|r| !r.elsewhere) {
+    // (A value a package's call made in another module is never a `called_again` rule's client: that is what calling
+    // it makes.)
+    for rule in rules.iter().filter(|r| !r.elsewhere && !r.called_again) {
         if is_ts && !rule.typescript {
             continue;
         }
@@ -1050,10 +1079,14 @@ fn find_client(
                 // file must import itself.)
                 Some(expr) => {
                     if let Some(module) = facts.module_names(&rule.module).first() {
-                        return Some(ClientRef::Existing(expr.replace("$module", module), rule.store.clone()));
+                        return Some(ClientRef::Existing(
+                            expr.replace("$module", module),
+                            rule.store.clone(),
+                            rule.events,
+                        ));
                     }
                 }
-                None => return Some(ClientRef::Existing(instance.local.to_string(), rule.store.clone())),
+                None => return Some(ClientRef::Existing(instance.local.to_string(), rule.store.clone(), rule.events)),
             }
         }
     }
@@ -1069,7 +1102,8 @@ type ImportedClient = (String, String, Option<String>, Option<String>);
 /// imports it here, the name it binds, and the store template its reuse rule asks for.
 fn project_client(cx: &FileContext<'_>, backend: &Backend, rules: &[ReuseRule], is_ts: bool) -> Option<ImportedClient> {
     let esm = cx.facts.module_system == ModuleSystem::Esm;
-    for rule in rules.iter().filter(|r| r.expr.is_none() && !r.elsewhere && (!is_ts || r.typescript)) {
+    for rule in rules.iter().filter(|r| r.expr.is_none() && !r.elsewhere && !r.called_again && (!is_ts || r.typescript))
+    {
         let found = cx.project.instances.iter().find(|instance| {
             rule.matches(&instance.module, &instance.members, instance.is_new) && instance.file != cx.file.path
         });
@@ -1451,7 +1485,7 @@ fn app_database(
     let elsewhere =
         |text: &str| Some(if reads_only(text, |_| false) { Ok(text.to_string()) } else { Err(text.to_string()) });
     let shares_connection = match client {
-        Some(ClientRef::Existing(expr, _)) if expr.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '$') => {
+        Some(ClientRef::Existing(expr, ..)) if expr.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '$') => {
             let member_calls = facts.member_calls();
             let own = member_calls.iter().filter(|m| m.object == *expr && m.method == "db");
             if let Some(arg) = own.filter_map(|m| m.args.first()).next() {
@@ -1464,7 +1498,7 @@ fn app_database(
             };
             return imported.or_else(exported).and_then(elsewhere);
         }
-        Some(ClientRef::Existing(expr, _)) => expr.contains(".connection"),
+        Some(ClientRef::Existing(expr, ..)) => expr.contains(".connection"),
         None => copies_url,
     };
     if !shares_connection {
