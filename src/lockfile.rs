@@ -754,22 +754,7 @@ fn run_update(lockfile: &Lockfile, extra: &[String], packages: &[String], pass: 
     }
     if lockfile.path.file_name().is_some_and(|n| n == "package-lock.json" || n == "npm-shrinkwrap.json") {
         let (before_json, after_json) = (serde_json::from_str(&before).ok(), serde_json::from_str(&after).ok());
-        let moved: Vec<String> = packages
-            .iter()
-            .filter_map(|p| {
-                let old = before_json.as_ref().map(|j| npm_copies(j, p)).unwrap_or_default();
-                let new = after_json.as_ref().map(|j| npm_copies(j, p)).unwrap_or_default();
-                // The versions that went and those that came (a workspace member's own copy that went, the copy it
-                // now shares: body-parser 1.20.1 -> 1.20.3).
-                let gone: Vec<&str> = old.iter().filter(|v| !new.contains(*v)).map(String::as_str).collect();
-                let came: Vec<&str> = new.iter().filter(|v| !old.contains(*v)).map(String::as_str).collect();
-                let came = if came.is_empty() { new.iter().map(String::as_str).collect() } else { came };
-                (!gone.is_empty() || !came.is_empty()).then(|| {
-                    let gone = if gone.is_empty() { "(new)".to_string() } else { gone.join(", ") };
-                    format!("{p} {gone} -> {}", if came.is_empty() { "(removed)".to_string() } else { came.join(", ") })
-                })
-            })
-            .collect();
+        let moved = npm_moved(before_json.as_ref(), after_json.as_ref(), packages);
         if !moved.is_empty() {
             return Ok(moved.join(", "));
         }
@@ -840,6 +825,32 @@ pub fn npm_locked_versions<'a>(
 
 /// The versions of every copy of `package` a parsed npm lockfile locks, wherever it is installed (lockfileVersion 2
 /// and 3; the top-level one of version 1).
+/// What an npm lockfile's update did to each of `packages`: `express 4.21.2 -> 4.22.3`, `helmet (new) -> 8.3.0`,
+/// `x 1.0.0 -> (removed)`; nothing for a package whose locked versions are the same (only its range moved).
+fn npm_moved(
+    before: Option<&serde_json::Value>,
+    after: Option<&serde_json::Value>,
+    packages: &[String],
+) -> Vec<String> {
+    packages
+        .iter()
+        .filter_map(|p| {
+            let old = before.map(|j| npm_copies(j, p)).unwrap_or_default();
+            let new = after.map(|j| npm_copies(j, p)).unwrap_or_default();
+            // The versions that went and those that came (a workspace member's own copy that went, the copy it now
+            // shares: body-parser 1.20.1 -> 1.20.3).
+            let gone: Vec<&str> = old.iter().filter(|v| !new.contains(*v)).map(String::as_str).collect();
+            let came: Vec<&str> = new.iter().filter(|v| !old.contains(*v)).map(String::as_str).collect();
+            if gone.is_empty() && came.is_empty() {
+                return None;
+            }
+            let came = if came.is_empty() { new.iter().map(String::as_str).collect() } else { came };
+            let gone = if gone.is_empty() { "(new)".to_string() } else { gone.join(", ") };
+            Some(format!("{p} {gone} -> {}", if came.is_empty() { "(removed)".to_string() } else { came.join(", ") }))
+        })
+        .collect()
+}
+
 fn npm_copies(json: &serde_json::Value, package: &str) -> std::collections::BTreeSet<String> {
     let nested = format!("/node_modules/{package}");
     match json.get("packages").and_then(|p| p.as_object()) {
@@ -862,6 +873,25 @@ fn locked_in(json: &serde_json::Value, package: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_update_names_the_versions_that_moved_and_only_those() {
+        let lock = |versions: &[(&str, &str)]| {
+            let packages: serde_json::Map<String, serde_json::Value> = versions
+                .iter()
+                .map(|(name, version)| (format!("node_modules/{name}"), serde_json::json!({ "version": version })))
+                .collect();
+            serde_json::json!({ "lockfileVersion": 3, "packages": packages })
+        };
+        let before = lock(&[("express", "5.3.0"), ("qs", "6.13.0"), ("gone", "1.0.0")]);
+        let after = lock(&[("express", "5.3.0"), ("qs", "6.14.1"), ("helmet", "8.3.0")]);
+        let packages: Vec<String> = ["express", "qs", "helmet", "gone"].map(String::from).to_vec();
+        assert_eq!(
+            super::npm_moved(Some(&before), Some(&after), &packages),
+            ["qs 6.13.0 -> 6.14.1", "helmet (new) -> 8.3.0", "gone 1.0.0 -> (removed)"],
+            "express, locked at 5.3.0 before and after (its range alone moved), is not said to be new"
+        );
+    }
+
     use super::*;
 
     #[test]
