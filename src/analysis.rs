@@ -703,13 +703,24 @@ impl FileFacts {
 
     /// Names of the routers the file creates (`express.Router()`, `Router()` imported from express).
     pub fn routers(&self) -> Vec<&str> {
-        self.declarations.iter().filter(|d| makes_router(d)).map(|d| d.name.as_str()).collect()
+        let declared = self.declarations.iter().filter(|d| makes_router(d)).map(|d| d.name.as_str());
+        declared.chain(self.router_properties()).collect()
     }
 
     /// Whether `name` is one of [`FileFacts::routers`] (without gathering them: the linking asks for every route
     /// registration and every name handed to a function).
     pub fn is_router(&self, name: &str) -> bool {
         self.declarations.iter().any(|d| d.name == *name && makes_router(d))
+            || self.router_properties().any(|p| p == name)
+    }
+
+    /// The properties of `this` a class sets to a new router (`this.router = express.Router()`, a class field
+    /// `router = Router()`), as paths (`this.router`).
+    fn router_properties(&self) -> impl Iterator<Item = &str> {
+        self.values
+            .iter()
+            .filter(|(name, made)| name.starts_with("this.") && is_router_call(made))
+            .map(|(n, _)| n.as_str())
     }
 
     /// The middleware a bare identifier stands for, following `const x = helmet()`.
@@ -766,6 +777,19 @@ impl FileFacts {
 
 /// Whether `d` declares a router: `const router = express.Router()` (or `Router()` imported from express, or
 /// `require('express').Router()`).
+/// Whether a middleware call makes a router: `express.Router()`, `Router()` imported from express.
+fn is_router_call(made: &Middleware) -> bool {
+    match made {
+        Middleware::MemberCallOf { binding, member } => {
+            binding.module == "express" && binding.kind == ImportKind::Module && member == "Router"
+        }
+        Middleware::CallOf { binding, .. } => {
+            binding.module == "express" && binding.kind == ImportKind::Named(Atom::from("Router"))
+        }
+        _ => false,
+    }
+}
+
 fn makes_router(d: &Declaration) -> bool {
     matches!(&d.init, Some(Value::Call(c)) if c.callee.as_ref().is_some_and(|c| {
         c.is_export("express", "Router")
@@ -1597,6 +1621,15 @@ impl<'a> Collector<'a> {
     }
 
     /// The innermost function (or class) being visited, `None` at the top level ([`MemberCall::scope`]).
+    /// Records `this.<name>` set to a new router (`express.Router()`, `Router()` of express) among the values, where
+    /// [`FileFacts::routers`] finds it.
+    fn router_property(&mut self, path: Atom, value: &Expr) {
+        let made = self.classify_call(value);
+        if is_router_call(&made) {
+            self.values.push((path, made));
+        }
+    }
+
     fn function_scope(&self) -> Option<ByteRange> {
         (self.scopes.len() > 1).then(|| self.scope())
     }
@@ -2175,6 +2208,12 @@ impl Visit for Collector<'_> {
         }
         if let AssignTarget::Simple(SimpleAssignTarget::Member(m)) = &a.left {
             self.query_write(m);
+            // `this.router = express.Router()` (in a constructor, say).
+            if a.op == AssignOp::Assign && matches!(unwrap(&m.obj), Expr::This(_)) {
+                if let Some(path) = self.path_of(&Expr::Member(m.clone())) {
+                    self.router_property(path, &a.right);
+                }
+            }
             match &m.prop {
                 MemberProp::Ident(p) if a.op == AssignOp::Assign && TRACKED_ASSIGNMENTS.contains(&p.sym.as_ref()) => {
                     self.property_reads.push(PropertyRead {
@@ -2370,6 +2409,10 @@ impl Visit for Collector<'_> {
                             PropName::Ident(i) => Some(format!("this.{}", i.sym).into()),
                             _ => None,
                         };
+                        // `router = express.Router()`: `this.router` is a router in every member.
+                        if let (Some(path), Some(value)) = (&this.class_prop, p.value.as_deref()) {
+                            this.router_property(path.clone(), value);
+                        }
                         p.visit_with(this);
                         this.class_prop = None;
                     }
