@@ -1621,6 +1621,24 @@ impl<'a> Collector<'a> {
     }
 
     /// The innermost function (or class) being visited, `None` at the top level ([`MemberCall::scope`]).
+    /// `call` as a call of the file's own `callee`, with the names it passes.
+    fn local_call(&self, callee: Atom, call: &CallExpr) -> LocalCall {
+        LocalCall {
+            callee,
+            args: call
+                .args
+                .iter()
+                .map(|a| match unwrap(&a.expr) {
+                    Expr::Ident(arg) if a.spread.is_none() => Some(crate::values::kept(&arg.sym)),
+                    _ => None,
+                })
+                .collect(),
+            range: span_of_node(call),
+            in_branch: self.branch_depth > 0,
+            scope: self.function_scope(),
+        }
+    }
+
     /// Records `this.<name>` set to a new router (`express.Router()`, `Router()` of express) among the values, where
     /// [`FileFacts::routers`] finds it.
     fn router_property(&mut self, path: Atom, value: &Expr) {
@@ -2467,20 +2485,8 @@ impl Visit for Collector<'_> {
             self.record_call(range_of(call), callee, &args, false);
             if let Expr::Ident(id) = unwrap(callee) {
                 if id.sym != *"require" && self.binding(&id.sym).is_none() {
-                    self.local_calls.push(LocalCall {
-                        callee: crate::values::kept(&id.sym),
-                        args: call
-                            .args
-                            .iter()
-                            .map(|a| match unwrap(&a.expr) {
-                                Expr::Ident(arg) if a.spread.is_none() => Some(crate::values::kept(&arg.sym)),
-                                _ => None,
-                            })
-                            .collect(),
-                        range: span_of_node(call),
-                        in_branch: self.branch_depth > 0,
-                        scope: self.function_scope(),
-                    });
+                    let local = self.local_call(crate::values::kept(&id.sym), call);
+                    self.local_calls.push(local);
                 }
             }
             // `auth.saveTheme(req, res)` of `const auth = new AuthController()`: a method of the project's class, which
@@ -2490,20 +2496,8 @@ impl Visit for Collector<'_> {
                     let named_arg =
                         call.args.iter().any(|a| a.spread.is_none() && matches!(unwrap(&a.expr), Expr::Ident(_)));
                     if named_arg && self.instances.contains(&id.sym) && self.binding(&id.sym).is_none() {
-                        self.local_calls.push(LocalCall {
-                            callee: format!("{}.{}", id.sym, p.sym).into(),
-                            args: call
-                                .args
-                                .iter()
-                                .map(|a| match unwrap(&a.expr) {
-                                    Expr::Ident(arg) if a.spread.is_none() => Some(crate::values::kept(&arg.sym)),
-                                    _ => None,
-                                })
-                                .collect(),
-                            range: span_of_node(call),
-                            in_branch: self.branch_depth > 0,
-                            scope: self.function_scope(),
-                        });
+                        let local = self.local_call(format!("{}.{}", id.sym, p.sym).into(), call);
+                        self.local_calls.push(local);
                     }
                 }
             }

@@ -686,17 +686,12 @@ fn route_string(
             cx.links.unknown_handlers.iter().filter(|(at, _)| *at == start).map(|(_, name)| name.as_str()).collect();
         if !unknown.is_empty() {
             let names = unknown.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
-            report(
-                cx,
-                plan,
-                "unverified",
-                range.start(),
-                &format!(
-                    "the wildcard of the route `{path}` is req.params[0] in Express 4 and req.params.splat (an array of \
-                     segments) in Express 5, and this route's handler {names} is not a function this project shows: \
-                     if it reads req.params[0], migrate it by hand"
-                ),
+            let message = format!(
+                "the wildcard of the route `{path}` is req.params[0] in Express 4 and req.params.splat (an array of \
+                 segments) in Express 5, and this route's handler {names} is not a function this project shows: if it \
+                 reads req.params[0], migrate it by hand"
             );
+            report(cx, plan, "unverified", range.start(), &message);
         }
     }
     match rewrite {
