@@ -294,7 +294,8 @@ pub const TRACKED_PROPERTIES: [&str; 9] =
 /// are recorded as [`PropertyRead`]s named `property=`, with the range of the assigned value.
 pub const TRACKED_ASSIGNMENTS: [&str; 1] = ["secretOrKey"];
 
-/// `object.property` for one of [`TRACKED_PROPERTIES`] (or an assignment to one of [`TRACKED_ASSIGNMENTS`]).
+/// `object.property` for one of [`TRACKED_PROPERTIES`] (or an assignment to one of [`TRACKED_ASSIGNMENTS`], or a
+/// header named by a name: `headers[TOKEN_HEADER]`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PropertyRead {
     /// The object as a path, when it is one.
@@ -1543,6 +1544,23 @@ impl<'a> Collector<'a> {
         }
     }
 
+    /// Records a header's name given by a name or dotted path (`TOKEN_HEADER` in `req.headers[TOKEN_HEADER]`,
+    /// `config.tokenHeader` in `req.get(config.tokenHeader)`), read from `object`, as the read
+    /// `headers[TOKEN_HEADER]` with the range of the name: what the name holds names a header, and is no secret
+    /// ([`crate::links::FileLinks::header_names`]).
+    fn header_name(&mut self, object: &Expr, name: &Expr) {
+        if !matches!(unwrap(name), Expr::Ident(_) | Expr::Member(_)) {
+            return;
+        }
+        if let Some(path) = self.path_of(name) {
+            self.property_reads.push(PropertyRead {
+                object: self.path_of(object),
+                property: format!("headers[{path}]").into(),
+                range: span_of_node(unwrap(name)),
+            });
+        }
+    }
+
     fn receiver_of(&self, expr: &Expr) -> Receiver {
         let expr = unwrap(expr);
         if self.is_creation(expr) {
@@ -2320,6 +2338,12 @@ impl Visit for Collector<'_> {
                 });
             }
         }
+        // `req.headers[TOKEN_HEADER]`: a header named by a name.
+        if let (MemberProp::Computed(c), Expr::Member(headers)) = (&m.prop, unwrap(&m.obj)) {
+            if matches!(&headers.prop, MemberProp::Ident(p) if p.sym == *"headers") {
+                self.header_name(&headers.obj, &c.expr);
+            }
+        }
         m.visit_children_with(self);
     }
 
@@ -2519,6 +2543,15 @@ impl Visit for Collector<'_> {
                     // `app.get('env')` reads a setting; a route has a handler after the path.
                     let is_route = method == "use"
                         || (ROUTE_METHODS.contains(&method) && (call.args.len() >= 2 || is_route_chain(&m.obj)));
+                    // `req.get(TOKEN_HEADER)`, `req.header(name)`, `res.set(name, value)`: a header named by a name.
+                    let header = match call.args.len() {
+                        1 => ["get", "header", "getHeader"].contains(&method),
+                        2 => ["header", "set", "setHeader"].contains(&method),
+                        _ => false,
+                    };
+                    if header && call.args[0].spread.is_none() {
+                        self.header_name(&m.obj, &call.args[0].expr);
+                    }
                     if self.tracked.is_none_or(|t| t.binary_search(&method).is_ok()) {
                         if let Some(object) = self.path_of(response_chain_base(&m.obj)) {
                             let describer = Describer { bindings: self.bindings };

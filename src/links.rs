@@ -93,6 +93,10 @@ pub struct FileLinks {
     /// to a package's function, as an argument or a property of an inline options object
     /// (`jwt.sign(payload, config.secret)` with `module.exports = { secret: '...' }` here).
     pub passed_values: Box<[PassedValue]>,
+    /// Values written in this file (a string, a choice such as `process.env.X || 'x-access-token'`) that this module
+    /// or another names a header with (`req.headers[JWT_HTTP_HEADER_KEY]`, `req.get(config.tokenHeader)`,
+    /// `res.set(name, value)`): names, not secrets.
+    pub header_names: Box<[ByteRange]>,
     /// Bodies of this file's functions that surely run when the project's modules load: called outside any branch
     /// from a module's top level, or from such a function, of this module or another (`setup(app)` at the top level,
     /// `require('./config/express')(app)`).
@@ -164,6 +168,7 @@ impl FileLinks {
                 .iter()
                 .map(|v| PassedValue { value: range(&v.value), ..v.clone() })
                 .collect(),
+            header_names: self.header_names.iter().map(range).collect(),
             run_at_load: self.run_at_load.iter().map(range).collect(),
             responses: self.responses.iter().map(|r| ResponseParam { body: range(&r.body), ..r.clone() }).collect(),
             unknown_handlers: self.unknown_handlers.iter().map(|(start, name)| (at(*start), name.clone())).collect(),
@@ -799,6 +804,7 @@ pub fn link(inputs: &[Option<LinkInput<'_>>], resolver: &Resolver) -> ProjectLin
                 objects,
                 instances: linker.imported_instances(i),
                 values: linker.values_passed(i),
+                header_names: linker.header_names(i),
                 middleware,
                 unknown,
             })
@@ -820,6 +826,9 @@ pub fn link(inputs: &[Option<LinkInput<'_>>], resolver: &Resolver) -> ProjectLin
                 }
                 for (target, passed) in found.values {
                     add(&mut links.entry(target).passed_values, passed);
+                }
+                for (target, value) in found.header_names {
+                    add(&mut links.entry(target).header_names, value);
                 }
                 if !found.instances.is_empty() {
                     links.entry(i).imported_instances = found.instances.into_boxed_slice();
@@ -888,6 +897,7 @@ struct FoundLinks {
     objects: Vec<(usize, PassedObject, ObjectElsewhere)>,
     instances: Vec<ImportedInstance>,
     values: Vec<(usize, PassedValue)>,
+    header_names: Vec<(usize, ByteRange)>,
     middleware: Vec<(usize, RemoteMiddleware)>,
     /// Handlers registered by a name that names nothing known ([`FileLinks::unknown_handlers`]).
     unknown: Vec<(usize, Atom)>,
@@ -1573,6 +1583,25 @@ impl<'b> Linker<'_, 'b> {
                     };
                     out.push((t, passed));
                 }
+            }
+        }
+        out
+    }
+
+    /// The literal values of the project's modules (with their file) that file `i` names a header with
+    /// ([`FileLinks::header_names`]), from the reads the analysis records as `headers[TOKEN_HEADER]`.
+    fn header_names(&self, i: usize) -> Vec<(usize, ByteRange)> {
+        let Some(input) = self.input(i) else { return Vec::new() };
+        let mut out = Vec::new();
+        for read in input.facts.property_reads().iter() {
+            let Some(path) = read.property.strip_prefix("headers[").and_then(|p| p.strip_suffix(']')) else {
+                continue;
+            };
+            let mut names = path.split('.');
+            let Some(first) = names.next() else { continue };
+            let members: Vec<Atom> = names.map(Atom::from).collect();
+            if let Some(Resolved::Literal(t, range)) = self.name(i, first, read.range.start(), &members, 0) {
+                out.push((t, range));
             }
         }
         out

@@ -775,16 +775,38 @@ fn jwt_secrets(cx: &FileContext<'_>) -> Vec<Value> {
         let reads = facts.property_reads();
         out.extend(reads.iter().filter(|r| r.property == "secretOrKey=").map(|read| assigned_value(cx, &read.range)));
     }
+    // (A name is all these have to go by: one that holds a header's name is no secret.)
+    let secret = |value: &Value| !names_a_header(cx, value);
     for export in &facts.exports {
-        if is_jwt_secret_name(&export.name) {
+        if is_jwt_secret_name(&export.name) && secret(&export.value) {
             out.push(export.value.clone());
         }
         if let Value::Object(obj) = &export.value {
             let props = obj.props.iter().filter(|p| p.key.as_deref().is_some_and(is_jwt_secret_name));
-            out.extend(props.map(|p| p.value.clone()));
+            out.extend(props.map(|p| p.value.clone()).filter(secret));
         }
     }
     out
+}
+
+/// Whether a literal value names an HTTP header rather than signs anything: the project names a header with it
+/// (`req.headers[JWT_HTTP_HEADER_KEY]`, `req.get(config.tokenHeader)`, `res.set(name, value)`:
+/// [`FileLinks::header_names`](crate::links::FileLinks::header_names)), or it is the name of a header that carries
+/// a token (`'Authorization'`) or a custom header's (`process.env.TOKEN_KEY || 'x-access-token'`).
+fn names_a_header(cx: &FileContext<'_>, value: &Value) -> bool {
+    let Some(literal) = literal_secret(cx, value) else { return false };
+    let text = match literal.env {
+        Some(_) => env_fallback(cx.text(literal.range.clone())).map(|(_, fallback)| fallback),
+        None => Some(cx.text(literal.range.clone()).trim_matches(['\'', '"', '`']).to_string()),
+    };
+    let header = |name: &str| {
+        let name = name.to_ascii_lowercase();
+        let custom = name
+            .strip_prefix("x-")
+            .is_some_and(|rest| !rest.is_empty() && rest.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+        custom || name == "authorization"
+    };
+    cx.links.header_names.iter().any(|r| r.range() == literal.range) || text.is_some_and(|t| header(&t))
 }
 
 /// Where a JSON Web Token function takes its secret.
@@ -1136,6 +1158,11 @@ fn mixed_array(cx: &FileContext<'_>, value: &Value, name: &str) -> Vec<Literal> 
 /// `X` for `process.env.X || 'literal'` (or `??`, `process.env['X']`, a template literal without substitutions as
 /// the fallback, the whole in a template literal of its own: `` `${process.env.X || 'dev'}` ``).
 fn env_with_fallback(text: &str) -> Option<String> {
+    env_fallback(text).map(|(name, _)| name)
+}
+
+/// `X` and the fallback's text for [`env_with_fallback`]'s `process.env.X || 'literal'`.
+fn env_fallback(text: &str) -> Option<(String, String)> {
     let expr = expression(text)?;
     let expr = match unwrap(&expr) {
         // `${process.env.X || 'dev'}`: the template literal is its one substitution.
@@ -1146,11 +1173,11 @@ fn env_with_fallback(text: &str) -> Option<String> {
     if !matches!(bin.op, BinaryOp::LogicalOr | BinaryOp::NullishCoalescing) {
         return None;
     }
-    match unwrap(&bin.right) {
-        Expr::Lit(Lit::Str(_)) => {}
-        Expr::Tpl(t) if t.exprs.is_empty() => {}
+    let fallback = match unwrap(&bin.right) {
+        Expr::Lit(Lit::Str(s)) => s.value.to_string_lossy().into_owned(),
+        Expr::Tpl(t) if t.exprs.is_empty() => t.quasis.iter().map(|q| q.raw.to_string()).collect(),
         _ => return None,
-    }
+    };
     let Expr::Member(read) = unwrap(&bin.left) else { return None };
     let Expr::Member(env) = unwrap(&read.obj) else { return None };
     let process = matches!(unwrap(&env.obj), Expr::Ident(i) if i.sym == *"process");
@@ -1165,7 +1192,7 @@ fn env_with_fallback(text: &str) -> Option<String> {
         },
         MemberProp::PrivateName(_) => return None,
     };
-    codegen::is_identifier(&name).then_some(name)
+    codegen::is_identifier(&name).then_some((name, fallback))
 }
 
 /// The value assigned at `range` (recorded by the analysis as a range only), described as far as a literal secret
@@ -1181,15 +1208,16 @@ fn assigned_value(cx: &FileContext<'_>, range: &ByteRange) -> Value {
 }
 
 /// Whether an exported name or a property of an exported object names a JSON Web Token secret: passport-jwt's
-/// `secretOrKey`, or a name with the word `jwt` that ends in `secret` or `key` and is not a public key (`jwtSecret`,
-/// `JWT_SECRET_KEY`, `jwt_key`; not `jwtKeyId`, `jwtPublicKey`, `JWT_EXPIRES_IN`).
+/// `secretOrKey`, or a name with the word `jwt` that ends in `secret` or `key` and is neither a public key nor a
+/// header's key (`jwtSecret`, `JWT_SECRET_KEY`, `jwt_key`; not `jwtKeyId`, `jwtPublicKey`, `JWT_HTTP_HEADER_KEY`,
+/// `JWT_EXPIRES_IN`).
 fn is_jwt_secret_name(name: &str) -> bool {
     let words = names::words(name);
     let last = words.last().map(String::as_str);
     name == "secretOrKey"
         || (words.iter().any(|w| w == "jwt")
             && matches!(last, Some("secret" | "key"))
-            && !words.iter().any(|w| w == "public"))
+            && !words.iter().any(|w| matches!(w.as_str(), "public" | "header" | "headers")))
 }
 
 /// An expression of the file (its text) as a tree.
@@ -1240,7 +1268,16 @@ mod tests {
         for name in ["secretOrKey", "jwtSecret", "JWT_SECRET", "JWT_SECRET_KEY", "jwt_key", "jwtPrivateKey"] {
             assert!(is_jwt_secret_name(name), "{name}");
         }
-        for name in ["secret", "jwtKeyId", "jwtPublicKey", "JWT_EXPIRES_IN", "sessionSecret", "jwtIssuer"] {
+        for name in [
+            "secret",
+            "jwtKeyId",
+            "jwtPublicKey",
+            "JWT_EXPIRES_IN",
+            "sessionSecret",
+            "jwtIssuer",
+            "JWT_HTTP_HEADER_KEY",
+            "jwtHeaderKey",
+        ] {
             assert!(!is_jwt_secret_name(name), "{name}");
         }
     }
