@@ -702,7 +702,8 @@ impl FileFacts {
             .find(|f| f.range.end() <= range.end())
     }
 
-    /// Names of the routers the file creates (`express.Router()`, `Router()` imported from express).
+    /// Names of the routers the file creates (`express.Router()`, `Router()` imported from express, either with
+    /// `new`).
     pub fn routers(&self) -> Vec<&str> {
         let declared = self.declarations.iter().filter(|d| makes_router(d)).map(|d| d.name.as_str());
         declared.chain(self.router_properties()).collect()
@@ -776,8 +777,6 @@ impl FileFacts {
     }
 }
 
-/// Whether `d` declares a router: `const router = express.Router()` (or `Router()` imported from express, or
-/// `require('express').Router()`).
 /// Whether a middleware call makes a router: `express.Router()`, `Router()` imported from express.
 fn is_router_call(made: &Middleware) -> bool {
     match made {
@@ -791,8 +790,10 @@ fn is_router_call(made: &Middleware) -> bool {
     }
 }
 
+/// Whether `d` declares a router: `const router = express.Router()` (or `Router()` imported from express, or
+/// `require('express').Router()`, any with `new`: `new express.Router()`).
 fn makes_router(d: &Declaration) -> bool {
-    matches!(&d.init, Some(Value::Call(c)) if c.callee.as_ref().is_some_and(|c| {
+    matches!(&d.init, Some(Value::Call(c) | Value::New(c)) if c.callee.as_ref().is_some_and(|c| {
         c.is_export("express", "Router")
             || (c.inline_require.as_deref() == Some("express") && *c.members == ["Router"])
     }))
@@ -1510,13 +1511,23 @@ impl<'a> Collector<'a> {
     }
 
     /// Whether `expr` creates an Express app: `express()` through any local name bound to the express module, or
-    /// `require('express')()`.
+    /// `require('express')()`; or the same with `new` (`new express()`: express() returns the app it makes, so `new`
+    /// makes the same app).
     fn is_creation(&self, expr: &Expr) -> bool {
-        matches!(unwrap(expr), Expr::Call(call) if self.is_creation_call(call))
+        match unwrap(expr) {
+            Expr::Call(call) => self.is_creation_call(call),
+            Expr::New(new) => self.creates_app(&new.callee),
+            _ => false,
+        }
     }
 
     fn is_creation_call(&self, call: &CallExpr) -> bool {
         let Callee::Expr(callee) = &call.callee else { return false };
+        self.creates_app(callee)
+    }
+
+    /// Whether calling `callee` creates an Express app ([`Collector::is_creation`]).
+    fn creates_app(&self, callee: &Expr) -> bool {
         match unwrap(callee) {
             Expr::Ident(id) => {
                 self.binding(&id.sym).is_some_and(|b| b.module == "express" && b.kind == ImportKind::Module)
@@ -1541,6 +1552,19 @@ impl<'a> Collector<'a> {
                 MemberProp::PrivateName(_) => None,
             },
             _ => None,
+        }
+    }
+
+    /// Records an app created at `creation` that no statement of a list holds (a class property's `app = express()`,
+    /// an argument): its configuration goes in a chain on the creation (`express().use(helmet())`).
+    fn chain_app(&mut self, creation: ByteRange) {
+        if self.claimed.insert(creation.start()) {
+            self.apps.push(ExpressApp {
+                creation,
+                names: self.class_prop.iter().cloned().collect(),
+                site: AppSite::Chain,
+                scope: self.scope(),
+            });
         }
     }
 
@@ -2227,7 +2251,11 @@ impl Visit for Collector<'_> {
             }
             Expr::New(new) => {
                 let args: Vec<&Expr> = new.args.iter().flatten().map(|a| &*a.expr).collect();
-                self.record_call(range_of(expr), new.callee.as_ref(), &args, true)
+                self.record_call(range_of(expr), new.callee.as_ref(), &args, true);
+                // (`new express` without parentheses takes no chain: `new express.use(...)` reads `express.use`.)
+                if new.args.is_some() && self.is_creation(expr) {
+                    self.chain_app(span_of_node(expr));
+                }
             }
             _ => {}
         }
@@ -2526,15 +2554,8 @@ impl Visit for Collector<'_> {
                 }
             }
         }
-        let start = range_of(call).start;
-        if self.is_creation_call(call) && !self.claimed.contains(&start) {
-            self.claimed.insert(start);
-            self.apps.push(ExpressApp {
-                creation: span_of_node(call),
-                names: self.class_prop.iter().cloned().collect(),
-                site: AppSite::Chain,
-                scope: self.scope(),
-            });
+        if self.is_creation_call(call) {
+            self.chain_app(span_of_node(call));
         }
         if let Callee::Expr(callee) = &call.callee {
             if let Expr::Member(m) = unwrap(callee) {
