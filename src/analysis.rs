@@ -1662,7 +1662,6 @@ impl<'a> Collector<'a> {
         self.scopes.last().copied().unwrap_or(ByteRange::new(0, self.code.len()))
     }
 
-    /// The innermost function (or class) being visited, `None` at the top level ([`MemberCall::scope`]).
     /// `call` as a call of the file's own `callee`, with the names it passes.
     fn local_call(&self, callee: Atom, call: &CallExpr) -> LocalCall {
         LocalCall {
@@ -1681,15 +1680,16 @@ impl<'a> Collector<'a> {
         }
     }
 
-    /// Records `this.<name>` set to a new router (`express.Router()`, `Router()` of express) among the values, where
-    /// [`FileFacts::routers`] finds it.
-    fn router_property(&mut self, path: Atom, value: &Expr) {
+    /// Records `this.<property>` set to a new router (`express.Router()`, `Router()` of express) among the values,
+    /// where [`FileFacts::routers`] finds it.
+    fn router_property(&mut self, property: &str, value: &Expr) {
         let made = self.classify_call(value);
         if is_router_call(&made) {
-            self.values.push((path, made));
+            self.values.push((format!("this.{property}").into(), made));
         }
     }
 
+    /// The innermost function (or class) being visited, `None` at the top level ([`MemberCall::scope`]).
     fn function_scope(&self) -> Option<ByteRange> {
         (self.scopes.len() > 1).then(|| self.scope())
     }
@@ -2273,10 +2273,8 @@ impl Visit for Collector<'_> {
         if let AssignTarget::Simple(SimpleAssignTarget::Member(m)) = &a.left {
             self.query_write(m);
             // `this.router = express.Router()` (in a constructor, say).
-            if a.op == AssignOp::Assign && matches!(unwrap(&m.obj), Expr::This(_)) {
-                if let Some(path) = self.path_of(&Expr::Member(m.clone())) {
-                    self.router_property(path, &a.right);
-                }
+            if let (AssignOp::Assign, Expr::This(_), MemberProp::Ident(p)) = (a.op, unwrap(&m.obj), &m.prop) {
+                self.router_property(&p.sym, &a.right);
             }
             match &m.prop {
                 MemberProp::Ident(p) if a.op == AssignOp::Assign && TRACKED_ASSIGNMENTS.contains(&p.sym.as_ref()) => {
@@ -2480,8 +2478,8 @@ impl Visit for Collector<'_> {
                             _ => None,
                         };
                         // `router = express.Router()`: `this.router` is a router in every member.
-                        if let (Some(path), Some(value)) = (&this.class_prop, p.value.as_deref()) {
-                            this.router_property(path.clone(), value);
+                        if let (PropName::Ident(key), Some(value)) = (&p.key, p.value.as_deref()) {
+                            this.router_property(&key.sym, value);
                         }
                         p.visit_with(this);
                         this.class_prop = None;

@@ -1000,11 +1000,7 @@ impl<'b> Linker<'_, 'b> {
                 Some(Resolved::Function(i, *r))
             }
             // A class (`export default class { ... }`), or its static member.
-            Value::Other(r) if facts.classes.iter().any(|c| c.range == *r) => match members {
-                [] => Some(Resolved::Class(i, *r)),
-                [member] => self.class_member(i, *r, member, true),
-                _ => None,
-            },
+            Value::Other(r) if facts.classes.iter().any(|c| c.range == *r) => self.class_or_static(i, *r, members),
             Value::Other(r)
                 if members.is_empty() && input.file().code.get(r.range()).is_some_and(|t| t.starts_with('`')) =>
             {
@@ -1062,6 +1058,15 @@ impl<'b> Linker<'_, 'b> {
         }
     }
 
+    /// The class at `class` in file `t` itself, or with `members`, the function its static member holds.
+    fn class_or_static(&self, t: usize, class: ByteRange, members: &[Atom]) -> Option<Resolved> {
+        match members {
+            [] => Some(Resolved::Class(t, class)),
+            [member] => self.class_member(t, class, member, true),
+            _ => None,
+        }
+    }
+
     /// The function that member `name` of the class at `class` in file `t` holds: a method or function-valued
     /// property of its instances, or with `is_static`, of the class itself.
     fn class_member(&self, t: usize, class: ByteRange, name: &str, is_static: bool) -> Option<Resolved> {
@@ -1101,11 +1106,7 @@ impl<'b> Linker<'_, 'b> {
             if shadowed(facts, name, at) {
                 return None;
             }
-            return match members {
-                [] => Some(Resolved::Class(i, class.range)),
-                [member] => self.class_member(i, class.range, member, true),
-                _ => None,
-            };
+            return self.class_or_static(i, class.range, members);
         }
         let decl = facts.declaration(name, at)?;
         let init = decl.init.as_ref()?;
@@ -1278,7 +1279,10 @@ impl<'b> Linker<'_, 'b> {
                     Some(Resolved::Function(t, range)) => out.push((t, (range, path()), form)),
                     Some(_) => {}
                     // (A package's export, `express.static`, or a name bound to one, is no project code.)
-                    None if facts.bindings.iter().any(|b| b.local == first && is_package_spec(self, i, &b.module)) => {}
+                    None if facts
+                        .bindings
+                        .iter()
+                        .any(|b| b.local == first && !is_relative_or_workspace(self, i, &b.module)) => {}
                     None => {
                         let written = match handler {
                             HandlerArg::Path(path) => path.clone(),
@@ -1320,31 +1324,31 @@ impl<'b> Linker<'_, 'b> {
         let mut out = Vec::new();
         for call in facts.local_calls().iter() {
             let at = call.range.start();
-            if let Some((object, method)) = call.callee.split_once('.') {
+            let target = match call.callee.split_once('.') {
                 // A method of an instance of the project's class (`auth.saveTheme(req, res)`).
-                let Some(Resolved::Function(t, range)) = self.name(i, object, at, &[Atom::from(method)], 0) else {
-                    continue;
-                };
-                let Some(target) = index(t, &range) else { continue };
-                out.push(FunctionCall {
-                    target,
-                    args: call.args.to_vec(),
-                    at,
-                    in_branch: call.in_branch,
-                    scope: call.scope,
-                });
-                continue;
-            }
-            let Some(&n) = named.get(&call.callee) else { continue };
-            let hidden = params.contains(&call.callee)
-                && facts.functions.iter().any(|f| {
-                    f.body.start() <= at && at <= f.body.end() && f.params.iter().flatten().any(|p| *p == call.callee)
-                });
-            if hidden {
-                continue;
-            }
+                Some((object, method)) => {
+                    let Some(Resolved::Function(t, range)) = self.name(i, object, at, &[Atom::from(method)], 0) else {
+                        continue;
+                    };
+                    let Some(target) = index(t, &range) else { continue };
+                    target
+                }
+                None => {
+                    let Some(&n) = named.get(&call.callee) else { continue };
+                    let hidden = params.contains(&call.callee)
+                        && facts.functions.iter().any(|f| {
+                            f.body.start() <= at
+                                && at <= f.body.end()
+                                && f.params.iter().flatten().any(|p| *p == call.callee)
+                        });
+                    if hidden {
+                        continue;
+                    }
+                    (i, n)
+                }
+            };
             out.push(FunctionCall {
-                target: (i, n),
+                target,
                 args: call.args.to_vec(),
                 at,
                 in_branch: call.in_branch,
@@ -1673,11 +1677,6 @@ fn shadowed(facts: &FileFacts, name: &str, at: usize) -> bool {
                 around(&f.body) && f.body.start() <= d.declarator.start() && d.declarator.end() <= f.body.end()
             })
         })
-}
-
-/// Whether `spec` (imported by file `i`) names an installed package rather than a module of the project.
-fn is_package_spec(linker: &Linker<'_, '_>, i: usize, spec: &str) -> bool {
-    !is_relative_or_workspace(linker, i, spec)
 }
 
 /// Whether `spec` (imported by file `i`) names a module of the project rather than an installed package.

@@ -823,8 +823,6 @@ pub fn npm_locked_versions<'a>(
     packages.filter_map(|p| Some((p.to_string(), locked_in(&json, p)?))).collect()
 }
 
-/// The versions of every copy of `package` a parsed npm lockfile locks, wherever it is installed (lockfileVersion 2
-/// and 3; the top-level one of version 1).
 /// What an npm lockfile's update did to each of `packages`: `express 4.21.2 -> 4.22.3`, `helmet (new) -> 8.3.0`,
 /// `x 1.0.0 -> (removed)`; nothing for a package whose locked versions are the same (only its range moved).
 fn npm_moved(
@@ -851,6 +849,8 @@ fn npm_moved(
         .collect()
 }
 
+/// The versions of every copy of `package` a parsed npm lockfile locks, wherever it is installed (lockfileVersion 2
+/// and 3; the top-level one of version 1).
 fn npm_copies(json: &serde_json::Value, package: &str) -> std::collections::BTreeSet<String> {
     let nested = format!("/node_modules/{package}");
     match json.get("packages").and_then(|p| p.as_object()) {
@@ -873,6 +873,8 @@ fn locked_in(json: &serde_json::Value, package: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn an_update_names_the_versions_that_moved_and_only_those() {
         let lock = |versions: &[(&str, &str)]| {
@@ -886,13 +888,11 @@ mod tests {
         let after = lock(&[("express", "5.3.0"), ("qs", "6.14.1"), ("helmet", "8.3.0")]);
         let packages: Vec<String> = ["express", "qs", "helmet", "gone"].map(String::from).to_vec();
         assert_eq!(
-            super::npm_moved(Some(&before), Some(&after), &packages),
+            npm_moved(Some(&before), Some(&after), &packages),
             ["qs 6.13.0 -> 6.14.1", "helmet (new) -> 8.3.0", "gone 1.0.0 -> (removed)"],
             "express, locked at 5.3.0 before and after (its range alone moved), is not said to be new"
         );
     }
-
-    use super::*;
 
     #[test]
     fn finds_the_lockfile_and_its_command() {
