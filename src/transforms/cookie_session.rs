@@ -128,7 +128,15 @@ impl Transform for CookieSession {
             if done.secure_on || self.policy.behind_proxy.is_some() {
                 cookie_flags::trust_proxy(cx, plan, &self.policy, use_.at());
             }
-            cookie_flags::max_age(cx, plan, Some(obj), use_.at());
+            // (Its options are the cookie's: a nested `cookie` object, as Express 3's cookieSession took, is ignored.)
+            let advice = match obj.get("cookie") {
+                Some(_) => {
+                    "set maxAge to the longest session you want, in the options themselves: cookie-session ignores \
+                     their nested cookie object"
+                }
+                None => "set maxAge to the longest session you want",
+            };
+            cookie_flags::max_age(cx, plan, Some(obj), use_.at(), advice);
         }
         if renamed {
             plan.next_steps.push(format!(

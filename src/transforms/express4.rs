@@ -47,8 +47,10 @@
 //! Bundled middleware becomes its own package (imported in the file's style, added to package.json);
 //! `app.configure(fn)` is unwrapped and `app.configure('env', fn)` becomes `if (app.get('env') === 'env')`;
 //! `app.use(app.router)` goes; `res.headerSent` becomes `res.headersSent`; store factories that took `express` take
-//! the session module. Reported: `req.accepted*`, removed middleware (`limit`, `multipart`, `staticCache`),
-//! `methodOverride` and `csrf` caveats. Data: `transforms/express4/data.json`. Fixtures: `tests/fixtures/express4/`.
+//! the session module; `cookieSession`'s nested `cookie` settings move to the top level, where cookie-session reads
+//! them. Reported: `req.accepted*`, removed middleware (`limit`, `multipart`, `staticCache`), `methodOverride` and
+//! `csrf` caveats, a nested `cookie` that cannot move. Data: `transforms/express4/data.json`. Fixtures:
+//! `tests/fixtures/express4/`.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -61,10 +63,12 @@ use crate::codegen;
 use crate::edit::Edit;
 use crate::layout;
 use crate::manifest::DepSection;
+use crate::objects;
 use crate::transform::{DependencyRequest, FileContext, FilePlan, Phase, Transform, TransformInfo, Watch};
 use crate::transforms::data;
 use crate::transforms::shared::imports;
-use crate::values::Value;
+use crate::transforms::shared::session::{self, SessionOptions};
+use crate::values::{ObjectFacts, Property, Value};
 
 const ID: &str = "express4";
 
@@ -164,6 +168,7 @@ impl Transform for Express4 {
             migrate_call(cx, plan, site, bundled, &local);
         }
         store_factories(cx, plan, &mut imports);
+        cookie_session_options(cx, plan);
         let moved = app_router(cx, plan);
         renamed_properties(cx, plan);
         // Last: the dedent of unwrapped bodies skips lines other edits remove.
@@ -234,14 +239,7 @@ fn migrate_call(cx: &FileContext<'_>, plan: &mut FilePlan, site: &CallSite, bund
             let inner = text.trim_end().trim_end_matches(';').trim_end();
             if let Some(receiver) = inner.strip_suffix(&format!(".use({call_text})")) {
                 if receiver.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '$' || c == '.') {
-                    // The indentation the statement will have once enclosing `configure` bodies are unwrapped.
-                    let indent = cx.file.indent_at(stmt.range.start());
-                    let unit = &cx.facts.style.indent_unit;
-                    let mut indent = indent;
-                    for _ in 0..unwrap_depth(cx, stmt.range.start()) {
-                        indent = indent.strip_prefix(unit.as_str()).unwrap_or(indent);
-                    }
-                    let indent = indent.to_string();
+                    let indent = unwrapped_indent(cx, stmt.range.start());
                     let statements: Vec<String> = parts.iter().map(|p| format!("{receiver}.use({p}){semi}")).collect();
                     let joined = statements.join(&format!("{}{indent}", cx.facts.style.eol));
                     plan.edits.push(Edit::replace(stmt.range, joined));
@@ -285,6 +283,16 @@ fn drop_default_favicon(cx: &FileContext<'_>, plan: &mut FilePlan, site: &CallSi
     plan.findings.push(cx.finding("favicon", site.call.range.start(), message.to_string()));
 }
 
+/// The indentation the line holding `at` will have once the `configure` bodies around it are unwrapped.
+fn unwrapped_indent(cx: &FileContext<'_>, at: usize) -> String {
+    let unit = &cx.facts.style.indent_unit;
+    let mut indent = cx.file.indent_at(at);
+    for _ in 0..unwrap_depth(cx, at) {
+        indent = indent.strip_prefix(unit.as_str()).unwrap_or(indent);
+    }
+    indent.to_string()
+}
+
 /// How many `configure(fn)` bodies that are unwrapped hold offset `at`.
 fn unwrap_depth(cx: &FileContext<'_>, at: usize) -> usize {
     cx.facts
@@ -321,6 +329,95 @@ fn store_factories(cx: &FileContext<'_>, plan: &mut FilePlan, imports: &mut Vec<
         let local = local_name(facts, session, imports, site.call.range.start());
         plan.edits.push(Edit::replace(*range, local));
     }
+}
+
+/// `express.cookieSession({ cookie: { maxAge: 60000 } })`: Express 3 read the cookie's settings from the nested
+/// `cookie` object; cookie-session, which replaces it, takes them at the top level of its options and ignores the
+/// nested one (the cookie would lose its expiry). Its properties move up in place, as written (one per line in
+/// options written one per line); a `cookie` whose properties cannot move (no object literal, a setting also given at
+/// the top level, a spread, a comment around them) is reported.
+fn cookie_session_options(cx: &FileContext<'_>, plan: &mut FilePlan) {
+    let mut seen = Vec::new();
+    for use_ in session::session_uses(cx.facts, cx.links, session::COOKIE_SESSION) {
+        // Only Express 3's own cookieSession: the cookie-session package's options are already its own.
+        let bundled = match (use_.site, use_.options) {
+            (Some(site), _) => site.call.callee.as_ref().is_some_and(|c| c.is_export("express", "cookieSession")),
+            (None, SessionOptions::Exported { object, partial: false, .. }) => {
+                cx.links.passed_objects.iter().any(|o| o.object == object.range && o.module == "express")
+            }
+            _ => false,
+        };
+        let Some(obj) = use_.object().filter(|o| bundled && !seen.contains(&o.range)) else { continue };
+        seen.push(obj.range);
+        let Some(cookie) = obj.get("cookie") else { continue };
+        let moved = match &cookie.value {
+            Value::Object(inner) => lift_cookie(cx, obj, cookie, inner),
+            _ => Err("it is not an object literal written here".to_string()),
+        };
+        match moved {
+            Ok(Some(text)) => plan.edits.push(Edit::replace(cookie.range, text)),
+            Ok(None) => {}
+            Err(why) => plan.findings.push(cx.finding(
+                "cookie-options",
+                cookie.range.start(),
+                format!(
+                    "cookie-session, which replaces Express 3's cookieSession, reads the cookie's settings (maxAge, \
+                     expires, path, domain, secure, httpOnly) at the top level of its options and ignores this nested \
+                     cookie: they were not moved up, because {why}, so the cookie loses them (without its maxAge it \
+                     lasts until the browser closes); move them to the top level by hand"
+                ),
+            )),
+        }
+    }
+}
+
+/// The text that replaces the `cookie` property of `obj`: the properties of its object literal `inner`, as written,
+/// at the level of `obj`'s; `None` when it sets nothing (`cookie: {}`, left alone); else why they cannot move.
+fn lift_cookie(
+    cx: &FileContext<'_>,
+    obj: &ObjectFacts,
+    cookie: &Property,
+    inner: &ObjectFacts,
+) -> Result<Option<String>, String> {
+    let code = &cx.file.code;
+    if !inner.spreads.is_empty() {
+        return Err("it spreads another object".to_string());
+    }
+    let (Some(first), Some(last)) = (inner.props.first(), inner.props.last()) else { return Ok(None) };
+    for prop in inner.props.iter() {
+        let Some(key) = prop.key.as_deref() else { return Err("it has a computed key or a method".to_string()) };
+        if obj.props.iter().any(|p| p.key.as_deref() == Some(key)) {
+            return Err(format!("the options also set {key} at the top level"));
+        }
+    }
+    // Only blanks before its first property and after its last (its trailing comma gives way to the options' own):
+    // a comment there would be lost, or would take the comma that follows.
+    let (open, close) = (inner.range.start() + 1, inner.range.end() - 1);
+    if !code[open..first.range.start()].trim().is_empty() || !matches!(code[last.range.end()..close].trim(), "" | ",") {
+        return Err("a comment stands before or after its properties".to_string());
+    }
+    // (Inside an `app.configure` body, the level its lines will have once it is unwrapped.)
+    let indent = unwrapped_indent(cx, cookie.range.start());
+    // Options written on one line get them on that line; options written one property per line, a one-line cookie's
+    // one per line at the siblings' indentation.
+    let plain = inner.props.windows(2).all(|w| code[w[0].range.end()..w[1].range.start()].trim() == ",");
+    let texts: Vec<&str> = inner.props.iter().map(|p| &code[p.range]).collect();
+    match (objects::is_multiline(code, obj), objects::is_multiline(code, inner)) {
+        (false, _) if plain => return Ok(Some(texts.join(", "))),
+        (true, false) if plain => return Ok(Some(texts.join(&format!(",{}{indent}", cx.facts.style.eol)))),
+        _ => {}
+    }
+    // Written over several lines: those of its properties go one level up, to the options' indentation.
+    let deeper = objects::indent_of_line(code, first.range.start());
+    let lines: Vec<String> = code[first.range.start()..last.range.end()]
+        .split('\n')
+        .enumerate()
+        .map(|(i, line)| match line.strip_prefix(deeper.as_str()) {
+            Some(rest) if i > 0 => format!("{indent}{rest}"),
+            _ => line.to_string(),
+        })
+        .collect();
+    Ok(Some(lines.join("\n")))
 }
 
 /// `app.configure(fn)` unwrapped; `app.configure('env', ..., fn)` as an `if` on `app.get('env')`.

@@ -207,7 +207,13 @@ impl Transform for SessionCookie {
             }
             // A spread may bring the cookie's maxAge.
             if (cookie.is_none() && obj.spreads.is_empty() && !partial) || cookie_obj.is_some() {
-                cookie_flags::max_age(cx, plan, cookie_obj, cookie.map_or(use_.at(), |p| p.range.start()));
+                cookie_flags::max_age(
+                    cx,
+                    plan,
+                    cookie_obj,
+                    cookie.map_or(use_.at(), |p| p.range.start()),
+                    "set cookie.maxAge to the longest session you want",
+                );
             }
             // Added before a spread, the new keys are defaults the spread object can still override.
             match (new_at, obj.spreads.first()) {

@@ -304,18 +304,18 @@ pub fn trust_proxy(cx: &FileContext<'_>, plan: &mut FilePlan, policy: &CookiePol
     ));
 }
 
-/// A finding when neither `maxAge` nor `expires` bounds the cookie's lifetime.
-pub fn max_age(cx: &FileContext<'_>, plan: &mut FilePlan, obj: Option<&ObjectFacts>, at: usize) {
+/// A finding when neither `maxAge` nor `expires` bounds the cookie's lifetime, ending with `advice` (where the maxAge
+/// goes: `cookie.maxAge` for express-session, `maxAge` for cookie-session).
+pub fn max_age(cx: &FileContext<'_>, plan: &mut FilePlan, obj: Option<&ObjectFacts>, at: usize, advice: &str) {
     if obj.is_some_and(|o| o.get("maxAge").is_some() || o.get("expires").is_some()) {
         return;
     }
-    plan.findings.push(
-        cx.finding(
-            "max-age",
-            at,
+    plan.findings.push(cx.finding(
+        "max-age",
+        at,
+        format!(
             "the cookie sets no maxAge (or expires): the session lasts until the browser closes and a stolen cookie \
-         never expires on its own; set cookie.maxAge to the longest session you want"
-                .to_string(),
+             never expires on its own; {advice}"
         ),
-    );
+    ));
 }
