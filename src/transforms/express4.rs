@@ -47,10 +47,11 @@
 //! Bundled middleware becomes its own package (imported in the file's style, added to package.json);
 //! `app.configure(fn)` is unwrapped and `app.configure('env', fn)` becomes `if (app.get('env') === 'env')`;
 //! `app.use(app.router)` goes; `res.headerSent` becomes `res.headersSent`; store factories that took `express` take
-//! the session module; `cookieSession`'s nested `cookie` settings move to the top level, where cookie-session reads
-//! them. Reported: `req.accepted*`, removed middleware (`limit`, `multipart`, `staticCache`), `methodOverride` and
-//! `csrf` caveats, a nested `cookie` that cannot move. Data: `transforms/express4/data.json`. Fixtures:
-//! `tests/fixtures/express4/`.
+//! the session module (the store raised to a release that takes it, where the listed one does not);
+//! `cookieSession`'s nested `cookie` settings move to the top level, where cookie-session reads them. Reported:
+//! `req.accepted*`, removed middleware (`limit`, `multipart`, `staticCache`), `methodOverride` and `csrf` caveats, a
+//! store no release of which fits, a nested `cookie` that cannot move. Data: `transforms/express4/data.json`.
+//! Fixtures: `tests/fixtures/express4/`.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -78,6 +79,7 @@ struct Express4Data {
     described: data::Described,
     middleware: Vec<Bundled>,
     removed: BTreeMap<String, String>,
+    stores: Vec<StoreFactory>,
 }
 
 /// A middleware Express 3 bundled (`express.cookieParser`) and the package it lives in now.
@@ -96,6 +98,18 @@ struct Bundled {
     /// A caveat reported where it is used.
     #[serde(default)]
     note: Option<String>,
+}
+
+/// A session store whose factory Express 3 code called with `express` (`require('connect-redis')(express)`), and the
+/// releases it is raised to when the version the project lists reads Express 3's bundled session off its argument.
+#[derive(Debug, Deserialize)]
+struct StoreFactory {
+    package: String,
+    /// The first release whose factory takes the express-session module.
+    session_since: String,
+    /// Releases that take it and the options the older ones took, newest first, with the Node they run on; none when
+    /// no release does both.
+    versions: Vec<data::PackageVersion>,
 }
 
 fn data() -> &'static Express4Data {
@@ -312,23 +326,62 @@ fn quote_fit(cx: &FileContext<'_>, source: &str) -> String {
     codegen::render_expr(source, &cx.facts.style).unwrap_or_else(|_| source.to_string())
 }
 
-/// `require('connect-mongo')(express)` -> `(session)`: Express 4 has no bundled session.
+/// `require('connect-mongo')(express)` -> `(session)`: Express 4 has no bundled session. A store whose listed version
+/// reads Express 3's session off its argument (`connect.session.Store`: connect-redis 1.4, connect-mongo 0.4.0) throws
+/// at start when given express-session: it is raised, where it is listed, to a release that takes it and runs on the
+/// project's Node; when none does, the factory is left as it is and reported (which holds Express on 3).
 fn store_factories(cx: &FileContext<'_>, plan: &mut FilePlan, imports: &mut Vec<(&Bundled, String)>) {
     let facts = cx.facts;
     let express_names = facts.module_names("express");
     for site in facts.calls.iter().filter(|s| !s.is_new) {
         let Some(callee) = &site.call.callee else { continue };
-        let is_store = ["connect-mongo", "connect-redis", "connect-pg-simple", "connect-mysql", "connect-sqlite3"]
-            .iter()
-            .any(|m| callee.is_module(m));
+        let Some(store) = data().stores.iter().find(|s| callee.is_module(&s.package)) else { continue };
         let Some(Value::Ident(arg, range)) = site.call.args.first() else { continue };
-        if !is_store || !express_names.contains(&arg.as_str()) {
+        if !express_names.contains(&arg.as_str()) {
             continue;
+        }
+        // (A version the manifest does not give, `*` or a git URL, is not known to be too old.)
+        let installed = cx.project.installed(&store.package);
+        let too_old = installed
+            .as_deref()
+            .and_then(crate::npm_spec::min_version)
+            .is_some_and(|min| nodejs_semver::Version::parse(&store.session_since).is_ok_and(|since| min < since));
+        if too_old {
+            match data::pick_version(&store.versions, &cx.project.node) {
+                Some(version) => plan.dependencies.push(
+                    DependencyRequest::new(store.package.clone(), version.spec.clone(), DepSection::Dependencies)
+                        .raising_listed(),
+                ),
+                None => {
+                    plan.findings.push(cx.finding(
+                        "store-factory",
+                        site.call.range.start(),
+                        store_left(store, installed.as_deref().unwrap_or_default(), &cx.project.node),
+                    ));
+                    continue;
+                }
+            }
         }
         let Some(session) = data().middleware.iter().find(|m| m.package == "express-session") else { continue };
         let local = local_name(facts, session, imports, site.call.range.start());
         plan.edits.push(Edit::replace(*range, local));
     }
+}
+
+/// Why a store factory is left taking `express`, and what to do.
+fn store_left(store: &StoreFactory, installed: &str, node: &crate::project::NodeTarget) -> String {
+    let package = &store.package;
+    let since = &store.session_since;
+    let why = match store.versions.is_empty() {
+        true => format!("the releases whose factory takes it ({since} on) take other options than {installed}'s store"),
+        false => format!("none of the releases whose factory takes it runs on the project's Node ({})", node.range),
+    };
+    format!(
+        "the factory of {package} {installed} reads Express 3's bundled session off its argument (`.session.Store`) \
+         and throws at start when given the express-session module, as Express 4 needs; {why}: it is left taking \
+         express, so Express stays on 3. Raise {package} by hand to {since} or later, pass it the express-session \
+         module, and run again"
+    )
 }
 
 /// `express.cookieSession({ cookie: { maxAge: 60000 } })`: Express 3 read the cookie's settings from the nested
