@@ -45,6 +45,29 @@ pub(crate) fn prepare(path: &Path, text: &str) -> std::io::Result<tempfile::Temp
     Ok(tmp.into_temp_path())
 }
 
+/// [`prepare`] for a file that does not exist yet: a temporary file beside `path` with `text`, readable by all and
+/// written by its owner (0644, what a new source file gets under the usual umask), synced and closed. Its
+/// `persist_noclobber(path)` creates `path`, and fails if something is there by then.
+pub(crate) fn prepare_new(path: &Path, text: &str) -> std::io::Result<tempfile::TempPath> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&format!("{TEMP_PREFIX}{}-", std::process::id()))
+        .suffix(TEMP_SUFFIX)
+        .rand_bytes(TEMP_RANDOM)
+        .tempfile_in(&dir)?;
+    tmp.write_all(text.as_bytes())?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644))?;
+    }
+    tmp.as_file().sync_all()?;
+    Ok(tmp.into_temp_path())
+}
+
 /// Gives the new file the old one's owner and group when they differ from the writer's.
 #[cfg(unix)]
 fn keep_owner(file: &std::fs::File, original: &std::fs::Metadata) -> std::io::Result<()> {

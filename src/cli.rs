@@ -305,6 +305,7 @@ pub fn main_with(cli: Cli, matches: &clap::ArgMatches) -> i32 {
     }
     let output = Output::of(&cli);
     resolved.options.drop_texts = drops_texts(output.mode, cli.format);
+    resolved.options.new_modules = !cli.interactive && cli.format != Format::Sarif;
     let Some(mut result) = run(&cli, &resolved, &output) else { return EXIT_ERROR };
     if output.mode == Mode::Check {
         unseen_lockfiles_fail(&mut result);
@@ -569,7 +570,8 @@ fn emit(cli: &Cli, resolved: &Resolved, output: &Output, result: &mut RunResult,
                     Mode::Check => {
                         let _ = writeln!(
                             stdout,
-                            "would change {} ({})",
+                            "would {} {} ({})",
+                            if change.created { "create" } else { "change" },
                             display_path(&change.path),
                             change.transforms.join(", ")
                         );
@@ -578,7 +580,8 @@ fn emit(cli: &Cli, resolved: &Resolved, output: &Output, result: &mut RunResult,
                         let (added, removed) = report::line_counts(change);
                         let _ = writeln!(
                             stdout,
-                            "wrote {} ({}; +{added} -{removed})",
+                            "{} {} ({}; +{added} -{removed})",
+                            if change.created { "created" } else { "wrote" },
                             display_path(&change.path),
                             change.transforms.join(", ")
                         );
@@ -670,6 +673,7 @@ pub fn resolve(cli: &Cli, matches: Option<&clap::ArgMatches>, dir: &Path) -> Res
         include_minified: cli.include_minified || config.include_minified.unwrap_or(false),
         park: false,
         drop_texts: false,
+        new_modules: true,
     };
     Ok(Resolved { paths, transforms, options, root })
 }

@@ -79,6 +79,8 @@ pub struct FileChange {
     pub edits: Vec<Edit>,
     /// The unified diff, computed with the rest of the file's work (in parallel) so that printing it costs nothing.
     pub diff: Option<String>,
+    /// Whether the file is new: the run creates it (a module the changed files import), and nothing is at its path.
+    pub created: bool,
 }
 
 impl FileChange {
@@ -101,7 +103,18 @@ impl FileChange {
             transforms,
             edits,
             diff: None,
+            created: false,
         }
+    }
+
+    /// A new file at `path` (nothing is there) holding `text`, made by `transform` ([`FileChange::created`]): one
+    /// edit, the whole text inserted into an empty one.
+    pub fn create(path: PathBuf, text: String, transform: &'static str) -> FileChange {
+        let edits = vec![Edit::insert(0, text.clone()).by(transform)];
+        let mut change = FileChange::new(path, false, String::new(), text, vec![transform], edits);
+        change.created = true;
+        change.compact();
+        change
     }
 
     /// The full text on disk (BOM included). Empty once the texts are let go ([`FileChange::drop_texts`]), which a run

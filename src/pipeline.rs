@@ -38,6 +38,8 @@ struct Planned {
     dependencies: Vec<(Option<PathBuf>, DependencyRequest, PathBuf)>,
     next_steps: Vec<String>,
     error: Option<Box<FileError>>,
+    /// The modules its change imports ([`FilePlan::new_modules`]), kept only with the change.
+    new_modules: Vec<crate::transform::NewModule>,
 }
 
 impl Planned {
@@ -48,6 +50,7 @@ impl Planned {
             findings: Vec::new(),
             dependencies: Vec::new(),
             next_steps: Vec::new(),
+            new_modules: Vec::new(),
             error: Some(Box::new(FileError::new(
                 path,
                 kind,
@@ -196,6 +199,16 @@ fn run_on_this_thread(
 
     let manifests = ManifestIndex::build(found.sources.iter().chain(&found.views), root);
     let mut projects = build_projects(&manifests, &found.manifests, &found.views, root, &mut result.errors);
+    let stems: Vec<&str> = transforms.iter().flat_map(|t| t.new_module_stems()).copied().collect();
+    if !stems.is_empty() {
+        for source in &found.sources {
+            if source.file_stem().and_then(|s| s.to_str()).is_some_and(|stem| stems.contains(&stem)) {
+                if let Some(project) = manifests.nearest(source).and_then(|m| projects.get_mut(&m)) {
+                    project.module_paths_taken.push(source.clone());
+                }
+            }
+        }
+    }
 
     let mut tracked: Vec<&str> = transforms
         .iter()
@@ -1086,9 +1099,12 @@ fn run_on_this_thread(
 
     timings.phase("manifests planned, held-back files planned again");
     let mut requests: BTreeMap<Option<PathBuf>, Vec<(DependencyRequest, PathBuf)>> = BTreeMap::new();
+    // (requester, module): the modules the changes import, each asked for by every file that imports it.
+    let mut module_requests: Vec<(PathBuf, crate::transform::NewModule)> = Vec::new();
     for p in planned {
-        if p.change.is_some() {
+        if let Some(change) = &p.change {
             transform_steps.extend(p.next_steps);
+            module_requests.extend(p.new_modules.into_iter().map(|m| (change.path.clone(), m)));
         }
         result.changes.extend(p.change.map(|c| *c));
         result.findings.extend(p.findings);
@@ -1146,6 +1162,7 @@ fn run_on_this_thread(
         }
     }
 
+    create_modules(module_requests, options.drop_texts, &mut result);
     result.changes.sort_by(|a, b| (a.is_manifest, &a.path).cmp(&(b.is_manifest, &b.path)));
     result.findings.sort_by(|a, b| (&a.path, a.line, a.column, &a.rule).cmp(&(&b.path, b.line, b.column, &b.rule)));
     result.findings.dedup();
@@ -1664,6 +1681,65 @@ mod text_budget_tests {
     }
 }
 
+/// Adds the new modules the changes import ([`crate::transform::FilePlan::new_modules`]) to the run's changes: each
+/// once, as the first (by path) of the files whose change is still in the run printed it. A module that cannot be
+/// made (something is at its path, or its text would not parse) takes the changes that import it out of the run,
+/// with an error naming it: code that imports a module that is not there does not start. With `drop_texts`
+/// ([`Options::drop_texts`]) only its diff is kept.
+fn create_modules(requests: Vec<(PathBuf, crate::transform::NewModule)>, drop_texts: bool, result: &mut RunResult) {
+    let changed: BTreeSet<&Path> = result.changes.iter().map(|c| c.path.as_path()).collect();
+    // By module: its importers, and the text of the first of them.
+    let mut modules: BTreeMap<PathBuf, (Vec<PathBuf>, crate::transform::NewModule)> = BTreeMap::new();
+    for (requester, module) in requests {
+        if !changed.contains(requester.as_path()) {
+            continue;
+        }
+        match modules.entry(module.path.clone()) {
+            std::collections::btree_map::Entry::Vacant(entry) => {
+                entry.insert((vec![requester], module));
+            }
+            std::collections::btree_map::Entry::Occupied(mut entry) => {
+                let (importers, first) = entry.get_mut();
+                if importers.iter().all(|i| requester < *i) {
+                    *first = module;
+                }
+                importers.push(requester);
+            }
+        }
+    }
+    for (path, (mut importers, module)) in modules {
+        importers.sort();
+        let taken = std::fs::symlink_metadata(&path).is_ok();
+        let source = SourceFile::new(path.clone(), module.text.clone());
+        let parses = !taken && parse(&source, &source.code).is_ok();
+        if parses {
+            let mut change = FileChange::create(path, module.text, module.transform);
+            change.diff = Some(crate::report::unified_diff(&change));
+            if drop_texts {
+                change.drop_texts();
+            }
+            result.changes.push(change);
+            continue;
+        }
+        let why = if taken {
+            "something is at that path already"
+        } else {
+            "its text would not parse (a bug in express-harden: please report it)"
+        };
+        let names: Vec<String> = importers.iter().map(|p| crate::discover::display_path(p)).collect();
+        result.changes.retain(|c| !importers.contains(&c.path));
+        result.errors.push(FileError::new(
+            &path,
+            ErrorKind::Conflict,
+            format!(
+                "could not be created as the module {} would import: {why}; {} left alone",
+                names.join(", "),
+                if names.len() == 1 { "it is" } else { "they are" }
+            ),
+        ));
+    }
+}
+
 /// Reads, parses and analyses one source file (when it mentions one of `needles`, if given; else it is skipped with
 /// which packages of the given set it may import). Errors stay with the file; they never stop the run. With
 /// `client`, a file that uses a client-side cookie API is recorded there (whatever the prefilter and the size limit
@@ -1862,6 +1938,8 @@ fn plan_file(
     let mut all_edits: Vec<Edit> = Vec::new();
     let mut ids: Vec<&'static str> = Vec::new();
     let mut phases_with_edits = 0;
+    // The modules the transforms' edits import: the change's, when their edits are in it.
+    let mut new_modules: Vec<crate::transform::NewModule> = Vec::new();
     for (index, phase) in phases.iter().enumerate() {
         let current = rewritten.as_ref().unwrap_or(&file);
         let mut plan = FilePlan::default();
@@ -1885,8 +1963,10 @@ fn plan_file(
                 options,
             };
             let before = (plan.edits.len(), plan.dependencies.len(), plan.findings.len(), plan.new_objects.len());
+            let modules_before = plan.new_modules.len();
             let start = crate::ignore::PlanStart::of(&plan);
             transform.plan(&cx, &mut plan);
+            plan.new_modules[modules_before..].iter_mut().for_each(|m| m.transform = id);
             plan.edits[before.0..].iter_mut().for_each(|e| e.transform = id);
             plan.dependencies[before.1..].iter_mut().for_each(|d| d.transform = id);
             plan.findings[before.2..].iter_mut().for_each(|f| f.transform = id);
@@ -1906,6 +1986,7 @@ fn plan_file(
         ));
         planned.findings.extend(plan.findings);
         planned.next_steps.extend(plan.next_steps);
+        new_modules.extend(plan.new_modules);
         for request in plan.dependencies {
             planned.dependencies.push((manifest.clone(), request, path.to_path_buf()));
         }
@@ -2023,6 +2104,8 @@ fn plan_file(
     let mut change = FileChange::new(path.to_path_buf(), false, original, updated, ids, edits);
     change.diff = Some(crate::report::unified_diff(&change));
     change.compact();
+    new_modules.retain(|m| change.transforms.contains(&m.transform));
+    planned.new_modules = new_modules;
     planned.change = Some(Box::new(change));
     planned
 }
@@ -2162,6 +2245,7 @@ fn build_projects(
                 client_cookies: Default::default(),
                 code_use: Default::default(),
                 surveys: Default::default(),
+                module_paths_taken: Vec::new(),
                 examples: Default::default(),
                 start_runs_example: false,
                 served: Vec::new(),

@@ -75,6 +75,9 @@ pub struct Project {
     /// What each transform noted about the project's analysed files before planning (`Transform::survey`): by
     /// transform id, each file with notes, in path order.
     pub surveys: std::collections::BTreeMap<&'static str, SurveyNotes>,
+    /// The project's source files named as a module some transform may create is
+    /// ([`crate::transform::Transform::new_module_stems`]), whether analysed or not: no module is created over them.
+    pub module_paths_taken: Vec<PathBuf>,
     /// The analysed files of a published library that only show how to use it (`crate::published`: named as
     /// examples or outside its `files`, reached from none of its entry points), each with the packages it imports
     /// that the library declares nowhere.

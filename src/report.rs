@@ -39,7 +39,15 @@ pub fn unified_diff(change: &FileChange) -> String {
     let updated = change.updated();
     let (old, new) = (lines(change.original()), lines(&updated));
     let ops = change_ops(change, &old, (&updated, &new));
-    diff_text(&change.path, &old, &new, ops)
+    let text = diff_text(&change.path, &old, &new, ops);
+    if !change.created {
+        return text;
+    }
+    // A new file's old side is /dev/null, as git writes it (`git apply` and `patch` then create the file).
+    match text.split_once('\n') {
+        Some((_, rest)) => format!("--- /dev/null\n{rest}"),
+        None => text,
+    }
 }
 
 /// The unified diff of `path` from `original` to `updated` (`a/` and `b/` prefixes, three lines of context).
@@ -474,17 +482,19 @@ fn count(n: usize, one: &str, many: &str) -> String {
 
 /// The changed files by kind: "1 source file, 1 package.json" (empty for none).
 fn files_of<'a>(changes: impl Iterator<Item = &'a FileChange>) -> String {
-    let (mut sources, mut manifests) = (0, 0);
+    let (mut sources, mut created, mut manifests) = (0, 0, 0);
     for change in changes {
         if change.is_manifest {
             manifests += 1;
         } else {
             sources += 1;
+            created += usize::from(change.created);
         }
     }
     let mut parts = Vec::new();
     if sources > 0 {
-        parts.push(count(sources, "source file", "source files"));
+        let new = if created > 0 { format!(" ({created} new)") } else { String::new() };
+        parts.push(format!("{}{new}", count(sources, "source file", "source files")));
     }
     if manifests > 0 {
         parts.push(count(manifests, "package.json", "package.json files"));

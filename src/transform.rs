@@ -176,6 +176,21 @@ pub struct FilePlan {
     pub findings: Vec<Finding>,
     /// What the operator must do once the change is applied (`set SESSION_SECRET`, `provide a Redis at REDIS_URL`).
     pub next_steps: Vec<String>,
+    /// New modules the edits import ([`Options::new_modules`]). Every file of a project that asks for the same path
+    /// asks for the same module, printed in its own style: the engine creates it once, in the style of the first of
+    /// them (by path) whose change is made, and not at all when none is, or when something is at that path.
+    pub new_modules: Vec<NewModule>,
+}
+
+/// A module to create ([`FilePlan::new_modules`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewModule {
+    /// Where, as the discovered files spell their paths.
+    pub path: std::path::PathBuf,
+    /// Its whole text.
+    pub text: String,
+    /// The transform that asks for it (set by the engine, as for edits).
+    pub transform: &'static str,
 }
 
 /// What a transform sees of one file.
@@ -245,6 +260,11 @@ pub struct Options {
     /// ([`crate::outcome::FileChange::drop_texts`]): for a run that writes nothing and prints diffs, not the texts (a
     /// dry run or `--check`, in text, JSON or Markdown; SARIF places its fixes in the original text).
     pub drop_texts: bool,
+    /// The run may create a module that several changed files import rather than write the same code into each (the
+    /// secrets transform's helper, when two or more files of a project need it): on for the command line, off for the
+    /// interactive review (whose questions are each file's parts, answered one by one) and for SARIF (whose fixes edit
+    /// files that exist).
+    pub new_modules: bool,
 }
 
 /// The size above which a source file is not read: 1 MiB unless set (like Biome's `files.maxSize`: bigger is
@@ -481,6 +501,12 @@ pub trait Transform: Send + Sync {
     /// is parked here, see [`crate::source::SourceFile::park`]: line numbers only). Nothing by default.
     fn surveys(&self, _cx: &FileContext<'_>) -> Survey {
         Survey::Nothing
+    }
+
+    /// The names (before the extension) of the modules the transform may create ([`FilePlan::new_modules`]): the
+    /// project's files of these names are in [`crate::project::Project::module_paths_taken`]. None by default.
+    fn new_module_stems(&self) -> &'static [&'static str] {
+        &[]
     }
 
     /// When the transform runs.

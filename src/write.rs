@@ -107,6 +107,35 @@ pub fn write_changes(result: &mut RunResult, allow_dirty: bool) -> Written {
     let mut prepared = Vec::new();
     let mut failed = Vec::new();
     for (change, target) in result.changes.iter().zip(&targets) {
+        if change.created {
+            // A new file: nothing may be at its path (it is created only if nothing is there when it is renamed).
+            let made = match std::fs::symlink_metadata(target) {
+                Ok(_) => Err(FileError::new(
+                    &change.path,
+                    ErrorKind::ChangedOnDisk,
+                    "was created on disk while express-harden ran (it would have made it); nothing was written, run again",
+                )),
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                    crate::atomic::prepare_new(target, &change.updated()).map_err(|err| {
+                        FileError::new(
+                            &change.path,
+                            ErrorKind::WriteFailed,
+                            format!("could not be created: {err}; nothing was written"),
+                        )
+                    })
+                }
+                Err(err) => Err(FileError::new(
+                    &change.path,
+                    ErrorKind::Unreadable,
+                    format!("cannot be checked: {err}; nothing was written"),
+                )),
+            };
+            match made {
+                Ok(tmp) => prepared.push(tmp),
+                Err(error) => failed.push(error),
+            }
+            continue;
+        }
         // Guard against a file edited between planning and writing: never overwrite what we did not read.
         match std::fs::read_to_string(target) {
             Ok(now) if now == change.original() => {}
@@ -143,7 +172,9 @@ pub fn write_changes(result: &mut RunResult, allow_dirty: bool) -> Written {
         return written;
     }
     for (index, (tmp, target)) in prepared.into_iter().zip(targets).enumerate() {
-        if let Err(err) = tmp.persist(&target) {
+        let persisted =
+            if result.changes[index].created { tmp.persist_noclobber(&target) } else { tmp.persist(&target) };
+        if let Err(err) = persisted {
             result.errors.push(FileError::new(
                 &result.changes[index].path,
                 ErrorKind::WriteFailed,
@@ -186,7 +217,8 @@ fn targets(result: &mut RunResult, allow_dirty: bool, root: Option<&Path>) -> Op
     let mut refused = Vec::new();
     let mut seen: HashMap<PathBuf, PathBuf> = HashMap::new();
     for change in &result.changes {
-        match resolve(&change.path, root) {
+        let resolved = if change.created { resolve_new(&change.path, root) } else { resolve(&change.path, root) };
+        match resolved {
             Ok(target) => {
                 if let Some(first) = seen.get(&target) {
                     refused.push(FileError::new(
@@ -261,6 +293,33 @@ fn resolve(path: &Path, root: Option<&Path>) -> Result<PathBuf, String> {
     }
     let folder = target.parent().and_then(|p| std::fs::metadata(p).ok());
     check_metadata(&meta, folder.as_ref())?;
+    Ok(target)
+}
+
+/// The file to create for `path`, a new file ([`crate::outcome::FileChange::created`]): its folder with every link resolved, which must
+/// be inside the project (as for [`resolve`]), and nothing at its path.
+fn resolve_new(path: &Path, root: Option<&Path>) -> Result<PathBuf, String> {
+    let lexical =
+        crate::root::normalize(&std::path::absolute(path).map_err(|err| format!("cannot be created: {err}"))?);
+    let (Some(folder), Some(name)) = (lexical.parent(), lexical.file_name()) else {
+        return Err("is not a file's path; nothing was written".to_string());
+    };
+    let folder = folder.canonicalize().map_err(|err| format!("cannot be created: its folder: {err}"))?;
+    let project = match root {
+        Some(root) if lexical.starts_with(root) => root.to_path_buf(),
+        _ => folder.clone(),
+    };
+    if !folder.starts_with(&project) {
+        return Err(format!(
+            "lies under a symbolic link to {}, outside the project ({}); nothing was written",
+            folder.display(),
+            project.display()
+        ));
+    }
+    let target = folder.join(name);
+    if std::fs::symlink_metadata(&target).is_ok() {
+        return Err("exists, though the run found nothing there to change; nothing was written, run again".to_string());
+    }
     Ok(target)
 }
 

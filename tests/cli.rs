@@ -1194,6 +1194,70 @@ fn write_is_idempotent() {
     assert_eq!(project.tree(), after_first);
 }
 
+/// Two modules that each get the secrets helper: one module holds it, created by --write beside them (0644), and a
+/// second run changes nothing. SARIF's fixes edit files that exist: there each file keeps its own helper.
+#[test]
+fn write_creates_the_shared_helper_module_once() {
+    let project = Project::express_app()
+        .with("lib/a.js", "const jwt = require('jsonwebtoken');\nexports.a = (id) => jwt.sign({ id }, 'a-s3cret');\n")
+        .with("lib/b.js", "const jwt = require('jsonwebtoken');\nexports.b = (t) => jwt.verify(t, 'a-s3cret');\n");
+    let sarif = run(project.path(), &["--only", "secrets", "--format", "sarif"]);
+    assert_eq!(sarif.code, 0, "{sarif:?}");
+    assert!(!sarif.stdout.contains("required-secret.js"), "{}", sarif.stdout);
+    assert_eq!(sarif.stdout.matches("function requiredSecret(name)").count(), 2, "{}", sarif.stdout);
+
+    let check = run(project.path(), &["--only", "secrets", "--check"]);
+    assert_eq!(check.code, 1, "{check:?}");
+    assert_eq!(
+        check.stdout,
+        "would change lib/a.js (secrets)\nwould change lib/b.js (secrets)\nwould create lib/required-secret.js (secrets)\n"
+    );
+    let out = run(project.path(), &["--only", "secrets", "--write", "--allow-no-vcs"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("created lib/required-secret.js (secrets; +"), "{}", out.stdout);
+    assert!(out.stderr.starts_with("express-harden: changed 3 source files (1 new)"), "{}", out.stderr);
+    assert!(project.read("lib/a.js").contains("const { requiredSecret } = require('./required-secret');"));
+    assert!(project.read("lib/required-secret.js").ends_with("module.exports = { requiredSecret };\n"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(project.path().join("lib/required-secret.js")).map(|m| m.permissions().mode());
+        assert_eq!(mode.map(|m| m & 0o777).ok(), Some(0o644));
+    }
+    let after = project.tree();
+    let again = run(project.path(), &["--only", "secrets", "--write", "--allow-no-vcs"]);
+    assert_eq!((again.code, again.stdout.as_str()), (0, ""), "{again:?}");
+    assert_eq!(project.tree(), after);
+}
+
+/// The module's path holds a file the walk does not read (git ignores it): nothing is created over it, and the files
+/// that would import the module are left alone, with an error naming it. The dry run's diff of a new module is git's.
+#[test]
+fn a_module_is_never_created_over_an_ignored_file() {
+    let a = "const jwt = require('jsonwebtoken');\nexports.a = (id) => jwt.sign({ id }, 'a-s3cret');\n";
+    let b = "const jwt = require('jsonwebtoken');\nexports.b = (t) => jwt.verify(t, 'a-s3cret');\n";
+    let fresh = Project::express_app().with("lib/a.js", a).with("lib/b.js", b);
+    let dry = run(fresh.path(), &["--only", "secrets"]);
+    assert!(dry.stdout.contains("--- /dev/null\n+++ b/lib/required-secret.js\n@@ -0,0 +1,"), "{dry:?}");
+
+    let project = Project::express_app()
+        .with("lib/a.js", a)
+        .with("lib/b.js", b)
+        .with(".gitignore", "lib/required-secret.js\n")
+        .with("lib/required-secret.js", "// generated elsewhere\n");
+    let before = project.tree();
+    let out = run(project.path(), &["--only", "secrets", "--write", "--allow-no-vcs"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert_eq!(out.stdout, "");
+    assert!(
+        out.stderr
+            .contains("lib/required-secret.js could not be created as the module lib/a.js, lib/b.js would import"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(project.tree(), before);
+}
+
 #[test]
 fn write_leaves_no_temporary_file() {
     let project = Project::express_app().with("routes/admin.js", "const e = require('express');\nconst a = e();\n");

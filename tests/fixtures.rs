@@ -965,11 +965,17 @@ fn every_written_output_loads_in_node() -> Result<(), String> {
         if let (Ok(()), Err(message)) = (before, after) {
             refused.push(format!("{} ({what}): {message}", relative(original, root())));
         }
+        if let (true, Err(message)) = (original == out, after) {
+            refused.push(format!("{} (a new module, {what}): {message}", out.display()));
+        }
     }
     if refused.is_empty() {
         Ok(())
     } else {
-        Err(format!("Node refuses files the tool wrote (their originals load):\n{}", refused.join("\n")))
+        Err(format!(
+            "Node refuses files the tool wrote (their originals load, or they are new):\n{}",
+            refused.join("\n")
+        ))
     }
 }
 
@@ -1085,7 +1091,7 @@ fn both_sides(written: &[(String, PathBuf, PathBuf)]) -> Vec<&PathBuf> {
 }
 
 /// Every JavaScript file the tool writes over the fixtures, written under `scratch`: (what ran, the written file, its
-/// original). The runs: all transforms together with the default options and with each suite's options, and each
+/// original, or itself for a module the run creates). The runs: all transforms together with the default options and with each suite's options, and each
 /// suite's transform alone as its cases run it.
 fn written_over_fixtures(scratch: &Path) -> Result<Vec<(String, PathBuf, PathBuf)>, String> {
     let (suites, _) = suites()?;
@@ -1115,7 +1121,9 @@ fn written_over_fixtures(scratch: &Path) -> Result<Vec<(String, PathBuf, PathBuf
             }
             std::fs::write(&change.path, &*change.updated()).map_err(|e| e.to_string())?;
             let rel = change.path.strip_prefix(&copy).map_err(|e| e.to_string())?;
-            written.push((what.clone(), change.path.clone(), root().join(FIXTURES).join(dir).join(rel)));
+            // (A new module has no original: it stands for itself, and must load.)
+            let original = if change.created { change.path.clone() } else { root().join(FIXTURES).join(dir).join(rel) };
+            written.push((what.clone(), change.path.clone(), original));
         }
     }
     if written.len() < 100 {

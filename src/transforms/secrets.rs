@@ -426,6 +426,10 @@ impl Transform for Secrets {
         vec![&ENV]
     }
 
+    fn new_module_stems(&self) -> &'static [&'static str] {
+        &[HELPER_MODULE]
+    }
+
     fn configure(&mut self, input: &SettingsInput<'_>) -> Result<(), String> {
         let flags: EnvFlags = input.flags()?;
         let config: EnvConfig = input.config(ENV.key)?.unwrap_or_default();
@@ -456,7 +460,9 @@ impl Transform for Secrets {
             || cx.links.passed_values.iter().any(|p| jwt_sink(&p.callee, p.is_new).is_some())
             || facts.bindings_of("passport-jwt").next().is_some()
             || facts.exports.iter().any(|e| is_jwt_secret_name(&e.name) || jwt_secret_name(&e.value));
-        if may {
+        // Where a helper may be needed (its module is shared when two or more files need one).
+        let helper = cx.options.new_modules && may_move_session_secrets(cx);
+        if may || helper {
             crate::transform::Survey::Text
         } else {
             crate::transform::Survey::Nothing
@@ -464,25 +470,31 @@ impl Transform for Secrets {
     }
 
     fn survey(&self, cx: &FileContext<'_>) -> Vec<String> {
+        let mut notes = Vec::new();
         // The JWT secrets that would read the configured variable: their names are chosen across the project. (Most
         // files give no JWT function a secret: a cheap look first.)
-        if jwt_secrets(cx).is_empty() {
-            return Vec::new();
+        let jwt = !jwt_secrets(cx).is_empty();
+        let helper = cx.options.new_modules && may_move_session_secrets(cx);
+        if !jwt && !helper {
+            return notes;
         }
-        let Collected { found, .. } = self.collect(cx);
-        let configured = &self.env.jwt_secret;
-        found
-            .iter()
-            .filter(|r| r.jwt && r.env == *configured)
-            .map(|r| {
+        let Collected { found, missing, .. } = self.collect(cx);
+        if jwt {
+            let configured = &self.env.jwt_secret;
+            notes.extend(found.iter().filter(|r| r.jwt && r.env == *configured).map(|r| {
                 let read = if r.lazy { LAZY } else { AT_START };
                 format!("{read}\t{}\t{}", r.through.as_deref().unwrap_or(""), literal_text(cx, r))
-            })
-            .collect()
+            }));
+        }
+        // A file that will get a new helper (it has none yet), with the kind of module that could serve it.
+        let moves = !found.is_empty() || !missing.is_empty();
+        if cx.options.new_modules && moves && !cx.file.code.contains(HELPER_MARK) {
+            notes.extend(helper_flavour(cx).map(|flavour| format!("{HELPER_NOTE}{flavour}")));
+        }
+        notes
     }
 
     fn plan(&self, cx: &FileContext<'_>, plan: &mut FilePlan) {
-        let facts = cx.facts;
         let env = &self.env;
         let Collected { mut found, public, kept, missing } = self.collect(cx);
         separate_jwt_secrets(cx, &mut found, &env.jwt_secret);
@@ -521,32 +533,27 @@ impl Transform for Secrets {
         }
 
         let template = if cx.file.kind == SourceKind::JavaScript { &data().helper.js } else { &data().helper.ts };
-        let mut names = NewNames::new(facts);
-        let Builtins { vars, builtins, imports } = builtins(cx, &mut names);
-        let source = with_builtins(template, &builtins);
-        let render = |template: &str, name: &str| -> Option<String> {
-            let vars: Vec<(&str, &str)> =
-                std::iter::once(("helper", name)).chain(vars.iter().map(|(k, v)| (*k, v.as_str()))).collect();
-            codegen::render(template, &[], &vars, &facts.style, false).ok()?.pop()
+        let shared = shared_helper_module(cx).and_then(|(path, spec)| shared_helper(cx, template, path, &spec));
+        // (A require runs where it stands: a secret read above it, when the module loads, would find the helper not
+        // yet there. That file keeps its own, hoisted, helper.)
+        let shared = shared.map(|shared| {
+            let import = imports::insert(cx, &shared.import, None);
+            (shared, import)
+        });
+        let cjs = cx.facts.module_system == ModuleSystem::CommonJs;
+        let read_above = |import: &Edit| {
+            cjs && (found.iter().any(|r| r.range.start < import.range.start)
+                || missing.iter().any(|m| m.at < import.range.start))
         };
-        // The helper an earlier run added (under whatever name it got then), else a new one under a free name. A
-        // helper of an earlier version (whose development value was written in the code, or in `process.env`) is
-        // brought up to date.
-        let cjs = facts.module_system == ModuleSystem::CommonJs;
-        let (helper, new_helper) = match existing_helper(cx, &source, cjs, &render) {
-            Some((_, None)) if found.is_empty() && missing.is_empty() => return,
-            Some((name, None)) => (name, None),
-            Some((name, Some(outdated))) => {
-                let Some(printed) = render(&source, &name) else { return };
-                plan.edits.push(Edit::replace(outdated, printed));
-                (name, None)
+        let (helper, support) = match shared {
+            Some((shared, import)) if (!found.is_empty() || !missing.is_empty()) && !read_above(&import) => {
+                plan.new_modules.push(shared.module);
+                (shared.name, vec![import])
             }
-            None if found.is_empty() && missing.is_empty() => return,
-            None => {
-                let name = names.pick("requiredSecret", &[]);
-                let Some(printed) = render(&source, &name) else { return };
-                (name, Some(printed))
-            }
+            _ => match own_helper(cx, template, !found.is_empty() || !missing.is_empty(), plan) {
+                Some(own) => own,
+                None => return,
+            },
         };
         let read = |env: &str, list: bool| {
             let call = format!("{helper}({})", cx.quoted(env));
@@ -575,16 +582,113 @@ impl Transform for Secrets {
                 ),
             ));
         }
-        if let Some(import) = imports {
-            plan.edits.push(imports::insert(cx, &import, None));
-        }
-        if let Some(helper) = new_helper {
-            plan.edits.push(imports::insert_paragraph(cx, &helper));
-        }
+        plan.edits.extend(support);
 
         let dotenv_late = dotenv_after_imports(cx).then(|| crate::discover::display_path(&cx.file.path));
         next_steps(plan, &found, &missing, dotenv_late.as_deref());
     }
+}
+
+/// The file's own helper: the one an earlier run added (under whatever name it got then), else a new one under a
+/// free name (when `moves`: something is to read it). A helper of an earlier version (whose development value was
+/// written in the code, or in `process.env`) is brought up to date (an edit in `plan`). Its name, and the edits that
+/// add it and what it imports; `None` when there is nothing to do.
+fn own_helper(cx: &FileContext<'_>, template: &str, moves: bool, plan: &mut FilePlan) -> Option<(String, Vec<Edit>)> {
+    let facts = cx.facts;
+    let mut names = NewNames::new(facts);
+    let Builtins { vars, builtins, imports } = builtins(cx, &mut names);
+    let source = with_builtins(template, &builtins);
+    let render = |template: &str, name: &str| -> Option<String> {
+        let vars: Vec<(&str, &str)> =
+            std::iter::once(("helper", name)).chain(vars.iter().map(|(k, v)| (*k, v.as_str()))).collect();
+        codegen::render(template, &[], &vars, &facts.style, false).ok()?.pop()
+    };
+    let cjs = facts.module_system == ModuleSystem::CommonJs;
+    let (helper, new_helper) = match existing_helper(cx, &source, cjs, &render) {
+        Some((_, None)) if !moves => return None,
+        Some((name, None)) => (name, None),
+        Some((name, Some(outdated))) => {
+            let printed = render(&source, &name)?;
+            plan.edits.push(Edit::replace(outdated, printed));
+            (name, None)
+        }
+        None if !moves => return None,
+        None => {
+            let name = names.pick("requiredSecret", &[]);
+            let printed = render(&source, &name)?;
+            (name, Some(printed))
+        }
+    };
+    let mut support = Vec::new();
+    if let Some(import) = imports {
+        support.push(imports::insert(cx, &import, None));
+    }
+    if let Some(helper) = new_helper {
+        support.push(imports::insert_paragraph(cx, &helper));
+    }
+    Some((helper, support))
+}
+
+/// A helper in a module of its own, which this file imports ([`shared_helper_module`]).
+struct SharedHelper {
+    /// What this file calls it (`requiredSecret`, or another name where that one is taken).
+    name: String,
+    /// The import or require of it, in the file's style.
+    import: String,
+    /// The module, printed in the file's style.
+    module: crate::transform::NewModule,
+}
+
+/// The module at `path` that holds the helper, printed from `template` in this file's style, and this file's import
+/// of it by `specifier`.
+fn shared_helper(
+    cx: &FileContext<'_>,
+    template: &str,
+    path: std::path::PathBuf,
+    specifier: &str,
+) -> Option<SharedHelper> {
+    let style = &cx.facts.style;
+    let eol = style.eol;
+    let render = |code: &str, vars: &[(&str, &str)]| codegen::render(code, &[], vars, style, false).ok()?.pop();
+    let name = NewNames::new(cx.facts).pick("requiredSecret", &[]);
+    let bound = if name == "requiredSecret" { name.clone() } else { format!("requiredSecret as {name}") };
+    let cjs = cx.facts.module_system == ModuleSystem::CommonJs;
+    let text = if cjs {
+        let random = format!("require({}).randomBytes", cx.quoted("crypto"));
+        let vars = [
+            ("helper", "requiredSecret"),
+            ("fs", "fs"),
+            ("os", "os"),
+            ("randomBytes", "crypto.randomBytes"),
+            ("createHmac", "crypto.createHmac"),
+            ("random", random.as_str()),
+        ];
+        let helper = render(&with_builtins(template, &data().helper.builtins), &vars)?;
+        let export = render("module.exports = { requiredSecret };", &[])?;
+        format!("{helper}{eol}{eol}{export}{eol}")
+    } else {
+        let vars = [
+            ("helper", "requiredSecret"),
+            ("fs", "fs"),
+            ("os", "os"),
+            ("randomBytes", "randomBytes"),
+            ("createHmac", "createHmac"),
+            ("random", "randomBytes"),
+        ];
+        let imports = render(
+            "import * as fs from 'fs';\nimport * as os from 'os';\nimport { createHmac, randomBytes } from 'crypto';",
+            &[],
+        )?;
+        let helper = render(&with_builtins(template, ""), &vars)?;
+        format!("{imports}{eol}{eol}export {helper}{eol}")
+    };
+    let import = if cjs {
+        let binding = bound.replace(" as ", ": ");
+        render(&format!("const {{ {binding} }} = require({});", cx.quoted(specifier)), &[])?
+    } else {
+        render(&format!("import {{ {bound} }} from {};", cx.quoted(specifier)), &[])?
+    };
+    Some(SharedHelper { name, import, module: crate::transform::NewModule { path, text, transform: ID } })
 }
 
 /// What the operator must do: set each variable (in production; NODE_ENV must say so there), and, when literals
@@ -724,8 +828,104 @@ const LAZY: &str = "lazy";
 fn surveyed_jwt_secrets<'a>(cx: &FileContext<'a>) -> impl Iterator<Item = (&'a str, &'a str, &'a str)> {
     cx.project.survey(ID).files().iter().flat_map(|(_, notes)| notes).filter_map(|note| {
         let mut fields = note.splitn(3, '\t');
-        Some((fields.next()?, fields.next()?, fields.next()?))
+        Some((fields.next().filter(|read| [AT_START, LAZY].contains(read))?, fields.next()?, fields.next()?))
     })
+}
+
+/// The survey's note of a file that gets a new helper: this, then the kind of module that would serve it
+/// ([`helper_flavour`]).
+const HELPER_NOTE: &str = "helper:";
+/// The name of the module that holds the helper when several files of a project need it, before its extension.
+const HELPER_MODULE: &str = "required-secret";
+/// What every version of the helper says (in its error for a variable not set in production).
+const HELPER_MARK: &str = "must be set in production";
+
+/// Whether a session middleware or cookie-parser of this file may be given a secret, or another module passes one of
+/// its values to them: the files whose secrets may move (JWT secrets aside), for the survey.
+fn may_move_session_secrets(cx: &FileContext<'_>) -> bool {
+    let facts = cx.facts;
+    !session::session_uses(facts, cx.links, EXPRESS_SESSION).is_empty()
+        || !session::session_uses(facts, cx.links, COOKIE_SESSION).is_empty()
+        || facts.calls.iter().any(|s| !s.is_new && s.call.callee.as_ref().is_some_and(|c| c.is_module("cookie-parser")))
+        || cx
+            .links
+            .passed_values
+            .iter()
+            .any(|p| [EXPRESS_SESSION, COOKIE_SESSION, "cookie-parser"].iter().any(|m| p.callee.is_module(m)))
+}
+
+/// The kind of module that can serve this file's helper: the extension it would have (`.ts` for `.ts` and `.tsx`
+/// files, `.js` for `.js` and `.jsx`, else the file's own) and the module system (`cjs` or `esm`), as `"ts esm"`.
+/// `None` for a file of another extension.
+fn helper_flavour(cx: &FileContext<'_>) -> Option<String> {
+    let extension = match cx.file.path.extension()?.to_str()? {
+        "ts" | "tsx" => "ts",
+        "js" | "jsx" => "js",
+        other @ ("mts" | "cts" | "mjs" | "cjs") => other,
+        _ => return None,
+    };
+    let system = if cx.facts.module_system == ModuleSystem::CommonJs { "cjs" } else { "esm" };
+    Some(format!("{extension} {system}"))
+}
+
+/// The shared module that serves this file's helper, when two or more files of the project of its kind need one
+/// ([`Options::new_modules`](crate::transform::Options::new_modules)): its path (`required-secret` and the extension,
+/// in the deepest folder that holds them all) and the specifier this file imports it by. `None` where the file keeps
+/// its own helper: it is the only one of its kind, or a file is at the module's path already.
+fn shared_helper_module(cx: &FileContext<'_>) -> Option<(std::path::PathBuf, String)> {
+    if !cx.options.new_modules {
+        return None;
+    }
+    let flavour = helper_flavour(cx)?;
+    let notes = cx.project.survey(ID);
+    let files: Vec<&std::path::Path> =
+        notes.notes(HELPER_NOTE).filter(|(_, text)| *text == flavour).map(|(path, _)| path).collect();
+    if files.len() < 2 || !files.contains(&cx.file.path.as_path()) {
+        return None;
+    }
+    let mut folder = files[0].parent()?.to_path_buf();
+    while !files.iter().all(|f| f.starts_with(&folder)) {
+        folder = folder.parent()?.to_path_buf();
+    }
+    let extension = flavour.split(' ').next()?;
+    let path = folder.join(format!("{HELPER_MODULE}.{extension}"));
+    if cx.project.module_paths_taken.contains(&path) {
+        return None;
+    }
+    // The specifier: relative to this file's folder, with the extension where Node's ES modules need it (and where a
+    // TypeScript file already writes its relative imports so).
+    let own = cx.file.path.parent()?;
+    let mut up = own.to_path_buf();
+    let mut climbs = 0;
+    while !folder.starts_with(&up) {
+        up = up.parent()?.to_path_buf();
+        climbs += 1;
+    }
+    let down = folder.strip_prefix(&up).ok()?;
+    let mut parts: Vec<String> = if climbs == 0 { vec![".".to_string()] } else { vec!["..".to_string(); climbs] };
+    parts.extend(down.components().map(|c| c.as_os_str().to_string_lossy().into_owned()));
+    let esm = cx.facts.module_system != ModuleSystem::CommonJs;
+    let typescript = matches!(extension, "ts" | "mts" | "cts");
+    let with_extension = if typescript {
+        // As the file writes its relative imports; a file with none, as Node will read the compiled code (an ES
+        // module package needs the extension, and TypeScript reads `.js` as the `.ts` file).
+        let relative: Vec<&str> =
+            cx.facts.bindings.iter().map(|b| b.module.as_str()).filter(|m| m.starts_with('.')).collect();
+        let js = |spec: &&str| [".js", ".mjs", ".cjs"].iter().any(|e| spec.ends_with(e));
+        let module_package = cx.project.manifest.as_ref().and_then(|m| m.module_type()).as_deref() == Some("module");
+        esm && (relative.iter().any(js) || (relative.is_empty() && module_package) || extension == "mts")
+    } else {
+        esm
+    };
+    let file = match (with_extension, extension) {
+        (false, _) => HELPER_MODULE.to_string(),
+        (true, "ts") => format!("{HELPER_MODULE}.js"),
+        (true, "mts") => format!("{HELPER_MODULE}.mjs"),
+        (true, "cts") => format!("{HELPER_MODULE}.cjs"),
+        (true, other) => format!("{HELPER_MODULE}.{other}"),
+    };
+    parts.push(file);
+    Some((path, parts.join("/")))
 }
 
 /// The value of a literal secret as written, without its quotes (what tells two secrets apart).
