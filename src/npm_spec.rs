@@ -165,13 +165,35 @@ pub fn classify(spec: &str) -> Spec {
     }
 }
 
-/// The major a spec starts at (`^4.16.0`, `4.x`, `>=4 <5` -> 4); `None` for anything that is not a range.
+/// The major a spec is written for (`^4.16.0`, `4.x`, `>=4 <5`, `>=4.0.0`, `^4 || ^5` -> 4); `None` for anything that
+/// is not a range. A range with no lower bound is on the highest major it admits, the one npm installs (`<4.0.0` and
+/// `<=3.21.2` -> 3, not the 0.x they start at); one open at both ends is on none.
 pub fn start_major(spec: &str) -> Option<u64> {
     match classify(spec) {
         Spec::Simple { version, .. } => Some(version.major),
-        Spec::Range(range) => range.min_version().map(|v| v.major),
+        Spec::Range(range) => {
+            let min = range.min_version()?;
+            if (min.major, min.minor, min.patch) != (0, 0, 0) {
+                return Some(min.major);
+            }
+            top_major(&range)
+        }
         Spec::Any | Spec::Other(_) => None,
     }
+}
+
+/// The highest major `range` admits, when it is closed above.
+fn top_major(range: &Range) -> Option<u64> {
+    let from = |major: u64| Range::parse(format!(">={major}.0.0"));
+    // (Open above: no major is its last. The bound is past any real package's major.)
+    if from(10_000).is_ok_and(|r| range.allows_any(&r)) {
+        return None;
+    }
+    let mut top = 0;
+    while from(top + 1).is_ok_and(|r| range.allows_any(&r)) {
+        top += 1;
+    }
+    Some(top)
 }
 
 /// `op` applied to `version` as text (`^4.22.3`).
@@ -253,5 +275,29 @@ mod tests {
         assert_eq!(write(Operator::Caret, "4.22.3"), "^4.22.3");
         assert_eq!(write(Operator::Tilde, "4.22.3"), "~4.22.3");
         assert_eq!(write(Operator::Exact, "4.22.3"), "4.22.3");
+    }
+
+    #[test]
+    fn a_range_with_no_lower_bound_is_on_the_highest_major_it_admits() {
+        let table = [
+            ("^3.21.2", Some(3)),
+            ("~3.4.8", Some(3)),
+            ("3.x", Some(3)),
+            (">=3 <4", Some(3)),
+            ("<4.0.0", Some(3)),
+            ("<4", Some(3)),
+            ("<=3.21.2", Some(3)),
+            ("<0.5.0", Some(0)),
+            (">=2 <4", Some(2)),
+            ("^3 || ^4", Some(3)),
+            ("^4.18.0 || ^5.0.0", Some(4)),
+            (">=3.0.0", Some(3)),
+            (">=4.16.0", Some(4)),
+            ("*", None),
+            ("latest", None),
+        ];
+        for (spec, expected) in table {
+            assert_eq!(start_major(spec), expected, "{spec:?}");
+        }
     }
 }

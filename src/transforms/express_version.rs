@@ -154,9 +154,11 @@ pub fn decide(spec: &str, requested_major: Option<u64>, newest_runnable: u64, ta
         }
         Spec::Range(range) => {
             let Some(min) = range.min_version() else { return Decision::Keep };
-            let Some(target) = major(table, target_for(min.major)) else { return Decision::Keep };
+            // (`<4.0.0` is on Express 3, what npm installs for it, not on the 0.x it starts at.)
+            let current = npm_spec::start_major(spec).unwrap_or(min.major);
+            let Some(target) = major(table, target_for(current)) else { return Decision::Keep };
             let Ok(newest) = Version::parse(&target.newest) else { return Decision::Keep };
-            if min.major != target.major {
+            if current != target.major {
                 return Decision::MajorChange(npm_spec::write(Operator::Caret, &target.newest));
             }
             if range.satisfies(&newest) {
