@@ -368,7 +368,7 @@ pub fn summary(result: &RunResult, mode: Mode, color: bool) -> String {
     for manifest in &result.held_back {
         let _ = writeln!(
             out,
-            "  {}: the requested migration is held back, Express keeps its major (see its major-change finding)",
+            "  {}: the requested major is held back (see its major-change finding)",
             display_path(manifest)
         );
     }

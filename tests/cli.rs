@@ -3859,3 +3859,40 @@ app.get('/', (req, res) => res.send(200, 'admin'));\napp.listen(3001);\n";
         assert_eq!(doc["errors"][0]["path"], "broken.js", "{path}");
     }
 }
+
+/// Express 3 code with its `app.configure` and bundled body parser, as the repros of old apps have it.
+const EXPRESS3_APP: &str = "var express = require('express');\nvar app = express();\napp.configure(function () {\n  app.use(express.bodyParser());\n});\napp.get('/', function (req, res) { res.send('hi'); });\napp.listen(3000);\n";
+
+fn express_manifest(spec: &str) -> String {
+    format!("{{\n  \"name\": \"old\",\n  \"private\": true,\n  \"dependencies\": {{\n    \"express\": \"{spec}\"\n  }}\n}}\n")
+}
+
+/// `--express 5` on an Express 3 project: the code moves to 4 with express4's migration, and Express with it (it
+/// stayed on 3 under the migrated code, with exit 0); the move to 5 is held back with exit 3, since express5 reads
+/// Express 4 code. Once written, a second run with `--express 5` makes that move.
+#[test]
+fn express3_asked_to_5_moves_to_4_and_holds_5_back() {
+    let project = Project::empty().with("package.json", express_manifest("~3.21.2")).with("app.js", EXPRESS3_APP);
+    let args = ["--express", "5", "--only", "express4,express5", "--color", "never"];
+    let dry = run(project.path(), &args);
+    assert_eq!(dry.code, 3, "{dry:?}");
+    assert!(dry.stdout.contains("+    \"express\": \"~4.22.3\""), "{}", dry.stdout);
+    assert!(dry.stdout.contains("+app.use(bodyParser.json());"), "{}", dry.stdout);
+    assert!(
+        dry.stderr.contains(
+            "express `~3.21.2` moves to ~4.22.3 with the code's migration to Express 4 in this run; the move to ~5.3.0 \
+             asked for with --express 5 is held back"
+        ),
+        "{}",
+        dry.stderr
+    );
+
+    let write = run(project.path(), &[&args[..], &["--write", "--allow-no-vcs"]].concat());
+    assert_eq!(write.code, 3, "{write:?}");
+    assert!(project.read("package.json").contains("\"express\": \"~4.22.3\""));
+    let again = run(project.path(), &["--check", "--only", "express4"]);
+    assert_eq!(again.code, 0, "Express and the code are both on 4: {again:?}");
+    let next = run(project.path(), &args);
+    assert_eq!(next.code, 0, "{next:?}");
+    assert!(next.stdout.contains("+    \"express\": \"~5.3.0\""), "{}", next.stdout);
+}

@@ -306,10 +306,45 @@ impl Transform for ExpressVersion {
                         && cx.options.selected.contains(&"express5"))
             };
             let blocked = cx.source_errors || !cx.blockers.is_empty();
+            // Express 3 asked to 5: the express5 migration reads Express 4 code, so this run makes the move to 4 with
+            // express4's migration, and holds the move to 5 back (never Express 3 left under migrated code).
+            let mut five_held_back = None;
+            let decision = match decision {
+                Decision::MajorChange(to)
+                    if npm_spec::start_major(&to) == Some(5)
+                        && npm_spec::start_major(&spec) == Some(3)
+                        && cx.options.selected.contains(&"express4") =>
+                {
+                    match decide(&spec, Some(4), newest_runnable, &table) {
+                        Decision::MajorChange(to4) => {
+                            five_held_back = Some(to);
+                            Decision::MajorChange(to4)
+                        }
+                        _ => Decision::MajorChange(to),
+                    }
+                }
+                other => other,
+            };
             let decision = match decision {
                 Decision::MajorChange(to) if migrated(&to) && !blocked => Decision::Set(to),
                 other => other,
             };
+            let asked_five = self.target.major == Some(5);
+            if let (Some(five), Decision::Set(to) | Decision::Pin(to)) = (&five_held_back, &decision) {
+                if asked_five {
+                    plan.held_back = true;
+                    let how = format!("moves to {to} with the code's migration to Express 4 in this run");
+                    plan.findings.push(cx.finding(
+                        "major-change",
+                        &d.package,
+                        format!(
+                            "express `{spec}` {how}; the move to {five} asked for with --express 5 is held back: the \
+                             express5 migration reads Express 4 code, which this run only writes. Apply this change, \
+                             then run again with --express 5"
+                        ),
+                    ));
+                }
+            }
             // Held back, the version still moves to the newest patched release of its own major.
             let decision = match decision {
                 Decision::MajorChange(to) if migrated(&to) => {
