@@ -3896,3 +3896,42 @@ fn express3_asked_to_5_moves_to_4_and_holds_5_back() {
     assert_eq!(next.code, 0, "{next:?}");
     assert!(next.stdout.contains("+    \"express\": \"~5.3.0\""), "{}", next.stdout);
 }
+
+/// `latest` (which installs Express 5) over code written for Express 3, which stops at start on it: the Express 3
+/// calls are rewritten as for `>=3.0.0`, and the tag is pinned to 4, the major that code now runs on, not 5; with
+/// `--express 5`, the move to 5 is held back (exit 3).
+#[test]
+fn a_latest_tag_over_express3_code_is_migrated_and_pinned_to_4() {
+    let project = Project::empty().with("package.json", express_manifest("latest")).with("app.js", EXPRESS3_APP);
+    let out = run(project.path(), &["--only", "express4", "--color", "never"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("+    \"express\": \"^4.22.3\""), "{}", out.stdout);
+    assert!(out.stdout.contains("-app.configure(function () {"), "{}", out.stdout);
+    assert!(out.stderr.contains("app.js:3:1: warning [express4/express3-call]"), "{}", out.stderr);
+
+    let five = run(project.path(), &["--express", "5", "--only", "express4,express5", "--color", "never"]);
+    assert_eq!(five.code, 3, "{five:?}");
+    assert!(five.stdout.contains("+    \"express\": \"^4.22.3\""), "{}", five.stdout);
+    assert!(five.stderr.contains("the move to ^5.3.0 asked for with --express 5 is held back"), "{}", five.stderr);
+}
+
+/// Express 4 declared over Express 3 leftovers (`app.configure`, `express.bodyParser()`): with `--express 5`, the
+/// leftovers are rewritten for 4 and reported, and the move to 5 waits for a second run (exit 3); the run does not
+/// say the code was migrated to Express 5. After `--write`, the second run makes the move.
+#[test]
+fn express4_range_with_express3_calls_holds_the_move_to_5_back() {
+    let project = Project::empty().with("package.json", express_manifest("^4.17.1")).with("app.js", EXPRESS3_APP);
+    let args = ["--express", "5", "--only", "express4,express5", "--color", "never"];
+    let out = run(project.path(), &args);
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(out.stdout.contains("+    \"express\": \"^4.22.3\""), "{}", out.stdout);
+    assert!(out.stderr.contains("app.js:4:11: warning [express4/express3-call]"), "{}", out.stderr);
+    assert!(out.stderr.contains("express `^4.17.1` stays on 4: the move to ^5.3.0 is held back"), "{}", out.stderr);
+    assert!(!out.stderr.contains("migrated to Express 5"), "{}", out.stderr);
+
+    let write = run(project.path(), &[&args[..], &["--write", "--allow-no-vcs"]].concat());
+    assert_eq!(write.code, 3, "{write:?}");
+    let next = run(project.path(), &args);
+    assert_eq!(next.code, 0, "{next:?}");
+    assert!(next.stdout.contains("+    \"express\": \"^5.3.0\""), "{}", next.stdout);
+}

@@ -1,5 +1,6 @@
 //! `express4`: migrates Express 3 code to Express 4, in files whose nearest package.json is on Express 3 (the
-//! `express-version` transform moves the range itself).
+//! `express-version` transform moves the range itself); in a project on a newer Express (or `*`), rewrites the same
+//! way only the Express 3 calls the app stops at start on, each reported (`Mode::Repair`).
 //!
 //! ```js
 //! // before (package.json on Express 3)
@@ -124,6 +125,100 @@ pub fn on_express3(cx: &FileContext<'_>) -> bool {
     cx.project.lists_major("express", 3)
 }
 
+/// The rule of the findings on Express 3 calls rewritten in a project whose package.json is on a newer Express (or
+/// lets npm choose): it holds back a move to Express 5 in the same run, whose migration read the code before them.
+pub const EXPRESS3_CALL: &str = "express3-call";
+
+/// What the transform does in a file, by its project.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// The project's package.json is on Express 3: its code moves with the version.
+    Migrate,
+    /// The project lists Express 4 or newer (or `*`, `latest`), and this file, which imports express, still calls
+    /// what Express 4 took out (`app.configure`, `express.bodyParser()`, `app.use(app.router)`): the app stops at
+    /// start on those calls. They are rewritten as the migration would, and each is reported.
+    Repair,
+}
+
+fn mode(cx: &FileContext<'_>) -> Option<Mode> {
+    if on_express3(cx) {
+        return Some(Mode::Migrate);
+    }
+    let lists_express = cx.project.manifest.as_ref().is_some_and(|m| !m.dependency_all("express").is_empty());
+    (lists_express && cx.facts.bindings_of("express").next().is_some()).then_some(Mode::Repair)
+}
+
+/// The calls of `cx`'s file that Express 4 and 5 no longer take, each with what it does there and what it becomes.
+fn express3_calls(cx: &FileContext<'_>) -> Vec<(usize, String)> {
+    let code = &cx.file.code;
+    let mut found = Vec::new();
+    for site in &cx.facts.calls {
+        let Some(callee) = &site.call.callee else { continue };
+        let Some(binding) = &callee.binding else { continue };
+        if binding.module != "express" || callee.members.len() != 1 || site.is_new {
+            continue;
+        }
+        let name = callee.members[0].as_str();
+        let Some(bundled) = data().middleware.iter().find(|m| m.name == name) else { continue };
+        // (`express.favicon()` with no path has its own finding: it is removed, not rewritten.)
+        if bundled.name == "favicon" && site.call.args.is_empty() {
+            continue;
+        }
+        found.push((
+            site.call.range.start(),
+            format!(
+                "`{}.{name}()` is Express 3's bundled middleware: Express 4 throws at start (\"Most middleware (like \
+                 {name}) is no longer bundled with Express\"), Express 5 has no `{name}`; rewritten to the {} package, \
+                 as the 3 -> 4 migration does",
+                binding.local, bundled.package
+            ),
+        ));
+    }
+    for call in cx.facts.member_calls().iter() {
+        let object = &call.object;
+        let statement = call.stmt.as_ref().and_then(|stmt| code.get(stmt.range.range())).unwrap_or("");
+        let function_last = matches!(call.args.last(), Some(Value::Other(_)));
+        if call.method == "configure" && function_last {
+            // (What `configure` unwraps: a statement that is the call, its arguments environment names.)
+            let envs = call.args[..call.args.len() - 1].iter().all(|a| matches!(a, Value::Str(..)));
+            let what = if envs && statement.starts_with(&format!("{object}.configure(")) {
+                if call.args.len() == 1 {
+                    "its body now runs directly".to_string()
+                } else {
+                    format!("its body now runs under `if ({object}.get('env') === ...)`")
+                }
+            } else {
+                "not rewritten: run its body directly, under `if (app.get('env') === ...)` for an environment"
+                    .to_string()
+            };
+            found.push((
+                call.range.start(),
+                format!(
+                    "`{object}.configure()` is Express 3 API: on Express 4 and 5 the app stops at start \
+                     (\"{object}.configure is not a function\"); {what}"
+                ),
+            ));
+        }
+        let router = format!("{object}.router");
+        let uses_router =
+            call.method == "use" && call.args.len() == 1 && code.get(call.args[0].range().range()) == Some(&*router);
+        if uses_router {
+            let alone = statement.trim_end_matches(';').trim_end() == code.get(call.range.range()).unwrap_or("");
+            let what = if alone {
+                "removed: routes run where they are declared"
+            } else {
+                "not rewritten: remove it, routes run where they are declared"
+            };
+            found.push((
+                call.range.start(),
+                format!("`{object}.use({router})` is Express 3 API: Express 4 throws at start (\"'app.router' is deprecated!\"); {what}"),
+            ));
+        }
+    }
+    found.sort_by_key(|(at, _)| *at);
+    found
+}
+
 impl Transform for Express4 {
     fn info(&self) -> &TransformInfo {
         &self.info
@@ -143,7 +238,9 @@ impl Transform for Express4 {
     }
 
     fn plan(&self, cx: &FileContext<'_>, plan: &mut FilePlan) {
-        if !on_express3(cx) {
+        let Some(mode) = mode(cx) else { return };
+        let repaired = if mode == Mode::Repair { express3_calls(cx) } else { Vec::new() };
+        if mode == Mode::Repair && repaired.is_empty() {
             return;
         }
         // Edits of the other migration of this phase may be in the plan already: only this transform's count.
@@ -200,7 +297,19 @@ impl Transform for Express4 {
                 );
             }
         }
+        for (at, message) in repaired {
+            plan.findings.push(cx.finding(EXPRESS3_CALL, at, message));
+        }
         if plan.edits.len() == edits_before {
+            return;
+        }
+        if mode == Mode::Repair {
+            plan.next_steps.push(
+                "Express 3 calls that stopped the app at start on Express 4 and newer were rewritten as the 3 -> 4 \
+                 migration does: run the app's tests, and read the migration guide for behaviour changes no \
+                 tool can see (https://expressjs.com/en/guide/migrating-4.html)"
+                    .to_string(),
+            );
             return;
         }
         plan.next_steps.push(

@@ -323,17 +323,37 @@ impl Transform for ExpressVersion {
                         _ => Decision::MajorChange(to),
                     }
                 }
+                // `*` or `latest` over code that called Express 3 API, rewritten for Express 4 in this run (as for
+                // `>=3.0.0`): Express 5 needs its own migration of that code.
+                Decision::Pin(to) if npm_spec::start_major(&to) == Some(5) && rewrote_express3_calls(cx) => {
+                    match major(&table, 4) {
+                        Some(four) => {
+                            five_held_back = Some(to);
+                            Decision::Pin(npm_spec::write(Operator::Caret, &four.newest))
+                        }
+                        None => Decision::Pin(to),
+                    }
+                }
                 other => other,
             };
             let decision = match decision {
                 Decision::MajorChange(to) if migrated(&to) && !blocked => Decision::Set(to),
                 other => other,
             };
+            // (Without --express 5, a pin over rewritten Express 3 calls says why it is 4 in its own finding.)
             let asked_five = self.target.major == Some(5);
             if let (Some(five), Decision::Set(to) | Decision::Pin(to)) = (&five_held_back, &decision) {
                 if asked_five {
                     plan.held_back = true;
-                    let how = format!("moves to {to} with the code's migration to Express 4 in this run");
+                    let how = if matches!(decision, Decision::Set(_)) {
+                        format!("moves to {to} with the code's migration to Express 4 in this run")
+                    } else {
+                        format!(
+                            "is pinned to {to}, the major the code's Express 3 calls are rewritten for in this run \
+                             (express4/{})",
+                            crate::transforms::express4::EXPRESS3_CALL
+                        )
+                    };
                     plan.findings.push(cx.finding(
                         "major-change",
                         &d.package,
@@ -371,12 +391,20 @@ impl Transform for ExpressVersion {
                 }
                 Decision::Pin(to) => {
                     new_major = npm_spec::start_major(&to);
+                    let which = match five_held_back {
+                        Some(_) => format!(
+                            "the major the code's Express 3 calls are rewritten for in this run (express4/{}); Express \
+                             5 needs its own migration of that code: apply this run, then run again with --express 5",
+                            crate::transforms::express4::EXPRESS3_CALL
+                        ),
+                        _ => "the newest release that runs on the project's Node".to_string(),
+                    };
                     plan.findings.push(cx.finding(
                         "not-a-range",
                         &d.package,
                         format!(
-                            "express was `{spec}`, which installs whatever is newest on the day: pinned to {to}, the \
-                             newest release that runs on the project's Node"
+                            "express was `{spec}`, which installs whatever is newest on the day: pinned to {to}, \
+                             {which}"
                         ),
                     ));
                     plan.changes.push(change(section, &d.package, to));
@@ -444,35 +472,56 @@ impl Transform for ExpressVersion {
     }
 }
 
+/// Whether the express4 transform rewrote, in this run, calls of Express 3 API in code of the project of `cx`, whose
+/// package.json is not on Express 3.
+fn rewrote_express3_calls(cx: &ManifestContext<'_>) -> bool {
+    let rule = format!("express4/{}", crate::transforms::express4::EXPRESS3_CALL);
+    cx.blockers.iter().any(|f| f.rule == rule)
+}
+
 /// Why a requested major is held back, naming every blocker with its place (at most ten, then how many more).
 fn held_back_message(spec: &str, to: &str, cx: &ManifestContext<'_>) -> String {
     let current = npm_spec::start_major(spec).map_or_else(|| spec.to_string(), |m| m.to_string());
-    let mut places: Vec<String> = cx
-        .blockers
-        .iter()
-        .take(10)
-        .map(|f| format!("{}:{} {}", crate::discover::display_path(&f.path), f.line, f.rule))
-        .collect();
-    if cx.blockers.len() > 10 {
-        places.push(format!("and {} more", cx.blockers.len() - 10));
-    }
+    let express3_rule = format!("express4/{}", crate::transforms::express4::EXPRESS3_CALL);
+    let (express3, others): (Vec<&crate::transform::Finding>, Vec<&crate::transform::Finding>) =
+        cx.blockers.iter().partition(|f| f.rule == express3_rule);
+    let places = |list: &[&crate::transform::Finding]| {
+        let mut places: Vec<String> = list
+            .iter()
+            .take(10)
+            .map(|f| format!("{}:{} {}", crate::discover::display_path(&f.path), f.line, f.rule))
+            .collect();
+        if list.len() > 10 {
+            places.push(format!("and {} more", list.len() - 10));
+        }
+        places.join(", ")
+    };
+    let count = |n: usize, one: &str, many: &str| if n == 1 { format!("1 {one}") } else { format!("{n} {many}") };
     let mut reasons = Vec::new();
-    if !cx.blockers.is_empty() {
-        let n = cx.blockers.len();
-        let what = if n == 1 {
-            "1 place the migration could not rewrite".to_string()
-        } else {
-            format!("{n} places the migration could not rewrite")
-        };
-        reasons.push(format!("{what} ({})", places.join(", ")));
+    if !express3.is_empty() {
+        let what = count(express3.len(), "Express 3 call", "Express 3 calls");
+        reasons.push(format!(
+            "{what} that stop the app on Express 4 and 5 ({}), rewritten for Express 4 in this run where their \
+             findings say so: the express5 migration reads that code once it is written",
+            places(&express3)
+        ));
+    }
+    if !others.is_empty() {
+        let what =
+            count(others.len(), "place the migration could not rewrite", "places the migration could not rewrite");
+        reasons.push(format!("{what} ({})", places(&others)));
     }
     if cx.source_errors {
         reasons.push("files it could not handle (see the errors)".to_string());
     }
+    let next = if others.is_empty() && !cx.source_errors {
+        "Apply this run, then run again with --express 5"
+    } else {
+        "Migrate those places by hand (see their findings) and run again"
+    };
     format!(
         "express `{spec}` stays on {current}: the move to {to} is held back, because the code keeps {}; the changes \
-         that only run on the new major are held back too. Migrate those places by hand (see their findings) and run \
-         again",
+         that only run on the new major are held back too. {next}",
         reasons.join(" and ")
     )
 }
