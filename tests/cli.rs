@@ -3935,3 +3935,18 @@ fn express4_range_with_express3_calls_holds_the_move_to_5_back() {
     assert_eq!(next.code, 0, "{next:?}");
     assert!(next.stdout.contains("+    \"express\": \"^5.3.0\""), "{}", next.stdout);
 }
+
+/// Without a lockfile, the advisories do not say express's fix "is a new major ... not raised" in a run that raises
+/// Express 3 to 4 with its migration; they still do when the migration does not run and Express stays on 3.
+#[test]
+fn advisories_do_not_contradict_the_move_from_express3_to_4() {
+    let project = Project::empty().with("package.json", express_manifest("~3.21.2")).with("app.js", EXPRESS3_APP);
+    let migrated = run(project.path(), &["--only", "express4,advisories", "--color", "never"]);
+    assert!(migrated.stdout.contains("+    \"express\": \"~4.22.3\""), "{}", migrated.stdout);
+    assert!(migrated.stderr.contains("[advisories/no-lockfile]"), "{}", migrated.stderr);
+    assert!(!migrated.stderr.contains("is a new major for `~3.21.2`"), "{}", migrated.stderr);
+
+    let kept = run(project.path(), &["--only", "express-version,advisories", "--color", "never"]);
+    assert!(!kept.stdout.contains("\"express\": \"~4.22.3\""), "{}", kept.stdout);
+    assert!(kept.stderr.contains("is a new major for `~3.21.2`"), "{}", kept.stderr);
+}

@@ -286,6 +286,13 @@ impl Advisories {
                         made.push(format!("{key} {spec} -> {to}"));
                         plan.changes.push(ManifestRequest::new(section, key, to));
                     }
+                    // (Express raised across the major by express-version with its code migration in this run.)
+                    Some((None, target))
+                        if by_express_version
+                            && npm_spec::start_major(unaliased(spec)).is_some_and(|current| {
+                                crate::transforms::express_version::planned_major(cx, self.express.major, current)
+                                    >= target.major
+                            }) => {}
                     Some((None, target)) => {
                         kept.push(new_major(name, &target, spec));
                         if !gate.is_empty() {

@@ -186,12 +186,15 @@ pub fn planned_major(cx: &ManifestContext<'_>, requested: Option<u64>, current: 
     let newest_runnable = newest_runnable(&cx.project.node);
     let own = current.max(4);
     let target = requested.unwrap_or(0).max(own).min(newest_runnable.max(own));
-    let migration = match (current, target) {
-        (4, 5) => "express5",
-        (3, 4) => "express4",
+    let blocked = cx.source_errors || !cx.blockers.is_empty();
+    // (3 moves to 4 with express4's migration, and no further in one run: express5 reads Express 4 code.)
+    if current == 3 {
+        return if cx.options.selected.contains(&"express4") && !blocked { 4 } else { 3 };
+    }
+    let migrated = match (current, target) {
+        (4, 5) => cx.options.selected.contains(&"express5") && !blocked,
         _ => return target,
     };
-    let migrated = cx.options.selected.contains(&migration) && !cx.source_errors && cx.blockers.is_empty();
     if migrated {
         target
     } else {
@@ -387,12 +390,31 @@ impl Transform for ExpressVersion {
                 })),
                 Decision::Set(to) => {
                     new_major = npm_spec::start_major(&to);
+                    // (3 goes to 4 on a Node older than any patched Express runs: said, as for a pin.)
+                    if let Some(m) = new_major.and_then(|n| major(&table, n)) {
+                        if !cx.project.node.supports(&m.node) && npm_spec::start_major(&spec) != new_major {
+                            plan.findings.push(cx.finding(
+                                "node",
+                                &d.package,
+                                format!(
+                                    "express `{spec}` moves to {to}, which needs Node {}, and the project runs on {} \
+                                     ({}): no patched Express runs there; raise the project's Node",
+                                    m.node, cx.project.node.range, cx.project.node.source
+                                ),
+                            ));
+                        }
+                    }
                     plan.changes.push(change(section, &d.package, to));
                 }
                 Decision::Pin(to) => {
                     new_major = npm_spec::start_major(&to);
-                    let which = match five_held_back {
-                        Some(_) => format!(
+                    let which = match new_major.and_then(|n| major(&table, n)) {
+                        Some(m) if !cx.project.node.supports(&m.node) => format!(
+                            "the oldest patched line, though it needs Node {} and the project runs on {} ({}): no \
+                             patched Express runs there; raise the project's Node",
+                            m.node, cx.project.node.range, cx.project.node.source
+                        ),
+                        _ if five_held_back.is_some() => format!(
                             "the major the code's Express 3 calls are rewritten for in this run (express4/{}); Express \
                              5 needs its own migration of that code: apply this run, then run again with --express 5",
                             crate::transforms::express4::EXPRESS3_CALL
