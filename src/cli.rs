@@ -310,7 +310,7 @@ pub fn main_with(cli: Cli, matches: &clap::ArgMatches) -> i32 {
     if output.mode == Mode::Check {
         unseen_lockfiles_fail(&mut result);
     }
-    let applied = apply(&cli, &mut result);
+    let applied = apply(&cli, &resolved, &mut result);
     emit(&cli, &resolved, &output, &mut result, &applied);
     let code = if !result.errors.is_empty() {
         EXIT_ERROR
@@ -488,7 +488,7 @@ struct Applied {
 
 /// Writes the changes (with `--write` or after a review), updates the lockfiles (`--lockfile`) and writes the
 /// patch file (`--diff-file`); failures become errors of the result.
-fn apply(cli: &Cli, result: &mut RunResult) -> Applied {
+fn apply(cli: &Cli, resolved: &Resolved, result: &mut RunResult) -> Applied {
     let mut applied = Applied::default();
     if (cli.write || cli.interactive) && !result.changes.is_empty() {
         let written = write::write_changes(result, cli.allow_dirty);
@@ -496,6 +496,9 @@ fn apply(cli: &Cli, result: &mut RunResult) -> Applied {
         applied.notes = written.notes;
         if cli.lockfile {
             applied.lockfile_lines = crate::relock::update_written(result, &mut applied.written, &cli.lockfile_env);
+            if cli.write {
+                recheck_rewritten_lockfiles(cli, resolved, result, &mut applied);
+            }
         }
     }
     // Advisories fixed inside their parents' ranges: the lockfile moves them (with or without a manifest change),
@@ -532,6 +535,45 @@ fn apply(cli: &Cli, result: &mut RunResult) -> Applied {
         }
     }
     applied
+}
+
+/// A lockfile the run could not read (an npm 2 or 3 npm-shrinkwrap.json, with no lockfileVersion) that npm has just
+/// rewritten is read now: the run is planned again, and what the advisories find in it (a raise in package.json) is
+/// written and its lockfile updated in this run, not left for the next run to find.
+fn recheck_rewritten_lockfiles(cli: &Cli, resolved: &Resolved, result: &mut RunResult, applied: &mut Applied) {
+    let manifests = crate::relock::unread_then_updated(result);
+    if manifests.is_empty() || !result.errors.is_empty() {
+        return;
+    }
+    let Resolved { paths, transforms, options, .. } = resolved;
+    let mut recheck = pipeline::run_with(paths, transforms, options);
+    // Only the advisories' changes of those manifests: any other is the next run's.
+    let advising: Vec<&str> =
+        result.findings.iter().filter(|f| f.rule == "advisories/unreadable-lockfile").map(|f| f.transform).collect();
+    recheck.changes.retain(|c| {
+        manifests.contains(&c.path)
+            && c.transforms.iter().all(|t| advising.contains(t))
+            && result
+                .changes
+                .iter()
+                .find(|first| first.path == c.path)
+                .is_none_or(|first| *first.updated() == *c.original())
+    });
+    recheck.dependencies.retain(|d| recheck.changes.iter().any(|c| c.path == d.manifest));
+    if recheck.changes.is_empty() {
+        crate::relock::merge_recheck(result, recheck, &manifests, &[]);
+        return;
+    }
+    // (The manifests were written by this run a moment ago: their changes in git are the run's own.)
+    let allow_dirty = cli.allow_dirty || recheck.changes.iter().all(|c| applied.written.contains(&c.path));
+    let mut written = write::write_changes(&mut recheck, allow_dirty).paths;
+    applied.lockfile_lines.extend(crate::relock::update_written(&mut recheck, &mut written, &cli.lockfile_env));
+    for path in &written {
+        if !applied.written.contains(path) {
+            applied.written.push(path.clone());
+        }
+    }
+    crate::relock::merge_recheck(result, recheck, &manifests, &written);
 }
 
 /// Prints the run in the chosen format.

@@ -2979,3 +2979,29 @@ mod tests {
         assert!(result.errors[0].message.contains("`c` is declared twice"), "{:?}", result.errors);
     }
 }
+
+/// One change of a file made in two steps of a run: `first`, written, then `then`, planned on what `first` wrote
+/// ([`crate::relock::merge_recheck`]). Its edits are on `first`'s original, each owned by its transform.
+pub fn followed_by(first: &FileChange, then: &FileChange) -> FileChange {
+    let mut edits = first.edits.clone();
+    let (before, after) = (first.updated(), then.updated());
+    let mut ids = first.transforms.clone();
+    if let Some(id) = then.transforms.first() {
+        record_step(first.original(), &before, &after, id, &mut edits);
+    }
+    for id in &then.transforms {
+        if !ids.contains(id) {
+            ids.push(id);
+        }
+    }
+    let mut change = FileChange::new(
+        first.path.clone(),
+        first.is_manifest,
+        first.original().to_string(),
+        after.into_owned(),
+        ids,
+        edits,
+    );
+    change.diff = Some(crate::report::unified_diff(&change));
+    change
+}

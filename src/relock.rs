@@ -220,3 +220,59 @@ impl Others {
         }
     }
 }
+
+/// The manifests whose lockfile the run could not read (`advisories/unreadable-lockfile`: an npm 2 or 3
+/// npm-shrinkwrap.json, with no lockfileVersion) and that `--lockfile` has since rewritten ([`update_written`]): their
+/// packages are checked against the advisories only now, in the same run ([`merge_recheck`]), so that a second run
+/// does not find them (and change package.json) then.
+pub fn unread_then_updated(result: &RunResult) -> Vec<PathBuf> {
+    let mut manifests: Vec<PathBuf> = Vec::new();
+    for finding in result.findings.iter().filter(|f| f.rule == "advisories/unreadable-lockfile") {
+        let dir = finding.path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let updated = crate::lockfile::find(dir, result.root.as_deref())
+            .is_some_and(|lock| result.updated_lockfiles.contains(&lock.path));
+        if updated && !manifests.contains(&finding.path) {
+            manifests.push(finding.path.clone());
+        }
+    }
+    manifests
+}
+
+/// Takes into `result` what the advisories found in the rewritten lockfiles of `manifests` ([`unread_then_updated`]),
+/// from `recheck`, a run planned after the write: its advisories and their findings replace the manifests' finding
+/// that the lockfile could not be read, and its changes of the manifests that were written (`written`, all made by
+/// the advisories transform) follow the first write's, in one change per file.
+pub fn merge_recheck(result: &mut RunResult, recheck: RunResult, manifests: &[PathBuf], written: &[PathBuf]) {
+    let ours = |path: &Path| manifests.iter().any(|m| m == path);
+    let advising: Vec<&'static str> = result
+        .findings
+        .iter()
+        .filter(|f| f.rule == "advisories/unreadable-lockfile" && ours(&f.path))
+        .map(|f| f.transform)
+        .collect();
+    result.findings.retain(|f| !(advising.contains(&f.transform) && ours(&f.path)));
+    let found = recheck.findings.into_iter().filter(|f| advising.contains(&f.transform) && ours(&f.path));
+    result.findings.extend(found);
+    result.findings.sort_by(|a, b| (&a.path, a.line, a.column, &a.rule).cmp(&(&b.path, b.line, b.column, &b.rule)));
+    result.advisories.retain(|a| !ours(&a.manifest));
+    result.advisories.extend(recheck.advisories.into_iter().filter(|a| ours(&a.manifest)));
+    for change in recheck.changes.into_iter().filter(|c| written.contains(&c.path)) {
+        match result.changes.iter_mut().find(|c| c.path == change.path) {
+            Some(first) => *first = crate::pipeline::followed_by(first, &change),
+            None => result.changes.push(change),
+        }
+    }
+    result.changes.sort_by(|a, b| (a.is_manifest, &a.path).cmp(&(b.is_manifest, &b.path)));
+    result.dependencies.extend(recheck.dependencies.into_iter().filter(|d| written.contains(&d.manifest)));
+    for error in recheck.errors {
+        if !result.errors.contains(&error) {
+            result.errors.push(error);
+        }
+    }
+    for lockfile in recheck.updated_lockfiles {
+        if !result.updated_lockfiles.contains(&lockfile) {
+            result.updated_lockfiles.push(lockfile);
+        }
+    }
+    result.next_steps = crate::pipeline::next_steps(result);
+}

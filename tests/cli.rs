@@ -2731,6 +2731,88 @@ fn the_package_manager_sees_no_tokens_and_keeps_the_registry_settings() {
     assert!(env.lines().any(|l| l.starts_with("HOME=")), "{env}");
 }
 
+/// An npm-shrinkwrap.json of npm 2 or 3 has no lockfileVersion: the run cannot read it, and `--lockfile` has npm
+/// rewrite it (as version 3). The advisories are checked against the rewritten lockfile in the same run: the raise
+/// they plan is written and locked now, so that a second run changes nothing (it used to raise underscore then).
+#[cfg(unix)]
+#[test]
+fn a_shrinkwrap_without_lockfile_version_is_checked_once_npm_rewrote_it() {
+    let app = "const express = require('express');\nconst _ = require('underscore');\n\nconst app = express();\n\
+               app.get('/', (req, res) => res.send(_.escape('<hi>')));\napp.listen(3000);\n";
+    let manifest = "{\n  \"name\": \"demo\",\n  \"version\": \"1.0.0\",\n  \"dependencies\": {\n    \"express\": \
+                    \"^4.22.3\",\n    \"underscore\": \"~1.5.2\"\n  }\n}\n";
+    // npm 3 wrote no lockfileVersion, and only what it installed then.
+    let shrinkwrap = "{\n  \"name\": \"demo\",\n  \"version\": \"1.0.0\",\n  \"dependencies\": {\n    \"underscore\": \
+                      {\n      \"version\": \"1.5.2\",\n      \"from\": \"underscore@~1.5.2\"\n    }\n  }\n}\n";
+    let project =
+        Project::empty().with("app.js", app).with("package.json", manifest).with("npm-shrinkwrap.json", shrinkwrap);
+    // A stand-in npm: locks underscore at what package.json's range admits (1.5.2, or 1.12.1 once raised).
+    let tools = tempfile::tempdir().expect("tempdir");
+    let bin = tools.path().join("bin");
+    std::fs::create_dir_all(&bin).expect("mkdir");
+    let log = tools.path().join("npm.log");
+    let script = format!(
+        "#!/bin/sh\nprintf '%s\\n' \"$*\" >>'{}'\nv=1.5.2\ngrep -q '\"underscore\": \"~1.12.1\"' package.json && \
+         v=1.12.1\ncat >npm-shrinkwrap.json <<EOF\n{{\n  \"name\": \"demo\",\n  \"version\": \"1.0.0\",\n  \
+         \"lockfileVersion\": 3,\n  \"requires\": true,\n  \"packages\": {{\n    \"\": {{\n      \"name\": \"demo\",\n      \
+         \"version\": \"1.0.0\",\n      \"dependencies\": {{ \"express\": \"^4.22.3\", \"helmet\": \"^8.3.0\", \
+         \"underscore\": \"~$v\" }}\n    }},\n    \"node_modules/express\": {{ \"version\": \"4.22.3\" }},\n    \
+         \"node_modules/helmet\": {{ \"version\": \"8.3.0\" }},\n    \"node_modules/underscore\": {{ \"version\": \
+         \"$v\" }}\n  }}\n}}\nEOF\n",
+        log.display()
+    );
+    std::fs::write(bin.join("npm"), script).expect("write");
+    chmod(&bin.join("npm"), 0o755);
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    let run = |args: &[&str]| {
+        let out = Command::new(BIN)
+            .args(["--only", "helmet,advisories", "--color", "never"])
+            .args(args)
+            .current_dir(project.path())
+            .envs(isolated_git_env(project.path()))
+            .env("PATH", &path)
+            // (No registry: the releases are the bundled table's.)
+            .env("npm_config_registry", "http://127.0.0.1:9/")
+            .output()
+            .expect("run");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+
+    let (code, stdout, stderr) = run(&["--write", "--allow-no-vcs", "--lockfile"]);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    assert!(stdout.contains("wrote package.json (helmet, advisories; +2 -1)"), "{stdout}");
+    assert!(!stderr.contains("unreadable-lockfile"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "[advisories/fix-planned] underscore@1.5.2 (npm-shrinkwrap.json) is affected by GHSA-cf4h-3jhx-xvhq"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("install the changed packages (helmet@^8.3.0, underscore@~1.12.1): run `npm ci` in ."),
+        "{stderr}"
+    );
+    let written = std::fs::read_to_string(project.path().join("package.json")).expect("read");
+    assert_eq!(
+        written,
+        "{\n  \"name\": \"demo\",\n  \"version\": \"1.0.0\",\n  \"dependencies\": {\n    \"express\": \"^4.22.3\",\n    \
+         \"helmet\": \"^8.3.0\",\n    \"underscore\": \"~1.12.1\"\n  }\n}\n"
+    );
+    let locked = std::fs::read_to_string(project.path().join("npm-shrinkwrap.json")).expect("read");
+    assert!(locked.contains("\"node_modules/underscore\": { \"version\": \"1.12.1\" }"), "{locked}");
+    // npm ran twice: for the first write, then for the raise.
+    assert_eq!(std::fs::read_to_string(&log).expect("npm ran").lines().count(), 2);
+
+    let (code, stdout, stderr) = run(&["--write", "--allow-no-vcs", "--lockfile"]);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    assert!(stderr.contains("changed no files"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(project.path().join("package.json")).expect("read"), written);
+}
+
 /// The user, not the repository, may let the package manager see a credential: `--lockfile-env NAME` (a flag, no
 /// configuration key). When the package manager fails, the error names what it did not see and how to pass it.
 #[cfg(unix)]
