@@ -442,6 +442,7 @@ fn quote_fit(cx: &FileContext<'_>, source: &str) -> String {
 fn store_factories(cx: &FileContext<'_>, plan: &mut FilePlan, imports: &mut Vec<(&Bundled, String)>) {
     let facts = cx.facts;
     let express_names = facts.module_names("express");
+    let mut declared = false;
     for site in facts.calls.iter().filter(|s| !s.is_new) {
         let Some(callee) = &site.call.callee else { continue };
         let Some(store) = data().stores.iter().find(|s| callee.is_module(&s.package)) else { continue };
@@ -473,8 +474,68 @@ fn store_factories(cx: &FileContext<'_>, plan: &mut FilePlan, imports: &mut Vec<
         }
         let Some(session) = data().middleware.iter().find(|m| m.package == "express-session") else { continue };
         let local = local_name(facts, session, imports, site.call.range.start());
+        if let Some(edit) = declared_before_factory(cx, site, session, &local, imports, &mut declared) {
+            plan.edits.push(edit);
+            plan.dependencies.push(
+                DependencyRequest::new(session.package.clone(), session.spec.clone(), DepSection::Dependencies)
+                    .serving("express"),
+            );
+        }
         plan.edits.push(Edit::replace(*range, local));
     }
+}
+
+/// Express 3 code often declares the store in the statement that requires express, comma first:
+///
+/// ```js
+/// var express = require('express')
+///   , RedisStore = require('connect-redis')(express)
+///   , app = express();
+/// ```
+///
+/// The new requires go after that statement, too late for the factory, which would be given `undefined` (connect-redis
+/// throws at start: "Cannot read properties of undefined (reading 'Store')"). The session module is declared in the
+/// statement instead, right before the factory's declarator and in the statement's own layout (`, session =
+/// require('express-session')` on a line of its own there), and taken out of the requires added after it. `None`
+/// when the factory comes after the new requires anyway (or is not in a declaration list that can take one more).
+fn declared_before_factory(
+    cx: &FileContext<'_>,
+    site: &CallSite,
+    session: &Bundled,
+    local: &str,
+    imports: &mut Vec<(&Bundled, String)>,
+    declared: &mut bool,
+) -> Option<Edit> {
+    let facts = cx.facts;
+    let at = site.call.range.start();
+    if *declared {
+        // (Declared for an earlier factory: not required again.)
+        imports.retain(|(b, _)| b.package != session.package);
+        return None;
+    }
+    if facts.module_system != ModuleSystem::CommonJs || !imports.iter().any(|(b, _)| b.package == session.package) {
+        return None;
+    }
+    // (The requires go after the last top-level statement that binds express: `imports::insert`.)
+    let anchor = facts.bindings_of("express").filter(|b| b.top_level).map(|b| b.stmt).last()?;
+    if !(anchor.start() <= at && at < anchor.end()) {
+        return None;
+    }
+    let mut declarators: Vec<&crate::analysis::Declaration> =
+        facts.declarations.iter().filter(|d| d.top_level && d.stmt == anchor).collect();
+    declarators.sort_by_key(|d| d.declarator.start());
+    let index = declarators.iter().position(|d| d.declarator.start() <= at && at < d.declarator.end())?;
+    let previous = declarators.get(index.checked_sub(1)?)?;
+    let factory = declarators[index];
+    // What separates the declarators (`\n  , ` or `,\n    `): only a comma and white space, no comment to copy.
+    let separator = cx.text(previous.declarator.end()..factory.declarator.start());
+    if separator.matches(',').count() != 1 || separator.chars().any(|c| c != ',' && !c.is_whitespace()) {
+        return None;
+    }
+    imports.retain(|(b, _)| b.package != session.package);
+    *declared = true;
+    let text = format!("{local} = require({}){separator}", cx.quoted(&session.package));
+    Some(Edit::insert(factory.declarator.start(), text))
 }
 
 /// Why a store factory is left taking `express`, and what to do.
