@@ -49,7 +49,8 @@
 //! `app.configure(fn)` is unwrapped and `app.configure('env', fn)` becomes `if (app.get('env') === 'env')`;
 //! `app.use(app.router)` goes; `res.headerSent` becomes `res.headersSent`; store factories that took `express` take
 //! the session module (the store raised to a release that takes it, where the listed one does not);
-//! `cookieSession`'s nested `cookie` settings move to the top level, where cookie-session reads them. Reported:
+//! `cookieSession`'s nested `cookie` settings move to the top level, where cookie-session reads them, its `key` is
+//! renamed `name` and its `proxy` becomes Express's `trust proxy` (for a secure cookie). Reported:
 //! `req.accepted*`, removed middleware (`limit`, `multipart`, `staticCache`), `methodOverride` and `csrf` caveats, a
 //! store no release of which fits, a nested `cookie` that cannot move. Data: `transforms/express4/data.json`.
 //! Fixtures: `tests/fixtures/express4/`.
@@ -572,6 +573,7 @@ fn cookie_session_options(cx: &FileContext<'_>, plan: &mut FilePlan) {
         };
         let Some(obj) = use_.object().filter(|o| bundled && !seen.contains(&o.range)) else { continue };
         seen.push(obj.range);
+        cookie_name_and_proxy(cx, plan, obj);
         let Some(cookie) = obj.get("cookie") else { continue };
         let moved = match &cookie.value {
             Value::Object(inner) => lift_cookie(cx, obj, cookie, inner),
@@ -590,6 +592,72 @@ fn cookie_session_options(cx: &FileContext<'_>, plan: &mut FilePlan) {
                      lasts until the browser closes); move them to the top level by hand"
                 ),
             )),
+        }
+    }
+}
+
+/// Express 3's cookieSession (Connect 2's) named its cookie `key` and, with `proxy`, trusted X-Forwarded-Proto when it
+/// decided whether a secure cookie may be sent. cookie-session 2 reads neither: it names the cookie `name` (else
+/// `session`: the cookie would be renamed, every user logged out), and its secure cookie is sent when Express sees
+/// the request as HTTPS (`req.protocol`), which behind a proxy needs Express's `trust proxy`. So `key` becomes `name`
+/// in place (unless the options set both), and `proxy` goes: where the cookie is secure, with `trust proxy` set to
+/// the one proxy in front right after each app this file creates (unless the file sets it); where it is not,
+/// `proxy` did nothing. A `proxy` left because the file creates no app, or cannot lose it cleanly, stays (ignored).
+fn cookie_name_and_proxy(cx: &FileContext<'_>, plan: &mut FilePlan, obj: &ObjectFacts) {
+    let code = &cx.file.code;
+    if let (Some(key), None) = (obj.get("key"), obj.get("name")) {
+        let text = &code[key.range];
+        let quote = text.chars().next().filter(|c| *c == '\'' || *c == '"');
+        let written = match quote {
+            Some(q) => format!("{q}key{q}"),
+            None => "key".to_string(),
+        };
+        if key.shorthand {
+            plan.edits.push(Edit::replace(key.range, "name: key".to_string()));
+        } else if text.starts_with(&written) {
+            let start = key.range.start();
+            let renamed = quote.map_or_else(|| "name".to_string(), |q| format!("{q}name{q}"));
+            plan.edits.push(Edit::replace(start..start + written.len(), renamed));
+        }
+    }
+    let Some(proxy) = obj.get("proxy") else { return };
+    let secure = |o: &ObjectFacts| o.get("secure").is_some_and(|p| !matches!(p.value, Value::Bool(false, _)));
+    let nested = obj.get("cookie").and_then(|c| match &c.value {
+        Value::Object(inner) => Some(inner.as_ref()),
+        _ => None,
+    });
+    let sends_secure = secure(obj) || nested.is_some_and(secure);
+    let apps: Vec<(crate::parse::ByteRange, &str)> = cx
+        .facts
+        .apps
+        .iter()
+        .filter_map(|app| match &app.site {
+            crate::analysis::AppSite::AfterStatement { stmt, receiver } => Some((*stmt, receiver.as_ref())),
+            crate::analysis::AppSite::Chain => None,
+        })
+        .collect();
+    if sends_secure && apps.is_empty() {
+        return;
+    }
+    // The property and the comma and blanks after it (before it, for the last one): nothing else.
+    let index = obj.props.iter().position(|p| p.range == proxy.range);
+    let span = match index {
+        Some(i) if i + 1 < obj.props.len() => proxy.range.start()..obj.props[i + 1].range.start(),
+        Some(i) if i > 0 => obj.props[i - 1].range.end()..proxy.range.end(),
+        _ => return,
+    };
+    let between = code[span.clone()].replacen(&code[proxy.range], "", 1);
+    if !obj.spreads.is_empty()
+        || between.matches(',').count() != 1
+        || between.chars().any(|c| c != ',' && !c.is_whitespace())
+    {
+        return;
+    }
+    plan.edits.push(Edit::replace(span, String::new()));
+    let set = cx.facts.member_calls().iter().any(|c| c.trust_proxy(Some(code)).is_some());
+    if sends_secure && !set {
+        for (stmt, receiver) in apps {
+            plan.edits.push(imports::app_setting(cx, &stmt, receiver, "trust proxy", "1"));
         }
     }
 }
