@@ -40,6 +40,8 @@ const CASES: &[Case] = &[
     Case { name: "sequelize-5", dependency: Some(("sequelize", "^5.22.0")), node: None, client: "const { Sequelize } = require('sequelize');\nconst sequelize = new Sequelize('postgres://localhost/shop');\n", expect: &[("connect-session-sequelize", "^6.1.1")] },
     Case { name: "sequelize-6", dependency: Some(("sequelize", "^6.37.0")), node: None, client: "const { Sequelize } = require('sequelize');\nconst sequelize = new Sequelize('postgres://localhost/shop');\n", expect: &[("connect-session-sequelize", "^7.1.7")] },
     Case { name: "knex-0.21", dependency: Some(("knex", "^0.21.0")), node: None, client: "const knex = require('knex')({ client: 'pg' });\n", expect: &[("connect-session-knex", "^5.0.0")] },
+    Case { name: "node-8", dependency: None, node: Some(">=8"), client: "", expect: &[("connect-redis", "^3.4.2"), ("redis", "^2.8.0")] },
+    Case { name: "node-4", dependency: None, node: Some("4.x"), client: "", expect: &[("connect-redis", "~3.3.3"), ("redis", "^2.8.0")] },
     Case { name: "node-14", dependency: None, node: Some(">=14"), client: "", expect: &[("connect-redis", "^6.1.3"), ("redis", "^3.1.2")] },
     Case { name: "node-16", dependency: None, node: Some(">=16"), client: "", expect: &[("connect-redis", "^7.1.1"), ("redis", "^4.7.1")] },
     // node-redis 4 on Node 14: connect-redis 6, which takes it in legacy mode (issue 14).
