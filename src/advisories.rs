@@ -893,10 +893,20 @@ impl Releases {
         }
         #[derive(Deserialize)]
         struct Manifest {
-            #[serde(default)]
+            #[serde(default, deserialize_with = "map_or_none")]
             dependencies: BTreeMap<String, serde_json::Value>,
-            #[serde(default, rename = "peerDependencies")]
+            #[serde(default, rename = "peerDependencies", deserialize_with = "map_or_none")]
             peer_dependencies: BTreeMap<String, serde_json::Value>,
+        }
+        // Early releases wrote `"dependencies": []` (underscore 1.0.3), which npm reads as none: so does this, rather
+        // than refusing every release of the package.
+        fn map_or_none<'de, D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<BTreeMap<String, serde_json::Value>, D::Error> {
+            Ok(match serde_json::Value::deserialize(deserializer)? {
+                serde_json::Value::Object(map) => map.into_iter().collect(),
+                _ => BTreeMap::new(),
+            })
         }
         let packument: Packument = serde_json::from_str(text).map_err(|e| format!("not package metadata: {e}"))?;
         let mut releases: Vec<(Version, Manifest)> = packument
@@ -1378,6 +1388,10 @@ mod tests {
         assert_eq!((r.peer("1.3.0", "cookie"), r.peer("1.1.0", "cookie")), (Some("^1.0.0"), Some("")));
         assert_eq!(r.declared("1.4.0", "cookie"), None, "an unknown release");
         assert!(Releases::from_packument("[]").is_err());
+        // A release of the npm 1 era lists its dependencies as an empty array (underscore 1.0.3): none.
+        let early = r#"{ "versions": { "1.0.3": { "dependencies": [] }, "1.12.1": {} } }"#;
+        let r = Releases::from_packument(early).expect("an array of dependencies is none");
+        assert_eq!(r.versions().map(|v| v.to_string()).collect::<Vec<_>>(), ["1.0.3", "1.12.1"]);
         // The bundled table reads, and knows cookie-parser's pins.
         let table = ParentReleases::from_table(include_str!("../transforms/advisories/parents.json")).expect("table");
         let cookie_parser = table.get("cookie-parser").expect("cookie-parser");
