@@ -1062,6 +1062,8 @@ struct Scanner<'a> {
     base: Option<String>,
     /// Handlebars or Mustache: a multi-line script's text is kept for [`indent_partials`].
     mustache: bool,
+    /// Pug: the values of the names a code line declares once in the template (`- const url = `/delete/${id}``).
+    pug_constants: BTreeMap<String, Value>,
 }
 
 impl<'a> Scanner<'a> {
@@ -1069,7 +1071,18 @@ impl<'a> Scanner<'a> {
         let b = text.as_bytes();
         let lines = crate::lines::LineIndex::new(text);
         let closers = [(usize::MAX, None); TEMPLATES.len()];
-        Scanner { text, b, lines, closers, out: ViewScan::default(), ejs: false, base: None, mustache: false }
+        let pug_constants = BTreeMap::new();
+        Scanner {
+            text,
+            b,
+            lines,
+            closers,
+            out: ViewScan::default(),
+            ejs: false,
+            base: None,
+            mustache: false,
+            pug_constants,
+        }
     }
 
     fn line(&self, off: usize) -> usize {
@@ -1556,6 +1569,11 @@ impl<'a> Scanner<'a> {
         let Some((attr, v)) = attr.and_then(|a| Some((a, a.value?))) else {
             return;
         };
+        // (`form(action=deleteRoute)` after `- const deleteRoute = `/delete/${id}``: judged as that value.)
+        let v = match self.pug_constants.get(self.value_text(&v).trim()) {
+            Some(constant) if !v.literal => *constant,
+            _ => v,
+        };
         if v.literal {
             self.external(attr.off, kind, &self.value_text(&v), v.complete);
         } else if !matches!(self.value_text(&v).trim(), "false" | "null" | "undefined") {
@@ -1700,6 +1718,7 @@ impl<'a> Scanner<'a> {
     fn pug(&mut self) {
         let b = self.b;
         let n = b.len();
+        self.pug_constants = pug_constants(self.text);
         let mut pos = 0;
         while pos < n {
             let eol = line_end(b, pos);
@@ -3361,6 +3380,95 @@ fn pug_value(b: &[u8], start: usize, end: usize) -> Value {
     Value { off: s, len: e - s, literal: false, complete: false }
 }
 
+/// The names a Pug code line declares (`- const url = `/delete/${post.id}``, `- var url = '/a/' + id`) with the
+/// value of their expression, for the names the template assigns nowhere else (a second declaration in another branch,
+/// `- url = other` later): an attribute naming one (`form(action=url)`) is judged as if that value were written there.
+fn pug_constants(text: &str) -> BTreeMap<String, Value> {
+    let b = text.as_bytes();
+    let mut found: BTreeMap<String, Value> = BTreeMap::new();
+    let mut pos = 0;
+    while pos < b.len() {
+        let eol = line_end(b, pos);
+        let start = skip_indent(b, pos, eol);
+        if let Some((name, value)) = pug_declaration(b, start, eol) {
+            let assigned = assignments(text, &name);
+            if assigned == 1 {
+                found.insert(name, value);
+            }
+        }
+        pos = eol + 1;
+    }
+    found
+}
+
+/// `- const NAME = EXPR` (or `let`, `var`) on the line from `start` to `eol`: NAME and EXPR's value, when EXPR is the
+/// whole rest of the line (a trailing `;` aside).
+fn pug_declaration(b: &[u8], start: usize, eol: usize) -> Option<(String, Value)> {
+    let mut i = start;
+    if b.get(i) != Some(&b'-') {
+        return None;
+    }
+    i = skip_ws(&b[..eol], i + 1);
+    let keyword = ["const", "let", "var"].iter().find(|k| b[i..eol].starts_with(k.as_bytes()))?;
+    i += keyword.len();
+    if !b.get(i).is_some_and(|c| *c == b' ' || *c == b'\t') {
+        return None;
+    }
+    i = skip_ws(&b[..eol], i);
+    let name_start = i;
+    while i < eol && is_js_ident(b[i]) {
+        i += 1;
+    }
+    if i == name_start || b[name_start].is_ascii_digit() {
+        return None;
+    }
+    let name = String::from_utf8_lossy(&b[name_start..i]).into_owned();
+    i = skip_ws(&b[..eol], i);
+    if b.get(i) != Some(&b'=') || matches!(b.get(i + 1), Some(b'=' | b'>')) {
+        return None;
+    }
+    let s = skip_ws(&b[..eol], i + 1);
+    let mut e = eol;
+    while e > s && (b[e - 1].is_ascii_whitespace() || b[e - 1] == b';') {
+        e -= 1;
+    }
+    if s >= e || js_expr_end(&b[..e], s) != e {
+        return None;
+    }
+    Some((name, pug_value(b, s, e)))
+}
+
+/// How many times `text` assigns the identifier `name` (`name =`, `name +=`, ..., not `name ==` or `name =>`).
+fn assignments(text: &str, name: &str) -> usize {
+    let b = text.as_bytes();
+    let mut count = 0;
+    let mut from = 0;
+    while let Some(at) = find(b, from, name.as_bytes()) {
+        from = at + name.len();
+        let before = at.checked_sub(1).map(|k| b[k]);
+        if before.is_some_and(|c| is_js_ident(c) || c == b'.') {
+            continue;
+        }
+        if b.get(from).copied().is_some_and(is_js_ident) {
+            continue;
+        }
+        let assigns = match &b[skip_ws(b, from)..] {
+            [b'=', next, ..] => !matches!(next, b'=' | b'>'),
+            [b'='] | [b'+', b'+', ..] | [b'-', b'-', ..] => true,
+            [op, b'=', ..] => b"+-*/%&|^".contains(op),
+            // (`**=`, `&&=`, `||=`, `??=`, `<<=`, `>>=`.)
+            [a, c, b'=', ..] => a == c && b"*&|?<>".contains(a),
+            _ => false,
+        };
+        count += usize::from(assigns);
+    }
+    count
+}
+
+fn is_js_ident(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_' || c == b'$'
+}
+
 /// The offset after the parenthesised group whose `(` is at `open`.
 fn skip_parens(b: &[u8], open: usize) -> usize {
     let end = js_expr_end(b, open + 1);
@@ -3929,6 +4037,29 @@ mod tests {
         assert_eq!(
             csp_directives([&scan], true, false),
             vec![("scriptSrc".to_string(), vec!["'self'".to_string(), both[0].clone()])]
+        );
+    }
+
+    /// A Pug attribute naming a constant its template sets once on a code line is judged as the constant's value; a
+    /// name assigned twice (another branch, a later `- url = other`) or a declaration that is not the whole line
+    /// stays a host known at run time.
+    #[test]
+    fn pug_code_line_constants_in_attributes() {
+        let pug = scan_view(
+            Path::new("v.pug"),
+            "each p in posts\n  - const del = `/delete/${p.id}`\n  form(action=del)\n\
+             - var cdn = 'https://cdn.example.com/' + v;\nscript(src=cdn)\n\
+             - let next = '/a'\nif other\n  - next = other\nform(action=next)\n\
+             if a\n  - const x = '/x'\nelse\n  - const x = req\nimg(src=x)\n\
+             - const y = '/y' + z; w()\nimg(src=y)\n- let m = '/m'\n- m += q\nimg(src=m)",
+        );
+        let kinds: Vec<(usize, ResourceKind)> = pug.runtime_hosts.iter().map(|h| (h.line, h.kind)).collect();
+        let expected =
+            [(9, ResourceKind::Form), (14, ResourceKind::Image), (16, ResourceKind::Image), (19, ResourceKind::Image)];
+        assert_eq!(kinds, expected);
+        assert_eq!(
+            pug.external,
+            vec![ExternalResource { line: 5, kind: ResourceKind::Script, origin: "https://cdn.example.com".into() }]
         );
     }
 
