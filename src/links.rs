@@ -302,6 +302,9 @@ pub struct ImportedInstance {
     pub members: Vec<Atom>,
     /// `new X()` rather than `X()`.
     pub is_new: bool,
+    /// What calling the package call's value made (`db` of `const pgp = require('pg-promise')(); const db =
+    /// pgp(url)`): `members` and `is_new` then describe that call.
+    pub called_again: bool,
     /// The module that creates it.
     pub file: PathBuf,
     /// The database its module selects on it: the source text of the first argument of `name.db(arg)` (a MongoDB
@@ -325,6 +328,9 @@ pub struct ExportedInstance {
     pub members: Vec<Atom>,
     /// `new X()` rather than `X()`.
     pub is_new: bool,
+    /// What calling the package call's value made (`db` of `const pgp = require('pg-promise')(); const db =
+    /// pgp(url)`): `members` and `is_new` then describe that call.
+    pub called_again: bool,
     /// The database its module selects on it: the source text of the first argument of `name.db(arg)` (a MongoDB
     /// client's `db()`) on the name the module declares it under, as written there.
     pub db: Option<Atom>,
@@ -423,9 +429,13 @@ pub fn exported_instances(
             }
         }
         for (name, local) in names {
-            let Some(Resolved::Instance(t, call, is_new)) = linker.export(i, name, &[], 0) else { continue };
+            let (t, call, is_new, called_again) = match linker.export(i, name, &[], 0) {
+                Some(Resolved::Instance(t, call, is_new)) => (t, call, is_new, false),
+                Some(Resolved::Made(t, call)) => (t, call, false, true),
+                _ => continue,
+            };
             let Some(callee) = call.callee.as_ref() else { continue };
-            let Some(binding) = callee.binding.as_ref() else { continue };
+            let Some(module) = instance_module(callee, called_again) else { continue };
             if t != i {
                 continue;
             }
@@ -436,10 +446,11 @@ pub fn exported_instances(
                     file: input.path.to_path_buf(),
                     export: name.into(),
                     local: local.or_else(|| (name != "default").then(|| name.into())),
-                    module: binding.module.clone(),
+                    module,
                     members,
                     is_new,
-                    db: selected_db(input, &call),
+                    called_again,
+                    db: selected_db(input, &call).filter(|_| !called_again),
                 },
             ));
         }
@@ -736,6 +747,9 @@ enum Resolved {
     Object(usize, ByteRange),
     /// A package's function or constructor called in a file.
     Instance(usize, Box<CallFacts>, bool),
+    /// What a file makes by calling the value a package's function returned (`db` of `const pgp =
+    /// require('pg-promise')(); const db = pgp(url)`), with that package's call.
+    Made(usize, Box<CallFacts>),
     /// A string or template literal, or a choice made at run time (`process.env.X || 'dev'`), of a file.
     Literal(usize, ByteRange),
     /// A class declared at the top level of a file (its range).
@@ -1030,11 +1044,18 @@ impl<'b> Linker<'_, 'b> {
                 }
                 // A function returning an object literal: `session(sessionOptions())`.
                 let first = callee.path.split('.').next()?.to_string();
-                match self.name(i, &first, call.range.start(), &callee.members, depth + 1)? {
-                    Resolved::Function(t, range) => {
+                let calls_a_value = callee.members.is_empty() && members.is_empty();
+                match self.name(i, &first, call.range.start(), &callee.members, depth + 1) {
+                    Some(Resolved::Function(t, range)) => {
                         let f = self.input(t)?.facts.functions.iter().find(|f| f.range == range)?;
                         let returned = f.returns.as_deref()?;
                         self.value(t, returned, members, depth + 1)
+                    }
+                    // `db` of `const pgp = pgPromise(); const db = pgp(url)`: what the package's value makes.
+                    Some(Resolved::Instance(_, made, false)) if calls_a_value => Some(Resolved::Made(i, made)),
+                    // (`const pgp = require('pg-promise')()`, which resolves to no instance.)
+                    None if calls_a_value => {
+                        self.inline_package_call(i, &first, call.range.start()).map(|made| Resolved::Made(i, made))
                     }
                     _ => None,
                 }
@@ -1111,6 +1132,19 @@ impl<'b> Linker<'_, 'b> {
         let decl = facts.declaration(name, at)?;
         let init = decl.init.as_ref()?;
         self.value(i, init, members, depth + 1)
+    }
+
+    /// The call that initialises the top-level `name` of file `i` seen at `at`, when it calls a package's inline require
+    /// itself (`const pgp = require('pg-promise')()`).
+    fn inline_package_call(&self, i: usize, name: &str, at: usize) -> Option<Box<CallFacts>> {
+        let facts = self.input(i)?.facts;
+        if facts.bindings.iter().any(|b| b.local == name) || shadowed(facts, name, at) {
+            return None;
+        }
+        let Some(Value::Call(call)) = facts.declaration(name, at)?.init.as_ref() else { return None };
+        let module = call.callee.as_ref()?.inline_require.as_ref()?;
+        let package = !is_relative_or_workspace(self, i, module) && call.callee.as_ref()?.is_module(module);
+        package.then(|| call.clone())
     }
 
     /// The outermost function within `range` of file `i`.
@@ -1619,21 +1653,23 @@ impl<'b> Linker<'_, 'b> {
             if self.target(i, &binding.module).is_none() {
                 continue;
             }
-            let Some(Resolved::Instance(t, call, is_new)) = self.name(i, &binding.local, binding.stmt.end(), &[], 0)
-            else {
-                continue;
+            let (t, call, is_new, called_again) = match self.name(i, &binding.local, binding.stmt.end(), &[], 0) {
+                Some(Resolved::Instance(t, call, is_new)) => (t, call, is_new, false),
+                Some(Resolved::Made(t, call)) => (t, call, false, true),
+                _ => continue,
             };
             let Some(callee) = call.callee.as_ref() else { continue };
-            let Some(created_by) = callee.binding.as_ref() else { continue };
+            let Some(module) = instance_module(callee, called_again) else { continue };
             let members = package_members(callee);
             out.push(ImportedInstance {
                 local: binding.local.clone(),
-                module: created_by.module.clone(),
+                module,
                 callee: callee.path.clone(),
                 members,
                 is_new,
+                called_again,
                 file: self.path(t).to_path_buf(),
-                db: self.input(t).and_then(|input| selected_db(input, &call)),
+                db: self.input(t).and_then(|input| selected_db(input, &call)).filter(|_| !called_again),
             });
         }
         out
@@ -1693,6 +1729,16 @@ fn package_members(callee: &crate::values::CalleeRef) -> Vec<Atom> {
     };
     members.extend(callee.members.iter().cloned());
     members
+}
+
+/// The package whose call `callee` is: its binding's, or for the call that made a [`Resolved::Made`] value, also an
+/// inline require's (`require('pg-promise')()`).
+fn instance_module(callee: &crate::values::CalleeRef, called_again: bool) -> Option<Atom> {
+    match (&callee.binding, &callee.inline_require) {
+        (Some(binding), _) => Some(binding.module.clone()),
+        (None, Some(module)) if called_again => Some(module.clone()),
+        _ => None,
+    }
 }
 
 /// The module of a `require('m')` call.

@@ -1526,7 +1526,12 @@ fn package_calls(facts: &FileFacts) -> impl Iterator<Item = ((String, String), &
 fn is_pickable(kept: &[links::ExportedInstance], instance: &links::ExportedInstance) -> bool {
     let same_kind: Vec<&links::ExportedInstance> = kept
         .iter()
-        .filter(|k| k.module == instance.module && k.members == instance.members && k.is_new == instance.is_new)
+        .filter(|k| {
+            k.module == instance.module
+                && k.members == instance.members
+                && k.is_new == instance.is_new
+                && k.called_again == instance.called_again
+        })
         .collect();
     same_kind.len() < 2 && !same_kind.iter().any(|k| k.file == instance.file)
 }
@@ -2925,6 +2930,7 @@ mod tests {
             module: module.into(),
             members: Vec::new(),
             is_new: true,
+            called_again: false,
             db: None,
         };
         let found = [

@@ -12,8 +12,9 @@
 //! database is up sessions are stored.
 //!
 //! `server.js` has no pg client of its own (the store connects with DATABASE_URL); `pool-server.js` creates a pg Pool,
-//! which the store reuses; `promise-server.js` a pg-promise database (`pgPromise: db`) and `client-server.js` one pg
-//! Client (`pool: client`), which it reuses too.
+//! which the store reuses; `promise-server.js` a pg-promise database (`pgPromise: db`), `promise-module-server.js`
+//! (from `tests/e2e/session-pg-promise-module`) the one `promise-db.js` exports, and `client-server.js` one pg Client
+//! (`pool: client`), which it reuses too.
 
 mod common;
 
@@ -91,6 +92,18 @@ fn sessions_survive_a_restart_in_postgresql_after_the_fix() {
     let manifest = std::fs::read_to_string(app.join("package.json")).expect("read");
     assert!(manifest.contains("\"connect-pg-simple\": \"^10.0.0\","), "{manifest}");
 
+    // A pg-promise database another module makes and exports (`module.exports = db`): the store runs on it too.
+    let extra = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e/session-pg-promise-module");
+    for file in ["promise-db.js", "promise-module-server.js"] {
+        std::fs::copy(extra.join(file), app.join(file)).expect("copy the module's files");
+    }
+    let only = ["--write", "--allow-no-vcs", "--only", "session-store", "--color", "never", "promise-module-server.js"];
+    let out = express_harden(&app, &only);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    let fixed_module = std::fs::read_to_string(app.join("promise-module-server.js")).expect("read");
+    assert!(fixed_module.contains("const sessionStore = new PgStore({ pgPromise: db });"), "{fixed_module}");
+    assert!(!fixed_module.contains("db.on("), "a pg-promise database has no events: {fixed_module}");
+
     npm_ci(&app);
     let postgres = start_postgres();
     let url = postgres.url();
@@ -120,8 +133,9 @@ fn sessions_survive_a_restart_in_postgresql_after_the_fix() {
     assert!(db.body.contains("{\"two\":2}"), "the app's own queries still work: {} {}", db.status, db.body);
     drop(server);
 
-    // The app's pg-promise database, then its one pg Client: a row each, and the app's queries still answer.
-    for (script, rows) in [("promise-server.js", "3"), ("client-server.js", "4")] {
+    // The app's pg-promise database (made in the file, then required from promise-db.js), then its one pg Client: a
+    // row each, and the app's queries still answer.
+    for (script, rows) in [("promise-server.js", "3"), ("promise-module-server.js", "4"), ("client-server.js", "5")] {
         let (cookie, after) = count_after_restart(&app, script, &env);
         assert!(
             after.contains("{\"count\":3}"),

@@ -308,12 +308,12 @@ fn yes() -> bool {
 impl ReuseRule {
     /// Whether a value `module` created (through `members` of its binding, with `new` or not) is a client this rule
     /// reuses.
-    fn matches(&self, module: &str, members: &[swc_atoms::Atom], is_new: bool) -> bool {
+    fn matches(&self, module: &str, members: &[swc_atoms::Atom], is_new: bool, called_again: bool) -> bool {
         let export_matches = match &self.export {
             Some(export) => members == [export.as_str()],
             None => members.is_empty(),
         };
-        module == self.module && is_new == self.new && export_matches
+        module == self.module && is_new == self.new && export_matches && called_again == self.called_again
     }
 }
 
@@ -564,8 +564,8 @@ impl Transform for SessionStore {
                 Some(_) => None,
             };
             match &project_client {
-                Some((_, local, store, _)) => {
-                    (Some(ClientRef::Existing(local.clone(), store.clone(), true)), project_client)
+                Some((_, local, store, _, events)) => {
+                    (Some(ClientRef::Existing(local.clone(), store.clone(), *events)), project_client)
                 }
                 None => (client, None),
             }
@@ -726,7 +726,7 @@ impl Transform for SessionStore {
         }
         // The imported client (or `$module`, the package reaching it) under the name the import got.
         let mut client_label = None;
-        if let Some((import, _, _, label)) = &project_client {
+        if let Some((import, _, _, label, _)) = &project_client {
             let declared =
                 crate::parse::parse_snippet(import).ok().and_then(|m| m.body.first().map(names::declared_by));
             if let Some(local) = declared.and_then(|d| d.into_iter().next()) {
@@ -1064,14 +1064,14 @@ fn find_client(
             }
         }
     }
-    // (A value a package's call made in another module is never a `called_again` rule's client: that is what calling
-    // it makes.)
-    for rule in rules.iter().filter(|r| !r.elsewhere && !r.called_again) {
+    // (A `called_again` rule's client is what calling a package call's value made: `db` imported from the module that
+    // makes it with `pgp(url)`, never the initialised library `pgp` itself.)
+    for rule in rules.iter().filter(|r| !r.elsewhere) {
         if is_ts && !rule.typescript {
             continue;
         }
         for instance in &links.imported_instances {
-            if !rule.matches(&instance.module, &instance.members, instance.is_new) {
+            if !rule.matches(&instance.module, &instance.members, instance.is_new, instance.called_again) {
                 continue;
             }
             match &rule.expr {
@@ -1096,16 +1096,16 @@ fn find_client(
 /// A client reached through an import the store adds: the import statement, the expression for the client (the
 /// name the import binds, or an expression of `$module`, that name), the store template its rule asks for, and what
 /// the next step calls it.
-type ImportedClient = (String, String, Option<String>, Option<String>);
+type ImportedClient = (String, String, Option<String>, Option<String>, bool);
 
 /// A client of the backend's kind that another module of the project creates and exports: the statement that
 /// imports it here, the name it binds, and the store template its reuse rule asks for.
 fn project_client(cx: &FileContext<'_>, backend: &Backend, rules: &[ReuseRule], is_ts: bool) -> Option<ImportedClient> {
     let esm = cx.facts.module_system == ModuleSystem::Esm;
-    for rule in rules.iter().filter(|r| r.expr.is_none() && !r.elsewhere && !r.called_again && (!is_ts || r.typescript))
-    {
+    for rule in rules.iter().filter(|r| r.expr.is_none() && !r.elsewhere && (!is_ts || r.typescript)) {
         let found = cx.project.instances.iter().find(|instance| {
-            rule.matches(&instance.module, &instance.members, instance.is_new) && instance.file != cx.file.path
+            rule.matches(&instance.module, &instance.members, instance.is_new, instance.called_again)
+                && instance.file != cx.file.path
         });
         let Some(instance) = found else { continue };
         // ES modules in Node name the file with its extension; TypeScript and CommonJS without.
@@ -1124,7 +1124,7 @@ fn project_client(cx: &FileContext<'_>, backend: &Backend, rules: &[ReuseRule], 
             (true, export) if export == local => format!("import {{ {export} }} from '{spec}';"),
             (true, export) => format!("import {{ {export} as {local} }} from '{spec}';"),
         };
-        return Some((import, local, rule.store.clone(), None));
+        return Some((import, local, rule.store.clone(), None, rule.events));
     }
     None
 }
@@ -1143,7 +1143,7 @@ fn process_client(cx: &FileContext<'_>, rules: &[ReuseRule], is_ts: bool) -> Opt
         ModuleSystem::Esm => format!("import {module} from '{module}';"),
     };
     let expr = rule.expr.clone().unwrap_or("$module".to_string());
-    Some((import, expr, rule.store.clone(), rule.label.clone()))
+    Some((import, expr, rule.store.clone(), rule.label.clone(), rule.events))
 }
 
 /// The set-up of the store's own connection from the app's client (`$app`), for the client version `range` the
