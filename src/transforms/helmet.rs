@@ -215,6 +215,8 @@ impl Transform for Helmet {
             Watch::Call("createSecureServer"),
             Watch::AlsoCall("set"),
             Watch::AlsoCall("enable"),
+            // (A sub-app that turns its X-Powered-By off itself: [`hide_powered_by`].)
+            Watch::AlsoCall("disable"),
             // (A form's submission redirected to another site: [`form_redirects`].)
             Watch::AlsoCall("redirect"),
             Watch::AlsoCall("listen"),
@@ -261,6 +263,7 @@ impl Transform for Helmet {
     fn plan(&self, cx: &FileContext<'_>, plan: &mut FilePlan) {
         let facts = cx.facts;
         let mut missing: Vec<&ExpressApp> = Vec::new();
+        let mut sub_apps: Vec<&ExpressApp> = Vec::new();
         for app in &facts.apps {
             let applied = applied_to(facts, app);
             if let Some(at) = applied.full_at {
@@ -269,18 +272,25 @@ impl Transform for Helmet {
                 recheck_policy(cx, plan, at, self.plain_http(cx));
             } else if !applied.subs.is_empty() {
                 report_partial(cx, plan, app, &applied);
-            } else if !cx
+            } else if cx
                 .links
                 .app_middleware
                 .iter()
                 .any(|m| m.app == app.creation.start() && m.module == data().package)
-                && !mounted(cx, app)
-                && !wraps_earlier_app(facts, app)
+                || wraps_earlier_app(facts, app)
             {
                 // (An app handed to another module that registers helmet on it, `require('./config/express')(app)`,
-                // has it; so does a sub-app mounted on another app or router, whose headers it sends.)
+                // has it.)
+            } else if mounted(cx, app) {
+                // (So does a sub-app mounted on another app or router, whose headers it sends; but its own
+                // X-Powered-By is set again when the request reaches it, after the parent's helmet removed it.)
+                sub_apps.push(app);
+            } else {
                 missing.push(app);
             }
+        }
+        if consumed_library(cx).is_none() {
+            hide_powered_by(cx, plan, &sub_apps);
         }
         if let Some(library) = consumed_library(cx) {
             // (An app made inside a function, `createApp()` of a framework: made for the package's users.)
@@ -1122,6 +1132,43 @@ fn consumed_library<'a>(cx: &FileContext<'a>) -> Option<&'a str> {
         && !cx.facts.exports.is_empty()
         && !cx.project.survey(ID).notes(LISTEN).any(|(path, _)| !cx.project.is_example(path));
     library.then(|| manifest.name()).flatten()
+}
+
+/// `admin.disable('x-powered-by')` after each of `sub_apps` (apps mounted on another app or router, without helmet of
+/// their own) that does not set x-powered-by itself: Express sets the header again when a request enters a sub-app
+/// (its `expressInit`, or Express 5's `app.handle`), after the parent's helmet removed it.
+fn hide_powered_by(cx: &FileContext<'_>, plan: &mut FilePlan, sub_apps: &[&ExpressApp]) {
+    use crate::values::Value;
+    let facts = cx.facts;
+    let calls = facts.member_calls();
+    for app in sub_apps {
+        let sets_it = calls.iter().any(|c| {
+            app.names.contains(&c.object)
+                && matches!(c.method.as_ref(), "set" | "enable" | "disable")
+                && matches!(c.args.first(), Some(Value::Str(s, _)) if s.eq_ignore_ascii_case("x-powered-by"))
+        });
+        if sets_it {
+            continue;
+        }
+        let quote = facts.style.quote;
+        let disable = |receiver: Box<swc_ecma_ast::Expr>| {
+            codegen::call(codegen::member(receiver, "disable"), vec![codegen::str_expr("x-powered-by", quote)])
+        };
+        match &app.site {
+            AppSite::AfterStatement { stmt, receiver } => {
+                let indent = cx.file.indent_at(stmt.start()).to_string();
+                let snippet =
+                    codegen::print_stmt(codegen::expr_stmt(disable(receiver_expr(receiver))), &facts.style, &indent);
+                let point = layout::after_statement(&cx.file.code, &facts.comments, stmt.end());
+                plan.edits
+                    .push(Edit::insert(point.offset, layout::statement_after(point, &snippet, &indent, &facts.style)));
+            }
+            // (`disable` returns the app.)
+            AppSite::Chain => {
+                plan.edits.push(Edit::insert(app.creation.end(), format!(".disable({quote}x-powered-by{quote})")))
+            }
+        }
+    }
 }
 
 /// Whether `app` is a sub-app mounted on another app or router (`parent.use(app)`, `parent.use('/blog', app)`), the
