@@ -483,7 +483,7 @@ impl Transform for Secrets {
             let configured = &self.env.jwt_secret;
             notes.extend(found.iter().filter(|r| r.jwt && r.env == *configured).map(|r| {
                 let read = if r.lazy { LAZY } else { AT_START };
-                format!("{read}\t{}\t{}", r.through.as_deref().unwrap_or(""), literal_text(cx, r))
+                format!("{JWT_NOTE}{read}\t{}\t{}", r.through.as_deref().unwrap_or(""), literal_text(cx, r))
             }));
         }
         // A file that will get a new helper (it has none yet), with the kind of module that could serve it.
@@ -826,11 +826,16 @@ const LAZY: &str = "lazy";
 /// The JWT secrets of the project's modules that read the configured variable (the survey): whether each is read when
 /// its module loads ([`AT_START`]) or in a function ([`LAZY`]), the constant it is read through, its value.
 fn surveyed_jwt_secrets<'a>(cx: &FileContext<'a>) -> impl Iterator<Item = (&'a str, &'a str, &'a str)> {
-    cx.project.survey(ID).files().iter().flat_map(|(_, notes)| notes).filter_map(|note| {
+    // (By their prefix: every file planned reads them, and the project's other notes may be many.)
+    cx.project.survey(ID).notes(JWT_NOTE).filter_map(|(_, note)| {
         let mut fields = note.splitn(3, '\t');
-        Some((fields.next().filter(|read| [AT_START, LAZY].contains(read))?, fields.next()?, fields.next()?))
+        Some((fields.next()?, fields.next()?, fields.next()?))
     })
 }
+
+/// The survey's note of a JWT secret ([`surveyed_jwt_secrets`]): this, then how it is read, the constant it is read
+/// through and its value, separated by tabs.
+const JWT_NOTE: &str = "jwt:";
 
 /// The survey's note of a file that gets a new helper: this, then the kind of module that would serve it
 /// ([`helper_flavour`]).
