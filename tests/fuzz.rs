@@ -185,7 +185,17 @@ fn check(case: &Path, file: &Path, mutated: &str, express5: bool) -> Result<(), 
     for change in first.changes.iter().filter(|c| c.is_manifest) {
         std::fs::write(&change.path, &*change.updated()).map_err(|e| TestCaseError::fail(e.to_string()))?;
     }
-    let second = run_with(&paths, &resolved.transforms, &resolved.options);
+    let mut second = run_with(&paths, &resolved.transforms, &resolved.options);
+    // A move to Express 5 that takes two steps (Express 3 code migrated to 4 first: the express5 migration reads
+    // Express 4 code) is held back with a finding that says to apply the run and run again: that second run takes the
+    // second step, and the one after it must change nothing.
+    let staged = |f: &express_harden::transform::Finding| f.message.contains("then run again with --express 5");
+    if express5 && first.findings.iter().any(staged) {
+        for change in &second.changes {
+            std::fs::write(&change.path, &*change.updated()).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        }
+        second = run_with(&paths, &resolved.transforms, &resolved.options);
+    }
     let again: Vec<String> = second.changes.iter().map(|c| c.path.display().to_string()).collect();
     prop_assert!(again.is_empty(), "a second run changed {again:?}");
     prop_assert_eq!(second.errors.len(), first.errors.len(), "errors: {:?} then {:?}", first.errors, second.errors);
