@@ -26,16 +26,8 @@ pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
 /// group, synced to disk, and closed (a run may prepare thousands). Dropping it deletes it; `persist(path)` renames it
 /// over `path`.
 pub(crate) fn prepare(path: &Path, text: &str) -> std::io::Result<tempfile::TempPath> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
     let meta = std::fs::metadata(path)?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(&format!("{TEMP_PREFIX}{}-", std::process::id()))
-        .suffix(TEMP_SUFFIX)
-        .rand_bytes(TEMP_RANDOM)
-        .tempfile_in(&dir)?;
+    let mut tmp = temp_beside(path)?;
     tmp.write_all(text.as_bytes())?;
     keep_owner(tmp.as_file(), &meta)?;
     // After the owner: changing the owner clears the set-user-ID and set-group-ID bits.
@@ -49,15 +41,7 @@ pub(crate) fn prepare(path: &Path, text: &str) -> std::io::Result<tempfile::Temp
 /// written by its owner (0644, what a new source file gets under the usual umask), synced and closed. Its
 /// `persist_noclobber(path)` creates `path`, and fails if something is there by then.
 pub(crate) fn prepare_new(path: &Path, text: &str) -> std::io::Result<tempfile::TempPath> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(&format!("{TEMP_PREFIX}{}-", std::process::id()))
-        .suffix(TEMP_SUFFIX)
-        .rand_bytes(TEMP_RANDOM)
-        .tempfile_in(&dir)?;
+    let mut tmp = temp_beside(path)?;
     tmp.write_all(text.as_bytes())?;
     #[cfg(unix)]
     {
@@ -66,6 +50,20 @@ pub(crate) fn prepare_new(path: &Path, text: &str) -> std::io::Result<tempfile::
     }
     tmp.as_file().sync_all()?;
     Ok(tmp.into_temp_path())
+}
+
+/// An empty temporary file in `path`'s folder, named as this tool names its temporary files ([`is_temp_file_name`]),
+/// created with O_EXCL.
+fn temp_beside(path: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    tempfile::Builder::new()
+        .prefix(&format!("{TEMP_PREFIX}{}-", std::process::id()))
+        .suffix(TEMP_SUFFIX)
+        .rand_bytes(TEMP_RANDOM)
+        .tempfile_in(&dir)
 }
 
 /// Gives the new file the old one's owner and group when they differ from the writer's.
