@@ -168,6 +168,9 @@ fn run_on_this_thread(
     let walk = crate::discover::WalkOptions { exclude: &options.exclude, root, include_tests: options.include_tests };
     // A file or folder narrower than its project is read with the rest of the project, and alone changed.
     let (walk_paths, scope) = crate::discover::with_context(paths, root);
+    // A module several files share is made for a whole project: given narrower paths, a run changes only them, so each
+    // of their files keeps what it needs to itself.
+    let options = &Options { new_modules: options.new_modules && scope.is_none(), ..options.clone() };
     let mut needles: Vec<String> =
         transforms.iter().flat_map(|t| t.watch().iter().filter_map(|w| w.needle())).collect();
     // Apps and routers are created where express is named: the linking starts there (the modules they import are

@@ -1206,6 +1206,11 @@ fn write_creates_the_shared_helper_module_once() {
     assert!(!sarif.stdout.contains("required-secret.js"), "{}", sarif.stdout);
     assert_eq!(sarif.stdout.matches("function requiredSecret(name)").count(), 2, "{}", sarif.stdout);
 
+    // Given one of the files, the run changes only it: it keeps its own helper.
+    let narrow = run(project.path(), &["--only", "secrets", "lib/a.js"]);
+    assert!(!narrow.stdout.contains("required-secret.js"), "{}", narrow.stdout);
+    assert!(narrow.stdout.contains("+function requiredSecret(name) {"), "{}", narrow.stdout);
+
     let check = run(project.path(), &["--only", "secrets", "--check"]);
     assert_eq!(check.code, 1, "{check:?}");
     assert_eq!(
