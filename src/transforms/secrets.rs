@@ -654,16 +654,11 @@ fn shared_helper(
     let bound = if name == "requiredSecret" { name.clone() } else { format!("requiredSecret as {name}") };
     let cjs = cx.facts.module_system == ModuleSystem::CommonJs;
     let text = if cjs {
-        let random = format!("require({}).randomBytes", cx.quoted("crypto"));
-        let vars = [
-            ("helper", "requiredSecret"),
-            ("fs", "fs"),
-            ("os", "os"),
-            ("randomBytes", "crypto.randomBytes"),
-            ("createHmac", "crypto.createHmac"),
-            ("random", random.as_str()),
-        ];
-        let helper = render(&with_builtins(template, &data().helper.builtins), &vars)?;
+        // (A CommonJS helper requires what it calls when it runs, whatever the file binds: the inline helper's values.)
+        let Builtins { vars, builtins, .. } = builtins(cx, &mut NewNames::new(cx.facts));
+        let vars: Vec<(&str, &str)> =
+            std::iter::once(("helper", "requiredSecret")).chain(vars.iter().map(|(k, v)| (*k, v.as_str()))).collect();
+        let helper = render(&with_builtins(template, &builtins), &vars)?;
         let export = render("module.exports = { requiredSecret };", &[])?;
         format!("{helper}{eol}{eol}{export}{eol}")
     } else {
