@@ -135,7 +135,8 @@ pub const EXPRESS3_CALL: &str = "express3-call";
 enum Mode {
     /// The project's package.json is on Express 3: its code moves with the version.
     Migrate,
-    /// The project lists Express 4 or newer (or `*`, `latest`), and this file, which imports express, still calls
+    /// The project lists Express 4 or newer (or `*`, `latest`), and this file, which imports express or receives the
+    /// app from another module (its calls on that parameter, then), still calls
     /// what Express 4 took out (`app.configure`, `express.bodyParser()`, `app.use(app.router)`): the app stops at
     /// start on those calls. They are rewritten as the migration would, and each is reported.
     Repair,
@@ -146,7 +147,10 @@ fn mode(cx: &FileContext<'_>) -> Option<Mode> {
         return Some(Mode::Migrate);
     }
     let lists_express = cx.project.manifest.as_ref().is_some_and(|m| !m.dependency_all("express").is_empty());
-    (lists_express && cx.facts.bindings_of("express").next().is_some()).then_some(Mode::Repair)
+    // (A module that never imports express but receives the app, `module.exports = function (app) {
+    // app.configure(...) }` called as `require('./routes')(app)`, stops the app at start all the same.)
+    let reaches_express = cx.facts.bindings_of("express").next().is_some() || !cx.links.app_params.is_empty();
+    (lists_express && reaches_express).then_some(Mode::Repair)
 }
 
 /// The calls of `cx`'s file that Express 4 and 5 no longer take, each with what it does there and what it becomes.
@@ -175,8 +179,13 @@ fn express3_calls(cx: &FileContext<'_>) -> Vec<(usize, String)> {
             ),
         ));
     }
+    // (In a module that does not import express, only the calls on a parameter that receives the app.)
+    let imports_express = cx.facts.bindings_of("express").next().is_some();
     for call in cx.facts.member_calls().iter() {
         let object = &call.object;
+        if !imports_express && !cx.links.is_app_param(object, call.range.start()) {
+            continue;
+        }
         let statement = call.stmt.as_ref().and_then(|stmt| code.get(stmt.range.range())).unwrap_or("");
         let function_last = matches!(call.args.last(), Some(Value::Other(_)));
         if call.method == "configure" && function_last {
