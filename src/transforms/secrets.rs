@@ -488,7 +488,11 @@ impl Transform for Secrets {
         }
         // A file that will get a new helper (it has none yet), with the kind of module that could serve it.
         let moves = !found.is_empty() || !missing.is_empty();
-        if cx.options.new_modules && moves && !cx.file.code.contains(HELPER_MARK) {
+        if cx.options.new_modules
+            && moves
+            && !cx.file.code.contains(HELPER_MARK)
+            && existing_helper_module(cx).is_none()
+        {
             notes.extend(helper_flavour(cx).map(|flavour| format!("{HELPER_NOTE}{flavour}")));
         }
         notes
@@ -533,7 +537,10 @@ impl Transform for Secrets {
         }
 
         let template = if cx.file.kind == SourceKind::JavaScript { &data().helper.js } else { &data().helper.ts };
-        let shared = shared_helper_module(cx).and_then(|(path, spec)| shared_helper(cx, template, path, &spec));
+        let shared = existing_helper_module(cx)
+            .map(|(path, spec)| (path, spec, true))
+            .or_else(|| shared_helper_module(cx).map(|(path, spec)| (path, spec, false)))
+            .and_then(|(path, spec, exists)| shared_helper(cx, template, path, &spec, exists));
         // (A require runs where it stands: a secret read above it, when the module loads, would find the helper not
         // yet there. That file keeps its own, hoisted, helper.)
         let shared = shared.map(|shared| {
@@ -547,7 +554,7 @@ impl Transform for Secrets {
         };
         let (helper, support) = match shared {
             Some((shared, import)) if (!found.is_empty() || !missing.is_empty()) && !read_above(&import) => {
-                plan.new_modules.push(shared.module);
+                plan.new_modules.extend(shared.module);
                 (shared.name, vec![import])
             }
             _ => match own_helper(cx, template, !found.is_empty() || !missing.is_empty(), plan) {
@@ -635,17 +642,18 @@ struct SharedHelper {
     name: String,
     /// The import or require of it, in the file's style.
     import: String,
-    /// The module, printed in the file's style.
-    module: crate::transform::NewModule,
+    /// The module, printed in the file's style; `None` when it is there already (an earlier run made it).
+    module: Option<crate::transform::NewModule>,
 }
 
-/// The module at `path` that holds the helper, printed from `template` in this file's style, and this file's import
-/// of it by `specifier`.
+/// The module at `path` that holds the helper, printed from `template` in this file's style (unless it `exists`),
+/// and this file's import of it by `specifier`.
 fn shared_helper(
     cx: &FileContext<'_>,
     template: &str,
     path: std::path::PathBuf,
     specifier: &str,
+    exists: bool,
 ) -> Option<SharedHelper> {
     let style = &cx.facts.style;
     let eol = style.eol;
@@ -653,6 +661,15 @@ fn shared_helper(
     let name = NewNames::new(cx.facts).pick("requiredSecret", &[]);
     let bound = if name == "requiredSecret" { name.clone() } else { format!("requiredSecret as {name}") };
     let cjs = cx.facts.module_system == ModuleSystem::CommonJs;
+    let import = if cjs {
+        let binding = bound.replace(" as ", ": ");
+        render(&format!("const {{ {binding} }} = require({});", cx.quoted(specifier)), &[])?
+    } else {
+        render(&format!("import {{ {bound} }} from {};", cx.quoted(specifier)), &[])?
+    };
+    if exists {
+        return Some(SharedHelper { name, import, module: None });
+    }
     let text = if cjs {
         // (A CommonJS helper requires what it calls when it runs, whatever the file binds: the inline helper's values.)
         let Builtins { vars, builtins, .. } = builtins(cx, &mut NewNames::new(cx.facts));
@@ -677,13 +694,7 @@ fn shared_helper(
         let helper = render(&with_builtins(template, ""), &vars)?;
         format!("{imports}{eol}{eol}export {helper}{eol}")
     };
-    let import = if cjs {
-        let binding = bound.replace(" as ", ": ");
-        render(&format!("const {{ {binding} }} = require({});", cx.quoted(specifier)), &[])?
-    } else {
-        render(&format!("import {{ {bound} }} from {};", cx.quoted(specifier)), &[])?
-    };
-    Some(SharedHelper { name, import, module: crate::transform::NewModule { path, text, transform: ID } })
+    Some(SharedHelper { name, import, module: Some(crate::transform::NewModule { path, text, transform: ID }) })
 }
 
 /// What the operator must do: set each variable (in production; NODE_ENV must say so there), and, when literals
@@ -892,6 +903,42 @@ fn shared_helper_module(cx: &FileContext<'_>) -> Option<(std::path::PathBuf, Str
     if cx.project.module_paths_taken.contains(&path) {
         return None;
     }
+    let specifier = helper_specifier(cx, &folder, extension)?;
+    Some((path, specifier))
+}
+
+/// The helper module an earlier run made that serves this file: a project file named `required-secret` with the
+/// extension of [`helper_flavour`], in this file's folder or one above it (the nearest), that exports the helper in
+/// this file's module system and says what every version of it says ([`HELPER_MARK`]). Its path and the specifier
+/// this file imports it by. (A file that gets a helper after the run that made the module, a third one, or the only
+/// one, imports it rather than getting its own copy.)
+fn existing_helper_module(cx: &FileContext<'_>) -> Option<(std::path::PathBuf, String)> {
+    let flavour = helper_flavour(cx)?;
+    let (extension, system) = flavour.split_once(' ')?;
+    let name = format!("{HELPER_MODULE}.{extension}");
+    let own = cx.file.path.parent()?;
+    let path = cx
+        .project
+        .module_paths_taken
+        .iter()
+        .filter(|p| p.file_name().and_then(|n| n.to_str()) == Some(name.as_str()))
+        .filter(|p| p.parent().is_some_and(|folder| own.starts_with(folder)))
+        .max_by_key(|p| p.components().count())?;
+    let text = crate::fsread::read_text(path, crate::fsread::TEXT_LIMIT, cx.options.root.as_deref()).ok()?;
+    let exports = if system == "cjs" {
+        text.contains("module.exports = { requiredSecret }")
+    } else {
+        text.contains("export function requiredSecret(")
+    };
+    if !exports || !text.contains(HELPER_MARK) {
+        return None;
+    }
+    let specifier = helper_specifier(cx, path.parent()?, extension)?;
+    Some((path.clone(), specifier))
+}
+
+/// The specifier this file imports the helper module in `folder` by, the module's extension being `extension`.
+fn helper_specifier(cx: &FileContext<'_>, folder: &std::path::Path, extension: &str) -> Option<String> {
     // The specifier: relative to this file's folder, with the extension where Node's ES modules need it (and where a
     // TypeScript file already writes its relative imports so).
     let own = cx.file.path.parent()?;
@@ -925,7 +972,7 @@ fn shared_helper_module(cx: &FileContext<'_>) -> Option<(std::path::PathBuf, Str
         (true, other) => format!("{HELPER_MODULE}.{other}"),
     };
     parts.push(file);
-    Some((path, parts.join("/")))
+    Some(parts.join("/"))
 }
 
 /// The value of a literal secret as written, without its quotes (what tells two secrets apart).
