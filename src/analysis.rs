@@ -128,9 +128,12 @@ pub struct Registration {
     /// Whether the route is not only string literals (a RegExp, a variable, an array holding one): what it matches
     /// and which parameters it names is not known here.
     pub opaque_path: bool,
-    /// The route when the first argument is a template literal with expressions (`${this.path}/:id(\\d+)`): its
-    /// text as it reads at run time, each expression as [`TEMPLATE_HOLE`], with the literal's range.
+    /// The route when the first argument is built at run time: a template literal with expressions
+    /// (`${this.path}/:id(\\d+)`) or a concatenation holding a string (`base + '/:id?'`). Its text as it reads at
+    /// run time, each expression as [`TEMPLATE_HOLE`], with the argument's range.
     pub template: Option<(Atom, ByteRange)>,
+    /// The name the route is read from when the first argument is one (`app.get(route, h)`), with its range.
+    pub path_name: Option<(Atom, ByteRange)>,
 }
 
 /// What stands for an expression of a template literal route in [`Registration::template`].
@@ -2645,15 +2648,17 @@ impl Visit for Collector<'_> {
                         let template = match call.args.first().map(|a| unwrap(&a.expr)) {
                             Some(Expr::Tpl(tpl)) => {
                                 let mut text = String::new();
-                                for (i, quasi) in tpl.quasis.iter().enumerate() {
-                                    if i > 0 {
-                                        text.push(TEMPLATE_HOLE);
-                                    }
-                                    let cooked = quasi.cooked.as_ref().and_then(|c| c.as_str());
-                                    text.push_str(cooked.unwrap_or(&quasi.raw));
-                                }
+                                template_text(tpl, &mut text);
                                 Some((Atom::from(text), span_of_node(tpl)))
                             }
+                            Some(expr @ Expr::Bin(BinExpr { op: BinaryOp::Add, .. })) => {
+                                let mut text = String::new();
+                                concatenated_text(expr, &mut text).then(|| (Atom::from(text), span_of(expr.span())))
+                            }
+                            _ => None,
+                        };
+                        let path_name = match call.args.first().map(|a| unwrap(&a.expr)) {
+                            Some(Expr::Ident(id)) => Some((crate::values::kept(&id.sym), span_of_node(id))),
                             _ => None,
                         };
                         self.registrations.push(Registration {
@@ -2665,6 +2670,7 @@ impl Visit for Collector<'_> {
                             paths: paths.into_boxed_slice(),
                             opaque_path,
                             template,
+                            path_name,
                         });
                         if method == "use" {
                             let mut middleware = Vec::new();
@@ -2683,6 +2689,44 @@ impl Visit for Collector<'_> {
             }
         }
         call.visit_children_with(self);
+    }
+}
+
+/// The text of template literal `tpl` as it reads at run time, each expression as [`TEMPLATE_HOLE`], onto `text`.
+fn template_text(tpl: &Tpl, text: &mut String) {
+    for (i, quasi) in tpl.quasis.iter().enumerate() {
+        if i > 0 {
+            text.push(TEMPLATE_HOLE);
+        }
+        let cooked = quasi.cooked.as_ref().and_then(|c| c.as_str());
+        text.push_str(cooked.unwrap_or(&quasi.raw));
+    }
+}
+
+/// The text of a `+` concatenation as it reads at run time onto `text`: its strings and templates as written, every
+/// other operand as [`TEMPLATE_HOLE`] (two in a row as one). Whether it holds a string or template at all (else it
+/// may be a sum of numbers).
+fn concatenated_text(expr: &Expr, text: &mut String) -> bool {
+    match expr {
+        Expr::Bin(BinExpr { op: BinaryOp::Add, left, right, .. }) => {
+            let left = concatenated_text(unwrap(left), text);
+            concatenated_text(unwrap(right), text) || left
+        }
+        Expr::Lit(Lit::Str(s)) => {
+            text.push_str(&s.value.to_string_lossy());
+            true
+        }
+        Expr::Tpl(tpl) => {
+            template_text(tpl, text);
+            true
+        }
+        Expr::Paren(paren) => concatenated_text(unwrap(&paren.expr), text),
+        _ => {
+            if !text.ends_with(TEMPLATE_HOLE) {
+                text.push(TEMPLATE_HOLE);
+            }
+            false
+        }
     }
 }
 

@@ -572,6 +572,9 @@ fn route_strings(cx: &FileContext<'_>, plan: &mut FilePlan, routers: &[&str], mo
         if let Some((template, range)) = &registration.template {
             template_route(cx, plan, routers, registration, template, range, mode);
         }
+        if let Some((name, range)) = &registration.path_name {
+            named_route(cx, plan, routers, registration, (name, range), mode);
+        }
         // A path, or each path of an array (`app.get(['/a', '/a/*'], h)`).
         let in_array = registration.path.is_none();
         for (path, range) in registration.path.iter().chain(&registration.paths) {
@@ -584,9 +587,65 @@ fn route_strings(cx: &FileContext<'_>, plan: &mut FilePlan, routers: &[&str], mo
     }
 }
 
-/// A route written as a template literal (`${this.path}/:id(\\d+)`): its literal parts in Express 4's syntax that
-/// Express 5 reads otherwise (an inline pattern, `:id?`, a bare `*`) make the route throw at start or match
-/// something else. A template is not rewritten: reported (it holds the major back).
+/// Whether a route built at run time or read from a name (`${base}/:id`, `base + '/:id'`, `route`) on the receiver
+/// of `registration` is one Express reads: the receiver is shown to be an app or router (the first), or named like
+/// one (`this.router`, `this.app`, `this` itself: an app's method) and given a handler (the second); `None` when
+/// neither (a URL given to an HTTP client: `graph.get(`${url}?fields=id`, cb)`).
+fn run_time_route(
+    cx: &FileContext<'_>,
+    routers: &[&str],
+    registration: &crate::analysis::Registration,
+) -> Option<bool> {
+    if registration.handlers.is_empty() {
+        return None;
+    }
+    let at = registration.range.start();
+    let express = handlers::is_express_receiver(cx.facts, cx.links, routers, &registration.receiver, at);
+    let named_like_one = match &registration.receiver {
+        Receiver::Path(path) => {
+            let last = path.rsplit('.').next().unwrap_or_default();
+            path == "this" || last == "app" || last.to_ascii_lowercase().ends_with("router")
+        }
+        _ => false,
+    };
+    (express || named_like_one).then_some(express)
+}
+
+/// A route read from a name (`app.get(route, h)`) declared in the file with a string in Express 4's syntax that
+/// Express 5 reads otherwise (`const route = '/users/:id?'`): the name may be read elsewhere too, so the string is
+/// not rewritten: reported (it holds the major back).
+fn named_route(
+    cx: &FileContext<'_>,
+    plan: &mut FilePlan,
+    routers: &[&str],
+    registration: &crate::analysis::Registration,
+    (name, range): (&str, &ByteRange),
+    mode: Mode,
+) {
+    let Some(express) = run_time_route(cx, routers, registration) else { return };
+    let Some(declaration) = cx.facts.declaration(name, range.start()) else { return };
+    let Some(Value::Str(path, literal)) = &declaration.init else { return };
+    if !path.starts_with('/') || !needs_migration(path, mode) {
+        return;
+    }
+    let written = cx.text(*literal);
+    report(
+        cx,
+        plan,
+        if express { "reserved" } else { "unverified" },
+        range.start(),
+        &format!(
+            "the route is `{name}`, declared as {written}, which uses Express 4's route syntax that Express 5 reads \
+             otherwise (an inline pattern such as :id(\\d+) throws at start, :id? and a bare * must be written \
+             {{/:id}} and /*splat): a route read from a name is not rewritten, migrate it by hand"
+        ),
+    );
+}
+
+/// A route built at run time, as a template literal (`${this.path}/:id(\\d+)`) or a concatenation (`base +
+/// '/:id?'`): its literal parts in Express 4's syntax that Express 5 reads otherwise (an inline pattern, `:id?`, a
+/// bare `*`) make the route throw at start or match something else. It is not rewritten: reported (it holds the
+/// major back).
 fn template_route(
     cx: &FileContext<'_>,
     plan: &mut FilePlan,
@@ -596,24 +655,12 @@ fn template_route(
     range: &ByteRange,
     mode: Mode,
 ) {
-    if registration.handlers.is_empty() {
-        return;
-    }
-    let at = registration.range.start();
-    let express = handlers::is_express_receiver(cx.facts, cx.links, routers, &registration.receiver, at);
     // A route starts with a slash, or with an expression and a slash (`${this.path}/:id`); on an object not shown to
-    // be an app or router, only one named like one (`this.router`, `this.app`) is taken for it: a template given to
-    // an HTTP client (`graph.get(`${url}?fields=id`, cb)`) is a URL.
+    // be an app or router, only one named like one is taken for it ([`run_time_route`]).
+    let Some(express) = run_time_route(cx, routers, registration) else { return };
     let hole = crate::analysis::TEMPLATE_HOLE;
     let path_like = template.starts_with('/') || template.strip_prefix(hole).is_some_and(|t| t.starts_with('/'));
-    let named_like_one = match &registration.receiver {
-        Receiver::Path(path) => {
-            let last = path.rsplit('.').next().unwrap_or_default();
-            last == "app" || last.to_ascii_lowercase().ends_with("router")
-        }
-        _ => false,
-    };
-    if !path_like || !(express || named_like_one) {
+    if !path_like {
         return;
     }
     // (Each expression read as a plain segment name: what it holds at run time is not known here.)
@@ -622,6 +669,7 @@ fn template_route(
         return;
     }
     let written = cx.text(*range);
+    let what = if written.starts_with('`') { "a template literal" } else { "a concatenation" };
     // (On an object not shown to be an app or router, `this.router` of a controller class, it is reported all the
     // same: as a route string there is, it may throw at start.)
     report(
@@ -630,9 +678,9 @@ fn template_route(
         if express { "reserved" } else { "unverified" },
         range.start(),
         &format!(
-            "the route {written} is a template literal whose text uses Express 4's route syntax, which Express 5 \
-             reads otherwise (an inline pattern such as :id(\\d+) throws at start, :id? and a bare * must be \
-             written {{/:id}} and /*splat): a template is not rewritten, migrate it by hand"
+            "the route {written} is {what} whose text uses Express 4's route syntax, which Express 5 reads \
+             otherwise (an inline pattern such as :id(\\d+) throws at start, :id? and a bare * must be written \
+             {{/:id}} and /*splat): a route built at run time is not rewritten, migrate it by hand"
         ),
     );
 }
