@@ -256,6 +256,8 @@ struct Replacement {
     /// Read inside a function (a JSON Web Token secret in a route handler): read there still, when the function
     /// runs, not when the app starts.
     lazy: bool,
+    /// A value made anew at every start, not a literal ([`random_secret`]).
+    random: bool,
 }
 
 /// A session middleware given no signing secret at all (`session()`, `session({ resave: false })`,
@@ -303,10 +305,13 @@ impl Secrets {
         // `jwt`: a JSON Web Token secret (never a list).
         let mut add = |value: Option<&Value>, name: &str, list_only: bool, jwt: bool| {
             let Some(value) = value else { return };
-            let secrets = match literal_secret(cx, value).filter(|s| !jwt || !s.list) {
-                Some(secret) => vec![secret],
-                None if !jwt => mixed_array(cx, value, name),
-                None => Vec::new(),
+            let (secrets, random) = match literal_secret(cx, value).filter(|s| !jwt || !s.list) {
+                Some(secret) => (vec![secret], false),
+                None if !jwt => match random_secret(cx, value) {
+                    Some(secret) => (vec![secret], true),
+                    None => (mixed_array(cx, value, name), false),
+                },
+                None => (Vec::new(), false),
             };
             if !secrets.is_empty() {
                 for secret in secrets {
@@ -321,7 +326,7 @@ impl Secrets {
                     };
                     let spread = secret.spread;
                     let lazy = jwt && in_function(&secret.range);
-                    found.push(Replacement { range: secret.range, env, list, spread, through, jwt, lazy });
+                    found.push(Replacement { range: secret.range, env, list, spread, through, jwt, lazy, random });
                 }
             } else if let Some((at, why)) = kept_literal(cx, value) {
                 kept.push((at, why, name.to_string()));
@@ -591,8 +596,28 @@ impl Transform for Secrets {
         }
         plan.edits.extend(support);
 
+        // (A secret made anew at every start was never a leak: it is said what it did instead.)
+        let mut leaked = false;
+        for r in &found {
+            let written = cx.text(r.range.clone());
+            if !r.random {
+                leaked = true;
+                continue;
+            }
+            plan.findings.push(cx.finding(
+                RANDOM_SECRET,
+                r.range.start,
+                format!(
+                    "the secret `{written}` was made anew, at random, every time the app started: each restart \
+                     logged every user out, and instances never shared a session, whatever store kept it; it is now \
+                     read from {}, which must be set in production (elsewhere a development value kept in \
+                     .express-harden/ is used)",
+                    r.env
+                ),
+            ));
+        }
         let dotenv_late = dotenv_after_imports(cx).then(|| crate::discover::display_path(&cx.file.path));
-        next_steps(plan, &found, &missing, dotenv_late.as_deref());
+        next_steps(plan, &found, &missing, dotenv_late.as_deref(), leaked);
     }
 }
 
@@ -699,7 +724,13 @@ fn shared_helper(
 
 /// What the operator must do: set each variable (in production; NODE_ENV must say so there), and, when literals
 /// were moved, treat them as leaked.
-fn next_steps(plan: &mut FilePlan, found: &[Replacement], missing: &[Missing<'_>], dotenv_late: Option<&str>) {
+fn next_steps(
+    plan: &mut FilePlan,
+    found: &[Replacement],
+    missing: &[Missing<'_>],
+    dotenv_late: Option<&str>,
+    leaked: bool,
+) {
     // (variable, list, read only inside functions)
     let mut vars: Vec<(&str, bool, bool)> = Vec::new();
     let all = found.iter().map(|r| (r.env.as_str(), r.list, r.lazy));
@@ -734,7 +765,7 @@ fn next_steps(plan: &mut FilePlan, found: &[Replacement], missing: &[Missing<'_>
              folder or the home folder; it prints the place when it starts)"
         ));
     }
-    if !found.is_empty() {
+    if leaked {
         plan.next_steps.push(
             "the secrets that were in the code are still in the git history: treat them as leaked and use new \
              values (users are logged out once)"
@@ -1281,6 +1312,82 @@ fn literal_secret(cx: &FileContext<'_>, value: &Value) -> Option<Literal> {
         _ => None,
     }
 }
+
+/// A session or cookie secret made anew each time the app starts (`randomUUID()`, `crypto.randomBytes(32).toString('hex')`,
+/// `uuid.v4()`, `nanoid()`, `Math.random().toString(36)`; the value itself or the initialiser of the constant it
+/// names): every restart invalidates every signed cookie, and instances never share sessions, whatever store keeps
+/// them. It is read from the environment as a literal is ([`RANDOM_SECRET`]).
+fn random_secret(cx: &FileContext<'_>, value: &Value) -> Option<Literal> {
+    match value {
+        Value::Call(call) if random_at_start(cx, call.range.into()) => {
+            Some(Literal { range: call.range.into(), list: false, env: None, spread: false, element: false })
+        }
+        Value::Other(range) if random_at_start(cx, (*range).into()) => {
+            Some(Literal { range: (*range).into(), list: false, env: None, spread: false, element: false })
+        }
+        // (A list of them, `keys: [uuidv4(), nanoid()]`, read as one list.)
+        Value::Array(items, range) if !items.is_empty() && items.iter().all(|i| random_secret(cx, i).is_some()) => {
+            Some(Literal { range: (*range).into(), list: true, env: None, spread: false, element: false })
+        }
+        Value::Ident(name, at) => {
+            let decl = cx.facts.declaration(name, at.start())?;
+            if !constant(cx, decl) || !decl.top_level {
+                return None;
+            }
+            random_secret(cx, decl.init.as_ref()?)
+        }
+        _ => None,
+    }
+}
+
+/// Whether the expression at `range` is a call of a random or unique-id generator, perhaps turned into a string
+/// (`.toString('hex')`, `.slice(2)`): the generator is `Math.random`, crypto's `randomUUID` or `randomBytes`
+/// (imported, as a member of the module, or Node's global `crypto`), uuid's `v1`/`v4` (or the module itself) or
+/// nanoid's `nanoid`.
+fn random_at_start(cx: &FileContext<'_>, range: Range<usize>) -> bool {
+    let text = cx.text(range).trim();
+    if ["||", "??", "?", "+"].iter().any(|op| text.contains(op)) {
+        return false;
+    }
+    if text.starts_with("Math.random()") {
+        return true;
+    }
+    let Some(open) = text.find('(') else { return false };
+    let head: Vec<&str> = text[..open].split('.').map(str::trim).collect();
+    let bindings = &cx.facts.bindings;
+    let bound = |local: &str| -> Vec<&crate::bindings::ModuleBinding> {
+        bindings.iter().filter(|b| b.local == local).collect()
+    };
+    // (The module, and the export called: `None` for the module itself.)
+    let random = |module: &str, export: Option<&str>| -> bool {
+        match module.strip_prefix("node:").unwrap_or(module) {
+            "crypto" => export.is_some_and(|e| ["randomUUID", "randomBytes"].contains(&e)),
+            "nanoid" => export.is_none_or(|e| e == "nanoid"),
+            "uuid" => export.is_some_and(|e| ["v1", "v4"].contains(&e)),
+            m => m.starts_with("uuid/"),
+        }
+    };
+    match head.as_slice() {
+        [name] => bound(name).iter().any(|b| match &b.kind {
+            ImportKind::Named(export) => random(&b.module, Some(export.as_str())),
+            ImportKind::Module => random(&b.module, None),
+        }),
+        [object, member] => {
+            let modules: Vec<&str> =
+                bound(object).iter().filter(|b| b.kind == ImportKind::Module).map(|b| b.module.as_str()).collect();
+            if modules.is_empty() {
+                // (Node's global Web Crypto, `crypto.randomUUID()`.)
+                *object == "crypto" && *member == "randomUUID"
+            } else {
+                modules.iter().any(|m| random(m, Some(member)))
+            }
+        }
+        _ => false,
+    }
+}
+
+/// The finding of a secret made anew at every start, now read from the environment ([`random_secret`]).
+const RANDOM_SECRET: &str = "random-secret";
 
 /// Whether the declaration holds one value for good: a `const`, or a `var` or `let` the code never assigns again
 /// ([`reassigned`]).
