@@ -595,8 +595,13 @@ impl VisitMut for TemplateFiller {
     fn visit_mut_expr(&mut self, expr: &mut Expr) {
         if let Expr::Ident(id) = expr {
             let sym = id.sym.to_string();
+            let quote = self.quote;
             if let Some((_, _, value)) = self.lookup(&sym) {
-                *expr = (**value).clone();
+                // What a value brings into the new code (a default URL, `once('open', ...)` of a reuse rule's
+                // expression, a string of the app's own that the value copies) is written with the file's quote too.
+                let mut value = (**value).clone();
+                value.visit_mut_with(&mut Requote { quote });
+                *expr = value;
                 return;
             }
         }
@@ -623,6 +628,22 @@ impl VisitMut for TemplateFiller {
     }
 
     fn visit_mut_str(&mut self, s: &mut Str) {
+        let value = s.value.to_string_lossy().into_owned();
+        *s = str_lit(&value, self.quote);
+    }
+}
+
+/// Writes every plain string literal of a template's value with the file's quote. (A literal with an escape is left
+/// as it is written: its text, not only its value, is kept.)
+struct Requote {
+    quote: char,
+}
+
+impl VisitMut for Requote {
+    fn visit_mut_str(&mut self, s: &mut Str) {
+        if s.raw.as_ref().is_some_and(|raw| raw.contains('\\')) {
+            return;
+        }
         let value = s.value.to_string_lossy().into_owned();
         *s = str_lit(&value, self.quote);
     }
