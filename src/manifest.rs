@@ -381,6 +381,67 @@ fn spec_in(top: &Object<'_>, section: DepSection, key: &str) -> Option<String> {
     }
 }
 
+/// Whether the project saves exact versions (`"express": "4.17.1"`), so that a package the tool adds or raises gets a
+/// version of its own rather than a range: `save-exact` in its `.npmrc` (`npmrc`, the file's text) says so either way;
+/// without it, the manifest's own entries do, when at least two of the registry versions in `dependencies` and
+/// `devDependencies` are exact and ranges (`^4.17.21`, `~1.2.0`, `14.x`) are at most one in five of them. (Specs that
+/// name no registry version, `file:`, git URLs, `npm:` aliases, tags, count for neither.)
+pub fn saves_exact(info: &ManifestInfo, npmrc: Option<&str>) -> bool {
+    if let Some(setting) = npmrc.and_then(npmrc_save_exact) {
+        return setting;
+    }
+    let (mut exact, mut ranges) = (0usize, 0usize);
+    for section in [DepSection::Dependencies, DepSection::DevDependencies] {
+        for (_, spec) in info.dependencies(section) {
+            let spec = spec.trim();
+            if exact_version(spec).is_some() {
+                exact += 1;
+            } else if is_registry_range(spec) {
+                ranges += 1;
+            }
+        }
+    }
+    exact >= 2 && ranges * 5 <= exact + ranges
+}
+
+/// The `save-exact` setting of an `.npmrc` (`save-exact=true`, spaces allowed around `=`; `#` and `;` start
+/// comments; the last one counts, as npm reads it).
+fn npmrc_save_exact(text: &str) -> Option<bool> {
+    text.lines().rev().find_map(|line| {
+        let line = line.trim();
+        if line.starts_with('#') || line.starts_with(';') {
+            return None;
+        }
+        let (key, value) = line.split_once('=')?;
+        (key.trim() == "save-exact").then(|| value.trim().trim_matches('"') == "true")
+    })
+}
+
+/// `spec` when it names one version (`4.17.1`, `=4.17.1`, `v4.17.1`, `1.0.0-rc.1`), without its `=` or `v`.
+fn exact_version(spec: &str) -> Option<&str> {
+    let version = spec.strip_prefix('=').or_else(|| spec.strip_prefix('v')).unwrap_or(spec);
+    let core = version.split(['-', '+']).next().unwrap_or_default();
+    let parts: Vec<&str> = core.split('.').collect();
+    let numeric = parts.len() == 3 && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
+    numeric.then_some(version)
+}
+
+/// Whether `spec` is a range of registry versions (rather than one version, a tag, a URL, a path or an alias).
+fn is_registry_range(spec: &str) -> bool {
+    !spec.is_empty()
+        && spec.chars().all(|c| c.is_ascii_alphanumeric() || " .^~<>=|*-+".contains(c))
+        && spec.chars().any(|c| c.is_ascii_digit() || c == '*')
+        && exact_version(spec).is_none()
+}
+
+/// The spec a package the tool adds gets in a manifest that saves exact versions ([`saves_exact`]): the version a
+/// caret or tilde range starts at (`^8.3.0` -> `8.3.0`, the version the transform's code is written for); any other
+/// spec as it is.
+pub fn exact_spec(spec: &str) -> String {
+    let version = spec.strip_prefix('^').or_else(|| spec.strip_prefix('~')).unwrap_or(spec);
+    exact_version(version).map_or_else(|| spec.to_string(), str::to_string)
+}
+
 /// Returns `text` with `package` set to `spec` in `section`, and the string spec `section` gave `package` before
 /// ([`spec_in`]), read from the same parse.
 ///

@@ -2559,11 +2559,21 @@ fn apply_manifest(
             result,
         );
     }
+    // One rule for every package added or raised: a project that saves exact versions gets one
+    // (`manifest::saves_exact`).
+    let exact = !requests.is_empty() && saves_exact(manifest, &m.original, root);
     let mut seen = BTreeSet::new();
     for (request, _) in requests {
         if !seen.insert(request.package.clone()) {
             continue;
         }
+        let exact_request;
+        let request = if exact {
+            exact_request = DependencyRequest { spec: manifest::exact_spec(&request.spec), ..request.clone() };
+            &exact_request
+        } else {
+            request
+        };
         let info = match ManifestInfo::parse(&m.text) {
             Ok(info) => info,
             Err(err) => {
@@ -2611,6 +2621,19 @@ fn apply_manifest(
         let ids = m.ids.into_iter().collect();
         result.changes.push(FileChange::new(manifest.to_path_buf(), true, m.original, m.text, ids, m.edits));
     }
+}
+
+/// Whether the project of `manifest` (its text) saves exact versions: `save-exact` in the `.npmrc` beside it, else in
+/// the nearest one above it inside `root` (a workspace's), else its entries ([`manifest::saves_exact`]).
+fn saves_exact(manifest: &Path, text: &str, root: Option<&Path>) -> bool {
+    let Ok(info) = ManifestInfo::parse(text) else { return false };
+    let dir = parent_dir(manifest);
+    let read = |d: &Path| crate::fsread::read_text(&d.join(".npmrc"), crate::fsread::TEXT_LIMIT, root).ok();
+    let npmrc = read(&dir).or_else(|| {
+        let root = root?;
+        dir.ancestors().skip(1).take_while(|d| d.starts_with(root)).find_map(read)
+    });
+    manifest::saves_exact(&info, npmrc.as_deref())
 }
 
 /// The change that sets a requested package to its spec in `section` of `manifest` (its `from` is read by
