@@ -299,6 +299,13 @@ struct ReuseRule {
     /// of `const pgp = require('pg-promise')(); const db = pgp(url);`.
     #[serde(default)]
     called_again: bool,
+    /// The client is a parameter of the callback the package's call is given, and the session is set up inside that
+    /// callback: `MongoClient.connect(url, (err, db) => { ... app.use(session(...)) ... })` (`method` is `connect`,
+    /// `callback_param` 1, the index of `db`). The driver's connection, to the database of the app's own URL.
+    #[serde(default)]
+    method: Option<String>,
+    #[serde(default)]
+    callback_param: Option<usize>,
 }
 
 fn yes() -> bool {
@@ -558,7 +565,7 @@ impl Transform for SessionStore {
         // The app's own client (in this file, else created and exported by another module of the project, such as
         // `lib/redis.js`, and imported here: one connection, configured once).
         let existing_client = |rules: &[ReuseRule]| {
-            let client = find_client(facts, cx.links, rules, is_ts, first_action.at());
+            let client = find_client(facts, &cx.file.code, cx.links, rules, is_ts, first_action.at());
             let project_client = match client {
                 None => project_client(cx, backend, rules, is_ts).or_else(|| process_client(cx, rules, is_ts)),
                 Some(_) => None,
@@ -1019,6 +1026,7 @@ enum ClientRef {
 /// project's own module that creates it (`export const redis = new Redis(url)` in `lib/redis.js`).
 fn find_client(
     facts: &FileFacts,
+    code: &str,
     links: &FileLinks,
     rules: &[ReuseRule],
     is_ts: bool,
@@ -1026,6 +1034,12 @@ fn find_client(
 ) -> Option<ClientRef> {
     for rule in rules.iter().filter(|r| !r.elsewhere) {
         if is_ts && !rule.typescript {
+            continue;
+        }
+        if let Some(index) = rule.callback_param {
+            if let Some(name) = callback_client(facts, code, rule, index, before) {
+                return Some(ClientRef::Existing(name, rule.store.clone(), rule.events));
+            }
             continue;
         }
         for site in facts.calls.iter().filter(|s| s.is_new == rule.new && s.call.range.start() < before) {
@@ -1066,7 +1080,7 @@ fn find_client(
     }
     // (A `called_again` rule's client is what calling a package call's value made: `db` imported from the module that
     // makes it with `pgp(url)`, never the initialised library `pgp` itself.)
-    for rule in rules.iter().filter(|r| !r.elsewhere) {
+    for rule in rules.iter().filter(|r| !r.elsewhere && r.callback_param.is_none()) {
         if is_ts && !rule.typescript {
             continue;
         }
@@ -1093,6 +1107,46 @@ fn find_client(
     None
 }
 
+/// The name of the client a [`ReuseRule::callback_param`] rule finds: the parameter at `index` of the function given
+/// last to the package's call (`MongoClient.connect(url, (err, db) => ...)`), when that function holds `at`.
+fn callback_client(facts: &FileFacts, code: &str, rule: &ReuseRule, index: usize, at: usize) -> Option<String> {
+    let method = rule.method.as_deref()?;
+    facts.calls.iter().filter(|s| !s.is_new).find_map(|site| {
+        let callee = site.call.callee.as_ref()?;
+        let binding = callee.binding.as_ref()?;
+        let members: Vec<&str> = callee.members.iter().map(|m| m.as_str()).collect();
+        let export = rule.export.as_deref()?;
+        let matches = binding.module == rule.module
+            && match &binding.kind {
+                ImportKind::Module => members == [export, method],
+                ImportKind::Named(name) => name == export && members == [method],
+            };
+        let callback = site.call.args.last().filter(|_| matches)?;
+        let range = callback.range();
+        if !(range.start() < at && at < range.end()) {
+            return None;
+        }
+        let text = code.get(Range::<usize>::from(range))?;
+        let parsed = crate::parse::parse_snippet(&format!("({text});")).ok()?;
+        let Some(swc_ecma_ast::ModuleItem::Stmt(swc_ecma_ast::Stmt::Expr(stmt))) = parsed.body.first() else {
+            return None;
+        };
+        let expr = match &*stmt.expr {
+            swc_ecma_ast::Expr::Paren(p) => &*p.expr,
+            other => other,
+        };
+        let param = match expr {
+            swc_ecma_ast::Expr::Arrow(arrow) => arrow.params.get(index)?,
+            swc_ecma_ast::Expr::Fn(f) => &f.function.params.get(index)?.pat,
+            _ => return None,
+        };
+        match param {
+            swc_ecma_ast::Pat::Ident(id) => Some(id.id.sym.to_string()),
+            _ => None,
+        }
+    })
+}
+
 /// A client reached through an import the store adds: the import statement, the expression for the client (the
 /// name the import binds, or an expression of `$module`, that name), the store template its rule asks for, and what
 /// the next step calls it.
@@ -1102,7 +1156,8 @@ type ImportedClient = (String, String, Option<String>, Option<String>, bool);
 /// imports it here, the name it binds, and the store template its reuse rule asks for.
 fn project_client(cx: &FileContext<'_>, backend: &Backend, rules: &[ReuseRule], is_ts: bool) -> Option<ImportedClient> {
     let esm = cx.facts.module_system == ModuleSystem::Esm;
-    for rule in rules.iter().filter(|r| r.expr.is_none() && !r.elsewhere && (!is_ts || r.typescript)) {
+    let rules = rules.iter().filter(|r| r.callback_param.is_none());
+    for rule in rules.filter(|r| r.expr.is_none() && !r.elsewhere && (!is_ts || r.typescript)) {
         let found = cx.project.instances.iter().find(|instance| {
             rule.matches(&instance.module, &instance.members, instance.is_new, instance.called_again)
                 && instance.file != cx.file.path
