@@ -395,7 +395,15 @@ pub struct FileFacts {
     /// a parked text need not be read again for it; its offset rather than its index in [`FileFacts::member_calls`],
     /// which may be packed. (Four bytes, as a [`ByteRange`]'s ends.)
     pub request_redirect: Option<u32>,
+    /// Where the code names express-session's default cookie, [`DEFAULT_SESSION_COOKIE`], comments left out: a string
+    /// or template literal that is that name or holds it right before `=` (a cookie header read by hand), and a
+    /// regular expression that mentions it. Found while the tree is at hand, so that the session-cookie transform
+    /// knows which modules read the cookie by its old name without reading every text again.
+    pub default_session_cookie: Box<[ByteRange]>,
 }
+
+/// express-session's default cookie name (see [`FileFacts::default_session_cookie`]).
+pub const DEFAULT_SESSION_COOKIE: &str = "connect.sid";
 
 /// The names a file declares or mentions, as a sorted list of 32-bit hashes of their text: all a new binding needs is
 /// whether its name is among them ([`FileFacts::name_taken`]). Every analysed file's names are held from the first
@@ -934,6 +942,7 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
         pending_fn_name: None,
         pending_class_name: None,
         tracked: methods,
+        default_session_cookie: Vec::new(),
     };
     parsed.program.visit_with(&mut collector);
 
@@ -1023,6 +1032,7 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
         mut inline_requires,
         mut opaque_modules,
         mut package_refs,
+        default_session_cookie,
         ..
     } = collector;
     inline_requires.sort_unstable();
@@ -1096,6 +1106,7 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
         opaque_modules: opaque_modules.into_boxed_slice(),
         package_refs: package_refs.into_boxed_slice(),
         request_redirect,
+        default_session_cookie: default_session_cookie.into_boxed_slice(),
     }
 }
 
@@ -1410,6 +1421,8 @@ struct Collector<'a> {
     pending_class_name: Option<Atom>,
     /// Methods whose calls are recorded (all when `None`), sorted.
     tracked: Option<&'a [&'a str]>,
+    /// [`FileFacts::default_session_cookie`].
+    default_session_cookie: Vec<ByteRange>,
 }
 
 /// A class's methods and function-valued properties, by name (getters, setters and private members left out: none
@@ -2388,6 +2401,22 @@ impl Visit for Collector<'_> {
     fn visit_str(&mut self, s: &Str) {
         if let Some(raw) = &s.raw {
             self.votes.string_literal(raw);
+        }
+        let value = s.value.to_string_lossy();
+        if value == DEFAULT_SESSION_COOKIE || value.contains(&format!("{DEFAULT_SESSION_COOKIE}=")) {
+            self.default_session_cookie.push(range_of(s).into());
+        }
+    }
+
+    fn visit_tpl_element(&mut self, t: &TplElement) {
+        if t.raw == DEFAULT_SESSION_COOKIE || t.raw.contains(&format!("{DEFAULT_SESSION_COOKIE}=")) {
+            self.default_session_cookie.push(range_of(t).into());
+        }
+    }
+
+    fn visit_regex(&mut self, r: &Regex) {
+        if r.exp.replace('\\', "").contains(DEFAULT_SESSION_COOKIE) {
+            self.default_session_cookie.push(range_of(r).into());
         }
     }
 

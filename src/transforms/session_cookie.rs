@@ -32,23 +32,37 @@
 //! default name `connect.sid` (also under the legacy `key`) becomes a neutral one; `resave` and `saveUninitialized`
 //! become explicit `false`. `session()` is hardened as `session({})`: its keys go into the options object the engine
 //! writes there, with the other session transforms' (`shared/session.rs`). Reported: no `maxAge`, secure cookies
-//! without `trust proxy`, options not visible in the file. A renamed cookie is cleared by its new name in the same
-//! file (`res.clearCookie('connect.sid')`); a module without the session setup that clears the default name is
-//! reported. An explicit `httpOnly: false` or `secure: false` is the author's decision: kept, and reported. Data:
+//! without `trust proxy`, options not visible in the file. The project is the unit of the rename: a logout that
+//! clears the old name (`res.clearCookie('connect.sid')`) and passport.socketio's `key` (written, or its default)
+//! follow the new name in every module; any other read of `connect.sid` (`req.cookies['connect.sid']`) keeps the
+//! default name, reported at the session (the survey notes each module's session setups and reads). An explicit `httpOnly: false` or `secure: false` is the author's decision: kept, and reported. Data:
 //! `transforms/session-cookie/data.json`. Fixtures: `tests/fixtures/session-cookie/`.
 
 use std::sync::OnceLock;
 
 use serde::Deserialize;
 
+use crate::analysis::{FileFacts, DEFAULT_SESSION_COOKIE};
+use crate::parse::ByteRange;
 use crate::settings::{SettingsGroup, SettingsInput};
-use crate::transform::{FileContext, FilePlan, Transform, TransformInfo, Watch};
+use crate::transform::{FileContext, FilePlan, Survey, Transform, TransformInfo, Watch};
 use crate::transforms::data;
 use crate::transforms::shared::cookie_flags::{self, CookiePolicy, Wanted, COOKIES};
-use crate::transforms::shared::session::{self, SessionOptions, EXPRESS_SESSION};
+use crate::transforms::shared::session::{self, SessionOptions, SessionUse, EXPRESS_SESSION};
 use crate::values::{ObjectFacts, Value};
 
 const ID: &str = "session-cookie";
+
+/// The survey's note of a module that sets up express-session.
+const SESSION: &str = "session:";
+/// The survey's note of a module whose session cookie this run renames (unless a reader holds it back).
+const RENAME: &str = "rename:";
+/// The survey's note of a place that reads the session cookie by its default name and that this run cannot rename
+/// with it: `reads:LINE:what it is`.
+const READS: &str = "reads:";
+/// passport.socketio, whose `authorize({ key })` reads the session cookie by its name (`connect.sid` when `key` is
+/// left out).
+const PASSPORT_SOCKETIO: &str = "passport.socketio";
 
 #[derive(Debug, Deserialize)]
 struct CookieData {
@@ -76,7 +90,41 @@ impl Transform for SessionCookie {
             Watch::AlsoCall("enable"),
             Watch::AlsoCall("disable"),
             Watch::Call("clearCookie"),
+            // (Modules that read the session cookie by its default name: see `readers`.)
+            Watch::Text(DEFAULT_SESSION_COOKIE),
+            Watch::Text(PASSPORT_SOCKETIO),
         ]
+    }
+
+    fn surveys(&self, cx: &FileContext<'_>) -> Survey {
+        // (The text of a module with the session setup: what its spreads set, `session()`'s parentheses.)
+        if !session::session_uses(cx.facts, cx.links, EXPRESS_SESSION).is_empty() {
+            Survey::Text
+        } else if !cx.facts.default_session_cookie.is_empty() || authorize_calls(cx.facts).next().is_some() {
+            Survey::Lines
+        } else {
+            Survey::Nothing
+        }
+    }
+
+    fn survey(&self, cx: &FileContext<'_>) -> Vec<String> {
+        let mut notes = Vec::new();
+        let uses = session::session_uses(cx.facts, cx.links, EXPRESS_SESSION);
+        if !uses.is_empty() {
+            notes.push(SESSION.to_string());
+        }
+        let renames = !cx.file.is_parked()
+            && uses.iter().any(|use_| match use_.new_options_at(&cx.file.code) {
+                Some(_) => true,
+                None => use_.object().is_some_and(|obj| !matches!(name_change(cx, use_, obj), NameChange::Keep)),
+            });
+        if renames {
+            notes.push(RENAME.to_string());
+        }
+        for reader in readers(cx) {
+            notes.push(format!("{READS}{}:{}", cx.file.line(reader.at), reader.what));
+        }
+        notes
     }
 
     fn settings(&self) -> Vec<&'static SettingsGroup> {
@@ -89,6 +137,10 @@ impl Transform for SessionCookie {
     }
 
     fn plan(&self, cx: &FileContext<'_>, plan: &mut FilePlan) {
+        let survey = cx.project.survey(ID);
+        // A module of the project that reads the cookie by its default name, in a way this run cannot rename with it
+        // (`req.cookies['connect.sid']`): the rename would break it, so the name is kept.
+        let held_by = survey.notes(READS).next();
         let mut seen = Vec::new();
         let mut renamed = false;
         // The default names the file's session cookies had before they were renamed.
@@ -126,20 +178,19 @@ impl Transform for SessionCookie {
             }
 
             let mut add = Vec::new();
-            let name_prop = obj.get("name").or_else(|| obj.get("key"));
-            match name_prop.map(|p| &p.value) {
-                None if set_here_or_spread("name") || set_here_or_spread("key") => {}
-                None => {
+            match (name_change(cx, &use_, obj), held_by) {
+                (NameChange::Keep, _) => {}
+                (_, Some(reader)) => report_held_rename(cx, plan, use_.at(), reader, &self.policy.session_cookie_name),
+                (NameChange::Add, None) => {
                     add.push(format!("name: {}", cx.quoted(&self.policy.session_cookie_name)));
                     renamed = true;
                     old_names.extend(data().default_names.first().map(String::as_str));
                 }
-                Some(Value::Str(name, range)) if data().default_names.iter().any(|n| name == n) => {
-                    plan.edits.push(crate::edit::Edit::replace(*range, cx.quoted(&self.policy.session_cookie_name)));
+                (NameChange::Replace(name, range), None) => {
+                    plan.edits.push(crate::edit::Edit::replace(range, cx.quoted(&self.policy.session_cookie_name)));
                     renamed = true;
                     old_names.push(name);
                 }
-                Some(_) => {}
             }
             for key in ["resave", "saveUninitialized"] {
                 if !set_here_or_spread(key) {
@@ -229,14 +280,20 @@ impl Transform for SessionCookie {
                 (None, None) => session::add_to_options(cx, plan, obj, add, false),
             }
         }
-        // A logout that clears the cookie by its old name (`res.clearCookie('connect.sid')`) would leave the renamed
-        // one behind: it clears the new name.
+        // The project renames the cookie (this file, or another module's session setup), and nothing that reads it by
+        // its default name stands in the way: a logout that clears the old name (`res.clearCookie('connect.sid')`)
+        // would leave the renamed cookie behind, and passport.socketio would look for a cookie that is gone. Both
+        // read the new name, in every module.
+        let project_renames = held_by.is_none() && survey.notes(RENAME).next().is_some();
+        let session_seen = survey.notes(SESSION).next().is_some() || !no_session_here;
+        let new_name = cx.quoted(&self.policy.session_cookie_name);
         for call in cx.facts.member_calls().iter().filter(|c| c.method == "clearCookie") {
             let Some(Value::Str(name, range)) = call.args.first() else { continue };
-            if old_names.contains(&name.as_str()) {
-                plan.edits.push(crate::edit::Edit::replace(*range, cx.quoted(&self.policy.session_cookie_name)));
-            } else if no_session_here && data().default_names.iter().any(|n| name == n) {
-                // The session is set up in another module, which this run may rename: say so where it is cleared.
+            if old_names.contains(&name.as_str()) || (project_renames && name == DEFAULT_SESSION_COOKIE) {
+                plan.edits.push(crate::edit::Edit::replace(*range, new_name.clone()));
+            } else if !session_seen && data().default_names.iter().any(|n| name == n) {
+                // The session is set up in a module this run does not read, which another run may rename: say so
+                // where it is cleared.
                 plan.findings.push(cx.finding(
                     "clear-default-name",
                     call.range.start(),
@@ -247,6 +304,23 @@ impl Transform for SessionCookie {
                         self.policy.session_cookie_name, self.policy.session_cookie_name
                     ),
                 ));
+            }
+        }
+        if project_renames || renamed {
+            for (obj, key) in authorize_options(cx.facts).into_iter().flatten() {
+                match key {
+                    AuthorizeKey::Default(range) => {
+                        plan.edits.push(crate::edit::Edit::replace(range, new_name.clone()))
+                    }
+                    AuthorizeKey::Missing => plan.edits.extend(crate::objects::add_properties(
+                        &cx.file.code,
+                        &cx.facts.comments,
+                        obj,
+                        &[format!("key: {new_name}")],
+                        &cx.facts.style,
+                    )),
+                    AuthorizeKey::Other => {}
+                }
             }
         }
         if renamed {
@@ -273,5 +347,146 @@ fn report_opaque_cookie(cx: &FileContext<'_>, plan: &mut FilePlan, at: usize) {
         "the cookie options are not an object literal in this file: check httpOnly, secure, sameSite and maxAge by \
          hand"
             .to_string(),
+    ));
+}
+
+/// What happens to the name of a session cookie.
+enum NameChange<'o> {
+    /// It has a name of its own, or one this file does not show: kept.
+    Keep,
+    /// It has none (express-session's default): `name` is added.
+    Add,
+    /// It is a default name written as a string (`name: 'connect.sid'`, or the legacy `key`): replaced.
+    Replace(&'o str, ByteRange),
+}
+
+/// What the session options `obj` of `use_` do with the cookie's name.
+fn name_change<'o>(cx: &FileContext<'_>, use_: &SessionUse<'_>, obj: &'o ObjectFacts) -> NameChange<'o> {
+    let partial = use_.is_partial();
+    let spread = session::spread_keys(cx.links, &cx.file.code, obj);
+    let set_here_or_spread =
+        |key: &str| obj.get(key).is_some() || partial || spread.as_ref().is_some_and(|keys| keys.contains(&key));
+    match obj.get("name").or_else(|| obj.get("key")).map(|p| &p.value) {
+        None if set_here_or_spread("name") || set_here_or_spread("key") => NameChange::Keep,
+        None => NameChange::Add,
+        Some(Value::Str(name, range)) if data().default_names.iter().any(|n| name == n) => {
+            NameChange::Replace(name, *range)
+        }
+        Some(_) => NameChange::Keep,
+    }
+}
+
+/// The key passport.socketio's `authorize(options)` reads the session cookie by.
+enum AuthorizeKey {
+    /// `key: 'connect.sid'`, written as a string: renamed with the cookie.
+    Default(ByteRange),
+    /// No `key`: passport.socketio's own default, `connect.sid` (lib/index.js of 3.7.0); `key` is added.
+    Missing,
+    /// Another name, or one computed: not the default cookie's business.
+    Other,
+}
+
+/// The calls of passport.socketio's `authorize`.
+fn authorize_calls(facts: &FileFacts) -> impl Iterator<Item = &crate::analysis::CallSite> {
+    facts.calls.iter().filter(|site| {
+        !site.is_new && site.call.callee.as_ref().is_some_and(|c| c.is_export(PASSPORT_SOCKETIO, "authorize"))
+    })
+}
+
+/// Each `authorize` call's options object with its key, or `None` (with the call's start) where the options are
+/// not an object literal of this file, or spread one in without a `key`: the default may apply, and cannot be
+/// changed here.
+fn authorize_options(facts: &FileFacts) -> Vec<Result<(&ObjectFacts, AuthorizeKey), usize>> {
+    authorize_calls(facts)
+        .map(|site| {
+            let at = site.call.range.start();
+            let obj = match site.call.args.first() {
+                Some(Value::Object(obj)) => Some(&**obj),
+                Some(Value::Ident(name, r)) => session::declared_object(facts, name, r.start()),
+                _ => None,
+            };
+            let obj = obj.ok_or(at)?;
+            let key = match obj.get("key").map(|p| &p.value) {
+                None if obj.spreads.is_empty() => AuthorizeKey::Missing,
+                None => return Err(at),
+                Some(Value::Str(name, range)) if name == DEFAULT_SESSION_COOKIE => AuthorizeKey::Default(*range),
+                Some(_) => AuthorizeKey::Other,
+            };
+            Ok((obj, key))
+        })
+        .collect()
+}
+
+/// A place that reads the session cookie by its default name and that this run cannot rename with it.
+struct Reader {
+    at: usize,
+    what: &'static str,
+}
+
+/// The places of this file that read the session cookie by its default name, other than those renamed with it (the
+/// session options' own name, `res.clearCookie('connect.sid')`, passport.socketio's `key`): `req.cookies['connect.sid']`,
+/// `cookie.parse(header)['connect.sid']`, a cookie header searched for `connect.sid=`, the name kept in a constant or
+/// passed to some other API, and an `authorize` call of passport.socketio whose key this file does not show.
+fn readers(cx: &FileContext<'_>) -> Vec<Reader> {
+    let facts = cx.facts;
+    let mut renamed_with: Vec<usize> = facts
+        .member_calls()
+        .iter()
+        .filter(|c| c.method == "clearCookie")
+        .filter_map(|c| match c.args.first() {
+            Some(Value::Str(_, range)) => Some(range.start()),
+            _ => None,
+        })
+        .collect();
+    let mut found = Vec::new();
+    for options in authorize_options(facts) {
+        match options {
+            Ok((_, AuthorizeKey::Default(range))) => renamed_with.push(range.start()),
+            Ok(_) => {}
+            Err(at) => found.push(Reader {
+                at,
+                what:
+                    "calls passport.socketio's authorize() with options that are no object literal of that module (its \
+                       key defaults to connect.sid)",
+            }),
+        }
+    }
+    for use_ in session::session_uses(facts, cx.links, EXPRESS_SESSION) {
+        let name = use_.object().and_then(|obj| obj.get("name").or_else(|| obj.get("key")));
+        if let Some(Value::Str(_, range)) = name.map(|p| &p.value) {
+            renamed_with.push(range.start());
+        }
+    }
+    found.extend(
+        facts
+            .default_session_cookie
+            .iter()
+            .filter(|r| !renamed_with.contains(&r.start()))
+            .map(|r| Reader { at: r.start(), what: "names the cookie connect.sid" }),
+    );
+    found.sort_by_key(|r| r.at);
+    found
+}
+
+/// The finding that says why the session cookie keeps its default name: `reader` (a file and `LINE:what`, from the
+/// survey) reads it by that name.
+fn report_held_rename(
+    cx: &FileContext<'_>,
+    plan: &mut FilePlan,
+    at: usize,
+    reader: (&std::path::Path, &str),
+    new_name: &str,
+) {
+    let (path, note) = reader;
+    let (line, what) = note.split_once(':').unwrap_or((note, ""));
+    plan.findings.push(cx.finding(
+        "rename-held",
+        at,
+        format!(
+            "the session cookie keeps express-session's default name connect.sid, since {}:{line} {what} and would \
+             find no cookie after a rename; to hide the stack, rename it there and set name: '{new_name}' here in the \
+             same change",
+            crate::root::display_path(path)
+        ),
     ));
 }
