@@ -96,6 +96,11 @@ struct HelmetVersion {
     /// The option that sets its X-Frame-Options (`xFrameOptions` from helmet 6.2 on, `frameguard` before).
     #[serde(default = "x_frame_options")]
     x_frame_options: String,
+    /// It sends `Cross-Origin-Embedder-Policy: require-corp` by default (helmet 5 and 6; helmet 7 turned it off):
+    /// written with `crossOriginEmbedderPolicy: false`, or the pages could load no script or image of another site
+    /// that sends no Cross-Origin-Resource-Policy, hosts the policy allows included.
+    #[serde(default)]
+    embedder_policy: bool,
 }
 
 fn x_frame_options() -> String {
@@ -270,6 +275,7 @@ impl Transform for Helmet {
                 report_disabled(cx, plan, &applied, at);
                 report_late(cx, plan, app, at);
                 recheck_policy(cx, plan, at, self.plain_http(cx));
+                report_embedder_blocks(cx, plan, at);
             } else if !applied.subs.is_empty() {
                 report_partial(cx, plan, app, &applied);
             } else if cx
@@ -446,6 +452,7 @@ impl Transform for Helmet {
                 cross_origin: uses_cors(cx, app).is_some() || cx.project.allows_every_origin.is_some(),
                 // `xFrameOptions` from helmet 6 on; `frameguard`, its old name, is what helmet 5 reads.
                 x_frame_options: &version.x_frame_options,
+                embedder_policy: version.embedder_policy,
             };
             let helmet_call = helmet_call(&name, &fit, style.quote);
             match &app.site {
@@ -512,6 +519,27 @@ impl Transform for Helmet {
         }
         report_widgets(cx, plan, missing[0], &widgets);
         report_fit(cx, plan, &missing);
+        if version.embedder_policy {
+            let major = crate::npm_spec::start_major(&version.package.spec).unwrap_or_default();
+            let why = if listed.as_deref().is_some_and(|l| crate::npm_spec::overlaps(l, &version.package.spec)) {
+                "the one package.json lists"
+            } else if d.versions.iter().find(runs).is_some_and(|newest| !std::ptr::eq(newest, version)) {
+                "the newest whose types the project's TypeScript reads"
+            } else {
+                "the newest that runs on the project's Node"
+            };
+            plan.findings.push(cx.finding(
+                "embedder-policy",
+                missing[0].creation.start(),
+                format!(
+                    "helmet {major} ({why}) sends Cross-Origin-Embedder-Policy: require-corp by \
+                     default, with which browsers load no script, stylesheet, image or frame of another site that \
+                     does not answer with a Cross-Origin-Resource-Policy header (CDNs, avatars, widgets), even where \
+                     the Content-Security-Policy allows it: crossOriginEmbedderPolicy: false turns it off, as helmet 7 \
+                     and 8 do by default. Once helmet is 7 or newer, remove that line"
+                ),
+            ));
+        }
         if plain_http {
             plan.findings.push(cx.finding(
                 "plain-http",
@@ -785,8 +813,14 @@ fn add_needed(directives: &mut Directives, name: &str, sources: Vec<String>) {
 
 /// The options keys and the directives the transform writes ([`helmet_call`]): a policy of only these, each directive
 /// a list of strings starting with helmet's default sources (or `null`), is its own.
-const OWN_OPTIONS: [&str; 5] =
-    ["contentSecurityPolicy", "crossOriginResourcePolicy", "xFrameOptions", "frameguard", "referrerPolicy"];
+const OWN_OPTIONS: [&str; 6] = [
+    "contentSecurityPolicy",
+    "crossOriginEmbedderPolicy",
+    "crossOriginResourcePolicy",
+    "xFrameOptions",
+    "frameguard",
+    "referrerPolicy",
+];
 const OWN_DIRECTIVES: [&str; 14] = [
     "baseUri",
     "scriptSrc",
@@ -1089,6 +1123,65 @@ fn recheck_policy(cx: &FileContext<'_>, plan: &mut FilePlan, at: usize, plain_ht
     ));
 }
 
+/// The directives whose resources a page loads without CORS (`<script src>`, `<img>`, `<link rel=stylesheet>`,
+/// media, frames, objects): under Cross-Origin-Embedder-Policy `require-corp` the browser loads them from another
+/// site only when it answers with a Cross-Origin-Resource-Policy header.
+const NO_CORS_DIRECTIVES: [&str; 6] = ["scriptSrc", "styleSrc", "imgSrc", "mediaSrc", "frameSrc", "objectSrc"];
+
+/// The project's own helmet at `at` (a `.use` call) is helmet 5 or 6 (installed, else listed), whose default
+/// Cross-Origin-Embedder-Policy `require-corp` blocks the other sites' scripts, styles, images and frames the pages
+/// load ([`NO_CORS_DIRECTIVES`]), and its options do not set `crossOriginEmbedderPolicy`: a finding says so. The
+/// header is left as it is: the project chose its helmet and may serve only what sends Cross-Origin-Resource-Policy.
+fn report_embedder_blocks(cx: &FileContext<'_>, plan: &mut FilePlan, at: usize) {
+    use crate::values::Value;
+    let Some(installed) = cx.project.installed(&data().package) else { return };
+    let Some(major @ 5..=6) = crate::npm_spec::start_major(&installed) else { return };
+    let Some(u) = cx.facts.uses.iter().find(|u| u.range.start() == at) else { return };
+    let Some(call) = cx.facts.calls.iter().map(|site| &site.call).find(|call| {
+        u.range.start() <= call.range.start()
+            && call.range.end() <= u.range.end()
+            && call.callee.as_ref().is_some_and(|c| c.is_module(data().package.as_str()) && c.members.is_empty())
+    }) else {
+        return;
+    };
+    match call.args.first() {
+        None => {}
+        Some(Value::Object(options)) if options.spreads.is_empty() => {
+            if property(options, "crossOriginEmbedderPolicy").is_some() {
+                return;
+            }
+        }
+        Some(_) => return,
+    }
+    let (needed, _) = needed_policy(cx, html_rewriter(cx));
+    let hosts: Vec<&str> = needed
+        .iter()
+        .filter(|(name, _)| NO_CORS_DIRECTIVES.contains(&name.as_str()))
+        .flat_map(|(_, sources)| sources.iter().map(String::as_str))
+        .filter(|s| !s.starts_with('\'') && !s.ends_with(':'))
+        .fold(Vec::new(), |mut hosts, host| {
+            if !hosts.contains(&host) {
+                hosts.push(host);
+            }
+            hosts
+        });
+    if hosts.is_empty() {
+        return;
+    }
+    plan.findings.push(cx.finding(
+        "embedder-blocks",
+        at,
+        format!(
+            "the project's helmet is helmet {major} ({installed}), which sends Cross-Origin-Embedder-Policy: \
+             require-corp by default: browsers then load no script, stylesheet, image or frame of another site that \
+             does not answer with a Cross-Origin-Resource-Policy header, and the pages load from {}. It was left as \
+             it is: pass crossOriginEmbedderPolicy: false to this helmet (helmet 7 and 8 send none by default), or \
+             raise helmet to 7 or newer",
+            hosts.join(", ")
+        ),
+    ));
+}
+
 /// Whether the project lists a helmet older than 4, whose `helmet()` sets no Content-Security-Policy.
 fn helmet_below_4(cx: &FileContext<'_>) -> bool {
     cx.project.manifest.as_ref().is_some_and(|m| {
@@ -1231,6 +1324,9 @@ struct Fit<'a> {
     cross_origin: bool,
     /// The name of the X-Frame-Options option in the helmet version written.
     x_frame_options: &'a str,
+    /// The helmet written sends Cross-Origin-Embedder-Policy by default ([`HelmetVersion::embedder_policy`]): it gets
+    /// `crossOriginEmbedderPolicy: false`, helmet 7's default.
+    embedder_policy: bool,
     /// Nothing says the app is served over HTTPS: helmet's `upgrade-insecure-requests` is left out.
     plain_http: bool,
     /// The pages frame an embed that needs their Referer ([`RefererEmbeds`]): `referrerPolicy` sends their origin.
@@ -1277,6 +1373,9 @@ fn helmet_call(name: &str, fit: &Fit<'_>, quote: char) -> Box<swc_ecma_ast::Expr
     if fit.cross_origin {
         let policy = codegen::object(vec![("policy".to_string(), codegen::str_expr("cross-origin", quote))], quote);
         options.push(("crossOriginResourcePolicy".to_string(), policy));
+    }
+    if fit.embedder_policy {
+        options.push(("crossOriginEmbedderPolicy".to_string(), codegen::bool_expr(false)));
     }
     if fit.framing.is_some() {
         options.push((fit.x_frame_options.to_string(), codegen::bool_expr(false)));
