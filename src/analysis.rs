@@ -161,6 +161,9 @@ pub struct FunctionFacts {
     pub body: ByteRange,
     /// Parameter names (`None` for destructured or rest parameters).
     pub params: Box<[Option<Atom>]>,
+    /// The names an object parameter is destructured into: the parameter's position, the key, the local name
+    /// (`({ app }) => ...` and `({ app: server }) => ...` give `(0, app, app)` and `(0, app, server)`).
+    pub object_params: Box<[(usize, Atom, Atom)]>,
     /// The object literal it returns, when its body is one (`() => ({...})`) or returns one directly.
     /// (Boxed: most functions return none, and every function's facts are held between the passes.)
     pub returns: Option<Box<Value>>,
@@ -1828,6 +1831,7 @@ impl<'a> Collector<'a> {
         range: Range<usize>,
         body: Range<usize>,
         params: Vec<Option<Atom>>,
+        object_params: Vec<(usize, Atom, Atom)>,
         returned: Option<&Expr>,
     ) {
         let name = self.pending_fn_name.take();
@@ -1843,6 +1847,7 @@ impl<'a> Collector<'a> {
             range: range.into(),
             body: body.into(),
             params: params.into_boxed_slice(),
+            object_params: object_params.into_boxed_slice(),
             returns,
             returns_name,
         });
@@ -2038,6 +2043,35 @@ fn returned_expr(stmts: &[Stmt]) -> Option<&Expr> {
         (Some(only), None) => only,
         _ => None,
     }
+}
+
+/// [`FunctionFacts::object_params`] of parameters `pats`: the keys of object patterns bound to a plain name, with a
+/// default or not (`{ app }`, `{ app = x }`, `{ app: server }`).
+fn object_param_names<'a>(pats: impl Iterator<Item = &'a Pat>) -> Vec<(usize, Atom, Atom)> {
+    let mut out = Vec::new();
+    for (n, pat) in pats.enumerate() {
+        let pat = match pat {
+            Pat::Assign(a) => &*a.left,
+            other => other,
+        };
+        let Pat::Object(object) = pat else { continue };
+        for prop in &object.props {
+            match prop {
+                ObjectPatProp::Assign(a) => {
+                    let name = crate::values::kept(&a.key.id.sym);
+                    out.push((n, name.clone(), name));
+                }
+                ObjectPatProp::KeyValue(kv) => {
+                    let Some(key) = prop_name(&kv.key) else { continue };
+                    if let Some(local) = param_name(&kv.value) {
+                        out.push((n, key, local));
+                    }
+                }
+                ObjectPatProp::Rest(_) => {}
+            }
+        }
+    }
+    out
 }
 
 fn param_name(pat: &Pat) -> Option<Atom> {
@@ -2441,19 +2475,21 @@ impl Visit for Collector<'_> {
     fn visit_function(&mut self, f: &Function) {
         let scope = f.body.as_ref().map_or(range_of(f), range_of);
         let params = f.params.iter().map(|p| param_name(&p.pat)).collect();
+        let objects = object_param_names(f.params.iter().map(|p| &p.pat));
         let returned = f.body.as_ref().and_then(|b| returned_expr(&b.stmts));
-        self.record_function(range_of(f), scope.clone(), params, returned);
+        self.record_function(range_of(f), scope.clone(), params, objects, returned);
         self.with_scope(scope.into(), |this| f.visit_children_with(this));
     }
 
     fn visit_arrow_expr(&mut self, f: &ArrowExpr) {
         let scope = range_of(&*f.body);
         let params = f.params.iter().map(param_name).collect();
+        let objects = object_param_names(f.params.iter());
         let returned = match &*f.body {
             ArrowFunctionBody::Expr(e) => Some(&**e),
             ArrowFunctionBody::FunctionBody(b) => returned_expr(&b.stmts),
         };
-        self.record_function(range_of(f), scope.clone(), params, returned);
+        self.record_function(range_of(f), scope.clone(), params, objects, returned);
         self.with_scope(scope.into(), |this| f.visit_children_with(this));
     }
 
@@ -2495,7 +2531,8 @@ impl Visit for Collector<'_> {
                         if let Some(body) = &m.function.body {
                             let params = m.function.params.iter().map(|p| param_name(&p.pat)).collect();
                             this.pending_fn_name = None;
-                            this.record_function(range_of(&m.function), range_of(body), params, None);
+                            let objects = object_param_names(m.function.params.iter().map(|p| &p.pat));
+                            this.record_function(range_of(&m.function), range_of(body), params, objects, None);
                         }
                         m.key.visit_with(this);
                         m.function.params.visit_with(this);

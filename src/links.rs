@@ -284,6 +284,8 @@ pub struct RemoteMiddleware {
     pub module: Atom,
     /// Top-level option keys set to `false` (`helmet({ contentSecurityPolicy: false })`).
     pub disabled: Vec<Atom>,
+    /// For `cors()`, which origins it lets read the app's responses ([`cors_origins`]).
+    pub origins: Option<bool>,
     /// Where it is registered: the file and the line.
     pub at: (PathBuf, usize),
 }
@@ -1193,14 +1195,27 @@ impl<'b> Linker<'_, 'b> {
                 continue;
             }
             let call = &site.call;
-            let express_args: Vec<(usize, bool, AppOrigin)> = call
+            let express = |value: &Value| {
+                let Value::Ident(name, r) = value else { return None };
+                let (router, origin) = self.express_receiver(i, own, &Receiver::Path(name.clone()), r.start())?;
+                Some((router, origin.map(|(path, start)| (path.to_path_buf(), start))))
+            };
+            // (An argument, or a property of an object literal argument the function destructures: a loader's
+            // `expressLoader({ app })` with `export default ({ app }) => { ... }`, the key then.)
+            let express_args: Vec<(usize, Option<&Atom>, bool, AppOrigin)> = call
                 .args
                 .iter()
                 .enumerate()
-                .filter_map(|(n, arg)| {
-                    let Value::Ident(name, r) = arg else { return None };
-                    let (router, origin) = self.express_receiver(i, own, &Receiver::Path(name.clone()), r.start())?;
-                    Some((n, router, origin.map(|(path, start)| (path.to_path_buf(), start))))
+                .flat_map(|(n, arg)| match arg {
+                    Value::Object(object) => object
+                        .props
+                        .iter()
+                        .filter_map(|p| {
+                            let (router, origin) = express(&p.value)?;
+                            Some((n, Some(p.key.as_ref()?), router, origin))
+                        })
+                        .collect::<Vec<_>>(),
+                    _ => express(arg).map(|(router, origin)| (n, None, router, origin)).into_iter().collect(),
                 })
                 .collect();
             if express_args.is_empty() {
@@ -1210,9 +1225,13 @@ impl<'b> Linker<'_, 'b> {
             let Some(f) = self.input(t).and_then(|x| x.facts.functions.iter().find(|f| f.range == range)) else {
                 continue;
             };
-            for (n, router, origin) in express_args {
-                let Some(Some(name)) = f.params.get(n) else { continue };
-                out.push((t, AppParam { body: f.body, name: name.clone(), router, origin }));
+            for (n, key, router, origin) in express_args {
+                let name = match key {
+                    None => f.params.get(n).cloned().flatten(),
+                    Some(key) => f.object_params.iter().find(|(m, k, _)| *m == n && k == key).map(|(.., l)| l.clone()),
+                };
+                let Some(name) = name else { continue };
+                out.push((t, AppParam { body: f.body, name, router, origin }));
             }
         }
         out
@@ -1689,16 +1708,51 @@ impl<'b> Linker<'_, 'b> {
                     if binding.module.starts_with('.') {
                         continue;
                     }
+                    // (The call of `cors` in this registration, with its options.)
+                    let origins = (binding.module == "cors")
+                        .then(|| {
+                            facts.calls.iter().find(|site| {
+                                use_.range.start() <= site.call.range.start()
+                                    && site.call.range.end() <= use_.range.end()
+                                    && !site.is_new
+                                    && site
+                                        .call
+                                        .callee
+                                        .as_ref()
+                                        .is_some_and(|c| c.is_module("cors") && c.members.is_empty())
+                            })
+                        })
+                        .flatten()
+                        .and_then(|site| cors_origins(&site.call.args));
                     out.push(RemoteMiddleware {
                         app: 0,
                         module: binding.module.clone(),
                         disabled: disabled.to_vec(),
+                        origins,
                         at: (input.path.to_path_buf(), input.source.line(use_.range.start())),
                     });
                 }
             }
         }
         out
+    }
+}
+
+/// Which origins a `cors(...)` call with these arguments lets read the responses: `Some(true)` every origin (no
+/// options, `origin` `'*'` or `true`), `Some(false)` some (a list, a string, a pattern, a function, options not known
+/// here), `None` none (`origin: false` turns CORS off).
+pub fn cors_origins(args: &[crate::values::Value]) -> Option<bool> {
+    use crate::values::Value;
+    match args.first() {
+        None => Some(true),
+        Some(Value::Object(options)) if options.spreads.is_empty() => match options.get("origin").map(|p| &p.value) {
+            None => Some(true),
+            Some(Value::Str(origin, _)) => Some(origin == "*"),
+            Some(Value::Bool(reflect, _)) => reflect.then_some(true),
+            Some(Value::Nothing(_)) => Some(true),
+            Some(_) => Some(false),
+        },
+        _ => Some(false),
     }
 }
 

@@ -1388,26 +1388,20 @@ fn helmet_call(name: &str, fit: &Fit<'_>, quote: char) -> Box<swc_ecma_ast::Expr
     codegen::call(codegen::ident_expr(name), args)
 }
 
-/// Which origins `cors()` registered on `app` in this file (as middleware, or on a route: `app.get('/badge.svg',
-/// cors(), badge)`) lets read its responses: `Some(true)` every origin (no options, `origin` `'*'` or `true`),
+/// Which origins `cors()` registered on `app` (in this file as middleware, or on a route: `app.get('/badge.svg',
+/// cors(), badge)`; or as middleware by a function of another module the app is handed to: [`cors_elsewhere`]) lets
+/// read its responses: `Some(true)` every origin (no options, `origin` `'*'` or `true`),
 /// `Some(false)` some (a list, a string, a pattern, a function). The sites it serves load its resources: helmet's
 /// Cross-Origin-Resource-Policy `same-origin` would stop them from using them as images, scripts or media, so it
-/// becomes `cross-origin`. `None` without one (or with `origin: false`, which turns CORS off; a `cors` configured in
-/// another module keeps helmet's default).
+/// becomes `cross-origin`. `None` without one (or with `origin: false`, which turns CORS off; options the other
+/// module does not write there count as some origins).
 fn uses_cors(cx: &FileContext<'_>, app: &ExpressApp) -> Option<bool> {
-    use crate::values::Value;
+    uses_cors_here(cx, app).max(cors_elsewhere(cx, app).map(|(origins, _)| origins))
+}
+
+/// [`uses_cors`] of the registrations in this file.
+fn uses_cors_here(cx: &FileContext<'_>, app: &ExpressApp) -> Option<bool> {
     let facts = cx.facts;
-    let open = |args: &[Value]| match args.first() {
-        None => Some(true),
-        Some(Value::Object(options)) if options.spreads.is_empty() => match options.get("origin").map(|p| &p.value) {
-            None => Some(true),
-            Some(Value::Str(origin, _)) => Some(origin == "*"),
-            Some(Value::Bool(reflect, _)) => reflect.then_some(true),
-            Some(Value::Nothing(_)) => Some(true),
-            Some(_) => Some(false),
-        },
-        _ => Some(false),
-    };
     facts
         .registrations()
         .iter()
@@ -1420,8 +1414,20 @@ fn uses_cors(cx: &FileContext<'_>, app: &ExpressApp) -> Option<bool> {
                     && site.call.callee.as_ref().is_some_and(|c| c.is_module("cors") && c.members.is_empty())
             })
         })
-        .filter_map(|site| open(&site.call.args))
+        .filter_map(|site| crate::links::cors_origins(&site.call.args))
         .max()
+}
+
+/// `cors()` registered on `app` by a function of another module that receives it (a loader:
+/// `require('./loaders/express')(app)` with `app.use(cors())` there): which origins it lets read the app's responses,
+/// as [`uses_cors`], and where (the file and the line).
+fn cors_elsewhere<'a>(cx: &FileContext<'a>, app: &ExpressApp) -> Option<(bool, &'a (std::path::PathBuf, usize))> {
+    cx.links
+        .app_middleware
+        .iter()
+        .filter(|m| m.app == app.creation.start() && m.module == "cors")
+        .filter_map(|m| Some((m.origins?, &m.at)))
+        .max_by_key(|(origins, _)| *origins)
 }
 
 /// Where the file shows the app is served over HTTPS, if it does: it creates an HTTPS server at its top level
@@ -1643,13 +1649,20 @@ fn report_fit(cx: &FileContext<'_>, plan: &mut FilePlan, apps: &[&ExpressApp]) {
         ));
     }
     for app in apps {
+        // (A cors registered by another module is named with its place.)
+        let cors = match cors_elsewhere(cx, app) {
+            Some((_, (path, line))) if uses_cors_here(cx, app).is_none() => {
+                format!("cors (registered on the app at {}:{line})", display_path(path))
+            }
+            _ => "cors".to_string(),
+        };
         let why = match (uses_cors(cx, app), &cx.project.allows_every_origin) {
-            (Some(true), _) => "cors lets every origin read the app's responses".to_string(),
+            (Some(true), _) => format!("{cors} lets every origin read the app's responses"),
             (_, Some((path, line))) => format!(
                 "the app lets every origin read its responses itself (Access-Control-Allow-Origin at {}:{line})",
                 display_path(path)
             ),
-            (Some(false), None) => "cors lets other origins read the app's responses".to_string(),
+            (Some(false), None) => format!("{cors} lets other origins read the app's responses"),
             (None, None) => continue,
         };
         plan.findings.push(cx.finding(
