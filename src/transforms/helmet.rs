@@ -59,6 +59,66 @@ struct HelmetData {
     https_packages: Vec<String>,
     /// Frame hosts whose embeds need the embedding page's Referer ([`RefererEmbeds`]).
     referer_embeds: RefererEmbeds,
+    /// Packages that serve a page of their own the Content-Security-Policy would blank ([`LibraryUi`]).
+    library_uis: Vec<LibraryUi>,
+}
+
+/// A package whose middleware serves an HTML page of its own (a GraphQL IDE, a job dashboard) with inline scripts or
+/// scripts from CDNs, which helmet's `script-src 'self'` blocks: an app that calls it gets no Content-Security-Policy,
+/// and `helmet/library-ui` says where and why (`evidence` in data.json: what its package source shows).
+#[derive(Debug, Deserialize)]
+struct LibraryUi {
+    package: String,
+    /// The versions before this one serve the page (later ones changed it or were not checked); all when absent.
+    below: Option<String>,
+    /// The page is served only when the call's options set this key to anything but `false` (`graphiql`).
+    option: Option<String>,
+    /// What the page is, for the finding.
+    ui: String,
+}
+
+/// The note of [`Helmet::survey`] for a call of a [`LibraryUi`] package: `library-ui:PACKAGE:LINE`.
+const LIBRARY_UI: &str = "library-ui:";
+
+/// The first call in the file of each package of [`HelmetData::library_uis`] that serves its page: the package and
+/// where.
+fn library_ui_calls(facts: &FileFacts) -> Vec<(&'static str, usize)> {
+    use crate::values::Value;
+    let mut out: Vec<(&'static str, usize)> = Vec::new();
+    for ui in &data().library_uis {
+        let site = facts.calls.iter().find(|site| {
+            // (Any function of the package: `agendash(agenda)`, `new ApolloServer(...)`, `graphqlHTTP({...})`.)
+            site.call.callee.as_ref().is_some_and(|c| {
+                c.binding.as_ref().is_some_and(|b| b.module == ui.package.as_str())
+                    || c.inline_require.as_ref().is_some_and(|m| m == ui.package.as_str())
+            }) && ui.option.as_deref().is_none_or(|key| match site.call.args.first() {
+                Some(Value::Object(options)) if options.spreads.is_empty() => {
+                    property(options, key).is_some_and(|p| !matches!(p.value, Value::Bool(false, _)))
+                }
+                _ => true,
+            })
+        });
+        if let Some(site) = site {
+            out.push((ui.package.as_str(), site.call.range.start()));
+        }
+    }
+    out
+}
+
+/// A page of a [`LibraryUi`] the project serves, from the notes of every module: the package, the file and the
+/// line of its call; none when the version installed (else listed) is one that does not serve it.
+fn library_ui<'a>(cx: &FileContext<'a>) -> Option<(&'static LibraryUi, &'a std::path::Path, &'a str)> {
+    cx.project.survey(ID).notes(LIBRARY_UI).find_map(|(path, note)| {
+        let (package, line) = note.rsplit_once(':')?;
+        let ui = data().library_uis.iter().find(|u| u.package == package)?;
+        let version = cx.project.installed(package).as_deref().and_then(crate::npm_spec::min_version);
+        let below = ui.below.as_deref().and_then(crate::npm_spec::min_version);
+        let serves = match (version, below) {
+            (Some(version), Some(below)) => version < below,
+            _ => true,
+        };
+        serves.then_some((ui, path, line))
+    })
 }
 
 /// Embedded players that refuse to play without the embedding page's Referer (YouTube's since July 2025: Error 153),
@@ -203,7 +263,7 @@ impl Helmet {
     fn plain_http(&self, cx: &FileContext<'_>) -> bool {
         !self.behind_proxy
             && cx.project.views_for(&cx.file.path).next().is_some()
-            && cx.project.survey(ID).prefixes().all(|p| p == LISTEN || p == FORM_REDIRECT)
+            && cx.project.survey(ID).prefixes().all(|p| p == LISTEN || p == FORM_REDIRECT || p == LIBRARY_UI)
     }
 }
 
@@ -248,6 +308,7 @@ impl Transform for Helmet {
             (Some(_), _) => crate::transform::Survey::Text,
             _ if redirects => crate::transform::Survey::Text,
             (None, Some(_)) => crate::transform::Survey::Lines,
+            (None, None) if !library_ui_calls(cx.facts).is_empty() => crate::transform::Survey::Lines,
             (None, None) => crate::transform::Survey::Nothing,
         }
     }
@@ -262,7 +323,10 @@ impl Transform for Helmet {
         let redirects = redirects_of_forms(cx, &member_calls)
             .into_iter()
             .map(|(at, hosts)| format!("{FORM_REDIRECT}{}:{}", cx.file.line(at), hosts.join(" ")));
-        https.into_iter().chain(listen).chain(redirects).collect()
+        let uis = library_ui_calls(cx.facts)
+            .into_iter()
+            .map(|(package, at)| format!("{LIBRARY_UI}{package}:{}", cx.file.line(at)));
+        https.into_iter().chain(listen).chain(redirects).chain(uis).collect()
     }
 
     fn plan(&self, cx: &FileContext<'_>, plan: &mut FilePlan) {
@@ -346,15 +410,20 @@ impl Transform for Helmet {
 
         let d = data();
         let rewriter = html_rewriter(cx);
+        // (A library's own page the policy would blank: no policy at all, [`LibraryUi`].)
+        let library = library_ui(cx);
         let (mut directives, widgets) = needed_policy(cx, rewriter);
+        if library.is_some() {
+            directives.clear();
+        }
         let script = views::directive_of(views::ResourceKind::Script);
         let evaluates = directives.iter().any(|(n, s)| n == script && s.iter().any(|s| s == views::UNSAFE_EVAL));
-        let dev_eval = dev_eval(cx, missing[0].creation.start()).filter(|_| !evaluates);
+        let dev_eval = dev_eval(cx, missing[0].creation.start()).filter(|_| !evaluates && library.is_none());
         if dev_eval.as_ref().is_some_and(|d| d.always) {
             add_unsafe_eval(&mut directives);
         }
         // (Sources allowed outside production only: webpack's eval, what Vite's dev server needs.)
-        let vite = dev_server(cx).map(|server| ViteNeeds::of(cx, server, &directives));
+        let vite = dev_server(cx).filter(|_| library.is_none()).map(|server| ViteNeeds::of(cx, server, &directives));
         let mut dev: Directives = Vec::new();
         if dev_eval.as_ref().is_some_and(|d| !d.always) {
             dev.push((script.to_string(), vec![views::UNSAFE_EVAL.to_string()]));
@@ -441,7 +510,7 @@ impl Transform for Helmet {
         // would send their scripts, styles and images to https:// when the app is opened over plain HTTP (a
         // self-hosted dashboard at http://192.168.1.10:3001), where nothing answers.
         let embeds = referer_embeds(&directives);
-        let plain_http = version.directives && self.plain_http(cx);
+        let plain_http = version.directives && library.is_none() && self.plain_http(cx);
         for app in &missing {
             let fit = Fit {
                 directives: &directives,
@@ -453,6 +522,7 @@ impl Transform for Helmet {
                 // `xFrameOptions` from helmet 6 on; `frameguard`, its old name, is what helmet 5 reads.
                 x_frame_options: &version.x_frame_options,
                 embedder_policy: version.embedder_policy,
+                csp_off: library.is_some(),
             };
             let helmet_call = helmet_call(&name, &fit, style.quote);
             match &app.site {
@@ -506,18 +576,39 @@ impl Transform for Helmet {
                 ));
             }
         }
-        report_views(cx, plan, missing[0], &directives, rewriter);
+        if let Some((ui, path, line)) = library {
+            plan.findings.push(cx.finding(
+                "library-ui",
+                missing[0].creation.start(),
+                format!(
+                    "the app serves {} ({}, called at {}:{line}), a page of the package's own with inline scripts \
+                     or scripts from CDNs, which a Content-Security-Policy blocks: it would come out blank. So \
+                     helmet is added with contentSecurityPolicy: false, for the whole app (its other headers \
+                     stay). To keep a policy on the app's own pages, register helmet without one on the page's path \
+                     and with helmet's policy on the rest; where the page is served only outside production (Apollo \
+                     Server 2's Playground), contentSecurityPolicy: process.env.NODE_ENV === 'production' ? \
+                     undefined : false keeps helmet's policy in production",
+                    ui.ui,
+                    ui.package,
+                    display_path(path),
+                ),
+            ));
+        } else {
+            report_views(cx, plan, missing[0], &directives, rewriter);
+        }
         if let Some(dev) = &dev_eval {
             report_dev_eval(cx, plan, missing[0], dev);
         }
         if let Some(vite) = &vite {
             report_dev_server(cx, plan, missing[0], vite);
         }
-        report_redirects(cx, plan, missing[0], &redirects);
+        if library.is_none() {
+            report_redirects(cx, plan, missing[0], &redirects);
+            report_widgets(cx, plan, missing[0], &widgets);
+        }
         if !embeds.is_empty() {
             plan.findings.push(referrer_finding(cx, missing[0].creation.start(), &embeds));
         }
-        report_widgets(cx, plan, missing[0], &widgets);
         report_fit(cx, plan, &missing);
         if version.embedder_policy {
             let major = crate::npm_spec::start_major(&version.package.spec).unwrap_or_default();
@@ -1327,6 +1418,8 @@ struct Fit<'a> {
     /// The helmet written sends Cross-Origin-Embedder-Policy by default ([`HelmetVersion::embedder_policy`]): it gets
     /// `crossOriginEmbedderPolicy: false`, helmet 7's default.
     embedder_policy: bool,
+    /// The app serves a library's page a policy would blank ([`LibraryUi`]): `contentSecurityPolicy: false`.
+    csp_off: bool,
     /// Nothing says the app is served over HTTPS: helmet's `upgrade-insecure-requests` is left out.
     plain_http: bool,
     /// The pages frame an embed that needs their Referer ([`RefererEmbeds`]): `referrerPolicy` sends their origin.
@@ -1366,7 +1459,9 @@ fn helmet_call(name: &str, fit: &Fit<'_>, quote: char) -> Box<swc_ecma_ast::Expr
         directives.push(("upgradeInsecureRequests".to_string(), codegen::null_expr()));
     }
     let mut options = Vec::new();
-    if !directives.is_empty() {
+    if fit.csp_off {
+        options.push(("contentSecurityPolicy".to_string(), codegen::bool_expr(false)));
+    } else if !directives.is_empty() {
         let csp = codegen::object(vec![("directives".to_string(), codegen::object(directives, quote))], quote);
         options.push(("contentSecurityPolicy".to_string(), csp));
     }
