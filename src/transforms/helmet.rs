@@ -1235,14 +1235,15 @@ fn report_embedder_blocks(cx: &FileContext<'_>, plan: &mut FilePlan, at: usize) 
     }) else {
         return;
     };
-    match call.args.first() {
-        None => {}
+    let unset = match call.args.first() {
+        None => true,
         Some(Value::Object(options)) if options.spreads.is_empty() => {
-            if property(options, "crossOriginEmbedderPolicy").is_some() {
-                return;
-            }
+            property(options, "crossOriginEmbedderPolicy").is_none()
         }
-        Some(_) => return,
+        Some(_) => false,
+    };
+    if !unset {
+        return;
     }
     let (needed, _) = needed_policy(cx, html_rewriter(cx));
     let hosts: Vec<&str> = needed
