@@ -946,6 +946,8 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
         pending_class_name: None,
         tracked: methods,
         default_session_cookie: Vec::new(),
+        // (Its literals are read for the name only when the text has its first word: almost no file does.)
+        names_connect: memchr::memmem::find(file.code.as_bytes(), b"connect").is_some(),
     };
     parsed.program.visit_with(&mut collector);
 
@@ -1426,6 +1428,8 @@ struct Collector<'a> {
     tracked: Option<&'a [&'a str]>,
     /// [`FileFacts::default_session_cookie`].
     default_session_cookie: Vec<ByteRange>,
+    /// Whether the file's text holds `connect` (else no literal of it can be the default cookie name).
+    names_connect: bool,
 }
 
 /// A class's methods and function-valued properties, by name (getters, setters and private members left out: none
@@ -2436,6 +2440,9 @@ impl Visit for Collector<'_> {
         if let Some(raw) = &s.raw {
             self.votes.string_literal(raw);
         }
+        if !self.names_connect {
+            return;
+        }
         let value = s.value.to_string_lossy();
         if value == DEFAULT_SESSION_COOKIE || value.contains(&format!("{DEFAULT_SESSION_COOKIE}=")) {
             self.default_session_cookie.push(range_of(s).into());
@@ -2443,12 +2450,18 @@ impl Visit for Collector<'_> {
     }
 
     fn visit_tpl_element(&mut self, t: &TplElement) {
+        if !self.names_connect {
+            return;
+        }
         if t.raw == DEFAULT_SESSION_COOKIE || t.raw.contains(&format!("{DEFAULT_SESSION_COOKIE}=")) {
             self.default_session_cookie.push(range_of(t).into());
         }
     }
 
     fn visit_regex(&mut self, r: &Regex) {
+        if !self.names_connect {
+            return;
+        }
         if r.exp.replace('\\', "").contains(DEFAULT_SESSION_COOKIE) {
             self.default_session_cookie.push(range_of(r).into());
         }
