@@ -628,16 +628,29 @@ fn named_route(
     if !path.starts_with('/') || !needs_migration(path, mode) {
         return;
     }
-    let written = cx.text(*literal);
+    let subject = format!("the route `{name}` is declared as {}, a string that", cx.text(*literal));
+    report_run_time_route(cx, plan, express, range.start(), &subject, "a route read from a name");
+}
+
+/// Reports a route built at run time or read from a name whose text Express 5 reads otherwise: `subject` says which
+/// (`the route ... is a template literal whose text`), `kind` what kind of route is not rewritten.
+fn report_run_time_route(
+    cx: &FileContext<'_>,
+    plan: &mut FilePlan,
+    express: bool,
+    at: usize,
+    subject: &str,
+    kind: &str,
+) {
     report(
         cx,
         plan,
         if express { "reserved" } else { "unverified" },
-        range.start(),
+        at,
         &format!(
-            "the route is `{name}`, declared as {written}, which uses Express 4's route syntax that Express 5 reads \
-             otherwise (an inline pattern such as :id(\\d+) throws at start, :id? and a bare * must be written \
-             {{/:id}} and /*splat): a route read from a name is not rewritten, migrate it by hand"
+            "{subject} uses Express 4's route syntax, which Express 5 reads otherwise (an inline pattern such as \
+             :id(\\d+) throws at start, :id? and a bare * must be written {{/:id}} and /*splat): {kind} is not \
+             rewritten, migrate it by hand"
         ),
     );
 }
@@ -672,17 +685,8 @@ fn template_route(
     let what = if written.starts_with('`') { "a template literal" } else { "a concatenation" };
     // (On an object not shown to be an app or router, `this.router` of a controller class, it is reported all the
     // same: as a route string there is, it may throw at start.)
-    report(
-        cx,
-        plan,
-        if express { "reserved" } else { "unverified" },
-        range.start(),
-        &format!(
-            "the route {written} is {what} whose text uses Express 4's route syntax, which Express 5 reads \
-             otherwise (an inline pattern such as :id(\\d+) throws at start, :id? and a bare * must be written \
-             {{/:id}} and /*splat): a route built at run time is not rewritten, migrate it by hand"
-        ),
-    );
+    let subject = format!("the route {written} is {what} whose text");
+    report_run_time_route(cx, plan, express, range.start(), &subject, "a route built at run time");
 }
 
 /// One route string of `registration`: rewritten, or reported.
