@@ -565,7 +565,7 @@ impl Transform for SessionStore {
         // The app's own client (in this file, else created and exported by another module of the project, such as
         // `lib/redis.js`, and imported here: one connection, configured once).
         let existing_client = |rules: &[ReuseRule]| {
-            let client = find_client(facts, &cx.file.code, cx.links, rules, is_ts, first_action.at());
+            let client = find_client(facts, cx.links, rules, is_ts, first_action.at());
             let project_client = match client {
                 None => project_client(cx, backend, rules, is_ts).or_else(|| process_client(cx, rules, is_ts)),
                 Some(_) => None,
@@ -1026,7 +1026,6 @@ enum ClientRef {
 /// project's own module that creates it (`export const redis = new Redis(url)` in `lib/redis.js`).
 fn find_client(
     facts: &FileFacts,
-    code: &str,
     links: &FileLinks,
     rules: &[ReuseRule],
     is_ts: bool,
@@ -1037,7 +1036,7 @@ fn find_client(
             continue;
         }
         if let Some(index) = rule.callback_param {
-            if let Some(name) = callback_client(facts, code, rule, index, before) {
+            if let Some(name) = callback_client(facts, rule, index, before) {
                 return Some(ClientRef::Existing(name, rule.store.clone(), rule.events));
             }
             continue;
@@ -1108,8 +1107,9 @@ fn find_client(
 }
 
 /// The name of the client a [`ReuseRule::callback_param`] rule finds: the parameter at `index` of the function given
-/// last to the package's call (`MongoClient.connect(url, (err, db) => ...)`), when that function holds `at`.
-fn callback_client(facts: &FileFacts, code: &str, rule: &ReuseRule, index: usize, at: usize) -> Option<String> {
+/// last to the package's call (`MongoClient.connect(url, (err, db) => ...)`), when that function holds `at`, as the
+/// analysis recorded it ([`crate::analysis::FunctionFacts::params`]).
+fn callback_client(facts: &FileFacts, rule: &ReuseRule, index: usize, at: usize) -> Option<String> {
     let method = rule.method.as_deref()?;
     facts.calls.iter().filter(|s| !s.is_new).find_map(|site| {
         let callee = site.call.callee.as_ref()?;
@@ -1126,24 +1126,8 @@ fn callback_client(facts: &FileFacts, code: &str, rule: &ReuseRule, index: usize
         if !(range.start() < at && at < range.end()) {
             return None;
         }
-        let text = code.get(Range::<usize>::from(range))?;
-        let parsed = crate::parse::parse_snippet(&format!("({text});")).ok()?;
-        let Some(swc_ecma_ast::ModuleItem::Stmt(swc_ecma_ast::Stmt::Expr(stmt))) = parsed.body.first() else {
-            return None;
-        };
-        let expr = match &*stmt.expr {
-            swc_ecma_ast::Expr::Paren(p) => &*p.expr,
-            other => other,
-        };
-        let param = match expr {
-            swc_ecma_ast::Expr::Arrow(arrow) => arrow.params.get(index)?,
-            swc_ecma_ast::Expr::Fn(f) => &f.function.params.get(index)?.pat,
-            _ => return None,
-        };
-        match param {
-            swc_ecma_ast::Pat::Ident(id) => Some(id.id.sym.to_string()),
-            _ => None,
-        }
+        let function = facts.functions.iter().find(|f| f.range == range)?;
+        function.params.get(index)?.as_ref().map(|name| name.to_string())
     })
 }
 
