@@ -542,10 +542,15 @@ impl Transform for Secrets {
         }
 
         let template = if cx.file.kind == SourceKind::JavaScript { &data().helper.js } else { &data().helper.ts };
-        let shared = existing_helper_module(cx)
-            .map(|(path, spec)| (path, spec, true))
-            .or_else(|| shared_helper_module(cx).map(|(path, spec)| (path, spec, false)))
-            .and_then(|(path, spec, exists)| shared_helper(cx, template, path, &spec, exists));
+        let moves = !found.is_empty() || !missing.is_empty();
+        // (Only for a file that reads a secret through the helper: the module an earlier run made is read from disk.)
+        let module = match moves {
+            true => existing_helper_module(cx)
+                .map(|(path, spec)| (path, spec, true))
+                .or_else(|| shared_helper_module(cx).map(|(path, spec)| (path, spec, false))),
+            false => None,
+        };
+        let shared = module.and_then(|(path, spec, exists)| shared_helper(cx, template, path, &spec, exists));
         // (A require runs where it stands: a secret read above it, when the module loads, would find the helper not
         // yet there. That file keeps its own, hoisted, helper.)
         let shared = shared.map(|shared| {
@@ -558,11 +563,11 @@ impl Transform for Secrets {
                 || missing.iter().any(|m| m.at < import.range.start))
         };
         let (helper, support) = match shared {
-            Some((shared, import)) if (!found.is_empty() || !missing.is_empty()) && !read_above(&import) => {
+            Some((shared, import)) if !read_above(&import) => {
                 plan.new_modules.extend(shared.module);
                 (shared.name, vec![import])
             }
-            _ => match own_helper(cx, template, !found.is_empty() || !missing.is_empty(), plan) {
+            _ => match own_helper(cx, template, moves, plan) {
                 Some(own) => own,
                 None => return,
             },
@@ -599,11 +604,11 @@ impl Transform for Secrets {
         // (A secret made anew at every start was never a leak: it is said what it did instead.)
         let mut leaked = false;
         for r in &found {
-            let written = cx.text(r.range.clone());
             if !r.random {
                 leaked = true;
                 continue;
             }
+            let written = cx.text(r.range.clone());
             plan.findings.push(cx.finding(
                 RANDOM_SECRET,
                 r.range.start,
