@@ -257,6 +257,7 @@ impl Transform for Express4 {
         let edits_before = plan.edits.len();
         let facts = cx.facts;
         let mut imports: Vec<(&Bundled, String)> = Vec::new();
+        let held = held_cookie_sessions(cx);
         for site in &facts.calls {
             let Some(callee) = &site.call.callee else { continue };
             let Some(binding) = &callee.binding else { continue };
@@ -281,6 +282,9 @@ impl Transform for Express4 {
                 continue;
             }
             let Some(bundled) = data().middleware.iter().find(|m| m.name == name) else { continue };
+            if held.contains(&site.call.range) {
+                continue;
+            }
             if bundled.name == "favicon" && site.call.args.is_empty() {
                 drop_default_favicon(cx, plan, site);
                 continue;
@@ -322,11 +326,15 @@ impl Transform for Express4 {
             );
             return;
         }
-        plan.next_steps.push(
+        // (Planned again for a project whose move is held back: what was written runs on Express 3 as well.)
+        let step = if cx.options.held_back {
+            "the move to Express 4 is held back (see the findings), and the code was changed only where the change \
+             also runs on Express 3 (bundled middleware from their own packages): run the app's tests"
+        } else {
             "the code was migrated to Express 4: run the app's tests, and read the migration guide for behaviour \
              changes no tool can see (https://expressjs.com/en/guide/migrating-4.html)"
-                .to_string(),
-        );
+        };
+        plan.next_steps.push(step.to_string());
     }
 }
 
@@ -574,12 +582,33 @@ fn cookie_session_options(cx: &FileContext<'_>, plan: &mut FilePlan) {
     for use_ in session::session_uses(cx.facts, cx.links, session::COOKIE_SESSION) {
         // Only Express 3's own cookieSession: the cookie-session package's options are already its own.
         let bundled = match (use_.site, use_.options) {
-            (Some(site), _) => site.call.callee.as_ref().is_some_and(|c| c.is_export("express", "cookieSession")),
+            (Some(site), _) => bundled_cookie_session(site),
             (None, SessionOptions::Exported { object, partial: false, .. }) => {
                 cx.links.passed_objects.iter().any(|o| o.object == object.range && o.module == "express")
             }
             _ => false,
         };
+        if bundled {
+            match parser_secret(cx, &use_) {
+                ParserSecret::NotNeeded => {}
+                ParserSecret::Give(prop, Ok(obj)) => session::add_to_options(cx, plan, obj, vec![prop], true),
+                ParserSecret::Give(prop, Err(close)) => session::add_to_new_options(plan, close, vec![prop], true),
+                ParserSecret::Held(why) => {
+                    plan.findings.push(cx.finding(
+                        "cookie-session-secret",
+                        use_.at(),
+                        format!(
+                            "cookie-session, which replaces Express 3's cookieSession, throws `.keys required.` at \
+                             start when given no keys or secret; this call has none of its own (Express 3 signed its \
+                             cookie with cookieParser's secret), and {why}, so it was left as Express 3 wrote it. \
+                             Give it a `secret` (or `keys`), or run with the secrets transform, which reads its keys \
+                             from the environment"
+                        ),
+                    ));
+                    continue;
+                }
+            }
+        }
         let Some(obj) = use_.object().filter(|o| bundled && !seen.contains(&o.range)) else { continue };
         seen.push(obj.range);
         cookie_name_and_proxy(cx, plan, obj);
@@ -603,6 +632,91 @@ fn cookie_session_options(cx: &FileContext<'_>, plan: &mut FilePlan) {
             )),
         }
     }
+}
+
+/// Express 3's cookieSession (Connect 2's) signed its cookie with its `secret` option, else with cookieParser's
+/// (`req.secret`); cookie-session 2 reads only its own `keys` or `secret` and, given neither, throws `.keys
+/// required.` at start. So a bundled cookieSession without them, in a file whose one cookieParser call is given a
+/// secret, gets that secret as its own `secret` (the same expression, where it means the same thing at the
+/// cookieSession call: a string, `process.env...`, or a name both calls see declared in the same place). When the
+/// secrets transform runs too, it gives the middleware keys read from the environment instead, and this adds nothing.
+/// Without such a secret the call is left as Express 3 wrote it and reported (`cookie-session-secret`), which holds
+/// the move back: the app would stop at start.
+enum ParserSecret<'a> {
+    /// Nothing to add: the options have their own secret, or the secrets transform gives them keys.
+    NotNeeded,
+    /// `secret: <cookieParser's>`, for the options object written here, or for a call without arguments (its `)`).
+    Give(String, Result<&'a ObjectFacts, usize>),
+    /// No secret can be handed over: why.
+    Held(&'static str),
+}
+
+fn parser_secret<'a>(cx: &FileContext<'_>, use_: &session::SessionUse<'a>) -> ParserSecret<'a> {
+    if cx.options.selected.contains(&"secrets") {
+        return ParserSecret::NotNeeded;
+    }
+    let lacks_secret =
+        |o: &ObjectFacts| o.spreads.is_empty() && ["keys", "secret", "signed"].iter().all(|k| o.get(k).is_none());
+    let at = use_.at();
+    let target = match (use_.new_options_at(&cx.file.code), use_.options) {
+        (Some(close), _) => Err(close),
+        (None, SessionOptions::Inline(obj)) if lacks_secret(obj) => Ok(obj),
+        _ => return ParserSecret::NotNeeded,
+    };
+    let parsers: Vec<&Value> = cx
+        .facts
+        .calls
+        .iter()
+        .filter(|s| !s.is_new)
+        .filter(|s| {
+            s.call
+                .callee
+                .as_ref()
+                .is_some_and(|c| c.is_export("express", "cookieParser") || c.is_module("cookie-parser"))
+        })
+        .filter_map(|s| s.call.args.first())
+        .collect();
+    let [secret] = parsers.as_slice() else {
+        return ParserSecret::Held(if parsers.is_empty() {
+            "this file gives cookieParser none"
+        } else {
+            "this file gives cookieParser several"
+        });
+    };
+    let text = &cx.file.code[secret.range()];
+    let same_binding = |name: &str| {
+        let (here, there) = (cx.facts.declaration(name, at), cx.facts.declaration(name, secret.range().start()));
+        matches!((here, there), (Some(a), Some(b)) if a.declarator == b.declarator)
+    };
+    let path_root = |text: &str| -> Option<String> {
+        let mut parts = text.split('.');
+        let root = parts.next()?.trim();
+        (codegen::is_identifier(root) && parts.all(|p| codegen::is_identifier(p.trim()))).then(|| root.to_string())
+    };
+    let portable = match secret {
+        Value::Str(..) => true,
+        Value::Ident(name, _) => same_binding(name),
+        Value::Other(_) => path_root(text).is_some_and(|root| root == "process" || same_binding(&root)),
+        _ => false,
+    };
+    if !portable {
+        return ParserSecret::Held("its secret is an expression the cookieSession call may not see the same way");
+    }
+    ParserSecret::Give(format!("secret: {text}"), target)
+}
+
+/// The bundled cookieSession calls of this file that are left as Express 3 wrote them ([`ParserSecret::Held`]).
+fn held_cookie_sessions(cx: &FileContext<'_>) -> Vec<crate::parse::ByteRange> {
+    session::session_uses(cx.facts, cx.links, session::COOKIE_SESSION)
+        .into_iter()
+        .filter_map(|use_| use_.site.filter(|site| bundled_cookie_session(site)).map(|site| (use_, site)))
+        .filter(|(use_, _)| matches!(parser_secret(cx, use_), ParserSecret::Held(_)))
+        .map(|(_, site)| site.call.range)
+        .collect()
+}
+
+fn bundled_cookie_session(site: &CallSite) -> bool {
+    site.call.callee.as_ref().is_some_and(|c| c.is_export("express", "cookieSession"))
 }
 
 /// Express 3's cookieSession (Connect 2's) named its cookie `key` and, with `proxy`, trusted X-Forwarded-Proto when it
