@@ -676,7 +676,7 @@ fn run_on_this_thread(
                     Some(here) => here,
                     None => found_use.entry(manifest.to_path_buf()).or_default(),
                 };
-                code_use(path, input, &mut here.code_use);
+                code_use(path, input.facts, input.source, &mut here.code_use);
                 for (call, site) in package_calls(input.facts) {
                     let options = site.call.args.iter().find_map(|a| match a {
                         Value::Object(o) => Some(o),
@@ -709,6 +709,25 @@ fn run_on_this_thread(
     for (manifest, found) in found_use {
         if let Some(project) = projects.get_mut(&manifest) {
             found.add_to(project);
+        }
+    }
+    // (Single-file components, `.vue`, `.svelte`, `.astro`: the packages their scripts import and call count as the
+    // project's code's, as a `.js` module's would. Not the Express API they may seem to use: they are client code
+    // (the frontmatter of an Astro page aside), and a `$.cookie(...)` there sets no cookie of the server's.)
+    let components: Vec<(PathBuf, Result<crate::project::CodeUse, crate::project::UnreadFile>)> = found
+        .components
+        .par_iter()
+        .with_max_len(crate::source::PARALLEL_CHUNK)
+        .filter_map(|path| {
+            let manifest = manifests.owner(path).filter(|m| projects.contains_key(m))?;
+            Some((manifest, component_use(path, root)?))
+        })
+        .collect();
+    for (manifest, used) in components {
+        let Some(project) = projects.get_mut(&manifest) else { continue };
+        match used {
+            Ok(used) => project.code_use.absorb(used),
+            Err(unread) => project.code_use.unread.push(unread),
         }
     }
     timings.phase("project facts: code use");
@@ -1403,8 +1422,7 @@ impl ProjectUse {
 }
 
 /// Adds what one analysed file uses to its project's [`crate::project::CodeUse`].
-fn code_use(path: &Path, input: &links::LinkInput<'_>, out: &mut crate::project::CodeUse) {
-    let facts = input.facts;
+fn code_use(path: &Path, facts: &FileFacts, source: &SourceFile, out: &mut crate::project::CodeUse) {
     // (The package's name is the start of the specifier: borrowed, and copied only into a set that lacks it. Every
     // file of a project imports the same few packages.)
     fn package_of(spec: &str) -> Option<&str> {
@@ -1482,7 +1500,7 @@ fn code_use(path: &Path, input: &links::LinkInput<'_>, out: &mut crate::project:
     }
     if out.request_redirect.is_none() {
         if let Some(at) = facts.request_redirect {
-            out.request_redirect = Some((path.to_path_buf(), input.source.line(at as usize)));
+            out.request_redirect = Some((path.to_path_buf(), source.line(at as usize)));
         }
     }
     if out.route_pattern.is_none() {
@@ -1493,9 +1511,39 @@ fn code_use(path: &Path, input: &links::LinkInput<'_>, out: &mut crate::project:
                 && (r.path.as_ref().is_some_and(|(p, _)| pattern(p)) || r.paths.iter().any(|(p, _)| pattern(p)))
         });
         if let Some(r) = found {
-            out.route_pattern = Some((path.to_path_buf(), input.source.line(r.range.start())));
+            out.route_pattern = Some((path.to_path_buf(), source.line(r.range.start())));
         }
     }
+}
+
+/// What the scripts of a single-file component use, of what [`code_use`] gathers: the packages it imports, calls
+/// (`axios.get(...)`, counted with the functions called in forms [`Project::package_calls`] leaves out, which no other
+/// transform reads) or reaches in a way that is not followed. A component that does not parse, or cannot be read, is
+/// an unread file ([`crate::project::UnreadFile`]) that may import anything its text names. `None`: it has no script.
+fn component_use(
+    path: &Path,
+    root: Option<&Path>,
+) -> Option<Result<crate::project::CodeUse, crate::project::UnreadFile>> {
+    use crate::project::{Named, Unread, UnreadFile};
+    let unread = |why, text: Option<&[u8]>| {
+        let text = text
+            .map(|bytes| Named { packages: crate::source::named_packages(bytes, |_| true), calls: BTreeSet::new() });
+        Some(Err(UnreadFile { path: path.to_path_buf(), why, text }))
+    };
+    let bytes = match crate::fsread::read(path, crate::fsread::SOURCE_LIMIT, root) {
+        Ok(bytes) => bytes,
+        Err(crate::fsread::ReadError::TooLarge { .. }) => return unread(Unread::TooLarge, None),
+        Err(_) => return unread(Unread::Unreadable, None),
+    };
+    let Ok(text) = std::str::from_utf8(&bytes) else { return unread(Unread::Unreadable, None) };
+    let file = crate::source::component_script(path, text)?;
+    let Ok(parsed) = parse(&file, &file.code) else { return unread(Unread::Syntax, Some(&bytes)) };
+    let facts = crate::analysis::analyse(&file, &parsed);
+    let mut all = crate::project::CodeUse::default();
+    code_use(path, &facts, &file, &mut all);
+    let crate::project::CodeUse { imports, default_calls, mut functions, opaque, .. } = all;
+    functions.extend(package_calls(&facts).map(|(call, _)| call));
+    Some(Ok(crate::project::CodeUse { imports, default_calls, functions, opaque, ..Default::default() }))
 }
 
 /// The folder of a manifest (`.` for a bare `package.json`).

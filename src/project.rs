@@ -174,7 +174,8 @@ pub struct WebpackEval {
 
 /// What the analysed modules of a project use: the packages they import, the methods they call, and the Express
 /// usages that advisories concern. Only the files a run analyses are counted: a transform that reads these facts
-/// watches the needles that make a file that has them analysed.
+/// watches the needles that make a file that has them analysed. The scripts of single-file components (`.vue`,
+/// `.svelte`, `.astro`) count for the packages they import and call, not for the Express API (they are client code).
 /// Where the project's code may turn Pug's `pretty` option on, which sends each text block of several lines
 /// re-indented to its depth in the page ([`crate::views::InlineCode::pretty_differs`]).
 #[derive(Debug, Clone)]

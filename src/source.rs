@@ -323,6 +323,89 @@ impl SourceFile {
     }
 }
 
+/// The code of a single-file component (`.vue`, `.svelte`, `.astro`) as a source file of its own: the contents of its
+/// `<script>` blocks (`<script setup>`, Svelte's `<script context="module">`) and an Astro file's frontmatter (between
+/// its opening `---` lines), at their own offsets, with every other byte but line breaks made a space, so that lines
+/// and offsets are the component's. `lang="ts"` (or an Astro file) reads it as TypeScript, `lang="tsx"` as TSX; the
+/// blocks of a component are one module, as its compiler makes them. `None` where it has no code (a template alone).
+/// Like the other text scans it is forgiving: a `<script>` inside an HTML comment counts too.
+pub fn component_script(path: &Path, text: &str) -> Option<SourceFile> {
+    let astro = path.extension().is_some_and(|e| e == "astro");
+    let body = without_bom(text);
+    let lower = body.to_ascii_lowercase();
+    let mut blocks: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut kind = if astro { SourceKind::TypeScript } else { SourceKind::JavaScript };
+    if astro {
+        // (The frontmatter: a first line `---`, up to the next line that is `---`.)
+        let first = body.trim_start_matches(['\n', '\r', ' ', '\t']);
+        if let Some(after) = first.strip_prefix("---") {
+            let start = body.len() - after.len();
+            let mut at = start;
+            for line in after.split_inclusive('\n') {
+                if line.trim_end() == "---" && at > start {
+                    blocks.push(start..at);
+                    break;
+                }
+                at += line.len();
+            }
+        }
+    }
+    let mut from = 0;
+    while let Some(found) = lower[from..].find("<script") {
+        let open = from + found;
+        let after = open + "<script".len();
+        from = after;
+        if !lower[after..].starts_with(|c: char| c == '>' || c.is_ascii_whitespace()) {
+            continue;
+        }
+        let Some(close) = lower[after..].find('>').map(|i| after + i) else { break };
+        let attributes = &lower[after..close];
+        from = close + 1;
+        if attributes.ends_with('/') {
+            continue;
+        }
+        let Some(end) = lower[from..].find("</script").map(|i| from + i) else { break };
+        // (`lang="ts"`, `lang='tsx'`, `lang=ts`.)
+        let lang = attributes.find("lang").map(|i| {
+            let value = attributes[i + "lang".len()..].trim_start();
+            let value = value.strip_prefix('=').unwrap_or_default().trim_start().trim_start_matches(['"', '\'']);
+            value.split(|c: char| !c.is_ascii_alphanumeric()).next().unwrap_or_default()
+        });
+        match lang {
+            Some("tsx") => kind = SourceKind::Tsx,
+            Some("ts" | "typescript") if kind == SourceKind::JavaScript => kind = SourceKind::TypeScript,
+            _ => {}
+        }
+        blocks.push(from..end);
+        from = end;
+    }
+    if blocks.iter().all(|b| body[b.clone()].trim().is_empty()) {
+        return None;
+    }
+    let mut code = body.as_bytes().to_vec();
+    let mut kept = 0;
+    // (In their order: a `<script` written inside the frontmatter starts within it.)
+    for block in &blocks {
+        for byte in code.get_mut(kept..block.start).unwrap_or_default() {
+            if !matches!(*byte, b'\n' | b'\r') {
+                *byte = b' ';
+            }
+        }
+        kept = kept.max(block.end);
+    }
+    for byte in &mut code[kept..] {
+        if !matches!(*byte, b'\n' | b'\r') {
+            *byte = b' ';
+        }
+    }
+    // (Only whole characters were replaced, each byte by a space: still UTF-8.)
+    let code = String::from_utf8(code).ok()?;
+    let mut file = SourceFile::new(path.to_path_buf(), code);
+    file.kind = kind;
+    file.ext_module = ExtensionModule::Esm;
+    Some(file)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -444,5 +527,30 @@ mod tests {
         assert_eq!(file.line_col(6), (2, 3));
         assert_eq!(file.line_col(7), (3, 1));
         assert_eq!(file.indent_at(7), "");
+    }
+
+    #[test]
+    fn a_component_keeps_its_scripts_at_their_lines() {
+        let vue = "<template>\n  <p>é</p>\n</template>\n<script>\nexport default {};\n</script>\n\
+                   <script setup lang=\"ts\">\nimport axios from 'axios';\n</script>\n<style>p { x: 1 }</style>\n";
+        let file = component_script(Path::new("a/App.vue"), vue).expect("it has code");
+        assert_eq!(file.kind, SourceKind::TypeScript);
+        assert_eq!(file.code.len(), vue.len());
+        assert_eq!(file.code.lines().nth(4), Some("export default {};"));
+        assert_eq!(file.code.lines().nth(7), Some("import axios from 'axios';"));
+        assert_eq!(file.code.lines().nth(1).map(str::trim), Some(""));
+        assert!(!file.code.contains("<style>") && !file.code.contains("x: 1"));
+        // Svelte's TSX is read as such; an Astro page's frontmatter is TypeScript.
+        let svelte = "<script context=\"module\" lang='tsx'>\nexport const x = 1;\n</script>\n<h1>{x}</h1>\n";
+        assert_eq!(component_script(Path::new("A.svelte"), svelte).map(|f| f.kind), Some(SourceKind::Tsx));
+        let astro =
+            "---\nimport marked from 'marked';\nconst html = marked.parse(text);\n---\n<div set:html={html} />\n";
+        let file = component_script(Path::new("page.astro"), astro).expect("it has code");
+        assert_eq!(file.kind, SourceKind::TypeScript);
+        assert_eq!(file.code.lines().nth(1), Some("import marked from 'marked';"));
+        assert!(!file.code.contains("---") && !file.code.contains("<div"));
+        // A template alone, or an external script, has no code.
+        assert!(component_script(Path::new("B.vue"), "<template><p>hi</p></template>\n").is_none());
+        assert!(component_script(Path::new("C.vue"), "<script src=\"./c.js\"></script>\n").is_none());
     }
 }
