@@ -3394,6 +3394,31 @@ fn reachability(
                 format!("no module of the project {} itself, but it uses {through}, which may", uses_api(advisory)),
             );
         }
+        // A view engine is handed the views, and compiles them with the package, without a module importing it:
+        // Express loads the engine a view's extension names (`app.set('view engine', 'hbs')` requires hbs, which
+        // compiles each view with handlebars.compile), and consolidate renders with the engine its export is named
+        // after (`app.engine('html', cons.handlebars)`). What the views are compiled with is the app's own templates,
+        // so not "called": the advisory may concern input they never are (a template from a request).
+        let renders_with = |engine: &str| {
+            uses.view_engines.contains(engine)
+                || uses.methods.contains("render")
+                    && project.views.iter().any(|(path, _)| path.extension().is_some_and(|e| e == engine))
+        };
+        let consolidate = ("consolidate".to_string(), advisory.package.clone());
+        let engine = match ancestors.iter().find(|a| **a != "express" && renders_with(a)) {
+            Some(engine) => Some(engine.to_string()),
+            None => (project.package_calls.contains(&consolidate) || uses.functions.contains(&consolidate))
+                .then(|| format!("consolidate's {}", advisory.package)),
+        };
+        if let Some(engine) = engine {
+            return (
+                Reachability::Unknown,
+                format!(
+                    "no module of the project {} itself, but its views are rendered through {engine}, which may",
+                    uses_api(advisory)
+                ),
+            );
+        }
         // A package the project lists that the prefilter does not watch (mkdirp, over minimist) may be used in a file
         // it left unread (a CLI script that names nothing else): "not called" is said only of code the run read.
         let listed = |a: &str| project.manifest.as_ref().is_some_and(|m| !m.dependency_all(a).is_empty());
