@@ -150,7 +150,25 @@ struct Backend {
     /// The URL `$url` stands for in a store made without a client, when the app connects with none of its own.
     #[serde(default)]
     url: Option<String>,
+    /// How a store that cannot share the app's connection is made with the app's own connection settings.
+    #[serde(default)]
+    settings: Option<Settings>,
     client: Client,
+}
+
+/// A store that cannot share the app's connection (a TypeScript file, a connection made after the middleware) is
+/// made with the settings the app's own connection call writes at the top level of the file, rather than with
+/// environment variables the app does not read: express-mysql-session hands only `keys` to the pool it makes.
+#[derive(Debug, Deserialize)]
+struct Settings {
+    /// The calls that make the app's connection: `[module, export]`.
+    from: Vec<(String, String)>,
+    /// The options copied, in this order, when the call's object writes them.
+    keys: Vec<String>,
+    /// The option without which the settings do not say where the sessions go.
+    required: String,
+    /// The store, `$settings` standing for the copied options.
+    store: String,
 }
 
 /// One major of the store package, from the registry (`npm view <package>@<version> peerDependencies engines
@@ -619,6 +637,10 @@ impl Transform for SessionStore {
         import_templates.extend(template_lines(store_imports, facts));
         let mut client_name = None;
         let mut url_from_app = None;
+        let settings_from_app = match &client {
+            None => app_settings(cx, backend, first_action.at()),
+            Some(_) => None,
+        };
         // The client is made in the mode the store major needs for it (`legacyMode: true`).
         let client_range = match &new_client {
             Some((fitted, _)) => Some(fitted.spec.clone()),
@@ -662,15 +684,22 @@ impl Transform for SessionStore {
                     );
                     version_store.clone()
                 }
-                (None, Some(without)) => {
-                    if without.contains("$url") {
-                        url_from_app = app_url(cx, backend).or_else(|| project_url(cx, backend, first_action.at()));
-                        let default_url = || backend.url.as_ref().map(|u| u.replace("$db", &database_name(cx)));
-                        let url = url_from_app.clone().or_else(default_url).unwrap_or_default();
-                        vars.push(("url", url));
+                // (The app's own connection settings, when it has a connection the store cannot share.)
+                (None, Some(without)) => match backend.settings.as_ref().zip(settings_from_app.as_ref()) {
+                    Some((how, (settings, _))) => {
+                        vars.push(("settings", settings.clone()));
+                        how.store.clone()
                     }
-                    without.clone()
-                }
+                    None => {
+                        if without.contains("$url") {
+                            url_from_app = app_url(cx, backend).or_else(|| project_url(cx, backend, first_action.at()));
+                            let default_url = || backend.url.as_ref().map(|u| u.replace("$db", &database_name(cx)));
+                            let url = url_from_app.clone().or_else(default_url).unwrap_or_default();
+                            vars.push(("url", url));
+                        }
+                        without.clone()
+                    }
+                },
                 (None, None) => version_store.clone(),
             },
         };
@@ -882,13 +911,19 @@ impl Transform for SessionStore {
                 backend.package,
                 client_label.as_ref().unwrap_or(expr)
             ),
-            None => match &url_from_app {
-                Some(url) => format!(
+            None => match (&url_from_app, &settings_from_app) {
+                (_, Some((_, call))) => format!(
+                    "sessions are now stored with {} through a connection of its own, made with the host, user, \
+                     password and database the app's `{call}` names: that database must be reachable in every \
+                     environment",
+                    backend.package
+                ),
+                (Some(url), None) => format!(
                     "sessions are now stored with {} at the URL the app connects with (`{url}`): its database must \
                      be reachable in every environment",
                     backend.package
                 ),
-                None => backend.client.operator.replace("$db", &db),
+                (None, None) => backend.client.operator.replace("$db", &db),
             },
         };
         plan.next_steps.push(match &backend.client.prepare {
@@ -1420,6 +1455,32 @@ fn app_url(cx: &FileContext<'_>, backend: &Backend) -> Option<String> {
     let arg = url.and_then(|site| site.call.args.first())?;
     let text = cx.text(arg.range());
     url_is_portable(facts, text, arg.range().start()).then(|| text.to_string())
+}
+
+/// The app's own connection settings for a store made without its connection ([`Settings`]): the options object of
+/// the first connection call at the top level of the file, as an object of the options the store copies, when it
+/// writes the required one and each copied value reads only `process.env`, literals and names bound before `at`; with
+/// the call's text for the next step (`mysql.createPool`). `None` for a URL, a spread, or a value computed otherwise.
+fn app_settings(cx: &FileContext<'_>, backend: &Backend, at: usize) -> Option<(String, String)> {
+    let settings = backend.settings.as_ref()?;
+    let facts = cx.facts;
+    let site = facts.calls.iter().filter(|s| !s.is_new && s.stmt.as_ref().is_some_and(|s| s.top_level)).find(|s| {
+        s.call.callee.as_ref().is_some_and(|c| settings.from.iter().any(|(module, export)| c.is_export(module, export)))
+    })?;
+    let Some(Value::Object(options)) = site.call.args.first() else { return None };
+    if !options.spreads.is_empty() || options.get(&settings.required).is_none() {
+        return None;
+    }
+    let mut copied = Vec::new();
+    for key in &settings.keys {
+        let Some(prop) = options.get(key) else { continue };
+        let text = cx.text(prop.value.range());
+        if !url_is_portable(facts, text, at) {
+            return None;
+        }
+        copied.push(format!("{key}: {text}"));
+    }
+    Some((format!("{{ {} }}", copied.join(", ")), cx.text(site.call.callee_range).to_string()))
 }
 
 /// What a connection's URL argument, written in another module than the session, tells the store: a note
