@@ -77,7 +77,6 @@ use crate::analysis::{CallSite, Declaration, FileFacts, ImportKind, ModuleSystem
 use crate::codegen;
 use crate::edit::Edit;
 use crate::layout;
-use crate::links::FileLinks;
 use crate::manifest::DepSection;
 use crate::npm_spec::overlaps;
 use crate::objects;
@@ -583,7 +582,7 @@ impl Transform for SessionStore {
         // The app's own client (in this file, else created and exported by another module of the project, such as
         // `lib/redis.js`, and imported here: one connection, configured once).
         let existing_client = |rules: &[ReuseRule]| {
-            let client = find_client(facts, cx.links, rules, is_ts, first_action.at());
+            let client = find_client(cx, rules, is_ts, first_action.at(), options_only(backend));
             let project_client = match client {
                 None => project_client(cx, backend, rules, is_ts).or_else(|| process_client(cx, rules, is_ts)),
                 Some(_) => None,
@@ -1057,21 +1056,31 @@ enum ClientRef {
     Existing(String, Option<String>, bool),
 }
 
-/// A client of the backend's kind that the file creates at its top level, before `before`, or imports from the
-/// project's own module that creates it (`export const redis = new Redis(url)` in `lib/redis.js`).
+/// Whether the store is written only into the session's options, with no statement of its own at the top level (a
+/// set-up that shares or watches the client): then a client declared in the function that sets up the session is
+/// in reach too, not only one of the top level.
+fn options_only(backend: &Backend) -> bool {
+    backend.watch.is_none() && backend.store_setup.is_none() && backend.client.shared.is_none()
+}
+
+/// A client of the backend's kind that the file creates before `before` and that is in scope there (at its top
+/// level, or, when `nested`, in a block around `before`: `const client = await MongoClient.connect(url)` in the
+/// async function that then sets up the session), or imports from the project's own module that creates it
+/// (`export const redis = new Redis(url)` in `lib/redis.js`).
 fn find_client(
-    facts: &FileFacts,
-    links: &FileLinks,
+    cx: &FileContext<'_>,
     rules: &[ReuseRule],
     is_ts: bool,
     before: usize,
+    nested: bool,
 ) -> Option<ClientRef> {
+    let (facts, links) = (cx.facts, cx.links);
     for rule in rules.iter().filter(|r| !r.elsewhere) {
         if is_ts && !rule.typescript {
             continue;
         }
         if let Some(index) = rule.callback_param {
-            if let Some(name) = callback_client(facts, rule, index, before) {
+            if let Some(name) = callback_client(cx, rule, index, before, nested) {
                 return Some(ClientRef::Existing(name, rule.store.clone(), rule.events));
             }
             continue;
@@ -1107,7 +1116,7 @@ fn find_client(
                 }
                 continue;
             }
-            if let Some(decl) = declared_by(facts, site) {
+            if let Some(decl) = declared_in_scope(cx, site, before, nested) {
                 return Some(ClientRef::Existing(decl.name.to_string(), rule.store.clone(), rule.events));
             }
         }
@@ -1141,28 +1150,45 @@ fn find_client(
     None
 }
 
-/// The name of the client a [`ReuseRule::callback_param`] rule finds: the parameter at `index` of the function given
-/// last to the package's call (`MongoClient.connect(url, (err, db) => ...)`), when that function holds `at`, as the
-/// analysis recorded it ([`crate::analysis::FunctionFacts::params`]).
-fn callback_client(facts: &FileFacts, rule: &ReuseRule, index: usize, at: usize) -> Option<String> {
+/// The name of the client a [`ReuseRule::callback_param`] rule finds: what the package's call
+/// (`MongoClient.connect(url)`) delivers, when it is in reach at `at`: the parameter at `index` of the function given
+/// last to the call, `(err, db) => ...`, or the first parameter of the function given to its `.then(...)`, when that
+/// function holds `at` (as the analysis recorded them: [`crate::analysis::FunctionFacts::params`]); or the name
+/// declared as its awaited value, `const client = await MongoClient.connect(url)`, in scope at `at`.
+fn callback_client(cx: &FileContext<'_>, rule: &ReuseRule, index: usize, at: usize, nested: bool) -> Option<String> {
+    let facts = cx.facts;
     let method = rule.method.as_deref()?;
-    facts.calls.iter().filter(|s| !s.is_new).find_map(|site| {
+    let export = rule.export.as_deref()?;
+    let holds_at = |range: crate::parse::ByteRange| range.start() < at && at < range.end();
+    let param = |range: crate::parse::ByteRange, index: usize| {
+        let function = facts.functions.iter().find(|f| f.range == range)?;
+        function.params.get(index)?.as_ref().map(|name| name.to_string())
+    };
+    facts.calls.iter().filter(|s| !s.is_new && s.call.range.start() < at).find_map(|site| {
         let callee = site.call.callee.as_ref()?;
         let binding = callee.binding.as_ref()?;
         let members: Vec<&str> = callee.members.iter().map(|m| m.as_str()).collect();
-        let export = rule.export.as_deref()?;
         let matches = binding.module == rule.module
             && match &binding.kind {
                 ImportKind::Module => members == [export, method],
                 ImportKind::Named(name) => name == export && members == [method],
             };
-        let callback = site.call.args.last().filter(|_| matches)?;
-        let range = callback.range();
-        if !(range.start() < at && at < range.end()) {
+        if !matches {
             return None;
         }
-        let function = facts.functions.iter().find(|f| f.range == range)?;
-        function.params.get(index)?.as_ref().map(|name| name.to_string())
+        if let Some(callback) = site.call.args.last().map(Value::range).filter(|r| holds_at(*r)) {
+            return param(callback, index);
+        }
+        // `MongoClient.connect(url).then((client) => ...)`: the function right after `.then(`.
+        let end = site.call.range.end();
+        let then = facts.functions.iter().filter(|f| f.range.start() >= end && holds_at(f.range)).find(|f| {
+            let between: String = cx.file.code[end..f.range.start()].split_whitespace().collect();
+            between == ".then("
+        });
+        if let Some(then) = then {
+            return param(then.range, 0);
+        }
+        declared_in_scope(cx, site, at, nested).map(|d| d.name.to_string())
     })
 }
 
@@ -1246,6 +1272,23 @@ fn with_client_option(setup: &str, option: &str) -> String {
         Some((head, tail)) => format!("{head}({{\n  {option},\n{tail}"),
         None => setup.to_string(),
     }
+}
+
+/// The declaration whose initialiser is this call, or its awaited value (`const client = await
+/// MongoClient.connect(url)`), whose name is in scope at `at`: a top-level one, or, when `nested`, one of a block
+/// around `at`, declared before it (in the function that then sets up the session).
+fn declared_in_scope<'a>(cx: &FileContext<'a>, site: &CallSite, at: usize, nested: bool) -> Option<&'a Declaration> {
+    let call = site.call.range;
+    cx.facts.declarations.iter().find(|d| {
+        let initialises = d.init.as_ref().map(|v| v.range()).is_some_and(|init| {
+            init == call
+                || (init.end() == call.end()
+                    && init.start() < call.start()
+                    && cx.file.code[init.start()..call.start()].trim() == "await")
+        });
+        let in_scope = d.top_level || (nested && d.scope.start() <= at && at < d.scope.end() && d.stmt.end() <= at);
+        initialises && in_scope
+    })
 }
 
 /// The top-level declaration whose initialiser is this call.
