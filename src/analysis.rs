@@ -64,6 +64,10 @@ pub struct ExpressApp {
     pub site: AppSite,
     /// The function body (or the whole file) the app is created in: registrations elsewhere name another app.
     pub scope: ByteRange,
+    /// The app is declared under a local name (`const app = express()`, not exported) that the code only configures
+    /// and never listens on, passes, stores, exports or returns ([`crate::serving::idle`]): it serves no request, and
+    /// transforms that harden served apps leave it alone (a router module that also makes an app it never uses).
+    pub idle: bool,
 }
 
 /// One middleware argument of a `.use(...)` call (arrays are flattened).
@@ -916,6 +920,7 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
         votes: StyleVotes::default(),
         values: Vec::new(),
         apps: Vec::new(),
+        local_apps: Vec::new(),
         claimed: HashSet::default(),
         uses: Vec::new(),
         registrations: Vec::new(),
@@ -1021,7 +1026,8 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
     let Collector {
         votes,
         values,
-        apps,
+        mut apps,
+        local_apps,
         uses,
         registrations,
         calls,
@@ -1040,6 +1046,12 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
         default_session_cookie,
         ..
     } = collector;
+    for (index, declared) in local_apps {
+        let Some(app) = apps.get_mut(index) else { continue };
+        if let Some(name) = app.names.first() {
+            app.idle = crate::serving::idle(&parsed.program, name, declared, app.scope);
+        }
+    }
     inline_requires.sort_unstable();
     inline_requires.dedup();
     opaque_modules.sort_unstable();
@@ -1382,6 +1394,9 @@ struct Collector<'a> {
     votes: StyleVotes,
     values: Vec<(Atom, Middleware)>,
     apps: Vec<ExpressApp>,
+    /// The apps of `apps` declared under one local name and not exported, by index, with where that name is
+    /// declared: [`ExpressApp::idle`] is decided for them once the whole file is read.
+    local_apps: Vec<(usize, usize)>,
     /// Creation calls already registered by their statement.
     claimed: HashSet<usize>,
     uses: Vec<UseCall>,
@@ -1587,6 +1602,7 @@ impl<'a> Collector<'a> {
                 names: self.class_prop.iter().cloned().collect(),
                 site: AppSite::Chain,
                 scope: self.scope(),
+                idle: false,
             });
         }
     }
@@ -1735,42 +1751,50 @@ impl<'a> Collector<'a> {
     }
 
     /// Registers apps created by a statement that sits in a statement list.
-    fn statement_app(&mut self, stmt_range: ByteRange, var: Option<&VarDecl>, expr: Option<&Expr>) {
-        let mut found: Vec<(ByteRange, Vec<Atom>)> = Vec::new();
+    fn statement_app(&mut self, stmt_range: ByteRange, var: Option<&VarDecl>, expr: Option<&Expr>, exported: bool) {
+        // (With where its declaring identifier starts, for an app declared under one local name only.)
+        let mut found: Vec<(ByteRange, Vec<Atom>, Option<usize>)> = Vec::new();
         if let Some(var) = var {
             for decl in &var.decls {
                 let Some(init) = decl.init.as_deref() else { continue };
                 let mut names = Vec::new();
+                let mut declared = None;
                 if let Pat::Ident(id) = &decl.name {
                     names.push(crate::values::kept(&id.id.sym));
+                    declared = Some(span_of_node(&id.id).start());
                 }
                 if let Some(creation) = self.assignment_chain(init, &mut names) {
-                    found.push((span_of_node(creation), names));
+                    let local = declared.filter(|_| names.len() == 1 && !exported && !var.declare);
+                    found.push((span_of_node(creation), names, local));
                 }
             }
         }
         if let Some(expr) = expr {
             let mut names = Vec::new();
             if let Some(creation) = self.assignment_chain(expr, &mut names) {
-                found.push((span_of_node(creation), names));
+                found.push((span_of_node(creation), names, None));
             }
         }
-        for (creation, names) in found {
+        for (creation, names, local) in found {
             let Some(receiver) = names.first().cloned() else { continue };
             self.claimed.insert(creation.start());
+            if let Some(declared) = local {
+                self.local_apps.push((self.apps.len(), declared));
+            }
             self.apps.push(ExpressApp {
                 creation,
                 names,
                 site: AppSite::AfterStatement { stmt: stmt_range, receiver },
                 scope: self.scope(),
+                idle: false,
             });
         }
     }
 
     fn stmt_in_list(&mut self, stmt: &Stmt) {
         match stmt {
-            Stmt::Decl(Decl::Var(var)) => self.statement_app(span_of_node(stmt), Some(var), None),
-            Stmt::Expr(e) => self.statement_app(span_of_node(stmt), None, Some(&e.expr)),
+            Stmt::Decl(Decl::Var(var)) => self.statement_app(span_of_node(stmt), Some(var), None, false),
+            Stmt::Expr(e) => self.statement_app(span_of_node(stmt), None, Some(&e.expr), false),
             _ => {}
         }
         self.vote_statement(stmt);
@@ -2246,7 +2270,7 @@ impl Visit for Collector<'_> {
                 }
                 ModuleItem::Stmt(stmt) => self.stmt_in_list(stmt),
                 ModuleItem::ModuleDecl(ModuleDecl::ExportDecl(ExportDecl { decl: Decl::Var(var), .. })) => {
-                    self.statement_app(span_of_node(item), Some(var), None);
+                    self.statement_app(span_of_node(item), Some(var), None, true);
                     self.votes.statement(self.code, range_of(item));
                 }
                 ModuleItem::ModuleDecl(

@@ -347,6 +347,7 @@ pub mod relock;
 pub mod report;
 pub mod root;
 pub mod sarif;
+pub mod serving;
 pub mod settings;
 pub mod source;
 pub mod style;

@@ -1265,7 +1265,8 @@ fn a_module_is_never_created_over_an_ignored_file() {
 
 #[test]
 fn write_leaves_no_temporary_file() {
-    let project = Project::express_app().with("routes/admin.js", "const e = require('express');\nconst a = e();\n");
+    let project = Project::express_app()
+        .with("routes/admin.js", "const e = require('express');\nconst a = e();\nmodule.exports = a;\n");
     let files_before: Vec<PathBuf> = project.tree().into_keys().collect();
 
     let out = run(project.path(), &["--only", "helmet", "--write", "--allow-no-vcs"]);
@@ -1371,7 +1372,8 @@ fn a_staged_but_uncommitted_change_counts_as_dirty() {
 fn an_untracked_file_counts_as_dirty() {
     let project = Project::express_app();
     project.commit_all();
-    project.write("admin.js", "const express = require('express');\nconst admin = express();\n");
+    project
+        .write("admin.js", "const express = require('express');\nconst admin = express();\nmodule.exports = admin;\n");
     let before = project.tree();
 
     let out = run(project.path(), &["--only", "helmet", "--write"]);

@@ -333,7 +333,9 @@ impl Transform for Helmet {
         let facts = cx.facts;
         let mut missing: Vec<&ExpressApp> = Vec::new();
         let mut sub_apps: Vec<&ExpressApp> = Vec::new();
-        for app in &facts.apps {
+        // (An app the code never listens on, passes, exports or returns serves no request: a router module that also
+        // calls `express()` gets no helmet and no policy, which would only be noise in its diff.)
+        for app in facts.apps.iter().filter(|app| !app.idle) {
             let applied = applied_to(facts, app);
             if let Some(at) = applied.full_at {
                 report_disabled(cx, plan, &applied, at);
