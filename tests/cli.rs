@@ -4039,3 +4039,41 @@ fn advisories_do_not_contradict_the_move_from_express3_to_4() {
     assert!(!kept.stdout.contains("\"express\": \"~4.22.3\""), "{}", kept.stdout);
     assert!(kept.stderr.contains("is a new major for `~3.21.2`"), "{}", kept.stderr);
 }
+
+/// A router module that also makes an app it never listens on, passes, exports or returns (Teddy-Seop/Chat's
+/// `const app = express()` beside `express.Router()`): the settings other transforms add after each app go to the app
+/// that serves, not to that one. Express 5's `query parser` (the project reads a nested query value) and, with
+/// `--behind-proxy`, `trust proxy` for a secure session cookie, which on the unused app would be noise that changes
+/// nothing (and, for the cookie, would leave it unsent behind the proxy with no word): the finding says where to set
+/// it instead.
+#[test]
+fn settings_go_to_the_app_that_serves_not_to_a_router_module_s_unused_app() {
+    let server = "const express = require('express');\nconst items = require('./routes/items');\n\nconst app = express();\napp.use('/items', items);\n\napp.listen(3000);\n";
+    let items = "const express = require('express');\nconst app = express();\nconst router = express.Router();\n\nrouter.get('/', (req, res) => {\n  res.json({ name: req.query.filter.name });\n});\n\nmodule.exports = router;\n";
+    let project = Project::empty()
+        .with("package.json", express_manifest("^4.22.3"))
+        .with("server.js", server)
+        .with("routes/items.js", items);
+    let out = run(project.path(), &["--only", "express5", "--express", "5", "--color", "never"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("+++ b/server.js"), "{}", out.stdout);
+    assert_eq!(out.stdout.matches("+app.set('query parser', 'extended');").count(), 1, "{}", out.stdout);
+    assert!(!out.stdout.contains("routes/items.js"), "the router module is left alone:\n{}", out.stdout);
+
+    let account = "const express = require('express');\nconst session = require('express-session');\nconst app = express();\nconst router = express.Router();\n\nrouter.use(session({ secret: process.env.SESSION_SECRET, resave: false, saveUninitialized: false, cookie: { secure: true } }));\n\nmodule.exports = router;\n";
+    let project = Project::empty()
+        .with(
+            "package.json",
+            "{\n  \"name\": \"accounts\",\n  \"private\": true,\n  \"dependencies\": {\n    \"express\": \"^4.22.3\",\n    \"express-session\": \"^1.18.1\"\n  }\n}\n",
+        )
+        .with("server.js", server.replace("./routes/items", "./routes/account"))
+        .with("routes/account.js", account);
+    let out = run(project.path(), &["--only", "session-cookie", "--behind-proxy", "1", "--color", "never"]);
+    assert!(!out.stdout.contains("trust proxy"), "no trust proxy on the unused app:\n{}", out.stdout);
+    assert!(out.stderr.contains("routes/account.js:6:12: warning [session-cookie/trust-proxy]"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("set app.set('trust proxy', 1) on the app that serves this module's routes"),
+        "{}",
+        out.stderr
+    );
+}

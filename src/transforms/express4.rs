@@ -754,6 +754,8 @@ fn cookie_name_and_proxy(cx: &FileContext<'_>, plan: &mut FilePlan, obj: &Object
         .facts
         .apps
         .iter()
+        // (An app the code never serves from, [`crate::analysis::ExpressApp::idle`], sends no cookie.)
+        .filter(|app| !app.idle)
         .filter_map(|app| match &app.site {
             crate::analysis::AppSite::AfterStatement { stmt, receiver } => Some((*stmt, receiver.as_ref())),
             crate::analysis::AppSite::Chain => None,

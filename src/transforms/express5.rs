@@ -1689,7 +1689,8 @@ fn query_writing_middleware(cx: &FileContext<'_>, plan: &mut FilePlan, routers: 
 fn query_parser(cx: &FileContext<'_>, plan: &mut FilePlan) {
     let Some((file, line)) = &cx.project.nested_query else { return };
     let facts = cx.facts;
-    for app in &facts.apps {
+    // (An app the code never serves from, [`crate::analysis::ExpressApp::idle`], parses no query.)
+    for app in facts.apps.iter().filter(|app| !app.idle) {
         let AppSite::AfterStatement { stmt, receiver } = &app.site else { continue };
         let sets_parser = facts.member_calls().iter().any(|c| {
             c.method == "set"

@@ -272,7 +272,9 @@ pub fn trust_proxy(cx: &FileContext<'_>, plan: &mut FilePlan, policy: &CookiePol
     }
     if let Some(hops) = policy.behind_proxy {
         let mut placed = false;
-        for app in &facts.apps {
+        // (An app the code never serves from, [`crate::analysis::ExpressApp::idle`], sends no cookie: with only such
+        // apps here, the finding below says where trust proxy must go.)
+        for app in facts.apps.iter().filter(|app| !app.idle) {
             let AppSite::AfterStatement { stmt, receiver } = &app.site else { continue };
             let edit = imports::app_setting(cx, stmt, receiver, "trust proxy", &hops.to_string());
             if !plan.edits.iter().any(|e| e.range == edit.range && e.text == edit.text) {
@@ -293,13 +295,22 @@ pub fn trust_proxy(cx: &FileContext<'_>, plan: &mut FilePlan, policy: &CookiePol
             branch.join(", ")
         ),
     };
+    // (With --behind-proxy, this module makes no app that serves requests: a router's, mounted elsewhere.)
+    let fix = match policy.behind_proxy {
+        Some(hops) => format!(
+            "set app.set('trust proxy', {hops}) on the app that serves this module's routes (this module creates \
+             none that serves requests, so --behind-proxy set it nowhere)"
+        ),
+        None => "set app.set('trust proxy', 1) where the app is created (or run express-harden with --behind-proxy \
+                 1)"
+        .to_string(),
+    };
     plan.findings.push(cx.finding(
         "trust-proxy",
         at,
         format!(
             "secure cookies are sent only when Express sees the request as HTTPS: behind a TLS-terminating proxy or \
-             load balancer, set app.set('trust proxy', 1) where the app is created (or run express-harden with \
-             --behind-proxy 1), or the cookie is never sent and logins silently fail{branch}"
+             load balancer, {fix}, or the cookie is never sent and logins silently fail{branch}"
         ),
     ));
 }
