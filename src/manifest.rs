@@ -494,6 +494,10 @@ fn set_parsed(
                     Layout::Inline { pad, .. } => {
                         format!("\"{parent}\"{colon}{{{pad}\"{}\"{colon}{{{pad}{entry}{pad}}}{pad}}}", section.key())
                     }
+                    Layout::CommaFirst { .. } => {
+                        let outer = aligned_colon(body, top, &json_string(parent)).unwrap_or_else(|| colon.to_string());
+                        format!("\"{parent}\"{outer}{{ \"{}\"{colon}{{ {entry} }} }}", section.key())
+                    }
                     Layout::Multiline { indent } => {
                         let (nl, unit) = (style.newline, &style.indent_unit);
                         format!(
@@ -541,8 +545,10 @@ fn set_parsed(
                     (None, None) => return Err(not_an_object(section)),
                 }
             } else {
-                let colon = FileStyle::colon(body, [deps, root]);
-                let entry = format!("{}{colon}{}", json_string(package), json_string(spec));
+                let name = json_string(package);
+                let colon = aligned_colon(body, deps, &name)
+                    .unwrap_or_else(|| FileStyle::colon(body, [deps, root]).to_string());
+                let entry = format!("{name}{colon}{}", json_string(spec));
                 let names: Vec<&str> = deps.properties.iter().map(prop_name).collect();
                 let index = sorted_insert_index(&names, package).unwrap_or(names.len());
                 let layout = match Layout::of(body, deps, &style) {
@@ -563,6 +569,13 @@ fn set_parsed(
             let entry = format!("{}{colon}{}", json_string(package), json_string(spec));
             let section_text = match &root_layout {
                 Layout::Inline { pad, .. } => format!("{key}{colon}{{{pad}{entry}{pad}}}"),
+                // (On one line, comma first after its siblings: `, "dependencies" : { "helmet" : "^8.3.0" }`.)
+                Layout::CommaFirst { .. } => {
+                    let outer = aligned_colon(body, root, &key).unwrap_or_else(|| colon.to_string());
+                    // (Alone in its object, the entry has no column to keep: one space each side, as padded.)
+                    let inner = if colon.starts_with(' ') { " : " } else { colon };
+                    format!("{key}{outer}{{ {}{inner}{} }}", json_string(package), json_string(spec))
+                }
                 Layout::Multiline { indent } => {
                     let (nl, unit) = (style.newline, &style.indent_unit);
                     format!("{key}{colon}{{{nl}{indent}{unit}{entry}{nl}{indent}}}")
@@ -836,6 +849,8 @@ impl Splice {
 struct FileStyle {
     newline: &'static str,
     indent_unit: String,
+    /// The top-level object is written comma first.
+    comma_first: bool,
 }
 
 impl FileStyle {
@@ -847,7 +862,8 @@ impl FileStyle {
             _ => "\n",
         };
         let indent_unit = indent_unit(body, root).unwrap_or_else(|| "  ".to_string());
-        FileStyle { newline, indent_unit }
+        let comma_first = comma_first_lead(body, root, false).is_some();
+        FileStyle { newline, indent_unit, comma_first }
     }
 
     /// What stands between a key and its value, copied from the first of `objects` that has an
@@ -901,6 +917,9 @@ enum Layout {
     Multiline { indent: String },
     /// All on one line: `pad` after `{` and before `}`, `gap` after each comma.
     Inline { pad: String, gap: String },
+    /// One entry per line, comma first (`{ "a" : "1"` then `, "b" : "2"` on the next line): each entry after the
+    /// first starts its line with `lead` (the indentation, the comma and the blanks after it).
+    CommaFirst { lead: String },
 }
 
 impl Layout {
@@ -918,6 +937,9 @@ impl Layout {
 
         let multiline = gaps.iter().any(|&(start, end)| gap_has_newline(body, start, end));
         if multiline {
+            if let Some(lead) = comma_first_lead(body, object, style.comma_first) {
+                return Layout::CommaFirst { lead };
+            }
             // Indentation of the first entry that starts its own line; an empty object gets one
             // step more than the line it opens on.
             let indent = props
@@ -947,8 +969,73 @@ impl Layout {
     }
 
     fn is_multiline(&self) -> bool {
-        matches!(self, Layout::Multiline { .. })
+        matches!(self, Layout::Multiline { .. } | Layout::CommaFirst { .. })
     }
+}
+
+/// The start of an entry's line in a comma-first object (`  , `): every entry after the first starts its own line
+/// with a comma (npm's own style once, still in old manifests). An object of one entry is comma-first when it opens
+/// on a line of its own, its entry beside the brace and its closing brace on another line, in a file whose top-level
+/// object is comma-first: its comma goes under the brace.
+fn comma_first_lead(body: &str, object: &Object<'_>, file_comma_first: bool) -> Option<String> {
+    let props = &object.properties;
+    let blank = |s: &str| s.chars().all(|c| c == ' ' || c == '\t');
+    let lead_of = |prop: &ObjectProp<'_>| -> Option<String> {
+        let before = body.get(..prop.range.start)?;
+        let line_start = before.rfind(['\n', '\r']).map_or(0, |i| i + 1);
+        let lead = &before[line_start..];
+        let (indent, rest) = lead.split_once(',')?;
+        (blank(indent) && blank(rest)).then(|| lead.to_string())
+    };
+    if props.len() >= 2 {
+        let leads: Vec<Option<String>> = props[1..].iter().map(lead_of).collect();
+        return match leads.first() {
+            Some(Some(first)) if leads.iter().all(Option::is_some) => Some(first.clone()),
+            _ => None,
+        };
+    }
+    let first = props.first().filter(|_| file_comma_first)?;
+    let open = object.range.start;
+    let before = body.get(..open)?;
+    let indent = &before[before.rfind(['\n', '\r']).map_or(0, |i| i + 1)..];
+    let opens_its_line = blank(indent);
+    let beside = body.get(open + 1..first.range.start).filter(|gap| blank(gap))?;
+    let closes_below = gap_has_newline(body, first.range.end, object.range.end.saturating_sub(1));
+    (opens_its_line && closes_below).then(|| format!("{indent},{beside}"))
+}
+
+/// The separator between a new entry's name and its value where `object` aligns its colons (`"express"     :` over
+/// `"jade"        :`, the names padded to one width, a longer one followed by one space): the new name padded to that
+/// width (one space at least); `None` where it does not, or has fewer than two entries to tell.
+fn aligned_colon(body: &str, object: &Object<'_>, name: &str) -> Option<String> {
+    let props = &object.properties;
+    if props.len() < 2 {
+        return None;
+    }
+    // (name width, blanks before the colon) of each entry, and what follows the first colon.
+    let mut entries = Vec::with_capacity(props.len());
+    let mut after = None;
+    for prop in props {
+        let sep = body.get(prop.name_range().end..prop.value_range().start)?;
+        let (before, rest) = sep.split_once(':')?;
+        // (An object value may open on the next line: `"dependencies"  :` then `{` below.)
+        if !before.chars().all(|c| c == ' ') || !rest.chars().all(char::is_whitespace) {
+            return None;
+        }
+        let name_width = body.get(prop.name_range().start..prop.name_range().end)?.chars().count();
+        entries.push((name_width, before.len()));
+        if !rest.contains(['\n', '\r']) {
+            after.get_or_insert(rest);
+        }
+    }
+    let width = entries.iter().find(|(_, blanks)| *blanks > 1).map(|(name, blanks)| name + blanks)?;
+    let aligned =
+        entries.iter().all(|&(name, blanks)| if blanks > 1 { name + blanks == width } else { name + blanks >= width });
+    if !aligned {
+        return None;
+    }
+    let pad = width.saturating_sub(name.chars().count()).max(1);
+    Some(format!("{}:{}", " ".repeat(pad), after?))
 }
 
 /// Inserts `entry` before `object.properties[index]`, or after the last property when `index`
@@ -972,6 +1059,7 @@ fn insert_property(
                 format!("{nl}{indent}{entry}{nl}{}", line_indent(body, object.range.start))
             }
             Layout::Inline { pad, .. } => format!("{pad}{entry}{pad}"),
+            Layout::CommaFirst { .. } => format!(" {entry} "),
         };
         return Splice::replace(inner, text);
     };
@@ -990,6 +1078,9 @@ fn insert_property(
             Splice::insert(next.range.start, format!("{entry},{separator}"))
         }
         (Some(next), Layout::Inline { gap, .. }) => Splice::insert(next.range.start, format!("{entry},{gap}")),
+        // The new entry takes `next`'s place; `next` moves to a line of its own, comma first.
+        (Some(next), Layout::CommaFirst { lead }) => Splice::insert(next.range.start, format!("{entry}{nl}{lead}")),
+        (None, Layout::CommaFirst { lead }) => Splice::insert(last.range.end, format!("{nl}{lead}{entry}")),
         (None, Layout::Multiline { indent }) => Splice::insert(last.range.end, format!(",{nl}{indent}{entry}")),
         (None, Layout::Inline { gap, .. }) => Splice::insert(last.range.end, format!(",{gap}{entry}")),
     }
@@ -1329,6 +1420,39 @@ mod tests {
         assert_eq!(
             set(before, DevDependencies, "c", "3"),
             "{\n  \"name\":\"x\",\n  \"dependencies\":{\n    \"a\":\"1\"\n  },\n  \"devDependencies\":{\n    \"c\":\"3\"\n  }\n}\n"
+        );
+    }
+
+    #[test]
+    fn comma_first_manifests_get_one_entry_per_line_comma_first() {
+        let before = "{ \"name\"          : \"x\"\n, \"dependencies\"  :\n  { \"express\"     : \"2.3.x\"\n  , \"jade\"        : \"0.x\"\n  }\n}\n";
+        // First (beside the brace, the old first entry behind a comma on its own line), middle, last.
+        assert_eq!(
+            set(before, Dependencies, "body-parser", "^1"),
+            "{ \"name\"          : \"x\"\n, \"dependencies\"  :\n  { \"body-parser\" : \"^1\"\n  , \"express\"     : \"2.3.x\"\n  , \"jade\"        : \"0.x\"\n  }\n}\n"
+        );
+        assert_eq!(
+            set(before, Dependencies, "helmet", "^8"),
+            "{ \"name\"          : \"x\"\n, \"dependencies\"  :\n  { \"express\"     : \"2.3.x\"\n  , \"helmet\"      : \"^8\"\n  , \"jade\"        : \"0.x\"\n  }\n}\n"
+        );
+        assert_eq!(
+            set(before, Dependencies, "express-session-longer", "^1"),
+            "{ \"name\"          : \"x\"\n, \"dependencies\"  :\n  { \"express\"     : \"2.3.x\"\n  , \"express-session-longer\" : \"^1\"\n  , \"jade\"        : \"0.x\"\n  }\n}\n"
+        );
+        assert_eq!(
+            set(before, Dependencies, "morgan", "^1"),
+            "{ \"name\"          : \"x\"\n, \"dependencies\"  :\n  { \"express\"     : \"2.3.x\"\n  , \"jade\"        : \"0.x\"\n  , \"morgan\"      : \"^1\"\n  }\n}\n"
+        );
+        // A new section goes last, comma first, on one line.
+        assert_eq!(
+            set(before, DevDependencies, "mocha", "^10"),
+            "{ \"name\"          : \"x\"\n, \"dependencies\"  :\n  { \"express\"     : \"2.3.x\"\n  , \"jade\"        : \"0.x\"\n  }\n, \"devDependencies\" : { \"mocha\" : \"^10\" }\n}\n"
+        );
+        // A section of one entry in a comma-first file: its comma goes under the brace.
+        let one = "{ \"name\" : \"x\"\n, \"dependencies\" :\n  { \"express\" : \"2.3.x\"\n  }\n}\n";
+        assert_eq!(
+            set(one, Dependencies, "jade", "0.x"),
+            "{ \"name\" : \"x\"\n, \"dependencies\" :\n  { \"express\" : \"2.3.x\"\n  , \"jade\" : \"0.x\"\n  }\n}\n"
         );
     }
 
