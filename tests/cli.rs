@@ -3584,6 +3584,29 @@ fn express_5_is_held_back_while_code_is_left_unmigrated() {
 }
 
 #[test]
+fn an_express_2_project_is_left_alone_and_exits_3() {
+    // Express 2: express4's rewrite of `app.configure('development', ...)` would put the body under
+    // `app.get('env')`, a route lookup on Express 2, so the block would never run. Nothing is written, and the run
+    // says why Express stays, with exit 3.
+    let manifest = "{\n  \"name\": \"two\",\n  \"dependencies\": {\n    \"express\": \"2.3.x\"\n  }\n}\n";
+    let app = "var express = require('express');\nvar app = express.createServer();\n\
+               app.configure('development', function(){\n  app.use(express.cookieParser());\n});\napp.listen(3000);\n";
+    let project = Project::empty().with("package.json", manifest).with("app.js", app);
+    let out = run(project.path(), &["--write", "--allow-no-vcs", "--only", "express4,express-version"]);
+    assert_eq!(out.code, 3, "{out:?}");
+    assert_eq!(project.read("app.js"), app);
+    assert_eq!(project.read("package.json"), manifest);
+    assert!(
+        out.stderr.contains(
+            "warning [express-version/major-change] express `2.3.x` is on Express 2 (the oldest release it allows, \
+             which its code must run on): it stays, and no code is migrated."
+        ),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
 fn a_default_run_never_writes_express_5_route_syntax() {
     // Without --express 5 the project stays on Express 4, whatever else happens (here a file that does not parse):
     // its route strings keep Express 4's syntax, which Express 4 reads (`'/{*splat}'` would match only that text).

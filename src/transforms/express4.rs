@@ -126,6 +126,16 @@ pub fn on_express3(cx: &FileContext<'_>) -> bool {
     cx.project.lists_major("express", 3)
 }
 
+/// Whether the project's manifest lists Express 2 or older (a range on the oldest major it allows: `>=2 <4` too).
+/// Its `app.configure` and bundled middleware are Express 2's, and the 3 -> 4 rewrite of them does not run there
+/// (`app.get('env')` is a route lookup on Express 2, so a block put under it never runs): its code is left alone, and
+/// express-version says why Express stays.
+pub fn before_express3(project: &crate::project::Project) -> bool {
+    project.manifest.as_ref().is_some_and(|m| {
+        m.dependency_all("express").iter().any(|(_, spec)| crate::npm_spec::start_major(spec).is_some_and(|n| n < 3))
+    })
+}
+
 /// The rule of the findings on Express 3 calls rewritten in a project whose package.json is on a newer Express (or
 /// lets npm choose): it holds back a move to Express 5 in the same run, whose migration read the code before them.
 pub const EXPRESS3_CALL: &str = "express3-call";
@@ -143,6 +153,9 @@ enum Mode {
 }
 
 fn mode(cx: &FileContext<'_>) -> Option<Mode> {
+    if before_express3(cx.project) {
+        return None;
+    }
     if on_express3(cx) {
         return Some(Mode::Migrate);
     }

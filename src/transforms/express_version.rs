@@ -187,6 +187,10 @@ pub fn planned_major(cx: &ManifestContext<'_>, requested: Option<u64>, current: 
     let own = current.max(4);
     let target = requested.unwrap_or(0).max(own).min(newest_runnable.max(own));
     let blocked = cx.source_errors || !cx.blockers.is_empty();
+    // (Express 2 and older stay: no transform migrates their code to 3.)
+    if current < 3 {
+        return current;
+    }
     // (3 moves to 4 with express4's migration, and no further in one run: express5 reads Express 4 code.)
     if current == 3 {
         return if cx.options.selected.contains(&"express4") && !blocked { 4 } else { 3 };
@@ -298,6 +302,16 @@ impl Transform for ExpressVersion {
                 Decision::LockfileMustMove if section == DepSection::PeerDependencies => Decision::Keep,
                 other => other,
             };
+            // Express 2 (or older): its code needs the 2 -> 3 migration, which no transform makes, before express4's,
+            // which leaves it alone (`app.get('env')` reads no setting on Express 2). Version and code stay, and the
+            // run says why; with the migrations selected, that is a move held back.
+            if let (Some(current @ 0..=2), Decision::MajorChange(to)) = (npm_spec::start_major(&spec), &decision) {
+                if cx.options.selected.contains(&"express4") {
+                    plan.held_back = true;
+                }
+                plan.findings.push(cx.finding("major-change", &d.package, express2_message(&spec, current, to)));
+                continue;
+            }
             // Express 3 -> 4 happens together with its code migration, when the express4 transform runs, and 4 -> 5
             // with express5's; only when that migration is complete: the version and the code always agree.
             let migrated = |to: &str| {
@@ -545,6 +559,19 @@ fn held_back_message(spec: &str, to: &str, cx: &ManifestContext<'_>) -> String {
         "express `{spec}` stays on {current}: the move to {to} is held back, because the code keeps {}; the changes \
          that only run on the new major are held back too. {next}",
         reasons.join(" and ")
+    )
+}
+
+/// Why Express `spec`, on major `current` (2 or older), stays. A range is on the oldest major it allows (`>=2 <4` is
+/// on 2, though npm installs 3.21.2 for it): the code says it runs there, so only a migration from there is faithful.
+fn express2_message(spec: &str, current: u64, to: &str) -> String {
+    format!(
+        "express `{spec}` is on Express {current} (the oldest release it allows, which its code must run on): it stays, \
+         and no code is migrated. The move to {to} needs the app migrated to Express 3 first, which no transform does \
+         (express.createServer() no longer returns an http.Server, layouts and partials left res.render, \
+         app.helpers/app.dynamicHelpers became app.locals/res.locals, app.error, app.register and req.flash are gone), \
+         and the 3 -> 4 rewrite does not run on Express 2 (app.get('env') is a route lookup there). Migrate the app to \
+         Express 3 by hand (https://github.com/expressjs/express/wiki/Migrating-from-2.x-to-3.x), then run again"
     )
 }
 
