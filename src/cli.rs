@@ -2,7 +2,7 @@
 //!
 //! Exit codes: 0 nothing to do or success; 1 changes are due (`--check` only); 2 an error (a file that could not
 //! be handled, files with uncommitted changes under `--write`, bad usage); 3 a requested migration is held back
-//! (code it could not rewrite, or an Express 2 manifest, keeps Express on its major).
+//! (code it could not rewrite, the project's Node, or an Express 2 manifest keeps Express on its major).
 
 use std::fmt::Write as _;
 use std::io::{IsTerminal, Write as _};
@@ -26,7 +26,7 @@ pub const EXIT_CHANGES: i32 = 1;
 /// Exit code: something could not be handled, or bad usage.
 pub const EXIT_ERROR: i32 = 2;
 /// Exit code: a migration that was asked for (`--express 5`, or the 3 -> 4 move a run makes by default) is held back
-/// in some project: the version stays, and the `major-change` finding says what blocks it.
+/// in some project: the version stays, and the `major-change` (or `node`) finding says what blocks it.
 pub const EXIT_HELD_BACK: i32 = 3;
 
 /// Fixes the security posture of Express apps in their code: helmet, session stores, cookie flags, Express

@@ -366,11 +366,12 @@ pub fn summary(result: &RunResult, mode: Mode, color: bool) -> String {
         );
     }
     for manifest in &result.held_back {
-        let _ = writeln!(
-            out,
-            "  {}: the requested major is held back (see its major-change finding)",
-            display_path(manifest)
-        );
+        // (Held back by code, an Express 2 range, or the project's Node: the finding that says which.)
+        let by_node = !result.findings.iter().any(|f| f.path == *manifest && f.rule.ends_with("/major-change"))
+            && result.findings.iter().any(|f| f.path == *manifest && f.rule == "express-version/node");
+        let finding = if by_node { "node" } else { "major-change" };
+        let _ =
+            writeln!(out, "  {}: the requested major is held back (see its {finding} finding)", display_path(manifest));
     }
     for dep in &result.dependencies {
         let from = dep.from.as_deref().unwrap_or("(new)");

@@ -3584,6 +3584,41 @@ fn express_5_is_held_back_while_code_is_left_unmigrated() {
 }
 
 #[test]
+fn express_5_held_back_by_the_projects_node_exits_3() {
+    // engines.node allows Node 14, which Express 5 (Node 18) does not run: Express stays on 4 (patched), and the run
+    // says so with exit 3, as for a move code holds back, so that a CI job asking for 5 can tell it did not happen.
+    let manifest =
+        "{\n  \"name\": \"old-node\",\n  \"engines\": { \"node\": \">=14.0.0\" },\n  \"dependencies\": {\n    \
+                    \"express\": \"^4.21.0\"\n  }\n}\n";
+    let app =
+        "const express = require('express');\nconst app = express();\napp.get('/', (req, res) => res.send('ok'));\n";
+    let project = Project::empty().with("package.json", manifest).with("app.js", app);
+    let out = run(project.path(), &["--express", "5", "--only", "express5,express-version", "--format", "json"]);
+    assert_eq!(out.code, 3, "{out:?}");
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+    assert_eq!(doc["summary"]["migrations_held_back"], serde_json::json!(["package.json"]));
+    assert!(
+        doc["findings"].as_array().is_some_and(|f| f.iter().any(|f| f["rule"] == "express-version/node")),
+        "{}",
+        out.stdout
+    );
+    let text = run(project.path(), &["--express", "5", "--only", "express5,express-version", "--color", "never"]);
+    assert_eq!(text.code, 3, "{text:?}");
+    assert!(
+        text.stderr.contains("package.json: the requested major is held back (see its node finding)"),
+        "{}",
+        text.stderr
+    );
+    // Without --express 5 nothing was asked for that did not happen.
+    let default = run(project.path(), &["--only", "express5,express-version"]);
+    assert_eq!(default.code, 0, "{default:?}");
+    // Already on 5 (whatever the Node): nothing held back.
+    let five = Project::empty().with("package.json", manifest.replace("^4.21.0", "^5.3.0")).with("app.js", app);
+    let out = run(five.path(), &["--express", "5", "--only", "express5,express-version"]);
+    assert_eq!(out.code, 0, "{out:?}");
+}
+
+#[test]
 fn an_express_2_project_is_left_alone_and_exits_3() {
     // Express 2: express4's rewrite of `app.configure('development', ...)` would put the body under
     // `app.get('env')`, a route lookup on Express 2, so the block would never run. Nothing is written, and the run

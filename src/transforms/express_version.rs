@@ -269,6 +269,12 @@ impl Transform for ExpressVersion {
         let newest_runnable = newest_runnable(&cx.project.node);
         if let Some(requested) = self.target.major {
             if requested > newest_runnable {
+                // A move asked for and not made, as one that code holds back: a CI job that asked for 5 must be able
+                // to tell (exit 3). (Not where Express is already on that major or newer, nor where it is not listed.)
+                let below = |spec: &String| npm_spec::start_major(spec).is_some_and(|current| current < requested);
+                if cx.info.dependency_all(&d.package).iter().any(|(_, spec)| below(spec)) {
+                    plan.held_back = true;
+                }
                 plan.findings.push(cx.finding(
                     "node",
                     &d.package,
