@@ -467,8 +467,9 @@ pub struct CallSite {
     pub scope: Option<ByteRange>,
 }
 
-/// The four lists of a file's facts that the work between the passes reads least (the linking reads a file's
-/// registrations and local calls once, the surveys its member calls), and among those that take the most room: about
+/// The five lists of a file's facts that the work between the passes reads least (the linking reads a file's
+/// registrations and local calls once, the surveys its member calls, the secrets transform a name's default from
+/// the environment), and among those that take the most room: about
 /// 130 MB of the 100,000-file benchmark's, against 55 MB packed ([`FileFacts::pack`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Lists {
@@ -480,6 +481,8 @@ pub struct Lists {
     pub local_calls: Box<[LocalCall]>,
     /// Reads of [`TRACKED_PROPERTIES`].
     pub property_reads: Box<[PropertyRead]>,
+    /// Names destructured from `process.env` with a default, in order ([`EnvDefault`]).
+    pub env_defaults: Box<[EnvDefault]>,
 }
 
 /// A file's [`Lists`]: as they are, or packed into bytes (postcard: numbers as varints, a list's length in a byte or
@@ -491,10 +494,10 @@ enum HeldLists {
 }
 
 /// How many lists [`Lists`] has (the packed header holds the end of each).
-const LISTS: usize = 4;
+const LISTS: usize = 5;
 
 impl HeldLists {
-    /// List `which` (0 to 3, in [`Lists`]' order): borrowed when open, read back from the bytes when packed.
+    /// List `which` (0 to 4, in [`Lists`]' order): borrowed when open, read back from the bytes when packed.
     fn get<T: Clone + serde::de::DeserializeOwned>(
         &self,
         which: usize,
@@ -543,6 +546,18 @@ pub struct Declaration {
     pub scope: ByteRange,
 }
 
+/// A name destructured from `process.env` with a default: `const { SESSION_SECRET = 'dev' } = process.env`, or
+/// renamed, `const { SESSION_SECRET: secret = 'dev' } = process.env` (also from `process?.env`, with `let` or `var`).
+/// The name holds the variable when it is set, else the default.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct EnvDefault {
+    /// The environment variable read (`SESSION_SECRET`).
+    pub variable: Atom,
+    /// The local name's declaration: its declarator is the pattern's property (`SESSION_SECRET = 'dev'`), its `init`
+    /// the default.
+    pub declaration: Declaration,
+}
+
 /// [`VarDeclKind`] as one number (swc's own serde support would derive it for every node of the tree).
 mod var_decl_kind {
     use swc_ecma_ast::VarDeclKind;
@@ -585,6 +600,11 @@ impl FileFacts {
         self.lists.get(3, |l| &l.property_reads)
     }
 
+    /// The names destructured from `process.env` with a default ([`EnvDefault`]).
+    pub fn env_defaults(&self) -> std::borrow::Cow<'_, [EnvDefault]> {
+        self.lists.get(4, |l| &l.env_defaults)
+    }
+
     /// About how many bytes the file's [`Lists`] take open (their elements, not what those hold): what a run's budget
     /// for open lists counts.
     pub fn lists_size(&self) -> usize {
@@ -596,6 +616,7 @@ impl FileFacts {
                     + l.member_calls.len() * size_of::<MemberCall>()
                     + l.local_calls.len() * size_of::<LocalCall>()
                     + l.property_reads.len() * size_of::<PropertyRead>()
+                    + l.env_defaults.len() * size_of::<EnvDefault>()
             }
             HeldLists::Packed(bytes) => bytes.len(),
         }
@@ -619,6 +640,8 @@ impl FileFacts {
             ends[2] = end(&bytes);
             bytes = postcard::to_extend(&lists.property_reads, bytes)?;
             ends[3] = end(&bytes);
+            bytes = postcard::to_extend(&lists.env_defaults, bytes)?;
+            ends[4] = end(&bytes);
             for (i, end) in ends.iter().enumerate() {
                 bytes[i * 4..i * 4 + 4].copy_from_slice(&end.to_le_bytes());
             }
@@ -637,6 +660,7 @@ impl FileFacts {
             member_calls: unpack_list(bytes, 1).into_boxed_slice(),
             local_calls: unpack_list(bytes, 2).into_boxed_slice(),
             property_reads: unpack_list(bytes, 3).into_boxed_slice(),
+            env_defaults: unpack_list(bytes, 4).into_boxed_slice(),
         };
         self.lists = HeldLists::Open(Box::new(lists));
     }
@@ -766,14 +790,37 @@ impl FileFacts {
     /// (`function sign(user, key) { jwt.sign(user, key) }` never reads an outer `key`).
     /// `at` = `usize::MAX` asks for the file's last declaration of the name, in any scope.
     pub fn declaration(&self, name: &str, at: usize) -> Option<&Declaration> {
-        if at == usize::MAX {
-            return self.declarations.iter().rev().find(|d| d.name == name);
+        self.visible(|| self.declarations.iter(), name, at)
+    }
+
+    /// The name destructured from `process.env` with a default ([`EnvDefault`]) that `at` sees as `name`, if the
+    /// declaration `at` sees is one (rather than a plain one, [`FileFacts::declaration`]).
+    pub fn env_default(&self, name: &str, at: usize) -> Option<EnvDefault> {
+        let defaults = self.env_defaults();
+        if !defaults.iter().any(|e| e.declaration.name == name) {
+            return None;
         }
-        let visible =
-            || self.declarations.iter().filter(move |d| d.name == name && d.scope.start() <= at && at <= d.scope.end());
+        let all = || self.declarations.iter().chain(defaults.iter().map(|e| &e.declaration));
+        let found = self.visible(all, name, at)?;
+        defaults.iter().find(|e| std::ptr::eq(&e.declaration, found)).cloned()
+    }
+
+    /// [`FileFacts::declaration`]'s choice among `declarations`.
+    fn visible<'a, I: Iterator<Item = &'a Declaration>>(
+        &'a self,
+        declarations: impl Fn() -> I,
+        name: &str,
+        at: usize,
+    ) -> Option<&'a Declaration> {
+        if at == usize::MAX {
+            return declarations().filter(|d| d.name == name).max_by_key(|d| d.declarator.start());
+        }
+        let visible = || declarations().filter(move |d| d.name == name && d.scope.start() <= at && at <= d.scope.end());
         let innermost = visible().map(|d| (d.scope.start(), std::cmp::Reverse(d.scope.end()))).max()?;
         let in_scope = || visible().filter(move |d| (d.scope.start(), std::cmp::Reverse(d.scope.end())) == innermost);
-        let found = in_scope().rfind(|d| d.declarator.start() <= at).or_else(|| in_scope().next())?;
+        // (The last declared before `at`, else the first: the lists are in source order, but not with each other.)
+        let before = in_scope().filter(|d| d.declarator.start() <= at).max_by_key(|d| d.declarator.start());
+        let found = before.or_else(|| in_scope().min_by_key(|d| d.declarator.start()))?;
         let shadowed = self.functions.iter().any(|f| {
             f.range.start() > found.scope.start()
                 && f.range.start() <= at
@@ -928,6 +975,7 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
         class_prop: None,
         calls: Vec::new(),
         declarations: Vec::new(),
+        env_defaults: Vec::new(),
         assigned: Vec::new(),
         blocks: Vec::new(),
         references: HashMap::default(),
@@ -1032,6 +1080,7 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
         registrations,
         calls,
         declarations,
+        env_defaults,
         assigned,
         references,
         functions,
@@ -1117,6 +1166,7 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
             member_calls: member_calls.into_boxed_slice(),
             local_calls: local_calls.into_boxed_slice(),
             property_reads: property_reads.into_boxed_slice(),
+            env_defaults: env_defaults.into_boxed_slice(),
         })),
         exports: exports.into_boxed_slice(),
         inline_requires: inline_requires.into_boxed_slice(),
@@ -1406,6 +1456,7 @@ struct Collector<'a> {
     class_prop: Option<Atom>,
     calls: Vec<CallSite>,
     declarations: Vec<Declaration>,
+    env_defaults: Vec<EnvDefault>,
     assigned: Vec<(Atom, usize)>,
     /// The blocks being visited (and `for` statements, which bind their `let`), innermost last.
     blocks: Vec<ByteRange>,
@@ -2179,6 +2230,23 @@ fn is_development_test(test: &Expr) -> bool {
     }
 }
 
+/// Whether `expr` is `process.env` (or `process?.env`).
+fn is_process_env(expr: &Expr) -> bool {
+    let member = match crate::bindings::unwrap(expr) {
+        Expr::Member(m) => m,
+        Expr::OptChain(OptChainExpr { base, .. }) => match &**base {
+            OptChainBase::Member(m) => m,
+            OptChainBase::Call(_) => return false,
+        },
+        _ => return false,
+    };
+    let process = match crate::bindings::unwrap(&member.obj) {
+        Expr::Ident(i) => &*i.sym == "process",
+        _ => false,
+    };
+    process && matches!(&member.prop, MemberProp::Ident(p) if &*p.sym == "env")
+}
+
 /// Whether the binary expression `test` compares the environment (`process.env.NODE_ENV`, `app.get('env')`) with the
 /// string `value`, either side.
 fn compares_env_with(test: &Expr, value: &str) -> bool {
@@ -2316,6 +2384,50 @@ impl Visit for Collector<'_> {
                     top_level: stmt.as_ref().is_some_and(|s| s.top_level) && self.scopes.len() == 1,
                     scope,
                 });
+            } else if let (Pat::Object(pattern), Some(init)) = (&decl.name, decl.init.as_deref()) {
+                if !is_process_env(init) {
+                    continue;
+                }
+                let describer = Describer { bindings: self.bindings };
+                for prop in &pattern.props {
+                    // `{ NAME = default }`, `{ NAME: local = default }`, `{ 'NAME': local = default }`.
+                    let (variable, local, default) = match prop {
+                        ObjectPatProp::Assign(AssignPatProp { key, value: Some(default), .. }) => {
+                            (key.id.sym.clone(), &key.id, default)
+                        }
+                        ObjectPatProp::KeyValue(KeyValuePatProp { key, value }) => {
+                            let variable = match key {
+                                PropName::Ident(i) => i.sym.clone(),
+                                PropName::Str(s) => match s.value.as_str() {
+                                    Some(text) => text.into(),
+                                    None => continue,
+                                },
+                                _ => continue,
+                            };
+                            match &**value {
+                                Pat::Assign(AssignPat { left, right, .. }) => match &**left {
+                                    Pat::Ident(local) => (variable, &local.id, right),
+                                    _ => continue,
+                                },
+                                _ => continue,
+                            }
+                        }
+                        _ => continue,
+                    };
+                    self.env_defaults.push(EnvDefault {
+                        variable: crate::values::kept(&variable),
+                        declaration: Declaration {
+                            name: crate::values::kept(&local.sym),
+                            kind,
+                            declarator: span_of_node(prop),
+                            stmt: stmt.as_ref().map_or_else(|| span_of_node(var), |s| s.range),
+                            single: false,
+                            init: Some(describer.value(default)),
+                            top_level: stmt.as_ref().is_some_and(|s| s.top_level) && self.scopes.len() == 1,
+                            scope,
+                        },
+                    });
+                }
             }
         }
         var.visit_children_with(self);
@@ -2939,6 +3051,7 @@ mod pack_tests {
                 member_calls: facts.member_calls().into(),
                 local_calls: facts.local_calls().into(),
                 property_reads: facts.property_reads().into(),
+                env_defaults: facts.env_defaults().into(),
             };
             facts.pack();
             assert!(matches!(facts.lists, super::HeldLists::Packed(_)), "{}", path.display());
@@ -2947,6 +3060,7 @@ mod pack_tests {
                 member_calls: facts.member_calls().into(),
                 local_calls: facts.local_calls().into(),
                 property_reads: facts.property_reads().into(),
+                env_defaults: facts.env_defaults().into(),
             };
             assert_eq!(packed, open, "{}", path.display());
             facts.unpack();

@@ -113,8 +113,8 @@
 //! app.use(cookieParser(requiredSecret('COOKIE_SECRET')));
 //! ```
 //!
-//! Literal secrets (a string, an array of strings, `process.env.X || 'literal'`, or a constant of the file
-//! initialised with one) given to express-session `secret`, cookie-session `keys`/`secret`, `cookieParser(secret)`,
+//! Literal secrets (a string, an array of strings, `process.env.X || 'literal'` (also `process.env?.X`), a literal
+//! default destructured from `process.env`, or a constant of the file initialised with one) given to express-session `secret`, cookie-session `keys`/`secret`, `cookieParser(secret)`,
 //! jsonwebtoken's `sign`/`verify`, express-jwt's `secret` or passport-jwt's `secretOrKey` are replaced; lists read a
 //! comma-separated variable, read where the app read it (a secret read in a route handler still is, when a request
 //! comes: an entry that calls `dotenv.config()` after its imports has loaded `.env` by then). In production a missing
@@ -135,7 +135,7 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use serde::Deserialize;
-use swc_ecma_ast::{BinaryOp, Expr, Lit, MemberProp, ModuleItem, Stmt};
+use swc_ecma_ast::{BinaryOp, Expr, Lit, MemberExpr, MemberProp, ModuleItem, OptChainBase, Stmt};
 
 use crate::analysis::{ImportKind, ModuleSystem};
 use crate::bindings::{require_source, unwrap};
@@ -328,8 +328,8 @@ impl Secrets {
                     let lazy = jwt && in_function(&secret.range);
                     found.push(Replacement { range: secret.range, env, list, spread, through, jwt, lazy, random });
                 }
-            } else if let Some((at, why)) = kept_literal(cx, value) {
-                kept.push((at, why, name.to_string()));
+            } else if let Some((at, why, env)) = kept_literal(cx, value) {
+                kept.push((at, why, env.unwrap_or_else(|| name.to_string())));
             } else if let Some(at) = public_secret(cx, value) {
                 public.push((at, name.to_string()));
             }
@@ -1311,6 +1311,22 @@ fn literal_secret(cx: &FileContext<'_>, value: &Value) -> Option<Literal> {
             Some(Literal { range: (*range).into(), list: false, env: Some(env), spread: false, element: false })
         }
         Value::Ident(name, at) => {
+            // `const { SESSION_SECRET = 'dev' } = process.env`: the default is the fallback, as in
+            // `process.env.SESSION_SECRET || 'dev'`, and is replaced by the read of its variable.
+            if let Some(default) = cx.facts.env_default(name, at.start()) {
+                let decl = &default.declaration;
+                let Some(Value::Str(_, range)) = decl.init.as_ref().filter(|_| constant(cx, decl)) else {
+                    return None;
+                };
+                let env = Some(default.variable.to_string()).filter(|v| codegen::is_identifier(v))?;
+                return Some(Literal {
+                    range: (*range).into(),
+                    list: false,
+                    env: Some(env),
+                    spread: false,
+                    element: false,
+                });
+            }
             let decl = cx.facts.declaration(name, at.start())?;
             if !constant(cx, decl) {
                 return None;
@@ -1435,11 +1451,21 @@ fn reassigned(cx: &FileContext<'_>, decl: &crate::analysis::Declaration) -> Opti
 }
 
 /// Why a secret that names a `var` or `let` initialised with a literal secret is left in the code (it is not
-/// [`constant`]), and where the sink reads it.
-fn kept_literal(cx: &FileContext<'_>, value: &Value) -> Option<(usize, String)> {
+/// [`constant`]), where the sink reads it, and the environment variable the code already reads there, if it does
+/// (`process.env.X || 'literal'`, `let { X = 'literal' } = process.env`).
+fn kept_literal(cx: &FileContext<'_>, value: &Value) -> Option<(usize, String, Option<String>)> {
     let Value::Ident(name, at) = value else { return None };
-    let decl = cx.facts.declaration(name, at.start())?;
-    literal_secret(cx, decl.init.as_ref()?)?;
+    let found = cx.facts.env_default(name, at.start());
+    let (decl, env) = match &found {
+        Some(default) => match default.declaration.init {
+            Some(Value::Str(..)) => (&default.declaration, Some(default.variable.to_string())),
+            _ => return None,
+        },
+        None => {
+            let decl = cx.facts.declaration(name, at.start())?;
+            (decl, literal_secret(cx, decl.init.as_ref()?)?.env)
+        }
+    };
     let again = reassigned(cx, decl)?;
     let line = |offset: usize| cx.file.line(offset);
     let (first, then) = (line(decl.declarator.start().min(again)), line(decl.declarator.start().max(again)));
@@ -1451,6 +1477,7 @@ fn kept_literal(cx: &FileContext<'_>, value: &Value) -> Option<(usize, String)> 
              the tool could move to the environment",
             decl.kind.as_str(),
         ),
+        env,
     ))
 }
 
@@ -1470,11 +1497,13 @@ fn mixed_array(cx: &FileContext<'_>, value: &Value, name: &str) -> Vec<Literal> 
         },
         _ => return Vec::new(),
     };
-    // The variables the array already reads (`process.env.SESSION_SECRET`) are not the literals' ones.
-    let read: Vec<&str> = items
+    // The variables the array already reads (`process.env.SESSION_SECRET`, `process.env?.SESSION_SECRET`) are not
+    // the literals' ones.
+    let texts: Vec<String> =
+        items.iter().filter(|i| !matches!(i, Value::Str(..))).map(|i| cx.text(i.range()).replace("?.", ".")).collect();
+    let read: Vec<&str> = texts
         .iter()
-        .filter(|i| !matches!(i, Value::Str(..)))
-        .flat_map(|i| cx.text(i.range()).split("process.env.").skip(1))
+        .flat_map(|text| text.split("process.env.").skip(1))
         .map(|rest| rest.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '$')).next().unwrap_or(""))
         .collect();
     let mut out = Vec::new();
@@ -1517,8 +1546,9 @@ fn mixed_array(cx: &FileContext<'_>, value: &Value, name: &str) -> Vec<Literal> 
     out
 }
 
-/// `X` for `process.env.X || 'literal'` (or `??`, `process.env['X']`, a template literal without substitutions as
-/// the fallback, the whole in a template literal of its own: `` `${process.env.X || 'dev'}` ``).
+/// `X` for `process.env.X || 'literal'` (or `??`, `process.env['X']`, optional chaining, `process.env?.X` or
+/// `process?.env?.X`, a template literal without substitutions as the fallback, the whole in a template literal of
+/// its own: `` `${process.env.X || 'dev'}` ``).
 fn env_with_fallback(text: &str) -> Option<String> {
     env_fallback(text).map(|(name, _)| name)
 }
@@ -1540,8 +1570,8 @@ fn env_fallback(text: &str) -> Option<(String, String)> {
         Expr::Tpl(t) if t.exprs.is_empty() => t.quasis.iter().map(|q| q.raw.to_string()).collect(),
         _ => return None,
     };
-    let Expr::Member(read) = unwrap(&bin.left) else { return None };
-    let Expr::Member(env) = unwrap(&read.obj) else { return None };
+    let read = member(&bin.left)?;
+    let env = member(&read.obj)?;
     let process = matches!(unwrap(&env.obj), Expr::Ident(i) if i.sym == *"process");
     if !process || !matches!(&env.prop, MemberProp::Ident(p) if p.sym == *"env") {
         return None;
@@ -1555,6 +1585,19 @@ fn env_fallback(text: &str) -> Option<(String, String)> {
         MemberProp::PrivateName(_) => return None,
     };
     codegen::is_identifier(&name).then_some((name, fallback))
+}
+
+/// The member expression `expr` is, read with optional chaining or not (`process.env?.X`, `process?.env`): it reads
+/// the same property of an object that is there.
+fn member(expr: &Expr) -> Option<&MemberExpr> {
+    match unwrap(expr) {
+        Expr::Member(m) => Some(m),
+        Expr::OptChain(chain) => match &*chain.base {
+            OptChainBase::Member(m) => Some(m),
+            OptChainBase::Call(_) => None,
+        },
+        _ => None,
+    }
 }
 
 /// The value assigned at `range` (recorded by the analysis as a range only), described as far as a literal secret
@@ -1649,6 +1692,11 @@ mod tests {
         assert_eq!(env_with_fallback("process.env.SESSION_SECRET || 'dev'").as_deref(), Some("SESSION_SECRET"));
         assert_eq!(env_with_fallback("process.env['JWT_KEY'] ?? `dev`").as_deref(), Some("JWT_KEY"));
         assert_eq!(env_with_fallback("`${process.env.JWT_KEY || 'dev'}`").as_deref(), Some("JWT_KEY"));
+        // (Optional chaining reads the same variable.)
+        assert_eq!(env_with_fallback("process.env?.SESSION_SECRET || 'dev'").as_deref(), Some("SESSION_SECRET"));
+        assert_eq!(env_with_fallback("process?.env?.SESSION_SECRET ?? 'dev'").as_deref(), Some("SESSION_SECRET"));
+        assert_eq!(env_with_fallback("process.env?.['JWT_KEY'] || 'dev'").as_deref(), Some("JWT_KEY"));
+        assert_eq!(env_with_fallback("process.env.get?.('X') || 'dev'"), None);
         assert_eq!(env_with_fallback("`v1-${process.env.JWT_KEY || 'dev'}`"), None);
         for text in ["process.env.A || other", "config.secret || 'x'", "process.env.A && 'x'", "'x' || process.env.A"] {
             assert_eq!(env_with_fallback(text), None, "{text}");
