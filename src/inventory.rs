@@ -15,7 +15,8 @@
 //!   the lockfile.
 //! - Yarn: one entry per resolved version, keyed by the ranges that resolve to it (`express@^4.18.2`), with the
 //!   ranges each package declares. Yarn 1 lists no project: the projects (the `package.json` next to the lockfile
-//!   and its `workspaces`) say what the roots depend on. Berry lists its workspaces (`app@workspace:.`) with their
+//!   and its `workspaces`) say what the roots depend on; a range raised since the last install still leads to the
+//!   entry its old range resolved to (as npm's lockfile still links the copy it installed). Berry lists its workspaces (`app@workspace:.`) with their
 //!   dependencies, development ones merged in: their `package.json` says which are development only.
 //! - pnpm: the projects (`importers`) with their ranges (`specifier`), and each package's dependencies by resolved
 //!   version only: a package's declared range is not recorded ([`Dependent::range`] is `None`).
@@ -954,6 +955,46 @@ fn yarn(text: &str, manifests: &Manifests<'_>) -> Result<(String, Graph), String
         let name = manifest.as_ref().and_then(|m| m.name().map(str::to_string));
         graph.roots.push(Root { path: folder.clone(), name });
     }
+    // A Yarn 1 lockfile older than its package.json (a range raised since the last `yarn install`): the entry the
+    // project's old range resolved to is still there, under a range nothing declares any longer. The project is still
+    // linked to it, with that old range, as npm's lockfile links the project to the copy it installed: what is
+    // installed is what the lockfile says until Yarn resolves the new range, and a fix reads that the range is ahead
+    // of the lockfile (not that the package belongs to no project, which would plan a fix a refreshed lockfile does
+    // not need). Of several such entries of one name, the newest.
+    let stale: HashMap<&str, (usize, &str)> = if berry {
+        HashMap::default()
+    } else {
+        let mut declared: std::collections::HashSet<(&str, &str)> = std::collections::HashSet::new();
+        for entry in &lock.entries {
+            let lists = [&entry.dependencies, &entry.optional_dependencies, &entry.peer_dependencies];
+            declared.extend(lists.into_iter().flat_map(|list| list.iter().copied()));
+        }
+        for (_, manifest) in &folders {
+            for section in INSTALLED {
+                declared.extend(manifest.iter().flat_map(|m| m.dependencies(section)));
+            }
+        }
+        let mut stale: HashMap<&str, (usize, &str)> = HashMap::new();
+        for (e, entry) in lock.entries.iter().enumerate() {
+            let Some(node) = node_of[e].filter(|_| !patches[e]) else { continue };
+            for &(name, range) in &entry.descriptors {
+                if declared.contains(&(name, range)) {
+                    continue;
+                }
+                let newer = |other: usize| {
+                    let version = |n: usize| nodejs_semver::Version::parse(&graph.nodes[n].version).ok();
+                    version(node) > version(other)
+                };
+                match stale.get(name) {
+                    Some(&(other, _)) if !newer(other) => {}
+                    _ => {
+                        stale.insert(name, (node, range));
+                    }
+                }
+            }
+        }
+        stale
+    };
     for (r, (folder, manifest)) in folders.iter().enumerate() {
         let declared = |kind: DepKind, name: &str, range: &str| (kind, name.to_string(), range.to_string());
         let mut deps: Vec<(DepKind, String, String)> = Vec::new();
@@ -987,6 +1028,8 @@ fn yarn(text: &str, manifests: &Manifests<'_>) -> Result<(String, Graph), String
         for (kind, name, range) in deps {
             if let Some(to) = resolve(&name, &range).and_then(|e| node_of[e]) {
                 graph.edges.push((Parent::Root(r), to, kind, Some(range)));
+            } else if let Some((to, locked)) = stale.get(name.as_str()).filter(|_| !berry) {
+                graph.edges.push((Parent::Root(r), *to, kind, Some(locked.to_string())));
             }
         }
     }

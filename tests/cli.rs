@@ -4135,3 +4135,49 @@ fn settings_go_to_the_app_that_serves_not_to_a_router_module_s_unused_app() {
         out.stderr
     );
 }
+
+/// Yarn 1 (`tests/e2e/advisories-yarn-stale`, its yarn.lock made by yarn 1.22: express `^4.17.2` locked at 4.17.2,
+/// with qs 6.9.6): `--write` without `--lockfile` raises express in package.json and leaves yarn.lock behind it. A
+/// second run before `yarn install` reads that the lockfile is stale for express (the project still installs the
+/// locked 4.17.2 until Yarn resolves the new range, as npm's lockfile says), so qs still comes with express 4.22.3
+/// and the run changes nothing. Before, the lockfile's express, which no range of package.json resolves to any
+/// longer, belonged to no project: the raise was forgotten and `"qs": "^6.14.1"` was added to `resolutions`, a pin a
+/// refreshed lockfile does not need (found on a real Yarn 1 app, tester round h6).
+#[test]
+fn yarn_1_second_run_before_the_install_changes_nothing() {
+    let project = Project::empty();
+    common::copy_dir(&Path::new(REPO).join("tests/e2e/advisories-yarn-stale"), project.path());
+    let lock = project.read("yarn.lock");
+    let args = ["--only", "express-version,advisories", "--color", "never", "--write", "--allow-no-vcs"];
+
+    let first = run(project.path(), &args);
+    assert_eq!(first.code, 0, "{first:?}");
+    assert_eq!(first.stdout, "wrote package.json (express-version; +1 -1)\n", "{first:?}");
+    assert!(project.read("package.json").contains("\"express\": \"^4.22.3\""));
+    assert_eq!(project.read("yarn.lock"), lock, "written without --lockfile");
+    let after_first = project.tree();
+
+    let second = run(project.path(), &args);
+    assert_eq!(second.code, 0, "{second:?}");
+    assert!(second.stderr.contains("express-harden: changed no files"), "{}", second.stderr);
+    assert_eq!(project.tree(), after_first, "a second run changes nothing");
+    assert!(!project.read("package.json").contains("resolutions"));
+    assert!(
+        second
+            .stderr
+            .contains("package.json lists express ^4.22.3 (locked at 4.17.2) that the lockfile does not install"),
+        "{}",
+        second.stderr
+    );
+    assert!(
+        second.stderr.contains(
+            "qs@6.9.6 (yarn.lock) is affected by GHSA-6rw7-vpxm-498p (moderate, CVE-2025-15284): qs's arrayLimit"
+        ) && second.stderr.contains(
+            "express is raised to 4.22.3 by express-version, which depends on qs ~6.16.0: the lockfile update of \
+             package.json moves qs inside the new range"
+        ),
+        "{}",
+        second.stderr
+    );
+    assert!(!second.stderr.contains("`resolutions` forces"), "{}", second.stderr);
+}
