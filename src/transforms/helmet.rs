@@ -6,6 +6,7 @@
 //!
 //! const app = express();
 //! app.get('/', home);
+//! app.listen(3000);
 //!
 //! // after
 //! const express = require('express');
@@ -14,10 +15,13 @@
 //! const app = express();
 //! app.use(helmet());
 //! app.get('/', home);
+//! app.listen(3000);
 //! ```
 //!
-//! Not applicable (left alone, sometimes with a finding): files that create no app (routers), apps that already
-//! use helmet in any form (in this file, or in a module the app is handed to), apps that use only some of helmet's sub-middlewares (reported with what is missing).
+//! Not applicable (left alone, sometimes with a finding): files that create no app (routers), apps the code never
+//! serves from (declared, configured, and never listened on, passed, exported or returned: `crate::serving`), apps
+//! that already use helmet in any form (in this file, or in a module the app is handed to), apps that use only some
+//! of helmet's sub-middlewares (reported with what is missing).
 //! Data: `transforms/helmet/data.json`. Description: `transforms/helmet/README.md`. Fixtures:
 //! `tests/fixtures/helmet/`.
 
