@@ -1808,7 +1808,7 @@ fn required_spec(call: &CallFacts) -> Option<Atom> {
 }
 
 /// `a.b.c` -> (`a`, [`b`, `c`]) when `text` is a dotted path of identifiers.
-fn dotted(text: &str) -> Option<(String, Vec<Atom>)> {
+pub(crate) fn dotted(text: &str) -> Option<(String, Vec<Atom>)> {
     let mut parts = text.split('.').map(str::trim);
     let first = parts.next()?;
     let is_ident = |s: &str| {

@@ -681,12 +681,7 @@ fn parser_secret<'a>(cx: &FileContext<'_>, use_: &session::SessionUse<'a>) -> Pa
         .calls
         .iter()
         .filter(|s| !s.is_new)
-        .filter(|s| {
-            s.call
-                .callee
-                .as_ref()
-                .is_some_and(|c| c.is_export("express", "cookieParser") || c.is_module("cookie-parser"))
-        })
+        .filter(|s| s.call.callee.as_ref().is_some_and(|c| session::is_middleware(c, "cookie-parser")))
         .filter_map(|s| s.call.args.first())
         .collect();
     let [secret] = parsers.as_slice() else {
@@ -701,15 +696,10 @@ fn parser_secret<'a>(cx: &FileContext<'_>, use_: &session::SessionUse<'a>) -> Pa
         let (here, there) = (cx.facts.declaration(name, at), cx.facts.declaration(name, secret.range().start()));
         matches!((here, there), (Some(a), Some(b)) if a.declarator == b.declarator)
     };
-    let path_root = |text: &str| -> Option<String> {
-        let mut parts = text.split('.');
-        let root = parts.next()?.trim();
-        (codegen::is_identifier(root) && parts.all(|p| codegen::is_identifier(p.trim()))).then(|| root.to_string())
-    };
     let portable = match secret {
         Value::Str(..) => true,
         Value::Ident(name, _) => same_binding(name),
-        Value::Other(_) => path_root(text).is_some_and(|root| root == "process" || same_binding(&root)),
+        Value::Other(_) => crate::links::dotted(text).is_some_and(|(root, _)| root == "process" || same_binding(&root)),
         _ => false,
     };
     if !portable {

@@ -337,10 +337,11 @@ impl Secrets {
         let mut missing: Vec<Missing<'_>> = Vec::new();
         // Without a secret of its own, express-session signs with the one cookie-parser was given (`req.secret`):
         // then it works as it is, and is left so.
-        let parser_secret = facts
-            .calls
-            .iter()
-            .any(|s| !s.is_new && !s.call.args.is_empty() && s.call.callee.as_ref().is_some_and(is_cookie_parser));
+        let parser_secret = facts.calls.iter().any(|s| {
+            !s.is_new
+                && !s.call.args.is_empty()
+                && s.call.callee.as_ref().is_some_and(|c| session::is_middleware(c, "cookie-parser"))
+        });
         for use_ in session::session_uses(facts, cx.links, EXPRESS_SESSION) {
             if let Some(obj) = use_.object() {
                 add(prop_value(obj, "secret"), &env.session_secret, false, false);
@@ -379,7 +380,7 @@ impl Secrets {
             }
         }
         for site in facts.calls.iter().filter(|s| !s.is_new) {
-            if site.call.callee.as_ref().is_some_and(is_cookie_parser) {
+            if site.call.callee.as_ref().is_some_and(|c| session::is_middleware(c, "cookie-parser")) {
                 add(site.call.args.first(), &env.cookie_secret, false, false);
             }
         }
@@ -389,12 +390,12 @@ impl Secrets {
             let (callee, key) = (&passed.callee, passed.key.as_deref());
             // (Express 3's bundled middleware too, `express.cookieParser(config.secret)`: the migration in the same
             // run rewrites that call, but what the caller passes is read from the code as it was.)
-            let is = |module: &str, bundled: &str| callee.is_module(module) || callee.is_export("express", bundled);
+            let is = |module: &str| session::is_middleware(callee, module);
             let sink = match (key, passed.arg) {
-                (Some("secret"), 0) if is(EXPRESS_SESSION, "session") => Some((&env.session_secret, false)),
-                (Some("keys"), 0) if is(COOKIE_SESSION, "cookieSession") => Some((&env.session_keys, true)),
-                (Some("secret"), 0) if is(COOKIE_SESSION, "cookieSession") => Some((&env.session_secret, false)),
-                (None, 0) if is("cookie-parser", "cookieParser") => Some((&env.cookie_secret, false)),
+                (Some("secret"), 0) if is(EXPRESS_SESSION) => Some((&env.session_secret, false)),
+                (Some("keys"), 0) if is(COOKIE_SESSION) => Some((&env.session_keys, true)),
+                (Some("secret"), 0) if is(COOKIE_SESSION) => Some((&env.session_secret, false)),
+                (None, 0) if is("cookie-parser") => Some((&env.cookie_secret, false)),
                 _ => None,
             };
             if let Some((name, list)) = sink.filter(|_| !passed.is_new) {
@@ -892,16 +893,13 @@ fn may_move_session_secrets(cx: &FileContext<'_>) -> bool {
     let facts = cx.facts;
     !session::session_uses(facts, cx.links, EXPRESS_SESSION).is_empty()
         || !session::session_uses(facts, cx.links, COOKIE_SESSION).is_empty()
-        || facts.calls.iter().any(|s| !s.is_new && s.call.callee.as_ref().is_some_and(is_cookie_parser))
+        || facts
+            .calls
+            .iter()
+            .any(|s| !s.is_new && s.call.callee.as_ref().is_some_and(|c| session::is_middleware(c, "cookie-parser")))
         || cx.links.passed_values.iter().any(|p| {
-            [EXPRESS_SESSION, COOKIE_SESSION, "cookie-parser"].iter().any(|m| p.callee.is_module(m))
-                || ["session", "cookieSession", "cookieParser"].iter().any(|b| p.callee.is_export("express", b))
+            [EXPRESS_SESSION, COOKIE_SESSION, "cookie-parser"].iter().any(|m| session::is_middleware(&p.callee, m))
         })
-}
-
-/// cookie-parser, or Express 3's bundled `express.cookieParser`.
-fn is_cookie_parser(callee: &crate::values::CalleeRef) -> bool {
-    callee.is_module("cookie-parser") || callee.is_export("express", "cookieParser")
 }
 
 /// The kind of module that can serve this file's helper: the extension it would have (`.ts` for `.ts` and `.tsx`

@@ -166,14 +166,26 @@ pub fn object_once<'o>(
     Some((obj, None))
 }
 
+/// The name Express 3 bundled `module`'s middleware under (`express.session`, `express.cookieSession`,
+/// `express.cookieParser`), for the packages that replace it.
+pub fn bundled_name(module: &str) -> Option<&'static str> {
+    match module {
+        EXPRESS_SESSION => Some("session"),
+        COOKIE_SESSION => Some("cookieSession"),
+        "cookie-parser" => Some("cookieParser"),
+        _ => None,
+    }
+}
+
+/// Whether `callee` is `module`'s middleware factory, or Express 3's bundled one ([`bundled_name`]).
+pub fn is_middleware(callee: &crate::values::CalleeRef, module: &str) -> bool {
+    callee.is_module(module) || bundled_name(module).is_some_and(|name| callee.is_export("express", name))
+}
+
 /// Every call of `module`'s middleware factory in the file, including Express 3's bundled `express.session(...)` and
 /// `express.cookieSession(...)`, then the options objects of this file that other modules pass to it.
 pub fn session_uses<'a>(facts: &'a FileFacts, links: &'a FileLinks, module: &str) -> Vec<SessionUse<'a>> {
-    let bundled = match module {
-        EXPRESS_SESSION => Some("session"),
-        COOKIE_SESSION => Some("cookieSession"),
-        _ => None,
-    };
+    let bundled = bundled_name(module);
     let exported = links
         .passed_objects
         .iter()
@@ -192,14 +204,7 @@ pub fn session_uses<'a>(facts: &'a FileFacts, links: &'a FileLinks, module: &str
     facts
         .calls
         .iter()
-        .filter(|site| {
-            !site.is_new
-                && site
-                    .call
-                    .callee
-                    .as_ref()
-                    .is_some_and(|c| c.is_module(module) || bundled.is_some_and(|name| c.is_export("express", name)))
-        })
+        .filter(|site| !site.is_new && site.call.callee.as_ref().is_some_and(|c| is_middleware(c, module)))
         .map(|site| SessionUse { site: Some(site), options: options_of(facts, links, site) })
         .chain(exported)
         .collect()
