@@ -329,11 +329,21 @@ pub struct SurveyNotes {
     distinct: rustc_hash::FxHashMap<String, Vec<DistinctNote>>,
     /// Where each (prefix, text) is in `distinct`.
     seen: rustc_hash::FxHashMap<(String, String), usize>,
+    /// Whether the files came in strictly increasing path order (as the pipeline pushes them), so that a file is
+    /// found by a binary search.
+    unsorted: bool,
 }
 
 /// A distinct note text of [`SurveyNotes`], with where it first appears and where it first appears in another file
-/// (file and note indexes).
-type DistinctNote = (String, (u32, u32), Option<(u32, u32)>);
+/// (file and note indexes), and its spread: how many files note it and the deepest folder that holds them all, made
+/// on the first ask ([`SurveyNotes::spread`]).
+#[derive(Debug)]
+struct DistinctNote {
+    text: String,
+    first: (u32, u32),
+    second: Option<(u32, u32)>,
+    spread: std::sync::OnceLock<(usize, PathBuf)>,
+}
 
 /// A note's prefix: up to and including its first `:`, or the whole note.
 fn note_prefix(note: &str) -> &str {
@@ -352,17 +362,20 @@ impl SurveyNotes {
             let distinct = self.distinct.entry(prefix.to_string()).or_default();
             match self.seen.entry((prefix.to_string(), rest.to_string())) {
                 std::collections::hash_map::Entry::Occupied(i) => {
-                    let (_, first, second) = &mut distinct[*i.get()];
-                    if first.0 != file && second.is_none() {
-                        *second = Some(at);
+                    let note = &mut distinct[*i.get()];
+                    if note.first.0 != file && note.second.is_none() {
+                        note.second = Some(at);
                     }
+                    note.spread.take();
                 }
                 std::collections::hash_map::Entry::Vacant(i) => {
                     i.insert(distinct.len());
-                    distinct.push((rest.to_string(), at, None));
+                    let spread = std::sync::OnceLock::new();
+                    distinct.push(DistinctNote { text: rest.to_string(), first: at, second: None, spread });
                 }
             }
         }
+        self.unsorted |= self.files.last().is_some_and(|(last, _)| *last >= path);
         self.files.push((path, notes));
     }
 
@@ -393,13 +406,58 @@ impl SurveyNotes {
         let at = self.distinct.get(prefix).map_or(&[][..], Vec::as_slice);
         let mut found: Vec<((u32, u32), &str)> = at
             .iter()
-            .filter_map(|(text, first, second)| {
-                let place = if self.files[first.0 as usize].0 != own { Some(*first) } else { *second };
-                place.map(|p| (p, text.as_str()))
+            .filter_map(|note| {
+                let place = if self.files[note.first.0 as usize].0 != own { Some(note.first) } else { note.second };
+                place.map(|p| (p, note.text.as_str()))
             })
             .collect();
         found.sort_unstable();
         found.into_iter().map(|(_, text)| text).collect()
+    }
+
+    /// How many files note exactly `prefix` followed by `text`, and the deepest folder that holds them all (the
+    /// longest run of leading components their folders share). `None` when no file notes it. Made once for each
+    /// note, on its first ask: a plan of every file may ask, and a scan of the files for each ask made planning
+    /// quadratic in the project's size.
+    pub fn spread(&self, prefix: &str, text: &str) -> Option<(usize, &Path)> {
+        let index = *self.seen.get(&(prefix.to_string(), text.to_string()))?;
+        let note = self.distinct.get(prefix)?.get(index)?;
+        let (count, folder) = note.spread.get_or_init(|| {
+            let mut count = 0;
+            let mut last = None;
+            let mut shared: Option<PathBuf> = None;
+            for (path, noted) in self.notes(prefix) {
+                if noted != text || last == Some(path) {
+                    continue;
+                }
+                last = Some(path);
+                count += 1;
+                let folder = path.parent().unwrap_or(Path::new(""));
+                shared = Some(match shared {
+                    None => folder.to_path_buf(),
+                    Some(shared) => shared
+                        .components()
+                        .zip(folder.components())
+                        .take_while(|(a, b)| a == b)
+                        .map(|(a, _)| a)
+                        .collect(),
+                });
+            }
+            (count, shared.unwrap_or_default())
+        });
+        Some((*count, folder.as_path()))
+    }
+
+    /// Whether the file at `path` notes exactly `prefix` followed by `text`.
+    pub fn noted_by(&self, path: &Path, prefix: &str, text: &str) -> bool {
+        let at = if self.unsorted {
+            self.files.iter().position(|(p, _)| p == path)
+        } else {
+            self.files.binary_search_by(|(p, _)| p.as_path().cmp(path)).ok()
+        };
+        at.is_some_and(|i| {
+            self.files[i].1.iter().any(|note| note_prefix(note) == prefix && &note[prefix.len()..] == text)
+        })
     }
 }
 
@@ -535,6 +593,28 @@ mod tests {
         prefixes.sort_unstable();
         assert_eq!(prefixes, ["12", "listen:", "redis:"]);
         assert_eq!(survey.files().len(), 4);
+    }
+
+    #[test]
+    fn a_notes_spread_counts_its_files_and_finds_the_folder_that_holds_them() {
+        let mut survey = SurveyNotes::default();
+        survey.push("/p/src/a/x.js".into(), vec!["helper:js cjs".into(), "helper:js cjs".into()]);
+        survey.push("/p/src/a/y.ts".into(), vec!["helper:ts esm".into()]);
+        survey.push("/p/src/ab/z.js".into(), vec!["helper:js cjs".into()]);
+        survey.push("/p/srcs/w.js".into(), vec!["helper:js esm".into(), "other".into()]);
+        assert_eq!(survey.spread("helper:", "js cjs"), Some((2, Path::new("/p/src"))));
+        assert_eq!(survey.spread("helper:", "ts esm"), Some((1, Path::new("/p/src/a"))));
+        assert_eq!(survey.spread("helper:", "js esm"), Some((1, Path::new("/p/srcs"))));
+        assert_eq!(survey.spread("helper:", "mjs esm"), None);
+        assert!(survey.noted_by(Path::new("/p/src/ab/z.js"), "helper:", "js cjs"));
+        assert!(!survey.noted_by(Path::new("/p/src/ab/z.js"), "helper:", "ts esm"));
+        assert!(!survey.noted_by(Path::new("/p/src/b.js"), "helper:", "js cjs"));
+        assert!(survey.noted_by(Path::new("/p/srcs/w.js"), "other", ""));
+        // Files out of path order are still found.
+        survey.push("/p/a.js".into(), vec!["helper:js cjs".into()]);
+        assert!(survey.noted_by(Path::new("/p/a.js"), "helper:", "js cjs"));
+        assert!(survey.noted_by(Path::new("/p/src/a/x.js"), "helper:", "js cjs"));
+        assert_eq!(survey.spread("helper:", "js cjs"), Some((3, Path::new("/p"))));
     }
 
     #[test]

@@ -926,21 +926,16 @@ fn shared_helper_module(cx: &FileContext<'_>) -> Option<(std::path::PathBuf, Str
     }
     let flavour = helper_flavour(cx)?;
     let notes = cx.project.survey(ID);
-    let files: Vec<&std::path::Path> =
-        notes.notes(HELPER_NOTE).filter(|(_, text)| *text == flavour).map(|(path, _)| path).collect();
-    if files.len() < 2 || !files.contains(&cx.file.path.as_path()) {
+    let (files, folder) = notes.spread(HELPER_NOTE, &flavour)?;
+    if files < 2 || !notes.noted_by(&cx.file.path, HELPER_NOTE, &flavour) {
         return None;
-    }
-    let mut folder = files[0].parent()?.to_path_buf();
-    while !files.iter().all(|f| f.starts_with(&folder)) {
-        folder = folder.parent()?.to_path_buf();
     }
     let extension = flavour.split(' ').next()?;
     let path = folder.join(format!("{HELPER_MODULE}.{extension}"));
     if cx.project.module_paths_taken.contains(&path) {
         return None;
     }
-    let specifier = helper_specifier(cx, &folder, extension)?;
+    let specifier = helper_specifier(cx, folder, extension)?;
     Some((path, specifier))
 }
 
