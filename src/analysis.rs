@@ -1097,9 +1097,16 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
     } = collector;
     for (index, declared) in local_apps {
         let Some(app) = apps.get_mut(index) else { continue };
-        if let Some(name) = app.names.first() {
-            app.idle = crate::serving::idle(&parsed.program, name, declared, app.scope);
-        }
+        let Some(name) = app.names.first() else { continue };
+        // An app listened on (or handed on) in its scope serves: the calls the walk already recorded say so without
+        // another walk of the tree (when the transforms track the method).
+        let serves = member_calls.iter().any(|c| {
+            c.object == *name
+                && crate::serving::SERVES.contains(&c.method.as_ref())
+                && app.scope.start() <= c.range.start()
+                && c.range.start() < app.scope.end()
+        });
+        app.idle = !serves && crate::serving::idle(&parsed.program, name, declared, app.scope);
     }
     inline_requires.sort_unstable();
     inline_requires.dedup();

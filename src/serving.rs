@@ -12,7 +12,7 @@ use swc_ecma_ast::*;
 use swc_ecma_visit::{Visit, VisitWith};
 
 /// Methods that make an app serve, or hand it on as a function (`app.handle(req, res)`, `app.call(...)`).
-const SERVES: [&str; 5] = ["listen", "handle", "call", "apply", "bind"];
+pub(crate) const SERVES: [&str; 5] = ["listen", "handle", "call", "apply", "bind"];
 
 /// Methods whose result is a value and not the app (`app.get('env')` with one argument, `app.enabled('x')`).
 const VALUE_METHODS: [&str; 4] = ["enabled", "disabled", "path", "render"];
@@ -85,7 +85,26 @@ impl Uses<'_> {
     }
 }
 
+impl Uses<'_> {
+    /// Whether the walk can skip a node at `range`: a use is found already, or the node lies outside the scope.
+    fn skips(&self, range: ByteRange) -> bool {
+        self.used || range.end() <= self.scope.start() || range.start() >= self.scope.end()
+    }
+}
+
 impl Visit for Uses<'_> {
+    fn visit_module_item(&mut self, item: &ModuleItem) {
+        if !self.skips(span_of_node(item)) {
+            item.visit_children_with(self);
+        }
+    }
+
+    fn visit_stmt(&mut self, stmt: &Stmt) {
+        if !self.skips(span_of_node(stmt)) {
+            stmt.visit_children_with(self);
+        }
+    }
+
     fn visit_ident(&mut self, id: &Ident) {
         let at = span_of_node(id).start();
         if id.sym == *self.name && at != self.declared && self.scope.start() <= at && at < self.scope.end() {
