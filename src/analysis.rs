@@ -138,6 +138,10 @@ pub struct Registration {
     pub template: Option<(Atom, ByteRange)>,
     /// The name the route is read from when the first argument is one (`app.get(route, h)`), with its range.
     pub path_name: Option<(Atom, ByteRange)>,
+    /// The functions passed through a call of one argument (`asyncHandler(auth.login)`, `wrap(async (req, res) =>
+    /// ...)`): the callee's name or dotted path, and the function. They are handlers when the callee hands the
+    /// request and response on to it ([`crate::links`] decides).
+    pub wrapped: Box<[(Atom, HandlerArg)]>,
 }
 
 /// What stands for an expression of a template literal route in [`Registration::template`].
@@ -2838,6 +2842,36 @@ impl Visit for Collector<'_> {
                                 _ => None,
                             })
                             .collect();
+                        // `asyncHandler(auth.login)`: a function handed to a wrapper whose result is registered.
+                        let wrapped = call
+                            .args
+                            .iter()
+                            .filter_map(|a| {
+                                let Expr::Call(CallExpr { callee: Callee::Expr(callee), args, .. }) = unwrap(&a.expr)
+                                else {
+                                    return None;
+                                };
+                                let [arg] = &args[..] else { return None };
+                                if arg.spread.is_some() {
+                                    return None;
+                                }
+                                let wrapper = match unwrap(callee) {
+                                    Expr::Ident(id) => crate::values::kept(&id.sym),
+                                    Expr::Member(MemberExpr { prop: MemberProp::Ident(p), .. }) if p.sym == *"bind" => {
+                                        return None
+                                    }
+                                    member @ Expr::Member(_) => self.path_of(member)?,
+                                    _ => return None,
+                                };
+                                let inner = match unwrap(&arg.expr) {
+                                    Expr::Fn(_) | Expr::Arrow(_) => HandlerArg::Inline(span_of_node(unwrap(&arg.expr))),
+                                    Expr::Ident(id) => HandlerArg::Named(crate::values::kept(&id.sym)),
+                                    member @ Expr::Member(_) => HandlerArg::Path(self.path_of(member)?),
+                                    _ => return None,
+                                };
+                                Some((wrapper, inner))
+                            })
+                            .collect();
                         let path = match call.args.first().map(|a| unwrap(&a.expr)) {
                             Some(Expr::Lit(Lit::Str(s))) => Some((crate::values::interned(&s.value), span_of_node(s))),
                             _ => route_path(&m.obj),
@@ -2893,6 +2927,7 @@ impl Visit for Collector<'_> {
                             opaque_path,
                             template,
                             path_name,
+                            wrapped,
                         });
                         if method == "use" {
                             let mut middleware = Vec::new();

@@ -33,6 +33,10 @@ const EXTENSIONS: [&str; 8] = ["js", "cjs", "mjs", "jsx", "ts", "tsx", "cts", "m
 /// How deep a chain of re-exports and names is followed (a cycle stops there).
 const MAX_DEPTH: usize = 12;
 
+/// Packages whose default export wraps a route handler and hands the request and response on to it (an async
+/// function's rejection goes to `next`).
+const WRAPPER_PACKAGES: [&str; 2] = ["express-async-handler", "express-async-wrap"];
+
 /// What the rest of the project says about each file, by the file's index (the discovered list's).
 ///
 /// A slot per file, boxed where there are links: a hash map of them was the largest single table the linking built
@@ -826,10 +830,14 @@ pub fn link(inputs: &[Option<LinkInput<'_>>], resolver: &Resolver) -> ProjectLin
             })
         },
         |found: Vec<FoundLinks>| {
-            handlers.extend(found.iter().flat_map(|f| f.handlers.iter().map(|(t, (range, _), _)| (*t, *range))));
+            handlers.extend(found.iter().flat_map(|f| f.handlers.iter().map(|(t, (range, _), ..)| (*t, *range))));
             for found in found {
                 let i = found.file;
-                for (target, handler, form) in found.handlers.into_iter().filter(|(t, ..)| *t != i) {
+                // (A file reads the handlers it registers itself from its registrations, but for those it passes
+                // through a wrapper.)
+                for (target, handler, form, _) in
+                    found.handlers.into_iter().filter(|(t, .., wrapped)| *t != i || *wrapped)
+                {
                     let entry = links.entry(target);
                     if form {
                         add(&mut entry.form_handlers, handler.0);
@@ -908,8 +916,8 @@ const LINK_BLOCK: usize = 2048;
 struct FoundLinks {
     file: usize,
     mounted: Vec<(usize, usize)>,
-    /// Each with whether its route takes a form's submission.
-    handlers: Vec<(usize, LinkedHandler, bool)>,
+    /// Each with whether its route takes a form's submission, and whether it is passed through a wrapper.
+    handlers: Vec<(usize, LinkedHandler, bool, bool)>,
     objects: Vec<(usize, PassedObject, ObjectElsewhere)>,
     instances: Vec<ImportedInstance>,
     values: Vec<(usize, PassedValue)>,
@@ -1293,15 +1301,15 @@ impl<'b> Linker<'_, 'b> {
     }
 
     /// The functions that file `i` registers as handlers on an app or router, of its own or of other modules, by their
-    /// file and range, each with whether its route takes a form's submission ([`crate::analysis::FORM_METHODS`]).
-    /// Those registered by a name or path that names neither a function nor a package's value are added to
+    /// file and range, each with whether its route takes a form's submission ([`crate::analysis::FORM_METHODS`]) and
+    /// whether it is passed through a wrapper ([`Self::wrapper_forwards`]). Those registered by a name or path that names neither a function nor a package's value are added to
     /// `unknown` ([`FileLinks::unknown_handlers`]).
     fn registered_handlers(
         &self,
         i: usize,
         own: Option<&[AppParam]>,
         unknown: &mut Vec<(usize, Atom)>,
-    ) -> Vec<(usize, LinkedHandler, bool)> {
+    ) -> Vec<(usize, LinkedHandler, bool, bool)> {
         let Some(input) = self.input(i) else { return Vec::new() };
         let facts = input.facts;
         let mut out = Vec::new();
@@ -1312,7 +1320,10 @@ impl<'b> Linker<'_, 'b> {
                 continue;
             }
             let form = crate::analysis::FORM_METHODS.contains(&registration.method.as_str());
-            for handler in &registration.handlers {
+            let at = registration.range.start();
+            let wrapped = registration.wrapped.iter().filter(|(wrapper, _)| self.wrapper_forwards(i, wrapper, at));
+            let handlers = registration.handlers.iter().map(|h| (h, false));
+            for (handler, wrapped) in handlers.chain(wrapped.map(|(_, handler)| (handler, true))) {
                 let path = || registration.path.as_ref().map(|(p, _)| p.clone());
                 let (first, rest) = match handler {
                     HandlerArg::Named(name) => (name.clone(), Vec::new()),
@@ -1323,13 +1334,13 @@ impl<'b> Linker<'_, 'b> {
                     }
                     HandlerArg::Inline(range) => {
                         if let Some(f) = facts.function_within(range).filter(|f| f.range == *range) {
-                            out.push((i, (f.range, path()), form));
+                            out.push((i, (f.range, path()), form, wrapped));
                         }
                         continue;
                     }
                 };
                 match self.name(i, &first, registration.range.start(), &rest, 0) {
-                    Some(Resolved::Function(t, range)) => out.push((t, (range, path()), form)),
+                    Some(Resolved::Function(t, range)) => out.push((t, (range, path()), form, wrapped)),
                     Some(_) => {}
                     // (A package's export, `express.static`, or a name bound to one, is no project code.)
                     None if facts
@@ -1347,6 +1358,46 @@ impl<'b> Linker<'_, 'b> {
             }
         }
         out
+    }
+
+    /// Whether `wrapper` (a name or dotted path in file `i`, at `at`), called with a function, returns a handler that
+    /// hands its request and response on to that function: the default export of a package known to
+    /// ([`WRAPPER_PACKAGES`]), or a function of the project whose first parameter it calls with the request and
+    /// response of a function it holds (`fn => (req, res, next) => fn(req, res, next).catch(next)`, `function (fn) {
+    /// return function (...args) { return fn(...args) } }`).
+    fn wrapper_forwards(&self, i: usize, wrapper: &Atom, at: usize) -> bool {
+        let Some(input) = self.input(i) else { return false };
+        let mut parts = wrapper.split('.').map(Atom::from);
+        let Some(first) = parts.next() else { return false };
+        let rest: Vec<Atom> = parts.collect();
+        let package =
+            input.facts.bindings.iter().any(|b| {
+                b.local == first && b.kind == ImportKind::Module && WRAPPER_PACKAGES.contains(&b.module.as_str())
+            });
+        if package && rest.is_empty() {
+            return true;
+        }
+        let Some(Resolved::Function(t, range)) = self.name(i, &first, at, &rest, 0) else { return false };
+        let Some(target) = self.input(t) else { return false };
+        let facts = target.facts;
+        let Some(function) = facts.functions.iter().find(|f| f.range == range) else { return false };
+        let Some(Some(param)) = function.params.first() else { return false };
+        let within = |r: &ByteRange| function.body.start() <= r.start() && r.end() <= function.body.end();
+        facts.local_calls().iter().any(|call| {
+            if call.callee != *param || !within(&call.range) {
+                return false;
+            }
+            // (The innermost function holding the call, by its body: the handler the wrapper returns.)
+            let Some(scope) = call.scope.filter(|s| *s != function.body && within(s)) else { return false };
+            let Some(handler) = facts.functions.iter().find(|f| f.body == scope) else { return false };
+            match (&*handler.params, &*call.args) {
+                // `function (...args) { return fn(...args) }` (a rest parameter and a spread are not names).
+                ([None], [None]) => true,
+                (params, args) => {
+                    params.len() >= 2 && args.len() >= 2 && params[0].is_some() && params[..2] == args[..2]
+                }
+            }
+        })
     }
 
     /// The calls file `i` makes of functions of the project: its own, called by name (`setup(app)`, not hidden by a
