@@ -3642,6 +3642,55 @@ fn an_express_2_project_is_left_alone_and_exits_3() {
 }
 
 #[test]
+fn an_express_2_app_gets_only_its_secret_moved_and_the_same_code_on_express_3_is_hardened() {
+    // Express 2's express.session is connect 1.x's: it reads the cookie name from `key` and writes no SameSite, and
+    // today's stores need express-session. With every transform, the Express 2 app gets its hard-coded secret moved to
+    // the environment and nothing else; the same code on Express 3 is migrated and hardened.
+    let code = "var express = require('express');\nvar app = express.createServer();\n\
+                app.use(express.cookieParser());\n\
+                app.use(express.session({ secret: 'keyboard cat', cookie: { maxAge: 3600000 } }));\n\
+                app.get('/', function (req, res) {\n  res.cookie('theme', 'dark');\n  res.send('hi');\n});\n\
+                app.listen(3000);\n";
+    let manifest = |version: &str| {
+        format!("{{\n  \"name\": \"app\",\n  \"dependencies\": {{\n    \"express\": \"{version}\"\n  }}\n}}\n")
+    };
+    let two = Project::empty().with("package.json", manifest("2.5.x")).with("app.js", code);
+    let out = run(two.path(), &["--write", "--allow-no-vcs"]);
+    assert_eq!(out.code, 3, "{out:?}");
+    let app = two.read("app.js");
+    assert!(
+        app.contains(
+            "app.use(express.session({ secret: requiredSecret('SESSION_SECRET'), cookie: { maxAge: 3600000 } }));"
+        ),
+        "{app}"
+    );
+    for untouched in
+        ["var app = express.createServer();\n", "app.use(express.cookieParser());\n", "res.cookie('theme', 'dark');\n"]
+    {
+        assert!(app.contains(untouched), "{untouched}: {app}");
+    }
+    for absent in ["name:", "sameSite", "resave", "helmet", "RedisStore", "cookie-parser"] {
+        assert!(!app.contains(absent), "{absent}: {app}");
+    }
+    assert_eq!(two.read("package.json"), manifest("2.5.x"));
+    assert!(out.stderr.contains("Its session and cookies are not hardened either"), "{}", out.stderr);
+    assert!(!out.stderr.contains("renamed to sid"), "{}", out.stderr);
+
+    let three = Project::empty()
+        .with("package.json", manifest("3.21.2"))
+        .with("app.js", code.replace("express.createServer()", "express()"));
+    let out = run(three.path(), &["--write", "--allow-no-vcs"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let app = three.read("app.js");
+    for hardened in
+        ["app.use(helmet());", "name: 'sid'", "sameSite: 'lax'", "requiredSecret('SESSION_SECRET')", "RedisStore"]
+    {
+        assert!(app.contains(hardened), "{hardened}: {app}");
+    }
+    assert!(three.read("package.json").contains("\"express\": \"4.22.3\""), "{}", three.read("package.json"));
+}
+
+#[test]
 fn a_default_run_never_writes_express_5_route_syntax() {
     // Without --express 5 the project stays on Express 4, whatever else happens (here a file that does not parse):
     // its route strings keep Express 4's syntax, which Express 4 reads (`'/{*splat}'` would match only that text).

@@ -35,6 +35,7 @@ use crate::edit::Edit;
 use crate::settings::{SettingsGroup, SettingsInput};
 use crate::transform::{FileContext, FilePlan, Transform, TransformInfo, Watch};
 use crate::transforms::data;
+use crate::transforms::express4;
 use crate::transforms::shared::cookie_flags::{self, CookiePolicy, SecurePolicy, Wanted, COOKIES};
 use crate::transforms::shared::session::{self, SessionOptions, COOKIE_SESSION};
 use crate::values::{ObjectFacts, Value};
@@ -74,6 +75,10 @@ impl Transform for CookieSession {
     }
 
     fn plan(&self, cx: &FileContext<'_>, plan: &mut FilePlan) {
+        // (An Express 2 project's code is left alone: express-version says why.)
+        if express4::before_express3(cx.project) {
+            return;
+        }
         let mut seen = Vec::new();
         let mut renamed = false;
         // cookie-session has no `'auto'` (it would act as `true`), but left unset its cookie is already secure

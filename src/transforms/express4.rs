@@ -129,7 +129,8 @@ pub fn on_express3(cx: &FileContext<'_>) -> bool {
 /// Whether the project's manifest lists Express 2 or older (a range on the oldest major it allows: `>=2 <4` too).
 /// Its `app.configure` and bundled middleware are Express 2's, and the 3 -> 4 rewrite of them does not run there
 /// (`app.get('env')` is a route lookup on Express 2, so a block put under it never runs): its code is left alone, and
-/// express-version says why Express stays.
+/// express-version says why Express stays. session-cookie, session-store and cookie-session leave it alone too: its
+/// `express.session` is connect 1.x's, which reads `key`, not `name`, and writes no SameSite.
 pub fn before_express3(project: &crate::project::Project) -> bool {
     project.manifest.as_ref().is_some_and(|m| {
         m.dependency_all("express").iter().any(|(_, spec)| crate::npm_spec::start_major(spec).is_some_and(|n| n < 3))

@@ -576,8 +576,10 @@ fn express2_message(spec: &str, current: u64, to: &str) -> String {
          and no code is migrated. The move to {to} needs the app migrated to Express 3 first, which no transform does \
          (express.createServer() no longer returns an http.Server, layouts and partials left res.render, \
          app.helpers/app.dynamicHelpers became app.locals/res.locals, app.error, app.register and req.flash are gone), \
-         and the 3 -> 4 rewrite does not run on Express 2 (app.get('env') is a route lookup there). Migrate the app to \
-         Express 3 by hand (https://github.com/expressjs/express/wiki/Migrating-from-2.x-to-3.x), then run again"
+         and the 3 -> 4 rewrite does not run on Express 2 (app.get('env') is a route lookup there). Its session and \
+         cookies are not hardened either: express.session there is connect 1.x's, which reads the cookie name from \
+         `key`, writes no SameSite and knows no `trust proxy` (a secret written in the code is still moved to the \
+         environment). Migrate the app to Express 3 by hand (https://github.com/expressjs/express/wiki/Migrating-from-2.x-to-3.x), then run again"
     )
 }
 

@@ -47,6 +47,7 @@ use crate::parse::ByteRange;
 use crate::settings::{SettingsGroup, SettingsInput};
 use crate::transform::{FileContext, FilePlan, Survey, Transform, TransformInfo, Watch};
 use crate::transforms::data;
+use crate::transforms::express4;
 use crate::transforms::shared::cookie_flags::{self, CookiePolicy, Wanted, COOKIES};
 use crate::transforms::shared::session::{self, SessionOptions, SessionUse, EXPRESS_SESSION};
 use crate::values::{ObjectFacts, Value};
@@ -137,6 +138,12 @@ impl Transform for SessionCookie {
     }
 
     fn plan(&self, cx: &FileContext<'_>, plan: &mut FilePlan) {
+        // Express 2's `express.session` is connect 1.x's: it reads the cookie's name from `key` (a `name` is ignored),
+        // writes no SameSite, sends a secure cookie only on an encrypted connection (no `trust proxy`) and has no
+        // resave or saveUninitialized. The project's code is left alone (express-version says why, once).
+        if express4::before_express3(cx.project) {
+            return;
+        }
         let survey = cx.project.survey(ID);
         // A module of the project that reads the cookie by its default name, in a way this run cannot rename with it
         // (`req.cookies['connect.sid']`): the rename would break it, so the name is kept.

@@ -84,6 +84,7 @@ use crate::settings::{SettingsGroup, SettingsInput};
 use crate::source::SourceKind;
 use crate::transform::{DependencyRequest, FileContext, FilePlan, Transform, TransformInfo, Watch};
 use crate::transforms::data::{self, PackageVersion};
+use crate::transforms::express4;
 use crate::transforms::shared::express_target::{ExpressTarget, EXPRESS};
 use crate::transforms::shared::imports;
 use crate::transforms::shared::names::{self, NewNames};
@@ -564,6 +565,11 @@ impl Transform for SessionStore {
     }
 
     fn plan(&self, cx: &FileContext<'_>, plan: &mut FilePlan) {
+        // (Express 2's `express.session` is connect 1.x's, and today's stores extend express-session's Store, a peer
+        // dependency the project does not have: its code is left alone, and express-version says why.)
+        if express4::before_express3(cx.project) {
+            return;
+        }
         let facts = cx.facts;
         let uses = session::session_uses(facts, cx.links, EXPRESS_SESSION);
         let mut actions: Vec<(Action, SessionUse<'_>)> = Vec::new();
