@@ -188,10 +188,19 @@ mod tests {
 
     #[test]
     fn credential_names_are_matched_by_word() {
-        for name in ["remember_token", "refreshToken", "connect.sid", "session", "jwt", "AUTH", "user-session-id"] {
+        for name in
+            ["remember_token", "refreshToken", "connect.sid", "session", "jwt", "AUTH", "user-session-id", "pass"]
+        {
             assert!(is_credential(name), "{name}");
         }
         for name in ["sidebar", "theme", "visitor_id", "XSRF-TOKEN", "csrfToken", "authorName"] {
+            assert!(!is_credential(name), "{name}");
+        }
+        // A password word counts as a word of its own only: not inside passport, compass or bypass.
+        for name in ["user_password", "adminPwd", "last-passwd", "SAVED_PASS", "passwordHash"] {
+            assert!(is_credential(name), "{name}");
+        }
+        for name in ["passport_return_to", "compass", "bypassCache", "passage", "surpassed", "pwdless", "userpass"] {
             assert!(!is_credential(name), "{name}");
         }
     }
