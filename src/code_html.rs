@@ -846,7 +846,22 @@ impl Collector<'_> {
     }
 }
 
+/// A string every version of the secrets transform's helper (`requiredSecret`) holds, and that holds the reads and
+/// writes of the file that keeps its development key ([`Collector::visit_fn_decl`]).
+const SECRETS_HELPER_SIGN: &str = "express-harden.dev-secrets";
+
 impl Visit for Collector<'_> {
+    fn visit_fn_decl(&mut self, f: &swc_ecma_ast::FnDecl) {
+        // The helper an earlier run wrote reads a file whose path it computes: that is no page it serves, and reading
+        // it so would make the next run's policy differ from the first's.
+        let range = range_of(f);
+        let helper = f.ident.sym.starts_with("requiredSecret")
+            && self.file.code.get(range).is_some_and(|text| text.contains(SECRETS_HELPER_SIGN));
+        if !helper {
+            f.visit_children_with(self);
+        }
+    }
+
     fn visit_var_declarator(&mut self, decl: &swc_ecma_ast::VarDeclarator) {
         if let (swc_ecma_ast::Pat::Ident(name), Some(init)) = (&decl.name, &decl.init) {
             if let Some(file) = self.read_text_of(init) {

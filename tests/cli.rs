@@ -4230,3 +4230,46 @@ fn yarn_1_second_run_before_the_install_changes_nothing() {
     );
     assert!(!second.stderr.contains("`resolutions` forces"), "{}", second.stderr);
 }
+
+/// h7 defect 6 (Project-Odin-Book): the secrets helper a first run writes reads its development key from a file
+/// whose path it computes. The Content-Security-Policy's analysis read that as a page the app may serve, so that on
+/// the second run every front-end script counted and its fetch host was added to connectSrc. The second run changes
+/// nothing now.
+#[test]
+fn the_secrets_helper_a_first_run_wrote_does_not_change_the_policy_on_the_second() {
+    let project = Project::empty();
+    project.write(
+        "package.json",
+        "{\n  \"name\": \"feed\",\n  \"private\": true,\n  \"dependencies\": {\n    \"express\": \"^5.2.1\",\n    \
+         \"express-session\": \"^1.18.2\"\n  }\n}\n",
+    );
+    project.write(
+        "src/app.js",
+        "const express = require(\"express\");\nconst sessionMiddleware = require(\"./config/session\");\n\n\
+         const app = express();\napp.use(sessionMiddleware);\napp.get(\"/posts\", (req, res) => res.json([]));\n\n\
+         module.exports = app;\n",
+    );
+    project.write(
+        "src/config/session.js",
+        "const session = require(\"express-session\");\n\nmodule.exports = session({\n  \
+         secret: process.env.SESSION_SECRET || \"supersecret\",\n  resave: false,\n  saveUninitialized: false,\n});\n",
+    );
+    project
+        .write("frontend/index.html", "<!DOCTYPE html>\n<html><body><script src=\"main.js\"></script></body></html>\n");
+    project.write(
+        "frontend/main.js",
+        "const API_URL = \"https://api.example.com\";\n\
+         fetch(`${API_URL}/posts`).then((r) => r.json()).then((posts) => {\n  \
+         document.body.innerHTML = posts.map((p) => `<button onclick=\"like(${p.id})\">like</button>`).join(\"\");\n});\n",
+    );
+    project.commit_all();
+    let first = run(project.path(), &["--write", "--color", "never"]);
+    assert_eq!(first.code, 0, "{first:?}");
+    assert!(project.read("src/config/session.js").contains("express-harden.dev-secrets"), "{first:?}");
+    let after_first = project.tree();
+    let second = run(project.path(), &["--color", "never"]);
+    assert_eq!(second.code, 0, "{second:?}");
+    assert!(second.stderr.contains("express-harden: would change no files\n"), "{}\n{}", second.stdout, second.stderr);
+    assert_eq!(second.stdout, "");
+    assert_eq!(project.tree(), after_first);
+}
