@@ -326,7 +326,16 @@ fn scan_with<P: std::borrow::Borrow<Program>>(
         return connect.map(|connect| CodeScan { connect: Some(Box::new(connect)), ..CodeScan::default() });
     }
     let program = program()?;
-    let consts = path_consts(program.borrow());
+    let mut consts = path_consts(program.borrow());
+    // An ES module has no `__dirname`: it declares one, anywhere (`const __dirname = path.resolve()`, the folder the
+    // app starts in, in the MERN boilerplates; `path.dirname(fileURLToPath(import.meta.url))`, the file's folder).
+    if ["const __dirname", "let __dirname", "var __dirname"].iter().any(|d| file.code.contains(d)) {
+        let mut declared = DirnameDecl { consts: &consts, found: None };
+        program.borrow().visit_with(&mut declared);
+        if let Some(Some(path)) = declared.found {
+            consts.insert("__dirname".to_string(), path);
+        }
+    }
     let mut collector = Collector {
         file,
         out: ViewScan::default(),
@@ -426,6 +435,24 @@ fn path_consts(program: &Program) -> PathConsts {
         }
     }
     consts
+}
+
+/// The path the first declaration of `__dirname` the code makes gives it, when the code shows it ([`path_of`]).
+struct DirnameDecl<'a> {
+    consts: &'a PathConsts,
+    found: Option<Option<(Base, String)>>,
+}
+
+impl Visit for DirnameDecl<'_> {
+    fn visit_var_declarator(&mut self, decl: &swc_ecma_ast::VarDeclarator) {
+        if let (None, swc_ecma_ast::Pat::Ident(name), Some(init)) = (&self.found, &decl.name, &decl.init) {
+            if name.id.sym == *"__dirname" {
+                self.found = Some(path_of(init, self.consts));
+                return;
+            }
+        }
+        decl.visit_children_with(self);
+    }
 }
 
 impl Collector<'_> {
@@ -660,7 +687,9 @@ fn list_items(expr: &Expr) -> Vec<&Expr> {
 fn path_of(expr: &Expr, consts: &PathConsts) -> Option<(Base, String)> {
     match expr {
         Expr::Paren(p) => path_of(&p.expr, consts),
-        Expr::Ident(id) if id.sym == *"__dirname" => Some((Base::FileDir, String::new())),
+        Expr::Ident(id) if id.sym == *"__dirname" => {
+            Some(consts.get("__dirname").cloned().unwrap_or((Base::FileDir, String::new())))
+        }
         Expr::Ident(id) => consts.get(id.sym.as_str()).cloned(),
         Expr::Call(call) => {
             let Callee::Expr(callee) = &call.callee else { return None };
@@ -673,7 +702,10 @@ fn path_of(expr: &Expr, consts: &PathConsts) -> Option<(Base, String)> {
                 _ => return None,
             };
             match (name.0.as_deref(), name.1.as_str()) {
-                (Some("process"), "cwd") if call.args.is_empty() => Some((Base::Cwd, String::new())),
+                // (`path.resolve()` with nothing to resolve is the folder the process starts in.)
+                (Some("process"), "cwd") | (Some("path"), "resolve") if call.args.is_empty() => {
+                    Some((Base::Cwd, String::new()))
+                }
                 (Some("path") | None, "join" | "resolve") => {
                     let mut parts = call.args.iter().map(|a| if a.spread.is_some() { None } else { Some(&*a.expr) });
                     let (base, mut path) = path_of(parts.next()??, consts)?;
