@@ -15,6 +15,7 @@ use swc_ecma_visit::{Visit, VisitWith};
 
 use crate::parse::{parse, range_of};
 use crate::source::SourceFile;
+use crate::string_consts::StringConsts;
 use crate::views::{self, ViewScan};
 
 /// What stands for a part of the markup only known at run time: a template fragment to the scanner.
@@ -273,8 +274,13 @@ pub struct CodeScan {
     /// only for a file the app serves.
     pub connect: Option<Box<ViewScan>>,
     /// The 1-based line of the first place it lets every origin read a response itself
-    /// (`res.setHeader('Access-Control-Allow-Origin', '*')`, `res.set({ 'Access-Control-Allow-Origin': '*' })`, ...).
+    /// (`res.setHeader('Access-Control-Allow-Origin', '*')`, `res.set({ 'Access-Control-Allow-Origin': '*' })`, the
+    /// request's own origin sent back, ...).
     pub allows_every_origin: Option<usize>,
+    /// The first place it sets `Access-Control-Allow-Origin` to a value it computes from something the file does not
+    /// show (`config.clientUrl`, `allowed(req)`): its 1-based line and the value's code on one line. A constant of
+    /// the file (`` `${scheme}${host}` `` of string constants) is the one origin it names, not this.
+    pub computed_allow_origin: Option<(usize, String)>,
     /// The 1-based line of the first place it turns EJS's `rmWhitespace` on (`app.set('view options', { rmWhitespace:
     /// true })`, `app.locals.rmWhitespace = true`, a render's options): a value other than `false`.
     pub rm_whitespace: Option<usize>,
@@ -342,6 +348,8 @@ fn scan_with<P: std::borrow::Borrow<Program>>(
         frame_options: None,
         found: CodeScan::default(),
         consts,
+        program: program.borrow(),
+        consts_of_names: None,
         reads: Default::default(),
     };
     program.borrow().visit_with(&mut collector);
@@ -399,6 +407,9 @@ struct Collector<'a> {
     found: CodeScan,
     /// The module's constants that name paths ([`path_consts`]).
     consts: PathConsts,
+    /// The program walked, and the strings its names hold, read when a header needs them.
+    program: &'a Program,
+    consts_of_names: Option<StringConsts>,
     /// Variables that hold the text of a file the code reads (`const shell = fs.readFileSync(file, 'utf8')`, a
     /// `readFile` callback's data), by name: the file's path.
     reads: std::collections::HashMap<String, (Base, String)>,
@@ -580,35 +591,45 @@ impl Collector<'_> {
         }
     }
 
-    /// `'Access-Control-Allow-Origin', '*'` (or a value computed at run time, such as the request's origin) set as a
-    /// header.
+    /// `Access-Control-Allow-Origin` set as a header: to `*` or the request's own origin ([`CodeScan::allows_every_origin`]),
+    /// or to a value computed from what the file does not show ([`CodeScan::computed_allow_origin`]).
     fn allow_origin(&mut self, call: &CallExpr, method: &str) {
         if self.found.allows_every_origin.is_some() {
             return;
         }
         let arg = |i: usize| call.args.get(i).map(|a| &*a.expr);
-        let open = |value: Option<&Expr>| value.is_some_and(|v| string_of(v).is_none_or(|s| s.trim() == "*"));
-        let header = match (method, arg(0)) {
-            ("setHeader" | "set" | "header" | "append", Some(name)) if call.args.len() >= 2 => {
-                string_of(name).is_some_and(|h| h.eq_ignore_ascii_case(ALLOW_ORIGIN)) && open(arg(1))
+        let value: Option<&Expr> = match (method, arg(0)) {
+            ("setHeader" | "set" | "header" | "append", Some(name))
+                if call.args.len() >= 2 && string_of(name).is_some_and(|h| h.eq_ignore_ascii_case(ALLOW_ORIGIN)) =>
+            {
+                arg(1)
             }
-            ("set" | "header" | "writeHead", _) => call.args.iter().any(|a| match &*a.expr {
-                Expr::Object(o) => o.props.iter().any(|p| match p {
+            ("set" | "header" | "writeHead", _) => call.args.iter().find_map(|a| match &*a.expr {
+                Expr::Object(o) => o.props.iter().find_map(|p| match p {
                     swc_ecma_ast::PropOrSpread::Prop(p) => match &**p {
-                        swc_ecma_ast::Prop::KeyValue(kv) => {
-                            prop_name(&kv.key).is_some_and(|k| k.eq_ignore_ascii_case(ALLOW_ORIGIN))
-                                && open(Some(&kv.value))
+                        swc_ecma_ast::Prop::KeyValue(kv)
+                            if prop_name(&kv.key).is_some_and(|k| k.eq_ignore_ascii_case(ALLOW_ORIGIN)) =>
+                        {
+                            Some(&*kv.value)
                         }
-                        _ => false,
+                        _ => None,
                     },
-                    _ => false,
+                    _ => None,
                 }),
-                _ => false,
+                _ => None,
             }),
-            _ => false,
+            _ => None,
         };
-        if header {
-            self.found.allows_every_origin = Some(self.line(range_of(call).start));
+        let Some(value) = value else { return };
+        let program = self.program;
+        let consts = self.consts_of_names.get_or_insert_with(|| StringConsts::of(program));
+        match origins_allowed(value, consts) {
+            Origins::Every => self.found.allows_every_origin = Some(self.line(range_of(call).start)),
+            Origins::Computed if self.found.computed_allow_origin.is_none() => {
+                let text = self.file.code.get(range_of(value)).map(one_line).unwrap_or_default();
+                self.found.computed_allow_origin = Some((self.line(range_of(call).start), text));
+            }
+            Origins::Computed | Origins::One => {}
         }
     }
 
@@ -633,6 +654,84 @@ impl Collector<'_> {
         }
         any_string.then_some(text)
     }
+}
+
+/// Which origins an `Access-Control-Allow-Origin` value lets read a response, least first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Origins {
+    /// One fixed origin (`'https://app.example.com'`, or built of the file's constants).
+    One,
+    /// Computed from something the file does not show: maybe one origin, maybe every one.
+    Computed,
+    /// `*`, or the request's own origin sent back.
+    Every,
+}
+
+/// [`Origins`] of `value`: the request's origin anywhere in it is every origin; what folds to a string is `*` or one
+/// origin; of a choice (`a ? b : c`, `a || b`), the widest of its values.
+fn origins_allowed(value: &Expr, consts: &StringConsts) -> Origins {
+    if reads_request_origin(value, consts, 0) {
+        return Origins::Every;
+    }
+    if let Some(text) = consts.fold(value) {
+        return if text.trim() == "*" { Origins::Every } else { Origins::One };
+    }
+    match crate::bindings::unwrap(value) {
+        Expr::Cond(c) => origins_allowed(&c.cons, consts).max(origins_allowed(&c.alt, consts)),
+        Expr::Bin(b) if matches!(b.op, BinaryOp::LogicalOr | BinaryOp::NullishCoalescing | BinaryOp::LogicalAnd) => {
+            origins_allowed(&b.left, consts).max(origins_allowed(&b.right, consts))
+        }
+        _ => Origins::Computed,
+    }
+}
+
+/// Whether `value` reads the request's `Origin` header: `req.headers.origin`, `req.headers['origin']`,
+/// `req.get('origin')`, `req.header('Origin')`, or a name the file binds once to such a value
+/// (`const origin = req.headers.origin`, `const { origin } = req.headers`).
+fn reads_request_origin(value: &Expr, consts: &StringConsts, depth: usize) -> bool {
+    struct Reads<'c> {
+        consts: &'c StringConsts,
+        depth: usize,
+        found: bool,
+    }
+    fn named(prop: &MemberProp, name: &str) -> bool {
+        match prop {
+            MemberProp::Ident(p) => p.sym.eq_ignore_ascii_case(name),
+            MemberProp::Computed(c) => string_of(&c.expr).is_some_and(|s| s.eq_ignore_ascii_case(name)),
+            MemberProp::PrivateName(_) => false,
+        }
+    }
+    impl Visit for Reads<'_> {
+        fn visit_member_expr(&mut self, m: &swc_ecma_ast::MemberExpr) {
+            let headers =
+                |obj: &Expr| matches!(crate::bindings::unwrap(obj), Expr::Member(o) if named(&o.prop, "headers"));
+            self.found |= named(&m.prop, "origin") && headers(&m.obj);
+            m.visit_children_with(self);
+        }
+        fn visit_call_expr(&mut self, call: &CallExpr) {
+            if let Callee::Expr(callee) = &call.callee {
+                if let Expr::Member(m) = crate::bindings::unwrap(callee) {
+                    self.found |= (named(&m.prop, "get") || named(&m.prop, "header"))
+                        && call
+                            .args
+                            .first()
+                            .and_then(|a| string_of(&a.expr))
+                            .is_some_and(|h| h.eq_ignore_ascii_case("origin"));
+                }
+            }
+            call.visit_children_with(self);
+        }
+        fn visit_ident(&mut self, id: &swc_ecma_ast::Ident) {
+            if self.depth < 8 && !self.found {
+                if let Some(init) = self.consts.init_of(id.sym.as_str(), range_of(id).start) {
+                    self.found |= reads_request_origin(init, self.consts, self.depth + 1);
+                }
+            }
+        }
+    }
+    let mut reads = Reads { consts, depth, found: false };
+    value.visit_with(&mut reads);
+    reads.found
 }
 
 /// Whether an option's value turns it off: `false`, `0`, `null`, `undefined`, `''`.
@@ -1183,6 +1282,24 @@ mod tests {
         assert_eq!(open("res.writeHead(200, { 'Access-Control-Allow-Origin': '*' });"), Some(1));
         assert_eq!(open("res.set('Access-Control-Allow-Origin', 'https://app.example.com');"), None);
         assert_eq!(open("const h = req.get('Access-Control-Allow-Origin');"), None);
+        // Constants of the file fold to the one origin they spell; the request's origin anywhere is every origin.
+        assert_eq!(open("const h = 'localhost';\nres.set('Access-Control-Allow-Origin', `http://${h}:3000`);"), None);
+        assert_eq!(
+            open("const o = 'https://' + 'a.example';\nres.header({ 'Access-Control-Allow-Origin': o });"),
+            None
+        );
+        assert_eq!(open("const any = '*';\nres.set('Access-Control-Allow-Origin', any);"), Some(2));
+        assert_eq!(open("res.set('Access-Control-Allow-Origin', `${req.headers['origin']}`);"), Some(1));
+        assert_eq!(open("res.set('Access-Control-Allow-Origin', req.get('Origin') || 'x');"), Some(1));
+        assert_eq!(open("const { origin } = req.headers;\nres.set('Access-Control-Allow-Origin', origin);"), Some(2));
+        assert_eq!(open("res.set('Access-Control-Allow-Origin', ok ? 'https://a.example' : '*');"), Some(1));
+        let computed = |code: &str| code_scan(code).computed_allow_origin;
+        assert_eq!(
+            computed("res.set('Access-Control-Allow-Origin', config.web);"),
+            Some((1, "config.web".to_string()))
+        );
+        assert_eq!(computed("res.set('Access-Control-Allow-Origin', ok ? 'https://a.example' : '*');"), None);
+        assert_eq!(computed("res.set('Access-Control-Allow-Origin', 'https://a.example');"), None);
         let trims = |code: &str| code_scan(code).rm_whitespace;
         assert_eq!(trims("app.set('view options', { rmWhitespace: true });"), Some(1));
         assert_eq!(trims("\napp.locals.rmWhitespace = true;"), Some(2));

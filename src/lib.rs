@@ -350,6 +350,7 @@ pub mod sarif;
 pub mod serving;
 pub mod settings;
 pub mod source;
+pub mod string_consts;
 pub mod style;
 pub mod transform;
 pub mod transforms;

@@ -417,6 +417,9 @@ fn run_on_this_thread(
         if let Some(line) = scan.allows_every_origin {
             project.allows_every_origin.get_or_insert_with(|| (path.clone(), line));
         }
+        if let Some((line, value)) = scan.computed_allow_origin {
+            project.computed_allow_origin.get_or_insert_with(|| (path.clone(), line, value));
+        }
         if let Some(line) = scan.rm_whitespace {
             project.rm_whitespace.get_or_insert_with(|| (path.clone(), line));
         }
@@ -2289,6 +2292,7 @@ fn build_projects(
                 views: Vec::new(),
                 frame_options_set: None,
                 allows_every_origin: None,
+                computed_allow_origin: None,
                 rm_whitespace: None,
                 pug_pretty: None,
                 ejs_delimiters: None,

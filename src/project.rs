@@ -34,6 +34,10 @@ pub struct Project {
     /// The first place the project's code lets every origin read a response itself (`Access-Control-Allow-Origin:
     /// *` set by hand, as badge services do): the file and its 1-based line.
     pub allows_every_origin: Option<(PathBuf, usize)>,
+    /// The first place the project's code sets `Access-Control-Allow-Origin` to a value computed from something it
+    /// does not show (`config.clientUrl`): the file, its 1-based line and the value's code
+    /// ([`crate::code_html::CodeScan::computed_allow_origin`]).
+    pub computed_allow_origin: Option<(PathBuf, usize, String)>,
     /// The first place the project's code turns EJS's `rmWhitespace` on: the file and its 1-based line.
     pub rm_whitespace: Option<(PathBuf, usize)>,
     /// The first place the project's code may turn Pug's `pretty` option on ([`PugPretty`]).

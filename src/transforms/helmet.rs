@@ -1765,7 +1765,23 @@ fn report_fit(cx: &FileContext<'_>, plan: &mut FilePlan, apps: &[&ExpressApp]) {
                 display_path(path)
             ),
             (Some(false), None) => format!("{cors} lets other origins read the app's responses"),
-            (None, None) => continue,
+            (None, None) => {
+                if let Some((path, line, value)) = &cx.project.computed_allow_origin {
+                    plan.findings.push(cx.finding(
+                        "cross-origin-computed",
+                        app.creation.start(),
+                        format!(
+                            "the app sets Access-Control-Allow-Origin to a value it computes (`{value}` at {}:{line}), \
+                             which may be one origin or every one, so its Cross-Origin-Resource-Policy stays \
+                             helmet's same-origin; if that value can be `*` or the request's origin and other sites \
+                             load the app's responses as images, scripts or media (badges, embeds), set \
+                             crossOriginResourcePolicy to cross-origin (or same-site if they are all on your site)",
+                            display_path(path)
+                        ),
+                    ));
+                }
+                continue;
+            }
         };
         plan.findings.push(cx.finding(
             "cross-origin",
