@@ -1176,7 +1176,7 @@ fn renamed_properties(cx: &FileContext<'_>, plan: &mut FilePlan) {
 /// The new imports, after the express import, in the file's module system.
 fn import_edit(cx: &FileContext<'_>, imports: &[(&Bundled, String)]) -> Edit {
     let facts = cx.facts;
-    let style = &facts.style;
+    let style = &imports::style(cx, Some("express"));
     let kind = match facts.bindings_of("express").find(|b| b.top_level) {
         Some(b) if cx.text(b.stmt).starts_with("var") => swc_ecma_ast::VarDeclKind::Var,
         _ => swc_ecma_ast::VarDeclKind::Const,

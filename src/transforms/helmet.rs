@@ -1813,7 +1813,7 @@ fn receiver_expr(path: &str) -> Box<swc_ecma_ast::Expr> {
 
 /// The helmet import in the file's module system, next to the express import (or the other imports).
 fn import_edit(cx: &FileContext<'_>, name: &str) -> Edit {
-    let style = &cx.facts.style;
+    let style = &imports::style(cx, Some("express"));
     let package = &data().package;
     let snippet = match cx.facts.module_system {
         ModuleSystem::Esm => codegen::print_item(codegen::import_default(name, package, style.quote), style),

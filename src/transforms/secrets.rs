@@ -691,11 +691,15 @@ fn shared_helper(
     let name = NewNames::new(cx.facts).pick("requiredSecret", &[]);
     let bound = if name == "requiredSecret" { name.clone() } else { format!("requiredSecret as {name}") };
     let cjs = cx.facts.module_system == ModuleSystem::CommonJs;
+    // (In the style of the imports it joins: `imports::insert` puts it after the last one.)
+    let import_style = imports::style(cx, None);
     let import = if cjs {
         let binding = bound.replace(" as ", ": ");
-        render(&format!("const {{ {binding} }} = require({});", cx.quoted(specifier)), &[])?
+        let code = format!("const {{ {binding} }} = require({});", cx.quoted(specifier));
+        codegen::render(&code, &[], &[], &import_style, false).ok()?.pop()?
     } else {
-        render(&format!("import {{ {bound} }} from {};", cx.quoted(specifier)), &[])?
+        let code = format!("import {{ {bound} }} from {};", cx.quoted(specifier));
+        codegen::render(&code, &[], &[], &import_style, false).ok()?.pop()?
     };
     if exists {
         return Some(SharedHelper { name, import, module: None });

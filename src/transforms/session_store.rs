@@ -826,7 +826,7 @@ impl Transform for SessionStore {
             .iter()
             .filter_map(|m| facts.bindings_of(m).find(|b| b.top_level))
             .any(|b| cx.text(b.stmt).starts_with("var "));
-        let render = |source: &str| -> Option<String> {
+        let render_in = |source: &str, style: &crate::style::Style| -> Option<String> {
             match codegen::render(source, &renames, &vars, style, true) {
                 Ok(items) => Some(
                     items
@@ -845,6 +845,8 @@ impl Transform for SessionStore {
                 }
             }
         };
+        let render = |source: &str| render_in(source, style);
+        let import_style = imports::style(cx, Some(EXPRESS_SESSION));
 
         // Imports, next to express-session's.
         // Import statements go next to express-session's import; other statements of the import template (the
@@ -852,7 +854,7 @@ impl Transform for SessionStore {
         let (import_lines, factory_lines): (Vec<&str>, Vec<&str>) =
             imports.iter().copied().partition(|l| l.starts_with("import ") || l.contains("require("));
         let Some(store_expr) = render(&store_template).map(|s| s.trim_end_matches(';').to_string()) else { return };
-        let import_text: Vec<String> = import_lines.iter().filter_map(|s| render(s)).collect();
+        let import_text: Vec<String> = import_lines.iter().filter_map(|s| render_in(s, &import_style)).collect();
         let factory_text: Vec<String> = factory_lines.iter().filter_map(|s| render(s)).collect();
         let setup_text: Vec<String> = setup.iter().filter_map(|s| render(s)).collect();
         let imports_from = plan.edits.len();

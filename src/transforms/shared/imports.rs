@@ -18,6 +18,38 @@ fn anchor(cx: &FileContext<'_>, module: Option<&str>) -> Option<ByteRange> {
         .or(facts.prologue_end)
 }
 
+/// The style of import statements inserted next to the imports of `module` ([`insert`]): the file's, but with the
+/// quotes and semicolons of the import statements around the insertion point (the one it follows and the one after
+/// it), when they agree, else of most of the file's top-level imports, else the file's. A file whose imports are
+/// written `import x from "x";` and whose other code `f('a')` gets a new import like its imports.
+pub fn style(cx: &FileContext<'_>, module: Option<&str>) -> crate::style::Style {
+    let facts = cx.facts;
+    let mut style = facts.style.clone();
+    let imports = &facts.top_level_imports;
+    let Some(anchor) = anchor(cx, module).filter(|a| imports.contains(a)) else { return style };
+    let next = imports.iter().find(|i| i.start() >= anchor.end());
+    let neighbours: Vec<&ByteRange> = std::iter::once(&anchor).chain(next).collect();
+    // Each question on the neighbours first, then on all the imports; `None` when they are split evenly.
+    let decide = |of: &dyn Fn(&str) -> Option<bool>| -> Option<bool> {
+        [neighbours.clone(), imports.iter().collect()].into_iter().find_map(|group| {
+            let votes: Vec<bool> =
+                group.iter().filter_map(|r| cx.file.code.get(r.start()..r.end())).filter_map(of).collect();
+            let yes = votes.iter().filter(|v| **v).count();
+            let no = votes.len() - yes;
+            (yes != no).then_some(yes > no)
+        })
+    };
+    // (The first quote of `import x from 'x'`, `const x = require("x")` is its specifier's.)
+    let double = |text: &str| text.chars().find(|c| matches!(c, '\'' | '"')).map(|c| c == '"');
+    if let Some(double) = decide(&double) {
+        style.quote = if double { '"' } else { '\'' };
+    }
+    if let Some(semicolons) = decide(&|text: &str| Some(text.trim_end().ends_with(';'))) {
+        style.semicolons = semicolons;
+    }
+    style
+}
+
 /// Inserts `text` (statements printed in the file's style, several joined by its line ending) on its own line(s)
 /// where new top-level code goes, next to the imports of `module` when it is given.
 pub fn insert(cx: &FileContext<'_>, text: &str, module: Option<&str>) -> Edit {
