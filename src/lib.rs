@@ -319,6 +319,7 @@ pub mod cli;
 pub mod client_cookies;
 pub mod code_html;
 pub mod codegen;
+pub mod component_html;
 pub mod config;
 pub mod depth;
 pub mod discover;

@@ -596,6 +596,31 @@ fn run_on_this_thread(
             project.views.push((path, html));
         }
     }
+    // (The markup of the front end's components, in a project that serves pages (as for the object URLs they make,
+    // below): what a Vue template, Svelte markup or a JSX element loads counts as a page's, see `crate::component_html`.)
+    let serving: BTreeSet<&PathBuf> = projects.iter().filter(|(_, p)| !p.views.is_empty()).map(|(m, _)| m).collect();
+    let candidates: Vec<(PathBuf, &PathBuf)> = found
+        .components
+        .iter()
+        .chain(&found.sources)
+        .filter(|path| crate::component_html::is_component_file(path))
+        .filter_map(|path| Some((manifests.owner(path)?, path)))
+        .filter(|(manifest, _)| serving.contains(manifest))
+        .collect();
+    let markup: Vec<(PathBuf, PathBuf, views::ViewScan)> = candidates
+        .par_iter()
+        .with_max_len(crate::source::PARALLEL_CHUNK)
+        .filter_map(|(manifest, path)| {
+            let bytes = crate::fsread::read(path, crate::fsread::SOURCE_LIMIT, root).ok()?;
+            let scan = crate::component_html::scan_component(path, std::str::from_utf8(&bytes).ok()?)?;
+            Some((manifest.clone(), (*path).clone(), scan))
+        })
+        .collect();
+    for (manifest, path, scan) in markup {
+        if let Some(project) = projects.get_mut(&manifest) {
+            project.views.push((path, scan));
+        }
+    }
     // (Functions of the pages' scripts that connect to the URL their callers pass, `api('/todos')`: what the scripts
     // the app serves and its pages pass them, see `views::resolve_wrappers`.)
     for (manifest, project) in &mut projects {
