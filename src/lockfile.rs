@@ -285,6 +285,25 @@ fn workspace_root<'a>(dirs: &'a [PathBuf], root: Option<&Path>, manager: Manager
     })
 }
 
+/// The workspace root whose packages the project in `manifest_dir` also resolves: the nearest folder above it (no
+/// higher than `root`) whose package.json names it among its `workspaces` (npm, Yarn) or whose pnpm-workspace.yaml
+/// names it among its `packages`. The package manager installs the root's own dependencies into the root's
+/// `node_modules`, where Node finds them from the member's code; not under Yarn 2+'s Plug'n'Play (a `.yarnrc.yml`
+/// without a `node_modules` linker), which lets a workspace require only what it lists itself.
+pub fn workspace_root_above(manifest_dir: &Path, root: Option<&Path>) -> Option<PathBuf> {
+    let dirs = folders(manifest_dir, root);
+    let found = workspace_root(&dirs, root, Manager::Npm).or_else(|| workspace_root(&dirs, root, Manager::Pnpm))?;
+    let yarnrc = crate::fsread::read_text(&found.join(".yarnrc.yml"), crate::fsread::TEXT_LIMIT, root).ok();
+    let pnp = yarnrc.is_some_and(|text| {
+        !text.lines().any(|line| {
+            line.split_once(':').is_some_and(|(key, value)| {
+                key.trim() == "nodeLinker" && matches!(value.trim().trim_matches(['"', '\'']), "node-modules" | "pnpm")
+            })
+        })
+    });
+    (!pnp).then(|| found.clone())
+}
+
 /// The folders where the lockfile of the manifest in `manifest_dir` may be, nearest first (see [`find`]).
 fn folders(manifest_dir: &Path, root: Option<&Path>) -> Vec<PathBuf> {
     match root {
@@ -820,7 +839,14 @@ pub fn npm_locked_versions<'a>(
     };
     let Some(text) = read_lockfile(&lockfile.path) else { return Default::default() };
     let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else { return Default::default() };
-    packages.filter_map(|p| Some((p.to_string(), locked_in(&json, p)?))).collect()
+    // A workspace member's own copy (`apps/web/node_modules/x`) is the one its code loads, before the hoisted one.
+    let absolute = |d: &Path| crate::root::normalize(&std::path::absolute(d).unwrap_or_else(|_| d.to_path_buf()));
+    let member = absolute(manifest_dir)
+        .strip_prefix(absolute(&lockfile.dir))
+        .ok()
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .filter(|p| !p.is_empty());
+    packages.filter_map(|p| Some((p.to_string(), locked_in(&json, member.as_deref(), p)?))).collect()
 }
 
 /// What an npm lockfile's update did to each of `packages`: `express 4.21.2 -> 4.22.3`, `helmet (new) -> 8.3.0`,
@@ -859,15 +885,21 @@ fn npm_copies(json: &serde_json::Value, package: &str) -> std::collections::BTre
             .filter(|(key, _)| key.strip_prefix("node_modules/") == Some(package) || key.ends_with(&nested))
             .filter_map(|(_, entry)| Some(entry.get("version")?.as_str()?.to_string()))
             .collect(),
-        None => locked_in(json, package).into_iter().collect(),
+        None => locked_in(json, None, package).into_iter().collect(),
     }
 }
 
-/// The version a parsed npm lockfile locks for a top-level package.
-fn locked_in(json: &serde_json::Value, package: &str) -> Option<String> {
+/// The version a parsed npm lockfile locks for a top-level package, as the workspace `member` (its folder relative to
+/// the lockfile's, if it is one) loads it: its own copy, else the hoisted one.
+fn locked_in(json: &serde_json::Value, member: Option<&str>, package: &str) -> Option<String> {
     let key = format!("node_modules/{package}");
+    let own = member.map(|m| format!("{m}/{key}"));
     // lockfileVersion 2 and 3 list `packages` by path; version 1 has only `dependencies` by name.
-    let entry = json.get("packages").and_then(|p| p.get(&key)).or_else(|| json.get("dependencies")?.get(package))?;
+    let packages = json.get("packages");
+    let entry = own
+        .and_then(|own| packages?.get(own))
+        .or_else(|| packages?.get(&key))
+        .or_else(|| json.get("dependencies")?.get(package))?;
     entry.get("version")?.as_str().map(str::to_string)
 }
 

@@ -1182,7 +1182,8 @@ fn run_on_this_thread(
         let unusable = projects.get(&manifest).is_some_and(|p| p.manifest.is_none());
         if !unusable {
             let examples = projects.get(&manifest).map(|p| &p.examples).unwrap_or(&no_examples);
-            apply_manifest(&manifest, examples, &changes, &added, root, &mut result);
+            let workspace = projects.get(&manifest).and_then(|p| p.workspace_manifest.as_ref());
+            apply_manifest(&manifest, examples, workspace, &changes, &added, root, &mut result);
         }
         // Code whose packages could not be recorded (the manifest cannot be read or edited) is not written either:
         // half a change (code without its package.json entry) leaves an app that does not start.
@@ -2298,9 +2299,13 @@ fn build_projects(
             }
         };
         let (node, unread) = NodeTarget::detect(&dir, manifest.as_ref(), root);
-        let locked = manifest
-            .as_ref()
-            .map_or_else(Default::default, |m| crate::lockfile::npm_locked_versions(&dir, root, m.dependency_names()));
+        let workspace_manifest = crate::lockfile::workspace_root_above(&dir, root)
+            .and_then(|d| read_manifest(&d.join("package.json"), root).ok())
+            .and_then(|text| ManifestInfo::parse(&text).ok());
+        let locked = manifest.as_ref().map_or_else(Default::default, |m| {
+            let names = m.dependency_names().chain(workspace_manifest.iter().flat_map(|w| w.dependency_names()));
+            crate::lockfile::npm_locked_versions(&dir, root, names)
+        });
         errors.extend(unread.iter().map(|(path, err)| FileError::unread(path.clone(), err)));
         let webpack_eval = manifest
             .as_ref()
@@ -2312,6 +2317,7 @@ fn build_projects(
                 dir,
                 manifest_path: Some(manifest_path.clone()),
                 manifest,
+                workspace_manifest,
                 locked,
                 node,
                 views: Vec::new(),
@@ -2603,10 +2609,12 @@ fn git_ignored(folder: &Path, top: &Path) -> bool {
 }
 
 /// Changes one manifest: first the version bumps of listed dependencies, then what the planned code needs (a package
-/// the manifest already lists, in any section, is reused).
+/// the manifest already lists, in any section, is reused; so is one that the root of the workspace the manifest is a
+/// member of, `workspace`, lists, unless the code needs other versions).
 fn apply_manifest(
     manifest: &Path,
     examples: &BTreeMap<PathBuf, Vec<String>>,
+    workspace: Option<&ManifestInfo>,
     changes: &[ManifestRequest],
     requests: &[(DependencyRequest, PathBuf)],
     root: Option<&Path>,
@@ -2667,6 +2675,13 @@ fn apply_manifest(
                 let fix = format!("set {} to {}", request.package, request.spec);
                 m.set(requested(request, manifest, listed_section), &fix, result);
             }
+            continue;
+        }
+        // (The workspace root's copy is the one the member's code already loads, and the one its code was planned for:
+        // another in the member's package.json would shadow it.)
+        let from_root = workspace.and_then(|w| w.dependency(&request.package));
+        if from_root.is_some_and(|(_, spec)| !request.raises_listed || crate::npm_spec::overlaps(&spec, &request.spec))
+        {
             continue;
         }
         let mut section = request.section_in(&info);

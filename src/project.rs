@@ -22,8 +22,11 @@ pub struct Project {
     pub manifest_path: Option<PathBuf>,
     /// Its parsed content, if it parsed.
     pub manifest: Option<ManifestInfo>,
-    /// The versions the project's npm lockfile locks for the packages the manifest lists (what is installed, where
-    /// the manifest gives only a range).
+    /// The package.json of the workspace root the project is a member of ([`crate::lockfile::workspace_root_above`]),
+    /// parsed: the packages it lists are installed where the project's code finds them too.
+    pub workspace_manifest: Option<ManifestInfo>,
+    /// The versions the project's npm lockfile locks for the packages the manifest (or its workspace root's) lists
+    /// (what is installed, where the manifest gives only a range).
     pub locked: std::collections::BTreeMap<String, String>,
     /// The Node versions the project runs on, as an npm range, and where that came from.
     pub node: NodeTarget,
@@ -473,10 +476,17 @@ impl Project {
     }
 
     /// The versions of `package` the project runs: the one its npm lockfile locks, else the range package.json lists
-    /// (`None` when it lists none, or no range).
+    /// ([`Project::listed`]; `None` when it lists none, or no range).
     pub fn installed(&self, package: &str) -> Option<String> {
-        let listed = self.manifest.as_ref()?.dependency(package)?.1;
+        let listed = self.listed(package)?;
         self.locked.get(package).cloned().or(Some(listed).filter(|spec| crate::npm_spec::npm_range(spec).is_some()))
+    }
+
+    /// The spec of `package` in the project's package.json (its first section that lists it), else in its workspace
+    /// root's ([`Project::workspace_manifest`]): the package the project's code loads, either way.
+    pub fn listed(&self, package: &str) -> Option<String> {
+        let own = self.manifest.as_ref().and_then(|m| m.dependency(package));
+        own.or_else(|| self.workspace_manifest.as_ref()?.dependency(package)).map(|(_, spec)| spec)
     }
 
     /// Whether the manifest lists `package` (in any section) with a range that starts at `major`.

@@ -1045,7 +1045,7 @@ fn report_unused_memorystore(cx: &FileContext<'_>, plan: &mut FilePlan, actions:
 /// `--store`, else the first backend whose client the project depends on, else the default.
 fn choose_backend<'a>(cx: &FileContext<'_>, store: Option<&str>) -> Option<&'a Backend> {
     let d = data();
-    let depends = |pkg: &str| cx.project.manifest.as_ref().is_some_and(|m| m.dependency(pkg).is_some());
+    let depends = |pkg: &str| cx.project.listed(pkg).is_some();
     if let Some(flag) = store {
         let candidates: Vec<&Backend> = d.backends.iter().filter(|b| b.flag == flag).collect();
         return candidates.iter().find(|b| b.detect.iter().any(|p| depends(p))).or_else(|| candidates.first()).copied();
