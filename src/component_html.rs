@@ -479,7 +479,7 @@ struct Jsx<'a> {
 
 impl Jsx<'_> {
     /// Line breaks up to the 1-based line of `offset` (none when the HTML is past it already).
-    fn to_line_of(&mut self, offset: usize) {
+    fn advance_to_line_of(&mut self, offset: usize) {
         let line = self.file.line(offset);
         while self.line < line {
             self.out.push('\n');
@@ -532,7 +532,7 @@ impl Visit for Jsx<'_> {
         if !name.sym.starts_with(|c: char| c.is_ascii_lowercase()) {
             return;
         }
-        self.to_line_of(crate::parse::range_of(element).start);
+        self.advance_to_line_of(crate::parse::range_of(element).start);
         // (Each element on a line of its own past the earlier ones: two on one line stay on it.)
         self.out.push('<');
         self.out.push_str(&name.sym);
@@ -549,7 +549,7 @@ impl Visit for Jsx<'_> {
                 other => other,
             };
             let Some(value) = self.value(attr.value.as_ref()) else { continue };
-            self.to_line_of(crate::parse::range_of(attr).start);
+            self.advance_to_line_of(crate::parse::range_of(attr).start);
             push_attribute(&mut self.out, html_name, &value);
         }
         self.out.push_str(if element.self_closing { "/>" } else { ">" });
