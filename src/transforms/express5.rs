@@ -334,7 +334,8 @@ fn looks_deprecated(cx: &FileContext<'_>, call: &MemberCall) -> bool {
         ("res" | "response", "send", [only]) => numeric(only),
         ("res" | "response", "send" | "json" | "jsonp", [_, _]) => true,
         ("res" | "response", "sendfile", _) => true,
-        ("res" | "response", "redirect", [_, _]) => true,
+        // (Express 5 keeps `res.redirect(status, url)`: only `res.redirect(url, status)` is gone.)
+        ("res" | "response", "redirect", [first, second]) => !is_status(cx, first) || back(second),
         ("res" | "response", "redirect" | "location", [only]) => back(only),
         ("req" | "request", "param" | "acceptsCharset" | "acceptsEncoding" | "acceptsLanguage", _) => true,
         ("app" | "router", "del", _) => true,
@@ -689,6 +690,48 @@ fn template_route(
     report_run_time_route(cx, plan, express, range.start(), &subject, "a route built at run time");
 }
 
+/// Whether Express 4 could match a request with the route string `path`: its router (path-to-regexp 0.1) makes
+/// `^` + the string a regular expression, and every request path starts with `/`, so a string that starts with a
+/// letter, a digit, a space, `.` (escaped) or `:` (a parameter with no slash before it cannot hold one) matches
+/// nothing: an SQL statement or a URL given to `db.get(...)` or `client.get(...)`, not a route. (`''`, `/`, `*`,
+/// `(` or `[` may match.)
+fn may_match_a_request(path: &str) -> bool {
+    path.chars().next().is_none_or(|c| !(c.is_alphanumeric() || c.is_whitespace() || c == '.' || c == ':'))
+}
+
+/// Whether the receiver `receiver` at `at` is a name the project shows another package made with `new`: declared
+/// here as `new sqlite3.Database(...)`, or imported from a module of the project that exports such a value (the
+/// package listed in package.json and none of Express's own or a router's), so not an Express app or router.
+fn made_by_another_package(cx: &FileContext<'_>, receiver: &Receiver, at: usize) -> bool {
+    let Receiver::Path(name) = receiver else { return false };
+    if name.contains('.') {
+        return false;
+    }
+    let other_package = |module: &str| {
+        let mut parts = module.split('/');
+        let first = parts.next().unwrap_or_default();
+        let package = if first.starts_with('@') {
+            match parts.next() {
+                Some(second) => format!("{first}/{second}"),
+                None => return false,
+            }
+        } else {
+            first.to_string()
+        };
+        !package.is_empty()
+            && !package.contains("express")
+            && !package.contains("router")
+            && cx.project.manifest.as_ref().is_some_and(|m| m.dependency(&package).is_some())
+    };
+    if let Some(declaration) = cx.facts.declaration(name, at) {
+        if let Some(Value::New(call)) = &declaration.init {
+            let module = call.callee.as_ref().and_then(|c| c.binding.as_ref()).map(|b| b.module.as_str());
+            return module.is_some_and(other_package);
+        }
+    }
+    cx.links.imported_instances.iter().any(|i| i.local == **name && i.is_new && other_package(&i.module))
+}
+
 /// One route string of `registration`: rewritten, or reported.
 fn route_string(
     cx: &FileContext<'_>,
@@ -705,8 +748,12 @@ fn route_string(
     if !handlers::is_express_receiver(facts, cx.links, routers, &registration.receiver, registration.range.start()) {
         // A route registered with a function on an object this project does not show to be an app or router
         // (`server.app.get('*', ...)`, an app reached through a getter): its string may throw at start on
-        // Express 5, so it is reported, and holds the major back.
-        if !registration.handlers.is_empty() {
+        // Express 5, so it is reported, and holds the major back. Not a string no request path can match
+        // (`db.get('SELECT ... = ?', cb)`), nor a call on an object the project shows another package made.
+        if !registration.handlers.is_empty()
+            && may_match_a_request(path)
+            && !made_by_another_package(cx, &registration.receiver, registration.range.start())
+        {
             let object = match &registration.receiver {
                 Receiver::Path(p) => format!("`{p}`"),
                 _ => "the object".to_string(),
