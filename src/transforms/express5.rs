@@ -1459,8 +1459,37 @@ fn params_types(cx: &FileContext<'_>, plan: &mut FilePlan, handlers: &[Handler])
         }
         done.push(function.range.start());
         let header = function.range.start()..function.body.start();
+        // The type of what the function is assigned to (`public show: RequestHandler = async (req: Request, res)
+        // => ...`) also types its request: a parameter's type argument it does not give is not assignable to it.
+        let declared = declared_type(text, function.range.start());
+        let mut handler_annotation = None;
         let annotation = match parameter_type(text, header, object) {
-            Some(annotation) if request_types.iter().any(|t| *t == text[annotation.clone()]) => annotation,
+            Some(annotation) if request_types.iter().any(|t| *t == text[annotation.clone()]) => match &declared {
+                None => annotation,
+                Some(declared) if handler_types.iter().any(|t| *t == text[declared.clone()]) => {
+                    handler_annotation = Some(declared.clone());
+                    annotation
+                }
+                Some(declared) => {
+                    report(
+                        cx,
+                        plan,
+                        "params-untyped",
+                        annotation.start,
+                        &format!(
+                            "@types/express 5 types each req.params value string | string[] (a wildcard's is an \
+                             array), and this function reads {object}.params with its request typed {request}, as the \
+                             value of something typed {declared}: where a value is used as a string TypeScript stops \
+                             compiling, and a type argument given to the request alone would not match {declared}, \
+                             so neither is changed; type both by hand with the parameters of its routes \
+                             (RequestHandler<{{ id: string }}> and {request}<{{ id: string }}>)",
+                            request = &text[annotation.clone()],
+                            declared = &text[declared.clone()]
+                        ),
+                    );
+                    continue;
+                }
+            },
             Some(_) => continue,
             // An unannotated request of a function whose variable is typed `RequestHandler` (its first parameter).
             None => match declared_type(text, function.range.start()) {
@@ -1489,13 +1518,20 @@ fn params_types(cx: &FileContext<'_>, plan: &mut FilePlan, handlers: &[Handler])
         let example = read_names.first().map_or("id", String::as_str);
         match fields {
             Some(fields) => {
+                if let Some(declared) = &handler_annotation {
+                    plan.edits.push(Edit::insert(declared.end, format!("<{{ {fields} }}>")));
+                }
                 plan.edits.push(Edit::insert(annotation.end, format!("<{{ {fields} }}>")));
+                let also = match &handler_annotation {
+                    Some(declared) => format!(", and so is the {} it is assigned to", &text[declared.clone()]),
+                    None => String::new(),
+                };
                 plan.findings.push(cx.finding(
                     "params-type",
                     annotation.start,
                     format!(
                         "@types/express 5 types each req.params value string | string[]: the request is typed with \
-                         its route's parameters, {written}<{{ {fields} }}>, as Express 5 gives them"
+                         its route's parameters, {written}<{{ {fields} }}>, as Express 5 gives them{also}"
                     ),
                 ));
             }
