@@ -47,7 +47,8 @@
 //!
 //! Bundled middleware becomes its own package (imported in the file's style, added to package.json);
 //! `app.configure(fn)` is unwrapped and `app.configure('env', fn)` becomes `if (app.get('env') === 'env')`;
-//! `app.use(app.router)` goes; `res.headerSent` becomes `res.headersSent`; store factories that took `express` take
+//! `app.use(app.router)` goes; `res.headerSent` becomes `res.headersSent`; `app.locals(obj);` / `res.locals(obj);`
+//! become `Object.assign(app.locals, obj);`; store factories that took `express` take
 //! the session module (the store raised to a release that takes it, where the listed one does not);
 //! `cookieSession`'s nested `cookie` settings move to the top level, where cookie-session reads them, its `key` is
 //! renamed `name` and its `proxy` becomes Express's `trust proxy` (for a secure cookie). Reported:
@@ -61,7 +62,7 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-use crate::analysis::{CallSite, FileFacts, ModuleSystem};
+use crate::analysis::{CallSite, FileFacts, ModuleSystem, Receiver};
 use crate::codegen;
 use crate::edit::Edit;
 use crate::layout;
@@ -69,8 +70,8 @@ use crate::manifest::DepSection;
 use crate::objects;
 use crate::transform::{DependencyRequest, FileContext, FilePlan, Phase, Transform, TransformInfo, Watch};
 use crate::transforms::data;
-use crate::transforms::shared::imports;
 use crate::transforms::shared::session::{self, SessionOptions};
+use crate::transforms::shared::{handlers, imports};
 use crate::values::{ObjectFacts, Property, Value};
 
 const ID: &str = "express4";
@@ -249,7 +250,13 @@ impl Transform for Express4 {
     }
 
     fn watch(&self) -> &'static [Watch] {
-        &[Watch::Text("express"), Watch::Text("headerSent"), Watch::AlsoCall("configure"), Watch::AlsoCall("use")]
+        &[
+            Watch::Text("express"),
+            Watch::Text("headerSent"),
+            Watch::AlsoCall("configure"),
+            Watch::AlsoCall("use"),
+            Watch::Call("locals"),
+        ]
     }
 
     fn phase(&self) -> Phase {
@@ -310,6 +317,9 @@ impl Transform for Express4 {
         cookie_session_options(cx, plan);
         let moved = app_router(cx, plan);
         renamed_properties(cx, plan);
+        if mode == Mode::Migrate {
+            locals_calls(cx, plan);
+        }
         // Last: the dedent of unwrapped bodies skips lines other edits remove.
         configure(cx, plan);
         if let Some(moved) = moved {
@@ -1153,6 +1163,85 @@ fn move_after_routes(cx: &FileContext<'_>, app: &str, router: &crate::analysis::
         .collect::<Option<_>>()?;
     let target = whole_line(code, top[last_route].clone())?.end;
     Some(Move { lines, target })
+}
+
+/// `app.locals(obj)` / `res.locals(obj)`: Express 3's `locals` is a function that copies `obj`'s properties onto
+/// itself (`for (var key in obj) locals[key] = obj[key]; return obj;`, lib/utils.js), Express 4's a plain object, so
+/// the call throws "app.locals is not a function". A call that is a whole statement, on an app or router of the
+/// project or a handler's response, with one argument, becomes `Object.assign(app.locals, obj)` (the same copy, and
+/// on Express 3 too: its `locals` function is an object whose properties are what it merges) where the project's
+/// Node has `Object.assign` (4 and newer). Any other such call (its value used, not one argument, an object not shown
+/// to be Express's, a Node older than 4) is left and reported: it holds the move to Express 4 back.
+fn locals_calls(cx: &FileContext<'_>, plan: &mut FilePlan) {
+    let facts = cx.facts;
+    let code = &cx.file.code;
+    let handlers = handlers::handlers(facts, cx.links);
+    let routers = handlers::routers(facts);
+    let modern_node = cx.project.node.supports(">=4");
+    for call in facts.member_calls().iter().filter(|c| c.method == "locals") {
+        let at = call.range.start();
+        let object = call.object.as_str();
+        let express = handlers::response_at(&handlers, object, at).is_some()
+            || handlers::is_express_receiver(facts, cx.links, &routers, &Receiver::Path(call.object.clone()), at);
+        let callee = format!("{object}.locals");
+        let statement = call.stmt.as_ref().and_then(|stmt| code.get(stmt.range.range())).unwrap_or("");
+        let whole = code.get(call.range.range()).unwrap_or("");
+        let alone = !whole.is_empty() && statement.trim_end().trim_end_matches(';').trim_end() == whole;
+        // (The argument directly after the parenthesis, nothing but blanks between: no spread, no comment.)
+        let open =
+            code.get(call.method_range.end()..).and_then(|rest| rest.find('(')).map(|i| call.method_range.end() + i);
+        let arg = match (&*call.args, open) {
+            ([arg], Some(open)) if cx.text(open + 1..arg.range().start()).trim().is_empty() => Some((open, arg)),
+            _ => None,
+        };
+        let why = if !express {
+            format!("`{object}` is not shown to be an Express app or a handler's response here")
+        } else if !alone {
+            format!(
+                "it is not a statement of its own (its value may be used), and Express 3 returned the argument \
+                 where `Object.assign({callee}, ...)` returns `{callee}`"
+            )
+        } else if arg.is_none() {
+            "it is not called with one argument written directly in its parentheses".to_string()
+        } else if !modern_node {
+            format!("the project's Node ({}) has no `Object.assign` (Node 4 and newer)", cx.project.node.range)
+        } else {
+            String::new()
+        };
+        match arg {
+            Some((open, arg)) if why.is_empty() => {
+                // (`app.locals({` -> `Object.assign(app.locals, {`; an argument on the next line stays there.)
+                let start = arg.range().start();
+                if cx.text(open + 1..start).contains('\n') {
+                    plan.edits.push(Edit::replace(at..open + 1, format!("Object.assign({callee},")));
+                } else {
+                    plan.edits.push(Edit::replace(at..start, format!("Object.assign({callee}, ")));
+                }
+            }
+            _ => {
+                let what = if express {
+                    format!(
+                        "`{callee}(...)` is Express 3 API (a function that copies the object's properties onto \
+                         `{callee}`): on Express 4 `{callee}` is a plain object and the call throws \"{callee} is not \
+                         a function\""
+                    )
+                } else {
+                    format!(
+                        "`{callee}(...)` looks like Express 3's `app.locals(obj)` / `res.locals(obj)`, which throw on \
+                         Express 4 (its locals are plain objects)"
+                    )
+                };
+                let fix = if modern_node {
+                    format!("write `Object.assign({callee}, obj)` or set the properties one by one")
+                } else {
+                    format!("set the properties on `{callee}` one by one")
+                };
+                let fix = if express { fix } else { format!("if it is one, {fix}") };
+                let message = format!("{what}; not rewritten, since {why}: {fix}");
+                plan.findings.push(cx.finding("locals", at, message));
+            }
+        }
+    }
 }
 
 /// `res.headerSent` -> `res.headersSent`; `req.accepted*` reported.
