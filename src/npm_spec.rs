@@ -149,6 +149,8 @@ pub fn classify(spec: &str) -> Spec {
             !rest.is_empty() && rest.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
         let parts = rest.split('.').count();
         if numeric && (parts == 3 || (op != Operator::Exact && parts < 3)) {
+            // (`~4` is `>=4.0.0 <5.0.0`, what `^4` means: raised, it keeps taking minor updates.)
+            let op = if op == Operator::Tilde && parts == 1 { Operator::Caret } else { op };
             let full = match parts {
                 1 => format!("{rest}.0.0"),
                 2 => format!("{rest}.0"),
@@ -194,6 +196,20 @@ fn top_major(range: &Range) -> Option<u64> {
         top += 1;
     }
     Some(top)
+}
+
+/// The operator a raised `range` is written with, so that the new spec admits updates as far as the author's did:
+/// `~` for a range that takes patch updates only (`4.13.x`, `4.13.*`, `4.13`, `>=4.13.0 <4.14.0`: it admits no
+/// release of the next minor), `^` for any other (`4.x`, `1.x.x`, `4`, `>=4 <5`). The raised version is the spec's
+/// lower bound either way, so the vulnerable releases below it stay out (`~4.22.3`, not `4.22.x`).
+pub fn range_operator(range: &Range) -> Operator {
+    let Some(min) = range.min_version() else { return Operator::Caret };
+    let next_minor = Range::parse(format!(">={}.{}.0", min.major, min.minor + 1));
+    if next_minor.is_ok_and(|next| !range.allows_any(&next)) {
+        Operator::Tilde
+    } else {
+        Operator::Caret
+    }
 }
 
 /// `op` applied to `version` as text (`^4.22.3`).
@@ -264,9 +280,34 @@ mod tests {
             ("next", "other: a dist-tag or a spec npm does not read as a range"),
             ("^3.21.2", "Caret 3.21.2"),
             ("~>4.1.0", "Tilde 4.1.0"),
+            ("~4", "Caret 4.0.0"),
         ];
         for (spec, expected) in table {
             assert_eq!(kind(spec), expected, "{spec:?}");
+        }
+    }
+
+    #[test]
+    fn a_raised_range_keeps_its_width() {
+        let table = [
+            ("4.13.x", Operator::Tilde),
+            ("4.13.X", Operator::Tilde),
+            ("4.13.*", Operator::Tilde),
+            ("4.13", Operator::Tilde),
+            (">=4.13.0 <4.14.0", Operator::Tilde),
+            ("0.4.x", Operator::Tilde),
+            ("4.x", Operator::Caret),
+            ("1.x.x", Operator::Caret),
+            ("4", Operator::Caret),
+            ("4.*.*", Operator::Caret),
+            (">=4 <5", Operator::Caret),
+            (">=4.13.0", Operator::Caret),
+            ("<4.0.0", Operator::Caret),
+            ("^4.0.0 || ^5.0.0", Operator::Caret),
+        ];
+        for (spec, expected) in table {
+            let Spec::Range(range) = classify(spec) else { panic!("{spec:?} is no range") };
+            assert_eq!(range_operator(&range), expected, "{spec:?}");
         }
     }
 

@@ -2963,7 +2963,8 @@ fn fix_each(
 }
 
 /// `spec` raised to `target` in its own style when that stays on its line of releases (an exact version on the
-/// installed one's line): `1.20.1` -> `1.20.3`, `~0.4.1` -> `~0.4.2`, a range -> `^target`; `None` for a new major
+/// installed one's line): `1.20.1` -> `1.20.3`, `~0.4.1` -> `~0.4.2`, a range -> `^target`, or `~target` for one
+/// that takes patch updates only (`1.10.x`, [`npm_spec::range_operator`]); `None` for a new major
 /// or a spec that is not a version or range.
 fn raised(spec: &str, installed: &Version, target: &Version) -> Option<String> {
     match npm_spec::classify(spec) {
@@ -2980,7 +2981,7 @@ fn raised(spec: &str, installed: &Version, target: &Version) -> Option<String> {
             Some(npm_spec::write(Operator::Exact, &target.to_string()))
         }
         Spec::Range(range) if range.min_version().is_some_and(|m| line_of(&m) == line_of(target)) => {
-            Some(npm_spec::write(Operator::Caret, &target.to_string()))
+            Some(npm_spec::write(npm_spec::range_operator(&range), &target.to_string()))
         }
         _ => None,
     }

@@ -158,8 +158,10 @@ pub fn decide(spec: &str, requested_major: Option<u64>, newest_runnable: u64, ta
             let current = npm_spec::start_major(spec).unwrap_or(min.major);
             let Some(target) = major(table, target_for(current)) else { return Decision::Keep };
             let Ok(newest) = Version::parse(&target.newest) else { return Decision::Keep };
+            // (In the author's width: `4.13.x` -> `~4.22.3`, `4.x` -> `^4.22.3`.)
+            let op = npm_spec::range_operator(&range);
             if current != target.major {
-                return Decision::MajorChange(npm_spec::write(Operator::Caret, &target.newest));
+                return Decision::MajorChange(npm_spec::write(op, &target.newest));
             }
             if range.satisfies(&newest) {
                 if min < newest {
@@ -168,7 +170,7 @@ pub fn decide(spec: &str, requested_major: Option<u64>, newest_runnable: u64, ta
                     Decision::Keep
                 }
             } else {
-                Decision::Set(npm_spec::write(Operator::Caret, &target.newest))
+                Decision::Set(npm_spec::write(op, &target.newest))
             }
         }
     }
