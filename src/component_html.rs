@@ -61,7 +61,10 @@ pub fn is_component_file(path: &Path) -> bool {
 #[must_use]
 pub fn scan_component(path: &Path, text: &str) -> Option<ViewScan> {
     let text = crate::source::without_bom(text);
-    if !LOADING_TAGS.iter().any(|tag| memchr::memmem::find(text.as_bytes(), tag.as_bytes()).is_some()) {
+    // (One pass over the text: at each `<`, whether a tag of LOADING_TAGS starts there.)
+    let bytes = text.as_bytes();
+    let loading = |at: usize| LOADING_TAGS.iter().any(|tag| bytes[at..].starts_with(tag.as_bytes()));
+    if !memchr::memchr_iter(b'<', bytes).any(loading) {
         return None;
     }
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default();

@@ -2342,6 +2342,7 @@ fn build_projects(
                 served: Vec::new(),
                 computed_folders: Vec::new(),
                 views_in_examples: std::sync::OnceLock::new(),
+                before_express3: std::sync::OnceLock::new(),
                 filled: Vec::new(),
             },
         );

@@ -99,6 +99,9 @@ pub struct Project {
     /// not tell (`express.static(config.publicDir)` with a `publicDir` from the environment): their pages could not be
     /// read.
     pub computed_folders: Vec<ComputedFolder>,
+    /// Whether the package.json lists express on a major before 3 ([`crate::transforms::express4::before_express3`]),
+    /// read once: every file's plan of several transforms asks.
+    pub before_express3: std::sync::OnceLock<bool>,
     /// Whether one of the views is in an example of its own ([`Project::views_for`]), worked out at the first call
     /// (the views are complete by then: the transforms ask, after the project facts).
     pub views_in_examples: std::sync::OnceLock<bool>,

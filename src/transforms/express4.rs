@@ -133,8 +133,12 @@ pub fn on_express3(cx: &FileContext<'_>) -> bool {
 /// express-version says why Express stays. session-cookie, session-store and cookie-session leave it alone too: its
 /// `express.session` is connect 1.x's, which reads `key`, not `name`, and writes no SameSite.
 pub fn before_express3(project: &crate::project::Project) -> bool {
-    project.manifest.as_ref().is_some_and(|m| {
-        m.dependency_all("express").iter().any(|(_, spec)| crate::npm_spec::start_major(spec).is_some_and(|n| n < 3))
+    *project.before_express3.get_or_init(|| {
+        project.manifest.as_ref().is_some_and(|m| {
+            m.dependency_all("express")
+                .iter()
+                .any(|(_, spec)| crate::npm_spec::start_major(spec).is_some_and(|n| n < 3))
+        })
     })
 }
 
