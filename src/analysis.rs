@@ -1107,8 +1107,7 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
         let serves = member_calls.iter().any(|c| {
             c.object == *name
                 && crate::serving::SERVES.contains(&c.method.as_ref())
-                && app.scope.start() <= c.range.start()
-                && c.range.start() < app.scope.end()
+                && app.scope.contains(&c.range.start())
         });
         app.idle = !serves && crate::serving::idle(&parsed.program, name, declared, app.scope);
     }

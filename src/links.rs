@@ -1380,7 +1380,7 @@ impl<'b> Linker<'_, 'b> {
         let Some(Resolved::Function(t, range)) = self.name(i, &first, at, &rest, 0) else { return false };
         let Some(target) = self.input(t) else { return false };
         let facts = target.facts;
-        let Some(function) = facts.functions.iter().find(|f| f.range == range) else { return false };
+        let Some(function) = facts.function_within(&range).filter(|f| f.range == range) else { return false };
         let Some(Some(param)) = function.params.first() else { return false };
         let within = |r: &ByteRange| function.body.start() <= r.start() && r.end() <= function.body.end();
         facts.local_calls().iter().any(|call| {

@@ -107,7 +107,7 @@ impl Visit for Uses<'_> {
 
     fn visit_ident(&mut self, id: &Ident) {
         let at = span_of_node(id).start();
-        if id.sym == *self.name && at != self.declared && self.scope.start() <= at && at < self.scope.end() {
+        if id.sym == *self.name && at != self.declared && self.scope.contains(&at) {
             self.used = true;
         }
     }
