@@ -762,13 +762,20 @@ fn run_on_this_thread(
     // The files of each project the run did not analyse (left unread by the prefilter, set aside on purpose, or
     // unreadable): what their code calls is not known, beyond what their text names. (Those set aside are read again
     // for that: they are few; an unreadable one may use anything.)
-    let calls = aho_corasick::AhoCorasick::new(tracked.iter().map(|m| format!(".{m}("))).ok();
+    // (One search for the tracked calls, `.cookie(`, then the texts the transforms watch, `connect.sid`.)
+    let mut watched_texts: Vec<&str> = transforms.iter().flat_map(|t| t.watch()).filter_map(|w| w.text()).collect();
+    watched_texts.sort_unstable();
+    watched_texts.dedup();
+    let calls = aho_corasick::AhoCorasick::new(
+        tracked.iter().map(|m| format!(".{m}(")).chain(watched_texts.iter().map(|t| t.to_string())),
+    )
+    .ok();
     for (scanned, path) in scans.iter().zip(&found.sources) {
         use crate::project::{Named, Unread};
         let (why, text) = match scanned {
             Scan::Analysed(_) => continue,
             Scan::Skipped(_, packages) => {
-                (Unread::Prefiltered, Some(Named { packages: packages.clone(), calls: BTreeSet::new() }))
+                (Unread::Prefiltered, Some(Named { packages: packages.clone(), ..Named::default() }))
             }
             Scan::Failed(planned, _) => {
                 let why = match (&planned.error, planned.findings.first()) {
@@ -784,12 +791,16 @@ fn run_on_this_thread(
                     Unread::Unreadable => None,
                     _ => crate::fsread::read(path, limit, root).ok(),
                 };
-                let text = bytes.zip(calls.as_ref()).map(|(bytes, calls)| Named {
-                    packages: crate::source::named_packages(&bytes, |_| true),
-                    calls: calls
-                        .find_overlapping_iter(&bytes[..])
-                        .map(|m| tracked[m.pattern().as_usize()].to_string())
-                        .collect(),
+                let text = bytes.zip(calls.as_ref()).map(|(bytes, calls)| {
+                    let mut named =
+                        Named { packages: crate::source::named_packages(&bytes, |_| true), ..Named::default() };
+                    for found in calls.find_overlapping_iter(&bytes[..]) {
+                        match found.pattern().as_usize().checked_sub(tracked.len()) {
+                            None => named.calls.insert(tracked[found.pattern().as_usize()].to_string()),
+                            Some(t) => named.texts.insert(watched_texts[t].to_string()),
+                        };
+                    }
+                    named
                 });
                 (why, text)
             }
@@ -1555,8 +1566,8 @@ fn component_use(
 ) -> Option<Result<crate::project::CodeUse, crate::project::UnreadFile>> {
     use crate::project::{Named, Unread, UnreadFile};
     let unread = |why, text: Option<&[u8]>| {
-        let text = text
-            .map(|bytes| Named { packages: crate::source::named_packages(bytes, |_| true), calls: BTreeSet::new() });
+        let text =
+            text.map(|bytes| Named { packages: crate::source::named_packages(bytes, |_| true), ..Named::default() });
         Some(Err(UnreadFile { path: path.to_path_buf(), why, text }))
     };
     let bytes = match crate::fsread::read(path, crate::fsread::SOURCE_LIMIT, root) {
@@ -1706,7 +1717,8 @@ impl Prefilter {
 /// `*` is not recognised: its needles still count, as before. A line starting with `*` that is code, a multiplication
 /// continued on a new line, is not worth a lexer.)
 fn on_comment_line(bytes: &[u8], at: usize) -> bool {
-    let line_start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |nl| nl + 1);
+    // (A line ends at LF, CRLF or a lone CR, as JavaScript's do.)
+    let line_start = memchr::memrchr2(b'\n', b'\r', &bytes[..at]).map_or(0, |nl| nl + 1);
     let mut line = &bytes[line_start..at];
     if line_start == 0 {
         line = line.strip_prefix("\u{feff}".as_bytes()).unwrap_or(line);
@@ -2166,7 +2178,7 @@ fn plan_file(
     if phases_with_edits == 0 {
         return planned;
     }
-    if crate::lines::mostly_lone_cr(&file.code) {
+    if !file.takes_edits() {
         // The layout of new code (indentation, line starts) is read at LF; rather than guess, such files are not
         // edited. Their findings go too: several explain a change that is not made (the error says why).
         planned.error = Some(fail(
@@ -2958,6 +2970,9 @@ mod tests {
             "/* shared */ const express = require('express');\n",
             " */ app.use(express.json());\n",
             "// the app\nconst express = require('express');\n",
+            // (Lines ended by a lone CR, classic Mac, and by CRLF.)
+            "// the app\rconst express = require('express');\r",
+            "// the app\r\nconst express = require('express');\r\n",
             "const x = 1; // express\n",
             "const u = 'http://example.com/express';\n",
             "/*\n  const app = express();\n*/\n",

@@ -275,12 +275,20 @@ pub struct Named {
     pub packages: crate::source::PackageNames,
     /// The tracked methods whose calls (`.cookie(`) its text has (none, in a file the prefilter left unread).
     pub calls: std::collections::BTreeSet<String>,
+    /// The texts the transforms watch ([`crate::transform::Watch::Text`]: `connect.sid`) that its text has (none, in
+    /// a file the prefilter left unread, where they are at most in comment lines).
+    pub texts: std::collections::BTreeSet<String>,
 }
 
 impl UnreadFile {
     /// Whether the file may import `package`: its text names it as a module specifier may, or could not be read.
     pub fn may_import(&self, package: &str) -> bool {
         self.text.as_ref().is_none_or(|named| named.packages.contains(package))
+    }
+
+    /// Whether its text is known to have `text`, one the transforms watch ([`Named::texts`]).
+    pub fn names(&self, text: &str) -> bool {
+        self.text.as_ref().is_some_and(|named| named.texts.contains(text))
     }
 
     /// Whether the file may call `method` (`x.method(...)`): its text has `.method(`, or could not be read.

@@ -257,6 +257,14 @@ impl SourceFile {
         self.parked.is_some()
     }
 
+    /// Whether express-harden edits this text: not one whose lines mostly end with a lone CR (classic Mac line
+    /// endings), whose new code's layout it would have to guess, nor a parked one (its text is not at hand). A change
+    /// that needs an edit here as well as elsewhere (a cookie renamed in one module and cleared in another) is made
+    /// whole or not at all.
+    pub fn takes_edits(&self) -> bool {
+        !self.is_parked() && !crate::lines::mostly_lone_cr(&self.code)
+    }
+
     /// Reads a parked text again from disk (from the page cache, in practice), through the same checks as the first
     /// read (`root`: no link out of the project). A text that is no longer the one the facts were made of (the file
     /// changed or went away while the tool was running) is not read: its facts' offsets would point into other code.

@@ -462,6 +462,14 @@ impl Watch {
         }
     }
 
+    /// The text of a [`Watch::Text`] entry.
+    pub fn text(self) -> Option<&'static str> {
+        match self {
+            Watch::Text(text) => Some(text),
+            Watch::Call(_) | Watch::AlsoCall(_) => None,
+        }
+    }
+
     /// The method whose calls the analysis records, if this entry has one.
     pub fn method(self) -> Option<&'static str> {
         match self {

@@ -99,10 +99,12 @@ impl Transform for SessionCookie {
 
     fn surveys(&self, cx: &FileContext<'_>) -> Survey {
         // (The text of a module with the session setup: what its spreads set, `session()`'s parentheses.)
-        if !session::session_uses(cx.facts, cx.links, EXPRESS_SESSION).is_empty() {
+        // (A module that reads the cookie by its default name: its text too, to tell whether this run can edit it.)
+        if !session::session_uses(cx.facts, cx.links, EXPRESS_SESSION).is_empty()
+            || !cx.facts.default_session_cookie.is_empty()
+            || authorize_calls(cx.facts).next().is_some()
+        {
             Survey::Text
-        } else if !cx.facts.default_session_cookie.is_empty() || authorize_calls(cx.facts).next().is_some() {
-            Survey::Lines
         } else {
             Survey::Nothing
         }
@@ -114,7 +116,10 @@ impl Transform for SessionCookie {
         if !uses.is_empty() {
             notes.push(SESSION.to_string());
         }
-        let renames = !cx.file.is_parked()
+        // A module this run does not edit (lone CR line ends) renames nothing, and whatever it does with the default
+        // name stays as it is.
+        let editable = cx.file.takes_edits();
+        let renames = editable
             && uses.iter().any(|use_| match use_.new_options_at(&cx.file.code) {
                 Some(_) => true,
                 None => use_.object().is_some_and(|obj| !matches!(name_change(cx, use_, obj), NameChange::Keep)),
@@ -122,7 +127,7 @@ impl Transform for SessionCookie {
         if renames {
             notes.push(RENAME.to_string());
         }
-        for reader in readers(cx) {
+        for reader in readers(cx, editable) {
             notes.push(format!("{READS}{}:{}", cx.file.line(reader.at), reader.what));
         }
         notes
@@ -147,7 +152,16 @@ impl Transform for SessionCookie {
         let survey = cx.project.survey(ID);
         // A module of the project that reads the cookie by its default name, in a way this run cannot rename with it
         // (`req.cookies['connect.sid']`): the rename would break it, so the name is kept.
-        let held_by = survey.notes(READS).next();
+        // Or a file of the project the run did not analyse (it does not parse, is too large...) whose text names it:
+        // what it does with the name is not known, and it would not follow the rename.
+        let held_by = survey.notes(READS).next().map(Holder::Reader).or_else(|| {
+            cx.project
+                .code_use
+                .unread
+                .iter()
+                .find(|f| f.names(DEFAULT_SESSION_COOKIE))
+                .map(|f| Holder::Unread(&f.path, f.why))
+        });
         let mut seen = Vec::new();
         let mut renamed = false;
         // The default names the file's session cookies had before they were renamed.
@@ -427,34 +441,49 @@ fn authorize_options(facts: &FileFacts) -> Vec<Result<(&ObjectFacts, AuthorizeKe
 /// A place that reads the session cookie by its default name and that this run cannot rename with it.
 struct Reader {
     at: usize,
-    what: &'static str,
+    what: String,
 }
 
 /// The places of this file that read the session cookie by its default name, other than those renamed with it (the
 /// session options' own name, `res.clearCookie('connect.sid')`, passport.socketio's `key`): `req.cookies['connect.sid']`,
 /// `cookie.parse(header)['connect.sid']`, a cookie header searched for `connect.sid=`, the name kept in a constant or
-/// passed to some other API, and an `authorize` call of passport.socketio whose key this file does not show.
-fn readers(cx: &FileContext<'_>) -> Vec<Reader> {
+/// passed to some other API, and an `authorize` call of passport.socketio whose key this file does not show. In a file
+/// this run does not edit (`editable` false), the places renamed with the cookie elsewhere read it too.
+fn readers(cx: &FileContext<'_>, editable: bool) -> Vec<Reader> {
+    const NOT_EDITED: &str = "in a file whose lines end with a lone CR (which express-harden does not edit: convert \
+                              them to LF or CRLF and run again)";
     let facts = cx.facts;
-    let mut renamed_with: Vec<usize> = facts
-        .member_calls()
-        .iter()
-        .filter(|c| c.method == "clearCookie")
-        .filter_map(|c| match c.args.first() {
-            Some(Value::Str(_, range)) => Some(range.start()),
-            _ => None,
-        })
-        .collect();
     let mut found = Vec::new();
+    let mut renamed_with: Vec<usize> = Vec::new();
+    for call in facts.member_calls().iter().filter(|c| c.method == "clearCookie") {
+        let Some(Value::Str(name, range)) = call.args.first() else { continue };
+        renamed_with.push(range.start());
+        if !editable && data().default_names.iter().any(|n| name == n) {
+            found.push(Reader { at: call.range.start(), what: format!("clears the cookie {name} {NOT_EDITED}") });
+        }
+    }
     for options in authorize_options(facts) {
         match options {
-            Ok((_, AuthorizeKey::Default(range))) => renamed_with.push(range.start()),
+            Ok((obj, key @ (AuthorizeKey::Default(_) | AuthorizeKey::Missing))) => {
+                if let AuthorizeKey::Default(range) = key {
+                    renamed_with.push(range.start());
+                }
+                if !editable {
+                    found.push(Reader {
+                        at: obj.range.start(),
+                        what: format!(
+                            "calls passport.socketio's authorize(), which reads the cookie {DEFAULT_SESSION_COOKIE}, \
+                             {NOT_EDITED}"
+                        ),
+                    });
+                }
+            }
             Ok(_) => {}
             Err(at) => found.push(Reader {
                 at,
-                what:
-                    "calls passport.socketio's authorize() with options that are no object literal of that module (its \
-                       key defaults to connect.sid)",
+                what: "calls passport.socketio's authorize() with options that are no object literal of that module \
+                       (its key defaults to connect.sid)"
+                    .to_string(),
             }),
         }
     }
@@ -469,31 +498,40 @@ fn readers(cx: &FileContext<'_>) -> Vec<Reader> {
             .default_session_cookie
             .iter()
             .filter(|r| !renamed_with.contains(&r.start()))
-            .map(|r| Reader { at: r.start(), what: "names the cookie connect.sid" }),
+            .map(|r| Reader { at: r.start(), what: "names the cookie connect.sid".to_string() }),
     );
     found.sort_by_key(|r| r.at);
     found
 }
 
-/// The finding that says why the session cookie keeps its default name: `reader` (a file and `LINE:what`, from the
-/// survey) reads it by that name.
-fn report_held_rename(
-    cx: &FileContext<'_>,
-    plan: &mut FilePlan,
-    at: usize,
-    reader: (&std::path::Path, &str),
-    new_name: &str,
-) {
-    let (path, note) = reader;
-    let (line, what) = note.split_once(':').unwrap_or((note, ""));
+/// What keeps the session cookie's default name.
+#[derive(Clone, Copy)]
+enum Holder<'a> {
+    /// An analysed module reads it by that name: its file and the survey's `LINE:what`.
+    Reader((&'a std::path::Path, &'a str)),
+    /// A file the run did not analyse names it, for the reason given.
+    Unread(&'a std::path::Path, crate::project::Unread),
+}
+
+/// The finding that says why the session cookie keeps its default name: `holder` reads it by that name.
+fn report_held_rename(cx: &FileContext<'_>, plan: &mut FilePlan, at: usize, holder: Holder<'_>, new_name: &str) {
+    let why = match holder {
+        Holder::Reader((path, note)) => {
+            let (line, what) = note.split_once(':').unwrap_or((note, ""));
+            format!("{}:{line} {what} and would find no cookie after a rename", crate::root::display_path(path))
+        }
+        Holder::Unread(path, why) => format!(
+            "{} names it and {}, so this run cannot follow the name there",
+            crate::root::display_path(path),
+            why.says()
+        ),
+    };
     plan.findings.push(cx.finding(
         "rename-held",
         at,
         format!(
-            "the session cookie keeps express-session's default name connect.sid, since {}:{line} {what} and would \
-             find no cookie after a rename; to hide the stack, rename it there and set name: '{new_name}' here in the \
-             same change",
-            crate::root::display_path(path)
+            "the session cookie keeps express-session's default name connect.sid, since {why}; to hide the stack, \
+             rename it there and set name: '{new_name}' here in the same change"
         ),
     ));
 }
