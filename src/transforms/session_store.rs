@@ -544,7 +544,12 @@ impl Transform for SessionStore {
 
     fn surveys(&self, cx: &FileContext<'_>) -> crate::transform::Survey {
         // (The text: what a connection's URL argument reads.)
-        let connects = data().backends.iter().any(|b| cx.facts.calls.iter().any(|site| connects_to(b, site)));
+        let connects = data().backends.iter().any(|b| {
+            cx.facts
+                .calls
+                .iter()
+                .any(|site| connects_to(b, site) || b.settings.as_ref().is_some_and(|how| settings_call(how, site)))
+        });
         if connects {
             crate::transform::Survey::Text
         } else {
@@ -558,6 +563,19 @@ impl Transform for SessionStore {
             for site in cx.facts.calls.iter().filter(|site| connects_to(backend, site)) {
                 if let Some(note) = site.call.args.first().and_then(|url| connection_url_note(cx, url)) {
                     notes.push(format!("{}:{note}", backend.id));
+                }
+            }
+            // A connection made with settings (MySQL's `createConnection({ ... })`): the settings, when they can be
+            // written in any module, else where the connection is made.
+            if let Some(how) = &backend.settings {
+                for site in cx.facts.calls.iter().filter(|site| settings_call(how, site)) {
+                    let anywhere = |text: &str| !text.contains('\n') && reads_only(text, |_| false);
+                    let line = cx.file.line(site.call.range.start());
+                    let callee = cx.text(site.call.callee_range);
+                    match connection_settings(cx, how, site, anywhere) {
+                        Some(settings) => notes.push(format!("{}:{SETTINGS}{line}:{callee}:{settings}", backend.id)),
+                        None => notes.push(format!("{}:{SETTINGS_AT}{line}:{callee}", backend.id)),
+                    }
                 }
             }
         }
@@ -642,8 +660,36 @@ impl Transform for SessionStore {
         import_templates.extend(template_lines(store_imports, facts));
         let mut client_name = None;
         let mut url_from_app = None;
+        // (Else the settings of the app's connection in another module: when they cannot be written here, a store
+        // made with defaults would not reach the app's database, so none is made.)
         let settings_from_app = match &client {
-            None => app_settings(cx, backend, first_action.at()),
+            None => {
+                match app_settings(cx, backend, first_action.at()).map(Ok).or_else(|| project_settings(cx, backend)) {
+                    Some(Ok(settings)) => Some(settings),
+                    Some(Err((place, callee))) => {
+                        for (_, use_) in &actions {
+                            plan.findings.push(cx.finding(
+                                "settings-elsewhere",
+                                use_.at(),
+                                format!(
+                                "express-session uses its default MemoryStore, which leaks memory and loses sessions \
+                                 on restart; the app connects to its database with `{callee}` in {place}, with \
+                                 settings this file cannot read: no store is added, since one made with default \
+                                 settings would not reach that database. Give the store of {} the same {} here",
+                                backend.package,
+                                backend.settings.as_ref().map_or(String::new(), |how| match how.keys.split_last() {
+                                    Some((last, [])) => last.clone(),
+                                    Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+                                    None => String::new(),
+                                })
+                            ),
+                            ));
+                        }
+                        return;
+                    }
+                    None => None,
+                }
+            }
             Some(_) => None,
         };
         // The client is made in the mode the store major needs for it (`legacyMode: true`).
@@ -1515,9 +1561,33 @@ fn app_url(cx: &FileContext<'_>, backend: &Backend) -> Option<String> {
 fn app_settings(cx: &FileContext<'_>, backend: &Backend, at: usize) -> Option<(String, String)> {
     let settings = backend.settings.as_ref()?;
     let facts = cx.facts;
-    let site = facts.calls.iter().filter(|s| !s.is_new && s.stmt.as_ref().is_some_and(|s| s.top_level)).find(|s| {
-        s.call.callee.as_ref().is_some_and(|c| settings.from.iter().any(|(module, export)| c.is_export(module, export)))
-    })?;
+    let site = facts
+        .calls
+        .iter()
+        .filter(|s| s.stmt.as_ref().is_some_and(|s| s.top_level))
+        .find(|s| settings_call(settings, s))?;
+    let copied = connection_settings(cx, settings, site, |text| url_is_portable(facts, text, at))?;
+    Some((copied, cx.text(site.call.callee_range).to_string()))
+}
+
+/// Whether a call makes a connection with settings (`mysql.createConnection({ ... })`).
+fn settings_call(settings: &Settings, site: &CallSite) -> bool {
+    !site.is_new
+        && site
+            .call
+            .callee
+            .as_ref()
+            .is_some_and(|c| settings.from.iter().any(|(module, export)| c.is_export(module, export)))
+}
+
+/// The options a store copies from a connection call's object literal (`{ host: ..., database: ... }`), when it writes
+/// the required one and each copied value is `portable` (can be written where the store is). `None` for a URL, a spread, or a value computed otherwise.
+fn connection_settings(
+    cx: &FileContext<'_>,
+    settings: &Settings,
+    site: &CallSite,
+    portable: impl Fn(&str) -> bool,
+) -> Option<String> {
     let Some(Value::Object(options)) = site.call.args.first() else { return None };
     if !options.spreads.is_empty() || options.get(&settings.required).is_none() {
         return None;
@@ -1526,12 +1596,43 @@ fn app_settings(cx: &FileContext<'_>, backend: &Backend, at: usize) -> Option<(S
     for key in &settings.keys {
         let Some(prop) = options.get(key) else { continue };
         let text = cx.text(prop.value.range());
-        if !url_is_portable(facts, text, at) {
+        if !portable(text) {
             return None;
         }
         copied.push(format!("{key}: {text}"));
     }
-    Some((format!("{{ {} }}", copied.join(", ")), cx.text(site.call.callee_range).to_string()))
+    Some(format!("{{ {} }}", copied.join(", ")))
+}
+
+/// The survey's note of a connection made with settings in a module, when they can be written in any module (they read
+/// only `process.env` and literals): `settings=LINE:callee:{ host: ..., database: ... }`.
+const SETTINGS: &str = "settings=";
+/// The survey's note of a connection made with settings that cannot be written elsewhere: `settings-at=LINE:callee`.
+const SETTINGS_AT: &str = "settings-at=";
+
+/// The settings another module of the project makes its connection with ([`SETTINGS`]), for a store that has none
+/// in its own file: `Ok` with the settings and the call that names them (`mysql.createPool` in `lib/db.js`); `Err`
+/// with the call's place (`lib/db.js:3`, `mysql.createConnection`) when its settings cannot be written here (read
+/// from a config module, computed): a store made with defaults would not reach the app's database. `None`: no other
+/// module makes one.
+fn project_settings(cx: &FileContext<'_>, backend: &Backend) -> Option<Result<(String, String), (String, String)>> {
+    backend.settings.as_ref()?;
+    let prefix = format!("{}:", backend.id);
+    let survey = cx.project.survey(ID);
+    let elsewhere: Vec<(&std::path::Path, &str)> =
+        survey.notes(&prefix).filter(|(path, _)| *path != cx.file.path.as_path()).collect();
+    let shown = |path: &std::path::Path| crate::root::display_path(path).to_string();
+    let copied = elsewhere.iter().find_map(|(path, note)| {
+        let (line, rest) = note.strip_prefix(SETTINGS)?.split_once(':')?;
+        let (callee, settings) = rest.split_once(':')?;
+        Some(Ok((settings.to_string(), format!("{callee}` in `{}:{line}", shown(path)))))
+    });
+    copied.or_else(|| {
+        elsewhere.iter().find_map(|(path, note)| {
+            let (line, callee) = note.strip_prefix(SETTINGS_AT)?.split_once(':')?;
+            Some(Err((format!("{}:{line}", shown(path)), callee.to_string())))
+        })
+    })
 }
 
 /// What a connection's URL argument, written in another module than the session, tells the store: a note
