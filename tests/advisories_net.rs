@@ -672,3 +672,96 @@ fn a_lockfile_refresh_asks_the_releases_of_the_package_it_moves() {
     );
     assert_eq!(server.count("/ejs"), 2, "offline, nothing is asked");
 }
+
+/// Tester round h7, defect 5 (OWASP NodeGoat): a copy one parent pins exactly (mocha 2.5.3 depends on debug `2.2.0`)
+/// is moved by no lockfile refresh, and an override of it on its own line is not refused for the dependency its fixed
+/// release brings (debug 2.6.9's ms 2.0.0, where 2.2.0 had ms 0.7.1). Before: with `--lockfile`, debug 2.2.0's
+/// override was refused ("debug 2.6.9 depends on ms 2.0.0; the project installs ms 0.7.1 — a new major, not raised")
+/// and ms 0.7.1 was said to come with "debug moves to 3.2.7", the refresh of the other copy, debug 3.2.6 under
+/// tiny-lr's `^3.1.0`; `--write --lockfile` ran `npm update debug`, which left mocha's debug 2.2.0 and ms 0.7.1, and
+/// the second run added the `"debug@2.x": "^2.6.9"` override the first had dropped. Now `--lockfile` plans what the
+/// plan without it does: the override, which brings ms 2.0.0 with it.
+#[test]
+fn a_copy_a_parent_pins_is_overridden_not_refreshed() {
+    let app = App::new();
+    let manifest = serde_json::json!({
+        "name": "goat", "dependencies": { "tiny-lr": "^1.1.1" }, "devDependencies": { "mocha": "^2.4.5" }
+    });
+    std::fs::write(app.dir.join("package.json"), manifest.to_string()).expect("manifest");
+    let lock = serde_json::json!({
+        "name": "goat", "lockfileVersion": 2, "requires": true,
+        "packages": {
+            "": { "name": "goat", "dependencies": { "tiny-lr": "^1.1.1" }, "devDependencies": { "mocha": "^2.4.5" } },
+            "node_modules/mocha": { "version": "2.5.3", "dev": true, "dependencies": { "debug": "2.2.0" } },
+            "node_modules/mocha/node_modules/debug": { "version": "2.2.0", "dev": true, "dependencies": { "ms": "0.7.1" } },
+            "node_modules/mocha/node_modules/ms": { "version": "0.7.1", "dev": true },
+            "node_modules/tiny-lr": { "version": "1.1.1", "dependencies": { "debug": "^3.1.0" } },
+            "node_modules/debug": { "version": "3.2.6", "dependencies": { "ms": "^2.1.1" } },
+            "node_modules/ms": { "version": "2.1.2" }
+        }
+    });
+    std::fs::write(app.dir.join("package-lock.json"), lock.to_string()).expect("lock");
+    let packuments: BTreeMap<String, String> = [
+        ("mocha", serde_json::json!({ "2.5.3": { "dependencies": { "debug": "2.2.0" } } })),
+        ("tiny-lr", serde_json::json!({ "1.1.1": { "dependencies": { "debug": "^3.1.0" } } })),
+        (
+            "debug",
+            serde_json::json!({
+                "2.2.0": { "dependencies": { "ms": "0.7.1" } },
+                "2.6.9": { "dependencies": { "ms": "2.0.0" } },
+                "3.2.6": { "dependencies": { "ms": "^2.1.1" } },
+                "3.2.7": { "dependencies": { "ms": "^2.1.1" } }
+            }),
+        ),
+        ("ms", serde_json::json!({ "0.7.1": {}, "2.0.0": {}, "2.1.2": {}, "2.1.3": {} })),
+    ]
+    .into_iter()
+    .map(|(name, versions)| (format!("/{name}"), serde_json::json!({ "name": name, "versions": versions }).to_string()))
+    .collect();
+    let server = Server::start(Box::new(move |hit| match packuments.get(&hit.path) {
+        Some(packument) if hit.method == "GET" => (200, packument.clone()),
+        _ => (404, r#"{"error":"Not found"}"#.to_string()),
+    }));
+    std::fs::write(app.dir.join(".npmrc"), format!("registry={}/\n", server.url())).expect(".npmrc");
+    let plan = |extra: &[&str]| -> (BTreeMap<String, String>, String) {
+        let mut args = vec!["--only", "advisories", "--format", "json"];
+        args.extend(extra);
+        let out = app.run(&args, &[]);
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        let fixes = doc["advisories"]
+            .as_array()
+            .expect("advisories")
+            .iter()
+            .map(|a| {
+                let key = format!("{}@{}", a["package"].as_str().unwrap_or_default(), a["installed"]);
+                (key, format!("{} {}", a["fix"]["kind"].as_str().unwrap_or_default(), a["fix"]["description"]))
+            })
+            .collect();
+        (fixes, doc.to_string())
+    };
+    let (fixes, doc) = plan(&["--lockfile"]);
+    assert!(server.count("/debug") > 0, "--lockfile asks the registry for debug's releases");
+    let debug = fixes.get("debug@\"2.2.0\"").cloned().unwrap_or_default();
+    assert!(
+        debug.starts_with("override ")
+            && debug.ends_with(
+                "2.6.9 is outside what its parents declare (mocha@2.5.3 declares 2.2.0), on the line they declare: \
+                 `overrides` forces the copies of debug on 2.x to ^2.6.9 (`\\\"debug@2.x\\\": \\\"^2.6.9\\\"`)\""
+            ),
+        "{debug}\n{doc}"
+    );
+    let ms = fixes.get("ms@\"0.7.1\"").cloned().unwrap_or_default();
+    assert!(
+        ms.ends_with(
+            "the lockfile refresh or override this run plans for its parents moves it: debug moves to 2.6.9, which \
+             depends on ms 2.0.0\""
+        ),
+        "{ms}\n{doc}"
+    );
+    // The override is the plan's with --lockfile and without it: `--write --lockfile` writes what a second run wants.
+    let overrides = |doc: &str| doc.contains(r#"\"debug@2.x\": \"^2.6.9\""#);
+    assert!(overrides(&doc), "{doc}");
+    let (_, offline) = plan(&[]);
+    assert!(overrides(&offline), "{offline}");
+}

@@ -1295,9 +1295,11 @@ struct Raises {
     /// known offline (not in the bundled parents table, the registry not asked): `--lockfile` asks the registry and
     /// may plan a raise the dry run does not show.
     unasked: BTreeMap<(String, String), Vec<String>>,
-    /// The packages this run's lockfile refresh (or override) moves for advisories of their own, and the release each
-    /// moves to (the newest the bundled parents table knows that every parent's range, or the override, admits).
-    refreshed: BTreeMap<String, Version>,
+    /// The packages this run's lockfile refresh (or override) moves for advisories of their own, by name and installed
+    /// version, and the release each moves to (the newest the bundled parents table knows that every parent's range,
+    /// or the override, admits). Per version: the override of debug 3.2.6 moves no copy of debug 2.2.0, nor does a
+    /// refresh of the copies every parent's range lets move move one a parent pins (mocha 2.5.3's debug `2.2.0`).
+    refreshed: BTreeMap<(String, String), Version>,
     /// The package.json entries that carry the fix being planned (see [`Carried`]).
     carriers: Vec<Carried>,
 }
@@ -1364,7 +1366,7 @@ impl Child<'_> {
         if !self.resolves_fixed(&range) {
             return Err(None);
         }
-        match breaks_line(inventory, parents, releases, parent, installed, &newest, self.name) {
+        match breaks_line(inventory, parents, releases, parent, installed, &newest, self.name, false) {
             Some(why) => Err(Some(why)),
             None => Ok((newest, range)),
         }
@@ -1400,7 +1402,7 @@ impl Child<'_> {
             fixed_on_line(releases, installed, db.for_package(parent)).filter(|v| v >= from && v > installed);
         for v in candidates {
             let Some(range) = releases.declared(&v.to_string(), self.name) else { continue };
-            if let Some(why) = breaks_line(inventory, parents, releases, parent, installed, &v, self.name) {
+            if let Some(why) = breaks_line(inventory, parents, releases, parent, installed, &v, self.name, false) {
                 refused = Some(why);
                 continue;
             }
@@ -1431,7 +1433,11 @@ fn fixed_on_line<'a, A: std::borrow::Borrow<Advisory>>(
 /// `^4.1.0`, so npm 7+ installs driver 4 at the top where 3.6 was), or asks for a peer that the copy the project
 /// installs does not satisfy. `fixing` is the affected package the move is for: its own move on its line is the fix,
 /// not a break. `None` when nothing of the sort is known (`releases`: what the move's releases declare; `parents`: the
-/// releases of the dependencies, to see the one a range resolves to).
+/// releases of the dependencies, to see the one a range resolves to). `peers_only` for an override, which moves the
+/// affected package on its own line of releases and nothing else: a dependency of that release on a new major comes
+/// as its own copy of it (debug 2.6.9's ms 2.0.0 where debug 2.2.0 had ms 0.7.1; the project's own copy, if it lists
+/// the dependency, stays); only a peer, which it shares with the project, is checked.
+#[allow(clippy::too_many_arguments)]
 fn breaks_line(
     inventory: &Inventory,
     parents: &ParentReleases,
@@ -1440,6 +1446,7 @@ fn breaks_line(
     from: &Version,
     to: &Version,
     fixing: &str,
+    peers_only: bool,
 ) -> Option<String> {
     let (from_s, to_s) = (from.to_string(), to.to_string());
     let copies: Vec<usize> = (0..inventory.packages.len())
@@ -1460,6 +1467,9 @@ fn breaks_line(
     for dependency in releases.dependency_names() {
         let Some(range) = releases.declared(&to_s, dependency).filter(|r| !r.is_empty()) else { continue };
         let peer = releases.peer(&to_s, dependency).is_some_and(|p| p == range);
+        if peers_only && !peer {
+            continue;
+        }
         let Some(current) = installed(dependency, peer) else { continue };
         let (Ok(current_v), Some(admits)) = (Version::parse(current), npm_spec::npm_range(range)) else { continue };
         if current_v.satisfies(&admits) {
@@ -1827,7 +1837,7 @@ impl Advisories {
             let resolves = npm_spec::npm_range(&written)
                 .and_then(|r| releases.newest_admitted(std::slice::from_ref(&r)))
                 .unwrap_or_else(|| to.clone());
-            Some((written, breaks_line(inventory, &parents, releases, name, installed, &resolves, name)))
+            Some((written, breaks_line(inventory, &parents, releases, name, installed, &resolves, name, false)))
         };
         let Some((written, refused)) = check(target) else { return Err(String::new()) };
         let Some(why) = refused else { return Ok(written) };
@@ -1989,7 +1999,7 @@ impl Advisories {
         // to lock by hand. The end of the finding.
         let refused_update = |ranges: &[nodejs_semver::Range]| -> Option<String> {
             let releases = parents.get(name)?;
-            let breaks = |to: &Version| breaks_line(inventory, &parents, releases, name, &installed, to, name);
+            let breaks = |to: &Version| breaks_line(inventory, &parents, releases, name, &installed, to, name, false);
             let to = releases.newest_admitted(ranges)?;
             let why = breaks(&to)?;
             let keeps = fixed_on_line(releases, &installed, all)
@@ -2056,7 +2066,7 @@ impl Advisories {
                 ));
             }
             if let Some(newest) = ranges.and_then(|ranges| parents.get(name)?.newest_admitted(&ranges)) {
-                raises.refreshed.insert(name.to_string(), newest);
+                raises.refreshed.insert((name.to_string(), version.to_string()), newest);
             }
             // (Offline, the release the update picks is not known when the bundled table lacks the package: said, as
             // `--write --lockfile` asks the registry first and may refuse the refresh.)
@@ -2166,7 +2176,7 @@ impl Advisories {
             let to = raises
                 .to
                 .get(&parent.name)
-                .or_else(|| raises.refreshed.get(&parent.name))
+                .or_else(|| raises.refreshed.get(&(parent.name.clone(), parent.version.clone())))
                 .cloned()
                 .or_else(|| express_raised(parent).then(|| express_to(&parent.version)).flatten());
             to.and_then(|to| {
@@ -2234,8 +2244,8 @@ impl Advisories {
             .iter()
             .map(|d| {
                 let Parent::Package(p) = d.parent else { return None };
-                let parent = &inventory.packages[p].name;
-                let release = raises.refreshed.get(parent)?;
+                let crate::inventory::Package { name: parent, version: at, .. } = &inventory.packages[p];
+                let release = raises.refreshed.get(&(parent.clone(), at.clone()))?;
                 let range = parents.get(parent)?.declared(&release.to_string(), name)?;
                 child
                     .resolves_fixed(range)
@@ -2258,7 +2268,7 @@ impl Advisories {
             // The release it then resolves to, for the packages under it.
             let ranges: Option<Vec<_>> = found.iter().map(|(_, range)| npm_spec::npm_range(range)).collect();
             if let Some(newest) = ranges.and_then(|ranges| parents.get(name)?.newest_admitted(&ranges)) {
-                raises.refreshed.insert(name.to_string(), newest);
+                raises.refreshed.insert((name.to_string(), version.to_string()), newest);
             }
             raises.moves.insert((name.to_string(), version.to_string()), moved);
             return AdvisoryFix::new(
@@ -2595,7 +2605,7 @@ impl Advisories {
             let direct = p.parents.iter().any(|d| matches!(d.parent, Parent::Root(_)));
             let by_run = raises.to.get(&p.name).cloned().filter(|_| direct);
             let by_express = || express_raised(p).then(|| express_to(&p.version)).flatten().filter(|_| direct);
-            by_run.or_else(by_express).or_else(|| raises.refreshed.get(&p.name).cloned())
+            by_run.or_else(by_express).or_else(|| raises.refreshed.get(&(p.name.clone(), p.version.clone())).cloned())
         };
         if let Some((by, cut)) = leaves_tree(inventory, copies, &child, &raised_to, &parents) {
             for p in cut {
@@ -2765,11 +2775,13 @@ impl Advisories {
                     Manager::Yarn1 | Manager::YarnBerry => "resolutions",
                 };
                 // The release the override brings (the newest its spec admits), when its releases are known: it
-                // must not move a dependency of its own to another line.
+                // must not move a peer to another line (a dependency of its own on a new major comes with it, nested
+                // where the project's copy differs: the reason not to override that dependency across its line, not
+                // this package on its own).
                 let brings = npm_spec::npm_range(&spec).and_then(|range| parents.get(name)?.newest_admitted(&[range]));
-                let breaks = brings
-                    .as_ref()
-                    .and_then(|to| breaks_line(inventory, &parents, parents.get(name)?, name, &installed, to, name));
+                let breaks = brings.as_ref().and_then(|to| {
+                    breaks_line(inventory, &parents, parents.get(name)?, name, &installed, to, name, true)
+                });
                 if let Some(why) = breaks {
                     return none(format!(
                         "{beyond}; `{field}` would force {scope} to {spec} (`\"{key}\": \"{spec}\"`), but {why}: not \
@@ -2789,7 +2801,7 @@ impl Advisories {
                 raises.carriers.push((None, section, key.clone()));
                 // (What it brings, for the packages under it.)
                 if let Some(newest) = brings {
-                    raises.refreshed.insert(name.to_string(), newest);
+                    raises.refreshed.insert((name.to_string(), version.to_string()), newest);
                 }
                 AdvisoryFix::new(
                     FixKind::Override,
