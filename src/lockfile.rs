@@ -14,6 +14,7 @@
 //! Only the lockfile changes: Yarn 1 has no lockfile-only mode, so it installs into a temporary folder that is deleted
 //! afterwards, and the `node_modules` folders it still makes in the workspaces are removed.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -849,8 +850,10 @@ pub fn npm_locked_versions<'a>(
     packages.filter_map(|p| Some((p.to_string(), locked_in(&json, member.as_deref(), p)?))).collect()
 }
 
-/// What an npm lockfile's update did to each of `packages`: `express 4.21.2 -> 4.22.3`, `helmet (new) -> 8.3.0`,
-/// `x 1.0.0 -> (removed)`; nothing for a package whose locked versions are the same (only its range moved).
+/// What an npm lockfile's update did to each of `packages`, compared by install path: `express 4.21.2 -> 4.22.3`,
+/// `helmet (new) -> 8.3.0`, `x 1.0.0 -> (removed)`, and for a package the lockfile had whose copies all stayed, a new
+/// one beside them: `minimatch 3.0.4 (kept), new copy -> 3.1.5`; nothing for a package whose locked versions are the
+/// same (only its range moved).
 fn npm_moved(
     before: Option<&serde_json::Value>,
     after: Option<&serde_json::Value>,
@@ -861,31 +864,51 @@ fn npm_moved(
         .filter_map(|p| {
             let old = before.map(|j| npm_copies(j, p)).unwrap_or_default();
             let new = after.map(|j| npm_copies(j, p)).unwrap_or_default();
-            // The versions that went and those that came (a workspace member's own copy that went, the copy it now
-            // shares: body-parser 1.20.1 -> 1.20.3).
-            let gone: Vec<&str> = old.iter().filter(|v| !new.contains(*v)).map(String::as_str).collect();
-            let came: Vec<&str> = new.iter().filter(|v| !old.contains(*v)).map(String::as_str).collect();
-            if gone.is_empty() && came.is_empty() {
+            let (had, has) = (old.values().collect::<BTreeSet<_>>(), new.values().collect::<BTreeSet<_>>());
+            if had == has {
                 return None;
             }
-            let came = if came.is_empty() { new.iter().map(String::as_str).collect() } else { came };
-            let gone = if gone.is_empty() { "(new)".to_string() } else { gone.join(", ") };
-            Some(format!("{p} {gone} -> {}", if came.is_empty() { "(removed)".to_string() } else { came.join(", ") }))
+            // What moved: each install path's copy that changed version (body-parser 1.18.3 -> 1.20.9 at the top,
+            // where express's own 1.18.3 now goes under it), and the versions no copy had before or has any longer
+            // (a workspace member's own copy that went, the copy it now shares: body-parser 1.20.1 -> 1.20.3). A copy
+            // that only moved to another path, with a version another copy had, is no move.
+            let changed = |from: &BTreeMap<String, String>, to: &BTreeMap<String, String>| -> Vec<String> {
+                let at_paths = from.iter().filter(|(path, v)| to.get(*path).is_some_and(|w| w != *v)).map(|(_, v)| v);
+                let only_here = from.values().filter(|v| !to.values().any(|w| w == *v));
+                let set: BTreeSet<&String> = at_paths.chain(only_here).collect();
+                set.into_iter().cloned().collect()
+            };
+            let (gone, came) = (changed(&old, &new), changed(&new, &old));
+            let from = match (gone.is_empty(), had.is_empty()) {
+                (false, _) => gone.join(", "),
+                (true, true) => "(new)".to_string(),
+                // (Every copy it had stays: what is new is another copy.)
+                (true, false) => {
+                    format!("{} (kept), new copy", had.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", "))
+                }
+            };
+            // (Nothing new came where copies went: the copies left, which the packages that had them now share.)
+            let to = match (came.is_empty(), has.is_empty()) {
+                (false, _) => came.join(", "),
+                (true, false) => has.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", "),
+                (true, true) => "(removed)".to_string(),
+            };
+            Some(format!("{p} {from} -> {to}"))
         })
         .collect()
 }
 
-/// The versions of every copy of `package` a parsed npm lockfile locks, wherever it is installed (lockfileVersion 2
-/// and 3; the top-level one of version 1).
-fn npm_copies(json: &serde_json::Value, package: &str) -> std::collections::BTreeSet<String> {
+/// The version of every copy of `package` a parsed npm lockfile locks, by install path (lockfileVersion 2 and 3; the
+/// top-level one of version 1).
+fn npm_copies(json: &serde_json::Value, package: &str) -> BTreeMap<String, String> {
     let nested = format!("/node_modules/{package}");
     match json.get("packages").and_then(|p| p.as_object()) {
         Some(packages) => packages
             .iter()
             .filter(|(key, _)| key.strip_prefix("node_modules/") == Some(package) || key.ends_with(&nested))
-            .filter_map(|(_, entry)| Some(entry.get("version")?.as_str()?.to_string()))
+            .filter_map(|(key, entry)| Some((key.clone(), entry.get("version")?.as_str()?.to_string())))
             .collect(),
-        None => locked_in(json, None, package).into_iter().collect(),
+        None => locked_in(json, None, package).map(|v| (format!("node_modules/{package}"), v)).into_iter().collect(),
     }
 }
 
@@ -923,6 +946,44 @@ mod tests {
             npm_moved(Some(&before), Some(&after), &packages),
             ["qs 6.13.0 -> 6.14.1", "helmet (new) -> 8.3.0", "gone 1.0.0 -> (removed)"],
             "express, locked at 5.3.0 before and after (its range alone moved), is not said to be new"
+        );
+    }
+
+    /// A package the lockfile had is never "(new)" (NodeGoat: `body-parser (new) -> 1.20.9` where the top-level copy
+    /// moved from 1.18.3 and a nested 1.18.3 stayed): each install path is compared with its own.
+    #[test]
+    fn a_package_the_lockfile_had_is_not_new() {
+        let lock = |copies: &[(&str, &str)]| {
+            let packages: serde_json::Map<String, serde_json::Value> = copies
+                .iter()
+                .map(|(path, version)| (path.to_string(), serde_json::json!({ "version": version })))
+                .collect();
+            serde_json::json!({ "lockfileVersion": 2, "packages": packages })
+        };
+        let before = lock(&[
+            ("node_modules/body-parser", "1.18.3"),
+            ("node_modules/old-server/node_modules/body-parser", "1.18.3"),
+            ("node_modules/minimatch", "3.0.4"),
+            ("node_modules/ms", "0.7.1"),
+            ("node_modules/debug/node_modules/ms", "2.0.0"),
+        ]);
+        let after = lock(&[
+            ("node_modules/body-parser", "1.20.9"),
+            ("node_modules/old-server/node_modules/body-parser", "1.18.3"),
+            ("node_modules/minimatch", "3.0.4"),
+            ("node_modules/glob/node_modules/minimatch", "3.1.5"),
+            ("node_modules/ms", "2.0.0"),
+        ]);
+        let packages: Vec<String> = ["body-parser", "minimatch", "ms"].map(String::from).to_vec();
+        assert_eq!(
+            npm_moved(Some(&before), Some(&after), &packages),
+            ["body-parser 1.18.3 -> 1.20.9", "minimatch 3.0.4 (kept), new copy -> 3.1.5", "ms 0.7.1 -> 2.0.0"],
+        );
+        // Copies removed: the versions no copy has any longer, and the copies left that the packages share now.
+        let after = lock(&[("node_modules/body-parser", "1.18.3"), ("node_modules/ms", "2.0.0")]);
+        assert_eq!(
+            npm_moved(Some(&before), Some(&after), &packages),
+            ["minimatch 3.0.4 -> (removed)", "ms 0.7.1 -> 2.0.0"],
         );
     }
 
@@ -1097,7 +1158,9 @@ mod tests {
     #[test]
     fn npm_versions_are_read_from_the_packages_map() {
         let copies = |lock: &str, name: &str| -> Vec<String> {
-            npm_copies(&serde_json::from_str(lock).expect("json"), name).into_iter().collect()
+            let versions: BTreeSet<String> =
+                npm_copies(&serde_json::from_str(lock).expect("json"), name).into_values().collect();
+            versions.into_iter().collect()
         };
         let lock = r#"{"packages": {"": {}, "node_modules/express": {"version": "4.22.3"},
             "packages/a/node_modules/express": {"version": "4.18.2"}, "node_modules/xexpress": {"version": "1.0.0"},
