@@ -147,6 +147,11 @@ struct Backend {
     watch: Option<String>,
     #[serde(default)]
     watch_client: Option<String>,
+    /// What handles a store whose start-up fails with a promise nobody else waits on (connect-mongo 4 to 6's
+    /// `collectionP`, rejected when MongoDB is unreachable at start: Node then ends the process): the store is made
+    /// first, `const $store = ...`, and `setup` follows it.
+    #[serde(default)]
+    guard: Option<Guard>,
     /// The URL `$url` stands for in a store made without a client, when the app connects with none of its own.
     #[serde(default)]
     url: Option<String>,
@@ -154,6 +159,17 @@ struct Backend {
     #[serde(default)]
     settings: Option<Settings>,
     client: Client,
+}
+
+/// The handler of a store's failed start-up ([`Backend::guard`]).
+#[derive(Debug, Deserialize)]
+struct Guard {
+    /// The statements after the store's (`$store`).
+    setup: String,
+    /// What the next step adds when they are written.
+    step: String,
+    /// What it adds when they cannot be: the store is built on a name the top level does not see.
+    unreached: String,
 }
 
 /// A store that cannot share the app's connection (a TypeScript file, a connection made after the middleware) is
@@ -192,6 +208,10 @@ struct StoreVersion {
     store: Option<String>,
     #[serde(default)]
     store_without_client: Option<String>,
+    /// What the next step says of a major the backend's [`Guard`] cannot handle (connect-mongo 2 and 3 throw from a
+    /// driver callback, or wait for a mongoose connection that never opens).
+    #[serde(default)]
+    unguarded: Option<String>,
     /// How this major reuses the app's clients, when it differs (connect-mongo 3 takes `mongooseConnection`).
     #[serde(default)]
     reuse: Option<Vec<ReuseRule>>,
@@ -854,6 +874,27 @@ impl Transform for SessionStore {
             setup.push(format!("const $store = {store_template};\n{watch}"));
             store_template = "$store".to_string();
         }
+        // A store whose start-up can fail with nobody waiting on it (connect-mongo's `collectionP`) is made in a
+        // statement of its own with its handler, before the top-level statement that sets up the session, when what it
+        // is built on is in reach there (a client imported or declared at the top level, not a callback's parameter
+        // or a name of the function that sets up the session). Otherwise the next step says what happens.
+        let guard_note = match backend.guard.as_ref().filter(|_| version.unguarded.is_none()) {
+            Some(guard) => {
+                let imported = project_client.is_some();
+                let in_reach =
+                    vars.iter().filter(|(key, _)| ["client", "url", "dbname"].contains(key)).all(|(key, value)| {
+                        (*key == "client" && imported) || reads_top_level_names(cx, value, first_action.at())
+                    });
+                if in_reach && !store_template.contains("$store") {
+                    setup.push(format!("const $store = {store_template};\n{}", guard.setup));
+                    store_template = "$store".to_string();
+                    Some(guard.step.clone())
+                } else {
+                    Some(guard.unreached.clone())
+                }
+            }
+            None => version.unguarded.clone(),
+        };
         if let Some(preferred) = backend.client.state.as_deref().filter(|_| setup.iter().any(|s| s.contains("$down"))) {
             vars.push(("down", names.pick(preferred, &aliases(preferred))));
         }
@@ -978,6 +1019,10 @@ impl Transform for SessionStore {
                 ),
                 (None, None) => backend.client.operator.replace("$db", &db),
             },
+        };
+        let step = match guard_note {
+            Some(note) => format!("{step}; {note}"),
+            None => step,
         };
         plan.next_steps.push(match &backend.client.prepare {
             Some(prepare) => format!("{step}; {prepare}"),
@@ -1343,6 +1388,64 @@ fn declared_in_scope<'a>(cx: &FileContext<'a>, site: &CallSite, at: usize, neste
         let in_scope = d.top_level || (nested && d.scope.start() <= at && at < d.scope.end() && d.stmt.end() <= at);
         initialises && in_scope
     })
+}
+
+/// Whether every name the expression `expr` reads is bound at the top level of the file, before the top-level
+/// statement that holds `at`, and is what `at` sees under that name (no function around `at` has a parameter of it):
+/// an import, a top-level declaration, or a global of Node (`process`). A template literal, whose text this does not
+/// read, counts as reading a name that is not.
+fn reads_top_level_names(cx: &FileContext<'_>, expr: &str, at: usize) -> bool {
+    const GLOBALS: &[&str] = &["process", "Promise", "undefined", "null", "true", "false", "new", "typeof", "String"];
+    let facts = cx.facts;
+    let anchor = facts.top_level_stmt_at(at).map_or(at, |r| r.start);
+    let top_level = |name: &str| {
+        if GLOBALS.contains(&name) {
+            return true;
+        }
+        let shadowed = facts.functions.iter().filter(|f| f.range.start() < at && at < f.range.end()).any(|f| {
+            f.params.iter().flatten().any(|p| p == name) || f.object_params.iter().any(|(_, _, local)| local == name)
+        });
+        if shadowed {
+            return false;
+        }
+        match facts.declaration(name, at) {
+            Some(d) => d.top_level && d.stmt.end() <= anchor,
+            None => facts.bindings.iter().any(|b| b.top_level && b.local == name && b.stmt.end() <= anchor),
+        }
+    };
+    let bytes = expr.as_bytes();
+    let ident_char = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'$';
+    let mut i = 0;
+    let mut after_dot = false;
+    while i < bytes.len() {
+        let c = bytes[i];
+        if c == b'\'' || c == b'"' {
+            i += 1;
+            while i < bytes.len() && bytes[i] != c {
+                i += if bytes[i] == b'\\' { 2 } else { 1 };
+            }
+            i += 1;
+            after_dot = false;
+        } else if c == b'`' {
+            return false;
+        } else if ident_char(c) {
+            let start = i;
+            while i < bytes.len() && ident_char(bytes[i]) {
+                i += 1;
+            }
+            let word = &expr[start..i];
+            if !after_dot && !c.is_ascii_digit() && !top_level(word) {
+                return false;
+            }
+            after_dot = false;
+        } else {
+            if !c.is_ascii_whitespace() {
+                after_dot = c == b'.';
+            }
+            i += 1;
+        }
+    }
+    true
 }
 
 /// The top-level declaration whose initialiser is this call.
