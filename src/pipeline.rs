@@ -1518,6 +1518,9 @@ fn code_use(path: &Path, facts: &FileFacts, source: &SourceFile, out: &mut crate
             [] => {
                 if let Some(package) = package_of(module) {
                     add(&mut out.default_calls, package);
+                    if !site.is_new {
+                        add(&mut out.factory_calls, package);
+                    }
                 }
                 out.functions.extend(function_module(module));
             }
@@ -1581,9 +1584,9 @@ fn component_use(
     let facts = crate::analysis::analyse(&file, &parsed);
     let mut all = crate::project::CodeUse::default();
     code_use(path, &facts, &file, &mut all);
-    let crate::project::CodeUse { imports, default_calls, mut functions, opaque, .. } = all;
+    let crate::project::CodeUse { imports, default_calls, factory_calls, mut functions, opaque, .. } = all;
     functions.extend(package_calls(&facts).map(|(call, _)| call));
-    Some(Ok(crate::project::CodeUse { imports, default_calls, functions, opaque, ..Default::default() }))
+    Some(Ok(crate::project::CodeUse { imports, default_calls, factory_calls, functions, opaque, ..Default::default() }))
 }
 
 /// The folder of a manifest (`.` for a bare `package.json`).

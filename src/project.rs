@@ -204,6 +204,9 @@ pub struct CodeUse {
     pub imports: std::collections::BTreeSet<String>,
     /// Packages whose default export is called (`multer()`, `fileUpload()`, `require('multer')()`).
     pub default_calls: std::collections::BTreeSet<String>,
+    /// Packages whose module itself is called as a function, not constructed: a factory handed something
+    /// (`require('connect-redis')(session)`, `connectRedis(session)` of `import connectRedis from 'connect-redis'`).
+    pub factory_calls: std::collections::BTreeSet<String>,
     /// Package functions called in the forms [`Project::package_calls`] leaves out, package and function: on an
     /// inline require (`require('cookie').serialize(...)`), and a package's per-function module called
     /// (`require('lodash/template')(s)`, `import template from 'lodash/template.js'`).
@@ -234,6 +237,7 @@ impl CodeUse {
         let CodeUse {
             imports,
             default_calls,
+            factory_calls,
             functions,
             opaque,
             methods,
@@ -245,6 +249,7 @@ impl CodeUse {
         } = later;
         self.imports.extend(imports);
         self.default_calls.extend(default_calls);
+        self.factory_calls.extend(factory_calls);
         self.functions.extend(functions);
         self.opaque.extend(opaque);
         self.methods.extend(methods);

@@ -229,6 +229,13 @@ struct Legacy {
 }
 
 impl StoreVersion {
+    /// Whether this major's module is a factory called with express-session (`require('connect-redis')(session)`,
+    /// connect-redis 6 and older) rather than a class or an object of exports.
+    fn is_factory(&self, backend: &Backend) -> bool {
+        let imports = self.imports.as_ref().unwrap_or(&backend.imports);
+        imports.cjs.contains(&format!("require('{}')(", backend.package))
+    }
+
     /// The option a client of `driver` at `range` must be made with for this major (`legacyMode: true`): `None` when
     /// the major takes it as it is, or not at all.
     fn legacy_option(&self, driver: &str, range: &str) -> Option<&str> {
@@ -1590,6 +1597,10 @@ fn choose_version<'a>(
     fresh: &Fresh,
 ) -> Result<Choice<'a>, String> {
     let listed_store = cx.project.installed(&backend.package);
+    // (Code that calls the store package's module, `require('connect-redis')(session)`, with the package listed
+    // nowhere, runs only on a major whose module is that factory: connect-redis 7 and later export a class, and the
+    // call would throw at start.)
+    let factory = listed_store.is_none() && cx.project.code_use.factory_calls.contains(&backend.package);
     let drivers = project_drivers(cx, backend);
     let client_package = backend.client.package.as_deref().filter(|_| creates_client);
     let listed_client = client_package.and_then(|package| cx.project.installed(package));
@@ -1605,7 +1616,10 @@ fn choose_version<'a>(
         // the project's: its client is made in that mode. A new client is one the major takes as it is.)
         let takes =
             |driver: &str, range: &str| accepts(driver, range) || version.legacy_option(driver, range).is_some();
-        if !fits || !drivers.iter().all(|(driver, range, _)| takes(driver, range)) {
+        if !fits
+            || (factory && !version.is_factory(backend))
+            || !drivers.iter().all(|(driver, range, _)| takes(driver, range))
+        {
             continue;
         }
         let Some(package) = client_package else { return Ok(Choice { version, store: fitted, client: None }) };
@@ -1625,7 +1639,17 @@ fn choose_version<'a>(
     let mut needs = match &listed_store {
         Some(spec) => format!("the {} {spec} the project uses has no code in the bundled table", backend.package),
         None => {
-            format!("no {} version runs on the project's Node ({}, from {})", backend.package, node.range, node.source)
+            let form = match factory {
+                true => format!(
+                    " whose module is the factory the project's code calls (`require('{}')(...)`)",
+                    backend.package
+                ),
+                false => String::new(),
+            };
+            format!(
+                "no {} version{form} runs on the project's Node ({}, from {})",
+                backend.package, node.range, node.source
+            )
         }
     };
     for (driver, range, from) in &drivers {
