@@ -997,9 +997,27 @@ fn run_on_this_thread(
             });
         }
     }
+    // A workspace member whose code loads the Express its workspace root lists moves with the root's version: what
+    // holds the member's migration back holds the root's move back, and a root held back holds back its members'
+    // migrations (member's manifest -> root's, both as `projects` spells them; `None`: the root is no project of the
+    // run).
+    let express_members: BTreeMap<PathBuf, Option<PathBuf>> = projects
+        .iter()
+        .filter(|(_, p)| p.from_workspace_root("express"))
+        .map(|(path, p)| {
+            let manifest = crate::lockfile::workspace_root_above(&p.dir, root).map(|d| d.join("package.json"));
+            let key = manifest.and_then(|m| projects.keys().find(|k| crate::root::same_path(k, &m)).cloned());
+            (path.clone(), key)
+        })
+        .collect();
+    let express_roots: BTreeMap<&PathBuf, &PathBuf> =
+        express_members.iter().filter_map(|(member, root)| Some((member, root.as_ref()?))).collect();
     let mut blockers: BTreeMap<PathBuf, Vec<Finding>> = BTreeMap::new();
     for finding in planned.iter().flat_map(|p| &p.findings).filter(|f| blocking(f)) {
         if let Some(owner) = manifests.owner(&finding.path) {
+            if let Some(root) = express_roots.get(&owner) {
+                blockers.entry((*root).clone()).or_default().push(finding.clone());
+            }
             blockers.entry(owner).or_default().push(finding.clone());
         }
     }
@@ -1039,11 +1057,14 @@ fn run_on_this_thread(
     }
     let manifest_paths: Vec<&PathBuf> =
         manifest_paths.into_iter().filter(|m| scoped_manifests.as_ref().is_none_or(|s| s.contains(*m))).collect();
+    let planned_manifests: BTreeSet<&PathBuf> = manifest_paths.iter().copied().collect();
     for path in manifest_paths {
         let project = &projects[path];
         // (A manifest that cannot be read was reported when its project was built.)
         let (Some(info), Ok(text)) = (&project.manifest, read_manifest(path, root)) else { continue };
-        let source_errors = failed_files.iter().any(|f| manifests.owner(f).as_deref() == Some(path.as_path()));
+        let source_errors = failed_files.iter().any(|f| {
+            manifests.owner(f).is_some_and(|owner| owner == *path || express_roots.get(&owner) == Some(&path))
+        });
         let owns = |file: &Path| manifests.owner(file).as_deref() == Some(path.as_path());
         let own = selection.options_for(path, Some(&owns), &migrations, options);
         let options = own.as_ref().unwrap_or(options);
@@ -1103,6 +1124,52 @@ fn run_on_this_thread(
             bumps.entry(path.clone()).or_default().extend(plan.changes);
         }
     }
+    // A member whose Express is its workspace root's, with the root's package.json outside the run (not in the paths
+    // given): the root's version does not move, so the member's code does not migrate to the next major either (an
+    // Express 5 root needs no move).
+    for (member, root_manifest) in &express_members {
+        if !planned_manifests.contains(member)
+            || root_manifest.as_ref().is_some_and(|r| planned_manifests.contains(r))
+            || projects[member]
+                .listed_all("express")
+                .iter()
+                .all(|(_, spec)| crate::npm_spec::start_major(spec) == Some(5))
+        {
+            continue;
+        }
+        let mut needed: BTreeSet<&'static str> = BTreeSet::new();
+        for (i, plan) in planned.iter().enumerate() {
+            if manifests.owner(&found.sources[i]).as_ref() != Some(member) {
+                continue;
+            }
+            let transforms = plan.change.as_ref().map(|c| c.transforms.as_slice()).unwrap_or_default();
+            needed.extend(transforms.iter().copied().filter(|t| migrations.contains(t)));
+        }
+        if needed.is_empty() {
+            continue;
+        }
+        held_back.insert(member.clone());
+        let root_dir = crate::lockfile::workspace_root_above(&projects[member].dir, root);
+        let root_manifest = root_dir.map_or_else(
+            || "the workspace root's package.json".to_string(),
+            |d| d.join("package.json").display().to_string(),
+        );
+        for id in needed {
+            result.findings.push(Finding {
+                rule: crate::outcome::OUTSIDE_PATHS.to_string(),
+                transform: id,
+                path: member.clone(),
+                line: 1,
+                column: 1,
+                message: format!(
+                    "this project runs the Express that {root_manifest} lists, which is outside the paths given: the \
+                     {id} migration is held back until that version moves with it (run express-harden on the \
+                     workspace root)"
+                ),
+                severity: crate::outcome::engine_severity(crate::outcome::OUTSIDE_PATHS),
+            });
+        }
+    }
     // A file read for context that could not be handled is said where it held a major change back.
     for error in outside_errors {
         if manifests.owner(&error.path).is_some_and(|m| held_back.contains(&m)) {
@@ -1126,7 +1193,9 @@ fn run_on_this_thread(
         let again: Vec<usize> = (0..planned.len())
             .filter(|&i| {
                 planned[i].change.as_ref().is_some_and(|c| c.transforms.iter().any(|t| migrations.contains(t)))
-                    && manifests.owner(&found.sources[i]).is_some_and(|m| held_back.contains(&m))
+                    && manifests.owner(&found.sources[i]).is_some_and(|m| {
+                        held_back.contains(&m) || express_roots.get(&m).is_some_and(|r| held_back.contains(*r))
+                    })
             })
             .collect();
         let replanned: Vec<(usize, Planned)> = again

@@ -505,11 +505,26 @@ impl Project {
         own.or_else(|| self.workspace_manifest.as_ref()?.dependency(package)).map(|(_, spec)| spec)
     }
 
-    /// Whether the manifest lists `package` (in any section) with a range that starts at `major`.
+    /// Every spec of `package` in the project's package.json (one per section that lists it), else in its workspace
+    /// root's ([`Project::listed`]).
+    pub fn listed_all(&self, package: &str) -> Vec<(crate::manifest::DepSection, String)> {
+        let own = self.manifest.as_ref().map(|m| m.dependency_all(package)).unwrap_or_default();
+        match own.is_empty() {
+            true => self.workspace_manifest.as_ref().map(|m| m.dependency_all(package)).unwrap_or_default(),
+            false => own,
+        }
+    }
+
+    /// Whether the project's code loads the `package` its workspace root lists, its own package.json listing none.
+    pub fn from_workspace_root(&self, package: &str) -> bool {
+        self.manifest.as_ref().is_some_and(|m| m.dependency_all(package).is_empty())
+            && self.workspace_manifest.as_ref().is_some_and(|w| !w.dependency_all(package).is_empty())
+    }
+
+    /// Whether the project lists `package` (in any section, [`Project::listed_all`]) with a range that starts at
+    /// `major`.
     pub fn lists_major(&self, package: &str, major: u64) -> bool {
-        self.manifest.as_ref().is_some_and(|m| {
-            m.dependency_all(package).iter().any(|(_, spec)| crate::npm_spec::start_major(spec) == Some(major))
-        })
+        self.listed_all(package).iter().any(|(_, spec)| crate::npm_spec::start_major(spec) == Some(major))
     }
 }
 

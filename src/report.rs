@@ -369,7 +369,14 @@ pub fn summary(result: &RunResult, mode: Mode, color: bool) -> String {
         // (Held back by code, an Express 2 range, or the project's Node: the finding that says which.)
         let by_node = !result.findings.iter().any(|f| f.path == *manifest && f.rule.ends_with("/major-change"))
             && result.findings.iter().any(|f| f.path == *manifest && f.rule == "express-version/node");
-        let finding = if by_node { "node" } else { "major-change" };
+        // (Or by a workspace member whose Express is its root's, outside the paths given.)
+        let outside = !result.findings.iter().any(|f| f.path == *manifest && f.rule.ends_with("/major-change"))
+            && result.findings.iter().any(|f| f.path == *manifest && f.rule == crate::outcome::OUTSIDE_PATHS);
+        let finding = match (by_node, outside) {
+            (true, _) => "node",
+            (false, true) => "outside-paths",
+            (false, false) => "major-change",
+        };
         let _ =
             writeln!(out, "  {}: the requested major is held back (see its {finding} finding)", display_path(manifest));
     }

@@ -4017,6 +4017,42 @@ fn a_file_is_hardened_with_its_project_read_for_context_and_nothing_else_changes
 }
 
 #[test]
+fn a_workspace_member_on_its_roots_express_migrates_only_with_the_root() {
+    // apps/shop lists no Express: it runs on the workspace root's 4.x. Given only the member, the root's version cannot
+    // move, so the member's code keeps what Express 4 runs (the '/*' route that Express 5 needs rewritten stays), and
+    // the run says why; given the whole workspace, the code and the root's Express move together.
+    let root = "{\n  \"name\": \"store\",\n  \"private\": true,\n  \"workspaces\": [\"apps/*\"],\n  \
+\"dependencies\": {\n    \"express\": \"^4.21.2\"\n  }\n}\n";
+    let server = "const express = require('express');\nconst app = express();\n\
+app.get('/*', (req, res) => res.sendStatus(404));\napp.listen(3000);\n";
+    let project = Project::empty()
+        .with("package.json", root)
+        .with("apps/shop/package.json", "{\n  \"name\": \"shop\",\n  \"private\": true\n}\n")
+        .with("apps/shop/server.js", server);
+    let args = ["--write", "--allow-no-vcs", "--express", "5", "--only", "express5,express-version"];
+    let member = run(project.path(), &[&args[..], &["apps/shop"]].concat());
+    assert_eq!(member.code, 3, "{member:?}");
+    assert_eq!(project.read("apps/shop/server.js"), server, "held back: Express 4 keeps its route syntax");
+    assert_eq!(project.read("package.json"), root);
+    assert!(
+        member.stderr.contains(
+            "apps/shop/package.json:1:1: warning [engine/outside-paths] this project runs the Express that \
+             ./package.json lists, which is outside the paths given: the express5 migration is held back"
+        ),
+        "{}",
+        member.stderr
+    );
+    let all = run(project.path(), &args);
+    assert_eq!(all.code, 0, "{all:?}");
+    assert!(
+        project.read("apps/shop/server.js").contains("app.get('/{*splat}'"),
+        "{}",
+        project.read("apps/shop/server.js")
+    );
+    assert!(project.read("package.json").contains("\"express\": \"^5.3.0\""), "{}", project.read("package.json"));
+}
+
+#[test]
 fn a_narrow_run_leaves_nested_projects_alone_and_is_held_back_by_a_context_file_it_cannot_read() {
     // A project nested in the one read for context is not the run's: its package.json is neither planned nor
     // reported.

@@ -134,11 +134,7 @@ pub fn on_express3(cx: &FileContext<'_>) -> bool {
 /// `express.session` is connect 1.x's, which reads `key`, not `name`, and writes no SameSite.
 pub fn before_express3(project: &crate::project::Project) -> bool {
     *project.before_express3.get_or_init(|| {
-        project.manifest.as_ref().is_some_and(|m| {
-            m.dependency_all("express")
-                .iter()
-                .any(|(_, spec)| crate::npm_spec::start_major(spec).is_some_and(|n| n < 3))
-        })
+        project.listed_all("express").iter().any(|(_, spec)| crate::npm_spec::start_major(spec).is_some_and(|n| n < 3))
     })
 }
 
@@ -165,7 +161,7 @@ fn mode(cx: &FileContext<'_>) -> Option<Mode> {
     if on_express3(cx) {
         return Some(Mode::Migrate);
     }
-    let lists_express = cx.project.manifest.as_ref().is_some_and(|m| !m.dependency_all("express").is_empty());
+    let lists_express = !cx.project.listed_all("express").is_empty();
     // (A module that never imports express but receives the app, `module.exports = function (app) {
     // app.configure(...) }` called as `require('./routes')(app)`, stops the app at start all the same.)
     let reaches_express = cx.facts.bindings_of("express").next().is_some() || !cx.links.app_params.is_empty();

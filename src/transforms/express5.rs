@@ -123,8 +123,7 @@ const WATCH: &[Watch] = &[
 /// Whether every Express range the project's package.json lists starts at 5 (`^5.1.0`, `5.x`, `>=5`): a project
 /// that lists no Express, or one that also runs on 4 (`^4 || ^5`, a library's peer range), is not.
 fn on_express5(project: &crate::project::Project) -> bool {
-    let Some(manifest) = &project.manifest else { return false };
-    let specs = manifest.dependency_all("express");
+    let specs = project.listed_all("express");
     !specs.is_empty() && specs.iter().all(|(_, spec)| crate::npm_spec::start_major(spec) == Some(5))
 }
 
