@@ -454,7 +454,7 @@ impl Transform for Helmet {
         // (A helmet package.json already lists above that one is kept, never lowered: the finding below says which
         // TypeScript its types need.)
         let min = crate::npm_spec::min_version;
-        let listed = cx.project.manifest.as_ref().and_then(|m| m.dependency(&d.package)).map(|(_, spec)| spec);
+        let listed = cx.project.listed(&d.package);
         let lowers = |v: &HelmetVersion| {
             let listed = listed.as_deref().and_then(min);
             listed.zip(min(&v.package.spec)).is_some_and(|(listed, chosen)| listed > chosen)
@@ -743,7 +743,7 @@ fn same_site_target(text: &str) -> bool {
 fn redirects_of_forms(cx: &FileContext<'_>, member_calls: &[MemberCall]) -> Vec<(usize, Vec<String>)> {
     use crate::values::Value;
     let facts = cx.facts;
-    let stripe = cx.project.manifest.as_ref().is_some_and(|m| !m.dependency_all("stripe").is_empty());
+    let stripe = !cx.project.listed_all("stripe").is_empty();
     let code = &cx.file.code;
     let mut out: Vec<(usize, Vec<String>)> = Vec::new();
     let registrations = facts.registrations();
@@ -1282,11 +1282,10 @@ fn report_embedder_blocks(cx: &FileContext<'_>, plan: &mut FilePlan, at: usize) 
 
 /// Whether the project lists a helmet older than 4, whose `helmet()` sets no Content-Security-Policy.
 fn helmet_below_4(cx: &FileContext<'_>) -> bool {
-    cx.project.manifest.as_ref().is_some_and(|m| {
-        m.dependency_all(&data().package)
-            .iter()
-            .any(|(_, spec)| crate::npm_spec::start_major(spec).is_some_and(|major| major < 4))
-    })
+    cx.project
+        .listed_all(&data().package)
+        .iter()
+        .any(|(_, spec)| crate::npm_spec::start_major(spec).is_some_and(|major| major < 4))
 }
 
 /// A string literal as the file writes them (`'blob:'`; `"'self'"` with the other quote where the text has one).
@@ -2124,7 +2123,7 @@ impl ViteNeeds {
         let script = directives.iter().find(|(n, _)| n == name).map_or_else(defaults, |(_, s)| s.clone());
         let pinned = script.iter().any(|s| s.starts_with("'sha") || s.starts_with("'nonce"));
         let inline = script.iter().any(|s| s == views::UNSAFE_INLINE) && !pinned;
-        let react = cx.project.manifest.as_ref().is_some_and(|m| !m.dependency_all("@vitejs/plugin-react").is_empty());
+        let react = !cx.project.listed_all("@vitejs/plugin-react").is_empty();
         let port = match &server.hmr {
             ViteHmr::Port(port) => Some((port.clone(), !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()))),
             ViteHmr::Unread => {
@@ -2219,11 +2218,10 @@ fn report_dev_server(cx: &FileContext<'_>, plan: &mut FilePlan, app: &ExpressApp
     ));
 }
 
-/// The package the project lists that rewrites HTML on its way out (a minifier, which may rewrite inline scripts), if
-/// any.
-fn html_rewriter<'a>(cx: &FileContext<'a>) -> Option<&'a str> {
-    let manifest = cx.project.manifest.as_ref()?;
-    data().html_rewriters.iter().map(String::as_str).find(|p| !manifest.dependency_all(p).is_empty())
+/// The package the project lists (or its workspace root does) that rewrites HTML on its way out (a minifier, which may
+/// rewrite inline scripts), if any.
+fn html_rewriter(cx: &FileContext<'_>) -> Option<&'static str> {
+    data().html_rewriters.iter().map(String::as_str).find(|p| !cx.project.listed_all(p).is_empty())
 }
 
 fn report_views(
