@@ -1133,7 +1133,10 @@ pub fn analyse_tracking(file: &SourceFile, parsed: &Parsed, methods: Option<&[&s
         .and_then(|call| u32::try_from(call.range.start()).ok());
     FileFacts {
         module_system,
-        style: votes.finish(code, crate::style::is_es5_program(&parsed.program)),
+        style: {
+            let era = crate::style::es5_era(&parsed.program);
+            crate::style::Style { era_unknown: era.is_none(), ..votes.finish(code, era == Some(true)) }
+        },
         bindings: bindings.bindings.into_boxed_slice(),
         type_bindings: bindings.type_bindings.into_boxed_slice(),
         values: {

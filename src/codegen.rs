@@ -893,7 +893,15 @@ mod tests {
     }
 
     fn style(quote: char, semicolons: bool, indent: &str, eol: &'static str) -> Style {
-        Style { quote, semicolons, indent_unit: indent.into(), eol, trailing_commas: false, es5: false }
+        Style {
+            quote,
+            semicolons,
+            indent_unit: indent.into(),
+            eol,
+            trailing_commas: false,
+            es5: false,
+            era_unknown: false,
+        }
     }
 
     #[test]

@@ -228,6 +228,17 @@ pub struct CodeUse {
     /// The project's source files the run did not analyse, in the walk's order, each with why: what they call is not
     /// known, so nothing they may call is "not called" while there is one.
     pub unread: Vec<UnreadFile>,
+    /// How many of the analysed files are written in ES5 syntax, and how many in a later edition (files whose syntax
+    /// tells neither way count for neither): new code in a file that tells neither way takes the majority's.
+    pub es5_files: usize,
+    pub later_files: usize,
+}
+
+impl CodeUse {
+    /// Whether most of the analysed files whose syntax tells are written in ES5 ([`CodeUse::es5_files`]).
+    pub fn mostly_es5(&self) -> bool {
+        self.es5_files > self.later_files
+    }
 }
 
 impl CodeUse {
@@ -246,6 +257,8 @@ impl CodeUse {
             request_redirect,
             route_pattern,
             unread,
+            es5_files,
+            later_files,
         } = later;
         self.imports.extend(imports);
         self.default_calls.extend(default_calls);
@@ -258,6 +271,8 @@ impl CodeUse {
         self.request_redirect = self.request_redirect.take().or(request_redirect);
         self.route_pattern = self.route_pattern.take().or(route_pattern);
         self.unread.extend(unread);
+        self.es5_files += es5_files;
+        self.later_files += later_files;
     }
 }
 

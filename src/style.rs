@@ -22,6 +22,9 @@ pub struct Style {
     /// Whether the file is written in ES5 syntax ([`is_es5`]): new code then uses `var`, `function` expressions and
     /// strings joined with `+` rather than `const`, arrows and template literals.
     pub es5: bool,
+    /// Whether the file's syntax tells neither way ([`es5_era`]: no `var`, nothing later, as in
+    /// `module.exports = { ... }`): then the project's other files decide [`Style::es5`].
+    pub era_unknown: bool,
 }
 
 impl Default for Style {
@@ -33,6 +36,7 @@ impl Default for Style {
             eol: "\n",
             trailing_commas: false,
             es5: false,
+            era_unknown: false,
         }
     }
 }
@@ -103,6 +107,7 @@ impl StyleVotes {
             eol,
             trailing_commas: self.with_trailing_comma > self.without_trailing_comma,
             es5,
+            era_unknown: false,
         }
     }
 }
@@ -120,9 +125,19 @@ pub fn is_es5(code: &str) -> bool {
 /// comments, strings and regular expression literals (`/\s*=>\s*/`, `` /`/g ``) say nothing of the syntax. The walk
 /// stops descending at the first later node, so a modern file costs a few nodes.
 pub fn is_es5_program(program: &swc_ecma_ast::Program) -> bool {
+    es5_era(program) == Some(true)
+}
+
+/// Whether a parsed file is written in ES5 syntax ([`is_es5_program`]), or in a later edition; `None` when it tells
+/// neither way: it has no `var` and no node of a later edition (`module.exports = { ... }`, `app.use(x)`).
+pub fn es5_era(program: &swc_ecma_ast::Program) -> Option<bool> {
     let mut era = Era::default();
     program.visit_with(&mut era);
-    era.var && !era.later
+    match (era.var, era.later) {
+        (_, true) => Some(false),
+        (true, false) => Some(true),
+        (false, false) => None,
+    }
 }
 
 /// What [`is_es5_program`] has seen.
@@ -325,6 +340,19 @@ mod tests {
         assert!(is_es5("var a = 0o700;\n"), "octal literals an earlier version wrote");
         assert!(is_es5("var o = { get a() { return 1; }, 'b': 2 };\n"), "getters are ES5");
         assert!(!is_es5("var a = 1; if (a) {"), "what does not parse is not ES5");
+    }
+
+    #[test]
+    fn a_file_without_var_or_later_syntax_tells_neither_way() {
+        let era = |code: &str| {
+            let file = crate::source::SourceFile::new("era.js".into(), code.to_string());
+            crate::parse::parse(&file, code).map(|parsed| es5_era(&parsed.program)).expect("parses")
+        };
+        assert_eq!(era("module.exports = {\n    secret: 'x'\n};\n"), None);
+        assert_eq!(era("app.use(express.static('public'));\n"), None);
+        assert_eq!(era("var a = 1;\n"), Some(true));
+        assert_eq!(era("module.exports = { a: () => 1 };\n"), Some(false));
+        assert_eq!(era("export default { a: 1 };\n"), Some(false));
     }
 
     #[test]
