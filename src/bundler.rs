@@ -165,10 +165,13 @@ pub fn full_vue_import(text: &str) -> Option<usize> {
     let b = text.as_bytes();
     memchr::memmem::find_iter(b, b"vue/dist/").find_map(|at| {
         let quote = *b.get(at.checked_sub(1)?)?;
+        // (The quote first: the byte before may end a character of several, where the text cannot be cut.)
+        if !matches!(quote, b'\'' | b'"' | b'`') {
+            return None;
+        }
         // (A config's alias target, `vue$: 'vue/dist/vue.esm.js'`, is no import.)
         let before = text[..at - 1].trim_end();
-        let imports = ["from", "import", "require(", "import("].iter().any(|w| before.ends_with(w));
-        if !matches!(quote, b'\'' | b'"' | b'`') || !imports {
+        if !["from", "import", "require(", "import("].iter().any(|w| before.ends_with(w)) {
             return None;
         }
         let end = at + b[at..].iter().position(|c| *c == quote || *c == b'\n')?;
@@ -646,6 +649,16 @@ impl Visit for Strings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_full_vue_import_is_found_by_its_quoted_path_and_any_other_byte_before_it_is_none() {
+        assert_eq!(full_vue_import("import Vue from 'vue/dist/vue.esm.js';\n"), Some(1));
+        assert_eq!(full_vue_import("const a = 1;\nconst Vue = require(\"vue/dist/vue.js\");\n"), Some(2));
+        assert_eq!(full_vue_import("alias: { vue$: 'vue/dist/vue.esm.js' }\n"), None);
+        // (A character of several bytes just before the path, where the fuzzer put a BOM: no quote, and no panic.)
+        assert_eq!(full_vue_import("import Vue from \u{feff}vue/dist/vue.js';\n"), None);
+        assert_eq!(full_vue_import("é vue/dist/vue.js"), None);
+    }
 
     /// What the config `code` chooses: `Some(true)` the full build, `Some(false)` nothing of the kind, `None` undecided.
     fn choice(name: &str, code: &str) -> Option<bool> {
