@@ -893,11 +893,7 @@ fn run_on_this_thread(
         }
         let manifest = manifests.nearest(path);
         let project = manifest.as_ref().and_then(|m| projects.get(m)).unwrap_or(&no_project);
-        // New code in a file whose syntax tells neither way (`module.exports = { ... }`) is written in the edition of
-        // most of the project's files: `var` and `function` in an ES5 project.
-        if facts.style.era_unknown && project.code_use.mostly_es5() {
-            facts.style.es5 = true;
-        }
+        settle_era(&mut facts, project);
         // (An example of a published library whose own packages the library does not declare runs nowhere the tool
         // knows: left alone, since its changes would add packages to the library.)
         if let Some(missing) = project.examples.get(path).filter(|missing| !missing.is_empty()) {
@@ -1535,8 +1531,19 @@ impl ProjectUse {
     }
 }
 
+/// New code in a file whose syntax tells neither way (`module.exports = { ... }`) is written in the edition of most of
+/// the project's files: `var` and `function` in an ES5 project. Applied to every analysis a plan reads (its first, and
+/// each after a phase's edits).
+fn settle_era(facts: &mut FileFacts, project: &Project) {
+    if facts.style.era_unknown && project.code_use.mostly_es5() {
+        facts.style.es5 = true;
+    }
+}
+
 /// Adds what one analysed file uses to its project's [`crate::project::CodeUse`].
 fn code_use(path: &Path, facts: &FileFacts, source: &SourceFile, out: &mut crate::project::CodeUse) {
+    out.analysed_files += 1;
+    out.apps += facts.apps.len();
     if !facts.style.era_unknown {
         if facts.style.es5 {
             out.es5_files += 1;
@@ -2255,10 +2262,7 @@ fn plan_file(
         phases_with_edits += 1;
         if let (false, Some(reparsed)) = (last, &reparsed) {
             current_facts = analyse_tracking(&next, reparsed, Some(tracked));
-            // (As the first phase's: see `plan_one`.)
-            if current_facts.style.era_unknown && project.code_use.mostly_es5() {
-                current_facts.style.es5 = true;
-            }
+            settle_era(&mut current_facts, project);
             current_links = Some(file_links.shifted(&all_edits));
         }
         rewritten = Some(next);

@@ -232,6 +232,9 @@ pub struct CodeUse {
     /// tells neither way count for neither): new code in a file that tells neither way takes the majority's.
     pub es5_files: usize,
     pub later_files: usize,
+    /// How many source files were analysed, and how many Express apps (`express()` calls) they create.
+    pub analysed_files: usize,
+    pub apps: usize,
 }
 
 impl CodeUse {
@@ -259,6 +262,8 @@ impl CodeUse {
             unread,
             es5_files,
             later_files,
+            analysed_files,
+            apps,
         } = later;
         self.imports.extend(imports);
         self.default_calls.extend(default_calls);
@@ -273,6 +278,8 @@ impl CodeUse {
         self.unread.extend(unread);
         self.es5_files += es5_files;
         self.later_files += later_files;
+        self.analysed_files += analysed_files;
+        self.apps += apps;
     }
 }
 

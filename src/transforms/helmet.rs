@@ -301,6 +301,34 @@ impl Transform for Helmet {
         Ok(())
     }
 
+    fn plan_manifest(&self, cx: &crate::transform::ManifestContext<'_>, plan: &mut crate::transform::ManifestPlan) {
+        // A project that runs Express (its own `dependencies` list it) whose code creates no app, nor any project in
+        // its folders: without a word, "would change no files" reads as "already hardened". (A library that lists
+        // express as a peer or for its tests has no app of its own to say anything about.)
+        let runs_express =
+            cx.info.dependency_all("express").iter().any(|(section, _)| *section == DepSection::Dependencies);
+        if !runs_express {
+            return;
+        }
+        let has_app = |p: &crate::project::Project| p.dir.starts_with(&cx.project.dir) && p.code_use.apps > 0;
+        if has_app(cx.project) || cx.projects.values().any(has_app) {
+            return;
+        }
+        let code = &cx.project.code_use;
+        let unread = match code.unread.len() {
+            0 => String::new(),
+            1 => "; 1 source file could not be analysed (see its finding or error)".to_string(),
+            n => format!("; {n} source files could not be analysed (see their findings or errors)"),
+        };
+        let message = format!(
+            "no Express app found: express is a dependency, but no analysed source file ({} in all) calls \
+             `express()`, so helmet was added nowhere{unread}; an app created by another package or a wrapper is not \
+             followed: register helmet where it is created",
+            code.analysed_files,
+        );
+        plan.findings.push(cx.finding("no-app", "express", message));
+    }
+
     fn surveys(&self, cx: &FileContext<'_>) -> crate::transform::Survey {
         // (The text, to read a `trust proxy` value: `1` turns it on, `0` or a computed value does not say HTTPS.)
         // (And a server the module starts when it loads: the package runs itself, it is no library.)
