@@ -70,6 +70,10 @@ struct CookieData {
     #[serde(flatten)]
     described: data::Described,
     default_names: Vec<String>,
+    /// The express-session written where the one a project has drops `sameSite` (an npm range).
+    express_session_spec: String,
+    /// The first express-session whose Set-Cookie header carries `sameSite`.
+    same_site_since: String,
 }
 
 fn data() -> &'static CookieData {
@@ -167,6 +171,8 @@ impl Transform for SessionCookie {
         // The default names the file's session cookies had before they were renamed.
         let mut old_names: Vec<&str> = Vec::new();
         let mut explicit = false;
+        // Whether a `sameSite` was written: express-session writes it from 1.14.1 on.
+        let mut same_site_added = false;
         let uses = session::session_uses(cx.facts, cx.links, EXPRESS_SESSION);
         let no_session_here = uses.is_empty();
         // `session()` is hardened as `session({})` would be: its part goes into the options object written there.
@@ -238,6 +244,7 @@ impl Transform for SessionCookie {
                 None if set_here_or_spread("cookie") => None,
                 None => {
                     let (props, done) = cookie_flags::harden(cx, plan, &ObjectFacts::empty(), &wanted);
+                    same_site_added |= props.iter().any(|p| p.starts_with("sameSite"));
                     let nested = match new_at {
                         Some(_) => crate::objects::nested_in_new_object(&props, &cx.facts.style),
                         None => crate::objects::nested_object(
@@ -272,6 +279,7 @@ impl Transform for SessionCookie {
             };
             if let Some(inner) = cookie_obj {
                 let (props, done) = cookie_flags::harden(cx, plan, inner, &wanted);
+                same_site_added |= props.iter().any(|p| p.starts_with("sameSite"));
                 cookie_flags::add_to(cx, plan, inner, &props);
                 if (done.secure_on || self.policy.behind_proxy.is_some()) && !proxy_option {
                     cookie_flags::trust_proxy(cx, plan, &self.policy, use_.at());
@@ -300,6 +308,26 @@ impl Transform for SessionCookie {
                 )),
                 (None, None) => session::add_to_options(cx, plan, obj, add, false),
             }
+        }
+        // express-session before 1.14.1 leaves `sameSite` out of its Set-Cookie header (1.14.0 took the option and did
+        // not pass it on; cookie 0.2, which older ones use, has none): a project on one is raised, in its own style
+        // (an exact pin stays exact), to the express-session the rest of the tool writes.
+        if let Some(locked_only) = before_same_site(cx.project).filter(|_| same_site_added) {
+            if locked_only {
+                plan.next_steps.push(format!(
+                    "the lockfile installs an express-session older than {}, which leaves sameSite out of the session \
+                     cookie: run `npm update express-session` (the range package.json lists allows a newer one)",
+                    data().same_site_since
+                ));
+            }
+            plan.dependencies.push(
+                crate::transform::DependencyRequest::new(
+                    EXPRESS_SESSION,
+                    data().express_session_spec.clone(),
+                    crate::manifest::DepSection::Dependencies,
+                )
+                .raising_listed(),
+            );
         }
         // The project renames the cookie (this file, or another module's session setup), and nothing that reads it by
         // its default name stands in the way: a logout that clears the old name (`res.clearCookie('connect.sid')`)
@@ -359,6 +387,32 @@ impl Transform for SessionCookie {
             );
         }
     }
+}
+
+/// Whether the project may run an express-session that leaves `sameSite` out (below
+/// [`CookieData::same_site_since`]): `None` when it does not (or lists none: the session store or the migration that adds
+/// one writes a newer one); `Some(false)` when package.json lists such a version (a raise of the listing fixes it);
+/// `Some(true)` when only its lockfile locks one, under a range that allows a newer (the listing stays; the next step
+/// says to update it).
+fn before_same_site(project: &crate::project::Project) -> Option<bool> {
+    let since = nodejs_semver::Version::parse(&data().same_site_since).ok()?;
+    let listed = project.listed_all(EXPRESS_SESSION);
+    let lists_older = listed.iter().any(|(_, spec)| crate::npm_spec::min_version(spec).is_some_and(|v| v < since));
+    if lists_older {
+        // (An exact or narrow listing is raised; a range that reaches `since` installs a newer one without a lockfile.)
+        let reaches = listed.iter().all(|(_, spec)| crate::npm_spec::overlaps(spec, &data().express_session_spec));
+        let locked_older = project
+            .locked
+            .get(EXPRESS_SESSION)
+            .and_then(|v| nodejs_semver::Version::parse(v).ok())
+            .is_some_and(|v| v < since);
+        return match (reaches, locked_older) {
+            (false, _) => Some(false),
+            (true, true) => Some(true),
+            (true, false) => None,
+        };
+    }
+    None
 }
 
 fn report_opaque_cookie(cx: &FileContext<'_>, plan: &mut FilePlan, at: usize) {
