@@ -219,11 +219,15 @@ fn types_readable(target: &Major, project: &crate::project::Project) -> bool {
 /// Whether a run without `--express` (or with `--express 5`) moves the `@types/express` of `project`, a project on
 /// Express 5, to 5's types: its express range moves to 5's patched release, and its @types/express is written on an
 /// older major that its TypeScript can leave (from the bundled table: `--latest` may move to a newer release, never to
-/// another major). Code typed for 4's types (`req.params.id` as a `string`) must then be typed for 5's.
+/// another major). Code typed for 4's types (`req.params.id` as a `string`) must then be typed for 5's. The types the
+/// code compiles against are those its package.json lists, else its workspace root's; they move with the express
+/// range of the manifest that lists them (a manifest that lists no express keeps its @types/express).
 pub fn moves_types_to_5(project: &crate::project::Project) -> bool {
     let d = data();
     let table = table(None);
-    let Some(manifest) = &project.manifest else { return false };
+    let own_types = project.manifest.as_ref().is_some_and(|m| !m.dependency_all(&d.types_package).is_empty());
+    let types_manifest = if own_types { &project.manifest } else { &project.workspace_manifest };
+    let Some(manifest) = types_manifest else { return false };
     let Some(target) = major(&table, 5) else { return false };
     let newest = newest_runnable(&project.node);
     let moves =
