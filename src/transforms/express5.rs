@@ -700,7 +700,8 @@ fn may_match_a_request(path: &str) -> bool {
 
 /// Whether the receiver `receiver` at `at` is a name the project shows another package made with `new`: declared
 /// here as `new sqlite3.Database(...)`, or imported from a module of the project that exports such a value (the
-/// package listed in package.json and none of Express's own or a router's), so not an Express app or router.
+/// package listed in package.json, or in its workspace root's, and none of Express's own or a router's), so not an
+/// Express app or router.
 fn made_by_another_package(cx: &FileContext<'_>, receiver: &Receiver, at: usize) -> bool {
     let Receiver::Path(name) = receiver else { return false };
     if name.contains('.') {
@@ -720,7 +721,7 @@ fn made_by_another_package(cx: &FileContext<'_>, receiver: &Receiver, at: usize)
         !package.is_empty()
             && !package.contains("express")
             && !package.contains("router")
-            && cx.project.manifest.as_ref().is_some_and(|m| m.dependency(&package).is_some())
+            && cx.project.listed(&package).is_some()
     };
     if let Some(declaration) = cx.facts.declaration(name, at) {
         if let Some(Value::New(call)) = &declaration.init {
