@@ -710,6 +710,7 @@ pub fn resolve(cli: &Cli, matches: Option<&clap::ArgMatches>, dir: &Path) -> Res
         root: None,
         include_tests,
         held_back: false,
+        held_back_outside_paths: false,
         progress: None,
         max_file_size: cli.max_file_size.or(config.max_file_size).unwrap_or_default(),
         include_minified: cli.include_minified || config.include_minified.unwrap_or(false),

@@ -882,7 +882,7 @@ fn run_on_this_thread(
     }
 
     // Second pass: each transform plans each analysed file, knowing its links.
-    let plan_one = |i: usize, mut file: SourceFile, mut facts: FileFacts, held_back: bool| -> Planned {
+    let plan_one = |i: usize, mut file: SourceFile, mut facts: FileFacts, held_back: bool, outside: bool| -> Planned {
         let path = &found.sources[i];
         releases.tick();
         facts.unpack();
@@ -903,7 +903,7 @@ fn run_on_this_thread(
             transforms.iter().map(|t| t.as_ref()).filter(|t| selection.keeps(path, t.info().id)).collect();
         let own = selection.options_for(path, None, &[], options);
         let base = own.as_ref().unwrap_or(options);
-        let held = held_back.then(|| Options { held_back: true, ..base.clone() });
+        let held = held_back.then(|| Options { held_back: true, held_back_outside_paths: outside, ..base.clone() });
         let options = held.as_ref().unwrap_or(base);
         let file_links = project_links.get(i).unwrap_or(&no_links);
         let mut planned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -928,7 +928,7 @@ fn run_on_this_thread(
                 Scan::Failed(planned, _) => *planned,
                 Scan::Analysed(analysed) => {
                     let (file, facts, _) = *analysed;
-                    plan_one(i, file, facts, false)
+                    plan_one(i, file, facts, false, false)
                 }
             };
             if let Some(progress) = progress {
@@ -1037,6 +1037,8 @@ fn run_on_this_thread(
     let mut bumps: BTreeMap<PathBuf, Vec<ManifestRequest>> = BTreeMap::new();
     let mut elsewhere: Vec<(PathBuf, ManifestRequest)> = Vec::new();
     let mut held_back: BTreeSet<PathBuf> = BTreeSet::new();
+    // (The members among them held back only because their root's package.json is outside the paths given.)
+    let mut held_back_outside: BTreeSet<PathBuf> = BTreeSet::new();
     let mut transform_steps = BTreeSet::new();
     let mut manifest_paths: Vec<&PathBuf> = projects.keys().collect();
     manifest_paths.sort();
@@ -1150,6 +1152,7 @@ fn run_on_this_thread(
             continue;
         }
         held_back.insert(member.clone());
+        held_back_outside.insert(member.clone());
         let root_dir = crate::lockfile::workspace_root_above(&projects[member].dir, root);
         let root_manifest = root_dir.map_or_else(
             || "the workspace root's package.json".to_string(),
@@ -1206,7 +1209,9 @@ fn run_on_this_thread(
                 let replanned = match scan_file(&found.sources[i], None, None, &tracked, options, &kept) {
                     Scan::Analysed(analysed) => {
                         let (file, facts, _) = *analysed;
-                        plan_one(i, file, facts, true)
+                        let outside =
+                            manifests.owner(&found.sources[i]).is_some_and(|m| held_back_outside.contains(&m));
+                        plan_one(i, file, facts, true, outside)
                     }
                     Scan::Failed(planned, _) => *planned,
                     Scan::Skipped(..) => Planned::default(),

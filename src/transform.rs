@@ -244,6 +244,10 @@ pub struct Options {
     /// write only changes that also run on the current major (Express 4 reads `'/{*splat}'` literally), and claim
     /// no migration.
     pub held_back: bool,
+    /// With [`Options::held_back`]: what holds the major back is that the project runs the Express its workspace
+    /// root lists, whose package.json is outside the paths given (an `engine/outside-paths` finding on the project's
+    /// package.json says so), not a finding of its own or a major-change finding on a manifest of the run.
+    pub held_back_outside_paths: bool,
     /// Counts the files read and planned, for a progress bar ([`crate::progress`]); `None`: nobody is watching.
     pub progress: Option<std::sync::Arc<crate::progress::Progress>>,
     /// Source files bigger than this are not read (`--max-file-size`, `maxFileSize`): each gets an

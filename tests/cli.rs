@@ -4053,6 +4053,36 @@ app.get('/*', (req, res) => res.sendStatus(404));\napp.listen(3000);\n";
 }
 
 #[test]
+fn a_member_held_back_by_its_roots_manifest_outside_the_paths_is_told_that_reason() {
+    // Given only apps/shop, whose Express is the workspace root's: the root's package.json is outside the paths, so
+    // the move to 5 is held back with engine/outside-paths and no major-change finding is made anywhere. The next
+    // step for the rewrites Express 4 runs the same must point at that finding, not at a major-change one.
+    let root = "{\n  \"name\": \"store\",\n  \"private\": true,\n  \"workspaces\": [\"apps/*\"],\n  \
+\"dependencies\": {\n    \"express\": \"^4.21.2\"\n  }\n}\n";
+    let server = "const express = require('express');\nconst app = express();\n\
+app.get('/items/:id', (req, res) => res.send(200, { id: req.params.id }));\n\
+app.get('/*', (req, res) => res.sendStatus(404));\napp.listen(3000);\n";
+    let project = Project::empty()
+        .with("package.json", root)
+        .with("apps/shop/package.json", "{\n  \"name\": \"shop\",\n  \"private\": true\n}\n")
+        .with("apps/shop/server.js", server);
+    let out = run(project.path(), &["--express", "5", "--only", "express5,express-version", "apps/shop"]);
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(out.stdout.contains("+app.get('/items/:id', (req, res) => res.status(200).send({ id: req.params.id }));"));
+    assert!(!out.stdout.contains("{*splat}"), "{}", out.stdout);
+    assert!(out.stderr.contains("[engine/outside-paths]"), "{}", out.stderr);
+    assert!(!out.stderr.contains("major-change"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "Express stays on 4: the workspace root's package.json, which lists the Express this project runs, is \
+             outside the paths given (see the engine/outside-paths finding)"
+        ),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
 fn a_narrow_run_leaves_nested_projects_alone_and_is_held_back_by_a_context_file_it_cannot_read() {
     // A project nested in the one read for context is not the run's: its package.json is neither planned nor
     // reported.

@@ -308,6 +308,12 @@ impl Transform for Express5 {
                 "package.json is on Express 5, and code written for Express 4 that Express 5 rejects was migrated \
                  (calls it removed, route strings its router throws on): run the app's tests"
                     .to_string()
+            } else if held_back(cx, mode) && cx.options.held_back_outside_paths {
+                "Express stays on 4: the workspace root's package.json, which lists the Express this project runs, is \
+                 outside the paths given (see the engine/outside-paths finding): only rewrites that Express 4 runs the \
+                 same were made (res.status(...).send(...), app.delete, ...); the route syntax waits for the move to \
+                 5 (run express-harden on the workspace root)"
+                    .to_string()
             } else if held_back(cx, mode) {
                 "Express stays on 4 (see the major-change finding): only rewrites that Express 4 runs the same were \
                  made (res.status(...).send(...), app.delete, ...); the route syntax waits for the move to 5"
