@@ -1156,7 +1156,7 @@ fn run_on_this_thread(
         let root_dir = crate::lockfile::workspace_root_above(&projects[member].dir, root);
         let root_manifest = root_dir.map_or_else(
             || "the workspace root's package.json".to_string(),
-            |d| d.join("package.json").display().to_string(),
+            |d| crate::root::display_path(&d.join("package.json")),
         );
         for id in needed {
             result.findings.push(Finding {

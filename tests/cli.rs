@@ -4037,7 +4037,7 @@ app.get('/*', (req, res) => res.sendStatus(404));\napp.listen(3000);\n";
     assert!(
         member.stderr.contains(
             "apps/shop/package.json:1:1: warning [engine/outside-paths] this project runs the Express that \
-             ./package.json lists, which is outside the paths given: the express5 migration is held back"
+             package.json lists, which is outside the paths given: the express5 migration is held back"
         ),
         "{}",
         member.stderr
