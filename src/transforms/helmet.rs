@@ -242,6 +242,26 @@ fn applied_to(facts: &FileFacts, app: &ExpressApp) -> Applied {
     applied
 }
 
+/// Reports each `helmet(...)` call that is a statement of its own (`helmet(app);`): helmet only returns a middleware
+/// (helmet 2.x and 8.3.0, read in their sources, take its argument as options, and an app has none of their names),
+/// so the discarded result sets no header, whatever the author expected of it.
+fn report_unregistered(cx: &FileContext<'_>, plan: &mut FilePlan) {
+    const MESSAGE: &str = "this helmet(...) call registers nothing: helmet only returns a middleware (it reads its \
+                           argument as options, not as an app to hook onto), and this statement discards it, so it \
+                           sets no header; helmet applies only where that middleware is registered, \
+                           `app.use(helmet())`: this call can go";
+    for site in cx.facts.calls.iter().filter(|s| !s.is_new) {
+        let (Some(callee), Some(stmt)) = (&site.call.callee, &site.stmt) else { continue };
+        let call = site.call.range;
+        // (The whole statement is the call, with at most its semicolon: its value goes nowhere.)
+        let rest = cx.file.code.get(call.end()..stmt.range.end()).unwrap_or_default();
+        let discarded = stmt.range.start() == call.start() && rest.trim().trim_end_matches(';').is_empty();
+        if callee.is_module(ID) && discarded {
+            plan.findings.push(cx.finding("unregistered", call.start(), MESSAGE.to_string()));
+        }
+    }
+}
+
 /// Whether helmet is applied somewhere in the file on something that is not a known app (another name for it,
 /// perhaps): then adding it again could apply it twice.
 fn applied_elsewhere(facts: &FileFacts) -> Option<usize> {
@@ -363,6 +383,7 @@ impl Transform for Helmet {
 
     fn plan(&self, cx: &FileContext<'_>, plan: &mut FilePlan) {
         let facts = cx.facts;
+        report_unregistered(cx, plan);
         let mut missing: Vec<&ExpressApp> = Vec::new();
         let mut sub_apps: Vec<&ExpressApp> = Vec::new();
         // (An app the code never listens on, passes, exports or returns serves no request: a router module that also
