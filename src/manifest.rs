@@ -418,7 +418,7 @@ fn npmrc_save_exact(text: &str) -> Option<bool> {
 }
 
 /// `spec` when it names one version (`4.17.1`, `=4.17.1`, `v4.17.1`, `1.0.0-rc.1`), without its `=` or `v`.
-fn exact_version(spec: &str) -> Option<&str> {
+pub fn exact_version(spec: &str) -> Option<&str> {
     let version = spec.strip_prefix('=').or_else(|| spec.strip_prefix('v')).unwrap_or(spec);
     let core = version.split(['-', '+']).next().unwrap_or_default();
     let parts: Vec<&str> = core.split('.').collect();

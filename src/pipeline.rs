@@ -2782,6 +2782,15 @@ fn apply_manifest(
         };
         if let Some((listed_section, listed)) = info.dependency(&request.package) {
             if request.raises_listed && !crate::npm_spec::overlaps(&listed, &request.spec) {
+                // (A raise keeps the entry's own style: an exact pin stays exact, whatever the rest of the manifest
+                // does, as express-version and the advisories raise theirs.)
+                let pinned;
+                let request = if manifest::exact_version(listed.trim()).is_some() && !exact {
+                    pinned = DependencyRequest { spec: manifest::exact_spec(&request.spec), ..request.clone() };
+                    &pinned
+                } else {
+                    request
+                };
                 let fix = format!("set {} to {}", request.package, request.spec);
                 m.set(requested(request, manifest, listed_section), &fix, result);
             }
