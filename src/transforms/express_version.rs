@@ -274,7 +274,10 @@ impl Transform for ExpressVersion {
         let table = table(self.latest.as_ref());
         let newest_runnable = newest_runnable(&cx.project.node);
         if let Some(requested) = self.target.major {
-            if requested > newest_runnable {
+            // (A package.json that lists no Express, a front end's or a worker's beside the app's, has nothing to
+            // hold back: its Node says nothing about the app's.)
+            let lists_express = !cx.info.dependency_all(&d.package).is_empty();
+            if requested > newest_runnable && lists_express {
                 // A move asked for and not made, as one that code holds back: a CI job that asked for 5 must be able
                 // to tell (exit 3). (Not where Express is already on that major or newer, nor where it is not listed.)
                 let below = |spec: &String| npm_spec::start_major(spec).is_some_and(|current| current < requested);
