@@ -414,20 +414,62 @@ pub fn indent_of_line(code: &str, at: usize) -> String {
     rest[..rest.len() - rest.trim_start_matches([' ', '\t']).len()].to_string()
 }
 
-/// Indents the second and later lines of `text` by `indent` and uses the style's line ending.
+/// Indents the second and later lines of `text` by `indent` and uses the style's line ending. Where `indent` is made
+/// of spaces and the file's unit is a tab (or the reverse: a file of mixed indentation, `\tsecret` then `  resave`),
+/// the levels `text` brings are written in `indent`'s kind, so that no line starts with spaces then a tab.
 pub fn reindent(text: &str, indent: &str, style: &Style) -> String {
+    let unit: &str = &style.indent_unit;
+    let local = local_unit(indent, unit);
     // (One pass: each `\n` or `\r\n` becomes the line ending and the indent; a lone `\r` stays.)
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     let mut start = 0;
+    let mut first = true;
     for end in memchr::memchr_iter(b'\n', text.as_bytes()) {
         let line = &text[start..end];
-        out.push_str(line.strip_suffix('\r').unwrap_or(line));
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        match first {
+            true => out.push_str(line),
+            false => out.push_str(&relevel(line, unit, local)),
+        }
+        first = false;
         out.push_str(style.eol);
         out.push_str(indent);
         start = end + 1;
     }
-    out.push_str(&text[start..]);
+    let last = &text[start..];
+    match first {
+        true => out.push_str(last),
+        false => out.push_str(&relevel(last, unit, local)),
+    }
     out
+}
+
+/// The unit of indentation of `indent`'s kind where it is not the file's `unit`'s: two or four spaces (as `indent`
+/// is a multiple of four or not) for a tab-indented file, a tab for a space-indented one.
+fn local_unit(indent: &str, unit: &str) -> Option<&'static str> {
+    let spaces = !indent.is_empty() && indent.bytes().all(|b| b == b' ');
+    let tabs = !indent.is_empty() && indent.bytes().all(|b| b == b'\t');
+    match (spaces, tabs, unit.starts_with('\t')) {
+        (true, _, true) if indent.len() % 4 == 0 => Some("    "),
+        (true, _, true) => Some("  "),
+        (_, true, false) if !unit.is_empty() => Some("\t"),
+        _ => None,
+    }
+}
+
+/// `line` with its leading levels of `unit` written as as many `local` ones ([`local_unit`]).
+fn relevel<'a>(line: &'a str, unit: &str, local: Option<&str>) -> std::borrow::Cow<'a, str> {
+    let Some(local) = local.filter(|_| !unit.is_empty()) else { return std::borrow::Cow::Borrowed(line) };
+    let mut rest = line;
+    let mut levels = 0;
+    while let Some(r) = rest.strip_prefix(unit) {
+        rest = r;
+        levels += 1;
+    }
+    match levels {
+        0 => std::borrow::Cow::Borrowed(line),
+        n => std::borrow::Cow::Owned(format!("{}{rest}", local.repeat(n))),
+    }
 }
 
 #[cfg(test)]
@@ -461,10 +503,25 @@ mod tests {
         apply_to_options(code, add_first_property)
     }
 
+    /// A file of mixed indentation: a nested object added after a property indented with spaces, in a tab-indented
+    /// file, gets spaces for its levels too (not two spaces then a tab); and the reverse.
+    #[test]
+    fn levels_follow_the_kind_of_the_indent_they_go_under() {
+        let tabs = Style { indent_unit: "\t".into(), ..Style::default() };
+        let text = "cookie: {\n\thttpOnly: true,\n\t\tdeep: 1\n}";
+        assert_eq!(reindent(text, "  ", &tabs), "cookie: {\n    httpOnly: true,\n      deep: 1\n  }");
+        assert_eq!(reindent(text, "\t", &tabs), "cookie: {\n\t\thttpOnly: true,\n\t\t\tdeep: 1\n\t}");
+        let spaces = Style { indent_unit: "  ".into(), ..Style::default() };
+        let text = "cookie: {\n  httpOnly: true\n}";
+        assert_eq!(reindent(text, "\t", &spaces), "cookie: {\n\t\thttpOnly: true\n\t}");
+        assert_eq!(reindent(text, "    ", &spaces), "cookie: {\n      httpOnly: true\n    }");
+    }
+
     /// The one-pass [`reindent`] against its definition: `\r\n` to `\n`, then every line after the first indented.
     #[test]
     fn reindent_is_replace_split_join() {
-        let crlf = Style { eol: "\r\n", ..Style::default() };
+        // (Indents of the unit's kind: what [`levels_follow_the_kind_of_the_indent_they_go_under`] covers aside.)
+        let crlf = Style { eol: "\r\n", indent_unit: "\t".into(), ..Style::default() };
         for text in ["", "a", "a\nb", "a\r\nb\n", "\r\r\n\n\r", "x\ry\n\n  z\r\n", "\n"] {
             for (indent, style) in [("  ", &Style::default()), ("\t", &crlf), ("", &Style::default())] {
                 let expected =
