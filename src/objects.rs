@@ -450,7 +450,7 @@ fn local_unit(indent: &str, unit: &str) -> Option<&'static str> {
     let spaces = !indent.is_empty() && indent.bytes().all(|b| b == b' ');
     let tabs = !indent.is_empty() && indent.bytes().all(|b| b == b'\t');
     match (spaces, tabs, unit.starts_with('\t')) {
-        (true, _, true) if indent.len() % 4 == 0 => Some("    "),
+        (true, _, true) if indent.len().is_multiple_of(4) => Some("    "),
         (true, _, true) => Some("  "),
         (_, true, false) if !unit.is_empty() => Some("\t"),
         _ => None,
