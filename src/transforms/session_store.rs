@@ -60,8 +60,9 @@
 //!
 //! Recognised memory stores: no `store` key, `store: undefined`, `new session.MemoryStore()`, `new MemoryStore()`
 //! bound from express-session, a variable holding one (replaced at its declaration so that every user shares the new
-//! store), the `memorystore` package, and no options at all (`session()` gets `session({ store: ... })`, one object
-//! with what the other session transforms add there). Left alone: persistent or custom stores. Reported: stores
+//! store), and no options at all (`session()` gets `session({ store: ... })`, one object
+//! with what the other session transforms add there). Left alone: persistent or custom stores, and in-process ones
+//! the app chose (the `memorystore` package, reported as process-local). Reported: stores
 //! chosen at run time, options built outside the file, backends that need the app's own database instance when the
 //! file has none.
 //! Data: `transforms/session-store/data.json`. Description: `transforms/session-store/README.md`. Fixtures:
@@ -995,7 +996,6 @@ impl Transform for SessionStore {
             }
         }
 
-        report_unused_memorystore(cx, plan, &actions);
         let client_fitted = new_client.map(|(fitted, _)| fitted).filter(|_| client.is_none());
         request_dependencies(cx, plan, backend, &store_fitted, client_fitted);
         let step = match &client {
@@ -1075,10 +1075,18 @@ fn action_for(cx: &FileContext<'_>, plan: &mut FilePlan, use_: &SessionUse<'_>) 
     };
     match &prop.value {
         Value::Nothing(r) => Some(Action::Replace((*r).into())),
-        Value::New(call) if is_memory_store(facts, call.callee.as_ref()) => Some(Action::Replace(call.range.into())),
+        Value::New(call) if is_memory_store(call.callee.as_ref()) => Some(Action::Replace(call.range.into())),
+        Value::New(call) => {
+            report_process_local(cx, plan, call, prop.range.start());
+            None
+        }
         Value::Ident(name, r) => match facts.declaration(name, r.start()) {
-            Some(Declaration { init: Some(Value::New(call)), .. }) if is_memory_store(facts, call.callee.as_ref()) => {
+            Some(Declaration { init: Some(Value::New(call)), .. }) if is_memory_store(call.callee.as_ref()) => {
                 Some(Action::Replace(call.range.into()))
+            }
+            Some(Declaration { init: Some(Value::New(call)), .. }) => {
+                report_process_local(cx, plan, call, prop.range.start());
+                None
             }
             _ => None,
         },
@@ -1098,46 +1106,50 @@ fn action_for(cx: &FileContext<'_>, plan: &mut FilePlan, use_: &SessionUse<'_>) 
     }
 }
 
-/// `session.MemoryStore`, a `MemoryStore` imported from express-session, or the class made by the `memorystore`
-/// package (`require('memorystore')(session)`).
-fn is_memory_store(facts: &FileFacts, callee: Option<&CalleeRef>) -> bool {
+/// `session.MemoryStore` or a `MemoryStore` imported from express-session. (The `memorystore` package's class is
+/// another store, which the app chose: see [`report_process_local`].)
+fn is_memory_store(callee: Option<&CalleeRef>) -> bool {
     let Some(callee) = callee else { return false };
     if callee.is_export(EXPRESS_SESSION, "MemoryStore") {
         return true;
     }
-    if callee.inline_require.as_deref() == Some(EXPRESS_SESSION) && *callee.members == ["MemoryStore"] {
-        return true;
-    }
-    if !callee.members.is_empty() {
-        return false;
-    }
-    let root = callee.path.as_str();
-    matches!(
-        facts.declaration(root, usize::MAX).and_then(|d| d.init.as_ref()),
-        Some(Value::Call(c)) if c.callee.as_ref().is_some_and(|c| c.is_module("memorystore"))
-    )
+    callee.inline_require.as_deref() == Some(EXPRESS_SESSION) && *callee.members == ["MemoryStore"]
 }
 
-/// After `new MemoryStore(...)` of the memorystore package is replaced, its require may have no other use.
-fn report_unused_memorystore(cx: &FileContext<'_>, plan: &mut FilePlan, actions: &[(Action, SessionUse<'_>)]) {
-    let facts = cx.facts;
-    let Some(decl) = facts.declarations.iter().find(
-        |d| matches!(&d.init, Some(Value::Call(c)) if c.callee.as_ref().is_some_and(|c| c.is_module("memorystore"))),
-    ) else {
-        return;
+/// Store packages that keep the sessions in the process, bounded and pruned (not express-session's MemoryStore):
+/// the app chose one, so it stays; the finding says what it does not do.
+const PROCESS_LOCAL_STORES: &[&str] = &["memorystore"];
+
+/// `new MemoryStore(...)` whose class a process-local store package made (`require('memorystore')(session)`): an
+/// info finding on the `store` property. memorystore prunes expired sessions only with `checkPeriod` (its README;
+/// without it nothing is pruned), which the finding asks for when the options do not set it.
+fn report_process_local(cx: &FileContext<'_>, plan: &mut FilePlan, call: &crate::values::CallFacts, at: usize) {
+    let Some(callee) = call.callee.as_ref().filter(|c| c.members.is_empty()) else { return };
+    let made_by = cx.facts.declaration(callee.path.as_str(), call.range.start()).and_then(|d| match &d.init {
+        Some(Value::Call(c)) => {
+            PROCESS_LOCAL_STORES.iter().find(|pkg| c.callee.as_ref().is_some_and(|c| c.is_module(pkg)))
+        }
+        _ => None,
+    });
+    let Some(package) = made_by else { return };
+    let prunes = matches!(call.args.first(), Some(Value::Object(o)) if o.get("checkPeriod").is_some());
+    let pruning = if prunes {
+        String::new()
+    } else {
+        "; it has no `checkPeriod`, so no expired session is ever pruned: set one (`checkPeriod: 86400000` prunes \
+         every 24 hours)"
+            .to_string()
     };
-    let replaced = actions.iter().filter(|(a, _)| matches!(a, Action::Replace(_))).count();
-    if facts.references_to(&decl.name) <= replaced {
-        plan.findings.push(cx.finding(
-            "memorystore-unused",
-            decl.declarator.start(),
-            format!(
-                "`{}` (the memorystore package) is no longer used in this file: remove it, and the memorystore \
-                 dependency if nothing else uses it",
-                decl.name
-            ),
-        ));
-    }
+    plan.findings.push(cx.finding(
+        "process-local-store",
+        at,
+        format!(
+            "`{}` is the {package} package's store, chosen by the app, and stays: it keeps sessions in this process, \
+             so they are lost when it restarts and not shared between instances (several instances need a store \
+             they share){pruning}",
+            callee.path
+        ),
+    ));
 }
 
 /// `--store`, else the first backend whose client the project depends on, else the default.
