@@ -1088,8 +1088,44 @@ fn action_for(cx: &FileContext<'_>, plan: &mut FilePlan, use_: &SessionUse<'_>) 
                 report_process_local(cx, plan, call, prop.range.start());
                 None
             }
+            // `let store = undefined;` (or `let store;`) set to a store only in some branch: undefined, so the
+            // MemoryStore, whenever that branch did not run.
+            Some(decl @ Declaration { init: None | Some(Value::Nothing(_)), .. }) => {
+                let lines: Vec<String> = facts
+                    .assigned
+                    .iter()
+                    .filter(|(n, at)| n == name && decl.scope.start() <= *at && *at < decl.scope.end())
+                    .map(|(_, at)| cx.file.line(*at).to_string())
+                    .collect();
+                let assigned = match lines.as_slice() {
+                    [] => "is never assigned a store".to_string(),
+                    [one] => format!("is undefined unless line {one} assigns it a store"),
+                    more => format!("is undefined unless one of lines {} assigns it a store", more.join(", ")),
+                };
+                plan.findings.push(cx.finding(
+                    "runtime-store",
+                    prop.range.start(),
+                    format!(
+                        "the session store `{name}` {assigned}: when it is undefined, express-session falls back \
+                         to its MemoryStore, which leaks memory and loses sessions on restart"
+                    ),
+                ));
+                None
+            }
             _ => None,
         },
+        // `store ?? undefined` on a constant made by `new`: that store, never undefined.
+        Value::Conditional(r)
+            if cx.text(*r).split_once("??").is_some_and(|(left, right)| {
+                right.trim() == "undefined"
+                    && matches!(
+                        facts.declaration(left.trim(), r.start()),
+                        Some(Declaration { kind: swc_ecma_ast::VarDeclKind::Const, init: Some(Value::New(_)), .. })
+                    )
+            }) =>
+        {
+            None
+        }
         Value::Conditional(r) => {
             plan.findings.push(cx.finding(
                 "runtime-store",
