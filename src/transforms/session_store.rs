@@ -1158,7 +1158,8 @@ const PROCESS_LOCAL_STORES: &[&str] = &["memorystore"];
 
 /// `new MemoryStore(...)` whose class a process-local store package made (`require('memorystore')(session)`): an
 /// info finding on the `store` property. memorystore prunes expired sessions only with `checkPeriod` (its README;
-/// without it nothing is pruned), which the finding asks for when the options do not set it.
+/// without it an expired session goes only when it is read again, and its cache's `max` defaults to no bound), which
+/// the finding asks for when the options do not set it.
 fn report_process_local(cx: &FileContext<'_>, plan: &mut FilePlan, call: &crate::values::CallFacts, at: usize) {
     let Some(callee) = call.callee.as_ref().filter(|c| c.members.is_empty()) else { return };
     let made_by = cx.facts.declaration(callee.path.as_str(), call.range.start()).and_then(|d| match &d.init {
@@ -1172,8 +1173,8 @@ fn report_process_local(cx: &FileContext<'_>, plan: &mut FilePlan, call: &crate:
     let pruning = if prunes {
         String::new()
     } else {
-        "; it has no `checkPeriod`, so no expired session is ever pruned: set one (`checkPeriod: 86400000` prunes \
-         every 24 hours)"
+        "; it has no `checkPeriod`, so an expired session is dropped only when it is read again, and those nobody \
+         comes back for stay in memory: set one (`checkPeriod: 86400000` prunes every 24 hours)"
             .to_string()
     };
     plan.findings.push(cx.finding(
