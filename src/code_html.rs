@@ -268,6 +268,12 @@ pub struct CodeScan {
     /// The 1-based line of the first place it sets `X-Frame-Options` itself (`res.setHeader('X-Frame-Options', v)`,
     /// `res.set(...)`, `res.header(...)`, `res.append(...)`).
     pub sets_frame_options: Option<usize>,
+    /// The 1-based line of the first embed code of the app's own pages it builds for users to paste into other
+    /// sites: markup with an `<iframe src>` that is not a fixed other site's, shown as text rather than put into the
+    /// page (`input.value = '<iframe src="' + url + '">'`, `$('#embed').val(...)`, `clipboard.writeText(...)`: see
+    /// [`shown_as_text`]). Other sites frame the app's pages with it, which helmet's X-Frame-Options and
+    /// `frame-ancestors 'self'` forbid; and it is no frame the page loads, so it is not scanned as markup.
+    pub hands_out_embed: Option<usize>,
     /// The folders and files it serves or renders from.
     pub served: Vec<Served>,
     /// What it connects to when it runs in a browser (`fetch`, `XMLHttpRequest`, `WebSocket`, `EventSource`): counted
@@ -342,10 +348,13 @@ fn scan_with<P: std::borrow::Borrow<Program>>(
             consts.insert("__dirname".to_string(), path);
         }
     }
+    let shown = if hints.markup { shown_as_text(program.borrow()) } else { Default::default() };
     let mut collector = Collector {
         file,
         out: ViewScan::default(),
         frame_options: None,
+        shown,
+        embed: None,
         found: CodeScan::default(),
         consts,
         program: program.borrow(),
@@ -358,6 +367,7 @@ fn scan_with<P: std::borrow::Borrow<Program>>(
     let found = CodeScan {
         html: (!html.is_empty()).then(|| Box::new(html)),
         sets_frame_options: collector.frame_options.map(|at| file.line_col(at).0),
+        hands_out_embed: collector.embed.map(|at| file.line_col(at).0),
         connect: connect.map(Box::new),
         ..collector.found
     };
@@ -398,11 +408,119 @@ pub fn scan_unanalysed(
     scan_with(&file, hints, || parse(&file, &file.code).ok().map(|parsed| parsed.program))
 }
 
+/// The properties whose value the page shows as text (a field's value, an element's text).
+const TEXT_PROPERTIES: [&str; 3] = ["value", "textContent", "innerText"];
+
+/// The methods whose first argument the page shows as text or copies (jQuery's `val` and `text`, the clipboard's
+/// `writeText`).
+const TEXT_METHODS: [&str; 3] = ["val", "text", "writeText"];
+
+/// Where the literals (strings, template literals, `+` chains of them) start that the code shows as text rather than
+/// puts into the page as markup: assigned to `value`, `textContent` or `innerText`, given to `val(...)`, `text(...)`,
+/// `writeText(...)`, `setAttribute('value', ...)` or `attr('value', ...)`, directly or through a variable they
+/// initialise (`const snippet = '<iframe ...>'; field.value = snippet`).
+fn shown_as_text(program: &Program) -> std::collections::HashSet<usize> {
+    #[derive(Default)]
+    struct Sinks {
+        starts: std::collections::HashSet<usize>,
+        names: std::collections::HashSet<String>,
+        inits: Vec<(String, usize)>,
+    }
+    impl Sinks {
+        fn value(&mut self, expr: &Expr) {
+            match expr {
+                Expr::Paren(p) => self.value(&p.expr),
+                Expr::Lit(Lit::Str(_)) | Expr::Tpl(_) | Expr::Bin(_) => {
+                    self.starts.insert(range_of(expr).start);
+                }
+                Expr::Ident(id) => {
+                    self.names.insert(id.sym.to_string());
+                }
+                _ => {}
+            }
+        }
+    }
+    impl Visit for Sinks {
+        fn visit_var_declarator(&mut self, decl: &swc_ecma_ast::VarDeclarator) {
+            if let (swc_ecma_ast::Pat::Ident(name), Some(init)) = (&decl.name, &decl.init) {
+                let mut init = &**init;
+                while let Expr::Paren(p) = init {
+                    init = &p.expr;
+                }
+                if matches!(init, Expr::Lit(Lit::Str(_)) | Expr::Tpl(_) | Expr::Bin(_)) {
+                    self.inits.push((name.id.sym.to_string(), range_of(init).start));
+                }
+            }
+            decl.visit_children_with(self);
+        }
+
+        fn visit_assign_expr(&mut self, assign: &swc_ecma_ast::AssignExpr) {
+            if let swc_ecma_ast::AssignTarget::Simple(swc_ecma_ast::SimpleAssignTarget::Member(m)) = &assign.left {
+                let text = matches!(&m.prop, MemberProp::Ident(p) if TEXT_PROPERTIES.contains(&p.sym.as_str()));
+                if text && assign.op == swc_ecma_ast::AssignOp::Assign {
+                    self.value(&assign.right);
+                }
+            }
+            assign.visit_children_with(self);
+        }
+
+        fn visit_call_expr(&mut self, call: &CallExpr) {
+            let method = match &call.callee {
+                Callee::Expr(callee) => match &**callee {
+                    Expr::Member(m) => match &m.prop {
+                        MemberProp::Ident(name) => Some(name.sym.as_str()),
+                        _ => None,
+                    },
+                    _ => None,
+                },
+                _ => None,
+            };
+            let args: Vec<&Expr> = call.args.iter().filter(|a| a.spread.is_none()).map(|a| &*a.expr).collect();
+            match (method, args.as_slice()) {
+                (Some(m), [value, ..]) if TEXT_METHODS.contains(&m) => self.value(value),
+                (Some("setAttribute" | "attr"), [name, value, ..])
+                    if string_of(name).is_some_and(|n| n.eq_ignore_ascii_case("value")) =>
+                {
+                    self.value(value);
+                }
+                _ => {}
+            }
+            call.visit_children_with(self);
+        }
+    }
+    let mut sinks = Sinks::default();
+    program.visit_with(&mut sinks);
+    let Sinks { mut starts, names, inits } = sinks;
+    starts.extend(inits.into_iter().filter(|(name, _)| names.contains(name)).map(|(_, at)| at));
+    starts
+}
+
+/// Whether markup shown as text (`text`, a literal's text at run time) is embed code, `Some(own)`: it starts with an
+/// `<iframe` whose `src` is `own` when it is not a fixed other site's (it is relative, or computed: the page's own
+/// URL, `location.href`), `false` when it is (`https://www.youtube.com/embed/...`, a snippet of that site). `None`
+/// when it is no embed code.
+fn embed_code(text: &str) -> Option<bool> {
+    let trimmed = text.trim_start();
+    if !trimmed.get(..7).is_some_and(|t| t.eq_ignore_ascii_case("<iframe")) {
+        return None;
+    }
+    let lower = trimmed.to_ascii_lowercase();
+    let tag = &lower[..lower.find('>').unwrap_or(lower.len())];
+    let at = tag.find(" src=")? + 5;
+    let value = tag[at..].trim_start_matches(['"', '\'', '\\']);
+    let fixed = value.starts_with("http://") || value.starts_with("https://") || value.starts_with("//");
+    Some(!fixed)
+}
+
 struct Collector<'a> {
     file: &'a SourceFile,
     out: ViewScan,
     /// Where the first call that sets X-Frame-Options starts.
     frame_options: Option<usize>,
+    /// Where the literals that are shown as text start ([`shown_as_text`]).
+    shown: std::collections::HashSet<usize>,
+    /// Where the first embed code of the app's own pages starts ([`CodeScan::hands_out_embed`]).
+    embed: Option<usize>,
     /// What it serves, its CORS header and EJS's `rmWhitespace` ([`CodeScan`]).
     found: CodeScan,
     /// The module's constants that name paths ([`path_consts`]).
@@ -471,6 +589,15 @@ impl Collector<'_> {
     fn markup(&mut self, text: &str, at: usize) {
         if !text.contains('<') {
             return;
+        }
+        // (Embed code shown for users to copy is text, not markup the page loads: [`CodeScan::hands_out_embed`].)
+        if self.shown.contains(&at) {
+            if let Some(own) = embed_code(text) {
+                if own {
+                    self.embed.get_or_insert(at);
+                }
+                return;
+            }
         }
         // (No extension: HTML, which no view engine renders.)
         let scan = views::scan_view(std::path::Path::new("code"), text);

@@ -414,6 +414,9 @@ fn run_on_this_thread(
         if let Some(line) = scan.sets_frame_options {
             project.frame_options_set.get_or_insert_with(|| (path.clone(), line));
         }
+        if let Some(line) = scan.hands_out_embed {
+            project.embed_code.get_or_insert_with(|| (path.clone(), line));
+        }
         if let Some(line) = scan.allows_every_origin {
             project.allows_every_origin.get_or_insert_with(|| (path.clone(), line));
         }
@@ -2431,6 +2434,7 @@ fn build_projects(
                 node,
                 views: Vec::new(),
                 frame_options_set: None,
+                embed_code: None,
                 allows_every_origin: None,
                 computed_allow_origin: None,
                 rm_whitespace: None,

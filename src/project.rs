@@ -34,6 +34,10 @@ pub struct Project {
     pub views: Vec<(PathBuf, ViewScan)>,
     /// The first place the project's code sets `X-Frame-Options` itself: the file and its 1-based line.
     pub frame_options_set: Option<(PathBuf, usize)>,
+    /// The first place the project's code builds embed code of the app's own pages for users to paste into other
+    /// sites (a share dialog's `<iframe src>` snippet, [`crate::code_html::CodeScan::hands_out_embed`]): the file and
+    /// its 1-based line.
+    pub embed_code: Option<(PathBuf, usize)>,
     /// The first place the project's code lets every origin read a response itself (`Access-Control-Allow-Origin:
     /// *` set by hand, as badge services do): the file and its 1-based line.
     pub allows_every_origin: Option<(PathBuf, usize)>,

@@ -573,6 +573,7 @@ impl Transform for Helmet {
                 plain_http,
                 referer: !embeds.is_empty(),
                 framing: cx.project.frame_options_set.as_ref(),
+                embeddable: cx.project.embed_code.is_some() && cx.project.frame_options_set.is_none(),
                 cross_origin: uses_cors(cx, app).is_some() || cx.project.allows_every_origin.is_some(),
                 // `xFrameOptions` from helmet 6 on; `frameguard`, its old name, is what helmet 5 reads.
                 x_frame_options: &version.x_frame_options,
@@ -1465,6 +1466,10 @@ struct Fit<'a> {
     /// Where the app's code sets X-Frame-Options itself: it decides who may frame its pages, so helmet's
     /// X-Frame-Options and CSP `frame-ancestors 'self'` (which would forbid what the app allows) are left out.
     framing: Option<&'a (std::path::PathBuf, usize)>,
+    /// The app hands out embed code of its own pages for other sites ([`crate::project::Project::embed_code`]), and
+    /// does not set X-Frame-Options itself: no X-Frame-Options from helmet, and `frameAncestors: ['*']` (every site may
+    /// frame it, as before), the list to narrow to the sites that embed it.
+    embeddable: bool,
     /// The app lets every origin read its responses (`cors()`, see [`uses_cors`]): Cross-Origin-Resource-Policy
     /// `cross-origin` instead of helmet's `same-origin`.
     cross_origin: bool,
@@ -1509,6 +1514,8 @@ fn helmet_call(name: &str, fit: &Fit<'_>, quote: char) -> Box<swc_ecma_ast::Expr
     if fit.framing.is_some() {
         // (`null` drops a default directive, in helmet 5 to 8.)
         directives.push(("frameAncestors".to_string(), codegen::null_expr()));
+    } else if fit.embeddable {
+        directives.push(("frameAncestors".to_string(), codegen::string_array(&["*".to_string()], quote)));
     }
     if fit.plain_http {
         directives.push(("upgradeInsecureRequests".to_string(), codegen::null_expr()));
@@ -1527,7 +1534,7 @@ fn helmet_call(name: &str, fit: &Fit<'_>, quote: char) -> Box<swc_ecma_ast::Expr
     if fit.embedder_policy {
         options.push(("crossOriginEmbedderPolicy".to_string(), codegen::bool_expr(false)));
     }
-    if fit.framing.is_some() {
+    if fit.framing.is_some() || fit.embeddable {
         options.push((fit.x_frame_options.to_string(), codegen::bool_expr(false)));
     }
     if fit.referer {
@@ -1794,6 +1801,18 @@ fn report_fit(cx: &FileContext<'_>, plan: &mut FilePlan, apps: &[&ExpressApp]) {
                 "the app sets X-Frame-Options itself ({}:{line}), so helmet leaves framing to it: no X-Frame-Options \
                  and no frame-ancestors from helmet, which would forbid the framing the app allows; to tighten it, \
                  set frameAncestors to the sites that may embed the app",
+                display_path(path)
+            ),
+        ));
+    } else if let Some((path, line)) = &cx.project.embed_code {
+        plan.findings.push(cx.finding(
+            "embeddable",
+            apps[0].creation.start(),
+            format!(
+                "the project hands out code that embeds the app's pages in other sites ({}:{line}), which helmet's \
+                 X-Frame-Options and frame-ancestors 'self' would refuse to show there: no X-Frame-Options, and \
+                 frameAncestors allows every site ('*'), so any site can frame the app (clickjacking); to restrict \
+                 it, replace '*' with the origins that may embed it",
                 display_path(path)
             ),
         ));
