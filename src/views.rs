@@ -210,6 +210,10 @@ pub struct ViewScan {
     /// line with its URL: read for the `@import` of Leaflet's stylesheet from another host ([`scan_stylesheet`]).
     #[serde(skip)]
     pub own_css: Vec<(usize, String)>,
+    /// The URLs of the page's `<script src>` as written (when literal), each at its 1-based line: a library the
+    /// transforms know by its file (one that writes inline event handlers into the page) is found there.
+    #[serde(skip)]
+    pub script_urls: Vec<(usize, String)>,
     /// Front-end packages the project lists whose need of the policy depends on how a bundler builds them in (`vue`:
     /// the runtime-only build needs nothing, the full build `'unsafe-eval'`), each at its line of package.json: the
     /// policy is left as it is and a finding says what to check.
@@ -487,6 +491,7 @@ impl ViewScan {
         self.markers.extend(other.markers.into_iter().map(|line| line + lines));
         self.leaflet_css.extend(other.leaflet_css.into_iter().map(|r| ExternalResource { line: r.line + lines, ..r }));
         self.own_css.extend(other.own_css.into_iter().map(|(line, url)| (line + lines, url)));
+        self.script_urls.extend(other.script_urls.into_iter().map(|(line, url)| (line + lines, url)));
         self.unsure.extend(other.unsure.into_iter().map(|(line, what)| (line + lines, what)));
         self.object_urls_made.extend(other.object_urls_made.into_iter().map(|line| line + lines));
         self.wasm.extend(other.wasm.into_iter().map(|line| line + lines));
@@ -1498,6 +1503,10 @@ impl<'a> Scanner<'a> {
                 if url.as_deref().is_some_and(is_htmx) {
                     let line = self.line(src.off);
                     self.out.htmx.push(line);
+                }
+                if let Some(url) = url {
+                    let line = self.line(src.off);
+                    self.out.script_urls.push((line, url.into_owned()));
                 }
             }
             None if has_body => {
@@ -3793,6 +3802,14 @@ mod tests {
     ];
 
     #[test]
+    fn script_urls_as_written() {
+        let page =
+            "<script src=\"/js/app.js\"></script>\n<script src=\"<%= cdn %>/x.js\"></script>\n<script>go()</script>";
+        let got = scan_view(Path::new("a.html"), page).script_urls;
+        assert_eq!(got, [(1, "/js/app.js".to_string()), (2, "<%= cdn %>/x.js".to_string())]);
+    }
+
+    #[test]
     fn scan_cases() {
         assert!(CASES.len() >= 25);
         for case in CASES {
@@ -3804,6 +3821,8 @@ mod tests {
             got.evals.clear();
             // (And the elements' ids and classes, see `object_urls_take_the_kind_of_the_element`.)
             got.element_ids.clear();
+            // (And the scripts' URLs, which only name libraries: `script_urls_as_written`.)
+            got.script_urls.clear();
             let want = ViewScan {
                 inline: case.inline.iter().map(|&(line, kind)| InlineCode::unhashed(line, kind)).collect(),
                 external: case

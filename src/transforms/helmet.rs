@@ -65,6 +65,73 @@ struct HelmetData {
     referer_embeds: RefererEmbeds,
     /// Packages that serve a page of their own the Content-Security-Policy would blank ([`LibraryUi`]).
     library_uis: Vec<LibraryUi>,
+    /// Front-end libraries that write inline event handlers into the page ([`HandlerLibrary`]).
+    handler_libraries: Vec<HandlerLibrary>,
+}
+
+/// A front-end library a page loads by `<script src>` that writes inline event handlers into the markup it renders
+/// (CKEditor 4's toolbar buttons: `onclick="CKEDITOR.tools.callFunction(...)"`), which helmet's
+/// `script-src-attr 'none'` blocks: the policy allows them as a page's own handlers (`scriptSrcAttr`), and
+/// `helmet/csp-inline` names the library (`evidence` in data.json: what its source shows).
+#[derive(Debug, Deserialize)]
+struct HandlerLibrary {
+    /// What it is, for the finding.
+    name: String,
+    /// The name of the script file that loads it (`ckeditor.js`).
+    file: String,
+    /// The major version that writes the handlers: a version in the URL's path (`/4.14.1/`, `ckeditor4@4.22.1`) must
+    /// have it; a URL with none (a copy the app serves) counts.
+    major: String,
+    /// Text in the URL that marks another library of that file name (`ckeditor5`).
+    not: Vec<String>,
+    /// The inline code it writes, for the finding.
+    writes: String,
+    /// What to do instead, for the finding.
+    instead: String,
+}
+
+/// The [`HandlerLibrary`] a `<script src>` URL loads, if any.
+fn handler_library(url: &str) -> Option<&'static HandlerLibrary> {
+    let path = url.split(['?', '#']).next()?.trim().to_ascii_lowercase();
+    let file = path.rsplit('/').next()?;
+    // (The major version of a path segment that is a version, `4.14.1`, or names one, `ckeditor4@4.22.1`.)
+    let majors: Vec<&str> = path
+        .split('/')
+        .map(|segment| segment.rsplit('@').next().unwrap_or(segment).trim_start_matches('v'))
+        .filter(|segment| segment.contains('.') && segment.starts_with(|c: char| c.is_ascii_digit()))
+        .filter_map(|version| version.split('.').next())
+        .collect();
+    data().handler_libraries.iter().find(|lib| {
+        file == lib.file
+            && !lib.not.iter().any(|n| path.contains(n.as_str()))
+            && majors.iter().all(|major| *major == lib.major)
+    })
+}
+
+/// The inline code the [`HandlerLibrary`]s the pages load write, as a page's ([`views::csp_directives`]): an inline
+/// script whose text varies (CKEditor 4 writes one into its editing frame, which has the page's policy, with a
+/// number that changes) and an event handler; `None` when the pages load none.
+fn library_inline(cx: &FileContext<'_>) -> Option<views::ViewScan> {
+    (!handler_library_scripts(cx).is_empty()).then(|| views::ViewScan {
+        inline: vec![
+            views::InlineCode::unhashed(1, views::InlineKind::Script),
+            views::InlineCode::unhashed(1, views::InlineKind::EventHandler),
+        ],
+        ..views::ViewScan::default()
+    })
+}
+
+/// The pages' scripts that load a [`HandlerLibrary`]: each place (`views/layout.hbs:22`) with the library.
+fn handler_library_scripts(cx: &FileContext<'_>) -> Vec<(String, &'static HandlerLibrary)> {
+    let mut found = Vec::new();
+    for (path, scan) in cx.project.views_for(&cx.file.path) {
+        for (line, url) in &scan.script_urls {
+            if let Some(library) = handler_library(url) {
+                found.push((format!("{}:{line}", display_path(path)), library));
+            }
+        }
+    }
+    found
 }
 
 /// A package whose middleware serves an HTML page of its own (a GraphQL IDE, a job dashboard) with inline scripts or
@@ -929,8 +996,10 @@ fn referer_embeds(directives: &[(String, Vec<String>)]) -> Vec<&str> {
 /// The Content-Security-Policy directives the project's pages need (each with helmet's default sources first), with
 /// the widgets they load (whose sources are in them).
 fn needed_policy<'a>(cx: &FileContext<'a>, rewriter: Option<&str>) -> (Directives, Widgets<'a>) {
+    // (A library that writes inline code into the page counts as a page with that code: [`library_inline`].)
+    let library = library_inline(cx);
     let mut directives = views::csp_directives(
-        cx.project.views_for(&cx.file.path).map(|(_, scan)| scan),
+        cx.project.views_for(&cx.file.path).map(|(_, scan)| scan).chain(library.as_ref()),
         rewriter.is_none(),
         cx.project.rm_whitespace.is_some(),
     );
@@ -2438,7 +2507,8 @@ fn report_views(
             ),
         ));
     }
-    if !hashed.is_empty() && varying.is_empty() {
+    let libraries = handler_library_scripts(cx);
+    if !hashed.is_empty() && varying.is_empty() && libraries.is_empty() {
         plan.findings.push(cx.finding(
             "csp-hashes",
             app.creation.start(),
@@ -2489,6 +2559,29 @@ fn report_views(
                  scriptSrcAttr allows 'unsafe-inline'; to tighten it, attach them with addEventListener in a script \
                  file and remove scriptSrcAttr",
                 handlers.join(", ")
+            ),
+        ));
+    }
+    if !libraries.is_empty() {
+        plan.findings.push(cx.finding(
+            "csp-inline",
+            app.creation.start(),
+            format!(
+                "the pages load {}, which writes inline code into the page ({}) that helmet's default \
+                 Content-Security-Policy would block, so scriptSrc and scriptSrcAttr allow 'unsafe-inline'{}; to \
+                 tighten it, {}, and remove 'unsafe-inline' and scriptSrcAttr",
+                libraries.iter().map(|(at, lib)| format!("{} ({at})", lib.name)).collect::<Vec<_>>().join(", "),
+                libraries[0].1.writes,
+                if hashed.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        " (which allows the inline scripts at {} too: with their hashes beside it, browsers would \
+                         ignore it)",
+                        hashed.join(", ")
+                    )
+                },
+                libraries[0].1.instead,
             ),
         ));
     }
@@ -2746,6 +2839,26 @@ fn report_views(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ckeditor_4_is_known_by_its_script_and_5_is_not() {
+        for url in [
+            "https://cdnjs.cloudflare.com/ajax/libs/ckeditor/4.14.1/ckeditor.js",
+            "https://cdn.ckeditor.com/4.22.1/standard/ckeditor.js",
+            "https://cdn.jsdelivr.net/npm/ckeditor4@4.25.1/ckeditor.js",
+            "/vendor/ckeditor/ckeditor.js?t=K24B",
+        ] {
+            assert_eq!(handler_library(url).map(|l| l.name.as_str()), Some("CKEditor 4"), "{url}");
+        }
+        for url in [
+            "https://cdn.ckeditor.com/ckeditor5/41.4.2/classic/ckeditor.js",
+            "/node_modules/@ckeditor/ckeditor5-build-classic/build/ckeditor.js",
+            "https://cdnjs.cloudflare.com/ajax/libs/ckeditor/3.6.6/ckeditor.js",
+            "/js/ckeditor-init.js",
+        ] {
+            assert!(handler_library(url).is_none(), "{url}");
+        }
+    }
 
     #[test]
     fn a_redirect_back_on_the_site_is_no_form_target_of_another_host() {
