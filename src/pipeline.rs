@@ -838,6 +838,7 @@ fn run_on_this_thread(
                             links: project_links.get(i).unwrap_or(&no_links),
                             project,
                             options,
+                            requested: &[],
                         };
                         let file = match t.surveys(&cx) {
                             crate::transform::Survey::Nothing => return None,
@@ -2136,6 +2137,7 @@ fn plan_file(
     let mut phases_with_edits = 0;
     // The modules the transforms' edits import: the change's, when their edits are in it.
     let mut new_modules: Vec<crate::transform::NewModule> = Vec::new();
+    let mut earlier_requests: Vec<crate::transform::DependencyRequest> = Vec::new();
     for (index, phase) in phases.iter().enumerate() {
         let current = rewritten.as_ref().unwrap_or(&file);
         let mut plan = FilePlan::default();
@@ -2157,6 +2159,7 @@ fn plan_file(
                 links: current_links.as_ref().unwrap_or(file_links),
                 project,
                 options,
+                requested: &earlier_requests,
             };
             let before = (plan.edits.len(), plan.dependencies.len(), plan.findings.len(), plan.new_objects.len());
             let modules_before = plan.new_modules.len();
@@ -2183,6 +2186,7 @@ fn plan_file(
         planned.findings.extend(plan.findings);
         planned.next_steps.extend(plan.next_steps);
         new_modules.extend(plan.new_modules);
+        earlier_requests.extend(plan.dependencies.iter().cloned());
         for request in plan.dependencies {
             planned.dependencies.push((manifest.clone(), request, path.to_path_buf()));
         }

@@ -208,6 +208,10 @@ pub struct FileContext<'a> {
     pub project: &'a Project,
     /// The run's options.
     pub options: &'a Options,
+    /// The dependencies the earlier phases of this file's plan asked for in this run (a code migration's raise of a
+    /// package it rewrote the code for, `connect-redis` for the store factory express4 moves to express-session): a
+    /// later phase plans against the versions the run leaves, as a second run would.
+    pub requested: &'a [DependencyRequest],
 }
 
 /// What [`Transform::survey`] needs of a file.
