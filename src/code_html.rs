@@ -465,16 +465,7 @@ fn shown_as_text(program: &Program) -> std::collections::HashSet<usize> {
         }
 
         fn visit_call_expr(&mut self, call: &CallExpr) {
-            let method = match &call.callee {
-                Callee::Expr(callee) => match &**callee {
-                    Expr::Member(m) => match &m.prop {
-                        MemberProp::Ident(name) => Some(name.sym.as_str()),
-                        _ => None,
-                    },
-                    _ => None,
-                },
-                _ => None,
-            };
+            let method = method_called(call);
             let args: Vec<&Expr> = call.args.iter().filter(|a| a.spread.is_none()).map(|a| &*a.expr).collect();
             match (method, args.as_slice()) {
                 (Some(m), [value, ..]) if TEXT_METHODS.contains(&m) => self.value(value),
@@ -1149,16 +1140,7 @@ impl Visit for Collector<'_> {
                 }
             }
         }
-        let method = match &call.callee {
-            Callee::Expr(callee) => match &**callee {
-                Expr::Member(m) => match &m.prop {
-                    MemberProp::Ident(name) => Some(name.sym.as_str()),
-                    _ => None,
-                },
-                _ => None,
-            },
-            _ => None,
-        };
+        let method = method_called(call);
         let header = call.args.first().and_then(|arg| match &*arg.expr {
             Expr::Lit(Lit::Str(s)) => Some(string_value(s)),
             _ => None,
@@ -1267,6 +1249,20 @@ fn operands<'e>(bin: &'e BinExpr, out: &mut Vec<&'e Expr>) {
             },
             other => out.push(other),
         }
+    }
+}
+
+/// The method a call names (`x.val(...)`: `val`), when its callee is a member with a plain name.
+fn method_called(call: &CallExpr) -> Option<&str> {
+    match &call.callee {
+        Callee::Expr(callee) => match &**callee {
+            Expr::Member(m) => match &m.prop {
+                MemberProp::Ident(name) => Some(name.sym.as_str()),
+                _ => None,
+            },
+            _ => None,
+        },
+        _ => None,
     }
 }
 
