@@ -2789,7 +2789,7 @@ fn apply_manifest(
             }
         };
         if let Some((listed_section, listed)) = info.dependency(&request.package) {
-            if request.raises_listed && !crate::npm_spec::overlaps(&listed, &request.spec) {
+            if request.raises(&listed) {
                 // (A raise keeps the entry's own style: an exact pin stays exact, whatever the rest of the manifest
                 // does, as express-version and the advisories raise theirs.)
                 let pinned;
@@ -2807,8 +2807,7 @@ fn apply_manifest(
         // (The workspace root's copy is the one the member's code already loads, and the one its code was planned for:
         // another in the member's package.json would shadow it.)
         let from_root = workspace.and_then(|w| w.dependency(&request.package));
-        if from_root.is_some_and(|(_, spec)| !request.raises_listed || crate::npm_spec::overlaps(&spec, &request.spec))
-        {
+        if from_root.is_some_and(|(_, spec)| !request.raises(&spec)) {
             continue;
         }
         let mut section = request.section_in(&info);

@@ -246,9 +246,7 @@ impl CodeUse {
     pub fn mostly_es5(&self) -> bool {
         self.es5_files > self.later_files
     }
-}
 
-impl CodeUse {
     /// Adds what later files say: the sets joined; of what is kept once (the first redirect, the first route pattern),
     /// this one's where it has it.
     pub fn absorb(&mut self, later: CodeUse) {

@@ -144,6 +144,13 @@ impl DependencyRequest {
         DependencyRequest { raises_listed: true, ..self }
     }
 
+    /// Whether the request raises a manifest's `listed` spec of its package: it is for code that runs only on the
+    /// versions it names ([`DependencyRequest::raising_listed`]), and `listed` admits none of them. (Otherwise the
+    /// listing stays: the package is there, on a version the request admits.)
+    pub fn raises(&self, listed: &str) -> bool {
+        self.raises_listed && !crate::npm_spec::overlaps(listed, &self.spec)
+    }
+
     /// The section the package goes to in a manifest that does not list it yet: `devDependencies` when the
     /// requested section is `dependencies` and the manifest lists the package it serves in `devDependencies` and in no
     /// section installed for the app at run time (`dependencies`, `optionalDependencies`, `peerDependencies`: a

@@ -112,7 +112,11 @@ fn handler_library(url: &str) -> Option<&'static HandlerLibrary> {
 /// script whose text varies (CKEditor 4 writes one into its editing frame, which has the page's policy, with a
 /// number that changes) and an event handler; `None` when the pages load none.
 fn library_inline(cx: &FileContext<'_>) -> Option<views::ViewScan> {
-    (!handler_library_scripts(cx).is_empty()).then(|| views::ViewScan {
+    let loads = cx
+        .project
+        .views_for(&cx.file.path)
+        .any(|(_, scan)| scan.script_urls.iter().any(|(_, url)| handler_library(url).is_some()));
+    loads.then(|| views::ViewScan {
         inline: vec![
             views::InlineCode::unhashed(1, views::InlineKind::Script),
             views::InlineCode::unhashed(1, views::InlineKind::EventHandler),

@@ -244,7 +244,7 @@ impl Transform for SessionCookie {
                 None if set_here_or_spread("cookie") => None,
                 None => {
                     let (props, done) = cookie_flags::harden(cx, plan, &ObjectFacts::empty(), &wanted);
-                    same_site_added |= props.iter().any(|p| p.starts_with("sameSite"));
+                    same_site_added |= done.same_site_added;
                     let nested = match new_at {
                         Some(_) => crate::objects::nested_in_new_object(&props, &cx.facts.style),
                         None => crate::objects::nested_object(
@@ -279,7 +279,7 @@ impl Transform for SessionCookie {
             };
             if let Some(inner) = cookie_obj {
                 let (props, done) = cookie_flags::harden(cx, plan, inner, &wanted);
-                same_site_added |= props.iter().any(|p| p.starts_with("sameSite"));
+                same_site_added |= done.same_site_added;
                 cookie_flags::add_to(cx, plan, inner, &props);
                 if (done.secure_on || self.policy.behind_proxy.is_some()) && !proxy_option {
                     cookie_flags::trust_proxy(cx, plan, &self.policy, use_.at());

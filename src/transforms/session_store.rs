@@ -1647,11 +1647,12 @@ fn choose_version<'a>(
 ) -> Result<Choice<'a>, String> {
     // (A raise an earlier phase of this run asked for, express4's of connect-redis 1 to a major that takes
     // express-session, is what the store is written for: the next run reads it in package.json.)
-    let raised = cx.requested.iter().rev().find(|r| {
-        r.package == backend.package
-            && r.raises_listed
-            && cx.project.listed(&backend.package).is_some_and(|listed| !overlaps(&listed, &r.spec))
-    });
+    let listed = cx.project.listed(&backend.package);
+    let raised = cx
+        .requested
+        .iter()
+        .rev()
+        .find(|r| r.package == backend.package && listed.as_deref().is_some_and(|listed| r.raises(listed)));
     let listed_store = raised.map(|r| r.spec.clone()).or_else(|| cx.project.installed(&backend.package));
     // (Code that calls the store package's module, `require('connect-redis')(session)`, with the package listed
     // nowhere, runs only on a major whose module is that factory: connect-redis 7 and later export a class, and the

@@ -156,6 +156,8 @@ pub struct Hardened {
     pub secure_on: bool,
     /// `httpOnly` was absent and was not wanted.
     pub http_only_missing: bool,
+    /// `sameSite` was absent and is among the properties to add (express-session writes it from 1.14.1 on).
+    pub same_site_added: bool,
 }
 
 /// The text of one property, `key: value`, with `value` written as JavaScript and fitted to the file's style.
@@ -225,6 +227,7 @@ pub fn harden(
     if obj.get("sameSite").is_none() {
         let suffix = if wanted.as_const { " as const" } else { "" };
         add.push(format!("sameSite: {}{suffix}", cx.quoted(wanted.same_site.as_str())));
+        done.same_site_added = true;
     }
     (add, done)
 }
