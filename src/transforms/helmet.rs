@@ -1113,6 +1113,22 @@ fn written_policy(facts: &FileFacts, at: usize) -> Option<WrittenPolicy<'_>> {
     Some(WrittenPolicy::Directives(directives, own, options))
 }
 
+/// The strings of an array literal's items.
+fn str_items(items: &[crate::values::Value]) -> Vec<&str> {
+    items.iter().filter_map(|i| if let crate::values::Value::Str(s, _) = i { Some(s.as_str()) } else { None }).collect()
+}
+
+/// Under helmet 2 and 3 (helmet-csp 2), the directive of `policy` a directive it leaves out falls back to: for a
+/// fetch directive, `scriptSrc` for `scriptSrcAttr` when given, else `defaultSrc`; none for `formAction` and the other
+/// directives that do not fall back (CSP3, "fetch directives").
+fn helmet3_fallback<'a>(policy: &'a crate::values::ObjectFacts, name: &str) -> Option<&'a crate::values::Property> {
+    match name {
+        "formAction" | "frameAncestors" | "baseUri" => None,
+        "scriptSrcAttr" | "scriptSrcElem" => property(policy, "scriptSrc").or_else(|| property(policy, "defaultSrc")),
+        _ => property(policy, "defaultSrc"),
+    }
+}
+
 /// The property `key` of an object literal.
 fn property<'a>(object: &'a crate::values::ObjectFacts, key: &str) -> Option<&'a crate::values::Property> {
     object.props.iter().find(|p| p.key.as_deref() == Some(key))
@@ -1150,21 +1166,28 @@ fn is_hash_or_nonce(source: &str) -> bool {
 fn recheck_policy(cx: &FileContext<'_>, plan: &mut FilePlan, at: usize, plain_http: bool) {
     use crate::values::Value;
     let Some(policy) = written_policy(cx.facts, at) else { return };
+    // (helmet 2 and 3: the tool never writes a policy for them, it raises helmet first, so a policy under them is
+    // the project's own.)
+    let below_4 = helmet_below_4(cx);
     let (written, own, options) = match policy {
         // (helmet 2 and 3 set no Content-Security-Policy by default.)
-        WrittenPolicy::Default if helmet_below_4(cx) => return,
+        WrittenPolicy::Default if below_4 => return,
         WrittenPolicy::Default => (None, false, None),
-        WrittenPolicy::Directives(directives, own, options) => (Some(directives), own, Some(options)),
+        WrittenPolicy::Directives(directives, own, options) => (Some(directives), own && !below_4, Some(options)),
     };
     let (needed, _) = needed_policy(cx, html_rewriter(cx));
     let mut missing: Vec<(&str, Vec<&str>, Option<&crate::values::Property>)> = Vec::new();
     for (name, sources) in &needed {
         let prop = written.and_then(|w| property(w, name));
-        // (A directive the policy leaves out is helmet's default.)
         let listed: Vec<&str> = match prop.map(|p| &p.value) {
-            Some(Value::Array(items, _)) => {
-                items.iter().filter_map(|i| if let Value::Str(s, _) = i { Some(s.as_str()) } else { None }).collect()
-            }
+            Some(Value::Array(items, _)) => str_items(items),
+            // (helmet 2 and 3 send only the directives the policy gives, with no defaults merged in: one it leaves
+            // out restricts nothing, unless it is a fetch directive and the policy gives defaultSrc, its fallback.)
+            None if below_4 => match written.and_then(|w| helmet3_fallback(w, name)).map(|p| &p.value) {
+                Some(Value::Array(items, _)) => str_items(items),
+                _ => continue,
+            },
+            // (A directive the policy leaves out is helmet's default.)
             _ => views::default_sources(name).to_vec(),
         };
         let lacking: Vec<&str> = sources.iter().map(String::as_str).filter(|s| !allows(&listed, s)).collect();
@@ -1175,7 +1198,9 @@ fn recheck_policy(cx: &FileContext<'_>, plan: &mut FilePlan, at: usize, plain_ht
     // (helmet's default policy has upgrade-insecure-requests; `null` drops it. A policy the tool did not write is only
     // told so beside sources it blocks: most apps with a bare helmet() are served over HTTPS by a proxy the code does
     // not show, and a warning for that alone would be noise.)
+    // (helmet 2 and 3 send no upgrade-insecure-requests unless the policy gives it, and take no `null` for it.)
     let upgrade = plain_http
+        && !below_4
         && written.is_none_or(|w| property(w, "upgradeInsecureRequests").is_none())
         && (own || !missing.is_empty());
     // (A page now frames an embed that needs its Referer, whose host the re-check adds: the referrerPolicy the first
@@ -1207,6 +1232,11 @@ fn recheck_policy(cx: &FileContext<'_>, plan: &mut FilePlan, at: usize, plain_ht
     let named = named.join("; ");
     let Some(written) = written.filter(|_| own) else {
         let message = match written {
+            Some(_) if below_4 => format!(
+                "this Content-Security-Policy is the project's own (helmet 2 and 3 send only the directives it gives), \
+                 and it blocks what the app's pages load now: {named}. It was left as it is: add them if you trust \
+                 them, or change the pages"
+            ),
             Some(_) => format!(
                 "this Content-Security-Policy is the project's own (not the shape express-harden writes), and it \
                  blocks what the app's pages load now: {named}. It was left as it is: add them if you trust \
