@@ -92,6 +92,9 @@ pub enum Hint {
     Serving,
     /// A call the Content-Security-Policy governs ([`views::may_hold_script_calls`]).
     ScriptCall,
+    /// An attribute that names a URL (`href=`, `action=`, `src=`): markup the code may send as a page
+    /// ([`CodeScan::sends_page`]).
+    Page,
 }
 
 /// Every needle of the cheap tests with what it hints at: one search for all of them answers every test in one pass
@@ -102,7 +105,16 @@ pub fn hint_needles() -> impl Iterator<Item = (&'static str, Hint)> {
     let frame = ["Frame-Options", "frame-options", "FRAME-OPTIONS"].map(|n| (n, Hint::FrameOptions));
     let serving = SERVING_NEEDLES.map(|n| (n, Hint::Serving));
     let script = views::SCRIPT_NEEDLES.map(|n| (n, Hint::ScriptCall));
-    markup.into_iter().chain(attribute).chain(frame).chain(serving).chain(script)
+    let page = PAGE_NEEDLES.map(|n| (n, Hint::Page));
+    markup.into_iter().chain(attribute).chain(frame).chain(serving).chain(script).chain(page)
+}
+
+/// The attributes that name a URL, in markup the code may send as a page ([`Hint::Page`]).
+const PAGE_NEEDLES: [&str; 6] = ["href=", "HREF=", "action=", "ACTION=", "src=", "SRC="];
+
+/// Whether the code may hold markup with an attribute that names a URL ([`Hint::Page`]).
+fn may_send_page(code: &[u8]) -> bool {
+    PAGE_NEEDLES.iter().any(|n| memchr::memmem::find(code, n.as_bytes()).is_some())
 }
 
 /// What serving code names ([`may_serve`]).
@@ -136,6 +148,8 @@ pub struct Hints {
     pub serving: bool,
     /// [`views::may_hold_script_calls`].
     pub script_calls: bool,
+    /// [`Hint::Page`]: looked for only in a file parsed anyway ([`scan_parsed`]), not worth a parse of its own.
+    pub page: bool,
 }
 
 impl Hints {
@@ -160,6 +174,7 @@ impl Hints {
                     frame_options: may_set_frame_options(bytes),
                     serving: may_serve(bytes),
                     script_calls: views::may_hold_script_calls(bytes),
+                    page: may_send_page(bytes),
                 }
             }
         }
@@ -174,6 +189,7 @@ impl Hints {
             Hint::FrameOptions => self.frame_options = true,
             Hint::Serving => self.serving = true,
             Hint::ScriptCall => self.script_calls = true,
+            Hint::Page => self.page = true,
         }
     }
 
@@ -301,6 +317,11 @@ pub struct CodeScan {
     /// The files it reads and then fills before sending (`fs.readFileSync('public/index.html', 'utf8')` whose text goes
     /// through `.replace('__APP_CONFIG__', ...)`): what is sent is not the file's text ([`Filled`]).
     pub filled: Vec<Filled>,
+    /// The 1-based line of the first response it sends markup with a link, a form or a resource in
+    /// (`res.send('<a href="/next">next</a>')`, also `end` and `write`, the markup a literal, a template literal or
+    /// a `+` chain of them): a page, whose same-origin links and resources helmet's upgrade-insecure-requests sends to
+    /// https:// when the app is opened over plain HTTP, as a view's.
+    pub sends_page: Option<usize>,
 }
 
 /// A file the code reads and transforms with `.replace`/`.replaceAll` ([`CodeScan::filled`]): the path as in
@@ -334,7 +355,7 @@ fn scan_with<P: std::borrow::Borrow<Program>>(
     program: impl FnOnce() -> Option<P>,
 ) -> Option<CodeScan> {
     let connect = hints.script_calls.then(|| views::scan_connects_found(&file.code)).filter(|c| !c.is_empty());
-    if !hints.frame_options && !hints.markup && !hints.serving {
+    if !hints.frame_options && !hints.markup && !hints.serving && !hints.page {
         return connect.map(|connect| CodeScan { connect: Some(Box::new(connect)), ..CodeScan::default() });
     }
     let program = program()?;
@@ -752,6 +773,17 @@ impl Collector<'_> {
     }
 
     /// `'<p>' + name + '</p>'`: the parts of a chain of `+`, literal text or a run-time part, when one is a string.
+    /// The text of a literal, a template literal or a `+` chain with one ([`Self::joined`]).
+    fn literal_text(expr: &Expr) -> Option<String> {
+        match expr {
+            Expr::Lit(Lit::Str(s)) => Some(string_value(s)),
+            Expr::Tpl(t) => Some(template_text(t)),
+            Expr::Bin(b) if b.op == BinaryOp::Add => Self::joined(b),
+            Expr::Paren(p) => Self::literal_text(&p.expr),
+            _ => None,
+        }
+    }
+
     fn joined(bin: &BinExpr) -> Option<String> {
         let mut list = Vec::new();
         operands(bin, &mut list);
@@ -1141,6 +1173,11 @@ impl Visit for Collector<'_> {
             }
         }
         let method = method_called(call);
+        if self.found.sends_page.is_none() && matches!(method, Some("send" | "end" | "write")) {
+            if call.args.first().and_then(|arg| Self::literal_text(&arg.expr)).is_some_and(|t| links_out(&t)) {
+                self.found.sends_page = Some(self.file.line_col(range_of(call).start).0);
+            }
+        }
         let header = call.args.first().and_then(|arg| match &*arg.expr {
             Expr::Lit(Lit::Str(s)) => Some(string_value(s)),
             _ => None,
@@ -1238,6 +1275,19 @@ impl Visit for Collector<'_> {
     }
 }
 
+/// Whether markup has a tag with an attribute that names a URL (`<a href=`, `<form action=`, `<img src=`): a page's
+/// link, form or resource, which a browser fetches from the page's own origin unless it names another.
+fn links_out(text: &str) -> bool {
+    text.contains('<')
+        && PAGE_NEEDLES.iter().any(|n| {
+            text.match_indices(n).any(|(at, _)| {
+                // (After a space inside a tag: the attribute of a tag, not text that mentions it.)
+                let before = &text[..at];
+                before.ends_with([' ', '\n', '\t']) && before.rfind('<').is_some_and(|lt| !before[lt..].contains('>'))
+            })
+        })
+}
+
 /// The operands of a chain of `+` (through parentheses), in order.
 fn operands<'e>(bin: &'e BinExpr, out: &mut Vec<&'e Expr>) {
     for side in [&bin.left, &bin.right] {
@@ -1270,7 +1320,8 @@ fn method_called(call: &CallExpr) -> Option<&str> {
 mod tests {
     #[test]
     fn the_one_search_answers_as_the_separate_cheap_tests_do() {
-        let samples: [&[u8]; 9] = [
+        let samples: [&[u8]; 10] = [
+            b"res.send('<a href=\"/next\">next</a>')",
             b"const a = 1;",
             b"res.send('<script>go()</script>')",
             b"el.innerHTML = '<li onclick=\"pick(1)\">'",
@@ -1287,6 +1338,7 @@ mod tests {
                 frame_options: may_set_frame_options(bytes),
                 serving: may_serve(bytes),
                 script_calls: views::may_hold_script_calls(bytes),
+                page: may_send_page(bytes),
             };
             assert_eq!(Hints::of(bytes), expected, "{}", String::from_utf8_lossy(bytes));
         }

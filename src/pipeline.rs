@@ -417,6 +417,9 @@ fn run_on_this_thread(
         if let Some(line) = scan.hands_out_embed {
             project.embed_code.get_or_insert_with(|| (path.clone(), line));
         }
+        if let Some(line) = scan.sends_page {
+            project.code_pages.get_or_insert_with(|| (path.clone(), line));
+        }
         if let Some(line) = scan.allows_every_origin {
             project.allows_every_origin.get_or_insert_with(|| (path.clone(), line));
         }
@@ -2439,6 +2442,7 @@ fn build_projects(
                 views: Vec::new(),
                 frame_options_set: None,
                 embed_code: None,
+                code_pages: None,
                 allows_every_origin: None,
                 computed_allow_origin: None,
                 rm_whitespace: None,

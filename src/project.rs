@@ -38,6 +38,9 @@ pub struct Project {
     /// sites (a share dialog's `<iframe src>` snippet, [`crate::code_html::CodeScan::hands_out_embed`]): the file and
     /// its 1-based line.
     pub embed_code: Option<(PathBuf, usize)>,
+    /// The first place the project's code sends a page of its own markup with links, forms or resources
+    /// ([`crate::code_html::CodeScan::sends_page`]): the file and its 1-based line.
+    pub code_pages: Option<(PathBuf, usize)>,
     /// The first place the project's code lets every origin read a response itself (`Access-Control-Allow-Origin:
     /// *` set by hand, as badge services do): the file and its 1-based line.
     pub allows_every_origin: Option<(PathBuf, usize)>,

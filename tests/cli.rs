@@ -2193,6 +2193,34 @@ fn the_configuration_file_sets_options_and_flags_override_it() {
     assert!(overridden.stdout.contains("name: 'flag.sid'") && overridden.stdout.contains("sameSite: 'strict'"));
 }
 
+/// A `__Host-` or `__Secure-` cookie set without Secure is dropped by browsers: with `secure` written for production
+/// only (the default) or `auto`, sessions would never stick in development. The name is refused, naming the fix;
+/// with `--secure-cookies always` it is written, with `secure: true`.
+#[test]
+fn a_prefixed_session_cookie_name_needs_secure_cookies_always() {
+    let project = session_app();
+
+    let refused = run(project.path(), &["--only", "session-cookie", "--session-cookie-name", "__Host-sid"]);
+    let configured =
+        session_app().with("express-harden.json", r#"{ "cookies": { "name": "__secure-sid", "secure": "auto" } }"#);
+    let refused_config = run(configured.path(), &["--only", "session-cookie"]);
+    let always = run(
+        project.path(),
+        &["--only", "session-cookie", "--session-cookie-name", "__Host-sid", "--secure-cookies", "always"],
+    );
+
+    assert_eq!(refused.code, 2, "{refused:?}");
+    assert!(refused.stdout.is_empty(), "{refused:?}");
+    assert!(
+        refused.stderr.contains("__Host-sid starts with __Host-") && refused.stderr.contains("--secure-cookies always"),
+        "{refused:?}"
+    );
+    assert_eq!(refused_config.code, 2, "{refused_config:?}");
+    assert!(refused_config.stderr.contains("__secure-sid starts with __secure-"), "{refused_config:?}");
+    assert_eq!(always.code, 0, "{always:?}");
+    assert!(always.stdout.contains("name: '__Host-sid'") && always.stdout.contains("secure: true"), "{always:?}");
+}
+
 #[test]
 fn a_package_json_key_works_like_the_file_and_excludes_paths() {
     let manifest = "{\n  \"name\": \"p\",\n  \"dependencies\": {\n    \"express\": \"^4.22.3\"\n  },\n  \

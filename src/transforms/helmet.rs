@@ -357,7 +357,7 @@ impl Helmet {
     /// answers.
     fn plain_http(&self, cx: &FileContext<'_>) -> bool {
         !self.behind_proxy
-            && cx.project.views_for(&cx.file.path).next().is_some()
+            && (cx.project.views_for(&cx.file.path).next().is_some() || cx.project.code_pages.is_some())
             && cx.project.survey(ID).prefixes().all(|p| p == LISTEN || p == FORM_REDIRECT || p == LIBRARY_UI)
     }
 }

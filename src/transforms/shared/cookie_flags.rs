@@ -81,13 +81,43 @@ impl CookiePolicy {
         let flags: CookieFlags = input.flags()?;
         let config: CookiesConfig = input.config(COOKIES.key)?.unwrap_or_default();
         let defaults = CookiePolicy::default();
-        Ok(CookiePolicy {
+        let policy = CookiePolicy {
             same_site: flags.same_site.or(config.same_site).unwrap_or(defaults.same_site),
             secure: flags.secure_cookies.or(config.secure).unwrap_or(defaults.secure),
             behind_proxy: flags.behind_proxy.or(config.behind_proxy),
             session_cookie_name: flags.session_cookie_name.or(config.name).unwrap_or(defaults.session_cookie_name),
-        })
+        };
+        // Browsers drop a `__Host-` or `__Secure-` cookie set without Secure (RFC 6265bis, "Cookie Name Prefixes";
+        // the prefix matched without regard to case): under `production` or `auto`, sessions would never stick over
+        // plain HTTP, in development, with no error anywhere.
+        if let Some(prefix) =
+            secure_prefix(&policy.session_cookie_name).filter(|_| policy.secure != SecurePolicy::Always)
+        {
+            return Err(format!(
+                "the session cookie name {} starts with {prefix}, which browsers accept only on a cookie set with \
+                 Secure, but `secure` would be written as {} (--secure-cookies {}): over plain HTTP, as in development, the browser \
+                 would drop the cookie and no session would stick. Pass --secure-cookies always (development then \
+                 needs HTTPS too: express-session sends a secure cookie only over HTTPS), or choose a name without \
+                 the prefix",
+                policy.session_cookie_name,
+                policy.secure.expression(),
+                match policy.secure {
+                    SecurePolicy::Always => "always",
+                    SecurePolicy::Production => "production",
+                    SecurePolicy::Auto => "auto",
+                }
+            ));
+        }
+        Ok(policy)
     }
+}
+
+/// The cookie name prefix that asks browsers for a Secure cookie (`__Secure-`, `__Host-`), as the name writes it.
+fn secure_prefix(name: &str) -> Option<&str> {
+    ["__secure-", "__host-"]
+        .iter()
+        .find(|p| name.get(..p.len()).is_some_and(|start| start.eq_ignore_ascii_case(p)))
+        .map(|p| &name[..p.len()])
 }
 
 /// sameSite values the tool adds.
