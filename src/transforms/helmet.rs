@@ -272,6 +272,9 @@ transform_struct!(
 struct Applied {
     /// Offset of the first `.use(helmet(...))`.
     full_at: Option<usize>,
+    /// Whether that registration names helmet uncalled (`app.use(helmet)`), which the run rewrites to `helmet()`
+    /// ([`uncalled`]).
+    uncalled: bool,
     /// Protections switched off in helmet's options.
     disabled: Vec<String>,
     /// Sub-middlewares used on their own (canonical names).
@@ -284,9 +287,13 @@ fn canonical(name: &str) -> Option<&'static SubMiddleware> {
     data().middlewares.iter().find(|m| m.name == name || m.aliases.iter().any(|a| a == name))
 }
 
-fn applied_to(facts: &FileFacts, app: &ExpressApp) -> Applied {
+fn applied_to(facts: &FileFacts, app: &ExpressApp, uncalled: &[Uncalled]) -> Applied {
     let mut applied = Applied::default();
     for call in facts.uses.iter().filter(|u| facts.is_app(app, &u.receiver, u.range.start())) {
+        if applied.full_at.is_none() && uncalled.iter().any(|c| c.at == call.range.start()) {
+            applied.full_at = Some(call.range.start());
+            applied.uncalled = true;
+        }
         for mw in &call.middleware {
             match facts.resolve(mw) {
                 Middleware::CallOf { binding, disabled } if binding.module == ID => match &binding.kind {
@@ -333,19 +340,107 @@ fn report_unregistered(cx: &FileContext<'_>, plan: &mut FilePlan) {
     }
 }
 
+/// A `.use` call that registers helmet itself, uncalled (`app.use(helmet)`, `router.use('/x', helmet)`,
+/// `app.use(cors(), helmet)`): helmet is the function that makes the middleware, so Express calls it with each
+/// request as its options. helmet 2.x to 3.6 then build a middleware, return it and never call `next`: no request is
+/// answered; 3.7 and later throw "It appears you have done something like `app.use(helmet)`", and every request fails
+/// with 500 (read in `npm pack helmet@2.3.0`, `3.6.0`, `3.7.0`, `3.23.3`, `4.6.0`, `8.3.0`; run with Express 4.22).
+/// The run rewrites each name to `helmet()`, which is then the registration, as the author meant.
+#[derive(Debug)]
+struct Uncalled {
+    /// Offset of the `.use` call.
+    at: usize,
+    /// The name as written, and where it ends (the `()` goes there).
+    name: String,
+    end: usize,
+}
+
+/// The [`Uncalled`] registrations of the file. A name is helmet's when an import or require binds it to the module
+/// itself and nothing around the call gives it another value: no declaration of its own where the call is, no
+/// parameter of a function holding the call, no function of that name, no assignment (`helmet = helmet()` makes it
+/// the middleware, as `const helmet = require('helmet')()` does, which is correct as it is).
+fn uncalled_registrations(cx: &FileContext<'_>) -> Vec<Uncalled> {
+    use crate::values::Value;
+    let facts = cx.facts;
+    let helmet_itself = |name: &str, at: usize| {
+        let Some(binding) = facts.bindings_of(ID).find(|b| b.kind == ImportKind::Module && b.local == name) else {
+            return false;
+        };
+        let parameter = facts.functions.iter().any(|f| {
+            (f.range.start() < at && at < f.range.end())
+                && (f.params.iter().flatten().any(|p| p == name)
+                    || f.object_params.iter().any(|(_, _, local)| local == name))
+        });
+        !parameter
+            && facts.declaration(name, at).is_none_or(|d| d.stmt == binding.stmt)
+            && !facts.functions.iter().any(|f| f.name.as_deref() == Some(name))
+            && !facts.assigned.iter().any(|(n, _)| n == name)
+    };
+    let member_calls = facts.member_calls();
+    let mut found = Vec::new();
+    for u in facts.uses.iter() {
+        let at = u.range.start();
+        let named: Vec<&str> = u
+            .middleware
+            .iter()
+            .filter_map(|mw| match facts.resolve(mw) {
+                Middleware::Ident(name) if helmet_itself(name, at) => Some(name.as_str()),
+                _ => None,
+            })
+            .collect();
+        if named.is_empty() {
+            continue;
+        }
+        // (The names' bytes, from the call's arguments: a name in parentheses or with a type assertion is left as
+        // it is.)
+        let Some(call) = member_calls.iter().find(|c| c.range == u.range && c.method == "use") else { continue };
+        let mut args: Vec<&Value> = call.args.iter().collect();
+        while let Some(arg) = args.pop() {
+            match arg {
+                Value::Array(items, _) => args.extend(items.iter()),
+                Value::Ident(name, range)
+                    if named.contains(&name.as_str()) && cx.file.code.get(range.range()) == Some(name.as_str()) =>
+                {
+                    found.push(Uncalled { at, name: name.to_string(), end: range.end() });
+                }
+                _ => {}
+            }
+        }
+    }
+    found
+}
+
+/// Rewrites each [`Uncalled`] name to a call, `helmet()`, and says why with `helmet/uncalled` at the name.
+fn rewrite_uncalled(cx: &FileContext<'_>, plan: &mut FilePlan, uncalled: &[Uncalled]) {
+    for Uncalled { name, end, .. } in uncalled {
+        plan.edits.push(Edit::insert(*end, "()"));
+        plan.findings.push(cx.finding(
+            "uncalled",
+            end - name.len(),
+            format!(
+                "`{name}` was registered uncalled: helmet is the function that makes the middleware, so each request \
+                 was passed to it as its options, and no header was set (helmet 2 to 3.6 never answer the request; 3.7 \
+                 and later throw, and every request fails with 500). It was rewritten to `{name}()`, which registers \
+                 helmet's middleware with its default protections"
+            ),
+        ));
+    }
+}
+
 /// Whether helmet is applied somewhere in the file on something that is not a known app (another name for it,
 /// perhaps): then adding it again could apply it twice.
-fn applied_elsewhere(facts: &FileFacts) -> Option<usize> {
+fn applied_elsewhere(facts: &FileFacts, uncalled: &[Uncalled]) -> Option<usize> {
     facts
         .uses
         .iter()
         .filter(|u| !facts.apps.iter().any(|app| facts.is_app(app, &u.receiver, u.range.start())))
         .find(|u| {
-            u.middleware.iter().any(|mw| match facts.resolve(mw) {
-                Middleware::CallOf { binding, .. } => binding.module == ID && binding.kind == ImportKind::Module,
-                Middleware::RequireCall { module } => module == ID,
-                _ => false,
-            })
+            uncalled.iter().any(|c| c.at == u.range.start())
+                || u.middleware.iter().any(|mw| match facts.resolve(mw) {
+                    Middleware::CallOf { binding, .. } => binding.module == ID && binding.kind == ImportKind::Module,
+                    Middleware::RequireCall { module } => module == ID,
+                    _ => false,
+                })
         })
         .map(|u| u.range.start())
 }
@@ -455,17 +550,19 @@ impl Transform for Helmet {
     fn plan(&self, cx: &FileContext<'_>, plan: &mut FilePlan) {
         let facts = cx.facts;
         report_unregistered(cx, plan);
+        let uncalled = uncalled_registrations(cx);
+        rewrite_uncalled(cx, plan, &uncalled);
         let mut missing: Vec<&ExpressApp> = Vec::new();
         let mut sub_apps: Vec<&ExpressApp> = Vec::new();
         // (An app the code never listens on, passes, exports or returns serves no request: a router module that also
         // calls `express()` gets no helmet and no policy, which would only be noise in its diff.)
         for app in facts.apps.iter().filter(|app| !app.idle) {
-            let applied = applied_to(facts, app);
+            let applied = applied_to(facts, app, &uncalled);
             if let Some(at) = applied.full_at {
                 report_disabled(cx, plan, &applied, at);
                 report_late(cx, plan, app, at);
-                recheck_policy(cx, plan, at, self.plain_http(cx));
-                report_embedder_blocks(cx, plan, at);
+                recheck_policy(cx, plan, at, applied.uncalled, self.plain_http(cx));
+                report_embedder_blocks(cx, plan, at, applied.uncalled);
             } else if !applied.subs.is_empty() {
                 report_partial(cx, plan, app, &applied);
             } else if cx
@@ -521,7 +618,7 @@ impl Transform for Helmet {
         if missing.is_empty() {
             return;
         }
-        if let Some(at) = applied_elsewhere(facts) {
+        if let Some(at) = applied_elsewhere(facts, &uncalled) {
             plan.findings.push(
                 cx.finding(
                     "unverified",
@@ -1070,15 +1167,9 @@ enum WrittenPolicy<'a> {
 /// The policy of the helmet registered at `at` (a `.use` call): helmet's default, or the directives it is given;
 /// `None` when it is not known (options that are not an object literal of this file, a spread, a policy turned off
 /// or given without directives).
-fn written_policy(facts: &FileFacts, at: usize) -> Option<WrittenPolicy<'_>> {
+fn written_policy(facts: &FileFacts, at: usize, uncalled: bool) -> Option<WrittenPolicy<'_>> {
     use crate::values::Value;
-    let u = facts.uses.iter().find(|u| u.range.start() == at)?;
-    let call = facts.calls.iter().map(|site| &site.call).find(|call| {
-        u.range.start() <= call.range.start()
-            && call.range.end() <= u.range.end()
-            && call.callee.as_ref().is_some_and(|c| c.is_module(data().package.as_str()))
-    })?;
-    let options = match call.args.first() {
+    let options = match helmet_options(facts, at, uncalled)? {
         None => return Some(WrittenPolicy::Default),
         Some(Value::Object(options)) => options,
         Some(_) => return None,
@@ -1129,6 +1220,22 @@ fn helmet3_fallback<'a>(policy: &'a crate::values::ObjectFacts, name: &str) -> O
     }
 }
 
+/// The options of the helmet registered at `at` (a `.use` call): the first argument of its `helmet(...)` call,
+/// `Some(None)` for none (`helmet()`, or helmet named `uncalled` there, which the run rewrites to `helmet()`);
+/// `None` when the call is not in the registration (`app.use(security)` of `const security = helmet()`).
+fn helmet_options(facts: &FileFacts, at: usize, uncalled: bool) -> Option<Option<&crate::values::Value>> {
+    if uncalled {
+        return Some(None);
+    }
+    let u = facts.uses.iter().find(|u| u.range.start() == at)?;
+    let call = facts.calls.iter().map(|site| &site.call).find(|call| {
+        u.range.start() <= call.range.start()
+            && call.range.end() <= u.range.end()
+            && call.callee.as_ref().is_some_and(|c| c.is_module(data().package.as_str()))
+    })?;
+    Some(call.args.first())
+}
+
 /// The property `key` of an object literal.
 fn property<'a>(object: &'a crate::values::ObjectFacts, key: &str) -> Option<&'a crate::values::Property> {
     object.props.iter().find(|p| p.key.as_deref() == Some(key))
@@ -1163,9 +1270,9 @@ fn is_hash_or_nonce(source: &str) -> bool {
 /// at the end), with `helmet/csp-updated`; a policy of the author's own shape is left as it is, with
 /// `helmet/csp-blocks` naming what it blocks. So is helmet's default policy (`helmet()`, from helmet 4 on): the tool
 /// cannot tell a `helmet()` it wrote from the project's own, and the finding gives the directives to pass.
-fn recheck_policy(cx: &FileContext<'_>, plan: &mut FilePlan, at: usize, plain_http: bool) {
+fn recheck_policy(cx: &FileContext<'_>, plan: &mut FilePlan, at: usize, uncalled: bool, plain_http: bool) {
     use crate::values::Value;
-    let Some(policy) = written_policy(cx.facts, at) else { return };
+    let Some(policy) = written_policy(cx.facts, at, uncalled) else { return };
     // (helmet 2 and 3: the tool never writes a policy for them, it raises helmet first, so a policy under them is
     // the project's own.)
     let below_4 = helmet_below_4(cx);
@@ -1382,19 +1489,12 @@ const NO_CORS_DIRECTIVES: [&str; 6] = ["scriptSrc", "styleSrc", "imgSrc", "media
 /// Cross-Origin-Embedder-Policy `require-corp` blocks the other sites' scripts, styles, images and frames the pages
 /// load ([`NO_CORS_DIRECTIVES`]), and its options do not set `crossOriginEmbedderPolicy`: a finding says so. The
 /// header is left as it is: the project chose its helmet and may serve only what sends Cross-Origin-Resource-Policy.
-fn report_embedder_blocks(cx: &FileContext<'_>, plan: &mut FilePlan, at: usize) {
+fn report_embedder_blocks(cx: &FileContext<'_>, plan: &mut FilePlan, at: usize, uncalled: bool) {
     use crate::values::Value;
     let Some(installed) = cx.project.installed(&data().package) else { return };
     let Some(major @ 5..=6) = crate::npm_spec::start_major(&installed) else { return };
-    let Some(u) = cx.facts.uses.iter().find(|u| u.range.start() == at) else { return };
-    let Some(call) = cx.facts.calls.iter().map(|site| &site.call).find(|call| {
-        u.range.start() <= call.range.start()
-            && call.range.end() <= u.range.end()
-            && call.callee.as_ref().is_some_and(|c| c.is_module(data().package.as_str()) && c.members.is_empty())
-    }) else {
-        return;
-    };
-    let unset = match call.args.first() {
+    let Some(options) = helmet_options(cx.facts, at, uncalled) else { return };
+    let unset = match options {
         None => true,
         Some(Value::Object(options)) if options.spreads.is_empty() => {
             property(options, "crossOriginEmbedderPolicy").is_none()
