@@ -376,7 +376,11 @@ fn uncalled_registrations(cx: &FileContext<'_>) -> Vec<Uncalled> {
             && !facts.functions.iter().any(|f| f.name.as_deref() == Some(name))
             && !facts.assigned.iter().any(|(n, _)| n == name)
     };
-    let member_calls = facts.member_calls();
+    if facts.bindings_of(ID).next().is_none() {
+        return Vec::new();
+    }
+    // (Read back only for a file that has such a registration: a large project's lists are packed.)
+    let mut member_calls = None;
     let mut found = Vec::new();
     for u in facts.uses.iter() {
         let at = u.range.start();
@@ -393,7 +397,8 @@ fn uncalled_registrations(cx: &FileContext<'_>) -> Vec<Uncalled> {
         }
         // (The names' bytes, from the call's arguments: a name in parentheses or with a type assertion is left as
         // it is.)
-        let Some(call) = member_calls.iter().find(|c| c.range == u.range && c.method == "use") else { continue };
+        let calls = member_calls.get_or_insert_with(|| facts.member_calls());
+        let Some(call) = calls.iter().find(|c| c.range == u.range && c.method == "use") else { continue };
         let mut args: Vec<&Value> = call.args.iter().collect();
         while let Some(arg) = args.pop() {
             match arg {
