@@ -630,6 +630,10 @@ impl Transform for SessionStore {
             return;
         };
         let Some(backend) = choose_backend(cx, self.store.as_deref()) else { return };
+        // Where the store's statements go: above the first top-level statement that can set up a session, which is
+        // not the one holding it when a hoisted function holding it is called above its declaration.
+        let own_stmt = facts.top_level_stmt_at(first_action.at()).map_or(first_action.at(), |r| r.start);
+        let anchor = actions.iter().map(|(action, _)| earliest_run(facts, action.at())).min().unwrap_or(own_stmt);
         let is_ts = cx.file.kind != SourceKind::JavaScript;
         // The app's own client (in this file, else created and exported by another module of the project, such as
         // `lib/redis.js`, and imported here: one connection, configured once).
@@ -813,6 +817,31 @@ impl Transform for SessionStore {
             }
             None => {}
         }
+        // What the store is built on (the app's client, URL, settings, database name) is made after that statement:
+        // a store declared above it, or made when it runs, would not find it, so none is made.
+        if anchor < own_stmt {
+            let imported = |key: &str| project_client.is_some() && ["client", "app"].contains(&key);
+            let late = vars[1..]
+                .iter()
+                .find(|(key, value)| !imported(key) && !bound_before(cx, value, first_action.at(), anchor));
+            if let Some((_, value)) = late {
+                let line = cx.file.line(anchor);
+                for (_, use_) in &actions {
+                    plan.findings.push(cx.finding(
+                        "made-after-use",
+                        use_.at(),
+                        format!(
+                            "express-session uses its default MemoryStore, which leaks memory and loses sessions on \
+                             restart; the session is set up by a call on line {line}, which runs before `{value}`, \
+                             which the store of {} would use, is made: no store is added, since it would not find \
+                             it. Make `{value}` before line {line} (or set the session up after it is made)",
+                            backend.package
+                        ),
+                    ));
+                }
+                return;
+            }
+        }
         let mut setup: Vec<String> = setup
             .iter()
             .map(|s| s.replace("$db", &db))
@@ -891,7 +920,7 @@ impl Transform for SessionStore {
                 let imported = project_client.is_some();
                 let in_reach =
                     vars.iter().filter(|(key, _)| ["client", "url", "dbname"].contains(key)).all(|(key, value)| {
-                        (*key == "client" && imported) || reads_top_level_names(cx, value, first_action.at())
+                        (*key == "client" && imported) || reads_top_level_names(cx, value, first_action.at(), anchor)
                     });
                 if in_reach && !store_template.contains("$store") {
                     setup.push(format!("const $store = {store_template};\n{}", guard.setup));
@@ -960,7 +989,6 @@ impl Transform for SessionStore {
             plan.edits.push(imports::insert(cx, &factory_text.join(style.eol), None));
         }
         if !setup_text.is_empty() {
-            let anchor = facts.top_level_stmt_at(first_action.at()).map_or(first_action.at(), |r| r.start);
             let at = layout::before_statement(&cx.file.code, &facts.comments, anchor).unwrap_or(anchor);
             // Never above the imports it uses: a comment at the top of the file keeps them below it, and the
             // statement the set-up precedes may be the first one after that comment.
@@ -1446,14 +1474,46 @@ fn declared_in_scope<'a>(cx: &FileContext<'a>, site: &CallSite, at: usize, neste
     })
 }
 
-/// Whether every name the expression `expr` reads is bound at the top level of the file, before the top-level
-/// statement that holds `at`, and is what `at` sees under that name (no function around `at` has a parameter of it):
-/// an import, a top-level declaration, or a global of Node (`process`). A template literal, whose text this does not
-/// read, counts as reading a name that is not.
-fn reads_top_level_names(cx: &FileContext<'_>, expr: &str, at: usize) -> bool {
+/// The start of the earliest top-level statement from which the code at `at` can run: the statement holding it,
+/// or, when a function holds it, each top-level statement that calls that function, directly or through other
+/// functions of the file (a function without a name counts as run where it is written: a callback). A function
+/// declaration is hoisted, so `start();` above `function start() { setup(app) }` and `function setup(app) {
+/// app.use(session(...)) }` runs the session's set-up before either declaration: code it needs goes above `start();`.
+/// (A function handed on by name rather than called, `app.configure(setup)`, is not followed.)
+fn earliest_run(facts: &FileFacts, at: usize) -> usize {
+    let stmt_start = |at: usize| facts.top_level_stmt_at(at).map_or(at, |r| r.start);
+    let calls = facts.local_calls();
+    let mut earliest = stmt_start(at);
+    let mut pending = vec![at];
+    let mut followed: Vec<crate::parse::ByteRange> = Vec::new();
+    while let Some(at) = pending.pop() {
+        let innermost = facts
+            .functions
+            .iter()
+            .filter(|f| f.range.start() < at && at < f.range.end())
+            .min_by_key(|f| f.range.end() - f.range.start());
+        match innermost {
+            None => earliest = earliest.min(stmt_start(at)),
+            Some(f) if followed.contains(&f.range) => {}
+            Some(f) => {
+                followed.push(f.range);
+                match &f.name {
+                    Some(name) => pending.extend(calls.iter().filter(|c| c.callee == *name).map(|c| c.range.start())),
+                    None => pending.push(f.range.start()),
+                }
+            }
+        }
+    }
+    earliest
+}
+
+/// Whether every name the expression `expr` reads is bound at the top level of the file by a statement that ends
+/// before `anchor` (where new top-level code goes), and is what `at` sees under that name (no function around `at`
+/// has a parameter of it): an import, a top-level declaration, or a global of Node (`process`). A template literal,
+/// whose text this does not read, counts as reading a name that is not.
+fn reads_top_level_names(cx: &FileContext<'_>, expr: &str, at: usize, anchor: usize) -> bool {
     const GLOBALS: &[&str] = &["process", "Promise", "undefined", "null", "true", "false", "new", "typeof", "String"];
     let facts = cx.facts;
-    let anchor = facts.top_level_stmt_at(at).map_or(at, |r| r.start);
     let top_level = |name: &str| {
         if GLOBALS.contains(&name) {
             return true;
@@ -1469,6 +1529,28 @@ fn reads_top_level_names(cx: &FileContext<'_>, expr: &str, at: usize) -> bool {
             None => facts.bindings.iter().any(|b| b.top_level && b.local == name && b.stmt.end() <= anchor),
         }
     };
+    names_read(expr).is_some_and(|names| names.into_iter().all(top_level))
+}
+
+/// Whether no name the expression `expr` reads, as `at` sees it, is bound at the top level of the file by a
+/// statement that ends after `anchor` (a `const`, `let` or `var`, or a `require`; imports are hoisted): the
+/// expression, placed before `anchor` or run from there, finds every name initialised. Names of a function around
+/// `at` are in time. A template literal, whose text this does not read, counts as not in time.
+fn bound_before(cx: &FileContext<'_>, expr: &str, at: usize, anchor: usize) -> bool {
+    let facts = cx.facts;
+    let in_time = |name: &str| match facts.declaration(name, at) {
+        Some(d) => !d.top_level || d.stmt.end() <= anchor,
+        None => !facts.bindings.iter().any(|b| {
+            b.top_level && b.local == name && b.stmt.end() > anchor && !cx.text(b.stmt).starts_with("import ")
+        }),
+    };
+    names_read(expr).is_some_and(|names| names.into_iter().all(in_time))
+}
+
+/// The names an expression reads (not those after a `.`), or `None` when it holds a template literal, whose text
+/// this does not read.
+fn names_read(expr: &str) -> Option<Vec<&str>> {
+    let mut names = Vec::new();
     let bytes = expr.as_bytes();
     let ident_char = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'$';
     let mut i = 0;
@@ -1483,15 +1565,14 @@ fn reads_top_level_names(cx: &FileContext<'_>, expr: &str, at: usize) -> bool {
             i += 1;
             after_dot = false;
         } else if c == b'`' {
-            return false;
+            return None;
         } else if ident_char(c) {
             let start = i;
             while i < bytes.len() && ident_char(bytes[i]) {
                 i += 1;
             }
-            let word = &expr[start..i];
-            if !after_dot && !c.is_ascii_digit() && !top_level(word) {
-                return false;
+            if !after_dot && !c.is_ascii_digit() {
+                names.push(&expr[start..i]);
             }
             after_dot = false;
         } else {
@@ -1501,7 +1582,7 @@ fn reads_top_level_names(cx: &FileContext<'_>, expr: &str, at: usize) -> bool {
             i += 1;
         }
     }
-    true
+    Some(names)
 }
 
 /// The top-level declaration whose initialiser is this call.
