@@ -1217,7 +1217,9 @@ fn report_process_local(cx: &FileContext<'_>, plan: &mut FilePlan, call: &crate:
     ));
 }
 
-/// `--store`, else the first backend whose client the project depends on, else the default.
+/// `--store`, else the first backend whose client the project depends on and its code imports, else the first whose
+/// client it depends on, else the default. (A client package no module imports is another package's driver: `pg`
+/// listed for Sequelize's postgres dialect, where the app reaches its database only through its Sequelize instance.)
 fn choose_backend<'a>(cx: &FileContext<'_>, store: Option<&str>) -> Option<&'a Backend> {
     let d = data();
     let depends = |pkg: &str| cx.project.listed(pkg).is_some();
@@ -1225,9 +1227,12 @@ fn choose_backend<'a>(cx: &FileContext<'_>, store: Option<&str>) -> Option<&'a B
         let candidates: Vec<&Backend> = d.backends.iter().filter(|b| b.flag == flag).collect();
         return candidates.iter().find(|b| b.detect.iter().any(|p| depends(p))).or_else(|| candidates.first()).copied();
     }
-    d.backends
-        .iter()
-        .find(|b| b.detect.iter().any(|p| depends(p)))
+    let uses = &cx.project.code_use;
+    let imported = |pkg: &str| uses.imports.contains(pkg) || uses.unread.iter().any(|f| f.may_import(pkg));
+    let listed = || d.backends.iter().filter(|b| b.detect.iter().any(|p| depends(p)));
+    listed()
+        .find(|b| b.detect.iter().any(|p| depends(p) && imported(p)))
+        .or_else(|| listed().next())
         .or_else(|| d.backends.iter().find(|b| b.id == d.default_backend))
 }
 
