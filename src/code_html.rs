@@ -451,10 +451,6 @@ fn shown_as_text(program: &Program) -> std::collections::HashSet<usize> {
         fn value(&mut self, expr: &Expr) {
             match expr {
                 Expr::Paren(p) => self.value(&p.expr),
-                Expr::Cond(c) => {
-                    self.value(&c.cons);
-                    self.value(&c.alt);
-                }
                 Expr::Lit(Lit::Str(_)) | Expr::Tpl(_) | Expr::Bin(_) => {
                     self.starts.insert(range_of(expr).start);
                 }
@@ -464,46 +460,27 @@ fn shown_as_text(program: &Program) -> std::collections::HashSet<usize> {
                 _ => {}
             }
         }
-
-        /// The literals `value` gives the variable `name` (itself, or each branch of a conditional).
-        fn init(&mut self, name: &str, value: &Expr) {
-            match value {
-                Expr::Paren(p) => self.init(name, &p.expr),
-                Expr::Cond(c) => {
-                    self.init(name, &c.cons);
-                    self.init(name, &c.alt);
-                }
-                Expr::Lit(Lit::Str(_)) | Expr::Tpl(_) | Expr::Bin(_) => {
-                    self.inits.push((name.to_string(), range_of(value).start));
-                }
-                _ => {}
-            }
-        }
     }
     impl Visit for Sinks {
         fn visit_var_declarator(&mut self, decl: &swc_ecma_ast::VarDeclarator) {
             if let (swc_ecma_ast::Pat::Ident(name), Some(init)) = (&decl.name, &decl.init) {
-                self.init(&name.id.sym, init);
+                let mut init = &**init;
+                while let Expr::Paren(p) = init {
+                    init = &p.expr;
+                }
+                if matches!(init, Expr::Lit(Lit::Str(_)) | Expr::Tpl(_) | Expr::Bin(_)) {
+                    self.inits.push((name.id.sym.to_string(), range_of(init).start));
+                }
             }
             decl.visit_children_with(self);
         }
 
         fn visit_assign_expr(&mut self, assign: &swc_ecma_ast::AssignExpr) {
-            use swc_ecma_ast::{AssignOp, AssignTarget, SimpleAssignTarget};
-            match &assign.left {
-                AssignTarget::Simple(SimpleAssignTarget::Member(m)) => {
-                    let text = matches!(&m.prop, MemberProp::Ident(p) if TEXT_PROPERTIES.contains(&p.sym.as_str()));
-                    if text && assign.op == AssignOp::Assign {
-                        self.value(&assign.right);
-                    }
+            if let swc_ecma_ast::AssignTarget::Simple(swc_ecma_ast::SimpleAssignTarget::Member(m)) = &assign.left {
+                let text = matches!(&m.prop, MemberProp::Ident(p) if TEXT_PROPERTIES.contains(&p.sym.as_str()));
+                if text && assign.op == swc_ecma_ast::AssignOp::Assign {
+                    self.value(&assign.right);
                 }
-                // (A variable declared first and given its text later, in a branch: `snippet = '<iframe ...'`.)
-                AssignTarget::Simple(SimpleAssignTarget::Ident(name))
-                    if matches!(assign.op, AssignOp::Assign | AssignOp::AddAssign) =>
-                {
-                    self.init(&name.id.sym, &assign.right);
-                }
-                _ => {}
             }
             assign.visit_children_with(self);
         }
@@ -528,6 +505,23 @@ fn shown_as_text(program: &Program) -> std::collections::HashSet<usize> {
     let Sinks { mut starts, names, inits } = sinks;
     starts.extend(inits.into_iter().filter(|(name, _)| names.contains(name)).map(|(_, at)| at));
     starts
+}
+
+/// Whether markup shown as text (`text`, a literal's text at run time) is embed code, `Some(own)`: it starts with an
+/// `<iframe` whose `src` is `own` when it is not a fixed other site's (it is relative, or computed: the page's own
+/// URL, `location.href`), `false` when it is (`https://www.youtube.com/embed/...`, a snippet of that site). `None`
+/// when it is no embed code.
+fn embed_code(text: &str) -> Option<bool> {
+    let trimmed = text.trim_start();
+    if !trimmed.get(..7).is_some_and(|t| t.eq_ignore_ascii_case("<iframe")) {
+        return None;
+    }
+    let lower = trimmed.to_ascii_lowercase();
+    let tag = &lower[..lower.find('>').unwrap_or(lower.len())];
+    let at = tag.find(" src=")? + 5;
+    let value = tag[at..].trim_start_matches(['"', '\'', '\\']);
+    let fixed = value.starts_with("http://") || value.starts_with("https://") || value.starts_with("//");
+    Some(!fixed)
 }
 
 struct Collector<'a> {
@@ -610,7 +604,7 @@ impl Collector<'_> {
         }
         // (Embed code shown for users to copy is text, not markup the page loads: [`CodeScan::hands_out_embed`].)
         if self.shown.contains(&at) {
-            if let Some(own) = views::embed_code(text) {
+            if let Some(own) = embed_code(text) {
                 if own {
                     self.embed.get_or_insert(at);
                 }

@@ -654,7 +654,6 @@ fn run_on_this_thread(
         filled_views(project, root);
         let dirs = served.get(manifest).cloned().flatten().unwrap_or_default();
         linked_stylesheets(project, &dirs, root);
-        script_heads(project, &dirs, root);
     }
     // (Front-end components, `.vue`, that make object URLs, in a project that serves pages: a directive the policy
     // opens to every host gets blob: too, see `views::ViewScan::object_urls_made`.)
@@ -2501,8 +2500,13 @@ fn build_projects(
 /// `public` folder when none is known), a relative one beside the page; a file not there (a build's output) says
 /// nothing.
 fn linked_stylesheets(project: &mut Project, served: &[(PathBuf, bool)], root: Option<&Path>) {
-    let dirs = served_dirs(project, served);
-    let dirs: Vec<&PathBuf> = dirs.iter().collect();
+    let public = [(project.dir.join("public"), false)];
+    let dirs: Vec<&PathBuf> = served
+        .iter()
+        .chain(if served.is_empty() { &public[..] } else { &[] })
+        .filter(|(_, f)| !f)
+        .map(|(d, _)| d)
+        .collect();
     let mut read: BTreeMap<PathBuf, Option<views::ViewScan>> = BTreeMap::new();
     let dir = crate::root::normalize(&project.dir);
     for (page, scan) in &mut project.views {
@@ -2512,66 +2516,6 @@ fn linked_stylesheets(project: &mut Project, served: &[(PathBuf, bool)], root: O
             // imports, counts as the page's, at the line of its link; Leaflet's stylesheet is among them.)
             scan.external.extend(loaded.into_iter().map(|r| views::ExternalResource { line, ..r }));
             scan.leaflet_css.extend(leaflet.into_iter().map(|r| views::ExternalResource { line, ..r }));
-        }
-    }
-}
-
-/// The folders `project` serves its files from (`served`: folders and files; its `public` folder when none is known).
-fn served_dirs(project: &Project, served: &[(PathBuf, bool)]) -> Vec<PathBuf> {
-    if served.is_empty() {
-        return vec![project.dir.join("public")];
-    }
-    served.iter().filter(|(_, file)| !file).map(|(dir, _)| dir.clone()).collect()
-}
-
-/// The file of the project the app serves at `url`, linked from a page in `from`: a URL from the site's root looked
-/// for in `dirs`, a relative one beside the page; only the project's own files (`../../x` may lead anywhere). `exists`
-/// says whether a candidate is the file.
-fn served_file(
-    from: &Path,
-    url: &str,
-    dirs: &[&PathBuf],
-    project: &Path,
-    mut exists: impl FnMut(&PathBuf) -> bool,
-) -> Option<PathBuf> {
-    let path = url.split(['?', '#']).next().unwrap_or_default();
-    let candidates: Vec<PathBuf> = match path.strip_prefix('/') {
-        Some(rel) => dirs.iter().map(|d| d.join(rel)).collect(),
-        None => vec![from.join(path)],
-    };
-    let mut files = candidates.into_iter().map(|c| crate::root::normalize(&c)).filter(|f| f.starts_with(project));
-    files.find(|file| exists(file))
-}
-
-/// How much of a script the app serves its pages keep ([`views::ViewScan::script_heads`]): a library's copy names
-/// itself in its first lines (CKEditor 4.25.1's `ckeditor.js` its version at byte 1314).
-const SCRIPT_HEAD: usize = 4096;
-
-/// Reads the start of the app's own scripts that `project`'s pages load by `<script src>` ([`served_file`]), into each
-/// page's [`views::ViewScan::script_heads`]: a library's copy says what it is there. Each file is read once; a URL of
-/// another site or one the page computes (a template value) is not looked for, nor is a file not there.
-fn script_heads(project: &mut Project, served: &[(PathBuf, bool)], root: Option<&Path>) {
-    let dirs = served_dirs(project, served);
-    let dirs: Vec<&PathBuf> = dirs.iter().collect();
-    let dir = crate::root::normalize(&project.dir);
-    let mut read: BTreeMap<PathBuf, Option<std::sync::Arc<str>>> = BTreeMap::new();
-    for (page, scan) in &mut project.views {
-        let from = parent_dir(page);
-        for (_, url) in &scan.script_urls {
-            let local = !url.contains(':') && !url.starts_with("//") && !url.contains(['<', '{', '$', '#']);
-            if !local || scan.script_heads.iter().any(|(known, _)| known == url) {
-                continue;
-            }
-            let head = |file: &PathBuf| {
-                let bytes = crate::fsread::read(file, crate::fsread::SOURCE_LIMIT, root).ok()?;
-                Some(String::from_utf8_lossy(&bytes[..bytes.len().min(SCRIPT_HEAD)]).into())
-            };
-            let file = served_file(&from, url, &dirs, &dir, |file| {
-                read.entry(file.clone()).or_insert_with(|| head(file)).is_some()
-            });
-            if let Some(head) = file.and_then(|file| read.get(&file).cloned().flatten()) {
-                scan.script_heads.push((url.clone(), head));
-            }
         }
     }
 }
@@ -2590,7 +2534,14 @@ fn imported_leaflet(
     read: &mut BTreeMap<PathBuf, Option<views::ViewScan>>,
     depth: usize,
 ) -> (Vec<views::ExternalResource>, Vec<views::ExternalResource>) {
-    let Some(file) = served_file(from, url, dirs, project, |file| {
+    let path = url.split(['?', '#']).next().unwrap_or_default();
+    let candidates: Vec<PathBuf> = match path.strip_prefix('/') {
+        Some(rel) => dirs.iter().map(|d| d.join(rel)).collect(),
+        None => vec![from.join(path)],
+    };
+    // (Only the project's own files: `../../x.css` from a page may lead anywhere.)
+    let mut files = candidates.into_iter().map(|c| crate::root::normalize(&c)).filter(|f| f.starts_with(project));
+    let Some(file) = files.find(|file| {
         let css = read.entry(file.clone()).or_insert_with(|| {
             let text = crate::fsread::read(file, crate::fsread::SOURCE_LIMIT, root).ok()?;
             Some(views::scan_stylesheet(&String::from_utf8_lossy(&text)))

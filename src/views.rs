@@ -214,15 +214,6 @@ pub struct ViewScan {
     /// transforms know by its file (one that writes inline event handlers into the page) is found there.
     #[serde(skip)]
     pub script_urls: Vec<(usize, String)>,
-    /// The start of the file each `<script src>` of `script_urls` loads, by its URL as written, where the run found
-    /// that file among what the app serves: a library's copy says what it is in its first lines.
-    #[serde(skip)]
-    pub script_heads: Vec<(String, std::sync::Arc<str>)>,
-    /// 1-based lines where the page shows embed code of the app's own pages as text for users to paste into other
-    /// sites (`<textarea>&lt;iframe src="<%= url %>/embed"&gt;&lt;/iframe&gt;</textarea>`, an `<input value>`, a
-    /// `<pre><code>`: [`embed_code`]): other sites frame the app with it.
-    #[serde(skip)]
-    pub embed_code: Vec<usize>,
     /// Front-end packages the project lists whose need of the policy depends on how a bundler builds them in (`vue`:
     /// the runtime-only build needs nothing, the full build `'unsafe-eval'`), each at its line of package.json: the
     /// policy is left as it is and a finding says what to check.
@@ -482,7 +473,6 @@ impl ViewScan {
         self.dev_scripts.sort_unstable();
         self.htmx.sort_unstable();
         self.htmx_attrs.sort_by_key(|f| f.line);
-        self.embed_code.sort_unstable();
     }
 
     /// Adds what `other` found, its lines moved down by `lines` (the scan of markup that starts on line `lines + 1` of
@@ -502,8 +492,6 @@ impl ViewScan {
         self.leaflet_css.extend(other.leaflet_css.into_iter().map(|r| ExternalResource { line: r.line + lines, ..r }));
         self.own_css.extend(other.own_css.into_iter().map(|(line, url)| (line + lines, url)));
         self.script_urls.extend(other.script_urls.into_iter().map(|(line, url)| (line + lines, url)));
-        self.script_heads.extend(other.script_heads);
-        self.embed_code.extend(other.embed_code.into_iter().map(|line| line + lines));
         self.unsure.extend(other.unsure.into_iter().map(|(line, what)| (line + lines, what)));
         self.object_urls_made.extend(other.object_urls_made.into_iter().map(|line| line + lines));
         self.wasm.extend(other.wasm.into_iter().map(|line| line + lines));
@@ -1263,31 +1251,8 @@ impl<'a> Scanner<'a> {
                 b'<' if b[i..].starts_with(b"<!--") => find(b, i + 4, b"-->").map_or(b.len(), |p| p + 3),
                 b'<' if b.get(i + 1).is_some_and(u8::is_ascii_alphabetic) => self.html_tag(i),
                 b'<' | b'{' => self.template_end(i).unwrap_or(i + 1),
-                // (Markup escaped in the page's text is shown, not loaded: embed code for users to copy.)
-                b'&' if starts_with_ci(b, i, b"&lt;iframe") => {
-                    let end = find(b, i, b"&gt;").map_or(b.len(), |p| p + 4);
-                    self.shown_embed(i, end);
-                    i + 1
-                }
                 _ => i + 1,
             };
-        }
-    }
-
-    /// Embed code of the app's own pages between `from` and `to`, which the page shows as text (a `<textarea>`'s,
-    /// an `<input value>`, escaped text): each `<iframe` there, its character references decoded, that
-    /// [`embed_code`] says is the app's, at its line in `embed_code`.
-    fn shown_embed(&mut self, from: usize, to: usize) {
-        let Some(text) = self.text.get(from..to).filter(|t| find_ci(t.as_bytes(), 0, b"iframe").is_some()) else {
-            return;
-        };
-        let text = decode_entities(text);
-        let lower = text.to_ascii_lowercase();
-        for (at, _) in lower.match_indices("<iframe") {
-            if embed_code(&text[at..]) == Some(true) {
-                let line = self.line(from) + text[..at].matches('\n').count();
-                self.out.embed_code.push(line);
-            }
         }
     }
 
@@ -1366,12 +1331,7 @@ impl<'a> Scanner<'a> {
                 self.css(i, end);
                 end
             }
-            "textarea" => {
-                let end = find_ci(b, i, b"</textarea").unwrap_or(n);
-                self.shown_embed(i, end);
-                end
-            }
-            "title" | "xmp" => find_ci(b, i, format!("</{name}").as_bytes()).unwrap_or(n),
+            "textarea" | "title" | "xmp" => find_ci(b, i, format!("</{name}").as_bytes()).unwrap_or(n),
             _ => i,
         }
     }
@@ -1424,10 +1384,6 @@ impl<'a> Scanner<'a> {
                 })
             {
                 self.inline(a.off, InlineKind::JavascriptUrl);
-            }
-            // (A field's value and clipboard.js's text to copy are shown or copied as text.)
-            if let Some(v) = value.filter(|_| matches!(a.name.as_str(), "value" | "data-clipboard-text")) {
-                self.shown_embed(v.off, v.off + v.len);
             }
             if let Some(v) = value.filter(|v| a.name == "style" && v.literal) {
                 self.css(v.off, v.off + v.len);
@@ -1751,7 +1707,7 @@ impl<'a> Scanner<'a> {
         let Some(text) = self.text.get(from..to.min(self.text.len())) else {
             return;
         };
-        if !text.contains(['<', '&']) {
+        if !text.contains('<') {
             return;
         }
         let mut sub = Scanner::new(text);
@@ -2067,25 +2023,6 @@ fn is_javascript_url(value: &str) -> bool {
         .take("javascript:".len())
         .collect();
     scheme.eq_ignore_ascii_case("javascript:")
-}
-
-/// Whether markup shown as text (`text`, starting where it starts) is embed code: `Some(true)` when it starts with an
-/// `<iframe` whose `src` is not a fixed other site's (it is relative, or its host is computed: a template value, the
-/// page's own URL, `location.href`), so the code hands out the app's own pages for other sites to frame;
-/// `Some(false)` when it is a fixed other site's (`https://www.youtube.com/embed/...`, a snippet of that site).
-/// `None` when it is no embed code.
-#[must_use]
-pub fn embed_code(text: &str) -> Option<bool> {
-    let trimmed = text.trim_start();
-    if !trimmed.get(..7).is_some_and(|t| t.eq_ignore_ascii_case("<iframe")) {
-        return None;
-    }
-    let lower = trimmed.to_ascii_lowercase();
-    let tag = &lower[..lower.find('>').unwrap_or(lower.len())];
-    let (at, _) = tag.match_indices("src=").find(|(at, _)| tag[..*at].ends_with(|c: char| c.is_ascii_whitespace()))?;
-    let value = tag[at + 4..].trim_start_matches(['"', '\'', '\\']);
-    let value = &value[..value.find(['"', '\'', '\\', ' ']).unwrap_or(value.len())];
-    Some(origin_of(value, true).is_none())
 }
 
 /// An attribute value with its character references decoded (`&lt;script&gt;`, `&quot;`, `&#39;`, `&#x27;`), as the
@@ -3863,26 +3800,6 @@ mod tests {
             external: &[(5, R::Image, "https://img.example.com")],
         },
     ];
-
-    #[test]
-    fn embed_code_shown_as_text() {
-        let shown = |path: &str, page: &str| scan_view(Path::new(path), page).embed_code;
-        // (Escaped in a textarea, a `<pre><code>`, an input's value, clipboard.js's text; raw in a textarea.)
-        let page = "<textarea>&lt;iframe src=\"<%= url %>/embed\"&gt;&lt;/iframe&gt;</textarea>\n\
-                    <pre><code>&lt;iframe\n  src=&quot;/decks/1/embed&quot;&gt;</code></pre>\n\
-                    <input value='<iframe src=\"<%= url %>\"></iframe>'>\n\
-                    <button data-clipboard-text=\"&lt;iframe src=&quot;{{url}}&quot;&gt;\">Copy</button>\n\
-                    <textarea><iframe src=\"https://<%= host %>/embed\"></iframe></textarea>";
-        assert_eq!(shown("deck.ejs", page), [1, 2, 4, 5, 6]);
-        let pug =
-            "textarea &lt;iframe src=\"#{url}/embed\"&gt;&lt;/iframe&gt;\ninput(value='<iframe src=\"' + url + '\">')";
-        assert_eq!(shown("deck.pug", pug), [1, 2]);
-        // (Another site's snippet shown in documentation, a frame the page loads, an iframe's srcdoc: none.)
-        let other =
-            "<pre>&lt;iframe src=\"https://www.youtube.com/embed/x\"&gt;</pre>\n<iframe src=\"/preview\"></iframe>\n\
-                     <iframe srcdoc=\"&lt;iframe src=&quot;/x&quot;&gt;\"></iframe>";
-        assert_eq!(shown("docs.html", other), Vec::<usize>::new());
-    }
 
     #[test]
     fn script_urls_as_written() {

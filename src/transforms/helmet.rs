@@ -80,29 +80,20 @@ struct HandlerLibrary {
     /// The name of the script file that loads it (`ckeditor.js`).
     file: String,
     /// The major version that writes the handlers: a version in the URL's path (`/4.14.1/`, `ckeditor4@4.22.1`) must
-    /// have it.
+    /// have it; a URL with none (a copy the app serves) counts.
     major: String,
-    /// How a URL with no version names the folder of a copy the app serves: its file's folder starts with it
-    /// (`/js/ckeditor/ckeditor.js`, `/vendor/ckeditor4/ckeditor.js`).
-    folder: String,
     /// Text in the URL that marks another library of that file name (`ckeditor5`).
     not: Vec<String>,
-    /// Texts that the start of the library's file holds, all of them: where the run found the file the app serves at
-    /// the URL, they decide, whatever its path says (a CKEditor 5 build copied to `/ckeditor/ckeditor.js` holds none).
-    content: Vec<String>,
     /// The inline code it writes, for the finding.
     writes: String,
     /// What to do instead, for the finding.
     instead: String,
 }
 
-/// The [`HandlerLibrary`] a `<script src>` URL loads, if any; `head` is the start of the file the app serves at it,
-/// where the run found it.
-fn handler_library(url: &str, head: Option<&str>) -> Option<&'static HandlerLibrary> {
+/// The [`HandlerLibrary`] a `<script src>` URL loads, if any.
+fn handler_library(url: &str) -> Option<&'static HandlerLibrary> {
     let path = url.split(['?', '#']).next()?.trim().to_ascii_lowercase();
-    let mut segments = path.rsplit('/');
-    let file = segments.next()?;
-    let folder = segments.next().unwrap_or_default();
+    let file = path.rsplit('/').next()?;
     // (The major version of a path segment that is a version, `4.14.1`, or names one, `ckeditor4@4.22.1`.)
     let majors: Vec<&str> = path
         .split('/')
@@ -111,20 +102,9 @@ fn handler_library(url: &str, head: Option<&str>) -> Option<&'static HandlerLibr
         .filter_map(|version| version.split('.').next())
         .collect();
     data().handler_libraries.iter().find(|lib| {
-        let named = match head {
-            Some(head) => lib.content.iter().all(|text| head.contains(text.as_str())),
-            None if majors.is_empty() => folder.starts_with(lib.folder.as_str()),
-            None => majors.iter().all(|major| *major == lib.major),
-        };
-        file == lib.file && !lib.not.iter().any(|n| path.contains(n.as_str())) && named
-    })
-}
-
-/// The [`HandlerLibrary`]s a page loads, each with the line of its `<script src>`.
-fn page_handler_libraries(scan: &views::ViewScan) -> impl Iterator<Item = (usize, &'static HandlerLibrary)> + '_ {
-    scan.script_urls.iter().filter_map(|(line, url)| {
-        let head = scan.script_heads.iter().find(|(loaded, _)| loaded == url).map(|(_, head)| &**head);
-        Some((*line, handler_library(url, head)?))
+        file == lib.file
+            && !lib.not.iter().any(|n| path.contains(n.as_str()))
+            && majors.iter().all(|major| *major == lib.major)
     })
 }
 
@@ -132,7 +112,10 @@ fn page_handler_libraries(scan: &views::ViewScan) -> impl Iterator<Item = (usize
 /// script whose text varies (CKEditor 4 writes one into its editing frame, which has the page's policy, with a
 /// number that changes) and an event handler; `None` when the pages load none.
 fn library_inline(cx: &FileContext<'_>) -> Option<views::ViewScan> {
-    let loads = cx.project.views_for(&cx.file.path).any(|(_, scan)| page_handler_libraries(scan).next().is_some());
+    let loads = cx
+        .project
+        .views_for(&cx.file.path)
+        .any(|(_, scan)| scan.script_urls.iter().any(|(_, url)| handler_library(url).is_some()));
     loads.then(|| views::ViewScan {
         inline: vec![
             views::InlineCode::unhashed(1, views::InlineKind::Script),
@@ -146,8 +129,10 @@ fn library_inline(cx: &FileContext<'_>) -> Option<views::ViewScan> {
 fn handler_library_scripts(cx: &FileContext<'_>) -> Vec<(String, &'static HandlerLibrary)> {
     let mut found = Vec::new();
     for (path, scan) in cx.project.views_for(&cx.file.path) {
-        for (line, library) in page_handler_libraries(scan) {
-            found.push((format!("{}:{line}", display_path(path)), library));
+        for (line, url) in &scan.script_urls {
+            if let Some(library) = handler_library(url) {
+                found.push((format!("{}:{line}", display_path(path)), library));
+            }
         }
     }
     found
@@ -761,7 +746,7 @@ impl Transform for Helmet {
                 plain_http,
                 referer: !embeds.is_empty(),
                 framing: cx.project.frame_options_set.as_ref(),
-                embeddable: embed_code(cx).is_some() && cx.project.frame_options_set.is_none(),
+                embeddable: cx.project.embed_code.is_some() && cx.project.frame_options_set.is_none(),
                 cross_origin: uses_cors(cx, app).is_some() || cx.project.allows_every_origin.is_some(),
                 // `xFrameOptions` from helmet 6 on; `frameguard`, its old name, is what helmet 5 reads.
                 x_frame_options: &version.x_frame_options,
@@ -2014,15 +1999,6 @@ fn report_widgets(cx: &FileContext<'_>, plan: &mut FilePlan, app: &ExpressApp, w
     }
 }
 
-/// Where the project hands out embed code of the app's own pages for other sites to frame: in its code
-/// ([`crate::project::Project::embed_code`]), else shown as text in a page the app serves or renders
-/// ([`views::ViewScan::embed_code`]): the file and its 1-based line.
-fn embed_code(cx: &FileContext<'_>) -> Option<(std::path::PathBuf, usize)> {
-    cx.project.embed_code.clone().or_else(|| {
-        cx.project.views_for(&cx.file.path).find_map(|(path, scan)| Some((path.clone(), *scan.embed_code.first()?)))
-    })
-}
-
 /// The findings that say which of helmet's defaults were changed to fit what the project does.
 fn report_fit(cx: &FileContext<'_>, plan: &mut FilePlan, apps: &[&ExpressApp]) {
     if let Some((path, line)) = &cx.project.frame_options_set {
@@ -2036,7 +2012,7 @@ fn report_fit(cx: &FileContext<'_>, plan: &mut FilePlan, apps: &[&ExpressApp]) {
                 display_path(path)
             ),
         ));
-    } else if let Some((path, line)) = embed_code(cx) {
+    } else if let Some((path, line)) = &cx.project.embed_code {
         plan.findings.push(cx.finding(
             "embeddable",
             apps[0].creation.start(),
@@ -2045,7 +2021,7 @@ fn report_fit(cx: &FileContext<'_>, plan: &mut FilePlan, apps: &[&ExpressApp]) {
                  X-Frame-Options and frame-ancestors 'self' would refuse to show there: no X-Frame-Options, and \
                  frameAncestors allows every site ('*'), so any site can frame the app (clickjacking); to restrict \
                  it, replace '*' with the origins that may embed it",
-                display_path(&path)
+                display_path(path)
             ),
         ));
     }
@@ -3010,41 +2986,17 @@ mod tests {
             "https://cdn.ckeditor.com/4.22.1/standard/ckeditor.js",
             "https://cdn.jsdelivr.net/npm/ckeditor4@4.25.1/ckeditor.js",
             "/vendor/ckeditor/ckeditor.js?t=K24B",
-            "/ckeditor/ckeditor.js",
-            "/js/ckeditor/ckeditor.js",
-            "/vendor/ckeditor4/ckeditor.js",
-            "<%= base %>/ckeditor/ckeditor.js",
         ] {
-            assert_eq!(handler_library(url, None).map(|l| l.name.as_str()), Some("CKEditor 4"), "{url}");
+            assert_eq!(handler_library(url).map(|l| l.name.as_str()), Some("CKEditor 4"), "{url}");
         }
         for url in [
             "https://cdn.ckeditor.com/ckeditor5/41.4.2/classic/ckeditor.js",
             "/node_modules/@ckeditor/ckeditor5-build-classic/build/ckeditor.js",
             "https://cdnjs.cloudflare.com/ajax/libs/ckeditor/3.6.6/ckeditor.js",
             "/js/ckeditor-init.js",
-            // (A file of that name in a folder of no CKEditor: the app's own script, unless its text says otherwise.)
-            "/js/ckeditor.js",
-            "/vendor/ckeditor/build/ckeditor.js",
         ] {
-            assert!(handler_library(url, None).is_none(), "{url}");
+            assert!(handler_library(url).is_none(), "{url}");
         }
-    }
-
-    #[test]
-    fn a_served_copy_of_ckeditor_is_known_by_its_text() {
-        // (The starts of ckeditor4 4.14.1's and 4.25.1-lts's ckeditor.js and of @ckeditor/ckeditor5-build-classic
-        // 41.4.2's build/ckeditor.js, npm pack.)
-        let four =
-            "/*\nCopyright (c) 2003-2020, CKSource - Frederico Knabben. All rights reserved.\n*/\n(function(){if(!\
-                    window.CKEDITOR||!window.CKEDITOR.dom){window.CKEDITOR||(window.CKEDITOR=function(){var a=/x/i,f={\
-                    timestamp:\"K5H9\",version:\"4.14.1 (Standard)\",revision:\"eb2d11644\"";
-        let lts = "(function(){window.CKEDITOR=function(){var g={timestamp:\"P1M3\",version:\"4.25.1-lts (Standard)\"";
-        let five =
-            "!function(t){const e=t.en=t.en||{};e.dictionary=Object.assign(e.dictionary||{},{\"%0 of %1\":\"%0 of %1\"";
-        for (url, head) in [("/js/editor/ckeditor.js", four), ("/ckeditor/ckeditor.js", lts)] {
-            assert_eq!(handler_library(url, Some(head)).map(|l| l.name.as_str()), Some("CKEditor 4"), "{url}");
-        }
-        assert!(handler_library("/ckeditor/ckeditor.js", Some(five)).is_none());
     }
 
     #[test]
