@@ -1173,10 +1173,11 @@ impl Visit for Collector<'_> {
             }
         }
         let method = method_called(call);
-        if self.found.sends_page.is_none() && matches!(method, Some("send" | "end" | "write")) {
-            if call.args.first().and_then(|arg| Self::literal_text(&arg.expr)).is_some_and(|t| links_out(&t)) {
-                self.found.sends_page = Some(self.file.line_col(range_of(call).start).0);
-            }
+        if self.found.sends_page.is_none()
+            && matches!(method, Some("send" | "end" | "write"))
+            && call.args.first().and_then(|arg| Self::literal_text(&arg.expr)).is_some_and(|t| links_out(&t))
+        {
+            self.found.sends_page = Some(self.file.line_col(range_of(call).start).0);
         }
         let header = call.args.first().and_then(|arg| match &*arg.expr {
             Expr::Lit(Lit::Str(s)) => Some(string_value(s)),
